@@ -1,0 +1,9 @@
+import { inBandRegistration } from "./ibr.ts";
+import type { Provisioner, ProvisionerContext } from "./types.ts";
+
+export type { Provisioner, ProvisionerContext } from "./types.ts";
+
+/** Ways to get accounts (--accounts): one entry each. */
+export const provisioners: Record<string, (ctx: ProvisionerContext) => Provisioner> = {
+  ibr: inBandRegistration,
+};

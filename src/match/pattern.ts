@@ -1,0 +1,184 @@
+import { parse, type Element } from "ltx";
+
+/**
+ * Stanza patterns: XML as people read it in the RFC, matched against what arrived.
+ * - element names and namespaces must match (namespaces are inherited; stanzas default to jabber:client);
+ * - listed attributes must match, unlisted ones are ignored;
+ * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
+ * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {re:REGEX}, {capture:NAME}.
+ * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:absent='' on a child
+ * (no child may match it).
+ */
+export type Captures = Record<string, string>;
+
+export interface MatchResult {
+  ok: boolean;
+  captures: Captures;
+  /** How much of the pattern matched, 0..1: used to show the closest stanzas when nothing matched. */
+  closeness: number;
+  /** What differed, for people: "query/item@subscription: expected 'remove', got 'none'". */
+  problems: string[];
+}
+
+const META = "xc:";
+
+export function parsePattern(xml: string): Element {
+  return parse(xml) as Element;
+}
+
+function namespaceOf(el: Element, fallback: string): string {
+  for (let e: Element | null = el; e; e = e.parent as Element | null) {
+    if (typeof e.attrs.xmlns === "string") return e.attrs.xmlns;
+  }
+  return fallback;
+}
+
+const ownText = (el: Element) => el.children.filter((c): c is string => typeof c === "string").join("").trim();
+const childElements = (el: Element) => el.children.filter((c): c is Element => typeof c !== "string");
+
+type Token = { kind: "literal"; value: string } | { kind: "any" } | { kind: "absent" } | { kind: "optional"; value: string } | { kind: "re"; re: RegExp } | { kind: "capture"; name: string };
+
+export function parseToken(v: string): Token {
+  const m = /^\{(any|absent|optional:|re:|capture:)(.*)\}$/s.exec(v);
+  if (!m) return { kind: "literal", value: v };
+  switch (m[1]) {
+    case "any": return m[2] ? { kind: "literal", value: v } : { kind: "any" };
+    case "absent": return m[2] ? { kind: "literal", value: v } : { kind: "absent" };
+    case "optional:": return { kind: "optional", value: m[2] };
+    case "re:": return { kind: "re", re: new RegExp(`^(?:${m[2]})$`, "s") };
+    default: return { kind: "capture", name: m[2] };
+  }
+}
+
+/** Checks one value; returns a problem text or undefined. `caps` receives captures. */
+function checkValue(token: Token, actual: string | undefined, caps: Captures): string | undefined {
+  const got = actual === undefined ? "absent" : `'${actual}'`;
+  switch (token.kind) {
+    case "literal": return actual === token.value ? undefined : `expected '${token.value}', got ${got}`;
+    case "any": return actual !== undefined ? undefined : "expected a value, got absent";
+    case "absent": return actual === undefined ? undefined : `expected absent, got ${got}`;
+    case "optional": return actual === undefined || actual === token.value ? undefined : `expected '${token.value}' or absent, got ${got}`;
+    case "re": return actual !== undefined && token.re.test(actual) ? undefined : `expected to match ${token.re.source.slice(4, -2)}, got ${got}`;
+    case "capture":
+      if (actual === undefined) return "expected a value to capture, got absent";
+      caps[token.name] = actual;
+      return undefined;
+  }
+}
+
+interface Partial {
+  ok: boolean;
+  score: number;
+  total: number;
+  problems: string[];
+  caps: Captures;
+}
+
+function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs: string, aNs: string): Partial {
+  const here = path ? `${path}/${p.name}` : p.name;
+  const ns = { p: namespaceOf(p, pNs), a: namespaceOf(a, aNs) };
+  if (p.name !== a.name || ns.p !== ns.a) {
+    return { ok: false, score: 0, total: 1, problems: [`${here}: expected <${p.name} xmlns='${ns.p}'>, got <${a.name} xmlns='${ns.a}'>`], caps };
+  }
+  const out: Partial = { ok: true, score: 1, total: 1, problems: [], caps: { ...caps } };
+  const fail = (problem: string) => {
+    out.ok = false;
+    out.problems.push(problem);
+  };
+  for (const [name, value] of Object.entries(p.attrs)) {
+    if (name === "xmlns" || name.startsWith("xmlns:") || name.startsWith(META)) continue;
+    out.total++;
+    const problem = checkValue(parseToken(String(value)), a.attrs[name] as string | undefined, out.caps);
+    if (problem) fail(`${here}@${name}: ${problem}`);
+    else out.score++;
+  }
+  const text = ownText(p);
+  if (text) {
+    out.total++;
+    const problem = checkValue(parseToken(text), ownText(a), out.caps);
+    if (problem) fail(`${here} text: ${problem}`);
+    else out.score++;
+  }
+  const kids = matchChildren(p, a, here, out.caps, ns);
+  out.score += kids.score;
+  out.total += kids.total;
+  if (!kids.ok) {
+    out.ok = false;
+    out.problems.push(...kids.problems);
+  } else {
+    out.caps = kids.caps;
+  }
+  return out;
+}
+
+/** Each wanted pattern child must match a distinct actual child (backtracking: lists are short). */
+function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns: { p: string; a: string }): Partial {
+  const pattern = childElements(p);
+  const wanted = pattern.filter((c) => c.attrs[`${META}absent`] === undefined);
+  const forbidden = pattern.filter((c) => c.attrs[`${META}absent`] !== undefined);
+  const actual = childElements(a);
+  const problems: string[] = [];
+
+  const assign = (i: number, used: Set<number>, c: Captures): Captures | undefined => {
+    if (i === wanted.length) return c;
+    for (let j = 0; j < actual.length; j++) {
+      if (used.has(j)) continue;
+      const r = matchElement(wanted[i], actual[j], path, c, ns.p, ns.a);
+      if (!r.ok) continue;
+      used.add(j);
+      const rest = assign(i + 1, used, r.caps);
+      if (rest) return rest;
+      used.delete(j);
+    }
+    return undefined;
+  };
+  const assigned = assign(0, new Set(), caps);
+
+  // Scores for the "closest stanza" display: each wanted child against its best candidate.
+  let score = 0;
+  let total = 0;
+  for (const w of wanted) {
+    const tries = actual.map((x) => matchElement(w, x, path, {}, ns.p, ns.a));
+    const best = tries.sort((x, y) => y.score / y.total - x.score / x.total)[0];
+    const size = matchElement(w, w, path, {}, ns.p, ns.p).total;
+    total += size;
+    if (best) score += best.ok ? size : (best.score / best.total) * size;
+    if (!assigned) problems.push(...(best ? best.problems : [`${path}: missing ${shortTag(w)}`]));
+  }
+  let ok = Boolean(assigned);
+  for (const f of forbidden) {
+    total++;
+    const hit = actual.find((x) => matchElement(f, x, path, {}, ns.p, ns.a).ok);
+    if (hit) {
+      ok = false;
+      problems.push(`${path}: expected no ${shortTag(f)}, got ${hit.toString()}`);
+    } else score++;
+  }
+  if (p.attrs[`${META}children`] === "exact") {
+    total++;
+    if (actual.length !== wanted.length) {
+      ok = false;
+      problems.push(`${path}: expected exactly ${wanted.length} child element(s), got ${actual.length}`);
+    } else score++;
+  }
+  return { ok, score, total, problems: ok ? [] : [...new Set(problems)], caps: assigned ?? caps };
+}
+
+function shortTag(el: Element): string {
+  const attrs = Object.entries(el.attrs)
+    .filter(([k]) => !k.startsWith(META))
+    .map(([k, v]) => ` ${k}='${v}'`)
+    .join("");
+  return `<${el.name}${attrs}/>`;
+}
+
+/** Matches a received stanza against a pattern (both ltx Elements). */
+export function matchStanza(pattern: Element, actual: Element, captures: Captures = {}): MatchResult {
+  const r = matchElement(pattern, actual, "", captures, "jabber:client", "jabber:client");
+  return { ok: r.ok, captures: r.ok ? r.caps : captures, closeness: r.score / r.total, problems: r.problems };
+}
+
+/** The pattern as written, without the harness's own xc: attributes (for messages). */
+export function showPattern(pattern: Element): string {
+  return pattern.toString();
+}

@@ -1,0 +1,13 @@
+import { consoleReporter } from "./console.ts";
+import { junitReporter } from "./junit.ts";
+import { jsonReporter } from "./json.ts";
+import type { ReporterFactory } from "./types.ts";
+
+export type { Reporter, ReporterFactory, ReporterOptions } from "./types.ts";
+
+/** --reporter names: one entry each. */
+export const reporters: Record<string, ReporterFactory> = {
+  console: consoleReporter,
+  junit: junitReporter,
+  json: jsonReporter,
+};

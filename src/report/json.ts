@@ -1,0 +1,11 @@
+import path from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import type { ReporterFactory } from "./types.ts";
+
+/** results.json: the whole results record (src/results/types.ts, schemaVersion 1), for tools and later reports. */
+export const jsonReporter: ReporterFactory = ({ outDir }) => ({
+  onEnd(run) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, "results.json"), `${JSON.stringify(run, null, 2)}\n`);
+  },
+});

@@ -1,0 +1,30 @@
+import { setTimeout as pause } from "node:timers/promises";
+import type { Session } from "../xmpp/session.ts";
+
+let tokens = 0;
+
+/**
+ * Proves that every stanza the server had queued for each observer has arrived, without sleeping:
+ * - the observer pings the server: the server answers after everything it queued for that stream before;
+ * - every other session that acted sends a marker message to the observer: RFC 6120 §10.1 keeps stanzas
+ *   from one sender to one recipient in order, so what the actor caused arrived before its marker.
+ * `quietMs` adds a fixed window after that, only when asked (--quiet-window): for servers that generate
+ * stanzas outside those guarantees, and to measure what sleep-based tools pay.
+ */
+export async function barrier(observers: Session[], actors: Session[], timeoutMs: number, quietMs = 0): Promise<void> {
+  const work: Promise<unknown>[] = [];
+  for (const observer of observers.filter((s) => s.isOpen)) {
+    work.push(observer.ping(timeoutMs));
+    for (const actor of actors.filter((s) => s !== observer && s.isOpen)) {
+      const token = `b${++tokens}`;
+      work.push(
+        actor.sendMarker(observer.jid, token).then(async () => {
+          const seen = await observer.waitUntil(() => (observer.hasMarker(token) ? true : undefined), timeoutMs);
+          if (!seen) throw new Error(`barrier: the marker from ${actor.label} did not reach ${observer.label} within ${timeoutMs} ms${observer.closedReason ? ` (${observer.closedReason})` : ""}`);
+        }),
+      );
+    }
+  }
+  await Promise.all(work);
+  if (quietMs > 0) await pause(quietMs);
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+import type { AccountLedger } from "../accounts/ledger.ts";
+import type { CaseResult } from "../results/types.ts";
+import type { Scenario } from "../scenario/types.ts";
+import type { Endpoint } from "../xmpp/session.ts";
+import { runCase } from "./case.ts";
+
+export interface RunOptions {
+  endpoint: Endpoint;
+  ledger: AccountLedger;
+  concurrency: number;
+  timeoutMs: number;
+  quietMs: number;
+  signal: AbortSignal;
+  onCaseStart?: (sc: Scenario) => void;
+  onCaseEnd?: (result: CaseResult) => void;
+}
+
+/** A case that never ran, with the reason (interrupted run, unreachable target). */
+export function notRun(sc: Scenario, verdict: "skip" | "error", reason: string): CaseResult {
+  return { id: sc.id, title: sc.title, pos: sc.pos, rfc: sc.rfc, level: sc.level, requirements: sc.requirements, tags: sc.tags, verdict, reason, failures: [], choices: [], durationMs: 0, transcript: [] };
+}
+
+/**
+ * Runs the cases on a bounded pool. Cases share nothing (fresh accounts each), so any order and any
+ * concurrency give the same verdicts; results come back in plan order.
+ */
+export async function runPlan(plan: Scenario[], opts: RunOptions): Promise<CaseResult[]> {
+  const runId = randomBytes(3).toString("hex");
+  const results: CaseResult[] = new Array(plan.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < plan.length) {
+      const i = next++;
+      const sc = plan[i];
+      if (opts.signal.aborted) {
+        results[i] = notRun(sc, "skip", "interrupted before it started");
+      } else {
+        opts.onCaseStart?.(sc);
+        results[i] = await runCase(sc, { ...opts, uid: `${runId}-${i}` });
+      }
+      opts.onCaseEnd?.(results[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, plan.length)) }, worker));
+  return results;
+}

@@ -1,0 +1,195 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { LineCounter, parseAllDocuments, isMap, isScalar, type Document } from "yaml";
+import { parse as parseXml } from "ltx";
+import { RawScenario } from "./schema.ts";
+import { parseStep, StepIssue } from "./steps.ts";
+import { capturesIn, fill, placeholdersIn } from "./template.ts";
+import type { AccountSpec, Feature, Scenario, SourcePos, Step } from "./types.ts";
+
+/** A problem in a scenario file, located for people and editors: "file:line:col: message". */
+export class ScenarioError extends Error {
+  constructor(readonly pos: SourcePos, readonly detail: string) {
+    super(`${pos.file}:${pos.line}:${pos.col}: ${detail}`);
+  }
+}
+
+type Path = (string | number)[];
+
+/** Where a path points in the YAML source: the deepest node that exists, or the key it names. */
+function locate(doc: Document, lines: LineCounter, file: string, at: Path, key?: string): SourcePos {
+  let offset = 0;
+  for (let n = at.length; n >= 0; n--) {
+    const node = doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (!node?.range) continue;
+    offset = node.range[0];
+    if (key !== undefined && n === at.length && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
+      if (pair && isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
+    }
+    break;
+  }
+  const { line, col } = lines.linePos(offset);
+  return { file, line, col };
+}
+
+function docPos(doc: Document, lines: LineCounter, file: string): SourcePos {
+  const { line, col } = lines.linePos(doc.contents?.range?.[0] ?? 0);
+  return { file, line, col };
+}
+
+/** Reads one scenario document: shape, then steps, then every reference and every XML snippet. */
+function readScenario(doc: Document, lines: LineCounter, file: string): Scenario {
+  const where = (p: Path, key?: string) => locate(doc, lines, file, p, key);
+  const shape = RawScenario.safeParse(doc.toJS());
+  if (!shape.success) {
+    const issue = shape.error.issues[0];
+    const p = issue.path.map((x) => (typeof x === "symbol" ? String(x) : x));
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : undefined;
+    const detail = keys
+      ? `unknown key '${keys[0]}' at ${p.join(".") || "top level"}; expected one of: ${knownKeys(p)}`
+      : `${p.join(".") || "scenario"}: ${issue.message}`;
+    throw new ScenarioError(where(p, keys?.[0]), detail);
+  }
+  const raw = shape.data;
+  const accounts: AccountSpec[] = Object.entries(raw.accounts).map(([name, a]) => ({
+    name,
+    resources: Object.entries(a?.resources ?? {}).map(([res, r]) => {
+      const p = r?.presence;
+      return {
+        name: res,
+        roster: r?.roster ?? false,
+        online: r?.online ?? true,
+        presence: p === undefined || p === false ? undefined : p === true ? {} : typeof p === "number" ? { priority: p } : p,
+      };
+    }),
+  }));
+  const sessions = new Set(accounts.flatMap((a) => a.resources.map((r) => `${a.name}/${r.name}`)));
+  const actorOf = (name: string) => {
+    if (name.includes("/")) {
+      if (!sessions.has(name)) throw new StepIssue(`no resource '${name}' is declared under accounts`);
+      return name;
+    }
+    const account = accounts.find((a) => a.name === name);
+    if (!account) throw new StepIssue(`no account '${name}' is declared under accounts`);
+    if (account.resources.length !== 1) throw new StepIssue(`account '${name}' has ${account.resources.length} resources: name one, e.g. '${name}/${account.resources[0]?.name ?? "res"}'`);
+    return `${name}/${account.resources[0].name}`;
+  };
+
+  // Names a placeholder may use, growing with each step's captures.
+  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions]);
+  const steps: Step[] = raw.steps.map((rawStep, i) => {
+    let step: Step;
+    try {
+      step = parseStep(rawStep, { pos: where(["steps", i]), actorOf });
+    } catch (err) {
+      if (!(err instanceof StepIssue)) throw err;
+      throw new ScenarioError(where(["steps", i, ...err.path.slice(0, 1)], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
+    }
+    const key = typeof rawStep === "string" ? undefined : Object.keys(rawStep).find((k) => k.startsWith(step.actor.split("/")[0]));
+    const xmlPos = key ? where(["steps", i, key]) : step.pos;
+    for (const xml of xmlOf(step)) {
+      for (const name of placeholdersIn(xml)) {
+        if (!known.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...known].join(", ")}`);
+      }
+      try {
+        parseXml(fill(xml, Object.fromEntries([...known].map((k) => [k, "x@example.invalid"]))));
+      } catch (err) {
+        throw new ScenarioError(xmlPos, `steps[${i}]: expected well-formed XML (${(err as Error).message}) in: ${xml.trim().slice(0, 80)}`);
+      }
+    }
+    for (const xml of xmlOf(step)) for (const c of capturesIn(xml)) known.add(c);
+    return step;
+  });
+
+  return {
+    id: raw.id,
+    title: raw.title,
+    ...(raw.description && { description: raw.description.trim() }),
+    rfc: raw.rfc,
+    level: raw.level,
+    requirements: raw.requirements,
+    tags: raw.tags ?? [],
+    needs: (raw.needs ?? []) as Feature[],
+    accounts,
+    steps,
+    pos: docPos(doc, lines, file),
+  };
+}
+
+function knownKeys(p: Path): string {
+  if (p.length === 0) return Object.keys(RawScenario.shape).join(", ");
+  if (p[0] === "accounts" && p.length === 2) return "resources";
+  if (p[0] === "accounts" && p.length === 4) return "roster, presence, online";
+  if (p[0] === "accounts" && p.length === 5) return "priority, show, status";
+  return "see the README's scenario language";
+}
+
+function xmlOf(step: Step): string[] {
+  switch (step.kind) {
+    case "send": return [step.xml];
+    case "receive": return step.patterns;
+    case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
+    case "receive-nothing": return step.pattern ? [step.pattern] : [];
+    default: return [];
+  }
+}
+
+/** Reads a scenario file (one scenario per YAML document). Throws ScenarioError for the first problem. */
+export function loadScenarioFile(file: string): Scenario[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(readFileSync(file, "utf8"), { lineCounter: lines, prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  for (const doc of list) {
+    const err = doc.errors[0];
+    if (err) {
+      const lp = err.linePos?.[0] ?? { line: 1, col: 1 };
+      throw new ScenarioError({ file, line: lp.line, col: lp.col }, `invalid YAML: ${err.message.split("\n")[0]}`);
+    }
+  }
+  if (list.length === 0 || list.every((d) => d.contents === null)) throw new ScenarioError({ file, line: 1, col: 1 }, "expected a scenario, the file is empty");
+  return list.filter((d) => d.contents !== null).map((doc) => readScenario(doc, lines, file));
+}
+
+/** Every .yaml/.yml file below the given files and folders, sorted for a stable order. */
+export function scenarioFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    if (statSync(p).isDirectory()) {
+      for (const entry of readdirSync(p).sort()) walk(path.join(p, entry));
+    } else if (/\.ya?ml$/.test(p)) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) walk(p);
+  return out;
+}
+
+export interface Suite {
+  scenarios: Scenario[];
+  errors: ScenarioError[];
+}
+
+/** Loads every scenario file; collects every file's first error, and duplicate ids, instead of stopping. */
+export function loadSuite(paths: string[]): Suite {
+  const scenarios: Scenario[] = [];
+  const errors: ScenarioError[] = [];
+  const seen = new Map<string, SourcePos>();
+  for (const file of scenarioFiles(paths)) {
+    try {
+      for (const s of loadScenarioFile(file)) {
+        const first = seen.get(s.id);
+        if (first) {
+          errors.push(new ScenarioError(s.pos, `duplicate scenario id '${s.id}' (first at ${first.file}:${first.line})`));
+          continue;
+        }
+        seen.set(s.id, s.pos);
+        scenarios.push(s);
+      }
+    } catch (err) {
+      if (err instanceof ScenarioError) errors.push(err);
+      else throw err;
+    }
+  }
+  return { scenarios, errors };
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { FEATURES, LEVELS } from "./types.ts";
+
+/** The YAML shape of a scenario file, before steps are parsed (step.ts) and references checked (load.ts). */
+const priority = z.number().int().min(-128).max(127);
+
+const Presence = z.union([
+  z.boolean(),
+  priority,
+  z.strictObject({
+    priority: priority.optional(),
+    show: z.enum(["away", "chat", "dnd", "xa"]).optional(),
+    status: z.string().optional(),
+  }),
+]);
+
+const Resource = z.strictObject({
+  roster: z.boolean().optional(),
+  presence: Presence.optional(),
+  online: z.boolean().optional(),
+});
+
+const Account = z.strictObject({
+  resources: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "expected a resource name of letters, digits, _ and -"), Resource.nullable()).optional(),
+});
+
+export const REQUIREMENT_ID = /^[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?$/;
+
+export const StepMeta = z.strictObject({
+  requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1).optional(),
+  level: z.enum(LEVELS).optional(),
+  timeout: z.number().int().positive().optional(),
+});
+
+export const RawScenario = z.strictObject({
+  id: z.string().regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/, "expected an id of lower-case letters, digits and dashes"),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  rfc: z.string().regex(/^(?:\d+|A)(?:\.\d+)*$/, "expected an RFC 6121 section like 2.3.2"),
+  level: z.enum(LEVELS),
+  requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1),
+  tags: z.array(z.string()).optional(),
+  needs: z.array(z.enum(Object.keys(FEATURES) as [string, ...string[]])).optional(),
+  accounts: z.record(z.string().regex(/^[a-z][a-z0-9]*$/, "expected an account name of lower-case letters and digits"), Account.nullable()),
+  steps: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1),
+});
+export type RawScenario = z.infer<typeof RawScenario>;

@@ -1,0 +1,158 @@
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chmodSync, copyFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ensureDebianPackages } from "./install.ts";
+import { startTethered } from "./process.ts";
+import { freePort, waitUntilReady } from "./ready.ts";
+import type { LocalTargetOptions, Target } from "./types.ts";
+
+const DOMAIN = "localhost";
+
+/** Plaintext on loopback, in-band registration allowed, nothing on any port but our c2s port. */
+function config(port: number): string {
+  return `# written by xmpp-conform for a throwaway instance
+hosts:
+  - "${DOMAIN}"
+loglevel: info
+log_rotate_count: 0
+hide_sensitive_log_data: false
+auth_method: internal
+auth_password_format: scram
+# the default (600 s) allows one in-band registration per source IP every 10 minutes
+registration_timeout: infinity
+disable_sasl_mechanisms:
+  - "digest-md5"
+  - "x-oauth2"
+certfiles: []
+listen:
+  -
+    port: ${port}
+    ip: "127.0.0.1"
+    module: ejabberd_c2s
+    # the default backlog of 5 stalls parallel connects for seconds (SYN retransmits)
+    backlog: 1024
+    max_stanza_size: 262144
+    shaper: none
+    access: c2s
+    starttls: false
+    starttls_required: false
+acl:
+  local:
+    user_regexp: ""
+  loopback:
+    ip:
+      - "127.0.0.0/8"
+      - "::1/128"
+access_rules:
+  local:
+    allow: local
+  c2s:
+    deny: blocked
+    allow: all
+  register:
+    allow: all
+  trusted_network:
+    allow: loopback
+shaper_rules:
+  max_user_sessions: 1000
+  max_user_offline_messages: 1000
+  c2s_shaper: none
+modules:
+  mod_disco: {}
+  mod_ping: {}
+  mod_roster:
+    versioning: true
+  mod_offline: {}
+  mod_blocking: {}
+  mod_privacy: {}
+  mod_register:
+    access: register
+    ip_access: trusted_network
+    welcome_message:
+      subject: ""
+      body: ""
+  mod_version: {}
+`;
+}
+
+/** Sourced by the ejabberdctl bash script. */
+function ctlConfig(dir: string, port: number, distPort: number): string {
+  return `# written by xmpp-conform for a throwaway instance
+ERLANG_NODE=xct${port}@localhost
+# distribution on loopback only; INET_DIST_INTERFACE=127.0.0.1 does the same but boots an extra Erlang VM (0.26 s)
+ERL_OPTIONS="-setcookie ${randomBytes(12).toString("hex")} -env ERL_CRASH_DUMP_BYTES 0 -kernel inet_dist_use_interface {127,0,0,1}"
+# a fixed distribution port means no epmd daemon at all
+ERL_DIST_PORT=${distPort}
+EJABBERD_PID_PATH=${dir}/ejabberd.pid
+EJABBERD_BYPASS_WARNINGS=true
+`;
+}
+
+/** ejabberdctl runs the server as user ejabberd, which must be able to reach our directory. */
+function checkReachable(base: string): void {
+  for (let d = base; ; d = path.dirname(d)) {
+    if (!(statSync(d).mode & 0o001)) throw new Error(`user ejabberd cannot enter ${d} (no o+x); point TMPDIR to a directory it can reach`);
+    if (d === path.dirname(d)) return;
+  }
+}
+
+function version(): string {
+  try {
+    const out = execFileSync("dpkg-query", ["-W", "-f=${Version}", "ejabberd"], { encoding: "utf8" });
+    return out.trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
+  ensureDebianPackages("ejabberdctl", ["ejabberd"], opts.install, opts.log);
+  if (process.getuid?.() !== 0) throw new Error("local:ejabberd must run as root (ejabberdctl starts the server as user ejabberd)");
+  checkReachable(tmpdir());
+  const dir = mkdtempSync(path.join(tmpdir(), "xmpp-conform-ejabberd-"));
+  chmodSync(dir, 0o755);
+  const conf = path.join(dir, "conf");
+  const logs = path.join(dir, "logs");
+  for (const d of [conf, logs, path.join(dir, "spool")]) mkdirSync(d);
+  const port = await freePort();
+  let distPort = await freePort();
+  while (distPort === port) distPort = await freePort();
+  const yml = path.join(conf, "ejabberd.yml");
+  const ctlCfg = path.join(conf, "ejabberdctl.cfg");
+  writeFileSync(yml, config(port));
+  writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
+  copyFileSync("/etc/ejabberd/inetrc", path.join(conf, "inetrc"));
+  execFileSync("chown", ["-R", "ejabberd:ejabberd", dir]);
+  const logFile = path.join(logs, "ejabberd.log");
+  const stdoutLog = path.join(dir, "stdout.log");
+  const proc = startTethered(
+    "ejabberdctl",
+    ["--config-dir", conf, "--config", yml, "--ctl-config", ctlCfg, "--spool", path.join(dir, "spool"), "--logs", logs, "foreground"],
+    { logFile: stdoutLog, pidFile: path.join(dir, "ejabberd.pid") },
+  );
+  const tail = () => {
+    const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-20).join("\n") : "");
+    return `ejabberd log (${dir}):\n${read(path.join(logs, "error.log"))}${read(stdoutLog)}`;
+  };
+  const stop = async () => {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilReady("127.0.0.1", port, DOMAIN, { deadlineMs: 30_000, exited: proc.exited, describe: tail });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    name: "local:ejabberd",
+    host: "127.0.0.1",
+    port,
+    domain: DOMAIN,
+    software: { name: "ejabberd", version: version() },
+    logFile,
+    stop,
+  };
+}

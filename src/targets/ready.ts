@@ -1,0 +1,43 @@
+import net from "node:net";
+import { setTimeout as pause } from "node:timers/promises";
+import { openRawStream } from "../xmpp/raw-stream.ts";
+
+/** A free TCP port on 127.0.0.1 (the kernel picks it; we release it right away for the server). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Opens one XMPP stream and resolves once the server sent its stream features. */
+export async function probeStream(host: string, port: number, domain: string, timeoutMs: number): Promise<void> {
+  (await openRawStream({ host, port, domain }, timeoutMs)).close();
+}
+
+/**
+ * Polls until the server answers a stream with its features: a listening port is not enough (a broken
+ * Prosody keeps its port open). Polling every 20 ms is the only signal a starting server gives;
+ * `exited` makes a crashed server fail at once instead of at the deadline.
+ */
+export async function waitUntilReady(
+  host: string, port: number, domain: string,
+  opts: { deadlineMs: number; exited: Promise<unknown>; describe: () => string },
+): Promise<void> {
+  let dead = false;
+  void opts.exited.then(() => (dead = true));
+  const end = Date.now() + opts.deadlineMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    if (dead) throw new Error(`the server exited during start-up\n${opts.describe()}`);
+    try {
+      await probeStream(host, port, domain, 2000);
+      return;
+    } catch (err) {
+      last = err;
+    }
+    await pause(20);
+  }
+  throw new Error(`the server was not ready within ${opts.deadlineMs} ms (${(last as Error)?.message})\n${opts.describe()}`);
+}

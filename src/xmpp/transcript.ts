@@ -1,0 +1,31 @@
+/** One line of a case's transcript: everything each session sent and received, with a timestamp. */
+export interface TranscriptEntry {
+  /** Milliseconds since the case started. */
+  at: number;
+  /** The session label, e.g. "juliet/balcony". */
+  session: string;
+  dir: "in" | "out" | "note";
+  xml: string;
+  /** Harness traffic (barrier markers, pings, set-up), shown dimmed or hidden by reporters. */
+  harness?: boolean;
+}
+
+export class Transcript {
+  readonly entries: TranscriptEntry[] = [];
+  private readonly t0 = performance.now();
+
+  now(): number {
+    return Math.round((performance.now() - this.t0) * 10) / 10;
+  }
+
+  add(session: string, dir: TranscriptEntry["dir"], xml: string, harness = false): void {
+    this.entries.push({ at: this.now(), session, dir, xml: redact(xml), ...(harness ? { harness } : {}) });
+  }
+}
+
+/** Passwords never reach a transcript: SASL payloads and in-band registration passwords are blanked. */
+export function redact(xml: string): string {
+  return xml
+    .replace(/(<(auth|response|challenge|success)\b[^>]*>)[^<]+(<\/\2>)/g, "$1[redacted]$3")
+    .replace(/(<password\b[^>]*>)[^<]*(<\/password>)/g, "$1[redacted]$2");
+}
