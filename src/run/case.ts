@@ -78,8 +78,11 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
     const parse = (x: string) => parsePattern(fill(x, bindings));
     const missed = (m: Miss, what: string): Omit<StepFailure, "step" | "pos" | "level" | "requirements"> => {
       const s = sessions.get(step.actor)!;
-      const why = s.closedReason && s.closedReason !== "closed by the harness" ? ` (${s.closedReason})` : "";
-      return { message: `${step.actor} ${what} within ${timeout} ms${why}: ${oneLine(m.pattern.toString())}`, expected: [m.pattern.toString()], closest: m.closest };
+      // A connection that died under the step is the network's or the harness's problem, not a verdict on the rule.
+      if (s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${step.actor}: ${s.closedReason} while waiting for ${oneLine(m.pattern.toString(), 80)}`);
+      const near = m.closest[0]?.problems[0];
+      const message = `${step.actor} ${what} ${oneLine(m.pattern.toString(), 80)} within ${timeout} ms${near ? `; the closest stanza differs: ${near}` : ""}`;
+      return { message, expected: [m.pattern.toString()], closest: m.closest };
     };
     const merge = (caps: Captures) => Object.assign(bindings, caps);
     switch (step.kind) {

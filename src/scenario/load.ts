@@ -84,7 +84,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string): Scenario
       step = parseStep(rawStep, { pos: where(["steps", i]), actorOf });
     } catch (err) {
       if (!(err instanceof StepIssue)) throw err;
-      throw new ScenarioError(where(["steps", i, ...err.path.slice(0, 1)], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
+      throw new ScenarioError(where(["steps", i], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
     }
     const key = typeof rawStep === "string" ? undefined : Object.keys(rawStep).find((k) => k.startsWith(step.actor.split("/")[0]));
     const xmlPos = key ? where(["steps", i, key]) : step.pos;
@@ -138,7 +138,7 @@ function xmlOf(step: Step): string[] {
 /** Reads a scenario file (one scenario per YAML document). Throws ScenarioError for the first problem. */
 export function loadScenarioFile(file: string): Scenario[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(readFileSync(file, "utf8"), { lineCounter: lines, prettyErrors: false });
+  const docs = parseAllDocuments(readFileSync(file, "utf8"), { lineCounter: lines, prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     const err = doc.errors[0];

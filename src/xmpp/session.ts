@@ -71,6 +71,12 @@ export class Session {
       }) as never,
     });
     this.xmpp.reconnect.stop();
+    // @xmpp/connection throws from a socket event (uncaught) when bytes arrive after the stream closed.
+    const conn = this.xmpp as unknown as { _onData(d: Buffer): void; parser: unknown };
+    const onData = conn._onData;
+    conn._onData = function (this: typeof conn, d: Buffer) {
+      if (this.parser) onData.call(this, d);
+    };
     // Nagle plus delayed ACK on loopback turns many hops into ~40 ms steps.
     this.xmpp.on("connect", () => (this.xmpp as unknown as { socket: { setNoDelay(v: boolean): void } }).socket.setNoDelay(true));
     this.xmpp.iqCallee.set("jabber:iq:roster", "query", () => true);

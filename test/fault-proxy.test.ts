@@ -1,0 +1,79 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Element } from "ltx";
+import { xml } from "@xmpp/client";
+import { FaultProxy, type ProxiedConnection } from "./support/fault-proxy.ts";
+import { prosody } from "./support/prosody.ts";
+import { runCli } from "./support/cli.ts";
+
+/**
+ * The suite must fail on a server that breaks the rule: the proxy turns a real Prosody into one that does.
+ */
+let server: Awaited<ReturnType<typeof prosody>>;
+let proxy: FaultProxy;
+let port: number;
+
+before(async () => {
+  server = await prosody();
+  proxy = new FaultProxy({ host: server.host, port: server.port });
+  port = await proxy.listen();
+});
+after(async () => {
+  await proxy.close();
+  await server.stop();
+});
+
+const isRosterPush = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("query", "jabber:iq:roster"));
+const toChamber = (conn: ProxiedConnection) => Boolean(conn.jid?.endsWith("/chamber"));
+
+async function run(cases: string[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), "xc-proxy-"));
+  const r = await runCli(["run", ...cases, "--server", `127.0.0.1:${port}`, "--domain", "localhost", "--timeout", "400", "--reporter", "json", "--out", dir]);
+  const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")) as { cases: { id: string; verdict: string; reason?: string }[] };
+  return { code: r.code, verdicts: Object.fromEntries(results.cases.map((c) => [c.id, c.verdict])), results };
+}
+
+test("through the transparent proxy the suite passes as it does directly", async () => {
+  proxy.fault = undefined;
+  const r = await run([]);
+  assert.equal(r.code, 0, JSON.stringify(r.verdicts));
+  assert.ok(Object.values(r.verdicts).every((v) => v === "pass"), JSON.stringify(r.verdicts));
+});
+
+test("dropping roster pushes to the second resource fails the push scenario", async () => {
+  proxy.fault = (el, conn) => (isRosterPush(el) && toChamber(conn) ? "drop" : "pass");
+  const r = await run(["roster-add-push", "roster-get-empty"]);
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.verdicts, { "roster-add-push": "fail", "roster-get-empty": "pass" });
+  assert.match(r.results.cases.find((c) => c.id === "roster-add-push")!.reason!, /^juliet\/chamber did not receive <iq type="set"/);
+});
+
+test("a roster push after a rejected roster set is caught by the barrier, not by a sleep", async () => {
+  // A server that pushes even though it rejected the set: the push follows the error on the same stream.
+  proxy.fault = (el) =>
+    el.name === "iq" && el.attrs.type === "error" && el.getChild("error")?.getChild("bad-request")
+      ? [el, xml("iq", { type: "set", id: "leak" }, xml("query", { xmlns: "jabber:iq:roster" }, xml("item", { jid: "nurse@localhost" })))]
+      : "pass";
+  const r = await run(["roster-set-two-items"]);
+  assert.deepEqual(r.verdicts, { "roster-set-two-items": "fail" });
+  assert.match(r.results.cases[0].reason!, /^juliet\/balcony received a stanza it must not .*id="leak"/);
+});
+
+test("with every push dropped, the push cases fail and the negative ones still pass", async () => {
+  proxy.fault = (el) => (isRosterPush(el) ? "drop" : "pass");
+  const r = await run(["roster-set-two-items", "roster-push-not-interested", "roster-delete-push-remove"]);
+  assert.deepEqual(r.verdicts, { "roster-delete-push-remove": "fail", "roster-push-not-interested": "fail", "roster-set-two-items": "pass" });
+});
+
+test("a connection the server cuts mid-case is an error verdict with the reason, and the run goes on", async () => {
+  proxy.fault = (el, conn) => (isRosterPush(el) && toChamber(conn) ? "disconnect" : "pass");
+  const r = await run(["roster-add-push", "roster-get-empty"]);
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.verdicts, { "roster-add-push": "error", "roster-get-empty": "pass" });
+  assert.match(r.results.cases.find((c) => c.id === "roster-add-push")!.reason!, /juliet\/chamber: the connection closed/);
+  proxy.fault = undefined;
+  assert.deepEqual(server.accounts(), []);
+});

@@ -1,0 +1,124 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadScenarioFile, loadSuite, ScenarioError } from "../src/scenario/load.ts";
+import { ROOT } from "./support/cli.ts";
+
+const dir = mkdtempSync(path.join(tmpdir(), "xc-load-"));
+let n = 0;
+function file(text: string): string {
+  const f = path.join(dir, `s${n++}.yaml`);
+  writeFileSync(f, text);
+  return f;
+}
+
+const HEAD = `id: t
+title: T
+rfc: "2.1.3"
+level: MUST
+requirements: [ROSTER-GET-01]
+accounts:
+  juliet:
+    resources:
+      balcony: { roster: true }
+      chamber: {}
+  nurse: {}
+`;
+
+/** The located error a broken file gives: [line, col, message]. */
+function problem(text: string): [number, number, string] {
+  const f = file(text);
+  try {
+    loadScenarioFile(f);
+  } catch (err) {
+    assert.ok(err instanceof ScenarioError, String(err));
+    assert.equal(err.pos.file, f);
+    assert.ok(err.message.startsWith(`${f}:${err.pos.line}:${err.pos.col}: `));
+    return [err.pos.line, err.pos.col, err.detail];
+  }
+  assert.fail("expected a ScenarioError");
+}
+
+test("a valid scenario loads into steps with actors, patterns and positions", () => {
+  const [sc] = loadScenarioFile(file(`${HEAD}steps:
+  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives: <iq type='result' id='g'><query xmlns='jabber:iq:roster' ver='{capture:v}'/></iq>
+    timeout: 500
+    requirements: [ROSTER-VER-03]
+    level: SHOULD
+  - juliet/chamber receives nothing
+  - nurse receives nothing
+`.replace("  nurse: {}", "  nurse:\n    resources: { phone: { presence: 5 } }")));
+  assert.equal(sc.id, "t");
+  assert.deepEqual(sc.steps.map((s) => [s.kind, s.actor]), [
+    ["send", "juliet/balcony"], ["receive", "juliet/balcony"], ["receive-nothing", "juliet/chamber"], ["receive-nothing", "nurse/phone"],
+  ]);
+  assert.equal(sc.steps[1].timeoutMs, 500);
+  assert.equal(sc.steps[1].level, "SHOULD");
+  assert.deepEqual(sc.steps[1].pos.line, 15);
+  assert.deepEqual(sc.accounts[1].resources[0].presence, { priority: 5 });
+});
+
+test("invalid YAML names line and column", () => {
+  const [line, col, detail] = problem(`${HEAD}steps:\n  - juliet/balcony connects\ntitle: again\n`);
+  assert.deepEqual([line, col], [14, 1]);
+  assert.match(detail, /invalid YAML: Map keys must be unique/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: "<iq/>\n`)[2], /invalid YAML: Missing closing "quote/);
+});
+
+test("an unknown key points at the key and lists the known ones", () => {
+  const [line, col, detail] = problem(HEAD.replace("balcony: { roster: true }", "balcony: { roster: true, presense: 1 }") + "steps: [juliet/balcony connects]\n");
+  assert.deepEqual([line, col], [9, 32]);
+  assert.match(detail, /unknown key 'presense'.*expected one of: roster, presence, online/);
+});
+
+test("a wrong value says what was expected", () => {
+  const [line, , detail] = problem(HEAD.replace("level: MUST", "level: MUSTN'T") + "steps: [juliet/balcony connects]\n");
+  assert.equal(line, 4);
+  assert.match(detail, /level: .*expected one of "MUST"\|"SHOULD"\|"MAY"/i);
+  assert.match(problem(HEAD.replace("steps", "x") + "steps: []\n")[2], /steps/);
+});
+
+test("step problems: unknown verb, unknown actor, ambiguous account, missing value", () => {
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony shouts: <iq/>\n`)[2], /steps\[0\]: expected a step like/);
+  assert.deepEqual(problem(`${HEAD}steps:\n  - juliet/balcony shouts: <iq/>\n`).slice(0, 2), [13, 5]);
+  assert.match(problem(`${HEAD}steps:\n  - romeo/x sends: <iq/>\n`)[2], /no resource 'romeo\/x'/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet sends: <iq/>\n`)[2], /account 'juliet' has 2 resources: name one/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends\n`)[2], /'sends' needs a value/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level and timeout/);
+});
+
+test("placeholders must name accounts, resources or earlier captures", () => {
+  const [line, , detail] = problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq to='\${romeo}'/>\n`);
+  assert.equal(line, 13);
+  assert.match(detail, /unknown placeholder \$\{romeo\}; known here: domain, uid, juliet, nurse/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq id='\${v}'/>\n  - juliet/balcony receives: <iq id='{capture:v}'/>\n`)[2], /unknown placeholder \$\{v\}/);
+  loadScenarioFile(file(`${HEAD}steps:\n  - juliet/balcony receives: <iq id='{capture:v}'/>\n  - juliet/balcony sends: <iq id='\${v}' to='\${juliet/chamber}'/>\n`));
+});
+
+test("XML that is not well-formed is a scenario error at its step", () => {
+  const [line, , detail] = problem(`${HEAD}steps:\n  - juliet/balcony receives nothing\n  - juliet/balcony sends: |\n      <iq type='get'>\n        <query>\n      </iq>\n`);
+  assert.equal(line, 14);
+  assert.match(detail, /steps\[1\]: expected well-formed XML/);
+});
+
+test("the suite collects one error per broken file and duplicate ids, and loads the rest", () => {
+  const d = mkdtempSync(path.join(tmpdir(), "xc-suite-"));
+  writeFileSync(path.join(d, "a.yaml"), `${HEAD}steps: [juliet/balcony connects]\n`);
+  writeFileSync(path.join(d, "b.yaml"), `${HEAD}steps: [juliet/balcony connects]\n`);
+  writeFileSync(path.join(d, "c.yaml"), "id: [\n");
+  writeFileSync(path.join(d, "empty.yaml"), "");
+  const suite = loadSuite([d]);
+  assert.equal(suite.scenarios.length, 1);
+  assert.deepEqual(suite.errors.map((e) => path.basename(e.pos.file)).sort(), ["b.yaml", "c.yaml", "empty.yaml"]);
+  assert.match(suite.errors.find((e) => e.pos.file.endsWith("b.yaml"))!.detail, /duplicate scenario id 't'/);
+});
+
+test("the shipped suite is valid and every case cites requirements", () => {
+  const suite = loadSuite([path.join(ROOT, "scenarios")]);
+  assert.deepEqual(suite.errors.map((e) => e.message), []);
+  assert.ok(suite.scenarios.length >= 7);
+  for (const s of suite.scenarios) assert.ok(s.requirements.length > 0, s.id);
+});

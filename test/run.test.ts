@@ -1,0 +1,129 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadSuite } from "../src/scenario/load.ts";
+import { ROOT, runCli } from "./support/cli.ts";
+import { prosody } from "./support/prosody.ts";
+
+let server: Awaited<ReturnType<typeof prosody>>;
+const suiteSize = loadSuite([path.join(ROOT, "scenarios")]).scenarios.length;
+const out = () => mkdtempSync(path.join(tmpdir(), "xc-out-"));
+const junitCounts = (dir: string) => {
+  const xml = readFileSync(path.join(dir, "junit.xml"), "utf8");
+  const [, tests, failures, errors] = /<testsuites tests="(\d+)" failures="(\d+)" errors="(\d+)"/.exec(xml)!.map(Number);
+  return { tests, failures, errors, xml };
+};
+
+before(async () => {
+  server = await prosody();
+});
+after(async () => {
+  await server.stop();
+});
+
+test("the CI form runs the whole suite against a running server, writes junit.xml and removes its accounts", async () => {
+  const dir = out();
+  const r = await runCli(["run", "--server", `127.0.0.1:${server.port}`, "--domain", "localhost", "--reporter", "junit", "--out", dir]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const j = junitCounts(dir);
+  assert.deepEqual([j.tests, j.failures, j.errors], [suiteSize, 0, 0]);
+  assert.match(j.xml, /<property name="requirements" value="ROSTER-ADD-01,ROSTER-ADD-02/);
+  assert.match(j.xml, /<system-out><!\[CDATA\[.*-> <iq type="set" id="ph1xaz53">/s);
+  assert.deepEqual(server.accounts(), []);
+});
+
+test("a failing case exits 1 and shows what was expected, what came instead and the transcript", async () => {
+  const d = out();
+  const scenario = readFileSync(path.join(ROOT, "scenarios/roster/add-push.yaml"), "utf8")
+    .replace("id: roster-add-push", "id: wrong-group")
+    .replace(/(&push[\s\S]*?)<group>Servants<\/group>/, "$1<group>Servantz</group>");
+  writeFileSync(path.join(d, "wrong.yaml"), scenario);
+  const r = await runCli(["run", path.join(d, "wrong.yaml"), "--server", `127.0.0.1:${server.port}`, "--domain", "localhost", "--timeout", "300", "--reporter", "console,junit", "--out", d]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /FAIL wrong-group/);
+  assert.match(r.stdout, /arrived instead \(closest first\):\n\s+<iq [^\n]*<group>Servants<\/group>/);
+  assert.match(r.stdout, /iq\/query\/item\/group text: expected 'Servantz', got 'Servants'/);
+  assert.match(r.stdout, /transcript:/);
+  assert.match(r.stdout, /0 passed, 1 failed/);
+  assert.match(junitCounts(d).xml, /<failure message="juliet\/balcony did not receive/);
+  assert.deepEqual(server.accounts(), []);
+});
+
+test("Ctrl-C mid-run: cases stop, reports are written, accounts are removed, exit 130", async () => {
+  const dir = out();
+  let sent = false;
+  const r = await runCli(["run", "--server", `127.0.0.1:${server.port}`, "--domain", "localhost", "--concurrency", "1", "--out", dir], {
+    onStdout: (text, child) => {
+      if (!sent && text.includes("[1/")) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    },
+  });
+  assert.equal(r.code, 130, r.stdout + r.stderr);
+  assert.match(r.stderr, /interrupted/);
+  const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8"));
+  assert.equal(results.interrupted, true);
+  assert.equal(results.cases.length, suiteSize);
+  assert.ok(results.cases.some((c: { reason?: string }) => /interrupted/.test(c.reason ?? "")));
+  assert.equal(results.accounts.notRemoved, 0);
+  assert.deepEqual(server.accounts(), []);
+});
+
+test("an unreachable server gives error verdicts with the reason, reports, and exit 3", async () => {
+  const dir = out();
+  const r = await runCli(["run", "--server", "127.0.0.1:1", "--domain", "localhost", "--reporter", "console,junit,json", "--out", dir]);
+  assert.equal(r.code, 3);
+  assert.match(r.stdout, /could not reach the target: .*ECONNREFUSED/);
+  const j = junitCounts(dir);
+  assert.deepEqual([j.tests, j.errors], [suiteSize, suiteSize]);
+  assert.match(j.xml, /target unreachable/);
+});
+
+test("a broken scenario file gives file:line:col and exit 2; usage errors exit 2", async () => {
+  const d = out();
+  writeFileSync(path.join(d, "broken.yaml"), "id: x\ntitle: t\nrfc: '2.1'\nlevel: MUST\nrequirements: [ROSTER-GET-01]\naccounts: { juliet: { resources: { a: {} } } }\nsteps:\n  - juliet/a sendz: <iq/>\n");
+  const v = await runCli(["validate", path.join(d, "broken.yaml")]);
+  assert.equal(v.code, 2);
+  assert.match(v.stderr, new RegExp(`${path.join(d, "broken.yaml")}:8:5: steps\\[0\\]: expected a step like`));
+  const run = await runCli(["run", path.join(d, "broken.yaml"), "--server", `127.0.0.1:${server.port}`, "--domain", "localhost"]);
+  assert.equal(run.code, 2);
+  assert.equal((await runCli(["run"])).code, 2);
+  assert.equal((await runCli(["run", "--server", "nohost"])).code, 2);
+  assert.equal((await runCli(["run", "no-such-case", "--server", "127.0.0.1:5222", "--domain", "d"])).code, 2);
+  assert.equal((await runCli(["frobnicate"])).code, 2);
+});
+
+test("--target local:prosody starts its own server, passes the suite and leaves no process behind", async () => {
+  const dir = out();
+  const r = await runCli(["run", "--target", "local:prosody", "--reporter", "junit,json", "--out", dir]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8"));
+  assert.equal(results.target.software.name, "Prosody");
+  assert.equal(results.cases.filter((c: { verdict: string }) => c.verdict === "pass").length, suiteSize - results.cases.filter((c: { verdict: string }) => c.verdict === "warn").length);
+  const ours = path.dirname(server.logFile!);
+  const prosodies = execFileSync("sh", ["-c", "pgrep -a lua || true"], { encoding: "utf8" }).split("\n");
+  assert.deepEqual(prosodies.filter((p) => p.includes("xmpp-conform-prosody-") && !p.includes(ours)), []);
+  assert.equal(existsSync(path.join(dir, "junit.xml")), true);
+});
+
+test("Ctrl-C during a --target local:prosody run stops the server it started", async () => {
+  const dir = out();
+  let sent = false;
+  const r = await runCli(["run", "--target", "local:prosody", "--concurrency", "1", "--reporter", "console,json", "--out", dir], {
+    onStdout: (text, child) => {
+      if (!sent && text.includes("[1/")) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    },
+  });
+  assert.equal(r.code, 130, r.stdout + r.stderr);
+  assert.equal(JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")).accounts.notRemoved, 0);
+  const ours = path.dirname(server.logFile!);
+  const prosodies = execFileSync("sh", ["-c", "pgrep -a lua || true"], { encoding: "utf8" }).split("\n");
+  assert.deepEqual(prosodies.filter((p) => p.includes("xmpp-conform-prosody-") && !p.includes(ours)), []);
+});
