@@ -37,7 +37,8 @@ export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
         const reply = await session.request(xml("iq", { type: "set" }, xml("query", { xmlns: "jabber:iq:register" }, xml("remove"))), ctx.timeoutMs);
         if (reply.attrs.type !== "result") throw new Error(`removing ${creds.username}@${ctx.endpoint.domain} failed: ${describeStanzaError(reply)}`);
       } finally {
-        await session.close();
+        // The server ends the stream of a removed account by itself; waiting for a polite close costs seconds on ejabberd.
+        session.drop();
       }
     },
   };

@@ -167,7 +167,9 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
   } finally {
     ctx.signal.removeEventListener("abort", interrupt);
     await Promise.all([...sessions.values()].map((s) => s.close()));
+    transcript.add("harness", "note", "sessions closed", true);
     await ctx.ledger.remove(accounts);
+    transcript.add("harness", "note", "accounts removed", true);
   }
   return {
     id: sc.id,
