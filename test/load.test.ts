@@ -87,7 +87,7 @@ test("step problems: unknown verb, unknown actor, ambiguous account, missing val
   assert.match(problem(`${HEAD}steps:\n  - romeo/x sends: <iq/>\n`)[2], /no resource 'romeo\/x'/);
   assert.match(problem(`${HEAD}steps:\n  - juliet sends: <iq/>\n`)[2], /account 'juliet' has 2 resources: name one/);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends\n`)[2], /'sends' needs a value/);
-  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level and timeout/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level, timeout and when/);
 });
 
 test("placeholders must name accounts, resources or earlier captures", () => {
@@ -121,4 +121,60 @@ test("the shipped suite is valid and every case cites requirements", () => {
   assert.deepEqual(suite.errors.map((e) => e.message), []);
   assert.ok(suite.scenarios.length >= 7);
   for (const s of suite.scenarios) assert.ok(s.requirements.length > 0, s.id);
+});
+
+test("a matrix expands into one case per cell; when: keeps the steps of matching cells", () => {
+  const cases = loadScenarioFile(file(`${HEAD.replace("id: t", "id: m").replace("title: T", "title: T \${m.type}")}matrix:
+  type: [chat, headline]
+  to: [bare, full]
+steps:
+  - juliet/balcony sends: <message type='\${m.type}' to='\${nurse}'/>
+  - juliet/balcony receives nothing:
+    when: { type: headline, to: [bare] }
+`));
+  assert.deepEqual(cases.map((c) => c.id), ["m/chat/bare", "m/chat/full", "m/headline/bare", "m/headline/full"]);
+  assert.equal(cases[2].title, "T headline");
+  assert.deepEqual(cases[2].cell, { type: "headline", to: "bare" });
+  assert.deepEqual(cases.map((c) => c.steps.length), [1, 1, 2, 1]);
+  assert.match((cases[3].steps[0] as { xml: string }).xml, /type='headline'/);
+  const listed = loadScenarioFile(file(`${HEAD.replace("id: t", "id: \${m.name}-x")}matrix:
+  - { name: a, type: chat }
+  - { name: b, type: normal }
+steps: [juliet/balcony connects]
+`));
+  assert.deepEqual(listed.map((c) => c.id), ["a-x", "b-x"]);
+  assert.match(problem(`${HEAD}matrix: { type: [chat] }\nsteps:\n  - juliet/balcony connects:\n    when: { tpye: chat }\n`)[2], /'when' names 'tpye', which is not a matrix variable/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony connects:\n    when: { type: chat }\n`)[2], /'when' needs a matrix/);
+});
+
+test("one of: named alternatives of expectation steps across sessions", () => {
+  const [sc] = loadScenarioFile(file(`${HEAD}steps:
+  - one of:
+      first:
+        - juliet/balcony receives: <message/>
+        - juliet/chamber receives nothing: <message/>
+      both:
+        - juliet/balcony receives: <message/>
+        - juliet/chamber receives: <message/>
+    level: SHOULD
+`));
+  const step = sc.steps[0];
+  assert.equal(step.kind, "one-of");
+  assert.equal(step.level, "SHOULD");
+  assert.deepEqual(step.kind === "one-of" && step.alternatives.map((a) => [a.name, a.steps.map((s) => s.kind)]), [["first", ["receive", "receive-nothing"]], ["both", ["receive", "receive"]]]);
+  assert.match(problem(`${HEAD}steps:\n  - one of:\n      a: [juliet/balcony sends: <x/>]\n      b: [juliet/balcony connects]\n`)[2], /only 'receives…' and 'receives nothing' steps/);
+});
+
+test("fixtures: roster items and subscription states name declared accounts", () => {
+  const [sc] = loadScenarioFile(file(`${HEAD}roster:
+  juliet: [{ jid: nurse, name: Nurse, groups: [Servants] }, { jid: "x@\${domain}" }]
+subscriptions:
+  - { user: juliet, contact: nurse, state: to+pending-in }
+steps: [juliet/balcony connects]
+`));
+  assert.deepEqual(sc.roster, [{ owner: "juliet", jid: "nurse", name: "Nurse", groups: ["Servants"] }, { owner: "juliet", jid: "x@${domain}", groups: [] }]);
+  assert.deepEqual(sc.subscriptions, [{ user: "juliet", contact: "nurse", state: "to+pending-in" }]);
+  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: romeo, state: to }\nsteps: [juliet/balcony connects]\n`)[2], /no account 'romeo'/);
+  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: tO }\nsteps: [juliet/balcony connects]\n`)[2], /subscriptions\.0\.state/);
+  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: pre-approved }\nsteps: [juliet/balcony connects]\n`)[2], /needs 'needs: \[pre-approval\]'/);
 });

@@ -4,12 +4,14 @@ import { parsePattern, type Captures } from "../match/pattern.ts";
 import type { AccountLedger } from "../accounts/ledger.ts";
 import type { CaseResult, StepFailure, Verdict } from "../results/types.ts";
 import { fill, type Bindings } from "../scenario/template.ts";
-import { FEATURES, type ResourceSpec, type Scenario, type Step } from "../scenario/types.ts";
+import { FEATURES, type ExpectStep, type ResourceSpec, type Scenario, type Step } from "../scenario/types.ts";
+import type { Received } from "../xmpp/session.ts";
 import { Session, type Credentials, type Endpoint } from "../xmpp/session.ts";
 import { Transcript } from "../xmpp/transcript.ts";
 import { describeStanzaError } from "../xmpp/errors.ts";
 import { barrier } from "./barrier.ts";
-import { receive, receiveOneOf, unexpected, type Miss } from "./expect.ts";
+import { findNow, receive, receiveOneOf, unexpected, type Miss } from "./expect.ts";
+import { applyFixtures } from "./fixtures.ts";
 
 export interface CaseContext {
   endpoint: Endpoint;
@@ -46,11 +48,11 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
   const interrupt = () => sessions.forEach((s) => s.drop());
   ctx.signal.addEventListener("abort", interrupt);
 
-  const connect = async (label: string, spec: ResourceSpec) => {
+  const connect = async (label: string, spec: ResourceSpec, into = sessions) => {
     const account = label.split("/")[0];
     const creds = accounts[sc.accounts.findIndex((a) => a.name === account)];
     const session = new Session(label, ctx.endpoint, creds, spec.name, transcript);
-    sessions.set(label, session);
+    into.set(label, session);
     await session.start(ctx.timeoutMs);
     if (spec.roster) {
       const reply = await session.request(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })), ctx.timeoutMs);
@@ -124,7 +126,44 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
       case "disconnect":
         await session(step.actor).close();
         return undefined;
+      case "drop":
+        session(step.actor).drop();
+        return undefined;
+      case "one-of":
+        return oneOf(step);
     }
+  };
+
+  /** After one barrier over every session involved, the first alternative whose expectations all hold now. */
+  const oneOf = async (step: Extract<Step, { kind: "one-of" }>): Promise<Omit<StepFailure, "step" | "pos" | "level" | "requirements"> | undefined> => {
+    const involved = [...new Set(step.alternatives.flatMap((a) => a.steps.map((st) => session(st.actor))))];
+    await barrier(involved, [...sessions.values()], ctx.timeoutMs, ctx.quietMs);
+    const why: string[] = [];
+    for (const alt of step.alternatives) {
+      const taken: Received[] = [];
+      let caps: Captures = { ...bindings };
+      const failed = alt.steps.find((st: ExpectStep) => {
+        const s = session(st.actor);
+        if (st.kind === "receive-nothing") return unexpected(s, st.pattern ? parsePattern(fill(st.pattern, caps)) : undefined).length > 0;
+        const found = findNow(s, st.patterns.map((p) => parsePattern(fill(p, caps))), st.mode, caps);
+        if (!found) return true;
+        for (const r of found.picked) (r.consumed = true), taken.push(r);
+        caps = found.captures;
+        return false;
+      });
+      if (!failed) {
+        choices.push({ step: step.text, alternative: alt.name });
+        Object.assign(bindings, caps);
+        return undefined;
+      }
+      for (const r of taken) r.consumed = false;
+      why.push(`${alt.name}: not "${failed.text}"`);
+    }
+    return {
+      message: `none of the allowed outcomes happened (${why.join("; ")})`,
+      expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
+      closest: involved.flatMap((s) => s.inbox.filter((r) => !r.consumed).map((r) => ({ xml: `${s.label}: ${r.el.toString()}`, problems: [] }))).slice(0, 5),
+    };
   };
 
   try {
@@ -134,8 +173,24 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
       bindings[a.name] = `${creds.username}@${ctx.endpoint.domain}`;
       for (const r of a.resources) bindings[`${a.name}/${r.name}`] = `${bindings[a.name]}/${r.name}`;
     }
-    await Promise.all([...resources].filter(([, r]) => r.online).map(([label, r]) => connect(label, r)));
-    const missing = missingFeatures(sc, [...sessions.values()]);
+    let missing: string[] = [];
+    const involved = new Set([...sc.roster.map((r) => r.owner), ...sc.subscriptions.flatMap((x) => [x.user, x.contact])]);
+    if (involved.size > 0) {
+      // Fixtures run on sessions of their own (roster-interested, no presence), closed before the scenario's connect.
+      const setup = new Map<string, Session>();
+      try {
+        await Promise.all([...involved].map((name) => connect(`${name}/set-up`, { name: `set-up-${ctx.uid}`, roster: true, online: true }, setup)));
+        const byAccount = new Map([...setup].map(([label, s]) => [label.split("/")[0], s]));
+        missing = missingFeatures(sc, [...setup.values()]);
+        if (missing.length === 0) await applyFixtures(sc, byAccount, bindings, ctx.timeoutMs);
+      } finally {
+        await Promise.all([...setup.values()].map((s) => s.close()));
+      }
+    }
+    if (missing.length === 0) {
+      await Promise.all([...resources].filter(([, r]) => r.online).map(([label, r]) => connect(label, r)));
+      if (involved.size === 0) missing = missingFeatures(sc, [...sessions.values()]);
+    }
     if (missing.length > 0) {
       verdict = "skip";
       reason = `the server does not advertise ${missing.join(", ")}`;

@@ -3,7 +3,7 @@ import { matchStanza, type Captures } from "../match/pattern.ts";
 import type { Received, Session } from "../xmpp/session.ts";
 
 /** What an expectation found: the stanzas it consumed and the values they captured. */
-interface Found {
+export interface Found {
   picked: Received[];
   captures: Captures;
 }
@@ -80,11 +80,15 @@ function firstMissing(s: Session, patterns: Element[], caps: Captures, ordered: 
   return patterns[patterns.length - 1];
 }
 
+/** What a receive step would match right now, without waiting and without consuming. */
+export function findNow(s: Session, patterns: Element[], mode: "one" | "in-order" | "all-of", caps: Captures): Found | undefined {
+  return mode === "all-of" ? allOf(s, patterns, caps) : inOrder(s, patterns, caps);
+}
+
 export type ReceiveResult = { ok: true; captures: Captures; alternative?: string } | { ok: false; miss: Miss };
 
 export async function receive(s: Session, patterns: Element[], mode: "one" | "in-order" | "all-of", caps: Captures, timeoutMs: number): Promise<ReceiveResult> {
-  const probe = mode === "all-of" ? () => allOf(s, patterns, caps) : () => inOrder(s, patterns, caps);
-  const found = await s.waitUntil(probe, timeoutMs);
+  const found = await s.waitUntil(() => findNow(s, patterns, mode, caps), timeoutMs);
   if (found) {
     consume(found);
     return { ok: true, captures: found.captures };

@@ -3,9 +3,9 @@ import path from "node:path";
 import { LineCounter, parseAllDocuments, isMap, isScalar, type Document } from "yaml";
 import { parse as parseXml } from "ltx";
 import { RawScenario } from "./schema.ts";
-import { parseStep, StepIssue } from "./steps.ts";
+import { parseStep, StepIssue, type When } from "./steps.ts";
 import { capturesIn, fill, placeholdersIn } from "./template.ts";
-import type { AccountSpec, Feature, Scenario, SourcePos, Step } from "./types.ts";
+import type { AccountSpec, Feature, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
 
 /** A problem in a scenario file, located for people and editors: "file:line:col: message". */
 export class ScenarioError extends Error {
@@ -38,10 +38,43 @@ function docPos(doc: Document, lines: LineCounter, file: string): SourcePos {
   return { file, line, col };
 }
 
-/** Reads one scenario document: shape, then steps, then every reference and every XML snippet. */
-function readScenario(doc: Document, lines: LineCounter, file: string): Scenario {
+type Cell = Record<string, string>;
+
+/** The cells of a matrix: every combination of the variables' values, or the listed cells. */
+function cellsOf(matrix: unknown): Cell[] {
+  if (Array.isArray(matrix)) return matrix.map((c) => Object.fromEntries(Object.entries(c as object).map(([k, v]) => [k, String(v)])));
+  return Object.entries(matrix as Record<string, unknown[]>).reduce<Cell[]>(
+    (cells, [name, values]) => cells.flatMap((c) => values.map((v) => ({ ...c, [name]: String(v) }))),
+    [{}],
+  );
+}
+
+/** ${m.NAME} replaced by the cell's value in every string of the document (keys included). */
+function substitute(value: unknown, cell: Cell): unknown {
+  if (typeof value === "string") return value.replace(/\$\{m\.([a-z][a-z0-9_]*)\}/g, (whole, name: string) => cell[name] ?? whole);
+  if (Array.isArray(value)) return value.map((v) => substitute(v, cell));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [substitute(k, cell) as string, substitute(v, cell)]));
+  return value;
+}
+
+/** Reads one scenario document: one case, or one case per matrix cell. */
+function readDocument(doc: Document, lines: LineCounter, file: string): Scenario[] {
+  const js = doc.toJS() as Record<string, unknown> | null;
+  const matrix = js && typeof js === "object" ? js.matrix : undefined;
+  if (matrix === undefined) return [readScenario(doc, lines, file, js)];
+  const shape = RawScenario.shape.matrix.safeParse(matrix);
+  if (!shape.success) throw new ScenarioError(locate(doc, lines, file, ["matrix"]), `matrix: expected variables with lists of values, or a list of cells (${shape.error.issues[0]?.message})`);
+  return cellsOf(shape.data).map((cell) => {
+    const sc = readScenario(doc, lines, file, substitute(js, cell), cell);
+    const suffix = Object.values(cell).join("/");
+    return { ...sc, id: String(js!.id).includes("${m.") ? sc.id : `${sc.id}/${suffix}`, cell };
+  });
+}
+
+/** Reads one case: shape, then steps, then every reference and every XML snippet. */
+function readScenario(doc: Document, lines: LineCounter, file: string, js: unknown, cell?: Cell): Scenario {
   const where = (p: Path, key?: string) => locate(doc, lines, file, p, key);
-  const shape = RawScenario.safeParse(doc.toJS());
+  const shape = RawScenario.safeParse(js);
   if (!shape.success) {
     const issue = shape.error.issues[0];
     const p = issue.path.map((x) => (typeof x === "symbol" ? String(x) : x));
@@ -76,12 +109,34 @@ function readScenario(doc: Document, lines: LineCounter, file: string): Scenario
     return `${name}/${account.resources[0].name}`;
   };
 
+  const names = new Set(accounts.map((a) => a.name));
+  const roster: RosterItemSpec[] = Object.entries(raw.roster ?? {}).flatMap(([owner, items]) => {
+    if (!names.has(owner)) throw new ScenarioError(where(["roster"], owner), `roster: no account '${owner}' is declared under accounts`);
+    return items.map((it) => ({ owner, jid: it.jid, ...(it.name !== undefined && { name: it.name }), groups: it.groups ?? [] }));
+  });
+  const subscriptions: SubscriptionSpec[] = (raw.subscriptions ?? []).map((sub, i) => {
+    for (const who of [sub.user, sub.contact]) {
+      if (!names.has(who)) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: no account '${who}' is declared under accounts`);
+    }
+    if (sub.user === sub.contact) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: user and contact must differ`);
+    if (sub.state === "pre-approved" && !(raw.needs ?? []).includes("pre-approval")) {
+      throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: state pre-approved needs 'needs: [pre-approval]' (servers without the feature must skip the case)`);
+    }
+    return sub;
+  });
+
   // Names a placeholder may use, growing with each step's captures.
   const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions]);
-  const steps: Step[] = raw.steps.map((rawStep, i) => {
+  const kept: Step[] = [];
+  raw.steps.forEach((rawStep, i) => {
     let step: Step;
+    let when: When | undefined;
     try {
-      step = parseStep(rawStep, { pos: where(["steps", i]), actorOf });
+      ({ step, when } = parseStep(rawStep, { pos: where(["steps", i]), actorOf }));
+      if (when && !cell) throw new StepIssue("'when' needs a matrix");
+      for (const name of Object.keys(when ?? {})) {
+        if (!(name in cell!)) throw new StepIssue(`'when' names '${name}', which is not a matrix variable (${Object.keys(cell!).join(", ")})`, ["when"]);
+      }
     } catch (err) {
       if (!(err instanceof StepIssue)) throw err;
       throw new ScenarioError(where(["steps", i], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
@@ -99,8 +154,14 @@ function readScenario(doc: Document, lines: LineCounter, file: string): Scenario
       }
     }
     for (const xml of xmlOf(step)) for (const c of capturesIn(xml)) known.add(c);
-    return step;
+    if (!when || Object.entries(when).every(([name, values]) => values.includes(cell![name]))) kept.push(step);
   });
+  if (kept.length === 0) throw new ScenarioError(where(["steps"]), "no step applies to this matrix cell");
+  for (const item of roster) {
+    for (const name of placeholdersIn(item.jid)) {
+      if (!known.has(name)) throw new ScenarioError(where(["roster", item.owner]), `roster: unknown placeholder \${${name}} in '${item.jid}'`);
+    }
+  }
 
   return {
     id: raw.id,
@@ -112,7 +173,9 @@ function readScenario(doc: Document, lines: LineCounter, file: string): Scenario
     tags: raw.tags ?? [],
     needs: (raw.needs ?? []) as Feature[],
     accounts,
-    steps,
+    roster,
+    subscriptions,
+    steps: kept,
     pos: docPos(doc, lines, file),
   };
 }
@@ -131,6 +194,7 @@ function xmlOf(step: Step): string[] {
     case "receive": return step.patterns;
     case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
     case "receive-nothing": return step.pattern ? [step.pattern] : [];
+    case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap(xmlOf));
     default: return [];
   }
 }
@@ -148,7 +212,7 @@ export function loadScenarioFile(file: string): Scenario[] {
     }
   }
   if (list.length === 0 || list.every((d) => d.contents === null)) throw new ScenarioError({ file, line: 1, col: 1 }, "expected a scenario, the file is empty");
-  return list.filter((d) => d.contents !== null).map((doc) => readScenario(doc, lines, file));
+  return list.filter((d) => d.contents !== null).flatMap((doc) => readDocument(doc, lines, file));
 }
 
 /** Every .yaml/.yml file below the given files and folders, sorted for a stable order. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FEATURES, LEVELS } from "./types.ts";
+import { FEATURES, LEVELS, SUBSCRIPTION_STATES } from "./types.ts";
 
 /** The YAML shape of a scenario file, before steps are parsed (step.ts) and references checked (load.ts). */
 const priority = z.number().int().min(-128).max(127);
@@ -26,11 +26,35 @@ const Account = z.strictObject({
 
 export const REQUIREMENT_ID = /^[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?$/;
 
+const matrixValue = z.union([z.string(), z.number()]).transform(String);
+
 export const StepMeta = z.strictObject({
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1).optional(),
   level: z.enum(LEVELS).optional(),
   timeout: z.number().int().positive().optional(),
+  /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
+  when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });
+
+const accountName = z.string().regex(/^[a-z][a-z0-9]*$/, "expected an account name of lower-case letters and digits");
+
+const RosterItem = z.strictObject({
+  jid: z.string().min(1),
+  name: z.string().optional(),
+  groups: z.array(z.string()).optional(),
+});
+
+const Subscription = z.strictObject({
+  user: accountName,
+  contact: accountName,
+  state: z.enum(SUBSCRIPTION_STATES),
+});
+
+/** Either variables with their values (every combination is a case) or a list of named cells. */
+export const Matrix = z.union([
+  z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a variable name"), z.array(matrixValue).min(1)),
+  z.array(z.record(z.string(), matrixValue)).min(1),
+]);
 
 export const RawScenario = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/, "expected an id of lower-case letters, digits and dashes"),
@@ -41,7 +65,10 @@ export const RawScenario = z.strictObject({
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1),
   tags: z.array(z.string()).optional(),
   needs: z.array(z.enum(Object.keys(FEATURES) as [string, ...string[]])).optional(),
-  accounts: z.record(z.string().regex(/^[a-z][a-z0-9]*$/, "expected an account name of lower-case letters and digits"), Account.nullable()),
+  accounts: z.record(accountName, Account.nullable()),
+  roster: z.record(accountName, z.array(RosterItem).min(1)).optional(),
+  subscriptions: z.array(Subscription).optional(),
+  matrix: Matrix.optional(),
   steps: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1),
 });
 export type RawScenario = z.infer<typeof RawScenario>;

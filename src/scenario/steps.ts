@@ -1,15 +1,19 @@
 import { z } from "zod";
-import type { Step } from "./types.ts";
+import type { ExpectStep, Step } from "./types.ts";
 import { StepMeta } from "./schema.ts";
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing".
  * The key names the session and the verb; a step may add requirements, level and timeout beside it.
  */
-const VERBS = ["sends", "receives in order", "receives all of", "receives one of", "receives nothing", "receives", "connects", "disconnects"] as const;
+const VERBS = ["sends", "receives in order", "receives all of", "receives one of", "receives nothing", "receives", "connects", "disconnects", "drops"] as const;
 type Verb = (typeof VERBS)[number];
-const VALUELESS = new Set<Verb>(["receives nothing", "connects", "disconnects"]);
-const STEP_KEY = new RegExp(`^([a-z][a-z0-9]*(?:/[A-Za-z0-9_-]+)?) (${VERBS.join("|")})$`);
+const VALUELESS = new Set<Verb>(["receives nothing", "connects", "disconnects", "drops"]);
+const STEP_KEY = new RegExp(`^(?:([a-z][a-z0-9]*(?:/[A-Za-z0-9_-]+)?) (${VERBS.join("|")})|one of)$`);
+const ONE_OF = "one of";
+
+/** Matrix cells a step belongs to (its `when:`), as variable -> allowed values. */
+export type When = Record<string, string[]>;
 
 /** A problem in one step, with the path below steps[i] where it sits. */
 export class StepIssue extends Error {
@@ -30,7 +34,7 @@ function expectShape<T>(schema: z.ZodType<T>, value: unknown, path: (string | nu
 const oneLine = (xml: string) => xml.replace(/\s+/g, " ").trim().slice(0, 100);
 
 /** Parses one step (a string or a one-verb map). `actorOf` resolves "juliet" to "juliet/balcony". */
-export function parseStep(raw: unknown, base: { pos: Step["pos"]; actorOf: (name: string) => string }): Step {
+export function parseStep(raw: unknown, base: { pos: Step["pos"]; actorOf: (name: string) => string }): { step: Step; when?: When } {
   let key: string;
   let value: unknown;
   let meta: z.infer<typeof StepMeta> = {};
@@ -50,13 +54,41 @@ export function parseStep(raw: unknown, base: { pos: Step["pos"]; actorOf: (name
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level and timeout beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERBS.join(", ")}), got '${key}'`);
-  const verb = m[2] as Verb;
+  const when = meta.when && Object.fromEntries(Object.entries(meta.when).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
+  const step = key === ONE_OF ? oneOf(value, meta, base) : verbStep(raw, m[1], m[2] as Verb, value, meta, base);
+  return { step, ...(when && { when }) };
+}
+
+function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: Parameters<typeof parseStep>[1]): Step {
+  const alts = expectShape(z.record(z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1)), value, [ONE_OF], "named alternatives, each a list of 'receives' / 'receives nothing' steps");
+  const alternatives = Object.entries(alts).map(([name, list]) => ({
+    name,
+    steps: list.map((raw, i) => {
+      const { step, when } = parseStep(raw, base);
+      if ((step.kind !== "receive" && step.kind !== "receive-nothing") || when) throw new StepIssue(`alternative '${name}', step ${i}: only 'receives…' and 'receives nothing' steps (without when:) can be alternatives`, [ONE_OF]);
+      return step as ExpectStep;
+    }),
+  }));
+  if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", [ONE_OF]);
+  return {
+    pos: base.pos,
+    actor: [...new Set(alternatives.flatMap((a) => a.steps.map((s) => s.actor)))].join(", "),
+    ...(meta.requirements && { requirements: meta.requirements }),
+    ...(meta.level && { level: meta.level }),
+    kind: "one-of",
+    alternatives,
+    text: `one of: ${alternatives.map((a) => a.name).join(" | ")}`,
+  };
+}
+
+function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z.infer<typeof StepMeta>, base: Parameters<typeof parseStep>[1]): Step {
+  const key = `${who} ${verb}`;
   if (typeof raw === "string" && !VALUELESS.has(verb)) throw new StepIssue(`'${verb}' needs a value: '${key}: <xml/>'`);
-  const actor = base.actorOf(m[1]);
+  const actor = base.actorOf(who);
   const common = {
     pos: base.pos,
     actor,
@@ -91,7 +123,8 @@ export function parseStep(raw: unknown, base: { pos: Step["pos"]; actorOf: (name
     }
     case "connects":
     case "disconnects":
+    case "drops":
       if (value !== undefined && value !== null) throw new StepIssue(`'${verb}' takes no value`, at);
-      return { ...common, kind: verb === "connects" ? "connect" : "disconnect", text: `${actor} ${verb}` };
+      return { ...common, kind: verb === "connects" ? "connect" : verb === "disconnects" ? "disconnect" : "drop", text: `${actor} ${verb}` };
   }
 }

@@ -36,6 +36,31 @@ export interface AccountSpec {
   resources: ResourceSpec[];
 }
 
+/**
+ * Subscription states of RFC 6121 Appendix A, from the user's point of view towards the contact.
+ * "pre-approved" is None with a pre-approval (§3.4), which needs the server's pre-approval feature.
+ */
+export const SUBSCRIPTION_STATES = [
+  "none", "none+pending-out", "none+pending-in", "none+pending-out+in", "to", "to+pending-in", "from", "from+pending-out", "both", "pre-approved",
+] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+
+/** A roster item the owner has before the steps start (created by a roster set at set-up). */
+export interface RosterItemSpec {
+  owner: string;
+  /** An account name of the scenario, or a JID (placeholders allowed). */
+  jid: string;
+  name?: string;
+  groups: string[];
+}
+
+/** Two accounts put into a subscription state before the steps start, waiting for every push it causes. */
+export interface SubscriptionSpec {
+  user: string;
+  contact: string;
+  state: SubscriptionState;
+}
+
 interface StepBase {
   pos: SourcePos;
   /** One line for people: "juliet/chamber receives <iq type='set'>…". */
@@ -52,7 +77,12 @@ export type Step =
   | (StepBase & { kind: "receive"; mode: "one" | "in-order" | "all-of"; patterns: string[] })
   | (StepBase & { kind: "receive-one-of"; alternatives: { name: string; patterns: string[] }[] })
   | (StepBase & { kind: "receive-nothing"; pattern?: string })
-  | (StepBase & { kind: "connect" | "disconnect" });
+  | (StepBase & { kind: "connect" | "disconnect" | "drop" })
+  /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
+  | (StepBase & { kind: "one-of"; alternatives: { name: string; steps: ExpectStep[] }[] });
+
+/** The steps that only look at what arrived (allowed inside "one of"). */
+export type ExpectStep = Extract<Step, { kind: "receive" | "receive-nothing" }>;
 
 export interface Scenario {
   id: string;
@@ -65,6 +95,10 @@ export interface Scenario {
   tags: string[];
   needs: Feature[];
   accounts: AccountSpec[];
+  roster: RosterItemSpec[];
+  subscriptions: SubscriptionSpec[];
   steps: Step[];
+  /** For a case expanded from a matrix: its cell's values. */
+  cell?: Record<string, string>;
   pos: SourcePos;
 }

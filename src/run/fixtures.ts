@@ -1,0 +1,99 @@
+import { xml } from "@xmpp/client";
+import { parsePattern } from "../match/pattern.ts";
+import type { Scenario, SubscriptionState } from "../scenario/types.ts";
+import type { Session } from "../xmpp/session.ts";
+import { describeStanzaError } from "../xmpp/errors.ts";
+import { barrier } from "./barrier.ts";
+import { receive } from "./expect.ts";
+
+/** One side's view of a subscription, as RFC 6121 Appendix A keeps it. */
+interface Side {
+  to: boolean;
+  from: boolean;
+  ask: boolean;
+  approved: boolean;
+}
+
+type Act = { kind: "subscribe" | "subscribed"; by: "user" | "contact" } | { kind: "pre-approve"; by: "user" };
+const subscribe = (by: "user" | "contact"): Act => ({ kind: "subscribe", by });
+const approve = (by: "user" | "contact"): Act => ({ kind: "subscribed", by });
+
+/** How each state is reached from none: the exchanges a client would make, in order (RFC 6121 §3). */
+const RECIPES: Record<SubscriptionState, Act[]> = {
+  none: [],
+  "none+pending-out": [subscribe("user")],
+  "none+pending-in": [subscribe("contact")],
+  "none+pending-out+in": [subscribe("user"), subscribe("contact")],
+  to: [subscribe("user"), approve("contact")],
+  "to+pending-in": [subscribe("user"), approve("contact"), subscribe("contact")],
+  from: [subscribe("contact"), approve("user")],
+  "from+pending-out": [subscribe("contact"), approve("user"), subscribe("user")],
+  both: [subscribe("user"), approve("contact"), subscribe("contact"), approve("user")],
+  "pre-approved": [{ kind: "pre-approve", by: "user" }],
+};
+
+const subscription = (s: Side) => (s.to && s.from ? "both" : s.to ? "to" : s.from ? "from" : "none");
+
+/** The push the owner must get once its item for `jid` is in state `side`. */
+function pushPattern(jid: string, side: Side): string {
+  const sub = subscription(side);
+  const attrs = [
+    `jid='${jid}'`,
+    `subscription='${sub === "none" ? "{optional:none}" : sub}'`,
+    `ask='${side.ask ? "subscribe" : "{absent}"}'`,
+    ...(side.approved ? ["approved='true'"] : []),
+  ];
+  return `<iq type='set'><query xmlns='jabber:iq:roster'><item ${attrs.join(" ")}/></query></iq>`;
+}
+
+/**
+ * Puts the scenario's accounts where the RFC text starts: roster items first (so a later subscription
+ * keeps their name and groups), then each subscription state, waiting for every push each exchange causes.
+ * `setup` holds one connected, roster-interested session per account involved (no presence sent).
+ */
+export async function applyFixtures(sc: Scenario, setup: Map<string, Session>, jids: Record<string, string>, timeoutMs: number): Promise<void> {
+  const fail = (what: string) => {
+    throw new Error(`set-up: ${what}`);
+  };
+  for (const item of sc.roster) {
+    const jid = jids[item.jid] ?? item.jid;
+    const el = xml("iq", { type: "set" }, xml("query", { xmlns: "jabber:iq:roster" },
+      xml("item", { jid, ...(item.name !== undefined && { name: item.name }) }, ...item.groups.map((g) => xml("group", {}, g)))));
+    const reply = await setup.get(item.owner)!.request(el, timeoutMs);
+    if (reply.attrs.type !== "result") fail(`${item.owner} could not add ${jid} to the roster: ${describeStanzaError(reply)}`);
+  }
+  for (const sub of sc.subscriptions) {
+    const sides = { user: { to: false, from: false, ask: false, approved: false }, contact: { to: false, from: false, ask: false, approved: false } };
+    const name = { user: sub.user, contact: sub.contact };
+    const expectPush = async (who: "user" | "contact", why: string) => {
+      const other = who === "user" ? "contact" : "user";
+      const s = setup.get(name[who])!;
+      const r = await receive(s, [parsePattern(pushPattern(jids[name[other]], sides[who]))], "one", {}, timeoutMs);
+      if (!r.ok) fail(`${why}: ${name[who]} got no roster push ${pushPattern(jids[name[other]], sides[who])}${r.miss.closest[0] ? `; closest: ${r.miss.closest[0].xml}` : ""}`);
+    };
+    for (const act of RECIPES[sub.state]) {
+      const by = act.by;
+      const other = by === "user" ? "contact" : "user";
+      const [from, to] = [setup.get(name[by])!, setup.get(name[other])!];
+      const why = `reaching '${sub.state}' for ${sub.user} -> ${sub.contact}, ${name[by]} sent ${act.kind === "pre-approve" ? "subscribed (pre-approval)" : act.kind}`;
+      if (act.kind === "subscribe") {
+        await from.send(xml("presence", { to: jids[name[other]], type: "subscribe" }));
+        sides[by].ask = true;
+        await expectPush(by, why);
+        // The contact's pending-in is invisible: a marker from the requester proves the server processed it.
+        await barrier([to], [from], timeoutMs);
+      } else if (act.kind === "subscribed") {
+        await from.send(xml("presence", { to: jids[name[other]], type: "subscribed" }));
+        sides[by].from = true;
+        sides[other].to = true;
+        sides[other].ask = false;
+        await expectPush(by, why);
+        await expectPush(other, why);
+      } else {
+        await from.send(xml("presence", { to: jids[name[other]], type: "subscribed" }));
+        sides[by].approved = true;
+        await expectPush(by, why);
+      }
+    }
+  }
+}
