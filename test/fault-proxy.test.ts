@@ -45,7 +45,7 @@ test("through the transparent proxy the verdicts are those of a direct run", asy
 });
 
 test("dropping roster pushes to the second resource fails the push scenario", async () => {
-  proxy.fault = (el, conn) => (isRosterPush(el) && toChamber(conn) ? "drop" : "pass");
+  proxy.fault = (el, { conn }) => (isRosterPush(el) && toChamber(conn) ? "drop" : "pass");
   const r = await run(["roster-add-push", "roster-get-empty"]);
   assert.equal(r.code, 1);
   assert.deepEqual(r.verdicts, { "roster-add-push": "fail", "roster-get-empty": "pass" });
@@ -70,7 +70,7 @@ test("with every push dropped, the push cases fail and the negative ones still p
 });
 
 test("a connection the server cuts mid-case is an error verdict with the reason, and the run goes on", async () => {
-  proxy.fault = (el, conn) => (isRosterPush(el) && toChamber(conn) ? "disconnect" : "pass");
+  proxy.fault = (el, { conn }) => (isRosterPush(el) && toChamber(conn) ? "disconnect" : "pass");
   const r = await run(["roster-add-push", "roster-get-empty"]);
   assert.equal(r.code, 1);
   assert.deepEqual(r.verdicts, { "roster-add-push": "error", "roster-get-empty": "pass" });

@@ -4,22 +4,76 @@ import type { Element } from "ltx";
 
 /** One client connection through the proxy, as far as the proxy has seen it. */
 export interface ProxiedConnection {
+  readonly id: number;
   /** The full JID the server bound, once it has. */
   jid?: string;
+  /** The client sent available presence (and not unavailable since). */
+  available: boolean;
+  priority: number;
+  /** The client sent a roster get: an interested resource. */
+  interested: boolean;
+  /** Writes a stanza to this client as if the server had sent it. */
+  deliver(el: Element): void;
 }
 
-/** Decides, per stanza the server sends to a client: pass it, drop it, cut the connection, or send these instead. */
-export type Fault = (stanza: Element, conn: ProxiedConnection) => "pass" | "drop" | "disconnect" | Element[];
+export interface FaultContext {
+  conn: ProxiedConnection;
+  /** The other live connections of the same test case (accounts of one case share a name prefix). */
+  peers(): ProxiedConnection[];
+}
+
+/** What happens to a stanza the server sends: passed, dropped, the connection cut, or these sent instead. */
+export type FaultAction = "pass" | "drop" | "disconnect" | Element[];
+export type Fault = (stanza: Element, ctx: FaultContext) => FaultAction;
+
+const bare = (jid = "") => jid.split("/")[0];
+/** Accounts are named xc-<run>-<case>-<name>: the case is the scope a leak is injected into. */
+const caseOf = (jid = "") => /^(xc-[0-9a-f]+-\d+)-/.exec(jid)?.[1];
 
 /**
- * A TCP proxy between the harness and a real server (plaintext only) that parses what the server sends,
- * stanza by stanza, and lets a fault drop stanzas: a server that breaks a rule, made from one that keeps it.
- * Client-to-server bytes pass untouched. With no fault it is transparent.
+ * Splits one direction of an XMPP stream into stanzas. Each (re)started stream gets a fresh parser: after
+ * SASL both sides send a new <stream:stream> header on the same connection.
+ */
+class StreamReader {
+  private parser: Parser;
+
+  constructor(private readonly onHeader: (raw: string) => void, private readonly onElement: (el: Element) => void, private readonly onEnd: () => void) {
+    this.parser = this.fresh();
+  }
+
+  private fresh(): Parser {
+    const parser = new Parser();
+    parser.on("element", (el: Element) => this.onElement(el));
+    parser.on("end", () => this.onEnd());
+    parser.on("error", () => {});
+    return parser;
+  }
+
+  feed(chunk: string): void {
+    const at = chunk.indexOf("<stream:stream");
+    if (at < 0) return this.parser.write(chunk);
+    if (at > 0) this.parser.write(chunk.slice(0, at));
+    const end = chunk.indexOf(">", at) + 1;
+    this.onHeader(chunk.slice(0, end).replace(/^[^<]*/, ""));
+    this.parser = this.fresh();
+    this.parser.write(chunk.slice(at, end));
+    this.feed(chunk.slice(end));
+  }
+}
+
+/**
+ * A TCP proxy between the harness and a real server (plaintext only): a server that breaks one rule, made
+ * from one that keeps it. It reads both directions stanza by stanza, knows each connection's bound JID,
+ * presence, priority and roster interest, and lets a fault drop, rewrite, duplicate or cut what the server
+ * sends, or inject stanzas into other connections of the same case (leaks). Without a fault it only
+ * re-serialises what passes, which the transparent-proxy test shows changes no verdict.
  */
 export class FaultProxy {
   fault: Fault | undefined;
   private readonly server = net.createServer((client) => this.pipe(client));
   private readonly sockets = new Set<net.Socket>();
+  private readonly live = new Set<ProxiedConnection>();
+  private ids = 0;
 
   constructor(private readonly upstream: { host: string; port: number }) {}
 
@@ -35,43 +89,62 @@ export class FaultProxy {
 
   private pipe(client: net.Socket): void {
     const upstream = net.connect(this.upstream);
-    const conn: ProxiedConnection = {};
+    const conn: ProxiedConnection = {
+      id: ++this.ids,
+      available: false,
+      priority: 0,
+      interested: false,
+      deliver: (el) => client.write(el.toString()),
+    };
+    this.live.add(conn);
     for (const s of [client, upstream]) {
       s.setNoDelay(true);
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
       s.on("error", () => {});
     }
-    client.on("data", (d) => upstream.write(d));
-    client.on("close", () => upstream.destroy());
+    client.on("close", () => {
+      this.live.delete(conn);
+      upstream.destroy();
+    });
     upstream.on("close", () => client.destroy());
 
-    let parser = this.newParser(client, conn);
-    upstream.setEncoding("utf8");
-    upstream.on("data", (chunk: string) => {
-      // Each (re)started stream gets a fresh parser: the server sends a new <stream:stream> after SASL.
-      const at = chunk.indexOf("<stream:stream");
-      if (at < 0) return parser.write(chunk);
-      if (at > 0) parser.write(chunk.slice(0, at));
-      const end = chunk.indexOf(">", at) + 1;
-      client.write(chunk.slice(0, end).replace(/^[^<]*/, ""));
-      parser = this.newParser(client, conn);
-      parser.write(chunk.slice(at, end));
-      parser.write(chunk.slice(end));
+    // Client to server: forwarded byte for byte, read only to know the connection's state.
+    const fromClient = new StreamReader(() => {}, (el) => this.observe(conn, el), () => {});
+    client.setEncoding("utf8");
+    client.on("data", (chunk: string) => {
+      upstream.write(chunk);
+      fromClient.feed(chunk);
     });
+
+    const ctx: FaultContext = {
+      conn,
+      peers: () => [...this.live].filter((c) => c !== conn && c.jid && caseOf(c.jid) === caseOf(conn.jid)),
+    };
+    const fromServer = new StreamReader(
+      (header) => client.write(header),
+      (el) => {
+        const bound = el.name === "iq" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")?.getChildText("jid");
+        if (bound) conn.jid = bound;
+        const action = (conn.jid && this.fault?.(el, ctx)) || "pass";
+        if (action === "disconnect") client.destroy();
+        else if (action === "pass") client.write(el.toString());
+        else if (action !== "drop") for (const x of action) client.write(x.toString());
+      },
+      () => client.write("</stream:stream>"),
+    );
+    upstream.setEncoding("utf8");
+    upstream.on("data", (chunk: string) => fromServer.feed(chunk));
   }
 
-  private newParser(client: net.Socket, conn: ProxiedConnection): Parser {
-    const parser = new Parser();
-    parser.on("element", (el: Element) => {
-      const bound = el.name === "iq" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")?.getChildText("jid");
-      if (bound) conn.jid = bound;
-      const action = this.fault?.(el, conn) ?? "pass";
-      if (action === "disconnect") client.destroy();
-      else if (action === "pass") client.write(el.toString());
-      else if (action !== "drop") for (const x of action) client.write(x.toString());
-    });
-    parser.on("end", () => client.write("</stream:stream>"));
-    return parser;
+  private observe(conn: ProxiedConnection, el: Element): void {
+    if (el.name === "presence" && !el.attrs.to) {
+      conn.available = el.attrs.type === undefined;
+      conn.priority = Number(el.getChildText("priority") ?? 0) || 0;
+    } else if (el.name === "iq" && el.attrs.type === "get" && el.getChild("query", "jabber:iq:roster")) {
+      conn.interested = true;
+    }
   }
 }
+
+export { bare, caseOf };

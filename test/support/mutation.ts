@@ -1,0 +1,67 @@
+import { provisioners } from "../../src/accounts/index.ts";
+import { AccountLedger } from "../../src/accounts/ledger.ts";
+import type { Verdict } from "../../src/results/types.ts";
+import { runPlan } from "../../src/run/runner.ts";
+import type { Scenario } from "../../src/scenario/types.ts";
+import { FaultProxy } from "./fault-proxy.ts";
+import type { FaultDef } from "./faults.ts";
+
+/** Does requirement `id` (maybe a matrix cell, ID/type) fall under `pattern` (an ID, or a prefix ending in -*)? */
+export function cites(pattern: string, id: string): boolean {
+  const row = id.split("/")[0];
+  return pattern.endsWith("-*") ? row.startsWith(pattern.slice(0, -1)) : row === pattern || id === pattern;
+}
+
+/** Every requirement a case cites, its own and its steps'. */
+export function requirementsOf(sc: Scenario): string[] {
+  const steps = sc.steps.flatMap((s) => [...(s.requirements ?? []), ...(s.kind === "one-of" ? s.alternatives.flatMap((a) => a.steps.flatMap((x) => x.requirements ?? [])) : [])]);
+  return [...new Set([...sc.requirements, ...steps])];
+}
+
+export interface Mutant {
+  fault: FaultDef;
+  cases: number;
+  /** The cases whose verdict the fault changed (from pass or warn): the fault was noticed. */
+  killedBy: { id: string; verdict: Verdict; reason?: string }[];
+  status: "killed" | "survived" | "no-case";
+}
+
+const GOOD = new Set<Verdict>(["pass", "warn"]);
+
+/**
+ * Runs the cases citing each fault's requirements through the proxy with that fault on, and compares with
+ * a baseline through the same proxy without faults. Only cases that pass (or warn) in the baseline count:
+ * a case already failing on this server cannot show anything.
+ */
+export async function mutate(opts: {
+  upstream: { host: string; port: number; domain: string };
+  suite: Scenario[];
+  faults: FaultDef[];
+  timeoutMs: number;
+  concurrency: number;
+  onMutant?: (m: Mutant) => void;
+}): Promise<{ baseline: Record<string, Verdict>; mutants: Mutant[] }> {
+  const proxy = new FaultProxy(opts.upstream);
+  const port = await proxy.listen();
+  const endpoint = { host: "127.0.0.1", port, domain: opts.upstream.domain };
+  const ledger = new AccountLedger(provisioners.ibr({ endpoint, timeoutMs: opts.timeoutMs }));
+  const run = (plan: Scenario[]) => runPlan(plan, { endpoint, ledger, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, quietMs: 0, signal: new AbortController().signal });
+  try {
+    const baseline = Object.fromEntries((await run(opts.suite)).map((r) => [r.id, r.verdict]));
+    const mutants: Mutant[] = [];
+    for (const fault of opts.faults) {
+      const plan = opts.suite.filter((sc) => GOOD.has(baseline[sc.id]) && requirementsOf(sc).some((id) => fault.requirements.some((p) => cites(p, id))));
+      proxy.fault = fault.fault;
+      const results = plan.length > 0 ? await run(plan) : [];
+      proxy.fault = undefined;
+      const killedBy = results.filter((r) => r.verdict !== baseline[r.id]).map((r) => ({ id: r.id, verdict: r.verdict, ...(r.reason && { reason: r.reason }) }));
+      const m: Mutant = { fault, cases: plan.length, killedBy, status: plan.length === 0 ? "no-case" : killedBy.length > 0 ? "killed" : "survived" };
+      mutants.push(m);
+      opts.onMutant?.(m);
+    }
+    await ledger.removeAll();
+    return { baseline, mutants };
+  } finally {
+    await proxy.close();
+  }
+}
