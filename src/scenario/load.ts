@@ -66,7 +66,8 @@ function readDocument(doc: Document, lines: LineCounter, file: string): Scenario
   if (!shape.success) throw new ScenarioError(locate(doc, lines, file, ["matrix"]), `matrix: expected variables with lists of values, or a list of cells (${shape.error.issues[0]?.message})`);
   return cellsOf(shape.data).map((cell) => {
     const sc = readScenario(doc, lines, file, substitute(js, cell), cell);
-    const suffix = Object.values(cell).join("/");
+    // Listed cells are named by their `name` (or first value); combinations by all their values.
+    const suffix = Array.isArray(shape.data) ? (cell.name ?? Object.values(cell)[0]) : Object.values(cell).join("/");
     return { ...sc, id: String(js!.id).includes("${m.") ? sc.id : `${sc.id}/${suffix}`, cell };
   });
 }
