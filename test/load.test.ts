@@ -178,3 +178,22 @@ steps: [juliet/balcony connects]
   assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: tO }\nsteps: [juliet/balcony connects]\n`)[2], /subscriptions\.0\.state/);
   assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: pre-approved }\nsteps: [juliet/balcony connects]\n`)[2], /needs 'needs: \[pre-approval\]'/);
 });
+
+test("one of: a capture serves the later steps of its own alternative, and later steps when every alternative makes it", () => {
+  const [sc] = loadScenarioFile(file(`${HEAD}steps:
+  - one of:
+      a:
+        - juliet/balcony receives: <iq id='{capture:x}'/>
+        - juliet/chamber receives: <iq id='\${x}'/>
+      b:
+        - juliet/balcony receives: <iq type='{capture:x}'/>
+  - juliet/balcony sends: <iq id='\${x}'/>
+`));
+  assert.equal(sc.steps.length, 2);
+  assert.match(problem(`${HEAD}steps:\n  - one of:\n      a: [juliet/balcony receives: "<iq id='{capture:x}'/>"]\n      b: [juliet/balcony receives nothing]\n  - juliet/balcony sends: <iq id='\${x}'/>\n`)[2], /unknown placeholder \$\{x\}/);
+});
+
+test("a matrix value that stands alone keeps its number type", () => {
+  const cases = loadScenarioFile(file(`${HEAD.replace("chamber: {}", 'chamber: { presence: "\${m.p}" }')}matrix: { p: [-1, 5] }\nsteps: [juliet/balcony connects]\n`));
+  assert.deepEqual(cases.map((c) => c.accounts[0].resources[1].presence), [{ priority: -1 }, { priority: 5 }]);
+});

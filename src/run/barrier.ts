@@ -8,10 +8,19 @@ let tokens = 0;
  * - the observer pings the server: the server answers after everything it queued for that stream before;
  * - every other session that acted sends a marker message to the observer: RFC 6120 §10.1 keeps stanzas
  *   from one sender to one recipient in order, so what the actor caused arrived before its marker.
+ * Two rounds: a server that handles each session in its own process (ejabberd) can answer one stanza with
+ * another (a probe with the contact's presence); the first round's markers prove the answer was sent, the
+ * second's that it arrived.
  * `quietMs` adds a fixed window after that, only when asked (--quiet-window): for servers that generate
  * stanzas outside those guarantees, and to measure what sleep-based tools pay.
  */
 export async function barrier(observers: Session[], actors: Session[], timeoutMs: number, quietMs = 0): Promise<void> {
+  await round(observers, actors, timeoutMs);
+  await round(observers, actors, timeoutMs);
+  if (quietMs > 0) await pause(quietMs);
+}
+
+async function round(observers: Session[], actors: Session[], timeoutMs: number): Promise<void> {
   const work: Promise<unknown>[] = [];
   for (const observer of observers.filter((s) => s.isOpen)) {
     work.push(observer.ping(timeoutMs));
@@ -26,5 +35,4 @@ export async function barrier(observers: Session[], actors: Session[], timeoutMs
     }
   }
   await Promise.all(work);
-  if (quietMs > 0) await pause(quietMs);
 }

@@ -49,8 +49,13 @@ function cellsOf(matrix: unknown): Cell[] {
   );
 }
 
-/** ${m.NAME} replaced by the cell's value in every string of the document (keys included). */
+/**
+ * ${m.NAME} replaced by the cell's value in every string of the document (keys included). A string that is
+ * only a placeholder for a number becomes that number, so `presence: "${m.priority}"` stays a priority.
+ */
 function substitute(value: unknown, cell: Cell): unknown {
+  const alone = typeof value === "string" ? /^\$\{m\.([a-z][a-z0-9_]*)\}$/.exec(value) : null;
+  if (alone && cell[alone[1]] !== undefined && /^-?\d+(\.\d+)?$/.test(cell[alone[1]])) return Number(cell[alone[1]]);
   if (typeof value === "string") return value.replace(/\$\{m\.([a-z][a-z0-9_]*)\}/g, (whole, name: string) => cell[name] ?? whole);
   if (Array.isArray(value)) return value.map((v) => substitute(v, cell));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [substitute(k, cell) as string, substitute(v, cell)]));
@@ -142,19 +147,37 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       if (!(err instanceof StepIssue)) throw err;
       throw new ScenarioError(where(["steps", i], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
     }
-    const key = typeof rawStep === "string" ? undefined : Object.keys(rawStep).find((k) => k.startsWith(step.actor.split("/")[0]));
+    const key = typeof rawStep === "string" ? undefined : Object.keys(rawStep).find((k) => k === "one of" || k.startsWith(step.actor.split("/")[0]));
     const xmlPos = key ? where(["steps", i, key]) : step.pos;
-    for (const xml of xmlOf(step)) {
-      for (const name of placeholdersIn(xml)) {
-        if (!known.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...known].join(", ")}`);
+    /** Checks placeholders and well-formedness; a capture is known to the patterns after the one that makes it. */
+    const check = (xmls: string[], names: Set<string>) => {
+      for (const xml of xmls) {
+        for (const name of placeholdersIn(xml)) {
+          if (!names.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
+        }
+        try {
+          parseXml(fill(xml, Object.fromEntries([...names].map((k) => [k, "x@example.invalid"]))));
+        } catch (err) {
+          throw new ScenarioError(xmlPos, `steps[${i}]: expected well-formed XML (${(err as Error).message}) in: ${xml.trim().slice(0, 80)}`);
+        }
       }
-      try {
-        parseXml(fill(xml, Object.fromEntries([...known].map((k) => [k, "x@example.invalid"]))));
-      } catch (err) {
-        throw new ScenarioError(xmlPos, `steps[${i}]: expected well-formed XML (${(err as Error).message}) in: ${xml.trim().slice(0, 80)}`);
-      }
+    };
+    if (step.kind === "one-of") {
+      // Each alternative's steps run in order, so a capture serves the alternative's later steps; after the
+      // step only captures that every alternative makes are certain.
+      const per = step.alternatives.map((alt) => {
+        const names = new Set(known);
+        for (const st of alt.steps) {
+          check(xmlOf(st), names);
+          for (const xml of xmlOf(st)) for (const c of capturesIn(xml)) names.add(c);
+        }
+        return names;
+      });
+      for (const name of per[0]) if (per.every((names) => names.has(name))) known.add(name);
+    } else {
+      check(xmlOf(step), known);
+      for (const xml of xmlOf(step)) for (const c of capturesIn(xml)) known.add(c);
     }
-    for (const xml of xmlOf(step)) for (const c of capturesIn(xml)) known.add(c);
     if (!when || Object.entries(when).every(([name, values]) => values.includes(cell![name]))) kept.push(step);
   });
   if (kept.length === 0) throw new ScenarioError(where(["steps"]), "no step applies to this matrix cell");
