@@ -44,6 +44,7 @@ test("the CI form runs the whole suite against a running server, writes junit.xm
   const j = junitCounts(dir);
   assert.deepEqual([j.tests, j.failures, j.errors], [suiteSize, 0, 0]);
   assert.match(j.xml, /<property name="requirements" value="ROSTER-ADD-01,ROSTER-ADD-02/);
+  assert.match(j.xml, /<system-out><!\[CDATA\[RFC 6121 §2\.3\.2 MUST {2}requirements: ROSTER-ADD-01, ROSTER-ADD-02/);
   assert.match(j.xml, /<system-out><!\[CDATA\[.*-> <iq type="set" id="ph1xaz53">/s);
   assert.deepEqual(server.accounts(), []);
 });
@@ -116,7 +117,10 @@ test("--target local:prosody starts its own server, passes the suite and leaves 
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8"));
   assert.equal(results.target.software.name, "Prosody");
-  assert.equal(results.cases.filter((c: { verdict: string }) => c.verdict === "pass").length, suiteSize - results.cases.filter((c: { verdict: string }) => c.verdict === "warn").length);
+  assert.match(results.profile.file, /profiles\/prosody-[\d.]+\.yaml$/);
+  const unexpected = results.cases.filter((c: { verdict: string }) => !["pass", "warn", "skip", "xfail"].includes(c.verdict));
+  assert.deepEqual(unexpected.map((c: { id: string; reason?: string }) => `${c.id}: ${c.reason}`), []);
+  for (const c of results.cases.filter((x: { verdict: string }) => x.verdict === "xfail")) assert.match(c.deviation.source, /^profiles\/prosody-[\d.]+\.yaml:\d+$/, c.id);
   assert.deepEqual(orphanedProsodies(), []);
   assert.equal(existsSync(path.join(dir, "junit.xml")), true);
 });

@@ -1,15 +1,36 @@
+import type { Target } from "../targets/types.ts";
 import type { Credentials, Endpoint } from "../xmpp/session.ts";
 
 /** Creates and removes accounts on the target. One file per way of doing it, registered in index.ts. */
 export interface Provisioner {
   readonly name: string;
-  /** Creates a fresh account with this localpart (unique to the run) and returns how to log in. */
+  /** Gets ready before the first case (logs an admin in, checks existing accounts); throws when it cannot. */
+  open?(): Promise<void>;
+  /** An account for a case: a fresh one with this localpart (unique to the run), or a free existing one. */
   create(localpart: string): Promise<Credentials>;
-  /** Removes an account that create() made. */
+  /** Removes an account create() made (or, for an existing one, cleans it and hands it back). */
   remove(creds: Credentials): Promise<void>;
+  /** Ends what open() started. */
+  close?(): Promise<void>;
+  /**
+   * For a fixed set of existing accounts: how many there are to hand out, and why that many. Cases that
+   * need more are skipped with that reason; without a limit, create() makes as many as asked.
+   */
+  limit?(): { accounts: number; why: string };
 }
 
 export interface ProvisionerContext {
   endpoint: Endpoint;
   timeoutMs: number;
+  /** The server the harness started itself, if it did (its own account commands). */
+  target?: Target;
+  /** --admin: the account that may run XEP-0133 admin commands. */
+  admin?: Credentials & { jid: string };
+  /** --accounts-file, already read and checked. */
+  existing?: ExistingAccounts;
+}
+
+export interface ExistingAccounts {
+  file: string;
+  accounts: (Credentials & { jid: string })[];
 }

@@ -4,16 +4,20 @@ import { EXIT } from "./exit-codes.ts";
 import { err } from "./suite.ts";
 import { list } from "./commands/list.ts";
 import { run } from "./commands/run.ts";
+import { send } from "./commands/send.ts";
 import { validate } from "./commands/validate.ts";
+import { coverage } from "./commands/coverage.ts";
+import { matrix } from "./commands/matrix.ts";
+import { merge } from "./commands/merge.ts";
 
 /** One file per command in commands/; register it here. */
-const commands = [run, list, validate];
+const commands = [run, list, validate, coverage, matrix, merge, send];
 
 await yargs(hideBin(process.argv))
   .scriptName("xmpp-conform")
   .usage("$0 <command> [options]\n\nConformance tests for XMPP servers: RFC 6121 (IM and Presence) scenarios against a real server.")
   .command(commands)
-  .demandCommand(1, "say what to do: run, list or validate")
+  .demandCommand(1, `say what to do: ${commands.map((c) => String(c.command).split(" ")[0]).join(", ")}`)
   .strict()
   .fail((msg, e, y) => {
     if (e) throw e;

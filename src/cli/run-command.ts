@@ -1,17 +1,30 @@
 import { readFileSync } from "node:fs";
-import { provisioners } from "../accounts/index.ts";
+import { provisioners, type Provisioner } from "../accounts/index.ts";
 import { AccountLedger } from "../accounts/ledger.ts";
+import type { ExistingAccounts } from "../accounts/types.ts";
+import { pickProfile } from "../profiles/select.ts";
+import type { Profile } from "../profiles/types.ts";
 import { reporters, type Reporter } from "../report/index.ts";
 import type { CaseResult, RunInfo, RunResult } from "../results/types.ts";
+import { identifyServer, softwareOf } from "../run/identify.ts";
 import { notRun, runPlan } from "../run/runner.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { openTarget, type Target, type TargetSpec } from "../targets/index.ts";
-import { probeStream } from "../targets/ready.ts";
+import type { Endpoint } from "../xmpp/endpoint.ts";
+import { reach, type TlsRequest } from "../xmpp/reach.ts";
+import type { Credentials } from "../xmpp/session.ts";
 import { EXIT } from "./exit-codes.ts";
+
+/** --profile: none (raw verdicts), auto (chosen among these by the software the server reports), or one file. */
+export type ProfileChoice = { mode: "none" } | { mode: "auto"; profiles: Profile[] } | { mode: "file"; profile: Profile };
 
 export interface RunCommandOptions extends TargetSpec {
   plan: Scenario[];
   accounts: string;
+  admin?: Credentials & { jid: string };
+  existing?: ExistingAccounts;
+  tls: TlsRequest;
+  profile: ProfileChoice;
   reporters: string[];
   out: string;
   concurrency: number;
@@ -25,8 +38,9 @@ export interface RunCommandOptions extends TargetSpec {
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 
 /**
- * One run, start to end: target up, cases on the pool, reports written, accounts removed, target down.
- * Every exit path goes through the finally blocks, Ctrl-C included (the first one cleans up, a second quits).
+ * One run, start to end: target up, the way to it settled (TLS), accounts ready, the server identified and
+ * its profile chosen, cases on the pool, reports written, accounts removed, target down. Every exit path
+ * goes through the finally blocks, Ctrl-C included (the first one cleans up, a second quits).
  */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const abort = new AbortController();
@@ -41,34 +55,71 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const started = Date.now();
   const list: Reporter[] = opts.reporters.map((name) => reporters[name]({ outDir: opts.out, stream: process.stdout, color: opts.color }));
   let target: Target | undefined;
-  let targetError: string | undefined;
+  let endpoint: Endpoint | undefined;
+  let provisioner: Provisioner | undefined;
   let ledger: AccountLedger | undefined;
+  let targetError: string | undefined;
   let cases: CaseResult[] = [];
+  const notes: string[] = [];
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (opts.tls.insecure) {
+    notes.push("the server's TLS certificate was not verified (--insecure)");
+    log("warning: --insecure: the server's TLS certificate is not verified; anyone on the path could pose as the server");
+  }
   try {
     try {
-      target = await openTarget(opts, { install: opts.install, log });
-      await probeStream(target.host, target.port, target.domain, opts.timeout);
+      target = await openTarget(opts, { install: opts.install, log, ...(opts.tls.tls !== "auto" && { tls: opts.tls.tls }) });
+      // A local TLS server made its own certificate: trust it unless the user said otherwise.
+      const tls = target.tls ? { ...opts.tls, tls: target.tls, caFile: opts.tls.caFile ?? target.caFile } : opts.tls;
+      endpoint = await reach({ host: target.host, port: target.port, domain: target.domain }, tls, opts.timeout);
+      provisioner = provisioners[opts.accounts]({ endpoint, timeoutMs: opts.timeout, target, admin: opts.admin, existing: opts.existing });
+      ledger = new AccountLedger(provisioner);
+      await provisioner.open?.().catch((err: Error) => {
+        throw new Error(`accounts (--accounts ${opts.accounts}): ${err.message}`);
+      });
     } catch (err) {
       targetError = (err as Error).message;
     }
+    const seen = ledger && endpoint && !targetError ? await identifyServer(ledger, endpoint, opts.timeout) : {};
+    if (seen.note) notes.push(seen.note);
+    const software = (seen.server && softwareOf(seen.server)) ?? target?.software;
+    const picked = opts.profile.mode === "auto" ? pickProfile(opts.profile.profiles, software) : { profile: opts.profile.mode === "file" ? opts.profile.profile : undefined };
+    if (picked.note && !targetError) notes.push(picked.note);
+    const profile = targetError ? undefined : picked.profile;
+    const security = endpoint?.security;
     const info: RunInfo = {
-      target: target
-        ? { name: target.name, host: target.host, port: target.port, domain: target.domain, ...(target.software && { software: target.software }) }
-        : { name: opts.target ?? opts.server ?? "?", host: "", port: 0, domain: opts.domain ?? "" },
+      target: {
+        name: target?.name ?? opts.target ?? opts.server ?? "?",
+        host: target?.host ?? "",
+        port: target?.port ?? 0,
+        domain: target?.domain ?? opts.domain ?? "",
+        ...(software && { software }),
+        ...(seen.server && { server: seen.server }),
+        ...(security && {
+          transport: {
+            tls: security.tls,
+            ...(security.tls !== "none" && { certificateVerified: !security.insecure }),
+            ...(security.ca && { ca: opts.tls.caFile ?? target?.caFile }),
+            ...(seen.sasl && { sasl: seen.sasl }),
+          },
+        }),
+      },
       startedAt: new Date(started).toISOString(),
-      options: { accounts: opts.accounts, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietWindowMs: opts.quietWindow, strict: opts.strict },
+      options: {
+        accounts: opts.accounts, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietWindowMs: opts.quietWindow, strict: opts.strict,
+        tls: opts.tls.tls, profile: opts.profile.mode, ...(opts.tls.insecure && { insecure: true }), ...(opts.tls.allowPlain && { allowPlain: true }),
+      },
+      ...(profile && { profile: { file: profile.file, server: profile.server, version: profile.version } }),
+      notes,
     };
     for (const r of list) r.onBegin?.(info, opts.plan.length);
     const onCaseEnd = (c: CaseResult) => list.forEach((r) => r.onCaseEnd?.(c));
-    if (!target || targetError) {
+    if (!ledger || !endpoint || targetError) {
       cases = opts.plan.map((sc) => notRun(sc, "error", `target unreachable: ${targetError}`));
       cases.forEach(onCaseEnd);
     } else {
-      const endpoint = { host: target.host, port: target.port, domain: target.domain };
-      ledger = new AccountLedger(provisioners[opts.accounts]({ endpoint, timeoutMs: opts.timeout }));
       cases = await runPlan(opts.plan, {
-        endpoint, ledger, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietMs: opts.quietWindow, signal: abort.signal, onCaseEnd,
+        endpoint, ledger, profile, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietMs: opts.quietWindow, signal: abort.signal, onCaseEnd,
       });
     }
     await ledger?.removeAll();
@@ -94,6 +145,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     const bad = cases.some((c) => c.verdict === "fail" || c.verdict === "error" || c.verdict === "xpass" || (opts.strict && c.verdict === "warn"));
     return bad ? EXIT.failed : EXIT.ok;
   } finally {
+    await provisioner?.close?.().catch(() => {});
     await target?.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -8,6 +8,8 @@ import { EXIT } from "./exit-codes.ts";
 
 /** The shipped suite. */
 export const SUITE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../scenarios");
+/** The shipped server profiles (--profile auto chooses among them). */
+export const PROFILES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../profiles");
 
 export const err = (s: string) => process.stderr.write(`${s}\n`);
 

@@ -1,7 +1,7 @@
 import { Chalk } from "chalk";
 import type { Verdict } from "../results/types.ts";
 import type { ReporterFactory } from "./types.ts";
-import { countVerdicts, describeTarget, formatFailures, formatTranscript, VERDICTS } from "./format.ts";
+import { countVerdicts, describeProfile, describeTarget, formatFailures, formatTranscript, totals } from "./format.ts";
 
 /** Progress while running (a line per case), then every unmet expectation with its transcript. */
 export const consoleReporter: ReporterFactory = ({ stream, color }) => {
@@ -18,7 +18,8 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
   return {
     onBegin(info, n) {
       total = n;
-      out(c.bold(`xmpp-conform: ${n} case${n === 1 ? "" : "s"} against ${describeTarget(info)}`));
+      out(c.bold(`xmpp-conform: ${n} case${n === 1 ? "" : "s"} against ${describeTarget(info)}; ${describeProfile(info)}`));
+      for (const note of info.notes ?? []) out(c.yellow(`note: ${note}`));
     },
     onCaseEnd(r) {
       done++;
@@ -37,10 +38,10 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         const transcript = formatTranscript(r.transcript);
         if (transcript) out(c.gray(indent(`transcript:\n${transcript}`)));
       }
-      const counts = countVerdicts(run);
-      const parts = VERDICTS.filter((v) => counts[v] > 0 || v === "pass" || v === "fail").map((v) => paint[v](`${counts[v]} ${v === "pass" ? "passed" : v === "fail" ? "failed" : v}`));
+      const parts = totals(countVerdicts(run)).map(({ verdict, text }) => paint[verdict](text));
       out();
-      out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}`);
+      const sw = run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name;
+      out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}`);
       if (run.accounts.notRemoved > 0) out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} accounts could not be removed`));
     },
   };

@@ -1,6 +1,8 @@
 import { consoleReporter } from "./console.ts";
+import { htmlReporter } from "./html.ts";
 import { junitReporter } from "./junit.ts";
 import { jsonReporter } from "./json.ts";
+import { markdownReporter } from "./markdown.ts";
 import type { ReporterFactory } from "./types.ts";
 
 export type { Reporter, ReporterFactory, ReporterOptions } from "./types.ts";
@@ -10,4 +12,6 @@ export const reporters: Record<string, ReporterFactory> = {
   console: consoleReporter,
   junit: junitReporter,
   json: jsonReporter,
+  html: htmlReporter,
+  markdown: markdownReporter,
 };

@@ -1,55 +1,69 @@
 import path from "node:path";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import junitModule from "junit-report-builder";
+import type { CaseResult, RunResult } from "../results/types.ts";
 import type { ReporterFactory } from "./types.ts";
-import { describeTarget, formatFailures, formatTranscript } from "./format.ts";
+import { describeTarget, describeTransport, formatFailures, formatTranscript } from "./format.ts";
 
-/** junit.xml: a testcase per case, requirement IDs, RFC section and level as properties, transcript in system-out. */
 // The package's CommonJS export is a builder instance, which its type declarations describe differently.
-const junit = junitModule as unknown as { newBuilder(): typeof junitModule.default };
+type Builder = typeof junitModule.default;
+const junit = junitModule as unknown as { newBuilder(): Builder };
 
+/** Characters a server may send that XML 1.0 cannot carry: dropped, so the file stays well-formed. */
+const xmlSafe = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
+
+/**
+ * junit.xml: a testcase per case (fail and xpass are failures, error an error, skip and xfail skipped), the
+ * RFC section as classname, requirement IDs, RFC section and level as testcase properties (and on the first
+ * line of system-out, for readers that ignore testcase properties), the transcript below.
+ */
 export const junitReporter: ReporterFactory = ({ outDir }) => ({
   onEnd(run) {
-    const builder = junit.newBuilder();
-    const suite = builder
-      .testSuite()
-      .name(`RFC 6121 conformance: ${describeTarget(run)}`)
-      .property("target", run.target.name)
-      .property("domain", run.target.domain)
-      .property("started", run.startedAt);
-    if (run.target.software) suite.property("server", `${run.target.software.name} ${run.target.software.version}`);
-    for (const r of run.cases) {
-      const tc = suite
-        .testCase()
-        .className(`rfc6121.section-${r.rfc}`)
-        .name(`${r.id}: ${r.title}`)
-        .file(r.pos.file)
-        .time(r.durationMs / 1000)
-        .property("requirements", r.requirements.join(","))
-        .property("rfc", `RFC 6121 §${r.rfc}`)
-        .property("level", r.level)
-        .property("verdict", r.verdict);
-      const body = formatFailures(r);
-      switch (r.verdict) {
-        case "fail":
-        case "xpass":
-          tc.failure(r.reason ?? r.verdict, r.verdict);
-          break;
-        case "error":
-          tc.error(r.reason ?? "error", "error", body || undefined);
-          break;
-        case "skip":
-        case "xfail":
-          tc.skipped();
-          break;
-        default:
-          break;
-      }
-      for (const choice of r.choices) tc.property("alternative", `${choice.step} => ${choice.alternative}`);
-      const out = [r.reason && r.verdict !== "pass" ? `${r.verdict}: ${r.reason}` : "", body, formatTranscript(r.transcript)].filter(Boolean).join("\n\n");
-      if (out) tc.standardOutput(out);
-    }
     mkdirSync(outDir, { recursive: true });
-    builder.writeTo(path.join(outDir, "junit.xml"));
+    writeFileSync(path.join(outDir, "junit.xml"), renderJunit(run));
   },
 });
+
+export function renderJunit(run: RunResult): string {
+  const builder = junit.newBuilder();
+  const suite = builder.testSuite().name(`RFC 6121 conformance: ${describeTarget(run)}`).timestamp(run.startedAt).time(run.durationMs / 1000);
+  const properties: [string, string | undefined][] = [
+    ["target", run.target.name],
+    ["domain", run.target.domain],
+    ["started", run.startedAt],
+    ["server", run.target.software && `${run.target.software.name} ${run.target.software.version}`],
+    ["server-identity", run.target.server?.identity && Object.values(run.target.server.identity).join("/")],
+    ["transport", run.target.transport && describeTransport(run.target.transport)],
+    ["profile", run.profile ? path.relative(process.cwd(), run.profile.file) : "none"],
+    ...(run.notes ?? []).map((n): [string, string] => ["note", n]),
+    ["tool", `${run.tool.name} ${run.tool.version}`],
+  ];
+  for (const [name, value] of properties) if (value !== undefined) suite.property(name, xmlSafe(value));
+  for (const c of run.cases) testcase(suite, c);
+  return builder.build();
+}
+
+function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult): void {
+  const tc = suite
+    .testCase()
+    .className(`rfc6121.section-${c.rfc}`)
+    .name(xmlSafe(`${c.id}: ${c.title}`))
+    .file(c.pos.file)
+    .time(c.durationMs / 1000)
+    .property("requirements", c.requirements.join(","))
+    .property("rfc", `RFC 6121 §${c.rfc}`)
+    .property("level", c.level)
+    .property("verdict", c.verdict);
+  for (const choice of c.choices) tc.property("alternative", xmlSafe(`${choice.step} => ${choice.alternative}`));
+  const reason = xmlSafe(c.reason ?? c.verdict);
+  const body = xmlSafe(formatFailures(c));
+  if (c.verdict === "fail" || c.verdict === "xpass") tc.failure(reason, c.verdict);
+  else if (c.verdict === "error") tc.error(reason, "error", body || undefined);
+  else if (c.verdict === "skip" || c.verdict === "xfail") tc.skipped();
+  const header = [
+    `RFC 6121 §${c.rfc} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`,
+    ...c.choices.map((ch) => `alternative: ${ch.step} => ${ch.alternative}`),
+  ].join("\n");
+  const why = c.reason && c.verdict !== "pass" ? `${c.verdict}: ${c.reason}` : "";
+  tc.standardOutput(xmlSafe([header, why, body, formatTranscript(c.transcript)].filter(Boolean).join("\n\n")));
+}

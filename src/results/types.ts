@@ -38,12 +38,59 @@ export interface CaseResult {
   choices: { step: string; alternative: string }[];
   durationMs: number;
   transcript: TranscriptEntry[];
+  /** For xfail and xpass: the profile entry that expected the case to fail, and the verdict it would have had. */
+  deviation?: Deviation;
+  /** With --repeat: every verdict the case had, when they were not all the same. */
+  flaky?: Verdict[];
+}
+
+/** A known deviation of the server from the RFC, as its profile (profiles/*.yaml) documents it. */
+export interface Deviation {
+  /** The profile entry, file:line. */
+  source: string;
+  reason: string;
+  link?: string;
+  /** The verdict without the profile. */
+  verdict: Verdict;
+}
+
+/** What the server said it is: disco#info on the domain, XEP-0092 when offered, and the stream features it advertised. */
+export interface ServerInfo {
+  identity?: { category: string; type: string; name?: string };
+  version?: { name: string; version: string; os?: string };
+  discoFeatures: string[];
+  /** Each feature as the server wrote it; beforeTls only with STARTTLS. */
+  streamFeatures: { beforeTls?: string[]; beforeAuth: string[]; afterAuth: string[] };
+}
+
+/** How the harness reached the server. */
+export interface Transport {
+  tls: "none" | "starttls" | "direct";
+  /** With TLS: false only with --insecure (the certificate was not checked). */
+  certificateVerified?: boolean;
+  /** The --ca file (or the local TLS server's own certificate). */
+  ca?: string;
+  /** The SASL mechanism the harness logged in with. */
+  sasl?: string;
 }
 
 export interface RunInfo {
-  target: { name: string; host: string; port: number; domain: string; software?: { name: string; version: string } };
+  target: {
+    name: string;
+    host: string;
+    port: number;
+    domain: string;
+    /** The software a profile is chosen by: XEP-0092, else the disco#info identity, else the local package. */
+    software?: { name: string; version: string };
+    server?: ServerInfo;
+    transport?: Transport;
+  };
   startedAt: string;
   options: Record<string, unknown>;
+  /** The profile applied (absent: none, the verdicts are raw). */
+  profile?: { file: string; server: string; version: string };
+  /** What a reader must know about the run: an unchecked certificate, a fallback profile, an unidentified server. */
+  notes?: string[];
 }
 
 export interface RunResult extends RunInfo {

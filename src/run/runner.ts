@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AccountLedger } from "../accounts/ledger.ts";
+import { applyProfile } from "../profiles/apply.ts";
+import type { Profile } from "../profiles/types.ts";
 import type { CaseResult } from "../results/types.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Endpoint } from "../xmpp/session.ts";
@@ -12,6 +14,8 @@ export interface RunOptions {
   timeoutMs: number;
   quietMs: number;
   signal: AbortSignal;
+  /** The server's known deviations: turns their verdicts into xfail / xpass. */
+  profile?: Profile;
   onCaseStart?: (sc: Scenario) => void;
   onCaseEnd?: (result: CaseResult) => void;
 }
@@ -23,7 +27,8 @@ export function notRun(sc: Scenario, verdict: "skip" | "error", reason: string):
 
 /**
  * Runs the cases on a bounded pool. Cases share nothing (fresh accounts each), so any order and any
- * concurrency give the same verdicts; results come back in plan order.
+ * concurrency give the same verdicts; results come back in plan order. A case whose accounts the
+ * provisioner cannot give (a file of existing accounts with too few) is skipped with the reason.
  */
 export async function runPlan(plan: Scenario[], opts: RunOptions): Promise<CaseResult[]> {
   const runId = randomBytes(3).toString("hex");
@@ -36,8 +41,17 @@ export async function runPlan(plan: Scenario[], opts: RunOptions): Promise<CaseR
       if (opts.signal.aborted) {
         results[i] = notRun(sc, "skip", "interrupted before it started");
       } else {
-        opts.onCaseStart?.(sc);
-        results[i] = await runCase(sc, { ...opts, uid: `${runId}-${i}` });
+        const admitted = await opts.ledger.admit(sc.accounts.length);
+        if (typeof admitted === "string") {
+          results[i] = notRun(sc, "skip", admitted);
+        } else {
+          opts.onCaseStart?.(sc);
+          try {
+            results[i] = applyProfile(await runCase(sc, { ...opts, uid: `${runId}-${i}` }), opts.profile);
+          } finally {
+            admitted();
+          }
+        }
       }
       opts.onCaseEnd?.(results[i]);
     }

@@ -3,15 +3,21 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { selfSignedCertificate } from "./cert.ts";
+import { runTool } from "./command.ts";
 import { ensureDebianPackages } from "./install.ts";
 import { startTethered } from "./process.ts";
 import { freePort, waitUntilReady } from "./ready.ts";
-import type { LocalTargetOptions, Target } from "./types.ts";
+import type { AccountCommands, LocalTargetOptions, Target } from "./types.ts";
 
 const DOMAIN = "localhost";
 
-/** Plaintext on loopback, in-band registration allowed, nothing on any port but our c2s port. */
-function config(port: number): string {
+/**
+ * Nothing on any port but our c2s port; in-band registration allowed. Plaintext on loopback, or with `tls`
+ * STARTTLS required (or TLS from the first byte) with `pem` (certificate and key in one file).
+ */
+function config(port: number, opts: LocalTargetOptions, pem?: string): string {
+  const admins = opts.admins ?? [];
   return `# written by xmpp-conform for a throwaway instance
 hosts:
   - "${DOMAIN}"
@@ -25,7 +31,7 @@ registration_timeout: infinity
 disable_sasl_mechanisms:
   - "digest-md5"
   - "x-oauth2"
-certfiles: []
+certfiles: [${pem ? JSON.stringify(pem) : ""}]
 listen:
   -
     port: ${port}
@@ -36,8 +42,9 @@ listen:
     max_stanza_size: 262144
     shaper: none
     access: c2s
-    starttls: false
-    starttls_required: false
+    starttls: ${opts.tls === "starttls"}
+    starttls_required: ${opts.tls === "starttls"}
+    tls: ${opts.tls === "direct"}
 acl:
   local:
     user_regexp: ""
@@ -45,6 +52,8 @@ acl:
     ip:
       - "127.0.0.0/8"
       - "::1/128"
+  admin:
+    user: [${admins.map((j) => JSON.stringify(j)).join(", ")}]
 access_rules:
   local:
     allow: local
@@ -55,6 +64,8 @@ access_rules:
     allow: all
   trusted_network:
     allow: loopback
+  configure:
+    allow: admin
 shaper_rules:
   max_user_sessions: 1000
   max_user_offline_messages: 1000
@@ -74,6 +85,9 @@ modules:
       subject: ""
       body: ""
   mod_version: {}
+  # XEP-0133 add-user / delete-user for the admins
+  mod_adhoc: {}
+  mod_configure: {}
 `;
 }
 
@@ -96,6 +110,15 @@ function checkReachable(base: string): void {
     if (!(statSync(d).mode & 0o001)) throw new Error(`user ejabberd cannot enter ${d} (no o+x); point TMPDIR to a directory it can reach`);
     if (d === path.dirname(d)) return;
   }
+}
+
+/** ejabberdctl against our node (each call boots an Erlang VM: about half a second). */
+function accountCommands(ctl: string[]): AccountCommands {
+  return {
+    register: async (user, password) => void (await runTool("ejabberdctl", [...ctl, "register", user, DOMAIN, password], `register ${user}`)),
+    remove: async (user) => void (await runTool("ejabberdctl", [...ctl, "unregister", user, DOMAIN], `unregister ${user}`)),
+    list: async () => (await runTool("ejabberdctl", [...ctl, "registered_users", DOMAIN], "registered_users")).split("\n").filter(Boolean),
+  };
 }
 
 function version(): string {
@@ -121,15 +144,19 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   while (distPort === port) distPort = await freePort();
   const yml = path.join(conf, "ejabberd.yml");
   const ctlCfg = path.join(conf, "ejabberdctl.cfg");
-  writeFileSync(yml, config(port));
+  const cert = opts.tls ? await selfSignedCertificate(conf, DOMAIN) : undefined;
+  const pem = cert && path.join(conf, `${DOMAIN}.pem`);
+  if (cert) writeFileSync(pem!, readFileSync(cert.cert, "utf8") + readFileSync(cert.key, "utf8"));
+  writeFileSync(yml, config(port, opts, pem));
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
   copyFileSync("/etc/ejabberd/inetrc", path.join(conf, "inetrc"));
   execFileSync("chown", ["-R", "ejabberd:ejabberd", dir]);
   const logFile = path.join(logs, "ejabberd.log");
   const stdoutLog = path.join(dir, "stdout.log");
+  const ctl = ["--config-dir", conf, "--config", yml, "--ctl-config", ctlCfg, "--spool", path.join(dir, "spool"), "--logs", logs];
   const proc = startTethered(
     "ejabberdctl",
-    ["--config-dir", conf, "--config", yml, "--ctl-config", ctlCfg, "--spool", path.join(dir, "spool"), "--logs", logs, "foreground"],
+    [...ctl, "foreground"],
     { logFile: stdoutLog, pidFile: path.join(dir, "ejabberd.pid") },
   );
   const tail = () => {
@@ -141,7 +168,8 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady("127.0.0.1", port, DOMAIN, { deadlineMs: 30_000, exited: proc.exited, describe: tail });
+    const endpoint = { host: "127.0.0.1", port, domain: DOMAIN, ...(opts.tls && { security: { tls: opts.tls, ca: readFileSync(cert!.cert, "utf8") } }) };
+    await waitUntilReady(endpoint, { deadlineMs: 30_000, exited: proc.exited, describe: tail });
   } catch (err) {
     await stop();
     throw err;
@@ -152,6 +180,8 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     port,
     domain: DOMAIN,
     software: { name: "ejabberd", version: version() },
+    ...(opts.tls && { tls: opts.tls, caFile: cert!.cert }),
+    accountCommands: accountCommands(ctl),
     logFile,
     stop,
   };

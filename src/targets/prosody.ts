@@ -1,24 +1,31 @@
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { selfSignedCertificate } from "./cert.ts";
+import { runTool } from "./command.ts";
 import { ensureDebianPackages } from "./install.ts";
 import { startTethered } from "./process.ts";
 import { freePort, waitUntilReady } from "./ready.ts";
-import type { LocalTargetOptions, Target } from "./types.ts";
+import type { AccountCommands, LocalTargetOptions, Target } from "./types.ts";
 
 const DOMAIN = "localhost";
 
-/** Plaintext on loopback, in-band registration allowed, nothing on any port but our c2s port. */
-function config(dir: string, port: number): string {
+/**
+ * Nothing on any port but our c2s port; in-band registration allowed. Plaintext on loopback, or with `tls`
+ * STARTTLS required (or TLS from the first byte) and PLAIN only once encrypted.
+ */
+function config(dir: string, port: number, opts: LocalTargetOptions): string {
+  const lua = (list: string[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
+  const modules = ["roster", "saslauth", "disco", "ping", "register", "blocklist", "version", "admin_adhoc", ...(opts.tls === "starttls" ? ["tls"] : [])];
   return `-- written by xmpp-conform for a throwaway instance
 run_as_root = true
 pidfile = "${dir}/prosody.pid"
 data_path = "${dir}/data"
 plugin_paths = { }
 interfaces = { "127.0.0.1" }
-c2s_ports = { ${port} }
-c2s_direct_tls_ports = { }
+c2s_ports = { ${opts.tls === "direct" ? "" : port} }
+c2s_direct_tls_ports = { ${opts.tls === "direct" ? port : ""} }
 s2s_ports = { }
 http_ports = { }
 https_ports = { }
@@ -26,14 +33,26 @@ network_settings = { tcp_backlog = 1024, nagle = false } -- nagle off: else many
 log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
 authentication = "internal_hashed"
 storage = "internal"
-c2s_require_encryption = false
-allow_unencrypted_plain_auth = true
+c2s_require_encryption = ${Boolean(opts.tls)}
+allow_unencrypted_plain_auth = ${!opts.tls}
 allow_registration = true
 certificates = "${dir}/certs"
-modules_enabled = { "roster"; "saslauth"; "disco"; "ping"; "register"; "blocklist"; "version"; }
+admins = ${lua(opts.admins ?? [])}
+modules_enabled = ${lua(modules)}
 modules_disabled = { "s2s"; "s2s_auth_certs"; }
 VirtualHost "${DOMAIN}"
 `;
+}
+
+/** prosodyctl against our config; the account list is the data directory (one file per account). */
+function accountCommands(dir: string, cfg: string): AccountCommands {
+  const accounts = path.join(dir, "data", DOMAIN, "accounts");
+  return {
+    register: async (user, password) => void (await runTool("prosodyctl", ["--config", cfg, "register", user, DOMAIN, password], `register ${user}`)),
+    remove: async (user) => void (await runTool("prosodyctl", ["--config", cfg, "deluser", `${user}@${DOMAIN}`], `deluser ${user}`)),
+    // Prosody's file names escape every non-alphanumeric byte as %xx.
+    list: async () => (existsSync(accounts) ? readdirSync(accounts).filter((f) => f.endsWith(".dat")).map((f) => decodeURIComponent(f.slice(0, -4))) : []),
+  };
 }
 
 function version(): string {
@@ -50,9 +69,10 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   const dir = mkdtempSync(path.join(tmpdir(), "xmpp-conform-prosody-"));
   mkdirSync(path.join(dir, "data"));
   mkdirSync(path.join(dir, "certs"));
+  const cert = opts.tls ? (await selfSignedCertificate(path.join(dir, "certs"), DOMAIN)).cert : undefined;
   const port = await freePort();
   const cfg = path.join(dir, "prosody.cfg.lua");
-  writeFileSync(cfg, config(dir, port));
+  writeFileSync(cfg, config(dir, port, opts));
   const logFile = path.join(dir, "prosody.log");
   const proc = startTethered("prosody", ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });
   const tail = () => {
@@ -64,7 +84,8 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady("127.0.0.1", port, DOMAIN, { deadlineMs: 20_000, exited: proc.exited, describe: tail });
+    const endpoint = { host: "127.0.0.1", port, domain: DOMAIN, ...(opts.tls && { security: { tls: opts.tls, ca: readFileSync(cert!, "utf8") } }) };
+    await waitUntilReady(endpoint, { deadlineMs: 20_000, exited: proc.exited, describe: tail });
   } catch (err) {
     await stop();
     throw err;
@@ -75,6 +96,8 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     port,
     domain: DOMAIN,
     software: { name: "Prosody", version: version() },
+    ...(opts.tls && { tls: opts.tls, caFile: cert }),
+    accountCommands: accountCommands(dir, cfg),
     logFile,
     stop,
   };

@@ -1,5 +1,6 @@
 import net from "node:net";
 import { setTimeout as pause } from "node:timers/promises";
+import type { Endpoint } from "../xmpp/endpoint.ts";
 import { openRawStream } from "../xmpp/raw-stream.ts";
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it; we release it right away for the server). */
@@ -11,18 +12,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Opens one XMPP stream and resolves once the server sent its stream features. */
-export async function probeStream(host: string, port: number, domain: string, timeoutMs: number): Promise<void> {
-  (await openRawStream({ host, port, domain }, timeoutMs)).close();
-}
-
 /**
  * Polls until the server answers a stream with its features: a listening port is not enough (a broken
  * Prosody keeps its port open). Polling every 20 ms is the only signal a starting server gives;
  * `exited` makes a crashed server fail at once instead of at the deadline.
  */
 export async function waitUntilReady(
-  host: string, port: number, domain: string,
+  endpoint: Endpoint,
   opts: { deadlineMs: number; exited: Promise<unknown>; describe: () => string },
 ): Promise<void> {
   let dead = false;
@@ -32,7 +28,7 @@ export async function waitUntilReady(
   while (Date.now() < end) {
     if (dead) throw new Error(`the server exited during start-up\n${opts.describe()}`);
     try {
-      await probeStream(host, port, domain, 2000);
+      (await openRawStream(endpoint, 2000)).close();
       return;
     } catch (err) {
       last = err;

@@ -8,10 +8,23 @@ export interface Target {
   domain: string;
   /** Server software when the harness started it itself (remote servers are asked over XMPP instead). */
   software?: { name: string; version: string };
+  /** How a server the harness started protects its streams; absent: plaintext, or not known (remote). */
+  tls?: "starttls" | "direct";
+  /** The self-signed certificate of a local TLS server (its own CA), trusted unless --ca or --insecure says otherwise. */
+  caFile?: string;
+  /** The server's own account commands (prosodyctl, ejabberdctl), for local servers. */
+  accountCommands?: AccountCommands;
   /** Files worth keeping when something goes wrong (the server's log). */
   logFile?: string;
   /** Stops and forgets a server the harness started; a no-op for servers it did not start. */
   stop(): Promise<void>;
+}
+
+export interface AccountCommands {
+  register(username: string, password: string): Promise<void>;
+  remove(username: string): Promise<void>;
+  /** The usernames that exist on the domain. */
+  list(): Promise<string[]>;
 }
 
 export interface LocalTargetOptions {
@@ -19,4 +32,8 @@ export interface LocalTargetOptions {
   install: boolean;
   /** Progress lines for the user (stderr). */
   log: (line: string) => void;
+  /** Serve STARTTLS (required) or TLS from the first byte, with a self-signed certificate made for the run. */
+  tls?: "starttls" | "direct";
+  /** Bare JIDs allowed to run XEP-0133 admin commands (add-user, delete-user). */
+  admins?: string[];
 }

@@ -1,61 +1,113 @@
-import net from "node:net";
+import type net from "node:net";
+import { StringDecoder } from "node:string_decoder";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
-import type { Endpoint } from "./session.ts";
+import { PLAINTEXT, type Endpoint } from "./endpoint.ts";
+import { secure, tcpConnect } from "./tls.ts";
 import { withTimeout } from "../util/time.ts";
 
+const NS_STREAM = "http://etherx.jabber.org/streams";
+const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
+
 /**
- * A bare XMPP stream on a plain socket, up to the stream features and no further: enough to check that a
- * server is ready and for in-band registration, without a client library's login machinery.
+ * A bare XMPP stream, up to the stream features and no further: enough to check that a server is ready,
+ * to negotiate STARTTLS and for in-band registration, without a client library's login machinery.
  */
 export interface RawStream {
   features: Element;
+  /** With STARTTLS: the features offered before TLS. */
+  featuresBeforeTls?: Element;
+  /** Sends `data` and resolves with the first element `pick` accepts. */
+  exchange(data: string, pick: (el: Element) => boolean, what: string): Promise<Element>;
   request(iq: string, id: string): Promise<Element>;
   close(): void;
 }
 
+/** Opens a stream as the endpoint's security says: plaintext, STARTTLS, or TLS from the first byte. */
 export async function openRawStream(endpoint: Endpoint, timeoutMs: number): Promise<RawStream> {
-  const socket = net.connect({ host: endpoint.host, port: endpoint.port });
+  const tls = (endpoint.security ?? PLAINTEXT).tls;
+  if (tls === "none") return openStream(await tcpConnect(endpoint, timeoutMs), endpoint, timeoutMs);
+  if (tls === "direct") return openStream(await secure(await tcpConnect(endpoint, timeoutMs), endpoint, timeoutMs), endpoint, timeoutMs);
+  const { socket, features } = await negotiateStartTls(endpoint, timeoutMs);
+  const stream = await openStream(await secure(socket, endpoint, timeoutMs), endpoint, timeoutMs);
+  return { ...stream, featuresBeforeTls: features };
+}
+
+/**
+ * RFC 6120 §5.4 up to <proceed/>: returns the socket, ready for the TLS handshake, and the features
+ * offered before it. A server that does not offer STARTTLS is an error: the user asked for TLS.
+ */
+export async function negotiateStartTls(endpoint: Endpoint, timeoutMs: number): Promise<{ socket: net.Socket; features: Element }> {
+  const socket = await tcpConnect(endpoint, timeoutMs);
+  const stream = await openStream(socket, endpoint, timeoutMs, { keepSocket: true });
+  try {
+    if (!stream.features.getChild("starttls", NS_TLS)) throw new Error(`${endpoint.host}:${endpoint.port} does not offer STARTTLS (features: ${featureNames(stream.features)})`);
+    const answer = await stream.exchange(`<starttls xmlns='${NS_TLS}'/>`, (el) => el.attrs.xmlns === NS_TLS, "no answer to <starttls/>");
+    if (answer.name !== "proceed") throw new Error(`${endpoint.host}:${endpoint.port} refused STARTTLS: ${answer.toString()}`);
+    stream.close();
+    return { socket, features: stream.features };
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+}
+
+export const featureNames = (features: Element) => features.children.map((c) => (typeof c === "string" ? "" : c.name)).join(" ") || "none";
+
+/** Opens a stream on a connected socket and waits for the features. `keepSocket`: close() only stops reading. */
+async function openStream(socket: net.Socket, endpoint: Endpoint, timeoutMs: number, opts: { keepSocket?: boolean } = {}): Promise<RawStream> {
   const parser = new Parser();
-  const replies = new Map<string, (el: Element) => void>();
+  const waiting = new Set<{ pick: (el: Element) => boolean; resolve: (el: Element) => void }>();
   let fail: (err: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => {});
   let onFeatures: (el: Element) => void = () => {};
   const features = new Promise<Element>((resolve) => (onFeatures = resolve));
 
-  socket.setEncoding("utf8");
-  socket.on("data", (chunk: string) => parser.write(chunk));
-  socket.on("error", (err) => fail(err));
-  socket.on("close", () => fail(new Error(`${endpoint.host}:${endpoint.port} closed the connection`)));
+  // A decoder, not socket.setEncoding(): after STARTTLS the socket goes on to carry TLS records.
+  const decoder = new StringDecoder("utf8");
+  const onData = (chunk: Buffer) => parser.write(decoder.write(chunk));
+  const onError = (err: Error) => fail(err);
+  const onClose = () => fail(new Error(`${endpoint.host}:${endpoint.port} closed the connection`));
+  socket.on("data", onData);
+  socket.on("error", onError);
+  socket.on("close", onClose);
   parser.on("error", (err: Error) => fail(err));
   parser.on("element", (el: Element) => {
-    if (el.is("features", "http://etherx.jabber.org/streams")) onFeatures(el);
-    else if (el.is("error", "http://etherx.jabber.org/streams")) fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
-    else if (el.name === "iq" && replies.has(el.attrs.id)) replies.get(el.attrs.id)!(el);
+    if (el.is("features", NS_STREAM)) return onFeatures(el);
+    if (el.is("error", NS_STREAM)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
+    for (const w of waiting) {
+      if (!w.pick(el)) continue;
+      waiting.delete(w);
+      return w.resolve(el);
+    }
   });
-  socket.on("connect", () =>
-    socket.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`),
-  );
+  socket.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}' version='1.0' xmlns='jabber:client' xmlns:stream='${NS_STREAM}'>`);
 
   const close = () => {
-    socket.removeAllListeners("close");
-    socket.on("close", () => {});
+    socket.off("data", onData);
+    socket.off("error", onError);
+    socket.off("close", onClose);
+    if (opts.keepSocket) return;
+    socket.on("error", () => {});
     socket.destroy();
+  };
+  const exchange = (data: string, pick: (el: Element) => boolean, what: string) => {
+    const reply = new Promise<Element>((resolve) => waiting.add({ pick, resolve }));
+    socket.write(data);
+    return withTimeout(Promise.race([reply, failed]), timeoutMs, what);
   };
   try {
     const el = await withTimeout(Promise.race([features, failed]), timeoutMs, `no stream features from ${endpoint.host}:${endpoint.port}`);
     return {
       features: el,
-      request(iq, id) {
-        const reply = new Promise<Element>((resolve) => replies.set(id, resolve));
-        socket.write(iq);
-        return withTimeout(Promise.race([reply, failed]), timeoutMs, `no reply to <iq id='${id}'>`);
-      },
+      exchange,
+      request: (iq, id) => exchange(iq, (r) => r.name === "iq" && r.attrs.id === id, `no reply to <iq id='${id}'>`),
       close,
     };
   } catch (err) {
     close();
+    socket.destroy();
     throw err;
   }
 }

@@ -1,17 +1,17 @@
-import "./scram.ts";
+import net from "node:net";
 import { client, xml } from "@xmpp/client";
 import type { Element } from "ltx";
 import type { Transcript } from "./transcript.ts";
+import { PLAINTEXT, plainAllowed, type Endpoint } from "./endpoint.ts";
+import { negotiateStartTls } from "./raw-stream.ts";
+import { scramMechanism } from "./scram.ts";
+import { describeTlsError, isTlsError, tcpConnect, tlsOptions } from "./tls.ts";
 import { withTimeout } from "../util/time.ts";
+
+export type { Endpoint } from "./endpoint.ts";
 
 /** Namespace of the harness's own barrier markers; never shown to scenarios. */
 export const BARRIER_NS = "urn:xmpp-conform:barrier";
-
-export interface Endpoint {
-  host: string;
-  port: number;
-  domain: string;
-}
 
 export interface Credentials {
   username: string;
@@ -27,7 +27,8 @@ export interface Received {
 }
 
 const STANZAS = new Set(["iq", "message", "presence"]);
-const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
+/** Strongest first; PLAIN only where plainAllowed() says so. */
+const SCRAM = ["SCRAM-SHA-256", "SCRAM-SHA-1"] as const;
 
 /**
  * One connected resource of one account. Wraps @xmpp/client: records every element in and out, keeps an
@@ -40,6 +41,12 @@ export class Session {
   jid = "";
   /** Stream features offered after authentication. */
   features?: Element;
+  /** Stream features offered before authentication (after TLS, when there is TLS). */
+  featuresBeforeAuth?: Element;
+  /** With STARTTLS: the features offered before TLS. */
+  featuresBeforeTls?: Element;
+  /** The SASL mechanism the session logged in with. */
+  mechanism?: string;
   /** Why the session ended, once it has. */
   closedReason?: string;
 
@@ -49,6 +56,8 @@ export class Session {
   private readonly markers = new Set<string>();
   private readonly harnessOut = new WeakSet<object>();
   private online = false;
+  /** What the TLS transport's tls.connect() gets: the socket start() connected (and upgraded with STARTTLS). */
+  private tlsParameters?: ReturnType<typeof tlsOptions>;
   private seq = 0;
   private static ids = 0;
 
@@ -59,26 +68,36 @@ export class Session {
     resource: string,
     private readonly transcript: Transcript,
   ) {
-    const plainOk = isLoopback(endpoint.host);
+    const security = endpoint.security ?? PLAINTEXT;
     this.xmpp = client({
-      service: `xmpp://${endpoint.host}:${endpoint.port}`,
+      // TLS sessions get a socket the harness connected itself (see start()): @xmpp/client takes no TLS options.
+      service: `${security.tls === "none" ? "xmpp" : "xmpps"}://${endpoint.host}:${endpoint.port}`,
       domain: endpoint.domain,
       resource,
       credentials: (async (authenticate: (c: unknown, m: string) => Promise<void>, mechanisms: string[]) => {
-        const mechanism = plainOk && mechanisms.includes("PLAIN") ? "PLAIN" : "SCRAM-SHA-1";
-        if (!mechanisms.includes(mechanism)) throw new Error(`the server offers none of PLAIN on loopback or SCRAM-SHA-1 (offered: ${mechanisms.join(", ")})`);
+        const acceptable = [...SCRAM, ...(plainAllowed(endpoint) ? ["PLAIN"] : [])];
+        const mechanism = acceptable.find((m) => mechanisms.includes(m));
+        if (!mechanism) throw new Error(`no acceptable SASL mechanism: the server offers ${mechanisms.join(", ") || "none"}; PLAIN is used only over TLS, on loopback or with --allow-plain`);
+        this.mechanism = mechanism;
         await authenticate({ username: creds.username, password: creds.password }, mechanism);
       }) as never,
     });
     this.xmpp.reconnect.stop();
+    // Ours first: the factory creates the first registered mechanism of a name, and the library's SCRAM-SHA-1 is slow.
+    const factory = (this.xmpp as unknown as { saslFactory: { _mechs: { name: string; mech: unknown }[] } }).saslFactory;
+    factory._mechs.unshift(...SCRAM.map((name) => ({ name, mech: scramMechanism(name) })));
     // @xmpp/connection throws from a socket event (uncaught) when bytes arrive after the stream closed.
-    const conn = this.xmpp as unknown as { _onData(d: Buffer): void; parser: unknown };
+    const conn = this.xmpp as unknown as { _onData(d: Buffer): void; parser: unknown; socketParameters(): unknown };
     const onData = conn._onData;
     conn._onData = function (this: typeof conn, d: Buffer) {
       if (this.parser) onData.call(this, d);
     };
-    // Nagle plus delayed ACK on loopback turns many hops into ~40 ms steps.
-    this.xmpp.on("connect", () => (this.xmpp as unknown as { socket: { setNoDelay(v: boolean): void } }).socket.setNoDelay(true));
+    if (security.tls !== "none") conn.socketParameters = () => this.tlsParameters;
+    // Nagle plus delayed ACK on loopback turns many hops into ~40 ms steps (TLS sockets come from tcpConnect, which sets it).
+    this.xmpp.on("connect", () => {
+      const socket = (this.xmpp as unknown as { socket: unknown }).socket;
+      if (socket instanceof net.Socket) socket.setNoDelay(true);
+    });
     this.xmpp.iqCallee.set("jabber:iq:roster", "query", () => true);
     this.xmpp.on("error", (err: Error) => this.transcript.add(this.label, "note", `error: ${err.message}`));
     this.xmpp.on("element", (el: Element) => this.onElement(el));
@@ -97,20 +116,64 @@ export class Session {
   async start(timeoutMs: number): Promise<void> {
     const who = `${this.creds.username}@${this.endpoint.domain}`;
     try {
-      const address = await withTimeout(this.xmpp.start(), timeoutMs, "no session");
-      this.jid = String(address);
+      await this.connectTls(timeoutMs);
+      this.jid = await withTimeout(this.startStream(), timeoutMs, "no session");
       this.online = true;
       this.transcript.add(this.label, "note", `online as ${this.jid}`, true);
     } catch (err) {
       await this.close();
-      const e = err as Error & { condition?: string };
-      throw new Error(`cannot log in as ${who} at ${this.endpoint.host}:${this.endpoint.port}: ${e.condition ?? e.message}`);
+      const e = err as Error & { condition?: string; code?: string };
+      const why = isTlsError(e) ? describeTlsError(e, this.endpoint) : (e.condition ?? e.message);
+      throw new Error(`cannot log in as ${who} at ${this.endpoint.host}:${this.endpoint.port}: ${why}`);
+    }
+  }
+
+  /**
+   * What @xmpp/connection's start() does, with one difference: its "online" promise rejects on the first
+   * "error" event, and when that comes (a refused login) before the stream's "open" is awaited, nothing
+   * handles it and Node ends the process. Here it is handled from the start.
+   */
+  private async startStream(): Promise<string> {
+    const conn = this.xmpp as unknown as { options: { service: string; domain: string }; connect(service: string): Promise<void>; open(o: { domain: string }): Promise<void> };
+    let settle = (_: string | Error) => {};
+    const online = new Promise<string>((resolve, reject) => {
+      const onOnline = (jid: unknown) => settle(String(jid));
+      const onError = (err: Error) => settle(err);
+      settle = (v) => {
+        this.xmpp.off("online", onOnline);
+        this.xmpp.off("error", onError);
+        if (v instanceof Error) reject(v);
+        else resolve(v);
+      };
+      this.xmpp.on("online", onOnline);
+      this.xmpp.on("error", onError);
+    });
+    online.catch(() => {});
+    await conn.connect(conn.options.service);
+    await conn.open({ domain: conn.options.domain });
+    return online;
+  }
+
+  /** For TLS: connects, negotiates STARTTLS when asked to, and leaves the handshake to the library's TLS transport. */
+  private async connectTls(timeoutMs: number): Promise<void> {
+    const tls = this.endpoint.security?.tls ?? "none";
+    if (tls === "none") return;
+    if (tls === "starttls") {
+      const { socket, features } = await negotiateStartTls(this.endpoint, timeoutMs);
+      this.featuresBeforeTls = features;
+      this.transcript.add(this.label, "note", "STARTTLS negotiated", true);
+      this.tlsParameters = tlsOptions(this.endpoint, socket);
+    } else {
+      this.tlsParameters = tlsOptions(this.endpoint, await tcpConnect(this.endpoint, timeoutMs));
     }
   }
 
   private onElement(el: Element): void {
     if (!this.online) {
-      if (el.is("features", "http://etherx.jabber.org/streams")) this.features = el;
+      if (el.is("features", "http://etherx.jabber.org/streams")) {
+        this.featuresBeforeAuth ??= el;
+        this.features = el;
+      }
       this.transcript.add(this.label, "in", el.toString(), true);
       return;
     }
@@ -215,12 +278,19 @@ export class Session {
     } catch {
       /* already gone */
     }
-    (this.xmpp as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+    this.destroySocket();
   }
 
   /** Cuts the TCP connection without closing the stream, as a crashed client would. */
   drop(): void {
     this.end("connection dropped by the harness");
-    (this.xmpp as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+    this.destroySocket();
+  }
+
+  /** The TCP (or TLS) socket under the library's socket, which for TLS is a wrapper without destroy(). */
+  private destroySocket(): void {
+    const socket = (this.xmpp as unknown as { socket?: net.Socket | { socket?: net.Socket } }).socket;
+    (socket instanceof net.Socket ? socket : socket?.socket)?.destroy();
+    this.tlsParameters?.socket?.destroy();
   }
 }

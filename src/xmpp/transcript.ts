@@ -14,18 +14,24 @@ export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private readonly t0 = performance.now();
 
+  /** `onEntry` sees each entry as it is added (an interactive command prints them live). */
+  constructor(private readonly onEntry?: (e: TranscriptEntry) => void) {}
+
   now(): number {
     return Math.round((performance.now() - this.t0) * 10) / 10;
   }
 
   add(session: string, dir: TranscriptEntry["dir"], xml: string, harness = false): void {
-    this.entries.push({ at: this.now(), session, dir, xml: redact(xml), ...(harness ? { harness } : {}) });
+    const entry = { at: this.now(), session, dir, xml: redact(xml), ...(harness ? { harness } : {}) };
+    this.entries.push(entry);
+    this.onEntry?.(entry);
   }
 }
 
-/** Passwords never reach a transcript: SASL payloads and in-band registration passwords are blanked. */
+/** Passwords never reach a transcript: SASL payloads, registration passwords and password fields of forms (XEP-0133) are blanked. */
 export function redact(xml: string): string {
   return xml
     .replace(/(<(auth|response|challenge|success)\b[^>]*>)[^<]+(<\/\2>)/g, "$1[redacted]$3")
-    .replace(/(<password\b[^>]*>)[^<]*(<\/password>)/g, "$1[redacted]$2");
+    .replace(/(<password\b[^>]*>)[^<]*(<\/password>)/g, "$1[redacted]$2")
+    .replace(/(<field\b[^>]*\bvar=["']password(?:-verify)?["'][^>]*>\s*<value>)[^<]*/g, "$1[redacted]");
 }

@@ -1,25 +1,38 @@
-import type { CommandModule } from "yargs";
+import type { Argv, CommandModule } from "yargs";
 import { provisioners } from "../../accounts/index.ts";
+import { loadAccountsFile } from "../../accounts/file.ts";
+import { loadProfile, loadProfiles } from "../../profiles/load.ts";
 import { reporters } from "../../report/index.ts";
 import { checkTargetSpec, localTargetNames } from "../../targets/index.ts";
+import { readSecret } from "../../util/secret.ts";
+import { accountOn, checkTls, passwordOptions, passwordSource, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT } from "../exit-codes.ts";
-import { runCommand } from "../run-command.ts";
-import { csv, err, planFrom, selectionOptions } from "../suite.ts";
+import { runCommand, type ProfileChoice, type RunCommandOptions } from "../run-command.ts";
+import { csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
+
+const connectionOptions = <T>(y: Argv<T>) => passwordOptions(tlsOptions(y), "--admin");
 
 export const run: CommandModule = {
   command: "run [cases..]",
   describe: "run scenarios (all, or the given files, folders, scenario ids or requirement IDs)",
   builder: (y) =>
-    selectionOptions(
+    connectionOptions(selectionOptions(
       y
         .positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, scenario ids or requirement IDs" })
         .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}` })
         .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
         .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
-        .option("accounts", { type: "string", default: "ibr", choices: Object.keys(provisioners), describe: "how to get fresh accounts (ibr = XEP-0077 in-band registration)" })
-        .option("reporter", { type: "string", array: true, default: ["console", "junit", "json"], describe: `comma list of: ${Object.keys(reporters).join(", ")}` })
+        .option("accounts", {
+          type: "string",
+          choices: Object.keys(provisioners),
+          describe: "how to get accounts: ibr (XEP-0077 in-band registration, the default), cli (the local server's own command line), admin (XEP-0133 commands as --admin), file (existing accounts from --accounts-file)",
+        })
+        .option("admin", { type: "string", describe: "--accounts admin: the JID of an account allowed to add and delete users (password: --password-env / --password-file)" })
+        .option("accounts-file", { type: "string", describe: "YAML file of existing test accounts (implies --accounts file); see the README" })
+        .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
+        .option("reporter", { type: "string", array: true, default: ["console", "junit", "json", "html", "markdown"], describe: `comma list of: ${Object.keys(reporters).join(", ")}` })
         .option("out", { type: "string", default: "reports", describe: "folder for report files" }),
-    )
+    ))
       .option("concurrency", { type: "number", default: 4, describe: "cases run at once" })
       .option("timeout", { type: "number", default: 3000, describe: "ms a 'receives' step waits for its stanza (and the limit for harness round trips)" })
       .option("quiet-window", { type: "number", default: 0, describe: "extra ms to wait after each barrier (0: barriers only)" })
@@ -30,25 +43,57 @@ export const run: CommandModule = {
       .example("$0 run --server 127.0.0.1:5222 --domain localhost --reporter junit --out build", "the whole suite against a running server, JUnit only")
       .example("$0 run roster-add-push --target local:prosody", "one case"),
   handler: async (argv) => {
-    const a = argv as unknown as {
-      cases: string[]; target?: string; server?: string; domain?: string; accounts: string; reporter: string[]; out: string; grep?: string; tag: string[];
-      concurrency: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
+    const a = argv as unknown as ConnectionArgs & {
+      cases: string[]; target?: string; server?: string; domain?: string; accounts?: string; admin?: string; accountsFile?: string; passwordEnv: string; passwordFile?: string;
+      profile: string; reporter: string[]; out: string; grep?: string; tag: string[]; concurrency: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
+    };
+    const usage = (problem: string): never => {
+      err(`xmpp-conform run: ${problem}`);
+      process.exit(EXIT.usage);
     };
     const reporterNames = csv(a.reporter);
     const unknown = reporterNames.filter((r) => !reporters[r]);
+    const accounts = a.accounts ?? (a.accountsFile ? "file" : "ibr");
     const problem =
       checkTargetSpec(a) ??
+      checkTls(a) ??
       (unknown.length > 0 ? `unknown reporter '${unknown[0]}'; known: ${Object.keys(reporters).join(", ")}` : undefined) ??
       (!(a.concurrency >= 1) ? "--concurrency must be at least 1" : undefined) ??
-      (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined);
-    if (problem) {
-      err(`xmpp-conform run: ${problem}`);
-      process.exit(EXIT.usage);
-    }
-    const plan = planFrom(a.cases, a);
-    process.exitCode = await runCommand({
-      target: a.target, server: a.server, domain: a.domain, plan, accounts: a.accounts, reporters: reporterNames, out: a.out,
+      (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined) ??
+      (accounts === "cli" && !a.target ? "--accounts cli uses the server's own command line: it needs --target local:..." : undefined) ??
+      (accounts === "admin" && !(a.admin && a.server) ? "--accounts admin needs --server, --domain and --admin JID" : undefined) ??
+      (accounts === "file" && !(a.accountsFile && a.server) ? "--accounts file needs --server, --domain and --accounts-file FILE" : undefined) ??
+      (a.accountsFile && accounts !== "file" ? "--accounts-file goes with --accounts file" : undefined) ??
+      (a.admin && accounts !== "admin" ? "--admin goes with --accounts admin" : undefined);
+    if (problem) usage(problem);
+    const opts: Omit<RunCommandOptions, "plan" | "profile"> = {
+      target: a.target, server: a.server, domain: a.domain, accounts, tls: tlsRequest(a), reporters: reporterNames, out: a.out,
       concurrency: a.concurrency, timeout: a.timeout, quietWindow: a.quietWindow, install: a.install, strict: a.strict, color: a.color,
-    });
+    };
+    try {
+      if (a.admin) {
+        const admin = accountOn(a.admin, a.domain, "--admin");
+        if (typeof admin === "string") usage(admin);
+        else opts.admin = { ...admin, password: readSecret(passwordSource(a), a.admin) };
+      }
+      if (a.accountsFile) opts.existing = loadAccountsFile(a.accountsFile, a.domain!);
+    } catch (e) {
+      usage((e as Error).message);
+    }
+    const profile = chooseProfile(a.profile);
+    const plan = planFrom(a.cases, a);
+    process.exitCode = await runCommand({ ...opts, plan, profile });
   },
 };
+
+/** --profile: broken profile files are usage errors (file:line:col), found before anything starts. */
+function chooseProfile(value: string): ProfileChoice {
+  try {
+    if (value === "none") return { mode: "none" };
+    if (value === "auto") return { mode: "auto", profiles: loadProfiles(PROFILES) };
+    return { mode: "file", profile: loadProfile(value) };
+  } catch (e) {
+    err(`xmpp-conform run: ${(e as Error).message}`);
+    process.exit(EXIT.usage);
+  }
+}

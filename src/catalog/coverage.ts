@@ -1,0 +1,57 @@
+import type { Scenario, Step } from "../scenario/types.ts";
+import type { Catalog, Requirement } from "./types.ts";
+
+export interface AreaCoverage {
+  area: string;
+  /** Client-observable (yes or partly) requirements; rows with cells count through their cells. */
+  observable: number;
+  covered: number;
+  /** null where the area has nothing a client can observe (the conformance list). */
+  percent: number | null;
+}
+
+export interface Coverage {
+  /** Every ID the suite cites, with the cases that cite it (the requirement is missing for IDs the catalog lacks). */
+  cited: { id: string; requirement?: Requirement; cases: string[] }[];
+  /** Client-observable requirements no case cites yet. */
+  uncovered: Requirement[];
+  areas: AreaCoverage[];
+  total: AreaCoverage;
+}
+
+/** The IDs a scenario cites: its own and its steps', including the steps inside "one of" alternatives. */
+function citations(sc: Scenario): string[] {
+  const ids = new Set(sc.requirements);
+  const visit = (steps: Step[]) => {
+    for (const step of steps) {
+      for (const id of step.requirements ?? []) ids.add(id);
+      if (step.kind === "one-of") for (const alt of step.alternatives) visit(alt.steps);
+    }
+  };
+  visit(sc.steps);
+  return [...ids];
+}
+
+const percent = (covered: number, of: number) => (of === 0 ? null : Math.round((covered / of) * 1000) / 10);
+
+/** Which catalog requirements the suite cites, and how much of what a client can observe it covers, per area. */
+export function coverageOf(suite: Scenario[], catalog: Catalog): Coverage {
+  const casesOf = new Map<string, string[]>();
+  for (const sc of suite) for (const id of citations(sc)) casesOf.set(id, [...(casesOf.get(id) ?? []), sc.id]);
+  const byId = new Map(catalog.requirements.map((r) => [r.id, r]));
+  const cited = [...casesOf].map(([id, cases]) => ({ id, requirement: byId.get(id), cases })).sort((a, b) => a.id.localeCompare(b.id));
+
+  // A row that has cells is tested through them (the catalog names cells "<row>/<type>"), so its cells are the units.
+  const withCells = new Set(catalog.requirements.flatMap((r) => (r.cellOf ? [r.cellOf] : [])));
+  const units = catalog.requirements.filter((r) => (r.observable === "yes" || r.observable === "partly") && !withCells.has(r.id));
+  const tally = (area: string, reqs: Requirement[]): AreaCoverage => {
+    const covered = reqs.filter((r) => casesOf.has(r.id)).length;
+    return { area, observable: reqs.length, covered, percent: percent(covered, reqs.length) };
+  };
+  return {
+    cited,
+    uncovered: units.filter((r) => !casesOf.has(r.id)),
+    areas: catalog.areas.map((a) => tally(a.name, units.filter((r) => r.area === a.name))),
+    total: tally("total", units),
+  };
+}

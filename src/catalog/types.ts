@@ -1,0 +1,35 @@
+import type { Level } from "../scenario/types.ts";
+
+/** Whether a client-only harness (accounts on one domain) can observe the requirement: the catalog's "Client-only?" column. */
+export type Observable = "yes" | "partly" | "no" | "n-a";
+
+export interface Requirement {
+  /** Catalog ID, e.g. "ROSTER-ADD-01", or a delivery-table cell "DELIVERY-MSG-BARE-2NN/headline". */
+  id: string;
+  /** The catalog's area (§1 of the catalog), e.g. "ROSTER", "SEC/GEN". */
+  area: string;
+  /** The RFC that states it ("6121", a few rows cite "6120") and its section, e.g. "2.3.2" or "A.2.1". */
+  rfc: string;
+  section: string;
+  /** The first keyword of the Level cell (MUST NOT counts as MUST); null where the server role is N/A. */
+  level: Level | null;
+  observable: Observable;
+  /** One line for people. */
+  text: string;
+  /** For a table cell: the row it belongs to. Rows with cells are tested, and counted for coverage, through their cells. */
+  cellOf?: string;
+}
+
+export interface Area {
+  name: string;
+  /** ID prefixes (first dash-separated part) that belong to the area. */
+  prefixes: string[];
+  scope: string;
+}
+
+/** src/catalog/rfc6121.json, as src/catalog/build.ts writes it. */
+export interface Catalog {
+  source: { file: string; sha256: string; generator: string };
+  areas: Area[];
+  requirements: Requirement[];
+}

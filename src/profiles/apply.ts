@@ -1,0 +1,24 @@
+import path from "node:path";
+import type { CaseResult } from "../results/types.ts";
+import { covers } from "./load.ts";
+import type { Profile, ProfileEntry } from "./types.ts";
+
+const cites = (r: CaseResult, requirement: string) => r.requirements.includes(requirement) || r.failures.some((f) => f.requirements.includes(requirement));
+
+function entryFor(profile: Profile, r: CaseResult): ProfileEntry | undefined {
+  return profile.entries.find((e) => e.case && covers(e.case, r.id)) ?? profile.entries.find((e) => e.requirement && cites(r, e.requirement));
+}
+
+/**
+ * The verdict in the light of the server's profile: a case the profile expects to fail is xfail when it
+ * fails or warns, and xpass when it passes (the profile is out of date). Errors and skips stay as they
+ * are: a profile documents the server, never the harness or the set-up.
+ */
+export function applyProfile(r: CaseResult, profile: Profile | undefined): CaseResult {
+  const entry = profile && entryFor(profile, r);
+  if (!entry || !["pass", "fail", "warn"].includes(r.verdict)) return r;
+  const source = `${path.relative(process.cwd(), entry.pos.file)}:${entry.pos.line}`;
+  const deviation = { source, reason: entry.reason, ...(entry.link && { link: entry.link }), verdict: r.verdict };
+  if (r.verdict === "pass") return { ...r, verdict: "xpass", reason: `passed, but ${source} expects it to fail (${entry.reason}): update the profile`, deviation };
+  return { ...r, verdict: "xfail", reason: `known deviation (${source}): ${entry.reason}`, deviation };
+}

@@ -1,0 +1,57 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import type { Scenario } from "../scenario/types.ts";
+import { FileError, readYamlFile } from "../util/yaml-file.ts";
+import type { Profile } from "./types.ts";
+
+/**
+ * An entry documents a real, observed deviation, never a harness problem: the reason, and either a link
+ * (a bug report, the server's documentation) or the RFC text it breaks together with the stanza observed.
+ */
+const Entry = z
+  .strictObject({
+    case: z.string().regex(/^[a-z0-9][a-z0-9.+/_-]*$/, "expected a scenario id (or one cell of its matrix, id/value)").optional(),
+    requirement: z.string().regex(/^[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?$/, "expected a requirement ID like ROSTER-PUSH-02").optional(),
+    reason: z.string().min(1),
+    rfc: z.string().min(1).optional().describe("the RFC text the server breaks, quoted"),
+    observed: z.string().min(1).optional().describe("what the server sent instead"),
+    link: z.string().url().optional(),
+  })
+  .refine((e) => Boolean(e.case) !== Boolean(e.requirement), "expected exactly one of case, requirement")
+  .refine((e) => Boolean(e.link) || Boolean(e.rfc && e.observed), "expected a link, or the RFC text (rfc) and the stanza the server sent (observed)");
+
+const ProfileFile = z.strictObject({
+  server: z.string().min(1),
+  version: z.string().min(1),
+  description: z.string().optional(),
+  deviations: z.array(Entry),
+});
+
+/** An entry naming a scenario covers every cell of its matrix ("id/value..."). */
+export const covers = (entryCase: string, caseId: string) => caseId === entryCase || caseId.startsWith(`${entryCase}/`);
+
+/** Reads and checks a profile file; problems are FileErrors at file:line:col. */
+export function loadProfile(file: string): Profile {
+  const { data, at } = readYamlFile(file, ProfileFile);
+  const entries = data.deviations.map((e, i) => ({
+    ...(e.case && { case: e.case }),
+    ...(e.requirement && { requirement: e.requirement }),
+    reason: e.reason.trim(),
+    ...(e.link && { link: e.link }),
+    pos: at(["deviations", i]),
+  }));
+  return { file, server: data.server, version: String(data.version), entries };
+}
+
+/** The shipped profiles (or those of another folder), every one checked. */
+export function loadProfiles(dir: string): Profile[] {
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => loadProfile(path.join(dir, f)));
+}
+
+/** Entries that name no scenario or requirement of the suite: a typo would otherwise expect nothing. */
+export function unknownEntries(profile: Profile, suite: Scenario[]): FileError[] {
+  return profile.entries
+    .filter((e) => !suite.some((s) => (e.case && covers(e.case, s.id)) || (e.requirement && s.requirements.includes(e.requirement))))
+    .map((e) => new FileError(e.pos, e.case ? `no scenario '${e.case}' in the suite` : `no scenario cites requirement ${e.requirement}`));
+}

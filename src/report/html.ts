@@ -1,0 +1,168 @@
+import path from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { rfcUrl } from "../catalog/index.ts";
+import type { CaseResult, Deviation, RunResult, StepFailure } from "../results/types.ts";
+import type { TranscriptEntry } from "../xmpp/transcript.ts";
+import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
+import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, totals, VERDICTS } from "./format.ts";
+import { badge, esc, link, page, rowData, searchBox, select } from "./html-kit.ts";
+import type { ReporterFactory } from "./types.ts";
+import { prettyXml } from "./xml-pretty.ts";
+
+/** report.html: one self-contained page (no network at view time) for people reviewing a server. */
+export const htmlReporter: ReporterFactory = ({ outDir }) => ({
+  onEnd(run) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, "report.html"), renderHtml(run));
+  },
+});
+
+export function renderHtml(run: RunResult): string {
+  const requirements = complianceRows(run);
+  const body = [header(run), overview(run, requirements), filterBar(run, requirements), complianceTable(requirements, run), caseList(run)].join("\n");
+  return page(`RFC 6121 conformance: ${serverLabel(run)}`, body);
+}
+
+function header(run: RunResult): string {
+  const options = Object.entries(run.options).map(([k, v]) => `<span class="chip">${esc(k)}=${esc(JSON.stringify(v))}</span>`);
+  const banners = [
+    run.targetError && `<div class="banner"><b>Could not reach the target:</b> ${esc(run.targetError)}</div>`,
+    run.interrupted && `<div class="banner"><b>Interrupted:</b> the run was stopped before every case had run.</div>`,
+    run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed.</div>`,
+    ...(run.notes ?? []).map((n) => `<div class="banner note"><b>Note:</b> ${esc(n)}</div>`),
+  ];
+  return `<h1>RFC 6121 conformance: ${esc(serverLabel(run))}</h1>
+<div class="meta"><span>${esc(describeTarget(run))}</span><span>${esc(describeProfile(run))}</span><span>started ${esc(run.startedAt)}</span><span>${(run.durationMs / 1000).toFixed(1)} s</span><span>${esc(`${run.tool.name} ${run.tool.version}`)}</span></div>
+<div class="meta">options ${options.join("")}</div>
+${banners.filter(Boolean).join("\n")}
+${serverInfo(run)}`;
+}
+
+/** What the server said about itself, folded away: identity, version, disco#info and stream features. */
+function serverInfo(run: RunResult): string {
+  const s = run.target.server;
+  if (!s) return "";
+  const chips = (xs: string[]) => xs.map((x) => `<span class="chip">${esc(x)}</span>`).join("") || '<span class="muted">none</span>';
+  const rows: [string, string][] = [
+    ["identity", s.identity ? esc(`${s.identity.category}/${s.identity.type}${s.identity.name ? ` (${s.identity.name})` : ""}`) : '<span class="muted">none</span>'],
+    ["software version", s.version ? esc(`${s.version.name} ${s.version.version}${s.version.os ? ` on ${s.version.os}` : ""}`) : '<span class="muted">not offered</span>'],
+    ["disco#info features", chips(s.discoFeatures)],
+    ...(s.streamFeatures.beforeTls ? [["stream features before TLS", chips(s.streamFeatures.beforeTls)] as [string, string]] : []),
+    ["stream features before authentication", chips(s.streamFeatures.beforeAuth)],
+    ["stream features after authentication", chips(s.streamFeatures.afterAuth)],
+  ];
+  return `<details class="server"><summary>What the server advertised</summary><table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</table></details>`;
+}
+
+/** Totals per verdict, then the requirements per level with their status: the MUST/SHOULD picture. */
+function overview(run: RunResult, requirements: RequirementRow[]): string {
+  const tiles = totals(countVerdicts(run)).map((t) => `<div class="tile t-${t.verdict}"><b>${t.count}</b>${esc(t.word)}</div>`);
+  const unknown = requirements.filter((r) => r.text === undefined).length;
+  const levels = (["MUST", "SHOULD", "MAY", null] as const)
+    .map((level) => {
+      const rows = requirements.filter((r) => r.level === level);
+      if (rows.length === 0) return "";
+      const counts = countOf(rows.map((r) => r.status));
+      const parts = VERDICTS.filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${badge(v)}`);
+      return `<tr><td><b>${level ?? "n/a"}</b></td><td class="num">${rows.length}</td><td>${parts.join(" &nbsp; ")}</td></tr>`;
+    })
+    .join("");
+  return `<div class="tiles">${tiles.join("")}</div>
+<p class="muted">${run.cases.length} cases cite ${requirements.length} requirements${unknown > 0 ? ` (${unknown} of them not in the catalog)` : ""}.</p>
+<table style="width:auto"><thead><tr><th>Level</th><th class="num">Requirements</th><th>Status</th></tr></thead><tbody>${levels}</tbody></table>`;
+}
+
+/** "2.3.2" also offers "2.3" and "2": choosing one shows everything under it. */
+function sectionsWithParents(sections: string[]): string[] {
+  const all = new Set(sections.flatMap((s) => s.split(".").map((_, i, parts) => parts.slice(0, i + 1).join("."))));
+  return [...all].sort(compareSections);
+}
+
+function filterBar(run: RunResult, requirements: RequirementRow[]): string {
+  const present = VERDICTS.filter((v) => run.cases.some((c) => c.verdict === v));
+  const sections = sectionsWithParents([...run.cases.map((c) => c.rfc), ...requirements.map((r) => r.section)]);
+  const tags = [...new Set(run.cases.flatMap((c) => c.tags))].sort();
+  return `<div class="filters">
+${select("verdict", "Verdict", present.map((v) => ({ value: v, text: v })))}
+${select("section", "Section", sections.map((s) => ({ value: s, text: `§${s}` })))}
+${select("tag", "Tag", tags.map((t) => ({ value: t, text: t })))}
+${searchBox("id, title, requirement, reason")}
+<label><input type="checkbox" id="show-harness"> harness traffic in transcripts</label>
+</div>`;
+}
+
+function complianceTable(requirements: RequirementRow[], run: RunResult): string {
+  const tagsOf = new Map(run.cases.map((c) => [c.id, c.tags]));
+  const rows = requirements.map((r) => {
+    const tags = [...new Set(r.cases.flatMap((c) => tagsOf.get(c.id) ?? []))];
+    const section = r.rfc === "6121" ? `§${r.section}` : `RFC ${r.rfc} §${r.section}`;
+    const cases = r.cases.map((c) => `<div>${badge(c.verdict)} <a href="#case-${esc(c.id)}">${esc(c.id)}</a></div>`).join("");
+    const data = rowData({ verdict: [r.status], section: [r.section], tag: tags, text: `${r.id} ${r.text ?? ""} ${r.cases.map((c) => c.id).join(" ")}` });
+    const text = r.text ? `<div class="req-text">${esc(r.text)}</div>` : `<div class="req-text">not in the requirement catalog</div>`;
+    return `<tr${data}><td class="mono">${link(r.url, section)}</td><td><code>${esc(r.id)}</code>${text}</td><td>${r.level ?? "n/a"}</td><td>${badge(r.status)}</td><td>${cases}</td></tr>`;
+  });
+  return `<h2>Compliance by RFC section and requirement <span class="muted small">(<span data-count-of="compliance">${rows.length}</span> of ${rows.length} shown)</span></h2>
+<p class="muted small">Each requirement the cases cite, with its level and text from the requirement catalog; its status is the worst verdict of the cases that cite it.</p>
+<table id="compliance"><thead><tr><th>Section</th><th>Requirement</th><th>Level</th><th>Status</th><th>Cases</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody></table>`;
+}
+
+function caseList(run: RunResult): string {
+  const cases = run.cases.map(caseDetails);
+  return `<h2>Cases <span class="muted small">(<span data-count-of="cases">${cases.length}</span> of ${cases.length} shown)</span></h2>
+<div id="cases">
+${cases.join("\n")}
+</div>`;
+}
+
+function caseDetails(c: CaseResult): string {
+  const data = rowData({ verdict: [c.verdict], section: [c.rfc], tag: c.tags, text: `${c.id} ${c.title} ${citedBy(c).join(" ")} ${c.reason ?? ""}` });
+  const open = c.verdict === "pass" ? "" : " open";
+  const chips = (xs: string[]) => xs.map((x) => `<span class="chip">${esc(x)}</span>`).join("");
+  const choices = c.choices.map((ch) => `<div>alternative that matched: <b>${esc(ch.alternative)}</b> <span class="muted">(${esc(ch.step)})</span></div>`).join("");
+  return `<details class="case" id="case-${esc(c.id)}"${data}${open}>
+<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}</span><span class="muted small">${link(rfcUrl(c.rfc), `RFC 6121 §${c.rfc}`)} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
+<div class="case-body">
+<div class="meta"><span>requirements ${chips(c.requirements)}</span><span>tags ${chips(c.tags)}</span><span class="mono">${esc(`${c.pos.file}:${c.pos.line}`)}</span></div>
+${choices}
+${c.deviation ? deviation(c.deviation) : ""}
+${c.failures.map(failure).join("\n")}
+${transcript(c.transcript)}
+</div>
+</details>`;
+}
+
+/** xfail / xpass: the profile's account of the deviation, and what the verdict would have been without it. */
+function deviation(d: Deviation): string {
+  const more = d.link ? ` ${link(d.link, d.link)}` : "";
+  return `<div class="deviation">Known deviation in the server's profile (<span class="mono">${esc(d.source)}</span>): ${esc(d.reason)}${more}. Without the profile: ${badge(d.verdict)}</div>`;
+}
+
+function failure(f: StepFailure): string {
+  const closest = f.closest.length === 0
+    ? `<div>arrived instead: nothing on that session</div>`
+    : `<div>arrived instead (closest first):</div>${f.closest.map((s) => `<pre class="xml">${esc(prettyXml(s.xml))}</pre><ul>${s.problems.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`).join("")}`;
+  return `<div class="failure level-${f.level}">
+<div><b>${f.level}</b> ${f.requirements.map((r) => `<code>${esc(r)}</code>`).join(" ")} <span class="muted mono">${esc(`${f.pos.file}:${f.pos.line}`)}</span></div>
+<div>step: <code>${esc(f.step)}</code></div>
+<div>why: ${esc(f.message)}</div>
+<div>expected:</div>${f.expected.map((e) => `<pre class="xml">${esc(prettyXml(e))}</pre>`).join("")}
+${closest}
+</div>`;
+}
+
+function transcript(entries: TranscriptEntry[]): string {
+  if (entries.length === 0) return "";
+  const arrows = { in: "← in", out: "→ out", note: "· note" } as const;
+  const harness = entries.filter((e) => e.harness).length;
+  const rows = entries.map(
+    (e) =>
+      `<tr class="dir-${e.dir}${e.harness ? " harness" : ""}"><td class="num mono">${e.at.toFixed(1)}</td><td class="mono">${esc(e.session)}</td><td class="dir mono">${arrows[e.dir]}</td><td><pre${e.dir === "note" ? "" : ' class="xml"'}>${esc(prettyXml(e.xml))}</pre></td></tr>`,
+  );
+  return `<details class="transcript"><summary>Transcript: ${entries.length - harness} stanzas of the steps, ${harness} of the harness (shown with the toggle above)</summary>
+<table class="transcript"><thead><tr><th class="num">ms</th><th>session</th><th></th><th>stanza</th></tr></thead><tbody>
+${rows.join("\n")}
+</tbody></table></details>`;
+}

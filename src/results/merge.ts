@@ -1,0 +1,43 @@
+import { isDeepStrictEqual } from "node:util";
+import type { RunResult } from "./types.ts";
+
+/**
+ * Joins the results of shards of one run (the same server, harness and options, different cases) into one
+ * record. Host and port may differ (each shard may start its own local server); anything that could change
+ * verdicts may not, and a case may appear in one shard only.
+ */
+export function mergeRuns(shards: { file: string; run: RunResult }[]): RunResult {
+  if (shards.length === 0) throw new Error("nothing to merge");
+  const [first, ...rest] = shards;
+  const identity = (r: RunResult) => ({ tool: r.tool, target: r.target.name, domain: r.target.domain, software: r.target.software, options: r.options });
+  for (const s of rest) {
+    const [a, b] = [identity(first.run), identity(s.run)];
+    const differs = (Object.keys(a) as (keyof typeof a)[]).filter((k) => !isDeepStrictEqual(a[k], b[k]));
+    if (differs.length > 0) throw new Error(`${s.file} is not a shard of the same run as ${first.file}: ${differs.join(", ")} differ`);
+  }
+  const owner = new Map<string, string>();
+  for (const s of shards) {
+    for (const c of s.run.cases) {
+      const other = owner.get(c.id);
+      if (other) throw new Error(`case ${c.id} is in both ${other} and ${s.file}`);
+      owner.set(c.id, s.file);
+    }
+  }
+  const start = Math.min(...shards.map((s) => Date.parse(s.run.startedAt)));
+  const end = Math.max(...shards.map((s) => Date.parse(s.run.startedAt) + s.run.durationMs));
+  const targetErrors = [...new Set(shards.flatMap((s) => (s.run.targetError ? [s.run.targetError] : [])))];
+  const notes = [...new Set(shards.flatMap((s) => s.run.notes ?? []))];
+  return {
+    ...first.run,
+    startedAt: new Date(start).toISOString(),
+    durationMs: end - start,
+    cases: shards.flatMap((s) => s.run.cases),
+    accounts: {
+      created: shards.reduce((n, s) => n + s.run.accounts.created, 0),
+      notRemoved: shards.reduce((n, s) => n + s.run.accounts.notRemoved, 0),
+    },
+    ...(notes.length > 0 && { notes }),
+    ...(targetErrors.length > 0 && { targetError: targetErrors.join("; ") }),
+    interrupted: shards.some((s) => s.run.interrupted),
+  };
+}

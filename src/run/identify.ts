@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { xml } from "@xmpp/client";
+import type { Element } from "ltx";
+import type { AccountLedger } from "../accounts/ledger.ts";
+import type { ServerInfo } from "../results/types.ts";
+import { Session, type Credentials, type Endpoint } from "../xmpp/session.ts";
+import { Transcript } from "../xmpp/transcript.ts";
+
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const VERSION = "jabber:iq:version";
+
+/** One stream feature as the server wrote it (mechanisms with their names), for the report. */
+const describe = (features?: Element) => (features?.children ?? []).filter((c): c is Element => typeof c !== "string").map((c) => c.toString());
+
+/**
+ * What the server says it is, asked over a logged-in session: the disco#info identity and features of the
+ * domain (XEP-0030), XEP-0092 software version when the domain offers it, and the stream features it
+ * advertised before TLS, before and after authentication.
+ */
+export async function identify(session: Session, domain: string, timeoutMs: number): Promise<ServerInfo> {
+  const info = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: DISCO_INFO })), timeoutMs);
+  const query = info.attrs.type === "result" ? info.getChild("query", DISCO_INFO) : undefined;
+  const identities = query?.getChildren("identity") ?? [];
+  const identity = identities.find((i) => i.attrs.category === "server") ?? identities[0];
+  const features = (query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var));
+  let version: ServerInfo["version"];
+  if (features.includes(VERSION)) {
+    const reply = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: VERSION })), timeoutMs);
+    const v = reply.attrs.type === "result" ? reply.getChild("query", VERSION) : undefined;
+    const name = v?.getChildText("name");
+    if (name) version = { name, version: v?.getChildText("version") ?? "", ...(v?.getChildText("os") && { os: v.getChildText("os")! }) };
+  }
+  return {
+    ...(identity && { identity: { category: String(identity.attrs.category), type: String(identity.attrs.type), ...(identity.attrs.name && { name: String(identity.attrs.name) }) } }),
+    ...(version && { version }),
+    discoFeatures: features,
+    streamFeatures: {
+      ...(session.featuresBeforeTls && { beforeTls: describe(session.featuresBeforeTls) }),
+      beforeAuth: describe(session.featuresBeforeAuth),
+      afterAuth: describe(session.features),
+    },
+  };
+}
+
+/** The software a profile is chosen by: XEP-0092 first, else the disco#info identity's name (no version). */
+export function softwareOf(info: ServerInfo): { name: string; version: string } | undefined {
+  if (info.version) return { name: info.version.name, version: info.version.version };
+  if (info.identity?.name) return { name: info.identity.name, version: "" };
+  return undefined;
+}
+
+/**
+ * Logs in with an account of the run's own (made and removed like a case's) to ask the server what it is.
+ * A failure is a note, not the end of the run: the cases say for themselves what does not work.
+ */
+export async function identifyServer(ledger: AccountLedger, endpoint: Endpoint, timeoutMs: number): Promise<{ server?: ServerInfo; sasl?: string; note?: string }> {
+  const admitted = await ledger.admit(1);
+  if (typeof admitted === "string") return { note: `the server was not identified: ${admitted}` };
+  let creds: Credentials | undefined;
+  try {
+    creds = await ledger.create(`xc-${randomBytes(3).toString("hex")}-identify`);
+    const session = new Session("identify", endpoint, creds, "identify", new Transcript());
+    await session.start(timeoutMs);
+    try {
+      return { server: await identify(session, endpoint.domain, timeoutMs), sasl: session.mechanism };
+    } finally {
+      await session.close();
+    }
+  } catch (err) {
+    return { note: `the server was not identified: ${(err as Error).message}` };
+  } finally {
+    if (creds) await ledger.remove([creds]);
+    admitted();
+  }
+}

@@ -1,0 +1,33 @@
+/** Where a session connects, and how it protects the stream. */
+export interface Endpoint {
+  host: string;
+  port: number;
+  /** The XMPP domain: stream 'to', the accounts' domain, and the name the TLS certificate must carry. */
+  domain: string;
+  /** Plaintext when absent (local throwaway servers on loopback). */
+  security?: Security;
+}
+
+/**
+ * How the stream is protected: STARTTLS (RFC 6120 §5) or TLS from the first byte (XEP-0368), the CAs to
+ * trust, and where SASL PLAIN is acceptable.
+ */
+export interface Security {
+  tls: "none" | "starttls" | "direct";
+  /** PEM of the CAs to trust instead of the system's (--ca). */
+  ca?: string;
+  /** Accept any certificate (--insecure): only ever on the user's explicit request. */
+  insecure?: boolean;
+  /** Allow SASL PLAIN on an unencrypted stream to a host that is not loopback (--allow-plain). */
+  allowPlain?: boolean;
+}
+
+export const PLAINTEXT: Security = { tls: "none" };
+
+export const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
+
+/** Whether SASL PLAIN may carry the password on this endpoint's streams: over TLS, on loopback, or when allowed. */
+export function plainAllowed(endpoint: Endpoint): boolean {
+  const s = endpoint.security ?? PLAINTEXT;
+  return s.tls !== "none" || isLoopback(endpoint.host) || Boolean(s.allowPlain);
+}

@@ -1,0 +1,68 @@
+import net from "node:net";
+import tls from "node:tls";
+import type { Endpoint } from "./endpoint.ts";
+import { withTimeout } from "../util/time.ts";
+
+/** A TCP connection with Nagle off: with Nagle and delayed ACK, loopback hops cost 40 ms. */
+export async function tcpConnect(endpoint: Endpoint, timeoutMs: number): Promise<net.Socket> {
+  const socket = net.connect({ host: endpoint.host, port: endpoint.port });
+  socket.setNoDelay(true);
+  try {
+    await withTimeout(
+      new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject)),
+      timeoutMs,
+      `cannot connect to ${endpoint.host}:${endpoint.port}`,
+    );
+  } catch (err) {
+    socket.destroy();
+    throw err;
+  }
+  // Once a TLS socket wraps this one, a reset can still be emitted here, where nobody listens: Node would
+  // crash on it. Whoever reads the connection (a raw stream, the TLS socket) sees the failure as a close.
+  socket.on("error", () => {});
+  return socket;
+}
+
+/**
+ * The options for the TLS handshake on `socket`: the certificate must name the XMPP domain (RFC 6120 §13.7.2),
+ * signed by the system's CAs or by --ca; --insecure turns the check off.
+ */
+export function tlsOptions(endpoint: Endpoint, socket: net.Socket): tls.ConnectionOptions {
+  const s = endpoint.security;
+  return { socket, servername: endpoint.domain, ...(s?.ca && { ca: s.ca }), rejectUnauthorized: !s?.insecure };
+}
+
+/** Runs the TLS handshake on a connected socket (directly, or after <proceed/>). */
+export async function secure(socket: net.Socket, endpoint: Endpoint, timeoutMs: number): Promise<tls.TLSSocket> {
+  const tlsSocket = tls.connect(tlsOptions(endpoint, socket));
+  try {
+    await withTimeout(
+      new Promise<void>((resolve, reject) => tlsSocket.once("secureConnect", resolve).once("error", reject)),
+      timeoutMs,
+      `no TLS handshake with ${endpoint.host}:${endpoint.port}`,
+    );
+  } catch (err) {
+    tlsSocket.destroy();
+    throw new Error(describeTlsError(err as Error, endpoint));
+  }
+  return tlsSocket;
+}
+
+const UNTRUSTED = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_UNTRUSTED",
+]);
+
+/** Errors of the TLS layer (certificate checks, handshake), as Node reports them. */
+export const isTlsError = (err: { code?: string }) => Boolean(err.code && (UNTRUSTED.has(err.code) || /CERT|TLS|SSL/.test(err.code)));
+
+/** A certificate problem, said so that the user knows which option to reach for. */
+export function describeTlsError(err: Error & { code?: string }, endpoint: Endpoint): string {
+  const what = `${err.message}${err.code ? ` (${err.code})` : ""}`;
+  const cert = `the certificate ${endpoint.host}:${endpoint.port} presented for ${endpoint.domain}`;
+  const hint = endpoint.security?.ca ? "the CA given with --ca did not sign it" : "pass --ca FILE with the certificate of the CA that signed it, or --insecure to skip the check";
+  if (err.code && UNTRUSTED.has(err.code)) return `TLS: ${cert} is not trusted: ${what}; ${hint}`;
+  if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") return `TLS: ${cert} does not name that domain: ${what}`;
+  if (err.code === "CERT_HAS_EXPIRED") return `TLS: ${cert} has expired: ${what}`;
+  return `TLS with ${endpoint.host}:${endpoint.port} failed: ${what}`;
+}

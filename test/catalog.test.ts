@@ -1,0 +1,63 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { catalog, findRequirement, rfcUrl } from "../src/catalog/index.ts";
+import { coverageOf } from "../src/catalog/coverage.ts";
+import { loadSuite } from "../src/scenario/load.ts";
+import { ROOT, runCli } from "./support/cli.ts";
+
+const rows = catalog.requirements.filter((r) => !r.cellOf);
+
+test("the generated catalog has the counts the catalog's own summary (§1) states", () => {
+  assert.equal(rows.length, 341);
+  const levels = ["MUST", "SHOULD", "MAY", null].map((l) => rows.filter((r) => r.level === l).length);
+  assert.deepEqual(levels, [249, 67, 21, 4]);
+  const observable = ["yes", "partly", "no", "n-a"].map((o) => rows.filter((r) => r.observable === o).length);
+  assert.deepEqual(observable, [284, 31, 10, 16]);
+  assert.deepEqual(
+    catalog.areas.map((a) => [a.name, rows.filter((r) => r.area === a.name).length]),
+    [["ROSTER", 70], ["SUB", 67], ["APPA", 72], ["PRES", 40], ["PROBE", 16], ["MSG", 5], ["DELIVERY", 49], ["SEC/GEN", 6], ["CONF", 16]],
+  );
+  assert.match(catalog.source.sha256, /^[0-9a-f]{64}$/);
+});
+
+test("message delivery rows have a cell per message type, with the level the row gives that type", () => {
+  const cells = catalog.requirements.filter((r) => r.cellOf === "DELIVERY-MSG-BARE-0RES");
+  assert.deepEqual(cells.map((c) => [c.id, c.level]), [
+    ["DELIVERY-MSG-BARE-0RES/normal", "SHOULD"],
+    ["DELIVERY-MSG-BARE-0RES/chat", "SHOULD"],
+    ["DELIVERY-MSG-BARE-0RES/groupchat", "MUST"],
+    ["DELIVERY-MSG-BARE-0RES/headline", "MUST"],
+    ["DELIVERY-MSG-BARE-0RES/error", "MUST"],
+  ]);
+  assert.equal(catalog.requirements.filter((r) => r.cellOf).length, 80);
+  assert.equal(findRequirement("DELIVERY-MSG-BARE-2NN/headline")?.text, "headline message (2NN, to bare): A");
+  assert.deepEqual(findRequirement("ROSTER-SET-ERR-11") && [findRequirement("ROSTER-SET-ERR-11")!.rfc, findRequirement("ROSTER-SET-ERR-11")!.section], ["6120", "8.3.3.8"]);
+  assert.equal(rfcUrl("A.2.1"), "https://www.rfc-editor.org/rfc/rfc6121#appendix-A.2.1");
+});
+
+test("coverage: the suite's citations, what is left, and a share per area", () => {
+  const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
+  const cov = coverageOf(suite, catalog);
+  assert.ok(cov.cited.find((c) => c.id === "ROSTER-ADD-01")?.cases.includes("roster-add-push"));
+  assert.ok(!cov.uncovered.some((r) => r.id === "ROSTER-ADD-01"));
+  assert.ok(cov.uncovered.every((r) => r.observable === "yes" || r.observable === "partly"));
+  // Rows that have cells are counted through their cells.
+  assert.ok(!cov.uncovered.some((r) => r.id === "DELIVERY-MSG-BARE-0RES"));
+  const roster = cov.areas.find((a) => a.area === "ROSTER")!;
+  assert.equal(roster.observable, 68);
+  assert.equal(roster.covered, roster.observable - cov.uncovered.filter((r) => r.area === "ROSTER").length);
+  assert.equal(roster.percent, Math.round((roster.covered / 68) * 1000) / 10);
+  assert.equal(cov.total.observable, cov.areas.reduce((n, a) => n + a.observable, 0));
+});
+
+test("xmpp-conform coverage prints the table and the percentage per area", async () => {
+  const r = await runCli(["coverage"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}ROSTER-ADD-01 +§2\.3\.2 +MUST +.*roster-add-push/m);
+  assert.match(r.stdout, /^Client-observable requirements no case cites yet \(\d+\):\n {2}ROSTER \(\d+\): ROSTER-/m);
+  assert.match(r.stdout, /^ {2}ROSTER +\d+ +68 +\d+\.\d%$/m);
+  assert.match(r.stdout, /^ {2}total +\d+ +\d+ +\d+\.\d%$/m);
+  const json = JSON.parse((await runCli(["coverage", "--json"])).stdout);
+  assert.equal(json.areas.length, catalog.areas.length);
+});

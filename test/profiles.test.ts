@@ -1,0 +1,111 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { applyProfile } from "../src/profiles/apply.ts";
+import { loadProfile, loadProfiles, unknownEntries } from "../src/profiles/load.ts";
+import { pickProfile } from "../src/profiles/select.ts";
+import type { Profile } from "../src/profiles/types.ts";
+import { loadSuite } from "../src/scenario/load.ts";
+import { FileError } from "../src/util/yaml-file.ts";
+import { PROFILES, SUITE } from "../src/cli/suite.ts";
+import { makeCase } from "./support/results.ts";
+
+const dir = mkdtempSync(path.join(tmpdir(), "xc-profiles-"));
+let n = 0;
+function file(text: string, name = `p${n++}.yaml`): string {
+  const f = path.join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+
+const VALID = `server: ejabberd
+version: "23.01"
+deviations:
+  - case: roster-push-not-interested
+    reason: pushes to resources that never asked for the roster
+    rfc: "RFC 6121 §2.2: ..."
+    observed: <iq type='set'/>
+  - requirement: ROSTER-SET-ERR-09
+    reason: answers service-unavailable
+    link: https://example.org/issue/1
+`;
+
+/** The located error a broken profile gives: [line, col, detail]. */
+function problem(text: string): [number, number, string] {
+  const f = file(text);
+  try {
+    loadProfile(f);
+  } catch (err) {
+    assert.ok(err instanceof FileError, String(err));
+    assert.ok(err.message.startsWith(`${f}:${err.pos.line}:${err.pos.col}: `), err.message);
+    return [err.pos.line, err.pos.col, err.detail];
+  }
+  assert.fail("expected a FileError");
+}
+
+test("a valid profile loads with each entry's position", () => {
+  const p = loadProfile(file(VALID));
+  assert.deepEqual([p.server, p.version, p.entries.length], ["ejabberd", "23.01", 2]);
+  assert.deepEqual([p.entries[0].case, p.entries[0].pos.line], ["roster-push-not-interested", 4]);
+  assert.deepEqual([p.entries[1].requirement, p.entries[1].link, p.entries[1].pos.line], ["ROSTER-SET-ERR-09", "https://example.org/issue/1", 8]);
+});
+
+test("broken profiles are reported as file:line:col", () => {
+  assert.deepEqual(problem(VALID.replace("    link: https://example.org/issue/1\n", "")), [8, 5, "deviations.1: expected a link, or the RFC text (rfc) and the stanza the server sent (observed)"]);
+  assert.deepEqual(problem(VALID.replace("  - case: roster-push-not-interested\n", "  - case: roster-push-not-interested\n    requirement: ROSTER-PUSH-02\n")).slice(0, 2), [4, 5]);
+  assert.match(problem(VALID.replace("  - case: roster-push-not-interested\n", "  - case: roster-push-not-interested\n    requirement: ROSTER-PUSH-02\n"))[2], /exactly one of case, requirement/);
+  assert.deepEqual(problem(VALID.replace("    reason: answers", "    because: x\n    reason: answers")), [9, 5, "unknown key 'because' in deviations.1"]);
+  assert.deepEqual(problem(VALID.replace('version: "23.01"\n', "")), [1, 1, "version: Invalid input: expected string, received undefined"]);
+  assert.match(problem(`${VALID}  - case: [oops\n`)[2], /^invalid YAML/);
+  assert.match(problem(VALID.replace("requirement: ROSTER-SET-ERR-09", "requirement: roster-set"))[2], /^deviations\.1\.requirement: expected a requirement ID/);
+});
+
+test("entries naming no scenario or requirement of the suite are reported where they stand", () => {
+  const suite = loadSuite([SUITE]).scenarios;
+  const p = loadProfile(file(VALID.replace("case: roster-push-not-interested", "case: roster-push-not-intrested")));
+  const problems = unknownEntries(p, suite);
+  assert.deepEqual(problems.map((e) => [e.pos.line, e.detail]), [[4, "no scenario 'roster-push-not-intrested' in the suite"]]);
+});
+
+test("the shipped profiles are valid and name only cases of the suite", () => {
+  const suite = loadSuite([SUITE]).scenarios;
+  const profiles = loadProfiles(PROFILES);
+  assert.ok(profiles.length >= 2, "a profile for Prosody and one for ejabberd");
+  assert.deepEqual(profiles.flatMap((p) => unknownEntries(p, suite)).map((e) => e.message), []);
+});
+
+const profile = (server: string, version: string): Profile => ({ file: `${server}-${version}.yaml`, server, version, entries: [] });
+
+test("--profile auto picks by software name and version, falls back to the newest with a note", () => {
+  const all = [profile("ejabberd", "23.01"), profile("ejabberd", "21.12"), profile("Prosody", "0.12")];
+  assert.equal(pickProfile(all, { name: "ejabberd", version: "23.01" }).profile?.version, "23.01");
+  assert.equal(pickProfile(all, { name: "ejabberd", version: "23.01-1" }).note, undefined, "Debian's 23.01-1 is 23.01");
+  assert.equal(pickProfile(all, { name: "prosody", version: "0.12.3" }).profile?.server, "Prosody");
+  const newer = pickProfile(all, { name: "ejabberd", version: "24.02" });
+  assert.equal(newer.profile?.version, "23.01");
+  assert.match(newer.note!, /no profile for ejabberd 24\.02: using the newest for ejabberd, 23\.01/);
+  assert.equal(pickProfile(all, { name: "ejabberd", version: "23.010" }).profile?.version, "23.01", "23.010 is not 23.01: newest, with a note");
+  assert.ok(pickProfile(all, { name: "ejabberd", version: "23.010" }).note);
+  assert.deepEqual(Object.keys(pickProfile(all, { name: "Openfire", version: "4.8" })), ["note"]);
+  assert.match(pickProfile(all, undefined).note!, /did not say what software it is/);
+});
+
+test("a profile turns expected failures into xfail, unexpected passes into xpass, and never touches errors or skips", () => {
+  const p = loadProfile(file(VALID));
+  const warn = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn", reason: "chamber got a push" }), p);
+  assert.equal(warn.verdict, "xfail");
+  assert.deepEqual(warn.deviation, { source: `${path.relative(process.cwd(), p.file)}:4`, reason: "pushes to resources that never asked for the roster", verdict: "warn" });
+  assert.match(warn.reason!, /^known deviation \(.*:4\): pushes to resources/);
+  const byRequirement = applyProfile(makeCase({ id: "roster-set-zero-items", verdict: "fail", requirements: ["ROSTER-SET-ERR-09"] }), p);
+  assert.deepEqual([byRequirement.verdict, byRequirement.deviation?.link], ["xfail", "https://example.org/issue/1"]);
+  const xpass = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "pass" }), p);
+  assert.equal(xpass.verdict, "xpass");
+  assert.match(xpass.reason!, /update the profile/);
+  for (const verdict of ["error", "skip"] as const) assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict }), p).verdict, verdict);
+  assert.equal(applyProfile(makeCase({ id: "roster-get-empty", verdict: "fail" }), p).verdict, "fail");
+  assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested/cell", verdict: "fail" }), p).verdict, "xfail", "a scenario's entry covers its matrix cells");
+  assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested-2", verdict: "fail" }), p).verdict, "fail", "but not another scenario with a longer id");
+  assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn" }), undefined).verdict, "warn");
+});

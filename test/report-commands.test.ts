@@ -1,0 +1,57 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { readResults } from "../src/results/read.ts";
+import type { RunResult } from "../src/results/types.ts";
+import { runCli } from "./support/cli.ts";
+import { makeCase, makeRun } from "./support/results.ts";
+
+/** matrix and merge as a user calls them, on results files written from in-memory records. */
+const dir = mkdtempSync(path.join(tmpdir(), "xc-commands-"));
+const write = (name: string, run: RunResult | string) => {
+  const file = path.join(dir, name);
+  writeFileSync(file, typeof run === "string" ? run : JSON.stringify(run));
+  return file;
+};
+
+const prosody = write("prosody.json", makeRun([makeCase({ id: "a" }), makeCase({ id: "b", verdict: "fail", reason: "no push" }), makeCase({ id: "c" })]));
+const ejabberd = write(
+  "ejabberd.json",
+  makeRun([makeCase({ id: "a" }), makeCase({ id: "b" }), makeCase({ id: "c" })], {
+    target: { name: "local:ejabberd", host: "127.0.0.1", port: 5223, domain: "localhost", software: { name: "ejabberd", version: "23.01" } },
+  }),
+);
+
+test("xmpp-conform matrix writes matrix.html and matrix.md and lists where the servers differ", async () => {
+  const out = path.join(dir, "matrix");
+  const r = await runCli(["matrix", prosody, ejabberd, "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^1 of 3 cases differ between Prosody 0\.12\.3, ejabberd 23\.01\n {2}b +fail +pass/);
+  assert.match(readFileSync(path.join(out, "matrix.html"), "utf8"), /<td class="differ"><span class="badge v-fail">FAIL<\/span><\/td>/);
+  assert.match(readFileSync(path.join(out, "matrix.md"), "utf8"), /^\| ≠ \| `b` \|/m);
+  const byReq = await runCli(["matrix", prosody, ejabberd, "--by", "requirement", "--out", out]);
+  assert.match(byReq.stdout, /^1 of 1 requirements differ/);
+});
+
+test("matrix and merge refuse what is not a set of results files, with exit 2", async () => {
+  assert.equal((await runCli(["matrix", prosody])).code, 2);
+  const broken = await runCli(["matrix", prosody, write("broken.json", `{"schemaVersion": 1}`)]);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /broken\.json: not an xmpp-conform results file/);
+  const clash = await runCli(["merge", prosody, ejabberd, "--out", path.join(dir, "clash")]);
+  assert.equal(clash.code, 2);
+  assert.match(clash.stderr, /not a shard of the same run .*target, software differ/);
+});
+
+test("xmpp-conform merge joins shards into one results.json and writes its reports", async () => {
+  const one = write("shard1.json", makeRun([makeCase({ id: "a" }), makeCase({ id: "b", verdict: "fail" })]));
+  const two = write("shard2.json", makeRun([makeCase({ id: "c", verdict: "warn" })], { target: { ...makeRun([]).target, port: 6000 } }));
+  const out = path.join(dir, "merged");
+  const r = await runCli(["merge", one, two, "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /merged 2 files, 3 cases/);
+  assert.deepEqual(readResults(path.join(out, "results.json")).cases.map((c) => [c.id, c.verdict]), [["a", "pass"], ["b", "fail"], ["c", "warn"]]);
+  for (const f of ["junit.xml", "report.html", "summary.md"]) assert.ok(existsSync(path.join(out, f)), f);
+});

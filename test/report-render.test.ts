@@ -1,0 +1,147 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { complianceRows, compareSections } from "../src/report/compliance.ts";
+import { renderHtml } from "../src/report/html.ts";
+import { renderJunit } from "../src/report/junit.ts";
+import { markdownReporter } from "../src/report/markdown.ts";
+import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../src/report/matrix.ts";
+import { prettyXml } from "../src/report/xml-pretty.ts";
+import { mergeRuns } from "../src/results/merge.ts";
+import { makeCase, makeRun } from "./support/results.ts";
+import { JUNIT_XSD, validateXml } from "./support/xmllint.ts";
+
+/** The reporters and the matrix and merge logic on results records built in memory. */
+const tmp = () => mkdtempSync(path.join(tmpdir(), "xc-render-"));
+
+const failing = makeCase({
+  id: "roster-add-push",
+  requirements: ["ROSTER-ADD-01", "ROSTER-ADD-02"],
+  verdict: "fail",
+  reason: "juliet/balcony did not receive <iq type='result'/> | within 300 ms",
+  failures: [{ step: "juliet/balcony receives", pos: { file: "f.yaml", line: 9, col: 3 }, level: "MUST", requirements: ["ROSTER-ADD-02"], message: "no push", expected: ["<iq type='set'/>"], closest: [] }],
+  transcript: [
+    { at: 1.5, session: "juliet/balcony", dir: "out", xml: "<iq type='set' id='a'><query xmlns='jabber:iq:roster'><item jid='n@d'/></query></iq>" },
+    { at: 2, session: "juliet/balcony", dir: "in", xml: "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>", harness: true },
+  ],
+});
+
+test("the compliance table has a row per cited requirement, in section order, with the worst verdict of its cases", () => {
+  const run = makeRun([
+    failing,
+    makeCase({ id: "roster-get-empty", rfc: "2.1.4", requirements: ["ROSTER-GET-02", "ROSTER-ADD-01"], verdict: "warn" }),
+    makeCase({ id: "own", rfc: "2.10", requirements: ["NOT-IN-CATALOG-01"] }),
+  ]);
+  const rows = complianceRows(run);
+  assert.deepEqual(rows.map((r) => [r.id, r.section, r.status]), [
+    ["ROSTER-GET-02", "2.1.4", "warn"],
+    ["ROSTER-ADD-01", "2.3.2", "fail"],
+    ["ROSTER-ADD-02", "2.3.2", "fail"],
+    ["NOT-IN-CATALOG-01", "2.10", "pass"],
+  ]);
+  assert.equal(rows[0].url, "https://www.rfc-editor.org/rfc/rfc6121#section-2.1.4");
+  assert.equal(rows[3].text, undefined);
+  assert.deepEqual(["A.2.1", "2.10", "2.9", "2", "10.1"].sort(compareSections), ["2", "2.9", "2.10", "10.1", "A.2.1"]);
+});
+
+test("the HTML report escapes what servers and scenarios wrote, links sections to the RFC, shows deviations and notes", () => {
+  const known = makeCase({ id: "known", verdict: "xfail", reason: "as the profile expects", deviation: { source: "profiles/p.yaml:3", reason: "no bad-request", link: "https://issues.example/1", verdict: "fail" } });
+  const run = makeRun([makeCase({ id: "evil", reason: `<script>alert("x")</script>`, verdict: "error", title: "a & b" }), known], { notes: ["certificate <not> verified"] });
+  const html = renderHtml(run);
+  assert.doesNotMatch(html, /<script>alert/);
+  assert.match(html, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
+  assert.match(html, /a &amp; b/);
+  assert.match(html, /<a href="https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2">RFC 6121 §2\.3\.2<\/a>/);
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  assert.match(html, /profiles\/p\.yaml:3<\/span>\): no bad-request <a href="https:\/\/issues\.example\/1">.*Without the profile: <span class="badge v-fail">FAIL<\/span>/);
+  assert.match(html, /<b>Note:<\/b> certificate &lt;not&gt; verified/);
+});
+
+test("stanzas are indented for reading; what is not one element stays as it was", () => {
+  assert.equal(
+    prettyXml(`<iq type='set'><query xmlns='jabber:iq:roster'><item jid='a&amp;b'><group>G &lt;1&gt;</group></item></query></iq>`),
+    `<iq type="set">\n  <query xmlns="jabber:iq:roster">\n    <item jid="a&amp;b">\n      <group>G &lt;1&gt;</group>\n    </item>\n  </query>\n</iq>`,
+  );
+  assert.equal(prettyXml("set-up done"), "set-up done");
+  assert.equal(prettyXml("<stream:stream to='d'>"), "<stream:stream to='d'>");
+});
+
+test("summary.md is written and, under GitHub Actions, appended to the step summary", () => {
+  const dir = tmp();
+  const summary = path.join(dir, "step-summary.md");
+  writeFileSync(summary, "earlier step\n");
+  process.env.GITHUB_STEP_SUMMARY = summary;
+  try {
+    markdownReporter({ outDir: dir, stream: process.stdout, color: false }).onEnd(makeRun([failing, makeCase({ id: "ok" })]));
+  } finally {
+    delete process.env.GITHUB_STEP_SUMMARY;
+  }
+  const md = readFileSync(path.join(dir, "summary.md"), "utf8");
+  assert.equal(readFileSync(summary, "utf8"), `earlier step\n${md}`);
+  // One line, with the pipe and the tags made harmless.
+  assert.match(md, /^- \*\*FAIL\*\* `roster-add-push` \(.*\): juliet\/balcony did not receive &lt;iq type='result'\/&gt; \\\| within 300 ms$/m);
+  assert.match(md, /^\| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| 2 \| 1 \| 1 \| fail \|$/m);
+});
+
+test("junit.xml stays valid against the JUnit schema with every verdict, control characters and ']]>' in stanzas", () => {
+  const verdicts = ["pass", "fail", "warn", "error", "skip", "xfail", "xpass"] as const;
+  const cases = verdicts.map((verdict) =>
+    makeCase({ id: `c-${verdict}`, verdict, reason: `why \u0001 ${verdict}`, transcript: [{ at: 1, session: "a/b", dir: "in", xml: "<message><body>]]>\u0007</body></message>" }] }),
+  );
+  const file = path.join(tmp(), "junit.xml");
+  writeFileSync(file, renderJunit(makeRun([...cases, failing])));
+  const r = validateXml(file, JUNIT_XSD);
+  assert.ok(r.ok, r.output);
+  const xml = readFileSync(file, "utf8");
+  assert.match(xml, /<testsuites tests="8" failures="3" errors="1"/);
+  assert.match(xml, /<property name="verdict" value="xfail"\/>\s*<\/properties>\s*<skipped\/>/);
+  assert.match(xml, /<property name="requirements" value="ROSTER-ADD-01,ROSTER-ADD-02"\/>/);
+  assert.match(xml, /requirements: ROSTER-ADD-01, ROSTER-ADD-02 {2}verdict: fail/);
+});
+
+test("the matrix puts servers side by side and marks the rows where they disagree", () => {
+  const prosody = makeRun([makeCase({ id: "a" }), makeCase({ id: "b", requirements: ["ROSTER-ADD-02"] }), makeCase({ id: "c", verdict: "skip" })]);
+  const ejabberd = makeRun([makeCase({ id: "a" }), makeCase({ id: "b", requirements: ["ROSTER-ADD-02"], verdict: "fail" })], {
+    target: { name: "local:ejabberd", host: "127.0.0.1", port: 5222, domain: "localhost", software: { name: "ejabberd", version: "23.01" } },
+  });
+  const m = buildMatrix([{ file: "p/results.json", run: prosody }, { file: "e/results.json", run: ejabberd }], "case");
+  assert.deepEqual(m.columns.map((c) => c.label), ["Prosody 0.12.3", "ejabberd 23.01"]);
+  assert.deepEqual(m.rows.map((r) => [r.key, r.cells, r.differ]), [
+    ["a", ["pass", "pass"], false],
+    ["b", ["pass", "fail"], true],
+    ["c", ["skip", undefined], false],
+  ]);
+  const html = renderMatrixHtml(m);
+  assert.equal(html.match(/<td class="differ">/g)?.length, 2);
+  assert.match(html, /<b>1<\/b> of 3 cases differ/);
+  const md = renderMatrixMarkdown(m);
+  assert.match(md, /^\| ≠ \| `b` \| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| MUST \| \*\*pass\*\* \| \*\*fail\*\* \|$/m);
+  assert.match(md, /^\| {2}\| `c` \| .* \| skip \| – \|$/m);
+
+  const byReq = buildMatrix([{ file: "p/results.json", run: prosody }, { file: "e/results.json", run: ejabberd }], "requirement");
+  // A requirement's cell is the worst verdict of its cases: Prosody skipped one of ROSTER-ADD-01's.
+  assert.deepEqual(byReq.rows.map((r) => [r.key, r.cells, r.differ]), [
+    ["ROSTER-ADD-01", ["skip", "pass"], true],
+    ["ROSTER-ADD-02", ["pass", "fail"], true],
+  ]);
+  // Two runs of the same server get the file in their label.
+  assert.deepEqual(buildMatrix([{ file: "x/results.json", run: prosody }, { file: "y/results.json", run: prosody }], "case").columns.map((c) => c.label), [
+    "Prosody 0.12.3 (x/results.json)",
+    "Prosody 0.12.3 (y/results.json)",
+  ]);
+});
+
+test("merge joins shards of one run and refuses results that are not shards of it", () => {
+  const one = makeRun([makeCase({ id: "a" }), makeCase({ id: "b", verdict: "fail" })], { startedAt: "2026-01-01T10:00:00.000Z", durationMs: 2000 });
+  const two = makeRun([makeCase({ id: "c" })], { startedAt: "2026-01-01T10:00:01.000Z", durationMs: 3000, target: { ...one.target, port: 6000 }, accounts: { created: 2, notRemoved: 1 }, notes: ["no profile"] });
+  const merged = mergeRuns([{ file: "1.json", run: one }, { file: "2.json", run: two }]);
+  assert.deepEqual(merged.cases.map((c) => c.id), ["a", "b", "c"]);
+  assert.equal(merged.durationMs, 4000);
+  assert.deepEqual(merged.accounts, { created: 6, notRemoved: 1 });
+  assert.deepEqual(merged.notes, ["no profile"]);
+  assert.throws(() => mergeRuns([{ file: "1.json", run: one }, { file: "1b.json", run: one }]), /case a is in both 1\.json and 1b\.json/);
+  const other = makeRun([makeCase({ id: "z" })], { options: { timeoutMs: 500 } });
+  assert.throws(() => mergeRuns([{ file: "1.json", run: one }, { file: "3.json", run: other }]), /not a shard of the same run as 1\.json: options differ/);
+});
