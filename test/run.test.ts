@@ -140,3 +140,21 @@ test("Ctrl-C during a --target local:prosody run stops the server it started", a
   assert.equal(JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")).accounts.notRemoved, 0);
   assert.deepEqual(orphanedProsodies(), []);
 });
+
+test("--shard k/n runs disjoint parts that add up to the plan; --repeat reports no flaky verdict", async () => {
+  const roster = path.join(ROOT, "scenarios/roster");
+  const ids = async (extra: string[]) => {
+    const dir = out();
+    const r = await runCli(["run", roster, "--server", `127.0.0.1:${server.port}`, "--domain", "localhost", "--profile", "none", "--reporter", "json", "--out", dir, ...extra]);
+    return { code: r.code, stderr: r.stderr, cases: JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")).cases as { id: string; flaky?: string[] }[] };
+  };
+  const shards = await Promise.all(["1/3", "2/3", "3/3"].map((s) => ids(["--shard", s])));
+  const all = loadSuite([roster]).scenarios.map((s) => s.id).sort();
+  assert.deepEqual(shards.flatMap((s) => s.cases.map((c) => c.id)).sort(), all);
+  assert.ok(shards.every((s) => s.cases.length > 0));
+  const twice = await ids(["--repeat", "2", "--grep", "^roster-(add|delete|get)"]);
+  assert.match(twice.stderr, /run 2 of 2 done/);
+  assert.ok(twice.cases.length > 5);
+  assert.deepEqual(twice.cases.filter((c) => c.flaky), []);
+  assert.equal((await runCli(["run", "--shard", "4/3", "--server", "127.0.0.1:1", "--domain", "d"])).code, 2);
+});

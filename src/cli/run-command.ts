@@ -8,6 +8,7 @@ import { reporters, type Reporter } from "../report/index.ts";
 import type { CaseResult, RunInfo, RunResult } from "../results/types.ts";
 import { identifyServer, softwareOf } from "../run/identify.ts";
 import { notRun, runPlan } from "../run/runner.ts";
+import { foldRepeats } from "../run/repeat.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { openTarget, type Target, type TargetSpec } from "../targets/index.ts";
 import type { Endpoint } from "../xmpp/endpoint.ts";
@@ -28,6 +29,8 @@ export interface RunCommandOptions extends TargetSpec {
   reporters: string[];
   out: string;
   concurrency: number;
+  /** Runs of the plan; verdicts that differ between runs are reported as flaky. */
+  repeat: number;
   timeout: number;
   quietWindow: number;
   install: boolean;
@@ -106,7 +109,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       },
       startedAt: new Date(started).toISOString(),
       options: {
-        accounts: opts.accounts, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietWindowMs: opts.quietWindow, strict: opts.strict,
+        accounts: opts.accounts, concurrency: opts.concurrency, repeat: opts.repeat, timeoutMs: opts.timeout, quietWindowMs: opts.quietWindow, strict: opts.strict,
         tls: opts.tls.tls, profile: opts.profile.mode, ...(opts.tls.insecure && { insecure: true }), ...(opts.tls.allowPlain && { allowPlain: true }),
       },
       ...(profile && { profile: { file: profile.file, server: profile.server, version: profile.version } }),
@@ -118,9 +121,17 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       cases = opts.plan.map((sc) => notRun(sc, "error", `target unreachable: ${targetError}`));
       cases.forEach(onCaseEnd);
     } else {
-      cases = await runPlan(opts.plan, {
-        endpoint, ledger, profile, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietMs: opts.quietWindow, signal: abort.signal, onCaseEnd,
-      });
+      const runs: CaseResult[][] = [];
+      for (let i = 0; i < opts.repeat && !abort.signal.aborted; i++) {
+        // With repeats the reporters see each case once, folded, after the last run.
+        runs.push(await runPlan(opts.plan, {
+          endpoint, ledger, profile, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietMs: opts.quietWindow, signal: abort.signal,
+          ...(opts.repeat === 1 && { onCaseEnd }),
+        }));
+        if (opts.repeat > 1) log(`run ${i + 1} of ${opts.repeat} done`);
+      }
+      cases = foldRepeats(runs);
+      if (opts.repeat > 1) cases.forEach(onCaseEnd);
     }
     await ledger?.removeAll();
     const run: RunResult = {
@@ -142,7 +153,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     }
     if (abort.signal.aborted) return EXIT.interrupted;
     if (targetError) return EXIT.unreachable;
-    const bad = cases.some((c) => c.verdict === "fail" || c.verdict === "error" || c.verdict === "xpass" || (opts.strict && c.verdict === "warn"));
+    const bad = cases.some((c) => c.flaky || c.verdict === "fail" || c.verdict === "error" || c.verdict === "xpass" || (opts.strict && c.verdict === "warn"));
     return bad ? EXIT.failed : EXIT.ok;
   } finally {
     await provisioner?.close?.().catch(() => {});

@@ -43,6 +43,8 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       const sw = run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name;
       out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}`);
       if (run.accounts.notRemoved > 0) out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} accounts could not be removed`));
+      const flaky = run.cases.filter((r) => r.flaky);
+      if (flaky.length > 0) out(c.red(`${flaky.length} flaky: ${flaky.map((r) => `${r.id} (${r.flaky!.join(", ")})`).join("; ")}`));
     },
   };
 };

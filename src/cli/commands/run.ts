@@ -3,6 +3,7 @@ import { provisioners } from "../../accounts/index.ts";
 import { loadAccountsFile } from "../../accounts/file.ts";
 import { loadProfile, loadProfiles } from "../../profiles/load.ts";
 import { reporters } from "../../report/index.ts";
+import { parseShard, selectShard } from "../../plan/shard.ts";
 import { checkTargetSpec, localTargetNames } from "../../targets/index.ts";
 import { readSecret } from "../../util/secret.ts";
 import { accountOn, checkTls, passwordOptions, passwordSource, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
@@ -34,6 +35,8 @@ export const run: CommandModule = {
         .option("out", { type: "string", default: "reports", describe: "folder for report files" }),
     ))
       .option("concurrency", { type: "number", default: 4, describe: "cases run at once" })
+      .option("shard", { type: "string", describe: "run only shard k of n (k/n): each case belongs to one shard, by its id; join the shards' results with 'merge'" })
+      .option("repeat", { type: "number", default: 1, describe: "run the plan N times and report every case whose verdict changed as flaky" })
       .option("timeout", { type: "number", default: 3000, describe: "ms a 'receives' step waits for its stanza (and the limit for harness round trips)" })
       .option("quiet-window", { type: "number", default: 0, describe: "extra ms to wait after each barrier (0: barriers only)" })
       .option("install", { type: "boolean", default: true, describe: "install a missing local server from Debian's packages (root only)" })
@@ -45,7 +48,7 @@ export const run: CommandModule = {
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & {
       cases: string[]; target?: string; server?: string; domain?: string; accounts?: string; admin?: string; accountsFile?: string; passwordEnv: string; passwordFile?: string;
-      profile: string; reporter: string[]; out: string; grep?: string; tag: string[]; concurrency: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
+      profile: string; reporter: string[]; out: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
     };
     const usage = (problem: string): never => {
       err(`xmpp-conform run: ${problem}`);
@@ -59,6 +62,8 @@ export const run: CommandModule = {
       checkTls(a) ??
       (unknown.length > 0 ? `unknown reporter '${unknown[0]}'; known: ${Object.keys(reporters).join(", ")}` : undefined) ??
       (!(a.concurrency >= 1) ? "--concurrency must be at least 1" : undefined) ??
+      (a.shard !== undefined && !parseShard(a.shard) ? `--shard must be k/n with 1 <= k <= n, got '${a.shard}'` : undefined) ??
+      (!(Number.isInteger(a.repeat) && a.repeat >= 1) ? "--repeat must be a whole number of at least 1" : undefined) ??
       (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined) ??
       (accounts === "cli" && !a.target ? "--accounts cli uses the server's own command line: it needs --target local:..." : undefined) ??
       (accounts === "admin" && !(a.admin && a.server) ? "--accounts admin needs --server, --domain and --admin JID" : undefined) ??
@@ -68,7 +73,7 @@ export const run: CommandModule = {
     if (problem) usage(problem);
     const opts: Omit<RunCommandOptions, "plan" | "profile"> = {
       target: a.target, server: a.server, domain: a.domain, accounts, tls: tlsRequest(a), reporters: reporterNames, out: a.out,
-      concurrency: a.concurrency, timeout: a.timeout, quietWindow: a.quietWindow, install: a.install, strict: a.strict, color: a.color,
+      concurrency: a.concurrency, repeat: a.repeat, timeout: a.timeout, quietWindow: a.quietWindow, install: a.install, strict: a.strict, color: a.color,
     };
     try {
       if (a.admin) {
@@ -81,7 +86,8 @@ export const run: CommandModule = {
       usage((e as Error).message);
     }
     const profile = chooseProfile(a.profile);
-    const plan = planFrom(a.cases, a);
+    const selected = planFrom(a.cases, a);
+    const plan = a.shard ? selectShard(selected, parseShard(a.shard)!) : selected;
     process.exitCode = await runCommand({ ...opts, plan, profile });
   },
 };
