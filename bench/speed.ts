@@ -74,14 +74,14 @@ async function barrierCost(endpoint: Endpoint, n: number): Promise<number[]> {
 
 /** N accounts connect at once; each sends one message to the next; done when every message has arrived. */
 async function fanOut(endpoint: Endpoint, n: number): Promise<{ registerMs: number; connectMs: number; exchangeMs: number }> {
-  const ledger = new AccountLedger(provisioners.ibr({ endpoint, timeoutMs: 30_000 }));
+  const ledger = new AccountLedger(provisioners.ibr({ endpoint, timeoutMs: 60_000 }));
   const t = new Transcript();
   let t0 = performance.now();
   const creds = await Promise.all(Array.from({ length: n }, (_, i) => ledger.create(`xc-fan-${process.pid}-${n}-${i}`)));
   const registerMs = performance.now() - t0;
   const sessions = creds.map((c, i) => new Session(`s${i}`, endpoint, c, "r", t));
   t0 = performance.now();
-  await Promise.all(sessions.map((s) => s.start(30_000)));
+  await Promise.all(sessions.map((s) => s.start(60_000)));
   const connectMs = performance.now() - t0;
   t0 = performance.now();
   await Promise.all(sessions.map((s, i) => s.send(xml("message", { to: sessions[(i + 1) % n].jid, type: "chat" }, xml("body", {}, "hi")))));

@@ -123,7 +123,7 @@ export class Session {
     } catch (err) {
       await this.close();
       const e = err as Error & { condition?: string; code?: string };
-      const why = isTlsError(e) ? describeTlsError(e, this.endpoint) : (e.condition ?? e.message);
+      const why = isTlsError(e) ? describeTlsError(e, this.endpoint) : e.condition || e.message || e.name || String(err);
       throw new Error(`cannot log in as ${who} at ${this.endpoint.host}:${this.endpoint.port}: ${why}`);
     }
   }
