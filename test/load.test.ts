@@ -197,3 +197,11 @@ test("a matrix value that stands alone keeps its number type", () => {
   const cases = loadScenarioFile(file(`${HEAD.replace("chamber: {}", 'chamber: { presence: "\${m.p}" }')}matrix: { p: [-1, 5] }\nsteps: [juliet/balcony connects]\n`));
   assert.deepEqual(cases.map((c) => c.accounts[0].resources[1].presence), [{ priority: -1 }, { priority: 5 }]);
 });
+
+test("accounts on domain b: the domain is loaded, ${domain.b} is known only then, and other domains are refused", () => {
+  const two = `${HEAD}  romeo: { domain: b, resources: { r1: {} } }\nsteps:\n  - romeo sends: <message to='x@\${domain.b}'/>\n`;
+  const [sc] = loadScenarioFile(file(two));
+  assert.deepEqual(sc.accounts.map((a) => [a.name, a.domain]), [["juliet", "a"], ["nurse", "a"], ["romeo", "b"]]);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <message to='x@\${domain.b}'/>\n`)[2], /unknown placeholder \$\{domain\.b\}/);
+  assert.match(problem(`${HEAD}  romeo: { domain: c }\nsteps:\n  - juliet/balcony sends: <iq/>\n`)[2], /accounts\.romeo\.domain/);
+});

@@ -15,6 +15,7 @@ import type { Endpoint } from "../xmpp/endpoint.ts";
 import { reach, type TlsRequest } from "../xmpp/reach.ts";
 import type { Credentials } from "../xmpp/session.ts";
 import { EXIT } from "./exit-codes.ts";
+import { openPeer, type OpenPeer } from "./peer-side.ts";
 
 /** --profile: none (raw verdicts), auto (chosen among these by the software the server reports), or one file. */
 export type ProfileChoice = { mode: "none" } | { mode: "auto"; profiles: Profile[] } | { mode: "file"; profile: Profile };
@@ -61,6 +62,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   let endpoint: Endpoint | undefined;
   let provisioner: Provisioner | undefined;
   let ledger: AccountLedger | undefined;
+  let peer: OpenPeer | undefined;
   let targetError: string | undefined;
   let cases: CaseResult[] = [];
   const notes: string[] = [];
@@ -80,6 +82,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       await provisioner.open?.().catch((err: Error) => {
         throw new Error(`accounts (--accounts ${opts.accounts}): ${err.message}`);
       });
+      if (target.peer) peer = await openPeer(target.peer, { accounts: opts.accounts, tls, timeout: opts.timeout, admin: opts.admin });
     } catch (err) {
       targetError = (err as Error).message;
     }
@@ -106,6 +109,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
             ...(seen.sasl && { sasl: seen.sasl }),
           },
         }),
+        ...(peer && { peer: peer.info }),
       },
       startedAt: new Date(started).toISOString(),
       options: {
@@ -125,7 +129,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       for (let i = 0; i < opts.repeat && !abort.signal.aborted; i++) {
         // With repeats the reporters see each case once, folded, after the last run.
         runs.push(await runPlan(opts.plan, {
-          endpoint, ledger, profile, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietMs: opts.quietWindow, signal: abort.signal,
+          endpoint, ledger, peer, profile, concurrency: opts.concurrency, timeoutMs: opts.timeout, quietMs: opts.quietWindow, signal: abort.signal,
           ...(opts.repeat === 1 && { onCaseEnd }),
         }));
         if (opts.repeat > 1) log(`run ${i + 1} of ${opts.repeat} done`);
@@ -134,13 +138,14 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       if (opts.repeat > 1) cases.forEach(onCaseEnd);
     }
     await ledger?.removeAll();
+    await peer?.ledger.removeAll();
     const run: RunResult = {
       schemaVersion: 1,
       tool: { name: pkg.name, version: pkg.version },
       ...info,
       durationMs: Date.now() - started,
       cases,
-      accounts: { created: ledger?.created ?? 0, notRemoved: ledger?.notRemoved ?? 0 },
+      accounts: { created: (ledger?.created ?? 0) + (peer?.ledger.created ?? 0), notRemoved: (ledger?.notRemoved ?? 0) + (peer?.ledger.notRemoved ?? 0) },
       ...(targetError && { targetError }),
       interrupted: abort.signal.aborted,
     };
@@ -157,6 +162,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     return bad ? EXIT.failed : EXIT.ok;
   } finally {
     await provisioner?.close?.().catch(() => {});
+    await peer?.provisioner.close?.().catch(() => {});
     await target?.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -54,7 +54,8 @@ export const serverLabel = (run: Pick<RunResult, "target">) => (run.target.softw
 export function describeTarget(run: Pick<RunResult, "target">): string {
   const t = run.target;
   const sw = t.software ? ` (${t.software.name} ${t.software.version})` : "";
-  return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}`;
+  const peer = t.peer && `; domain b: ${t.peer.name}${t.peer.software ? ` (${t.peer.software.name} ${t.peer.software.version})` : ""} at ${t.peer.host}:${t.peer.port}, domain ${t.peer.domain}`;
+  return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}${peer ?? ""}`;
 }
 
 /** "over STARTTLS (certificate verified), SASL SCRAM-SHA-1". */

@@ -34,6 +34,10 @@ export function renderJunit(run: RunResult): string {
     ["server", run.target.software && `${run.target.software.name} ${run.target.software.version}`],
     ["server-identity", run.target.server?.identity && Object.values(run.target.server.identity).join("/")],
     ["transport", run.target.transport && describeTransport(run.target.transport)],
+    // A pair target: which server played domain b.
+    ["peer-domain", run.target.peer?.domain],
+    ["peer-server", run.target.peer?.software && `${run.target.peer.software.name} ${run.target.peer.software.version}`],
+    ["peer-address", run.target.peer && `${run.target.peer.host}:${run.target.peer.port}`],
     ["profile", run.profile ? path.relative(process.cwd(), run.profile.file) : "none"],
     ...(run.notes ?? []).map((n): [string, string] => ["note", n]),
     ["tool", `${run.tool.name} ${run.tool.version}`],

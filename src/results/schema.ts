@@ -93,6 +93,16 @@ export const RunResultSchema = z
       software: z.object({ name: z.string(), version: z.string() }).optional().describe("the server software, when known"),
       server: ServerInfo.optional().describe("what the server said it is"),
       transport: Transport.optional().describe("how the harness reached the server"),
+      peer: z
+        .object({
+          name: z.string(),
+          host: z.string(),
+          port: z.number().int(),
+          domain: z.string(),
+          software: z.object({ name: z.string(), version: z.string() }).optional(),
+        })
+        .optional()
+        .describe("a pair target's second server (domain b of the scenarios, reached over s2s)"),
     }),
     startedAt: z.string().describe("ISO 8601"),
     options: z.record(z.string(), z.unknown()).describe("the options that can change verdicts: accounts, concurrency, timeoutMs, quietWindowMs, strict"),

@@ -74,6 +74,14 @@ export interface Transport {
   sasl?: string;
 }
 
+export interface PeerInfo {
+  name: string;
+  host: string;
+  port: number;
+  domain: string;
+  software?: { name: string; version: string };
+}
+
 export interface RunInfo {
   target: {
     name: string;
@@ -84,6 +92,8 @@ export interface RunInfo {
     software?: { name: string; version: string };
     server?: ServerInfo;
     transport?: Transport;
+    /** A pair target's second server: domain b of the scenarios, reached from the first over s2s. */
+    peer?: PeerInfo;
   };
   startedAt: string;
   options: Record<string, unknown>;

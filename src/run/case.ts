@@ -13,9 +13,15 @@ import { barrier } from "./barrier.ts";
 import { findNow, receive, receiveOneOf, unexpected, type Miss } from "./expect.ts";
 import { applyFixtures } from "./fixtures.ts";
 
-export interface CaseContext {
+/** One server's c2s and the accounts made on it. */
+export interface Side {
   endpoint: Endpoint;
   ledger: AccountLedger;
+}
+
+export interface CaseContext extends Side {
+  /** The second server of a pair target (domain b); absent on a single server. */
+  peer?: Side;
   /** Unique to this case within the run; account names and ${uid} derive from it. */
   uid: string;
   /** How long a "receives" waits, and the limit for harness round trips. */
@@ -39,7 +45,9 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
   const transcript = new Transcript();
   const sessions = new Map<string, Session>();
   const accounts: Credentials[] = [];
-  const bindings: Bindings = { domain: ctx.endpoint.domain, uid: ctx.uid };
+  const bindings: Bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), uid: ctx.uid };
+  // The runner skips a case with domain-b accounts when there is no peer, so ctx.peer! holds where it is used.
+  const sideOf = (account: string): Side => (sc.accounts.find((a) => a.name === account)?.domain === "b" ? ctx.peer! : ctx);
   const failures: StepFailure[] = [];
   const choices: CaseResult["choices"] = [];
   let verdict: Verdict = "pass";
@@ -51,7 +59,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
   const connect = async (label: string, spec: ResourceSpec, into = sessions) => {
     const account = label.split("/")[0];
     const creds = accounts[sc.accounts.findIndex((a) => a.name === account)];
-    const session = new Session(label, ctx.endpoint, creds, spec.name, transcript);
+    const session = new Session(label, sideOf(account).endpoint, creds, spec.name, transcript);
     into.set(label, session);
     await session.start(ctx.timeoutMs);
     if (spec.roster) {
@@ -168,9 +176,10 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
 
   try {
     for (const a of sc.accounts) {
-      const creds = await ctx.ledger.create(`xc-${ctx.uid}-${a.name}`);
+      const side = sideOf(a.name);
+      const creds = await side.ledger.create(`xc-${ctx.uid}-${a.name}`);
       accounts.push(creds);
-      bindings[a.name] = `${creds.username}@${ctx.endpoint.domain}`;
+      bindings[a.name] = `${creds.username}@${side.endpoint.domain}`;
       for (const r of a.resources) bindings[`${a.name}/${r.name}`] = `${bindings[a.name]}/${r.name}`;
     }
     let missing: string[] = [];
@@ -223,7 +232,8 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
     ctx.signal.removeEventListener("abort", interrupt);
     await Promise.all([...sessions.values()].map((s) => s.close()));
     transcript.add("harness", "note", "sessions closed", true);
-    await ctx.ledger.remove(accounts);
+    // Each ledger removes only the accounts it made.
+    await Promise.all([ctx.ledger, ctx.peer?.ledger].map((l) => l?.remove(accounts)));
     transcript.add("harness", "note", "accounts removed", true);
   }
   return {

@@ -5,11 +5,13 @@ import type { Profile } from "../profiles/types.ts";
 import type { CaseResult } from "../results/types.ts";
 import type { Scenario } from "../scenario/types.ts";
 import type { Endpoint } from "../xmpp/session.ts";
-import { runCase } from "./case.ts";
+import { runCase, type Side } from "./case.ts";
 
 export interface RunOptions {
   endpoint: Endpoint;
   ledger: AccountLedger;
+  /** The second server of a pair target; cases with accounts on domain b are skipped without it. */
+  peer?: Side;
   concurrency: number;
   timeoutMs: number;
   quietMs: number;
@@ -40,6 +42,8 @@ export async function runPlan(plan: Scenario[], opts: RunOptions): Promise<CaseR
       const sc = plan[i];
       if (opts.signal.aborted) {
         results[i] = notRun(sc, "skip", "interrupted before it started");
+      } else if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) {
+        results[i] = notRun(sc, "skip", "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody");
       } else {
         const admitted = await opts.ledger.admit(sc.accounts.length);
         if (typeof admitted === "string") {

@@ -1,37 +1,15 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { LineCounter, parseAllDocuments, isMap, isScalar, type Document } from "yaml";
+import { LineCounter, parseAllDocuments, type Document } from "yaml";
 import { parse as parseXml } from "ltx";
 import { RawScenario } from "./schema.ts";
+import { FileError, locate, type Path } from "../util/yaml-file.ts";
 import { parseStep, StepIssue, type When } from "./steps.ts";
 import { capturesIn, fill, placeholdersIn } from "./template.ts";
 import type { AccountSpec, Feature, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
 
 /** A problem in a scenario file, located for people and editors: "file:line:col: message". */
-export class ScenarioError extends Error {
-  constructor(readonly pos: SourcePos, readonly detail: string) {
-    super(`${pos.file}:${pos.line}:${pos.col}: ${detail}`);
-  }
-}
-
-type Path = (string | number)[];
-
-/** Where a path points in the YAML source: the deepest node that exists, or the key it names. */
-function locate(doc: Document, lines: LineCounter, file: string, at: Path, key?: string): SourcePos {
-  let offset = 0;
-  for (let n = at.length; n >= 0; n--) {
-    const node = doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (!node?.range) continue;
-    offset = node.range[0];
-    if (key !== undefined && n === at.length && isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
-      if (pair && isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
-    }
-    break;
-  }
-  const { line, col } = lines.linePos(offset);
-  return { file, line, col };
-}
+export class ScenarioError extends FileError {}
 
 function docPos(doc: Document, lines: LineCounter, file: string): SourcePos {
   const { line, col } = lines.linePos(doc.contents?.range?.[0] ?? 0);
@@ -93,6 +71,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   const raw = shape.data;
   const accounts: AccountSpec[] = Object.entries(raw.accounts).map(([name, a]) => ({
     name,
+    domain: a?.domain ?? "a",
     resources: Object.entries(a?.resources ?? {}).map(([res, r]) => {
       const p = r?.presence;
       return {
@@ -132,7 +111,9 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   });
 
   // Names a placeholder may use, growing with each step's captures.
-  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions]);
+  // ${domain.b} only where an account lives on b: such a case is skipped on a single server, where it has no value.
+  const secondDomain = accounts.some((a) => a.domain === "b") ? ["domain.b"] : [];
+  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain]);
   const kept: Step[] = [];
   raw.steps.forEach((rawStep, i) => {
     let step: Step;
@@ -206,7 +187,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
 
 function knownKeys(p: Path): string {
   if (p.length === 0) return Object.keys(RawScenario.shape).join(", ");
-  if (p[0] === "accounts" && p.length === 2) return "resources";
+  if (p[0] === "accounts" && p.length === 2) return "domain, resources";
   if (p[0] === "accounts" && p.length === 4) return "roster, presence, online";
   if (p[0] === "accounts" && p.length === 5) return "priority, show, status";
   return "see the README's scenario language";

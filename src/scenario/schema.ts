@@ -21,6 +21,8 @@ const Resource = z.strictObject({
 });
 
 const Account = z.strictObject({
+  /** Which server of a pair the account lives on: a (the first, default) or b (the second). */
+  domain: z.enum(["a", "b"]).optional(),
   resources: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "expected a resource name of letters, digits, _ and -"), Resource.nullable()).optional(),
 });
 

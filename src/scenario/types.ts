@@ -33,6 +33,8 @@ export interface ResourceSpec {
 
 export interface AccountSpec {
   name: string;
+  /** a: the target's domain; b: the second domain of a pair target (the case is skipped without one). */
+  domain: "a" | "b";
   resources: ResourceSpec[];
 }
 

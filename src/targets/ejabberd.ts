@@ -8,19 +8,19 @@ import { runTool } from "./command.ts";
 import { ensureDebianPackages } from "./install.ts";
 import { startTethered } from "./process.ts";
 import { freePort, waitUntilReady } from "./ready.ts";
-import type { AccountCommands, LocalTargetOptions, Target } from "./types.ts";
-
-const DOMAIN = "localhost";
+import { S2S_PORT } from "./federation.ts";
+import type { AccountCommands, FederationOptions, LocalTargetOptions, Target } from "./types.ts";
 
 /**
  * Nothing on any port but our c2s port; in-band registration allowed. Plaintext on loopback, or with `tls`
  * STARTTLS required (or TLS from the first byte) with `pem` (certificate and key in one file).
  */
-function config(port: number, opts: LocalTargetOptions, pem?: string): string {
+function config(port: number, domain: string, opts: LocalTargetOptions, pem?: string): string {
+  const fed = opts.federation;
   const admins = opts.admins ?? [];
   return `# written by xmpp-conform for a throwaway instance
 hosts:
-  - "${DOMAIN}"
+  - "${domain}"
 loglevel: info
 log_rotate_count: 0
 hide_sensitive_log_data: false
@@ -45,7 +45,12 @@ listen:
     starttls: ${opts.tls === "starttls"}
     starttls_required: ${opts.tls === "starttls"}
     tls: ${opts.tls === "direct"}
-acl:
+${fed ? `  -
+    port: ${S2S_PORT}
+    ip: "${fed.s2sIp}"
+    module: ejabberd_s2s_in
+    shaper: none
+` : ""}acl:
   local:
     user_regexp: ""
   loopback:
@@ -54,7 +59,9 @@ acl:
       - "::1/128"
   admin:
     user: [${admins.map((j) => JSON.stringify(j)).join(", ")}]
-access_rules:
+${fed ? `  peers:
+    server: [${fed.peers.map((p) => JSON.stringify(p.domain)).join(", ")}]
+` : ""}access_rules:
   local:
     allow: local
   c2s:
@@ -66,7 +73,13 @@ access_rules:
     allow: loopback
   configure:
     allow: admin
-shaper_rules:
+${fed ? `  s2s:
+    allow: peers
+# only the peers: any other domain is refused before a lookup that could leave the machine
+s2s_access: s2s
+# after a refused connection ejabberd bounces everything to that domain for up to this many seconds (default 300)
+s2s_max_retry_delay: 1
+` : ""}shaper_rules:
   max_user_sessions: 1000
   max_user_offline_messages: 1000
   c2s_shaper: none
@@ -88,7 +101,19 @@ modules:
   # XEP-0133 add-user / delete-user for the admins
   mod_adhoc: {}
   mod_configure: {}
-`;
+${fed ? "  mod_s2s_dialback: {}\n" : ""}`;
+}
+
+/**
+ * No DNS for s2s: an empty resolv_conf keeps Erlang's resolver from reading /etc/resolv.conf, and the peers'
+ * SRV records go into its cache at boot (inet_res answers from the cache first). The SRV targets are numeric
+ * addresses, so getaddrinfo never looks them up. vm.args is read by `erl -args_file`, where `"` must be `\"`.
+ */
+function federationFiles(conf: string, fed: FederationOptions): void {
+  writeFileSync(path.join(conf, "inetrc"), `{lookup,["file","native"]}.\n{host,{127,0,0,1},["localhost"]}.\n{resolv_conf, ""}.\n`);
+  const q = (s: string) => `\\"${s}\\"`;
+  writeFileSync(path.join(conf, "vm.args"), fed.peers.map((p) =>
+    `-eval inet_db:add_rr(${q(`_xmpp-server._tcp.${p.domain}`)},in,srv,2147483647,{0,0,${S2S_PORT},${q(p.ip)}})\n`).join(""));
 }
 
 /** Sourced by the ejabberdctl bash script. */
@@ -113,11 +138,11 @@ function checkReachable(base: string): void {
 }
 
 /** ejabberdctl against our node (each call boots an Erlang VM: about half a second). */
-function accountCommands(ctl: string[]): AccountCommands {
+function accountCommands(ctl: string[], domain: string): AccountCommands {
   return {
-    register: async (user, password) => void (await runTool("ejabberdctl", [...ctl, "register", user, DOMAIN, password], `register ${user}`)),
-    remove: async (user) => void (await runTool("ejabberdctl", [...ctl, "unregister", user, DOMAIN], `unregister ${user}`)),
-    list: async () => (await runTool("ejabberdctl", [...ctl, "registered_users", DOMAIN], "registered_users")).split("\n").filter(Boolean),
+    register: async (user, password) => void (await runTool("ejabberdctl", [...ctl, "register", user, domain, password], `register ${user}`)),
+    remove: async (user) => void (await runTool("ejabberdctl", [...ctl, "unregister", user, domain], `unregister ${user}`)),
+    list: async () => (await runTool("ejabberdctl", [...ctl, "registered_users", domain], "registered_users")).split("\n").filter(Boolean),
   };
 }
 
@@ -134,6 +159,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   ensureDebianPackages("ejabberdctl", ["ejabberd"], opts.install, opts.log);
   if (process.getuid?.() !== 0) throw new Error("local:ejabberd must run as root (ejabberdctl starts the server as user ejabberd)");
   checkReachable(tmpdir());
+  const domain = opts.federation?.domain ?? "localhost";
   const dir = mkdtempSync(path.join(tmpdir(), "xmpp-conform-ejabberd-"));
   chmodSync(dir, 0o755);
   const conf = path.join(dir, "conf");
@@ -144,12 +170,13 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   while (distPort === port) distPort = await freePort();
   const yml = path.join(conf, "ejabberd.yml");
   const ctlCfg = path.join(conf, "ejabberdctl.cfg");
-  const cert = opts.tls ? await selfSignedCertificate(conf, DOMAIN) : undefined;
-  const pem = cert && path.join(conf, `${DOMAIN}.pem`);
+  const cert = opts.tls ? await selfSignedCertificate(conf, domain) : undefined;
+  const pem = cert && path.join(conf, `${domain}.pem`);
   if (cert) writeFileSync(pem!, readFileSync(cert.cert, "utf8") + readFileSync(cert.key, "utf8"));
-  writeFileSync(yml, config(port, opts, pem));
+  writeFileSync(yml, config(port, domain, opts, pem));
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
-  copyFileSync("/etc/ejabberd/inetrc", path.join(conf, "inetrc"));
+  if (opts.federation) federationFiles(conf, opts.federation);
+  else copyFileSync("/etc/ejabberd/inetrc", path.join(conf, "inetrc"));
   execFileSync("chown", ["-R", "ejabberd:ejabberd", dir]);
   const logFile = path.join(logs, "ejabberd.log");
   const stdoutLog = path.join(dir, "stdout.log");
@@ -168,7 +195,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const endpoint = { host: "127.0.0.1", port, domain: DOMAIN, ...(opts.tls && { security: { tls: opts.tls, ca: readFileSync(cert!.cert, "utf8") } }) };
+    const endpoint = { host: "127.0.0.1", port, domain, ...(opts.tls && { security: { tls: opts.tls, ca: readFileSync(cert!.cert, "utf8") } }) };
     await waitUntilReady(endpoint, { deadlineMs: 30_000, exited: proc.exited, describe: tail });
   } catch (err) {
     await stop();
@@ -178,10 +205,10 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     name: "local:ejabberd",
     host: "127.0.0.1",
     port,
-    domain: DOMAIN,
+    domain,
     software: { name: "ejabberd", version: version() },
     ...(opts.tls && { tls: opts.tls, caFile: cert!.cert }),
-    accountCommands: accountCommands(ctl),
+    accountCommands: accountCommands(ctl, domain),
     logFile,
     stop,
   };

@@ -1,4 +1,5 @@
 import { startEjabberd } from "./ejabberd.ts";
+import { startPair } from "./pair.ts";
 import { startProsody } from "./prosody.ts";
 import type { LocalTargetOptions, Target } from "./types.ts";
 
@@ -12,6 +13,13 @@ const local: Record<string, (opts: LocalTargetOptions) => Promise<Target>> = {
 
 export const localTargetNames = Object.keys(local);
 
+/** local:NAME starts one server; local:FIRST+SECOND starts a federating pair (domains a.test and b.test). */
+function localStarter(target: string): ((opts: LocalTargetOptions) => Promise<Target>) | undefined {
+  const m = /^local:([a-z]+)(?:\+([a-z]+))?$/.exec(target);
+  if (!m || !local[m[1]] || (m[2] && !local[m[2]])) return undefined;
+  return m[2] ? (opts) => startPair(local[m[1]], local[m[2]], opts) : local[m[1]];
+}
+
 export interface TargetSpec {
   target?: string;
   server?: string;
@@ -22,8 +30,7 @@ export interface TargetSpec {
 export function checkTargetSpec(spec: TargetSpec): string | undefined {
   if (spec.target && spec.server) return "--target and --server exclude each other";
   if (spec.target) {
-    const m = /^local:(.+)$/.exec(spec.target);
-    if (!m || !local[m[1]]) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")}`;
+    if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")}, or a federating pair like local:prosody+ejabberd`;
     return undefined;
   }
   if (spec.server) {
@@ -42,7 +49,7 @@ export function parseHostPort(s: string): { host: string; port: number } | undef
 }
 
 export async function openTarget(spec: TargetSpec, opts: LocalTargetOptions): Promise<Target> {
-  if (spec.target) return local[spec.target.slice("local:".length)](opts);
+  if (spec.target) return localStarter(spec.target)!(opts);
   const { host, port } = parseHostPort(spec.server!)!;
   return { name: spec.server!, host, port, domain: spec.domain!, stop: async () => {} };
 }

@@ -16,8 +16,23 @@ export interface Target {
   accountCommands?: AccountCommands;
   /** Files worth keeping when something goes wrong (the server's log). */
   logFile?: string;
+  /** A pair target's second server (domain b, reached from domain a over s2s); absent: a single server. */
+  peer?: PeerSide;
   /** Stops and forgets a server the harness started; a no-op for servers it did not start. */
   stop(): Promise<void>;
+}
+
+/** The second side of a pair: where its c2s is, its domain, and what a provisioner needs to make accounts there. */
+export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "accountCommands" | "logFile">;
+
+/**
+ * How a server of a pair federates: its own domain, s2s on port 5269 of its own loopback address, and the
+ * addresses of the other names it may reach (resolved without DNS: each server has its own mapping).
+ */
+export interface FederationOptions {
+  domain: string;
+  s2sIp: string;
+  peers: { domain: string; ip: string }[];
 }
 
 export interface AccountCommands {
@@ -36,4 +51,6 @@ export interface LocalTargetOptions {
   tls?: "starttls" | "direct";
   /** Bare JIDs allowed to run XEP-0133 admin commands (add-user, delete-user). */
   admins?: string[];
+  /** Serve this domain and federate (Server Dialback over plain TCP) instead of a lone "localhost". */
+  federation?: FederationOptions;
 }

@@ -10,7 +10,7 @@ export class FileError extends Error {
   }
 }
 
-type Path = (string | number)[];
+export type Path = (string | number)[];
 
 export interface YamlFile<T> {
   data: T;
@@ -47,7 +47,8 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S): Yaml
   return { data: parsed.data, at: (p) => at(p) };
 }
 
-function locate(doc: Document, lines: LineCounter, file: string, at: Path, key?: string): SourcePos {
+/** Where a path points in the YAML source: the deepest node that exists, or the key it names. */
+export function locate(doc: Document, lines: LineCounter, file: string, at: Path, key?: string): SourcePos {
   let offset = 0;
   for (let n = at.length; n >= 0; n--) {
     const node = doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined;

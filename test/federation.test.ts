@@ -1,0 +1,134 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { xml } from "@xmpp/client";
+import type { RunResult } from "../src/results/types.ts";
+import { openTarget } from "../src/targets/index.ts";
+import { ensureDebianPackages } from "../src/targets/install.ts";
+import { Session } from "../src/xmpp/session.ts";
+import { Transcript } from "../src/xmpp/transcript.ts";
+import { runCli } from "./support/cli.ts";
+
+/** Pair targets: two local servers federating over Server Dialback on loopback, with no DNS. */
+const out = () => mkdtempSync(path.join(tmpdir(), "xc-federation-"));
+const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
+const log = (l: string) => process.stderr.write(`${l}\n`);
+
+/** Server processes of throwaway instances (Prosody's own, ejabberd's Erlang VM), by their directory. */
+function localServers(): string[] {
+  return execFileSync("ps", ["-eo", "args="], { encoding: "utf8" })
+    .split("\n")
+    .filter((a) => /xmpp-conform-(prosody|ejabberd)-/.test(a) && !a.startsWith("sh "));
+}
+
+/**
+ * tcpdump on port 53, any interface, for the duration of `body`: the DNS packets seen (empty: none left).
+ * --immediate-mode: libpcap otherwise hands packets over in blocks, and a stop right after a lookup loses it.
+ */
+async function dnsPacketsDuring(body: () => Promise<void>): Promise<string[]> {
+  const dump = spawn("tcpdump", ["-i", "any", "-n", "-l", "--immediate-mode", "port", "53"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  dump.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  const exited = new Promise((resolve) => dump.on("exit", resolve));
+  // tcpdump says "listening on ..." once it captures: wait for that, not for a fixed time.
+  await new Promise<void>((resolve, reject) => {
+    dump.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      if (/listening on/.test(stderr)) resolve();
+    });
+    dump.on("exit", () => reject(new Error(`tcpdump exited: ${stderr}`)));
+  });
+  try {
+    await body();
+  } finally {
+    dump.kill("SIGINT"); // flushes what it captured
+    await exited;
+  }
+  return stdout.split("\n").filter(Boolean);
+}
+
+test("local:prosody+prosody: the pair starts and the first federated message arrives", async () => {
+  const t0 = performance.now();
+  const pair = await openTarget({ target: "local:prosody+prosody" }, { install: true, log });
+  try {
+    const up = performance.now() - t0;
+    assert.equal(pair.domain, "a.test");
+    assert.equal(pair.peer?.domain, "b.test");
+    await Promise.all([pair.accountCommands!.register("alice", "pw-alice"), pair.peer!.accountCommands!.register("bob", "pw-bob")]);
+    const transcript = new Transcript();
+    const alice = new Session("alice", { host: pair.host, port: pair.port, domain: pair.domain }, { username: "alice", password: "pw-alice" }, "a1", transcript);
+    const bob = new Session("bob", { host: pair.peer!.host, port: pair.peer!.port, domain: pair.peer!.domain }, { username: "bob", password: "pw-bob" }, "b1", transcript);
+    try {
+      await Promise.all([alice.start(5000), bob.start(5000)]);
+      await bob.send(xml("presence", {}));
+      assert.ok(await bob.waitUntil(() => bob.inbox.find((r) => r.el.is("presence")), 5000), "bob's presence echo");
+      const sent = performance.now();
+      await alice.send(xml("message", { to: "bob@b.test", type: "chat" }, xml("body", {}, "first across")));
+      const got = await bob.waitUntil(() => bob.inbox.find((r) => r.el.is("message")), 10_000);
+      assert.ok(got, `no message reached bob\n${transcript.entries.map((e) => `${e.session} ${e.dir} ${e.xml}`).join("\n")}`);
+      assert.equal(got.el.attrs.from, "alice@a.test/a1");
+      assert.equal(got.el.getChildText("body"), "first across");
+      log(`pair up in ${up.toFixed(0)} ms; first federated message (s2s set-up and dialback included) in ${(performance.now() - sent).toFixed(0)} ms; start to delivery ${(performance.now() - t0).toFixed(0)} ms`);
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  } finally {
+    await pair.stop();
+  }
+});
+
+for (const target of ["local:prosody+prosody", "local:prosody+ejabberd"]) {
+  test(`--target ${target}: the federation scenarios pass, the report names both sides, no DNS query is sent and no server is left`, async () => {
+    const before = localServers();
+    const d = out();
+    let r: Awaited<ReturnType<typeof runCli>> | undefined;
+    const run = () => runCli(["run", "scenarios/federation", "--target", target, "--reporter", "console,junit,json", "--out", d]).then((x) => void (r = x));
+    let dns: string[] | undefined;
+    try {
+      ensureDebianPackages("tcpdump", ["tcpdump"], true, log);
+      dns = await dnsPacketsDuring(run);
+    } catch (err) {
+      // Without tcpdump (no root, no package mirror) the run still counts; the DNS check is reported as not done.
+      log(`DNS check not done: ${(err as Error).message}`);
+      if (!r) await run();
+    }
+    assert.equal(r!.code, 0, r!.stdout + r!.stderr);
+    const res = results(d);
+    const notPassed = res.cases.filter((c) => c.verdict !== "pass");
+    assert.deepEqual(notPassed.map((c) => `${c.id}: ${c.verdict} ${c.reason}`), []);
+    assert.ok(res.cases.length >= 8);
+    const [first, second] = target.slice("local:".length).split("+");
+    assert.equal(res.target.domain, "a.test");
+    assert.equal(res.target.peer?.domain, "b.test");
+    assert.match(res.target.peer?.software?.name ?? "", new RegExp(second, "i"));
+    assert.match(res.target.software?.name ?? "", new RegExp(first, "i"));
+    assert.match(r!.stdout.split("\n")[0], new RegExp(`domain a\\.test.*; domain b: local:${second} .*domain b\\.test`));
+    const junit = readFileSync(path.join(d, "junit.xml"), "utf8");
+    assert.match(junit, /<property name="peer-domain" value="b\.test"\/>/);
+    assert.match(junit, new RegExp(`<property name="peer-server" value="${second}`, "i"));
+    assert.equal(res.accounts.notRemoved, 0);
+    assert.ok(res.accounts.created > 0);
+    if (dns) assert.deepEqual(dns, [], "DNS packets during a federated run");
+    assert.deepEqual(localServers().filter((p) => !before.includes(p)), []);
+  });
+}
+
+test("a case with an account on domain b is skipped on a single server, with the reason", async () => {
+  const d = out();
+  const r = await runCli(["run", "scenarios/federation/message.yaml", "--target", "local:prosody", "--reporter", "json", "--out", d]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const [c] = results(d).cases;
+  assert.equal(c.verdict, "skip");
+  assert.match(c.reason!, /needs two domains/);
+  assert.equal(results(d).target.peer, undefined);
+});
+
+test("an unknown server in a pair is a usage error", async () => {
+  const r = await runCli(["run", "--target", "local:prosody+nosuch"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown --target 'local:prosody\+nosuch'/);
+});
