@@ -20,6 +20,9 @@ import type { Scenario } from "../src/scenario/types.ts";
 import { openTarget, type Target } from "../src/targets/index.ts";
 import { Session, type Endpoint } from "../src/xmpp/session.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";
+import { survivePeerResets } from "../src/util/socket-errors.ts";
+
+survivePeerResets((line) => console.error(line));
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { EXIT } from "./exit-codes.ts";
+import { survivePeerResets } from "../util/socket-errors.ts";
 import { err } from "./suite.ts";
 import { list } from "./commands/list.ts";
 import { run } from "./commands/run.ts";
@@ -9,6 +10,8 @@ import { validate } from "./commands/validate.ts";
 import { coverage } from "./commands/coverage.ts";
 import { matrix } from "./commands/matrix.ts";
 import { merge } from "./commands/merge.ts";
+
+survivePeerResets((line) => process.stderr.write(`${line}\n`));
 
 /** One file per command in commands/; register it here. */
 const commands = [run, list, validate, coverage, matrix, merge, send];

@@ -115,6 +115,8 @@ export class Session {
 
   async start(timeoutMs: number): Promise<void> {
     const who = `${this.creds.username}@${this.endpoint.domain}`;
+    // The library limits each login step to 2 s of its own; a loaded server (a thousand logins at once) needs the caller's limit.
+    (this.xmpp as unknown as { timeout: number }).timeout = timeoutMs;
     try {
       await this.connectTls(timeoutMs);
       this.jid = await withTimeout(this.startStream(), timeoutMs, "no session");
