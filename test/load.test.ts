@@ -59,6 +59,7 @@ test("a valid scenario loads into steps with actors, patterns and positions", ()
   assert.equal(sc.steps[1].level, "SHOULD");
   assert.deepEqual(sc.steps[1].pos.line, 15);
   assert.deepEqual(sc.accounts[1].resources[0].presence, { priority: 5 });
+  assert.deepEqual(sc.accounts[0].resources.map((r) => [r.roster, r.online, r.acks]), [[true, true, true], [false, true, true]]);
 });
 
 test("invalid YAML names line and column", () => {

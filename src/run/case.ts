@@ -59,7 +59,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
   const connect = async (label: string, spec: ResourceSpec, into = sessions) => {
     const account = label.split("/")[0];
     const creds = accounts[sc.accounts.findIndex((a) => a.name === account)];
-    const session = new Session(label, sideOf(account).endpoint, creds, spec.name, transcript);
+    const session = new Session(label, sideOf(account).endpoint, creds, spec.name, transcript, { ackPushes: spec.acks });
     into.set(label, session);
     await session.start(ctx.timeoutMs);
     if (spec.roster) {
@@ -188,7 +188,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext): Promise<CaseResul
       // Fixtures run on sessions of their own (roster-interested, no presence), closed before the scenario's connect.
       const setup = new Map<string, Session>();
       try {
-        await Promise.all([...involved].map((name) => connect(`${name}/set-up`, { name: `set-up-${ctx.uid}`, roster: true, online: true }, setup)));
+        await Promise.all([...involved].map((name) => connect(`${name}/set-up`, { name: `set-up-${ctx.uid}`, roster: true, online: true, acks: true }, setup)));
         const byAccount = new Map([...setup].map(([label, s]) => [label.split("/")[0], s]));
         missing = missingFeatures(sc, [...setup.values()]);
         if (missing.length === 0) await applyFixtures(sc, byAccount, bindings, ctx.timeoutMs);

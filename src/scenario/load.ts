@@ -78,6 +78,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
         name: res,
         roster: r?.roster ?? false,
         online: r?.online ?? true,
+        acks: r?.acks ?? true,
         presence: p === undefined || p === false ? undefined : p === true ? {} : typeof p === "number" ? { priority: p } : p,
       };
     }),
@@ -188,7 +189,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
 function knownKeys(p: Path): string {
   if (p.length === 0) return Object.keys(RawScenario.shape).join(", ");
   if (p[0] === "accounts" && p.length === 2) return "domain, resources";
-  if (p[0] === "accounts" && p.length === 4) return "roster, presence, online";
+  if (p[0] === "accounts" && p.length === 4) return "roster, presence, online, acks";
   if (p[0] === "accounts" && p.length === 5) return "priority, show, status";
   return "see the README's scenario language";
 }

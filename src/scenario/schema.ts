@@ -18,6 +18,7 @@ const Resource = z.strictObject({
   roster: z.boolean().optional(),
   presence: Presence.optional(),
   online: z.boolean().optional(),
+  acks: z.boolean().optional(),
 });
 
 const Account = z.strictObject({

@@ -29,6 +29,8 @@ export interface ResourceSpec {
   presence?: PresenceSpec;
   /** Connected at set-up; false = only by a later "connects" step. */
   online: boolean;
+  /** Answers roster pushes with a result, as clients should; false leaves them to the steps (RFC 6121 §2.1.6). */
+  acks: boolean;
 }
 
 export interface AccountSpec {

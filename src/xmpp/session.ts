@@ -67,6 +67,7 @@ export class Session {
     private readonly creds: Credentials,
     resource: string,
     private readonly transcript: Transcript,
+    opts: { ackPushes?: boolean } = {},
   ) {
     const security = endpoint.security ?? PLAINTEXT;
     this.xmpp = client({
@@ -98,7 +99,8 @@ export class Session {
       const socket = (this.xmpp as unknown as { socket: unknown }).socket;
       if (socket instanceof net.Socket) socket.setNoDelay(true);
     });
-    this.xmpp.iqCallee.set("jabber:iq:roster", "query", () => true);
+    // A push left unanswered (ackPushes: false) gets no reply at all: the steps answer it, or nothing does.
+    this.xmpp.iqCallee.set("jabber:iq:roster", "query", () => (opts.ackPushes === false ? new Promise(() => {}) : true));
     this.xmpp.on("error", (err: Error) => this.transcript.add(this.label, "note", `error: ${err.message}`));
     this.xmpp.on("element", (el: Element) => this.onElement(el));
     this.xmpp.on("send", (el: Element) => {
