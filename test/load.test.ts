@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadScenarioFile, loadSuite, ScenarioError } from "../src/scenario/load.ts";
+import { loadScenarioFile, loadSuite } from "../src/scenario/load.ts";
 import { ROOT } from "./support/cli.ts";
+import { locatedError } from "./support/located.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "xc-load-"));
 let n = 0;
@@ -27,19 +28,8 @@ accounts:
   nurse: {}
 `;
 
-/** The located error a broken file gives: [line, col, message]. */
-function problem(text: string): [number, number, string] {
-  const f = file(text);
-  try {
-    loadScenarioFile(f);
-  } catch (err) {
-    assert.ok(err instanceof ScenarioError, String(err));
-    assert.equal(err.pos.file, f);
-    assert.ok(err.message.startsWith(`${f}:${err.pos.line}:${err.pos.col}: `));
-    return [err.pos.line, err.pos.col, err.detail];
-  }
-  assert.fail("expected a ScenarioError");
-}
+/** The located error a broken file gives: [line, col, detail]. */
+const problem = (text: string) => locatedError(file(text), loadScenarioFile);
 
 test("a valid scenario loads into steps with actors, patterns and positions", () => {
   const [sc] = loadScenarioFile(file(`${HEAD}steps:

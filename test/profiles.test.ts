@@ -8,9 +8,9 @@ import { loadProfile, loadProfiles, unknownEntries } from "../src/profiles/load.
 import { pickProfile } from "../src/profiles/select.ts";
 import type { Profile } from "../src/profiles/types.ts";
 import { loadSuite } from "../src/scenario/load.ts";
-import { FileError } from "../src/util/yaml-file.ts";
 import { PROFILES, SUITE } from "../src/cli/suite.ts";
 import { makeCase } from "./support/results.ts";
+import { locatedError } from "./support/located.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "xc-profiles-"));
 let n = 0;
@@ -32,18 +32,8 @@ deviations:
     link: https://example.org/issue/1
 `;
 
-/** The located error a broken profile gives: [line, col, detail]. */
-function problem(text: string): [number, number, string] {
-  const f = file(text);
-  try {
-    loadProfile(f);
-  } catch (err) {
-    assert.ok(err instanceof FileError, String(err));
-    assert.ok(err.message.startsWith(`${f}:${err.pos.line}:${err.pos.col}: `), err.message);
-    return [err.pos.line, err.pos.col, err.detail];
-  }
-  assert.fail("expected a FileError");
-}
+/** The located error a broken file gives: [line, col, detail]. */
+const problem = (text: string) => locatedError(file(text), loadProfile);
 
 test("a valid profile loads with each entry's position", () => {
   const p = loadProfile(file(VALID));

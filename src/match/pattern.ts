@@ -177,8 +177,3 @@ export function matchStanza(pattern: Element, actual: Element, captures: Capture
   const r = matchElement(pattern, actual, "", captures, "jabber:client", "jabber:client");
   return { ok: r.ok, captures: r.ok ? r.caps : captures, closeness: r.score / r.total, problems: r.problems };
 }
-
-/** The pattern as written, without the harness's own xc: attributes (for messages). */
-export function showPattern(pattern: Element): string {
-  return pattern.toString();
-}

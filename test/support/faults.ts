@@ -23,6 +23,7 @@ const isPush = (el: Element) => el.name === "iq" && el.attrs.type === "set" && B
 const isRosterResult = (el: Element) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", ROSTER));
 const isError = (el: Element) => el.attrs.type === "error";
 const isAvailable = (el: Element) => el.name === "presence" && el.attrs.type === undefined;
+const isPresence = (type: string) => (el: Element) => el.name === "presence" && el.attrs.type === type;
 const fromOtherAccount = (el: Element, own?: string) => Boolean(el.attrs.from) && bare(el.attrs.from) !== bare(own) && el.attrs.from.includes("@");
 const items = (el: Element) => el.getChild("query", ROSTER)?.getChildren("item") ?? [];
 
@@ -183,7 +184,7 @@ export const FAULTS: FaultDef[] = [
     area: "subscription",
     requirements: ["SUB-REQ-10", "SUB-REQ-12", "SUB-REQ-13", "APPA-IN-SUBSCRIBE-*"],
     description: "subscription requests are never delivered to the contact",
-    fault: when((el) => el.name === "presence" && el.attrs.type === "subscribe", () => "drop"),
+    fault: when(isPresence("subscribe"), () => "drop"),
   },
   {
     id: "subscription.request-to-unavailable",
@@ -191,7 +192,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SUB-REQ-16", "SUB-REQ-10"],
     description: "subscription requests also reach resources that are connected but not available",
     fault: (el, { conn, peers }) => {
-      if (el.name === "presence" && el.attrs.type === "subscribe") for (const p of peers()) if (bare(p.jid) === bare(conn.jid) && !p.available) p.deliver(el);
+      if (isPresence("subscribe")(el)) for (const p of peers()) if (bare(p.jid) === bare(conn.jid) && !p.available) p.deliver(el);
       return "pass";
     },
   },
@@ -200,7 +201,7 @@ export const FAULTS: FaultDef[] = [
     area: "subscription",
     requirements: ["SUB-REQ-14", "SUB-REQ-19", "APPA-IN-SUBSCRIBE-*"],
     description: "a subscription request is delivered twice",
-    fault: when((el) => el.name === "presence" && el.attrs.type === "subscribe", (el) => [el, el]),
+    fault: when(isPresence("subscribe"), (el) => [el, el]),
   },
   {
     id: "subscription.auto-approve",
@@ -208,7 +209,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SUB-REQ-08"],
     description: "the contact's server approves every request by itself",
     fault: (el, { conn, peers }) => {
-      if (el.name === "presence" && el.attrs.type === "subscribe") {
+      if (isPresence("subscribe")(el)) {
         for (const p of peers()) if (bare(p.jid) === bare(el.attrs.from)) p.deliver(xml("presence", { type: "subscribed", from: bare(conn.jid), to: bare(p.jid) }));
       }
       return "pass";
@@ -219,7 +220,7 @@ export const FAULTS: FaultDef[] = [
     area: "subscription",
     requirements: ["SUB-APPROVE-01", "SUB-APPROVE-04", "APPA-IN-SUBSCRIBED-*"],
     description: "the contact's approval (subscribed) never reaches the user",
-    fault: when((el) => el.name === "presence" && el.attrs.type === "subscribed", () => "drop"),
+    fault: when(isPresence("subscribed"), () => "drop"),
   },
   {
     id: "subscription.push-before-subscribed",
@@ -229,7 +230,7 @@ export const FAULTS: FaultDef[] = [
     fault: (() => {
       const held = new Map<number, Element>();
       return (el, { conn }) => {
-        if (el.name === "presence" && el.attrs.type === "subscribed") {
+        if (isPresence("subscribed")(el)) {
           held.set(conn.id, el);
           return "drop";
         }
@@ -255,14 +256,14 @@ export const FAULTS: FaultDef[] = [
     area: "subscription",
     requirements: ["SUB-CANCEL-*", "APPA-IN-UNSUBSCRIBED-*", "ROSTER-DEL-03", "ROSTER-DEL-04"],
     description: "a cancellation (unsubscribed) never reaches the user",
-    fault: when((el) => el.name === "presence" && el.attrs.type === "unsubscribed", () => "drop"),
+    fault: when(isPresence("unsubscribed"), () => "drop"),
   },
   {
     id: "subscription.unsubscribe-lost",
     area: "subscription",
     requirements: ["SUB-UNSUB-*", "APPA-IN-UNSUBSCRIBE-*", "ROSTER-DEL-02", "ROSTER-DEL-04"],
     description: "an unsubscribe never reaches the contact",
-    fault: when((el) => el.name === "presence" && el.attrs.type === "unsubscribe", () => "drop"),
+    fault: when(isPresence("unsubscribe"), () => "drop"),
   },
   {
     id: "subscription.no-presence-after-approval",
@@ -272,7 +273,7 @@ export const FAULTS: FaultDef[] = [
     fault: (() => {
       const approvedBy = new Map<number, Set<string>>();
       return (el, { conn }) => {
-        if (el.name === "presence" && el.attrs.type === "subscribed") approvedBy.set(conn.id, new Set([...(approvedBy.get(conn.id) ?? []), bare(el.attrs.from)]));
+        if (isPresence("subscribed")(el)) approvedBy.set(conn.id, new Set([...(approvedBy.get(conn.id) ?? []), bare(el.attrs.from)]));
         return isAvailable(el) && approvedBy.get(conn.id)?.has(bare(el.attrs.from)) ? "drop" : "pass";
       };
     })(),
@@ -292,7 +293,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SUB-PREAPPROVE-*", "SUB-REQ-20"],
     description: "a subscription request from a pre-approved contact is delivered instead of approved silently",
     fault: (el, { conn, peers }) => {
-      if (el.name === "presence" && el.attrs.type === "subscribed" && !String(el.attrs.from).includes("/")) {
+      if (isPresence("subscribed")(el) && !String(el.attrs.from).includes("/")) {
         for (const p of peers()) if (bare(p.jid) === bare(el.attrs.from) && p.available) p.deliver(xml("presence", { type: "subscribe", from: bare(conn.jid), to: bare(p.jid) }));
       }
       return "pass";
