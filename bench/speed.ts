@@ -9,12 +9,12 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import { provisioners } from "../src/accounts/index.ts";
 import { AccountLedger } from "../src/accounts/ledger.ts";
-import type { CaseResult } from "../src/results/types.ts";
+import type { CaseResult } from "../src/results/schema.ts";
 import { barrier } from "../src/run/barrier.ts";
-import { runPlan } from "../src/run/runner.ts";
+import { run } from "../src/run/run.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import type { Scenario } from "../src/scenario/types.ts";
 import { openTarget, type Target } from "../src/targets/index.ts";
@@ -43,18 +43,16 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 const peakMb = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
 
 async function runSuite(endpoint: Endpoint, plan: Scenario[], quietMs = 0): Promise<{ results: CaseResult[]; wallMs: number; cpuMs: number }> {
-  const ledger = new AccountLedger(provisioners.ibr({ endpoint, timeoutMs: 3000 }));
   const cpu = process.cpuUsage();
   const t0 = performance.now();
-  const results = await runPlan(plan, { endpoint, ledger, concurrency, timeoutMs: 3000, quietMs, signal: new AbortController().signal });
+  const { cases: results } = await run(plan, { server: `${endpoint.host}:${endpoint.port}`, domain: endpoint.domain, concurrency, quietWindowMs: quietMs, transcripts: "all", install: false });
   const wallMs = performance.now() - t0;
   const used = process.cpuUsage(cpu);
-  await ledger.removeAll();
   return { results, wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** Time from case start to "set-up done" (accounts, logins, fixtures, first barrier). */
-const setupMs = (r: CaseResult) => r.transcript.find((e) => e.session === "harness" && e.xml === "set-up done")?.at;
+const setupMs = (r: CaseResult) => r.transcript?.find((e) => e.session === "harness" && e.xml === "set-up done")?.at;
 
 async function barrierCost(endpoint: Endpoint, n: number): Promise<number[]> {
   const ledger = new AccountLedger(provisioners.ibr({ endpoint, timeoutMs: 3000 }));
@@ -91,7 +89,7 @@ async function fanOut(endpoint: Endpoint, n: number): Promise<{ registerMs: numb
   n = sessions.length;
   t0 = performance.now();
   await Promise.all(sessions.map((s, i) => s.send(xml("message", { to: sessions[(i + 1) % n].jid, type: "chat" }, xml("body", {}, "hi")))));
-  await Promise.all(sessions.map((s) => s.waitUntil(() => (s.inbox.some((r) => r.el.name === "message") ? true : undefined), 30_000)));
+  await Promise.all(sessions.map((s) => s.waitUntil(() => (s.inbox.items.some((r) => r.el.name === "message") ? true : undefined), 30_000)));
   const exchangeMs = performance.now() - t0;
   await Promise.all(all.map((s) => s.close()));
   await ledger.removeAll();

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import { loadAccountsFile } from "../src/accounts/file.ts";
 import { AccountLedger } from "../src/accounts/ledger.ts";
 import type { Provisioner } from "../src/accounts/types.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { RunResult } from "../src/results/types.ts";
+import type { RunResult } from "../src/results/schema.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import type { Target } from "../src/targets/types.ts";
 import { ROOT, runCli } from "./support/cli.ts";

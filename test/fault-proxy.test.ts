@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Element } from "ltx";
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import { FaultProxy, type ProxiedConnection } from "./support/fault-proxy.ts";
 import { prosody } from "./support/prosody.ts";
 import { runCli } from "./support/cli.ts";

@@ -4,8 +4,8 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { xml } from "@xmpp/client";
-import type { RunResult } from "../src/results/types.ts";
+import xml from "@xmpp/xml";
+import type { RunResult } from "../src/results/schema.ts";
 import { openTarget } from "../src/targets/index.ts";
 import { ensureDebianPackages } from "../src/targets/install.ts";
 import { Session } from "../src/xmpp/session.ts";
@@ -65,10 +65,10 @@ test("local:prosody+prosody: the pair starts and the first federated message arr
     try {
       await Promise.all([alice.start(5000), bob.start(5000)]);
       await bob.send(xml("presence", {}));
-      assert.ok(await bob.waitUntil(() => bob.inbox.find((r) => r.el.is("presence")), 5000), "bob's presence echo");
+      assert.ok(await bob.waitUntil(() => bob.inbox.items.find((r) => r.el.is("presence")), 5000), "bob's presence echo");
       const sent = performance.now();
       await alice.send(xml("message", { to: "bob@b.test", type: "chat" }, xml("body", {}, "first across")));
-      const got = await bob.waitUntil(() => bob.inbox.find((r) => r.el.is("message")), 10_000);
+      const got = await bob.waitUntil(() => bob.inbox.items.find((r) => r.el.is("message")), 10_000);
       assert.ok(got, `no message reached bob\n${transcript.entries.map((e) => `${e.session} ${e.dir} ${e.xml}`).join("\n")}`);
       assert.equal(got.el.attrs.from, "alice@a.test/a1");
       assert.equal(got.el.getChildText("body"), "first across");

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseShard, selectShard, shardOf } from "../src/plan/shard.ts";
 import { foldRepeats } from "../src/run/repeat.ts";
-import type { CaseResult } from "../src/results/types.ts";
+import type { CaseResult } from "../src/results/schema.ts";
 import type { Scenario } from "../src/scenario/types.ts";
 
 const cases = Array.from({ length: 200 }, (_, i) => ({ id: `case-${i}` }) as Scenario);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { readResults } from "../src/results/read.ts";
-import type { RunResult } from "../src/results/types.ts";
+import type { RunResult } from "../src/results/schema.ts";
 import { runCli } from "./support/cli.ts";
 import { makeCase, makeRun } from "./support/results.ts";
 

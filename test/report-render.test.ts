@@ -74,7 +74,7 @@ test("summary.md is written and, under GitHub Actions, appended to the step summ
   writeFileSync(summary, "earlier step\n");
   process.env.GITHUB_STEP_SUMMARY = summary;
   try {
-    markdownReporter({ outDir: dir, stream: process.stdout, color: false }).onEnd(makeRun([failing, makeCase({ id: "ok" })]));
+    markdownReporter({ outDir: dir, stream: process.stdout, color: false, strict: false }).onEnd?.(makeRun([failing, makeCase({ id: "ok" })]));
   } finally {
     delete process.env.GITHUB_STEP_SUMMARY;
   }
@@ -121,9 +121,10 @@ test("the matrix puts servers side by side and marks the rows where they disagre
   assert.match(md, /^\| {2}\| `c` \| .* \| skip \| – \|$/m);
 
   const byReq = buildMatrix([{ file: "p/results.json", run: prosody }, { file: "e/results.json", run: ejabberd }], "requirement");
-  // A requirement's cell is the worst verdict of its cases: Prosody skipped one of ROSTER-ADD-01's.
+  // A requirement's cell is the worst of what its cases showed of it: a skipped case shows nothing, so
+  // Prosody's ROSTER-ADD-01 is what its passing case showed.
   assert.deepEqual(byReq.rows.map((r) => [r.key, r.cells, r.differ]), [
-    ["ROSTER-ADD-01", ["skip", "pass"], true],
+    ["ROSTER-ADD-01", ["pass", "pass"], false],
     ["ROSTER-ADD-02", ["pass", "fail"], true],
   ]);
   // Two runs of the same server get the file in their label.

@@ -6,7 +6,7 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { complianceRows } from "../src/report/compliance.ts";
 import { resultsJsonSchema } from "../src/results/schema.ts";
-import type { RunResult } from "../src/results/types.ts";
+import type { RunResult } from "../src/results/schema.ts";
 import { launchChromium } from "./support/browser.ts";
 import { ROOT, runCli, type CliResult } from "./support/cli.ts";
 import { JUNIT_XSD, validateXml } from "./support/xmllint.ts";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { Session } from "../xmpp/session.ts";
 import { Transcript } from "../xmpp/transcript.ts";

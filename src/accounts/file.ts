@@ -1,4 +1,4 @@
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import { z } from "zod";
 import type { Credentials, Session } from "../xmpp/session.ts";
 import { describeStanzaError } from "../xmpp/errors.ts";

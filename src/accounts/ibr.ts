@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import { openRawStream, featureNames } from "../xmpp/raw-stream.ts";
 import { describeStanzaError } from "../xmpp/errors.ts";
 import { asAccount } from "./login.ts";

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Level } from "../scenario/types.ts";
 import type { Catalog, Requirement } from "./types.ts";
 
 export type { Area, Catalog, Observable, Requirement } from "./types.ts";
@@ -9,6 +10,15 @@ export const catalog: Catalog = JSON.parse(readFileSync(new URL("./rfc6121.json"
 const byId = new Map(catalog.requirements.map((r) => [r.id, r]));
 
 export const findRequirement = (id: string): Requirement | undefined => byId.get(id);
+
+/**
+ * What a failing step is worth: its level, but at most SHOULD (a warning) when every requirement it
+ * checks is derived: an inference from the RFC is not a rule the RFC states.
+ */
+export function gradeFor(level: Level, requirementIds: string[]): Level {
+  const derived = requirementIds.length > 0 && requirementIds.every((id) => findRequirement(id)?.derived);
+  return derived && level === "MUST" ? "SHOULD" : level;
+}
 
 /** The RFC editor's page for a section: "2.3.2" → …/rfc6121#section-2.3.2, "A.2.1" → …#appendix-A.2.1. */
 export function rfcUrl(section: string, rfc = "6121"): string {

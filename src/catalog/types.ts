@@ -16,6 +16,8 @@ export interface Requirement {
   observable: Observable;
   /** One line for people. */
   text: string;
+  /** Implied by the RFC, not stated in one sentence: failing only such a requirement is worth a warning. */
+  derived?: boolean;
   /** For a table cell: the row it belongs to. Rows with cells are tested, and counted for coverage, through their cells. */
   cellOf?: string;
 }

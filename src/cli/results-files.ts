@@ -1,5 +1,5 @@
 import { readResults } from "../results/read.ts";
-import type { RunResult } from "../results/types.ts";
+import type { RunResult } from "../results/schema.ts";
 import { EXIT } from "./exit-codes.ts";
 import { err } from "./suite.ts";
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { CaseResult } from "../results/types.ts";
+import type { CaseResult, RequirementResult } from "../results/schema.ts";
 import { covers } from "./load.ts";
 import type { Profile, ProfileEntry } from "./types.ts";
 
@@ -7,6 +7,15 @@ const cites = (r: CaseResult, requirement: string) => r.requirements.includes(re
 
 function entryFor(profile: Profile, r: CaseResult): ProfileEntry | undefined {
   return profile.entries.find((e) => e.case && covers(e.case, r.id)) ?? profile.entries.find((e) => e.requirement && cites(r, e.requirement));
+}
+
+/** A requirement's verdict under the entry: what it documents as broken is xfail when broken, xpass when not. */
+function requirementUnder(entry: ProfileEntry, q: RequirementResult): RequirementResult {
+  const documented = entry.case !== undefined || entry.requirement === q.id;
+  if (!documented) return q;
+  if (q.verdict === "fail" || q.verdict === "warn") return { ...q, verdict: "xfail" };
+  if (q.verdict === "pass" && entry.requirement === q.id) return { ...q, verdict: "xpass" };
+  return q;
 }
 
 /**
@@ -19,6 +28,8 @@ export function applyProfile(r: CaseResult, profile: Profile | undefined): CaseR
   if (!entry || !["pass", "fail", "warn"].includes(r.verdict)) return r;
   const source = `${path.relative(process.cwd(), entry.pos.file)}:${entry.pos.line}`;
   const deviation = { source, reason: entry.reason, ...(entry.link && { link: entry.link }), verdict: r.verdict };
-  if (r.verdict === "pass") return { ...r, verdict: "xpass", reason: `passed, but ${source} expects it to fail (${entry.reason}): update the profile`, deviation };
-  return { ...r, verdict: "xfail", reason: `known deviation (${source}): ${entry.reason}`, deviation };
+  const requirementResults = r.requirementResults?.map((q) => requirementUnder(entry, q));
+  const under = { ...r, deviation, ...(requirementResults && { requirementResults }) };
+  if (r.verdict === "pass") return { ...under, verdict: "xpass", reason: `passed, but ${source} expects it to fail (${entry.reason}): update the profile` };
+  return { ...under, verdict: "xfail", reason: `known deviation (${source}): ${entry.reason}` };
 }

@@ -1,12 +1,10 @@
 import { findRequirement, rfcUrl } from "../catalog/index.ts";
-import type { CaseResult, RunResult, Verdict } from "../results/types.ts";
+import type { CaseResult, RunResult } from "../results/schema.ts";
+import { worst, worstShown, type Shown } from "../results/verdicts.ts";
 import type { Level } from "../scenario/types.ts";
 import { countOf } from "./format.ts";
 
-/** Worst first: what a requirement shows when its cases disagree. */
-const SEVERITY: Verdict[] = ["fail", "xpass", "error", "warn", "xfail", "skip", "pass"];
-
-export const worst = (verdicts: Verdict[]): Verdict => SEVERITY.find((v) => verdicts.includes(v)) ?? "pass";
+export { worst };
 
 /** "2.10" after "2.9", appendices (A.2.1) after the numbered sections. */
 export function compareSections(a: string, b: string): number {
@@ -20,8 +18,13 @@ export function compareSections(a: string, b: string): number {
   return 0;
 }
 
-/** The requirement IDs a case result cites: its own, and those of the steps that recorded a failure. */
-export const citedBy = (c: CaseResult): string[] => [...new Set([...c.requirements, ...c.failures.flatMap((f) => f.requirements)])];
+/** The requirement IDs a case result cites: its own, those its steps checked, and those of the steps that recorded a failure. */
+export const citedBy = (c: CaseResult): string[] => [...new Set([...c.requirements, ...(c.requirementResults ?? []).map((q) => q.id), ...c.failures.flatMap((f) => f.requirements)])];
+
+/** What one case showed of one requirement: its own verdict for it, else (a case that never ran its steps) the case's. */
+export function shownBy(c: CaseResult, id: string): Shown {
+  return c.requirementResults?.find((q) => q.id === id)?.verdict ?? (c.requirementResults ? "not-reached" : c.verdict);
+}
 
 export interface RequirementRow {
   id: string;
@@ -32,9 +35,11 @@ export interface RequirementRow {
   level: Level | null;
   /** The catalog's text; absent for an ID the catalog lacks. */
   text?: string;
-  cases: { id: string; verdict: Verdict }[];
-  /** The worst verdict of the cases that cite it. */
-  status: Verdict;
+  /** Implied by the RFC rather than stated in one sentence (the catalog says so). */
+  derived?: boolean;
+  cases: { id: string; verdict: Shown }[];
+  /** The worst of what the cases showed of it: failed only where a step checking it failed. */
+  status: Shown;
 }
 
 /** One row per cited requirement, in RFC section order: the compliance table. */
@@ -45,29 +50,31 @@ export function complianceRows(run: RunResult): RequirementRow[] {
       let row = rows.get(id);
       if (!row) {
         const req = findRequirement(id);
-        const [rfc, section] = req ? [req.rfc, req.section] : ["6121", c.rfc];
-        row = { id, rfc, section, url: rfcUrl(section, rfc), level: req ? req.level : c.level, text: req?.text, cases: [], status: "pass" };
+        const [rfc, section] = req ? [req.rfc, req.section] : [c.spec.replace(/^rfc/, ""), c.rfc];
+        row = { id, rfc, section, url: rfcUrl(section, rfc), level: req ? req.level : c.level, text: req?.text, ...(req?.derived && { derived: true }), cases: [], status: "pass" };
         rows.set(id, row);
       }
-      row.cases.push({ id: c.id, verdict: c.verdict });
+      row.cases.push({ id: c.id, verdict: shownBy(c, id) });
     }
   }
-  for (const row of rows.values()) row.status = worst(row.cases.map((c) => c.verdict));
-  return [...rows.values()].sort((a, b) => compareSections(a.section, b.section) || a.id.localeCompare(b.id));
+  for (const row of rows.values()) row.status = worstShown(row.cases.map((c) => c.verdict));
+  return [...rows.values()].sort((a, b) => a.rfc.localeCompare(b.rfc) || compareSections(a.section, b.section) || a.id.localeCompare(b.id));
 }
 
 export interface SectionRow {
+  spec: string;
   section: string;
   url: string;
-  counts: Record<Verdict, number>;
+  counts: ReturnType<typeof countOf>;
   total: number;
 }
 
-/** Cases per RFC section (the case's own section), with their verdicts counted. */
+/** Cases per specification and section (the case's own), with their verdicts counted. */
 export function sectionRows(run: RunResult): SectionRow[] {
-  const sections = [...new Set(run.cases.map((c) => c.rfc))].sort(compareSections);
-  return sections.map((section) => {
-    const verdicts = run.cases.filter((c) => c.rfc === section).map((c) => c.verdict);
-    return { section, url: rfcUrl(section), counts: countOf(verdicts), total: verdicts.length };
+  const keys = [...new Set(run.cases.map((c) => `${c.spec} ${c.rfc}`))].map((k) => k.split(" ") as [string, string]);
+  keys.sort(([sa, a], [sb, b]) => sa.localeCompare(sb) || compareSections(a, b));
+  return keys.map(([spec, section]) => {
+    const verdicts = run.cases.filter((c) => c.spec === spec && c.rfc === section).map((c) => c.verdict);
+    return { spec, section, url: rfcUrl(section, spec.replace(/^rfc/, "")), counts: countOf(verdicts), total: verdicts.length };
   });
 }

@@ -1,9 +1,17 @@
 import { Chalk } from "chalk";
-import type { Verdict } from "../results/types.ts";
+import type { Verdict } from "../results/schema.ts";
+import { needsAttention } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { countVerdicts, describeProfile, describeTarget, formatFailures, formatTranscript, totals } from "./format.ts";
+import { countVerdicts, describeProfile, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, totals } from "./format.ts";
 
-/** Progress while running (a line per case), then every unmet expectation with its transcript. */
+/** How long a case runs before a non-interactive console (a CI log) says it is still running. */
+const SLOW_MS = 10_000;
+
+/**
+ * Progress while running (a line per case as it ends, and which cases are running: a status line on a
+ * terminal, a "still running" line in a log when a case takes long), then every case that needs
+ * attention with its unmet expectations and transcript, and the totals.
+ */
 export const consoleReporter: ReporterFactory = ({ stream, color }) => {
   const c = new Chalk({ level: color ? 1 : 0 });
   const mark: Record<Verdict, string> = {
@@ -12,37 +20,70 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
   const paint: Record<Verdict, (s: string) => string> = {
     pass: c.green, fail: c.red, warn: c.yellow, error: c.magenta, skip: c.gray, xfail: c.cyan, xpass: c.red,
   };
-  const out = (s = "") => stream.write(`${s}\n`);
+  const live = (stream as NodeJS.WriteStream).isTTY === true;
+  const out = (s = "") => stream.write(`${live ? "\r\x1b[K" : ""}${s}\n`);
+  const running = new Map<string, number>();
   let done = 0;
   let total = 0;
+  const status = () => {
+    if (!live || running.size === 0) return;
+    const names = [...running.keys()];
+    stream.write(c.gray(`\r\x1b[K  running: ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}`.slice(0, ((stream as NodeJS.WriteStream).columns ?? 100) - 1)));
+  };
+  const slow = live
+    ? undefined
+    : setInterval(() => {
+        const now = Date.now();
+        const long = [...running].filter(([, since]) => now - since > SLOW_MS);
+        if (long.length > 0) out(c.gray(`  … still running: ${long.map(([id, since]) => `${id} (${Math.round((now - since) / 1000)} s)`).join(", ")}`));
+      }, SLOW_MS);
+  slow?.unref();
   return {
-    onBegin(info, n) {
-      total = n;
-      out(c.bold(`xmpp-conform: ${n} case${n === 1 ? "" : "s"} against ${describeTarget(info)}; ${describeProfile(info)}`));
-      for (const note of info.notes ?? []) out(c.yellow(`note: ${note}`));
-    },
-    onCaseEnd(r) {
-      done++;
-      const why = r.verdict === "pass" ? "" : c.gray(`  ${r.reason ?? ""}`.slice(0, 160));
-      out(`  ${mark[r.verdict]} ${c.gray(`[${done}/${total}]`)} ${r.id} ${c.gray(`(${r.durationMs} ms)`)}${why}`);
+    onEvent(e) {
+      switch (e.type) {
+        case "run-begin":
+          total = e.plan.length;
+          out(c.bold(`xmpp-conform: ${total} case${total === 1 ? "" : "s"} against ${describeTarget(e.run)}; ${describeProfile(e.run)}`));
+          for (const note of e.run.notes ?? []) out(c.yellow(`note: ${note}`));
+          return;
+        case "case-begin":
+          running.set(e.id, Date.now());
+          return status();
+        case "case-end": {
+          const r = e.case;
+          running.delete(r.id);
+          done++;
+          const why = r.verdict === "pass" ? "" : c.gray(`  ${r.reason ?? ""}`.slice(0, 160));
+          const retried = r.setupRetries ? c.gray(` [set-up retried ${r.setupRetries.length}x]`) : "";
+          out(`  ${mark[r.verdict]} ${c.gray(`[${done}/${total}]`)} ${r.id} ${c.gray(`(${r.durationMs} ms)`)}${retried}${why}`);
+          return status();
+        }
+        case "run-end":
+          if (slow) clearInterval(slow);
+          if (live) stream.write("\r\x1b[K");
+          return;
+        default:
+          return;
+      }
     },
     onEnd(run) {
       if (run.targetError) out(c.magenta(`\ncould not reach the target: ${run.targetError}`));
-      const bad = run.cases.filter((r) => r.verdict !== "pass" && r.verdict !== "skip" && r.verdict !== "xfail");
-      for (const r of bad) {
+      for (const r of run.cases.filter((x) => needsAttention(x.verdict))) {
         out();
         out(paint[r.verdict](c.bold(`${r.verdict.toUpperCase()} ${r.id}: ${r.title}`)));
-        out(c.gray(`  RFC 6121 §${r.rfc} ${r.level} ${r.requirements.join(", ")}  ${r.pos.file}:${r.pos.line}`));
+        out(c.gray(`  ${specLabel(r)} ${r.level} ${r.requirements.join(", ")}  ${r.pos.file}:${r.pos.line}`));
         if (r.failures.length > 0) out(indent(formatFailures(r)));
         else if (r.reason) out(indent(r.reason));
-        const transcript = formatTranscript(r.transcript);
+        const transcript = formatTranscript(r.transcript ?? []);
         if (transcript) out(c.gray(indent(`transcript:\n${transcript}`)));
       }
       const parts = totals(countVerdicts(run)).map(({ verdict, text }) => paint[verdict](text));
       out();
       const sw = run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name;
       out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}`);
-      if (run.accounts.notRemoved > 0) out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} accounts could not be removed`));
+      const retries = setupRetries(run);
+      if (retries.cases > 0) out(c.gray(`set-up retried ${retries.retries} time${retries.retries === 1 ? "" : "s"} in ${retries.cases} case${retries.cases === 1 ? "" : "s"} (the server dropped or refused a connection during set-up)`));
+      if (run.accounts.notRemoved > 0) out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} accounts could not be removed${run.accounts.left?.length ? `: ${run.accounts.left.join(", ")}` : ""} ('xmpp-conform cleanup' removes them)`));
       const flaky = run.cases.filter((r) => r.flaky);
       if (flaky.length > 0) out(c.red(`${flaky.length} flaky: ${flaky.map((r) => `${r.id} (${r.flaky!.join(", ")})`).join("; ")}`));
     },

@@ -1,6 +1,9 @@
 import path from "node:path";
-import type { CaseResult, RunResult, Verdict } from "../results/types.ts";
+import type { CaseResult, RunInfo, RunResult, Verdict } from "../results/schema.ts";
+import { VERDICTS, verdictWord } from "../results/verdicts.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
+
+export { VERDICTS };
 
 /** The transcript as people read it: time, session, direction, stanza. Harness traffic only on request. */
 export function formatTranscript(entries: TranscriptEntry[], withHarness = false): string {
@@ -21,10 +24,11 @@ export function formatFailures(c: CaseResult): string {
         `why:  ${f.message}`,
         ...f.expected.map((e) => `expected: ${e}`),
       ];
-      if (f.closest.length === 0) lines.push("arrived instead: nothing on that session");
+      const answers = f.closest.filter((s) => !s.early);
+      if (answers.length === 0) lines.push("arrived instead: nothing, after the step's action");
       else lines.push("arrived instead (closest first):");
       for (const s of f.closest) {
-        lines.push(`  ${s.xml}`);
+        lines.push(`  ${s.at !== undefined ? `${s.at.toFixed(1)} ms  ` : ""}${s.early ? "(earlier, before the step's action) " : ""}${s.xml}`);
         for (const p of s.problems.slice(0, 4)) lines.push(`    - ${p}`);
       }
       return lines.join("\n");
@@ -32,11 +36,9 @@ export function formatFailures(c: CaseResult): string {
     .join("\n\n");
 }
 
-export const VERDICTS: Verdict[] = ["pass", "fail", "warn", "error", "skip", "xfail", "xpass"];
-
-export function countOf(verdicts: Verdict[]): Record<Verdict, number> {
-  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-  for (const v of verdicts) counts[v]++;
+export function countOf<V extends string = Verdict>(verdicts: V[]): Record<Verdict | V, number> {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict | V, number>;
+  for (const v of verdicts) counts[v] = (counts[v] ?? 0) + 1;
   return counts;
 }
 
@@ -44,14 +46,13 @@ export const countVerdicts = (run: RunResult) => countOf(run.cases.map((c) => c.
 
 /** "3 passed", "1 failed", then the other verdicts that occurred: the totals line of every reporter. */
 export function totals(counts: Record<Verdict, number>): { verdict: Verdict; count: number; word: string; text: string }[] {
-  const word = (v: Verdict) => (v === "pass" ? "passed" : v === "fail" ? "failed" : v);
-  return VERDICTS.filter((v) => counts[v] > 0 || v === "pass" || v === "fail").map((v) => ({ verdict: v, count: counts[v], word: word(v), text: `${counts[v]} ${word(v)}` }));
+  return VERDICTS.filter((v) => counts[v] > 0 || v === "pass" || v === "fail").map((v) => ({ verdict: v, count: counts[v], word: verdictWord(v), text: `${counts[v]} ${verdictWord(v)}` }));
 }
 
 /** "Prosody 0.12.3", or the target's name when the software is not known. */
 export const serverLabel = (run: Pick<RunResult, "target">) => (run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name);
 
-export function describeTarget(run: Pick<RunResult, "target">): string {
+export function describeTarget(run: Pick<RunInfo, "target">): string {
   const t = run.target;
   const sw = t.software ? ` (${t.software.name} ${t.software.version})` : "";
   const peer = t.peer && `; domain b: ${t.peer.name}${t.peer.software ? ` (${t.peer.software.name} ${t.peer.software.version})` : ""} at ${t.peer.host}:${t.peer.port}, domain ${t.peer.domain}`;
@@ -66,6 +67,16 @@ export function describeTransport(t: NonNullable<RunResult["target"]["transport"
 }
 
 /** "profile profiles/ejabberd-23.01.yaml" or "no profile: raw verdicts". */
-export function describeProfile(run: Pick<RunResult, "profile">): string {
+export function describeProfile(run: Pick<RunInfo, "profile">): string {
   return run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}` : "no profile: raw verdicts";
+}
+
+/** The specifications' names as people write them: "RFC 6121 §2.3.2". */
+export const specName = (spec: string) => spec.replace(/^rfc(\d+)$/i, "RFC $1");
+export const specLabel = (c: Pick<CaseResult, "spec" | "rfc">) => `${specName(c.spec)} §${c.rfc}`;
+
+/** How often set-up was retried, and in how many cases. */
+export function setupRetries(run: RunResult): { retries: number; cases: number } {
+  const retried = run.cases.filter((c) => c.setupRetries?.length);
+  return { retries: retried.reduce((n, c) => n + c.setupRetries!.length, 0), cases: retried.length };
 }

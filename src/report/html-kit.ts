@@ -1,4 +1,4 @@
-import type { Verdict } from "../results/types.ts";
+import type { Shown } from "../results/verdicts.ts";
 
 /**
  * What the HTML pages share: escaping, the page shell (inline CSS and script, and a Content-Security-Policy
@@ -8,7 +8,7 @@ import type { Verdict } from "../results/types.ts";
 export const esc = (s: unknown) =>
   String(s).replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
-export const badge = (v: Verdict) => `<span class="badge v-${v}">${v.toUpperCase()}</span>`;
+export const badge = (v: Shown) => `<span class="badge v-${v}">${v.toUpperCase()}</span>`;
 
 export const link = (href: string, text: string) => `<a href="${esc(href)}">${esc(text)}</a>`;
 
@@ -45,7 +45,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; min-width: 50px; text-align: center; border-radius: 4px; padding: 0 6px; font-size: 11px; font-weight: 700; letter-spacing: .03em; }
 .v-pass { background: #dafbe1; color: #1a7f37; } .v-fail { background: #ffebe9; color: #cf222e; } .v-warn { background: #fff8c5; color: #9a6700; }
 .v-error { background: #fbefff; color: #8250df; } .v-skip { background: #eaeef2; color: #59636e; } .v-xfail { background: #ddf4ff; color: #0969da; }
-.v-xpass { background: #ffebe9; color: #cf222e; outline: 1px solid #cf222e; }
+.v-xpass { background: #ffebe9; color: #cf222e; outline: 1px solid #cf222e; } .v-not-reached { background: #f6f8fa; color: #59636e; outline: 1px dashed #8c959f; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; padding: 10px 12px; margin: 14px 0; background: var(--soft); border: 1px solid var(--line); border-radius: 8px; position: sticky; top: 0; z-index: 2; }
 .filters label { display: flex; gap: 6px; align-items: center; }
 .filters select, .filters input[type=search] { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { rfcUrl } from "../catalog/index.ts";
-import type { CaseResult, Deviation, RunResult, StepFailure } from "../results/types.ts";
+import type { CaseResult, Deviation, RunResult, StepFailure } from "../results/schema.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
-import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, totals, VERDICTS } from "./format.ts";
+import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, totals, VERDICTS } from "./format.ts";
 import { badge, esc, link, page, rowData, searchBox, select } from "./html-kit.ts";
 import type { ReporterFactory } from "./types.ts";
 import { prettyXml } from "./xml-pretty.ts";
@@ -20,7 +20,7 @@ export const htmlReporter: ReporterFactory = ({ outDir }) => ({
 export function renderHtml(run: RunResult): string {
   const requirements = complianceRows(run);
   const body = [header(run), overview(run, requirements), filterBar(run, requirements), complianceTable(requirements, run), caseList(run)].join("\n");
-  return page(`RFC 6121 conformance: ${serverLabel(run)}`, body);
+  return page(`XMPP conformance: ${serverLabel(run)}`, body);
 }
 
 function header(run: RunResult): string {
@@ -28,10 +28,10 @@ function header(run: RunResult): string {
   const banners = [
     run.targetError && `<div class="banner"><b>Could not reach the target:</b> ${esc(run.targetError)}</div>`,
     run.interrupted && `<div class="banner"><b>Interrupted:</b> the run was stopped before every case had run.</div>`,
-    run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed.</div>`,
+    run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed${run.accounts.left?.length ? `: ${esc(run.accounts.left.join(", "))}` : ""} (<code>xmpp-conform cleanup</code> removes them).</div>`,
     ...(run.notes ?? []).map((n) => `<div class="banner note"><b>Note:</b> ${esc(n)}</div>`),
   ];
-  return `<h1>RFC 6121 conformance: ${esc(serverLabel(run))}</h1>
+  return `<h1>XMPP conformance: ${esc(serverLabel(run))}</h1>
 <div class="meta"><span>${esc(describeTarget(run))}</span><span>${esc(describeProfile(run))}</span><span>started ${esc(run.startedAt)}</span><span>${(run.durationMs / 1000).toFixed(1)} s</span><span>${esc(`${run.tool.name} ${run.tool.version}`)}</span></div>
 <div class="meta">options ${options.join("")}</div>
 ${banners.filter(Boolean).join("\n")}
@@ -63,7 +63,7 @@ function overview(run: RunResult, requirements: RequirementRow[]): string {
       const rows = requirements.filter((r) => r.level === level);
       if (rows.length === 0) return "";
       const counts = countOf(rows.map((r) => r.status));
-      const parts = VERDICTS.filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${badge(v)}`);
+      const parts = [...VERDICTS, "not-reached" as const].filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${badge(v)}`);
       return `<tr><td><b>${level ?? "n/a"}</b></td><td class="num">${rows.length}</td><td>${parts.join(" &nbsp; ")}</td></tr>`;
     })
     .join("");
@@ -98,11 +98,11 @@ function complianceTable(requirements: RequirementRow[], run: RunResult): string
     const section = r.rfc === "6121" ? `§${r.section}` : `RFC ${r.rfc} §${r.section}`;
     const cases = r.cases.map((c) => `<div>${badge(c.verdict)} <a href="#case-${esc(c.id)}">${esc(c.id)}</a></div>`).join("");
     const data = rowData({ verdict: [r.status], section: [r.section], tag: tags, text: `${r.id} ${r.text ?? ""} ${r.cases.map((c) => c.id).join(" ")}` });
-    const text = r.text ? `<div class="req-text">${esc(r.text)}</div>` : `<div class="req-text">not in the requirement catalog</div>`;
+    const text = r.text ? `<div class="req-text">${r.derived ? "<i>(derived)</i> " : ""}${esc(r.text)}</div>` : `<div class="req-text">not in the requirement catalog</div>`;
     return `<tr${data}><td class="mono">${link(r.url, section)}</td><td><code>${esc(r.id)}</code>${text}</td><td>${r.level ?? "n/a"}</td><td>${badge(r.status)}</td><td>${cases}</td></tr>`;
   });
   return `<h2>Compliance by RFC section and requirement <span class="muted small">(<span data-count-of="compliance">${rows.length}</span> of ${rows.length} shown)</span></h2>
-<p class="muted small">Each requirement the cases cite, with its level and text from the requirement catalog; its status is the worst verdict of the cases that cite it.</p>
+<p class="muted small">Each requirement the cases check, with its level and text from the requirement catalog; its status is the worst of what the cases showed of it: failed only where a step checking it failed, NOT-REACHED where every step checking it came after an earlier failure. Derived requirements (implied by the RFC, not stated in one sentence) are marked.</p>
 <table id="compliance"><thead><tr><th>Section</th><th>Requirement</th><th>Level</th><th>Status</th><th>Cases</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
@@ -123,13 +123,13 @@ function caseDetails(c: CaseResult): string {
   const chips = (xs: string[]) => xs.map((x) => `<span class="chip">${esc(x)}</span>`).join("");
   const choices = c.choices.map((ch) => `<div>alternative that matched: <b>${esc(ch.alternative)}</b> <span class="muted">(${esc(ch.step)})</span></div>`).join("");
   return `<details class="case" id="case-${esc(c.id)}"${data}${open}>
-<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}</span><span class="muted small">${link(rfcUrl(c.rfc), `RFC 6121 §${c.rfc}`)} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
+<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}</span><span class="muted small">${link(rfcUrl(c.rfc, c.spec.replace(/^rfc/, "")), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
 <div class="case-body">
 <div class="meta"><span>requirements ${chips(c.requirements)}</span><span>tags ${chips(c.tags)}</span><span class="mono">${esc(`${c.pos.file}:${c.pos.line}`)}</span></div>
 ${choices}
 ${c.deviation ? deviation(c.deviation) : ""}
 ${c.failures.map(failure).join("\n")}
-${transcript(c.transcript)}
+${transcript(c.transcript ?? [])}
 </div>
 </details>`;
 }

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import junitModule from "junit-report-builder";
-import type { CaseResult, RunResult } from "../results/types.ts";
+import type { CaseResult, RunResult } from "../results/schema.ts";
 import type { ReporterFactory } from "./types.ts";
-import { describeTarget, describeTransport, formatFailures, formatTranscript } from "./format.ts";
+import { describeTarget, describeTransport, formatFailures, formatTranscript, specLabel } from "./format.ts";
 
 // The package's CommonJS export is a builder instance, which its type declarations describe differently.
 type Builder = typeof junitModule.default;
@@ -26,7 +26,7 @@ export const junitReporter: ReporterFactory = ({ outDir }) => ({
 
 export function renderJunit(run: RunResult): string {
   const builder = junit.newBuilder();
-  const suite = builder.testSuite().name(`RFC 6121 conformance: ${describeTarget(run)}`).timestamp(run.startedAt).time(run.durationMs / 1000);
+  const suite = builder.testSuite().name(`XMPP conformance: ${describeTarget(run)}`).timestamp(run.startedAt).time(run.durationMs / 1000);
   const properties: [string, string | undefined][] = [
     ["target", run.target.name],
     ["domain", run.target.domain],
@@ -50,14 +50,17 @@ export function renderJunit(run: RunResult): string {
 function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult): void {
   const tc = suite
     .testCase()
-    .className(`rfc6121.section-${c.rfc}`)
+    .className(`${c.spec}.section-${c.rfc}`)
     .name(xmlSafe(`${c.id}: ${c.title}`))
     .file(c.pos.file)
     .time(c.durationMs / 1000)
     .property("requirements", c.requirements.join(","))
-    .property("rfc", `RFC 6121 §${c.rfc}`)
+    .property("rfc", specLabel(c))
     .property("level", c.level)
     .property("verdict", c.verdict);
+  // A verdict per requirement: what each one showed, so a case failing on one does not read as failing all.
+  for (const q of c.requirementResults ?? []) tc.property(`requirement:${q.id}`, `${q.verdict}${q.derived ? " (derived)" : ""}`);
+  if (c.setupRetries) tc.property("setup-retries", String(c.setupRetries.length));
   for (const choice of c.choices) tc.property("alternative", xmlSafe(`${choice.step} => ${choice.alternative}`));
   const reason = xmlSafe(c.reason ?? c.verdict);
   const body = xmlSafe(formatFailures(c));
@@ -65,9 +68,9 @@ function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult): void 
   else if (c.verdict === "error") tc.error(reason, "error", body || undefined);
   else if (c.verdict === "skip" || c.verdict === "xfail") tc.skipped();
   const header = [
-    `RFC 6121 §${c.rfc} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`,
+    `${specLabel(c)} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`,
     ...c.choices.map((ch) => `alternative: ${ch.step} => ${ch.alternative}`),
   ].join("\n");
   const why = c.reason && c.verdict !== "pass" ? `${c.verdict}: ${c.reason}` : "";
-  tc.standardOutput(xmlSafe([header, why, body, formatTranscript(c.transcript)].filter(Boolean).join("\n\n")));
+  tc.standardOutput(xmlSafe([header, why, body, formatTranscript(c.transcript ?? [])].filter(Boolean).join("\n\n")));
 }

@@ -1,9 +1,10 @@
 import path from "node:path";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { rfcUrl } from "../catalog/index.ts";
-import type { RunResult, Verdict } from "../results/types.ts";
+import type { RunResult } from "../results/schema.ts";
+import { ATTENTION, needsAttention } from "../results/verdicts.ts";
 import { sectionRows, worst } from "./compliance.ts";
-import { countVerdicts, describeProfile, describeTarget, totals, VERDICTS } from "./format.ts";
+import { countVerdicts, describeProfile, describeTarget, specName, totals, VERDICTS } from "./format.ts";
 import type { ReporterFactory } from "./types.ts";
 
 /**
@@ -19,9 +20,6 @@ export const markdownReporter: ReporterFactory = ({ outDir }) => ({
   },
 });
 
-/** Verdicts that need someone's attention, worst first. */
-const ATTENTION: Verdict[] = ["fail", "xpass", "error", "warn"];
-
 /** Text as text: no HTML, emphasis, links or table cells made of it. */
 export const mdText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|#]/g, "\\$&").replace(/\s+/g, " ").trim();
 
@@ -30,7 +28,7 @@ const oneLine = (s: string, max = 200) => (s.length > max ? `${s.slice(0, max - 
 export function renderMarkdown(run: RunResult): string {
   const counts = countVerdicts(run);
   const lines = [
-    `### RFC 6121 conformance: ${mdText(describeTarget(run))}`,
+    `### XMPP conformance: ${mdText(describeTarget(run))}`,
     "",
     `**${totals(counts).map((t) => t.text).join(", ")}** of ${run.cases.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, started ${run.startedAt} (${mdText(`${run.tool.name} ${run.tool.version}`)}, ${mdText(describeProfile(run))})`,
   ];
@@ -38,21 +36,23 @@ export function renderMarkdown(run: RunResult): string {
   if (run.targetError) lines.push("", `> **Could not reach the target:** ${mdText(run.targetError)}`);
   if (run.interrupted) lines.push("", "> **Interrupted:** the run was stopped before every case had run.");
 
-  const attention = run.cases.filter((c) => ATTENTION.includes(c.verdict)).sort((a, b) => ATTENTION.indexOf(a.verdict) - ATTENTION.indexOf(b.verdict));
+  const attention = run.cases.filter((c) => needsAttention(c.verdict)).sort((a, b) => ATTENTION.indexOf(a.verdict) - ATTENTION.indexOf(b.verdict));
   if (attention.length > 0) {
     lines.push("", "#### Failures and warnings", "");
     for (const c of attention) {
-      const where = `[§${c.rfc}](${rfcUrl(c.rfc)}) ${c.level}`;
+      const where = `[${specName(c.spec)} §${c.rfc}](${rfcUrl(c.rfc, c.spec.replace(/^rfc/, ""))}) ${c.level}`;
       lines.push(`- **${c.verdict.toUpperCase()}** \`${c.id}\` (${where}): ${mdText(oneLine(c.reason ?? c.title))}`);
     }
   }
 
   const sections = sectionRows(run);
   const shown = VERDICTS.filter((v) => v === "pass" || v === "fail" || counts[v] > 0);
-  lines.push("", "#### By RFC 6121 section", "", `| Section | Cases | ${shown.join(" | ")} | Worst |`, `|---|--:|${shown.map(() => "--:|").join("")}---|`);
-  for (const s of sections) {
-    const verdicts = VERDICTS.filter((v) => s.counts[v] > 0);
-    lines.push(`| [§${s.section}](${s.url}) | ${s.total} | ${shown.map((v) => s.counts[v] || "").join(" | ")} | ${worst(verdicts)} |`);
+  for (const spec of [...new Set(sections.map((s) => s.spec))]) {
+    lines.push("", `#### By ${specName(spec)} section`, "", `| Section | Cases | ${shown.join(" | ")} | Worst |`, `|---|--:|${shown.map(() => "--:|").join("")}---|`);
+    for (const s of sections.filter((x) => x.spec === spec)) {
+      const verdicts = VERDICTS.filter((v) => s.counts[v] > 0);
+      lines.push(`| [§${s.section}](${s.url}) | ${s.total} | ${shown.map((v) => s.counts[v] || "").join(" | ")} | ${worst(verdicts)} |`);
+    }
   }
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { rfcUrl } from "../catalog/index.ts";
-import type { RunResult, Verdict } from "../results/types.ts";
+import type { RunResult } from "../results/schema.ts";
+import type { Shown } from "../results/verdicts.ts";
 import type { Level } from "../scenario/types.ts";
 import { compareSections, complianceRows } from "./compliance.ts";
 import { describeTarget, serverLabel } from "./format.ts";
@@ -21,7 +22,7 @@ export interface MatrixRow {
   url: string;
   level: Level | null;
   /** One per column; undefined where that run has no such case or requirement. */
-  cells: (Verdict | undefined)[];
+  cells: (Shown | undefined)[];
   /** The runs that have this row do not all agree. */
   differ: boolean;
 }
@@ -33,8 +34,8 @@ function labels(runs: { file: string; run: RunResult }[]): string[] {
 }
 
 /** One run's rows (without cells) and its verdict for each. */
-function entries(run: RunResult, by: Matrix["by"]): { row: Omit<MatrixRow, "cells" | "differ">; verdict: Verdict }[] {
-  if (by === "case") return run.cases.map((c) => ({ row: { key: c.id, title: c.title, section: c.rfc, url: rfcUrl(c.rfc), level: c.level }, verdict: c.verdict }));
+function entries(run: RunResult, by: Matrix["by"]): { row: Omit<MatrixRow, "cells" | "differ">; verdict: Shown }[] {
+  if (by === "case") return run.cases.map((c) => ({ row: { key: c.id, title: c.title, section: c.rfc, url: rfcUrl(c.rfc, c.spec.replace(/^rfc/, "")), level: c.level }, verdict: c.verdict }));
   return complianceRows(run).map((r) => ({ row: { key: r.id, title: r.text ?? "", section: r.section, url: r.url, level: r.level }, verdict: r.status }));
 }
 
@@ -64,7 +65,7 @@ export function renderMatrixMarkdown(m: Matrix): string {
     return `| ${r.differ ? "≠" : ""} | \`${r.key}\` | [§${r.section}](${r.url}) | ${r.level ?? "n/a"} | ${cells.join(" | ")} |`;
   });
   return [
-    `### RFC 6121 conformance matrix`,
+    `### XMPP conformance matrix`,
     "",
     `${differing(m)} of ${m.rows.length} ${m.by === "case" ? "cases" : "requirements"} differ (marked ≠) between ${m.columns.map((c) => mdText(c.label)).join(", ")}.`,
     "",
@@ -82,7 +83,7 @@ export function renderMatrixHtml(m: Matrix): string {
     const data = rowData({ differ: r.differ, text: `${r.key} ${r.title}` });
     return `<tr${data}><td><code>${esc(r.key)}</code><div class="req-text">${esc(r.title)}</div></td><td class="mono">${link(r.url, `§${r.section}`)}</td><td>${r.level ?? "n/a"}</td>${cells}</tr>`;
   });
-  const body = `<h1>RFC 6121 conformance matrix</h1>
+  const body = `<h1>XMPP conformance matrix</h1>
 <div class="meta">${m.columns.map((c) => `<span><b>${esc(c.label)}</b>: ${esc(c.target)}</span>`).join("")}</div>
 <p><b>${differing(m)}</b> of ${m.rows.length} ${what} differ between the servers (highlighted).</p>
 <div class="filters">
@@ -94,5 +95,5 @@ ${searchBox(m.by === "case" ? "case id or title" : "requirement id or text")}
 <tbody>
 ${rows.join("\n")}
 </tbody></table>`;
-  return page("RFC 6121 conformance matrix", body);
+  return page("XMPP conformance matrix", body);
 }

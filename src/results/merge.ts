@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { RunResult } from "./types.ts";
+import type { RunResult } from "./schema.ts";
 
 /**
  * Joins the results of shards of one run (the same server, harness and options, different cases) into one

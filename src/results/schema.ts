@@ -1,71 +1,84 @@
 import { z } from "zod";
-import { LEVELS } from "../scenario/types.ts";
-import type { RunResult } from "./types.ts";
+import { LEVELS, SourcePos } from "../scenario/types.ts";
+import { TranscriptEntry } from "../xmpp/transcript.ts";
 
 /**
- * The results record (types.ts) as a zod schema: it checks results files that tools hand back to the
- * harness (matrix, merge) and is the source of docs/results.schema.json. The type check at the bottom
- * keeps it identical to the TypeScript types: a field added there and not here fails `tsc`.
+ * The results record: what every reporter reads, what results.json holds, and what tools hand back to the
+ * harness (diff, matrix, merge). This zod schema is its one source: the TypeScript types below are inferred
+ * from it, and docs/results.schema.json is generated from it.
  */
 const Level = z.enum(LEVELS);
 
-const SourcePos = z.object({
-  file: z.string().describe("the scenario file"),
-  line: z.number().int(),
-  col: z.number().int(),
+export const Verdict = z
+  .enum(["pass", "fail", "warn", "skip", "error", "xfail", "xpass"])
+  .describe("pass; fail: a MUST broken; warn: a SHOULD broken; skip: cannot run here; error: the harness or network failed; xfail/xpass: as the server's profile expected / not");
+export type Verdict = z.infer<typeof Verdict>;
+
+const Arrival = z.object({
+  xml: z.string(),
+  problems: z.array(z.string()).describe("what differs from the expected pattern"),
+  at: z.number().optional().describe("when it arrived, ms since the case started"),
+  early: z.boolean().optional().describe("it arrived before the step's action, so it cannot be the server's answer to it"),
 });
 
-const TranscriptEntry = z.object({
-  at: z.number().describe("milliseconds since the case started"),
-  session: z.string().describe("the session label, account/resource"),
-  dir: z.enum(["in", "out", "note"]),
-  xml: z.string().describe("the stanza as sent or received (SASL payloads and passwords redacted), or a note"),
-  harness: z.boolean().optional().describe("harness traffic (set-up, barriers), not part of the scenario's steps"),
-});
-
-const StepFailure = z.object({
+export const StepFailure = z.object({
   step: z.string().describe("the step as written, in one line"),
   pos: SourcePos,
-  level: Level,
+  level: Level.describe("what the failure is worth: the step's level, at most SHOULD when all its requirements are derived"),
   requirements: z.array(z.string()),
   message: z.string().describe("what was expected and did not happen, in one line"),
   expected: z.array(z.string()).describe("the patterns, with placeholders filled in"),
-  closest: z
-    .array(z.object({ xml: z.string(), problems: z.array(z.string()) }))
-    .describe("stanzas that did arrive on that session, closest to the pattern first"),
+  closest: z.array(Arrival).describe("stanzas on that session: those that arrived after the step's action first, closest to the pattern first"),
+  decidedBy: z.enum(["barrier", "timeout"]).optional().describe("what proved the stanza was not coming: a completed barrier, or the timeout"),
+  at: z.number().optional().describe("when the step was decided, ms since the case started"),
 });
+export type StepFailure = z.infer<typeof StepFailure>;
 
-const Verdict = z
-  .enum(["pass", "fail", "warn", "skip", "error", "xfail", "xpass"])
-  .describe("pass; fail: a MUST broken; warn: a SHOULD broken; skip: cannot run here; error: the harness or network failed; xfail/xpass: as the server's profile expected / not");
+export const RequirementResult = z.object({
+  id: z.string(),
+  verdict: z
+    .enum(["pass", "fail", "warn", "xfail", "xpass", "not-reached"])
+    .describe("what the steps citing it showed; not-reached: every step checking it came after a failure it depends on"),
+  derived: z.boolean().optional().describe("the catalog marks it as implied by the RFC, not stated in one sentence"),
+});
+export type RequirementResult = z.infer<typeof RequirementResult>;
 
-const CaseResult = z.object({
+export const Deviation = z.object({
+  source: z.string().describe("the profile entry, file:line"),
+  reason: z.string(),
+  link: z.string().optional(),
+  verdict: Verdict.describe("the verdict without the profile"),
+});
+export type Deviation = z.infer<typeof Deviation>;
+
+export const CaseResult = z.object({
   id: z.string(),
   title: z.string(),
   pos: SourcePos,
-  rfc: z.string().describe("RFC 6121 section, e.g. 2.3.2"),
+  spec: z.string().describe("the specification the case checks, e.g. rfc6121"),
+  rfc: z.string().describe("section of that specification, e.g. 2.3.2"),
   level: Level,
   requirements: z.array(z.string()).describe("requirement catalog IDs"),
   tags: z.array(z.string()),
   verdict: Verdict,
   reason: z.string().optional().describe("why, in one line, for every verdict but pass"),
-  failures: z.array(StepFailure).describe("unmet expectations: the failure, and SHOULD/MAY ones recorded along the way"),
-  choices: z.array(z.object({ step: z.string(), alternative: z.string() })).describe("which alternative matched, for each 'receives one of'"),
-  durationMs: z.number(),
-  transcript: z.array(TranscriptEntry),
-  deviation: z
-    .object({
-      source: z.string().describe("the profile entry, file:line"),
-      reason: z.string(),
-      link: z.string().optional(),
-      verdict: Verdict.describe("the verdict without the profile"),
-    })
+  failures: z.array(StepFailure).describe("unmet expectations, in step order"),
+  requirementResults: z.array(RequirementResult).optional().describe("a verdict per requirement the case checks, from the steps that check it"),
+  choices: z.array(z.object({ step: z.string(), alternative: z.string() })).describe("which alternative matched, for each 'receives one of' / 'one of'"),
+  setupRetries: z
+    .array(z.string())
     .optional()
-    .describe("for xfail and xpass: the known deviation the server's profile documents"),
+    .describe("why each earlier attempt at the case's set-up failed (the server dropped a connection, refused a login...): a set-up failure is retried, not a verdict"),
+  durationMs: z.number(),
+  transcript: z.array(TranscriptEntry).optional().describe("absent when transcripts were kept for failures only and the case passed"),
+  deviation: Deviation.optional().describe("for xfail and xpass: the known deviation the server's profile documents"),
   flaky: z.array(Verdict).optional().describe("with --repeat: every verdict the case had, when they were not all the same"),
 });
+export type CaseResult = z.infer<typeof CaseResult>;
 
-const ServerInfo = z.object({
+const Software = z.object({ name: z.string(), version: z.string() });
+
+export const ServerInfo = z.object({
   identity: z.object({ category: z.string(), type: z.string(), name: z.string().optional() }).optional().describe("disco#info identity of the domain"),
   version: z.object({ name: z.string(), version: z.string(), os: z.string().optional() }).optional().describe("XEP-0092 software version, when offered"),
   discoFeatures: z.array(z.string()).describe("disco#info features of the domain"),
@@ -73,53 +86,58 @@ const ServerInfo = z.object({
     .object({ beforeTls: z.array(z.string()).optional(), beforeAuth: z.array(z.string()), afterAuth: z.array(z.string()) })
     .describe("each stream feature as the server wrote it"),
 });
+export type ServerInfo = z.infer<typeof ServerInfo>;
 
-const Transport = z.object({
+export const Transport = z.object({
   tls: z.enum(["none", "starttls", "direct"]),
   certificateVerified: z.boolean().optional().describe("with TLS: false only with --insecure"),
   ca: z.string().optional().describe("the CA file trusted for the server's certificate"),
   sasl: z.string().optional().describe("the SASL mechanism the harness logged in with"),
 });
+export type Transport = z.infer<typeof Transport>;
 
-export const RunResultSchema = z
-  .object({
-    schemaVersion: z.literal(1),
-    tool: z.object({ name: z.string(), version: z.string() }).describe("the harness that wrote the file"),
-    target: z.object({
-      name: z.string().describe("local:prosody, or the --server given"),
-      host: z.string(),
-      port: z.number().int(),
-      domain: z.string(),
-      software: z.object({ name: z.string(), version: z.string() }).optional().describe("the server software, when known"),
-      server: ServerInfo.optional().describe("what the server said it is"),
-      transport: Transport.optional().describe("how the harness reached the server"),
-      peer: z
-        .object({
-          name: z.string(),
-          host: z.string(),
-          port: z.number().int(),
-          domain: z.string(),
-          software: z.object({ name: z.string(), version: z.string() }).optional(),
-        })
-        .optional()
-        .describe("a pair target's second server (domain b of the scenarios, reached over s2s)"),
-    }),
-    startedAt: z.string().describe("ISO 8601"),
-    options: z.record(z.string(), z.unknown()).describe("the options that can change verdicts: accounts, concurrency, timeoutMs, quietWindowMs, strict"),
-    profile: z.object({ file: z.string(), server: z.string(), version: z.string() }).optional().describe("the server profile applied; absent: raw verdicts"),
-    notes: z.array(z.string()).optional().describe("what a reader must know: an unchecked certificate, a fallback profile, an unidentified server"),
-    durationMs: z.number(),
-    cases: z.array(CaseResult),
-    accounts: z.object({ created: z.number().int(), notRemoved: z.number().int() }),
-    targetError: z.string().optional().describe("set when the run could not reach the target at all"),
-    interrupted: z.boolean(),
-  })
-  .meta({ title: "xmpp-conform results", description: "The results record of one run (reports/results.json); see docs/results.md." });
+export const PeerInfo = z.object({
+  name: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  domain: z.string(),
+  software: Software.optional(),
+});
+export type PeerInfo = z.infer<typeof PeerInfo>;
 
-// Identical, not just mutually assignable: an optional field on one side only must fail too.
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const same: Equal<z.infer<typeof RunResultSchema>, RunResult> = true;
-void same;
+/** What is known when the first case starts: the run's metadata. */
+export const RunInfo = z.object({
+  tool: Software.describe("the harness that wrote the file"),
+  target: z.object({
+    name: z.string().describe("local:prosody, or the --server given"),
+    host: z.string(),
+    port: z.number().int(),
+    domain: z.string(),
+    software: Software.optional().describe("the software a profile is chosen by: XEP-0092, else the disco#info identity, else the local package"),
+    server: ServerInfo.optional().describe("what the server said it is"),
+    transport: Transport.optional().describe("how the harness reached the server"),
+    peer: PeerInfo.optional().describe("a pair target's second server (domain b of the scenarios, reached over s2s)"),
+  }),
+  startedAt: z.string().describe("ISO 8601"),
+  options: z.record(z.string(), z.unknown()).describe("the options that can change verdicts: accounts, concurrency, timeoutMs, wait, strict, ..."),
+  profile: z.object({ file: z.string(), server: z.string(), version: z.string() }).optional().describe("the server profile applied; absent: raw verdicts"),
+  notes: z.array(z.string()).optional().describe("what a reader must know: an unchecked certificate, a fallback profile, an unidentified server"),
+});
+export type RunInfo = z.infer<typeof RunInfo>;
+
+export const RunResult = RunInfo.extend({
+  schemaVersion: z.literal(1),
+  durationMs: z.number(),
+  cases: z.array(CaseResult),
+  accounts: z.object({
+    created: z.number().int(),
+    notRemoved: z.number().int(),
+    left: z.array(z.string()).optional().describe("the JIDs of the accounts that could not be removed ('xmpp-conform cleanup' removes them later)"),
+  }),
+  targetError: z.string().optional().describe("set when the run could not reach the target at all"),
+  interrupted: z.boolean(),
+}).meta({ title: "xmpp-conform results", description: "The results record of one run (reports/results.json); see docs/results.md." });
+export type RunResult = z.infer<typeof RunResult>;
 
 /** docs/results.schema.json (JSON Schema 2020-12), written by write-schema.ts and compared with this in the tests. */
-export const resultsJsonSchema = () => z.toJSONSchema(RunResultSchema);
+export const resultsJsonSchema = () => z.toJSONSchema(RunResult);

@@ -12,12 +12,14 @@ let tokens = 0;
  * another (a probe with the contact's presence); the first round's markers prove the answer was sent, the
  * second's that it arrived.
  * `quietMs` adds a fixed window after that, only when asked (--quiet-window): for servers that generate
- * stanzas outside those guarantees, and to measure what sleep-based tools pay.
+ * stanzas outside those guarantees, and to measure what sleep-based tools pay. A barrier whose answer is no
+ * longer needed (the stanza it waited for came) is aborted between rounds.
  */
-export async function barrier(observers: Session[], actors: Session[], timeoutMs: number, quietMs = 0): Promise<void> {
+export async function barrier(observers: Session[], actors: Session[], timeoutMs: number, quietMs = 0, signal?: AbortSignal): Promise<void> {
   await round(observers, actors, timeoutMs);
+  if (signal?.aborted) return;
   await round(observers, actors, timeoutMs);
-  if (quietMs > 0) await pause(quietMs);
+  if (quietMs > 0 && !signal?.aborted) await pause(quietMs);
 }
 
 async function round(observers: Session[], actors: Session[], timeoutMs: number): Promise<void> {

@@ -1,6 +1,8 @@
 import type { Element } from "ltx";
 import { matchStanza, type Captures } from "../match/pattern.ts";
-import type { Received, Session } from "../xmpp/session.ts";
+import type { StepFailure } from "../results/schema.ts";
+import type { Received } from "../xmpp/inbox.ts";
+import type { Session } from "../xmpp/session.ts";
 
 /** What an expectation found: the stanzas it consumed and the values they captured. */
 export interface Found {
@@ -8,22 +10,23 @@ export interface Found {
   captures: Captures;
 }
 
-export interface Miss {
-  /** The pattern that could not be matched. */
-  pattern: Element;
-  closest: { xml: string; problems: string[] }[];
+export type Mode = "one" | "in-order" | "all-of";
+
+const open = (r: Received, taken: Received[]) => !r.consumed && !taken.includes(r);
+
+function matchOk(p: Element, r: Received, caps: Captures): Captures | undefined {
+  const m = matchStanza(p, r.el, caps);
+  return m.ok ? m.captures : undefined;
 }
 
-const open = (s: Session, r: Received, taken: Received[]) => !r.consumed && !taken.includes(r);
-
 /** Patterns matched by later and later stanzas (a subsequence: other stanzas may come between). */
-function inOrder(s: Session, patterns: Element[], caps: Captures): Found | undefined {
+function inOrder(inbox: Received[], patterns: Element[], caps: Captures): Found | undefined {
   const picked: Received[] = [];
   let captures = caps;
   let after = -1;
   for (const p of patterns) {
     let next: Captures | undefined;
-    const hit = s.inbox.find((r) => r.seq > after && open(s, r, picked) && (next = matchOk(p, r, captures)));
+    const hit = inbox.find((r) => r.seq > after && open(r, picked) && (next = matchOk(p, r, captures)));
     if (!hit) return undefined;
     picked.push(hit);
     captures = next!;
@@ -33,45 +36,36 @@ function inOrder(s: Session, patterns: Element[], caps: Captures): Found | undef
 }
 
 /** Patterns matched by distinct stanzas in any order (backtracking: patterns may overlap). */
-function allOf(s: Session, patterns: Element[], caps: Captures, picked: Received[] = []): Found | undefined {
+function allOf(inbox: Received[], patterns: Element[], caps: Captures, picked: Received[] = []): Found | undefined {
   if (picked.length === patterns.length) return { picked, captures: caps };
   const p = patterns[picked.length];
-  for (const r of s.inbox) {
-    if (!open(s, r, picked)) continue;
+  for (const r of inbox) {
+    if (!open(r, picked)) continue;
     const next = matchOk(p, r, caps);
     if (!next) continue;
-    const rest = allOf(s, patterns, next, [...picked, r]);
+    const rest = allOf(inbox, patterns, next, [...picked, r]);
     if (rest) return rest;
   }
   return undefined;
 }
 
-function matchOk(p: Element, r: Received, caps: Captures): Captures | undefined {
-  const m = matchStanza(p, r.el, caps);
-  return m.ok ? m.captures : undefined;
+/** What a receive step would match right now, without waiting and without consuming. */
+export function findNow(inbox: Received[], patterns: Element[], mode: Mode, caps: Captures): Found | undefined {
+  return mode === "all-of" ? allOf(inbox, patterns, caps) : inOrder(inbox, patterns, caps);
 }
 
-function consume(found: Found): void {
+export function consume(found: Found): void {
   for (const r of found.picked) r.consumed = true;
 }
 
-/** The stanzas that arrived on the session, closest to the pattern first (not yet consumed ones first on ties). */
-export function closest(s: Session, pattern: Element, limit = 3): Miss["closest"] {
-  return s.inbox
-    .map((r) => ({ r, m: matchStanza(pattern, r.el) }))
-    .sort((a, b) => b.m.closeness - a.m.closeness || Number(a.r.consumed) - Number(b.r.consumed) || a.r.seq - b.r.seq)
-    .slice(0, limit)
-    .map(({ r, m }) => ({ xml: r.el.toString() + (r.consumed ? "   (already matched by an earlier step)" : ""), problems: m.problems }));
-}
-
-/** The first pattern a greedy in-order pass cannot place: the one to explain in a failure. */
-function firstMissing(s: Session, patterns: Element[], caps: Captures, ordered: boolean): Element {
+/** The first pattern a greedy pass cannot place: the one to explain in a failure. */
+export function firstMissing(inbox: Received[], patterns: Element[], mode: Mode, caps: Captures): Element {
   const picked: Received[] = [];
   let after = -1;
   let captures = caps;
   for (const p of patterns) {
     let next: Captures | undefined;
-    const hit = s.inbox.find((r) => (!ordered || r.seq > after) && open(s, r, picked) && (next = matchOk(p, r, captures)));
+    const hit = inbox.find((r) => (mode === "all-of" || r.seq > after) && open(r, picked) && (next = matchOk(p, r, captures)));
     if (!hit) return p;
     picked.push(hit);
     after = hit.seq;
@@ -80,41 +74,44 @@ function firstMissing(s: Session, patterns: Element[], caps: Captures, ordered: 
   return patterns[patterns.length - 1];
 }
 
-/** What a receive step would match right now, without waiting and without consuming. */
-export function findNow(s: Session, patterns: Element[], mode: "one" | "in-order" | "all-of", caps: Captures): Found | undefined {
-  return mode === "all-of" ? allOf(s, patterns, caps) : inOrder(s, patterns, caps);
-}
-
-export type ReceiveResult = { ok: true; captures: Captures; alternative?: string } | { ok: false; miss: Miss };
-
-export async function receive(s: Session, patterns: Element[], mode: "one" | "in-order" | "all-of", caps: Captures, timeoutMs: number): Promise<ReceiveResult> {
-  const found = await s.waitUntil(() => findNow(s, patterns, mode, caps), timeoutMs);
-  if (found) {
-    consume(found);
-    return { ok: true, captures: found.captures };
-  }
-  const pattern = firstMissing(s, patterns, caps, mode !== "all-of");
-  return { ok: false, miss: { pattern, closest: closest(s, pattern) } };
-}
-
-export async function receiveOneOf(s: Session, alternatives: { name: string; patterns: Element[] }[], caps: Captures, timeoutMs: number): Promise<ReceiveResult> {
-  const probe = () => {
-    for (const alt of alternatives) {
-      const found = inOrder(s, alt.patterns, caps);
-      if (found) return { found, name: alt.name };
-    }
-    return undefined;
-  };
-  const hit = await s.waitUntil(probe, timeoutMs);
-  if (hit) {
-    consume(hit.found);
-    return { ok: true, captures: hit.found.captures, alternative: hit.name };
-  }
-  const pattern = alternatives[0].patterns[0];
-  return { ok: false, miss: { pattern, closest: closest(s, pattern) } };
+/**
+ * The stanzas to show when `pattern` was not matched: those that arrived after the step's action first
+ * (closest to the pattern first), then earlier ones, marked as earlier: an earlier stanza cannot be the
+ * server's answer to the action, and must not read as one.
+ */
+export function closest(inbox: Received[], pattern: Element, actionAt: number, limit = 3): StepFailure["closest"] {
+  const scored = inbox.map((r) => ({ r, m: matchStanza(pattern, r.el), early: r.at < actionAt }));
+  scored.sort((a, b) => Number(a.early) - Number(b.early) || b.m.closeness - a.m.closeness || Number(a.r.consumed) - Number(b.r.consumed) || a.r.seq - b.r.seq);
+  return scored.slice(0, limit).map(({ r, m, early }) => ({
+    xml: r.el.toString() + (r.consumed ? "   (already matched by an earlier step)" : ""),
+    problems: m.problems,
+    at: r.at,
+    ...(early && { early: true }),
+  }));
 }
 
 /** After a barrier: the not yet consumed stanzas that match (or all of them, without a pattern). */
-export function unexpected(s: Session, pattern: Element | undefined): Received[] {
-  return s.inbox.filter((r) => !r.consumed && (!pattern || matchStanza(pattern, r.el).ok));
+export function unexpected(inbox: Received[], pattern: Element | undefined): Received[] {
+  return inbox.filter((r) => !r.consumed && (!pattern || matchStanza(pattern, r.el).ok));
+}
+
+/**
+ * Waits until `probe` finds what is expected on `observer`. With a `barrier` (the default way), the barrier
+ * runs alongside the wait, and once it completes with nothing found the stanza is not coming; without one,
+ * only the timeout ends the wait. A barrier that cannot complete (a session died) proves nothing, and the
+ * wait goes on to the timeout.
+ */
+export async function waitFor<T>(observer: Session, probe: () => T | undefined, timeoutMs: number, barrier?: (signal: AbortSignal) => Promise<void>): Promise<{ found?: T; decidedBy: "barrier" | "timeout" }> {
+  const now = probe();
+  if (now !== undefined) return { found: now, decidedBy: "barrier" };
+  if (!barrier) return { found: await observer.waitUntil(probe, timeoutMs), decidedBy: "timeout" };
+  const enough = new AbortController();
+  let proven = false;
+  const proof = barrier(enough.signal).then(() => {
+    proven = true;
+  });
+  proof.catch(() => {});
+  const found = await observer.waitUntil(probe, timeoutMs, proof);
+  enough.abort();
+  return { found, decidedBy: proven ? "barrier" : "timeout" };
 }

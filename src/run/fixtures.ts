@@ -1,10 +1,10 @@
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import { parsePattern } from "../match/pattern.ts";
 import type { Scenario, SubscriptionState } from "../scenario/types.ts";
 import type { Session } from "../xmpp/session.ts";
 import { describeStanzaError } from "../xmpp/errors.ts";
 import { barrier } from "./barrier.ts";
-import { receive } from "./expect.ts";
+import { consume, findNow, waitFor } from "./expect.ts";
 
 /** One side's view of a subscription, as RFC 6121 Appendix A keeps it (a pre-approval shows only in pushes the scenario checks). */
 interface Side {
@@ -63,11 +63,15 @@ export async function applyFixtures(sc: Scenario, setup: Map<string, Session>, j
   for (const sub of sc.subscriptions) {
     const sides = { user: { to: false, from: false, ask: false }, contact: { to: false, from: false, ask: false } };
     const name = { user: sub.user, contact: sub.contact };
+    // Decided by a barrier from both set-up sessions: a push that is not coming fails the set-up at once.
     const expectPush = async (who: "user" | "contact", why: string) => {
       const other = who === "user" ? "contact" : "user";
       const s = setup.get(name[who])!;
-      const r = await receive(s, [parsePattern(pushPattern(jids[name[other]], sides[who]))], "one", {}, timeoutMs);
-      if (!r.ok) fail(`${why}: ${name[who]} got no roster push ${pushPattern(jids[name[other]], sides[who])}${r.miss.closest[0] ? `; closest: ${r.miss.closest[0].xml}` : ""}`);
+      const pattern = parsePattern(pushPattern(jids[name[other]], sides[who]));
+      const { found } = await waitFor(s, () => findNow(s.inbox.items, [pattern], "one", {}), timeoutMs, (signal) => barrier([s], [...setup.values()], timeoutMs, 0, signal));
+      if (found) return consume(found);
+      const last = s.inbox.items.filter((r) => !r.consumed).at(-1);
+      fail(`${why}: ${name[who]} got no roster push ${pushPattern(jids[name[other]], sides[who])}${last ? `; last stanza: ${last.el.toString()}` : ""}`);
     };
     for (const act of RECIPES[sub.state]) {
       const by = act.by;

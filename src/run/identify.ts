@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { AccountLedger } from "../accounts/ledger.ts";
-import type { ServerInfo } from "../results/types.ts";
+import type { ServerInfo } from "../results/schema.ts";
 import { Session, type Credentials, type Endpoint } from "../xmpp/session.ts";
 import { Transcript } from "../xmpp/transcript.ts";
 

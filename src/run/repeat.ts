@@ -1,4 +1,4 @@
-import type { CaseResult } from "../results/types.ts";
+import type { CaseResult } from "../results/schema.ts";
 
 /**
  * Folds the results of N runs of the same plan into one record per case: the first run's result, marked

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FEATURES, LEVELS, SUBSCRIPTION_STATES } from "./types.ts";
+import { FEATURES, LEVELS, SPECS, SUBSCRIPTION_STATES, WAITS } from "./types.ts";
 
 /** The YAML shape of a scenario file, before steps are parsed (step.ts) and references checked (load.ts). */
 const priority = z.number().int().min(-128).max(127);
@@ -35,6 +35,8 @@ export const StepMeta = z.strictObject({
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1).optional(),
   level: z.enum(LEVELS).optional(),
   timeout: z.number().int().positive().optional(),
+  /** What decides that an expected stanza is not coming: a barrier (the default) or only the timeout. */
+  wait: z.enum(WAITS).optional(),
   /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
   when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });
@@ -63,11 +65,15 @@ export const RawScenario = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/, "expected an id of lower-case letters, digits and dashes"),
   title: z.string().min(1),
   description: z.string().optional(),
-  rfc: z.string().regex(/^(?:\d+|A)(?:\.\d+)*$/, "expected an RFC 6121 section like 2.3.2"),
+  /** The specification the case checks (default rfc6121); `rfc` is a section of it. */
+  spec: z.enum(SPECS).optional(),
+  rfc: z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2"),
   level: z.enum(LEVELS),
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1),
   tags: z.array(z.string()).optional(),
   needs: z.array(z.enum(Object.keys(FEATURES) as [string, ...string[]])).optional(),
+  /** What decides that an expected stanza is not coming, for every step (a step may say otherwise). */
+  wait: z.enum(WAITS).optional(),
   accounts: z.record(accountName, Account.nullable()),
   roster: z.record(accountName, z.array(RosterItem).min(1)).optional(),
   subscriptions: z.array(Subscription).optional(),

@@ -54,7 +54,7 @@ export function parseStep(raw: unknown, base: { pos: Step["pos"]; actorOf: (name
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERBS.join(", ")}), got '${key}'`);
@@ -79,6 +79,8 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: Parameters<
     actor: [...new Set(alternatives.flatMap((a) => a.steps.map((s) => s.actor)))].join(", "),
     ...(meta.requirements && { requirements: meta.requirements }),
     ...(meta.level && { level: meta.level }),
+    ...(meta.timeout && { timeoutMs: meta.timeout }),
+    ...(meta.wait && { wait: meta.wait }),
     kind: "one-of",
     alternatives,
     text: `one of: ${alternatives.map((a) => a.name).join(" | ")}`,
@@ -95,6 +97,7 @@ function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z
     ...(meta.requirements && { requirements: meta.requirements }),
     ...(meta.level && { level: meta.level }),
     ...(meta.timeout && { timeoutMs: meta.timeout }),
+    ...(meta.wait && { wait: meta.wait }),
   };
   const at = [key];
   switch (verb) {

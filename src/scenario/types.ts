@@ -1,6 +1,20 @@
+import { z } from "zod";
+
 /** The scenario model every later stage works on: plain data, produced by load.ts. */
 export const LEVELS = ["MUST", "SHOULD", "MAY"] as const;
 export type Level = (typeof LEVELS)[number];
+
+/** The specifications cases can check; a case names one and a section of it. */
+export const SPECS = ["rfc6121", "rfc6120"] as const;
+export type Spec = (typeof SPECS)[number];
+
+/**
+ * What decides that an expected stanza is not coming: "barrier" (as soon as a barrier over the case's
+ * sessions completes without it) or "timeout" (only the timeout: for stanzas no barrier orders, such as what
+ * crosses to another server or what a server sends on a timer).
+ */
+export const WAITS = ["barrier", "timeout"] as const;
+export type Wait = (typeof WAITS)[number];
 
 /** Optional server features a case can need; a target that does not advertise one skips the case. */
 export const FEATURES = {
@@ -9,11 +23,12 @@ export const FEATURES = {
 } as const;
 export type Feature = keyof typeof FEATURES;
 
-export interface SourcePos {
-  file: string;
-  line: number;
-  col: number;
-}
+export const SourcePos = z.object({
+  file: z.string().describe("the scenario file"),
+  line: z.number().int(),
+  col: z.number().int(),
+});
+export type SourcePos = z.infer<typeof SourcePos>;
 
 export interface PresenceSpec {
   priority?: number;
@@ -74,6 +89,7 @@ interface StepBase {
   requirements?: string[];
   level?: Level;
   timeoutMs?: number;
+  wait?: Wait;
 }
 
 export type Step =
@@ -92,12 +108,15 @@ export interface Scenario {
   id: string;
   title: string;
   description?: string;
-  /** RFC 6121 section, e.g. "2.3.2". */
+  spec: Spec;
+  /** Section of that specification, e.g. "2.3.2". */
   rfc: string;
   level: Level;
   requirements: string[];
   tags: string[];
   needs: Feature[];
+  /** For every step that does not say: what decides that an expected stanza is not coming. */
+  wait?: Wait;
   accounts: AccountSpec[];
   roster: RosterItemSpec[];
   subscriptions: SubscriptionSpec[];

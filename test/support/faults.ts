@@ -1,4 +1,4 @@
-import { xml } from "@xmpp/client";
+import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
 import { bare, type Fault, type FaultAction } from "./fault-proxy.ts";
 

@@ -1,7 +1,5 @@
-import { provisioners } from "../../src/accounts/index.ts";
-import { AccountLedger } from "../../src/accounts/ledger.ts";
-import type { Verdict } from "../../src/results/types.ts";
-import { runPlan } from "../../src/run/runner.ts";
+import type { Verdict } from "../../src/results/schema.ts";
+import { run } from "../../src/run/run.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
 import { FaultProxy } from "./fault-proxy.ts";
 import type { FaultDef } from "./faults.ts";
@@ -43,23 +41,21 @@ export async function mutate(opts: {
 }): Promise<{ baseline: Record<string, Verdict>; mutants: Mutant[] }> {
   const proxy = new FaultProxy(opts.upstream);
   const port = await proxy.listen();
-  const endpoint = { host: "127.0.0.1", port, domain: opts.upstream.domain };
-  const ledger = new AccountLedger(provisioners.ibr({ endpoint, timeoutMs: opts.timeoutMs }));
-  const run = (plan: Scenario[]) => runPlan(plan, { endpoint, ledger, concurrency: opts.concurrency, timeoutMs: opts.timeoutMs, quietMs: 0, signal: new AbortController().signal });
+  // Each run is a whole run of the library against the proxy, as a user's would be against a server.
+  const runThrough = async (plan: Scenario[]) => (await run(plan, { server: `127.0.0.1:${port}`, domain: opts.upstream.domain, timeoutMs: opts.timeoutMs, concurrency: opts.concurrency, install: false })).cases;
   try {
-    const baseline = Object.fromEntries((await run(opts.suite)).map((r) => [r.id, r.verdict]));
+    const baseline = Object.fromEntries((await runThrough(opts.suite)).map((r) => [r.id, r.verdict]));
     const mutants: Mutant[] = [];
     for (const fault of opts.faults) {
       const plan = opts.suite.filter((sc) => GOOD.has(baseline[sc.id]) && requirementsOf(sc).some((id) => fault.requirements.some((p) => cites(p, id))));
       proxy.fault = fault.fault;
-      const results = plan.length > 0 ? await run(plan) : [];
+      const results = plan.length > 0 ? await runThrough(plan) : [];
       proxy.fault = undefined;
       const killedBy = results.filter((r) => r.verdict !== baseline[r.id]).map((r) => ({ id: r.id, verdict: r.verdict, ...(r.reason && { reason: r.reason }) }));
       const m: Mutant = { fault, cases: plan.length, killedBy, status: plan.length === 0 ? "no-case" : killedBy.length > 0 ? "killed" : "survived" };
       mutants.push(m);
       opts.onMutant?.(m);
     }
-    await ledger.removeAll();
     return { baseline, mutants };
   } finally {
     await proxy.close();

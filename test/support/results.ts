@@ -1,10 +1,11 @@
-import type { CaseResult, RunResult } from "../../src/results/types.ts";
+import type { CaseResult, RunResult } from "../../src/results/schema.ts";
 
 /** A results record built in memory: what the reporters read, without running anything. */
 export function makeCase(over: Partial<CaseResult> & Pick<CaseResult, "id">): CaseResult {
   return {
     title: `the ${over.id} case`,
     pos: { file: `scenarios/${over.id}.yaml`, line: 1, col: 1 },
+    spec: "rfc6121",
     rfc: "2.3.2",
     level: "MUST",
     requirements: ["ROSTER-ADD-01"],

@@ -2,13 +2,14 @@ import type { Argv, CommandModule } from "yargs";
 import { provisioners } from "../../accounts/index.ts";
 import { loadAccountsFile } from "../../accounts/file.ts";
 import { loadProfile, loadProfiles } from "../../profiles/load.ts";
-import { reporters } from "../../report/index.ts";
+import { fanOut } from "../../report/fan-out.ts";
+import { reporters, resolveReporter } from "../../report/index.ts";
+import { run as runPlan, type ProfileChoice, type RunOptions } from "../../run/run.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
 import { checkTargetSpec, localTargetNames } from "../../targets/index.ts";
 import { readSecret } from "../../util/secret.ts";
 import { accountOn, checkTls, passwordOptions, passwordSource, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
-import { EXIT } from "../exit-codes.ts";
-import { runCommand, type ProfileChoice, type RunCommandOptions } from "../run-command.ts";
+import { EXIT, exitCodeOf } from "../exit-codes.ts";
 import { csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
 
 const connectionOptions = <T>(y: Argv<T>) => passwordOptions(tlsOptions(y), "--admin");
@@ -31,13 +32,15 @@ export const run: CommandModule = {
         .option("admin", { type: "string", describe: "--accounts admin: the JID of an account allowed to add and delete users (password: --password-env / --password-file)" })
         .option("accounts-file", { type: "string", describe: "YAML file of existing test accounts (implies --accounts file); see the README" })
         .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
-        .option("reporter", { type: "string", array: true, default: ["console", "junit", "json", "html", "markdown"], describe: `comma list of: ${Object.keys(reporters).join(", ")}` })
+        .option("reporter", { type: "string", array: true, default: DEFAULT_REPORTERS, describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: console, junit, json, jsonl, html, markdown; and github under GitHub Actions)` })
         .option("out", { type: "string", default: "reports", describe: "folder for report files" }),
     ))
       .option("concurrency", { type: "number", default: 4, describe: "cases run at once" })
       .option("shard", { type: "string", describe: "run only shard k of n (k/n): each case belongs to one shard, by its id; join the shards' results with 'merge'" })
       .option("repeat", { type: "number", default: 1, describe: "run the plan N times and report every case whose verdict changed as flaky" })
-      .option("timeout", { type: "number", default: 3000, describe: "ms a 'receives' step waits for its stanza (and the limit for harness round trips)" })
+      .option("timeout", { type: "number", default: 3000, describe: "ms a 'receives' step waits at most for its stanza (and the limit for harness round trips)" })
+      .option("wait", { type: "string", choices: ["barrier", "timeout"], default: "barrier", describe: "what decides that an expected stanza is not coming: a barrier over the case's sessions (at once), or only the timeout" })
+      .option("transcripts", { type: "string", choices: ["failures", "all"], default: "failures", describe: "keep the transcripts of every case, or only of those that did not pass (smaller reports)" })
       .option("quiet-window", { type: "number", default: 0, describe: "extra ms to wait after each barrier (0: barriers only)" })
       .option("install", { type: "boolean", default: true, describe: "install a missing local server from Debian's packages (root only)" })
       .option("strict", { type: "boolean", default: false, describe: "also fail the run on warnings (broken SHOULDs)" })
@@ -49,18 +52,17 @@ export const run: CommandModule = {
     const a = argv as unknown as ConnectionArgs & {
       cases: string[]; target?: string; server?: string; domain?: string; accounts?: string; admin?: string; accountsFile?: string; passwordEnv: string; passwordFile?: string;
       profile: string; reporter: string[]; out: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
+      wait: "barrier" | "timeout"; transcripts: "all" | "failures";
     };
     const usage = (problem: string): never => {
       err(`xmpp-conform run: ${problem}`);
       process.exit(EXIT.usage);
     };
     const reporterNames = csv(a.reporter);
-    const unknown = reporterNames.filter((r) => !reporters[r]);
     const accounts = a.accounts ?? (a.accountsFile ? "file" : "ibr");
     const problem =
       checkTargetSpec(a) ??
       checkTls(a) ??
-      (unknown.length > 0 ? `unknown reporter '${unknown[0]}'; known: ${Object.keys(reporters).join(", ")}` : undefined) ??
       (!(a.concurrency >= 1) ? "--concurrency must be at least 1" : undefined) ??
       (a.shard !== undefined && !parseShard(a.shard) ? `--shard must be k/n with 1 <= k <= n, got '${a.shard}'` : undefined) ??
       (!(Number.isInteger(a.repeat) && a.repeat >= 1) ? "--repeat must be a whole number of at least 1" : undefined) ??
@@ -71,26 +73,54 @@ export const run: CommandModule = {
       (a.accountsFile && accounts !== "file" ? "--accounts-file goes with --accounts file" : undefined) ??
       (a.admin && accounts !== "admin" ? "--admin goes with --accounts admin" : undefined);
     if (problem) usage(problem);
-    const opts: Omit<RunCommandOptions, "plan" | "profile"> = {
-      target: a.target, server: a.server, domain: a.domain, accounts, tls: tlsRequest(a), reporters: reporterNames, out: a.out,
-      concurrency: a.concurrency, repeat: a.repeat, timeout: a.timeout, quietWindow: a.quietWindow, install: a.install, strict: a.strict, color: a.color,
+    const opts: RunOptions = {
+      target: a.target, server: a.server, domain: a.domain, accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
+      timeoutMs: a.timeout, quietWindowMs: a.quietWindow, wait: a.wait, install: a.install, strict: a.strict, transcripts: a.transcripts,
     };
     try {
       if (a.admin) {
         const admin = accountOn(a.admin, a.domain, "--admin");
         if (typeof admin === "string") usage(admin);
-        else opts.admin = { ...admin, password: readSecret(passwordSource(a), a.admin) };
+        else opts.accounts!.admin = { ...admin, password: readSecret(passwordSource(a), a.admin) };
       }
-      if (a.accountsFile) opts.existing = loadAccountsFile(a.accountsFile, a.domain!);
+      if (a.accountsFile) opts.accounts!.existing = loadAccountsFile(a.accountsFile, a.domain!);
     } catch (e) {
       usage((e as Error).message);
     }
-    const profile = chooseProfile(a.profile);
+    const factories = await Promise.all(reporterNames.map((name) => resolveReporter(name).then((f) => ({ name, f }), (e: Error) => usage(e.message))));
+    opts.profile = chooseProfile(a.profile);
     const selected = planFrom(a.cases, a);
     const plan = a.shard ? selectShard(selected, parseShard(a.shard)!) : selected;
-    process.exitCode = await runCommand({ ...opts, plan, profile });
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const sink = fanOut(factories.map(({ name, f }) => ({ name, reporter: f({ outDir: a.out, stream: process.stdout, color: a.color, strict: a.strict }) })), log);
+    const results = await interruptible((signal) => runPlan(plan, opts, { onEvent: sink, signal, log }));
+    process.exitCode = exitCodeOf(results, a.strict);
   },
 };
+
+/** The reporters a run writes unless told otherwise; under GitHub Actions, annotations too. */
+const DEFAULT_REPORTERS = ["console", "junit", "json", "jsonl", "html", "markdown", ...(process.env.GITHUB_ACTIONS === "true" ? ["github"] : [])];
+
+/**
+ * Runs `work` with Ctrl-C and SIGTERM turned into an abort: the first one lets the run clean up (accounts
+ * removed, reports written, servers stopped), a second one quits at once.
+ */
+async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write("\ninterrupted: finishing cleanup (press Ctrl-C again to quit at once)\n");
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
 
 /** --profile: broken profile files are usage errors (file:line:col), found before anything starts. */
 function chooseProfile(value: string): ProfileChoice {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as pause } from "node:timers/promises";
 import type { Argv, CommandModule } from "yargs";
 import { parse, type Element } from "ltx";
-import { xml as element } from "@xmpp/client";
+import element from "@xmpp/xml";
 import { formatTranscript } from "../../report/format.ts";
 import { parseHostPort } from "../../targets/index.ts";
 import { readSecret } from "../../util/secret.ts";

@@ -1,0 +1,107 @@
+import type { CaseResult } from "../../results/schema.ts";
+import type { EventOf } from "../../results/events.ts";
+import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
+import type { Scenario, Step } from "../../scenario/types.ts";
+import { Transcript } from "../../xmpp/transcript.ts";
+import { retry, type Retrying } from "./retry.ts";
+import { CaseScope, HarnessError, type CaseContext } from "./scope.ts";
+import { setUp } from "./setup.ts";
+import { runStep } from "./steps.ts";
+import { failureOf, fold, type StepRecord } from "./verdict.ts";
+
+export { HarnessError, type CaseContext, type Side } from "./scope.ts";
+
+/** The XML of a step, where its placeholders and captures are. */
+function xmlOf(step: Step): string[] {
+  switch (step.kind) {
+    case "send": return [step.xml];
+    case "receive": return step.patterns;
+    case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
+    case "receive-nothing": return step.pattern ? [step.pattern] : [];
+    case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap(xmlOf));
+    default: return [];
+  }
+}
+
+/**
+ * Runs one scenario as one test case on fresh accounts, and always cleans up after itself. Set-up that
+ * fails (a connection the server dropped, a refused login) is retried on fresh accounts; only a
+ * persistent failure is the case's error. After a MUST failure the later steps are not reached (they
+ * would be checked against a server state the case no longer knows); after a weaker failure the steps
+ * run on, but not those that need what the failed step should have captured, nor a "receives nothing"
+ * on a session whose expected stanza never came.
+ */
+export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<EventOf<"step-end">, "type" | "caseId">) => void): Promise<CaseResult> {
+  const started = performance.now();
+  const transcript = new Transcript();
+  const retrying: Retrying = { signal: ctx.signal, transcript, reasons: [] };
+  const records: StepRecord[] = [];
+  let scope: CaseScope | undefined;
+  let error: string | undefined;
+  let skipped: string | undefined;
+  const interrupt = () => scope?.all.forEach((s) => s.drop());
+  ctx.signal.addEventListener("abort", interrupt);
+  const record = (r: StepRecord) => {
+    records.push(r);
+    onStep?.({ step: r.step.text, pos: r.step.pos, outcome: r.outcome, ...(r.failure && { failure: r.failure }), at: transcript.now() });
+  };
+  try {
+    let attempt = 0;
+    const missing = await retry("set-up", retrying, async () => {
+      await scope?.close();
+      attempt++;
+      scope = new CaseScope(sc, ctx, transcript, attempt === 1 ? ctx.uid : `${ctx.uid}r${attempt}`, retrying);
+      return setUp(scope);
+    });
+    if (missing.length > 0) {
+      skipped = `the server does not advertise ${missing.join(", ")}`;
+    } else {
+      const lost = new Set<string>(); // captures a failed step did not make
+      const unsettled = new Set<string>(); // sessions whose expected stanza never came
+      let stopped = false;
+      for (const step of sc.steps) {
+        const actors = step.actor.split(", ");
+        const needsLost = xmlOf(step).some((x) => placeholdersIn(x).some((p) => lost.has(p)));
+        const nothingAfterMiss = (step.kind === "receive-nothing" || step.kind === "one-of") && actors.some((a) => unsettled.has(a));
+        if (stopped || needsLost || nothingAfterMiss) {
+          record({ step, outcome: "not-reached" });
+          continue;
+        }
+        if (ctx.signal.aborted) throw new HarnessError("interrupted");
+        const miss = await runStep(step, scope!);
+        if (!miss) {
+          record({ step, outcome: "ok" });
+          continue;
+        }
+        const failure = failureOf(sc, step, miss);
+        record({ step, outcome: "failed", failure });
+        for (const x of xmlOf(step)) for (const c of capturesIn(x)) lost.add(c);
+        if (step.kind === "receive" || step.kind === "receive-one-of") unsettled.add(step.actor);
+        if (failure.level === "MUST") stopped = true;
+      }
+    }
+  } catch (err) {
+    error = ctx.signal.aborted ? "interrupted" : (err as Error).message;
+    // The steps not run are not reached: they say nothing about the server.
+    for (const step of sc.steps.slice(records.length)) records.push({ step, outcome: "not-reached" });
+  } finally {
+    ctx.signal.removeEventListener("abort", interrupt);
+    await scope?.close();
+  }
+  const base = {
+    id: sc.id,
+    title: sc.title,
+    pos: sc.pos,
+    spec: sc.spec,
+    rfc: sc.rfc,
+    level: sc.level,
+    requirements: sc.requirements,
+    tags: sc.tags,
+    choices: scope?.choices ?? [],
+    ...(retrying.reasons.length > 0 && { setupRetries: retrying.reasons }),
+    durationMs: Math.round(performance.now() - started),
+    transcript: transcript.entries,
+  };
+  if (skipped) return { ...base, verdict: "skip", reason: skipped, failures: [] };
+  return { ...base, ...fold(sc, records, error) };
+}

@@ -1,0 +1,33 @@
+import { setTimeout as pause } from "node:timers/promises";
+import type { Transcript } from "../../xmpp/transcript.ts";
+
+/** Attempts at set-up before its failure becomes the case's error: servers in the wild drop a connection now and then. */
+export const SET_UP_ATTEMPTS = 3;
+
+export interface Retrying {
+  signal: AbortSignal;
+  transcript: Transcript;
+  /** Why each failed attempt failed, for the results. */
+  reasons: string[];
+}
+
+/**
+ * Runs set-up work (accounts, logins, fixtures, a `connects` step) and retries it when it fails: a failure
+ * before the case's steps is no verdict on the case. A short, growing, jittered pause between attempts
+ * (25 ms, then about 100 ms) lets a server that just killed a stream catch up; a persistent failure is
+ * thrown after the last attempt with how many there were.
+ */
+export async function retry<T>(what: string, r: Retrying, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const why = (err as Error).message;
+      if (r.signal.aborted) throw err;
+      if (n >= SET_UP_ATTEMPTS) throw new Error(`${why} (${what}: ${n} attempts)`);
+      r.reasons.push(`${what}: ${why}`);
+      r.transcript.add("harness", "note", `${what} failed, retrying: ${why}`, true);
+      await pause(25 * 4 ** (n - 1) * (0.5 + Math.random()), undefined, { signal: r.signal }).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import type { AccountLedger } from "../../accounts/ledger.ts";
+import { parsePattern } from "../../match/pattern.ts";
+import type { CaseResult } from "../../results/schema.ts";
+import { fill, type Bindings } from "../../scenario/template.ts";
+import type { ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
+import { describeStanzaError } from "../../xmpp/errors.ts";
+import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
+import type { Transcript } from "../../xmpp/transcript.ts";
+import { barrier } from "../barrier.ts";
+import type { Retrying } from "./retry.ts";
+
+/** One server's c2s and the accounts made on it. */
+export interface Side {
+  endpoint: Endpoint;
+  ledger: AccountLedger;
+}
+
+/** What a case needs from the run around it. */
+export interface CaseContext extends Side {
+  /** The second server of a pair target (domain b); absent on a single server. */
+  peer?: Side;
+  /** Unique to this case within the run; account names and ${uid} derive from it. */
+  uid: string;
+  /** How long a "receives" waits at most, and the limit for harness round trips. */
+  timeoutMs: number;
+  /** Extra fixed window after each barrier (0 = barriers only). */
+  quietMs: number;
+  /** What decides that an expected stanza is not coming, unless a scenario or step says otherwise. */
+  wait: Wait;
+  signal: AbortSignal;
+}
+
+/** A step that cannot be carried out: the harness's or the network's fault, not the server's. */
+export class HarnessError extends Error {}
+
+/**
+ * What one attempt at a case owns: its accounts, its sessions and the placeholder bindings, and how to reach
+ * them. Every step handler works on it; close() gives everything back.
+ */
+export class CaseScope {
+  readonly sessions = new Map<string, Session>();
+  readonly bindings: Bindings;
+  readonly choices: CaseResult["choices"] = [];
+  /** When the latest action step ran (transcript time): stanzas before it cannot be the answer to it. */
+  lastActionAt = 0;
+  private readonly credentials = new Map<string, { creds: Credentials; side: Side }>();
+  private readonly resources: Map<string, ResourceSpec>;
+
+  constructor(
+    readonly sc: Scenario,
+    readonly ctx: CaseContext,
+    readonly transcript: Transcript,
+    /** Names this attempt's accounts: a retried set-up gets fresh ones. */
+    readonly uid: string,
+    /** Set-up retries, counted across the attempts of the case. */
+    readonly retrying: Retrying,
+  ) {
+    this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), uid: ctx.uid };
+    this.resources = new Map(sc.accounts.flatMap((a) => a.resources.map((r) => [`${a.name}/${r.name}`, r] as const)));
+  }
+
+  /** The runner skips a case with domain-b accounts when there is no peer, so ctx.peer! holds where it is used. */
+  sideOf(account: string): Side {
+    return this.sc.accounts.find((a) => a.name === account)?.domain === "b" ? this.ctx.peer! : this.ctx;
+  }
+
+  /** A case with an account on another server: what crosses between servers is ordered by no barrier. */
+  get crossesServers(): boolean {
+    return this.sc.accounts.some((a) => a.domain === "b");
+  }
+
+  /** What decides a step's wait: the step, the scenario, else the run; never a barrier across servers. */
+  waitOf(step: Pick<Step, "wait">): Wait {
+    return step.wait ?? this.sc.wait ?? (this.crossesServers ? "timeout" : this.ctx.wait);
+  }
+
+  async createAccounts(): Promise<void> {
+    for (const a of this.sc.accounts) {
+      const side = this.sideOf(a.name);
+      const creds = await side.ledger.create(`xc-${this.uid}-${a.name}`);
+      this.credentials.set(a.name, { creds, side });
+      this.bindings[a.name] = `${creds.username}@${side.endpoint.domain}`;
+      for (const r of a.resources) this.bindings[`${a.name}/${r.name}`] = `${this.bindings[a.name]}/${r.name}`;
+    }
+  }
+
+  resource(label: string): ResourceSpec {
+    return this.resources.get(label)!;
+  }
+
+  get onlineResources(): [string, ResourceSpec][] {
+    return [...this.resources].filter(([, r]) => r.online);
+  }
+
+  /** Logs a resource in with its set-up: the roster fetched, initial presence sent, as its spec says. */
+  async connect(label: string, spec: ResourceSpec, into = this.sessions): Promise<Session> {
+    const account = label.split("/")[0];
+    const { creds, side } = this.credentials.get(account)!;
+    const session = new Session(label, side.endpoint, creds, spec.name, this.transcript, { ackPushes: spec.acks, timeoutMs: this.ctx.timeoutMs });
+    into.set(label, session);
+    await session.start(this.ctx.timeoutMs);
+    if (spec.roster) {
+      const reply = await session.request(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })), this.ctx.timeoutMs);
+      if (reply.attrs.type !== "result") throw new HarnessError(`set-up: ${label}'s roster get failed: ${describeStanzaError(reply)}`);
+    }
+    if (spec.presence) {
+      const p = spec.presence;
+      await session.send(
+        xml("presence", {},
+          ...(p.show ? [xml("show", {}, p.show)] : []),
+          ...(p.status ? [xml("status", {}, p.status)] : []),
+          ...(p.priority !== undefined ? [xml("priority", {}, String(p.priority))] : [])),
+      );
+    }
+    return session;
+  }
+
+  session(label: string): Session {
+    const s = this.sessions.get(label);
+    if (!s) throw new HarnessError(`${label} is not connected (declare it online, or add a '${label} connects' step)`);
+    return s;
+  }
+
+  get all(): Session[] {
+    return [...this.sessions.values()];
+  }
+
+  /** A pattern or stanza of the scenario with its placeholders filled. */
+  parse(text: string, bindings: Bindings = this.bindings): Element {
+    return parsePattern(fill(text, bindings));
+  }
+
+  /** A barrier from every session of the case to the observers (see barrier.ts). */
+  barrier(observers: Session[], signal?: AbortSignal): Promise<void> {
+    return barrier(observers, this.all, this.ctx.timeoutMs, this.ctx.quietMs, signal);
+  }
+
+  /** Closes every session and removes the accounts; never throws (cleanup must not hide the verdict). */
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((s) => s.close()));
+    this.transcript.add("harness", "note", "sessions closed", true);
+    const made = [...this.credentials.values()];
+    // Each ledger removes only the accounts it made.
+    await Promise.all([this.ctx.ledger, this.ctx.peer?.ledger].map((l) => l?.remove(made.map((m) => m.creds))));
+    this.transcript.add("harness", "note", "accounts removed", true);
+  }
+}

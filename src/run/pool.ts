@@ -1,0 +1,62 @@
+import { randomBytes } from "node:crypto";
+import { applyProfile } from "../profiles/apply.ts";
+import type { Profile } from "../profiles/types.ts";
+import type { RunEvent } from "../results/events.ts";
+import type { CaseResult } from "../results/schema.ts";
+import type { Scenario, Wait } from "../scenario/types.ts";
+import { runCase, type Side } from "./case/index.ts";
+
+export interface PoolOptions extends Side {
+  /** The second server of a pair target; cases with accounts on domain b are skipped without it. */
+  peer?: Side;
+  concurrency: number;
+  timeoutMs: number;
+  quietMs: number;
+  wait: Wait;
+  signal: AbortSignal;
+  /** The server's known deviations: turns their verdicts into xfail / xpass. */
+  profile?: Profile;
+  /** case-begin and step-end as they happen; case-end too unless `holdCaseEnd` (repeats fold first). */
+  emit: (e: RunEvent) => void;
+  holdCaseEnd?: boolean;
+  /** Which run of the plan this is, with --repeat. */
+  repeat?: number;
+}
+
+/** A case that never ran, with the reason (interrupted run, unreachable target). */
+export function notRun(sc: Scenario, verdict: "skip" | "error", reason: string): CaseResult {
+  return { id: sc.id, title: sc.title, pos: sc.pos, spec: sc.spec, rfc: sc.rfc, level: sc.level, requirements: sc.requirements, tags: sc.tags, verdict, reason, failures: [], choices: [], durationMs: 0, transcript: [] };
+}
+
+/**
+ * Runs the cases on a bounded pool. Cases share nothing (fresh accounts each), so any order and any
+ * concurrency give the same verdicts; results come back in plan order. A case whose accounts the
+ * provisioner cannot give (a file of existing accounts with too few) is skipped with the reason.
+ */
+export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<CaseResult[]> {
+  const runId = randomBytes(3).toString("hex");
+  const results: CaseResult[] = new Array(plan.length);
+  let next = 0;
+  const one = async (sc: Scenario, i: number): Promise<CaseResult> => {
+    if (opts.signal.aborted) return notRun(sc, "skip", "interrupted before it started");
+    if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return notRun(sc, "skip", "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody");
+    const admitted = await opts.ledger.admit(sc.accounts.length);
+    if (typeof admitted === "string") return notRun(sc, "skip", admitted);
+    opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });
+    try {
+      const result = await runCase(sc, { ...opts, uid: `${runId}-${i}` }, (e) => opts.emit({ type: "step-end", caseId: sc.id, ...e }));
+      return applyProfile(result, opts.profile);
+    } finally {
+      admitted();
+    }
+  };
+  const worker = async () => {
+    while (next < plan.length) {
+      const i = next++;
+      results[i] = await one(plan[i], i);
+      if (!opts.holdCaseEnd) opts.emit({ type: "case-end", case: results[i] });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, plan.length)) }, worker));
+  return results;
+}

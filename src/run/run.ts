@@ -1,0 +1,198 @@
+import { readFileSync } from "node:fs";
+import { pickProfile } from "../profiles/select.ts";
+import type { Profile } from "../profiles/types.ts";
+import type { EventSink, RunEvent } from "../results/events.ts";
+import type { CaseResult, RunInfo, RunResult } from "../results/schema.ts";
+import type { Scenario, Wait } from "../scenario/types.ts";
+import { openTarget, type Target, type TargetSpec } from "../targets/index.ts";
+import type { TlsRequest } from "../xmpp/reach.ts";
+import { identifyServer, softwareOf } from "./identify.ts";
+import { notRun, runPool } from "./pool.ts";
+import { foldRepeats } from "./repeat.ts";
+import { openSide, type AccountsChoice, type OpenSide } from "./sides.ts";
+
+/** --profile: none (raw verdicts), auto (chosen among these by the software the server reports), or one profile. */
+export type ProfileChoice = { mode: "none" } | { mode: "auto"; profiles: Profile[] } | { mode: "file"; profile: Profile };
+
+/** What a run needs besides its plan; everything but where to run has a default. */
+export interface RunOptions extends TargetSpec {
+  accounts?: AccountsChoice;
+  tls?: TlsRequest;
+  profile?: ProfileChoice;
+  /** Cases at once (default 4). */
+  concurrency?: number;
+  /** Runs of the plan (default 1); verdicts that differ between runs are reported as flaky. */
+  repeat?: number;
+  /** How long a "receives" waits at most, and the limit for the harness's own round trips (default 3000). */
+  timeoutMs?: number;
+  /** An extra fixed wait after each barrier (default 0). */
+  quietWindowMs?: number;
+  /** What decides that an expected stanza is not coming (default "barrier"); scenarios and steps may say otherwise. */
+  wait?: Wait;
+  /** Recorded in the results: warnings fail the run (the caller's exit code decides). */
+  strict?: boolean;
+  /** Install a missing local server from Debian's packages (default true). */
+  install?: boolean;
+  /** Keep every case's transcript, or only those of cases that did not pass (default). */
+  transcripts?: "all" | "failures";
+}
+
+export interface RunHooks {
+  /** The run as it happens (see src/results/events.ts); a sink that throws is the sink's problem, not the run's. */
+  onEvent?: EventSink;
+  /** Abort to interrupt: running cases stop, everything set up is given back, the results say so. */
+  signal?: AbortSignal;
+  /** Progress lines for people (installing a server, a warning). */
+  log?: (line: string) => void;
+}
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+
+/**
+ * What a run sets up, in order; each part is given back in reverse order on every way out (a finished run,
+ * an error, an interrupt), like Playwright's tasks owning their teardown.
+ */
+class Parts {
+  private readonly teardowns: (() => Promise<void>)[] = [];
+
+  async add<T>(open: () => Promise<T>, close: (part: T) => Promise<void>): Promise<T> {
+    const part = await open();
+    this.teardowns.push(() => close(part));
+    return part;
+  }
+
+  async giveBack(log: (line: string) => void): Promise<void> {
+    for (const teardown of this.teardowns.reverse()) await teardown().catch((err: Error) => log(`cleanup: ${err.message}`));
+  }
+}
+
+/**
+ * One run, start to end, as a library: the target up, the way to it settled (TLS), accounts ready on each
+ * server, the server identified and its profile chosen, the cases on the pool, and the results record out.
+ * Events come along the way; what was set up is given back on every exit path.
+ */
+export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
+  const o = {
+    accounts: { mode: "ibr" }, tls: { tls: "auto" }, profile: { mode: "none" }, concurrency: 4, repeat: 1, timeoutMs: 3000,
+    quietWindowMs: 0, wait: "barrier", strict: false, install: true, transcripts: "failures", ...options,
+  } as Required<RunOptions>;
+  const signal = hooks.signal ?? new AbortController().signal;
+  const log = hooks.log ?? (() => {});
+  const emit = (e: RunEvent) => {
+    try {
+      const pending = hooks.onEvent?.(e);
+      if (pending) pending.catch((err: Error) => log(`event sink failed on ${e.type}: ${err.message}`));
+    } catch (err) {
+      log(`event sink failed on ${e.type}: ${(err as Error).message}`);
+    }
+  };
+  const started = Date.now();
+  const parts = new Parts();
+  const notes: string[] = [];
+  if (o.tls.insecure) {
+    notes.push("the server's TLS certificate was not verified (--insecure)");
+    log("warning: --insecure: the server's TLS certificate is not verified; anyone on the path could pose as the server");
+  }
+  let target: Target | undefined;
+  let side: OpenSide | undefined;
+  let peer: (OpenSide & { server: NonNullable<Target["peer"]> }) | undefined;
+  let targetError: string | undefined;
+  try {
+    try {
+      target = await parts.add(() => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }), (t) => t.stop());
+      side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs), (s) => s.close());
+      const server = target.peer;
+      if (server) peer = await parts.add(async () => ({ ...(await openSide(server, { mode: o.accounts.mode, admin: o.accounts.admin }, o.tls, o.timeoutMs)), server }), (p) => p.close());
+    } catch (err) {
+      targetError = (err as Error).message;
+    }
+    const seen = side && !targetError ? await identifyServer(side.ledger, side.endpoint, o.timeoutMs) : {};
+    if (seen.note) notes.push(seen.note);
+    const software = (seen.server && softwareOf(seen.server)) ?? target?.software;
+    const picked = o.profile.mode === "auto" ? pickProfile(o.profile.profiles, software) : { profile: o.profile.mode === "file" ? o.profile.profile : undefined };
+    if (picked.note && !targetError) notes.push(picked.note);
+    const profile = targetError ? undefined : picked.profile;
+    const security = side?.endpoint.security;
+    const info: RunInfo = {
+      tool: { name: pkg.name, version: pkg.version },
+      target: {
+        name: target?.name ?? o.target ?? o.server ?? "?",
+        host: target?.host ?? "",
+        port: target?.port ?? 0,
+        domain: target?.domain ?? o.domain ?? "",
+        ...(software && { software }),
+        ...(seen.server && { server: seen.server }),
+        ...(security && {
+          transport: {
+            tls: security.tls,
+            ...(security.tls !== "none" && { certificateVerified: !security.insecure }),
+            ...(security.ca && { ca: o.tls.caFile ?? target?.caFile }),
+            ...(seen.sasl && { sasl: seen.sasl }),
+          },
+        }),
+        ...(peer && { peer: { name: peer.server.name, host: peer.server.host, port: peer.server.port, domain: peer.server.domain, ...(peer.server.software && { software: peer.server.software }) } }),
+      },
+      startedAt: new Date(started).toISOString(),
+      options: {
+        accounts: o.accounts.mode, concurrency: o.concurrency, repeat: o.repeat, timeoutMs: o.timeoutMs, quietWindowMs: o.quietWindowMs, wait: o.wait, strict: o.strict,
+        tls: o.tls.tls, profile: o.profile.mode, transcripts: o.transcripts, ...(o.tls.insecure && { insecure: true }), ...(o.tls.allowPlain && { allowPlain: true }),
+      },
+      ...(profile && { profile: { file: profile.file, server: profile.server, version: profile.version } }),
+      notes,
+    };
+    emit({ type: "run-begin", run: info, plan: plan.map((sc) => sc.id) });
+    const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
+    let cases: CaseResult[];
+    if (!side || targetError) {
+      cases = plan.map((sc) => notRun(sc, "error", `target unreachable: ${targetError}`));
+      cases.forEach(ended);
+    } else {
+      const runs: CaseResult[][] = [];
+      for (let i = 0; i < o.repeat && !signal.aborted; i++) {
+        runs.push(await runPool(plan, {
+          endpoint: side.endpoint, ledger: side.ledger, peer, profile, concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
+          emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
+          ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
+        }));
+        if (o.repeat > 1) log(`run ${i + 1} of ${o.repeat} done`);
+      }
+      // With repeats each case ends once, folded, after the last run.
+      cases = foldRepeats(runs);
+      if (o.repeat > 1) cases.forEach(ended);
+    }
+    // The accounts are part of the record: give them back before it is closed.
+    await side?.ledger.removeAll();
+    await peer?.ledger.removeAll();
+    const ledgers = [side?.ledger, peer?.ledger].filter((l) => l !== undefined);
+    const result: RunResult = {
+      schemaVersion: 1,
+      ...info,
+      durationMs: Date.now() - started,
+      cases: cases.map((c) => trimmed(c, o.transcripts)),
+      accounts: { created: ledgers.reduce((n, l) => n + l.created, 0), notRemoved: ledgers.reduce((n, l) => n + l.notRemoved, 0) },
+      ...(targetError && { targetError }),
+      interrupted: signal.aborted,
+    };
+    const { cases: _, ...end } = result;
+    await settle(hooks.onEvent, { type: "run-end", run: end }, log);
+    return result;
+  } finally {
+    await parts.giveBack(log);
+  }
+}
+
+/** run-end is the one event the run waits for: reporters write their files then. */
+async function settle(sink: EventSink | undefined, e: RunEvent, log: (line: string) => void): Promise<void> {
+  try {
+    await sink?.(e);
+  } catch (err) {
+    log(`event sink failed on ${e.type}: ${(err as Error).message}`);
+  }
+}
+
+/** Transcripts of passing and skipped cases only when asked for: they are most of a report's size. */
+function trimmed(c: CaseResult, keep: "all" | "failures"): CaseResult {
+  if (keep === "all" || (c.verdict !== "pass" && c.verdict !== "skip") || c.flaky) return c;
+  const { transcript: _, ...rest } = c;
+  return rest;
+}

@@ -1,0 +1,53 @@
+import { Client } from "@xmpp/client-core";
+import iqCaller from "@xmpp/iq/caller.js";
+import iqCallee from "@xmpp/iq/callee.js";
+import middleware from "@xmpp/middleware";
+import resourceBinding from "@xmpp/resource-binding";
+import sasl from "@xmpp/sasl";
+import plain from "@xmpp/sasl-plain";
+import streamFeatures from "@xmpp/stream-features";
+import SASLFactory from "saslmechanisms";
+import { scramMechanism, type ScramName } from "./scram.ts";
+import { harnessTransport, SERVICE, type Opener } from "./transport.ts";
+
+/** Strongest first. */
+export const SCRAM: ScramName[] = ["SCRAM-SHA-256", "SCRAM-SHA-1"];
+
+export interface ClientOptions {
+  domain: string;
+  resource: string;
+  /** The limit for each step of the login (the library's own default is 2 s, too short for a loaded server). */
+  timeoutMs: number;
+  open: Opener;
+  /** Picks the mechanism among those offered and authenticates (see Session). */
+  credentials: (authenticate: (creds: { username: string; password: string }, mechanism: string) => Promise<void>, offered: string[]) => Promise<void>;
+  /** The caller's own middleware, ahead of the library's: it sees every element first (the transcript). */
+  first: (middleware: Middleware) => void;
+}
+
+export type Middleware = ReturnType<typeof middleware>;
+
+/**
+ * An XMPP client assembled from xmpp.js's own packages, the way @xmpp/client assembles its own, with only
+ * what a conformance harness wants: the harness's transport (it opens the socket itself), SASL with the
+ * harness's SCRAM (Node's native PBKDF2) and PLAIN, resource binding, IQ caller (for binding) and callee
+ * (for answering the server). No reconnection, no stream management, no SASL2/FAST/Bind2: a session
+ * that drops stays dropped, and the stream carries only what the scenario and RFC 6120 put there.
+ */
+export function assembleClient(opts: ClientOptions) {
+  const entity = new Client({ service: SERVICE, domain: opts.domain, timeout: opts.timeoutMs } as never);
+  entity.transports.push(harnessTransport(opts.open) as never);
+  const mw = middleware({ entity });
+  opts.first(mw);
+  const features = streamFeatures({ middleware: mw });
+  const caller = iqCaller({ middleware: mw, entity });
+  const callee = iqCallee({ middleware: mw, entity });
+  const factory = new SASLFactory();
+  for (const name of SCRAM) factory.use(name, scramMechanism(name) as never);
+  plain(factory as never);
+  sasl({ streamFeatures: features, saslFactory: factory }, opts.credentials as never);
+  resourceBinding({ streamFeatures: features, iqCaller: caller }, opts.resource);
+  return { entity, middleware: mw, iqCallee: callee };
+}
+
+export type AssembledClient = ReturnType<typeof assembleClient>;
