@@ -1,15 +1,12 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Argv } from "yargs";
 import { select, splitArgs } from "../plan/filter.ts";
 import { loadSuite } from "../scenario/load.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { EXIT } from "./exit-codes.ts";
 
-/** The shipped suite. */
-export const SUITE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../scenarios");
-/** The shipped server profiles (--profile auto chooses among them). */
-export const PROFILES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../profiles");
+import { PROFILES, SUITE } from "../suite-files.ts";
+
+export { PROFILES, SUITE };
 
 export const err = (s: string) => process.stderr.write(`${s}\n`);
 

@@ -62,6 +62,34 @@ class StreamReader {
 }
 
 /**
+ * Set-up chaos: what servers in the wild do to connections that are being set up (a new stream killed with
+ * <internal-server-error/> just after another account was removed, a reset under load). A chosen share of
+ * the connections is killed before it is bound to a resource (registration streams, logins, the login of
+ * an account's removal): at the accept, or in place of the n-th element the server sends. Bound
+ * connections, where the steps run, are never touched: a kill there is a verdict, not set-up.
+ */
+export interface Chaos {
+  /** Share of new connections to kill, 0..1. */
+  rate: number;
+  /** Seed of the choices, so a run can be repeated exactly. */
+  seed: number;
+}
+
+/** mulberry32: a small seeded generator, enough for reproducible choices. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const INTERNAL_ERROR = "<stream:error><internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>";
+
+/**
  * A TCP proxy between the harness and a real server (plaintext only): a server that breaks one rule, made
  * from one that keeps it. It reads both directions stanza by stanza, knows each connection's bound JID,
  * presence, priority and roster interest, and lets a fault drop, rewrite, duplicate or cut what the server
@@ -70,6 +98,10 @@ class StreamReader {
  */
 export class FaultProxy {
   fault: Fault | undefined;
+  /** Set-up chaos (see Chaos); undefined: none. */
+  private chaos?: { rate: number; random: () => number };
+  /** Connections seen, and those chaos killed (by stream error, by reset) since chaos was set. */
+  readonly stats = { connections: 0, killed: 0, streamErrors: 0, resets: 0 };
   private readonly server = net.createServer((client) => this.pipe(client));
   private readonly sockets = new Set<net.Socket>();
   private readonly live = new Set<ProxiedConnection>();
@@ -82,12 +114,38 @@ export class FaultProxy {
     return (this.server.address() as net.AddressInfo).port;
   }
 
+  setChaos(chaos: Chaos | undefined): void {
+    this.chaos = chaos && { rate: chaos.rate, random: seeded(chaos.seed) };
+    Object.assign(this.stats, { connections: 0, killed: 0, streamErrors: 0, resets: 0 });
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise((resolve) => this.server.close(resolve));
   }
 
   private pipe(client: net.Socket): void {
+    this.stats.connections++;
+    // Set-up chaos: this connection dies at its n-th element from the server (0: at once), unless bound by then.
+    const doom = this.chaos && this.chaos.random() < this.chaos.rate ? { at: Math.floor(this.chaos.random() * 6), reset: this.chaos.random() < 0.5 } : undefined;
+    const kill = () => {
+      this.stats.killed++;
+      if (doom!.reset) {
+        this.stats.resets++;
+        client.resetAndDestroy();
+      } else {
+        this.stats.streamErrors++;
+        client.end(INTERNAL_ERROR);
+      }
+    };
+    if (doom?.at === 0) {
+      client.on("error", () => {});
+      this.stats.killed++;
+      this.stats.resets++;
+      client.resetAndDestroy();
+      return;
+    }
+    let fromServerCount = 0;
     const upstream = net.connect(this.upstream);
     const conn: ProxiedConnection = {
       id: ++this.ids,
@@ -124,6 +182,11 @@ export class FaultProxy {
     const fromServer = new StreamReader(
       (header) => client.write(header),
       (el) => {
+        if (doom && !conn.jid && ++fromServerCount === doom.at) {
+          kill();
+          upstream.destroy();
+          return;
+        }
         const bound = el.name === "iq" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")?.getChildText("jid");
         if (bound) conn.jid = bound;
         const action = (conn.jid && this.fault?.(el, ctx)) || "pass";

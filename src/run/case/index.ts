@@ -50,7 +50,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
     const missing = await retry("set-up", retrying, async () => {
       await scope?.close();
       attempt++;
-      scope = new CaseScope(sc, ctx, transcript, attempt === 1 ? ctx.uid : `${ctx.uid}r${attempt}`, retrying);
+      scope = new CaseScope(sc, ctx, transcript, attempt === 1 ? ctx.uid : `${ctx.uid}-r${attempt}`, retrying);
       return setUp(scope);
     });
     if (missing.length > 0) {

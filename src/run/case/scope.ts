@@ -9,7 +9,7 @@ import { describeStanzaError } from "../../xmpp/errors.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
 import { barrier } from "../barrier.ts";
-import type { Retrying } from "./retry.ts";
+import { retry, type Retrying } from "./retry.ts";
 
 /** One server's c2s and the accounts made on it. */
 export interface Side {
@@ -76,10 +76,12 @@ export class CaseScope {
     return step.wait ?? this.sc.wait ?? (this.crossesServers ? "timeout" : this.ctx.wait);
   }
 
+  /** Registers the case's accounts; a registration the server drops is retried under a new name (the first may exist). */
   async createAccounts(): Promise<void> {
     for (const a of this.sc.accounts) {
       const side = this.sideOf(a.name);
-      const creds = await side.ledger.create(`xc-${this.uid}-${a.name}`);
+      let attempt = 0;
+      const creds = await retry(`registering ${a.name}`, this.retrying, () => side.ledger.create(`xc-${this.uid}-${a.name}${++attempt > 1 ? `-${attempt}` : ""}`));
       this.credentials.set(a.name, { creds, side });
       this.bindings[a.name] = `${creds.username}@${side.endpoint.domain}`;
       for (const r of a.resources) this.bindings[`${a.name}/${r.name}`] = `${this.bindings[a.name]}/${r.name}`;
@@ -94,8 +96,18 @@ export class CaseScope {
     return [...this.resources].filter(([, r]) => r.online);
   }
 
-  /** Logs a resource in with its set-up: the roster fetched, initial presence sent, as its spec says. */
-  async connect(label: string, spec: ResourceSpec, into = this.sessions): Promise<Session> {
+  /**
+   * Logs a resource in with its set-up: the roster fetched, initial presence sent, as its spec says.
+   * Connecting is set-up, not what a case checks: a login the server drops or refuses is retried.
+   */
+  connect(label: string, spec: ResourceSpec, into = this.sessions): Promise<Session> {
+    return retry(`${label} logging in`, this.retrying, async () => {
+      await into.get(label)?.close();
+      return this.login(label, spec, into);
+    });
+  }
+
+  private async login(label: string, spec: ResourceSpec, into: Map<string, Session>): Promise<Session> {
     const account = label.split("/")[0];
     const { creds, side } = this.credentials.get(account)!;
     const session = new Session(label, side.endpoint, creds, spec.name, this.transcript, { ackPushes: spec.acks, timeoutMs: this.ctx.timeoutMs });

@@ -5,7 +5,6 @@ import type { ExpectStep, Step } from "../../scenario/types.ts";
 import type { Received } from "../../xmpp/inbox.ts";
 import type { Session } from "../../xmpp/session.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
-import { retry } from "./retry.ts";
 import { HarnessError, type CaseScope } from "./scope.ts";
 
 /** What a step found wrong: a StepFailure without what the case adds (the step, its level and requirements). */
@@ -91,11 +90,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
 
   async connect(step, scope) {
     if (scope.sessions.get(step.actor)?.isOpen) throw new HarnessError(`${step.actor} is already connected`);
-    // Connecting is set-up, not what the case checks: a connection the server drops is retried.
-    await retry(`${step.actor} connects`, scope.retrying, async () => {
-      await scope.sessions.get(step.actor)?.close();
-      await scope.connect(step.actor, scope.resource(step.actor));
-    });
+    await scope.connect(step.actor, scope.resource(step.actor));
     return undefined;
   },
 
