@@ -132,7 +132,7 @@ for (const server of ["Prosody", "ejabberd"]) {
     assert.deepEqual(await t.accountCommands!.list(), before);
     const denied = await runCli(["run", "roster-get-empty", ...at(t), "--accounts", "admin", "--admin", "admin@localhost", "--reporter", "console", "--out", out()], { env: { XMPP_CONFORM_PASSWORD: "wrong" } });
     assert.equal(denied.code, 3, denied.stdout + denied.stderr);
-    assert.match(denied.stdout, /accounts \(--accounts admin\): cannot log in as admin@localhost .*not-authorized/);
+    assert.match(denied.stdout, /accounts on localhost \(--accounts admin\): cannot log in as admin@localhost .*not-authorized/);
   });
 
   test(`the server's own command line makes and removes the accounts of local:${server.toLowerCase()}`, async () => {

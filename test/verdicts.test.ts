@@ -1,0 +1,61 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { loadSuite, run, SUITE, type RunResult } from "../src/index.ts";
+import type { Target } from "../src/targets/types.ts";
+import { ejabberd } from "./support/ejabberd.ts";
+import { FaultProxy } from "./support/fault-proxy.ts";
+import { prosody } from "./support/prosody.ts";
+
+/**
+ * Verdicts that do not depend on how they were reached: decided by barriers or by timeouts, through a
+ * server that kills connections during set-up or not, every case gets the same verdict (raw, --profile none).
+ */
+const suite = loadSuite([SUITE]).scenarios;
+let pros: Awaited<ReturnType<typeof prosody>>;
+let ejab: Target;
+const direct = new Map<string, RunResult>();
+
+before(async () => {
+  [pros, ejab] = await Promise.all([prosody(), ejabberd()]);
+});
+after(async () => {
+  await Promise.all([pros?.stop(), ejab?.stop()]);
+});
+
+const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+const runOn = (t: { host: string; port: number; domain: string }, opts: Parameters<typeof run>[1] = {}) =>
+  run(suite, { server: `${t.host}:${t.port}`, domain: t.domain, install: false, concurrency: 6, ...opts });
+
+for (const name of ["Prosody", "ejabberd"] as const) {
+  test(`${name}: the whole suite decided by barriers and decided by timeouts gives every case the same verdict`, async () => {
+    const t = name === "Prosody" ? pros : ejab;
+    const [barriers, timeouts] = [await runOn(t), await runOn(t, { wait: "timeout" })];
+    direct.set(name, barriers);
+    assert.equal(barriers.cases.length, suite.length);
+    assert.deepEqual(verdicts(barriers), verdicts(timeouts));
+    // Barriers decided the failures: a failing case costs about what a passing one does.
+    const decided = barriers.cases.flatMap((c) => c.failures.map((f) => f.decidedBy));
+    assert.ok(decided.length > 0 && decided.every((d) => d === "barrier"), `every failure decided by a barrier: ${decided.join(", ")}`);
+    assert.equal(barriers.accounts.notRemoved + timeouts.accounts.notRemoved, 0);
+  });
+}
+
+test("Prosody behind a proxy that kills a fifth of the connections during set-up: the same verdicts, no error, no account left", async () => {
+  const proxy = new FaultProxy({ host: pros.host, port: pros.port });
+  const port = await proxy.listen();
+  proxy.setChaos({ rate: 0.2, seed: 6121 });
+  try {
+    const chaotic = await runOn({ host: "127.0.0.1", port, domain: pros.domain });
+    const killed = proxy.stats.killed / proxy.stats.connections;
+    assert.ok(killed >= 0.1, `${proxy.stats.killed} of ${proxy.stats.connections} connections killed`);
+    assert.ok(proxy.stats.streamErrors > 0 && proxy.stats.resets > 0, JSON.stringify(proxy.stats));
+    const errors = chaotic.cases.filter((c) => c.verdict === "error").map((c) => `${c.id}: ${c.reason}`);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(verdicts(chaotic), verdicts(direct.get("Prosody") ?? (await runOn(pros))));
+    assert.ok(chaotic.cases.some((c) => c.setupRetries?.length), "retries are counted in the results");
+    assert.equal(chaotic.accounts.notRemoved, 0);
+    assert.deepEqual(pros.accounts(), []);
+  } finally {
+    await proxy.close();
+  }
+});
