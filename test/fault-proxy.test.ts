@@ -29,20 +29,12 @@ after(async () => {
 const isRosterPush = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("query", "jabber:iq:roster"));
 const toChamber = (conn: ProxiedConnection) => Boolean(conn.jid?.endsWith("/chamber"));
 
-async function run(cases: string[], via = port) {
+async function run(cases: string[]) {
   const dir = mkdtempSync(path.join(tmpdir(), "xc-proxy-"));
-  const r = await runCli(["run", ...cases, "--server", `127.0.0.1:${via}`, "--domain", "localhost", "--timeout", "400", "--reporter", "json", "--out", dir]);
+  const r = await runCli(["run", ...cases, "--server", `127.0.0.1:${port}`, "--domain", "localhost", "--reporter", "json", "--out", dir]);
   const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")) as { cases: { id: string; verdict: string; reason?: string }[] };
   return { code: r.code, verdicts: Object.fromEntries(results.cases.map((c) => [c.id, c.verdict])), results };
 }
-
-test("through the transparent proxy the verdicts are those of a direct run", async () => {
-  proxy.fault = undefined;
-  const direct = await run([], server.port);
-  const proxied = await run([]);
-  assert.ok(Object.keys(direct.verdicts).length >= 7);
-  assert.deepEqual(proxied.verdicts, direct.verdicts);
-});
 
 test("dropping roster pushes to the second resource fails the push scenario", async () => {
   proxy.fault = (el, { conn }) => (isRosterPush(el) && toChamber(conn) ? "drop" : "pass");

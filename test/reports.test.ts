@@ -66,7 +66,7 @@ test("junit.xml is valid against the JUnit schema CI test tabs read", () => {
 
 test("summary.md has the totals, each failure with a one-line reason, and a table per section", () => {
   const md = readFileSync(path.join(out, "summary.md"), "utf8");
-  assert.match(md, /^### RFC 6121 conformance: local:prosody \(Prosody /);
+  assert.match(md, /^### XMPP conformance: local:prosody \(Prosody /);
   assert.match(md, new RegExp(`\\*\\*\\d+ passed, \\d+ failed[^*]*\\*\\* of ${results.cases.length} cases`));
   assert.match(md, /^- \*\*FAIL\*\* `wrong-group` \(\[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) MUST\): juliet\/balcony did not receive &lt;iq [^\n]*$/m);
   assert.match(md, /^\| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| \d+ \|/m);

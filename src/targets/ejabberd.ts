@@ -210,6 +210,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     ...(opts.tls && { tls: opts.tls, caFile: cert!.cert }),
     accountCommands: accountCommands(ctl, domain),
     logFile,
+    pidFile: path.join(dir, "ejabberd.pid"),
     stop,
   };
 }

@@ -112,6 +112,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     ...(opts.tls && { tls: opts.tls, caFile: cert }),
     accountCommands: accountCommands(dir, cfg, domain),
     logFile,
+    pidFile: path.join(dir, "prosody.pid"),
     stop,
   };
 }

@@ -16,6 +16,8 @@ export interface Target {
   accountCommands?: AccountCommands;
   /** Files worth keeping when something goes wrong (the server's log). */
   logFile?: string;
+  /** The server process's PID file, for a server the harness started (its CPU time is read from /proc for the figures). */
+  pidFile?: string;
   /** A pair target's second server (domain b, reached from domain a over s2s); absent: a single server. */
   peer?: PeerSide;
   /** Stops and forgets a server the harness started; a no-op for servers it did not start. */
