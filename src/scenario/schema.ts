@@ -19,7 +19,12 @@ const Resource = z.strictObject({
   presence: Presence.optional(),
   online: z.boolean().optional(),
   acks: z.boolean().optional(),
+  /** A raw connection with the account's credentials (docs/stream-steps.md); excludes roster, presence and acks. */
+  raw: z.boolean().optional(),
 });
+
+/** A raw connection without an account. */
+const Connection = z.strictObject({ online: z.boolean().optional() });
 
 const Account = z.strictObject({
   /** Which server of a pair the account lives on: a (the first, default) or b (the second). */
@@ -69,6 +74,7 @@ export const RawScenario = z.strictObject({
   tags: z.array(z.string()).optional(),
   needs: z.array(z.enum(Object.keys(FEATURES) as [string, ...string[]])).optional(),
   accounts: z.record(accountName, Account.nullable()),
+  connections: z.record(accountName, Connection.nullable()).optional(),
   roster: z.record(accountName, z.array(RosterItem).min(1)).optional(),
   subscriptions: z.array(Subscription).optional(),
   matrix: Matrix.optional(),
