@@ -65,11 +65,15 @@ for (const name of ["prosody", "ejabberd"]) {
     assert.ok(c.streamClosed, "the closing stream tag came before the connection closed");
   });
 
-  test(`${name}: SASL step by step: a wrong password fails with a condition, a retry succeeds; restart, bind, a stanza and markers`, async () => {
+  test(`${name}: SASL step by step: an abort, a wrong password fails with a condition, a retry succeeds; restart, bind, a stanza and markers`, async () => {
     const { c, transcript } = await raw(name);
     await c.openStream();
     const first = c.header!.attrs.id;
     await c.waitFeatures();
+    const challenge = await c.authenticate(creds, "SCRAM-SHA-1", { until: "challenge" });
+    assert.equal(challenge?.name, "challenge");
+    const aborted = await c.abort();
+    assert.deepEqual([aborted?.name, aborted?.getChildElements()[0]?.name], ["failure", "aborted"]);
     const failure = await c.authenticate({ ...creds, password: "wrong" }, "SCRAM-SHA-1");
     assert.equal(failure?.name, "failure");
     assert.equal(failure?.getChildElements()[0]?.name, "not-authorized");

@@ -2,7 +2,7 @@ import type net from "node:net";
 import { StringDecoder } from "node:string_decoder";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
-import type { Endpoint } from "./endpoint.ts";
+import { plainAllowed, type Endpoint } from "./endpoint.ts";
 import { BARRIER_NS, type Credentials, type Received } from "./session.ts";
 import { scramMechanism, type ScramName } from "./scram.ts";
 import { secure, tcpConnect } from "./tls.ts";
@@ -198,14 +198,17 @@ export class RawConnection {
     return this.exchange(`<abort xmlns='${NS.sasl}'/>`, isSasl, timeoutMs);
   }
 
-  /** A whole SASL exchange with the account's credentials: the final <success/> or <failure/> (or a challenge left unanswered, for a mechanism it cannot finish). */
-  async authenticate(creds: Credentials, mechanism: SaslMechanism, opts: { authzid?: string; timeoutMs?: number } = {}): Promise<Element | undefined> {
+  /**
+   * A whole SASL exchange with the account's credentials: the final <success/> or <failure/>. `until: "challenge"`
+   * stops at the server's first challenge (to abort there); PLAIN with an authzid asks to act as that identity.
+   */
+  async authenticate(creds: Credentials, mechanism: SaslMechanism, opts: { authzid?: string; until?: "challenge"; timeoutMs?: number } = {}): Promise<Element | undefined> {
     const t = opts.timeoutMs ?? 3000;
     if (mechanism === "PLAIN") return this.auth("PLAIN", b64(`${opts.authzid ?? ""}\0${creds.username}\0${creds.password}`), t);
     const Scram = scramMechanism(mechanism);
     const scram = new Scram();
     let answer = await this.auth(mechanism, b64(await scram.response(creds)), t);
-    if (answer?.name !== "challenge") return answer;
+    if (answer?.name !== "challenge" || opts.until === "challenge") return answer;
     scram.challenge(Buffer.from(answer.text(), "base64").toString("utf8"));
     answer = await this.respond(b64(await scram.response(creds)), t);
     return answer;
@@ -237,7 +240,8 @@ export class RawConnection {
       features = await this.waitFeatures(t);
     }
     const offered = features?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
-    const mechanism = (["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"] as const).find((m) => offered.includes(m));
+    // As for sessions: PLAIN only over TLS, on loopback or with --allow-plain.
+    const mechanism = (["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(this.endpoint) ? (["PLAIN"] as const) : [])] as const).find((m) => offered.includes(m));
     if (!mechanism) throw fail(`no usable SASL mechanism (offered: ${offered.join(", ") || "none"})`);
     const outcome = await this.authenticate(creds, mechanism, { timeoutMs: t });
     if (outcome?.name !== "success") throw fail(`SASL ${mechanism} failed: ${outcome?.toString() ?? "no answer"}`);
