@@ -226,7 +226,7 @@ function knownKeys(p: Path): string {
   return "see the README's scenario language";
 }
 
-/** Stream-level steps only raw connections take; a raw connection takes no set-up-bound session verbs before it is bound. */
+/** Stream-level steps are for raw connections; authenticating needs an account; 'receives nothing' on a raw connection needs it bound (barriers). */
 function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnectionSpec[], bound: Set<string>): void {
   const actors = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps) : [step];
   for (const st of actors) {
