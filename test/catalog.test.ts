@@ -1,8 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { catalog, findRequirement, rfcUrl } from "../src/catalog/index.ts";
-import { coverageOf } from "../src/catalog/coverage.ts";
+import { readFileSync } from "node:fs";
+import { catalog, catalogs, findRequirement, rfcUrl } from "../src/catalog/index.ts";
+import { coverageBySpec, coverageOf } from "../src/catalog/coverage.ts";
+import { buildCatalog } from "../src/catalog/generate.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 
@@ -51,13 +53,66 @@ test("coverage: the suite's citations, what is left, and a share per area", () =
   assert.equal(cov.total.observable, cov.areas.reduce((n, a) => n + a.observable, 0));
 });
 
-test("xmpp-conform coverage prints the table and the percentage per area", async () => {
+const RFC6120_MD = path.join(ROOT, "spec", "rfc6120-requirements.md");
+
+test("the RFC 6120 catalog is generated from spec/rfc6120-requirements.md with the counts its summary states", () => {
+  const md = readFileSync(RFC6120_MD, "utf8");
+  const built = buildCatalog(md, RFC6120_MD);
+  // The shipped JSON is what the generator makes of the shipped Markdown.
+  assert.deepEqual(built, catalogs.rfc6120);
+  const rows6120 = built.requirements;
+  assert.equal(rows6120.length, 269);
+  assert.deepEqual(["MUST", "SHOULD", "MAY", null].map((l) => rows6120.filter((r) => r.level === l).length), [178, 71, 20, 0]);
+  assert.deepEqual(["yes", "partly", "no", "n-a"].map((o) => rows6120.filter((r) => r.observable === o).length), [152, 32, 24, 61]);
+  assert.ok(rows6120.every((r) => r.spec === "rfc6120"));
+  // RFC 7622 rows keep their own RFC; the conformance list is n/a.
+  assert.deepEqual([findRequirement("ADDR-LEN-01")?.rfc, findRequirement("ADDR-LEN-01")?.section, findRequirement("ADDR-LEN-01")?.spec], ["7622", "3.3.1", "rfc6120"]);
+  assert.equal(findRequirement("FEATURE-BIND-GEN")?.observable, "n-a");
+  assert.equal(findRequirement("BIND-GEN-01")?.level, "MUST");
+  assert.equal(findRequirement("ROSTER-ADD-01")?.spec, "rfc6121");
+});
+
+test("the generator refuses a catalog whose tables and summary disagree, naming the area and both counts", () => {
+  const md = readFileSync(RFC6120_MD, "utf8");
+  // One SHOULD row turned into a MUST: the BIND area and the total no longer add up.
+  const tampered = md.replace("| BIND-RETRY-01 | 7.8 | SHOULD |", "| BIND-RETRY-01 | 7.8 | MUST |");
+  assert.notEqual(tampered, md);
+  assert.throws(() => buildCatalog(tampered, RFC6120_MD), /BIND: §1 says 17 12 3 2 0 13 2 2 0, the tables give 17 13 2 2 0 13 2 2 0[\s\S]*Total:/);
+  // A duplicate ID, and a title that names no known specification.
+  assert.throws(() => buildCatalog(md.replace("| BIND-RETRY-01 |", "| BIND-GEN-01 |"), RFC6120_MD), /BIND-GEN-01 appears twice/);
+  assert.throws(() => buildCatalog(md.replace("# RFC 6120", "# RFC 9999"), RFC6120_MD), /must name one of rfc6120, rfc6121/);
+});
+
+test("the catalogs share no ID prefix, so an ID names one requirement of one specification", () => {
+  const prefixes = Object.values(catalogs).map((c) => new Set(c.areas.flatMap((a) => a.prefixes)));
+  assert.deepEqual([...prefixes[0]].filter((p) => prefixes[1].has(p)), []);
+});
+
+test("coverage per specification: each catalog counts only its own IDs; IDs no catalog has are listed apart", () => {
+  const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
+  const fake = { ...suite[0], id: "fake-case", requirements: ["BIND-GEN-01", "NOPE-01"], steps: [] };
+  const cov = coverageBySpec([...suite, fake], catalogs);
+  assert.deepEqual(cov.specs.map((c) => c.spec), ["rfc6120", "rfc6121"]);
+  const [c6120, c6121] = cov.specs;
+  assert.deepEqual(c6120.cited.map((c) => [c.id, c.cases]), [["BIND-GEN-01", ["fake-case"]]]);
+  assert.ok(!c6120.uncovered.some((r) => r.id === "BIND-GEN-01"));
+  assert.equal(c6120.total.observable, 152 + 32);
+  assert.ok(!c6121.cited.some((c) => c.id === "BIND-GEN-01"));
+  assert.deepEqual(cov.unknown, [{ id: "NOPE-01", cases: ["fake-case"] }]);
+});
+
+test("xmpp-conform coverage prints a table per specification and a summary; --json and --spec", async () => {
   const r = await runCli(["coverage"]);
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^== RFC 6120 ==$[\s\S]*^== RFC 6121 ==$/m);
   assert.match(r.stdout, /^ {2}ROSTER-ADD-01 +§2\.3\.2 +MUST +.*roster-add-push/m);
   assert.match(r.stdout, /^Client-observable requirements no case cites yet \(\d+\):\n {2}ROSTER \(\d+\): ROSTER-/m);
   assert.match(r.stdout, /^ {2}ROSTER +\d+ +68 +\d+\.\d%$/m);
-  assert.match(r.stdout, /^ {2}total +\d+ +\d+ +\d+\.\d%$/m);
+  assert.match(r.stdout, /^ {2}BIND +\d+ +15 +\d+\.\d%$/m);
+  assert.match(r.stdout, /^Summary:\n.*\n {2}rfc6120 +\d+ +184 +\d+\.\d%\n {2}rfc6121 +\d+ +\d+ +\d+\.\d%$/m);
   const json = JSON.parse((await runCli(["coverage", "--json"])).stdout);
-  assert.equal(json.areas.length, catalog.areas.length);
+  assert.deepEqual(json.specs.map((s: { spec: string }) => s.spec), ["rfc6120", "rfc6121"]);
+  assert.equal(json.specs[1].areas.length, catalog.areas.length);
+  const only = JSON.parse((await runCli(["coverage", "--json", "--spec", "rfc6121"])).stdout);
+  assert.deepEqual(only.specs.map((s: { spec: string }) => s.spec), ["rfc6121"]);
 });

@@ -196,3 +196,85 @@ test("accounts on domain b: the domain is loaded, ${domain.b} is known only then
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <message to='x@\${domain.b}'/>\n`)[2], /unknown placeholder \$\{domain\.b\}/);
   assert.match(problem(`${HEAD}  romeo: { domain: c }\nsteps:\n  - juliet/balcony sends: <iq/>\n`)[2], /accounts\.romeo\.domain/);
 });
+
+const RAW_HEAD = `id: t
+title: T
+rfc: "4.7.3"
+level: MUST
+requirements: [STREAM-ID-01]
+accounts:
+  juliet:
+    resources:
+      balcony: {}
+      c1: { raw: true }
+connections:
+  c2: {}
+  c3: { online: false }
+`;
+
+test("raw connections: declared under an account or at the top level, with stream-level steps read as sentences", () => {
+  const [sc] = loadScenarioFile(file(`${RAW_HEAD}steps:
+  - c2 opens stream: { to: "\${domain}", from: ~, lang: en, stream-ns: "urn:wrong", attrs: { "xmlns:db": "jabber:server:dialback" } }
+  - c2 receives stream header: { from: "\${domain}", id: "{capture:first}", version: "1.0", to: "{absent}", prefix: stream }
+  - c2 receives stream error: { condition: [invalid-namespace, bad-format], text: "{any}" }
+  - c3 connects
+  - c3 opens stream: { raw: "<stream:stream to='\${domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>" }
+  - c3 sends raw: "<message><body>\${first}</message>"
+  - c3 receives stream error: not-well-formed
+  - juliet/c1 opens stream
+  - juliet/c1 receives features: <features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></features>
+  - juliet/c1 authenticates: { mechanism: SCRAM-SHA-1, password: wrong, expect: failure }
+  - juliet/c1 receives: <failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>
+  - juliet/c1 authenticates: { mechanism: PLAIN, until: challenge }
+  - juliet/c1 aborts sasl
+  - juliet/c1 authenticates
+  - juliet/c1 opens stream
+  - juliet/c1 binds: balcony
+  - juliet/c1 receives: <iq type='result'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>{capture:jid}</jid></bind></iq>
+  - juliet/c1 sends: <message to='\${juliet/balcony}' from='\${juliet/c1}'><body>hi</body></message>
+  - juliet/c1 sends raw: { before: "<message to='\${juliet}'><body>", repeat: "x", times: 300000, after: "</body></message>" }
+  - juliet/c1 receives nothing
+  - juliet/c1 closes stream
+  - juliet/c1 receives stream close
+`));
+  assert.deepEqual(sc.connections, [
+    { label: "juliet/c1", name: "c1", account: "juliet", online: true },
+    { label: "c2", name: "c2", online: true },
+    { label: "c3", name: "c3", online: false },
+  ]);
+  assert.deepEqual(sc.accounts[0].resources.map((r) => r.name), ["balcony"], "a raw connection is not a session");
+  const kinds = sc.steps.map((s) => s.kind);
+  assert.deepEqual(kinds.slice(0, 3), ["open-stream", "receive-stream-header", "receive-stream-error"]);
+  assert.deepEqual(sc.steps[0], {
+    ...sc.steps[0],
+    actor: "c2",
+    header: { to: "${domain}", from: null, lang: "en", attrs: { "xmlns:db": "jabber:server:dialback" }, streamNs: "urn:wrong" },
+  });
+  assert.deepEqual(sc.steps[2], { ...sc.steps[2], conditions: ["invalid-namespace", "bad-format"], errorText: "{any}" });
+  assert.deepEqual(sc.steps[6], { ...sc.steps[6], conditions: ["not-well-formed"] });
+  assert.ok(!("errorText" in sc.steps[6]));
+  assert.deepEqual(sc.steps[9], { ...sc.steps[9], kind: "authenticate", sasl: { mechanism: "SCRAM-SHA-1", password: "wrong", expect: "failure" } });
+  assert.doesNotMatch(sc.steps[9].text, /wrong/, "a password is not shown in the step's text");
+  assert.deepEqual(sc.steps[15], { ...sc.steps[15], kind: "bind", resource: "balcony" });
+  assert.deepEqual(sc.steps[18], { ...sc.steps[18], kind: "send-raw", bytes: { before: "<message to='${juliet}'><body>", repeat: "x", times: 300000, after: "</body></message>" } });
+  assert.deepEqual(kinds.slice(-2), ["close-stream", "receive-stream-close"]);
+});
+
+test("raw connections: what the loader refuses, where", () => {
+  const steps = (...lines: string[]) => `${RAW_HEAD}steps:\n${lines.map((l) => `  - ${l}\n`).join("")}`;
+  assert.match(problem(steps("juliet/balcony opens stream"))[2], /steps\[0\]: .*stream-level steps are for raw connections \('juliet\/balcony' is a session/);
+  assert.match(problem(steps("c2 authenticates"))[2], /'c2' has no account, so no credentials/);
+  assert.match(problem(steps("juliet/c1 opens stream", "juliet/c1 receives nothing"))[2], /steps\[1\]: .*a raw connection joins only once bound: add a 'juliet\/c1 binds' step/);
+  assert.match(problem(steps("juliet/c1 sends: <message to='${juliet/c1}'/>"))[2], /unknown placeholder \$\{juliet\/c1\}/);
+  assert.match(problem(steps("c2 receives stream error: Not_Well"))[2], /expected a stream error condition/);
+  assert.match(problem(steps("c2 receives features: <stream:features/>"))[2], /root to be <features>/);
+  assert.match(problem(steps("c2 starts tls: now"))[2], /'starts tls' takes no value/);
+  assert.match(problem(steps("c2 authenticates: { mechanism: DIGEST-MD5 }"))[2], /expected SASL choices/);
+  assert.match(problem(steps("c2 opens stream: { tooo: x }"))[2], /expected stream header attributes/);
+  assert.match(problem(RAW_HEAD.replace("c1: { raw: true }", "c1: { raw: true, roster: true }") + "steps:\n  - c2 opens stream\n")[2], /a raw connection does only what its steps say; 'roster' does not apply/);
+  assert.match(problem(RAW_HEAD.replace("  c3: { online: false }", "  juliet: {}") + "steps:\n  - c2 opens stream\n")[2], /connections\.juliet: 'juliet' is also an account/);
+  assert.match(problem(steps("juliet opens stream"))[2], /account 'juliet' has 2 resources: name one/);
+  // Raw bytes are not XML to check; their placeholders are.
+  loadScenarioFile(file(steps("c2 sends raw: <unclosed")));
+  assert.match(problem(steps("c2 sends raw: '<x>${nobody}'"))[2], /unknown placeholder \$\{nobody\}/);
+});

@@ -1,161 +1,28 @@
 /**
- * Generates src/catalog/rfc6121.json from the requirement catalog (a Markdown file kept outside the
- * repository, in shared/spec/rfc6121-requirements.md):
+ * Writes a specification's requirement catalog as JSON, next to this file (src/catalog/<spec>.json):
  *
- *   npx tsx src/catalog/build.ts ../shared/spec/rfc6121-requirements.md
+ *   npx tsx src/catalog/build.ts spec/rfc6120-requirements.md                  # → src/catalog/rfc6120.json
+ *   npx tsx src/catalog/build.ts ../shared/spec/rfc6121-requirements.md        # → src/catalog/rfc6121.json
  *
- * Every table of §4 whose first column is "ID" and whose IDs fall in an area of §1's summary table is a
- * requirement table; the message delivery table's columns normal/chat/groupchat/headline/error also give
- * cells named "<row ID>/<type>" (§1, §4.6.3). The result is checked against §1's own counts (rows, levels,
- * testability per area, number of cells) and not written when they differ.
+ * The catalog's title says which specification it is. Nothing is written when the catalog's tables and its own
+ * summary (§1) disagree (see generate.ts).
  */
-import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Level } from "../scenario/types.ts";
-import type { Area, Catalog, Observable, Requirement } from "./types.ts";
+import { buildCatalog } from "./generate.ts";
 
-interface Table {
-  heading: string;
-  header: string[];
-  rows: string[][];
-}
-
-const MESSAGE_TYPES = ["normal", "chat", "groupchat", "headline", "error"];
-
-const splitRow = (line: string) => line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
-
-function parseTables(md: string): Table[] {
-  const tables: Table[] = [];
-  const lines = md.split("\n");
-  let heading = "";
-  for (let i = 0; i < lines.length; i++) {
-    const h = /^#{2,4} (.*)$/.exec(lines[i]);
-    if (h) heading = h[1];
-    if (!lines[i].startsWith("|") || !/^\|[-| ]+$/.test(lines[i + 1]?.trim() ?? "")) continue;
-    const table: Table = { heading, header: splitRow(lines[i]), rows: [] };
-    for (i += 2; lines[i]?.startsWith("|"); i++) table.rows.push(splitRow(lines[i]));
-    tables.push(table);
-  }
-  return tables;
-}
-
-/** Bold, code and escapes are Markdown, not text. */
-const plain = (s: string) => s.replace(/\*\*/g, "").replace(/`/g, "").replace(/\\\*/g, "*");
-
-/** "2.3.3 (bad-request #1), 2.1.5" → 2.3.3; "RFC 6120 §8.3.3.8" → 6120, 8.3.3.8; otherwise the heading's section. */
-function sectionOf(cell: string | undefined, heading: string): { rfc: string; section: string } {
-  const m = cell ? /^(?:RFC (\d+) §)?((?:[A-D]|\d+)(?:\.\d+)*)/.exec(cell) : null;
-  if (m) return { rfc: m[1] ?? "6121", section: m[2] };
-  const h = /^([A-D](?:\.\d+)+) /.exec(heading) ?? /\bRFC (?:6121 §)?((?:[A-D]|\d+)(?:\.\d+)*)/.exec(heading);
-  if (!h) throw new Error(`no RFC section for a row under "${heading}"`);
-  return { rfc: "6121", section: h[1] };
-}
-
-const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(cell)?.[1] as Level | undefined) ?? null;
-
-/** "SHOULD (normal, chat) / MUST (others)": the level of one message type's cell. */
-function cellLevel(cell: string, type: string): Level | null {
-  let others: Level | undefined;
-  for (const part of cell.split(" / ")) {
-    const m = /^(MUST|SHOULD|MAY)(?: NOT)? \(([^)]*)\)$/.exec(part.trim());
-    const names = m?.[2].split(",").map((n) => n.trim()) ?? [];
-    if (names.includes(type)) return m![1] as Level;
-    if (names.includes("others")) others = m![1] as Level;
-  }
-  return others ?? firstLevel(cell);
-}
-
-function parseAreas(tables: Table[]): { areas: Area[]; expected: Map<string, number[]> } {
-  const summary = tables.find((t) => t.header[0] === "Area (ID prefix)");
-  if (!summary) throw new Error("no summary table (§1) with an 'Area (ID prefix)' column");
-  const areas: Area[] = [];
-  const expected = new Map<string, number[]>();
-  for (const row of summary.rows) {
-    const name = plain(row[0]);
-    // Rows, MUST, SHOULD, MAY, N/A, then testability "yes / partly / no (+n n/a)".
-    const testable = /(\d+) \/ (\d+) \/ (\d+)(?: \(\+(\d+) n\/a\))?/.exec(row[9]);
-    if (!testable) throw new Error(`summary row ${name}: cannot read '${row[9]}'`);
-    expected.set(name, [...[2, 3, 4, 5, 6].map((i) => Number(plain(row[i]))), ...testable.slice(1).map((n) => Number(n ?? 0))]);
-    if (name !== "Total") areas.push({ name, prefixes: name.split("/"), scope: row[1] });
-  }
-  return { areas, expected };
-}
-
-function requirementsOf(table: Table, areaOf: (id: string) => string | undefined): Requirement[] {
-  const col = (name: string) => {
-    const i = table.header.findIndex((h) => h.startsWith(name));
-    return i < 0 ? undefined : i;
-  };
-  const [rfcCol, levelCol, clientCol, textCol] = [col("RFC"), col("Level"), col("Client-only?"), col("Requirement") ?? col("Description")];
-  const title = table.heading.replace(/^[\dA-D.]+ /, "").replace(/ \(.*$/, "");
-  const described = table.header.map((h, i) => ({ h, i })).filter(({ h }) => !/^(ID|Level|Client-only\?|Test )/.test(h));
-  const out: Requirement[] = [];
-  for (const row of table.rows) {
-    const id = row[0];
-    const area = areaOf(id);
-    if (!area) continue;
-    const levelCell = levelCol === undefined ? "" : row[levelCol];
-    const observableCell = clientCol === undefined ? undefined : /^(yes|partly|no)\b/.exec(row[clientCol])?.[1];
-    if (clientCol !== undefined && !observableCell) throw new Error(`${id}: cannot read Client-only? '${row[clientCol]}'`);
-    // Tables without the column: §1 counts the conformance list (the table that names the rows covering each
-    // feature) as n/a and the delivery tables as testable with client connections.
-    const observable = (observableCell ?? (col("Covered by") !== undefined ? "n-a" : "yes")) as Observable;
-    const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
-    const req: Requirement = { id, area, ...sectionOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading), level: firstLevel(levelCell), observable, text: plain(text) };
-    if (req.level === null && !/^N\/A\b/.test(levelCell)) throw new Error(`${id}: no level in '${levelCell}'`);
-    out.push(req);
-    if (!MESSAGE_TYPES.every((t) => table.header.includes(t))) continue;
-    for (const type of MESSAGE_TYPES) {
-      const value = row[table.header.indexOf(type)];
-      const where = `${row[col("Condition")!]}, to ${row[col("To")!]}`;
-      out.push({ ...req, id: `${id}/${type}`, level: cellLevel(levelCell, type), text: plain(`${type} message (${where}): ${value}`), cellOf: id });
-    }
-  }
-  return out;
-}
-
-/** Per area: rows, MUST, SHOULD, MAY, N/A, observable yes / partly / no / n-a, as §1 counts them. */
-function count(reqs: Requirement[]): number[] {
-  const rows = reqs.filter((r) => !r.cellOf);
-  const n = (f: (r: Requirement) => boolean) => rows.filter(f).length;
-  return [
-    rows.length, n((r) => r.level === "MUST"), n((r) => r.level === "SHOULD"), n((r) => r.level === "MAY"), n((r) => r.level === null),
-    ...(["yes", "partly", "no", "n-a"] as const).map((o) => n((r) => r.observable === o)),
-  ];
-}
-
-function buildCatalog(md: string, file: string): Catalog {
-  const tables = parseTables(md);
-  const { areas, expected } = parseAreas(tables);
-  const areaOf = (id: string) => areas.find((a) => a.prefixes.includes(id.split("-")[0]))?.name;
-  const requirements = tables.filter((t) => t.header[0] === "ID").flatMap((t) => requirementsOf(t, areaOf));
-
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const r of requirements) {
-    if (seen.has(r.id)) problems.push(`${r.id} appears twice`);
-    seen.add(r.id);
-  }
-  for (const [name, want] of expected) {
-    const got = count(name === "Total" ? requirements : requirements.filter((r) => r.area === name));
-    if (got.join() !== want.join()) problems.push(`${name}: §1 says ${want.join(" ")}, the tables give ${got.join(" ")} (rows MUST SHOULD MAY N/A yes partly no n/a)`);
-  }
-  const cells = /(\d+) message rows × (\d+) message types = \*\*(\d+) message cells/.exec(md);
-  const gotCells = requirements.filter((r) => r.cellOf).length;
-  if (!cells || Number(cells[3]) !== gotCells) problems.push(`§1 says ${cells?.[3]} message cells, the table gives ${gotCells}`);
-  if (problems.length > 0) throw new Error(`the catalog does not add up:\n  ${problems.join("\n  ")}`);
-
-  const sha256 = createHash("sha256").update(md).digest("hex");
-  return { source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements };
-}
-
-const [file, out = fileURLToPath(new URL("./rfc6121.json", import.meta.url))] = process.argv.slice(2);
+const [file, outArg] = process.argv.slice(2);
 if (!file) {
-  process.stderr.write("usage: npx tsx src/catalog/build.ts PATH/rfc6121-requirements.md [OUT.json]\n");
+  process.stderr.write("usage: npx tsx src/catalog/build.ts PATH/<spec>-requirements.md [OUT.json]\n");
   process.exit(2);
 }
-const catalog = buildCatalog(readFileSync(file, "utf8"), file);
+let catalog;
+try {
+  catalog = buildCatalog(readFileSync(file, "utf8"), file);
+} catch (err) {
+  process.stderr.write(`${file}: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+const out = outArg ?? fileURLToPath(new URL(`./${catalog.spec}.json`, import.meta.url));
 writeFileSync(out, `${JSON.stringify(catalog, null, 2)}\n`);
 process.stdout.write(`${out}: ${catalog.requirements.length} entries (${catalog.requirements.filter((r) => !r.cellOf).length} rows)\n`);

@@ -1,5 +1,5 @@
 import type { Scenario, Step } from "../scenario/types.ts";
-import type { Catalog, Requirement } from "./types.ts";
+import { SPECS, type Catalog, type Requirement, type Spec } from "./types.ts";
 
 export interface AreaCoverage {
   area: string;
@@ -11,8 +11,9 @@ export interface AreaCoverage {
 }
 
 export interface Coverage {
-  /** Every ID the suite cites, with the cases that cite it (the requirement is missing for IDs the catalog lacks). */
-  cited: { id: string; requirement?: Requirement; cases: string[] }[];
+  spec: Spec;
+  /** Every ID of this catalog the suite cites, with the cases that cite it. */
+  cited: { id: string; requirement: Requirement; cases: string[] }[];
   /** Client-observable requirements no case cites yet. */
   uncovered: Requirement[];
   areas: AreaCoverage[];
@@ -34,12 +35,20 @@ function citations(sc: Scenario): string[] {
 
 const percent = (covered: number, of: number) => (of === 0 ? null : Math.round((covered / of) * 1000) / 10);
 
-/** Which catalog requirements the suite cites, and how much of what a client can observe it covers, per area. */
-export function coverageOf(suite: Scenario[], catalog: Catalog): Coverage {
+/** Each cited ID with the cases citing it, in suite order. */
+function casesById(suite: Scenario[]): Map<string, string[]> {
   const casesOf = new Map<string, string[]>();
   for (const sc of suite) for (const id of citations(sc)) casesOf.set(id, [...(casesOf.get(id) ?? []), sc.id]);
+  return casesOf;
+}
+
+/** Which requirements of one catalog the suite cites, and how much of what a client can observe it covers, per area. */
+export function coverageOf(suite: Scenario[], catalog: Catalog): Coverage {
+  const casesOf = casesById(suite);
   const byId = new Map(catalog.requirements.map((r) => [r.id, r]));
-  const cited = [...casesOf].map(([id, cases]) => ({ id, requirement: byId.get(id), cases })).sort((a, b) => a.id.localeCompare(b.id));
+  const cited = [...casesOf]
+    .flatMap(([id, cases]) => (byId.has(id) ? [{ id, requirement: byId.get(id)!, cases }] : []))
+    .sort((a, b) => a.id.localeCompare(b.id));
 
   // A row that has cells is tested through them (the catalog names cells "<row>/<type>"), so its cells are the units.
   const withCells = new Set(catalog.requirements.flatMap((r) => (r.cellOf ? [r.cellOf] : [])));
@@ -49,9 +58,24 @@ export function coverageOf(suite: Scenario[], catalog: Catalog): Coverage {
     return { area, observable: reqs.length, covered, percent: percent(covered, reqs.length) };
   };
   return {
+    spec: catalog.spec,
     cited,
     uncovered: units.filter((r) => !casesOf.has(r.id)),
     areas: catalog.areas.map((a) => tally(a.name, units.filter((r) => r.area === a.name))),
     total: tally("total", units),
   };
+}
+
+export interface SuiteCoverage {
+  /** One per specification, in SPECS order. */
+  specs: Coverage[];
+  /** IDs the suite cites that no catalog has (a typo, or a catalog row still to write). */
+  unknown: { id: string; cases: string[] }[];
+}
+
+/** Coverage of every catalog, and the cited IDs none of them knows. */
+export function coverageBySpec(suite: Scenario[], catalogs: Record<Spec, Catalog>): SuiteCoverage {
+  const known = new Set(SPECS.flatMap((spec) => catalogs[spec].requirements.map((r) => r.id)));
+  const unknown = [...casesById(suite)].filter(([id]) => !known.has(id)).map(([id, cases]) => ({ id, cases })).sort((a, b) => a.id.localeCompare(b.id));
+  return { specs: SPECS.map((spec) => coverageOf(suite, catalogs[spec])), unknown };
 }

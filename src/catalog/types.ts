@@ -1,14 +1,19 @@
-import type { Level } from "../scenario/types.ts";
+import type { Level, Spec } from "../scenario/types.ts";
+
+/** The specifications the harness has a requirement catalog for. */
+export { SPECS, type Spec } from "../scenario/types.ts";
 
 /** Whether a client-only harness (accounts on one domain) can observe the requirement: the catalog's "Client-only?" column. */
 export type Observable = "yes" | "partly" | "no" | "n-a";
 
 export interface Requirement {
-  /** Catalog ID, e.g. "ROSTER-ADD-01", or a delivery-table cell "DELIVERY-MSG-BARE-2NN/headline". */
+  /** Catalog ID, e.g. "ROSTER-ADD-01" or "BIND-GEN-01", or a delivery-table cell "DELIVERY-MSG-BARE-2NN/headline". */
   id: string;
+  /** The catalog it belongs to. */
+  spec: Spec;
   /** The catalog's area (§1 of the catalog), e.g. "ROSTER", "SEC/GEN". */
   area: string;
-  /** The RFC that states it ("6121", a few rows cite "6120") and its section, e.g. "2.3.2" or "A.2.1". */
+  /** The RFC that states it (mostly the catalog's own; some rows cite another, e.g. "6120" in RFC 6121's, "7622" in RFC 6120's) and its section, e.g. "2.3.2" or "A.2.1". */
   rfc: string;
   section: string;
   /** The first keyword of the Level cell (MUST NOT counts as MUST); null where the server role is N/A. */
@@ -29,8 +34,9 @@ export interface Area {
   scope: string;
 }
 
-/** src/catalog/rfc6121.json, as src/catalog/build.ts writes it. */
+/** src/catalog/<spec>.json, as src/catalog/build.ts writes it. */
 export interface Catalog {
+  spec: Spec;
   source: { file: string; sha256: string; generator: string };
   areas: Area[];
   requirements: Requirement[];

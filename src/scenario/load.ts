@@ -6,7 +6,7 @@ import { RawScenario } from "./schema.ts";
 import { FileError, locate, type Path } from "../util/yaml-file.ts";
 import { parseStep, StepIssue, type When } from "./steps.ts";
 import { capturesIn, fill, placeholdersIn } from "./template.ts";
-import type { AccountSpec, Feature, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
+import type { AccountSpec, Feature, RawConnectionSpec, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
 
 /** A problem in a scenario file, located for people and editors: "file:line:col: message". */
 export class ScenarioError extends FileError {}
@@ -72,7 +72,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   const accounts: AccountSpec[] = Object.entries(raw.accounts).map(([name, a]) => ({
     name,
     domain: a?.domain ?? "a",
-    resources: Object.entries(a?.resources ?? {}).map(([res, r]) => {
+    resources: Object.entries(a?.resources ?? {}).filter(([, r]) => !r?.raw).map(([res, r]) => {
       const p = r?.presence;
       return {
         name: res,
@@ -83,16 +83,33 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       };
     }),
   }));
+  // Raw connections (docs/stream-steps.md): under an account (its credentials), or at the top level (none).
+  const connections: RawConnectionSpec[] = [
+    ...Object.entries(raw.accounts).flatMap(([account, a]) =>
+      Object.entries(a?.resources ?? {}).filter(([, r]) => r?.raw).map(([name, r]) => {
+        const extra = (["roster", "presence", "acks"] as const).find((k) => r?.[k] !== undefined);
+        if (extra) throw new ScenarioError(where(["accounts", account, "resources", name], extra), `accounts.${account}.resources.${name}: a raw connection does only what its steps say; '${extra}' does not apply`);
+        return { label: `${account}/${name}`, name, account, online: r?.online ?? true };
+      }),
+    ),
+    ...Object.entries(raw.connections ?? {}).map(([name, c]) => {
+      if (name in raw.accounts) throw new ScenarioError(where(["connections"], name), `connections.${name}: '${name}' is also an account; name the connection differently`);
+      return { label: name, name, online: c?.online ?? true };
+    }),
+  ];
+  const rawLabels = new Set(connections.map((c) => c.label));
   const sessions = new Set(accounts.flatMap((a) => a.resources.map((r) => `${a.name}/${r.name}`)));
   const actorOf = (name: string) => {
     if (name.includes("/")) {
-      if (!sessions.has(name)) throw new StepIssue(`no resource '${name}' is declared under accounts`);
+      if (!sessions.has(name) && !rawLabels.has(name)) throw new StepIssue(`no resource '${name}' is declared under accounts`);
       return name;
     }
+    if (rawLabels.has(name)) return name;
     const account = accounts.find((a) => a.name === name);
-    if (!account) throw new StepIssue(`no account '${name}' is declared under accounts`);
-    if (account.resources.length !== 1) throw new StepIssue(`account '${name}' has ${account.resources.length} resources: name one, e.g. '${name}/${account.resources[0]?.name ?? "res"}'`);
-    return `${name}/${account.resources[0].name}`;
+    if (!account) throw new StepIssue(`no account or connection '${name}' is declared`);
+    const labels = [...account.resources.map((r) => `${name}/${r.name}`), ...connections.filter((c) => c.account === name).map((c) => c.label)];
+    if (labels.length !== 1) throw new StepIssue(`account '${name}' has ${labels.length} resources: name one, e.g. '${labels[0] ?? `${name}/res`}'`);
+    return labels[0];
   };
 
   const names = new Set(accounts.map((a) => a.name));
@@ -115,6 +132,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   // ${domain.b} only where an account lives on b: such a case is skipped on a single server, where it has no value.
   const secondDomain = accounts.some((a) => a.domain === "b") ? ["domain.b"] : [];
   const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain]);
+  // Raw connections bound by an earlier step: only these take part in barriers, and name a full JID.
+  const bound = new Set<string>();
   const kept: Step[] = [];
   raw.steps.forEach((rawStep, i) => {
     let step: Step;
@@ -125,18 +144,24 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       for (const name of Object.keys(when ?? {})) {
         if (!(name in cell!)) throw new StepIssue(`'when' names '${name}', which is not a matrix variable (${Object.keys(cell!).join(", ")})`, ["when"]);
       }
+      checkActors(step, rawLabels, connections, bound);
     } catch (err) {
       if (!(err instanceof StepIssue)) throw err;
       throw new ScenarioError(where(["steps", i], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
     }
     const key = typeof rawStep === "string" ? undefined : Object.keys(rawStep).find((k) => k === "one of" || k.startsWith(step.actor.split("/")[0]));
     const xmlPos = key ? where(["steps", i, key]) : step.pos;
-    /** Checks placeholders and well-formedness; a capture is known to the patterns after the one that makes it. */
-    const check = (xmls: string[], names: Set<string>) => {
-      for (const xml of xmls) {
-        for (const name of placeholdersIn(xml)) {
+    const placeholders = (texts: string[], names: Set<string>) => {
+      for (const text of texts) {
+        for (const name of placeholdersIn(text)) {
           if (!names.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
         }
+      }
+    };
+    /** Checks placeholders and well-formedness; a capture is known to the patterns after the one that makes it. */
+    const check = (xmls: string[], names: Set<string>) => {
+      placeholders(xmls, names);
+      for (const xml of xmls) {
         try {
           parseXml(fill(xml, Object.fromEntries([...names].map((k) => [k, "x@example.invalid"]))));
         } catch (err) {
@@ -158,7 +183,12 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       for (const name of per[0]) if (per.every((names) => names.has(name))) known.add(name);
     } else {
       check(xmlOf(step), known);
-      for (const xml of xmlOf(step)) for (const c of capturesIn(xml)) known.add(c);
+      placeholders(textsOf(step), known);
+      for (const xml of [...xmlOf(step), ...textsOf(step)]) for (const c of capturesIn(xml)) known.add(c);
+      if (step.kind === "bind") {
+        bound.add(step.actor);
+        known.add(step.actor);
+      }
     }
     if (!when || Object.entries(when).every(([name, values]) => values.includes(cell![name]))) kept.push(step);
   });
@@ -181,6 +211,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     needs: (raw.needs ?? []) as Feature[],
     ...(raw.wait && { wait: raw.wait }),
     accounts,
+    connections,
     roster,
     subscriptions,
     steps: kept,
@@ -191,14 +222,48 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
 function knownKeys(p: Path): string {
   if (p.length === 0) return Object.keys(RawScenario.shape).join(", ");
   if (p[0] === "accounts" && p.length === 2) return "domain, resources";
-  if (p[0] === "accounts" && p.length === 4) return "roster, presence, online, acks";
+  if (p[0] === "accounts" && p.length === 4) return "roster, presence, online, acks, raw";
+  if (p[0] === "connections" && p.length === 2) return "online";
   if (p[0] === "accounts" && p.length === 5) return "priority, show, status";
   return "see the README's scenario language";
+}
+
+/** Stream-level steps are for raw connections; authenticating needs an account; 'receives nothing' on a raw connection needs it bound (barriers). */
+function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnectionSpec[], bound: Set<string>): void {
+  const actors = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps) : [step];
+  for (const st of actors) {
+    const isRaw = rawLabels.has(st.actor);
+    if (STREAM_KINDS.has(st.kind) && !isRaw) throw new StepIssue(`'${st.text}': stream-level steps are for raw connections ('${st.actor}' is a session; declare one with 'raw: true' or under connections:)`);
+    if (st.kind === "authenticate" && !connections.find((c) => c.label === st.actor)?.account) throw new StepIssue(`'${st.text}': '${st.actor}' has no account, so no credentials: declare it under an account with 'raw: true'`);
+    if (st.kind === "receive-nothing" && isRaw && !bound.has(st.actor)) throw new StepIssue(`'${st.text}': 'receives nothing' needs a barrier, which a raw connection joins only once bound: add a '${st.actor} binds' step before it`);
+  }
+}
+
+const STREAM_KINDS = new Set<Step["kind"]>([
+  "open-stream", "receive-stream-header", "receive-features", "start-tls", "abort-sasl", "close-stream", "receive-stream-close", "authenticate", "bind", "send-raw", "receive-stream-error",
+]);
+
+/** Text of stream-level steps that may hold placeholders but is not XML to check (raw bytes, attribute values). */
+function textsOf(step: Step): string[] {
+  switch (step.kind) {
+    case "open-stream": {
+      const h = step.header;
+      if ("raw" in h) return [h.raw];
+      return [h.to, h.from, h.version, h.lang, h.id, h.xmlns, h.streamNs, ...Object.values(h.attrs ?? {})].filter((v): v is string => typeof v === "string");
+    }
+    case "receive-stream-header": return Object.values(step.attrs);
+    case "send-raw": return "text" in step.bytes ? [step.bytes.text] : [step.bytes.before, step.bytes.repeat, step.bytes.after];
+    case "authenticate": return [step.sasl.password, step.sasl.authzid].filter((v): v is string => v !== undefined);
+    case "bind": return step.resource === undefined ? [] : [step.resource];
+    case "receive-stream-error": return step.errorText === undefined ? [] : [step.errorText];
+    default: return [];
+  }
 }
 
 function xmlOf(step: Step): string[] {
   switch (step.kind) {
     case "send": return [step.xml];
+    case "receive-features": return [step.pattern];
     case "receive": return step.patterns;
     case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
     case "receive-nothing": return step.pattern ? [step.pattern] : [];

@@ -19,7 +19,12 @@ const Resource = z.strictObject({
   presence: Presence.optional(),
   online: z.boolean().optional(),
   acks: z.boolean().optional(),
+  /** A raw connection with the account's credentials (docs/stream-steps.md); excludes roster, presence and acks. */
+  raw: z.boolean().optional(),
 });
+
+/** A raw connection without an account. */
+const Connection = z.strictObject({ online: z.boolean().optional() });
 
 const Account = z.strictObject({
   /** Which server of a pair the account lives on: a (the first, default) or b (the second). */
@@ -75,6 +80,7 @@ export const RawScenario = z.strictObject({
   /** What decides that an expected stanza is not coming, for every step (a step may say otherwise). */
   wait: z.enum(WAITS).optional(),
   accounts: z.record(accountName, Account.nullable()),
+  connections: z.record(accountName, Connection.nullable()).optional(),
   roster: z.record(accountName, z.array(RosterItem).min(1)).optional(),
   subscriptions: z.array(Subscription).optional(),
   matrix: Matrix.optional(),

@@ -1,40 +1,39 @@
 import { z } from "zod";
 import type { ExpectStep, Step } from "./types.ts";
 import { StepMeta } from "./schema.ts";
+import { parseStreamStep, STREAM_VERBS, type StreamVerb } from "./stream-steps.ts";
+import { expectShape, oneLine, StepIssue } from "./step-issue.ts";
+
+export { StepIssue } from "./step-issue.ts";
+
+const xmlString = z.string().min(1);
+const xmlList = z.array(xmlString).min(1);
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing".
  * The key names the session and the verb; a step may add requirements, level and timeout beside it.
  */
-const VERBS = ["sends", "receives in order", "receives all of", "receives one of", "receives nothing", "receives", "connects", "disconnects", "drops"] as const;
+const SESSION_VERBS = ["sends", "receives in order", "receives all of", "receives one of", "receives nothing", "receives", "connects", "disconnects", "drops"] as const;
+// Longer verbs first: "receives stream error" before "receives", "sends raw" before "sends".
+const VERBS = [...STREAM_VERBS, ...SESSION_VERBS] as const;
 type Verb = (typeof VERBS)[number];
-const VALUELESS = new Set<Verb>(["receives nothing", "connects", "disconnects", "drops"]);
+const VALUELESS = new Set<string>(["receives nothing", "connects", "disconnects", "drops"]);
 const STEP_KEY = new RegExp(`^(?:([a-z][a-z0-9]*(?:/[A-Za-z0-9_-]+)?) (${VERBS.join("|")})|one of)$`);
 const ONE_OF = "one of";
+
+const isStreamVerb = (verb: Verb): verb is StreamVerb => (STREAM_VERBS as readonly string[]).includes(verb);
 
 /** Matrix cells a step belongs to (its `when:`), as variable -> allowed values. */
 export type When = Record<string, string[]>;
 
-/** A problem in one step, with the path below steps[i] where it sits. */
-export class StepIssue extends Error {
-  constructor(message: string, readonly path: (string | number)[] = []) {
-    super(message);
-  }
+export interface StepContext {
+  pos: Step["pos"];
+  /** Resolves "juliet" to "juliet/balcony" (or a raw connection's label). */
+  actorOf: (name: string) => string;
 }
-
-const xmlString = z.string().min(1);
-const xmlList = z.array(xmlString).min(1);
-
-function expectShape<T>(schema: z.ZodType<T>, value: unknown, path: (string | number)[], what: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new StepIssue(`expected ${what}`, [...path, ...(r.error.issues[0]?.path ?? []).map((p) => (typeof p === "symbol" ? String(p) : p))]);
-  return r.data;
-}
-
-const oneLine = (xml: string) => xml.replace(/\s+/g, " ").trim().slice(0, 100);
 
 /** Parses one step (a string or a one-verb map). `actorOf` resolves "juliet" to "juliet/balcony". */
-export function parseStep(raw: unknown, base: { pos: Step["pos"]; actorOf: (name: string) => string }): { step: Step; when?: When } {
+export function parseStep(raw: unknown, base: StepContext): { step: Step; when?: When } {
   let key: string;
   let value: unknown;
   let meta: z.infer<typeof StepMeta> = {};
@@ -63,7 +62,7 @@ export function parseStep(raw: unknown, base: { pos: Step["pos"]; actorOf: (name
   return { step, ...(when && { when }) };
 }
 
-function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: Parameters<typeof parseStep>[1]): Step {
+function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
   const alts = expectShape(z.record(z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1)), value, [ONE_OF], "named alternatives, each a list of 'receives' / 'receives nothing' steps");
   const alternatives = Object.entries(alts).map(([name, list]) => ({
     name,
@@ -87,9 +86,8 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: Parameters<
   };
 }
 
-function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z.infer<typeof StepMeta>, base: Parameters<typeof parseStep>[1]): Step {
+function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
   const key = `${who} ${verb}`;
-  if (typeof raw === "string" && !VALUELESS.has(verb)) throw new StepIssue(`'${verb}' needs a value: '${key}: <xml/>'`);
   const actor = base.actorOf(who);
   const common = {
     pos: base.pos,
@@ -100,6 +98,8 @@ function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z
     ...(meta.wait && { wait: meta.wait }),
   };
   const at = [key];
+  if (isStreamVerb(verb)) return parseStreamStep(verb, value, common, at);
+  if (typeof raw === "string" && !VALUELESS.has(verb)) throw new StepIssue(`'${verb}' needs a value: '${key}: <xml/>'`);
   switch (verb) {
     case "sends": {
       const xml = expectShape(xmlString, value, at, "the stanza to send, as XML");

@@ -5,7 +5,7 @@ export const LEVELS = ["MUST", "SHOULD", "MAY"] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** The specifications cases can check; a case names one and a section of it. */
-export const SPECS = ["rfc6121", "rfc6120"] as const;
+export const SPECS = ["rfc6120", "rfc6121"] as const;
 export type Spec = (typeof SPECS)[number];
 
 /**
@@ -56,6 +56,49 @@ export interface AccountSpec {
 }
 
 /**
+ * A raw connection (docs/stream-steps.md): the steps drive it from the first byte. Under an account
+ * (`resources: { c1: { raw: true } }`) it has the account's credentials; at the top level (`connections:`) none.
+ */
+export interface RawConnectionSpec {
+  /** The step actor: "juliet/c1", or "c2" for a top-level connection. */
+  label: string;
+  name: string;
+  account?: string;
+  /** TCP-connected at set-up; false = only by a later "connects" step. */
+  online: boolean;
+}
+
+/** The initial stream header of an "opens stream" step: attributes (null leaves one out) or literal bytes. */
+export type StreamHeaderSpec =
+  | { raw: string }
+  | {
+      to?: string | null;
+      from?: string | null;
+      version?: string | null;
+      lang?: string | null;
+      id?: string | null;
+      xmlns?: string | null;
+      streamNs?: string;
+      prefix?: string;
+      attrs?: Record<string, string>;
+      declaration?: boolean;
+    };
+
+/** An "authenticates" step's choices; every field absent: the account's credentials, the strongest mechanism offered. */
+export interface SaslSpec {
+  mechanism?: "PLAIN" | "SCRAM-SHA-1" | "SCRAM-SHA-256";
+  password?: string;
+  authzid?: string;
+  /** Stop after the server's first challenge (for "aborts sasl"). */
+  until?: "challenge";
+  /** "failure": the outcome is left to the next "receives" step; default: anything but success fails the step. */
+  expect?: "success" | "failure";
+}
+
+/** Bytes to send as they are; a repeated middle makes large payloads without large files. */
+export type RawBytes = { text: string } | { before: string; repeat: string; times: number; after: string };
+
+/**
  * Subscription states of RFC 6121 Appendix A, from the user's point of view towards the contact.
  * "pre-approved" is None with a pre-approval (§3.4), which needs the server's pre-approval feature.
  */
@@ -99,7 +142,19 @@ export type Step =
   | (StepBase & { kind: "receive-nothing"; pattern?: string })
   | (StepBase & { kind: "connect" | "disconnect" | "drop" })
   /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
-  | (StepBase & { kind: "one-of"; alternatives: { name: string; steps: ExpectStep[] }[] });
+  | (StepBase & { kind: "one-of"; alternatives: { name: string; steps: ExpectStep[] }[] })
+  // Stream-level steps, for raw connections only (docs/stream-steps.md).
+  | (StepBase & { kind: "open-stream"; header: StreamHeaderSpec })
+  /** Attribute name (and "prefix") → pattern value, e.g. { id: "{re:.+}", to: "{absent}" }. */
+  | (StepBase & { kind: "receive-stream-header"; attrs: Record<string, string> })
+  /** A <features> pattern whose children are matched against the features that followed the latest header. */
+  | (StepBase & { kind: "receive-features"; pattern: string })
+  | (StepBase & { kind: "start-tls" | "abort-sasl" | "close-stream" | "receive-stream-close" })
+  | (StepBase & { kind: "authenticate"; sasl: SaslSpec })
+  | (StepBase & { kind: "bind"; resource?: string })
+  | (StepBase & { kind: "send-raw"; bytes: RawBytes })
+  /** One of the conditions (qualified by urn:ietf:params:xml:ns:xmpp-streams; errorText: a pattern for its <text/>), then the closing tag and the TCP close. */
+  | (StepBase & { kind: "receive-stream-error"; conditions: string[]; errorText?: string });
 
 /** The steps that only look at what arrived (allowed inside "one of"). */
 export type ExpectStep = Extract<Step, { kind: "receive" | "receive-nothing" }>;
@@ -109,7 +164,7 @@ export interface Scenario {
   title: string;
   description?: string;
   spec: Spec;
-  /** Section of that specification, e.g. "2.3.2". */
+  /** Section of that specification, e.g. "2.3.2" (RFC 6121) or "4.7.3" (RFC 6120). */
   rfc: string;
   level: Level;
   requirements: string[];
@@ -118,6 +173,8 @@ export interface Scenario {
   /** For every step that does not say: what decides that an expected stanza is not coming. */
   wait?: Wait;
   accounts: AccountSpec[];
+  /** Raw connections, under accounts and at the top level. */
+  connections: RawConnectionSpec[];
   roster: RosterItemSpec[];
   subscriptions: SubscriptionSpec[];
   steps: Step[];

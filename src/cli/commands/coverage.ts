@@ -1,43 +1,61 @@
 import type { CommandModule } from "yargs";
-import { catalog } from "../../catalog/index.ts";
-import { coverageOf } from "../../catalog/coverage.ts";
+import { catalogs, SPECS, type Spec } from "../../catalog/index.ts";
+import { coverageBySpec, type Coverage } from "../../catalog/coverage.ts";
 import { planFrom } from "../suite.ts";
 
 export const coverage: CommandModule = {
   command: "coverage [paths..]",
-  describe: "which catalog requirements the scenarios cite, which client-observable ones no case covers yet, and the share per area",
+  describe: "per specification: which catalog requirements the scenarios cite, which client-observable ones no case covers yet, and the share per area",
   builder: (y) =>
     y
       .positional("paths", { type: "string", array: true, default: [] as string[], describe: "scenario files or folders (default: the shipped suite)" })
+      .option("spec", { choices: SPECS, array: true, describe: "only these specifications (default: all)" })
       .option("json", { type: "boolean", default: false, describe: "machine-readable" }),
   handler: (argv) => {
-    const a = argv as unknown as { paths: string[]; json: boolean };
-    const cov = coverageOf(planFrom(a.paths, {}), catalog);
+    const a = argv as unknown as { paths: string[]; json: boolean; spec?: Spec[] };
+    const all = coverageBySpec(planFrom(a.paths, {}), catalogs);
+    const specs = all.specs.filter((c) => !a.spec || a.spec.includes(c.spec));
     const out = (s = "") => process.stdout.write(`${s}\n`);
     if (a.json) {
-      out(JSON.stringify({ ...cov, uncovered: cov.uncovered.map((r) => r.id) }, null, 2));
+      out(JSON.stringify({ specs: specs.map((c) => ({ ...c, uncovered: c.uncovered.map((r) => r.id) })), unknown: all.unknown }, null, 2));
       return;
     }
-    out(`Requirements the scenarios cite (${cov.cited.length}):`);
-    for (const c of cov.cited) {
-      const r = c.requirement;
-      const about = r ? `§${r.section}`.padEnd(10) + (r.level ?? "n/a").padEnd(7) : "(not in the catalog)".padEnd(17);
-      out(`  ${c.id.padEnd(40)} ${about} ${c.cases.join(", ")}`);
+    for (const cov of specs) print(cov, out);
+    if (all.unknown.length > 0) {
+      out(`Cited IDs no catalog has (${all.unknown.length}):`);
+      for (const u of all.unknown) out(`  ${u.id.padEnd(40)} ${u.cases.join(", ")}`);
+      out();
     }
-    out();
-    out(`Client-observable requirements no case cites yet (${cov.uncovered.length}):`);
-    for (const area of catalog.areas) {
-      const ids = cov.uncovered.filter((r) => r.area === area.name).map((r) => r.id);
-      if (ids.length > 0) out(wrap(`  ${area.name} (${ids.length}):`, ids));
-    }
-    out();
-    out("Coverage of client-observable requirements (delivery-table rows count through their cells):");
-    out(`  ${"area".padEnd(10)} ${"covered".padStart(8)} ${"of".padStart(6)} ${"percent".padStart(8)}`);
-    for (const row of [...cov.areas, cov.total]) {
-      out(`  ${row.area.padEnd(10)} ${String(row.covered).padStart(8)} ${String(row.observable).padStart(6)} ${(row.percent === null ? "n/a" : `${row.percent.toFixed(1)}%`).padStart(8)}`);
-    }
+    out("Summary:");
+    out(`  ${"spec".padEnd(10)} ${"covered".padStart(8)} ${"of".padStart(6)} ${"percent".padStart(8)}`);
+    for (const cov of specs) out(tallyLine(cov.spec, cov.total));
   },
 };
+
+/** One specification's report: its citations, what is left, and the share per area. */
+function print(cov: Coverage, out: (s?: string) => void): void {
+  const title = `RFC ${cov.spec.slice(3)}`;
+  out(`== ${title} ==`);
+  out(`Requirements the scenarios cite (${cov.cited.length}):`);
+  for (const c of cov.cited) {
+    const r = c.requirement;
+    out(`  ${c.id.padEnd(40)} ${`§${r.rfc === cov.spec.slice(3) ? "" : `${r.rfc} `}${r.section}`.padEnd(10)} ${(r.level ?? "n/a").padEnd(7)} ${c.cases.join(", ")}`);
+  }
+  out();
+  out(`Client-observable requirements no case cites yet (${cov.uncovered.length}):`);
+  for (const area of catalogs[cov.spec].areas) {
+    const ids = cov.uncovered.filter((r) => r.area === area.name).map((r) => r.id);
+    if (ids.length > 0) out(wrap(`  ${area.name} (${ids.length}):`, ids));
+  }
+  out();
+  out(`Coverage of client-observable ${title} requirements${cov.spec === "rfc6121" ? " (delivery-table rows count through their cells)" : ""}:`);
+  out(`  ${"area".padEnd(10)} ${"covered".padStart(8)} ${"of".padStart(6)} ${"percent".padStart(8)}`);
+  for (const row of [...cov.areas, cov.total]) out(tallyLine(row.area, row));
+  out();
+}
+
+const tallyLine = (name: string, row: { covered: number; observable: number; percent: number | null }) =>
+  `  ${name.padEnd(10)} ${String(row.covered).padStart(8)} ${String(row.observable).padStart(6)} ${(row.percent === null ? "n/a" : `${row.percent.toFixed(1)}%`).padStart(8)}`;
 
 /** A long ID list folded at about 110 columns, continuation lines indented. */
 function wrap(head: string, words: string[], indent = "    ", width = 110): string {

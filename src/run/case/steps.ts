@@ -36,7 +36,23 @@ function missed(scope: CaseScope, step: Step, s: Session, pattern: Element, what
 /** Remembers what the actor captured, for later steps. */
 const keep = (scope: CaseScope, caps: Captures) => void Object.assign(scope.bindings, caps);
 
+/** Stream-level steps (RFC 6120) are parsed, not run yet: a case using them is an error, never a verdict. */
+const notYet = async (step: Step): Promise<Miss | undefined> => {
+  throw new HarnessError(`${step.text}: stream-level steps are not run by this version of the harness`);
+};
+
 const handlers: { [K in Step["kind"]]: Handler<K> } = {
+  "open-stream": notYet,
+  "receive-stream-header": notYet,
+  "receive-features": notYet,
+  "start-tls": notYet,
+  "abort-sasl": notYet,
+  "close-stream": notYet,
+  "receive-stream-close": notYet,
+  authenticate: notYet,
+  bind: notYet,
+  "send-raw": notYet,
+  "receive-stream-error": notYet,
   async send(step, scope) {
     await scope.session(step.actor).send(scope.parse(step.xml));
     return undefined;

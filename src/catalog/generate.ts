@@ -1,0 +1,169 @@
+/**
+ * Reads a requirement catalog (Markdown) into the JSON the harness loads (see build.ts for the command).
+ *
+ * The catalog's title names its RFC ("# RFC 6120 …"). Every table whose first column is "ID" and whose IDs fall
+ * in an area of §1's summary table is a requirement table; RFC 6121's message delivery table (columns
+ * normal/chat/groupchat/headline/error) also gives cells named "<row ID>/<type>". The result is checked against
+ * §1's own counts (rows, levels, testability per area, and the number of cells where the catalog states one)
+ * and refused when they differ.
+ */
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { Level } from "../scenario/types.ts";
+import { SPECS, type Area, type Catalog, type Observable, type Requirement, type Spec } from "./types.ts";
+
+interface Table {
+  heading: string;
+  header: string[];
+  rows: string[][];
+}
+
+const MESSAGE_TYPES = ["normal", "chat", "groupchat", "headline", "error"];
+
+const splitRow = (line: string) => line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+
+function parseTables(md: string): Table[] {
+  const tables: Table[] = [];
+  const lines = md.split("\n");
+  let heading = "";
+  for (let i = 0; i < lines.length; i++) {
+    const h = /^#{2,4} (.*)$/.exec(lines[i]);
+    if (h) heading = h[1];
+    if (!lines[i].startsWith("|") || !/^\|[-| ]+$/.test(lines[i + 1]?.trim() ?? "")) continue;
+    const table: Table = { heading, header: splitRow(lines[i]), rows: [] };
+    for (i += 2; lines[i]?.startsWith("|"); i++) table.rows.push(splitRow(lines[i]));
+    tables.push(table);
+  }
+  return tables;
+}
+
+/** Bold, code and escapes are Markdown, not text. */
+const plain = (s: string) => s.replace(/\*\*/g, "").replace(/`/g, "").replace(/\\\*/g, "*");
+
+/**
+ * "2.3.3 (bad-request #1), 2.1.5" → 2.3.3 of the catalog's own RFC; "RFC 6120 §8.3.3.8" → 6120, 8.3.3.8;
+ * otherwise the heading's section.
+ */
+function sectionOf(cell: string | undefined, heading: string, rfc: string): { rfc: string; section: string } {
+  const m = cell ? /^(?:RFC (\d+) §)?((?:[A-D]|\d+)(?:\.\d+)*)/.exec(cell) : null;
+  if (m) return { rfc: m[1] ?? rfc, section: m[2] };
+  const h = /^([A-D](?:\.\d+)+) /.exec(heading) ?? new RegExp(`\\bRFC (?:${rfc} §)?((?:[A-D]|\\d+)(?:\\.\\d+)*)`).exec(heading);
+  if (!h) throw new Error(`no RFC section for a row under "${heading}"`);
+  return { rfc, section: h[1] };
+}
+
+const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(cell)?.[1] as Level | undefined) ?? null;
+
+/** "SHOULD (normal, chat) / MUST (others)": the level of one message type's cell. */
+function cellLevel(cell: string, type: string): Level | null {
+  let others: Level | undefined;
+  for (const part of cell.split(" / ")) {
+    const m = /^(MUST|SHOULD|MAY)(?: NOT)? \(([^)]*)\)$/.exec(part.trim());
+    const names = m?.[2].split(",").map((n) => n.trim()) ?? [];
+    if (names.includes(type)) return m![1] as Level;
+    if (names.includes("others")) others = m![1] as Level;
+  }
+  return others ?? firstLevel(cell);
+}
+
+function parseAreas(tables: Table[]): { areas: Area[]; expected: Map<string, number[]> } {
+  const summary = tables.find((t) => t.header[0] === "Area (ID prefix)");
+  if (!summary) throw new Error("no summary table (§1) with an 'Area (ID prefix)' column");
+  // Columns by name: Rows, MUST, SHOULD, MAY, N/A…, then testability "yes / partly / no (+n n/a)".
+  const counted = ["Rows", "MUST", "SHOULD", "MAY", "N/A", "Client-only testable"].map((name) => {
+    const i = summary.header.findIndex((h) => h.startsWith(name));
+    if (i < 0) throw new Error(`summary table (§1): no '${name}' column`);
+    return i;
+  });
+  const testableCol = counted.pop()!;
+  const areas: Area[] = [];
+  const expected = new Map<string, number[]>();
+  for (const row of summary.rows) {
+    const name = plain(row[0]);
+    const testable = /(\d+) \/ (\d+) \/ (\d+)(?: \(\+(\d+) n\/a\))?/.exec(row[testableCol]);
+    if (!testable) throw new Error(`summary row ${name}: cannot read '${row[testableCol]}'`);
+    expected.set(name, [...counted.map((i) => Number(plain(row[i]))), ...testable.slice(1).map((n) => Number(n ?? 0))]);
+    if (name !== "Total") areas.push({ name, prefixes: name.split("/"), scope: row[1] });
+  }
+  return { areas, expected };
+}
+
+function requirementsOf(table: Table, areaOf: (id: string) => string | undefined, spec: Spec, rfc: string): Requirement[] {
+  const col = (name: string) => {
+    const i = table.header.findIndex((h) => h.startsWith(name));
+    return i < 0 ? undefined : i;
+  };
+  const [rfcCol, levelCol, clientCol, textCol] = [col("RFC"), col("Level"), col("Client-only?"), col("Requirement") ?? col("Description")];
+  const title = table.heading.replace(/^[\dA-D.]+ /, "").replace(/ \(.*$/, "");
+  const described = table.header.map((h, i) => ({ h, i })).filter(({ h }) => !/^(ID|Level|Client-only\?|Test )/.test(h));
+  const out: Requirement[] = [];
+  for (const row of table.rows) {
+    const id = row[0];
+    const area = areaOf(id);
+    if (!area) continue;
+    const levelCell = levelCol === undefined ? "" : row[levelCol];
+    const observableCell = clientCol === undefined ? undefined : /^(yes|partly|no|n\/a)(?![\w/])/.exec(row[clientCol])?.[1]?.replace("/", "-");
+    if (clientCol !== undefined && !observableCell) throw new Error(`${id}: cannot read Client-only? '${row[clientCol]}'`);
+    // Tables without the column: §1 counts the conformance list (the table that names the rows covering each
+    // feature) as n/a and the delivery tables as testable with client connections.
+    const observable = (observableCell ?? (col("Covered by") !== undefined ? "n-a" : "yes")) as Observable;
+    const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
+    const req: Requirement = { id, spec, area, ...sectionOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, rfc), level: firstLevel(levelCell), observable, text: plain(text) };
+    if (req.level === null && !/^N\/A\b/.test(levelCell)) throw new Error(`${id}: no level in '${levelCell}'`);
+    out.push(req);
+    if (!MESSAGE_TYPES.every((t) => table.header.includes(t))) continue;
+    for (const type of MESSAGE_TYPES) {
+      const value = row[table.header.indexOf(type)];
+      const where = `${row[col("Condition")!]}, to ${row[col("To")!]}`;
+      out.push({ ...req, id: `${id}/${type}`, level: cellLevel(levelCell, type), text: plain(`${type} message (${where}): ${value}`), cellOf: id });
+    }
+  }
+  return out;
+}
+
+/** Per area: rows, MUST, SHOULD, MAY, N/A, observable yes / partly / no / n-a, as §1 counts them. */
+function count(reqs: Requirement[]): number[] {
+  const rows = reqs.filter((r) => !r.cellOf);
+  const n = (f: (r: Requirement) => boolean) => rows.filter(f).length;
+  return [
+    rows.length, n((r) => r.level === "MUST"), n((r) => r.level === "SHOULD"), n((r) => r.level === "MAY"), n((r) => r.level === null),
+    ...(["yes", "partly", "no", "n-a"] as const).map((o) => n((r) => r.observable === o)),
+  ];
+}
+
+/** The specification a catalog describes, from its title: "# RFC 6120 (XMPP Core): …" → rfc6120. */
+export function specOf(md: string): Spec {
+  const rfc = /^# RFC (\d+)\b/m.exec(md)?.[1];
+  const spec = `rfc${rfc}`;
+  if (!rfc || !(SPECS as readonly string[]).includes(spec)) throw new Error(`the catalog's title must name one of ${SPECS.join(", ")} ("# RFC 6120 …"), got '${md.split("\n")[0]}'`);
+  return spec as Spec;
+}
+
+/** The catalog as JSON, or an error listing every way its tables and its own summary (§1) disagree. */
+export function buildCatalog(md: string, file: string): Catalog {
+  const spec = specOf(md);
+  const rfc = spec.slice(3);
+  const tables = parseTables(md);
+  const { areas, expected } = parseAreas(tables);
+  const areaOf = (id: string) => areas.find((a) => a.prefixes.includes(id.split("-")[0]))?.name;
+  const requirements = tables.filter((t) => t.header[0] === "ID").flatMap((t) => requirementsOf(t, areaOf, spec, rfc));
+
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const r of requirements) {
+    if (seen.has(r.id)) problems.push(`${r.id} appears twice`);
+    seen.add(r.id);
+  }
+  for (const [name, want] of expected) {
+    const got = count(name === "Total" ? requirements : requirements.filter((r) => r.area === name));
+    if (got.join() !== want.join()) problems.push(`${name}: §1 says ${want.join(" ")}, the tables give ${got.join(" ")} (rows MUST SHOULD MAY N/A yes partly no n/a)`);
+  }
+  // Only a catalog with a cell table states how many cells it has.
+  const cells = /(\d+) message rows × (\d+) message types = \*\*(\d+) message cells/.exec(md);
+  const gotCells = requirements.filter((r) => r.cellOf).length;
+  if ((cells || gotCells > 0) && Number(cells?.[3]) !== gotCells) problems.push(`§1 says ${cells?.[3] ?? "nothing about"} message cells, the table gives ${gotCells}`);
+  if (problems.length > 0) throw new Error(`the catalog does not add up:\n  ${problems.join("\n  ")}`);
+
+  const sha256 = createHash("sha256").update(md).digest("hex");
+  return { spec, source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements };
+}

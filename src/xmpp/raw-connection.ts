@@ -1,0 +1,473 @@
+import type net from "node:net";
+import { StringDecoder } from "node:string_decoder";
+import Parser from "@xmpp/xml/lib/Parser.js";
+import type { Element } from "ltx";
+import { plainAllowed, type Endpoint } from "./endpoint.ts";
+import { BARRIER_NS } from "./markers.ts";
+import type { Received } from "./inbox.ts";
+import type { Credentials } from "./session.ts";
+import { scramMechanism, type ScramName } from "./scram.ts";
+import { secure, tcpConnect } from "./tls.ts";
+import type { Transcript } from "./transcript.ts";
+
+export const NS = {
+  stream: "http://etherx.jabber.org/streams",
+  streamErrors: "urn:ietf:params:xml:ns:xmpp-streams",
+  tls: "urn:ietf:params:xml:ns:xmpp-tls",
+  sasl: "urn:ietf:params:xml:ns:xmpp-sasl",
+  bind: "urn:ietf:params:xml:ns:xmpp-bind",
+  client: "jabber:client",
+} as const;
+
+const STANZAS = new Set(["iq", "message", "presence"]);
+
+/** The initial stream header a scenario asks for. `null` leaves an attribute out; absent ones get the usual value. */
+export interface HeaderOptions {
+  /** Default: the endpoint's domain. */
+  to?: string | null;
+  from?: string | null;
+  /** Default: "1.0". */
+  version?: string | null;
+  /** xml:lang; default: none. */
+  lang?: string | null;
+  id?: string | null;
+  /** The content namespace declared as default; default "jabber:client". */
+  contentNs?: string | null;
+  /** The namespace of the stream element; default the stream namespace. */
+  streamNs?: string;
+  /** The stream element's prefix; default "stream"; "" puts the stream namespace on the element itself (no prefix). */
+  prefix?: string;
+  /** More attributes, namespace declarations included ("xmlns:db": "jabber:server:dialback"). */
+  attrs?: Record<string, string>;
+  /** Send <?xml version='1.0'?> first; default true. */
+  declaration?: boolean;
+}
+
+/** The server's (response) stream header, as it sent it. */
+export interface StreamHeader {
+  /** The element name as sent, e.g. "stream:stream". */
+  name: string;
+  /** Its prefix ("stream"), or "" when the stream namespace is the element's default. */
+  prefix: string;
+  /** Attributes other than namespace declarations: from, to, id, version, xml:lang, … */
+  attrs: Record<string, string>;
+  /** Namespace declarations by prefix ("" for the default namespace). */
+  namespaces: Record<string, string>;
+  /** Arrival order among everything the connection received (compare with Received.seq). */
+  seq: number;
+}
+
+export interface StreamError {
+  /** The defined condition (first child in the streams namespace other than <text/>), "" when there is none. */
+  condition: string;
+  text?: string;
+  el: Element;
+}
+
+/** Where in the negotiation a <stream:features/> arrived. */
+export type FeaturesPhase = "initial" | "after-tls" | "after-sasl";
+
+/** SASL mechanisms the connection can run itself (for other mechanisms the scenario sends the payloads). */
+export type SaslMechanism = "PLAIN" | ScramName;
+
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/'/g, "&apos;");
+
+/** `<stream:stream a='…'>` for the transcript: a header is an open tag, which Element#toString() would close. */
+function openTag(el: Element): string {
+  return `<${el.name}${Object.entries(el.attrs).map(([k, v]) => ` ${k}='${escapeAttr(String(v))}'`).join("")}>`;
+}
+
+/**
+ * A connection a scenario drives from the first byte: it chooses the stream header, negotiates STARTTLS, SASL
+ * and resource binding step by step (or not), sends raw bytes (well-formed or not), and sees everything the
+ * server sends: its stream headers, features, SASL and TLS answers, stanzas (kept in an inbox shaped like a
+ * Session's, so the same expectations apply), a stream error and whether the stream and the TCP connection
+ * were closed. Everything in and out goes to the case transcript (SASL payloads redacted by the transcript).
+ *
+ * After binding it can take part in barriers like a Session: ping, markers and waitUntil have the same shape.
+ */
+export class RawConnection {
+  readonly inbox: Received[] = [];
+  /** Every first-level element received, stanzas included, in arrival order; steps consume what they match. */
+  readonly elements: Received[] = [];
+  /** The server's stream headers, one per stream (restarts included). */
+  readonly headers: StreamHeader[] = [];
+  /** Features in the order they arrived, with the phase of the negotiation they belong to. */
+  readonly features: { phase: FeaturesPhase; el: Element; seq: number }[] = [];
+  streamError?: StreamError;
+  /** The server sent its closing stream tag. */
+  streamClosed = false;
+  /** The TCP (or TLS) connection is closed, by either side. */
+  tcpClosed = false;
+  /** Bytes after the server's closing tag, or XML the harness could not parse: a note for the failure message. */
+  serverProblem?: string;
+  tlsDone = false;
+  authenticated = false;
+  /** The full JID once bound. */
+  jid = "";
+  /** Why the connection ended, once it has (the same field a Session has). */
+  closedReason?: string;
+
+  private socket?: net.Socket;
+  private parser?: Parser;
+  private decoder = new StringDecoder("utf8");
+  private lastHeader: HeaderOptions | { raw: string } = {};
+  private seq = 0;
+  private readonly waiters = new Set<() => void>();
+  private readonly pending = new Map<string, (el: Element) => void>();
+  private readonly markers = new Set<string>();
+  private static ids = 0;
+
+  constructor(
+    readonly label: string,
+    private readonly endpoint: Endpoint,
+    private readonly transcript: Transcript,
+  ) {}
+
+  /** Open for stanzas: bound, and neither the stream nor the connection closed. */
+  get isOpen(): boolean {
+    return Boolean(this.jid) && !this.streamClosed && !this.tcpClosed;
+  }
+
+  /** The latest response stream header. */
+  get header(): StreamHeader | undefined {
+    return this.headers.at(-1);
+  }
+
+  /** The features of a phase (the latest, if a phase had several). */
+  featuresOf(phase: FeaturesPhase): Element | undefined {
+    return this.features.filter((f) => f.phase === phase).at(-1)?.el;
+  }
+
+  /** TCP (and, for direct TLS, the handshake); nothing is sent yet. */
+  async connect(timeoutMs: number): Promise<void> {
+    const tcp = await tcpConnect(this.endpoint, timeoutMs);
+    const direct = this.endpoint.security?.tls === "direct";
+    this.attach(direct ? await secure(tcp, this.endpoint, timeoutMs) : tcp);
+    this.tlsDone = direct;
+    this.note(`connected to ${this.endpoint.host}:${this.endpoint.port}${direct ? " over TLS" : ""}`);
+  }
+
+  /**
+   * Sends an initial stream header (built from `opts`, or `raw` bytes as they are) on a fresh parser, and waits
+   * for the server's response header. Undefined when none came: the stream error, or the close, says why.
+   */
+  async openStream(opts: HeaderOptions | { raw: string } = {}, timeoutMs = 3000): Promise<StreamHeader | undefined> {
+    this.lastHeader = opts;
+    this.resetParser();
+    const before = this.headers.length;
+    this.write("raw" in opts ? opts.raw : this.headerXml(opts));
+    return this.waitUntil(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs).then((h) => h ?? undefined);
+  }
+
+  /** The same header again, as after STARTTLS and SASL (RFC 6120 §4.3.3). */
+  restart(timeoutMs = 3000): Promise<StreamHeader | undefined> {
+    return this.openStream(this.lastHeader, timeoutMs);
+  }
+
+  /** The features that follow the latest header. */
+  async waitFeatures(timeoutMs = 3000): Promise<Element | undefined> {
+    const after = this.header?.seq ?? -1;
+    const f = await this.waitUntil(() => this.features.find((x) => x.seq > after) ?? (this.isDone() ? null : undefined), timeoutMs);
+    return f?.el;
+  }
+
+  /** STARTTLS up to the handshake: <proceed/> is followed by TLS on the same socket; <failure/> is returned as it is. */
+  async startTls(timeoutMs = 3000): Promise<Element | undefined> {
+    const answer = await this.exchange(`<starttls xmlns='${NS.tls}'/>`, (el) => el.attrs.xmlns === NS.tls, timeoutMs);
+    if (answer?.name !== "proceed") return answer;
+    const plain = this.detach();
+    this.attach(await secure(plain, this.endpoint, timeoutMs));
+    this.tlsDone = true;
+    this.note("TLS established");
+    return answer;
+  }
+
+  /** Sends <auth/> with an initial response (base64 as given: "=" is the empty response; undefined sends none) and returns the answer. */
+  auth(mechanism: string, initialResponse?: string, timeoutMs = 3000): Promise<Element | undefined> {
+    const body = initialResponse === undefined ? "" : initialResponse;
+    return this.exchange(`<auth xmlns='${NS.sasl}' mechanism='${escapeAttr(mechanism)}'>${body}</auth>`, isSasl, timeoutMs).then((a) => this.settleSasl(a));
+  }
+
+  /** Sends a <response/> (base64 as given) and returns the next challenge, success or failure. */
+  respond(payload: string, timeoutMs = 3000): Promise<Element | undefined> {
+    return this.exchange(`<response xmlns='${NS.sasl}'>${payload}</response>`, isSasl, timeoutMs).then((a) => this.settleSasl(a));
+  }
+
+  /** Sends <abort/> and returns the answer (RFC 6120 §6.4.4: <failure><aborted/></failure>). */
+  abort(timeoutMs = 3000): Promise<Element | undefined> {
+    return this.exchange(`<abort xmlns='${NS.sasl}'/>`, isSasl, timeoutMs);
+  }
+
+  /**
+   * A whole SASL exchange with the account's credentials: the final <success/> or <failure/>. `until: "challenge"`
+   * stops at the server's first challenge (to abort there); PLAIN with an authzid asks to act as that identity.
+   */
+  async authenticate(creds: Credentials, mechanism: SaslMechanism, opts: { authzid?: string; until?: "challenge"; timeoutMs?: number } = {}): Promise<Element | undefined> {
+    const t = opts.timeoutMs ?? 3000;
+    if (mechanism === "PLAIN") return this.auth("PLAIN", b64(`${opts.authzid ?? ""}\0${creds.username}\0${creds.password}`), t);
+    const Scram = scramMechanism(mechanism);
+    const scram = new Scram();
+    let answer = await this.auth(mechanism, b64(await scram.response(creds)), t);
+    if (answer?.name !== "challenge" || opts.until === "challenge") return answer;
+    scram.challenge(Buffer.from(answer.text(), "base64").toString("utf8"));
+    answer = await this.respond(b64(await scram.response(creds)), t);
+    return answer;
+  }
+
+  /** RFC 6120 §7: binds the requested resourcepart, or lets the server generate one; returns the IQ reply. */
+  async bind(resource?: string, timeoutMs = 3000): Promise<Element | undefined> {
+    const id = `bind${++RawConnection.ids}`;
+    const payload = resource === undefined ? `<bind xmlns='${NS.bind}'/>` : `<bind xmlns='${NS.bind}'><resource>${escapeAttr(resource)}</resource></bind>`;
+    const reply = await this.exchange(`<iq type='set' id='${id}'>${payload}</iq>`, (el) => el.name === "iq" && el.attrs.id === id, timeoutMs);
+    const jid = reply?.attrs.type === "result" ? reply.getChild("bind", NS.bind)?.getChildText("jid") : undefined;
+    if (jid) {
+      this.jid = jid;
+      this.note(`bound as ${jid}`);
+    }
+    return reply;
+  }
+
+  /** TLS where the endpoint asks for it, a header, SASL with the strongest mechanism offered, restart, bind: a raw connection ready for stanzas. */
+  async login(creds: Credentials, opts: { resource?: string; header?: HeaderOptions; timeoutMs?: number } = {}): Promise<void> {
+    const t = opts.timeoutMs ?? 3000;
+    const fail = (what: string) => new Error(`${this.label}: ${what}${this.streamError ? ` (stream error ${this.streamError.condition})` : this.tcpClosed ? " (connection closed)" : ""}`);
+    if (!this.socket) await this.connect(t);
+    if (!(await this.openStream(opts.header ?? {}, t))) throw fail("no response stream header");
+    let features = await this.waitFeatures(t);
+    if (this.endpoint.security?.tls === "starttls" && !this.tlsDone) {
+      if ((await this.startTls(t))?.name !== "proceed") throw fail("STARTTLS refused");
+      await this.restart(t);
+      features = await this.waitFeatures(t);
+    }
+    const offered = features?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
+    // As for sessions: PLAIN only over TLS, on loopback or with --allow-plain.
+    const mechanism = (["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(this.endpoint) ? (["PLAIN"] as const) : [])] as const).find((m) => offered.includes(m));
+    if (!mechanism) throw fail(`no usable SASL mechanism (offered: ${offered.join(", ") || "none"})`);
+    const outcome = await this.authenticate(creds, mechanism, { timeoutMs: t });
+    if (outcome?.name !== "success") throw fail(`SASL ${mechanism} failed: ${outcome?.toString() ?? "no answer"}`);
+    await this.restart(t);
+    await this.waitFeatures(t);
+    const bound = await this.bind(opts.resource, t);
+    if (bound?.attrs.type !== "result") throw fail(`bind failed: ${bound?.toString() ?? "no answer"}`);
+  }
+
+  /** Sends bytes exactly as given: a stanza, half of one, or anything else. */
+  send(data: string, harness = false): void {
+    if (this.tcpClosed) throw new Error(`${this.label} cannot send: ${this.closedReason}`);
+    this.write(data, harness);
+  }
+
+  /** The first unconsumed element (stanza or not) that `pick` accepts, waiting up to the timeout; it is consumed. */
+  async next(pick: (el: Element) => boolean, timeoutMs: number): Promise<Element | undefined> {
+    const r = await this.waitUntil(() => this.elements.find((x) => !x.consumed && pick(x.el)) ?? (this.isDone() ? null : undefined), timeoutMs);
+    if (!r) return undefined;
+    r.consumed = true;
+    return r.el;
+  }
+
+  /** Waits until the server has closed the TCP connection; false if it has not within the timeout. */
+  async waitClosed(timeoutMs: number): Promise<boolean> {
+    return Boolean(await this.waitUntil(() => (this.tcpClosed ? true : undefined), timeoutMs));
+  }
+
+  /** Closes our stream (</stream:stream>) and waits for the server to close its own and the connection. */
+  async close(timeoutMs = 2000): Promise<void> {
+    if (!this.tcpClosed) {
+      try {
+        this.write("</stream:stream>", true);
+      } catch {
+        /* already gone */
+      }
+      await this.waitClosed(timeoutMs);
+    }
+    this.drop("closed by the harness");
+  }
+
+  /** Cuts the connection without closing the stream. */
+  drop(reason = "connection dropped by the harness"): void {
+    this.end(reason);
+    this.socket?.destroy();
+  }
+
+  // The surface barriers use on a Session: a ping to the server, markers from other parties, waitUntil.
+
+  /** XEP-0199 ping to the server, answered before anything the server queued for us later. */
+  ping(timeoutMs: number): Promise<Element> {
+    const id = `xr${++RawConnection.ids}`;
+    const reply = new Promise<Element>((resolve, reject) => {
+      const timer = setTimeout(() => (this.pending.delete(id), reject(new Error(`${this.label}: no reply to <iq id='${id}'> within ${timeoutMs} ms`))), timeoutMs);
+      this.pending.set(id, (el) => (clearTimeout(timer), resolve(el)));
+    });
+    reply.catch(() => {});
+    this.send(`<iq type='get' to='${escapeAttr(this.endpoint.domain)}' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`, true);
+    return reply;
+  }
+
+  async sendMarker(to: string, token: string): Promise<void> {
+    this.send(`<message to='${escapeAttr(to)}' id='mk-${token}'><barrier xmlns='${BARRIER_NS}' token='${token}'/></message>`, true);
+  }
+
+  hasMarker(token: string): boolean {
+    return this.markers.has(token);
+  }
+
+  /** Re-evaluates `probe` on every arrival and on close until it returns a value or time runs out (null ends the wait early). */
+  waitUntil<T>(probe: () => T | null | undefined, timeoutMs: number): Promise<T | undefined> {
+    const settled = (v: T | null | undefined) => v !== undefined;
+    const first = probe();
+    if (settled(first)) return Promise.resolve(first ?? undefined);
+    return new Promise((resolve) => {
+      const finish = (v: T | null | undefined) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(v ?? undefined);
+      };
+      const check = () => {
+        const v = probe();
+        if (settled(v)) finish(v);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  /** Marks everything received so far as seen. */
+  consumeAll(): void {
+    for (const r of this.elements) r.consumed = true;
+  }
+
+  private isDone(): boolean {
+    return Boolean(this.streamError) || this.streamClosed || this.tcpClosed;
+  }
+
+  private async exchange(data: string, pick: (el: Element) => boolean, timeoutMs: number): Promise<Element | undefined> {
+    this.send(data);
+    return this.next(pick, timeoutMs);
+  }
+
+  private settleSasl(answer: Element | undefined): Element | undefined {
+    if (answer?.name === "success") this.authenticated = true;
+    return answer;
+  }
+
+  private headerXml(o: HeaderOptions): string {
+    const prefix = o.prefix ?? "stream";
+    const name = prefix ? `${prefix}:stream` : "stream";
+    const attrs: [string, string | null | undefined][] = [
+      ["to", o.to === undefined ? this.endpoint.domain : o.to],
+      ["from", o.from],
+      ["id", o.id],
+      ["version", o.version === undefined ? "1.0" : o.version],
+      ["xml:lang", o.lang],
+      ["xmlns", o.contentNs === undefined ? NS.client : o.contentNs],
+      [prefix ? `xmlns:${prefix}` : "xmlns", o.streamNs ?? NS.stream],
+      ...Object.entries(o.attrs ?? {}),
+    ];
+    // With no prefix the stream namespace is the element's default namespace, so no content namespace is declared.
+    const list = attrs.filter(([k, v], i) => v !== undefined && v !== null && !(!prefix && k === "xmlns" && i === 5));
+    const decl = o.declaration === false ? "" : "<?xml version='1.0'?>";
+    return `${decl}<${name}${list.map(([k, v]) => ` ${k}='${escapeAttr(String(v))}'`).join("")}>`;
+  }
+
+  private attach(socket: net.Socket): void {
+    this.socket = socket;
+    this.decoder = new StringDecoder("utf8");
+    socket.on("data", this.onData);
+    socket.on("error", this.onError);
+    socket.on("close", this.onClose);
+  }
+
+  /** Stops reading a socket (before TLS takes it over) and returns it. */
+  private detach(): net.Socket {
+    const socket = this.socket!;
+    socket.off("data", this.onData);
+    socket.off("error", this.onError);
+    socket.off("close", this.onClose);
+    return socket;
+  }
+
+  private readonly onData = (chunk: Buffer) => {
+    const text = this.decoder.write(chunk);
+    if (this.streamClosed && text.trim()) this.serverProblem ??= `data after the closing stream tag: ${text.slice(0, 200)}`;
+    this.parser?.write(text);
+  };
+  private readonly onError = (err: Error) => this.note(`socket error: ${err.message}`);
+  private readonly onClose = () => {
+    this.tcpClosed = true;
+    this.note("the connection closed");
+    this.end("the connection closed");
+  };
+
+  /** Each stream (the first, and each restart) is a new XML document: a new parser. */
+  private resetParser(): void {
+    const parser = new Parser();
+    parser.on("start", (el: Element) => {
+      const namespaces = Object.fromEntries(Object.entries(el.attrs).filter(([k]) => k === "xmlns" || k.startsWith("xmlns:")).map(([k, v]) => [k === "xmlns" ? "" : k.slice(6), String(v)]));
+      const attrs = Object.fromEntries(Object.entries(el.attrs).filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:")).map(([k, v]) => [k, String(v)]));
+      this.headers.push({ name: el.name, prefix: el.name.includes(":") ? el.name.split(":")[0] : "", attrs, namespaces, seq: this.seq++ });
+      this.transcript.add(this.label, "in", openTag(el));
+      this.wake();
+    });
+    parser.on("element", (el: Element) => this.onElement(el));
+    parser.on("end", () => {
+      this.streamClosed = true;
+      this.transcript.add(this.label, "in", `</${this.header?.name ?? "stream:stream"}>`);
+      this.end("the server closed the stream");
+    });
+    parser.on("error", (err: Error) => {
+      // Whitespace before the server's header is allowed (and the parser's only complaint about it).
+      if (/^\s*must be a child\.$/.test(err.message)) return;
+      this.serverProblem ??= `the server sent XML the harness cannot parse: ${err.message}`;
+      this.note(this.serverProblem);
+      this.wake();
+    });
+    this.parser = parser;
+  }
+
+  private onElement(el: Element): void {
+    const id = el.attrs.id as string | undefined;
+    const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id ? this.pending.get(id) : undefined;
+    const marker = el.name === "message" ? el.getChild("barrier", BARRIER_NS) : undefined;
+    this.transcript.add(this.label, "in", el.toString(), Boolean(reply || marker));
+    if (reply) {
+      this.pending.delete(id!);
+      reply(el);
+    } else if (marker) {
+      if (el.attrs.type !== "error") this.markers.add(String(marker.attrs.token));
+    } else {
+      const r: Received = { el, at: this.transcript.now(), seq: this.seq++, consumed: false };
+      this.elements.push(r);
+      if (STANZAS.has(el.name) && el.getNS() === NS.client) this.inbox.push(r);
+      if (el.is("features", NS.stream)) this.features.push({ phase: this.authenticated ? "after-sasl" : this.tlsDone ? "after-tls" : "initial", el, seq: r.seq });
+      if (el.is("error", NS.stream)) {
+        const condition = el.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.streamErrors && c.name !== "text");
+        const text = el.getChildText("text", NS.streamErrors) ?? undefined;
+        this.streamError = { condition: condition?.name ?? "", ...(text && { text }), el };
+      }
+    }
+    this.wake();
+  }
+
+  private write(data: string, harness = false): void {
+    if (!this.socket || this.tcpClosed) throw new Error(`${this.label} is not connected`);
+    this.transcript.add(this.label, "out", data, harness);
+    this.socket.write(data);
+  }
+
+  private note(text: string): void {
+    this.transcript.add(this.label, "note", text, true);
+  }
+
+  private end(reason: string): void {
+    this.closedReason ??= reason;
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}
+
+const isSasl = (el: Element) => el.attrs.xmlns === NS.sasl;
