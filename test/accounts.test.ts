@@ -50,7 +50,7 @@ async function rosterOf(t: Target, username: string, password: string): Promise<
 
 test("the ledger admits a case only with all its accounts at once, first come first served, and refuses more than there are", async () => {
   let limit = 3;
-  const fixed: Provisioner = { name: "fixed", create: async () => ({ username: "u", password: "p" }), remove: async () => {}, limit: () => ({ accounts: limit, why: "the file has 3" }) };
+  const fixed: Provisioner = { name: "fixed", domain: "localhost", create: async () => ({ username: "u", password: "p" }), remove: async () => {}, limit: () => ({ accounts: limit, why: "the file has 3" }) };
   const ledger = new AccountLedger(fixed);
   assert.equal(await ledger.admit(4), "needs 4 accounts at once; the file has 3");
   const first = await ledger.admit(2);

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { provisioners, type Provisioner } from "../accounts/index.ts";
-import { AccountLedger } from "../accounts/ledger.ts";
+import { AccountLedger, accountsSummary } from "../accounts/ledger.ts";
+import { journalFor } from "../accounts/journal.ts";
+import { preflight } from "../accounts/preflight.ts";
 import type { ExistingAccounts } from "../accounts/types.ts";
 import { pickProfile } from "../profiles/select.ts";
 import type { Profile } from "../profiles/types.ts";
@@ -78,10 +80,12 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       const tls = target.tls ? { ...opts.tls, tls: target.tls, caFile: opts.tls.caFile ?? target.caFile } : opts.tls;
       endpoint = await reach({ host: target.host, port: target.port, domain: target.domain }, tls, opts.timeout);
       provisioner = provisioners[opts.accounts]({ endpoint, timeoutMs: opts.timeout, target, admin: opts.admin, existing: opts.existing });
-      ledger = new AccountLedger(provisioner);
+      ledger = new AccountLedger(provisioner, { journal: journalFor(opts) });
       await provisioner.open?.().catch((err: Error) => {
         throw new Error(`accounts (--accounts ${opts.accounts}): ${err.message}`);
       });
+      const refused = await preflight(ledger, opts.accounts, { endpoint, timeoutMs: opts.timeout });
+      if (refused) throw new Error(`accounts (--accounts ${opts.accounts}): ${refused.message}`);
       if (target.peer) peer = await openPeer(target.peer, { accounts: opts.accounts, tls, timeout: opts.timeout, admin: opts.admin });
     } catch (err) {
       targetError = (err as Error).message;
@@ -145,7 +149,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       ...info,
       durationMs: Date.now() - started,
       cases,
-      accounts: { created: (ledger?.created ?? 0) + (peer?.ledger.created ?? 0), notRemoved: (ledger?.notRemoved ?? 0) + (peer?.ledger.notRemoved ?? 0) },
+      accounts: accountsSummary([ledger, peer?.ledger]),
       ...(targetError && { targetError }),
       interrupted: abort.signal.aborted,
     };
@@ -157,7 +161,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       }
     }
     if (abort.signal.aborted) return EXIT.interrupted;
-    if (targetError) return EXIT.unreachable;
+    if (targetError || ledger?.refused) return EXIT.unreachable;
     const bad = cases.some((c) => c.flaky || c.verdict === "fail" || c.verdict === "error" || c.verdict === "xpass" || (opts.strict && c.verdict === "warn"));
     return bad ? EXIT.failed : EXIT.ok;
   } finally {

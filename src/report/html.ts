@@ -28,7 +28,8 @@ function header(run: RunResult): string {
   const banners = [
     run.targetError && `<div class="banner"><b>Could not reach the target:</b> ${esc(run.targetError)}</div>`,
     run.interrupted && `<div class="banner"><b>Interrupted:</b> the run was stopped before every case had run.</div>`,
-    run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed.</div>`,
+    !run.targetError && run.accounts.refused && `<div class="banner"><b>The server stopped giving accounts:</b> ${esc(run.accounts.refused)}</div>`,
+    run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed (<code>xmpp-conform cleanup</code> removes them): ${esc((run.accounts.left ?? []).map((a) => `${a.jid} (${a.reason})`).join("; "))}</div>`,
     ...(run.notes ?? []).map((n) => `<div class="banner note"><b>Note:</b> ${esc(n)}</div>`),
   ];
   return `<h1>RFC 6121 conformance: ${esc(serverLabel(run))}</h1>

@@ -37,6 +37,8 @@ export function renderMarkdown(run: RunResult): string {
   for (const note of run.notes ?? []) lines.push("", `> **Note:** ${mdText(note)}`);
   if (run.targetError) lines.push("", `> **Could not reach the target:** ${mdText(run.targetError)}`);
   if (run.interrupted) lines.push("", "> **Interrupted:** the run was stopped before every case had run.");
+  if (run.accounts.refused && !run.targetError) lines.push("", `> **The server stopped giving accounts:** ${mdText(run.accounts.refused)}`);
+  if (run.accounts.notRemoved > 0) lines.push("", `> **${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed** (\`xmpp-conform cleanup\` removes them): ${mdText((run.accounts.left ?? []).map((a) => a.jid).join(", "))}`);
 
   const attention = run.cases.filter((c) => ATTENTION.includes(c.verdict)).sort((a, b) => ATTENTION.indexOf(a.verdict) - ATTENTION.indexOf(b.verdict));
   if (attention.length > 0) {

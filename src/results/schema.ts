@@ -110,7 +110,12 @@ export const RunResultSchema = z
     notes: z.array(z.string()).optional().describe("what a reader must know: an unchecked certificate, a fallback profile, an unidentified server"),
     durationMs: z.number(),
     cases: z.array(CaseResult),
-    accounts: z.object({ created: z.number().int(), notRemoved: z.number().int() }),
+    accounts: z.object({
+      created: z.number().int(),
+      notRemoved: z.number().int(),
+      left: z.array(z.object({ jid: z.string(), reason: z.string() })).optional().describe("the accounts that could not be removed (or cleaned), by JID"),
+      refused: z.string().optional().describe("set when the server stopped giving accounts mid-run: why, and what to use instead"),
+    }),
     targetError: z.string().optional().describe("set when the run could not reach the target at all"),
     interrupted: z.boolean(),
   })

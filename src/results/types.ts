@@ -108,7 +108,14 @@ export interface RunResult extends RunInfo {
   tool: { name: string; version: string };
   durationMs: number;
   cases: CaseResult[];
-  accounts: { created: number; notRemoved: number };
+  accounts: {
+    created: number;
+    notRemoved: number;
+    /** The accounts that could not be removed (or cleaned), by JID: what `xmpp-conform cleanup` is for. */
+    left?: { jid: string; reason: string }[];
+    /** Set when the server stopped giving accounts mid-run (e.g. registration throttled): why, and what to use instead. */
+    refused?: string;
+  };
   /** Set when the run could not reach the target at all. */
   targetError?: string;
   interrupted: boolean;

@@ -42,6 +42,9 @@ export async function runPlan(plan: Scenario[], opts: RunOptions): Promise<CaseR
       const sc = plan[i];
       if (opts.signal.aborted) {
         results[i] = notRun(sc, "skip", "interrupted before it started");
+      } else if (opts.ledger.refused) {
+        // The server stopped giving accounts (throttled mid-run): one reason for every case left, no more asking.
+        results[i] = notRun(sc, "error", opts.ledger.refused.message);
       } else if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) {
         results[i] = notRun(sc, "skip", "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody");
       } else {
