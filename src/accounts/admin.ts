@@ -14,8 +14,8 @@ const DATA = "jabber:x:data";
 
 /**
  * XEP-0133 service administration through an admin account's session: add-user to create, delete-user to
- * remove, get-registered-users-list to list (where the server offers it). Each is a two-step ad-hoc
- * command (XEP-0050): execute, then submit the form.
+ * remove, get-registered-users-list to list (where the server offers it). Each is an ad-hoc command
+ * (XEP-0050): execute, then submit the form.
  */
 export function adminCommands(ctx: ProvisionerContext): Provisioner {
   const admin = ctx.admin;
@@ -30,6 +30,8 @@ export function adminCommands(ctx: ProvisionerContext): Provisioner {
       throw (reply.attrs.type === "error" && refusal?.(reply)) || new Error(`${command} as ${admin.jid}: ${what}`);
     };
     const first = await session.request(iq(xml("command", { xmlns: COMMANDS, node, action: "execute" })), ctx.timeoutMs);
+    // A command without parameters may complete at once (ejabberd's get-registered-users-list).
+    if (first.attrs.type === "result" && first.getChild("command", COMMANDS)?.attrs.status === "completed") return first.getChild("command", COMMANDS)!;
     const sessionid = first.getChild("command", COMMANDS)?.attrs.sessionid;
     if (first.attrs.type !== "result" || !sessionid) fail(first, first.attrs.type === "error" ? describeStanzaError(first) : "no command session");
     const form = xml("x", { xmlns: DATA, type: "submit" },

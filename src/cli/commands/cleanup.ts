@@ -31,7 +31,7 @@ export const cleanup: CommandModule = {
     const problem =
       (a.target ? "cleanup makes no sense with --target local:...: a throwaway server is stopped and deleted with its run (even a killed one), and its accounts with it" : undefined) ??
       (way === "cli" ? "--accounts cli makes accounts only on a --target local:... server, which goes with its run: nothing is left to clean up" : undefined) ??
-      checkTargetSpec(a) ??
+      (a.server ? checkTargetSpec(a) : "say which server to clean up: --server HOST:PORT --domain DOMAIN") ??
       checkTls(a) ??
       (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined) ??
       accountsProblem(a);
