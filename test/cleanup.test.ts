@@ -75,7 +75,7 @@ test("a removal that fails is retried, one lost with its answer is found gone, o
   const dead = readFileSync(journal.file, "utf8").replace(`"pid":${process.pid}`, '"pid":999999999');
   const deadDir = tmp("xc-journal-dead-");
   writeFileSync(path.join(deadDir, path.basename(journal.file)), dead, { mode: 0o600 });
-  const report = await cleanup(ibr, { dir: deadDir });
+  const report = await cleanup(ibr, { server: `127.0.0.1:${pros.port}`, dir: deadDir });
   assert.deepEqual(report, { removed: ["xc-t-stuck@localhost"], absent: 0, remain: [], notes: [] });
   assert.deepEqual(harnessAccounts(), []);
   assert.deepEqual(readdirSync(deadDir), [], "a journal with nothing left is deleted");
@@ -92,7 +92,8 @@ test("--accounts file: cleanup empties the roster of an existing account a dead 
   const header = { journal: 1, run: "dead", pid: 999999999, host: hostname(), server: `127.0.0.1:${pros.port}`, domain: pros.domain, started: new Date().toISOString() };
   writeFileSync(path.join(dir, "localhost-dead.jsonl"), `${JSON.stringify(header)}\n${JSON.stringify({ add: { jid: "tfile@localhost", way: "file" } })}\n`, { mode: 0o600 });
   const existing = { file: "accounts.yaml", accounts: [{ jid: "tfile@localhost", username: "tfile", password: "pw-file" }] };
-  const report = await cleanup(existingAccounts({ endpoint, timeoutMs: 3000, existing }), { dir, existing });
+  assert.deepEqual(await cleanup(existingAccounts({ endpoint, timeoutMs: 3000, existing }), { server: "127.0.0.1:1", dir, existing }), { removed: [], absent: 0, remain: [], notes: [] }, "another server's journal");
+  const report = await cleanup(existingAccounts({ endpoint, timeoutMs: 3000, existing }), { server: `127.0.0.1:${pros.port}`, dir, existing });
   assert.deepEqual(report, { removed: ["tfile@localhost"], absent: 0, remain: [], notes: [] });
   const check = new Session("tfile", endpoint, { username: "tfile", password: "pw-file" }, "check", new Transcript());
   await check.start(3000);

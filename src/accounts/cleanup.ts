@@ -27,18 +27,20 @@ interface Candidate {
 
 /**
  * Removes the accounts earlier runs left on the provisioner's domain: those in the journals of runs that
- * are over (crashed, killed, or unable to remove them), and, where the way lists the server's users
+ * are over, against the same --server (crashed, killed, or unable to remove them), and, where the way lists the server's users
  * (XEP-0133 get-registered-users-list), every account named with the harness's prefix. Accounts of a run
  * still going on this machine are left alone. What remains is measured, not assumed: listed again where
  * the server lists, else the accounts whose removal failed.
  */
-export async function cleanup(provisioner: Provisioner, opts: { existing?: ExistingAccounts; admin?: string; dir?: string } = {}): Promise<CleanupReport> {
+export async function cleanup(provisioner: Provisioner, opts: { server: string; existing?: ExistingAccounts; admin?: string; dir?: string }): Promise<CleanupReport> {
   const dir = opts.dir ?? journalDir();
   const domain = provisioner.domain;
   const report: CleanupReport = { removed: [], absent: 0, remain: [], notes: [] };
   const busy = new Set<string>();
   const candidates = new Map<string, Candidate>();
-  const journals = readJournals(domain, dir);
+  // The same --server as the run's: a journal of another server with the same domain (every local test server is
+  // "localhost") lists accounts this one never had, and finding them absent here must not strike them from it.
+  const journals = readJournals(domain, dir).filter((j) => j.header.server === opts.server);
   for (const { journal, header, live } of journals) {
     if (live) {
       for (const e of journal.entries) busy.add(e.jid);

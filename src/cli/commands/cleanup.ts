@@ -56,7 +56,7 @@ export const cleanup: CommandModule = {
     }
     try {
       process.stdout.write(`cleanup of ${domain} at ${a.server} with --accounts ${way}; journals in ${journalDir()}\n`);
-      const report = await cleanUp(provisioner!, { existing: secrets.existing, admin: secrets.admin?.jid });
+      const report = await cleanUp(provisioner!, { server: a.server!, existing: secrets.existing, admin: secrets.admin?.jid });
       for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
       const n = report.removed.length;
       const absent = report.absent > 0 ? ` (${report.absent} recorded account${report.absent === 1 ? " was" : "s were"} not on the server)` : "";
