@@ -50,7 +50,7 @@ async function rosterOf(t: Target, username: string, password: string): Promise<
 
 test("the ledger admits a case only with all its accounts at once, first come first served, and refuses more than there are", async () => {
   let limit = 3;
-  const fixed: Provisioner = { name: "fixed", create: async () => ({ username: "u", password: "p" }), remove: async () => {}, limit: () => ({ accounts: limit, why: "the file has 3" }) };
+  const fixed: Provisioner = { name: "fixed", domain: "localhost", create: async () => ({ username: "u", password: "p" }), remove: async () => {}, limit: () => ({ accounts: limit, why: "the file has 3" }) };
   const ledger = new AccountLedger(fixed);
   assert.equal(await ledger.admit(4), "needs 4 accounts at once; the file has 3");
   const first = await ledger.admit(2);
@@ -112,7 +112,7 @@ test("existing accounts from a file: cases needing more are skipped with the rea
   const skipped = results(d).cases.find((c) => c.id === "roster-set-two-items")!;
   assert.match(skipped.reason!, /^needs 3 accounts at once; .*accounts\.yaml has 2 usable accounts \(t3@localhost: its roster is not empty \(1 item\), so it is not fresh\)$/);
   assert.doesNotMatch(r.stdout + r.stderr, /pw-one|pw-two|pw-three/, "passwords are never echoed");
-  assert.deepEqual(results(d).accounts, { created: 4, notRemoved: 0 }, "the identification and each case's accounts, all cleaned");
+  assert.deepEqual(results(d).accounts, { created: 5, notRemoved: 0 }, "the preflight's, the identification's and each case's accounts, all cleaned");
   assert.deepEqual(await rosterOf(pros, "t1", "pw-one"), []);
   assert.deepEqual(await rosterOf(pros, "t2", "pw-two"), []);
   assert.deepEqual(await rosterOf(pros, "t3", "pw-three"), ["friend@example.org"]);
@@ -128,11 +128,29 @@ for (const server of ["Prosody", "ejabberd"]) {
     const r = await runCli(["run", ...CASES, ...at(t), "--accounts", "admin", "--admin", "admin@localhost", "--reporter", "json", "--out", d], { env: { XMPP_CONFORM_PASSWORD: "admin-secret" } });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(verdicts(d), Object.fromEntries(CASES.map((c) => [c, "pass"])));
-    assert.deepEqual(results(d).accounts, { created: 7, notRemoved: 0 });
+    assert.deepEqual(results(d).accounts, { created: 9, notRemoved: 0 }, "two for the preflight, one for the identification, six for the cases");
     assert.deepEqual(await t.accountCommands!.list(), before);
     const denied = await runCli(["run", "roster-get-empty", ...at(t), "--accounts", "admin", "--admin", "admin@localhost", "--reporter", "console", "--out", out()], { env: { XMPP_CONFORM_PASSWORD: "wrong" } });
     assert.equal(denied.code, 3, denied.stdout + denied.stderr);
     assert.match(denied.stdout, /accounts on localhost \(--accounts admin\): cannot log in as admin@localhost .*not-authorized/);
+  });
+
+  test(`cleanup --accounts admin finds the harness's accounts on ${server}'s user list where it offers one`, async () => {
+    const t = server === "Prosody" ? pros : ejab;
+    await t.accountCommands!.register("admin", "admin-secret").catch(() => {}); // made by the test above when it ran
+    await t.accountCommands!.register("xc-lost-juliet", "unknown"); // a run's account whose journal is gone
+    await t.accountCommands!.register("xcavalier", "theirs"); // somebody's account: not the harness's prefix
+    const r = await runCli(["cleanup", ...at(t), "--accounts", "admin", "--admin", "admin@localhost"], { env: { XMPP_CONFORM_PASSWORD: "admin-secret", XDG_STATE_HOME: out() } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    if (server === "ejabberd") {
+      assert.match(r.stdout, /^removed 1 account left by earlier runs; 0 remain$/m);
+      assert.deepEqual((await t.accountCommands!.list()).filter((u) => u !== "admin").sort(), ["xcavalier"]);
+    } else {
+      assert.match(r.stdout, /note: the server offers no list of registered users \(XEP-0133 get-registered-users-list\).*only the accounts in the journals were looked for/);
+      assert.match(r.stdout, /^removed 0 accounts left by earlier runs; 0 remain$/m);
+      await t.accountCommands!.remove("xc-lost-juliet");
+    }
+    await t.accountCommands!.remove("xcavalier");
   });
 
   test(`the server's own command line makes and removes the accounts of local:${server.toLowerCase()}`, async () => {
@@ -140,7 +158,7 @@ for (const server of ["Prosody", "ejabberd"]) {
     const r = await runCli(["run", ...CASES, "--target", `local:${server.toLowerCase()}`, "--accounts", "cli", "--reporter", "json", "--out", d]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(verdicts(d), Object.fromEntries(CASES.map((c) => [c, "pass"])));
-    assert.deepEqual(results(d).accounts, { created: 7, notRemoved: 0 });
+    assert.deepEqual(results(d).accounts, { created: 8, notRemoved: 0 }, "one for the preflight, one for the identification, six for the cases");
   });
 }
 

@@ -93,10 +93,10 @@ test("an unreachable server gives error verdicts with the reason, reports, and e
   const dir = out();
   const r = await runCli(["run", "--server", "127.0.0.1:1", "--domain", "localhost", "--reporter", "console,junit,json", "--out", dir]);
   assert.equal(r.code, 3);
-  assert.match(r.stdout, /could not reach the target: .*ECONNREFUSED/);
+  assert.match(r.stdout, /the run could not start: .*ECONNREFUSED/);
   const j = junitCounts(dir);
   assert.deepEqual([j.tests, j.errors], [suiteSize, suiteSize]);
-  assert.match(j.xml, /target unreachable/);
+  assert.match(j.xml, /the run could not start/);
 });
 
 test("a broken scenario file gives file:line:col and exit 2; usage errors exit 2", async () => {

@@ -40,7 +40,7 @@ test("without --ca the self-signed certificate is a clear error before any case 
   const d = out();
   const r = await runCli(["run", ...CASES, ...at(tlsServer), "--reporter", "console,json", "--out", d]);
   assert.equal(r.code, 3, r.stdout + r.stderr);
-  assert.match(r.stdout, /could not reach the target: TLS: the certificate 127\.0\.0\.1:\d+ presented for localhost is not trusted: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); pass --ca FILE/);
+  assert.match(r.stdout, /the run could not start: TLS: the certificate 127\.0\.0\.1:\d+ presented for localhost is not trusted: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); pass --ca FILE/);
   assert.deepEqual(results(d).cases.map((c: { verdict: string }) => c.verdict), ["error", "error", "error"]);
 });
 

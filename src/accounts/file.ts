@@ -57,6 +57,8 @@ export function existingAccounts(ctx: ProvisionerContext): Provisioner {
   if (!existing) throw new Error("--accounts file needs --accounts-file FILE");
   const free: Credentials[] = [];
   const unusable: string[] = [];
+  /** Accounts a cleaning failed on, and why: out of the pool until a retry cleans them. */
+  const dirty = new Map<string, string>();
   let usable = 0;
 
   const empty = async (creds: Credentials) =>
@@ -70,6 +72,7 @@ export function existingAccounts(ctx: ProvisionerContext): Provisioner {
 
   return {
     name: "file",
+    domain: ctx.endpoint.domain,
     async open() {
       await Promise.all(existing.accounts.map(async (a) => {
         try {
@@ -88,18 +91,20 @@ export function existingAccounts(ctx: ProvisionerContext): Provisioner {
       return creds;
     },
     async remove(creds) {
+      const jid = `${creds.username}@${ctx.endpoint.domain}`;
       try {
         await empty(creds);
-        free.push(creds);
       } catch (err) {
-        usable--;
-        unusable.push(`${creds.username}@${ctx.endpoint.domain}: could not be cleaned after a case: ${(err as Error).message}`);
+        if (!dirty.has(jid)) usable--;
+        dirty.set(jid, `${jid}: could not be cleaned after a case: ${(err as Error).message}`);
         throw err;
       }
+      if (dirty.delete(jid)) usable++;
+      free.push(creds);
     },
-    limit: () => ({
-      accounts: usable,
-      why: `${existing.file} has ${usable} usable account${usable === 1 ? "" : "s"}${unusable.length > 0 ? ` (${unusable.join("; ")})` : ""}`,
-    }),
+    limit: () => {
+      const why = [...unusable, ...dirty.values()];
+      return { accounts: usable, why: `${existing.file} has ${usable} usable account${usable === 1 ? "" : "s"}${why.length > 0 ? ` (${why.join("; ")})` : ""}` };
+    },
   };
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
 import xml from "@xmpp/xml";
 import { openRawStream, featureNames } from "../xmpp/raw-stream.ts";
 import { describeStanzaError } from "../xmpp/errors.ts";
-import { asAccount } from "./login.ts";
+import { asAccount, cannotLogIn } from "./login.ts";
+import { AccountsRefused, noRegistration, registrationRefusal } from "./refusal.ts";
 import type { Provisioner, ProvisionerContext } from "./types.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -11,18 +11,20 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
   return {
     name: "ibr",
-    async create(localpart) {
-      const password = randomBytes(12).toString("hex");
+    domain: ctx.endpoint.domain,
+    async create(localpart, password) {
       const stream = await openRawStream(ctx.endpoint, ctx.timeoutMs);
       try {
-        if (!stream.features.getChild("register", "http://jabber.org/features/iq-register")) {
-          throw new Error(`the server does not offer in-band registration before login (features: ${featureNames(stream.features)}); use another --accounts mode`);
-        }
+        if (!stream.features.getChild("register", "http://jabber.org/features/iq-register")) throw new AccountsRefused(noRegistration(featureNames(stream.features)));
         const reply = await stream.request(
-          `<iq type='set' id='reg' to='${ctx.endpoint.domain}'><query xmlns='jabber:iq:register'><username>${esc(localpart)}</username><password>${password}</password></query></iq>`,
+          `<iq type='set' id='reg' to='${ctx.endpoint.domain}'><query xmlns='jabber:iq:register'><username>${esc(localpart)}</username><password>${esc(password)}</password></query></iq>`,
           "reg",
         );
-        if (reply.attrs.type !== "result") throw new Error(`registering ${localpart}@${ctx.endpoint.domain} failed: ${describeStanzaError(reply)}`);
+        if (reply.attrs.type !== "result") {
+          const refused = registrationRefusal(reply);
+          if (refused) throw new AccountsRefused(refused);
+          throw new Error(`registering ${localpart}@${ctx.endpoint.domain} failed: ${describeStanzaError(reply)}`);
+        }
         return { username: localpart, password };
       } finally {
         stream.close();
@@ -35,5 +37,6 @@ export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
         if (reply.attrs.type !== "result") throw new Error(`removing ${creds.username}@${ctx.endpoint.domain} failed: ${describeStanzaError(reply)}`);
       }, "drop");
     },
+    gone: (creds) => cannotLogIn(ctx, creds),
   };
 }

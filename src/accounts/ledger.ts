@@ -1,20 +1,42 @@
+import { randomBytes } from "node:crypto";
 import type { Credentials } from "../xmpp/session.ts";
+import type { AccountJournal } from "./journal.ts";
+import { AccountsRefused, isRefusal, type Refusal } from "./refusal.ts";
+import { removeAccount } from "./removal.ts";
 import type { Provisioner } from "./types.ts";
+
+/** An account the run could not remove (or, for an existing one, clean), and why. */
+export interface LeftAccount {
+  jid: string;
+  reason: string;
+}
 
 /**
  * Every account the run created and has not removed yet, so that an interrupted or crashed case still
- * gets its accounts removed at the end, and the report can say how many could not be. For a provisioner
- * with a fixed set of accounts it also hands out turns, so that concurrent cases never wait on each other.
+ * gets its accounts removed at the end, and the report can name those that could not be. With a journal
+ * the accounts also outlive a crash of the harness itself. For a provisioner with a fixed set of accounts
+ * it also hands out turns, so that concurrent cases never wait on each other.
  */
 export class AccountLedger {
-  private readonly open = new Set<Credentials>();
+  /** The accounts not removed yet, with their JIDs. */
+  private readonly open = new Map<Credentials, string>();
   private readonly queue: { count: number; admit: () => void; refuse: (why: string) => void }[] = [];
   /** Accounts promised to running cases (counted only when the provisioner has a limit). */
   private promised = 0;
   created = 0;
-  notRemoved = 0;
+  /** Accounts that could not be removed (the journal keeps them for `cleanup`). */
+  readonly left: LeftAccount[] = [];
+  /** Set once the server refused to make accounts; create() then fails at once with it. */
+  refused?: Refusal;
+  private readonly journal?: AccountJournal;
 
-  constructor(private readonly provisioner: Provisioner) {}
+  constructor(private readonly provisioner: Provisioner, opts: { journal?: AccountJournal } = {}) {
+    this.journal = opts.journal;
+  }
+
+  get notRemoved(): number {
+    return this.left.length;
+  }
 
   /**
    * Waits until `count` accounts can be had at once and reserves them for one case; resolves with the
@@ -57,29 +79,63 @@ export class AccountLedger {
     }
   }
 
+  /**
+   * A fresh account (or a free existing one), journalled before it is made, so that a crash of the harness
+   * leaves a record for `cleanup`. Once the server has refused to make accounts (registration off or
+   * throttled, add-user forbidden), every later call fails at once with that refusal: a run does not ask
+   * hundreds of times for what the server has said it will not give.
+   */
   async create(localpart: string): Promise<Credentials> {
-    const creds = await this.provisioner.create(localpart);
+    if (this.refused) throw new AccountsRefused(this.refused);
+    const password = randomBytes(12).toString("hex");
+    // Existing accounts are journalled once handed out (their names are known only then), without their passwords.
+    const existing = Boolean(this.provisioner.limit);
+    const jid = `${localpart}@${this.provisioner.domain}`;
+    if (!existing) this.journal?.add({ jid, way: this.provisioner.name, password });
+    let creds: Credentials;
+    try {
+      creds = await this.provisioner.create(localpart, password);
+    } catch (err) {
+      if (isRefusal(err)) {
+        this.refused ??= err.refusal;
+        this.journal?.drop(jid);
+      } else if (!existing) {
+        // No answer, or one after the server may have made it: removed (or found gone) with the rest.
+        this.open.set({ username: localpart, password }, jid);
+      }
+      throw err;
+    }
     this.created++;
-    this.open.add(creds);
+    const made = `${creds.username}@${this.provisioner.domain}`;
+    if (existing) this.journal?.add({ jid: made, way: this.provisioner.name });
+    this.open.set(creds, made);
     return creds;
   }
 
-  /** Removes the accounts; a failure is counted, never thrown (cleanup must not hide the verdict). */
+  /** Removes the accounts, retried and checked (removal.ts); one that stays is named in `left`, never thrown (cleanup must not hide the verdict). */
   async remove(list: Credentials[]): Promise<void> {
     await Promise.all(
       list.filter((c) => this.open.has(c)).map(async (c) => {
+        const jid = this.open.get(c)!;
         this.open.delete(c);
-        try {
-          await this.provisioner.remove(c);
-        } catch {
-          this.notRemoved++;
-        }
+        const result = await removeAccount(this.provisioner, c);
+        if (result.removed || result.gone) this.journal?.drop(jid);
+        else this.left.push({ jid, reason: result.why });
       }),
     );
   }
 
-  /** Whatever is left (cases that never reached their own cleanup). */
-  removeAll(): Promise<void> {
-    return this.remove([...this.open]);
+  /** Whatever is left (cases that never reached their own cleanup); then the journal is closed (deleted when empty). */
+  async removeAll(): Promise<void> {
+    await this.remove([...this.open.keys()]);
+    this.journal?.close();
   }
+}
+
+/** What results.json says about the accounts of a run's ledgers (the target's and a pair's second server's). */
+export function accountsSummary(ledgers: (AccountLedger | undefined)[]): { created: number; notRemoved: number; left?: LeftAccount[]; refused?: string } {
+  const present = ledgers.filter((l): l is AccountLedger => Boolean(l));
+  const left = present.flatMap((l) => l.left);
+  const refused = present.find((l) => l.refused)?.refused?.message;
+  return { created: present.reduce((n, l) => n + l.created, 0), notRemoved: left.length, ...(left.length > 0 && { left }), ...(refused && { refused }) };
 }

@@ -17,3 +17,18 @@ export async function asAccount<T>(ctx: Pick<ProvisionerContext, "endpoint" | "t
     else await session.close();
   }
 }
+
+/**
+ * Whether an account is gone, by the one test any server gives: logging in with its password is refused
+ * with not-authorized (RFC 6120 §6.5.10). A login that works means it is still there; any other failure
+ * (the server unreachable, a stream error) proves nothing and is thrown.
+ */
+export async function cannotLogIn(ctx: Pick<ProvisionerContext, "endpoint" | "timeoutMs">, creds: Credentials): Promise<boolean> {
+  try {
+    await asAccount(ctx, creds, async () => {});
+    return false;
+  } catch (err) {
+    if ((err as Error).message.endsWith(": not-authorized")) return true;
+    throw err;
+  }
+}

@@ -4,12 +4,21 @@ import type { Credentials, Endpoint } from "../xmpp/session.ts";
 /** Creates and removes accounts on the target. One file per way of doing it, registered in index.ts. */
 export interface Provisioner {
   readonly name: string;
+  /** The domain its accounts live on. */
+  readonly domain: string;
   /** Gets ready before the first case (logs an admin in, checks existing accounts); throws when it cannot. */
   open?(): Promise<void>;
-  /** An account for a case: a fresh one with this localpart (unique to the run), or a free existing one. */
-  create(localpart: string): Promise<Credentials>;
+  /**
+   * An account for a case: a fresh one with this localpart (unique to the run) and password, or a free
+   * existing one. Throws AccountsRefused (refusal.ts) when the server refuses to make accounts at all.
+   */
+  create(localpart: string, password: string): Promise<Credentials>;
   /** Removes an account create() made (or, for an existing one, cleans it and hands it back). */
   remove(creds: Credentials): Promise<void>;
+  /** Checks that a removed account is gone (true), still there (false); throws when it cannot tell. */
+  gone?(creds: Credentials): Promise<boolean>;
+  /** The usernames on the domain, where this way can list them (for cleanup). */
+  list?(): Promise<string[]>;
   /** Ends what open() started. */
   close?(): Promise<void>;
   /**

@@ -9,7 +9,7 @@ export const EXIT = {
   failed: 1,
   /** Bad command line or a broken scenario file. */
   usage: 2,
-  /** The harness could not reach the target at all, or could not get accounts there. */
+  /** The harness could not reach the target at all, or the server refused to give accounts (at the start or mid-run). */
   unreachable: 3,
   /** Interrupted (Ctrl-C / SIGTERM), after cleaning up. */
   interrupted: 130,
@@ -18,6 +18,6 @@ export const EXIT = {
 /** A finished run's exit code: what its cases mean is decided in src/results/verdicts.ts. */
 export function exitCodeOf(run: RunResult, strict: boolean): number {
   if (run.interrupted) return EXIT.interrupted;
-  if (run.targetError) return EXIT.unreachable;
+  if (run.targetError || run.accounts.refused) return EXIT.unreachable;
   return run.cases.some((c) => caseFailsRun(c, strict)) ? EXIT.failed : EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import { Chalk } from "chalk";
-import type { Verdict } from "../results/schema.ts";
+import type { CaseResult, Verdict } from "../results/schema.ts";
 import { needsAttention } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
 import { countVerdicts, describeProfile, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, totals } from "./format.ts";
@@ -38,6 +38,28 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         if (long.length > 0) out(c.gray(`  … still running: ${long.map(([id, since]) => `${id} (${Math.round((now - since) / 1000)} s)`).join(", ")}`));
       }, SLOW_MS);
   slow?.unref();
+  // Cases that never ran for one shared reason (an unreachable target, accounts refused) are one line, not hundreds.
+  let lastNotRun: string | undefined;
+  let alike = 0;
+  const flushAlike = () => {
+    if (alike > 0) out(c.gray(`    … and ${alike} more not run, for the same reason`));
+    alike = 0;
+  };
+  const ended = (r: CaseResult) => {
+    running.delete(r.id);
+    done++;
+    const reason = neverRan(r) ? r.reason : undefined;
+    if (reason !== undefined && reason === lastNotRun) {
+      alike++;
+      return;
+    }
+    flushAlike();
+    lastNotRun = reason;
+    const why = r.verdict === "pass" ? "" : c.gray(`  ${r.reason ?? ""}`.slice(0, 160));
+    const retried = r.setupRetries ? c.gray(` [set-up retried ${r.setupRetries.length}x]`) : "";
+    out(`  ${mark[r.verdict]} ${c.gray(`[${done}/${total}]`)} ${r.id} ${c.gray(`(${r.durationMs} ms)`)}${retried}${why}`);
+    status();
+  };
   return {
     onEvent(e) {
       switch (e.type) {
@@ -49,26 +71,27 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         case "case-begin":
           running.set(e.id, Date.now());
           return status();
-        case "case-end": {
-          const r = e.case;
-          running.delete(r.id);
-          done++;
-          const why = r.verdict === "pass" ? "" : c.gray(`  ${r.reason ?? ""}`.slice(0, 160));
-          const retried = r.setupRetries ? c.gray(` [set-up retried ${r.setupRetries.length}x]`) : "";
-          out(`  ${mark[r.verdict]} ${c.gray(`[${done}/${total}]`)} ${r.id} ${c.gray(`(${r.durationMs} ms)`)}${retried}${why}`);
-          return status();
-        }
+        case "case-end":
+          return ended(e.case);
         case "run-end":
           if (slow) clearInterval(slow);
           if (live) stream.write("\r\x1b[K");
-          return;
+          return flushAlike();
         default:
           return;
       }
     },
     onEnd(run) {
-      if (run.targetError) out(c.magenta(`\ncould not reach the target: ${run.targetError}`));
-      for (const r of run.cases.filter((x) => needsAttention(x.verdict))) {
+      if (run.targetError) out(c.magenta(`\nthe run could not start: ${run.targetError}`));
+      const bad = run.cases.filter((x) => needsAttention(x.verdict));
+      const notRun = new Map<string, number>();
+      for (const r of bad.filter(neverRan)) notRun.set(r.reason ?? "", (notRun.get(r.reason ?? "") ?? 0) + 1);
+      for (const [reason, n] of notRun) {
+        out();
+        out(paint.error(c.bold(`ERROR ${n} case${n === 1 ? "" : "s"} not run:`)));
+        out(indent(reason));
+      }
+      for (const r of bad.filter((x) => !neverRan(x))) {
         out();
         out(paint[r.verdict](c.bold(`${r.verdict.toUpperCase()} ${r.id}: ${r.title}`)));
         out(c.gray(`  ${specLabel(r)} ${r.level} ${r.requirements.join(", ")}  ${r.pos.file}:${r.pos.line}`));
@@ -83,7 +106,11 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}`);
       const retries = setupRetries(run);
       if (retries.cases > 0) out(c.gray(`set-up retried ${retries.retries} time${retries.retries === 1 ? "" : "s"} in ${retries.cases} case${retries.cases === 1 ? "" : "s"} (the server dropped or refused a connection during set-up)`));
-      if (run.accounts.notRemoved > 0) out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} accounts could not be removed${run.accounts.left?.length ? `: ${run.accounts.left.join(", ")}` : ""} ('xmpp-conform cleanup' removes them)`));
+      if (run.accounts.refused && !run.targetError) out(c.magenta(`the server stopped giving accounts: ${run.accounts.refused}`));
+      if (run.accounts.notRemoved > 0) {
+        out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} accounts could not be removed; 'xmpp-conform cleanup' with the same target options removes them:`));
+        for (const a of run.accounts.left ?? []) out(c.yellow(`  ${a.jid}: ${a.reason}`));
+      }
       const flaky = run.cases.filter((r) => r.flaky);
       if (flaky.length > 0) out(c.red(`${flaky.length} flaky: ${flaky.map((r) => `${r.id} (${r.flaky!.join(", ")})`).join("; ")}`));
     },
@@ -91,3 +118,6 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
 };
 
 const indent = (s: string) => s.replace(/^/gm, "  ");
+
+/** A case the run never started (nothing in its transcript): its reason is the run's, not the case's. */
+const neverRan = (r: CaseResult) => (r.transcript ?? []).length === 0 && r.failures.length === 0 && r.verdict === "error";

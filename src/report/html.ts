@@ -26,9 +26,10 @@ export function renderHtml(run: RunResult): string {
 function header(run: RunResult): string {
   const options = Object.entries(run.options).map(([k, v]) => `<span class="chip">${esc(k)}=${esc(JSON.stringify(v))}</span>`);
   const banners = [
-    run.targetError && `<div class="banner"><b>Could not reach the target:</b> ${esc(run.targetError)}</div>`,
+    run.targetError && `<div class="banner"><b>The run could not start:</b> ${esc(run.targetError)}</div>`,
     run.interrupted && `<div class="banner"><b>Interrupted:</b> the run was stopped before every case had run.</div>`,
-    run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed${run.accounts.left?.length ? `: ${esc(run.accounts.left.join(", "))}` : ""} (<code>xmpp-conform cleanup</code> removes them).</div>`,
+    !run.targetError && run.accounts.refused && `<div class="banner"><b>The server stopped giving accounts:</b> ${esc(run.accounts.refused)}</div>`,
+    run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed (<code>xmpp-conform cleanup</code> removes them): ${esc((run.accounts.left ?? []).map((a) => `${a.jid} (${a.reason})`).join("; "))}</div>`,
     ...(run.notes ?? []).map((n) => `<div class="banner note"><b>Note:</b> ${esc(n)}</div>`),
   ];
   return `<h1>XMPP conformance: ${esc(serverLabel(run))}</h1>

@@ -33,8 +33,10 @@ export function renderMarkdown(run: RunResult): string {
     `**${totals(counts).map((t) => t.text).join(", ")}** of ${run.cases.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, started ${run.startedAt} (${mdText(`${run.tool.name} ${run.tool.version}`)}, ${mdText(describeProfile(run))})`,
   ];
   for (const note of run.notes ?? []) lines.push("", `> **Note:** ${mdText(note)}`);
-  if (run.targetError) lines.push("", `> **Could not reach the target:** ${mdText(run.targetError)}`);
+  if (run.targetError) lines.push("", `> **The run could not start:** ${mdText(run.targetError)}`);
   if (run.interrupted) lines.push("", "> **Interrupted:** the run was stopped before every case had run.");
+  if (run.accounts.refused && !run.targetError) lines.push("", `> **The server stopped giving accounts:** ${mdText(run.accounts.refused)}`);
+  if (run.accounts.notRemoved > 0) lines.push("", `> **${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed** (\`xmpp-conform cleanup\` removes them): ${mdText((run.accounts.left ?? []).map((a) => a.jid).join(", "))}`);
 
   const attention = run.cases.filter((c) => needsAttention(c.verdict)).sort((a, b) => ATTENTION.indexOf(a.verdict) - ATTENTION.indexOf(b.verdict));
   if (attention.length > 0) {

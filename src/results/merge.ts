@@ -27,6 +27,8 @@ export function mergeRuns(shards: { file: string; run: RunResult }[]): RunResult
   const end = Math.max(...shards.map((s) => Date.parse(s.run.startedAt) + s.run.durationMs));
   const targetErrors = [...new Set(shards.flatMap((s) => (s.run.targetError ? [s.run.targetError] : [])))];
   const notes = [...new Set(shards.flatMap((s) => s.run.notes ?? []))];
+  const left = shards.flatMap((s) => s.run.accounts.left ?? []);
+  const refused = [...new Set(shards.flatMap((s) => (s.run.accounts.refused ? [s.run.accounts.refused] : [])))];
   return {
     ...first.run,
     startedAt: new Date(start).toISOString(),
@@ -35,6 +37,8 @@ export function mergeRuns(shards: { file: string; run: RunResult }[]): RunResult
     accounts: {
       created: shards.reduce((n, s) => n + s.run.accounts.created, 0),
       notRemoved: shards.reduce((n, s) => n + s.run.accounts.notRemoved, 0),
+      ...(left.length > 0 && { left }),
+      ...(refused.length > 0 && { refused: refused.join("; ") }),
     },
     ...(notes.length > 0 && { notes }),
     ...(targetErrors.length > 0 && { targetError: targetErrors.join("; ") }),

@@ -132,9 +132,10 @@ export const RunResult = RunInfo.extend({
   accounts: z.object({
     created: z.number().int(),
     notRemoved: z.number().int(),
-    left: z.array(z.string()).optional().describe("the JIDs of the accounts that could not be removed ('xmpp-conform cleanup' removes them later)"),
+    left: z.array(z.object({ jid: z.string(), reason: z.string() })).optional().describe("the accounts that could not be removed (or cleaned), by JID, and why ('xmpp-conform cleanup' removes them later)"),
+    refused: z.string().optional().describe("set when the server stopped giving accounts mid-run: why, and what to use instead"),
   }),
-  targetError: z.string().optional().describe("set when the run could not reach the target at all"),
+  targetError: z.string().optional().describe("set when the run could not start: the target could not be reached, or no accounts could be had there"),
   interrupted: z.boolean(),
 }).meta({ title: "xmpp-conform results", description: "The results record of one run (reports/results.json); see docs/results.md." });
 export type RunResult = z.infer<typeof RunResult>;

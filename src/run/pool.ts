@@ -39,6 +39,9 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
   let next = 0;
   const one = async (sc: Scenario, i: number): Promise<CaseResult> => {
     if (opts.signal.aborted) return notRun(sc, "skip", "interrupted before it started");
+    // The server stopped giving accounts (throttled mid-run): one reason for every case left, no more asking.
+    const refused = opts.ledger.refused ?? opts.peer?.ledger.refused;
+    if (refused) return notRun(sc, "error", refused.message);
     if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return notRun(sc, "skip", "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody");
     const admitted = await opts.ledger.admit(sc.accounts.length);
     if (typeof admitted === "string") return notRun(sc, "skip", admitted);

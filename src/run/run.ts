@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { journalFor } from "../accounts/journal.ts";
+import { accountsSummary } from "../accounts/ledger.ts";
 import { pickProfile } from "../profiles/select.ts";
 import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
@@ -100,7 +102,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
   try {
     try {
       target = await parts.add(() => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }), (t) => t.stop());
-      side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs), (s) => s.close());
+      side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor(o)), (s) => s.close());
       const server = target.peer;
       if (server) peer = await parts.add(async () => ({ ...(await openSide(server, { mode: o.accounts.mode, admin: o.accounts.admin }, o.tls, o.timeoutMs)), server }), (p) => p.close());
     } catch (err) {
@@ -144,7 +146,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
     let cases: CaseResult[];
     if (!side || targetError) {
-      cases = plan.map((sc) => notRun(sc, "error", `target unreachable: ${targetError}`));
+      cases = plan.map((sc) => notRun(sc, "error", `the run could not start: ${targetError}`));
       cases.forEach(ended);
     } else {
       const runs: CaseResult[][] = [];
@@ -163,13 +165,12 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     // The accounts are part of the record: give them back before it is closed.
     await side?.ledger.removeAll();
     await peer?.ledger.removeAll();
-    const ledgers = [side?.ledger, peer?.ledger].filter((l) => l !== undefined);
     const result: RunResult = {
       schemaVersion: 1,
       ...info,
       durationMs: Date.now() - started,
       cases: cases.map((c) => trimmed(c, o.transcripts)),
-      accounts: { created: ledgers.reduce((n, l) => n + l.created, 0), notRemoved: ledgers.reduce((n, l) => n + l.notRemoved, 0) },
+      accounts: accountsSummary([side?.ledger, peer?.ledger]),
       ...(targetError && { targetError }),
       interrupted: signal.aborted,
     };

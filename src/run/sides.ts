@@ -1,5 +1,7 @@
 import { provisioners, type Provisioner } from "../accounts/index.ts";
+import type { AccountJournal } from "../accounts/journal.ts";
 import { AccountLedger } from "../accounts/ledger.ts";
+import { preflight } from "../accounts/preflight.ts";
 import type { ExistingAccounts } from "../accounts/types.ts";
 import type { Target } from "../targets/types.ts";
 import { reach, type TlsRequest } from "../xmpp/reach.ts";
@@ -21,26 +23,30 @@ export interface OpenSide extends Side {
 }
 
 /**
- * Reaches a server's c2s and gets its provisioner ready. A failure says which part failed, in words that
- * name the option to change. The caller owns the side from then on: close() on every exit path.
+ * Reaches a server's c2s and gets its provisioner ready, and proves accounts can be had there (the
+ * preflight: a server that refuses registration, or speaks no SASL mechanism the harness does, is one
+ * message with what to use instead, not an error per case). A failure says which part failed, in words
+ * that name the option to change. The caller owns the side from then on: close() on every exit path.
  */
-export async function openSide(server: Omit<Target, "stop" | "name">, accounts: AccountsChoice, tls: TlsRequest, timeoutMs: number): Promise<OpenSide> {
+export async function openSide(server: Omit<Target, "stop" | "name">, accounts: AccountsChoice, tls: TlsRequest, timeoutMs: number, journal?: AccountJournal): Promise<OpenSide> {
   // A local TLS server made its own certificate: trust it unless the user said otherwise.
   const request = server.tls ? { ...tls, tls: server.tls, caFile: tls.caFile ?? server.caFile } : tls;
   const endpoint = await reach({ host: server.host, port: server.port, domain: server.domain }, request, timeoutMs);
   // The provisioner sees the side as its target: its own account commands (cli), its own c2s (ibr, admin).
   const provisioner = provisioners[accounts.mode]({ endpoint, timeoutMs, target: { name: server.domain, ...server, stop: async () => {} }, admin: accounts.admin, existing: accounts.existing });
+  const problem = (err: { message: string }) => new Error(`accounts on ${server.domain} (--accounts ${accounts.mode}): ${err.message}`);
   await provisioner.open?.().catch((err: Error) => {
-    throw new Error(`accounts on ${server.domain} (--accounts ${accounts.mode}): ${err.message}`);
+    throw problem(err);
   });
-  const ledger = new AccountLedger(provisioner);
-  return {
-    endpoint,
-    ledger,
-    provisioner,
-    close: async () => {
-      await ledger.removeAll();
-      await provisioner.close?.().catch(() => {});
-    },
+  const ledger = new AccountLedger(provisioner, { journal });
+  const close = async () => {
+    await ledger.removeAll();
+    await provisioner.close?.().catch(() => {});
   };
+  const refused = await preflight(ledger, accounts.mode, { endpoint, timeoutMs });
+  if (refused) {
+    await close();
+    throw problem(refused);
+  }
+  return { endpoint, ledger, provisioner, close };
 }

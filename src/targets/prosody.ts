@@ -40,6 +40,7 @@ certificates = "${dir}/certs"
 admins = ${lua(opts.admins ?? [])}
 modules_enabled = ${lua(modules)}
 ${fed ? federationConfig(dir, fed) : `modules_disabled = { "s2s"; "s2s_auth_certs"; }`}
+${(opts.extraConfig ?? []).join("\n")}
 VirtualHost "${domain}"
 `;
 }

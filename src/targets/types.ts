@@ -55,4 +55,6 @@ export interface LocalTargetOptions {
   admins?: string[];
   /** Serve this domain and federate (Server Dialback over plain TCP) instead of a lone "localhost". */
   federation?: FederationOptions;
+  /** Extra lines for the server's global configuration, after the harness's own (later settings win): tests of refusals. */
+  extraConfig?: string[];
 }

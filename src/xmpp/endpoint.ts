@@ -31,3 +31,8 @@ export function plainAllowed(endpoint: Endpoint): boolean {
   const s = endpoint.security ?? PLAINTEXT;
   return s.tls !== "none" || isLoopback(endpoint.host) || Boolean(s.allowPlain);
 }
+
+/** The SASL mechanisms the harness logs in with on this endpoint, strongest first. */
+export function saslMechanisms(endpoint: Endpoint): string[] {
+  return ["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(endpoint) ? ["PLAIN"] : [])];
+}

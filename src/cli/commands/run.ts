@@ -1,18 +1,16 @@
 import type { Argv, CommandModule } from "yargs";
-import { provisioners } from "../../accounts/index.ts";
-import { loadAccountsFile } from "../../accounts/file.ts";
 import { loadProfile, loadProfiles } from "../../profiles/load.ts";
 import { fanOut } from "../../report/fan-out.ts";
 import { reporters, resolveReporter } from "../../report/index.ts";
 import { run as runPlan, type ProfileChoice, type RunOptions } from "../../run/run.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
 import { checkTargetSpec, localTargetNames } from "../../targets/index.ts";
-import { readSecret } from "../../util/secret.ts";
-import { accountOn, checkTls, passwordOptions, passwordSource, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
+import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
+import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT, exitCodeOf } from "../exit-codes.ts";
 import { csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
 
-const connectionOptions = <T>(y: Argv<T>) => passwordOptions(tlsOptions(y), "--admin");
+const connectionOptions = <T>(y: Argv<T>) => accountOptions(tlsOptions(y));
 
 export const run: CommandModule = {
   command: "run [cases..]",
@@ -24,13 +22,6 @@ export const run: CommandModule = {
         .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}` })
         .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
         .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
-        .option("accounts", {
-          type: "string",
-          choices: Object.keys(provisioners),
-          describe: "how to get accounts: ibr (XEP-0077 in-band registration, the default), cli (the local server's own command line), admin (XEP-0133 commands as --admin), file (existing accounts from --accounts-file)",
-        })
-        .option("admin", { type: "string", describe: "--accounts admin: the JID of an account allowed to add and delete users (password: --password-env / --password-file)" })
-        .option("accounts-file", { type: "string", describe: "YAML file of existing test accounts (implies --accounts file); see the README" })
         .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
         .option("reporter", { type: "string", array: true, default: DEFAULT_REPORTERS, describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: console, junit, json, jsonl, html, markdown; and github under GitHub Actions)` })
         .option("out", { type: "string", default: "reports", describe: "folder for report files" }),
@@ -49,8 +40,8 @@ export const run: CommandModule = {
       .example("$0 run --server 127.0.0.1:5222 --domain localhost --reporter junit --out build", "the whole suite against a running server, JUnit only")
       .example("$0 run roster-add-push --target local:prosody", "one case"),
   handler: async (argv) => {
-    const a = argv as unknown as ConnectionArgs & {
-      cases: string[]; target?: string; server?: string; domain?: string; accounts?: string; admin?: string; accountsFile?: string; passwordEnv: string; passwordFile?: string;
+    const a = argv as unknown as ConnectionArgs & AccountArgs & {
+      cases: string[];
       profile: string; reporter: string[]; out: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
       wait: "barrier" | "timeout"; transcripts: "all" | "failures";
     };
@@ -59,7 +50,7 @@ export const run: CommandModule = {
       process.exit(EXIT.usage);
     };
     const reporterNames = csv(a.reporter);
-    const accounts = a.accounts ?? (a.accountsFile ? "file" : "ibr");
+    const accounts = accountsWay(a);
     const problem =
       checkTargetSpec(a) ??
       checkTls(a) ??
@@ -67,23 +58,14 @@ export const run: CommandModule = {
       (a.shard !== undefined && !parseShard(a.shard) ? `--shard must be k/n with 1 <= k <= n, got '${a.shard}'` : undefined) ??
       (!(Number.isInteger(a.repeat) && a.repeat >= 1) ? "--repeat must be a whole number of at least 1" : undefined) ??
       (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined) ??
-      (accounts === "cli" && !a.target ? "--accounts cli uses the server's own command line: it needs --target local:..." : undefined) ??
-      (accounts === "admin" && !(a.admin && a.server) ? "--accounts admin needs --server, --domain and --admin JID" : undefined) ??
-      (accounts === "file" && !(a.accountsFile && a.server) ? "--accounts file needs --server, --domain and --accounts-file FILE" : undefined) ??
-      (a.accountsFile && accounts !== "file" ? "--accounts-file goes with --accounts file" : undefined) ??
-      (a.admin && accounts !== "admin" ? "--admin goes with --accounts admin" : undefined);
+      accountsProblem(a);
     if (problem) usage(problem);
     const opts: RunOptions = {
       target: a.target, server: a.server, domain: a.domain, accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
       timeoutMs: a.timeout, quietWindowMs: a.quietWindow, wait: a.wait, install: a.install, strict: a.strict, transcripts: a.transcripts,
     };
     try {
-      if (a.admin) {
-        const admin = accountOn(a.admin, a.domain, "--admin");
-        if (typeof admin === "string") usage(admin);
-        else opts.accounts!.admin = { ...admin, password: readSecret(passwordSource(a), a.admin) };
-      }
-      if (a.accountsFile) opts.accounts!.existing = loadAccountsFile(a.accountsFile, a.domain!);
+      Object.assign(opts.accounts!, accountSecrets(a));
     } catch (e) {
       usage((e as Error).message);
     }

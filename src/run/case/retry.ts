@@ -1,4 +1,5 @@
 import { setTimeout as pause } from "node:timers/promises";
+import { isRefusal } from "../../accounts/refusal.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
 
 /** Attempts at set-up before its failure becomes the case's error: servers in the wild drop a connection now and then. */
@@ -23,7 +24,8 @@ export async function retry<T>(what: string, r: Retrying, attempt: () => Promise
       return await attempt();
     } catch (err) {
       const why = (err as Error).message;
-      if (r.signal.aborted) throw err;
+      // An interrupt, or a server that refuses to give accounts at all: asking again changes nothing.
+      if (r.signal.aborted || isRefusal(err)) throw err;
       if (n >= SET_UP_ATTEMPTS) throw new Error(`${why} (${what}: ${n} attempts)`);
       r.reasons.push(`${what}: ${why}`);
       r.transcript.add("harness", "note", `${what} failed, retrying: ${why}`, true);

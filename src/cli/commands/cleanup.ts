@@ -1,0 +1,75 @@
+import type { CommandModule } from "yargs";
+import { cleanup as cleanUp, ACCOUNT_PREFIX } from "../../accounts/cleanup.ts";
+import { provisioners, type Provisioner } from "../../accounts/index.ts";
+import { journalDir } from "../../accounts/journal.ts";
+import { checkTargetSpec, parseHostPort } from "../../targets/index.ts";
+import { reach } from "../../xmpp/reach.ts";
+import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
+import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
+import { EXIT } from "../exit-codes.ts";
+import { err } from "../suite.ts";
+
+/**
+ * Removes the test accounts that interrupted or failed runs left on a running server: those in the
+ * journals of runs that are over, and (with --accounts admin, where the server lists its users) every
+ * account named with the harness's prefix. Says how many it removed and which remain.
+ */
+export const cleanup: CommandModule = {
+  command: "cleanup",
+  describe: `remove the test accounts (${ACCOUNT_PREFIX}...) that interrupted or failed runs left on a running server`,
+  builder: (y) =>
+    accountOptions(tlsOptions(y))
+      .option("server", { type: "string", describe: "the running server: HOST:PORT (with --domain)" })
+      .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
+      .option("target", { type: "string", hidden: true })
+      .option("timeout", { type: "number", default: 3000, describe: "ms to wait for each answer of the server" })
+      .example("$0 cleanup --server 127.0.0.1:5222 --domain localhost", "remove what earlier runs with in-band registration left (from the journals)")
+      .example("XMPP_CONFORM_PASSWORD=... $0 cleanup --server xmpp.example.org:5222 --domain example.org --accounts admin --admin admin@example.org", "also every xc-... account on the server's user list"),
+  handler: async (argv) => {
+    const a = argv as unknown as ConnectionArgs & AccountArgs & { timeout: number };
+    const way = accountsWay(a);
+    const problem =
+      (a.target ? "cleanup makes no sense with --target local:...: a throwaway server is stopped and deleted with its run (even a killed one), and its accounts with it" : undefined) ??
+      (way === "cli" ? "--accounts cli makes accounts only on a --target local:... server, which goes with its run: nothing is left to clean up" : undefined) ??
+      (a.server ? checkTargetSpec(a) : "say which server to clean up: --server HOST:PORT --domain DOMAIN") ??
+      checkTls(a) ??
+      (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined) ??
+      accountsProblem(a);
+    if (problem) fail(EXIT.usage, problem);
+    let secrets: ReturnType<typeof accountSecrets> = {};
+    try {
+      secrets = accountSecrets(a);
+    } catch (e) {
+      fail(EXIT.usage, (e as Error).message);
+    }
+
+    const domain = a.domain!;
+    let provisioner: Provisioner | undefined;
+    try {
+      const endpoint = await reach({ ...parseHostPort(a.server!)!, domain }, tlsRequest(a), a.timeout);
+      provisioner = provisioners[way]({ endpoint, timeoutMs: a.timeout, ...secrets });
+      // --accounts file cleans accounts listed in the journals without checking them first (open() would set aside those not fresh).
+      if (way !== "file") await provisioner.open?.();
+    } catch (e) {
+      await provisioner?.close?.().catch(() => {});
+      fail(EXIT.unreachable, `${a.server}: ${(e as Error).message}`);
+    }
+    try {
+      process.stdout.write(`cleanup of ${domain} at ${a.server} with --accounts ${way}; journals in ${journalDir()}\n`);
+      const report = await cleanUp(provisioner!, { server: a.server!, existing: secrets.existing, admin: secrets.admin?.jid });
+      for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
+      const n = report.removed.length;
+      const absent = report.absent > 0 ? ` (${report.absent} recorded account${report.absent === 1 ? " was" : "s were"} not on the server)` : "";
+      process.stdout.write(`removed ${n} account${n === 1 ? "" : "s"} left by earlier runs${absent}; ${report.remain.length} remain${report.remain.length > 0 ? ":" : ""}\n`);
+      for (const r of report.remain) process.stdout.write(`  ${r.jid}: ${r.reason}\n`);
+      process.exitCode = report.remain.length > 0 ? EXIT.failed : EXIT.ok;
+    } finally {
+      await provisioner!.close?.().catch(() => {});
+    }
+  },
+};
+
+function fail(code: number, problem: string): never {
+  err(`xmpp-conform cleanup: ${problem}`);
+  process.exit(code);
+}
