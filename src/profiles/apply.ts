@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { CaseResult } from "../results/types.ts";
-import { covers } from "./load.ts";
+import { covers } from "../scenario/ids.ts";
 import type { Profile, ProfileEntry } from "./types.ts";
 
 const cites = (r: CaseResult, requirement: string) => r.requirements.includes(requirement) || r.failures.some((f) => f.requirements.includes(requirement));

@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { covers } from "../scenario/ids.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { FileError, readYamlFile } from "../util/yaml-file.ts";
 import type { Profile } from "./types.ts";
@@ -27,9 +28,6 @@ const ProfileFile = z.strictObject({
   description: z.string().optional(),
   deviations: z.array(Entry),
 });
-
-/** An entry naming a scenario covers every cell of its matrix ("id/value..."). */
-export const covers = (entryCase: string, caseId: string) => caseId === entryCase || caseId.startsWith(`${entryCase}/`);
 
 /** Reads and checks a profile file; problems are FileErrors at file:line:col. */
 export function loadProfile(file: string): Profile {

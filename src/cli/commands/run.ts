@@ -15,11 +15,11 @@ const connectionOptions = <T>(y: Argv<T>) => passwordOptions(tlsOptions(y), "--a
 
 export const run: CommandModule = {
   command: "run [cases..]",
-  describe: "run scenarios (all, or the given files, folders, scenario ids or requirement IDs)",
+  describe: "run scenarios (all, or the given files, folders, case ids, scenario ids or requirement IDs)",
   builder: (y) =>
     connectionOptions(selectionOptions(
       y
-        .positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, scenario ids or requirement IDs" })
+        .positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, case ids as the reports print them, scenario ids (all their cells) or requirement IDs" })
         .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}` })
         .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
         .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
@@ -86,7 +86,7 @@ export const run: CommandModule = {
       usage((e as Error).message);
     }
     const profile = chooseProfile(a.profile);
-    const selected = planFrom(a.cases, a);
+    const selected = planFrom(a.cases, a, "xmpp-conform run");
     const plan = a.shard ? selectShard(selected, parseShard(a.shard)!) : selected;
     process.exitCode = await runCommand({ ...opts, plan, profile });
   },
