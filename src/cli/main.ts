@@ -10,11 +10,12 @@ import { validate } from "./commands/validate.ts";
 import { coverage } from "./commands/coverage.ts";
 import { matrix } from "./commands/matrix.ts";
 import { merge } from "./commands/merge.ts";
+import { diff } from "./commands/diff.ts";
 
 survivePeerResets((line) => process.stderr.write(`${line}\n`));
 
 /** One file per command in commands/; register it here. */
-const commands = [run, list, validate, coverage, matrix, merge, send];
+const commands = [run, list, validate, coverage, matrix, merge, diff, send];
 
 await yargs(hideBin(process.argv))
   .scriptName("xmpp-conform")

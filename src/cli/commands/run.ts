@@ -10,6 +10,8 @@ import { accountOn, checkTls, passwordOptions, passwordSource, tlsOptions, tlsRe
 import { EXIT } from "../exit-codes.ts";
 import { runCommand, type ProfileChoice, type RunCommandOptions } from "../run-command.ts";
 import { csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
+import { baselineExit } from "../baseline.ts";
+import { loadResults } from "../results-files.ts";
 
 const connectionOptions = <T>(y: Argv<T>) => passwordOptions(tlsOptions(y), "--admin");
 
@@ -32,7 +34,8 @@ export const run: CommandModule = {
         .option("accounts-file", { type: "string", describe: "YAML file of existing test accounts (implies --accounts file); see the README" })
         .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
         .option("reporter", { type: "string", array: true, default: ["console", "junit", "json", "html", "markdown"], describe: `comma list of: ${Object.keys(reporters).join(", ")}` })
-        .option("out", { type: "string", default: "reports", describe: "folder for report files" }),
+        .option("out", { type: "string", default: "reports", describe: "folder for report files" })
+        .option("baseline", { type: "string", describe: "an earlier run's results (results.json or jsonl): print and write (diff.md) what changed; exit 1 only when a case got worse" }),
     ))
       .option("concurrency", { type: "number", default: 4, describe: "cases run at once" })
       .option("shard", { type: "string", describe: "run only shard k of n (k/n): each case belongs to one shard, by its id; join the shards' results with 'merge'" })
@@ -48,7 +51,7 @@ export const run: CommandModule = {
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & {
       cases: string[]; target?: string; server?: string; domain?: string; accounts?: string; admin?: string; accountsFile?: string; passwordEnv: string; passwordFile?: string;
-      profile: string; reporter: string[]; out: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
+      profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
     };
     const usage = (problem: string): never => {
       err(`xmpp-conform run: ${problem}`);
@@ -88,7 +91,10 @@ export const run: CommandModule = {
     const profile = chooseProfile(a.profile);
     const selected = planFrom(a.cases, a, "xmpp-conform run");
     const plan = a.shard ? selectShard(selected, parseShard(a.shard)!) : selected;
-    process.exitCode = await runCommand({ ...opts, plan, profile });
+    // --baseline: the gate reads this run's results.json, so it is always written.
+    const baseline = a.baseline ? loadResults([a.baseline])[0] : undefined;
+    const code = await runCommand({ ...opts, ...(baseline && !reporterNames.includes("json") && { reporters: [...reporterNames, "json"] }), plan, profile });
+    process.exitCode = baseline ? baselineExit(baseline, a.out, code) : code;
   },
 };
 
