@@ -11,11 +11,12 @@ import { coverage } from "./commands/coverage.ts";
 import { matrix } from "./commands/matrix.ts";
 import { merge } from "./commands/merge.ts";
 import { diff } from "./commands/diff.ts";
+import { profile } from "./commands/profile.ts";
 
 survivePeerResets((line) => process.stderr.write(`${line}\n`));
 
 /** One file per command in commands/; register it here. */
-const commands = [run, list, validate, coverage, matrix, merge, diff, send];
+const commands = [run, list, validate, coverage, matrix, merge, diff, profile, send];
 
 await yargs(hideBin(process.argv))
   .scriptName("xmpp-conform")
