@@ -22,7 +22,7 @@ after(async () => {
 });
 
 test("the library runs a plan without the CLI: events in order, the results record out, accounts removed", async () => {
-  const { plan } = select(suite, { ids: ["roster-add-push", "roster-set-two-items"], tags: [] });
+  const { plan } = select(suite, { files: [], ids: ["roster-add-push", "roster-set-two-items"], tags: [] });
   const events: RunEvent[] = [];
   const results = await run(plan, { server: `127.0.0.1:${server.port}`, domain: "localhost", install: false }, { onEvent: (e) => void events.push(e) });
   assert.deepEqual(results.cases.map((c) => [c.id, c.verdict]), [["roster-add-push", "pass"], ["roster-set-two-items", "pass"]]);

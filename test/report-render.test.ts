@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { complianceRows, compareSections } from "../src/report/compliance.ts";
 import { renderHtml } from "../src/report/html.ts";
-import { renderJunit } from "../src/report/junit.ts";
+import { junitReporter, renderJunit } from "../src/report/junit.ts";
 import { markdownReporter } from "../src/report/markdown.ts";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../src/report/matrix.ts";
 import { prettyXml } from "../src/report/xml-pretty.ts";
@@ -91,14 +91,45 @@ test("junit.xml stays valid against the JUnit schema with every verdict, control
     makeCase({ id: `c-${verdict}`, verdict, reason: `why \u0001 ${verdict}`, transcript: [{ at: 1, session: "a/b", dir: "in", xml: "<message><body>]]>\u0007</body></message>" }] }),
   );
   const file = path.join(tmp(), "junit.xml");
-  writeFileSync(file, renderJunit(makeRun([...cases, failing])));
+  writeFileSync(file, renderJunit(makeRun([...cases, failing]), { strict: false }));
   const r = validateXml(file, JUNIT_XSD);
   assert.ok(r.ok, r.output);
   const xml = readFileSync(file, "utf8");
-  assert.match(xml, /<testsuites tests="8" failures="3" errors="1"/);
+  assert.match(xml, /<testsuites tests="8" failures="3" errors="1" skipped="3"/);
   assert.match(xml, /<property name="verdict" value="xfail"\/>\s*<\/properties>\s*<skipped\/>/);
   assert.match(xml, /<property name="requirements" value="ROSTER-ADD-01,ROSTER-ADD-02"\/>/);
   assert.match(xml, /requirements: ROSTER-ADD-01, ROSTER-ADD-02 {2}verdict: fail/);
+});
+
+test("junit.xml shows a warning as skipped with a warning property and its reason first in the output, and under --strict as a failure", () => {
+  const warned = makeCase({
+    id: "roster-get-ver",
+    level: "SHOULD",
+    verdict: "warn",
+    reason: "juliet/balcony did not receive <iq ver=''/>",
+    failures: [{ step: "juliet/balcony receives", pos: { file: "f.yaml", line: 7, col: 3 }, level: "SHOULD", requirements: ["ROSTER-VER-03"], message: "no ver", expected: ["<iq/>"], closest: [{ xml: "<iq type='result'/>", problems: ["iq: attribute ver missing"] }] }],
+  });
+  const run = makeRun([warned, makeCase({ id: "ok" })], { options: { strict: false } });
+  const dir = tmp();
+  for (const strict of [false, true]) {
+    const file = path.join(dir, `junit-${strict}.xml`);
+    writeFileSync(file, renderJunit(run, { strict }));
+    const r = validateXml(file, JUNIT_XSD);
+    assert.ok(r.ok, r.output);
+  }
+  const lenient = readFileSync(path.join(dir, "junit-false.xml"), "utf8");
+  assert.match(lenient, /<testsuites tests="2" failures="0" errors="0" skipped="1"/);
+  // Skipped (neither a pass nor a failure of the tab), the warning as a property and first in the output.
+  assert.match(lenient, /<property name="warning" value="SHOULD broken: juliet\/balcony did not receive &lt;iq ver=''\/>"\/>/);
+  assert.match(lenient, /<skipped\/>/);
+  assert.match(lenient, /<system-out><!\[CDATA\[WARNING, SHOULD broken: juliet\/balcony did not receive <iq ver=''\/>\n[^\]]*iq: attribute ver missing/);
+  const strict = readFileSync(path.join(dir, "junit-true.xml"), "utf8");
+  assert.match(strict, /<testsuites tests="2" failures="1" errors="0" skipped="0"/);
+  assert.match(strict, /<failure message="SHOULD broken \(--strict\): juliet[^"]*" type="warn"\/>/);
+  // The reporter takes --strict from the run's options.
+  const out = tmp();
+  junitReporter({ outDir: out, stream: process.stdout, color: false, strict: false }).onEnd?.(makeRun([warned], { options: { strict: true } }));
+  assert.match(readFileSync(path.join(out, "junit.xml"), "utf8"), /<failure message="[^"]*" type="warn"/);
 });
 
 test("the matrix puts servers side by side and marks the rows where they disagree", () => {

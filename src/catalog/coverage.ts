@@ -1,4 +1,5 @@
-import type { Scenario, Step } from "../scenario/types.ts";
+import { citations } from "../scenario/ids.ts";
+import type { Scenario } from "../scenario/types.ts";
 import { SPECS, type Catalog, type Requirement, type Spec } from "./types.ts";
 
 export interface AreaCoverage {
@@ -18,19 +19,6 @@ export interface Coverage {
   uncovered: Requirement[];
   areas: AreaCoverage[];
   total: AreaCoverage;
-}
-
-/** The IDs a scenario cites: its own and its steps', including the steps inside "one of" alternatives. */
-function citations(sc: Scenario): string[] {
-  const ids = new Set(sc.requirements);
-  const visit = (steps: Step[]) => {
-    for (const step of steps) {
-      for (const id of step.requirements ?? []) ids.add(id);
-      if (step.kind === "one-of") for (const alt of step.alternatives) visit(alt.steps);
-    }
-  };
-  visit(sc.steps);
-  return [...ids];
 }
 
 const percent = (covered: number, of: number) => (of === 0 ? null : Math.round((covered / of) * 1000) / 10);

@@ -11,11 +11,15 @@ import { coverage } from "./commands/coverage.ts";
 import { matrix } from "./commands/matrix.ts";
 import { merge } from "./commands/merge.ts";
 import { cleanup } from "./commands/cleanup.ts";
+import { diff } from "./commands/diff.ts";
+import { profile } from "./commands/profile.ts";
+import { counts } from "./commands/counts.ts";
+import { install } from "./commands/install.ts";
 
 survivePeerResets((line) => process.stderr.write(`${line}\n`));
 
 /** One file per command in commands/; register it here. */
-const commands = [run, list, validate, coverage, matrix, merge, send, cleanup];
+const commands = [run, list, validate, coverage, matrix, merge, diff, profile, counts, send, cleanup, install];
 
 await yargs(hideBin(process.argv))
   .scriptName("xmpp-conform")

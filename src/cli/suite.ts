@@ -21,19 +21,38 @@ export function selectionOptions<T>(y: Argv<T>) {
     .option("tag", { type: "string", array: true, default: [] as string[], describe: "only cases with one of these tags (repeat or comma-separate)" });
 }
 
-/** Loads the suite (or the given paths) and selects cases; scenario errors end the command with exit 2. */
-export function planFrom(args: string[], o: { grep?: string; tag?: string[] }): Scenario[] {
-  const { paths, ids } = splitArgs(args);
-  const suite = loadSuite(paths.length > 0 ? paths : [SUITE]);
-  if (suite.errors.length > 0) {
-    for (const e of suite.errors) err(e.message);
-    err(`${suite.errors.length} scenario file error${suite.errors.length === 1 ? "" : "s"}`);
+/**
+ * The cases the arguments select (see plan/filter.ts): files and folders are loaded, names are looked up in
+ * them and in the shipped suite. Scenario errors, a name that selects nothing and a bad --grep end the
+ * command with exit 2.
+ */
+export function planFrom(args: string[], o: { grep?: string; tag?: string[] }, command = "xmpp-conform"): Scenario[] {
+  const usage = (problem: string): never => {
+    err(`${command}: ${problem}`);
     process.exit(EXIT.usage);
+  };
+  let grep: RegExp | undefined;
+  try {
+    grep = o.grep === undefined ? undefined : new RegExp(o.grep, "i");
+  } catch (e) {
+    usage(`--grep: ${(e as Error).message}`);
   }
-  const { plan, unknownIds } = select(suite.scenarios, { ids, grep: o.grep, tags: csv(o.tag) });
+  const { paths, ids } = splitArgs(args);
+  const load = (from: string[]) => {
+    const suite = loadSuite(from);
+    if (suite.errors.length > 0) {
+      for (const e of suite.errors) err(e.message);
+      usage(`${suite.errors.length} scenario file error${suite.errors.length === 1 ? "" : "s"}`);
+    }
+    return suite.scenarios;
+  };
+  const files = paths.length > 0 ? load(paths) : [];
+  const shipped = paths.length === 0 || ids.length > 0 ? load([SUITE]) : [];
+  const { plan, unknownIds } = select([...files, ...shipped], { files, ids, grep, tags: csv(o.tag) });
   if (unknownIds.length > 0) {
-    err(`no scenario or requirement matches: ${unknownIds.join(", ")} (see 'xmpp-conform list')`);
-    process.exit(EXIT.usage);
+    const what = (a: string) => (/\.ya?ml$/.test(a) || /^\.{0,2}\//.test(a) ? `no such file or folder: ${a}` : `'${a}' is no file or folder, case id, scenario id or requirement ID`);
+    for (const a of unknownIds) err(`${command}: ${what(a)}`);
+    usage("see 'xmpp-conform list' for the case ids and the requirements they cite");
   }
   return plan;
 }

@@ -1,12 +1,16 @@
 import path from "node:path";
 import type { CaseResult, RequirementResult } from "../results/schema.ts";
-import { covers } from "./load.ts";
+import { covers } from "../scenario/ids.ts";
 import type { Profile, ProfileEntry } from "./types.ts";
 
 const cites = (r: CaseResult, requirement: string) => r.requirements.includes(requirement) || r.failures.some((f) => f.requirements.includes(requirement));
 
+/** Whether a profile entry speaks about this case: it names the case (or its scenario), or a requirement the case cites. */
+export const entryCovers = (e: ProfileEntry, r: CaseResult) => Boolean((e.case && covers(e.case, r.id)) || (e.requirement && cites(r, e.requirement)));
+
+/** Entries naming the case come before entries naming a requirement. */
 function entryFor(profile: Profile, r: CaseResult): ProfileEntry | undefined {
-  return profile.entries.find((e) => e.case && covers(e.case, r.id)) ?? profile.entries.find((e) => e.requirement && cites(r, e.requirement));
+  return profile.entries.find((e) => e.case && entryCovers(e, r)) ?? profile.entries.find((e) => e.requirement && entryCovers(e, r));
 }
 
 /** A requirement's verdict under the entry: what it documents as broken is xfail when broken, xpass when not. */

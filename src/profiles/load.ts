@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { covers } from "../scenario/ids.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { FileError, readYamlFile } from "../util/yaml-file.ts";
 import type { Profile } from "./types.ts";
@@ -17,6 +18,7 @@ const Entry = z
     rfc: z.string().min(1).optional().describe("the RFC text the server breaks, quoted"),
     observed: z.string().min(1).optional().describe("what the server sent instead"),
     link: z.string().url().optional(),
+    review: z.string().min(1).optional().describe("a draft's note of what a person must still check; delete it once checked"),
   })
   .refine((e) => Boolean(e.case) !== Boolean(e.requirement), "expected exactly one of case, requirement")
   .refine((e) => Boolean(e.link) || Boolean(e.rfc && e.observed), "expected a link, or the RFC text (rfc) and the stanza the server sent (observed)");
@@ -28,9 +30,6 @@ const ProfileFile = z.strictObject({
   deviations: z.array(Entry),
 });
 
-/** An entry naming a scenario covers every cell of its matrix ("id/value..."). */
-export const covers = (entryCase: string, caseId: string) => caseId === entryCase || caseId.startsWith(`${entryCase}/`);
-
 /** Reads and checks a profile file; problems are FileErrors at file:line:col. */
 export function loadProfile(file: string): Profile {
   const { data, at } = readYamlFile(file, ProfileFile);
@@ -39,6 +38,8 @@ export function loadProfile(file: string): Profile {
     ...(e.requirement && { requirement: e.requirement }),
     reason: e.reason.trim(),
     ...(e.link && { link: e.link }),
+    ...(e.observed && { observed: e.observed }),
+    ...(e.review && { review: e.review }),
     pos: at(["deviations", i]),
   }));
   return { file, server: data.server, version: String(data.version), entries };

@@ -14,5 +14,9 @@ export interface ProfileEntry {
   requirement?: string;
   reason: string;
   link?: string;
+  /** The stanza the server sent instead: the entry's evidence. */
+  observed?: string;
+  /** Set on drafts ('profile init'): what a person must still check before the entry can be trusted. */
+  review?: string;
   pos: SourcePos;
 }

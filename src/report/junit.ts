@@ -2,6 +2,7 @@ import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import junitModule from "junit-report-builder";
 import type { CaseResult, RunResult } from "../results/schema.ts";
+import { failsRun } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
 import { describeTarget, describeTransport, formatFailures, formatTranscript, specLabel } from "./format.ts";
 
@@ -20,11 +21,13 @@ const xmlSafe = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001
 export const junitReporter: ReporterFactory = ({ outDir }) => ({
   onEnd(run) {
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(path.join(outDir, "junit.xml"), renderJunit(run));
+    // The run's --strict (recorded in its options) decides how warnings are written, as it decides the exit code.
+    writeFileSync(path.join(outDir, "junit.xml"), renderJunit(run, { strict: run.options.strict === true }));
   },
 });
 
-export function renderJunit(run: RunResult): string {
+/** A pure function of the results record: a testsuite with one testcase per case. */
+export function renderJunit(run: RunResult, opts: { strict: boolean }): string {
   const builder = junit.newBuilder();
   const suite = builder.testSuite().name(`XMPP conformance: ${describeTarget(run)}`).timestamp(run.startedAt).time(run.durationMs / 1000);
   const properties: [string, string | undefined][] = [
@@ -41,13 +44,21 @@ export function renderJunit(run: RunResult): string {
     ["profile", run.profile ? path.relative(process.cwd(), run.profile.file) : "none"],
     ...(run.notes ?? []).map((n): [string, string] => ["note", n]),
     ["tool", `${run.tool.name} ${run.tool.version}`],
+    ["strict", String(opts.strict)],
   ];
   for (const [name, value] of properties) if (value !== undefined) suite.property(name, xmlSafe(value));
-  for (const c of run.cases) testcase(suite, c);
+  for (const c of run.cases) testcase(suite, c, opts.strict);
   return builder.build();
 }
 
-function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult): void {
+/**
+ * How each verdict appears in a test tab. JUnit XML knows pass, failure, error and skipped, and those are all
+ * the states Jenkins, GitLab and GitHub's JUnit actions show; none has a "warning". So a broken SHOULD
+ * (warn) is skipped, the one state that is neither a pass nor fails the tab, with a `warning` property and
+ * the reason on the first line of its output; under --strict, where a warning fails the run, it is a
+ * failure of type "warn". (junit-report-builder writes <skipped/> without a message attribute.)
+ */
+function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult, strict: boolean): void {
   const tc = suite
     .testCase()
     .className(`${c.spec}.section-${c.rfc}`)
@@ -64,13 +75,14 @@ function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult): void 
   for (const choice of c.choices) tc.property("alternative", xmlSafe(`${choice.step} => ${choice.alternative}`));
   const reason = xmlSafe(c.reason ?? c.verdict);
   const body = xmlSafe(formatFailures(c));
-  if (c.verdict === "fail" || c.verdict === "xpass") tc.failure(reason, c.verdict);
+  if (c.verdict === "warn") tc.property("warning", `SHOULD broken: ${reason}`);
+  if (failsRun(c.verdict, strict) && c.verdict !== "error") tc.failure(c.verdict === "warn" ? `SHOULD broken (--strict): ${reason}` : reason, c.verdict);
   else if (c.verdict === "error") tc.error(reason, "error", body || undefined);
-  else if (c.verdict === "skip" || c.verdict === "xfail") tc.skipped();
+  else if (c.verdict === "skip" || c.verdict === "xfail" || c.verdict === "warn") tc.skipped();
   const header = [
     `${specLabel(c)} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`,
     ...c.choices.map((ch) => `alternative: ${ch.step} => ${ch.alternative}`),
   ].join("\n");
-  const why = c.reason && c.verdict !== "pass" ? `${c.verdict}: ${c.reason}` : "";
-  tc.standardOutput(xmlSafe([header, why, body, formatTranscript(c.transcript ?? [])].filter(Boolean).join("\n\n")));
+  const why = c.reason && c.verdict !== "pass" ? `${c.verdict === "warn" ? "WARNING, SHOULD broken" : c.verdict}: ${c.reason}` : "";
+  tc.standardOutput(xmlSafe([why, header, body, formatTranscript(c.transcript ?? [])].filter(Boolean).join("\n\n")));
 }

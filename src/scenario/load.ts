@@ -43,7 +43,10 @@ function substitute(value: unknown, cell: Cell): unknown {
 /** Reads one scenario document: one case, or one case per matrix cell. */
 function readDocument(doc: Document, lines: LineCounter, file: string): Scenario[] {
   const js = doc.toJS() as Record<string, unknown> | null;
-  const matrix = js && typeof js === "object" ? js.matrix : undefined;
+  if (!js || typeof js !== "object" || Array.isArray(js)) {
+    throw new ScenarioError(docPos(doc, lines, file), `not a scenario: expected a YAML map with ${requiredKeys()}, got ${Array.isArray(js) ? "a list" : `a ${typeof js}`}`);
+  }
+  const matrix = js.matrix;
   if (matrix === undefined) return [readScenario(doc, lines, file, js)];
   const shape = RawScenario.shape.matrix.safeParse(matrix);
   if (!shape.success) throw new ScenarioError(locate(doc, lines, file, ["matrix"]), `matrix: expected variables with lists of values, or a list of cells (${shape.error.issues[0]?.message})`);
@@ -51,7 +54,7 @@ function readDocument(doc: Document, lines: LineCounter, file: string): Scenario
     const sc = readScenario(doc, lines, file, substitute(js, cell), cell);
     // Listed cells are named by their `name` (or first value); combinations by all their values.
     const suffix = Array.isArray(shape.data) ? (cell.name ?? Object.values(cell)[0]) : Object.values(cell).join("/");
-    return { ...sc, id: String(js!.id).includes("${m.") ? sc.id : `${sc.id}/${suffix}`, cell };
+    return { ...sc, id: String(js.id).includes("${m.") ? sc.id : `${sc.id}/${suffix}`, cell };
   });
 }
 
@@ -219,6 +222,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   };
 }
 
+const requiredKeys = () => Object.entries(RawScenario.shape).filter(([, v]) => !v.safeParse(undefined).success).map(([k]) => k).join(", ");
+
 function knownKeys(p: Path): string {
   if (p.length === 0) return Object.keys(RawScenario.shape).join(", ");
   if (p[0] === "accounts" && p.length === 2) return "domain, resources";
@@ -275,7 +280,13 @@ function xmlOf(step: Step): string[] {
 /** Reads a scenario file (one scenario per YAML document). Throws ScenarioError for the first problem. */
 export function loadScenarioFile(file: string): Scenario[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(readFileSync(file, "utf8"), { lineCounter: lines, prettyErrors: true });
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ScenarioError({ file, line: 1, col: 1 }, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
     const err = doc.errors[0];
@@ -288,17 +299,20 @@ export function loadScenarioFile(file: string): Scenario[] {
   return list.filter((d) => d.contents !== null).flatMap((doc) => readDocument(doc, lines, file));
 }
 
-/** Every .yaml/.yml file below the given files and folders, sorted for a stable order. */
+/** Every .yaml/.yml file below the given folders, sorted for a stable order, and every file named itself whatever its name. */
 export function scenarioFiles(paths: string[]): string[] {
   const out: string[] = [];
-  const walk = (p: string) => {
-    if (statSync(p).isDirectory()) {
-      for (const entry of readdirSync(p).sort()) walk(path.join(p, entry));
-    } else if (/\.ya?ml$/.test(p)) {
+  const walk = (p: string, named: boolean) => {
+    // An entry that vanished or cannot be read while walking is no scenario file.
+    const stat = statSync(p, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(p).sort()) walk(path.join(p, entry), false);
+    } else if (named || /\.ya?ml$/.test(p)) {
       out.push(p);
     }
   };
-  for (const p of paths) walk(p);
+  for (const p of paths) walk(p, true);
   return out;
 }
 
@@ -312,6 +326,9 @@ export function loadSuite(paths: string[]): Suite {
   const scenarios: Scenario[] = [];
   const errors: ScenarioError[] = [];
   const seen = new Map<string, SourcePos>();
+  for (const dir of paths.filter((p) => statSync(p).isDirectory())) {
+    if (scenarioFiles([dir]).length === 0) errors.push(new ScenarioError({ file: dir, line: 1, col: 1 }, "no scenario files (.yaml, .yml) in this folder"));
+  }
   for (const file of scenarioFiles(paths)) {
     try {
       for (const s of loadScenarioFile(file)) {

@@ -13,15 +13,34 @@ const xmlList = z.array(xmlString).min(1);
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing".
  * The key names the session and the verb; a step may add requirements, level and timeout beside it.
  */
-const SESSION_VERBS = ["sends", "receives in order", "receives all of", "receives one of", "receives nothing", "receives", "connects", "disconnects", "drops"] as const;
-// Longer verbs first: "receives stream error" before "receives", "sends raw" before "sends".
-const VERBS = [...STREAM_VERBS, ...SESSION_VERBS] as const;
-type Verb = (typeof VERBS)[number];
-const VALUELESS = new Set<string>(["receives nothing", "connects", "disconnects", "drops"]);
-const STEP_KEY = new RegExp(`^(?:([a-z][a-z0-9]*(?:/[A-Za-z0-9_-]+)?) (${VERBS.join("|")})|one of)$`);
-const ONE_OF = "one of";
+/**
+ * The verbs, each with the shape of its value and what to say when the value has another: the parser
+ * below and the JSON Schema for editors (json-schema.ts) both read this table, so a verb added here
+ * reaches both. `valueless` verbs may also be written as a plain string step. The stream-level verbs of
+ * raw connections (RFC 6120) come from stream-steps.ts.
+ */
+const SESSION_VERBS = {
+  sends: { value: xmlString, what: "the stanza to send, as XML", valueless: false },
+  "receives in order": { value: xmlList, what: "a list of stanza patterns", valueless: false },
+  "receives all of": { value: xmlList, what: "a list of stanza patterns", valueless: false },
+  "receives one of": { value: z.record(z.string(), z.union([xmlString, xmlList])), what: "named alternatives: 'name: <pattern/>' or 'name: [<pattern/>, ...]'", valueless: false },
+  "receives nothing": { value: xmlString.nullable().optional(), what: "a stanza pattern, as XML (or no value: nothing at all)", valueless: true },
+  receives: { value: xmlString, what: "a stanza pattern, as XML", valueless: false },
+  connects: { value: z.null().optional(), what: "no value", valueless: true },
+  disconnects: { value: z.null().optional(), what: "no value", valueless: true },
+  drops: { value: z.null().optional(), what: "no value", valueless: true },
+} as const;
+export const VERBS = { ...STREAM_VERBS, ...SESSION_VERBS };
+export type Verb = keyof typeof VERBS;
+const VERB_NAMES = Object.keys(VERBS) as Verb[];
+/** Who acts: an account, or account/resource (a session or a raw connection). */
+export const ACTOR = "[a-z][a-z0-9]*(?:/[A-Za-z0-9_-]+)?";
+/** Outcomes across sessions: named alternatives, each a list of 'receives' steps. */
+export const ONE_OF = "one of";
+// Longer verbs first, so "receives nothing" is not read as "receives", "sends raw" not as "sends".
+const STEP_KEY = new RegExp(`^(?:(${ACTOR}) (${[...VERB_NAMES].sort((a, b) => b.length - a.length).join("|")})|${ONE_OF})$`);
 
-const isStreamVerb = (verb: Verb): verb is StreamVerb => (STREAM_VERBS as readonly string[]).includes(verb);
+const isStreamVerb = (verb: Verb): verb is StreamVerb => verb in STREAM_VERBS;
 
 /** Matrix cells a step belongs to (its `when:`), as variable -> allowed values. */
 export type When = Record<string, string[]>;
@@ -46,7 +65,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
       const unknown = entries.find(([k]) => !STEP_KEY.test(k) && !(k in StepMeta.shape));
       throw new StepIssue(
         verbs.length === 0
-          ? `expected a step like 'juliet/balcony sends: <xml/>' (verbs: ${VERBS.join(", ")}), got '${unknown?.[0] ?? entries[0]?.[0]}'`
+          ? `expected a step like 'juliet/balcony sends: <xml/>' (verbs: ${VERB_NAMES.join(", ")}), got '${unknown?.[0] ?? entries[0]?.[0]}'`
           : "expected exactly one verb per step",
         unknown ? [unknown[0]] : [],
       );
@@ -56,7 +75,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
     meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
-  if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERBS.join(", ")}), got '${key}'`);
+  if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERB_NAMES.join(", ")}), got '${key}'`);
   const when = meta.when && Object.fromEntries(Object.entries(meta.when).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
   const step = key === ONE_OF ? oneOf(value, meta, base) : verbStep(raw, m[1], m[2] as Verb, value, meta, base);
   return { step, ...(when && { when }) };
@@ -88,6 +107,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
 
 function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
   const key = `${who} ${verb}`;
+  if (typeof raw === "string" && !VERBS[verb].valueless) throw new StepIssue(`'${verb}' needs a value: '${key}: <xml/>'`);
   const actor = base.actorOf(who);
   const common = {
     pos: base.pos,
@@ -99,29 +119,27 @@ function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z
   };
   const at = [key];
   if (isStreamVerb(verb)) return parseStreamStep(verb, value, common, at);
-  if (typeof raw === "string" && !VALUELESS.has(verb)) throw new StepIssue(`'${verb}' needs a value: '${key}: <xml/>'`);
   switch (verb) {
     case "sends": {
-      const xml = expectShape(xmlString, value, at, "the stanza to send, as XML");
+      const xml = expectShape(VERBS["sends"].value, value, at, VERBS["sends"].what);
       return { ...common, kind: "send", xml, text: `${actor} sends ${oneLine(xml)}` };
     }
     case "receives": {
-      const xml = expectShape(xmlString, value, at, "a stanza pattern, as XML");
+      const xml = expectShape(VERBS["receives"].value, value, at, VERBS["receives"].what);
       return { ...common, kind: "receive", mode: "one", patterns: [xml], text: `${actor} receives ${oneLine(xml)}` };
     }
     case "receives in order":
     case "receives all of": {
-      const patterns = expectShape(xmlList, value, at, "a list of stanza patterns");
+      const patterns = expectShape(VERBS[verb].value, value, at, VERBS[verb].what);
       return { ...common, kind: "receive", mode: verb === "receives in order" ? "in-order" : "all-of", patterns, text: `${actor} ${verb} ${patterns.length} stanzas` };
     }
     case "receives one of": {
-      const alts = expectShape(z.record(z.string(), z.union([xmlString, xmlList])), value, at, "named alternatives: 'name: <pattern/>' or 'name: [<pattern/>, ...]'");
-      const alternatives = Object.entries(alts).map(([name, p]) => ({ name, patterns: Array.isArray(p) ? p : [p] }));
+      const alternatives = Object.entries(expectShape(VERBS["receives one of"].value, value, at, VERBS["receives one of"].what)).map(([name, p]) => ({ name, patterns: Array.isArray(p) ? p : [p] }));
       if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", at);
       return { ...common, kind: "receive-one-of", alternatives, text: `${actor} receives one of: ${alternatives.map((a) => a.name).join(" | ")}` };
     }
     case "receives nothing": {
-      const pattern = value === undefined || value === null ? undefined : expectShape(xmlString, value, at, "a stanza pattern, as XML (or no value: nothing at all)");
+      const pattern = expectShape(VERBS["receives nothing"].value, value, at, VERBS["receives nothing"].what) ?? undefined;
       return { ...common, kind: "receive-nothing", ...(pattern && { pattern }), text: `${actor} receives nothing${pattern ? ` matching ${oneLine(pattern)}` : ""}` };
     }
     case "connects":

@@ -2,16 +2,7 @@ import { z } from "zod";
 import type { RawBytes, SaslSpec, Step, StreamHeaderSpec } from "./types.ts";
 import { expectShape, oneLine, StepIssue } from "./step-issue.ts";
 
-/**
- * The stream-level verbs of raw connections (docs/stream-steps.md): "c1 opens stream: {to: …}",
- * "c1 receives stream error: not-well-formed", … Longer verbs come first so that the step key's regular
- * expression tries them before "receives" and "sends".
- */
-export const STREAM_VERBS = [
-  "opens stream", "receives stream header", "receives features", "starts tls", "authenticates", "aborts sasl", "binds",
-  "sends raw", "receives stream error", "closes stream", "receives stream close",
-] as const;
-export type StreamVerb = (typeof STREAM_VERBS)[number];
+
 
 /** What every step carries beside its kind: position, actor, requirements, level, timeout. */
 type Common = Pick<Step, "pos" | "actor" | "requirements" | "level" | "timeoutMs">;
@@ -53,6 +44,28 @@ const StreamError = z.union([
   condition,
   z.strictObject({ condition: z.union([condition, z.array(condition).min(1)]), text: z.string().optional() }),
 ]);
+
+const none = z.null().optional();
+
+/**
+ * The stream-level verbs of raw connections (docs/stream-steps.md): "c1 opens stream: {to: …}",
+ * "c1 receives stream error: not-well-formed", … with the shape of each value, for the parser below and
+ * the JSON Schema for editors (steps.ts joins them with the session verbs).
+ */
+export const STREAM_VERBS = {
+  "opens stream": { value: Header.nullable().optional(), what: "stream header attributes, or { raw: '<stream:stream …>' }", valueless: true },
+  "receives stream header": { value: z.record(z.string(), attrValue), what: "the header's attributes to check", valueless: false },
+  "receives features": { value: z.string().min(1), what: "a <features> pattern", valueless: false },
+  "starts tls": { value: none, what: "no value", valueless: true },
+  authenticates: { value: Sasl.nullable().optional(), what: "SASL choices, or no value", valueless: true },
+  "aborts sasl": { value: none, what: "no value", valueless: true },
+  binds: { value: attrValue.nullable().optional(), what: "the resourcepart to request, or no value", valueless: true },
+  "sends raw": { value: Bytes, what: "bytes to send", valueless: false },
+  "receives stream error": { value: StreamError, what: "a stream error condition, or { condition, text }", valueless: false },
+  "closes stream": { value: none, what: "no value", valueless: true },
+  "receives stream close": { value: none, what: "no value", valueless: true },
+} as const;
+export type StreamVerb = keyof typeof STREAM_VERBS;
 
 const noValue = (value: unknown) => value === undefined || value === null;
 

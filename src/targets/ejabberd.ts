@@ -155,8 +155,10 @@ function version(): string {
   }
 }
 
+export const EJABBERD_PACKAGES = { binary: "ejabberdctl", packages: ["ejabberd"] };
+
 export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
-  ensureDebianPackages("ejabberdctl", ["ejabberd"], opts.install, opts.log);
+  ensureDebianPackages(EJABBERD_PACKAGES.binary, EJABBERD_PACKAGES.packages, opts.install, opts.log);
   if (process.getuid?.() !== 0) throw new Error("local:ejabberd must run as root (ejabberdctl starts the server as user ejabberd)");
   checkReachable(tmpdir());
   const domain = opts.federation?.domain ?? "localhost";

@@ -1,6 +1,7 @@
-import { startEjabberd } from "./ejabberd.ts";
+import { EJABBERD_PACKAGES, startEjabberd } from "./ejabberd.ts";
+import { ensureDebianPackages } from "./install.ts";
 import { startPair } from "./pair.ts";
-import { startProsody } from "./prosody.ts";
+import { PROSODY_PACKAGES, startProsody } from "./prosody.ts";
 import type { LocalTargetOptions, Target } from "./types.ts";
 
 export type { Target } from "./types.ts";
@@ -10,6 +11,17 @@ const local: Record<string, (opts: LocalTargetOptions) => Promise<Target>> = {
   prosody: startProsody,
   ejabberd: startEjabberd,
 };
+
+/** The Debian packages of each local server. */
+const packages: Record<string, { binary: string; packages: string[] }> = {
+  prosody: PROSODY_PACKAGES,
+  ejabberd: EJABBERD_PACKAGES,
+};
+
+/** Installs what a local target (local:NAME or local:FIRST+SECOND) needs, as `run --target` would, without running anything. */
+export function installLocalTarget(target: string, log: (line: string) => void): void {
+  for (const name of new Set(/^local:(.*)$/.exec(target)?.[1].split("+") ?? [])) ensureDebianPackages(packages[name].binary, packages[name].packages, true, log);
+}
 
 export const localTargetNames = Object.keys(local);
 

@@ -77,8 +77,11 @@ function version(): string {
   }
 }
 
+/** What local:prosody needs from Debian: the server, and libunbound's Lua binding for its hosts file. */
+export const PROSODY_PACKAGES = { binary: "prosody", packages: ["prosody", "lua-unbound"] };
+
 export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
-  ensureDebianPackages("prosody", ["prosody", "lua-unbound"], opts.install, opts.log);
+  ensureDebianPackages(PROSODY_PACKAGES.binary, PROSODY_PACKAGES.packages, opts.install, opts.log);
   const domain = opts.federation?.domain ?? "localhost";
   const dir = mkdtempSync(path.join(tmpdir(), "xmpp-conform-prosody-"));
   mkdirSync(path.join(dir, "data"));

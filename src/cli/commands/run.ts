@@ -9,22 +9,25 @@ import { accountOptions, accountSecrets, accountsProblem, accountsWay, type Acco
 import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT, exitCodeOf } from "../exit-codes.ts";
 import { csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
+import { judgeAgainstBaseline } from "../baseline.ts";
+import { loadResults } from "../results-files.ts";
 
 const connectionOptions = <T>(y: Argv<T>) => accountOptions(tlsOptions(y));
 
 export const run: CommandModule = {
   command: "run [cases..]",
-  describe: "run scenarios (all, or the given files, folders, scenario ids or requirement IDs)",
+  describe: "run scenarios (all, or the given files, folders, case ids, scenario ids or requirement IDs)",
   builder: (y) =>
     connectionOptions(selectionOptions(
       y
-        .positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, scenario ids or requirement IDs" })
+        .positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, case ids as the reports print them, scenario ids (all their cells) or requirement IDs" })
         .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}` })
         .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
         .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
         .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
         .option("reporter", { type: "string", array: true, default: DEFAULT_REPORTERS, describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: console, junit, json, jsonl, html, markdown; and github under GitHub Actions)` })
-        .option("out", { type: "string", default: "reports", describe: "folder for report files" }),
+        .option("out", { type: "string", default: "reports", describe: "folder for report files" })
+        .option("baseline", { type: "string", describe: "an earlier run's results (results.json or jsonl): print and write (diff.md) what changed; exit 1 only when a case got worse" }),
     ))
       .option("concurrency", { type: "number", default: 4, describe: "cases run at once" })
       .option("shard", { type: "string", describe: "run only shard k of n (k/n): each case belongs to one shard, by its id; join the shards' results with 'merge'" })
@@ -42,7 +45,7 @@ export const run: CommandModule = {
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & AccountArgs & {
       cases: string[];
-      profile: string; reporter: string[]; out: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
+      profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
       wait: "barrier" | "timeout"; transcripts: "all" | "failures";
     };
     const usage = (problem: string): never => {
@@ -71,12 +74,16 @@ export const run: CommandModule = {
     }
     const factories = await Promise.all(reporterNames.map((name) => resolveReporter(name).then((f) => ({ name, f }), (e: Error) => usage(e.message))));
     opts.profile = chooseProfile(a.profile);
-    const selected = planFrom(a.cases, a);
+    const selected = planFrom(a.cases, a, "xmpp-conform run");
     const plan = a.shard ? selectShard(selected, parseShard(a.shard)!) : selected;
+    // A baseline that cannot be read is a usage error, found before anything starts.
+    const baseline = a.baseline ? loadResults([a.baseline])[0] : undefined;
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const sink = fanOut(factories.map(({ name, f }) => ({ name, reporter: f({ outDir: a.out, stream: process.stdout, color: a.color, strict: a.strict }) })), log);
     const results = await interruptible((signal) => runPlan(plan, opts, { onEvent: sink, signal, log }));
-    process.exitCode = exitCodeOf(results, a.strict);
+    const code = exitCodeOf(results, a.strict);
+    // The gate decides for a run that completed (0 or 1); an unreachable target or an interrupt keep theirs.
+    process.exitCode = baseline && (code === EXIT.ok || code === EXIT.failed) ? judgeAgainstBaseline(baseline, results, { outDir: a.out, stream: process.stdout }) : code;
   },
 };
 

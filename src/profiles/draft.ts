@@ -1,0 +1,79 @@
+import { Document } from "yaml";
+import { findRequirement } from "../catalog/index.ts";
+import { observed } from "../results/diff.ts";
+import type { CaseResult, RunResult, StepFailure } from "../results/schema.ts";
+import type { TranscriptEntry } from "../xmpp/transcript.ts";
+
+/**
+ * `profile init RESULTS`: a draft profile for the server of a run, one entry per case that failed or warned
+ * (before any profile), each with the rule quoted from the requirement catalog and the stanzas the server
+ * sent, and a `review` line: the harness cannot tell a server's deviation from a problem of its own set-up,
+ * a person must, and then deletes the line. `profile check` names entries still under review.
+ */
+export function draftProfile(run: RunResult, source: string): string {
+  const cases = run.cases.filter((c) => observed(c) === "fail" || observed(c) === "warn");
+  const software = run.target.software ?? { name: run.target.name, version: "unknown" };
+  const doc = new Document({
+    server: software.name,
+    version: software.version,
+    description: `Draft from ${source} (${run.target.name}, ${run.startedAt}): every entry needs a person's review.`,
+    deviations: cases.map((c) => ({
+      case: c.id,
+      reason: general(oneLine(c.reason ?? c.title)),
+      review: "check that the server deviates from the rule (not the harness or the set-up), put the reason in your words, then delete this line",
+      rfc: rule(c),
+      observed: evidence(c),
+    })),
+  });
+  doc.commentBefore = [
+    ` Draft profile for ${software.name} ${software.version}, made by 'xmpp-conform profile init' from ${source}.`,
+    ` ${cases.length} case${cases.length === 1 ? "" : "s"} failed or warned. Each entry quotes the rule from the requirement catalog and what the`,
+    " server sent; review each one (see its 'review' line), then 'xmpp-conform profile check' finds those still to do.",
+  ].join("\n");
+  return doc.toString({ lineWidth: 0 });
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** The failure that decided the verdict: the first at the level of the verdict (MUST for fail, SHOULD for warn). */
+function decisive(c: CaseResult): StepFailure | undefined {
+  const level = observed(c) === "fail" ? "MUST" : "SHOULD";
+  return c.failures.find((f) => f.level === level) ?? c.failures[0];
+}
+
+/** The catalog's line for each requirement the failing step cites. */
+function rule(c: CaseResult): string {
+  const f = decisive(c);
+  const ids = f?.requirements.length ? f.requirements : c.requirements;
+  return `${ids
+    .map((id) => {
+      const r = findRequirement(id);
+      return r ? `RFC ${r.rfc} §${r.section} (${id}, ${r.level ?? "n/a"}): ${r.text}` : `${id} (not in the requirement catalog): see RFC 6121 §${c.rfc}`;
+    })
+    .join("\n")}\n`;
+}
+
+/** Run-specific parts of account names (xc-<run>-<case>-juliet): gone, so the entry reads the same in every run. */
+const general = (xml: string) => xml.replace(/xc-[0-9a-f]{6}-\d+-/g, "");
+
+const isAutoReply = (e: TranscriptEntry) => /^<iq\b[^>]*\btype=["'](?:result|error)["']/.test(e.xml);
+
+/**
+ * What the server sent: the stanzas of the failure that arrived after the failing step's action (the
+ * failure marks earlier ones), or that nothing did, with the action: the last stanza a step sent before
+ * the failure was decided.
+ */
+function evidence(c: CaseResult): string {
+  const f = decisive(c);
+  // "one of" failures list stanzas as "account/resource: <xml/>".
+  const actor = /^([a-z][a-z0-9]*\/[A-Za-z0-9_-]+) /.exec(f?.step ?? "")?.[1];
+  const after = (f?.closest ?? []).filter((s) => !s.early).slice(0, 3).map((s) => {
+    const m = /^([a-z][a-z0-9]*\/[A-Za-z0-9_-]+): (<[\s\S]*)$/.exec(s.xml);
+    return { session: m ? m[1] : actor, xml: m ? m[2] : s.xml };
+  });
+  const decided = f?.at ?? Infinity;
+  const action = (c.transcript ?? []).filter((e) => e.dir === "out" && !e.harness && !isAutoReply(e) && e.at <= decided).at(-1);
+  const sent = action ? `after ${action.session} sent ${general(action.xml)}` : "after set-up";
+  const lines = after.length > 0 ? [`${sent}:`, ...after.map((s) => `${s.session} got ${general(s.xml)}`)] : [`${sent}, nothing the failing step expects arrived${actor ? ` at ${actor}` : ""}`];
+  return `${lines.join("\n")}\n`;
+}

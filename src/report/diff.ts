@@ -1,0 +1,62 @@
+import { rfcUrl } from "../catalog/index.ts";
+import { observed, type CaseChange, type RunDiff } from "../results/diff.ts";
+import type { CaseResult, RunResult } from "../results/schema.ts";
+import { describeTarget } from "./format.ts";
+import { mdText } from "./markdown.ts";
+
+/** The sections of a diff, worst news first. */
+const SECTIONS: { key: Exclude<keyof RunDiff, "unchanged">; title: string }[] = [
+  { key: "worse", title: "Got worse" },
+  { key: "better", title: "Got better" },
+  { key: "changed", title: "Changed (neither better nor worse)" },
+  { key: "appeared", title: "New cases" },
+  { key: "disappeared", title: "Cases gone" },
+];
+
+/** "fail", or "xfail (fail)" where a profile changed the verdict. */
+const shown = (c: CaseResult | undefined) => (!c ? "–" : c.verdict === observed(c) ? c.verdict : `${c.verdict} (${observed(c)})`);
+
+export function diffHeadline(d: RunDiff): string {
+  return `${d.worse.length} worse, ${d.better.length} better, ${d.changed.length} changed, ${d.appeared.length} new, ${d.disappeared.length} gone, ${d.unchanged} unchanged`;
+}
+
+const runLabel = (run: RunResult) => `${describeTarget(run)}, started ${run.startedAt}`;
+
+/** Why the later run's case is not a pass, in one line. */
+const why = (c: CaseResult | undefined, max = 160) => {
+  const line = c?.reason && c.verdict !== "pass" ? c.reason.replace(/\s+/g, " ").trim() : "";
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+};
+
+/** For the console: one line per case that moved. */
+export function renderDiffText(d: RunDiff, before: RunResult, after: RunResult): string {
+  const lines = [`compared with the baseline (${runLabel(before)}):`, `  ${diffHeadline(d)}`];
+  for (const s of SECTIONS) {
+    if (d[s.key].length === 0) continue;
+    lines.push(`${s.title}:`);
+    for (const ch of d[s.key]) lines.push(`  ${ch.id.padEnd(44)} ${shown(ch.before)} -> ${shown(ch.after)}${why(ch.after) && `  ${why(ch.after)}`}`);
+  }
+  lines.push(`this run: ${runLabel(after)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** For a pull-request comment or the step summary: a table per kind of change. */
+export function renderDiffMarkdown(d: RunDiff, before: RunResult, after: RunResult): string {
+  const lines = [
+    "### RFC 6121 conformance: changes since the baseline",
+    "",
+    `**${diffHeadline(d)}**`,
+    "",
+    `Baseline: ${mdText(runLabel(before))}. This run: ${mdText(runLabel(after))}.`,
+  ];
+  const row = (ch: CaseChange) => {
+    const c = (ch.after ?? ch.before)!;
+    return `| \`${c.id}\` | [§${c.rfc}](${rfcUrl(c.rfc)}) | ${c.level} | ${shown(ch.before)} | ${ch.after ? `**${shown(ch.after)}**` : "–"} | ${mdText(why(ch.after))} |`;
+  };
+  for (const s of SECTIONS) {
+    if (d[s.key].length === 0) continue;
+    lines.push("", `#### ${s.title}`, "", "| Case | Section | Level | Baseline | Now | Why |", "|---|---|---|---|---|---|");
+    for (const ch of d[s.key]) lines.push(row(ch));
+  }
+  return `${lines.join("\n")}\n`;
+}
