@@ -1,3 +1,5 @@
+import type { RunCa } from "./cert.ts";
+
 /** Where the harness connects, and how to give it back. */
 export interface Target {
   /** What the user asked for, e.g. "local:prosody" or "127.0.0.1:5222". */
@@ -10,8 +12,10 @@ export interface Target {
   software?: { name: string; version: string };
   /** How a server the harness started protects its streams; absent: plaintext, or not known (remote). */
   tls?: "starttls" | "direct";
-  /** The self-signed certificate of a local TLS server (its own CA), trusted unless --ca or --insecure says otherwise. */
+  /** The CA that signed a local server's certificates (the run's CA), trusted unless --ca or --insecure says otherwise. */
   caFile?: string;
+  /** RFC 7395: where a local server serves XMPP over WebSocket (ws://127.0.0.1:PORT/xmpp-websocket, wss:// with TLS). */
+  websocket?: string;
   /** The server's own account commands (prosodyctl, ejabberdctl), for local servers. */
   accountCommands?: AccountCommands;
   /** Files worth keeping when something goes wrong (the server's log). */
@@ -23,7 +27,7 @@ export interface Target {
 }
 
 /** The second side of a pair: where its c2s is, its domain, and what a provisioner needs to make accounts there. */
-export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "accountCommands" | "logFile">;
+export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "websocket" | "accountCommands" | "logFile">;
 
 /**
  * How a server of a pair federates: its own domain, s2s on port 5269 of its own loopback address, and the
@@ -33,6 +37,11 @@ export interface FederationOptions {
   domain: string;
   s2sIp: string;
   peers: { domain: string; ip: string }[];
+  /**
+   * S2S over STARTTLS (required), the peers' certificates checked against the run CA (`ca` of the options):
+   * authenticated by certificate (SASL EXTERNAL) where both servers support it, by dialback over TLS otherwise.
+   */
+  tls?: boolean;
 }
 
 export interface AccountCommands {
@@ -47,8 +56,12 @@ export interface LocalTargetOptions {
   install: boolean;
   /** Progress lines for the user (stderr). */
   log: (line: string) => void;
-  /** Serve STARTTLS (required) or TLS from the first byte, with a self-signed certificate made for the run. */
+  /** Serve STARTTLS (required) or TLS from the first byte, with a certificate from `ca`. */
   tls?: "starttls" | "direct";
+  /** The run's CA, shared by the servers of a pair; absent: a server that needs a certificate makes its own CA. */
+  ca?: RunCa;
+  /** Also serve RFC 7395 (XMPP over WebSocket) on a free loopback port: ws://, or wss:// with `tls`. */
+  websocket?: boolean;
   /** Bare JIDs allowed to run XEP-0133 admin commands (add-user, delete-user). */
   admins?: string[];
   /** Serve this domain and federate (Server Dialback over plain TCP) instead of a lone "localhost". */
