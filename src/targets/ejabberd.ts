@@ -9,12 +9,13 @@ import { ensureDebianPackages } from "./install.ts";
 import { startTethered } from "./process.ts";
 import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
+import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalTargetOptions, Target } from "./types.ts";
 
 /**
  * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
  * allowed. Plaintext on loopback, or with `tls` STARTTLS required (or TLS from the first byte) with `pem`
- * (certificate and key in one file). `caFile`: the run CA, against which s2s TLS checks the peers.
+ * (certificate and key in one file), signed by the run CA in `caFile`.
  */
 function config(ports: Ports, domain: string, opts: LocalTargetOptions, pem?: string, caFile?: string): string {
   const fed = opts.federation;
@@ -34,6 +35,9 @@ disable_sasl_mechanisms:
   - "digest-md5"
   - "x-oauth2"
 certfiles: [${pem ? JSON.stringify(pem) : ""}]
+${caFile ? `# the run CA: ejabberd checks its own certificate against it at start, and s2s peers' with s2s_cafile
+ca_file: ${JSON.stringify(caFile)}
+` : ""}
 listen:
   -
     port: ${port}
@@ -230,6 +234,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     ...(websocket && { websocket: websocket.url }),
     accountCommands: accountCommands(ctl, domain),
     logFile,
+    ...(opts.federation && { s2sLinks: () => ejabberdS2sLinks(logFile) }),
     stop,
   };
 }

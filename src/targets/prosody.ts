@@ -8,6 +8,7 @@ import { ensureDebianPackages } from "./install.ts";
 import { startTethered } from "./process.ts";
 import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
+import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalTargetOptions, Target } from "./types.ts";
 
 const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
@@ -144,6 +145,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     ...(websocket && { websocket: websocket.url }),
     accountCommands: accountCommands(dir, cfg, domain),
     logFile,
+    ...(opts.federation && { s2sLinks: () => prosodyS2sLinks(logFile) }),
     stop,
   };
 }

@@ -1,4 +1,5 @@
 import type { RunCa } from "./cert.ts";
+import type { S2sLink } from "./s2s-log.ts";
 
 /** Where the harness connects, and how to give it back. */
 export interface Target {
@@ -22,6 +23,10 @@ export interface Target {
   logFile?: string;
   /** A pair target's second server (domain b, reached from domain a over s2s); absent: a single server. */
   peer?: PeerSide;
+  /** A pair target: how its servers talk (asked for; what they negotiated is in s2sLinks). */
+  s2s?: S2sMode;
+  /** A federating local server (or both of a pair): the s2s streams accepted so far, from the servers' logs. */
+  s2sLinks?(): S2sLink[];
   /** Stops and forgets a server the harness started; a no-op for servers it did not start. */
   stop(): Promise<void>;
 }
@@ -44,6 +49,9 @@ export interface FederationOptions {
   tls?: boolean;
 }
 
+/** Between servers: Server Dialback over plain TCP, or STARTTLS with certificates (dialback over TLS where certificates are not enough). */
+export type S2sMode = "dialback" | "tls";
+
 export interface AccountCommands {
   register(username: string, password: string): Promise<void>;
   remove(username: string): Promise<void>;
@@ -64,6 +72,8 @@ export interface LocalTargetOptions {
   websocket?: boolean;
   /** Bare JIDs allowed to run XEP-0133 admin commands (add-user, delete-user). */
   admins?: string[];
-  /** Serve this domain and federate (Server Dialback over plain TCP) instead of a lone "localhost". */
+  /** Serve this domain and federate (Server Dialback over plain TCP, or TLS) instead of a lone "localhost". */
   federation?: FederationOptions;
+  /** Pair targets: how their two servers talk (dialback over plain TCP by default, or TLS with the run's CA). */
+  s2s?: S2sMode;
 }

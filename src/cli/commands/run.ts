@@ -5,6 +5,7 @@ import { loadProfile, loadProfiles } from "../../profiles/load.ts";
 import { reporters } from "../../report/index.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
 import { checkTargetSpec, localTargetNames } from "../../targets/index.ts";
+import type { S2sMode } from "../../targets/types.ts";
 import { readSecret } from "../../util/secret.ts";
 import { accountOn, checkTls, passwordOptions, passwordSource, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -23,6 +24,11 @@ export const run: CommandModule = {
         .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}` })
         .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
         .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
+        .option("s2s", {
+          type: "string",
+          choices: ["dialback", "tls"],
+          describe: "with a pair target (local:A+B), how its servers talk: dialback (Server Dialback over plain TCP, the default) or tls (STARTTLS with certificates from a CA made for the run: SASL EXTERNAL where both servers support it, dialback over TLS otherwise; clients then get STARTTLS too)",
+        })
         .option("accounts", {
           type: "string",
           choices: Object.keys(provisioners),
@@ -47,7 +53,7 @@ export const run: CommandModule = {
       .example("$0 run roster-add-push --target local:prosody", "one case"),
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & {
-      cases: string[]; target?: string; server?: string; domain?: string; accounts?: string; admin?: string; accountsFile?: string; passwordEnv: string; passwordFile?: string;
+      cases: string[]; target?: string; server?: string; domain?: string; s2s?: S2sMode; accounts?: string; admin?: string; accountsFile?: string; passwordEnv: string; passwordFile?: string;
       profile: string; reporter: string[]; out: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
     };
     const usage = (problem: string): never => {
@@ -72,7 +78,7 @@ export const run: CommandModule = {
       (a.admin && accounts !== "admin" ? "--admin goes with --accounts admin" : undefined);
     if (problem) usage(problem);
     const opts: Omit<RunCommandOptions, "plan" | "profile"> = {
-      target: a.target, server: a.server, domain: a.domain, accounts, tls: tlsRequest(a), reporters: reporterNames, out: a.out,
+      target: a.target, server: a.server, domain: a.domain, ...(a.s2s && { s2s: a.s2s }), accounts, tls: tlsRequest(a), reporters: reporterNames, out: a.out,
       concurrency: a.concurrency, repeat: a.repeat, timeout: a.timeout, quietWindow: a.quietWindow, install: a.install, strict: a.strict, color: a.color,
     };
     try {
