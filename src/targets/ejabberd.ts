@@ -234,7 +234,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     ...(websocket && { websocket: websocket.url }),
     accountCommands: accountCommands(ctl, domain),
     logFile,
-    ...(opts.federation && { s2sLinks: () => ejabberdS2sLinks(logFile) }),
+    ...(opts.federation && { s2sAddress: opts.federation.s2sIp, s2sLinks: () => ejabberdS2sLinks(logFile) }),
     stop,
   };
 }

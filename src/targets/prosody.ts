@@ -145,7 +145,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     ...(websocket && { websocket: websocket.url }),
     accountCommands: accountCommands(dir, cfg, domain),
     logFile,
-    ...(opts.federation && { s2sLinks: () => prosodyS2sLinks(logFile) }),
+    ...(opts.federation && { s2sAddress: opts.federation.s2sIp, s2sLinks: () => prosodyS2sLinks(logFile) }),
     stop,
   };
 }

@@ -1,4 +1,4 @@
-import type { RunCa } from "./cert.ts";
+import type { CertificateFiles, RunCa } from "./cert.ts";
 import type { S2sLink } from "./s2s-log.ts";
 
 /** Where the harness connects, and how to give it back. */
@@ -27,12 +27,24 @@ export interface Target {
   s2s?: S2sMode;
   /** A federating local server (or both of a pair): the s2s streams accepted so far, from the servers' logs. */
   s2sLinks?(): S2sLink[];
+  /** A federating local server: the loopback address its s2s listens on (port 5269). */
+  s2sAddress?: string;
+  /** Federating local servers: where the harness's scripted remote server must listen to be reached (its domain is mapped there). */
+  remote?: RemoteSlot;
   /** Stops and forgets a server the harness started; a no-op for servers it did not start. */
   stop(): Promise<void>;
 }
 
 /** The second side of a pair: where its c2s is, its domain, and what a provisioner needs to make accounts there. */
-export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "websocket" | "accountCommands" | "logFile">;
+export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "websocket" | "s2sAddress" | "accountCommands" | "logFile">;
+
+/** The scripted remote server's place in a federation: its domain, the address the servers map it to, and with s2s TLS its certificate from the run CA. */
+export interface RemoteSlot {
+  domain: string;
+  host: string;
+  port: number;
+  certificate?: CertificateFiles;
+}
 
 /**
  * How a server of a pair federates: its own domain, s2s on port 5269 of its own loopback address, and the
