@@ -25,6 +25,37 @@ const at = (t: Target, ca = true): WebSocketEndpoint => ({ url: t.websocket!, do
 let serial = 0;
 const fresh = () => ({ username: `ws${process.pid}x${++serial}`, password: `pw-${serial}` });
 
+/** Logs in through @xmpp/client with the harness's WebSocket transport, sends a message to its own full JID and stops. */
+async function viaTransport(t: Target): Promise<void> {
+  const creds = fresh();
+  const reg = await openWebSocketStream(at(t), 5000);
+  await register(reg, t.domain, creds.username, creds.password);
+  reg.close();
+  const xmpp = client({
+    service: t.websocket!,
+    domain: t.domain,
+    resource: "tab",
+    credentials: ((authenticate: (c: object, m: string) => Promise<void>) => authenticate(creds, "PLAIN")) as never,
+  });
+  xmpp.reconnect.stop();
+  xmpp.transports.unshift(webSocketTransport(at(t), 5000));
+  const sent: string[] = [];
+  xmpp.on("send", (el: Element) => sent.push(el.toString()));
+  xmpp.on("error", () => {});
+  const got = new Promise<Element>((resolve) => xmpp.on("stanza", (el: Element) => el.is("message") && resolve(el)));
+  const jid = String(await xmpp.start());
+  assert.equal(jid, `${creds.username}@${t.domain}/tab`);
+  await xmpp.send(xml("message", { to: jid, id: "self1" }, xml("body", {}, "over websocket")));
+  const echo = await got;
+  assert.equal(echo.getChildText("body"), "over websocket");
+  assert.equal(echo.attrs.from, jid);
+  // RFC 7395 §3.3.3: each stanza is a document of its own, with its namespace
+  assert.ok(sent.some((s) => /^<message [^>]*xmlns="jabber:client"/.test(s)), sent.join("\n"));
+  const disconnected = new Promise<{ clean: boolean }>((resolve) => xmpp.on("disconnect", resolve));
+  await xmpp.stop();
+  assert.equal((await disconnected).clean, true, "the WebSocket closed with a normal closure");
+}
+
 for (const server of ["prosody", "ejabberd"] as const) {
   test(`local:${server} serves RFC 7395 on ws://: <open/> answered by <open/> and features; registration, SCRAM-SHA-1 login and bind; <close/> answered by <close/>`, async () => {
     const t = await start(server);
@@ -49,37 +80,10 @@ for (const server of ["prosody", "ejabberd"] as const) {
   });
 
   test(`local:${server} over ws:// through the xmpp.js transport: login, a message to the own full JID comes back, stop closes cleanly`, async () => {
-    const t = await start(server);
-    const creds = fresh();
-    const reg = await openWebSocketStream(at(t), 5000);
-    await register(reg, t.domain, creds.username, creds.password);
-    reg.close();
-    const xmpp = client({
-      service: t.websocket!,
-      domain: t.domain,
-      resource: "tab",
-      credentials: ((authenticate: (c: object, m: string) => Promise<void>) => authenticate(creds, "PLAIN")) as never,
-    });
-    xmpp.reconnect.stop();
-    xmpp.transports.unshift(webSocketTransport(at(t), 5000));
-    const sent: string[] = [];
-    xmpp.on("send", (el: Element) => sent.push(el.toString()));
-    xmpp.on("error", () => {});
-    const got = new Promise<Element>((resolve) => xmpp.on("stanza", (el: Element) => el.is("message") && resolve(el)));
-    const jid = String(await xmpp.start());
-    assert.equal(jid, `${creds.username}@${t.domain}/tab`);
-    await xmpp.send(xml("message", { to: jid, id: "self1" }, xml("body", {}, "over websocket")));
-    const echo = await got;
-    assert.equal(echo.getChildText("body"), "over websocket");
-    assert.equal(echo.attrs.from, jid);
-    // RFC 7395 §3.3.3: each stanza is a document of its own, with its namespace
-    assert.ok(sent.some((s) => /^<message [^>]*xmlns="jabber:client"/.test(s)), sent.join("\n"));
-    const disconnected = new Promise<{ clean: boolean }>((resolve) => xmpp.on("disconnect", resolve));
-    await xmpp.stop();
-    assert.equal((await disconnected).clean, true, "the WebSocket closed with a normal closure");
+    await viaTransport(await start(server));
   });
 
-  test(`local:${server} with TLS serves wss://: the run CA's certificate is checked, login and bind succeed; without the CA the handshake fails`, async () => {
+  test(`local:${server} with TLS serves wss://: the run CA's certificate is checked, login and bind succeed (raw and through the xmpp.js transport); without the CA the handshake fails`, async () => {
     const t = await start(server, "starttls");
     assert.match(t.websocket!, /^wss:\/\/127\.0\.0\.1:\d+\/xmpp-websocket$/);
     const creds = fresh();
@@ -90,5 +94,7 @@ for (const server of ["prosody", "ejabberd"] as const) {
     assert.equal((await rawLogin(stream, creds, "PLAIN", "web")).jid, `${creds.username}@${t.domain}/web`);
     stream.close();
     await assert.rejects(openWebSocketStream(at(t, false), 5000), /is not trusted: unable to verify the first certificate.*pass --ca FILE/);
+    // The xmpp.js transport over wss://, with the run CA: the client names itself in <open/> once authenticated.
+    await viaTransport(t);
   });
 }
