@@ -85,6 +85,14 @@ for (const v of variants) {
       assert.ok(incoming, `carol's subscribe did not reach alice\n${trace()}`);
       assert.equal(incoming.attrs.from, "carol@remote.test");
 
+      // Barriers work with a remote account on either side: markers both ways, and a ping from remote.test answered.
+      await a.sendMarker(bob.jid, "to-remote");
+      assert.ok(await bob.waitUntil(() => (bob.hasMarker("to-remote") ? true : undefined), 5000), "alice's marker reached bob@remote.test");
+      await bob.sendMarker(a.jid, "from-remote");
+      assert.ok(await a.waitUntil(() => (a.hasMarker("from-remote") ? true : undefined), 5000), "bob's marker reached alice");
+      assert.equal((await bob.ping(5000)).attrs.type, "result");
+      assert.deepEqual(bob.inbox.items.filter((r) => !r.consumed).map((r) => r.el.toString()), [], "markers and ping replies stay out of the inbox");
+
       // How each side authenticated the other: what the remote server negotiated, and what the target's log says.
       for (const direction of ["in", "out"] as const) {
         assert.deepEqual(remote.links.filter((l) => l.direction === direction).map(({ encrypted, auth }) => ({ encrypted, auth })), [v.expect], `${direction}: ${JSON.stringify(remote.links)}`);

@@ -2,10 +2,12 @@ import net from "node:net";
 import { randomUUID, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type tls from "node:tls";
+import { xml } from "@xmpp/client";
 import { parse } from "ltx";
 import type { Element } from "ltx";
 import type { CertificateFiles } from "../targets/cert.ts";
 import { Inbox } from "../xmpp/inbox.ts";
+import { BARRIER_NS } from "../xmpp/session.ts";
 import { Transcript } from "../xmpp/transcript.ts";
 import { DialbackKeys } from "./dialback.ts";
 import { NS_DIALBACK, NS_SASL, NS_STREAM, NS_TLS, XmlStream, type Trace } from "./xml-stream.ts";
@@ -70,9 +72,13 @@ function certifies(socket: tls.TLSSocket, domain: string, caPem: string): boolea
   return Boolean(peer && peer.checkIssued(ca) && peer.verify(ca.publicKey) && Date.parse(peer.validFrom) <= now && now <= Date.parse(peer.validTo) && peer.checkHost(domain));
 }
 
-/** A remote user: what the target sent to it, and stanzas sent as it. */
+/**
+ * A remote user: what the target sent to it, and stanzas sent as it. It takes part in barriers the way a
+ * session does (markers both ways, a ping), so "receives nothing" works with remote observers and actors.
+ */
 export class RemoteAccount {
   readonly inbox: Inbox;
+  private readonly markers = new Set<string>();
 
   constructor(
     readonly jid: string,
@@ -82,12 +88,45 @@ export class RemoteAccount {
     this.inbox = new Inbox(() => transcript.now());
   }
 
+  get isOpen(): boolean {
+    return !this.inbox.closedReason;
+  }
+
   /** Sends a stanza as this user: 'from' is the user's bare JID unless the stanza says otherwise (wrong values included). */
   async send(stanza: Element | string): Promise<void> {
     const el = typeof stanza === "string" ? parse(stanza) : stanza;
     el.attrs.from ??= this.jid;
     this.transcript.add(this.jid, "out", el.toString());
     await this.server.sendRaw(el);
+  }
+
+  /** A barrier marker to `to` (RFC 6120 §10.1: it arrives after everything this user sent before to the same recipient). */
+  async sendMarker(to: string, token: string): Promise<void> {
+    const el = xml("message", { from: this.jid, to, id: `mk-${token}` }, xml("barrier", { xmlns: BARRIER_NS, token }));
+    this.transcript.add(this.jid, "out", el.toString(), true);
+    await this.server.sendRaw(el);
+  }
+
+  hasMarker(token: string): boolean {
+    return this.markers.has(token);
+  }
+
+  waitUntil<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+    return this.inbox.waitUntil(probe, timeoutMs);
+  }
+
+  /** XEP-0199 ping from the remote domain to every domain it reaches: what they queued for it before has arrived. */
+  ping(timeoutMs: number): Promise<Element> {
+    return this.server.pingAll(timeoutMs);
+  }
+
+  /** A stanza the target sent to this user (barrier markers are taken out of the stream). */
+  arrived(el: Element): void {
+    const marker = el.name === "message" && el.getChild("barrier", BARRIER_NS);
+    this.transcript.add(this.jid, "in", el.toString(), Boolean(marker));
+    if (!marker) return void this.inbox.push(el);
+    if (el.attrs.type !== "error") this.markers.add(String(marker.attrs.token));
+    this.inbox.wake();
   }
 }
 
@@ -110,6 +149,8 @@ export class RemoteServer {
   private readonly accounts = new Map<string, RemoteAccount>();
   private readonly streams = new Set<XmlStream>();
   private readonly outgoing = new Map<string, Promise<XmlStream>>();
+  private readonly pending = new Map<string, (el: Element) => void>();
+  private ids = 0;
   private readonly secureContext?: tls.SecureContextOptions;
   private readonly external: boolean;
 
@@ -162,6 +203,27 @@ export class RemoteServer {
     s.write(el.toString());
   }
 
+  /** An IQ from the remote domain itself; resolves with its result or error (undefined after `timeoutMs`). */
+  async request(iq: Element, timeoutMs: number): Promise<Element | undefined> {
+    const id = (iq.attrs.id ??= `rs${++this.ids}`);
+    iq.attrs.from ??= this.domain;
+    const reply = new Promise<Element | undefined>((resolve) => {
+      const timer = setTimeout(() => (this.pending.delete(id), resolve(undefined)), timeoutMs);
+      this.pending.set(id, (el) => (clearTimeout(timer), resolve(el)));
+    });
+    this.transcript.add(this.domain, "out", iq.toString(), true);
+    await this.sendRaw(iq);
+    return reply;
+  }
+
+  /** XEP-0199 pings to every domain it has a route to, in parallel; rejects when one goes unanswered. */
+  async pingAll(timeoutMs: number): Promise<Element> {
+    const replies = await Promise.all(this.opts.routes.map((r) => this.request(xml("iq", { type: "get", to: r.domain }, xml("ping", { xmlns: "urn:xmpp:ping" })), timeoutMs)));
+    const missing = this.opts.routes.filter((_, i) => !replies[i]);
+    if (missing.length > 0) throw new Error(`${this.domain}: no answer to a ping from ${missing.map((r) => r.domain).join(", ")} within ${timeoutMs} ms`);
+    return replies[replies.length - 1]!;
+  }
+
   async stop(): Promise<void> {
     for (const s of this.streams) s.close();
     for (const a of this.accounts.values()) a.inbox.close("the remote server stopped");
@@ -181,11 +243,14 @@ export class RemoteServer {
 
   /** A stanza from the target: into the server's inbox, and the addressed account's. */
   private deliver(el: Element): void {
-    this.inbox.push(el);
+    const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && this.pending.get(el.attrs.id);
+    if (reply && el.attrs.to === this.domain) {
+      this.pending.delete(el.attrs.id);
+      return reply(el);
+    }
     const account = this.accounts.get(bare(el.attrs.to));
-    if (!account) return;
-    account.transcript.add(account.jid, "in", el.toString());
-    account.inbox.push(el);
+    if (!el.getChild("barrier", BARRIER_NS)) this.inbox.push(el);
+    account?.arrived(el);
   }
 
   /**

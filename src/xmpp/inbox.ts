@@ -57,7 +57,8 @@ export class Inbox {
     for (const r of this.items) r.consumed = true;
   }
 
-  private wake(): void {
+  /** Re-evaluates the waiting probes: something they look at besides the stanzas has changed (a barrier marker arrived). */
+  wake(): void {
     for (const wake of [...this.waiters]) wake();
   }
 }
