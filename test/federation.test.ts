@@ -1,28 +1,41 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { xml } from "@xmpp/client";
 import type { RunResult } from "../src/results/types.ts";
 import { openTarget } from "../src/targets/index.ts";
 import { ensureDebianPackages } from "../src/targets/install.ts";
+import type { S2sLink } from "../src/targets/s2s-log.ts";
 import type { S2sMode } from "../src/targets/types.ts";
 import { Session } from "../src/xmpp/session.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";
 import { runCli } from "./support/cli.ts";
+import { linksWhen } from "./support/s2s-links.ts";
 
 /** Pair targets: two local servers federating over Server Dialback on loopback, with no DNS. */
 const out = () => mkdtempSync(path.join(tmpdir(), "xc-federation-"));
 const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
 const log = (l: string) => process.stderr.write(`${l}\n`);
 
-/** Server processes of throwaway instances (Prosody's own, ejabberd's Erlang VM), by their directory. */
-function localServers(): string[] {
-  return execFileSync("ps", ["-eo", "args="], { encoding: "utf8" })
-    .split("\n")
-    .filter((a) => /xmpp-conform-(prosody|ejabberd)-/.test(a) && !a.startsWith("sh "));
+/**
+ * Server processes of throwaway instances (Prosody's own, ejabberd's Erlang VM) started by the run that
+ * carried `tag` in its environment (servers inherit it, through ejabberdctl's su too): other test runs on the
+ * same machine start servers of their own at any time, so "no server left" can only be asked of ours.
+ */
+function serversOf(tag: string): string[] {
+  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`XC_TEST_RUN=${tag}`)) return [];
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+      return /xmpp-conform-(prosody|ejabberd)-/.test(args) && !args.startsWith("sh ") ? [args] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
 }
 
 /**
@@ -92,7 +105,8 @@ for (const [target, s2s] of pairs) {
         assert.equal(ba.got.el.attrs.from, "bob@b.test/b1");
         log(`${target} --s2s ${s2s}: pair up in ${up.toFixed(0)} ms; first federated message a->b (s2s set-up included) ${ab.ms.toFixed(0)} ms, b->a ${ba.ms.toFixed(0)} ms; start to both delivered ${(performance.now() - t0).toFixed(0)} ms`);
         const expected = { encrypted: tls, auth: tls ? "certificate" : "dialback" };
-        const links = pair.s2sLinks!();
+        const both = (ls: S2sLink[]) => ["a.test", "b.test"].every((from) => ls.some((l) => l.from === from));
+        const links = await linksWhen(pair, both, 10_000);
         for (const [from, to] of [["a.test", "b.test"], ["b.test", "a.test"]]) {
           const link = links.find((l) => l.from === from && l.to === to);
           assert.deepEqual(link && { encrypted: link.encrypted, auth: link.auth }, expected, `${from} -> ${to} in ${JSON.stringify(links)}`);
@@ -109,10 +123,10 @@ for (const [target, s2s] of pairs) {
 const scenarioRuns: [string, S2sMode | undefined][] = [["local:prosody+prosody", undefined], ["local:prosody+ejabberd", undefined], ["local:prosody+prosody", "tls"], ["local:prosody+ejabberd", "tls"]];
 for (const [target, s2s] of scenarioRuns) {
   test(`--target ${target}${s2s ? ` --s2s ${s2s}` : ""}: the federation scenarios pass, the report names both sides, no DNS query is sent and no server is left`, async () => {
-    const before = localServers();
+    const tag = randomUUID();
     const d = out();
     let r: Awaited<ReturnType<typeof runCli>> | undefined;
-    const run = () => runCli(["run", "scenarios/federation", "--target", target, ...(s2s ? ["--s2s", s2s] : []), "--reporter", "console,junit,json", "--out", d]).then((x) => void (r = x));
+    const run = () => runCli(["run", "scenarios/federation", "--target", target, ...(s2s ? ["--s2s", s2s] : []), "--reporter", "console,junit,json", "--out", d], { env: { XC_TEST_RUN: tag } }).then((x) => void (r = x));
     let dns: string[] | undefined;
     try {
       ensureDebianPackages("tcpdump", ["tcpdump"], true, log);
@@ -141,7 +155,7 @@ for (const [target, s2s] of scenarioRuns) {
     assert.equal(res.accounts.notRemoved, 0);
     assert.ok(res.accounts.created > 0);
     if (dns) assert.deepEqual(dns, [], "DNS packets during a federated run");
-    assert.deepEqual(localServers().filter((p) => !before.includes(p)), []);
+    assert.deepEqual(serversOf(tag), []);
   });
 }
 

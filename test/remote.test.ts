@@ -8,9 +8,11 @@ import { DialbackKeys } from "../src/remote/dialback.ts";
 import { startWithRemote } from "../src/targets/pair.ts";
 import { startProsody } from "../src/targets/prosody.ts";
 import { startEjabberd } from "../src/targets/ejabberd.ts";
+import type { S2sLink } from "../src/targets/s2s-log.ts";
 import type { S2sMode } from "../src/targets/types.ts";
 import { Session } from "../src/xmpp/session.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";
+import { linksWhen } from "./support/s2s-links.ts";
 
 /**
  * The scripted remote server against real servers: a local server on a.test federates with the harness
@@ -97,8 +99,9 @@ for (const v of variants) {
       for (const direction of ["in", "out"] as const) {
         assert.deepEqual(remote.links.filter((l) => l.direction === direction).map(({ encrypted, auth }) => ({ encrypted, auth })), [v.expect], `${direction}: ${JSON.stringify(remote.links)}`);
       }
-      if (v.server === "prosody") {
-        const accepted = target.s2sLinks!().filter((l) => l.from === "remote.test");
+      {
+        const fromRemote = (ls: S2sLink[]) => ls.filter((l) => l.from === "remote.test");
+        const accepted = fromRemote(await linksWhen(target, (ls) => fromRemote(ls).length > 0, 10_000));
         assert.deepEqual(accepted.map(({ encrypted, auth }) => ({ encrypted, auth })), [v.expect], JSON.stringify(accepted));
       }
       log(`local:${v.server} + remote (${how}): probe from ${probe.attrs.from}; target up in ${up.toFixed(0)} ms; first message to the remote server (s2s set-up included) ${firstMessage.toFixed(0)} ms; first stanza from it (set-up and the target's verification included) ${firstInbound.toFixed(0)} ms`);
