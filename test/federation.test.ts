@@ -1,27 +1,41 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import xml from "@xmpp/xml";
 import type { RunResult } from "../src/results/schema.ts";
 import { openTarget } from "../src/targets/index.ts";
 import { ensureDebianPackages } from "../src/targets/install.ts";
+import type { S2sLink } from "../src/targets/s2s-log.ts";
+import type { S2sMode } from "../src/targets/types.ts";
 import { Session } from "../src/xmpp/session.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";
 import { runCli } from "./support/cli.ts";
+import { linksWhen } from "./support/s2s-links.ts";
 
 /** Pair targets: two local servers federating over Server Dialback on loopback, with no DNS. */
 const out = () => mkdtempSync(path.join(tmpdir(), "xc-federation-"));
 const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
 const log = (l: string) => process.stderr.write(`${l}\n`);
 
-/** Server processes of throwaway instances (Prosody's own, ejabberd's Erlang VM), by their directory. */
-function localServers(): string[] {
-  return execFileSync("ps", ["-eo", "args="], { encoding: "utf8" })
-    .split("\n")
-    .filter((a) => /xmpp-conform-(prosody|ejabberd)-/.test(a) && !a.startsWith("sh "));
+/**
+ * Server processes of throwaway instances (Prosody's own, ejabberd's Erlang VM) started by the run that
+ * carried `tag` in its environment (servers inherit it, through ejabberdctl's su too): other test runs on the
+ * same machine start servers of their own at any time, so "no server left" can only be asked of ours.
+ */
+function serversOf(tag: string): string[] {
+  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`XC_TEST_RUN=${tag}`)) return [];
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+      return /xmpp-conform-(prosody|ejabberd)-/.test(args) && !args.startsWith("sh ") ? [args] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
 }
 
 /**
@@ -51,42 +65,68 @@ async function dnsPacketsDuring(body: () => Promise<void>): Promise<string[]> {
   return stdout.split("\n").filter(Boolean);
 }
 
-test("local:prosody+prosody: the pair starts and the first federated message arrives", async () => {
-  const t0 = performance.now();
-  const pair = await openTarget({ target: "local:prosody+prosody" }, { install: true, log });
-  try {
-    const up = performance.now() - t0;
-    assert.equal(pair.domain, "a.test");
-    assert.equal(pair.peer?.domain, "b.test");
-    await Promise.all([pair.accountCommands!.register("alice", "pw-alice"), pair.peer!.accountCommands!.register("bob", "pw-bob")]);
-    const transcript = new Transcript();
-    const alice = new Session("alice", { host: pair.host, port: pair.port, domain: pair.domain }, { username: "alice", password: "pw-alice" }, "a1", transcript);
-    const bob = new Session("bob", { host: pair.peer!.host, port: pair.peer!.port, domain: pair.peer!.domain }, { username: "bob", password: "pw-bob" }, "b1", transcript);
+const pairs: [string, S2sMode][] = [["local:prosody+prosody", "dialback"], ["local:prosody+prosody", "tls"], ["local:prosody+ejabberd", "tls"]];
+for (const [target, s2s] of pairs) {
+  const tls = s2s === "tls";
+  test(`${target} --s2s ${s2s}: the pair starts, a first federated message arrives each way, and the servers' logs show how each accepted the other${tls ? " (by certificate, over TLS)" : " (dialback, plaintext)"}`, async () => {
+    const t0 = performance.now();
+    const pair = await openTarget({ target, s2s }, { install: true, log });
     try {
-      await Promise.all([alice.start(5000), bob.start(5000)]);
-      await bob.send(xml("presence", {}));
-      assert.ok(await bob.waitUntil(() => bob.inbox.items.find((r) => r.el.is("presence")), 5000), "bob's presence echo");
-      const sent = performance.now();
-      await alice.send(xml("message", { to: "bob@b.test", type: "chat" }, xml("body", {}, "first across")));
-      const got = await bob.waitUntil(() => bob.inbox.items.find((r) => r.el.is("message")), 10_000);
-      assert.ok(got, `no message reached bob\n${transcript.entries.map((e) => `${e.session} ${e.dir} ${e.xml}`).join("\n")}`);
-      assert.equal(got.el.attrs.from, "alice@a.test/a1");
-      assert.equal(got.el.getChildText("body"), "first across");
-      log(`pair up in ${up.toFixed(0)} ms; first federated message (s2s set-up and dialback included) in ${(performance.now() - sent).toFixed(0)} ms; start to delivery ${(performance.now() - t0).toFixed(0)} ms`);
+      const up = performance.now() - t0;
+      assert.equal(pair.domain, "a.test");
+      assert.equal(pair.peer?.domain, "b.test");
+      assert.equal(pair.s2s, s2s);
+      // With s2s TLS the clients get STARTTLS too, with a certificate from the same run CA.
+      assert.equal(pair.tls, tls ? "starttls" : undefined);
+      const security = tls ? { security: { tls: "starttls" as const, ca: readFileSync(pair.caFile!, "utf8") } } : {};
+      await Promise.all([pair.accountCommands!.register("alice", "pw-alice"), pair.peer!.accountCommands!.register("bob", "pw-bob")]);
+      const transcript = new Transcript();
+      const alice = new Session("alice", { host: pair.host, port: pair.port, domain: pair.domain, ...security }, { username: "alice", password: "pw-alice" }, "a1", transcript);
+      const bob = new Session("bob", { host: pair.peer!.host, port: pair.peer!.port, domain: pair.peer!.domain, ...security }, { username: "bob", password: "pw-bob" }, "b1", transcript);
+      try {
+        await Promise.all([alice.start(5000), bob.start(5000)]);
+        // Available, so that a message to the bare JID is delivered rather than stored offline.
+        for (const who of [alice, bob]) {
+          await who.send(xml("presence", {}));
+          assert.ok(await who.waitUntil(() => who.inbox.items.find((r) => r.el.is("presence")), 5000), `${who.label}'s presence echo`);
+        }
+        const trace = () => transcript.entries.map((e) => `${e.session} ${e.dir} ${e.xml}`).join("\n");
+        const sendAndWait = async (from: Session, to: Session, toJid: string, body: string) => {
+          const sent = performance.now();
+          await from.send(xml("message", { to: toJid, type: "chat" }, xml("body", {}, body)));
+          const got = await to.waitUntil(() => to.inbox.items.find((r) => r.el.is("message")), 10_000);
+          assert.ok(got, `no message reached ${to.label}\n${trace()}`);
+          assert.equal(got.el.getChildText("body"), body);
+          return { got, ms: performance.now() - sent };
+        };
+        const ab = await sendAndWait(alice, bob, "bob@b.test", "first across");
+        assert.equal(ab.got.el.attrs.from, "alice@a.test/a1");
+        const ba = await sendAndWait(bob, alice, "alice@a.test", "and back");
+        assert.equal(ba.got.el.attrs.from, "bob@b.test/b1");
+        log(`${target} --s2s ${s2s}: pair up in ${up.toFixed(0)} ms; first federated message a->b (s2s set-up included) ${ab.ms.toFixed(0)} ms, b->a ${ba.ms.toFixed(0)} ms; start to both delivered ${(performance.now() - t0).toFixed(0)} ms`);
+        const expected = { encrypted: tls, auth: tls ? "certificate" : "dialback" };
+        const both = (ls: S2sLink[]) => ["a.test", "b.test"].every((from) => ls.some((l) => l.from === from));
+        const links = await linksWhen(pair, both, 10_000);
+        for (const [from, to] of [["a.test", "b.test"], ["b.test", "a.test"]]) {
+          const link = links.find((l) => l.from === from && l.to === to);
+          assert.deepEqual(link && { encrypted: link.encrypted, auth: link.auth }, expected, `${from} -> ${to} in ${JSON.stringify(links)}`);
+        }
+      } finally {
+        await Promise.all([alice.close(), bob.close()]);
+      }
     } finally {
-      await Promise.all([alice.close(), bob.close()]);
+      await pair.stop();
     }
-  } finally {
-    await pair.stop();
-  }
-});
+  });
+}
 
-for (const target of ["local:prosody+prosody", "local:prosody+ejabberd"]) {
-  test(`--target ${target}: the federation scenarios pass, the report names both sides, no DNS query is sent and no server is left`, async () => {
-    const before = localServers();
+const scenarioRuns: [string, S2sMode | undefined][] = [["local:prosody+prosody", undefined], ["local:prosody+ejabberd", undefined], ["local:prosody+prosody", "tls"], ["local:prosody+ejabberd", "tls"]];
+for (const [target, s2s] of scenarioRuns) {
+  test(`--target ${target}${s2s ? ` --s2s ${s2s}` : ""}: the federation scenarios pass, the report names both sides, no DNS query is sent and no server is left`, async () => {
+    const tag = randomUUID();
     const d = out();
     let r: Awaited<ReturnType<typeof runCli>> | undefined;
-    const run = () => runCli(["run", "scenarios/federation", "--target", target, "--reporter", "console,junit,json", "--out", d]).then((x) => void (r = x));
+    const run = () => runCli(["run", "scenarios/federation", "--target", target, ...(s2s ? ["--s2s", s2s] : []), "--reporter", "console,junit,json", "--out", d], { env: { XC_TEST_RUN: tag } }).then((x) => void (r = x));
     let dns: string[] | undefined;
     try {
       ensureDebianPackages("tcpdump", ["tcpdump"], true, log);
@@ -110,10 +150,12 @@ for (const target of ["local:prosody+prosody", "local:prosody+ejabberd"]) {
     const junit = readFileSync(path.join(d, "junit.xml"), "utf8");
     assert.match(junit, /<property name="peer-domain" value="b\.test"\/>/);
     assert.match(junit, new RegExp(`<property name="peer-server" value="${second}`, "i"));
+    // s2s TLS brings STARTTLS to the clients, with the run CA's certificates, checked.
+    assert.deepEqual(res.target.transport && { tls: res.target.transport.tls, verified: res.target.transport.certificateVerified }, s2s === "tls" ? { tls: "starttls", verified: true } : { tls: "none", verified: undefined });
     assert.equal(res.accounts.notRemoved, 0);
     assert.ok(res.accounts.created > 0);
     if (dns) assert.deepEqual(dns, [], "DNS packets during a federated run");
-    assert.deepEqual(localServers().filter((p) => !before.includes(p)), []);
+    assert.deepEqual(serversOf(tag), []);
   });
 }
 
@@ -127,8 +169,11 @@ test("a case with an account on domain b is skipped on a single server, with the
   assert.equal(results(d).target.peer, undefined);
 });
 
-test("an unknown server in a pair is a usage error", async () => {
+test("an unknown server in a pair is a usage error; so is --s2s without a pair", async () => {
   const r = await runCli(["run", "--target", "local:prosody+nosuch"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown --target 'local:prosody\+nosuch'/);
+  const single = await runCli(["run", "--target", "local:prosody", "--s2s", "tls"]);
+  assert.equal(single.code, 2);
+  assert.match(single.stderr, /--s2s is for a federating pair \(like local:prosody\+ejabberd\), not for local:prosody/);
 });

@@ -36,11 +36,11 @@ test("over STARTTLS with --ca the run passes and records the transport and the f
   assert.match(readFileSync(path.join(d, "junit.xml"), "utf8"), /<property name="transport" value="over STARTTLS \(certificate verified\), SASL SCRAM-SHA-1"\/>/);
 });
 
-test("without --ca the self-signed certificate is a clear error before any case runs (exit 3)", async () => {
+test("without --ca the certificate signed by the run's own CA is a clear error before any case runs (exit 3)", async () => {
   const d = out();
   const r = await runCli(["run", ...CASES, ...at(tlsServer), "--reporter", "console,json", "--out", d]);
   assert.equal(r.code, 3, r.stdout + r.stderr);
-  assert.match(r.stdout, /the run could not start: TLS: the certificate 127\.0\.0\.1:\d+ presented for localhost is not trusted: self-signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\); pass --ca FILE/);
+  assert.match(r.stdout, /the run could not start: TLS: the certificate 127\.0\.0\.1:\d+ presented for localhost is not trusted: unable to verify the first certificate \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\); pass --ca FILE/);
   assert.deepEqual(results(d).cases.map((c: { verdict: string }) => c.verdict), ["error", "error", "error"]);
 });
 

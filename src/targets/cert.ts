@@ -4,16 +4,45 @@ import path from "node:path";
 
 const run = promisify(execFile);
 
+/** A certificate and its private key, as PEM files. */
+export interface CertificateFiles {
+  cert: string;
+  key: string;
+}
+
+/** The CA made for one run: every local server's certificate is signed by it, and every party trusts it. */
+export interface RunCa extends CertificateFiles {
+  dir: string;
+}
+
+const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30"];
+
+/** A CA (EC P-256, CA:TRUE, may sign certificates only) in `dir`: ca.crt and ca.key. */
+export async function makeRunCa(dir: string): Promise<RunCa> {
+  const cert = path.join(dir, "ca.crt");
+  const key = path.join(dir, "ca.key");
+  await run("openssl", [
+    "req", "-x509", ...EC, "-subj", "/CN=xmpp-conform run CA",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    "-keyout", key, "-out", cert,
+  ]);
+  return { dir, cert, key };
+}
+
 /**
- * A self-signed certificate for `domain` (EC P-256, SAN DNS:domain) in `dir`: DOMAIN.crt and DOMAIN.key.
- * OpenSSL 3 marks it CA:TRUE, so the certificate itself is what a client trusts with --ca.
+ * A certificate for `domain` signed by `ca`, in `dir`: DOMAIN.crt and DOMAIN.key. SAN DNS:domain is the
+ * identity both c2s (RFC 6120 §13.7.2) and s2s peers check; IP:127.0.0.1 is what a wss:// client checks
+ * (an HTTPS URL names the loopback address). Servers present it as TLS clients too (an originating server
+ * offering SASL EXTERNAL), hence clientAuth beside serverAuth.
  */
-export async function selfSignedCertificate(dir: string, domain: string): Promise<{ cert: string; key: string }> {
+export async function issueCertificate(ca: RunCa, dir: string, domain: string): Promise<CertificateFiles> {
   const cert = path.join(dir, `${domain}.crt`);
   const key = path.join(dir, `${domain}.key`);
   await run("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30",
-    "-subj", `/CN=${domain}`, "-addext", `subjectAltName=DNS:${domain}`, "-keyout", key, "-out", cert,
+    "req", "-x509", "-CA", ca.cert, "-CAkey", ca.key, ...EC, "-subj", `/CN=${domain}`,
+    "-addext", `subjectAltName=DNS:${domain},IP:127.0.0.1`, "-addext", "basicConstraints=critical,CA:FALSE",
+    "-addext", "keyUsage=critical,digitalSignature", "-addext", "extendedKeyUsage=serverAuth,clientAuth",
+    "-keyout", key, "-out", cert,
   ]);
   return { cert, key };
 }

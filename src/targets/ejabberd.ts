@@ -3,20 +3,23 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { selfSignedCertificate } from "./cert.ts";
+import { issueCertificate, makeRunCa } from "./cert.ts";
 import { runTool } from "./command.ts";
 import { ensureDebianPackages } from "./install.ts";
 import { startTethered } from "./process.ts";
-import { freePort, waitUntilReady } from "./ready.ts";
+import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
+import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalTargetOptions, Target } from "./types.ts";
 
 /**
- * Nothing on any port but our c2s port; in-band registration allowed. Plaintext on loopback, or with `tls`
- * STARTTLS required (or TLS from the first byte) with `pem` (certificate and key in one file).
+ * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
+ * allowed. Plaintext on loopback, or with `tls` STARTTLS required (or TLS from the first byte) with `pem`
+ * (certificate and key in one file), signed by the run CA in `caFile`.
  */
-function config(port: number, domain: string, opts: LocalTargetOptions, pem?: string): string {
+function config(ports: Ports, domain: string, opts: LocalTargetOptions, pem?: string, caFile?: string): string {
   const fed = opts.federation;
+  const port = ports.c2s;
   const admins = opts.admins ?? [];
   return `# written by xmpp-conform for a throwaway instance
 hosts:
@@ -32,6 +35,9 @@ disable_sasl_mechanisms:
   - "digest-md5"
   - "x-oauth2"
 certfiles: [${pem ? JSON.stringify(pem) : ""}]
+${caFile ? `# the run CA: ejabberd checks its own certificate against it at start, and s2s peers' with s2s_cafile
+ca_file: ${JSON.stringify(caFile)}
+` : ""}
 listen:
   -
     port: ${port}
@@ -45,7 +51,14 @@ listen:
     starttls: ${opts.tls === "starttls"}
     starttls_required: ${opts.tls === "starttls"}
     tls: ${opts.tls === "direct"}
-${fed ? `  -
+${ports.websocket ? `  -
+    port: ${ports.websocket}
+    ip: "127.0.0.1"
+    module: ejabberd_http
+    tls: ${Boolean(opts.tls)}
+    request_handlers:
+      "/xmpp-websocket": ejabberd_http_ws
+` : ""}${fed ? `  -
     port: ${S2S_PORT}
     ip: "${fed.s2sIp}"
     module: ejabberd_s2s_in
@@ -79,6 +92,9 @@ ${fed ? `  s2s:
 s2s_access: s2s
 # after a refused connection ejabberd bounces everything to that domain for up to this many seconds (default 300)
 s2s_max_retry_delay: 1
+` : ""}${fed?.tls ? `# STARTTLS on every s2s stream; peers' certificates are checked against the run CA (SASL EXTERNAL, else dialback)
+s2s_use_starttls: required
+s2s_cafile: ${JSON.stringify(caFile)}
 ` : ""}shaper_rules:
   max_user_sessions: 1000
   max_user_offline_messages: 1000
@@ -167,15 +183,19 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   const conf = path.join(dir, "conf");
   const logs = path.join(dir, "logs");
   for (const d of [conf, logs, path.join(dir, "spool")]) mkdirSync(d);
-  const port = await freePort();
-  let distPort = await freePort();
-  while (distPort === port) distPort = await freePort();
+  const [port, distPort, wsPort] = await freePorts(opts.websocket ? 3 : 2);
   const yml = path.join(conf, "ejabberd.yml");
   const ctlCfg = path.join(conf, "ejabberdctl.cfg");
-  const cert = opts.tls ? await selfSignedCertificate(conf, domain) : undefined;
-  const pem = cert && path.join(conf, `${domain}.pem`);
-  if (cert) writeFileSync(pem!, readFileSync(cert.cert, "utf8") + readFileSync(cert.key, "utf8"));
-  writeFileSync(yml, config(port, domain, opts, pem));
+  // The run's CA (a pair's, shared), or one of our own for a lone TLS server; copied here, where user ejabberd can read it.
+  const ca = opts.tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(conf))) : undefined;
+  const caFile = ca && path.join(conf, "run-ca.crt");
+  const pem = ca && path.join(conf, `${domain}.pem`);
+  if (ca) {
+    const cert = await issueCertificate(ca, conf, domain);
+    writeFileSync(pem!, readFileSync(cert.cert, "utf8") + readFileSync(cert.key, "utf8"));
+    copyFileSync(ca.cert, caFile!);
+  }
+  writeFileSync(yml, config({ c2s: port, websocket: wsPort }, domain, opts, pem, caFile));
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
   if (opts.federation) federationFiles(conf, opts.federation);
   else copyFileSync("/etc/ejabberd/inetrc", path.join(conf, "inetrc"));
@@ -196,9 +216,11 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+  const caPem = ca && readFileSync(ca.cert, "utf8");
+  const endpoint = { host: "127.0.0.1", port, domain, ...(opts.tls && { security: { tls: opts.tls, ca: caPem } }) };
+  const websocket = wsPort ? { url: websocketUrl(Boolean(opts.tls), wsPort), domain, security: { ca: caPem } } : undefined;
   try {
-    const endpoint = { host: "127.0.0.1", port, domain, ...(opts.tls && { security: { tls: opts.tls, ca: readFileSync(cert!.cert, "utf8") } }) };
-    await waitUntilReady(endpoint, { deadlineMs: 30_000, exited: proc.exited, describe: tail });
+    await waitUntilReady(endpoint, { deadlineMs: 30_000, exited: proc.exited, describe: tail, websocket });
   } catch (err) {
     await stop();
     throw err;
@@ -209,10 +231,13 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     port,
     domain,
     software: { name: "ejabberd", version: version() },
-    ...(opts.tls && { tls: opts.tls, caFile: cert!.cert }),
+    ...(opts.tls && { tls: opts.tls }),
+    ...(ca && { caFile: ca.cert }),
+    ...(websocket && { websocket: websocket.url }),
     accountCommands: accountCommands(ctl, domain),
     logFile,
     pidFile: path.join(dir, "ejabberd.pid"),
+    ...(opts.federation && { s2sAddress: opts.federation.s2sIp, s2sLinks: () => ejabberdS2sLinks(logFile) }),
     stop,
   };
 }

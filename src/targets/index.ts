@@ -2,7 +2,7 @@ import { EJABBERD_PACKAGES, startEjabberd } from "./ejabberd.ts";
 import { ensureDebianPackages } from "./install.ts";
 import { startPair } from "./pair.ts";
 import { PROSODY_PACKAGES, startProsody } from "./prosody.ts";
-import type { LocalTargetOptions, Target } from "./types.ts";
+import type { LocalTargetOptions, S2sMode, Target } from "./types.ts";
 
 export type { Target } from "./types.ts";
 
@@ -36,6 +36,8 @@ export interface TargetSpec {
   target?: string;
   server?: string;
   domain?: string;
+  /** --s2s: how the servers of a pair target talk to each other. */
+  s2s?: S2sMode;
 }
 
 /** Checks the target options without starting anything (usage errors must come before any work). */
@@ -43,8 +45,10 @@ export function checkTargetSpec(spec: TargetSpec): string | undefined {
   if (spec.target && spec.server) return "--target and --server exclude each other";
   if (spec.target) {
     if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")}, or a federating pair like local:prosody+ejabberd`;
+    if (spec.s2s && !spec.target.includes("+")) return `--s2s is for a federating pair (like local:prosody+ejabberd), not for ${spec.target}`;
     return undefined;
   }
+  if (spec.s2s) return "--s2s is for a federating pair started with --target (like local:prosody+ejabberd)";
   if (spec.server) {
     if (!parseHostPort(spec.server)) return `--server must be HOST:PORT, got '${spec.server}'`;
     if (!spec.domain) return "--server needs --domain (the XMPP domain of the accounts)";
@@ -61,7 +65,7 @@ export function parseHostPort(s: string): { host: string; port: number } | undef
 }
 
 export async function openTarget(spec: TargetSpec, opts: LocalTargetOptions): Promise<Target> {
-  if (spec.target) return localStarter(spec.target)!(opts);
+  if (spec.target) return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }) });
   const { host, port } = parseHostPort(spec.server!)!;
   return { name: spec.server!, host, port, domain: spec.domain!, stop: async () => {} };
 }

@@ -1,34 +1,47 @@
 import { randomInt } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { issueCertificate, makeRunCa, type RunCa } from "./cert.ts";
 import { S2S_PORT, waitForPort } from "./federation.ts";
 import type { FederationOptions, LocalTargetOptions, Target } from "./types.ts";
 
 export type Starter = (opts: LocalTargetOptions) => Promise<Target>;
 
-/** The domains of a pair, and a name mapped to an address nobody listens on (for the unreachable-domain cases). */
-export const PAIR_DOMAINS = { a: "a.test", b: "b.test", dead: "dead.test" } as const;
+/**
+ * The domains of federating targets: a (first server), b (second), remote (the harness's scripted remote
+ * server), and a name mapped to an address nobody listens on (for the unreachable-domain cases).
+ */
+export const PAIR_DOMAINS = { a: "a.test", b: "b.test", dead: "dead.test", remote: "remote.test" } as const;
+
+type Addresses = Record<keyof typeof PAIR_DOMAINS, string>;
 
 /**
- * 127.X.Y.2 (a), .3 (b) and .9 (dead), X and Y random: two pairs on one machine (parallel test runs) almost
- * never share addresses, and a clash shows as a bind failure that the caller retries with new ones.
+ * 127.X.Y.2 (a), .3 (b), .5 (remote) and .9 (dead), X and Y random: two federations on one machine (parallel
+ * test runs) almost never share addresses, and a clash shows as a bind failure that the caller retries with new ones.
  */
-function addresses(): { a: string; b: string; dead: string } {
+function addresses(): Addresses {
   const net = `127.${randomInt(1, 255)}.${randomInt(1, 255)}`;
-  return { a: `${net}.2`, b: `${net}.3`, dead: `${net}.9` };
+  return { a: `${net}.2`, b: `${net}.3`, remote: `${net}.5`, dead: `${net}.9` };
 }
 
-function federation(self: "a" | "b", ip: ReturnType<typeof addresses>): FederationOptions {
-  const other = self === "a" ? "b" : "a";
+/** Each server maps every other domain of the federation (the other server, if any, the remote one, the dead one) to its address. */
+function federation(self: "a" | "b", sides: ("a" | "b")[], ip: Addresses, tls: boolean): FederationOptions {
+  const others = [...sides.filter((d) => d !== self), "remote", "dead"] as const;
   return {
     domain: PAIR_DOMAINS[self],
     s2sIp: ip[self],
-    peers: [{ domain: PAIR_DOMAINS[other], ip: ip[other] }, { domain: PAIR_DOMAINS.dead, ip: ip.dead }],
+    peers: others.map((d) => ({ domain: PAIR_DOMAINS[d], ip: ip[d] })),
+    ...(tls && { tls }),
   };
 }
 
-/** Starts both servers in parallel; if either fails, the other is stopped before the error is thrown. */
-async function startBoth(first: Starter, second: Starter, opts: LocalTargetOptions): Promise<Target> {
+/** Starts the servers in parallel; if one fails, the others are stopped before the error is thrown. */
+async function startAll(starters: Starter[], opts: LocalTargetOptions, ca: RunCa | undefined): Promise<Target> {
   const ip = addresses();
-  const started = await Promise.allSettled([first({ ...opts, federation: federation("a", ip) }), second({ ...opts, federation: federation("b", ip) })]);
+  const tls = opts.s2s === "tls";
+  const sides = (["a", "b"] as ("a" | "b")[]).slice(0, starters.length);
+  const started = await Promise.allSettled(starters.map((start, i) => start({ ...opts, federation: federation(sides[i], sides, ip, tls) })));
   const up = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const stop = async () => void (await Promise.all(up.map((t) => t.stop())));
   const failed = started.find((s) => s.status === "rejected");
@@ -36,31 +49,51 @@ async function startBoth(first: Starter, second: Starter, opts: LocalTargetOptio
     await stop();
     throw (failed as PromiseRejectedResult).reason;
   }
-  const [a, b] = up;
   try {
-    await Promise.all([a, b].map((t, i) => waitForPort(i === 0 ? ip.a : ip.b, S2S_PORT, { deadlineMs: 20_000, describe: () => `${t.name} log: ${t.logFile}` })));
+    await Promise.all(up.map((t, i) => waitForPort(ip[sides[i]], S2S_PORT, { deadlineMs: 20_000, describe: () => `${t.name} log: ${t.logFile}` })));
   } catch (err) {
     await stop();
     throw err;
   }
-  const { stop: _a, peer: _p, ...side } = b;
-  return { ...a, name: `${a.name}+${b.name.replace(/^local:/, "")}`, peer: side, stop };
+  const certificate = ca && (await issueCertificate(ca, ca.dir, PAIR_DOMAINS.remote));
+  const [a, b] = up;
+  const remote = { domain: PAIR_DOMAINS.remote, host: ip.remote, port: S2S_PORT, ...(certificate && { certificate }) };
+  const links = () => up.flatMap((t) => t.s2sLinks?.() ?? []);
+  if (!b) return { ...a, name: `${a.name}+remote`, s2s: opts.s2s ?? "dialback", s2sLinks: links, remote, stop };
+  const { stop: _a, peer: _p, s2sLinks: _l, ...side } = b;
+  return { ...a, name: `${a.name}+${b.name.replace(/^local:/, "")}`, peer: side, s2s: opts.s2s ?? "dialback", s2sLinks: links, remote, stop };
 }
 
 /**
- * A pair of local servers federating over Server Dialback: domain a.test (first) and b.test (second), each
- * with c2s on a free 127.0.0.1 port and s2s on port 5269 of its own loopback address. A bind failure (an
- * address in use) gets fresh addresses, a few times.
+ * Local servers federating with each other and with the harness's scripted remote server (remote.test, on an
+ * address of its own): each with c2s on a free 127.0.0.1 port and s2s on port 5269 of its own loopback
+ * address. `s2s`: Server Dialback over plain TCP (the default), or TLS with certificates from a CA made for
+ * the run, which every server (and the remote server's certificate) shares. Prosody's mod_tls serves clients
+ * and servers alike, so with s2s TLS the clients get STARTTLS too (required, or TLS from the first byte with
+ * `tls: "direct"`), with the same CA. A bind failure (an address in use) gets fresh addresses, a few times.
  */
-export async function startPair(first: Starter, second: Starter, opts: LocalTargetOptions): Promise<Target> {
-  if (opts.tls) throw new Error("pair targets run without TLS for now (--tls auto)");
+async function startFederation(starters: Starter[], opts: LocalTargetOptions): Promise<Target> {
+  if (opts.tls && opts.s2s !== "tls") throw new Error("federating servers serve TLS to clients only with TLS between servers (--s2s tls): Prosody cannot offer one without the other");
+  const ca = opts.s2s === "tls" ? await makeRunCa(mkdtempSync(path.join(tmpdir(), "xmpp-conform-ca-"))) : undefined;
+  const removeCa = () => ca && rmSync(ca.dir, { recursive: true, force: true });
+  const each: LocalTargetOptions = { ...opts, ...(ca && { ca, tls: opts.tls ?? "starttls" }) };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startBoth(first, second, opts);
+      const target = await startAll(starters, each, ca);
+      return { ...target, stop: async () => (await target.stop(), removeCa()) };
     } catch (err) {
       const bind = /EADDRINUSE|address already in use|eaddrinuse|Failed to open server port|did not accept connections/i.test((err as Error).message);
-      if (!bind || attempt === 3) throw err;
+      if (!bind || attempt === 3) {
+        removeCa();
+        throw err;
+      }
       opts.log(`s2s address in use, retrying with other loopback addresses (${(err as Error).message.split("\n")[0]})`);
     }
   }
 }
+
+/** A pair: domain a.test (first) and b.test (second), federating with each other (and with remote.test). */
+export const startPair = (first: Starter, second: Starter, opts: LocalTargetOptions) => startFederation([first, second], opts);
+
+/** One server on a.test whose only federating partner is the harness's scripted remote server (remote.test). */
+export const startWithRemote = (only: Starter, opts: LocalTargetOptions) => startFederation([only], opts);

@@ -2,22 +2,29 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSyn
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { selfSignedCertificate } from "./cert.ts";
+import { issueCertificate, makeRunCa, type RunCa } from "./cert.ts";
 import { runTool } from "./command.ts";
 import { ensureDebianPackages } from "./install.ts";
 import { startTethered } from "./process.ts";
-import { freePort, waitUntilReady } from "./ready.ts";
+import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
+import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalTargetOptions, Target } from "./types.ts";
 
+const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
+
 /**
- * Nothing on any port but our c2s port; in-band registration allowed. Plaintext on loopback, or with `tls`
- * STARTTLS required (or TLS from the first byte) and PLAIN only once encrypted.
+ * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
+ * allowed. Plaintext on loopback, or with `tls` STARTTLS required (or TLS from the first byte) and PLAIN only
+ * once encrypted. mod_tls serves c2s and s2s alike: s2s TLS brings STARTTLS to clients too.
  */
-function config(dir: string, port: number, domain: string, opts: LocalTargetOptions): string {
-  const lua = (list: string[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
+function config(dir: string, ports: Ports, domain: string, opts: LocalTargetOptions, ca?: RunCa): string {
   const fed = opts.federation;
-  const modules = ["roster", "saslauth", "disco", "ping", "register", "blocklist", "version", "admin_adhoc", ...(opts.tls === "starttls" ? ["tls"] : []), ...(fed ? ["dialback"] : [])];
+  const modules = [
+    "roster", "saslauth", "disco", "ping", "register", "blocklist", "version", "admin_adhoc",
+    ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []), ...(fed ? ["dialback"] : []), ...(ports.websocket ? ["websocket"] : []),
+  ];
+  const port = ports.c2s;
   return `-- written by xmpp-conform for a throwaway instance
 run_as_root = true
 pidfile = "${dir}/prosody.pid"
@@ -27,8 +34,7 @@ interfaces = { "127.0.0.1" }
 c2s_ports = { ${opts.tls === "direct" ? "" : port} }
 c2s_direct_tls_ports = { ${opts.tls === "direct" ? port : ""} }
 s2s_ports = { ${fed ? S2S_PORT : ""} }
-http_ports = { }
-https_ports = { }
+${websocketConfig(dir, ports.websocket, domain, opts)}
 network_settings = { tcp_backlog = 1024, nagle = false } -- nagle off: else many hops cost ~40 ms (delayed ACK)
 log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
 authentication = "internal_hashed"
@@ -39,20 +45,40 @@ allow_registration = true
 certificates = "${dir}/certs"
 admins = ${lua(opts.admins ?? [])}
 modules_enabled = ${lua(modules)}
-${fed ? federationConfig(dir, fed) : `modules_disabled = { "s2s"; "s2s_auth_certs"; }`}
+${fed ? federationConfig(dir, fed, ca) : `modules_disabled = { "s2s"; "s2s_auth_certs"; }`}
 ${(opts.extraConfig ?? []).join("\n")}
 VirtualHost "${domain}"
 `;
 }
 
 /**
- * Server Dialback over plain TCP on our own loopback address. Names resolve through libunbound with our
- * hosts file only: "local-zone: . static" answers everything else NXDOMAIN at once, so no query leaves the machine.
+ * RFC 7395 on mod_http's port on loopback (https with `tls`, with the domain's certificate). Requests name
+ * 127.0.0.1 as their host, which no VirtualHost matches: http_default_host routes them to ours.
  */
-function federationConfig(dir: string, fed: FederationOptions): string {
+function websocketConfig(dir: string, port: number | undefined, domain: string, opts: LocalTargetOptions): string {
+  const secure = Boolean(opts.tls);
+  return `http_ports = ${lua(port && !secure ? [port] : [])}
+https_ports = ${lua(port && secure ? [port] : [])}
+http_interfaces = { "127.0.0.1" }
+https_interfaces = { "127.0.0.1" }
+http_default_host = "${domain}"${port && secure ? `\nhttps_certificate = "${dir}/certs/${domain}.crt"` : ""}`;
+}
+
+/**
+ * s2s on our own loopback address: Server Dialback over plain TCP, or with `tls` STARTTLS required and the
+ * peer's certificate checked against the run CA (s2s_secure_auth): SASL EXTERNAL where the peer offers it,
+ * dialback over the authenticated TLS otherwise. Names resolve through libunbound with our hosts file only:
+ * "local-zone: . static" answers everything else NXDOMAIN at once, so no query leaves the machine.
+ */
+function federationConfig(dir: string, fed: FederationOptions, ca?: RunCa): string {
   writeFileSync(path.join(dir, "hosts"), fed.peers.map((p) => `${p.ip} ${p.domain}\n`).join(""));
+  const security = fed.tls
+    ? `s2s_require_encryption = true
+s2s_secure_auth = true
+s2s_ssl = { cafile = "${ca!.cert}" }`
+    : "s2s_require_encryption = false -- the default (true) silently queues stanzas forever without TLS";
   return `s2s_interfaces = { "${fed.s2sIp}" }
-s2s_require_encryption = false -- the default (true) silently queues stanzas forever without TLS
+${security}
 unbound = { hoststxt = "${dir}/hosts"; options = { ["local-zone:"] = ". static" } }`;
 }
 
@@ -86,10 +112,13 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   const dir = mkdtempSync(path.join(tmpdir(), "xmpp-conform-prosody-"));
   mkdirSync(path.join(dir, "data"));
   mkdirSync(path.join(dir, "certs"));
-  const cert = opts.tls ? (await selfSignedCertificate(path.join(dir, "certs"), domain)).cert : undefined;
-  const port = await freePort();
+  // The run's CA (a pair's, shared), or one of our own for a lone TLS server.
+  const ca = opts.tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(dir))) : undefined;
+  if (ca) await issueCertificate(ca, path.join(dir, "certs"), domain);
+  const ports = await freePorts(opts.websocket ? 2 : 1);
+  const port = ports[0];
   const cfg = path.join(dir, "prosody.cfg.lua");
-  writeFileSync(cfg, config(dir, port, domain, opts));
+  writeFileSync(cfg, config(dir, { c2s: port, websocket: ports[1] }, domain, opts, ca));
   const logFile = path.join(dir, "prosody.log");
   const proc = startTethered("prosody", ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });
   const tail = () => {
@@ -100,9 +129,11 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+  const caPem = ca && readFileSync(ca.cert, "utf8");
+  const endpoint = { host: "127.0.0.1", port, domain, ...(opts.tls && { security: { tls: opts.tls, ca: caPem } }) };
+  const websocket = ports[1] ? { url: websocketUrl(Boolean(opts.tls), ports[1]), domain, security: { ca: caPem } } : undefined;
   try {
-    const endpoint = { host: "127.0.0.1", port, domain, ...(opts.tls && { security: { tls: opts.tls, ca: readFileSync(cert!, "utf8") } }) };
-    await waitUntilReady(endpoint, { deadlineMs: 20_000, exited: proc.exited, describe: tail });
+    await waitUntilReady(endpoint, { deadlineMs: 20_000, exited: proc.exited, describe: tail, websocket });
   } catch (err) {
     await stop();
     throw err;
@@ -113,10 +144,13 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     port,
     domain,
     software: { name: "Prosody", version: version() },
-    ...(opts.tls && { tls: opts.tls, caFile: cert }),
+    ...(opts.tls && { tls: opts.tls }),
+    ...(ca && { caFile: ca.cert }),
+    ...(websocket && { websocket: websocket.url }),
     accountCommands: accountCommands(dir, cfg, domain),
     logFile,
     pidFile: path.join(dir, "prosody.pid"),
+    ...(opts.federation && { s2sAddress: opts.federation.s2sIp, s2sLinks: () => prosodyS2sLinks(logFile) }),
     stop,
   };
 }

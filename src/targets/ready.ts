@@ -2,6 +2,7 @@ import net from "node:net";
 import { setTimeout as pause } from "node:timers/promises";
 import type { Endpoint } from "../xmpp/endpoint.ts";
 import { openRawStream } from "../xmpp/raw-stream.ts";
+import { openWebSocketStream, type WebSocketEndpoint } from "../xmpp/websocket.ts";
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it; we release it right away for the server). */
 export async function freePort(): Promise<number> {
@@ -12,14 +13,31 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** `n` distinct free ports. */
+export async function freePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+/** The ports of a local server: c2s, and RFC 7395 WebSocket when asked for. */
+export interface Ports {
+  c2s: number;
+  websocket?: number;
+}
+
+/** Where a local server serves RFC 7395: the path both Prosody and ejabberd document. */
+export const websocketUrl = (secure: boolean, port: number) => `${secure ? "wss" : "ws"}://127.0.0.1:${port}/xmpp-websocket`;
+
 /**
  * Polls until the server answers a stream with its features: a listening port is not enough (a broken
  * Prosody keeps its port open). Polling every 20 ms is the only signal a starting server gives;
- * `exited` makes a crashed server fail at once instead of at the deadline.
+ * `exited` makes a crashed server fail at once instead of at the deadline. With `websocket`, an RFC 7395
+ * stream must open as well.
  */
 export async function waitUntilReady(
   endpoint: Endpoint,
-  opts: { deadlineMs: number; exited: Promise<unknown>; describe: () => string },
+  opts: { deadlineMs: number; exited: Promise<unknown>; describe: () => string; websocket?: WebSocketEndpoint },
 ): Promise<void> {
   let dead = false;
   void opts.exited.then(() => (dead = true));
@@ -29,6 +47,7 @@ export async function waitUntilReady(
     if (dead) throw new Error(`the server exited during start-up\n${opts.describe()}`);
     try {
       (await openRawStream(endpoint, 2000)).close();
+      if (opts.websocket) (await openWebSocketStream(opts.websocket, 2000)).close();
       return;
     } catch (err) {
       last = err;

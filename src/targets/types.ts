@@ -1,3 +1,6 @@
+import type { CertificateFiles, RunCa } from "./cert.ts";
+import type { S2sLink } from "./s2s-log.ts";
+
 /** Where the harness connects, and how to give it back. */
 export interface Target {
   /** What the user asked for, e.g. "local:prosody" or "127.0.0.1:5222". */
@@ -10,8 +13,10 @@ export interface Target {
   software?: { name: string; version: string };
   /** How a server the harness started protects its streams; absent: plaintext, or not known (remote). */
   tls?: "starttls" | "direct";
-  /** The self-signed certificate of a local TLS server (its own CA), trusted unless --ca or --insecure says otherwise. */
+  /** The CA that signed a local server's certificates (the run's CA), trusted unless --ca or --insecure says otherwise. */
   caFile?: string;
+  /** RFC 7395: where a local server serves XMPP over WebSocket (ws://127.0.0.1:PORT/xmpp-websocket, wss:// with TLS). */
+  websocket?: string;
   /** The server's own account commands (prosodyctl, ejabberdctl), for local servers. */
   accountCommands?: AccountCommands;
   /** Files worth keeping when something goes wrong (the server's log). */
@@ -20,12 +25,28 @@ export interface Target {
   pidFile?: string;
   /** A pair target's second server (domain b, reached from domain a over s2s); absent: a single server. */
   peer?: PeerSide;
+  /** A pair target: how its servers talk (asked for; what they negotiated is in s2sLinks). */
+  s2s?: S2sMode;
+  /** A federating local server (or both of a pair): the s2s streams accepted so far, from the servers' logs. */
+  s2sLinks?(): S2sLink[];
+  /** A federating local server: the loopback address its s2s listens on (port 5269). */
+  s2sAddress?: string;
+  /** Federating local servers: where the harness's scripted remote server must listen to be reached (its domain is mapped there). */
+  remote?: RemoteSlot;
   /** Stops and forgets a server the harness started; a no-op for servers it did not start. */
   stop(): Promise<void>;
 }
 
 /** The second side of a pair: where its c2s is, its domain, and what a provisioner needs to make accounts there. */
-export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "accountCommands" | "logFile">;
+export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "websocket" | "s2sAddress" | "accountCommands" | "logFile">;
+
+/** The scripted remote server's place in a federation: its domain, the address the servers map it to, and with s2s TLS its certificate from the run CA. */
+export interface RemoteSlot {
+  domain: string;
+  host: string;
+  port: number;
+  certificate?: CertificateFiles;
+}
 
 /**
  * How a server of a pair federates: its own domain, s2s on port 5269 of its own loopback address, and the
@@ -35,7 +56,15 @@ export interface FederationOptions {
   domain: string;
   s2sIp: string;
   peers: { domain: string; ip: string }[];
+  /**
+   * S2S over STARTTLS (required), the peers' certificates checked against the run CA (`ca` of the options):
+   * authenticated by certificate (SASL EXTERNAL) where both servers support it, by dialback over TLS otherwise.
+   */
+  tls?: boolean;
 }
+
+/** Between servers: Server Dialback over plain TCP, or STARTTLS with certificates (dialback over TLS where certificates are not enough). */
+export type S2sMode = "dialback" | "tls";
 
 export interface AccountCommands {
   register(username: string, password: string): Promise<void>;
@@ -49,12 +78,18 @@ export interface LocalTargetOptions {
   install: boolean;
   /** Progress lines for the user (stderr). */
   log: (line: string) => void;
-  /** Serve STARTTLS (required) or TLS from the first byte, with a self-signed certificate made for the run. */
+  /** Serve STARTTLS (required) or TLS from the first byte, with a certificate from `ca`. */
   tls?: "starttls" | "direct";
+  /** The run's CA, shared by the servers of a pair; absent: a server that needs a certificate makes its own CA. */
+  ca?: RunCa;
+  /** Also serve RFC 7395 (XMPP over WebSocket) on a free loopback port: ws://, or wss:// with `tls`. */
+  websocket?: boolean;
   /** Bare JIDs allowed to run XEP-0133 admin commands (add-user, delete-user). */
   admins?: string[];
-  /** Serve this domain and federate (Server Dialback over plain TCP) instead of a lone "localhost". */
+  /** Serve this domain and federate (Server Dialback over plain TCP, or TLS) instead of a lone "localhost". */
   federation?: FederationOptions;
   /** Extra lines for the server's global configuration, after the harness's own (later settings win): tests of refusals. */
   extraConfig?: string[];
+  /** Pair targets: how their two servers talk (dialback over plain TCP by default, or TLS with the run's CA). */
+  s2s?: S2sMode;
 }

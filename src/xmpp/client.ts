@@ -8,17 +8,22 @@ import plain from "@xmpp/sasl-plain";
 import streamFeatures from "@xmpp/stream-features";
 import SASLFactory from "saslmechanisms";
 import { scramMechanism, type ScramName } from "./scram.ts";
-import { harnessTransport, SERVICE, type Opener } from "./transport.ts";
 
 /** Strongest first. */
 export const SCRAM: ScramName[] = ["SCRAM-SHA-256", "SCRAM-SHA-1"];
+
+/** How the client reaches the server: an xmpp.js transport class and the service it answers to. */
+export interface TransportChoice {
+  service: string;
+  Transport: unknown;
+}
 
 export interface ClientOptions {
   domain: string;
   resource: string;
   /** The limit for each step of the login (the library's own default is 2 s, too short for a loaded server). */
   timeoutMs: number;
-  open: Opener;
+  transport: TransportChoice;
   /** Picks the mechanism among those offered and authenticates (see Session). */
   credentials: (authenticate: (creds: { username: string; password: string }, mechanism: string) => Promise<void>, offered: string[]) => Promise<void>;
   /** The caller's own middleware, ahead of the library's: it sees every element first (the transcript). */
@@ -29,14 +34,14 @@ export type Middleware = ReturnType<typeof middleware>;
 
 /**
  * An XMPP client assembled from xmpp.js's own packages, the way @xmpp/client assembles its own, with only
- * what a conformance harness wants: the harness's transport (it opens the socket itself), SASL with the
+ * what a conformance harness wants: the harness's transport (a socket it opens itself, or RFC 7395 WebSocket), SASL with the
  * harness's SCRAM (Node's native PBKDF2) and PLAIN, resource binding, IQ caller (for binding) and callee
  * (for answering the server). No reconnection, no stream management, no SASL2/FAST/Bind2: a session
  * that drops stays dropped, and the stream carries only what the scenario and RFC 6120 put there.
  */
 export function assembleClient(opts: ClientOptions) {
-  const entity = new Client({ service: SERVICE, domain: opts.domain, timeout: opts.timeoutMs } as never);
-  entity.transports.push(harnessTransport(opts.open) as never);
+  const entity = new Client({ service: opts.transport.service, domain: opts.domain, timeout: opts.timeoutMs } as never);
+  entity.transports.push(opts.transport.Transport as never);
   const mw = middleware({ entity });
   opts.first(mw);
   const features = streamFeatures({ middleware: mw });

@@ -6,6 +6,8 @@ export interface Endpoint {
   domain: string;
   /** Plaintext when absent (local throwaway servers on loopback). */
   security?: Security;
+  /** RFC 7395: the ws:// or wss:// URL to reach the server over WebSocket instead of TCP (host and port are the URL's). */
+  websocket?: string;
 }
 
 /**

@@ -4,6 +4,7 @@ import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
 import { PLAINTEXT, type Endpoint } from "./endpoint.ts";
 import { secure, tcpConnect } from "./tls.ts";
+import { openWebSocketStream } from "./websocket.ts";
 import { withTimeout } from "../util/time.ts";
 
 const NS_STREAM = "http://etherx.jabber.org/streams";
@@ -23,8 +24,9 @@ export interface RawStream {
   close(): void;
 }
 
-/** Opens a stream as the endpoint's security says: plaintext, STARTTLS, or TLS from the first byte. */
+/** Opens a stream as the endpoint says: over WebSocket (RFC 7395), or TCP with plaintext, STARTTLS, or TLS from the first byte. */
 export async function openRawStream(endpoint: Endpoint, timeoutMs: number): Promise<RawStream> {
+  if (endpoint.websocket) return openWebSocketStream({ url: endpoint.websocket, domain: endpoint.domain, ...(endpoint.security && { security: endpoint.security }) }, timeoutMs);
   const tls = (endpoint.security ?? PLAINTEXT).tls;
   if (tls === "none") return openStream(await tcpConnect(endpoint, timeoutMs), endpoint, timeoutMs);
   if (tls === "direct") return openStream(await secure(await tcpConnect(endpoint, timeoutMs), endpoint, timeoutMs), endpoint, timeoutMs);

@@ -1,15 +1,16 @@
 import type net from "node:net";
 import xml, { XMLError } from "@xmpp/xml";
 import type { Element } from "ltx";
-import { assembleClient, SCRAM, type AssembledClient, type Middleware } from "./client.ts";
-import { PLAINTEXT, plainAllowed, type Endpoint } from "./endpoint.ts";
+import { assembleClient, type AssembledClient, type Middleware } from "./client.ts";
+import { PLAINTEXT, saslMechanisms, type Endpoint } from "./endpoint.ts";
 import { Inbox } from "./inbox.ts";
 import { IqMatcher } from "./iq-match.ts";
 import { markerMessage, Markers } from "./markers.ts";
 import { negotiateStartTls } from "./raw-stream.ts";
 import { describeTlsError, isTlsError, secure, tcpConnect } from "./tls.ts";
 import type { Transcript } from "./transcript.ts";
-import type { HarnessSocket } from "./transport.ts";
+import { harnessTransport, SERVICE } from "./transport.ts";
+import { webSocketTransport } from "./websocket-transport.ts";
 import { withTimeout } from "../util/time.ts";
 
 export type { Endpoint } from "./endpoint.ts";
@@ -56,14 +57,17 @@ export class Session {
     private readonly transcript: Transcript,
     opts: { ackPushes?: boolean; timeoutMs?: number } = {},
   ) {
+    const timeoutMs = opts.timeoutMs ?? 3000;
     this.client = assembleClient({
       domain: endpoint.domain,
       resource,
-      timeoutMs: opts.timeoutMs ?? 3000,
-      open: () => this.open(opts.timeoutMs ?? 3000),
+      timeoutMs,
+      // Over WebSocket (RFC 7395) TLS is the URL's (wss://); over TCP the harness opens the socket itself.
+      transport: endpoint.websocket
+        ? { service: endpoint.websocket, Transport: webSocketTransport({ security: endpoint.security }, timeoutMs) }
+        : { service: SERVICE, Transport: harnessTransport(() => this.open(timeoutMs)) },
       credentials: async (authenticate, offered) => {
-        const acceptable = [...SCRAM, ...(plainAllowed(endpoint) ? ["PLAIN"] : [])];
-        const mechanism = acceptable.find((m) => offered.includes(m));
+        const mechanism = saslMechanisms(endpoint).find((m) => offered.includes(m));
         if (!mechanism) throw new Error(`no acceptable SASL mechanism: the server offers ${offered.join(", ") || "none"}; PLAIN is used only over TLS, on loopback or with --allow-plain`);
         this.mechanism = mechanism;
         await authenticate({ username: creds.username, password: creds.password }, mechanism);
@@ -75,10 +79,10 @@ export class Session {
     this.client.iqCallee.set("jabber:iq:roster", "query", () => (opts.ackPushes === false ? new Promise(() => {}) : true));
     entity.on("error", (err: Error) => {
       this.transcript.add(this.label, "note", `error: ${err.message}`);
-      if (err instanceof XMLError) this.socket()?.stopReading();
+      if (err instanceof XMLError) this.socket()?.stopReading?.();
     });
     entity.on("status", (status: string) => {
-      if (status === "close") this.socket()?.stopReading();
+      if (status === "close") this.socket()?.stopReading?.();
       if (status === "disconnect") this.end("the connection closed");
     });
   }
@@ -175,8 +179,9 @@ export class Session {
     this.transcript.add(this.label, "in", el.toString(), !this.online || marker || this.iq.expects(el));
   }
 
-  private socket(): HarnessSocket | undefined {
-    return (this.client.entity.socket ?? undefined) as unknown as HarnessSocket | undefined;
+  /** The transport's socket (ours, or the WebSocket one): both can be cut, ours also stops reading. */
+  private socket(): { destroy(): void; stopReading?(): void } | undefined {
+    return (this.client.entity.socket ?? undefined) as { destroy(): void; stopReading?(): void } | undefined;
   }
 
   private end(reason: string): void {

@@ -5,6 +5,7 @@ import { reporters, resolveReporter } from "../../report/index.ts";
 import { run as runPlan, type ProfileChoice, type RunOptions } from "../../run/run.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
 import { checkTargetSpec, localTargetNames } from "../../targets/index.ts";
+import type { S2sMode } from "../../targets/types.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
 import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT, exitCodeOf } from "../exit-codes.ts";
@@ -24,6 +25,11 @@ export const run: CommandModule = {
         .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}` })
         .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
         .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
+        .option("s2s", {
+          type: "string",
+          choices: ["dialback", "tls"],
+          describe: "with a pair target (local:A+B), how its servers talk: dialback (Server Dialback over plain TCP, the default) or tls (STARTTLS with certificates from a CA made for the run: SASL EXTERNAL where both servers support it, dialback over TLS otherwise; clients then get STARTTLS too)",
+        })
         .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
         .option("reporter", { type: "string", array: true, default: DEFAULT_REPORTERS, describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: jsonl, console, junit, json, html, markdown; and github under GitHub Actions; jsonl first, so that a case is on disk before the console shows it)` })
         .option("out", { type: "string", default: "reports", describe: "folder for report files" })
@@ -44,7 +50,7 @@ export const run: CommandModule = {
       .example("$0 run roster-add-push --target local:prosody", "one case"),
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & AccountArgs & {
-      cases: string[];
+      cases: string[]; s2s?: S2sMode;
       profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
       wait: "barrier" | "timeout"; transcripts: "all" | "failures";
     };
@@ -64,7 +70,7 @@ export const run: CommandModule = {
       accountsProblem(a);
     if (problem) usage(problem);
     const opts: RunOptions = {
-      target: a.target, server: a.server, domain: a.domain, accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
+      target: a.target, server: a.server, domain: a.domain, ...(a.s2s && { s2s: a.s2s }), accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
       timeoutMs: a.timeout, quietWindowMs: a.quietWindow, wait: a.wait, install: a.install, strict: a.strict, transcripts: a.transcripts,
     };
     try {

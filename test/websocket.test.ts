@@ -1,0 +1,95 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import type { Target } from "../src/targets/types.ts";
+import { NS_FRAMING, openWebSocketStream, type WebSocketEndpoint } from "../src/xmpp/websocket.ts";
+import { Session } from "../src/xmpp/session.ts";
+import { Transcript } from "../src/xmpp/transcript.ts";
+import { prosody } from "./support/prosody.ts";
+import { ejabberd } from "./support/ejabberd.ts";
+import { rawLogin, register } from "./support/raw-login.ts";
+
+/** RFC 7395 on the local targets: ws:// on plaintext servers, wss:// on TLS ones, both servers; raw and through xmpp.js. */
+const starters = { prosody, ejabberd } as const;
+const started: Target[] = [];
+after(() => Promise.all(started.map((t) => t.stop())));
+
+async function start(server: keyof typeof starters, tls?: "starttls"): Promise<Target> {
+  const t = await starters[server]({ websocket: true, ...(tls && { tls }) });
+  started.push(t);
+  return t;
+}
+
+const at = (t: Target, ca = true): WebSocketEndpoint => ({ url: t.websocket!, domain: t.domain, security: { ...(ca && t.caFile && { ca: readFileSync(t.caFile, "utf8") }) } });
+let serial = 0;
+const fresh = () => ({ username: `ws${process.pid}x${++serial}`, password: `pw-${serial}` });
+
+/** Logs in as the harness's sessions do over WebSocket, sends a message to its own full JID and closes. */
+async function viaTransport(t: Target): Promise<void> {
+  const creds = fresh();
+  const reg = await openWebSocketStream(at(t), 5000);
+  await register(reg, t.domain, creds.username, creds.password);
+  reg.close();
+  const ws = at(t);
+  const endpoint = { host: "127.0.0.1", port: Number(new URL(ws.url).port), domain: t.domain, websocket: ws.url, security: { tls: ws.url.startsWith("wss:") ? ("direct" as const) : ("none" as const), ...ws.security } };
+  const transcript = new Transcript();
+  const session = new Session("web", endpoint, creds, "tab", transcript);
+  await session.start(5000);
+  try {
+    assert.equal(session.jid, `${creds.username}@${t.domain}/tab`);
+    await session.send(xml("message", { to: session.jid, id: "self1" }, xml("body", {}, "over websocket")));
+    const echo = await session.waitUntil(() => session.inbox.items.find((r) => r.el.is("message")), 5000);
+    assert.equal(echo?.el.getChildText("body"), "over websocket");
+    assert.equal(echo?.el.attrs.from, session.jid);
+    // RFC 7395 §3.3.3: each stanza is a document of its own, with its namespace.
+    assert.ok(transcript.entries.some((e) => e.dir === "out" && /^<message [^>]*xmlns="jabber:client"/.test(e.xml)), transcript.entries.map((e) => e.xml).join("\n"));
+  } finally {
+    await session.close();
+  }
+  assert.equal(session.closedReason, "closed by the harness");
+}
+
+for (const server of ["prosody", "ejabberd"] as const) {
+  test(`local:${server} serves RFC 7395 on ws://: <open/> answered by <open/> and features; registration, SCRAM-SHA-1 login and bind; <close/> answered by <close/>`, async () => {
+    const t = await start(server);
+    assert.match(t.websocket!, /^ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket$/);
+    const creds = fresh();
+    const first = await openWebSocketStream(at(t), 5000);
+    assert.ok(first.opened.is("open", NS_FRAMING), first.opened.toString());
+    assert.equal(first.opened.attrs.from, t.domain);
+    assert.equal(first.opened.attrs.version, "1.0");
+    assert.ok(first.opened.attrs.id, "the server's <open/> carries a stream id");
+    assert.ok(first.features.getChild("mechanisms", "urn:ietf:params:xml:ns:xmpp-sasl"), first.features.toString());
+    await register(first, t.domain, creds.username, creds.password);
+    first.close();
+
+    const stream = await openWebSocketStream(at(t), 5000);
+    const { jid } = await rawLogin(stream, creds, "SCRAM-SHA-1", "web");
+    assert.equal(jid, `${creds.username}@${t.domain}/web`);
+    const pong = await stream.request(`<iq type='get' id='p1' xmlns='jabber:client'><ping xmlns='urn:xmpp:ping'/></iq>`, "p1");
+    assert.equal(pong.attrs.type, "result");
+    const closed = await stream.exchange(`<close xmlns='${NS_FRAMING}'/>`, () => false, "close").catch((e: Error) => e);
+    assert.match(String(closed), /closed the stream \(<close\/>\)|closed the WebSocket/, "the server answers <close/> and closes");
+  });
+
+  test(`local:${server} over ws:// through the harness's session: login, a message to the own full JID comes back, the session closes`, async () => {
+    await viaTransport(await start(server));
+  });
+
+  test(`local:${server} with TLS serves wss://: the run CA's certificate is checked, login and bind succeed (raw and through the xmpp.js transport); without the CA the handshake fails`, async () => {
+    const t = await start(server, "starttls");
+    assert.match(t.websocket!, /^wss:\/\/127\.0\.0\.1:\d+\/xmpp-websocket$/);
+    const creds = fresh();
+    const reg = await openWebSocketStream(at(t), 5000);
+    await register(reg, t.domain, creds.username, creds.password);
+    reg.close();
+    const stream = await openWebSocketStream(at(t), 5000);
+    assert.equal((await rawLogin(stream, creds, "PLAIN", "web")).jid, `${creds.username}@${t.domain}/web`);
+    stream.close();
+    await assert.rejects(openWebSocketStream(at(t, false), 5000), /is not trusted: unable to verify the first certificate.*pass --ca FILE/);
+    // The xmpp.js transport over wss://, with the run CA: the client names itself in <open/> once authenticated.
+    await viaTransport(t);
+  });
+}
