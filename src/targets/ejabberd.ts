@@ -92,7 +92,11 @@ ${fed ? `  s2s:
 s2s_access: s2s
 # after a refused connection ejabberd bounces everything to that domain for up to this many seconds (default 300)
 s2s_max_retry_delay: 1
-` : ""}${fed?.tls ? `# STARTTLS on every s2s stream; peers' certificates are checked against the run CA (SASL EXTERNAL, else dialback)
+` : `  s2s:
+    deny: all
+# a lone server federates with nobody: a remote domain is refused before a lookup that could leave the machine
+s2s_access: s2s
+`}${fed?.tls ? `# STARTTLS on every s2s stream; peers' certificates are checked against the run CA (SASL EXTERNAL, else dialback)
 s2s_use_starttls: required
 s2s_cafile: ${JSON.stringify(caFile)}
 ` : ""}shaper_rules:
@@ -120,13 +124,16 @@ modules:
 ${fed ? "  mod_s2s_dialback: {}\n" : ""}`;
 }
 
+/** Erlang's resolver without /etc/resolv.conf: names come from the hosts entries and the cache only. */
+const NO_DNS = `{lookup,["file","native"]}.\n{host,{127,0,0,1},["localhost"]}.\n{resolv_conf, ""}.\n`;
+
 /**
  * No DNS for s2s: an empty resolv_conf keeps Erlang's resolver from reading /etc/resolv.conf, and the peers'
  * SRV records go into its cache at boot (inet_res answers from the cache first). The SRV targets are numeric
  * addresses, so getaddrinfo never looks them up. vm.args is read by `erl -args_file`, where `"` must be `\"`.
  */
 function federationFiles(conf: string, fed: FederationOptions): void {
-  writeFileSync(path.join(conf, "inetrc"), `{lookup,["file","native"]}.\n{host,{127,0,0,1},["localhost"]}.\n{resolv_conf, ""}.\n`);
+  writeFileSync(path.join(conf, "inetrc"), NO_DNS);
   const q = (s: string) => `\\"${s}\\"`;
   writeFileSync(path.join(conf, "vm.args"), fed.peers.map((p) =>
     `-eval inet_db:add_rr(${q(`_xmpp-server._tcp.${p.domain}`)},in,srv,2147483647,{0,0,${S2S_PORT},${q(p.ip)}})\n`).join(""));
@@ -198,7 +205,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   writeFileSync(yml, config({ c2s: port, websocket: wsPort }, domain, opts, pem, caFile));
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
   if (opts.federation) federationFiles(conf, opts.federation);
-  else copyFileSync("/etc/ejabberd/inetrc", path.join(conf, "inetrc"));
+  else writeFileSync(path.join(conf, "inetrc"), NO_DNS);
   execFileSync("chown", ["-R", "ejabberd:ejabberd", dir]);
   const logFile = path.join(logs, "ejabberd.log");
   const stdoutLog = path.join(dir, "stdout.log");
