@@ -32,10 +32,11 @@ export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
     },
     async remove(creds) {
       // The server ends the stream of a removed account by itself; waiting for a polite close costs seconds on ejabberd.
-      await asAccount(ctx, creds, async (session) => {
-        const reply = await session.request(xml("iq", { type: "set" }, xml("query", { xmlns: "jabber:iq:register" }, xml("remove"))), ctx.timeoutMs);
-        if (reply.attrs.type !== "result") throw new Error(`removing ${creds.username}@${ctx.endpoint.domain} failed: ${describeStanzaError(reply)}`);
-      }, "drop");
+      await asAccount(ctx, creds, (session) => this.removeWith!(creds, session), "drop");
+    },
+    async removeWith(creds, session) {
+      const reply = await session.request(xml("iq", { type: "set" }, xml("query", { xmlns: "jabber:iq:register" }, xml("remove"))), ctx.timeoutMs);
+      if (reply.attrs.type !== "result") throw new Error(`removing ${creds.username}@${ctx.endpoint.domain} failed: ${describeStanzaError(reply)}`);
     },
     gone: (creds) => cannotLogIn(ctx, creds),
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Credentials } from "../xmpp/session.ts";
+import type { Credentials, Session } from "../xmpp/session.ts";
 import type { AccountJournal } from "./journal.ts";
 import { AccountsRefused, isRefusal, type Refusal } from "./refusal.ts";
 import { removeAccount } from "./removal.ts";
@@ -112,13 +112,16 @@ export class AccountLedger {
     return creds;
   }
 
-  /** Removes the accounts, retried and checked (removal.ts); one that stays is named in `left`, never thrown (cleanup must not hide the verdict). */
-  async remove(list: Credentials[]): Promise<void> {
+  /**
+   * Removes the accounts, retried and checked (removal.ts); one that stays is named in `left`, never thrown
+   * (cleanup must not hide the verdict). `via` gives an open session of an account, to remove it through.
+   */
+  async remove(list: Credentials[], via?: (c: Credentials) => Session | undefined): Promise<void> {
     await Promise.all(
       list.filter((c) => this.open.has(c)).map(async (c) => {
         const jid = this.open.get(c)!;
         this.open.delete(c);
-        const result = await removeAccount(this.provisioner, c);
+        const result = await removeAccount(this.provisioner, c, via?.(c));
         if (result.removed || result.gone) this.journal?.drop(jid);
         else this.left.push({ jid, reason: result.why });
       }),

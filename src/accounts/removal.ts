@@ -1,6 +1,6 @@
 import { setTimeout as pause } from "node:timers/promises";
 import { RETRY_BACKOFF_MS } from "../util/retry.ts";
-import type { Credentials } from "../xmpp/session.ts";
+import type { Credentials, Session } from "../xmpp/session.ts";
 import type { Provisioner } from "./types.ts";
 
 export type Removal = { removed: true } | { removed: false; gone: true } | { removed: false; gone: false; why: string };
@@ -11,8 +11,17 @@ export type Removal = { removed: true } | { removed: false; gone: true } | { rem
  * account never existed): then it is not left behind. A removal the server acknowledged is trusted, as
  * XEP-0077 and XEP-0133 define it. Never throws.
  */
-export async function removeAccount(provisioner: Provisioner, creds: Credentials): Promise<Removal> {
+export async function removeAccount(provisioner: Provisioner, creds: Credentials, via?: Session): Promise<Removal> {
   let why = "";
+  // Through a session of the account that is still open, where the way allows: no login needed. Else as usual.
+  if (via?.isOpen && provisioner.removeWith) {
+    try {
+      await provisioner.removeWith(creds, via);
+      return { removed: true };
+    } catch (err) {
+      why = (err as Error).message;
+    }
+  }
   for (const wait of RETRY_BACKOFF_MS) {
     if (wait > 0) await pause(wait);
     try {

@@ -1,5 +1,5 @@
 import type { Target } from "../targets/types.ts";
-import type { Credentials, Endpoint } from "../xmpp/session.ts";
+import type { Credentials, Endpoint, Session } from "../xmpp/session.ts";
 
 /** Creates and removes accounts on the target. One file per way of doing it, registered in index.ts. */
 export interface Provisioner {
@@ -15,6 +15,11 @@ export interface Provisioner {
   create(localpart: string, password: string): Promise<Credentials>;
   /** Removes an account create() made (or, for an existing one, cleans it and hands it back). */
   remove(creds: Credentials): Promise<void>;
+  /**
+   * Removes an account through a session of its own that is still open, where this way can: a case's
+   * own session saves the server a login. The server ends the account's sessions itself.
+   */
+  removeWith?(creds: Credentials, session: Session): Promise<void>;
   /** Checks that a removed account is gone (true), still there (false); throws when it cannot tell. */
   gone?(creds: Credentials): Promise<boolean>;
   /** The usernames on the domain, where this way can list them (for cleanup). */

@@ -149,13 +149,19 @@ export class CaseScope {
     return barrier(observers, this.all, this.ctx.timeoutMs, this.ctx.quietMs, signal);
   }
 
-  /** Closes every session and removes the accounts; never throws (cleanup must not hide the verdict). */
+  /**
+   * Removes the accounts, then cuts every session; never throws (cleanup must not hide the verdict). An
+   * account with a session still open is removed through it (the server then ends its sessions), which
+   * saves the server a login per account; the others log in to be removed.
+   */
   async close(): Promise<void> {
-    await Promise.all(this.all.map((s) => s.close()));
-    this.transcript.add("harness", "note", "sessions closed", true);
-    const made = [...this.credentials.values()];
+    const made = [...this.credentials].map(([account, m]) => ({ ...m, open: this.all.find((s) => s.isOpen && s.label.startsWith(`${account}/`)) }));
+    const via = (c: Credentials) => made.find((m) => m.creds === c)?.open;
     // Each ledger removes only the accounts it made.
-    await Promise.all([this.ctx.ledger, this.ctx.peer?.ledger].map((l) => l?.remove(made.map((m) => m.creds))));
+    await Promise.all([this.ctx.ledger, this.ctx.peer?.ledger].map((l) => l?.remove(made.map((m) => m.creds), via)));
     this.transcript.add("harness", "note", "accounts removed", true);
+    // The case is over and its accounts are gone: the connections are cut, not closed (no round trip left to wait for).
+    for (const s of this.all) s.drop();
+    this.transcript.add("harness", "note", "sessions closed", true);
   }
 }
