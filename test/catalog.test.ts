@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { catalog, findRequirement, rfcUrl } from "../src/catalog/index.ts";
+import { catalog, findRequirement, gradeFor, rfcUrl } from "../src/catalog/index.ts";
 import { coverageOf } from "../src/catalog/coverage.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { ROOT, runCli } from "./support/cli.ts";
@@ -19,6 +19,29 @@ test("the generated catalog has the counts the catalog's own summary (§1) state
     [["ROSTER", 70], ["SUB", 67], ["APPA", 72], ["PRES", 40], ["PROBE", 16], ["MSG", 5], ["DELIVERY", 49], ["SEC/GEN", 6], ["CONF", 16]],
   );
   assert.match(catalog.source.sha256, /^[0-9a-f]{64}$/);
+});
+
+test("derived rows are marked (42 in the source, §1), less the reviewed overrides, which carry their RFC text", () => {
+  const overridden = catalog.overrides.filter((o) => o.changed.derived).map((o) => o.id);
+  assert.deepEqual(overridden, ["ROSTER-GET-07", "SUB-REQ-16"]);
+  assert.equal(rows.filter((r) => r.derived).length, 42 - overridden.length);
+  assert.equal(findRequirement("ROSTER-PUSH-04")?.derived, true);
+  assert.equal(findRequirement("ROSTER-PUSH-01")?.derived, false);
+  assert.equal(findRequirement("SUB-REQ-16")?.derived, false);
+  for (const o of catalog.overrides) assert.match(o.rfcText, /^RFC 6121 §[\d.]+.*: "/, o.id);
+  // cells follow their row
+  assert.ok(catalog.requirements.filter((r) => r.cellOf === "DELIVERY-MSG-BARE-CONNONLY").every((c) => c.derived));
+});
+
+test("a step that checks only derived requirements is worth at most SHOULD", () => {
+  assert.equal(gradeFor("MUST", ["ROSTER-PUSH-04"]), "SHOULD");
+  assert.equal(gradeFor("MUST", ["ROSTER-PUSH-04", "ROSTER-DEL-05"]), "SHOULD");
+  assert.equal(gradeFor("MUST", ["ROSTER-PUSH-04", "ROSTER-PUSH-03"]), "MUST", "one stated rule keeps the step's level");
+  assert.equal(gradeFor("MUST", ["DELIVERY-MSG-BARE-CONNONLY/chat"]), "SHOULD");
+  assert.equal(gradeFor("MUST", ["SUB-REQ-16"]), "MUST", "overridden: the RFC states it");
+  assert.equal(gradeFor("SHOULD", ["ROSTER-PUSH-04"]), "SHOULD");
+  assert.equal(gradeFor("MAY", ["ROSTER-DEL-07"]), "MAY");
+  assert.equal(gradeFor("MUST", []), "MUST");
 });
 
 test("message delivery rows have a cell per message type, with the level the row gives that type", () => {

@@ -7,14 +7,18 @@
  * Every table of §4 whose first column is "ID" and whose IDs fall in an area of §1's summary table is a
  * requirement table; the message delivery table's columns normal/chat/groupchat/headline/error also give
  * cells named "<row ID>/<type>" (§1, §4.6.3). The result is checked against §1's own counts (rows, levels,
- * testability per area, number of cells) and not written when they differ.
+ * derived rows, testability per area, number of cells) and not written when they differ. Then the reviewed
+ * departures in rfc6121-overrides.yaml (where the RFC text says otherwise than the source) are applied and
+ * printed; each must still change something.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Level } from "../scenario/types.ts";
-import type { Area, Catalog, Observable, Requirement } from "./types.ts";
+import { z } from "zod";
+import { LEVELS, type Level } from "../scenario/types.ts";
+import { FileError, readYamlFile } from "../util/yaml-file.ts";
+import type { Area, Catalog, Observable, Override, Requirement } from "./types.ts";
 
 interface Table {
   heading: string;
@@ -74,10 +78,10 @@ function parseAreas(tables: Table[]): { areas: Area[]; expected: Map<string, num
   const expected = new Map<string, number[]>();
   for (const row of summary.rows) {
     const name = plain(row[0]);
-    // Rows, MUST, SHOULD, MAY, N/A, then testability "yes / partly / no (+n n/a)".
+    // Rows, MUST, SHOULD, MAY, N/A, then testability "yes / partly / no (+n n/a)", then derived.
     const testable = /(\d+) \/ (\d+) \/ (\d+)(?: \(\+(\d+) n\/a\))?/.exec(row[9]);
     if (!testable) throw new Error(`summary row ${name}: cannot read '${row[9]}'`);
-    expected.set(name, [...[2, 3, 4, 5, 6].map((i) => Number(plain(row[i]))), ...testable.slice(1).map((n) => Number(n ?? 0))]);
+    expected.set(name, [...[2, 3, 4, 5, 6].map((i) => Number(plain(row[i]))), ...testable.slice(1).map((n) => Number(n ?? 0)), Number(plain(row[7]))]);
     if (name !== "Total") areas.push({ name, prefixes: name.split("/"), scope: row[1] });
   }
   return { areas, expected };
@@ -103,7 +107,10 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     // feature) as n/a and the delivery tables as testable with client connections.
     const observable = (observableCell ?? (col("Covered by") !== undefined ? "n-a" : "yes")) as Observable;
     const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
-    const req: Requirement = { id, area, ...sectionOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading), level: firstLevel(levelCell), observable, text: plain(text) };
+    const req: Requirement = {
+      id, area, ...sectionOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading),
+      level: firstLevel(levelCell), derived: /\bderived\b/.test(levelCell), observable, text: plain(text),
+    };
     if (req.level === null && !/^N\/A\b/.test(levelCell)) throw new Error(`${id}: no level in '${levelCell}'`);
     out.push(req);
     if (!MESSAGE_TYPES.every((t) => table.header.includes(t))) continue;
@@ -116,13 +123,14 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
   return out;
 }
 
-/** Per area: rows, MUST, SHOULD, MAY, N/A, observable yes / partly / no / n-a, as §1 counts them. */
+/** Per area: rows, MUST, SHOULD, MAY, N/A, observable yes / partly / no / n-a, derived, as §1 counts them. */
 function count(reqs: Requirement[]): number[] {
   const rows = reqs.filter((r) => !r.cellOf);
   const n = (f: (r: Requirement) => boolean) => rows.filter(f).length;
   return [
     rows.length, n((r) => r.level === "MUST"), n((r) => r.level === "SHOULD"), n((r) => r.level === "MAY"), n((r) => r.level === null),
     ...(["yes", "partly", "no", "n-a"] as const).map((o) => n((r) => r.observable === o)),
+    n((r) => r.derived),
   ];
 }
 
@@ -140,7 +148,7 @@ function buildCatalog(md: string, file: string): Catalog {
   }
   for (const [name, want] of expected) {
     const got = count(name === "Total" ? requirements : requirements.filter((r) => r.area === name));
-    if (got.join() !== want.join()) problems.push(`${name}: §1 says ${want.join(" ")}, the tables give ${got.join(" ")} (rows MUST SHOULD MAY N/A yes partly no n/a)`);
+    if (got.join() !== want.join()) problems.push(`${name}: §1 says ${want.join(" ")}, the tables give ${got.join(" ")} (rows MUST SHOULD MAY N/A yes partly no n/a derived)`);
   }
   const cells = /(\d+) message rows × (\d+) message types = \*\*(\d+) message cells/.exec(md);
   const gotCells = requirements.filter((r) => r.cellOf).length;
@@ -148,7 +156,42 @@ function buildCatalog(md: string, file: string): Catalog {
   if (problems.length > 0) throw new Error(`the catalog does not add up:\n  ${problems.join("\n  ")}`);
 
   const sha256 = createHash("sha256").update(md).digest("hex");
-  return { source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements };
+  const overrides = applyOverrides(requirements, OVERRIDES);
+  return { source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements, overrides };
+}
+
+const OVERRIDES = fileURLToPath(new URL("./rfc6121-overrides.yaml", import.meta.url));
+const FIELDS = ["derived", "level", "rfc", "section"] as const;
+const OverrideEntry = z.strictObject({
+  id: z.string(),
+  derived: z.boolean().optional(),
+  level: z.enum(LEVELS).optional(),
+  rfc: z.string().optional(),
+  section: z.string().optional(),
+  reason: z.string().min(1),
+  rfcText: z.string().min(1),
+});
+
+/**
+ * Applies the reviewed departures from the source catalog. A row's cells follow its derived, rfc and
+ * section (a level is per cell). An override that changes nothing (the source caught up) is an error.
+ */
+function applyOverrides(requirements: Requirement[], file: string): Override[] {
+  const { data, at } = readYamlFile(file, z.array(OverrideEntry));
+  return data.map((entry, i) => {
+    const row = requirements.find((r) => r.id === entry.id);
+    if (!row) throw new FileError(at([i, "id"]), `${entry.id} is not a requirement of the source catalog`);
+    const changed: Override["changed"] = {};
+    for (const field of FIELDS) {
+      const value = entry[field];
+      if (value === undefined) continue;
+      if (row[field] === value) throw new FileError(at([i, field]), `${entry.id}: the source catalog already has ${field} ${String(value)}; remove this override`);
+      changed[field] = [row[field], value];
+      for (const r of requirements) if (r === row || (r.cellOf === row.id && field !== "level")) Object.assign(r, { [field]: value });
+    }
+    if (Object.keys(changed).length === 0) throw new FileError(at([i]), `${entry.id}: the override changes none of ${FIELDS.join(", ")}`);
+    return { id: entry.id, changed, reason: entry.reason.trim(), rfcText: entry.rfcText.trim() };
+  });
 }
 
 const [file, out = fileURLToPath(new URL("./rfc6121.json", import.meta.url))] = process.argv.slice(2);
@@ -159,3 +202,7 @@ if (!file) {
 const catalog = buildCatalog(readFileSync(file, "utf8"), file);
 writeFileSync(out, `${JSON.stringify(catalog, null, 2)}\n`);
 process.stdout.write(`${out}: ${catalog.requirements.length} entries (${catalog.requirements.filter((r) => !r.cellOf).length} rows)\n`);
+for (const o of catalog.overrides) {
+  const what = Object.entries(o.changed).map(([field, [from, to]]) => `${field} ${String(from)} -> ${String(to)}`).join(", ");
+  process.stdout.write(`  override ${o.id}: ${what} (${o.reason.replace(/\s+/g, " ")})\n`);
+}

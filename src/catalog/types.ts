@@ -13,6 +13,11 @@ export interface Requirement {
   section: string;
   /** The first keyword of the Level cell (MUST NOT counts as MUST); null where the server role is N/A. */
   level: Level | null;
+  /**
+   * The Level cell says "(derived)": the rule is inferred from the RFC, not stated in one of its sentences. A
+   * step that checks only derived requirements is worth at most SHOULD (see gradeFor).
+   */
+  derived: boolean;
   observable: Observable;
   /** One line for people. */
   text: string;
@@ -27,9 +32,21 @@ export interface Area {
   scope: string;
 }
 
+/** A field of the source catalog this project reads differently from the RFC text (rfc6121-overrides.yaml). */
+export interface Override {
+  id: string;
+  /** The fields changed: [the source catalog's value, this project's value]. */
+  changed: Partial<Record<"derived" | "level" | "rfc" | "section", [unknown, unknown]>>;
+  reason: string;
+  /** The RFC sentence that decides it, quoted. */
+  rfcText: string;
+}
+
 /** src/catalog/rfc6121.json, as src/catalog/build.ts writes it. */
 export interface Catalog {
   source: { file: string; sha256: string; generator: string };
   areas: Area[];
   requirements: Requirement[];
+  /** Where the project departs from the source catalog, already applied to `requirements`. */
+  overrides: Override[];
 }

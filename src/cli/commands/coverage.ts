@@ -21,7 +21,7 @@ export const coverage: CommandModule = {
     out(`Requirements the scenarios cite (${cov.cited.length}):`);
     for (const c of cov.cited) {
       const r = c.requirement;
-      const about = r ? `§${r.section}`.padEnd(10) + (r.level ?? "n/a").padEnd(7) : "(not in the catalog)".padEnd(17);
+      const about = r ? `§${r.section}`.padEnd(10) + `${r.level ?? "n/a"}${r.derived ? " (derived)" : ""}`.padEnd(17) : "(not in the catalog)".padEnd(27);
       out(`  ${c.id.padEnd(40)} ${about} ${c.cases.join(", ")}`);
     }
     out();
