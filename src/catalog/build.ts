@@ -48,13 +48,35 @@ function parseTables(md: string): Table[] {
 /** Bold, code and escapes are Markdown, not text. */
 const plain = (s: string) => s.replace(/\*\*/g, "").replace(/`/g, "").replace(/\\\*/g, "*");
 
-/** "2.3.3 (bad-request #1), 2.1.5" → 2.3.3; "RFC 6120 §8.3.3.8" → 6120, 8.3.3.8; otherwise the heading's section. */
-function sectionOf(cell: string | undefined, heading: string): { rfc: string; section: string } {
-  const m = cell ? /^(?:RFC (\d+) §)?((?:[A-D]|\d+)(?:\.\d+)*)/.exec(cell) : null;
-  if (m) return { rfc: m[1] ?? "6121", section: m[2] };
-  const h = /^([A-D](?:\.\d+)+) /.exec(heading) ?? /\bRFC (?:6121 §)?((?:[A-D]|\d+)(?:\.\d+)*)/.exec(heading);
-  if (!h) throw new Error(`no RFC section for a row under "${heading}"`);
-  return { rfc: "6121", section: h[1] };
+const SECTION = /^(?:RFC (\d+) §)?((?:[A-D]|\d+)(?:\.\d+)*)/;
+
+/**
+ * "2.3.3 (bad-request #1), 2.1.5" → 6121, [2.3.3, 2.1.5]; "RFC 6120 §8.3.3.8" → 6120, [8.3.3.8]; "2.5 / 3.4.2"
+ * → [2.5, 3.4.2]. Sections of another RFC than the first are left out. Without a cell: the heading's section,
+ * or every section its "RFC a, b, c" list names.
+ */
+function sectionsOf(cell: string | undefined, heading: string): { rfc: string; section: string; sections: string[] } {
+  const parts = (cell ?? "").split(/[,/]/).map((p) => SECTION.exec(p.trim())).filter((m) => m !== null);
+  if (parts.length > 0) {
+    const rfc = parts[0][1] ?? "6121";
+    const sections = [...new Set(parts.filter((m) => (m[1] ?? "6121") === rfc).map((m) => m[2]))];
+    return { rfc, section: sections[0], sections };
+  }
+  const appendix = /^([A-D](?:\.\d+)+) /.exec(heading);
+  const list = /\bRFC (?:6121 §)?((?:[A-D]|\d+)(?:\.\d+)*(?:, (?:[A-D]|\d+)(?:\.\d+)*)*)/.exec(heading);
+  const sections = appendix ? [appendix[1]] : (list?.[1].split(", ") ?? []);
+  if (sections.length === 0) throw new Error(`no RFC section for a row under "${heading}"`);
+  return { rfc: "6121", section: sections[0], sections };
+}
+
+/**
+ * The message delivery table (§8.5.4) sums up rules the text states in §8.5.1 - §8.5.3: a row also gets the
+ * section of its rule, from its condition and address, so cases can point at the sentence they quote.
+ */
+function messageRuleSection(condition: string, to: string): string {
+  if (condition === "NOACCT") return "8.5.1";
+  if (to === "bare") return condition === "0RES" ? "8.5.2.2.1" : "8.5.2.1.1";
+  return to === "full match" ? "8.5.3.1" : "8.5.3.2.1";
 }
 
 const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(cell)?.[1] as Level | undefined) ?? null;
@@ -108,12 +130,13 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     const observable = (observableCell ?? (col("Covered by") !== undefined ? "n-a" : "yes")) as Observable;
     const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
     const req: Requirement = {
-      id, area, ...sectionOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading),
+      id, area, ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading),
       level: firstLevel(levelCell), derived: /\bderived\b/.test(levelCell), observable, text: plain(text),
     };
     if (req.level === null && !/^N\/A\b/.test(levelCell)) throw new Error(`${id}: no level in '${levelCell}'`);
     out.push(req);
     if (!MESSAGE_TYPES.every((t) => table.header.includes(t))) continue;
+    req.sections.push(messageRuleSection(row[col("Condition")!], row[col("To")!]));
     for (const type of MESSAGE_TYPES) {
       const value = row[table.header.indexOf(type)];
       const where = `${row[col("Condition")!]}, to ${row[col("To")!]}`;

@@ -11,6 +11,8 @@ export interface Requirement {
   /** The RFC that states it ("6121", a few rows cite "6120") and its section, e.g. "2.3.2" or "A.2.1". */
   rfc: string;
   section: string;
+  /** Every section of that RFC the row cites (the first is `section`): a case's section must be one of them or above one. */
+  sections: string[];
   /** The first keyword of the Level cell (MUST NOT counts as MUST); null where the server role is N/A. */
   level: Level | null;
   /**

@@ -6,6 +6,7 @@ import { RawScenario } from "./schema.ts";
 import { FileError, locate, type Path } from "../util/yaml-file.ts";
 import { parseStep, StepIssue, type When } from "./steps.ts";
 import { capturesIn, fill, placeholdersIn } from "./template.ts";
+import { traceIssue } from "./trace.ts";
 import type { AccountSpec, Feature, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
 
 /** A problem in a scenario file, located for people and editors: "file:line:col: message". */
@@ -69,6 +70,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     throw new ScenarioError(where(p, keys?.[0]), detail);
   }
   const raw = shape.data;
+  const untraced = traceIssue(raw, js);
+  if (untraced) throw new ScenarioError(where(untraced.path), `${untraced.message}${cell ? ` (matrix cell ${Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`);
   const accounts: AccountSpec[] = Object.entries(raw.accounts).map(([name, a]) => ({
     name,
     domain: a?.domain ?? "a",
