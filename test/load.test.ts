@@ -78,7 +78,7 @@ test("step problems: unknown verb, unknown actor, ambiguous account, missing val
   assert.match(problem(`${HEAD}steps:\n  - romeo/x sends: <iq/>\n`)[2], /no resource 'romeo\/x'/);
   assert.match(problem(`${HEAD}steps:\n  - juliet sends: <iq/>\n`)[2], /account 'juliet' has 2 resources: name one/);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends\n`)[2], /'sends' needs a value/);
-  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level, timeout and when/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level, timeout, asserts and when/);
 });
 
 test("placeholders must name accounts, resources or earlier captures", () => {
@@ -176,6 +176,7 @@ test("one of: a capture serves the later steps of its own alternative, and later
       a:
         - juliet/balcony receives: <iq id='{capture:x}'/>
         - juliet/chamber receives: <iq id='\${x}'/>
+          asserts: [id]
       b:
         - juliet/balcony receives: <iq type='{capture:x}'/>
   - juliet/balcony sends: <iq id='\${x}'/>

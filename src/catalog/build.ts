@@ -80,6 +80,8 @@ function messageRuleSection(condition: string, to: string): string {
 }
 
 const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(cell)?.[1] as Level | undefined) ?? null;
+/** "(YD: 应 = MUST)" notes the translation's wording, not the RFC's, so it is not a level. */
+const strongestLevel = (cell: string): Level | null => LEVELS.find((l) => new RegExp(`\\b${l}\\b`).test(cell.replace(/\(YD:[^)]*\)/g, ""))) ?? null;
 
 /** "SHOULD (normal, chat) / MUST (others)": the level of one message type's cell. */
 function cellLevel(cell: string, type: string): Level | null {
@@ -131,7 +133,7 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
     const req: Requirement = {
       id, area, ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading),
-      level: firstLevel(levelCell), derived: /\bderived\b/.test(levelCell), observable, text: plain(text),
+      level: firstLevel(levelCell), maxLevel: strongestLevel(levelCell), derived: /\bderived\b/.test(levelCell), observable, text: plain(text),
     };
     if (req.level === null && !/^N\/A\b/.test(levelCell)) throw new Error(`${id}: no level in '${levelCell}'`);
     out.push(req);
@@ -140,7 +142,8 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     for (const type of MESSAGE_TYPES) {
       const value = row[table.header.indexOf(type)];
       const where = `${row[col("Condition")!]}, to ${row[col("To")!]}`;
-      out.push({ ...req, id: `${id}/${type}`, level: cellLevel(levelCell, type), text: plain(`${type} message (${where}): ${value}`), cellOf: id });
+      const level = cellLevel(levelCell, type);
+      out.push({ ...req, id: `${id}/${type}`, level, maxLevel: level, text: plain(`${type} message (${where}): ${value}`), cellOf: id });
     }
   }
   return out;
@@ -184,11 +187,12 @@ function buildCatalog(md: string, file: string): Catalog {
 }
 
 const OVERRIDES = fileURLToPath(new URL("./rfc6121-overrides.yaml", import.meta.url));
-const FIELDS = ["derived", "level", "rfc", "section"] as const;
+const FIELDS = ["derived", "level", "maxLevel", "rfc", "section"] as const;
 const OverrideEntry = z.strictObject({
   id: z.string(),
   derived: z.boolean().optional(),
   level: z.enum(LEVELS).optional(),
+  maxLevel: z.enum(LEVELS).optional(),
   rfc: z.string().optional(),
   section: z.string().optional(),
   reason: z.string().min(1),
@@ -197,7 +201,7 @@ const OverrideEntry = z.strictObject({
 
 /**
  * Applies the reviewed departures from the source catalog. A row's cells follow its derived, rfc and
- * section (a level is per cell). An override that changes nothing (the source caught up) is an error.
+ * section (levels are per cell). An override that changes nothing (the source caught up) is an error.
  */
 function applyOverrides(requirements: Requirement[], file: string): Override[] {
   const { data, at } = readYamlFile(file, z.array(OverrideEntry));
@@ -210,7 +214,7 @@ function applyOverrides(requirements: Requirement[], file: string): Override[] {
       if (value === undefined) continue;
       if (row[field] === value) throw new FileError(at([i, field]), `${entry.id}: the source catalog already has ${field} ${String(value)}; remove this override`);
       changed[field] = [row[field], value];
-      for (const r of requirements) if (r === row || (r.cellOf === row.id && field !== "level")) Object.assign(r, { [field]: value });
+      for (const r of requirements) if (r === row || (r.cellOf === row.id && field !== "level" && field !== "maxLevel")) Object.assign(r, { [field]: value });
     }
     if (Object.keys(changed).length === 0) throw new FileError(at([i]), `${entry.id}: the override changes none of ${FIELDS.join(", ")}`);
     return { id: entry.id, changed, reason: entry.reason.trim(), rfcText: entry.rfcText.trim() };

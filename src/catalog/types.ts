@@ -16,6 +16,11 @@ export interface Requirement {
   /** The first keyword of the Level cell (MUST NOT counts as MUST); null where the server role is N/A. */
   level: Level | null;
   /**
+   * The strongest keyword the Level cell uses: "SHOULD (reply) / MUST (bare 'from')" is a SHOULD row with a MUST
+   * part, and a step checking that part may be a MUST. The same as `level` for a cell with one keyword.
+   */
+  maxLevel: Level | null;
+  /**
    * The Level cell says "(derived)": the rule is inferred from the RFC, not stated in one of its sentences. A
    * step that checks only derived requirements is worth at most SHOULD (see gradeFor).
    */
@@ -38,7 +43,7 @@ export interface Area {
 export interface Override {
   id: string;
   /** The fields changed: [the source catalog's value, this project's value]. */
-  changed: Partial<Record<"derived" | "level" | "rfc" | "section", [unknown, unknown]>>;
+  changed: Partial<Record<"derived" | "level" | "maxLevel" | "rfc" | "section", [unknown, unknown]>>;
   reason: string;
   /** The RFC sentence that decides it, quoted. */
   rfcText: string;

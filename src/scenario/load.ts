@@ -7,6 +7,7 @@ import { FileError, locate, type Path } from "../util/yaml-file.ts";
 import { parseStep, StepIssue, type When } from "./steps.ts";
 import { capturesIn, fill, placeholdersIn } from "./template.ts";
 import { traceIssue } from "./trace.ts";
+import { guardIssue } from "./guard.ts";
 import type { AccountSpec, Feature, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
 
 /** A problem in a scenario file, located for people and editors: "file:line:col: message". */
@@ -119,6 +120,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   const secondDomain = accounts.some((a) => a.domain === "b") ? ["domain.b"] : [];
   const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain]);
   const kept: Step[] = [];
+  const sent: { actor: string; xml: string }[] = [];
   raw.steps.forEach((rawStep, i) => {
     let step: Step;
     let when: When | undefined;
@@ -163,7 +165,11 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       check(xmlOf(step), known);
       for (const xml of xmlOf(step)) for (const c of capturesIn(xml)) known.add(c);
     }
-    if (!when || Object.entries(when).every(([name, values]) => values.includes(cell![name]))) kept.push(step);
+    if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
+    const guarded = guardIssue(step, { level: raw.level, requirements: raw.requirements, sent });
+    if (guarded) throw new ScenarioError(xmlPos, `steps[${i}]: ${guarded}`);
+    if (step.kind === "send") sent.push({ actor: step.actor, xml: step.xml });
+    kept.push(step);
   });
   if (kept.length === 0) throw new ScenarioError(where(["steps"]), "no step applies to this matrix cell");
   for (const item of roster) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FEATURES, LEVELS, SUBSCRIPTION_STATES } from "./types.ts";
+import { ADDRESS_ATTRS, FEATURES, LEVELS, SUBSCRIPTION_STATES } from "./types.ts";
 
 /** The YAML shape of a scenario file, before steps are parsed (step.ts) and references checked (load.ts). */
 const priority = z.number().int().min(-128).max(127);
@@ -35,6 +35,8 @@ export const StepMeta = z.strictObject({
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1).optional(),
   level: z.enum(LEVELS).optional(),
   timeout: z.number().int().positive().optional(),
+  /** Addressing attributes asserted on purpose (see guard.ts). */
+  asserts: z.array(z.enum(ADDRESS_ATTRS)).min(1).optional(),
   /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
   when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });

@@ -4,7 +4,7 @@ import { StepMeta } from "./schema.ts";
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing".
- * The key names the session and the verb; a step may add requirements, level and timeout beside it.
+ * The key names the session and the verb; a step may add requirements, level, timeout and asserts beside it.
  */
 const VERBS = ["sends", "receives in order", "receives all of", "receives one of", "receives nothing", "receives", "connects", "disconnects", "drops"] as const;
 type Verb = (typeof VERBS)[number];
@@ -54,7 +54,7 @@ export function parseStep(raw: unknown, base: { pos: Step["pos"]; actorOf: (name
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, asserts and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERBS.join(", ")}), got '${key}'`);
@@ -79,6 +79,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: Parameters<
     actor: [...new Set(alternatives.flatMap((a) => a.steps.map((s) => s.actor)))].join(", "),
     ...(meta.requirements && { requirements: meta.requirements }),
     ...(meta.level && { level: meta.level }),
+    ...(meta.asserts && { asserts: meta.asserts }),
     kind: "one-of",
     alternatives,
     text: `one of: ${alternatives.map((a) => a.name).join(" | ")}`,
@@ -95,6 +96,7 @@ function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z
     ...(meta.requirements && { requirements: meta.requirements }),
     ...(meta.level && { level: meta.level }),
     ...(meta.timeout && { timeoutMs: meta.timeout }),
+    ...(meta.asserts && { asserts: meta.asserts }),
   };
   const at = [key];
   switch (verb) {

@@ -65,6 +65,10 @@ export interface SubscriptionSpec {
   state: SubscriptionState;
 }
 
+/** Addressing attributes (RFC 6120 §8.1) a step may say it asserts on purpose. */
+export const ADDRESS_ATTRS = ["to", "from", "id"] as const;
+export type AddressAttr = (typeof ADDRESS_ATTRS)[number];
+
 interface StepBase {
   pos: SourcePos;
   /** One line for people: "juliet/chamber receives <iq type='set'>…". */
@@ -74,6 +78,11 @@ interface StepBase {
   requirements?: string[];
   level?: Level;
   timeoutMs?: number;
+  /**
+   * Addressing attributes the step's patterns assert although RFC 6120 §8.1 does not require them of the
+   * server: the rule the step cites, or the case's own precondition, needs them (the description says which).
+   */
+  asserts?: AddressAttr[];
 }
 
 export type Step =
