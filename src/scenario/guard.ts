@@ -92,8 +92,7 @@ function addressingIssue(attr: AddressAttr, el: Element, actor: string, sent: Gu
       if (type === "result" && sentAttr("to", (who) => who === actor).includes(v)) return undefined;
       if (jid?.includes("/")) return undefined;
       if (jid === "domain" && response) return undefined;
-      if (jid && jid !== own && el.name === "presence") return undefined;
-      if (jid === own && el.name === "presence" && SUBSCRIPTION.has(type ?? "")) return undefined;
+      if (jid && el.name === "presence" && SUBSCRIPTION.has(type ?? "")) return undefined;
       if (jid === own) return `a stanza the server sends on behalf of the account has no 'from' or the account's bare JID (RFC 6120 §8.1.2.1): write from='{optional:${v}}'`;
       return `RFC 6120 §8.1.2.1 does not make the server stamp 'from' as '${v}' on a ${what}`;
     }
