@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { readFileSync } from "node:fs";
-import { catalog, catalogs, findRequirement, rfcUrl } from "../src/catalog/index.ts";
+import { catalog, catalogs, findRequirement, gradeFor, rfcUrl } from "../src/catalog/index.ts";
 import { coverageBySpec, coverageOf } from "../src/catalog/coverage.ts";
 import { buildCatalog } from "../src/catalog/generate.ts";
 import { loadSuite } from "../src/scenario/load.ts";
@@ -12,8 +12,11 @@ const rows = catalog.requirements.filter((r) => !r.cellOf);
 
 test("the generated catalog has the counts the catalog's own summary (§1) states", () => {
   assert.equal(rows.length, 341);
+  // §1's counts hold for the source (the generator checks them before applying the overrides); after them,
+  // PRES-DIR-09 is a SHOULD.
   const levels = ["MUST", "SHOULD", "MAY", null].map((l) => rows.filter((r) => r.level === l).length);
-  assert.deepEqual(levels, [249, 67, 21, 4]);
+  assert.deepEqual(levels, [248, 68, 21, 4]);
+  assert.deepEqual(catalog.overrides.filter((o) => o.changed.level && !findRequirement(o.id)?.cellOf).map((o) => [o.id, o.changed.level]), [["PRES-DIR-09", ["MUST", "SHOULD"]]]);
   const observable = ["yes", "partly", "no", "n-a"].map((o) => rows.filter((r) => r.observable === o).length);
   assert.deepEqual(observable, [284, 31, 10, 16]);
   assert.deepEqual(
@@ -21,6 +24,33 @@ test("the generated catalog has the counts the catalog's own summary (§1) state
     [["ROSTER", 70], ["SUB", 67], ["APPA", 72], ["PRES", 40], ["PROBE", 16], ["MSG", 5], ["DELIVERY", 49], ["SEC/GEN", 6], ["CONF", 16]],
   );
   assert.match(catalog.source.sha256, /^[0-9a-f]{64}$/);
+});
+
+test("derived rows are marked (42 in the source, §1), less the reviewed overrides, which carry their RFC text", () => {
+  const overridden = catalog.overrides.filter((o) => o.changed.derived && !findRequirement(o.id)?.cellOf).map((o) => o.id);
+  assert.deepEqual(overridden, ["ROSTER-GET-07", "SUB-REQ-16", "SUB-GEN-02"]);
+  assert.equal(rows.filter((r) => r.derived).length, 42 - overridden.length);
+  assert.equal(findRequirement("ROSTER-PUSH-04")?.derived, true);
+  assert.equal(findRequirement("ROSTER-PUSH-01")?.derived, false);
+  assert.equal(findRequirement("SUB-REQ-16")?.derived, false);
+  for (const o of catalog.overrides) assert.match(o.rfcText, /^RFC 6121 §[\d.]+.*: "/, o.id);
+  // cells follow their row, unless an override names the cell
+  assert.deepEqual(catalog.requirements.filter((r) => r.cellOf === "DELIVERY-MSG-BARE-CONNONLY").map((c) => [c.id.split("/")[1], c.derived, c.level]), [
+    ["normal", true, "SHOULD"], ["chat", true, "SHOULD"], ["groupchat", false, "MUST"], ["headline", true, "SHOULD"], ["error", false, "MUST"],
+  ]);
+  // a mixed Level cell allows its strongest keyword, never the translation's
+  assert.deepEqual(["PROBE-05", "SUB-UNSUB-08", "DELIVERY-IQ-FULLMATCH-UNSHARED"].map((id) => [findRequirement(id)!.level, findRequirement(id)!.maxLevel]), [["SHOULD", "MUST"], ["MAY", "MAY"], ["SHOULD", "MUST"]]);
+});
+
+test("a step that checks only derived requirements is worth at most SHOULD", () => {
+  assert.equal(gradeFor("MUST", ["ROSTER-PUSH-04"]), "SHOULD");
+  assert.equal(gradeFor("MUST", ["ROSTER-PUSH-04", "ROSTER-DEL-05"]), "SHOULD");
+  assert.equal(gradeFor("MUST", ["ROSTER-PUSH-04", "ROSTER-PUSH-03"]), "MUST", "one stated rule keeps the step's level");
+  assert.equal(gradeFor("MUST", ["DELIVERY-MSG-BARE-CONNONLY/chat"]), "SHOULD");
+  assert.equal(gradeFor("MUST", ["SUB-REQ-16"]), "MUST", "overridden: the RFC states it");
+  assert.equal(gradeFor("SHOULD", ["ROSTER-PUSH-04"]), "SHOULD");
+  assert.equal(gradeFor("MAY", ["ROSTER-DEL-07"]), "MAY");
+  assert.equal(gradeFor("MUST", []), "MUST");
 });
 
 test("message delivery rows have a cell per message type, with the level the row gives that type", () => {
@@ -77,7 +107,7 @@ test("the generator refuses a catalog whose tables and summary disagree, naming 
   // One SHOULD row turned into a MUST: the BIND area and the total no longer add up.
   const tampered = md.replace("| BIND-RETRY-01 | 7.8 | SHOULD |", "| BIND-RETRY-01 | 7.8 | MUST |");
   assert.notEqual(tampered, md);
-  assert.throws(() => buildCatalog(tampered, RFC6120_MD), /BIND: §1 says 17 12 3 2 0 13 2 2 0, the tables give 17 13 2 2 0 13 2 2 0[\s\S]*Total:/);
+  assert.throws(() => buildCatalog(tampered, RFC6120_MD), /BIND: §1 says 17 12 3 2 0 3 13 2 2 0, the tables give 17 13 2 2 0 3 13 2 2 0[\s\S]*Total:/);
   // A duplicate ID, and a title that names no known specification.
   assert.throws(() => buildCatalog(md.replace("| BIND-RETRY-01 |", "| BIND-GEN-01 |"), RFC6120_MD), /BIND-GEN-01 appears twice/);
   assert.throws(() => buildCatalog(md.replace("# RFC 6120", "# RFC 9999"), RFC6120_MD), /must name one of rfc6120, rfc6121/);

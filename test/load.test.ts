@@ -78,7 +78,7 @@ test("step problems: unknown verb, unknown actor, ambiguous account, missing val
   assert.match(problem(`${HEAD}steps:\n  - romeo/x sends: <iq/>\n`)[2], /no resource 'romeo\/x'/);
   assert.match(problem(`${HEAD}steps:\n  - juliet sends: <iq/>\n`)[2], /account 'juliet' has 2 resources: name one/);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends\n`)[2], /'sends' needs a value/);
-  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level, timeout, wait and when/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level, timeout, wait, asserts and when/);
 });
 
 test("placeholders must name accounts, resources or earlier captures", () => {
@@ -176,6 +176,7 @@ test("one of: a capture serves the later steps of its own alternative, and later
       a:
         - juliet/balcony receives: <iq id='{capture:x}'/>
         - juliet/chamber receives: <iq id='\${x}'/>
+          asserts: [id]
       b:
         - juliet/balcony receives: <iq type='{capture:x}'/>
   - juliet/balcony sends: <iq id='\${x}'/>
@@ -277,4 +278,34 @@ test("raw connections: what the loader refuses, where", () => {
   // Raw bytes are not XML to check; their placeholders are.
   loadScenarioFile(file(steps("c2 sends raw: <unclosed")));
   assert.match(problem(steps("c2 sends raw: '<x>${nobody}'"))[2], /unknown placeholder \$\{nobody\}/);
+});
+
+test("every cited requirement ID is in the catalog: the case's, a step's, one inside 'one of', a matrix cell's", () => {
+  const [line, col, detail] = problem(HEAD.replace("[ROSTER-GET-01]", "[ROSTER-GET-01, NOPE-01]") + "steps: [juliet/balcony connects]\n");
+  assert.deepEqual([line, col], [5, 31]);
+  assert.match(detail, /^requirements\.1: NOPE-01 is not a requirement of the catalog/);
+  const step = problem(`${HEAD}steps:\n  - juliet/balcony receives nothing:\n    requirements: [ROSTER-GET-99]\n`);
+  assert.deepEqual(step.slice(0, 2), [14, 20]);
+  assert.match(step[2], /steps\.0\.requirements\.0: ROSTER-GET-99 is not/);
+  const nested = problem(`${HEAD}steps:\n  - one of:\n      a:\n        - juliet/balcony receives nothing:\n          requirements: [ROSTER-GET-01, X-01]\n      b: [juliet/chamber receives nothing]\n`);
+  assert.deepEqual(nested.slice(0, 2), [16, 41]);
+  assert.match(nested[2], /steps\.0\.one of\.a\.0\.requirements\.1: X-01 is not/);
+  const delivery = HEAD.replace('rfc: "2.1.3"', 'rfc: "8.5.2.1.1"').replace("[ROSTER-GET-01]", '["DELIVERY-MSG-BARE-2NN/${m.type}"]');
+  assert.deepEqual(loadScenarioFile(file(`${delivery}matrix: { type: [chat, headline] }\nsteps: [juliet/balcony connects]\n`)).map((c) => c.requirements), [["DELIVERY-MSG-BARE-2NN/chat"], ["DELIVERY-MSG-BARE-2NN/headline"]]);
+  assert.match(problem(`${delivery}matrix: { type: [chat, shout] }\nsteps: [juliet/balcony connects]\n`)[2], /DELIVERY-MSG-BARE-2NN\/shout is not a requirement .*\(matrix cell type=shout\)/);
+});
+
+test("the case's section is where one of its requirements is stated, or above it", () => {
+  const load = (rfc: string, ids = "[ROSTER-GET-01]") => file(HEAD.replace('rfc: "2.1.3"', `rfc: "${rfc}"`).replace("[ROSTER-GET-01]", ids) + "steps: [juliet/balcony connects]\n");
+  for (const ok of ["2.1.3", "2.1.4", "2.1", "2"]) loadScenarioFile(load(ok));
+  const [line, col, detail] = locatedError(load("2.1.5"), loadScenarioFile);
+  assert.deepEqual([line, col], [3, 6]);
+  assert.match(detail, /^rfc: §2\.1\.5 is not the section of a requirement the case cites, nor above one \(ROSTER-GET-01 §2\.1\.3\/2\.1\.4\)/);
+  assert.match(locatedError(load("2.1.3.1"), loadScenarioFile)[2], /rfc: §2\.1\.3\.1 is not/, "a section below the requirement's is not where it is stated");
+  // one matching requirement is enough; delivery-table cells count with the section of the rule they sum up
+  loadScenarioFile(load("4.3.2", "[PROBE-03, PROBE-09]"));
+  loadScenarioFile(load("8.5.3.2.1", "[DELIVERY-MSG-FULLNOMATCH-2NN/chat]"));
+  loadScenarioFile(load("8.5.4", "[DELIVERY-MSG-FULLNOMATCH-2NN/chat]"));
+  // a case citing only RFC 6120 rules has no RFC 6121 section to agree with
+  loadScenarioFile(load("2.1.2.3", "[ROSTER-SET-ERR-11]"));
 });

@@ -72,3 +72,44 @@ test("closeness ranks the nearly matching stanza above an unrelated one", () => 
   assert.ok(near.closeness > far.closeness, `${near.closeness} > ${far.closeness}`);
   assert.deepEqual(near.problems, ["iq/query/item@subscription: expected 'remove', got 'none'"]);
 });
+
+test("an element is its namespace and local name, whatever prefix the server chose", () => {
+  const prefixed = received(`<iq type='result' id='r1'><r:query xmlns:r='jabber:iq:roster' ver='3'><r:item jid='n@d' subscription='none'/></r:query></iq>`);
+  const pattern = parsePattern(`<iq type='result'><query xmlns='jabber:iq:roster' ver='{capture:v}' xc:children='exact'><item jid='n@d'/></query></iq>`);
+  const r = matchStanza(pattern, prefixed);
+  assert.equal(r.ok, true, r.problems.join("; "));
+  assert.deepEqual(r.captures, { v: "3" });
+  // a prefix declared on the stanza, and a prefixed pattern against a default namespace
+  assert.equal(matchStanza(pattern, received(`<iq xmlns:x='jabber:iq:roster' type='result'><x:query ver='3'><x:item jid='n@d'/></x:query></iq>`)).ok, true);
+  assert.equal(matchStanza(parsePattern(`<iq><q:query xmlns:q='jabber:iq:roster'><q:item jid='n@d'/></q:query></iq>`), push).ok, true);
+  // the same local name in another namespace is another element, prefix or not
+  assert.equal(matchStanza(pattern, received(`<iq type='result'><r:query xmlns:r='jabber:iq:private'><r:item jid='n@d'/></r:query></iq>`)).ok, false);
+  assert.match(matchStanza(pattern, received(`<iq type='result'><query xmlns='jabber:iq:roster' xmlns:p='urn:other'><p:item jid='n@d'/></query></iq>`)).problems.join(), /item/);
+  // stanza-level: a prefixed extension child of a message
+  const msg = received(`<message from='a@d/r' xmlns:d='urn:xmpp:delay'><body>hi</body><d:delay stamp='2020-01-01T00:00:00Z'/></message>`);
+  assert.equal(matchStanza(parsePattern(`<message><body>hi</body><delay xmlns='urn:xmpp:delay'/></message>`), msg).ok, true);
+});
+
+test("attributes are compared by namespace and name: order, quoting, empty-element form and whitespace never matter", () => {
+  const pattern = parsePattern(`<iq type='result' id='a'><query xmlns='jabber:iq:roster' xc:children='exact'><item jid='n@d'/></query></iq>`);
+  for (const form of [
+    `<iq id="a" type="result"><query xmlns="jabber:iq:roster"><item jid="n@d"></item></query></iq>`,
+    `<iq type='result'\n    id='a'>\n  <query xmlns='jabber:iq:roster'>\n    <item jid='n@d'/>\n  </query>\n</iq>`,
+  ]) assert.equal(matchStanza(pattern, received(form)).ok, true, form);
+  // namespaced attributes: the prefix is the sender's choice, the namespace is not
+  const ext = parsePattern(`<message><x xmlns='urn:x' xmlns:b='urn:attr' b:flag='1'/></message>`);
+  assert.equal(matchStanza(ext, received(`<message><x xmlns='urn:x' xmlns:a='urn:attr' a:flag='1'/></message>`)).ok, true);
+  assert.equal(matchStanza(ext, received(`<message><x xmlns='urn:x' flag='1'/></message>`)).ok, false);
+  const lang = received(`<presence><status xml:lang='cs'>ahoj</status></presence>`);
+  assert.equal(matchStanza(parsePattern(`<presence><status xml:lang='cs'>ahoj</status></presence>`), lang).ok, true);
+  assert.equal(matchStanza(parsePattern(`<presence><status xml:lang='en'>ahoj</status></presence>`), lang).ok, false);
+});
+
+test("whitespace between stanzas is not part of either", () => {
+  const parser = new Parser();
+  const got: Element[] = [];
+  parser.on("element", (e: Element) => got.push(e));
+  parser.write(`<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>\n  <presence from='a@d/r'/>\n\n\t<message from='a@d/r'><body>x</body></message>  `);
+  assert.deepEqual(got.map((e) => e.name), ["presence", "message"]);
+  assert.equal(matchStanza(parsePattern(`<message from='a@d/r' xc:children='exact'><body>x</body></message>`), got[1]).ok, true);
+});

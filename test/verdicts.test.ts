@@ -4,11 +4,13 @@ import { loadSuite, run, SUITE, type RunResult } from "../src/index.ts";
 import type { Target } from "../src/targets/types.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
+import { combine, VARIATIONS } from "./support/variations.ts";
 import { prosody } from "./support/prosody.ts";
 
 /**
  * Verdicts that do not depend on how they were reached: decided by barriers or by timeouts, through a
- * server that kills connections during set-up or not, every case gets the same verdict (raw, --profile none).
+ * server that kills connections during set-up or not, through a server that differs from this one only in
+ * ways the RFC allows: every case gets the same verdict (raw, --profile none).
  */
 const suite = loadSuite([SUITE]).scenarios;
 let pros: Awaited<ReturnType<typeof prosody>>;
@@ -55,6 +57,28 @@ test("Prosody behind a proxy that kills a fifth of the connections during set-up
     assert.ok(chaotic.cases.some((c) => c.setupRetries?.length), "retries are counted in the results");
     assert.equal(chaotic.accounts.notRemoved, 0);
     assert.deepEqual(pros.accounts(), []);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test("Prosody through every legitimate variation at once (test/support/variations.ts): the verdicts of a direct run", async () => {
+  const proxy = new FaultProxy({ host: pros.host, port: pros.port });
+  const port = await proxy.listen();
+  const used = new Map<string, number>();
+  proxy.fault = combine(VARIATIONS.map((v) => (el, ctx) => {
+    const action = v.fault(el, ctx);
+    if (action !== "pass") used.set(v.id, (used.get(v.id) ?? 0) + 1);
+    return action;
+  }));
+  try {
+    const varied = verdicts(await runOn({ host: "127.0.0.1", port, domain: pros.domain }));
+    const plain = verdicts(direct.get("Prosody") ?? (await runOn(pros)));
+    // Without versioning, 'ver' on pushes and results is a SHOULD (RFC 6121 §2.6.3, ROSTER-VER-09): the variation
+    // drops it, so the case checking that SHOULD warns. The one change a correct server may cause, never a failure.
+    const expected = { ...plain, ...(plain["roster-ver-without-client-ver"] === "pass" && { "roster-ver-without-client-ver": "warn" }) };
+    assert.deepEqual(varied, expected);
+    assert.deepEqual(VARIATIONS.map((v) => v.id).filter((id) => !used.get(id)), [], "every variation changed some stanza of the run");
   } finally {
     await proxy.close();
   }

@@ -5,7 +5,7 @@
  *   npx tsx src/catalog/build.ts ../shared/spec/rfc6121-requirements.md        # → src/catalog/rfc6121.json
  *
  * The catalog's title says which specification it is. Nothing is written when the catalog's tables and its own
- * summary (§1) disagree (see generate.ts).
+ * summary (§1) disagree (see generate.ts); the reviewed overrides (<spec>-overrides.yaml) applied are printed.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -26,3 +26,7 @@ try {
 const out = outArg ?? fileURLToPath(new URL(`./${catalog.spec}.json`, import.meta.url));
 writeFileSync(out, `${JSON.stringify(catalog, null, 2)}\n`);
 process.stdout.write(`${out}: ${catalog.requirements.length} entries (${catalog.requirements.filter((r) => !r.cellOf).length} rows)\n`);
+for (const o of catalog.overrides) {
+  const what = Object.entries(o.changed).map(([field, [from, to]]) => `${field} ${String(from)} -> ${String(to)}`).join(", ");
+  process.stdout.write(`  override ${o.id}: ${what} (${o.reason.replace(/\s+/g, " ")})\n`);
+}

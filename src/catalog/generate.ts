@@ -4,13 +4,18 @@
  * The catalog's title names its RFC ("# RFC 6120 …"). Every table whose first column is "ID" and whose IDs fall
  * in an area of §1's summary table is a requirement table; RFC 6121's message delivery table (columns
  * normal/chat/groupchat/headline/error) also gives cells named "<row ID>/<type>". The result is checked against
- * §1's own counts (rows, levels, testability per area, and the number of cells where the catalog states one)
- * and refused when they differ.
+ * §1's own counts (rows, levels, derived rows, testability per area, and the number of cells where the catalog
+ * states one) and refused when they differ. Then the reviewed departures of <spec>-overrides.yaml (where the
+ * RFC text says otherwise than the source) are applied; each must still change something.
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import type { Level } from "../scenario/types.ts";
-import { SPECS, type Area, type Catalog, type Observable, type Requirement, type Spec } from "./types.ts";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { LEVELS, type Level } from "../scenario/types.ts";
+import { FileError, readYamlFile } from "../util/yaml-file.ts";
+import { SPECS, type Area, type Catalog, type Observable, type Override, type Requirement, type Spec } from "./types.ts";
 
 interface Table {
   heading: string;
@@ -40,19 +45,40 @@ function parseTables(md: string): Table[] {
 /** Bold, code and escapes are Markdown, not text. */
 const plain = (s: string) => s.replace(/\*\*/g, "").replace(/`/g, "").replace(/\\\*/g, "*");
 
+const SECTION = /^(?:RFC (\d+) §)?((?:[A-D]|\d+)(?:\.\d+)*)/;
+
 /**
- * "2.3.3 (bad-request #1), 2.1.5" → 2.3.3 of the catalog's own RFC; "RFC 6120 §8.3.3.8" → 6120, 8.3.3.8;
- * otherwise the heading's section.
+ * "2.3.3 (bad-request #1), 2.1.5" → the catalog's own RFC, [2.3.3, 2.1.5]; "RFC 6120 §8.3.3.8" → 6120, [8.3.3.8];
+ * "2.5 / 3.4.2" → [2.5, 3.4.2]. Sections of another RFC than the first are left out. Without a cell: the
+ * heading's section, or every section its "RFC a, b, c" list names.
  */
-function sectionOf(cell: string | undefined, heading: string, rfc: string): { rfc: string; section: string } {
-  const m = cell ? /^(?:RFC (\d+) §)?((?:[A-D]|\d+)(?:\.\d+)*)/.exec(cell) : null;
-  if (m) return { rfc: m[1] ?? rfc, section: m[2] };
-  const h = /^([A-D](?:\.\d+)+) /.exec(heading) ?? new RegExp(`\\bRFC (?:${rfc} §)?((?:[A-D]|\\d+)(?:\\.\\d+)*)`).exec(heading);
-  if (!h) throw new Error(`no RFC section for a row under "${heading}"`);
-  return { rfc, section: h[1] };
+function sectionsOf(cell: string | undefined, heading: string, own: string): { rfc: string; section: string; sections: string[] } {
+  const parts = (cell ?? "").split(/[,/]/).map((p) => SECTION.exec(p.trim())).filter((m) => m !== null);
+  if (parts.length > 0) {
+    const rfc = parts[0][1] ?? own;
+    const sections = [...new Set(parts.filter((m) => (m[1] ?? own) === rfc).map((m) => m[2]))];
+    return { rfc, section: sections[0], sections };
+  }
+  const appendix = /^([A-D](?:\.\d+)+) /.exec(heading);
+  const list = new RegExp(`\\bRFC (?:${own} §)?((?:[A-D]|\\d+)(?:\\.\\d+)*(?:, (?:[A-D]|\\d+)(?:\\.\\d+)*)*)`).exec(heading);
+  const sections = appendix ? [appendix[1]] : (list?.[1].split(", ") ?? []);
+  if (sections.length === 0) throw new Error(`no RFC section for a row under "${heading}"`);
+  return { rfc: own, section: sections[0], sections };
+}
+
+/**
+ * RFC 6121's message delivery table (§8.5.4) sums up rules the text states in §8.5.1 - §8.5.3: a row also gets
+ * the section of its rule, from its condition and address, so cases can point at the sentence they quote.
+ */
+function messageRuleSection(condition: string, to: string): string {
+  if (condition === "NOACCT") return "8.5.1";
+  if (to === "bare") return condition === "0RES" ? "8.5.2.2.1" : "8.5.2.1.1";
+  return to === "full match" ? "8.5.3.1" : "8.5.3.2.1";
 }
 
 const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(cell)?.[1] as Level | undefined) ?? null;
+/** "(YD: 应 = MUST)" notes the translation's wording, not the RFC's, so it is not a level. */
+const strongestLevel = (cell: string): Level | null => LEVELS.find((l) => new RegExp(`\\b${l}\\b`).test(cell.replace(/\(YD:[^)]*\)/g, ""))) ?? null;
 
 /** "SHOULD (normal, chat) / MUST (others)": the level of one message type's cell. */
 function cellLevel(cell: string, type: string): Level | null {
@@ -69,8 +95,8 @@ function cellLevel(cell: string, type: string): Level | null {
 function parseAreas(tables: Table[]): { areas: Area[]; expected: Map<string, number[]> } {
   const summary = tables.find((t) => t.header[0] === "Area (ID prefix)");
   if (!summary) throw new Error("no summary table (§1) with an 'Area (ID prefix)' column");
-  // Columns by name: Rows, MUST, SHOULD, MAY, N/A…, then testability "yes / partly / no (+n n/a)".
-  const counted = ["Rows", "MUST", "SHOULD", "MAY", "N/A", "Client-only testable"].map((name) => {
+  // Columns by name: Rows, MUST, SHOULD, MAY, N/A…, derived, then testability "yes / partly / no (+n n/a)".
+  const counted = ["Rows", "MUST", "SHOULD", "MAY", "N/A", "derived", "Client-only testable"].map((name) => {
     const i = summary.header.findIndex((h) => h.startsWith(name));
     if (i < 0) throw new Error(`summary table (§1): no '${name}' column`);
     return i;
@@ -108,25 +134,30 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     // feature) as n/a and the delivery tables as testable with client connections.
     const observable = (observableCell ?? (col("Covered by") !== undefined ? "n-a" : "yes")) as Observable;
     const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
-    const req: Requirement = { id, spec, area, ...sectionOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, rfc), level: firstLevel(levelCell), observable, text: plain(text) };
+    const req: Requirement = {
+      id, spec, area, ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, rfc),
+      level: firstLevel(levelCell), maxLevel: strongestLevel(levelCell), derived: /\bderived\b/.test(levelCell), observable, text: plain(text),
+    };
     if (req.level === null && !/^N\/A\b/.test(levelCell)) throw new Error(`${id}: no level in '${levelCell}'`);
     out.push(req);
     if (!MESSAGE_TYPES.every((t) => table.header.includes(t))) continue;
+    req.sections.push(messageRuleSection(row[col("Condition")!], row[col("To")!]));
     for (const type of MESSAGE_TYPES) {
       const value = row[table.header.indexOf(type)];
       const where = `${row[col("Condition")!]}, to ${row[col("To")!]}`;
-      out.push({ ...req, id: `${id}/${type}`, level: cellLevel(levelCell, type), text: plain(`${type} message (${where}): ${value}`), cellOf: id });
+      const level = cellLevel(levelCell, type);
+      out.push({ ...req, id: `${id}/${type}`, level, maxLevel: level, text: plain(`${type} message (${where}): ${value}`), cellOf: id });
     }
   }
   return out;
 }
 
-/** Per area: rows, MUST, SHOULD, MAY, N/A, observable yes / partly / no / n-a, as §1 counts them. */
+/** Per area: rows, MUST, SHOULD, MAY, N/A, derived, observable yes / partly / no / n-a, as §1 counts them. */
 function count(reqs: Requirement[]): number[] {
   const rows = reqs.filter((r) => !r.cellOf);
   const n = (f: (r: Requirement) => boolean) => rows.filter(f).length;
   return [
-    rows.length, n((r) => r.level === "MUST"), n((r) => r.level === "SHOULD"), n((r) => r.level === "MAY"), n((r) => r.level === null),
+    rows.length, n((r) => r.level === "MUST"), n((r) => r.level === "SHOULD"), n((r) => r.level === "MAY"), n((r) => r.level === null), n((r) => r.derived),
     ...(["yes", "partly", "no", "n-a"] as const).map((o) => n((r) => r.observable === o)),
   ];
 }
@@ -156,7 +187,7 @@ export function buildCatalog(md: string, file: string): Catalog {
   }
   for (const [name, want] of expected) {
     const got = count(name === "Total" ? requirements : requirements.filter((r) => r.area === name));
-    if (got.join() !== want.join()) problems.push(`${name}: §1 says ${want.join(" ")}, the tables give ${got.join(" ")} (rows MUST SHOULD MAY N/A yes partly no n/a)`);
+    if (got.join() !== want.join()) problems.push(`${name}: §1 says ${want.join(" ")}, the tables give ${got.join(" ")} (rows MUST SHOULD MAY N/A derived yes partly no n/a)`);
   }
   // Only a catalog with a cell table states how many cells it has.
   const cells = /(\d+) message rows × (\d+) message types = \*\*(\d+) message cells/.exec(md);
@@ -165,5 +196,41 @@ export function buildCatalog(md: string, file: string): Catalog {
   if (problems.length > 0) throw new Error(`the catalog does not add up:\n  ${problems.join("\n  ")}`);
 
   const sha256 = createHash("sha256").update(md).digest("hex");
-  return { spec, source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements };
+  const overridesFile = fileURLToPath(new URL(`./${spec}-overrides.yaml`, import.meta.url));
+  const overrides = existsSync(overridesFile) ? applyOverrides(requirements, overridesFile) : [];
+  return { spec, source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements, overrides };
+}
+
+const FIELDS = ["derived", "level", "maxLevel", "rfc", "section"] as const;
+const OverrideEntry = z.strictObject({
+  id: z.string(),
+  derived: z.boolean().optional(),
+  level: z.enum(LEVELS).optional(),
+  maxLevel: z.enum(LEVELS).optional(),
+  rfc: z.string().optional(),
+  section: z.string().optional(),
+  reason: z.string().min(1),
+  rfcText: z.string().min(1),
+});
+
+/**
+ * Applies the reviewed departures from the source catalog. A row's cells follow its derived, rfc and
+ * section (levels are per cell). An override that changes nothing (the source caught up) is an error.
+ */
+function applyOverrides(requirements: Requirement[], file: string): Override[] {
+  const { data, at } = readYamlFile(file, z.array(OverrideEntry));
+  return data.map((entry, i) => {
+    const row = requirements.find((r) => r.id === entry.id);
+    if (!row) throw new FileError(at([i, "id"]), `${entry.id} is not a requirement of the source catalog`);
+    const changed: Override["changed"] = {};
+    for (const field of FIELDS) {
+      const value = entry[field];
+      if (value === undefined) continue;
+      if (row[field] === value) throw new FileError(at([i, field]), `${entry.id}: the source catalog already has ${field} ${String(value)}; remove this override`);
+      changed[field] = [row[field], value];
+      for (const r of requirements) if (r === row || (r.cellOf === row.id && field !== "level" && field !== "maxLevel")) Object.assign(r, { [field]: value });
+    }
+    if (Object.keys(changed).length === 0) throw new FileError(at([i]), `${entry.id}: the override changes none of ${FIELDS.join(", ")}`);
+    return { id: entry.id, changed, reason: entry.reason.trim(), rfcText: entry.rfcText.trim() };
+  });
 }

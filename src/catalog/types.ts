@@ -16,13 +16,23 @@ export interface Requirement {
   /** The RFC that states it (mostly the catalog's own; some rows cite another, e.g. "6120" in RFC 6121's, "7622" in RFC 6120's) and its section, e.g. "2.3.2" or "A.2.1". */
   rfc: string;
   section: string;
+  /** Every section of that RFC the row cites (the first is `section`): a case's section must be one of them or above one. */
+  sections: string[];
   /** The first keyword of the Level cell (MUST NOT counts as MUST); null where the server role is N/A. */
   level: Level | null;
+  /**
+   * The strongest keyword the Level cell uses: "SHOULD (reply) / MUST (bare 'from')" is a SHOULD row with a MUST
+   * part, and a step checking that part may be a MUST. The same as `level` for a cell with one keyword.
+   */
+  maxLevel: Level | null;
+  /**
+   * The Level cell says "(derived)": the rule is inferred from the RFC, not stated in one of its sentences. A
+   * step that checks only derived requirements is worth at most SHOULD (see gradeFor).
+   */
+  derived: boolean;
   observable: Observable;
   /** One line for people. */
   text: string;
-  /** Implied by the RFC, not stated in one sentence: failing only such a requirement is worth a warning. */
-  derived?: boolean;
   /** For a table cell: the row it belongs to. Rows with cells are tested, and counted for coverage, through their cells. */
   cellOf?: string;
 }
@@ -34,10 +44,22 @@ export interface Area {
   scope: string;
 }
 
+/** A field of the source catalog this project reads differently from the RFC text (rfc6121-overrides.yaml). */
+export interface Override {
+  id: string;
+  /** The fields changed: [the source catalog's value, this project's value]. */
+  changed: Partial<Record<"derived" | "level" | "maxLevel" | "rfc" | "section", [unknown, unknown]>>;
+  reason: string;
+  /** The RFC sentence that decides it, quoted. */
+  rfcText: string;
+}
+
 /** src/catalog/<spec>.json, as src/catalog/build.ts writes it. */
 export interface Catalog {
   spec: Spec;
   source: { file: string; sha256: string; generator: string };
   areas: Area[];
   requirements: Requirement[];
+  /** Where the project departs from the source catalog, already applied to `requirements`. */
+  overrides: Override[];
 }

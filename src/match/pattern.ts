@@ -1,7 +1,10 @@
 import { parse, type Element } from "ltx";
 
 /**
- * Stanza patterns: XML as people read it in the RFC, matched against what arrived.
+ * Stanza patterns: XML as people read it in the RFC, matched against what arrived, as XML: an element is its
+ * namespace and local name, whatever prefix either side used (<r:query xmlns:r='jabber:iq:roster'/> is
+ * <query xmlns='jabber:iq:roster'/>), and an attribute is its namespace and local name; attribute order,
+ * quoting and the empty-element form are the parser's business.
  * - element names and namespaces must match (namespaces are inherited; stanzas default to jabber:client);
  * - listed attributes must match, unlisted ones are ignored;
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
@@ -26,11 +29,26 @@ export function parsePattern(xml: string): Element {
   return parse(xml) as Element;
 }
 
-function namespaceOf(el: Element, fallback: string): string {
-  for (let e: Element | null = el; e; e = e.parent as Element | null) {
-    if (typeof e.attrs.xmlns === "string") return e.attrs.xmlns;
+const XML_NS = "http://www.w3.org/XML/1998/namespace";
+
+/** The element's namespace, resolving a prefix through the xmlns:prefix declarations up the tree. */
+const namespaceOf = (el: Element, fallback: string): string => el.getNS() ?? fallback;
+
+/** Attributes by namespace and local name: "xml:lang" and "x:lang" with xmlns:x='…/XML/1998/namespace' are one. */
+function expandedAttr(el: Element, name: string): string {
+  const colon = name.indexOf(":");
+  if (colon < 0) return name;
+  const prefix = name.slice(0, colon);
+  return `{${prefix === "xml" ? XML_NS : (el.findNS(prefix) ?? prefix)}}${name.slice(colon + 1)}`;
+}
+
+const isDeclaration = (name: string) => name === "xmlns" || name.startsWith("xmlns:");
+
+function attrValue(el: Element, expanded: string): string | undefined {
+  for (const [name, value] of Object.entries(el.attrs)) {
+    if (!isDeclaration(name) && expandedAttr(el, name) === expanded) return value as string;
   }
-  return fallback;
+  return undefined;
 }
 
 const ownText = (el: Element) => el.children.filter((c): c is string => typeof c === "string").join("").trim();
@@ -75,10 +93,10 @@ interface Partial {
 }
 
 function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs: string, aNs: string): Partial {
-  const here = path ? `${path}/${p.name}` : p.name;
+  const here = path ? `${path}/${p.getName()}` : p.getName();
   const ns = { p: namespaceOf(p, pNs), a: namespaceOf(a, aNs) };
-  if (p.name !== a.name || ns.p !== ns.a) {
-    return { ok: false, score: 0, total: 1, problems: [`${here}: expected <${p.name} xmlns='${ns.p}'>, got <${a.name} xmlns='${ns.a}'>`], caps };
+  if (p.getName() !== a.getName() || ns.p !== ns.a) {
+    return { ok: false, score: 0, total: 1, problems: [`${here}: expected <${p.getName()} xmlns='${ns.p}'>, got <${a.getName()} xmlns='${ns.a}'>`], caps };
   }
   const out: Partial = { ok: true, score: 1, total: 1, problems: [], caps: { ...caps } };
   const fail = (problem: string) => {
@@ -86,9 +104,9 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
     out.problems.push(problem);
   };
   for (const [name, value] of Object.entries(p.attrs)) {
-    if (name === "xmlns" || name.startsWith("xmlns:") || name.startsWith(META)) continue;
+    if (isDeclaration(name) || name.startsWith(META)) continue;
     out.total++;
-    const problem = checkValue(parseToken(String(value)), a.attrs[name] as string | undefined, out.caps);
+    const problem = checkValue(parseToken(String(value)), attrValue(a, expandedAttr(p, name)), out.caps);
     if (problem) fail(`${here}@${name}: ${problem}`);
     else out.score++;
   }
@@ -169,7 +187,7 @@ function shortTag(el: Element): string {
     .filter(([k]) => !k.startsWith(META))
     .map(([k, v]) => ` ${k}='${v}'`)
     .join("");
-  return `<${el.name}${attrs}/>`;
+  return `<${el.getName()}${attrs}/>`;
 }
 
 /** Matches a received stanza against a pattern (both ltx Elements). */

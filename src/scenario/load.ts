@@ -6,6 +6,8 @@ import { RawScenario } from "./schema.ts";
 import { FileError, locate, type Path } from "../util/yaml-file.ts";
 import { parseStep, StepIssue, type When } from "./steps.ts";
 import { capturesIn, fill, placeholdersIn } from "./template.ts";
+import { traceIssue } from "./trace.ts";
+import { guardIssue } from "./guard.ts";
 import type { AccountSpec, Feature, RawConnectionSpec, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
 
 /** A problem in a scenario file, located for people and editors: "file:line:col: message". */
@@ -72,6 +74,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     throw new ScenarioError(where(p, keys?.[0]), detail);
   }
   const raw = shape.data;
+  const untraced = traceIssue(raw, js);
+  if (untraced) throw new ScenarioError(where(untraced.path), `${untraced.message}${cell ? ` (matrix cell ${Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`);
   const accounts: AccountSpec[] = Object.entries(raw.accounts).map(([name, a]) => ({
     name,
     domain: a?.domain ?? "a",
@@ -138,6 +142,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   // Raw connections bound by an earlier step: only these take part in barriers, and name a full JID.
   const bound = new Set<string>();
   const kept: Step[] = [];
+  const sent: { actor: string; xml: string }[] = [];
   raw.steps.forEach((rawStep, i) => {
     let step: Step;
     let when: When | undefined;
@@ -193,7 +198,11 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
         known.add(step.actor);
       }
     }
-    if (!when || Object.entries(when).every(([name, values]) => values.includes(cell![name]))) kept.push(step);
+    if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
+    const guarded = guardIssue(step, { level: raw.level, requirements: raw.requirements, sent });
+    if (guarded) throw new ScenarioError(xmlPos, `steps[${i}]: ${guarded}`);
+    if (step.kind === "send") sent.push({ actor: step.actor, xml: step.xml });
+    kept.push(step);
   });
   if (kept.length === 0) throw new ScenarioError(where(["steps"]), "no step applies to this matrix cell");
   for (const item of roster) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FEATURES, LEVELS, SPECS, SUBSCRIPTION_STATES, WAITS } from "./types.ts";
+import { ADDRESS_ATTRS, FEATURES, LEVELS, SPECS, SUBSCRIPTION_STATES, WAITS } from "./types.ts";
 
 /** The YAML shape of a scenario file, before steps are parsed (step.ts) and references checked (load.ts). */
 const priority = z.number().int().min(-128).max(127);
@@ -42,6 +42,8 @@ export const StepMeta = z.strictObject({
   timeout: z.number().int().positive().optional(),
   /** What decides that an expected stanza is not coming: a barrier (the default) or only the timeout. */
   wait: z.enum(WAITS).optional(),
+  /** Addressing attributes asserted on purpose (see guard.ts). */
+  asserts: z.array(z.enum(ADDRESS_ATTRS)).min(1).optional(),
   /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
   when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });

@@ -11,7 +11,7 @@ const xmlList = z.array(xmlString).min(1);
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing".
- * The key names the session and the verb; a step may add requirements, level and timeout beside it.
+ * The key names the session and the verb; a step may add requirements, level, timeout and asserts beside it.
  */
 /**
  * The verbs, each with the shape of its value and what to say when the value has another: the parser
@@ -72,7 +72,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERB_NAMES.join(", ")}), got '${key}'`);
@@ -99,6 +99,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     ...(meta.level && { level: meta.level }),
     ...(meta.timeout && { timeoutMs: meta.timeout }),
     ...(meta.wait && { wait: meta.wait }),
+    ...(meta.asserts && { asserts: meta.asserts }),
     kind: "one-of",
     alternatives,
     text: `one of: ${alternatives.map((a) => a.name).join(" | ")}`,
@@ -116,6 +117,7 @@ function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z
     ...(meta.level && { level: meta.level }),
     ...(meta.timeout && { timeoutMs: meta.timeout }),
     ...(meta.wait && { wait: meta.wait }),
+    ...(meta.asserts && { asserts: meta.asserts }),
   };
   const at = [key];
   if (isStreamVerb(verb)) return parseStreamStep(verb, value, common, at);

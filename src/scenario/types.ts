@@ -123,6 +123,10 @@ export interface SubscriptionSpec {
   state: SubscriptionState;
 }
 
+/** Addressing attributes (RFC 6120 §8.1) a step may say it asserts on purpose. */
+export const ADDRESS_ATTRS = ["to", "from", "id"] as const;
+export type AddressAttr = (typeof ADDRESS_ATTRS)[number];
+
 interface StepBase {
   pos: SourcePos;
   /** One line for people: "juliet/chamber receives <iq type='set'>…". */
@@ -133,6 +137,11 @@ interface StepBase {
   level?: Level;
   timeoutMs?: number;
   wait?: Wait;
+  /**
+   * Addressing attributes the step's patterns assert although RFC 6120 §8.1 does not require them of the
+   * server: the rule the step cites, or the case's own precondition, needs them (the description says which).
+   */
+  asserts?: AddressAttr[];
 }
 
 export type Step =

@@ -6,9 +6,10 @@ const STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 export function stanzaError(el: Element): { condition: string; type: string; text?: string } {
   const error = el.getChild("error");
   if (!error) return { condition: "no <error/>", type: "no type" };
-  const condition = error.children.find((c) => typeof c !== "string" && c.attrs.xmlns === STANZAS_NS && c.name !== "text") as Element | undefined;
+  // By namespace, whatever prefix the server chose for it.
+  const condition = error.getChildElements().find((c) => c.getNS() === STANZAS_NS && c.getName() !== "text");
   const text = error.getChildText("text", STANZAS_NS);
-  return { condition: condition?.name ?? "unknown-condition", type: String(error.attrs.type ?? "no type"), ...(text && { text }) };
+  return { condition: condition?.getName() ?? "unknown-condition", type: String(error.attrs.type ?? "no type"), ...(text && { text }) };
 }
 
 /** "conflict (cancel): User already exists" for an <iq type='error'>, for messages people read. */

@@ -12,6 +12,8 @@ export interface ProxiedConnection {
   priority: number;
   /** The client sent a roster get: an interested resource. */
   interested: boolean;
+  /** The client sent a roster get with 'ver': roster versioning is enabled for it (RFC 6121 §2.6). */
+  versioning: boolean;
   /** Writes a stanza to this client as if the server had sent it. */
   deliver(el: Element): void;
 }
@@ -22,8 +24,11 @@ export interface FaultContext {
   peers(): ProxiedConnection[];
 }
 
-/** What happens to a stanza the server sends: passed, dropped, the connection cut, or these sent instead. */
-export type FaultAction = "pass" | "drop" | "disconnect" | Element[];
+/**
+ * What happens to a stanza the server sends: passed, dropped, the connection cut, or these sent instead
+ * (a string is written as it is: raw XML, whitespace between stanzas).
+ */
+export type FaultAction = "pass" | "drop" | "disconnect" | (Element | string)[];
 export type Fault = (stanza: Element, ctx: FaultContext) => FaultAction;
 
 const bare = (jid = "") => jid.split("/")[0];
@@ -152,6 +157,7 @@ export class FaultProxy {
       available: false,
       priority: 0,
       interested: false,
+      versioning: false,
       deliver: (el) => client.write(el.toString()),
     };
     this.live.add(conn);
@@ -192,7 +198,7 @@ export class FaultProxy {
         const action = (conn.jid && this.fault?.(el, ctx)) || "pass";
         if (action === "disconnect") client.destroy();
         else if (action === "pass") client.write(el.toString());
-        else if (action !== "drop") for (const x of action) client.write(x.toString());
+        else if (action !== "drop") for (const x of action) client.write(typeof x === "string" ? x : x.toString());
       },
       () => client.write("</stream:stream>"),
     );
@@ -206,6 +212,7 @@ export class FaultProxy {
       conn.priority = Number(el.getChildText("priority") ?? 0) || 0;
     } else if (el.name === "iq" && el.attrs.type === "get" && el.getChild("query", "jabber:iq:roster")) {
       conn.interested = true;
+      if (el.getChild("query", "jabber:iq:roster")!.attrs.ver !== undefined) conn.versioning = true;
     }
   }
 }

@@ -39,7 +39,7 @@ function print(cov: Coverage, out: (s?: string) => void): void {
   out(`Requirements the scenarios cite (${cov.cited.length}):`);
   for (const c of cov.cited) {
     const r = c.requirement;
-    out(`  ${c.id.padEnd(40)} ${`§${r.rfc === cov.spec.slice(3) ? "" : `${r.rfc} `}${r.section}`.padEnd(10)} ${(r.level ?? "n/a").padEnd(7)} ${c.cases.join(", ")}`);
+    out(`  ${c.id.padEnd(40)} ${`§${r.rfc === cov.spec.slice(3) ? "" : `${r.rfc} `}${r.section}`.padEnd(10)} ${`${r.level ?? "n/a"}${r.derived ? " (derived)" : ""}`.padEnd(17)} ${c.cases.join(", ")}`);
   }
   out();
   out(`Client-observable requirements no case cites yet (${cov.uncovered.length}):`);

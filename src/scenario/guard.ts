@@ -1,0 +1,123 @@
+import { parse, type Element } from "ltx";
+import { findRequirement } from "../catalog/index.ts";
+import { parseToken } from "../match/pattern.ts";
+import { ADDRESS_ATTRS, LEVELS, type AddressAttr, type Level, type Step } from "./types.ts";
+
+/**
+ * Guards against assertions no rule makes (RFC 6120 §8.1 for addressing, the catalog for levels):
+ * - a pattern of a stanza the server sends asserts 'to', 'from' or 'id' where RFC 6120 does not require it
+ *   (see addressingIssue), unless the step says why with `asserts: [...]`;
+ * - a step's level is above the levels of the requirements it checks (the strongest keyword of each).
+ * Only what must arrive is guarded: a 'receives nothing' pattern that says more forbids less.
+ */
+
+/** What the guard knows of the case around a step: its level and requirements, and what was sent before. */
+export interface GuardContext {
+  level: Level;
+  requirements: string[];
+  /** Stanzas sent by earlier steps, as written (placeholders unfilled), with the session that sent them. */
+  sent: { actor: string; xml: string }[];
+}
+
+const SUBSCRIPTION = new Set(["subscribe", "subscribed", "unsubscribe", "unsubscribed"]);
+const rank = (l: Level) => LEVELS.length - LEVELS.indexOf(l);
+
+const account = (label: string) => label.split("/")[0];
+/** "${juliet}" → juliet; "${juliet/balcony}" → juliet/balcony; anything else → undefined. */
+const placeholder = (v: string) => /^\$\{([a-z][a-z0-9]*(?:\/[A-Za-z0-9_-]+)?)\}$/.exec(v)?.[1];
+
+function root(xml: string): Element | undefined {
+  try {
+    return parse(xml) as Element;
+  } catch {
+    return undefined; // the loader reports XML that is not well-formed
+  }
+}
+
+/** The patterns a step requires to arrive, with the session that receives them and what it asserts on purpose. */
+function positives(step: Step, outer: AddressAttr[] = []): { actor: string; xml: string; asserts: AddressAttr[] }[] {
+  const asserts = [...outer, ...(step.asserts ?? [])];
+  switch (step.kind) {
+    case "receive": return step.patterns.map((xml) => ({ actor: step.actor, xml, asserts }));
+    case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns.map((xml) => ({ actor: step.actor, xml, asserts })));
+    case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap((st) => positives(st, asserts)));
+    default: return [];
+  }
+}
+
+/**
+ * Why RFC 6120 does not require `attr` to be what the pattern says on this stanza, or undefined when it does:
+ * - id: an IQ always has one (§8.1.3: "for <iq/> stanzas, it is REQUIRED"), and a response or error carries
+ *   the id of the receiving session's own request (§8.1.3, §8.2.3); any other id is the sender's choice;
+ * - from: a stanza routed from another client carries its full JID, or its bare JID for subscription-related
+ *   presence (§8.1.2.1 rule 1); an IQ result comes from the address the request was sent to; one the server
+ *   answers itself carries the domain (rule 3); one it generates on behalf of the account has no 'from' or
+ *   the account's bare JID (rule 2), so only {optional:bare JID};
+ * - to: the server does not modify the 'to' of a stanza it routes (§8.1.1.1), so a 'to' some earlier stanza
+ *   of the case was sent with; on a stanza the server generates it MAY include one, so never required.
+ */
+function addressingIssue(attr: AddressAttr, el: Element, actor: string, sent: GuardContext["sent"]): string | undefined {
+  const raw = el.attrs[attr] as string | undefined;
+  if (raw === undefined) return undefined;
+  const token = parseToken(raw);
+  const type = el.attrs.type as string | undefined;
+  const own = account(actor);
+  const sentAttr = (a: string, by?: (who: string) => boolean) =>
+    sent.filter((s) => !by || by(s.actor)).map((s) => root(s.xml)?.attrs[a] as string | undefined).filter((v) => v !== undefined);
+  const response = type === "result" || type === "error";
+  const what = type && parseToken(type).kind === "literal" ? `${el.name} of type '${type}'` : el.name;
+  switch (token.kind) {
+    case "absent":
+      return `no rule requires '${attr}' to be absent`;
+    case "any":
+    case "capture":
+    case "re":
+      if (attr === "id") return el.name === "iq" ? undefined : `only an IQ must carry an 'id' (RFC 6120 §8.1.3)`;
+      if (attr === "from") return el.name === "iq" ? `an IQ the server sends on behalf of the account may have no 'from' (RFC 6120 §8.1.2.1)` : undefined;
+      return `the server may leave 'to' out of a stanza it generates (RFC 6120 §8.1.1.1)`;
+    case "literal":
+    case "optional": {
+      const v = token.value;
+      if (attr === "id") {
+        if (response && sentAttr("id", (who) => who === actor).includes(v)) return undefined;
+        return response ? `'${v}' is not the id of a request ${actor} sent` : `the server or the sender chooses the 'id' of a ${what} (RFC 6120 §8.1.3)`;
+      }
+      if (attr === "to") {
+        return sentAttr("to", (who) => who !== actor).includes(v)
+          ? undefined
+          : `no stanza of the case was sent to '${v}', and the server may leave 'to' out of a stanza it generates (RFC 6120 §8.1.1.1)`;
+      }
+      const jid = placeholder(v);
+      if (token.kind === "optional" && jid === own) return undefined;
+      if (type === "result" && sentAttr("to", (who) => who === actor).includes(v)) return undefined;
+      if (jid?.includes("/")) return undefined;
+      if (jid === "domain" && response) return undefined;
+      if (jid && el.name === "presence" && SUBSCRIPTION.has(type ?? "")) return undefined;
+      if (jid === own) return `a stanza the server sends on behalf of the account has no 'from' or the account's bare JID (RFC 6120 §8.1.2.1): write from='{optional:${v}}'`;
+      return `RFC 6120 §8.1.2.1 does not make the server stamp 'from' as '${v}' on a ${what}`;
+    }
+  }
+}
+
+/** The first problem of one step, or undefined. */
+export function guardIssue(step: Step, ctx: GuardContext): string | undefined {
+  for (const { actor, xml, asserts } of positives(step)) {
+    const el = root(xml);
+    if (!el) continue;
+    for (const attr of ADDRESS_ATTRS) {
+      if (asserts.includes(attr)) continue;
+      const why = addressingIssue(attr, el, actor, ctx.sent);
+      if (why) {
+        return `${actor} expects ${attr}='${el.attrs[attr]}' on a <${el.name}/>, but ${why}; remove it, loosen it ({any}, {optional:...}), or say why with 'asserts: [${attr}]' (the step's rule or the case's precondition needs it)`;
+      }
+    }
+  }
+  if (step.kind === "send" || step.kind === "connect" || step.kind === "disconnect" || step.kind === "drop") return undefined;
+  const level = step.level ?? ctx.level;
+  // A mixed cell ("SHOULD (reply) / MUST (bare 'from')") allows its strongest keyword.
+  const cited = (step.requirements ?? ctx.requirements).map((id) => findRequirement(id)).filter((r) => r?.maxLevel);
+  if (cited.length > 0 && cited.every((r) => rank(r!.maxLevel!) < rank(level))) {
+    return `level ${level} is above what its requirements say (${cited.map((r) => `${r!.id} ${r!.maxLevel}`).join(", ")}): lower the step's level or cite the rule that makes it a ${level}`;
+  }
+  return undefined;
+}
