@@ -144,9 +144,9 @@ export class CaseScope {
     return parsePattern(fill(text, bindings));
   }
 
-  /** A barrier from every session of the case to the observers (see barrier.ts). */
-  barrier(observers: Session[], signal?: AbortSignal): Promise<void> {
-    return barrier(observers, this.all, this.ctx.timeoutMs, this.ctx.quietMs, signal);
+  /** A barrier from every session of the case (or the given actors) to the observers (see barrier.ts). */
+  barrier(observers: Session[], signal?: AbortSignal, actors = this.all): Promise<void> {
+    return barrier(observers, actors, this.ctx.timeoutMs, this.ctx.quietMs, signal);
   }
 
   /**

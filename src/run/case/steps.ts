@@ -17,10 +17,19 @@ const oneLine = (s: string, max = 140) => {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 };
 
-/** Waits for what a step expects, decided by a barrier over the case's sessions or by the timeout (see waitFor). */
+/**
+ * Waits for what a step expects, decided by a barrier over the case's sessions or by the timeout (see
+ * waitFor). The observer's ping goes first, alone: most expected stanzas have arrived by its answer (the
+ * server handled what came before it), and then the markers of the whole barrier are never sent; only a
+ * stanza still missing after the ping costs the full barrier, which alone decides that it is not coming.
+ */
 function decide<T>(scope: CaseScope, observer: Session, probe: () => T | undefined, step: Step) {
-  const barrier = scope.waitOf(step) === "barrier" ? (signal: AbortSignal) => scope.barrier([observer], signal) : undefined;
-  return waitFor(observer, probe, step.timeoutMs ?? scope.ctx.timeoutMs, barrier);
+  const timeoutMs = step.timeoutMs ?? scope.ctx.timeoutMs;
+  const barrier = async (signal: AbortSignal) => {
+    await observer.ping(timeoutMs);
+    if (!signal.aborted) await scope.barrier([observer], signal);
+  };
+  return waitFor(observer, probe, timeoutMs, scope.waitOf(step) === "barrier" ? barrier : undefined);
 }
 
 /** Why nothing was received, for people: a dead session is the network's problem, never a verdict. */
