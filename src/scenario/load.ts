@@ -176,7 +176,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
         const names = new Set(known);
         for (const st of alt.steps) {
           check(xmlOf(st), names);
-          for (const xml of xmlOf(st)) for (const c of capturesIn(xml)) names.add(c);
+          placeholders(textsOf(st), names);
+          for (const xml of [...xmlOf(st), ...textsOf(st)]) for (const c of capturesIn(xml)) names.add(c);
         }
         return names;
       });

@@ -12,12 +12,15 @@ export function placeholdersIn(text: string): string[] {
 
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/'/g, "&apos;").replace(/"/g, "&quot;");
 
-/** Fills placeholders, escaping values for XML. Unknown names are a scenario bug: load.ts rejects them first. */
-export function fill(text: string, bindings: Bindings): string {
+/**
+ * Fills placeholders, escaping values for XML (`escape` false: values as they are, for text that is not XML,
+ * such as a stream header's attribute values). Unknown names are a scenario bug: load.ts rejects them first.
+ */
+export function fill(text: string, bindings: Bindings, escape = true): string {
   return text.replace(PLACEHOLDER, (whole, name: string) => {
     const value = bindings[name];
     if (value === undefined) throw new Error(`unknown placeholder ${whole}`);
-    return escapeXml(value);
+    return escape ? escapeXml(value) : value;
   });
 }
 

@@ -39,7 +39,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
   let scope: CaseScope | undefined;
   let error: string | undefined;
   let skipped: string | undefined;
-  const interrupt = () => scope?.all.forEach((s) => s.drop());
+  const interrupt = () => scope?.dropAll();
   ctx.signal.addEventListener("abort", interrupt);
   const record = (r: StepRecord) => {
     records.push(r);

@@ -1,11 +1,18 @@
+import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import type { Captures } from "../../match/pattern.ts";
+import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
 import type { StepFailure } from "../../results/schema.ts";
-import type { ExpectStep, Step } from "../../scenario/types.ts";
+import { fill } from "../../scenario/template.ts";
+import { EXPECT_KINDS, type ExpectStep, type Step } from "../../scenario/types.ts";
 import type { Received } from "../../xmpp/inbox.ts";
-import type { Session } from "../../xmpp/session.ts";
+import { plainAllowed } from "../../xmpp/endpoint.ts";
+import { NS, type HeaderOptions, RawConnection, type SaslMechanism, type StreamHeader } from "../../xmpp/raw-connection.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
+import type { Participant } from "../participant.ts";
 import { HarnessError, type CaseScope } from "./scope.ts";
+
+/** The steps that only look at what arrived: they do not move the point after which arrivals count as an answer. */
+export const EXPECTATION_KINDS = new Set<Step["kind"]>([...EXPECT_KINDS, "receive-one-of", "one-of"]);
 
 /** What a step found wrong: a StepFailure without what the case adds (the step, its level and requirements). */
 export type Miss = Omit<StepFailure, "step" | "pos" | "level" | "requirements">;
@@ -17,62 +24,307 @@ const oneLine = (s: string, max = 140) => {
   return line.length > max ? `${line.slice(0, max)}…` : line;
 };
 
-/** Waits for what a step expects, decided by a barrier over the case's sessions or by the timeout (see waitFor). */
-function decide<T>(scope: CaseScope, observer: Session, probe: () => T | undefined, step: Step) {
-  const barrier = scope.waitOf(step) === "barrier" ? (signal: AbortSignal) => scope.barrier([observer], signal) : undefined;
-  return waitFor(observer, probe, step.timeoutMs ?? scope.ctx.timeoutMs, barrier);
+const timeoutOf = (scope: CaseScope, step: Step) => step.timeoutMs ?? scope.ctx.timeoutMs;
+
+/**
+ * What a step's "receives" matches on its actor: a session's stanzas, or every first-level element a raw
+ * connection received (stanzas and the SASL, TLS and bind answers; features and stream errors have their own steps).
+ */
+function receivable(scope: CaseScope, label: string): Received[] {
+  if (!scope.isRaw(label)) return scope.session(label).inbox.items;
+  return scope.raw(label).elements.filter((r) => !r.el.is("features", NS.stream) && !r.el.is("error", NS.stream));
 }
 
-/** Why nothing was received, for people: a dead session is the network's problem, never a verdict. */
-function missed(scope: CaseScope, step: Step, s: Session, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
-  if (s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${s.label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
-  const near = closest(s.inbox.items, pattern, scope.lastActionAt);
+/** How a raw connection ended, for failure messages ("" while it is open). */
+function ending(c: RawConnection): string {
+  const e = c.streamError;
+  if (e) return `; the server sent a stream error <${e.condition || "(no defined condition)"}/>${e.text ? ` (${oneLine(e.text, 80)})` : ""}`;
+  if (c.streamClosed) return "; the server closed the stream";
+  if (c.tcpClosed) return `; ${c.closedReason ?? "the connection closed"}`;
+  return "";
+}
+
+/** Raw connections a step said would end (a stream error or close it expects, a disconnect): a later step on one is the scenario's mistake. */
+const closeExpected = new WeakSet<RawConnection>();
+/** Raw connections that sent their closing stream tag. */
+const closingSent = new WeakSet<RawConnection>();
+
+/**
+ * The raw connection a stream step acts on. One whose stream the server already ended makes the step fail
+ * when no earlier step expected the end (the server ended it unasked), and is a harness error otherwise.
+ */
+function actOn(scope: CaseScope, step: Step): { c: RawConnection } | { miss: Miss } {
+  const c = scope.raw(step.actor);
+  if (!c.tcpClosed && !c.streamClosed && !c.streamError) return { c };
+  const why = `${c.label} cannot carry out '${step.text}': ${c.closedReason ?? "the stream ended"}${ending(c)}`;
+  if (closeExpected.has(c)) throw new HarnessError(why);
+  return { miss: { message: `${why}, and no earlier step expected the server to end it`, expected: ["the stream still open"], closest: lastArrivals(c), at: 0 } };
+}
+
+/** The latest arrivals on a raw connection, for a failure's "closest". */
+const lastArrivals = (c: RawConnection): Miss["closest"] => c.elements.slice(-3).map((r) => ({ xml: r.el.toString(), problems: [], at: r.at }));
+
+/** Waits for what a step expects, decided by a barrier over the case's parties or by the timeout (see waitFor); a party that cannot take part in a barrier (a raw connection not bound yet) waits for the timeout. */
+function decide<T>(scope: CaseScope, observer: Participant, probe: () => T | undefined, step: Step) {
+  const barrier = scope.waitOf(step) === "barrier" && observer.isOpen ? (signal: AbortSignal) => scope.barrier([observer], signal) : undefined;
+  return waitFor(observer, probe, timeoutOf(scope, step), barrier);
+}
+
+/** Why nothing was received, for people: a dead session is the network's problem, never a verdict; a raw connection the server ended says so. */
+function missed(scope: CaseScope, step: Step, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
+  const raw = scope.isRaw(label) ? scope.raw(label) : undefined;
+  const s = scope.participant(label);
+  if (!raw && s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
+  const near = closest(receivable(scope, label), pattern, scope.lastActionAt);
   const answer = near.find((n) => !n.early);
-  const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : `within ${step.timeoutMs ?? scope.ctx.timeoutMs} ms`;
-  const instead = !answer ? "; nothing arrived on that session after the step's action" : answer.problems[0] ? `; the closest stanza differs: ${answer.problems[0]}` : "";
-  return { message: `${s.label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}`, expected: [pattern.toString()], closest: near, decidedBy, at: scope.transcript.now() };
+  const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : `within ${timeoutOf(scope, step)} ms`;
+  const instead = !answer ? `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action` : answer.problems[0] ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}` : "";
+  return { message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`, expected: [pattern.toString()], closest: near, decidedBy, at: scope.transcript.now() };
 }
 
 /** Remembers what the actor captured, for later steps. */
 const keep = (scope: CaseScope, caps: Captures) => void Object.assign(scope.bindings, caps);
 
-/** Stream-level steps (RFC 6120) are parsed, not run yet: a case using them is an error, never a verdict. */
-const notYet = async (step: Step): Promise<Miss | undefined> => {
-  throw new HarnessError(`${step.text}: stream-level steps are not run by this version of the harness`);
-};
+/** A value of a stream-level step with placeholders filled, as text (not XML). */
+const text = (scope: CaseScope, v: string) => fill(v, scope.bindings, false);
+
+/** The header options of an "opens stream" step. */
+function headerOptions(scope: CaseScope, step: Step & { kind: "open-stream" }): HeaderOptions | { raw: string } {
+  const h = step.header;
+  if ("raw" in h) return { raw: fill(h.raw, scope.bindings) };
+  const value = (v: string | null | undefined) => (typeof v === "string" ? text(scope, v) : v);
+  const opts: HeaderOptions = {};
+  if (h.to !== undefined) opts.to = value(h.to);
+  if (h.from !== undefined) opts.from = value(h.from);
+  if (h.version !== undefined) opts.version = value(h.version);
+  if (h.lang !== undefined) opts.lang = value(h.lang);
+  if (h.id !== undefined) opts.id = value(h.id);
+  if (h.xmlns !== undefined) opts.contentNs = value(h.xmlns);
+  if (h.streamNs !== undefined) opts.streamNs = text(scope, h.streamNs);
+  if (h.prefix !== undefined) opts.prefix = h.prefix;
+  if (h.attrs) opts.attrs = Object.fromEntries(Object.entries(h.attrs).map(([k, v]) => [k, text(scope, v)]));
+  if (h.declaration !== undefined) opts.declaration = h.declaration;
+  return opts;
+}
+
+/** A response header's value for a "receives stream header" key: an attribute, a namespace declaration (xmlns, xmlns:p) or the prefix. */
+function headerValue(h: StreamHeader, key: string): string | undefined {
+  if (key === "prefix") return h.prefix;
+  if (key === "xmlns") return h.namespaces[""];
+  if (key.startsWith("xmlns:")) return h.namespaces[key.slice(6)];
+  return h.attrs[key];
+}
+
+/** What differs between a response header and the step's attribute patterns; captures go to `caps`. */
+function headerProblems(scope: CaseScope, h: StreamHeader, attrs: Record<string, string>, caps: Captures): string[] {
+  return Object.entries(attrs).flatMap(([k, v]) => {
+    const problem = matchValue(fill(v, caps, false), headerValue(h, k), caps);
+    return problem ? [`${k}: ${problem}`] : [];
+  });
+}
+
+/** The response header as it arrived, for failure messages. */
+const showHeader = (h: StreamHeader) =>
+  `<${h.name}${Object.entries(h.namespaces).map(([p, ns]) => ` ${p ? `xmlns:${p}` : "xmlns"}='${ns}'`).join("")}${Object.entries(h.attrs).map(([k, v]) => ` ${k}='${v}'`).join("")}>`;
+
+/** The features that followed the latest header, if they came. */
+function featuresNow(c: RawConnection): Element | undefined {
+  const after = c.header?.seq ?? -1;
+  return c.features.find((f) => f.seq > after)?.el;
+}
+
+/** The features' children against a <features> pattern, and the prefix the header declared for the stream namespace (RFC 6120 §4.8.5). */
+function featuresProblems(scope: CaseScope, c: RawConnection, features: Element, pattern: Element, caps: Captures): { problems: string[]; caps: Captures } {
+  const prefix = features.name.includes(":") ? features.name.split(":")[0] : "";
+  const declared = c.header?.prefix ?? "stream";
+  const problems = prefix === declared ? [] : [`the features element is <${features.name}>, but the stream header declared the prefix '${declared}'`];
+  const actual = xml("features", {}, ...features.getChildElements().map((k) => parsePattern(k.toString())));
+  const m = matchStanza(pattern, actual, caps);
+  return { problems: [...problems, ...m.problems], caps: m.ok ? m.captures : caps };
+}
+
+/** The stream error against an expected condition list and text pattern. */
+function streamErrorProblems(c: RawConnection, conditions: string[], errorText: string | undefined, caps: Captures): string[] {
+  const e = c.streamError!;
+  const defined = e.el.getChildElements().filter((k) => k.attrs.xmlns === NS.streamErrors && k.name !== "text");
+  const problems: string[] = [];
+  if (defined.length !== 1) problems.push(`expected exactly one defined condition qualified by '${NS.streamErrors}', got ${defined.length}`);
+  if (!conditions.includes(e.condition)) problems.push(`expected ${conditions.map((x) => `<${x}/>`).join(" or ")}, got ${e.condition ? `<${e.condition}/>` : "no defined condition"}`);
+  if (errorText !== undefined) {
+    const p = matchValue(errorText, e.text, caps);
+    if (p) problems.push(`text: ${p}`);
+  }
+  return problems;
+}
+
+/** Sends our closing stream tag once the server has closed its stream (RFC 6120 §4.4), then waits for the TCP connection to close. */
+async function awaitTcpClose(c: RawConnection, timeoutMs: number): Promise<boolean> {
+  if (!c.tcpClosed && !closingSent.has(c)) {
+    closingSent.add(c);
+    c.send(c.closingTag, true);
+  }
+  return c.waitClosed(timeoutMs);
+}
+
+/** The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN where PLAIN is allowed. */
+function strongest(scope: CaseScope, c: RawConnection, account: string): SaslMechanism {
+  const offered = (featuresNow(c) ?? c.features.at(-1)?.el)?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
+  const usable = ["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(scope.sideOf(account).endpoint) ? ["PLAIN"] : [])] as SaslMechanism[];
+  const m = usable.find((x) => offered.includes(x));
+  if (!m) throw new HarnessError(`${c.label}: no SASL mechanism the harness can use is offered (offered: ${offered.join(", ") || "none"})`);
+  return m;
+}
 
 const handlers: { [K in Step["kind"]]: Handler<K> } = {
-  "open-stream": notYet,
-  "receive-stream-header": notYet,
-  "receive-features": notYet,
-  "start-tls": notYet,
-  "abort-sasl": notYet,
-  "close-stream": notYet,
-  "receive-stream-close": notYet,
-  authenticate: notYet,
-  bind: notYet,
-  "send-raw": notYet,
-  "receive-stream-error": notYet,
+  async "open-stream"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const { c } = got;
+    if (await c.openStream(headerOptions(scope, step), timeoutOf(scope, step))) return undefined;
+    return { message: `${c.label} received no response stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["a response stream header <stream:stream …>"], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
+  },
+
+  async "receive-stream-header"(step, scope) {
+    const c = scope.raw(step.actor);
+    const h = c.header;
+    if (!h) return { message: `${c.label} has no response stream header${ending(c)}`, expected: [JSON.stringify(step.attrs)], closest: lastArrivals(c), at: scope.transcript.now() };
+    const caps = { ...scope.bindings };
+    const problems = headerProblems(scope, h, step.attrs, caps);
+    if (problems.length === 0) return void keep(scope, caps);
+    return { message: `${c.label}'s response stream header differs: ${problems.join("; ")}`, expected: [Object.entries(step.attrs).map(([k, v]) => `${k}=${v}`).join(", ")], closest: [{ xml: showHeader(h), problems, at: 0 }], at: scope.transcript.now() };
+  },
+
+  async "receive-features"(step, scope) {
+    const c = scope.raw(step.actor);
+    const features = await c.waitFeatures(timeoutOf(scope, step));
+    const pattern = scope.parse(step.pattern);
+    if (!features) return { message: `${c.label} received no stream features after the latest stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: [pattern.toString()], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
+    const { problems, caps } = featuresProblems(scope, c, features, pattern, { ...scope.bindings });
+    if (problems.length === 0) return void keep(scope, caps);
+    return { message: `${c.label}'s stream features differ: ${problems[0]}`, expected: [pattern.toString()], closest: [{ xml: features.toString(), problems, at: 0 }], at: scope.transcript.now() };
+  },
+
+  async "start-tls"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const { c } = got;
+    const answer = await c.startTls(timeoutOf(scope, step));
+    if (answer?.name === "proceed") return undefined;
+    return { message: `${c.label}: <starttls/> was answered with ${answer ? oneLine(answer.toString()) : "nothing"}${ending(c)}`, expected: [`<proceed xmlns='${NS.tls}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
+  },
+
+  async authenticate(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const { c } = got;
+    const { sasl } = step;
+    const account = scope.sc.connections.find((x) => x.label === step.actor)!.account!;
+    const creds = { ...scope.credentialsOf(account), ...(sasl.password !== undefined && { password: text(scope, sasl.password) }) };
+    const mechanism = sasl.mechanism ?? strongest(scope, c, account);
+    const answer = await c.authenticate(creds, mechanism, { ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }), ...(sasl.until && { until: sasl.until }), timeoutMs: timeoutOf(scope, step) });
+    // The outcome the scenario checks itself stays for its "receives" steps.
+    if (answer && (sasl.expect === "failure" || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
+    if (sasl.expect === "failure" || (sasl.until === "challenge" && answer)) return undefined;
+    if (answer?.name === "success") return undefined;
+    return { message: `${c.label}: SASL ${mechanism} did not succeed: ${answer ? oneLine(answer.toString()) : `no answer within ${timeoutOf(scope, step)} ms`}${ending(c)}`, expected: [`<success xmlns='${NS.sasl}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
+  },
+
+  async "abort-sasl"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    got.c.send(`<abort xmlns='${NS.sasl}'/>`);
+    return undefined;
+  },
+
+  async bind(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const { c } = got;
+    const reply = await c.bind(step.resource === undefined ? undefined : text(scope, step.resource), timeoutOf(scope, step));
+    if (!reply) return { message: `${c.label}: no reply to the bind request within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["<iq type='result'/> or <iq type='error'/>"], closest: lastArrivals(c), at: scope.transcript.now() };
+    c.release(reply); // for a "receives" step
+    if (c.jid) scope.bindings[step.actor] = c.jid;
+    return undefined;
+  },
+
+  async "send-raw"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const b = step.bytes;
+    got.c.send("text" in b ? fill(b.text, scope.bindings) : fill(b.before, scope.bindings) + fill(b.repeat, scope.bindings).repeat(b.times) + fill(b.after, scope.bindings));
+    return undefined;
+  },
+
+  async "receive-stream-error"(step, scope) {
+    const c = scope.raw(step.actor);
+    const t = timeoutOf(scope, step);
+    closeExpected.add(c);
+    const expected = [`<stream:error><${step.conditions.join("/> or <")} xmlns='${NS.streamErrors}'/></stream:error></stream:stream>`];
+    const at = () => scope.transcript.now();
+    if (!(await c.waitStreamError(t))) {
+      return { message: `${c.label} received no stream error (${step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
+    }
+    const caps = { ...scope.bindings };
+    const problems = streamErrorProblems(c, step.conditions, step.errorText === undefined ? undefined : fill(step.errorText, caps, false), caps);
+    const seen = [{ xml: c.streamError!.el.toString(), problems, at: 0 }];
+    if (problems.length > 0) return { message: `${c.label}'s stream error differs: ${problems.join("; ")}`, expected, closest: seen, at: at() };
+    if (step.conditions.length > 1) scope.choices.push({ step: step.text, alternative: c.streamError!.condition });
+    keep(scope, caps);
+    if (!(await c.waitStreamClosed(t))) return { message: `${c.label} received <${c.streamError!.condition}/>, but the server did not close its stream (no closing tag) within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
+    if (!(await awaitTcpClose(c, t))) return { message: `${c.label}: after the stream error and both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
+    if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: seen, at: at() };
+    return undefined;
+  },
+
+  async "close-stream"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    closeExpected.add(got.c);
+    closingSent.add(got.c);
+    got.c.send(got.c.closingTag);
+    return undefined;
+  },
+
+  async "receive-stream-close"(step, scope) {
+    const c = scope.raw(step.actor);
+    const t = timeoutOf(scope, step);
+    closeExpected.add(c);
+    const expected = ["</stream:stream>, then the TCP connection closed"];
+    const at = () => scope.transcript.now();
+    if (!(await c.waitStreamClosed(t))) return { message: `${c.label}: the server did not close its stream within ${t} ms${ending(c)}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
+    if (c.streamError) return { message: `${c.label}: the server closed the stream with a stream error <${c.streamError.condition}/>`, expected, closest: [{ xml: c.streamError.el.toString(), problems: [], at: 0 }], at: at() };
+    if (!(await awaitTcpClose(c, t))) return { message: `${c.label}: after both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
+    if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: lastArrivals(c), at: at() };
+    return undefined;
+  },
+
   async send(step, scope) {
+    if (scope.isRaw(step.actor)) {
+      const got = actOn(scope, step);
+      if ("miss" in got) return got.miss;
+      got.c.send(fill(step.xml, scope.bindings));
+      return undefined;
+    }
     await scope.session(step.actor).send(scope.parse(step.xml));
     return undefined;
   },
 
   async receive(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
+    const items = () => receivable(scope, step.actor);
     const patterns = step.patterns.map((p) => scope.parse(p));
-    const { found, decidedBy } = await decide(scope, s, () => findNow(s.inbox.items, patterns, step.mode, scope.bindings), step);
+    const { found, decidedBy } = await decide(scope, s, () => findNow(items(), patterns, step.mode, scope.bindings), step);
     if (found) return void (consume(found), keep(scope, found.captures));
     const what = step.mode === "one" ? "did not receive" : step.mode === "in-order" ? "did not receive, in order," : "did not receive all of";
-    return missed(scope, step, s, firstMissing(s.inbox.items, patterns, step.mode, scope.bindings), what, decidedBy);
+    return missed(scope, step, step.actor, firstMissing(items(), patterns, step.mode, scope.bindings), what, decidedBy);
   },
 
   async "receive-one-of"(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
     const alternatives = step.alternatives.map((a) => ({ name: a.name, patterns: a.patterns.map((p) => scope.parse(p)) }));
     const probe = () => {
       for (const alt of alternatives) {
-        const found = findNow(s.inbox.items, alt.patterns, "in-order", scope.bindings);
+        const found = findNow(receivable(scope, step.actor), alt.patterns, "in-order", scope.bindings);
         if (found) return { found, name: alt.name };
       }
       return undefined;
@@ -84,12 +336,12 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       scope.choices.push({ step: step.text, alternative: hit.name });
       return undefined;
     }
-    const miss = missed(scope, step, s, alternatives[0].patterns[0], `received none of the alternatives (${step.alternatives.map((a) => a.name).join(", ")}); the first:`, decidedBy);
+    const miss = missed(scope, step, step.actor, alternatives[0].patterns[0], `received none of the alternatives (${step.alternatives.map((a) => a.name).join(", ")}); the first:`, decidedBy);
     return { ...miss, expected: alternatives.flatMap((a) => a.patterns.map((p) => `${a.name}: ${p.toString()}`)) };
   },
 
   async "receive-nothing"(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
     await scope.barrier([s]);
     const pattern = step.pattern ? scope.parse(step.pattern) : undefined;
     const extra = unexpected(s.inbox.items, pattern);
@@ -105,25 +357,53 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   },
 
   async connect(step, scope) {
+    if (scope.isRaw(step.actor)) {
+      if (scope.raws.get(step.actor) && !scope.raws.get(step.actor)!.tcpClosed) throw new HarnessError(`${step.actor} is already connected`);
+      await scope.openRaw(step.actor);
+      return undefined;
+    }
     if (scope.sessions.get(step.actor)?.isOpen) throw new HarnessError(`${step.actor} is already connected`);
     await scope.connect(step.actor, scope.resource(step.actor));
     return undefined;
   },
 
   async disconnect(step, scope) {
+    if (scope.isRaw(step.actor)) {
+      const c = scope.raw(step.actor);
+      closeExpected.add(c);
+      await c.close(timeoutOf(scope, step));
+      return undefined;
+    }
     await scope.session(step.actor).close();
     return undefined;
   },
 
   async drop(step, scope) {
+    if (scope.isRaw(step.actor)) {
+      closeExpected.add(scope.raw(step.actor));
+      scope.raw(step.actor).drop();
+      return undefined;
+    }
     scope.session(step.actor).drop();
     return undefined;
   },
 
-  /** Outcomes across sessions: after one barrier over every session involved, the first alternative whose expectations all hold. */
+  /**
+   * Outcomes across parties: after one barrier over every party involved, the first alternative whose
+   * expectations all hold. A raw connection not bound yet cannot take part in a barrier: the choice waits
+   * until it has answered the last action (or its stream ended), and then for an alternative to hold.
+   */
   async "one-of"(step, scope) {
-    const involved = [...new Set(step.alternatives.flatMap((a) => a.steps.map((st) => scope.session(st.actor))))];
-    await scope.barrier(involved);
+    const actors = [...new Set(step.alternatives.flatMap((a) => a.steps.map((st) => st.actor)))];
+    const involved = actors.map((a) => scope.participant(a));
+    const raws = actors.filter((a) => scope.isRaw(a)).map((a) => scope.raw(a));
+    const t = timeoutOf(scope, step);
+    // A barrier across a raw connection the server ends as an outcome fails; the outcome still counts.
+    await scope.barrier(involved).catch((err: Error) => {
+      if (raws.length === 0) throw err;
+    });
+    const since = scope.lastActionAt;
+    await Promise.all(raws.filter((c) => !c.isOpen).map((c) => c.waitUntil(() => (c.elements.some((r) => r.at >= since) ? true : undefined), t)));
     const why: string[] = [];
     const pick = () => {
       why.length = 0;
@@ -133,14 +413,16 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
           why.push(`${alt.name}: not "${failed.step.text}"`);
           continue;
         }
-        return { alt: alt.name, found: failed };
+        return { alt: alt.name, found: failed, steps: alt.steps };
       }
       return undefined;
     };
-    // Decided by the barrier; with wait: timeout, alternatives may still come true until the timeout.
-    const chosen = pick() ?? (scope.waitOf(step) === "timeout" ? await waitAcross(involved, pick, step.timeoutMs ?? scope.ctx.timeoutMs) : undefined);
+    // Decided by the barrier; with wait: timeout (or an unbound raw connection), alternatives may still come true until the timeout.
+    const patient = scope.waitOf(step) === "timeout" || raws.some((c) => !c.jid);
+    const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t) : undefined);
     if (chosen) {
       for (const r of chosen.found.picked) r.consumed = true;
+      for (const st of chosen.steps) if (st.kind === "receive-stream-error" || st.kind === "receive-stream-close") closeExpected.add(scope.raw(st.actor));
       keep(scope, chosen.found.captures);
       scope.choices.push({ step: step.text, alternative: chosen.alt });
       return undefined;
@@ -148,8 +430,8 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     return {
       message: `none of the allowed outcomes happened (${why.join("; ")})`,
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
-      closest: involved.flatMap((s) => s.inbox.items.filter((r) => !r.consumed).map((r) => ({ xml: `${s.label}: ${r.el.toString()}`, problems: [], at: r.at }))).slice(0, 5),
-      decidedBy: scope.waitOf(step),
+      closest: actors.flatMap((a) => receivable(scope, a).filter((r) => !r.consumed).map((r) => ({ xml: `${a}: ${r.el.toString()}`, problems: [], at: r.at }))).slice(0, 5),
+      decidedBy: patient ? "timeout" : "barrier",
       at: scope.transcript.now(),
     };
   },
@@ -160,32 +442,42 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
   const picked: Received[] = [];
   let caps: Captures = { ...scope.bindings };
   for (const st of steps) {
-    const s = scope.session(st.actor);
-    const inbox = s.inbox.items.filter((r) => !picked.includes(r));
     if (st.kind === "receive-nothing") {
+      const inbox = scope.participant(st.actor).inbox.items.filter((r) => !picked.includes(r));
       if (unexpected(inbox, st.pattern ? scope.parse(st.pattern, caps) : undefined).length > 0) return { ok: false, step: st };
       continue;
     }
-    const found = findNow(inbox, st.patterns.map((p) => scope.parse(p, caps)), st.mode, caps);
-    if (!found) return { ok: false, step: st };
-    picked.push(...found.picked);
-    caps = found.captures;
+    if (st.kind === "receive") {
+      const found = findNow(receivable(scope, st.actor).filter((r) => !picked.includes(r)), st.patterns.map((p) => scope.parse(p, caps)), st.mode, caps);
+      if (!found) return { ok: false, step: st };
+      picked.push(...found.picked);
+      caps = found.captures;
+      continue;
+    }
+    const c = scope.raw(st.actor);
+    const next = { ...caps };
+    const ok =
+      st.kind === "receive-stream-header" ? Boolean(c.header) && headerProblems(scope, c.header!, st.attrs, next).length === 0
+      : st.kind === "receive-features" ? ((f) => Boolean(f) && featuresProblems(scope, c, f!, scope.parse(st.pattern, caps), next).problems.length === 0)(featuresNow(c))
+      : st.kind === "receive-stream-error" ? Boolean(c.streamError) && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0
+      : c.streamClosed && !c.streamError;
+    if (!ok) return { ok: false, step: st };
+    caps = next;
   }
   return { ok: true, picked, captures: caps };
 }
 
-/** Re-evaluates `pick` on every arrival at any of the sessions until it chooses or time runs out. */
-async function waitAcross<T>(sessions: Session[], pick: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+/** Re-evaluates `pick` on every arrival at any of the parties until it chooses or time runs out. */
+async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
   let stop = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  await Promise.race(sessions.map((s) => s.waitUntil(pick, timeoutMs, stopped)));
+  await Promise.race(parties.map((s) => s.waitUntil(pick, timeoutMs, stopped)));
   stop();
   return pick();
 }
 
 /** Runs one step; an action step moves the point after which stanzas count as the answer. */
 export async function runStep(step: Step, scope: CaseScope): Promise<Miss | undefined> {
-  const expectation = step.kind === "receive" || step.kind === "receive-one-of" || step.kind === "receive-nothing" || step.kind === "one-of";
-  if (!expectation) scope.lastActionAt = scope.transcript.now();
+  if (!EXPECTATION_KINDS.has(step.kind)) scope.lastActionAt = scope.transcript.now();
   return (handlers[step.kind] as Handler<Step["kind"]>)(step, scope);
 }
