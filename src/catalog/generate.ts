@@ -108,7 +108,11 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     // feature) as n/a and the delivery tables as testable with client connections.
     const observable = (observableCell ?? (col("Covered by") !== undefined ? "n-a" : "yes")) as Observable;
     const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
-    const req: Requirement = { id, spec, area, ...sectionOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, rfc), level: firstLevel(levelCell), observable, text: plain(text) };
+    const req: Requirement = {
+      id, spec, area, ...sectionOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, rfc), level: firstLevel(levelCell), observable, text: plain(text),
+      // "MUST (derived)": implied by the RFC, not stated in one sentence; a failing step citing only such rows warns (gradeFor).
+      ...(/\(derived\b/.test(levelCell) && { derived: true }),
+    };
     if (req.level === null && !/^N\/A\b/.test(levelCell)) throw new Error(`${id}: no level in '${levelCell}'`);
     out.push(req);
     if (!MESSAGE_TYPES.every((t) => table.header.includes(t))) continue;
