@@ -126,9 +126,12 @@ export class RawConnection {
     private readonly transcript: Transcript,
   ) {}
 
-  /** Open for stanzas: bound, and neither the stream nor the connection closed. */
+  /** Bytes sent end inside an element (half a stanza): pings and markers would land inside it. */
+  midElement = false;
+
+  /** Open for stanzas (and barriers): bound, not in the middle of an element, and neither the stream nor the connection closed. */
   get isOpen(): boolean {
-    return Boolean(this.jid) && !this.streamClosed && !this.tcpClosed;
+    return Boolean(this.jid) && !this.midElement && !this.streamClosed && !this.tcpClosed;
   }
 
   /** The latest response stream header. */

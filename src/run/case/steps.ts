@@ -82,6 +82,27 @@ function missed(scope: CaseScope, step: Step, label: string, pattern: Element, w
   return { message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`, expected: [pattern.toString()], closest: near, decidedBy, at: scope.transcript.now() };
 }
 
+/**
+ * What "receives nothing" looks at: the stanzas no step matched; on a raw connection, with a pattern, every
+ * first-level element no step matched (so a scenario can say that no further <stream:features/> came).
+ */
+function nothingPool(scope: CaseScope, step: Step & { kind: "receive-nothing" }): Received[] {
+  return step.pattern && scope.isRaw(step.actor) ? scope.raw(step.actor).elements : scope.participant(step.actor).inbox.items;
+}
+
+/** Whether bytes are whole elements (or none): a stanza, several, or whitespace. */
+function wellFormed(bytes: string): boolean {
+  try {
+    parsePattern(`<x>${bytes}</x>`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether bytes sent after half an element end with its closing tag (the rest of a stanza). */
+const completes = (bytes: string) => /<\/[\w:.-]+>\s*$/.test(bytes);
+
 /** Remembers what the actor captured, for later steps. */
 const keep = (scope: CaseScope, caps: Captures) => void Object.assign(scope.bindings, caps);
 
@@ -180,6 +201,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const got = actOn(scope, step);
     if ("miss" in got) return got.miss;
     const { c } = got;
+    c.consumeAll(); // what the replaced stream carried is not an answer on the new one
     if (await c.openStream(headerOptions(scope, step), timeoutOf(scope, step))) return undefined;
     return { message: `${c.label} received no response stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["a response stream header <stream:stream …>"], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
   },
@@ -200,7 +222,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const pattern = scope.parse(step.pattern);
     if (!features) return { message: `${c.label} received no stream features after the latest stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: [pattern.toString()], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
     const { problems, caps } = featuresProblems(scope, c, features, pattern, { ...scope.bindings });
-    if (problems.length === 0) return void keep(scope, caps);
+    if (problems.length === 0) {
+      c.elements.filter((r) => r.el === features).forEach((r) => (r.consumed = true)); // seen: not "additional" features for a later "receives nothing"
+      return void keep(scope, caps);
+    }
     return { message: `${c.label}'s stream features differ: ${problems[0]}`, expected: [pattern.toString()], closest: [{ xml: features.toString(), problems, at: 0 }], at: scope.transcript.now() };
   },
 
@@ -251,7 +276,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const got = actOn(scope, step);
     if ("miss" in got) return got.miss;
     const b = step.bytes;
-    got.c.send("text" in b ? fill(b.text, scope.bindings) : fill(b.before, scope.bindings) + fill(b.repeat, scope.bindings).repeat(b.times) + fill(b.after, scope.bindings));
+    const bytes = "text" in b ? fill(b.text, scope.bindings) : fill(b.before, scope.bindings) + fill(b.repeat, scope.bindings).repeat(b.times) + fill(b.after, scope.bindings);
+    got.c.send(bytes);
+    // Half a stanza keeps the connection out of barriers until the rest is sent.
+    if ("text" in b) got.c.midElement = got.c.midElement ? !completes(bytes) : !wellFormed(bytes);
     return undefined;
   },
 
@@ -344,7 +372,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const s = scope.participant(step.actor);
     await scope.barrier([s]);
     const pattern = step.pattern ? scope.parse(step.pattern) : undefined;
-    const extra = unexpected(s.inbox.items, pattern);
+    const extra = unexpected(nothingPool(scope, step), pattern);
     if (extra.length === 0) return undefined;
     extra.forEach((r) => (r.consumed = true)); // reported once, not again by a later step
     return {
@@ -443,7 +471,7 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
   let caps: Captures = { ...scope.bindings };
   for (const st of steps) {
     if (st.kind === "receive-nothing") {
-      const inbox = scope.participant(st.actor).inbox.items.filter((r) => !picked.includes(r));
+      const inbox = nothingPool(scope, st).filter((r) => !picked.includes(r));
       if (unexpected(inbox, st.pattern ? scope.parse(st.pattern, caps) : undefined).length > 0) return { ok: false, step: st };
       continue;
     }
