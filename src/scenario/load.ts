@@ -5,7 +5,7 @@ import { parse as parseXml } from "ltx";
 import { RawScenario } from "./schema.ts";
 import { FileError, locate, type Path } from "../util/yaml-file.ts";
 import { parseStep, StepIssue, type When } from "./steps.ts";
-import { capturesIn, fill, placeholdersIn } from "./template.ts";
+import { capturesIn, fill, placeholdersIn, unknownFilters } from "./template.ts";
 import type { AccountSpec, Feature, RawConnectionSpec, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
 
 /** A problem in a scenario file, located for people and editors: "file:line:col: message". */
@@ -156,6 +156,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
         for (const name of placeholdersIn(text)) {
           if (!names.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
         }
+        for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local)`);
       }
     };
     /** Checks placeholders and well-formedness; a capture is known to the patterns after the one that makes it. */
