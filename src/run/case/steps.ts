@@ -188,8 +188,8 @@ async function awaitTcpClose(c: RawConnection, timeoutMs: number): Promise<boole
 }
 
 /** The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN where PLAIN is allowed. */
-function strongest(scope: CaseScope, c: RawConnection, account: string): SaslMechanism {
-  const offered = (featuresNow(c) ?? c.features.at(-1)?.el)?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
+function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined): SaslMechanism {
+  const offered = features?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
   const usable = ["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(scope.sideOf(account).endpoint) ? ["PLAIN"] : [])] as SaslMechanism[];
   const m = usable.find((x) => offered.includes(x));
   if (!m) throw new HarnessError(`${c.label}: no SASL mechanism the harness can use is offered (offered: ${offered.join(", ") || "none"})`);
@@ -245,7 +245,8 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const { sasl } = step;
     const account = scope.sc.connections.find((x) => x.label === step.actor)!.account!;
     const creds = { ...scope.credentialsOf(account), ...(sasl.password !== undefined && { password: text(scope, sasl.password) }) };
-    const mechanism = sasl.mechanism ?? strongest(scope, c, account);
+    // The mechanisms offered come with the features that follow the latest header.
+    const mechanism = sasl.mechanism ?? strongest(scope, c, account, await c.waitFeatures(timeoutOf(scope, step)));
     const answer = await c.authenticate(creds, mechanism, { ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }), ...(sasl.until && { until: sasl.until }), timeoutMs: timeoutOf(scope, step) });
     // The outcome the scenario checks itself stays for its "receives" steps.
     if (answer && (sasl.expect === "failure" || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
