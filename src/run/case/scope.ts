@@ -155,6 +155,13 @@ export class CaseScope {
     const conn = new RawConnection(label, side.endpoint, this.transcript);
     this.raws.set(label, conn);
     await conn.connect(this.ctx.timeoutMs);
+    // On a STARTTLS target the steps start on the encrypted stream, as on a direct-TLS one; only a case about
+    // STARTTLS itself (needs: [starttls]) drives the negotiation.
+    if (side.endpoint.security?.tls === "starttls" && !this.sc.needs.includes("starttls")) {
+      if (!(await conn.openStream({}, this.ctx.timeoutMs)) || !(await conn.waitFeatures(this.ctx.timeoutMs))) throw new HarnessError(`${label}: no stream features before STARTTLS`);
+      if ((await conn.startTls(this.ctx.timeoutMs))?.name !== "proceed") throw new HarnessError(`${label}: STARTTLS refused`);
+      conn.consumeAll();
+    }
     return conn;
   }
 
