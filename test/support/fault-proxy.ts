@@ -12,6 +12,10 @@ export interface ProxiedConnection {
   priority: number;
   /** The client sent a roster get: an interested resource. */
   interested: boolean;
+  /** The client's latest stream header, as it sent it. */
+  clientHeader?: string;
+  /** How many stream headers the server has sent on this connection (1, then one per restart). */
+  serverHeaders: number;
   /** Writes a stanza to this client as if the server had sent it. */
   deliver(el: Element): void;
 }
@@ -25,6 +29,18 @@ export interface FaultContext {
 /** What happens to a stanza the server sends: passed, dropped, the connection cut, or these sent instead. */
 export type FaultAction = "pass" | "drop" | "disconnect" | Element[];
 export type Fault = (stanza: Element, ctx: FaultContext) => FaultAction;
+
+/**
+ * A fault in the stream itself (RFC 6120): the server's stream headers, every first-level element whether the
+ * connection is bound or not (features, SASL and bind answers, stream errors), and its closing tag.
+ */
+export interface StreamFault {
+  /** The server's stream header (the open tag as sent) → what the client gets instead. */
+  header?: (raw: string, ctx: FaultContext) => string;
+  element?: Fault;
+  /** The server's closing tag → what the client gets instead ("" for none). */
+  close?: (ctx: FaultContext) => string;
+}
 
 const bare = (jid = "") => jid.split("/")[0];
 /** Accounts are named xc-<run>-<case>-<name>: the case is the scope a leak is injected into. */
@@ -98,6 +114,7 @@ const INTERNAL_ERROR = "<stream:error><internal-server-error xmlns='urn:ietf:par
  */
 export class FaultProxy {
   fault: Fault | undefined;
+  streamFault: StreamFault | undefined;
   /** Set-up chaos (see Chaos); undefined: none. */
   private chaos?: { rate: number; random: () => number };
   /** Connections seen, and those chaos killed (by stream error, by reset) since chaos was set. */
@@ -152,6 +169,7 @@ export class FaultProxy {
       available: false,
       priority: 0,
       interested: false,
+      serverHeaders: 0,
       deliver: (el) => client.write(el.toString()),
     };
     this.live.add(conn);
@@ -168,7 +186,7 @@ export class FaultProxy {
     upstream.on("close", () => client.destroy());
 
     // Client to server: forwarded byte for byte, read only to know the connection's state.
-    const fromClient = new StreamReader(() => {}, (el) => this.observe(conn, el), () => {});
+    const fromClient = new StreamReader((header) => (conn.clientHeader = header), (el) => this.observe(conn, el), () => {});
     client.setEncoding("utf8");
     client.on("data", (chunk: string) => {
       upstream.write(chunk);
@@ -180,7 +198,10 @@ export class FaultProxy {
       peers: () => [...this.live].filter((c) => c !== conn && c.jid && caseOf(c.jid) === caseOf(conn.jid)),
     };
     const fromServer = new StreamReader(
-      (header) => client.write(header),
+      (header) => {
+        conn.serverHeaders++;
+        client.write(this.streamFault?.header?.(header, ctx) ?? header);
+      },
       (el) => {
         if (doom && !conn.jid && ++fromServerCount === doom.at) {
           kill();
@@ -189,12 +210,12 @@ export class FaultProxy {
         }
         const bound = el.name === "iq" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")?.getChildText("jid");
         if (bound) conn.jid = bound;
-        const action = (conn.jid && this.fault?.(el, ctx)) || "pass";
+        const action = this.streamFault?.element?.(el, ctx) ?? ((conn.jid && this.fault?.(el, ctx)) || "pass");
         if (action === "disconnect") client.destroy();
         else if (action === "pass") client.write(el.toString());
         else if (action !== "drop") for (const x of action) client.write(x.toString());
       },
-      () => client.write("</stream:stream>"),
+      () => client.write(this.streamFault?.close?.(ctx) ?? "</stream:stream>"),
     );
     upstream.setEncoding("utf8");
     upstream.on("data", (chunk: string) => fromServer.feed(chunk));
