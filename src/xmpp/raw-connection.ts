@@ -430,7 +430,14 @@ export class RawConnection {
   private readonly onData = (chunk: Buffer) => {
     const text = this.decoder.write(chunk);
     if (this.streamClosed && text.trim()) this.serverProblem ??= `data after the closing stream tag: ${text.slice(0, 200)}`;
-    this.parser?.write(text);
+    try {
+      this.parser?.write(text);
+    } catch (err) {
+      // The parser throws on some input (an unknown entity) instead of emitting an error.
+      this.serverProblem ??= `the server sent XML the harness cannot parse: ${(err as Error).message}`;
+      this.note(this.serverProblem);
+      this.wake();
+    }
   };
   private readonly onError = (err: Error) => this.note(`socket error: ${err.message}`);
   private readonly onClose = () => {

@@ -40,6 +40,8 @@ export interface StreamFault {
   element?: Fault;
   /** The server's closing tag → what the client gets instead ("" for none). */
   close?: (ctx: FaultContext) => string;
+  /** Sees what each client sends (forwarded unchanged): for faults that depend on how a stanza was addressed. */
+  fromClient?: (el: Element, ctx: FaultContext) => void;
 }
 
 const bare = (jid = "") => jid.split("/")[0];
@@ -67,13 +69,22 @@ class StreamReader {
 
   feed(chunk: string): void {
     const at = chunk.indexOf("<stream:stream");
-    if (at < 0) return this.parser.write(chunk);
-    if (at > 0) this.parser.write(chunk.slice(0, at));
+    if (at < 0) return this.write(chunk);
+    if (at > 0) this.write(chunk.slice(0, at));
     const end = chunk.indexOf(">", at) + 1;
     this.onHeader(chunk.slice(0, end).replace(/^[^<]*/, ""));
     this.parser = this.fresh();
-    this.parser.write(chunk.slice(at, end));
+    this.write(chunk.slice(at, end));
     this.feed(chunk.slice(end));
+  }
+
+  /** The parser throws on some bad input (an unknown entity) instead of emitting an error: bad input is what some cases send. */
+  private write(text: string): void {
+    try {
+      this.parser.write(text);
+    } catch {
+      /* the server answers it; the proxy only reads along */
+    }
   }
 }
 
@@ -185,18 +196,21 @@ export class FaultProxy {
     });
     upstream.on("close", () => client.destroy());
 
+    const ctx: FaultContext = {
+      conn,
+      peers: () => [...this.live].filter((c) => c !== conn && c.jid && caseOf(c.jid) === caseOf(conn.jid)),
+    };
     // Client to server: forwarded byte for byte, read only to know the connection's state.
-    const fromClient = new StreamReader((header) => (conn.clientHeader = header), (el) => this.observe(conn, el), () => {});
+    const fromClient = new StreamReader((header) => (conn.clientHeader = header), (el) => {
+      this.observe(conn, el);
+      this.streamFault?.fromClient?.(el, ctx);
+    }, () => {});
     client.setEncoding("utf8");
     client.on("data", (chunk: string) => {
       upstream.write(chunk);
       fromClient.feed(chunk);
     });
 
-    const ctx: FaultContext = {
-      conn,
-      peers: () => [...this.live].filter((c) => c !== conn && c.jid && caseOf(c.jid) === caseOf(conn.jid)),
-    };
     const fromServer = new StreamReader(
       (header) => {
         conn.serverHeaders++;

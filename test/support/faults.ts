@@ -458,12 +458,20 @@ const withoutAttr = (tag: string, name: string) => tag.replace(new RegExp(`\\s${
 const withAttr = (tag: string, name: string, value: string) => withoutAttr(tag, name).replace(/>\s*$/, ` ${name}='${value}'>`);
 const isFeatures = (el: Element) => el.name.endsWith("features") && el.name !== "features";
 const isStreamError = (el: Element) => el.name.endsWith(":error") && el.children.some((c) => typeof c !== "string" && c.attrs.xmlns === STREAMS);
-const header = (edit: (raw: string, ctx: FaultContext) => string): StreamFault => ({ header: edit });
+/** Edits the stream tag itself, not the XML declaration that may come before it in the same write. */
+const header = (edit: (raw: string, ctx: FaultContext) => string): StreamFault => ({
+  header: (raw, ctx) => {
+    const at = raw.search(/<[\w.-]*:?stream[\s>]/);
+    return at < 0 ? raw : raw.slice(0, at) + edit(raw.slice(at), ctx);
+  },
+});
 const element = (fault: Fault): StreamFault => ({ element: fault });
 /** Per-connection memory of a stateful fault. */
 const memory = <T>() => new WeakMap<object, T>();
 const firstIds = memory<string>();
 const held = memory<Element>();
+/** Ids of messages clients addressed with upper-case letters in the bare JID. */
+const upperCased = new Set<string>();
 
 export const CORE_FAULTS: FaultDef[] = [
   // Stream headers and features (§4.3, §4.7).
@@ -746,7 +754,10 @@ export const CORE_FAULTS: FaultDef[] = [
     area: "core-addressing",
     requirements: ["ADDR-CASE-01", "ADDR-CASE-02"],
     description: "messages addressed with upper-case letters in the localpart or domainpart are not delivered",
-    fault: when((el) => el.name === "message" && /[A-Z]/.test(String(el.attrs.to ?? "").split("/")[0]), () => "drop"),
+    stream: {
+      fromClient: (el) => void (el.name === "message" && /[A-Z]/.test(String(el.attrs.to ?? "").split("/")[0]) && upperCased.add(String(el.attrs.id))),
+      element: (el) => (el.name === "message" && !isError(el) && upperCased.has(String(el.attrs.id)) ? "drop" : "pass"),
+    },
   },
   {
     id: "jid.malformed-delivered-error-lost",
