@@ -168,3 +168,19 @@ test("reports group by specification: totals per RFC side by side in summary.md 
   // One specification only: no table of one row.
   assert.doesNotMatch(renderHtml(makeRun([makeCase({ id: "only" })])), /id="by-spec"/);
 });
+
+test("junit.xml has a testsuite per specification, each valid and with the run's properties", () => {
+  const run = makeRun([
+    makeCase({ id: "roster-add", spec: "rfc6121" }),
+    makeCase({ id: "stream-header", spec: "rfc6120", rfc: "4.7", requirements: ["STREAM-ID-01"], verdict: "fail", reason: "no id" }),
+  ]);
+  const xml = renderJunit(run);
+  const file = path.join(tmp(), "junit.xml");
+  writeFileSync(file, xml);
+  const valid = validateXml(file, JUNIT_XSD);
+  assert.ok(valid.ok, valid.output);
+  const suites = [...xml.matchAll(/<testsuite name="([^"]*)"[^>]*tests="(\d+)"/g)].map((m) => [m[1].split(":")[0], m[2]]);
+  assert.deepEqual(suites, [["XMPP conformance (RFC 6120)", "1"], ["XMPP conformance (RFC 6121)", "1"]]);
+  assert.equal([...xml.matchAll(/<property name="target" value="local:prosody"\/>/g)].length, 2);
+  assert.match(xml, /<testsuites tests="2" failures="1"/);
+});
