@@ -137,7 +137,7 @@ function headerValue(h: StreamHeader, key: string): string | undefined {
 }
 
 /** What differs between a response header and the step's attribute patterns; captures go to `caps`. */
-function headerProblems(scope: CaseScope, h: StreamHeader, attrs: Record<string, string>, caps: Captures): string[] {
+function headerProblems(h: StreamHeader, attrs: Record<string, string>, caps: Captures): string[] {
   return Object.entries(attrs).flatMap(([k, v]) => {
     const problem = matchValue(fill(v, caps, false), headerValue(h, k), caps);
     return problem ? [`${k}: ${problem}`] : [];
@@ -155,7 +155,7 @@ function featuresNow(c: RawConnection): Element | undefined {
 }
 
 /** The features' children against a <features> pattern, and the prefix the header declared for the stream namespace (RFC 6120 §4.8.5). */
-function featuresProblems(scope: CaseScope, c: RawConnection, features: Element, pattern: Element, caps: Captures): { problems: string[]; caps: Captures } {
+function featuresProblems(c: RawConnection, features: Element, pattern: Element, caps: Captures): { problems: string[]; caps: Captures } {
   const prefix = features.name.includes(":") ? features.name.split(":")[0] : "";
   const declared = c.header?.prefix ?? "stream";
   const problems = prefix === declared ? [] : [`the features element is <${features.name}>, but the stream header declared the prefix '${declared}'`];
@@ -211,7 +211,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const h = c.header;
     if (!h) return { message: `${c.label} has no response stream header${ending(c)}`, expected: [JSON.stringify(step.attrs)], closest: lastArrivals(c), at: scope.transcript.now() };
     const caps = { ...scope.bindings };
-    const problems = headerProblems(scope, h, step.attrs, caps);
+    const problems = headerProblems(h, step.attrs, caps);
     if (problems.length === 0) return void keep(scope, caps);
     return { message: `${c.label}'s response stream header differs: ${problems.join("; ")}`, expected: [Object.entries(step.attrs).map(([k, v]) => `${k}=${v}`).join(", ")], closest: [{ xml: showHeader(h), problems, at: 0 }], at: scope.transcript.now() };
   },
@@ -221,7 +221,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const features = await c.waitFeatures(timeoutOf(scope, step));
     const pattern = scope.parse(step.pattern);
     if (!features) return { message: `${c.label} received no stream features after the latest stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: [pattern.toString()], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
-    const { problems, caps } = featuresProblems(scope, c, features, pattern, { ...scope.bindings });
+    const { problems, caps } = featuresProblems(c, features, pattern, { ...scope.bindings });
     if (problems.length === 0) {
       c.elements.filter((r) => r.el === features).forEach((r) => (r.consumed = true)); // seen: not "additional" features for a later "receives nothing"
       return void keep(scope, caps);
@@ -483,17 +483,30 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
       caps = found.captures;
       continue;
     }
-    const c = scope.raw(st.actor);
-    const next = { ...caps };
-    const ok =
-      st.kind === "receive-stream-header" ? Boolean(c.header) && headerProblems(scope, c.header!, st.attrs, next).length === 0
-      : st.kind === "receive-features" ? ((f) => Boolean(f) && featuresProblems(scope, c, f!, scope.parse(st.pattern, caps), next).problems.length === 0)(featuresNow(c))
-      : st.kind === "receive-stream-error" ? Boolean(c.streamError) && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0
-      : c.streamClosed && !c.streamError;
-    if (!ok) return { ok: false, step: st };
+    const next = streamHolds(scope, st, caps);
+    if (!next) return { ok: false, step: st };
     caps = next;
   }
   return { ok: true, picked, captures: caps };
+}
+
+/** Whether a stream-level expectation holds right now on its raw connection, with the captures it makes. */
+function streamHolds(scope: CaseScope, st: Exclude<ExpectStep, { kind: "receive" | "receive-nothing" }>, caps: Captures): Captures | undefined {
+  const c = scope.raw(st.actor);
+  const next = { ...caps };
+  switch (st.kind) {
+    case "receive-stream-header":
+      return c.header && headerProblems(c.header, st.attrs, next).length === 0 ? next : undefined;
+    case "receive-features": {
+      const features = featuresNow(c);
+      const got = features && featuresProblems(c, features, scope.parse(st.pattern, caps), next);
+      return got && got.problems.length === 0 ? got.caps : undefined;
+    }
+    case "receive-stream-error":
+      return c.streamError && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0 ? next : undefined;
+    case "receive-stream-close":
+      return c.streamClosed && !c.streamError ? next : undefined;
+  }
 }
 
 /** Re-evaluates `pick` on every arrival at any of the parties until it chooses or time runs out. */
