@@ -68,7 +68,7 @@ test("summary.md has the totals, each failure with a one-line reason, and a tabl
   const md = readFileSync(path.join(out, "summary.md"), "utf8");
   assert.match(md, /^### XMPP conformance: local:prosody \(Prosody /);
   assert.match(md, new RegExp(`\\*\\*\\d+ passed, \\d+ failed[^*]*\\*\\* of ${results.cases.length} cases`));
-  assert.match(md, /^- \*\*FAIL\*\* `wrong-group` \(\[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) MUST\): juliet\/balcony did not receive &lt;iq [^\n]*$/m);
+  assert.match(md, /^- \*\*FAIL\*\* `wrong-group` \(\[RFC 6121 §2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) MUST\): juliet\/balcony did not receive &lt;iq [^\n]*$/m);
   assert.match(md, /^\| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| \d+ \|/m);
 });
 

@@ -33,8 +33,9 @@ for (const name of ["Prosody", "ejabberd"] as const) {
     direct.set(name, barriers);
     assert.equal(barriers.cases.length, suite.length);
     assert.deepEqual(verdicts(barriers), verdicts(timeouts));
-    // Barriers decided the failures: a failing case costs about what a passing one does.
-    const decided = barriers.cases.flatMap((c) => c.failures.map((f) => f.decidedBy));
+    // Barriers decided the failures: a failing case costs about what a passing one does. (RFC 6120's stream-level
+    // expectations wait on raw connections that cannot take part in a barrier before they are bound.)
+    const decided = barriers.cases.filter((c) => c.spec === "rfc6121").flatMap((c) => c.failures.map((f) => f.decidedBy));
     assert.ok(decided.length > 0 && decided.every((d) => d === "barrier"), `every failure decided by a barrier: ${decided.join(", ")}`);
     assert.equal(barriers.accounts.notRemoved + timeouts.accounts.notRemoved, 0);
   });

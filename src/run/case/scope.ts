@@ -207,9 +207,9 @@ export class CaseScope {
     return parsePattern(fill(text, bindings));
   }
 
-  /** A barrier from every participant of the case to the observers (see barrier.ts). */
-  barrier(observers: Participant[], signal?: AbortSignal): Promise<void> {
-    return barrier(observers, this.participants, this.ctx.timeoutMs, this.ctx.quietMs, signal);
+  /** A barrier from every participant of the case (but those left out) to the observers (see barrier.ts). */
+  barrier(observers: Participant[], signal?: AbortSignal, leaveOut: Participant[] = []): Promise<void> {
+    return barrier(observers, this.participants.filter((p) => !leaveOut.includes(p)), this.ctx.timeoutMs, this.ctx.quietMs, signal);
   }
 
   /** Closes every session and raw connection and removes the accounts; never throws (cleanup must not hide the verdict). */

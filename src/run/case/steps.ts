@@ -418,21 +418,18 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   },
 
   /**
-   * Outcomes across parties: after one barrier over every party involved, the first alternative whose
-   * expectations all hold. A raw connection not bound yet cannot take part in a barrier: the choice waits
-   * until it has answered the last action (or its stream ended), and then for an alternative to hold.
+   * Outcomes across parties: after one barrier over every session involved, the first alternative whose
+   * expectations all hold; with raw connections involved, the first to hold within the timeout.
    */
   async "one-of"(step, scope) {
     const actors = [...new Set(step.alternatives.flatMap((a) => a.steps.map((st) => st.actor)))];
     const involved = actors.map((a) => scope.participant(a));
     const raws = actors.filter((a) => scope.isRaw(a)).map((a) => scope.raw(a));
     const t = timeoutOf(scope, step);
-    // A barrier across a raw connection the server ends as an outcome fails; the outcome still counts.
-    await scope.barrier(involved).catch((err: Error) => {
-      if (raws.length === 0) throw err;
-    });
-    const since = scope.lastActionAt;
-    await Promise.all(raws.filter((c) => !c.isOpen).map((c) => c.waitUntil(() => (c.elements.some((r) => r.at >= since) ? true : undefined), t)));
+    // Raw connections take no part in this barrier, neither observing nor sending markers: an outcome may be the
+    // server ending one, and a ping or marker racing that close gets the connection reset, losing the stream
+    // error the server sent. What they receive is waited for instead, up to the timeout.
+    await scope.barrier(involved.filter((p) => !raws.includes(p as RawConnection)), undefined, raws);
     const why: string[] = [];
     const pick = () => {
       why.length = 0;
@@ -446,8 +443,8 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       }
       return undefined;
     };
-    // Decided by the barrier; with wait: timeout (or an unbound raw connection), alternatives may still come true until the timeout.
-    const patient = scope.waitOf(step) === "timeout" || raws.some((c) => !c.jid);
+    // Decided by the barrier; with wait: timeout (or raw connections), alternatives may still come true until the timeout.
+    const patient = scope.waitOf(step) === "timeout" || raws.length > 0;
     const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t) : undefined);
     if (chosen) {
       for (const r of chosen.found.picked) r.consumed = true;
