@@ -46,13 +46,16 @@ test("Prosody behind a proxy that kills a fifth of the connections during set-up
   const port = await proxy.listen();
   proxy.setChaos({ rate: 0.2, seed: 6121 });
   try {
-    const chaotic = await runOn({ host: "127.0.0.1", port, domain: pros.domain });
+    // RFC 6121's cases: raw connections (RFC 6120) are never bound while their steps run, so chaos there would
+    // be a verdict, not set-up.
+    const chaotic = await run(suite.filter((sc) => sc.spec === "rfc6121" && sc.connections.length === 0), { server: `127.0.0.1:${port}`, domain: pros.domain, install: false, concurrency: 6 });
     const killed = proxy.stats.killed / proxy.stats.connections;
     assert.ok(killed >= 0.1, `${proxy.stats.killed} of ${proxy.stats.connections} connections killed`);
     assert.ok(proxy.stats.streamErrors > 0 && proxy.stats.resets > 0, JSON.stringify(proxy.stats));
     const errors = chaotic.cases.filter((c) => c.verdict === "error").map((c) => `${c.id}: ${c.reason}`);
     assert.deepEqual(errors, []);
-    assert.deepEqual(verdicts(chaotic), verdicts(direct.get("Prosody") ?? (await runOn(pros))));
+    const expected = verdicts(direct.get("Prosody") ?? (await runOn(pros)));
+    assert.deepEqual(verdicts(chaotic), Object.fromEntries(chaotic.cases.map((c) => [c.id, expected[c.id]])));
     assert.ok(chaotic.cases.some((c) => c.setupRetries?.length), "retries are counted in the results");
     assert.equal(chaotic.accounts.notRemoved, 0);
     assert.deepEqual(pros.accounts(), []);
