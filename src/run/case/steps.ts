@@ -64,8 +64,20 @@ function actOn(scope: CaseScope, step: Step): { c: RawConnection } | { miss: Mis
 /** The latest arrivals on a raw connection, for a failure's "closest". */
 const lastArrivals = (c: RawConnection): Miss["closest"] => c.elements.slice(-3).map((r) => ({ xml: r.el.toString(), problems: [], at: r.at }));
 
-/** Waits for what a step expects, decided by a barrier over the case's parties or by the timeout (see waitFor); a party that cannot take part in a barrier (a raw connection not bound yet) waits for the timeout. */
-function decide<T>(scope: CaseScope, observer: Participant, probe: () => T | undefined, step: Step) {
+/**
+ * Waits for what a step expects, decided by a barrier over the case's parties or by the timeout (see waitFor).
+ * A raw connection not bound yet cannot take part in a barrier; its exchanges are requests with one answer each
+ * (SASL, STARTTLS, bind), so the server's answer to the step's action decides: a "receives" its answer does not
+ * match fails then, not at the timeout.
+ */
+async function decide<T>(scope: CaseScope, observer: Participant, probe: () => T | undefined, step: Step): Promise<{ found?: T; decidedBy?: "barrier" | "timeout" }> {
+  if (observer instanceof RawConnection && !observer.jid) {
+    const since = scope.lastActionAt;
+    const answered = () => observer.elements.some((r) => r.at >= since && !r.consumed);
+    await observer.waitUntil(() => probe() ?? (answered() ? true : undefined), timeoutOf(scope, step));
+    const found = probe();
+    return found !== undefined ? { found } : answered() ? {} : { decidedBy: "timeout" };
+  }
   const barrier = scope.waitOf(step) === "barrier" && observer.isOpen ? (signal: AbortSignal) => scope.barrier([observer], signal) : undefined;
   return waitFor(observer, probe, timeoutOf(scope, step), barrier);
 }
@@ -77,9 +89,9 @@ function missed(scope: CaseScope, step: Step, label: string, pattern: Element, w
   if (!raw && s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
   const near = closest(receivable(scope, label), pattern, scope.lastActionAt);
   const answer = near.find((n) => !n.early);
-  const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : `within ${timeoutOf(scope, step)} ms`;
+  const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : decidedBy === "timeout" ? `within ${timeoutOf(scope, step)} ms` : "(the server answered the step's action otherwise)";
   const instead = !answer ? `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action` : answer.problems[0] ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}` : "";
-  return { message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`, expected: [pattern.toString()], closest: near, decidedBy, at: scope.transcript.now() };
+  return { message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`, expected: [pattern.toString()], closest: near, ...(decidedBy && { decidedBy }), at: scope.transcript.now() };
 }
 
 /**
