@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { loadSuite } from "../src/scenario/load.ts";
 import { openTarget } from "../src/targets/index.ts";
 import { FAULTS } from "../test/support/faults.ts";
-import { mutate } from "../test/support/mutation.ts";
+import { mutate, specOf } from "../test/support/mutation.ts";
 
 const { values } = parseArgs({ options: { target: { type: "string", default: "local:prosody" }, only: { type: "string" }, out: { type: "string", default: "reports" }, timeout: { type: "string", default: "1500" } } });
 const only = values.only?.split(",");
@@ -33,10 +33,16 @@ try {
     const score = (100 * n("killed")) / list.length;
     console.log(`${area.padEnd(20)} ${String(n("killed")).padStart(6)} ${String(n("survived")).padStart(9)} ${String(n("no-case")).padStart(8)}  ${score.toFixed(0)}%`);
   }
+  console.log("\nspecification        killed  survived  no-case  score");
+  for (const spec of [...new Set(mutants.map((m) => specOf(m.fault)))].sort()) {
+    const list = mutants.filter((m) => specOf(m.fault) === spec);
+    const n = (s: string) => list.filter((m) => m.status === s).length;
+    console.log(`${spec.padEnd(20)} ${String(n("killed")).padStart(6)} ${String(n("survived")).padStart(9)} ${String(n("no-case")).padStart(8)}  ${((100 * n("killed")) / list.length).toFixed(0)}%`);
+  }
   const baselineBad = Object.entries(baseline).filter(([, v]) => v !== "pass" && v !== "warn" && v !== "skip").length;
   console.log(`\n${faults.length} faults, ${Object.keys(baseline).length} cases (${baselineBad} not passing on ${target.software?.name ?? target.name} without faults), ${((Date.now() - started) / 1000).toFixed(1)} s`);
   mkdirSync(values.out!, { recursive: true });
-  writeFileSync(path.join(values.out!, "mutation.json"), JSON.stringify({ target: target.software, baseline, mutants: mutants.map((m) => ({ id: m.fault.id, area: m.fault.area, requirements: m.fault.requirements, description: m.fault.description, status: m.status, cases: m.cases, killedBy: m.killedBy })) }, null, 2));
+  writeFileSync(path.join(values.out!, "mutation.json"), JSON.stringify({ target: target.software, baseline, mutants: mutants.map((m) => ({ id: m.fault.id, spec: specOf(m.fault), area: m.fault.area, requirements: m.fault.requirements, description: m.fault.description, status: m.status, cases: m.cases, killedBy: m.killedBy })) }, null, 2));
 } finally {
   await target.stop();
 }

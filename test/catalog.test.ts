@@ -93,7 +93,7 @@ test("the RFC 6120 catalog is generated from spec/rfc6120-requirements.md with t
   const rows6120 = built.requirements;
   assert.equal(rows6120.length, 269);
   assert.deepEqual(["MUST", "SHOULD", "MAY", null].map((l) => rows6120.filter((r) => r.level === l).length), [178, 71, 20, 0]);
-  assert.deepEqual(["yes", "partly", "no", "n-a"].map((o) => rows6120.filter((r) => r.observable === o).length), [152, 32, 24, 61]);
+  assert.deepEqual(["yes", "partly", "no", "n-a"].map((o) => rows6120.filter((r) => r.observable === o).length), [152, 28, 28, 61]);
   assert.ok(rows6120.every((r) => r.spec === "rfc6120"));
   // RFC 7622 rows keep their own RFC; the conformance list is n/a.
   assert.deepEqual([findRequirement("ADDR-LEN-01")?.rfc, findRequirement("ADDR-LEN-01")?.section, findRequirement("ADDR-LEN-01")?.spec], ["7622", "3.3.1", "rfc6120"]);
@@ -124,9 +124,11 @@ test("coverage per specification: each catalog counts only its own IDs; IDs no c
   const cov = coverageBySpec([...suite, fake], catalogs);
   assert.deepEqual(cov.specs.map((c) => c.spec), ["rfc6120", "rfc6121"]);
   const [c6120, c6121] = cov.specs;
-  assert.deepEqual(c6120.cited.map((c) => [c.id, c.cases]), [["BIND-GEN-01", ["fake-case"]]]);
+  assert.deepEqual(c6120.cited.find((c) => c.id === "BIND-GEN-01")?.cases, ["bind-generated", "fake-case"]);
+  // Goal of issue 18: at least 90% of the client-observable RFC 6120 rows cited by the shipped suite.
+  assert.ok(c6120.cited.length / c6120.total.observable >= 0.9, `${c6120.cited.length} of ${c6120.total.observable}`);
   assert.ok(!c6120.uncovered.some((r) => r.id === "BIND-GEN-01"));
-  assert.equal(c6120.total.observable, 152 + 32);
+  assert.equal(c6120.total.observable, 152 + 28);
   assert.ok(!c6121.cited.some((c) => c.id === "BIND-GEN-01"));
   assert.deepEqual(cov.unknown, [{ id: "NOPE-01", cases: ["fake-case"] }]);
 });
@@ -139,7 +141,7 @@ test("xmpp-conform coverage prints a table per specification and a summary; --js
   assert.match(r.stdout, /^Client-observable requirements no case cites yet \(\d+\):\n {2}ROSTER \(\d+\): ROSTER-/m);
   assert.match(r.stdout, /^ {2}ROSTER +\d+ +68 +\d+\.\d%$/m);
   assert.match(r.stdout, /^ {2}BIND +\d+ +15 +\d+\.\d%$/m);
-  assert.match(r.stdout, /^Summary:\n.*\n {2}rfc6120 +\d+ +184 +\d+\.\d%\n {2}rfc6121 +\d+ +\d+ +\d+\.\d%$/m);
+  assert.match(r.stdout, /^Summary:\n.*\n {2}rfc6120 +\d+ +180 +\d+\.\d%\n {2}rfc6121 +\d+ +\d+ +\d+\.\d%$/m);
   const json = JSON.parse((await runCli(["coverage", "--json"])).stdout);
   assert.deepEqual(json.specs.map((s: { spec: string }) => s.spec), ["rfc6120", "rfc6121"]);
   assert.equal(json.specs[1].areas.length, catalog.areas.length);

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
-import { matchStanza, parsePattern } from "../src/match/pattern.ts";
+import { matchStanza, matchValue, parsePattern } from "../src/match/pattern.ts";
 
 /** Stanzas as the client library delivers them: children of a jabber:client stream. */
 function received(xml: string): Element {
@@ -112,4 +112,15 @@ test("whitespace between stanzas is not part of either", () => {
   parser.write(`<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>\n  <presence from='a@d/r'/>\n\n\t<message from='a@d/r'><body>x</body></message>  `);
   assert.deepEqual(got.map((e) => e.name), ["presence", "message"]);
   assert.equal(matchStanza(parsePattern(`<message from='a@d/r' xc:children='exact'><body>x</body></message>`), got[1]).ok, true);
+});
+
+test("{not:V}: present and different; values outside elements (a stream header's) match the same tokens", () => {
+  const stanza = parsePattern(`<iq type='result' id='abc.*'/>`);
+  assert.equal(matchStanza(parsePattern(`<iq id='{not:xyz}'/>`), stanza).ok, true);
+  assert.equal(matchStanza(parsePattern(`<iq id='{not:abc.*}'/>`), stanza).ok, false, "a captured ID with regular-expression characters compares literally");
+  assert.match(matchStanza(parsePattern(`<iq to='{not:x}'/>`), stanza).problems[0], /expected a value other than 'x', got absent/);
+  const caps = {};
+  assert.equal(matchValue("{capture:sid}", "s1", caps), undefined);
+  assert.deepEqual(caps, { sid: "s1" });
+  assert.match(matchValue("{not:s1}", "s1", caps)!, /other than 's1'/);
 });

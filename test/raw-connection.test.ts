@@ -97,7 +97,7 @@ for (const name of ["prosody", "ejabberd"]) {
 
     // Stanzas land in the inbox in the shape sessions use; pings and markers stay out of it.
     c.send("<iq type='get' id='v1'><query xmlns='jabber:iq:roster'/></iq>");
-    const reply = await c.waitUntil(() => c.inbox.find((r) => r.el.attrs.id === "v1"), 3000);
+    const reply = await c.waitUntil(() => c.inbox.items.find((r) => r.el.attrs.id === "v1"), 3000);
     assert.equal(reply?.el.attrs.type, "result");
     await c.ping(3000);
     const other = (await raw(name, "c2")).c;
@@ -105,7 +105,7 @@ for (const name of ["prosody", "ejabberd"]) {
     assert.equal(other.jid.split("/")[1], "second", "the requested resourcepart");
     await other.sendMarker(c.jid, "t1");
     assert.ok(await c.waitUntil(() => (c.hasMarker("t1") ? true : undefined), 3000), "the marker arrived");
-    assert.ok(!c.inbox.some((r) => r.el.getChild("barrier")), "markers are not stanzas for the steps");
+    assert.ok(!c.inbox.items.some((r) => r.el.getChild("barrier")), "markers are not stanzas for the steps");
     await Promise.all([c.close(), other.close()]);
   });
 }

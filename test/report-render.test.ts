@@ -177,3 +177,41 @@ test("merge joins shards of one run and refuses results that are not shards of i
   const other = makeRun([makeCase({ id: "z" })], { options: { timeoutMs: 500 } });
   assert.throws(() => mergeRuns([{ file: "1.json", run: one }, { file: "3.json", run: other }]), /not a shard of the same run as 1\.json: options differ/);
 });
+
+test("reports group by specification: totals per RFC side by side in summary.md and report.html, sections per RFC", () => {
+  const run = makeRun([
+    makeCase({ id: "roster-add", spec: "rfc6121", rfc: "2.3.2", requirements: ["ROSTER-ADD-01"] }),
+    makeCase({ id: "roster-bad", spec: "rfc6121", rfc: "2.3.3", verdict: "fail", reason: "no push" }),
+    makeCase({ id: "stream-header", spec: "rfc6120", rfc: "4.7", requirements: ["STREAM-ID-01"] }),
+    makeCase({ id: "sasl-condition", spec: "rfc6120", rfc: "6.5.10", level: "SHOULD", requirements: ["SASL-ERR-05"], verdict: "warn", reason: "other condition" }),
+  ]);
+  const dir = mkdtempSync(path.join(tmpdir(), "xc-spec-"));
+  markdownReporter({ outDir: dir, stream: process.stdout, color: false, strict: false }).onEnd!(run);
+  const md = readFileSync(path.join(dir, "summary.md"), "utf8");
+  assert.match(md, /\| Specification \| Cases \| pass \| fail \| warn \|/);
+  assert.match(md, /\| RFC 6120 \| 2 \| 1 \|  \| 1 \|/);
+  assert.match(md, /\| RFC 6121 \| 2 \| 1 \| 1 \|  \|/);
+  assert.ok(md.indexOf("#### By RFC 6120 section") < md.indexOf("#### By RFC 6121 section"), "the section tables follow the specifications' order");
+  const html = renderHtml(run);
+  const table = /<table id="by-spec"[\s\S]*?<\/table>/.exec(html)?.[0] ?? "";
+  assert.match(table, /RFC 6120<\/b><\/td><td class="num">2<\/td>/);
+  assert.match(table, /RFC 6121<\/b><\/td><td class="num">2<\/td>/);
+  // One specification only: no table of one row.
+  assert.doesNotMatch(renderHtml(makeRun([makeCase({ id: "only" })])), /id="by-spec"/);
+});
+
+test("junit.xml has a testsuite per specification, each valid and with the run's properties", () => {
+  const run = makeRun([
+    makeCase({ id: "roster-add", spec: "rfc6121" }),
+    makeCase({ id: "stream-header", spec: "rfc6120", rfc: "4.7", requirements: ["STREAM-ID-01"], verdict: "fail", reason: "no id" }),
+  ]);
+  const xml = renderJunit(run, { strict: false });
+  const file = path.join(tmp(), "junit.xml");
+  writeFileSync(file, xml);
+  const valid = validateXml(file, JUNIT_XSD);
+  assert.ok(valid.ok, valid.output);
+  const suites = [...xml.matchAll(/<testsuite name="([^"]*)"[^>]*tests="(\d+)"/g)].map((m) => [m[1].split(":")[0], m[2]]);
+  assert.deepEqual(suites, [["XMPP conformance (RFC 6120)", "1"], ["XMPP conformance (RFC 6121)", "1"]]);
+  assert.equal([...xml.matchAll(/<property name="target" value="local:prosody"\/>/g)].length, 2);
+  assert.match(xml, /<testsuites tests="2" failures="1"/);
+});

@@ -19,7 +19,7 @@ function stanza(xml: string): Element {
   return el!;
 }
 
-const conn = (over: Partial<ProxiedConnection> = {}): ProxiedConnection => ({ id: 1, jid: "j@localhost/b", available: true, priority: 0, interested: true, versioning: false, deliver: () => {}, ...over });
+const conn = (over: Partial<ProxiedConnection> = {}): ProxiedConnection => ({ id: 1, jid: "j@localhost/b", available: true, priority: 0, interested: true, versioning: false, serverHeaders: 1, deliver: () => {}, ...over });
 const ctx = (c = conn()): FaultContext => ({ conn: c, peers: () => [] });
 const byId = (id: string) => VARIATIONS.find((v) => v.id === id)!.fault;
 /** What a variation makes of a stanza, read back as the client would parse it. */

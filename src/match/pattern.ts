@@ -8,7 +8,8 @@ import { parse, type Element } from "ltx";
  * - element names and namespaces must match (namespaces are inherited; stanzas default to jabber:client);
  * - listed attributes must match, unlisted ones are ignored;
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
- * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {re:REGEX}, {capture:NAME}.
+ * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
+ * {re:REGEX}, {capture:NAME}.
  * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:absent='' on a child
  * (no child may match it).
  */
@@ -54,15 +55,16 @@ function attrValue(el: Element, expanded: string): string | undefined {
 const ownText = (el: Element) => el.children.filter((c): c is string => typeof c === "string").join("").trim();
 const childElements = (el: Element) => el.children.filter((c): c is Element => typeof c !== "string");
 
-type Token = { kind: "literal"; value: string } | { kind: "any" } | { kind: "absent" } | { kind: "optional"; value: string } | { kind: "re"; re: RegExp } | { kind: "capture"; name: string };
+type Token = { kind: "literal"; value: string } | { kind: "any" } | { kind: "absent" } | { kind: "optional"; value: string } | { kind: "not"; value: string } | { kind: "re"; re: RegExp } | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
-  const m = /^\{(any|absent|optional:|re:|capture:)(.*)\}$/s.exec(v);
+  const m = /^\{(any|absent|optional:|not:|re:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
     case "any": return m[2] ? { kind: "literal", value: v } : { kind: "any" };
     case "absent": return m[2] ? { kind: "literal", value: v } : { kind: "absent" };
     case "optional:": return { kind: "optional", value: m[2] };
+    case "not:": return { kind: "not", value: m[2] };
     case "re:": return { kind: "re", re: new RegExp(`^(?:${m[2]})$`, "s") };
     default: return { kind: "capture", name: m[2] };
   }
@@ -76,12 +78,18 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
     case "any": return actual !== undefined ? undefined : "expected a value, got absent";
     case "absent": return actual === undefined ? undefined : `expected absent, got ${got}`;
     case "optional": return actual === undefined || actual === token.value ? undefined : `expected '${token.value}' or absent, got ${got}`;
+    case "not": return actual !== undefined && actual !== token.value ? undefined : `expected a value other than '${token.value}', got ${got}`;
     case "re": return actual !== undefined && token.re.test(actual) ? undefined : `expected to match ${token.re.source.slice(4, -2)}, got ${got}`;
     case "capture":
       if (actual === undefined) return "expected a value to capture, got absent";
       caps[token.name] = actual;
       return undefined;
   }
+}
+
+/** One value (an attribute that is not in an element, e.g. of a stream header) against a pattern value; returns a problem or undefined. */
+export function matchValue(pattern: string, actual: string | undefined, caps: Captures): string | undefined {
+  return checkValue(parseToken(pattern), actual, caps);
 }
 
 interface Partial {

@@ -44,6 +44,14 @@ export function countOf<V extends string = Verdict>(verdicts: V[]): Record<Verdi
 
 export const countVerdicts = (run: RunResult) => countOf(run.cases.map((c) => c.verdict));
 
+/** The verdicts per specification, in the specifications' order: the reports show RFC 6120 and RFC 6121 side by side. */
+export function totalsBySpec(run: Pick<RunResult, "cases">): { spec: string; cases: number; counts: Record<Verdict, number> }[] {
+  return [...new Set(run.cases.map((c) => c.spec))].sort().map((spec) => {
+    const cases = run.cases.filter((c) => c.spec === spec);
+    return { spec, cases: cases.length, counts: countOf(cases.map((c) => c.verdict)) };
+  });
+}
+
 /** "3 passed", "1 failed", then the other verdicts that occurred: the totals line of every reporter. */
 export function totals(counts: Record<Verdict, number>): { verdict: Verdict; count: number; word: string; text: string }[] {
   return VERDICTS.filter((v) => counts[v] > 0 || v === "pass" || v === "fail").map((v) => ({ verdict: v, count: counts[v], word: verdictWord(v), text: `${counts[v]} ${verdictWord(v)}` }));

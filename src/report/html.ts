@@ -4,7 +4,7 @@ import { rfcUrl } from "../catalog/index.ts";
 import type { CaseResult, Deviation, RunResult, StepFailure } from "../results/schema.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
-import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, totals, VERDICTS } from "./format.ts";
+import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import { badge, esc, link, page, rowData, searchBox, select } from "./html-kit.ts";
 import type { ReporterFactory } from "./types.ts";
 import { prettyXml } from "./xml-pretty.ts";
@@ -68,7 +68,11 @@ function overview(run: RunResult, requirements: RequirementRow[]): string {
       return `<tr><td><b>${level ?? "n/a"}</b></td><td class="num">${rows.length}</td><td>${parts.join(" &nbsp; ")}</td></tr>`;
     })
     .join("");
-  return `<div class="tiles">${tiles.join("")}</div>
+  const bySpec = totalsBySpec(run);
+  const specTable = bySpec.length < 2 ? "" : `<table id="by-spec" style="width:auto"><thead><tr><th>Specification</th><th class="num">Cases</th><th>Verdicts</th><th class="num">Requirements</th></tr></thead><tbody>${bySpec
+    .map((s) => `<tr><td><b>${esc(specName(s.spec))}</b></td><td class="num">${s.cases}</td><td>${totals(s.counts).filter((t) => t.count > 0).map((t) => `${t.count} ${badge(t.verdict)}`).join(" &nbsp; ")}</td><td class="num">${requirements.filter((r) => `rfc${r.rfc}` === s.spec).length}</td></tr>`)
+    .join("")}</tbody></table>`;
+  return `<div class="tiles">${tiles.join("")}</div>${specTable}
 <p class="muted">${run.cases.length} cases cite ${requirements.length} requirements${unknown > 0 ? ` (${unknown} of them not in the catalog)` : ""}.</p>
 <table style="width:auto"><thead><tr><th>Level</th><th class="num">Requirements</th><th>Status</th></tr></thead><tbody>${levels}</tbody></table>`;
 }

@@ -4,7 +4,7 @@ import junitModule from "junit-report-builder";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { failsRun } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { describeTarget, describeTransport, formatFailures, formatTranscript, specLabel } from "./format.ts";
+import { describeTarget, describeTransport, formatFailures, formatTranscript, specLabel, specName } from "./format.ts";
 
 // The package's CommonJS export is a builder instance, which its type declarations describe differently.
 type Builder = typeof junitModule.default;
@@ -26,11 +26,21 @@ export const junitReporter: ReporterFactory = ({ outDir }) => ({
   },
 });
 
-/** A pure function of the results record: a testsuite with one testcase per case. */
+/** A pure function of the results record: a testsuite per specification (RFC 6120, RFC 6121), each with the run's properties: CI test tabs group by suite. */
 export function renderJunit(run: RunResult, opts: { strict: boolean }): string {
   const builder = junit.newBuilder();
-  const suite = builder.testSuite().name(`XMPP conformance: ${describeTarget(run)}`).timestamp(run.startedAt).time(run.durationMs / 1000);
-  const properties: [string, string | undefined][] = [
+  const specs = [...new Set(run.cases.map((c) => c.spec))].sort();
+  for (const spec of specs.length > 0 ? specs : [undefined]) {
+    const name = spec && specs.length > 1 ? `XMPP conformance (${specName(spec)}): ${describeTarget(run)}` : `XMPP conformance: ${describeTarget(run)}`;
+    const suite = builder.testSuite().name(name).timestamp(run.startedAt).time(run.durationMs / 1000);
+    for (const [key, value] of properties(run, opts.strict)) if (value !== undefined) suite.property(key, xmlSafe(value));
+    for (const c of run.cases.filter((x) => spec === undefined || x.spec === spec)) testcase(suite, c, opts.strict);
+  }
+  return builder.build();
+}
+
+function properties(run: RunResult, strict: boolean): [string, string | undefined][] {
+  return [
     ["target", run.target.name],
     ["domain", run.target.domain],
     ["started", run.startedAt],
@@ -44,11 +54,8 @@ export function renderJunit(run: RunResult, opts: { strict: boolean }): string {
     ["profile", run.profile ? path.relative(process.cwd(), run.profile.file) : "none"],
     ...(run.notes ?? []).map((n): [string, string] => ["note", n]),
     ["tool", `${run.tool.name} ${run.tool.version}`],
-    ["strict", String(opts.strict)],
+    ["strict", String(strict)],
   ];
-  for (const [name, value] of properties) if (value !== undefined) suite.property(name, xmlSafe(value));
-  for (const c of run.cases) testcase(suite, c, opts.strict);
-  return builder.build();
 }
 
 /**

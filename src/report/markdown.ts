@@ -4,7 +4,7 @@ import { rfcUrl } from "../catalog/index.ts";
 import type { RunResult } from "../results/schema.ts";
 import { ATTENTION, needsAttention } from "../results/verdicts.ts";
 import { sectionRows, worst } from "./compliance.ts";
-import { countVerdicts, describeProfile, describeTarget, specName, totals, VERDICTS } from "./format.ts";
+import { countVerdicts, describeProfile, describeTarget, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import type { ReporterFactory } from "./types.ts";
 
 /**
@@ -32,6 +32,12 @@ export function renderMarkdown(run: RunResult): string {
     "",
     `**${totals(counts).map((t) => t.text).join(", ")}** of ${run.cases.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, started ${run.startedAt} (${mdText(`${run.tool.name} ${run.tool.version}`)}, ${mdText(describeProfile(run))})`,
   ];
+  const bySpec = totalsBySpec(run);
+  if (bySpec.length > 1) {
+    const shownHere = VERDICTS.filter((v) => v === "pass" || v === "fail" || counts[v] > 0);
+    lines.push("", `| Specification | Cases | ${shownHere.join(" | ")} |`, `|---|--:|${shownHere.map(() => "--:|").join("")}`);
+    for (const s of bySpec) lines.push(`| ${specName(s.spec)} | ${s.cases} | ${shownHere.map((v) => s.counts[v] || "").join(" | ")} |`);
+  }
   for (const note of run.notes ?? []) lines.push("", `> **Note:** ${mdText(note)}`);
   if (run.targetError) lines.push("", `> **The run could not start:** ${mdText(run.targetError)}`);
   if (run.interrupted) lines.push("", "> **Interrupted:** the run was stopped before every case had run.");

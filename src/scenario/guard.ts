@@ -47,8 +47,10 @@ function positives(step: Step, outer: AddressAttr[] = []): { actor: string; xml:
 
 /**
  * Why RFC 6120 does not require `attr` to be what the pattern says on this stanza, or undefined when it does:
- * - id: an IQ always has one (§8.1.3: "for <iq/> stanzas, it is REQUIRED"), and a response or error carries
- *   the id of the receiving session's own request (§8.1.3, §8.2.3); any other id is the sender's choice;
+ * - id: an IQ always has one (§8.1.3: "for <iq/> stanzas, it is REQUIRED"), a response or error carries
+ *   the id of the receiving session's own request (§8.1.3, §8.2.3), and a stanza the server routes keeps the
+ *   id its sender gave it (§8.1.3: the sender tracks the intended recipient's response by it), so an id
+ *   another session of the case sent; any other id is the sender's choice;
  * - from: a stanza routed from another client carries its full JID, or its bare JID for subscription-related
  *   presence (§8.1.2.1 rule 1); an IQ result comes from the address the request was sent to; one the server
  *   answers itself carries the domain (rule 3); one it generates on behalf of the account has no 'from' or
@@ -80,6 +82,7 @@ function addressingIssue(attr: AddressAttr, el: Element, actor: string, sent: Gu
       const v = token.value;
       if (attr === "id") {
         if (response && sentAttr("id", (who) => who === actor).includes(v)) return undefined;
+        if (!response && sentAttr("id", (who) => who !== actor).includes(v)) return undefined;
         return response ? `'${v}' is not the id of a request ${actor} sent` : `the server or the sender chooses the 'id' of a ${what} (RFC 6120 §8.1.3)`;
       }
       if (attr === "to") {

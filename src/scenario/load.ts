@@ -5,7 +5,8 @@ import { parse as parseXml } from "ltx";
 import { RawScenario } from "./schema.ts";
 import { FileError, locate, type Path } from "../util/yaml-file.ts";
 import { parseStep, StepIssue, type When } from "./steps.ts";
-import { capturesIn, fill, placeholdersIn } from "./template.ts";
+import { capturesIn, fill, placeholdersIn, unknownFilters } from "./template.ts";
+import { textsOf, xmlOf } from "./step-texts.ts";
 import { traceIssue } from "./trace.ts";
 import { guardIssue } from "./guard.ts";
 import type { AccountSpec, Feature, RawConnectionSpec, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
@@ -164,6 +165,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
         for (const name of placeholdersIn(text)) {
           if (!names.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
         }
+        for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local)`);
       }
     };
     /** Checks placeholders and well-formedness; a capture is known to the patterns after the one that makes it. */
@@ -184,7 +186,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
         const names = new Set(known);
         for (const st of alt.steps) {
           check(xmlOf(st), names);
-          for (const xml of xmlOf(st)) for (const c of capturesIn(xml)) names.add(c);
+          placeholders(textsOf(st), names);
+          for (const xml of [...xmlOf(st), ...textsOf(st)]) for (const c of capturesIn(xml)) names.add(c);
         }
         return names;
       });
@@ -257,34 +260,6 @@ const STREAM_KINDS = new Set<Step["kind"]>([
   "open-stream", "receive-stream-header", "receive-features", "start-tls", "abort-sasl", "close-stream", "receive-stream-close", "authenticate", "bind", "send-raw", "receive-stream-error",
 ]);
 
-/** Text of stream-level steps that may hold placeholders but is not XML to check (raw bytes, attribute values). */
-function textsOf(step: Step): string[] {
-  switch (step.kind) {
-    case "open-stream": {
-      const h = step.header;
-      if ("raw" in h) return [h.raw];
-      return [h.to, h.from, h.version, h.lang, h.id, h.xmlns, h.streamNs, ...Object.values(h.attrs ?? {})].filter((v): v is string => typeof v === "string");
-    }
-    case "receive-stream-header": return Object.values(step.attrs);
-    case "send-raw": return "text" in step.bytes ? [step.bytes.text] : [step.bytes.before, step.bytes.repeat, step.bytes.after];
-    case "authenticate": return [step.sasl.password, step.sasl.authzid].filter((v): v is string => v !== undefined);
-    case "bind": return step.resource === undefined ? [] : [step.resource];
-    case "receive-stream-error": return step.errorText === undefined ? [] : [step.errorText];
-    default: return [];
-  }
-}
-
-function xmlOf(step: Step): string[] {
-  switch (step.kind) {
-    case "send": return [step.xml];
-    case "receive-features": return [step.pattern];
-    case "receive": return step.patterns;
-    case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
-    case "receive-nothing": return step.pattern ? [step.pattern] : [];
-    case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap(xmlOf));
-    default: return [];
-  }
-}
 
 /** Reads a scenario file (one scenario per YAML document). Throws ScenarioError for the first problem. */
 export function loadScenarioFile(file: string): Scenario[] {

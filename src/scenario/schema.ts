@@ -81,7 +81,8 @@ export const RawScenario = z.strictObject({
   needs: z.array(z.enum(Object.keys(FEATURES) as [string, ...string[]])).optional(),
   /** What decides that an expected stanza is not coming, for every step (a step may say otherwise). */
   wait: z.enum(WAITS).optional(),
-  accounts: z.record(accountName, Account.nullable()),
+  /** Optional: a case of raw connections without accounts (connections:) needs none. */
+  accounts: z.record(accountName, Account.nullable()).default({}),
   connections: z.record(accountName, Connection.nullable()).optional(),
   roster: z.record(accountName, z.array(RosterItem).min(1)).optional(),
   subscriptions: z.array(Subscription).optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ExpectStep, Step } from "./types.ts";
+import { EXPECT_KINDS, type ExpectStep, type Step } from "./types.ts";
 import { StepMeta } from "./schema.ts";
 import { parseStreamStep, STREAM_VERBS, type StreamVerb } from "./stream-steps.ts";
 import { expectShape, oneLine, StepIssue } from "./step-issue.ts";
@@ -82,12 +82,12 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
 }
 
 function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
-  const alts = expectShape(z.record(z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1)), value, [ONE_OF], "named alternatives, each a list of 'receives' / 'receives nothing' steps");
+  const alts = expectShape(z.record(z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1)), value, [ONE_OF], "named alternatives, each a list of 'receives…' steps");
   const alternatives = Object.entries(alts).map(([name, list]) => ({
     name,
     steps: list.map((raw, i) => {
       const { step, when } = parseStep(raw, base);
-      if ((step.kind !== "receive" && step.kind !== "receive-nothing") || when) throw new StepIssue(`alternative '${name}', step ${i}: only 'receives…' and 'receives nothing' steps (without when:) can be alternatives`, [ONE_OF]);
+      if (!(EXPECT_KINDS as readonly string[]).includes(step.kind) || when) throw new StepIssue(`alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close; without when:) can be alternatives`, [ONE_OF]);
       return step as ExpectStep;
     }),
   }));

@@ -39,7 +39,15 @@ const Bytes = z.union([
   z.strictObject({ before: z.string(), repeat: z.string().min(1), times: z.number().int().positive().max(50_000_000), after: z.string() }),
 ]);
 
-const condition = z.string().regex(/^[a-z]+(?:-[a-z]+)*$/, "expected a condition name like not-well-formed");
+/** The stream error conditions RFC 6120 §4.9.3 defines; "any" in a step stands for every one of them. */
+export const STREAM_ERROR_CONDITIONS = [
+  "bad-format", "bad-namespace-prefix", "conflict", "connection-timeout", "host-gone", "host-unknown", "improper-addressing",
+  "internal-server-error", "invalid-from", "invalid-namespace", "invalid-xml", "not-authorized", "not-well-formed", "policy-violation",
+  "remote-connection-failed", "reset", "resource-constraint", "restricted-xml", "see-other-host", "system-shutdown",
+  "undefined-condition", "unsupported-encoding", "unsupported-feature", "unsupported-stanza-type", "unsupported-version",
+] as const;
+
+const condition = z.string().regex(/^[a-z]+(?:-[a-z]+)*$/, "expected a condition name like not-well-formed (or any)");
 const StreamError = z.union([
   condition,
   z.strictObject({ condition: z.union([condition, z.array(condition).min(1)]), text: z.string().optional() }),
@@ -110,9 +118,12 @@ export function parseStreamStep(verb: StreamVerb, value: unknown, common: Common
     }
     case "receives stream error": {
       const e = expectShape(StreamError, value, at, "a stream error condition, or { condition: [one, or, several], text: pattern }");
-      const conditions = typeof e === "string" ? [e] : Array.isArray(e.condition) ? e.condition : [e.condition];
+      const named = typeof e === "string" ? [e] : Array.isArray(e.condition) ? e.condition : [e.condition];
+      const unknown = named.find((c) => c !== "any" && !(STREAM_ERROR_CONDITIONS as readonly string[]).includes(c));
+      if (unknown) throw new StepIssue(`'${unknown}' is not a stream error condition of RFC 6120 §4.9.3 (${STREAM_ERROR_CONDITIONS.join(", ")}, or any)`, at);
+      const conditions = named.includes("any") ? [...STREAM_ERROR_CONDITIONS] : named;
       const errText = typeof e === "string" ? undefined : e.text;
-      return { ...common, kind: "receive-stream-error", conditions, ...(errText !== undefined && { errorText: errText }), text: text(` ${conditions.join(" | ")}`) };
+      return { ...common, kind: "receive-stream-error", conditions, ...(errText !== undefined && { errorText: errText }), text: text(` ${named.includes("any") ? "(any defined condition)" : conditions.join(" | ")}`) };
     }
     case "starts tls":
     case "aborts sasl":

@@ -20,6 +20,10 @@ export type Wait = (typeof WAITS)[number];
 export const FEATURES = {
   rosterver: { ns: "urn:xmpp:features:rosterver", name: "ver" },
   "pre-approval": { ns: "urn:xmpp:features:pre-approval", name: "sub" },
+  /** Offered before TLS (RFC 6120 §5): STARTTLS cases run only where it is, so on plaintext and direct-TLS targets they skip. */
+  starttls: { ns: "urn:ietf:params:xml:ns:xmpp-tls", name: "starttls" },
+  /** XEP-0478 stream limits: the stanza size a server accepts, advertised. */
+  "stream-limits": { ns: "urn:xmpp:stream-limits:0", name: "limits" },
 } as const;
 export type Feature = keyof typeof FEATURES;
 
@@ -158,7 +162,8 @@ export type Step =
   | (StepBase & { kind: "receive-stream-header"; attrs: Record<string, string> })
   /** A <features> pattern whose children are matched against the features that followed the latest header. */
   | (StepBase & { kind: "receive-features"; pattern: string })
-  | (StepBase & { kind: "start-tls" | "abort-sasl" | "close-stream" | "receive-stream-close" })
+  | (StepBase & { kind: "start-tls" | "abort-sasl" | "close-stream" })
+  | (StepBase & { kind: "receive-stream-close" })
   | (StepBase & { kind: "authenticate"; sasl: SaslSpec })
   | (StepBase & { kind: "bind"; resource?: string })
   | (StepBase & { kind: "send-raw"; bytes: RawBytes })
@@ -166,7 +171,8 @@ export type Step =
   | (StepBase & { kind: "receive-stream-error"; conditions: string[]; errorText?: string });
 
 /** The steps that only look at what arrived (allowed inside "one of"). */
-export type ExpectStep = Extract<Step, { kind: "receive" | "receive-nothing" }>;
+export const EXPECT_KINDS = ["receive", "receive-nothing", "receive-stream-header", "receive-features", "receive-stream-error", "receive-stream-close"] as const;
+export type ExpectStep = Extract<Step, { kind: (typeof EXPECT_KINDS)[number] }>;
 
 export interface Scenario {
   id: string;

@@ -88,7 +88,8 @@ function openTag(el: Element): string {
  * After binding it can take part in barriers like a Session: ping, markers and waitUntil have the same shape.
  */
 export class RawConnection {
-  readonly inbox: Received[] = [];
+  /** The stanzas (message, presence, iq) among the elements: what "receives nothing" looks at, as on a session. */
+  readonly inbox = { items: [] as Received[] };
   /** Every first-level element received, stanzas included, in arrival order; steps consume what they match. */
   readonly elements: Received[] = [];
   /** The server's stream headers, one per stream (restarts included). */
@@ -115,7 +116,7 @@ export class RawConnection {
   private lastHeader: HeaderOptions | { raw: string } = {};
   private seq = 0;
   private readonly waiters = new Set<() => void>();
-  private readonly pending = new Map<string, (el: Element) => void>();
+  private readonly pending = new Map<string, { resolve: (el: Element) => void; reject: (err: Error) => void }>();
   private readonly markers = new Set<string>();
   private static ids = 0;
 
@@ -125,9 +126,12 @@ export class RawConnection {
     private readonly transcript: Transcript,
   ) {}
 
-  /** Open for stanzas: bound, and neither the stream nor the connection closed. */
+  /** Bytes sent end inside an element (half a stanza): pings and markers would land inside it. */
+  midElement = false;
+
+  /** Open for stanzas (and barriers): bound, not in the middle of an element, and neither the stream nor the connection closed. */
   get isOpen(): boolean {
-    return Boolean(this.jid) && !this.streamClosed && !this.tcpClosed;
+    return Boolean(this.jid) && !this.midElement && !this.streamClosed && !this.tcpClosed;
   }
 
   /** The latest response stream header. */
@@ -158,7 +162,7 @@ export class RawConnection {
     this.resetParser();
     const before = this.headers.length;
     this.write("raw" in opts ? opts.raw : this.headerXml(opts));
-    return this.waitUntil(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs).then((h) => h ?? undefined);
+    return this.until(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs);
   }
 
   /** The same header again, as after STARTTLS and SASL (RFC 6120 §4.3.3). */
@@ -169,7 +173,7 @@ export class RawConnection {
   /** The features that follow the latest header. */
   async waitFeatures(timeoutMs = 3000): Promise<Element | undefined> {
     const after = this.header?.seq ?? -1;
-    const f = await this.waitUntil(() => this.features.find((x) => x.seq > after) ?? (this.isDone() ? null : undefined), timeoutMs);
+    const f = await this.until(() => this.features.find((x) => x.seq > after) ?? (this.isDone() ? null : undefined), timeoutMs);
     return f?.el;
   }
 
@@ -261,7 +265,7 @@ export class RawConnection {
 
   /** The first unconsumed element (stanza or not) that `pick` accepts, waiting up to the timeout; it is consumed. */
   async next(pick: (el: Element) => boolean, timeoutMs: number): Promise<Element | undefined> {
-    const r = await this.waitUntil(() => this.elements.find((x) => !x.consumed && pick(x.el)) ?? (this.isDone() ? null : undefined), timeoutMs);
+    const r = await this.until(() => this.elements.find((x) => !x.consumed && pick(x.el)) ?? (this.isDone() ? null : undefined), timeoutMs);
     if (!r) return undefined;
     r.consumed = true;
     return r.el;
@@ -269,14 +273,36 @@ export class RawConnection {
 
   /** Waits until the server has closed the TCP connection; false if it has not within the timeout. */
   async waitClosed(timeoutMs: number): Promise<boolean> {
-    return Boolean(await this.waitUntil(() => (this.tcpClosed ? true : undefined), timeoutMs));
+    return Boolean(await this.until(() => (this.tcpClosed ? true : undefined), timeoutMs));
+  }
+
+  /** Waits until the server has sent its closing stream tag; false if it has not within the timeout. */
+  async waitStreamClosed(timeoutMs: number): Promise<boolean> {
+    return Boolean(await this.until(() => (this.streamClosed ? true : this.tcpClosed ? null : undefined), timeoutMs));
+  }
+
+  /** Waits for a stream error; undefined if none came within the timeout or the stream ended without one. */
+  waitStreamError(timeoutMs: number): Promise<StreamError | undefined> {
+    return this.until(() => this.streamError ?? (this.streamClosed || this.tcpClosed ? null : undefined), timeoutMs);
+  }
+
+  /** Leaves an answer the harness read (a SASL outcome, a bind reply) for the scenario's own expectations. */
+  release(el: Element): void {
+    const r = this.elements.find((x) => x.el === el);
+    if (r) r.consumed = false;
+  }
+
+  /** Our closing stream tag, with the prefix our header used. */
+  get closingTag(): string {
+    const prefix = "raw" in this.lastHeader ? /<([\w.-]+):stream\b/.exec(this.lastHeader.raw)?.[1] ?? "stream" : this.lastHeader.prefix ?? "stream";
+    return prefix ? `</${prefix}:stream>` : "</stream>";
   }
 
   /** Closes our stream (</stream:stream>) and waits for the server to close its own and the connection. */
   async close(timeoutMs = 2000): Promise<void> {
     if (!this.tcpClosed) {
       try {
-        this.write("</stream:stream>", true);
+        this.write(this.closingTag, true);
       } catch {
         /* already gone */
       }
@@ -298,7 +324,7 @@ export class RawConnection {
     const id = `xr${++RawConnection.ids}`;
     const reply = new Promise<Element>((resolve, reject) => {
       const timer = setTimeout(() => (this.pending.delete(id), reject(new Error(`${this.label}: no reply to <iq id='${id}'> within ${timeoutMs} ms`))), timeoutMs);
-      this.pending.set(id, (el) => (clearTimeout(timer), resolve(el)));
+      this.pending.set(id, { resolve: (el) => (clearTimeout(timer), resolve(el)), reject: (err) => (clearTimeout(timer), reject(err)) });
     });
     reply.catch(() => {});
     this.send(`<iq type='get' to='${escapeAttr(this.endpoint.domain)}' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`, true);
@@ -313,13 +339,24 @@ export class RawConnection {
     return this.markers.has(token);
   }
 
-  /** Re-evaluates `probe` on every arrival and on close until it returns a value or time runs out (null ends the wait early). */
-  waitUntil<T>(probe: () => T | null | undefined, timeoutMs: number): Promise<T | undefined> {
+  /**
+   * As on a session: re-evaluates `probe` on every arrival until it returns a value, the connection ends (the
+   * server closed its stream or the connection), `until` settles, or time runs out.
+   */
+  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
+    return this.until(() => probe() ?? (this.closedReason ? null : undefined), timeoutMs, until);
+  }
+
+  /** Re-evaluates `probe` on every arrival and on close until it returns a value (null ends the wait early), `stop` settles, or time runs out. */
+  private until<T>(probe: () => T | null | undefined, timeoutMs: number, stop?: Promise<unknown>): Promise<T | undefined> {
     const settled = (v: T | null | undefined) => v !== undefined;
     const first = probe();
     if (settled(first)) return Promise.resolve(first ?? undefined);
     return new Promise((resolve) => {
+      let done = false;
       const finish = (v: T | null | undefined) => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         this.waiters.delete(check);
         resolve(v ?? undefined);
@@ -330,6 +367,8 @@ export class RawConnection {
       };
       const timer = setTimeout(() => finish(undefined), timeoutMs);
       this.waiters.add(check);
+      const last = () => finish(probe() ?? undefined);
+      stop?.then(last, last);
     });
   }
 
@@ -391,7 +430,14 @@ export class RawConnection {
   private readonly onData = (chunk: Buffer) => {
     const text = this.decoder.write(chunk);
     if (this.streamClosed && text.trim()) this.serverProblem ??= `data after the closing stream tag: ${text.slice(0, 200)}`;
-    this.parser?.write(text);
+    try {
+      this.parser?.write(text);
+    } catch (err) {
+      // The parser throws on some input (an unknown entity) instead of emitting an error.
+      this.serverProblem ??= `the server sent XML the harness cannot parse: ${(err as Error).message}`;
+      this.note(this.serverProblem);
+      this.wake();
+    }
   };
   private readonly onError = (err: Error) => this.note(`socket error: ${err.message}`);
   private readonly onClose = () => {
@@ -433,13 +479,13 @@ export class RawConnection {
     this.transcript.add(this.label, "in", el.toString(), Boolean(reply || marker));
     if (reply) {
       this.pending.delete(id!);
-      reply(el);
+      reply.resolve(el);
     } else if (marker) {
       if (el.attrs.type !== "error") this.markers.add(String(marker.attrs.token));
     } else {
       const r: Received = { el, at: this.transcript.now(), seq: this.seq++, consumed: false };
       this.elements.push(r);
-      if (STANZAS.has(el.name) && el.getNS() === NS.client) this.inbox.push(r);
+      if (STANZAS.has(el.name) && el.getNS() === NS.client) this.inbox.items.push(r);
       if (el.is("features", NS.stream)) this.features.push({ phase: this.authenticated ? "after-sasl" : this.tlsDone ? "after-tls" : "initial", el, seq: r.seq });
       if (el.is("error", NS.stream)) {
         const condition = el.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.streamErrors && c.name !== "text");
@@ -452,7 +498,8 @@ export class RawConnection {
 
   private write(data: string, harness = false): void {
     if (!this.socket || this.tcpClosed) throw new Error(`${this.label} is not connected`);
-    this.transcript.add(this.label, "out", data, harness);
+    // An oversized payload is what a case sends on purpose; the transcript keeps its ends and its size.
+    this.transcript.add(this.label, "out", data.length > 4096 ? `${data.slice(0, 1024)}… (${Buffer.byteLength(data)} bytes in all) …${data.slice(-256)}` : data, harness);
     this.socket.write(data);
   }
 
@@ -462,6 +509,9 @@ export class RawConnection {
 
   private end(reason: string): void {
     this.closedReason ??= reason;
+    // A ping the server will never answer now fails at once, as a session's does.
+    for (const p of this.pending.values()) p.reject(new Error(`${this.label}: ${reason}`));
+    this.pending.clear();
     this.wake();
   }
 

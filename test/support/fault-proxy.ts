@@ -14,6 +14,10 @@ export interface ProxiedConnection {
   interested: boolean;
   /** The client sent a roster get with 'ver': roster versioning is enabled for it (RFC 6121 §2.6). */
   versioning: boolean;
+  /** The client's latest stream header, as it sent it. */
+  clientHeader?: string;
+  /** How many stream headers the server has sent on this connection (1, then one per restart). */
+  serverHeaders: number;
   /** Writes a stanza to this client as if the server had sent it. */
   deliver(el: Element): void;
 }
@@ -30,6 +34,20 @@ export interface FaultContext {
  */
 export type FaultAction = "pass" | "drop" | "disconnect" | (Element | string)[];
 export type Fault = (stanza: Element, ctx: FaultContext) => FaultAction;
+
+/**
+ * A fault in the stream itself (RFC 6120): the server's stream headers, every first-level element whether the
+ * connection is bound or not (features, SASL and bind answers, stream errors), and its closing tag.
+ */
+export interface StreamFault {
+  /** The server's stream header (the open tag as sent) → what the client gets instead. */
+  header?: (raw: string, ctx: FaultContext) => string;
+  element?: Fault;
+  /** The server's closing tag → what the client gets instead ("" for none). */
+  close?: (ctx: FaultContext) => string;
+  /** Sees what each client sends (forwarded unchanged): for faults that depend on how a stanza was addressed. */
+  fromClient?: (el: Element, ctx: FaultContext) => void;
+}
 
 const bare = (jid = "") => jid.split("/")[0];
 /** Accounts are named xc-<run>-<case>-<name>: the case is the scope a leak is injected into. */
@@ -56,13 +74,22 @@ class StreamReader {
 
   feed(chunk: string): void {
     const at = chunk.indexOf("<stream:stream");
-    if (at < 0) return this.parser.write(chunk);
-    if (at > 0) this.parser.write(chunk.slice(0, at));
+    if (at < 0) return this.write(chunk);
+    if (at > 0) this.write(chunk.slice(0, at));
     const end = chunk.indexOf(">", at) + 1;
     this.onHeader(chunk.slice(0, end).replace(/^[^<]*/, ""));
     this.parser = this.fresh();
-    this.parser.write(chunk.slice(at, end));
+    this.write(chunk.slice(at, end));
     this.feed(chunk.slice(end));
+  }
+
+  /** The parser throws on some bad input (an unknown entity) instead of emitting an error: bad input is what some cases send. */
+  private write(text: string): void {
+    try {
+      this.parser.write(text);
+    } catch {
+      /* the server answers it; the proxy only reads along */
+    }
   }
 }
 
@@ -103,6 +130,7 @@ const INTERNAL_ERROR = "<stream:error><internal-server-error xmlns='urn:ietf:par
  */
 export class FaultProxy {
   fault: Fault | undefined;
+  streamFault: StreamFault | undefined;
   /** Set-up chaos (see Chaos); undefined: none. */
   private chaos?: { rate: number; random: () => number };
   /** Connections seen, and those chaos killed (by stream error, by reset) since chaos was set. */
@@ -158,6 +186,7 @@ export class FaultProxy {
       priority: 0,
       interested: false,
       versioning: false,
+      serverHeaders: 0,
       deliver: (el) => client.write(el.toString()),
     };
     this.live.add(conn);
@@ -173,20 +202,26 @@ export class FaultProxy {
     });
     upstream.on("close", () => client.destroy());
 
+    const ctx: FaultContext = {
+      conn,
+      peers: () => [...this.live].filter((c) => c !== conn && c.jid && caseOf(c.jid) === caseOf(conn.jid)),
+    };
     // Client to server: forwarded byte for byte, read only to know the connection's state.
-    const fromClient = new StreamReader(() => {}, (el) => this.observe(conn, el), () => {});
+    const fromClient = new StreamReader((header) => (conn.clientHeader = header), (el) => {
+      this.observe(conn, el);
+      this.streamFault?.fromClient?.(el, ctx);
+    }, () => {});
     client.setEncoding("utf8");
     client.on("data", (chunk: string) => {
       upstream.write(chunk);
       fromClient.feed(chunk);
     });
 
-    const ctx: FaultContext = {
-      conn,
-      peers: () => [...this.live].filter((c) => c !== conn && c.jid && caseOf(c.jid) === caseOf(conn.jid)),
-    };
     const fromServer = new StreamReader(
-      (header) => client.write(header),
+      (header) => {
+        conn.serverHeaders++;
+        client.write(this.streamFault?.header?.(header, ctx) ?? header);
+      },
       (el) => {
         if (doom && !conn.jid && ++fromServerCount === doom.at) {
           kill();
@@ -195,12 +230,12 @@ export class FaultProxy {
         }
         const bound = el.name === "iq" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")?.getChildText("jid");
         if (bound) conn.jid = bound;
-        const action = (conn.jid && this.fault?.(el, ctx)) || "pass";
+        const action = this.streamFault?.element?.(el, ctx) ?? ((conn.jid && this.fault?.(el, ctx)) || "pass");
         if (action === "disconnect") client.destroy();
         else if (action === "pass") client.write(el.toString());
         else if (action !== "drop") for (const x of action) client.write(typeof x === "string" ? x : x.toString());
       },
-      () => client.write("</stream:stream>"),
+      () => client.write(this.streamFault?.close?.(ctx) ?? "</stream:stream>"),
     );
     upstream.setEncoding("utf8");
     upstream.on("data", (chunk: string) => fromServer.feed(chunk));

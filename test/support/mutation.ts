@@ -1,3 +1,4 @@
+import { catalogs, SPECS, type Spec } from "../../src/catalog/index.ts";
 import type { Verdict } from "../../src/results/schema.ts";
 import { run } from "../../src/run/run.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
@@ -8,6 +9,12 @@ import type { FaultDef } from "./faults.ts";
 export function cites(pattern: string, id: string): boolean {
   const row = id.split("/")[0];
   return pattern.endsWith("-*") ? row.startsWith(pattern.slice(0, -1)) : row === pattern || id === pattern;
+}
+
+/** The specification whose rules a fault breaks: the one whose catalog has the area of its first requirement. */
+export function specOf(fault: FaultDef): Spec {
+  const prefix = fault.requirements[0].split("-")[0];
+  return SPECS.find((spec) => catalogs[spec].areas.some((a) => a.prefixes.includes(prefix))) ?? "rfc6121";
 }
 
 /** Every requirement a case cites, its own and its steps'. */
@@ -49,8 +56,10 @@ export async function mutate(opts: {
     for (const fault of opts.faults) {
       const plan = opts.suite.filter((sc) => GOOD.has(baseline[sc.id]) && requirementsOf(sc).some((id) => fault.requirements.some((p) => cites(p, id))));
       proxy.fault = fault.fault;
+      proxy.streamFault = fault.stream;
       const results = plan.length > 0 ? await runThrough(plan) : [];
       proxy.fault = undefined;
+      proxy.streamFault = undefined;
       const killedBy = results.filter((r) => r.verdict !== baseline[r.id]).map((r) => ({ id: r.id, verdict: r.verdict, ...(r.reason && { reason: r.reason }) }));
       const m: Mutant = { fault, cases: plan.length, killedBy, status: plan.length === 0 ? "no-case" : killedBy.length > 0 ? "killed" : "survived" };
       mutants.push(m);

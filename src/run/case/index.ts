@@ -1,5 +1,6 @@
 import type { CaseResult } from "../../results/schema.ts";
 import type { EventOf } from "../../results/events.ts";
+import { allTextsOf } from "../../scenario/step-texts.ts";
 import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
 import type { Scenario, Step } from "../../scenario/types.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
@@ -11,17 +12,6 @@ import { failureOf, fold, type StepRecord } from "./verdict.ts";
 
 export { HarnessError, type CaseContext, type Side } from "./scope.ts";
 
-/** The XML of a step, where its placeholders and captures are. */
-function xmlOf(step: Step): string[] {
-  switch (step.kind) {
-    case "send": return [step.xml];
-    case "receive": return step.patterns;
-    case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
-    case "receive-nothing": return step.pattern ? [step.pattern] : [];
-    case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap(xmlOf));
-    default: return [];
-  }
-}
 
 /**
  * Runs one scenario as one test case on fresh accounts, and always cleans up after itself. Set-up that
@@ -39,7 +29,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
   let scope: CaseScope | undefined;
   let error: string | undefined;
   let skipped: string | undefined;
-  const interrupt = () => scope?.all.forEach((s) => s.drop());
+  const interrupt = () => scope?.dropAll();
   ctx.signal.addEventListener("abort", interrupt);
   const record = (r: StepRecord) => {
     records.push(r);
@@ -61,7 +51,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
       let stopped = false;
       for (const step of sc.steps) {
         const actors = step.actor.split(", ");
-        const needsLost = xmlOf(step).some((x) => placeholdersIn(x).some((p) => lost.has(p)));
+        const needsLost = allTextsOf(step).some((x) => placeholdersIn(x).some((p) => lost.has(p)));
         const nothingAfterMiss = (step.kind === "receive-nothing" || step.kind === "one-of") && actors.some((a) => unsettled.has(a));
         if (stopped || needsLost || nothingAfterMiss) {
           record({ step, outcome: "not-reached" });
@@ -75,7 +65,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
         }
         const failure = failureOf(sc, step, miss);
         record({ step, outcome: "failed", failure });
-        for (const x of xmlOf(step)) for (const c of capturesIn(x)) lost.add(c);
+        for (const x of allTextsOf(step)) for (const c of capturesIn(x)) lost.add(c);
         if (step.kind === "receive" || step.kind === "receive-one-of") unsettled.add(step.actor);
         if (failure.level === "MUST") stopped = true;
       }

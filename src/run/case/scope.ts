@@ -4,11 +4,13 @@ import type { AccountLedger } from "../../accounts/ledger.ts";
 import { parsePattern } from "../../match/pattern.ts";
 import type { CaseResult } from "../../results/schema.ts";
 import { fill, type Bindings } from "../../scenario/template.ts";
-import type { ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
+import type { RawConnectionSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
 import { describeStanzaError } from "../../xmpp/errors.ts";
+import { RawConnection } from "../../xmpp/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
 import { barrier } from "../barrier.ts";
+import type { Participant } from "../participant.ts";
 import { retry, type Retrying } from "./retry.ts";
 
 /** One server's c2s and the accounts made on it. */
@@ -36,17 +38,20 @@ export interface CaseContext extends Side {
 export class HarnessError extends Error {}
 
 /**
- * What one attempt at a case owns: its accounts, its sessions and the placeholder bindings, and how to reach
- * them. Every step handler works on it; close() gives everything back.
+ * What one attempt at a case owns: its accounts, its sessions, its raw connections and the placeholder
+ * bindings, and how to reach them. Every step handler works on it; close() gives everything back.
  */
 export class CaseScope {
   readonly sessions = new Map<string, Session>();
+  /** Raw connections (docs/stream-steps.md) by label; they join barriers once bound. */
+  readonly raws = new Map<string, RawConnection>();
   readonly bindings: Bindings;
   readonly choices: CaseResult["choices"] = [];
   /** When the latest action step ran (transcript time): stanzas before it cannot be the answer to it. */
   lastActionAt = 0;
   private readonly credentials = new Map<string, { creds: Credentials; side: Side }>();
   private readonly resources: Map<string, ResourceSpec>;
+  private readonly connections: Map<string, RawConnectionSpec>;
 
   constructor(
     readonly sc: Scenario,
@@ -59,6 +64,7 @@ export class CaseScope {
   ) {
     this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), uid: ctx.uid };
     this.resources = new Map(sc.accounts.flatMap((a) => a.resources.map((r) => [`${a.name}/${r.name}`, r] as const)));
+    this.connections = new Map(sc.connections.map((c) => [c.label, c]));
   }
 
   /** The runner skips a case with domain-b accounts when there is no peer, so ctx.peer! holds where it is used. */
@@ -129,6 +135,52 @@ export class CaseScope {
     return session;
   }
 
+  /** Whether a step's actor is a raw connection (else a session). */
+  isRaw(label: string): boolean {
+    return this.connections.has(label);
+  }
+
+  get onlineConnections(): RawConnectionSpec[] {
+    return [...this.connections.values()].filter((c) => c.online);
+  }
+
+  /**
+   * TCP-connects a raw connection (TLS from the first byte with --tls direct): nothing is sent, its steps open
+   * the stream. A connection under an account reaches that account's server, a top-level one the target.
+   */
+  async openRaw(label: string): Promise<RawConnection> {
+    const spec = this.connections.get(label)!;
+    this.raws.get(label)?.drop();
+    const side = spec.account ? this.sideOf(spec.account) : this.ctx;
+    const conn = new RawConnection(label, side.endpoint, this.transcript);
+    this.raws.set(label, conn);
+    await conn.connect(this.ctx.timeoutMs);
+    // On a STARTTLS target the steps start on the encrypted stream, as on a direct-TLS one; only a case about
+    // STARTTLS itself (needs: [starttls]) drives the negotiation.
+    if (side.endpoint.security?.tls === "starttls" && !this.sc.needs.includes("starttls")) {
+      if (!(await conn.openStream({}, this.ctx.timeoutMs)) || !(await conn.waitFeatures(this.ctx.timeoutMs))) throw new HarnessError(`${label}: no stream features before STARTTLS`);
+      if ((await conn.startTls(this.ctx.timeoutMs))?.name !== "proceed") throw new HarnessError(`${label}: STARTTLS refused`);
+      conn.consumeAll();
+    }
+    return conn;
+  }
+
+  raw(label: string): RawConnection {
+    const c = this.raws.get(label);
+    if (!c) throw new HarnessError(`${label} is not connected (declare it online, or add a '${label} connects' step)`);
+    return c;
+  }
+
+  /** The credentials the ledger made for a case account (for a raw connection's SASL steps). */
+  credentialsOf(account: string): Credentials {
+    return this.credentials.get(account)!.creds;
+  }
+
+  /** A step's actor as barriers and expectations see it: a session, or a raw connection. */
+  participant(label: string): Participant {
+    return this.isRaw(label) ? this.raw(label) : this.session(label);
+  }
+
   session(label: string): Session {
     const s = this.sessions.get(label);
     if (!s) throw new HarnessError(`${label} is not connected (declare it online, or add a '${label} connects' step)`);
@@ -139,20 +191,31 @@ export class CaseScope {
     return [...this.sessions.values()];
   }
 
+  /** Every party that can take part in a barrier: the sessions and the bound raw connections. */
+  get participants(): Participant[] {
+    return [...this.all, ...[...this.raws.values()].filter((c) => c.jid)];
+  }
+
+  /** Cuts every connection at once (an interrupt). */
+  dropAll(): void {
+    this.all.forEach((s) => s.drop());
+    this.raws.forEach((c) => c.drop());
+  }
+
   /** A pattern or stanza of the scenario with its placeholders filled. */
   parse(text: string, bindings: Bindings = this.bindings): Element {
     return parsePattern(fill(text, bindings));
   }
 
-  /** A barrier from every session of the case (or the given actors) to the observers (see barrier.ts). */
-  barrier(observers: Session[], signal?: AbortSignal, actors = this.all): Promise<void> {
+  /** A barrier from every participant of the case (or the given actors) to the observers (see barrier.ts). */
+  barrier(observers: Participant[], signal?: AbortSignal, actors: Participant[] = this.participants): Promise<void> {
     return barrier(observers, actors, this.ctx.timeoutMs, this.ctx.quietMs, signal);
   }
 
   /**
-   * Removes the accounts, then cuts every session; never throws (cleanup must not hide the verdict). An
-   * account with a session still open is removed through it (the server then ends its sessions), which
-   * saves the server a login per account; the others log in to be removed.
+   * Removes the accounts, then cuts every session and raw connection; never throws (cleanup must not hide
+   * the verdict). An account with a session still open is removed through it (the server then ends its
+   * sessions), which saves the server a login per account; the others log in to be removed.
    */
   async close(): Promise<void> {
     const made = [...this.credentials].map(([account, m]) => ({ ...m, open: this.all.find((s) => s.isOpen && s.label.startsWith(`${account}/`)) }));
@@ -162,6 +225,7 @@ export class CaseScope {
     this.transcript.add("harness", "note", "accounts removed", true);
     // The case is over and its accounts are gone: the connections are cut, not closed (no round trip left to wait for).
     for (const s of this.all) s.drop();
+    for (const c of this.raws.values()) c.drop();
     this.transcript.add("harness", "note", "sessions closed", true);
   }
 }

@@ -1,4 +1,6 @@
 import { FEATURES, type Scenario } from "../../scenario/types.ts";
+import type { Element } from "ltx";
+import { openRawStream } from "../../xmpp/raw-stream.ts";
 import type { Session } from "../../xmpp/session.ts";
 import { applyFixtures } from "../fixtures.ts";
 import type { CaseScope } from "./scope.ts";
@@ -7,7 +9,8 @@ import type { CaseScope } from "./scope.ts";
  * Brings a case to where its steps start: accounts made, fixtures applied on set-up sessions of their own
  * (roster-interested, no presence, closed before the scenario's resources connect), the resources online,
  * and a barrier so that set-up traffic (presence echoes, broadcasts between the case's own resources) is
- * never seen by the steps. Resolves with the features the case needs and the server does not advertise.
+ * never seen by the steps; raw connections TCP-connected (they send nothing: their steps open the stream).
+ * Resolves with the features the case needs and the server does not advertise.
  */
 export async function setUp(scope: CaseScope): Promise<string[]> {
   const { sc } = scope;
@@ -19,7 +22,7 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
     try {
       await Promise.all([...involved].map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
       const byAccount = new Map([...setup].map(([label, s]) => [label.split("/")[0], s]));
-      missing = missingFeatures(sc, [...setup.values()]);
+      missing = missingFeatures(sc, offered([...setup.values()]));
       if (missing.length === 0) await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
     } finally {
       await Promise.all([...setup.values()].map((s) => s.close()));
@@ -27,8 +30,9 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   }
   if (missing.length > 0) return missing;
   await Promise.all(scope.onlineResources.map(([label, r]) => scope.connect(label, r)));
-  if (involved.size === 0) missing = missingFeatures(sc, scope.all);
+  if (involved.size === 0 && sc.needs.length > 0) missing = missingFeatures(sc, scope.all.length > 0 ? offered(scope.all) : await probe(scope));
   if (missing.length > 0) return missing;
+  await Promise.all(scope.onlineConnections.map((c) => scope.openRaw(c.label)));
   // What set-up makes the server send to others follows initial presence (broadcasts, probes and their
   // answers); what it sends a session itself (echoes, offline messages, pending requests) the session's own
   // ping covers. So the markers come from the sessions that sent presence.
@@ -39,7 +43,19 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   return [];
 }
 
-function missingFeatures(sc: Scenario, sessions: Session[]): string[] {
-  const features = sessions.find((s) => s.features)?.features;
-  return sc.needs.filter((f) => !features?.getChild(FEATURES[f].name, FEATURES[f].ns)).map((f) => `${f} (${FEATURES[f].ns})`);
+/** The stream features a session was offered, in every phase (before TLS, before and after authentication). */
+function offered(sessions: Session[]): Element[] {
+  const s = sessions.find((x) => x.features);
+  return s ? [s.featuresBeforeTls, s.featuresBeforeAuth, s.features].filter((f): f is Element => f !== undefined) : [];
+}
+
+/** A case of raw connections only: the features of a stream opened for the purpose (before authentication). */
+async function probe(scope: CaseScope): Promise<Element[]> {
+  const stream = await openRawStream(scope.ctx.endpoint, scope.ctx.timeoutMs);
+  stream.close();
+  return [stream.featuresBeforeTls, stream.features].filter((f): f is Element => f !== undefined);
+}
+
+function missingFeatures(sc: Scenario, features: Element[]): string[] {
+  return sc.needs.filter((f) => !features.some((x) => x.getChild(FEATURES[f].name, FEATURES[f].ns))).map((f) => `${f} (${FEATURES[f].ns})`);
 }

@@ -1,87 +1,104 @@
 import type { Element } from "ltx";
 import type { Captures } from "../../match/pattern.ts";
-import type { StepFailure } from "../../results/schema.ts";
-import type { ExpectStep, Step } from "../../scenario/types.ts";
+import { fill } from "../../scenario/template.ts";
+import { EXPECT_KINDS, type ExpectStep, type Step } from "../../scenario/types.ts";
 import type { Received } from "../../xmpp/inbox.ts";
-import type { Session } from "../../xmpp/session.ts";
+import { NS, RawConnection } from "../../xmpp/raw-connection.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
+import type { Participant } from "../participant.ts";
 import { HarnessError, type CaseScope } from "./scope.ts";
+import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
+import { actOn, closeExpected, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 
-/** What a step found wrong: a StepFailure without what the case adds (the step, its level and requirements). */
-export type Miss = Omit<StepFailure, "step" | "pos" | "level" | "requirements">;
+export type { Miss } from "./step-kit.ts";
 
-type Handler<K extends Step["kind"]> = (step: Step & { kind: K }, scope: CaseScope) => Promise<Miss | undefined>;
-
-const oneLine = (s: string, max = 140) => {
-  const line = s.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
-};
+/** The steps that only look at what arrived: they do not move the point after which arrivals count as an answer. */
+export const EXPECTATION_KINDS = new Set<Step["kind"]>([...EXPECT_KINDS, "receive-one-of", "one-of"]);
 
 /**
- * Waits for what a step expects, decided by a barrier over the case's sessions or by the timeout (see
- * waitFor). The observer's ping goes first, alone: most expected stanzas have arrived by its answer (the
- * server handled what came before it), and then the markers of the whole barrier are never sent; only a
- * stanza still missing after the ping costs the full barrier, which alone decides that it is not coming.
+ * What a step's "receives" matches on its actor: a session's stanzas, or every first-level element a raw
+ * connection received (stanzas and the SASL, TLS and bind answers; features and stream errors have their own steps).
  */
-function decide<T>(scope: CaseScope, observer: Session, probe: () => T | undefined, step: Step) {
-  const timeoutMs = step.timeoutMs ?? scope.ctx.timeoutMs;
+function receivable(scope: CaseScope, label: string): Received[] {
+  if (!scope.isRaw(label)) return scope.session(label).inbox.items;
+  return scope.raw(label).elements.filter((r) => !r.el.is("features", NS.stream) && !r.el.is("error", NS.stream));
+}
+
+
+/**
+ * Waits for what a step expects, decided by a barrier over the case's parties or by the timeout (see waitFor).
+ * The observer's ping goes first, alone: most expected stanzas have arrived by its answer (the server handled
+ * what came before it), and then the markers of the whole barrier are never sent; only a stanza still missing
+ * after the ping costs the full barrier, which alone decides that it is not coming. A raw connection not bound
+ * yet cannot take part in a barrier; its exchanges are requests with one answer each (SASL, STARTTLS, bind), so
+ * the server's answer to the step's action decides: a "receives" its answer does not match fails then, not at
+ * the timeout.
+ */
+async function decide<T>(scope: CaseScope, observer: Participant, probe: () => T | undefined, step: Step): Promise<{ found?: T; decidedBy?: "barrier" | "timeout" }> {
+  if (observer instanceof RawConnection && !observer.jid) {
+    const since = scope.lastActionAt;
+    const answered = () => observer.elements.some((r) => r.at >= since && !r.consumed);
+    await observer.waitUntil(() => probe() ?? (answered() ? true : undefined), timeoutOf(scope, step));
+    const found = probe();
+    return found !== undefined ? { found } : answered() ? {} : { decidedBy: "timeout" };
+  }
+  const timeoutMs = timeoutOf(scope, step);
   const barrier = async (signal: AbortSignal) => {
     await observer.ping(timeoutMs);
     if (!signal.aborted) await scope.barrier([observer], signal);
   };
-  return waitFor(observer, probe, timeoutMs, scope.waitOf(step) === "barrier" ? barrier : undefined);
+  return waitFor(observer, probe, timeoutMs, scope.waitOf(step) === "barrier" && observer.isOpen ? barrier : undefined);
 }
 
-/** Why nothing was received, for people: a dead session is the network's problem, never a verdict. */
-function missed(scope: CaseScope, step: Step, s: Session, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
-  if (s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${s.label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
-  const near = closest(s.inbox.items, pattern, scope.lastActionAt);
+/** Why nothing was received, for people: a dead session is the network's problem, never a verdict; a raw connection the server ended says so. */
+function missed(scope: CaseScope, step: Step, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
+  const raw = scope.isRaw(label) ? scope.raw(label) : undefined;
+  const s = scope.participant(label);
+  if (!raw && s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
+  const near = closest(receivable(scope, label), pattern, scope.lastActionAt);
   const answer = near.find((n) => !n.early);
-  const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : `within ${step.timeoutMs ?? scope.ctx.timeoutMs} ms`;
-  const instead = !answer ? "; nothing arrived on that session after the step's action" : answer.problems[0] ? `; the closest stanza differs: ${answer.problems[0]}` : "";
-  return { message: `${s.label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}`, expected: [pattern.toString()], closest: near, decidedBy, at: scope.transcript.now() };
+  const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : decidedBy === "timeout" ? `within ${timeoutOf(scope, step)} ms` : "(the server answered the step's action otherwise)";
+  const instead = !answer ? `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action` : answer.problems[0] ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}` : "";
+  return { message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`, expected: [pattern.toString()], closest: near, ...(decidedBy && { decidedBy }), at: scope.transcript.now() };
 }
 
-/** Remembers what the actor captured, for later steps. */
-const keep = (scope: CaseScope, caps: Captures) => void Object.assign(scope.bindings, caps);
-
-/** Stream-level steps (RFC 6120) are parsed, not run yet: a case using them is an error, never a verdict. */
-const notYet = async (step: Step): Promise<Miss | undefined> => {
-  throw new HarnessError(`${step.text}: stream-level steps are not run by this version of the harness`);
-};
+/**
+ * What "receives nothing" looks at: the stanzas no step matched; on a raw connection, with a pattern, every
+ * first-level element no step matched (so a scenario can say that no further <stream:features/> came).
+ */
+function nothingPool(scope: CaseScope, step: Step & { kind: "receive-nothing" }): Received[] {
+  return step.pattern && scope.isRaw(step.actor) ? scope.raw(step.actor).elements : scope.participant(step.actor).inbox.items;
+}
 
 const handlers: { [K in Step["kind"]]: Handler<K> } = {
-  "open-stream": notYet,
-  "receive-stream-header": notYet,
-  "receive-features": notYet,
-  "start-tls": notYet,
-  "abort-sasl": notYet,
-  "close-stream": notYet,
-  "receive-stream-close": notYet,
-  authenticate: notYet,
-  bind: notYet,
-  "send-raw": notYet,
-  "receive-stream-error": notYet,
+  ...streamHandlers,
   async send(step, scope) {
+    if (scope.isRaw(step.actor)) {
+      const got = actOn(scope, step);
+      if ("miss" in got) return got.miss;
+      got.c.send(fill(step.xml, scope.bindings));
+      return undefined;
+    }
     await scope.session(step.actor).send(scope.parse(step.xml));
     return undefined;
   },
 
   async receive(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
+    const items = () => receivable(scope, step.actor);
     const patterns = step.patterns.map((p) => scope.parse(p));
-    const { found, decidedBy } = await decide(scope, s, () => findNow(s.inbox.items, patterns, step.mode, scope.bindings), step);
+    const { found, decidedBy } = await decide(scope, s, () => findNow(items(), patterns, step.mode, scope.bindings), step);
     if (found) return void (consume(found), keep(scope, found.captures));
     const what = step.mode === "one" ? "did not receive" : step.mode === "in-order" ? "did not receive, in order," : "did not receive all of";
-    return missed(scope, step, s, firstMissing(s.inbox.items, patterns, step.mode, scope.bindings), what, decidedBy);
+    return missed(scope, step, step.actor, firstMissing(items(), patterns, step.mode, scope.bindings), what, decidedBy);
   },
 
   async "receive-one-of"(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
     const alternatives = step.alternatives.map((a) => ({ name: a.name, patterns: a.patterns.map((p) => scope.parse(p)) }));
     const probe = () => {
       for (const alt of alternatives) {
-        const found = findNow(s.inbox.items, alt.patterns, "in-order", scope.bindings);
+        const found = findNow(receivable(scope, step.actor), alt.patterns, "in-order", scope.bindings);
         if (found) return { found, name: alt.name };
       }
       return undefined;
@@ -93,15 +110,15 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       scope.choices.push({ step: step.text, alternative: hit.name });
       return undefined;
     }
-    const miss = missed(scope, step, s, alternatives[0].patterns[0], `received none of the alternatives (${step.alternatives.map((a) => a.name).join(", ")}); the first:`, decidedBy);
+    const miss = missed(scope, step, step.actor, alternatives[0].patterns[0], `received none of the alternatives (${step.alternatives.map((a) => a.name).join(", ")}); the first:`, decidedBy);
     return { ...miss, expected: alternatives.flatMap((a) => a.patterns.map((p) => `${a.name}: ${p.toString()}`)) };
   },
 
   async "receive-nothing"(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
     await scope.barrier([s]);
     const pattern = step.pattern ? scope.parse(step.pattern) : undefined;
-    const extra = unexpected(s.inbox.items, pattern);
+    const extra = unexpected(nothingPool(scope, step), pattern);
     if (extra.length === 0) return undefined;
     extra.forEach((r) => (r.consumed = true)); // reported once, not again by a later step
     return {
@@ -114,25 +131,51 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   },
 
   async connect(step, scope) {
+    if (scope.isRaw(step.actor)) {
+      if (scope.raws.get(step.actor) && !scope.raws.get(step.actor)!.tcpClosed) throw new HarnessError(`${step.actor} is already connected`);
+      await scope.openRaw(step.actor);
+      return undefined;
+    }
     if (scope.sessions.get(step.actor)?.isOpen) throw new HarnessError(`${step.actor} is already connected`);
     await scope.connect(step.actor, scope.resource(step.actor));
     return undefined;
   },
 
   async disconnect(step, scope) {
+    if (scope.isRaw(step.actor)) {
+      const c = scope.raw(step.actor);
+      closeExpected.add(c);
+      await c.close(timeoutOf(scope, step));
+      return undefined;
+    }
     await scope.session(step.actor).close();
     return undefined;
   },
 
   async drop(step, scope) {
+    if (scope.isRaw(step.actor)) {
+      closeExpected.add(scope.raw(step.actor));
+      scope.raw(step.actor).drop();
+      return undefined;
+    }
     scope.session(step.actor).drop();
     return undefined;
   },
 
-  /** Outcomes across sessions: after one barrier over every session involved, the first alternative whose expectations all hold. */
+  /**
+   * Outcomes across parties: after one barrier over every session involved, the first alternative whose
+   * expectations all hold; with raw connections involved, the first to hold within the timeout.
+   */
   async "one-of"(step, scope) {
-    const involved = [...new Set(step.alternatives.flatMap((a) => a.steps.map((st) => scope.session(st.actor))))];
-    await scope.barrier(involved);
+    const actors = [...new Set(step.alternatives.flatMap((a) => a.steps.map((st) => st.actor)))];
+    const involved = actors.map((a) => scope.participant(a));
+    const raws = actors.filter((a) => scope.isRaw(a)).map((a) => scope.raw(a));
+    const t = timeoutOf(scope, step);
+    // Raw connections take no part in this barrier, neither observing nor sending markers: an outcome may be the
+    // server ending one, and a ping or marker racing that close gets the connection reset, losing the stream
+    // error the server sent. What they receive is waited for instead, up to the timeout.
+    const bound = (ps: Participant[]) => ps.filter((p) => !raws.includes(p as RawConnection));
+    await scope.barrier(bound(involved), undefined, bound(scope.participants));
     const why: string[] = [];
     const pick = () => {
       why.length = 0;
@@ -142,14 +185,16 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
           why.push(`${alt.name}: not "${failed.step.text}"`);
           continue;
         }
-        return { alt: alt.name, found: failed };
+        return { alt: alt.name, found: failed, steps: alt.steps };
       }
       return undefined;
     };
-    // Decided by the barrier; with wait: timeout, alternatives may still come true until the timeout.
-    const chosen = pick() ?? (scope.waitOf(step) === "timeout" ? await waitAcross(involved, pick, step.timeoutMs ?? scope.ctx.timeoutMs) : undefined);
+    // Decided by the barrier; with wait: timeout (or raw connections), alternatives may still come true until the timeout.
+    const patient = scope.waitOf(step) === "timeout" || raws.length > 0;
+    const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t) : undefined);
     if (chosen) {
       for (const r of chosen.found.picked) r.consumed = true;
+      for (const st of chosen.steps) if (st.kind === "receive-stream-error" || st.kind === "receive-stream-close") closeExpected.add(scope.raw(st.actor));
       keep(scope, chosen.found.captures);
       scope.choices.push({ step: step.text, alternative: chosen.alt });
       return undefined;
@@ -157,8 +202,8 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     return {
       message: `none of the allowed outcomes happened (${why.join("; ")})`,
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
-      closest: involved.flatMap((s) => s.inbox.items.filter((r) => !r.consumed).map((r) => ({ xml: `${s.label}: ${r.el.toString()}`, problems: [], at: r.at }))).slice(0, 5),
-      decidedBy: scope.waitOf(step),
+      closest: actors.flatMap((a) => receivable(scope, a).filter((r) => !r.consumed).map((r) => ({ xml: `${a}: ${r.el.toString()}`, problems: [], at: r.at }))).slice(0, 5),
+      decidedBy: patient ? "timeout" : "barrier",
       at: scope.transcript.now(),
     };
   },
@@ -169,32 +214,37 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
   const picked: Received[] = [];
   let caps: Captures = { ...scope.bindings };
   for (const st of steps) {
-    const s = scope.session(st.actor);
-    const inbox = s.inbox.items.filter((r) => !picked.includes(r));
     if (st.kind === "receive-nothing") {
+      const inbox = nothingPool(scope, st).filter((r) => !picked.includes(r));
       if (unexpected(inbox, st.pattern ? scope.parse(st.pattern, caps) : undefined).length > 0) return { ok: false, step: st };
       continue;
     }
-    const found = findNow(inbox, st.patterns.map((p) => scope.parse(p, caps)), st.mode, caps);
-    if (!found) return { ok: false, step: st };
-    picked.push(...found.picked);
-    caps = found.captures;
+    if (st.kind === "receive") {
+      const found = findNow(receivable(scope, st.actor).filter((r) => !picked.includes(r)), st.patterns.map((p) => scope.parse(p, caps)), st.mode, caps);
+      if (!found) return { ok: false, step: st };
+      picked.push(...found.picked);
+      caps = found.captures;
+      continue;
+    }
+    const next = streamHolds(scope, st, caps);
+    if (!next) return { ok: false, step: st };
+    caps = next;
   }
   return { ok: true, picked, captures: caps };
 }
 
-/** Re-evaluates `pick` on every arrival at any of the sessions until it chooses or time runs out. */
-async function waitAcross<T>(sessions: Session[], pick: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+
+/** Re-evaluates `pick` on every arrival at any of the parties until it chooses or time runs out. */
+async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
   let stop = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  await Promise.race(sessions.map((s) => s.waitUntil(pick, timeoutMs, stopped)));
+  await Promise.race(parties.map((s) => s.waitUntil(pick, timeoutMs, stopped)));
   stop();
   return pick();
 }
 
 /** Runs one step; an action step moves the point after which stanzas count as the answer. */
 export async function runStep(step: Step, scope: CaseScope): Promise<Miss | undefined> {
-  const expectation = step.kind === "receive" || step.kind === "receive-one-of" || step.kind === "receive-nothing" || step.kind === "one-of";
-  if (!expectation) scope.lastActionAt = scope.transcript.now();
+  if (!EXPECTATION_KINDS.has(step.kind)) scope.lastActionAt = scope.transcript.now();
   return (handlers[step.kind] as Handler<Step["kind"]>)(step, scope);
 }

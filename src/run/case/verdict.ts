@@ -2,7 +2,7 @@ import { findRequirement, gradeFor } from "../../catalog/index.ts";
 import type { CaseResult, RequirementResult, StepFailure, Verdict } from "../../results/schema.ts";
 import { worstRequirement } from "../../results/verdicts.ts";
 import type { Level, Scenario, Step } from "../../scenario/types.ts";
-import type { Miss } from "./steps.ts";
+import { EXPECTATION_KINDS, type Miss } from "./steps.ts";
 
 /** What happened to one step of a case. */
 export interface StepRecord {
@@ -20,14 +20,14 @@ export function failureOf(sc: Scenario, step: Step, miss: Miss): StepFailure {
   return { step: step.text, pos: step.pos, level: gradeFor(step.level ?? sc.level, requirements), requirements, ...miss };
 }
 
-const EXPECTATIONS = new Set<Step["kind"]>(["receive", "receive-one-of", "receive-nothing", "one-of"]);
 const verdictOf = (level: Level): "fail" | "warn" | "pass" => (level === "MUST" ? "fail" : level === "SHOULD" ? "warn" : "pass");
 
 /**
  * The case's verdict, folded in one place from its steps: the first MUST failure fails it, else the first
  * SHOULD failure makes it a warning (a MAY unmet is recorded, not graded). A harness error before any
- * failure makes it an error. Each requirement gets the verdict of the expectations that check it: a
- * requirement whose steps were never reached is not reached, never failed.
+ * failure makes it an error. Each requirement gets the verdict of the expectations that check it (and of
+ * action steps that failed: a stream the server would not open, a bind it never answered): a requirement
+ * whose steps were never reached is not reached, never failed.
  */
 export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<CaseResult, "verdict" | "reason" | "failures" | "requirementResults"> {
   const failures = records.flatMap((r) => (r.failure ? [r.failure] : []));
@@ -39,7 +39,7 @@ export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<
   const seen = new Map<string, RequirementResult["verdict"][]>();
   const note = (id: string, v: RequirementResult["verdict"]) => seen.set(id, [...(seen.get(id) ?? []), v]);
   for (const r of records) {
-    if (!EXPECTATIONS.has(r.step.kind)) continue;
+    if (!EXPECTATION_KINDS.has(r.step.kind) && !r.failure) continue;
     const v = r.outcome === "not-reached" ? "not-reached" : r.failure ? verdictOf(r.failure.level) : "pass";
     for (const id of requirementsOf(sc, r.step)) note(id, v);
   }

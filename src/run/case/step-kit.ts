@@ -1,0 +1,21 @@
+import type { Captures } from "../../match/pattern.ts";
+import type { StepFailure } from "../../results/schema.ts";
+import type { Step } from "../../scenario/types.ts";
+import type { CaseScope } from "./scope.ts";
+
+/** What a step found wrong: a StepFailure without what the case adds (the step, its level and requirements). */
+export type Miss = Omit<StepFailure, "step" | "pos" | "level" | "requirements">;
+
+export type Handler<K extends Step["kind"]> = (step: Step & { kind: K }, scope: CaseScope) => Promise<Miss | undefined>;
+
+/** A stanza or text on one line, shortened, for failure messages. */
+export const oneLine = (s: string, max = 140) => {
+  const line = s.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+};
+
+/** How long a step waits at most: its own timeout, else the run's. */
+export const timeoutOf = (scope: CaseScope, step: Step) => step.timeoutMs ?? scope.ctx.timeoutMs;
+
+/** Remembers what the actor captured, for later steps. */
+export const keep = (scope: CaseScope, caps: Captures) => void Object.assign(scope.bindings, caps);

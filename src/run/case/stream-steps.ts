@@ -1,0 +1,297 @@
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
+import { fill } from "../../scenario/template.ts";
+import type { ExpectStep, Step } from "../../scenario/types.ts";
+import { plainAllowed } from "../../xmpp/endpoint.ts";
+import { NS, type HeaderOptions, type RawConnection, type SaslMechanism, type StreamHeader } from "../../xmpp/raw-connection.ts";
+import { HarnessError, type CaseScope } from "./scope.ts";
+import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
+
+/** The stream-level step kinds (RFC 6120, docs/stream-steps.md): raw connections only. */
+type StreamKind = "open-stream" | "receive-stream-header" | "receive-features" | "start-tls" | "authenticate" | "abort-sasl" | "bind" | "send-raw" | "receive-stream-error" | "close-stream" | "receive-stream-close";
+
+/** How a raw connection ended, for failure messages ("" while it is open). */
+export function ending(c: RawConnection): string {
+  const e = c.streamError;
+  if (e) return `; the server sent a stream error <${e.condition || "(no defined condition)"}/>${e.text ? ` (${oneLine(e.text, 80)})` : ""}`;
+  if (c.streamClosed) return "; the server closed the stream";
+  if (c.tcpClosed) return `; ${c.closedReason ?? "the connection closed"}`;
+  return "";
+}
+
+/** Raw connections a step said would end (a stream error or close it expects, a disconnect): a later step on one is the scenario's mistake. */
+export const closeExpected = new WeakSet<RawConnection>();
+/** Raw connections that sent their closing stream tag. */
+const closingSent = new WeakSet<RawConnection>();
+
+/**
+ * The raw connection a stream step acts on. One whose stream the server already ended makes the step fail
+ * when no earlier step expected the end (the server ended it unasked), and is a harness error otherwise.
+ */
+export function actOn(scope: CaseScope, step: Step): { c: RawConnection } | { miss: Miss } {
+  const c = scope.raw(step.actor);
+  if (!c.tcpClosed && !c.streamClosed && !c.streamError) return { c };
+  const why = `${c.label} cannot carry out '${step.text}': ${c.closedReason ?? "the stream ended"}${ending(c)}`;
+  if (closeExpected.has(c)) throw new HarnessError(why);
+  return { miss: { message: `${why}, and no earlier step expected the server to end it`, expected: ["the stream still open"], closest: lastArrivals(c), at: 0 } };
+}
+
+/** The latest arrivals on a raw connection, for a failure's "closest". */
+export const lastArrivals = (c: RawConnection): Miss["closest"] => c.elements.slice(-3).map((r) => ({ xml: r.el.toString(), problems: [], at: r.at }));
+
+/** Whether bytes are whole elements (or none): a stanza, several, or whitespace. */
+function wellFormed(bytes: string): boolean {
+  try {
+    parsePattern(`<x>${bytes}</x>`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether bytes sent after half an element end with its closing tag (the rest of a stanza). */
+const completes = (bytes: string) => /<\/[\w:.-]+>\s*$/.test(bytes);
+
+/** A value of a stream-level step with placeholders filled, as text (not XML). */
+const text = (scope: CaseScope, v: string) => fill(v, scope.bindings, false);
+
+/** The header options of an "opens stream" step. */
+function headerOptions(scope: CaseScope, step: Step & { kind: "open-stream" }): HeaderOptions | { raw: string } {
+  const h = step.header;
+  if ("raw" in h) return { raw: fill(h.raw, scope.bindings) };
+  const value = (v: string | null | undefined) => (typeof v === "string" ? text(scope, v) : v);
+  const opts: HeaderOptions = {};
+  if (h.to !== undefined) opts.to = value(h.to);
+  if (h.from !== undefined) opts.from = value(h.from);
+  if (h.version !== undefined) opts.version = value(h.version);
+  if (h.lang !== undefined) opts.lang = value(h.lang);
+  if (h.id !== undefined) opts.id = value(h.id);
+  if (h.xmlns !== undefined) opts.contentNs = value(h.xmlns);
+  if (h.streamNs !== undefined) opts.streamNs = text(scope, h.streamNs);
+  if (h.prefix !== undefined) opts.prefix = h.prefix;
+  if (h.attrs) opts.attrs = Object.fromEntries(Object.entries(h.attrs).map(([k, v]) => [k, text(scope, v)]));
+  if (h.declaration !== undefined) opts.declaration = h.declaration;
+  return opts;
+}
+
+/** A response header's value for a "receives stream header" key: an attribute, a namespace declaration (xmlns, xmlns:p) or the prefix. */
+function headerValue(h: StreamHeader, key: string): string | undefined {
+  if (key === "prefix") return h.prefix;
+  if (key === "xmlns") return h.namespaces[""];
+  if (key.startsWith("xmlns:")) return h.namespaces[key.slice(6)];
+  return h.attrs[key];
+}
+
+/** What differs between a response header and the step's attribute patterns; captures go to `caps`. */
+function headerProblems(h: StreamHeader, attrs: Record<string, string>, caps: Captures): string[] {
+  return Object.entries(attrs).flatMap(([k, v]) => {
+    const problem = matchValue(fill(v, caps, false), headerValue(h, k), caps);
+    return problem ? [`${k}: ${problem}`] : [];
+  });
+}
+
+/** The response header as it arrived, for failure messages. */
+const showHeader = (h: StreamHeader) =>
+  `<${h.name}${Object.entries(h.namespaces).map(([p, ns]) => ` ${p ? `xmlns:${p}` : "xmlns"}='${ns}'`).join("")}${Object.entries(h.attrs).map(([k, v]) => ` ${k}='${v}'`).join("")}>`;
+
+/** The features that followed the latest header, if they came. */
+function featuresNow(c: RawConnection): Element | undefined {
+  const after = c.header?.seq ?? -1;
+  return c.features.find((f) => f.seq > after)?.el;
+}
+
+/** The features' children against a <features> pattern, and the prefix the header declared for the stream namespace (RFC 6120 §4.8.5). */
+function featuresProblems(c: RawConnection, features: Element, pattern: Element, caps: Captures): { problems: string[]; caps: Captures } {
+  const prefix = features.name.includes(":") ? features.name.split(":")[0] : "";
+  const declared = c.header?.prefix ?? "stream";
+  const problems = prefix === declared ? [] : [`the features element is <${features.name}>, but the stream header declared the prefix '${declared}'`];
+  const actual = xml("features", {}, ...features.getChildElements().map((k) => parsePattern(k.toString())));
+  const m = matchStanza(pattern, actual, caps);
+  return { problems: [...problems, ...m.problems], caps: m.ok ? m.captures : caps };
+}
+
+/** The stream error against an expected condition list and text pattern. */
+function streamErrorProblems(c: RawConnection, conditions: string[], errorText: string | undefined, caps: Captures): string[] {
+  const e = c.streamError!;
+  const defined = e.el.getChildElements().filter((k) => k.attrs.xmlns === NS.streamErrors && k.name !== "text");
+  const problems: string[] = [];
+  if (defined.length !== 1) problems.push(`expected exactly one defined condition qualified by '${NS.streamErrors}', got ${defined.length}`);
+  if (!conditions.includes(e.condition)) problems.push(`expected ${conditions.map((x) => `<${x}/>`).join(" or ")}, got ${e.condition ? `<${e.condition}/>` : "no defined condition"}`);
+  if (errorText !== undefined) {
+    const p = matchValue(errorText, e.text, caps);
+    if (p) problems.push(`text: ${p}`);
+  }
+  return problems;
+}
+
+/** Sends our closing stream tag once the server has closed its stream (RFC 6120 §4.4), then waits for the TCP connection to close. */
+async function awaitTcpClose(c: RawConnection, timeoutMs: number): Promise<boolean> {
+  if (!c.tcpClosed && !closingSent.has(c)) {
+    closingSent.add(c);
+    c.send(c.closingTag, true);
+  }
+  return c.waitClosed(timeoutMs);
+}
+
+/** The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN where PLAIN is allowed. */
+function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined): SaslMechanism {
+  const offered = features?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
+  const usable = ["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(scope.sideOf(account).endpoint) ? ["PLAIN"] : [])] as SaslMechanism[];
+  const m = usable.find((x) => offered.includes(x));
+  if (!m) throw new HarnessError(`${c.label}: no SASL mechanism the harness can use is offered (offered: ${offered.join(", ") || "none"})`);
+  return m;
+}
+
+
+/** One handler per stream-level step kind. */
+export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
+  async "open-stream"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const { c } = got;
+    c.consumeAll(); // what the replaced stream carried is not an answer on the new one
+    if (await c.openStream(headerOptions(scope, step), timeoutOf(scope, step))) return undefined;
+    return { message: `${c.label} received no response stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["a response stream header <stream:stream …>"], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
+  },
+
+  async "receive-stream-header"(step, scope) {
+    const c = scope.raw(step.actor);
+    const h = c.header;
+    if (!h) return { message: `${c.label} has no response stream header${ending(c)}`, expected: [JSON.stringify(step.attrs)], closest: lastArrivals(c), at: scope.transcript.now() };
+    const caps = { ...scope.bindings };
+    const problems = headerProblems(h, step.attrs, caps);
+    if (problems.length === 0) return void keep(scope, caps);
+    return { message: `${c.label}'s response stream header differs: ${problems.join("; ")}`, expected: [Object.entries(step.attrs).map(([k, v]) => `${k}=${v}`).join(", ")], closest: [{ xml: showHeader(h), problems, at: 0 }], at: scope.transcript.now() };
+  },
+
+  async "receive-features"(step, scope) {
+    const c = scope.raw(step.actor);
+    const features = await c.waitFeatures(timeoutOf(scope, step));
+    const pattern = scope.parse(step.pattern);
+    if (!features) return { message: `${c.label} received no stream features after the latest stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: [pattern.toString()], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
+    const { problems, caps } = featuresProblems(c, features, pattern, { ...scope.bindings });
+    if (problems.length === 0) {
+      c.elements.filter((r) => r.el === features).forEach((r) => (r.consumed = true)); // seen: not "additional" features for a later "receives nothing"
+      return void keep(scope, caps);
+    }
+    return { message: `${c.label}'s stream features differ: ${problems[0]}`, expected: [pattern.toString()], closest: [{ xml: features.toString(), problems, at: 0 }], at: scope.transcript.now() };
+  },
+
+  async "start-tls"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const { c } = got;
+    const answer = await c.startTls(timeoutOf(scope, step));
+    if (answer?.name === "proceed") return undefined;
+    return { message: `${c.label}: <starttls/> was answered with ${answer ? oneLine(answer.toString()) : "nothing"}${ending(c)}`, expected: [`<proceed xmlns='${NS.tls}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
+  },
+
+  async authenticate(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const { c } = got;
+    const { sasl } = step;
+    const account = scope.sc.connections.find((x) => x.label === step.actor)!.account!;
+    const creds = { ...scope.credentialsOf(account), ...(sasl.password !== undefined && { password: text(scope, sasl.password) }) };
+    // The mechanisms offered come with the features that follow the latest header.
+    const mechanism = sasl.mechanism ?? strongest(scope, c, account, await c.waitFeatures(timeoutOf(scope, step)));
+    const answer = await c.authenticate(creds, mechanism, { ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }), ...(sasl.until && { until: sasl.until }), timeoutMs: timeoutOf(scope, step) });
+    // The outcome the scenario checks itself stays for its "receives" steps.
+    if (answer && (sasl.expect === "failure" || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
+    if (sasl.expect === "failure" || (sasl.until === "challenge" && answer)) return undefined;
+    if (answer?.name === "success") return undefined;
+    return { message: `${c.label}: SASL ${mechanism} did not succeed: ${answer ? oneLine(answer.toString()) : `no answer within ${timeoutOf(scope, step)} ms`}${ending(c)}`, expected: [`<success xmlns='${NS.sasl}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
+  },
+
+  async "abort-sasl"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    got.c.send(`<abort xmlns='${NS.sasl}'/>`);
+    return undefined;
+  },
+
+  async bind(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const { c } = got;
+    const reply = await c.bind(step.resource === undefined ? undefined : text(scope, step.resource), timeoutOf(scope, step));
+    if (!reply) return { message: `${c.label}: no reply to the bind request within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["<iq type='result'/> or <iq type='error'/>"], closest: lastArrivals(c), at: scope.transcript.now() };
+    c.release(reply); // for a "receives" step
+    if (c.jid) scope.bindings[step.actor] = c.jid;
+    return undefined;
+  },
+
+  async "send-raw"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    const b = step.bytes;
+    const bytes = "text" in b ? fill(b.text, scope.bindings) : fill(b.before, scope.bindings) + fill(b.repeat, scope.bindings).repeat(b.times) + fill(b.after, scope.bindings);
+    got.c.send(bytes);
+    // Half a stanza keeps the connection out of barriers until the rest is sent.
+    if ("text" in b) got.c.midElement = got.c.midElement ? !completes(bytes) : !wellFormed(bytes);
+    return undefined;
+  },
+
+  async "receive-stream-error"(step, scope) {
+    const c = scope.raw(step.actor);
+    const t = timeoutOf(scope, step);
+    closeExpected.add(c);
+    const expected = [`<stream:error><${step.conditions.join("/> or <")} xmlns='${NS.streamErrors}'/></stream:error></stream:stream>`];
+    const at = () => scope.transcript.now();
+    if (!(await c.waitStreamError(t))) {
+      return { message: `${c.label} received no stream error (${step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
+    }
+    const caps = { ...scope.bindings };
+    const problems = streamErrorProblems(c, step.conditions, step.errorText === undefined ? undefined : fill(step.errorText, caps, false), caps);
+    const seen = [{ xml: c.streamError!.el.toString(), problems, at: 0 }];
+    if (problems.length > 0) return { message: `${c.label}'s stream error differs: ${problems.join("; ")}`, expected, closest: seen, at: at() };
+    if (step.conditions.length > 1) scope.choices.push({ step: step.text, alternative: c.streamError!.condition });
+    keep(scope, caps);
+    if (!(await c.waitStreamClosed(t))) return { message: `${c.label} received <${c.streamError!.condition}/>, but the server did not close its stream (no closing tag) within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
+    if (!(await awaitTcpClose(c, t))) return { message: `${c.label}: after the stream error and both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
+    if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: seen, at: at() };
+    return undefined;
+  },
+
+  async "close-stream"(step, scope) {
+    const got = actOn(scope, step);
+    if ("miss" in got) return got.miss;
+    closeExpected.add(got.c);
+    closingSent.add(got.c);
+    got.c.send(got.c.closingTag);
+    return undefined;
+  },
+
+  async "receive-stream-close"(step, scope) {
+    const c = scope.raw(step.actor);
+    const t = timeoutOf(scope, step);
+    closeExpected.add(c);
+    const expected = ["</stream:stream>, then the TCP connection closed"];
+    const at = () => scope.transcript.now();
+    if (!(await c.waitStreamClosed(t))) return { message: `${c.label}: the server did not close its stream within ${t} ms${ending(c)}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
+    if (c.streamError) return { message: `${c.label}: the server closed the stream with a stream error <${c.streamError.condition}/>`, expected, closest: [{ xml: c.streamError.el.toString(), problems: [], at: 0 }], at: at() };
+    if (!(await awaitTcpClose(c, t))) return { message: `${c.label}: after both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
+    if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: lastArrivals(c), at: at() };
+    return undefined;
+  },
+};
+
+/** Whether a stream-level expectation holds right now on its raw connection, with the captures it makes. */
+export function streamHolds(scope: CaseScope, st: Exclude<ExpectStep, { kind: "receive" | "receive-nothing" }>, caps: Captures): Captures | undefined {
+  const c = scope.raw(st.actor);
+  const next = { ...caps };
+  switch (st.kind) {
+    case "receive-stream-header":
+      return c.header && headerProblems(c.header, st.attrs, next).length === 0 ? next : undefined;
+    case "receive-features": {
+      const features = featuresNow(c);
+      const got = features && featuresProblems(c, features, scope.parse(st.pattern, caps), next);
+      return got && got.problems.length === 0 ? got.caps : undefined;
+    }
+    case "receive-stream-error":
+      return c.streamError && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0 ? next : undefined;
+    case "receive-stream-close":
+      return c.streamClosed && !c.streamError ? next : undefined;
+  }
+}
