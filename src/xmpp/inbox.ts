@@ -41,7 +41,7 @@ export class Inbox {
   }
 
   /**
-   * Re-evaluates `probe` on every arrival until it returns a value, the session ends, `until` settles, or
+   * Re-evaluates `probe` on every arrival until it returns a value, the session ends, `until` resolves, or
    * time runs out (undefined then).
    */
   waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
@@ -62,7 +62,8 @@ export class Inbox {
       };
       const timer = setTimeout(() => finish(undefined), timeoutMs);
       this.waiters.add(check);
-      until?.then(() => finish(probe()), () => finish(probe()));
+      // `until` settling proves something only when it succeeds: a failed barrier (a session died) proves nothing.
+      until?.then(() => finish(probe()), () => {});
     });
   }
 }
