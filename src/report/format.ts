@@ -59,9 +59,9 @@ export function describeTarget(run: Pick<RunInfo, "target">): string {
   return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}${peer ?? ""}`;
 }
 
-/** "over STARTTLS (certificate verified), SASL SCRAM-SHA-1". */
+/** "over STARTTLS (certificate verified), SASL SCRAM-SHA-1"; "over WebSocket wss://... (certificate verified), ...". */
 export function describeTransport(t: NonNullable<RunResult["target"]["transport"]>): string {
-  const tls = { none: "plaintext", starttls: "over STARTTLS", direct: "over direct TLS" }[t.tls];
+  const tls = t.websocket ? `over WebSocket ${t.websocket}` : { none: "plaintext", starttls: "over STARTTLS", direct: "over direct TLS" }[t.tls];
   const cert = t.tls === "none" ? "" : t.certificateVerified ? " (certificate verified)" : " (certificate NOT verified: --insecure)";
   return `${tls}${cert}${t.sasl ? `, SASL ${t.sasl}` : ""}`;
 }

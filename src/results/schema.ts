@@ -89,7 +89,8 @@ export const ServerInfo = z.object({
 export type ServerInfo = z.infer<typeof ServerInfo>;
 
 export const Transport = z.object({
-  tls: z.enum(["none", "starttls", "direct"]),
+  websocket: z.string().optional().describe("RFC 7395: the ws:// or wss:// URL the harness reached the server at; absent: a TCP stream"),
+  tls: z.enum(["none", "starttls", "direct"]).describe("over WebSocket: direct for wss://, none for ws://"),
   certificateVerified: z.boolean().optional().describe("with TLS: false only with --insecure"),
   ca: z.string().optional().describe("the CA file trusted for the server's certificate"),
   sasl: z.string().optional().describe("the SASL mechanism the harness logged in with"),

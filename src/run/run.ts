@@ -6,7 +6,7 @@ import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
 import type { CaseResult, RunInfo, RunResult } from "../results/schema.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
-import { openTarget, type Target, type TargetSpec } from "../targets/index.ts";
+import { openTarget, runningServerName, type Target, type TargetSpec } from "../targets/index.ts";
 import type { TlsRequest } from "../xmpp/reach.ts";
 import { identifyServer, softwareOf } from "./identify.ts";
 import { notRun, runPool } from "./pool.ts";
@@ -102,7 +102,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
   try {
     try {
       target = await parts.add(() => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }), (t) => t.stop());
-      side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor(o)), (s) => s.close());
+      side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor({ server: runningServerName(o), domain: o.domain })), (s) => s.close());
       const server = target.peer;
       if (server) peer = await parts.add(async () => ({ ...(await openSide(server, { mode: o.accounts.mode, admin: o.accounts.admin }, o.tls, o.timeoutMs)), server }), (p) => p.close());
     } catch (err) {
@@ -126,6 +126,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         ...(seen.server && { server: seen.server }),
         ...(security && {
           transport: {
+            ...(side?.endpoint.websocket && { websocket: side.endpoint.websocket }),
             tls: security.tls,
             ...(security.tls !== "none" && { certificateVerified: !security.insecure }),
             ...(security.ca && { ca: o.tls.caFile ?? target?.caFile }),
