@@ -1,5 +1,6 @@
 import path from "node:path";
-import type { CaseResult, RunInfo, RunResult, Verdict } from "../results/schema.ts";
+import type { CaseResult, RunInfo, RunResult, S2sInfo, Verdict } from "../results/schema.ts";
+import type { S2sLink } from "../targets/s2s-log.ts";
 import { VERDICTS, verdictWord } from "../results/verdicts.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
 
@@ -56,7 +57,16 @@ export function describeTarget(run: Pick<RunInfo, "target">): string {
   const t = run.target;
   const sw = t.software ? ` (${t.software.name} ${t.software.version})` : "";
   const peer = t.peer && `; domain b: ${t.peer.name}${t.peer.software ? ` (${t.peer.software.name} ${t.peer.software.version})` : ""} at ${t.peer.host}:${t.peer.port}, domain ${t.peer.domain}`;
-  return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}${peer ?? ""}`;
+  return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}${peer ?? ""}${t.s2s ? `; ${describeS2s(t.s2s)}` : ""}`;
+}
+
+/** "a.test -> b.test over TLS, by certificate": one s2s stream a server accepted. */
+export const describeLink = (l: S2sLink) => `${l.from} -> ${l.to} ${l.encrypted ? "over TLS" : "plaintext"}, by ${l.auth}`;
+
+/** "s2s tls (a.test -> b.test over TLS, by certificate; ...)", or only the mode while nothing is known yet. */
+export function describeS2s(s: S2sInfo): string {
+  const links = s.links === undefined ? "" : s.links.length === 0 ? " (no s2s stream seen)" : ` (${s.links.map(describeLink).join("; ")})`;
+  return `s2s ${s.mode}${links}`;
 }
 
 /** "over STARTTLS (certificate verified), SASL SCRAM-SHA-1"; "over WebSocket wss://... (certificate verified), ...". */

@@ -4,7 +4,7 @@ import junitModule from "junit-report-builder";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { failsRun } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { describeTarget, describeTransport, formatFailures, formatTranscript, specLabel } from "./format.ts";
+import { describeLink, describeTarget, describeTransport, formatFailures, formatTranscript, specLabel } from "./format.ts";
 
 // The package's CommonJS export is a builder instance, which its type declarations describe differently.
 type Builder = typeof junitModule.default;
@@ -41,6 +41,9 @@ export function renderJunit(run: RunResult, opts: { strict: boolean }): string {
     ["peer-domain", run.target.peer?.domain],
     ["peer-server", run.target.peer?.software && `${run.target.peer.software.name} ${run.target.peer.software.version}`],
     ["peer-address", run.target.peer && `${run.target.peer.host}:${run.target.peer.port}`],
+    // Federating targets: how the servers were asked to talk, and each s2s stream they accepted.
+    ["s2s", run.target.s2s?.mode],
+    ...(run.target.s2s?.links ?? []).map((l): [string, string] => ["s2s-link", describeLink(l)]),
     ["profile", run.profile ? path.relative(process.cwd(), run.profile.file) : "none"],
     ...(run.notes ?? []).map((n): [string, string] => ["note", n]),
     ["tool", `${run.tool.name} ${run.tool.version}`],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LEVELS, SourcePos } from "../scenario/types.ts";
+import { S2sLink } from "../targets/s2s-log.ts";
 import { TranscriptEntry } from "../xmpp/transcript.ts";
 
 /**
@@ -106,6 +107,15 @@ export const PeerInfo = z.object({
 });
 export type PeerInfo = z.infer<typeof PeerInfo>;
 
+export const S2sInfo = z.object({
+  mode: z.enum(["dialback", "tls"]).describe("what was asked for (--s2s): Server Dialback over plain TCP, or TLS with certificates from the run's CA"),
+  links: z
+    .array(S2sLink)
+    .optional()
+    .describe("the s2s streams the servers accepted during the run, each distinct one once, from their logs at the end of the run (absent in the run's first event)"),
+});
+export type S2sInfo = z.infer<typeof S2sInfo>;
+
 /** What is known when the first case starts: the run's metadata. */
 export const RunInfo = z.object({
   tool: Software.describe("the harness that wrote the file"),
@@ -118,6 +128,7 @@ export const RunInfo = z.object({
     server: ServerInfo.optional().describe("what the server said it is"),
     transport: Transport.optional().describe("how the harness reached the server"),
     peer: PeerInfo.optional().describe("a pair target's second server (domain b of the scenarios, reached over s2s)"),
+    s2s: S2sInfo.optional().describe("federating targets: how their servers talk to each other, asked for and negotiated"),
   }),
   startedAt: z.string().describe("ISO 8601"),
   options: z.record(z.string(), z.unknown()).describe("the options that can change verdicts: accounts, concurrency, timeoutMs, wait, strict, ..."),

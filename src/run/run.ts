@@ -6,6 +6,7 @@ import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
 import type { CaseResult, RunInfo, RunResult } from "../results/schema.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
+import { distinctLinks } from "../targets/s2s-log.ts";
 import { openTarget, runningServerName, type Target, type TargetSpec } from "../targets/index.ts";
 import type { TlsRequest } from "../xmpp/reach.ts";
 import { identifyServer, softwareOf } from "./identify.ts";
@@ -134,6 +135,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
           },
         }),
         ...(peer && { peer: { name: peer.server.name, host: peer.server.host, port: peer.server.port, domain: peer.server.domain, ...(peer.server.software && { software: peer.server.software }) } }),
+        ...(target?.s2s && { s2s: { mode: target.s2s } }),
       },
       startedAt: new Date(started).toISOString(),
       options: {
@@ -166,9 +168,12 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     // The accounts are part of the record: give them back before it is closed.
     await side?.ledger.removeAll();
     await peer?.ledger.removeAll();
+    // What the servers negotiated between them, from their logs while they still run.
+    const s2s = target?.s2s && { mode: target.s2s, links: distinctLinks(target.s2sLinks?.() ?? []) };
     const result: RunResult = {
       schemaVersion: 1,
       ...info,
+      ...(s2s && { target: { ...info.target, s2s } }),
       durationMs: Date.now() - started,
       cases: cases.map((c) => trimmed(c, o.transcripts)),
       accounts: accountsSummary([side?.ledger, peer?.ledger]),
