@@ -76,9 +76,10 @@ export function describeTransport(t: NonNullable<RunResult["target"]["transport"
   return `${tls}${cert}${t.sasl ? `, SASL ${t.sasl}` : ""}`;
 }
 
-/** "profile profiles/ejabberd-23.01.yaml" or "no profile: raw verdicts". */
-export function describeProfile(run: Pick<RunInfo, "profile">): string {
-  return run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}` : "no profile: raw verdicts";
+/** "profile profiles/ejabberd-23.01.yaml" or "no profile: raw verdicts"; on a pair also the second server's. */
+export function describeProfile(run: Pick<RunInfo, "profile" | "peerProfile">): string {
+  const peer = run.peerProfile && run.peerProfile.file !== run.profile?.file ? ` (domain b: ${path.relative(process.cwd(), run.peerProfile.file)})` : "";
+  return `${run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}` : "no profile: raw verdicts"}${peer}`;
 }
 
 /** The specifications' names as people write them: "RFC 6121 §2.3.2". */

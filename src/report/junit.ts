@@ -45,6 +45,7 @@ export function renderJunit(run: RunResult, opts: { strict: boolean }): string {
     ["s2s", run.target.s2s?.mode],
     ...(run.target.s2s?.links ?? []).map((l): [string, string] => ["s2s-link", describeLink(l)]),
     ["profile", run.profile ? path.relative(process.cwd(), run.profile.file) : "none"],
+    ["peer-profile", run.peerProfile && path.relative(process.cwd(), run.peerProfile.file)],
     ...(run.notes ?? []).map((n): [string, string] => ["note", n]),
     ["tool", `${run.tool.name} ${run.tool.version}`],
     ["strict", String(opts.strict)],
@@ -74,6 +75,7 @@ function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult, strict
     .property("verdict", c.verdict);
   // A verdict per requirement: what each one showed, so a case failing on one does not read as failing all.
   for (const q of c.requirementResults ?? []) tc.property(`requirement:${q.id}`, `${q.verdict}${q.derived ? " (derived)" : ""}`);
+  if (c.variant) tc.property("variant", `cross-domain: ${c.variant.moved.join(", ")} on domain b (the case ${c.variant.of} across two servers)`);
   if (c.setupRetries) tc.property("setup-retries", String(c.setupRetries.length));
   for (const choice of c.choices) tc.property("alternative", xmlSafe(`${choice.step} => ${choice.alternative}`));
   const reason = xmlSafe(c.reason ?? c.verdict);

@@ -74,6 +74,10 @@ export const CaseResult = z.object({
   transcript: z.array(TranscriptEntry).optional().describe("absent when transcripts were kept for failures only and the case passed"),
   deviation: Deviation.optional().describe("for xfail and xpass: the known deviation the server's profile documents"),
   flaky: z.array(Verdict).optional().describe("with --repeat: every verdict the case had, when they were not all the same"),
+  variant: z
+    .object({ name: z.literal("cross"), of: z.string().describe("the single-server case"), moved: z.array(z.string()).describe("the accounts on domain b") })
+    .optional()
+    .describe("a cross-domain variant (--cross-domain): the case 'of' with every account but the first on the pair's second server"),
 });
 export type CaseResult = z.infer<typeof CaseResult>;
 
@@ -116,6 +120,8 @@ export const S2sInfo = z.object({
 });
 export type S2sInfo = z.infer<typeof S2sInfo>;
 
+const ProfileInfo = z.object({ file: z.string(), server: z.string(), version: z.string() });
+
 /** What is known when the first case starts: the run's metadata. */
 export const RunInfo = z.object({
   tool: Software.describe("the harness that wrote the file"),
@@ -132,7 +138,8 @@ export const RunInfo = z.object({
   }),
   startedAt: z.string().describe("ISO 8601"),
   options: z.record(z.string(), z.unknown()).describe("the options that can change verdicts: accounts, concurrency, timeoutMs, wait, strict, ..."),
-  profile: z.object({ file: z.string(), server: z.string(), version: z.string() }).optional().describe("the server profile applied; absent: raw verdicts"),
+  profile: ProfileInfo.optional().describe("the server profile applied; absent: raw verdicts"),
+  peerProfile: ProfileInfo.optional().describe("a pair target: the second server's profile, whose side-b entries apply to the cross-domain variants"),
   notes: z.array(z.string()).optional().describe("what a reader must know: an unchecked certificate, a fallback profile, an unidentified server"),
 });
 export type RunInfo = z.infer<typeof RunInfo>;

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { applyProfile } from "../profiles/apply.ts";
-import type { Profile } from "../profiles/types.ts";
+import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
 import type { RunEvent } from "../results/events.ts";
 import type { CaseResult } from "../results/schema.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
@@ -14,8 +13,8 @@ export interface PoolOptions extends Side {
   quietMs: number;
   wait: Wait;
   signal: AbortSignal;
-  /** The server's known deviations: turns their verdicts into xfail / xpass. */
-  profile?: Profile;
+  /** The servers' known deviations: turns their verdicts into xfail / xpass. */
+  profiles?: RunProfiles;
   /** case-begin and step-end as they happen; case-end too unless `holdCaseEnd` (repeats fold first). */
   emit: (e: RunEvent) => void;
   holdCaseEnd?: boolean;
@@ -25,7 +24,7 @@ export interface PoolOptions extends Side {
 
 /** A case that never ran, with the reason (interrupted run, unreachable target). */
 export function notRun(sc: Scenario, verdict: "skip" | "error", reason: string): CaseResult {
-  return { id: sc.id, title: sc.title, pos: sc.pos, spec: sc.spec, rfc: sc.rfc, level: sc.level, requirements: sc.requirements, tags: sc.tags, verdict, reason, failures: [], choices: [], durationMs: 0, transcript: [] };
+  return { id: sc.id, title: sc.title, pos: sc.pos, spec: sc.spec, rfc: sc.rfc, level: sc.level, requirements: sc.requirements, tags: sc.tags, ...(sc.variant && { variant: sc.variant }), verdict, reason, failures: [], choices: [], durationMs: 0, transcript: [] };
 }
 
 /**
@@ -48,7 +47,7 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });
     try {
       const result = await runCase(sc, { ...opts, uid: `${runId}-${i}` }, (e) => opts.emit({ type: "step-end", caseId: sc.id, ...e }));
-      return applyProfile(result, opts.profile);
+      return applyProfile(result, opts.profiles);
     } finally {
       admitted();
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { journalFor } from "../accounts/journal.ts";
 import { accountsSummary } from "../accounts/ledger.ts";
+import { pairingOf } from "../profiles/apply.ts";
 import { pickProfile } from "../profiles/select.ts";
 import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
@@ -114,6 +115,9 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     const software = (seen.server && softwareOf(seen.server)) ?? target?.software;
     const picked = o.profile.mode === "auto" ? pickProfile(o.profile.profiles, software) : { profile: o.profile.mode === "file" ? o.profile.profile : undefined };
     if (picked.note && !targetError) notes.push(picked.note);
+    // A pair: the second server's profile too, for what it does as the contact's server in cross-domain variants.
+    const peerSoftware = peer?.server.software;
+    const peerProfile = o.profile.mode === "auto" && peerSoftware && !targetError ? pickProfile(o.profile.profiles, peerSoftware).profile : undefined;
     const profile = targetError ? undefined : picked.profile;
     const security = side?.endpoint.security;
     const info: RunInfo = {
@@ -143,8 +147,11 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         tls: o.tls.tls, profile: o.profile.mode, transcripts: o.transcripts, ...(o.tls.insecure && { insecure: true }), ...(o.tls.allowPlain && { allowPlain: true }),
       },
       ...(profile && { profile: { file: profile.file, server: profile.server, version: profile.version } }),
+      ...(peerProfile && { peerProfile: { file: peerProfile.file, server: peerProfile.server, version: peerProfile.version } }),
       notes,
     };
+    const pairing = pairingOf(info);
+    const profiles = profile || peerProfile ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }) } : undefined;
     emit({ type: "run-begin", run: info, plan: plan.map((sc) => sc.id) });
     const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
     let cases: CaseResult[];
@@ -155,7 +162,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       const runs: CaseResult[][] = [];
       for (let i = 0; i < o.repeat && !signal.aborted; i++) {
         runs.push(await runPool(plan, {
-          endpoint: side.endpoint, ledger: side.ledger, peer, profile, concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
+          endpoint: side.endpoint, ledger: side.ledger, peer, profiles, concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
           emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
           ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
         }));

@@ -180,5 +180,14 @@ export interface Scenario {
   steps: Step[];
   /** For a case expanded from a matrix: its cell's values. */
   cell?: Record<string, string>;
+  /** A variant the plan made of a case (src/plan/cross-domain.ts), not a case of the files. */
+  variant?: Variant;
   pos: SourcePos;
+}
+
+/** A cross-domain variant: the case `of`, with the accounts `moved` to domain b (the first account, the user, stays on a). */
+export interface Variant {
+  name: "cross";
+  of: string;
+  moved: string[];
 }

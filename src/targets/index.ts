@@ -32,6 +32,9 @@ function localStarter(target: string): ((opts: LocalTargetOptions) => Promise<Ta
   return m[2] ? (opts) => startPair(local[m[1]], local[m[2]], opts) : local[m[1]];
 }
 
+/** A target of two local servers federating (local:FIRST+SECOND): domains a and b. */
+export const isPairTarget = (target: string | undefined) => Boolean(target && localStarter(target) && /^local:[a-z]+\+[a-z]+$/.test(target));
+
 export interface TargetSpec {
   target?: string;
   /** A running server's c2s: HOST:PORT. */

@@ -4,7 +4,7 @@ import { fanOut } from "../../report/fan-out.ts";
 import { reporters, resolveReporter } from "../../report/index.ts";
 import { run as runPlan, type ProfileChoice, type RunOptions } from "../../run/run.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
-import { checkTargetSpec, localTargetNames } from "../../targets/index.ts";
+import { checkTargetSpec, isPairTarget, localTargetNames } from "../../targets/index.ts";
 import type { S2sMode } from "../../targets/types.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
 import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
@@ -52,11 +52,12 @@ export const run: CommandModule = {
       .example("$0 run --target local:prosody", "the whole suite against a throwaway local Prosody")
       .example("$0 run --server 127.0.0.1:5222 --domain localhost --reporter junit --out build", "the whole suite against a running server, JUnit only")
       .example("$0 run roster-add-push --target local:prosody", "one case")
+      .example("$0 run scenarios/subscription --target local:prosody+ejabberd --cross-domain", "the subscription cases, then each again with the contact on the second server")
       .example("$0 run --target local:ejabberd --websocket", "the whole suite over WebSocket (RFC 7395) against a throwaway local ejabberd")
       .example("$0 run --websocket wss://xmpp.example.org/xmpp-websocket --domain example.org --accounts-file accounts.yaml", "a running server over WebSocket"),
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & AccountArgs & {
-      cases: string[]; s2s?: S2sMode; websocket?: string;
+      cases: string[]; s2s?: S2sMode; websocket?: string; crossDomain: boolean;
       profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
       wait: "barrier" | "timeout"; transcripts: "all" | "failures";
     };
@@ -70,6 +71,7 @@ export const run: CommandModule = {
     const problem =
       checkTargetSpec({ ...a, websocket }) ??
       checkTls(a) ??
+      (a.crossDomain && !isPairTarget(a.target) ? `--cross-domain needs a pair target (two servers, like --target local:prosody+ejabberd), not ${a.target ?? a.server ?? "a running server"}` : undefined) ??
       (typeof websocket === "string" && a.tls !== "auto" ? `--tls ${a.tls} is for TCP streams: over WebSocket the URL says whether there is TLS (wss://)` : undefined) ??
       (!(a.concurrency >= 1) ? "--concurrency must be at least 1" : undefined) ??
       (a.shard !== undefined && !parseShard(a.shard) ? `--shard must be k/n with 1 <= k <= n, got '${a.shard}'` : undefined) ??

@@ -1,4 +1,4 @@
-import { FEATURES, type Scenario } from "../../scenario/types.ts";
+import { FEATURES } from "../../scenario/types.ts";
 import type { Session } from "../../xmpp/session.ts";
 import { applyFixtures } from "../fixtures.ts";
 import type { CaseScope } from "./scope.ts";
@@ -19,7 +19,7 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
     try {
       await Promise.all([...involved].map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
       const byAccount = new Map([...setup].map(([label, s]) => [label.split("/")[0], s]));
-      missing = missingFeatures(sc, [...setup.values()]);
+      missing = missingFeatures(scope, [...setup.values()]);
       if (missing.length === 0) await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
     } finally {
       await Promise.all([...setup.values()].map((s) => s.close()));
@@ -27,7 +27,7 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   }
   if (missing.length > 0) return missing;
   await Promise.all(scope.onlineResources.map(([label, r]) => scope.connect(label, r)));
-  if (involved.size === 0) missing = missingFeatures(sc, scope.all);
+  if (involved.size === 0) missing = missingFeatures(scope, scope.all);
   if (missing.length > 0) return missing;
   await scope.barrier(scope.all);
   scope.all.forEach((s) => s.consumeAll());
@@ -35,7 +35,8 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   return [];
 }
 
-function missingFeatures(sc: Scenario, sessions: Session[]): string[] {
-  const features = sessions.find((s) => s.features)?.features;
-  return sc.needs.filter((f) => !features?.getChild(FEATURES[f].name, FEATURES[f].ns)).map((f) => `${f} (${FEATURES[f].ns})`);
+/** The features the case needs that the user's server (domain a: a cross-domain variant's contacts are on b) does not advertise. */
+function missingFeatures(scope: CaseScope, sessions: Session[]): string[] {
+  const features = sessions.find((s) => s.features && scope.sideOf(s.label.split("/")[0]) === scope.ctx)?.features;
+  return scope.sc.needs.filter((f) => !features?.getChild(FEATURES[f].name, FEATURES[f].ns)).map((f) => `${f} (${FEATURES[f].ns})`);
 }
