@@ -187,5 +187,5 @@ test("an unknown server in a pair is a usage error; so is --s2s without a pair",
   assert.match(r.stderr, /unknown --target 'local:prosody\+nosuch'/);
   const single = await runCli(["run", "--target", "local:prosody", "--s2s", "tls"]);
   assert.equal(single.code, 2);
-  assert.match(single.stderr, /--s2s is for a federating pair \(like local:prosody\+ejabberd\), not for local:prosody/);
+  assert.match(single.stderr, /--s2s is for a federating pair \(like local:prosody\+ejabberd\) or local:NAME\+remote, not for local:prosody/);
 });

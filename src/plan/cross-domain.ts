@@ -50,6 +50,7 @@ function crosses(steps: Step[], sideOf: (account: string) => string, accounts: S
 
 /** The cross-domain variant of a case, or why it has none. */
 export function crossDomain(sc: Scenario): CrossDomain {
+  if (sc.accounts.some((a) => a.domain === "remote")) return { why: "its contact is a user of the harness's scripted remote server" };
   if (sc.accounts.some((a) => a.domain !== "a")) return { why: "written for two servers already" };
   if (sc.connections.length > 0) return { why: "a stream-level case (raw connections): about one server's streams" };
   if (sc.accounts.length < 2) return { why: "one account: nothing to put on another server (JIDs built from ${domain} are not accounts)" };

@@ -2,7 +2,7 @@ import { Chalk } from "chalk";
 import type { CaseResult, Verdict } from "../results/schema.ts";
 import { needsAttention } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { countVerdicts, describeProfile, describeS2s, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, totals } from "./format.ts";
+import { countVerdicts, describeProfile, describeRemote, describeS2s, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, totals } from "./format.ts";
 
 /** How long a case runs before a non-interactive console (a CI log) says it is still running. */
 const SLOW_MS = 10_000;
@@ -105,6 +105,7 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       const sw = run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name;
       out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}`);
       if (run.target.s2s) out(c.gray(describeS2s(run.target.s2s)));
+      if (run.target.remote) out(c.gray(describeRemote(run.target.remote)));
       const retries = setupRetries(run);
       if (retries.cases > 0) out(c.gray(`set-up retried ${retries.retries} time${retries.retries === 1 ? "" : "s"} in ${retries.cases} case${retries.cases === 1 ? "" : "s"} (the server dropped or refused a connection during set-up)`));
       if (run.accounts.refused && !run.targetError) out(c.magenta(`the server stopped giving accounts: ${run.accounts.refused}`));

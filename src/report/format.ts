@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { CaseResult, RunInfo, RunResult, S2sInfo, Verdict } from "../results/schema.ts";
+import type { RemoteLink } from "../remote/remote-server.ts";
 import type { S2sLink } from "../targets/s2s-log.ts";
 import { VERDICTS, verdictWord } from "../results/verdicts.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
@@ -57,7 +58,16 @@ export function describeTarget(run: Pick<RunInfo, "target">): string {
   const t = run.target;
   const sw = t.software ? ` (${t.software.name} ${t.software.version})` : "";
   const peer = t.peer && `; domain b: ${t.peer.name}${t.peer.software ? ` (${t.peer.software.name} ${t.peer.software.version})` : ""} at ${t.peer.host}:${t.peer.port}, domain ${t.peer.domain}`;
-  return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}${peer ?? ""}${t.s2s ? `; ${describeS2s(t.s2s)}` : ""}`;
+  return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}${peer ?? ""}${t.s2s ? `; ${describeS2s(t.s2s)}` : ""}${t.remote ? `; ${describeRemote(t.remote)}` : ""}`;
+}
+
+/** "a.test -> remote.test plaintext, by dialback": one s2s stream the harness's remote server exchanged stanzas on. */
+export const describeRemoteLink = (remote: string, l: RemoteLink) => `${l.direction === "in" ? `${l.domain} -> ${remote}` : `${remote} -> ${l.domain}`} ${l.encrypted ? "over TLS" : "plaintext"}, by ${l.auth}`;
+
+/** "the harness's remote server remote.test (a.test -> remote.test plaintext, by dialback; ...)". */
+export function describeRemote(r: NonNullable<RunInfo["target"]["remote"]>): string {
+  const links = r.links === undefined ? "" : r.links.length === 0 ? " (no s2s stream used)" : ` (${r.links.map((l) => describeRemoteLink(r.domain, l)).join("; ")})`;
+  return `the harness's remote server ${r.domain}${links}`;
 }
 
 /** "a.test -> b.test over TLS, by certificate": one s2s stream a server accepted. */

@@ -4,7 +4,7 @@ import junitModule from "junit-report-builder";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { failsRun } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { describeLink, describeTarget, describeTransport, formatFailures, formatTranscript, specLabel } from "./format.ts";
+import { describeLink, describeRemoteLink, describeTarget, describeTransport, formatFailures, formatTranscript, specLabel } from "./format.ts";
 
 // The package's CommonJS export is a builder instance, which its type declarations describe differently.
 type Builder = typeof junitModule.default;
@@ -44,6 +44,8 @@ export function renderJunit(run: RunResult, opts: { strict: boolean }): string {
     // Federating targets: how the servers were asked to talk, and each s2s stream they accepted.
     ["s2s", run.target.s2s?.mode],
     ...(run.target.s2s?.links ?? []).map((l): [string, string] => ["s2s-link", describeLink(l)]),
+    ["remote-domain", run.target.remote?.domain],
+    ...(run.target.remote?.links ?? []).map((l): [string, string] => ["remote-link", describeRemoteLink(run.target.remote!.domain, l)]),
     ["profile", run.profile ? path.relative(process.cwd(), run.profile.file) : "none"],
     ["peer-profile", run.peerProfile && path.relative(process.cwd(), run.peerProfile.file)],
     ...(run.notes ?? []).map((n): [string, string] => ["note", n]),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LEVELS, SourcePos } from "../scenario/types.ts";
+import { RemoteLink } from "../remote/remote-server.ts";
 import { S2sLink } from "../targets/s2s-log.ts";
 import { TranscriptEntry } from "../xmpp/transcript.ts";
 
@@ -135,6 +136,10 @@ export const RunInfo = z.object({
     transport: Transport.optional().describe("how the harness reached the server"),
     peer: PeerInfo.optional().describe("a pair target's second server (domain b of the scenarios, reached over s2s)"),
     s2s: S2sInfo.optional().describe("federating targets: how their servers talk to each other, asked for and negotiated"),
+    remote: z
+      .object({ domain: z.string(), links: z.array(RemoteLink).optional().describe("each s2s stream it exchanged stanzas on with the target, at the end of the run") })
+      .optional()
+      .describe("the harness's scripted remote server, when cases had accounts there"),
   }),
   startedAt: z.string().describe("ISO 8601"),
   options: z.record(z.string(), z.unknown()).describe("the options that can change verdicts: accounts, concurrency, timeoutMs, wait, strict, ..."),

@@ -1,12 +1,12 @@
 import { setTimeout as pause } from "node:timers/promises";
-import type { Session } from "../xmpp/session.ts";
+import type { Participant } from "./participant.ts";
 
 let tokens = 0;
 
 /**
  * Proves that every stanza the server had queued for each observer has arrived, without sleeping:
  * - the observer pings the server: the server answers after everything it queued for that stream before;
- * - every other session that acted sends a marker message to the observer: RFC 6120 §10.1 keeps stanzas
+ * - every other party that acted sends a marker message to the observer: RFC 6120 §10.1 keeps stanzas
  *   from one sender to one recipient in order, so what the actor caused arrived before its marker.
  * Two rounds: a server that handles each session in its own process (ejabberd) can answer one stanza with
  * another (a probe with the contact's presence); the first round's markers prove the answer was sent, the
@@ -15,14 +15,14 @@ let tokens = 0;
  * stanzas outside those guarantees, and to measure what sleep-based tools pay. A barrier whose answer is no
  * longer needed (the stanza it waited for came) is aborted between rounds.
  */
-export async function barrier(observers: Session[], actors: Session[], timeoutMs: number, quietMs = 0, signal?: AbortSignal): Promise<void> {
+export async function barrier(observers: Participant[], actors: Participant[], timeoutMs: number, quietMs = 0, signal?: AbortSignal): Promise<void> {
   await round(observers, actors, timeoutMs);
   if (signal?.aborted) return;
   await round(observers, actors, timeoutMs);
   if (quietMs > 0 && !signal?.aborted) await pause(quietMs);
 }
 
-async function round(observers: Session[], actors: Session[], timeoutMs: number): Promise<void> {
+async function round(observers: Participant[], actors: Participant[], timeoutMs: number): Promise<void> {
   const work: Promise<unknown>[] = [];
   for (const observer of observers.filter((s) => s.isOpen)) {
     work.push(observer.ping(timeoutMs));

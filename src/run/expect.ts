@@ -2,7 +2,7 @@ import type { Element } from "ltx";
 import { matchStanza, type Captures } from "../match/pattern.ts";
 import type { StepFailure } from "../results/schema.ts";
 import type { Received } from "../xmpp/inbox.ts";
-import type { Session } from "../xmpp/session.ts";
+import type { Participant } from "./participant.ts";
 
 /** What an expectation found: the stanzas it consumed and the values they captured. */
 export interface Found {
@@ -101,7 +101,7 @@ export function unexpected(inbox: Received[], pattern: Element | undefined): Rec
  * only the timeout ends the wait. A barrier that cannot complete (a session died) proves nothing, and the
  * wait goes on to the timeout.
  */
-export async function waitFor<T>(observer: Session, probe: () => T | undefined, timeoutMs: number, barrier?: (signal: AbortSignal) => Promise<void>): Promise<{ found?: T; decidedBy: "barrier" | "timeout" }> {
+export async function waitFor<T>(observer: Participant, probe: () => T | undefined, timeoutMs: number, barrier?: (signal: AbortSignal) => Promise<void>): Promise<{ found?: T; decidedBy: "barrier" | "timeout" }> {
   const now = probe();
   if (now !== undefined) return { found: now, decidedBy: "barrier" };
   if (!barrier) return { found: await observer.waitUntil(probe, timeoutMs), decidedBy: "timeout" };

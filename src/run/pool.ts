@@ -2,12 +2,15 @@ import { randomBytes } from "node:crypto";
 import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
 import type { RunEvent } from "../results/events.ts";
 import type { CaseResult } from "../results/schema.ts";
+import type { RemoteServer } from "../remote/remote-server.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
 import { runCase, type Side } from "./case/index.ts";
 
 export interface PoolOptions extends Side {
   /** The second server of a pair target; cases with accounts on domain b are skipped without it. */
   peer?: Side;
+  /** The harness's scripted remote server; cases with accounts on domain remote are skipped without it. */
+  remote?: RemoteServer;
   concurrency: number;
   timeoutMs: number;
   quietMs: number;
@@ -21,6 +24,9 @@ export interface PoolOptions extends Side {
   /** Which run of the plan this is, with --repeat. */
   repeat?: number;
 }
+
+/** A case with a user of the harness's scripted remote server. */
+export const hasRemoteAccount = (sc: Scenario) => sc.accounts.some((a) => a.domain === "remote");
 
 /** A case that never ran, with the reason (interrupted run, unreachable target). */
 export function notRun(sc: Scenario, verdict: "skip" | "error", reason: string): CaseResult {
@@ -42,7 +48,8 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     const refused = opts.ledger.refused ?? opts.peer?.ledger.refused;
     if (refused) return notRun(sc, "error", refused.message);
     if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return notRun(sc, "skip", "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody");
-    const admitted = await opts.ledger.admit(sc.accounts.length);
+    if (!opts.remote && hasRemoteAccount(sc)) return notRun(sc, "skip", "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote");
+    const admitted = await opts.ledger.admit(sc.accounts.filter((a) => a.domain !== "remote").length);
     if (typeof admitted === "string") return notRun(sc, "skip", admitted);
     opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });
     try {

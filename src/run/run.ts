@@ -10,8 +10,10 @@ import type { Scenario, Wait } from "../scenario/types.ts";
 import { distinctLinks } from "../targets/s2s-log.ts";
 import { openTarget, runningServerName, type Target, type TargetSpec } from "../targets/index.ts";
 import type { TlsRequest } from "../xmpp/reach.ts";
+import { startRemoteServer } from "../remote/for-target.ts";
+import type { RemoteServer } from "../remote/remote-server.ts";
 import { identifyServer, softwareOf } from "./identify.ts";
-import { notRun, runPool } from "./pool.ts";
+import { hasRemoteAccount, notRun, runPool } from "./pool.ts";
 import { foldRepeats } from "./repeat.ts";
 import { openSide, type AccountsChoice, type OpenSide } from "./sides.ts";
 
@@ -101,12 +103,15 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
   let side: OpenSide | undefined;
   let peer: (OpenSide & { server: NonNullable<Target["peer"]> }) | undefined;
   let targetError: string | undefined;
+  let remote: RemoteServer | undefined;
   try {
     try {
       target = await parts.add(() => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }), (t) => t.stop());
       side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor({ server: runningServerName(o), domain: o.domain })), (s) => s.close());
       const server = target.peer;
       if (server) peer = await parts.add(async () => ({ ...(await openSide(server, { mode: o.accounts.mode, admin: o.accounts.admin }, o.tls, o.timeoutMs)), server }), (p) => p.close());
+      // The harness's scripted remote server, where the target has a place for it and a case has a user there.
+      if (target.remote && plan.some(hasRemoteAccount)) remote = await parts.add(() => startRemoteServer(target!, { timeoutMs: o.timeoutMs }), (r) => r.stop());
     } catch (err) {
       targetError = (err as Error).message;
     }
@@ -140,6 +145,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         }),
         ...(peer && { peer: { name: peer.server.name, host: peer.server.host, port: peer.server.port, domain: peer.server.domain, ...(peer.server.software && { software: peer.server.software }) } }),
         ...(target?.s2s && { s2s: { mode: target.s2s } }),
+        ...(remote && { remote: { domain: remote.domain } }),
       },
       startedAt: new Date(started).toISOString(),
       options: {
@@ -162,7 +168,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       const runs: CaseResult[][] = [];
       for (let i = 0; i < o.repeat && !signal.aborted; i++) {
         runs.push(await runPool(plan, {
-          endpoint: side.endpoint, ledger: side.ledger, peer, profiles, concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
+          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
           emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
           ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
         }));
@@ -180,7 +186,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     const result: RunResult = {
       schemaVersion: 1,
       ...info,
-      ...(s2s && { target: { ...info.target, s2s } }),
+      target: { ...info.target, ...(s2s && { s2s }), ...(remote && { remote: { domain: remote.domain, links: remote.links } }) },
       durationMs: Date.now() - started,
       cases: cases.map((c) => trimmed(c, o.transcripts)),
       accounts: accountsSummary([side?.ledger, peer?.ledger]),

@@ -50,8 +50,12 @@ export interface ResourceSpec {
 
 export interface AccountSpec {
   name: string;
-  /** a: the target's domain; b: the second domain of a pair target (the case is skipped without one). */
-  domain: "a" | "b";
+  /**
+   * a: the target's domain; b: the second domain of a pair target (the case is skipped without one);
+   * remote: a user of the harness's scripted remote server (src/remote/), skipped on targets without one.
+   */
+  domain: "a" | "b" | "remote";
+  /** A remote account's resources only name full JIDs (${bob/r1}): nothing connects. */
   resources: ResourceSpec[];
 }
 

@@ -1,6 +1,6 @@
 import { EJABBERD_PACKAGES, startEjabberd } from "./ejabberd.ts";
 import { ensureDebianPackages } from "./install.ts";
-import { startPair } from "./pair.ts";
+import { startPair, startWithRemote } from "./pair.ts";
 import { PROSODY_PACKAGES, startProsody } from "./prosody.ts";
 import type { LocalTargetOptions, S2sMode, Target } from "./types.ts";
 
@@ -18,22 +18,30 @@ const packages: Record<string, { binary: string; packages: string[] }> = {
   ejabberd: EJABBERD_PACKAGES,
 };
 
-/** Installs what a local target (local:NAME or local:FIRST+SECOND) needs, as `run --target` would, without running anything. */
+/** Installs what a local target (local:NAME, local:FIRST+SECOND or local:NAME+remote) needs, as `run --target` would, without running anything. */
 export function installLocalTarget(target: string, log: (line: string) => void): void {
-  for (const name of new Set(/^local:(.*)$/.exec(target)?.[1].split("+") ?? [])) ensureDebianPackages(packages[name].binary, packages[name].packages, true, log);
+  for (const name of new Set(/^local:(.*)$/.exec(target)?.[1].split("+") ?? [])) if (packages[name]) ensureDebianPackages(packages[name].binary, packages[name].packages, true, log);
 }
 
 export const localTargetNames = Object.keys(local);
 
-/** local:NAME starts one server; local:FIRST+SECOND starts a federating pair (domains a.test and b.test). */
+/** The second part of local:NAME+remote: the harness's scripted remote server instead of a second server. */
+const REMOTE = "remote";
+
+/**
+ * local:NAME starts one server; local:FIRST+SECOND starts a federating pair (domains a.test and b.test);
+ * local:NAME+remote one server on a.test federating with the harness's scripted remote server (remote.test).
+ */
 function localStarter(target: string): ((opts: LocalTargetOptions) => Promise<Target>) | undefined {
   const m = /^local:([a-z]+)(?:\+([a-z]+))?$/.exec(target);
-  if (!m || !local[m[1]] || (m[2] && !local[m[2]])) return undefined;
-  return m[2] ? (opts) => startPair(local[m[1]], local[m[2]], opts) : local[m[1]];
+  if (!m || !local[m[1]]) return undefined;
+  if (!m[2]) return local[m[1]];
+  if (m[2] === REMOTE) return (opts) => startWithRemote(local[m[1]], opts);
+  return local[m[2]] ? (opts) => startPair(local[m[1]], local[m[2]], opts) : undefined;
 }
 
 /** A target of two local servers federating (local:FIRST+SECOND): domains a and b. */
-export const isPairTarget = (target: string | undefined) => Boolean(target && localStarter(target) && /^local:[a-z]+\+[a-z]+$/.test(target));
+export const isPairTarget = (target: string | undefined) => Boolean(target && localStarter(target) && /^local:[a-z]+\+[a-z]+$/.test(target) && !target.endsWith(`+${REMOTE}`));
 
 export interface TargetSpec {
   target?: string;
@@ -59,8 +67,8 @@ export function checkTargetSpec(spec: TargetSpec): string | undefined {
   const url = webSocketUrl(spec);
   if (spec.target && spec.server) return "--target and --server exclude each other";
   if (spec.target) {
-    if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")}, or a federating pair like local:prosody+ejabberd`;
-    if (spec.s2s && !spec.target.includes("+")) return `--s2s is for a federating pair (like local:prosody+ejabberd), not for ${spec.target}`;
+    if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")}, a federating pair like local:prosody+ejabberd, or one server with the harness's remote server like local:prosody+remote`;
+    if (spec.s2s && !spec.target.includes("+")) return `--s2s is for a federating pair (like local:prosody+ejabberd) or local:NAME+remote, not for ${spec.target}`;
     if (url) return "--websocket URL names a running server; with --target give --websocket without a URL (the local server then serves RFC 7395 and the run uses it)";
     return undefined;
   }

@@ -4,11 +4,13 @@ import type { AccountLedger } from "../../accounts/ledger.ts";
 import { parsePattern } from "../../match/pattern.ts";
 import type { CaseResult } from "../../results/schema.ts";
 import { fill, type Bindings } from "../../scenario/template.ts";
-import type { ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
+import type { AccountSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
 import { describeStanzaError } from "../../xmpp/errors.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
+import type { RemoteAccount, RemoteServer } from "../../remote/remote-server.ts";
 import { barrier } from "../barrier.ts";
+import type { Participant } from "../participant.ts";
 import { retry, type Retrying } from "./retry.ts";
 
 /** One server's c2s and the accounts made on it. */
@@ -21,6 +23,8 @@ export interface Side {
 export interface CaseContext extends Side {
   /** The second server of a pair target (domain b); absent on a single server. */
   peer?: Side;
+  /** The harness's scripted remote server (domain remote); absent where the target has none. */
+  remote?: RemoteServer;
   /** Unique to this case within the run; account names and ${uid} derive from it. */
   uid: string;
   /** How long a "receives" waits at most, and the limit for harness round trips. */
@@ -41,6 +45,8 @@ export class HarnessError extends Error {}
  */
 export class CaseScope {
   readonly sessions = new Map<string, Session>();
+  /** Users of the harness's remote server by label: "bob" (the bare JID) and "bob/r1" for each resource it names. */
+  readonly remotes = new Map<string, RemoteAccount>();
   readonly bindings: Bindings;
   readonly choices: CaseResult["choices"] = [];
   /** When the latest action step ran (transcript time): stanzas before it cannot be the answer to it. */
@@ -57,8 +63,8 @@ export class CaseScope {
     /** Set-up retries, counted across the attempts of the case. */
     readonly retrying: Retrying,
   ) {
-    this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), uid: ctx.uid };
-    this.resources = new Map(sc.accounts.flatMap((a) => a.resources.map((r) => [`${a.name}/${r.name}`, r] as const)));
+    this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), ...(ctx.remote && { "domain.remote": ctx.remote.domain }), uid: ctx.uid };
+    this.resources = new Map(sc.accounts.filter((a) => a.domain !== "remote").flatMap((a) => a.resources.map((r) => [`${a.name}/${r.name}`, r] as const)));
   }
 
   /** The runner skips a case with domain-b accounts when there is no peer, so ctx.peer! holds where it is used. */
@@ -66,9 +72,9 @@ export class CaseScope {
     return this.sc.accounts.find((a) => a.name === account)?.domain === "b" ? this.ctx.peer! : this.ctx;
   }
 
-  /** A case with an account on another server: what crosses between servers is ordered by no barrier. */
+  /** A case with an account on another server (domain b, or the remote server): what crosses between servers is ordered by no barrier. */
   get crossesServers(): boolean {
-    return this.sc.accounts.some((a) => a.domain === "b");
+    return this.sc.accounts.some((a) => a.domain !== "a");
   }
 
   /** What decides a step's wait: the step, the scenario, else the run; never a barrier across servers. */
@@ -79,12 +85,31 @@ export class CaseScope {
   /** Registers the case's accounts; a registration the server drops is retried under a new name (the first may exist). */
   async createAccounts(): Promise<void> {
     for (const a of this.sc.accounts) {
+      if (a.domain === "remote") {
+        this.addRemote(a);
+        continue;
+      }
       const side = this.sideOf(a.name);
       let attempt = 0;
       const creds = await retry(`registering ${a.name}`, this.retrying, () => side.ledger.create(`xc-${this.uid}-${a.name}${++attempt > 1 ? `-${attempt}` : ""}`));
       this.credentials.set(a.name, { creds, side });
       this.bindings[a.name] = `${creds.username}@${side.endpoint.domain}`;
       for (const r of a.resources) this.bindings[`${a.name}/${r.name}`] = `${this.bindings[a.name]}/${r.name}`;
+    }
+  }
+
+  /** A user of the remote server: nothing to register, the server answers for any localpart; its full JIDs by resource. */
+  private addRemote(a: AccountSpec): void {
+    const remote = this.ctx.remote!; // the runner skips such a case without one
+    const localpart = `xc-${this.uid}-${a.name}`;
+    const user = remote.account(localpart, this.transcript, { label: a.name });
+    this.remotes.set(a.name, user);
+    this.bindings[a.name] = user.jid;
+    for (const r of a.resources) {
+      const label = `${a.name}/${r.name}`;
+      const full = remote.account(localpart, this.transcript, { resource: r.name, label });
+      this.remotes.set(label, full);
+      this.bindings[label] = full.jid;
     }
   }
 
@@ -139,19 +164,35 @@ export class CaseScope {
     return [...this.sessions.values()];
   }
 
+  /** What expectations and barriers work on for a step's actor: a session, or a user of the remote server. */
+  participant(label: string): Participant {
+    return this.remotes.get(label) ?? this.session(label);
+  }
+
+  /** Who sends a step's stanza: a session, or the remote server as that user ('from' as written, else its JID). */
+  sender(label: string): { send(el: Element): Promise<void> } {
+    return this.remotes.get(label) ?? this.session(label);
+  }
+
+  /** Every party of the case that takes part in barriers: the sessions, and each remote user once (its bare JID). */
+  get participants(): Participant[] {
+    return [...this.all, ...this.sc.accounts.filter((a) => a.domain === "remote").map((a) => this.remotes.get(a.name)!)];
+  }
+
   /** A pattern or stanza of the scenario with its placeholders filled. */
   parse(text: string, bindings: Bindings = this.bindings): Element {
     return parsePattern(fill(text, bindings));
   }
 
-  /** A barrier from every session of the case to the observers (see barrier.ts). */
-  barrier(observers: Session[], signal?: AbortSignal): Promise<void> {
-    return barrier(observers, this.all, this.ctx.timeoutMs, this.ctx.quietMs, signal);
+  /** A barrier from every party of the case to the observers (see barrier.ts). */
+  barrier(observers: Participant[], signal?: AbortSignal): Promise<void> {
+    return barrier(observers, this.participants, this.ctx.timeoutMs, this.ctx.quietMs, signal);
   }
 
   /** Closes every session and removes the accounts; never throws (cleanup must not hide the verdict). */
   async close(): Promise<void> {
     await Promise.all(this.all.map((s) => s.close()));
+    for (const user of this.remotes.values()) this.ctx.remote?.release(user);
     this.transcript.add("harness", "note", "sessions closed", true);
     const made = [...this.credentials.values()];
     // Each ledger removes only the accounts it made.

@@ -1,4 +1,5 @@
 import { FEATURES } from "../../scenario/types.ts";
+import type { RemoteAccount } from "../../remote/remote-server.ts";
 import type { Session } from "../../xmpp/session.ts";
 import { applyFixtures } from "../fixtures.ts";
 import type { CaseScope } from "./scope.ts";
@@ -17,8 +18,11 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   if (involved.size > 0) {
     const setup = new Map<string, Session>();
     try {
-      await Promise.all([...involved].map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
-      const byAccount = new Map([...setup].map(([label, s]) => [label.split("/")[0], s]));
+      // A user of the remote server takes part as itself: nothing to log in.
+      const local = [...involved].filter((name) => !scope.remotes.has(name));
+      await Promise.all(local.map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
+      const byAccount = new Map<string, Session | RemoteAccount>([...setup].map(([label, s]) => [label.split("/")[0], s]));
+      for (const name of involved) if (scope.remotes.has(name)) byAccount.set(name, scope.remotes.get(name)!);
       missing = missingFeatures(scope, [...setup.values()]);
       if (missing.length === 0) await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
     } finally {
@@ -29,8 +33,9 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   await Promise.all(scope.onlineResources.map(([label, r]) => scope.connect(label, r)));
   if (involved.size === 0) missing = missingFeatures(scope, scope.all);
   if (missing.length > 0) return missing;
-  await scope.barrier(scope.all);
+  await scope.barrier(scope.participants);
   scope.all.forEach((s) => s.consumeAll());
+  scope.remotes.forEach((r) => r.consumeAll());
   scope.transcript.add("harness", "note", "set-up done", true);
   return [];
 }

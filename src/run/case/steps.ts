@@ -3,7 +3,7 @@ import type { Captures } from "../../match/pattern.ts";
 import type { StepFailure } from "../../results/schema.ts";
 import type { ExpectStep, Step } from "../../scenario/types.ts";
 import type { Received } from "../../xmpp/inbox.ts";
-import type { Session } from "../../xmpp/session.ts";
+import type { Participant } from "../participant.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
 import { HarnessError, type CaseScope } from "./scope.ts";
 
@@ -18,13 +18,13 @@ const oneLine = (s: string, max = 140) => {
 };
 
 /** Waits for what a step expects, decided by a barrier over the case's sessions or by the timeout (see waitFor). */
-function decide<T>(scope: CaseScope, observer: Session, probe: () => T | undefined, step: Step) {
+function decide<T>(scope: CaseScope, observer: Participant, probe: () => T | undefined, step: Step) {
   const barrier = scope.waitOf(step) === "barrier" ? (signal: AbortSignal) => scope.barrier([observer], signal) : undefined;
   return waitFor(observer, probe, step.timeoutMs ?? scope.ctx.timeoutMs, barrier);
 }
 
 /** Why nothing was received, for people: a dead session is the network's problem, never a verdict. */
-function missed(scope: CaseScope, step: Step, s: Session, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
+function missed(scope: CaseScope, step: Step, s: Participant, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
   if (s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${s.label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
   const near = closest(s.inbox.items, pattern, scope.lastActionAt);
   const answer = near.find((n) => !n.early);
@@ -54,12 +54,12 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   "send-raw": notYet,
   "receive-stream-error": notYet,
   async send(step, scope) {
-    await scope.session(step.actor).send(scope.parse(step.xml));
+    await scope.sender(step.actor).send(scope.parse(step.xml));
     return undefined;
   },
 
   async receive(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
     const patterns = step.patterns.map((p) => scope.parse(p));
     const { found, decidedBy } = await decide(scope, s, () => findNow(s.inbox.items, patterns, step.mode, scope.bindings), step);
     if (found) return void (consume(found), keep(scope, found.captures));
@@ -68,7 +68,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   },
 
   async "receive-one-of"(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
     const alternatives = step.alternatives.map((a) => ({ name: a.name, patterns: a.patterns.map((p) => scope.parse(p)) }));
     const probe = () => {
       for (const alt of alternatives) {
@@ -89,7 +89,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   },
 
   async "receive-nothing"(step, scope) {
-    const s = scope.session(step.actor);
+    const s = scope.participant(step.actor);
     await scope.barrier([s]);
     const pattern = step.pattern ? scope.parse(step.pattern) : undefined;
     const extra = unexpected(s.inbox.items, pattern);
@@ -122,7 +122,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
 
   /** Outcomes across sessions: after one barrier over every session involved, the first alternative whose expectations all hold. */
   async "one-of"(step, scope) {
-    const involved = [...new Set(step.alternatives.flatMap((a) => a.steps.map((st) => scope.session(st.actor))))];
+    const involved = [...new Set(step.alternatives.flatMap((a) => a.steps.map((st) => scope.participant(st.actor))))];
     await scope.barrier(involved);
     const why: string[] = [];
     const pick = () => {
@@ -160,7 +160,7 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
   const picked: Received[] = [];
   let caps: Captures = { ...scope.bindings };
   for (const st of steps) {
-    const s = scope.session(st.actor);
+    const s = scope.participant(st.actor);
     const inbox = s.inbox.items.filter((r) => !picked.includes(r));
     if (st.kind === "receive-nothing") {
       if (unexpected(inbox, st.pattern ? scope.parse(st.pattern, caps) : undefined).length > 0) return { ok: false, step: st };
@@ -175,7 +175,7 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
 }
 
 /** Re-evaluates `pick` on every arrival at any of the sessions until it chooses or time runs out. */
-async function waitAcross<T>(sessions: Session[], pick: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+async function waitAcross<T>(sessions: Participant[], pick: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
   let stop = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   await Promise.race(sessions.map((s) => s.waitUntil(pick, timeoutMs, stopped)));

@@ -1,0 +1,23 @@
+import type { Received } from "../xmpp/inbox.ts";
+
+/**
+ * What barriers and expectations use of a party to a case: a logged-in session, a bound raw connection, or
+ * any other party that can ping the server, send and recognise markers and wait on what it received.
+ */
+export interface Participant {
+  readonly label: string;
+  /** The full JID markers are sent to. */
+  readonly jid: string;
+  /** Can take part in a barrier: bound, and its stream still open. */
+  readonly isOpen: boolean;
+  /** Why it ended, once it has. */
+  readonly closedReason?: string;
+  /** The stanzas it received for the scenario's expectations. */
+  readonly inbox: { readonly items: Received[] };
+  /** Re-evaluates `probe` on every arrival until it returns a value, the party ends, `until` settles, or time runs out. */
+  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined>;
+  /** A round trip to its server: everything the server queued for it before the reply has arrived. */
+  ping(timeoutMs: number): Promise<unknown>;
+  sendMarker(to: string, token: string): Promise<void>;
+  hasMarker(token: string): boolean;
+}
