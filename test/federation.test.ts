@@ -122,7 +122,8 @@ for (const [target, s2s] of pairs) {
 
 const scenarioRuns: [string, S2sMode | undefined][] = [["local:prosody+prosody", undefined], ["local:prosody+ejabberd", undefined], ["local:prosody+prosody", "tls"], ["local:prosody+ejabberd", "tls"]];
 for (const [target, s2s] of scenarioRuns) {
-  test(`--target ${target}${s2s ? ` --s2s ${s2s}` : ""}: the federation scenarios pass, the report names both sides, no DNS query is sent and no server is left`, async () => {
+  const tls = s2s === "tls";
+  test(`--target ${target}${s2s ? ` --s2s ${s2s}` : ""}: the federation scenarios pass, the report names both sides and what they negotiated, no DNS query is sent and no server is left`, async () => {
     const tag = randomUUID();
     const d = out();
     let r: Awaited<ReturnType<typeof runCli>> | undefined;
@@ -150,6 +151,17 @@ for (const [target, s2s] of scenarioRuns) {
     const junit = readFileSync(path.join(d, "junit.xml"), "utf8");
     assert.match(junit, /<property name="peer-domain" value="b\.test"\/>/);
     assert.match(junit, new RegExp(`<property name="peer-server" value="${second}`, "i"));
+    // What the servers negotiated is in the record, the console and JUnit; Prosody logs at once (a.test accepting b.test is
+    // certain to be there), ejabberd in batches.
+    const mode = s2s ?? "dialback";
+    assert.equal(res.target.s2s?.mode, mode);
+    const links = res.target.s2s?.links ?? [];
+    assert.ok(links.some((l) => l.from === "b.test" && l.to === "a.test"), JSON.stringify(links));
+    for (const l of links) assert.deepEqual({ encrypted: l.encrypted, auth: l.auth }, tls ? { encrypted: true, auth: "certificate" } : { encrypted: false, auth: "dialback" }, JSON.stringify(l));
+    assert.match(r!.stdout.split("\n")[0], new RegExp(`; s2s ${mode}; `));
+    assert.match(r!.stdout, new RegExp(`^s2s ${mode} \\(.*b\\.test -> a\\.test ${tls ? "over TLS, by certificate" : "plaintext, by dialback"}`, "m"));
+    assert.match(junit, new RegExp(`<property name="s2s" value="${mode}"/>`));
+    assert.match(junit, new RegExp(`<property name="s2s-link" value="b\\.test -(>|&gt;) a\\.test ${tls ? "over TLS, by certificate" : "plaintext, by dialback"}"/>`));
     // s2s TLS brings STARTTLS to the clients, with the run CA's certificates, checked.
     assert.deepEqual(res.target.transport && { tls: res.target.transport.tls, verified: res.target.transport.certificateVerified }, s2s === "tls" ? { tls: "starttls", verified: true } : { tls: "none", verified: undefined });
     assert.equal(res.accounts.notRemoved, 0);
@@ -175,5 +187,5 @@ test("an unknown server in a pair is a usage error; so is --s2s without a pair",
   assert.match(r.stderr, /unknown --target 'local:prosody\+nosuch'/);
   const single = await runCli(["run", "--target", "local:prosody", "--s2s", "tls"]);
   assert.equal(single.code, 2);
-  assert.match(single.stderr, /--s2s is for a federating pair \(like local:prosody\+ejabberd\), not for local:prosody/);
+  assert.match(single.stderr, /--s2s is for a federating pair \(like local:prosody\+ejabberd\) or local:NAME\+remote, not for local:prosody/);
 });

@@ -84,18 +84,55 @@ test("--profile auto picks by software name and version, falls back to the newes
 
 test("a profile turns expected failures into xfail, unexpected passes into xpass, and never touches errors or skips", () => {
   const p = loadProfile(file(VALID));
-  const warn = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn", reason: "chamber got a push" }), p);
+  const on = { a: p };
+  const warn = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn", reason: "chamber got a push" }), on);
   assert.equal(warn.verdict, "xfail");
   assert.deepEqual(warn.deviation, { source: `${path.relative(process.cwd(), p.file)}:4`, reason: "pushes to resources that never asked for the roster", verdict: "warn" });
   assert.match(warn.reason!, /^known deviation \(.*:4\): pushes to resources/);
-  const byRequirement = applyProfile(makeCase({ id: "roster-set-zero-items", verdict: "fail", requirements: ["ROSTER-SET-ERR-09"] }), p);
+  const byRequirement = applyProfile(makeCase({ id: "roster-set-zero-items", verdict: "fail", requirements: ["ROSTER-SET-ERR-09"] }), on);
   assert.deepEqual([byRequirement.verdict, byRequirement.deviation?.link], ["xfail", "https://example.org/issue/1"]);
-  const xpass = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "pass" }), p);
+  const xpass = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "pass" }), on);
   assert.equal(xpass.verdict, "xpass");
   assert.match(xpass.reason!, /update the profile/);
-  for (const verdict of ["error", "skip"] as const) assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict }), p).verdict, verdict);
-  assert.equal(applyProfile(makeCase({ id: "roster-get-empty", verdict: "fail" }), p).verdict, "fail");
-  assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested/cell", verdict: "fail" }), p).verdict, "xfail", "a scenario's entry covers its matrix cells");
-  assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested-2", verdict: "fail" }), p).verdict, "fail", "but not another scenario with a longer id");
+  for (const verdict of ["error", "skip"] as const) assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict }), on).verdict, verdict);
+  assert.equal(applyProfile(makeCase({ id: "roster-get-empty", verdict: "fail" }), on).verdict, "fail");
+  assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested/cell", verdict: "fail" }), on).verdict, "xfail", "a scenario's entry covers its matrix cells");
+  assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested-2", verdict: "fail" }), on).verdict, "fail", "but not another scenario with a longer id");
   assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn" }), undefined).verdict, "warn");
+});
+
+test("cross-domain variants: an entry covers a variant only in the role it names (side), and only on its pairing", () => {
+  const p = loadProfile(file(`server: Prosody
+version: "0.12"
+deviations:
+  - case: delivery-msg-fullnomatch-1nn
+    side: b
+    reason: the recipient's server redirects
+    link: https://example.org/1
+  - case: presence-probe-directed
+    reason: single server only
+    link: https://example.org/2
+  - case: roster-delete-to-sends-unsubscribe@cross
+    pairing: prosody+ejabberd
+    reason: full JID across servers
+    link: https://example.org/3
+`));
+  const v = (id: string) => makeCase({ id, verdict: "fail", variant: { name: "cross", of: id.replace(/@cross$/, ""), moved: ["bob"] } });
+  // As the second server's profile, a side-b entry covers the variant; as the first's, only the single-server case.
+  assert.equal(applyProfile(v("delivery-msg-fullnomatch-1nn/normal@cross"), { b: p }).verdict, "xfail");
+  assert.equal(applyProfile(v("delivery-msg-fullnomatch-1nn/normal@cross"), { a: p }).verdict, "fail");
+  assert.equal(applyProfile(makeCase({ id: "delivery-msg-fullnomatch-1nn/normal", verdict: "fail" }), { a: p }).verdict, "xfail");
+  assert.equal(applyProfile(makeCase({ id: "delivery-msg-fullnomatch-1nn/normal", verdict: "fail" }), { b: p }).verdict, "fail", "single-server cases run on the first server");
+  // Without a side, the single-server entry does not cover the variant.
+  assert.equal(applyProfile(v("presence-probe-directed@cross"), { a: p, b: p }).verdict, "fail");
+  // An entry naming a variant is side a, on its pairing only.
+  assert.equal(applyProfile(v("roster-delete-to-sends-unsubscribe@cross"), { a: p, pairing: "prosody+ejabberd" }).verdict, "xfail");
+  assert.equal(applyProfile(v("roster-delete-to-sends-unsubscribe@cross"), { a: p, pairing: "prosody+prosody" }).verdict, "fail");
+  assert.equal(applyProfile(makeCase({ id: "roster-delete-to-sends-unsubscribe", verdict: "fail" }), { a: p, pairing: "prosody+ejabberd" }).verdict, "fail");
+  // The loader: a pairing needs a variant or a side; a variant's id must exist.
+  assert.match(problem(VALID.replace("  - case: roster-push-not-interested\n", "  - case: roster-push-not-interested\n    pairing: prosody+ejabberd\n"))[2], /pairing is for cross-domain variants/);
+  assert.match(problem(VALID.replace("  - case: roster-push-not-interested\n", "  - case: roster-push-not-interested\n    side: c\n"))[2], /side/);
+  const suite = loadSuite([SUITE]).scenarios;
+  const unknown = loadProfile(file(VALID.replace("case: roster-push-not-interested", "case: roster-get-empty@cross")));
+  assert.match(unknownEntries(unknown, suite)[0].detail, /no scenario 'roster-get-empty@cross' in the suite \(or it has no cross-domain variant/);
 });

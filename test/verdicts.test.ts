@@ -8,9 +8,10 @@ import { combine, VARIATIONS } from "./support/variations.ts";
 import { prosody } from "./support/prosody.ts";
 
 /**
- * Verdicts that do not depend on how they were reached: decided by barriers or by timeouts, through a
- * server that kills connections during set-up or not, through a server that differs from this one only in
- * ways the RFC allows: every case gets the same verdict (raw, --profile none).
+ * Verdicts that do not depend on how they were reached: decided by barriers or by timeouts, over TCP or
+ * WebSocket (RFC 7395), through a server that kills connections during set-up or not, through a server that
+ * differs from this one only in ways the RFC allows: every case gets the same verdict (raw, --profile none).
+ * The servers serve WebSocket too; the TCP runs are the reference.
  */
 const suite = loadSuite([SUITE]).scenarios;
 let pros: Awaited<ReturnType<typeof prosody>>;
@@ -18,7 +19,7 @@ let ejab: Target;
 const direct = new Map<string, RunResult>();
 
 before(async () => {
-  [pros, ejab] = await Promise.all([prosody(), ejabberd()]);
+  [pros, ejab] = await Promise.all([prosody({ websocket: true }), ejabberd({ websocket: true })]);
 });
 after(async () => {
   await Promise.all([pros?.stop(), ejab?.stop()]);
@@ -40,6 +41,19 @@ for (const name of ["Prosody", "ejabberd"] as const) {
     const decided = barriers.cases.filter((c) => c.spec === "rfc6121").flatMap((c) => c.failures.map((f) => f.decidedBy));
     assert.ok(decided.length > 0 && decided.every((d) => d === "barrier"), `every failure decided by a barrier: ${decided.join(", ")}`);
     assert.equal(barriers.accounts.notRemoved + timeouts.accounts.notRemoved, 0);
+  });
+}
+
+for (const name of ["Prosody", "ejabberd"] as const) {
+  test(`${name} over WebSocket (RFC 7395): the whole suite gives every case the verdict it has over TCP`, async () => {
+    const t = name === "Prosody" ? pros : ejab;
+    const ws = await run(suite, { websocket: t.websocket!, domain: t.domain, install: false, concurrency: 6 });
+    assert.equal(ws.target.transport?.websocket, t.websocket);
+    assert.deepEqual(verdicts(ws), verdicts(direct.get(name) ?? (await runOn(t))));
+    // The cases' own sessions went over WebSocket: every stanza is a document of its own, with its namespace (§3.3.3).
+    const sent = ws.cases.flatMap((c) => c.transcript ?? []).filter((e) => e.dir === "out" && /^<(message|presence|iq)[ >]/.test(e.xml));
+    assert.ok(sent.length > 0 && sent.every((e) => /^<\w+ [^>]*xmlns="jabber:client"/.test(e.xml)), sent.find((e) => !/xmlns="jabber:client"/.test(e.xml))?.xml);
+    assert.equal(ws.accounts.notRemoved, 0);
   });
 }
 

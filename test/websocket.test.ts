@@ -1,17 +1,21 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
+import type { RunResult } from "../src/results/schema.ts";
 import type { Target } from "../src/targets/types.ts";
 import { NS_FRAMING, openWebSocketStream, type WebSocketEndpoint } from "../src/xmpp/websocket.ts";
 import { Session } from "../src/xmpp/session.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";
 import { prosody } from "./support/prosody.ts";
 import { ejabberd } from "./support/ejabberd.ts";
+import { runCli } from "./support/cli.ts";
 import { rawLogin, register } from "./support/raw-login.ts";
 
-/** RFC 7395 on the local targets: ws:// on plaintext servers, wss:// on TLS ones, both servers; raw and through xmpp.js. */
+/** RFC 7395 on the local targets: ws:// on plaintext servers, wss:// on TLS ones, both servers; raw, through xmpp.js and through the CLI. */
 const starters = { prosody, ejabberd } as const;
 const started: Target[] = [];
 after(() => Promise.all(started.map((t) => t.stop())));
@@ -93,3 +97,48 @@ for (const server of ["prosody", "ejabberd"] as const) {
     await viaTransport(t);
   });
 }
+
+const out = () => mkdtempSync(path.join(tmpdir(), "xc-websocket-"));
+const resultsIn = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
+
+test("run --websocket wss://URL --domain D --ca FILE: a running server over WebSocket with TLS, the transport in every report; without --ca the certificate is refused (exit 3)", async () => {
+  const t = await start("prosody", "starttls");
+  const d = out();
+  const r = await runCli(["run", "roster-add-push", "--websocket", t.websocket!, "--domain", t.domain, "--ca", t.caFile!, "--reporter", "console,junit,json", "--out", d]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const transport = resultsIn(d).target.transport;
+  assert.deepEqual({ websocket: transport?.websocket, tls: transport?.tls, verified: transport?.certificateVerified }, { websocket: t.websocket, tls: "direct", verified: true });
+  assert.match(r.stdout.split("\n")[0], new RegExp(`over WebSocket ${t.websocket!.replace(/[.:/]/g, "\\$&")} \\(certificate verified\\)`));
+  assert.match(readFileSync(path.join(d, "junit.xml"), "utf8"), /<property name="transport" value="over WebSocket wss:\/\/127\.0\.0\.1:\d+\/xmpp-websocket \(certificate verified\)/);
+  const dr = out();
+  const refused = await runCli(["run", "roster-add-push", "--websocket", t.websocket!, "--domain", t.domain, "--reporter", "json", "--out", dr]);
+  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+  assert.match(resultsIn(dr).targetError ?? "", /is not trusted: unable to verify the first certificate.*pass --ca FILE/);
+});
+
+test("run --target local:prosody --websocket CASE: the local server serves RFC 7395 and the run goes over it (a bare --websocket before a case leaves the case a case)", async () => {
+  const d = out();
+  const r = await runCli(["run", "--target", "local:prosody", "--websocket", "roster-add-push", "--reporter", "console,json", "--out", d]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const res = resultsIn(d);
+  assert.deepEqual(res.cases.map((c) => c.id), ["roster-add-push"]);
+  assert.match(res.target.transport?.websocket ?? "", /^ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket$/);
+  assert.match(r.stdout.split("\n")[0], /over WebSocket ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket, SASL /);
+});
+
+test("--websocket usage errors exit 2 with what to write instead", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--websocket"], /--websocket without a URL is for --target local:\.\.\.; for a running server give its URL/],
+    [["--target", "local:prosody", "--websocket", "ws://127.0.0.1:5280/xmpp-websocket"], /--websocket URL names a running server; with --target give --websocket without a URL/],
+    [["--websocket", "http://127.0.0.1:5280/xmpp-websocket", "--domain", "localhost"], /--websocket must be a ws:\/\/ or wss:\/\/ URL/],
+    [["--websocket", "ws://127.0.0.1:5280/xmpp-websocket"], /--websocket URL needs --domain/],
+    [["--websocket", "ws://127.0.0.1:5280/xmpp-websocket", "--server", "127.0.0.1:5222", "--domain", "localhost"], /--server and --websocket exclude each other/],
+    [["--websocket", "wss://127.0.0.1:5281/xmpp-websocket", "--domain", "localhost", "--tls", "starttls"], /--tls starttls is for TCP streams: over WebSocket the URL says whether there is TLS/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(["run", ...args]);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  }
+});

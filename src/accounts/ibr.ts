@@ -16,8 +16,9 @@ export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
       const stream = await openRawStream(ctx.endpoint, ctx.timeoutMs);
       try {
         if (!stream.features.getChild("register", "http://jabber.org/features/iq-register")) throw new AccountsRefused(noRegistration(featureNames(stream.features)));
+        // The namespace written out: over WebSocket every stanza is a document of its own (RFC 7395 §3.3.3).
         const reply = await stream.request(
-          `<iq type='set' id='reg' to='${ctx.endpoint.domain}'><query xmlns='jabber:iq:register'><username>${esc(localpart)}</username><password>${esc(password)}</password></query></iq>`,
+          `<iq type='set' id='reg' to='${ctx.endpoint.domain}' xmlns='jabber:client'><query xmlns='jabber:iq:register'><username>${esc(localpart)}</username><password>${esc(password)}</password></query></iq>`,
           "reg",
         );
         if (reply.attrs.type !== "result") {

@@ -1,5 +1,7 @@
 import type { Argv } from "yargs";
+import { withCrossDomain } from "../plan/cross-domain.ts";
 import { select, splitArgs } from "../plan/filter.ts";
+import { isVariantId } from "../scenario/ids.ts";
 import { loadSuite } from "../scenario/load.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { EXIT } from "./exit-codes.ts";
@@ -14,11 +16,23 @@ export const err = (s: string) => process.stderr.write(`${s}\n`);
 export const csv = (v: string[] | string | undefined) =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(",")).map((x) => x.trim()).filter(Boolean);
 
-/** --grep and --tag, shared by the commands that select cases. */
+/** --grep, --tag and --cross-domain, shared by the commands that select cases. */
 export function selectionOptions<T>(y: Argv<T>) {
   return y
     .option("grep", { type: "string", describe: "only cases whose id or title matches this regular expression" })
-    .option("tag", { type: "string", array: true, default: [] as string[], describe: "only cases with one of these tags (repeat or comma-separate)" });
+    .option("tag", { type: "string", array: true, default: [] as string[], describe: "only cases with one of these tags (repeat or comma-separate)" })
+    .option("cross-domain", {
+      type: "boolean",
+      default: false,
+      describe: "with a pair target: after each case, its cross-domain variant (ID@cross: every account but the first on the second server), where a stanza would cross",
+    });
+}
+
+export interface PlanOptions {
+  grep?: string;
+  tag?: string[];
+  /** Each case followed by its cross-domain variant (src/plan/cross-domain.ts), before the selection. */
+  crossDomain?: boolean;
 }
 
 /**
@@ -26,7 +40,7 @@ export function selectionOptions<T>(y: Argv<T>) {
  * them and in the shipped suite. Scenario errors, a name that selects nothing and a bad --grep end the
  * command with exit 2.
  */
-export function planFrom(args: string[], o: { grep?: string; tag?: string[] }, command = "xmpp-conform"): Scenario[] {
+export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform"): Scenario[] {
   const usage = (problem: string): never => {
     err(`${command}: ${problem}`);
     process.exit(EXIT.usage);
@@ -44,13 +58,16 @@ export function planFrom(args: string[], o: { grep?: string; tag?: string[] }, c
       for (const e of suite.errors) err(e.message);
       usage(`${suite.errors.length} scenario file error${suite.errors.length === 1 ? "" : "s"}`);
     }
-    return suite.scenarios;
+    return o.crossDomain ? withCrossDomain(suite.scenarios) : suite.scenarios;
   };
   const files = paths.length > 0 ? load(paths) : [];
   const shipped = paths.length === 0 || ids.length > 0 ? load([SUITE]) : [];
   const { plan, unknownIds } = select([...files, ...shipped], { files, ids, grep, tags: csv(o.tag) });
   if (unknownIds.length > 0) {
-    const what = (a: string) => (/\.ya?ml$/.test(a) || /^\.{0,2}\//.test(a) ? `no such file or folder: ${a}` : `'${a}' is no file or folder, case id, scenario id or requirement ID`);
+    const what = (a: string) =>
+      /\.ya?ml$/.test(a) || /^\.{0,2}\//.test(a) ? `no such file or folder: ${a}`
+      : isVariantId(a) && !o.crossDomain ? `'${a}' names a cross-domain variant: add --cross-domain (with a pair target)`
+      : `'${a}' is no file or folder, case id, scenario id or requirement ID`;
     for (const a of unknownIds) err(`${command}: ${what(a)}`);
     usage("see 'xmpp-conform list' for the case ids and the requirements they cite");
   }

@@ -198,8 +198,13 @@ function shortTag(el: Element): string {
   return `<${el.getName()}${attrs}/>`;
 }
 
-/** Matches a received stanza against a pattern (both ltx Elements). */
+/**
+ * Matches a received stanza against a pattern (both ltx Elements). A pattern's stanza takes the content
+ * namespace of the stream the stanza came on: jabber:client, or jabber:server for what a server sent to the
+ * harness's scripted remote server (RFC 6120 §4.8.3), so one pattern serves both.
+ */
 export function matchStanza(pattern: Element, actual: Element, captures: Captures = {}): MatchResult {
-  const r = matchElement(pattern, actual, "", captures, "jabber:client", "jabber:client");
+  const content = namespaceOf(actual, "jabber:client") === "jabber:server" ? "jabber:server" : "jabber:client";
+  const r = matchElement(pattern, actual, "", captures, content, content);
   return { ok: r.ok, captures: r.ok ? r.caps : captures, closeness: r.score / r.total, problems: r.problems };
 }

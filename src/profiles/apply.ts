@@ -1,16 +1,51 @@
 import path from "node:path";
-import type { CaseResult, RequirementResult } from "../results/schema.ts";
-import { covers } from "../scenario/ids.ts";
+import type { CaseResult, RequirementResult, RunInfo } from "../results/schema.ts";
+import { covers, isVariantId } from "../scenario/ids.ts";
 import type { Profile, ProfileEntry } from "./types.ts";
 
 const cites = (r: CaseResult, requirement: string) => r.requirements.includes(requirement) || r.failures.some((f) => f.requirements.includes(requirement));
 
-/** Whether a profile entry speaks about this case: it names the case (or its scenario), or a requirement the case cites. */
-export const entryCovers = (e: ProfileEntry, r: CaseResult) => Boolean((e.case && covers(e.case, r.id)) || (e.requirement && cites(r, e.requirement)));
+/** Which server of the run a profile is for: the user's (a, the only one on a single server) or a pair's second (b). */
+export type Role = "a" | "b";
 
-/** Entries naming the case come before entries naming a requirement. */
-function entryFor(profile: Profile, r: CaseResult): ProfileEntry | undefined {
-  return profile.entries.find((e) => e.case && entryCovers(e, r)) ?? profile.entries.find((e) => e.requirement && entryCovers(e, r));
+/** The profiles a run applies: the first server's, on a pair the second's, and the pairing (first+second, software names in lower case). */
+export interface RunProfiles {
+  a?: Profile;
+  b?: Profile;
+  pairing?: string;
+}
+
+/** "prosody+ejabberd": a pair's servers by their software, as profile entries name a pairing. */
+export function pairingOf(run: Pick<RunInfo, "target">): string | undefined {
+  const [a, b] = [run.target.software, run.target.peer?.software];
+  return a && b ? `${a.name}+${b.name}`.toLowerCase() : undefined;
+}
+
+/** The roles in which an entry covers cross-domain variants: its side (an entry naming a variant: a unless it says). */
+function sidesOf(e: ProfileEntry): Role[] {
+  if (e.side === "both") return ["a", "b"];
+  if (e.side) return [e.side];
+  return e.case && isVariantId(e.case) ? ["a"] : [];
+}
+
+/**
+ * Whether an entry of the profile of the server playing `role` speaks about this case: it names the case (or
+ * its scenario), or a requirement the case cites. Single-server cases run on server a. A cross-domain
+ * variant runs on both: an entry covers it only when it says the deviation is its server's in that role
+ * (`side`), or names the variant itself (side a unless it says); `pairing` limits an entry to one pairing.
+ */
+export function entryCovers(e: ProfileEntry, r: CaseResult, role: Role = "a", pairing?: string): boolean {
+  if (e.pairing && e.pairing !== pairing) return false;
+  const variant = isVariantId(r.id);
+  if (variant ? !sidesOf(e).includes(role) : role !== "a") return false;
+  if (e.case) return covers(e.case, r.id);
+  return Boolean(e.requirement && cites(r, e.requirement));
+}
+
+/** The most specific entry: one for this pairing, then one naming the case, then one naming a requirement; the first server's before the second's. */
+function entryFor(profiles: RunProfiles, r: CaseResult): ProfileEntry | undefined {
+  const all = (["a", "b"] as const).flatMap((role) => (profiles[role]?.entries ?? []).filter((e) => entryCovers(e, r, role, profiles.pairing)));
+  return all.find((e) => e.pairing) ?? all.find((e) => e.case) ?? all[0];
 }
 
 /** A requirement's verdict under the entry: what it documents as broken is xfail when broken, xpass when not. */
@@ -27,8 +62,8 @@ function requirementUnder(entry: ProfileEntry, q: RequirementResult): Requiremen
  * fails or warns, and xpass when it passes (the profile is out of date). Errors and skips stay as they
  * are: a profile documents the server, never the harness or the set-up.
  */
-export function applyProfile(r: CaseResult, profile: Profile | undefined): CaseResult {
-  const entry = profile && entryFor(profile, r);
+export function applyProfile(r: CaseResult, profiles: RunProfiles | undefined): CaseResult {
+  const entry = profiles && entryFor(profiles, r);
   if (!entry || !["pass", "fail", "warn"].includes(r.verdict)) return r;
   const source = `${path.relative(process.cwd(), entry.pos.file)}:${entry.pos.line}`;
   const deviation = { source, reason: entry.reason, ...(entry.link && { link: entry.link }), verdict: r.verdict };

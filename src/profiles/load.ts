@@ -1,7 +1,8 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { covers } from "../scenario/ids.ts";
+import { withCrossDomain } from "../plan/cross-domain.ts";
+import { covers, isVariantId } from "../scenario/ids.ts";
 import type { Scenario } from "../scenario/types.ts";
 import { FileError, readYamlFile } from "../util/yaml-file.ts";
 import type { Profile } from "./types.ts";
@@ -12,14 +13,20 @@ import type { Profile } from "./types.ts";
  */
 const Entry = z
   .strictObject({
-    case: z.string().regex(/^[a-z0-9][a-z0-9.+/_-]*$/, "expected a scenario id (or one cell of its matrix, id/value)").optional(),
+    case: z.string().regex(/^[a-z0-9][a-z0-9.+/_-]*(@cross)?$/, "expected a scenario id (or one cell of its matrix, id/value), with @cross for its cross-domain variant").optional(),
     requirement: z.string().regex(/^[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?$/, "expected a requirement ID like ROSTER-PUSH-02").optional(),
     reason: z.string().min(1),
     rfc: z.string().min(1).optional().describe("the RFC text the server breaks, quoted"),
     observed: z.string().min(1).optional().describe("what the server sent instead"),
     link: z.string().url().optional(),
     review: z.string().min(1).optional().describe("a draft's note of what a person must still check; delete it once checked"),
+    side: z
+      .enum(["a", "b", "both"])
+      .optional()
+      .describe("cross-domain variants: the deviation shows when this server is the user's (a), the contact's (b) or either; an entry naming a single-server case then covers its variant too"),
+    pairing: z.string().regex(/^[a-z0-9]+\+[a-z0-9]+$/, "expected first+second, the servers' names in lower case, like prosody+ejabberd").optional(),
   })
+  .refine((e) => e.pairing === undefined || e.side !== undefined || (e.case !== undefined && isVariantId(e.case)), "pairing is for cross-domain variants: name one (case: ID@cross) or say the side")
   .refine((e) => Boolean(e.case) !== Boolean(e.requirement), "expected exactly one of case, requirement")
   .refine((e) => Boolean(e.link) || Boolean(e.rfc && e.observed), "expected a link, or the RFC text (rfc) and the stanza the server sent (observed)");
 
@@ -40,6 +47,8 @@ export function loadProfile(file: string): Profile {
     ...(e.link && { link: e.link }),
     ...(e.observed && { observed: e.observed }),
     ...(e.review && { review: e.review }),
+    ...(e.side && { side: e.side }),
+    ...(e.pairing && { pairing: e.pairing }),
     pos: at(["deviations", i]),
   }));
   return { file, server: data.server, version: String(data.version), entries };
@@ -50,9 +59,10 @@ export function loadProfiles(dir: string): Profile[] {
   return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => loadProfile(path.join(dir, f)));
 }
 
-/** Entries that name no scenario or requirement of the suite: a typo would otherwise expect nothing. */
+/** Entries that name no scenario (or cross-domain variant) or requirement of the suite: a typo would otherwise expect nothing. */
 export function unknownEntries(profile: Profile, suite: Scenario[]): FileError[] {
+  const all = withCrossDomain(suite.filter((s) => !s.variant));
   return profile.entries
-    .filter((e) => !suite.some((s) => (e.case && covers(e.case, s.id)) || (e.requirement && s.requirements.includes(e.requirement))))
-    .map((e) => new FileError(e.pos, e.case ? `no scenario '${e.case}' in the suite` : `no scenario cites requirement ${e.requirement}`));
+    .filter((e) => !all.some((s) => (e.case && covers(e.case, s.id)) || (e.requirement && s.requirements.includes(e.requirement))))
+    .map((e) => new FileError(e.pos, e.case ? `no scenario '${e.case}' in the suite${isVariantId(e.case) ? " (or it has no cross-domain variant: see 'xmpp-conform list --cross-domain')" : ""}` : `no scenario cites requirement ${e.requirement}`));
 }

@@ -18,5 +18,13 @@ export interface ProfileEntry {
   observed?: string;
   /** Set on drafts ('profile init'): what a person must still check before the entry can be trusted. */
   review?: string;
+  /**
+   * Cross-domain variants (ID@cross): the deviation shows when the profile's server is the user's (a), the
+   * contact's (b, the second of a pair), or either. An entry naming a single-server case then covers its
+   * variant too; one naming a variant is side a unless it says; without it, variants are not covered.
+   */
+  side?: "a" | "b" | "both";
+  /** Only on this pairing of servers, first+second (software names in lower case, e.g. "prosody+ejabberd"). */
+  pairing?: string;
   pos: SourcePos;
 }

@@ -3,6 +3,7 @@ import { randomUUID, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type tls from "node:tls";
 import xml from "@xmpp/xml";
+import { z } from "zod";
 import { parse } from "ltx";
 import type { Element } from "ltx";
 import type { CertificateFiles } from "../targets/cert.ts";
@@ -45,13 +46,13 @@ export interface RemoteServerOptions {
 }
 
 /** What the remote server saw of one s2s stream once it carried stanzas: which way, with whom, how secured. */
-export interface RemoteLink {
-  direction: "in" | "out";
-  /** The target's domain. */
-  domain: string;
-  encrypted: boolean;
-  auth: "certificate" | "dialback";
-}
+export const RemoteLink = z.object({
+  direction: z.enum(["in", "out"]).describe("in: the target's stream to the remote server; out: the remote server's to the target"),
+  domain: z.string().describe("the target's domain"),
+  encrypted: z.boolean(),
+  auth: z.enum(["certificate", "dialback"]),
+});
+export type RemoteLink = z.infer<typeof RemoteLink>;
 
 const STANZAS = new Set(["message", "presence", "iq"]);
 const bare = (jid: string | undefined) => (jid ?? "").split("/")[0];
@@ -73,8 +74,9 @@ function certifies(socket: tls.TLSSocket, domain: string, caPem: string): boolea
 }
 
 /**
- * A remote user: what the target sent to it, and stanzas sent as it. It takes part in barriers the way a
- * session does (markers both ways, a ping), so "receives nothing" works with remote observers and actors.
+ * A remote user (its bare JID), or one full JID of it: what the target sent to it, and stanzas sent as it. It
+ * takes part in barriers the way a session does (markers both ways, a ping), so "receives nothing" works with
+ * remote observers and actors.
  */
 export class RemoteAccount {
   readonly inbox: Inbox;
@@ -84,6 +86,8 @@ export class RemoteAccount {
     readonly jid: string,
     private readonly server: RemoteServer,
     readonly transcript: Transcript,
+    /** How steps and barrier messages name it (a scenario's "bob" or "bob/r1"); the JID by default. */
+    readonly label: string = jid,
   ) {
     this.inbox = new Inbox();
   }
@@ -92,7 +96,11 @@ export class RemoteAccount {
     return !this.inbox.closedReason;
   }
 
-  /** Sends a stanza as this user: 'from' is the user's bare JID unless the stanza says otherwise (wrong values included). */
+  get closedReason(): string | undefined {
+    return this.inbox.closedReason;
+  }
+
+  /** Sends a stanza as this user: 'from' is this JID (bare, or the full JID it stands for) unless the stanza says otherwise (wrong values included). */
   async send(stanza: Element | string): Promise<void> {
     const el = typeof stanza === "string" ? parse(stanza) : stanza;
     el.attrs.from ??= this.jid;
@@ -112,8 +120,13 @@ export class RemoteAccount {
     return this.markers.has(token);
   }
 
-  waitUntil<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
-    return this.inbox.waitUntil(probe, timeoutMs);
+  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
+    return this.inbox.waitUntil(probe, timeoutMs, until);
+  }
+
+  /** Marks everything received so far as seen (set-up traffic is not for the scenario's expectations). */
+  consumeAll(): void {
+    this.inbox.consumeAll();
   }
 
   /** XEP-0199 ping from the remote domain to every domain it reaches: what they queued for it before has arrived. */
@@ -121,10 +134,10 @@ export class RemoteAccount {
     return this.server.pingAll(timeoutMs);
   }
 
-  /** A stanza the target sent to this user (barrier markers are taken out of the stream). */
-  arrived(el: Element): void {
+  /** A stanza the target sent to this user (barrier markers are taken out of the stream); `record`: into the transcript too. */
+  arrived(el: Element, record = true): void {
     const marker = this.markers.take(el);
-    this.transcript.add(this.jid, "in", el.toString(), marker);
+    if (record) this.transcript.add(this.jid, "in", el.toString(), marker);
     if (!marker) return void this.inbox.push(el, this.transcript.now());
     this.inbox.wake();
   }
@@ -172,10 +185,14 @@ export class RemoteServer {
     return new RemoteServer(opts, listener);
   }
 
-  /** A remote user, e.g. account("bob") is bob@remote.test; its stanzas go to `transcript` (the case's). */
-  account(localpart: string, transcript: Transcript): RemoteAccount {
-    const jid = `${localpart}@${this.domain}`;
-    const account = new RemoteAccount(jid, this, transcript);
+  /**
+   * A remote user, e.g. account("bob") is bob@remote.test, or with a resource one of its full JIDs (which
+   * receives only what is sent to that full JID, while the bare JID's account receives everything for the
+   * user); its stanzas go to `transcript` (the case's).
+   */
+  account(localpart: string, transcript: Transcript, opts: { resource?: string; label?: string } = {}): RemoteAccount {
+    const jid = `${localpart}@${this.domain}${opts.resource ? `/${opts.resource}` : ""}`;
+    const account = new RemoteAccount(jid, this, transcript, opts.label);
     this.accounts.set(jid, account);
     return account;
   }
@@ -248,9 +265,12 @@ export class RemoteServer {
       this.pending.delete(el.attrs.id);
       return reply(el);
     }
+    const full = el.attrs.to !== bare(el.attrs.to) ? this.accounts.get(el.attrs.to) : undefined;
     const account = this.accounts.get(bare(el.attrs.to));
     if (!el.getChild("barrier", BARRIER_NS)) this.inbox.push(el, this.transcript.now());
-    account?.arrived(el);
+    // To a full JID: its own account and the user's; the transcript has it once.
+    full?.arrived(el);
+    account?.arrived(el, !full);
   }
 
   /**

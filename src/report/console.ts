@@ -2,7 +2,7 @@ import { Chalk } from "chalk";
 import type { CaseResult, Verdict } from "../results/schema.ts";
 import { needsAttention } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { countVerdicts, describeProfile, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, specName, totals, totalsBySpec } from "./format.ts";
+import { countVerdicts, describeProfile, describeRemote, describeS2s, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, specName, totals, totalsBySpec } from "./format.ts";
 
 /** How long a case runs before a non-interactive console (a CI log) says it is still running. */
 const SLOW_MS = 10_000;
@@ -106,6 +106,8 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}`);
       const bySpec = totalsBySpec(run);
       if (bySpec.length > 1) for (const s of bySpec) out(`  ${specName(s.spec)}: ${totals(s.counts).map(({ verdict, text }) => paint[verdict](text)).join(", ")} of ${s.cases}`);
+      if (run.target.s2s) out(c.gray(describeS2s(run.target.s2s)));
+      if (run.target.remote) out(c.gray(describeRemote(run.target.remote)));
       const retries = setupRetries(run);
       if (retries.cases > 0) out(c.gray(`set-up retried ${retries.retries} time${retries.retries === 1 ? "" : "s"} in ${retries.cases} case${retries.cases === 1 ? "" : "s"} (the server dropped or refused a connection during set-up)`));
       if (run.accounts.refused && !run.targetError) out(c.magenta(`the server stopped giving accounts: ${run.accounts.refused}`));

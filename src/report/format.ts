@@ -1,5 +1,7 @@
 import path from "node:path";
-import type { CaseResult, RunInfo, RunResult, Verdict } from "../results/schema.ts";
+import type { CaseResult, RunInfo, RunResult, S2sInfo, Verdict } from "../results/schema.ts";
+import type { RemoteLink } from "../remote/remote-server.ts";
+import type { S2sLink } from "../targets/s2s-log.ts";
 import { VERDICTS, verdictWord } from "../results/verdicts.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
 
@@ -64,19 +66,38 @@ export function describeTarget(run: Pick<RunInfo, "target">): string {
   const t = run.target;
   const sw = t.software ? ` (${t.software.name} ${t.software.version})` : "";
   const peer = t.peer && `; domain b: ${t.peer.name}${t.peer.software ? ` (${t.peer.software.name} ${t.peer.software.version})` : ""} at ${t.peer.host}:${t.peer.port}, domain ${t.peer.domain}`;
-  return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}${peer ?? ""}`;
+  return `${t.name}${sw} at ${t.host}:${t.port}, domain ${t.domain}${t.transport ? `, ${describeTransport(t.transport)}` : ""}${peer ?? ""}${t.s2s ? `; ${describeS2s(t.s2s)}` : ""}${t.remote ? `; ${describeRemote(t.remote)}` : ""}`;
 }
 
-/** "over STARTTLS (certificate verified), SASL SCRAM-SHA-1". */
+/** "a.test -> remote.test plaintext, by dialback": one s2s stream the harness's remote server exchanged stanzas on. */
+export const describeRemoteLink = (remote: string, l: RemoteLink) => `${l.direction === "in" ? `${l.domain} -> ${remote}` : `${remote} -> ${l.domain}`} ${l.encrypted ? "over TLS" : "plaintext"}, by ${l.auth}`;
+
+/** "the harness's remote server remote.test (a.test -> remote.test plaintext, by dialback; ...)". */
+export function describeRemote(r: NonNullable<RunInfo["target"]["remote"]>): string {
+  const links = r.links === undefined ? "" : r.links.length === 0 ? " (no s2s stream used)" : ` (${r.links.map((l) => describeRemoteLink(r.domain, l)).join("; ")})`;
+  return `the harness's remote server ${r.domain}${links}`;
+}
+
+/** "a.test -> b.test over TLS, by certificate": one s2s stream a server accepted. */
+export const describeLink = (l: S2sLink) => `${l.from} -> ${l.to} ${l.encrypted ? "over TLS" : "plaintext"}, by ${l.auth}`;
+
+/** "s2s tls (a.test -> b.test over TLS, by certificate; ...)", or only the mode while nothing is known yet. */
+export function describeS2s(s: S2sInfo): string {
+  const links = s.links === undefined ? "" : s.links.length === 0 ? " (no s2s stream seen)" : ` (${s.links.map(describeLink).join("; ")})`;
+  return `s2s ${s.mode}${links}`;
+}
+
+/** "over STARTTLS (certificate verified), SASL SCRAM-SHA-1"; "over WebSocket wss://... (certificate verified), ...". */
 export function describeTransport(t: NonNullable<RunResult["target"]["transport"]>): string {
-  const tls = { none: "plaintext", starttls: "over STARTTLS", direct: "over direct TLS" }[t.tls];
+  const tls = t.websocket ? `over WebSocket ${t.websocket}` : { none: "plaintext", starttls: "over STARTTLS", direct: "over direct TLS" }[t.tls];
   const cert = t.tls === "none" ? "" : t.certificateVerified ? " (certificate verified)" : " (certificate NOT verified: --insecure)";
   return `${tls}${cert}${t.sasl ? `, SASL ${t.sasl}` : ""}`;
 }
 
-/** "profile profiles/ejabberd-23.01.yaml" or "no profile: raw verdicts". */
-export function describeProfile(run: Pick<RunInfo, "profile">): string {
-  return run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}` : "no profile: raw verdicts";
+/** "profile profiles/ejabberd-23.01.yaml" or "no profile: raw verdicts"; on a pair also the second server's. */
+export function describeProfile(run: Pick<RunInfo, "profile" | "peerProfile">): string {
+  const peer = run.peerProfile && run.peerProfile.file !== run.profile?.file ? ` (domain b: ${path.relative(process.cwd(), run.peerProfile.file)})` : "";
+  return `${run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}` : "no profile: raw verdicts"}${peer}`;
 }
 
 /** The specifications' names as people write them: "RFC 6121 §2.3.2". */

@@ -7,6 +7,7 @@ import { citedBy, compareSections, complianceRows, type RequirementRow } from ".
 import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import { badge, esc, link, page, rowData, searchBox, select } from "./html-kit.ts";
 import type { ReporterFactory } from "./types.ts";
+import { acrossServers, variantRows } from "./variants.ts";
 import { prettyXml } from "./xml-pretty.ts";
 
 /** report.html: one self-contained page (no network at view time) for people reviewing a server. */
@@ -19,7 +20,7 @@ export const htmlReporter: ReporterFactory = ({ outDir }) => ({
 
 export function renderHtml(run: RunResult): string {
   const requirements = complianceRows(run);
-  const body = [header(run), overview(run, requirements), filterBar(run, requirements), complianceTable(requirements, run), caseList(run)].join("\n");
+  const body = [header(run), overview(run, requirements), variantTable(run), filterBar(run, requirements), complianceTable(requirements, run), caseList(run)].join("\n");
   return page(`XMPP conformance: ${serverLabel(run)}`, body);
 }
 
@@ -114,6 +115,21 @@ ${rows.join("\n")}
 </tbody></table>`;
 }
 
+/** --cross-domain: each case's verdict on one server next to its variant's across the pair, the rows that differ highlighted. */
+function variantTable(run: RunResult): string {
+  const rows = variantRows(run);
+  if (rows.length === 0) return "";
+  const differing = rows.filter((r) => r.differ).length;
+  const cell = (c: { id: string; verdict: CaseResult["verdict"] }, differ: boolean) => `<td${differ ? ' class="differ"' : ""}>${badge(c.verdict)} <a href="#case-${esc(c.id)}" class="small">${esc(c.id)}</a></td>`;
+  const html = rows.map((r) => `<tr${rowData({ differ: r.differ, text: `${r.id} ${r.title}` })}><td><code>${esc(r.id)}</code><div class="req-text">${esc(r.title)}</div></td>${cell(r.single, r.differ)}${cell(r.cross, r.differ)}</tr>`);
+  return `<h2>Single server and across servers <span class="muted small">(<span data-count-of="variants">${rows.length}</span> of ${rows.length} shown)</span></h2>
+<p class="muted small">${rows.length} cases ran on ${esc(run.target.domain)} alone and again with every account but the first on ${esc(run.target.peer?.domain ?? "the second server")}; <b>${differing}</b> went another way across servers (highlighted). <label><input type="checkbox" data-filter="differ"> only those</label></p>
+<table id="variants"><thead><tr><th>Case</th><th>on one server (${esc(run.target.domain)})</th><th>${esc(acrossServers(run))}</th></tr></thead>
+<tbody>
+${html.join("\n")}
+</tbody></table>`;
+}
+
 function caseList(run: RunResult): string {
   const cases = run.cases.map(caseDetails);
   return `<h2>Cases <span class="muted small">(<span data-count-of="cases">${cases.length}</span> of ${cases.length} shown)</span></h2>
@@ -128,7 +144,7 @@ function caseDetails(c: CaseResult): string {
   const chips = (xs: string[]) => xs.map((x) => `<span class="chip">${esc(x)}</span>`).join("");
   const choices = c.choices.map((ch) => `<div>alternative that matched: <b>${esc(ch.alternative)}</b> <span class="muted">(${esc(ch.step)})</span></div>`).join("");
   return `<details class="case" id="case-${esc(c.id)}"${data}${open}>
-<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}</span><span class="muted small">${link(rfcUrl(c.rfc, c.spec.replace(/^rfc/, "")), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
+<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}${c.variant ? ` <span class="chip">across servers: ${esc(c.variant.moved.join(", "))} on domain b</span>` : ""}</span><span class="muted small">${link(rfcUrl(c.rfc, c.spec.replace(/^rfc/, "")), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
 <div class="case-body">
 <div class="meta"><span>requirements ${chips(c.requirements)}</span><span>tags ${chips(c.tags)}</span><span class="mono">${esc(`${c.pos.file}:${c.pos.line}`)}</span></div>
 ${choices}

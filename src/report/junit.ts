@@ -4,7 +4,7 @@ import junitModule from "junit-report-builder";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { failsRun } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { describeTarget, describeTransport, formatFailures, formatTranscript, specLabel, specName } from "./format.ts";
+import { describeLink, describeRemoteLink, describeTarget, describeTransport, formatFailures, formatTranscript, specLabel, specName } from "./format.ts";
 
 // The package's CommonJS export is a builder instance, which its type declarations describe differently.
 type Builder = typeof junitModule.default;
@@ -51,7 +51,13 @@ function properties(run: RunResult, strict: boolean): [string, string | undefine
     ["peer-domain", run.target.peer?.domain],
     ["peer-server", run.target.peer?.software && `${run.target.peer.software.name} ${run.target.peer.software.version}`],
     ["peer-address", run.target.peer && `${run.target.peer.host}:${run.target.peer.port}`],
+    // Federating targets: how the servers were asked to talk, and each s2s stream they accepted.
+    ["s2s", run.target.s2s?.mode],
+    ...(run.target.s2s?.links ?? []).map((l): [string, string] => ["s2s-link", describeLink(l)]),
+    ["remote-domain", run.target.remote?.domain],
+    ...(run.target.remote?.links ?? []).map((l): [string, string] => ["remote-link", describeRemoteLink(run.target.remote!.domain, l)]),
     ["profile", run.profile ? path.relative(process.cwd(), run.profile.file) : "none"],
+    ["peer-profile", run.peerProfile && path.relative(process.cwd(), run.peerProfile.file)],
     ...(run.notes ?? []).map((n): [string, string] => ["note", n]),
     ["tool", `${run.tool.name} ${run.tool.version}`],
     ["strict", String(strict)],
@@ -78,6 +84,7 @@ function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult, strict
     .property("verdict", c.verdict);
   // A verdict per requirement: what each one showed, so a case failing on one does not read as failing all.
   for (const q of c.requirementResults ?? []) tc.property(`requirement:${q.id}`, `${q.verdict}${q.derived ? " (derived)" : ""}`);
+  if (c.variant) tc.property("variant", `cross-domain: ${c.variant.moved.join(", ")} on domain b (the case ${c.variant.of} across two servers)`);
   if (c.setupRetries) tc.property("setup-retries", String(c.setupRetries.length));
   for (const choice of c.choices) tc.property("alternative", xmlSafe(`${choice.step} => ${choice.alternative}`));
   const reason = xmlSafe(c.reason ?? c.verdict);

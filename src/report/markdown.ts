@@ -6,6 +6,7 @@ import { ATTENTION, needsAttention } from "../results/verdicts.ts";
 import { sectionRows, worst } from "./compliance.ts";
 import { countVerdicts, describeProfile, describeTarget, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import type { ReporterFactory } from "./types.ts";
+import { acrossServers, variantRows } from "./variants.ts";
 
 /**
  * summary.md, for a CI step summary or a pull-request comment: totals, what failed and why in one line,
@@ -50,6 +51,16 @@ export function renderMarkdown(run: RunResult): string {
     for (const c of attention) {
       const where = `[${specName(c.spec)} §${c.rfc}](${rfcUrl(c.rfc, c.spec.replace(/^rfc/, ""))}) ${c.level}`;
       lines.push(`- **${c.verdict.toUpperCase()}** \`${c.id}\` (${where}): ${mdText(oneLine(c.reason ?? c.title))}`);
+    }
+  }
+
+  const variants = variantRows(run);
+  if (variants.length > 0) {
+    const differing = variants.filter((v) => v.differ);
+    lines.push("", "#### Single server and across servers", "", `${variants.length} cases ran on ${mdText(run.target.domain)} alone and again with every account but the first on ${mdText(run.target.peer?.domain ?? "the second server")} (\`ID@cross\`); ${differing.length} went another way across servers${differing.length > 0 ? ":" : "."}`);
+    if (differing.length > 0) {
+      lines.push("", `| Case | on one server | ${mdText(acrossServers(run))} |`, "|---|---|---|");
+      for (const v of differing) lines.push(`| \`${v.id}\` | ${v.single.verdict} | **${v.cross.verdict}** |`);
     }
   }
 

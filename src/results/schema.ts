@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { LEVELS, SourcePos } from "../scenario/types.ts";
+import { RemoteLink } from "../remote/remote-server.ts";
+import { S2sLink } from "../targets/s2s-log.ts";
 import { TranscriptEntry } from "../xmpp/transcript.ts";
 
 /**
@@ -73,6 +75,10 @@ export const CaseResult = z.object({
   transcript: z.array(TranscriptEntry).optional().describe("absent when transcripts were kept for failures only and the case passed"),
   deviation: Deviation.optional().describe("for xfail and xpass: the known deviation the server's profile documents"),
   flaky: z.array(Verdict).optional().describe("with --repeat: every verdict the case had, when they were not all the same"),
+  variant: z
+    .object({ name: z.literal("cross"), of: z.string().describe("the single-server case"), moved: z.array(z.string()).describe("the accounts on domain b") })
+    .optional()
+    .describe("a cross-domain variant (--cross-domain): the case 'of' with every account but the first on the pair's second server"),
 });
 export type CaseResult = z.infer<typeof CaseResult>;
 
@@ -89,7 +95,8 @@ export const ServerInfo = z.object({
 export type ServerInfo = z.infer<typeof ServerInfo>;
 
 export const Transport = z.object({
-  tls: z.enum(["none", "starttls", "direct"]),
+  websocket: z.string().optional().describe("RFC 7395: the ws:// or wss:// URL the harness reached the server at; absent: a TCP stream"),
+  tls: z.enum(["none", "starttls", "direct"]).describe("over WebSocket: direct for wss://, none for ws://"),
   certificateVerified: z.boolean().optional().describe("with TLS: false only with --insecure"),
   ca: z.string().optional().describe("the CA file trusted for the server's certificate"),
   sasl: z.string().optional().describe("the SASL mechanism the harness logged in with"),
@@ -105,6 +112,17 @@ export const PeerInfo = z.object({
 });
 export type PeerInfo = z.infer<typeof PeerInfo>;
 
+export const S2sInfo = z.object({
+  mode: z.enum(["dialback", "tls"]).describe("what was asked for (--s2s): Server Dialback over plain TCP, or TLS with certificates from the run's CA"),
+  links: z
+    .array(S2sLink)
+    .optional()
+    .describe("the s2s streams the servers accepted during the run, each distinct one once, from their logs at the end of the run (absent in the run's first event)"),
+});
+export type S2sInfo = z.infer<typeof S2sInfo>;
+
+const ProfileInfo = z.object({ file: z.string(), server: z.string(), version: z.string() });
+
 /** What is known when the first case starts: the run's metadata. */
 export const RunInfo = z.object({
   tool: Software.describe("the harness that wrote the file"),
@@ -117,10 +135,16 @@ export const RunInfo = z.object({
     server: ServerInfo.optional().describe("what the server said it is"),
     transport: Transport.optional().describe("how the harness reached the server"),
     peer: PeerInfo.optional().describe("a pair target's second server (domain b of the scenarios, reached over s2s)"),
+    s2s: S2sInfo.optional().describe("federating targets: how their servers talk to each other, asked for and negotiated"),
+    remote: z
+      .object({ domain: z.string(), links: z.array(RemoteLink).optional().describe("each s2s stream it exchanged stanzas on with the target, at the end of the run") })
+      .optional()
+      .describe("the harness's scripted remote server, when cases had accounts there"),
   }),
   startedAt: z.string().describe("ISO 8601"),
   options: z.record(z.string(), z.unknown()).describe("the options that can change verdicts: accounts, concurrency, timeoutMs, wait, strict, ..."),
-  profile: z.object({ file: z.string(), server: z.string(), version: z.string() }).optional().describe("the server profile applied; absent: raw verdicts"),
+  profile: ProfileInfo.optional().describe("the server profile applied; absent: raw verdicts"),
+  peerProfile: ProfileInfo.optional().describe("a pair target: the second server's profile, whose side-b entries apply to the cross-domain variants"),
   notes: z.array(z.string()).optional().describe("what a reader must know: an unchecked certificate, a fallback profile, an unidentified server"),
 });
 export type RunInfo = z.infer<typeof RunInfo>;

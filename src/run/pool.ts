@@ -1,21 +1,23 @@
 import { randomBytes } from "node:crypto";
-import { applyProfile } from "../profiles/apply.ts";
-import type { Profile } from "../profiles/types.ts";
+import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
 import type { RunEvent } from "../results/events.ts";
 import type { CaseResult } from "../results/schema.ts";
+import type { RemoteServer } from "../remote/remote-server.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
 import { runCase, type Side } from "./case/index.ts";
 
 export interface PoolOptions extends Side {
   /** The second server of a pair target; cases with accounts on domain b are skipped without it. */
   peer?: Side;
+  /** The harness's scripted remote server; cases with accounts on domain remote are skipped without it. */
+  remote?: RemoteServer;
   concurrency: number;
   timeoutMs: number;
   quietMs: number;
   wait: Wait;
   signal: AbortSignal;
-  /** The server's known deviations: turns their verdicts into xfail / xpass. */
-  profile?: Profile;
+  /** The servers' known deviations: turns their verdicts into xfail / xpass. */
+  profiles?: RunProfiles;
   /** case-begin and step-end as they happen; case-end too unless `holdCaseEnd` (repeats fold first). */
   emit: (e: RunEvent) => void;
   holdCaseEnd?: boolean;
@@ -23,9 +25,12 @@ export interface PoolOptions extends Side {
   repeat?: number;
 }
 
+/** A case with a user of the harness's scripted remote server. */
+export const hasRemoteAccount = (sc: Scenario) => sc.accounts.some((a) => a.domain === "remote");
+
 /** A case that never ran, with the reason (interrupted run, unreachable target). */
 export function notRun(sc: Scenario, verdict: "skip" | "error", reason: string): CaseResult {
-  return { id: sc.id, title: sc.title, pos: sc.pos, spec: sc.spec, rfc: sc.rfc, level: sc.level, requirements: sc.requirements, tags: sc.tags, verdict, reason, failures: [], choices: [], durationMs: 0, transcript: [] };
+  return { id: sc.id, title: sc.title, pos: sc.pos, spec: sc.spec, rfc: sc.rfc, level: sc.level, requirements: sc.requirements, tags: sc.tags, ...(sc.variant && { variant: sc.variant }), verdict, reason, failures: [], choices: [], durationMs: 0, transcript: [] };
 }
 
 /**
@@ -43,12 +48,13 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     const refused = opts.ledger.refused ?? opts.peer?.ledger.refused;
     if (refused) return notRun(sc, "error", refused.message);
     if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return notRun(sc, "skip", "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody");
-    const admitted = await opts.ledger.admit(sc.accounts.length);
+    if (!opts.remote && hasRemoteAccount(sc)) return notRun(sc, "skip", "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote");
+    const admitted = await opts.ledger.admit(sc.accounts.filter((a) => a.domain !== "remote").length);
     if (typeof admitted === "string") return notRun(sc, "skip", admitted);
     opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });
     try {
       const result = await runCase(sc, { ...opts, uid: `${runId}-${i}` }, (e) => opts.emit({ type: "step-end", caseId: sc.id, ...e }));
-      return applyProfile(result, opts.profile);
+      return applyProfile(result, opts.profiles);
     } finally {
       admitted();
     }

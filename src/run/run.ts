@@ -1,15 +1,19 @@
 import { readFileSync } from "node:fs";
 import { journalFor } from "../accounts/journal.ts";
 import { accountsSummary } from "../accounts/ledger.ts";
+import { pairingOf } from "../profiles/apply.ts";
 import { pickProfile } from "../profiles/select.ts";
 import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
 import type { CaseResult, RunInfo, RunResult } from "../results/schema.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
-import { openTarget, type Target, type TargetSpec } from "../targets/index.ts";
+import { distinctLinks } from "../targets/s2s-log.ts";
+import { openTarget, runningServerName, type Target, type TargetSpec } from "../targets/index.ts";
 import type { TlsRequest } from "../xmpp/reach.ts";
+import { startRemoteServer } from "../remote/for-target.ts";
+import type { RemoteServer } from "../remote/remote-server.ts";
 import { identifyServer, softwareOf } from "./identify.ts";
-import { notRun, runPool } from "./pool.ts";
+import { hasRemoteAccount, notRun, runPool } from "./pool.ts";
 import { foldRepeats } from "./repeat.ts";
 import { openSide, type AccountsChoice, type OpenSide } from "./sides.ts";
 
@@ -99,12 +103,15 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
   let side: OpenSide | undefined;
   let peer: (OpenSide & { server: NonNullable<Target["peer"]> }) | undefined;
   let targetError: string | undefined;
+  let remote: RemoteServer | undefined;
   try {
     try {
       target = await parts.add(() => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }), (t) => t.stop());
-      side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor(o)), (s) => s.close());
+      side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor({ server: runningServerName(o), domain: o.domain })), (s) => s.close());
       const server = target.peer;
       if (server) peer = await parts.add(async () => ({ ...(await openSide(server, { mode: o.accounts.mode, admin: o.accounts.admin }, o.tls, o.timeoutMs)), server }), (p) => p.close());
+      // The harness's scripted remote server, where the target has a place for it and a case has a user there.
+      if (target.remote && plan.some(hasRemoteAccount)) remote = await parts.add(() => startRemoteServer(target!, { timeoutMs: o.timeoutMs }), (r) => r.stop());
     } catch (err) {
       targetError = (err as Error).message;
     }
@@ -113,6 +120,9 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     const software = (seen.server && softwareOf(seen.server)) ?? target?.software;
     const picked = o.profile.mode === "auto" ? pickProfile(o.profile.profiles, software) : { profile: o.profile.mode === "file" ? o.profile.profile : undefined };
     if (picked.note && !targetError) notes.push(picked.note);
+    // A pair: the second server's profile too, for what it does as the contact's server in cross-domain variants.
+    const peerSoftware = peer?.server.software;
+    const peerProfile = o.profile.mode === "auto" && peerSoftware && !targetError ? pickProfile(o.profile.profiles, peerSoftware).profile : undefined;
     const profile = targetError ? undefined : picked.profile;
     const security = side?.endpoint.security;
     const info: RunInfo = {
@@ -126,6 +136,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         ...(seen.server && { server: seen.server }),
         ...(security && {
           transport: {
+            ...(side?.endpoint.websocket && { websocket: side.endpoint.websocket }),
             tls: security.tls,
             ...(security.tls !== "none" && { certificateVerified: !security.insecure }),
             ...(security.ca && { ca: o.tls.caFile ?? target?.caFile }),
@@ -133,6 +144,8 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
           },
         }),
         ...(peer && { peer: { name: peer.server.name, host: peer.server.host, port: peer.server.port, domain: peer.server.domain, ...(peer.server.software && { software: peer.server.software }) } }),
+        ...(target?.s2s && { s2s: { mode: target.s2s } }),
+        ...(remote && { remote: { domain: remote.domain } }),
       },
       startedAt: new Date(started).toISOString(),
       options: {
@@ -140,8 +153,11 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         tls: o.tls.tls, profile: o.profile.mode, transcripts: o.transcripts, ...(o.tls.insecure && { insecure: true }), ...(o.tls.allowPlain && { allowPlain: true }),
       },
       ...(profile && { profile: { file: profile.file, server: profile.server, version: profile.version } }),
+      ...(peerProfile && { peerProfile: { file: peerProfile.file, server: peerProfile.server, version: peerProfile.version } }),
       notes,
     };
+    const pairing = pairingOf(info);
+    const profiles = profile || peerProfile ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }) } : undefined;
     emit({ type: "run-begin", run: info, plan: plan.map((sc) => sc.id) });
     const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
     let cases: CaseResult[];
@@ -152,7 +168,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       const runs: CaseResult[][] = [];
       for (let i = 0; i < o.repeat && !signal.aborted; i++) {
         runs.push(await runPool(plan, {
-          endpoint: side.endpoint, ledger: side.ledger, peer, profile, concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
+          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
           emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
           ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
         }));
@@ -165,9 +181,12 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     // The accounts are part of the record: give them back before it is closed.
     await side?.ledger.removeAll();
     await peer?.ledger.removeAll();
+    // What the servers negotiated between them, from their logs while they still run.
+    const s2s = target?.s2s && { mode: target.s2s, links: distinctLinks(target.s2sLinks?.() ?? []) };
     const result: RunResult = {
       schemaVersion: 1,
       ...info,
+      target: { ...info.target, ...(s2s && { s2s }), ...(remote && { remote: { domain: remote.domain, links: remote.links } }) },
       durationMs: Date.now() - started,
       cases: cases.map((c) => trimmed(c, o.transcripts)),
       accounts: accountsSummary([side?.ledger, peer?.ledger]),

@@ -1,10 +1,25 @@
 import type { Scenario, Step } from "./types.ts";
 
+/** The suffix of a cross-domain variant's id (src/plan/cross-domain.ts): one separator no scenario id uses. */
+export const CROSS = "@cross";
+
+export const isVariantId = (id: string) => id.endsWith(CROSS);
+
+/** The case a variant was made from (the id itself for a single-server case). */
+export const baseId = (id: string) => (isVariantId(id) ? id.slice(0, -CROSS.length) : id);
+
 /**
  * How cases are named: a matrix cell's id is its scenario's id, '/', the cell ("presence-priority-echo/7"),
- * so a scenario id names every cell of its matrix.
+ * so a scenario id names every cell of its matrix. A cross-domain variant is its case's id and "@cross"
+ * ("presence-priority-echo/7@cross"): a name without "@cross" covers the cases and their variants, a name
+ * with it ("presence-priority-echo@cross") only the variants.
  */
-export const covers = (name: string, caseId: string) => caseId === name || caseId.startsWith(`${name}/`);
+export function covers(name: string, caseId: string): boolean {
+  if (caseId === name) return true;
+  if (isVariantId(name) && !isVariantId(caseId)) return false;
+  const [n, c] = [baseId(name), baseId(caseId)];
+  return c === n || c.startsWith(`${n}/`);
+}
 
 /** The requirement IDs a case cites: its own and its steps', including the steps inside "one of" alternatives. */
 export function citations(sc: Scenario): string[] {

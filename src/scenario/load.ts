@@ -77,10 +77,20 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   const raw = shape.data;
   const untraced = traceIssue(raw, js);
   if (untraced) throw new ScenarioError(where(untraced.path), `${untraced.message}${cell ? ` (matrix cell ${Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`);
+  // A remote account's resources only name full JIDs: the harness's remote server plays it, nothing logs in.
+  for (const [name, a] of Object.entries(raw.accounts)) {
+    if (a?.domain !== "remote") continue;
+    for (const [res, r] of Object.entries(a.resources ?? {})) {
+      const extra = (["roster", "presence", "online", "acks", "raw"] as const).find((k) => r?.[k] !== undefined);
+      if (extra) throw new ScenarioError(where(["accounts", name, "resources", res], extra), `accounts.${name}.resources.${res}: ${name} is a user of the harness's remote server, where nothing logs in: '${extra}' does not apply (a resource only names a full JID, \${${name}/${res}})`);
+    }
+  }
+  const remotes = new Set(Object.entries(raw.accounts).filter(([, a]) => a?.domain === "remote").map(([name]) => name));
   const accounts: AccountSpec[] = Object.entries(raw.accounts).map(([name, a]) => ({
     name,
     domain: a?.domain ?? "a",
     resources: Object.entries(a?.resources ?? {}).filter(([, r]) => !r?.raw).map(([res, r]) => {
+      if (remotes.has(name)) return { name: res, roster: false, online: false, acks: true };
       const p = r?.presence;
       return {
         name: res,
@@ -115,6 +125,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     if (rawLabels.has(name)) return name;
     const account = accounts.find((a) => a.name === name);
     if (!account) throw new StepIssue(`no account or connection '${name}' is declared`);
+    // A remote user acts and receives as its bare JID unless a step names one of its resources.
+    if (remotes.has(name)) return name;
     const labels = [...account.resources.map((r) => `${name}/${r.name}`), ...connections.filter((c) => c.account === name).map((c) => c.label)];
     if (labels.length !== 1) throw new StepIssue(`account '${name}' has ${labels.length} resources: name one, e.g. '${labels[0] ?? `${name}/res`}'`);
     return labels[0];
@@ -123,6 +135,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   const names = new Set(accounts.map((a) => a.name));
   const roster: RosterItemSpec[] = Object.entries(raw.roster ?? {}).flatMap(([owner, items]) => {
     if (!names.has(owner)) throw new ScenarioError(where(["roster"], owner), `roster: no account '${owner}' is declared under accounts`);
+    if (remotes.has(owner)) throw new ScenarioError(where(["roster"], owner), `roster: ${owner} is a user of the harness's remote server, which keeps no roster`);
     return items.map((it) => ({ owner, jid: it.jid, ...(it.name !== undefined && { name: it.name }), groups: it.groups ?? [] }));
   });
   const subscriptions: SubscriptionSpec[] = (raw.subscriptions ?? []).map((sub, i) => {
@@ -130,6 +143,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       if (!names.has(who)) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: no account '${who}' is declared under accounts`);
     }
     if (sub.user === sub.contact) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: user and contact must differ`);
+    if (remotes.has(sub.user) && remotes.has(sub.contact)) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: both are users of the harness's remote server; one must be on the target`);
+    if (sub.state === "pre-approved" && remotes.has(sub.user)) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: a pre-approval is the user's server's; ${sub.user} is a user of the harness's remote server`);
     if (sub.state === "pre-approved" && !(raw.needs ?? []).includes("pre-approval")) {
       throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: state pre-approved needs 'needs: [pre-approval]' (servers without the feature must skip the case)`);
     }
@@ -139,7 +154,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   // Names a placeholder may use, growing with each step's captures.
   // ${domain.b} only where an account lives on b: such a case is skipped on a single server, where it has no value.
   const secondDomain = accounts.some((a) => a.domain === "b") ? ["domain.b"] : [];
-  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain]);
+  const remoteDomain = remotes.size > 0 ? ["domain.remote"] : [];
+  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain, ...remoteDomain]);
   // Raw connections bound by an earlier step: only these take part in barriers, and name a full JID.
   const bound = new Set<string>();
   const kept: Step[] = [];
@@ -153,7 +169,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       for (const name of Object.keys(when ?? {})) {
         if (!(name in cell!)) throw new StepIssue(`'when' names '${name}', which is not a matrix variable (${Object.keys(cell!).join(", ")})`, ["when"]);
       }
-      checkActors(step, rawLabels, connections, bound);
+      checkActors(step, rawLabels, connections, bound, remotes);
     } catch (err) {
       if (!(err instanceof StepIssue)) throw err;
       throw new ScenarioError(where(["steps", i], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
@@ -245,10 +261,18 @@ function knownKeys(p: Path): string {
   return "see the README's scenario language";
 }
 
-/** Stream-level steps are for raw connections; authenticating needs an account; 'receives nothing' on a raw connection needs it bound (barriers). */
-function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnectionSpec[], bound: Set<string>): void {
+/** What a user of the harness's remote server can do in a step: send and receive (it never connects: nothing logs in). */
+const REMOTE_KINDS = new Set<Step["kind"]>(["send", "receive", "receive-one-of", "receive-nothing"]);
+
+/**
+ * Stream-level steps are for raw connections; authenticating needs an account; 'receives nothing' on a raw
+ * connection needs it bound (barriers); a remote user only sends and receives.
+ */
+function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnectionSpec[], bound: Set<string>, remotes: Set<string>): void {
   const actors = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps) : [step];
   for (const st of actors) {
+    const remote = st.actor.split(", ").map((a) => a.split("/")[0]).find((a) => remotes.has(a));
+    if (remote && !REMOTE_KINDS.has(st.kind)) throw new StepIssue(`'${st.text}': ${remote} is a user of the harness's remote server: its steps only send and receive (nothing connects, disconnects or drops there)`);
     const isRaw = rawLabels.has(st.actor);
     if (STREAM_KINDS.has(st.kind) && !isRaw) throw new StepIssue(`'${st.text}': stream-level steps are for raw connections ('${st.actor}' is a session; declare one with 'raw: true' or under connections:)`);
     if (st.kind === "authenticate" && !connections.find((c) => c.label === st.actor)?.account) throw new StepIssue(`'${st.text}': '${st.actor}' has no account, so no credentials: declare it under an account with 'raw: true'`);

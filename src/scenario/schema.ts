@@ -27,8 +27,11 @@ const Resource = z.strictObject({
 const Connection = z.strictObject({ online: z.boolean().optional() });
 
 const Account = z.strictObject({
-  /** Which server of a pair the account lives on: a (the first, default) or b (the second). */
-  domain: z.enum(["a", "b"]).optional(),
+  /**
+   * Which server the account lives on: a (the first, default), b (the second of a pair), or remote (a user of
+   * the harness's scripted remote server: nothing logs in, its steps are what that server sends and receives).
+   */
+  domain: z.enum(["a", "b", "remote"]).optional(),
   resources: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "expected a resource name of letters, digits, _ and -"), Resource.nullable()).optional(),
 });
 

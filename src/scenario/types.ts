@@ -54,8 +54,12 @@ export interface ResourceSpec {
 
 export interface AccountSpec {
   name: string;
-  /** a: the target's domain; b: the second domain of a pair target (the case is skipped without one). */
-  domain: "a" | "b";
+  /**
+   * a: the target's domain; b: the second domain of a pair target (the case is skipped without one);
+   * remote: a user of the harness's scripted remote server (src/remote/), skipped on targets without one.
+   */
+  domain: "a" | "b" | "remote";
+  /** A remote account's resources only name full JIDs (${bob/r1}): nothing connects. */
   resources: ResourceSpec[];
 }
 
@@ -195,5 +199,14 @@ export interface Scenario {
   steps: Step[];
   /** For a case expanded from a matrix: its cell's values. */
   cell?: Record<string, string>;
+  /** A variant the plan made of a case (src/plan/cross-domain.ts), not a case of the files. */
+  variant?: Variant;
   pos: SourcePos;
+}
+
+/** A cross-domain variant: the case `of`, with the accounts `moved` to domain b (the first account, the user, stays on a). */
+export interface Variant {
+  name: "cross";
+  of: string;
+  moved: string[];
 }

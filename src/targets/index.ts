@@ -1,6 +1,6 @@
 import { EJABBERD_PACKAGES, startEjabberd } from "./ejabberd.ts";
 import { ensureDebianPackages } from "./install.ts";
-import { startPair } from "./pair.ts";
+import { startPair, startWithRemote } from "./pair.ts";
 import { PROSODY_PACKAGES, startProsody } from "./prosody.ts";
 import type { LocalTargetOptions, S2sMode, Target } from "./types.ts";
 
@@ -18,43 +18,74 @@ const packages: Record<string, { binary: string; packages: string[] }> = {
   ejabberd: EJABBERD_PACKAGES,
 };
 
-/** Installs what a local target (local:NAME or local:FIRST+SECOND) needs, as `run --target` would, without running anything. */
+/** Installs what a local target (local:NAME, local:FIRST+SECOND or local:NAME+remote) needs, as `run --target` would, without running anything. */
 export function installLocalTarget(target: string, log: (line: string) => void): void {
-  for (const name of new Set(/^local:(.*)$/.exec(target)?.[1].split("+") ?? [])) ensureDebianPackages(packages[name].binary, packages[name].packages, true, log);
+  for (const name of new Set(/^local:(.*)$/.exec(target)?.[1].split("+") ?? [])) if (packages[name]) ensureDebianPackages(packages[name].binary, packages[name].packages, true, log);
 }
 
 export const localTargetNames = Object.keys(local);
 
-/** local:NAME starts one server; local:FIRST+SECOND starts a federating pair (domains a.test and b.test). */
+/** The second part of local:NAME+remote: the harness's scripted remote server instead of a second server. */
+const REMOTE = "remote";
+
+/**
+ * local:NAME starts one server; local:FIRST+SECOND starts a federating pair (domains a.test and b.test);
+ * local:NAME+remote one server on a.test federating with the harness's scripted remote server (remote.test).
+ */
 function localStarter(target: string): ((opts: LocalTargetOptions) => Promise<Target>) | undefined {
   const m = /^local:([a-z]+)(?:\+([a-z]+))?$/.exec(target);
-  if (!m || !local[m[1]] || (m[2] && !local[m[2]])) return undefined;
-  return m[2] ? (opts) => startPair(local[m[1]], local[m[2]], opts) : local[m[1]];
+  if (!m || !local[m[1]]) return undefined;
+  if (!m[2]) return local[m[1]];
+  if (m[2] === REMOTE) return (opts) => startWithRemote(local[m[1]], opts);
+  return local[m[2]] ? (opts) => startPair(local[m[1]], local[m[2]], opts) : undefined;
 }
+
+/** A target of two local servers federating (local:FIRST+SECOND): domains a and b. */
+export const isPairTarget = (target: string | undefined) => Boolean(target && localStarter(target) && /^local:[a-z]+\+[a-z]+$/.test(target) && !target.endsWith(`+${REMOTE}`));
 
 export interface TargetSpec {
   target?: string;
+  /** A running server's c2s: HOST:PORT. */
   server?: string;
+  /**
+   * RFC 7395: a running server's ws:// or wss:// URL (instead of `server`); `true` with a local target: it
+   * serves WebSocket too and the run reaches it (both servers of a pair) that way.
+   */
+  websocket?: string | true;
   domain?: string;
   /** --s2s: how the servers of a pair target talk to each other. */
   s2s?: S2sMode;
 }
 
+const webSocketUrl = (spec: TargetSpec) => (typeof spec.websocket === "string" ? spec.websocket : undefined);
+
+/** A running server as the user named it (--server HOST:PORT or --websocket URL): the key of its account journals. */
+export const runningServerName = (spec: TargetSpec) => spec.server ?? webSocketUrl(spec);
+
 /** Checks the target options without starting anything (usage errors must come before any work). */
 export function checkTargetSpec(spec: TargetSpec): string | undefined {
+  const url = webSocketUrl(spec);
   if (spec.target && spec.server) return "--target and --server exclude each other";
   if (spec.target) {
-    if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")}, or a federating pair like local:prosody+ejabberd`;
-    if (spec.s2s && !spec.target.includes("+")) return `--s2s is for a federating pair (like local:prosody+ejabberd), not for ${spec.target}`;
+    if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")}, a federating pair like local:prosody+ejabberd, or one server with the harness's remote server like local:prosody+remote`;
+    if (spec.s2s && !spec.target.includes("+")) return `--s2s is for a federating pair (like local:prosody+ejabberd) or local:NAME+remote, not for ${spec.target}`;
+    if (url) return "--websocket URL names a running server; with --target give --websocket without a URL (the local server then serves RFC 7395 and the run uses it)";
     return undefined;
   }
   if (spec.s2s) return "--s2s is for a federating pair started with --target (like local:prosody+ejabberd)";
+  if (spec.websocket === true) return "--websocket without a URL is for --target local:...; for a running server give its URL: --websocket wss://HOST/PATH --domain DOMAIN";
+  if (spec.server && url) return "--server and --websocket exclude each other: --websocket URL alone names the running server";
+  if (url) {
+    if (!parseWebSocketUrl(url)) return `--websocket must be a ws:// or wss:// URL, got '${url}'`;
+    if (!spec.domain) return "--websocket URL needs --domain (the XMPP domain of the accounts)";
+    return undefined;
+  }
   if (spec.server) {
     if (!parseHostPort(spec.server)) return `--server must be HOST:PORT, got '${spec.server}'`;
     if (!spec.domain) return "--server needs --domain (the XMPP domain of the accounts)";
     return undefined;
   }
-  return "say where to run: --target local:prosody, or --server HOST:PORT --domain DOMAIN";
+  return "say where to run: --target local:prosody, or --server HOST:PORT --domain DOMAIN (or --websocket URL --domain DOMAIN)";
 }
 
 export function parseHostPort(s: string): { host: string; port: number } | undefined {
@@ -64,8 +95,26 @@ export function parseHostPort(s: string): { host: string; port: number } | undef
   return port > 0 && port < 65536 ? { host: m[1], port } : undefined;
 }
 
+/** A ws:// or wss:// URL's host and port (the scheme's default port when it names none). */
+export function parseWebSocketUrl(s: string): { host: string; port: number } | undefined {
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") return undefined;
+  return { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(url.port || (url.protocol === "wss:" ? 443 : 80)) };
+}
+
+/** A running server (checked by checkTargetSpec): where its c2s or its RFC 7395 endpoint is. */
+export function runningServer(spec: TargetSpec): Omit<Target, "stop"> {
+  const url = webSocketUrl(spec);
+  if (url) return { name: url, ...parseWebSocketUrl(url)!, domain: spec.domain!, websocket: url };
+  return { name: spec.server!, ...parseHostPort(spec.server!)!, domain: spec.domain! };
+}
+
 export async function openTarget(spec: TargetSpec, opts: LocalTargetOptions): Promise<Target> {
-  if (spec.target) return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }) });
-  const { host, port } = parseHostPort(spec.server!)!;
-  return { name: spec.server!, host, port, domain: spec.domain!, stop: async () => {} };
+  if (spec.target) return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }), ...(spec.websocket && { websocket: true }) });
+  return { ...runningServer(spec), stop: async () => {} };
 }

@@ -1,14 +1,19 @@
+import { z } from "zod";
 import { existsSync, readFileSync } from "node:fs";
 
 /** An s2s stream a server accepted, as its log tells it: who came in, over TLS or not, and how they proved their domain. */
-export interface S2sLink {
-  /** The originating server's domain. */
-  from: string;
-  /** The receiving server's domain (whose log this is). */
-  to: string;
-  encrypted: boolean;
-  /** "certificate": SASL EXTERNAL with a certificate the receiver checked; "dialback": XEP-0220 (over TLS when encrypted). */
-  auth: "certificate" | "dialback";
+export const S2sLink = z.object({
+  from: z.string().describe("the originating server's domain"),
+  to: z.string().describe("the receiving server's domain (whose log this is)"),
+  encrypted: z.boolean(),
+  auth: z.enum(["certificate", "dialback"]).describe("certificate: SASL EXTERNAL with a certificate the receiver checked; dialback: XEP-0220 (over TLS when encrypted)"),
+});
+export type S2sLink = z.infer<typeof S2sLink>;
+
+/** Each distinct link once, in the order first seen (a server may accept several streams from one peer). */
+export function distinctLinks(links: S2sLink[]): S2sLink[] {
+  const seen = new Map(links.map((l) => [`${l.from} ${l.to} ${l.encrypted} ${l.auth}`, l]));
+  return [...seen.values()];
 }
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, "utf8").split("\n") : []);

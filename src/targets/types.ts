@@ -15,7 +15,10 @@ export interface Target {
   tls?: "starttls" | "direct";
   /** The CA that signed a local server's certificates (the run's CA), trusted unless --ca or --insecure says otherwise. */
   caFile?: string;
-  /** RFC 7395: where a local server serves XMPP over WebSocket (ws://127.0.0.1:PORT/xmpp-websocket, wss:// with TLS). */
+  /**
+   * RFC 7395: where the server serves XMPP over WebSocket (a local one: ws://127.0.0.1:PORT/xmpp-websocket, wss://
+   * with TLS; a running one: the --websocket URL). A run reaches a target that has one over it.
+   */
   websocket?: string;
   /** The server's own account commands (prosodyctl, ejabberdctl), for local servers. */
   accountCommands?: AccountCommands;

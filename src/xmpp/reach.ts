@@ -15,7 +15,9 @@ export interface TlsRequest {
 /**
  * Settles how to reach the server and proves that way works before anything else runs: `auto` asks the
  * server whether it offers STARTTLS; over TLS the handshake (and the certificate check) must succeed and
- * the server must answer with stream features. Errors say what to change.
+ * the server must answer with stream features. Over WebSocket (`at.websocket`, RFC 7395) the URL decides:
+ * wss:// is TLS from the first byte, ws:// none, and the readiness check is an RFC 7395 stream. Errors say
+ * what to change.
  */
 export async function reach(at: Omit<Endpoint, "security">, req: TlsRequest, timeoutMs: number): Promise<Endpoint> {
   let ca: string | undefined;
@@ -27,7 +29,11 @@ export async function reach(at: Omit<Endpoint, "security">, req: TlsRequest, tim
     }
   }
   let tls: Security["tls"] = req.tls === "auto" ? "none" : req.tls;
-  if (req.tls === "auto") {
+  if (at.websocket) {
+    const wss = at.websocket.startsWith("wss:");
+    if (!wss && req.tls !== "auto") throw new Error(`TLS was asked for (--tls ${req.tls}), but ${at.websocket} is plain WebSocket: over WebSocket TLS is the URL's (wss://)`);
+    tls = wss ? "direct" : "none";
+  } else if (req.tls === "auto") {
     const plain = await openRawStream(at, timeoutMs);
     plain.close();
     if (plain.features.getChild("starttls", "urn:ietf:params:xml:ns:xmpp-tls")) tls = "starttls";

@@ -2,7 +2,7 @@ import type { CommandModule } from "yargs";
 import { cleanup as cleanUp, ACCOUNT_PREFIX } from "../../accounts/cleanup.ts";
 import { provisioners, type Provisioner } from "../../accounts/index.ts";
 import { journalDir } from "../../accounts/journal.ts";
-import { checkTargetSpec, parseHostPort } from "../../targets/index.ts";
+import { checkTargetSpec, runningServer } from "../../targets/index.ts";
 import { reach } from "../../xmpp/reach.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
 import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
@@ -20,18 +20,19 @@ export const cleanup: CommandModule = {
   builder: (y) =>
     accountOptions(tlsOptions(y))
       .option("server", { type: "string", describe: "the running server: HOST:PORT (with --domain)" })
-      .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
+      .option("websocket", { type: "string", describe: "a running server reached over WebSocket (RFC 7395): its ws:// or wss:// URL, as given to run --websocket (instead of --server)" })
+      .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
       .option("target", { type: "string", hidden: true })
       .option("timeout", { type: "number", default: 3000, describe: "ms to wait for each answer of the server" })
       .example("$0 cleanup --server 127.0.0.1:5222 --domain localhost", "remove what earlier runs with in-band registration left (from the journals)")
       .example("XMPP_CONFORM_PASSWORD=... $0 cleanup --server xmpp.example.org:5222 --domain example.org --accounts admin --admin admin@example.org", "also every xc-... account on the server's user list"),
   handler: async (argv) => {
-    const a = argv as unknown as ConnectionArgs & AccountArgs & { timeout: number };
+    const a = argv as unknown as ConnectionArgs & AccountArgs & { timeout: number; websocket?: string };
     const way = accountsWay(a);
     const problem =
       (a.target ? "cleanup makes no sense with --target local:...: a throwaway server is stopped and deleted with its run (even a killed one), and its accounts with it" : undefined) ??
       (way === "cli" ? "--accounts cli makes accounts only on a --target local:... server, which goes with its run: nothing is left to clean up" : undefined) ??
-      (a.server ? checkTargetSpec(a) : "say which server to clean up: --server HOST:PORT --domain DOMAIN") ??
+      (a.server || a.websocket ? checkTargetSpec(a) : "say which server to clean up: --server HOST:PORT --domain DOMAIN (or --websocket URL --domain DOMAIN)") ??
       checkTls(a) ??
       (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined) ??
       accountsProblem(a);
@@ -44,19 +45,20 @@ export const cleanup: CommandModule = {
     }
 
     const domain = a.domain!;
+    const { name, ...server } = runningServer(a);
     let provisioner: Provisioner | undefined;
     try {
-      const endpoint = await reach({ ...parseHostPort(a.server!)!, domain }, tlsRequest(a), a.timeout);
+      const endpoint = await reach(server, tlsRequest(a), a.timeout);
       provisioner = provisioners[way]({ endpoint, timeoutMs: a.timeout, ...secrets });
       // --accounts file cleans accounts listed in the journals without checking them first (open() would set aside those not fresh).
       if (way !== "file") await provisioner.open?.();
     } catch (e) {
       await provisioner?.close?.().catch(() => {});
-      fail(EXIT.unreachable, `${a.server}: ${(e as Error).message}`);
+      fail(EXIT.unreachable, `${name}: ${(e as Error).message}`);
     }
     try {
-      process.stdout.write(`cleanup of ${domain} at ${a.server} with --accounts ${way}; journals in ${journalDir()}\n`);
-      const report = await cleanUp(provisioner!, { server: a.server!, existing: secrets.existing, admin: secrets.admin?.jid });
+      process.stdout.write(`cleanup of ${domain} at ${name} with --accounts ${way}; journals in ${journalDir()}\n`);
+      const report = await cleanUp(provisioner!, { server: name, existing: secrets.existing, admin: secrets.admin?.jid });
       for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
       const n = report.removed.length;
       const absent = report.absent > 0 ? ` (${report.absent} recorded account${report.absent === 1 ? " was" : "s were"} not on the server)` : "";

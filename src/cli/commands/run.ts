@@ -4,7 +4,7 @@ import { fanOut } from "../../report/fan-out.ts";
 import { reporters, resolveReporter } from "../../report/index.ts";
 import { run as runPlan, type ProfileChoice, type RunOptions } from "../../run/run.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
-import { checkTargetSpec, localTargetNames } from "../../targets/index.ts";
+import { checkTargetSpec, isPairTarget, localTargetNames } from "../../targets/index.ts";
 import type { S2sMode } from "../../targets/types.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
 import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
@@ -24,7 +24,11 @@ export const run: CommandModule = {
         .positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, case ids as the reports print them, scenario ids (all their cells) or requirement IDs" })
         .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}` })
         .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
-        .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server" })
+        .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
+        .option("websocket", {
+          type: "string",
+          describe: "RFC 7395: reach a running server over WebSocket at this ws:// or wss:// URL (instead of --server, with --domain; --ca/--insecure apply to wss://); with --target and no URL: the local server(s) serve WebSocket and the run uses it",
+        })
         .option("s2s", {
           type: "string",
           choices: ["dialback", "tls"],
@@ -47,10 +51,13 @@ export const run: CommandModule = {
       .option("color", { type: "boolean", default: process.stdout.isTTY ?? false, describe: "colour the console output" })
       .example("$0 run --target local:prosody", "the whole suite against a throwaway local Prosody")
       .example("$0 run --server 127.0.0.1:5222 --domain localhost --reporter junit --out build", "the whole suite against a running server, JUnit only")
-      .example("$0 run roster-add-push --target local:prosody", "one case"),
+      .example("$0 run roster-add-push --target local:prosody", "one case")
+      .example("$0 run scenarios/subscription --target local:prosody+ejabberd --cross-domain", "the subscription cases, then each again with the contact on the second server")
+      .example("$0 run --target local:ejabberd --websocket", "the whole suite over WebSocket (RFC 7395) against a throwaway local ejabberd")
+      .example("$0 run --websocket wss://xmpp.example.org/xmpp-websocket --domain example.org --accounts-file accounts.yaml", "a running server over WebSocket"),
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & AccountArgs & {
-      cases: string[]; s2s?: S2sMode;
+      cases: string[]; s2s?: S2sMode; websocket?: string; crossDomain: boolean;
       profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
       wait: "barrier" | "timeout"; transcripts: "all" | "failures";
     };
@@ -58,11 +65,14 @@ export const run: CommandModule = {
       err(`xmpp-conform run: ${problem}`);
       process.exit(EXIT.usage);
     };
+    const websocket = webSocketArg(a);
     const reporterNames = csv(a.reporter);
     const accounts = accountsWay(a);
     const problem =
-      checkTargetSpec(a) ??
+      checkTargetSpec({ ...a, websocket }) ??
       checkTls(a) ??
+      (a.crossDomain && !isPairTarget(a.target) ? `--cross-domain needs a pair target (two servers, like --target local:prosody+ejabberd), not ${a.target ?? a.server ?? "a running server"}` : undefined) ??
+      (typeof websocket === "string" && a.tls !== "auto" ? `--tls ${a.tls} is for TCP streams: over WebSocket the URL says whether there is TLS (wss://)` : undefined) ??
       (!(a.concurrency >= 1) ? "--concurrency must be at least 1" : undefined) ??
       (a.shard !== undefined && !parseShard(a.shard) ? `--shard must be k/n with 1 <= k <= n, got '${a.shard}'` : undefined) ??
       (!(Number.isInteger(a.repeat) && a.repeat >= 1) ? "--repeat must be a whole number of at least 1" : undefined) ??
@@ -70,7 +80,7 @@ export const run: CommandModule = {
       accountsProblem(a);
     if (problem) usage(problem);
     const opts: RunOptions = {
-      target: a.target, server: a.server, domain: a.domain, ...(a.s2s && { s2s: a.s2s }), accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
+      target: a.target, server: a.server, domain: a.domain, ...(websocket && { websocket }), ...(a.s2s && { s2s: a.s2s }), accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
       timeoutMs: a.timeout, quietWindowMs: a.quietWindow, wait: a.wait, install: a.install, strict: a.strict, transcripts: a.transcripts,
     };
     try {
@@ -92,6 +102,21 @@ export const run: CommandModule = {
     process.exitCode = baseline && (code === EXIT.ok || code === EXIT.failed) ? judgeAgainstBaseline(baseline, results, { outDir: a.out, stream: process.stdout }) : code;
   },
 };
+
+/**
+ * --websocket: a URL for a running server, or nothing with --target (yargs gives ""). A bare --websocket
+ * before the cases takes the first case as its value: with --target, a value that is no ws(s):// URL is
+ * given back to the cases.
+ */
+function webSocketArg(a: { websocket?: string; target?: string; cases: string[] }): string | true | undefined {
+  if (a.websocket === undefined) return undefined;
+  if (a.websocket === "") return true;
+  if (a.target && !/^wss?:\/\//i.test(a.websocket)) {
+    a.cases.unshift(a.websocket);
+    return true;
+  }
+  return a.websocket;
+}
 
 /** The reporters a run writes unless told otherwise; under GitHub Actions, annotations too. */
 const DEFAULT_REPORTERS = ["jsonl", "console", "junit", "json", "html", "markdown", ...(process.env.GITHUB_ACTIONS === "true" ? ["github"] : [])];

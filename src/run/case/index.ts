@@ -87,6 +87,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
     level: sc.level,
     requirements: sc.requirements,
     tags: sc.tags,
+    ...(sc.variant && { variant: sc.variant }),
     choices: scope?.choices ?? [],
     ...(retrying.reasons.length > 0 && { setupRetries: retrying.reasons }),
     durationMs: Math.round(performance.now() - started),

@@ -4,11 +4,12 @@ import type { AccountLedger } from "../../accounts/ledger.ts";
 import { parsePattern } from "../../match/pattern.ts";
 import type { CaseResult } from "../../results/schema.ts";
 import { fill, type Bindings } from "../../scenario/template.ts";
-import type { RawConnectionSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
+import type { AccountSpec, RawConnectionSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
 import { describeStanzaError } from "../../xmpp/errors.ts";
 import { RawConnection } from "../../xmpp/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
+import type { RemoteAccount, RemoteServer } from "../../remote/remote-server.ts";
 import { barrier } from "../barrier.ts";
 import type { Participant } from "../participant.ts";
 import { retry, type Retrying } from "./retry.ts";
@@ -23,6 +24,8 @@ export interface Side {
 export interface CaseContext extends Side {
   /** The second server of a pair target (domain b); absent on a single server. */
   peer?: Side;
+  /** The harness's scripted remote server (domain remote); absent where the target has none. */
+  remote?: RemoteServer;
   /** Unique to this case within the run; account names and ${uid} derive from it. */
   uid: string;
   /** How long a "receives" waits at most, and the limit for harness round trips. */
@@ -45,6 +48,8 @@ export class CaseScope {
   readonly sessions = new Map<string, Session>();
   /** Raw connections (docs/stream-steps.md) by label; they join barriers once bound. */
   readonly raws = new Map<string, RawConnection>();
+  /** Users of the harness's remote server by label: "bob" (the bare JID) and "bob/r1" for each resource it names. */
+  readonly remotes = new Map<string, RemoteAccount>();
   readonly bindings: Bindings;
   readonly choices: CaseResult["choices"] = [];
   /** When the latest action step ran (transcript time): stanzas before it cannot be the answer to it. */
@@ -62,8 +67,8 @@ export class CaseScope {
     /** Set-up retries, counted across the attempts of the case. */
     readonly retrying: Retrying,
   ) {
-    this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), uid: ctx.uid };
-    this.resources = new Map(sc.accounts.flatMap((a) => a.resources.map((r) => [`${a.name}/${r.name}`, r] as const)));
+    this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), ...(ctx.remote && { "domain.remote": ctx.remote.domain }), uid: ctx.uid };
+    this.resources = new Map(sc.accounts.filter((a) => a.domain !== "remote").flatMap((a) => a.resources.map((r) => [`${a.name}/${r.name}`, r] as const)));
     this.connections = new Map(sc.connections.map((c) => [c.label, c]));
   }
 
@@ -72,9 +77,9 @@ export class CaseScope {
     return this.sc.accounts.find((a) => a.name === account)?.domain === "b" ? this.ctx.peer! : this.ctx;
   }
 
-  /** A case with an account on another server: what crosses between servers is ordered by no barrier. */
+  /** A case with an account on another server (domain b, or the remote server): what crosses between servers is ordered by no barrier. */
   get crossesServers(): boolean {
-    return this.sc.accounts.some((a) => a.domain === "b");
+    return this.sc.accounts.some((a) => a.domain !== "a");
   }
 
   /** What decides a step's wait: the step, the scenario, else the run; never a barrier across servers. */
@@ -85,12 +90,31 @@ export class CaseScope {
   /** Registers the case's accounts; a registration the server drops is retried under a new name (the first may exist). */
   async createAccounts(): Promise<void> {
     for (const a of this.sc.accounts) {
+      if (a.domain === "remote") {
+        this.addRemote(a);
+        continue;
+      }
       const side = this.sideOf(a.name);
       let attempt = 0;
       const creds = await retry(`registering ${a.name}`, this.retrying, () => side.ledger.create(`xc-${this.uid}-${a.name}${++attempt > 1 ? `-${attempt}` : ""}`));
       this.credentials.set(a.name, { creds, side });
       this.bindings[a.name] = `${creds.username}@${side.endpoint.domain}`;
       for (const r of a.resources) this.bindings[`${a.name}/${r.name}`] = `${this.bindings[a.name]}/${r.name}`;
+    }
+  }
+
+  /** A user of the remote server: nothing to register, the server answers for any localpart; its full JIDs by resource. */
+  private addRemote(a: AccountSpec): void {
+    const remote = this.ctx.remote!; // the runner skips such a case without one
+    const localpart = `xc-${this.uid}-${a.name}`;
+    const user = remote.account(localpart, this.transcript, { label: a.name });
+    this.remotes.set(a.name, user);
+    this.bindings[a.name] = user.jid;
+    for (const r of a.resources) {
+      const label = `${a.name}/${r.name}`;
+      const full = remote.account(localpart, this.transcript, { resource: r.name, label });
+      this.remotes.set(label, full);
+      this.bindings[label] = full.jid;
     }
   }
 
@@ -178,7 +202,7 @@ export class CaseScope {
 
   /** A step's actor as barriers and expectations see it: a session, or a raw connection. */
   participant(label: string): Participant {
-    return this.isRaw(label) ? this.raw(label) : this.session(label);
+    return this.remotes.get(label) ?? (this.isRaw(label) ? this.raw(label) : this.session(label));
   }
 
   session(label: string): Session {
@@ -191,9 +215,22 @@ export class CaseScope {
     return [...this.sessions.values()];
   }
 
-  /** Every party that can take part in a barrier: the sessions and the bound raw connections. */
+  /** Who sends a step's stanza: a session, or the remote server as that user ('from' as written, else its JID). */
+  sender(label: string): { send(el: Element): Promise<void> } {
+    return this.remotes.get(label) ?? this.session(label);
+  }
+
+  /**
+   * Every party that can take part in a barrier: the sessions, the bound raw connections, and each remote
+   * user once (its bare JID).
+   */
   get participants(): Participant[] {
-    return [...this.all, ...[...this.raws.values()].filter((c) => c.jid)];
+    return [...this.all, ...[...this.raws.values()].filter((c) => c.jid), ...this.remoteUsers];
+  }
+
+  /** Each user of the remote server once, as its bare JID. */
+  get remoteUsers(): RemoteAccount[] {
+    return this.sc.accounts.filter((a) => a.domain === "remote").map((a) => this.remotes.get(a.name)!);
   }
 
   /** Cuts every connection at once (an interrupt). */
@@ -226,6 +263,7 @@ export class CaseScope {
     // The case is over and its accounts are gone: the connections are cut, not closed (no round trip left to wait for).
     for (const s of this.all) s.drop();
     for (const c of this.raws.values()) c.drop();
+    for (const user of new Set(this.remotes.values())) this.ctx.remote?.release(user);
     this.transcript.add("harness", "note", "sessions closed", true);
   }
 }

@@ -1,6 +1,7 @@
-import { FEATURES, type Scenario } from "../../scenario/types.ts";
+import { FEATURES } from "../../scenario/types.ts";
 import type { Element } from "ltx";
 import { openRawStream } from "../../xmpp/raw-stream.ts";
+import type { RemoteAccount } from "../../remote/remote-server.ts";
 import type { Session } from "../../xmpp/session.ts";
 import { applyFixtures } from "../fixtures.ts";
 import type { CaseScope } from "./scope.ts";
@@ -20,9 +21,12 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   if (involved.size > 0) {
     const setup = new Map<string, Session>();
     try {
-      await Promise.all([...involved].map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
-      const byAccount = new Map([...setup].map(([label, s]) => [label.split("/")[0], s]));
-      missing = missingFeatures(sc, offered([...setup.values()]));
+      // A user of the remote server takes part as itself: nothing to log in.
+      const local = [...involved].filter((name) => !scope.remotes.has(name));
+      await Promise.all(local.map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
+      const byAccount = new Map<string, Session | RemoteAccount>([...setup].map(([label, s]) => [label.split("/")[0], s]));
+      for (const name of involved) if (scope.remotes.has(name)) byAccount.set(name, scope.remotes.get(name)!);
+      missing = missingFeatures(scope, offered(scope, [...setup.values()]));
       if (missing.length === 0) await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
     } finally {
       await Promise.all([...setup.values()].map((s) => s.close()));
@@ -30,22 +34,26 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   }
   if (missing.length > 0) return missing;
   await Promise.all(scope.onlineResources.map(([label, r]) => scope.connect(label, r)));
-  if (involved.size === 0 && sc.needs.length > 0) missing = missingFeatures(sc, scope.all.length > 0 ? offered(scope.all) : await probe(scope));
+  if (involved.size === 0 && sc.needs.length > 0) missing = missingFeatures(scope, scope.all.length > 0 ? offered(scope, scope.all) : await probe(scope));
   if (missing.length > 0) return missing;
   await Promise.all(scope.onlineConnections.map((c) => scope.openRaw(c.label)));
   // What set-up makes the server send to others follows initial presence (broadcasts, probes and their
   // answers); what it sends a session itself (echoes, offline messages, pending requests) the session's own
-  // ping covers. So the markers come from the sessions that sent presence.
+  // ping covers. So the markers come from the sessions that sent presence (and the remote server's users).
   const available = scope.onlineResources.filter(([, r]) => r.presence).map(([label]) => scope.session(label));
-  await scope.barrier(scope.all, undefined, available);
+  await scope.barrier(scope.participants, undefined, [...available, ...scope.remoteUsers]);
   scope.all.forEach((s) => s.consumeAll());
+  scope.remotes.forEach((r) => r.consumeAll());
   scope.transcript.add("harness", "note", "set-up done", true);
   return [];
 }
 
-/** The stream features a session was offered, in every phase (before TLS, before and after authentication). */
-function offered(sessions: Session[]): Element[] {
-  const s = sessions.find((x) => x.features);
+/**
+ * The stream features offered to a session of the user's server (domain a: a cross-domain variant's contacts
+ * are on b), in every phase (before TLS, before and after authentication).
+ */
+function offered(scope: CaseScope, sessions: Session[]): Element[] {
+  const s = sessions.find((x) => x.features && scope.sideOf(x.label.split("/")[0]) === scope.ctx);
   return s ? [s.featuresBeforeTls, s.featuresBeforeAuth, s.features].filter((f): f is Element => f !== undefined) : [];
 }
 
@@ -56,6 +64,6 @@ async function probe(scope: CaseScope): Promise<Element[]> {
   return [stream.featuresBeforeTls, stream.features].filter((f): f is Element => f !== undefined);
 }
 
-function missingFeatures(sc: Scenario, features: Element[]): string[] {
-  return sc.needs.filter((f) => !features.some((x) => x.getChild(FEATURES[f].name, FEATURES[f].ns))).map((f) => `${f} (${FEATURES[f].ns})`);
+function missingFeatures(scope: CaseScope, features: Element[]): string[] {
+  return scope.sc.needs.filter((f) => !features.some((x) => x.getChild(FEATURES[f].name, FEATURES[f].ns))).map((f) => `${f} (${FEATURES[f].ns})`);
 }

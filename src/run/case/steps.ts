@@ -20,7 +20,7 @@ export const EXPECTATION_KINDS = new Set<Step["kind"]>([...EXPECT_KINDS, "receiv
  * connection received (stanzas and the SASL, TLS and bind answers; features and stream errors have their own steps).
  */
 function receivable(scope: CaseScope, label: string): Received[] {
-  if (!scope.isRaw(label)) return scope.session(label).inbox.items;
+  if (!scope.isRaw(label)) return scope.participant(label).inbox.items;
   return scope.raw(label).elements.filter((r) => !r.el.is("features", NS.stream) && !r.el.is("error", NS.stream));
 }
 
@@ -79,7 +79,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       got.c.send(fill(step.xml, scope.bindings));
       return undefined;
     }
-    await scope.session(step.actor).send(scope.parse(step.xml));
+    await scope.sender(step.actor).send(scope.parse(step.xml));
     return undefined;
   },
 
