@@ -6,14 +6,9 @@ import path from "node:path";
 import { loadScenarioFile, loadSuite } from "../src/scenario/load.ts";
 import { ROOT } from "./support/cli.ts";
 import { locatedError } from "./support/located.ts";
+import { tempFiles } from "./support/temp-files.ts";
 
-const dir = mkdtempSync(path.join(tmpdir(), "xc-load-"));
-let n = 0;
-function file(text: string): string {
-  const f = path.join(dir, `s${n++}.yaml`);
-  writeFileSync(f, text);
-  return f;
-}
+const file = tempFiles("load");
 
 const HEAD = `id: t
 title: T

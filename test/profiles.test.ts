@@ -1,7 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyProfile } from "../src/profiles/apply.ts";
 import { loadProfile, loadProfiles, unknownEntries } from "../src/profiles/load.ts";
@@ -11,14 +9,9 @@ import { loadSuite } from "../src/scenario/load.ts";
 import { PROFILES, SUITE } from "../src/cli/suite.ts";
 import { makeCase } from "./support/results.ts";
 import { locatedError } from "./support/located.ts";
+import { tempFiles } from "./support/temp-files.ts";
 
-const dir = mkdtempSync(path.join(tmpdir(), "xc-profiles-"));
-let n = 0;
-function file(text: string, name = `p${n++}.yaml`): string {
-  const f = path.join(dir, name);
-  writeFileSync(f, text);
-  return f;
-}
+const file = tempFiles("profiles");
 
 const VALID = `server: ejabberd
 version: "23.01"

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Parser from "@xmpp/xml/lib/Parser.js";
@@ -10,15 +10,10 @@ import type { RunResult } from "../src/results/schema.ts";
 import { loadScenarioFile } from "../src/scenario/load.ts";
 import { runCli } from "./support/cli.ts";
 import { locatedError } from "./support/located.ts";
+import { tempFiles } from "./support/temp-files.ts";
 
 /** Scenarios with a user of the harness's scripted remote server (domain remote): the language, the runner, the verdicts. */
-const dir = mkdtempSync(path.join(tmpdir(), "xc-remote-scenarios-"));
-let n = 0;
-const file = (text: string) => {
-  const f = path.join(dir, `s${n++}.yaml`);
-  writeFileSync(f, text);
-  return f;
-};
+const file = tempFiles("remote-scenarios");
 const HEAD = `id: t
 title: T
 rfc: "3.1.6"
