@@ -45,7 +45,10 @@ test("--target local:ejabberd: the whole suite with the profile the server's ver
 
 test("--profile none against a running ejabberd shows the raw verdicts: exit 1, each deviation listed with what arrived", async () => {
   const d = out();
-  const r = await runCli(["run", "--server", `127.0.0.1:${server.port}`, "--domain", server.domain, "--profile", "none", "--reporter", "console,json", "--out", d]);
+  // The cases the profile expects to fail, and one it does not: the run above (exit 0 with the profile, so no
+  // other case fails) already shows nothing else deviates. Without it, the whole suite.
+  const picked = xfails.length > 0 ? [...xfails, "roster-get-empty"] : [];
+  const r = await runCli(["run", ...picked, "--server", `127.0.0.1:${server.port}`, "--domain", server.domain, "--profile", "none", "--reporter", "console,json", "--out", d]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const run = results(d);
   assert.equal(run.profile, undefined);
@@ -53,5 +56,5 @@ test("--profile none against a running ejabberd shows the raw verdicts: exit 1, 
   assert.ok(raw.some((c) => c.verdict === "fail"));
   assert.deepEqual(run.cases.filter((c) => c.verdict.startsWith("x")), []);
   for (const c of raw) assert.match(r.stdout, new RegExp(`\\n${c.verdict.toUpperCase()} ${c.id.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: `));
-  if (xfails.length > 0) assert.deepEqual(raw.map((c) => c.id).sort(), [...xfails].sort(), "what the profile expects is exactly what fails without it");
+  if (xfails.length > 0) assert.deepEqual(raw.map((c) => c.id).sort(), [...xfails].sort(), "what the profile expects is what fails without it");
 });

@@ -32,7 +32,8 @@ const runOn = (t: { host: string; port: number; domain: string }, opts: Paramete
 for (const name of ["Prosody", "ejabberd"] as const) {
   test(`${name}: the whole suite decided by barriers and decided by timeouts gives every case the same verdict`, async () => {
     const t = name === "Prosody" ? pros : ejab;
-    const [barriers, timeouts] = [await runOn(t), await runOn(t, { wait: "timeout" })];
+    // Side by side: the timeout run mostly waits, so it costs the barrier run little.
+    const [barriers, timeouts] = await Promise.all([runOn(t), runOn(t, { wait: "timeout" })]);
     direct.set(name, barriers);
     assert.equal(barriers.cases.length, suite.length);
     assert.deepEqual(verdicts(barriers), verdicts(timeouts));
@@ -49,7 +50,13 @@ for (const name of ["Prosody", "ejabberd"] as const) {
     const t = name === "Prosody" ? pros : ejab;
     const ws = await run(suite, { websocket: t.websocket!, domain: t.domain, install: false, concurrency: 6 });
     assert.equal(ws.target.transport?.websocket, t.websocket);
-    assert.deepEqual(verdicts(ws), verdicts(direct.get(name) ?? (await runOn(t))));
+    // Named by its URL alone the server has no TCP c2s for the raw connections of RFC 6120's stream cases: those
+    // are skipped with the reason, every other case has its TCP verdict.
+    const tcp = verdicts(direct.get(name) ?? (await runOn(t)));
+    const raw = new Set(suite.filter((sc) => sc.connections.length > 0).map((sc) => sc.id));
+    assert.ok(raw.size > 0);
+    assert.deepEqual(verdicts(ws), Object.fromEntries(Object.entries(tcp).map(([id, v]) => [id, raw.has(id) ? "skip" : v])));
+    assert.ok(ws.cases.filter((c) => raw.has(c.id)).every((c) => /raw connections speak RFC 6120's TCP binding.*--server HOST:PORT/.test(c.reason ?? "")));
     // The cases' own sessions went over WebSocket: every stanza is a document of its own, with its namespace (§3.3.3).
     const sent = ws.cases.flatMap((c) => c.transcript ?? []).filter((e) => e.dir === "out" && /^<(message|presence|iq)[ >]/.test(e.xml));
     assert.ok(sent.length > 0 && sent.every((e) => /^<\w+ [^>]*xmlns="jabber:client"/.test(e.xml)), sent.find((e) => !/xmlns="jabber:client"/.test(e.xml))?.xml);
@@ -57,7 +64,7 @@ for (const name of ["Prosody", "ejabberd"] as const) {
   });
 }
 
-test("Prosody behind a proxy that kills a fifth of the connections during set-up: the same verdicts, no error, no account left", async () => {
+test("Prosody behind a proxy that kills 15% of the connections during set-up: the same verdicts, no error, no account left", async () => {
   const proxy = new FaultProxy({ host: pros.host, port: pros.port });
   const port = await proxy.listen();
   proxy.setChaos({ rate: 0.2, seed: 6121 });

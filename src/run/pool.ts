@@ -11,6 +11,8 @@ export interface PoolOptions extends Side {
   peer?: Side;
   /** The harness's scripted remote server; cases with accounts on domain remote are skipped without it. */
   remote?: RemoteServer;
+  /** The target was named by its WebSocket URL alone: cases with raw connections (TCP streams) are skipped. */
+  webSocketOnly?: boolean;
   concurrency: number;
   timeoutMs: number;
   quietMs: number;
@@ -49,6 +51,8 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     if (refused) return notRun(sc, "error", refused.message);
     if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return notRun(sc, "skip", "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody");
     if (!opts.remote && hasRemoteAccount(sc)) return notRun(sc, "skip", "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote");
+    // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 frames streams otherwise.
+    if (opts.webSocketOnly && sc.connections.length > 0) return notRun(sc, "skip", "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket URL alone: run it over TCP (--server HOST:PORT)");
     const admitted = await opts.ledger.admit(sc.accounts.filter((a) => a.domain !== "remote").length);
     if (typeof admitted === "string") return notRun(sc, "skip", admitted);
     opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });

@@ -168,7 +168,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       const runs: CaseResult[][] = [];
       for (let i = 0; i < o.repeat && !signal.aborted; i++) {
         runs.push(await runPool(plan, {
-          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
+          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, ...(target?.webSocketOnly && { webSocketOnly: true }), concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
           emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
           ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
         }));

@@ -110,7 +110,7 @@ export function parseWebSocketUrl(s: string): { host: string; port: number } | u
 /** A running server (checked by checkTargetSpec): where its c2s or its RFC 7395 endpoint is. */
 export function runningServer(spec: TargetSpec): Omit<Target, "stop"> {
   const url = webSocketUrl(spec);
-  if (url) return { name: url, ...parseWebSocketUrl(url)!, domain: spec.domain!, websocket: url };
+  if (url) return { name: url, ...parseWebSocketUrl(url)!, domain: spec.domain!, websocket: url, webSocketOnly: true };
   return { name: spec.server!, ...parseHostPort(spec.server!)!, domain: spec.domain! };
 }
 

@@ -20,6 +20,8 @@ export interface Target {
    * with TLS; a running one: the --websocket URL). A run reaches a target that has one over it.
    */
   websocket?: string;
+  /** A running server named by its WebSocket URL alone: host and port are the URL's, and no TCP c2s is known. */
+  webSocketOnly?: true;
   /** The server's own account commands (prosodyctl, ejabberdctl), for local servers. */
   accountCommands?: AccountCommands;
   /** Files worth keeping when something goes wrong (the server's log). */

@@ -1,9 +1,7 @@
 import { setTimeout as pause } from "node:timers/promises";
 import { isRefusal } from "../../accounts/refusal.ts";
+import { RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
-
-/** Attempts at set-up before its failure becomes the case's error: servers in the wild drop a connection now and then. */
-export const SET_UP_ATTEMPTS = 3;
 
 export interface Retrying {
   signal: AbortSignal;
@@ -14,9 +12,9 @@ export interface Retrying {
 
 /**
  * Runs set-up work (accounts, logins, fixtures, a `connects` step) and retries it when it fails: a failure
- * before the case's steps is no verdict on the case. A short, growing, jittered pause between attempts
- * (25 ms, then about 100 ms) lets a server that just killed a stream catch up; a persistent failure is
- * thrown after the last attempt with how many there were.
+ * before the case's steps is no verdict on the case. The pauses of RETRY_BACKOFF_MS, jittered, let a server
+ * that just killed a stream catch up; a persistent failure is thrown after the last attempt with how many
+ * there were.
  */
 export async function retry<T>(what: string, r: Retrying, attempt: () => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
@@ -26,10 +24,10 @@ export async function retry<T>(what: string, r: Retrying, attempt: () => Promise
       const why = (err as Error).message;
       // An interrupt, or a server that refuses to give accounts at all: asking again changes nothing.
       if (r.signal.aborted || isRefusal(err)) throw err;
-      if (n >= SET_UP_ATTEMPTS) throw new Error(`${why} (${what}: ${n} attempts)`);
+      if (n >= RETRY_BACKOFF_MS.length) throw new Error(`${why} (${what}: ${n} attempts)`);
       r.reasons.push(`${what}: ${why}`);
       r.transcript.add("harness", "note", `${what} failed, retrying: ${why}`, true);
-      await pause(25 * 4 ** (n - 1) * (0.5 + Math.random()), undefined, { signal: r.signal }).catch(() => {});
+      await pause(RETRY_BACKOFF_MS[n] * (0.5 + Math.random()), undefined, { signal: r.signal }).catch(() => {});
     }
   }
 }
