@@ -72,7 +72,11 @@ for (const name of ["prosody", "ejabberd"]) {
     await c.waitFeatures();
     const challenge = await c.authenticate(creds, "SCRAM-SHA-1", { until: "challenge" });
     assert.equal(challenge?.name, "challenge");
-    const aborted = await c.abort();
+    c.send(`<abort xmlns='${NS.sasl}'/>`);
+    // What came before the abort is no answer to it, however close in time (arrival order decides, not the clock).
+    assert.deepEqual(c.elements.map((r) => c.arrivedSinceSend(r)), c.elements.map(() => false));
+    const aborted = await c.next((el) => el.is("failure", NS.sasl), 3000);
+    assert.ok(aborted && c.arrivedSinceSend(c.elements.at(-1)!));
     assert.deepEqual([aborted?.name, aborted?.getChildElements()[0]?.name], ["failure", "aborted"]);
     const failure = await c.authenticate({ ...creds, password: "wrong" }, "SCRAM-SHA-1");
     assert.equal(failure?.name, "failure");

@@ -115,6 +115,8 @@ export class RawConnection {
   private decoder = new StringDecoder("utf8");
   private lastHeader: HeaderOptions | { raw: string } = {};
   private seq = 0;
+  /** The arrival count when something was last sent: elements from then on came after it. */
+  private sentAt = 0;
   private readonly waiters = new Set<() => void>();
   private readonly pending = new Map<string, { resolve: (el: Element) => void; reject: (err: Error) => void }>();
   private readonly markers = new Set<string>();
@@ -501,6 +503,12 @@ export class RawConnection {
     // An oversized payload is what a case sends on purpose; the transcript keeps its ends and its size.
     this.transcript.add(this.label, "out", data.length > 4096 ? `${data.slice(0, 1024)}… (${Buffer.byteLength(data)} bytes in all) …${data.slice(-256)}` : data, harness);
     this.socket.write(data);
+    this.sentAt = this.seq;
+  }
+
+  /** Whether an element arrived after the connection last sent something (in arrival order, not by the clock). */
+  arrivedSinceSend(r: Received): boolean {
+    return r.seq >= this.sentAt;
   }
 
   private note(text: string): void {

@@ -37,7 +37,9 @@ function receivable(scope: CaseScope, label: string): Received[] {
 async function decide<T>(scope: CaseScope, observer: Participant, probe: () => T | undefined, step: Step): Promise<{ found?: T; decidedBy?: "barrier" | "timeout" }> {
   if (observer instanceof RawConnection && !observer.jid) {
     const since = scope.lastActionAt;
-    const answered = () => observer.elements.some((r) => r.at >= since && !r.consumed);
+    // After the action, and after the connection's own last send: an element that arrived in the same tenth of a
+    // millisecond as the action but before it (features, the challenge being answered) is no answer to it.
+    const answered = () => observer.elements.some((r) => r.at >= since && observer.arrivedSinceSend(r) && !r.consumed);
     await observer.waitUntil(() => probe() ?? (answered() ? true : undefined), timeoutOf(scope, step));
     const found = probe();
     return found !== undefined ? { found } : answered() ? {} : { decidedBy: "timeout" };
