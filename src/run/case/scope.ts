@@ -82,9 +82,15 @@ export class CaseScope {
     return this.sc.accounts.some((a) => a.domain !== "a");
   }
 
-  /** What decides a step's wait: the step, the scenario, else the run; never a barrier across servers. */
+  /**
+   * A connection was cut under the case (a `drops` step): the server learns of it when it learns of it, and
+   * what it sends then (the unavailable presence it generates) is ordered by no barrier.
+   */
+  dropped = false;
+
+  /** What decides a step's wait: the step, the scenario, else the run; never a barrier across servers or after a drop. */
   waitOf(step: Pick<Step, "wait">): Wait {
-    return step.wait ?? this.sc.wait ?? (this.crossesServers ? "timeout" : this.ctx.wait);
+    return step.wait ?? this.sc.wait ?? (this.crossesServers || this.dropped ? "timeout" : this.ctx.wait);
   }
 
   /** Registers the case's accounts; a registration the server drops is retried under a new name (the first may exist). */

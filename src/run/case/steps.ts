@@ -155,6 +155,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   },
 
   async drop(step, scope) {
+    scope.dropped = true;
     if (scope.isRaw(step.actor)) {
       closeExpected.add(scope.raw(step.actor));
       scope.raw(step.actor).drop();
