@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { setTimeout as pause } from "node:timers/promises";
-import { RETRY_BACKOFF_MS } from "../util/retry.ts";
+import { pauseBefore, RETRY_BACKOFF_MS } from "../util/retry.ts";
 import { saslMechanisms } from "../xmpp/endpoint.ts";
 import { openRawStream } from "../xmpp/raw-stream.ts";
 import type { Credentials, Endpoint } from "../xmpp/session.ts";
@@ -31,8 +30,8 @@ export async function preflight(ledger: AccountLedger, way: string, ctx: { endpo
   let n = 0; // a name is never asked for twice: a failed attempt may have made its account after all
   let last: Error | undefined;
   try {
-    for (const wait of RETRY_BACKOFF_MS) {
-      if (wait > 0) await pause(wait);
+    for (let attempt = 1; attempt <= RETRY_BACKOFF_MS.length; attempt++) {
+      await pauseBefore(attempt);
       try {
         await checkMechanisms(ctx);
         while (made.length < probes) made.push(await ledger.create(`xc-${tag}-probe${++n}`));

@@ -1,5 +1,4 @@
-import { setTimeout as pause } from "node:timers/promises";
-import { RETRY_BACKOFF_MS } from "../util/retry.ts";
+import { pauseBefore, RETRY_BACKOFF_MS } from "../util/retry.ts";
 import type { Credentials, Session } from "../xmpp/session.ts";
 import type { Provisioner } from "./types.ts";
 
@@ -22,8 +21,8 @@ export async function removeAccount(provisioner: Provisioner, creds: Credentials
       why = (err as Error).message;
     }
   }
-  for (const wait of RETRY_BACKOFF_MS) {
-    if (wait > 0) await pause(wait);
+  for (let attempt = 1; attempt <= RETRY_BACKOFF_MS.length; attempt++) {
+    await pauseBefore(attempt);
     try {
       await provisioner.remove(creds);
       return { removed: true };

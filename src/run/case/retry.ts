@@ -1,6 +1,5 @@
-import { setTimeout as pause } from "node:timers/promises";
 import { isRefusal } from "../../accounts/refusal.ts";
-import { RETRY_BACKOFF_MS } from "../../util/retry.ts";
+import { pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
 
 export interface Retrying {
@@ -12,7 +11,7 @@ export interface Retrying {
 
 /**
  * Runs set-up work (accounts, logins, fixtures, a `connects` step) and retries it when it fails: a failure
- * before the case's steps is no verdict on the case. The pauses of RETRY_BACKOFF_MS, jittered, let a server
+ * before the case's steps is no verdict on the case. The pauses between attempts (pauseBefore) let a server
  * that just killed a stream catch up; a persistent failure is thrown after the last attempt with how many
  * there were.
  */
@@ -27,7 +26,7 @@ export async function retry<T>(what: string, r: Retrying, attempt: () => Promise
       if (n >= RETRY_BACKOFF_MS.length) throw new Error(`${why} (${what}: ${n} attempts)`);
       r.reasons.push(`${what}: ${why}`);
       r.transcript.add("harness", "note", `${what} failed, retrying: ${why}`, true);
-      await pause(RETRY_BACKOFF_MS[n] * (0.5 + Math.random()), undefined, { signal: r.signal }).catch(() => {});
+      await pauseBefore(n + 1, r.signal);
     }
   }
 }
