@@ -5,22 +5,24 @@
  * in an area of §1's summary table is a requirement table; RFC 6121's message delivery table (columns
  * normal/chat/groupchat/headline/error) also gives cells named "<row ID>/<type>". The result is checked against
  * §1's own counts (rows, levels, derived rows, testability per area, and the number of cells where the catalog
- * states one) and refused when they differ. Then the reviewed departures of <spec>-overrides.yaml (where the
- * RFC text says otherwise than the source) are applied; each must still change something.
+ * states one) and refused when they differ (updateSummary rewrites §1 from the tables). A derived row (the rule
+ * is implied, not stated in a sentence with a keyword) is at most SHOULD: the catalog cannot make a server fail
+ * on a rule the RFC does not state. That, and whether each row's quote is the RFC's and its level the
+ * quote's, is checked row by row in check-rows.ts.
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import { LEVELS, type Level } from "../scenario/types.ts";
-import { FileError, readYamlFile } from "../util/yaml-file.ts";
-import { SPECS, type Area, type Catalog, type Observable, type Override, type Requirement, type Spec } from "./types.ts";
+import { SPECS, type Area, type Catalog, type Observable, type Requirement, type Spec } from "./types.ts";
 
 interface Table {
   heading: string;
   header: string[];
   rows: string[][];
+  /** The source line (1-based) of each row. */
+  lines: number[];
+  /** The line of the header row. */
+  line: number;
 }
 
 const MESSAGE_TYPES = ["normal", "chat", "groupchat", "headline", "error"];
@@ -35,8 +37,11 @@ function parseTables(md: string): Table[] {
     const h = /^#{2,4} (.*)$/.exec(lines[i]);
     if (h) heading = h[1];
     if (!lines[i].startsWith("|") || !/^\|[-| ]+$/.test(lines[i + 1]?.trim() ?? "")) continue;
-    const table: Table = { heading, header: splitRow(lines[i]), rows: [] };
-    for (i += 2; lines[i]?.startsWith("|"); i++) table.rows.push(splitRow(lines[i]));
+    const table: Table = { heading, header: splitRow(lines[i]), rows: [], lines: [], line: i + 1 };
+    for (i += 2; lines[i]?.startsWith("|"); i++) {
+      table.rows.push(splitRow(lines[i]));
+      table.lines.push(i + 1);
+    }
     tables.push(table);
   }
   return tables;
@@ -76,14 +81,16 @@ function messageRuleSection(condition: string, to: string): string {
   return to === "full match" ? "8.5.3.1" : "8.5.3.2.1";
 }
 
-const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(cell)?.[1] as Level | undefined) ?? null;
-/** "(YD: 应 = MUST)" notes the translation's wording, not the RFC's, so it is not a level. */
-const strongestLevel = (cell: string): Level | null => LEVELS.find((l) => new RegExp(`\\b${l}\\b`).test(cell.replace(/\(YD:[^)]*\)/g, ""))) ?? null;
+/** "(reviewed: why)" in a Level cell: why the level is not the first keyword of the row's quote. */
+const REVIEWED = /\(reviewed: ([^)]*)\)/;
+const levelWords = (cell: string) => cell.replace(REVIEWED, "");
+const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(levelWords(cell))?.[1] as Level | undefined) ?? null;
+const strongestLevel = (cell: string): Level | null => LEVELS.find((l) => new RegExp(`\\b${l}\\b`).test(levelWords(cell))) ?? null;
 
 /** "SHOULD (normal, chat) / MUST (others)": the level of one message type's cell. */
 function cellLevel(cell: string, type: string): Level | null {
   let others: Level | undefined;
-  for (const part of cell.split(" / ")) {
+  for (const part of levelWords(cell).split(" / ")) {
     const m = /^(MUST|SHOULD|MAY)(?: NOT)? \(([^)]*)\)$/.exec(part.trim());
     const names = m?.[2].split(",").map((n) => n.trim()) ?? [];
     if (names.includes(type)) return m![1] as Level;
@@ -119,11 +126,11 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     const i = table.header.findIndex((h) => h.startsWith(name));
     return i < 0 ? undefined : i;
   };
-  const [rfcCol, levelCol, clientCol, textCol] = [col("RFC"), col("Level"), col("Client-only?"), col("Requirement") ?? col("Description")];
+  const [rfcCol, levelCol, clientCol, textCol, quoteCol] = [col("RFC"), col("Level"), col("Client-only?"), col("Requirement") ?? col("Description"), col("Quote")];
   const title = table.heading.replace(/^[\dA-D.]+ /, "").replace(/ \(.*$/, "");
-  const described = table.header.map((h, i) => ({ h, i })).filter(({ h }) => !/^(ID|Level|Client-only\?|Test )/.test(h));
+  const described = table.header.map((h, i) => ({ h, i })).filter(({ h }) => !/^(ID|Level|Client-only\?|Test |Quote)/.test(h));
   const out: Requirement[] = [];
-  for (const row of table.rows) {
+  for (const [r, row] of table.rows.entries()) {
     const id = row[0];
     const area = areaOf(id);
     if (!area) continue;
@@ -134,9 +141,14 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     // feature) as n/a and the delivery tables as testable with client connections.
     const observable = (observableCell ?? (col("Covered by") !== undefined ? "n-a" : "yes")) as Observable;
     const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
+    const quote = quoteCol === undefined ? "" : row[quoteCol];
+    const reviewed = REVIEWED.exec(levelCell)?.[1].trim();
     const req: Requirement = {
       id, spec, area, ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, rfc),
-      level: firstLevel(levelCell), maxLevel: strongestLevel(levelCell), derived: /\bderived\b/.test(levelCell), observable, text: plain(text),
+      level: firstLevel(levelCell), maxLevel: strongestLevel(levelCell), derived: /\bderived\b/.test(levelWords(levelCell)), observable, text: plain(text),
+      ...(quote && { quote }),
+      ...(reviewed && { reviewed }),
+      line: table.lines[r],
     };
     if (req.level === null && !/^N\/A\b/.test(levelCell)) throw new Error(`${id}: no level in '${levelCell}'`);
     out.push(req);
@@ -146,7 +158,7 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
       const value = row[table.header.indexOf(type)];
       const where = `${row[col("Condition")!]}, to ${row[col("To")!]}`;
       const level = cellLevel(levelCell, type);
-      out.push({ ...req, id: `${id}/${type}`, level, maxLevel: level, text: plain(`${type} message (${where}): ${value}`), cellOf: id });
+      out.push({ ...req, sections: [...req.sections], id: `${id}/${type}`, level, maxLevel: level, text: plain(`${type} message (${where}): ${value}`), cellOf: id });
     }
   }
   return out;
@@ -170,15 +182,19 @@ export function specOf(md: string): Spec {
   return spec as Spec;
 }
 
-/** The catalog as JSON, or an error listing every way its tables and its own summary (§1) disagree. */
-export function buildCatalog(md: string, file: string): Catalog {
+/** The areas, the requirements (with their source lines) and what §1 says of them, read from the catalog's Markdown. */
+export function read(md: string): { spec: Spec; areas: Area[]; expected: Map<string, number[]>; requirements: Requirement[] } {
   const spec = specOf(md);
-  const rfc = spec.slice(3);
   const tables = parseTables(md);
   const { areas, expected } = parseAreas(tables);
   const areaOf = (id: string) => areas.find((a) => a.prefixes.includes(id.split("-")[0]))?.name;
-  const requirements = tables.filter((t) => t.header[0] === "ID").flatMap((t) => requirementsOf(t, areaOf, spec, rfc));
+  const requirements = tables.filter((t) => t.header[0] === "ID").flatMap((t) => requirementsOf(t, areaOf, spec, spec.slice(3)));
+  return { spec, areas, expected, requirements };
+}
 
+/** The catalog as JSON, or an error listing every way its tables and its own summary (§1) disagree. */
+export function buildCatalog(md: string, file: string): Catalog {
+  const { spec, areas, expected, requirements } = read(md);
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const r of requirements) {
@@ -196,41 +212,33 @@ export function buildCatalog(md: string, file: string): Catalog {
   if (problems.length > 0) throw new Error(`the catalog does not add up:\n  ${problems.join("\n  ")}`);
 
   const sha256 = createHash("sha256").update(md).digest("hex");
-  const overridesFile = fileURLToPath(new URL(`./${spec}-overrides.yaml`, import.meta.url));
-  const overrides = existsSync(overridesFile) ? applyOverrides(requirements, overridesFile) : [];
-  return { spec, source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements, overrides };
+  const rows = requirements.map(({ line: _, ...r }) => r);
+  return { spec, source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements: rows };
 }
 
-const FIELDS = ["derived", "level", "maxLevel", "rfc", "section"] as const;
-const OverrideEntry = z.strictObject({
-  id: z.string(),
-  derived: z.boolean().optional(),
-  level: z.enum(LEVELS).optional(),
-  maxLevel: z.enum(LEVELS).optional(),
-  rfc: z.string().optional(),
-  section: z.string().optional(),
-  reason: z.string().min(1),
-  rfcText: z.string().min(1),
-});
-
 /**
- * Applies the reviewed departures from the source catalog. A row's cells follow its derived, rfc and
- * section (levels are per cell). An override that changes nothing (the source caught up) is an error.
+ * The catalog with §1's counts rewritten from its tables: after rows were added, removed or regraded. Only
+ * the counted columns change (rows, levels, derived, testability); everything else of §1 stays.
  */
-function applyOverrides(requirements: Requirement[], file: string): Override[] {
-  const { data, at } = readYamlFile(file, z.array(OverrideEntry));
-  return data.map((entry, i) => {
-    const row = requirements.find((r) => r.id === entry.id);
-    if (!row) throw new FileError(at([i, "id"]), `${entry.id} is not a requirement of the source catalog`);
-    const changed: Override["changed"] = {};
-    for (const field of FIELDS) {
-      const value = entry[field];
-      if (value === undefined) continue;
-      if (row[field] === value) throw new FileError(at([i, field]), `${entry.id}: the source catalog already has ${field} ${String(value)}; remove this override`);
-      changed[field] = [row[field], value];
-      for (const r of requirements) if (r === row || (r.cellOf === row.id && field !== "level" && field !== "maxLevel")) Object.assign(r, { [field]: value });
-    }
-    if (Object.keys(changed).length === 0) throw new FileError(at([i]), `${entry.id}: the override changes none of ${FIELDS.join(", ")}`);
-    return { id: entry.id, changed, reason: entry.reason.trim(), rfcText: entry.rfcText.trim() };
-  });
+export function updateSummary(md: string): string {
+  const { requirements } = read(md);
+  const lines = md.split("\n");
+  const start = lines.findIndex((l) => /^\| *Area \(ID prefix\)/.test(l));
+  const header = splitRow(lines[start]);
+  const at = (name: string) => header.findIndex((h) => h.startsWith(name));
+  const columns = ["Rows", "MUST", "SHOULD", "MAY", "N/A", "derived"].map(at);
+  const testable = at("Client-only testable");
+  for (let i = start + 2; lines[i]?.startsWith("|"); i++) {
+    const cells = splitRow(lines[i]);
+    const name = plain(cells[0]);
+    const areaName = name === "Total" ? undefined : name;
+    const got = count(areaName ? requirements.filter((r) => r.area === areaName) : requirements);
+    const bold = (v: string | number) => (name === "Total" ? `**${v}**` : String(v));
+    columns.forEach((c, k) => {
+      if (c >= 0) cells[c] = bold(got[k]);
+    });
+    if (testable >= 0) cells[testable] = `${got[6]} / ${got[7]} / ${got[8]}${got[9] > 0 ? ` (+${got[9]} n/a)` : ""}`;
+    lines[i] = `| ${cells.join(" | ")} |`;
+  }
+  return lines.join("\n");
 }

@@ -26,13 +26,20 @@ export interface Requirement {
    */
   maxLevel: Level | null;
   /**
-   * The Level cell says "(derived)": the rule is inferred from the RFC, not stated in one of its sentences. A
-   * step that checks only derived requirements is worth at most SHOULD (see gradeFor).
+   * The Level cell says "(derived)": the rule is inferred from the RFC, not stated in one of its sentences
+   * with a keyword. Such a row is at most SHOULD (the generator refuses more), so a rule the RFC does not state
+   * can warn but never fail a server.
    */
   derived: boolean;
   observable: Observable;
   /** One line for people. */
   text: string;
+  /** The RFC's own words, as the catalog's Quote column gives them ("…" joins fragments). */
+  quote?: string;
+  /** Why the level is not the first BCP 14 keyword of the quote: the catalog's "(reviewed: …)" note. */
+  reviewed?: string;
+  /** The catalog's source line (while reading the Markdown; not in the JSON). */
+  line?: number;
   /** For a table cell: the row it belongs to. Rows with cells are tested, and counted for coverage, through their cells. */
   cellOf?: string;
 }
@@ -44,22 +51,10 @@ export interface Area {
   scope: string;
 }
 
-/** A field of the source catalog this project reads differently from the RFC text (rfc6121-overrides.yaml). */
-export interface Override {
-  id: string;
-  /** The fields changed: [the source catalog's value, this project's value]. */
-  changed: Partial<Record<"derived" | "level" | "maxLevel" | "rfc" | "section", [unknown, unknown]>>;
-  reason: string;
-  /** The RFC sentence that decides it, quoted. */
-  rfcText: string;
-}
-
 /** src/catalog/<spec>.json, as src/catalog/build.ts writes it. */
 export interface Catalog {
   spec: Spec;
   source: { file: string; sha256: string; generator: string };
   areas: Area[];
   requirements: Requirement[];
-  /** Where the project departs from the source catalog, already applied to `requirements`. */
-  overrides: Override[];
 }
