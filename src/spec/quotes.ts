@@ -8,7 +8,7 @@
  * sections, a case's section). A bare "§" means the specification named last ("RFC 7622 §3.3.1", "XEP-0280
  * §6"), else the context's. "§6.4.2-6.4.6" cites every section from the first to the last. Quotes may nest in
  * pairs ("of type "subscribed" and "unsubscribed""); "…" (or "...") joins fragments that appear in this
- * order; words that are not the specification's go in single quotes or backticks.
+ * order (so do "[…]" and "[...]"); words that are not the specification's go in single quotes or backticks.
  */
 import { findSpec, type SpecEntry } from "./registry.ts";
 import { normalise, specText, type SpecText } from "./text.ts";
@@ -97,7 +97,7 @@ export function quotesIn(prose: string, own: SpecEntry, sections: string[]): Quo
 /** The fragments of a quote, as the text is searched for them: "…" joins fragments, edge punctuation is the writer's. */
 function fragments(quote: string): string[] {
   return normalise(quote)
-    .split(/\s*(?:…|\.\.\.)\s*/)
+    .split(/\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*/)
     .map((f) => f.replace(/^[\s,;:.]+|[\s,;:.]+$/g, ""))
     .filter((f) => f.length > 0);
 }
