@@ -27,7 +27,14 @@ interface Table {
 
 const MESSAGE_TYPES = ["normal", "chat", "groupchat", "headline", "error"];
 
-const splitRow = (line: string) => line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+/** A table row's cells; "\|" is a '|' inside a cell (a quoted RFC table row), as in GitHub's Markdown. */
+const splitRow = (line: string) =>
+  line
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/(?<!\\)\|$/, "")
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replace(/\\\|/g, "|"));
 
 function parseTables(md: string): Table[] {
   const tables: Table[] = [];
