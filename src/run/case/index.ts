@@ -2,7 +2,7 @@ import type { CaseResult } from "../../results/schema.ts";
 import type { EventOf } from "../../results/events.ts";
 import { allTextsOf } from "../../scenario/step-texts.ts";
 import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
-import type { Scenario, Step } from "../../scenario/types.ts";
+import { checksOf, type Scenario, type Step } from "../../scenario/types.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { CaseScope, HarnessError, type CaseContext } from "./scope.ts";
@@ -11,6 +11,9 @@ import { runStep } from "./steps.ts";
 import { failureOf, fold, type StepRecord } from "./verdict.ts";
 
 export { HarnessError, type CaseContext, type Side } from "./scope.ts";
+
+/** A set-up step that failed: the case is an error with the reason, not a verdict on the server. */
+class SetupFailed extends Error {}
 
 
 /**
@@ -49,11 +52,14 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
       const lost = new Set<string>(); // captures a failed step did not make
       const unsettled = new Set<string>(); // sessions whose expected stanza never came
       let stopped = false;
+      let received = false; // whether the 'receives' an 'also' step checks matched
       for (const step of sc.steps) {
         const actors = step.actor.split(", ");
         const needsLost = allTextsOf(step).some((x) => placeholdersIn(x).some((p) => lost.has(p)));
         const nothingAfterMiss = (step.kind === "receive-nothing" || step.kind === "one-of") && actors.some((a) => unsettled.has(a));
-        if (stopped || needsLost || nothingAfterMiss) {
+        const orphan = step.kind === "also" && !received;
+        if (step.kind !== "also") received = false;
+        if (stopped || needsLost || nothingAfterMiss || orphan) {
           record({ step, outcome: "not-reached" });
           continue;
         }
@@ -61,7 +67,13 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
         const miss = await runStep(step, scope!);
         if (!miss) {
           record({ step, outcome: "ok" });
+          if (step.kind === "receive") received = true;
           continue;
+        }
+        if (checksOf(sc, step).length === 0) {
+          // A set-up step (or an action that names no requirement) proves nothing: its failure is no verdict.
+          record({ step, outcome: "failed" });
+          throw new SetupFailed(`set-up step '${step.text}' failed: ${miss.message}`);
         }
         const failure = failureOf(sc, step, miss);
         record({ step, outcome: "failed", failure });
