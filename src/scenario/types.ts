@@ -24,7 +24,11 @@ export const FEATURES = {
   starttls: { ns: "urn:ietf:params:xml:ns:xmpp-tls", name: "starttls" },
   /** XEP-0478 stream limits: the stanza size a server accepts, advertised. */
   "stream-limits": { ns: "urn:xmpp:stream-limits:0", name: "limits" },
-} as const;
+  /** A SASL mechanism offered (RFC 6120 §6.4.1): a case that must use that one skips where it is not. */
+  "sasl-plain": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "PLAIN" },
+  "sasl-scram-sha-1": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-1" },
+  "sasl-scram-sha-256": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-256" },
+} as const satisfies Record<string, { ns: string; name: string; mechanism?: string }>;
 export type Feature = keyof typeof FEATURES;
 
 export const SourcePos = z.object({
