@@ -2,7 +2,7 @@ import type { CaseResult } from "../../results/schema.ts";
 import type { EventOf } from "../../results/events.ts";
 import { allTextsOf } from "../../scenario/step-texts.ts";
 import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
-import { checksOf, type Scenario, type Step } from "../../scenario/types.ts";
+import { CHECK_KINDS, checksOf, type Scenario, type Step } from "../../scenario/types.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { CaseScope, HarnessError, type CaseContext } from "./scope.ts";
@@ -23,7 +23,7 @@ class SetupFailed extends Error {}
  * that fails later in the case: neither is a verdict on the server. After a MUST failure the later steps are not reached (they
  * would be checked against a server state the case no longer knows); after a weaker failure the steps
  * run on, but not those that need what the failed step should have captured, nor a "receives nothing"
- * on a session whose expected stanza never came.
+ * on a session whose expected stanza never came, nor a check after an action that was not reached.
  */
 export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<EventOf<"step-end">, "type" | "caseId">) => void): Promise<CaseResult> {
   const started = performance.now();
@@ -66,16 +66,21 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
       const unsettled = new Set<string>(); // sessions whose expected stanza never came
       let stopped = false;
       let received = false; // whether the 'receives' an 'also' step checks matched
+      let skippedAction = false; // whether the latest action was not reached
       for (const step of sc.steps.slice(prelude.length)) {
         const actors = step.actor.split(", ");
         const needsLost = allTextsOf(step).some((x) => placeholdersIn(x).some((p) => lost.has(p)));
         const nothingAfterMiss = (step.kind === "receive-nothing" || step.kind === "one-of") && actors.some((a) => unsettled.has(a));
         const orphan = step.kind === "also" && !received;
+        // A check after an action that did not run has nothing to judge (no answer to a request never sent).
+        const actionSkipped = CHECK_KINDS.has(step.kind) && skippedAction;
         if (step.kind !== "also") received = false;
-        if (stopped || needsLost || nothingAfterMiss || orphan) {
+        if (stopped || needsLost || nothingAfterMiss || orphan || actionSkipped) {
           record({ step, outcome: "not-reached" });
+          if (!CHECK_KINDS.has(step.kind)) skippedAction = true;
           continue;
         }
+        if (!CHECK_KINDS.has(step.kind)) skippedAction = false;
         if (ctx.signal.aborted) throw new HarnessError("interrupted");
         const miss = await runStep(step, scope!);
         if (!miss) {

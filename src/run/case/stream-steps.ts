@@ -37,6 +37,15 @@ export function actOn(scope: CaseScope, step: Step): { c: RawConnection } {
   throw new HarnessError(closeExpected.has(c) ? why : `${why} before the step's action was sent: it answers nothing the case did`);
 }
 
+/**
+ * A step's action went unanswered because the server had ended the stream before it was sent (a stream error
+ * that arrived before the action): no verdict on the step's rule.
+ */
+function endedBefore(c: RawConnection, step: Step): void {
+  const e = c.streamError;
+  if (e && c.arrivedBeforeAction(e.seq)) throw new HarnessError(`${c.label}: the server ended the stream with <${e.condition || "(no defined condition)"}/> before '${step.text}' was sent, so it answers nothing the case did`);
+}
+
 /** The latest arrivals on a raw connection, for a failure's "closest". */
 export const lastArrivals = (c: RawConnection): Miss["closest"] => c.elements.slice(-3).map((r) => ({ xml: r.el.toString(), problems: [], at: r.at }));
 
@@ -151,6 +160,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const { c } = got;
     c.consumeAll(); // what the replaced stream carried is not an answer on the new one
     if (await c.openStream(headerOptions(scope, step), timeoutOf(scope, step))) return undefined;
+    endedBefore(c, step);
     return { message: `${c.label} received no response stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["a response stream header <stream:stream …>"], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
   },
 
@@ -182,6 +192,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const { c } = got;
     const answer = await c.startTls(timeoutOf(scope, step));
     if (answer?.name === "proceed") return undefined;
+    endedBefore(c, step);
     return { message: `${c.label}: <starttls/> was answered with ${answer ? oneLine(answer.toString()) : "nothing"}${ending(c)}`, expected: [`<proceed xmlns='${NS.tls}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
   },
 
@@ -198,6 +209,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     if (answer && (sasl.expect === "failure" || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
     if (sasl.expect === "failure" || (sasl.until === "challenge" && answer)) return undefined;
     if (answer?.name === "success") return undefined;
+    endedBefore(c, step);
     return { message: `${c.label}: SASL ${mechanism} did not succeed: ${answer ? oneLine(answer.toString()) : `no answer within ${timeoutOf(scope, step)} ms`}${ending(c)}`, expected: [`<success xmlns='${NS.sasl}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
   },
 
@@ -211,6 +223,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const got = actOn(scope, step);
     const { c } = got;
     const reply = await c.bind(step.resource === undefined ? undefined : text(scope, step.resource), timeoutOf(scope, step));
+    if (!reply) endedBefore(c, step);
     if (!reply) return { message: `${c.label}: no reply to the bind request within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["<iq type='result'/> or <iq type='error'/>"], closest: lastArrivals(c), at: scope.transcript.now() };
     c.release(reply); // for a "receives" step
     if (c.jid) scope.bindings[step.actor] = c.jid;
@@ -236,6 +249,8 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     if (!(await c.waitStreamError(t))) {
       return { message: `${c.label} received no stream error (${step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
     }
+    // A stream error the server sent before the case's latest action on the connection answers nothing the case did.
+    endedBefore(c, step);
     const caps = { ...scope.bindings };
     const problems = streamErrorProblems(c, step.conditions, step.errorText === undefined ? undefined : fill(step.errorText, caps, false), caps);
     const seen = [{ xml: c.streamError!.el.toString(), problems, at: 0 }];
