@@ -13,8 +13,8 @@ import type { TlsRequest } from "../xmpp/reach.ts";
 import { startRemoteServer } from "../remote/for-target.ts";
 import type { RemoteServer } from "../remote/remote-server.ts";
 import { identifyServer, softwareOf } from "./identify.ts";
-import { hasRemoteAccount, notRun, runPool } from "./pool.ts";
-import { foldRepeats } from "./repeat.ts";
+import { foldRepeats, judge } from "./judge.ts";
+import { hasRemoteAccount, runPool } from "./pool.ts";
 import { openSide, type AccountsChoice, type OpenSide } from "./sides.ts";
 
 /** --profile: none (raw verdicts), auto (chosen among these by the software the server reports), or one profile. */
@@ -162,7 +162,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
     let cases: CaseResult[];
     if (!side || targetError) {
-      cases = plan.map((sc) => notRun(sc, "error", `the run could not start: ${targetError}`));
+      cases = plan.map((sc) => judge(sc, { notRun: "error", reason: `the run could not start: ${targetError}` }));
       cases.forEach(ended);
     } else {
       const runs: CaseResult[][] = [];
