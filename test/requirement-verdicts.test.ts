@@ -2,7 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { run } from "../src/index.ts";
 import { loadScenarioFile } from "../src/scenario/load.ts";
-import { checksOf } from "../src/scenario/types.ts";
+import { checksOf } from "../src/scenario/kinds.ts";
 import type { Target } from "../src/targets/types.ts";
 import { locatedError } from "./support/located.ts";
 import { prosody } from "./support/prosody.ts";

@@ -2,7 +2,8 @@ import { findRequirement } from "../catalog/index.ts";
 import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
 import type { CaseResult, RequirementResult, StepFailure, Verdict } from "../results/schema.ts";
 import { worstRequirement } from "../results/verdicts.ts";
-import { checksOf, type Level, type Scenario, type Step } from "../scenario/types.ts";
+import { checksOf } from "../scenario/kinds.ts";
+import type { Level, Scenario, Step } from "../scenario/types.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
 
 /**
