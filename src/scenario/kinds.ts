@@ -253,6 +253,12 @@ export const REMOTE_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filte
 export function checksOf(sc: { requirements: string[] }, step: Step): string[] {
   if (step.setup) return [];
   if (step.requirements) return step.requirements;
+  // 'one of' proves the case's requirements but those its alternatives cite themselves: each of those holds
+  // only in its own alternative (the judge credits the one that happened).
+  if (step.kind === "one-of") {
+    const own = new Set(step.alternatives.flatMap((a) => a.steps.flatMap((st) => st.requirements ?? [])));
+    return sc.requirements.filter((id) => !own.has(id));
+  }
   return CHECK_KINDS.has(step.kind) ? sc.requirements : [];
 }
 

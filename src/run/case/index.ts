@@ -83,7 +83,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
         if (ctx.signal.aborted) throw new HarnessError("interrupted");
         const miss = await runStep(step, scope!);
         if (!miss) {
-          record({ step, outcome: "ok" });
+          record({ step, outcome: "ok", ...(step.kind === "one-of" && { choice: scope!.choices.at(-1)?.alternative }) });
           if (step.kind === "receive") received = true;
           continue;
         }
