@@ -27,7 +27,9 @@ interface Table {
 
 const MESSAGE_TYPES = ["normal", "chat", "groupchat", "headline", "error"];
 
-const splitRow = (line: string) => line.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map((c) => c.trim());
+/** A table row's cells; "\\|" is a pipe inside a cell (a quoted RFC table row). */
+const splitRow = (line: string) =>
+  line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "").split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
 
 function parseTables(md: string): Table[] {
   const tables: Table[] = [];
