@@ -27,14 +27,9 @@ interface Table {
 
 const MESSAGE_TYPES = ["normal", "chat", "groupchat", "headline", "error"];
 
-/** A table row's cells; "\|" is a '|' inside a cell (a quoted RFC table row), as in GitHub's Markdown. */
+/** A table row's cells; "\\|" is a pipe inside a cell (a quoted RFC table row). */
 const splitRow = (line: string) =>
-  line
-    .trim()
-    .replace(/^\|/, "")
-    .replace(/(?<!\\)\|$/, "")
-    .split(/(?<!\\)\|/)
-    .map((c) => c.trim().replace(/\\\|/g, "|"));
+  line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "").split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
 
 function parseTables(md: string): Table[] {
   const tables: Table[] = [];

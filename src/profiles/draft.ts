@@ -2,8 +2,7 @@ import { Document, type Scalar } from "yaml";
 import { findRequirement } from "../catalog/index.ts";
 import { ANY_VERSION } from "./select.ts";
 import { observed } from "../results/diff.ts";
-import type { CaseResult, RunResult, StepFailure } from "../results/schema.ts";
-import type { TranscriptEntry } from "../xmpp/transcript.ts";
+import type { CaseResult, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
 
 /**
  * `profile init RESULTS`: a draft profile for the server of a run, one entry per case that failed or warned

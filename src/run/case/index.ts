@@ -1,14 +1,13 @@
-import type { CaseResult } from "../../results/schema.ts";
 import type { EventOf } from "../../results/events.ts";
-import { allTextsOf } from "../../scenario/step-texts.ts";
+import { allTextsOf, CHECK_KINDS, checksOf } from "../../scenario/kinds.ts";
 import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
-import { CHECK_KINDS, checksOf, type Scenario, type Step } from "../../scenario/types.ts";
+import type { Scenario, Step } from "../../scenario/types.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { CaseScope, HarnessError, type CaseContext } from "./scope.ts";
 import { setUp } from "./setup.ts";
 import { runStep } from "./steps.ts";
-import { failureOf, fold, type StepRecord } from "./verdict.ts";
+import { failureOf, type Outcome, type StepRecord } from "../judge.ts";
 
 export { HarnessError, type CaseContext, type Side } from "./scope.ts";
 
@@ -25,7 +24,7 @@ class SetupFailed extends Error {}
  * run on, but not those that need what the failed step should have captured, nor a "receives nothing"
  * on a session whose expected stanza never came, nor a check after an action that was not reached.
  */
-export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<EventOf<"step-end">, "type" | "caseId">) => void): Promise<CaseResult> {
+export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<EventOf<"step-end">, "type" | "caseId">) => void): Promise<Outcome> {
   const started = performance.now();
   const transcript = new Transcript();
   const retrying: Retrying = { signal: ctx.signal, transcript, reasons: [] };
@@ -84,7 +83,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
         if (ctx.signal.aborted) throw new HarnessError("interrupted");
         const miss = await runStep(step, scope!);
         if (!miss) {
-          record({ step, outcome: "ok" });
+          record({ step, outcome: "ok", ...(step.kind === "one-of" && { choice: scope!.choices.at(-1)?.alternative }) });
           if (step.kind === "receive") received = true;
           continue;
         }
@@ -108,21 +107,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
     ctx.signal.removeEventListener("abort", interrupt);
     await scope?.close();
   }
-  const base = {
-    id: sc.id,
-    title: sc.title,
-    pos: sc.pos,
-    spec: sc.spec,
-    rfc: sc.rfc,
-    level: sc.level,
-    requirements: sc.requirements,
-    tags: sc.tags,
-    ...(sc.variant && { variant: sc.variant }),
-    choices: scope?.choices ?? [],
-    ...(retrying.reasons.length > 0 && { setupRetries: retrying.reasons }),
-    durationMs: Math.round(performance.now() - started),
-    transcript: transcript.entries,
-  };
-  if (skipped) return { ...base, verdict: "skip", reason: skipped, failures: [] };
-  return { ...base, ...fold(sc, records, error) };
+  const durationMs = Math.round(performance.now() - started);
+  if (skipped) return { skipped, setupRetries: retrying.reasons, durationMs, transcript: transcript.entries };
+  return { ran: { records, ...(error && { error }), choices: scope?.choices ?? [], setupRetries: retrying.reasons, durationMs, transcript: transcript.entries } };
 }
