@@ -1,7 +1,8 @@
 import type { Element } from "ltx";
 import { matchStanza, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../scenario/template.ts";
-import { CHECK_KINDS, type ExpectStep, type Step } from "../../scenario/types.ts";
+import { CHECK_KINDS } from "../../scenario/kinds.ts";
+import type { ExpectStep, Step } from "../../scenario/types.ts";
 import type { Received } from "../../xmpp/inbox.ts";
 import { NS, RawConnection } from "../../xmpp/raw-connection.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
@@ -74,9 +75,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   ...streamHandlers,
   async send(step, scope) {
     if (scope.isRaw(step.actor)) {
-      const got = actOn(scope, step);
-      if ("miss" in got) return got.miss;
-      got.c.send(fill(step.xml, scope.bindings));
+      actOn(scope, step).c.send(fill(step.xml, scope.bindings));
       return undefined;
     }
     await scope.sender(step.actor).send(scope.parse(step.xml));
@@ -220,6 +219,9 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       scope.choices.push({ step: step.text, alternative: chosen.alt });
       return undefined;
     }
+    // A raw connection the server ended before the case's action on it: no outcome of that action can show.
+    const early = raws.find((c) => c.streamError && c.arrivedBeforeAction(c.streamError.seq));
+    if (early) throw new HarnessError(`${early.label}: the server ended the stream with <${early.streamError!.condition || "(no defined condition)"}/> before the case's latest action on it was sent, so it answers nothing the case did`);
     return {
       message: `none of the allowed outcomes happened (${why.join("; ")})`,
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
@@ -267,6 +269,9 @@ async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, 
 /** Runs one step; an action step moves the point after which stanzas count as the answer. */
 export async function runStep(step: Step, scope: CaseScope): Promise<Miss | undefined> {
   // Checks only look at what arrived: they do not move the point after which arrivals count as an answer.
-  if (!CHECK_KINDS.has(step.kind)) scope.lastActionAt = scope.transcript.now();
+  if (!CHECK_KINDS.has(step.kind)) {
+    scope.lastActionAt = scope.transcript.now();
+    if (scope.isRaw(step.actor)) scope.raws.get(step.actor)?.markAction();
+  }
   return (handlers[step.kind] as Handler<Step["kind"]>)(step, scope);
 }
