@@ -91,7 +91,7 @@ export const RawScenario = z.strictObject({
     .string()
     .refine((id) => catalogSpecs().some((s) => s.id === id), { message: `expected a specification with a requirement catalog (src/spec/registry.ts), like rfc6121` })
     .optional(),
-  rfc: z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2"),
+  rfc: z.union([z.string(), z.number().int().transform(String)]).pipe(z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2")),
   level: z.enum(LEVELS),
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1),
   tags: z.array(z.string()).optional(),
