@@ -55,13 +55,13 @@ test("invalid YAML names line and column", () => {
 });
 
 test("an unknown key points at the key and lists the known ones", () => {
-  const [line, col, detail] = problem(HEAD.replace("balcony: { roster: true }", "balcony: { roster: true, presense: 1 }") + "steps: [juliet/balcony connects]\n");
+  const [line, col, detail] = problem(HEAD.replace("balcony: { roster: true }", "balcony: { roster: true, presense: 1 }") + "steps: [juliet/balcony receives nothing]\n");
   assert.deepEqual([line, col], [9, 32]);
   assert.match(detail, /unknown key 'presense'.*expected one of: roster, presence, online/);
 });
 
 test("a wrong value says what was expected", () => {
-  const [line, , detail] = problem(HEAD.replace("level: MUST", "level: MUSTN'T") + "steps: [juliet/balcony connects]\n");
+  const [line, , detail] = problem(HEAD.replace("level: MUST", "level: MUSTN'T") + "steps: [juliet/balcony receives nothing]\n");
   assert.equal(line, 4);
   assert.match(detail, /level: .*expected one of "MUST"\|"SHOULD"\|"MAY"/i);
   assert.match(problem(HEAD.replace("steps", "x") + "steps: []\n")[2], /steps/);
@@ -73,7 +73,7 @@ test("step problems: unknown verb, unknown actor, ambiguous account, missing val
   assert.match(problem(`${HEAD}steps:\n  - romeo/x sends: <iq/>\n`)[2], /no resource 'romeo\/x'/);
   assert.match(problem(`${HEAD}steps:\n  - juliet sends: <iq/>\n`)[2], /account 'juliet' has 2 resources: name one/);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends\n`)[2], /'sends' needs a value/);
-  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level, timeout, wait, asserts and when/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level, timeout, wait, asserts, setup, also and when/);
 });
 
 test("placeholders must name accounts, resources or earlier captures", () => {
@@ -92,8 +92,8 @@ test("XML that is not well-formed is a scenario error at its step", () => {
 
 test("the suite collects one error per broken file and duplicate ids, and loads the rest", () => {
   const d = mkdtempSync(path.join(tmpdir(), "xc-suite-"));
-  writeFileSync(path.join(d, "a.yaml"), `${HEAD}steps: [juliet/balcony connects]\n`);
-  writeFileSync(path.join(d, "b.yaml"), `${HEAD}steps: [juliet/balcony connects]\n`);
+  writeFileSync(path.join(d, "a.yaml"), `${HEAD}steps: [juliet/balcony receives nothing]\n`);
+  writeFileSync(path.join(d, "b.yaml"), `${HEAD}steps: [juliet/balcony receives nothing]\n`);
   writeFileSync(path.join(d, "c.yaml"), "id: [\n");
   writeFileSync(path.join(d, "empty.yaml"), "");
   const suite = loadSuite([d]);
@@ -117,16 +117,17 @@ steps:
   - juliet/balcony sends: <message type='\${m.type}' to='\${nurse}'/>
   - juliet/balcony receives nothing:
     when: { type: headline, to: [bare] }
+  - juliet/chamber receives nothing
 `));
   assert.deepEqual(cases.map((c) => c.id), ["m/chat/bare", "m/chat/full", "m/headline/bare", "m/headline/full"]);
   assert.equal(cases[2].title, "T headline");
   assert.deepEqual(cases[2].cell, { type: "headline", to: "bare" });
-  assert.deepEqual(cases.map((c) => c.steps.length), [1, 1, 2, 1]);
+  assert.deepEqual(cases.map((c) => c.steps.length), [2, 2, 3, 2]);
   assert.match((cases[3].steps[0] as { xml: string }).xml, /type='headline'/);
   const listed = loadScenarioFile(file(`${HEAD.replace("id: t", "id: \${m.name}-x")}matrix:
   - { name: a, type: chat }
   - { name: b, type: normal }
-steps: [juliet/balcony connects]
+steps: [juliet/balcony receives nothing]
 `));
   assert.deepEqual(listed.map((c) => c.id), ["a-x", "b-x"]);
   assert.match(problem(`${HEAD}matrix: { type: [chat] }\nsteps:\n  - juliet/balcony connects:\n    when: { tpye: chat }\n`)[2], /'when' names 'tpye', which is not a matrix variable/);
@@ -156,13 +157,13 @@ test("fixtures: roster items and subscription states name declared accounts", ()
   juliet: [{ jid: nurse, name: Nurse, groups: [Servants] }, { jid: "x@\${domain}" }]
 subscriptions:
   - { user: juliet, contact: nurse, state: to+pending-in }
-steps: [juliet/balcony connects]
+steps: [juliet/balcony receives nothing]
 `));
   assert.deepEqual(sc.roster, [{ owner: "juliet", jid: "nurse", name: "Nurse", groups: ["Servants"] }, { owner: "juliet", jid: "x@${domain}", groups: [] }]);
   assert.deepEqual(sc.subscriptions, [{ user: "juliet", contact: "nurse", state: "to+pending-in" }]);
-  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: romeo, state: to }\nsteps: [juliet/balcony connects]\n`)[2], /no account 'romeo'/);
-  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: tO }\nsteps: [juliet/balcony connects]\n`)[2], /subscriptions\.0\.state/);
-  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: pre-approved }\nsteps: [juliet/balcony connects]\n`)[2], /needs 'needs: \[pre-approval\]'/);
+  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: romeo, state: to }\nsteps: [juliet/balcony receives nothing]\n`)[2], /no account 'romeo'/);
+  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: tO }\nsteps: [juliet/balcony receives nothing]\n`)[2], /subscriptions\.0\.state/);
+  assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: pre-approved }\nsteps: [juliet/balcony receives nothing]\n`)[2], /needs 'needs: \[pre-approval\]'/);
 });
 
 test("one of: a capture serves the later steps of its own alternative, and later steps when every alternative makes it", () => {
@@ -181,12 +182,12 @@ test("one of: a capture serves the later steps of its own alternative, and later
 });
 
 test("a matrix value that stands alone keeps its number type", () => {
-  const cases = loadScenarioFile(file(`${HEAD.replace("chamber: {}", 'chamber: { presence: "\${m.p}" }')}matrix: { p: [-1, 5] }\nsteps: [juliet/balcony connects]\n`));
+  const cases = loadScenarioFile(file(`${HEAD.replace("chamber: {}", 'chamber: { presence: "\${m.p}" }')}matrix: { p: [-1, 5] }\nsteps: [juliet/balcony receives nothing]\n`));
   assert.deepEqual(cases.map((c) => c.accounts[0].resources[1].presence), [{ priority: -1 }, { priority: 5 }]);
 });
 
 test("accounts on domain b: the domain is loaded, ${domain.b} is known only then, and other domains are refused", () => {
-  const two = `${HEAD}  romeo: { domain: b, resources: { r1: {} } }\nsteps:\n  - romeo sends: <message to='x@\${domain.b}'/>\n`;
+  const two = `${HEAD}  romeo: { domain: b, resources: { r1: {} } }\nsteps:\n  - romeo sends: <message to='x@\${domain.b}'/>\n  - juliet/balcony receives nothing\n`;
   const [sc] = loadScenarioFile(file(two));
   assert.deepEqual(sc.accounts.map((a) => [a.name, a.domain]), [["juliet", "a"], ["nurse", "a"], ["romeo", "b"]]);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <message to='x@\${domain.b}'/>\n`)[2], /unknown placeholder \$\{domain\.b\}/);
@@ -264,19 +265,19 @@ test("raw connections: what the loader refuses, where", () => {
   assert.match(problem(steps("juliet/c1 sends: <message to='${juliet/c1}'/>"))[2], /unknown placeholder \$\{juliet\/c1\}/);
   assert.match(problem(steps("c2 receives stream error: Not_Well"))[2], /expected a stream error condition/);
   assert.match(problem(steps("c2 receives features: <stream:features/>"))[2], /root to be <features>/);
-  assert.match(problem(steps("c2 starts tls: now"))[2], /'starts tls' takes no value/);
+  assert.match(problem(steps("c2 starts tls: now"))[2], /steps\[0\]: expected no value/);
   assert.match(problem(steps("c2 authenticates: { mechanism: DIGEST-MD5 }"))[2], /expected SASL choices/);
   assert.match(problem(steps("c2 opens stream: { tooo: x }"))[2], /expected stream header attributes/);
   assert.match(problem(RAW_HEAD.replace("c1: { raw: true }", "c1: { raw: true, roster: true }") + "steps:\n  - c2 opens stream\n")[2], /a raw connection does only what its steps say; 'roster' does not apply/);
   assert.match(problem(RAW_HEAD.replace("  c3: { online: false }", "  juliet: {}") + "steps:\n  - c2 opens stream\n")[2], /connections\.juliet: 'juliet' is also an account/);
   assert.match(problem(steps("juliet opens stream"))[2], /account 'juliet' has 2 resources: name one/);
   // Raw bytes are not XML to check; their placeholders are.
-  loadScenarioFile(file(steps("c2 sends raw: <unclosed")));
+  loadScenarioFile(file(steps("c2 sends raw: <unclosed", "c2 receives stream close")));
   assert.match(problem(steps("c2 sends raw: '<x>${nobody}'"))[2], /unknown placeholder \$\{nobody\}/);
 });
 
 test("every cited requirement ID is in the catalog: the case's, a step's, one inside 'one of', a matrix cell's", () => {
-  const [line, col, detail] = problem(HEAD.replace("[ROSTER-GET-01]", "[ROSTER-GET-01, NOPE-01]") + "steps: [juliet/balcony connects]\n");
+  const [line, col, detail] = problem(HEAD.replace("[ROSTER-GET-01]", "[ROSTER-GET-01, NOPE-01]") + "steps: [juliet/balcony receives nothing]\n");
   assert.deepEqual([line, col], [5, 31]);
   assert.match(detail, /^requirements\.1: NOPE-01 is not a requirement of the catalog/);
   const step = problem(`${HEAD}steps:\n  - juliet/balcony receives nothing:\n    requirements: [ROSTER-GET-99]\n`);
@@ -286,12 +287,12 @@ test("every cited requirement ID is in the catalog: the case's, a step's, one in
   assert.deepEqual(nested.slice(0, 2), [16, 41]);
   assert.match(nested[2], /steps\.0\.one of\.a\.0\.requirements\.1: X-01 is not/);
   const delivery = HEAD.replace('rfc: "2.1.3"', 'rfc: "8.5.2.1.1"').replace("[ROSTER-GET-01]", '["DELIVERY-MSG-BARE-2NN/${m.type}"]');
-  assert.deepEqual(loadScenarioFile(file(`${delivery}matrix: { type: [chat, headline] }\nsteps: [juliet/balcony connects]\n`)).map((c) => c.requirements), [["DELIVERY-MSG-BARE-2NN/chat"], ["DELIVERY-MSG-BARE-2NN/headline"]]);
-  assert.match(problem(`${delivery}matrix: { type: [chat, shout] }\nsteps: [juliet/balcony connects]\n`)[2], /DELIVERY-MSG-BARE-2NN\/shout is not a requirement .*\(matrix cell type=shout\)/);
+  assert.deepEqual(loadScenarioFile(file(`${delivery}matrix: { type: [chat, headline] }\nsteps: [juliet/balcony receives nothing]\n`)).map((c) => c.requirements), [["DELIVERY-MSG-BARE-2NN/chat"], ["DELIVERY-MSG-BARE-2NN/headline"]]);
+  assert.match(problem(`${delivery}matrix: { type: [chat, shout] }\nsteps: [juliet/balcony receives nothing]\n`)[2], /DELIVERY-MSG-BARE-2NN\/shout is not a requirement .*\(matrix cell type=shout\)/);
 });
 
 test("the case's section is where one of its requirements is stated, or above it", () => {
-  const load = (rfc: string, ids = "[ROSTER-GET-01]") => file(HEAD.replace('rfc: "2.1.3"', `rfc: "${rfc}"`).replace("[ROSTER-GET-01]", ids) + "steps: [juliet/balcony connects]\n");
+  const load = (rfc: string, ids = "[ROSTER-GET-01]") => file(HEAD.replace('rfc: "2.1.3"', `rfc: "${rfc}"`).replace("[ROSTER-GET-01]", ids) + "steps:\n  - juliet/balcony receives nothing:\n    level: MAY\n");
   for (const ok of ["2.1.3", "2.1.4", "2.1", "2"]) loadScenarioFile(load(ok));
   const [line, col, detail] = locatedError(load("2.1.5"), loadScenarioFile);
   assert.deepEqual([line, col], [3, 6]);
@@ -328,6 +329,6 @@ test("stream-level outcomes in 'one of', any defined stream error, placeholder f
   assert.match(problem(steps("juliet/balcony sends: <message to='${juliet|lower}'/>"))[2], /unknown placeholder filter '\|lower'/);
   assert.match(problem(steps("one of: { a: ['c2 opens stream'], b: ['c2 receives stream close'] }"))[2], /only 'receives…' steps/);
   // A case of raw connections without accounts needs no 'accounts:'.
-  const [bare] = loadScenarioFile(file(`id: t\ntitle: T\nspec: rfc6120\nrfc: "4.2"\nlevel: MUST\nrequirements: [STREAM-OPEN-01]\nconnections:\n  c1: {}\nsteps:\n  - c1 opens stream\n`));
+  const [bare] = loadScenarioFile(file(`id: t\ntitle: T\nspec: rfc6120\nrfc: "4.2"\nlevel: MUST\nrequirements: [STREAM-OPEN-01]\nconnections:\n  c1: {}\nsteps:\n  - c1 opens stream:\n    requirements: [STREAM-OPEN-01]\n`));
   assert.deepEqual([bare.accounts, bare.connections.map((c) => c.label), bare.spec], [[], ["c1"], "rfc6120"]);
 });

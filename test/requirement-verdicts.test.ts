@@ -2,7 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { run } from "../src/index.ts";
 import { loadScenarioFile } from "../src/scenario/load.ts";
-import { checksOf } from "../src/scenario/types.ts";
+import { checksOf } from "../src/scenario/kinds.ts";
 import type { Target } from "../src/targets/types.ts";
 import { locatedError } from "./support/located.ts";
 import { prosody } from "./support/prosody.ts";
@@ -159,4 +159,32 @@ steps:
   assert.deepEqual(skipped.failures.map((f) => f.requirements), [["ROSTER-VER-11"]]);
   assert.deepEqual(skipped.requirementResults?.map((r) => [r.id, r.verdict]), [["ROSTER-VER-11", "warn"]]);
   assert.deepEqual(server.accounts(), []);
+});
+
+test("against Prosody: what an alternative of 'one of' cites holds only when that alternative happened", async () => {
+  const plan = loadScenarioFile(file(`id: either
+title: an error or a result, each with its own rule
+spec: rfc6120
+rfc: "8.2.3"
+level: MUST
+requirements: [STANZA-IQ-02, ERR-RULE-03, STANZA-EXT-02]
+accounts:
+  juliet:
+    resources:
+      balcony: {}
+steps:
+  - juliet/balcony sends: <iq type='get' id='x1' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+  - one of:
+      error:
+        - juliet/balcony receives: <iq type='error' id='x1'/>
+          requirements: [ERR-RULE-03]
+      result:
+        - juliet/balcony receives: <iq type='result' id='x1'/>
+          requirements: [STANZA-EXT-02]
+`));
+  const [c] = (await run(plan, at())).cases;
+  assert.equal(c.verdict, "pass");
+  assert.deepEqual(c.choices.map((x) => x.alternative), ["error"]);
+  // The 'one of' proves what no alternative cites; the alternative that happened proves its own; the other did not apply.
+  assert.deepEqual(Object.fromEntries((c.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "pass", "ERR-RULE-03": "pass", "STANZA-EXT-02": "not-reached" });
 });

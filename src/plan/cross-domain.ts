@@ -1,5 +1,6 @@
 import { CROSS } from "../scenario/ids.ts";
 import { placeholdersIn } from "../scenario/template.ts";
+import { addressedBy } from "../scenario/kinds.ts";
 import type { Scenario, Step } from "../scenario/types.ts";
 
 /**
@@ -29,23 +30,13 @@ function addressed(xml: string, accounts: Set<string>): string[] {
   return [...attrs.matchAll(/\b(?:to|from)\s*=\s*(['"])(.*?)\1/g)].flatMap((m) => placeholdersIn(m[2]).flatMap((p) => accountOf(p, accounts) ?? []));
 }
 
-function xmlOf(step: Step): string[] {
-  switch (step.kind) {
-    case "send": return [step.xml];
-    case "receive": return step.patterns;
-    case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
-    case "also": return [step.pattern];
-    case "receive-nothing": return step.pattern ? [step.pattern] : [];
-    default: return [];
-  }
-}
 
 /** Whether a stanza of the steps goes between an actor on one side and an account on the other. */
 function crosses(steps: Step[], sideOf: (account: string) => string, accounts: Set<string>): boolean {
   return steps.some((step) => {
     if (step.kind === "one-of") return crosses(step.alternatives.flatMap((a) => a.steps), sideOf, accounts);
     const actors = step.actor.split(", ").map((a) => a.split("/")[0]);
-    return xmlOf(step).some((xml) => addressed(xml, accounts).some((other) => actors.some((actor) => sideOf(actor) !== sideOf(other))));
+    return addressedBy(step).some((xml) => addressed(xml, accounts).some((other) => actors.some((actor) => sideOf(actor) !== sideOf(other))));
   });
 }
 

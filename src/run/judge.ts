@@ -2,7 +2,8 @@ import { findRequirement } from "../catalog/index.ts";
 import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
 import type { CaseResult, RequirementResult, StepFailure, Verdict } from "../results/schema.ts";
 import { worstRequirement } from "../results/verdicts.ts";
-import { checksOf, type Level, type Scenario, type Step } from "../scenario/types.ts";
+import { checksOf } from "../scenario/kinds.ts";
+import type { Level, Scenario, Step } from "../scenario/types.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
 
 /**
@@ -21,6 +22,8 @@ export interface StepRecord {
   step: Step;
   outcome: "ok" | "failed" | "not-reached";
   failure?: StepFailure;
+  /** For 'one of': the alternative that happened. */
+  choice?: string;
 }
 
 /** How far a case got: to its steps (their records, and a harness error if one ended it), or not that far. */
@@ -68,6 +71,10 @@ export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<
     if (r.outcome === "failed" && !r.failure) continue;
     const v = r.outcome === "not-reached" ? "not-reached" : r.failure ? verdictOf(r.failure.level) : "pass";
     for (const id of checksOf(sc, r.step)) note(id, v);
+    // What an alternative of 'one of' cites holds when that alternative happened; the others did not apply.
+    if (r.step.kind === "one-of") {
+      for (const alt of r.step.alternatives) for (const st of alt.steps) for (const id of st.requirements ?? []) note(id, r.outcome === "ok" && alt.name === r.choice ? "pass" : "not-reached");
+    }
   }
   // The loader makes sure some step checks each of the case's requirements; one none of them reached is not reached.
   for (const id of sc.requirements) if (!seen.has(id)) note(id, "not-reached");

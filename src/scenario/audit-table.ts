@@ -1,5 +1,6 @@
 import { findRequirement } from "../catalog/index.ts";
-import type { ExpectStep, Scenario, Step } from "./types.ts";
+import { auditOf } from "./kinds.ts";
+import type { Scenario } from "./types.ts";
 
 /**
  * The assertion audit as a Markdown table (docs/assertion-audit.md, `npm run audit-table`): one row per step
@@ -22,23 +23,13 @@ function passage(description: string, sections: string[]): string | undefined {
   return undefined;
 }
 
-function what(step: Step): { verb: string; patterns: string[] }[] {
-  switch (step.kind) {
-    case "receive": return [{ verb: step.mode === "one" ? "receives" : step.mode === "in-order" ? "receives in order (the order is asserted)" : "receives all of (any order)", patterns: step.patterns }];
-    case "receive-one-of": return step.alternatives.map((a) => ({ verb: `receives one of: ${a.name}`, patterns: a.patterns }));
-    case "also": return [{ verb: "and that stanza also", patterns: [step.pattern] }];
-    case "receive-nothing": return [{ verb: "receives nothing", patterns: step.pattern ? [step.pattern] : ["(any stanza)"] }];
-    case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap((st: ExpectStep) => what(st).map((w) => ({ verb: `one of ${a.name}: ${st.actor} ${w.verb}`, patterns: w.patterns }))));
-    default: return [];
-  }
-}
 
 export function auditTable(suite: Scenario[]): string {
   const rows = new Map<string, { cases: string[]; line: string }>();
   for (const sc of suite) {
     const doc = sc.id.split("/")[0];
     for (const step of sc.steps) {
-      const found = what(step);
+      const found = auditOf(step);
       if (found.length === 0) continue;
       const requirements = step.requirements ?? sc.requirements;
       const level = step.level ?? sc.level;

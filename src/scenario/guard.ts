@@ -1,6 +1,7 @@
 import { parse, type Element } from "ltx";
 import { findRequirement } from "../catalog/index.ts";
 import { parseToken } from "../match/pattern.ts";
+import { checksOf, positivesOf } from "./kinds.ts";
 import { ADDRESS_ATTRS, LEVELS, type AddressAttr, type Level, type Step } from "./types.ts";
 
 /**
@@ -37,13 +38,9 @@ function root(xml: string): Element | undefined {
 /** The patterns a step requires to arrive, with the session that receives them and what it asserts on purpose. */
 function positives(step: Step, outer: AddressAttr[] = []): { actor: string; xml: string; asserts: AddressAttr[] }[] {
   const asserts = [...outer, ...(step.asserts ?? [])];
-  switch (step.kind) {
-    case "receive": return step.patterns.map((xml) => ({ actor: step.actor, xml, asserts }));
-    case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns.map((xml) => ({ actor: step.actor, xml, asserts })));
-    case "also": return [{ actor: step.actor, xml: step.pattern, asserts }];
-    case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap((st) => positives(st, asserts)));
-    default: return [];
-  }
+  // 'one of' holds steps of several sessions: each alternative's step is guarded as its own, with the outer asserts.
+  if (step.kind === "one-of") return step.alternatives.flatMap((a) => a.steps.flatMap((st) => positives(st, asserts)));
+  return positivesOf(step).map((xml) => ({ actor: step.actor, xml, asserts }));
 }
 
 /**
@@ -116,10 +113,10 @@ export function guardIssue(step: Step, ctx: GuardContext): string | undefined {
       }
     }
   }
-  if (step.kind === "send" || step.kind === "connect" || step.kind === "disconnect" || step.kind === "drop") return undefined;
+  // A level is that of what the step proves (a set-up step, or an action that names no requirement, proves nothing).
   const level = step.level ?? ctx.level;
   // A mixed cell ("SHOULD (reply) / MUST (bare 'from')") allows its strongest keyword.
-  const cited = (step.requirements ?? ctx.requirements).map((id) => findRequirement(id)).filter((r) => r?.maxLevel);
+  const cited = checksOf(ctx, step).map((id) => findRequirement(id)).filter((r) => r?.maxLevel);
   if (cited.length > 0 && cited.every((r) => rank(r!.maxLevel!) < rank(level))) {
     return `level ${level} is above what its requirements say (${cited.map((r) => `${r!.id} ${r!.maxLevel}`).join(", ")}): lower the step's level or cite the rule that makes it a ${level}`;
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RawScenario, StepMeta } from "./schema.ts";
-import { ACTOR, ONE_OF, VERBS, type Verb } from "./steps.ts";
+import { ACTOR, ONE_OF, VERBS } from "./steps.ts";
 
 /**
  * A JSON Schema for scenario files, for editors (yaml-language-server and the like): generated from the zod
@@ -33,7 +33,7 @@ const ACTOR_KEY = `(?:${ACTOR}|(?:[a-z][a-z0-9]*/)?${PLACEHOLDER})`;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function stepSchema(): Json {
-  const verbs = Object.entries(VERBS) as [Verb, (typeof VERBS)[Verb]][];
+  const verbs = Object.entries(VERBS);
   const meta = schemaOf(StepMeta) as { properties: Record<string, Json> };
   const valueless = verbs.filter(([, v]) => v.valueless).map(([name]) => escape(name));
   return {

@@ -7,10 +7,10 @@ import { FileError, locate, type Path } from "../util/yaml-file.ts";
 import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
 import { findRequirement } from "../catalog/index.ts";
 import { capturesIn, fill, placeholdersIn, unknownFilters } from "./template.ts";
-import { textsOf, xmlOf } from "./step-texts.ts";
+import { allTextsOf, checksOf, REMOTE_KINDS, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
 import { traceIssue } from "./trace.ts";
 import { guardIssue } from "./guard.ts";
-import { checksOf, LEVELS, type AccountSpec, type Feature, type Level, type RawConnectionSpec, type RosterItemSpec, type Scenario, type SourcePos, type Step, type SubscriptionSpec } from "./types.ts";
+import { LEVELS, type AccountSpec, type Feature, type Level, type RawConnectionSpec, type RosterItemSpec, type Scenario, type SourcePos, type Step, type SubscriptionSpec } from "./types.ts";
 
 /** The weaker of two levels. */
 const lower = (a: Level, b: Level): Level => (LEVELS.indexOf(a) > LEVELS.indexOf(b) ? a : b);
@@ -236,7 +236,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     }));
     for (const f of further) {
       check(xmlOf(f), known);
-      for (const c of capturesIn(f.kind === "also" ? f.pattern : "")) known.add(c);
+      for (const c of allTextsOf(f).flatMap(capturesIn)) known.add(c);
     }
     if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
     for (const st of [step, ...further]) {
@@ -290,9 +290,6 @@ function knownKeys(p: Path): string {
   return "see the README's scenario language";
 }
 
-/** What a user of the harness's remote server can do in a step: send and receive (it never connects: nothing logs in). */
-const REMOTE_KINDS = new Set<Step["kind"]>(["send", "receive", "receive-one-of", "receive-nothing", "also"]);
-
 /**
  * Stream-level steps are for raw connections; authenticating needs an account; 'receives nothing' on a raw
  * connection needs it bound (barriers); a remote user only sends and receives.
@@ -308,10 +305,6 @@ function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnect
     if (st.kind === "receive-nothing" && isRaw && !bound.has(st.actor)) throw new StepIssue(`'${st.text}': 'receives nothing' needs a barrier, which a raw connection joins only once bound: add a '${st.actor} binds' step before it`);
   }
 }
-
-const STREAM_KINDS = new Set<Step["kind"]>([
-  "open-stream", "receive-stream-header", "receive-features", "start-tls", "abort-sasl", "close-stream", "receive-stream-close", "authenticate", "bind", "send-raw", "receive-stream-error",
-]);
 
 
 /** Reads a scenario file (one scenario per YAML document). Throws ScenarioError for the first problem. */

@@ -1,46 +1,24 @@
 import { z } from "zod";
-import { EXPECT_KINDS, type ExpectStep, type Step } from "./types.ts";
+import type { ExpectStep, Step } from "./types.ts";
 import { StepMeta } from "./schema.ts";
-import { parseStreamStep, STREAM_VERBS, type StreamVerb } from "./stream-steps.ts";
-import { expectShape, oneLine, StepIssue } from "./step-issue.ts";
+import { KINDS, readVerb, VERBS } from "./kinds.ts";
+import { expectShape, StepIssue } from "./step-issue.ts";
 
 export { StepIssue } from "./step-issue.ts";
-
-const xmlString = z.string().min(1);
-const xmlList = z.array(xmlString).min(1);
+export { VERBS } from "./kinds.ts";
 
 /**
- * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing".
- * The key names the session and the verb; a step may add requirements, level, timeout and asserts beside it.
+ * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing". The key names
+ * the session and the verb; a step may add requirements, level, timeout, asserts, setup, also and when
+ * beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
  */
-/**
- * The verbs, each with the shape of its value and what to say when the value has another: the parser
- * below and the JSON Schema for editors (json-schema.ts) both read this table, so a verb added here
- * reaches both. `valueless` verbs may also be written as a plain string step. The stream-level verbs of
- * raw connections (RFC 6120) come from stream-steps.ts.
- */
-const SESSION_VERBS = {
-  sends: { value: xmlString, what: "the stanza to send, as XML", valueless: false },
-  "receives in order": { value: xmlList, what: "a list of stanza patterns", valueless: false },
-  "receives all of": { value: xmlList, what: "a list of stanza patterns", valueless: false },
-  "receives one of": { value: z.record(z.string(), z.union([xmlString, xmlList])), what: "named alternatives: 'name: <pattern/>' or 'name: [<pattern/>, ...]'", valueless: false },
-  "receives nothing": { value: xmlString.nullable().optional(), what: "a stanza pattern, as XML (or no value: nothing at all)", valueless: true },
-  receives: { value: xmlString, what: "a stanza pattern, as XML", valueless: false },
-  connects: { value: z.null().optional(), what: "no value", valueless: true },
-  disconnects: { value: z.null().optional(), what: "no value", valueless: true },
-  drops: { value: z.null().optional(), what: "no value", valueless: true },
-} as const;
-export const VERBS = { ...STREAM_VERBS, ...SESSION_VERBS };
-export type Verb = keyof typeof VERBS;
-const VERB_NAMES = Object.keys(VERBS) as Verb[];
+const VERB_NAMES = Object.keys(VERBS);
 /** Who acts: an account, or account/resource (a session or a raw connection). */
 export const ACTOR = "[a-z][a-z0-9]*(?:/[A-Za-z0-9_-]+)?";
 /** Outcomes across sessions: named alternatives, each a list of 'receives' steps. */
 export const ONE_OF = "one of";
 // Longer verbs first, so "receives nothing" is not read as "receives", "sends raw" not as "sends".
 const STEP_KEY = new RegExp(`^(?:(${ACTOR}) (${[...VERB_NAMES].sort((a, b) => b.length - a.length).join("|")})|${ONE_OF})$`);
-
-const isStreamVerb = (verb: Verb): verb is StreamVerb => verb in STREAM_VERBS;
 
 /** Matrix cells a step belongs to (its `when:`), as variable -> allowed values. */
 export type When = Record<string, string[]>;
@@ -83,7 +61,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERB_NAMES.join(", ")}), got '${key}'`);
   const when = meta.when && Object.fromEntries(Object.entries(meta.when).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
-  const step = key === ONE_OF ? oneOf(value, meta, base) : verbStep(raw, m[1], m[2] as Verb, value, meta, base);
+  const step = key === ONE_OF ? oneOf(value, meta, base) : verbStep(raw, m[1], m[2], value, meta, base);
   if (meta.also && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'also' checks the stanza of a 'receives' step with one pattern", ["also"]);
   if (meta.also && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'also'", ["also"]);
   const also = meta.also && Object.entries(meta.also).map(([requirement, pattern]) => ({ requirement, pattern }));
@@ -96,7 +74,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     name,
     steps: list.map((raw, i) => {
       const { step, when } = parseStep(raw, base);
-      if (!(EXPECT_KINDS as readonly string[]).includes(step.kind) || when) throw new StepIssue(`alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close; without when:) can be alternatives`, [ONE_OF]);
+      if (!KINDS[step.kind].inOneOf || when) throw new StepIssue(`alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close; without when:) can be alternatives`, [ONE_OF]);
       return step as ExpectStep;
     }),
   }));
@@ -116,7 +94,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
   };
 }
 
-function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
+function verbStep(raw: unknown, who: string, verb: string, value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
   const key = `${who} ${verb}`;
   if (typeof raw === "string" && !VERBS[verb].valueless) throw new StepIssue(`'${verb}' needs a value: '${key}: <xml/>'`);
   const actor = base.actorOf(who);
@@ -130,35 +108,5 @@ function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z
     ...(meta.asserts && { asserts: meta.asserts }),
     ...(meta.setup && { setup: true }),
   };
-  const at = [key];
-  if (isStreamVerb(verb)) return parseStreamStep(verb, value, common, at);
-  switch (verb) {
-    case "sends": {
-      const xml = expectShape(VERBS["sends"].value, value, at, VERBS["sends"].what);
-      return { ...common, kind: "send", xml, text: `${actor} sends ${oneLine(xml)}` };
-    }
-    case "receives": {
-      const xml = expectShape(VERBS["receives"].value, value, at, VERBS["receives"].what);
-      return { ...common, kind: "receive", mode: "one", patterns: [xml], text: `${actor} receives ${oneLine(xml)}` };
-    }
-    case "receives in order":
-    case "receives all of": {
-      const patterns = expectShape(VERBS[verb].value, value, at, VERBS[verb].what);
-      return { ...common, kind: "receive", mode: verb === "receives in order" ? "in-order" : "all-of", patterns, text: `${actor} ${verb} ${patterns.length} stanzas` };
-    }
-    case "receives one of": {
-      const alternatives = Object.entries(expectShape(VERBS["receives one of"].value, value, at, VERBS["receives one of"].what)).map(([name, p]) => ({ name, patterns: Array.isArray(p) ? p : [p] }));
-      if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", at);
-      return { ...common, kind: "receive-one-of", alternatives, text: `${actor} receives one of: ${alternatives.map((a) => a.name).join(" | ")}` };
-    }
-    case "receives nothing": {
-      const pattern = expectShape(VERBS["receives nothing"].value, value, at, VERBS["receives nothing"].what) ?? undefined;
-      return { ...common, kind: "receive-nothing", ...(pattern && { pattern }), text: `${actor} receives nothing${pattern ? ` matching ${oneLine(pattern)}` : ""}` };
-    }
-    case "connects":
-    case "disconnects":
-    case "drops":
-      if (value !== undefined && value !== null) throw new StepIssue(`'${verb}' takes no value`, at);
-      return { ...common, kind: verb === "connects" ? "connect" : verb === "disconnects" ? "disconnect" : "drop", text: `${actor} ${verb}` };
-  }
+  return readVerb(verb, value, common, [key]);
 }

@@ -4,9 +4,6 @@ import { z } from "zod";
 export const LEVELS = ["MUST", "SHOULD", "MAY"] as const;
 export type Level = (typeof LEVELS)[number];
 
-/** The specifications cases can check; a case names one and a section of it. */
-export const SPECS = ["rfc6120", "rfc6121"] as const;
-export type Spec = (typeof SPECS)[number];
 
 /**
  * What decides that an expected stanza is not coming: "barrier" (as soon as a barrier over the case's
@@ -28,6 +25,8 @@ export const FEATURES = {
   "sasl-plain": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "PLAIN" },
   "sasl-scram-sha-1": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-1" },
   "sasl-scram-sha-256": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-256" },
+  /** Any SCRAM mechanism the harness speaks: a case that needs a challenge (RFC 6120 §6.4.3) whatever the hash. */
+  "sasl-scram": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-1|SCRAM-SHA-256" },
 } as const satisfies Record<string, { ns: string; name: string; mechanism?: string }>;
 export type Feature = keyof typeof FEATURES;
 
@@ -156,7 +155,7 @@ interface StepBase {
   asserts?: AddressAttr[];
   /**
    * A set-up step: it checks no requirement, and its failure makes the case an error. (An action step that names
-   * no requirements of its own is set-up too: see checksOf.)
+   * no requirements of its own proves nothing either: see checksOf in kinds.ts.)
    */
   setup?: boolean;
 }
@@ -185,29 +184,16 @@ export type Step =
   /** One of the conditions (qualified by urn:ietf:params:xml:ns:xmpp-streams; errorText: a pattern for its <text/>), then the closing tag and the TCP close. */
   | (StepBase & { kind: "receive-stream-error"; conditions: string[]; errorText?: string });
 
-/** The steps that only look at what arrived (allowed inside "one of"). */
-export const EXPECT_KINDS = ["receive", "receive-nothing", "receive-stream-header", "receive-features", "receive-stream-error", "receive-stream-close"] as const;
-export type ExpectStep = Extract<Step, { kind: (typeof EXPECT_KINDS)[number] }>;
-
-/** Every step that checks what arrived; the others act (send, connect, authenticate, bind, …). */
-export const CHECK_KINDS = new Set<Step["kind"]>([...EXPECT_KINDS, "receive-one-of", "one-of", "also"]);
-
-/**
- * The requirements a step proves, one rule for all: a set-up step none; a check its own `requirements:`, else
- * the case's; an action only those it names itself (an action that merely gets the case going proves nothing,
- * and when it fails the case is an error, not a verdict on the case's rules).
- */
-export function checksOf(sc: { requirements: string[] }, step: Step): string[] {
-  if (step.setup) return [];
-  if (step.requirements) return step.requirements;
-  return CHECK_KINDS.has(step.kind) ? sc.requirements : [];
-}
+/** The kinds that only look at what arrived, allowed inside "one of" (the step kinds' table, kinds.ts, agrees). */
+export type ExpectKind = "receive" | "receive-nothing" | "receive-stream-header" | "receive-features" | "receive-stream-error" | "receive-stream-close";
+export type ExpectStep = Extract<Step, { kind: ExpectKind }>;
 
 export interface Scenario {
   id: string;
   title: string;
   description?: string;
-  spec: Spec;
+  /** The specification it checks: one of the registry's with a catalog (src/spec/registry.ts), e.g. rfc6121. */
+  spec: string;
   /** Section of that specification, e.g. "2.3.2" (RFC 6121) or "4.7.3" (RFC 6120). */
   rfc: string;
   level: Level;

@@ -1,7 +1,7 @@
 import type { EventOf } from "../../results/events.ts";
-import { allTextsOf } from "../../scenario/step-texts.ts";
+import { allTextsOf, CHECK_KINDS, checksOf } from "../../scenario/kinds.ts";
 import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
-import { CHECK_KINDS, checksOf, type Scenario, type Step } from "../../scenario/types.ts";
+import type { Scenario, Step } from "../../scenario/types.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { CaseScope, HarnessError, type CaseContext } from "./scope.ts";
@@ -83,7 +83,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
         if (ctx.signal.aborted) throw new HarnessError("interrupted");
         const miss = await runStep(step, scope!);
         if (!miss) {
-          record({ step, outcome: "ok" });
+          record({ step, outcome: "ok", ...(step.kind === "one-of" && { choice: scope!.choices.at(-1)?.alternative }) });
           if (step.kind === "receive") received = true;
           continue;
         }

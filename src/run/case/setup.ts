@@ -68,12 +68,12 @@ function missingFeatures(scope: CaseScope, features: Element[]): string[] {
   const has = (f: Feature, x: Element) => {
     const want: { ns: string; name: string; mechanism?: string } = FEATURES[f];
     const el = x.getChild(want.name, want.ns);
-    return el !== undefined && (!want.mechanism || el.getChildren("mechanism").some((m) => m.getText().trim() === want.mechanism));
+    return el !== undefined && (!want.mechanism || el.getChildren("mechanism").some((m) => want.mechanism!.split("|").includes(m.getText().trim())));
   };
   return scope.sc.needs
     .filter((f) => !features.some((x) => has(f, x)))
     .map((f) => {
       const want: { ns: string; mechanism?: string } = FEATURES[f];
-      return want.mechanism ? `the SASL mechanism ${want.mechanism}` : `${f} (${want.ns})`;
+      return want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`;
     });
 }

@@ -1,7 +1,8 @@
 import type { Element } from "ltx";
 import { matchStanza, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../scenario/template.ts";
-import { CHECK_KINDS, type ExpectStep, type Step } from "../../scenario/types.ts";
+import { CHECK_KINDS } from "../../scenario/kinds.ts";
+import type { ExpectStep, Step } from "../../scenario/types.ts";
 import type { Received } from "../../xmpp/inbox.ts";
 import { NS, RawConnection } from "../../xmpp/raw-connection.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";

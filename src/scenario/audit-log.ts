@@ -1,0 +1,54 @@
+/**
+ * What the audit of the catalogs and the cases against the specification texts found and changed, one file
+ * per area in spec/audit/. Every catalog row and every case of the area has an entry, those found right too,
+ * so the audit is complete and docs/assertion-audit.md can show it beside each step.
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { readYamlFile } from "../util/yaml-file.ts";
+
+export const FINDINGS = [
+  "justified", "misquoted", "wrong-section", "over-specified", "under-specified", "wrongly-levelled",
+  "accepts-forbidden", "derived-flag", "set-up-credited", "uncovered", "not-observable",
+] as const;
+
+const Found = z.array(z.enum(FINDINGS)).min(1);
+
+const AuditFile = z.strictObject({
+  rows: z.array(z.strictObject({ id: z.string(), found: Found, change: z.string().optional() })).default([]),
+  cases: z.array(z.strictObject({ case: z.string(), found: Found, change: z.string().optional(), verdicts: z.string().optional() })).default([]),
+  profiles: z.array(z.strictObject({ file: z.string(), entry: z.string(), action: z.string(), note: z.string().optional() })).default([]),
+  notes: z.string().optional(),
+});
+
+export interface AuditEntry {
+  area: string;
+  found: (typeof FINDINGS)[number][];
+  change?: string;
+  verdicts?: string;
+}
+
+export interface AuditLog {
+  rows: Map<string, AuditEntry>;
+  cases: Map<string, AuditEntry>;
+  /** Per area: rows and cases audited, and how many the audit changed. */
+  areas: { area: string; rows: number; rowsChanged: number; cases: number; casesChanged: number }[];
+}
+
+export const AUDIT_DIR = new URL("../../spec/audit/", import.meta.url);
+
+/** The audit files of spec/audit/ (or another folder). */
+export function readAuditLog(dir = AUDIT_DIR.pathname): AuditLog {
+  const log: AuditLog = { rows: new Map(), cases: new Map(), areas: [] };
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  for (const f of files) {
+    const area = path.basename(f, ".yaml");
+    const { data } = readYamlFile(path.join(dir, f), AuditFile);
+    const changed = (e: { found: string[] }) => !e.found.includes("justified");
+    for (const r of data.rows) log.rows.set(r.id, { area, found: r.found, ...(r.change && { change: r.change }) });
+    for (const c of data.cases) log.cases.set(c.case, { area, found: c.found, ...(c.change && { change: c.change }), ...(c.verdicts && { verdicts: c.verdicts }) });
+    log.areas.push({ area, rows: data.rows.length, rowsChanged: data.rows.filter(changed).length, cases: data.cases.length, casesChanged: data.cases.filter(changed).length });
+  }
+  return log;
+}

@@ -1,0 +1,275 @@
+import { z } from "zod";
+import { expectShape, oneLine, StepIssue } from "./step-issue.ts";
+import { streamVerbs, type Common } from "./stream-steps.ts";
+import type { ExpectKind, Step } from "./types.ts";
+
+/**
+ * Every step kind in one table, typed over every kind so the compiler refuses a kind left out: how it is
+ * written (its verbs: the shape of the value, and how it is read), whether it checks what arrived or acts,
+ * where it may stand (raw connections only, for a user of the remote server, inside 'one of'), the XML and
+ * other text it holds (placeholders, well-formedness), the stanzas it requires to arrive (the addressing
+ * guard), what the audit table shows of it, and the stanzas whose addresses make a case cross servers.
+ * Everything before the run that needs to know a kind asks here; the run's handlers are the one other table
+ * (src/run/case/steps.ts), typed over the same kinds. Adding a step kind is one entry here and its handler.
+ */
+export interface Verb<K extends Step["kind"]> {
+  /** The value beside the verb ('juliet/balcony sends: <xml/>'), for the parser and the editors' JSON Schema. */
+  value: z.ZodType;
+  /** What the value is, for error messages. */
+  what: string;
+  /** May be written without a value, as a plain string step. */
+  valueless: boolean;
+  /** The step, from the value already checked against `value`. */
+  read(value: unknown, common: Common, at: string[]): Step & { kind: K };
+}
+
+export interface KindInfo<K extends Step["kind"]> {
+  /** The verbs that write this kind ('receives', 'receives in order', …); none for kinds the loader makes. */
+  verbs: Record<string, Verb<K>>;
+  /** Checks what arrived (proves the case's requirements unless it names its own), or acts (proves only what it names). */
+  checks: boolean;
+  /** Stream level: for raw connections only (RFC 6120, docs/stream-steps.md). */
+  stream: boolean;
+  /** A user of the harness's scripted remote server may take it (it only sends and receives). */
+  remote: boolean;
+  /** May be an alternative's step inside 'one of' (what only looks at what arrived). */
+  inOneOf: K extends ExpectKind ? true : false;
+  /** The XML it sends or expects: placeholders and captures are followed, well-formedness checked. */
+  xml(step: Step & { kind: K }): string[];
+  /** Other text of the step that may hold placeholders (raw bytes, attribute values). */
+  texts(step: Step & { kind: K }): string[];
+  /** The stanza patterns it requires to arrive: the addressing guard checks them. */
+  positives(step: Step & { kind: K }): string[];
+  /** What the audit table shows: a verb and the patterns it asserts. */
+  audit(step: Step & { kind: K }): { verb: string; patterns: string[] }[];
+  /** Stanzas whose top-level to/from make a case cross servers when they name an account of the other side. */
+  addressed(step: Step & { kind: K }): string[];
+}
+
+const xmlString = z.string().min(1);
+const xmlList = z.array(xmlString).min(1);
+const noValue = z.null().optional();
+const nothing = () => [];
+
+/** What an expectation of arriving stanzas shows in the audit table. */
+const arrives = (verb: string, patterns: string[]) => [{ verb, patterns }];
+
+const receiveVerb = (mode: "one" | "in-order" | "all-of"): Verb<"receive"> => ({
+  value: mode === "one" ? xmlString : xmlList,
+  what: mode === "one" ? "a stanza pattern, as XML" : "a list of stanza patterns",
+  valueless: false,
+  read: (value, common) => {
+    const patterns = mode === "one" ? [value as string] : (value as string[]);
+    const verb = mode === "one" ? "receives" : mode === "in-order" ? "receives in order" : "receives all of";
+    return { ...common, kind: "receive", mode, patterns, text: mode === "one" ? `${common.actor} receives ${oneLine(patterns[0])}` : `${common.actor} ${verb} ${patterns.length} stanzas` };
+  },
+});
+
+const bare = <K extends "connect" | "disconnect" | "drop">(kind: K, verb: string): Verb<K> => ({
+  value: noValue,
+  what: "no value",
+  valueless: true,
+  read: (value, common, at) => {
+    if (value !== undefined && value !== null) throw new StepIssue(`'${verb}' takes no value`, at);
+    return { ...common, kind, text: `${common.actor} ${verb}` } as Step & { kind: K };
+  },
+});
+
+/** Session and raw steps that act: nothing to show in the audit table, nothing that must arrive. */
+const action = { checks: false, stream: false, remote: false, inOneOf: false, xml: nothing, texts: nothing, positives: nothing, audit: nothing, addressed: nothing } as const;
+/** Stream-level steps (raw connections). */
+const streamAction = { ...action, stream: true } as const;
+
+export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
+  send: {
+    ...action,
+    remote: true,
+    verbs: {
+      sends: { value: xmlString, what: "the stanza to send, as XML", valueless: false, read: (value, common) => ({ ...common, kind: "send", xml: value as string, text: `${common.actor} sends ${oneLine(value as string)}` }) },
+    },
+    xml: (s) => [s.xml],
+    addressed: (s) => [s.xml],
+  },
+  receive: {
+    checks: true,
+    stream: false,
+    remote: true,
+    inOneOf: true,
+    verbs: { "receives in order": receiveVerb("in-order"), "receives all of": receiveVerb("all-of"), receives: receiveVerb("one") },
+    xml: (s) => s.patterns,
+    texts: nothing,
+    positives: (s) => s.patterns,
+    audit: (s) => arrives(s.mode === "one" ? "receives" : s.mode === "in-order" ? "receives in order (the order is asserted)" : "receives all of (any order)", s.patterns),
+    addressed: (s) => s.patterns,
+  },
+  "receive-one-of": {
+    checks: true,
+    stream: false,
+    remote: true,
+    inOneOf: false,
+    verbs: {
+      "receives one of": {
+        value: z.record(z.string(), z.union([xmlString, xmlList])),
+        what: "named alternatives: 'name: <pattern/>' or 'name: [<pattern/>, ...]'",
+        valueless: false,
+        read: (value, common, at) => {
+          const alternatives = Object.entries(value as Record<string, string | string[]>).map(([name, p]) => ({ name, patterns: Array.isArray(p) ? p : [p] }));
+          if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", at);
+          return { ...common, kind: "receive-one-of", alternatives, text: `${common.actor} receives one of: ${alternatives.map((a) => a.name).join(" | ")}` };
+        },
+      },
+    },
+    xml: (s) => s.alternatives.flatMap((a) => a.patterns),
+    texts: nothing,
+    positives: (s) => s.alternatives.flatMap((a) => a.patterns),
+    audit: (s) => s.alternatives.map((a) => ({ verb: `receives one of: ${a.name}`, patterns: a.patterns })),
+    addressed: (s) => s.alternatives.flatMap((a) => a.patterns),
+  },
+  also: {
+    checks: true,
+    stream: false,
+    remote: true,
+    inOneOf: false,
+    verbs: {},
+    xml: (s) => [s.pattern],
+    texts: nothing,
+    positives: (s) => [s.pattern],
+    audit: (s) => arrives("and that stanza also", [s.pattern]),
+    addressed: (s) => [s.pattern],
+  },
+  "receive-nothing": {
+    checks: true,
+    stream: false,
+    remote: true,
+    inOneOf: true,
+    verbs: {
+      "receives nothing": {
+        value: xmlString.nullable().optional(),
+        what: "a stanza pattern, as XML (or no value: nothing at all)",
+        valueless: true,
+        read: (value, common) => {
+          const pattern = (value as string | null | undefined) ?? undefined;
+          return { ...common, kind: "receive-nothing", ...(pattern && { pattern }), text: `${common.actor} receives nothing${pattern ? ` matching ${oneLine(pattern)}` : ""}` };
+        },
+      },
+    },
+    xml: (s) => (s.pattern ? [s.pattern] : []),
+    texts: nothing,
+    // Only what must arrive is guarded: a 'receives nothing' pattern that says more forbids less.
+    positives: nothing,
+    audit: (s) => arrives("receives nothing", s.pattern ? [s.pattern] : ["(any stanza)"]),
+    addressed: (s) => (s.pattern ? [s.pattern] : []),
+  },
+  connect: { ...action, verbs: { connects: bare("connect", "connects") } },
+  disconnect: { ...action, verbs: { disconnects: bare("disconnect", "disconnects") } },
+  drop: { ...action, verbs: { drops: bare("drop", "drops") } },
+  "one-of": {
+    checks: true,
+    stream: false,
+    remote: true,
+    inOneOf: false,
+    // Written as the key 'one of' (steps.ts), not ACTOR VERB.
+    verbs: {},
+    xml: (s) => s.alternatives.flatMap((a) => a.steps.flatMap((st) => xmlOfStep(st))),
+    texts: (s) => s.alternatives.flatMap((a) => a.steps.flatMap((st) => textsOfStep(st))),
+    positives: (s) => s.alternatives.flatMap((a) => a.steps.flatMap((st) => positivesOf(st))),
+    audit: (s) => s.alternatives.flatMap((a) => a.steps.flatMap((st) => auditOf(st).map((w) => ({ verb: `one of ${a.name}: ${st.actor} ${w.verb}`, patterns: w.patterns })))),
+    addressed: nothing,
+  },
+  "open-stream": {
+    ...streamAction,
+    verbs: { "opens stream": streamVerbs["opens stream"] },
+    texts: (s) => {
+      const h = s.header;
+      if ("raw" in h) return [h.raw];
+      return [h.to, h.from, h.version, h.lang, h.id, h.xmlns, h.streamNs, ...Object.values(h.attrs ?? {})].filter((v): v is string => typeof v === "string");
+    },
+  },
+  "receive-stream-header": {
+    ...streamAction,
+    checks: true,
+    inOneOf: true,
+    verbs: { "receives stream header": streamVerbs["receives stream header"] },
+    texts: (s) => Object.values(s.attrs),
+  },
+  "receive-features": {
+    ...streamAction,
+    checks: true,
+    inOneOf: true,
+    verbs: { "receives features": streamVerbs["receives features"] },
+    xml: (s) => [s.pattern],
+  },
+  "start-tls": { ...streamAction, verbs: { "starts tls": streamVerbs["starts tls"] } },
+  "abort-sasl": { ...streamAction, verbs: { "aborts sasl": streamVerbs["aborts sasl"] } },
+  "close-stream": { ...streamAction, verbs: { "closes stream": streamVerbs["closes stream"] } },
+  "receive-stream-close": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives stream close": streamVerbs["receives stream close"] } },
+  authenticate: {
+    ...streamAction,
+    verbs: { authenticates: streamVerbs.authenticates },
+    texts: (s) => [s.sasl.password, s.sasl.authzid].filter((v): v is string => v !== undefined),
+  },
+  bind: { ...streamAction, verbs: { binds: streamVerbs.binds }, texts: (s) => (s.resource === undefined ? [] : [s.resource]) },
+  "send-raw": {
+    ...streamAction,
+    verbs: { "sends raw": streamVerbs["sends raw"] },
+    texts: (s) => ("text" in s.bytes ? [s.bytes.text] : [s.bytes.before, s.bytes.repeat, s.bytes.after]),
+  },
+  "receive-stream-error": {
+    ...streamAction,
+    checks: true,
+    inOneOf: true,
+    verbs: { "receives stream error": streamVerbs["receives stream error"] },
+    texts: (s) => (s.errorText === undefined ? [] : [s.errorText]),
+  },
+};
+
+const info = <K extends Step["kind"]>(step: Step & { kind: K }) => KINDS[step.kind] as unknown as KindInfo<K>;
+
+/** The XML a step sends or expects (checked for well-formedness by the loader). */
+export const xmlOfStep = (step: Step): string[] => info(step).xml(step);
+/** Text of a step that may hold placeholders but is not XML to check (raw bytes, attribute values). */
+export const textsOfStep = (step: Step): string[] => info(step).texts(step);
+/** Everything of a step that may hold placeholders or captures. */
+export const allTextsOf = (step: Step): string[] => [...xmlOfStep(step), ...textsOfStep(step)];
+/** The patterns a step requires to arrive, for the addressing guard. */
+export const positivesOf = (step: Step): string[] => info(step).positives(step);
+/** What the audit table shows of a step. */
+export const auditOf = (step: Step): { verb: string; patterns: string[] }[] => info(step).audit(step);
+/** The stanzas whose addresses decide whether a case crosses servers. */
+export const addressedBy = (step: Step): string[] => info(step).addressed(step);
+
+/** Every kind that checks what arrived; the others act (send, connect, authenticate, bind, …). */
+export const CHECK_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].checks));
+/** The stream-level kinds, for raw connections only. */
+export const STREAM_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].stream));
+/** What a user of the harness's remote server can do in a step. */
+export const REMOTE_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].remote));
+
+/**
+ * The requirements a step proves, one rule for all: a set-up step none; a check its own `requirements:`, else
+ * the case's; an action only those it names itself (an action that merely gets the case going proves nothing,
+ * and when it fails the case is an error, not a verdict on the case's rules).
+ */
+export function checksOf(sc: { requirements: string[] }, step: Step): string[] {
+  if (step.setup) return [];
+  if (step.requirements) return step.requirements;
+  // 'one of' proves the case's requirements but those its alternatives cite themselves: each of those holds
+  // only in its own alternative (the judge credits the one that happened).
+  if (step.kind === "one-of") {
+    const own = new Set(step.alternatives.flatMap((a) => a.steps.flatMap((st) => st.requirements ?? [])));
+    return sc.requirements.filter((id) => !own.has(id));
+  }
+  return CHECK_KINDS.has(step.kind) ? sc.requirements : [];
+}
+
+/** Every verb, with the kind it writes: the parser and the editors' JSON Schema read this. */
+export const VERBS: Record<string, Verb<Step["kind"]> & { kind: Step["kind"] }> = Object.fromEntries(
+  (Object.keys(KINDS) as Step["kind"][]).flatMap((kind) => Object.entries(KINDS[kind].verbs as Record<string, Verb<Step["kind"]>>).map(([name, v]) => [name, { ...v, kind }])),
+);
+
+/** Reads the value of a verb into its step. */
+export function readVerb(verb: string, value: unknown, common: Common, at: string[]): Step {
+  const v = VERBS[verb];
+  const checked = expectShape(v.value, value, at, v.what);
+  return v.read(checked, common, at);
+}
