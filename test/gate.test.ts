@@ -99,3 +99,25 @@ test("shards of a selection, merged, give the verdicts of one run", async () => 
   const verdicts = (file: string) => Object.fromEntries(readResults(file).cases.map((c) => [c.id, c.verdict]));
   assert.deepEqual(verdicts(path.join(merged, "results.json")), verdicts(raw));
 });
+
+test("profile init on a run against a server that does not say its version (no XEP-0092) writes a draft validate accepts, for any version", async () => {
+  const quiet = await prosody({ extraConfig: ['modules_disabled = { "s2s"; "s2s_auth_certs"; "version" }'] });
+  try {
+    const out = path.join(dir, "no-version");
+    const r = await runCli(["run", ...CASES, "--server", `127.0.0.1:${quiet.port}`, "--domain", "localhost", "--timeout", "1000", "--reporter", "json", "--out", out, "--profile", "none"]);
+    assert.equal(r.code, 1, r.stderr);
+    const results = readResults(path.join(out, "results.json"));
+    assert.equal(results.target.software?.version ?? "", "", "the server gave no version");
+    const draft = path.join(dir, "no-version.yaml");
+    assert.equal((await runCli(["profile", "init", path.join(out, "results.json"), "-o", draft])).code, 0);
+    const text = readFileSync(draft, "utf8");
+    assert.match(text, /^version: "\*" # the server did not say its version \(no XEP-0092\): '\*' covers every version of it$/m);
+    const valid = await runCli(["validate", "--profile", draft]);
+    assert.equal(valid.code, 0, valid.stderr);
+    // It applies to the server it was drafted from: the run exits 0 with it.
+    const again = await runCli(["run", ...CASES, "--server", `127.0.0.1:${quiet.port}`, "--domain", "localhost", "--timeout", "1000", "--reporter", "json", "--out", `${out}-2`, "--profile", draft]);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+  } finally {
+    await quiet.stop();
+  }
+});

@@ -48,7 +48,7 @@ function scenario(yaml: string): ReturnType<typeof loadScenarioFile> {
   return loadScenarioFile(path.join(dir, "s.yaml"));
 }
 
-test("a stream case that cannot hold fails with what differed: the condition, the header attribute, a stream the server ended unasked", async () => {
+test("a stream case that cannot hold fails with what differed (the condition, the header attribute); a step on a stream the server already ended is an error", async () => {
   const plan = scenario(`
 id: wrong-condition
 title: expects another condition
@@ -89,7 +89,11 @@ steps:
   - juliet/c1 opens stream
   - juliet/c1 sends raw: "<broken"
   - juliet/c1 sends raw: "></still-broken>"
-  - juliet/c1 authenticates
+  - juliet/c1 receives stream error: bad-format
+    requirements: [XML-WF-01]
+    level: MAY
+  - juliet/c1 authenticates:
+    requirements: [BIND-GEN-01]
 `);
   const results = await run(plan, at("prosody"));
   const byId = Object.fromEntries(results.cases.map((c) => [c.id, c]));
@@ -97,9 +101,11 @@ steps:
   assert.match(byId["wrong-condition"].reason!, /expected <bad-format\/>, got <not-well-formed\/>/);
   assert.equal(byId["wrong-header"].verdict, "fail");
   assert.match(byId["wrong-header"].reason!, /version: expected '2\.0', got '1\.0'/);
-  assert.equal(byId["ended-unasked"].verdict, "fail", byId["ended-unasked"].reason);
-  // Before the step (it cannot be carried out) or during it (no answer), the server's stream error is the reason, never a harness error.
-  assert.match(byId["ended-unasked"].reason!, /juliet\/c1.*authenticate.*stream error <not-well-formed\/>|SASL .* did not succeed.*stream error <not-well-formed\/>/);
+  // A step on a stream the server already ended cannot be carried out: an error naming the server's stream error,
+  // and the requirement that step was to prove is not reached (the MAY expectation before it was only recorded).
+  assert.equal(byId["ended-unasked"].verdict, "error", byId["ended-unasked"].reason);
+  assert.match(byId["ended-unasked"].reason!, /juliet\/c1 cannot carry out 'juliet\/c1 authenticates'.*stream error <not-well-formed\/>/);
+  assert.deepEqual(byId["ended-unasked"].requirementResults?.map((r) => [r.id, r.verdict]), [["XML-WF-01", "pass"], ["BIND-GEN-01", "not-reached"]]);
   // The raw connection's traffic is in the transcript under its label, stream headers as open tags.
   assert.ok(byId["wrong-header"].transcript!.some((e) => e.session === "c1" && e.dir === "in" && /^<stream:stream [^>]*>$/.test(e.xml)));
   assert.deepEqual(prosodyServer.accounts(), []);

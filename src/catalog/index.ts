@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import type { Level } from "../scenario/types.ts";
 import { SPECS, type Catalog, type Requirement, type Spec } from "./types.ts";
 
 export type { Area, Catalog, Observable, Requirement, Spec } from "./types.ts";
@@ -17,16 +16,6 @@ const byId = new Map(SPECS.flatMap((spec) => catalogs[spec].requirements.map((r)
 
 /** A requirement of any catalog by its ID; IDs are unique across the catalogs (build.ts areas do not share prefixes). */
 export const findRequirement = (id: string): Requirement | undefined => byId.get(id);
-
-/**
- * The level a failing step is worth: the step's own level, except that a step whose requirements are all
- * derived (inferred from the RFC, not stated in one of its sentences) is worth at most SHOULD, a warning.
- * IDs the catalog does not know count as stated: validation rejects them before anything runs.
- */
-export function gradeFor(level: Level, requirementIds: string[]): Level {
-  const derivedOnly = requirementIds.length > 0 && requirementIds.every((id) => byId.get(id)?.derived === true);
-  return derivedOnly && level === "MUST" ? "SHOULD" : level;
-}
 
 /** The RFC editor's page for a section: "2.3.2" → …/rfc6121#section-2.3.2, "A.2.1" → …#appendix-A.2.1. */
 export function rfcUrl(section: string, rfc = "6121"): string {

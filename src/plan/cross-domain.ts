@@ -34,6 +34,7 @@ function xmlOf(step: Step): string[] {
     case "send": return [step.xml];
     case "receive": return step.patterns;
     case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
+    case "also": return [step.pattern];
     case "receive-nothing": return step.pattern ? [step.pattern] : [];
     default: return [];
   }

@@ -1,8 +1,8 @@
-import { Document } from "yaml";
+import { Document, type Scalar } from "yaml";
 import { findRequirement } from "../catalog/index.ts";
+import { ANY_VERSION } from "./select.ts";
 import { observed } from "../results/diff.ts";
-import type { CaseResult, RunResult, StepFailure } from "../results/schema.ts";
-import type { TranscriptEntry } from "../xmpp/transcript.ts";
+import type { CaseResult, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
 
 /**
  * `profile init RESULTS`: a draft profile for the server of a run, one entry per case that failed or warned
@@ -12,10 +12,12 @@ import type { TranscriptEntry } from "../xmpp/transcript.ts";
  */
 export function draftProfile(run: RunResult, source: string): string {
   const cases = run.cases.filter((c) => observed(c) === "fail" || observed(c) === "warn");
-  const software = run.target.software ?? { name: run.target.name, version: "unknown" };
+  const software = run.target.software ?? { name: run.target.name, version: "" };
+  // A server that does not say its version (no XEP-0092) gets a profile for any version of it.
+  const version = software.version || ANY_VERSION;
   const doc = new Document({
     server: software.name,
-    version: software.version,
+    version,
     description: `Draft from ${source} (${run.target.name}, ${run.startedAt}): every entry needs a person's review.`,
     deviations: cases.map((c) => ({
       case: c.id,
@@ -25,8 +27,10 @@ export function draftProfile(run: RunResult, source: string): string {
       observed: evidence(c),
     })),
   });
+  const versionNode = doc.get("version", true) as Scalar;
+  if (version === ANY_VERSION) versionNode.comment = " the server did not say its version (no XEP-0092): '*' covers every version of it";
   doc.commentBefore = [
-    ` Draft profile for ${software.name} ${software.version}, made by 'xmpp-conform profile init' from ${source}.`,
+    ` Draft profile for ${software.name} ${software.version || "(version unknown)"}, made by 'xmpp-conform profile init' from ${source}.`,
     ` ${cases.length} case${cases.length === 1 ? "" : "s"} failed or warned. Each entry quotes the rule from the requirement catalog and what the`,
     " server sent; review each one (see its 'review' line), then 'xmpp-conform profile check' finds those still to do.",
   ].join("\n");

@@ -11,8 +11,12 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** A profile for "23.01" covers 23.01, 23.01-1 (Debian's) and 23.01.2, not 23.010. */
-const covers = (profileVersion: string, version: string) => version === profileVersion || (version.startsWith(profileVersion) && /^\D/.test(version.slice(profileVersion.length)));
+/** Written for a server that does not say its version: the profile covers every version of that server. */
+export const ANY_VERSION = "*";
+
+/** A profile for "23.01" covers 23.01, 23.01-1 (Debian's) and 23.01.2, not 23.010; one for "*" every version. */
+const covers = (profileVersion: string, version: string) =>
+  profileVersion === ANY_VERSION || version === profileVersion || (version.startsWith(profileVersion) && /^\D/.test(version.slice(profileVersion.length)));
 
 /**
  * --profile auto: the profile of this server software and version;

@@ -3,7 +3,6 @@ import { randomUUID, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type tls from "node:tls";
 import xml from "@xmpp/xml";
-import { z } from "zod";
 import { parse } from "ltx";
 import type { Element } from "ltx";
 import type { CertificateFiles } from "../targets/cert.ts";
@@ -46,13 +45,15 @@ export interface RemoteServerOptions {
 }
 
 /** What the remote server saw of one s2s stream once it carried stanzas: which way, with whom, how secured. */
-export const RemoteLink = z.object({
-  direction: z.enum(["in", "out"]).describe("in: the target's stream to the remote server; out: the remote server's to the target"),
-  domain: z.string().describe("the target's domain"),
-  encrypted: z.boolean(),
-  auth: z.enum(["certificate", "dialback"]),
-});
-export type RemoteLink = z.infer<typeof RemoteLink>;
+/** An s2s stream the remote server exchanged stanzas on with the target (the results record's RemoteLink has this shape). */
+export interface RemoteLink {
+  /** in: the target's stream to the remote server; out: the remote server's to the target. */
+  direction: "in" | "out";
+  /** The target's domain. */
+  domain: string;
+  encrypted: boolean;
+  auth: "certificate" | "dialback";
+}
 
 const STANZAS = new Set(["message", "presence", "iq"]);
 const bare = (jid: string | undefined) => (jid ?? "").split("/")[0];

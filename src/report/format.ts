@@ -1,9 +1,6 @@
 import path from "node:path";
-import type { CaseResult, RunInfo, RunResult, S2sInfo, Verdict } from "../results/schema.ts";
-import type { RemoteLink } from "../remote/remote-server.ts";
-import type { S2sLink } from "../targets/s2s-log.ts";
+import type { CaseResult, RemoteLink, RunInfo, RunResult, S2sInfo, S2sLink, TranscriptEntry, Verdict } from "../results/schema.ts";
 import { VERDICTS, verdictWord } from "../results/verdicts.ts";
-import type { TranscriptEntry } from "../xmpp/transcript.ts";
 
 export { VERDICTS };
 

@@ -1,8 +1,7 @@
 import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { rfcUrl } from "../catalog/index.ts";
-import type { CaseResult, Deviation, RunResult, StepFailure } from "../results/schema.ts";
-import type { TranscriptEntry } from "../xmpp/transcript.ts";
+import type { CaseResult, Deviation, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
 import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import { badge, esc, link, page, rowData, searchBox, select } from "./html-kit.ts";

@@ -1,13 +1,14 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { inPlanOrder, RunEvent } from "./events.ts";
-import { RunResult, type CaseResult, type RunInfo } from "./schema.ts";
+import { RunResult, SCHEMA_VERSION, type CaseResult, type RunInfo } from "./schema.ts";
 
 /**
  * A results file checked against the schema, so the commands that read one can trust its shape: a
  * results.json (the record), or a results.jsonl (the event stream, one event per line, events.ts). A
  * stream that stops before run-end (the harness was killed) still gives every case that had ended,
- * marked as an interrupted run; only its last line may be cut short.
+ * marked as an interrupted run; only its last line may be cut short. Every version this project has
+ * written is read: older records are upgraded to this release's (upgrade).
  */
 export function readResults(file: string): RunResult {
   let text: string;
@@ -22,9 +23,32 @@ export function readResults(file: string): RunResult {
   } catch (err) {
     throw new Error(`${file}${(err as Error).message.startsWith(":") ? "" : ": "}${(err as Error).message}`);
   }
-  const parsed = RunResult.safeParse(data);
-  if (!parsed.success) throw new Error(`${file}: not an xmpp-conform results file (schema version 1):\n${z.prettifyError(parsed.error)}`);
+  const parsed = RunResult.safeParse(upgrade(data, file));
+  if (!parsed.success) throw new Error(`${file}: not an xmpp-conform results file (schema version ${SCHEMA_VERSION}): ${briefly(parsed.error)}`);
   return parsed.data;
+}
+
+/**
+ * A record of an earlier schema version, as this release writes it:
+ * - 1 → 2: a case without `spec` is RFC 6121's (releases before RFC 6120 had cases did not write it).
+ */
+function upgrade(data: unknown, file: string): unknown {
+  if (!data || typeof data !== "object") return data;
+  const record = data as { schemaVersion?: unknown; cases?: unknown };
+  const version = record.schemaVersion;
+  if (typeof version === "number" && version > SCHEMA_VERSION) throw new Error(`${file}: written by a newer release of xmpp-conform (schema version ${version}; this one reads up to ${SCHEMA_VERSION}): upgrade xmpp-conform to read it`);
+  // An event stream has no version: its cases are upgraded as a version-1 record's would be.
+  if (version !== 1 && version !== undefined) return data;
+  const cases = Array.isArray(record.cases) ? record.cases.map((c) => (c && typeof c === "object" && !("spec" in c) ? { ...c, spec: "rfc6121" } : c)) : record.cases;
+  return { ...record, schemaVersion: SCHEMA_VERSION, cases };
+}
+
+/** The first few problems of an invalid file and how many there are, not one line per case. */
+function briefly(error: z.ZodError): string {
+  const shown = 3;
+  const lines = error.issues.slice(0, shown).map((i) => `${i.message} at ${i.path.join(".") || "the top level"}`);
+  const more = error.issues.length - shown;
+  return `${lines.join("; ")}${more > 0 ? `; and ${more} more problem${more === 1 ? "" : "s"}` : ""}`;
 }
 
 /** An event stream: its first line is one JSON object with a `type` (a results.json spans many lines, or has no type). */
@@ -62,12 +86,11 @@ function fromEvents(events: RunEvent[]): unknown {
   for (const e of events) {
     if (e.type === "run-begin") begin = e;
     else if (e.type === "case-end") cases.set(e.case.id, e.case);
-    else if (e.type === "run-end") return { ...e.run, cases: inPlanOrder([...cases.values()], begin?.plan ?? []) };
+    else if (e.type === "run-end") return { ...e.run, schemaVersion: undefined, cases: inPlanOrder([...cases.values()], begin?.plan ?? []) };
   }
   if (!begin) throw new Error("not an xmpp-conform event stream: no run-begin event");
   const notes = [...(begin.run.notes ?? []), `the run did not end (no run-end event): ${cases.size} of ${begin.plan.length} cases had ended`];
   return {
-    schemaVersion: 1,
     ...begin.run,
     notes,
     durationMs: Math.max(0, ...[...cases.values()].map((c) => c.durationMs)),

@@ -1,15 +1,42 @@
 import { z } from "zod";
 import { LEVELS, SourcePos } from "../scenario/types.ts";
-import { RemoteLink } from "../remote/remote-server.ts";
-import { S2sLink } from "../targets/s2s-log.ts";
-import { TranscriptEntry } from "../xmpp/transcript.ts";
 
 /**
  * The results record: what every reporter reads, what results.json holds, and what tools hand back to the
  * harness (diff, matrix, merge). This zod schema is its one source: the TypeScript types below are inferred
- * from it, and docs/results.schema.json is generated from it.
+ * from it, and docs/results.schema.json is generated from it. It imports nothing of the run, the targets,
+ * the transports or the remote server: what they produce is checked against these types where the run puts
+ * it into the record, so reading a results file loads none of them.
  */
 const Level = z.enum(LEVELS);
+
+/** The version of the record this release writes; read.ts upgrades older ones. */
+export const SCHEMA_VERSION = 2;
+
+export const TranscriptEntry = z.object({
+  at: z.number().describe("milliseconds since the case started"),
+  session: z.string().describe("the session label, account/resource"),
+  dir: z.enum(["in", "out", "note"]),
+  xml: z.string().describe("the stanza as sent or received (SASL payloads and passwords redacted), or a note"),
+  harness: z.boolean().optional().describe("harness traffic (set-up, barriers), not part of the scenario's steps"),
+});
+export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
+
+export const S2sLink = z.object({
+  from: z.string().describe("the originating server's domain"),
+  to: z.string().describe("the receiving server's domain (whose log this is)"),
+  encrypted: z.boolean(),
+  auth: z.enum(["certificate", "dialback"]).describe("certificate: SASL EXTERNAL with a certificate the receiver checked; dialback: XEP-0220 (over TLS when encrypted)"),
+});
+export type S2sLink = z.infer<typeof S2sLink>;
+
+export const RemoteLink = z.object({
+  direction: z.enum(["in", "out"]).describe("in: the target's stream to the remote server; out: the remote server's to the target"),
+  domain: z.string().describe("the target's domain"),
+  encrypted: z.boolean(),
+  auth: z.enum(["certificate", "dialback"]),
+});
+export type RemoteLink = z.infer<typeof RemoteLink>;
 
 export const Verdict = z
   .enum(["pass", "fail", "warn", "skip", "error", "xfail", "xpass"])
@@ -150,7 +177,7 @@ export const RunInfo = z.object({
 export type RunInfo = z.infer<typeof RunInfo>;
 
 export const RunResult = RunInfo.extend({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(SCHEMA_VERSION).describe("2 since every case has its spec; read.ts upgrades version 1 (cases without spec were RFC 6121's)"),
   durationMs: z.number(),
   cases: z.array(CaseResult),
   accounts: z.object({

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
+import type { RunProfiles } from "../profiles/apply.ts";
 import type { RunEvent } from "../results/events.ts";
 import type { CaseResult } from "../results/schema.ts";
 import type { RemoteServer } from "../remote/remote-server.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
 import { runCase, type Side } from "./case/index.ts";
+import { judge } from "./judge.ts";
 
 export interface PoolOptions extends Side {
   /** The second server of a pair target; cases with accounts on domain b are skipped without it. */
@@ -30,11 +31,6 @@ export interface PoolOptions extends Side {
 /** A case with a user of the harness's scripted remote server. */
 export const hasRemoteAccount = (sc: Scenario) => sc.accounts.some((a) => a.domain === "remote");
 
-/** A case that never ran, with the reason (interrupted run, unreachable target). */
-export function notRun(sc: Scenario, verdict: "skip" | "error", reason: string): CaseResult {
-  return { id: sc.id, title: sc.title, pos: sc.pos, spec: sc.spec, rfc: sc.rfc, level: sc.level, requirements: sc.requirements, tags: sc.tags, ...(sc.variant && { variant: sc.variant }), verdict, reason, failures: [], choices: [], durationMs: 0, transcript: [] };
-}
-
 /**
  * Runs the cases on a bounded pool. Cases share nothing (fresh accounts each), so any order and any
  * concurrency give the same verdicts; results come back in plan order. A case whose accounts the
@@ -45,20 +41,20 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
   const results: CaseResult[] = new Array(plan.length);
   let next = 0;
   const one = async (sc: Scenario, i: number): Promise<CaseResult> => {
-    if (opts.signal.aborted) return notRun(sc, "skip", "interrupted before it started");
+    if (opts.signal.aborted) return judge(sc, { notRun: "skip", reason: "interrupted before it started" }, opts.profiles);
     // The server stopped giving accounts (throttled mid-run): one reason for every case left, no more asking.
     const refused = opts.ledger.refused ?? opts.peer?.ledger.refused;
-    if (refused) return notRun(sc, "error", refused.message);
-    if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return notRun(sc, "skip", "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody");
-    if (!opts.remote && hasRemoteAccount(sc)) return notRun(sc, "skip", "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote");
+    if (refused) return judge(sc, { notRun: "error", reason: refused.message }, opts.profiles);
+    if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return judge(sc, { notRun: "skip", reason: "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody" }, opts.profiles);
+    if (!opts.remote && hasRemoteAccount(sc)) return judge(sc, { notRun: "skip", reason: "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote" }, opts.profiles);
     // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 frames streams otherwise.
-    if (opts.webSocketOnly && sc.connections.length > 0) return notRun(sc, "skip", "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket URL alone: run it over TCP (--server HOST:PORT)");
+    if (opts.webSocketOnly && sc.connections.length > 0) return judge(sc, { notRun: "skip", reason: "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket URL alone: run it over TCP (--server HOST:PORT)" }, opts.profiles);
     const admitted = await opts.ledger.admit(sc.accounts.filter((a) => a.domain !== "remote").length);
-    if (typeof admitted === "string") return notRun(sc, "skip", admitted);
+    if (typeof admitted === "string") return judge(sc, { notRun: "skip", reason: admitted }, opts.profiles);
     opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });
     try {
-      const result = await runCase(sc, { ...opts, uid: `${runId}-${i}` }, (e) => opts.emit({ type: "step-end", caseId: sc.id, ...e }));
-      return applyProfile(result, opts.profiles);
+      const outcome = await runCase(sc, { ...opts, uid: `${runId}-${i}` }, (e) => opts.emit({ type: "step-end", caseId: sc.id, ...e }));
+      return judge(sc, outcome, opts.profiles);
     } finally {
       admitted();
     }

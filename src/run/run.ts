@@ -5,7 +5,7 @@ import { pairingOf } from "../profiles/apply.ts";
 import { pickProfile } from "../profiles/select.ts";
 import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
-import type { CaseResult, RunInfo, RunResult } from "../results/schema.ts";
+import { SCHEMA_VERSION, type CaseResult, type RunInfo, type RunResult } from "../results/schema.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
 import { distinctLinks } from "../targets/s2s-log.ts";
 import { openTarget, runningServerName, type Target, type TargetSpec } from "../targets/index.ts";
@@ -13,8 +13,8 @@ import type { TlsRequest } from "../xmpp/reach.ts";
 import { startRemoteServer } from "../remote/for-target.ts";
 import type { RemoteServer } from "../remote/remote-server.ts";
 import { identifyServer, softwareOf } from "./identify.ts";
-import { hasRemoteAccount, notRun, runPool } from "./pool.ts";
-import { foldRepeats } from "./repeat.ts";
+import { foldRepeats, judge } from "./judge.ts";
+import { hasRemoteAccount, runPool } from "./pool.ts";
 import { openSide, type AccountsChoice, type OpenSide } from "./sides.ts";
 
 /** --profile: none (raw verdicts), auto (chosen among these by the software the server reports), or one profile. */
@@ -162,7 +162,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
     let cases: CaseResult[];
     if (!side || targetError) {
-      cases = plan.map((sc) => notRun(sc, "error", `the run could not start: ${targetError}`));
+      cases = plan.map((sc) => judge(sc, { notRun: "error", reason: `the run could not start: ${targetError}` }));
       cases.forEach(ended);
     } else {
       const runs: CaseResult[][] = [];
@@ -184,7 +184,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     // What the servers negotiated between them, from their logs while they still run.
     const s2s = target?.s2s && { mode: target.s2s, links: distinctLinks(target.s2sLinks?.() ?? []) };
     const result: RunResult = {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       ...info,
       target: { ...info.target, ...(s2s && { s2s }), ...(remote && { remote: { domain: remote.domain, links: remote.links } }) },
       durationMs: Date.now() - started,

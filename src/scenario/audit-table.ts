@@ -26,6 +26,7 @@ function what(step: Step): { verb: string; patterns: string[] }[] {
   switch (step.kind) {
     case "receive": return [{ verb: step.mode === "one" ? "receives" : step.mode === "in-order" ? "receives in order (the order is asserted)" : "receives all of (any order)", patterns: step.patterns }];
     case "receive-one-of": return step.alternatives.map((a) => ({ verb: `receives one of: ${a.name}`, patterns: a.patterns }));
+    case "also": return [{ verb: "and that stanza also", patterns: [step.pattern] }];
     case "receive-nothing": return [{ verb: "receives nothing", patterns: step.pattern ? [step.pattern] : ["(any stanza)"] }];
     case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap((st: ExpectStep) => what(st).map((w) => ({ verb: `one of ${a.name}: ${st.actor} ${w.verb}`, patterns: w.patterns }))));
     default: return [];

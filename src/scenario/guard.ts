@@ -40,6 +40,7 @@ function positives(step: Step, outer: AddressAttr[] = []): { actor: string; xml:
   switch (step.kind) {
     case "receive": return step.patterns.map((xml) => ({ actor: step.actor, xml, asserts }));
     case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns.map((xml) => ({ actor: step.actor, xml, asserts })));
+    case "also": return [{ actor: step.actor, xml: step.pattern, asserts }];
     case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap((st) => positives(st, asserts)));
     default: return [];
   }

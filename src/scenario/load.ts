@@ -4,12 +4,16 @@ import { LineCounter, parseAllDocuments, type Document } from "yaml";
 import { parse as parseXml } from "ltx";
 import { RawScenario } from "./schema.ts";
 import { FileError, locate, type Path } from "../util/yaml-file.ts";
-import { parseStep, StepIssue, type When } from "./steps.ts";
+import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
+import { findRequirement } from "../catalog/index.ts";
 import { capturesIn, fill, placeholdersIn, unknownFilters } from "./template.ts";
 import { textsOf, xmlOf } from "./step-texts.ts";
 import { traceIssue } from "./trace.ts";
 import { guardIssue } from "./guard.ts";
-import type { AccountSpec, Feature, RawConnectionSpec, RosterItemSpec, Scenario, SourcePos, Step, SubscriptionSpec } from "./types.ts";
+import { checksOf, LEVELS, type AccountSpec, type Feature, type Level, type RawConnectionSpec, type RosterItemSpec, type Scenario, type SourcePos, type Step, type SubscriptionSpec } from "./types.ts";
+
+/** The weaker of two levels. */
+const lower = (a: Level, b: Level): Level => (LEVELS.indexOf(a) > LEVELS.indexOf(b) ? a : b);
 
 /** A problem in a scenario file, located for people and editors: "file:line:col: message". */
 export class ScenarioError extends FileError {}
@@ -163,8 +167,9 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   raw.steps.forEach((rawStep, i) => {
     let step: Step;
     let when: When | undefined;
+    let also: AlsoEntry[] | undefined;
     try {
-      ({ step, when } = parseStep(rawStep, { pos: where(["steps", i]), actorOf }));
+      ({ step, when, also } = parseStep(rawStep, { pos: where(["steps", i]), actorOf }));
       if (when && !cell) throw new StepIssue("'when' needs a matrix");
       for (const name of Object.keys(when ?? {})) {
         if (!(name in cell!)) throw new StepIssue(`'when' names '${name}', which is not a matrix variable (${Object.keys(cell!).join(", ")})`, ["when"]);
@@ -217,13 +222,37 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
         known.add(step.actor);
       }
     }
+    // `also:` entries become steps of their own right after it: each proves its one requirement.
+    const further = (also ?? []).map((a): Step => ({
+      pos: where(["steps", i, "also", a.requirement]),
+      actor: step.actor,
+      kind: "also",
+      pattern: a.pattern,
+      requirements: [a.requirement],
+      level: lower(step.level ?? raw.level, findRequirement(a.requirement)?.level ?? "MAY"),
+      ...(step.asserts && { asserts: step.asserts }),
+      ...(step.timeoutMs && { timeoutMs: step.timeoutMs }),
+      text: `${step.actor}'s stanza also matches ${a.pattern.replace(/\s+/g, " ").trim().slice(0, 100)} (${a.requirement})`,
+    }));
+    for (const f of further) {
+      check(xmlOf(f), known);
+      for (const c of capturesIn(f.kind === "also" ? f.pattern : "")) known.add(c);
+    }
     if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
-    const guarded = guardIssue(step, { level: raw.level, requirements: raw.requirements, sent });
-    if (guarded) throw new ScenarioError(xmlPos, `steps[${i}]: ${guarded}`);
+    for (const st of [step, ...further]) {
+      const guarded = guardIssue(st, { level: raw.level, requirements: raw.requirements, sent });
+      if (guarded) throw new ScenarioError(st === step ? xmlPos : st.pos, `steps[${i}]: ${guarded}`);
+    }
     if (step.kind === "send") sent.push({ actor: step.actor, xml: step.xml });
-    kept.push(step);
+    kept.push(step, ...further);
   });
   if (kept.length === 0) throw new ScenarioError(where(["steps"]), "no step applies to this matrix cell");
+  // Every requirement the case cites is proved by some step (set-up proves none, an action only what it names).
+  const proved = new Set(kept.flatMap((st) => (st.kind === "one-of" ? [st, ...st.alternatives.flatMap((a) => a.steps)] : [st]).flatMap((s) => checksOf(raw, s))));
+  const unproved = raw.requirements.filter((id) => !proved.has(id));
+  if (unproved.length > 0) {
+    throw new ScenarioError(where(["requirements"]), `requirements: no step checks ${unproved.join(", ")}: name it in the requirements of the step that proves it, or drop it (a check without requirements of its own checks the case's; a set-up step checks none; an action such as 'authenticates' or 'binds' checks only the requirements it names)`);
+  }
   for (const item of roster) {
     for (const name of placeholdersIn(item.jid)) {
       if (!known.has(name)) throw new ScenarioError(where(["roster", item.owner]), `roster: unknown placeholder \${${name}} in '${item.jid}'`);
@@ -262,7 +291,7 @@ function knownKeys(p: Path): string {
 }
 
 /** What a user of the harness's remote server can do in a step: send and receive (it never connects: nothing logs in). */
-const REMOTE_KINDS = new Set<Step["kind"]>(["send", "receive", "receive-one-of", "receive-nothing"]);
+const REMOTE_KINDS = new Set<Step["kind"]>(["send", "receive", "receive-one-of", "receive-nothing", "also"]);
 
 /**
  * Stream-level steps are for raw connections; authenticating needs an account; 'receives nothing' on a raw

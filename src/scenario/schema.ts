@@ -47,6 +47,16 @@ export const StepMeta = z.strictObject({
   wait: z.enum(WAITS).optional(),
   /** Addressing attributes asserted on purpose (see guard.ts). */
   asserts: z.array(z.enum(ADDRESS_ATTRS)).min(1).optional(),
+  /**
+   * The step only brings a connection to where the case's rule applies (a login, the features before the stanza
+   * under test): it checks no requirement, and when it fails the case is an error, not a verdict on the server.
+   */
+  setup: z.literal(true).optional(),
+  /**
+   * On a single-pattern 'receives': requirement ID → a pattern the very stanza the step received must also
+   * match, each judged alone at its requirement's level (never above the step's).
+   */
+  also: z.record(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ERR-SYN-01"), z.string().min(1)).optional(),
   /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
   when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });

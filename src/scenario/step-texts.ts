@@ -27,6 +27,7 @@ export function xmlOf(step: Step): string[] {
     case "receive-features": return [step.pattern];
     case "receive": return step.patterns;
     case "receive-one-of": return step.alternatives.flatMap((a) => a.patterns);
+    case "also": return [step.pattern];
     case "receive-nothing": return step.pattern ? [step.pattern] : [];
     case "one-of": return step.alternatives.flatMap((a) => a.steps.flatMap(xmlOf));
     default: return [];

@@ -51,8 +51,14 @@ export interface StepContext {
   actorOf: (name: string) => string;
 }
 
+/** A further pattern for the stanza a 'receives' step matched, proving one requirement (the step's `also:`). */
+export interface AlsoEntry {
+  requirement: string;
+  pattern: string;
+}
+
 /** Parses one step (a string or a one-verb map). `actorOf` resolves "juliet" to "juliet/balcony". */
-export function parseStep(raw: unknown, base: StepContext): { step: Step; when?: When } {
+export function parseStep(raw: unknown, base: StepContext): { step: Step; when?: When; also?: AlsoEntry[] } {
   let key: string;
   let value: unknown;
   let meta: z.infer<typeof StepMeta> = {};
@@ -72,13 +78,16 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, also and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERB_NAMES.join(", ")}), got '${key}'`);
   const when = meta.when && Object.fromEntries(Object.entries(meta.when).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
   const step = key === ONE_OF ? oneOf(value, meta, base) : verbStep(raw, m[1], m[2] as Verb, value, meta, base);
-  return { step, ...(when && { when }) };
+  if (meta.also && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'also' checks the stanza of a 'receives' step with one pattern", ["also"]);
+  if (meta.also && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'also'", ["also"]);
+  const also = meta.also && Object.entries(meta.also).map(([requirement, pattern]) => ({ requirement, pattern }));
+  return { step, ...(when && { when }), ...(also && { also }) };
 }
 
 function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
@@ -100,6 +109,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     ...(meta.timeout && { timeoutMs: meta.timeout }),
     ...(meta.wait && { wait: meta.wait }),
     ...(meta.asserts && { asserts: meta.asserts }),
+    ...(meta.setup && { setup: true }),
     kind: "one-of",
     alternatives,
     text: `one of: ${alternatives.map((a) => a.name).join(" | ")}`,
@@ -118,6 +128,7 @@ function verbStep(raw: unknown, who: string, verb: Verb, value: unknown, meta: z
     ...(meta.timeout && { timeoutMs: meta.timeout }),
     ...(meta.wait && { wait: meta.wait }),
     ...(meta.asserts && { asserts: meta.asserts }),
+    ...(meta.setup && { setup: true }),
   };
   const at = [key];
   if (isStreamVerb(verb)) return parseStreamStep(verb, value, common, at);

@@ -24,7 +24,11 @@ export const FEATURES = {
   starttls: { ns: "urn:ietf:params:xml:ns:xmpp-tls", name: "starttls" },
   /** XEP-0478 stream limits: the stanza size a server accepts, advertised. */
   "stream-limits": { ns: "urn:xmpp:stream-limits:0", name: "limits" },
-} as const;
+  /** A SASL mechanism offered (RFC 6120 §6.4.1): a case that must use that one skips where it is not. */
+  "sasl-plain": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "PLAIN" },
+  "sasl-scram-sha-1": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-1" },
+  "sasl-scram-sha-256": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-256" },
+} as const satisfies Record<string, { ns: string; name: string; mechanism?: string }>;
 export type Feature = keyof typeof FEATURES;
 
 export const SourcePos = z.object({
@@ -150,12 +154,19 @@ interface StepBase {
    * server: the rule the step cites, or the case's own precondition, needs them (the description says which).
    */
   asserts?: AddressAttr[];
+  /**
+   * A set-up step: it checks no requirement, and its failure makes the case an error. (An action step that names
+   * no requirements of its own is set-up too: see checksOf.)
+   */
+  setup?: boolean;
 }
 
 export type Step =
   | (StepBase & { kind: "send"; xml: string })
   | (StepBase & { kind: "receive"; mode: "one" | "in-order" | "all-of"; patterns: string[] })
   | (StepBase & { kind: "receive-one-of"; alternatives: { name: string; patterns: string[] }[] })
+  /** A further check of the stanza the 'receives' step before it matched (its `also:`), for one requirement. */
+  | (StepBase & { kind: "also"; pattern: string })
   | (StepBase & { kind: "receive-nothing"; pattern?: string })
   | (StepBase & { kind: "connect" | "disconnect" | "drop" })
   /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
@@ -177,6 +188,20 @@ export type Step =
 /** The steps that only look at what arrived (allowed inside "one of"). */
 export const EXPECT_KINDS = ["receive", "receive-nothing", "receive-stream-header", "receive-features", "receive-stream-error", "receive-stream-close"] as const;
 export type ExpectStep = Extract<Step, { kind: (typeof EXPECT_KINDS)[number] }>;
+
+/** Every step that checks what arrived; the others act (send, connect, authenticate, bind, …). */
+export const CHECK_KINDS = new Set<Step["kind"]>([...EXPECT_KINDS, "receive-one-of", "one-of", "also"]);
+
+/**
+ * The requirements a step proves, one rule for all: a set-up step none; a check its own `requirements:`, else
+ * the case's; an action only those it names itself (an action that merely gets the case going proves nothing,
+ * and when it fails the case is an error, not a verdict on the case's rules).
+ */
+export function checksOf(sc: { requirements: string[] }, step: Step): string[] {
+  if (step.setup) return [];
+  if (step.requirements) return step.requirements;
+  return CHECK_KINDS.has(step.kind) ? sc.requirements : [];
+}
 
 export interface Scenario {
   id: string;

@@ -1,14 +1,16 @@
-import { z } from "zod";
 import { existsSync, readFileSync } from "node:fs";
 
 /** An s2s stream a server accepted, as its log tells it: who came in, over TLS or not, and how they proved their domain. */
-export const S2sLink = z.object({
-  from: z.string().describe("the originating server's domain"),
-  to: z.string().describe("the receiving server's domain (whose log this is)"),
-  encrypted: z.boolean(),
-  auth: z.enum(["certificate", "dialback"]).describe("certificate: SASL EXTERNAL with a certificate the receiver checked; dialback: XEP-0220 (over TLS when encrypted)"),
-});
-export type S2sLink = z.infer<typeof S2sLink>;
+/** An s2s stream a server's log shows it accepted (the results record's S2sLink has this shape). */
+export interface S2sLink {
+  /** The originating server's domain. */
+  from: string;
+  /** The receiving server's domain (whose log this is). */
+  to: string;
+  encrypted: boolean;
+  /** certificate: SASL EXTERNAL with a certificate the receiver checked; dialback: XEP-0220 (over TLS when encrypted). */
+  auth: "certificate" | "dialback";
+}
 
 /** Each distinct link once, in the order first seen (a server may accept several streams from one peer). */
 export function distinctLinks(links: S2sLink[]): S2sLink[] {

@@ -62,6 +62,8 @@ export interface StreamError {
   condition: string;
   text?: string;
   el: Element;
+  /** Arrival order (compare with RawConnection.arrivedBeforeAction). */
+  seq: number;
 }
 
 /** Where in the negotiation a <stream:features/> arrived. */
@@ -117,6 +119,7 @@ export class RawConnection {
   private seq = 0;
   /** The arrival count when something was last sent: elements from then on came after it. */
   private sentAt = 0;
+  private actionAt = 0;
   private readonly waiters = new Set<() => void>();
   private readonly pending = new Map<string, { resolve: (el: Element) => void; reject: (err: Error) => void }>();
   private readonly markers = new Set<string>();
@@ -492,7 +495,7 @@ export class RawConnection {
       if (el.is("error", NS.stream)) {
         const condition = el.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.streamErrors && c.name !== "text");
         const text = el.getChildText("text", NS.streamErrors) ?? undefined;
-        this.streamError = { condition: condition?.name ?? "", ...(text && { text }), el };
+        this.streamError = { condition: condition?.name ?? "", ...(text && { text }), el, seq: r.seq };
       }
     }
     this.wake();
@@ -504,6 +507,16 @@ export class RawConnection {
     this.transcript.add(this.label, "out", data.length > 4096 ? `${data.slice(0, 1024)}… (${Buffer.byteLength(data)} bytes in all) …${data.slice(-256)}` : data, harness);
     this.socket.write(data);
     this.sentAt = this.seq;
+  }
+
+  /** A step is about to act on the connection: what arrived before now is no answer to it. */
+  markAction(): void {
+    this.actionAt = this.seq;
+  }
+
+  /** Whether an element (by its arrival order) came before the latest step that acted on the connection. */
+  arrivedBeforeAction(seq: number): boolean {
+    return seq < this.actionAt;
   }
 
   /** Whether an element arrived after the connection last sent something (in arrival order, not by the clock). */

@@ -1,14 +1,17 @@
-import { z } from "zod";
 
 /** One line of a case's transcript: everything each session sent and received, with a timestamp. */
-export const TranscriptEntry = z.object({
-  at: z.number().describe("milliseconds since the case started"),
-  session: z.string().describe("the session label, account/resource"),
-  dir: z.enum(["in", "out", "note"]),
-  xml: z.string().describe("the stanza as sent or received (SASL payloads and passwords redacted), or a note"),
-  harness: z.boolean().optional().describe("harness traffic (set-up, barriers), not part of the scenario's steps"),
-});
-export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
+/** One line of a case's transcript (the results record's TranscriptEntry has this shape). */
+export interface TranscriptEntry {
+  /** Milliseconds since the case started. */
+  at: number;
+  /** The session label, account/resource. */
+  session: string;
+  dir: "in" | "out" | "note";
+  /** The stanza as sent or received (SASL payloads and passwords redacted), or a note. */
+  xml: string;
+  /** Harness traffic (set-up, barriers), not part of the scenario's steps. */
+  harness?: boolean;
+}
 
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];

@@ -1,4 +1,4 @@
-import type { CaseResult, RunResult } from "../../src/results/schema.ts";
+import { SCHEMA_VERSION, type CaseResult, type RunResult } from "../../src/results/schema.ts";
 
 /** A results record built in memory: what the reporters read, without running anything. */
 export function makeCase(over: Partial<CaseResult> & Pick<CaseResult, "id">): CaseResult {
@@ -21,7 +21,7 @@ export function makeCase(over: Partial<CaseResult> & Pick<CaseResult, "id">): Ca
 
 export function makeRun(cases: CaseResult[], over: Partial<RunResult> = {}): RunResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: { name: "xmpp-conform", version: "0.0.0" },
     target: { name: "local:prosody", host: "127.0.0.1", port: 5222, domain: "localhost", software: { name: "Prosody", version: "0.12.3" } },
     startedAt: "2026-01-01T10:00:00.000Z",

@@ -1,27 +1,30 @@
-import type { CaseResult } from "../../results/schema.ts";
 import type { EventOf } from "../../results/events.ts";
 import { allTextsOf } from "../../scenario/step-texts.ts";
 import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
-import type { Scenario, Step } from "../../scenario/types.ts";
+import { CHECK_KINDS, checksOf, type Scenario, type Step } from "../../scenario/types.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { CaseScope, HarnessError, type CaseContext } from "./scope.ts";
 import { setUp } from "./setup.ts";
 import { runStep } from "./steps.ts";
-import { failureOf, fold, type StepRecord } from "./verdict.ts";
+import { failureOf, type Outcome, type StepRecord } from "../judge.ts";
 
 export { HarnessError, type CaseContext, type Side } from "./scope.ts";
+
+/** A set-up step that failed: the case is an error with the reason, not a verdict on the server. */
+class SetupFailed extends Error {}
 
 
 /**
  * Runs one scenario as one test case on fresh accounts, and always cleans up after itself. Set-up that
- * fails (a connection the server dropped, a refused login) is retried on fresh accounts; only a
- * persistent failure is the case's error. After a MUST failure the later steps are not reached (they
+ * fails (a connection the server dropped, a refused login, a leading step that only brings the case to its
+ * rule) is retried on fresh accounts; only a persistent failure is the case's error, as is a set-up step
+ * that fails later in the case: neither is a verdict on the server. After a MUST failure the later steps are not reached (they
  * would be checked against a server state the case no longer knows); after a weaker failure the steps
  * run on, but not those that need what the failed step should have captured, nor a "receives nothing"
- * on a session whose expected stanza never came.
+ * on a session whose expected stanza never came, nor a check after an action that was not reached.
  */
-export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<EventOf<"step-end">, "type" | "caseId">) => void): Promise<CaseResult> {
+export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<EventOf<"step-end">, "type" | "caseId">) => void): Promise<Outcome> {
   const started = performance.now();
   const transcript = new Transcript();
   const retrying: Retrying = { signal: ctx.signal, transcript, reasons: [] };
@@ -37,31 +40,57 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
   };
   try {
     let attempt = 0;
+    // The steps before the first that proves a requirement only bring the case to its rule (open a stream,
+    // log in, bind): they are set-up, retried with the rest of it on fresh accounts when the server or the
+    // network fails them.
+    const leading = sc.steps.findIndex((st) => checksOf(sc, st).length > 0);
+    const prelude = sc.steps.slice(0, leading < 0 ? sc.steps.length : leading);
     const missing = await retry("set-up", retrying, async () => {
       await scope?.close();
       attempt++;
       scope = new CaseScope(sc, ctx, transcript, attempt === 1 ? ctx.uid : `${ctx.uid}-r${attempt}`, retrying);
-      return setUp(scope);
+      const missing = await setUp(scope);
+      if (missing.length > 0) return missing;
+      for (const step of prelude) {
+        const miss = await runStep(step, scope);
+        if (miss) throw new SetupFailed(`set-up step '${step.text}' failed: ${miss.message}`);
+      }
+      return [];
     });
     if (missing.length > 0) {
       skipped = `the server does not advertise ${missing.join(", ")}`;
     } else {
+      for (const step of prelude) record({ step, outcome: "ok" });
       const lost = new Set<string>(); // captures a failed step did not make
       const unsettled = new Set<string>(); // sessions whose expected stanza never came
       let stopped = false;
-      for (const step of sc.steps) {
+      let received = false; // whether the 'receives' an 'also' step checks matched
+      let skippedAction = false; // whether the latest action was not reached
+      for (const step of sc.steps.slice(prelude.length)) {
         const actors = step.actor.split(", ");
         const needsLost = allTextsOf(step).some((x) => placeholdersIn(x).some((p) => lost.has(p)));
         const nothingAfterMiss = (step.kind === "receive-nothing" || step.kind === "one-of") && actors.some((a) => unsettled.has(a));
-        if (stopped || needsLost || nothingAfterMiss) {
+        const orphan = step.kind === "also" && !received;
+        // A check after an action that did not run has nothing to judge (no answer to a request never sent).
+        const actionSkipped = CHECK_KINDS.has(step.kind) && skippedAction;
+        if (step.kind !== "also") received = false;
+        if (stopped || needsLost || nothingAfterMiss || orphan || actionSkipped) {
           record({ step, outcome: "not-reached" });
+          if (!CHECK_KINDS.has(step.kind)) skippedAction = true;
           continue;
         }
+        if (!CHECK_KINDS.has(step.kind)) skippedAction = false;
         if (ctx.signal.aborted) throw new HarnessError("interrupted");
         const miss = await runStep(step, scope!);
         if (!miss) {
           record({ step, outcome: "ok" });
+          if (step.kind === "receive") received = true;
           continue;
+        }
+        if (checksOf(sc, step).length === 0) {
+          // A set-up step (or an action that names no requirement) proves nothing: its failure is no verdict.
+          record({ step, outcome: "failed" });
+          throw new SetupFailed(`set-up step '${step.text}' failed: ${miss.message}`);
         }
         const failure = failureOf(sc, step, miss);
         record({ step, outcome: "failed", failure });
@@ -78,21 +107,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
     ctx.signal.removeEventListener("abort", interrupt);
     await scope?.close();
   }
-  const base = {
-    id: sc.id,
-    title: sc.title,
-    pos: sc.pos,
-    spec: sc.spec,
-    rfc: sc.rfc,
-    level: sc.level,
-    requirements: sc.requirements,
-    tags: sc.tags,
-    ...(sc.variant && { variant: sc.variant }),
-    choices: scope?.choices ?? [],
-    ...(retrying.reasons.length > 0 && { setupRetries: retrying.reasons }),
-    durationMs: Math.round(performance.now() - started),
-    transcript: transcript.entries,
-  };
-  if (skipped) return { ...base, verdict: "skip", reason: skipped, failures: [] };
-  return { ...base, ...fold(sc, records, error) };
+  const durationMs = Math.round(performance.now() - started);
+  if (skipped) return { skipped, setupRetries: retrying.reasons, durationMs, transcript: transcript.entries };
+  return { ran: { records, ...(error && { error }), choices: scope?.choices ?? [], setupRetries: retrying.reasons, durationMs, transcript: transcript.entries } };
 }

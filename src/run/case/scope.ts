@@ -1,3 +1,4 @@
+import type { Received } from "../../xmpp/inbox.ts";
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { AccountLedger } from "../../accounts/ledger.ts";
@@ -54,6 +55,8 @@ export class CaseScope {
   readonly choices: CaseResult["choices"] = [];
   /** When the latest action step ran (transcript time): stanzas before it cannot be the answer to it. */
   lastActionAt = 0;
+  /** The stanza the latest single-pattern 'receives' matched: what its `also:` steps check. */
+  lastReceived?: Received;
   private readonly credentials = new Map<string, { creds: Credentials; side: Side }>();
   private readonly resources: Map<string, ResourceSpec>;
   private readonly connections: Map<string, RawConnectionSpec>;

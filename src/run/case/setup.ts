@@ -1,4 +1,4 @@
-import { FEATURES } from "../../scenario/types.ts";
+import { FEATURES, type Feature } from "../../scenario/types.ts";
 import type { Element } from "ltx";
 import { openRawStream } from "../../xmpp/raw-stream.ts";
 import type { RemoteAccount } from "../../remote/remote-server.ts";
@@ -65,5 +65,15 @@ async function probe(scope: CaseScope): Promise<Element[]> {
 }
 
 function missingFeatures(scope: CaseScope, features: Element[]): string[] {
-  return scope.sc.needs.filter((f) => !features.some((x) => x.getChild(FEATURES[f].name, FEATURES[f].ns))).map((f) => `${f} (${FEATURES[f].ns})`);
+  const has = (f: Feature, x: Element) => {
+    const want: { ns: string; name: string; mechanism?: string } = FEATURES[f];
+    const el = x.getChild(want.name, want.ns);
+    return el !== undefined && (!want.mechanism || el.getChildren("mechanism").some((m) => m.getText().trim() === want.mechanism));
+  };
+  return scope.sc.needs
+    .filter((f) => !features.some((x) => has(f, x)))
+    .map((f) => {
+      const want: { ns: string; mechanism?: string } = FEATURES[f];
+      return want.mechanism ? `the SASL mechanism ${want.mechanism}` : `${f} (${want.ns})`;
+    });
 }

@@ -1,10 +1,9 @@
 import type { Captures } from "../../match/pattern.ts";
-import type { StepFailure } from "../../results/schema.ts";
 import type { Step } from "../../scenario/types.ts";
+import type { Miss } from "../judge.ts";
 import type { CaseScope } from "./scope.ts";
 
-/** What a step found wrong: a StepFailure without what the case adds (the step, its level and requirements). */
-export type Miss = Omit<StepFailure, "step" | "pos" | "level" | "requirements">;
+export type { Miss } from "../judge.ts";
 
 export type Handler<K extends Step["kind"]> = (step: Step & { kind: K }, scope: CaseScope) => Promise<Miss | undefined>;
 

@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
-import type { Captures } from "../../match/pattern.ts";
+import { matchStanza, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../scenario/template.ts";
-import { EXPECT_KINDS, type ExpectStep, type Step } from "../../scenario/types.ts";
+import { CHECK_KINDS, type ExpectStep, type Step } from "../../scenario/types.ts";
 import type { Received } from "../../xmpp/inbox.ts";
 import { NS, RawConnection } from "../../xmpp/raw-connection.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
@@ -12,8 +12,6 @@ import { actOn, closeExpected, ending, streamHandlers, streamHolds } from "./str
 
 export type { Miss } from "./step-kit.ts";
 
-/** The steps that only look at what arrived: they do not move the point after which arrivals count as an answer. */
-export const EXPECTATION_KINDS = new Set<Step["kind"]>([...EXPECT_KINDS, "receive-one-of", "one-of"]);
 
 /**
  * What a step's "receives" matches on its actor: a session's stanzas, or every first-level element a raw
@@ -76,9 +74,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   ...streamHandlers,
   async send(step, scope) {
     if (scope.isRaw(step.actor)) {
-      const got = actOn(scope, step);
-      if ("miss" in got) return got.miss;
-      got.c.send(fill(step.xml, scope.bindings));
+      actOn(scope, step).c.send(fill(step.xml, scope.bindings));
       return undefined;
     }
     await scope.sender(step.actor).send(scope.parse(step.xml));
@@ -90,9 +86,29 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const items = () => receivable(scope, step.actor);
     const patterns = step.patterns.map((p) => scope.parse(p));
     const { found, decidedBy } = await decide(scope, s, () => findNow(items(), patterns, step.mode, scope.bindings), step);
-    if (found) return void (consume(found), keep(scope, found.captures));
+    if (found) {
+      consume(found);
+      keep(scope, found.captures);
+      scope.lastReceived = step.mode === "one" ? found.picked[0] : undefined;
+      return undefined;
+    }
     const what = step.mode === "one" ? "did not receive" : step.mode === "in-order" ? "did not receive, in order," : "did not receive all of";
     return missed(scope, step, step.actor, firstMissing(items(), patterns, step.mode, scope.bindings), what, decidedBy);
+  },
+
+  /** The stanza the 'receives' step before it matched, checked against one more pattern, for one requirement. */
+  async also(step, scope) {
+    const got = scope.lastReceived;
+    if (!got) throw new HarnessError(`${step.text}: no stanza from the 'receives' step before it`);
+    const pattern = scope.parse(step.pattern);
+    const m = matchStanza(pattern, got.el, scope.bindings);
+    if (m.ok) return void keep(scope, m.captures);
+    return {
+      message: `the stanza ${step.actor} received does not match ${oneLine(pattern.toString(), 80)}: ${m.problems[0] ?? "it differs"}`,
+      expected: [pattern.toString()],
+      closest: [{ xml: got.el.toString(), problems: m.problems, at: got.at }],
+      at: scope.transcript.now(),
+    };
   },
 
   async "receive-one-of"(step, scope) {
@@ -202,6 +218,9 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       scope.choices.push({ step: step.text, alternative: chosen.alt });
       return undefined;
     }
+    // A raw connection the server ended before the case's action on it: no outcome of that action can show.
+    const early = raws.find((c) => c.streamError && c.arrivedBeforeAction(c.streamError.seq));
+    if (early) throw new HarnessError(`${early.label}: the server ended the stream with <${early.streamError!.condition || "(no defined condition)"}/> before the case's latest action on it was sent, so it answers nothing the case did`);
     return {
       message: `none of the allowed outcomes happened (${why.join("; ")})`,
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
@@ -248,6 +267,10 @@ async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, 
 
 /** Runs one step; an action step moves the point after which stanzas count as the answer. */
 export async function runStep(step: Step, scope: CaseScope): Promise<Miss | undefined> {
-  if (!EXPECTATION_KINDS.has(step.kind)) scope.lastActionAt = scope.transcript.now();
+  // Checks only look at what arrived: they do not move the point after which arrivals count as an answer.
+  if (!CHECK_KINDS.has(step.kind)) {
+    scope.lastActionAt = scope.transcript.now();
+    if (scope.isRaw(step.actor)) scope.raws.get(step.actor)?.markAction();
+  }
   return (handlers[step.kind] as Handler<Step["kind"]>)(step, scope);
 }

@@ -26,15 +26,24 @@ export const closeExpected = new WeakSet<RawConnection>();
 const closingSent = new WeakSet<RawConnection>();
 
 /**
- * The raw connection a stream step acts on. One whose stream the server already ended makes the step fail
- * when no earlier step expected the end (the server ended it unasked), and is a harness error otherwise.
+ * The raw connection a stream step acts on. One the server already ended, or the network cut, before the step
+ * could act is no verdict on the rule the step is about: the case's set-up is retried, or it is an error
+ * with the reason (a scenario that expected the end and acts on anyway is the scenario's mistake).
  */
-export function actOn(scope: CaseScope, step: Step): { c: RawConnection } | { miss: Miss } {
+export function actOn(scope: CaseScope, step: Step): { c: RawConnection } {
   const c = scope.raw(step.actor);
   if (!c.tcpClosed && !c.streamClosed && !c.streamError) return { c };
   const why = `${c.label} cannot carry out '${step.text}': ${c.closedReason ?? "the stream ended"}${ending(c)}`;
-  if (closeExpected.has(c)) throw new HarnessError(why);
-  return { miss: { message: `${why}, and no earlier step expected the server to end it`, expected: ["the stream still open"], closest: lastArrivals(c), at: 0 } };
+  throw new HarnessError(closeExpected.has(c) ? why : `${why} before the step's action was sent: it answers nothing the case did`);
+}
+
+/**
+ * A step's action went unanswered because the server had ended the stream before it was sent (a stream error
+ * that arrived before the action): no verdict on the step's rule.
+ */
+function endedBefore(c: RawConnection, step: Step): void {
+  const e = c.streamError;
+  if (e && c.arrivedBeforeAction(e.seq)) throw new HarnessError(`${c.label}: the server ended the stream with <${e.condition || "(no defined condition)"}/> before '${step.text}' was sent, so it answers nothing the case did`);
 }
 
 /** The latest arrivals on a raw connection, for a failure's "closest". */
@@ -148,10 +157,10 @@ function strongest(scope: CaseScope, c: RawConnection, account: string, features
 export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   async "open-stream"(step, scope) {
     const got = actOn(scope, step);
-    if ("miss" in got) return got.miss;
     const { c } = got;
     c.consumeAll(); // what the replaced stream carried is not an answer on the new one
     if (await c.openStream(headerOptions(scope, step), timeoutOf(scope, step))) return undefined;
+    endedBefore(c, step);
     return { message: `${c.label} received no response stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["a response stream header <stream:stream …>"], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
   },
 
@@ -180,16 +189,15 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
 
   async "start-tls"(step, scope) {
     const got = actOn(scope, step);
-    if ("miss" in got) return got.miss;
     const { c } = got;
     const answer = await c.startTls(timeoutOf(scope, step));
     if (answer?.name === "proceed") return undefined;
+    endedBefore(c, step);
     return { message: `${c.label}: <starttls/> was answered with ${answer ? oneLine(answer.toString()) : "nothing"}${ending(c)}`, expected: [`<proceed xmlns='${NS.tls}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
   },
 
   async authenticate(step, scope) {
     const got = actOn(scope, step);
-    if ("miss" in got) return got.miss;
     const { c } = got;
     const { sasl } = step;
     const account = scope.sc.connections.find((x) => x.label === step.actor)!.account!;
@@ -201,21 +209,21 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     if (answer && (sasl.expect === "failure" || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
     if (sasl.expect === "failure" || (sasl.until === "challenge" && answer)) return undefined;
     if (answer?.name === "success") return undefined;
+    endedBefore(c, step);
     return { message: `${c.label}: SASL ${mechanism} did not succeed: ${answer ? oneLine(answer.toString()) : `no answer within ${timeoutOf(scope, step)} ms`}${ending(c)}`, expected: [`<success xmlns='${NS.sasl}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
   },
 
   async "abort-sasl"(step, scope) {
     const got = actOn(scope, step);
-    if ("miss" in got) return got.miss;
     got.c.send(`<abort xmlns='${NS.sasl}'/>`);
     return undefined;
   },
 
   async bind(step, scope) {
     const got = actOn(scope, step);
-    if ("miss" in got) return got.miss;
     const { c } = got;
     const reply = await c.bind(step.resource === undefined ? undefined : text(scope, step.resource), timeoutOf(scope, step));
+    if (!reply) endedBefore(c, step);
     if (!reply) return { message: `${c.label}: no reply to the bind request within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["<iq type='result'/> or <iq type='error'/>"], closest: lastArrivals(c), at: scope.transcript.now() };
     c.release(reply); // for a "receives" step
     if (c.jid) scope.bindings[step.actor] = c.jid;
@@ -224,7 +232,6 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
 
   async "send-raw"(step, scope) {
     const got = actOn(scope, step);
-    if ("miss" in got) return got.miss;
     const b = step.bytes;
     const bytes = "text" in b ? fill(b.text, scope.bindings) : fill(b.before, scope.bindings) + fill(b.repeat, scope.bindings).repeat(b.times) + fill(b.after, scope.bindings);
     got.c.send(bytes);
@@ -242,6 +249,8 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     if (!(await c.waitStreamError(t))) {
       return { message: `${c.label} received no stream error (${step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
     }
+    // A stream error the server sent before the case's latest action on the connection answers nothing the case did.
+    endedBefore(c, step);
     const caps = { ...scope.bindings };
     const problems = streamErrorProblems(c, step.conditions, step.errorText === undefined ? undefined : fill(step.errorText, caps, false), caps);
     const seen = [{ xml: c.streamError!.el.toString(), problems, at: 0 }];
@@ -256,7 +265,6 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
 
   async "close-stream"(step, scope) {
     const got = actOn(scope, step);
-    if ("miss" in got) return got.miss;
     closeExpected.add(got.c);
     closingSent.add(got.c);
     got.c.send(got.c.closingTag);
@@ -290,7 +298,7 @@ export function streamHolds(scope: CaseScope, st: Exclude<ExpectStep, { kind: "r
       return got && got.problems.length === 0 ? got.caps : undefined;
     }
     case "receive-stream-error":
-      return c.streamError && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0 ? next : undefined;
+      return c.streamError && !c.arrivedBeforeAction(c.streamError.seq) && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0 ? next : undefined;
     case "receive-stream-close":
       return c.streamClosed && !c.streamError ? next : undefined;
   }

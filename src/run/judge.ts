@@ -1,0 +1,114 @@
+import { findRequirement } from "../catalog/index.ts";
+import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
+import type { CaseResult, RequirementResult, StepFailure, Verdict } from "../results/schema.ts";
+import { worstRequirement } from "../results/verdicts.ts";
+import { checksOf, type Level, type Scenario, type Step } from "../scenario/types.ts";
+import type { TranscriptEntry } from "../xmpp/transcript.ts";
+
+/**
+ * The one judge: what happened to a case becomes its record here, and nowhere else. A step's unmet
+ * expectation is graded (gradeFor), the steps are folded into the case's verdict and a verdict per
+ * requirement (fold), the server's profile turns expected deviations into xfail and xpass (applyProfile), and
+ * repeated runs are folded into one record per case (foldRepeats). Cases that never ran get their record
+ * from the same code as those that ran.
+ */
+
+/** What a step found wrong: a StepFailure without what the case adds (the step, its level and requirements). */
+export type Miss = Omit<StepFailure, "step" | "pos" | "level" | "requirements">;
+
+/** What happened to one step of a case. */
+export interface StepRecord {
+  step: Step;
+  outcome: "ok" | "failed" | "not-reached";
+  failure?: StepFailure;
+}
+
+/** How far a case got: to its steps (their records, and a harness error if one ended it), or not that far. */
+export type Outcome =
+  | { ran: { records: StepRecord[]; error?: string; choices: CaseResult["choices"]; setupRetries: string[]; durationMs: number; transcript: TranscriptEntry[] } }
+  | { skipped: string; setupRetries?: string[]; durationMs?: number; transcript?: TranscriptEntry[] }
+  | { notRun: "skip" | "error"; reason: string };
+
+/**
+ * The level a failing step is worth: the step's own level, except that a step whose requirements are all
+ * derived (implied by the RFC, not stated in a sentence with a keyword) is worth at most SHOULD. The catalogs
+ * grade derived rows SHOULD at most too: one rule, stated in both places.
+ */
+export function gradeFor(level: Level, requirementIds: string[]): Level {
+  const derivedOnly = requirementIds.length > 0 && requirementIds.every((id) => findRequirement(id)?.derived === true);
+  return derivedOnly && level === "MUST" ? "SHOULD" : level;
+}
+
+/** A step's unmet expectation as the case records it: graded at its level, for the requirements it proves. */
+export function failureOf(sc: Scenario, step: Step, miss: Miss): StepFailure {
+  const requirements = checksOf(sc, step);
+  return { step: step.text, pos: step.pos, level: gradeFor(step.level ?? sc.level, requirements), requirements, ...miss };
+}
+
+const verdictOf = (level: Level): "fail" | "warn" | "pass" => (level === "MUST" ? "fail" : level === "SHOULD" ? "warn" : "pass");
+
+/**
+ * The case's verdict from its steps: the first MUST failure fails it, else the first SHOULD failure makes it
+ * a warning (a MAY unmet is recorded, not graded). A harness error (or a set-up step that failed) before any
+ * failure makes it an error. Each requirement gets the verdict of the steps that prove it (checksOf: a check
+ * its own requirements or the case's, an action only those it names, set-up none): it passes only when such
+ * a step held, fails only when such a step failed, and is not reached when none of them ran.
+ */
+export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<CaseResult, "verdict" | "reason" | "failures" | "requirementResults"> {
+  const failures = records.flatMap((r) => (r.failure ? [r.failure] : []));
+  const must = failures.find((f) => f.level === "MUST");
+  const should = failures.find((f) => f.level === "SHOULD");
+  const graded: Verdict = must ? "fail" : error ? "error" : should ? "warn" : "pass";
+  const reason = must?.message ?? error ?? should?.message;
+
+  const seen = new Map<string, RequirementResult["verdict"][]>();
+  const note = (id: string, v: RequirementResult["verdict"]) => seen.set(id, [...(seen.get(id) ?? []), v]);
+  for (const r of records) {
+    // A step that failed without a failure is set-up: it proves nothing (and made the case an error).
+    if (r.outcome === "failed" && !r.failure) continue;
+    const v = r.outcome === "not-reached" ? "not-reached" : r.failure ? verdictOf(r.failure.level) : "pass";
+    for (const id of checksOf(sc, r.step)) note(id, v);
+  }
+  // The loader makes sure some step checks each of the case's requirements; one none of them reached is not reached.
+  for (const id of sc.requirements) if (!seen.has(id)) note(id, "not-reached");
+  const requirementResults = [...seen].map(([id, vs]) => ({ id, verdict: worstRequirement(vs), ...(findRequirement(id)?.derived && { derived: true }) }));
+  return { verdict: graded, ...(reason && { reason }), failures, requirementResults };
+}
+
+/** The case's record: what it is (from the scenario), what happened to it, judged, and under the server's profile. */
+export function judge(sc: Scenario, outcome: Outcome, profiles?: RunProfiles): CaseResult {
+  const base = {
+    id: sc.id,
+    title: sc.title,
+    pos: sc.pos,
+    spec: sc.spec,
+    rfc: sc.rfc,
+    level: sc.level,
+    requirements: sc.requirements,
+    tags: sc.tags,
+    ...(sc.variant && { variant: sc.variant }),
+  };
+  let record: CaseResult;
+  if ("ran" in outcome) {
+    const r = outcome.ran;
+    record = { ...base, choices: r.choices, ...(r.setupRetries.length > 0 && { setupRetries: r.setupRetries }), durationMs: r.durationMs, transcript: r.transcript, ...fold(sc, r.records, r.error) };
+  } else if ("skipped" in outcome) {
+    const retries = outcome.setupRetries ?? [];
+    record = { ...base, choices: [], ...(retries.length > 0 && { setupRetries: retries }), durationMs: outcome.durationMs ?? 0, transcript: outcome.transcript ?? [], verdict: "skip", reason: outcome.skipped, failures: [] };
+  } else {
+    record = { ...base, choices: [], durationMs: 0, transcript: [], verdict: outcome.notRun, reason: outcome.reason, failures: [] };
+  }
+  return applyProfile(record, profiles);
+}
+
+/**
+ * The results of N runs of the same plan as one record per case: the first run's, marked flaky (with every
+ * verdict seen) when the verdict changed between runs. A deterministic suite has none.
+ */
+export function foldRepeats(runs: CaseResult[][]): CaseResult[] {
+  return runs[0].map((first, i) => {
+    const verdicts = runs.map((r) => r[i].verdict);
+    if (verdicts.every((v) => v === first.verdict)) return first;
+    return { ...first, flaky: verdicts };
+  });
+}

@@ -1,0 +1,162 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { run } from "../src/index.ts";
+import { loadScenarioFile } from "../src/scenario/load.ts";
+import { checksOf } from "../src/scenario/types.ts";
+import type { Target } from "../src/targets/types.ts";
+import { locatedError } from "./support/located.ts";
+import { prosody } from "./support/prosody.ts";
+import { tempFiles } from "./support/temp-files.ts";
+
+/** Each requirement is judged by the steps that prove it: `also:` parts, set-up steps, actions, steps never run. */
+const file = tempFiles("proves");
+let server: Target & { accounts(): string[] };
+before(async () => {
+  server = await prosody();
+});
+after(async () => {
+  await server.stop();
+});
+const at = () => ({ server: `127.0.0.1:${server.port}`, domain: "localhost", install: false, timeoutMs: 1500 });
+
+const IQ_CASE = `id: unknown-ns
+title: an IQ in an unknown namespace
+spec: rfc6120
+rfc: "8.4"
+level: MUST
+requirements: [STANZA-EXT-02, ERR-RULE-03, ERR-RULE-04]
+accounts:
+  juliet:
+    resources:
+      balcony: {}
+steps:
+  - juliet/balcony sends: <iq type='get' id='x1' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+  - juliet/balcony receives: <iq type='error' id='x1'><error/></iq>
+    requirements: [ERR-RULE-03, ERR-RULE-04]
+    also:
+      ERR-SYN-01: <iq><error type='{re:auth|cancel|continue|modify|wait}'/></iq>
+      STANZA-EXT-02: CONDITION
+`;
+
+test("also: each entry becomes a check of its own requirement, at that requirement's level (never above the step's)", () => {
+  const [sc] = loadScenarioFile(file(IQ_CASE.replace("CONDITION", "<iq><error><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")));
+  assert.deepEqual(sc.steps.map((s) => [s.kind, s.requirements, s.level]), [
+    ["send", undefined, undefined],
+    ["receive", ["ERR-RULE-03", "ERR-RULE-04"], undefined],
+    ["also", ["ERR-SYN-01"], "MUST"],
+    ["also", ["STANZA-EXT-02"], "MUST"],
+  ]);
+  assert.match(sc.steps[2].text, /juliet\/balcony's stanza also matches <iq><error type=.* \(ERR-SYN-01\)/);
+  // What each step proves: an action nothing, a check its own requirements.
+  assert.deepEqual(sc.steps.map((s) => checksOf(sc, s)), [[], ["ERR-RULE-03", "ERR-RULE-04"], ["ERR-SYN-01"], ["STANZA-EXT-02"]]);
+  // A SHOULD step's also entries are SHOULD at most.
+  const [weak] = loadScenarioFile(file(IQ_CASE.replace("CONDITION", "<iq/>").replace("    requirements: [ERR-RULE-03, ERR-RULE-04]", "    requirements: [ERR-RULE-03, ERR-RULE-04]\n    level: SHOULD")));
+  assert.deepEqual(weak.steps.filter((s) => s.kind === "also").map((s) => s.level), ["SHOULD", "SHOULD"]);
+});
+
+test("the loader refuses 'also' off a single 'receives', and a case requirement no step proves", () => {
+  const notReceive = IQ_CASE.replace("CONDITION", "<iq/>").replace("  - juliet/balcony receives: <iq type='error' id='x1'><error/></iq>", "  - juliet/balcony receives nothing: <iq type='result'/>");
+  assert.match(locatedError(file(notReceive), loadScenarioFile)[2], /'also' checks the stanza of a 'receives' step with one pattern/);
+  // The case cites a rule that only an action (which proves what it names) and a set-up step touch.
+  const unproved = `id: unproved
+title: a rule nothing checks
+spec: rfc6120
+rfc: "7.6.1"
+level: MUST
+requirements: [BIND-GEN-01, STANZA-IQ-02]
+accounts:
+  juliet:
+    resources:
+      c1: { raw: true }
+steps:
+  - juliet/c1 opens stream
+  - juliet/c1 receives features: <features/>
+    setup: true
+  - juliet/c1 authenticates
+  - juliet/c1 opens stream
+  - juliet/c1 binds
+  - juliet/c1 receives: <iq type='result' id='{any}'/>
+    requirements: [STANZA-IQ-02]
+`;
+  const [line, , detail] = locatedError(file(unproved), loadScenarioFile);
+  assert.equal(line, 6);
+  assert.match(detail, /requirements: no step checks BIND-GEN-01: name it in the requirements of the step that proves it/);
+  // Naming it on the action makes the action prove it.
+  const [sc] = loadScenarioFile(file(unproved.replace("  - juliet/c1 binds\n", "  - juliet/c1 binds:\n    requirements: [BIND-GEN-01]\n")));
+  assert.deepEqual(sc.steps.map((s) => checksOf(sc, s)), [[], [], [], [], ["BIND-GEN-01"], ["STANZA-IQ-02"]]);
+});
+
+test("against Prosody: a wrong part fails only its own requirement; the others the same stanza proves pass", async () => {
+  // Prosody answers with service-unavailable: ask for another condition, so that only STANZA-EXT-02's part is wrong.
+  const plan = loadScenarioFile(file(IQ_CASE.replace("CONDITION", "<iq><error><feature-not-implemented xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")));
+  const [c] = (await run(plan, at())).cases;
+  assert.equal(c.verdict, "fail");
+  assert.match(c.reason!, /the stanza juliet\/balcony received does not match <iq><error><feature-not-implemented/);
+  assert.deepEqual(c.failures.map((f) => f.requirements), [["STANZA-EXT-02"]]);
+  const verdicts = Object.fromEntries((c.requirementResults ?? []).map((r) => [r.id, r.verdict]));
+  assert.deepEqual(verdicts, { "ERR-RULE-03": "pass", "ERR-RULE-04": "pass", "ERR-SYN-01": "pass", "STANZA-EXT-02": "fail" });
+});
+
+test("against Prosody: a passing set-up step proves nothing, a failing one makes the case an error, and a check of an action never run is not reached", async () => {
+  const plan = loadScenarioFile(file(`id: setup-passes
+title: the features before the action prove none of the case's rules
+spec: rfc6120
+rfc: "11.1"
+level: MUST
+requirements: [XML-RESTRICT-02]
+connections:
+  c1: {}
+steps:
+  - c1 opens stream
+  - c1 receives features: <features/>
+    setup: true
+  - c1 sends raw: "<!-- a comment -->"
+  - c1 receives stream error: host-gone
+---
+id: setup-fails
+title: features the server never offers
+spec: rfc6120
+rfc: "11.1"
+level: MUST
+requirements: [XML-RESTRICT-02]
+connections:
+  c1: {}
+steps:
+  - c1 opens stream
+  - c1 receives features: <features><xc-never xmlns='urn:xc:never'/></features>
+    setup: true
+  - c1 sends raw: "<!-- a comment -->"
+  - c1 receives stream error: restricted-xml
+---
+id: action-skipped
+title: a request never sent has no answer to judge
+rfc: "2.6.3"
+level: MUST
+requirements: [ROSTER-VER-11]
+accounts:
+  juliet:
+    resources:
+      balcony: {}
+steps:
+  - juliet/balcony sends: <iq type='get' id='v1'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives: <iq type='result' id='v1'><query xmlns='jabber:iq:roster' xc-never='{capture:v}'/></iq>
+    level: SHOULD
+  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster' ver='\${v}'/></iq>
+  - juliet/balcony receives: <iq type='result' id='g'/>
+`));
+  const byId = Object.fromEntries((await run(plan, at())).cases.map((c) => [c.id, c]));
+  // The check fails; the set-up step before it that held does not make XML-RESTRICT-02 pass.
+  assert.equal(byId["setup-passes"].verdict, "fail");
+  assert.deepEqual(byId["setup-passes"].requirementResults?.map((r) => [r.id, r.verdict]), [["XML-RESTRICT-02", "fail"]]);
+  // A set-up step that fails is retried with the rest of set-up, then an error with the reason: no verdict.
+  assert.equal(byId["setup-fails"].verdict, "error");
+  assert.match(byId["setup-fails"].reason!, /set-up step 'c1 receives features .*' failed: c1's stream features differ/);
+  assert.ok((byId["setup-fails"].setupRetries ?? []).length > 0, "retried as set-up");
+  assert.deepEqual(byId["setup-fails"].requirementResults?.map((r) => [r.id, r.verdict]), [["XML-RESTRICT-02", "not-reached"]]);
+  // The capture is never made, so the second request is never sent and its answer is not judged.
+  const skipped = byId["action-skipped"];
+  assert.equal(skipped.verdict, "warn");
+  assert.deepEqual(skipped.failures.map((f) => f.requirements), [["ROSTER-VER-11"]]);
+  assert.deepEqual(skipped.requirementResults?.map((r) => [r.id, r.verdict]), [["ROSTER-VER-11", "warn"]]);
+  assert.deepEqual(server.accounts(), []);
+});
