@@ -2,6 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { catalogs } from "../src/catalog/index.ts";
+import { readAuditLog } from "../src/scenario/audit-log.ts";
 import { auditTable } from "../src/scenario/audit-table.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { AUDIT_DOC, withTable } from "../src/scenario/write-audit-table.ts";
@@ -10,9 +12,19 @@ import { ROOT } from "./support/cli.ts";
 test("docs/assertion-audit.md lists every expectation step of the shipped suite (npm run audit-table rewrites it)", () => {
   const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
   const doc = readFileSync(AUDIT_DOC, "utf8");
-  assert.equal(doc, withTable(doc, auditTable(suite)), "the table is stale: run npm run audit-table");
-  // one row per step: the roster result without 'to', quoted with its rule
-  assert.match(doc, /\| `roster-get-empty` \| juliet\/balcony \(line \d+\) \| receives: `<iq type='result' id='bv1bs71f'><query xmlns='jabber:iq:roster' xc:children='exact'\/><\/iq>` \| MUST \| ROSTER-GET-02, ROSTER-GET-01 \| §2\.1\.4: "If the roster exists/);
+  const audit = readAuditLog();
+  assert.equal(doc, withTable(doc, auditTable(suite, audit)), "the tables are stale: run npm run audit-table");
+  // a section per specification, each with the rows the audit changed and every checking step
+  assert.match(doc, /^## RFC 6120$[\s\S]*^## RFC 6121$/m);
+  assert.match(doc, /^Catalog rows the audit changed \(\d+; the others were found right\):$/m);
+  // one row per step: the roster result, quoted with its rule, and on the case's first row what the audit found
+  assert.match(doc, /\| `roster-get-empty` \| juliet\/balcony \(line \d+\) \| receives: `<iq type='result' id='[^']+'>.*\| MUST \| [^|]*ROSTER-GET-02[^|]* \| §2\.1\.4: "/);
   assert.match(doc, /asserts id on purpose/);
-  assert.match(doc, /ROSTER-PUSH-04 \(derived\)/);
+  assert.match(doc, /\(set-up: proves nothing\)/);
+  assert.match(doc, / \(derived\)/);
+  // every case of the suite and every catalog row has an audit entry: the audit is complete
+  const docs = [...new Set(suite.map((s) => s.id.split("/")[0]))];
+  assert.deepEqual(docs.filter((d) => !audit.cases.has(d)), [], "cases without an audit entry");
+  const rows = [...catalogs().values()].flatMap((c) => c.requirements.filter((r) => !r.cellOf).map((r) => r.id));
+  assert.deepEqual(rows.filter((id) => !audit.rows.has(id)), [], "catalog rows without an audit entry");
 });

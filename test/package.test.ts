@@ -33,7 +33,7 @@ after(async () => {
 
 test("the tarball holds the scenarios, profiles, catalog and schemas, and no tests", () => {
   const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n");
-  for (const f of ["package/bin/xmpp-conform.js", "package/src/catalog/rfc6121.json", "package/scenarios/roster/add-push.yaml", "package/profiles/prosody-0.12.yaml", "package/docs/scenario.schema.json", "package/docs/results.schema.json", "package/README.md"]) {
+  for (const f of ["package/bin/xmpp-conform.js", "package/spec/rfc6121-requirements.md", "package/spec/texts/rfc6121.txt", "package/scenarios/roster/add-push.yaml", "package/profiles/prosody-0.12.yaml", "package/docs/scenario.schema.json", "package/docs/results.schema.json", "package/README.md"]) {
     assert.ok(files.includes(f), f);
   }
   assert.equal(files.some((f) => f.startsWith("package/test/") || f.startsWith("package/bench/")), false);

@@ -6,7 +6,7 @@ import { rowProblems } from "../src/catalog/check-rows.ts";
 import { scenarioFiles } from "../src/scenario/load.ts";
 import { profileProse, scenarioProse, yamlProseProblems } from "../src/spec/prose.ts";
 import { checkQuote, firstKeyword, quotesIn } from "../src/spec/quotes.ts";
-import { findSpec, REGISTRY } from "../src/spec/registry.ts";
+import { findSpec, specs } from "../src/spec/registry.ts";
 import { specText } from "../src/spec/text.ts";
 import { ROOT } from "./support/cli.ts";
 import { tempFiles } from "./support/temp-files.ts";
@@ -17,7 +17,7 @@ const rfc6121 = findSpec("RFC 6121")!;
 const problemsOf = (prose: string, spec = rfc6120, sections: string[] = []) => quotesIn(prose, spec, sections).map(checkQuote);
 
 test("the texts have their sections: headings as in the RFC, each section holding its subsections", () => {
-  for (const spec of REGISTRY) assert.ok(specText(spec).order.length > 20, `${spec.id}: sections`);
+  for (const spec of specs()) assert.ok(specText(spec).order.length > 20, `${spec.id}: sections`);
   const core = specText(rfc6120);
   assert.equal(core.sections.get("4.9.3.20")?.title, "system-shutdown");
   assert.equal(core.sections.get("6.5.8")?.title, "malformed-request");

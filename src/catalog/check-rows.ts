@@ -21,9 +21,9 @@ export function rowProblems(md: string): RowProblem[] {
   for (const r of requirements) {
     if (r.cellOf) continue;
     const problem = (message: string) => problems.push({ id: r.id, line: r.line ?? 0, message });
-    const spec = findSpec(`RFC ${r.rfc}`);
+    const spec = findSpec(r.statedIn);
     if (!spec) {
-      problem(`RFC ${r.rfc} has no text in spec/texts/`);
+      problem(`${r.statedIn} is not a specification of the registry (src/spec/registry.ts)`);
       continue;
     }
     if (!r.quote) {

@@ -1,6 +1,6 @@
 import { citations } from "../scenario/ids.ts";
 import type { Scenario } from "../scenario/types.ts";
-import { SPECS, type Catalog, type Requirement, type Spec } from "./types.ts";
+import type { Catalog, Requirement } from "./types.ts";
 
 export interface AreaCoverage {
   area: string;
@@ -12,7 +12,7 @@ export interface AreaCoverage {
 }
 
 export interface Coverage {
-  spec: Spec;
+  spec: string;
   /** Every ID of this catalog the suite cites, with the cases that cite it. */
   cited: { id: string; requirement: Requirement; cases: string[] }[];
   /** Client-observable requirements no case cites yet. */
@@ -55,15 +55,15 @@ export function coverageOf(suite: Scenario[], catalog: Catalog): Coverage {
 }
 
 export interface SuiteCoverage {
-  /** One per specification, in SPECS order. */
+  /** One per specification with a catalog, in the registry's order. */
   specs: Coverage[];
   /** IDs the suite cites that no catalog has (a typo, or a catalog row still to write). */
   unknown: { id: string; cases: string[] }[];
 }
 
 /** Coverage of every catalog, and the cited IDs none of them knows. */
-export function coverageBySpec(suite: Scenario[], catalogs: Record<Spec, Catalog>): SuiteCoverage {
-  const known = new Set(SPECS.flatMap((spec) => catalogs[spec].requirements.map((r) => r.id)));
+export function coverageBySpec(suite: Scenario[], catalogs: ReadonlyMap<string, Catalog>): SuiteCoverage {
+  const known = new Set([...catalogs.values()].flatMap((c) => c.requirements.map((r) => r.id)));
   const unknown = [...casesById(suite)].filter(([id]) => !known.has(id)).map(([id, cases]) => ({ id, cases })).sort((a, b) => a.id.localeCompare(b.id));
-  return { specs: SPECS.map((spec) => coverageOf(suite, catalogs[spec])), unknown };
+  return { specs: [...catalogs.values()].map((c) => coverageOf(suite, c)), unknown };
 }

@@ -13,7 +13,8 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { LEVELS, type Level } from "../scenario/types.ts";
-import { SPECS, type Area, type Catalog, type Observable, type Requirement, type Spec } from "./types.ts";
+import { catalogSpecs, findSpec, type SpecEntry } from "../spec/registry.ts";
+import type { Area, Catalog, Observable, Requirement } from "./types.ts";
 
 interface Table {
   heading: string;
@@ -52,25 +53,29 @@ function parseTables(md: string): Table[] {
 /** Bold, code and escapes are Markdown, not text. */
 const plain = (s: string) => s.replace(/\*\*/g, "").replace(/`/g, "").replace(/\\\*/g, "*");
 
-const SECTION = /^(?:RFC (\d+) §)?((?:[A-D]|\d+)(?:\.\d+)*)/;
+const SECTION = /^(?:((?:RFC|XEP-)\s?\d+) §)?((?:[A-D]|\d+)(?:\.\d+)*)/;
+
+/** The specification a name in a catalog cell means ("RFC 6120", "XEP-0297"), by its registry id. */
+const idOf = (name: string) => findSpec(name)?.id ?? name.toLowerCase().replace(/\s/g, "");
 
 /**
- * "2.3.3 (bad-request #1), 2.1.5" → the catalog's own RFC, [2.3.3, 2.1.5]; "RFC 6120 §8.3.3.8" → 6120, [8.3.3.8];
- * "2.5 / 3.4.2" → [2.5, 3.4.2]. Sections of another RFC than the first are left out. Without a cell: the
- * heading's section, or every section its "RFC a, b, c" list names.
+ * "2.3.3 (bad-request #1), 2.1.5" → the catalog's own specification, [2.3.3, 2.1.5]; "RFC 6120 §8.3.3.8" →
+ * rfc6120, [8.3.3.8]; "2.5 / 3.4.2" → [2.5, 3.4.2]. Sections of another specification than the first are left
+ * out. Without a cell: the heading's section, or every section its "RFC a, b, c" (or "XEP a, b") list names.
  */
-function sectionsOf(cell: string | undefined, heading: string, own: string): { rfc: string; section: string; sections: string[] } {
+function sectionsOf(cell: string | undefined, heading: string, own: SpecEntry): { statedIn: string; section: string; sections: string[] } {
   const parts = (cell ?? "").split(/[,/]/).map((p) => SECTION.exec(p.trim())).filter((m) => m !== null);
   if (parts.length > 0) {
-    const rfc = parts[0][1] ?? own;
-    const sections = [...new Set(parts.filter((m) => (m[1] ?? own) === rfc).map((m) => m[2]))];
-    return { rfc, section: sections[0], sections };
+    const statedIn = parts[0][1] ? idOf(parts[0][1]) : own.id;
+    const sections = [...new Set(parts.filter((m) => (m[1] ? idOf(m[1]) : own.id) === statedIn).map((m) => m[2]))];
+    return { statedIn, section: sections[0], sections };
   }
   const appendix = /^([A-D](?:\.\d+)+) /.exec(heading);
-  const list = new RegExp(`\\bRFC (?:${own} §)?((?:[A-D]|\\d+)(?:\\.\\d+)*(?:, (?:[A-D]|\\d+)(?:\\.\\d+)*)*)`).exec(heading);
+  const kind = own.kind === "rfc" ? "RFC" : "XEP";
+  const list = new RegExp(`\\b${kind} (?:${own.name.replace(/^\S+ /, "")} §)?((?:[A-D]|\\d+)(?:\\.\\d+)*(?:, (?:[A-D]|\\d+)(?:\\.\\d+)*)*)`).exec(heading);
   const sections = appendix ? [appendix[1]] : (list?.[1].split(", ") ?? []);
-  if (sections.length === 0) throw new Error(`no RFC section for a row under "${heading}"`);
-  return { rfc: own, section: sections[0], sections };
+  if (sections.length === 0) throw new Error(`no section for a row under "${heading}"`);
+  return { statedIn: own.id, section: sections[0], sections };
 }
 
 /**
@@ -123,12 +128,12 @@ function parseAreas(tables: Table[]): { areas: Area[]; expected: Map<string, num
   return { areas, expected };
 }
 
-function requirementsOf(table: Table, areaOf: (id: string) => string | undefined, spec: Spec, rfc: string): Requirement[] {
+function requirementsOf(table: Table, areaOf: (id: string) => string | undefined, spec: SpecEntry): Requirement[] {
   const col = (name: string) => {
     const i = table.header.findIndex((h) => h.startsWith(name));
     return i < 0 ? undefined : i;
   };
-  const [rfcCol, levelCol, clientCol, textCol, quoteCol] = [col("RFC"), col("Level"), col("Client-only?"), col("Requirement") ?? col("Description"), col("Quote")];
+  const [rfcCol, levelCol, clientCol, textCol, quoteCol] = [col("RFC") ?? col("XEP") ?? col("§"), col("Level"), col("Client-only?"), col("Requirement") ?? col("Description"), col("Quote")];
   const title = table.heading.replace(/^[\dA-D.]+ /, "").replace(/ \(.*$/, "");
   const described = table.header.map((h, i) => ({ h, i })).filter(({ h }) => !/^(ID|Level|Client-only\?|Test |Quote)/.test(h));
   const out: Requirement[] = [];
@@ -146,7 +151,7 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     const quote = quoteCol === undefined ? "" : row[quoteCol];
     const reviewed = REVIEWED.exec(levelCell)?.[1].trim();
     const req: Requirement = {
-      id, spec, area, ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, rfc),
+      id, spec: spec.id, area, ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, spec),
       level: firstLevel(levelCell), maxLevel: strongestLevel(levelCell), derived: /\bderived\b/.test(levelWords(levelCell)), observable, text: plain(text),
       ...(quote && { quote }),
       ...(reviewed && { reviewed }),
@@ -176,21 +181,21 @@ function count(reqs: Requirement[]): number[] {
   ];
 }
 
-/** The specification a catalog describes, from its title: "# RFC 6120 (XMPP Core): …" → rfc6120. */
-export function specOf(md: string): Spec {
-  const rfc = /^# RFC (\d+)\b/m.exec(md)?.[1];
-  const spec = `rfc${rfc}`;
-  if (!rfc || !(SPECS as readonly string[]).includes(spec)) throw new Error(`the catalog's title must name one of ${SPECS.join(", ")} ("# RFC 6120 …"), got '${md.split("\n")[0]}'`);
-  return spec as Spec;
+/** The specification a catalog describes, from its title: "# RFC 6120 (XMPP Core): …" → rfc6120, "# XEP-0280 …". */
+export function specOf(md: string): SpecEntry {
+  const name = /^# ((?:RFC|XEP-)\s?\d+)\b/m.exec(md)?.[1];
+  const spec = name ? findSpec(name) : undefined;
+  if (!spec) throw new Error(`the catalog's title must name a specification of the registry (src/spec/registry.ts: ${catalogSpecs().map((s) => s.name).join(", ")}), like "# RFC 6120 …", got '${md.split("\n")[0]}'`);
+  return spec;
 }
 
 /** The areas, the requirements (with their source lines) and what §1 says of them, read from the catalog's Markdown. */
-export function read(md: string): { spec: Spec; areas: Area[]; expected: Map<string, number[]>; requirements: Requirement[] } {
+export function read(md: string): { spec: SpecEntry; areas: Area[]; expected: Map<string, number[]>; requirements: Requirement[] } {
   const spec = specOf(md);
   const tables = parseTables(md);
   const { areas, expected } = parseAreas(tables);
   const areaOf = (id: string) => areas.find((a) => a.prefixes.includes(id.split("-")[0]))?.name;
-  const requirements = tables.filter((t) => t.header[0] === "ID").flatMap((t) => requirementsOf(t, areaOf, spec, spec.slice(3)));
+  const requirements = tables.filter((t) => t.header[0] === "ID").flatMap((t) => requirementsOf(t, areaOf, spec));
   return { spec, areas, expected, requirements };
 }
 
@@ -215,7 +220,7 @@ export function buildCatalog(md: string, file: string): Catalog {
 
   const sha256 = createHash("sha256").update(md).digest("hex");
   const rows = requirements.map(({ line: _, ...r }) => r);
-  return { spec, source: { file: path.basename(file), sha256, generator: "src/catalog/build.ts" }, areas, requirements: rows };
+  return { spec: spec.id, source: { file: path.basename(file), sha256 }, areas, requirements: rows };
 }
 
 /**

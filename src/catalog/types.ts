@@ -1,7 +1,4 @@
-import type { Level, Spec } from "../scenario/types.ts";
-
-/** The specifications the harness has a requirement catalog for. */
-export { SPECS, type Spec } from "../scenario/types.ts";
+import type { Level } from "../scenario/types.ts";
 
 /** Whether a client-only harness (accounts on one domain) can observe the requirement: the catalog's "Client-only?" column. */
 export type Observable = "yes" | "partly" | "no" | "n-a";
@@ -9,14 +6,17 @@ export type Observable = "yes" | "partly" | "no" | "n-a";
 export interface Requirement {
   /** Catalog ID, e.g. "ROSTER-ADD-01" or "BIND-GEN-01", or a delivery-table cell "DELIVERY-MSG-BARE-2NN/headline". */
   id: string;
-  /** The catalog it belongs to. */
-  spec: Spec;
+  /** The catalog it belongs to: a specification of the registry (src/spec/registry.ts), e.g. "rfc6121". */
+  spec: string;
   /** The catalog's area (§1 of the catalog), e.g. "ROSTER", "SEC/GEN". */
   area: string;
-  /** The RFC that states it (mostly the catalog's own; some rows cite another, e.g. "6120" in RFC 6121's, "7622" in RFC 6120's) and its section, e.g. "2.3.2" or "A.2.1". */
-  rfc: string;
+  /**
+   * The specification whose text states it (mostly the catalog's own; some rows cite another, e.g. rfc6120 in
+   * RFC 6121's catalog, rfc7622 in RFC 6120's), and its section there, e.g. "2.3.2" or "A.2.1".
+   */
+  statedIn: string;
   section: string;
-  /** Every section of that RFC the row cites (the first is `section`): a case's section must be one of them or above one. */
+  /** Every section of that specification the row cites (the first is `section`): a case's section must be one of them or above one. */
   sections: string[];
   /** The first keyword of the Level cell (MUST NOT counts as MUST); null where the server role is N/A. */
   level: Level | null;
@@ -51,10 +51,10 @@ export interface Area {
   scope: string;
 }
 
-/** src/catalog/<spec>.json, as src/catalog/build.ts writes it. */
+/** A specification's requirement catalog, read from its Markdown (spec/<spec>-requirements.md) by generate.ts. */
 export interface Catalog {
-  spec: Spec;
-  source: { file: string; sha256: string; generator: string };
+  spec: string;
+  source: { file: string; sha256: string };
   areas: Area[];
   requirements: Requirement[];
 }

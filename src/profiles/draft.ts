@@ -1,5 +1,6 @@
 import { Document, type Scalar } from "yaml";
 import { findRequirement } from "../catalog/index.ts";
+import { specName } from "../spec/registry.ts";
 import { ANY_VERSION } from "./select.ts";
 import { observed } from "../results/diff.ts";
 import type { CaseResult, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
@@ -52,7 +53,7 @@ function rule(c: CaseResult): string {
   return `${ids
     .map((id) => {
       const r = findRequirement(id);
-      return r ? `RFC ${r.rfc} §${r.section} (${id}, ${r.level ?? "n/a"}): ${r.text}` : `${id} (not in the requirement catalog): see RFC 6121 §${c.rfc}`;
+      return r ? `${specName(r.statedIn)} §${r.section} (${id}, ${r.level ?? "n/a"}): ${r.quote ? `${r.quote} ` : ""}${r.text}`.trim() : `${id} (not in the requirement catalog): see ${specName(c.spec)} §${c.rfc}`;
     })
     .join("\n")}\n`;
 }

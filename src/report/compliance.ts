@@ -1,4 +1,5 @@
-import { findRequirement, rfcUrl } from "../catalog/index.ts";
+import { findRequirement } from "../catalog/index.ts";
+import { sectionUrl } from "../spec/registry.ts";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { worst, worstShown, type Shown } from "../results/verdicts.ts";
 import type { Level } from "../scenario/types.ts";
@@ -28,8 +29,8 @@ export function shownBy(c: CaseResult, id: string): Shown {
 
 export interface RequirementRow {
   id: string;
-  /** From the catalog; for an ID the catalog does not know, the section and level of the first case citing it. */
-  rfc: string;
+  /** From the catalog: the specification that states it and the section; for an ID no catalog knows, the first citing case's. */
+  statedIn: string;
   section: string;
   url: string;
   level: Level | null;
@@ -50,15 +51,15 @@ export function complianceRows(run: RunResult): RequirementRow[] {
       let row = rows.get(id);
       if (!row) {
         const req = findRequirement(id);
-        const [rfc, section] = req ? [req.rfc, req.section] : [c.spec.replace(/^rfc/, ""), c.rfc];
-        row = { id, rfc, section, url: rfcUrl(section, rfc), level: req ? req.level : c.level, text: req?.text, ...(req?.derived && { derived: true }), cases: [], status: "pass" };
+        const [statedIn, section] = req ? [req.statedIn, req.section] : [c.spec, c.rfc];
+        row = { id, statedIn, section, url: sectionUrl(statedIn, section), level: req ? req.level : c.level, text: req?.text, ...(req?.derived && { derived: true }), cases: [], status: "pass" };
         rows.set(id, row);
       }
       row.cases.push({ id: c.id, verdict: shownBy(c, id) });
     }
   }
   for (const row of rows.values()) row.status = worstShown(row.cases.map((c) => c.verdict));
-  return [...rows.values()].sort((a, b) => a.rfc.localeCompare(b.rfc) || compareSections(a.section, b.section) || a.id.localeCompare(b.id));
+  return [...rows.values()].sort((a, b) => a.statedIn.localeCompare(b.statedIn) || compareSections(a.section, b.section) || a.id.localeCompare(b.id));
 }
 
 export interface SectionRow {
@@ -75,6 +76,6 @@ export function sectionRows(run: RunResult): SectionRow[] {
   keys.sort(([sa, a], [sb, b]) => sa.localeCompare(sb) || compareSections(a, b));
   return keys.map(([spec, section]) => {
     const verdicts = run.cases.filter((c) => c.spec === spec && c.rfc === section).map((c) => c.verdict);
-    return { spec, section, url: rfcUrl(section, spec.replace(/^rfc/, "")), counts: countOf(verdicts), total: verdicts.length };
+    return { spec, section, url: sectionUrl(spec, section), counts: countOf(verdicts), total: verdicts.length };
   });
 }

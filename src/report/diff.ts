@@ -1,4 +1,4 @@
-import { rfcUrl } from "../catalog/index.ts";
+import { sectionUrl, specName } from "../spec/registry.ts";
 import { observed, type CaseChange, type RunDiff } from "../results/diff.ts";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { describeTarget } from "./format.ts";
@@ -43,7 +43,7 @@ export function renderDiffText(d: RunDiff, before: RunResult, after: RunResult):
 /** For a pull-request comment or the step summary: a table per kind of change. */
 export function renderDiffMarkdown(d: RunDiff, before: RunResult, after: RunResult): string {
   const lines = [
-    "### RFC 6121 conformance: changes since the baseline",
+    "### XMPP conformance: changes since the baseline",
     "",
     `**${diffHeadline(d)}**`,
     "",
@@ -51,7 +51,7 @@ export function renderDiffMarkdown(d: RunDiff, before: RunResult, after: RunResu
   ];
   const row = (ch: CaseChange) => {
     const c = (ch.after ?? ch.before)!;
-    return `| \`${c.id}\` | [§${c.rfc}](${rfcUrl(c.rfc)}) | ${c.level} | ${shown(ch.before)} | ${ch.after ? `**${shown(ch.after)}**` : "–"} | ${mdText(why(ch.after))} |`;
+    return `| \`${c.id}\` | [${specName(c.spec)} §${c.rfc}](${sectionUrl(c.spec, c.rfc)}) | ${c.level} | ${shown(ch.before)} | ${ch.after ? `**${shown(ch.after)}**` : "–"} | ${mdText(why(ch.after))} |`;
   };
   for (const s of SECTIONS) {
     if (d[s.key].length === 0) continue;

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { specName, specs } from "../spec/registry.ts";
 import type { CaseResult, RemoteLink, RunInfo, RunResult, S2sInfo, S2sLink, TranscriptEntry, Verdict } from "../results/schema.ts";
 import { VERDICTS, verdictWord } from "../results/verdicts.ts";
 
@@ -45,7 +46,8 @@ export const countVerdicts = (run: RunResult) => countOf(run.cases.map((c) => c.
 
 /** The verdicts per specification, in the specifications' order: the reports show RFC 6120 and RFC 6121 side by side. */
 export function totalsBySpec(run: Pick<RunResult, "cases">): { spec: string; cases: number; counts: Record<Verdict, number> }[] {
-  return [...new Set(run.cases.map((c) => c.spec))].sort().map((spec) => {
+  const order = (id: string) => ((i) => (i < 0 ? Infinity : i))(specs().findIndex((s) => s.id === id));
+  return [...new Set(run.cases.map((c) => c.spec))].sort((a, b) => order(a) - order(b) || a.localeCompare(b)).map((spec) => {
     const cases = run.cases.filter((c) => c.spec === spec);
     return { spec, cases: cases.length, counts: countOf(cases.map((c) => c.verdict)) };
   });
@@ -97,8 +99,8 @@ export function describeProfile(run: Pick<RunInfo, "profile" | "peerProfile">): 
   return `${run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}` : "no profile: raw verdicts"}${peer}`;
 }
 
-/** The specifications' names as people write them: "RFC 6121 §2.3.2". */
-export const specName = (spec: string) => spec.replace(/^rfc(\d+)$/i, "RFC $1");
+/** The specifications' names as people write them (the registry's): "RFC 6121 §2.3.2". */
+export { specName };
 export const specLabel = (c: Pick<CaseResult, "spec" | "rfc">) => `${specName(c.spec)} §${c.rfc}`;
 
 /** How often set-up was retried, and in how many cases. */

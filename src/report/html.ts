@@ -1,6 +1,7 @@
 import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { rfcUrl } from "../catalog/index.ts";
+import { findRequirement } from "../catalog/index.ts";
+import { sectionUrl } from "../spec/registry.ts";
 import type { CaseResult, Deviation, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
 import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
@@ -70,7 +71,7 @@ function overview(run: RunResult, requirements: RequirementRow[]): string {
     .join("");
   const bySpec = totalsBySpec(run);
   const specTable = bySpec.length < 2 ? "" : `<table id="by-spec" style="width:auto"><thead><tr><th>Specification</th><th class="num">Cases</th><th>Verdicts</th><th class="num">Requirements</th></tr></thead><tbody>${bySpec
-    .map((s) => `<tr><td><b>${esc(specName(s.spec))}</b></td><td class="num">${s.cases}</td><td>${totals(s.counts).filter((t) => t.count > 0).map((t) => `${t.count} ${badge(t.verdict)}`).join(" &nbsp; ")}</td><td class="num">${requirements.filter((r) => `rfc${r.rfc}` === s.spec).length}</td></tr>`)
+    .map((s) => `<tr><td><b>${esc(specName(s.spec))}</b></td><td class="num">${s.cases}</td><td>${totals(s.counts).filter((t) => t.count > 0).map((t) => `${t.count} ${badge(t.verdict)}`).join(" &nbsp; ")}</td><td class="num">${requirements.filter((r) => findRequirement(r.id)?.spec === s.spec).length}</td></tr>`)
     .join("")}</tbody></table>`;
   return `<div class="tiles">${tiles.join("")}</div>${specTable}
 <p class="muted">${run.cases.length} cases cite ${requirements.length} requirements${unknown > 0 ? ` (${unknown} of them not in the catalog)` : ""}.</p>
@@ -100,7 +101,7 @@ function complianceTable(requirements: RequirementRow[], run: RunResult): string
   const tagsOf = new Map(run.cases.map((c) => [c.id, c.tags]));
   const rows = requirements.map((r) => {
     const tags = [...new Set(r.cases.flatMap((c) => tagsOf.get(c.id) ?? []))];
-    const section = r.rfc === "6121" ? `§${r.section}` : `RFC ${r.rfc} §${r.section}`;
+    const section = `${specName(r.statedIn)} §${r.section}`;
     const cases = r.cases.map((c) => `<div>${badge(c.verdict)} <a href="#case-${esc(c.id)}">${esc(c.id)}</a></div>`).join("");
     const data = rowData({ verdict: [r.status], section: [r.section], tag: tags, text: `${r.id} ${r.text ?? ""} ${r.cases.map((c) => c.id).join(" ")}` });
     const text = r.text ? `<div class="req-text">${r.derived ? "<i>(derived)</i> " : ""}${esc(r.text)}</div>` : `<div class="req-text">not in the requirement catalog</div>`;
@@ -143,7 +144,7 @@ function caseDetails(c: CaseResult): string {
   const chips = (xs: string[]) => xs.map((x) => `<span class="chip">${esc(x)}</span>`).join("");
   const choices = c.choices.map((ch) => `<div>alternative that matched: <b>${esc(ch.alternative)}</b> <span class="muted">(${esc(ch.step)})</span></div>`).join("");
   return `<details class="case" id="case-${esc(c.id)}"${data}${open}>
-<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}${c.variant ? ` <span class="chip">across servers: ${esc(c.variant.moved.join(", "))} on domain b</span>` : ""}</span><span class="muted small">${link(rfcUrl(c.rfc, c.spec.replace(/^rfc/, "")), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
+<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}${c.variant ? ` <span class="chip">across servers: ${esc(c.variant.moved.join(", "))} on domain b</span>` : ""}</span><span class="muted small">${link(sectionUrl(c.spec, c.rfc), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
 <div class="case-body">
 <div class="meta"><span>requirements ${chips(c.requirements)}</span><span>tags ${chips(c.tags)}</span><span class="mono">${esc(`${c.pos.file}:${c.pos.line}`)}</span></div>
 ${choices}

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { rfcUrl } from "../catalog/index.ts";
+import { sectionUrl } from "../spec/registry.ts";
 import type { RunResult } from "../results/schema.ts";
 import { ATTENTION, needsAttention } from "../results/verdicts.ts";
 import { sectionRows, worst } from "./compliance.ts";
@@ -49,7 +49,7 @@ export function renderMarkdown(run: RunResult): string {
   if (attention.length > 0) {
     lines.push("", "#### Failures and warnings", "");
     for (const c of attention) {
-      const where = `[${specName(c.spec)} §${c.rfc}](${rfcUrl(c.rfc, c.spec.replace(/^rfc/, ""))}) ${c.level}`;
+      const where = `[${specName(c.spec)} §${c.rfc}](${sectionUrl(c.spec, c.rfc)}) ${c.level}`;
       lines.push(`- **${c.verdict.toUpperCase()}** \`${c.id}\` (${where}): ${mdText(oneLine(c.reason ?? c.title))}`);
     }
   }

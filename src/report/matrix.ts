@@ -1,5 +1,5 @@
 import path from "node:path";
-import { rfcUrl } from "../catalog/index.ts";
+import { sectionUrl } from "../spec/registry.ts";
 import type { RunResult } from "../results/schema.ts";
 import type { Shown } from "../results/verdicts.ts";
 import type { Level } from "../scenario/types.ts";
@@ -35,7 +35,7 @@ function labels(runs: { file: string; run: RunResult }[]): string[] {
 
 /** One run's rows (without cells) and its verdict for each. */
 function entries(run: RunResult, by: Matrix["by"]): { row: Omit<MatrixRow, "cells" | "differ">; verdict: Shown }[] {
-  if (by === "case") return run.cases.map((c) => ({ row: { key: c.id, title: c.title, section: c.rfc, url: rfcUrl(c.rfc, c.spec.replace(/^rfc/, "")), level: c.level }, verdict: c.verdict }));
+  if (by === "case") return run.cases.map((c) => ({ row: { key: c.id, title: c.title, section: c.rfc, url: sectionUrl(c.spec, c.rfc), level: c.level }, verdict: c.verdict }));
   return complianceRows(run).map((r) => ({ row: { key: r.id, title: r.text ?? "", section: r.section, url: r.url, level: r.level }, verdict: r.status }));
 }
 

@@ -1,14 +1,18 @@
-import { findRequirement } from "../catalog/index.ts";
-import { auditOf } from "./kinds.ts";
+import { catalogs, findRequirement } from "../catalog/index.ts";
+import { specName } from "../spec/registry.ts";
+import type { AuditEntry, AuditLog } from "./audit-log.ts";
+import { auditOf, checksOf } from "./kinds.ts";
 import type { Scenario } from "./types.ts";
 
 /**
- * The assertion audit as a Markdown table (docs/assertion-audit.md, `npm run audit-table`): one row per step
- * that looks at what arrived, with what it asserts, at which level, for which requirements, and the RFC text
- * the case quotes for them. Matrix cells that share a step share its row.
+ * The assertion audit as Markdown (docs/assertion-audit.md, `npm run audit-table`), per specification: what
+ * the audit against the text changed in the catalog's rows, then one row per step that looks at what arrived,
+ * with what it asserts, at which level, for which requirements (derived ones marked), the rule as the case
+ * quotes it, and on each case's first row what the audit found and changed (spec/audit/). Matrix cells that
+ * share a step share its row.
  */
 const oneLine = (xml: string) => xml.replace(/\s+/g, " ").replace(/> </g, "><").trim();
-const cell = (s: string) => s.replace(/\|/g, "\\|");
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
 
 /** The passage of the description that quotes the rule: from its first "§<section>" (exact), one or two sentences. */
 function passage(description: string, sections: string[]): string | undefined {
@@ -23,38 +27,69 @@ function passage(description: string, sections: string[]): string | undefined {
   return undefined;
 }
 
+/** What the audit says of a case or row, in one cell. */
+const finding = (e: AuditEntry | undefined) => (e ? cell(`${e.found.join(", ")}${e.change ? `: ${e.change}` : ""}${e.verdicts ? ` Verdicts: ${e.verdicts}` : ""}`) : "");
 
-export function auditTable(suite: Scenario[]): string {
-  const rows = new Map<string, { cases: string[]; line: string }>();
+/** The steps table of one specification's cases. */
+function stepsTable(suite: Scenario[], audit: AuditLog): string[] {
+  const rows = new Map<string, { cases: string[]; line: string; doc: string }>();
   for (const sc of suite) {
     const doc = sc.id.split("/")[0];
     for (const step of sc.steps) {
       const found = auditOf(step);
       if (found.length === 0) continue;
-      const requirements = step.requirements ?? sc.requirements;
+      const requirements = checksOf(sc, step);
       const level = step.level ?? sc.level;
-      const reqs = requirements.map((id) => {
-        const r = findRequirement(id);
-        return `${id}${r?.derived ? " (derived)" : ""}`;
-      });
+      const reqs = step.setup ? ["(set-up: proves nothing)"] : requirements.map((id) => `${id}${findRequirement(id)?.derived ? " (derived)" : ""}`);
       const sections = requirements.flatMap((id) => findRequirement(id)?.sections ?? []);
       const quote = passage(sc.description ?? "", sections) ?? passage(sc.description ?? "", [sc.rfc]) ?? requirements.map((id) => findRequirement(id)?.text).filter(Boolean).join(" / ");
       const assertion = found.map((w) => `${w.verb}: ${w.patterns.map((p) => `\`${oneLine(p)}\``).join(", ")}`).join("<br>");
       const asserts = step.asserts ? `<br>asserts ${step.asserts.join(", ")} on purpose` : "";
-      const key = `${step.pos.file}:${step.pos.line}`;
-      const line = `| ${step.actor} (line ${step.pos.line}) | ${cell(assertion)}${asserts} | ${level} | ${cell(reqs.join(", "))} | ${cell(quote)} |`;
+      const key = `${step.pos.file}:${step.pos.line}:${step.pos.col}`;
+      const line = `${step.actor} (line ${step.pos.line}) | ${cell(assertion)}${asserts} | ${level} | ${cell(reqs.join(", "))} | ${cell(quote)}`;
       const row = rows.get(key);
       if (row) {
         if (!row.cases.includes(doc)) row.cases.push(doc);
-      } else rows.set(key, { cases: [doc], line });
+      } else rows.set(key, { cases: [doc], line, doc });
     }
   }
-  const out = ["| case | step | assertion | level | requirements | the rule, as the case quotes it |", "| --- | --- | --- | --- | --- | --- |"];
+  const out = ["| case | step | assertion | level | requirements | the rule, as the case quotes it | what the audit found and changed |", "| --- | --- | --- | --- | --- | --- | --- |"];
   let last = "";
-  for (const { cases, line } of rows.values()) {
+  for (const { cases, line, doc } of rows.values()) {
     const name = cases.join(", ");
-    out.push(`| ${name === last ? "" : `\`${name}\``} ${line}`);
+    const first = name !== last;
+    out.push(`| ${first ? `\`${name}\`` : ""} | ${line} | ${first ? finding(audit.cases.get(doc)) : ""} |`);
     last = name;
   }
-  return `${out.join("\n")}\n`;
+  return out;
+}
+
+/** The catalog rows of one specification the audit changed, with what it found. */
+function rowsTable(spec: string, audit: AuditLog): string[] {
+  const rows = (catalogs().get(spec)?.requirements ?? []).filter((r) => !r.cellOf && audit.rows.has(r.id) && !audit.rows.get(r.id)!.found.includes("justified"));
+  if (rows.length === 0) return [];
+  return [
+    `Catalog rows the audit changed (${rows.length}; the others were found right):`,
+    "",
+    "| row | level now | what the audit found and changed |",
+    "| --- | --- | --- |",
+    ...rows.map((r) => `| ${r.id} | ${r.level ?? "n/a"}${r.derived ? " (derived)" : ""} | ${finding(audit.rows.get(r.id))} |`),
+    "",
+  ];
+}
+
+export function auditTable(suite: Scenario[], audit: AuditLog): string {
+  const out = [
+    "| area | catalog rows audited | changed | cases audited | changed |",
+    "| --- | --- | --- | --- | --- |",
+    ...audit.areas.map((a) => `| ${a.area} | ${a.rows} | ${a.rowsChanged} | ${a.cases} | ${a.casesChanged} |`),
+    "",
+  ];
+  const ids = [...new Set([...catalogs().keys(), ...suite.map((s) => s.spec)])];
+  for (const spec of ids) {
+    const cases = suite.filter((s) => s.spec === spec);
+    out.push(`## ${specName(spec)}`, "", ...rowsTable(spec, audit));
+    if (cases.length > 0) out.push(`Every step of the ${specName(spec)} cases that looks at what arrived:`, "", ...stepsTable(cases, audit), "");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
 }

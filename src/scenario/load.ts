@@ -36,11 +36,12 @@ function cellsOf(matrix: unknown): Cell[] {
 
 /**
  * ${m.NAME} replaced by the cell's value in every string of the document (keys included). A string that is
- * only a placeholder for a number becomes that number, so `presence: "${m.priority}"` stays a priority.
+ * only a placeholder for an integer becomes that number, so `presence: "${m.priority}"` stays a priority (a
+ * section such as "8.4" stays text).
  */
 function substitute(value: unknown, cell: Cell): unknown {
   const alone = typeof value === "string" ? /^\$\{m\.([a-z][a-z0-9_]*)\}$/.exec(value) : null;
-  if (alone && cell[alone[1]] !== undefined && /^-?\d+(\.\d+)?$/.test(cell[alone[1]])) return Number(cell[alone[1]]);
+  if (alone && cell[alone[1]] !== undefined && /^-?\d+$/.test(cell[alone[1]])) return Number(cell[alone[1]]);
   if (typeof value === "string") return value.replace(/\$\{m\.([a-z][a-z0-9_]*)\}/g, (whole, name: string) => cell[name] ?? whole);
   if (Array.isArray(value)) return value.map((v) => substitute(v, cell));
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [substitute(k, cell) as string, substitute(v, cell)]));

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ADDRESS_ATTRS, FEATURES, LEVELS, SPECS, SUBSCRIPTION_STATES, WAITS } from "./types.ts";
+import { catalogSpecs } from "../spec/registry.ts";
+import { ADDRESS_ATTRS, FEATURES, LEVELS, SUBSCRIPTION_STATES, WAITS } from "./types.ts";
 
 /** The YAML shape of a scenario file, before steps are parsed (step.ts) and references checked (load.ts). */
 const priority = z.number().int().min(-128).max(127);
@@ -86,8 +87,11 @@ export const RawScenario = z.strictObject({
   title: z.string().min(1),
   description: z.string().optional(),
   /** The specification the case checks (default rfc6121); `rfc` is a section of it. */
-  spec: z.enum(SPECS).optional(),
-  rfc: z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2"),
+  spec: z
+    .string()
+    .refine((id) => catalogSpecs().some((s) => s.id === id), { message: `expected a specification with a requirement catalog (src/spec/registry.ts), like rfc6121` })
+    .optional(),
+  rfc: z.union([z.string(), z.number().int().transform(String)]).pipe(z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2")),
   level: z.enum(LEVELS),
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1),
   tags: z.array(z.string()).optional(),

@@ -2,8 +2,8 @@ import { findRequirement } from "../catalog/index.ts";
 import type { Path } from "../util/yaml-file.ts";
 
 /**
- * Traceability: every requirement ID a scenario cites is in the catalog, and the case's RFC section is where
- * one of its requirements is stated (or a section above it). A case that cannot be traced to the RFC text
+ * Traceability: every requirement ID a scenario cites is in a catalog, and the case's section is where one of
+ * its requirements is stated in the case's own specification (or a section above it). A case that cannot be traced to the RFC text
  * does not load, for `validate` and `run` alike.
  */
 export interface TraceIssue {
@@ -26,20 +26,20 @@ function* citations(value: unknown, path: Path): Generator<{ id: unknown; path: 
 
 const isAtOrBelow = (section: string, above: string) => section === above || section.startsWith(`${above}.`);
 
-/** The sections the case's RFC 6121 requirements are stated in (rows of the delivery tables name their rule's too). */
-function sectionsOf(ids: string[]): string[] {
-  return ids.flatMap((id) => findRequirement(id)).filter((r) => r !== undefined && r.rfc === "6121").flatMap((r) => r!.sections);
+/** The sections of the case's own specification its requirements are stated in (rows of the delivery tables name their rule's too). */
+function sectionsOf(ids: string[], spec: string): string[] {
+  return ids.flatMap((id) => findRequirement(id)).filter((r) => r !== undefined && r.statedIn === spec).flatMap((r) => r!.sections);
 }
 
 /** The first traceability problem of a scenario document (matrix placeholders already filled in), if any. */
-export function traceIssue(doc: { rfc: string; requirements: string[] }, raw: unknown): TraceIssue | undefined {
+export function traceIssue(doc: { spec?: string; rfc: string; requirements: string[] }, raw: unknown): TraceIssue | undefined {
   for (const { id, path } of citations(raw, [])) {
     if (typeof id === "string" && !findRequirement(id)) {
-      return { path, message: `${path.join(".")}: ${id} is not a requirement of the catalog (src/catalog/rfc6121.json; 'xmpp-conform coverage' lists the cited ones)` };
+      return { path, message: `${path.join(".")}: ${id} is not a requirement of any catalog (spec/*-requirements.md; 'xmpp-conform coverage' lists the cited ones)` };
     }
   }
-  const sections = sectionsOf(doc.requirements);
-  // A case citing only rules of another RFC (RFC 6120's stanza errors) has no RFC 6121 section to agree with.
+  const sections = sectionsOf(doc.requirements, doc.spec ?? "rfc6121");
+  // A case citing only rules another specification states (an RFC 6121 case citing RFC 6120's stanza errors) has no section of its own to agree with.
   if (sections.length > 0 && !sections.some((s) => isAtOrBelow(s, doc.rfc))) {
     const stated = doc.requirements.map((id) => `${id} §${findRequirement(id)!.sections.join("/")}`).join(", ");
     return { path: ["rfc"], message: `rfc: §${doc.rfc} is not the section of a requirement the case cites, nor above one (${stated})` };

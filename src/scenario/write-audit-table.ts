@@ -1,6 +1,8 @@
-// Rewrites the table of docs/assertion-audit.md from the shipped scenarios (npm run audit-table); the tests
-// fail while it is stale. The text above the marker is written by people and kept.
+// Rewrites the tables of docs/assertion-audit.md from the shipped scenarios, the catalogs and the audit files of
+// spec/audit/ (npm run audit-table); the tests fail while it is stale. The text above the marker is written by
+// people and kept.
 import { readFileSync, writeFileSync } from "node:fs";
+import { readAuditLog } from "./audit-log.ts";
 import { auditTable } from "./audit-table.ts";
 import { loadSuite } from "./load.ts";
 
@@ -16,5 +18,5 @@ export function withTable(doc: string, table: string): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const suite = loadSuite([new URL("../../scenarios", import.meta.url).pathname]);
   if (suite.errors.length > 0) throw suite.errors[0];
-  writeFileSync(AUDIT_DOC, withTable(readFileSync(AUDIT_DOC, "utf8"), auditTable(suite.scenarios)));
+  writeFileSync(AUDIT_DOC, withTable(readFileSync(AUDIT_DOC, "utf8"), auditTable(suite.scenarios, readAuditLog())));
 }

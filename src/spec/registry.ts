@@ -1,7 +1,12 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 /**
  * The specifications the project knows, in one place: each has its text in spec/texts/ (what quotes are
  * checked against) and, when cases check it, a requirement catalog in spec/. A specification without a
- * catalog (RFC 7622) is only quoted: another catalog's rows cite it.
+ * catalog (RFC 7622) is only quoted: another catalog's rows cite it. Loading, traceability, coverage and every
+ * report take names, links and catalogs from here: adding a specification is its text, its catalog, its
+ * scenarios and one entry below (or registerSpec, for a library user's own).
  */
 export interface SpecEntry {
   /** "rfc6120", "xep-0280": what scenarios, catalogs and results call it. */
@@ -12,9 +17,9 @@ export interface SpecEntry {
   kind: "rfc" | "xep";
   /** The date (an RFC) or version and date (a XEP) of the text in spec/texts/. */
   version: string;
-  /** Its plain text, relative to the repository: section headings as "4.8.1.  Title". */
+  /** Its plain text (relative to the repository, or absolute): section headings as "4.8.1.  Title". */
   text: string;
-  /** Its requirement catalog, relative to the repository, when cases check it. */
+  /** Its requirement catalog (relative to the repository, or absolute), when cases check it. */
   catalog?: string;
   /** The published page of a section: "2.3.2" → …#section-2.3.2, "A.2.1" → …#appendix-A.2.1. */
   url: (section?: string) => string;
@@ -34,14 +39,41 @@ const rfc = (n: string, title: string, version: string, catalog: boolean): SpecE
   url: rfcUrl(n),
 });
 
-export const REGISTRY: readonly SpecEntry[] = [
+const REGISTRY: SpecEntry[] = [
   rfc("6120", "Extensible Messaging and Presence Protocol (XMPP): Core", "March 2011", true),
   rfc("6121", "Extensible Messaging and Presence Protocol (XMPP): Instant Messaging and Presence", "March 2011", true),
   rfc("7622", "Extensible Messaging and Presence Protocol (XMPP): Address Format", "September 2015", false),
 ];
+
+/** Every specification, in the registry's order (the order the reports show them in). */
+export const specs = (): readonly SpecEntry[] => REGISTRY;
+
+/** The specifications cases check: those with a requirement catalog. */
+export const catalogSpecs = (): SpecEntry[] => REGISTRY.filter((s) => s.catalog);
+
+/** Adds a specification (a library user's own, a test's fixture): its paths absolute or relative to the repository. */
+export function registerSpec(entry: SpecEntry): void {
+  if (REGISTRY.some((s) => s.id === entry.id)) throw new Error(`a specification '${entry.id}' is already registered`);
+  REGISTRY.push(entry);
+  for (const listener of listeners) listener();
+}
+
+const listeners: (() => void)[] = [];
+/** Called after registerSpec, for what caches a view of the registry (the catalogs). */
+export const onRegister = (listener: () => void) => void listeners.push(listener);
 
 /** A specification by its id ("rfc6120") or the way texts name it ("RFC 6120", "XEP-0280"). */
 export function findSpec(name: string): SpecEntry | undefined {
   const id = name.toLowerCase().replace(/^rfc\s*/, "rfc").replace(/^xep[\s-]*/, "xep-");
   return REGISTRY.find((s) => s.id === id);
 }
+
+/** How people name a specification by its id: "RFC 6121"; an id the registry lacks, as it is. */
+export const specName = (id: string) => findSpec(id)?.name ?? id;
+
+/** The published page of a section of a specification, or of the specification when the registry lacks it. */
+export const sectionUrl = (id: string, section?: string) => findSpec(id)?.url(section) ?? "";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** Where a registry path is on disk. */
+export const specFile = (p: string) => (path.isAbsolute(p) ? p : path.join(ROOT, p));

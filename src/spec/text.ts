@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { SpecEntry } from "./registry.ts";
+import { specFile, type SpecEntry } from "./registry.ts";
 
 /** A section of a specification's text: its own words and those of its subsections. */
 export interface Section {
@@ -44,7 +43,7 @@ const cache = new Map<string, SpecText>();
 export function specText(spec: SpecEntry): SpecText {
   const cached = cache.get(spec.id);
   if (cached) return cached;
-  const raw = readFileSync(fileURLToPath(new URL(`../../${spec.text}`, import.meta.url)), "utf8");
+  const raw = readFileSync(specFile(spec.text), "utf8");
   // The whole text normalised line by line (the same as normalising it at once), remembering where each heading starts.
   const heads: { number: string; title: string; at: number }[] = [];
   const parts: string[] = [];

@@ -1,4 +1,4 @@
-import { catalogs, SPECS, type Spec } from "../../src/catalog/index.ts";
+import { catalogs } from "../../src/catalog/index.ts";
 import type { Verdict } from "../../src/results/schema.ts";
 import { run } from "../../src/run/run.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
@@ -12,9 +12,9 @@ export function cites(pattern: string, id: string): boolean {
 }
 
 /** The specification whose rules a fault breaks: the one whose catalog has the area of its first requirement. */
-export function specOf(fault: FaultDef): Spec {
+export function specOf(fault: FaultDef): string {
   const prefix = fault.requirements[0].split("-")[0];
-  return SPECS.find((spec) => catalogs[spec].areas.some((a) => a.prefixes.includes(prefix))) ?? "rfc6121";
+  return [...catalogs().values()].find((c) => c.areas.some((a) => a.prefixes.includes(prefix)))?.spec ?? "rfc6121";
 }
 
 /** Every requirement a case cites, its own and its steps'. */

@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
-import { catalogs, SPECS, type Spec } from "../../catalog/index.ts";
+import { catalogOf, catalogs } from "../../catalog/index.ts";
+import { catalogSpecs, specName } from "../../spec/registry.ts";
 import { coverageBySpec, type Coverage } from "../../catalog/coverage.ts";
 import { planFrom } from "../suite.ts";
 
@@ -9,11 +10,11 @@ export const coverage: CommandModule = {
   builder: (y) =>
     y
       .positional("paths", { type: "string", array: true, default: [] as string[], describe: "scenario files or folders (default: the shipped suite)" })
-      .option("spec", { choices: SPECS, array: true, describe: "only these specifications (default: all)" })
+      .option("spec", { choices: catalogSpecs().map((s) => s.id), array: true, describe: "only these specifications (default: all)" })
       .option("json", { type: "boolean", default: false, describe: "machine-readable" }),
   handler: (argv) => {
-    const a = argv as unknown as { paths: string[]; json: boolean; spec?: Spec[] };
-    const all = coverageBySpec(planFrom(a.paths, {}), catalogs);
+    const a = argv as unknown as { paths: string[]; json: boolean; spec?: string[] };
+    const all = coverageBySpec(planFrom(a.paths, {}), catalogs());
     const specs = all.specs.filter((c) => !a.spec || a.spec.includes(c.spec));
     const out = (s = "") => process.stdout.write(`${s}\n`);
     if (a.json) {
@@ -34,21 +35,22 @@ export const coverage: CommandModule = {
 
 /** One specification's report: its citations, what is left, and the share per area. */
 function print(cov: Coverage, out: (s?: string) => void): void {
-  const title = `RFC ${cov.spec.slice(3)}`;
+  const title = specName(cov.spec);
   out(`== ${title} ==`);
   out(`Requirements the scenarios cite (${cov.cited.length}):`);
   for (const c of cov.cited) {
     const r = c.requirement;
-    out(`  ${c.id.padEnd(40)} ${`§${r.rfc === cov.spec.slice(3) ? "" : `${r.rfc} `}${r.section}`.padEnd(10)} ${`${r.level ?? "n/a"}${r.derived ? " (derived)" : ""}`.padEnd(17)} ${c.cases.join(", ")}`);
+    out(`  ${c.id.padEnd(40)} ${`§${r.statedIn === cov.spec ? "" : `${specName(r.statedIn)} `}${r.section}`.padEnd(10)} ${`${r.level ?? "n/a"}${r.derived ? " (derived)" : ""}`.padEnd(17)} ${c.cases.join(", ")}`);
   }
   out();
   out(`Client-observable requirements no case cites yet (${cov.uncovered.length}):`);
-  for (const area of catalogs[cov.spec].areas) {
+  for (const area of catalogOf(cov.spec).areas) {
     const ids = cov.uncovered.filter((r) => r.area === area.name).map((r) => r.id);
     if (ids.length > 0) out(wrap(`  ${area.name} (${ids.length}):`, ids));
   }
   out();
-  out(`Coverage of client-observable ${title} requirements${cov.spec === "rfc6121" ? " (delivery-table rows count through their cells)" : ""}:`);
+  const cells = catalogOf(cov.spec).requirements.some((r) => r.cellOf);
+  out(`Coverage of client-observable ${title} requirements${cells ? " (table rows with cells count through their cells)" : ""}:`);
   out(`  ${"area".padEnd(10)} ${"covered".padStart(8)} ${"of".padStart(6)} ${"percent".padStart(8)}`);
   for (const row of [...cov.areas, cov.total]) out(tallyLine(row.area, row));
   out();
