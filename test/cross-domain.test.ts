@@ -58,7 +58,7 @@ test("CLI: --cross-domain needs a pair target; list --cross-domain shows the var
   const listed = await runCli(["list", "--cross-domain", "scenarios/roster/get-empty.yaml", "scenarios/subscription/appendix-a-subscribe.yaml"]);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /^roster-get-empty .*\(no @cross variant: one account/m);
-  assert.match(listed.stdout, /^appa-subscribe-n@cross +§A\.2\.1/m);
+  assert.match(listed.stdout, /^appa-subscribe-n@cross +RFC 6121 §A\.2\.1/m);
   assert.match(listed.stdout, /^19 cases, 9 of them cross-domain variants$/m);
   const plain = await runCli(["list", "appa-subscribe-n@cross"]);
   assert.equal(plain.code, 2);

@@ -47,7 +47,7 @@ test("installed from the tarball: --help, list, and one case against a local Pro
   assert.match(help.stdout, /xmpp-conform run \[cases\.\.\]/);
   const list = installed(["list"]);
   assert.equal(list.status, 0, list.stderr);
-  assert.match(list.stdout, /^roster-add-push +§2\.3\.2/m);
+  assert.match(list.stdout, /^roster-add-push +RFC 6121 §2\.3\.2/m);
   const out = path.join(dir, "reports");
   const one = installed(["run", "roster-add-push", "--server", `127.0.0.1:${server.port}`, "--domain", "localhost", "--reporter", "console,junit,json", "--out", out]);
   assert.equal(one.status, 0, one.stdout + one.stderr);

@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { specName } from "../../spec/registry.ts";
 import { crossDomain } from "../../plan/cross-domain.ts";
 import { planFrom, selectionOptions } from "../suite.ts";
 
@@ -20,16 +21,16 @@ export const list: CommandModule = {
     };
     if (a.json) {
       const rows = cases.map((c) => {
-        const { id, title, rfc, level, requirements, tags, pos, variant } = c;
+        const { id, title, spec, rfc, level, requirements, tags, pos, variant } = c;
         const why = noVariant(c);
-        return { id, title, rfc, level, requirements, tags, file: pos.file, ...(variant && { variant }), ...(why && { noVariant: why }) };
+        return { id, title, spec, rfc, level, requirements, tags, file: pos.file, ...(variant && { variant }), ...(why && { noVariant: why }) };
       });
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
     }
     for (const c of cases) {
       const why = noVariant(c);
-      process.stdout.write(`${c.id.padEnd(36)} §${c.rfc.padEnd(8)} ${c.level.padEnd(6)} ${c.requirements.join(",")}${why ? `  (no @cross variant: ${why})` : ""}\n`);
+      process.stdout.write(`${c.id.padEnd(36)} ${`${specName(c.spec)} §${c.rfc}`.padEnd(18)} ${c.level.padEnd(6)} ${c.requirements.join(",")}${why ? `  (no @cross variant: ${why})` : ""}\n`);
     }
     const variants = cases.filter((c) => c.variant).length;
     process.stdout.write(`${cases.length} case${cases.length === 1 ? "" : "s"}${a.crossDomain ? `, ${variants} of them cross-domain variants` : ""}\n`);
