@@ -38,6 +38,18 @@ export interface AuditLog {
 
 export const AUDIT_DIR = new URL("../../spec/audit/", import.meta.url);
 
+/**
+ * What the audit says of a case: by its id (a matrix's cells share their scenario's: `delivery-msg-bare/chat`
+ * is `delivery-msg-bare`), or by the scenario whose id template names the cell (`remote-subscribed-unrequested`
+ * for `remote-subscribed-unrequested-npi`).
+ */
+export function auditOfCase(log: AuditLog, id: string): AuditEntry | undefined {
+  const doc = id.split("/")[0];
+  if (log.cases.has(doc)) return log.cases.get(doc);
+  const templates = [...log.cases.keys()].filter((k) => doc.startsWith(`${k}-`)).sort((a, b) => b.length - a.length);
+  return templates[0] === undefined ? undefined : log.cases.get(templates[0]);
+}
+
 /** The audit files of spec/audit/ (or another folder). */
 export function readAuditLog(dir = AUDIT_DIR.pathname): AuditLog {
   const log: AuditLog = { rows: new Map(), cases: new Map(), areas: [] };

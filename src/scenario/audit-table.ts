@@ -1,6 +1,6 @@
 import { catalogs, findRequirement } from "../catalog/index.ts";
 import { specName } from "../spec/registry.ts";
-import type { AuditEntry, AuditLog } from "./audit-log.ts";
+import { auditOfCase, type AuditEntry, type AuditLog } from "./audit-log.ts";
 import { auditOf, checksOf } from "./kinds.ts";
 import type { Scenario } from "./types.ts";
 
@@ -58,7 +58,7 @@ function stepsTable(suite: Scenario[], audit: AuditLog): string[] {
   for (const { cases, line, doc } of rows.values()) {
     const name = cases.join(", ");
     const first = name !== last;
-    out.push(`| ${first ? `\`${name}\`` : ""} | ${line} | ${first ? finding(audit.cases.get(doc)) : ""} |`);
+    out.push(`| ${first ? `\`${name}\`` : ""} | ${line} | ${first ? finding(auditOfCase(audit, doc)) : ""} |`);
     last = name;
   }
   return out;
