@@ -96,7 +96,7 @@ test("xmpp-conform diff prints the changes, writes Markdown, and exits 1 only wh
   assert.match(r.stdout, /Got worse:\n {2}pass-fail +pass -> fail {2}no push\n/);
   assert.match(r.stdout, /xfail-xpass +xfail \(fail\) -> xpass \(pass\)/);
   const text = readFileSync(md, "utf8");
-  assert.match(text, /^#### Got worse\n\n\| Case \| Section \| Level \| Baseline \| Now \| Why \|\n\|---\|---\|---\|---\|---\|---\|\n\| `pass-fail` \| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| MUST \| pass \| \*\*fail\*\* \| no push \|$/m);
+  assert.match(text, /^#### Got worse\n\n\| Case \| Section \| Level \| Baseline \| Now \| Why \|\n\|---\|---\|---\|---\|---\|---\|\n\| `pass-fail` \| \[RFC 6121 §2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| MUST \| pass \| \*\*fail\*\* \| no push \|$/m);
   assert.match(text, /^\| `gone` \| .* \| pass \| – \| {2}\|$/m);
 
   const onlyBetter = makeRun(before.cases.map((c) => (c.id === "fail-pass" ? { ...c, verdict: "pass" as const } : c)));

@@ -39,9 +39,21 @@ function upgrade(data: unknown, file: string): unknown {
   if (typeof version === "number" && version > SCHEMA_VERSION) throw new Error(`${file}: written by a newer release of xmpp-conform (schema version ${version}; this one reads up to ${SCHEMA_VERSION}): upgrade xmpp-conform to read it`);
   // An event stream has no version: its cases are upgraded as a version-1 record's would be.
   if (version !== 1 && version !== undefined) return data;
-  const cases = Array.isArray(record.cases) ? record.cases.map((c) => (c && typeof c === "object" && !("spec" in c) ? { ...c, spec: "rfc6121" } : c)) : record.cases;
+  const cases = Array.isArray(record.cases) ? record.cases.map(upgradeCase) : record.cases;
   return { ...record, schemaVersion: SCHEMA_VERSION, cases };
 }
+
+/** An event of an earlier release, as this one writes it: its case upgraded, its run-end of this version. */
+function upgradeEvent(json: unknown): unknown {
+  if (!json || typeof json !== "object") return json;
+  const e = json as { type?: unknown; case?: unknown; run?: { schemaVersion?: unknown } };
+  if (e.type === "case-end") return { ...e, case: upgradeCase(e.case) };
+  if (e.type === "run-end" && e.run && typeof e.run.schemaVersion === "number" && e.run.schemaVersion < SCHEMA_VERSION) return { ...e, run: { ...e.run, schemaVersion: SCHEMA_VERSION } };
+  return json;
+}
+
+/** A case of a version-1 record or event stream: without `spec`, it is RFC 6121's. */
+const upgradeCase = (c: unknown) => (c && typeof c === "object" && !("spec" in c) ? { ...c, spec: "rfc6121" } : c);
 
 /** The first few problems of an invalid file and how many there are, not one line per case. */
 function briefly(error: z.ZodError): string {
@@ -73,8 +85,8 @@ function parseEvents(text: string): RunEvent[] {
       if (i === last) return []; // cut short by a crash mid-write
       throw new Error(`:${i + 1}: not a JSON event: ${line.slice(0, 60)}`);
     }
-    const e = RunEvent.safeParse(json);
-    if (!e.success) throw new Error(`:${i + 1}: not a run event:\n${z.prettifyError(e.error)}`);
+    const e = RunEvent.safeParse(upgradeEvent(json));
+    if (!e.success) throw new Error(`:${i + 1}: not a run event: ${briefly(e.error)}`);
     return [e.data];
   });
 }
