@@ -57,6 +57,8 @@ test("also: each entry becomes a check of its own requirement, at that requireme
 test("the loader refuses 'also' off a single 'receives', and a case requirement no step proves", () => {
   const notReceive = IQ_CASE.replace("CONDITION", "<iq/>").replace("  - juliet/balcony receives: <iq type='error' id='x1'><error/></iq>", "  - juliet/balcony receives nothing: <iq type='result'/>");
   assert.match(locatedError(file(notReceive), loadScenarioFile)[2], /'also' checks the stanza of a 'receives' step with one pattern/);
+  // An also: key is traced like any cited requirement.
+  assert.match(locatedError(file(IQ_CASE.replace("STANZA-EXT-02: CONDITION", "NOPE-09: <iq/>")), loadScenarioFile)[2], /steps\[1\]\.also: NOPE-09 is not a requirement of any catalog/);
   // The case cites a rule that only an action (which proves what it names) and a set-up step touch.
   const unproved = `id: unproved
 title: a rule nothing checks
@@ -131,7 +133,7 @@ steps:
 id: action-skipped
 title: a request never sent has no answer to judge
 rfc: "2.6.3"
-level: MUST
+level: SHOULD
 requirements: [ROSTER-VER-11]
 accounts:
   juliet:

@@ -56,13 +56,13 @@ test("a failing case exits 1 and shows what was expected, what came instead and 
   const d = out();
   const scenario = readFileSync(path.join(ROOT, "scenarios/roster/add-push.yaml"), "utf8")
     .replace("id: roster-add-push", "id: wrong-group")
-    .replace(/(&push[\s\S]*?)<group>Servants<\/group>/, "$1<group>Servantz</group>");
+    .replace("<item jid='${nurse}'/></query></iq>", "<item jid='${nurse}' name='Nursz'/></query></iq>");
   writeFileSync(path.join(d, "wrong.yaml"), scenario);
   const r = await runCli(["run", path.join(d, "wrong.yaml"), "--server", `127.0.0.1:${server.port}`, "--domain", "localhost", "--timeout", "300", "--reporter", "console,junit", "--out", d]);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /FAIL wrong-group/);
-  assert.match(r.stdout, /arrived instead \(closest first\):\n\s+[\d.]+ ms {2}<iq [^\n]*<group>Servants<\/group>/);
-  assert.match(r.stdout, /iq\/query\/item\/group text: expected 'Servantz', got 'Servants'/);
+  assert.match(r.stdout, /arrived instead \(closest first\):\n\s+[\d.]+ ms {2}<iq [^\n]*name="Nurse"/);
+  assert.match(r.stdout, /iq\/query\/item@name: expected 'Nursz', got 'Nurse'/);
   assert.match(r.stdout, /transcript:/);
   assert.match(r.stdout, /0 passed, 1 failed/);
   assert.match(junitCounts(d).xml, /<failure message="juliet\/balcony did not receive/);

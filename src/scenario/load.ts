@@ -224,6 +224,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       }
     }
     // `also:` entries become steps of their own right after it: each proves its one requirement.
+    const unknownAlso = (also ?? []).find((a) => !findRequirement(a.requirement));
+    if (unknownAlso) throw new ScenarioError(where(["steps", i, "also"], unknownAlso.requirement), `steps[${i}].also: ${unknownAlso.requirement} is not a requirement of any catalog (spec/*-requirements.md)`);
     const further = (also ?? []).map((a): Step => ({
       pos: where(["steps", i, "also", a.requirement]),
       actor: step.actor,

@@ -37,6 +37,8 @@ const Account = z.strictObject({
 });
 
 export const REQUIREMENT_ID = /^[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?$/;
+/** A requirement ID, or a matrix placeholder standing for one (in a key, where editors see it before the loader fills it in). */
+const REQUIREMENT_ID_OR_CELL = /^(?:[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?|\$\{m\.[a-z][a-z0-9_]*\})$/;
 
 const matrixValue = z.union([z.string(), z.number()]).transform(String);
 
@@ -57,7 +59,7 @@ export const StepMeta = z.strictObject({
    * On a single-pattern 'receives': requirement ID → a pattern the very stanza the step received must also
    * match, each judged alone at its requirement's level (never above the step's).
    */
-  also: z.record(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ERR-SYN-01"), z.string().min(1)).optional(),
+  also: z.record(z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like ERR-SYN-01"), z.string().min(1)).optional(),
   /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
   when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });
