@@ -24,7 +24,7 @@ let results: RunResult;
 before(async () => {
   const wrong = readFileSync(path.join(ROOT, "scenarios/roster/add-push.yaml"), "utf8")
     .replace("id: roster-add-push", "id: wrong-group")
-    .replace(/(&push[\s\S]*?)<group>Servants<\/group>/, "$1<group>Servantz</group>");
+    .replace("<item jid='${nurse}'/></query></iq>", "<item jid='${nurse}' name='Nursz'/></query></iq>");
   writeFileSync(path.join(dir, "wrong.yaml"), wrong);
   cli = await runCli(["run", path.join(ROOT, "scenarios/roster"), path.join(dir, "wrong.yaml"), "--target", "local:prosody", "--timeout", "1000", "--out", out]);
   results = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8"));

@@ -569,8 +569,9 @@ export const CORE_FAULTS: FaultDef[] = [
     id: "stream.features.after-bind",
     area: "core-stream",
     requirements: ["STREAM-NEG-03"],
-    description: "the server sends stream features again after the bind result",
-    stream: element((el) => (el.name === "iq" && el.getChild("bind", BIND) ? [el, parse("<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>") as Element] : "pass")),
+    // An empty <features/> is allowed after completion (RFC 6120 §4.3.5 "MAY send an empty <features/> element"): offer a feature again.
+    description: "the server offers stream features again after the bind result",
+    stream: element((el) => (el.name === "iq" && el.getChild("bind", BIND) ? [el, parse(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='${BIND}'/></stream:features>`) as Element] : "pass")),
   },
   {
     id: "stream.close.no-reciprocal-tag",
