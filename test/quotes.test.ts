@@ -4,10 +4,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { rowProblems } from "../src/catalog/check-rows.ts";
 import { scenarioFiles } from "../src/scenario/load.ts";
-import { profileProse, scenarioProse, yamlProseProblems } from "../src/spec/prose.ts";
-import { checkQuote, firstKeyword, quotesIn } from "../src/spec/quotes.ts";
-import { findSpec, specs } from "../src/spec/registry.ts";
-import { specText } from "../src/spec/text.ts";
+import { profileProse, scenarioProse, yamlProseProblems } from "../src/specification/prose.ts";
+import { checkQuote, firstKeyword, quotesIn } from "../src/specification/quotes.ts";
+import { findSpec, specs } from "../src/specification/registry.ts";
+import { specText } from "../src/specification/text.ts";
 import { ROOT } from "./support/cli.ts";
 import { tempFiles } from "./support/temp-files.ts";
 

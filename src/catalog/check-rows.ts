@@ -4,8 +4,8 @@
  * is the sentence it is implied from) or its Level cell says why not ("(reviewed: …)"). One rule for derived
  * rows: they are at most SHOULD, so a rule the RFC does not state can warn but never fail a server.
  */
-import { findSpec } from "../spec/registry.ts";
-import { checkQuote, firstKeyword, quotesIn } from "../spec/quotes.ts";
+import { findSpec } from "../specification/registry.ts";
+import { checkQuote, firstKeyword, quotesIn } from "../specification/quotes.ts";
 import { read } from "./generate.ts";
 
 export interface RowProblem {
@@ -23,7 +23,7 @@ export function rowProblems(md: string): RowProblem[] {
     const problem = (message: string) => problems.push({ id: r.id, line: r.line ?? 0, message });
     const spec = findSpec(r.statedIn);
     if (!spec) {
-      problem(`${r.statedIn} is not a specification of the registry (src/spec/registry.ts)`);
+      problem(`${r.statedIn} is not a specification of the registry (src/specification/registry.ts)`);
       continue;
     }
     if (!r.quote) {

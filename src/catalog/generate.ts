@@ -12,8 +12,8 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { LEVELS, type Level } from "../scenario/types.ts";
-import { catalogSpecs, findSpec, type SpecEntry } from "../spec/registry.ts";
+import { LEVELS, type Level } from "../specification/levels.ts";
+import { catalogSpecs, findSpec, type SpecEntry } from "../specification/registry.ts";
 import type { Area, Catalog, Observable, Requirement } from "./types.ts";
 
 interface Table {
@@ -185,7 +185,7 @@ function count(reqs: Requirement[]): number[] {
 export function specOf(md: string): SpecEntry {
   const name = /^# ((?:RFC|XEP-)\s?\d+)\b/m.exec(md)?.[1];
   const spec = name ? findSpec(name) : undefined;
-  if (!spec) throw new Error(`the catalog's title must name a specification of the registry (src/spec/registry.ts: ${catalogSpecs().map((s) => s.name).join(", ")}), like "# RFC 6120 …", got '${md.split("\n")[0]}'`);
+  if (!spec) throw new Error(`the catalog's title must name a specification of the registry (src/specification/registry.ts: ${catalogSpecs().map((s) => s.name).join(", ")}), like "# RFC 6120 …", got '${md.split("\n")[0]}'`);
   return spec;
 }
 

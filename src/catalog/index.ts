@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { catalogSpecs, onRegister, specFile } from "../spec/registry.ts";
+import { catalogSpecs, onRegister, specFile } from "../specification/registry.ts";
 import { buildCatalog } from "./generate.ts";
 import type { Catalog, Requirement } from "./types.ts";
 
@@ -37,7 +37,7 @@ export const catalogs = (): ReadonlyMap<string, Catalog> => load();
 /** One specification's catalog. */
 export function catalogOf(spec: string): Catalog {
   const c = load().get(spec);
-  if (!c) throw new Error(`no requirement catalog for '${spec}' (src/spec/registry.ts)`);
+  if (!c) throw new Error(`no requirement catalog for '${spec}' (src/specification/registry.ts)`);
   return c;
 }
 

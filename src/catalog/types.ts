@@ -1,4 +1,4 @@
-import type { Level } from "../scenario/types.ts";
+import type { Level } from "../specification/levels.ts";
 
 /** Whether a client-only harness (accounts on one domain) can observe the requirement: the catalog's "Client-only?" column. */
 export type Observable = "yes" | "partly" | "no" | "n-a";
@@ -6,7 +6,7 @@ export type Observable = "yes" | "partly" | "no" | "n-a";
 export interface Requirement {
   /** Catalog ID, e.g. "ROSTER-ADD-01" or "BIND-GEN-01", or a delivery-table cell "DELIVERY-MSG-BARE-2NN/headline". */
   id: string;
-  /** The catalog it belongs to: a specification of the registry (src/spec/registry.ts), e.g. "rfc6121". */
+  /** The catalog it belongs to: a specification of the registry (src/specification/registry.ts), e.g. "rfc6121". */
   spec: string;
   /** The catalog's area (§1 of the catalog), e.g. "ROSTER", "SEC/GEN". */
   area: string;

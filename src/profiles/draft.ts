@@ -1,6 +1,6 @@
 import { Document, type Scalar } from "yaml";
 import { findRequirement } from "../catalog/index.ts";
-import { specName } from "../spec/registry.ts";
+import { specName } from "../specification/registry.ts";
 import { ANY_VERSION } from "./select.ts";
 import { observed } from "../results/diff.ts";
 import type { CaseResult, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";

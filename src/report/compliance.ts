@@ -1,5 +1,5 @@
 import { findRequirement } from "../catalog/index.ts";
-import { sectionUrl } from "../spec/registry.ts";
+import { sectionUrl } from "../specification/registry.ts";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { worst, worstShown, type Shown } from "../results/verdicts.ts";
 import type { Level } from "../scenario/types.ts";

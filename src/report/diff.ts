@@ -1,4 +1,4 @@
-import { sectionUrl, specName } from "../spec/registry.ts";
+import { sectionUrl, specName } from "../specification/registry.ts";
 import { observed, type CaseChange, type RunDiff } from "../results/diff.ts";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { describeTarget } from "./format.ts";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { specName, specs } from "../spec/registry.ts";
+import { specName, specs } from "../specification/registry.ts";
 import type { CaseResult, RemoteLink, RunInfo, RunResult, S2sInfo, S2sLink, TranscriptEntry, Verdict } from "../results/schema.ts";
 import { VERDICTS, verdictWord } from "../results/verdicts.ts";
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { findRequirement } from "../catalog/index.ts";
-import { sectionUrl } from "../spec/registry.ts";
+import { sectionUrl } from "../specification/registry.ts";
 import type { CaseResult, Deviation, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
 import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { sectionUrl } from "../spec/registry.ts";
+import { sectionUrl } from "../specification/registry.ts";
 import type { RunResult } from "../results/schema.ts";
 import { ATTENTION, needsAttention } from "../results/verdicts.ts";
 import { sectionRows, worst } from "./compliance.ts";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { sectionUrl } from "../spec/registry.ts";
+import { sectionUrl } from "../specification/registry.ts";
 import type { RunResult } from "../results/schema.ts";
 import type { Shown } from "../results/verdicts.ts";
 import type { Level } from "../scenario/types.ts";

@@ -1,5 +1,5 @@
 import { catalogs, findRequirement } from "../catalog/index.ts";
-import { specName } from "../spec/registry.ts";
+import { specName } from "../specification/registry.ts";
 import { auditOfCase, type AuditEntry, type AuditLog } from "./audit-log.ts";
 import { auditOf, checksOf } from "./kinds.ts";
 import type { Scenario } from "./types.ts";

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { expectShape, oneLine, StepIssue } from "./step-issue.ts";
-import { streamVerbs, type Common } from "./stream-steps.ts";
+import { streamVerbs } from "./stream-steps.ts";
 import type { ExpectKind, Step } from "./types.ts";
+import type { Common, Verb } from "./verb.ts";
+
+export type { Verb } from "./verb.ts";
 
 /**
  * Every step kind in one table, typed over every kind so the compiler refuses a kind left out: how it is
@@ -12,17 +15,6 @@ import type { ExpectKind, Step } from "./types.ts";
  * Everything before the run that needs to know a kind asks here; the run's handlers are the one other table
  * (src/run/case/steps.ts), typed over the same kinds. Adding a step kind is one entry here and its handler.
  */
-export interface Verb<K extends Step["kind"]> {
-  /** The value beside the verb ('juliet/balcony sends: <xml/>'), for the parser and the editors' JSON Schema. */
-  value: z.ZodType;
-  /** What the value is, for error messages. */
-  what: string;
-  /** May be written without a value, as a plain string step. */
-  valueless: boolean;
-  /** The step, from the value already checked against `value`. */
-  read(value: unknown, common: Common, at: string[]): Step & { kind: K };
-}
-
 export interface KindInfo<K extends Step["kind"]> {
   /** The verbs that write this kind ('receives', 'receives in order', …); none for kinds the loader makes. */
   verbs: Record<string, Verb<K>>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { catalogSpecs } from "../spec/registry.ts";
+import { catalogSpecs } from "../specification/registry.ts";
 import { ADDRESS_ATTRS, FEATURES, LEVELS, SUBSCRIPTION_STATES, WAITS } from "./types.ts";
 
 /** The YAML shape of a scenario file, before steps are parsed (step.ts) and references checked (load.ts). */
@@ -91,7 +91,7 @@ export const RawScenario = z.strictObject({
   /** The specification the case checks (default rfc6121); `rfc` is a section of it. */
   spec: z
     .string()
-    .refine((id) => catalogSpecs().some((s) => s.id === id), { message: `expected a specification with a requirement catalog (src/spec/registry.ts), like rfc6121` })
+    .refine((id) => catalogSpecs().some((s) => s.id === id), { message: `expected a specification with a requirement catalog (src/specification/registry.ts), like rfc6121` })
     .optional(),
   rfc: z.union([z.string(), z.number().int().transform(String)]).pipe(z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2")),
   level: z.enum(LEVELS),

@@ -1,10 +1,7 @@
 import { z } from "zod";
-import type { Verb } from "./kinds.ts";
 import type { RawBytes, SaslSpec, Step, StreamHeaderSpec } from "./types.ts";
 import { oneLine, StepIssue } from "./step-issue.ts";
-
-/** What every step carries beside its kind: position, actor, requirements, level, timeout, and the rest of its keys. */
-export type Common = Omit<Step & { kind: "send" }, "kind" | "xml" | "text">;
+import type { Common, Verb } from "./verb.ts";
 
 const attrValue = z.union([z.string(), z.number()]).transform(String);
 const optionalAttr = z.union([attrValue, z.null()]).optional();

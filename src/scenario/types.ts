@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /** The scenario model every later stage works on: plain data, produced by load.ts. */
-export const LEVELS = ["MUST", "SHOULD", "MAY"] as const;
-export type Level = (typeof LEVELS)[number];
+export { LEVELS, type Level } from "../specification/levels.ts";
+import type { Level } from "../specification/levels.ts";
 
 
 /**
@@ -30,12 +30,8 @@ export const FEATURES = {
 } as const satisfies Record<string, { ns: string; name: string; mechanism?: string }>;
 export type Feature = keyof typeof FEATURES;
 
-export const SourcePos = z.object({
-  file: z.string().describe("the scenario file"),
-  line: z.number().int(),
-  col: z.number().int(),
-});
-export type SourcePos = z.infer<typeof SourcePos>;
+export { SourcePos } from "../util/yaml-file.ts";
+import type { SourcePos } from "../util/yaml-file.ts";
 
 export interface PresenceSpec {
   priority?: number;
@@ -192,7 +188,7 @@ export interface Scenario {
   id: string;
   title: string;
   description?: string;
-  /** The specification it checks: one of the registry's with a catalog (src/spec/registry.ts), e.g. rfc6121. */
+  /** The specification it checks: one of the registry's with a catalog (src/specification/registry.ts), e.g. rfc6121. */
   spec: string;
   /** Section of that specification, e.g. "2.3.2" (RFC 6121) or "4.7.3" (RFC 6120). */
   rfc: string;

@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from "yaml";
-import type { z } from "zod";
-import type { SourcePos } from "../scenario/types.ts";
+import { z } from "zod";
+
+/** Where something is in a YAML input file. */
+export const SourcePos = z.object({
+  file: z.string().describe("the scenario file"),
+  line: z.number().int(),
+  col: z.number().int(),
+});
+export type SourcePos = z.infer<typeof SourcePos>;
 
 /** A problem in a YAML input file, located for people and editors: "file:line:col: message". */
 export class FileError extends Error {

@@ -4,25 +4,14 @@ import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
 import { PLAINTEXT, type Endpoint } from "./endpoint.ts";
 import { secure, tcpConnect } from "./tls.ts";
+import type { RawStream } from "./stream.ts";
 import { openWebSocketStream } from "./websocket.ts";
 import { withTimeout } from "../util/time.ts";
 
 const NS_STREAM = "http://etherx.jabber.org/streams";
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 
-/**
- * A bare XMPP stream, up to the stream features and no further: enough to check that a server is ready,
- * to negotiate STARTTLS and for in-band registration, without a client library's login machinery.
- */
-export interface RawStream {
-  features: Element;
-  /** With STARTTLS: the features offered before TLS. */
-  featuresBeforeTls?: Element;
-  /** Sends `data` and resolves with the first element `pick` accepts. */
-  exchange(data: string, pick: (el: Element) => boolean, what: string): Promise<Element>;
-  request(iq: string, id: string): Promise<Element>;
-  close(): void;
-}
+export type { RawStream } from "./stream.ts";
 
 /** Opens a stream as the endpoint says: over WebSocket (RFC 7395), or TCP with plaintext, STARTTLS, or TLS from the first byte. */
 export async function openRawStream(endpoint: Endpoint, timeoutMs: number): Promise<RawStream> {

@@ -3,7 +3,7 @@ import FramedParser from "@xmpp/websocket/lib/FramedParser.js";
 import type { Element } from "ltx";
 import type { Security } from "./endpoint.ts";
 import { describeTlsError, isTlsError } from "./tls.ts";
-import type { RawStream } from "./raw-stream.ts";
+import type { RawStream } from "./stream.ts";
 import { withTimeout } from "../util/time.ts";
 
 /** RFC 7395 §3.3.2: <open/> and <close/> replace the stream header and footer. */

@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { catalogOf, catalogs } from "../../catalog/index.ts";
-import { catalogSpecs, specName } from "../../spec/registry.ts";
-import { coverageBySpec, type Coverage } from "../../catalog/coverage.ts";
+import { catalogSpecs, specName } from "../../specification/registry.ts";
+import { coverageBySpec, type Coverage } from "../../report/coverage.ts";
 import { planFrom } from "../suite.ts";
 
 export const coverage: CommandModule = {

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { specName } from "../../spec/registry.ts";
+import { specName } from "../../specification/registry.ts";
 import { crossDomain } from "../../plan/cross-domain.ts";
 import { planFrom, selectionOptions } from "../suite.ts";
 

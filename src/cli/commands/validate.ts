@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { loadProfile, loadProfiles, unknownEntries } from "../../profiles/load.ts";
 import { scenarioFiles } from "../../scenario/load.ts";
-import { profileProse, scenarioProse, yamlProseProblems, type ProseProblem } from "../../spec/prose.ts";
+import { profileProse, scenarioProse, yamlProseProblems, type ProseProblem } from "../../specification/prose.ts";
 import { SUITE } from "../../suite-files.ts";
 import { EXIT } from "../exit-codes.ts";
 import { csv, err, planFrom, PROFILES } from "../suite.ts";

@@ -2,7 +2,7 @@
  * Writes the plain text of RFCs from their xml2rfc sources (the XSF's public `rfcs` repository, one
  * rfcNNNN.xml per RFC) into spec/texts/rfcNNNN.txt, the texts the quote test checks against:
  *
- *   npx tsx src/spec/write-texts.ts PATH/rfc6120.xml PATH/rfc6121.xml PATH/rfc7622.xml
+ *   npx tsx src/specification/write-texts.ts PATH/rfc6120.xml PATH/rfc6121.xml PATH/rfc7622.xml
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -11,7 +11,7 @@ import { renderRfc } from "./xml2rfc.ts";
 
 const files = process.argv.slice(2);
 if (files.length === 0) {
-  process.stderr.write("usage: npx tsx src/spec/write-texts.ts PATH/rfcNNNN.xml ...\n");
+  process.stderr.write("usage: npx tsx src/specification/write-texts.ts PATH/rfcNNNN.xml ...\n");
   process.exit(2);
 }
 const dir = fileURLToPath(new URL("../../spec/texts/", import.meta.url));

@@ -1,6 +1,6 @@
 import { citations } from "../scenario/ids.ts";
 import type { Scenario } from "../scenario/types.ts";
-import type { Catalog, Requirement } from "./types.ts";
+import type { Catalog, Requirement } from "../catalog/types.ts";
 
 export interface AreaCoverage {
   area: string;
