@@ -1,6 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { run } from "../src/index.ts";
+import { loadSuite, run, select, SUITE } from "../src/index.ts";
 import { loadScenarioFile } from "../src/scenario/load.ts";
 import { checksOf } from "../src/scenario/kinds.ts";
 import type { Target } from "../src/targets/types.ts";
@@ -189,4 +189,19 @@ steps:
   assert.deepEqual(c.choices.map((x) => x.alternative), ["error"]);
   // The 'one of' proves what no alternative cites; the alternative that happened proves its own; the other did not apply.
   assert.deepEqual(Object.fromEntries((c.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "pass", "ERR-RULE-03": "pass", "STANZA-EXT-02": "not-reached" });
+});
+
+test("against Prosody, the shipped cases the audit named: each requirement judged by its own checks", async () => {
+  const suite = loadSuite([SUITE]).scenarios;
+  const { plan } = select(suite, { files: [], ids: ["xml-restricted/comment", "error-condition-types", "iq-unknown-namespace/to-domain"], tags: [] });
+  const byId = Object.fromEntries((await run(plan, at())).cases.map((c) => [c.id, c]));
+  const shown = (id: string) => byId[id].requirementResults?.map((r) => [r.id, r.verdict]);
+  // The features before the comment are set-up: only the rule the comment breaks, and its named condition, are judged.
+  assert.deepEqual(shown("xml-restricted/comment"), [["XML-RESTRICT-01", "pass"], ["SERR-RESTRICTED-01", "warn"]]);
+  // Each error condition's cell judges its own condition, not the other cells'.
+  for (const cell of ["forbidden", "feature-not-implemented", "not-allowed", "not-acceptable", "item-not-found"]) {
+    assert.deepEqual(shown(`error-condition-types/${cell}`)?.map(([id]) => id), [`ERR-COND-${cell.toUpperCase()}`], cell);
+  }
+  // The id, the <error/> and its type are judged apart from the condition (also:).
+  assert.deepEqual(shown("iq-unknown-namespace/to-domain")?.map(([id]) => id).sort(), ["ERR-RULE-03", "ERR-RULE-04", "ERR-SYN-01", "STANZA-EXT-02", "STANZA-IQ-06"]);
 });
