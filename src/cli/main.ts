@@ -1,3 +1,4 @@
+import { catalogSpecs } from "../specification/registry.ts";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { EXIT } from "./exit-codes.ts";
@@ -23,7 +24,7 @@ const commands = [run, list, validate, coverage, matrix, merge, diff, profile, c
 
 await yargs(hideBin(process.argv))
   .scriptName("xmpp-conform")
-  .usage("$0 <command> [options]\n\nConformance tests for XMPP servers: RFC 6121 (IM and Presence) scenarios against a real server.")
+  .usage(`$0 <command> [options]\n\nConformance tests for XMPP servers: declarative scenarios, rule by rule, against a real server (${catalogSpecs().map((s) => s.name).join(", ")}).`)
   .command(commands)
   .demandCommand(1, `say what to do: ${commands.map((c) => String(c.command).split(" ")[0]).join(", ")}`)
   .strict()

@@ -75,7 +75,7 @@ export function scenarioJsonSchema(): Json {
     // Draft 7: the version editors' YAML and JSON language services support best.
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "xmpp-conform scenario",
-    description: "One scenario per YAML document: a case (or a matrix of cases) of the RFC 6121 conformance suite. See the README's scenario language.",
+    description: "One scenario per YAML document: a case (or a matrix of cases) of the XMPP conformance suite, checking one specification (spec:, RFC 6121 by default). See the README's scenario language.",
     ...schema,
     $defs: { step: allowPlaceholders(stepSchema()) },
   };
