@@ -2,6 +2,7 @@ import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { findRequirement } from "../catalog/index.ts";
 import { sectionUrl } from "../specification/registry.ts";
+import { complianceOf, LEVEL_NAMES, type SuiteLevel } from "./compliance-suites.ts";
 import type { CaseResult, Deviation, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
 import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
@@ -20,7 +21,7 @@ export const htmlReporter: ReporterFactory = ({ outDir }) => ({
 
 export function renderHtml(run: RunResult): string {
   const requirements = complianceRows(run);
-  const body = [header(run), overview(run, requirements), variantTable(run), filterBar(run, requirements), complianceTable(requirements, run), caseList(run)].join("\n");
+  const body = [header(run), overview(run, requirements), suitesTable(run), variantTable(run), filterBar(run, requirements), complianceTable(requirements, run), caseList(run)].join("\n");
   return page(`XMPP conformance: ${serverLabel(run)}`, body);
 }
 
@@ -113,6 +114,29 @@ function complianceTable(requirements: RequirementRow[], run: RunResult): string
 <tbody>
 ${rows.join("\n")}
 </tbody></table>`;
+}
+
+/** The XMPP compliance suites (XEP-0479): per level, each suite and its required features as met, not met, not advertised or not covered. */
+function suitesTable(run: RunResult): string {
+  const report = complianceOf(run);
+  const state = (s: string) => `<span class="badge v-${s === "met" ? "pass" : s === "not met" ? "fail" : "skip"}">${esc(s.toUpperCase())}</span>`;
+  const levels = (Object.keys(LEVEL_NAMES) as SuiteLevel[]).map((level) => {
+    const rows = report.suites.filter((s) => s.level === level).flatMap((s) =>
+      s.features.map((f, i) => {
+        const providers = f.providers.map((p) => link(p.url, p.name)).join(", ");
+        const failing = f.failing.length > 0 ? `<div class="req-text">failing at MUST: ${f.failing.map((id) => `<code>${esc(id)}</code>`).join(", ")}</div>` : "";
+        return `<tr><td>${i === 0 ? `<b>${esc(s.name)}</b>${s.requires.length ? ` <span class="muted small">(with ${esc(s.requires.join(", "))})</span>` : ""}` : ""}</td><td>${i === 0 ? state(s.status) : ""}</td><td>${esc(f.feature)}${failing}</td><td>${providers}</td><td>${state(f.status)}</td></tr>`;
+      }),
+    );
+    return `<h3>${esc(LEVEL_NAMES[level])}</h3>
+<table><thead><tr><th>Suite</th><th>Status</th><th>Feature</th><th>Providers</th><th>Feature status</th></tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody></table>`;
+  });
+  return `<h2>Compliance suites (${esc(report.source.title)}, XEP-0479 ${esc(report.source.version)})</h2>
+<p class="muted small">A feature is met when every requirement of its providers that the run checked held at MUST, not met when one failed (listed), not covered when no scenario checks one of its providers yet.</p>
+${levels.join("\n")}`;
 }
 
 /** --cross-domain: each case's verdict on one server next to its variant's across the pair, the rows that differ highlighted. */

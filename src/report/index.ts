@@ -8,6 +8,7 @@ import { jsonReporter } from "./json.ts";
 import { jsonlReporter } from "./jsonl.ts";
 import { junitReporter } from "./junit.ts";
 import { markdownReporter } from "./markdown.ts";
+import { complianceReporter } from "./suites.ts";
 import type { ReporterFactory } from "./types.ts";
 
 export type { Reporter, ReporterFactory, ReporterOptions } from "./types.ts";
@@ -20,6 +21,7 @@ export const reporters: Record<string, ReporterFactory> = {
   jsonl: jsonlReporter,
   html: htmlReporter,
   markdown: markdownReporter,
+  compliance: complianceReporter,
   github: githubReporter,
 };
 

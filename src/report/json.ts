@@ -2,7 +2,7 @@ import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { ReporterFactory } from "./types.ts";
 
-/** results.json: the whole results record (src/results/schema.ts, schemaVersion 1; docs/results.md), for tools and later reports. */
+/** results.json: the whole results record (src/results/schema.ts, schemaVersion 2; docs/results.md), for tools and later reports. */
 export const jsonReporter: ReporterFactory = ({ outDir }) => ({
   onEnd(run) {
     mkdirSync(outDir, { recursive: true });

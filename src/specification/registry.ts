@@ -68,11 +68,12 @@ export function findSpec(name: string): SpecEntry | undefined {
   return REGISTRY.find((s) => s.id === id);
 }
 
-/** How people name a specification by its id: "RFC 6121"; an id the registry lacks, as it is. */
-export const specName = (id: string) => findSpec(id)?.name ?? id;
+/** How people name a specification by its id: "RFC 6121", "XEP-0280" (also one the registry lacks yet). */
+export const specName = (id: string) => findSpec(id)?.name ?? id.replace(/^rfc(\d+)$/, "RFC $1").replace(/^xep-(\d+)$/, "XEP-$1");
 
-/** The published page of a section of a specification, or of the specification when the registry lacks it. */
-export const sectionUrl = (id: string, section?: string) => findSpec(id)?.url(section) ?? "";
+/** The published page of a section of a specification (of the specification, for one the registry lacks yet). */
+export const sectionUrl = (id: string, section?: string) =>
+  findSpec(id)?.url(section) ?? (/^rfc\d+$/.test(id) ? rfcUrl(id.slice(3))() : /^xep-\d+$/.test(id) ? `https://xmpp.org/extensions/${id}.html` : "");
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Where a registry path is on disk. */

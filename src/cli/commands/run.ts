@@ -35,7 +35,7 @@ export const run: CommandModule = {
           describe: "with a pair target (local:A+B), how its servers talk: dialback (Server Dialback over plain TCP, the default) or tls (STARTTLS with certificates from a CA made for the run: SASL EXTERNAL where both servers support it, dialback over TLS otherwise; clients then get STARTTLS too)",
         })
         .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
-        .option("reporter", { type: "string", array: true, default: DEFAULT_REPORTERS, describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: jsonl, console, junit, json, html, markdown; and github under GitHub Actions; jsonl first, so that a case is on disk before the console shows it)` })
+        .option("reporter", { type: "string", array: true, default: DEFAULT_REPORTERS, describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: jsonl, console, junit, json, html, markdown, compliance; and github under GitHub Actions; jsonl first, so that a case is on disk before the console shows it)` })
         .option("out", { type: "string", default: "reports", describe: "folder for report files" })
         .option("baseline", { type: "string", describe: "an earlier run's results (results.json or jsonl): print and write (diff.md) what changed; exit 1 only when a case got worse" }),
     ))
@@ -119,7 +119,7 @@ function webSocketArg(a: { websocket?: string; target?: string; cases: string[] 
 }
 
 /** The reporters a run writes unless told otherwise; under GitHub Actions, annotations too. */
-const DEFAULT_REPORTERS = ["jsonl", "console", "junit", "json", "html", "markdown", ...(process.env.GITHUB_ACTIONS === "true" ? ["github"] : [])];
+const DEFAULT_REPORTERS = ["jsonl", "console", "junit", "json", "html", "markdown", "compliance", ...(process.env.GITHUB_ACTIONS === "true" ? ["github"] : [])];
 
 /**
  * Runs `work` with Ctrl-C and SIGTERM turned into an abort: the first one lets the run clean up (accounts
