@@ -53,6 +53,9 @@ test("each variation changes what it says, and only in a way a pattern written f
   const request = stanza(`<presence type='subscribe' from='r@localhost' to='j@localhost'/>`);
   assert.deepEqual(byId("subscribe-ack")(request, { conn: conn(), peers: () => [requester] }), [request]);
   assert.deepEqual(delivered, [`<presence from="j@localhost" to="r@localhost" type="unavailable"/>`]);
+  // a stored message may come without a delay stamp
+  const stored = varied(byId("stored-without-delay"), `<message from='r@localhost/o' to='j@localhost'><body>x</body><delay xmlns='urn:xmpp:delay' stamp='2026-01-01T00:00:00Z'/></message>`);
+  assert.deepEqual([stored.getChild("delay", "urn:xmpp:delay"), stored.getChildText("body")], [undefined, "x"]);
   // a routed stanza keeps its 'to' and 'from'
   const routed = `<iq type='result' id='v1' to='j@localhost/b' from='r@localhost/o'/>`;
   assert.deepEqual(varied(all, routed).attrs, { type: "result", id: "v1", to: "j@localhost/b", from: "r@localhost/o" });

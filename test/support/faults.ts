@@ -162,6 +162,14 @@ const RFC6121_FAULTS: FaultDef[] = [
     fault: when(isPush, (el) => changed(el, (c) => delete c.getChild("query", ROSTER)!.attrs.ver)),
   },
   {
+    id: "versioning.unchanged-as-empty-roster",
+    area: "versioning",
+    requirements: ["ROSTER-VER-12", "ROSTER-VER-05", "ROSTER-VER-06"],
+    description: "a roster that did not change is answered as an empty roster (an item-less query) instead of an IQ result without one",
+    fault: (el, { conn }) =>
+      conn.versioning && el.name === "iq" && el.attrs.type === "result" && el.children.every((c) => typeof c === "string") ? changed(el, (c) => c.c("query", { xmlns: ROSTER, ver: "xc-unchanged" })) : "pass",
+  },
+  {
     id: "versioning.constant-ver",
     area: "versioning",
     requirements: ["ROSTER-VER-08", "ROSTER-VER-10", "ROSTER-VER-11"],
@@ -434,11 +442,18 @@ const RFC6121_FAULTS: FaultDef[] = [
     fault: when((el) => (el.name === "message" || el.name === "iq") && isError(el) && Boolean(el.getChild("error")?.getChild("service-unavailable", STANZAS) || el.getChild("error")?.getChild("item-not-found", STANZAS) || el.getChild("error")?.getChild("recipient-unavailable", STANZAS)), () => "drop"),
   },
   {
-    id: "delivery.offline-without-delay",
+    id: "delivery.bounce-condition",
     area: "delivery",
-    requirements: ["DELIVERY-MSG-*", "MSG-*"],
-    description: "messages stored offline are delivered without their delay stamp",
-    fault: when((el) => el.name === "message" && Boolean(el.getChild("delay", "urn:xmpp:delay")), (el) => changed(el, (c) => c.remove(c.getChild("delay", "urn:xmpp:delay")!))),
+    requirements: ["DELIVERY-MSG-E-01", "DELIVERY-MSG-*"],
+    description: "a message the server bounces carries item-not-found instead of service-unavailable",
+    fault: when(
+      (el) => el.name === "message" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("service-unavailable", STANZAS)),
+      (el) => changed(el, (c) => {
+        const error = c.getChild("error")!;
+        error.remove(error.getChild("service-unavailable", STANZAS)!);
+        error.c("item-not-found", { xmlns: STANZAS });
+      }),
+    ),
   },
   {
     id: "delivery.iq-to-client-answered-by-server",
@@ -483,11 +498,12 @@ export const CORE_FAULTS: FaultDef[] = [
     stream: header((raw) => withoutAttr(raw, "id")),
   },
   {
-    id: "stream.header.wrong-from",
+    // Another name in 'from' is no fault: it must be "one of the receiving entity's FQDNs" (RFC 6120 §4.7.1), which a client cannot list.
+    id: "stream.header.no-from",
     area: "core-stream",
     requirements: ["STREAM-FROM-01"],
-    description: "the response stream header's 'from' is a name other than the domain the client asked for",
-    stream: header((raw) => withAttr(raw, "from", "xmpp.example.invalid")),
+    description: "the response stream header has no 'from'",
+    stream: header((raw) => withoutAttr(raw, "from")),
   },
   {
     id: "stream.header.no-version",

@@ -52,6 +52,11 @@ function rewritten(el: Element): string {
 
 export const VARIATIONS: Variation[] = [
   {
+    id: "stored-without-delay",
+    description: "messages kept in offline storage are delivered without an XEP-0203 <delay/> (RFC 6121 §8.5.2.2.1: the server SHOULD 'add the message to offline storage'; no stamp is asked for)",
+    fault: edit((el) => el.name === "message" && Boolean(el.getChild("delay", "urn:xmpp:delay")), (c) => c.remove(c.getChild("delay", "urn:xmpp:delay")!)),
+  },
+  {
     id: "no-to-on-generated",
     description: "results, errors and roster pushes the server makes itself carry no 'to' (RFC 6120 §8.1.1.1: a stanza the server generates MAY include a 'to' address)",
     fault: edit((el) => el.name === "iq" && serverMade(el) && el.attrs.to !== undefined, (c) => delete c.attrs.to),
