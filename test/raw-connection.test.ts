@@ -2,7 +2,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { Endpoint } from "../src/xmpp/endpoint.ts";
-import { NS, RawConnection } from "../src/xmpp/raw-connection.ts";
+import { RawConnection } from "../src/xmpp/raw-connection.ts";
+import { NS } from "../src/xmpp/ns.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";
 import type { Target } from "../src/targets/types.ts";
 import { prosody } from "./support/prosody.ts";
@@ -110,6 +111,11 @@ for (const name of ["prosody", "ejabberd"]) {
     await other.sendMarker(c.jid, "t1");
     assert.ok(await c.waitUntil(() => (c.hasMarker("t1") ? true : undefined), 3000), "the marker arrived");
     assert.ok(!c.inbox.items.some((r) => r.el.getChild("barrier")), "markers are not stanzas for the steps");
+    // A failed barrier ends no wait: what arrives after it still counts (the rule sessions follow, see waitOn).
+    const failed = Promise.reject(new Error("a barrier failed"));
+    const later = c.waitUntil(() => c.inbox.items.find((r) => r.el.attrs.id === "v2"), 3000, failed);
+    c.send("<iq type='get' id='v2'><query xmlns='jabber:iq:roster'/></iq>");
+    assert.equal((await later)?.el.attrs.type, "result", "the answer after a failed barrier is seen");
     await Promise.all([c.close(), other.close()]);
   });
 }

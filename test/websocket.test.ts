@@ -7,7 +7,8 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { RunResult } from "../src/results/schema.ts";
 import type { Target } from "../src/targets/types.ts";
-import { NS_FRAMING, openWebSocketStream, type WebSocketEndpoint } from "../src/xmpp/websocket.ts";
+import { NS } from "../src/xmpp/ns.ts";
+import { openWebSocketStream, type WebSocketEndpoint } from "../src/xmpp/websocket.ts";
 import { Session } from "../src/xmpp/session.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";
 import { prosody } from "./support/prosody.ts";
@@ -61,7 +62,7 @@ for (const server of ["prosody", "ejabberd"] as const) {
     assert.match(t.websocket!, /^ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket$/);
     const creds = fresh();
     const first = await openWebSocketStream(at(t), 5000);
-    assert.ok(first.opened.is("open", NS_FRAMING), first.opened.toString());
+    assert.ok(first.opened.is("open", NS.framing), first.opened.toString());
     assert.equal(first.opened.attrs.from, t.domain);
     assert.equal(first.opened.attrs.version, "1.0");
     assert.ok(first.opened.attrs.id, "the server's <open/> carries a stream id");
@@ -74,7 +75,7 @@ for (const server of ["prosody", "ejabberd"] as const) {
     assert.equal(jid, `${creds.username}@${t.domain}/web`);
     const pong = await stream.request(`<iq type='get' id='p1' xmlns='jabber:client'><ping xmlns='urn:xmpp:ping'/></iq>`, "p1");
     assert.equal(pong.attrs.type, "result");
-    const closed = await stream.exchange(`<close xmlns='${NS_FRAMING}'/>`, () => false, "close").catch((e: Error) => e);
+    const closed = await stream.exchange(`<close xmlns='${NS.framing}'/>`, () => false, "close").catch((e: Error) => e);
     assert.match(String(closed), /closed the stream \(<close\/>\)|closed the WebSocket/, "the server answers <close/> and closes");
   });
 

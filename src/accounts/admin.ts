@@ -7,9 +7,8 @@ import { describeStanzaError } from "../xmpp/errors.ts";
 import { cannotLogIn } from "./login.ts";
 import { AccountsRefused, adminRefusal } from "./refusal.ts";
 import type { Provisioner, ProvisionerContext } from "./types.ts";
+import { NS } from "../xmpp/ns.ts";
 
-const COMMANDS = "http://jabber.org/protocol/commands";
-const ADMIN = "http://jabber.org/protocol/admin";
 const DATA = "jabber:x:data";
 
 /**
@@ -24,21 +23,21 @@ export function adminCommands(ctx: ProvisionerContext): Provisioner {
 
   /** Runs a command to completion; `refusal` turns an error answer into an AccountsRefused where it means one. */
   const run = async (command: string, fields: Record<string, string | string[]>, refusal?: (reply: Element) => AccountsRefused | undefined): Promise<Element> => {
-    const node = `${ADMIN}#${command}`;
+    const node = `${NS.admin}#${command}`;
     const iq = (...children: Element[]) => xml("iq", { type: "set", to: ctx.endpoint.domain }, ...children);
     const fail = (reply: Element, what: string): never => {
       throw (reply.attrs.type === "error" && refusal?.(reply)) || new Error(`${command} as ${admin.jid}: ${what}`);
     };
-    const first = await session.request(iq(xml("command", { xmlns: COMMANDS, node, action: "execute" })), ctx.timeoutMs);
+    const first = await session.request(iq(xml("command", { xmlns: NS.commands, node, action: "execute" })), ctx.timeoutMs);
     // A command without parameters may complete at once (ejabberd's get-registered-users-list).
-    if (first.attrs.type === "result" && first.getChild("command", COMMANDS)?.attrs.status === "completed") return first.getChild("command", COMMANDS)!;
-    const sessionid = first.getChild("command", COMMANDS)?.attrs.sessionid;
+    if (first.attrs.type === "result" && first.getChild("command", NS.commands)?.attrs.status === "completed") return first.getChild("command", NS.commands)!;
+    const sessionid = first.getChild("command", NS.commands)?.attrs.sessionid;
     if (first.attrs.type !== "result" || !sessionid) fail(first, first.attrs.type === "error" ? describeStanzaError(first) : "no command session");
     const form = xml("x", { xmlns: DATA, type: "submit" },
-      xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, ADMIN)),
+      xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, NS.admin)),
       ...Object.entries(fields).map(([name, v]) => xml("field", { var: name }, ...(Array.isArray(v) ? v : [v]).map((x) => xml("value", {}, x)))));
-    const done = await session.request(iq(xml("command", { xmlns: COMMANDS, node, sessionid }, form)), ctx.timeoutMs);
-    const cmd = done.getChild("command", COMMANDS);
+    const done = await session.request(iq(xml("command", { xmlns: NS.commands, node, sessionid }, form)), ctx.timeoutMs);
+    const cmd = done.getChild("command", NS.commands);
     const note = cmd?.getChild("note");
     if (done.attrs.type !== "result" || cmd?.attrs.status !== "completed" || note?.attrs.type === "error") {
       fail(done, done.attrs.type === "error" ? describeStanzaError(done) : (note?.text() ?? `status ${cmd?.attrs.status}`));

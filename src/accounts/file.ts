@@ -6,8 +6,8 @@ import { readSecret } from "../util/secret.ts";
 import { FileError, readYamlFile } from "../util/yaml-file.ts";
 import { asAccount } from "./login.ts";
 import type { ExistingAccounts, Provisioner, ProvisionerContext } from "./types.ts";
+import { NS } from "../xmpp/ns.ts";
 
-const ROSTER = "jabber:iq:roster";
 
 const Account = z
   .strictObject({
@@ -42,9 +42,9 @@ export function loadAccountsFile(file: string, domain: string): ExistingAccounts
 }
 
 async function rosterItems(session: Session, timeoutMs: number): Promise<string[]> {
-  const reply = await session.request(xml("iq", { type: "get" }, xml("query", { xmlns: ROSTER })), timeoutMs);
+  const reply = await session.request(xml("iq", { type: "get" }, xml("query", { xmlns: NS.roster })), timeoutMs);
   if (reply.attrs.type !== "result") throw new Error(`roster get failed: ${describeStanzaError(reply)}`);
-  return (reply.getChild("query", ROSTER)?.getChildren("item") ?? []).map((i) => String(i.attrs.jid));
+  return (reply.getChild("query", NS.roster)?.getChildren("item") ?? []).map((i) => String(i.attrs.jid));
 }
 
 /**
@@ -65,7 +65,7 @@ export function existingAccounts(ctx: ProvisionerContext): Provisioner {
     asAccount(ctx, creds, async (session) => {
       const items = await rosterItems(session, ctx.timeoutMs);
       const replies = await Promise.all(items.map((jid) =>
-        session.request(xml("iq", { type: "set" }, xml("query", { xmlns: ROSTER }, xml("item", { jid, subscription: "remove" }))), ctx.timeoutMs)));
+        session.request(xml("iq", { type: "set" }, xml("query", { xmlns: NS.roster }, xml("item", { jid, subscription: "remove" }))), ctx.timeoutMs)));
       const failed = replies.find((r) => r.attrs.type !== "result");
       if (failed) throw new Error(`removing a roster item failed: ${describeStanzaError(failed)}`);
     });

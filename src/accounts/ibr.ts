@@ -4,6 +4,7 @@ import { describeStanzaError } from "../xmpp/errors.ts";
 import { asAccount, cannotLogIn } from "./login.ts";
 import { AccountsRefused, noRegistration, registrationRefusal } from "./refusal.ts";
 import type { Provisioner, ProvisionerContext } from "./types.ts";
+import { NS } from "../xmpp/ns.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
@@ -18,7 +19,7 @@ export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
         if (!stream.features.getChild("register", "http://jabber.org/features/iq-register")) throw new AccountsRefused(noRegistration(featureNames(stream.features)));
         // The namespace written out: over WebSocket every stanza is a document of its own (RFC 7395 §3.3.3).
         const reply = await stream.request(
-          `<iq type='set' id='reg' to='${ctx.endpoint.domain}' xmlns='jabber:client'><query xmlns='jabber:iq:register'><username>${esc(localpart)}</username><password>${esc(password)}</password></query></iq>`,
+          `<iq type='set' id='reg' to='${ctx.endpoint.domain}' xmlns='${NS.client}'><query xmlns='${NS.register}'><username>${esc(localpart)}</username><password>${esc(password)}</password></query></iq>`,
           "reg",
         );
         if (reply.attrs.type !== "result") {
@@ -36,7 +37,7 @@ export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
       await asAccount(ctx, creds, (session) => this.removeWith!(creds, session), "drop");
     },
     async removeWith(creds, session) {
-      const reply = await session.request(xml("iq", { type: "set" }, xml("query", { xmlns: "jabber:iq:register" }, xml("remove"))), ctx.timeoutMs);
+      const reply = await session.request(xml("iq", { type: "set" }, xml("query", { xmlns: NS.register }, xml("remove"))), ctx.timeoutMs);
       if (reply.attrs.type !== "result") throw new Error(`removing ${creds.username}@${ctx.endpoint.domain} failed: ${describeStanzaError(reply)}`);
     },
     gone: (creds) => cannotLogIn(ctx, creds),

@@ -6,6 +6,7 @@ import type { Credentials, Endpoint } from "../xmpp/session.ts";
 import type { AccountLedger } from "./ledger.ts";
 import { asAccount } from "./login.ts";
 import { AccountsRefused, isRefusal, loginRefusal, saslRefusal, type Refusal } from "./refusal.ts";
+import { NS } from "../xmpp/ns.ts";
 
 /** Ways that ask the server for each new account: a limit on how often shows at the second one. */
 const REGISTERING = new Set(["ibr", "admin"]);
@@ -56,6 +57,6 @@ export async function preflight(ledger: AccountLedger, way: string, ctx: { endpo
 async function checkMechanisms(ctx: { endpoint: Endpoint; timeoutMs: number }): Promise<void> {
   const stream = await openRawStream(ctx.endpoint, ctx.timeoutMs);
   stream.close();
-  const offered = (stream.features.getChild("mechanisms", "urn:ietf:params:xml:ns:xmpp-sasl")?.getChildren("mechanism") ?? []).map((m) => m.text());
+  const offered = (stream.features.getChild("mechanisms", NS.sasl)?.getChildren("mechanism") ?? []).map((m) => m.text());
   if (!offered.some((m) => saslMechanisms(ctx.endpoint).includes(m))) throw new AccountsRefused(saslRefusal(offered.join(", ") || "none"));
 }

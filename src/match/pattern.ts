@@ -1,4 +1,5 @@
 import { parse, type Element } from "ltx";
+import { NS } from "../xmpp/ns.ts";
 
 /**
  * Stanza patterns: XML as people read it in the RFC, matched against what arrived, as XML: an element is its
@@ -204,7 +205,7 @@ function shortTag(el: Element): string {
  * harness's scripted remote server (RFC 6120 §4.8.3), so one pattern serves both.
  */
 export function matchStanza(pattern: Element, actual: Element, captures: Captures = {}): MatchResult {
-  const content = namespaceOf(actual, "jabber:client") === "jabber:server" ? "jabber:server" : "jabber:client";
+  const content = namespaceOf(actual, NS.client) === NS.server ? NS.server : NS.client;
   const r = matchElement(pattern, actual, "", captures, content, content);
   return { ok: r.ok, captures: r.ok ? r.caps : captures, closeness: r.score / r.total, problems: r.problems };
 }

@@ -10,7 +10,8 @@ import { Inbox } from "../xmpp/inbox.ts";
 import { BARRIER_NS, markerMessage, Markers } from "../xmpp/markers.ts";
 import { Transcript } from "../xmpp/transcript.ts";
 import { DialbackKeys } from "./dialback.ts";
-import { NS_DIALBACK, NS_SASL, NS_STREAM, NS_TLS, XmlStream, type Trace } from "./xml-stream.ts";
+import { XmlStream, type Trace } from "./xml-stream.ts";
+import { NS } from "../xmpp/ns.ts";
 
 /** Where a domain the remote server sends to accepts s2s: a target's s2s address. */
 export interface Route {
@@ -60,7 +61,7 @@ const bare = (jid: string | undefined) => (jid ?? "").split("/")[0];
 const domainOf = (jid: string | undefined) => bare(jid).split("@").pop() ?? "";
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/'/g, "&apos;").replace(/</g, "&lt;");
 const header = (from: string, to: string | undefined, id?: string) =>
-  `<?xml version='1.0'?><stream:stream xmlns='jabber:server' xmlns:stream='${NS_STREAM}' xmlns:db='${NS_DIALBACK}' from='${esc(from)}'${to ? ` to='${esc(to)}'` : ""}${id ? ` id='${id}'` : ""} version='1.0'>`;
+  `<?xml version='1.0'?><stream:stream xmlns='${NS.server}' xmlns:stream='${NS.stream}' xmlns:db='${NS.dialback}' from='${esc(from)}'${to ? ` to='${esc(to)}'` : ""}${id ? ` id='${id}'` : ""} version='1.0'>`;
 
 /**
  * Whether the certificate the other end presented as TLS client was signed by `caPem`, is valid now and names
@@ -236,7 +237,7 @@ export class RemoteServer {
 
   /** XEP-0199 pings to every domain it has a route to, in parallel; rejects when one goes unanswered. */
   async pingAll(timeoutMs: number): Promise<Element> {
-    const replies = await Promise.all(this.opts.routes.map((r) => this.request(xml("iq", { type: "get", to: r.domain }, xml("ping", { xmlns: "urn:xmpp:ping" })), timeoutMs)));
+    const replies = await Promise.all(this.opts.routes.map((r) => this.request(xml("iq", { type: "get", to: r.domain }, xml("ping", { xmlns: NS.ping })), timeoutMs)));
     const missing = this.opts.routes.filter((_, i) => !replies[i]);
     if (missing.length > 0) throw new Error(`${this.domain}: no answer to a ping from ${missing.map((r) => r.domain).join(", ")} within ${timeoutMs} ms`);
     return replies[replies.length - 1]!;
@@ -287,26 +288,26 @@ export class RemoteServer {
     const certificateOk = () => Boolean(from && stream.secure && this.opts.tls && this.external && certifies(stream.secure, from, this.opts.tls.ca));
     stream.onHeader = (head) => {
       from = head.attrs.from ?? from;
-      const tlsOffer = this.secureContext && !stream.secure ? `<starttls xmlns='${NS_TLS}'><required/></starttls>` : "";
-      const external = !tlsOffer && certificateOk() && !authenticated.has(from) ? `<mechanisms xmlns='${NS_SASL}'><mechanism>EXTERNAL</mechanism></mechanisms>` : "";
-      const dialback = tlsOffer ? "" : `<dialback xmlns='urn:xmpp:features:dialback'><errors/></dialback>`;
+      const tlsOffer = this.secureContext && !stream.secure ? `<starttls xmlns='${NS.tls}'><required/></starttls>` : "";
+      const external = !tlsOffer && certificateOk() && !authenticated.has(from) ? `<mechanisms xmlns='${NS.sasl}'><mechanism>EXTERNAL</mechanism></mechanisms>` : "";
+      const dialback = tlsOffer ? "" : `<dialback xmlns='${NS.dialbackFeature}'><errors/></dialback>`;
       stream.write(`${header(this.domain, from || undefined, randomUUID())}<stream:features>${tlsOffer}${external}${dialback}</stream:features>`);
     };
     stream.onElement = (el) => {
-      if (el.is("starttls", NS_TLS) && this.secureContext && !stream.secure) {
-        stream.write(`<proceed xmlns='${NS_TLS}'/>`);
+      if (el.is("starttls", NS.tls) && this.secureContext && !stream.secure) {
+        stream.write(`<proceed xmlns='${NS.tls}'/>`);
         stream.upgrade({ ...this.secureContext, requestCert: true, rejectUnauthorized: false }, true, this.opts.timeoutMs).catch(() => stream.close());
-      } else if (el.is("auth", NS_SASL) && el.attrs.mechanism === "EXTERNAL") {
+      } else if (el.is("auth", NS.sasl) && el.attrs.mechanism === "EXTERNAL") {
         const authzid = Buffer.from(el.text().replace(/^=$/, ""), "base64").toString("utf8");
-        if (!certificateOk() || (authzid && authzid !== from)) return stream.write(`<failure xmlns='${NS_SASL}'><not-authorized/></failure>`);
+        if (!certificateOk() || (authzid && authzid !== from)) return stream.write(`<failure xmlns='${NS.sasl}'><not-authorized/></failure>`);
         authenticated.set(from, "certificate");
-        stream.write(`<success xmlns='${NS_SASL}'/>`);
+        stream.write(`<success xmlns='${NS.sasl}'/>`);
         stream.restart();
-      } else if (el.is("result", NS_DIALBACK)) {
+      } else if (el.is("result", NS.dialback)) {
         // Receiving server: the key is taken on trust (no <db:verify/> back to the target's authoritative server).
         authenticated.set(el.attrs.from, "dialback");
         stream.write(`<db:result from='${esc(this.domain)}' to='${esc(el.attrs.from)}' type='valid'/>`);
-      } else if (el.is("verify", NS_DIALBACK)) {
+      } else if (el.is("verify", NS.dialback)) {
         // Authoritative server: was this our key, for that receiving server and stream?
         const valid = this.keys.verify(el.text(), el.attrs.from, this.domain, el.attrs.id);
         stream.write(`<db:verify from='${esc(this.domain)}' to='${esc(el.attrs.from)}' id='${esc(el.attrs.id)}' type='${valid ? "valid" : "invalid"}'/>`);
@@ -330,31 +331,31 @@ export class RemoteServer {
     this.track(stream);
     const t = this.opts.timeoutMs;
     const open = async () => {
-      const head = stream.next((el) => el.is("stream", NS_STREAM), t, `${label}: no stream header`);
-      const features = stream.next((el) => el.is("features", NS_STREAM), t, `${label}: no stream features`);
+      const head = stream.next((el) => el.is("stream", NS.stream), t, `${label}: no stream header`);
+      const features = stream.next((el) => el.is("features", NS.stream), t, `${label}: no stream features`);
       stream.write(header(this.domain, domain));
       return { id: (await head).attrs.id as string, features: await features };
     };
     try {
       let { id, features } = await open();
-      if (this.secureContext && features.getChild("starttls", NS_TLS)) {
-        const proceed = stream.next((el) => el.attrs.xmlns === NS_TLS, t, `${label}: no answer to <starttls/>`);
-        stream.write(`<starttls xmlns='${NS_TLS}'/>`);
+      if (this.secureContext && features.getChild("starttls", NS.tls)) {
+        const proceed = stream.next((el) => el.attrs.xmlns === NS.tls, t, `${label}: no answer to <starttls/>`);
+        stream.write(`<starttls xmlns='${NS.tls}'/>`);
         if ((await proceed).name !== "proceed") throw new Error(`${label}: STARTTLS refused`);
         await stream.upgrade({ ...this.secureContext, servername: domain }, false, t);
         ({ id, features } = await open());
       }
-      const mechanisms = features.getChild("mechanisms", NS_SASL)?.getChildren("mechanism").map((m) => m.text()) ?? [];
+      const mechanisms = features.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
       let auth: RemoteLink["auth"];
       if (stream.secure && this.external && mechanisms.includes("EXTERNAL")) {
-        const outcome = stream.next((el) => el.attrs.xmlns === NS_SASL, t, `${label}: no SASL EXTERNAL outcome`);
-        stream.write(`<auth xmlns='${NS_SASL}' mechanism='EXTERNAL'>${Buffer.from(this.domain).toString("base64")}</auth>`);
+        const outcome = stream.next((el) => el.attrs.xmlns === NS.sasl, t, `${label}: no SASL EXTERNAL outcome`);
+        stream.write(`<auth xmlns='${NS.sasl}' mechanism='EXTERNAL'>${Buffer.from(this.domain).toString("base64")}</auth>`);
         if ((await outcome).name !== "success") throw new Error(`${label}: SASL EXTERNAL failed: ${(await outcome).toString()}`);
         stream.restart();
         await open();
         auth = "certificate";
       } else {
-        const result = stream.next((el) => el.is("result", NS_DIALBACK), t, `${label}: no dialback result`);
+        const result = stream.next((el) => el.is("result", NS.dialback), t, `${label}: no dialback result`);
         stream.write(`<db:result from='${esc(this.domain)}' to='${esc(domain)}'>${this.keys.key(domain, this.domain, id)}</db:result>`);
         const r = await result;
         if (r.attrs.type !== "valid") throw new Error(`${label}: dialback refused: ${r.toString()}`);

@@ -4,11 +4,8 @@ import { StringDecoder } from "node:string_decoder";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
 import { withTimeout } from "../util/time.ts";
+import { NS } from "../xmpp/ns.ts";
 
-export const NS_STREAM = "http://etherx.jabber.org/streams";
-export const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
-export const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
-export const NS_DIALBACK = "jabber:server:dialback";
 
 /** What a stream tells its owner: each element in or out, and stream-level events, for a transcript. */
 export type Trace = (dir: "in" | "out" | "note", xml: string) => void;
@@ -58,7 +55,7 @@ export class XmlStream {
     });
     this.parser.on("element", (el) => {
       this.trace("in", el.toString());
-      if (el.is("error", NS_STREAM)) this.end(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`);
+      if (el.is("error", NS.stream)) this.end(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`);
       this.deliver(el);
     });
     this.parser.on("end", () => {
@@ -76,7 +73,7 @@ export class XmlStream {
       this.waiting.delete(w);
       return w.resolve(el);
     }
-    if (el.is("stream", NS_STREAM)) this.onHeader(el);
+    if (el.is("stream", NS.stream)) this.onHeader(el);
     else this.onElement(el);
   }
 

@@ -7,6 +7,7 @@ import type { Participant } from "./participant.ts";
 import { describeStanzaError } from "../xmpp/errors.ts";
 import { barrier } from "./barrier.ts";
 import { consume, findNow, waitFor } from "./expect.ts";
+import { NS } from "../xmpp/ns.ts";
 
 /** One side's view of a subscription, as RFC 6121 Appendix A keeps it (a pre-approval shows only in pushes the scenario checks). */
 interface Side {
@@ -43,7 +44,7 @@ function pushPattern(jid: string, side: Side): string {
     `subscription='${sub === "none" ? "{optional:none}" : sub}'`,
     `ask='${side.ask ? "subscribe" : "{absent}"}'`,
   ];
-  return `<iq type='set'><query xmlns='jabber:iq:roster'><item ${attrs.join(" ")}/></query></iq>`;
+  return `<iq type='set'><query xmlns='${NS.roster}'><item ${attrs.join(" ")}/></query></iq>`;
 }
 
 /** A party to the fixtures: a set-up session, or a user of the harness's remote server (it sends, it has no roster). */
@@ -62,7 +63,7 @@ export async function applyFixtures(sc: Scenario, setup: Map<string, Session | F
   const remote = new Set(sc.accounts.filter((a) => a.domain === "remote").map((a) => a.name));
   for (const item of sc.roster) {
     const jid = jids[item.jid] ?? item.jid;
-    const el = xml("iq", { type: "set" }, xml("query", { xmlns: "jabber:iq:roster" },
+    const el = xml("iq", { type: "set" }, xml("query", { xmlns: NS.roster },
       xml("item", { jid, ...(item.name !== undefined && { name: item.name }) }, ...item.groups.map((g) => xml("group", {}, g)))));
     const reply = await (setup.get(item.owner) as Session).request(el, timeoutMs); // the loader keeps roster owners off the remote server
     if (reply.attrs.type !== "result") fail(`${item.owner} could not add ${jid} to the roster: ${describeStanzaError(reply)}`);

@@ -5,9 +5,8 @@ import type { AccountLedger } from "../accounts/ledger.ts";
 import type { ServerInfo } from "../results/schema.ts";
 import { Session, type Credentials, type Endpoint } from "../xmpp/session.ts";
 import { Transcript } from "../xmpp/transcript.ts";
+import { NS } from "../xmpp/ns.ts";
 
-const DISCO_INFO = "http://jabber.org/protocol/disco#info";
-const VERSION = "jabber:iq:version";
 
 /** One stream feature as the server wrote it (mechanisms with their names), for the report. */
 const describe = (features?: Element) => (features?.children ?? []).filter((c): c is Element => typeof c !== "string").map((c) => c.toString());
@@ -18,15 +17,15 @@ const describe = (features?: Element) => (features?.children ?? []).filter((c): 
  * advertised before TLS, before and after authentication.
  */
 export async function identify(session: Session, domain: string, timeoutMs: number): Promise<ServerInfo> {
-  const info = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: DISCO_INFO })), timeoutMs);
-  const query = info.attrs.type === "result" ? info.getChild("query", DISCO_INFO) : undefined;
+  const info = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.discoInfo })), timeoutMs);
+  const query = info.attrs.type === "result" ? info.getChild("query", NS.discoInfo) : undefined;
   const identities = query?.getChildren("identity") ?? [];
   const identity = identities.find((i) => i.attrs.category === "server") ?? identities[0];
   const features = (query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var));
   let version: ServerInfo["version"];
-  if (features.includes(VERSION)) {
-    const reply = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: VERSION })), timeoutMs);
-    const v = reply.attrs.type === "result" ? reply.getChild("query", VERSION) : undefined;
+  if (features.includes(NS.version)) {
+    const reply = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.version })), timeoutMs);
+    const v = reply.attrs.type === "result" ? reply.getChild("query", NS.version) : undefined;
     const name = v?.getChildText("name");
     if (name) version = { name, version: v?.getChildText("version") ?? "", ...(v?.getChildText("os") && { os: v.getChildText("os")! }) };
   }

@@ -1,14 +1,14 @@
 import type { Element } from "ltx";
+import { NS } from "./ns.ts";
 
-const STANZAS_NS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 /** The parts of an <iq type='error'>'s <error/> (RFC 6120 §8.3): defined condition, type and text. */
 export function stanzaError(el: Element): { condition: string; type: string; text?: string } {
   const error = el.getChild("error");
   if (!error) return { condition: "no <error/>", type: "no type" };
   // By namespace, whatever prefix the server chose for it.
-  const condition = error.getChildElements().find((c) => c.getNS() === STANZAS_NS && c.getName() !== "text");
-  const text = error.getChildText("text", STANZAS_NS);
+  const condition = error.getChildElements().find((c) => c.getNS() === NS.stanzas && c.getName() !== "text");
+  const text = error.getChildText("text", NS.stanzas);
   return { condition: condition?.getName() ?? "unknown-condition", type: String(error.attrs.type ?? "no type"), ...(text && { text }) };
 }
 

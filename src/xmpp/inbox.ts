@@ -1,4 +1,5 @@
 import type { Element } from "ltx";
+import { waitOn } from "./wait.ts";
 
 /** A stanza that arrived on a session, in arrival order; expectations consume it once matched. */
 export interface Received {
@@ -42,28 +43,9 @@ export class Inbox {
 
   /**
    * Re-evaluates `probe` on every arrival until it returns a value, the session ends, `until` resolves, or
-   * time runs out (undefined then).
+   * time runs out (undefined then). A failed `until` proves nothing (see waitOn).
    */
   waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
-    const first = probe();
-    if (first !== undefined || this.closedReason) return Promise.resolve(first);
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (v: T | undefined) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(v);
-      };
-      const check = () => {
-        const v = probe();
-        if (v !== undefined || this.closedReason) finish(v);
-      };
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      this.waiters.add(check);
-      // `until` settling proves something only when it succeeds: a failed barrier (a session died) proves nothing.
-      until?.then(() => finish(probe()), () => {});
-    });
+    return waitOn(this.waiters, () => probe() ?? (this.closedReason ? null : undefined), timeoutMs, until);
   }
 }

@@ -8,16 +8,9 @@ import type { Received } from "./inbox.ts";
 import type { Credentials } from "./session.ts";
 import { scramMechanism, type ScramName } from "./scram.ts";
 import { secure, tcpConnect } from "./tls.ts";
+import { waitOn } from "./wait.ts";
 import type { Transcript } from "./transcript.ts";
-
-export const NS = {
-  stream: "http://etherx.jabber.org/streams",
-  streamErrors: "urn:ietf:params:xml:ns:xmpp-streams",
-  tls: "urn:ietf:params:xml:ns:xmpp-tls",
-  sasl: "urn:ietf:params:xml:ns:xmpp-sasl",
-  bind: "urn:ietf:params:xml:ns:xmpp-bind",
-  client: "jabber:client",
-} as const;
+import { NS } from "./ns.ts";
 
 const STANZAS = new Set(["iq", "message", "presence"]);
 
@@ -332,7 +325,7 @@ export class RawConnection {
       this.pending.set(id, { resolve: (el) => (clearTimeout(timer), resolve(el)), reject: (err) => (clearTimeout(timer), reject(err)) });
     });
     reply.catch(() => {});
-    this.send(`<iq type='get' to='${escapeAttr(this.endpoint.domain)}' id='${id}'><ping xmlns='urn:xmpp:ping'/></iq>`, true);
+    this.send(`<iq type='get' to='${escapeAttr(this.endpoint.domain)}' id='${id}'><ping xmlns='${NS.ping}'/></iq>`, true);
     return reply;
   }
 
@@ -346,35 +339,15 @@ export class RawConnection {
 
   /**
    * As on a session: re-evaluates `probe` on every arrival until it returns a value, the connection ends (the
-   * server closed its stream or the connection), `until` settles, or time runs out.
+   * server closed its stream or the connection), `until` resolves, or time runs out. A failed `until` proves nothing (see waitOn).
    */
   waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
     return this.until(() => probe() ?? (this.closedReason ? null : undefined), timeoutMs, until);
   }
 
-  /** Re-evaluates `probe` on every arrival and on close until it returns a value (null ends the wait early), `stop` settles, or time runs out. */
-  private until<T>(probe: () => T | null | undefined, timeoutMs: number, stop?: Promise<unknown>): Promise<T | undefined> {
-    const settled = (v: T | null | undefined) => v !== undefined;
-    const first = probe();
-    if (settled(first)) return Promise.resolve(first ?? undefined);
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (v: T | null | undefined) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(v ?? undefined);
-      };
-      const check = () => {
-        const v = probe();
-        if (settled(v)) finish(v);
-      };
-      const timer = setTimeout(() => finish(undefined), timeoutMs);
-      this.waiters.add(check);
-      const last = () => finish(probe() ?? undefined);
-      stop?.then(last, last);
-    });
+  /** Re-evaluates `probe` on every arrival and on close until it returns a value (null ends the wait early), `proof` resolves, or time runs out. */
+  private until<T>(probe: () => T | null | undefined, timeoutMs: number, proof?: Promise<unknown>): Promise<T | undefined> {
+    return waitOn(this.waiters, probe, timeoutMs, proof);
   }
 
   /** Marks everything received so far as seen. */

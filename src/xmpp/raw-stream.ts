@@ -7,9 +7,8 @@ import { secure, tcpConnect } from "./tls.ts";
 import type { RawStream } from "./stream.ts";
 import { openWebSocketStream } from "./websocket.ts";
 import { withTimeout } from "../util/time.ts";
+import { NS } from "./ns.ts";
 
-const NS_STREAM = "http://etherx.jabber.org/streams";
-const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 
 export type { RawStream } from "./stream.ts";
 
@@ -32,8 +31,8 @@ export async function negotiateStartTls(endpoint: Endpoint, timeoutMs: number): 
   const socket = await tcpConnect(endpoint, timeoutMs);
   const stream = await openStream(socket, endpoint, timeoutMs, { keepSocket: true });
   try {
-    if (!stream.features.getChild("starttls", NS_TLS)) throw new Error(`${endpoint.host}:${endpoint.port} does not offer STARTTLS (features: ${featureNames(stream.features)})`);
-    const answer = await stream.exchange(`<starttls xmlns='${NS_TLS}'/>`, (el) => el.attrs.xmlns === NS_TLS, "no answer to <starttls/>");
+    if (!stream.features.getChild("starttls", NS.tls)) throw new Error(`${endpoint.host}:${endpoint.port} does not offer STARTTLS (features: ${featureNames(stream.features)})`);
+    const answer = await stream.exchange(`<starttls xmlns='${NS.tls}'/>`, (el) => el.attrs.xmlns === NS.tls, "no answer to <starttls/>");
     if (answer.name !== "proceed") throw new Error(`${endpoint.host}:${endpoint.port} refused STARTTLS: ${answer.toString()}`);
     stream.close();
     return { socket, features: stream.features };
@@ -65,15 +64,15 @@ async function openStream(socket: net.Socket, endpoint: Endpoint, timeoutMs: num
   socket.on("close", onClose);
   parser.on("error", (err: Error) => fail(err));
   parser.on("element", (el: Element) => {
-    if (el.is("features", NS_STREAM)) return onFeatures(el);
-    if (el.is("error", NS_STREAM)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
+    if (el.is("features", NS.stream)) return onFeatures(el);
+    if (el.is("error", NS.stream)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
     for (const w of waiting) {
       if (!w.pick(el)) continue;
       waiting.delete(w);
       return w.resolve(el);
     }
   });
-  socket.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}' version='1.0' xmlns='jabber:client' xmlns:stream='${NS_STREAM}'>`);
+  socket.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}' version='1.0' xmlns='${NS.client}' xmlns:stream='${NS.stream}'>`);
 
   const close = () => {
     socket.off("data", onData);

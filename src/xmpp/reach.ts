@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { openRawStream } from "./raw-stream.ts";
 import type { Endpoint, Security } from "./endpoint.ts";
+import { NS } from "./ns.ts";
 
 /** What the user asked for on the command line. */
 export interface TlsRequest {
@@ -36,7 +37,7 @@ export async function reach(at: Omit<Endpoint, "security">, req: TlsRequest, tim
   } else if (req.tls === "auto") {
     const plain = await openRawStream(at, timeoutMs);
     plain.close();
-    if (plain.features.getChild("starttls", "urn:ietf:params:xml:ns:xmpp-tls")) tls = "starttls";
+    if (plain.features.getChild("starttls", NS.tls)) tls = "starttls";
   }
   const endpoint: Endpoint = { ...at, security: { tls, ...(ca && { ca }), ...(req.insecure && { insecure: true }), ...(req.allowPlain && { allowPlain: true }) } };
   (await openRawStream(endpoint, timeoutMs)).close();

@@ -12,6 +12,7 @@ import type { Transcript } from "./transcript.ts";
 import { harnessTransport, SERVICE } from "./transport.ts";
 import { webSocketTransport } from "./websocket-transport.ts";
 import { withTimeout } from "../util/time.ts";
+import { NS } from "./ns.ts";
 
 export type { Endpoint } from "./endpoint.ts";
 export type { Received } from "./inbox.ts";
@@ -76,7 +77,7 @@ export class Session {
     });
     const { entity } = this.client;
     // A push left unanswered (acks: false) gets no reply at all: the steps answer it, or nothing does.
-    this.client.iqCallee.set("jabber:iq:roster", "query", () => (opts.ackPushes === false ? new Promise(() => {}) : true));
+    this.client.iqCallee.set(NS.roster, "query", () => (opts.ackPushes === false ? new Promise(() => {}) : true));
     entity.on("error", (err: Error) => {
       this.transcript.add(this.label, "note", `error: ${err.message}`);
       if (err instanceof XMLError) this.socket()?.stopReading?.();
@@ -172,7 +173,7 @@ export class Session {
   }
 
   private record(el: Element, marker: boolean): void {
-    if (!this.online && el.is("features", "http://etherx.jabber.org/streams")) {
+    if (!this.online && el.is("features", NS.stream)) {
       this.featuresBeforeAuth ??= el;
       this.features = el;
     }
@@ -205,7 +206,7 @@ export class Session {
 
   /** XEP-0199 ping to the server: everything the server queued for us before the reply has arrived. */
   ping(timeoutMs: number): Promise<Element> {
-    return this.request(xml("iq", { type: "get", to: this.endpoint.domain }, xml("ping", { xmlns: "urn:xmpp:ping" })), timeoutMs);
+    return this.request(xml("iq", { type: "get", to: this.endpoint.domain }, xml("ping", { xmlns: NS.ping })), timeoutMs);
   }
 
   async sendMarker(to: string, token: string): Promise<void> {

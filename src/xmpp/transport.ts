@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type net from "node:net";
 import ConnectionTCP from "@xmpp/connection-tcp";
+import { NS } from "./ns.ts";
 
 /** How a session gets its byte stream: the harness connects it (TCP, TLS from the first byte, or after STARTTLS). */
 export type Opener = () => Promise<net.Socket>;
@@ -62,7 +63,7 @@ export function harnessTransport(open: Opener) {
       return service === SERVICE ? { open } : undefined;
     }
   }
-  Object.assign(HarnessTransport.prototype, { Socket: HarnessSocket, NS: "jabber:client" });
+  Object.assign(HarnessTransport.prototype, { Socket: HarnessSocket, NS: NS.client });
   return HarnessTransport;
 }
 

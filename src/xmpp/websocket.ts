@@ -5,10 +5,7 @@ import type { Security } from "./endpoint.ts";
 import { describeTlsError, isTlsError } from "./tls.ts";
 import type { RawStream } from "./stream.ts";
 import { withTimeout } from "../util/time.ts";
-
-/** RFC 7395 §3.3.2: <open/> and <close/> replace the stream header and footer. */
-export const NS_FRAMING = "urn:ietf:params:xml:ns:xmpp-framing";
-const NS_STREAM = "http://etherx.jabber.org/streams";
+import { NS } from "./ns.ts";
 
 /** Where an RFC 7395 stream goes: the ws:// or wss:// URL, and the XMPP domain (the 'to' of <open/>). */
 export interface WebSocketEndpoint {
@@ -76,7 +73,7 @@ export async function openWebSocketStream(endpoint: WebSocketEndpoint, timeoutMs
   const parser = new FramedParser();
   parser.on("start", deliver);
   parser.on("element", (el) => {
-    if (el.is("error", NS_STREAM)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
+    if (el.is("error", NS.stream)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
     deliver(el);
   });
   parser.on("end", () => fail(new Error(`${endpoint.url} closed the stream (<close/>)`)));
@@ -92,13 +89,13 @@ export async function openWebSocketStream(endpoint: WebSocketEndpoint, timeoutMs
     return reply;
   };
   const open = async () => {
-    const opened = next((el) => el.is("open", NS_FRAMING), `no <open/> from ${endpoint.url}`);
-    const features = next((el) => el.is("features", NS_STREAM), `no stream features from ${endpoint.url}`);
-    ws.send(`<open xmlns='${NS_FRAMING}' to='${endpoint.domain}' version='1.0'/>`);
+    const opened = next((el) => el.is("open", NS.framing), `no <open/> from ${endpoint.url}`);
+    const features = next((el) => el.is("features", NS.stream), `no stream features from ${endpoint.url}`);
+    ws.send(`<open xmlns='${NS.framing}' to='${endpoint.domain}' version='1.0'/>`);
     return { opened: await opened, features: await features };
   };
   const close = () => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(`<close xmlns='${NS_FRAMING}'/>`);
+    if (ws.readyState === WebSocket.OPEN) ws.send(`<close xmlns='${NS.framing}'/>`);
     ws.close();
   };
   try {

@@ -14,6 +14,7 @@ import type { RemoteAccount, RemoteServer } from "../../remote/remote-server.ts"
 import { barrier } from "../barrier.ts";
 import type { Participant } from "../participant.ts";
 import { retry, type Retrying } from "./retry.ts";
+import { NS } from "../../xmpp/ns.ts";
 
 /** One server's c2s and the accounts made on it. */
 export interface Side {
@@ -153,7 +154,7 @@ export class CaseScope {
     into.set(label, session);
     await session.start(this.ctx.timeoutMs);
     if (spec.roster) {
-      const reply = await session.request(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })), this.ctx.timeoutMs);
+      const reply = await session.request(xml("iq", { type: "get" }, xml("query", { xmlns: NS.roster })), this.ctx.timeoutMs);
       if (reply.attrs.type !== "result") throw new HarnessError(`set-up: ${label}'s roster get failed: ${describeStanzaError(reply)}`);
     }
     if (spec.presence) {

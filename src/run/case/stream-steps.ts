@@ -4,7 +4,8 @@ import { matchStanza, matchValue, parsePattern, type Captures } from "../../matc
 import { fill } from "../../scenario/template.ts";
 import type { ExpectStep, Step } from "../../scenario/types.ts";
 import { plainAllowed } from "../../xmpp/endpoint.ts";
-import { NS, type HeaderOptions, type RawConnection, type SaslMechanism, type StreamHeader } from "../../xmpp/raw-connection.ts";
+import { NS } from "../../xmpp/ns.ts";
+import { type HeaderOptions, type RawConnection, type SaslMechanism, type StreamHeader } from "../../xmpp/raw-connection.ts";
 import { HarnessError, type CaseScope } from "./scope.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
 

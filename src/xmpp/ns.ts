@@ -1,0 +1,22 @@
+/** The XML namespaces the harness itself speaks (scenarios spell theirs out in their XML). */
+export const NS = {
+  stream: "http://etherx.jabber.org/streams",
+  streamErrors: "urn:ietf:params:xml:ns:xmpp-streams",
+  stanzas: "urn:ietf:params:xml:ns:xmpp-stanzas",
+  tls: "urn:ietf:params:xml:ns:xmpp-tls",
+  sasl: "urn:ietf:params:xml:ns:xmpp-sasl",
+  bind: "urn:ietf:params:xml:ns:xmpp-bind",
+  /** RFC 7395 §3.3.2: <open/> and <close/> replace the stream header and footer. */
+  framing: "urn:ietf:params:xml:ns:xmpp-framing",
+  client: "jabber:client",
+  server: "jabber:server",
+  dialback: "jabber:server:dialback",
+  dialbackFeature: "urn:xmpp:features:dialback",
+  ping: "urn:xmpp:ping",
+  roster: "jabber:iq:roster",
+  register: "jabber:iq:register",
+  version: "jabber:iq:version",
+  discoInfo: "http://jabber.org/protocol/disco#info",
+  commands: "http://jabber.org/protocol/commands",
+  admin: "http://jabber.org/protocol/admin",
+} as const;
