@@ -50,6 +50,10 @@ export class CaseScope {
   readonly sessions = new Map<string, Session>();
   /** Raw connections (docs/stream-steps.md) by label; they join barriers once bound. */
   readonly raws = new Map<string, RawConnection>();
+  /** Raw connections a step said would end (a stream error or close it expects, a disconnect): a later step on one is the scenario's mistake. */
+  readonly endExpected = new Set<RawConnection>();
+  /** Raw connections that sent their closing stream tag. */
+  readonly closingSent = new Set<RawConnection>();
   /** Users of the harness's remote server by label: "bob" (the bare JID) and "bob/r1" for each resource it names. */
   readonly remotes = new Map<string, RemoteAccount>();
   readonly bindings: Bindings;

@@ -10,7 +10,7 @@ import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Foun
 import type { Participant } from "../participant.ts";
 import { HarnessError, type CaseScope } from "./scope.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
-import { actOn, closeExpected, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
+import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 
 export type { Miss } from "./step-kit.ts";
 
@@ -164,7 +164,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   async disconnect(step, scope) {
     if (scope.isRaw(step.actor)) {
       const c = scope.raw(step.actor);
-      closeExpected.add(c);
+      scope.endExpected.add(c);
       await c.close(timeoutOf(scope, step));
       return undefined;
     }
@@ -175,7 +175,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   async drop(step, scope) {
     scope.dropped = true;
     if (scope.isRaw(step.actor)) {
-      closeExpected.add(scope.raw(step.actor));
+      scope.endExpected.add(scope.raw(step.actor));
       scope.raw(step.actor).drop();
       return undefined;
     }
@@ -215,7 +215,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t) : undefined);
     if (chosen) {
       for (const r of chosen.found.picked) r.consumed = true;
-      for (const st of chosen.steps) if (st.kind === "receive-stream-error" || st.kind === "receive-stream-close") closeExpected.add(scope.raw(st.actor));
+      for (const st of chosen.steps) if (st.kind === "receive-stream-error" || st.kind === "receive-stream-close") scope.endExpected.add(scope.raw(st.actor));
       keep(scope, chosen.found.captures);
       scope.choices.push({ step: step.text, alternative: chosen.alt });
       return undefined;

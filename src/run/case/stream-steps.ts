@@ -21,11 +21,6 @@ export function ending(c: RawConnection): string {
   return "";
 }
 
-/** Raw connections a step said would end (a stream error or close it expects, a disconnect): a later step on one is the scenario's mistake. */
-export const closeExpected = new WeakSet<RawConnection>();
-/** Raw connections that sent their closing stream tag. */
-const closingSent = new WeakSet<RawConnection>();
-
 /**
  * The raw connection a stream step acts on. One the server already ended, or the network cut, before the step
  * could act is no verdict on the rule the step is about: the case's set-up is retried, or it is an error
@@ -35,7 +30,7 @@ export function actOn(scope: CaseScope, step: Step): { c: RawConnection } {
   const c = scope.raw(step.actor);
   if (!c.tcpClosed && !c.streamClosed && !c.streamError) return { c };
   const why = `${c.label} cannot carry out '${step.text}': ${c.closedReason ?? "the stream ended"}${ending(c)}`;
-  throw new HarnessError(closeExpected.has(c) ? why : `${why} before the step's action was sent: it answers nothing the case did`);
+  throw new HarnessError(scope.endExpected.has(c) ? why : `${why} before the step's action was sent: it answers nothing the case did`);
 }
 
 /**
@@ -136,9 +131,9 @@ function streamErrorProblems(c: RawConnection, conditions: string[], errorText: 
 }
 
 /** Sends our closing stream tag once the server has closed its stream (RFC 6120 §4.4), then waits for the TCP connection to close. */
-async function awaitTcpClose(c: RawConnection, timeoutMs: number): Promise<boolean> {
-  if (!c.tcpClosed && !closingSent.has(c)) {
-    closingSent.add(c);
+async function awaitTcpClose(scope: CaseScope, c: RawConnection, timeoutMs: number): Promise<boolean> {
+  if (!c.tcpClosed && !scope.closingSent.has(c)) {
+    scope.closingSent.add(c);
     c.send(c.closingTag, true);
   }
   return c.waitClosed(timeoutMs);
@@ -244,7 +239,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   async "receive-stream-error"(step, scope) {
     const c = scope.raw(step.actor);
     const t = timeoutOf(scope, step);
-    closeExpected.add(c);
+    scope.endExpected.add(c);
     const expected = [`<stream:error><${step.conditions.join("/> or <")} xmlns='${NS.streamErrors}'/></stream:error></stream:stream>`];
     const at = () => scope.transcript.now();
     if (!(await c.waitStreamError(t))) {
@@ -259,15 +254,15 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     if (step.conditions.length > 1) scope.choices.push({ step: step.text, alternative: c.streamError!.condition });
     keep(scope, caps);
     if (!(await c.waitStreamClosed(t))) return { message: `${c.label} received <${c.streamError!.condition}/>, but the server did not close its stream (no closing tag) within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
-    if (!(await awaitTcpClose(c, t))) return { message: `${c.label}: after the stream error and both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
+    if (!(await awaitTcpClose(scope, c, t))) return { message: `${c.label}: after the stream error and both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
     if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: seen, at: at() };
     return undefined;
   },
 
   async "close-stream"(step, scope) {
     const got = actOn(scope, step);
-    closeExpected.add(got.c);
-    closingSent.add(got.c);
+    scope.endExpected.add(got.c);
+    scope.closingSent.add(got.c);
     got.c.send(got.c.closingTag);
     return undefined;
   },
@@ -275,12 +270,12 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   async "receive-stream-close"(step, scope) {
     const c = scope.raw(step.actor);
     const t = timeoutOf(scope, step);
-    closeExpected.add(c);
+    scope.endExpected.add(c);
     const expected = ["</stream:stream>, then the TCP connection closed"];
     const at = () => scope.transcript.now();
     if (!(await c.waitStreamClosed(t))) return { message: `${c.label}: the server did not close its stream within ${t} ms${ending(c)}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
     if (c.streamError) return { message: `${c.label}: the server closed the stream with a stream error <${c.streamError.condition}/>`, expected, closest: [{ xml: c.streamError.el.toString(), problems: [], at: 0 }], at: at() };
-    if (!(await awaitTcpClose(c, t))) return { message: `${c.label}: after both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
+    if (!(await awaitTcpClose(scope, c, t))) return { message: `${c.label}: after both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
     if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: lastArrivals(c), at: at() };
     return undefined;
   },
