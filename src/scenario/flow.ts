@@ -1,0 +1,147 @@
+import { parse as parseXml } from "ltx";
+import { findRequirement } from "../catalog/index.ts";
+import { ScenarioError } from "./error.ts";
+import type { Cell } from "./matrix-cells.ts";
+import type { Parties } from "./parties.ts";
+import type { RawScenario } from "./schema.ts";
+import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
+import { capturesIn, fill, placeholdersIn, unknownFilters } from "./template.ts";
+import { allTextsOf, checksOf, REMOTE_KINDS, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
+import { guardIssue } from "./guard.ts";
+import type { Path } from "../util/yaml-file.ts";
+import { LEVELS, type Level, type RawConnectionSpec, type SourcePos, type Step } from "./types.ts";
+
+/** The weaker of two levels. */
+const lower = (a: Level, b: Level): Level => (LEVELS.indexOf(a) > LEVELS.indexOf(b) ? a : b);
+
+/**
+ * Reads a case's steps in order and checks its flow: who may do what, placeholders known where they are used
+ * (captures grow the names), well-formed XML, `also:` entries as steps of their own, the addressing guard, the
+ * matrix cell's `when`, and that every requirement the case cites is proved by some step.
+ */
+export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, key?: string) => SourcePos, cell?: Cell): Step[] {
+  const { accounts, connections, roster, remotes, rawLabels, sessions, actorOf } = parties;
+  // Names a placeholder may use, growing with each step's captures.
+  // ${domain.b} only where an account lives on b: such a case is skipped on a single server, where it has no value.
+  const secondDomain = accounts.some((a) => a.domain === "b") ? ["domain.b"] : [];
+  const remoteDomain = remotes.size > 0 ? ["domain.remote"] : [];
+  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain, ...remoteDomain]);
+  // Raw connections bound by an earlier step: only these take part in barriers, and name a full JID.
+  const bound = new Set<string>();
+  const kept: Step[] = [];
+  const sent: { actor: string; xml: string }[] = [];
+  raw.steps.forEach((rawStep, i) => {
+    let step: Step;
+    let when: When | undefined;
+    let also: AlsoEntry[] | undefined;
+    try {
+      ({ step, when, also } = parseStep(rawStep, { pos: where(["steps", i]), actorOf }));
+      if (when && !cell) throw new StepIssue("'when' needs a matrix");
+      for (const name of Object.keys(when ?? {})) {
+        if (!(name in cell!)) throw new StepIssue(`'when' names '${name}', which is not a matrix variable (${Object.keys(cell!).join(", ")})`, ["when"]);
+      }
+      checkActors(step, rawLabels, connections, bound, remotes);
+    } catch (err) {
+      if (!(err instanceof StepIssue)) throw err;
+      throw new ScenarioError(where(["steps", i], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
+    }
+    const key = typeof rawStep === "string" ? undefined : Object.keys(rawStep).find((k) => k === "one of" || k.startsWith(step.actor.split("/")[0]));
+    const xmlPos = key ? where(["steps", i, key]) : step.pos;
+    const placeholders = (texts: string[], names: Set<string>) => {
+      for (const text of texts) {
+        for (const name of placeholdersIn(text)) {
+          if (!names.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
+        }
+        for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local)`);
+      }
+    };
+    /** Checks placeholders and well-formedness; a capture is known to the patterns after the one that makes it. */
+    const check = (xmls: string[], names: Set<string>) => {
+      placeholders(xmls, names);
+      for (const xml of xmls) {
+        try {
+          parseXml(fill(xml, Object.fromEntries([...names].map((k) => [k, "x@example.invalid"]))));
+        } catch (err) {
+          throw new ScenarioError(xmlPos, `steps[${i}]: expected well-formed XML (${(err as Error).message}) in: ${xml.trim().slice(0, 80)}`);
+        }
+      }
+    };
+    if (step.kind === "one-of") {
+      // Each alternative's steps run in order, so a capture serves the alternative's later steps; after the
+      // step only captures that every alternative makes are certain.
+      const per = step.alternatives.map((alt) => {
+        const names = new Set(known);
+        for (const st of alt.steps) {
+          check(xmlOf(st), names);
+          placeholders(textsOf(st), names);
+          for (const xml of [...xmlOf(st), ...textsOf(st)]) for (const c of capturesIn(xml)) names.add(c);
+        }
+        return names;
+      });
+      for (const name of per[0]) if (per.every((names) => names.has(name))) known.add(name);
+    } else {
+      check(xmlOf(step), known);
+      placeholders(textsOf(step), known);
+      for (const xml of [...xmlOf(step), ...textsOf(step)]) for (const c of capturesIn(xml)) known.add(c);
+      if (step.kind === "bind") {
+        bound.add(step.actor);
+        known.add(step.actor);
+      }
+    }
+    // `also:` entries become steps of their own right after it: each proves its one requirement.
+    const unknownAlso = (also ?? []).find((a) => !findRequirement(a.requirement));
+    if (unknownAlso) throw new ScenarioError(where(["steps", i, "also"], unknownAlso.requirement), `steps[${i}].also: ${unknownAlso.requirement} is not a requirement of any catalog (spec/*-requirements.md)`);
+    const further = (also ?? []).map((a): Step => ({
+      pos: where(["steps", i, "also", a.requirement]),
+      actor: step.actor,
+      kind: "also",
+      pattern: a.pattern,
+      requirements: [a.requirement],
+      level: lower(step.level ?? raw.level, findRequirement(a.requirement)?.level ?? "MAY"),
+      ...(step.asserts && { asserts: step.asserts }),
+      ...(step.timeoutMs && { timeoutMs: step.timeoutMs }),
+      text: `${step.actor}'s stanza also matches ${a.pattern.replace(/\s+/g, " ").trim().slice(0, 100)} (${a.requirement})`,
+    }));
+    for (const f of further) {
+      check(xmlOf(f), known);
+      for (const c of allTextsOf(f).flatMap(capturesIn)) known.add(c);
+    }
+    if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
+    for (const st of [step, ...further]) {
+      const guarded = guardIssue(st, { level: raw.level, requirements: raw.requirements, sent });
+      if (guarded) throw new ScenarioError(st === step ? xmlPos : st.pos, `steps[${i}]: ${guarded}`);
+    }
+    if (step.kind === "send") sent.push({ actor: step.actor, xml: step.xml });
+    kept.push(step, ...further);
+  });
+  if (kept.length === 0) throw new ScenarioError(where(["steps"]), "no step applies to this matrix cell");
+  // Every requirement the case cites is proved by some step (set-up proves none, an action only what it names).
+  const proved = new Set(kept.flatMap((st) => (st.kind === "one-of" ? [st, ...st.alternatives.flatMap((a) => a.steps)] : [st]).flatMap((s) => checksOf(raw, s))));
+  const unproved = raw.requirements.filter((id) => !proved.has(id));
+  if (unproved.length > 0) {
+    throw new ScenarioError(where(["requirements"]), `requirements: no step checks ${unproved.join(", ")}: name it in the requirements of the step that proves it, or drop it (a check without requirements of its own checks the case's; a set-up step checks none; an action such as 'authenticates' or 'binds' checks only the requirements it names)`);
+  }
+  for (const item of roster) {
+    for (const name of placeholdersIn(item.jid)) {
+      if (!known.has(name)) throw new ScenarioError(where(["roster", item.owner]), `roster: unknown placeholder \${${name}} in '${item.jid}'`);
+    }
+  }
+
+  return kept;
+}
+
+/**
+ * Stream-level steps are for raw connections; authenticating needs an account; 'receives nothing' on a raw
+ * connection needs it bound (barriers); a remote user only sends and receives.
+ */
+function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnectionSpec[], bound: Set<string>, remotes: Set<string>): void {
+  const actors = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps) : [step];
+  for (const st of actors) {
+    const remote = st.actor.split(", ").map((a) => a.split("/")[0]).find((a) => remotes.has(a));
+    if (remote && !REMOTE_KINDS.has(st.kind)) throw new StepIssue(`'${st.text}': ${remote} is a user of the harness's remote server: its steps only send and receive (nothing connects, disconnects or drops there)`);
+    const isRaw = rawLabels.has(st.actor);
+    if (STREAM_KINDS.has(st.kind) && !isRaw) throw new StepIssue(`'${st.text}': stream-level steps are for raw connections ('${st.actor}' is a session; declare one with 'raw: true' or under connections:)`);
+    if (st.kind === "authenticate" && !connections.find((c) => c.label === st.actor)?.account) throw new StepIssue(`'${st.text}': '${st.actor}' has no account, so no credentials: declare it under an account with 'raw: true'`);
+    if (st.kind === "receive-nothing" && isRaw && !bound.has(st.actor)) throw new StepIssue(`'${st.text}': 'receives nothing' needs a barrier, which a raw connection joins only once bound: add a '${st.actor} binds' step before it`);
+  }
+}
