@@ -1,11 +1,9 @@
 import type net from "node:net";
 import tls from "node:tls";
-import { StringDecoder } from "node:string_decoder";
-import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
 import { withTimeout } from "../util/time.ts";
 import { NS } from "../xmpp/ns.ts";
-
+import { XmlReader } from "../xmpp/xml-reader.ts";
 
 /** What a stream tells its owner: each element in or out, and stream-level events, for a transcript. */
 export type Trace = (dir: "in" | "out" | "note", xml: string) => void;
@@ -25,46 +23,38 @@ export class XmlStream {
   secure?: tls.TLSSocket;
   closedReason?: string;
 
-  private parser!: Parser;
-  private decoder = new StringDecoder("utf8");
+  private readonly reader: XmlReader;
   private readonly waiting = new Set<{ pick: (el: Element) => boolean; resolve: (el: Element) => void; reject: (e: Error) => void }>();
-  private readonly onData = (chunk: Buffer) => this.parser.write(this.decoder.write(chunk));
-  private readonly onClose = () => this.end("the connection closed");
 
-  constructor(private socket: net.Socket | tls.TLSSocket, private readonly trace: Trace) {
+  constructor(socket: net.Socket, private readonly trace: Trace) {
     socket.setNoDelay?.(true);
-    this.listen(socket);
-    this.restart();
-  }
-
-  private listen(socket: net.Socket): void {
-    socket.on("data", this.onData);
-    socket.on("close", this.onClose);
-    socket.on("error", (err) => this.end(err.message));
+    this.reader = new XmlReader(socket, {
+      header: (el) => {
+        this.header = el;
+        this.trace("in", el.toString().replace(/\/>$/, ">"));
+        this.deliver(el);
+      },
+      element: (el) => {
+        this.trace("in", el.toString());
+        if (el.is("error", NS.stream)) this.end(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`);
+        this.deliver(el);
+      },
+      end: () => {
+        this.trace("in", "</stream:stream>");
+        this.write("</stream:stream>"); // RFC 6120 §4.4: close our stream too
+        this.end("the other end closed the stream");
+        this.reader.socket.end();
+      },
+      problem: (message) => this.end(`the other end sent ${message}`),
+      error: (err) => this.end(err.message),
+      closed: () => this.end("the connection closed"),
+    });
   }
 
   /** A fresh parser: the next bytes start a new stream (RFC 6120 §4.3.3). */
   restart(): void {
     this.header = undefined;
-    this.decoder = new StringDecoder("utf8");
-    this.parser = new Parser();
-    this.parser.on("start", (el) => {
-      this.header = el;
-      this.trace("in", el.toString().replace(/\/>$/, ">"));
-      this.deliver(el);
-    });
-    this.parser.on("element", (el) => {
-      this.trace("in", el.toString());
-      if (el.is("error", NS.stream)) this.end(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`);
-      this.deliver(el);
-    });
-    this.parser.on("end", () => {
-      this.trace("in", "</stream:stream>");
-      this.write("</stream:stream>"); // RFC 6120 §4.4: close our stream too
-      this.end("the other end closed the stream");
-      this.socket.end();
-    });
-    this.parser.on("error", (err) => this.end(`not well-formed: ${err.message}`));
+    this.reader.restart();
   }
 
   private deliver(el: Element): void {
@@ -80,7 +70,7 @@ export class XmlStream {
   write(xml: string): void {
     if (this.closedReason) return;
     this.trace("out", xml);
-    this.socket.write(xml);
+    this.reader.write(xml);
   }
 
   /** The next element (or stream header) `pick` accepts. */
@@ -92,21 +82,19 @@ export class XmlStream {
 
   /** TLS on the connection (after <proceed/>), as client or server; the stream restarts on top of it. */
   async upgrade(options: tls.TLSSocketOptions & tls.ConnectionOptions, server: boolean, timeoutMs: number): Promise<tls.TLSSocket> {
-    const raw = this.socket as net.Socket;
-    raw.off("data", this.onData);
-    raw.off("close", this.onClose);
-    const secure = server ? new tls.TLSSocket(raw, { ...options, isServer: true }) : tls.connect({ ...options, socket: raw });
-    await withTimeout(
-      new Promise<void>((resolve, reject) => {
-        secure.once(server ? "secure" : "secureConnect", resolve);
-        secure.once("error", reject);
-      }),
-      timeoutMs,
-      "no TLS handshake",
-    );
-    this.socket = secure;
+    const secure = await this.reader.upgrade(async (raw) => {
+      const secure = server ? new tls.TLSSocket(raw, { ...options, isServer: true }) : tls.connect({ ...options, socket: raw });
+      await withTimeout(
+        new Promise<void>((resolve, reject) => {
+          secure.once(server ? "secure" : "secureConnect", resolve);
+          secure.once("error", reject);
+        }),
+        timeoutMs,
+        "no TLS handshake",
+      );
+      return secure;
+    });
     this.secure = secure;
-    this.listen(secure);
     this.restart();
     const peer = secure.getPeerX509Certificate();
     this.trace("note", `TLS ${secure.getProtocol()}; the other end's certificate: ${peer ? peer.subjectAltName : "none"}${server ? "" : " (verified)"}`);
@@ -117,7 +105,7 @@ export class XmlStream {
   close(): void {
     this.write("</stream:stream>");
     this.end("closed by the harness");
-    this.socket.end();
+    this.reader.socket.end();
   }
 
   private end(reason: string): void {

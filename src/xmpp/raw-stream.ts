@@ -1,6 +1,4 @@
 import type net from "node:net";
-import { StringDecoder } from "node:string_decoder";
-import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
 import { PLAINTEXT, type Endpoint } from "./endpoint.ts";
 import { secure, tcpConnect } from "./tls.ts";
@@ -8,7 +6,7 @@ import type { RawStream } from "./stream.ts";
 import { openWebSocketStream } from "./websocket.ts";
 import { withTimeout } from "../util/time.ts";
 import { NS } from "./ns.ts";
-
+import { XmlReader } from "./xml-reader.ts";
 
 export type { RawStream } from "./stream.ts";
 
@@ -46,7 +44,6 @@ export const featureNames = (features: Element) => features.children.map((c) => 
 
 /** Opens a stream on a connected socket and waits for the features. `keepSocket`: close() only stops reading. */
 async function openStream(socket: net.Socket, endpoint: Endpoint, timeoutMs: number, opts: { keepSocket?: boolean } = {}): Promise<RawStream> {
-  const parser = new Parser();
   const waiting = new Set<{ pick: (el: Element) => boolean; resolve: (el: Element) => void }>();
   let fail: (err: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -54,37 +51,31 @@ async function openStream(socket: net.Socket, endpoint: Endpoint, timeoutMs: num
   let onFeatures: (el: Element) => void = () => {};
   const features = new Promise<Element>((resolve) => (onFeatures = resolve));
 
-  // A decoder, not socket.setEncoding(): after STARTTLS the socket goes on to carry TLS records.
-  const decoder = new StringDecoder("utf8");
-  const onData = (chunk: Buffer) => parser.write(decoder.write(chunk));
-  const onError = (err: Error) => fail(err);
-  const onClose = () => fail(new Error(`${endpoint.host}:${endpoint.port} closed the connection`));
-  socket.on("data", onData);
-  socket.on("error", onError);
-  socket.on("close", onClose);
-  parser.on("error", (err: Error) => fail(err));
-  parser.on("element", (el: Element) => {
-    if (el.is("features", NS.stream)) return onFeatures(el);
-    if (el.is("error", NS.stream)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
-    for (const w of waiting) {
-      if (!w.pick(el)) continue;
-      waiting.delete(w);
-      return w.resolve(el);
-    }
+  const reader = new XmlReader(socket, {
+    element: (el) => {
+      if (el.is("features", NS.stream)) return onFeatures(el);
+      if (el.is("error", NS.stream)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
+      for (const w of waiting) {
+        if (!w.pick(el)) continue;
+        waiting.delete(w);
+        return w.resolve(el);
+      }
+    },
+    problem: (message) => fail(new Error(`${endpoint.host}:${endpoint.port} sent ${message}`)),
+    error: (err) => fail(err),
+    closed: () => fail(new Error(`${endpoint.host}:${endpoint.port} closed the connection`)),
   });
-  socket.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}' version='1.0' xmlns='${NS.client}' xmlns:stream='${NS.stream}'>`);
+  reader.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}' version='1.0' xmlns='${NS.client}' xmlns:stream='${NS.stream}'>`);
 
   const close = () => {
-    socket.off("data", onData);
-    socket.off("error", onError);
-    socket.off("close", onClose);
+    const released = reader.release();
     if (opts.keepSocket) return;
-    socket.on("error", () => {});
-    socket.destroy();
+    released.on("error", () => {});
+    released.destroy();
   };
   const exchange = (data: string, pick: (el: Element) => boolean, what: string) => {
     const reply = new Promise<Element>((resolve) => waiting.add({ pick, resolve }));
-    socket.write(data);
+    reader.write(data);
     return withTimeout(Promise.race([reply, failed]), timeoutMs, what);
   };
   try {

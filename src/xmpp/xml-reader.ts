@@ -1,0 +1,105 @@
+import type net from "node:net";
+import type tls from "node:tls";
+import { StringDecoder } from "node:string_decoder";
+import Parser from "@xmpp/xml/lib/Parser.js";
+import type { Element } from "ltx";
+
+/** What a reader tells the connection that owns it. */
+export interface ReaderEvents {
+  /** The other end's stream header: the open tag of each stream (the first, and each restart). */
+  header?(el: Element): void;
+  /** Each first-level element of the stream. */
+  element(el: Element): void;
+  /** The other end's closing stream tag. */
+  end?(): void;
+  /** What the other end sent that the reader cannot take: XML that is not well-formed, bytes after its closing tag. */
+  problem(message: string): void;
+  /** The socket failed (its close follows). */
+  error?(err: Error): void;
+  /** The connection closed, from either side. */
+  closed(): void;
+}
+
+/**
+ * The one XML reader of every connection the harness holds (raw client connections, the bare streams of
+ * readiness checks and registration, the scripted remote server's streams): bytes from a socket, decoded as
+ * UTF-8 across chunks, parsed one stream document at a time. restart() begins a new document (RFC 6120 §4.3.3);
+ * upgrade() is the one way a connection moves onto TLS (after <proceed/>, in either role).
+ */
+export class XmlReader {
+  private parser!: Parser;
+  private decoder = new StringDecoder("utf8");
+  /** The other end closed its stream: any more bytes are a problem. */
+  private ended = false;
+
+  constructor(
+    private current: net.Socket,
+    private readonly on: ReaderEvents,
+  ) {
+    this.listen(current);
+    this.restart();
+  }
+
+  /** The socket the stream runs on now (the TLS socket once upgraded). */
+  get socket(): net.Socket {
+    return this.current;
+  }
+
+  /** A fresh parser: the next bytes start a new stream. */
+  restart(): void {
+    const parser = new Parser();
+    this.ended = false;
+    parser.on("start", (el: Element) => this.on.header?.(el));
+    parser.on("element", (el: Element) => this.on.element(el));
+    parser.on("end", () => {
+      this.ended = true;
+      this.on.end?.();
+    });
+    parser.on("error", (err: Error) => {
+      // Whitespace before the other end's header is allowed (and the parser's only complaint about it).
+      if (/^\s*must be a child\.$/.test(err.message)) return;
+      this.on.problem(`XML the harness cannot parse: ${err.message}`);
+    });
+    this.parser = parser;
+  }
+
+  write(data: string): void {
+    this.current.write(data);
+  }
+
+  /** Stops reading the socket and hands it over (to a client library that takes the connection from here). */
+  release(): net.Socket {
+    this.current.off("data", this.onData);
+    this.current.off("error", this.onError);
+    this.current.off("close", this.onClose);
+    return this.current;
+  }
+
+  /** TLS on the same connection: `handshake` gets the plain socket and settles with the TLS socket, which the reader reads from then on. */
+  async upgrade<S extends tls.TLSSocket>(handshake: (plain: net.Socket) => Promise<S>): Promise<S> {
+    const secure = await handshake(this.release());
+    this.current = secure;
+    this.decoder = new StringDecoder("utf8");
+    this.listen(secure);
+    return secure;
+  }
+
+  private listen(socket: net.Socket): void {
+    socket.on("data", this.onData);
+    socket.on("error", this.onError);
+    socket.on("close", this.onClose);
+  }
+
+  private readonly onData = (chunk: Buffer) => {
+    const text = this.decoder.write(chunk);
+    if (this.ended && text.trim()) this.on.problem(`data after the closing stream tag: ${text.slice(0, 200)}`);
+    try {
+      this.parser.write(text);
+    } catch (err) {
+      // The parser throws on some input (an unknown entity) instead of emitting an error.
+      this.on.problem(`XML the harness cannot parse: ${(err as Error).message}`);
+    }
+  };
+  private readonly onError = (err: Error) => this.on.error?.(err);
+  private readonly onClose = () => this.on.closed();
+}
