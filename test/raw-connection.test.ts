@@ -111,7 +111,7 @@ for (const name of ["prosody", "ejabberd"]) {
     await other.sendMarker(c.jid, "t1");
     assert.ok(await c.waitUntil(() => (c.hasMarker("t1") ? true : undefined), 3000), "the marker arrived");
     assert.ok(!c.inbox.items.some((r) => r.el.getChild("barrier")), "markers are not stanzas for the steps");
-    // A failed barrier ends no wait: what arrives after it still counts (the rule sessions follow, see waitOn).
+    // A failed barrier ends no wait: what arrives after it still counts (the rule sessions follow, see Inbox.waitFor).
     const failed = Promise.reject(new Error("a barrier failed"));
     const later = c.waitUntil(() => c.inbox.items.find((r) => r.el.attrs.id === "v2"), 3000, failed);
     c.send("<iq type='get' id='v2'><query xmlns='jabber:iq:roster'/></iq>");

@@ -1,5 +1,4 @@
 import type { Element } from "ltx";
-import { waitOn } from "./wait.ts";
 
 /** A stanza that arrived on a session, in arrival order; expectations consume it once matched. */
 export interface Received {
@@ -11,8 +10,9 @@ export interface Received {
 }
 
 /**
- * The stanzas a session received for the scenario's expectations, and the waits on them. Waits are woken
- * by arrivals and by the end of the session: no polling, no sleeps.
+ * The stanzas a connection received for the scenario's expectations, and the waits on them (sessions, raw
+ * connections and the remote server's accounts alike). Waits are woken by arrivals and by the end of the
+ * connection: no polling, no sleeps.
  */
 export class Inbox {
   readonly items: Received[] = [];
@@ -22,7 +22,12 @@ export class Inbox {
   private seq = 0;
 
   push(el: Element, at: number): void {
-    this.items.push({ el, at, seq: this.seq++, consumed: false });
+    this.add({ el, at, seq: this.seq++, consumed: false });
+  }
+
+  /** An arrival its owner numbered (a raw connection numbers headers and elements in one order). */
+  add(r: Received): void {
+    this.items.push(r);
     this.wake();
   }
 
@@ -43,9 +48,38 @@ export class Inbox {
 
   /**
    * Re-evaluates `probe` on every arrival until it returns a value, the session ends, `until` resolves, or
-   * time runs out (undefined then). A failed `until` proves nothing (see waitOn).
+   * time runs out (undefined then). A failed `until` proves nothing (see waitFor).
    */
   waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
-    return waitOn(this.waiters, () => probe() ?? (this.closedReason ? null : undefined), timeoutMs, until);
+    return this.waitFor(() => probe() ?? (this.closedReason ? null : undefined), timeoutMs, until);
   }
+
+  /**
+   * The one wait of every connection kind: re-evaluates `probe` on every arrival and on the end of the connection
+   * until it returns a value (null ends the wait early, with undefined), time runs out, or `proof` resolves: then
+   * it is evaluated once more. A `proof` that rejects ends nothing: a failed barrier proves nothing, so the wait
+   * goes on.
+   */
+  waitFor<T>(probe: () => T | null | undefined, timeoutMs: number, proof?: Promise<unknown>): Promise<T | undefined> {
+    const first = probe();
+    if (first !== undefined) return Promise.resolve(first ?? undefined);
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (v: T | null | undefined) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(v ?? undefined);
+      };
+      const check = () => {
+        const v = probe();
+        if (v !== undefined) finish(v);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      this.waiters.add(check);
+      proof?.then(() => finish(probe()), () => {});
+    });
+  }
+
 }

@@ -1,11 +1,10 @@
 import type { Element } from "ltx";
 import { plainAllowed, type Endpoint } from "./endpoint.ts";
 import { BARRIER_NS } from "./markers.ts";
-import type { Received } from "./inbox.ts";
+import { Inbox, type Received } from "./inbox.ts";
 import type { Credentials } from "./session.ts";
 import { scramMechanism, type ScramName } from "./scram.ts";
 import { secure, tcpConnect } from "./tls.ts";
-import { waitOn } from "./wait.ts";
 import { XmlReader } from "./xml-reader.ts";
 import type { Transcript } from "./transcript.ts";
 import { NS } from "./ns.ts";
@@ -82,7 +81,7 @@ function openTag(el: Element): string {
  */
 export class RawConnection {
   /** The stanzas (message, presence, iq) among the elements: what "receives nothing" looks at, as on a session. */
-  readonly inbox = { items: [] as Received[] };
+  readonly inbox = new Inbox();
   /** Every first-level element received, stanzas included, in arrival order; steps consume what they match. */
   readonly elements: Received[] = [];
   /** The server's stream headers, one per stream (restarts included). */
@@ -109,7 +108,6 @@ export class RawConnection {
   /** The arrival count when something was last sent: elements from then on came after it. */
   private sentAt = 0;
   private actionAt = 0;
-  private readonly waiters = new Set<() => void>();
   private readonly pending = new Map<string, { resolve: (el: Element) => void; reject: (err: Error) => void }>();
   private readonly markers = new Set<string>();
   private static ids = 0;
@@ -156,7 +154,7 @@ export class RawConnection {
     this.reader?.restart();
     const before = this.headers.length;
     this.write("raw" in opts ? opts.raw : this.headerXml(opts));
-    return this.until(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs);
+    return this.inbox.waitFor(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs);
   }
 
   /** The same header again, as after STARTTLS and SASL (RFC 6120 §4.3.3). */
@@ -167,7 +165,7 @@ export class RawConnection {
   /** The features that follow the latest header. */
   async waitFeatures(timeoutMs = 3000): Promise<Element | undefined> {
     const after = this.header?.seq ?? -1;
-    const f = await this.until(() => this.features.find((x) => x.seq > after) ?? (this.isDone() ? null : undefined), timeoutMs);
+    const f = await this.inbox.waitFor(() => this.features.find((x) => x.seq > after) ?? (this.isDone() ? null : undefined), timeoutMs);
     return f?.el;
   }
 
@@ -258,7 +256,7 @@ export class RawConnection {
 
   /** The first unconsumed element (stanza or not) that `pick` accepts, waiting up to the timeout; it is consumed. */
   async next(pick: (el: Element) => boolean, timeoutMs: number): Promise<Element | undefined> {
-    const r = await this.until(() => this.elements.find((x) => !x.consumed && pick(x.el)) ?? (this.isDone() ? null : undefined), timeoutMs);
+    const r = await this.inbox.waitFor(() => this.elements.find((x) => !x.consumed && pick(x.el)) ?? (this.isDone() ? null : undefined), timeoutMs);
     if (!r) return undefined;
     r.consumed = true;
     return r.el;
@@ -266,17 +264,17 @@ export class RawConnection {
 
   /** Waits until the server has closed the TCP connection; false if it has not within the timeout. */
   async waitClosed(timeoutMs: number): Promise<boolean> {
-    return Boolean(await this.until(() => (this.tcpClosed ? true : undefined), timeoutMs));
+    return Boolean(await this.inbox.waitFor(() => (this.tcpClosed ? true : undefined), timeoutMs));
   }
 
   /** Waits until the server has sent its closing stream tag; false if it has not within the timeout. */
   async waitStreamClosed(timeoutMs: number): Promise<boolean> {
-    return Boolean(await this.until(() => (this.streamClosed ? true : this.tcpClosed ? null : undefined), timeoutMs));
+    return Boolean(await this.inbox.waitFor(() => (this.streamClosed ? true : this.tcpClosed ? null : undefined), timeoutMs));
   }
 
   /** Waits for a stream error; undefined if none came within the timeout or the stream ended without one. */
   waitStreamError(timeoutMs: number): Promise<StreamError | undefined> {
-    return this.until(() => this.streamError ?? (this.streamClosed || this.tcpClosed ? null : undefined), timeoutMs);
+    return this.inbox.waitFor(() => this.streamError ?? (this.streamClosed || this.tcpClosed ? null : undefined), timeoutMs);
   }
 
   /** Leaves an answer the harness read (a SASL outcome, a bind reply) for the scenario's own expectations. */
@@ -334,15 +332,10 @@ export class RawConnection {
 
   /**
    * As on a session: re-evaluates `probe` on every arrival until it returns a value, the connection ends (the
-   * server closed its stream or the connection), `until` resolves, or time runs out. A failed `until` proves nothing (see waitOn).
+   * server closed its stream or the connection), `until` resolves, or time runs out. A failed `until` proves nothing (see Inbox.waitFor).
    */
   waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
-    return this.until(() => probe() ?? (this.closedReason ? null : undefined), timeoutMs, until);
-  }
-
-  /** Re-evaluates `probe` on every arrival and on close until it returns a value (null ends the wait early), `proof` resolves, or time runs out. */
-  private until<T>(probe: () => T | null | undefined, timeoutMs: number, proof?: Promise<unknown>): Promise<T | undefined> {
-    return waitOn(this.waiters, probe, timeoutMs, proof);
+    return this.inbox.waitUntil(probe, timeoutMs, until);
   }
 
   /** Marks everything received so far as seen. */
@@ -390,7 +383,7 @@ export class RawConnection {
       const attrs = Object.fromEntries(Object.entries(el.attrs).filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:")).map(([k, v]) => [k, String(v)]));
       this.headers.push({ name: el.name, prefix: el.name.includes(":") ? el.name.split(":")[0] : "", attrs, namespaces, seq: this.seq++ });
       this.transcript.add(this.label, "in", openTag(el));
-      this.wake();
+      this.inbox.wake();
     },
     element: (el: Element) => this.onElement(el),
     end: () => {
@@ -401,7 +394,7 @@ export class RawConnection {
     problem: (message: string) => {
       this.serverProblem ??= `the server sent ${message}`;
       this.note(`the server sent ${message}`);
-      this.wake();
+      this.inbox.wake();
     },
     error: (err: Error) => this.note(`socket error: ${err.message}`),
     closed: () => {
@@ -424,7 +417,7 @@ export class RawConnection {
     } else {
       const r: Received = { el, at: this.transcript.now(), seq: this.seq++, consumed: false };
       this.elements.push(r);
-      if (STANZAS.has(el.name) && el.getNS() === NS.client) this.inbox.items.push(r);
+      if (STANZAS.has(el.name) && el.getNS() === NS.client) this.inbox.add(r);
       if (el.is("features", NS.stream)) this.features.push({ phase: this.authenticated ? "after-sasl" : this.tlsDone ? "after-tls" : "initial", el, seq: r.seq });
       if (el.is("error", NS.stream)) {
         const condition = el.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.streamErrors && c.name !== "text");
@@ -432,7 +425,7 @@ export class RawConnection {
         this.streamError = { condition: condition?.name ?? "", ...(text && { text }), el, seq: r.seq };
       }
     }
-    this.wake();
+    this.inbox.wake();
   }
 
   private write(data: string, harness = false): void {
@@ -467,12 +460,9 @@ export class RawConnection {
     // A ping the server will never answer now fails at once, as a session's does.
     for (const p of this.pending.values()) p.reject(new Error(`${this.label}: ${reason}`));
     this.pending.clear();
-    this.wake();
+    this.inbox.close(reason);
   }
 
-  private wake(): void {
-    for (const wake of [...this.waiters]) wake();
-  }
 }
 
 const isSasl = (el: Element) => el.attrs.xmlns === NS.sasl;

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { Element } from "ltx";
 import { Inbox } from "../src/xmpp/inbox.ts";
 
-// Sessions and the scripted remote server's accounts wait on an Inbox; raw connections use the same waitOn
-// (tested against real servers in raw-connection.test.ts). These pin the rule itself.
+// Sessions, raw connections and the scripted remote server's accounts all keep their arrivals in an Inbox and
+// wait on it (raw connections are also tested against real servers in raw-connection.test.ts). These pin the rule.
 const stanza = (id: string) => new Element("iq", { id, type: "result" });
 const byId = (inbox: Inbox, id: string) => () => inbox.items.find((r) => r.el.attrs.id === id);
 
