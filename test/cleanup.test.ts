@@ -9,7 +9,6 @@ import { existingAccounts } from "../src/accounts/file.ts";
 import { inBandRegistration } from "../src/accounts/ibr.ts";
 import { readJournals, runJournal } from "../src/accounts/journal.ts";
 import { AccountLedger } from "../src/accounts/ledger.ts";
-import type { Provisioner } from "../src/accounts/types.ts";
 import { openRawStream } from "../src/xmpp/raw-stream.ts";
 import { Session } from "../src/xmpp/session.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";

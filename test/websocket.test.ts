@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import xml from "@xmpp/xml";
-import type { Element } from "ltx";
 import type { RunResult } from "../src/results/schema.ts";
 import type { Target } from "../src/targets/types.ts";
 import { NS } from "../src/xmpp/ns.ts";

@@ -3,13 +3,13 @@ import { randomUUID, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type tls from "node:tls";
 import xml from "@xmpp/xml";
-import { parse } from "ltx";
 import type { Element } from "ltx";
 import type { CertificateFiles } from "../targets/cert.ts";
 import { Inbox } from "../xmpp/inbox.ts";
-import { BARRIER_NS, markerMessage, Markers } from "../xmpp/markers.ts";
+import { BARRIER_NS } from "../xmpp/markers.ts";
 import { Transcript } from "../xmpp/transcript.ts";
 import { DialbackKeys } from "./dialback.ts";
+import { RemoteAccount, type RemoteRelay } from "./remote-account.ts";
 import { XmlStream, type Trace } from "./xml-stream.ts";
 import { NS } from "../xmpp/ns.ts";
 
@@ -76,76 +76,6 @@ function certifies(socket: tls.TLSSocket, domain: string, caPem: string): boolea
 }
 
 /**
- * A remote user (its bare JID), or one full JID of it: what the target sent to it, and stanzas sent as it. It
- * takes part in barriers the way a session does (markers both ways, a ping), so "receives nothing" works with
- * remote observers and actors.
- */
-export class RemoteAccount {
-  readonly inbox: Inbox;
-  private readonly markers = new Markers();
-
-  constructor(
-    readonly jid: string,
-    private readonly server: RemoteServer,
-    readonly transcript: Transcript,
-    /** How steps and barrier messages name it (a scenario's "bob" or "bob/r1"); the JID by default. */
-    readonly label: string = jid,
-  ) {
-    this.inbox = new Inbox();
-  }
-
-  get isOpen(): boolean {
-    return !this.inbox.closedReason;
-  }
-
-  get closedReason(): string | undefined {
-    return this.inbox.closedReason;
-  }
-
-  /** Sends a stanza as this user: 'from' is this JID (bare, or the full JID it stands for) unless the stanza says otherwise (wrong values included). */
-  async send(stanza: Element | string): Promise<void> {
-    const el = typeof stanza === "string" ? parse(stanza) : stanza;
-    el.attrs.from ??= this.jid;
-    this.transcript.add(this.jid, "out", el.toString());
-    await this.server.sendRaw(el);
-  }
-
-  /** A barrier marker to `to` (RFC 6120 §10.1: it arrives after everything this user sent before to the same recipient). */
-  async sendMarker(to: string, token: string): Promise<void> {
-    const el = markerMessage(to, token);
-    el.attrs.from = this.jid; // between servers a stanza names its sender
-    this.transcript.add(this.jid, "out", el.toString(), true);
-    await this.server.sendRaw(el);
-  }
-
-  hasMarker(token: string): boolean {
-    return this.markers.has(token);
-  }
-
-  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
-    return this.inbox.waitUntil(probe, timeoutMs, until);
-  }
-
-  /** Marks everything received so far as seen (set-up traffic is not for the scenario's expectations). */
-  consumeAll(): void {
-    this.inbox.consumeAll();
-  }
-
-  /** XEP-0199 ping from the remote domain to every domain it reaches: what they queued for it before has arrived. */
-  ping(timeoutMs: number): Promise<Element> {
-    return this.server.pingAll(timeoutMs);
-  }
-
-  /** A stanza the target sent to this user (barrier markers are taken out of the stream); `record`: into the transcript too. */
-  arrived(el: Element, record = true): void {
-    const marker = this.markers.take(el);
-    if (record) this.transcript.add(this.jid, "in", el.toString(), marker);
-    if (!marker) return void this.inbox.push(el, this.transcript.now());
-    this.inbox.wake();
-  }
-}
-
-/**
  * The harness playing a remote XMPP server on loopback (RFC 6120 s2s): it accepts the targets' s2s streams
  * (Server Dialback, XEP-0220, taken on trust as receiving server; SASL EXTERNAL over TLS with a certificate
  * from the run CA), answers <db:verify/> for its own keys correctly (the targets check the keys it sends
@@ -153,7 +83,7 @@ export class RemoteAccount {
  * all. Nothing is answered on a remote user's behalf: what the target sends stays in the inbox for the
  * scenario to look at.
  */
-export class RemoteServer {
+export class RemoteServer implements RemoteRelay {
   readonly domain: string;
   /** Everything the targets sent to the remote domain, in arrival order (an account's inbox has its own entries for its stanzas). */
   readonly inbox: Inbox;

@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /** The scenario model every later stage works on: plain data, produced by load.ts. */
 export { LEVELS, type Level } from "../specification/levels.ts";
 import type { Level } from "../specification/levels.ts";

@@ -11,7 +11,7 @@
  * order (so do "[…]" and "[...]"); words that are not the specification's go in single quotes or backticks.
  */
 import { findSpec, type SpecEntry } from "./registry.ts";
-import { normalise, specText, type SpecText } from "./text.ts";
+import { normalise, specText } from "./text.ts";
 
 export interface Citation {
   /** Undefined when the prose names a specification the registry does not have ("RFC 3921"). */

@@ -1,7 +1,7 @@
 import type { EventOf } from "../../results/events.ts";
 import { allTextsOf, CHECK_KINDS, checksOf } from "../../scenario/kinds.ts";
 import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
-import type { Scenario, Step } from "../../scenario/types.ts";
+import type { Scenario } from "../../scenario/types.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { CaseScope, HarnessError, type CaseContext } from "./scope.ts";

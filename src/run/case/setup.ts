@@ -1,7 +1,7 @@
 import { FEATURES, type Feature } from "../../scenario/types.ts";
 import type { Element } from "ltx";
 import { openRawStream } from "../../xmpp/raw-stream.ts";
-import type { RemoteAccount } from "../../remote/remote-server.ts";
+import type { RemoteAccount } from "../../remote/remote-account.ts";
 import type { Session } from "../../xmpp/session.ts";
 import { applyFixtures } from "../fixtures.ts";
 import type { CaseScope } from "./scope.ts";
