@@ -3,7 +3,7 @@ import { randomUUID, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type tls from "node:tls";
 import xml from "@xmpp/xml";
-import type { Element } from "ltx";
+import { escapeXML as esc, type Element } from "ltx";
 import type { CertificateFiles } from "../targets/cert.ts";
 import { Inbox } from "../xmpp/inbox.ts";
 import { BARRIER_NS } from "../xmpp/markers.ts";
@@ -59,7 +59,6 @@ export interface RemoteLink {
 const STANZAS = new Set(["message", "presence", "iq"]);
 const bare = (jid: string | undefined) => (jid ?? "").split("/")[0];
 const domainOf = (jid: string | undefined) => bare(jid).split("@").pop() ?? "";
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/'/g, "&apos;").replace(/</g, "&lt;");
 const header = (from: string, to: string | undefined, id?: string) =>
   `<?xml version='1.0'?><stream:stream xmlns='${NS.server}' xmlns:stream='${NS.stream}' xmlns:db='${NS.dialback}' from='${esc(from)}'${to ? ` to='${esc(to)}'` : ""}${id ? ` id='${id}'` : ""} version='1.0'>`;
 

@@ -1,3 +1,5 @@
+import { escapeXML } from "ltx";
+
 /**
  * Placeholders in scenario XML: ${juliet} (bare JID), ${juliet/balcony} (full JID), ${domain},
  * ${uid} (unique to the case) and ${NAME} for values captured earlier with {capture:NAME}. Filters after a
@@ -22,8 +24,6 @@ export function unknownFilters(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].flatMap((m) => m[2].split("|").filter((f) => f && !FILTERS[f]));
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/'/g, "&apos;").replace(/"/g, "&quot;");
-
 /**
  * Fills placeholders, escaping values for XML (`escape` false: values as they are, for text that is not XML,
  * such as a stream header's attribute values). Unknown names are a scenario bug: load.ts rejects them first.
@@ -33,7 +33,7 @@ export function fill(text: string, bindings: Bindings, escape = true): string {
     const raw = bindings[name];
     if (raw === undefined) throw new Error(`unknown placeholder ${whole}`);
     const value = filters.split("|").filter(Boolean).reduce((v, f) => FILTERS[f](v), raw);
-    return escape ? escapeXml(value) : value;
+    return escape ? escapeXML(value) : value;
   });
 }
 

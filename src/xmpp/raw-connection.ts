@@ -1,4 +1,4 @@
-import type { Element } from "ltx";
+import { escapeXML, type Element } from "ltx";
 import { plainAllowed, type Endpoint } from "./endpoint.ts";
 import { BARRIER_NS } from "./markers.ts";
 import { Inbox, type Received } from "./inbox.ts";
@@ -8,53 +8,9 @@ import { secure, tcpConnect } from "./tls.ts";
 import { XmlReader } from "./xml-reader.ts";
 import type { Transcript } from "./transcript.ts";
 import { NS } from "./ns.ts";
+import { headerXml, openTag, readHeader, type HeaderOptions, type StreamError, type StreamHeader } from "./stream-header.ts";
 
 const STANZAS = new Set(["iq", "message", "presence"]);
-
-/** The initial stream header a scenario asks for. `null` leaves an attribute out; absent ones get the usual value. */
-export interface HeaderOptions {
-  /** Default: the endpoint's domain. */
-  to?: string | null;
-  from?: string | null;
-  /** Default: "1.0". */
-  version?: string | null;
-  /** xml:lang; default: none. */
-  lang?: string | null;
-  id?: string | null;
-  /** The content namespace declared as default; default "jabber:client". */
-  contentNs?: string | null;
-  /** The namespace of the stream element; default the stream namespace. */
-  streamNs?: string;
-  /** The stream element's prefix; default "stream"; "" puts the stream namespace on the element itself (no prefix). */
-  prefix?: string;
-  /** More attributes, namespace declarations included ("xmlns:db": "jabber:server:dialback"). */
-  attrs?: Record<string, string>;
-  /** Send <?xml version='1.0'?> first; default true. */
-  declaration?: boolean;
-}
-
-/** The server's (response) stream header, as it sent it. */
-export interface StreamHeader {
-  /** The element name as sent, e.g. "stream:stream". */
-  name: string;
-  /** Its prefix ("stream"), or "" when the stream namespace is the element's default. */
-  prefix: string;
-  /** Attributes other than namespace declarations: from, to, id, version, xml:lang, … */
-  attrs: Record<string, string>;
-  /** Namespace declarations by prefix ("" for the default namespace). */
-  namespaces: Record<string, string>;
-  /** Arrival order among everything the connection received (compare with Received.seq). */
-  seq: number;
-}
-
-export interface StreamError {
-  /** The defined condition (first child in the streams namespace other than <text/>), "" when there is none. */
-  condition: string;
-  text?: string;
-  el: Element;
-  /** Arrival order (compare with RawConnection.arrivedBeforeAction). */
-  seq: number;
-}
 
 /** Where in the negotiation a <stream:features/> arrived. */
 export type FeaturesPhase = "initial" | "after-tls" | "after-sasl";
@@ -63,12 +19,6 @@ export type FeaturesPhase = "initial" | "after-tls" | "after-sasl";
 export type SaslMechanism = "PLAIN" | ScramName;
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
-const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/'/g, "&apos;");
-
-/** `<stream:stream a='…'>` for the transcript: a header is an open tag, which Element#toString() would close. */
-function openTag(el: Element): string {
-  return `<${el.name}${Object.entries(el.attrs).map(([k, v]) => ` ${k}='${escapeAttr(String(v))}'`).join("")}>`;
-}
 
 /**
  * A connection a scenario drives from the first byte: it chooses the stream header, negotiates STARTTLS, SASL
@@ -153,7 +103,7 @@ export class RawConnection {
     this.lastHeader = opts;
     this.reader?.restart();
     const before = this.headers.length;
-    this.write("raw" in opts ? opts.raw : this.headerXml(opts));
+    this.write("raw" in opts ? opts.raw : headerXml(opts, this.endpoint.domain));
     return this.inbox.waitFor(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs);
   }
 
@@ -182,7 +132,7 @@ export class RawConnection {
   /** Sends <auth/> with an initial response (base64 as given: "=" is the empty response; undefined sends none) and returns the answer. */
   auth(mechanism: string, initialResponse?: string, timeoutMs = 3000): Promise<Element | undefined> {
     const body = initialResponse === undefined ? "" : initialResponse;
-    return this.exchange(`<auth xmlns='${NS.sasl}' mechanism='${escapeAttr(mechanism)}'>${body}</auth>`, isSasl, timeoutMs).then((a) => this.settleSasl(a));
+    return this.exchange(`<auth xmlns='${NS.sasl}' mechanism='${escapeXML(mechanism)}'>${body}</auth>`, isSasl, timeoutMs).then((a) => this.settleSasl(a));
   }
 
   /** Sends a <response/> (base64 as given) and returns the next challenge, success or failure. */
@@ -214,7 +164,7 @@ export class RawConnection {
   /** RFC 6120 §7: binds the requested resourcepart, or lets the server generate one; returns the IQ reply. */
   async bind(resource?: string, timeoutMs = 3000): Promise<Element | undefined> {
     const id = `bind${++RawConnection.ids}`;
-    const payload = resource === undefined ? `<bind xmlns='${NS.bind}'/>` : `<bind xmlns='${NS.bind}'><resource>${escapeAttr(resource)}</resource></bind>`;
+    const payload = resource === undefined ? `<bind xmlns='${NS.bind}'/>` : `<bind xmlns='${NS.bind}'><resource>${escapeXML(resource)}</resource></bind>`;
     const reply = await this.exchange(`<iq type='set' id='${id}'>${payload}</iq>`, (el) => el.name === "iq" && el.attrs.id === id, timeoutMs);
     const jid = reply?.attrs.type === "result" ? reply.getChild("bind", NS.bind)?.getChildText("jid") : undefined;
     if (jid) {
@@ -318,12 +268,12 @@ export class RawConnection {
       this.pending.set(id, { resolve: (el) => (clearTimeout(timer), resolve(el)), reject: (err) => (clearTimeout(timer), reject(err)) });
     });
     reply.catch(() => {});
-    this.send(`<iq type='get' to='${escapeAttr(this.endpoint.domain)}' id='${id}'><ping xmlns='${NS.ping}'/></iq>`, true);
+    this.send(`<iq type='get' to='${escapeXML(this.endpoint.domain)}' id='${id}'><ping xmlns='${NS.ping}'/></iq>`, true);
     return reply;
   }
 
   async sendMarker(to: string, token: string): Promise<void> {
-    this.send(`<message to='${escapeAttr(to)}' id='mk-${token}'><barrier xmlns='${BARRIER_NS}' token='${token}'/></message>`, true);
+    this.send(`<message to='${escapeXML(to)}' id='mk-${token}'><barrier xmlns='${BARRIER_NS}' token='${token}'/></message>`, true);
   }
 
   hasMarker(token: string): boolean {
@@ -357,31 +307,10 @@ export class RawConnection {
     return answer;
   }
 
-  private headerXml(o: HeaderOptions): string {
-    const prefix = o.prefix ?? "stream";
-    const name = prefix ? `${prefix}:stream` : "stream";
-    const attrs: [string, string | null | undefined][] = [
-      ["to", o.to === undefined ? this.endpoint.domain : o.to],
-      ["from", o.from],
-      ["id", o.id],
-      ["version", o.version === undefined ? "1.0" : o.version],
-      ["xml:lang", o.lang],
-      ["xmlns", o.contentNs === undefined ? NS.client : o.contentNs],
-      [prefix ? `xmlns:${prefix}` : "xmlns", o.streamNs ?? NS.stream],
-      ...Object.entries(o.attrs ?? {}),
-    ];
-    // With no prefix the stream namespace is the element's default namespace, so no content namespace is declared.
-    const list = attrs.filter(([k, v], i) => v !== undefined && v !== null && !(!prefix && k === "xmlns" && i === 5));
-    const decl = o.declaration === false ? "" : "<?xml version='1.0'?>";
-    return `${decl}<${name}${list.map(([k, v]) => ` ${k}='${escapeAttr(String(v))}'`).join("")}>`;
-  }
-
   /** What the wire tells the connection: headers, elements, the server's closing tag, problems and the close. */
   private readonly events = {
     header: (el: Element) => {
-      const namespaces = Object.fromEntries(Object.entries(el.attrs).filter(([k]) => k === "xmlns" || k.startsWith("xmlns:")).map(([k, v]) => [k === "xmlns" ? "" : k.slice(6), String(v)]));
-      const attrs = Object.fromEntries(Object.entries(el.attrs).filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:")).map(([k, v]) => [k, String(v)]));
-      this.headers.push({ name: el.name, prefix: el.name.includes(":") ? el.name.split(":")[0] : "", attrs, namespaces, seq: this.seq++ });
+      this.headers.push(readHeader(el, this.seq++));
       this.transcript.add(this.label, "in", openTag(el));
       this.inbox.wake();
     },

@@ -5,7 +5,8 @@ import { fill } from "../../scenario/template.ts";
 import type { ExpectStep, Step } from "../../scenario/types.ts";
 import { plainAllowed } from "../../xmpp/endpoint.ts";
 import { NS } from "../../xmpp/ns.ts";
-import { type HeaderOptions, type RawConnection, type SaslMechanism, type StreamHeader } from "../../xmpp/raw-connection.ts";
+import type { RawConnection, SaslMechanism } from "../../xmpp/raw-connection.ts";
+import type { HeaderOptions, StreamHeader } from "../../xmpp/stream-header.ts";
 import { HarnessError, type CaseScope } from "./scope.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
 
