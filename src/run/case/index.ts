@@ -4,12 +4,13 @@ import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
 import type { Scenario } from "../../scenario/types.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
 import { retry, type Retrying } from "./retry.ts";
-import { CaseScope, HarnessError, type CaseContext } from "./scope.ts";
+import { CaseScope, type CaseContext } from "./scope.ts";
+import { HarnessError } from "./harness-error.ts";
 import { setUp } from "./setup.ts";
 import { runStep } from "./steps.ts";
 import { failureOf, type Outcome, type StepRecord } from "../judge.ts";
 
-export { HarnessError, type CaseContext, type Side } from "./scope.ts";
+export type { Side } from "./scope.ts";
 
 /** A set-up step that failed: the case is an error with the reason, not a verdict on the server. */
 class SetupFailed extends Error {}

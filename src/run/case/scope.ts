@@ -1,12 +1,10 @@
 import type { Received } from "../../xmpp/inbox.ts";
-import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { AccountLedger } from "../../accounts/ledger.ts";
 import { parsePattern } from "../../match/pattern.ts";
 import type { CaseResult } from "../../results/schema.ts";
 import { fill, type Bindings } from "../../scenario/template.ts";
 import type { AccountSpec, RawConnectionSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
-import { describeStanzaError } from "../../xmpp/errors.ts";
 import { RawConnection } from "../../xmpp/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
@@ -15,7 +13,9 @@ import type { RemoteServer } from "../../remote/remote-server.ts";
 import { barrier } from "../barrier.ts";
 import type { Participant } from "../participant.ts";
 import { retry, type Retrying } from "./retry.ts";
-import { NS } from "../../xmpp/ns.ts";
+import { connectRaw, startSession } from "./connect.ts";
+import { HarnessError } from "./harness-error.ts";
+import { waitOf } from "./wait-policy.ts";
 
 /** One server's c2s and the accounts made on it. */
 export interface Side {
@@ -39,9 +39,6 @@ export interface CaseContext extends Side {
   wait: Wait;
   signal: AbortSignal;
 }
-
-/** A step that cannot be carried out: the harness's or the network's fault, not the server's. */
-export class HarnessError extends Error {}
 
 /**
  * What one attempt at a case owns: its accounts, its sessions, its raw connections and the placeholder
@@ -86,20 +83,15 @@ export class CaseScope {
     return this.sc.accounts.find((a) => a.name === account)?.domain === "b" ? this.ctx.peer! : this.ctx;
   }
 
-  /** A case with an account on another server (domain b, or the remote server): what crosses between servers is ordered by no barrier. */
-  get crossesServers(): boolean {
-    return this.sc.accounts.some((a) => a.domain !== "a");
-  }
-
   /**
    * A connection was cut under the case (a `drops` step): the server learns of it when it learns of it, and
    * what it sends then (the unavailable presence it generates) is ordered by no barrier.
    */
   dropped = false;
 
-  /** What decides a step's wait: the step, the scenario, else the run; never a barrier across servers or after a drop. */
+  /** What decides a step's wait (see wait-policy.ts). */
   waitOf(step: Pick<Step, "wait">): Wait {
-    return step.wait ?? this.sc.wait ?? (this.crossesServers || this.dropped ? "timeout" : this.ctx.wait);
+    return waitOf(step, this.sc, { run: this.ctx.wait, dropped: this.dropped });
   }
 
   /** Registers the case's accounts; a registration the server drops is retried under a new name (the first may exist). */
@@ -157,20 +149,7 @@ export class CaseScope {
     const { creds, side } = this.credentials.get(account)!;
     const session = new Session(label, side.endpoint, creds, spec.name, this.transcript, { ackPushes: spec.acks, timeoutMs: this.ctx.timeoutMs });
     into.set(label, session);
-    await session.start(this.ctx.timeoutMs);
-    if (spec.roster) {
-      const reply = await session.request(xml("iq", { type: "get" }, xml("query", { xmlns: NS.roster })), this.ctx.timeoutMs);
-      if (reply.attrs.type !== "result") throw new HarnessError(`set-up: ${label}'s roster get failed: ${describeStanzaError(reply)}`);
-    }
-    if (spec.presence) {
-      const p = spec.presence;
-      await session.send(
-        xml("presence", {},
-          ...(p.show ? [xml("show", {}, p.show)] : []),
-          ...(p.status ? [xml("status", {}, p.status)] : []),
-          ...(p.priority !== undefined ? [xml("priority", {}, String(p.priority))] : [])),
-      );
-    }
+    await startSession(session, spec, this.ctx.timeoutMs);
     return session;
   }
 
@@ -193,14 +172,7 @@ export class CaseScope {
     const side = spec.account ? this.sideOf(spec.account) : this.ctx;
     const conn = new RawConnection(label, side.endpoint, this.transcript);
     this.raws.set(label, conn);
-    await conn.connect(this.ctx.timeoutMs);
-    // On a STARTTLS target the steps start on the encrypted stream, as on a direct-TLS one; only a case about
-    // STARTTLS itself (needs: [starttls]) drives the negotiation.
-    if (side.endpoint.security?.tls === "starttls" && !this.sc.needs.includes("starttls")) {
-      if (!(await conn.openStream({}, this.ctx.timeoutMs)) || !(await conn.waitFeatures(this.ctx.timeoutMs))) throw new HarnessError(`${label}: no stream features before STARTTLS`);
-      if ((await conn.startTls(this.ctx.timeoutMs))?.name !== "proceed") throw new HarnessError(`${label}: STARTTLS refused`);
-      conn.consumeAll();
-    }
+    await connectRaw(conn, side.endpoint, { aboutStartTls: this.sc.needs.includes("starttls"), timeoutMs: this.ctx.timeoutMs });
     return conn;
   }
 

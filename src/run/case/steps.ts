@@ -8,7 +8,8 @@ import { RawConnection } from "../../xmpp/raw-connection.ts";
 import { NS } from "../../xmpp/ns.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
 import type { Participant } from "../participant.ts";
-import { HarnessError, type CaseScope } from "./scope.ts";
+import type { CaseScope } from "./scope.ts";
+import { HarnessError } from "./harness-error.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 

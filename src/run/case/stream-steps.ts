@@ -7,7 +7,8 @@ import { plainAllowed } from "../../xmpp/endpoint.ts";
 import { NS } from "../../xmpp/ns.ts";
 import type { RawConnection, SaslMechanism } from "../../xmpp/raw-connection.ts";
 import type { HeaderOptions, StreamHeader } from "../../xmpp/stream-header.ts";
-import { HarnessError, type CaseScope } from "./scope.ts";
+import type { CaseScope } from "./scope.ts";
+import { HarnessError } from "./harness-error.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
 
 /** The stream-level step kinds (RFC 6120, docs/stream-steps.md): raw connections only. */

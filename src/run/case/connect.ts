@@ -1,0 +1,39 @@
+import xml from "@xmpp/xml";
+import type { ResourceSpec } from "../../scenario/types.ts";
+import { describeStanzaError } from "../../xmpp/errors.ts";
+import { NS } from "../../xmpp/ns.ts";
+import type { RawConnection } from "../../xmpp/raw-connection.ts";
+import type { Endpoint, Session } from "../../xmpp/session.ts";
+import { HarnessError } from "./harness-error.ts";
+
+/** Logs a session in with its set-up: the roster fetched, initial presence sent, as its spec says. */
+export async function startSession(session: Session, spec: ResourceSpec, timeoutMs: number): Promise<void> {
+  await session.start(timeoutMs);
+  if (spec.roster) {
+    const reply = await session.request(xml("iq", { type: "get" }, xml("query", { xmlns: NS.roster })), timeoutMs);
+    if (reply.attrs.type !== "result") throw new HarnessError(`set-up: ${session.label}'s roster get failed: ${describeStanzaError(reply)}`);
+  }
+  if (spec.presence) {
+    const p = spec.presence;
+    await session.send(
+      xml("presence", {},
+        ...(p.show ? [xml("show", {}, p.show)] : []),
+        ...(p.status ? [xml("status", {}, p.status)] : []),
+        ...(p.priority !== undefined ? [xml("priority", {}, String(p.priority))] : [])),
+    );
+  }
+}
+
+/**
+ * TCP-connects a raw connection (TLS from the first byte with --tls direct): nothing is sent, its steps open the
+ * stream. On a STARTTLS target the steps start on the encrypted stream, as on a direct-TLS one; only a case
+ * about STARTTLS itself (needs: [starttls]) drives the negotiation.
+ */
+export async function connectRaw(conn: RawConnection, endpoint: Endpoint, opts: { aboutStartTls: boolean; timeoutMs: number }): Promise<void> {
+  const t = opts.timeoutMs;
+  await conn.connect(t);
+  if (endpoint.security?.tls !== "starttls" || opts.aboutStartTls) return;
+  if (!(await conn.openStream({}, t)) || !(await conn.waitFeatures(t))) throw new HarnessError(`${conn.label}: no stream features before STARTTLS`);
+  if ((await conn.startTls(t))?.name !== "proceed") throw new HarnessError(`${conn.label}: STARTTLS refused`);
+  conn.consumeAll();
+}
