@@ -6,7 +6,7 @@ import { catalogOf, catalogs, findRequirement } from "../src/catalog/index.ts";
 import { sectionUrl } from "../src/specification/registry.ts";
 import { gradeFor } from "../src/run/judge.ts";
 import { coverageBySpec, coverageOf } from "../src/report/coverage.ts";
-import { buildCatalog, updateSummary } from "../src/catalog/generate.ts";
+import { buildCatalog, updateSummary } from "../src/catalog/parse.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 

@@ -6,7 +6,7 @@
  */
 import { findSpec } from "../specification/registry.ts";
 import { checkQuote, firstKeyword, quotesIn } from "../specification/quotes.ts";
-import { read } from "./generate.ts";
+import { read } from "./parse.ts";
 
 export interface RowProblem {
   id: string;

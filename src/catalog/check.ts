@@ -4,13 +4,13 @@
  *   npx tsx src/catalog/check.ts spec/rfc6120-requirements.md
  *   npx tsx src/catalog/check.ts --update-summary spec/rfc6121-requirements.md
  *
- * It says what the harness would refuse (tables and their own summary, §1, that disagree; see generate.ts),
+ * It says what the harness would refuse (tables and their own summary, §1, that disagree; see parse.ts),
  * then every row whose quote is not in the specification's text, whose level is not the quote's first keyword,
  * or that is derived and above SHOULD (the tests refuse those too). --update-summary first rewrites §1's
  * counts from the tables, after rows were added or regraded. Exit 1 on any problem.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { buildCatalog, updateSummary } from "./generate.ts";
+import { buildCatalog, updateSummary } from "./parse.ts";
 import { rowProblems } from "./check-rows.ts";
 
 const args = process.argv.slice(2);

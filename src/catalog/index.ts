@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { catalogSpecs, onRegister, specFile } from "../specification/registry.ts";
-import { buildCatalog } from "./generate.ts";
+import { buildCatalog } from "./parse.ts";
 import type { Catalog, Requirement } from "./types.ts";
 
 export type { Area, Catalog, Observable, Requirement } from "./types.ts";

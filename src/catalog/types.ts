@@ -51,7 +51,7 @@ export interface Area {
   scope: string;
 }
 
-/** A specification's requirement catalog, read from its Markdown (spec/<spec>-requirements.md) by generate.ts. */
+/** A specification's requirement catalog, read from its Markdown (spec/<spec>-requirements.md) by parse.ts. */
 export interface Catalog {
   spec: string;
   source: { file: string; sha256: string };

@@ -1,5 +1,6 @@
 /**
- * Reads a requirement catalog (Markdown) into the JSON the harness loads (see build.ts for the command).
+ * Reads a requirement catalog (Markdown) into the requirements the harness loads, at run time (check.ts is
+ * the command that checks a catalog and rewrites its summary).
  *
  * The catalog's title names its RFC ("# RFC 6120 …"). Every table whose first column is "ID" and whose IDs fall
  * in an area of §1's summary table is a requirement table; RFC 6121's message delivery table (columns
