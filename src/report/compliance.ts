@@ -1,11 +1,10 @@
 import { findRequirement } from "../catalog/index.ts";
 import { sectionUrl } from "../specification/registry.ts";
 import type { CaseResult, RunResult } from "../results/schema.ts";
-import { worst, worstShown, type Shown } from "../results/verdicts.ts";
+import { worstShown, type Shown } from "../results/verdicts.ts";
 import type { Level } from "../scenario/types.ts";
 import { countOf } from "./format.ts";
 
-export { worst };
 
 /** "2.10" after "2.9", appendices (A.2.1) after the numbered sections. */
 export function compareSections(a: string, b: string): number {
