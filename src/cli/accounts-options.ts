@@ -1,4 +1,5 @@
 import type { Argv } from "yargs";
+import type { ServerConfig } from "../targets/types.ts";
 import { provisioners } from "../accounts/index.ts";
 import { loadAccountsFile } from "../accounts/file.ts";
 import type { ExistingAccounts } from "../accounts/types.ts";
@@ -25,19 +26,21 @@ export interface AccountArgs {
   accounts?: string;
   admin?: string;
   accountsFile?: string;
+  /** --server-config shipped: the local server's own admin makes the accounts. */
+  serverConfig?: ServerConfig;
   passwordEnv: string;
   passwordFile?: string;
 }
 
-/** The way accounts are had: --accounts, else file with --accounts-file, else ibr. */
-export const accountsWay = (a: AccountArgs) => a.accounts ?? (a.accountsFile ? "file" : "ibr");
+/** The way accounts are had: --accounts, else file with --accounts-file, admin on a server started as shipped (its registration is closed), else ibr. */
+export const accountsWay = (a: AccountArgs) => a.accounts ?? (a.accountsFile ? "file" : a.serverConfig === "shipped" ? "admin" : "ibr");
 
 /** Account options that cannot work together, as a usage error (before anything starts). */
 export function accountsProblem(a: AccountArgs): string | undefined {
   const way = accountsWay(a);
   return (
     (way === "cli" && !a.target ? "--accounts cli uses the server's own command line: it needs --target local:..." : undefined) ??
-    (way === "admin" && !(a.admin && a.server) ? "--accounts admin needs --server, --domain and --admin JID" : undefined) ??
+    (way === "admin" && !(a.admin && a.server) && a.serverConfig !== "shipped" ? "--accounts admin needs --server, --domain and --admin JID (or --target with --server-config shipped: the harness makes the admin there)" : undefined) ??
     (way === "file" && !(a.accountsFile && a.server) ? "--accounts file needs --server, --domain and --accounts-file FILE" : undefined) ??
     (a.accountsFile && way !== "file" ? "--accounts-file goes with --accounts file" : undefined) ??
     (a.admin && way !== "admin" ? "--admin goes with --accounts admin" : undefined)

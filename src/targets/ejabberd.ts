@@ -1,16 +1,19 @@
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chmodSync, copyFileSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import dgram from "node:dgram";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { issueCertificate, makeRunCa } from "./cert.ts";
 import { runTool } from "./command.ts";
-import { ensureDebianPackages } from "./install.ts";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { ensureRelease, inRelease, type DebianServer } from "./debian-release.ts";
+import { localTargetName, provisioningAdmin, shippedConfigFile } from "./shipped.ts";
 import { startTethered } from "./process.ts";
 import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
 import { ejabberdS2sLinks } from "./s2s-log.ts";
-import type { AccountCommands, FederationOptions, LocalTargetOptions, Target } from "./types.ts";
+import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
 
 /**
  * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
@@ -124,6 +127,37 @@ modules:
 ${fed ? "  mod_s2s_dialback: {}\n" : ""}`;
 }
 
+/** A free UDP port on 127.0.0.1 (for the STUN listener the package ships). */
+async function freeUdpPort(): Promise<number> {
+  const socket = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(resolve));
+  return port;
+}
+
+/**
+ * The package's own configuration (ejabberd.yml.example, which Debian's postinst installs as ejabberd.yml),
+ * changed only where a throwaway instance must: every listener on loopback and a free port (the c2s with
+ * STARTTLS required on ours), the run CA's certificate, and the admin that provisions accounts. No DNS
+ * query leaves the machine: inetrc, written beside it, is the harness's.
+ */
+async function shippedConfig(shipped: string, c2sPort: number, admin: string, pem: string, caFile: string): Promise<string> {
+  const cfg = parseYaml(shipped) as Record<string, unknown> & { listen: Record<string, unknown>[]; acl?: Record<string, unknown> };
+  let c2s = false;
+  for (const l of cfg.listen) {
+    l.ip = "127.0.0.1";
+    const ours: boolean = !c2s && l.module === "ejabberd_c2s" && l.starttls_required === true;
+    c2s ||= ours;
+    l.port = ours ? c2sPort : l.transport === "udp" ? await freeUdpPort() : (await freePorts(1))[0];
+  }
+  if (!c2s) throw new Error("the package's ejabberd.yml has no c2s listener with STARTTLS required");
+  cfg.certfiles = [pem];
+  cfg.ca_file = caFile;
+  cfg.acl = { ...cfg.acl, admin: { user: [admin] } };
+  return `# ejabberd.yml.example as the package ships it; xmpp-conform changed only ports, addresses, certificates and the admin\n${toYaml(cfg)}`;
+}
+
 /** Erlang's resolver without /etc/resolv.conf: names come from the hosts entries and the cache only. */
 const NO_DNS = `{lookup,["file","native"]}.\n{host,{127,0,0,1},["localhost"]}.\n{resolv_conf, ""}.\n`;
 
@@ -161,28 +195,29 @@ function checkReachable(base: string): void {
 }
 
 /** ejabberdctl against our node (each call boots an Erlang VM: about half a second). */
-function accountCommands(ctl: string[], domain: string): AccountCommands {
+function accountCommands(ejabberdctl: string, ctl: string[], domain: string): AccountCommands {
   return {
-    register: async (user, password) => void (await runTool("ejabberdctl", [...ctl, "register", user, domain, password], `register ${user}`)),
-    remove: async (user) => void (await runTool("ejabberdctl", [...ctl, "unregister", user, domain], `unregister ${user}`)),
-    list: async () => (await runTool("ejabberdctl", [...ctl, "registered_users", domain], "registered_users")).split("\n").filter(Boolean),
+    register: async (user, password) => void (await runTool(ejabberdctl, [...ctl, "register", user, domain, password], `register ${user}`)),
+    remove: async (user) => void (await runTool(ejabberdctl, [...ctl, "unregister", user, domain], `unregister ${user}`)),
+    list: async () => (await runTool(ejabberdctl, [...ctl, "registered_users", domain], "registered_users")).split("\n").filter(Boolean),
   };
 }
 
-function version(): string {
-  try {
-    const out = execFileSync("dpkg-query", ["-W", "-f=${Version}", "ejabberd"], { encoding: "utf8" });
-    return out.trim();
-  } catch {
-    return "unknown";
-  }
+/** ejabberdctl puts the system's ejabberd on the code path (ERL_LIBS): the release's own libraries go first instead. */
+function relocate(root: string): void {
+  const ctl = path.join(root, "usr/sbin/ejabberdctl");
+  // ERL_LIBS folders come before OTP's own lib folder, where the system's older libraries are.
+  writeFileSync(ctl, readFileSync(ctl, "utf8").replace(/^ERL_LIBS='(\/[^']*)'$/m, (_, dir: string) => `ERL_LIBS='${path.join(root, dir)}:${path.join(root, "usr/lib/erlang/lib")}'`));
 }
 
-export const EJABBERD_PACKAGES = { binary: "ejabberdctl", packages: ["ejabberd"] };
+const EJABBERD_DEBIAN: DebianServer = { package: "ejabberd", binary: "ejabberdctl", packages: ["ejabberd"], relocate };
 
 export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
-  ensureDebianPackages(EJABBERD_PACKAGES.binary, EJABBERD_PACKAGES.packages, opts.install, opts.log);
+  const release = ensureRelease(EJABBERD_DEBIAN, opts.release, opts.install, opts.log);
   if (process.getuid?.() !== 0) throw new Error("local:ejabberd must run as root (ejabberdctl starts the server as user ejabberd)");
+  const shipped = opts.config === "shipped";
+  // As shipped, ejabberd's c2s requires STARTTLS.
+  const tls = shipped ? "starttls" : opts.tls;
   checkReachable(tmpdir());
   const domain = opts.federation?.domain ?? "localhost";
   const dir = mkdtempSync(path.join(tmpdir(), "xmpp-conform-ejabberd-"));
@@ -194,7 +229,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   const yml = path.join(conf, "ejabberd.yml");
   const ctlCfg = path.join(conf, "ejabberdctl.cfg");
   // The run's CA (a pair's, shared), or one of our own for a lone TLS server; copied here, where user ejabberd can read it.
-  const ca = opts.tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(conf))) : undefined;
+  const ca = tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(conf))) : undefined;
   const caFile = ca && path.join(conf, "run-ca.crt");
   const pem = ca && path.join(conf, `${domain}.pem`);
   if (ca) {
@@ -202,7 +237,10 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     writeFileSync(pem!, readFileSync(cert.cert, "utf8") + readFileSync(cert.key, "utf8"));
     copyFileSync(ca.cert, caFile!);
   }
-  writeFileSync(yml, config({ c2s: port, websocket: wsPort }, domain, opts, pem, caFile));
+  const admin = shipped ? provisioningAdmin(domain) : undefined;
+  writeFileSync(yml, admin
+    ? await shippedConfig(shippedConfigFile(release, "usr/share/ejabberd/ejabberd.yml.example", "ejabberd"), port, admin.jid, pem!, caFile!)
+    : config({ c2s: port, websocket: wsPort }, domain, opts, pem, caFile));
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
   if (opts.federation) federationFiles(conf, opts.federation);
   else writeFileSync(path.join(conf, "inetrc"), NO_DNS);
@@ -210,8 +248,10 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   const logFile = path.join(logs, "ejabberd.log");
   const stdoutLog = path.join(dir, "stdout.log");
   const ctl = ["--config-dir", conf, "--config", yml, "--ctl-config", ctlCfg, "--spool", path.join(dir, "spool"), "--logs", logs];
+  const ejabberdctl = inRelease(release, "usr/sbin/ejabberdctl");
+  const commands = accountCommands(ejabberdctl, ctl, domain);
   const proc = startTethered(
-    "ejabberdctl",
+    ejabberdctl,
     [...ctl, "foreground"],
     { logFile: stdoutLog, pidFile: path.join(dir, "ejabberd.pid") },
   );
@@ -224,27 +264,31 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     rmSync(dir, { recursive: true, force: true });
   };
   const caPem = ca && readFileSync(ca.cert, "utf8");
-  const endpoint = { host: "127.0.0.1", port, domain, ...(opts.tls && { security: { tls: opts.tls, ca: caPem } }) };
-  const websocket = wsPort ? { url: websocketUrl(Boolean(opts.tls), wsPort), domain, security: { ca: caPem } } : undefined;
+  const endpoint = { host: "127.0.0.1", port, domain, ...(tls && { security: { tls, ca: caPem } }) };
+  const websocket = wsPort ? { url: websocketUrl(Boolean(tls), wsPort), domain, security: { ca: caPem } } : undefined;
   try {
     await waitUntilReady(endpoint, { deadlineMs: 30_000, exited: proc.exited, describe: tail, websocket });
+    if (admin) await commands.register(admin.username, admin.password);
   } catch (err) {
     await stop();
     throw err;
   }
   return {
-    name: "local:ejabberd",
+    name: localTargetName("ejabberd", opts),
     host: "127.0.0.1",
     port,
     domain,
-    software: { name: "ejabberd", version: version() },
-    ...(opts.tls && { tls: opts.tls }),
+    software: { name: "ejabberd", version: release.version },
+    ...(tls && { tls }),
     ...(ca && { caFile: ca.cert }),
     ...(websocket && { websocket: websocket.url }),
-    accountCommands: accountCommands(ctl, domain),
+    accountCommands: commands,
+    ...(admin && { admin }),
     logFile,
     pidFile: path.join(dir, "ejabberd.pid"),
     ...(opts.federation && { s2sAddress: opts.federation.s2sIp, s2sLinks: () => ejabberdS2sLinks(logFile) }),
     stop,
   };
 }
+
+export const ejabberd: LocalServer = { debian: EJABBERD_DEBIAN, start: startEjabberd };

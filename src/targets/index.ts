@@ -1,47 +1,50 @@
-import { EJABBERD_PACKAGES, startEjabberd } from "./ejabberd.ts";
-import { ensureDebianPackages } from "./install.ts";
-import { startPair, startWithRemote } from "./pair.ts";
-import { PROSODY_PACKAGES, startProsody } from "./prosody.ts";
-import type { LocalTargetOptions, S2sMode, Target } from "./types.ts";
+import { ensureRelease } from "./debian-release.ts";
+import { ejabberd } from "./ejabberd.ts";
+import { startPair, startWithRemote, type Starter } from "./pair.ts";
+import { prosody } from "./prosody.ts";
+import type { LocalServer, LocalTargetOptions, S2sMode, ServerConfig, Target } from "./types.ts";
 
 export type { Target } from "./types.ts";
 
 /** Local servers the harness can start itself: one entry each. */
-const local: Record<string, (opts: LocalTargetOptions) => Promise<Target>> = {
-  prosody: startProsody,
-  ejabberd: startEjabberd,
-};
-
-/** The Debian packages of each local server. */
-const packages: Record<string, { binary: string; packages: string[] }> = {
-  prosody: PROSODY_PACKAGES,
-  ejabberd: EJABBERD_PACKAGES,
-};
-
-/** Installs what a local target (local:NAME, local:FIRST+SECOND or local:NAME+remote) needs, as `run --target` would, without running anything. */
-export function installLocalTarget(target: string, log: (line: string) => void): void {
-  for (const name of new Set(/^local:(.*)$/.exec(target)?.[1].split("+") ?? [])) if (packages[name]) ensureDebianPackages(packages[name].binary, packages[name].packages, true, log);
-}
+const local: Record<string, LocalServer> = { prosody, ejabberd };
 
 export const localTargetNames = Object.keys(local);
 
 /** The second part of local:NAME+remote: the harness's scripted remote server instead of a second server. */
 const REMOTE = "remote";
 
+/** NAME or NAME@RELEASE (local:prosody@13: Debian's backports release, beside the system's). */
+const SERVER = /^([a-z]+)(?:@(\d[\w.~+-]*))?$/;
+
+/** The servers of a local target, each with the release asked for; undefined when it names none the harness knows. */
+function localServers(target: string): { server: LocalServer; release?: string }[] | undefined {
+  const parts = /^local:(.*)$/.exec(target)?.[1].split("+");
+  if (!parts || parts.length > 2 || (parts.length === 2 && parts[0] === REMOTE)) return undefined;
+  const named = parts.filter((p) => p !== REMOTE).map((p) => SERVER.exec(p));
+  if (named.some((m) => !m || !local[m[1]])) return undefined;
+  return named.map((m) => ({ server: local[m![1]], ...(m![2] && { release: m![2] }) }));
+}
+
+/** Installs what a local target (local:NAME[@RELEASE], a pair, or NAME+remote) needs, as `run --target` would, without running anything. */
+export function installLocalTarget(target: string, log: (line: string) => void): void {
+  for (const { server, release } of localServers(target) ?? []) ensureRelease(server.debian, release, true, log);
+}
+
 /**
  * local:NAME starts one server; local:FIRST+SECOND starts a federating pair (domains a.test and b.test);
  * local:NAME+remote one server on a.test federating with the harness's scripted remote server (remote.test).
  */
-function localStarter(target: string): ((opts: LocalTargetOptions) => Promise<Target>) | undefined {
-  const m = /^local:([a-z]+)(?:\+([a-z]+))?$/.exec(target);
-  if (!m || !local[m[1]]) return undefined;
-  if (!m[2]) return local[m[1]];
-  if (m[2] === REMOTE) return (opts) => startWithRemote(local[m[1]], opts);
-  return local[m[2]] ? (opts) => startPair(local[m[1]], local[m[2]], opts) : undefined;
+function localStarter(target: string): Starter | undefined {
+  const servers = localServers(target);
+  if (!servers) return undefined;
+  const [first, second] = servers.map(({ server, release }): Starter => (opts) => server.start({ ...opts, ...(release && { release }) }));
+  if (target.endsWith(`+${REMOTE}`)) return (opts) => startWithRemote(first, opts);
+  return second ? (opts) => startPair(first, second, opts) : first;
 }
 
 /** A target of two local servers federating (local:FIRST+SECOND): domains a and b. */
-export const isPairTarget = (target: string | undefined) => Boolean(target && localStarter(target) && /^local:[a-z]+\+[a-z]+$/.test(target) && !target.endsWith(`+${REMOTE}`));
+export const isPairTarget = (target: string | undefined) => Boolean(target && !target.endsWith(`+${REMOTE}`) && localServers(target)?.length === 2);
 
 export interface TargetSpec {
   target?: string;
@@ -55,6 +58,8 @@ export interface TargetSpec {
   domain?: string;
   /** --s2s: how the servers of a pair target talk to each other. */
   s2s?: S2sMode;
+  /** --server-config: a local server's configuration, the harness's or the package's as shipped. */
+  serverConfig?: ServerConfig;
 }
 
 const webSocketUrl = (spec: TargetSpec) => (typeof spec.websocket === "string" ? spec.websocket : undefined);
@@ -67,12 +72,15 @@ export function checkTargetSpec(spec: TargetSpec): string | undefined {
   const url = webSocketUrl(spec);
   if (spec.target && spec.server) return "--target and --server exclude each other";
   if (spec.target) {
-    if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")}, a federating pair like local:prosody+ejabberd, or one server with the harness's remote server like local:prosody+remote`;
+    if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")} (a release from Debian's backports: local:prosody@13, local:ejabberd@24.12), a federating pair like local:prosody+ejabberd, or one server with the harness's remote server like local:prosody+remote`;
+    if (spec.serverConfig === "shipped" && spec.target.includes("+")) return "--server-config shipped starts one server as its package ships it; federation (a pair, or NAME+remote) needs the harness's configuration";
+    if (spec.serverConfig === "shipped" && spec.websocket) return "--server-config shipped serves what the package ships; --websocket needs the harness's configuration";
     if (spec.s2s && !spec.target.includes("+")) return `--s2s is for a federating pair (like local:prosody+ejabberd) or local:NAME+remote, not for ${spec.target}`;
     if (url) return "--websocket URL names a running server; with --target give --websocket without a URL (the local server then serves RFC 7395 and the run uses it)";
     return undefined;
   }
   if (spec.s2s) return "--s2s is for a federating pair started with --target (like local:prosody+ejabberd)";
+  if (spec.serverConfig) return "--server-config is for a local server started with --target";
   if (spec.websocket === true) return "--websocket without a URL is for --target local:...; for a running server give its URL: --websocket wss://HOST/PATH --domain DOMAIN";
   if (spec.server && url) return "--server and --websocket exclude each other: --websocket URL alone names the running server";
   if (url) {
@@ -115,6 +123,6 @@ export function runningServer(spec: TargetSpec): Omit<Target, "stop"> {
 }
 
 export async function openTarget(spec: TargetSpec, opts: LocalTargetOptions): Promise<Target> {
-  if (spec.target) return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }), ...(spec.websocket && { websocket: true }) });
+  if (spec.target) return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }), ...(spec.websocket && { websocket: true }), ...(spec.serverConfig && { config: spec.serverConfig }) });
   return { ...runningServer(spec), stop: async () => {} };
 }

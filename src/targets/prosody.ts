@@ -1,15 +1,15 @@
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { issueCertificate, makeRunCa, type RunCa } from "./cert.ts";
 import { runTool } from "./command.ts";
-import { ensureDebianPackages } from "./install.ts";
+import { ensureRelease, inRelease, type DebianServer } from "./debian-release.ts";
+import { localTargetName, provisioningAdmin, shippedConfigFile } from "./shipped.ts";
 import { startTethered } from "./process.ts";
 import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
 import { prosodyS2sLinks } from "./s2s-log.ts";
-import type { AccountCommands, FederationOptions, LocalTargetOptions, Target } from "./types.ts";
+import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
 
 const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
 
@@ -82,45 +82,83 @@ ${security}
 unbound = { hoststxt = "${dir}/hosts"; options = { ["local-zone:"] = ". static" } }`;
 }
 
+/**
+ * The package's own configuration, changed only where a throwaway instance must: ports (c2s ours, no other
+ * listener), paths (pid, data, log, certificates: the run CA's), loopback, no DNS query off the machine
+ * (libunbound answers from our empty hosts file), root, and the admin that provisions accounts. Our lines go
+ * before the first VirtualHost (after it a setting is the host's); later global settings win. The package's
+ * Include of conf.d would read the system's folder, so it goes: 0.12's conf.d holds only a VirtualHost
+ * "localhost", which the main file already has.
+ */
+function shippedConfig(shipped: string, dir: string, port: number, admin: string): string {
+  const ours = `-- xmpp-conform: only what a throwaway instance on loopback must change; the rest is as the package ships it
+run_as_root = true
+pidfile = "${dir}/prosody.pid"
+data_path = "${dir}/data"
+plugin_paths = { }
+interfaces = { "127.0.0.1" }
+local_interfaces = { "127.0.0.1" }
+c2s_ports = { ${port} }
+c2s_direct_tls_ports = { }
+s2s_ports = { }
+s2s_direct_tls_ports = { }
+component_ports = { }
+http_ports = { }
+https_ports = { }
+log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
+certificates = "${dir}/certs"
+admins = ${lua([admin])}
+unbound = { hoststxt = "${dir}/hosts"; options = { ["local-zone:"] = ". static" } }
+`;
+  writeFileSync(path.join(dir, "hosts"), "");
+  const lines = shipped.split("\n").filter((l) => !/^\s*Include\s/.test(l));
+  const host = lines.findIndex((l) => /^\s*(VirtualHost|Component)\s/.test(l));
+  if (host < 0) throw new Error("the package's prosody.cfg.lua has no VirtualHost");
+  return [...lines.slice(0, host), ours, ...lines.slice(host)].join("\n");
+}
+
 /** prosodyctl against our config; the account list is the data directory (one file per account). */
-function accountCommands(dir: string, cfg: string, domain: string): AccountCommands {
+function prosodyctl(command: string, dir: string, cfg: string, domain: string): AccountCommands {
   // Prosody's data directory names escape every non-alphanumeric byte as %xx (a.test -> a%2etest).
   const accounts = path.join(dir, "data", domain.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`), "accounts");
   return {
-    register: async (user, password) => void (await runTool("prosodyctl", ["--config", cfg, "register", user, domain, password], `register ${user}`)),
-    remove: async (user) => void (await runTool("prosodyctl", ["--config", cfg, "deluser", `${user}@${domain}`], `deluser ${user}`)),
+    register: async (user, password) => void (await runTool(command, ["--config", cfg, "register", user, domain, password], `register ${user}`)),
+    remove: async (user) => void (await runTool(command, ["--config", cfg, "deluser", `${user}@${domain}`], `deluser ${user}`)),
     // Prosody's file names escape every non-alphanumeric byte as %xx.
     list: async () => (existsSync(accounts) ? readdirSync(accounts).filter((f) => f.endsWith(".dat")).map((f) => decodeURIComponent(f.slice(0, -4))) : []),
   };
 }
 
-function version(): string {
-  try {
-    const out = execFileSync("dpkg-query", ["-W", "-f=${Version}", "prosody"], { encoding: "utf8" });
-    return out.trim();
-  } catch {
-    return "unknown";
+/** The launchers name the system's source folder: pointed at the release's own. */
+function relocate(root: string): void {
+  for (const launcher of ["usr/bin/prosody", "usr/bin/prosodyctl"]) {
+    const file = path.join(root, launcher);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^(CFG_SOURCEDIR|CFG_PLUGINDIR)='\/usr\//gm, `$1='${root}/usr/`));
   }
 }
 
 /** What local:prosody needs from Debian: the server, and libunbound's Lua binding for its hosts file. */
-export const PROSODY_PACKAGES = { binary: "prosody", packages: ["prosody", "lua-unbound"] };
+const PROSODY_DEBIAN: DebianServer = { package: "prosody", binary: "prosody", packages: ["prosody", "lua-unbound"], relocate };
 
 export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
-  ensureDebianPackages(PROSODY_PACKAGES.binary, PROSODY_PACKAGES.packages, opts.install, opts.log);
+  const release = ensureRelease(PROSODY_DEBIAN, opts.release, opts.install, opts.log);
+  const shipped = opts.config === "shipped";
+  // As shipped, Prosody requires STARTTLS (c2s_require_encryption defaults to true and mod_tls is enabled).
+  const tls = shipped ? "starttls" : opts.tls;
   const domain = opts.federation?.domain ?? "localhost";
   const dir = mkdtempSync(path.join(tmpdir(), "xmpp-conform-prosody-"));
   mkdirSync(path.join(dir, "data"));
   mkdirSync(path.join(dir, "certs"));
   // The run's CA (a pair's, shared), or one of our own for a lone TLS server.
-  const ca = opts.tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(dir))) : undefined;
+  const ca = tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(dir))) : undefined;
   if (ca) await issueCertificate(ca, path.join(dir, "certs"), domain);
   const ports = await freePorts(opts.websocket ? 2 : 1);
   const port = ports[0];
   const cfg = path.join(dir, "prosody.cfg.lua");
-  writeFileSync(cfg, config(dir, { c2s: port, websocket: ports[1] }, domain, opts, ca));
+  const admin = shipped ? provisioningAdmin(domain) : undefined;
+  writeFileSync(cfg, admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, port, admin.jid) : config(dir, { c2s: port, websocket: ports[1] }, domain, opts, ca));
   const logFile = path.join(dir, "prosody.log");
-  const proc = startTethered("prosody", ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });
+  const proc = startTethered(inRelease(release, "usr/bin/prosody"), ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });
   const tail = () => {
     const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-20).join("\n") : "");
     return `prosody log (${dir}):\n${read(logFile)}${read(path.join(dir, "stdout.log"))}`;
@@ -130,27 +168,32 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     rmSync(dir, { recursive: true, force: true });
   };
   const caPem = ca && readFileSync(ca.cert, "utf8");
-  const endpoint = { host: "127.0.0.1", port, domain, ...(opts.tls && { security: { tls: opts.tls, ca: caPem } }) };
-  const websocket = ports[1] ? { url: websocketUrl(Boolean(opts.tls), ports[1]), domain, security: { ca: caPem } } : undefined;
+  const endpoint = { host: "127.0.0.1", port, domain, ...(tls && { security: { tls, ca: caPem } }) };
+  const websocket = ports[1] ? { url: websocketUrl(Boolean(tls), ports[1]), domain, security: { ca: caPem } } : undefined;
+  const accountCommands = prosodyctl(inRelease(release, "usr/bin/prosodyctl"), dir, cfg, domain);
   try {
     await waitUntilReady(endpoint, { deadlineMs: 20_000, exited: proc.exited, describe: tail, websocket });
+    if (admin) await accountCommands.register(admin.username, admin.password);
   } catch (err) {
     await stop();
     throw err;
   }
   return {
-    name: "local:prosody",
+    name: localTargetName("prosody", opts),
     host: "127.0.0.1",
     port,
     domain,
-    software: { name: "Prosody", version: version() },
-    ...(opts.tls && { tls: opts.tls }),
+    software: { name: "Prosody", version: release.version },
+    ...(tls && { tls }),
     ...(ca && { caFile: ca.cert }),
     ...(websocket && { websocket: websocket.url }),
-    accountCommands: accountCommands(dir, cfg, domain),
+    accountCommands,
+    ...(admin && { admin }),
     logFile,
     pidFile: path.join(dir, "prosody.pid"),
     ...(opts.federation && { s2sAddress: opts.federation.s2sIp, s2sLinks: () => prosodyS2sLinks(logFile) }),
     stop,
   };
 }
+
+export const prosody: LocalServer = { debian: PROSODY_DEBIAN, start: startProsody };

@@ -1,3 +1,5 @@
+import type { Credentials } from "../xmpp/session.ts";
+import type { DebianServer } from "./debian-release.ts";
 import type { CertificateFiles, RunCa } from "./cert.ts";
 import type { S2sLink } from "./s2s-log.ts";
 
@@ -22,6 +24,8 @@ export interface Target {
   websocket?: string;
   /** A running server named by its WebSocket URL alone: host and port are the URL's, and no TCP c2s is known. */
   webSocketOnly?: true;
+  /** A local server started as shipped: the admin account the harness made there, which provisions the run's accounts (XEP-0133). */
+  admin?: Credentials & { jid: string };
   /** The server's own account commands (prosodyctl, ejabberdctl), for local servers. */
   accountCommands?: AccountCommands;
   /** Files worth keeping when something goes wrong (the server's log). */
@@ -78,9 +82,22 @@ export interface AccountCommands {
   list(): Promise<string[]>;
 }
 
+/** How a local server is configured: the harness's own configuration, or the package's as shipped (see README, Server configurations). */
+export type ServerConfig = "harness" | "shipped";
+
+/** A local server the harness can start: its Debian packages and how to start it. */
+export interface LocalServer {
+  debian: DebianServer;
+  start(opts: LocalTargetOptions): Promise<Target>;
+}
+
 export interface LocalTargetOptions {
   /** Install the server from Debian's packages when it is missing (needs root). */
   install: boolean;
+  /** A release other than the system's (local:prosody@13): from Debian's backports, unpacked beside it. */
+  release?: string;
+  /** The harness's configuration (default) or the package's as shipped. */
+  config?: ServerConfig;
   /** Progress lines for the user (stderr). */
   log: (line: string) => void;
   /** Serve STARTTLS (required) or TLS from the first byte, with a certificate from `ca`. */

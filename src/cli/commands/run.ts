@@ -5,7 +5,7 @@ import { reporters, resolveReporter } from "../../report/index.ts";
 import { run as runPlan, type ProfileChoice, type RunOptions } from "../../run/run.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
 import { checkTargetSpec, isPairTarget, localTargetNames } from "../../targets/index.ts";
-import type { S2sMode } from "../../targets/types.ts";
+import type { S2sMode, ServerConfig } from "../../targets/types.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
 import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT, exitCodeOf } from "../exit-codes.ts";
@@ -22,7 +22,7 @@ export const run: CommandModule = {
     connectionOptions(selectionOptions(
       y
         .positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, case ids as the reports print them, scenario ids (all their cells) or requirement IDs" })
-        .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}` })
+        .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}; NAME@RELEASE for a release from Debian's backports (local:prosody@13, local:ejabberd@24.12), unpacked beside the system's` })
         .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
         .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
         .option("websocket", {
@@ -33,6 +33,11 @@ export const run: CommandModule = {
           type: "string",
           choices: ["dialback", "tls"],
           describe: "with a pair target (local:A+B), how its servers talk: dialback (Server Dialback over plain TCP, the default) or tls (STARTTLS with certificates from a CA made for the run: SASL EXTERNAL where both servers support it, dialback over TLS otherwise; clients then get STARTTLS too)",
+        })
+        .option("server-config", {
+          type: "string",
+          choices: ["harness", "shipped"],
+          describe: "with --target, how the local server is configured: harness (the harness's own: registration open, plaintext on loopback, the modules the suite needs; the default) or shipped (the package's own configuration, changed only in ports, paths, loopback and an admin account that makes the run's accounts)",
         })
         .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
         .option("reporter", { type: "string", array: true, default: DEFAULT_REPORTERS, describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: jsonl, console, junit, json, html, markdown, compliance; and github under GitHub Actions; jsonl first, so that a case is on disk before the console shows it)` })
@@ -57,7 +62,7 @@ export const run: CommandModule = {
       .example("$0 run --websocket wss://xmpp.example.org/xmpp-websocket --domain example.org --accounts-file accounts.yaml", "a running server over WebSocket"),
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & AccountArgs & {
-      cases: string[]; s2s?: S2sMode; websocket?: string; crossDomain: boolean;
+      cases: string[]; s2s?: S2sMode; websocket?: string; crossDomain: boolean; serverConfig?: ServerConfig;
       profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
       wait: "barrier" | "timeout"; transcripts: "all" | "failures";
     };
@@ -71,6 +76,7 @@ export const run: CommandModule = {
     const problem =
       checkTargetSpec({ ...a, websocket }) ??
       checkTls(a) ??
+      (a.serverConfig === "shipped" && a.tls !== "auto" ? "--server-config shipped keeps the package's TLS (STARTTLS required): leave --tls at auto" : undefined) ??
       (a.crossDomain && !isPairTarget(a.target) ? `--cross-domain needs a pair target (two servers, like --target local:prosody+ejabberd), not ${a.target ?? a.server ?? "a running server"}` : undefined) ??
       (typeof websocket === "string" && a.tls !== "auto" ? `--tls ${a.tls} is for TCP streams: over WebSocket the URL says whether there is TLS (wss://)` : undefined) ??
       (!(a.concurrency >= 1) ? "--concurrency must be at least 1" : undefined) ??
@@ -80,7 +86,7 @@ export const run: CommandModule = {
       accountsProblem(a);
     if (problem) usage(problem);
     const opts: RunOptions = {
-      target: a.target, server: a.server, domain: a.domain, ...(websocket && { websocket }), ...(a.s2s && { s2s: a.s2s }), accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
+      target: a.target, server: a.server, domain: a.domain, ...(websocket && { websocket }), ...(a.s2s && { s2s: a.s2s }), ...(a.serverConfig && { serverConfig: a.serverConfig }), accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
       timeoutMs: a.timeout, quietWindowMs: a.quietWindow, wait: a.wait, install: a.install, strict: a.strict, transcripts: a.transcripts,
     };
     try {
