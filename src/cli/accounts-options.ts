@@ -1,5 +1,5 @@
 import type { Argv } from "yargs";
-import type { ServerConfig } from "../targets/types.ts";
+import type { ServerConfig } from "../results/schema.ts";
 import { provisioners } from "../accounts/index.ts";
 import { loadAccountsFile } from "../accounts/file.ts";
 import type { ExistingAccounts } from "../accounts/types.ts";

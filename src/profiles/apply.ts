@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { CaseResult, RequirementResult, RunInfo } from "../results/schema.ts";
+import type { CaseResult, RequirementResult, RunInfo, ServerConfig } from "../results/schema.ts";
 import { covers, isVariantId } from "../scenario/ids.ts";
 import type { Profile, ProfileEntry } from "./types.ts";
 
@@ -13,6 +13,8 @@ export interface RunProfiles {
   a?: Profile;
   b?: Profile;
   pairing?: string;
+  /** How the harness configured the local server it started; absent for a running server (not known). */
+  config?: ServerConfig;
 }
 
 /** "prosody+ejabberd": a pair's servers by their software, as profile entries name a pairing. */
@@ -32,20 +34,22 @@ function sidesOf(e: ProfileEntry): Role[] {
  * Whether an entry of the profile of the server playing `role` speaks about this case: it names the case (or
  * its scenario), or a requirement the case cites. Single-server cases run on server a. A cross-domain
  * variant runs on both: an entry covers it only when it says the deviation is its server's in that role
- * (`side`), or names the variant itself (side a unless it says); `pairing` limits an entry to one pairing.
+ * (`side`), or names the variant itself (side a unless it says); `pairing` limits an entry to one pairing,
+ * `config` to a server the harness started with that configuration.
  */
-export function entryCovers(e: ProfileEntry, r: CaseResult, role: Role = "a", pairing?: string): boolean {
+export function entryCovers(e: ProfileEntry, r: CaseResult, role: Role = "a", pairing?: string, config?: ServerConfig): boolean {
   if (e.pairing && e.pairing !== pairing) return false;
+  if (e.config && e.config !== config) return false;
   const variant = isVariantId(r.id);
   if (variant ? !sidesOf(e).includes(role) : role !== "a") return false;
   if (e.case) return covers(e.case, r.id);
   return Boolean(e.requirement && cites(r, e.requirement));
 }
 
-/** The most specific entry: one for this pairing, then one naming the case, then one naming a requirement; the first server's before the second's. */
+/** The most specific entry: one for this pairing, then one for this configuration, then one naming the case, then one naming a requirement; the first server's before the second's. */
 function entryFor(profiles: RunProfiles, r: CaseResult): ProfileEntry | undefined {
-  const all = (["a", "b"] as const).flatMap((role) => (profiles[role]?.entries ?? []).filter((e) => entryCovers(e, r, role, profiles.pairing)));
-  return all.find((e) => e.pairing) ?? all.find((e) => e.case) ?? all[0];
+  const all = (["a", "b"] as const).flatMap((role) => (profiles[role]?.entries ?? []).filter((e) => entryCovers(e, r, role, profiles.pairing, profiles.config)));
+  return all.find((e) => e.pairing) ?? all.find((e) => e.config) ?? all.find((e) => e.case) ?? all[0];
 }
 
 /** A requirement's verdict under the entry: what it documents as broken is xfail when broken, xpass when not. */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { withCrossDomain } from "../plan/cross-domain.ts";
 import { covers, isVariantId } from "../scenario/ids.ts";
 import type { Scenario } from "../scenario/types.ts";
+import { ServerConfig } from "../results/schema.ts";
 import { FileError, readYamlFile } from "../util/yaml-file.ts";
 import type { Profile } from "./types.ts";
 
@@ -25,6 +26,7 @@ const Entry = z
       .optional()
       .describe("cross-domain variants: the deviation shows when this server is the user's (a), the contact's (b) or either; an entry naming a single-server case then covers its variant too"),
     pairing: z.string().regex(/^[a-z0-9]+\+[a-z0-9]+$/, "expected first+second, the servers' names in lower case, like prosody+ejabberd").optional(),
+    config: ServerConfig.optional().describe("only on a server the harness started so: its own configuration, or the package's as shipped"),
   })
   .refine((e) => e.pairing === undefined || e.side !== undefined || (e.case !== undefined && isVariantId(e.case)), "pairing is for cross-domain variants: name one (case: ID@cross) or say the side")
   .refine((e) => Boolean(e.case) !== Boolean(e.requirement), "expected exactly one of case, requirement")
@@ -49,6 +51,7 @@ export function loadProfile(file: string): Profile {
     ...(e.review && { review: e.review }),
     ...(e.side && { side: e.side }),
     ...(e.pairing && { pairing: e.pairing }),
+    ...(e.config && { config: e.config }),
     pos: at(["deviations", i]),
   }));
   return { file, server: data.server, version: String(data.version), entries };

@@ -1,3 +1,4 @@
+import type { ServerConfig } from "../results/schema.ts";
 import type { SourcePos } from "../scenario/types.ts";
 
 /** A server's known deviations from the RFC (profiles/<server>-<version>.yaml), after loading. */
@@ -26,5 +27,7 @@ export interface ProfileEntry {
   side?: "a" | "b" | "both";
   /** Only on this pairing of servers, first+second (software names in lower case, e.g. "prosody+ejabberd"). */
   pairing?: string;
+  /** Only on a server the harness started with this configuration (its own, or the package's as shipped). */
+  config?: ServerConfig;
   pos: SourcePos;
 }

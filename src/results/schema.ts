@@ -148,6 +148,10 @@ export const S2sInfo = z.object({
 });
 export type S2sInfo = z.infer<typeof S2sInfo>;
 
+/** How the harness configured a local server it started: its own configuration, or the package's as shipped. */
+export const ServerConfig = z.enum(["harness", "shipped"]);
+export type ServerConfig = z.infer<typeof ServerConfig>;
+
 const ProfileInfo = z.object({ file: z.string(), server: z.string(), version: z.string() });
 
 /** What is known when the first case starts: the run's metadata. */
@@ -159,6 +163,7 @@ export const RunInfo = z.object({
     port: z.number().int(),
     domain: z.string(),
     software: Software.optional().describe("the software a profile is chosen by: XEP-0092, else the disco#info identity, else the local package"),
+    config: ServerConfig.optional().describe("a local server: started with the harness's configuration or the package's as shipped (profile entries with a config apply only then); absent: a running server, configuration not known"),
     server: ServerInfo.optional().describe("what the server said it is"),
     transport: Transport.optional().describe("how the harness reached the server"),
     peer: PeerInfo.optional().describe("a pair target's second server (domain b of the scenarios, reached over s2s)"),

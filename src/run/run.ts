@@ -134,6 +134,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         domain: target?.domain ?? o.domain ?? "",
         ...(software && { software }),
         ...(seen.server && { server: seen.server }),
+        ...(target?.config && { config: target.config }),
         ...(security && {
           transport: {
             ...(side?.endpoint.websocket && { websocket: side.endpoint.websocket }),
@@ -157,7 +158,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       notes,
     };
     const pairing = pairingOf(info);
-    const profiles = profile || peerProfile ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }) } : undefined;
+    const profiles = profile || peerProfile ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }), ...(target?.config && { config: target.config }) } : undefined;
     emit({ type: "run-begin", run: info, plan: plan.map((sc) => sc.id) });
     const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
     let cases: CaseResult[];

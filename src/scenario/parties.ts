@@ -56,7 +56,7 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
     ),
     ...Object.entries(raw.connections ?? {}).map(([name, c]) => {
       if (name in raw.accounts) throw new ScenarioError(where(["connections"], name), `connections.${name}: '${name}' is also an account; name the connection differently`);
-      return { label: name, name, online: c?.online ?? true };
+      return { label: name, name, online: c?.online ?? true, ...(c?.plaintext && { plaintext: true as const }) };
     }),
   ];
   const rawLabels = new Set(connections.map((c) => c.label));

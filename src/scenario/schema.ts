@@ -25,7 +25,8 @@ const Resource = z.strictObject({
 });
 
 /** A raw connection without an account. */
-const Connection = z.strictObject({ online: z.boolean().optional() });
+/** plaintext: the steps start before any STARTTLS, so the case's own first header is the stream's first (its 'to' is what the case is about). */
+const Connection = z.strictObject({ online: z.boolean().optional(), plaintext: z.boolean().optional() });
 
 const Account = z.strictObject({
   /**

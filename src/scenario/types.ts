@@ -71,6 +71,8 @@ export interface RawConnectionSpec {
   account?: string;
   /** TCP-connected at set-up; false = only by a later "connects" step. */
   online: boolean;
+  /** Left before STARTTLS on a STARTTLS target: the case's first stream header is the stream's first. */
+  plaintext?: true;
 }
 
 /** The initial stream header of an "opens stream" step: attributes (null leaves one out) or literal bytes. */

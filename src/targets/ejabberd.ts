@@ -279,6 +279,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     port,
     domain,
     software: { name: "ejabberd", version: release.version },
+    config: shipped ? "shipped" : "harness",
     ...(tls && { tls }),
     ...(ca && { caFile: ca.cert }),
     ...(websocket && { websocket: websocket.url }),

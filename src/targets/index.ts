@@ -2,7 +2,8 @@ import { ensureRelease } from "./debian-release.ts";
 import { ejabberd } from "./ejabberd.ts";
 import { startPair, startWithRemote, type Starter } from "./pair.ts";
 import { prosody } from "./prosody.ts";
-import type { LocalServer, LocalTargetOptions, S2sMode, ServerConfig, Target } from "./types.ts";
+import type { ServerConfig } from "../results/schema.ts";
+import type { LocalServer, LocalTargetOptions, S2sMode, Target } from "./types.ts";
 
 export type { Target } from "./types.ts";
 

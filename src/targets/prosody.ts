@@ -184,6 +184,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     port,
     domain,
     software: { name: "Prosody", version: release.version },
+    config: shipped ? "shipped" : "harness",
     ...(tls && { tls }),
     ...(ca && { caFile: ca.cert }),
     ...(websocket && { websocket: websocket.url }),

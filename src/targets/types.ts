@@ -1,3 +1,4 @@
+import type { ServerConfig } from "../results/schema.ts";
 import type { Credentials } from "../xmpp/session.ts";
 import type { DebianServer } from "./debian-release.ts";
 import type { CertificateFiles, RunCa } from "./cert.ts";
@@ -11,6 +12,8 @@ export interface Target {
   port: number;
   /** The XMPP domain accounts live on. */
   domain: string;
+  /** A server the harness started: its configuration, the harness's or the package's as shipped. */
+  config?: ServerConfig;
   /** Server software when the harness started it itself (remote servers are asked over XMPP instead). */
   software?: { name: string; version: string };
   /** How a server the harness started protects its streams; absent: plaintext, or not known (remote). */
@@ -82,8 +85,6 @@ export interface AccountCommands {
   list(): Promise<string[]>;
 }
 
-/** How a local server is configured: the harness's own configuration, or the package's as shipped (see README, Server configurations). */
-export type ServerConfig = "harness" | "shipped";
 
 /** A local server the harness can start: its Debian packages and how to start it. */
 export interface LocalServer {

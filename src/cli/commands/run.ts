@@ -5,7 +5,8 @@ import { reporters, resolveReporter } from "../../report/index.ts";
 import { run as runPlan, type ProfileChoice, type RunOptions } from "../../run/run.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
 import { checkTargetSpec, isPairTarget, localTargetNames } from "../../targets/index.ts";
-import type { S2sMode, ServerConfig } from "../../targets/types.ts";
+import { ServerConfig } from "../../results/schema.ts";
+import type { S2sMode } from "../../targets/types.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
 import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT, exitCodeOf } from "../exit-codes.ts";
@@ -36,7 +37,7 @@ export const run: CommandModule = {
         })
         .option("server-config", {
           type: "string",
-          choices: ["harness", "shipped"],
+          choices: ServerConfig.options,
           describe: "with --target, how the local server is configured: harness (the harness's own: registration open, plaintext on loopback, the modules the suite needs; the default) or shipped (the package's own configuration, changed only in ports, paths, loopback and an admin account that makes the run's accounts)",
         })
         .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })

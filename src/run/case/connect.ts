@@ -26,13 +26,14 @@ export async function startSession(session: Session, spec: ResourceSpec, timeout
 
 /**
  * TCP-connects a raw connection (TLS from the first byte with --tls direct): nothing is sent, its steps open the
- * stream. On a STARTTLS target the steps start on the encrypted stream, as on a direct-TLS one; only a case
- * about STARTTLS itself (needs: [starttls]) drives the negotiation.
+ * stream. On a STARTTLS target the steps start on the encrypted stream, as on a direct-TLS one, unless they
+ * start before STARTTLS: a case about STARTTLS itself (needs: [starttls]), or one whose first stream header is
+ * its subject (a connection marked plaintext).
  */
-export async function connectRaw(conn: RawConnection, endpoint: Endpoint, opts: { aboutStartTls: boolean; timeoutMs: number }): Promise<void> {
+export async function connectRaw(conn: RawConnection, endpoint: Endpoint, opts: { beforeStartTls: boolean; timeoutMs: number }): Promise<void> {
   const t = opts.timeoutMs;
   await conn.connect(t);
-  if (endpoint.security?.tls !== "starttls" || opts.aboutStartTls) return;
+  if (endpoint.security?.tls !== "starttls" || opts.beforeStartTls) return;
   if (!(await conn.openStream({}, t)) || !(await conn.waitFeatures(t))) throw new HarnessError(`${conn.label}: no stream features before STARTTLS`);
   if ((await conn.startTls(t))?.name !== "proceed") throw new HarnessError(`${conn.label}: STARTTLS refused`);
   conn.consumeAll();

@@ -172,7 +172,7 @@ export class CaseScope {
     const side = spec.account ? this.sideOf(spec.account) : this.ctx;
     const conn = new RawConnection(label, side.endpoint, this.transcript);
     this.raws.set(label, conn);
-    await connectRaw(conn, side.endpoint, { aboutStartTls: this.sc.needs.includes("starttls"), timeoutMs: this.ctx.timeoutMs });
+    await connectRaw(conn, side.endpoint, { beforeStartTls: this.sc.needs.includes("starttls") || Boolean(spec.plaintext), timeoutMs: this.ctx.timeoutMs });
     return conn;
   }
 
