@@ -71,13 +71,15 @@ const isAutoReply = (e: TranscriptEntry) => /^<iq\b[^>]*\btype=["'](?:result|err
 function evidence(c: CaseResult): string {
   const f = decisive(c);
   // "one of" failures list stanzas as "account/resource: <xml/>".
-  const actor = /^([a-z][a-z0-9]*\/[A-Za-z0-9_-]+) /.exec(f?.step ?? "")?.[1];
-  const after = (f?.closest ?? []).filter((s) => !s.early).slice(0, 3).map((s) => {
+  // The actor: a session (juliet/balcony) or a top-level raw connection (c1).
+  const actor = /^([a-z][a-z0-9]*(?:\/[A-Za-z0-9_-]+)?) /.exec(f?.step ?? "")?.[1];
+  const decided = f?.at ?? Infinity;
+  const action = (c.transcript ?? []).filter((e) => e.dir === "out" && !e.harness && !isAutoReply(e) && e.at <= decided).at(-1);
+  // Only what arrived after the action can answer it (a raw connection's arrivals carry no 'early' mark).
+  const after = (f?.closest ?? []).filter((s) => !s.early && !(action && s.at !== undefined && s.at < action.at)).slice(0, 3).map((s) => {
     const m = /^([a-z][a-z0-9]*\/[A-Za-z0-9_-]+): (<[\s\S]*)$/.exec(s.xml);
     return { session: m ? m[1] : actor, xml: m ? m[2] : s.xml };
   });
-  const decided = f?.at ?? Infinity;
-  const action = (c.transcript ?? []).filter((e) => e.dir === "out" && !e.harness && !isAutoReply(e) && e.at <= decided).at(-1);
   const sent = action ? `after ${action.session} sent ${general(action.xml)}` : "after set-up";
   const lines = after.length > 0 ? [`${sent}:`, ...after.map((s) => `${s.session} got ${general(s.xml)}`)] : [`${sent}, nothing the failing step expects arrived${actor ? ` at ${actor}` : ""}`];
   return `${lines.join("\n")}\n`;
