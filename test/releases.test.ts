@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { RunResult } from "../src/results/schema.ts";
@@ -41,6 +41,15 @@ test("--server-config shipped keeps the package's TLS: another --tls is a usage 
   const cli = await runCli(["run", "--target", "local:prosody@13", "--server-config", "shipped", "--tls", "direct"]);
   assert.equal(cli.code, 2);
   assert.match(cli.stderr, /--server-config shipped keeps the package's TLS/);
+});
+
+test("--no-install with a release that is not in the cache: an error naming the command that fetches it, nothing fetched", async () => {
+  const cache = mkdtempSync(path.join(tmpdir(), "xc-cache-"));
+  const d = mkdtempSync(path.join(tmpdir(), "xc-release-"));
+  const cli = await runCli(["run", "roster-get-empty", "--target", "local:prosody@13", "--no-install", "--reporter", "json", "--out", d], { env: { XMPP_CONFORM_CACHE: cache } });
+  assert.equal(cli.code, 3, cli.stdout + cli.stderr);
+  assert.match(results(d).targetError ?? "", new RegExp(`prosody 13 is not in ${cache}; unpack it there with: xmpp-conform install local:prosody@13`));
+  assert.deepEqual(readdirSync(cache), []);
 });
 
 const shippedRuns: Record<string, string> = {};

@@ -56,7 +56,8 @@ class PrivateApt {
     return [
       `-o`, `Dir::Etc::SourceList=${path.join(this.dir, "sources.list")}`, `-o`, `Dir::Etc::SourceParts=${path.join(this.dir, "sources.list.d")}`,
       `-o`, `Dir::State::Lists=${path.join(this.dir, "lists")}`, `-o`, `Dir::Cache=${path.join(this.dir, "cache")}`,
-      `-o`, `Debug::NoLocking=1`, `-o`, `APT::Sandbox::User=${process.getuid?.() === 0 ? "root" : "_apt"}`, "-qq",
+      // Our own folders, so no lock on the system's; as root, downloads stay root's (user _apt cannot write the cache).
+      `-o`, `Debug::NoLocking=1`, ...(process.getuid?.() === 0 ? [`-o`, `APT::Sandbox::User=root`] : []), "-qq",
     ];
   }
 
