@@ -1,7 +1,7 @@
 /**
  * Speed figures of the harness against real local servers (prints, asserts nothing):
  *   node --import tsx bench/speed.ts [--target local:prosody,local:ejabberd] [--concurrency 4]
- *        [--sections suite,costs,barrier,quiet,scale,accounts] [--scale 1,2,4] [--accounts 10,100,1000]
+ *        [--sections suite,costs,barrier,quiet,scale,accounts,auto] [--scale 1,2,4] [--accounts 10,100,1000] [--runs 3]
  * - suite: the whole suite decided by barriers and decided by timeouts, side by side on the same server:
  *   cases per second of wall time, median failing case against median passing case, the run's wall time over
  *   the server's own CPU time (a single-threaded server's CPU time is the floor of the run), harness CPU,
@@ -9,8 +9,12 @@
  * - costs: the server's CPU per case and what it goes to: each kind of work measured alone (N times), times
  *   how often a case of the suite does it (counted from the transcripts), and the rest;
  * - barrier: the cost of a negative assertion; quiet: barriers against a fixed quiet window (what sleep-based
- *   tools pay); scale: the suite repeated k times; accounts: N accounts connecting and exchanging a message.
+ *   tools pay); scale: the suite repeated k times; accounts: N accounts connecting and exchanging a message;
+ * - auto: the whole suite at concurrency 4 and at auto, alternating, N runs each: cases per second, wall time over
+ *   the server's CPU time and the concurrency auto settled on, each run and the medians, with the machine's load
+ *   average before each run (other work on the machine moves these figures).
  */
+import { loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import xml from "@xmpp/xml";
@@ -18,6 +22,7 @@ import { provisioners } from "../src/accounts/index.ts";
 import { AccountLedger } from "../src/accounts/ledger.ts";
 import type { CaseResult, RunResult } from "../src/results/schema.ts";
 import { barrier } from "../src/run/barrier.ts";
+import { setupMsOf } from "../src/run/concurrency.ts";
 import { run, type RunOptions } from "../src/run/run.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import type { Scenario } from "../src/scenario/types.ts";
@@ -38,9 +43,10 @@ const { values } = parseArgs({
     accounts: { type: "string", default: "10,100,1000" },
     quiet: { type: "string", default: "1000" },
     samples: { type: "string", default: "100" },
+    runs: { type: "string", default: "3" },
   },
 });
-const concurrency = Number(values.concurrency);
+const concurrency = values.concurrency === "auto" ? "auto" : Number(values.concurrency);
 const sections = new Set(values.sections!.split(","));
 const N = Number(values.samples);
 const suite = loadSuite([path.join(import.meta.dirname, "../scenarios")]);
@@ -62,8 +68,6 @@ async function measureRun(t: Target, plan: Scenario[], opts: RunOptions = {}): P
 }
 
 const failing = (c: CaseResult) => ["fail", "warn"].includes(c.verdict);
-/** Time from case start to "set-up done" (accounts, logins, fixtures, first barrier). */
-const setupMs = (r: CaseResult) => r.transcript?.find((e) => e.session === "harness" && e.xml === "set-up done")?.at;
 
 async function suiteFigures(t: Target): Promise<RunResult> {
   console.log(`\nwhole suite (${suite.scenarios.length} cases, --profile none, concurrency ${concurrency}): decided by barriers (now) and by timeouts (before)`);
@@ -75,7 +79,7 @@ async function suiteFigures(t: Target): Promise<RunResult> {
     const cases = m.result.cases;
     const pass = quantile(cases.filter((c) => c.verdict === "pass").map((c) => c.durationMs), 0.5);
     const fail = quantile(cases.filter(failing).map((c) => c.durationMs), 0.5);
-    const setups = cases.map(setupMs).filter((x): x is number => x !== undefined);
+    const setups = cases.map(setupMsOf).filter((x): x is number => x !== undefined);
     console.log(
       `  ${wait.padEnd(10)} ${s1(m.wallMs).padStart(8)} ${(cases.length / (m.wallMs / 1000)).toFixed(1).padStart(8)} ${s1(m.serverMs).padStart(11)} ${(m.wallMs / m.serverMs).toFixed(2).padStart(9)} ` +
         `${s1(m.harnessMs).padStart(8)} ${ms(pass).padStart(9)} ${ms(fail).padStart(9)} ${(fail / pass).toFixed(2).padStart(10)} ${`${ms(quantile(setups, 0.5))}/${ms(quantile(setups, 0.95))}`.padStart(16)}`,
@@ -180,6 +184,26 @@ async function scale(t: Target): Promise<void> {
   }
 }
 
+/** Concurrency 4 and auto side by side, alternating so that both see the machine's load alike. */
+async function autoFigures(t: Target): Promise<void> {
+  const runs = Number(values.runs);
+  const ways = [4, "auto"] as const;
+  const seen = new Map(ways.map((c) => [c, [] as { rate: number; ratio: number; settled?: string }[]]));
+  console.log(`\nconcurrency 4 and auto (whole suite, ${suite.scenarios.length} cases, --profile none, ${runs} runs each, alternating; load: the machine's 1-minute load average before the run):`);
+  for (let i = 0; i < runs; i++) {
+    for (const c of ways) {
+      const load = loadavg()[0];
+      const m = await measureRun(t, suite.scenarios, { concurrency: c, transcripts: "failures", profile: { mode: "none" } });
+      const auto = m.result.concurrency;
+      const row = { rate: suite.scenarios.length / (m.wallMs / 1000), ratio: m.wallMs / m.serverMs, ...(auto && { settled: `${auto.settled} (${auto.lowest}-${auto.highest})` }) };
+      seen.get(c)!.push(row);
+      console.log(`  run ${i + 1} ${String(c).padEnd(5)} ${row.rate.toFixed(1).padStart(5)} cases/s, wall/srv ${row.ratio.toFixed(2)}${row.settled ? `, settled ${row.settled}` : ""}, load ${load.toFixed(1)}`);
+    }
+  }
+  const med = (xs: number[]) => quantile(xs, 0.5);
+  console.log(`  ${"median".padEnd(11)} ${ways.map((c) => `${String(c).padEnd(4)}: ${med(seen.get(c)!.map((r) => r.rate)).toFixed(1)} cases/s, wall/srv ${med(seen.get(c)!.map((r) => r.ratio)).toFixed(2)}`).join(" | ")}; auto settled on ${seen.get("auto")!.map((r) => r.settled).join(", ")}`);
+}
+
 /** N accounts connect at once; each sends one message to the next; done when every message has arrived. */
 async function fanOut(t: Target): Promise<void> {
   const endpoint = { host: t.host, port: t.port, domain: t.domain };
@@ -214,6 +238,7 @@ for (const name of values.target!.split(",")) {
     if (sections.has("quiet")) await quietCost(target);
     if (sections.has("scale")) await scale(target);
     if (sections.has("accounts")) await fanOut(target);
+    if (sections.has("auto")) await autoFigures(target);
   } finally {
     await target.stop();
   }

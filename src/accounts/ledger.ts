@@ -38,6 +38,11 @@ export class AccountLedger {
     return this.left.length;
   }
 
+  /** How many accounts cases can hold at once: the provisioner's set of existing ones, else no limit. */
+  get capacity(): number {
+    return this.provisioner.limit?.().accounts ?? Infinity;
+  }
+
   /**
    * Waits until `count` accounts can be had at once and reserves them for one case; resolves with the
    * function that gives them back, or with the reason the case cannot have them (the case is skipped).

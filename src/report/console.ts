@@ -2,7 +2,7 @@ import { Chalk } from "chalk";
 import type { CaseResult, Verdict } from "../results/schema.ts";
 import { needsAttention } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { countVerdicts, describeProfile, describeRemote, describeS2s, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, specName, totals, totalsBySpec } from "./format.ts";
+import { countVerdicts, describeConcurrency, describeProfile, describeRemote, describeS2s, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, specName, totals, totalsBySpec } from "./format.ts";
 
 /** How long a case runs before a non-interactive console (a CI log) says it is still running. */
 const SLOW_MS = 10_000;
@@ -103,7 +103,8 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       const parts = totals(countVerdicts(run)).map(({ verdict, text }) => paint[verdict](text));
       out();
       const sw = run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name;
-      out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}`);
+      const concurrency = describeConcurrency(run);
+      out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}${concurrency ? `, ${concurrency}` : ""}`);
       const bySpec = totalsBySpec(run);
       if (bySpec.length > 1) for (const s of bySpec) out(`  ${specName(s.spec)}: ${totals(s.counts).map(({ verdict, text }) => paint[verdict](text)).join(", ")} of ${s.cases}`);
       if (run.target.s2s) out(c.gray(describeS2s(run.target.s2s)));

@@ -99,6 +99,13 @@ export function describeProfile(run: Pick<RunInfo, "profile" | "peerProfile">): 
   return `${run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}` : "no profile: raw verdicts"}${peer}`;
 }
 
+/** With --concurrency auto, what it settled on: "concurrency auto: 8 (4-10 during the run)". */
+export function describeConcurrency(run: Pick<RunResult, "concurrency">): string | undefined {
+  const c = run.concurrency;
+  if (!c) return undefined;
+  return `concurrency auto: ${c.settled}${c.lowest === c.highest ? "" : ` (${c.lowest}-${c.highest} during the run)`}`;
+}
+
 /** The specifications' names as people write them (the registry's): "RFC 6121 §2.3.2". */
 export { specName };
 export const specLabel = (c: Pick<CaseResult, "spec" | "rfc">) => `${specName(c.spec)} §${c.rfc}`;

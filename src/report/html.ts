@@ -5,7 +5,7 @@ import { sectionUrl } from "../specification/registry.ts";
 import { complianceOf, LEVEL_NAMES, type SuiteLevel } from "./compliance-suites.ts";
 import type { CaseResult, Deviation, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
-import { countOf, countVerdicts, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
+import { countOf, countVerdicts, describeConcurrency, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import { badge, esc, link, page, rowData, searchBox, select } from "./html-kit.ts";
 import type { ReporterFactory } from "./types.ts";
 import { acrossServers, variantRows } from "./variants.ts";
@@ -27,6 +27,7 @@ export function renderHtml(run: RunResult): string {
 
 function header(run: RunResult): string {
   const options = Object.entries(run.options).map(([k, v]) => `<span class="chip">${esc(k)}=${esc(JSON.stringify(v))}</span>`);
+  const concurrency = describeConcurrency(run);
   const banners = [
     run.targetError && `<div class="banner"><b>The run could not start:</b> ${esc(run.targetError)}</div>`,
     run.interrupted && `<div class="banner"><b>Interrupted:</b> the run was stopped before every case had run.</div>`,
@@ -36,7 +37,7 @@ function header(run: RunResult): string {
   ];
   return `<h1>XMPP conformance: ${esc(serverLabel(run))}</h1>
 <div class="meta"><span>${esc(describeTarget(run))}</span><span>${esc(describeProfile(run))}</span><span>started ${esc(run.startedAt)}</span><span>${(run.durationMs / 1000).toFixed(1)} s</span><span>${esc(`${run.tool.name} ${run.tool.version}`)}</span></div>
-<div class="meta">options ${options.join("")}</div>
+<div class="meta">options ${options.join("")}${concurrency ? `<span>${esc(concurrency)}</span>` : ""}</div>
 ${banners.filter(Boolean).join("\n")}
 ${serverInfo(run)}`;
 }

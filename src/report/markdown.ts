@@ -5,7 +5,7 @@ import type { RunResult } from "../results/schema.ts";
 import { ATTENTION, needsAttention } from "../results/verdicts.ts";
 import { sectionRows } from "./compliance.ts";
 import { worst } from "../results/verdicts.ts";
-import { countVerdicts, describeProfile, describeTarget, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
+import { countVerdicts, describeConcurrency, describeProfile, describeTarget, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import type { ReporterFactory } from "./types.ts";
 import { acrossServers, variantRows } from "./variants.ts";
 
@@ -32,7 +32,7 @@ export function renderMarkdown(run: RunResult): string {
   const lines = [
     `### XMPP conformance: ${mdText(describeTarget(run))}`,
     "",
-    `**${totals(counts).map((t) => t.text).join(", ")}** of ${run.cases.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, started ${run.startedAt} (${mdText(`${run.tool.name} ${run.tool.version}`)}, ${mdText(describeProfile(run))})`,
+    `**${totals(counts).map((t) => t.text).join(", ")}** of ${run.cases.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, started ${run.startedAt} (${[`${run.tool.name} ${run.tool.version}`, describeProfile(run), describeConcurrency(run)].filter((x): x is string => x !== undefined).map(mdText).join(", ")})`,
   ];
   const bySpec = totalsBySpec(run);
   if (bySpec.length > 1) {

@@ -29,6 +29,13 @@ export function mergeRuns(shards: { file: string; run: RunResult }[]): RunResult
   const notes = [...new Set(shards.flatMap((s) => s.run.notes ?? []))];
   const left = shards.flatMap((s) => s.run.accounts.left ?? []);
   const refused = [...new Set(shards.flatMap((s) => (s.run.accounts.refused ? [s.run.accounts.refused] : [])))];
+  // --concurrency auto settles in each shard on its own: the shards' median, and the range over all of them.
+  const settled = shards.flatMap((s) => (s.run.concurrency ? [s.run.concurrency] : []));
+  const concurrency = settled.length > 0 && {
+    settled: settled.map((c) => c.settled).sort((a, b) => a - b)[(settled.length - 1) >> 1],
+    lowest: Math.min(...settled.map((c) => c.lowest)),
+    highest: Math.max(...settled.map((c) => c.highest)),
+  };
   return {
     ...first.run,
     startedAt: new Date(start).toISOString(),
@@ -40,6 +47,7 @@ export function mergeRuns(shards: { file: string; run: RunResult }[]): RunResult
       ...(left.length > 0 && { left }),
       ...(refused.length > 0 && { refused: refused.join("; ") }),
     },
+    ...(concurrency && { concurrency }),
     ...(notes.length > 0 && { notes }),
     ...(targetErrors.length > 0 && { targetError: targetErrors.join("; ") }),
     interrupted: shards.some((s) => s.run.interrupted),

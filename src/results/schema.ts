@@ -191,6 +191,14 @@ export const RunResult = RunInfo.extend({
     left: z.array(z.object({ jid: z.string(), reason: z.string() })).optional().describe("the accounts that could not be removed (or cleaned), by JID, and why ('xmpp-conform cleanup' removes them later)"),
     refused: z.string().optional().describe("set when the server stopped giving accounts mid-run: why, and what to use instead"),
   }),
+  concurrency: z
+    .object({
+      settled: z.number().int().describe("the limit held longest"),
+      lowest: z.number().int(),
+      highest: z.number().int(),
+    })
+    .optional()
+    .describe("with --concurrency auto: the cases at once the run settled on, and the range it took"),
   targetError: z.string().optional().describe("set when the run could not start: the target could not be reached, or no accounts could be had there"),
   interrupted: z.boolean(),
 }).meta({ title: "xmpp-conform results", description: "The results record of one run (reports/results.json); see docs/results.md." });

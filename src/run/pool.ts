@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { getMaxListeners, setMaxListeners } from "node:events";
 import type { RunProfiles } from "../profiles/apply.ts";
 import type { RunEvent } from "../results/events.ts";
 import type { CaseResult } from "../results/schema.ts";
 import type { RemoteServer } from "../remote/remote-server.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
 import { runCase, type Side } from "./case/index.ts";
+import { setupPaceOf, type Concurrency } from "./concurrency.ts";
 import { judge } from "./judge.ts";
 
 export interface PoolOptions extends Side {
@@ -14,7 +16,8 @@ export interface PoolOptions extends Side {
   remote?: RemoteServer;
   /** The target was named by its WebSocket URL alone: cases with raw connections (TCP streams) are skipped. */
   webSocketOnly?: boolean;
-  concurrency: number;
+  /** How many cases at once: fixed, or a controller told of each case's end. */
+  concurrency: Concurrency;
   timeoutMs: number;
   quietMs: number;
   wait: Wait;
@@ -32,14 +35,14 @@ export interface PoolOptions extends Side {
 export const hasRemoteAccount = (sc: Scenario) => sc.accounts.some((a) => a.domain === "remote");
 
 /**
- * Runs the cases on a bounded pool. Cases share nothing (fresh accounts each), so any order and any
- * concurrency give the same verdicts; results come back in plan order. A case whose accounts the
- * provisioner cannot give (a file of existing accounts with too few) is skipped with the reason.
+ * Runs the cases on a bounded pool: a case starts whenever fewer than the concurrency's limit run, and the
+ * concurrency hears of each case that ran when it ends. Cases share nothing (fresh accounts each), so any
+ * order and any concurrency give the same verdicts; results come back in plan order. A case whose accounts
+ * the provisioner cannot give (a file of existing accounts with too few) is skipped with the reason.
  */
 export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<CaseResult[]> {
   const runId = randomBytes(3).toString("hex");
   const results: CaseResult[] = new Array(plan.length);
-  let next = 0;
   const one = async (sc: Scenario, i: number): Promise<CaseResult> => {
     if (opts.signal.aborted) return judge(sc, { notRun: "skip", reason: "interrupted before it started" }, opts.profiles);
     // The server stopped giving accounts (throttled mid-run): one reason for every case left, no more asking.
@@ -59,13 +62,32 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
       admitted();
     }
   };
-  const worker = async () => {
-    while (next < plan.length) {
-      const i = next++;
-      results[i] = await one(plan[i], i);
-      if (!opts.holdCaseEnd) opts.emit({ type: "case-end", case: results[i] });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, plan.length)) }, worker));
+  const { concurrency } = opts;
+  // Each running case listens on the run's signal (to drop its connections on an interrupt), a retry's pause too.
+  setMaxListeners(Math.max(getMaxListeners(opts.signal), 2 * concurrency.max + 2), opts.signal);
+  let next = 0;
+  let running = 0;
+  await new Promise<void>((done, fail) => {
+    const fill = () => {
+      while (running < Math.max(1, concurrency.limit) && next < plan.length) start(next++);
+      if (running === 0 && next >= plan.length) done();
+    };
+    const start = (i: number) => {
+      running++;
+      const startedAt = performance.now();
+      one(plan[i], i).then((result) => {
+        results[i] = result;
+        if (!opts.holdCaseEnd) opts.emit({ type: "case-end", case: result });
+        // A case with no transcript never reached the server (not run, skipped before set-up): it says nothing of it.
+        if (result.transcript?.length) {
+          const trouble = Boolean(result.setupRetries?.length || opts.ledger.refused || opts.peer?.ledger.refused);
+          concurrency.completed({ startedAt, endedAt: performance.now(), paceMs: setupPaceOf(result), trouble });
+        }
+        running--;
+        fill();
+      }).catch(fail);
+    };
+    fill();
+  });
   return results;
 }

@@ -14,6 +14,7 @@ import { startRemoteServer } from "../remote/for-target.ts";
 import type { RemoteServer } from "../remote/remote-server.ts";
 import { identifyServer, softwareOf } from "./identify.ts";
 import { foldRepeats, judge } from "./judge.ts";
+import { AUTO, AutoConcurrency, fixedConcurrency } from "./concurrency.ts";
 import { hasRemoteAccount, runPool } from "./pool.ts";
 import { openSide, type AccountsChoice, type OpenSide } from "./sides.ts";
 
@@ -25,8 +26,8 @@ export interface RunOptions extends TargetSpec {
   accounts?: AccountsChoice;
   tls?: TlsRequest;
   profile?: ProfileChoice;
-  /** Cases at once (default 4). */
-  concurrency?: number;
+  /** Cases at once, or "auto": grown while cases per second rise and the server answers promptly (default 4). */
+  concurrency?: number | "auto";
   /** Runs of the plan (default 1); verdicts that differ between runs are reported as flaky. */
   repeat?: number;
   /** How long a "receives" waits at most, and the limit for the harness's own round trips (default 3000). */
@@ -162,14 +163,18 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     emit({ type: "run-begin", run: info, plan: plan.map((sc) => sc.id) });
     const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
     let cases: CaseResult[];
+    let auto: AutoConcurrency | undefined;
     if (!side || targetError) {
       cases = plan.map((sc) => judge(sc, { notRun: "error", reason: `the run could not start: ${targetError}` }));
       cases.forEach(ended);
     } else {
+      // Never more cases at once than the plan has, nor than the accounts a set of existing ones allows; one controller across repeats.
+      if (o.concurrency === "auto") auto = new AutoConcurrency({ ...AUTO, max: Math.min(AUTO.max, plan.length, side.ledger.capacity, peer?.ledger.capacity ?? Infinity) });
+      const concurrency = auto ?? fixedConcurrency(o.concurrency as number);
       const runs: CaseResult[][] = [];
       for (let i = 0; i < o.repeat && !signal.aborted; i++) {
         runs.push(await runPool(plan, {
-          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, ...(target?.webSocketOnly && { webSocketOnly: true }), concurrency: o.concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
+          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, ...(target?.webSocketOnly && { webSocketOnly: true }), concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
           emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
           ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
         }));
@@ -191,6 +196,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       durationMs: Date.now() - started,
       cases: cases.map((c) => trimmed(c, o.transcripts)),
       accounts: accountsSummary([side?.ledger, peer?.ledger]),
+      ...(auto && { concurrency: auto.summary() }),
       ...(targetError && { targetError }),
       interrupted: signal.aborted,
     };

@@ -45,7 +45,7 @@ export const run: CommandModule = {
         .option("out", { type: "string", default: "reports", describe: "folder for report files" })
         .option("baseline", { type: "string", describe: "an earlier run's results (results.json or jsonl): print and write (diff.md) what changed; exit 1 only when a case got worse" }),
     ))
-      .option("concurrency", { type: "number", default: 4, describe: "cases run at once" })
+      .option("concurrency", { type: "string", default: "4", describe: "cases run at once: a number, or auto (from 4, grown while cases per second rise and the server answers promptly, backed off when it refuses or slows down)" })
       .option("shard", { type: "string", describe: "run only shard k of n (k/n): each case belongs to one shard, by its id; join the shards' results with 'merge'" })
       .option("repeat", { type: "number", default: 1, describe: "run the plan N times and report every case whose verdict changed as flaky" })
       .option("timeout", { type: "number", default: 3000, describe: "ms a 'receives' step waits at most for its stanza (and the limit for harness round trips)" })
@@ -64,7 +64,7 @@ export const run: CommandModule = {
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & AccountArgs & {
       cases: string[]; s2s?: S2sMode; websocket?: string; crossDomain: boolean; serverConfig?: ServerConfig;
-      profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: number; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
+      profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: string; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
       wait: "barrier" | "timeout"; transcripts: "all" | "failures";
     };
     const usage = (problem: string): never => {
@@ -74,20 +74,21 @@ export const run: CommandModule = {
     const websocket = webSocketArg(a);
     const reporterNames = csv(a.reporter);
     const accounts = accountsWay(a);
+    const concurrency = concurrencyArg(a.concurrency);
     const problem =
       checkTargetSpec({ ...a, websocket }) ??
       checkTls(a) ??
       (a.serverConfig === "shipped" && a.tls !== "auto" ? "--server-config shipped keeps the package's TLS (STARTTLS required): leave --tls at auto" : undefined) ??
       (a.crossDomain && !isPairTarget(a.target) ? `--cross-domain needs a pair target (two servers, like --target local:prosody+ejabberd), not ${a.target ?? a.server ?? "a running server"}` : undefined) ??
       (typeof websocket === "string" && a.tls !== "auto" ? `--tls ${a.tls} is for TCP streams: over WebSocket the URL says whether there is TLS (wss://)` : undefined) ??
-      (!(a.concurrency >= 1) ? "--concurrency must be at least 1" : undefined) ??
+      (concurrency === undefined ? `--concurrency must be auto or a whole number of at least 1, got '${a.concurrency}'` : undefined) ??
       (a.shard !== undefined && !parseShard(a.shard) ? `--shard must be k/n with 1 <= k <= n, got '${a.shard}'` : undefined) ??
       (!(Number.isInteger(a.repeat) && a.repeat >= 1) ? "--repeat must be a whole number of at least 1" : undefined) ??
       (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined) ??
       accountsProblem(a);
     if (problem) usage(problem);
     const opts: RunOptions = {
-      target: a.target, server: a.server, domain: a.domain, ...(websocket && { websocket }), ...(a.s2s && { s2s: a.s2s }), ...(a.serverConfig && { serverConfig: a.serverConfig }), accounts: { mode: accounts }, tls: tlsRequest(a), concurrency: a.concurrency, repeat: a.repeat,
+      target: a.target, server: a.server, domain: a.domain, ...(websocket && { websocket }), ...(a.s2s && { s2s: a.s2s }), ...(a.serverConfig && { serverConfig: a.serverConfig }), accounts: { mode: accounts }, tls: tlsRequest(a), concurrency, repeat: a.repeat,
       timeoutMs: a.timeout, quietWindowMs: a.quietWindow, wait: a.wait, install: a.install, strict: a.strict, transcripts: a.transcripts,
     };
     try {
@@ -109,6 +110,13 @@ export const run: CommandModule = {
     process.exitCode = baseline && (code === EXIT.ok || code === EXIT.failed) ? judgeAgainstBaseline(baseline, results, { outDir: a.out, stream: process.stdout }) : code;
   },
 };
+
+/** --concurrency: auto, or a whole number of cases at once; undefined for anything else. */
+function concurrencyArg(value: string): number | "auto" | undefined {
+  if (value === "auto") return "auto";
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
 
 /**
  * --websocket: a URL for a running server, or nothing with --target (yargs gives ""). A bare --websocket
