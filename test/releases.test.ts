@@ -7,7 +7,7 @@ import path from "node:path";
 import type { RunResult } from "../src/results/schema.ts";
 import { releaseCovers } from "../src/targets/debian-release.ts";
 import { checkTargetSpec, isPairTarget } from "../src/targets/index.ts";
-import { runCli } from "./support/cli.ts";
+import { ROOT, runCli } from "./support/cli.ts";
 
 /**
  * The releases people run, configured as their packages ship them: Prosody 13 and ejabberd 24.12 from Debian's
@@ -64,11 +64,11 @@ for (const r of releases) {
     assert.equal(run.target.config, "shipped");
     assert.equal(run.target.software?.name, r.name);
     assert.match(run.target.software?.version ?? "", r.version);
-    assert.equal(run.profile?.file, r.profile);
+    assert.equal(path.relative(ROOT, run.profile?.file ?? ""), r.profile);
     assert.equal(run.options.accounts, "admin", "registration is closed as shipped: the harness's admin makes the accounts");
     assert.equal(run.target.transport?.tls, "starttls");
     assert.deepEqual(run.cases.filter((c) => ["fail", "error", "xpass"].includes(c.verdict)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`), []);
-    assert.ok(run.cases.filter((c) => c.verdict === "pass").length > 100);
+    assert.ok(run.cases.filter((c) => c.verdict === "pass").length > run.cases.length / 2, "most cases pass");
     assert.ok(run.accounts.created > 0);
     assert.equal(run.accounts.notRemoved, 0);
     assert.equal(installed(r.pkg), before, `the system's ${r.pkg} stays the release it was`);
