@@ -46,7 +46,7 @@ const s1 = (n: number) => `${(n / 1000).toFixed(1)} s`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
-/** The marks of one login in a transcript: the first <auth>, the <success>, the "online as" note; the STARTTLS note where there is TLS. */
+/** The marks of one login in a transcript: the first <auth>, the <success>, the "online as" note; where there is STARTTLS, its note (at <proceed/>, before the handshake). */
 function loginPhases(entries: TranscriptEntry[], label: string): { connect: number; tls?: number; sasl: number; bind: number } | undefined {
   const own = entries.filter((e) => e.session === label);
   const at = (test: (e: TranscriptEntry) => boolean) => own.find(test)?.at;
@@ -136,8 +136,8 @@ async function setupCosts(t: Target, admin: Credentials & { jid: string }, suite
   const tls = logins.every((l) => l.tls !== undefined);
   const rows: [string, number, number, number | undefined][] = [
     ["admin add-user (one command)", median(adds), suiteRun.accounts.created / cases.length, undefined],
-    [tls ? "TCP, stream, STARTTLS, features" : "TCP, stream, features", median(logins.map((l) => l.connect)), loginsPerCase, undefined],
-    ...(tls ? [["  of which to STARTTLS done", median(logins.map((l) => l.tls!)), loginsPerCase, undefined] as [string, number, number, undefined]] : []),
+    [tls ? "TCP, STARTTLS, TLS, features" : "TCP, stream, features", median(logins.map((l) => l.connect)), loginsPerCase, undefined],
+    ...(tls ? [["  of which up to <proceed/>", median(logins.map((l) => l.tls!)), loginsPerCase, undefined] as [string, number, number, undefined]] : []),
     ["SASL (SCRAM)", median(logins.map((l) => l.sasl)), loginsPerCase, median(inSuite.map((l) => l.sasl))],
     ["stream restart and bind", median(logins.map((l) => l.bind)), loginsPerCase, median(inSuite.map((l) => l.bind))],
     ["roster get", median(rosters), rosterGets, undefined],
