@@ -33,3 +33,27 @@ test("the end of the session ends the wait; an arrival before the timeout settle
   other.push(stanza("b"), 1);
   assert.equal((await arrived)?.el.attrs.id, "b");
 });
+
+test("behind bytes the server is still reading, the timeout counts from its latest progress; a server that stopped reading ends the wait", async () => {
+  // What the server has read of the bytes the answer waits behind, as the kernel would show it.
+  let read = 0;
+  const reading = setInterval(() => (read += 1000), 20);
+  const inbox = new Inbox(() => read);
+  const started = Date.now();
+  const wait = inbox.waitUntil(byId(inbox, "late"), 100);
+  setTimeout(() => inbox.push(stanza("late"), 1), 400);
+  assert.equal((await wait)?.el.attrs.id, "late", "waited past four timeouts while the server read");
+  assert.ok(Date.now() - started >= 390);
+  clearInterval(reading);
+  const stalled = Date.now();
+  assert.equal(await inbox.waitUntil(byId(inbox, "never"), 100), undefined);
+  assert.ok(Date.now() - stalled < 300, "nothing read any more: over within two timeouts");
+  // Another party's sends (a barrier's actor) can be what the wait is behind.
+  let other = 0;
+  const otherReading = setInterval(() => (other += 1), 20);
+  const behindOther = new Inbox().waitUntil(() => undefined, 100, undefined, () => other);
+  const overAt = Date.now();
+  setTimeout(() => clearInterval(otherReading), 300);
+  assert.equal(await behindOther, undefined);
+  assert.ok(Date.now() - overAt >= 300, "waited while the other connection's bytes were being read");
+});

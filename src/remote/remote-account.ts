@@ -1,5 +1,5 @@
 import { parse, type Element } from "ltx";
-import { Inbox } from "../xmpp/inbox.ts";
+import { Inbox, type ReadByServer } from "../xmpp/inbox.ts";
 import { markerMessage, Markers } from "../xmpp/markers.ts";
 import type { Transcript } from "../xmpp/transcript.ts";
 
@@ -56,8 +56,8 @@ export class RemoteAccount {
     return this.markers.has(token);
   }
 
-  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
-    return this.inbox.waitUntil(probe, timeoutMs, until);
+  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>, behind?: ReadByServer): Promise<T | undefined> {
+    return this.inbox.waitUntil(probe, timeoutMs, until, behind);
   }
 
   /** Marks everything received so far as seen (set-up traffic is not for the scenario's expectations). */

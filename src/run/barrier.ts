@@ -30,7 +30,9 @@ async function round(observers: Participant[], actors: Participant[], timeoutMs:
       const token = `b${++tokens}`;
       work.push(
         actor.sendMarker(observer.jid, token).then(async () => {
-          const seen = await observer.waitUntil(() => (observer.hasMarker(token) ? true : undefined), timeoutMs);
+          // The marker is queued behind what the actor sent before it: waited for while the server reads that.
+          const behind = actor.readByServer && (() => actor.readByServer!());
+          const seen = await observer.waitUntil(() => (observer.hasMarker(token) ? true : undefined), timeoutMs, undefined, behind);
           if (!seen) throw new Error(`barrier: the marker from ${actor.label} did not reach ${observer.label} within ${timeoutMs} ms${observer.closedReason ? ` (${observer.closedReason})` : ""}`);
         }),
       );

@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
 import { matchStanza, type Captures } from "../match/pattern.ts";
 import type { StepFailure } from "../results/schema.ts";
-import type { Received } from "../xmpp/inbox.ts";
+import type { ReadByServer, Received } from "../xmpp/inbox.ts";
 import type { Participant } from "./participant.ts";
 
 /** What an expectation found: the stanzas it consumed and the values they captured. */
@@ -99,19 +99,20 @@ export function unexpected(inbox: Received[], pattern: Element | undefined): Rec
  * Waits until `probe` finds what is expected on `observer`. With a `barrier` (the default way), the barrier
  * runs alongside the wait, and once it completes with nothing found the stanza is not coming; without one,
  * only the timeout ends the wait. A barrier that cannot complete (a session died) proves nothing, and the
- * wait goes on to the timeout.
+ * wait goes on to the timeout. The timeout counts from the server's latest progress in reading what is `behind`
+ * (see Inbox.waitFor).
  */
-export async function waitFor<T>(observer: Participant, probe: () => T | undefined, timeoutMs: number, barrier?: (signal: AbortSignal) => Promise<void>): Promise<{ found?: T; decidedBy: "barrier" | "timeout" }> {
+export async function waitFor<T>(observer: Participant, probe: () => T | undefined, timeoutMs: number, barrier?: (signal: AbortSignal) => Promise<void>, behind?: ReadByServer): Promise<{ found?: T; decidedBy: "barrier" | "timeout" }> {
   const now = probe();
   if (now !== undefined) return { found: now, decidedBy: "barrier" };
-  if (!barrier) return { found: await observer.waitUntil(probe, timeoutMs), decidedBy: "timeout" };
+  if (!barrier) return { found: await observer.waitUntil(probe, timeoutMs, undefined, behind), decidedBy: "timeout" };
   const enough = new AbortController();
   let proven = false;
   const proof = barrier(enough.signal).then(() => {
     proven = true;
   });
   proof.catch(() => {});
-  const found = await observer.waitUntil(probe, timeoutMs, proof);
+  const found = await observer.waitUntil(probe, timeoutMs, proof, behind);
   enough.abort();
   return { found, decidedBy: proven ? "barrier" : "timeout" };
 }

@@ -1,4 +1,4 @@
-import type { Received } from "../xmpp/inbox.ts";
+import type { ReadByServer, Received } from "../xmpp/inbox.ts";
 
 /**
  * What barriers and expectations use of a party to a case: a logged-in session, a bound raw connection, or
@@ -14,8 +14,13 @@ export interface Participant {
   readonly closedReason?: string;
   /** The stanzas it received for the scenario's expectations. */
   readonly inbox: { readonly items: Received[] };
-  /** Re-evaluates `probe` on every arrival until it returns a value, the party ends, `until` settles, or time runs out. */
-  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined>;
+  /**
+   * Re-evaluates `probe` on every arrival until it returns a value, the party ends, `until` settles, or time
+   * runs out: the timeout counts from the server's latest progress in reading what is `behind` (see Inbox.waitFor).
+   */
+  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>, behind?: ReadByServer): Promise<T | undefined>;
+  /** How many bytes of what it sent the server has read (a raw connection, whose sends may be large): what comes after them waits on it. */
+  readByServer?(): number;
   /** A round trip to its server: everything the server queued for it before the reply has arrived. */
   ping(timeoutMs: number): Promise<unknown>;
   sendMarker(to: string, token: string): Promise<void>;

@@ -33,6 +33,7 @@ const Sasl = z.strictObject({
 const Bytes = z.union([
   z.string().min(1),
   z.strictObject({ before: z.string(), repeat: z.string().min(1), times: z.number().int().positive().max(50_000_000), after: z.string() }),
+  z.strictObject({ before: z.string(), repeat: z.string().min(1), exceed: z.literal("max-bytes"), after: z.string() }),
 ]);
 
 /** The stream error conditions RFC 6120 §4.9.3 defines; "any" in a step stands for every one of them. */
@@ -129,12 +130,13 @@ export const streamVerbs = {
   } satisfies Verb<"bind">,
   "sends raw": {
     value: Bytes,
-    what: "bytes to send: a string, or { before, repeat, times, after }",
+    what: "bytes to send: a string, or { before, repeat, times, after }, or { before, repeat, exceed: max-bytes, after }",
     valueless: false,
     read: (value, common) => {
       const b = value as z.infer<typeof Bytes>;
       const bytes: RawBytes = typeof b === "string" ? { text: b } : b;
-      const shown = "text" in bytes ? oneLine(bytes.text) : `${oneLine(bytes.before)}…(${bytes.times} × '${bytes.repeat}')…${oneLine(bytes.after)}`;
+      const count = "text" in bytes ? "" : "times" in bytes ? `${bytes.times} ×` : "past max-bytes,";
+      const shown = "text" in bytes ? oneLine(bytes.text) : `${oneLine(bytes.before)}…(${count} '${bytes.repeat}')…${oneLine(bytes.after)}`;
       return { ...common, kind: "send-raw", bytes, text: text(common, "sends raw", ` ${shown}`) };
     },
   } satisfies Verb<"send-raw">,

@@ -102,8 +102,11 @@ export interface SaslSpec {
   expect?: "success" | "failure";
 }
 
-/** Bytes to send as they are; a repeated middle makes large payloads without large files. */
-export type RawBytes = { text: string } | { before: string; repeat: string; times: number; after: string };
+/**
+ * Bytes to send as they are; a repeated middle makes large payloads without large files: repeated `times`,
+ * or as often as makes the whole exceed the max-bytes the server announced on the stream (XEP-0478).
+ */
+export type RawBytes = { text: string } | ({ before: string; repeat: string; after: string } & ({ times: number } | { exceed: "max-bytes" }));
 
 /**
  * Subscription states of RFC 6121 Appendix A, from the user's point of view towards the contact.

@@ -13,6 +13,8 @@ export const NS = {
   dialback: "jabber:server:dialback",
   dialbackFeature: "urn:xmpp:features:dialback",
   ping: "urn:xmpp:ping",
+  /** XEP-0478: the limits a server announces in its stream features. */
+  streamLimits: "urn:xmpp:stream-limits:0",
   roster: "jabber:iq:roster",
   register: "jabber:iq:register",
   version: "jabber:iq:version",

@@ -1,14 +1,16 @@
 import { escapeXML, type Element } from "ltx";
 import { plainAllowed, type Endpoint } from "./endpoint.ts";
 import { BARRIER_NS } from "./markers.ts";
-import { Inbox, type Received } from "./inbox.ts";
+import { Inbox, type ReadByServer, type Received } from "./inbox.ts";
 import type { Credentials } from "./session.ts";
 import { scramMechanism, type ScramName } from "./scram.ts";
 import { secure, tcpConnect } from "./tls.ts";
-import { XmlReader } from "./xml-reader.ts";
+import { PIECE, XmlReader } from "./xml-reader.ts";
 import type { Transcript } from "./transcript.ts";
 import { NS } from "./ns.ts";
 import { headerXml, openTag, readHeader, type HeaderOptions, type StreamError, type StreamHeader } from "./stream-header.ts";
+import { streamLimits, type StreamLimits } from "./stream-limits.ts";
+import { unreadInKernels } from "./unread-bytes.ts";
 
 const STANZAS = new Set(["iq", "message", "presence"]);
 
@@ -30,8 +32,8 @@ const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
  * After binding it can take part in barriers like a Session: ping, markers and waitUntil have the same shape.
  */
 export class RawConnection {
-  /** The stanzas (message, presence, iq) among the elements: what "receives nothing" looks at, as on a session. */
-  readonly inbox = new Inbox();
+  /** The stanzas (message, presence, iq) among the elements: what "receives nothing" looks at, as on a session. Its waits last while the server reads what was sent. */
+  readonly inbox = new Inbox(() => this.readByServer());
   /** Every first-level element received, stanzas included, in arrival order; steps consume what they match. */
   readonly elements: Received[] = [];
   /** The server's stream headers, one per stream (restarts included). */
@@ -58,7 +60,17 @@ export class RawConnection {
   /** The arrival count when something was last sent: elements from then on came after it. */
   private sentAt = 0;
   private actionAt = 0;
-  private readonly pending = new Map<string, { resolve: (el: Element) => void; reject: (err: Error) => void }>();
+  /** The harness's pings awaiting their reply (undefined until it comes). */
+  private readonly pending = new Map<string, Element | undefined>();
+  /** Bytes written so far, and how many of them the server had read when last looked at. */
+  private written = 0;
+  private read = 0;
+  /**
+   * A large send (more than the reader hands the socket at once) that the server may not have read yet: only
+   * then is its progress looked at (a look reads the machine's socket table, thousands of rows during a run);
+   * a smaller send a server reads within a timeout even at a few kB/s.
+   */
+  private watching = false;
   private readonly markers = new Set<string>();
   private static ids = 0;
 
@@ -79,6 +91,25 @@ export class RawConnection {
   /** The latest response stream header. */
   get header(): StreamHeader | undefined {
     return this.headers.at(-1);
+  }
+
+  /** XEP-0478: the limits the server announced in its latest features (they may change with each). */
+  get limits(): StreamLimits | undefined {
+    const latest = this.features.at(-1);
+    return latest && streamLimits(latest.el);
+  }
+
+  /**
+   * How many of the bytes sent the server has read so far: all but those the harness has not handed to the
+   * kernel yet and those the kernels hold unread (see unreadInKernels). Waits on this connection, and for what
+   * comes after its sends, look at it to tell a server that reads slowly from one that stopped.
+   */
+  readByServer(): number {
+    if (!this.watching || !this.reader || this.tcpClosed) return this.read;
+    const unread = this.reader.unsent + unreadInKernels(this.reader.socket);
+    this.read = Math.max(this.read, this.written - unread);
+    if (unread === 0) this.watching = false;
+    return this.read;
   }
 
   /** The features of a phase (the latest, if a phase had several). */
@@ -260,15 +291,14 @@ export class RawConnection {
 
   // The surface barriers use on a Session: a ping to the server, markers from other parties, waitUntil.
 
-  /** XEP-0199 ping to the server, answered before anything the server queued for us later. */
-  ping(timeoutMs: number): Promise<Element> {
+  /** XEP-0199 ping to the server, answered before anything the server queued for us later (and after it read what we sent before). */
+  async ping(timeoutMs: number): Promise<Element> {
     const id = `xr${++RawConnection.ids}`;
-    const reply = new Promise<Element>((resolve, reject) => {
-      const timer = setTimeout(() => (this.pending.delete(id), reject(new Error(`${this.label}: no reply to <iq id='${id}'> within ${timeoutMs} ms`))), timeoutMs);
-      this.pending.set(id, { resolve: (el) => (clearTimeout(timer), resolve(el)), reject: (err) => (clearTimeout(timer), reject(err)) });
-    });
-    reply.catch(() => {});
+    this.pending.set(id, undefined);
     this.send(`<iq type='get' to='${escapeXML(this.endpoint.domain)}' id='${id}'><ping xmlns='${NS.ping}'/></iq>`, true);
+    const reply = await this.inbox.waitFor(() => this.pending.get(id) ?? (this.closedReason ? null : undefined), timeoutMs);
+    this.pending.delete(id);
+    if (!reply) throw new Error(`${this.label}: ${this.closedReason ?? `no reply to <iq id='${id}'> within ${timeoutMs} ms`}`);
     return reply;
   }
 
@@ -284,8 +314,8 @@ export class RawConnection {
    * As on a session: re-evaluates `probe` on every arrival until it returns a value, the connection ends (the
    * server closed its stream or the connection), `until` resolves, or time runs out. A failed `until` proves nothing (see Inbox.waitFor).
    */
-  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
-    return this.inbox.waitUntil(probe, timeoutMs, until);
+  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>, behind?: ReadByServer): Promise<T | undefined> {
+    return this.inbox.waitUntil(probe, timeoutMs, until, behind);
   }
 
   /** Marks everything received so far as seen. */
@@ -335,12 +365,11 @@ export class RawConnection {
 
   private onElement(el: Element): void {
     const id = el.attrs.id as string | undefined;
-    const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id ? this.pending.get(id) : undefined;
+    const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id !== undefined && this.pending.has(id);
     const marker = el.name === "message" ? el.getChild("barrier", BARRIER_NS) : undefined;
-    this.transcript.add(this.label, "in", el.toString(), Boolean(reply || marker));
+    this.transcript.add(this.label, "in", el.toString(), reply || Boolean(marker));
     if (reply) {
-      this.pending.delete(id!);
-      reply.resolve(el);
+      this.pending.set(id!, el);
     } else if (marker) {
       if (el.attrs.type !== "error") this.markers.add(String(marker.attrs.token));
     } else {
@@ -362,6 +391,9 @@ export class RawConnection {
     // An oversized payload is what a case sends on purpose; the transcript keeps its ends and its size.
     this.transcript.add(this.label, "out", data.length > 4096 ? `${data.slice(0, 1024)}… (${Buffer.byteLength(data)} bytes in all) …${data.slice(-256)}` : data, harness);
     this.reader.write(data);
+    const size = Buffer.byteLength(data);
+    this.written += size;
+    if (size > PIECE) this.watching = true;
     this.sentAt = this.seq;
   }
 
@@ -386,9 +418,7 @@ export class RawConnection {
 
   private end(reason: string): void {
     this.closedReason ??= reason;
-    // A ping the server will never answer now fails at once, as a session's does.
-    for (const p of this.pending.values()) p.reject(new Error(`${this.label}: ${reason}`));
-    this.pending.clear();
+    // A ping the server will never answer now fails at once (its wait sees the close), as a session's does.
     this.inbox.close(reason);
   }
 

@@ -3,7 +3,7 @@ import xml, { XMLError } from "@xmpp/xml";
 import type { Element } from "ltx";
 import { assembleClient, type AssembledClient, type Middleware } from "./client.ts";
 import { PLAINTEXT, saslMechanisms, type Endpoint } from "./endpoint.ts";
-import { Inbox } from "./inbox.ts";
+import { Inbox, type ReadByServer } from "./inbox.ts";
 import { IqMatcher } from "./iq-match.ts";
 import { markerMessage, Markers } from "./markers.ts";
 import { negotiateStartTls } from "./raw-stream.ts";
@@ -220,8 +220,8 @@ export class Session {
   }
 
   /** See Inbox.waitUntil: every expectation waits this way. */
-  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
-    return this.inbox.waitUntil(probe, timeoutMs, until);
+  waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>, behind?: ReadByServer): Promise<T | undefined> {
+    return this.inbox.waitUntil(probe, timeoutMs, until, behind);
   }
 
   /** Marks everything received so far as seen (set-up traffic is not for the scenario's expectations). */

@@ -20,6 +20,9 @@ export interface ReaderEvents {
   closed(): void;
 }
 
+/** How much of a large payload is handed to the socket at once. */
+export const PIECE = 16 * 1024;
+
 /**
  * The one XML reader of every connection the harness holds (raw client connections, the bare streams of
  * readiness checks and registration, the scripted remote server's streams): bytes from a socket, decoded as
@@ -31,6 +34,9 @@ export class XmlReader {
   private decoder = new StringDecoder("utf8");
   /** The other end closed its stream: any more bytes are a problem. */
   private ended = false;
+  /** What write() was given and the socket has not taken yet, in pieces (see write). */
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
 
   constructor(
     private current: net.Socket,
@@ -63,15 +69,37 @@ export class XmlReader {
     this.parser = parser;
   }
 
+  /**
+   * Sends bytes in order. A large payload goes to the socket a piece at a time, each once the one before has
+   * drained into the kernel: Node counts a write as pending until all of it is in the kernel, so one large
+   * write would hide, until its end, how much the other end has read (see unsent).
+   */
   write(data: string): void {
-    this.current.write(data);
+    const bytes = Buffer.from(data, "utf8");
+    for (let at = 0; at < bytes.length; at += PIECE) this.queue.push(bytes.subarray(at, at + PIECE));
+    this.queued += bytes.length;
+    this.pump();
   }
+
+  /** Bytes written that the kernel has not taken yet (at most one piece more than that: the one being written). */
+  get unsent(): number {
+    return this.queued + this.current.writableLength;
+  }
+
+  private readonly pump = () => {
+    while (this.queue.length > 0 && this.current.writableLength < PIECE && !this.current.destroyed) {
+      const piece = this.queue.shift()!;
+      this.queued -= piece.length;
+      this.current.write(piece);
+    }
+  };
 
   /** Stops reading the socket and hands it over (to a client library that takes the connection from here). */
   release(): net.Socket {
     this.current.off("data", this.onData);
     this.current.off("error", this.onError);
     this.current.off("close", this.onClose);
+    this.current.off("drain", this.pump);
     return this.current;
   }
 
@@ -88,6 +116,7 @@ export class XmlReader {
     socket.on("data", this.onData);
     socket.on("error", this.onError);
     socket.on("close", this.onClose);
+    socket.on("drain", this.pump);
   }
 
   private readonly onData = (chunk: Buffer) => {

@@ -131,6 +131,12 @@ const INTERNAL_ERROR = "<stream:error><internal-server-error xmlns='urn:ietf:par
 export class FaultProxy {
   fault: Fault | undefined;
   streamFault: StreamFault | undefined;
+  /**
+   * Bytes per second the proxy reads from each client, as a server with rate limits does (Prosody's
+   * mod_limits, ejabberd's shapers): after each chunk it takes from the socket it stops reading for as long
+   * as the chunk is worth. Undefined: it reads as fast as the client sends.
+   */
+  throttle: number | undefined;
   /** Set-up chaos (see Chaos); undefined: none. */
   private chaos?: { rate: number; random: () => number };
   /** Connections seen, and those chaos killed (by stream error, by reset) since chaos was set. */
@@ -215,6 +221,9 @@ export class FaultProxy {
     client.on("data", (chunk: string) => {
       upstream.write(chunk);
       fromClient.feed(chunk);
+      if (!this.throttle) return;
+      client.pause();
+      setTimeout(() => client.resume(), (Buffer.byteLength(chunk) / this.throttle) * 1000);
     });
 
     const fromServer = new StreamReader(

@@ -231,6 +231,12 @@ export class CaseScope {
     return parsePattern(fill(text, bindings));
   }
 
+  /**
+   * How many bytes of what the case's raw connections sent the server has read: whatever a step waits for may
+   * be queued behind a large send, so the step waits while the server reads it.
+   */
+  readonly readByServer = (): number => [...this.raws.values()].reduce((n, c) => n + c.readByServer(), 0);
+
   /** A barrier from every participant of the case (or the given actors) to the observers (see barrier.ts). */
   barrier(observers: Participant[], signal?: AbortSignal, actors: Participant[] = this.participants): Promise<void> {
     return barrier(observers, actors, this.ctx.timeoutMs, this.ctx.quietMs, signal);

@@ -3,7 +3,7 @@ import { matchStanza, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../scenario/template.ts";
 import { CHECK_KINDS } from "../../scenario/kinds.ts";
 import type { ExpectStep, Step } from "../../scenario/types.ts";
-import type { Received } from "../../xmpp/inbox.ts";
+import type { ReadByServer, Received } from "../../xmpp/inbox.ts";
 import { RawConnection } from "../../xmpp/raw-connection.ts";
 import { NS } from "../../xmpp/ns.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
@@ -41,7 +41,7 @@ async function decide<T>(scope: CaseScope, observer: Participant, probe: () => T
     // After the action, and after the connection's own last send: an element that arrived in the same tenth of a
     // millisecond as the action but before it (features, the challenge being answered) is no answer to it.
     const answered = () => observer.elements.some((r) => r.at >= since && observer.arrivedSinceSend(r) && !r.consumed);
-    await observer.waitUntil(() => probe() ?? (answered() ? true : undefined), timeoutOf(scope, step));
+    await observer.waitUntil(() => probe() ?? (answered() ? true : undefined), timeoutOf(scope, step), undefined, scope.readByServer);
     const found = probe();
     return found !== undefined ? { found } : answered() ? {} : { decidedBy: "timeout" };
   }
@@ -50,7 +50,7 @@ async function decide<T>(scope: CaseScope, observer: Participant, probe: () => T
     await observer.ping(timeoutMs);
     if (!signal.aborted) await scope.barrier([observer], signal);
   };
-  return waitFor(observer, probe, timeoutMs, scope.waitOf(step) === "barrier" && observer.isOpen ? barrier : undefined);
+  return waitFor(observer, probe, timeoutMs, scope.waitOf(step) === "barrier" && observer.isOpen ? barrier : undefined, scope.readByServer);
 }
 
 /** Why nothing was received, for people: a dead session is the network's problem, never a verdict; a raw connection the server ended says so. */
@@ -213,7 +213,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     };
     // Decided by the barrier; with wait: timeout (or raw connections), alternatives may still come true until the timeout.
     const patient = scope.waitOf(step) === "timeout" || raws.length > 0;
-    const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t) : undefined);
+    const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t, scope.readByServer) : undefined);
     if (chosen) {
       for (const r of chosen.found.picked) r.consumed = true;
       for (const st of chosen.steps) if (st.kind === "receive-stream-error" || st.kind === "receive-stream-close") scope.endExpected.add(scope.raw(st.actor));
@@ -259,11 +259,11 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
 }
 
 
-/** Re-evaluates `pick` on every arrival at any of the parties until it chooses or time runs out. */
-async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+/** Re-evaluates `pick` on every arrival at any of the parties until it chooses or time runs out (counted as for waitFor). */
+async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, timeoutMs: number, behind: ReadByServer): Promise<T | undefined> {
   let stop = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  await Promise.race(parties.map((s) => s.waitUntil(pick, timeoutMs, stopped)));
+  await Promise.race(parties.map((s) => s.waitUntil(pick, timeoutMs, stopped, behind)));
   stop();
   return pick();
 }

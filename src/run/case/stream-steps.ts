@@ -2,7 +2,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../scenario/template.ts";
-import type { ExpectStep, Step } from "../../scenario/types.ts";
+import type { ExpectStep, RawBytes, Step } from "../../scenario/types.ts";
 import { plainAllowed } from "../../xmpp/endpoint.ts";
 import { NS } from "../../xmpp/ns.ts";
 import type { RawConnection, SaslMechanism } from "../../xmpp/raw-connection.ts";
@@ -141,6 +141,26 @@ async function awaitTcpClose(scope: CaseScope, c: RawConnection, timeoutMs: numb
   return c.waitClosed(timeoutMs);
 }
 
+/**
+ * How far past the announced max-bytes an `exceed: max-bytes` payload goes. A server checks the size as it
+ * reads, a chunk at a time (Prosody 13: after each read of up to 8 KiB), so a stanza that ends within the
+ * read that crosses the limit can be taken whole; one large read buffer past the limit is over it however
+ * the server reads.
+ */
+const PAST_MAX_BYTES = 64 * 1024;
+
+/** A payload with a repeated middle: `times` over, or as often as takes it past the max-bytes the server announced on the connection. */
+function repeated(scope: CaseScope, c: RawConnection, what: string, b: Exclude<RawBytes, { text: string }>): string {
+  const before = fill(b.before, scope.bindings);
+  const after = fill(b.after, scope.bindings);
+  const unit = fill(b.repeat, scope.bindings);
+  if ("times" in b) return before + unit.repeat(b.times) + after;
+  const max = c.limits?.maxBytes;
+  if (max === undefined) throw new HarnessError(`${c.label}: '${what}' is sized from the max-bytes the server announces (XEP-0478), and its latest stream features announce none`);
+  const size = (s: string) => Buffer.byteLength(s);
+  return before + unit.repeat(Math.max(1, Math.ceil((max + PAST_MAX_BYTES - size(before) - size(after)) / size(unit)))) + after;
+}
+
 /** The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN where PLAIN is allowed. */
 function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined): SaslMechanism {
   const offered = features?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
@@ -231,7 +251,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   async "send-raw"(step, scope) {
     const got = actOn(scope, step);
     const b = step.bytes;
-    const bytes = "text" in b ? fill(b.text, scope.bindings) : fill(b.before, scope.bindings) + fill(b.repeat, scope.bindings).repeat(b.times) + fill(b.after, scope.bindings);
+    const bytes = "text" in b ? fill(b.text, scope.bindings) : repeated(scope, got.c, step.text, b);
     got.c.send(bytes);
     // Half a stanza keeps the connection out of barriers until the rest is sent.
     if ("text" in b) got.c.midElement = got.c.midElement ? !completes(bytes) : !wellFormed(bytes);
