@@ -26,7 +26,7 @@ export interface RunOptions extends TargetSpec {
   accounts?: AccountsChoice;
   tls?: TlsRequest;
   profile?: ProfileChoice;
-  /** Cases at once, or "auto": grown while cases per second rise and the server answers promptly (default 4). */
+  /** Cases at once, or "auto" (the default): from 4, grown while cases per second rise and the server answers promptly. */
   concurrency?: number | "auto";
   /** Runs of the plan (default 1); verdicts that differ between runs are reported as flaky. */
   repeat?: number;
@@ -80,7 +80,7 @@ class Parts {
  */
 export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
   const o = {
-    accounts: { mode: "ibr" }, tls: { tls: "auto" }, profile: { mode: "none" }, concurrency: 4, repeat: 1, timeoutMs: 3000,
+    accounts: { mode: "ibr" }, tls: { tls: "auto" }, profile: { mode: "none" }, concurrency: "auto", repeat: 1, timeoutMs: 3000,
     quietWindowMs: 0, wait: "barrier", strict: false, install: true, transcripts: "failures", ...options,
   } as Required<RunOptions>;
   const signal = hooks.signal ?? new AbortController().signal;

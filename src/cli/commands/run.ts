@@ -45,7 +45,7 @@ export const run: CommandModule = {
         .option("out", { type: "string", default: "reports", describe: "folder for report files" })
         .option("baseline", { type: "string", describe: "an earlier run's results (results.json or jsonl): print and write (diff.md) what changed; exit 1 only when a case got worse" }),
     ))
-      .option("concurrency", { type: "string", default: "4", describe: "cases run at once: a number, or auto (from 4, grown while cases per second rise and the server answers promptly, backed off when it refuses or slows down)" })
+      .option("concurrency", { type: "string", default: "auto", describe: "cases run at once: auto (from 4, grown while cases per second rise and the server answers promptly, backed off when it refuses, drops connections or slows down), or a number" })
       .option("shard", { type: "string", describe: "run only shard k of n (k/n): each case belongs to one shard, by its id; join the shards' results with 'merge'" })
       .option("repeat", { type: "number", default: 1, describe: "run the plan N times and report every case whose verdict changed as flaky" })
       .option("timeout", { type: "number", default: 3000, describe: "ms a 'receives' step waits at most for its stanza (and the limit for harness round trips)" })
