@@ -1,7 +1,7 @@
 /**
  * Speed of the suite with accounts made by an admin (XEP-0133), against a real local server (prints, asserts nothing):
  *   node --import tsx bench/admin.ts [--target local:prosody] [--server-config harness|shipped] [--tls starttls|direct]
- *        [--concurrency 4] [--samples 50]
+ *        [--concurrency 4|auto] [--samples 50]
  * With the harness's configuration the server is started with an admin account the bench registers; as
  * shipped (--server-config shipped: STARTTLS required, SCRAM, Prosody's mod_limits) the target makes its own.
  * - suite: the whole suite with --accounts admin: wall time, cases per second, the server's CPU, set-up per case;
@@ -36,7 +36,7 @@ const { values } = parseArgs({
     samples: { type: "string", default: "50" },
   },
 });
-const concurrency = Number(values.concurrency);
+const concurrency = values.concurrency === "auto" ? "auto" : Number(values.concurrency);
 const N = Number(values.samples);
 const suite = loadSuite([path.join(import.meta.dirname, "../scenarios")]);
 if (suite.errors.length > 0) throw new Error(suite.errors.map((e) => e.message).join("\n"));
