@@ -8,6 +8,8 @@ import type { RunResult } from "../src/results/schema.ts";
 import type { Target } from "../src/targets/types.ts";
 import { NS } from "../src/xmpp/ns.ts";
 import { openWebSocketStream, type WebSocketEndpoint } from "../src/xmpp/websocket.ts";
+import { WebSocketServer } from "ws";
+import { once } from "node:events";
 import { Session } from "../src/xmpp/session.ts";
 import { Transcript } from "../src/xmpp/transcript.ts";
 import { prosody } from "./support/prosody.ts";
@@ -140,5 +142,24 @@ test("--websocket usage errors exit 2 with what to write instead", async () => {
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  }
+});
+
+test("a WebSocket server that never answers <open/>: one rejection naming <open/>, and the features' own timeout does not reject unhandled", async () => {
+  const server = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "xmpp" });
+  await once(server, "listening");
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    const { port } = server.address() as { port: number };
+    await assert.rejects(openWebSocketStream({ url: `ws://127.0.0.1:${port}/xmpp-websocket`, domain: "localhost" }, 100), /no <open\/>/);
+    // Both timers were started together; one more turn of the event loop after the second has fired.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+    for (const c of server.clients) c.terminate();
+    server.close();
   }
 });

@@ -92,7 +92,9 @@ export async function openWebSocketStream(endpoint: WebSocketEndpoint, timeoutMs
     const opened = next((el) => el.is("open", NS.framing), `no <open/> from ${endpoint.url}`);
     const features = next((el) => el.is("features", NS.stream), `no stream features from ${endpoint.url}`);
     ws.send(`<open xmlns='${NS.framing}' to='${endpoint.domain}' version='1.0'/>`);
-    return { opened: await opened, features: await features };
+    // Both awaited together: when <open/> times out, the features' own timeout must not reject unhandled.
+    const [o, f] = await Promise.all([opened, features]);
+    return { opened: o, features: f };
   };
   const close = () => {
     if (ws.readyState === WebSocket.OPEN) ws.send(`<close xmlns='${NS.framing}'/>`);
