@@ -67,11 +67,9 @@ http_default_host = "${domain}"${port && secure ? `\nhttps_certificate = "${dir}
 /**
  * s2s on our own loopback address: Server Dialback over plain TCP, or with `tls` STARTTLS required and the
  * peer's certificate checked against the run CA (s2s_secure_auth): SASL EXTERNAL where the peer offers it,
- * dialback over the authenticated TLS otherwise. Names resolve through libunbound with our hosts file only:
- * "local-zone: . static" answers everything else NXDOMAIN at once, so no query leaves the machine.
+ * dialback over the authenticated TLS otherwise. The other servers' names resolve from our hosts file (namesFrom).
  */
 function federationConfig(dir: string, fed: FederationOptions, ca?: RunCa): string {
-  writeFileSync(path.join(dir, "hosts"), fed.peers.map((p) => `${p.ip} ${p.domain}\n`).join(""));
   const security = fed.tls
     ? `s2s_require_encryption = true
 s2s_secure_auth = true
@@ -79,7 +77,16 @@ s2s_ssl = { cafile = "${ca!.cert}" }`
     : "s2s_require_encryption = false -- the default (true) silently queues stanzas forever without TLS";
   return `s2s_interfaces = { "${fed.s2sIp}" }
 ${security}
-unbound = { hoststxt = "${dir}/hosts"; options = { ["local-zone:"] = ". static" } }`;
+${namesFrom(dir, fed.peers)}`;
+}
+
+/**
+ * Names resolve through libunbound from our hosts file only: "local-zone: . static" answers everything else
+ * NXDOMAIN at once, so no query leaves the machine.
+ */
+function namesFrom(dir: string, hosts: { ip: string; domain: string }[]): string {
+  writeFileSync(path.join(dir, "hosts"), hosts.map((h) => `${h.ip} ${h.domain}\n`).join(""));
+  return `unbound = { hoststxt = "${dir}/hosts"; options = { ["local-zone:"] = ". static" } }`;
 }
 
 /**
@@ -108,9 +115,8 @@ https_ports = { }
 log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
 certificates = "${dir}/certs"
 admins = ${lua([admin])}
-unbound = { hoststxt = "${dir}/hosts"; options = { ["local-zone:"] = ". static" } }
+${namesFrom(dir, [])}
 `;
-  writeFileSync(path.join(dir, "hosts"), "");
   const lines = shipped.split("\n").filter((l) => !/^\s*Include\s/.test(l));
   const host = lines.findIndex((l) => /^\s*(VirtualHost|Component)\s/.test(l));
   if (host < 0) throw new Error("the package's prosody.cfg.lua has no VirtualHost");
