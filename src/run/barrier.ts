@@ -31,7 +31,7 @@ async function round(observers: Participant[], actors: Participant[], timeoutMs:
       work.push(
         actor.sendMarker(observer.jid, token).then(async () => {
           // The marker is queued behind what the actor sent before it: waited for while the server reads that.
-          const behind = actor.readByServer && (() => actor.readByServer!());
+          const behind = actor.readByServer?.bind(actor);
           const seen = await observer.waitUntil(() => (observer.hasMarker(token) ? true : undefined), timeoutMs, undefined, behind);
           if (!seen) throw new Error(`barrier: the marker from ${actor.label} did not reach ${observer.label} within ${timeoutMs} ms${observer.closedReason ? ` (${observer.closedReason})` : ""}`);
         }),
