@@ -25,7 +25,27 @@ export const FEATURES = {
   "sasl-scram-sha-256": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-256" },
   /** Any SCRAM mechanism the harness speaks: a case that needs a challenge (RFC 6120 §6.4.3) whatever the hash. */
   "sasl-scram": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-1|SCRAM-SHA-256" },
-} as const satisfies Record<string, { ns: string; name: string; mechanism?: string }>;
+  /** XEP-0077 §3: in-band registration offered as a stream feature (before authentication). */
+  register: { ns: "http://jabber.org/features/iq-register", name: "register" },
+  // XEP-0030 features: asked of the server's domain ("server") or of the user's own bare JID ("account"), where
+  // the XEP says the feature is advertised, from the case's first session before its steps start.
+  /** XEP-0280 §3. */
+  carbons: { disco: "urn:xmpp:carbons:2", at: "server" },
+  /** XEP-0280 §6.2: the eligibility rules of §6.1 are then REQUIRED. */
+  "carbons-rules": { disco: "urn:xmpp:carbons:rules:0", at: "server" },
+  /** XEP-0313 §6.1: a user's archive is discovered on the user's bare JID. */
+  mam: { disco: "urn:xmpp:mam:2", at: "account" },
+  /** XEP-0313 §6.1.1: before-id, after-id and ids in queries. */
+  "mam-extended": { disco: "urn:xmpp:mam:2#extended", at: "account" },
+  /** XEP-0359 §7. */
+  "stanza-id": { disco: "urn:xmpp:sid:0", at: "account" },
+  /** XEP-0191 §4. */
+  blocking: { disco: "urn:xmpp:blocking", at: "server" },
+  /** XEP-0054 §4 (vcard-temp as a feature of the server). */
+  "vcard-temp": { disco: "vcard-temp", at: "server" },
+  /** XEP-0077 §3 (registration also offered to a logged-in user: password change and cancel). */
+  "iq-register": { disco: "jabber:iq:register", at: "server" },
+} as const satisfies Record<string, { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" }>;
 export type Feature = keyof typeof FEATURES;
 
 export { SourcePos } from "../util/yaml-file.ts";

@@ -39,10 +39,33 @@ const rfc = (n: string, title: string, version: string, catalog: boolean): SpecE
   url: rfcUrl(n),
 });
 
+/** A XEP's published page: its sections' anchors are names of the source's choosing, so a section links to the page. */
+const xep = (n: string, title: string, version: string, catalog: boolean): SpecEntry => ({
+  id: `xep-${n}`,
+  name: `XEP-${n}`,
+  title,
+  kind: "xep",
+  version,
+  text: `spec/texts/xep-${n}.txt`,
+  ...(catalog && { catalog: `spec/xep-${n}-requirements.md` }),
+  url: () => `https://xmpp.org/extensions/xep-${n}.html`,
+});
+
 const REGISTRY: SpecEntry[] = [
   rfc("6120", "Extensible Messaging and Presence Protocol (XMPP): Core", "March 2011", true),
   rfc("6121", "Extensible Messaging and Presence Protocol (XMPP): Instant Messaging and Presence", "March 2011", true),
   rfc("7622", "Extensible Messaging and Presence Protocol (XMPP): Address Format", "September 2015", false),
+  xep("0280", "Message Carbons", "1.0.1 (2021-12-26)", true),
+  xep("0313", "Message Archive Management", "1.1.3 (2025-04-09)", true),
+  xep("0059", "Result Set Management", "1.0 (2006-09-20)", true),
+  xep("0359", "Unique and Stable Stanza IDs", "0.7.0 (2023-02-20)", true),
+  xep("0191", "Blocking Command", "1.3 (2015-03-12)", true),
+  xep("0054", "vcard-temp", "1.3.0 (2024-06-27)", true),
+  xep("0049", "Private XML Storage", "1.2 (2004-03-01)", true),
+  xep("0077", "In-Band Registration", "2.4 (2012-01-25)", true),
+  xep("0297", "Stanza Forwarding", "1.0 (2013-10-02)", false),
+  xep("0334", "Message Processing Hints", "1.0.0 (2024-04-17)", false),
+  xep("0203", "Delayed Delivery", "2.0 (2009-09-15)", false),
 ];
 
 /** Every specification, in the registry's order (the order the reports show them in). */

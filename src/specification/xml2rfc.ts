@@ -67,7 +67,7 @@ function inline(node: Node, numbers: Map<string, Numbered>): string {
   }
 }
 
-function wrap(text: string, indent: number, first = " ".repeat(indent)): string[] {
+export function wrap(text: string, indent: number, first = " ".repeat(indent)): string[] {
   const lines: string[] = [];
   for (const para of text.split("\n")) {
     const words = para.replace(/\s+/g, " ").trim().split(" ").filter(Boolean);

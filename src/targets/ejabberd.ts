@@ -121,6 +121,13 @@ modules:
       subject: ""
       body: ""
   mod_version: {}
+  # the messaging XEPs the suite checks; the archive as the package's example configures it
+  mod_carboncopy: {}
+  mod_mam:
+    assume_mam_usage: true
+    default: always
+  mod_private: {}
+  mod_vcard: {}
   # XEP-0133 add-user / delete-user for the admins
   mod_adhoc: {}
   mod_configure: {}

@@ -22,6 +22,8 @@ function config(dir: string, ports: Ports, domain: string, opts: LocalTargetOpti
   const fed = opts.federation;
   const modules = [
     "roster", "saslauth", "disco", "ping", "register", "blocklist", "version", "admin_adhoc",
+    // the messaging XEPs the suite checks (vcard_legacy serves vcard-temp from PEP)
+    "carbons", "mam", "private", "pep", "vcard_legacy",
     ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []), ...(fed ? ["dialback"] : []), ...(ports.websocket ? ["websocket"] : []),
   ];
   const port = ports.c2s;

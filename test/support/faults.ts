@@ -1,23 +1,10 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
-import { bare, type Fault, type FaultAction, type FaultContext, type StreamFault } from "./fault-proxy.ts";
+import { bare, type Fault, type FaultContext, type StreamFault } from "./fault-proxy.ts";
+import { changed, copyOf, when, type FaultDef } from "./fault-kit.ts";
+import { XEP_FAULTS } from "./xep/index.ts";
 
-/**
- * Realistic server bugs, each made by the fault proxy from a server that does not have it, and each tied to
- * the requirement IDs whose cases must notice it. `ID-*` names every ID with that prefix.
- */
-export interface FaultDef {
-  id: string;
-  area:
-    | "roster" | "roster-set-errors" | "versioning" | "subscription" | "pre-approval" | "presence" | "probe" | "directed" | "unavailable" | "delivery"
-    | "core-stream" | "core-stream-errors" | "core-sasl" | "core-bind" | "core-stanza" | "core-addressing";
-  requirements: string[];
-  /** The bug, as a server developer would describe it. */
-  description: string;
-  /** A bug in the stanzas a bound connection gets, or (stream) in the stream itself (RFC 6120). */
-  fault?: Fault;
-  stream?: StreamFault;
-}
+export type { FaultDef } from "./fault-kit.ts";
 
 const ROSTER = "jabber:iq:roster";
 const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
@@ -30,16 +17,6 @@ const isAvailable = (el: Element) => el.name === "presence" && el.attrs.type ===
 const isPresence = (type: string) => (el: Element) => el.name === "presence" && el.attrs.type === type;
 const fromOtherAccount = (el: Element, own?: string) => Boolean(el.attrs.from) && bare(el.attrs.from) !== bare(own) && el.attrs.from.includes("@");
 const items = (el: Element) => el.getChild("query", ROSTER)?.getChildren("item") ?? [];
-
-/** A copy of the stanza changed by `edit`: faults never mutate what the proxy parsed. */
-const copyOf = (el: Element) => parse(el.toString()) as Element;
-function changed(el: Element, edit: (copy: Element) => void): Element[] {
-  const copy = copyOf(el);
-  edit(copy);
-  return [copy];
-}
-
-const when = (test: (el: Element) => boolean, then: (el: Element) => FaultAction): Fault => (el) => (test(el) ? then(el) : "pass");
 
 const RFC6121_FAULTS: FaultDef[] = [
   // Roster pushes and results (§2.1, §2.2, §2.3 - §2.5).
@@ -786,4 +763,4 @@ export const CORE_FAULTS: FaultDef[] = [
 ];
 
 /** Every fault: RFC 6121's, then RFC 6120's. */
-export const FAULTS: FaultDef[] = [...RFC6121_FAULTS, ...CORE_FAULTS];
+export const FAULTS: FaultDef[] = [...RFC6121_FAULTS, ...CORE_FAULTS, ...XEP_FAULTS];

@@ -1,6 +1,7 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
 import { bare, type Fault, type FaultAction } from "./fault-proxy.ts";
+import { XEP_VARIATIONS } from "./xep/index.ts";
 
 /**
  * Behaviours a correct server may show that Prosody and ejabberd happen not to, each made by the fault proxy
@@ -50,7 +51,7 @@ function rewritten(el: Element): string {
   return `<${el.name}${attrs}>${inner}</${el.name}>`;
 }
 
-export const VARIATIONS: Variation[] = [
+const RFC_VARIATIONS: Variation[] = [
   {
     id: "stored-without-delay",
     description: "messages kept in offline storage are delivered without an XEP-0203 <delay/> (RFC 6121 §8.5.2.2.1: the server SHOULD 'add the message to offline storage'; no stamp is asked for)",
@@ -121,6 +122,8 @@ export const VARIATIONS: Variation[] = [
     fault: (el) => [`\n  ${rewritten(el)}\n`],
   },
 ];
+
+export const VARIATIONS: Variation[] = [...RFC_VARIATIONS, ...XEP_VARIATIONS];
 
 /** The variations one after another on each stanza: each sees what the previous ones made of it. */
 export function combine(faults: Fault[]): Fault {

@@ -1,5 +1,7 @@
-import { FEATURES, type Feature } from "../../scenario/types.ts";
+import xml from "@xmpp/xml";
 import type { Element } from "ltx";
+import { FEATURES } from "../../scenario/types.ts";
+import { NS } from "../../xmpp/ns.ts";
 import { openRawStream } from "../../xmpp/raw-stream.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
 import type { Session } from "../../xmpp/session.ts";
@@ -26,7 +28,7 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
       await Promise.all(local.map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
       const byAccount = new Map<string, Session | RemoteAccount>([...setup].map(([label, s]) => [label.split("/")[0], s]));
       for (const name of involved) if (scope.remotes.has(name)) byAccount.set(name, scope.remotes.get(name)!);
-      missing = missingFeatures(scope, offered(scope, [...setup.values()]));
+      missing = await missingFeatures(scope, offered(scope, [...setup.values()]), asker(scope, [...setup.values()]));
       if (missing.length === 0) await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
     } finally {
       await Promise.all([...setup.values()].map((s) => s.close()));
@@ -34,7 +36,7 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   }
   if (missing.length > 0) return missing;
   await Promise.all(scope.onlineResources.map(([label, r]) => scope.connect(label, r)));
-  if (involved.size === 0 && sc.needs.length > 0) missing = missingFeatures(scope, scope.all.length > 0 ? offered(scope, scope.all) : await probe(scope));
+  if (involved.size === 0 && sc.needs.length > 0) missing = await missingFeatures(scope, scope.all.length > 0 ? offered(scope, scope.all) : await probe(scope), asker(scope, scope.all));
   if (missing.length > 0) return missing;
   await Promise.all(scope.onlineConnections.map((c) => scope.openRaw(c.label)));
   // What set-up makes the server send to others follows initial presence (broadcasts, probes and their
@@ -64,16 +66,31 @@ async function probe(scope: CaseScope): Promise<Element[]> {
   return [stream.featuresBeforeTls, stream.features].filter((f): f is Element => f !== undefined);
 }
 
-function missingFeatures(scope: CaseScope, features: Element[]): string[] {
-  const has = (f: Feature, x: Element) => {
-    const want: { ns: string; name: string; mechanism?: string } = FEATURES[f];
+/** A logged-in session of the user's server (domain a), to ask disco#info of. */
+const asker = (scope: CaseScope, sessions: Session[]) => sessions.find((x) => x.jid && scope.sideOf(x.label.split("/")[0]) === scope.ctx);
+
+/** The disco#info features of the server's domain or the asking account's bare JID (XEP-0030), when the case needs one. */
+async function discoFeatures(scope: CaseScope, at: "server" | "account", session: Session | undefined): Promise<Set<string>> {
+  if (!session) return new Set();
+  const to = at === "server" ? scope.ctx.endpoint.domain : session.jid!.split("/")[0];
+  const reply = await session.request(xml("iq", { type: "get", to }, xml("query", { xmlns: NS.discoInfo })), scope.ctx.timeoutMs);
+  const query = reply.attrs.type === "result" ? reply.getChild("query", NS.discoInfo) : undefined;
+  return new Set((query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var)));
+}
+
+async function missingFeatures(scope: CaseScope, features: Element[], session?: Session): Promise<string[]> {
+  const has = (want: { ns: string; name: string; mechanism?: string }, x: Element) => {
     const el = x.getChild(want.name, want.ns);
     return el !== undefined && (!want.mechanism || el.getChildren("mechanism").some((m) => want.mechanism!.split("|").includes(m.getText().trim())));
   };
-  return scope.sc.needs
-    .filter((f) => !features.some((x) => has(f, x)))
-    .map((f) => {
-      const want: { ns: string; mechanism?: string } = FEATURES[f];
-      return want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`;
-    });
+  const disco = new Map<string, Set<string>>();
+  const missing: string[] = [];
+  for (const f of scope.sc.needs) {
+    const want = FEATURES[f] as { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" };
+    if ("disco" in want) {
+      if (!disco.has(want.at)) disco.set(want.at, await discoFeatures(scope, want.at, session));
+      if (!disco.get(want.at)!.has(want.disco)) missing.push(`${f} (${want.disco} in the disco#info of ${want.at === "server" ? "the server" : "the user's bare JID"})`);
+    } else if (!features.some((x) => has(want, x))) missing.push(want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
+  }
+  return missing;
 }

@@ -1,0 +1,8 @@
+import type { FaultDef } from "../fault-kit.ts";
+import type { Variation } from "../variations.ts";
+
+/** XEP-0280: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [];
+
+/** XEP-0280: what a correct server may do differently; no verdict may change. */
+export const VARIATIONS: Variation[] = [];

@@ -1,0 +1,15 @@
+/**
+ * The XEP families' faults and variations, one file a family (each beside its own helpers), gathered here for
+ * faults.ts and variations.ts.
+ */
+import * as blocking from "./blocking.ts";
+import * as carbons from "./carbons.ts";
+import * as mam from "./mam.ts";
+import * as privateStorage from "./private.ts";
+import * as register from "./register.ts";
+import * as vcard from "./vcard.ts";
+
+const FAMILIES = [carbons, mam, blocking, vcard, privateStorage, register];
+
+export const XEP_FAULTS = FAMILIES.flatMap((f) => f.FAULTS);
+export const XEP_VARIATIONS = FAMILIES.flatMap((f) => f.VARIATIONS);
