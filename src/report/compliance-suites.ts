@@ -71,11 +71,11 @@ function checked(run: RunResult): Set<string> {
   return new Set(run.cases.flatMap((c) => (c.requirementResults ?? []).filter((r) => r.verdict !== "not-reached").map((r) => r.id)));
 }
 
-/** What a server advertised: disco#info features and stream feature namespaces, as the run recorded them. */
+/** What a server advertised: disco#info features (of the domain and of an account) and stream feature namespaces, as the run recorded them. */
 function advertised(run: RunResult): Set<string> {
   const s = run.target.server;
   const stream = [...(s?.streamFeatures.beforeTls ?? []), ...(s?.streamFeatures.beforeAuth ?? []), ...(s?.streamFeatures.afterAuth ?? [])];
-  return new Set([...(s?.discoFeatures ?? []), ...stream.flatMap((f) => /xmlns=["']([^"']+)/.exec(f)?.[1] ?? [])]);
+  return new Set([...(s?.discoFeatures ?? []), ...(s?.accountDiscoFeatures ?? []), ...stream.flatMap((f) => /xmlns=["']([^"']+)/.exec(f)?.[1] ?? [])]);
 }
 
 /** The compliance suites against one run. */

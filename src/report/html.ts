@@ -51,6 +51,7 @@ function serverInfo(run: RunResult): string {
     ["identity", s.identity ? esc(`${s.identity.category}/${s.identity.type}${s.identity.name ? ` (${s.identity.name})` : ""}`) : '<span class="muted">none</span>'],
     ["software version", s.version ? esc(`${s.version.name} ${s.version.version}${s.version.os ? ` on ${s.version.os}` : ""}`) : '<span class="muted">not offered</span>'],
     ["disco#info features", chips(s.discoFeatures)],
+    ...(s.accountDiscoFeatures ? [["disco#info features of an account", chips(s.accountDiscoFeatures)] as [string, string]] : []),
     ...(s.streamFeatures.beforeTls ? [["stream features before TLS", chips(s.streamFeatures.beforeTls)] as [string, string]] : []),
     ["stream features before authentication", chips(s.streamFeatures.beforeAuth)],
     ["stream features after authentication", chips(s.streamFeatures.afterAuth)],

@@ -115,6 +115,7 @@ export const ServerInfo = z.object({
   identity: z.object({ category: z.string(), type: z.string(), name: z.string().optional() }).optional().describe("disco#info identity of the domain"),
   version: z.object({ name: z.string(), version: z.string(), os: z.string().optional() }).optional().describe("XEP-0092 software version, when offered"),
   discoFeatures: z.array(z.string()).describe("disco#info features of the domain"),
+  accountDiscoFeatures: z.array(z.string()).optional().describe("disco#info features of a user's bare JID, answered by the server for the account (XEP-0313 and PEP are advertised there)"),
   streamFeatures: z
     .object({ beforeTls: z.array(z.string()).optional(), beforeAuth: z.array(z.string()), afterAuth: z.array(z.string()) })
     .describe("each stream feature as the server wrote it"),

@@ -13,15 +13,20 @@ const describe = (features?: Element) => (features?.children ?? []).filter((c): 
 
 /**
  * What the server says it is, asked over a logged-in session: the disco#info identity and features of the
- * domain (XEP-0030), XEP-0092 software version when the domain offers it, and the stream features it
+ * domain (XEP-0030) and the features of the account's bare JID, XEP-0092 software version when the domain offers it, and the stream features it
  * advertised before TLS, before and after authentication.
  */
 export async function identify(session: Session, domain: string, timeoutMs: number): Promise<ServerInfo> {
-  const info = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.discoInfo })), timeoutMs);
-  const query = info.attrs.type === "result" ? info.getChild("query", NS.discoInfo) : undefined;
+  const discoInfo = async (to: string) => {
+    const info = await session.request(xml("iq", { type: "get", to }, xml("query", { xmlns: NS.discoInfo })), timeoutMs);
+    return info.attrs.type === "result" ? info.getChild("query", NS.discoInfo) : undefined;
+  };
+  const featuresOf = (query?: Element) => (query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var));
+  const query = await discoInfo(domain);
   const identities = query?.getChildren("identity") ?? [];
   const identity = identities.find((i) => i.attrs.category === "server") ?? identities[0];
-  const features = (query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var));
+  const features = featuresOf(query);
+  const accountFeatures = featuresOf(await discoInfo(session.jid.split("/")[0]));
   let version: ServerInfo["version"];
   if (features.includes(NS.version)) {
     const reply = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.version })), timeoutMs);
@@ -33,6 +38,7 @@ export async function identify(session: Session, domain: string, timeoutMs: numb
     ...(identity && { identity: { category: String(identity.attrs.category), type: String(identity.attrs.type), ...(identity.attrs.name && { name: String(identity.attrs.name) }) } }),
     ...(version && { version }),
     discoFeatures: features,
+    accountDiscoFeatures: accountFeatures,
     streamFeatures: {
       ...(session.featuresBeforeTls && { beforeTls: describe(session.featuresBeforeTls) }),
       beforeAuth: describe(session.featuresBeforeAuth),
