@@ -162,6 +162,81 @@ for (const server of ["Prosody", "ejabberd"]) {
   });
 }
 
+/** Cases that make an account of their own or change one, then fail: what they registered or changed must go all the same. */
+const CHANGING = `id: xc-registers-then-fails
+title: registers carol, then fails
+spec: rfc6120
+rfc: "8.1.2.1"
+level: MUST
+requirements: [STANZA-FROM-01]
+accounts:
+  carol:
+    registered: by-case
+    resources:
+      c2: { raw: true }
+connections:
+  c1: {}
+steps:
+  - c1 opens stream
+  - c1 sends: <iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>\${carol|local}</username><password>\${carol|password}</password></query></iq>
+  - c1 receives: <iq type='result' id='r1'/>
+    setup: true
+  - carol/c2 opens stream
+  - carol/c2 authenticates
+  - carol/c2 opens stream
+  - carol/c2 binds
+  - carol/c2 receives: <iq type='result' id='{any}'/>
+    setup: true
+  - carol/c2 sends: <iq type='get' id='g1'><query xmlns='jabber:iq:register'/></iq>
+  - carol/c2 receives: <iq type='result' id='g1'><query xmlns='urn:xmpp-conform:never'/></iq>
+---
+id: xc-changes-password-then-fails
+title: changes alice's password, loses the session, then fails
+spec: rfc6120
+rfc: "8.1.2.1"
+level: MUST
+requirements: [STANZA-FROM-01]
+accounts:
+  alice:
+    disposable: true
+    resources:
+      a1: {}
+      a2: {}
+steps:
+  - alice/a1 sends: <iq type='set' id='p1'><query xmlns='jabber:iq:register'><username>\${alice|local}</username><password>\${alice|newpassword}</password></query></iq>
+  - alice/a1 receives: <iq type='result' id='p1'/>
+    setup: true
+  - alice/a1 drops
+  - alice/a2 drops
+  - alice/a2 connects
+  - alice/a2 receives: <message><body>never</body></message>
+`;
+
+test("a case that registers an account or changes one's password and then fails leaves no account behind; existing accounts are never given to it", async () => {
+  const file = path.join(dir, "changing.yaml");
+  writeFileSync(file, CHANGING);
+  const d = out();
+  const r = await runCli(["run", file, ...at(pros), "--profile", "none", "--reporter", "json", "--out", d]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  const cases = Object.fromEntries(results(d).cases.map((c) => [c.id, c]));
+  assert.equal(cases["xc-registers-then-fails"].verdict, "fail", cases["xc-registers-then-fails"].reason);
+  // The new password is not the harness's: its own login of a2 is refused, an error of the case, not of the server.
+  assert.equal(cases["xc-changes-password-then-fails"].verdict, "error");
+  assert.match(cases["xc-changes-password-then-fails"].reason!, /not-authorized/);
+  assert.equal(results(d).accounts.notRemoved, 0);
+  assert.deepEqual(pros.accounts().filter((f) => f.startsWith("xc%2d")), [], "carol, registered by the case, and alice, with her new password, are removed");
+  await pros.accountCommands!.register("t1", "pw-one").catch(() => {}); // made by the file test when it ran
+  const accounts = path.join(dir, "changing-accounts.yaml");
+  writeFileSync(accounts, "accounts:\n  - jid: t1@localhost\n    password: pw-one\n");
+  const e = out();
+  const f = await runCli(["run", file, ...at(pros), "--accounts-file", accounts, "--reporter", "json", "--out", e]);
+  assert.equal(f.code, 0, f.stdout + f.stderr);
+  for (const c of results(e).cases) {
+    assert.equal(c.verdict, "skip");
+    assert.match(c.reason!, /existing accounts \(--accounts file\) cannot be/);
+  }
+});
+
 test("account options that cannot work are usage errors before anything starts", async () => {
   const usage = async (args: string[], message: RegExp) => {
     const r = await runCli(["run", "roster-get-empty", ...args]);

@@ -18,8 +18,8 @@ export interface LeftAccount {
  * it also hands out turns, so that concurrent cases never wait on each other.
  */
 export class AccountLedger {
-  /** The accounts not removed yet, with their JIDs. */
-  private readonly open = new Map<Credentials, string>();
+  /** The accounts not removed yet, with their JIDs and the second password a case may have changed theirs to. */
+  private readonly open = new Map<Credentials, { jid: string; spare?: string }>();
   private readonly queue: { count: number; admit: () => void; refuse: (why: string) => void }[] = [];
   /** Accounts promised to running cases (counted only when the provisioner has a limit). */
   private promised = 0;
@@ -90,7 +90,7 @@ export class AccountLedger {
    * throttled, add-user forbidden), every later call fails at once with that refusal: a run does not ask
    * hundreds of times for what the server has said it will not give.
    */
-  async create(localpart: string): Promise<Credentials> {
+  async create(localpart: string, opts: { spare?: string } = {}): Promise<Credentials> {
     if (this.refused) throw new AccountsRefused(this.refused);
     const password = randomBytes(12).toString("hex");
     // Existing accounts are journalled once handed out (their names are known only then), without their passwords.
@@ -106,14 +106,26 @@ export class AccountLedger {
         this.journal?.drop(jid);
       } else if (!existing) {
         // No answer, or one after the server may have made it: removed (or found gone) with the rest.
-        this.open.set({ username: localpart, password }, jid);
+        this.open.set({ username: localpart, password }, { jid, ...opts });
       }
       throw err;
     }
     this.created++;
     const made = `${creds.username}@${this.provisioner.domain}`;
     if (existing) this.journal?.add({ jid: made, way: this.provisioner.name });
-    this.open.set(creds, made);
+    this.open.set(creds, { jid: made, ...opts });
+    return creds;
+  }
+
+  /**
+   * Names a fresh account a case will register itself (XEP-0077): journalled and removed with the others if it
+   * exists by then, never made here. Only for a provisioner that makes accounts (the pool skips such cases otherwise).
+   */
+  expect(localpart: string): Credentials {
+    const creds = { username: localpart, password: randomBytes(12).toString("hex") };
+    const jid = `${localpart}@${this.provisioner.domain}`;
+    this.journal?.add({ jid, way: this.provisioner.name, password: creds.password });
+    this.open.set(creds, { jid });
     return creds;
   }
 
@@ -124,9 +136,11 @@ export class AccountLedger {
   async remove(list: Credentials[], via?: (c: Credentials) => Session | undefined): Promise<void> {
     await Promise.all(
       list.filter((c) => this.open.has(c)).map(async (c) => {
-        const jid = this.open.get(c)!;
+        const { jid, spare } = this.open.get(c)!;
         this.open.delete(c);
-        const result = await removeAccount(this.provisioner, c, via?.(c));
+        let result = await removeAccount(this.provisioner, c, via?.(c));
+        // Refused with its first password, it may carry the second one a case changed it to.
+        if (!result.removed && result.gone && spare) result = await removeAccount(this.provisioner, { ...c, password: spare });
         if (result.removed || result.gone) this.journal?.drop(jid);
         else this.left.push({ jid, reason: result.why });
       }),

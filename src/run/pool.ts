@@ -52,6 +52,8 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     if (!opts.remote && hasRemoteAccount(sc)) return judge(sc, { notRun: "skip", reason: "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote" }, opts.profiles);
     // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 frames streams otherwise.
     if (opts.webSocketOnly && sc.connections.length > 0) return judge(sc, { notRun: "skip", reason: "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket URL alone: run it over TCP (--server HOST:PORT)" }, opts.profiles);
+    // Existing accounts are the user's: a case may neither cancel them, change their passwords nor leave one of its own.
+    if (opts.ledger.capacity < Infinity && sc.accounts.some((a) => a.registered === "by-case" || a.disposable)) return judge(sc, { notRun: "skip", reason: "registers, cancels or changes the password of an account of its own, which existing accounts (--accounts file) cannot be" }, opts.profiles);
     const admitted = await opts.ledger.admit(sc.accounts.filter((a) => a.domain !== "remote").length);
     if (typeof admitted === "string") return judge(sc, { notRun: "skip", reason: admitted }, opts.profiles);
     opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });

@@ -5,7 +5,7 @@ import type { Cell } from "./matrix-cells.ts";
 import type { Parties } from "./parties.ts";
 import type { RawScenario } from "./schema.ts";
 import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
-import { capturesIn, fill, placeholdersIn, unknownFilters } from "./template.ts";
+import { capturesIn, fill, placeholdersIn, secretKey, secretsIn, unknownFilters } from "./template.ts";
 import { allTextsOf, checksOf, REMOTE_KINDS, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
 import { guardIssue } from "./guard.ts";
 import type { Path } from "../util/yaml-file.ts";
@@ -26,6 +26,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   const secondDomain = accounts.some((a) => a.domain === "b") ? ["domain.b"] : [];
   const remoteDomain = remotes.size > 0 ? ["domain.remote"] : [];
   const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain, ...remoteDomain]);
+  // An account's password is the harness's to choose; the second one only for an account the case may change.
+  const secrets = new Set(accounts.filter((a) => a.domain !== "remote").flatMap((a) => [secretKey(a.name, "password"), ...(a.disposable ? [secretKey(a.name, "newpassword")] : [])]));
   // Raw connections bound by an earlier step: only these take part in barriers, and name a full JID.
   const bound = new Set<string>();
   const kept: Step[] = [];
@@ -52,7 +54,10 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
         for (const name of placeholdersIn(text)) {
           if (!names.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
         }
-        for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local)`);
+        for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local; first: password, newpassword)`);
+        for (const key of secretsIn(text)) {
+          if (!secrets.has(key)) throw new ScenarioError(xmlPos, `steps[${i}]: \${${key}} names no secret: |password is an account's (not a remote user's), |newpassword one of an account with 'disposable: true'`);
+        }
       }
     };
     /** Checks placeholders and well-formedness; a capture is known to the patterns after the one that makes it. */
@@ -60,7 +65,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       placeholders(xmls, names);
       for (const xml of xmls) {
         try {
-          parseXml(fill(xml, Object.fromEntries([...names].map((k) => [k, "x@example.invalid"]))));
+          parseXml(fill(xml, Object.fromEntries([...names, ...secrets].map((k) => [k, "x@example.invalid"]))));
         } catch (err) {
           throw new ScenarioError(xmlPos, `steps[${i}]: expected well-formed XML (${(err as Error).message}) in: ${xml.trim().slice(0, 80)}`);
         }

@@ -78,7 +78,7 @@ const requiredKeys = () => Object.entries(RawScenario.shape).filter(([, v]) => !
 
 function knownKeys(p: Path): string {
   if (p.length === 0) return Object.keys(RawScenario.shape).join(", ");
-  if (p[0] === "accounts" && p.length === 2) return "domain, resources";
+  if (p[0] === "accounts" && p.length === 2) return "domain, resources, registered, disposable";
   if (p[0] === "accounts" && p.length === 4) return "roster, presence, online, acks, raw";
   if (p[0] === "connections" && p.length === 2) return "online";
   if (p[0] === "accounts" && p.length === 5) return "priority, show, status";

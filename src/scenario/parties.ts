@@ -30,9 +30,20 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
     }
   }
   const remotes = new Set(Object.entries(raw.accounts).filter(([, a]) => a?.domain === "remote").map(([name]) => name));
+  // An account the case registers does not exist at set-up: nothing of it logs in before the steps.
+  for (const [name, a] of Object.entries(raw.accounts)) {
+    if (a?.registered === "by-case" && a.domain === "remote") throw new ScenarioError(where(["accounts", name], "registered"), `accounts.${name}: a user of the harness's remote server is registered by nobody`);
+    if (a?.registered !== "by-case") continue;
+    const early = Object.entries(a.resources ?? {}).find(([, r]) => !r?.raw && r?.online !== false);
+    if (early) throw new ScenarioError(where(["accounts", name, "resources", early[0]]), `accounts.${name}.resources.${early[0]}: ${name} is registered by the case, so it cannot log in at set-up: say 'online: false' and connect it with a step once registered`);
+    const fixture = [...Object.keys(raw.roster ?? {}), ...(raw.subscriptions ?? []).flatMap((x) => [x.user, x.contact])].includes(name);
+    if (fixture) throw new ScenarioError(where(["accounts", name], "registered"), `accounts.${name}: ${name} is registered by the case, after the fixtures (roster, subscriptions) that would need it`);
+  }
   const accounts: AccountSpec[] = Object.entries(raw.accounts).map(([name, a]) => ({
     name,
     domain: a?.domain ?? "a",
+    registered: a?.registered ?? "by-harness",
+    disposable: a?.disposable ?? false,
     resources: Object.entries(a?.resources ?? {}).filter(([, r]) => !r?.raw).map(([res, r]) => {
       if (remotes.has(name)) return { name: res, roster: false, online: false, acks: true };
       const p = r?.presence;

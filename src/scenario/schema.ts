@@ -35,6 +35,17 @@ const Account = z.strictObject({
    */
   domain: z.enum(["a", "b", "remote"]).optional(),
   resources: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "expected a resource name of letters, digits, _ and -"), Resource.nullable()).optional(),
+  /**
+   * by-harness (default): made before the case. by-case: the case registers it itself (XEP-0077), with the
+   * name and password the harness chose (${carol|local}, ${carol|password}); nothing logs in at set-up, and it
+   * is removed after the case if it exists. Either way the case is skipped with existing accounts (--accounts file).
+   */
+  registered: z.enum(["by-harness", "by-case"]).optional(),
+  /**
+   * The case cancels the account or changes its password (${alice|newpassword}, a second password the harness
+   * chose): always one the harness made (skipped with --accounts file), removed afterwards with either password.
+   */
+  disposable: z.literal(true).optional(),
 });
 
 export const REQUIREMENT_ID = /^[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?$/;

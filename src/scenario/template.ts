@@ -4,6 +4,9 @@ import { escapeXML } from "ltx";
  * Placeholders in scenario XML: ${juliet} (bare JID), ${juliet/balcony} (full JID), ${domain},
  * ${uid} (unique to the case) and ${NAME} for values captured earlier with {capture:NAME}. Filters after a
  * '|' change the value: ${juliet|local|upper} is the upper-cased localpart (for RFC 7622's case rules).
+ * ${juliet|password} and ${juliet|newpassword} are the account's password and a second one the harness chose
+ * for a case that changes it (XEP-0077 §3.3): secrets of the account, bound as "juliet|password", not derived
+ * from its JID, so they come first.
  */
 const PLACEHOLDER = /\$\{([^}|]*)((?:\|[a-z]+)*)\}/g;
 
@@ -12,16 +15,31 @@ const FILTERS: Record<string, (v: string) => string> = {
   local: (v) => (v.includes("@") ? v.split("@")[0] : ""),
 };
 
+/** The account's secrets a placeholder may name as its first filter. */
+export const SECRETS = ["password", "newpassword"] as const;
+const isSecret = (f: string): f is (typeof SECRETS)[number] => (SECRETS as readonly string[]).includes(f);
+
 export type Bindings = Record<string, string>;
+
+/** The binding of an account's secret (see SECRETS). */
+export const secretKey = (account: string, secret: (typeof SECRETS)[number]) => `${account}|${secret}`;
 
 /** The names placeholders use (without their filters). */
 export function placeholdersIn(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]);
 }
 
+/** The account secrets placeholders name (their bindings' keys, see secretKey). */
+export function secretsIn(text: string): string[] {
+  return [...text.matchAll(PLACEHOLDER)].flatMap((m) => {
+    const first = m[2].split("|")[1];
+    return first !== undefined && isSecret(first) ? [secretKey(m[1], first)] : [];
+  });
+}
+
 /** Filters named in placeholders that do not exist (a scenario bug the loader reports). */
 export function unknownFilters(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].flatMap((m) => m[2].split("|").filter((f) => f && !FILTERS[f]));
+  return [...text.matchAll(PLACEHOLDER)].flatMap((m) => m[2].split("|").filter((f, i) => f && !FILTERS[f] && !(i === 1 && isSecret(f))));
 }
 
 /**
@@ -30,9 +48,11 @@ export function unknownFilters(text: string): string[] {
  */
 export function fill(text: string, bindings: Bindings, escape = true): string {
   return text.replace(PLACEHOLDER, (whole, name: string, filters: string) => {
-    const raw = bindings[name];
+    const [first, ...rest] = filters.split("|").filter(Boolean);
+    const secret = first !== undefined && isSecret(first);
+    const raw = bindings[secret ? secretKey(name, first) : name];
     if (raw === undefined) throw new Error(`unknown placeholder ${whole}`);
-    const value = filters.split("|").filter(Boolean).reduce((v, f) => FILTERS[f](v), raw);
+    const value = (secret ? rest : [first, ...rest].filter(Boolean)).reduce((v, f) => FILTERS[f](v), raw);
     return escape ? escapeXML(value) : value;
   });
 }

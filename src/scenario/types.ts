@@ -78,6 +78,10 @@ export interface AccountSpec {
   domain: "a" | "b" | "remote";
   /** A remote account's resources only name full JIDs (${bob/r1}): nothing connects. */
   resources: ResourceSpec[];
+  /** "by-case": the case registers the account itself; the harness only names it and removes it afterwards if it exists. */
+  registered: "by-harness" | "by-case";
+  /** The case cancels the account or changes its password (to its ${name|newpassword}): never an existing account. */
+  disposable: boolean;
 }
 
 /**

@@ -3,7 +3,8 @@ import type { Element } from "ltx";
 import type { AccountLedger } from "../../accounts/ledger.ts";
 import { parsePattern } from "../../match/pattern.ts";
 import type { CaseResult } from "../../results/schema.ts";
-import { fill, type Bindings } from "../../scenario/template.ts";
+import { randomBytes } from "node:crypto";
+import { fill, secretKey, type Bindings } from "../../scenario/template.ts";
 import type { AccountSpec, RawConnectionSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
 import { RawConnection } from "../../xmpp/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
@@ -94,7 +95,10 @@ export class CaseScope {
     return waitOf(step, this.sc, { run: this.ctx.wait, dropped: this.dropped });
   }
 
-  /** Registers the case's accounts; a registration the server drops is retried under a new name (the first may exist). */
+  /**
+   * Registers the case's accounts; a registration the server drops is retried under a new name (the first may
+   * exist). An account the case registers itself is only named (and removed afterwards if it exists).
+   */
   async createAccounts(): Promise<void> {
     for (const a of this.sc.accounts) {
       if (a.domain === "remote") {
@@ -102,10 +106,16 @@ export class CaseScope {
         continue;
       }
       const side = this.sideOf(a.name);
+      const spare = a.disposable ? randomBytes(12).toString("hex") : undefined;
       let attempt = 0;
-      const creds = await retry(`registering ${a.name}`, this.retrying, () => side.ledger.create(`xc-${this.uid}-${a.name}${++attempt > 1 ? `-${attempt}` : ""}`));
+      const creds =
+        a.registered === "by-case"
+          ? side.ledger.expect(`xc-${this.uid}-${a.name}`)
+          : await retry(`registering ${a.name}`, this.retrying, () => side.ledger.create(`xc-${this.uid}-${a.name}${++attempt > 1 ? `-${attempt}` : ""}`, { spare }));
       this.credentials.set(a.name, { creds, side });
       this.bindings[a.name] = `${creds.username}@${side.endpoint.domain}`;
+      this.bindings[secretKey(a.name, "password")] = creds.password;
+      if (spare) this.bindings[secretKey(a.name, "newpassword")] = spare;
       for (const r of a.resources) this.bindings[`${a.name}/${r.name}`] = `${this.bindings[a.name]}/${r.name}`;
     }
   }
