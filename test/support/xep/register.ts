@@ -1,8 +1,60 @@
-import type { FaultDef } from "../fault-kit.ts";
+import type { Element } from "ltx";
+import { changed, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
+const REGISTER = "jabber:iq:register";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+const registerResult = (el: Element) => el.name === "iq" && el.attrs.type === "result" && el.getChild("query", REGISTER) !== undefined;
+const iqError = (el: Element) => el.name === "iq" && el.attrs.type === "error";
+
 /** XEP-0077: server bugs the cases must catch. */
-export const FAULTS: FaultDef[] = [];
+export const FAULTS: FaultDef[] = [
+  {
+    id: "register.form-empty",
+    area: "register",
+    requirements: ["IBR-FORM-01"],
+    description: "the registration form before authentication is an empty <query/>: no fields, no data form, no instructions",
+    stream: { element: when((el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"), (el) => changed(el, (c) => (c.getChild("query", REGISTER)!.children = []))) },
+  },
+  {
+    id: "register.registered-missing",
+    area: "register",
+    requirements: ["IBR-REGD-01"],
+    description: "the form a logged-in user gets has no <registered/>",
+    fault: when(
+      (el) => registerResult(el) && el.getChild("query", REGISTER)!.getChild("registered") !== undefined,
+      (el) => changed(el, (c) => {
+        const q = c.getChild("query", REGISTER)!;
+        q.children = q.children.filter((x) => typeof x === "string" || x.name !== "registered");
+      }),
+    ),
+  },
+  {
+    id: "register.missing-field-bad-request",
+    area: "register",
+    requirements: ["IBR-MISSING-01"],
+    description: "a registration without all the requested information is refused with bad-request, not not-acceptable",
+    stream: {
+      element: when(
+        (el) => iqError(el) && el.getChild("error")?.getChild("not-acceptable", STANZAS) !== undefined,
+        (el) => changed(el, (c) => {
+          const error = c.getChild("error")!;
+          error.getChild("not-acceptable", STANZAS)!.name = "bad-request";
+        }),
+      ),
+    },
+  },
+];
 
 /** XEP-0077: what a correct server may do differently; no verdict may change. */
-export const VARIATIONS: Variation[] = [];
+export const VARIATIONS: Variation[] = [
+  {
+    id: "register.registered-empty-password",
+    description: "the form of a registered user carries an empty <password/> beside the username (XEP-0077 §3.1: \"the <password/> element MAY be empty\")",
+    fault: when(
+      (el) => registerResult(el) && el.getChild("query", REGISTER)!.getChild("registered") !== undefined && !el.getChild("query", REGISTER)!.getChild("password"),
+      (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("password")),
+    ),
+  },
+];
