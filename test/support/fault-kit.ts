@@ -1,5 +1,5 @@
 import { parse, type Element } from "ltx";
-import type { Fault, FaultAction, StreamFault } from "./fault-proxy.ts";
+import type { Fault, FaultAction, FaultContext, StreamFault } from "./fault-proxy.ts";
 
 /**
  * Realistic server bugs, each made by the fault proxy from a server that does not have it, and each tied to
@@ -29,3 +29,20 @@ export function changed(el: Element, edit: (copy: Element) => void): Element[] {
 
 export const when = (test: (el: Element) => boolean, then: (el: Element) => FaultAction): Fault => (el) => (test(el) ? then(el) : "pass");
 
+
+/**
+ * A bug in how the server answers some IQ requests: the answer (result or error, matched by the connection and
+ * the request's id) to a request `request` picks out gets `act`. For answers that do not say what they answer
+ * (an error without the request's payload, an empty result).
+ */
+export function answering(request: (el: Element, ctx: FaultContext) => boolean, act: (answer: Element, ctx: FaultContext) => FaultAction): StreamFault {
+  const asked = new Set<string>();
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${String(id)}`;
+  return {
+    fromClient: (el, ctx) => void (el.name === "iq" && request(el, ctx) && asked.add(key(ctx, el.attrs.id))),
+    element: (el, ctx) => {
+      const answer = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error");
+      return answer && asked.delete(key(ctx, el.attrs.id)) ? act(el, ctx) : "pass";
+    },
+  };
+}

@@ -1,8 +1,97 @@
-import type { FaultDef } from "../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
+const PRIVATE = "jabber:iq:private";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+const queryOf = (el: Element) => (el.name === "iq" ? el.getChild("query", PRIVATE) : undefined);
+const isPrivateRequest = (el: Element) => (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(queryOf(el));
+const withoutChild = (el: Element) => isPrivateRequest(el) && queryOf(el)!.getChildElements().length === 0;
+/** Addressed to an account other than the sender's own (a bare JID with a localpart). */
+const toOtherAccount = (el: Element, { conn }: FaultContext) => {
+  const to = String(el.attrs.to ?? "");
+  return to.includes("@") && !to.includes("/") && to !== bare(conn.jid);
+};
+const resultTo = (el: Element) => [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from })];
+/** The error's condition replaced by `condition`. */
+const withCondition = (el: Element, condition: string) =>
+  changed(el, (c) => {
+    const err = c.getChild("error")!;
+    err.children = err.children.filter((x) => typeof x === "string" || x.attrs.xmlns !== STANZAS || x.name === "text");
+    err.cnode(xml(condition, { xmlns: STANZAS }));
+  });
+const hasCondition = (el: Element, condition: string) => el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild(condition, STANZAS));
+
+/**
+ * What another user tried to store for each owner, by bare JID: the owner's next get of that namespace gets it
+ * back, as from a server that let the set through.
+ */
+const intrusions = new Map<string, Element>();
+
 /** XEP-0049: server bugs the cases must catch. */
-export const FAULTS: FaultDef[] = [];
+export const FAULTS: FaultDef[] = [
+  {
+    id: "private.no-child.accepted",
+    area: "private",
+    requirements: ["PRIVATE-CHILD-01"],
+    description: "a private-storage get or set with an empty <query/> is answered with a result instead of an error",
+    stream: answering(withoutChild, (el) => (el.attrs.type === "error" ? resultTo(el) : "pass")),
+  },
+  {
+    id: "private.no-child.bad-request",
+    area: "private",
+    requirements: ["PRIVATE-CHILD-02"],
+    description: "a private-storage request with an empty <query/> is refused with <bad-request/>, a condition the XEP does not name",
+    stream: answering(withoutChild, (el) => (el.attrs.type === "error" ? withCondition(el, "bad-request") : "pass")),
+  },
+  {
+    id: "private.other.accepted",
+    area: "private",
+    requirements: ["PRIVATE-OTHER-01"],
+    description: "a private-storage get or set addressed to another user's bare JID is answered with a result",
+    stream: answering((el, ctx) => isPrivateRequest(el) && toOtherAccount(el, ctx), (el) => (el.attrs.type === "error" ? resultTo(el) : "pass")),
+  },
+  {
+    id: "private.other.overwrites",
+    area: "private",
+    requirements: ["PRIVATE-SEC-01"],
+    description: "another user's private-storage set replaces the owner's fragment (the refusal is sent, the data is stored anyway)",
+    stream: {
+      fromClient: (el, ctx) => {
+        const fragment = queryOf(el)?.getChildElements()[0];
+        if (el.attrs.type === "set" && fragment && toOtherAccount(el, ctx)) intrusions.set(String(el.attrs.to), fragment);
+      },
+      element: (el, { conn }) => {
+        const fragment = intrusions.get(bare(conn.jid));
+        const stored = queryOf(el)?.getChild(fragment?.name ?? "", fragment?.attrs.xmlns);
+        if (el.attrs.type !== "result" || !fragment || !stored) return "pass";
+        return changed(el, (c) => {
+          const q = queryOf(c)!;
+          q.children = [fragment];
+        });
+      },
+    },
+  },
+];
 
 /** XEP-0049: what a correct server may do differently; no verdict may change. */
-export const VARIATIONS: Variation[] = [];
+export const VARIATIONS: Variation[] = [
+  {
+    id: "private-other-service-unavailable",
+    description: "a request for another user's private storage is refused with <service-unavailable/> instead of <forbidden/> (XEP-0049 §2.3: \"a \"Forbidden\" or \"Service Unavailable\" error\")",
+    fault: when((el) => Boolean(queryOf(el)) && hasCondition(el, "forbidden"), (el) => withCondition(el, "service-unavailable")),
+  },
+  {
+    id: "private-no-child-not-acceptable",
+    description: "a private-storage request without a child is refused with <not-acceptable/> instead of <bad-format/> (XEP-0049 §2.3: the server \"MUST respond with a \"Not Acceptable\" error\")",
+    fault: when((el) => hasCondition(el, "bad-format"), (el) => withCondition(el, "not-acceptable")),
+  },
+  {
+    id: "private-error-without-payload",
+    description: "errors to private-storage requests carry no copy of the request's <query/> (RFC 6120 §8.3.1: the error MAY include the original XML; XEP-0049 asks for none)",
+    fault: when((el) => el.attrs.type === "error" && Boolean(queryOf(el)), (el) => changed(el, (c) => c.remove("query", PRIVATE))),
+  },
+];

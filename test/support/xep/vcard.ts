@@ -1,8 +1,115 @@
-import type { FaultDef } from "../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
+const VCARD = "vcard-temp";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+
+const vCardOf = (el: Element) => (el.name === "iq" ? el.getChild("vCard", VCARD) : undefined);
+const isVcardRequest = (type: string) => (el: Element) => el.attrs.type === type && Boolean(vCardOf(el));
+/** Addressed to an account other than the sender's own (a bare JID with a localpart). */
+const toOtherAccount = (el: Element, { conn }: FaultContext) => {
+  const to = String(el.attrs.to ?? "");
+  return to.includes("@") && !to.includes("/") && to !== bare(conn.jid);
+};
+/** Sent on behalf of the receiving account itself: no 'from', or its bare JID. */
+const fromOwnAccount = (el: Element, { conn }: FaultContext) => el.attrs.from === undefined || el.attrs.from === bare(conn.jid);
+/** A result holding a vCard with fields (filled) or an empty one. */
+const isVcardResult = (el: Element, filled: boolean) => {
+  const card = el.attrs.type === "result" ? vCardOf(el) : undefined;
+  return card !== undefined && card.getChildElements().length > 0 === filled;
+};
+
 /** XEP-0054: server bugs the cases must catch. */
-export const FAULTS: FaultDef[] = [];
+export const FAULTS: FaultDef[] = [
+  {
+    id: "vcard.get.fields-lost",
+    area: "vcard",
+    requirements: ["VCARD-OWN-GET-01"],
+    description: "a stored vCard is returned without its fields, as an empty <vCard/>",
+    fault: when((el) => isVcardResult(el, true), (el) => changed(el, (c) => (vCardOf(c)!.children = []))),
+  },
+  {
+    id: "vcard.get.missing-unanswered",
+    area: "vcard",
+    requirements: ["VCARD-OWN-EMPTY-01"],
+    description: "a user's get for a vCard that does not exist is never answered",
+    stream: answering(isVcardRequest("get"), (el) => (el.attrs.type === "error" || isVcardResult(el, false) ? "drop" : "pass")),
+  },
+  {
+    id: "vcard.set-other.accepted",
+    area: "vcard",
+    requirements: ["VCARD-SET-OTHER-01"],
+    description: "a vCard set addressed to another user's bare JID is answered with a result (applied to the sender's own vCard)",
+    stream: answering((el, ctx) => isVcardRequest("set")(el) && toOtherAccount(el, ctx), (el) => [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from })]),
+  },
+  {
+    id: "vcard.get-other.unanswered",
+    area: "vcard",
+    requirements: ["VCARD-OTHER-GET-01"],
+    description: "a vCard get addressed to another user's bare JID is never answered",
+    stream: answering((el, ctx) => isVcardRequest("get")(el) && toOtherAccount(el, ctx), () => "drop"),
+  },
+  {
+    id: "vcard.get-other.forwarded",
+    area: "vcard",
+    requirements: ["VCARD-OTHER-GET-01"],
+    description: "a vCard get addressed to another user's bare JID is also forwarded to that user's connected resources",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (!isVcardRequest("get")(el) || !toOtherAccount(el, ctx)) return;
+        for (const p of ctx.peers()) if (bare(p.jid) === el.attrs.to) p.deliver(xml("iq", { ...el.attrs, from: ctx.conn.jid, to: p.jid }, xml("vCard", { xmlns: VCARD })));
+      },
+    },
+  },
+  {
+    id: "vcard.disco.feature-missing",
+    area: "vcard",
+    requirements: ["VCARD-DISCO-01"],
+    description: "the server serves vCards but leaves 'vcard-temp' out of its disco#info features",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)),
+      (el) => changed(el, (c) => {
+        const q = c.getChild("query", DISCO_INFO)!;
+        q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== VCARD);
+      }),
+    ),
+  },
+];
 
 /** XEP-0054: what a correct server may do differently; no verdict may change. */
-export const VARIATIONS: Variation[] = [];
+export const VARIATIONS: Variation[] = [
+  {
+    id: "vcard-missing-as-item-not-found",
+    description: "a user's own missing vCard is answered with an <item-not-found/> error, not an empty <vCard/> (XEP-0054 §3.1: \"a stanza error (which SHOULD be <item-not-found/>) or an IQ-result containing an empty <vCard/> element\")",
+    fault: (el, ctx) =>
+      isVcardResult(el, false) && fromOwnAccount(el, ctx)
+        ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to }, xml("vCard", { xmlns: VCARD }), xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: STANZAS })))]
+        : "pass",
+  },
+  {
+    id: "vcard-version-attribute",
+    description: "returned vCards carry a 'version' attribute (XEP-0054 §8: \"Some Jabber implementations add a 'version' attribute to the <vCard/> element\")",
+    fault: when((el) => Boolean(vCardOf(el)) && el.attrs.type === "result", (el) => changed(el, (c) => (vCardOf(c)!.attrs.version = "3.0"))),
+  },
+  {
+    id: "vcard-fields-added",
+    description: "a stored vCard comes back with a field the user did not set, as a server that converts vCards (XEP-0292, avatars) may add (XEP-0054 §3.1 requires the vCard, not only what was sent)",
+    fault: when((el) => isVcardResult(el, true), (el) => changed(el, (c) => vCardOf(c)!.cnode(xml("JABBERID", {}, bare(String(el.attrs.from ?? el.attrs.to)))))),
+  },
+  {
+    id: "vcard-set-other-not-allowed",
+    description: "a vCard set on another user's vCard is refused with <not-allowed/> instead of <forbidden/> (XEP-0054 §3.2: \"which SHOULD be <forbidden/> or <not-allowed/>\")",
+    fault: when(
+      (el) => el.attrs.type === "error" && Boolean(vCardOf(el)?.getChildElements().length) && Boolean(el.getChild("error")?.getChild("forbidden", STANZAS)),
+      (el) => changed(el, (c) => {
+        const err = c.getChild("error")!;
+        err.remove("forbidden", STANZAS);
+        err.cnode(xml("not-allowed", { xmlns: STANZAS }));
+      }),
+    ),
+  },
+];
