@@ -1,8 +1,590 @@
-import type { FaultDef } from "../fault-kit.ts";
+import { Element } from "ltx";
+import { answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
-/** XEP-0313: server bugs the cases must catch. */
-export const FAULTS: FaultDef[] = [];
+const MAM = "urn:xmpp:mam:2";
+const RSM = "http://jabber.org/protocol/rsm";
+const SID = "urn:xmpp:sid:0";
+const FORWARD = "urn:xmpp:forward:0";
+const DATA = "jabber:x:data";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
-/** XEP-0313: what a correct server may do differently; no verdict may change. */
-export const VARIATIONS: Variation[] = [];
+const resultOf = (el: Element) => (el.name === "message" ? el.getChild("result", MAM) : undefined);
+const forwardedMessage = (el: Element) => resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("message");
+const finOf = (el: Element) => (el.name === "iq" && el.attrs.type === "result" ? el.getChild("fin", MAM) : undefined);
+const setOf = (el: Element) => finOf(el)?.getChild("set", RSM);
+const queryOf = (el: Element) => (el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", MAM) : undefined);
+const isForm = (el: Element) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", MAM)?.getChild("x", DATA));
+const fieldsOf = (el: Element) => el.getChild("query", MAM)?.getChild("x", DATA)?.getChildren("field") ?? [];
+const isBarrier = (el: Element) => Boolean(el.getChild("barrier", "urn:xmpp-conform:barrier"));
+/** A message the server routes to this connection from another account (live, not an archive result). */
+const liveMessage = (el: Element, ctx: FaultContext) =>
+  el.name === "message" && el.attrs.type !== "error" && !resultOf(el) && !isBarrier(el) && Boolean(el.getChild("body")) && bare(el.attrs.from) !== bare(ctx.conn.jid);
+const stanzaIds = (el: Element) => el.getChildren("stanza-id", SID);
+const queryFields = (q: Element) => new Map(q.getChild("x", DATA)?.getChildren("field").map((f) => [String(f.attrs.var), f.getChildText("value") ?? ""]) ?? []);
+const rsmValue = (q: Element, name: string) => q.getChild("set", RSM)?.getChild(name);
+
+/** One MAM result message wrapping `original`, as a server would send it for query `queryid`. */
+function result(to: string, queryid: string | undefined, id: string, original: Element): Element {
+  const inner = copyOf(original);
+  inner.attrs.xmlns = "jabber:client";
+  for (const sid of stanzaIds(inner)) inner.remove(sid);
+  const msg = new Element("message", { to });
+  msg.c("result", { xmlns: MAM, id, ...(queryid && { queryid }) }).c("forwarded", { xmlns: FORWARD })
+    .c("delay", { xmlns: "urn:xmpp:delay", stamp: new Date().toISOString() }).up().cnode(inner);
+  return msg;
+}
+
+/**
+ * A bug in how a query's results are sent: for each query (an IQ set with <query/> the client sent, `asked`
+ * says whether this bug applies to it), the result messages are collected and `emit` decides what goes out when
+ * the IQ result ends the query.
+ */
+function onQueries(asked: (query: Element) => boolean, emit: (results: Element[], fin: Element, query: Element, ctx: FaultContext) => (Element | string)[]): StreamFault {
+  const open = new Map<string, { query: Element; id: string; results: Element[] }>();
+  return {
+    fromClient: (el, ctx) => {
+      const q = queryOf(el);
+      if (q && asked(q)) open.set(`${ctx.conn.id} ${q.attrs.queryid ?? el.attrs.id}`, { query: q, id: String(el.attrs.id), results: [] });
+    },
+    element: (el, ctx) => {
+      const r = resultOf(el);
+      const pending = r && open.get(`${ctx.conn.id} ${r.attrs.queryid}`);
+      if (pending) {
+        pending.results.push(el);
+        return "drop";
+      }
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      for (const [key, q] of open) {
+        if (!key.startsWith(`${ctx.conn.id} `) || q.id !== el.attrs.id) continue;
+        open.delete(key);
+        return el.attrs.type === "result" ? emit(q.results, el, q.query, ctx) : [...q.results, el];
+      }
+      return "pass";
+    },
+  };
+}
+
+/** The live messages each connection got, and the results it was sent, by archive id (for faults that invent results). */
+function remembering(act: (el: Element, ctx: FaultContext, seen: { live: Element[]; byId: Map<string, Element> }) => ReturnType<NonNullable<StreamFault["element"]>>, fromClient?: StreamFault["fromClient"]): StreamFault {
+  const seen = new Map<number, { live: Element[]; byId: Map<string, Element> }>();
+  const of = (ctx: FaultContext) => seen.get(ctx.conn.id) ?? seen.set(ctx.conn.id, { live: [], byId: new Map() }).get(ctx.conn.id)!;
+  return {
+    fromClient,
+    element: (el, ctx) => {
+      const mine = of(ctx);
+      if (liveMessage(el, ctx)) mine.live.push(el);
+      const r = resultOf(el);
+      if (r?.attrs.id) mine.byId.set(String(r.attrs.id), el);
+      return act(el, ctx, mine);
+    },
+  };
+}
+
+/**
+ * A query's results with one more: the result of the message whose archive id the query names (`field` says
+ * where: <after/>, <before/>, 'after-id'), at the start or the end of the page (an off-by-one page).
+ */
+function offByOne(field: (q: Element) => string | undefined, at: "start" | "end"): StreamFault {
+  const named = new Map<string, { id?: string; queryid?: string }>();
+  const seen = new Map<string, Element>();
+  const queries = onQueries(() => true, (results, fin, _query, ctx) => {
+    const want = named.get(`${ctx.conn.id} ${fin.attrs.id}`);
+    named.delete(`${ctx.conn.id} ${fin.attrs.id}`);
+    for (const r of results) seen.set(`${ctx.conn.id} ${resultOf(r)!.attrs.id}`, r);
+    const known = want?.id ? seen.get(`${ctx.conn.id} ${want.id}`) : undefined;
+    if (!known) return [...results, fin];
+    const extra = changed(known, (c) => (resultOf(c)!.attrs.queryid = want!.queryid ?? ""))[0];
+    return at === "start" ? [extra, ...results, fin] : [...results, extra, fin];
+  });
+  return {
+    fromClient: (el, ctx) => {
+      const q = queryOf(el);
+      if (q) named.set(`${ctx.conn.id} ${el.attrs.id}`, { id: field(q) || undefined, queryid: q.attrs.queryid });
+      queries.fromClient!(el, ctx);
+    },
+    element: queries.element,
+  };
+}
+
+/** A result IQ ending a query with an empty page: what a server sends instead of an error. */
+function emptyFin(answer: Element): Element[] {
+  const iq = new Element("iq", { type: "result", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }), ...(answer.attrs.from && { from: answer.attrs.from }) });
+  iq.c("fin", { xmlns: MAM, complete: "true" }).c("set", { xmlns: RSM });
+  return [iq];
+}
+const isCondition = (el: Element, condition: string) => el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild(condition, STANZAS));
+
+/** XEP-0313, XEP-0059 (as MAM uses it) and XEP-0359: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  // What is archived, and how it comes back (XEP-0313 §3, §6.1.1).
+  {
+    id: "mam.stored-twice",
+    area: "mam",
+    requirements: ["MAM-ARCH-05", "MAM-IDS-01"],
+    description: "a message forked to several resources or copied by carbons is stored once per copy: every result comes twice",
+    fault: when((el) => Boolean(resultOf(el)), (el) => [el, el]),
+  },
+  {
+    id: "mam.body-lost",
+    area: "mam",
+    requirements: ["MAM-ARCH-03", "MAM-STORE-02"],
+    description: "the archive keeps the message's extensions but not its <body/>",
+    fault: when((el) => Boolean(forwardedMessage(el)?.getChild("body")), (el) => changed(el, (c) => forwardedMessage(c)!.remove(forwardedMessage(c)!.getChild("body")!))),
+  },
+  {
+    id: "mam.attributes-lost",
+    area: "mam",
+    requirements: ["MAM-STORE-02"],
+    description: "the archived copy loses the stanza's 'from', 'to', 'type' and 'id'",
+    fault: when((el) => Boolean(forwardedMessage(el)), (el) => changed(el, (c) => {
+      for (const a of ["from", "to", "type", "id"]) delete forwardedMessage(c)!.attrs[a];
+    })),
+  },
+  // Results (§4, §4.2).
+  {
+    id: "mam.result-without-id",
+    area: "mam",
+    requirements: ["MAM-RES-01"],
+    description: "result messages do not say the archive id of the message they carry",
+    fault: when((el) => Boolean(resultOf(el)?.attrs.id), (el) => changed(el, (c) => delete resultOf(c)!.attrs.id)),
+  },
+  {
+    id: "mam.result-without-queryid",
+    area: "mam",
+    requirements: ["MAM-RES-02"],
+    description: "result messages leave out the queryid the client gave",
+    fault: when((el) => Boolean(resultOf(el)?.attrs.queryid), (el) => changed(el, (c) => delete resultOf(c)!.attrs.queryid)),
+  },
+  {
+    id: "mam.stamp-unix-time",
+    area: "mam",
+    requirements: ["MAM-RES-05"],
+    description: "the delay stamp of a result is written as seconds since 1970 instead of a XEP-0082 DateTime",
+    fault: (el) => {
+      const delay = resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("delay", "urn:xmpp:delay");
+      if (!delay) return "pass";
+      return changed(el, (c) => {
+        const d = resultOf(c)!.getChild("forwarded", FORWARD)!.getChild("delay", "urn:xmpp:delay")!;
+        d.attrs.stamp = String(Math.floor(Date.parse(String(delay.attrs.stamp)) / 1000));
+      });
+    },
+  },
+  {
+    id: "mam.fin-before-results",
+    area: "mam",
+    requirements: ["MAM-FIN-02"],
+    description: "the IQ result ending a query is sent before the result messages",
+    stream: onQueries(() => true, (results, fin) => [fin, ...results]),
+  },
+  {
+    id: "mam.results-reversed",
+    area: "mam",
+    requirements: ["MAM-ORDER-01", "MAM-ORDER-02", "MAM-LAST-01"],
+    description: "results are sent newest first",
+    stream: onQueries(() => true, (results, fin) => [...results.reverse(), fin]),
+  },
+  {
+    id: "mam.flip-ignored",
+    area: "mam",
+    requirements: ["MAM-EXT-01", "MAM-FLIP-01"],
+    description: "<flip-page/> is ignored: a flipped page comes in chronological order",
+    stream: onQueries((q) => Boolean(q.getChild("flip-page")), (results, fin) => [...results.reverse(), fin]),
+  },
+  {
+    id: "mam.fin-without-set",
+    area: "mam",
+    requirements: ["MAM-FIN-01", "RSM-PAGE-01", "MAM-RSM-01", "RSM-EMPTY-01"],
+    description: "the <fin/> ending a query carries no RSM <set/>",
+    fault: when((el) => Boolean(setOf(el)), (el) => changed(el, (c) => finOf(c)!.remove(setOf(c)!))),
+  },
+  {
+    id: "mam.fin-missing",
+    area: "mam",
+    requirements: ["RSM-EMPTY-01", "MAM-FIN-01", "MAM-FORM-05"],
+    description: "a query that found nothing is answered with an empty IQ result, without <fin/>",
+    fault: when((el) => Boolean(setOf(el)) && !setOf(el)!.getChild("first"), (el) => changed(el, (c) => c.remove(finOf(c)!))),
+  },
+  // Filters (§4.1.1, §4.1.2).
+  {
+    id: "mam.filters-ignored",
+    area: "mam",
+    requirements: ["MAM-WITH-01", "MAM-WITH-02", "MAM-START-01", "MAM-END-01"],
+    description: "'with', 'start' and 'end' are ignored: every message of the archive comes back",
+    stream: (() => {
+      const filtered = new Map<string, string | undefined>();
+      return remembering((el, ctx, seen) => {
+        const key = `${ctx.conn.id} ${el.attrs.id}`;
+        if (!finOf(el) || !filtered.has(key)) return "pass";
+        const queryid = filtered.get(key);
+        filtered.delete(key);
+        return [...seen.live.map((m, i) => result(String(ctx.conn.jid), queryid, `invented-${i}`, m)), el];
+      }, (el, ctx) => {
+        const q = queryOf(el);
+        const fields = q && queryFields(q);
+        if (fields && ["with", "start", "end"].some((f) => fields.has(f))) filtered.set(`${ctx.conn.id} ${el.attrs.id}`, q!.attrs.queryid);
+      });
+    })(),
+  },
+  // Paging (XEP-0313 §4.3, XEP-0059).
+  {
+    id: "rsm.after-includes-itself",
+    area: "mam",
+    requirements: ["RSM-AFTER-01", "MAM-PAGE-01"],
+    description: "a page asked for with <after/> starts with the item named in <after/> (off by one)",
+    stream: offByOne((q) => rsmValue(q, "after")?.getText(), "start"),
+  },
+  {
+    id: "rsm.before-includes-itself",
+    area: "mam",
+    requirements: ["RSM-BEFORE-01"],
+    description: "a page asked for with <before/> ends with the item named in <before/> (off by one)",
+    stream: offByOne((q) => rsmValue(q, "before")?.getText(), "end"),
+  },
+  {
+    id: "mam.after-id-includes-itself",
+    area: "mam",
+    requirements: ["MAM-EXT-01"],
+    description: "a query with 'after-id' also returns the message with that id",
+    stream: offByOne((q) => queryFields(q).get("after-id"), "start"),
+  },
+  {
+    id: "rsm.first-last-missing",
+    area: "mam",
+    requirements: ["RSM-PAGE-01", "RSM-PAGE-02", "MAM-FIN-01"],
+    description: "pages do not name their first and last items",
+    fault: when((el) => Boolean(setOf(el)?.getChild("first")), (el) => changed(el, (c) => {
+      const set = setOf(c)!;
+      for (const n of ["first", "last"]) set.remove(set.getChild(n)!);
+    })),
+  },
+  {
+    id: "rsm.last-is-first",
+    area: "mam",
+    requirements: ["RSM-PAGE-01", "MAM-FIN-01"],
+    description: "<last/> names the first item of the page",
+    fault: when((el) => Boolean(setOf(el)?.getChild("first")), (el) => changed(el, (c) => {
+      const set = setOf(c)!;
+      const last = set.getChild("last")!;
+      last.children = [set.getChildText("first") ?? ""];
+    })),
+  },
+  {
+    id: "rsm.one-item-last-differs",
+    area: "mam",
+    requirements: ["RSM-PAGE-02"],
+    description: "on a page of one item, <last/> holds another UID than <first/>",
+    fault: when((el) => Boolean(setOf(el)?.getChild("first")) && setOf(el)!.getChildText("first") === setOf(el)!.getChildText("last"), (el) => changed(el, (c) => {
+      setOf(c)!.getChild("last")!.children = [`${setOf(c)!.getChildText("last")}-end`];
+    })),
+  },
+  {
+    id: "rsm.empty-page-names-first",
+    area: "mam",
+    requirements: ["RSM-PAGE-03"],
+    description: "an empty page still carries <first/> and <last/> (empty)",
+    fault: when((el) => Boolean(setOf(el)) && !setOf(el)!.getChild("first"), (el) => changed(el, (c) => {
+      setOf(c)!.c("first").up().c("last");
+    })),
+  },
+  {
+    id: "mam.complete-missing",
+    area: "mam",
+    requirements: ["MAM-COMPLETE-01"],
+    description: "the last page is not marked complete",
+    fault: when((el) => finOf(el)?.attrs.complete === "true", (el) => changed(el, (c) => delete finOf(c)!.attrs.complete)),
+  },
+  {
+    id: "mam.complete-always",
+    area: "mam",
+    requirements: ["MAM-COMPLETE-02"],
+    description: "every page is marked complete, also those with more results after them",
+    fault: when((el) => Boolean(finOf(el)) && finOf(el)!.attrs.complete !== "true", (el) => changed(el, (c) => (finOf(c)!.attrs.complete = "true"))),
+  },
+  {
+    id: "mam.unknown-uid-empty-page",
+    area: "mam",
+    requirements: ["MAM-PAGE-06", "RSM-NF-01", "MAM-IDNF-01"],
+    description: "a UID that is not in the archive gets an empty page instead of item-not-found",
+    stream: answering((el) => Boolean(queryOf(el)), (answer) => (isCondition(answer, "item-not-found") ? emptyFin(answer) : "pass")),
+  },
+  {
+    id: "mam.page-needs-open-query",
+    area: "mam",
+    requirements: ["MAM-PAGE-05"],
+    description: "a page request from a resource that has not queried before is refused (the server keeps per-session query state)",
+    stream: (() => {
+      const queried = new Set<number>();
+      return answering((el, ctx) => {
+        const q = queryOf(el);
+        const refused = Boolean(q && rsmValue(q, "after")?.getText() && !queried.has(ctx.conn.id));
+        if (q) queried.add(ctx.conn.id);
+        return refused;
+      }, (answer) => {
+        const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
+        error.c("error", { type: "cancel" }).c("unexpected-request", { xmlns: STANZAS });
+        return [error];
+      });
+    })(),
+  },
+  {
+    id: "mam.own-bare-jid-refused",
+    area: "mam",
+    requirements: ["MAM-USER-01"],
+    description: "a query addressed to the user's own bare JID is answered with service-unavailable (only queries without 'to' work)",
+    stream: answering((el, ctx) => Boolean(queryOf(el)) && el.attrs.to === bare(ctx.conn.jid), (answer) => {
+      const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
+      error.c("error", { type: "cancel" }).c("service-unavailable", { xmlns: STANZAS });
+      return [error];
+    }),
+  },
+  // Access (§8.1).
+  {
+    id: "mam.other-users-archive-open",
+    area: "mam",
+    requirements: ["MAM-SEC-01", "MAM-SEC-02"],
+    description: "another user's query of a user's archive is answered with the archive's messages",
+    stream: (() => {
+      const target = new Map<string, string>();
+      const live = new Map<string, Element[]>();
+      const inner = answering((el, ctx) => {
+        const strange = Boolean(queryOf(el)) && Boolean(el.attrs.to) && bare(el.attrs.to) !== bare(ctx.conn.jid);
+        if (strange) target.set(`${ctx.conn.id} ${el.attrs.id}`, bare(el.attrs.to));
+        return strange;
+      }, (answer, ctx) => {
+        const owner = target.get(`${ctx.conn.id} ${answer.attrs.id}`) ?? "";
+        const leaked = (live.get(owner) ?? []).map((m, i) => result(String(ctx.conn.jid), undefined, `leaked-${i}`, m));
+        return [...leaked, ...emptyFin(answer)];
+      });
+      return {
+        fromClient: inner.fromClient,
+        element: (el, ctx) => {
+          if (liveMessage(el, ctx)) live.set(bare(ctx.conn.jid), [...(live.get(bare(ctx.conn.jid)) ?? []), el]);
+          return inner.element!(el, ctx);
+        },
+      };
+    })(),
+  },
+  // The form (§4.1, §4.1.5).
+  {
+    id: "mam.form-fields-required",
+    area: "mam",
+    requirements: ["MAM-FORM-04"],
+    description: "the query form marks its fields <required/>",
+    fault: when(isForm, (el) => changed(el, (c) => {
+      for (const f of fieldsOf(c)) if (f.attrs.var !== "FORM_TYPE") f.c("required");
+    })),
+  },
+  {
+    id: "mam.form-with-missing",
+    area: "mam",
+    requirements: ["MAM-FORM-06"],
+    description: "the query form does not offer the 'with' field",
+    fault: when(isForm, (el) => changed(el, (c) => {
+      const x = c.getChild("query", MAM)!.getChild("x", DATA)!;
+      for (const f of fieldsOf(c)) if (f.attrs.var === "with") x.remove(f);
+    })),
+  },
+  {
+    id: "mam.form-types-wrong",
+    area: "mam",
+    requirements: ["MAM-FORM-08"],
+    description: "the query form types 'with' as text-single and 'start'/'end' as text-multi",
+    fault: when(isForm, (el) => changed(el, (c) => {
+      for (const f of fieldsOf(c)) {
+        if (f.attrs.var === "with") f.attrs.type = "text-single";
+        if (f.attrs.var === "start" || f.attrs.var === "end") f.attrs.type = "text-multi";
+      }
+    })),
+  },
+  // Metadata (§5).
+  {
+    id: "mam.metadata-empty",
+    area: "mam",
+    requirements: ["MAM-META-02"],
+    description: "archive metadata are always an empty <metadata/>, even when the archive holds messages",
+    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("metadata", MAM)?.getChild("start")), (el) => changed(el, (c) => (c.getChild("metadata", MAM)!.children = []))),
+  },
+  {
+    id: "mam.metadata-invented",
+    area: "mam",
+    requirements: ["MAM-META-03"],
+    description: "the metadata of an empty archive name a start and an end",
+    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && el.getChild("metadata", MAM)?.children.length === 0, (el) => changed(el, (c) => {
+      const stamp = new Date().toISOString();
+      c.getChild("metadata", MAM)!.c("start", { id: "none", timestamp: stamp }).up().c("end", { id: "none", timestamp: stamp });
+    })),
+  },
+  // Discovery (§7).
+  {
+    id: "mam.extended-without-mam",
+    area: "mam",
+    requirements: ["MAM-DISCO-03"],
+    description: "the account's disco#info lists urn:xmpp:mam:2#extended but not urn:xmpp:mam:2",
+    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildren("feature").some((f) => f.attrs.var === `${MAM}#extended`)), (el) => changed(el, (c) => {
+      const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+      for (const f of q.getChildren("feature")) if (f.attrs.var === MAM) q.remove(f);
+    })),
+  },
+  // The stanza-id the archive stamps (XEP-0313 §3.5, XEP-0359).
+  {
+    id: "sid.missing",
+    area: "mam",
+    requirements: ["MAM-SID-01"],
+    description: "archived messages are delivered without the archive's <stanza-id/>",
+    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
+      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
+    }) : "pass"),
+  },
+  {
+    id: "sid.by-full-jid",
+    area: "mam",
+    requirements: ["MAM-SID-03", "SID-BR-07"],
+    description: "the archive's <stanza-id/> names the receiving resource's full JID in 'by'",
+    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
+      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.by = String(ctx.conn.jid);
+    }) : "pass"),
+  },
+  {
+    id: "sid.without-by",
+    area: "mam",
+    requirements: ["SID-BR-05"],
+    description: "the archive's <stanza-id/> has no 'by'",
+    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
+      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) delete s.attrs.by;
+    }) : "pass"),
+  },
+  {
+    id: "sid.with-child",
+    area: "mam",
+    requirements: ["SID-BR-06"],
+    description: "the archive's <stanza-id/> carries a child element",
+    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
+      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.c("archive", { xmlns: "urn:xmpp-conform:test" });
+    }) : "pass"),
+  },
+  {
+    id: "sid.counter",
+    area: "mam",
+    requirements: ["SID-SEC-01", "SID-STABLE-01"],
+    description: "stanza ids are the message's number in the archive (1, 2, 3, ...)",
+    fault: (() => {
+      const counts = new Map<number, number>();
+      return (el: Element, ctx: FaultContext) => {
+        if (!liveMessage(el, ctx) || !stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))) return "pass" as const;
+        const n = (counts.get(ctx.conn.id) ?? 0) + 1;
+        counts.set(ctx.conn.id, n);
+        return changed(el, (c) => {
+          for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = String(n);
+        });
+      };
+    })(),
+  },
+  {
+    id: "sid.same-id",
+    area: "mam",
+    requirements: ["SID-UNIQUE-01"],
+    description: "every message gets the same stanza id",
+    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
+      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = "the-same-id";
+    }) : "pass"),
+  },
+  {
+    id: "sid.outgoing-leak",
+    area: "mam",
+    requirements: ["MAM-SID-04"],
+    description: "messages a user sends reach the contact with the sender's archive <stanza-id/>",
+    fault: (el, ctx) => (liveMessage(el, ctx) && String(el.attrs.from ?? "").includes("@") ? changed(el, (c) => {
+      c.c("stanza-id", { xmlns: SID, by: bare(el.attrs.from), id: "sender-archive-id" });
+    }) : "pass"),
+  },
+  {
+    id: "sid.forged-kept",
+    area: "mam",
+    requirements: ["SID-BR-02", "SID-BR-04", "MAM-SID-02"],
+    description: "a <stanza-id/> the sender put in with the recipient's bare JID as 'by' is delivered (beside the server's own)",
+    stream: (() => {
+      const forged = new Map<string, Element[]>();
+      return {
+        fromClient: (el) => {
+          if (el.name !== "message" || !el.getChildText("body")) return;
+          const claimed = stanzaIds(el).filter((s) => s.attrs.by === bare(el.attrs.to));
+          if (claimed.length > 0) forged.set(String(el.getChildText("body")), claimed);
+        },
+        element: (el, ctx) => {
+          const kept = liveMessage(el, ctx) ? forged.get(String(el.getChildText("body"))) : undefined;
+          if (!kept || stanzaIds(el).some((s) => s.attrs.id === kept[0].attrs.id)) return "pass";
+          return changed(el, (c) => {
+            for (const s of kept) c.cnode(copyOf(s));
+          });
+        },
+      };
+    })(),
+  },
+  {
+    id: "sid.origin-id-dropped",
+    area: "mam",
+    requirements: ["SID-ORIGIN-01"],
+    description: "the server strips the sender's <origin-id/> when it adds its <stanza-id/>",
+    fault: when((el) => el.name === "message" && Boolean(el.getChild("origin-id", SID)), (el) => changed(el, (c) => c.remove(c.getChild("origin-id", SID)!))),
+  },
+];
+
+/** The element in its namespace moved to the prefix `m` declared on it (its children keep their own namespaces). */
+function prefixed(el: Element): void {
+  el.attrs["xmlns:m"] = el.attrs.xmlns;
+  delete el.attrs.xmlns;
+  el.name = `m:${el.name}`;
+}
+
+/** What a correct server may do differently; no verdict may change. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "mam-prefixed",
+    description: "the MAM <result/> and <fin/> are written with a namespace prefix (XML Namespaces: an element is its namespace and local name)",
+    fault: when((el) => Boolean(resultOf(el) ?? finOf(el)), (el) => changed(el, (c) => prefixed((resultOf(c) ?? finOf(c))!))),
+  },
+  {
+    id: "mam-count",
+    description: "the RSM <set/> of every page carries a <count/> where it had none (XEP-0313 §4.3.2: \"a server MAY include them\"; XEP-0059 §2.2: the count \"MAY be approximate\")",
+    fault: when((el) => Boolean(setOf(el)) && !setOf(el)!.getChild("count"), (el) => changed(el, (c) => setOf(c)!.c("count").t("3"))),
+  },
+  {
+    id: "mam-stable-true",
+    description: "<fin/> says stable='true' (XEP-0313 §4.3.2: data the server knows stable carry stable='true' or no such attribute)",
+    fault: when((el) => Boolean(finOf(el)) && finOf(el)!.attrs.stable === undefined, (el) => changed(el, (c) => (finOf(c)!.attrs.stable = "true"))),
+  },
+  {
+    id: "mam-complete-false",
+    description: "a page that is not the last says complete='false' instead of leaving the attribute out (XEP-0313 §4.3.2 allows either)",
+    fault: when((el) => Boolean(finOf(el)) && finOf(el)!.attrs.complete === undefined, (el) => changed(el, (c) => (finOf(c)!.attrs.complete = "false"))),
+  },
+  {
+    id: "mam-result-from-bare",
+    description: "result messages come from the user's bare JID where they had no 'from', and without one where they had it (RFC 6120 §8.1.2.1: what the server sends on behalf of the account has no 'from' or the bare JID)",
+    fault: (el, ctx) => (resultOf(el) ? changed(el, (c) => {
+      if (c.attrs.from === undefined) c.attrs.from = bare(ctx.conn.jid);
+      else delete c.attrs.from;
+    }) : "pass"),
+  },
+  {
+    id: "sid-last-and-foreign",
+    description: "live messages carry the archive's <stanza-id/> as their last child, after another entity's stanza-id (XEP-0359 §3: at most one per 'by'; the order of children is free)",
+    fault: (el, ctx) => {
+      if (!liveMessage(el, ctx) || !stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))) return "pass";
+      return changed(el, (c) => {
+        const mine = stanzaIds(c).find((s) => s.attrs.by === bare(ctx.conn.jid))!;
+        c.remove(mine);
+        c.c("stanza-id", { xmlns: SID, by: "room@conference.example.org", id: "other-entity-id" }).up().cnode(mine);
+      });
+    },
+  },
+  {
+    id: "mam-delay-from",
+    description: "the result's <delay/> carries a 'from', the server's domain (XEP-0203: 'from' is optional)",
+    fault: (el, ctx) => (resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("delay", "urn:xmpp:delay") ? changed(el, (c) => {
+      resultOf(c)!.getChild("forwarded", FORWARD)!.getChild("delay", "urn:xmpp:delay")!.attrs.from = String(ctx.conn.jid).split("@")[1]?.split("/")[0] ?? "";
+    }) : "pass"),
+  },
+];
