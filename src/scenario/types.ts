@@ -45,7 +45,11 @@ export const FEATURES = {
   "vcard-temp": { disco: "vcard-temp", at: "server" },
   /** XEP-0077 §3 (registration also offered to a logged-in user: password change and cancel). */
   "iq-register": { disco: "jabber:iq:register", at: "server" },
-} as const satisfies Record<string, { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" }>;
+  // A XEP without a discovery feature: offered when the server answers this IQ get (sent to the user's own
+  // account) with a result.
+  /** XEP-0049: a get of a namespace of the harness's own, which a server with private storage answers. */
+  private: { probe: "<query xmlns='jabber:iq:private'><probe xmlns='urn:xmpp-conform:probe'/></query>" },
+} as const satisfies Record<string, { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | { probe: string }>;
 export type Feature = keyof typeof FEATURES;
 
 export { SourcePos } from "../util/yaml-file.ts";

@@ -1,5 +1,5 @@
 import xml from "@xmpp/xml";
-import type { Element } from "ltx";
+import { parse, type Element } from "ltx";
 import { FEATURES } from "../../scenario/types.ts";
 import { NS } from "../../xmpp/ns.ts";
 import { openRawStream } from "../../xmpp/raw-stream.ts";
@@ -78,6 +78,15 @@ async function discoFeatures(scope: CaseScope, at: "server" | "account", session
   return new Set((query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var)));
 }
 
+/** Whether the server answers a probe IQ get (a feature without a discovery feature) with a result. */
+async function answers(scope: CaseScope, probe: string, session: Session | undefined): Promise<boolean> {
+  if (!session) return false;
+  const reply = await session.request(xml("iq", { type: "get" }, parse(probe) as Element), scope.ctx.timeoutMs);
+  return reply.attrs.type === "result";
+}
+
+type Want = { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | { probe: string };
+
 async function missingFeatures(scope: CaseScope, features: Element[], session?: Session): Promise<string[]> {
   const has = (want: { ns: string; name: string; mechanism?: string }, x: Element) => {
     const el = x.getChild(want.name, want.ns);
@@ -86,8 +95,10 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
   const disco = new Map<string, Set<string>>();
   const missing: string[] = [];
   for (const f of scope.sc.needs) {
-    const want = FEATURES[f] as { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" };
-    if ("disco" in want) {
+    const want = FEATURES[f] as Want;
+    if ("probe" in want) {
+      if (!(await answers(scope, want.probe, session))) missing.push(`${f} (the server did not answer ${want.probe} with a result)`);
+    } else if ("disco" in want) {
       if (!disco.has(want.at)) disco.set(want.at, await discoFeatures(scope, want.at, session));
       if (!disco.get(want.at)!.has(want.disco)) missing.push(`${f} (${want.disco} in the disco#info of ${want.at === "server" ? "the server" : "the user's bare JID"})`);
     } else if (!features.some((x) => has(want, x))) missing.push(want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
