@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { barrier } from "../src/run/barrier.ts";
+import type { Participant } from "../src/run/participant.ts";
+
+/** A party whose server answers pings at once and delivers markers only where `delivers` says. */
+function party(jid: string, delivers: (from: Participant) => boolean): Participant & { pings: number } {
+  const markers = new Set<string>();
+  const self = {
+    label: jid,
+    jid,
+    isOpen: true,
+    inbox: { items: [] },
+    pings: 0,
+    ping: async () => void self.pings++,
+    hasMarker: (token: string) => markers.has(token),
+    async sendMarker(to: string, token: string) {
+      const observer = parties.get(to);
+      if (observer && delivers(self)) observer.take(token);
+    },
+    take: (token: string) => markers.add(token),
+    waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>): Promise<T | undefined> {
+      return new Promise((resolve) => {
+        const done = () => (clearInterval(poll), clearTimeout(timer), resolve(probe()));
+        const timer = setTimeout(done, timeoutMs);
+        const poll = setInterval(() => probe() !== undefined && done(), 1);
+        until?.then(done, () => undefined);
+      });
+    },
+  };
+  parties.set(jid, self);
+  return self;
+}
+const parties = new Map<string, ReturnType<typeof party> & { take(token: string): void }>();
+
+test("a marker the server withholds between two users of one domain (a block) is replaced by round trips", async () => {
+  const juliet = party("juliet@a.test/balcony", () => false);
+  const romeo = party("romeo@a.test/r1", () => false);
+  const started = Date.now();
+  await barrier([juliet], [juliet, romeo], 2000);
+  assert.ok(Date.now() - started < 1000, "decided by the round trips, not by the timeout");
+  assert.ok(romeo.pings >= 2 && juliet.pings >= 3, `both parties pinged their server: romeo ${romeo.pings}, juliet ${juliet.pings}`);
+});
+
+test("a marker withheld across domains still fails the barrier: round trips to two servers prove no order", async () => {
+  const juliet = party("juliet@a.test/balcony", () => false);
+  const bob = party("bob@b.test/b1", () => false);
+  await assert.rejects(barrier([juliet], [juliet, bob], 200), /the marker from bob@b.test\/b1 did not reach juliet@a.test\/balcony/);
+});
+
+test("a delivered marker needs no round trips beyond the observer's own ping", async () => {
+  const juliet = party("juliet@a.test/balcony", () => true);
+  const romeo = party("romeo@a.test/r1", () => true);
+  await barrier([juliet], [juliet, romeo], 2000);
+  assert.equal(romeo.pings, 0, "the actor did not ping");
+});
