@@ -68,6 +68,11 @@ export const StepMeta = z.strictObject({
    */
   setup: z.literal(true).optional(),
   /**
+   * On a single-pattern 'receives': the text lets a deployment refuse the step's request (a policy, e.g. XEP-0077
+   * §11 on registration), so an error answer to it skips the case with this reason instead of judging it.
+   */
+  refused: z.string().min(1).optional(),
+  /**
    * On a single-pattern 'receives': requirement ID → a pattern the very stanza the step received must also
    * match, each judged alone at its requirement's level (never above the step's).
    */

@@ -185,6 +185,8 @@ interface StepBase {
    * no requirements of its own proves nothing either: see checksOf in kinds.ts.)
    */
   setup?: boolean;
+  /** Why an error answer to the step's request is a deployment's allowed refusal: the case is skipped then. */
+  refused?: string;
 }
 
 export type Step =

@@ -1,19 +1,36 @@
 import type { EventOf } from "../../results/events.ts";
 import { allTextsOf, CHECK_KINDS, checksOf } from "../../scenario/kinds.ts";
 import { capturesIn, placeholdersIn } from "../../scenario/template.ts";
-import type { Scenario } from "../../scenario/types.ts";
+import { parse, type Element } from "ltx";
+import type { Scenario, Step } from "../../scenario/types.ts";
+import { NS } from "../../xmpp/ns.ts";
 import { Transcript } from "../../xmpp/transcript.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { CaseScope, type CaseContext } from "./scope.ts";
-import { HarnessError } from "./harness-error.ts";
+import { HarnessError, Refused } from "./harness-error.ts";
 import { setUp } from "./setup.ts";
-import { runStep } from "./steps.ts";
+import { runStep, type Miss } from "./steps.ts";
 import { failureOf, type Outcome, type StepRecord } from "../judge.ts";
 
 export type { Side } from "./scope.ts";
 
 /** A set-up step that failed: the case is an error with the reason, not a verdict on the server. */
 class SetupFailed extends Error {}
+
+/**
+ * A step with `refused` whose request the server answered with an error (the stanza after the action that
+ * came closest, of type 'error', with the expected id if the step names one): the deployment's allowed refusal.
+ */
+function refusedBy(step: Step, miss: Miss): Refused | undefined {
+  if (!step.refused) return undefined;
+  const answer = miss.closest.find((c) => !c.early);
+  if (!answer) return undefined;
+  const el = parse(answer.xml.replace(/ {3}\(already matched by an earlier step\)$/, "")) as Element;
+  const id = (parse(miss.expected[0]) as Element).attrs.id;
+  if (el.attrs.type !== "error" || (id !== undefined && el.attrs.id !== id)) return undefined;
+  const condition = el.getChild("error")?.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.stanzas)?.name ?? "no condition";
+  return new Refused(`the server refused ${step.actor}'s request (${condition}), which ${step.refused}`);
+}
 
 
 /**
@@ -54,7 +71,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
       if (missing.length > 0) return missing;
       for (const step of prelude) {
         const miss = await runStep(step, scope);
-        if (miss) throw new SetupFailed(`set-up step '${step.text}' failed: ${miss.message}`);
+        if (miss) throw refusedBy(step, miss) ?? new SetupFailed(`set-up step '${step.text}' failed: ${miss.message}`);
       }
       return [];
     });
@@ -88,6 +105,8 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
           if (step.kind === "receive") received = true;
           continue;
         }
+        const refused = refusedBy(step, miss);
+        if (refused) throw refused;
         if (checksOf(sc, step).length === 0) {
           // A set-up step (or an action that names no requirement) proves nothing: its failure is no verdict.
           record({ step, outcome: "failed" });
@@ -101,7 +120,8 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
       }
     }
   } catch (err) {
-    error = ctx.signal.aborted ? "interrupted" : (err as Error).message;
+    if (err instanceof Refused && !ctx.signal.aborted) skipped = err.message;
+    else error = ctx.signal.aborted ? "interrupted" : (err as Error).message;
     // The steps not run are not reached: they say nothing about the server.
     for (const step of sc.steps.slice(records.length)) records.push({ step, outcome: "not-reached" });
   } finally {

@@ -1,6 +1,7 @@
 import { isRefusal } from "../../accounts/refusal.ts";
 import { pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
+import { Refused } from "./harness-error.ts";
 
 export interface Retrying {
   signal: AbortSignal;
@@ -22,7 +23,7 @@ export async function retry<T>(what: string, r: Retrying, attempt: () => Promise
     } catch (err) {
       const why = (err as Error).message;
       // An interrupt, or a server that refuses to give accounts at all: asking again changes nothing.
-      if (r.signal.aborted || isRefusal(err)) throw err;
+      if (r.signal.aborted || isRefusal(err) || err instanceof Refused) throw err;
       if (n >= RETRY_BACKOFF_MS.length) throw new Error(`${why} (${what}: ${n} attempts)`);
       r.reasons.push(`${what}: ${why}`);
       r.transcript.add("harness", "note", `${what} failed, retrying: ${why}`, true);
