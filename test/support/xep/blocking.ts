@@ -1,8 +1,310 @@
-import type { FaultDef } from "../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultAction, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
+const BLOCKING = "urn:xmpp:blocking";
+const ERRORS = "urn:xmpp:blocking:errors";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+const PRIVACY = "jabber:iq:privacy";
+
+/** The client's command or the server's push of that kind (block, unblock), or a block-list result. */
+const command = (el: Element, name: string) => (el.name === "iq" ? el.getChild(name, BLOCKING) : undefined);
+const isPush = (name: string) => (el: Element) => el.attrs.type === "set" && Boolean(command(el, name));
+const listResult = (el: Element) => (el.attrs.type === "result" ? command(el, "blocklist") : undefined);
+const itemsOf = (el: Element | undefined) => el?.getChildren("item") ?? [];
+const errorOf = (el: Element) => (el.attrs.type === "error" ? el.getChild("error") : undefined);
+const condition = (el: Element, name: string, ns = STANZAS) => Boolean(errorOf(el)?.getChild(name, ns));
+/** An error of `conditionName` answering `request` (from its addressee, when it names one). */
+const errorReply = (request: Element, conditionName: string, from: string | undefined = request.attrs.to) =>
+  xml(request.name, { type: "error", id: request.attrs.id, ...(from && { from }) }, xml("error", { type: "cancel" }, xml(conditionName, { xmlns: STANZAS })));
+
+/** A command the server answers: its result (or error) gets `act`. */
+const answeringCommand = (name: string, withItems: boolean, act: (answer: Element) => FaultAction): StreamFault =>
+  answering((el) => el.attrs.type === "set" && Boolean(command(el, name)) && itemsOf(command(el, name)).length > 0 === withItems, (answer) => act(answer));
+
+/** The user's connections in the case (the proxied connections bound to that bare JID). */
+const connectionsOf = (user: string, ctx: FaultContext) => [ctx.conn, ...ctx.peers()].filter((c) => bare(c.jid) === user);
+
+/**
+ * Remembers, per user, the JIDs the user unblocked ("*" for all) since the proxy started: faults that behave as if
+ * the server still blocked them.
+ */
+function unblockedBy(): { fromClient: (el: Element, ctx: FaultContext) => void; has: (user: string, jid: string) => boolean } {
+  const unblocked = new Map<string, Set<string>>();
+  return {
+    fromClient(el, ctx) {
+      const unblock = el.attrs.type === "set" ? command(el, "unblock") : undefined;
+      if (!unblock || !ctx.conn.jid) return;
+      const jids = unblocked.get(bare(ctx.conn.jid)) ?? new Set<string>();
+      const items = itemsOf(unblock);
+      for (const jid of items.length > 0 ? items.map((i) => String(i.attrs.jid)) : ["*"]) jids.add(jid);
+      unblocked.set(bare(ctx.conn.jid), jids);
+    },
+    has: (user, jid) => Boolean(unblocked.get(user)?.has(jid) || unblocked.get(user)?.has("*")),
+  };
+}
+
 /** XEP-0191: server bugs the cases must catch. */
-export const FAULTS: FaultDef[] = [];
+export const FAULTS: FaultDef[] = [
+  {
+    id: "blocking.list.drops-an-item",
+    area: "blocking",
+    requirements: ["BLOCK-LIST-01", "BLOCK-SET-04"],
+    description: "the block list leaves out the last blocked JID",
+    fault: when((el) => itemsOf(listResult(el)).length > 0, (el) => changed(el, (c) => listResult(c)!.remove(itemsOf(listResult(c)).at(-1)!))),
+  },
+  {
+    id: "blocking.list.empty-is-error",
+    area: "blocking",
+    requirements: ["BLOCK-LIST-02"],
+    description: "an empty block list is answered with item-not-found instead of an empty <blocklist/>",
+    fault: when((el) => Boolean(listResult(el)) && itemsOf(listResult(el)).length === 0, (el) => [errorReply(el, "item-not-found", "")]),
+  },
+  {
+    id: "blocking.block.no-result",
+    area: "blocking",
+    requirements: ["BLOCK-SET-01"],
+    description: "a block command is carried out but never answered with an IQ result",
+    stream: answeringCommand("block", true, (answer) => (answer.attrs.type === "result" ? "drop" : "pass")),
+  },
+  {
+    id: "blocking.block.empty-accepted",
+    area: "blocking",
+    requirements: ["BLOCK-SET-03"],
+    description: "a block command without an item is answered with a result instead of bad-request",
+    stream: answeringCommand("block", false, (answer) => [xml("iq", { type: "result", id: answer.attrs.id })]),
+  },
+  {
+    id: "blocking.push.block-missing",
+    area: "blocking",
+    requirements: ["BLOCK-SET-02"],
+    description: "a block is not pushed to the user's other resources that requested the block list",
+    fault: (el, ctx) => (isPush("block")(el) && connectionsOf(bare(ctx.conn.jid), ctx).sort((a, b) => a.id - b.id)[0] !== ctx.conn ? "drop" : "pass"),
+  },
+  {
+    id: "blocking.push.block-without-item",
+    area: "blocking",
+    requirements: ["BLOCK-SET-02"],
+    description: "the block push carries no item",
+    fault: when(isPush("block"), (el) => changed(el, (c) => itemsOf(command(c, "block")).forEach((i) => command(c, "block")!.remove(i)))),
+  },
+  {
+    id: "blocking.unblock.no-result",
+    area: "blocking",
+    requirements: ["BLOCK-UNBLOCK-01"],
+    description: "an unblock command naming JIDs is carried out but never answered with an IQ result",
+    stream: answeringCommand("unblock", true, (answer) => (answer.attrs.type === "result" ? "drop" : "pass")),
+  },
+  {
+    id: "blocking.push.unblock-missing",
+    area: "blocking",
+    requirements: ["BLOCK-UNBLOCK-02"],
+    description: "an unblock naming JIDs is never pushed",
+    fault: when((el) => isPush("unblock")(el) && itemsOf(command(el, "unblock")).length > 0, () => "drop"),
+  },
+  {
+    id: "blocking.unblock-all.no-result",
+    area: "blocking",
+    requirements: ["BLOCK-UNBLOCKALL-01"],
+    description: "an unblock-all command is carried out but never answered with an IQ result",
+    stream: answeringCommand("unblock", false, (answer) => (answer.attrs.type === "result" ? "drop" : "pass")),
+  },
+  {
+    id: "blocking.push.unblock-all-names-a-jid",
+    area: "blocking",
+    requirements: ["BLOCK-UNBLOCKALL-02"],
+    description: "the unblock-all push names a JID, so clients read it as the unblocking of that JID only",
+    fault: when((el) => isPush("unblock")(el) && itemsOf(command(el, "unblock")).length === 0, (el) =>
+      changed(el, (c) => command(c, "unblock")!.cnode(xml("item", { jid: "someone@unblocked.invalid" })))),
+  },
+  {
+    id: "blocking.presence.no-unavailable",
+    area: "blocking",
+    requirements: ["BLOCK-PRES-01"],
+    description: "blocking a contact sends it no unavailable presence",
+    fault: when((el) => el.name === "presence" && el.attrs.type === "unavailable", () => "drop"),
+  },
+  (() => {
+    const unblocked = unblockedBy();
+    return {
+      id: "blocking.unblock.no-presence",
+      area: "blocking",
+      requirements: ["BLOCK-UNBLOCK-03"],
+      description: "unblocking a contact sends it none of the user's presence",
+      stream: {
+        fromClient: unblocked.fromClient,
+        element: (el, ctx) => (el.name === "presence" && el.attrs.type === undefined && el.attrs.from && unblocked.has(bare(el.attrs.from), bare(ctx.conn.jid)) ? "drop" : "pass"),
+      },
+    } satisfies FaultDef;
+  })(),
+  (() => {
+    const unblocked = unblockedBy();
+    return {
+      id: "blocking.unblock.still-blocked",
+      area: "blocking",
+      requirements: ["BLOCK-UNBLOCK-04", "BLOCK-UNBLOCKALL-03"],
+      description: "messages from an unblocked JID (by name or by unblocking all) are still not delivered",
+      stream: {
+        fromClient: unblocked.fromClient,
+        element: (el, ctx) => (el.name === "message" && el.attrs.from && unblocked.has(bare(ctx.conn.jid), bare(el.attrs.from)) ? "drop" : "pass"),
+      },
+    } satisfies FaultDef;
+  })(),
+  {
+    id: "blocking.inbound.message-delivered",
+    area: "blocking",
+    requirements: ["BLOCK-IN-01"],
+    description: "a message from a blocked JID is refused to the sender but delivered to the user all the same",
+    stream: {
+      element: (el, ctx) => {
+        if (el.name !== "message" || !condition(el, "service-unavailable") || !el.attrs.from) return "pass";
+        for (const c of connectionsOf(bare(el.attrs.from), ctx)) c.deliver(xml("message", { from: ctx.conn.jid, to: c.jid, type: "chat" }, xml("body", {}, "leaked")));
+        return "pass";
+      },
+    },
+  },
+  {
+    id: "blocking.inbound.iq-unanswered",
+    area: "blocking",
+    requirements: ["BLOCK-IN-05"],
+    description: "an IQ get or set from a blocked JID is dropped without an error",
+    fault: when((el) => el.name === "iq" && condition(el, "service-unavailable"), () => "drop"),
+  },
+  {
+    id: "blocking.inbound.iq-response-answered",
+    area: "blocking",
+    requirements: ["BLOCK-IN-07"],
+    description: "an IQ result or error from a blocked JID is answered with service-unavailable",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && String(el.attrs.to ?? "").includes("/")) ctx.conn.deliver(errorReply(el, "service-unavailable"));
+      },
+    },
+  },
+  {
+    id: "blocking.inbound.presence-answered",
+    area: "blocking",
+    requirements: ["BLOCK-IN-02"],
+    description: "directed presence and probes from a blocked JID are answered with a service-unavailable error",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (el.name === "presence" && (el.attrs.type === undefined || el.attrs.type === "probe") && el.attrs.to) ctx.conn.deliver(errorReply(el, "service-unavailable"));
+      },
+    },
+  },
+  {
+    id: "blocking.outbound.routed",
+    area: "blocking",
+    requirements: ["BLOCK-OUT-01"],
+    description: "a message the user sends to a blocked JID is refused with the blocked error, and delivered anyway",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (el.name !== "message" || !el.attrs.to) return;
+        for (const c of connectionsOf(bare(el.attrs.to), ctx)) c.deliver(changed(el, (m) => ((m.attrs.from = ctx.conn.jid), (m.attrs.to = c.jid)))[0] as Element);
+      },
+    },
+  },
+  {
+    id: "blocking.outbound.no-blocked-condition",
+    area: "blocking",
+    requirements: ["BLOCK-OUT-03"],
+    description: "the error for a stanza to a blocked JID has no <blocked xmlns='urn:xmpp:blocking:errors'/>",
+    fault: when((el) => condition(el, "blocked", ERRORS), (el) => changed(el, (c) => c.getChild("error")!.remove(c.getChild("error")!.getChild("blocked", ERRORS)!))),
+  },
+  {
+    id: "blocking.outbound.service-unavailable",
+    area: "blocking",
+    requirements: ["BLOCK-OUT-02"],
+    description: "the error for a stanza to a blocked JID is service-unavailable instead of not-acceptable",
+    fault: when((el) => condition(el, "not-acceptable"), (el) =>
+      changed(el, (c) => {
+        const e = c.getChild("error")!;
+        e.remove(e.getChild("not-acceptable", STANZAS)!);
+        e.cnode(xml("service-unavailable", { xmlns: STANZAS }));
+      })),
+  },
+  (() => {
+    const denied = new Set<string>();
+    return {
+      id: "blocking.privacy.separate-store",
+      area: "blocking",
+      requirements: ["BLOCK-PRIV-01"],
+      description: "JIDs denied in the default privacy list are missing from the block list: the two protocols keep separate stores",
+      stream: {
+        fromClient: (el) => {
+          for (const list of el.name === "iq" ? (el.getChild("query", PRIVACY)?.getChildren("list") ?? []) : []) {
+            for (const item of list.getChildren("item")) if (item.attrs.type === "jid" && item.attrs.action === "deny") denied.add(String(item.attrs.value));
+          }
+        },
+        element: (el) =>
+          itemsOf(listResult(el)).some((i) => denied.has(String(i.attrs.jid)))
+            ? changed(el, (c) => itemsOf(listResult(c)).filter((i) => denied.has(String(i.attrs.jid))).forEach((i) => listResult(c)!.remove(i)))
+            : "pass",
+      },
+    } satisfies FaultDef;
+  })(),
+];
 
 /** XEP-0191: what a correct server may do differently; no verdict may change. */
-export const VARIATIONS: Variation[] = [];
+export const VARIATIONS: Variation[] = [
+  {
+    id: "blocking.push-from-either-way",
+    description:
+      "block and unblock pushes carry the account's bare JID as 'from' where the server left it out, and none where it put it (RFC 6120 §8.1.2.1: either is right for what the server sends on behalf of the account)",
+    fault: when((el) => isPush("block")(el) || isPush("unblock")(el), (el) =>
+      changed(el, (c) => {
+        if (c.attrs.from === undefined) c.attrs.from = bare(c.attrs.to);
+        else delete c.attrs.from;
+      })),
+  },
+  {
+    id: "blocking.list-order-reversed",
+    description: "the block list names its items in the other order (XEP-0191 §3.2 asks for one item per blocked JID, in no order)",
+    fault: when((el) => itemsOf(listResult(el)).length > 1, (el) =>
+      changed(el, (c) => {
+        const list = listResult(c)!;
+        const items = itemsOf(list).reverse();
+        items.forEach((i) => list.remove(i));
+        items.forEach((i) => list.cnode(i));
+      })),
+  },
+  {
+    id: "blocking.prefixed-namespaces",
+    description: "<blocklist/>, <block/>, <unblock/> and <blocked/> are written with namespace prefixes (XML Namespaces: an element is its namespace and local name)",
+    fault: (el) => {
+      const targets = (c: Element) => [
+        ...["blocklist", "block", "unblock"].map((n) => command(c, n)).filter((e): e is Element => Boolean(e)),
+        ...(errorOf(c)?.getChildren("blocked", ERRORS) ?? []),
+      ];
+      if (targets(el).length === 0) return "pass";
+      const copy = copyOf(el);
+      for (const e of targets(copy)) prefix(e, e.attrs.xmlns === ERRORS ? "be" : "b");
+      return [copy];
+    },
+  },
+  {
+    id: "blocking.error-type-modify",
+    description: "the blocked error's type is 'modify' rather than the example's 'cancel' (XEP-0191 §3.3 requires the condition, not the type)",
+    fault: when((el) => condition(el, "blocked", ERRORS), (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = c.getChild("error")!.attrs.type === "modify" ? "cancel" : "modify"))),
+  },
+  {
+    id: "blocking.error-text",
+    description: "errors for blocked stanzas carry a human-readable <text/> (RFC 6120 §8.3.2: OPTIONAL)",
+    fault: when((el) => condition(el, "blocked", ERRORS) || (el.name === "message" && condition(el, "service-unavailable")), (el) =>
+      changed(el, (c) => c.getChild("error")!.cnode(xml("text", { xmlns: STANZAS }, "blocked by the user")))),
+  },
+];
+
+/** Writes `e` and its descendants of its namespace with the prefix `p` instead of a default namespace. */
+function prefix(e: Element, p: string): void {
+  const ns = e.attrs.xmlns;
+  const rename = (x: Element) => {
+    x.name = `${p}:${x.name}`;
+    delete x.attrs.xmlns;
+    for (const child of x.children) if (typeof child !== "string" && child.attrs.xmlns === undefined) rename(child);
+  };
+  rename(e);
+  e.attrs[`xmlns:${p}`] = ns;
+}
