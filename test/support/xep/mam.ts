@@ -172,6 +172,16 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    id: "mam.result-ids-repeat",
+    area: "mam",
+    requirements: ["MAM-IDS-01", "MAM-STORE-01"],
+    description: "every result of a query carries the archive id of the first",
+    stream: onQueries(() => true, (results, fin) => {
+      const first = results[0] && resultOf(results[0])!.attrs.id;
+      return [...results.map((r) => changed(r, (c) => (resultOf(c)!.attrs.id = first))[0]), fin];
+    }),
+  },
+  {
     id: "mam.fin-before-results",
     area: "mam",
     requirements: ["MAM-FIN-02"],
@@ -224,6 +234,37 @@ export const FAULTS: FaultDef[] = [
         const q = queryOf(el);
         const fields = q && queryFields(q);
         if (fields && ["with", "start", "end"].some((f) => fields.has(f))) filtered.set(`${ctx.conn.id} ${el.attrs.id}`, q!.attrs.queryid);
+      });
+    })(),
+  },
+  {
+    id: "mam.without-with-one-correspondent",
+    area: "mam",
+    requirements: ["MAM-WITH-03"],
+    description: "a query without 'with' returns only the messages exchanged with the first correspondent found",
+    stream: onQueries((q) => !queryFields(q).has("with"), (results, fin, _query, ctx) => {
+      const peer = (r: Element) => {
+        const m = forwardedMessage(r)!;
+        return bare(m.attrs.from) === bare(ctx.conn.jid) ? bare(m.attrs.to) : bare(m.attrs.from);
+      };
+      const first = results[0] && peer(results[0]);
+      return [...results.filter((r) => peer(r) === first), fin];
+    }),
+  },
+  {
+    id: "mam.form-needed-first",
+    area: "mam",
+    requirements: ["MAM-FORM-10", "MAM-FORM-01"],
+    description: "a query with a data form is refused with bad-request unless the resource fetched the form first",
+    stream: (() => {
+      const fetched = new Set<number>();
+      return answering((el, ctx) => {
+        if (el.name === "iq" && el.attrs.type === "get" && el.getChild("query", MAM)) fetched.add(ctx.conn.id);
+        return Boolean(queryOf(el)?.getChild("x", DATA)) && !fetched.has(ctx.conn.id);
+      }, (answer) => {
+        const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
+        error.c("error", { type: "modify" }).c("bad-request", { xmlns: STANZAS });
+        return [error];
       });
     })(),
   },
@@ -331,7 +372,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "mam.own-bare-jid-refused",
     area: "mam",
-    requirements: ["MAM-USER-01"],
+    requirements: ["MAM-USER-01", "MAM-DISCO-04"],
     description: "a query addressed to the user's own bare JID is answered with service-unavailable (only queries without 'to' work)",
     stream: answering((el, ctx) => Boolean(queryOf(el)) && el.attrs.to === bare(ctx.conn.jid), (answer) => {
       const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
@@ -396,6 +437,15 @@ export const FAULTS: FaultDef[] = [
         if (f.attrs.var === "with") f.attrs.type = "text-single";
         if (f.attrs.var === "start" || f.attrs.var === "end") f.attrs.type = "text-multi";
       }
+    })),
+  },
+  {
+    id: "mam.groupchat-field-unadvertised",
+    area: "mam",
+    requirements: ["MAM-GC-01"],
+    description: "the query form offers 'include-groupchat', but urn:xmpp:mam:2#groupchat-field is not advertised",
+    fault: when(isForm, (el) => changed(el, (c) => {
+      if (!fieldsOf(c).some((f) => f.attrs.var === "include-groupchat")) c.getChild("query", MAM)!.getChild("x", DATA)!.c("field", { var: "include-groupchat", type: "boolean" });
     })),
   },
   // Metadata (§5).
