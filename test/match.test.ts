@@ -124,3 +124,13 @@ test("{not:V}: present and different; values outside elements (a stream header's
   assert.deepEqual(caps, { sid: "s1" });
   assert.match(matchValue("{not:s1}", "s1", caps)!, /other than 's1'/);
 });
+
+test("xc:children='only:…': no child of the element's own namespace but the names listed; other namespaces are extensions", () => {
+  const pattern = parsePattern(`<iq><query xmlns='jabber:iq:register' xc:children='only:instructions username password'/></iq>`);
+  const form = (inner: string) => parsePattern(`<iq type='result'><query xmlns='jabber:iq:register'>${inner}</query></iq>`);
+  assert.equal(matchStanza(pattern, form(`<username/><password/>`)).ok, true);
+  assert.equal(matchStanza(pattern, form(`<username/><x xmlns='jabber:x:data' type='form'/>`)).ok, true);
+  const r = matchStanza(pattern, form(`<username/><favourite-colour/>`));
+  assert.equal(r.ok, false);
+  assert.match(r.problems[0], /expected no child of its own namespace but instructions, username, password, got <favourite-colour\/>/);
+});

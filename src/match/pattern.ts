@@ -11,8 +11,8 @@ import { NS } from "../xmpp/ns.ts";
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
  * {re:REGEX}, {capture:NAME}.
- * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:absent='' on a child
- * (no child may match it).
+ * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:children='only:a b c' (no
+ * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it).
  */
 export type Captures = Record<string, string>;
 
@@ -186,6 +186,18 @@ function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns:
     if (actual.length !== wanted.length) {
       ok = false;
       problems.push(`${path}: expected exactly ${wanted.length} child element(s), got ${actual.length}`);
+    } else score++;
+  }
+  const only = /^only:(.+)$/s.exec(String(p.attrs[`${META}children`] ?? ""));
+  if (only) {
+    // A protocol's closed set of element names (XEP-0077 §4: "A host MUST NOT add new fields"); children in
+    // other namespaces (a data form) are extensions, not fields.
+    total++;
+    const names = new Set(only[1].trim().split(/\s+/));
+    const extra = actual.filter((x) => namespaceOf(x, ns.a) === ns.a && !names.has(x.getName()));
+    if (extra.length > 0) {
+      ok = false;
+      problems.push(`${path}: expected no child of its own namespace but ${[...names].join(", ")}, got ${extra.map((x) => `<${x.getName()}/>`).join(", ")}`);
     } else score++;
   }
   return { ok, score, total, problems: ok ? [] : [...new Set(problems)], caps: assigned ?? caps };

@@ -45,6 +45,13 @@ export const FAULTS: FaultDef[] = [
       ),
     },
   },
+  {
+    id: "register.form-own-field",
+    area: "register",
+    requirements: ["IBR-EXT-01"],
+    description: "the registration form asks for a field of the server's own making in jabber:iq:register (<favourite-colour/>) instead of a data form",
+    stream: { element: when((el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"), (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("favourite-colour"))) },
+  },
 ];
 
 /** XEP-0077: what a correct server may do differently; no verdict may change. */
