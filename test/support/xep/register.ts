@@ -52,6 +52,13 @@ export const FAULTS: FaultDef[] = [
     description: "the registration form asks for a field of the server's own making in jabber:iq:register (<favourite-colour/>) instead of a data form",
     stream: { element: when((el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"), (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("favourite-colour"))) },
   },
+  {
+    id: "register.form-fields-and-url",
+    area: "register",
+    requirements: ["IBR-COMBO-01"],
+    description: "the registration form offers its jabber:iq:register fields together with an out-of-band URL (XEP-0077 §6: NOT RECOMMENDED)",
+    stream: { element: when((el) => registerResult(el) && el.getChild("query", REGISTER)!.getChild("username") !== undefined, (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("x", { xmlns: "jabber:x:oob" }).c("url").t("https://register.invalid/"))) },
+  },
 ];
 
 /** XEP-0077: what a correct server may do differently; no verdict may change. */
