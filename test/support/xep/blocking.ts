@@ -230,8 +230,8 @@ export const FAULTS: FaultDef[] = [
     return {
       id: "blocking.privacy.separate-store",
       area: "blocking",
-      requirements: ["BLOCK-PRIV-01"],
-      description: "JIDs denied in the default privacy list are missing from the block list: the two protocols keep separate stores",
+      requirements: ["BLOCK-PRIV-02"],
+      description: "JIDs denied in the default privacy list are missing from the block list: the block list is not mapped to the default list",
       stream: {
         fromClient: (el) => {
           for (const list of el.name === "iq" ? (el.getChild("query", PRIVACY)?.getChildren("list") ?? []) : []) {
