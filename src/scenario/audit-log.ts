@@ -46,7 +46,9 @@ export const AUDIT_DIR = new URL("../../spec/audit/", import.meta.url);
 export function auditOfCase(log: AuditLog, id: string): AuditEntry | undefined {
   const doc = id.split("/")[0];
   if (log.cases.has(doc)) return log.cases.get(doc);
-  const templates = [...log.cases.keys()].filter((k) => doc.startsWith(`${k}-`)).sort((a, b) => b.length - a.length);
+  // A scenario whose id takes a matrix value (remote-subscribed-unrequested-${m.c}) is audited once under its
+  // stem; a value is one word, so another scenario that merely starts with a case's id is not taken for a cell.
+  const templates = [...log.cases.keys()].filter((k) => doc.startsWith(`${k}-`) && !doc.slice(k.length + 1).includes("-")).sort((a, b) => b.length - a.length);
   return templates[0] === undefined ? undefined : log.cases.get(templates[0]);
 }
 
