@@ -597,8 +597,8 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "mam-count",
-    description: "the RSM <set/> of every page carries a <count/> where it had none (XEP-0313 §4.3.2: \"a server MAY include them\"; XEP-0059 §2.2: the count \"MAY be approximate\")",
-    fault: when((el) => Boolean(setOf(el)) && !setOf(el)!.getChild("count"), (el) => changed(el, (c) => setOf(c)!.c("count").t("3"))),
+    description: "the RSM <set/> of a page carries a <count/> where it had none, and none where it had one (XEP-0313 §4.3.2: \"a server MAY include them\"; XEP-0059 §2.2: the count \"MAY be approximate\")",
+    fault: when((el) => Boolean(setOf(el)), (el) => changed(el, (c) => (setOf(c)!.getChild("count") ? setOf(c)!.remove("count") : setOf(c)!.c("count").t("3")))),
   },
   {
     id: "mam-stable-true",

@@ -102,13 +102,14 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "vcard-set-other-not-allowed",
-    description: "a vCard set on another user's vCard is refused with <not-allowed/> instead of <forbidden/> (XEP-0054 §3.2: \"which SHOULD be <forbidden/> or <not-allowed/>\")",
+    description: "a vCard set on another user's or the server's vCard is refused with the other of the two conditions the XEP names, <not-allowed/> for <forbidden/> and back (XEP-0054 §3.2: \"which SHOULD be <forbidden/> or <not-allowed/>\")",
     fault: when(
-      (el) => el.attrs.type === "error" && Boolean(vCardOf(el)?.getChildElements().length) && Boolean(el.getChild("error")?.getChild("forbidden", STANZAS)),
+      (el) => el.attrs.type === "error" && Boolean(vCardOf(el)?.getChildElements().length) && Boolean(el.getChild("error")?.getChild("forbidden", STANZAS) ?? el.getChild("error")?.getChild("not-allowed", STANZAS)),
       (el) => changed(el, (c) => {
         const err = c.getChild("error")!;
-        err.remove("forbidden", STANZAS);
-        err.cnode(xml("not-allowed", { xmlns: STANZAS }));
+        const [from, to] = err.getChild("forbidden", STANZAS) ? ["forbidden", "not-allowed"] : ["not-allowed", "forbidden"];
+        err.remove(from, STANZAS);
+        err.cnode(xml(to, { xmlns: STANZAS }));
       }),
     ),
   },
