@@ -10,6 +10,13 @@ const FORWARD = "urn:xmpp:forward:0";
 const DATA = "jabber:x:data";
 const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
+/** The answer to a request turned into an error of the given type and condition (a server that refuses it). */
+function refusal(answer: Element, type: string, condition: string): Element {
+  const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
+  error.c("error", { type }).c(condition, { xmlns: STANZAS });
+  return error;
+}
+
 const resultOf = (el: Element) => (el.name === "message" ? el.getChild("result", MAM) : undefined);
 const forwardedMessage = (el: Element) => resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("message");
 const finOf = (el: Element) => (el.name === "iq" && el.attrs.type === "result" ? el.getChild("fin", MAM) : undefined);
@@ -261,11 +268,7 @@ export const FAULTS: FaultDef[] = [
       return answering((el, ctx) => {
         if (el.name === "iq" && el.attrs.type === "get" && el.getChild("query", MAM)) fetched.add(ctx.conn.id);
         return Boolean(queryOf(el)?.getChild("x", DATA)) && !fetched.has(ctx.conn.id);
-      }, (answer) => {
-        const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
-        error.c("error", { type: "modify" }).c("bad-request", { xmlns: STANZAS });
-        return [error];
-      });
+      }, (answer) => [refusal(answer, "modify", "bad-request")]);
     })(),
   },
   // Paging (XEP-0313 §4.3, XEP-0059).
@@ -362,11 +365,7 @@ export const FAULTS: FaultDef[] = [
         const refused = Boolean(q && rsmValue(q, "after")?.getText() && !queried.has(ctx.conn.id));
         if (q) queried.add(ctx.conn.id);
         return refused;
-      }, (answer) => {
-        const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
-        error.c("error", { type: "cancel" }).c("unexpected-request", { xmlns: STANZAS });
-        return [error];
-      });
+      }, (answer) => [refusal(answer, "cancel", "unexpected-request")]);
     })(),
   },
   {
@@ -374,11 +373,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-USER-01", "MAM-DISCO-04"],
     description: "a query addressed to the user's own bare JID is answered with service-unavailable (only queries without 'to' work)",
-    stream: answering((el, ctx) => Boolean(queryOf(el)) && el.attrs.to === bare(ctx.conn.jid), (answer) => {
-      const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
-      error.c("error", { type: "cancel" }).c("service-unavailable", { xmlns: STANZAS });
-      return [error];
-    }),
+    stream: answering((el, ctx) => Boolean(queryOf(el)) && el.attrs.to === bare(ctx.conn.jid), (answer) => [refusal(answer, "cancel", "service-unavailable")]),
   },
   // Access (§8.1).
   {
