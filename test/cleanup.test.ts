@@ -148,3 +148,26 @@ test("cleanup options that cannot work are usage errors", async () => {
   assert.equal(unreachable.code, 3);
   assert.match(unreachable.stderr, /ECONNREFUSED/);
 });
+
+test("an account whose password a case changed (disposable) is removed by cleanup with the second password the journal keeps", async () => {
+  const dir = tmp("xc-journal-spare-");
+  const endpoint = { host: pros.host, port: pros.port, domain: pros.domain };
+  const ibr = inBandRegistration({ endpoint, timeoutMs: 3000 });
+  const journal = runJournal({ server: `127.0.0.1:${pros.port}`, domain: pros.domain }, dir);
+  const ledger = new AccountLedger(ibr, { journal });
+  const spare = "second-password-of-the-case";
+  const creds = await ledger.create("xc-t-changed", { spare });
+  // What register-password-change does, then the harness dies before its removal.
+  const session = new Session("changer", endpoint, creds, "c", new Transcript());
+  await session.start(3000);
+  const answer = await session.request(xml("iq", { type: "set" }, xml("query", { xmlns: "jabber:iq:register" }, xml("username", {}, creds.username), xml("password", {}, spare))), 3000);
+  assert.equal(answer.attrs.type, "result");
+  await session.close();
+  assert.deepEqual(readJournals(pros.domain, dir)[0].journal.entries, [{ jid: "xc-t-changed@localhost", way: "ibr", password: creds.password, spare }]);
+  const deadDir = tmp("xc-journal-spare-dead-");
+  writeFileSync(path.join(deadDir, path.basename(journal.file)), readFileSync(journal.file, "utf8").replace(`"pid":${process.pid}`, '"pid":999999999'), { mode: 0o600 });
+  const report = await cleanup(ibr, { server: `127.0.0.1:${pros.port}`, dir: deadDir });
+  assert.deepEqual(report, { removed: ["xc-t-changed@localhost"], absent: 0, remain: [], notes: [] });
+  assert.deepEqual(harnessAccounts(), []);
+  journal.close();
+});

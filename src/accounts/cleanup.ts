@@ -20,6 +20,8 @@ export interface CleanupReport {
 
 interface Candidate {
   creds: Credentials;
+  /** The second password a case may have changed the account's to (from the journal). */
+  spare?: string;
   journal?: AccountJournal;
   /** Known only from the server's user list: no password, so no login check. */
   listed?: boolean;
@@ -54,7 +56,7 @@ export async function cleanup(provisioner: Provisioner, opts: { server: string; 
         if (e.way === "file" && account && provisioner.name === "file") candidates.set(e.jid, { creds: { username, password: account.password }, journal });
         else report.remain.push({ jid: e.jid, reason: e.way === "file" ? "an existing account a run was using: clean it with --accounts file and the --accounts-file that lists it" : `made with --accounts ${e.way}: remove it with --accounts ibr or admin` });
       } else {
-        candidates.set(e.jid, { creds: { username, password: e.password ?? "" }, journal });
+        candidates.set(e.jid, { creds: { username, password: e.password ?? "" }, ...(e.spare && { spare: e.spare }), journal });
       }
     }
   }
@@ -82,7 +84,9 @@ export async function cleanup(provisioner: Provisioner, opts: { server: string; 
   await Promise.all(Array.from({ length: Math.min(4, queue.length) }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [jid, c] = next;
-      const result = await removeAccount(c.listed ? byName : provisioner, c.creds);
+      let result = await removeAccount(c.listed ? byName : provisioner, c.creds);
+      // Refused with its first password, it may carry the second one a case changed it to.
+      if (!result.removed && result.gone && c.spare) result = await removeAccount(provisioner, { ...c.creds, password: c.spare });
       if (result.removed) report.removed.push(jid);
       else if (result.gone) report.absent++;
       else failed.push({ jid, reason: result.why });

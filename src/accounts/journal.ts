@@ -10,6 +10,8 @@ export interface JournalEntry {
   way: string;
   /** Absent for existing accounts: their passwords stay where the user keeps them. */
   password?: string;
+  /** The second password a case may change the account's to (a disposable account, XEP-0077 §3.3). */
+  spare?: string;
 }
 
 /** The first line of a journal: whose it is, so that a later cleanup knows the server and whether the run still lives. */

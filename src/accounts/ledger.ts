@@ -96,7 +96,7 @@ export class AccountLedger {
     // Existing accounts are journalled once handed out (their names are known only then), without their passwords.
     const existing = Boolean(this.provisioner.limit);
     const jid = `${localpart}@${this.provisioner.domain}`;
-    if (!existing) this.journal?.add({ jid, way: this.provisioner.name, password });
+    if (!existing) this.journal?.add({ jid, way: this.provisioner.name, password, ...(opts.spare && { spare: opts.spare }) });
     let creds: Credentials;
     try {
       creds = await this.provisioner.create(localpart, password);
