@@ -74,3 +74,17 @@ test("a connection the server cuts mid-case is an error verdict with the reason,
   proxy.fault = undefined;
   assert.deepEqual(server.accounts(), []);
 });
+
+test("a server that answers a refused login with SASL success: a verdict, and no exception escapes the harness (its parser throws on what follows)", async () => {
+  const SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
+  proxy.streamFault = { element: (el) => (el.name === "failure" && el.attrs.xmlns === SASL ? [xml("success", { xmlns: SASL })] : "pass") };
+  try {
+    const r = await run(["register-cancel-own-account"]);
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.verdicts, { "register-cancel-own-account": "fail" });
+    assert.match(r.results.cases[0].reason!, /did not receive <failure xmlns="urn:ietf:params:xml:ns:xmpp-sasl"\/>.*got <success/);
+  } finally {
+    proxy.streamFault = undefined;
+  }
+  assert.deepEqual(server.accounts(), []);
+});

@@ -22,7 +22,18 @@ class HarnessSocket extends EventEmitter {
       (socket) => {
         this.socket = socket;
         this.secure = "encrypted" in socket;
-        socket.on("data", (data: Buffer) => this.reading && this.emit("data", data));
+        socket.on("data", (data: Buffer) => {
+          if (!this.reading) return;
+          try {
+            this.emit("data", data);
+          } catch (err) {
+            // The library's parser throws on XML it cannot take (an element after a stream error): the stream is
+            // over, and the session ends with the reason instead of the process with an uncaught exception.
+            this.reading = false;
+            this.emit("error", err);
+            socket.destroy();
+          }
+        });
         socket.on("error", (err: Error) => this.emit("error", err));
         socket.on("close", () => this.emit("close"));
         this.emit("connect");
