@@ -34,10 +34,10 @@ async function round(observers: Participant[], actors: Participant[], timeoutMs:
         actor.sendMarker(observer.jid, token).then(async () => {
           // The marker is queued behind what the actor sent before it: waited for while the server reads that.
           const behind = actor.readByServer?.bind(actor);
-          const withheld = sameServer(actor, observer) ? pingChain(actor, observer, answered, token, timeoutMs) : undefined;
-          withheld?.catch(() => undefined); // a failed chain proves nothing; the marker may still come
+          const withheld = pingChain(actor, observer, answered, token, timeoutMs);
+          withheld.catch(() => undefined); // a failed chain proves nothing; the marker may still come
           await observer.waitUntil(() => (observer.hasMarker(token) ? true : undefined), timeoutMs, withheld, behind);
-          if (observer.hasMarker(token) || (await withheld?.then(() => true, () => false))) return;
+          if (observer.hasMarker(token) || (await withheld.then(() => true, () => false))) return;
           throw new Error(`barrier: the marker from ${actor.label} did not reach ${observer.label} within ${timeoutMs} ms${observer.closedReason ? ` (${observer.closedReason})` : ""}`);
         }),
       );
@@ -47,18 +47,19 @@ async function round(observers: Participant[], actors: Participant[], timeoutMs:
 }
 
 const domainOf = (jid: string) => jid.replace(/^[^@/]*@/, "").replace(/\/.*$/, "");
-const sameServer = (a: Participant, b: Participant) => domainOf(a.jid) === domainOf(b.jid);
 
 /**
  * Where the server withholds the marker (a user blocked the other, XEP-0191 §3.3), the order is proved by round
- * trips instead: the actor's ping is answered after the server processed what it sent (the marker included),
- * the observer's after what the server then queued for it arrived; done twice, for a server that routes between
- * sessions' processes (ejabberd). Started only when the marker is still missing after the observer's own ping.
+ * trips instead: the actor's ping to the observer's domain is answered after the observer's server processed
+ * what the actor sent before it (the marker included: across domains the ping follows it over the same
+ * server-to-server stream), the observer's after what its server then queued for it arrived; done twice, for a
+ * server that routes between sessions' processes (ejabberd). Started only when the marker is still missing after
+ * the observer's own ping.
  */
 async function pingChain(actor: Participant, observer: Participant, answered: Promise<unknown>, token: string, timeoutMs: number): Promise<void> {
   await answered;
   for (const party of [actor, observer, actor, observer]) {
     if (observer.hasMarker(token)) return;
-    await party.ping(timeoutMs);
+    await (party === actor ? actor.ping(timeoutMs, domainOf(observer.jid)) : observer.ping(timeoutMs));
   }
 }

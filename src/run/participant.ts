@@ -21,8 +21,11 @@ export interface Participant {
   waitUntil<T>(probe: () => T | undefined, timeoutMs: number, until?: Promise<unknown>, behind?: ReadByServer): Promise<T | undefined>;
   /** How many bytes of what it sent the server has read (a raw connection, whose sends may be large): what comes after them waits on it. */
   readByServer?(): number;
-  /** A round trip to its server: everything the server queued for it before the reply has arrived. */
-  ping(timeoutMs: number): Promise<unknown>;
+  /**
+   * A round trip to its server (or to domain `to`, through its server): everything the server queued for it
+   * before the reply has arrived, and what it sent to `to` before has been read there.
+   */
+  ping(timeoutMs: number, to?: string): Promise<unknown>;
   sendMarker(to: string, token: string): Promise<void>;
   hasMarker(token: string): boolean;
 }

@@ -292,10 +292,10 @@ export class RawConnection {
   // The surface barriers use on a Session: a ping to the server, markers from other parties, waitUntil.
 
   /** XEP-0199 ping to the server, answered before anything the server queued for us later (and after it read what we sent before). */
-  async ping(timeoutMs: number): Promise<Element> {
+  async ping(timeoutMs: number, to = this.endpoint.domain): Promise<Element> {
     const id = `xr${++RawConnection.ids}`;
     this.pending.set(id, undefined);
-    this.send(`<iq type='get' to='${escapeXML(this.endpoint.domain)}' id='${id}'><ping xmlns='${NS.ping}'/></iq>`, true);
+    this.send(`<iq type='get' to='${escapeXML(to)}' id='${id}'><ping xmlns='${NS.ping}'/></iq>`, true);
     const reply = await this.inbox.waitFor(() => this.pending.get(id) ?? (this.closedReason ? null : undefined), timeoutMs);
     this.pending.delete(id);
     if (!reply) throw new Error(`${this.label}: ${this.closedReason ?? `no reply to <iq id='${id}'> within ${timeoutMs} ms`}`);

@@ -204,9 +204,9 @@ export class Session {
     return this.iq.request(el, (x) => this.client.entity.send(x as never), timeoutMs, this.label);
   }
 
-  /** XEP-0199 ping to the server: everything the server queued for us before the reply has arrived. */
-  ping(timeoutMs: number): Promise<Element> {
-    return this.request(xml("iq", { type: "get", to: this.endpoint.domain }, xml("ping", { xmlns: NS.ping })), timeoutMs);
+  /** XEP-0199 ping to the server (or another domain, through it): everything the server queued for us before the reply has arrived. */
+  ping(timeoutMs: number, to = this.endpoint.domain): Promise<Element> {
+    return this.request(xml("iq", { type: "get", to }, xml("ping", { xmlns: NS.ping })), timeoutMs);
   }
 
   async sendMarker(to: string, token: string): Promise<void> {
