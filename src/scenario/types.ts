@@ -45,6 +45,11 @@ export const FEATURES = {
   "vcard-temp": { disco: "vcard-temp", at: "server" },
   /** XEP-0077 §3 (registration also offered to a logged-in user: password change and cancel). */
   "iq-register": { disco: "jabber:iq:register", at: "server" },
+  /** XEP-0199 §5, XEP-0092 §2, XEP-0012 §6, XEP-0202 §3: the small entity queries, as features of the server. */
+  ping: { disco: "urn:xmpp:ping", at: "server" },
+  version: { disco: "jabber:iq:version", at: "server" },
+  last: { disco: "jabber:iq:last", at: "server" },
+  time: { disco: "urn:xmpp:time", at: "server" },
   // A XEP without a discovery feature: offered when the server answers this IQ get (sent to the user's own
   // account) with a result.
   /** XEP-0049: a get of a namespace of the harness's own, which a server with private storage answers. */

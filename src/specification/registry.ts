@@ -63,9 +63,14 @@ const REGISTRY: SpecEntry[] = [
   xep("0054", "vcard-temp", "1.3.0 (2024-06-27)", true),
   xep("0049", "Private XML Storage", "1.2 (2004-03-01)", true),
   xep("0077", "In-Band Registration", "2.4 (2012-01-25)", true),
+  xep("0199", "XMPP Ping", "2.0.1 (2019-03-26)", true),
+  xep("0092", "Software Version", "1.1 (2007-02-15)", true),
+  xep("0012", "Last Activity", "2.0 (2008-11-26)", true),
+  xep("0202", "Entity Time", "2.0 (2009-09-11)", true),
   xep("0297", "Stanza Forwarding", "1.0 (2013-10-02)", false),
   xep("0334", "Message Processing Hints", "1.0.0 (2024-04-17)", false),
   xep("0203", "Delayed Delivery", "2.0 (2009-09-15)", false),
+  xep("0082", "XMPP Date and Time Profiles", "1.1.1 (2021-08-31)", false),
 ];
 
 /** Every specification, in the registry's order (the order the reports show them in). */

@@ -128,6 +128,9 @@ modules:
     default: always
   mod_private: {}
   mod_vcard: {}
+  # the small entity queries (XEP-0202, XEP-0012)
+  mod_time: {}
+  mod_last: {}
   # XEP-0133 add-user / delete-user for the admins
   mod_adhoc: {}
   mod_configure: {}

@@ -24,6 +24,8 @@ function config(dir: string, ports: Ports, domain: string, opts: LocalTargetOpti
     "roster", "saslauth", "disco", "ping", "register", "blocklist", "version", "admin_adhoc",
     // the messaging XEPs the suite checks (vcard_legacy serves vcard-temp from PEP)
     "carbons", "mam", "private", "pep", "vcard_legacy",
+    // the small entity queries: XEP-0202 time, XEP-0012 last activity of users (lastactivity) and of the server (uptime)
+    "time", "lastactivity", "uptime",
     ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []), ...(fed ? ["dialback"] : []), ...(ports.websocket ? ["websocket"] : []),
   ];
   const port = ports.c2s;
