@@ -49,6 +49,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     throw new ScenarioError(where(p, keys?.[0]), detail);
   }
   const raw = shape.data;
+  if (Boolean(raw.section) === Boolean(raw.rfc)) throw new ScenarioError(where(raw.rfc ? ["rfc"] : []), raw.rfc ? "section and rfc name the same thing: keep section" : "expected section: the section of the specification the case checks, like 2.3.2");
   const untraced = traceIssue(raw, js);
   if (untraced) throw new ScenarioError(where(untraced.path), `${untraced.message}${cell ? ` (matrix cell ${Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`);
   const parties = readParties(raw, where);
@@ -59,7 +60,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     title: raw.title,
     ...(raw.description && { description: raw.description.trim() }),
     spec: raw.spec ?? "rfc6121",
-    rfc: raw.rfc,
+    rfc: (raw.section ?? raw.rfc)!,
     level: raw.level,
     requirements: raw.requirements,
     tags: raw.tags ?? [],

@@ -101,16 +101,19 @@ export const Matrix = z.union([
   z.array(z.record(z.string(), matrixValue)).min(1),
 ]);
 
+const Section = z.union([z.string(), z.number().int().transform(String)]).pipe(z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2"));
+
 export const RawScenario = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/, "expected an id of lower-case letters, digits and dashes"),
   title: z.string().min(1),
   description: z.string().optional(),
-  /** The specification the case checks (default rfc6121); `rfc` is a section of it. */
+  /** The specification the case checks (default rfc6121); `section` (or `rfc`, its older name) is a section of it. */
   spec: z
     .string()
     .refine((id) => catalogSpecs().some((s) => s.id === id), { message: `expected a specification with a requirement catalog (src/specification/registry.ts), like rfc6121` })
     .optional(),
-  rfc: z.union([z.string(), z.number().int().transform(String)]).pipe(z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2")),
+  section: Section.optional(),
+  rfc: Section.optional(),
   level: z.enum(LEVELS),
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1),
   tags: z.array(z.string()).optional(),

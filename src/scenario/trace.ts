@@ -32,7 +32,9 @@ function sectionsOf(ids: string[], spec: string): string[] {
 }
 
 /** The first traceability problem of a scenario document (matrix placeholders already filled in), if any. */
-export function traceIssue(doc: { spec?: string; rfc: string; requirements: string[] }, raw: unknown): TraceIssue | undefined {
+export function traceIssue(doc: { spec?: string; section?: string; rfc?: string; requirements: string[] }, raw: unknown): TraceIssue | undefined {
+  const key = doc.section ? "section" : "rfc";
+  const section = (doc.section ?? doc.rfc)!;
   for (const { id, path } of citations(raw, [])) {
     if (typeof id === "string" && !findRequirement(id)) {
       return { path, message: `${path.join(".")}: ${id} is not a requirement of any catalog (spec/*-requirements.md; 'xmpp-conform coverage' lists the cited ones)` };
@@ -40,9 +42,9 @@ export function traceIssue(doc: { spec?: string; rfc: string; requirements: stri
   }
   const sections = sectionsOf(doc.requirements, doc.spec ?? "rfc6121");
   // A case citing only rules another specification states (an RFC 6121 case citing RFC 6120's stanza errors) has no section of its own to agree with.
-  if (sections.length > 0 && !sections.some((s) => isAtOrBelow(s, doc.rfc))) {
+  if (sections.length > 0 && !sections.some((s) => isAtOrBelow(s, section))) {
     const stated = doc.requirements.map((id) => `${id} §${findRequirement(id)!.sections.join("/")}`).join(", ");
-    return { path: ["rfc"], message: `rfc: §${doc.rfc} is not the section of a requirement the case cites, nor above one (${stated})` };
+    return { path: [key], message: `${key}: §${section} is not the section of a requirement the case cites, nor above one (${stated})` };
   }
   return undefined;
 }
