@@ -54,6 +54,9 @@ export const FEATURES = {
   // account) with a result.
   /** XEP-0049: a get of a namespace of the harness's own, which a server with private storage answers. */
   private: { probe: "<query xmlns='jabber:iq:private'><probe xmlns='urn:xmpp-conform:probe'/></query>" },
+  /** XEP-0012 §3: last activity answered for accounts, not only the server's uptime (Prosody's mod_uptime lists
+   *  jabber:iq:last on the domain without mod_lastactivity): a get of the user's own, online account. */
+  "last-user": { probe: "<query xmlns='jabber:iq:last'/>" },
 } as const satisfies Record<string, { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | { probe: string }>;
 export type Feature = keyof typeof FEATURES;
 
