@@ -4,12 +4,13 @@
  */
 import * as blocking from "./blocking.ts";
 import * as carbons from "./carbons.ts";
+import * as entity from "./entity.ts";
 import * as mam from "./mam.ts";
 import * as privateStorage from "./private.ts";
 import * as register from "./register.ts";
 import * as vcard from "./vcard.ts";
 
-const FAMILIES = [carbons, mam, blocking, vcard, privateStorage, register];
+const FAMILIES = [carbons, mam, blocking, vcard, privateStorage, register, entity];
 
 export const XEP_FAULTS = FAMILIES.flatMap((f) => f.FAULTS);
 export const XEP_VARIATIONS = FAMILIES.flatMap((f) => f.VARIATIONS);

@@ -1,0 +1,206 @@
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import type { Variation } from "../variations.ts";
+
+const PING = "urn:xmpp:ping";
+const VERSION = "jabber:iq:version";
+const LAST = "jabber:iq:last";
+const TIME = "urn:xmpp:time";
+const DISCO = "http://jabber.org/protocol/disco#info";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+/** A request of one of the family's namespaces (its payload element is `name`). */
+const asks = (name: string, ns: string) => (el: Element) => (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild(name, ns));
+/** A result carrying the payload `name` of `ns`. */
+const resultWith = (name: string, ns: string) => (el: Element) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild(name, ns));
+/** Sent by the server itself or on an account's behalf (no 'from', a domain, a bare JID), not routed from a client. */
+const serverMade = (el: Element) => !String(el.attrs.from ?? "").includes("/");
+const errorWith = (el: Element, condition: string) => el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild(condition, STANZAS));
+/** The error's condition replaced by `condition`. */
+const withCondition = (el: Element, condition: string) =>
+  changed(el, (c) => {
+    const err = c.getChild("error")!;
+    err.children = err.children.filter((x) => typeof x === "string" || x.attrs.xmlns !== STANZAS || x.name === "text");
+    err.cnode(xml(condition, { xmlns: STANZAS }));
+  });
+/** A disco#info result without the feature `v`. */
+const withoutFeature = (v: string) =>
+  when((el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", v)), (el) =>
+    changed(el, (c) => {
+      const q = c.getChild("query", DISCO)!;
+      q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== v);
+    }));
+/** The server's <time/> result with `edit` applied to its child `child`. */
+const editTime = (child: "tzo" | "utc", edit: (text: string) => string | undefined) =>
+  when((el) => resultWith("time", TIME)(el) && serverMade(el), (el) =>
+    changed(el, (c) => {
+      const t = c.getChild("time", TIME)!;
+      const field = t.getChild(child)!;
+      const text = edit(field.getText());
+      if (text === undefined) t.remove(child);
+      else field.children = [text];
+    }));
+const versionWithout = (child: string) =>
+  when((el) => resultWith("query", VERSION)(el) && serverMade(el), (el) => changed(el, (c) => c.getChild("query", VERSION)!.remove(child)));
+
+/** XEP-0199, XEP-0092, XEP-0012, XEP-0202: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  {
+    id: "entity.ping.refused",
+    area: "entity",
+    requirements: ["PING-C2S-01"],
+    description: "a ping of the server is answered with service-unavailable although the server advertises urn:xmpp:ping",
+    stream: answering(asks("ping", PING), (el) => (el.attrs.type === "result" && serverMade(el) ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))] : "pass")),
+  },
+  {
+    id: "entity.ping.unanswered",
+    area: "entity",
+    requirements: ["PING-PROTO-01", "PING-C2S-01"],
+    description: "the server never answers a ping",
+    stream: answering(asks("ping", PING), (el) => (serverMade(el) ? "drop" : "pass")),
+  },
+  {
+    id: "entity.ping.not-advertised",
+    area: "entity",
+    requirements: ["PING-DISCO-01"],
+    description: "the server answers pings but its disco#info does not list urn:xmpp:ping",
+    fault: withoutFeature(PING),
+  },
+  {
+    id: "entity.version.no-name",
+    area: "entity",
+    requirements: ["VERSION-NAME-01"],
+    description: "the server's software version result has no <name/>",
+    fault: versionWithout("name"),
+  },
+  {
+    id: "entity.version.no-version",
+    area: "entity",
+    requirements: ["VERSION-VERSION-01"],
+    description: "the server's software version result has no <version/>",
+    fault: versionWithout("version"),
+  },
+  {
+    id: "entity.last.unanswered",
+    area: "entity",
+    requirements: ["LAST-RESP-01"],
+    description: "the server never answers a last activity query of itself",
+    stream: answering(asks("query", LAST), (el) => (serverMade(el) ? "drop" : "pass")),
+  },
+  {
+    id: "entity.last.no-seconds",
+    area: "entity",
+    requirements: ["LAST-RESP-02"],
+    description: "last activity results carry no 'seconds' attribute",
+    fault: when(resultWith("query", LAST), (el) => changed(el, (c) => delete c.getChild("query", LAST)!.attrs.seconds)),
+  },
+  {
+    id: "entity.last.not-advertised",
+    area: "entity",
+    requirements: ["LAST-DISCO-01"],
+    description: "the server answers last activity queries but its disco#info does not list jabber:iq:last",
+    fault: withoutFeature(LAST),
+  },
+  {
+    id: "entity.last.online-nonzero",
+    area: "entity",
+    requirements: ["LAST-ONLINE-01"],
+    description: "for a user with a connected resource the server answers with the time since the last login instead of seconds='0'",
+    fault: when((el) => resultWith("query", LAST)(el) && String(el.attrs.from ?? "").includes("@") && el.getChild("query", LAST)!.attrs.seconds === "0", (el) =>
+      changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "42"))),
+  },
+  {
+    id: "entity.last.stranger-told",
+    area: "entity",
+    requirements: ["LAST-NOAUTH-01", "LAST-SEC-01"],
+    description: "a stranger's last activity query of a user's bare JID gets the user's last activity instead of forbidden",
+    stream: answering(asks("query", LAST), (el) => (errorWith(el, "forbidden") ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("query", { xmlns: LAST, seconds: "42" }))] : "pass")),
+  },
+  {
+    id: "entity.last.no-resource-item-not-found",
+    area: "entity",
+    requirements: ["LAST-FULL-03"],
+    description: "a last activity query to a full JID with no such resource is refused with item-not-found, not XMPP IM's service-unavailable",
+    stream: answering(asks("query", LAST), (el) => (errorWith(el, "service-unavailable") && String(el.attrs.from ?? "").includes("/") ? withCondition(el, "item-not-found") : "pass")),
+  },
+  {
+    id: "entity.time.no-tzo",
+    area: "entity",
+    requirements: ["TIME-TZO-01"],
+    description: "the server's entity time result has no <tzo/>",
+    fault: editTime("tzo", () => undefined),
+  },
+  {
+    id: "entity.time.tzo-no-colon",
+    area: "entity",
+    requirements: ["TIME-TZO-02"],
+    description: "the server writes its offset as +0000, without the colon of the XEP-0082 TZD",
+    fault: editTime("tzo", () => "+0000"),
+  },
+  {
+    id: "entity.time.no-utc",
+    area: "entity",
+    requirements: ["TIME-UTC-01"],
+    description: "the server's entity time result has no <utc/>",
+    fault: editTime("utc", () => undefined),
+  },
+  {
+    id: "entity.time.utc-space",
+    area: "entity",
+    requirements: ["TIME-UTC-02"],
+    description: "the server writes its UTC time with a space instead of the 'T' of the XEP-0082 DateTime",
+    fault: editTime("utc", (t) => t.replace("T", " ")),
+  },
+  {
+    id: "entity.time.utc-local",
+    area: "entity",
+    requirements: ["TIME-UTC-03"],
+    description: "the server writes <utc/> in its local time with a +02:00 offset instead of in UTC",
+    fault: editTime("utc", (t) => t.replace(/(Z|[+-]\d\d:\d\d)$/, "+02:00")),
+  },
+  {
+    id: "entity.time.not-advertised",
+    area: "entity",
+    requirements: ["TIME-DISCO-01"],
+    description: "the server answers entity time queries but its disco#info does not list urn:xmpp:time",
+    fault: withoutFeature(TIME),
+  },
+];
+
+/** The four XEPs: what a correct server may do differently; no verdict may change. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "entity-version-no-os",
+    description: "the server's software version leaves <os/> out (XEP-0092 §2: \"This element is OPTIONAL in a result\")",
+    fault: versionWithout("os"),
+  },
+  {
+    id: "entity-version-extension",
+    description: "the server's software version carries an extension element of another namespace (only name, version and os are fixed in 'jabber:iq:version')",
+    fault: when((el) => resultWith("query", VERSION)(el) && serverMade(el), (el) => changed(el, (c) => c.getChild("query", VERSION)!.cnode(xml("build", { xmlns: "urn:example:build" }, "42")))),
+  },
+  {
+    id: "entity-time-fraction-and-zero-offset",
+    description: "the server writes <utc/> with fractions of a second and its <tzo/> as Z or +00:00 the other way round (XEP-0082 §3.2: \"CCYY-MM-DDThh:mm:ss[.sss]TZD\")",
+    fault: when((el) => resultWith("time", TIME)(el) && serverMade(el), (el) =>
+      changed(el, (c) => {
+        const t = c.getChild("time", TIME)!;
+        const utc = t.getChild("utc")!;
+        utc.children = [utc.getText().replace(/(\.\d+)?(Z|[+-]00:00)$/, ".123Z")];
+        const tzo = t.getChild("tzo")!;
+        tzo.children = [tzo.getText() === "Z" ? "+00:00" : tzo.getText() === "+00:00" ? "Z" : tzo.getText()];
+      })),
+  },
+  {
+    id: "entity-last-other-seconds",
+    description: "the server reports another uptime or time since logout (the value of 'seconds' is the server's to give; only seconds='0' for an online user is fixed)",
+    fault: when((el) => resultWith("query", LAST)(el) && el.getChild("query", LAST)!.attrs.seconds !== "0", (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "98765"))),
+  },
+  {
+    id: "entity-forbidden-cancel",
+    description: "a last activity refusal says <forbidden/> with error type 'cancel' instead of the example's 'auth' (the XEP fixes the condition, not the type)",
+    fault: when((el) => Boolean(el.getChild("query", LAST)) && errorWith(el, "forbidden"), (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = "cancel"))),
+  },
+
+];
