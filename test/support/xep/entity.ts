@@ -199,8 +199,8 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "entity-forbidden-cancel",
-    description: "a last activity refusal says <forbidden/> with error type 'cancel' instead of the example's 'auth' (the XEP fixes the condition, not the type)",
-    fault: when((el) => Boolean(el.getChild("query", LAST)) && errorWith(el, "forbidden"), (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = "cancel"))),
+    description: "a refusal on an account's behalf (last activity's among them) says <forbidden/> with error type 'cancel' instead of the example's 'auth' (XEP-0012 fixes the condition, not the type)",
+    fault: when((el) => el.name === "iq" && errorWith(el, "forbidden") && String(el.attrs.from ?? "").includes("@") && serverMade(el), (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = "cancel"))),
   },
 
 ];
