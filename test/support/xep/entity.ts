@@ -197,10 +197,5 @@ export const VARIATIONS: Variation[] = [
     description: "the server reports another uptime or time since logout (the value of 'seconds' is the server's to give; only seconds='0' for an online user is fixed)",
     fault: when((el) => resultWith("query", LAST)(el) && el.getChild("query", LAST)!.attrs.seconds !== "0", (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "98765"))),
   },
-  {
-    id: "entity-forbidden-cancel",
-    description: "a refusal on an account's behalf (last activity's among them) says <forbidden/> with error type 'cancel' instead of the example's 'auth' (XEP-0012 fixes the condition, not the type)",
-    fault: when((el) => el.name === "iq" && errorWith(el, "forbidden") && String(el.attrs.from ?? "").includes("@") && serverMade(el), (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = "cancel"))),
-  },
 
 ];
