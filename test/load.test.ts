@@ -332,3 +332,23 @@ test("stream-level outcomes in 'one of', any defined stream error, placeholder f
   const [bare] = loadScenarioFile(file(`id: t\ntitle: T\nspec: rfc6120\nrfc: "4.2"\nlevel: MUST\nrequirements: [STREAM-OPEN-01]\nconnections:\n  c1: {}\nsteps:\n  - c1 opens stream:\n    requirements: [STREAM-OPEN-01]\n`));
   assert.deepEqual([bare.accounts, bare.connections.map((c) => c.label), bare.spec], [[], ["c1"], "rfc6120"]);
 });
+
+test("a disco#info or probed feature needs a logged-in session to be asked over: a case of raw connections only is refused at needs", () => {
+  const raw = `id: t
+title: T
+spec: xep-0280
+section: "3"
+level: SHOULD
+requirements: [CARBONS-DISCO-01]
+needs: [carbons]
+connections:
+  c1: {}
+steps:
+  - c1 opens stream
+  - c1 receives features: <features/>
+`;
+  const [line, col, detail] = problem(raw);
+  assert.deepEqual([line, col], [7, 8]);
+  assert.match(detail, /needs: carbons is asked of the server over a logged-in session/);
+  assert.doesNotThrow(() => loadScenarioFile(file(raw.replace("needs: [carbons]", "needs: [starttls]"))));
+});
