@@ -27,6 +27,8 @@ export const FEATURES = {
   "sasl-scram": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-1|SCRAM-SHA-256" },
   /** XEP-0077 §3: in-band registration offered as a stream feature (before authentication). */
   register: { ns: "http://jabber.org/features/iq-register", name: "register" },
+  /** XEP-0115 §6.3: the server's own capabilities, a `<c/>` among the stream features (after authentication). */
+  "server-caps": { ns: "http://jabber.org/protocol/caps", name: "c" },
   // XEP-0030 features: asked of the server's domain ("server") or of the user's own bare JID ("account"), where
   // the XEP says the feature is advertised, from the case's first session before its steps start.
   /** XEP-0280 §3. */
@@ -50,6 +52,16 @@ export const FEATURES = {
   version: { disco: "jabber:iq:version", at: "server" },
   last: { disco: "jabber:iq:last", at: "server" },
   time: { disco: "urn:xmpp:time", at: "server" },
+  /** XEP-0163 §1 (PEP: the account is a pubsub service; its publish feature). Each family adds its own below. */
+  pep: { disco: "http://jabber.org/protocol/pubsub#publish", at: "account" },
+  /** XEP-0060 §7.1.5 publish options (XEP-0223, XEP-0402 rely on them). */
+  "pep-publish-options": { disco: "http://jabber.org/protocol/pubsub#publish-options", at: "account" },
+  /** XEP-0402 §3: the server keeps XEP-0048 private-storage bookmarks and PEP bookmarks in step. */
+  "bookmarks-compat": { disco: "urn:xmpp:bookmarks:1#compat", at: "account" },
+  /** XEP-0398 §4: the server converts between XEP-0084 and XEP-0153 avatars. */
+  "avatar-conversion": { disco: "urn:xmpp:pep-vcard-conversion:0", at: "account" },
+  /** XEP-0215 §5. */
+  extdisco: { disco: "urn:xmpp:extdisco:2", at: "server" },
   // A XEP without a discovery feature: offered when the server answers this IQ get (sent to the user's own
   // account) with a result.
   /** XEP-0049: a get of a namespace of the harness's own, which a server with private storage answers. */

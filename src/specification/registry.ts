@@ -71,6 +71,19 @@ const REGISTRY: SpecEntry[] = [
   xep("0334", "Message Processing Hints", "1.0.0 (2024-04-17)", false),
   xep("0203", "Delayed Delivery", "2.0 (2009-09-15)", false),
   xep("0082", "XMPP Date and Time Profiles", "1.1.1 (2021-08-31)", false),
+  xep("0030", "Service Discovery", "2.5.0 (2024-04-30)", true),
+  xep("0115", "Entity Capabilities", "1.6.0 (2022-03-08)", true),
+  xep("0163", "Personal Eventing Protocol", "1.2.2 (2022-02-16)", true),
+  xep("0060", "Publish-Subscribe", "1.30.0 (2025-11-11)", true),
+  xep("0223", "Persistent Storage of Private Data via PubSub", "1.1.1 (2023-03-23)", true),
+  xep("0402", "PEP Native Bookmarks", "1.2.0 (2024-08-15)", true),
+  xep("0048", "Bookmarks", "1.2 (2020-08-04)", true),
+  xep("0084", "User Avatar", "1.1.4 (2019-09-20)", true),
+  xep("0398", "User Avatar to vCard-Based Avatars Conversion", "1.0.0 (2024-05-06)", true),
+  xep("0153", "vCard-Based Avatars", "1.1.1 (2024-06-10)", true),
+  xep("0215", "External Service Discovery", "1.0.0 (2022-08-23)", true),
+  xep("0128", "Service Discovery Extensions", "1.0.1 (2019-07-30)", false),
+  xep("0004", "Data Forms", "2.13.2 (2024-08-30)", false),
 ];
 
 /** Every specification, in the registry's order (the order the reports show them in). */

@@ -131,6 +131,34 @@ modules:
   # the small entity queries (XEP-0202, XEP-0012)
   mod_time: {}
   mod_last: {}
+  # discovery and personal eventing (XEP-0115, XEP-0163 on XEP-0060, XEP-0084 with its vCard conversion,
+  # XEP-0215), as the package's example configures them; the pubsub service is on pubsub.<domain>
+  mod_caps: {}
+  mod_pubsub:
+    access_createnode: local
+    plugins:
+      - flat
+      - pep
+    force_node_config:
+      storage:bookmarks:
+        access_model: whitelist
+  mod_avatar: {}
+  mod_vcard_xupdate: {}
+  mod_stun_disco:
+    secret: "xmpp-conform-turn-secret"
+    services:
+      -
+        host: 127.0.0.1
+        port: 3478
+        type: stun
+        transport: udp
+        restricted: false
+      -
+        host: 127.0.0.1
+        port: 3478
+        type: turn
+        transport: udp
+        restricted: true
   # XEP-0133 add-user / delete-user for the admins
   mod_adhoc: {}
   mod_configure: {}

@@ -26,6 +26,8 @@ function config(dir: string, ports: Ports, domain: string, opts: LocalTargetOpti
     "carbons", "mam", "private", "pep", "vcard_legacy",
     // the small entity queries: XEP-0202 time, XEP-0012 last activity of users (lastactivity) and of the server (uptime)
     "time", "lastactivity", "uptime",
+    // discovery and personal eventing: XEP-0402 bookmarks (with XEP-0048 compatibility), XEP-0215
+    "bookmarks", "external_services",
     ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []), ...(fed ? ["dialback"] : []), ...(ports.websocket ? ["websocket"] : []),
   ];
   const port = ports.c2s;
@@ -50,10 +52,17 @@ certificates = "${dir}/certs"
 admins = ${lua(opts.admins ?? [])}
 modules_enabled = ${lua(modules)}
 ${fed ? federationConfig(dir, fed, ca) : `modules_disabled = { "s2s"; "s2s_auth_certs"; }`}
+${EXTERNAL_SERVICES}
 ${(opts.extraConfig ?? []).join("\n")}
 VirtualHost "${domain}"
 `;
 }
+
+/** XEP-0215: a STUN service, and a TURN service with credentials from a shared secret (nothing listens: only listed). */
+const EXTERNAL_SERVICES = `external_services = {
+  { type = "stun", transport = "udp", host = "127.0.0.1", port = 3478 };
+  { type = "turn", transport = "udp", host = "127.0.0.1", port = 3478, secret = "xmpp-conform-turn-secret" };
+}`;
 
 /**
  * RFC 7395 on mod_http's port on loopback (https with `tls`, with the domain's certificate). Requests name

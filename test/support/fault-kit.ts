@@ -10,7 +10,8 @@ export interface FaultDef {
   area:
     | "roster" | "roster-set-errors" | "versioning" | "subscription" | "pre-approval" | "presence" | "probe" | "directed" | "unavailable" | "delivery"
     | "core-stream" | "core-stream-errors" | "core-sasl" | "core-bind" | "core-stanza" | "core-addressing"
-    | "carbons" | "mam" | "blocking" | "vcard" | "private" | "register" | "entity";
+    | "carbons" | "mam" | "blocking" | "vcard" | "private" | "register" | "entity"
+    | "disco" | "pep" | "bookmarks" | "avatar" | "extdisco";
   requirements: string[];
   /** The bug, as a server developer would describe it. */
   description: string;

@@ -4,13 +4,18 @@
  */
 import * as blocking from "./blocking.ts";
 import * as carbons from "./carbons.ts";
+import * as avatar from "./avatar.ts";
+import * as bookmarks from "./bookmarks.ts";
+import * as disco from "./disco.ts";
 import * as entity from "./entity.ts";
+import * as extdisco from "./extdisco.ts";
 import * as mam from "./mam.ts";
+import * as pep from "./pep.ts";
 import * as privateStorage from "./private.ts";
 import * as register from "./register.ts";
 import * as vcard from "./vcard.ts";
 
-const FAMILIES = [carbons, mam, blocking, vcard, privateStorage, register, entity];
+const FAMILIES = [carbons, mam, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco];
 
 export const XEP_FAULTS = FAMILIES.flatMap((f) => f.FAULTS);
 export const XEP_VARIATIONS = FAMILIES.flatMap((f) => f.VARIATIONS);
