@@ -1,4 +1,5 @@
 import { parse, type Element } from "ltx";
+import { capsVer } from "../xmpp/caps.ts";
 import { NS } from "../xmpp/ns.ts";
 
 /**
@@ -12,7 +13,8 @@ import { NS } from "../xmpp/ns.ts";
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
  * {re:REGEX}, {capture:NAME}.
  * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:children='only:a b c' (no
- * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it).
+ * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it),
+ * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says).
  */
 export type Captures = Record<string, string>;
 
@@ -117,6 +119,15 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
     out.total++;
     const problem = checkValue(parseToken(String(value)), attrValue(a, expandedAttr(p, name)), out.caps);
     if (problem) fail(`${here}@${name}: ${problem}`);
+    else out.score++;
+  }
+  const capsAttr = p.attrs[`${META}caps`];
+  if (capsAttr !== undefined) {
+    out.total++;
+    const [hash, ver] = String(capsAttr).trim().split(/\s+/);
+    const got = capsVer(a, hash);
+    if (got === undefined) fail(`${here}: xc:caps names a hash function the harness cannot compute: '${hash}'`);
+    else if (got !== ver) fail(`${here}: expected the identities, features and forms to hash (${hash}, XEP-0115 §5.1) to '${ver}', got '${got}'`);
     else out.score++;
   }
   const text = ownText(p);

@@ -55,6 +55,7 @@ function serverInfo(run: RunResult): string {
     ...(s.streamFeatures.beforeTls ? [["stream features before TLS", chips(s.streamFeatures.beforeTls)] as [string, string]] : []),
     ["stream features before authentication", chips(s.streamFeatures.beforeAuth)],
     ["stream features after authentication", chips(s.streamFeatures.afterAuth)],
+    ...(s.caps ? [["entity capabilities (XEP-0115)", esc(`${s.caps.node} ${s.caps.hash} ${s.caps.ver}: ${s.caps.verified ? "verified against its disco#info" : `not verified: ${s.caps.reason}`}`)] as [string, string]] : []),
   ];
   return `<details class="server"><summary>What the server advertised</summary><table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</table></details>`;
 }

@@ -119,6 +119,17 @@ export const ServerInfo = z.object({
   streamFeatures: z
     .object({ beforeTls: z.array(z.string()).optional(), beforeAuth: z.array(z.string()), afterAuth: z.array(z.string()) })
     .describe("each stream feature as the server wrote it"),
+  caps: z
+    .object({
+      node: z.string(),
+      hash: z.string(),
+      ver: z.string(),
+      verified: z.boolean().describe("the disco#info answered for node#ver hashes to ver (XEP-0115 §5.1)"),
+      computed: z.string().optional().describe("what that disco#info hashes to, when it could be asked and hashed"),
+      reason: z.string().optional().describe("why it is not verified"),
+    })
+    .optional()
+    .describe("XEP-0115 §6.3: the server's own capabilities in its stream features, checked against its disco#info"),
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;
 

@@ -3,6 +3,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { AccountLedger } from "../accounts/ledger.ts";
 import type { ServerInfo } from "../results/schema.ts";
+import { capsVer } from "../xmpp/caps.ts";
 import { Session, type Credentials, type Endpoint } from "../xmpp/session.ts";
 import { Transcript } from "../xmpp/transcript.ts";
 import { NS } from "../xmpp/ns.ts";
@@ -13,8 +14,8 @@ const describe = (features?: Element) => (features?.children ?? []).filter((c): 
 
 /**
  * What the server says it is, asked over a logged-in session: the disco#info identity and features of the
- * domain (XEP-0030) and the features of the account's bare JID, XEP-0092 software version when the domain offers it, and the stream features it
- * advertised before TLS, before and after authentication.
+ * domain (XEP-0030) and the features of the account's bare JID, XEP-0092 software version when the domain offers it, the stream features it
+ * advertised before TLS, before and after authentication, and its XEP-0115 caps verified against its disco#info.
  */
 export async function identify(session: Session, domain: string, timeoutMs: number): Promise<ServerInfo> {
   const discoInfo = async (to: string) => {
@@ -34,6 +35,7 @@ export async function identify(session: Session, domain: string, timeoutMs: numb
     const name = v?.getChildText("name");
     if (name) version = { name, version: v?.getChildText("version") ?? "", ...(v?.getChildText("os") && { os: v.getChildText("os")! }) };
   }
+  const caps = await verifyCaps(session, domain, timeoutMs);
   return {
     ...(identity && { identity: { category: String(identity.attrs.category), type: String(identity.attrs.type), ...(identity.attrs.name && { name: String(identity.attrs.name) }) } }),
     ...(version && { version }),
@@ -44,7 +46,23 @@ export async function identify(session: Session, domain: string, timeoutMs: numb
       beforeAuth: describe(session.featuresBeforeAuth),
       afterAuth: describe(session.features),
     },
+    ...(caps && { caps }),
   };
+}
+
+/**
+ * XEP-0115 §6.3: a `<c/>` among the stream features stands for the server's disco#info, asked for its node#ver
+ * (§6.2) and hashed as §5.1 says: verified when the hash is the ver.
+ */
+async function verifyCaps(session: Session, domain: string, timeoutMs: number): Promise<ServerInfo["caps"]> {
+  const c = [session.features, session.featuresBeforeAuth].map((f) => f?.getChild("c", NS.caps)).find(Boolean);
+  if (!c) return undefined;
+  const { node = "", hash = "", ver = "" } = c.attrs as Record<string, string>;
+  const reply = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.discoInfo, node: `${node}#${ver}` })), timeoutMs);
+  const query = reply.attrs.type === "result" ? reply.getChild("query", NS.discoInfo) : undefined;
+  const computed = query && capsVer(query, hash);
+  const reason = !query ? `disco#info of node ${node}#${ver} was answered with ${reply.attrs.type}` : computed === undefined ? `the hash ${hash} is unknown to the harness` : computed !== ver ? `its disco#info hashes to ${computed}` : undefined;
+  return { node, hash, ver, verified: !reason, ...(computed && { computed }), ...(reason && { reason }) };
 }
 
 /** The software a profile is chosen by: XEP-0092 first, else the disco#info identity's name (no version). */

@@ -25,7 +25,7 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
   for (const [name, a] of Object.entries(raw.accounts)) {
     if (a?.domain !== "remote") continue;
     for (const [res, r] of Object.entries(a.resources ?? {})) {
-      const extra = (["roster", "presence", "online", "acks", "raw"] as const).find((k) => r?.[k] !== undefined);
+      const extra = (["roster", "presence", "online", "acks", "caps", "raw"] as const).find((k) => r?.[k] !== undefined);
       if (extra) throw new ScenarioError(where(["accounts", name, "resources", res], extra), `accounts.${name}.resources.${res}: ${name} is a user of the harness's remote server, where nothing logs in: '${extra}' does not apply (a resource only names a full JID, \${${name}/${res}})`);
     }
   }
@@ -47,12 +47,14 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
     resources: Object.entries(a?.resources ?? {}).filter(([, r]) => !r?.raw).map(([res, r]) => {
       if (remotes.has(name)) return { name: res, roster: false, online: false, acks: true };
       const p = r?.presence;
+      if (r?.caps && (p === undefined || p === false)) throw new ScenarioError(where(["accounts", name, "resources", res], "caps"), `accounts.${name}.resources.${res}: caps ride on the resource's presence; give it 'presence'`);
       return {
         name: res,
         roster: r?.roster ?? false,
         online: r?.online ?? true,
         acks: r?.acks ?? true,
         presence: p === undefined || p === false ? undefined : p === true ? {} : typeof p === "number" ? { priority: p } : p,
+        ...(r?.caps && { caps: r.caps }),
       };
     }),
   }));
@@ -60,7 +62,7 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
   const connections: RawConnectionSpec[] = [
     ...Object.entries(raw.accounts).flatMap(([account, a]) =>
       Object.entries(a?.resources ?? {}).filter(([, r]) => r?.raw).map(([name, r]) => {
-        const extra = (["roster", "presence", "acks"] as const).find((k) => r?.[k] !== undefined);
+        const extra = (["roster", "presence", "acks", "caps"] as const).find((k) => r?.[k] !== undefined);
         if (extra) throw new ScenarioError(where(["accounts", account, "resources", name], extra), `accounts.${account}.resources.${name}: a raw connection does only what its steps say; '${extra}' does not apply`);
         return { label: `${account}/${name}`, name, account, online: r?.online ?? true };
       }),

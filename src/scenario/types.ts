@@ -91,6 +91,8 @@ export interface ResourceSpec {
   online: boolean;
   /** Answers roster pushes with a result, as clients should; false leaves them to the steps (RFC 6121 §2.1.6). */
   acks: boolean;
+  /** XEP-0115: features the resource advertises (its presence's `<c/>`, its disco#info answers); none: it answers disco#info with an error. */
+  caps?: string[];
 }
 
 export interface AccountSpec {

@@ -19,6 +19,7 @@ export const NS = {
   register: "jabber:iq:register",
   version: "jabber:iq:version",
   discoInfo: "http://jabber.org/protocol/disco#info",
+  caps: "http://jabber.org/protocol/caps",
   commands: "http://jabber.org/protocol/commands",
   admin: "http://jabber.org/protocol/admin",
 } as const;

@@ -1,6 +1,7 @@
 import type net from "node:net";
 import xml, { XMLError } from "@xmpp/xml";
 import type { Element } from "ltx";
+import { clientCaps, HARNESS_CAPS_NODE, type ClientCaps } from "./caps.ts";
 import { assembleClient, type AssembledClient, type Middleware } from "./client.ts";
 import { PLAINTEXT, saslMechanisms, type Endpoint } from "./endpoint.ts";
 import { Inbox, type ReadByServer } from "./inbox.ts";
@@ -28,8 +29,8 @@ const STANZAS = new Set(["iq", "message", "presence"]);
  * One connected resource of one account: an xmpp.js client (src/xmpp/client.ts) with the harness's
  * middleware: every element in and out goes to the transcript, barrier markers and replies to the
  * harness's own IQs are taken aside, and every other stanza goes to the inbox the expectations read.
- * It answers roster pushes (unless told not to) and any other IQ with service-unavailable, as a plain
- * client does, and never reconnects.
+ * It answers roster pushes (unless told not to), disco#info when it has capabilities (XEP-0115: `caps`), and any
+ * other IQ with service-unavailable, as a plain client does, and never reconnects.
  */
 export class Session {
   readonly inbox = new Inbox();
@@ -43,11 +44,15 @@ export class Session {
   featuresBeforeTls?: Element;
   /** The SASL mechanism the session logged in with. */
   mechanism?: string;
+  /** XEP-0115: what the resource advertises (its initial presence carries `caps.element()`). */
+  readonly caps?: ClientCaps;
 
   private readonly client: AssembledClient;
   private iq!: IqMatcher;
   private readonly markers = new Markers();
   private readonly harnessOut = new WeakSet<object>();
+  /** Ids of the server's unanswered queries of our caps node (the harness's business, like its own IQs), with their counts (ids repeat). */
+  private readonly capsQueries = new Map<string, number>();
   private online = false;
 
   constructor(
@@ -56,7 +61,7 @@ export class Session {
     private readonly creds: Credentials,
     resource: string,
     private readonly transcript: Transcript,
-    opts: { ackPushes?: boolean; timeoutMs?: number } = {},
+    opts: { ackPushes?: boolean; timeoutMs?: number; caps?: readonly string[] } = {},
   ) {
     const timeoutMs = opts.timeoutMs ?? 3000;
     this.client = assembleClient({
@@ -78,6 +83,10 @@ export class Session {
     const { entity } = this.client;
     // A push left unanswered (acks: false) gets no reply at all: the steps answer it, or nothing does.
     this.client.iqCallee.set(NS.roster, "query", () => (opts.ackPushes === false ? new Promise(() => {}) : true));
+    if (opts.caps) {
+      const caps = (this.caps = clientCaps(opts.caps));
+      this.client.iqCallee.get(NS.discoInfo, "query", (ctx) => caps.info((ctx as unknown as { element: Element }).element.attrs.node as string | undefined) as never);
+    }
     entity.on("error", (err: Error) => {
       this.transcript.add(this.label, "note", `error: ${err.message}`);
       if (err instanceof XMLError) this.socket()?.stopReading?.();
@@ -96,21 +105,39 @@ export class Session {
     middleware.use((ctx, next) => {
       const el = ctx.stanza as unknown as Element;
       const marker = this.online && this.markers.take(el);
-      this.record(el, marker);
+      const capsQuery = this.isCapsQuery(el);
+      if (capsQuery) this.capsQueries.set(String(el.attrs.id), (this.capsQueries.get(String(el.attrs.id)) ?? 0) + 1);
+      this.record(el, marker || capsQuery);
       if (marker) return this.inbox.wake();
       return next();
     });
     this.iq = new IqMatcher(middleware as never);
     middleware.use((ctx, next) => {
       const el = ctx.stanza as unknown as Element;
-      if (this.online && STANZAS.has(el.name)) this.inbox.push(el, this.transcript.now());
+      if (this.online && STANZAS.has(el.name) && !this.isCapsQuery(el)) this.inbox.push(el, this.transcript.now());
       return next();
     });
     middleware.filter((ctx, next) => {
       const el = ctx.stanza as unknown as Element;
-      this.transcript.add(this.label, "out", el.toString(), !this.online || this.harnessOut.has(el));
+      const capsAnswer = el.name === "iq" && this.answeredCapsQuery(String(el.attrs.id));
+      this.transcript.add(this.label, "out", el.toString(), !this.online || this.harnessOut.has(el) || capsAnswer);
       return next();
     });
+  }
+
+  /** A disco#info query of the node#ver our presence advertised (XEP-0115 §6.2): how a server learns our caps. */
+  private isCapsQuery(el: Element): boolean {
+    const node = this.caps && el.name === "iq" && el.attrs.type === "get" ? el.getChild("query", NS.discoInfo)?.attrs.node : undefined;
+    return node === `${HARNESS_CAPS_NODE}#${this.caps?.ver}`;
+  }
+
+  /** Whether an IQ we send with this id answers a caps query (counted off once). */
+  private answeredCapsQuery(id: string): boolean {
+    const n = this.capsQueries.get(id);
+    if (!n) return false;
+    if (n === 1) this.capsQueries.delete(id);
+    else this.capsQueries.set(id, n - 1);
+    return true;
   }
 
   get isOpen(): boolean {

@@ -6,7 +6,7 @@ import type { RawConnection } from "../../xmpp/raw-connection.ts";
 import type { Endpoint, Session } from "../../xmpp/session.ts";
 import { HarnessError } from "./harness-error.ts";
 
-/** Logs a session in with its set-up: the roster fetched, initial presence sent, as its spec says. */
+/** Logs a session in with its set-up: the roster fetched, initial presence sent (with its caps), as its spec says. */
 export async function startSession(session: Session, spec: ResourceSpec, timeoutMs: number): Promise<void> {
   await session.start(timeoutMs);
   if (spec.roster) {
@@ -19,7 +19,8 @@ export async function startSession(session: Session, spec: ResourceSpec, timeout
       xml("presence", {},
         ...(p.show ? [xml("show", {}, p.show)] : []),
         ...(p.status ? [xml("status", {}, p.status)] : []),
-        ...(p.priority !== undefined ? [xml("priority", {}, String(p.priority))] : [])),
+        ...(p.priority !== undefined ? [xml("priority", {}, String(p.priority))] : []),
+        ...(session.caps ? [session.caps.element()] : [])),
     );
   }
 }
