@@ -352,3 +352,13 @@ steps:
   assert.match(detail, /needs: carbons is asked of the server over a logged-in session/);
   assert.doesNotThrow(() => loadScenarioFile(file(raw.replace("needs: [carbons]", "needs: [starttls]"))));
 });
+
+test("caps: a resource's advertised features ride on its presence; without presence, or on a raw connection, they are refused", () => {
+  const [sc] = loadScenarioFile(file(HEAD.replace("chamber: {}", "chamber: { presence: true, caps: ['urn:xmpp:avatar:metadata+notify'] }") + "steps: [juliet/balcony receives nothing]\n"));
+  assert.deepEqual(sc.accounts[0].resources.find((r) => r.name === "chamber")?.caps, ["urn:xmpp:avatar:metadata+notify"]);
+  assert.equal(sc.accounts[0].resources.find((r) => r.name === "balcony")?.caps, undefined);
+  const [line, col, detail] = problem(HEAD.replace("chamber: {}", "chamber: { caps: ['urn:xmpp:avatar:metadata+notify'] }") + "steps: [juliet/balcony receives nothing]\n");
+  assert.deepEqual([line, col], [10, 18]);
+  assert.match(detail, /caps ride on the resource's presence; give it 'presence'/);
+  assert.match(problem(HEAD.replace("chamber: {}", "chamber: { raw: true, caps: [x] }") + "steps: [juliet/balcony receives nothing]\n")[2], /'caps' does not apply/);
+});
