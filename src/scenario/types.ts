@@ -62,6 +62,12 @@ export const FEATURES = {
   "avatar-conversion": { disco: "urn:xmpp:pep-vcard-conversion:0", at: "account" },
   /** XEP-0215 §5. */
   extdisco: { disco: "urn:xmpp:extdisco:2", at: "server" },
+  // XEP-0215: what the server's list holds (a deployment may list no service, or none restricted): a case whose
+  // precondition is such a service skips without one.
+  /** XEP-0215 §2: the server lists at least one external service. */
+  "extdisco-services": { probe: "<services xmlns='urn:xmpp:extdisco:2'/>", at: "server", holds: "<iq><services xmlns='urn:xmpp:extdisco:2'><service/></services></iq>" },
+  /** XEP-0215 §2, §3.3: the server lists a restricted service (one whose credentials are requested). */
+  "extdisco-restricted": { probe: "<services xmlns='urn:xmpp:extdisco:2'/>", at: "server", holds: "<iq><services xmlns='urn:xmpp:extdisco:2'><service restricted='{re:true|1}'/></services></iq>" },
   // A XEP without a discovery feature: offered when the server answers this IQ get (sent to the user's own
   // account) with a result.
   /** XEP-0049: a get of a namespace of the harness's own, which a server with private storage answers. */
@@ -69,7 +75,7 @@ export const FEATURES = {
   /** XEP-0012 §3: last activity answered for accounts, not only the server's uptime (Prosody's mod_uptime lists
    *  jabber:iq:last on the domain without mod_lastactivity): a get of the user's own, online account. */
   "last-user": { probe: "<query xmlns='jabber:iq:last'/>" },
-} as const satisfies Record<string, { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | { probe: string }>;
+} as const satisfies Record<string, { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | { probe: string; at?: "server"; holds?: string }>;
 export type Feature = keyof typeof FEATURES;
 
 export { SourcePos } from "../util/yaml-file.ts";

@@ -1,6 +1,7 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
 import { FEATURES } from "../../scenario/types.ts";
+import { matchStanza, parsePattern } from "../../match/pattern.ts";
 import { NS } from "../../xmpp/ns.ts";
 import { openRawStream } from "../../xmpp/raw-stream.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
@@ -78,14 +79,20 @@ async function discoFeatures(scope: CaseScope, at: "server" | "account", session
   return new Set((query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var)));
 }
 
-/** Whether the server answers a probe IQ get (a feature without a discovery feature) with a result. */
-async function answers(scope: CaseScope, probe: string, session: Session | undefined): Promise<boolean> {
+type Probe = { probe: string; at?: "server"; holds?: string };
+
+/**
+ * Whether the server answers a probe IQ get (a feature without a discovery feature), sent to the user's own
+ * account or to the server, with a result (one that matches `holds`, where the feature is what the result holds).
+ */
+async function answers(scope: CaseScope, want: Probe, session: Session | undefined): Promise<boolean> {
   if (!session) return false;
-  const reply = await session.request(xml("iq", { type: "get" }, parse(probe) as Element), scope.ctx.timeoutMs);
-  return reply.attrs.type === "result";
+  const to = want.at === "server" ? { to: scope.ctx.endpoint.domain } : {};
+  const reply = await session.request(xml("iq", { type: "get", ...to }, parse(want.probe) as Element), scope.ctx.timeoutMs);
+  return reply.attrs.type === "result" && (!want.holds || matchStanza(parsePattern(want.holds), reply).ok);
 }
 
-type Want = { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | { probe: string };
+type Want = { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | Probe;
 
 async function missingFeatures(scope: CaseScope, features: Element[], session?: Session): Promise<string[]> {
   const has = (want: { ns: string; name: string; mechanism?: string }, x: Element) => {
@@ -97,7 +104,7 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
   for (const f of scope.sc.needs) {
     const want = FEATURES[f] as Want;
     if ("probe" in want) {
-      if (!(await answers(scope, want.probe, session))) missing.push(`${f} (the server did not answer ${want.probe} with a result)`);
+      if (!(await answers(scope, want, session))) missing.push(`${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {
       if (!disco.has(want.at)) disco.set(want.at, await discoFeatures(scope, want.at, session));
       if (!disco.get(want.at)!.has(want.disco)) missing.push(`${f} (${want.disco} in the disco#info of ${want.at === "server" ? "the server" : "the user's bare JID"})`);
