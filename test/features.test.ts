@@ -15,7 +15,7 @@ import { tempFiles } from "./support/temp-files.ts";
 let full: Awaited<ReturnType<typeof prosody>>;
 let bare: Awaited<ReturnType<typeof prosody>>;
 before(async () => {
-  [full, bare] = await Promise.all([prosody(), prosody({ extraConfig: ['modules_disabled = { "s2s"; "s2s_auth_certs"; "carbons"; "private"; "mam" }'] })]);
+  [full, bare] = await Promise.all([prosody(), prosody({ extraConfig: ['modules_disabled = { "s2s"; "s2s_auth_certs"; "carbons"; "private"; "mam" }', "external_services = {}"] })]);
 });
 after(async () => {
   await Promise.all([full?.stop(), bare?.stop()]);
@@ -37,6 +37,17 @@ test("cases needing carbons (server disco), the archive (account disco) or priva
   assert.ok(ids.filter((id) => withModules[id].verdict !== "skip").length > 10);
   assert.deepEqual(full.accounts(), []);
   assert.deepEqual(bare.accounts(), []);
+});
+
+test("cases needing a listed external service or a restricted one (a probe of the server's list) skip where the list has none, and run where it has", async () => {
+  const files = ["extdisco/services.yaml", "extdisco/credentials.yaml"].map((f) => path.join(ROOT, "scenarios", f));
+  const probed = (r: RunResult) => Object.fromEntries(Object.entries(cases(r)).filter(([id]) => ["extdisco-services-type-filter", "extdisco-credentials-restricted"].includes(id)));
+  const [withServices, without] = [probed(await on(full, files, true)), probed(await on(bare, files, true))];
+  assert.equal(Object.keys(without).length, 2);
+  for (const [id, c] of Object.entries(withServices)) assert.equal(c.verdict, "pass", `${id}: ${c.reason}`);
+  assert.match(without["extdisco-services-type-filter"].reason, /extdisco-services \(the server did not answer <services xmlns='urn:xmpp:extdisco:2'\/> sent to the server with a result matching/);
+  assert.match(without["extdisco-credentials-restricted"].reason, /extdisco-restricted \(the server did not answer/);
+  for (const c of Object.values(without)) assert.equal(c.verdict, "skip");
 });
 
 test("a refused request the text allows skips the case with the condition and the reason; without 'refused' it is judged", async () => {
