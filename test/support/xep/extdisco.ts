@@ -1,6 +1,170 @@
-import type { FaultDef } from "../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
-export const FAULTS: FaultDef[] = [];
+const EXTDISCO = "urn:xmpp:extdisco:2";
+const DISCO = "http://jabber.org/protocol/disco#info";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
-export const VARIATIONS: Variation[] = [];
+/** Sent by the server itself (no 'from', or a domain), not routed from a client. */
+const serverMade = (el: Element) => !String(el.attrs.from ?? "").includes("@");
+/** The server's result carrying `<services/>` (a listing) or `<credentials/>`. */
+const result = (payload: "services" | "credentials") => (el: Element) =>
+  el.name === "iq" && el.attrs.type === "result" && serverMade(el) && Boolean(el.getChild(payload, EXTDISCO));
+const servicesOf = (c: Element, payload: "services" | "credentials") => c.getChild(payload, EXTDISCO)!.getChildren("service");
+/** The server's `payload` results with `edit` applied to each `<service/>` (or to the first only). */
+const editServices = (payload: "services" | "credentials", edit: (service: Element, c: Element) => void, firstOnly = false) =>
+  when((el) => result(payload)(el) && servicesOf(el, payload).length > 0, (el) =>
+    changed(el, (c) => {
+      const services = servicesOf(c, payload);
+      for (const s of firstOnly ? services.slice(0, 1) : services) edit(s, c);
+    }));
+/** XEP-0215: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  {
+    id: "extdisco.list.no-host",
+    area: "extdisco",
+    requirements: ["EXTDISCO-HOST-01"],
+    description: "a listed external service has no 'host' attribute",
+    fault: editServices("services", (s) => delete s.attrs.host, true),
+  },
+  {
+    id: "extdisco.list.no-type",
+    area: "extdisco",
+    requirements: ["EXTDISCO-TYPE-01"],
+    description: "a listed external service has no 'type' attribute",
+    fault: editServices("services", (s) => delete s.attrs.type, true),
+  },
+  {
+    id: "extdisco.list.expires-local-time",
+    area: "extdisco",
+    requirements: ["EXTDISCO-EXPIRES-01"],
+    description: "a service's 'expires' is written in local time with an offset instead of UTC",
+    fault: editServices("services", (s) => (s.attrs.expires = "2030-01-01T12:00:00+02:00"), true),
+  },
+  {
+    id: "extdisco.list.expires-unix",
+    area: "extdisco",
+    requirements: ["EXTDISCO-EXPIRES-01"],
+    description: "a service's 'expires' is a Unix timestamp instead of a XEP-0082 dateTime",
+    fault: editServices("services", (s) => (s.attrs.expires = "1893499200"), true),
+  },
+  {
+    id: "extdisco.not-advertised",
+    area: "extdisco",
+    requirements: ["EXTDISCO-DISCO-01"],
+    description: "the server lists external services but its disco#info does not list urn:xmpp:extdisco:2",
+    fault: when((el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", EXTDISCO)), (el) =>
+      changed(el, (c) => {
+        const q = c.getChild("query", DISCO)!;
+        q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== EXTDISCO);
+      })),
+  },
+  {
+    id: "extdisco.list.unanswered",
+    area: "extdisco",
+    requirements: ["EXTDISCO-LIST-01", "EXTDISCO-DISCO-01"],
+    description: "the server never answers a request for external services",
+    fault: when(result("services"), () => "drop"),
+  },
+  {
+    id: "extdisco.list.no-port",
+    area: "extdisco",
+    requirements: ["EXTDISCO-PORT-01"],
+    description: "listed services carry no 'port'",
+    fault: editServices("services", (s) => delete s.attrs.port),
+  },
+  {
+    id: "extdisco.list.no-transport",
+    area: "extdisco",
+    requirements: ["EXTDISCO-TRANSPORT-01"],
+    description: "listed services carry no 'transport'",
+    fault: editServices("services", (s) => delete s.attrs.transport),
+  },
+  {
+    id: "extdisco.list.foreign-child",
+    area: "extdisco",
+    requirements: ["EXTDISCO-LIST-03"],
+    description: "the list holds a child of the extdisco namespace other than <service/>",
+    fault: when(result("services"), (el) => changed(el, (c) => c.getChild("services", EXTDISCO)!.cnode(xml("server", { host: "127.0.0.1" })))),
+  },
+  {
+    id: "extdisco.list.form-not-result",
+    area: "extdisco",
+    requirements: ["EXTDISCO-EXT-01"],
+    description: "a service's extended information is a data form of type 'form' instead of 'result'",
+    fault: editServices("services", (s) => s.cnode(xml("x", { xmlns: "jabber:x:data", type: "form" }, xml("field", { var: "realm" }, xml("value", {}, "example"))))),
+  },
+  {
+    id: "extdisco.filter.ignored",
+    area: "extdisco",
+    requirements: ["EXTDISCO-FILTER-01"],
+    description: "a request with a 'type' also lists services of other types",
+    stream: answering((el) => Boolean(el.getChild("services", EXTDISCO)?.attrs.type), (el) => (el.attrs.type === "result" ? changed(el, (c) => c.getChild("services", EXTDISCO)!.cnode(xml("service", { host: "127.0.0.1", port: "3479", transport: "udp", type: "xmpp-conform-other" }))) : "pass")),
+  },
+  {
+    id: "extdisco.credentials.none",
+    area: "extdisco",
+    requirements: ["EXTDISCO-CRED-01"],
+    description: "the credentials result for a restricted service carries no username and password",
+    fault: editServices("credentials", (s) => {
+      delete s.attrs.username;
+      delete s.attrs.password;
+    }),
+  },
+  {
+    id: "extdisco.credentials.other-host",
+    area: "extdisco",
+    requirements: ["EXTDISCO-CRED-02"],
+    description: "the credentials result also holds a service of another host than the one requested",
+    fault: editServices("credentials", (s, c) => {
+      const other = xml("service", { ...s.attrs, host: "relay.xmpp-conform.invalid" });
+      c.getChild("credentials", EXTDISCO)!.cnode(other);
+    }, true),
+  },
+];
+
+/** What XEP-0215 allows and Prosody or ejabberd do not show: no verdict may change. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "extdisco-named-services",
+    description: "listed services carry a friendly 'name' (XEP-0215 §2: name is \"A friendly (human-readable) name or label for the service.\", OPTIONAL)",
+    fault: editServices("services", (s) => (s.attrs.name = `Conformance ${String(s.attrs.type ?? "")}`)),
+  },
+  {
+    id: "extdisco-extended-information",
+    description: "each service carries extended information as a data form of type 'result' (XEP-0215 §4)",
+    fault: editServices("services", (s) =>
+      s.cnode(xml("x", { xmlns: "jabber:x:data", type: "result" },
+        xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, "urn:example:extdisco")),
+        xml("field", { var: "realm" }, xml("value", {}, "example"))))),
+  },
+  {
+    id: "extdisco-boolean-spelling",
+    description: "'restricted' spelled the other way the schema's xs:boolean allows ('1' for 'true', 'false' for '0' and back)",
+    fault: (el, ctx) => {
+      const spelled: Record<string, string> = { "1": "true", true: "1", "0": "false", false: "0" };
+      const edit = (payload: "services" | "credentials") =>
+        editServices(payload, (s) => void (s.attrs.restricted !== undefined && (s.attrs.restricted = spelled[String(s.attrs.restricted)] ?? s.attrs.restricted)))(el, ctx);
+      const first = edit("services");
+      return first === "pass" ? edit("credentials") : first;
+    },
+  },
+  {
+    id: "extdisco-expires-utc",
+    description: "restricted services and their credentials carry an 'expires' in UTC with fractions of a second (XEP-0215 §2, XEP-0082's dateTime)",
+    fault: (el, ctx) => {
+      const edit = (payload: "services" | "credentials") =>
+        editServices(payload, (s) => void (s.attrs.username !== undefined && (s.attrs.expires = "2030-01-01T12:00:00.250Z")))(el, ctx);
+      const first = edit("services");
+      return first === "pass" ? edit("credentials") : first;
+    },
+  },
+  {
+    id: "extdisco-unknown-type-refused",
+    description: "a request for a type the server does not know is refused with bad-request (XEP-0215 §2: the server \"MAY instead return an appropriate error\"; ejabberd does)",
+    fault: when((el) => result("services")(el) && servicesOf(el, "services").length === 0, (el) =>
+      [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, ...(el.attrs.from && { from: el.attrs.from }) }, xml("error", { type: "modify" }, xml("bad-request", { xmlns: STANZAS })))]),
+  },
+];
