@@ -62,6 +62,8 @@ export const FEATURES = {
   "avatar-conversion": { disco: "urn:xmpp:pep-vcard-conversion:0", at: "account" },
   /** XEP-0215 §5. */
   extdisco: { disco: "urn:xmpp:extdisco:2", at: "server" },
+  /** XEP-0402 §5.3: the server keeps the XEP-0048 'storage:bookmarks' PEP node and PEP bookmarks in step. */
+  "bookmarks-compat-pep": { disco: "urn:xmpp:bookmarks:1#compat-pep", at: "account" },
   // XEP-0215: what the server's list holds (a deployment may list no service, or none restricted): a case whose
   // precondition is such a service skips without one.
   /** XEP-0215 §2: the server lists at least one external service. */
