@@ -5,7 +5,6 @@ import type { Variation } from "../variations.ts";
 
 const EXTDISCO = "urn:xmpp:extdisco:2";
 const DISCO = "http://jabber.org/protocol/disco#info";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 /** Sent by the server itself (no 'from', or a domain), not routed from a client. */
 const serverMade = (el: Element) => !String(el.attrs.from ?? "").includes("@");
@@ -162,9 +161,15 @@ export const VARIATIONS: Variation[] = [
     },
   },
   {
-    id: "extdisco-unknown-type-refused",
-    description: "a request for a type the server does not know is refused with bad-request (XEP-0215 §2: the server \"MAY instead return an appropriate error\"; ejabberd does)",
-    fault: when((el) => result("services")(el) && servicesOf(el, "services").length === 0, (el) =>
-      [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, ...(el.attrs.from && { from: el.attrs.from }) }, xml("error", { type: "modify" }, xml("bad-request", { xmlns: STANZAS })))]),
+    id: "extdisco-prefixed",
+    description: "the server writes the extdisco elements with a namespace prefix (<ed:services xmlns:ed='urn:xmpp:extdisco:2'>): the same XML names",
+    fault: when((el) => result("services")(el) || result("credentials")(el), (el) =>
+      changed(el, (c) => {
+        const payload = (c.getChild("services", EXTDISCO) ?? c.getChild("credentials", EXTDISCO))!;
+        delete payload.attrs.xmlns;
+        payload.attrs["xmlns:ed"] = EXTDISCO;
+        payload.name = `ed:${payload.name}`;
+        for (const s of payload.getChildren("service")) s.name = "ed:service";
+      })),
   },
 ];
