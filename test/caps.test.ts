@@ -56,3 +56,8 @@ test("pattern xc:caps: the received query must hash to the given ver", () => {
   assert.equal(bad.ok, false);
   assert.match(bad.problems.join("; "), /to hash \(sha-1, XEP-0115 §5\.1\) to 'q07IKJEyjvHSyhy\/\/CH0CxmKi8w=', got 'QgayPKawpkPSDYmwT\/WM94uAlu0='/);
 });
+
+test("XEP-0115 §5.1: features are sorted before '<' is appended (a namespace before its own '#' features, as ejabberd's caps need)", () => {
+  const q = el(`<query xmlns='http://jabber.org/protocol/disco#info'><identity category='server' type='im'/><identity category='pubsub' type='pep'/><feature var='p#publish'/><feature var='p'/></query>`);
+  assert.equal(capsString(q), "pubsub/pep//<server/im//<p<p#publish<");
+});

@@ -15,10 +15,12 @@ const valuesOf = (field: Element) => elements(field, "value").map((v) => v.getTe
 
 /** §5.1 steps 1-8: the string S a disco#info <query/> stands for, before hashing. */
 export function capsString(query: Element): string {
+  // Sorted before the '<' is appended: "pubsub" comes before "pubsub#publish", though "pubsub<" would not.
+  const key = (i: Element, attr: string) => String(i.attrs[attr] ?? "");
   const identities = elements(query, "identity")
-    .map((i) => `${i.attrs.category ?? ""}/${i.attrs.type ?? ""}/${i.attrs["xml:lang"] ?? ""}/${i.attrs.name ?? ""}<`)
-    .sort(octetOrder);
-  const features = elements(query, "feature").map((f) => `${f.attrs.var ?? ""}<`).sort(octetOrder);
+    .sort((a, b) => octetOrder(key(a, "category"), key(b, "category")) || octetOrder(key(a, "type"), key(b, "type")) || octetOrder(key(a, "xml:lang"), key(b, "xml:lang")))
+    .map((i) => `${key(i, "category")}/${key(i, "type")}/${key(i, "xml:lang")}/${key(i, "name")}<`);
+  const features = elements(query, "feature").map((f) => key(f, "var")).sort(octetOrder).map((v) => `${v}<`);
   const forms = elements(query, "x", "jabber:x:data")
     .map((form) => {
       const fields = elements(form, "field");
