@@ -1,6 +1,209 @@
-import type { FaultDef } from "../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { changed, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
-export const FAULTS: FaultDef[] = [];
+const PUBSUB = "http://jabber.org/protocol/pubsub";
+const EVENT = "http://jabber.org/protocol/pubsub#event";
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+const ADDRESS = "http://jabber.org/protocol/address";
+const VCARD = "vcard-temp";
+const UPDATE = "vcard-temp:x:update";
+const DATA = "urn:xmpp:avatar:data";
+const METADATA = "urn:xmpp:avatar:metadata";
+const CONVERSION = "urn:xmpp:pep-vcard-conversion:0";
+/** The 2x2 blue PNG of scenarios/avatar/conversion.yaml: another real image than the cases publish. */
+const OTHER_IMAGE = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAD0lEQVR42mNgYPgPRmAKABf2A/3HkIu0AAAAAElFTkSuQmCC";
+/** SHA-1 of no bytes: a well-formed hash of no image the cases publish. */
+const OTHER_HASH = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
 
-export const VARIATIONS: Variation[] = [];
+/** The <items/> of a pubsub event for `node`, if the stanza is one. */
+const eventItems = (el: Element, node: string) => {
+  const items = el.name === "message" ? el.getChild("event", EVENT)?.getChild("items") : undefined;
+  return items?.attrs.node === node ? items : undefined;
+};
+/** The <items/> of an IQ-result of a pubsub retrieve-items request for `node`. */
+const resultItems = (el: Element, node: string) => {
+  const items = el.name === "iq" && el.attrs.type === "result" ? el.getChild("pubsub", PUBSUB)?.getChild("items") : undefined;
+  return items?.attrs.node === node ? items : undefined;
+};
+const vCardResult = (el: Element) => (el.name === "iq" && el.attrs.type === "result" ? el.getChild("vCard", VCARD) : undefined);
+const photoOf = (el: Element) => vCardResult(el)?.getChild("PHOTO");
+/** An available presence from another account carrying the avatar update child. */
+const updateOf = (el: Element, { conn }: FaultContext) =>
+  el.name === "presence" && el.attrs.type === undefined && bare(String(el.attrs.from ?? "")) !== bare(conn.jid) ? el.getChild("x", UPDATE) : undefined;
+/** Replaces the text of `el` (a BINVAL, a photo). */
+const setText = (el: Element, text: string) => (el.children = [text]);
+/** Removes `el`'s children that `drop` picks. */
+const without = (el: Element, drop: (child: Element) => boolean) => (el.children = el.children.filter((c) => typeof c === "string" || !drop(c)));
+
+/** XEP-0084, XEP-0398, XEP-0153: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  {
+    id: "avatar.notify.dropped",
+    area: "avatar",
+    requirements: ["AVATAR-NOTIFY-01", "AVATAR-DISABLE-01", "AVATAR-SYNC-01", "AVCONV-V2P-04"],
+    description: "avatar metadata notifications are never sent, to contacts with +notify or to the user's own resources",
+    fault: when((el) => Boolean(eventItems(el, METADATA)), () => "drop"),
+  },
+  {
+    id: "avatar.notify.unfiltered",
+    area: "avatar",
+    requirements: ["AVATAR-NOTIFY-02"],
+    description: "an avatar metadata notification also goes to the other accounts' resources that advertise no +notify in their caps",
+    fault: (el, ctx) => {
+      if (!eventItems(el, METADATA)) return "pass";
+      for (const p of ctx.peers()) if (bare(p.jid) !== bare(ctx.conn.jid) && bare(p.jid) !== bare(String(el.attrs.from ?? ""))) p.deliver(changed(el, (c) => (c.attrs.to = p.jid))[0]);
+      return "pass";
+    },
+  },
+  {
+    id: "avatar.notify.no-replyto",
+    area: "avatar",
+    requirements: ["AVATAR-REPLYTO-01"],
+    description: "avatar metadata notifications carry no replyto address of the publishing resource (visible where the server adds one: ejabberd)",
+    fault: when((el) => Boolean(eventItems(el, METADATA) && el.getChild("addresses", ADDRESS)), (el) => changed(el, (c) => c.remove("addresses", ADDRESS))),
+  },
+  {
+    id: "avatar.items.data-lost",
+    area: "avatar",
+    requirements: ["AVATAR-RETRIEVE-01", "AVCONV-V2P-01"],
+    description: "a retrieve-items request for the avatar data node is answered with no items",
+    fault: when((el) => Boolean(resultItems(el, DATA)), (el) => changed(el, (c) => (resultItems(c, DATA)!.children = []))),
+  },
+  {
+    id: "avatar.disco.nodes-missing",
+    area: "avatar",
+    requirements: ["AVATAR-DISCO-01"],
+    description: "a user's disco#items leaves out the avatar data and metadata nodes",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_ITEMS)),
+      (el) => changed(el, (c) => without(c.getChild("query", DISCO_ITEMS)!, (i) => i.attrs.node === DATA || i.attrs.node === METADATA)),
+    ),
+  },
+  {
+    id: "avconv.disco.feature-missing",
+    area: "avatar",
+    requirements: ["AVCONV-DISCO-01"],
+    description: "the server converts PEP avatars into the vCard but leaves urn:xmpp:pep-vcard-conversion:0 out of the account's disco#info",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)),
+      (el) => changed(el, (c) => without(c.getChild("query", DISCO_INFO)!, (f) => f.name === "feature" && f.attrs.var === CONVERSION)),
+    ),
+  },
+  {
+    id: "avconv.vcard.photo-lost",
+    area: "avatar",
+    requirements: ["AVCONV-P2V-01", "VCAVATAR-GET-01"],
+    description: "the vCard is returned without its PHOTO (a PEP avatar never reaches it, a stored PHOTO is lost)",
+    fault: when((el) => Boolean(photoOf(el)), (el) => changed(el, (c) => vCardResult(c)!.remove("PHOTO"))),
+  },
+  {
+    id: "avconv.vcard.photo-other-image",
+    area: "avatar",
+    requirements: ["AVCONV-P2V-02", "VCAVATAR-GET-01"],
+    description: "the vCard PHOTO holds another image than the one published (a stale or wrongly picked data item)",
+    fault: when((el) => Boolean(photoOf(el)?.getChild("BINVAL")), (el) => changed(el, (c) => setText(photoOf(c)!.getChild("BINVAL")!, OTHER_IMAGE))),
+  },
+  {
+    id: "avconv.vcard.photo-type-lost",
+    area: "avatar",
+    requirements: ["AVCONV-P2V-03", "VCAVATAR-GET-01"],
+    description: "the vCard PHOTO converted from a PEP avatar has no TYPE",
+    fault: when((el) => Boolean(photoOf(el)?.getChild("TYPE")), (el) => changed(el, (c) => photoOf(c)!.remove("TYPE"))),
+  },
+  {
+    id: "avconv.v2p.metadata-id-wrong",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-02", "VCAVATAR-WS-01"],
+    description: "an avatar converted from a vCard PHOTO is announced in the metadata with an id that is not the image's SHA-1 (e.g. a hash of the base64 text, line breaks included)",
+    fault: when(
+      (el) => Boolean(resultItems(el, METADATA)),
+      (el) => changed(el, (c) => resultItems(c, METADATA)!.getChildren("item").forEach((i) => i.getChild("metadata", METADATA)?.getChildren("info").forEach((info) => (info.attrs.id = OTHER_HASH)))),
+    ),
+  },
+  {
+    id: "avconv.v2p.metadata-two-infos",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-03"],
+    description: "the metadata of an avatar converted from a vCard PHOTO holds a second <info/> besides the image's",
+    fault: when(
+      (el) => Boolean(resultItems(el, METADATA)?.getChild("item")?.getChild("metadata", METADATA)?.getChild("info")),
+      (el) => changed(el, (c) => resultItems(c, METADATA)!.getChild("item")!.getChild("metadata", METADATA)!.cnode(xml("info", { id: OTHER_HASH, type: "image/gif", bytes: "1", url: "https://avatars.example.org/x.gif" }))),
+    ),
+  },
+  {
+    id: "avconv.presence.update-dropped",
+    area: "avatar",
+    requirements: ["AVCONV-PRES-01", "AVCONV-PRES-02", "AVCONV-PRES-05", "VCAVATAR-BCAST-01"],
+    description: "a user's available presence reaches others without its vcard-temp:x:update child (the avatar hash neither kept nor added)",
+    fault: (el, ctx) => (updateOf(el, ctx) ? changed(el, (c) => c.remove("x", UPDATE)) : "pass"),
+  },
+  {
+    id: "avconv.presence.photo-emptied",
+    area: "avatar",
+    requirements: ["AVCONV-PRES-01", "AVCONV-PRES-02", "AVCONV-PRES-05"],
+    description: "the server puts an empty <photo/> into the user's presence although the user has an avatar",
+    fault: (el, ctx) => (updateOf(el, ctx) ? changed(el, (c) => (c.getChild("x", UPDATE)!.children = [xml("photo", {})])) : "pass"),
+  },
+  {
+    id: "avconv.presence.empty-photo-filled",
+    area: "avatar",
+    requirements: ["AVCONV-PRES-03"],
+    description: "an empty <photo/> the user sent is replaced with a hash",
+    fault: (el, ctx) => {
+      const photo = updateOf(el, ctx)?.getChild("photo");
+      return photo && !photo.getText().trim() ? changed(el, (c) => setText(c.getChild("x", UPDATE)!.getChild("photo")!, OTHER_HASH)) : "pass";
+    },
+  },
+  {
+    id: "avconv.stranger.photo-leaked",
+    area: "avatar",
+    requirements: ["AVCONV-SEC-01", "AVCONV-SEC-02", "AVCONV-IMPL-01"],
+    description: "another user's vCard is returned with a PHOTO built from a PEP avatar the requester may not read",
+    fault: (el, ctx) =>
+      vCardResult(el) && !photoOf(el) && bare(String(el.attrs.from ?? "")) !== bare(ctx.conn.jid)
+        ? changed(el, (c) => vCardResult(c)!.cnode(xml("PHOTO", {}, xml("TYPE", {}, "image/png"), xml("BINVAL", {}, OTHER_IMAGE))))
+        : "pass",
+  },
+];
+
+/** What a correct server may do differently; no verdict may change. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "avatar-binval-wrapped",
+    description: "the vCard PHOTO's BINVAL is broken into lines of 76 characters (XEP-0153 §4.6: RFC 2045 \"recommends that base64 data should have lines limited to at most 76 characters\"; whitespace \"MUST be ignored\")",
+    fault: when((el) => Boolean(photoOf(el)?.getChild("BINVAL")), (el) => changed(el, (c) => {
+      const binval = photoOf(c)!.getChild("BINVAL")!;
+      setText(binval, binval.getText().replace(/\s+/g, "").replace(/(.{76})(?=.)/g, "$1\n"));
+    })),
+  },
+  {
+    id: "avatar-photo-children-reordered",
+    description: "the vCard PHOTO lists BINVAL before TYPE (order is not fixed by XEP-0153 §4.5 or XEP-0054)",
+    fault: when((el) => Boolean(photoOf(el)?.getChild("TYPE") && photoOf(el)?.getChild("BINVAL")), (el) => changed(el, (c) => photoOf(c)!.children.reverse())),
+  },
+  {
+    id: "avatar-hash-uppercase",
+    description: "the photo hash in presence is in upper-case hex (XEP-0153 §3.1: \"Entities need to be able to process both\")",
+    fault: (el, ctx) => {
+      const photo = updateOf(el, ctx)?.getChild("photo");
+      return photo?.getText().trim() ? changed(el, (c) => setText(c.getChild("x", UPDATE)!.getChild("photo")!, photo.getText().trim().toUpperCase())) : "pass";
+    },
+  },
+  {
+    id: "avatar-notify-type-flipped",
+    description: "avatar notifications are sent as type 'normal' instead of 'headline' or back (XEP-0060 pubsub#notification_type leaves it to the node's configuration)",
+    fault: when((el) => Boolean(eventItems(el, METADATA)), (el) => changed(el, (c) => (c.attrs.type = c.attrs.type === "headline" ? "normal" : "headline"))),
+  },
+  {
+    id: "avatar-disco-items-extra",
+    description: "a user's disco#items lists another PEP node besides the avatar ones (XEP-0084 §6.1 requires \"the appropriate items\", not only them)",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_ITEMS)?.getChildren("item").length),
+      (el) => changed(el, (c) => c.getChild("query", DISCO_ITEMS)!.cnode(xml("item", { jid: bare(String(el.attrs.from ?? "")), node: "urn:xmpp:xmpp-conform:other" }))),
+    ),
+  },
+];
