@@ -1,6 +1,413 @@
-import type { FaultDef } from "../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import type { Fault, FaultContext, ProxiedConnection } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
-export const FAULTS: FaultDef[] = [];
+const PUBSUB = "http://jabber.org/protocol/pubsub";
+const OWNER = "http://jabber.org/protocol/pubsub#owner";
+const EVENT = "http://jabber.org/protocol/pubsub#event";
+const ERRORS = "http://jabber.org/protocol/pubsub#errors";
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+const ADDRESS = "http://jabber.org/protocol/address";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
-export const VARIATIONS: Variation[] = [];
+const bare = (jid: unknown) => String(jid ?? "").split("/")[0];
+const elements = (el: Element) => el.children.filter((c): c is Element => typeof c !== "string");
+
+/** A pubsub request (get or set) whose <pubsub/> of `ns` has a child `name`. */
+const asks = (name: string, ns = PUBSUB) => (el: Element) =>
+  el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild("pubsub", ns)?.getChild(name));
+/** An event notification whose <event/> has a child `name` (items, delete). */
+const event = (name: string) => (el: Element) => el.name === "message" && Boolean(el.getChild("event", EVENT)?.getChild(name));
+/** An items notification carrying published items (not retractions). */
+const itemsEvent = (el: Element) => Boolean(event("items")(el) && el.getChild("event", EVENT)!.getChild("items")!.getChild("item"));
+const retractEvent = (el: Element) => Boolean(event("items")(el) && el.getChild("event", EVENT)!.getChild("items")!.getChild("retract"));
+/** To one of the publisher's own resources (the account notifies itself). */
+const toOwner = (el: Element) => bare(el.attrs.to) === bare(el.attrs.from);
+const isError = (el: Element, condition?: string) =>
+  el.attrs.type === "error" && (!condition || Boolean(el.getChild("error")?.getChild(condition, STANZAS)));
+
+/** An IQ answer turned into an error with `condition` (and no payload). */
+const errorInstead = (el: Element, condition: string, type = "cancel"): Element[] => [
+  xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type }, xml(condition, { xmlns: STANZAS }))),
+];
+/** An error answer with its defined condition replaced by `condition` (the pubsub-specific one kept). */
+const withCondition = (el: Element, condition: string) =>
+  changed(el, (c) => {
+    const err = c.getChild("error")!;
+    err.children = err.children.filter((x) => typeof x === "string" || x.attrs.xmlns !== STANZAS || x.name === "text");
+    err.cnode(xml(condition, { xmlns: STANZAS }));
+  });
+/** Answers to the requests `request` picks: the errors with `from` get `to` as their condition. */
+const conditionSwap = (request: (el: Element) => boolean, from: string, to: string) =>
+  answering(request, (a) => (isError(a, from) ? withCondition(a, to) : "pass"));
+/** Answers to the requests `request` picks: results become errors with `condition`. */
+const resultRefused = (request: (el: Element) => boolean, condition: string) =>
+  answering(request, (a) => (a.attrs.type === "result" ? errorInstead(a, condition) : "pass"));
+/** A disco#info result with `edit` applied to its <query/>. */
+const discoInfo = (edit: (q: Element) => void): Fault =>
+  when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)), (el) => changed(el, (c) => edit(c.getChild("query", DISCO_INFO)!)));
+const dropFeature = (v: string) => discoInfo((q) => (q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== v)));
+
+/**
+ * Every notification of published items a session of the case gets is also handed to each other session of the
+ * case with its next stanza, readdressed: the server notifying resources that did not ask (+notify filtering and
+ * access models ignored).
+ */
+function leakingNotifications(): Fault {
+  const pending = new WeakMap<ProxiedConnection, Element[]>();
+  return (el: Element, ctx: FaultContext) => {
+    const queued = pending.get(ctx.conn) ?? [];
+    pending.delete(ctx.conn);
+    if (itemsEvent(el)) {
+      for (const peer of ctx.peers()) {
+        if (peer === ctx.conn || !peer.jid) continue;
+        const copy = copyOf(el);
+        copy.attrs.to = peer.jid;
+        delete copy.attrs.id;
+        pending.set(peer, [...(pending.get(peer) ?? []), copy]);
+      }
+    }
+    return queued.length > 0 ? [...queued, el] : "pass";
+  };
+}
+
+/** A second publish of an item id the connection already published is refused with conflict. */
+function overwriteRefused() {
+  const seen = new Set<string>();
+  const ids = (el: Element) => (el.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChildren("item") ?? []).map((i) => i.attrs.id).filter(Boolean);
+  return answering(
+    (el, ctx) => {
+      if (!asks("publish")(el)) return false;
+      const again = ids(el).some((id) => seen.has(`${ctx.conn.id} ${id}`));
+      for (const id of ids(el)) seen.add(`${ctx.conn.id} ${id}`);
+      return again;
+    },
+    (a) => (a.attrs.type === "result" ? errorInstead(a, "conflict") : "pass"),
+  );
+}
+
+/** XEP-0163 and the XEP-0060 subset it uses: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  {
+    id: "pep.publish.no-autocreate",
+    area: "pep",
+    requirements: ["PEP-AUTOCREATE-01", "PUBSUB-PUB-RESULT"],
+    description: "a publish is answered with item-not-found: the service does not create missing nodes",
+    stream: resultRefused(asks("publish"), "item-not-found"),
+  },
+  {
+    id: "pep.notify.contacts-dropped",
+    area: "pep",
+    requirements: ["PEP-NUM-03", "PEP-GEN-PUBLISH", "PUBSUB-AUTOSUB-CONTACT", "PUBSUB-FILTER-CHECK", "PEP-LAST-01", "PEP-GEN-PRESENCE", "PEP-NUM-01"],
+    description: "notifications of published items reach the owner's resources only, never a contact's",
+    fault: when((el) => itemsEvent(el) && !toOwner(el), () => "drop"),
+  },
+  {
+    id: "pep.notify.owner-dropped",
+    area: "pep",
+    requirements: ["PUBSUB-AUTOSUB-OWNER", "PEP-RECV-OWNER"],
+    description: "the owner's own resources get no notifications of what the account publishes",
+    fault: when((el) => itemsEvent(el) && toOwner(el), () => "drop"),
+  },
+  {
+    id: "pep.notify.full-from",
+    area: "pep",
+    requirements: ["PEP-ADDR-FROM"],
+    description: "notifications come from the publishing resource's full JID instead of the account's bare JID",
+    fault: when((el) => el.name === "message" && Boolean(el.getChild("event", EVENT)) && !String(el.attrs.from ?? "").includes("/"), (el) =>
+      changed(el, (c) => (c.attrs.from = `${bare(c.attrs.from)}/pep`))),
+  },
+  {
+    id: "pep.notify.duplicated",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-NOTIFY", "PEP-NUM-01"],
+    description: "every notification of published items is sent twice",
+    fault: when(itemsEvent, (el) => [el, copyOf(el)]),
+  },
+  {
+    id: "pep.notify.no-payload",
+    area: "pep",
+    requirements: ["PEP-DEF-DELIVER"],
+    description: "notifications carry the item ids without their payloads (deliver_payloads off by default)",
+    fault: when(itemsEvent, (el) =>
+      changed(el, (c) => {
+        for (const item of c.getChild("event", EVENT)!.getChild("items")!.getChildren("item")) item.children = [];
+      })),
+  },
+  {
+    id: "pep.notify.unfiltered",
+    area: "pep",
+    requirements: ["PUBSUB-FILTER-ONLY", "PUBSUB-ACCESS-NOTIFY", "PEP-FILTER-01"],
+    description: "notifications go to every resource of the case's users, whatever their caps or presence subscription",
+    fault: leakingNotifications(),
+  },
+  {
+    id: "pep.notify.replyto-to-strangers",
+    area: "pep",
+    requirements: ["PEP-ADDR-NOREPLYTO"],
+    description: "every notification carries a XEP-0033 replyto address, also to subscribers without a presence subscription",
+    fault: when(itemsEvent, (el) =>
+      changed(el, (c) => c.cnode(xml("addresses", { xmlns: ADDRESS }, xml("address", { type: "replyto", jid: `${bare(c.attrs.from)}/pep` }))))),
+  },
+  {
+    id: "pep.notify.same-item-id",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-ITEMID"],
+    description: "items published without an id all get the same generated id in their notifications",
+    fault: when(itemsEvent, (el) =>
+      changed(el, (c) => {
+        for (const item of c.getChild("event", EVENT)!.getChild("items")!.getChildren("item")) if (item.attrs.id) item.attrs.id = "current";
+      })),
+  },
+  {
+    id: "pep.publish.overwrite-refused",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-OVERWRITE"],
+    description: "a publish with an item id already published is refused with conflict instead of replacing the item",
+    stream: overwriteRefused(),
+  },
+  {
+    id: "pep.items.owner-refused",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-OWNER", "PUBSUB-WL-OWNER"],
+    description: "items requests the owner sends to its own service are refused with forbidden",
+    stream: answering((el) => asks("items")(el) && (el.attrs.to === undefined || bare(el.attrs.to) === bare(el.attrs.from)), (a) =>
+      a.attrs.type === "result" ? errorInstead(a, "forbidden", "auth") : "pass"),
+  },
+  {
+    id: "pep.items.contact-refused",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-PRESENCE", "PEP-AUTOSUB-01"],
+    description: "a contact's items request to the owner is refused with not-authorized although it has a presence subscription",
+    stream: answering((el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from), (a) =>
+      a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
+  },
+  {
+    id: "pep.items.denials-as-results",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-WL", "PEP-RECALC-PRESENCE", "PUBSUB-ITEMS-ACCESS"],
+    description: "an items request the access model denies is answered with an empty result",
+    stream: answering(asks("items"), (a) =>
+      isError(a, "not-authorized") || isError(a, "not-allowed") || isError(a, "forbidden")
+        ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node: "http://jabber.org/protocol/tune" })))]
+        : "pass"),
+  },
+  {
+    id: "pep.items.denial-condition",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-PRESENCE"],
+    description: "an items request the access model denies is refused with forbidden instead of the condition XEP-0060 names",
+    stream: answering(asks("items"), (a) => (isError(a, "not-authorized") || isError(a, "not-allowed") ? withCondition(a, "forbidden") : "pass")),
+  },
+  {
+    id: "pep.items.first-id-only",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-MULTI"],
+    description: "a request naming several item ids returns only the first of them",
+    stream: answering((el) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.getChildren("item").length > 1, (a) =>
+      a.attrs.type === "result"
+        ? changed(a, (c) => {
+            const items = c.getChild("pubsub", PUBSUB)!.getChild("items")!;
+            const kept = items.getChildren("item")[0];
+            items.children = kept ? [kept] : [];
+          })
+        : "pass"),
+  },
+  {
+    id: "pep.pubopt.mismatch-accepted",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-MISMATCH", "PUBSUB-PUBOPT-MISMATCH-APP"],
+    description: "a publish whose precondition differs from the node's configuration succeeds",
+    stream: answering(asks("publish-options"), (a) =>
+      isError(a, "conflict") ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass"),
+  },
+  {
+    id: "pep.pubopt.mismatch-condition",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-MISMATCH"],
+    description: "a failed precondition is reported with not-acceptable instead of conflict",
+    stream: conditionSwap(asks("publish-options"), "conflict", "not-acceptable"),
+  },
+  {
+    id: "pep.pubopt.no-precondition-not-met",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-MISMATCH-APP"],
+    description: "a failed precondition's conflict lacks <precondition-not-met/>",
+    stream: answering(asks("publish-options"), (a) =>
+      isError(a, "conflict") ? changed(a, (c) => c.getChild("error")!.remove("precondition-not-met", ERRORS)) : "pass"),
+  },
+  {
+    id: "pep.pubopt.met-refused",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-MET", "PUBSUB-PUBOPT-CREATE"],
+    description: "every publish with publish-options is refused with conflict, also when the preconditions hold or the node is new",
+    stream: resultRefused(asks("publish-options"), "conflict"),
+  },
+  {
+    id: "pep.pubopt.unknown-accepted",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-UNKNOWN"],
+    description: "a precondition on an unknown field is ignored and the publish succeeds",
+    stream: answering(asks("publish-options"), (a) =>
+      isError(a) && !isError(a, "conflict") ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass"),
+  },
+  {
+    id: "pep.retract.refused",
+    area: "pep",
+    requirements: ["PUBSUB-RETRACT-01", "PUBSUB-RETRACT-SUPPORT"],
+    description: "retract requests are refused with feature-not-implemented",
+    stream: resultRefused(asks("retract"), "feature-not-implemented"),
+  },
+  {
+    id: "pep.retract.no-notify",
+    area: "pep",
+    requirements: ["PUBSUB-RETRACT-NOTIFY"],
+    description: "a retract with notify='true' is not notified to anyone",
+    fault: when(retractEvent, () => "drop"),
+  },
+  {
+    id: "pep.retract.not-found-condition",
+    area: "pep",
+    requirements: ["PUBSUB-RETRACT-ERR-NOTFOUND"],
+    description: "a retract of an unknown item or node is refused with bad-request instead of item-not-found",
+    stream: conditionSwap(asks("retract"), "item-not-found", "bad-request"),
+  },
+  {
+    id: "pep.retract.bad-request-condition",
+    area: "pep",
+    requirements: ["PUBSUB-RETRACT-ERR-NODEID", "PUBSUB-RETRACT-ERR-ITEM"],
+    description: "a retract without node or item id is refused with not-acceptable instead of bad-request",
+    stream: conditionSwap(asks("retract"), "bad-request", "not-acceptable"),
+  },
+  {
+    id: "pep.retract.forbidden-condition",
+    area: "pep",
+    requirements: ["PUBSUB-RETRACT-ERR-FORBIDDEN"],
+    description: "another user's retract is refused with item-not-found instead of forbidden",
+    stream: conditionSwap(asks("retract"), "forbidden", "item-not-found"),
+  },
+  {
+    id: "pep.delete.refused",
+    area: "pep",
+    requirements: ["PUBSUB-DELETE-RESULT", "PUBSUB-DELETE-SUPPORT"],
+    description: "the owner's node deletion is refused with feature-not-implemented",
+    stream: resultRefused(asks("delete", OWNER), "feature-not-implemented"),
+  },
+  {
+    id: "pep.delete.no-notify",
+    area: "pep",
+    requirements: ["PUBSUB-DELETE-NOTIFY"],
+    description: "a node deletion is not notified to the subscribers",
+    fault: when(event("delete"), () => "drop"),
+  },
+  {
+    id: "pep.delete.items-kept",
+    area: "pep",
+    requirements: ["PUBSUB-DELETE-ITEMS"],
+    description: "a deleted node's item is still returned",
+    stream: answering(asks("items"), (a) =>
+      isError(a, "item-not-found")
+        ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node: "http://jabber.org/protocol/tune" }, xml("item", { id: "t1" }))))]
+        : "pass"),
+  },
+  {
+    id: "pep.delete.forbidden-condition",
+    area: "pep",
+    requirements: ["PUBSUB-DELETE-ERR-FORBIDDEN"],
+    description: "a non-owner's node deletion is refused with item-not-found instead of forbidden",
+    stream: conditionSwap(asks("delete", OWNER), "forbidden", "item-not-found"),
+  },
+  {
+    id: "pep.delete.not-found-condition",
+    area: "pep",
+    requirements: ["PUBSUB-DELETE-ERR-NOTFOUND"],
+    description: "deleting a node that does not exist is refused with forbidden instead of item-not-found",
+    stream: conditionSwap(asks("delete", OWNER), "item-not-found", "forbidden"),
+  },
+  {
+    id: "pep.subscribe.refused",
+    area: "pep",
+    requirements: ["PUBSUB-SUB-OK"],
+    description: "a contact's explicit subscription is refused with not-allowed",
+    stream: resultRefused(asks("subscribe"), "not-allowed"),
+  },
+  {
+    id: "pep.unsubscribe.refused",
+    area: "pep",
+    requirements: ["PUBSUB-UNSUB-OK"],
+    description: "an unsubscribe is refused with unexpected-request",
+    stream: resultRefused(asks("unsubscribe"), "unexpected-request"),
+  },
+  {
+    id: "pep.subscribe.denial-condition",
+    area: "pep",
+    requirements: ["PUBSUB-SUB-ERR-JID", "PUBSUB-SUB-ERR-PRESENCE", "PUBSUB-SUB-ERR-WL"],
+    description: "refused subscriptions all get forbidden instead of the conditions XEP-0060 names",
+    stream: answering(asks("subscribe"), (a) => (isError(a) && !isError(a, "forbidden") ? withCondition(a, "forbidden") : "pass")),
+  },
+  {
+    id: "pep.disco.no-pep-identity",
+    area: "pep",
+    requirements: ["PEP-DISCO-IDENTITY"],
+    description: "the account's disco#info has no pubsub/pep identity",
+    fault: discoInfo((q) => (q.children = q.children.filter((x) => typeof x === "string" || !(x.name === "identity" && x.attrs.category === "pubsub")))),
+  },
+  {
+    id: "pep.disco.no-auto-create",
+    area: "pep",
+    requirements: ["PUBSUB-AUTOCREATE-FEATURE", "PEP-AUTOCREATE-02", "PEP-DISCO-FEATURES"],
+    description: "the account's disco#info does not list pubsub#auto-create although publishing creates nodes",
+    fault: dropFeature("http://jabber.org/protocol/pubsub#auto-create"),
+  },
+  {
+    id: "pep.disco-items.all-nodes",
+    area: "pep",
+    requirements: ["PEP-DISCO-ITEMS"],
+    description: "disco#items of an account lists its nodes to anyone, whatever their access model",
+    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_ITEMS)) && elements(el.getChild("query", DISCO_ITEMS)!).length === 0, (el) =>
+      changed(el, (c) => c.getChild("query", DISCO_ITEMS)!.cnode(xml("item", { jid: bare(c.attrs.from), node: "http://jabber.org/protocol/tune" })))),
+  },
+];
+
+/** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "pep-notify-normal-type",
+    description: "notifications are messages of type normal (no 'type') instead of headline, with another id (XEP-0060 §12.7 only lists headline as one way to keep events out of offline storage; ids are the service's)",
+    fault: when((el) => el.name === "message" && Boolean(el.getChild("event", EVENT)), (el) =>
+      changed(el, (c) => {
+        delete c.attrs.type;
+        c.attrs.id = `variation-${String(c.attrs.id ?? "none")}`;
+      })),
+  },
+  {
+    id: "pep-notify-delay-and-publisher",
+    description: "notifications carry a <delay/> (XEP-0163 Example 9 shows one on the last item) and toggle the item's 'publisher' attribute (XEP-0060 §7.1.2.3: the service MAY include it)",
+    fault: when(itemsEvent, (el) =>
+      changed(el, (c) => {
+        for (const item of c.getChild("event", EVENT)!.getChild("items")!.getChildren("item")) {
+          if (item.attrs.publisher) delete item.attrs.publisher;
+          else item.attrs.publisher = bare(c.attrs.from);
+        }
+        if (!c.getChild("delay", "urn:xmpp:delay")) c.cnode(xml("delay", { xmlns: "urn:xmpp:delay", stamp: "2003-12-13T23:58:37Z", from: bare(c.attrs.from) }));
+      })),
+  },
+  {
+    id: "pep-items-reversed",
+    description: "items results list their items in the other order (XEP-0060 §6.5 fixes no order of the items in a result)",
+    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("items")), (el) =>
+      changed(el, (c) => {
+        const items = c.getChild("pubsub", PUBSUB)!.getChild("items")!;
+        items.children = [...items.children].reverse();
+      })),
+  },
+  {
+    id: "pep-publish-result-bare",
+    description: "a publish of an item with an id is answered with an empty IQ result (XEP-0060 §7.1.2 asks for the <item/> only when the request had no id)",
+    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChild("item")?.attrs.id?.match(/^(t\d|i\d|same|gone|kept)$/)), (el) =>
+      changed(el, (c) => (c.children = []))),
+  },
+];
