@@ -1,6 +1,251 @@
-import type { FaultDef } from "../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import type { FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
-export const FAULTS: FaultDef[] = [];
+const INFO = "http://jabber.org/protocol/disco#info";
+const ITEMS = "http://jabber.org/protocol/disco#items";
+const CAPS = "http://jabber.org/protocol/caps";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
-export const VARIATIONS: Variation[] = [];
+/** A disco request (`ns` is #info or #items) whose 'to' passes `to`. */
+const asks = (ns: string, to: (jid: string, ctx: FaultContext) => boolean) => (el: Element, ctx: FaultContext) =>
+  el.attrs.type === "get" && Boolean(el.getChild("query", ns)) && to(String(el.attrs.to ?? ""), ctx);
+/** Addressed to the server's domain, to a bare JID of an account, to another user's bare JID. */
+const domain = (jid: string) => jid !== "" && !jid.includes("@");
+const bareJid = (jid: string) => jid.includes("@") && !jid.includes("/");
+const otherBare = (jid: string, ctx: FaultContext) => bareJid(jid) && jid !== String(ctx.conn.jid ?? "").split("/")[0];
+/** A result carrying a disco `ns` query, sent by the server itself or on an account's behalf. */
+const resultOf = (ns: string) => (el: Element) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", ns)) && !String(el.attrs.from ?? "").includes("/");
+/** The disco `ns` result with `edit` applied to its <query/>. */
+const editQuery = (ns: string, edit: (q: Element) => void) => when(resultOf(ns), (el) => changed(el, (c) => edit(c.getChild("query", ns)!)));
+const errorReply = (el: Element, condition: string) =>
+  xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml(condition, { xmlns: STANZAS })));
+/** The server's own caps element in its stream features, with `edit` applied. */
+const editServerCaps = (edit: (c: Element) => void): FaultDef["stream"] => ({
+  element: (el) => (el.name === "stream:features" && el.getChild("c", CAPS) ? changed(el, (f) => edit(f.getChild("c", CAPS)!)) : "pass"),
+});
+/** A presence routed from a contact's resource that carries caps. */
+const annotated = (el: Element) => el.name === "presence" && String(el.attrs.from ?? "").includes("/") && Boolean(el.getChild("c", CAPS));
+const withoutCaps = (el: Element) => changed(el, (c) => c.remove("c", CAPS));
+/** The server's disco#info query of a client's caps node. */
+const capsQuery = (el: Element) => el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("query", INFO)?.attrs.node);
+
+/** Caps annotations each connection has been given, by sender: for the optimizing fault, which strips repeats. */
+const seen = new WeakMap<object, Set<string>>();
+
+/** XEP-0030 and XEP-0115: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  {
+    id: "disco.info.unanswered",
+    area: "disco",
+    requirements: ["DISCO-INFO-01"],
+    description: "the server never answers a disco#info request to its domain",
+    stream: answering(asks(INFO, domain), () => "drop"),
+  },
+  {
+    id: "disco.info.no-identity",
+    area: "disco",
+    requirements: ["DISCO-INFO-02"],
+    description: "the server's disco#info result has no <identity/>",
+    fault: editQuery(INFO, (q) => (q.children = q.children.filter((x) => typeof x === "string" || x.name !== "identity"))),
+  },
+  {
+    id: "disco.info.no-disco-feature",
+    area: "disco",
+    requirements: ["DISCO-INFO-03"],
+    description: "the server's disco#info result does not list http://jabber.org/protocol/disco#info",
+    fault: editQuery(INFO, (q) => (q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== INFO))),
+  },
+  {
+    id: "disco.info.identity-without-type",
+    area: "disco",
+    requirements: ["DISCO-IDENT-01"],
+    description: "the server's identity has a category but no 'type'",
+    fault: editQuery(INFO, (q) => q.getChildren("identity").forEach((i) => delete i.attrs.type)),
+  },
+  {
+    id: "disco.info.feature-without-var",
+    area: "disco",
+    requirements: ["DISCO-FEAT-01"],
+    description: "the server's disco#info lists a <feature/> without 'var'",
+    fault: editQuery(INFO, (q) => void q.cnode(xml("feature", {}))),
+  },
+  {
+    id: "disco.feature.claimed-not-implemented",
+    area: "disco",
+    requirements: ["DISCO-FEAT-02"],
+    description: "the server lists urn:xmpp:blocking, urn:xmpp:carbons:2 and vcard-temp, but answers their requests with feature-not-implemented",
+    stream: answering(
+      (el) => (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild("blocklist", "urn:xmpp:blocking") ?? el.getChild("enable", "urn:xmpp:carbons:2") ?? el.getChild("vCard", "vcard-temp")),
+      (el) => (el.attrs.type === "result" ? [errorReply(el, "feature-not-implemented")] : "pass"),
+    ),
+  },
+  {
+    id: "disco.node.not-mirrored",
+    area: "disco",
+    requirements: ["DISCO-NODE-01"],
+    description: "the server's disco#info result for a node leaves the 'node' off its <query/>",
+    fault: when((el) => resultOf(INFO)(el) && Boolean(el.getChild("query", INFO)!.attrs.node), (el) => changed(el, (c) => delete c.getChild("query", INFO)!.attrs.node)),
+  },
+  {
+    id: "disco.items.unanswered",
+    area: "disco",
+    requirements: ["DISCO-ITEMS-01"],
+    description: "the server never answers a disco#items request to its domain",
+    stream: answering(asks(ITEMS, domain), () => "drop"),
+  },
+  {
+    id: "disco.items.item-without-jid",
+    area: "disco",
+    requirements: ["DISCO-ITEMS-01"],
+    description: "the server's disco#items lists an item without 'jid'",
+    fault: editQuery(ITEMS, (q) => void q.cnode(xml("item", { name: "no address" }))),
+  },
+  {
+    id: "disco.items.item-with-text",
+    area: "disco",
+    requirements: ["DISCO-ITEMS-02"],
+    description: "the server's disco#items lists an item with character data",
+    fault: editQuery(ITEMS, (q) => void q.cnode(xml("item", { jid: "service.invalid" }, "a service"))),
+  },
+  {
+    id: "disco.items.empty-node",
+    area: "disco",
+    requirements: ["DISCO-ITEMS-04"],
+    description: "the server's disco#items lists an item with an empty 'node'",
+    fault: editQuery(ITEMS, (q) => void q.cnode(xml("item", { jid: "service.invalid", node: "" }))),
+  },
+  {
+    id: "disco.items.none-is-error",
+    area: "disco",
+    requirements: ["DISCO-ITEMS-03"],
+    description: "the server answers disco#items to another user's bare JID with item-not-found instead of a result",
+    stream: answering(asks(ITEMS, otherBare), (el) => (el.attrs.type === "result" ? [errorReply(el, "item-not-found")] : "pass")),
+  },
+  {
+    id: "disco.bare.info-unanswered",
+    area: "disco",
+    requirements: ["DISCO-BARE-01"],
+    description: "the server does not answer a disco#info request to an account's bare JID",
+    stream: answering(asks(INFO, bareJid), () => "drop"),
+  },
+  {
+    id: "disco.bare.items-unanswered",
+    area: "disco",
+    requirements: ["DISCO-BARE-03"],
+    description: "the server does not answer a disco#items request to an account's bare JID",
+    stream: answering(asks(ITEMS, bareJid), () => "drop"),
+  },
+  {
+    id: "disco.sec.stranger-answered",
+    area: "disco",
+    requirements: ["DISCO-SEC-02"],
+    description: "the server answers disco#info to a user's bare JID for anyone, with the account identity, also where it must say service-unavailable",
+    stream: answering(asks(INFO, otherBare), (el) =>
+      el.attrs.type === "error" ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("query", { xmlns: INFO }, xml("identity", { category: "account", type: "registered" }), xml("feature", { var: INFO })))] : "pass"),
+  },
+  {
+    id: "disco.sec.no-account-item-not-found",
+    area: "disco",
+    requirements: ["DISCO-SEC-01"],
+    description: "the server says item-not-found for an account that does not exist, divulging it, where it must say service-unavailable",
+    stream: answering(asks(INFO, otherBare), (el) => (el.attrs.type === "error" && el.getChild("error")?.getChild("service-unavailable", STANZAS) ? [errorReply(el, "item-not-found")] : "pass")),
+  },
+  {
+    id: "caps.server.wrong-ver",
+    area: "disco",
+    requirements: ["CAPS-GEN-01"],
+    description: "the server's stream-feature caps carry a 'ver' that is not the hash of its disco#info (computed from a stale feature list)",
+    stream: editServerCaps((c) => (c.attrs.ver = "2jmj7l5rSw0yVb/vlWAYkK/YBwk=")),
+  },
+  {
+    id: "caps.server.no-hash",
+    area: "disco",
+    requirements: ["CAPS-ATTR-01"],
+    description: "the server's stream-feature caps have no 'hash' attribute",
+    stream: editServerCaps((c) => delete c.attrs.hash),
+  },
+  {
+    id: "caps.server.header-without-from",
+    area: "disco",
+    requirements: ["CAPS-FROM-01"],
+    description: "the server advertises caps in its stream features but sends stream headers without 'from'",
+    stream: { header: (raw) => raw.replace(/\sfrom=(['"])[^'"]*\1/, "") },
+  },
+  {
+    id: "caps.opt.first-stripped",
+    area: "disco",
+    requirements: ["CAPS-OPT-01"],
+    description: "the server strips the caps annotation from the presence of a contact's resource, also from the first",
+    fault: when(annotated, withoutCaps),
+  },
+  {
+    id: "caps.opt.undeclared-optimization",
+    area: "disco",
+    requirements: ["CAPS-OPT-02", "CAPS-OPT-03"],
+    description: "the server strips every caps annotation after the first from each contact resource (a changed 'ver' too), without listing caps#optimize",
+    fault: (el, ctx) => {
+      if (!annotated(el)) return "pass";
+      const given = seen.get(ctx.conn) ?? new Set<string>();
+      seen.set(ctx.conn, given);
+      const from = String(el.attrs.from);
+      if (given.has(from)) return withoutCaps(el);
+      given.add(from);
+      return "pass";
+    },
+  },
+  {
+    id: "caps.proc.no-query",
+    area: "disco",
+    requirements: ["CAPS-PROC-01"],
+    description: "the PEP service never asks a client about caps it does not know (it treats every 'ver' as without +notify)",
+    fault: when(capsQuery, () => "drop"),
+  },
+  {
+    id: "caps.proc.no-node",
+    area: "disco",
+    requirements: ["CAPS-PROC-02"],
+    description: "the server's disco#info query of a client's caps leaves out the 'node'",
+    fault: when(capsQuery, (el) => changed(el, (c) => delete c.getChild("query", INFO)!.attrs.node)),
+  },
+];
+
+/** XEP-0030 and XEP-0115: what the XEPs allow that Prosody and ejabberd do not do. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "disco-info-extra-identity",
+    description: "the server's disco#info for an account has a second identity (XEP-0030 §3.1: \"An entity MAY have multiple identities.\"); not the domain's, whose caps 'ver' would have to change with it",
+    fault: when((el) => resultOf(INFO)(el) && String(el.attrs.from ?? "").includes("@"), (el) => changed(el, (c) => {
+      const q = c.getChild("query", INFO)!;
+      const first = q.getChild("identity");
+      if (first) q.cnode(xml("identity", { category: "store", type: "file", ...(first.attrs.name && { name: first.attrs.name }) }));
+    })),
+  },
+  {
+    id: "disco-items-extra-service",
+    description: "the server lists a service it hosts among its disco#items, with a name (XEP-0030 §4.1: the item \"MAY possess a 'name' attribute\")",
+    fault: when((el) => resultOf(ITEMS)(el) && domain(String(el.attrs.from ?? "")), (el) => changed(el, (c) => void c.getChild("query", ITEMS)!.cnode(xml("item", { jid: `upload.${el.attrs.from}`, name: "HTTP upload" })))),
+  },
+  {
+    id: "disco-info-reordered",
+    description: "the server's disco#info lists its features before its identities, in reverse order (XEP-0030's schema allows either order; order carries no meaning)",
+    fault: editQuery(INFO, (q) => (q.children = [...q.children].reverse())),
+  },
+  {
+    id: "disco-unknown-node-service-unavailable",
+    description: "the server refuses a node it does not have with service-unavailable instead of item-not-found (XEP-0030 §7: when \"the specified target entity does not exist but that fact cannot be divulged\")",
+    fault: when((el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("item-not-found", STANZAS)) && domain(String(el.attrs.from ?? "")), (el) => [errorReply(el, "service-unavailable")]),
+  },
+  {
+    id: "caps-presence-prefixed",
+    description: "the caps annotation of a contact's presence comes with a namespace prefix (XML namespaces: the element is the same)",
+    fault: when(annotated, (el) =>
+      changed(el, (p) => {
+        const c = p.getChild("c", CAPS)!;
+        p.remove("c", CAPS);
+        p.cnode(xml("caps:c", { "xmlns:caps": CAPS, ...Object.fromEntries(Object.entries(c.attrs).filter(([k]) => k !== "xmlns")) }));
+      })),
+  },
+];
