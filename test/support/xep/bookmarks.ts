@@ -1,6 +1,182 @@
-import type { FaultDef } from "../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
-export const FAULTS: FaultDef[] = [];
+const PUBSUB = "http://jabber.org/protocol/pubsub";
+const EVENT = "http://jabber.org/protocol/pubsub#event";
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+const BOOKMARKS = "urn:xmpp:bookmarks:1";
+/** The node the XEP-0223 cases store their private data in. */
+const PSTORE = "urn:xmpp-conform:pstore";
 
-export const VARIATIONS: Variation[] = [];
+const pubsubOf = (el: Element) => (el.name === "iq" ? el.getChild("pubsub", PUBSUB) : undefined);
+const publishOf = (el: Element) => (el.attrs.type === "set" ? pubsubOf(el)?.getChild("publish") : undefined);
+const withOptions = (el: Element) => Boolean(pubsubOf(el)?.getChild("publish-options"));
+const publishTo = (node: string) => (el: Element) => publishOf(el)?.attrs.node === node;
+const retractOf = (el: Element) => (el.attrs.type === "set" ? pubsubOf(el)?.getChild("retract") : undefined);
+const itemsRequest = (el: Element) => el.attrs.type === "get" && Boolean(pubsubOf(el)?.getChild("items"));
+/** Addressed to an account other than the sender's own (a bare JID with a localpart). */
+const toOtherAccount = (el: Element, { conn }: FaultContext) => {
+  const to = String(el.attrs.to ?? "");
+  return to.includes("@") && !to.includes("/") && to !== bare(conn.jid);
+};
+const errorTo = (el: Element, condition: string, type = "cancel") => [
+  xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type }, xml(condition, { xmlns: STANZAS }))),
+];
+const isResult = (el: Element) => el.attrs.type === "result";
+const eventItems = (el: Element) => (el.name === "message" ? el.getChild("event", EVENT)?.getChild("items") : undefined);
+
+/**
+ * The node each other-account items request asked for (by connection and id): a leaking server answers it with
+ * an item of that node.
+ */
+const askedNode = new Map<string, string>();
+
+/** XEP-0223, XEP-0402, XEP-0048: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  {
+    id: "pstore.publish-options.refused",
+    area: "bookmarks",
+    requirements: ["PSTORE-CONFIG-01"],
+    description: "a publish with publish-options (persist_items, access_model whitelist) is refused with <feature-not-implemented/>",
+    stream: answering((el) => publishTo(PSTORE)(el) && withOptions(el), (el) => (isResult(el) ? errorTo(el, "feature-not-implemented") : "pass")),
+  },
+  {
+    id: "pstore.auto-create.missing",
+    area: "bookmarks",
+    requirements: ["PSTORE-CREATE-01"],
+    description: "a publish to a node that does not exist is refused with <item-not-found/> instead of creating the node",
+    stream: answering((el) => publishTo(PSTORE)(el) && !withOptions(el), (el) => (isResult(el) ? errorTo(el, "item-not-found") : "pass")),
+  },
+  {
+    id: "pstore.not-persisted",
+    area: "bookmarks",
+    requirements: ["PSTORE-CONFIG-01"],
+    description: "items published with persist_items are not kept: a later items request gets the node without its items",
+    fault: when(
+      (el) => isResult(el) && pubsubOf(el)?.getChild("items")?.attrs.node === PSTORE,
+      (el) => changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = [])),
+    ),
+  },
+  {
+    id: "private-node.leaked",
+    area: "bookmarks",
+    requirements: ["PSTORE-CONFIG-02", "BOOKMARK-PRIVATE-01"],
+    description: "another user's items request of a whitelist node is answered with the node's items instead of an error",
+    stream: {
+      fromClient: (el, ctx) => {
+        const node = itemsRequest(el) && toOtherAccount(el, ctx) ? pubsubOf(el)!.getChild("items")!.attrs.node : undefined;
+        if (node) askedNode.set(`${ctx.conn.id} ${String(el.attrs.id)}`, String(node));
+      },
+      element: (el, ctx) => {
+        const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+        const node = el.name === "iq" && el.attrs.type === "error" ? askedNode.get(key) : undefined;
+        if (!node) return "pass";
+        askedNode.delete(key);
+        return [
+          xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+            xml("pubsub", { xmlns: PUBSUB }, xml("items", { node }, xml("item", { id: "leaked" }, xml("secret", { xmlns: "urn:xmpp-conform:leak" }))))),
+        ];
+      },
+    },
+  },
+  {
+    id: "pstore.disco.no-pep-identity",
+    area: "bookmarks",
+    requirements: ["PSTORE-DISCO-01"],
+    description: "disco#info answers leave out the identity pubsub/pep",
+    fault: when(
+      (el) => isResult(el) && Boolean(el.getChild("query", DISCO_INFO)),
+      (el) => changed(el, (c) => {
+        const q = c.getChild("query", DISCO_INFO)!;
+        q.children = q.children.filter((x) => typeof x === "string" || !(x.name === "identity" && x.attrs.category === "pubsub"));
+      }),
+    ),
+  },
+  {
+    id: "bookmark.publish-options.max-items-refused",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-ADD-01", "BOOKMARK-EDIT-02"],
+    description: "a bookmark publish with the XEP-0402 publish-options is refused with <resource-constraint/> (pubsub#max_items unknown)",
+    stream: answering((el) => publishTo(BOOKMARKS)(el) && withOptions(el), (el) => (isResult(el) ? errorTo(el, "resource-constraint", "wait") : "pass")),
+  },
+  {
+    id: "bookmark.retract.refused",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-RETRACT-01"],
+    description: "a retract of a bookmark is refused with <feature-not-implemented/> (no delete-items)",
+    stream: answering((el) => retractOf(el)?.attrs.node === BOOKMARKS, (el) => (isResult(el) ? errorTo(el, "feature-not-implemented") : "pass")),
+  },
+  {
+    id: "bookmark.notify.dropped",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-NOTIFY-01", "BOOKMARK-NOTIFY-02"],
+    description: "the owner's resources with urn:xmpp:bookmarks:1+notify get no notification of bookmark changes",
+    fault: when((el) => eventItems(el)?.attrs.node === BOOKMARKS, () => "drop"),
+  },
+  {
+    id: "bookmark.compat.not-in-private",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-COMPAT-02"],
+    description: "bookmarks published to urn:xmpp:bookmarks:1 do not show up in private storage although #compat is announced",
+    fault: when(
+      (el) => isResult(el) && Boolean(el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks")),
+      (el) => changed(el, (c) => void (c.getChild("query", "jabber:iq:private")!.getChild("storage", "storage:bookmarks")!.children = [])),
+    ),
+  },
+  {
+    id: "bmlegacy.notify.dropped",
+    area: "bookmarks",
+    requirements: ["BMLEGACY-NOTIFY-01"],
+    description: "the owner's resources with storage:bookmarks+notify get no notification of the 'storage:bookmarks' node",
+    fault: when((el) => eventItems(el)?.attrs.node === "storage:bookmarks", () => "drop"),
+  },
+];
+
+/** XEP-0223, XEP-0402, XEP-0048: what a correct server may do differently; no verdict may change. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "pep-event-without-from",
+    description: "event notifications of the account's own nodes carry no 'from' (XEP-0223 §6: the 'from' is \"either absent or equal to their own account JID\")",
+    fault: when((el) => Boolean(eventItems(el)) && el.attrs.from === bare(String(el.attrs.to ?? "")), (el) => changed(el, (c) => void delete c.attrs.from)),
+  },
+  {
+    id: "pep-event-with-addresses",
+    description: "event notifications carry an XEP-0033 <addresses/> naming the publishing resource (ejabberd does; an extension element)",
+    fault: when(
+      (el) => Boolean(eventItems(el)) && !el.getChild("addresses", "http://jabber.org/protocol/address"),
+      (el) => changed(el, (c) => void c.cnode(xml("addresses", { xmlns: "http://jabber.org/protocol/address" }, xml("address", { type: "replyto", jid: String(c.attrs.from ?? "") })))),
+    ),
+  },
+  {
+    id: "pep-publish-result-empty",
+    description: "a publish is acknowledged with an empty result (XEP-0402 Example 7; XEP-0060 §7.1.2 makes the <publish/> in the result optional)",
+    fault: when((el) => isResult(el) && Boolean(pubsubOf(el)?.getChild("publish")), (el) => changed(el, (c) => void c.remove("pubsub", PUBSUB))),
+  },
+  {
+    id: "pep-item-publisher",
+    description: "items in results and notifications carry a 'publisher' attribute (XEP-0060 §7.1.2: the service MAY add it)",
+    fault: when(
+      (el) => Boolean(eventItems(el) ?? pubsubOf(el)?.getChild("items")),
+      (el) => changed(el, (c) => {
+        const items = eventItems(c) ?? pubsubOf(c)!.getChild("items")!;
+        for (const item of items.getChildren("item")) item.attrs.publisher = bare(String(c.attrs.to ?? ""));
+      }),
+    ),
+  },
+  {
+    id: "pep-whitelist-closed-node",
+    description: "another user's items request of a whitelist node is refused with <not-allowed/> and <closed-node/> whatever condition the server chose (XEP-0060 §6.5.9.8; XEP-0223 names none)",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(pubsubOf(el)?.getChild("items")) && Boolean(el.getChild("error")),
+      (el) => changed(el, (c) => {
+        const err = c.getChild("error")!;
+        err.attrs.type = "cancel";
+        err.children = [xml("not-allowed", { xmlns: STANZAS }), xml("closed-node", { xmlns: `${PUBSUB}#errors` })];
+      }),
+    ),
+  },
+];
