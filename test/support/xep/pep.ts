@@ -14,7 +14,6 @@ const ADDRESS = "http://jabber.org/protocol/address";
 const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 const bare = (jid: unknown) => String(jid ?? "").split("/")[0];
-const elements = (el: Element) => el.children.filter((c): c is Element => typeof c !== "string");
 
 /** A pubsub request (get or set) whose <pubsub/> of `ns` has a child `name`. */
 const asks = (name: string, ns = PUBSUB) => (el: Element) =>
@@ -367,8 +366,9 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PEP-DISCO-ITEMS"],
     description: "disco#items of an account lists its nodes to anyone, whatever their access model",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_ITEMS)) && elements(el.getChild("query", DISCO_ITEMS)!).length === 0, (el) =>
-      changed(el, (c) => c.getChild("query", DISCO_ITEMS)!.cnode(xml("item", { jid: bare(c.attrs.from), node: "http://jabber.org/protocol/tune" })))),
+    stream: answering((el) => el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("query", DISCO_ITEMS)) && !String(el.attrs.to ?? "").includes("/"), (a) => [
+      xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("query", { xmlns: DISCO_ITEMS }, xml("item", { jid: bare(a.attrs.from), node: "http://jabber.org/protocol/tune" }))),
+    ]),
   },
 ];
 
