@@ -26,6 +26,11 @@ const toOtherAccount = (el: Element, { conn }: FaultContext) => {
 const errorTo = (el: Element, condition: string, type = "cancel") => [
   xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type }, xml(condition, { xmlns: STANZAS }))),
 ];
+/** From another account's bare JID: what that account's PEP service answers. */
+const fromOtherAccount = (el: Element) => {
+  const from = String(el.attrs.from ?? "");
+  return from.includes("@") && !from.includes("/") && from !== bare(String(el.attrs.to ?? ""));
+};
 const isResult = (el: Element) => el.attrs.type === "result";
 const eventItems = (el: Element) => (el.name === "message" ? el.getChild("event", EVENT)?.getChild("items") : undefined);
 
@@ -169,9 +174,9 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "pep-whitelist-closed-node",
-    description: "another user's items request of a whitelist node is refused with <not-allowed/> and <closed-node/> whatever condition the server chose (XEP-0060 §6.5.9.8; XEP-0223 names none)",
+    description: "another user's items request of a whitelist node is refused with <not-allowed/> and <closed-node/> instead of the server's condition (Prosody: <forbidden/>) (XEP-0060 §6.5.9.8; XEP-0223 names none)",
     fault: when(
-      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(pubsubOf(el)?.getChild("items")) && Boolean(el.getChild("error")),
+      (el) => el.name === "iq" && el.attrs.type === "error" && fromOtherAccount(el) && Boolean(pubsubOf(el)?.getChild("items") ?? el.getChild("error")?.getChild("forbidden", STANZAS)),
       (el) => changed(el, (c) => {
         const err = c.getChild("error")!;
         err.attrs.type = "cancel";
