@@ -380,7 +380,7 @@ export const VARIATIONS: Variation[] = [
     fault: when((el) => el.name === "message" && Boolean(el.getChild("event", EVENT)), (el) =>
       changed(el, (c) => {
         delete c.attrs.type;
-        c.attrs.id = `variation-${String(c.attrs.id ?? "none")}`;
+        if (c.attrs.id) c.attrs.id = `variation-${String(c.attrs.id)}`;
       })),
   },
   {
