@@ -362,3 +362,20 @@ test("caps: a resource's advertised features ride on its presence; without prese
   assert.match(detail, /caps ride on the resource's presence; give it 'presence'/);
   assert.match(problem(HEAD.replace("chamber: {}", "chamber: { raw: true, caps: [x] }") + "steps: [juliet/balcony receives nothing]\n")[2], /'caps' does not apply/);
 });
+
+test("a stream feature offered only after authentication (server-caps) needs a logged-in session too", () => {
+  const raw = `id: t
+title: T
+spec: xep-0115
+section: "6.3"
+level: MAY
+requirements: [CAPS-STREAM-01]
+needs: [server-caps]
+connections:
+  c1: {}
+steps:
+  - c1 opens stream
+  - c1 receives features: <features/>
+`;
+  assert.match(problem(raw)[2], /needs: server-caps is asked of the server over a logged-in session/);
+});

@@ -8,7 +8,7 @@ import { ScenarioError } from "./error.ts";
 import { cellsOf, substitute, type Cell } from "./matrix-cells.ts";
 import { readParties } from "./parties.ts";
 import { readSteps } from "./flow.ts";
-import { FEATURES, type Feature, type Scenario, type SourcePos } from "./types.ts";
+import { FEATURES, type Feature, type FeatureShape, type Scenario, type SourcePos } from "./types.ts";
 
 export { ScenarioError };
 
@@ -54,8 +54,8 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   if (untraced) throw new ScenarioError(where(untraced.path), `${untraced.message}${cell ? ` (matrix cell ${Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`);
   const parties = readParties(raw, where);
   const { accounts, connections, roster, subscriptions } = parties;
-  // A disco#info feature or a probe is asked over a logged-in session of the case (set-up's or a resource's).
-  const asked = (raw.needs ?? []).find((f) => !("ns" in FEATURES[f as Feature]));
+  // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
+  const asked = (raw.needs ?? []).find((f) => { const want: FeatureShape = FEATURES[f as Feature]; return !("ns" in want) || want.afterAuth; });
   const session = accounts.some((a) => a.domain !== "remote" && a.resources.some((r) => r.online !== false)) || roster.length + subscriptions.length > 0;
   if (asked && !session) throw new ScenarioError(where(["needs"]), `needs: ${asked} is asked of the server over a logged-in session, and this case has none online at set-up: give an account a resource`);
   const kept = readSteps(raw, parties, where, cell);

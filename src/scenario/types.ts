@@ -11,6 +11,15 @@ import type { Level } from "../specification/levels.ts";
 export const WAITS = ["barrier", "timeout"] as const;
 export type Wait = (typeof WAITS)[number];
 
+/**
+ * How a feature is known to be offered: a stream feature (`afterAuth`: offered only to a logged-in session), a
+ * XEP-0030 feature of the server or of the user's bare JID, or a probe IQ get answered with a result (sent to the
+ * user's own account, or `at` the server; `holds`: a pattern the result must match).
+ */
+export type StreamFeatureShape = { ns: string; name: string; mechanism?: string; afterAuth?: true };
+export type ProbeShape = { probe: string; at?: "server"; holds?: string };
+export type FeatureShape = StreamFeatureShape | { disco: string; at: "server" | "account" } | ProbeShape;
+
 /** Optional server features a case can need; a target that does not advertise one skips the case. */
 export const FEATURES = {
   rosterver: { ns: "urn:xmpp:features:rosterver", name: "ver" },
@@ -28,7 +37,7 @@ export const FEATURES = {
   /** XEP-0077 §3: in-band registration offered as a stream feature (before authentication). */
   register: { ns: "http://jabber.org/features/iq-register", name: "register" },
   /** XEP-0115 §6.3: the server's own capabilities, a `<c/>` among the stream features (after authentication). */
-  "server-caps": { ns: "http://jabber.org/protocol/caps", name: "c" },
+  "server-caps": { ns: "http://jabber.org/protocol/caps", name: "c", afterAuth: true },
   // XEP-0030 features: asked of the server's domain ("server") or of the user's own bare JID ("account"), where
   // the XEP says the feature is advertised, from the case's first session before its steps start.
   /** XEP-0280 §3. */
@@ -77,7 +86,7 @@ export const FEATURES = {
   /** XEP-0012 §3: last activity answered for accounts, not only the server's uptime (Prosody's mod_uptime lists
    *  jabber:iq:last on the domain without mod_lastactivity): a get of the user's own, online account. */
   "last-user": { probe: "<query xmlns='jabber:iq:last'/>" },
-} as const satisfies Record<string, { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | { probe: string; at?: "server"; holds?: string }>;
+} as const satisfies Record<string, FeatureShape>;
 export type Feature = keyof typeof FEATURES;
 
 export { SourcePos } from "../util/yaml-file.ts";

@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
-import { FEATURES } from "../../scenario/types.ts";
+import { FEATURES, type FeatureShape, type ProbeShape, type StreamFeatureShape } from "../../scenario/types.ts";
 import { matchStanza, parsePattern } from "../../match/pattern.ts";
 import { NS } from "../../xmpp/ns.ts";
 import { openRawStream } from "../../xmpp/raw-stream.ts";
@@ -79,30 +79,28 @@ async function discoFeatures(scope: CaseScope, at: "server" | "account", session
   return new Set((query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var)));
 }
 
-type Probe = { probe: string; at?: "server"; holds?: string };
 
 /**
  * Whether the server answers a probe IQ get (a feature without a discovery feature), sent to the user's own
  * account or to the server, with a result (one that matches `holds`, where the feature is what the result holds).
  */
-async function answers(scope: CaseScope, want: Probe, session: Session | undefined): Promise<boolean> {
+async function answers(scope: CaseScope, want: ProbeShape, session: Session | undefined): Promise<boolean> {
   if (!session) return false;
   const to = want.at === "server" ? { to: scope.ctx.endpoint.domain } : {};
   const reply = await session.request(xml("iq", { type: "get", ...to }, parse(want.probe) as Element), scope.ctx.timeoutMs);
   return reply.attrs.type === "result" && (!want.holds || matchStanza(parsePattern(want.holds), reply).ok);
 }
 
-type Want = { ns: string; name: string; mechanism?: string } | { disco: string; at: "server" | "account" } | Probe;
 
 async function missingFeatures(scope: CaseScope, features: Element[], session?: Session): Promise<string[]> {
-  const has = (want: { ns: string; name: string; mechanism?: string }, x: Element) => {
+  const has = (want: StreamFeatureShape, x: Element) => {
     const el = x.getChild(want.name, want.ns);
     return el !== undefined && (!want.mechanism || el.getChildren("mechanism").some((m) => want.mechanism!.split("|").includes(m.getText().trim())));
   };
   const disco = new Map<string, Set<string>>();
   const missing: string[] = [];
   for (const f of scope.sc.needs) {
-    const want = FEATURES[f] as Want;
+    const want: FeatureShape = FEATURES[f];
     if ("probe" in want) {
       if (!(await answers(scope, want, session))) missing.push(`${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {
