@@ -197,7 +197,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "pep.items.denial-condition",
     area: "pep",
-    requirements: ["PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-PRESENCE"],
+    requirements: ["PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-ROSTER"],
     description: "an items request the access model denies is refused with forbidden instead of the condition XEP-0060 names",
     stream: answering(asks("items"), (a) => (isError(a, "not-authorized") || isError(a, "not-allowed") ? withCondition(a, "forbidden") : "pass")),
   },
