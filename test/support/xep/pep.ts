@@ -187,7 +187,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "pep.items.denials-as-results",
     area: "pep",
-    requirements: ["PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-WL", "PEP-RECALC-PRESENCE", "PUBSUB-ITEMS-ACCESS"],
+    requirements: ["PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-WL", "PEP-RECALC-PRESENCE", "PEP-RECALC-ROSTER", "PUBSUB-ITEMS-ACCESS"],
     description: "an items request the access model denies is answered with an empty result",
     stream: answering(asks("items"), (a) =>
       isError(a, "not-authorized") || isError(a, "not-allowed") || isError(a, "forbidden")
