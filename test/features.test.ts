@@ -2,6 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { loadSuite, run, type RunResult } from "../src/index.ts";
+import { FEATURES, type Feature } from "../src/scenario/types.ts";
 import { ROOT } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
 import { tempFiles } from "./support/temp-files.ts";
@@ -78,4 +79,16 @@ ${extra}`;
     assert.equal(got[id].reason, "the server refused alice/a1's request (service-unavailable), which a deployment may refuse it");
   }
   assert.deepEqual(r.cases.find((c) => c.id === "refused-setup")!.setupRetries ?? [], []);
+});
+
+test("every XEP-0030 feature or probe a case can be skipped for is needed by some case, and the disco matrix checks that each family's feature works where advertised", () => {
+  const all = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
+  const needed = new Set(all.flatMap((sc) => sc.needs));
+  const asked = Object.entries(FEATURES).filter(([, f]) => !("ns" in f)).map(([name]) => name);
+  assert.deepEqual(asked.filter((f) => !needed.has(f as Feature)), [], "a feature no case needs");
+  // disco-feature-works: one cell a feature, a minimal request of that namespace answered with a result.
+  const works = all.filter((sc) => sc.id.startsWith("disco-feature-works/")).flatMap((sc) => sc.needs);
+  assert.ok(works.length >= 10, `${works.length} cells`);
+  for (const f of works) assert.ok(asked.includes(f), `${f} is not a disco feature of FEATURES`);
+  for (const base of ["carbons", "mam", "blocking", "vcard-temp", "iq-register", "ping", "version", "last", "time", "pep", "extdisco"]) assert.ok(works.includes(base as Feature), `no cell for ${base}`);
 });

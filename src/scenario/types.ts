@@ -48,8 +48,6 @@ export const FEATURES = {
   mam: { disco: "urn:xmpp:mam:2", at: "account" },
   /** XEP-0313 §6.1.1: before-id, after-id and ids in queries. */
   "mam-extended": { disco: "urn:xmpp:mam:2#extended", at: "account" },
-  /** XEP-0359 §7. */
-  "stanza-id": { disco: "urn:xmpp:sid:0", at: "account" },
   /** XEP-0191 §4. */
   blocking: { disco: "urn:xmpp:blocking", at: "server" },
   /** XEP-0054 §4 (vcard-temp as a feature of the server). */
