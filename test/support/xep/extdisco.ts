@@ -82,6 +82,20 @@ export const FAULTS: FaultDef[] = [
     fault: editServices("services", (s) => delete s.attrs.transport),
   },
   {
+    id: "extdisco.list.port-out-of-range",
+    area: "extdisco",
+    requirements: ["EXTDISCO-PORT-01"],
+    description: "a listed service's 'port' is beyond the schema's unsigned short (70000)",
+    fault: editServices("services", (s) => (s.attrs.port = "70000"), true),
+  },
+  {
+    id: "extdisco.list.restricted-not-boolean",
+    area: "extdisco",
+    requirements: ["EXTDISCO-RESTRICTED-01"],
+    description: "a listed service's 'restricted' is 'yes', no xs:boolean",
+    fault: editServices("services", (s) => (s.attrs.restricted = "yes"), true),
+  },
+  {
     id: "extdisco.list.foreign-child",
     area: "extdisco",
     requirements: ["EXTDISCO-LIST-03"],
@@ -94,6 +108,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["EXTDISCO-EXT-01"],
     description: "a service's extended information is a data form of type 'form' instead of 'result'",
     fault: editServices("services", (s) => s.cnode(xml("x", { xmlns: "jabber:x:data", type: "form" }, xml("field", { var: "realm" }, xml("value", {}, "example"))))),
+  },
+  {
+    id: "extdisco.list.form-untyped",
+    area: "extdisco",
+    requirements: ["EXTDISCO-EXT-01"],
+    description: "a service's extended information is a data form without a 'type'",
+    fault: editServices("services", (s) => s.cnode(xml("x", { xmlns: "jabber:x:data" }, xml("field", { var: "realm" }, xml("value", {}, "example")))), true),
   },
   {
     id: "extdisco.filter.ignored",
@@ -120,6 +141,16 @@ export const FAULTS: FaultDef[] = [
     fault: editServices("credentials", (s, c) => {
       const other = xml("service", { ...s.attrs, host: "relay.xmpp-conform.invalid" });
       c.getChild("credentials", EXTDISCO)!.cnode(other);
+    }, true),
+  },
+  {
+    id: "extdisco.credentials.hostless-service",
+    area: "extdisco",
+    requirements: ["EXTDISCO-CRED-02"],
+    description: "the credentials result also holds a service without a 'host'",
+    fault: editServices("credentials", (s, c) => {
+      const { host: _host, ...rest } = s.attrs;
+      c.getChild("credentials", EXTDISCO)!.cnode(xml("service", rest));
     }, true),
   },
 ];
