@@ -59,18 +59,18 @@ export const FEATURES = {
   version: { disco: "jabber:iq:version", at: "server" },
   last: { disco: "jabber:iq:last", at: "server" },
   time: { disco: "urn:xmpp:time", at: "server" },
-  /** XEP-0163 §1 (PEP: the account is a pubsub service; its publish feature). Each family adds its own below. */
+  /** XEP-0163 §1 (PEP: the account is a pubsub service; its publish feature). */
   pep: { disco: "http://jabber.org/protocol/pubsub#publish", at: "account" },
   /** XEP-0060 §7.1.5 publish options (XEP-0223, XEP-0402 rely on them). */
   "pep-publish-options": { disco: "http://jabber.org/protocol/pubsub#publish-options", at: "account" },
   /** XEP-0402 §3: the server keeps XEP-0048 private-storage bookmarks and PEP bookmarks in step. */
   "bookmarks-compat": { disco: "urn:xmpp:bookmarks:1#compat", at: "account" },
+  /** XEP-0402 §5.3: the server keeps the XEP-0048 'storage:bookmarks' PEP node and PEP bookmarks in step. */
+  "bookmarks-compat-pep": { disco: "urn:xmpp:bookmarks:1#compat-pep", at: "account" },
   /** XEP-0398 §4: the server converts between XEP-0084 and XEP-0153 avatars. */
   "avatar-conversion": { disco: "urn:xmpp:pep-vcard-conversion:0", at: "account" },
   /** XEP-0215 §5. */
   extdisco: { disco: "urn:xmpp:extdisco:2", at: "server" },
-  /** XEP-0402 §5.3: the server keeps the XEP-0048 'storage:bookmarks' PEP node and PEP bookmarks in step. */
-  "bookmarks-compat-pep": { disco: "urn:xmpp:bookmarks:1#compat-pep", at: "account" },
   // XEP-0215: what the server's list holds (a deployment may list no service, or none restricted): a case whose
   // precondition is such a service skips without one.
   /** XEP-0215 §2: the server lists at least one external service. */
