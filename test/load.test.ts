@@ -379,3 +379,16 @@ steps:
 `;
   assert.match(problem(raw)[2], /needs: server-caps is asked of the server over a logged-in session/);
 });
+
+test("'also' inside a 'one of' alternative is refused, not dropped", () => {
+  const raw = `${HEAD}steps:
+  - one of:
+      a:
+        - juliet/balcony receives: <iq type='result'/>
+          also:
+            ROSTER-GET-01: <iq type='result'/>
+      b:
+        - juliet/balcony receives nothing
+`;
+  assert.match(problem(raw)[2], /alternative 'a', step 0: 'also' checks the stanza of a 'receives' step outside 'one of'/);
+});

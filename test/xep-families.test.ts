@@ -7,13 +7,13 @@ import type { RunResult } from "../src/results/schema.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 
 /**
- * The messaging XEPs and the entity queries on the current releases (Prosody 13, ejabberd 24.12) with the harness's configuration, which
+ * The messaging XEPs, the entity queries and the discovery and PEP families on the current releases (Prosody 13, ejabberd 24.12) with the harness's configuration, which
  * loads the modules: each family exits 0 with its release's profile, its features are advertised (no case of a
  * family the server implements is skipped for a missing feature), no error, no account left. (The whole suite,
  * these families included, runs on Prosody 0.12 and ejabberd 23.01 in run.test.ts, ejabberd.test.ts and
  * verdicts.test.ts.)
  */
-const FAMILIES = ["carbons", "archive", "blocking", "vcard", "private", "register", "entity"].map((f) => `scenarios/${f}`);
+const FAMILIES = ["carbons", "archive", "blocking", "vcard", "private", "register", "entity", "disco", "caps", "pep", "pep-storage", "bookmarks", "avatar", "extdisco"].map((f) => `scenarios/${f}`);
 const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
 
 for (const r of [
@@ -28,8 +28,9 @@ for (const r of [
     assert.equal(path.relative(ROOT, run.profile?.file ?? ""), r.profile);
     assert.deepEqual(run.cases.filter((c) => ["fail", "error", "xpass"].includes(c.verdict)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`), []);
     const specs = new Set(run.cases.map((c) => c.spec));
-    assert.deepEqual([...specs].sort(), ["xep-0012", "xep-0049", "xep-0054", "xep-0059", "xep-0077", "xep-0092", "xep-0191", "xep-0199", "xep-0202", "xep-0280", "xep-0313", "xep-0359"]);
-    const unadvertised = run.cases.filter((c) => c.verdict === "skip" && /does not advertise (carbons|mam|stanza-id|blocking|vcard-temp|private|register|iq-register|ping|version|last|last-user|time) /.test(c.reason ?? ""));
+    assert.deepEqual([...specs].sort(), ["xep-0012", "xep-0030", "xep-0048", "xep-0049", "xep-0054", "xep-0059", "xep-0060", "xep-0077", "xep-0084", "xep-0092", "xep-0115", "xep-0153", "xep-0163", "xep-0191", "xep-0199", "xep-0202", "xep-0215", "xep-0223", "xep-0280", "xep-0313", "xep-0359", "xep-0398", "xep-0402"]);
+    // Every feature the harness's configuration loads is advertised (bookmarks#compat is ejabberd 24.12's too).
+    const unadvertised = run.cases.filter((c) => c.verdict === "skip" && /does not advertise (carbons|mam|blocking|vcard-temp|private|register|iq-register|ping|version|last|last-user|time|server-caps|pep|pep-publish-options|bookmarks-compat|bookmarks-compat-pep|avatar-conversion|extdisco|extdisco-services|extdisco-restricted) /.test(c.reason ?? ""));
     assert.deepEqual(unadvertised.map((c) => `${c.id}: ${c.reason}`), []);
     assert.ok(run.cases.filter((c) => c.verdict === "pass").length > run.cases.length / 2, "most cases pass");
     assert.equal(run.accounts.notRemoved, 0);
@@ -37,5 +38,7 @@ for (const r of [
     const compliance = readFileSync(path.join(d, "compliance.md"), "utf8");
     assert.match(compliance, /\| Outbound Message Synchronization \| \[XEP-0280\]\([^)]*\) \| (met|not met)/);
     assert.match(compliance, /\| History Storage \/ Retrieval \| \[XEP-0313\]\([^)]*\) \| (met|not met)/);
+    assert.match(compliance, /\| Event publishing \| \[XEP-0163\]\([^)]*\) \| (met|not met)/);
+    assert.match(compliance, /\| Feature broadcasts \| \[XEP-0115\]\([^)]*\) \| (met|not met)/);
   });
 }

@@ -74,7 +74,9 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
   const alternatives = Object.entries(alts).map(([name, list]) => ({
     name,
     steps: list.map((raw, i) => {
-      const { step, when } = parseStep(raw, base);
+      const { step, when, also } = parseStep(raw, base);
+      // An alternative's stanza is judged as a whole: what happened, not rule by rule (an `also` would be lost).
+      if (also) throw new StepIssue(`alternative '${name}', step ${i}: 'also' checks the stanza of a 'receives' step outside 'one of'; inside, put the check in the pattern or in a step after the 'one of'`, [ONE_OF]);
       if (!KINDS[step.kind].inOneOf || when) throw new StepIssue(`alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close; without when:) can be alternatives`, [ONE_OF]);
       return step as ExpectStep;
     }),
