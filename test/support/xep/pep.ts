@@ -179,7 +179,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "pep.items.contact-refused",
     area: "pep",
-    requirements: ["PUBSUB-ITEMS-PRESENCE", "PEP-AUTOSUB-01"],
+    requirements: ["PUBSUB-ITEMS-PRESENCE"],
     description: "a contact's items request to the owner is refused with not-authorized although it has a presence subscription",
     stream: answering((el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from), (a) =>
       a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
