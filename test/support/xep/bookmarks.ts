@@ -40,6 +40,9 @@ const eventItems = (el: Element) => (el.name === "message" ? el.getChild("event"
  */
 const askedNode = new Map<string, string>();
 
+/** Per connection: the bookmark items notified so far, by id (a server that re-announces them with each change). */
+const notifiedBookmarks = new Map<unknown, Map<string, Element>>();
+
 /** XEP-0223, XEP-0402, XEP-0048: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -131,6 +134,22 @@ export const FAULTS: FaultDef[] = [
       (el) => isResult(el) && Boolean(el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks")),
       (el) => changed(el, (c) => void (c.getChild("query", "jabber:iq:private")!.getChild("storage", "storage:bookmarks")!.children = [])),
     ),
+  },
+  {
+    id: "bookmark.compat.unchanged-renotified",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-COMPAT-06"],
+    description: "each bookmark notification also carries the bookmarks notified before, unchanged ones included, in the same message",
+    fault: (el, { conn }) => {
+      const items = eventItems(el);
+      if (items?.attrs.node !== BOOKMARKS) return "pass";
+      const seen = notifiedBookmarks.get(conn) ?? new Map<string, Element>();
+      notifiedBookmarks.set(conn, seen);
+      const fresh = items.getChildren("item");
+      const again = [...seen.entries()].filter(([id]) => !fresh.some((i) => i.attrs.id === id)).map(([, item]) => item);
+      for (const item of fresh) seen.set(String(item.attrs.id), item);
+      return again.length === 0 ? "pass" : changed(el, (c) => void eventItems(c)!.children.push(...again));
+    },
   },
   {
     id: "bmlegacy.notify.dropped",
