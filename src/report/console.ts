@@ -116,6 +116,8 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} accounts could not be removed; 'xmpp-conform cleanup' with the same target options removes them:`));
         for (const a of run.accounts.left ?? []) out(c.yellow(`  ${a.jid}: ${a.reason}`));
       }
+      const underLoad = run.cases.filter((r) => r.besideOthers);
+      if (underLoad.length > 0) out(c.yellow(`${underLoad.length} case${underLoad.length === 1 ? "" : "s"} had a request refused or a stanza late only beside other cases (the server under load), and kept the verdict they had alone: ${underLoad.map((r) => `${r.id} (${r.besideOthers!.verdict} beside others, ${r.verdict} alone)`).join("; ")}`));
       const flaky = run.cases.filter((r) => r.flaky);
       if (flaky.length > 0) out(c.red(`${flaky.length} flaky: ${flaky.map((r) => `${r.id} (${r.flaky!.join(", ")})`).join("; ")}`));
     },

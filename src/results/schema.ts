@@ -102,6 +102,10 @@ export const CaseResult = z.object({
   transcript: z.array(TranscriptEntry).optional().describe("absent when transcripts were kept for failures only and the case passed"),
   deviation: Deviation.optional().describe("for xfail and xpass: the known deviation the server's profile documents"),
   flaky: z.array(Verdict).optional().describe("with --repeat: every verdict the case had, when they were not all the same"),
+  besideOthers: z
+    .object({ verdict: Verdict, reason: z.string().optional() })
+    .optional()
+    .describe("the case had a request refused, or waited past the timeout, while other cases ran, and gave another verdict when it ran again alone: what it gave beside the others (the verdict is the lone run's)"),
   variant: z
     .object({ name: z.literal("cross"), of: z.string().describe("the single-server case"), moved: z.array(z.string()).describe("the accounts on domain b") })
     .optional()

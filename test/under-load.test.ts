@@ -1,0 +1,59 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { loadSuite, run } from "../src/index.ts";
+import { ROOT } from "./support/cli.ts";
+import { FaultProxy } from "./support/fault-proxy.ts";
+import { prosody } from "./support/prosody.ts";
+
+/**
+ * A server may refuse a request under load that it grants alone (ejabberd's PEP aborts colliding transactions):
+ * a case that ran beside others and had a request refused runs again alone, and that run's verdict stands, the
+ * first kept as `besideOthers`. A refusal the server repeats alone stays the verdict.
+ */
+let server: Awaited<ReturnType<typeof prosody>>;
+before(async () => {
+  server = await prosody();
+});
+after(async () => {
+  await server?.stop();
+});
+
+const pings = loadSuite([path.join(ROOT, "scenarios/entity/ping.yaml")]).scenarios.filter((sc) => /^ping-server(-implicit\/.*)?$/.test(sc.id));
+/** The server's answer to a case's ping 'p1' turned into service-unavailable: `times` of them, or all. */
+const refusing = (times: number) => {
+  let left = times;
+  return (el: Element) => {
+    if (el.name !== "iq" || el.attrs.type !== "result" || el.attrs.id !== "p1" || left-- <= 0) return "pass" as const;
+    return [xml("iq", { type: "error", id: "p1", to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" }))) as unknown as Element];
+  };
+};
+
+async function through(fault: (el: Element) => "pass" | Element[]) {
+  const proxy = new FaultProxy({ host: server.host, port: server.port });
+  const port = await proxy.listen();
+  proxy.fault = fault;
+  try {
+    return await run(pings, { server: `127.0.0.1:${port}`, domain: server.domain, install: false, concurrency: 3 });
+  } finally {
+    await proxy.close();
+  }
+}
+
+test("a request refused only beside other cases: the case runs again alone and passes, its first verdict kept", async () => {
+  assert.equal(pings.length, 3);
+  const r = await through(refusing(1));
+  assert.deepEqual(r.cases.map((c) => c.verdict), ["pass", "pass", "pass"]);
+  const again = r.cases.filter((c) => c.besideOthers);
+  assert.equal(again.length, 1);
+  assert.equal(again[0].besideOthers!.verdict, "fail");
+  assert.match(again[0].besideOthers!.reason ?? "", /did not receive <iq type="result" id="p1"\/>/);
+  assert.equal(r.accounts.notRemoved, 0);
+});
+
+test("a refusal the server repeats alone is the verdict", async () => {
+  const r = await through(refusing(Infinity));
+  assert.deepEqual(r.cases.map((c) => [c.verdict, c.besideOthers]), [["fail", undefined], ["warn", undefined], ["warn", undefined]]);
+});
