@@ -63,7 +63,7 @@ export const FEATURES = {
   pep: { disco: "http://jabber.org/protocol/pubsub#publish", at: "account" },
   /** XEP-0060 §7.1.5 publish options (XEP-0223, XEP-0402 rely on them). */
   "pep-publish-options": { disco: "http://jabber.org/protocol/pubsub#publish-options", at: "account" },
-  /** XEP-0402 §3: the server keeps XEP-0048 private-storage bookmarks and PEP bookmarks in step. */
+  /** XEP-0402 §5.3, §6: the server keeps XEP-0048 private-storage bookmarks and PEP bookmarks in step. */
   "bookmarks-compat": { disco: "urn:xmpp:bookmarks:1#compat", at: "account" },
   /** XEP-0402 §5.3: the server keeps the XEP-0048 'storage:bookmarks' PEP node and PEP bookmarks in step. */
   "bookmarks-compat-pep": { disco: "urn:xmpp:bookmarks:1#compat-pep", at: "account" },
