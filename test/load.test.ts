@@ -333,7 +333,7 @@ test("stream-level outcomes in 'one of', any defined stream error, placeholder f
   assert.deepEqual([bare.accounts, bare.connections.map((c) => c.label), bare.spec], [[], ["c1"], "rfc6120"]);
 });
 
-test("a disco#info or probed feature needs a logged-in session to be asked over: a case of raw connections only is refused at needs", () => {
+test("a disco#info or probed feature, or a stream feature offered after authentication, needs a logged-in session to be asked over: a case of raw connections only is refused at needs", () => {
   const raw = `id: t
 title: T
 spec: xep-0280
@@ -351,6 +351,8 @@ steps:
   assert.deepEqual([line, col], [7, 8]);
   assert.match(detail, /needs: carbons is asked of the server over a logged-in session/);
   assert.doesNotThrow(() => loadScenarioFile(file(raw.replace("needs: [carbons]", "needs: [starttls]"))));
+  // A stream feature offered only after authentication (XEP-0115's server caps) is asked of a logged-in session too.
+  assert.match(problem(raw.replace("needs: [carbons]", "needs: [server-caps]"))[2], /needs: server-caps is asked of the server over a logged-in session/);
 });
 
 test("caps: a resource's advertised features ride on its presence; without presence, or on a raw connection, they are refused", () => {
@@ -361,23 +363,6 @@ test("caps: a resource's advertised features ride on its presence; without prese
   assert.deepEqual([line, col], [10, 18]);
   assert.match(detail, /caps ride on the resource's presence; give it 'presence'/);
   assert.match(problem(HEAD.replace("chamber: {}", "chamber: { raw: true, caps: [x] }") + "steps: [juliet/balcony receives nothing]\n")[2], /'caps' does not apply/);
-});
-
-test("a stream feature offered only after authentication (server-caps) needs a logged-in session too", () => {
-  const raw = `id: t
-title: T
-spec: xep-0115
-section: "6.3"
-level: MAY
-requirements: [CAPS-STREAM-01]
-needs: [server-caps]
-connections:
-  c1: {}
-steps:
-  - c1 opens stream
-  - c1 receives features: <features/>
-`;
-  assert.match(problem(raw)[2], /needs: server-caps is asked of the server over a logged-in session/);
 });
 
 test("'also' inside a 'one of' alternative is refused, not dropped", () => {
