@@ -60,7 +60,8 @@ const RFC_VARIATIONS: Variation[] = [
   {
     id: "no-to-on-generated",
     description: "results, errors and roster pushes the server makes itself carry no 'to' (RFC 6120 §8.1.1.1: a stanza the server generates MAY include a 'to' address)",
-    fault: edit((el) => el.name === "iq" && serverMade(el) && el.attrs.to !== undefined, (c) => delete c.attrs.to),
+    // Not a request of the server's own (XEP-0115 §6.2 wants the 'to' of its caps queries): what the description says.
+    fault: edit((el) => el.name === "iq" && serverMade(el) && el.attrs.to !== undefined && (el.attrs.type === "result" || el.attrs.type === "error" || Boolean(rosterQuery(el))), (c) => delete c.attrs.to),
   },
   {
     id: "account-from-either-way",

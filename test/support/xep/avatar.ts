@@ -202,7 +202,8 @@ export const VARIATIONS: Variation[] = [
     id: "avatar-disco-items-extra",
     description: "a user's disco#items lists another PEP node besides the avatar ones (XEP-0084 §6.1 requires \"the appropriate items\", not only them)",
     fault: when(
-      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_ITEMS)?.getChildren("item").length),
+      // Only beside the avatar nodes: elsewhere an item of a node the user does not have would change what a case knows of the account.
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_ITEMS)?.getChildren("item").some((i) => String(i.attrs.node ?? "").startsWith("urn:xmpp:avatar:"))),
       (el) => changed(el, (c) => c.getChild("query", DISCO_ITEMS)!.cnode(xml("item", { jid: bare(String(el.attrs.from ?? "")), node: "urn:xmpp:xmpp-conform:other" }))),
     ),
   },

@@ -26,11 +26,6 @@ const toOtherAccount = (el: Element, { conn }: FaultContext) => {
 const errorTo = (el: Element, condition: string, type = "cancel") => [
   xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type }, xml(condition, { xmlns: STANZAS }))),
 ];
-/** From another account's bare JID: what that account's PEP service answers. */
-const fromOtherAccount = (el: Element) => {
-  const from = String(el.attrs.from ?? "");
-  return from.includes("@") && !from.includes("/") && from !== bare(String(el.attrs.to ?? ""));
-};
 const isResult = (el: Element) => el.attrs.type === "result";
 const eventItems = (el: Element) => (el.name === "message" ? el.getChild("event", EVENT)?.getChild("items") : undefined);
 
@@ -163,22 +158,18 @@ export const FAULTS: FaultDef[] = [
 /** XEP-0223, XEP-0402, XEP-0048: what a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
   {
-    id: "pep-event-without-from",
-    description: "event notifications of the account's own nodes carry no 'from' (XEP-0223 §6: the 'from' is \"either absent or equal to their own account JID\")",
-    fault: when((el) => Boolean(eventItems(el)) && el.attrs.from === bare(String(el.attrs.to ?? "")), (el) => changed(el, (c) => void delete c.attrs.from)),
-  },
-  {
     id: "pep-event-with-addresses",
-    description: "event notifications carry an XEP-0033 <addresses/> naming the publishing resource (ejabberd does; an extension element)",
+    description: "the owner's own event notifications carry an XEP-0033 <addresses/> naming the publishing resource (ejabberd does; an extension element)",
     fault: when(
-      (el) => Boolean(eventItems(el)) && !el.getChild("addresses", "http://jabber.org/protocol/address"),
+      // Only on the owner's own notifications: XEP-0163 §4.3.1 gives a replyto to contacts, and no rule forbids one here.
+      (el) => Boolean(eventItems(el)) && el.attrs.from === bare(String(el.attrs.to ?? "")) && !el.getChild("addresses", "http://jabber.org/protocol/address"),
       (el) => changed(el, (c) => void c.cnode(xml("addresses", { xmlns: "http://jabber.org/protocol/address" }, xml("address", { type: "replyto", jid: String(c.attrs.from ?? "") })))),
     ),
   },
   {
     id: "pep-publish-result-empty",
-    description: "a publish is acknowledged with an empty result (XEP-0402 Example 7; XEP-0060 §7.1.2 makes the <publish/> in the result optional)",
-    fault: when((el) => isResult(el) && Boolean(pubsubOf(el)?.getChild("publish")), (el) => changed(el, (c) => void c.remove("pubsub", PUBSUB))),
+    description: "a bookmark publish is acknowledged with an empty result (XEP-0402 Example 7; XEP-0060 §7.1.2 asks for the <item/> only when the request had no id, and a bookmark's id is its room's JID)",
+    fault: when((el) => isResult(el) && pubsubOf(el)?.getChild("publish")?.attrs.node === "urn:xmpp:bookmarks:1", (el) => changed(el, (c) => void c.remove("pubsub", PUBSUB))),
   },
   {
     id: "pep-item-publisher",
@@ -188,18 +179,6 @@ export const VARIATIONS: Variation[] = [
       (el) => changed(el, (c) => {
         const items = eventItems(c) ?? pubsubOf(c)!.getChild("items")!;
         for (const item of items.getChildren("item")) item.attrs.publisher = bare(String(c.attrs.to ?? ""));
-      }),
-    ),
-  },
-  {
-    id: "pep-whitelist-closed-node",
-    description: "another user's items request of a whitelist node is refused with <not-allowed/> and <closed-node/> instead of the server's condition (Prosody: <forbidden/>) (XEP-0060 §6.5.9.8; XEP-0223 names none)",
-    fault: when(
-      (el) => el.name === "iq" && el.attrs.type === "error" && fromOtherAccount(el) && Boolean(pubsubOf(el)?.getChild("items") ?? el.getChild("error")?.getChild("forbidden", STANZAS)),
-      (el) => changed(el, (c) => {
-        const err = c.getChild("error")!;
-        err.attrs.type = "cancel";
-        err.children = [xml("not-allowed", { xmlns: STANZAS }), xml("closed-node", { xmlns: `${PUBSUB}#errors` })];
       }),
     ),
   },
