@@ -183,11 +183,20 @@ async function freeUdpPort(): Promise<number> {
 async function shippedConfig(shipped: string, c2sPort: number, admin: string, pem: string, caFile: string): Promise<string> {
   const cfg = parseYaml(shipped) as Record<string, unknown> & { listen: Record<string, unknown>[]; acl?: Record<string, unknown> };
   let c2s = false;
+  // ejabberd refuses two listeners on one ip:port whatever their transports, and a free UDP port may be a TCP one
+  // another listener was given: every port distinct.
+  const given = new Set([c2sPort]);
+  const distinct = async (next: () => Promise<number>) => {
+    let port = await next();
+    while (given.has(port)) port = await next();
+    given.add(port);
+    return port;
+  };
   for (const l of cfg.listen) {
     l.ip = "127.0.0.1";
     const ours: boolean = !c2s && l.module === "ejabberd_c2s" && l.starttls_required === true;
     c2s ||= ours;
-    l.port = ours ? c2sPort : l.transport === "udp" ? await freeUdpPort() : (await freePorts(1))[0];
+    l.port = ours ? c2sPort : await distinct(l.transport === "udp" ? freeUdpPort : async () => (await freePorts(1))[0]);
   }
   if (!c2s) throw new Error("the package's ejabberd.yml has no c2s listener with STARTTLS required");
   cfg.certfiles = [pem];
