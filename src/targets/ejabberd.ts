@@ -131,8 +131,10 @@ modules:
   # the small entity queries (XEP-0202, XEP-0012)
   mod_time: {}
   mod_last: {}
-  # discovery and personal eventing (XEP-0115, XEP-0163 on XEP-0060, XEP-0084 with its vCard conversion,
-  # XEP-0215), as the package's example configures them; the pubsub service is on pubsub.<domain>
+  # discovery and personal eventing (XEP-0115, XEP-0163 on XEP-0060, XEP-0215), as the package's example
+  # configures them; the pubsub service is on pubsub.<domain>. Not mod_avatar (XEP-0398): its conversion turns
+  # a vCard set into PEP transactions, which collide with other accounts' under load and fail the set now and
+  # then, so vcard-temp's verdicts would change from run to run (the package's own configuration loads it)
   mod_caps: {}
   mod_pubsub:
     access_createnode: local
@@ -142,7 +144,6 @@ modules:
     force_node_config:
       storage:bookmarks:
         access_model: whitelist
-  mod_avatar: {}
   mod_vcard_xupdate: {}
   mod_stun_disco:
     secret: "xmpp-conform-turn-secret"
