@@ -25,6 +25,18 @@ test("a version-1 results file is read as this release's record: its cases are R
   assert.deepEqual(run.cases.map((c) => [c.id, c.verdict]), raw.cases.map((c: { id: string; verdict: string }) => [c.id, c.verdict]));
 });
 
+test("a version-2 file of an interrupted run (7e3fb55) reads with the cases the interrupt kept from running as not-run", () => {
+  const V2 = path.join(ROOT, "test/fixtures/results/v2-7e3fb55.json");
+  const raw = JSON.parse(readFileSync(V2, "utf8"));
+  assert.equal(raw.schemaVersion, 2);
+  const run = readResults(V2);
+  assert.equal(run.schemaVersion, SCHEMA_VERSION);
+  const was = (v: string, reason: string) => raw.cases.filter((c: { verdict: string; reason?: string }) => c.verdict === v && c.reason === reason).length;
+  assert.ok(was("skip", "interrupted before it started") > 0 && was("error", "interrupted") > 0, "the fixture has both kinds");
+  assert.equal(run.cases.filter((c) => c.verdict === "not-run").length, was("skip", "interrupted before it started") + was("error", "interrupted"));
+  assert.equal(run.cases.filter((c) => c.verdict === "pass").length, raw.cases.filter((c: { verdict: string }) => c.verdict === "pass").length);
+});
+
 test("every command that reads results reads the version-1 file: diff, merge, matrix, counts, profile init", async () => {
   const out = path.dirname(file("{}"));
   const now = path.join(out, "now.json");
@@ -47,11 +59,11 @@ test("a file that is not a results record gets a short error: the first problems
   const broken = { ...JSON.parse(readFileSync(V1, "utf8")), cases: JSON.parse(readFileSync(V1, "utf8")).cases.map((c: object) => ({ ...c, verdict: "maybe" })) };
   const f = file(JSON.stringify(broken));
   assert.throws(() => readResults(f), (err: Error) => {
-    assert.match(err.message, /not an xmpp-conform results file \(schema version 2\): .* at cases\.0\.verdict; .* at cases\.1\.verdict; .* at cases\.2\.verdict; and 3 more problems$/);
+    assert.match(err.message, /not an xmpp-conform results file \(schema version 3\): .* at cases\.0\.verdict; .* at cases\.1\.verdict; .* at cases\.2\.verdict; and 3 more problems$/);
     assert.equal(err.message.split("\n").length, 1, "one line, not one per case");
     return true;
   });
-  assert.throws(() => readResults(file(JSON.stringify({ ...broken, schemaVersion: 9 }))), /written by a newer release of xmpp-conform \(schema version 9; this one reads up to 2\)/);
+  assert.throws(() => readResults(file(JSON.stringify({ ...broken, schemaVersion: 9 }))), /written by a newer release of xmpp-conform \(schema version 9; this one reads up to 3\)/);
 });
 
 test("results/ imports nothing from the run, the targets, the transports or the remote server", () => {

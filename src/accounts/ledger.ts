@@ -5,6 +5,9 @@ import { AccountsRefused, isRefusal, type Refusal } from "./refusal.ts";
 import { removeAccount } from "./removal.ts";
 import type { Provisioner } from "./types.ts";
 
+/** How long the end of a run tries to remove the accounts its cases left, at most. */
+export const CLEANUP_MS = 15_000;
+
 /** An account the run could not remove (or, for an existing one, clean), and why. */
 export interface LeftAccount {
   jid: string;
@@ -29,6 +32,12 @@ export class AccountLedger {
   /** Set once the server refused to make accounts; create() then fails at once with it. */
   refused?: Refusal;
   private readonly journal?: AccountJournal;
+  /** Aborted (with the reason) once removing is no use: the server is gone, or cleanup ran out of time. */
+  private readonly giveUp = new AbortController();
+  /** Given up without a reason: the accounts go with the server (a local one's folder), so none is left. */
+  private forget = false;
+  /** Removals under way: not removed yet either. */
+  private removing = 0;
 
   constructor(private readonly provisioner: Provisioner, opts: { journal?: AccountJournal } = {}) {
     this.journal = opts.journal;
@@ -134,23 +143,48 @@ export class AccountLedger {
    * (cleanup must not hide the verdict). `via` gives an open session of an account, to remove it through.
    */
   async remove(list: Credentials[], via?: (c: Credentials) => Session | undefined): Promise<void> {
+    const signal = this.giveUp.signal;
     await Promise.all(
       list.filter((c) => this.open.has(c)).map(async (c) => {
         const { jid, spare } = this.open.get(c)!;
         this.open.delete(c);
-        let result = await removeAccount(this.provisioner, c, via?.(c));
+        this.removing++;
+        let result = await removeAccount(this.provisioner, c, via?.(c), signal);
         // Refused with its first password, it may carry the second one a case changed it to.
-        if (!result.removed && result.gone && spare) result = await removeAccount(this.provisioner, { ...c, password: spare });
+        if (!result.removed && result.gone && spare) result = await removeAccount(this.provisioner, { ...c, password: spare }, undefined, signal);
+        this.removing--;
         if (result.removed || result.gone) this.journal?.drop(jid);
-        else this.left.push({ jid, reason: result.why });
+        else if (!(signal.aborted && this.forget)) this.left.push({ jid, reason: result.why });
       }),
     );
   }
 
-  /** Whatever is left (cases that never reached their own cleanup); then the journal is closed (deleted when empty). */
-  async removeAll(): Promise<void> {
-    await this.remove([...this.open.keys()]);
-    this.journal?.close();
+  /**
+   * Stops removing accounts: no attempt starts from now on, and what is not removed stays in the journal for
+   * `cleanup`, with `why`. Without a reason the accounts go with the server itself (a local server's folder): none is left.
+   */
+  abandon(why?: string): void {
+    this.forget = why === undefined;
+    this.giveUp.abort(why ?? "the server's accounts go with it");
+  }
+
+  /** The accounts made and not removed yet: what a run that quits now leaves. */
+  get notRemovedYet(): number {
+    return this.open.size + this.removing;
+  }
+
+  /**
+   * Whatever is left (cases that never reached their own cleanup), for at most `deadlineMs`; then the journal
+   * is closed (deleted when empty).
+   */
+  async removeAll(deadlineMs = CLEANUP_MS): Promise<void> {
+    const late = setTimeout(() => this.abandon(`not removed within ${deadlineMs / 1000} s of cleanup`), deadlineMs);
+    try {
+      await this.remove([...this.open.keys()]);
+    } finally {
+      clearTimeout(late);
+      this.journal?.close();
+    }
   }
 }
 

@@ -8,10 +8,13 @@ export type Removal = { removed: true } | { removed: false; gone: true } | { rem
  * Removes an account, retrying a failed removal. After a failure the provisioner checks, where its way
  * allows, whether the account is gone anyway (the answer may have been lost with a killed stream, or the
  * account never existed): then it is not left behind. A removal the server acknowledged is trusted, as
- * XEP-0077 and XEP-0133 define it. Never throws.
+ * XEP-0077 and XEP-0133 define it. Never throws. Once `giveUp` is aborted (the server is gone, cleanup took
+ * too long) it makes no further attempt: its reason is why the account stays.
  */
-export async function removeAccount(provisioner: Provisioner, creds: Credentials, via?: Session): Promise<Removal> {
+export async function removeAccount(provisioner: Provisioner, creds: Credentials, via?: Session, giveUp?: AbortSignal): Promise<Removal> {
   let why = "";
+  const givenUp = () => ({ removed: false, gone: false, why: String(giveUp!.reason) }) as const;
+  if (giveUp?.aborted) return givenUp();
   // Through a session of the account that is still open, where the way allows: no login needed. Else as usual.
   if (via?.isOpen && provisioner.removeWith) {
     try {
@@ -22,7 +25,8 @@ export async function removeAccount(provisioner: Provisioner, creds: Credentials
     }
   }
   for (let attempt = 1; attempt <= RETRY_BACKOFF_MS.length; attempt++) {
-    await pauseBefore(attempt);
+    await pauseBefore(attempt, giveUp);
+    if (giveUp?.aborted) return givenUp();
     try {
       await provisioner.remove(creds);
       return { removed: true };

@@ -9,15 +9,15 @@ export const EXIT = {
   failed: 1,
   /** Bad command line or a broken scenario file. */
   usage: 2,
-  /** The harness could not reach the target at all, or the server refused to give accounts (at the start or mid-run). */
+  /** The harness could not reach the target at all, the server went away mid-run, or it refused to give accounts (at the start or mid-run). */
   unreachable: 3,
-  /** Interrupted (Ctrl-C / SIGTERM), after cleaning up. */
+  /** Interrupted (Ctrl-C / SIGTERM, or the reader of the output went away), after cleaning up. */
   interrupted: 130,
 } as const;
 
 /** A finished run's exit code: what its cases mean is decided in src/results/verdicts.ts. */
 export function exitCodeOf(run: RunResult, strict: boolean): number {
+  if (run.targetError || run.accounts.refused || run.stopped?.why === "server-gone") return EXIT.unreachable;
   if (run.interrupted) return EXIT.interrupted;
-  if (run.targetError || run.accounts.refused) return EXIT.unreachable;
   return run.cases.some((c) => caseFailsRun(c, strict)) ? EXIT.failed : EXIT.ok;
 }

@@ -3,6 +3,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { EXIT } from "./exit-codes.ts";
 import { survivePeerResets } from "../util/socket-errors.ts";
+import { watchOutput } from "./output.ts";
 import { err } from "./suite.ts";
 import { list } from "./commands/list.ts";
 import { run } from "./commands/run.ts";
@@ -17,6 +18,7 @@ import { profile } from "./commands/profile.ts";
 import { counts } from "./commands/counts.ts";
 import { install } from "./commands/install.ts";
 
+watchOutput();
 survivePeerResets((line) => process.stderr.write(`${line}\n`));
 
 /** One file per command in commands/; register it here. */
@@ -37,3 +39,10 @@ await yargs(hideBin(process.argv))
   .help()
   .wrap(Math.min(110, process.stdout.columns || 110))
   .parseAsync();
+
+// A command is over when its handler is: its cleanup is done and, once its output has drained, the process
+// ends. A library's stray timer (a request to a server that never answered) must not hold it for its remaining
+// seconds. (A write's callback runs after every earlier write of the stream: a pipe to a slow reader is let drain.)
+const drained = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => (s.writable ? s.write("", () => resolve()) : resolve()));
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+process.exit(process.exitCode ?? EXIT.ok);

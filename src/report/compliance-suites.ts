@@ -4,6 +4,7 @@ import { catalogs } from "../catalog/index.ts";
 import type { RunResult } from "../results/schema.ts";
 import { findSpec, sectionUrl, specName } from "../specification/registry.ts";
 import { readYamlFile } from "../util/yaml-file.ts";
+import { describeStop } from "../results/stopped.ts";
 
 /**
  * The XMPP compliance suites (XEP-0479) a server meets, from a run: each suite's features at the Server and
@@ -32,7 +33,7 @@ const SuitesFile = z.strictObject({
 
 export const SUITES_FILE = fileURLToPath(new URL("../../spec/compliance/xep-0479.yaml", import.meta.url));
 
-export type FeatureStatus = "met" | "not met" | "not advertised" | "not covered";
+export type FeatureStatus = "met" | "not met" | "not advertised" | "not covered" | "no verdict";
 export const LEVEL_NAMES = { server: "Server", advancedServer: "Advanced Server" } as const;
 export type SuiteLevel = keyof typeof LEVEL_NAMES;
 
@@ -50,14 +51,16 @@ export interface SuiteResult {
   suite: string;
   name: string;
   level: SuiteLevel;
-  /** met: every required feature met (and the suites it requires); not met: one is not; else not covered. */
-  status: "met" | "not met" | "not covered";
+  /** met: every required feature met (and the suites it requires); not met: one is not; else not covered; no verdict: the run stopped early. */
+  status: "met" | "not met" | "not covered" | "no verdict";
   requires: string[];
   features: FeatureResult[];
 }
 
 export interface ComplianceReport {
   source: { specification: string; title: string; version: string };
+  /** The run stopped before every case had run (why and when): nothing is judged. */
+  stopped?: string;
   suites: SuiteResult[];
 }
 
@@ -91,7 +94,7 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
     const broken = ids.filter((id) => failing.has(id));
     const covered = f.providers.every((p) => cats.has(p) && cats.get(p)!.requirements.some((r) => seen.has(r.id)));
     const status: FeatureStatus =
-      broken.length > 0 ? "not met" : f.advertised && server(run) && !f.advertised.some((a) => offered.has(a)) ? "not advertised" : covered ? "met" : "not covered";
+      run.interrupted ? "no verdict" : broken.length > 0 ? "not met" : f.advertised && server(run) && !f.advertised.some((a) => offered.has(a)) ? "not advertised" : covered ? "met" : "not covered";
     return {
       feature: f.feature,
       providers: f.providers.map((id) => ({ id, name: specName(id), url: sectionUrl(id) })),
@@ -111,11 +114,12 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
     const own = (r: (typeof rows)[number]) => (r.features.some((f) => f.status === "not met") ? "not met" : r.features.every((f) => f.status === "met") ? "met" : "not covered");
     return rows.map((r) => {
       const needed = [own(r), ...r.requires.map((id) => own(rows.find((x) => x.suite === id)!))];
-      const status = needed.includes("not met") ? "not met" : needed.every((n) => n === "met") ? "met" : "not covered";
+      const status = run.interrupted ? "no verdict" : needed.includes("not met") ? "not met" : needed.every((n) => n === "met") ? "met" : "not covered";
       return { ...r, status };
     });
   });
-  return { source: { specification: data.specification, title: data.title, version: data.version }, suites };
+  const stopped = run.interrupted ? (run.stopped ? describeStop(run.stopped) : "the run was interrupted") : undefined;
+  return { source: { specification: data.specification, title: data.title, version: data.version }, ...(stopped && { stopped }), suites };
 }
 
 /** Whether the run knows what the server advertised (a run that could not reach it does not). */
@@ -124,6 +128,7 @@ const server = (run: RunResult) => run.target.server !== undefined;
 /** The report as Markdown: per level, each suite with its status, then its required features. */
 export function renderComplianceMarkdown(report: ComplianceReport): string {
   const lines = [`### ${report.source.title} (${findSpec(report.source.specification)?.name ?? "XEP-0479"} ${report.source.version}): what this server meets`, ""];
+  if (report.stopped) lines.push(`> **No verdict: the run stopped before every case had run** (${report.stopped}). Run the whole suite to judge the suites.`, "");
   for (const level of Object.keys(LEVEL_NAMES) as SuiteLevel[]) {
     lines.push(`#### ${LEVEL_NAMES[level]}`, "", "| suite | status | feature | providers | feature status | requirements failing at MUST |", "|---|---|---|---|---|---|");
     for (const s of report.suites.filter((x) => x.level === level)) {

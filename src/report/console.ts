@@ -2,6 +2,7 @@ import { Chalk } from "chalk";
 import type { CaseResult, Verdict } from "../results/schema.ts";
 import { needsAttention } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
+import { cleanupCommand, describeStop } from "../results/stopped.ts";
 import { countVerdicts, describeConcurrency, describeProfile, describeRemote, describeS2s, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, specName, totals, totalsBySpec } from "./format.ts";
 
 /** How long a case runs before a non-interactive console (a CI log) says it is still running. */
@@ -15,10 +16,10 @@ const SLOW_MS = 10_000;
 export const consoleReporter: ReporterFactory = ({ stream, color }) => {
   const c = new Chalk({ level: color ? 1 : 0 });
   const mark: Record<Verdict, string> = {
-    pass: c.green("✓"), fail: c.red("✗"), warn: c.yellow("!"), error: c.magenta("E"), skip: c.gray("-"), xfail: c.cyan("x"), xpass: c.red("X"),
+    pass: c.green("✓"), fail: c.red("✗"), warn: c.yellow("!"), error: c.magenta("E"), skip: c.gray("-"), xfail: c.cyan("x"), xpass: c.red("X"), "not-run": c.gray("·"),
   };
   const paint: Record<Verdict, (s: string) => string> = {
-    pass: c.green, fail: c.red, warn: c.yellow, error: c.magenta, skip: c.gray, xfail: c.cyan, xpass: c.red,
+    pass: c.green, fail: c.red, warn: c.yellow, error: c.magenta, skip: c.gray, xfail: c.cyan, xpass: c.red, "not-run": c.gray,
   };
   const live = (stream as NodeJS.WriteStream).isTTY === true;
   const out = (s = "") => stream.write(`${live ? "\r\x1b[K" : ""}${s}\n`);
@@ -45,9 +46,15 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
     if (alike > 0) out(c.gray(`    … and ${alike} more not run, for the same reason`));
     alike = 0;
   };
+  // Cases a stopped run never started: one line per reason at the end, not one per case.
+  const notStarted = new Map<string, number>();
   const ended = (r: CaseResult) => {
     running.delete(r.id);
     done++;
+    if (r.verdict === "not-run" && !r.transcript?.length) {
+      notStarted.set(r.reason ?? "", (notStarted.get(r.reason ?? "") ?? 0) + 1);
+      return;
+    }
     const reason = neverRan(r) ? r.reason : undefined;
     if (reason !== undefined && reason === lastNotRun) {
       alike++;
@@ -76,7 +83,9 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         case "run-end":
           if (slow) clearInterval(slow);
           if (live) stream.write("\r\x1b[K");
-          return flushAlike();
+          flushAlike();
+          for (const [reason, n] of notStarted) out(`  ${mark["not-run"]} ${c.gray(`${n} case${n === 1 ? "" : "s"} not run: ${reason}`)}`);
+          return;
         default:
           return;
       }
@@ -104,7 +113,7 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       out();
       const sw = run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name;
       const concurrency = describeConcurrency(run);
-      out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(" (interrupted)") : ""}: ${sw}, ${describeProfile(run)}${concurrency ? `, ${concurrency}` : ""}`);
+      out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(` (${run.stopped ? describeStop(run.stopped) : "interrupted"})`) : ""}: ${sw}, ${describeProfile(run)}${concurrency ? `, ${concurrency}` : ""}`);
       const bySpec = totalsBySpec(run);
       if (bySpec.length > 1) for (const s of bySpec) out(`  ${specName(s.spec)}: ${totals(s.counts).map(({ verdict, text }) => paint[verdict](text)).join(", ")} of ${s.cases}`);
       if (run.target.s2s) out(c.gray(describeS2s(run.target.s2s)));
@@ -113,8 +122,11 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       if (retries.cases > 0) out(c.gray(`set-up retried ${retries.retries} time${retries.retries === 1 ? "" : "s"} in ${retries.cases} case${retries.cases === 1 ? "" : "s"} (the server dropped or refused a connection during set-up)`));
       if (run.accounts.refused && !run.targetError) out(c.magenta(`the server stopped giving accounts: ${run.accounts.refused}`));
       if (run.accounts.notRemoved > 0) {
-        out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} accounts could not be removed; 'xmpp-conform cleanup' with the same target options removes them:`));
-        for (const a of run.accounts.left ?? []) out(c.yellow(`  ${a.jid}: ${a.reason}`));
+        const left = run.accounts.left ?? [];
+        out(c.yellow(`${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed (${left[0]?.reason ?? "see results.json"}); this removes them:`));
+        out(`  ${cleanupCommand(run)}`);
+        for (const a of left.slice(0, 5)) out(c.gray(`  ${a.jid}: ${a.reason}`));
+        if (left.length > 5) out(c.gray(`  … and ${left.length - 5} more (results.json lists them)`));
       }
       const underLoad = run.cases.filter((r) => r.besideOthers);
       if (underLoad.length > 0) out(c.yellow(`${underLoad.length} case${underLoad.length === 1 ? "" : "s"} had a request refused or a stanza late only beside other cases (the server under load), and kept the verdict they had alone: ${underLoad.map((r) => `${r.id} (${r.besideOthers!.verdict} beside others, ${r.verdict} alone)`).join("; ")}`));

@@ -37,7 +37,7 @@ details.server th { position: static; width: 260px; }
 .tiles { display: flex; flex-wrap: wrap; gap: 10px; margin: 16px 0 4px; }
 .tile { min-width: 92px; padding: 8px 12px; border-radius: 8px; border: 1px solid var(--line); background: var(--soft); }
 .tile b { display: block; font-size: 22px; line-height: 1.1; }
-.t-pass b { color: #1a7f37; } .t-fail b, .t-xpass b { color: #cf222e; } .t-warn b { color: #9a6700; } .t-error b { color: #8250df; } .t-skip b { color: #59636e; } .t-xfail b { color: #0969da; }
+.t-pass b { color: #1a7f37; } .t-fail b, .t-xpass b { color: #cf222e; } .t-warn b { color: #9a6700; } .t-error b { color: #8250df; } .t-skip b, .t-not-run b { color: #59636e; } .t-xfail b { color: #0969da; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
 th { background: var(--soft); font-weight: 600; position: sticky; top: 0; z-index: 1; }
@@ -45,7 +45,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; min-width: 50px; text-align: center; border-radius: 4px; padding: 0 6px; font-size: 11px; font-weight: 700; letter-spacing: .03em; }
 .v-pass { background: #dafbe1; color: #1a7f37; } .v-fail { background: #ffebe9; color: #cf222e; } .v-warn { background: #fff8c5; color: #9a6700; }
 .v-error { background: #fbefff; color: #8250df; } .v-skip { background: #eaeef2; color: #59636e; } .v-xfail { background: #ddf4ff; color: #0969da; }
-.v-xpass { background: #ffebe9; color: #cf222e; outline: 1px solid #cf222e; } .v-not-reached { background: #f6f8fa; color: #59636e; outline: 1px dashed #8c959f; }
+.v-xpass { background: #ffebe9; color: #cf222e; outline: 1px solid #cf222e; } .v-not-reached, .v-not-run { background: #f6f8fa; color: #59636e; outline: 1px dashed #8c959f; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; padding: 10px 12px; margin: 14px 0; background: var(--soft); border: 1px solid var(--line); border-radius: 8px; position: sticky; top: 0; z-index: 2; }
 .filters label { display: flex; gap: 6px; align-items: center; }
 .filters select, .filters input[type=search] { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }

@@ -8,6 +8,7 @@ import { citedBy, compareSections, complianceRows, type RequirementRow } from ".
 import { countOf, countVerdicts, describeConcurrency, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import { badge, esc, link, page, rowData, searchBox, select } from "./html-kit.ts";
 import type { ReporterFactory } from "./types.ts";
+import { describeStop } from "../results/stopped.ts";
 import { acrossServers, variantRows } from "./variants.ts";
 import { prettyXml } from "./xml-pretty.ts";
 
@@ -30,7 +31,7 @@ function header(run: RunResult): string {
   const concurrency = describeConcurrency(run);
   const banners = [
     run.targetError && `<div class="banner"><b>The run could not start:</b> ${esc(run.targetError)}</div>`,
-    run.interrupted && `<div class="banner"><b>Interrupted:</b> the run was stopped before every case had run.</div>`,
+    run.interrupted && `<div class="banner"><b>The run stopped early</b> (${esc(run.stopped ? describeStop(run.stopped) : "interrupted")}): the cases it had not run are counted as not run, and the suites get no verdict.</div>`,
     !run.targetError && run.accounts.refused && `<div class="banner"><b>The server stopped giving accounts:</b> ${esc(run.accounts.refused)}</div>`,
     run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed (<code>xmpp-conform cleanup</code> removes them): ${esc((run.accounts.left ?? []).map((a) => `${a.jid} (${a.reason})`).join("; "))}</div>`,
     ...(run.notes ?? []).map((n) => `<div class="banner note"><b>Note:</b> ${esc(n)}</div>`),

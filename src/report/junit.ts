@@ -14,7 +14,7 @@ const junit = junitModule as unknown as { newBuilder(): Builder };
 const xmlSafe = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
 
 /**
- * junit.xml: a testcase per case (fail and xpass are failures, error an error, skip and xfail skipped), the
+ * junit.xml: a testcase per case (fail and xpass are failures, error an error, skip, xfail and not-run skipped), the
  * RFC section as classname, requirement IDs, RFC section and level as testcase properties (and on the first
  * line of system-out, for readers that ignore testcase properties), the transcript below.
  */
@@ -92,7 +92,7 @@ function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult, strict
   if (c.verdict === "warn") tc.property("warning", `SHOULD broken: ${reason}`);
   if (failsRun(c.verdict, strict) && c.verdict !== "error") tc.failure(c.verdict === "warn" ? `SHOULD broken (--strict): ${reason}` : reason, c.verdict);
   else if (c.verdict === "error") tc.error(reason, "error", body || undefined);
-  else if (c.verdict === "skip" || c.verdict === "xfail" || c.verdict === "warn") tc.skipped();
+  else if (c.verdict === "skip" || c.verdict === "xfail" || c.verdict === "warn" || c.verdict === "not-run") tc.skipped();
   const header = [
     `${specLabel(c)} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`,
     ...c.choices.map((ch) => `alternative: ${ch.step} => ${ch.alternative}`),

@@ -7,6 +7,7 @@ import { sectionRows } from "./compliance.ts";
 import { worst } from "../results/verdicts.ts";
 import { countVerdicts, describeConcurrency, describeProfile, describeTarget, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import type { ReporterFactory } from "./types.ts";
+import { describeStop } from "../results/stopped.ts";
 import { acrossServers, variantRows } from "./variants.ts";
 
 /**
@@ -42,7 +43,7 @@ export function renderMarkdown(run: RunResult): string {
   }
   for (const note of run.notes ?? []) lines.push("", `> **Note:** ${mdText(note)}`);
   if (run.targetError) lines.push("", `> **The run could not start:** ${mdText(run.targetError)}`);
-  if (run.interrupted) lines.push("", "> **Interrupted:** the run was stopped before every case had run.");
+  if (run.interrupted) lines.push("", `> **The run stopped early** (${mdText(run.stopped ? describeStop(run.stopped) : "interrupted")}): ${countVerdicts(run)["not-run"]} of ${run.cases.length} cases did not run, and nothing here is a verdict on them.`);
   if (run.accounts.refused && !run.targetError) lines.push("", `> **The server stopped giving accounts:** ${mdText(run.accounts.refused)}`);
   if (run.accounts.notRemoved > 0) lines.push("", `> **${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed** (\`xmpp-conform cleanup\` removes them): ${mdText((run.accounts.left ?? []).map((a) => a.jid).join(", "))}`);
 

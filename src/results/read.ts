@@ -30,7 +30,9 @@ export function readResults(file: string): RunResult {
 
 /**
  * A record of an earlier schema version, as this release writes it:
- * - 1 → 2: a case without `spec` is RFC 6121's (releases before RFC 6120 had cases did not write it).
+ * - 1 → 2: a case without `spec` is RFC 6121's (releases before RFC 6120 had cases did not write it);
+ * - 2 → 3: a case an interrupt kept from starting was a skip ("interrupted before it started"), one it cut short
+ *   an error ("interrupted"): both are not-run.
  */
 function upgrade(data: unknown, file: string): unknown {
   if (!data || typeof data !== "object") return data;
@@ -38,7 +40,7 @@ function upgrade(data: unknown, file: string): unknown {
   const version = record.schemaVersion;
   if (typeof version === "number" && version > SCHEMA_VERSION) throw new Error(`${file}: written by a newer release of xmpp-conform (schema version ${version}; this one reads up to ${SCHEMA_VERSION}): upgrade xmpp-conform to read it`);
   // An event stream has no version: its cases are upgraded as a version-1 record's would be.
-  if (version !== 1 && version !== undefined) return data;
+  if (version === SCHEMA_VERSION || (version !== undefined && typeof version !== "number")) return data;
   const cases = Array.isArray(record.cases) ? record.cases.map(upgradeCase) : record.cases;
   return { ...record, schemaVersion: SCHEMA_VERSION, cases };
 }
@@ -52,8 +54,13 @@ function upgradeEvent(json: unknown): unknown {
   return json;
 }
 
-/** A case of a version-1 record or event stream: without `spec`, it is RFC 6121's. */
-const upgradeCase = (c: unknown) => (c && typeof c === "object" && !("spec" in c) ? { ...c, spec: "rfc6121" } : c);
+/** A case of an earlier record or event stream: without `spec`, it is RFC 6121's; a verdict an interrupt made is not-run. */
+function upgradeCase(c: unknown): unknown {
+  if (!c || typeof c !== "object") return c;
+  const old = c as { spec?: unknown; verdict?: unknown; reason?: unknown };
+  const interrupted = (old.verdict === "skip" && old.reason === "interrupted before it started") || (old.verdict === "error" && old.reason === "interrupted");
+  return { ...c, ...(!("spec" in old) && { spec: "rfc6121" }), ...(interrupted && { verdict: "not-run" }) };
+}
 
 /** The first few problems of an invalid file and how many there are, not one line per case. */
 function briefly(error: z.ZodError): string {

@@ -11,7 +11,7 @@ import { LEVELS, SourcePos } from "../scenario/types.ts";
 const Level = z.enum(LEVELS);
 
 /** The version of the record this release writes; read.ts upgrades older ones. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const TranscriptEntry = z.object({
   at: z.number().describe("milliseconds since the case started"),
@@ -39,8 +39,10 @@ export const RemoteLink = z.object({
 export type RemoteLink = z.infer<typeof RemoteLink>;
 
 export const Verdict = z
-  .enum(["pass", "fail", "warn", "skip", "error", "xfail", "xpass"])
-  .describe("pass; fail: a MUST broken; warn: a SHOULD broken; skip: cannot run here; error: the harness or network failed; xfail/xpass: as the server's profile expected / not");
+  .enum(["pass", "fail", "warn", "skip", "error", "xfail", "xpass", "not-run"])
+  .describe(
+    "pass; fail: a MUST broken; warn: a SHOULD broken; skip: cannot run here; error: the harness or network failed; xfail/xpass: as the server's profile expected / not; not-run: the run stopped (an interrupt, a closed output, the server gone) before the case ran or while it ran, so it says nothing of the server",
+  );
 export type Verdict = z.infer<typeof Verdict>;
 
 const Arrival = z.object({
@@ -170,6 +172,14 @@ export type ServerConfig = z.infer<typeof ServerConfig>;
 
 const ProfileInfo = z.object({ file: z.string(), server: z.string(), version: z.string() });
 
+/** Why a run stopped before every case had run, and when: the cases it had not run then are not-run. */
+export const Stopped = z.object({
+  why: z.enum(["interrupted", "output-closed", "server-gone"]).describe("interrupted: Ctrl-C or SIGTERM; output-closed: the reader of the output went away (| head); server-gone: the server stopped answering"),
+  at: z.string().describe("ISO 8601"),
+  detail: z.string().optional().describe("for server-gone: what showed it (connect ECONNREFUSED, no answer for 15 s)"),
+});
+export type Stopped = z.infer<typeof Stopped>;
+
 /** What is known when the first case starts: the run's metadata. */
 export const RunInfo = z.object({
   tool: Software.describe("the harness that wrote the file"),
@@ -198,7 +208,7 @@ export const RunInfo = z.object({
 export type RunInfo = z.infer<typeof RunInfo>;
 
 export const RunResult = RunInfo.extend({
-  schemaVersion: z.literal(SCHEMA_VERSION).describe("2 since every case has its spec; read.ts upgrades version 1 (cases without spec were RFC 6121's)"),
+  schemaVersion: z.literal(SCHEMA_VERSION).describe("3 since a case can be not-run (version 2: every case has its spec); read.ts upgrades versions 1 and 2"),
   durationMs: z.number(),
   cases: z.array(CaseResult),
   accounts: z.object({
@@ -216,7 +226,8 @@ export const RunResult = RunInfo.extend({
     .optional()
     .describe("with --concurrency auto: the cases at once the run settled on, and the range it took"),
   targetError: z.string().optional().describe("set when the run could not start: the target could not be reached, or no accounts could be had there"),
-  interrupted: z.boolean(),
+  interrupted: z.boolean().describe("the run stopped before every case had run: stopped says why"),
+  stopped: Stopped.optional().describe("why and when the run stopped early (absent: it ran every case, or was written before version 3)"),
 }).meta({ title: "xmpp-conform results", description: "The results record of one run (reports/results.json); see docs/results.md." });
 export type RunResult = z.infer<typeof RunResult>;
 

@@ -2,14 +2,14 @@ import type { CaseResult, RequirementResult, Verdict } from "./schema.ts";
 
 /**
  * What verdicts mean, in one place: the exit code, the console, JUnit, Markdown, HTML and diff all ask here.
- * - pass, skip and xfail never fail a run;
+ * - pass, skip, xfail and not-run never fail a run (a run that stopped early has an exit code of its own);
  * - fail, error and xpass always do (xpass: the profile is out of date), and so does a flaky case;
  * - warn (a broken SHOULD) fails a run only under --strict.
  */
-export const VERDICTS: Verdict[] = ["pass", "fail", "warn", "error", "skip", "xfail", "xpass"];
+export const VERDICTS: Verdict[] = ["pass", "fail", "warn", "error", "skip", "xfail", "xpass", "not-run"];
 
 /** Worst first: what a group of cases (a requirement, a section) shows when they disagree. */
-export const SEVERITY: Verdict[] = ["fail", "xpass", "error", "warn", "xfail", "skip", "pass"];
+export const SEVERITY: Verdict[] = ["fail", "xpass", "error", "warn", "xfail", "skip", "not-run", "pass"];
 
 export const worst = (verdicts: Verdict[]): Verdict => SEVERITY.find((v) => verdicts.includes(v)) ?? "pass";
 
@@ -25,8 +25,8 @@ export const caseFailsRun = (c: Pick<CaseResult, "verdict" | "flaky">, strict = 
 export const ATTENTION: Verdict[] = ["fail", "xpass", "error", "warn"];
 export const needsAttention = (v: Verdict) => ATTENTION.includes(v);
 
-/** "passed", "failed", else the verdict itself: the words of the totals line. */
-export const verdictWord = (v: Verdict) => (v === "pass" ? "passed" : v === "fail" ? "failed" : v);
+/** "passed", "failed", "not run", else the verdict itself: the words of the totals line. */
+export const verdictWord = (v: Verdict) => (v === "pass" ? "passed" : v === "fail" ? "failed" : v === "not-run" ? "not run" : v);
 
 /** A verdict got worse from `before` to `after` when it now fails the run and did not before. */
 export const gotWorse = (before: Verdict, after: Verdict, strict = false) => failsRun(after, strict) && !failsRun(before, strict);
@@ -35,6 +35,6 @@ export const gotWorse = (before: Verdict, after: Verdict, strict = false) => fai
 export type Shown = Verdict | RequirementResult["verdict"];
 
 /** Worst first for what requirements show: one observation of it passing outweighs runs that never reached it. */
-const SHOWN_SEVERITY: Shown[] = ["fail", "xpass", "error", "warn", "xfail", "pass", "skip", "not-reached"];
+const SHOWN_SEVERITY: Shown[] = ["fail", "xpass", "error", "warn", "xfail", "pass", "skip", "not-run", "not-reached"];
 export const worstShown = (vs: Shown[]): Shown => SHOWN_SEVERITY.find((v) => vs.includes(v)) ?? "not-reached";
 export const worstRequirement = (vs: RequirementResult["verdict"][]) => worstShown(vs) as RequirementResult["verdict"];

@@ -30,7 +30,8 @@ export interface StepRecord {
 export type Outcome =
   | { ran: { records: StepRecord[]; error?: string; choices: CaseResult["choices"]; setupRetries: string[]; durationMs: number; transcript: TranscriptEntry[] } }
   | { skipped: string; setupRetries?: string[]; durationMs?: number; transcript?: TranscriptEntry[] }
-  | { notRun: "skip" | "error"; reason: string };
+  /** Never got to its steps: skipped before it started, an error of the run, or not run (the run stopped); what it did so far, if anything. */
+  | { notRun: "skip" | "error" | "not-run"; reason: string; durationMs?: number; transcript?: TranscriptEntry[] };
 
 /**
  * The level a failing step is worth: the step's own level, except that a step whose requirements are all
@@ -103,7 +104,7 @@ export function judge(sc: Scenario, outcome: Outcome, profiles?: RunProfiles): C
     const retries = outcome.setupRetries ?? [];
     record = { ...base, choices: [], ...(retries.length > 0 && { setupRetries: retries }), durationMs: outcome.durationMs ?? 0, transcript: outcome.transcript ?? [], verdict: "skip", reason: outcome.skipped, failures: [] };
   } else {
-    record = { ...base, choices: [], durationMs: 0, transcript: [], verdict: outcome.notRun, reason: outcome.reason, failures: [] };
+    record = { ...base, choices: [], durationMs: outcome.durationMs ?? 0, transcript: outcome.transcript ?? [], verdict: outcome.notRun, reason: outcome.reason, failures: [] };
   }
   return applyProfile(record, profiles);
 }

@@ -8,6 +8,9 @@ import type { Scenario, Wait } from "../scenario/types.ts";
 import { runCase, type Side } from "./case/index.ts";
 import { setupPaceOf, type Concurrency } from "./concurrency.ts";
 import { judge } from "./judge.ts";
+import { stoppedBy } from "./stop.ts";
+import type { Health } from "./liveness.ts";
+import { describeStop } from "../results/stopped.ts";
 
 export interface PoolOptions extends Side {
   /** The second server of a pair target; cases with accounts on domain b are skipped without it. */
@@ -22,6 +25,8 @@ export interface PoolOptions extends Side {
   quietMs: number;
   wait: Wait;
   signal: AbortSignal;
+  /** Whether the servers answer (the run's liveness watch). */
+  health?: Health;
   /** The servers' known deviations: turns their verdicts into xfail / xpass. */
   profiles?: RunProfiles;
   /** case-begin and step-end as they happen; case-end too unless `holdCaseEnd` (repeats fold first). */
@@ -61,7 +66,7 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
   const runId = randomBytes(3).toString("hex");
   const results: CaseResult[] = new Array(plan.length);
   const one = async (sc: Scenario, i: number, uid = `${runId}-${i}`): Promise<CaseResult> => {
-    if (opts.signal.aborted) return judge(sc, { notRun: "skip", reason: "interrupted before it started" }, opts.profiles);
+    if (opts.signal.aborted) return judge(sc, { notRun: "not-run", reason: describeStop(stoppedBy(opts.signal)) }, opts.profiles);
     // The server stopped giving accounts (throttled mid-run): one reason for every case left, no more asking.
     const refused = opts.ledger.refused ?? opts.peer?.ledger.refused;
     if (refused) return judge(sc, { notRun: "error", reason: refused.message }, opts.profiles);

@@ -17,6 +17,9 @@ import { foldRepeats, judge } from "./judge.ts";
 import { AUTO, AutoConcurrency, fixedConcurrency } from "./concurrency.ts";
 import { hasRemoteAccount, runPool } from "./pool.ts";
 import { openSide, type AccountsChoice, type OpenSide } from "./sides.ts";
+import { Liveness } from "./liveness.ts";
+import { RunStop } from "./stop.ts";
+import { cleanupCommand } from "../results/stopped.ts";
 
 /** --profile: none (raw verdicts), auto (chosen among these by the software the server reports), or one profile. */
 export type ProfileChoice = { mode: "none" } | { mode: "auto"; profiles: Profile[] } | { mode: "file"; profile: Profile };
@@ -47,8 +50,16 @@ export interface RunOptions extends TargetSpec {
 export interface RunHooks {
   /** The run as it happens (see src/results/events.ts); a sink that throws is the sink's problem, not the run's. */
   onEvent?: EventSink;
-  /** Abort to interrupt: running cases stop, everything set up is given back, the results say so. */
+  /**
+   * Abort to interrupt: running cases stop, everything set up is given back, the results say so. The reason
+   * `{ why: "output-closed" }` says the output's reader went away; any other is an interrupt.
+   */
   signal?: AbortSignal;
+  /**
+   * Abort to quit at once (a second Ctrl-C): nothing more is awaited; a local server is killed and its folder
+   * removed synchronously, and `log` says what is left on a running server and the command that removes it.
+   */
+  quit?: AbortSignal;
   /** Progress lines for people (installing a server, a warning). */
   log?: (line: string) => void;
 }
@@ -83,7 +94,8 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     accounts: { mode: "ibr" }, tls: { tls: "auto" }, profile: { mode: "none" }, concurrency: "auto", repeat: 1, timeoutMs: 3000,
     quietWindowMs: 0, wait: "barrier", strict: false, install: true, transcripts: "failures", ...options,
   } as Required<RunOptions>;
-  const signal = hooks.signal ?? new AbortController().signal;
+  const stop = new RunStop(hooks.signal);
+  const signal = stop.signal;
   const log = hooks.log ?? (() => {});
   const emit = (e: RunEvent) => {
     try {
@@ -105,12 +117,36 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
   let peer: (OpenSide & { server: NonNullable<Target["peer"]> }) | undefined;
   let targetError: string | undefined;
   let remote: RemoteServer | undefined;
+  let info: RunInfo | undefined;
+  let liveness: Liveness | undefined;
+  // A second interrupt: give up everything now, and say what is left where.
+  const quit = () => {
+    liveness?.stop();
+    const ledgers = [side?.ledger, peer?.ledger].filter((l) => l !== undefined);
+    const left = ledgers.reduce((n, l) => n + l.notRemovedYet, 0);
+    for (const l of ledgers) l.abandon("the run quit at once (a second interrupt)");
+    if (target?.abandon) log(`quitting at once: ${target.abandon()}`);
+    else if (left > 0 && info) log(`quitting at once: ${left} test account${left === 1 ? "" : "s"} left on ${info.target.name} (domain ${info.target.domain}); this removes ${left === 1 ? "it" : "them"}:\n  ${cleanupCommand(info)}`);
+    else log("quitting at once: nothing is left behind");
+  };
+  hooks.quit?.addEventListener("abort", quit, { once: true });
   try {
     try {
       target = await parts.add(() => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }), (t) => t.stop());
       side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor({ server: runningServerName(o), domain: o.domain })), (s) => s.close());
       const server = target.peer;
       if (server) peer = await parts.add(async () => ({ ...(await openSide(server, { mode: o.accounts.mode, admin: o.accounts.admin }, o.tls, o.timeoutMs)), server }), (p) => p.close());
+      // From here on a server that stops answering stops the run (and its cleanup): nothing waits on it.
+      const sides = [{ name: target.name, endpoint: side.endpoint }, ...(peer ? [{ name: peer.server.name, endpoint: peer.endpoint }] : [])];
+      liveness = await parts.add(async () => {
+        const watch = new Liveness(sides, (detail) => {
+          // A local server's accounts go with its folder; a running server's stay in the journal for cleanup.
+          for (const l of [side?.ledger, peer?.ledger]) l?.abandon(target?.abandon ? undefined : "the server went away");
+          stop.stop({ why: "server-gone", detail });
+        });
+        watch.start();
+        return watch;
+      }, async (l) => l.stop());
       // The harness's scripted remote server, where the target has a place for it and a case has a user there.
       if (target.remote && plan.some(hasRemoteAccount)) remote = await parts.add(() => startRemoteServer(target!, { timeoutMs: o.timeoutMs }), (r) => r.stop());
     } catch (err) {
@@ -126,7 +162,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     const peerProfile = o.profile.mode === "auto" && peerSoftware && !targetError ? pickProfile(o.profile.profiles, peerSoftware).profile : undefined;
     const profile = targetError ? undefined : picked.profile;
     const security = side?.endpoint.security;
-    const info: RunInfo = {
+    info = {
       tool: { name: pkg.name, version: pkg.version },
       target: {
         name: target?.name ?? o.target ?? o.server ?? "?",
@@ -174,7 +210,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       const runs: CaseResult[][] = [];
       for (let i = 0; i < o.repeat && !signal.aborted; i++) {
         runs.push(await runPool(plan, {
-          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, ...(target?.webSocketOnly && { webSocketOnly: true }), concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
+          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, ...(liveness && { health: liveness }), ...(target?.webSocketOnly && { webSocketOnly: true }), concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
           emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
           ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
         }));
@@ -198,13 +234,15 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       accounts: accountsSummary([side?.ledger, peer?.ledger]),
       ...(auto && { concurrency: auto.summary() }),
       ...(targetError && { targetError }),
-      interrupted: signal.aborted,
+      interrupted: Boolean(stop.stopped),
+      ...(stop.stopped && { stopped: stop.stopped }),
     };
     const { cases: _, ...end } = result;
     await settle(hooks.onEvent, { type: "run-end", run: end }, log);
     return result;
   } finally {
     await parts.giveBack(log);
+    hooks.quit?.removeEventListener("abort", quit);
   }
 }
 

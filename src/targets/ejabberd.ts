@@ -311,6 +311,11 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+  const abandon = () => {
+    proc.kill();
+    rmSync(dir, { recursive: true, force: true });
+    return `the local server's processes killed and ${dir} removed`;
+  };
   const caPem = ca && readFileSync(ca.cert, "utf8");
   const endpoint = { host: "127.0.0.1", port, domain, ...(tls && { security: { tls, ca: caPem } }) };
   const websocket = wsPort ? { url: websocketUrl(Boolean(tls), wsPort), domain, security: { ca: caPem } } : undefined;
@@ -337,6 +342,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     pidFile: path.join(dir, "ejabberd.pid"),
     ...(opts.federation && { s2sAddress: opts.federation.s2sIp, s2sLinks: () => ejabberdS2sLinks(logFile) }),
     stop,
+    abandon,
   };
 }
 

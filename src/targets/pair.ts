@@ -44,6 +44,7 @@ async function startAll(starters: Starter[], opts: LocalTargetOptions, ca: RunCa
   const started = await Promise.allSettled(starters.map((start, i) => start({ ...opts, federation: federation(sides[i], sides, ip, tls) })));
   const up = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const stop = async () => void (await Promise.all(up.map((t) => t.stop())));
+  const abandon = () => up.map((t) => t.abandon?.()).filter(Boolean).join("; ");
   const failed = started.find((s) => s.status === "rejected");
   if (failed) {
     await stop();
@@ -59,9 +60,9 @@ async function startAll(starters: Starter[], opts: LocalTargetOptions, ca: RunCa
   const [a, b] = up;
   const remote = { domain: PAIR_DOMAINS.remote, host: ip.remote, port: S2S_PORT, ...(certificate && { certificate }) };
   const links = () => up.flatMap((t) => t.s2sLinks?.() ?? []);
-  if (!b) return { ...a, name: `${a.name}+remote`, s2s: opts.s2s ?? "dialback", s2sLinks: links, remote, stop };
-  const { stop: _a, peer: _p, s2sLinks: _l, ...side } = b;
-  return { ...a, name: `${a.name}+${b.name.replace(/^local:/, "")}`, peer: side, s2s: opts.s2s ?? "dialback", s2sLinks: links, remote, stop };
+  if (!b) return { ...a, name: `${a.name}+remote`, s2s: opts.s2s ?? "dialback", s2sLinks: links, remote, stop, abandon };
+  const { stop: _a, abandon: _b, peer: _p, s2sLinks: _l, ...side } = b;
+  return { ...a, name: `${a.name}+${b.name.replace(/^local:/, "")}`, peer: side, s2s: opts.s2s ?? "dialback", s2sLinks: links, remote, stop, abandon };
 }
 
 /**
@@ -80,7 +81,7 @@ async function startFederation(starters: Starter[], opts: LocalTargetOptions): P
   for (let attempt = 1; ; attempt++) {
     try {
       const target = await startAll(starters, each, ca);
-      return { ...target, stop: async () => (await target.stop(), removeCa()) };
+      return { ...target, stop: async () => (await target.stop(), removeCa()), abandon: () => [target.abandon?.(), (removeCa(), ca && `${ca.dir} removed`)].filter(Boolean).join("; ") };
     } catch (err) {
       const bind = /EADDRINUSE|address already in use|eaddrinuse|Failed to open server port|did not accept connections/i.test((err as Error).message);
       if (!bind || attempt === 3) {

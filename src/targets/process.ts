@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { once } from "node:events";
 
 /**
@@ -25,10 +26,22 @@ kill "$watcher" 2>/dev/null
 exit $rc
 `;
 
+/** The PID a server wrote to its PID file, if it did. */
+function pidIn(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface TetheredProcess {
   /** Resolves with the exit code once the server (and its wrapper) is gone. */
   exited: Promise<number | null>;
   stop(): Promise<void>;
+  /** Kills the server at once, synchronously (a second Ctrl-C: no time to wait for anything). */
+  kill(): void;
 }
 
 export interface TetherOptions {
@@ -53,8 +66,21 @@ export function startTethered(command: string, args: string[], opts: TetherOptio
   child.unref();
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   let stopping: Promise<void> | undefined;
+  const signal = (pid: number) => {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
   return {
     exited,
+    kill() {
+      // The server forked away from the wrapper (ejabberdctl): by its PID file; then the wrapper's whole group.
+      const forked = opts.pidFile ? pidIn(opts.pidFile) : undefined;
+      if (forked) signal(forked);
+      if (child.pid) signal(-child.pid);
+    },
     stop() {
       stopping ??= (async () => {
         child.ref(); // keep the loop alive until the server is really gone

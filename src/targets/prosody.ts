@@ -186,6 +186,11 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+  const abandon = () => {
+    proc.kill();
+    rmSync(dir, { recursive: true, force: true });
+    return `the local server's processes killed and ${dir} removed`;
+  };
   const caPem = ca && readFileSync(ca.cert, "utf8");
   const endpoint = { host: "127.0.0.1", port, domain, ...(tls && { security: { tls, ca: caPem } }) };
   const websocket = ports[1] ? { url: websocketUrl(Boolean(tls), ports[1]), domain, security: { ca: caPem } } : undefined;
@@ -213,6 +218,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     pidFile: path.join(dir, "prosody.pid"),
     ...(opts.federation && { s2sAddress: opts.federation.s2sIp, s2sLinks: () => prosodyS2sLinks(logFile) }),
     stop,
+    abandon,
   };
 }
 

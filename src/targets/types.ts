@@ -47,6 +47,11 @@ export interface Target {
   remote?: RemoteSlot;
   /** Stops and forgets a server the harness started; a no-op for servers it did not start. */
   stop(): Promise<void>;
+  /**
+   * A server the harness started, given up at once and synchronously (a second Ctrl-C): its processes killed
+   * and its folder removed, with nothing awaited. Says what it removed; absent for a running server.
+   */
+  abandon?(): string;
 }
 
 /** The second side of a pair: where its c2s is, its domain, and what a provisioner needs to make accounts there. */

@@ -51,7 +51,10 @@ export function assembleClient(opts: ClientOptions) {
   for (const name of SCRAM) factory.use(name, scramMechanism(name) as never);
   plain(factory as never);
   sasl({ streamFeatures: features, saslFactory: factory }, opts.credentials as never);
-  resourceBinding({ streamFeatures: features, iqCaller: caller }, opts.resource);
+  // Binding is the caller's one use: with the login's limit, not the library's 30 s, whose timer would keep the
+  // process alive that long after a server that never answers.
+  const binding = { set: (el: unknown) => caller.set(el as never, undefined as never, opts.timeoutMs as never) };
+  resourceBinding({ streamFeatures: features, iqCaller: binding as never }, opts.resource);
   return { entity, middleware: mw, iqCallee: callee };
 }
 

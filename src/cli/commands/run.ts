@@ -13,6 +13,7 @@ import { EXIT, exitCodeOf } from "../exit-codes.ts";
 import { csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
 import { judgeAgainstBaseline } from "../baseline.ts";
 import { loadResults } from "../results-files.ts";
+import { onOutputClosed } from "../output.ts";
 
 const connectionOptions = <T>(y: Argv<T>) => accountOptions(tlsOptions(y));
 
@@ -104,7 +105,7 @@ export const run: CommandModule = {
     const baseline = a.baseline ? loadResults([a.baseline])[0] : undefined;
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const sink = fanOut(factories.map(({ name, f }) => ({ name, reporter: f({ outDir: a.out, stream: process.stdout, color: a.color, strict: a.strict }) })), log);
-    const results = await interruptible((signal) => runPlan(plan, opts, { onEvent: sink, signal, log }));
+    const results = await interruptible((signal, quit) => runPlan(plan, opts, { onEvent: sink, signal, quit, log }));
     const code = exitCodeOf(results, a.strict);
     // The gate decides for a run that completed (0 or 1); an unreachable target or an interrupt keep theirs.
     process.exitCode = baseline && (code === EXIT.ok || code === EXIT.failed) ? judgeAgainstBaseline(baseline, results, { outDir: a.out, stream: process.stdout }) : code;
@@ -138,19 +139,29 @@ const DEFAULT_REPORTERS = ["jsonl", "console", "junit", "json", "html", "markdow
 
 /**
  * Runs `work` with Ctrl-C and SIGTERM turned into an abort: the first one lets the run clean up (accounts
- * removed, reports written, servers stopped), a second one quits at once.
+ * removed, reports written, servers stopped), a second one quits at once (`quit`: the run says what it
+ * leaves). A closed output (| head) is an interrupt too.
  */
-async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function interruptible<T>(work: (signal: AbortSignal, quit: AbortSignal) => Promise<T>): Promise<T> {
   const abort = new AbortController();
+  const quit = new AbortController();
   const onSignal = () => {
-    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    if (abort.signal.aborted) {
+      quit.abort();
+      process.exit(EXIT.interrupted);
+    }
     process.stderr.write("\ninterrupted: finishing cleanup (press Ctrl-C again to quit at once)\n");
-    abort.abort();
+    abort.abort({ why: "interrupted" });
   };
+  onOutputClosed(() => {
+    if (abort.signal.aborted) return;
+    if (process.stderr.writable) process.stderr.write("the output was closed: finishing cleanup\n");
+    abort.abort({ why: "output-closed" });
+  });
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    return await work(abort.signal);
+    return await work(abort.signal, quit.signal);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -11,6 +11,8 @@ import { HarnessError, Refused } from "./harness-error.ts";
 import { setUp } from "./setup.ts";
 import { runStep, type Miss } from "./steps.ts";
 import { failureOf, type Outcome, type StepRecord } from "../judge.ts";
+import { stoppedBy } from "../stop.ts";
+import { describeStop } from "../../results/stopped.ts";
 
 export type { Side } from "./scope.ts";
 
@@ -45,7 +47,7 @@ function refusedBy(step: Step, miss: Miss): Refused | undefined {
 export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<EventOf<"step-end">, "type" | "caseId">) => void): Promise<Outcome> {
   const started = performance.now();
   const transcript = new Transcript();
-  const retrying: Retrying = { signal: ctx.signal, transcript, reasons: [] };
+  const retrying: Retrying = { signal: ctx.signal, ...(ctx.health && { health: ctx.health }), transcript, reasons: [] };
   const records: StepRecord[] = [];
   let scope: CaseScope | undefined;
   let error: string | undefined;
@@ -129,6 +131,15 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
     await scope?.close();
   }
   const durationMs = Math.round(performance.now() - started);
+  // Stopped while it ran: an interrupt leaves it not run, unless it had already failed a MUST; a server that went
+  // away ended its connections, which is an error.
+  if (ctx.signal.aborted) {
+    const stopped = stoppedBy(ctx.signal);
+    const why = `${describeStop(stopped)}, while the case ran`;
+    if (stopped.why !== "server-gone" && !records.some((r) => r.failure?.level === "MUST")) return { notRun: "not-run", reason: why, durationMs, transcript: transcript.entries };
+    error = why;
+    skipped = undefined;
+  }
   if (skipped) return { skipped, setupRetries: retrying.reasons, durationMs, transcript: transcript.entries };
   return { ran: { records, ...(error && { error }), choices: scope?.choices ?? [], setupRetries: retrying.reasons, durationMs, transcript: transcript.entries } };
 }

@@ -2,9 +2,12 @@ import { isRefusal } from "../../accounts/refusal.ts";
 import { pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
 import { Refused } from "./harness-error.ts";
+import type { Health } from "../liveness.ts";
 
 export interface Retrying {
   signal: AbortSignal;
+  /** Whether the servers answer: asked before each new attempt, so that no attempt is made against a server that is gone. */
+  health?: Health;
   transcript: Transcript;
   /** Why each failed attempt failed, for the results. */
   reasons: string[];
@@ -28,6 +31,8 @@ export async function retry<T>(what: string, r: Retrying, attempt: () => Promise
       r.reasons.push(`${what}: ${why}`);
       r.transcript.add("harness", "note", `${what} failed, retrying: ${why}`, true);
       await pauseBefore(n + 1, r.signal);
+      await r.health?.answering(r.signal);
+      if (r.signal.aborted) throw err;
     }
   }
 }

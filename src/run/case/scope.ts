@@ -17,6 +17,7 @@ import { retry, type Retrying } from "./retry.ts";
 import { connectRaw, startSession } from "./connect.ts";
 import { HarnessError } from "./harness-error.ts";
 import { waitOf } from "./wait-policy.ts";
+import type { Health } from "../liveness.ts";
 
 /** One server's c2s and the accounts made on it. */
 export interface Side {
@@ -39,6 +40,8 @@ export interface CaseContext extends Side {
   /** What decides that an expected stanza is not coming, unless a scenario or step says otherwise. */
   wait: Wait;
   signal: AbortSignal;
+  /** Whether the servers answer (the run's liveness watch): set-up asks before it tries again. */
+  health?: Health;
 }
 
 /**

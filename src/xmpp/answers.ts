@@ -1,0 +1,49 @@
+import type net from "node:net";
+import WebSocket from "ws";
+import { tcpConnect, secure } from "./tls.ts";
+import { PLAINTEXT, type Endpoint } from "./endpoint.ts";
+import { webSocketOptions } from "./websocket.ts";
+import { NS } from "./ns.ts";
+import { withTimeout } from "../util/time.ts";
+
+/**
+ * Whether a server is there: a new connection that the server answers with anything at all (its stream
+ * header, a stream error, a TLS handshake, a WebSocket upgrade). It asks for nothing else, so a server that
+ * limits or refuses new streams still counts as there; only a refused or reset connection, or one that
+ * gets no byte within `timeoutMs`, does not. Resolves with why not, or undefined when it answered; the
+ * connection is gone either way.
+ */
+export async function whyNoAnswer(endpoint: Endpoint, timeoutMs: number): Promise<string | undefined> {
+  const open = new Set<{ destroy(): void }>();
+  try {
+    await withTimeout(answer(endpoint, timeoutMs, open), timeoutMs, `${endpoint.websocket ?? `${endpoint.host}:${endpoint.port}`} sent nothing`);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    for (const c of open) c.destroy();
+  }
+}
+
+async function answer(endpoint: Endpoint, timeoutMs: number, open: Set<{ destroy(): void }>): Promise<void> {
+  if (endpoint.websocket) {
+    const ws = new WebSocket(endpoint.websocket, ["xmpp"], webSocketOptions(endpoint.security, timeoutMs));
+    ws.on("error", () => {});
+    open.add({ destroy: () => ws.terminate() });
+    await new Promise<void>((resolve, reject) => ws.once("open", resolve).once("unexpected-response", () => resolve()).once("error", reject));
+    return;
+  }
+  let socket: net.Socket = await tcpConnect(endpoint, timeoutMs);
+  open.add(socket);
+  // Direct TLS: the handshake is the server's answer.
+  if ((endpoint.security ?? PLAINTEXT).tls === "direct") {
+    socket = await secure(socket, endpoint, timeoutMs);
+    open.add(socket);
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    socket.once("data", () => resolve());
+    socket.once("close", () => reject(new Error(`${endpoint.host}:${endpoint.port} closed the connection without a byte`)));
+    socket.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}' version='1.0' xmlns='${NS.client}' xmlns:stream='${NS.stream}'>`);
+  });
+}
