@@ -33,14 +33,11 @@ async function answer(endpoint: Endpoint, timeoutMs: number, open: Set<{ destroy
     await new Promise<void>((resolve, reject) => ws.once("open", resolve).once("unexpected-response", () => resolve()).once("error", reject));
     return;
   }
-  let socket: net.Socket = await tcpConnect(endpoint, timeoutMs);
+  const socket: net.Socket = await tcpConnect(endpoint, timeoutMs);
+  // Direct TLS: the handshake is the server's answer. Only the TLS socket is ended then: destroying the socket
+  // under it as well crashes Node.
+  if ((endpoint.security ?? PLAINTEXT).tls === "direct") return void open.add(await secure(socket, endpoint, timeoutMs));
   open.add(socket);
-  // Direct TLS: the handshake is the server's answer.
-  if ((endpoint.security ?? PLAINTEXT).tls === "direct") {
-    socket = await secure(socket, endpoint, timeoutMs);
-    open.add(socket);
-    return;
-  }
   await new Promise<void>((resolve, reject) => {
     socket.once("data", () => resolve());
     socket.once("close", () => reject(new Error(`${endpoint.host}:${endpoint.port} closed the connection without a byte`)));
