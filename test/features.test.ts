@@ -83,11 +83,11 @@ ${extra}`;
 
 test("every XEP-0030 feature or probe a case can be skipped for is needed by some case, and the disco matrix checks that each family's feature works where advertised", () => {
   const all = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
-  const needed = new Set(all.flatMap((sc) => sc.needs));
+  const needed = new Set(all.flatMap((sc) => sc.needs.map((n) => n.name)));
   const asked = Object.entries(FEATURES).filter(([, f]) => !("ns" in f)).map(([name]) => name);
   assert.deepEqual(asked.filter((f) => !needed.has(f as Feature)), [], "a feature no case needs");
   // disco-feature-works: one cell a feature, a minimal request of that namespace answered with a result.
-  const works = all.filter((sc) => sc.id.startsWith("disco-feature-works/")).flatMap((sc) => sc.needs);
+  const works = all.filter((sc) => sc.id.startsWith("disco-feature-works/")).flatMap((sc) => sc.needs.map((n) => n.name));
   assert.ok(works.length >= 10, `${works.length} cells`);
   for (const f of works) assert.ok(asked.includes(f), `${f} is not a disco feature of FEATURES`);
   for (const base of ["carbons", "mam", "blocking", "vcard-temp", "iq-register", "ping", "version", "last", "time", "pep", "extdisco"]) assert.ok(works.includes(base as Feature), `no cell for ${base}`);

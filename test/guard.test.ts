@@ -5,15 +5,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { guardIssue, type GuardContext } from "../src/scenario/guard.ts";
 import { loadScenarioFile } from "../src/scenario/load.ts";
-import type { Step } from "../src/scenario/types.ts";
+import type { PlannedStep, Step } from "../src/scenario/types.ts";
+import { planSteps } from "../src/scenario/compile.ts";
 import { locatedError } from "./support/located.ts";
 
 const base = { pos: { file: "f", line: 1, col: 1 }, text: "" };
 const receive = (actor: string, xml: string, extra: Partial<Step> = {}): Step => ({ ...base, actor, kind: "receive", mode: "one", patterns: [xml], ...extra }) as Step;
-const ctx = (sent: [string, string][] = [], level: GuardContext["level"] = "MUST", requirements = ["ROSTER-GET-01"]): GuardContext => ({
+const ctx = (sent: [string, string][] = [], level: GuardContext["level"] = "MUST", requirements = ["ROSTER-GET-01"]): GuardContext & { requirements: string[] } => ({
   level, requirements, sent: sent.map(([actor, xml]) => ({ actor, xml })),
 });
-const flags = (step: Step, c = ctx()) => guardIssue(step, c);
+/** The step planned as the loader plans it, in a case of the context's level and requirements. */
+const flags = (step: Step, c = ctx()) => guardIssue(planSteps(c, [step])[0] as PlannedStep, c);
 
 test("'to' on a stanza the server generates is flagged; a 'to' the sender wrote is the server's to keep", () => {
   const get: [string, string] = ["juliet/balcony", "<iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>"];
@@ -88,5 +90,5 @@ ${extra}`;
   writeFileSync(f, doc("    asserts: [to]\n"));
   assert.equal(loadScenarioFile(f).length, 1);
   writeFileSync(f, doc("    asserts: [type]\n"));
-  assert.match(locatedError(f, loadScenarioFile)[2], /only requirements, level, timeout, wait, asserts, setup, refused, also and when/);
+  assert.match(locatedError(f, loadScenarioFile)[2], /only requirements, level, timeout, wait, asserts, setup, refused, also, order and when/);
 });

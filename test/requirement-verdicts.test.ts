@@ -2,7 +2,6 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { loadSuite, run, select, SUITE } from "../src/index.ts";
 import { loadScenarioFile } from "../src/scenario/load.ts";
-import { checksOf } from "../src/scenario/kinds.ts";
 import type { Target } from "../src/targets/types.ts";
 import { locatedError } from "./support/located.ts";
 import { prosody } from "./support/prosody.ts";
@@ -38,20 +37,24 @@ steps:
       STANZA-EXT-02: CONDITION
 `;
 
-test("also: each entry becomes a check of its own requirement, at that requirement's level (never above the step's)", () => {
+/** What each step of a case proves, with the level a failure is worth, as its plan says. */
+const proofs = (sc: { steps: { plan: { proves: { id: string; level: string }[] } }[] }) => sc.steps.map((s) => s.plan.proves.map((p) => `${p.id} ${p.level}`));
+
+test("also: each entry becomes a check of its own requirement, at that requirement's own level (not capped by the step's)", () => {
   const [sc] = loadScenarioFile(file(IQ_CASE.replace("CONDITION", "<iq><error><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")));
-  assert.deepEqual(sc.steps.map((s) => [s.kind, s.requirements, s.level]), [
-    ["send", undefined, undefined],
-    ["receive", ["ERR-RULE-03", "ERR-RULE-04"], undefined],
-    ["also", ["ERR-SYN-01"], "MUST"],
-    ["also", ["STANZA-EXT-02"], "MUST"],
+  assert.deepEqual(sc.steps.map((s) => [s.kind, s.requirements]), [
+    ["send", undefined],
+    ["receive", ["ERR-RULE-03", "ERR-RULE-04"]],
+    ["also", ["ERR-SYN-01"]],
+    ["also", ["STANZA-EXT-02"]],
   ]);
   assert.match(sc.steps[2].text, /juliet\/balcony's stanza also matches <iq><error type=.* \(ERR-SYN-01\)/);
   // What each step proves: an action nothing, a check its own requirements.
-  assert.deepEqual(sc.steps.map((s) => checksOf(sc, s)), [[], ["ERR-RULE-03", "ERR-RULE-04"], ["ERR-SYN-01"], ["STANZA-EXT-02"]]);
-  // A SHOULD step's also entries are SHOULD at most.
+  assert.deepEqual(proofs(sc), [[], ["ERR-RULE-03 MUST", "ERR-RULE-04 MUST"], ["ERR-SYN-01 MUST"], ["STANZA-EXT-02 MUST"]]);
+  assert.deepEqual(sc.steps.map((s) => s.plan.role), ["act", "proof", "proof", "proof"]);
+  // A SHOULD step's also entries keep their rules' MUST: once the stanza came, its form is what the rule says.
   const [weak] = loadScenarioFile(file(IQ_CASE.replace("CONDITION", "<iq/>").replace("    requirements: [ERR-RULE-03, ERR-RULE-04]", "    requirements: [ERR-RULE-03, ERR-RULE-04]\n    level: SHOULD")));
-  assert.deepEqual(weak.steps.filter((s) => s.kind === "also").map((s) => s.level), ["SHOULD", "SHOULD"]);
+  assert.deepEqual(proofs(weak), [[], ["ERR-RULE-03 SHOULD", "ERR-RULE-04 SHOULD"], ["ERR-SYN-01 MUST"], ["STANZA-EXT-02 MUST"]]);
 });
 
 test("the loader refuses 'also' off a single 'receives', and a case requirement no step proves", () => {
@@ -85,7 +88,8 @@ steps:
   assert.match(detail, /requirements: no step checks BIND-GEN-01: name it in the requirements of the step that proves it/);
   // Naming it on the action makes the action prove it.
   const [sc] = loadScenarioFile(file(unproved.replace("  - juliet/c1 binds\n", "  - juliet/c1 binds:\n    requirements: [BIND-GEN-01]\n")));
-  assert.deepEqual(sc.steps.map((s) => checksOf(sc, s)), [[], [], [], [], ["BIND-GEN-01"], ["STANZA-IQ-02"]]);
+  assert.deepEqual(sc.steps.map((s) => s.plan.proves.map((p) => p.id)), [[], [], [], [], ["BIND-GEN-01"], ["STANZA-IQ-02"]]);
+  assert.deepEqual(sc.steps.map((s) => s.plan.prelude), [true, true, true, true, false, false], "the prelude: every step before the first proof");
 });
 
 test("against Prosody: a wrong part fails only its own requirement; the others the same stanza proves pass", async () => {

@@ -94,6 +94,7 @@ const REVIEWED = /\(reviewed: ([^)]*)\)/;
 const levelWords = (cell: string) => cell.replace(REVIEWED, "");
 const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(levelWords(cell))?.[1] as Level | undefined) ?? null;
 const strongestLevel = (cell: string): Level | null => LEVELS.find((l) => new RegExp(`\\b${l}\\b`).test(levelWords(cell))) ?? null;
+const weakestLevel = (cell: string): Level | null => [...LEVELS].reverse().find((l) => new RegExp(`\\b${l}\\b`).test(levelWords(cell))) ?? null;
 
 /** "SHOULD (normal, chat) / MUST (others)": the level of one message type's cell. */
 function cellLevel(cell: string, type: string): Level | null {
@@ -153,7 +154,7 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     const reviewed = REVIEWED.exec(levelCell)?.[1].trim();
     const req: Requirement = {
       id, spec: spec.id, area, ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, spec),
-      level: firstLevel(levelCell), maxLevel: strongestLevel(levelCell), derived: /\bderived\b/.test(levelWords(levelCell)), observable, text: plain(text),
+      level: firstLevel(levelCell), maxLevel: strongestLevel(levelCell), minLevel: weakestLevel(levelCell), derived: /\bderived\b/.test(levelWords(levelCell)), observable, text: plain(text),
       ...(quote && { quote }),
       ...(reviewed && { reviewed }),
       line: table.lines[r],
@@ -166,7 +167,7 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
       const value = row[table.header.indexOf(type)];
       const where = `${row[col("Condition")!]}, to ${row[col("To")!]}`;
       const level = cellLevel(levelCell, type);
-      out.push({ ...req, sections: [...req.sections], id: `${id}/${type}`, level, maxLevel: level, text: plain(`${type} message (${where}): ${value}`), cellOf: id });
+      out.push({ ...req, sections: [...req.sections], id: `${id}/${type}`, level, maxLevel: level, minLevel: level, text: plain(`${type} message (${where}): ${value}`), cellOf: id });
     }
   }
   return out;

@@ -25,6 +25,8 @@ export interface Requirement {
    * part, and a step checking that part may be a MUST. The same as `level` for a cell with one keyword.
    */
   maxLevel: Level | null;
+  /** The weakest keyword the Level cell uses: below maxLevel for a row of mixed levels, whose checks may be about either part. */
+  minLevel: Level | null;
   /**
    * The Level cell says "(derived)": the rule is inferred from the RFC, not stated in one of its sentences
    * with a keyword. Such a row is at most SHOULD (the generator refuses more), so a rule the RFC does not state

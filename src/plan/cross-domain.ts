@@ -1,5 +1,5 @@
 import { CROSS } from "../scenario/ids.ts";
-import { placeholdersIn } from "../scenario/template.ts";
+import { placeholdersIn } from "../match/template.ts";
 import { addressedBy } from "../scenario/kinds.ts";
 import type { Scenario, Step } from "../scenario/types.ts";
 

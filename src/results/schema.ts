@@ -52,6 +52,21 @@ const Arrival = z.object({
   early: z.boolean().optional().describe("it arrived before the step's action, so it cannot be the server's answer to it"),
 });
 
+/** A request the server answered with an error where the step expected it to succeed: an IQ error carrying the request's id. */
+export const Refusal = z.object({
+  condition: z.string().describe("the error's defined condition (RFC 6120 §8.3.3), or '' when it has none"),
+  stanza: z.string().describe("the error as it arrived"),
+});
+export type Refusal = z.infer<typeof Refusal>;
+
+/** What the server would not give a case: the set-up it refused (a skip, or the reason for the verdict it has). */
+export const Precondition = z.object({
+  step: z.string().describe("the set-up step or fixture, in one line"),
+  answer: z.string().describe("the server's answer (the error as it arrived), or what did not come"),
+  allowed: z.string().optional().describe("a request the text lets a deployment refuse (the step's `refused`): why it may"),
+});
+export type Precondition = z.infer<typeof Precondition>;
+
 export const StepFailure = z.object({
   step: z.string().describe("the step as written, in one line"),
   pos: SourcePos,
@@ -62,6 +77,8 @@ export const StepFailure = z.object({
   closest: z.array(Arrival).describe("stanzas on that session: those that arrived after the step's action first, closest to the pattern first"),
   decidedBy: z.enum(["barrier", "timeout"]).optional().describe("what proved the stanza was not coming: a completed barrier, or the timeout"),
   at: z.number().optional().describe("when the step was decided, ms since the case started"),
+  refusal: Refusal.optional().describe("the step expected its request to succeed, and the server answered it with an error"),
+  outOfOrder: z.boolean().optional().describe("every stanza the step expected came, in another order than it asserts: what fails is the requirement the order proves"),
 });
 export type StepFailure = z.infer<typeof StepFailure>;
 
@@ -96,6 +113,9 @@ export const CaseResult = z.object({
   failures: z.array(StepFailure).describe("unmet expectations, in step order"),
   requirementResults: z.array(RequirementResult).optional().describe("a verdict per requirement the case checks, from the steps that check it"),
   choices: z.array(z.object({ step: z.string(), alternative: z.string() })).describe("which alternative matched, for each 'receives one of' / 'one of'"),
+  precondition: Precondition.optional().describe(
+    "the server refused what the case needs, the same way on two attempts (or as its text allows, once): a skip that names it, or, after a failure, why the later steps were not reached",
+  ),
   setupRetries: z
     .array(z.string())
     .optional()

@@ -1,17 +1,16 @@
 import { findRequirement } from "../catalog/index.ts";
 import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
-import type { CaseResult, RequirementResult, StepFailure, Verdict } from "../results/schema.ts";
+import type { CaseResult, Precondition, RequirementResult, StepFailure, Verdict } from "../results/schema.ts";
 import { worstRequirement } from "../results/verdicts.ts";
-import { checksOf } from "../scenario/kinds.ts";
-import type { Level, Scenario, Step } from "../scenario/types.ts";
+import type { Level, PlannedStep, Proof, Scenario } from "../scenario/types.ts";
 import type { TranscriptEntry } from "../xmpp/transcript.ts";
 
 /**
  * The one judge: what happened to a case becomes its record here, and nowhere else. A step's unmet
- * expectation is graded (gradeFor), the steps are folded into the case's verdict and a verdict per
- * requirement (fold), the server's profile turns expected deviations into xfail and xpass (applyProfile), and
- * repeated runs are folded into one record per case (foldRepeats). Cases that never ran get their record
- * from the same code as those that ran.
+ * expectation fails what the step proves, each requirement at the level its plan gives it (failureOf), the
+ * steps are folded into the case's verdict and a verdict per requirement (fold), the server's profile turns
+ * expected deviations into xfail and xpass (applyProfile), and repeated runs are folded into one record per
+ * case (foldRepeats). Cases that never ran get their record from the same code as those that ran.
  */
 
 /** What a step found wrong: a StepFailure without what the case adds (the step, its level and requirements). */
@@ -19,7 +18,7 @@ export type Miss = Omit<StepFailure, "step" | "pos" | "level" | "requirements">;
 
 /** What happened to one step of a case. */
 export interface StepRecord {
-  step: Step;
+  step: PlannedStep;
   outcome: "ok" | "failed" | "not-reached";
   failure?: StepFailure;
   /** For 'one of': the alternative that happened. */
@@ -28,35 +27,31 @@ export interface StepRecord {
 
 /** How far a case got: to its steps (their records, and a harness error if one ended it), or not that far. */
 export type Outcome =
-  | { ran: { records: StepRecord[]; error?: string; choices: CaseResult["choices"]; setupRetries: string[]; durationMs: number; transcript: TranscriptEntry[] } }
-  | { skipped: string; setupRetries?: string[]; durationMs?: number; transcript?: TranscriptEntry[] }
+  | { ran: { records: StepRecord[]; error?: string; precondition?: Precondition; choices: CaseResult["choices"]; setupRetries: string[]; durationMs: number; transcript: TranscriptEntry[] } }
+  | { skipped: string; precondition?: Precondition; setupRetries?: string[]; durationMs?: number; transcript?: TranscriptEntry[] }
   /** Never got to its steps: skipped before it started, an error of the run, or not run (the run stopped); what it did so far, if anything. */
   | { notRun: "skip" | "error" | "not-run"; reason: string; durationMs?: number; transcript?: TranscriptEntry[] };
 
-/**
- * The level a failing step is worth: the step's own level, except that a step whose requirements are all
- * derived (implied by the RFC, not stated in a sentence with a keyword) is worth at most SHOULD. The catalogs
- * grade derived rows SHOULD at most too: one rule, stated in both places.
- */
-export function gradeFor(level: Level, requirementIds: string[]): Level {
-  const derivedOnly = requirementIds.length > 0 && requirementIds.every((id) => findRequirement(id)?.derived === true);
-  return derivedOnly && level === "MUST" ? "SHOULD" : level;
+/** The strongest of the levels (MUST for none: a failure that proves nothing is no failure; see runCase). */
+const strongest = (levels: Level[]): Level => (levels.includes("MUST") ? "MUST" : levels.includes("SHOULD") ? "SHOULD" : levels.length > 0 ? "MAY" : "MUST");
+
+/** A step's unmet expectation as the case records it: for what the step proves, worth the strongest of their levels. */
+export function failureOf(step: PlannedStep, miss: Miss): StepFailure {
+  const { order } = step.plan;
+  // Every stanza came, in another order: only what the order proves fails.
+  const proves = miss.outOfOrder && order ? [order] : step.plan.proves;
+  return { step: step.text, pos: step.pos, level: strongest(proves.map((p) => p.level)), requirements: proves.map((p) => p.id), ...miss };
 }
 
-/** A step's unmet expectation as the case records it: graded at its level, for the requirements it proves. */
-export function failureOf(sc: Scenario, step: Step, miss: Miss): StepFailure {
-  const requirements = checksOf(sc, step);
-  return { step: step.text, pos: step.pos, level: gradeFor(step.level ?? sc.level, requirements), requirements, ...miss };
-}
-
-const verdictOf = (level: Level): "fail" | "warn" | "pass" => (level === "MUST" ? "fail" : level === "SHOULD" ? "warn" : "pass");
+/** What a requirement shows when a step proving it failed: its own level decides (a MAY unmet is recorded, not graded). */
+const verdictOf = (p: Proof): "fail" | "warn" | "pass" => (p.level === "MUST" ? "fail" : p.level === "SHOULD" ? "warn" : "pass");
 
 /**
  * The case's verdict from its steps: the first MUST failure fails it, else the first SHOULD failure makes it
  * a warning (a MAY unmet is recorded, not graded). A harness error (or a set-up step that failed) before any
- * failure makes it an error. Each requirement gets the verdict of the steps that prove it (checksOf: a check
- * its own requirements or the case's, an action only those it names, set-up none): it passes only when such
- * a step held, fails only when such a step failed, and is not reached when none of them ran.
+ * failure makes it an error. Each requirement gets the verdict of the steps whose plans prove it: it passes
+ * only when such a step held (for an alternative, when that alternative happened), fails or warns (at its own
+ * level there) only when such a step failed, and is not reached when none of them ran.
  */
 export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<CaseResult, "verdict" | "reason" | "failures" | "requirementResults"> {
   const failures = records.flatMap((r) => (r.failure ? [r.failure] : []));
@@ -68,14 +63,17 @@ export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<
   const seen = new Map<string, RequirementResult["verdict"][]>();
   const note = (id: string, v: RequirementResult["verdict"]) => seen.set(id, [...(seen.get(id) ?? []), v]);
   for (const r of records) {
-    // A step that failed without a failure is set-up: it proves nothing (and made the case an error).
+    // A step that failed without a failure is set-up: it proves nothing.
     if (r.outcome === "failed" && !r.failure) continue;
-    const v = r.outcome === "not-reached" ? "not-reached" : r.failure ? verdictOf(r.failure.level) : "pass";
-    for (const id of checksOf(sc, r.step)) note(id, v);
-    // What an alternative of 'one of' cites holds when that alternative happened; the others did not apply.
-    if (r.step.kind === "one-of") {
-      for (const alt of r.step.alternatives) for (const st of alt.steps) for (const id of st.requirements ?? []) note(id, r.outcome === "ok" && alt.name === r.choice ? "pass" : "not-reached");
-    }
+    const { proves, order, alternatives = [] } = r.step.plan;
+    const chosen = r.outcome === "ok" ? alternatives.find((a) => a.name === r.choice) : undefined;
+    // An alternative that happened credits what it proves; what only the others prove did not apply.
+    const credited = chosen ? chosen.proves : proves;
+    // Every stanza came, in another order: they are credited, the order is what failed.
+    const disordered = Boolean(r.failure?.outOfOrder && order);
+    for (const p of credited) note(p.id, r.outcome === "not-reached" ? "not-reached" : r.failure && !disordered ? verdictOf(p) : "pass");
+    for (const a of alternatives) for (const p of a.proves) if (!credited.some((q) => q.id === p.id)) note(p.id, "not-reached");
+    if (order) note(order.id, r.outcome === "ok" ? "pass" : disordered ? verdictOf(order) : "not-reached");
   }
   // The loader makes sure some step checks each of the case's requirements; one none of them reached is not reached.
   for (const id of sc.requirements) if (!seen.has(id)) note(id, "not-reached");
@@ -99,10 +97,10 @@ export function judge(sc: Scenario, outcome: Outcome, profiles?: RunProfiles): C
   let record: CaseResult;
   if ("ran" in outcome) {
     const r = outcome.ran;
-    record = { ...base, choices: r.choices, ...(r.setupRetries.length > 0 && { setupRetries: r.setupRetries }), durationMs: r.durationMs, transcript: r.transcript, ...fold(sc, r.records, r.error) };
+    record = { ...base, choices: r.choices, ...(r.precondition && { precondition: r.precondition }), ...(r.setupRetries.length > 0 && { setupRetries: r.setupRetries }), durationMs: r.durationMs, transcript: r.transcript, ...fold(sc, r.records, r.error) };
   } else if ("skipped" in outcome) {
     const retries = outcome.setupRetries ?? [];
-    record = { ...base, choices: [], ...(retries.length > 0 && { setupRetries: retries }), durationMs: outcome.durationMs ?? 0, transcript: outcome.transcript ?? [], verdict: "skip", reason: outcome.skipped, failures: [] };
+    record = { ...base, choices: [], ...(outcome.precondition && { precondition: outcome.precondition }), ...(retries.length > 0 && { setupRetries: retries }), durationMs: outcome.durationMs ?? 0, transcript: outcome.transcript ?? [], verdict: "skip", reason: outcome.skipped, failures: [] };
   } else {
     record = { ...base, choices: [], durationMs: outcome.durationMs ?? 0, transcript: outcome.transcript ?? [], verdict: outcome.notRun, reason: outcome.reason, failures: [] };
   }

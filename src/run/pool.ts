@@ -45,10 +45,8 @@ export interface PoolOptions extends Side {
 const mayBeLoad = (sc: Scenario, r: CaseResult) => {
   // Only a case that says its waits are the timeout's (what no barrier orders) is late; in a --wait timeout run every failure is.
   const ownTimeout = !sc.variant && (sc.wait === "timeout" || sc.steps.some((st) => st.wait === "timeout"));
-  const refusedResult = (f: CaseResult["failures"][number]) =>
-    f.expected.some((e) => /^<iq\b[^>]*\btype=["']result["']/.test(e)) && /^<iq\b[^>]*\btype=["']error["']/.test(f.closest[0]?.xml ?? "");
-  if (r.verdict === "skip") return /^the server refused /.test(r.reason ?? "");
-  return r.verdict !== "pass" && r.failures.some((f) => refusedResult(f) || (ownTimeout && f.decidedBy === "timeout"));
+  if (r.precondition) return true;
+  return r.verdict !== "pass" && r.verdict !== "skip" && r.failures.some((f) => f.refusal || (ownTimeout && f.decidedBy === "timeout"));
 };
 
 /** A case with a user of the harness's scripted remote server. */

@@ -1,7 +1,7 @@
 import { catalogs, findRequirement } from "../catalog/index.ts";
 import { specName } from "../specification/registry.ts";
 import { auditOfCase, type AuditEntry, type AuditLog } from "./audit-log.ts";
-import { auditOf, checksOf } from "./kinds.ts";
+import { auditOf } from "./kinds.ts";
 import type { Scenario } from "./types.ts";
 
 /**
@@ -38,9 +38,12 @@ function stepsTable(suite: Scenario[], audit: AuditLog): string[] {
     for (const step of sc.steps) {
       const found = auditOf(step);
       if (found.length === 0) continue;
-      const requirements = checksOf(sc, step);
-      const level = step.level ?? sc.level;
-      const reqs = step.setup ? ["(set-up: proves nothing)"] : requirements.map((id) => `${id}${findRequirement(id)?.derived ? " (derived)" : ""}`);
+      const proofs = [...step.plan.proves, ...(step.plan.alternatives ?? []).flatMap((a) => a.proves)].filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
+      const requirements = proofs.map((p) => p.id);
+      // Each requirement at the level its failure is worth there (the plan's), the step's when they agree.
+      const levels = [...new Set(proofs.map((p) => p.level))];
+      const level = levels.length === 1 ? levels[0] : levels.length === 0 ? (step.level ?? sc.level) : proofs.map((p) => `${p.id} ${p.level}`).join(", ");
+      const reqs = step.plan.role === "setup" ? ["(set-up: proves nothing)"] : requirements.map((id) => `${id}${findRequirement(id)?.derived ? " (derived)" : ""}`);
       const sections = requirements.flatMap((id) => findRequirement(id)?.sections ?? []);
       const quote = passage(sc.description ?? "", sections) ?? passage(sc.description ?? "", [sc.rfc]) ?? requirements.map((id) => findRequirement(id)?.text).filter(Boolean).join(" / ");
       const assertion = found.map((w) => `${w.verb}: ${w.patterns.map((p) => `\`${oneLine(p)}\``).join(", ")}`).join("<br>");

@@ -5,21 +5,20 @@ import type { Cell } from "./matrix-cells.ts";
 import type { Parties } from "./parties.ts";
 import type { RawScenario } from "./schema.ts";
 import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
-import { capturesIn, fill, placeholdersIn, secretKey, secretsIn, unknownFilters } from "./template.ts";
-import { allTextsOf, checksOf, REMOTE_KINDS, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
+import { capturesIn, fill, placeholdersIn, secretKey, secretsIn, unknownFilters } from "../match/template.ts";
+import { allTextsOf, REMOTE_KINDS, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
 import { guardIssue } from "./guard.ts";
+import { planSteps } from "./compile.ts";
 import type { Path } from "../util/yaml-file.ts";
-import { LEVELS, type Level, type RawConnectionSpec, type SourcePos, type Step } from "./types.ts";
-
-/** The weaker of two levels. */
-const lower = (a: Level, b: Level): Level => (LEVELS.indexOf(a) > LEVELS.indexOf(b) ? a : b);
+import type { PlannedStep, RawConnectionSpec, SourcePos, Step } from "./types.ts";
 
 /**
  * Reads a case's steps in order and checks its flow: who may do what, placeholders known where they are used
  * (captures grow the names), well-formed XML, `also:` entries as steps of their own, the addressing guard, the
- * matrix cell's `when`, and that every requirement the case cites is proved by some step.
+ * matrix cell's `when`, and that every requirement the case cites is proved by some step. The steps come out
+ * planned (compile.ts): what each proves, at which level, and what it depends on.
  */
-export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, key?: string) => SourcePos, cell?: Cell): Step[] {
+export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, key?: string) => SourcePos, cell?: Cell): PlannedStep[] {
   const { accounts, connections, roster, remotes, rawLabels, sessions, actorOf } = parties;
   // Names a placeholder may use, growing with each step's captures.
   // ${domain.b} only where an account lives on b: such a case is skipped on a single server, where it has no value.
@@ -31,7 +30,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   // Raw connections bound by an earlier step: only these take part in barriers, and name a full JID.
   const bound = new Set<string>();
   const kept: Step[] = [];
-  const sent: { actor: string; xml: string }[] = [];
+  /** Where the guard's findings on each kept step point (its XML, or its `also` entry), and the step it was written as. */
+  const guardAt: { pos: SourcePos; index: number }[] = [];
   raw.steps.forEach((rawStep, i) => {
     let step: Step;
     let when: When | undefined;
@@ -94,34 +94,43 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       }
     }
     // `also:` entries become steps of their own right after it: each proves its one requirement.
-    const unknownAlso = (also ?? []).find((a) => !findRequirement(a.requirement));
-    if (unknownAlso) throw new ScenarioError(where(["steps", i, "also"], unknownAlso.requirement), `steps[${i}].also: ${unknownAlso.requirement} is not a requirement of any catalog (spec/*-requirements.md)`);
-    const further = (also ?? []).map((a): Step => ({
-      pos: where(["steps", i, "also", a.requirement]),
+    if (step.order && !findRequirement(step.order)) throw new ScenarioError(where(["steps", i, "order"]), `steps[${i}].order: ${step.order} is not a requirement of any catalog (spec/*-requirements.md)`);
+    // An alternative's `also:` checks that alternative's stanza, when it is the one that happened.
+    const alsos = [
+      ...(also ?? []).map((a) => ({ ...a, at: ["steps", i, "also", a.requirement] as Path })),
+      ...(step.kind === "receive-one-of" ? step.alternatives.flatMap((alt) => Object.entries(alt.also ?? {}).map(([requirement, pattern]) => ({ requirement, pattern, alternative: alt.name, at: ["steps", i, key ?? "", alt.name, "also", requirement] as Path }))) : []),
+    ];
+    const unknownAlso = alsos.find((a) => !findRequirement(a.requirement));
+    if (unknownAlso) throw new ScenarioError(where(unknownAlso.at), `steps[${i}].also: ${unknownAlso.requirement} is not a requirement of any catalog (spec/*-requirements.md)`);
+    const further = alsos.map((a): Step => ({
+      pos: where(a.at),
+      ...("alternative" in a && { alternative: a.alternative as string }),
       actor: step.actor,
       kind: "also",
       pattern: a.pattern,
       requirements: [a.requirement],
-      level: lower(step.level ?? raw.level, findRequirement(a.requirement)?.level ?? "MAY"),
       ...(step.asserts && { asserts: step.asserts }),
       ...(step.timeoutMs && { timeoutMs: step.timeoutMs }),
-      text: `${step.actor}'s stanza also matches ${a.pattern.replace(/\s+/g, " ").trim().slice(0, 100)} (${a.requirement})`,
+      text: `${step.actor}'s stanza${"alternative" in a ? ` (${a.alternative})` : ""} also matches ${a.pattern.replace(/\s+/g, " ").trim().slice(0, 100)} (${a.requirement})`,
     }));
     for (const f of further) {
       check(xmlOf(f), known);
       for (const c of allTextsOf(f).flatMap(capturesIn)) known.add(c);
     }
     if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
-    for (const st of [step, ...further]) {
-      const guarded = guardIssue(st, { level: raw.level, requirements: raw.requirements, sent });
-      if (guarded) throw new ScenarioError(st === step ? xmlPos : st.pos, `steps[${i}]: ${guarded}`);
-    }
-    if (step.kind === "send") sent.push({ actor: step.actor, xml: step.xml });
     kept.push(step, ...further);
+    guardAt.push({ pos: xmlPos, index: i }, ...further.map((f) => ({ pos: f.pos, index: i })));
   });
   if (kept.length === 0) throw new ScenarioError(where(["steps"]), "no step applies to this matrix cell");
+  const planned = planSteps(raw, kept);
+  const sent: { actor: string; xml: string }[] = [];
+  planned.forEach((st, k) => {
+    const guarded = guardIssue(st, { level: raw.level, sent });
+    if (guarded) throw new ScenarioError(guardAt[k].pos, `steps[${guardAt[k].index}]: ${guarded}`);
+    if (st.kind === "send") sent.push({ actor: st.actor, xml: st.xml });
+  });
   // Every requirement the case cites is proved by some step (set-up proves none, an action only what it names).
-  const proved = new Set(kept.flatMap((st) => (st.kind === "one-of" ? [st, ...st.alternatives.flatMap((a) => a.steps)] : [st]).flatMap((s) => checksOf(raw, s))));
+  const proved = new Set(planned.flatMap((st) => [...st.plan.proves, ...(st.plan.order ? [st.plan.order] : []), ...(st.plan.alternatives ?? []).flatMap((a) => a.proves)].map((p) => p.id)));
   const unproved = raw.requirements.filter((id) => !proved.has(id));
   if (unproved.length > 0) {
     throw new ScenarioError(where(["requirements"]), `requirements: no step checks ${unproved.join(", ")}: name it in the requirements of the step that proves it, or drop it (a check without requirements of its own checks the case's; a set-up step checks none; an action such as 'authenticates' or 'binds' checks only the requirements it names)`);
@@ -132,7 +141,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     }
   }
 
-  return kept;
+  return planned;
 }
 
 /**

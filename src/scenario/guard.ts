@@ -1,8 +1,8 @@
 import { parse, type Element } from "ltx";
 import { findRequirement } from "../catalog/index.ts";
 import { parseToken } from "../match/pattern.ts";
-import { checksOf, positivesOf } from "./kinds.ts";
-import { ADDRESS_ATTRS, LEVELS, type AddressAttr, type Level, type Step } from "./types.ts";
+import { positivesOf } from "./kinds.ts";
+import { ADDRESS_ATTRS, LEVELS, type AddressAttr, type Level, type PlannedStep, type Step } from "./types.ts";
 
 /**
  * Guards against assertions no rule makes (RFC 6120 §8.1 for addressing, the catalog for levels):
@@ -12,10 +12,9 @@ import { ADDRESS_ATTRS, LEVELS, type AddressAttr, type Level, type Step } from "
  * Only what must arrive is guarded: a 'receives nothing' pattern that says more forbids less.
  */
 
-/** What the guard knows of the case around a step: its level and requirements, and what was sent before. */
+/** What the guard knows of the case around a step: its level, and what was sent before. */
 export interface GuardContext {
   level: Level;
-  requirements: string[];
   /** Stanzas sent by earlier steps, as written (placeholders unfilled), with the session that sent them. */
   sent: { actor: string; xml: string }[];
 }
@@ -100,8 +99,8 @@ function addressingIssue(attr: AddressAttr, el: Element, actor: string, sent: Gu
   }
 }
 
-/** The first problem of one step, or undefined. */
-export function guardIssue(step: Step, ctx: GuardContext): string | undefined {
+/** The first problem of one planned step, or undefined. */
+export function guardIssue(step: PlannedStep, ctx: GuardContext): string | undefined {
   for (const { actor, xml, asserts } of positives(step)) {
     const el = root(xml);
     if (!el) continue;
@@ -113,10 +112,12 @@ export function guardIssue(step: Step, ctx: GuardContext): string | undefined {
       }
     }
   }
-  // A level is that of what the step proves (a set-up step, or an action that names no requirement, proves nothing).
+  // A level is that of what the step proves (a set-up step, or an action that names no requirement, proves nothing;
+  // an `also` is at its rule's own level).
+  if (step.kind === "also") return undefined;
   const level = step.level ?? ctx.level;
   // A mixed cell ("SHOULD (reply) / MUST (bare 'from')") allows its strongest keyword.
-  const cited = checksOf(ctx, step).map((id) => findRequirement(id)).filter((r) => r?.maxLevel);
+  const cited = step.plan.proves.map((p) => findRequirement(p.id)).filter((r) => r?.maxLevel);
   if (cited.length > 0 && cited.every((r) => rank(r!.maxLevel!) < rank(level))) {
     return `level ${level} is above what its requirements say (${cited.map((r) => `${r!.id} ${r!.maxLevel}`).join(", ")}): lower the step's level or cite the rule that makes it a ${level}`;
   }

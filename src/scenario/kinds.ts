@@ -20,6 +20,10 @@ export interface KindInfo<K extends Step["kind"]> {
   verbs: Record<string, Verb<K>>;
   /** Checks what arrived (proves the case's requirements unless it names its own), or acts (proves only what it names). */
   checks: boolean;
+  /** An expectation of what arrives on its sessions: a miss leaves them with an expectation unmet. */
+  settles: boolean;
+  /** Judged only on sessions with no unmet expectation (what else arrived is known only once nothing more is expected there). */
+  needsSettled: boolean;
   /** Stream level: for raw connections only (RFC 6120, docs/stream-steps.md). */
   stream: boolean;
   /** A user of the harness's scripted remote server may take it (it only sends and receives). */
@@ -68,7 +72,7 @@ const bare = <K extends "connect" | "disconnect" | "drop">(kind: K, verb: string
 });
 
 /** Session and raw steps that act: nothing to show in the audit table, nothing that must arrive. */
-const action = { checks: false, stream: false, remote: false, inOneOf: false, xml: nothing, texts: nothing, positives: nothing, audit: nothing, addressed: nothing } as const;
+const action = { checks: false, settles: false, needsSettled: false, stream: false, remote: false, inOneOf: false, xml: nothing, texts: nothing, positives: nothing, audit: nothing, addressed: nothing } as const;
 /** Stream-level steps (raw connections). */
 const streamAction = { ...action, stream: true } as const;
 
@@ -84,6 +88,8 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   },
   receive: {
     checks: true,
+    settles: true,
+    needsSettled: false,
     stream: false,
     remote: true,
     inOneOf: true,
@@ -96,16 +102,25 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   },
   "receive-one-of": {
     checks: true,
+    settles: true,
+    needsSettled: false,
     stream: false,
     remote: true,
     inOneOf: false,
     verbs: {
       "receives one of": {
-        value: z.record(z.string(), z.union([xmlString, xmlList])),
-        what: "named alternatives: 'name: <pattern/>' or 'name: [<pattern/>, ...]'",
+        value: z.record(z.string(), z.union([xmlString, xmlList, z.strictObject({ receives: z.union([xmlString, xmlList]), requirements: z.array(z.string()).optional(), also: z.record(z.string(), xmlString).optional() })])),
+        what: "named alternatives: 'name: <pattern/>', 'name: [<pattern/>, ...]', or 'name: { receives: <pattern/>, requirements: [...], also: {...} }' for one that credits only those (none: []) or checks more of its stanza",
         valueless: false,
         read: (value, common, at) => {
-          const alternatives = Object.entries(value as Record<string, string | string[]>).map(([name, p]) => ({ name, patterns: Array.isArray(p) ? p : [p] }));
+          type Alt = string | string[] | { receives: string | string[]; requirements?: string[]; also?: Record<string, string> };
+          const alternatives = Object.entries(value as Record<string, Alt>).map(([name, a]) => {
+            const full = typeof a === "object" && !Array.isArray(a) ? a : undefined;
+            const p = full ? full.receives : (a as string | string[]);
+            const patterns = Array.isArray(p) ? p : [p];
+            if (full?.also && patterns.length !== 1) throw new StepIssue(`alternative '${name}': 'also' checks the stanza of an alternative with one pattern`, at);
+            return { name, patterns, ...(full?.requirements && { requirements: full.requirements }), ...(full?.also && { also: full.also }) };
+          });
           if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", at);
           return { ...common, kind: "receive-one-of", alternatives, text: `${common.actor} receives one of: ${alternatives.map((a) => a.name).join(" | ")}` };
         },
@@ -119,6 +134,8 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   },
   also: {
     checks: true,
+    settles: false,
+    needsSettled: false,
     stream: false,
     remote: true,
     inOneOf: false,
@@ -131,6 +148,8 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   },
   "receive-nothing": {
     checks: true,
+    settles: false,
+    needsSettled: true,
     stream: false,
     remote: true,
     inOneOf: true,
@@ -157,6 +176,8 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   drop: { ...action, verbs: { drops: bare("drop", "drops") } },
   "one-of": {
     checks: true,
+    settles: false,
+    needsSettled: true,
     stream: false,
     remote: true,
     inOneOf: false,
@@ -230,29 +251,10 @@ export const auditOf = (step: Step): { verb: string; patterns: string[] }[] => i
 /** The stanzas whose addresses decide whether a case crosses servers. */
 export const addressedBy = (step: Step): string[] => info(step).addressed(step);
 
-/** Every kind that checks what arrived; the others act (send, connect, authenticate, bind, …). */
-export const CHECK_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].checks));
 /** The stream-level kinds, for raw connections only. */
 export const STREAM_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].stream));
 /** What a user of the harness's remote server can do in a step. */
 export const REMOTE_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].remote));
-
-/**
- * The requirements a step proves, one rule for all: a set-up step none; a check its own `requirements:`, else
- * the case's; an action only those it names itself (an action that merely gets the case going proves nothing,
- * and when it fails the case is an error, not a verdict on the case's rules).
- */
-export function checksOf(sc: { requirements: string[] }, step: Step): string[] {
-  if (step.setup) return [];
-  if (step.requirements) return step.requirements;
-  // 'one of' proves the case's requirements but those its alternatives cite themselves: each of those holds
-  // only in its own alternative (the judge credits the one that happened).
-  if (step.kind === "one-of") {
-    const own = new Set(step.alternatives.flatMap((a) => a.steps.flatMap((st) => st.requirements ?? [])));
-    return sc.requirements.filter((id) => !own.has(id));
-  }
-  return CHECK_KINDS.has(step.kind) ? sc.requirements : [];
-}
 
 /** Every verb, with the kind it writes: the parser and the editors' JSON Schema read this. */
 export const VERBS: Record<string, Verb<Step["kind"]> & { kind: Step["kind"] }> = Object.fromEntries(

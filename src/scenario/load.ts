@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { LineCounter, parseAllDocuments, type Document } from "yaml";
+import { isAlias, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import { RawScenario } from "./schema.ts";
 import { locate, type Path } from "../util/yaml-file.ts";
 import { traceIssue } from "./trace.ts";
@@ -17,9 +17,28 @@ function docPos(doc: Document, lines: LineCounter, file: string): SourcePos {
   return { file, line, col };
 }
 
+/**
+ * The document as plain data. An alias whose anchor is not set before it in the same document (anchors do not
+ * cross '---') is named at its line and column, not thrown as the library's error.
+ */
+function plainData(doc: Document, lines: LineCounter, file: string): unknown {
+  const anchors = new Set<string>();
+  let unresolved: { name: string; at: number } | undefined;
+  visit(doc, (_key, node) => {
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) anchors.add(anchor);
+    if (!unresolved && isAlias(node) && !anchors.has(node.source)) unresolved = { name: node.source, at: node.range?.[0] ?? 0 };
+  });
+  if (unresolved) {
+    const { line, col } = lines.linePos(unresolved.at);
+    throw new ScenarioError({ file, line, col }, `*${unresolved.name} names no anchor set before it in this document: write &${unresolved.name} on an earlier value of the same document (anchors do not cross '---')`);
+  }
+  return doc.toJS();
+}
+
 /** Reads one scenario document: one case, or one case per matrix cell. */
 function readDocument(doc: Document, lines: LineCounter, file: string): Scenario[] {
-  const js = doc.toJS() as Record<string, unknown> | null;
+  const js = plainData(doc, lines, file) as Record<string, unknown> | null;
   if (!js || typeof js !== "object" || Array.isArray(js)) {
     throw new ScenarioError(docPos(doc, lines, file), `not a scenario: expected a YAML map with ${requiredKeys()}, got ${Array.isArray(js) ? "a list" : `a ${typeof js}`}`);
   }
@@ -53,7 +72,9 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   const untraced = traceIssue(raw, js);
   if (untraced) throw new ScenarioError(where(untraced.path), `${untraced.message}${cell ? ` (matrix cell ${Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`);
   const parties = readParties(raw, where);
-  const { accounts, connections, roster, subscriptions } = parties;
+  const { accounts, roster, subscriptions } = parties;
+  // A case about STARTTLS itself starts every raw connection before it.
+  const connections = raw.needs?.includes("starttls") ? parties.connections.map((c) => ({ ...c, plaintext: true as const })) : parties.connections;
   // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
   const asked = (raw.needs ?? []).find((f) => { const want: FeatureShape = FEATURES[f as Feature]; return !("ns" in want) || want.afterAuth; });
   const session = accounts.some((a) => a.domain !== "remote" && a.resources.some((r) => r.online !== false)) || roster.length + subscriptions.length > 0;
@@ -68,7 +89,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     level: raw.level,
     requirements: raw.requirements,
     tags: raw.tags ?? [],
-    needs: (raw.needs ?? []) as Feature[],
+    needs: ((raw.needs ?? []) as Feature[]).map((name) => ({ name, shape: FEATURES[name] })),
     ...(raw.wait && { wait: raw.wait }),
     accounts,
     connections,

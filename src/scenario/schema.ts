@@ -69,7 +69,8 @@ export const StepMeta = z.strictObject({
   asserts: z.array(z.enum(ADDRESS_ATTRS)).min(1).optional(),
   /**
    * The step only brings a connection to where the case's rule applies (a login, the features before the stanza
-   * under test): it checks no requirement, and when it fails the case is an error, not a verdict on the server.
+   * under test): it checks no requirement; when the server does not give it, the same way twice, the case is
+   * skipped naming the refused precondition.
    */
   setup: z.literal(true).optional(),
   /**
@@ -79,9 +80,14 @@ export const StepMeta = z.strictObject({
   refused: z.string().min(1).optional(),
   /**
    * On a single-pattern 'receives': requirement ID → a pattern the very stanza the step received must also
-   * match, each judged alone at its requirement's level (never above the step's).
+   * match, each judged alone at its requirement's own level (for a row of mixed levels, the step's part).
    */
   also: z.record(z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like ERR-SYN-01"), z.string().min(1)).optional(),
+  /**
+   * On 'receives in order': the requirement the order itself proves, judged alone at its own level: every
+   * stanza arriving, in another order, fails only it; a stanza that does not arrive fails the step's.
+   */
+  order: z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like SUB-APPROVE-05").optional(),
   /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
   when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });

@@ -9,7 +9,7 @@ export { VERBS } from "./kinds.ts";
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing". The key names
- * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also and when
+ * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, order and when
  * beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
  */
 const VERB_NAMES = Object.keys(VERBS);
@@ -56,7 +56,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERB_NAMES.join(", ")}), got '${key}'`);
@@ -65,6 +65,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
   if (meta.also && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'also' checks the stanza of a 'receives' step with one pattern", ["also"]);
   if (meta.also && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'also'", ["also"]);
   if (meta.refused && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'refused' belongs to a 'receives' step with one pattern (the answer to a request)", ["refused"]);
+  if (meta.order && !(step.kind === "receive" && step.mode === "in-order")) throw new StepIssue("'order' belongs to a 'receives in order' step (the requirement its order proves)", ["order"]);
   const also = meta.also && Object.entries(meta.also).map(([requirement, pattern]) => ({ requirement, pattern }));
   return { step, ...(when && { when }), ...(also && { also }) };
 }
@@ -111,6 +112,7 @@ function verbStep(raw: unknown, who: string, verb: string, value: unknown, meta:
     ...(meta.asserts && { asserts: meta.asserts }),
     ...(meta.setup && { setup: true }),
     ...(meta.refused && { refused: meta.refused }),
+    ...(meta.order && { order: meta.order }),
   };
   return readVerb(verb, value, common, [key]);
 }

@@ -87,6 +87,12 @@ export const FEATURES = {
 } as const satisfies Record<string, FeatureShape>;
 export type Feature = keyof typeof FEATURES;
 
+/** A feature a case needs, with how the server shows it offers it (the loader looks the shape up once). */
+export interface NeededFeature {
+  name: Feature;
+  shape: FeatureShape;
+}
+
 export { SourcePos } from "../util/yaml-file.ts";
 import type { SourcePos } from "../util/yaml-file.ts";
 
@@ -136,7 +142,7 @@ export interface RawConnectionSpec {
   account?: string;
   /** TCP-connected at set-up; false = only by a later "connects" step. */
   online: boolean;
-  /** Left before STARTTLS on a STARTTLS target: the case's first stream header is the stream's first. */
+  /** Left before STARTTLS on a STARTTLS target: the case's first stream header is the stream's first (so is every connection of a case that needs starttls). */
   plaintext?: true;
 }
 
@@ -224,14 +230,20 @@ interface StepBase {
   setup?: boolean;
   /** Why an error answer to the step's request is a deployment's allowed refusal: the case is skipped then. */
   refused?: string;
+  /** 'receives in order': the requirement the order proves, apart from the stanzas' arriving. */
+  order?: string;
 }
 
 export type Step =
   | (StepBase & { kind: "send"; xml: string })
   | (StepBase & { kind: "receive"; mode: "one" | "in-order" | "all-of"; patterns: string[] })
-  | (StepBase & { kind: "receive-one-of"; alternatives: { name: string; patterns: string[] }[] })
-  /** A further check of the stanza the 'receives' step before it matched (its `also:`), for one requirement. */
-  | (StepBase & { kind: "also"; pattern: string })
+  /**
+   * Alternatives credit the step's requirements, unless one names its own (`requirements: []`: an allowed answer
+   * that proves none); one of a single pattern may have `also:` checks of the stanza it matched.
+   */
+  | (StepBase & { kind: "receive-one-of"; alternatives: { name: string; patterns: string[]; requirements?: string[]; also?: Record<string, string> }[] })
+  /** A further check of the stanza the 'receives' step before it matched (its `also:`; of one alternative's), for one requirement. */
+  | (StepBase & { kind: "also"; pattern: string; alternative?: string })
   | (StepBase & { kind: "receive-nothing"; pattern?: string })
   | (StepBase & { kind: "connect" | "disconnect" | "drop" })
   /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
@@ -250,6 +262,49 @@ export type Step =
   /** One of the conditions (qualified by urn:ietf:params:xml:ns:xmpp-streams; errorText: a pattern for its <text/>), then the closing tag and the TCP close. */
   | (StepBase & { kind: "receive-stream-error"; conditions: string[]; errorText?: string });
 
+/** A requirement a step proves, and what a failure of it is worth there (see compile.ts). */
+export interface Proof {
+  id: string;
+  level: Level;
+}
+
+/**
+ * What a step is for and what it depends on, decided once by the loader (compile.ts) from the scenario: the
+ * run executes it and never works it out again.
+ */
+export interface StepPlan {
+  /**
+   * proof: it proves `proves` (a check, or an action that names requirements); set-up: it only brings the case
+   * to its rule (a failure that repeats is the server refusing the case's precondition); act: an action that
+   * proves nothing (its failure is the harness's or the network's).
+   */
+  role: "proof" | "setup" | "act";
+  /** Before the first proof: retried with the case's set-up, on fresh accounts, when it fails. */
+  prelude: boolean;
+  /** Checks only look at what arrived; an action moves the point after which arrivals count as its answer. */
+  checks: boolean;
+  /** What it proves: credited when it holds, failed (each at its level) when it does not. */
+  proves: Proof[];
+  /** 'receives in order' with `order`: what the order proves, failed alone when every stanza came in another order. */
+  order?: Proof;
+  /** 'one of', 'receives one of': what each alternative credits when it is the one that happened. */
+  alternatives?: { name: string; proves: Proof[] }[];
+  /** Names it captures, and names earlier steps capture that it uses (not reached when one was not captured). */
+  captures: string[];
+  uses: string[];
+  /** A check: the index of the action it answers (not reached when that action was not). */
+  answers?: number;
+  /** An `also`: the 'receives' whose stanza it checks, by index, and for an alternative's, which (not reached unless that matched). */
+  of?: { step: number; alternative?: string };
+  /** Sessions whose expectations must all have been met for it to be judged ('receives nothing', 'one of'). */
+  settledOn: string[];
+  /** Sessions a miss of it leaves with an expectation unmet. */
+  unsettles: string[];
+}
+
+/** A step as the run takes it: as written, with its plan. */
+export type PlannedStep = Step & { plan: StepPlan };
+
 /** The kinds that only look at what arrived, allowed inside "one of" (the step kinds' table, kinds.ts, agrees). */
 export type ExpectKind = "receive" | "receive-nothing" | "receive-stream-header" | "receive-features" | "receive-stream-error" | "receive-stream-close";
 export type ExpectStep = Extract<Step, { kind: ExpectKind }>;
@@ -265,7 +320,7 @@ export interface Scenario {
   level: Level;
   requirements: string[];
   tags: string[];
-  needs: Feature[];
+  needs: NeededFeature[];
   /** For every step that does not say: what decides that an expected stanza is not coming. */
   wait?: Wait;
   accounts: AccountSpec[];
@@ -273,7 +328,7 @@ export interface Scenario {
   connections: RawConnectionSpec[];
   roster: RosterItemSpec[];
   subscriptions: SubscriptionSpec[];
-  steps: Step[];
+  steps: PlannedStep[];
   /** For a case expanded from a matrix: its cell's values. */
   cell?: Record<string, string>;
   /** A variant the plan made of a case (src/plan/cross-domain.ts), not a case of the files. */

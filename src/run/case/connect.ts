@@ -4,7 +4,7 @@ import { describeStanzaError } from "../../xmpp/errors.ts";
 import { NS } from "../../xmpp/ns.ts";
 import type { RawConnection } from "../../xmpp/raw-connection.ts";
 import type { Endpoint, Session } from "../../xmpp/session.ts";
-import { HarnessError } from "./harness-error.ts";
+import { HarnessError } from "./errors.ts";
 
 /** Logs a session in with its set-up: the roster fetched, initial presence sent (with its caps), as its spec says. */
 export async function startSession(session: Session, spec: ResourceSpec, timeoutMs: number): Promise<void> {

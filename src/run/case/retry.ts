@@ -1,7 +1,7 @@
 import { isRefusal } from "../../accounts/refusal.ts";
 import { pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import type { Transcript } from "../../xmpp/transcript.ts";
-import { Refused } from "./harness-error.ts";
+import { PreconditionFailed } from "./errors.ts";
 import type { Health } from "../liveness.ts";
 
 export interface Retrying {
@@ -25,8 +25,9 @@ export async function retry<T>(what: string, r: Retrying, attempt: () => Promise
       return await attempt();
     } catch (err) {
       const why = (err as Error).message;
-      // An interrupt, or a server that refuses to give accounts at all: asking again changes nothing.
-      if (r.signal.aborted || isRefusal(err) || err instanceof Refused) throw err;
+      // An interrupt, or a server that refuses to give accounts at all: asking again changes nothing. A
+      // precondition the server did not give is the case's to try again (runCase), on fresh accounts.
+      if (r.signal.aborted || isRefusal(err) || err instanceof PreconditionFailed) throw err;
       if (n >= RETRY_BACKOFF_MS.length) throw new Error(`${why} (${what}: ${n} attempts)`);
       r.reasons.push(`${what}: ${why}`);
       r.transcript.add("harness", "note", `${what} failed, retrying: ${why}`, true);

@@ -4,7 +4,7 @@ import type { AccountLedger } from "../../accounts/ledger.ts";
 import { parsePattern } from "../../match/pattern.ts";
 import type { CaseResult } from "../../results/schema.ts";
 import { randomBytes } from "node:crypto";
-import { fill, secretKey, type Bindings } from "../../scenario/template.ts";
+import { fill, secretKey, type Bindings } from "../../match/template.ts";
 import type { AccountSpec, RawConnectionSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
 import { RawConnection } from "../../xmpp/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
@@ -15,7 +15,7 @@ import { barrier } from "../barrier.ts";
 import type { Participant } from "../participant.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { connectRaw, startSession } from "./connect.ts";
-import { HarnessError } from "./harness-error.ts";
+import { HarnessError } from "./errors.ts";
 import { waitOf } from "./wait-policy.ts";
 import type { Health } from "../liveness.ts";
 
@@ -185,7 +185,7 @@ export class CaseScope {
     const side = spec.account ? this.sideOf(spec.account) : this.ctx;
     const conn = new RawConnection(label, side.endpoint, this.transcript);
     this.raws.set(label, conn);
-    await connectRaw(conn, side.endpoint, { beforeStartTls: this.sc.needs.includes("starttls") || Boolean(spec.plaintext), timeoutMs: this.ctx.timeoutMs });
+    await connectRaw(conn, side.endpoint, { beforeStartTls: Boolean(spec.plaintext), timeoutMs: this.ctx.timeoutMs });
     return conn;
   }
 

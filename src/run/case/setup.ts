@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
-import { FEATURES, type FeatureShape, type ProbeShape, type StreamFeatureShape } from "../../scenario/types.ts";
+import type { ProbeShape, StreamFeatureShape } from "../../scenario/types.ts";
 import { matchStanza, parsePattern } from "../../match/pattern.ts";
 import { NS } from "../../xmpp/ns.ts";
 import { openRawStream } from "../../xmpp/raw-stream.ts";
@@ -99,8 +99,7 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
   };
   const disco = new Map<string, Set<string>>();
   const missing: string[] = [];
-  for (const f of scope.sc.needs) {
-    const want: FeatureShape = FEATURES[f];
+  for (const { name: f, shape: want } of scope.sc.needs) {
     if ("probe" in want) {
       if (!(await answers(scope, want, session))) missing.push(`${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {

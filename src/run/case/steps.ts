@@ -1,16 +1,16 @@
 import type { Element } from "ltx";
 import { matchStanza, type Captures } from "../../match/pattern.ts";
-import { fill } from "../../scenario/template.ts";
-import { CHECK_KINDS } from "../../scenario/kinds.ts";
-import type { ExpectStep, Step } from "../../scenario/types.ts";
+import { fill } from "../../match/template.ts";
+import type { ExpectKind, ExpectStep, PlannedStep, Step } from "../../scenario/types.ts";
 import type { ReadByServer, Received } from "../../xmpp/inbox.ts";
+import type { Refusal } from "../../results/schema.ts";
 import { RawConnection } from "../../xmpp/raw-connection.ts";
 import { NS } from "../../xmpp/ns.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
 import type { Participant } from "../participant.ts";
 import type { CaseScope } from "./scope.ts";
-import { HarnessError } from "./harness-error.ts";
-import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
+import { HarnessError } from "./errors.ts";
+import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 
 export type { Miss } from "./step-kit.ts";
@@ -53,16 +53,30 @@ async function decide<T>(scope: CaseScope, observer: Participant, probe: () => T
   return waitFor(observer, probe, timeoutMs, scope.waitOf(step) === "barrier" && observer.isOpen ? barrier : undefined, scope.readByServer);
 }
 
+/**
+ * The server's error answer to a request the step expected to succeed: the IQ answering the pattern's id (any
+ * IQ answer, for a pattern without one) that arrived after the step's action, when it is an error.
+ */
+function refusalOf(items: Received[], pattern: Element, since: number): Refusal | undefined {
+  if (pattern.name !== "iq" || pattern.attrs.type !== "result") return undefined;
+  const id = pattern.attrs.id as string | undefined;
+  const answer = items.find((r) => r.at >= since && r.el.name === "iq" && (r.el.attrs.type === "result" || r.el.attrs.type === "error") && (id === undefined || r.el.attrs.id === id));
+  if (answer?.el.attrs.type !== "error") return undefined;
+  const condition = answer.el.getChild("error")?.getChildElements().find((c) => c.attrs.xmlns === NS.stanzas)?.name ?? "";
+  return { condition, stanza: answer.el.toString() };
+}
+
 /** Why nothing was received, for people: a dead session is the network's problem, never a verdict; a raw connection the server ended says so. */
 function missed(scope: CaseScope, step: Step, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
   const raw = scope.isRaw(label) ? scope.raw(label) : undefined;
   const s = scope.participant(label);
   if (!raw && s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
+  const refusal = refusalOf(receivable(scope, label), pattern, scope.lastActionAt);
   const near = closest(receivable(scope, label), pattern, scope.lastActionAt);
   const answer = near.find((n) => !n.early);
   const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : decidedBy === "timeout" ? `within ${timeoutOf(scope, step)} ms` : "(the server answered the step's action otherwise)";
   const instead = !answer ? `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action` : answer.problems[0] ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}` : "";
-  return { message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`, expected: [pattern.toString()], closest: near, ...(decidedBy && { decidedBy }), at: scope.transcript.now() };
+  return { message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`, expected: [pattern.toString()], closest: near, ...(decidedBy && { decidedBy }), at: scope.transcript.now(), ...(refusal && { refusal }) };
 }
 
 /**
@@ -94,6 +108,18 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       keep(scope, found.captures);
       scope.lastReceived = step.mode === "one" ? found.picked[0] : undefined;
       return undefined;
+    }
+    // Every stanza there, in another order: a miss of the order alone (what its `order` requirement proves).
+    if (step.mode === "in-order" && findNow(items(), patterns, "all-of", scope.bindings)) {
+      const got = findNow(items(), patterns, "all-of", scope.bindings)!.picked;
+      return {
+        message: `${step.actor} received all ${patterns.length} stanzas, but not in the order the step asserts: ${got.map((r) => oneLine(r.el.toString(), 60)).join(", then ")} (by arrival: ${[...got].sort((a, b) => a.seq - b.seq).map((r) => r.el.name).join(", ")})`,
+        expected: patterns.map((p) => p.toString()),
+        closest: [...got].sort((a, b) => a.seq - b.seq).map((r) => ({ xml: r.el.toString(), problems: [], at: r.at })),
+        ...(decidedBy && { decidedBy }),
+        at: scope.transcript.now(),
+        outOfOrder: true,
+      };
     }
     const what = step.mode === "one" ? "did not receive" : step.mode === "in-order" ? "did not receive, in order," : "did not receive all of";
     return missed(scope, step, step.actor, firstMissing(items(), patterns, step.mode, scope.bindings), what, decidedBy);
@@ -129,6 +155,8 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       consume(hit.found);
       keep(scope, hit.found.captures);
       scope.choices.push({ step: step.text, alternative: hit.name });
+      // What an alternative's `also` checks: its one stanza.
+      scope.lastReceived = hit.found.picked.length === 1 ? hit.found.picked[0] : undefined;
       return undefined;
     }
     const miss = missed(scope, step, step.actor, alternatives[0].patterns[0], `received none of the alternatives (${step.alternatives.map((a) => a.name).join(", ")}); the first:`, decidedBy);
@@ -234,26 +262,29 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   },
 };
 
+/**
+ * Whether an expectation inside 'one of' holds right now, without waiting or consuming: one entry per kind that
+ * may stand there (the compiler refuses a kind left out), given the stanzas earlier expectations of the same
+ * alternative took and the captures so far; what it would take, or undefined.
+ */
+const holdsNow: { [K in ExpectKind]: Holds<K> } = {
+  ...streamHolds,
+  "receive-nothing": (scope, st, caps, taken) => {
+    const inbox = nothingPool(scope, st).filter((r) => !taken.includes(r));
+    return unexpected(inbox, st.pattern ? scope.parse(st.pattern, caps) : undefined).length > 0 ? undefined : { picked: [], captures: caps };
+  },
+  receive: (scope, st, caps, taken) => findNow(receivable(scope, st.actor).filter((r) => !taken.includes(r)), st.patterns.map((p) => scope.parse(p, caps)), st.mode, caps),
+};
+
 /** Whether every expectation of one alternative holds right now (without consuming), with what it would take. */
 function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | { ok: false; step: ExpectStep } {
   const picked: Received[] = [];
   let caps: Captures = { ...scope.bindings };
   for (const st of steps) {
-    if (st.kind === "receive-nothing") {
-      const inbox = nothingPool(scope, st).filter((r) => !picked.includes(r));
-      if (unexpected(inbox, st.pattern ? scope.parse(st.pattern, caps) : undefined).length > 0) return { ok: false, step: st };
-      continue;
-    }
-    if (st.kind === "receive") {
-      const found = findNow(receivable(scope, st.actor).filter((r) => !picked.includes(r)), st.patterns.map((p) => scope.parse(p, caps)), st.mode, caps);
-      if (!found) return { ok: false, step: st };
-      picked.push(...found.picked);
-      caps = found.captures;
-      continue;
-    }
-    const next = streamHolds(scope, st, caps);
-    if (!next) return { ok: false, step: st };
-    caps = next;
+    const found = (holdsNow[st.kind] as Holds<ExpectKind>)(scope, st, caps, picked);
+    if (!found) return { ok: false, step: st };
+    picked.push(...found.picked);
+    caps = found.captures;
   }
   return { ok: true, picked, captures: caps };
 }
@@ -269,9 +300,9 @@ async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, 
 }
 
 /** Runs one step; an action step moves the point after which stanzas count as the answer. */
-export async function runStep(step: Step, scope: CaseScope): Promise<Miss | undefined> {
+export async function runStep(step: PlannedStep, scope: CaseScope): Promise<Miss | undefined> {
   // Checks only look at what arrived: they do not move the point after which arrivals count as an answer.
-  if (!CHECK_KINDS.has(step.kind)) {
+  if (!step.plan.checks) {
     scope.lastActionAt = scope.transcript.now();
     if (scope.isRaw(step.actor)) scope.raws.get(step.actor)?.markAction();
   }

@@ -1,15 +1,15 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
-import { fill } from "../../scenario/template.ts";
-import type { ExpectStep, RawBytes, Step } from "../../scenario/types.ts";
+import { fill } from "../../match/template.ts";
+import type { ExpectKind, RawBytes, Step } from "../../scenario/types.ts";
 import { plainAllowed } from "../../xmpp/endpoint.ts";
 import { NS } from "../../xmpp/ns.ts";
 import type { RawConnection, SaslMechanism } from "../../xmpp/raw-connection.ts";
 import type { HeaderOptions, StreamHeader } from "../../xmpp/stream-header.ts";
 import type { CaseScope } from "./scope.ts";
-import { HarnessError } from "./harness-error.ts";
-import { keep, oneLine, timeoutOf, type Handler, type Miss } from "./step-kit.ts";
+import { HarnessError } from "./errors.ts";
+import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
 
 /** The stream-level step kinds (RFC 6120, docs/stream-steps.md): raw connections only. */
 type StreamKind = "open-stream" | "receive-stream-header" | "receive-features" | "start-tls" | "authenticate" | "abort-sasl" | "bind" | "send-raw" | "receive-stream-error" | "close-stream" | "receive-stream-close";
@@ -303,21 +303,27 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   },
 };
 
-/** Whether a stream-level expectation holds right now on its raw connection, with the captures it makes. */
-export function streamHolds(scope: CaseScope, st: Exclude<ExpectStep, { kind: "receive" | "receive-nothing" }>, caps: Captures): Captures | undefined {
-  const c = scope.raw(st.actor);
-  const next = { ...caps };
-  switch (st.kind) {
-    case "receive-stream-header":
-      return c.header && headerProblems(c.header, st.attrs, next).length === 0 ? next : undefined;
-    case "receive-features": {
-      const features = featuresNow(c);
-      const got = features && featuresProblems(c, features, scope.parse(st.pattern, caps), next);
-      return got && got.problems.length === 0 ? got.caps : undefined;
-    }
-    case "receive-stream-error":
-      return c.streamError && !c.arrivedBeforeAction(c.streamError.seq) && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0 ? next : undefined;
-    case "receive-stream-close":
-      return c.streamClosed && !c.streamError ? next : undefined;
-  }
-}
+/** Whether a stream-level expectation holds right now on its raw connection, with the captures it makes (it takes no stanza). */
+export const streamHolds: { [K in Exclude<ExpectKind, "receive" | "receive-nothing">]: Holds<K> } = {
+  "receive-stream-header": (scope, st, caps) => {
+    const c = scope.raw(st.actor);
+    const next = { ...caps };
+    return c.header && headerProblems(c.header, st.attrs, next).length === 0 ? { picked: [], captures: next } : undefined;
+  },
+  "receive-features": (scope, st, caps) => {
+    const c = scope.raw(st.actor);
+    const features = featuresNow(c);
+    const got = features && featuresProblems(c, features, scope.parse(st.pattern, caps), { ...caps });
+    return got && got.problems.length === 0 ? { picked: [], captures: got.caps } : undefined;
+  },
+  "receive-stream-error": (scope, st, caps) => {
+    const c = scope.raw(st.actor);
+    const next = { ...caps };
+    const holds = c.streamError && !c.arrivedBeforeAction(c.streamError.seq) && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0;
+    return holds ? { picked: [], captures: next } : undefined;
+  },
+  "receive-stream-close": (scope, st, caps) => {
+    const c = scope.raw(st.actor);
+    return c.streamClosed && !c.streamError ? { picked: [], captures: { ...caps } } : undefined;
+  },
+};

@@ -193,6 +193,13 @@ export const VARIATIONS: Variation[] = [
       })),
   },
   {
+    id: "entity-last-server-refused",
+    description: "the server refuses a last activity query of its own domain with forbidden (a deployment that keeps its uptime to itself: XEP-0012 §2, \"The target entity MUST return either an IQ-result or an IQ-error.\")",
+    fault: when((el) => resultWith("query", LAST)(el) && !String(el.attrs.from ?? "").includes("@"), (el) => [
+      xml("iq", { type: "error", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }), ...(el.attrs.from && { from: el.attrs.from }) }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS }))),
+    ]),
+  },
+  {
     id: "entity-last-other-seconds",
     description: "the server reports another uptime or time since logout (the value of 'seconds' is the server's to give; only seconds='0' for an online user is fixed)",
     fault: when((el) => resultWith("query", LAST)(el) && el.getChild("query", LAST)!.attrs.seconds !== "0", (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "98765"))),

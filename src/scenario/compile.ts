@@ -1,0 +1,96 @@
+import { findRequirement } from "../catalog/index.ts";
+import { capturesIn, placeholdersIn } from "../match/template.ts";
+import { allTextsOf, KINDS } from "./kinds.ts";
+import { LEVELS, type Level, type PlannedStep, type Proof, type Step, type StepPlan } from "./types.ts";
+
+/** The weaker of two levels. */
+export const weaker = (a: Level, b: Level): Level => (LEVELS.indexOf(a) > LEVELS.indexOf(b) ? a : b);
+
+/**
+ * What a check of requirement `id` is worth where it is made at `level`: never more than the rule's own
+ * strongest keyword (a step citing a MUST row and a SHOULD row fails the first and warns for the second), and
+ * a derived rule (implied, not stated with a keyword) at most SHOULD. Without `level` (an `also` check), the
+ * rule's own: an `also` checks the stanza its step received, and once it came its form is what the rule says.
+ */
+export function proofOf(id: string, level: Level = "MUST"): Proof {
+  const r = findRequirement(id);
+  const own = r?.maxLevel ?? level;
+  return { id, level: weaker(weaker(level, own), r?.derived ? "SHOULD" : "MUST") };
+}
+
+/**
+ * An `also` check at its rule's own level, whatever its step's; for a row of mixed levels ("MUST (available
+ * presence) / SHOULD (availability only)") the step's level says which part the check is about.
+ */
+function alsoProof(id: string, stepLevel: Level): Proof {
+  const r = findRequirement(id);
+  return proofOf(id, r && r.minLevel !== r.maxLevel ? stepLevel : undefined);
+}
+
+/** The requirements a step cites before the plan: its own, else (a check) the case's; an action only its own. */
+const cited = (caseRequirements: string[], step: Step): string[] => step.requirements ?? (KINDS[step.kind].checks ? caseRequirements : []);
+
+/**
+ * The plan of a case's steps (types.ts, StepPlan), the one place where what a step proves, at which level, and
+ * what it depends on is decided:
+ * - a set-up step proves nothing; a check proves its own requirements, else the case's; an action only what
+ *   it names (one that names none merely gets the case going);
+ * - each requirement at the step's level (else the case's), capped by the rule's own (proofOf); an `also` at
+ *   the rule's own level (alsoProof);
+ * - when none of its outcomes happens, 'one of' fails what it cites (its own requirements, else the case's);
+ *   the outcome that happens credits what it cites itself, and of the rest what no other outcome cites; an
+ *   outcome of 'receives one of' credits the step's, or exactly the ones it names;
+ * - the prelude is every step before the first that proves something.
+ */
+export function planSteps(sc: { level: Level; requirements: string[] }, steps: Step[]): PlannedStep[] {
+  const made = new Set<string>();
+  let lastAction: number | undefined;
+  let lastReceive: number | undefined;
+  let proving = false;
+  return steps.map((step, i) => {
+    const info = KINDS[step.kind];
+    const level = step.level ?? sc.level;
+    const at = (ids: string[], own = level) => ids.map((id) => proofOf(id, own));
+    let proves: Proof[] = [];
+    let alternatives: StepPlan["alternatives"];
+    if (step.kind === "one-of") {
+      // None of the outcomes: what the step cites fails. One of them: what only it cites holds, with the rest.
+      const own = new Set(step.alternatives.flatMap((a) => a.steps.flatMap((st) => st.requirements ?? [])));
+      proves = step.setup ? [] : at(cited(sc.requirements, step));
+      const shared = proves.filter((p) => !own.has(p.id));
+      alternatives = step.alternatives.map((a) => ({ name: a.name, proves: [...shared, ...a.steps.flatMap((st) => at(st.requirements ?? [], st.level ?? level))] }));
+    } else if (step.kind === "receive-one-of") {
+      proves = step.setup ? [] : at(cited(sc.requirements, step));
+      alternatives = step.alternatives.map((a) => ({ name: a.name, proves: a.requirements ? at(a.requirements) : proves }));
+    } else if (step.kind === "also") {
+      proves = (step.requirements ?? []).map((id) => alsoProof(id, lastReceive === undefined ? level : (steps[lastReceive].level ?? sc.level)));
+    } else if (!step.setup) {
+      proves = at(cited(sc.requirements, step));
+    }
+    const order = step.order && !step.setup ? alsoProof(step.order, level) : undefined;
+    const proof = proves.length > 0 || step.order !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
+    const texts = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps.flatMap(allTextsOf)) : allTextsOf(step);
+    const uses = [...new Set(texts.flatMap(placeholdersIn))].filter((n) => made.has(n));
+    const captures = [...new Set(texts.flatMap(capturesIn))];
+    const actors = step.actor.split(", ");
+    const plan: StepPlan = {
+      role: step.setup ? "setup" : proof ? "proof" : info.checks ? "setup" : "act",
+      prelude: !proving && !proof,
+      checks: info.checks,
+      proves,
+      ...(order && { order }),
+      ...(alternatives && { alternatives }),
+      captures,
+      uses,
+      ...(info.checks && lastAction !== undefined && { answers: lastAction }),
+      ...(step.kind === "also" && lastReceive !== undefined && { of: { step: lastReceive, ...(step.alternative && { alternative: step.alternative }) } }),
+      settledOn: info.needsSettled ? actors : [],
+      unsettles: info.settles ? actors : [],
+    };
+    proving ||= proof;
+    for (const c of captures) made.add(c);
+    if (!info.checks) lastAction = i;
+    if (step.kind === "receive" || step.kind === "receive-one-of") lastReceive = i;
+    return { ...step, plan };
+  });
+}
