@@ -17,6 +17,8 @@ const VALID = `server: ejabberd
 version: "23.01"
 deviations:
   - case: roster-push-not-interested
+    requirements: [ROSTER-ADD-01]
+    level: MUST
     reason: pushes to resources that never asked for the roster
     rfc: "RFC 6121 §2.2: ..."
     observed: <iq type='set'/>
@@ -32,14 +34,15 @@ test("a valid profile loads with each entry's position", () => {
   const p = loadProfile(file(VALID));
   assert.deepEqual([p.server, p.version, p.entries.length], ["ejabberd", "23.01", 2]);
   assert.deepEqual([p.entries[0].case, p.entries[0].pos.line], ["roster-push-not-interested", 4]);
-  assert.deepEqual([p.entries[1].requirement, p.entries[1].link, p.entries[1].pos.line], ["ROSTER-SET-ERR-09", "https://example.org/issue/1", 8]);
+  assert.deepEqual([p.entries[1].requirement, p.entries[1].link, p.entries[1].pos.line], ["ROSTER-SET-ERR-09", "https://example.org/issue/1", 10]);
+  assert.deepEqual([p.entries[0].documents, p.entries[1].documents], [{ requirements: ["ROSTER-ADD-01"], level: "MUST" }, { requirements: ["ROSTER-SET-ERR-09"], level: "MUST" }]);
 });
 
 test("broken profiles are reported as file:line:col", () => {
-  assert.deepEqual(problem(VALID.replace("    link: https://example.org/issue/1\n", "")), [8, 5, "deviations.1: expected a link, or the RFC text (rfc) and the stanza the server sent (observed)"]);
+  assert.deepEqual(problem(VALID.replace("    link: https://example.org/issue/1\n", "")), [10, 5, "deviations.1: expected a link, or the RFC text (rfc) and the stanza the server sent (observed)"]);
   assert.deepEqual(problem(VALID.replace("  - case: roster-push-not-interested\n", "  - case: roster-push-not-interested\n    requirement: ROSTER-PUSH-02\n")).slice(0, 2), [4, 5]);
   assert.match(problem(VALID.replace("  - case: roster-push-not-interested\n", "  - case: roster-push-not-interested\n    requirement: ROSTER-PUSH-02\n"))[2], /exactly one of case, requirement/);
-  assert.deepEqual(problem(VALID.replace("    reason: answers", "    because: x\n    reason: answers")), [9, 5, "unknown key 'because' in deviations.1"]);
+  assert.deepEqual(problem(VALID.replace("    reason: answers", "    because: x\n    reason: answers")), [11, 5, "unknown key 'because' in deviations.1"]);
   assert.deepEqual(problem(VALID.replace('version: "23.01"\n', "")), [1, 1, "version: Invalid input: expected string, received undefined"]);
   assert.match(problem(`${VALID}  - case: [oops\n`)[2], /^invalid YAML/);
   assert.match(problem(VALID.replace("requirement: ROSTER-SET-ERR-09", "requirement: roster-set"))[2], /^deviations\.1\.requirement: expected a requirement ID/);
@@ -75,6 +78,21 @@ test("--profile auto picks by software name and version, falls back to the newes
   assert.match(pickProfile(all, undefined).note!, /did not say what software it is/);
 });
 
+test("an entry documents what it cites and no more: another requirement failing, or one above its level, keeps the case's verdict", () => {
+  const p = loadProfile(file(VALID.replace("    requirements: [ROSTER-ADD-01]\n    level: MUST\n", "    requirements: [ROSTER-PUSH-02]\n    level: SHOULD\n")));
+  const on = { a: p };
+  const warned = (id: string, verdict: "fail" | "warn") => ({ id, verdict });
+  const asDocumented = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn", requirementResults: [warned("ROSTER-PUSH-02", "warn"), { id: "ROSTER-PUSH-01", verdict: "pass" }] }), on);
+  assert.equal(asDocumented.verdict, "xfail");
+  assert.deepEqual(asDocumented.requirementResults?.map((q) => q.verdict), ["xfail", "pass"]);
+  const above = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "fail", reason: "r", requirementResults: [warned("ROSTER-PUSH-02", "fail")] }), on);
+  assert.equal(above.verdict, "fail", "a fail where the entry documents a warning");
+  assert.match(above.reason!, /fails beyond its known deviation \(.*:4 documents ROSTER-PUSH-02 at SHOULD\): ROSTER-PUSH-02 at MUST; r$/);
+  const other = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn", requirementResults: [warned("ROSTER-PUSH-02", "warn"), warned("ROSTER-PUSH-01", "warn")] }), on);
+  assert.equal(other.verdict, "warn", "a requirement the entry does not cite");
+  assert.match(problem(VALID.replace("    requirements: [ROSTER-ADD-01]\n", ""))[2], /a case entry documents what it cites and no more: expected requirements/);
+});
+
 test("a profile turns expected failures into xfail, unexpected passes into xpass, and never touches errors or skips", () => {
   const p = loadProfile(file(VALID));
   const on = { a: p };
@@ -99,13 +117,19 @@ test("cross-domain variants: an entry covers a variant only in the role it names
 version: "0.12"
 deviations:
   - case: delivery-msg-fullnomatch-1nn
+    requirements: [ROSTER-ADD-01]
+    level: MUST
     side: b
     reason: the recipient's server redirects
     link: https://example.org/1
   - case: presence-probe-directed
+    requirements: [ROSTER-ADD-01]
+    level: MUST
     reason: single server only
     link: https://example.org/2
   - case: roster-delete-to-sends-unsubscribe@cross
+    requirements: [ROSTER-ADD-01]
+    level: MUST
     pairing: prosody+ejabberd
     reason: full JID across servers
     link: https://example.org/3

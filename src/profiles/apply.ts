@@ -52,19 +52,34 @@ function entryFor(profiles: RunProfiles, r: CaseResult): ProfileEntry | undefine
   return all.find((e) => e.pairing) ?? all.find((e) => e.config) ?? all.find((e) => e.case) ?? all[0];
 }
 
-/** A requirement's verdict under the entry: what it documents as broken is xfail when broken, xpass when not. */
+/** The requirements a case fails (fail: at MUST, warn: at SHOULD), by what its steps showed of each. */
+function failing(r: CaseResult): RequirementResult[] {
+  return (r.requirementResults ?? []).filter((q) => q.verdict === "fail" || q.verdict === "warn");
+}
+
+/**
+ * What of the case's failure the entry does not document: a requirement it does not cite, or one it cites
+ * failing above its level (a fail where it documents a warning). Empty: the entry covers the whole failure.
+ */
+export function beyondEntry(entry: ProfileEntry, r: CaseResult): RequirementResult[] {
+  const { requirements, level } = entry.documents;
+  return failing(r).filter((q) => !requirements.includes(q.id) || (q.verdict === "fail" && level !== "MUST"));
+}
+
+/** A requirement's verdict under the entry: what it documents is xfail when broken (within the level), xpass when it held. */
 function requirementUnder(entry: ProfileEntry, q: RequirementResult): RequirementResult {
-  const documented = entry.case !== undefined || entry.requirement === q.id;
-  if (!documented) return q;
-  if (q.verdict === "fail" || q.verdict === "warn") return { ...q, verdict: "xfail" };
-  if (q.verdict === "pass" && entry.requirement === q.id) return { ...q, verdict: "xpass" };
+  if (!entry.documents.requirements.includes(q.id)) return q;
+  if (q.verdict === "warn" || (q.verdict === "fail" && entry.documents.level === "MUST")) return { ...q, verdict: "xfail" };
+  if (q.verdict === "pass") return { ...q, verdict: "xpass" };
   return q;
 }
 
 /**
- * The verdict in the light of the server's profile: a case the profile expects to fail is xfail when it
- * fails or warns, and xpass when it passes (the profile is out of date). Errors and skips stay as they
- * are: a profile documents the server, never the harness or the set-up.
+ * The verdict in the light of the server's profile: a case the profile expects to fail is xfail when it fails
+ * or warns as the entry documents (its requirements, at most at its level), and xpass when it passes (the
+ * profile is out of date). A failure beyond the entry (another requirement, or a fail where it documents a
+ * warning) keeps its verdict, and its reason says what the entry does not cover. Errors and skips stay as
+ * they are: a profile documents the server, never the harness or the set-up.
  */
 export function applyProfile(r: CaseResult, profiles: RunProfiles | undefined): CaseResult {
   const entry = profiles && entryFor(profiles, r);
@@ -74,5 +89,10 @@ export function applyProfile(r: CaseResult, profiles: RunProfiles | undefined): 
   const requirementResults = r.requirementResults?.map((q) => requirementUnder(entry, q));
   const under = { ...r, deviation, ...(requirementResults && { requirementResults }) };
   if (r.verdict === "pass") return { ...under, verdict: "xpass", reason: `passed, but ${source} expects it to fail (${entry.reason}): update the profile` };
+  const beyond = beyondEntry(entry, r);
+  if (beyond.length > 0) {
+    const what = beyond.map((q) => `${q.id} ${q.verdict === "fail" ? "at MUST" : "at SHOULD"}`).join(", ");
+    return { ...under, reason: `fails beyond its known deviation (${source} documents ${entry.documents.requirements.join(", ")} at ${entry.documents.level}): ${what}; ${r.reason ?? ""}`.trim() };
+  }
   return { ...under, verdict: "xfail", reason: `known deviation (${source}): ${entry.reason}` };
 }

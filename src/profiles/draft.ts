@@ -22,6 +22,7 @@ export function draftProfile(run: RunResult, source: string): string {
     description: `Draft from ${source} (${run.target.name}, ${run.startedAt}): every entry needs a person's review.`,
     deviations: cases.map((c) => ({
       case: c.id,
+      ...documents(c),
       reason: general(oneLine(c.reason ?? c.title)),
       review: "check that the server deviates from the rule (not the harness or the set-up), put the reason in your words, then delete this line",
       rfc: rule(c),
@@ -39,6 +40,14 @@ export function draftProfile(run: RunResult, source: string): string {
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** What the entry documents: the requirements the case failed or warned on, and the strongest of those failures. */
+function documents(c: CaseResult): { requirements: string[]; level: "MUST" | "SHOULD" } {
+  const failed = (c.requirementResults ?? []).filter((q) => q.verdict === "fail" || q.verdict === "warn");
+  const ids = failed.length > 0 ? failed.map((q) => q.id) : [...new Set(c.failures.flatMap((f) => f.requirements))];
+  const level = failed.some((q) => q.verdict === "fail") || (failed.length === 0 && observed(c) === "fail") ? "MUST" : "SHOULD";
+  return { requirements: [...new Set(ids)].sort(), level };
+}
 
 /** The failure that decided the verdict: the first at the level of the verdict (MUST for fail, SHOULD for warn). */
 function decisive(c: CaseResult): StepFailure | undefined {

@@ -16,6 +16,12 @@ const Entry = z
   .strictObject({
     case: z.string().regex(/^[a-z0-9][a-z0-9.+/_-]*(@cross)?$/, "expected a scenario id (or one cell of its matrix, id/value), with @cross for its cross-domain variant").optional(),
     requirement: z.string().regex(/^[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?$/, "expected a requirement ID like ROSTER-PUSH-02").optional(),
+    requirements: z
+      .array(z.string().regex(/^[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?$/, "expected a requirement ID like ROSTER-PUSH-02"))
+      .min(1)
+      .optional()
+      .describe("what a case entry documents: the requirements the case fails (the others it must not fail)"),
+    level: z.enum(["MUST", "SHOULD"]).optional().describe("the strongest failure of them it documents: MUST (a fail), SHOULD (a warning only)"),
     reason: z.string().min(1),
     rfc: z.string().min(1).optional().describe("the RFC text the server breaks, quoted"),
     observed: z.string().min(1).optional().describe("what the server sent instead"),
@@ -30,6 +36,8 @@ const Entry = z
   })
   .refine((e) => e.pairing === undefined || e.side !== undefined || (e.case !== undefined && isVariantId(e.case)), "pairing is for cross-domain variants: name one (case: ID@cross) or say the side")
   .refine((e) => Boolean(e.case) !== Boolean(e.requirement), "expected exactly one of case, requirement")
+  .refine((e) => !e.case || (e.requirements && e.level), "a case entry documents what it cites and no more: expected requirements (those the case fails) and level (MUST: a fail, SHOULD: a warning)")
+  .refine((e) => !e.requirement || !e.requirements, "a requirement entry documents its requirement: no requirements list")
   .refine((e) => Boolean(e.link) || Boolean(e.rfc && e.observed), "expected a link, or the RFC text (rfc) and the stanza the server sent (observed)");
 
 const ProfileFile = z.strictObject({
@@ -45,6 +53,7 @@ export function loadProfile(file: string): Profile {
   const entries = data.deviations.map((e, i) => ({
     ...(e.case && { case: e.case }),
     ...(e.requirement && { requirement: e.requirement }),
+    documents: { requirements: e.requirements ?? [e.requirement!], level: e.level ?? "MUST" },
     reason: e.reason.trim(),
     ...(e.link && { link: e.link }),
     ...(e.observed && { observed: e.observed }),

@@ -13,6 +13,12 @@ export interface Profile {
 export interface ProfileEntry {
   case?: string;
   requirement?: string;
+  /**
+   * What the entry documents, and no more: these requirements failing, at most at `level` (MUST: a fail, SHOULD:
+   * a warning). A case it covers that fails any other requirement, or one of these above the level, keeps its
+   * verdict: a new failure, with or without a baseline.
+   */
+  documents: { requirements: string[]; level: "MUST" | "SHOULD" };
   reason: string;
   link?: string;
   /** The stanza the server sent instead: the entry's evidence. */

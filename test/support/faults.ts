@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
-import { bare, type Fault, type FaultContext, type StreamFault } from "./fault-proxy.ts";
+import { bare, type Fault, type FaultAction, type FaultContext, type StreamFault } from "./fault-proxy.ts";
 import { changed, copyOf, when, type FaultDef } from "./fault-kit.ts";
 import { XEP_FAULTS } from "./xep/index.ts";
 
@@ -169,6 +169,48 @@ const RFC6121_FAULTS: FaultDef[] = [
     fault: when((el) => isPush(el) && items(el).some((i) => i.attrs.ask), (el) => changed(el, (c) => c.getChild("query", ROSTER)!.getChildren("item").forEach((i) => delete i.attrs.ask))),
   },
   {
+    id: "subscription.unsubscribe-keeps-ask",
+    area: "subscription",
+    requirements: ["SUB-UNSUB-02", "APPA-OUT-UNSUBSCRIBE-*"],
+    description: "a request the user withdrew with unsubscribe stays pending: the push and the roster still show ask='subscribe' for the contact",
+    stream: (() => {
+      const withdrawn = new Set<string>();
+      const keepAsk = (el: Element, ctx: FaultContext): FaultAction => {
+        if (!ctx.conn.jid || !(isPush(el) || isRosterResult(el)) || !items(el).some((i) => withdrawn.has(`${bare(ctx.conn.jid)} ${bare(i.attrs.jid)}`))) return "pass";
+        return changed(el, (c) => {
+          for (const i of items(c)) if (withdrawn.has(`${bare(ctx.conn.jid)} ${bare(i.attrs.jid)}`)) i.attrs.ask = "subscribe";
+        });
+      };
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => void (isPresence("unsubscribe")(el) && ctx.conn.jid && withdrawn.add(`${bare(ctx.conn.jid)} ${bare(el.attrs.to)}`)),
+        element: keepAsk,
+      };
+    })(),
+  },
+  {
+    id: "subscription.push-before-approval",
+    area: "subscription",
+    requirements: ["SUB-APPROVE-05"],
+    description: "the user's server sends the roster push for an approval before the approval itself (RFC 6121 §3.1.6: the approval 'MUST occur before sending the roster push')",
+    stream: (() => {
+      const held = new Map<number, Element>();
+      return {
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          if (!ctx.conn.jid) return "pass";
+          const waiting = held.get(ctx.conn.id);
+          if (isPresence("subscribed")(el) && fromOtherAccount(el, ctx.conn.jid) && !waiting) {
+            held.set(ctx.conn.id, el);
+            return "drop";
+          }
+          if (!waiting) return "pass";
+          held.delete(ctx.conn.id);
+          // A push overtakes the approval; anything else lets it out first.
+          return isPush(el) ? [el, waiting] : [waiting, el];
+        },
+      };
+    })(),
+  },
+  {
     id: "subscription.request-lost",
     area: "subscription",
     requirements: ["SUB-REQ-10", "SUB-REQ-12", "SUB-REQ-13", "APPA-IN-SUBSCRIBE-*"],
@@ -295,6 +337,29 @@ const RFC6121_FAULTS: FaultDef[] = [
     requirements: ["PRES-INIT-01", "PRES-INIT-02", "PRES-UPD-*"],
     description: "a resource's presence is not reflected to itself and the user's other resources",
     fault: (el, { conn }) => (isAvailable(el) && bare(el.attrs.from) === bare(conn.jid) ? "drop" : "pass"),
+  },
+  {
+    id: "presence.unknown-type-broadcast",
+    area: "presence",
+    requirements: ["PRES-SYNTAX-01"],
+    description: "presence without 'to' of an unknown type is broadcast to the user's contacts instead of being refused with bad-request",
+    stream: (() => {
+      const sent = new Map<string, { from: string; el: Element }>();
+      const known = new Set(["unavailable", "subscribe", "subscribed", "unsubscribe", "unsubscribed", "probe", "error"]);
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "presence" && !el.attrs.to && el.attrs.type && !known.has(String(el.attrs.type)) && ctx.conn.jid) sent.set(`${ctx.conn.id} ${el.attrs.id}`, { from: ctx.conn.jid, el });
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const mine = el.name === "presence" && isError(el) ? sent.get(key) : undefined;
+          if (!mine) return "pass";
+          sent.delete(key);
+          for (const p of ctx.peers()) if (bare(p.jid) !== bare(mine.from) && p.available) p.deliver(changed(mine.el, (c) => (c.attrs.from = mine.from))[0]);
+          return "drop";
+        },
+      };
+    })(),
   },
   {
     id: "presence.leak-to-strangers",

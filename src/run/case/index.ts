@@ -131,13 +131,16 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
 async function runBody(sc: Scenario, scope: CaseScope, records: StepRecord[], record: (r: StepRecord) => void): Promise<void> {
   const lost = new Set<string>();
   const unsettled = new Set<string>();
-  let stopped = false;
+  // After a MUST failure nothing later is judged, but the other `also` checks of the stanza that failed one:
+  // they look at what already arrived.
+  let stopped: { besides?: number } | undefined;
   for (const [i, step] of sc.steps.entries()) {
     if (step.plan.prelude) continue;
     const { plan } = step;
     // An `also` of a stanza that did not come (or came as another alternative than its own) has nothing to check.
     const orphan = plan.of !== undefined && (records[plan.of.step]?.outcome !== "ok" || (plan.of.alternative !== undefined && records[plan.of.step]?.choice !== plan.of.alternative));
-    if (stopped || orphan || plan.uses.some((c) => lost.has(c)) || plan.settledOn.some((s) => unsettled.has(s)) || (plan.answers !== undefined && records[plan.answers]?.outcome === "not-reached")) {
+    const halted = stopped !== undefined && !(plan.of !== undefined && stopped.besides === plan.of.step);
+    if (halted || orphan || plan.uses.some((c) => lost.has(c)) || plan.settledOn.some((s) => unsettled.has(s)) || (plan.answers !== undefined && records[plan.answers]?.outcome === "not-reached")) {
       record({ step, outcome: "not-reached" });
       continue;
     }
@@ -159,6 +162,6 @@ async function runBody(sc: Scenario, scope: CaseScope, records: StepRecord[], re
     record({ step, outcome: "failed", failure });
     for (const c of plan.captures) lost.add(c);
     for (const s of plan.unsettles) unsettled.add(s);
-    if (failure.level === "MUST") stopped = true;
+    if (failure.level === "MUST") stopped ??= { ...(plan.of && { besides: plan.of.step }) };
   }
 }

@@ -105,6 +105,19 @@ export const FAULTS: FaultDef[] = [
     fault: when((el) => isPush("unblock")(el) && itemsOf(command(el, "unblock")).length > 0, () => "drop"),
   },
   {
+    id: "blocking.push.unblock-not-to-sender",
+    area: "blocking",
+    requirements: ["BLOCK-UNBLOCK-02"],
+    description: "an unblock is pushed only to the user's other resources, not to the one that sent it, though it requested the block list",
+    stream: (() => {
+      const senders = new Set<number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => void (el.attrs.type === "set" && command(el, "unblock") && senders.add(ctx.conn.id)),
+        element: (el: Element, ctx: FaultContext): FaultAction => (ctx.conn.jid && isPush("unblock")(el) && senders.has(ctx.conn.id) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
     id: "blocking.unblock-all.no-result",
     area: "blocking",
     requirements: ["BLOCK-UNBLOCKALL-01"],

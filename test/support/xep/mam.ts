@@ -273,6 +273,13 @@ export const FAULTS: FaultDef[] = [
   },
   // Paging (XEP-0313 §4.3, XEP-0059).
   {
+    id: "rsm.index-not-implemented",
+    area: "mam",
+    requirements: ["RSM-INDEX-04", "RSM-INDEX-06"],
+    description: "a query for a page by <index/> is refused with feature-not-implemented (XEP-0059 §2.6's MAY): no page is shown",
+    stream: onQueries((q) => Boolean(rsmValue(q, "index")), (_results, fin) => [refusal(fin, "cancel", "feature-not-implemented")]),
+  },
+  {
     id: "rsm.after-includes-itself",
     area: "mam",
     requirements: ["RSM-AFTER-01", "MAM-PAGE-01"],
@@ -461,6 +468,13 @@ export const FAULTS: FaultDef[] = [
       c.getChild("metadata", MAM)!.c("start", { id: "none", timestamp: stamp }).up().c("end", { id: "none", timestamp: stamp });
     })),
   },
+  {
+    id: "mam.metadata-refused",
+    area: "mam",
+    requirements: ["MAM-META-02", "MAM-META-03"],
+    description: "archive metadata queries are refused with feature-not-implemented: what a result would name is never shown",
+    stream: answering((el) => el.attrs.type === "get" && Boolean(el.getChild("metadata", MAM)), (el) => (el.attrs.type === "result" ? [refusal(el, "cancel", "feature-not-implemented")] : "pass")),
+  },
   // Discovery (§7).
   {
     id: "mam.extended-without-mam",
@@ -522,6 +536,22 @@ export const FAULTS: FaultDef[] = [
         counts.set(ctx.conn.id, n);
         return changed(el, (c) => {
           for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = String(n);
+        });
+      };
+    })(),
+  },
+  {
+    id: "sid.timestamp",
+    area: "mam",
+    requirements: ["SID-SEC-01", "SID-BR-01"],
+    description: "stanza ids are the time of archiving in microseconds since 1970: an observer reads when each message was stored",
+    fault: (() => {
+      let last = 0;
+      return (el: Element, ctx: FaultContext) => {
+        if (!liveMessage(el, ctx) || !stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))) return "pass" as const;
+        last = Math.max(last + 1, Date.now() * 1000);
+        return changed(el, (c) => {
+          for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = String(last);
         });
       };
     })(),

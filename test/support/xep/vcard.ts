@@ -40,6 +40,14 @@ export const FAULTS: FaultDef[] = [
     stream: answering(isVcardRequest("get"), (el) => (el.attrs.type === "error" || isVcardResult(el, false) ? "drop" : "pass")),
   },
   {
+    id: "vcard.read-only",
+    area: "vcard",
+    requirements: ["VCARD-OWN-SET-01"],
+    description: "a read-only, directory-backed vCard store: a user's own vCard set is answered with not-allowed (XEP-0054 §3.2 allows an IQ-error)",
+    stream: answering((el) => el.attrs.type === "set" && Boolean(el.getChild("vCard", "vcard-temp")), (answer) =>
+      answer.attrs.type === "result" ? [xml("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })))] : "pass"),
+  },
+  {
     id: "vcard.set-other.accepted",
     area: "vcard",
     requirements: ["VCARD-SET-OTHER-01"],
