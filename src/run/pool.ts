@@ -125,7 +125,8 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
   for (const i of again) {
     const first = results[i];
     const alone = opts.signal.aborted ? first : await one(plan[i], i, `${runId}-${i}-alone`);
-    results[i] = alone.verdict === first.verdict ? first : { ...alone, besideOthers: { verdict: first.verdict, ...(first.reason && { reason: first.reason }) } };
+    // The lone run stands; what the case gave beside the others is kept when it differs.
+    results[i] = alone.verdict === first.verdict ? alone : { ...alone, besideOthers: { verdict: first.verdict, ...(first.reason && { reason: first.reason }) } };
     ended(results[i]);
   }
   return results;

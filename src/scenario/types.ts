@@ -11,80 +11,12 @@ import type { Level } from "../specification/levels.ts";
 export const WAITS = ["barrier", "timeout"] as const;
 export type Wait = (typeof WAITS)[number];
 
-/**
- * How a feature is known to be offered: a stream feature (`afterAuth`: offered only to a logged-in session), a
- * XEP-0030 feature of the server or of the user's bare JID, or a probe IQ get answered with a result (sent to the
- * user's own account, or `at` the server; `holds`: a pattern the result must match).
- */
-export type StreamFeatureShape = { ns: string; name: string; mechanism?: string; afterAuth?: true };
-export type ProbeShape = { probe: string; at?: "server"; holds?: string };
-export type FeatureShape = StreamFeatureShape | { disco: string; at: "server" | "account" } | ProbeShape;
+export { FEATURES } from "../families/index.ts";
+export type { FeatureShape, ProbeShape, StreamFeatureShape } from "../families/index.ts";
+import type { FEATURES } from "../families/index.ts";
+import type { FeatureShape } from "../families/index.ts";
 
-/** Optional server features a case can need; a target that does not advertise one skips the case. */
-export const FEATURES = {
-  rosterver: { ns: "urn:xmpp:features:rosterver", name: "ver" },
-  "pre-approval": { ns: "urn:xmpp:features:pre-approval", name: "sub" },
-  /** Offered before TLS (RFC 6120 §5): STARTTLS cases run only where it is, so on plaintext and direct-TLS targets they skip. */
-  starttls: { ns: "urn:ietf:params:xml:ns:xmpp-tls", name: "starttls" },
-  /** XEP-0478 stream limits: the stanza size a server accepts, advertised. */
-  "stream-limits": { ns: "urn:xmpp:stream-limits:0", name: "limits" },
-  /** A SASL mechanism offered (RFC 6120 §6.4.1): a case that must use that one skips where it is not. */
-  "sasl-plain": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "PLAIN" },
-  "sasl-scram-sha-1": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-1" },
-  "sasl-scram-sha-256": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-256" },
-  /** Any SCRAM mechanism the harness speaks: a case that needs a challenge (RFC 6120 §6.4.3) whatever the hash. */
-  "sasl-scram": { ns: "urn:ietf:params:xml:ns:xmpp-sasl", name: "mechanisms", mechanism: "SCRAM-SHA-1|SCRAM-SHA-256" },
-  /** XEP-0077 §3: in-band registration offered as a stream feature (before authentication). */
-  register: { ns: "http://jabber.org/features/iq-register", name: "register" },
-  /** XEP-0115 §6.3: the server's own capabilities, a `<c/>` among the stream features (after authentication). */
-  "server-caps": { ns: "http://jabber.org/protocol/caps", name: "c", afterAuth: true },
-  // XEP-0030 features: asked of the server's domain ("server") or of the user's own bare JID ("account"), where
-  // the XEP says the feature is advertised, from the case's first session before its steps start.
-  /** XEP-0280 §3. */
-  carbons: { disco: "urn:xmpp:carbons:2", at: "server" },
-  /** XEP-0280 §6.2: the eligibility rules of §6.1 are then REQUIRED. */
-  "carbons-rules": { disco: "urn:xmpp:carbons:rules:0", at: "server" },
-  /** XEP-0313 §6.1: a user's archive is discovered on the user's bare JID. */
-  mam: { disco: "urn:xmpp:mam:2", at: "account" },
-  /** XEP-0313 §6.1.1: before-id, after-id and ids in queries. */
-  "mam-extended": { disco: "urn:xmpp:mam:2#extended", at: "account" },
-  /** XEP-0191 §4. */
-  blocking: { disco: "urn:xmpp:blocking", at: "server" },
-  /** XEP-0054 §4 (vcard-temp as a feature of the server). */
-  "vcard-temp": { disco: "vcard-temp", at: "server" },
-  /** XEP-0077 §3 (registration also offered to a logged-in user: password change and cancel). */
-  "iq-register": { disco: "jabber:iq:register", at: "server" },
-  /** XEP-0199 §5, XEP-0092 §2, XEP-0012 §6, XEP-0202 §3: the small entity queries, as features of the server. */
-  ping: { disco: "urn:xmpp:ping", at: "server" },
-  version: { disco: "jabber:iq:version", at: "server" },
-  last: { disco: "jabber:iq:last", at: "server" },
-  time: { disco: "urn:xmpp:time", at: "server" },
-  /** XEP-0163 §1 (PEP: the account is a pubsub service; its publish feature). */
-  pep: { disco: "http://jabber.org/protocol/pubsub#publish", at: "account" },
-  /** XEP-0060 §7.1.5 publish options (XEP-0223, XEP-0402 rely on them). */
-  "pep-publish-options": { disco: "http://jabber.org/protocol/pubsub#publish-options", at: "account" },
-  /** XEP-0402 §5.3, §6: the server keeps XEP-0048 private-storage bookmarks and PEP bookmarks in step. */
-  "bookmarks-compat": { disco: "urn:xmpp:bookmarks:1#compat", at: "account" },
-  /** XEP-0402 §5.3: the server keeps the XEP-0048 'storage:bookmarks' PEP node and PEP bookmarks in step. */
-  "bookmarks-compat-pep": { disco: "urn:xmpp:bookmarks:1#compat-pep", at: "account" },
-  /** XEP-0398 §4: the server converts between XEP-0084 and XEP-0153 avatars. */
-  "avatar-conversion": { disco: "urn:xmpp:pep-vcard-conversion:0", at: "account" },
-  /** XEP-0215 §5. */
-  extdisco: { disco: "urn:xmpp:extdisco:2", at: "server" },
-  // XEP-0215: what the server's list holds (a deployment may list no service, or none restricted): a case whose
-  // precondition is such a service skips without one.
-  /** XEP-0215 §2: the server lists at least one external service. */
-  "extdisco-services": { probe: "<services xmlns='urn:xmpp:extdisco:2'/>", at: "server", holds: "<iq><services xmlns='urn:xmpp:extdisco:2'><service/></services></iq>" },
-  /** XEP-0215 §2, §3.3: the server lists a restricted service (one whose credentials are requested). */
-  "extdisco-restricted": { probe: "<services xmlns='urn:xmpp:extdisco:2'/>", at: "server", holds: "<iq><services xmlns='urn:xmpp:extdisco:2'><service restricted='{re:true|1}'/></services></iq>" },
-  // A XEP without a discovery feature: offered when the server answers this IQ get (sent to the user's own
-  // account) with a result.
-  /** XEP-0049: a get of a namespace of the harness's own, which a server with private storage answers. */
-  private: { probe: "<query xmlns='jabber:iq:private'><probe xmlns='urn:xmpp-conform:probe'/></query>" },
-  /** XEP-0012 §3: last activity answered for accounts, not only the server's uptime (Prosody's mod_uptime lists
-   *  jabber:iq:last on the domain without mod_lastactivity): a get of the user's own, online account. */
-  "last-user": { probe: "<query xmlns='jabber:iq:last'/>" },
-} as const satisfies Record<string, FeatureShape>;
+/** Optional server features a case can need (each family declares its own); a target that does not advertise one skips the case. */
 export type Feature = keyof typeof FEATURES;
 
 /** A feature a case needs, with how the server shows it offers it (the loader looks the shape up once). */

@@ -14,6 +14,7 @@ import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts"
 import { S2S_PORT } from "./federation.ts";
 import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
+import { ejabberdModules } from "../families/index.ts";
 
 /**
  * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
@@ -106,64 +107,7 @@ s2s_cafile: ${JSON.stringify(caFile)}
   max_user_sessions: 1000
   max_user_offline_messages: 1000
   c2s_shaper: none
-modules:
-  mod_disco: {}
-  mod_ping: {}
-  mod_roster:
-    versioning: true
-  mod_offline: {}
-  mod_blocking: {}
-  mod_privacy: {}
-  mod_register:
-    access: register
-    ip_access: trusted_network
-    welcome_message:
-      subject: ""
-      body: ""
-  mod_version: {}
-  # the messaging XEPs the suite checks; the archive as the package's example configures it
-  mod_carboncopy: {}
-  mod_mam:
-    assume_mam_usage: true
-    default: always
-  mod_private: {}
-  mod_vcard: {}
-  # the small entity queries (XEP-0202, XEP-0012)
-  mod_time: {}
-  mod_last: {}
-  # discovery and personal eventing (XEP-0115, XEP-0163 on XEP-0060, XEP-0215), as the package's example
-  # configures them; the pubsub service is on pubsub.<domain>. Not mod_avatar (XEP-0398): its conversion turns
-  # a vCard set into PEP transactions, which collide with other accounts' under load and fail the set now and
-  # then, so vcard-temp's verdicts would change from run to run (the package's own configuration loads it)
-  mod_caps: {}
-  mod_pubsub:
-    access_createnode: local
-    plugins:
-      - flat
-      - pep
-    force_node_config:
-      storage:bookmarks:
-        access_model: whitelist
-  mod_vcard_xupdate: {}
-  mod_stun_disco:
-    secret: "xmpp-conform-turn-secret"
-    services:
-      -
-        host: 127.0.0.1
-        port: 3478
-        type: stun
-        transport: udp
-        restricted: false
-      -
-        host: 127.0.0.1
-        port: 3478
-        type: turn
-        transport: udp
-        restricted: true
-  # XEP-0133 add-user / delete-user for the admins
-  mod_adhoc: {}
-  mod_configure: {}
-${fed ? "  mod_s2s_dialback: {}\n" : ""}`;
+${toYaml({ modules: { ...ejabberdModules(), ...(fed && { mod_s2s_dialback: {} }) } })}`;
 }
 
 /** A free UDP port on 127.0.0.1 (for the STUN listener the package ships). */

@@ -10,6 +10,7 @@ import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts"
 import { S2S_PORT } from "./federation.ts";
 import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
+import { prosodyConfig, prosodyModules } from "../families/index.ts";
 
 const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
 
@@ -20,16 +21,8 @@ const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x
  */
 function config(dir: string, ports: Ports, domain: string, opts: LocalTargetOptions, ca?: RunCa): string {
   const fed = opts.federation;
-  const modules = [
-    "roster", "saslauth", "disco", "ping", "register", "blocklist", "version", "admin_adhoc",
-    // the messaging XEPs the suite checks (vcard_legacy serves vcard-temp from PEP)
-    "carbons", "mam", "private", "pep", "vcard_legacy",
-    // the small entity queries: XEP-0202 time, XEP-0012 last activity of users (lastactivity) and of the server (uptime)
-    "time", "lastactivity", "uptime",
-    // discovery and personal eventing: XEP-0402 bookmarks (with XEP-0048 compatibility), XEP-0215
-    "bookmarks", "external_services",
-    ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []), ...(fed ? ["dialback"] : []), ...(ports.websocket ? ["websocket"] : []),
-  ];
+  // What the suite's families need (src/families/), and what the connection asks for.
+  const modules = [...prosodyModules(), ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []), ...(fed ? ["dialback"] : []), ...(ports.websocket ? ["websocket"] : [])];
   const port = ports.c2s;
   return `-- written by xmpp-conform for a throwaway instance
 run_as_root = true
@@ -52,17 +45,11 @@ certificates = "${dir}/certs"
 admins = ${lua(opts.admins ?? [])}
 modules_enabled = ${lua(modules)}
 ${fed ? federationConfig(dir, fed, ca) : `modules_disabled = { "s2s"; "s2s_auth_certs"; }`}
-${EXTERNAL_SERVICES}
+${prosodyConfig()}
 ${(opts.extraConfig ?? []).join("\n")}
 VirtualHost "${domain}"
 `;
 }
-
-/** XEP-0215: a STUN service, and a TURN service with credentials from a shared secret (nothing listens: only listed). */
-const EXTERNAL_SERVICES = `external_services = {
-  { type = "stun", transport = "udp", host = "127.0.0.1", port = 3478 };
-  { type = "turn", transport = "udp", host = "127.0.0.1", port = 3478, secret = "xmpp-conform-turn-secret" };
-}`;
 
 /**
  * RFC 7395 on mod_http's port on loopback (https with `tls`, with the domain's certificate). Requests name

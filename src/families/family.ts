@@ -1,0 +1,33 @@
+import type { SpecEntry } from "../specification/spec-entry.ts";
+
+/**
+ * How a feature is known to be offered: a stream feature (`afterAuth`: offered only to a logged-in session), a
+ * XEP-0030 feature of the server or of the user's bare JID, or a probe IQ get answered with a result (sent to the
+ * user's own account, or `at` the server; `holds`: a pattern the result must match).
+ */
+export type StreamFeatureShape = { ns: string; name: string; mechanism?: string; afterAuth?: true };
+export type ProbeShape = { probe: string; at?: "server"; holds?: string };
+export type FeatureShape = StreamFeatureShape | { disco: string; at: "server" | "account" } | ProbeShape;
+
+/**
+ * A family of specifications the suite checks together, as one unit: its specifications (registry.ts gathers
+ * them), the optional features its cases may need (a server that does not offer one skips them), and what each
+ * local server the harness starts must load for them in the harness's own configuration. Its scenarios live in
+ * scenarios/, its faults and variations in the tests' support (test/support/xep/<id>.ts, faults.ts for the RFCs).
+ */
+export interface Family<F extends Record<string, FeatureShape> = Record<string, FeatureShape>> {
+  id: string;
+  title: string;
+  specs: SpecEntry[];
+  features: F;
+  /** Prosody: modules_enabled entries, and lines of the global configuration (after the harness's own). */
+  prosody: { modules: string[]; config?: string; lacks?: Lacks<F> };
+  /** ejabberd: entries of `modules:`, with their options. */
+  ejabberd: { modules: Record<string, unknown>; lacks?: Lacks<F> };
+}
+
+/** Features of the family a server does not offer with the harness's configuration (on some or all of its releases), and why: its cases skip there. */
+export type Lacks<F> = Partial<Record<keyof F & string, string>>;
+
+/** A family, with its features' names kept for the `needs:` type. */
+export const family = <F extends Record<string, FeatureShape>>(f: Family<F>): Family<F> => f;

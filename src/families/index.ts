@@ -1,0 +1,38 @@
+import { archive } from "./archive.ts";
+import { avatar } from "./avatar.ts";
+import { blocking } from "./blocking.ts";
+import { bookmarks } from "./bookmarks.ts";
+import { carbons } from "./carbons.ts";
+import { core } from "./core.ts";
+import { disco } from "./disco.ts";
+import { entity } from "./entity.ts";
+import { extdisco } from "./extdisco.ts";
+import { pep } from "./pep.ts";
+import { privateStorage } from "./private.ts";
+import { register } from "./register.ts";
+import { vcard } from "./vcard.ts";
+
+export type { Family, FeatureShape, ProbeShape, StreamFeatureShape } from "./family.ts";
+
+/** Every family, in the order the reports show their specifications: a new family is one file and one entry here. */
+export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco] as const;
+
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The optional features cases may need (`needs:`), from every family. */
+export const FEATURES = Object.assign({}, ...FAMILIES.map((f) => f.features)) as Intersection<(typeof FAMILIES)[number]["features"]>;
+
+/** Deep merge of plain objects (a family may add options to another's module, as bookmarks does to mod_pubsub). */
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const old = out[k];
+    out[k] = old && v && typeof old === "object" && typeof v === "object" && !Array.isArray(old) && !Array.isArray(v) ? merge(old as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** What a local server loads in the harness's configuration, for every family. */
+export const prosodyModules = () => [...new Set(FAMILIES.flatMap((f) => f.prosody.modules))];
+export const prosodyConfig = () => FAMILIES.flatMap((f) => (f.prosody.config ? [f.prosody.config] : [])).join("\n");
+export const ejabberdModules = () => FAMILIES.reduce<Record<string, unknown>>((all, f) => merge(all, f.ejabberd.modules), {});

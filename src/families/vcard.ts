@@ -1,0 +1,16 @@
+import { xep } from "../specification/spec-entry.ts";
+import { family } from "./family.ts";
+
+/** XEP-0054 vcard-temp. */
+export const vcard = family({
+  id: "vcard",
+  title: "vcard-temp",
+  specs: [xep("0054", "vcard-temp", "1.3.0 (2024-06-27)", true)],
+  features: {
+    /** XEP-0054 §4 (vcard-temp as a feature of the server). */
+    "vcard-temp": { disco: "vcard-temp", at: "server" },
+  },
+  // vcard_legacy serves vcard-temp from PEP.
+  prosody: { modules: ["vcard_legacy"] },
+  ejabberd: { modules: { mod_vcard: {} } },
+} as const);
