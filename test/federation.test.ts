@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,30 +38,11 @@ function serversOf(tag: string): string[] {
 }
 
 /**
- * tcpdump on port 53, any interface, for the duration of `body`: the DNS packets seen (empty: none left).
- * --immediate-mode: libpcap otherwise hands packets over in blocks, and a stop right after a lookup loses it.
+ * The DNS queries the harness and the servers it starts send (their whole process tree, followed by strace from the
+ * start: not the machine's, so nothing else running beside the test counts): every connect or send to port 53.
  */
-async function dnsPacketsDuring(body: () => Promise<void>): Promise<string[]> {
-  const dump = spawn("tcpdump", ["-i", "any", "-n", "-l", "--immediate-mode", "port", "53"], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  dump.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-  const exited = new Promise((resolve) => dump.on("exit", resolve));
-  // tcpdump says "listening on ..." once it captures: wait for that, not for a fixed time.
-  await new Promise<void>((resolve, reject) => {
-    dump.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-      if (/listening on/.test(stderr)) resolve();
-    });
-    dump.on("exit", () => reject(new Error(`tcpdump exited: ${stderr}`)));
-  });
-  try {
-    await body();
-  } finally {
-    dump.kill("SIGINT"); // flushes what it captured
-    await exited;
-  }
-  return stdout.split("\n").filter(Boolean);
+function dnsQueriesIn(trace: string): string[] {
+  return readFileSync(trace, "utf8").split("\n").filter((l) => /sin6?_port=htons\(53\)/.test(l));
 }
 
 const pairs: [string, S2sMode][] = [["local:prosody+prosody", "dialback"], ["local:prosody+prosody", "tls"], ["local:prosody+ejabberd", "tls"]];
@@ -127,16 +107,18 @@ for (const [target, s2s] of scenarioRuns) {
     const tag = randomUUID();
     const d = out();
     let r: Awaited<ReturnType<typeof runCli>> | undefined;
-    const run = () => runCli(["run", "scenarios/federation", "--target", target, ...(s2s ? ["--s2s", s2s] : []), "--reporter", "console,junit,json", "--out", d], { env: { XC_TEST_RUN: tag } }).then((x) => void (r = x));
-    let dns: string[] | undefined;
+    const trace = path.join(d, "network.trace");
+    let traced = true;
     try {
-      ensureDebianPackages("tcpdump", ["tcpdump"], true, log);
-      dns = await dnsPacketsDuring(run);
+      ensureDebianPackages("strace", ["strace"], true, log);
     } catch (err) {
-      // Without tcpdump (no root, no package mirror) the run still counts; the DNS check is reported as not done.
+      // Without strace (no root, no package mirror) the run still counts; the DNS check is reported as not done.
       log(`DNS check not done: ${(err as Error).message}`);
-      if (!r) await run();
+      traced = false;
     }
+    const under = traced ? ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg,sendmmsg", "-o", trace] : [];
+    r = await runCli(["run", "scenarios/federation", "--target", target, ...(s2s ? ["--s2s", s2s] : []), "--reporter", "console,junit,json", "--out", d], { env: { XC_TEST_RUN: tag }, under });
+    const dns = traced ? dnsQueriesIn(trace) : undefined;
     assert.equal(r!.code, 0, r!.stdout + r!.stderr);
     const res = results(d);
     const notPassed = res.cases.filter((c) => c.verdict !== "pass");
@@ -166,7 +148,7 @@ for (const [target, s2s] of scenarioRuns) {
     assert.deepEqual(res.target.transport && { tls: res.target.transport.tls, verified: res.target.transport.certificateVerified }, s2s === "tls" ? { tls: "starttls", verified: true } : { tls: "none", verified: undefined });
     assert.equal(res.accounts.notRemoved, 0);
     assert.ok(res.accounts.created > 0);
-    if (dns) assert.deepEqual(dns, [], "DNS packets during a federated run");
+    if (dns) assert.deepEqual(dns, [], "DNS queries of the harness or its servers during a federated run");
     assert.deepEqual(serversOf(tag), []);
   });
 }

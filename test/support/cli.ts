@@ -15,10 +15,17 @@ export interface CliResult {
 /** Runs bin/xmpp-conform.js as a user would; `onStdout` and `onStderr` see output as it comes (to interrupt mid-run); `env` adds variables. */
 export function runCli(
   args: string[],
-  opts: { onStdout?: (text: string, child: ReturnType<typeof spawn>) => void; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
+    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    env?: NodeJS.ProcessEnv;
+    /** A command the CLI runs under (strace and its options, say). */
+    under?: string[];
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/xmpp-conform.js"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
+    const command = [...(opts.under ?? []), process.execPath, path.join(ROOT, "bin/xmpp-conform.js"), ...args];
+    const child = spawn(command[0], command.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {

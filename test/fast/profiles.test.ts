@@ -1,15 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { applyProfile } from "../src/profiles/apply.ts";
-import { loadProfile, loadProfiles, unknownEntries } from "../src/profiles/load.ts";
-import { pickProfile } from "../src/profiles/select.ts";
-import type { Profile } from "../src/profiles/types.ts";
-import { loadSuite } from "../src/scenario/load.ts";
-import { PROFILES, SUITE } from "../src/cli/suite.ts";
-import { makeCase } from "./support/results.ts";
-import { locatedError } from "./support/located.ts";
-import { tempFiles } from "./support/temp-files.ts";
+import { applyProfile } from "../../src/profiles/apply.ts";
+import { loadProfile, loadProfiles, unknownEntries } from "../../src/profiles/load.ts";
+import { pickProfile } from "../../src/profiles/select.ts";
+import type { Profile } from "../../src/profiles/types.ts";
+import { loadSuite } from "../../src/scenario/load.ts";
+import { PROFILES, SUITE } from "../../src/cli/suite.ts";
+import { makeCase } from "../support/results.ts";
+import { locatedError } from "../support/located.ts";
+import { tempFiles } from "../support/temp-files.ts";
 
 const file = tempFiles("profiles");
 

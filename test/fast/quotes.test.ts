@@ -2,14 +2,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { rowProblems } from "../src/catalog/check-rows.ts";
-import { scenarioFiles } from "../src/scenario/load.ts";
-import { profileProse, scenarioProse, yamlProseProblems } from "../src/specification/prose.ts";
-import { checkQuote, firstKeyword, quotesIn } from "../src/specification/quotes.ts";
-import { findSpec, specs } from "../src/specification/registry.ts";
-import { specText } from "../src/specification/text.ts";
-import { ROOT } from "./support/cli.ts";
-import { tempFiles } from "./support/temp-files.ts";
+import { rowProblems } from "../../src/catalog/check-rows.ts";
+import { scenarioFiles } from "../../src/scenario/load.ts";
+import { profileProse, scenarioProse, yamlProseProblems } from "../../src/specification/prose.ts";
+import { checkQuote, firstKeyword, quotesIn } from "../../src/specification/quotes.ts";
+import { findSpec, specs } from "../../src/specification/registry.ts";
+import { specText } from "../../src/specification/text.ts";
+import { ROOT } from "../support/cli.ts";
+import { tempFiles } from "../support/temp-files.ts";
 
 /** Quotes are the specification's own words, in the section they cite (spec/texts/), and levels are their keywords'. */
 const rfc6120 = findSpec("rfc6120")!;

@@ -4,10 +4,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv } from "ajv";
 import { parseAllDocuments } from "yaml";
-import { scenarioJsonSchema } from "../src/scenario/json-schema.ts";
-import { scenarioFiles } from "../src/scenario/load.ts";
-import { VERBS } from "../src/scenario/steps.ts";
-import { ROOT } from "./support/cli.ts";
+import { scenarioJsonSchema } from "../../src/scenario/json-schema.ts";
+import { scenarioFiles } from "../../src/scenario/load.ts";
+import { VERBS } from "../../src/scenario/steps.ts";
+import { ROOT } from "../support/cli.ts";
 
 /** docs/scenario.schema.json, the JSON Schema editors use for scenario files. */
 const file = path.join(ROOT, "docs/scenario.schema.json");

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseShard, selectShard, shardOf } from "../src/plan/shard.ts";
-import { foldRepeats } from "../src/run/judge.ts";
-import type { CaseResult } from "../src/results/schema.ts";
-import type { Scenario } from "../src/scenario/types.ts";
+import { parseShard, selectShard, shardOf } from "../../src/plan/shard.ts";
+import { foldRepeats } from "../../src/run/judge.ts";
+import type { CaseResult } from "../../src/results/schema.ts";
+import type { Scenario } from "../../src/scenario/types.ts";
 
 const cases = Array.from({ length: 200 }, (_, i) => ({ id: `case-${i}` }) as Scenario);
 

@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadScenarioFile, loadSuite } from "../src/scenario/load.ts";
-import { ROOT } from "./support/cli.ts";
-import { locatedError } from "./support/located.ts";
-import { tempFiles } from "./support/temp-files.ts";
+import { loadScenarioFile, loadSuite } from "../../src/scenario/load.ts";
+import { ROOT } from "../support/cli.ts";
+import { locatedError } from "../support/located.ts";
+import { tempFiles } from "../support/temp-files.ts";
 
 const file = tempFiles("load");
 

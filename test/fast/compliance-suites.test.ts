@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { catalogOf } from "../src/catalog/index.ts";
-import { complianceOf, renderComplianceMarkdown } from "../src/report/compliance-suites.ts";
-import { renderHtml } from "../src/report/html.ts";
-import { reporters } from "../src/report/index.ts";
-import { makeCase, makeRun } from "./support/results.ts";
-import { tempFiles } from "./support/temp-files.ts";
+import { catalogOf } from "../../src/catalog/index.ts";
+import { complianceOf, renderComplianceMarkdown } from "../../src/report/compliance-suites.ts";
+import { renderHtml } from "../../src/report/html.ts";
+import { reporters } from "../../src/report/index.ts";
+import { makeCase, makeRun } from "../support/results.ts";
+import { tempFiles } from "../support/temp-files.ts";
 
 /** The XEP-0479 compliance suites as data, judged from a run's requirement verdicts. */
 const core = catalogOf("rfc6120").requirements.map((r) => r.id);

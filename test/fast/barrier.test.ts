@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { barrier } from "../src/run/barrier.ts";
-import type { Participant } from "../src/run/participant.ts";
+import { barrier } from "../../src/run/barrier.ts";
+import type { Participant } from "../../src/run/participant.ts";
 
 /** A party whose server answers pings at once and delivers markers only where `delivers` says. */
 function party(jid: string, delivers: (from: Participant) => boolean): Participant & { pings: number; pingedTo: (string | undefined)[] } {

@@ -2,12 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { catalogs } from "../src/catalog/index.ts";
-import { auditOfCase, readAuditLog } from "../src/scenario/audit-log.ts";
-import { auditTable } from "../src/scenario/audit-table.ts";
-import { loadSuite } from "../src/scenario/load.ts";
-import { AUDIT_DOC, withTable } from "../src/scenario/write-audit-table.ts";
-import { ROOT } from "./support/cli.ts";
+import { catalogs } from "../../src/catalog/index.ts";
+import { auditOfCase, readAuditLog } from "../../src/scenario/audit-log.ts";
+import { auditTable } from "../../src/scenario/audit-table.ts";
+import { loadSuite } from "../../src/scenario/load.ts";
+import { AUDIT_DOC, withTable } from "../../src/scenario/write-audit-table.ts";
+import { ROOT } from "../support/cli.ts";
 
 test("docs/assertion-audit.md lists every expectation step of the shipped suite (npm run audit-table rewrites it)", () => {
   const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;

@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
-import { matchStanza, parsePattern } from "../src/match/pattern.ts";
-import type { Fault, FaultContext, ProxiedConnection } from "./support/fault-proxy.ts";
-import { combine, VARIATIONS } from "./support/variations.ts";
+import { matchStanza, parsePattern } from "../../src/match/pattern.ts";
+import type { Fault, FaultContext, ProxiedConnection } from "../support/fault-proxy.ts";
+import { combine, VARIATIONS } from "../support/variations.ts";
 
 /**
  * The legitimate variations themselves (test/fault-proxy.test.ts runs the whole suite through them on a real

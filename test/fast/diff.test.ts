@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { diffRuns } from "../src/results/diff.ts";
-import { readResults } from "../src/results/read.ts";
-import type { CaseResult, RunResult } from "../src/results/schema.ts";
-import { runCli } from "./support/cli.ts";
-import { makeCase, makeRun } from "./support/results.ts";
+import { diffRuns } from "../../src/results/diff.ts";
+import { readResults } from "../../src/results/read.ts";
+import type { CaseResult, RunResult } from "../../src/results/schema.ts";
+import { runCli } from "../support/cli.ts";
+import { makeCase, makeRun } from "../support/results.ts";
 
 /** diff OLD NEW and the results files it reads: results.json and the jsonl event stream. */
 const dir = mkdtempSync(path.join(tmpdir(), "xc-diff-"));

@@ -2,10 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { readResults } from "../src/results/read.ts";
-import { SCHEMA_VERSION } from "../src/results/schema.ts";
-import { ROOT, runCli } from "./support/cli.ts";
-import { tempFiles } from "./support/temp-files.ts";
+import { readResults } from "../../src/results/read.ts";
+import { SCHEMA_VERSION } from "../../src/results/schema.ts";
+import { ROOT, runCli } from "../support/cli.ts";
+import { tempFiles } from "../support/temp-files.ts";
 
 /**
  * Results files outlive releases: a CI baseline written last month must still gate this month. The fixture

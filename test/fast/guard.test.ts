@@ -3,11 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { guardIssue, type GuardContext } from "../src/scenario/guard.ts";
-import { loadScenarioFile } from "../src/scenario/load.ts";
-import type { PlannedStep, Step } from "../src/scenario/types.ts";
-import { planSteps } from "../src/scenario/compile.ts";
-import { locatedError } from "./support/located.ts";
+import { guardIssue, type GuardContext } from "../../src/scenario/guard.ts";
+import { loadScenarioFile } from "../../src/scenario/load.ts";
+import type { PlannedStep, Step } from "../../src/scenario/types.ts";
+import { planSteps } from "../../src/scenario/compile.ts";
+import { locatedError } from "../support/located.ts";
 
 const base = { pos: { file: "f", line: 1, col: 1 }, text: "" };
 const receive = (actor: string, xml: string, extra: Partial<Step> = {}): Step => ({ ...base, actor, kind: "receive", mode: "one", patterns: [xml], ...extra }) as Step;
