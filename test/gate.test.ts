@@ -59,7 +59,7 @@ test("profile init drafts an entry per failing or warning case that validate acc
   assert.equal(check.code, 1);
   assert.equal(check.stdout.match(/: under review: /g)?.length, bad.length, check.stdout);
   const reviewed = path.join(dir, "reviewed.yaml");
-  const extra = `  - case: roster-add-push\n    reason: thought to fail\n    link: https://issues.example/1\n`;
+  const extra = `  - case: roster-add-push\n    requirements: [ROSTER-PUSH-01]\n    level: MUST\n    reason: thought to fail\n    link: https://issues.example/1\n`;
   writeFileSync(reviewed, readFileSync(draft, "utf8").replace(/^ {4}review: .*\n/gm, "") + extra);
   const stale = await runCli(["profile", "check", raw, "--profile", reviewed]);
   assert.equal(stale.code, 1);

@@ -21,6 +21,8 @@ export interface FaultDef {
 }
 
 /** A copy of the stanza changed by `edit`: faults never mutate what the proxy parsed. */
+export const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+export const isError = (el: Element) => el.attrs.type === "error";
 export const copyOf = (el: Element) => parse(el.toString()) as Element;
 export function changed(el: Element, edit: (copy: Element) => void): Element[] {
   const copy = copyOf(el);

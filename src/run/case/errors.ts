@@ -13,7 +13,8 @@ export class PreconditionFailed extends Error {
   constructor(
     readonly precondition: Precondition,
     readonly signature: string,
+    message: string,
   ) {
-    super(`${precondition.allowed ? "the server refused" : "the server did not give the precondition"} '${precondition.step}': ${precondition.answer}${precondition.allowed ? `, which ${precondition.allowed}` : ""}`);
+    super(message);
   }
 }

@@ -20,10 +20,17 @@ export type { Side } from "./scope.ts";
  * with the step's `refused`), or what did not come. The signature leaves out what differs between attempts.
  */
 function preconditionOf(step: PlannedStep, index: number, miss: Miss): PreconditionFailed {
-  const answer = miss.refusal ? `answered ${miss.refusal.stanza}` : miss.closest.find((c) => !c.early) ? `answered otherwise: ${miss.message}` : miss.message;
-  const precondition: Precondition = { step: step.text, answer, ...(step.refused && miss.refusal && { allowed: step.refused }) };
-  const how = miss.refusal ? `refused ${miss.refusal.condition}` : `${miss.decidedBy ?? "answered"} ${miss.closest.some((c) => !c.early) ? "otherwise" : "nothing"}`;
-  return new PreconditionFailed(precondition, `${index} ${how}`);
+  const { refusal } = miss;
+  const answer = refusal ? `answered ${refusal.stanza}` : miss.closest.find((c) => !c.early) ? `answered otherwise: ${miss.message}` : miss.message;
+  const allowed = step.refused && refusal ? step.refused : undefined;
+  const precondition: Precondition = { step: step.text, answer, ...(allowed && { allowed }) };
+  const message = allowed
+    ? `the server refused ${step.actor}'s request (${refusal!.condition || "no defined condition"}), which ${allowed}`
+    : refusal
+      ? `the server refused the precondition '${step.text}': ${refusal.stanza}`
+      : `the server did not give the precondition '${step.text}': ${miss.message}`;
+  const how = refusal ? `refused ${refusal.condition}` : `${miss.decidedBy ?? "answered"} ${miss.closest.some((c) => !c.early) ? "otherwise" : "nothing"}`;
+  return new PreconditionFailed(precondition, `${index} ${how}`, message);
 }
 
 /** How many times a case is tried when set-up keeps failing: the retry schedule's length. */
@@ -47,7 +54,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
   let scope: CaseScope | undefined;
   let error: string | undefined;
   let skipped: string | undefined;
-  let precondition: Precondition | undefined;
+  let refused: PreconditionFailed | undefined;
   const interrupt = () => scope?.dropAll();
   ctx.signal.addEventListener("abort", interrupt);
   const record = (r: StepRecord) => {
@@ -86,7 +93,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
         if (!(err instanceof PreconditionFailed) || ctx.signal.aborted) throw err;
         // The same answer twice, or one the text allows at once: the server's. The case ends where it is.
         if (err.precondition.allowed || previous?.signature === err.signature) {
-          precondition = err.precondition;
+          refused = err;
           break;
         }
         if (attempt >= ATTEMPTS) throw new Error(`${err.message} (set-up failed ${attempt} times, differently each time)`);
@@ -117,7 +124,8 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
   }
   if (skipped) return { skipped, setupRetries, durationMs, transcript: transcript.entries };
   // A precondition refused before anything failed is a skip that names it; after a failure, the verdict stands.
-  if (precondition && !records.some((r) => r.failure)) return { skipped: new PreconditionFailed(precondition, "").message, precondition, setupRetries, durationMs, transcript: transcript.entries };
+  const precondition = refused?.precondition;
+  if (refused && !records.some((r) => r.failure)) return { skipped: refused.message, precondition: refused.precondition, setupRetries, durationMs, transcript: transcript.entries };
   return { ran: { records, ...(error && { error }), ...(precondition && { precondition }), choices: scope?.choices ?? [], setupRetries, durationMs, transcript: transcript.entries } };
 }
 

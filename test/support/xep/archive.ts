@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -8,7 +8,6 @@ const RSM = "http://jabber.org/protocol/rsm";
 const SID = "urn:xmpp:sid:0";
 const FORWARD = "urn:xmpp:forward:0";
 const DATA = "jabber:x:data";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 /** The answer to a request turned into an error of the given type and condition (a server that refuses it). */
 function refusal(answer: Element, type: string, condition: string): Element {

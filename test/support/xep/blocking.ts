@@ -1,12 +1,11 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const BLOCKING = "urn:xmpp:blocking";
 const ERRORS = "urn:xmpp:blocking:errors";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 const PRIVACY = "jabber:iq:privacy";
 
 /** The client's command or the server's push of that kind (block, unblock), or a block-list result. */

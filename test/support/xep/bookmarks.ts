@@ -1,13 +1,12 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PUBSUB = "http://jabber.org/protocol/pubsub";
 const EVENT = "http://jabber.org/protocol/pubsub#event";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 const BOOKMARKS = "urn:xmpp:bookmarks:1";
 /** The node the XEP-0223 cases store their private data in. */
 const PSTORE = "urn:xmpp-conform:pstore";

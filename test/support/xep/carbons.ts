@@ -1,11 +1,10 @@
 import { Element } from "ltx";
-import { changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type ProxiedConnection } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const CARBONS = "urn:xmpp:carbons:2";
 const FORWARD = "urn:xmpp:forward:0";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 /** A copy's wrapper element (<received/> or <sent/>), when the stanza is a carbon copy. */
 const wrapper = (el: Element) => (el.name === "message" ? (el.getChild("received", CARBONS) ?? el.getChild("sent", CARBONS)) : undefined);

@@ -1,13 +1,12 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
 import type { FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const INFO = "http://jabber.org/protocol/disco#info";
 const ITEMS = "http://jabber.org/protocol/disco#items";
 const CAPS = "http://jabber.org/protocol/caps";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 /** A disco request (`ns` is #info or #items) whose 'to' passes `to`. */
 const asks = (ns: string, to: (jid: string, ctx: FaultContext) => boolean) => (el: Element, ctx: FaultContext) =>

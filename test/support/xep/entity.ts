@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
 const PING = "urn:xmpp:ping";
@@ -8,7 +8,6 @@ const VERSION = "jabber:iq:version";
 const LAST = "jabber:iq:last";
 const TIME = "urn:xmpp:time";
 const DISCO = "http://jabber.org/protocol/disco#info";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 /** A request of one of the family's namespaces (its payload element is `name`). */
 const asks = (name: string, ns: string) => (el: Element) => (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild(name, ns));

@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import type { Fault, FaultContext, ProxiedConnection } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -11,7 +11,6 @@ const ERRORS = "http://jabber.org/protocol/pubsub#errors";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 const ADDRESS = "http://jabber.org/protocol/address";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 const bare = (jid: unknown) => String(jid ?? "").split("/")[0];
 

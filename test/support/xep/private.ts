@@ -1,11 +1,10 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PRIVATE = "jabber:iq:private";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 const queryOf = (el: Element) => (el.name === "iq" ? el.getChild("query", PRIVATE) : undefined);
 const isPrivateRequest = (el: Element) => (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(queryOf(el));

@@ -1,9 +1,8 @@
 import type { Element } from "ltx";
-import { changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, changed, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
 const REGISTER = "jabber:iq:register";
-const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 const registerResult = (el: Element) => el.name === "iq" && el.attrs.type === "result" && el.getChild("query", REGISTER) !== undefined;
 const iqError = (el: Element) => el.name === "iq" && el.attrs.type === "error";
