@@ -71,16 +71,31 @@ const endpointOf = (t: Target): Endpoint => ({ host: t.host, port: t.port, domai
 async function suiteFigures(t: Target, admin: Credentials & { jid: string }): Promise<RunResult> {
   const { result, cpuMs, wallMs } = await serverCpu(t.pidFile!, () =>
     run(suite.scenarios, {
-      server: `${t.host}:${t.port}`, domain: t.domain, install: false, concurrency, transcripts: "all",
-      accounts: { mode: "admin", admin }, tls: { tls: t.tls ?? "auto", ...(t.caFile && { caFile: t.caFile }) },
+      server: `${t.host}:${t.port}`,
+      domain: t.domain,
+      install: false,
+      concurrency,
+      transcripts: "all",
+      accounts: { mode: "admin", admin },
+      tls: { tls: t.tls ?? "auto", ...(t.caFile && { caFile: t.caFile }) },
     }),
   );
   const cases = result.cases;
   const setups = cases.map((c) => c.transcript?.find((e) => e.session === "harness" && e.xml === "set-up done")?.at).filter((x): x is number => x !== undefined);
   console.log(`\nwhole suite, --accounts admin (${cases.length} cases, --profile none, concurrency ${concurrency}):`);
-  console.log(`  ${s1(wallMs)}, ${(cases.length / (wallMs / 1000)).toFixed(1)} cases/s; server CPU ${s1(cpuMs)} (${(cpuMs / cases.length).toFixed(1)} ms a case, wall/CPU ${(wallMs / cpuMs).toFixed(2)})`);
-  console.log(`  case duration median ${ms(median(cases.map((c) => c.durationMs)))}; set-up (accounts, logins, fixtures, first barrier) median ${ms(median(setups))}, p95 ${ms(quantile(setups, 0.95))}`);
-  console.log(`  accounts made ${result.accounts.created}, not removed ${result.accounts.notRemoved}; verdicts ${Object.entries(cases.reduce<Record<string, number>>((n, c) => ({ ...n, [c.verdict]: (n[c.verdict] ?? 0) + 1 }), {})).map(([v, n]) => `${v} ${n}`).join(", ")}`);
+  console.log(
+    `  ${s1(wallMs)}, ${(cases.length / (wallMs / 1000)).toFixed(1)} cases/s; server CPU ${s1(cpuMs)} (${(cpuMs / cases.length).toFixed(1)} ms a case, wall/CPU ${(wallMs / cpuMs).toFixed(2)})`,
+  );
+  console.log(
+    `  case duration median ${ms(median(cases.map((c) => c.durationMs)))}; set-up (accounts, logins, fixtures, first barrier) median ${ms(median(setups))}, p95 ${ms(quantile(setups, 0.95))}`,
+  );
+  console.log(
+    `  accounts made ${result.accounts.created}, not removed ${result.accounts.notRemoved}; verdicts ${Object.entries(
+      cases.reduce<Record<string, number>>((n, c) => ({ ...n, [c.verdict]: (n[c.verdict] ?? 0) + 1 }), {}),
+    )
+      .map(([v, n]) => `${v} ${n}`)
+      .join(", ")}`,
+  );
   return result;
 }
 
@@ -143,7 +158,9 @@ async function setupCosts(t: Target, admin: Credentials & { jid: string }, suite
     ["roster get", median(rosters), rosterGets, undefined],
     [`admin delete-user (a case's ${perCase})`, median(removals), removalsPerCase, undefined],
   ];
-  console.log(`\nset-up per case by what it goes to: each measured alone (median of ${N}, one at a time) x how often a case does it (from the suite's transcripts); the median inside the suite where the transcripts show it:`);
+  console.log(
+    `\nset-up per case by what it goes to: each measured alone (median of ${N}, one at a time) x how often a case does it (from the suite's transcripts); the median inside the suite where the transcripts show it:`,
+  );
   console.log(`  ${"".padEnd(34)} ${"alone".padStart(9)} ${"x a case".padStart(9)} ${"= a case".padStart(9)} ${"in suite".padStart(9)}`);
   let sum = 0;
   for (const [what, each, n, loaded] of rows) {
@@ -160,7 +177,9 @@ const target = await openTarget(
 );
 try {
   const admin = await adminOf(target);
-  console.log(`\n## ${target.software?.name ?? target.name} ${target.software?.version ?? ""}, ${target.name}${values["server-config"] ? ` --server-config ${values["server-config"]}` : ""}${target.tls ? `, ${target.tls}` : ""} (${new Date().toISOString().slice(0, 10)})`);
+  console.log(
+    `\n## ${target.software?.name ?? target.name} ${target.software?.version ?? ""}, ${target.name}${values["server-config"] ? ` --server-config ${values["server-config"]}` : ""}${target.tls ? `, ${target.tls}` : ""} (${new Date().toISOString().slice(0, 10)})`,
+  );
   const suiteRun = await suiteFigures(target, admin);
   await setupCosts(target, admin, suiteRun);
 } finally {

@@ -12,7 +12,9 @@ import { openTarget } from "../src/targets/index.ts";
 import { FAULTS } from "../test/support/faults.ts";
 import { mutate, specOf } from "../test/support/mutation.ts";
 
-const { values } = parseArgs({ options: { target: { type: "string", default: "local:prosody" }, only: { type: "string" }, out: { type: "string", default: "reports" }, timeout: { type: "string", default: "1500" } } });
+const { values } = parseArgs({
+  options: { target: { type: "string", default: "local:prosody" }, only: { type: "string" }, out: { type: "string", default: "reports" }, timeout: { type: "string", default: "1500" } },
+});
 const only = values.only?.split(",");
 const faults = FAULTS.filter((f) => !only || only.includes(f.id));
 const suite = loadSuite([path.join(import.meta.dirname, "../scenarios")]);
@@ -22,7 +24,11 @@ const target = await openTarget({ target: values.target }, { install: true, log:
 const started = Date.now();
 try {
   const { baseline, mutants } = await mutate({
-    upstream: target, suite: suite.scenarios, faults, timeoutMs: Number(values.timeout), concurrency: 4,
+    upstream: target,
+    suite: suite.scenarios,
+    faults,
+    timeoutMs: Number(values.timeout),
+    concurrency: 4,
     onMutant: (m) => console.log(`${m.status.padEnd(9)} ${m.fault.id.padEnd(44)} ${String(m.cases).padStart(4)} cases${m.killedBy[0] ? `  by ${m.killedBy[0].id} (${m.killedBy[0].verdict})` : ""}`),
   });
   const areas = [...new Set(mutants.map((m) => m.fault.area))];
@@ -40,9 +46,31 @@ try {
     console.log(`${spec.padEnd(20)} ${String(n("killed")).padStart(6)} ${String(n("survived")).padStart(9)} ${String(n("no-case")).padStart(8)}  ${((100 * n("killed")) / list.length).toFixed(0)}%`);
   }
   const baselineBad = Object.entries(baseline).filter(([, v]) => v !== "pass" && v !== "warn" && v !== "skip").length;
-  console.log(`\n${faults.length} faults, ${Object.keys(baseline).length} cases (${baselineBad} not passing on ${target.software?.name ?? target.name} without faults), ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `\n${faults.length} faults, ${Object.keys(baseline).length} cases (${baselineBad} not passing on ${target.software?.name ?? target.name} without faults), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   mkdirSync(values.out!, { recursive: true });
-  writeFileSync(path.join(values.out!, "mutation.json"), JSON.stringify({ target: target.software, baseline, mutants: mutants.map((m) => ({ id: m.fault.id, spec: specOf(m.fault), area: m.fault.area, requirements: m.fault.requirements, description: m.fault.description, status: m.status, cases: m.cases, killedBy: m.killedBy })) }, null, 2));
+  writeFileSync(
+    path.join(values.out!, "mutation.json"),
+    JSON.stringify(
+      {
+        target: target.software,
+        baseline,
+        mutants: mutants.map((m) => ({
+          id: m.fault.id,
+          spec: specOf(m.fault),
+          area: m.fault.area,
+          requirements: m.fault.requirements,
+          description: m.fault.description,
+          status: m.status,
+          cases: m.cases,
+          killedBy: m.killedBy,
+        })),
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await target.stop();
 }

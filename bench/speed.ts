@@ -60,9 +60,7 @@ const peakMb = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
 /** One whole run of the library against the target, with the server's and the harness's CPU time. */
 async function measureRun(t: Target, plan: Scenario[], opts: RunOptions = {}): Promise<{ result: RunResult; wallMs: number; serverMs: number; harnessMs: number }> {
   const cpu = process.cpuUsage();
-  const { result, cpuMs, wallMs } = await serverCpu(t.pidFile!, () =>
-    run(plan, { server: `${t.host}:${t.port}`, domain: t.domain, install: false, concurrency, transcripts: "all", ...opts }),
-  );
+  const { result, cpuMs, wallMs } = await serverCpu(t.pidFile!, () => run(plan, { server: `${t.host}:${t.port}`, domain: t.domain, install: false, concurrency, transcripts: "all", ...opts }));
   const used = process.cpuUsage(cpu);
   return { result, wallMs, serverMs: cpuMs, harnessMs: (used.user + used.system) / 1000 };
 }
@@ -71,14 +69,22 @@ const failing = (c: CaseResult) => ["fail", "warn"].includes(c.verdict);
 
 async function suiteFigures(t: Target): Promise<RunResult> {
   console.log(`\nwhole suite (${suite.scenarios.length} cases, --profile none, concurrency ${concurrency}): decided by barriers (now) and by timeouts (before)`);
-  console.log(`  ${"".padEnd(10)} ${"wall".padStart(8)} ${"cases/s".padStart(8)} ${"server CPU".padStart(11)} ${"wall/srv".padStart(9)} ${"harness".padStart(8)} ${"pass med".padStart(9)} ${"fail med".padStart(9)} ${"fail/pass".padStart(10)} ${"set-up med/p95".padStart(16)}`);
+  console.log(
+    `  ${"".padEnd(10)} ${"wall".padStart(8)} ${"cases/s".padStart(8)} ${"server CPU".padStart(11)} ${"wall/srv".padStart(9)} ${"harness".padStart(8)} ${"pass med".padStart(9)} ${"fail med".padStart(9)} ${"fail/pass".padStart(10)} ${"set-up med/p95".padStart(16)}`,
+  );
   let barriers: RunResult | undefined;
   for (const wait of ["barrier", "timeout"] as const) {
     const m = await measureRun(t, suite.scenarios, { wait });
     barriers ??= m.result;
     const cases = m.result.cases;
-    const pass = quantile(cases.filter((c) => c.verdict === "pass").map((c) => c.durationMs), 0.5);
-    const fail = quantile(cases.filter(failing).map((c) => c.durationMs), 0.5);
+    const pass = quantile(
+      cases.filter((c) => c.verdict === "pass").map((c) => c.durationMs),
+      0.5,
+    );
+    const fail = quantile(
+      cases.filter(failing).map((c) => c.durationMs),
+      0.5,
+    );
     const setups = cases.map(setupMsOf).filter((x): x is number => x !== undefined);
     console.log(
       `  ${wait.padEnd(10)} ${s1(m.wallMs).padStart(8)} ${(cases.length / (m.wallMs / 1000)).toFixed(1).padStart(8)} ${s1(m.serverMs).padStart(11)} ${(m.wallMs / m.serverMs).toFixed(2).padStart(9)} ` +
@@ -113,7 +119,13 @@ async function costFigures(t: Target, barriers: RunResult): Promise<void> {
   const ss = login.result;
   const roster = await serverCpu(t.pidFile!, () => Promise.all(ss.map((s) => s.request(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })), 10_000))));
   const ping = await serverCpu(t.pidFile!, () => Promise.all(ss.map((s) => s.ping(10_000))));
-  const markers = await serverCpu(t.pidFile!, () => Promise.all(ss.map((s, i) => s.sendMarker(ss[(i + 1) % ss.length].jid, `bench-${i}`).then(() => ss[(i + 1) % ss.length].waitUntil(() => (ss[(i + 1) % ss.length].hasMarker(`bench-${i}`) ? true : undefined), 10_000)))));
+  const markers = await serverCpu(t.pidFile!, () =>
+    Promise.all(
+      ss.map((s, i) =>
+        s.sendMarker(ss[(i + 1) % ss.length].jid, `bench-${i}`).then(() => ss[(i + 1) % ss.length].waitUntil(() => (ss[(i + 1) % ss.length].hasMarker(`bench-${i}`) ? true : undefined), 10_000)),
+      ),
+    ),
+  );
   const removal = await serverCpu(t.pidFile!, () => Promise.all(ss.map((s, i) => provisioner.removeWith!(creds[i], s))));
   ss.forEach((s) => s.drop());
   const costs = {
@@ -138,7 +150,9 @@ async function costFigures(t: Target, barriers: RunResult): Promise<void> {
     "barrier marker": count(/urn:xmpp-conform:barrier/),
     "removal (own session)": accounts,
   };
-  console.log(`\nserver CPU per case and what it goes to (each measured alone, ${N} times; counts from the barrier run's transcripts; ${fixtureLogins.toFixed(2)} of the logins are fixtures' set-up sessions):`);
+  console.log(
+    `\nserver CPU per case and what it goes to (each measured alone, ${N} times; counts from the barrier run's transcripts; ${fixtureLogins.toFixed(2)} of the logins are fixtures' set-up sessions):`,
+  );
   let explained = 0;
   for (const [what, cost] of Object.entries(costs) as [keyof typeof costs, number][]) {
     const n = counts[what];
@@ -173,7 +187,9 @@ async function quietCost(t: Target): Promise<void> {
   const quiet = Number(values.quiet);
   const sample = suite.scenarios.filter((s) => s.steps.some((st) => st.kind === "receive-nothing" || st.kind === "one-of")).slice(0, 12);
   const [withBarriers, withWindow] = [await measureRun(t, sample), await measureRun(t, sample, { quietWindowMs: quiet })];
-  console.log(`${sample.length} cases with negative assertions: barriers ${s1(withBarriers.wallMs)}, barriers + ${quiet} ms quiet window ${s1(withWindow.wallMs)}: ${(withWindow.wallMs / withBarriers.wallMs).toFixed(1)}x`);
+  console.log(
+    `${sample.length} cases with negative assertions: barriers ${s1(withBarriers.wallMs)}, barriers + ${quiet} ms quiet window ${s1(withWindow.wallMs)}: ${(withWindow.wallMs / withBarriers.wallMs).toFixed(1)}x`,
+  );
 }
 
 async function scale(t: Target): Promise<void> {
@@ -197,11 +213,18 @@ async function autoFigures(t: Target): Promise<void> {
       const auto = m.result.concurrency;
       const row = { rate: suite.scenarios.length / (m.wallMs / 1000), ratio: m.wallMs / m.serverMs, ...(auto && { settled: `${auto.settled} (${auto.lowest}-${auto.highest})` }) };
       seen.get(c)!.push(row);
-      console.log(`  run ${i + 1} ${String(c).padEnd(5)} ${row.rate.toFixed(1).padStart(5)} cases/s, wall/srv ${row.ratio.toFixed(2)}${row.settled ? `, settled ${row.settled}` : ""}, load ${load.toFixed(1)}`);
+      console.log(
+        `  run ${i + 1} ${String(c).padEnd(5)} ${row.rate.toFixed(1).padStart(5)} cases/s, wall/srv ${row.ratio.toFixed(2)}${row.settled ? `, settled ${row.settled}` : ""}, load ${load.toFixed(1)}`,
+      );
     }
   }
   const med = (xs: number[]) => quantile(xs, 0.5);
-  console.log(`  ${"median".padEnd(11)} ${ways.map((c) => `${String(c).padEnd(4)}: ${med(seen.get(c)!.map((r) => r.rate)).toFixed(1)} cases/s, wall/srv ${med(seen.get(c)!.map((r) => r.ratio)).toFixed(2)}`).join(" | ")}; auto settled on ${seen.get("auto")!.map((r) => r.settled).join(", ")}`);
+  console.log(
+    `  ${"median".padEnd(11)} ${ways.map((c) => `${String(c).padEnd(4)}: ${med(seen.get(c)!.map((r) => r.rate)).toFixed(1)} cases/s, wall/srv ${med(seen.get(c)!.map((r) => r.ratio)).toFixed(2)}`).join(" | ")}; auto settled on ${seen
+      .get("auto")!
+      .map((r) => r.settled)
+      .join(", ")}`,
+  );
 }
 
 /** N accounts connect at once; each sends one message to the next; done when every message has arrived. */
@@ -224,7 +247,9 @@ async function fanOut(t: Target): Promise<void> {
     const exchangeMs = performance.now() - t0;
     all.forEach((s) => s.drop());
     await ledger.removeAll();
-    console.log(`${n} accounts: register ${ms(registerMs)}, connect ${ms(connectMs)}${all.length - ok.length ? ` (${all.length - ok.length} logins refused by the server)` : ""}, one message each delivered in ${ms(exchangeMs)}, peak RSS ${peakMb()} MB`);
+    console.log(
+      `${n} accounts: register ${ms(registerMs)}, connect ${ms(connectMs)}${all.length - ok.length ? ` (${all.length - ok.length} logins refused by the server)` : ""}, one message each delivered in ${ms(exchangeMs)}, peak RSS ${peakMb()} MB`,
+    );
   }
 }
 

@@ -21,14 +21,19 @@ if (suite.errors.length > 0) throw new Error(suite.errors.map((e) => e.message).
 const target = await openTarget({ target: values.target }, { install: true, log: (l) => console.error(l) });
 const proxy = new FaultProxy({ host: target.host, port: target.port });
 const used = new Map<string, number>();
-proxy.fault = combine(variations.map((v) => (el, ctx) => {
-  const action = v.fault(el, ctx);
-  if (action !== "pass") used.set(v.id, (used.get(v.id) ?? 0) + 1);
-  return action;
-}));
+proxy.fault = combine(
+  variations.map((v) => (el, ctx) => {
+    const action = v.fault(el, ctx);
+    if (action !== "pass") used.set(v.id, (used.get(v.id) ?? 0) + 1);
+    return action;
+  }),
+);
 try {
   const port = await proxy.listen();
-  const verdicts = async (server: string) => Object.fromEntries((await run(suite.scenarios, { server, domain: target.domain, install: false, concurrency: 4 })).cases.map((c) => [c.id, `${c.verdict}${c.reason ? `: ${c.reason.split("\n")[0]}` : ""}`]));
+  const verdicts = async (server: string) =>
+    Object.fromEntries(
+      (await run(suite.scenarios, { server, domain: target.domain, install: false, concurrency: 4 })).cases.map((c) => [c.id, `${c.verdict}${c.reason ? `: ${c.reason.split("\n")[0]}` : ""}`]),
+    );
   const direct = await verdicts(`${target.host}:${target.port}`);
   const varied = await verdicts(`127.0.0.1:${port}`);
   const changed = Object.keys(direct).filter((id) => direct[id].split(":")[0] !== varied[id]?.split(":")[0]);

@@ -17,11 +17,12 @@ import { prosody } from "./support/prosody.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "xc-accounts-"));
 const out = () => mkdtempSync(path.join(dir, "out-"));
-const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as {
-  cases: { id: string; verdict: string; reason?: string }[];
-  accounts: { created: number; notRemoved: number };
-  notes?: string[];
-};
+const results = (d: string) =>
+  JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as {
+    cases: { id: string; verdict: string; reason?: string }[];
+    accounts: { created: number; notRemoved: number };
+    notes?: string[];
+  };
 const verdicts = (d: string) => Object.fromEntries(results(d).cases.map((c) => [c.id, c.verdict]));
 /** Cases with 1, 2 and 3 accounts that pass on both servers. */
 const CASES = ["roster-get-empty", "roster-add-push", "roster-set-two-items"];
@@ -42,7 +43,10 @@ async function rosterOf(t: Target, username: string, password: string): Promise<
   await s.start(3000);
   try {
     const reply = await s.request(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })), 3000);
-    return reply.getChild("query")!.getChildren("item").map((i) => String(i.attrs.jid));
+    return reply
+      .getChild("query")!
+      .getChildren("item")
+      .map((i) => String(i.attrs.jid));
   } finally {
     await s.close();
   }
@@ -50,7 +54,13 @@ async function rosterOf(t: Target, username: string, password: string): Promise<
 
 test("the ledger admits a case only with all its accounts at once, first come first served, and refuses more than there are", async () => {
   let limit = 3;
-  const fixed: Provisioner = { name: "fixed", domain: "localhost", create: async () => ({ username: "u", password: "p" }), remove: async () => {}, limit: () => ({ accounts: limit, why: "the file has 3" }) };
+  const fixed: Provisioner = {
+    name: "fixed",
+    domain: "localhost",
+    create: async () => ({ username: "u", password: "p" }),
+    remove: async () => {},
+    limit: () => ({ accounts: limit, why: "the file has 3" }),
+  };
   const ledger = new AccountLedger(fixed);
   assert.equal(await ledger.admit(4), "needs 4 accounts at once; the file has 3");
   const first = await ledger.admit(2);
@@ -82,7 +92,10 @@ test("an accounts file with a problem says where", () => {
     assert.fail("expected a FileError");
   };
   assert.equal(problem("accounts:\n  - jid: a@localhost\n    password: x\n  - jid: b@example.org\n    password: y\n"), "4:10 b@example.org is not on the domain under test (localhost)");
-  assert.equal(problem("accounts:\n  - jid: a@localhost\n    password_env: XC_SURELY_UNSET_VARIABLE\n"), "2:5 the password of a@localhost is not set: put it in the environment variable XC_SURELY_UNSET_VARIABLE or name a file");
+  assert.equal(
+    problem("accounts:\n  - jid: a@localhost\n    password_env: XC_SURELY_UNSET_VARIABLE\n"),
+    "2:5 the password of a@localhost is not set: put it in the environment variable XC_SURELY_UNSET_VARIABLE or name a file",
+  );
   assert.equal(problem("accounts:\n  - jid: a@localhost\n"), "2:5 accounts.0: expected exactly one of password, password_env, password_file");
   assert.equal(problem("accounts:\n  - jid: a@localhost\n    password: x\n  - jid: a@localhost\n    password: x\n"), "4:10 a@localhost is listed twice");
 });
@@ -97,14 +110,17 @@ test("existing accounts from a file: cases needing more are skipped with the rea
   await s.close();
   writeFileSync(path.join(dir, "t2.pw"), "pw-two\n");
   const file = path.join(dir, "accounts.yaml");
-  writeFileSync(file, `accounts:
+  writeFileSync(
+    file,
+    `accounts:
   - jid: t1@localhost
     password_env: XC_T1_PASSWORD
   - jid: t2@localhost
     password_file: ${path.join(dir, "t2.pw")}
   - jid: t3@localhost
     password: pw-three
-`);
+`,
+  );
   const d = out();
   const r = await runCli(["run", ...CASES, ...at(pros), "--accounts-file", file, "--reporter", "console,json", "--out", d], { env: { XC_T1_PASSWORD: "pw-one" } });
   assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -130,7 +146,9 @@ for (const server of ["Prosody", "ejabberd"]) {
     assert.deepEqual(verdicts(d), Object.fromEntries(CASES.map((c) => [c, "pass"])));
     assert.deepEqual(results(d).accounts, { created: 9, notRemoved: 0 }, "two for the preflight, one for the identification, six for the cases");
     assert.deepEqual(await t.accountCommands!.list(), before);
-    const denied = await runCli(["run", "roster-get-empty", ...at(t), "--accounts", "admin", "--admin", "admin@localhost", "--reporter", "console", "--out", out()], { env: { XMPP_CONFORM_PASSWORD: "wrong" } });
+    const denied = await runCli(["run", "roster-get-empty", ...at(t), "--accounts", "admin", "--admin", "admin@localhost", "--reporter", "console", "--out", out()], {
+      env: { XMPP_CONFORM_PASSWORD: "wrong" },
+    });
     assert.equal(denied.code, 3, denied.stdout + denied.stderr);
     assert.match(denied.stdout, /accounts on localhost \(--accounts admin\): cannot log in as admin@localhost .*not-authorized/);
   });
@@ -224,7 +242,11 @@ test("a case that registers an account or changes one's password and then fails 
   assert.equal(cases["xc-changes-password-then-fails"].verdict, "error");
   assert.match(cases["xc-changes-password-then-fails"].reason!, /not-authorized/);
   assert.equal(results(d).accounts.notRemoved, 0);
-  assert.deepEqual(pros.accounts().filter((f) => f.startsWith("xc%2d")), [], "carol, registered by the case, and alice, with her new password, are removed");
+  assert.deepEqual(
+    pros.accounts().filter((f) => f.startsWith("xc%2d")),
+    [],
+    "carol, registered by the case, and alice, with her new password, are removed",
+  );
   await pros.accountCommands!.register("t1", "pw-one").catch(() => {}); // made by the file test when it ran
   const accounts = path.join(dir, "changing-accounts.yaml");
   writeFileSync(accounts, "accounts:\n  - jid: t1@localhost\n    password: pw-one\n");

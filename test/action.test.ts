@@ -47,10 +47,16 @@ test("the run step runs the selection, exposes the counts and the exit code, and
   const run = step(/^Run the conformance suite$/);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /2 passed, 1 failed/);
-  assert.deepEqual(
-    Object.fromEntries(["exit-code", "total", "pass", "fail", "warn", "error", "artifact", "results"].map((k) => [k, result.outputs[k] ?? run.outputs[k]])),
-    { "exit-code": "1", total: "3", pass: "2", fail: "1", warn: "0", error: "0", artifact: "xmpp-conform-reports", results: "xmpp-conform-reports/results.json" },
-  );
+  assert.deepEqual(Object.fromEntries(["exit-code", "total", "pass", "fail", "warn", "error", "artifact", "results"].map((k) => [k, result.outputs[k] ?? run.outputs[k]])), {
+    "exit-code": "1",
+    total: "3",
+    pass: "2",
+    fail: "1",
+    warn: "0",
+    error: "0",
+    artifact: "xmpp-conform-reports",
+    results: "xmpp-conform-reports/results.json",
+  });
   for (const f of ["junit.xml", "results.json", "summary.md"]) assert.ok(existsSync(path.join(workspace, "xmpp-conform-reports", f)), f);
   assert.equal(result.summary, readFileSync(path.join(workspace, "xmpp-conform-reports/summary.md"), "utf8"));
   assert.match(result.summary, /^- \*\*FAIL\*\* `presence-probe-full-jid`/m);

@@ -26,7 +26,10 @@ after(async () => {
 
 const endpointOf = (t: Target) => ({ host: t.host, port: t.port, domain: t.domain });
 /** Prosody logs each login at info level: the admin's, counted. */
-const adminLogins = () => readFileSync(pros.logFile!, "utf8").split("\n").filter((l) => l.includes(`Authenticated as ${ADMIN.jid}`)).length;
+const adminLogins = () =>
+  readFileSync(pros.logFile!, "utf8")
+    .split("\n")
+    .filter((l) => l.includes(`Authenticated as ${ADMIN.jid}`)).length;
 const usersOf = async (t: Target) => (await t.accountCommands!.list()).filter((u) => u !== ADMIN.username).sort();
 
 test("calls made in one turn go out as one batch of at most max; a failed batch again item by item, each caller getting its own answer", async () => {
@@ -39,7 +42,10 @@ test("calls made in one turn go out as one batch of at most max; a failed batch 
   assert.deepEqual(sent, [["a", "b", "c"], ["d"]]);
   sent.length = 0;
   const outcomes = await Promise.allSettled(["e", "bad", "f"].map(send));
-  assert.deepEqual(outcomes.map((o) => o.status), ["fulfilled", "rejected", "fulfilled"]);
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ["fulfilled", "rejected", "fulfilled"],
+  );
   assert.equal((outcomes[1] as PromiseRejectedResult).reason.message, "refused bad");
   assert.deepEqual(sent, [["e", "bad", "f"], ["e"], ["bad"], ["f"]]);
 });
@@ -64,9 +70,12 @@ test("a run with --accounts admin logs the admin in once per admin session, what
   const before = adminLogins();
   const out = mkdtempSync(path.join(tmpdir(), "xc-admin-run-"));
   const state = mkdtempSync(path.join(tmpdir(), "xc-admin-state-"));
-  const r = await runCli(["run", "--tag", "roster-set-errors", "--server", `127.0.0.1:${pros.port}`, "--domain", pros.domain, "--accounts", "admin", "--admin", ADMIN.jid, "--reporter", "json", "--out", out], {
-    env: { XMPP_CONFORM_PASSWORD: ADMIN.password, XDG_STATE_HOME: state },
-  });
+  const r = await runCli(
+    ["run", "--tag", "roster-set-errors", "--server", `127.0.0.1:${pros.port}`, "--domain", pros.domain, "--accounts", "admin", "--admin", ADMIN.jid, "--reporter", "json", "--out", out],
+    {
+      env: { XMPP_CONFORM_PASSWORD: ADMIN.password, XDG_STATE_HOME: state },
+    },
+  );
   const result = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as { cases: { verdict: string }[]; accounts: { created: number; notRemoved: number } };
   assert.ok(result.cases.length >= 10 && result.cases.every((c) => c.verdict !== "error"), r.stdout + r.stderr);
   assert.ok(result.accounts.created > 2 * MAX_ADMIN_LOGINS, `${result.accounts.created} accounts`);

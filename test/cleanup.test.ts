@@ -54,7 +54,12 @@ test("a removal that fails is retried, one lost with its answer is found gone, o
   const [once, lost, stuck] = [await ledger.create("xc-t-once"), await ledger.create("xc-t-lost"), await ledger.create("xc-t-stuck")];
   assert.deepEqual(harnessAccounts().sort(), ["xc-t-lost", "xc-t-once", "xc-t-stuck"].map(file));
   assert.equal(statSync(journal.file).mode & 0o777, 0o600, "the journal holds passwords");
-  assert.deepEqual(readJournals(pros.domain, dir)[0].journal.entries.map((e) => e.jid).sort(), ["xc-t-lost@localhost", "xc-t-once@localhost", "xc-t-stuck@localhost"]);
+  assert.deepEqual(
+    readJournals(pros.domain, dir)[0]
+      .journal.entries.map((e) => e.jid)
+      .sort(),
+    ["xc-t-lost@localhost", "xc-t-once@localhost", "xc-t-stuck@localhost"],
+  );
 
   calls = 0;
   await ledger.remove([once]);
@@ -63,7 +68,10 @@ test("a removal that fails is retried, one lost with its answer is found gone, o
   await ledger.remove([stuck]);
   await ledger.removeAll();
   assert.deepEqual(harnessAccounts(), [file("xc-t-stuck")]);
-  assert.deepEqual(ledger.left.map((l) => l.jid), ["xc-t-stuck@localhost"]);
+  assert.deepEqual(
+    ledger.left.map((l) => l.jid),
+    ["xc-t-stuck@localhost"],
+  );
   assert.match(ledger.left[0].reason, /refused by the test/);
   assert.equal(ledger.notRemoved, 1);
   const [kept] = readJournals(pros.domain, dir);
@@ -91,7 +99,11 @@ test("--accounts file: cleanup empties the roster of an existing account a dead 
   const header = { journal: 1, run: "dead", pid: 999999999, host: hostname(), server: `127.0.0.1:${pros.port}`, domain: pros.domain, started: new Date().toISOString() };
   writeFileSync(path.join(dir, "localhost-dead.jsonl"), `${JSON.stringify(header)}\n${JSON.stringify({ add: { jid: "tfile@localhost", way: "file" } })}\n`, { mode: 0o600 });
   const existing = { file: "accounts.yaml", accounts: [{ jid: "tfile@localhost", username: "tfile", password: "pw-file" }] };
-  assert.deepEqual(await cleanup(existingAccounts({ endpoint, timeoutMs: 3000, existing }), { server: "127.0.0.1:1", dir, existing }), { removed: [], absent: 0, remain: [], notes: [] }, "another server's journal");
+  assert.deepEqual(
+    await cleanup(existingAccounts({ endpoint, timeoutMs: 3000, existing }), { server: "127.0.0.1:1", dir, existing }),
+    { removed: [], absent: 0, remain: [], notes: [] },
+    "another server's journal",
+  );
   const report = await cleanup(existingAccounts({ endpoint, timeoutMs: 3000, existing }), { server: `127.0.0.1:${pros.port}`, dir, existing });
   assert.deepEqual(report, { removed: ["tfile@localhost"], absent: 0, remain: [], notes: [] });
   const check = new Session("tfile", endpoint, { username: "tfile", password: "pw-file" }, "check", new Transcript());

@@ -35,7 +35,10 @@ test("auto grows while cases per second rise with the limit, up to its bound", (
   const c = new AutoConcurrency({ start: 4, min: 1, max: 12 });
   const limits = drive(c, 8, () => 80);
   assert.deepEqual(limits.slice(0, 4), [6, 8, 10, 12]);
-  assert.ok(limits.every((l) => l <= 12), `never above the bound: ${limits}`);
+  assert.ok(
+    limits.every((l) => l <= 12),
+    `never above the bound: ${limits}`,
+  );
   assert.deepEqual(c.summary(), { settled: 12, lowest: 4, highest: 12 });
 });
 
@@ -44,7 +47,10 @@ test("auto holds where cases per second stop rising: one step tried, then back",
   const limits = drive(c, 12, saturatingAt(8));
   assert.deepEqual(limits.slice(0, 6), [6, 8, 10, 8, 9, 8], "grows to 8, finds 10 and then 9 no better, goes back to 8");
   assert.deepEqual(limits.slice(6, 8), [8, 8], "holds there for calm windows before probing again");
-  assert.ok(limits.slice(1).every((l) => l >= 8 && l <= 10), `${limits}`);
+  assert.ok(
+    limits.slice(1).every((l) => l >= 8 && l <= 10),
+    `${limits}`,
+  );
   assert.equal(c.summary().settled, 8, "the limit held longest");
 });
 
@@ -62,7 +68,10 @@ test("auto backs off when the server slows down at the same limit, but not below
   const limits = drive(c, 8, (_limit, w) => (w < 5 ? 80 : 240));
   assert.deepEqual(limits.slice(0, 6), [6, 8, 8, 8, 8, 6], "8 x 0.75 once the pace triples");
   const start = new AutoConcurrency({ start: 4, min: 1, max: 4 });
-  assert.deepEqual(drive(start, 4, (_limit, w) => (w < 2 ? 80 : 400)), [4, 4, 4, 4]);
+  assert.deepEqual(
+    drive(start, 4, (_limit, w) => (w < 2 ? 80 : 400)),
+    [4, 4, 4, 4],
+  );
 });
 
 test("auto backs off at once when a case started under its limit had its set-up retried, down to one case, not for cases started before", () => {
@@ -84,7 +93,10 @@ test("auto backs off at once when a case started under its limit had its set-up 
 test("auto stays within one case at once when that is all there is room for", () => {
   const one = new AutoConcurrency({ start: 4, min: 1, max: 1 });
   assert.equal(one.limit, 1, "a plan of one case, or one existing account");
-  assert.deepEqual(drive(one, 3, () => 10), [1, 1, 1]);
+  assert.deepEqual(
+    drive(one, 3, () => 10),
+    [1, 1, 1],
+  );
   assert.deepEqual(one.summary(), { settled: 1, lowest: 1, highest: 1 });
 });
 
@@ -118,8 +130,15 @@ test("--concurrency takes auto or a whole number of at least 1", async () => {
 
 test("merge joins what auto settled on in each shard: their median, and the range over all of them", () => {
   const base = readResults(path.join(ROOT, "test/fixtures/results/v1-29a433d.json"));
-  const shard = (file: string, cases: typeof base.cases, concurrency: NonNullable<typeof base.concurrency>) => ({ file, run: { ...base, options: { ...base.options, concurrency: "auto" }, cases, concurrency } });
-  const merged = mergeRuns([shard("a.json", base.cases.slice(0, 2), { settled: 8, lowest: 4, highest: 10 }), shard("b.json", base.cases.slice(2, 4), { settled: 6, lowest: 4, highest: 12 }), shard("c.json", base.cases.slice(4), { settled: 10, lowest: 5, highest: 10 })]);
+  const shard = (file: string, cases: typeof base.cases, concurrency: NonNullable<typeof base.concurrency>) => ({
+    file,
+    run: { ...base, options: { ...base.options, concurrency: "auto" }, cases, concurrency },
+  });
+  const merged = mergeRuns([
+    shard("a.json", base.cases.slice(0, 2), { settled: 8, lowest: 4, highest: 10 }),
+    shard("b.json", base.cases.slice(2, 4), { settled: 6, lowest: 4, highest: 12 }),
+    shard("c.json", base.cases.slice(4), { settled: 10, lowest: 5, highest: 10 }),
+  ]);
   assert.deepEqual(merged.concurrency, { settled: 8, lowest: 4, highest: 12 });
   assert.equal(merged.cases.length, base.cases.length);
 });

@@ -23,7 +23,13 @@ test("a variant moves every account but the first to domain b, and exists only w
   const x = crossDomain(byId("appa-subscribe-n"));
   assert.ok("variant" in x);
   assert.equal(x.variant.id, "appa-subscribe-n@cross");
-  assert.deepEqual(x.variant.accounts.map((a) => [a.name, a.domain]), [["alice", "a"], ["bob", "b"]]);
+  assert.deepEqual(
+    x.variant.accounts.map((a) => [a.name, a.domain]),
+    [
+      ["alice", "a"],
+      ["bob", "b"],
+    ],
+  );
   assert.deepEqual(x.variant.variant, { name: "cross", of: "appa-subscribe-n", moved: ["bob"] });
   // The rules' reasons, one case each: the user alone, roster items that only name the contact, two domains already.
   assert.match(why("roster-get-empty")!, /^one account/);
@@ -67,18 +73,38 @@ test("CLI: --cross-domain needs a pair target; list --cross-domain shows the var
 
 test("--target local:prosody+ejabberd --cross-domain: the subscription and presence families and their variants pass with the profiles (exit 0), side by side in the reports", async () => {
   const out = mkdtempSync(path.join(tmpdir(), "xc-cross-"));
-  const r = await runCli(["run", "scenarios/subscription", "scenarios/presence", "--target", "local:prosody+ejabberd", "--cross-domain", "--reporter", "console,json,junit,markdown,html", "--out", out]);
+  const r = await runCli([
+    "run",
+    "scenarios/subscription",
+    "scenarios/presence",
+    "--target",
+    "local:prosody+ejabberd",
+    "--cross-domain",
+    "--reporter",
+    "console,json,junit,markdown,html",
+    "--out",
+    out,
+  ]);
   const res = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as RunResult;
   const failing = res.cases.filter((c) => caseFailsRun(c, false)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`);
   assert.deepEqual(failing, []);
   assert.equal(r.code, 0, r.stderr);
   const variants = res.cases.filter((c) => c.variant);
   assert.equal(variants.length, 128);
-  assert.ok(variants.every((c) => c.verdict !== "skip" && c.verdict !== "error"), "every variant ran");
+  assert.ok(
+    variants.every((c) => c.verdict !== "skip" && c.verdict !== "error"),
+    "every variant ran",
+  );
   // Deviations across servers are the profiles' too, each naming the server and side it is about.
   const across = variants.filter((c) => c.deviation);
-  assert.ok(across.some((c) => /ejabberd-23\.01\.yaml/.test(c.deviation!.source)), "ejabberd's side-b entries apply to the variants");
-  assert.ok(across.some((c) => /prosody-0\.12\.yaml/.test(c.deviation!.source)), "Prosody's side-a entries too");
+  assert.ok(
+    across.some((c) => /ejabberd-23\.01\.yaml/.test(c.deviation!.source)),
+    "ejabberd's side-b entries apply to the variants",
+  );
+  assert.ok(
+    across.some((c) => /prosody-0\.12\.yaml/.test(c.deviation!.source)),
+    "Prosody's side-a entries too",
+  );
   assert.match(res.peerProfile?.file ?? "", /ejabberd-23\.01\.yaml$/);
   // Side by side: the variant after its case in the record, a table in summary.md and report.html, a property in JUnit.
   res.cases.forEach((c, i) => c.variant && assert.equal(res.cases[i - 1].id, c.variant.of));

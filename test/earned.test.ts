@@ -46,7 +46,13 @@ async function through(id: string | undefined, ids: string[], profile?: string):
   proxy.fault = f.fault;
   proxy.streamFault = f.stream;
   try {
-    const r = await run(plan, { server: `127.0.0.1:${port}`, domain: server.domain, install: false, concurrency: 4, ...(profile && { profile: { mode: "file", profile: loadProfile(path.join(ROOT, profile)) } }) });
+    const r = await run(plan, {
+      server: `127.0.0.1:${port}`,
+      domain: server.domain,
+      install: false,
+      concurrency: 4,
+      ...(profile && { profile: { mode: "file", profile: loadProfile(path.join(ROOT, profile)) } }),
+    });
     return new Map(r.cases.map((c) => [c.id, c]));
   } finally {
     proxy.fault = undefined;
@@ -85,14 +91,28 @@ test("an also: check is worth its rule's own level, a derived rule at most SHOUL
   assert.deepEqual(Object.values(verdicts(blocked)), ["fail", "fail", "fail"]);
   // Wherever a derived rule is checked, its failure is worth a warning at most, shared step or not.
   const proofs = suite.flatMap((sc) => sc.steps.flatMap((st) => [...st.plan.proves, ...(st.plan.alternatives ?? []).flatMap((a) => a.proves)].map((p) => ({ case: sc.id, ...p }))));
-  assert.deepEqual(proofs.filter((p) => findRequirement(p.id)?.derived && p.level === "MUST").map((p) => `${p.case}: ${p.id}`), []);
-  for (const id of ["MAM-LAST-01", "RSM-LAST-01", "RSM-MAX-01"]) assert.ok(proofs.some((p) => p.id === id && p.level === "SHOULD"), `${id} is checked, at SHOULD`);
+  assert.deepEqual(
+    proofs.filter((p) => findRequirement(p.id)?.derived && p.level === "MUST").map((p) => `${p.case}: ${p.id}`),
+    [],
+  );
+  for (const id of ["MAM-LAST-01", "RSM-LAST-01", "RSM-MAX-01"])
+    assert.ok(
+      proofs.some((p) => p.id === id && p.level === "SHOULD"),
+      `${id} is checked, at SHOULD`,
+    );
   const reversed = (await through("mam.results-reversed", ["rsm-backward"])).get("rsm-backward")!;
   assert.equal(requirement(reversed, "MAM-LAST-01"), "warn", reversed.reason);
 });
 
 test("set-up waits for no behaviour a case judges: a server that breaks it gets a verdict, not an error", async () => {
-  const echo = await through("presence.no-self-echo", ["presence-initial-receives-contacts", "presence-initial-probe-keeps-id", "presence-initial-contact-offline", "presence-before-initial", "presence-unavailable-then-available", "presence-last-resource-offline"]);
+  const echo = await through("presence.no-self-echo", [
+    "presence-initial-receives-contacts",
+    "presence-initial-probe-keeps-id",
+    "presence-initial-contact-offline",
+    "presence-before-initial",
+    "presence-unavailable-then-available",
+    "presence-last-resource-offline",
+  ]);
   for (const c of echo.values()) assert.ok(["fail", "warn"].includes(c.verdict), `${c.id}: ${c.verdict} ${c.reason}`);
   const pushes = await through("blocking.push.block-missing", ["blocking-unblock-push", "blocking-unblock-all-push", "blocking-block-push"]);
   assert.deepEqual(verdicts(pushes), { "blocking-block-push": "fail", "blocking-unblock-push": "pass", "blocking-unblock-all-push": "pass" });
@@ -120,7 +140,10 @@ test("stanza ids: one requirement a check, and a timestamp is information", asyn
 
 test("a read-only vCard store: the vCard family gives no error, the sets it refuses are named", async () => {
   const cases = await through("vcard.read-only", ["vcard-own-set-get", "vcard-own-set", "vcard-own-replace", "vcard-own-bare-jid", "vcard-other-get", "vcard-set-other-refused"]);
-  assert.deepEqual([...cases.values()].filter((c) => c.verdict === "error").map((c) => `${c.id}: ${c.reason}`), []);
+  assert.deepEqual(
+    [...cases.values()].filter((c) => c.verdict === "error").map((c) => `${c.id}: ${c.reason}`),
+    [],
+  );
   const skipped = cases.get("vcard-own-set-get")!;
   assert.equal(skipped.verdict, "skip");
   assert.match(skipped.reason!, /^the server refused [\w/]+'s request \(not-allowed\), which XEP-0054 §3\.2 lets/);

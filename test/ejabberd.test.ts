@@ -31,7 +31,10 @@ test("--target local:ejabberd: the whole suite with the profile the server's ver
   const run = results(d);
   assert.equal(run.cases.length, suiteSize);
   assert.deepEqual([run.target.server?.version?.name, run.profile?.server, run.profile?.version], ["ejabberd", "ejabberd", "23.01"]);
-  assert.deepEqual(run.cases.filter((c) => ["fail", "error", "xpass"].includes(c.verdict)).map((c) => `${c.id}: ${c.reason}`), []);
+  assert.deepEqual(
+    run.cases.filter((c) => ["fail", "error", "xpass"].includes(c.verdict)).map((c) => `${c.id}: ${c.reason}`),
+    [],
+  );
   const expected = run.cases.filter((c) => c.verdict === "xfail");
   assert.ok(expected.length > 0);
   for (const c of expected) {
@@ -54,7 +57,10 @@ test("--profile none against a running ejabberd shows the raw verdicts: exit 1, 
   assert.equal(run.profile, undefined);
   const raw = run.cases.filter((c) => c.verdict === "fail" || c.verdict === "warn");
   assert.ok(raw.some((c) => c.verdict === "fail"));
-  assert.deepEqual(run.cases.filter((c) => c.verdict.startsWith("x")), []);
+  assert.deepEqual(
+    run.cases.filter((c) => c.verdict.startsWith("x")),
+    [],
+  );
   for (const c of raw) assert.match(r.stdout, new RegExp(`\\n${c.verdict.toUpperCase()} ${c.id.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: `));
   if (xfails.length > 0) assert.deepEqual(raw.map((c) => c.id).sort(), [...xfails].sort(), "what the profile expects is what fails without it");
 });

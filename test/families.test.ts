@@ -20,7 +20,8 @@ function probes(): string {
   writeFileSync(
     path.join(dir, "needs.yaml"),
     features
-      .map((name) => `id: offers-${name}
+      .map(
+        (name) => `id: offers-${name}
 title: the server offers ${name}
 section: "2.1.3"
 level: MUST
@@ -33,7 +34,8 @@ accounts:
 steps:
   - alice/a1 sends: <iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>
   - alice/a1 receives: <iq type='result' id='r1'/>
-`)
+`,
+      )
       .join("---\n"),
   );
   return path.join(dir, "needs.yaml");
@@ -55,8 +57,15 @@ for (const s of servers) {
       const r = await run(plan, { server: `${target.host}:${target.port}`, domain: target.domain, install: false, concurrency: 4, profile: { mode: "none" } });
       const lacking = new Map(FAMILIES.flatMap((f) => Object.entries(f[s.server].lacks ?? {})));
       const missing = r.cases.filter((c) => c.verdict === "skip").map((c) => c.id.replace(/^offers-/, ""));
-      assert.deepEqual(missing.filter((f) => !lacking.has(f)), [], `${s.name} does not offer these, and no family says it lacks them`);
-      assert.deepEqual(r.cases.filter((c) => !["pass", "skip"].includes(c.verdict)).map((c) => `${c.id}: ${c.reason}`), []);
+      assert.deepEqual(
+        missing.filter((f) => !lacking.has(f)),
+        [],
+        `${s.name} does not offer these, and no family says it lacks them`,
+      );
+      assert.deepEqual(
+        r.cases.filter((c) => !["pass", "skip"].includes(c.verdict)).map((c) => `${c.id}: ${c.reason}`),
+        [],
+      );
     } finally {
       await target.stop();
     }
@@ -64,7 +73,9 @@ for (const s of servers) {
 }
 
 test("each family's faults and variations are in its own file of the tests' support, and each fault cites a requirement of the family's catalogs", async () => {
-  const files = readdirSync(path.join(import.meta.dirname, "support/xep")).filter((f) => f.endsWith(".ts") && f !== "index.ts").map((f) => f.replace(/\.ts$/, ""));
+  const files = readdirSync(path.join(import.meta.dirname, "support/xep"))
+    .filter((f) => f.endsWith(".ts") && f !== "index.ts")
+    .map((f) => f.replace(/\.ts$/, ""));
   const { FAULTS } = await import("./support/faults.ts");
   const { findRequirement } = await import("../src/catalog/index.ts");
   for (const f of FAMILIES.filter((x) => x.id !== "core")) {

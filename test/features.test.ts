@@ -24,7 +24,10 @@ after(async () => {
 
 const cases = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, { verdict: c.verdict, reason: c.reason ?? "" }]));
 const on = (t: { host: string; port: number; domain: string }, files: string[], needing = false) =>
-  run(loadSuite(files).scenarios.filter((sc) => !needing || sc.needs.length > 0), { server: `${t.host}:${t.port}`, domain: t.domain, install: false, concurrency: 4 });
+  run(
+    loadSuite(files).scenarios.filter((sc) => !needing || sc.needs.length > 0),
+    { server: `${t.host}:${t.port}`, domain: t.domain, install: false, concurrency: 4 },
+  );
 
 test("cases needing carbons (server disco), the archive (account disco) or private storage (a probe) skip without the module and run with it", async () => {
   const files = ["carbons/enable.yaml", "archive/query.yaml", "private/store.yaml"].map((f) => path.join(ROOT, "scenarios", f));
@@ -69,7 +72,12 @@ ${extra}`;
   const suite = [
     file(scenario("judged", "")),
     file(scenario("refused-check", "    refused: a deployment may refuse it\n")),
-    file(scenario("refused-setup", "    setup: true\n    refused: a deployment may refuse it\n  - alice/a1 sends: <message to='${alice}'><body>x</body></message>\n  - alice/a1 receives: <message/>\n    requirements: [DELIVERY-IQ-BARE]\n")),
+    file(
+      scenario(
+        "refused-setup",
+        "    setup: true\n    refused: a deployment may refuse it\n  - alice/a1 sends: <message to='${alice}'><body>x</body></message>\n  - alice/a1 receives: <message/>\n    requirements: [DELIVERY-IQ-BARE]\n",
+      ),
+    ),
   ];
   const r = await on(full, suite);
   const got = cases(r);
@@ -84,11 +92,18 @@ ${extra}`;
 test("every XEP-0030 feature or probe a case can be skipped for is needed by some case, and the disco matrix checks that each family's feature works where advertised", () => {
   const all = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
   const needed = new Set(all.flatMap((sc) => sc.needs.map((n) => n.name)));
-  const asked = Object.entries(FEATURES).filter(([, f]) => !("ns" in f)).map(([name]) => name);
-  assert.deepEqual(asked.filter((f) => !needed.has(f as Feature)), [], "a feature no case needs");
+  const asked = Object.entries(FEATURES)
+    .filter(([, f]) => !("ns" in f))
+    .map(([name]) => name);
+  assert.deepEqual(
+    asked.filter((f) => !needed.has(f as Feature)),
+    [],
+    "a feature no case needs",
+  );
   // disco-feature-works: one cell a feature, a minimal request of that namespace answered with a result.
   const works = all.filter((sc) => sc.id.startsWith("disco-feature-works/")).flatMap((sc) => sc.needs.map((n) => n.name));
   assert.ok(works.length >= 10, `${works.length} cells`);
   for (const f of works) assert.ok(asked.includes(f), `${f} is not a disco feature of FEATURES`);
-  for (const base of ["carbons", "mam", "blocking", "vcard-temp", "iq-register", "ping", "version", "last", "time", "pep", "extdisco"]) assert.ok(works.includes(base as Feature), `no cell for ${base}`);
+  for (const base of ["carbons", "mam", "blocking", "vcard-temp", "iq-register", "ping", "version", "last", "time", "pep", "extdisco"])
+    assert.ok(works.includes(base as Feature), `no cell for ${base}`);
 });

@@ -26,15 +26,17 @@ const log = (l: string) => process.stderr.write(`${l}\n`);
  * same machine start servers of their own at any time, so "no server left" can only be asked of ours.
  */
 function serversOf(tag: string): string[] {
-  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
-    try {
-      if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`XC_TEST_RUN=${tag}`)) return [];
-      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-      return /xmpp-conform-(prosody|ejabberd)-/.test(args) && !args.startsWith("sh ") ? [args] : [];
-    } catch {
-      return []; // gone meanwhile
-    }
-  });
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        if (!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`XC_TEST_RUN=${tag}`)) return [];
+        const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+        return /xmpp-conform-(prosody|ejabberd)-/.test(args) && !args.startsWith("sh ") ? [args] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
 }
 
 /**
@@ -42,10 +44,16 @@ function serversOf(tag: string): string[] {
  * start: not the machine's, so nothing else running beside the test counts): every connect or send to port 53.
  */
 function dnsQueriesIn(trace: string): string[] {
-  return readFileSync(trace, "utf8").split("\n").filter((l) => /sin6?_port=htons\(53\)/.test(l));
+  return readFileSync(trace, "utf8")
+    .split("\n")
+    .filter((l) => /sin6?_port=htons\(53\)/.test(l));
 }
 
-const pairs: [string, S2sMode][] = [["local:prosody+prosody", "dialback"], ["local:prosody+prosody", "tls"], ["local:prosody+ejabberd", "tls"]];
+const pairs: [string, S2sMode][] = [
+  ["local:prosody+prosody", "dialback"],
+  ["local:prosody+prosody", "tls"],
+  ["local:prosody+ejabberd", "tls"],
+];
 for (const [target, s2s] of pairs) {
   const tls = s2s === "tls";
   test(`${target} --s2s ${s2s}: the pair starts, a first federated message arrives each way, and the servers' logs show how each accepted the other${tls ? " (by certificate, over TLS)" : " (dialback, plaintext)"}`, async () => {
@@ -83,11 +91,16 @@ for (const [target, s2s] of pairs) {
         assert.equal(ab.got.el.attrs.from, "alice@a.test/a1");
         const ba = await sendAndWait(bob, alice, "alice@a.test", "and back");
         assert.equal(ba.got.el.attrs.from, "bob@b.test/b1");
-        log(`${target} --s2s ${s2s}: pair up in ${up.toFixed(0)} ms; first federated message a->b (s2s set-up included) ${ab.ms.toFixed(0)} ms, b->a ${ba.ms.toFixed(0)} ms; start to both delivered ${(performance.now() - t0).toFixed(0)} ms`);
+        log(
+          `${target} --s2s ${s2s}: pair up in ${up.toFixed(0)} ms; first federated message a->b (s2s set-up included) ${ab.ms.toFixed(0)} ms, b->a ${ba.ms.toFixed(0)} ms; start to both delivered ${(performance.now() - t0).toFixed(0)} ms`,
+        );
         const expected = { encrypted: tls, auth: tls ? "certificate" : "dialback" };
         const both = (ls: S2sLink[]) => ["a.test", "b.test"].every((from) => ls.some((l) => l.from === from));
         const links = await linksWhen(pair, both, 10_000);
-        for (const [from, to] of [["a.test", "b.test"], ["b.test", "a.test"]]) {
+        for (const [from, to] of [
+          ["a.test", "b.test"],
+          ["b.test", "a.test"],
+        ]) {
           const link = links.find((l) => l.from === from && l.to === to);
           assert.deepEqual(link && { encrypted: link.encrypted, auth: link.auth }, expected, `${from} -> ${to} in ${JSON.stringify(links)}`);
         }
@@ -100,7 +113,12 @@ for (const [target, s2s] of pairs) {
   });
 }
 
-const scenarioRuns: [string, S2sMode | undefined][] = [["local:prosody+prosody", undefined], ["local:prosody+ejabberd", undefined], ["local:prosody+prosody", "tls"], ["local:prosody+ejabberd", "tls"]];
+const scenarioRuns: [string, S2sMode | undefined][] = [
+  ["local:prosody+prosody", undefined],
+  ["local:prosody+ejabberd", undefined],
+  ["local:prosody+prosody", "tls"],
+  ["local:prosody+ejabberd", "tls"],
+];
 for (const [target, s2s] of scenarioRuns) {
   const tls = s2s === "tls";
   test(`--target ${target}${s2s ? ` --s2s ${s2s}` : ""}: the federation scenarios pass, the report names both sides and what they negotiated, no DNS query is sent and no server is left`, async () => {
@@ -122,7 +140,10 @@ for (const [target, s2s] of scenarioRuns) {
     assert.equal(r!.code, 0, r!.stdout + r!.stderr);
     const res = results(d);
     const notPassed = res.cases.filter((c) => c.verdict !== "pass");
-    assert.deepEqual(notPassed.map((c) => `${c.id}: ${c.verdict} ${c.reason}`), []);
+    assert.deepEqual(
+      notPassed.map((c) => `${c.id}: ${c.verdict} ${c.reason}`),
+      [],
+    );
     assert.ok(res.cases.length >= 8);
     const [first, second] = target.slice("local:".length).split("+");
     assert.equal(res.target.domain, "a.test");
@@ -138,14 +159,20 @@ for (const [target, s2s] of scenarioRuns) {
     const mode = s2s ?? "dialback";
     assert.equal(res.target.s2s?.mode, mode);
     const links = res.target.s2s?.links ?? [];
-    assert.ok(links.some((l) => l.from === "b.test" && l.to === "a.test"), JSON.stringify(links));
+    assert.ok(
+      links.some((l) => l.from === "b.test" && l.to === "a.test"),
+      JSON.stringify(links),
+    );
     for (const l of links) assert.deepEqual({ encrypted: l.encrypted, auth: l.auth }, tls ? { encrypted: true, auth: "certificate" } : { encrypted: false, auth: "dialback" }, JSON.stringify(l));
     assert.match(r!.stdout.split("\n")[0], new RegExp(`; s2s ${mode}; `));
     assert.match(r!.stdout, new RegExp(`^s2s ${mode} \\(.*b\\.test -> a\\.test ${tls ? "over TLS, by certificate" : "plaintext, by dialback"}`, "m"));
     assert.match(junit, new RegExp(`<property name="s2s" value="${mode}"/>`));
     assert.match(junit, new RegExp(`<property name="s2s-link" value="b\\.test -(>|&gt;) a\\.test ${tls ? "over TLS, by certificate" : "plaintext, by dialback"}"/>`));
     // s2s TLS brings STARTTLS to the clients, with the run CA's certificates, checked.
-    assert.deepEqual(res.target.transport && { tls: res.target.transport.tls, verified: res.target.transport.certificateVerified }, s2s === "tls" ? { tls: "starttls", verified: true } : { tls: "none", verified: undefined });
+    assert.deepEqual(
+      res.target.transport && { tls: res.target.transport.tls, verified: res.target.transport.certificateVerified },
+      s2s === "tls" ? { tls: "starttls", verified: true } : { tls: "none", verified: undefined },
+    );
     assert.equal(res.accounts.notRemoved, 0);
     assert.ok(res.accounts.created > 0);
     if (dns) assert.deepEqual(dns, [], "DNS queries of the harness or its servers during a federated run");

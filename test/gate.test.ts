@@ -39,7 +39,10 @@ test("profile init drafts an entry per failing or warning case that validate acc
   assert.ok(bad.length >= 3 && bad.length < results.cases.length, results.cases.map((c) => `${c.id} ${c.verdict}`).join(", "));
   const doc = parse(readFileSync(draft, "utf8"));
   assert.deepEqual([doc.server, doc.version], [results.target.software!.name, results.target.software!.version]);
-  assert.deepEqual(doc.deviations.map((e: { case: string }) => e.case), bad.map((c) => c.id));
+  assert.deepEqual(
+    doc.deviations.map((e: { case: string }) => e.case),
+    bad.map((c) => c.id),
+  );
   for (const e of doc.deviations) assert.match(e.review, /check that the server deviates/);
   // The rule quoted from the catalog, the stanza the server sent after the action, without run-specific names.
   const probe = doc.deviations.find((e: { case: string }) => e.case === "presence-probe-full-jid");
@@ -51,7 +54,12 @@ test("profile init drafts an entry per failing or warning case that validate acc
   assert.equal(valid.code, 0, valid.stderr);
   const withDraft = await run("with-draft", ["--profile", draft]);
   assert.equal(withDraft.code, 0, withDraft.stdout + withDraft.stderr);
-  assert.deepEqual(readResults(path.join(dir, "with-draft/results.json")).cases.filter((c) => c.verdict === "xfail").map((c) => c.id), bad.map((c) => c.id));
+  assert.deepEqual(
+    readResults(path.join(dir, "with-draft/results.json"))
+      .cases.filter((c) => c.verdict === "xfail")
+      .map((c) => c.id),
+    bad.map((c) => c.id),
+  );
 
   // profile check: every draft entry is still under review; once reviewed, a passing case's entry is stale
   // and an entry with only a link has no evidence.

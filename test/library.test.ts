@@ -25,7 +25,13 @@ test("the library runs a plan without the CLI: events in order, the results reco
   const { plan } = select(suite, { files: [], ids: ["roster-add-push", "roster-set-two-items"], tags: [] });
   const events: RunEvent[] = [];
   const results = await run(plan, { server: `127.0.0.1:${server.port}`, domain: "localhost", install: false }, { onEvent: (e) => void events.push(e) });
-  assert.deepEqual(results.cases.map((c) => [c.id, c.verdict]), [["roster-add-push", "pass"], ["roster-set-two-items", "pass"]]);
+  assert.deepEqual(
+    results.cases.map((c) => [c.id, c.verdict]),
+    [
+      ["roster-add-push", "pass"],
+      ["roster-set-two-items", "pass"],
+    ],
+  );
   assert.equal(events[0].type, "run-begin");
   assert.equal(events.at(-1)!.type, "run-end");
   const types = events.map((e) => e.type);
@@ -45,13 +51,25 @@ test("the library runs a plan without the CLI: events in order, the results reco
 test("a reporter from a file outside src/ consumes the run; a reporter that throws is reported and stops nothing", async () => {
   const dir = out();
   const fixtures = path.join(ROOT, "test/fixtures/reporters");
-  const r = await runCli(["run", "roster-add-push", "roster-get-empty", ...at(), "--reporter", `json,${path.join(fixtures, "throwing-reporter.mjs")},${path.join(fixtures, "count-reporter.mjs")}`, "--out", dir]);
+  const r = await runCli([
+    "run",
+    "roster-add-push",
+    "roster-get-empty",
+    ...at(),
+    "--reporter",
+    `json,${path.join(fixtures, "throwing-reporter.mjs")},${path.join(fixtures, "count-reporter.mjs")}`,
+    "--out",
+    dir,
+  ]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stderr, /reporter '.*throwing-reporter\.mjs' failed in case-end: boom on roster-/);
   const counts = JSON.parse(readFileSync(path.join(dir, "counts.json"), "utf8"));
   assert.deepEqual(counts.events["case-end"], 2);
   assert.deepEqual(counts.events["run-begin"], 1);
-  assert.deepEqual(counts.cases, [["roster-add-push", "pass"], ["roster-get-empty", "pass"]]);
+  assert.deepEqual(counts.cases, [
+    ["roster-add-push", "pass"],
+    ["roster-get-empty", "pass"],
+  ]);
   assert.ok(existsSync(path.join(dir, "results.json")), "the other reporters still wrote their files");
 });
 
@@ -72,7 +90,10 @@ test("kill -9 mid-run: results.jsonl holds every case that had ended, and merge 
     },
   });
   assert.equal(r.signal, "SIGKILL");
-  const lines = readFileSync(path.join(dir, "results.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as RunEvent);
+  const lines = readFileSync(path.join(dir, "results.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as RunEvent);
   const caseEnds = lines.filter((e) => e.type === "case-end");
   assert.ok(caseEnds.length >= ended, `${caseEnds.length} case-end events, ${ended} cases printed as ended`);
   assert.ok(!lines.some((e) => e.type === "run-end"));

@@ -33,10 +33,22 @@ after(async () => {
 
 test("the tarball holds the scenarios, profiles, catalog and schemas, and no tests", () => {
   const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n");
-  for (const f of ["package/bin/xmpp-conform.js", "package/spec/rfc6121-requirements.md", "package/spec/texts/rfc6121.txt", "package/scenarios/roster/add-push.yaml", "package/profiles/prosody-0.12.yaml", "package/docs/scenario.schema.json", "package/docs/results.schema.json", "package/README.md"]) {
+  for (const f of [
+    "package/bin/xmpp-conform.js",
+    "package/spec/rfc6121-requirements.md",
+    "package/spec/texts/rfc6121.txt",
+    "package/scenarios/roster/add-push.yaml",
+    "package/profiles/prosody-0.12.yaml",
+    "package/docs/scenario.schema.json",
+    "package/docs/results.schema.json",
+    "package/README.md",
+  ]) {
     assert.ok(files.includes(f), f);
   }
-  assert.equal(files.some((f) => f.startsWith("package/test/") || f.startsWith("package/bench/")), false);
+  assert.equal(
+    files.some((f) => f.startsWith("package/test/") || f.startsWith("package/bench/")),
+    false,
+  );
 });
 
 test("installed from the tarball: --help, list, and one case against a local Prosody", () => {

@@ -75,7 +75,10 @@ for (const name of ["prosody", "ejabberd"]) {
     assert.equal(challenge?.name, "challenge");
     c.send(`<abort xmlns='${NS.sasl}'/>`);
     // What came before the abort is no answer to it, however close in time (arrival order decides, not the clock).
-    assert.deepEqual(c.elements.map((r) => c.arrivedSinceSend(r)), c.elements.map(() => false));
+    assert.deepEqual(
+      c.elements.map((r) => c.arrivedSinceSend(r)),
+      c.elements.map(() => false),
+    );
     const aborted = await c.next((el) => el.is("failure", NS.sasl), 3000);
     assert.ok(aborted && c.arrivedSinceSend(c.elements.at(-1)!));
     assert.deepEqual([aborted?.name, aborted?.getChildElements()[0]?.name], ["failure", "aborted"]);

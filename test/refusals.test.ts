@@ -57,12 +57,20 @@ function refusedAtStart(r: Awaited<ReturnType<typeof run>>, server: Server, mess
 
 test("registration off: the run stops before any case with the server's answer and what to use instead, exit 3", async () => {
   const r = await run(servers.off);
-  refusedAtStart(r, servers.off, /the server does not offer in-band registration \(XEP-0077\): its stream features \(.*\) have no <register\/>; use --accounts admin .* or --accounts file .*allow_registration = true/);
+  refusedAtStart(
+    r,
+    servers.off,
+    /the server does not offer in-band registration \(XEP-0077\): its stream features \(.*\) have no <register\/>; use --accounts admin .* or --accounts file .*allow_registration = true/,
+  );
 });
 
 test("registration throttled by a minimum interval: caught by the preflight's second registration, exit 3", async () => {
   const r = await run(servers.interval);
-  refusedAtStart(r, servers.interval, /limits in-band registrations .* answered <policy-violation\/> \(wait\): "Too many registrations from this IP address recently".*--accounts admin .*min_seconds_between_registrations/);
+  refusedAtStart(
+    r,
+    servers.interval,
+    /limits in-band registrations .* answered <policy-violation\/> \(wait\): "Too many registrations from this IP address recently".*--accounts admin .*min_seconds_between_registrations/,
+  );
 });
 
 test("registration throttled mid-run: no more asking, the remaining cases are errors with the one reason, exit 3", async () => {
@@ -72,7 +80,10 @@ test("registration throttled mid-run: no more asking, the remaining cases are er
   assert.match(r.results.accounts.refused!, /answered <policy-violation\/> \(wait\)/);
   const errors = r.results.cases.filter((c) => c.verdict === "error");
   assert.ok(errors.length > 40, `${errors.length} errors`);
-  assert.ok(errors.every((c) => c.reason === r.results.accounts.refused), "one reason for all of them");
+  assert.ok(
+    errors.every((c) => c.reason === r.results.accounts.refused),
+    "one reason for all of them",
+  );
   assert.ok(r.results.cases.filter((c) => c.verdict === "error" && c.transcript.length === 0).length > 40, "most were never started");
   assert.ok(r.stdout.split("\n").length < 40, `a few lines, not one per case:\n${r.stdout}`);
   assert.match(r.stdout, /… and \d+ more not run, for the same reason/);

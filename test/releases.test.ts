@@ -24,7 +24,8 @@ const releases = [
 ];
 
 test("local:NAME@RELEASE names a release, alone, in a pair or with the remote server; --server-config shipped is for one local server", () => {
-  for (const target of ["local:prosody@13", "local:ejabberd@24.12", "local:prosody@13+ejabberd", "local:ejabberd@24.12+prosody@13", "local:prosody@13+remote"]) assert.equal(checkTargetSpec({ target }), undefined, target);
+  for (const target of ["local:prosody@13", "local:ejabberd@24.12", "local:prosody@13+ejabberd", "local:ejabberd@24.12+prosody@13", "local:prosody@13+remote"])
+    assert.equal(checkTargetSpec({ target }), undefined, target);
   assert.ok(isPairTarget("local:prosody@13+ejabberd@24.12"));
   assert.ok(!isPairTarget("local:prosody@13+remote"));
   for (const target of ["local:prosody@", "local:prosody@x", "local:nosuch@13", "local:remote+prosody"]) assert.match(checkTargetSpec({ target }) ?? "", /unknown --target/, target);
@@ -67,7 +68,10 @@ for (const r of releases) {
     assert.equal(path.relative(ROOT, run.profile?.file ?? ""), r.profile);
     assert.equal(run.options.accounts, "admin", "registration is closed as shipped: the harness's admin makes the accounts");
     assert.equal(run.target.transport?.tls, "starttls");
-    assert.deepEqual(run.cases.filter((c) => ["fail", "error", "xpass"].includes(c.verdict)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`), []);
+    assert.deepEqual(
+      run.cases.filter((c) => ["fail", "error", "xpass"].includes(c.verdict)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`),
+      [],
+    );
     assert.ok(run.cases.filter((c) => c.verdict === "pass").length > run.cases.length / 2, "most cases pass");
     assert.ok(run.accounts.created > 0);
     assert.equal(run.accounts.notRemoved, 0);

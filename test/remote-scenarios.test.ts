@@ -31,15 +31,22 @@ accounts:
 const problem = (text: string) => locatedError(file(text), loadScenarioFile);
 
 test("the language: a remote user sends and receives as its bare JID or a named full JID; nothing logs in for it", () => {
-  const [sc] = loadScenarioFile(file(`${HEAD}steps:
+  const [sc] = loadScenarioFile(
+    file(`${HEAD}steps:
   - bob sends: <presence to='\${alice}' type='subscribed' from='\${bob/r1}'/>
   - bob/r1 receives nothing: <presence type='error'/>
   - alice/a1 sends: <message to='x@\${domain.remote}'/>
-`));
-  assert.deepEqual(sc.steps.map((s) => s.actor), ["bob", "bob/r1", "alice/a1"]);
+`),
+  );
+  assert.deepEqual(
+    sc.steps.map((s) => s.actor),
+    ["bob", "bob/r1", "alice/a1"],
+  );
   assert.equal(sc.accounts.find((a) => a.name === "bob")?.domain, "remote");
   assert.deepEqual(problem(HEAD.replace("      r1: {}", "      r1: { presence: true }") + "steps:\n  - bob sends: <presence/>\n"), [
-    13, 13, "accounts.bob.resources.r1: bob is a user of the harness's remote server, where nothing logs in: 'presence' does not apply (a resource only names a full JID, ${bob/r1})",
+    13,
+    13,
+    "accounts.bob.resources.r1: bob is a user of the harness's remote server, where nothing logs in: 'presence' does not apply (a resource only names a full JID, ${bob/r1})",
   ]);
   assert.match(problem(`${HEAD}steps:\n  - bob/r1 connects\n`)[2], /steps\[0\]: 'bob\/r1 connects': bob is a user of the harness's remote server: its steps only send and receive/);
   assert.match(problem(`${HEAD}roster:\n  bob:\n    - { jid: "\${alice}" }\nsteps:\n  - bob sends: <presence/>\n`)[2], /roster: bob is a user of the harness's remote server, which keeps no roster/);
@@ -64,7 +71,10 @@ for (const server of ["prosody", "ejabberd"] as const) {
     const res = results(d);
     // A server without pre-approval (ejabberd) skips the case that needs it.
     const skipped = server === "ejabberd" ? ["remote-probe-keeps-preapproval: skip the server does not advertise pre-approval (urn:xmpp:features:pre-approval)"] : [];
-    assert.deepEqual(res.cases.filter((c) => !["pass", "xfail"].includes(c.verdict)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`), skipped);
+    assert.deepEqual(
+      res.cases.filter((c) => !["pass", "xfail"].includes(c.verdict)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`),
+      skipped,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(res.cases.length, 22);
     // Both servers send the probe from the user's full JID: the profile documents it, with the stanza.

@@ -101,18 +101,32 @@ for (const v of variants) {
       await bob.sendMarker(a.jid, "from-remote");
       assert.ok(await a.waitUntil(() => (a.hasMarker("from-remote") ? true : undefined), 5000), "bob's marker reached alice");
       assert.equal((await bob.ping(5000)).attrs.type, "result");
-      assert.deepEqual(bob.inbox.items.filter((r) => !r.consumed).map((r) => r.el.toString()), [], "markers and ping replies stay out of the inbox");
+      assert.deepEqual(
+        bob.inbox.items.filter((r) => !r.consumed).map((r) => r.el.toString()),
+        [],
+        "markers and ping replies stay out of the inbox",
+      );
 
       // How each side authenticated the other: what the remote server negotiated, and what the target's log says.
       for (const direction of ["in", "out"] as const) {
-        assert.deepEqual(remote.links.filter((l) => l.direction === direction).map(({ encrypted, auth }) => ({ encrypted, auth })), [v.expect], `${direction}: ${JSON.stringify(remote.links)}`);
+        assert.deepEqual(
+          remote.links.filter((l) => l.direction === direction).map(({ encrypted, auth }) => ({ encrypted, auth })),
+          [v.expect],
+          `${direction}: ${JSON.stringify(remote.links)}`,
+        );
       }
       {
         const fromRemote = (ls: S2sLink[]) => ls.filter((l) => l.from === "remote.test");
         const accepted = fromRemote(await linksWhen(target, (ls) => fromRemote(ls).length > 0, 10_000));
-        assert.deepEqual(accepted.map(({ encrypted, auth }) => ({ encrypted, auth })), [v.expect], JSON.stringify(accepted));
+        assert.deepEqual(
+          accepted.map(({ encrypted, auth }) => ({ encrypted, auth })),
+          [v.expect],
+          JSON.stringify(accepted),
+        );
       }
-      log(`local:${v.server} + remote (${how}): probe from ${probe.attrs.from}; target up in ${up.toFixed(0)} ms; first message to the remote server (s2s set-up included) ${firstMessage.toFixed(0)} ms; first stanza from it (set-up and the target's verification included) ${firstInbound.toFixed(0)} ms`);
+      log(
+        `local:${v.server} + remote (${how}): probe from ${probe.attrs.from}; target up in ${up.toFixed(0)} ms; first message to the remote server (s2s set-up included) ${firstMessage.toFixed(0)} ms; first stanza from it (set-up and the target's verification included) ${firstInbound.toFixed(0)} ms`,
+      );
     } finally {
       await alice?.close();
       await remote.stop();

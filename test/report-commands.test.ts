@@ -52,6 +52,13 @@ test("xmpp-conform merge joins shards into one results.json and writes its repor
   const r = await runCli(["merge", one, two, "--out", out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /merged 2 files, 3 cases/);
-  assert.deepEqual(readResults(path.join(out, "results.json")).cases.map((c) => [c.id, c.verdict]), [["a", "pass"], ["b", "fail"], ["c", "warn"]]);
+  assert.deepEqual(
+    readResults(path.join(out, "results.json")).cases.map((c) => [c.id, c.verdict]),
+    [
+      ["a", "pass"],
+      ["b", "fail"],
+      ["c", "warn"],
+    ],
+  );
   for (const f of ["junit.xml", "report.html", "summary.md"]) assert.ok(existsSync(path.join(out, f)), f);
 });

@@ -21,7 +21,9 @@ const failing = makeCase({
   requirements: ["ROSTER-ADD-01", "ROSTER-ADD-02"],
   verdict: "fail",
   reason: "juliet/balcony did not receive <iq type='result'/> | within 300 ms",
-  failures: [{ step: "juliet/balcony receives", pos: { file: "f.yaml", line: 9, col: 3 }, level: "MUST", requirements: ["ROSTER-ADD-02"], message: "no push", expected: ["<iq type='set'/>"], closest: [] }],
+  failures: [
+    { step: "juliet/balcony receives", pos: { file: "f.yaml", line: 9, col: 3 }, level: "MUST", requirements: ["ROSTER-ADD-02"], message: "no push", expected: ["<iq type='set'/>"], closest: [] },
+  ],
   transcript: [
     { at: 1.5, session: "juliet/balcony", dir: "out", xml: "<iq type='set' id='a'><query xmlns='jabber:iq:roster'><item jid='n@d'/></query></iq>" },
     { at: 2, session: "juliet/balcony", dir: "in", xml: "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>", harness: true },
@@ -35,19 +37,27 @@ test("the compliance table has a row per cited requirement, in section order, wi
     makeCase({ id: "own", rfc: "2.10", requirements: ["NOT-IN-CATALOG-01"] }),
   ]);
   const rows = complianceRows(run);
-  assert.deepEqual(rows.map((r) => [r.id, r.section, r.status]), [
-    ["ROSTER-GET-02", "2.1.4", "warn"],
-    ["ROSTER-ADD-01", "2.3.2", "fail"],
-    ["ROSTER-ADD-02", "2.3.2", "fail"],
-    ["NOT-IN-CATALOG-01", "2.10", "pass"],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.section, r.status]),
+    [
+      ["ROSTER-GET-02", "2.1.4", "warn"],
+      ["ROSTER-ADD-01", "2.3.2", "fail"],
+      ["ROSTER-ADD-02", "2.3.2", "fail"],
+      ["NOT-IN-CATALOG-01", "2.10", "pass"],
+    ],
+  );
   assert.equal(rows[0].url, "https://www.rfc-editor.org/rfc/rfc6121#section-2.1.4");
   assert.equal(rows[3].text, undefined);
   assert.deepEqual(["A.2.1", "2.10", "2.9", "2", "10.1"].sort(compareSections), ["2", "2.9", "2.10", "10.1", "A.2.1"]);
 });
 
 test("the HTML report escapes what servers and scenarios wrote, links sections to the RFC, shows deviations and notes", () => {
-  const known = makeCase({ id: "known", verdict: "xfail", reason: "as the profile expects", deviation: { source: "profiles/p.yaml:3", reason: "no bad-request", link: "https://issues.example/1", verdict: "fail" } });
+  const known = makeCase({
+    id: "known",
+    verdict: "xfail",
+    reason: "as the profile expects",
+    deviation: { source: "profiles/p.yaml:3", reason: "no bad-request", link: "https://issues.example/1", verdict: "fail" },
+  });
   const run = makeRun([makeCase({ id: "evil", reason: `<script>alert("x")</script>`, verdict: "error", title: "a & b" }), known], { notes: ["certificate <not> verified"] });
   const html = renderHtml(run);
   assert.doesNotMatch(html, /<script>alert/);
@@ -107,7 +117,17 @@ test("junit.xml shows a warning as skipped with a warning property and its reaso
     level: "SHOULD",
     verdict: "warn",
     reason: "juliet/balcony did not receive <iq ver=''/>",
-    failures: [{ step: "juliet/balcony receives", pos: { file: "f.yaml", line: 7, col: 3 }, level: "SHOULD", requirements: ["ROSTER-VER-03"], message: "no ver", expected: ["<iq/>"], closest: [{ xml: "<iq type='result'/>", problems: ["iq: attribute ver missing"] }] }],
+    failures: [
+      {
+        step: "juliet/balcony receives",
+        pos: { file: "f.yaml", line: 7, col: 3 },
+        level: "SHOULD",
+        requirements: ["ROSTER-VER-03"],
+        message: "no ver",
+        expected: ["<iq/>"],
+        closest: [{ xml: "<iq type='result'/>", problems: ["iq: attribute ver missing"] }],
+      },
+    ],
   });
   const run = makeRun([warned, makeCase({ id: "ok" })], { options: { strict: false } });
   const dir = tmp();
@@ -137,13 +157,25 @@ test("the matrix puts servers side by side and marks the rows where they disagre
   const ejabberd = makeRun([makeCase({ id: "a" }), makeCase({ id: "b", requirements: ["ROSTER-ADD-02"], verdict: "fail" })], {
     target: { name: "local:ejabberd", host: "127.0.0.1", port: 5222, domain: "localhost", software: { name: "ejabberd", version: "23.01" } },
   });
-  const m = buildMatrix([{ file: "p/results.json", run: prosody }, { file: "e/results.json", run: ejabberd }], "case");
-  assert.deepEqual(m.columns.map((c) => c.label), ["Prosody 0.12.3", "ejabberd 23.01"]);
-  assert.deepEqual(m.rows.map((r) => [r.key, r.cells, r.differ]), [
-    ["a", ["pass", "pass"], false],
-    ["b", ["pass", "fail"], true],
-    ["c", ["skip", undefined], false],
-  ]);
+  const m = buildMatrix(
+    [
+      { file: "p/results.json", run: prosody },
+      { file: "e/results.json", run: ejabberd },
+    ],
+    "case",
+  );
+  assert.deepEqual(
+    m.columns.map((c) => c.label),
+    ["Prosody 0.12.3", "ejabberd 23.01"],
+  );
+  assert.deepEqual(
+    m.rows.map((r) => [r.key, r.cells, r.differ]),
+    [
+      ["a", ["pass", "pass"], false],
+      ["b", ["pass", "fail"], true],
+      ["c", ["skip", undefined], false],
+    ],
+  );
   const html = renderMatrixHtml(m);
   assert.equal(html.match(/<td class="differ">/g)?.length, 2);
   assert.match(html, /<b>1<\/b> of 3 cases differ/);
@@ -151,31 +183,72 @@ test("the matrix puts servers side by side and marks the rows where they disagre
   assert.match(md, /^\| ≠ \| `b` \| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| MUST \| \*\*pass\*\* \| \*\*fail\*\* \|$/m);
   assert.match(md, /^\| {2}\| `c` \| .* \| skip \| – \|$/m);
 
-  const byReq = buildMatrix([{ file: "p/results.json", run: prosody }, { file: "e/results.json", run: ejabberd }], "requirement");
+  const byReq = buildMatrix(
+    [
+      { file: "p/results.json", run: prosody },
+      { file: "e/results.json", run: ejabberd },
+    ],
+    "requirement",
+  );
   // A requirement's cell is the worst of what its cases showed of it: a skipped case shows nothing, so
   // Prosody's ROSTER-ADD-01 is what its passing case showed.
-  assert.deepEqual(byReq.rows.map((r) => [r.key, r.cells, r.differ]), [
-    ["ROSTER-ADD-01", ["pass", "pass"], false],
-    ["ROSTER-ADD-02", ["pass", "fail"], true],
-  ]);
+  assert.deepEqual(
+    byReq.rows.map((r) => [r.key, r.cells, r.differ]),
+    [
+      ["ROSTER-ADD-01", ["pass", "pass"], false],
+      ["ROSTER-ADD-02", ["pass", "fail"], true],
+    ],
+  );
   // Two runs of the same server get the file in their label.
-  assert.deepEqual(buildMatrix([{ file: "x/results.json", run: prosody }, { file: "y/results.json", run: prosody }], "case").columns.map((c) => c.label), [
-    "Prosody 0.12.3 (x/results.json)",
-    "Prosody 0.12.3 (y/results.json)",
-  ]);
+  assert.deepEqual(
+    buildMatrix(
+      [
+        { file: "x/results.json", run: prosody },
+        { file: "y/results.json", run: prosody },
+      ],
+      "case",
+    ).columns.map((c) => c.label),
+    ["Prosody 0.12.3 (x/results.json)", "Prosody 0.12.3 (y/results.json)"],
+  );
 });
 
 test("merge joins shards of one run and refuses results that are not shards of it", () => {
   const one = makeRun([makeCase({ id: "a" }), makeCase({ id: "b", verdict: "fail" })], { startedAt: "2026-01-01T10:00:00.000Z", durationMs: 2000 });
-  const two = makeRun([makeCase({ id: "c" })], { startedAt: "2026-01-01T10:00:01.000Z", durationMs: 3000, target: { ...one.target, port: 6000 }, accounts: { created: 2, notRemoved: 1 }, notes: ["no profile"] });
-  const merged = mergeRuns([{ file: "1.json", run: one }, { file: "2.json", run: two }]);
-  assert.deepEqual(merged.cases.map((c) => c.id), ["a", "b", "c"]);
+  const two = makeRun([makeCase({ id: "c" })], {
+    startedAt: "2026-01-01T10:00:01.000Z",
+    durationMs: 3000,
+    target: { ...one.target, port: 6000 },
+    accounts: { created: 2, notRemoved: 1 },
+    notes: ["no profile"],
+  });
+  const merged = mergeRuns([
+    { file: "1.json", run: one },
+    { file: "2.json", run: two },
+  ]);
+  assert.deepEqual(
+    merged.cases.map((c) => c.id),
+    ["a", "b", "c"],
+  );
   assert.equal(merged.durationMs, 4000);
   assert.deepEqual(merged.accounts, { created: 6, notRemoved: 1 });
   assert.deepEqual(merged.notes, ["no profile"]);
-  assert.throws(() => mergeRuns([{ file: "1.json", run: one }, { file: "1b.json", run: one }]), /case a is in both 1\.json and 1b\.json/);
+  assert.throws(
+    () =>
+      mergeRuns([
+        { file: "1.json", run: one },
+        { file: "1b.json", run: one },
+      ]),
+    /case a is in both 1\.json and 1b\.json/,
+  );
   const other = makeRun([makeCase({ id: "z" })], { options: { timeoutMs: 500 } });
-  assert.throws(() => mergeRuns([{ file: "1.json", run: one }, { file: "3.json", run: other }]), /not a shard of the same run as 1\.json: options differ/);
+  assert.throws(
+    () =>
+      mergeRuns([
+        { file: "1.json", run: one },
+        { file: "3.json", run: other },
+      ]),
+    /not a shard of the same run as 1\.json: options differ/,
+  );
 });
 
 test("reports group by specification: totals per RFC side by side in summary.md and report.html, sections per RFC", () => {
@@ -211,7 +284,10 @@ test("junit.xml has a testsuite per specification, each valid and with the run's
   const valid = validateXml(file, JUNIT_XSD);
   assert.ok(valid.ok, valid.output);
   const suites = [...xml.matchAll(/<testsuite name="([^"]*)"[^>]*tests="(\d+)"/g)].map((m) => [m[1].split(":")[0], m[2]]);
-  assert.deepEqual(suites, [["XMPP conformance (RFC 6120)", "1"], ["XMPP conformance (RFC 6121)", "1"]]);
+  assert.deepEqual(suites, [
+    ["XMPP conformance (RFC 6120)", "1"],
+    ["XMPP conformance (RFC 6121)", "1"],
+  ]);
   assert.equal([...xml.matchAll(/<property name="target" value="local:prosody"\/>/g)].length, 2);
   assert.match(xml, /<testsuites tests="2" failures="1"/);
 });

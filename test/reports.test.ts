@@ -54,11 +54,7 @@ test("junit.xml is valid against the JUnit schema CI test tabs read", () => {
   assert.match(readFileSync(path.join(out, "junit.xml"), "utf8"), /<failure message="juliet\/balcony did not receive[^"]*" type="fail"\/>/);
   // The check can fail: a testcase without a name, properties after the outcome, a time that is not a number.
   const invalid = path.join(dir, "invalid.xml");
-  for (const bad of [
-    `<testcase classname="c"/>`,
-    `<testcase name="c"><failure/><properties><property name="a" value="b"/></properties></testcase>`,
-    `<testcase name="c" time="soon"/>`,
-  ]) {
+  for (const bad of [`<testcase classname="c"/>`, `<testcase name="c"><failure/><properties><property name="a" value="b"/></properties></testcase>`, `<testcase name="c" time="soon"/>`]) {
     writeFileSync(invalid, `<testsuites><testsuite name="s" tests="1">${bad}</testsuite></testsuites>`);
     assert.equal(validateXml(invalid, JUNIT_XSD).ok, false, bad);
   }

@@ -42,18 +42,26 @@ const proofs = (sc: { steps: { plan: { proves: { id: string; level: string }[] }
 
 test("also: each entry becomes a check of its own requirement, at that requirement's own level (not capped by the step's)", () => {
   const [sc] = loadScenarioFile(file(IQ_CASE.replace("CONDITION", "<iq><error><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")));
-  assert.deepEqual(sc.steps.map((s) => [s.kind, s.requirements]), [
-    ["send", undefined],
-    ["receive", ["ERR-RULE-03", "ERR-RULE-04"]],
-    ["also", ["ERR-SYN-01"]],
-    ["also", ["STANZA-EXT-02"]],
-  ]);
+  assert.deepEqual(
+    sc.steps.map((s) => [s.kind, s.requirements]),
+    [
+      ["send", undefined],
+      ["receive", ["ERR-RULE-03", "ERR-RULE-04"]],
+      ["also", ["ERR-SYN-01"]],
+      ["also", ["STANZA-EXT-02"]],
+    ],
+  );
   assert.match(sc.steps[2].text, /juliet\/balcony's stanza also matches <iq><error type=.* \(ERR-SYN-01\)/);
   // What each step proves: an action nothing, a check its own requirements.
   assert.deepEqual(proofs(sc), [[], ["ERR-RULE-03 MUST", "ERR-RULE-04 MUST"], ["ERR-SYN-01 MUST"], ["STANZA-EXT-02 MUST"]]);
-  assert.deepEqual(sc.steps.map((s) => s.plan.role), ["act", "proof", "proof", "proof"]);
+  assert.deepEqual(
+    sc.steps.map((s) => s.plan.role),
+    ["act", "proof", "proof", "proof"],
+  );
   // A SHOULD step's also entries keep their rules' MUST: once the stanza came, its form is what the rule says.
-  const [weak] = loadScenarioFile(file(IQ_CASE.replace("CONDITION", "<iq/>").replace("    requirements: [ERR-RULE-03, ERR-RULE-04]", "    requirements: [ERR-RULE-03, ERR-RULE-04]\n    level: SHOULD")));
+  const [weak] = loadScenarioFile(
+    file(IQ_CASE.replace("CONDITION", "<iq/>").replace("    requirements: [ERR-RULE-03, ERR-RULE-04]", "    requirements: [ERR-RULE-03, ERR-RULE-04]\n    level: SHOULD")),
+  );
   assert.deepEqual(proofs(weak), [[], ["ERR-RULE-03 SHOULD", "ERR-RULE-04 SHOULD"], ["ERR-SYN-01 MUST"], ["STANZA-EXT-02 MUST"]]);
 });
 
@@ -88,8 +96,15 @@ steps:
   assert.match(detail, /requirements: no step checks BIND-GEN-01: name it in the requirements of the step that proves it/);
   // Naming it on the action makes the action prove it.
   const [sc] = loadScenarioFile(file(unproved.replace("  - juliet/c1 binds\n", "  - juliet/c1 binds:\n    requirements: [BIND-GEN-01]\n")));
-  assert.deepEqual(sc.steps.map((s) => s.plan.proves.map((p) => p.id)), [[], [], [], [], ["BIND-GEN-01"], ["STANZA-IQ-02"]]);
-  assert.deepEqual(sc.steps.map((s) => s.plan.prelude), [true, true, true, true, false, false], "the prelude: every step before the first proof");
+  assert.deepEqual(
+    sc.steps.map((s) => s.plan.proves.map((p) => p.id)),
+    [[], [], [], [], ["BIND-GEN-01"], ["STANZA-IQ-02"]],
+  );
+  assert.deepEqual(
+    sc.steps.map((s) => s.plan.prelude),
+    [true, true, true, true, false, false],
+    "the prelude: every step before the first proof",
+  );
 });
 
 test("against Prosody: a wrong part fails only its own requirement; the others the same stanza proves pass", async () => {
@@ -98,13 +113,17 @@ test("against Prosody: a wrong part fails only its own requirement; the others t
   const [c] = (await run(plan, at())).cases;
   assert.equal(c.verdict, "fail");
   assert.match(c.reason!, /the stanza juliet\/balcony received does not match <iq><error><feature-not-implemented/);
-  assert.deepEqual(c.failures.map((f) => f.requirements), [["STANZA-EXT-02"]]);
+  assert.deepEqual(
+    c.failures.map((f) => f.requirements),
+    [["STANZA-EXT-02"]],
+  );
   const verdicts = Object.fromEntries((c.requirementResults ?? []).map((r) => [r.id, r.verdict]));
   assert.deepEqual(verdicts, { "ERR-RULE-03": "pass", "ERR-RULE-04": "pass", "ERR-SYN-01": "pass", "STANZA-EXT-02": "fail" });
 });
 
 test("against Prosody: a passing set-up step proves nothing, a failing one (the same way twice) skips the case naming it, and a check of an action never run is not reached", async () => {
-  const plan = loadScenarioFile(file(`id: setup-passes
+  const plan = loadScenarioFile(
+    file(`id: setup-passes
 title: the features before the action prove none of the case's rules
 spec: rfc6120
 rfc: "11.1"
@@ -149,11 +168,15 @@ steps:
     level: SHOULD
   - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster' ver='\${v}'/></iq>
   - juliet/balcony receives: <iq type='result' id='g'/>
-`));
+`),
+  );
   const byId = Object.fromEntries((await run(plan, at())).cases.map((c) => [c.id, c]));
   // The check fails; the set-up step before it that held does not make XML-RESTRICT-02 pass.
   assert.equal(byId["setup-passes"].verdict, "fail");
-  assert.deepEqual(byId["setup-passes"].requirementResults?.map((r) => [r.id, r.verdict]), [["XML-RESTRICT-02", "fail"]]);
+  assert.deepEqual(
+    byId["setup-passes"].requirementResults?.map((r) => [r.id, r.verdict]),
+    [["XML-RESTRICT-02", "fail"]],
+  );
   // A set-up step that fails is retried with the rest of set-up; the same answer again is the server's, so the
   // case is skipped naming the precondition: no verdict.
   assert.equal(byId["setup-fails"].verdict, "skip");
@@ -163,13 +186,20 @@ steps:
   // The capture is never made, so the second request is never sent and its answer is not judged.
   const skipped = byId["action-skipped"];
   assert.equal(skipped.verdict, "warn");
-  assert.deepEqual(skipped.failures.map((f) => f.requirements), [["ROSTER-VER-11"]]);
-  assert.deepEqual(skipped.requirementResults?.map((r) => [r.id, r.verdict]), [["ROSTER-VER-11", "warn"]]);
+  assert.deepEqual(
+    skipped.failures.map((f) => f.requirements),
+    [["ROSTER-VER-11"]],
+  );
+  assert.deepEqual(
+    skipped.requirementResults?.map((r) => [r.id, r.verdict]),
+    [["ROSTER-VER-11", "warn"]],
+  );
   assert.deepEqual(server.accounts(), []);
 });
 
 test("against Prosody: what an alternative of 'one of' cites holds only when that alternative happened", async () => {
-  const plan = loadScenarioFile(file(`id: either
+  const plan = loadScenarioFile(
+    file(`id: either
 title: an error or a result, each with its own rule
 spec: rfc6120
 rfc: "8.2.3"
@@ -188,10 +218,14 @@ steps:
       result:
         - juliet/balcony receives: <iq type='result' id='x1'/>
           requirements: [STANZA-EXT-02]
-`));
+`),
+  );
   const [c] = (await run(plan, at())).cases;
   assert.equal(c.verdict, "pass");
-  assert.deepEqual(c.choices.map((x) => x.alternative), ["error"]);
+  assert.deepEqual(
+    c.choices.map((x) => x.alternative),
+    ["error"],
+  );
   // The 'one of' proves what no alternative cites; the alternative that happened proves its own; the other did not apply.
   assert.deepEqual(Object.fromEntries((c.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "pass", "ERR-RULE-03": "pass", "STANZA-EXT-02": "not-reached" });
 });
@@ -202,11 +236,23 @@ test("against Prosody, the shipped cases the audit named: each requirement judge
   const byId = Object.fromEntries((await run(plan, at())).cases.map((c) => [c.id, c]));
   const shown = (id: string) => byId[id].requirementResults?.map((r) => [r.id, r.verdict]);
   // The features before the comment are set-up: only the rule the comment breaks, and its named condition, are judged.
-  assert.deepEqual(shown("xml-restricted/comment"), [["XML-RESTRICT-01", "pass"], ["SERR-RESTRICTED-01", "warn"]]);
+  assert.deepEqual(shown("xml-restricted/comment"), [
+    ["XML-RESTRICT-01", "pass"],
+    ["SERR-RESTRICTED-01", "warn"],
+  ]);
   // Each error condition's cell judges its own condition, not the other cells'.
   for (const cell of ["forbidden", "feature-not-implemented", "not-allowed", "not-acceptable", "item-not-found"]) {
-    assert.deepEqual(shown(`error-condition-types/${cell}`)?.map(([id]) => id), [`ERR-COND-${cell.toUpperCase()}`], cell);
+    assert.deepEqual(
+      shown(`error-condition-types/${cell}`)?.map(([id]) => id),
+      [`ERR-COND-${cell.toUpperCase()}`],
+      cell,
+    );
   }
   // The id, the <error/> and its type are judged apart from the condition (also:).
-  assert.deepEqual(shown("iq-unknown-namespace/to-domain")?.map(([id]) => id).sort(), ["ERR-RULE-03", "ERR-RULE-04", "ERR-SYN-01", "STANZA-EXT-02", "STANZA-IQ-06"]);
+  assert.deepEqual(
+    shown("iq-unknown-namespace/to-domain")
+      ?.map(([id]) => id)
+      .sort(),
+    ["ERR-RULE-03", "ERR-RULE-04", "ERR-SYN-01", "STANZA-EXT-02", "STANZA-IQ-06"],
+  );
 });

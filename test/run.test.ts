@@ -102,7 +102,10 @@ test("an unreachable server gives error verdicts with the reason, reports, and e
 
 test("a broken scenario file gives file:line:col and exit 2; usage errors exit 2", async () => {
   const d = out();
-  writeFileSync(path.join(d, "broken.yaml"), "id: x\ntitle: t\nrfc: '2.1'\nlevel: MUST\nrequirements: [ROSTER-GET-01]\naccounts: { juliet: { resources: { a: {} } } }\nsteps:\n  - juliet/a sendz: <iq/>\n");
+  writeFileSync(
+    path.join(d, "broken.yaml"),
+    "id: x\ntitle: t\nrfc: '2.1'\nlevel: MUST\nrequirements: [ROSTER-GET-01]\naccounts: { juliet: { resources: { a: {} } } }\nsteps:\n  - juliet/a sendz: <iq/>\n",
+  );
   const v = await runCli(["validate", path.join(d, "broken.yaml")]);
   assert.equal(v.code, 2);
   assert.match(v.stderr, new RegExp(`${path.join(d, "broken.yaml")}:8:5: steps\\[0\\]: expected a step like`));
@@ -122,7 +125,10 @@ test("--target local:prosody starts its own server, passes the suite and leaves 
   assert.equal(results.target.software.name, "Prosody");
   assert.match(results.profile.file, /profiles\/prosody-[\d.]+\.yaml$/);
   const unexpected = results.cases.filter((c: { verdict: string }) => !["pass", "warn", "skip", "xfail"].includes(c.verdict));
-  assert.deepEqual(unexpected.map((c: { id: string; reason?: string }) => `${c.id}: ${c.reason}`), []);
+  assert.deepEqual(
+    unexpected.map((c: { id: string; reason?: string }) => `${c.id}: ${c.reason}`),
+    [],
+  );
   for (const c of results.cases.filter((x: { verdict: string }) => x.verdict === "xfail")) assert.match(c.deviation.source, /^profiles\/prosody-[\d.]+\.yaml:\d+$/, c.id);
   assert.deepEqual(orphanedProsodies(), []);
   assert.equal(existsSync(path.join(dir, "junit.xml")), true);
@@ -152,12 +158,17 @@ test("--shard k/n runs disjoint parts that add up to the plan; --repeat reports 
     return { code: r.code, stderr: r.stderr, cases: JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")).cases as { id: string; flaky?: string[] }[] };
   };
   const shards = await Promise.all(["1/3", "2/3", "3/3"].map((s) => ids(["--shard", s])));
-  const all = loadSuite([roster]).scenarios.map((s) => s.id).sort();
+  const all = loadSuite([roster])
+    .scenarios.map((s) => s.id)
+    .sort();
   assert.deepEqual(shards.flatMap((s) => s.cases.map((c) => c.id)).sort(), all);
   assert.ok(shards.every((s) => s.cases.length > 0));
   const twice = await ids(["--repeat", "2", "--grep", "^roster-(add|delete|get)"]);
   assert.match(twice.stderr, /run 2 of 2 done/);
   assert.ok(twice.cases.length > 5);
-  assert.deepEqual(twice.cases.filter((c) => c.flaky), []);
+  assert.deepEqual(
+    twice.cases.filter((c) => c.flaky),
+    [],
+  );
   assert.equal((await runCli(["run", "--shard", "4/3", "--server", "127.0.0.1:1", "--domain", "d"])).code, 2);
 });

@@ -9,18 +9,31 @@ import { ROOT, runCli } from "./support/cli.ts";
 
 /** Case selection as users type it: ids as the reports print them, scenario ids, requirement IDs, files. */
 const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
-const ids = (names: string[], extra: Partial<Parameters<typeof select>[1]> = {}) =>
-  select(suite, { files: [], ids: names, tags: [], ...extra });
+const ids = (names: string[], extra: Partial<Parameters<typeof select>[1]> = {}) => select(suite, { files: [], ids: names, tags: [], ...extra });
 
 test("a case id as reports print it selects that case, a scenario id all its cells, a requirement every case citing it", () => {
-  assert.deepEqual(ids(["presence-priority-echo/7"]).plan.map((s) => s.id), ["presence-priority-echo/7"]);
-  assert.deepEqual(ids(["presence-priority-echo"]).plan.map((s) => s.id).sort(), ["presence-priority-echo/-5", "presence-priority-echo/0", "presence-priority-echo/7"]);
+  assert.deepEqual(
+    ids(["presence-priority-echo/7"]).plan.map((s) => s.id),
+    ["presence-priority-echo/7"],
+  );
+  assert.deepEqual(
+    ids(["presence-priority-echo"])
+      .plan.map((s) => s.id)
+      .sort(),
+    ["presence-priority-echo/-5", "presence-priority-echo/0", "presence-priority-echo/7"],
+  );
   // A row of the delivery table is cited through its cells, with a '/' in the ID.
-  assert.deepEqual(ids(["DELIVERY-MSG-BARE-2NN/headline"]).plan.map((s) => s.id), ["delivery-msg-bare-2nn/headline"]);
+  assert.deepEqual(
+    ids(["DELIVERY-MSG-BARE-2NN/headline"]).plan.map((s) => s.id),
+    ["delivery-msg-bare-2nn/headline"],
+  );
   // Requirements cited only by a step count too.
   const stepOnly = suite.find((s) => s.steps.some((st) => st.requirements?.some((r) => !s.requirements.includes(r))))!;
   const req = stepOnly.steps.flatMap((st) => st.requirements ?? []).find((r) => !stepOnly.requirements.includes(r))!;
-  assert.ok(casesNamed(suite, req).some((s) => s.id === stepOnly.id), req);
+  assert.ok(
+    casesNamed(suite, req).some((s) => s.id === stepOnly.id),
+    req,
+  );
   // A prefix that is not a whole scenario id selects nothing.
   assert.deepEqual(ids(["presence-priority"]).unknownIds, ["presence-priority"]);
 });
@@ -28,9 +41,15 @@ test("a case id as reports print it selects that case, a scenario id all its cel
 test("each case once, files and names together, then --grep and --tag", () => {
   const files = suite.filter((s) => s.id.startsWith("roster-add"));
   const r = select(suite, { files, ids: ["roster-add-push", "presence-priority-echo/0", "nope"], tags: [] });
-  assert.deepEqual(r.plan.map((s) => s.id), [...files.map((s) => s.id), "presence-priority-echo/0"]);
+  assert.deepEqual(
+    r.plan.map((s) => s.id),
+    [...files.map((s) => s.id), "presence-priority-echo/0"],
+  );
   assert.deepEqual(r.unknownIds, ["nope"]);
-  assert.deepEqual(ids(["presence-priority-echo"], { grep: /\/-5$/ }).plan.map((s) => s.id), ["presence-priority-echo/-5"]);
+  assert.deepEqual(
+    ids(["presence-priority-echo"], { grep: /\/-5$/ }).plan.map((s) => s.id),
+    ["presence-priority-echo/-5"],
+  );
   assert.equal(ids([], { tags: ["no-such-tag"] }).plan.length, 0);
   assert.equal(ids([]).plan.length, suite.length);
 });
@@ -75,11 +94,13 @@ test("CLI: validate on a file that is not a scenario, or a folder without scenar
 
 test("CLI: the same names work with --shard (an unreachable server: every selected case is reported)", async () => {
   const out = mkdtempSync(path.join(tmpdir(), "xc-shard-"));
-  const shards = await Promise.all(["1/2", "2/2"].map(async (shard, i) => {
-    const dir = path.join(out, String(i));
-    const r = await runCli(["run", "presence-priority-echo", "roster-add-push", "--shard", shard, "--server", "127.0.0.1:1", "--domain", "d", "--reporter", "json", "--out", dir]);
-    assert.equal(r.code, 3, r.stderr);
-    return (await import(path.join(dir, "results.json"), { with: { type: "json" } })).default.cases.map((c: { id: string }) => c.id) as string[];
-  }));
+  const shards = await Promise.all(
+    ["1/2", "2/2"].map(async (shard, i) => {
+      const dir = path.join(out, String(i));
+      const r = await runCli(["run", "presence-priority-echo", "roster-add-push", "--shard", shard, "--server", "127.0.0.1:1", "--domain", "d", "--reporter", "json", "--out", dir]);
+      assert.equal(r.code, 3, r.stderr);
+      return (await import(path.join(dir, "results.json"), { with: { type: "json" } })).default.cases.map((c: { id: string }) => c.id) as string[];
+    }),
+  );
   assert.deepEqual(shards.flat().sort(), ["presence-priority-echo/-5", "presence-priority-echo/0", "presence-priority-echo/7", "roster-add-push"]);
 });

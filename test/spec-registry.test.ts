@@ -45,17 +45,29 @@ after(async () => {
 
 test("a registered specification has a catalog, quotes checked against its text, and scenarios that name it", () => {
   const catalog = catalogOf("xep-9999");
-  assert.deepEqual(catalog.requirements.map((r) => [r.id, r.spec, r.statedIn, r.section, r.level]), [
-    ["TPING-01", "xep-9999", "xep-9999", "2", "MUST"],
-    ["TPING-02", "xep-9999", "xep-9999", "2.1", "SHOULD"],
-  ]);
+  assert.deepEqual(
+    catalog.requirements.map((r) => [r.id, r.spec, r.statedIn, r.section, r.level]),
+    [
+      ["TPING-01", "xep-9999", "xep-9999", "2", "MUST"],
+      ["TPING-02", "xep-9999", "xep-9999", "2.1", "SHOULD"],
+    ],
+  );
   assert.ok([...catalogs().keys()].includes("xep-9999"));
   assert.equal(findRequirement("TPING-02")?.quote, '"A server SHOULD answer a ping in an unknown namespace with a <feature-not-implemented/> error."');
   assert.deepEqual(rowProblems(readFileSync(path.join(FIXTURES, "xep-9999-requirements.md"), "utf8")), []);
   // A misquote in the fixture catalog is caught like one in the RFC catalogs.
-  assert.match(rowProblems(readFileSync(path.join(FIXTURES, "xep-9999-requirements.md"), "utf8").replace("within one second", "x").replace("answer a ping addressed", "reply to a ping addressed"))[0].message, /not in XEP-9999 §2/);
+  assert.match(
+    rowProblems(readFileSync(path.join(FIXTURES, "xep-9999-requirements.md"), "utf8").replace("within one second", "x").replace("answer a ping addressed", "reply to a ping addressed"))[0].message,
+    /not in XEP-9999 §2/,
+  );
   const file = path.join(FIXTURES, "xep-9999.yaml");
-  assert.deepEqual(loadScenarioFile(file).map((s) => [s.id, s.spec]), [["tping-domain", "xep-9999"], ["tping-unknown", "xep-9999"]]);
+  assert.deepEqual(
+    loadScenarioFile(file).map((s) => [s.id, s.spec]),
+    [
+      ["tping-domain", "xep-9999"],
+      ["tping-unknown", "xep-9999"],
+    ],
+  );
   assert.deepEqual(yamlProseProblems(file, scenarioProse), []);
   assert.equal(specName("xep-9999"), "XEP-9999");
   assert.equal(sectionUrl("xep-9999", "2.1"), "https://example.org/xep-9999.html#sect-2.1");
@@ -65,11 +77,24 @@ test("its cases run and show in every report under its own name, with links to i
   const plan = loadScenarioFile(path.join(FIXTURES, "xep-9999.yaml"));
   const out = mkdtempSync(path.join(tmpdir(), "xc-registry-"));
   const opts = { outDir: out, stream: process.stdout, color: false, strict: false };
-  const results = await run(plan, { server: `127.0.0.1:${server.port}`, domain: "localhost", install: false, timeoutMs: 1500 }, {
-    onEvent: fanOut(["junit", "json", "html", "markdown"].map((name) => ({ name, reporter: reporters[name](opts) })), console.error),
-  });
+  const results = await run(
+    plan,
+    { server: `127.0.0.1:${server.port}`, domain: "localhost", install: false, timeoutMs: 1500 },
+    {
+      onEvent: fanOut(
+        ["junit", "json", "html", "markdown"].map((name) => ({ name, reporter: reporters[name](opts) })),
+        console.error,
+      ),
+    },
+  );
   // Prosody answers the unknown namespace with service-unavailable: the SHOULD warns.
-  assert.deepEqual(results.cases.map((c) => [c.id, c.spec, c.verdict]), [["tping-domain", "xep-9999", "pass"], ["tping-unknown", "xep-9999", "warn"]]);
+  assert.deepEqual(
+    results.cases.map((c) => [c.id, c.spec, c.verdict]),
+    [
+      ["tping-domain", "xep-9999", "pass"],
+      ["tping-unknown", "xep-9999", "warn"],
+    ],
+  );
   const junit = readFileSync(path.join(out, "junit.xml"), "utf8");
   assert.match(junit, /<testcase classname="xep-9999\.section-2" name="tping-domain/);
   assert.match(junit, /<property name="rfc" value="XEP-9999 §2\.1"\/>/);
@@ -80,11 +105,22 @@ test("its cases run and show in every report under its own name, with links to i
   assert.match(summary, /XEP-9999/);
   assert.match(summary, /\(https:\/\/example\.org\/xep-9999\.html#sect-2\.1\)/);
   // The compliance table, the matrix and the baseline diff take the same names and links.
-  assert.deepEqual(complianceRows(results).map((r) => [r.id, r.statedIn, r.url, r.status]), [
-    ["TPING-01", "xep-9999", "https://example.org/xep-9999.html#sect-2", "pass"],
-    ["TPING-02", "xep-9999", "https://example.org/xep-9999.html#sect-2.1", "warn"],
-  ]);
-  const matrix = renderMatrixMarkdown(buildMatrix([{ file: "a.json", run: results }, { file: "b.json", run: results }], "case"));
+  assert.deepEqual(
+    complianceRows(results).map((r) => [r.id, r.statedIn, r.url, r.status]),
+    [
+      ["TPING-01", "xep-9999", "https://example.org/xep-9999.html#sect-2", "pass"],
+      ["TPING-02", "xep-9999", "https://example.org/xep-9999.html#sect-2.1", "warn"],
+    ],
+  );
+  const matrix = renderMatrixMarkdown(
+    buildMatrix(
+      [
+        { file: "a.json", run: results },
+        { file: "b.json", run: results },
+      ],
+      "case",
+    ),
+  );
   assert.match(matrix, /https:\/\/example\.org\/xep-9999\.html#sect-2\.1/);
   const worse = { ...results, cases: results.cases.map((c) => ({ ...c, verdict: "fail" as const, reason: "broken" })) };
   assert.match(renderDiffMarkdown(diffRuns(results, worse), results, worse), /\[XEP-9999 §2\]\(https:\/\/example\.org\/xep-9999\.html#sect-2\)/);

@@ -18,7 +18,10 @@ const state = () => ({ XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), "xc-state
 const results = (dir: string) => JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8"));
 const pidOf = (t: Target) => Number(readFileSync(t.pidFile!, "utf8").trim());
 
-for (const [name, start] of [["Prosody", prosody], ["ejabberd", ejabberd]] as const) {
+for (const [name, start] of [
+  ["Prosody", prosody],
+  ["ejabberd", ejabberd],
+] as const) {
   test(`${name} killed mid-run: the run ends by itself within 30 s with exit 3, the rest not run, reports written, the leftovers named`, async () => {
     const server = await start();
     const dir = out();
@@ -119,10 +122,10 @@ test("a second Ctrl-C quits at once and says what it left: the printed cleanup r
       return runCli(args, {
         env,
         onStdout: (text, child) => {
-          if (!first && text.includes("[3/")) child.kill("SIGINT"), (first = true);
+          if (!first && text.includes("[3/")) (child.kill("SIGINT"), (first = true));
         },
         onStderr: (text, child) => {
-          if (!second && text.includes("interrupted: finishing cleanup")) child.kill("SIGINT"), (second = true);
+          if (!second && text.includes("interrupted: finishing cleanup")) (child.kill("SIGINT"), (second = true));
         },
       });
     };

@@ -25,7 +25,17 @@ after(async () => {
 });
 
 /** Cases that exercise every stream-level step kind: headers, features, SASL, bind, raw bytes, stream errors, closes, barriers. */
-const SAMPLE = ["stream-restart-new-id", "stream-header-id-ignored", "stream-features-after-bind", "bind-conflict", "xml-not-well-formed", "stanza-partial", "sasl-abort", "stream-close", "stream-version-unsupported"];
+const SAMPLE = [
+  "stream-restart-new-id",
+  "stream-header-id-ignored",
+  "stream-features-after-bind",
+  "bind-conflict",
+  "xml-not-well-formed",
+  "stanza-partial",
+  "sasl-abort",
+  "stream-close",
+  "stream-version-unsupported",
+];
 
 for (const name of ["prosody", "ejabberd"]) {
   test(`${name}: stream cases pass with their choices and per-requirement verdicts recorded, and leave no account behind`, async () => {
@@ -34,9 +44,16 @@ for (const name of ["prosody", "ejabberd"]) {
     const results = await run(plan, at(name));
     assert.deepEqual(results.cases.map((c) => [c.id, c.verdict, c.reason]).sort(), SAMPLE.map((id) => [id, "pass", undefined]).sort(), "every sampled case passes");
     const conflict = results.cases.find((c) => c.id === "bind-conflict")!;
-    assert.deepEqual(conflict.choices.map((c) => c.step), ["one of: replace | refuse | override"], "the conflict policy the server chose is recorded");
+    assert.deepEqual(
+      conflict.choices.map((c) => c.step),
+      ["one of: replace | refuse | override"],
+      "the conflict policy the server chose is recorded",
+    );
     const restart = results.cases.find((c) => c.id === "stream-restart-new-id")!;
-    assert.deepEqual(restart.requirementResults?.find((r) => r.id === "STREAM-RESTART-01"), { id: "STREAM-RESTART-01", verdict: "pass" });
+    assert.deepEqual(
+      restart.requirementResults?.find((r) => r.id === "STREAM-RESTART-01"),
+      { id: "STREAM-RESTART-01", verdict: "pass" },
+    );
     assert.ok(results.cases.every((c) => c.spec === "rfc6120"));
     assert.equal(results.accounts.notRemoved, 0);
   });
@@ -105,7 +122,13 @@ steps:
   // and the requirement that step was to prove is not reached (the MAY expectation before it was only recorded).
   assert.equal(byId["ended-unasked"].verdict, "error", byId["ended-unasked"].reason);
   assert.match(byId["ended-unasked"].reason!, /juliet\/c1 cannot carry out 'juliet\/c1 authenticates'.*stream error <not-well-formed\/>/);
-  assert.deepEqual(byId["ended-unasked"].requirementResults?.map((r) => [r.id, r.verdict]), [["XML-WF-01", "pass"], ["BIND-GEN-01", "not-reached"]]);
+  assert.deepEqual(
+    byId["ended-unasked"].requirementResults?.map((r) => [r.id, r.verdict]),
+    [
+      ["XML-WF-01", "pass"],
+      ["BIND-GEN-01", "not-reached"],
+    ],
+  );
   // The raw connection's traffic is in the transcript under its label, stream headers as open tags.
   assert.ok(byId["wrong-header"].transcript!.some((e) => e.session === "c1" && e.dir === "in" && /^<stream:stream [^>]*>$/.test(e.xml)));
   assert.deepEqual(prosodyServer.accounts(), []);

@@ -47,6 +47,9 @@ test("a server that reads slowly gives no error: every verdict is the one it get
   // What the server had to read before it could refuse took it more than two timeouts (the harness's 3000 ms):
   // a wait that counted from the send, not from the server's progress, would have given up.
   assert.ok(oversized.durationMs > 2 * 3000, `stanza-oversized took ${oversized.durationMs} ms through the throttle`);
-  assert.deepEqual(slow.results.cases.filter((c) => c.verdict === "error").map((c) => `${c.id}: ${c.reason}`), []);
+  assert.deepEqual(
+    slow.results.cases.filter((c) => c.verdict === "error").map((c) => `${c.id}: ${c.reason}`),
+    [],
+  );
   assert.deepEqual(slow.verdicts, fast.verdicts);
 });

@@ -29,7 +29,10 @@ test("over STARTTLS with --ca the run passes and records the transport and the f
   const r = await runCli(["run", ...CASES, ...at(tlsServer), "--ca", tlsServer.caFile!, "--reporter", "console,json,junit", "--out", d]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const run = results(d);
-  assert.deepEqual(run.cases.map((c: { verdict: string }) => c.verdict), ["pass", "pass", "pass"]);
+  assert.deepEqual(
+    run.cases.map((c: { verdict: string }) => c.verdict),
+    ["pass", "pass", "pass"],
+  );
   assert.deepEqual(run.target.transport, { tls: "starttls", certificateVerified: true, ca: tlsServer.caFile, sasl: "SCRAM-SHA-1" });
   assert.deepEqual(run.target.server.streamFeatures.beforeTls, ['<starttls xmlns="urn:ietf:params:xml:ns:xmpp-tls"><required/></starttls>']);
   assert.match(r.stdout, /over STARTTLS \(certificate verified\), SASL SCRAM-SHA-1/);
@@ -40,8 +43,14 @@ test("without --ca the certificate signed by the run's own CA is a clear error b
   const d = out();
   const r = await runCli(["run", ...CASES, ...at(tlsServer), "--reporter", "console,json", "--out", d]);
   assert.equal(r.code, 3, r.stdout + r.stderr);
-  assert.match(r.stdout, /the run could not start: TLS: the certificate 127\.0\.0\.1:\d+ presented for localhost is not trusted: unable to verify the first certificate \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\); pass --ca FILE/);
-  assert.deepEqual(results(d).cases.map((c: { verdict: string }) => c.verdict), ["error", "error", "error"]);
+  assert.match(
+    r.stdout,
+    /the run could not start: TLS: the certificate 127\.0\.0\.1:\d+ presented for localhost is not trusted: unable to verify the first certificate \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\); pass --ca FILE/,
+  );
+  assert.deepEqual(
+    results(d).cases.map((c: { verdict: string }) => c.verdict),
+    ["error", "error", "error"],
+  );
 });
 
 test("--insecure works only when asked for, is warned about and recorded in the results", async () => {
@@ -98,7 +107,10 @@ test("a refused login is that session's error, never an unhandled rejection that
     const endpoint = { host: "127.0.0.1", port: tlsServer.port, domain: "localhost", security: { tls: "starttls" as const, ca: readFileSync(tlsServer.caFile!, "utf8") } };
     const logins = Array.from({ length: 12 }, (_, i) => new Session(`s${i}`, endpoint, { username: "me", password: "wrong" }, `r${i}`, new Transcript()).start(3000));
     const results = await Promise.allSettled(logins);
-    assert.deepEqual(results.map((r) => r.status === "rejected" && /not-authorized/.test(String(r.reason))), results.map(() => true));
+    assert.deepEqual(
+      results.map((r) => r.status === "rejected" && /not-authorized/.test(String(r.reason))),
+      results.map(() => true),
+    );
     await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(unhandled, []);
   } finally {

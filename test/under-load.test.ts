@@ -27,7 +27,13 @@ const refusing = (times: number) => {
   let left = times;
   return (el: Element) => {
     if (el.name !== "iq" || el.attrs.type !== "result" || el.attrs.id !== "p1" || left-- <= 0) return "pass" as const;
-    return [xml("iq", { type: "error", id: "p1", to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" }))) as unknown as Element];
+    return [
+      xml(
+        "iq",
+        { type: "error", id: "p1", to: el.attrs.to, from: el.attrs.from },
+        xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })),
+      ) as unknown as Element,
+    ];
   };
 };
 
@@ -45,7 +51,10 @@ async function through(fault: (el: Element) => "pass" | Element[]) {
 test("a request refused only beside other cases: the case runs again alone and passes, its first verdict kept", async () => {
   assert.equal(pings.length, 3);
   const r = await through(refusing(1));
-  assert.deepEqual(r.cases.map((c) => c.verdict), ["pass", "pass", "pass"]);
+  assert.deepEqual(
+    r.cases.map((c) => c.verdict),
+    ["pass", "pass", "pass"],
+  );
   const again = r.cases.filter((c) => c.besideOthers);
   assert.equal(again.length, 1);
   // Whichever case got the refusal: a MUST fails, a SHOULD warns.
@@ -56,5 +65,12 @@ test("a request refused only beside other cases: the case runs again alone and p
 
 test("a refusal the server repeats alone is the verdict", async () => {
   const r = await through(refusing(Infinity));
-  assert.deepEqual(r.cases.map((c) => [c.verdict, c.besideOthers]), [["fail", undefined], ["warn", undefined], ["warn", undefined]]);
+  assert.deepEqual(
+    r.cases.map((c) => [c.verdict, c.besideOthers]),
+    [
+      ["fail", undefined],
+      ["warn", undefined],
+      ["warn", undefined],
+    ],
+  );
 });

@@ -72,7 +72,10 @@ test("Prosody behind a proxy that kills 15% of the connections during set-up: th
   try {
     // RFC 6121's cases: raw connections (RFC 6120) are never bound while their steps run, so chaos there would
     // be a verdict, not set-up.
-    const chaotic = await run(suite.filter((sc) => sc.spec === "rfc6121" && sc.connections.length === 0), { server: `127.0.0.1:${port}`, domain: pros.domain, install: false, concurrency: 6 });
+    const chaotic = await run(
+      suite.filter((sc) => sc.spec === "rfc6121" && sc.connections.length === 0),
+      { server: `127.0.0.1:${port}`, domain: pros.domain, install: false, concurrency: 6 },
+    );
     const killed = proxy.stats.killed / proxy.stats.connections;
     assert.ok(killed >= 0.1, `${proxy.stats.killed} of ${proxy.stats.connections} connections killed`);
     assert.ok(proxy.stats.streamErrors > 0 && proxy.stats.resets > 0, JSON.stringify(proxy.stats));
@@ -80,7 +83,10 @@ test("Prosody behind a proxy that kills 15% of the connections during set-up: th
     assert.deepEqual(errors, []);
     const expected = verdicts(direct.get("Prosody") ?? (await runOn(pros)));
     assert.deepEqual(verdicts(chaotic), Object.fromEntries(chaotic.cases.map((c) => [c.id, expected[c.id]])));
-    assert.ok(chaotic.cases.some((c) => c.setupRetries?.length), "retries are counted in the results");
+    assert.ok(
+      chaotic.cases.some((c) => c.setupRetries?.length),
+      "retries are counted in the results",
+    );
     assert.equal(chaotic.accounts.notRemoved, 0);
     assert.deepEqual(pros.accounts(), []);
   } finally {
@@ -96,11 +102,13 @@ for (const name of ["Prosody", "ejabberd"] as const) {
     const t = name === "Prosody" ? pros : ejab;
     const proxy = new FaultProxy({ host: t.host, port: t.port });
     const port = await proxy.listen();
-    proxy.fault = combine(VARIATIONS.map((v) => (el, ctx) => {
-      const action = v.fault(el, ctx);
-      if (action !== "pass") usedVariations.set(v.id, (usedVariations.get(v.id) ?? 0) + 1);
-      return action;
-    }));
+    proxy.fault = combine(
+      VARIATIONS.map((v) => (el, ctx) => {
+        const action = v.fault(el, ctx);
+        if (action !== "pass") usedVariations.set(v.id, (usedVariations.get(v.id) ?? 0) + 1);
+        return action;
+      }),
+    );
     try {
       const varied = verdicts(await runOn({ host: "127.0.0.1", port, domain: t.domain }));
       const plain = verdicts(direct.get(name) ?? (await runOn(t)));
@@ -116,5 +124,8 @@ for (const name of ["Prosody", "ejabberd"] as const) {
 
 test("every variation changed some stanza of the runs through them (some apply to what only one of the servers sends)", (t) => {
   if (usedVariations.size === 0) return t.skip("needs the variation runs above");
-  assert.deepEqual(VARIATIONS.map((v) => v.id).filter((id) => !usedVariations.get(id)), []);
+  assert.deepEqual(
+    VARIATIONS.map((v) => v.id).filter((id) => !usedVariations.get(id)),
+    [],
+  );
 });

@@ -39,7 +39,13 @@ async function viaTransport(t: Target): Promise<void> {
   await register(reg, t.domain, creds.username, creds.password);
   reg.close();
   const ws = at(t);
-  const endpoint = { host: "127.0.0.1", port: Number(new URL(ws.url).port), domain: t.domain, websocket: ws.url, security: { tls: ws.url.startsWith("wss:") ? ("direct" as const) : ("none" as const), ...ws.security } };
+  const endpoint = {
+    host: "127.0.0.1",
+    port: Number(new URL(ws.url).port),
+    domain: t.domain,
+    websocket: ws.url,
+    security: { tls: ws.url.startsWith("wss:") ? ("direct" as const) : ("none" as const), ...ws.security },
+  };
   const transcript = new Transcript();
   const session = new Session("web", endpoint, creds, "tab", transcript);
   await session.start(5000);
@@ -50,7 +56,10 @@ async function viaTransport(t: Target): Promise<void> {
     assert.equal(echo?.el.getChildText("body"), "over websocket");
     assert.equal(echo?.el.attrs.from, session.jid);
     // RFC 7395 §3.3.3: each stanza is a document of its own, with its namespace.
-    assert.ok(transcript.entries.some((e) => e.dir === "out" && /^<message [^>]*xmlns="jabber:client"/.test(e.xml)), transcript.entries.map((e) => e.xml).join("\n"));
+    assert.ok(
+      transcript.entries.some((e) => e.dir === "out" && /^<message [^>]*xmlns="jabber:client"/.test(e.xml)),
+      transcript.entries.map((e) => e.xml).join("\n"),
+    );
   } finally {
     await session.close();
   }
@@ -123,7 +132,10 @@ test("run --target local:prosody --websocket CASE: the local server serves RFC 7
   const r = await runCli(["run", "--target", "local:prosody", "--websocket", "roster-add-push", "--reporter", "console,json", "--out", d]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const res = resultsIn(d);
-  assert.deepEqual(res.cases.map((c) => c.id), ["roster-add-push"]);
+  assert.deepEqual(
+    res.cases.map((c) => c.id),
+    ["roster-add-push"],
+  );
   assert.match(res.target.transport?.websocket ?? "", /^ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket$/);
   assert.match(r.stdout.split("\n")[0], /over WebSocket ws:\/\/127\.0\.0\.1:\d+\/xmpp-websocket, SASL /);
 });

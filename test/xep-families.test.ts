@@ -26,14 +26,44 @@ for (const r of [
     assert.equal(cli.code, 0, cli.stdout.slice(-3000) + cli.stderr);
     const run = results(d);
     assert.equal(path.relative(ROOT, run.profile?.file ?? ""), r.profile);
-    assert.deepEqual(run.cases.filter((c) => ["fail", "error", "xpass"].includes(c.verdict)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`), []);
+    assert.deepEqual(
+      run.cases.filter((c) => ["fail", "error", "xpass"].includes(c.verdict)).map((c) => `${c.id}: ${c.verdict} ${c.reason}`),
+      [],
+    );
     const specs = new Set(run.cases.map((c) => c.spec));
-    assert.deepEqual([...specs].sort(), ["xep-0012", "xep-0030", "xep-0048", "xep-0049", "xep-0054", "xep-0059", "xep-0060", "xep-0077", "xep-0084", "xep-0092", "xep-0115", "xep-0153", "xep-0163", "xep-0191", "xep-0199", "xep-0202", "xep-0215", "xep-0223", "xep-0280", "xep-0313", "xep-0359", "xep-0398", "xep-0402"]);
+    assert.deepEqual([...specs].sort(), [
+      "xep-0012",
+      "xep-0030",
+      "xep-0048",
+      "xep-0049",
+      "xep-0054",
+      "xep-0059",
+      "xep-0060",
+      "xep-0077",
+      "xep-0084",
+      "xep-0092",
+      "xep-0115",
+      "xep-0153",
+      "xep-0163",
+      "xep-0191",
+      "xep-0199",
+      "xep-0202",
+      "xep-0215",
+      "xep-0223",
+      "xep-0280",
+      "xep-0313",
+      "xep-0359",
+      "xep-0398",
+      "xep-0402",
+    ]);
     // Every feature the harness's configuration loads is advertised (bookmarks#compat is ejabberd 24.12's too; its
     // configuration leaves out mod_avatar, so avatar conversion is Prosody's only).
     const loaded = `carbons|mam|blocking|vcard-temp|private|register|iq-register|ping|version|last|last-user|time|server-caps|pep|pep-publish-options|bookmarks-compat|bookmarks-compat-pep|extdisco|extdisco-services|extdisco-restricted${r.target.includes("prosody") ? "|avatar-conversion" : ""}`;
     const unadvertised = run.cases.filter((c) => c.verdict === "skip" && new RegExp(`does not advertise (${loaded}) `).test(c.reason ?? ""));
-    assert.deepEqual(unadvertised.map((c) => `${c.id}: ${c.reason}`), []);
+    assert.deepEqual(
+      unadvertised.map((c) => `${c.id}: ${c.reason}`),
+      [],
+    );
     assert.ok(run.cases.filter((c) => c.verdict === "pass").length > run.cases.length / 2, "most cases pass");
     assert.equal(run.accounts.notRemoved, 0);
     // The compliance table judges the messaging features from these cases.

@@ -15,7 +15,12 @@ export class AdminSessions {
   private readonly slots: { session: Session; waiting: number; last: number }[];
   private sent = 0;
 
-  constructor(endpoint: Endpoint, admin: Credentials, count: number, private readonly timeoutMs: number) {
+  constructor(
+    endpoint: Endpoint,
+    admin: Credentials,
+    count: number,
+    private readonly timeoutMs: number,
+  ) {
     const tag = randomBytes(3).toString("hex");
     this.slots = Array.from({ length: count }, (_, i) => ({ session: new Session("admin", endpoint, admin, `xc-admin-${tag}-${i}`, new Transcript()), waiting: 0, last: 0 }));
   }

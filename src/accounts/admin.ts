@@ -43,9 +43,12 @@ export function adminCommands(ctx: ProvisionerContext): Provisioner {
     const fail = (reply: Element, what: string): never => {
       throw (reply.attrs.type === "error" && refusal?.(reply)) || new Error(`${command} as ${admin.jid}: ${what}`);
     };
-    const form = xml("x", { xmlns: DATA, type: "submit" },
+    const form = xml(
+      "x",
+      { xmlns: DATA, type: "submit" },
       xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, NS.admin)),
-      ...Object.entries(fields).map(([name, v]) => xml("field", { var: name }, ...(Array.isArray(v) ? v : [v]).map((x) => xml("value", {}, x)))));
+      ...Object.entries(fields).map(([name, v]) => xml("field", { var: name }, ...(Array.isArray(v) ? v : [v]).map((x) => xml("value", {}, x)))),
+    );
     const first = await sessions.request(iq(xml("command", { xmlns: NS.commands, node, action: "execute" }, ...(early ? [form] : []))));
     let done = first;
     // A command without parameters may complete at once (ejabberd's get-registered-users-list), one given its fields too.

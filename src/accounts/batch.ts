@@ -13,7 +13,11 @@ export function batched<T>(send: (items: T[]) => Promise<void>, max: number): (i
       const batch = all.slice(i, i + max);
       const sent = send(batch.map((b) => b.item));
       if (batch.length === 1) batch[0].settle(sent);
-      else sent.then(() => batch.forEach((b) => b.settle(Promise.resolve())), () => batch.forEach((b) => b.settle(send([b.item]))));
+      else
+        sent.then(
+          () => batch.forEach((b) => b.settle(Promise.resolve())),
+          () => batch.forEach((b) => b.settle(send([b.item]))),
+        );
     }
   };
   return (item) =>

@@ -54,7 +54,14 @@ export async function cleanup(provisioner: Provisioner, opts: { server: string; 
       if (e.way === "file" || provisioner.name === "file") {
         const account = opts.existing?.accounts.find((a) => a.jid === e.jid);
         if (e.way === "file" && account && provisioner.name === "file") candidates.set(e.jid, { creds: { username, password: account.password }, journal });
-        else report.remain.push({ jid: e.jid, reason: e.way === "file" ? "an existing account a run was using: clean it with --accounts file and the --accounts-file that lists it" : `made with --accounts ${e.way}: remove it with --accounts ibr or admin` });
+        else
+          report.remain.push({
+            jid: e.jid,
+            reason:
+              e.way === "file"
+                ? "an existing account a run was using: clean it with --accounts file and the --accounts-file that lists it"
+                : `made with --accounts ${e.way}: remove it with --accounts ibr or admin`,
+          });
       } else {
         candidates.set(e.jid, { creds: { username, password: e.password ?? "" }, ...(e.spare && { spare: e.spare }), journal });
       }
@@ -81,23 +88,28 @@ export async function cleanup(provisioner: Provisioner, opts: { server: string; 
   const failed: LeftAccount[] = [];
   const queue = [...candidates];
   // A few at a time: hundreds of logins at once would meet the very connection limits a server in the wild has.
-  await Promise.all(Array.from({ length: Math.min(4, queue.length) }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const [jid, c] = next;
-      let result = await removeAccount(c.listed ? byName : provisioner, c.creds);
-      // Refused with its first password, it may carry the second one a case changed it to.
-      if (!result.removed && result.gone && c.spare) result = await removeAccount(provisioner, { ...c.creds, password: c.spare });
-      if (result.removed) report.removed.push(jid);
-      else if (result.gone) report.absent++;
-      else failed.push({ jid, reason: result.why });
-      if (result.removed || result.gone) c.journal?.drop(jid);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(4, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [jid, c] = next;
+        let result = await removeAccount(c.listed ? byName : provisioner, c.creds);
+        // Refused with its first password, it may carry the second one a case changed it to.
+        if (!result.removed && result.gone && c.spare) result = await removeAccount(provisioner, { ...c.creds, password: c.spare });
+        if (result.removed) report.removed.push(jid);
+        else if (result.gone) report.absent++;
+        else failed.push({ jid, reason: result.why });
+        if (result.removed || result.gone) c.journal?.drop(jid);
+      }
+    }),
+  );
   for (const { journal, live } of journals) if (!live) journal.close();
 
   if (listed) {
     const still = new Set((await listPrefixed().catch(() => undefined)) ?? failed.map((f) => f.jid));
-    report.remain.push(...failed.filter((f) => still.has(f.jid)), ...[...still].filter((j) => !failed.some((f) => f.jid === j)).map((jid) => ({ jid, reason: "still on the server's user list after its removal" })));
+    report.remain.push(
+      ...failed.filter((f) => still.has(f.jid)),
+      ...[...still].filter((j) => !failed.some((f) => f.jid === j)).map((jid) => ({ jid, reason: "still on the server's user list after its removal" })),
+    );
     report.removed = report.removed.filter((j) => !still.has(j));
   } else {
     report.remain.push(...failed);

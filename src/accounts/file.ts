@@ -8,7 +8,6 @@ import { asAccount } from "./login.ts";
 import type { ExistingAccounts, Provisioner, ProvisionerContext } from "./types.ts";
 import { NS } from "../xmpp/ns.ts";
 
-
 const Account = z
   .strictObject({
     jid: z.string().regex(/^[^@/\s]+@[^@/\s]+$/, "expected a bare JID like tester1@example.org"),
@@ -64,8 +63,9 @@ export function existingAccounts(ctx: ProvisionerContext): Provisioner {
   const empty = async (creds: Credentials) =>
     asAccount(ctx, creds, async (session) => {
       const items = await rosterItems(session, ctx.timeoutMs);
-      const replies = await Promise.all(items.map((jid) =>
-        session.request(xml("iq", { type: "set" }, xml("query", { xmlns: NS.roster }, xml("item", { jid, subscription: "remove" }))), ctx.timeoutMs)));
+      const replies = await Promise.all(
+        items.map((jid) => session.request(xml("iq", { type: "set" }, xml("query", { xmlns: NS.roster }, xml("item", { jid, subscription: "remove" }))), ctx.timeoutMs)),
+      );
       const failed = replies.find((r) => r.attrs.type !== "result");
       if (failed) throw new Error(`removing a roster item failed: ${describeStanzaError(failed)}`);
     });
@@ -74,15 +74,17 @@ export function existingAccounts(ctx: ProvisionerContext): Provisioner {
     name: "file",
     domain: ctx.endpoint.domain,
     async open() {
-      await Promise.all(existing.accounts.map(async (a) => {
-        try {
-          const items = await asAccount(ctx, a, (session) => rosterItems(session, ctx.timeoutMs));
-          if (items.length > 0) unusable.push(`${a.jid}: its roster is not empty (${items.length} item${items.length === 1 ? "" : "s"}), so it is not fresh`);
-          else free.push({ username: a.username, password: a.password });
-        } catch (err) {
-          unusable.push(`${a.jid}: ${(err as Error).message}`);
-        }
-      }));
+      await Promise.all(
+        existing.accounts.map(async (a) => {
+          try {
+            const items = await asAccount(ctx, a, (session) => rosterItems(session, ctx.timeoutMs));
+            if (items.length > 0) unusable.push(`${a.jid}: its roster is not empty (${items.length} item${items.length === 1 ? "" : "s"}), so it is not fresh`);
+            else free.push({ username: a.username, password: a.password });
+          } catch (err) {
+            unusable.push(`${a.jid}: ${(err as Error).message}`);
+          }
+        }),
+      );
       usable = free.length;
     },
     async create() {

@@ -41,7 +41,11 @@ export class AccountJournal {
   private fd?: number;
   private readonly open = new Map<string, JournalEntry>();
 
-  constructor(readonly file: string, private readonly header: JournalHeader, entries: JournalEntry[] = []) {
+  constructor(
+    readonly file: string,
+    private readonly header: JournalHeader,
+    entries: JournalEntry[] = [],
+  ) {
     for (const e of entries) this.open.set(e.jid, e);
   }
 
@@ -98,13 +102,15 @@ export function readJournals(domain: string, dir = journalDir()): FoundJournal[]
     .filter((f) => f.endsWith(".jsonl"))
     .flatMap((f) => {
       const file = path.join(dir, f);
-      const lines = readFileSync(file, "utf8").split("\n").flatMap((l) => {
-        try {
-          return l ? [JSON.parse(l) as Record<string, unknown>] : [];
-        } catch {
-          return [];
-        }
-      });
+      const lines = readFileSync(file, "utf8")
+        .split("\n")
+        .flatMap((l) => {
+          try {
+            return l ? [JSON.parse(l) as Record<string, unknown>] : [];
+          } catch {
+            return [];
+          }
+        });
       const header = lines[0] as unknown as JournalHeader | undefined;
       if (header?.journal !== 1 || header.domain !== domain) return [];
       const open = new Map<string, JournalEntry>();

@@ -39,7 +39,10 @@ export class AccountLedger {
   /** Removals under way: not removed yet either. */
   private removing = 0;
 
-  constructor(private readonly provisioner: Provisioner, opts: { journal?: AccountJournal } = {}) {
+  constructor(
+    private readonly provisioner: Provisioner,
+    opts: { journal?: AccountJournal } = {},
+  ) {
     this.journal = opts.journal;
   }
 
@@ -145,17 +148,19 @@ export class AccountLedger {
   async remove(list: Credentials[], via?: (c: Credentials) => Session | undefined): Promise<void> {
     const signal = this.giveUp.signal;
     await Promise.all(
-      list.filter((c) => this.open.has(c)).map(async (c) => {
-        const { jid, spare } = this.open.get(c)!;
-        this.open.delete(c);
-        this.removing++;
-        let result = await removeAccount(this.provisioner, c, via?.(c), signal);
-        // Refused with its first password, it may carry the second one a case changed it to.
-        if (!result.removed && result.gone && spare) result = await removeAccount(this.provisioner, { ...c, password: spare }, undefined, signal);
-        this.removing--;
-        if (result.removed || result.gone) this.journal?.drop(jid);
-        else if (!(signal.aborted && this.forget)) this.left.push({ jid, reason: result.why });
-      }),
+      list
+        .filter((c) => this.open.has(c))
+        .map(async (c) => {
+          const { jid, spare } = this.open.get(c)!;
+          this.open.delete(c);
+          this.removing++;
+          let result = await removeAccount(this.provisioner, c, via?.(c), signal);
+          // Refused with its first password, it may carry the second one a case changed it to.
+          if (!result.removed && result.gone && spare) result = await removeAccount(this.provisioner, { ...c, password: spare }, undefined, signal);
+          this.removing--;
+          if (result.removed || result.gone) this.journal?.drop(jid);
+          else if (!(signal.aborted && this.forget)) this.left.push({ jid, reason: result.why });
+        }),
     );
   }
 

@@ -31,7 +31,12 @@ const MESSAGE_TYPES = ["normal", "chat", "groupchat", "headline", "error"];
 
 /** A table row's cells; "\\|" is a pipe inside a cell (a quoted RFC table row). */
 const splitRow = (line: string) =>
-  line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "").split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
+  line
+    .trim()
+    .replace(/^\|/, "")
+    .replace(/(?<!\\)\|$/, "")
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replace(/\\\|/g, "|"));
 
 function parseTables(md: string): Table[] {
   const tables: Table[] = [];
@@ -65,7 +70,10 @@ const idOf = (name: string) => findSpec(name)?.id ?? name.toLowerCase().replace(
  * out. Without a cell: the heading's section, or every section its "RFC a, b, c" (or "XEP a, b") list names.
  */
 function sectionsOf(cell: string | undefined, heading: string, own: SpecEntry): { statedIn: string; section: string; sections: string[] } {
-  const parts = (cell ?? "").split(/[,/]/).map((p) => SECTION.exec(p.trim())).filter((m) => m !== null);
+  const parts = (cell ?? "")
+    .split(/[,/]/)
+    .map((p) => SECTION.exec(p.trim()))
+    .filter((m) => m !== null);
   if (parts.length > 0) {
     const statedIn = parts[0][1] ? idOf(parts[0][1]) : own.id;
     const sections = [...new Set(parts.filter((m) => (m[1] ? idOf(m[1]) : own.id) === statedIn).map((m) => m[2]))];
@@ -153,8 +161,16 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     const quote = quoteCol === undefined ? "" : row[quoteCol];
     const reviewed = REVIEWED.exec(levelCell)?.[1].trim();
     const req: Requirement = {
-      id, spec: spec.id, area, ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, spec),
-      level: firstLevel(levelCell), maxLevel: strongestLevel(levelCell), minLevel: weakestLevel(levelCell), derived: /\bderived\b/.test(levelWords(levelCell)), observable, text: plain(text),
+      id,
+      spec: spec.id,
+      area,
+      ...sectionsOf(rfcCol === undefined ? undefined : row[rfcCol], table.heading, spec),
+      level: firstLevel(levelCell),
+      maxLevel: strongestLevel(levelCell),
+      minLevel: weakestLevel(levelCell),
+      derived: /\bderived\b/.test(levelWords(levelCell)),
+      observable,
+      text: plain(text),
       ...(quote && { quote }),
       ...(reviewed && { reviewed }),
       line: table.lines[r],
@@ -178,7 +194,12 @@ function count(reqs: Requirement[]): number[] {
   const rows = reqs.filter((r) => !r.cellOf);
   const n = (f: (r: Requirement) => boolean) => rows.filter(f).length;
   return [
-    rows.length, n((r) => r.level === "MUST"), n((r) => r.level === "SHOULD"), n((r) => r.level === "MAY"), n((r) => r.level === null), n((r) => r.derived),
+    rows.length,
+    n((r) => r.level === "MUST"),
+    n((r) => r.level === "SHOULD"),
+    n((r) => r.level === "MAY"),
+    n((r) => r.level === null),
+    n((r) => r.derived),
     ...(["yes", "partly", "no", "n-a"] as const).map((o) => n((r) => r.observable === o)),
   ];
 }
@@ -187,7 +208,12 @@ function count(reqs: Requirement[]): number[] {
 export function specOf(md: string): SpecEntry {
   const name = /^# ((?:RFC|XEP-)\s?\d+)\b/m.exec(md)?.[1];
   const spec = name ? findSpec(name) : undefined;
-  if (!spec) throw new Error(`the catalog's title must name a specification of the registry (src/specification/registry.ts: ${catalogSpecs().map((s) => s.name).join(", ")}), like "# RFC 6120 …", got '${md.split("\n")[0]}'`);
+  if (!spec)
+    throw new Error(
+      `the catalog's title must name a specification of the registry (src/specification/registry.ts: ${catalogSpecs()
+        .map((s) => s.name)
+        .join(", ")}), like "# RFC 6120 …", got '${md.split("\n")[0]}'`,
+    );
   return spec;
 }
 

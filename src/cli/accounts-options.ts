@@ -13,7 +13,8 @@ export function accountOptions<T>(y: Argv<T>) {
     .option("accounts", {
       type: "string",
       choices: Object.keys(provisioners),
-      describe: "how to get accounts: ibr (XEP-0077 in-band registration, the default), cli (the local server's own command line), admin (XEP-0133 commands as --admin), file (existing accounts from --accounts-file)",
+      describe:
+        "how to get accounts: ibr (XEP-0077 in-band registration, the default), cli (the local server's own command line), admin (XEP-0133 commands as --admin), file (existing accounts from --accounts-file)",
     })
     .option("admin", { type: "string", describe: "--accounts admin: the JID of an account allowed to add and delete users (password: --password-env / --password-file)" })
     .option("accounts-file", { type: "string", describe: "YAML file of existing test accounts (implies --accounts file); see the README" });
@@ -40,7 +41,9 @@ export function accountsProblem(a: AccountArgs): string | undefined {
   const way = accountsWay(a);
   return (
     (way === "cli" && !a.target ? "--accounts cli uses the server's own command line: it needs --target local:..." : undefined) ??
-    (way === "admin" && !(a.admin && a.server) && a.serverConfig !== "shipped" ? "--accounts admin needs --server, --domain and --admin JID (or --target with --server-config shipped: the harness makes the admin there)" : undefined) ??
+    (way === "admin" && !(a.admin && a.server) && a.serverConfig !== "shipped"
+      ? "--accounts admin needs --server, --domain and --admin JID (or --target with --server-config shipped: the harness makes the admin there)"
+      : undefined) ??
     (way === "file" && !(a.accountsFile && a.server) ? "--accounts file needs --server, --domain and --accounts-file FILE" : undefined) ??
     (a.accountsFile && way !== "file" ? "--accounts-file goes with --accounts file" : undefined) ??
     (a.admin && way !== "admin" ? "--admin goes with --accounts admin" : undefined)

@@ -8,7 +8,12 @@ export const PASSWORD_ENV = "XMPP_CONFORM_PASSWORD";
 /** --tls, --ca, --insecure, --allow-plain: how to reach a server, shared by the commands that connect. */
 export function tlsOptions<T>(y: Argv<T>) {
   return y
-    .option("tls", { type: "string", choices: ["auto", "starttls", "direct"], default: "auto", describe: "auto: STARTTLS when offered; starttls: required; direct: TLS from the first byte (XEP-0368, usually port 5223). With --target, serve it so" })
+    .option("tls", {
+      type: "string",
+      choices: ["auto", "starttls", "direct"],
+      default: "auto",
+      describe: "auto: STARTTLS when offered; starttls: required; direct: TLS from the first byte (XEP-0368, usually port 5223). With --target, serve it so",
+    })
     .option("ca", { type: "string", describe: "PEM file of the CA(s) to trust for the server's certificate, instead of the system's" })
     .option("insecure", { type: "boolean", default: false, describe: "do not check the server's certificate (warned about, and recorded in the results)" })
     .option("allow-plain", { type: "boolean", default: false, describe: "allow SASL PLAIN on an unencrypted stream to a host that is not loopback" });

@@ -26,7 +26,11 @@ const commands = [run, list, validate, coverage, matrix, merge, diff, profile, c
 
 await yargs(hideBin(process.argv))
   .scriptName("xmpp-conform")
-  .usage(`$0 <command> [options]\n\nConformance tests for XMPP servers: declarative scenarios, rule by rule, against a real server (${catalogSpecs().map((s) => s.name).join(", ")}).`)
+  .usage(
+    `$0 <command> [options]\n\nConformance tests for XMPP servers: declarative scenarios, rule by rule, against a real server (${catalogSpecs()
+      .map((s) => s.name)
+      .join(", ")}).`,
+  )
   .command(commands)
   .demandCommand(1, `say what to do: ${commands.map((c) => String(c.command).split(" ")[0]).join(", ")}`)
   .strict()

@@ -14,7 +14,10 @@ export const err = (s: string) => process.stderr.write(`${s}\n`);
 
 /** "a,b" and ["a", "b,c"] alike. */
 export const csv = (v: string[] | string | undefined) =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(",")).map((x) => x.trim()).filter(Boolean);
+  (Array.isArray(v) ? v : v === undefined ? [] : [v])
+    .flatMap((x) => String(x).split(","))
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** --grep, --tag and --cross-domain, shared by the commands that select cases. */
 export function selectionOptions<T>(y: Argv<T>) {
@@ -65,9 +68,11 @@ export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform
   const { plan, unknownIds } = select([...files, ...shipped], { files, ids, grep, tags: csv(o.tag) });
   if (unknownIds.length > 0) {
     const what = (a: string) =>
-      /\.ya?ml$/.test(a) || /^\.{0,2}\//.test(a) ? `no such file or folder: ${a}`
-      : isVariantId(a) && !o.crossDomain ? `'${a}' names a cross-domain variant: add --cross-domain (with a pair target)`
-      : `'${a}' is no file or folder, case id, scenario id or requirement ID`;
+      /\.ya?ml$/.test(a) || /^\.{0,2}\//.test(a)
+        ? `no such file or folder: ${a}`
+        : isVariantId(a) && !o.crossDomain
+          ? `'${a}' names a cross-domain variant: add --cross-domain (with a pair target)`
+          : `'${a}' is no file or folder, case id, scenario id or requirement ID`;
     for (const a of unknownIds) err(`${command}: ${what(a)}`);
     usage("see 'xmpp-conform list' for the case ids and the requirements they cite");
   }

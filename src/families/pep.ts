@@ -5,10 +5,7 @@ import { family } from "./family.ts";
 export const pep = family({
   id: "pep",
   title: "Personal Eventing Protocol",
-  specs: [
-    xep("0163", "Personal Eventing Protocol", "1.2.2 (2022-02-16)", true),
-    xep("0060", "Publish-Subscribe", "1.30.0 (2025-11-11)", true),
-  ],
+  specs: [xep("0163", "Personal Eventing Protocol", "1.2.2 (2022-02-16)", true), xep("0060", "Publish-Subscribe", "1.30.0 (2025-11-11)", true)],
   features: {
     /** XEP-0163 §1 (PEP: the account is a pubsub service; its publish feature). */
     pep: { disco: "http://jabber.org/protocol/pubsub#publish", at: "account" },

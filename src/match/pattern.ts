@@ -55,21 +55,38 @@ function attrValue(el: Element, expanded: string): string | undefined {
   return undefined;
 }
 
-const ownText = (el: Element) => el.children.filter((c): c is string => typeof c === "string").join("").trim();
+const ownText = (el: Element) =>
+  el.children
+    .filter((c): c is string => typeof c === "string")
+    .join("")
+    .trim();
 const childElements = (el: Element) => el.children.filter((c): c is Element => typeof c !== "string");
 
-type Token = { kind: "literal"; value: string } | { kind: "any" } | { kind: "absent" } | { kind: "optional"; value: string } | { kind: "not"; value: string } | { kind: "re"; re: RegExp } | { kind: "capture"; name: string };
+type Token =
+  | { kind: "literal"; value: string }
+  | { kind: "any" }
+  | { kind: "absent" }
+  | { kind: "optional"; value: string }
+  | { kind: "not"; value: string }
+  | { kind: "re"; re: RegExp }
+  | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
   const m = /^\{(any|absent|optional:|not:|re:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
-    case "any": return m[2] ? { kind: "literal", value: v } : { kind: "any" };
-    case "absent": return m[2] ? { kind: "literal", value: v } : { kind: "absent" };
-    case "optional:": return { kind: "optional", value: m[2] };
-    case "not:": return { kind: "not", value: m[2] };
-    case "re:": return { kind: "re", re: new RegExp(`^(?:${m[2]})$`, "s") };
-    default: return { kind: "capture", name: m[2] };
+    case "any":
+      return m[2] ? { kind: "literal", value: v } : { kind: "any" };
+    case "absent":
+      return m[2] ? { kind: "literal", value: v } : { kind: "absent" };
+    case "optional:":
+      return { kind: "optional", value: m[2] };
+    case "not:":
+      return { kind: "not", value: m[2] };
+    case "re:":
+      return { kind: "re", re: new RegExp(`^(?:${m[2]})$`, "s") };
+    default:
+      return { kind: "capture", name: m[2] };
   }
 }
 
@@ -77,12 +94,18 @@ export function parseToken(v: string): Token {
 function checkValue(token: Token, actual: string | undefined, caps: Captures): string | undefined {
   const got = actual === undefined ? "absent" : `'${actual}'`;
   switch (token.kind) {
-    case "literal": return actual === token.value ? undefined : `expected '${token.value}', got ${got}`;
-    case "any": return actual !== undefined ? undefined : "expected a value, got absent";
-    case "absent": return actual === undefined ? undefined : `expected absent, got ${got}`;
-    case "optional": return actual === undefined || actual === token.value ? undefined : `expected '${token.value}' or absent, got ${got}`;
-    case "not": return actual !== undefined && actual !== token.value ? undefined : `expected a value other than '${token.value}', got ${got}`;
-    case "re": return actual !== undefined && token.re.test(actual) ? undefined : `expected to match ${token.re.source.slice(4, -2)}, got ${got}`;
+    case "literal":
+      return actual === token.value ? undefined : `expected '${token.value}', got ${got}`;
+    case "any":
+      return actual !== undefined ? undefined : "expected a value, got absent";
+    case "absent":
+      return actual === undefined ? undefined : `expected absent, got ${got}`;
+    case "optional":
+      return actual === undefined || actual === token.value ? undefined : `expected '${token.value}' or absent, got ${got}`;
+    case "not":
+      return actual !== undefined && actual !== token.value ? undefined : `expected a value other than '${token.value}', got ${got}`;
+    case "re":
+      return actual !== undefined && token.re.test(actual) ? undefined : `expected to match ${token.re.source.slice(4, -2)}, got ${got}`;
     case "capture":
       if (actual === undefined) return "expected a value to capture, got absent";
       caps[token.name] = actual;

@@ -30,11 +30,15 @@ function addressed(xml: string, accounts: Set<string>): string[] {
   return [...attrs.matchAll(/\b(?:to|from)\s*=\s*(['"])(.*?)\1/g)].flatMap((m) => placeholdersIn(m[2]).flatMap((p) => accountOf(p, accounts) ?? []));
 }
 
-
 /** Whether a stanza of the steps goes between an actor on one side and an account on the other. */
 function crosses(steps: Step[], sideOf: (account: string) => string, accounts: Set<string>): boolean {
   return steps.some((step) => {
-    if (step.kind === "one-of") return crosses(step.alternatives.flatMap((a) => a.steps), sideOf, accounts);
+    if (step.kind === "one-of")
+      return crosses(
+        step.alternatives.flatMap((a) => a.steps),
+        sideOf,
+        accounts,
+      );
     const actors = step.actor.split(", ").map((a) => a.split("/")[0]);
     return addressedBy(step).some((xml) => addressed(xml, accounts).some((other) => actors.some((actor) => sideOf(actor) !== sideOf(other))));
   });

@@ -35,8 +35,6 @@ export function select(all: Scenario[], sel: Selection): { plan: Scenario[]; unk
   const named = sel.ids.map((id) => ({ id, cases: casesNamed(all, id) }));
   const picked = sel.files.length === 0 && sel.ids.length === 0 ? all : [...sel.files, ...named.flatMap((n) => n.cases)];
   const once = picked.filter((s, i) => picked.findIndex((x) => x.id === s.id) === i);
-  const plan = once.filter(
-    (s) => (!sel.grep || sel.grep.test(s.id) || sel.grep.test(s.title)) && (sel.tags.length === 0 || sel.tags.some((t) => s.tags.includes(t))),
-  );
+  const plan = once.filter((s) => (!sel.grep || sel.grep.test(s.id) || sel.grep.test(s.title)) && (sel.tags.length === 0 || sel.tags.some((t) => s.tags.includes(t))));
   return { plan, unknownIds: named.filter((n) => n.cases.length === 0).map((n) => n.id) };
 }

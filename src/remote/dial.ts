@@ -29,7 +29,11 @@ export async function dialStream(host: S2sHost, domain: string): Promise<XmlStre
       await stream.upgrade({ ...host.secureContext, servername: domain }, false, t);
       ({ id, features } = await open());
     }
-    const mechanisms = features.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
+    const mechanisms =
+      features
+        .getChild("mechanisms", NS.sasl)
+        ?.getChildren("mechanism")
+        .map((m) => m.text()) ?? [];
     let auth: RemoteLink["auth"];
     if (stream.secure && host.external && mechanisms.includes("EXTERNAL")) {
       const outcome = stream.next((el) => el.attrs.xmlns === NS.sasl, t, `${label}: no SASL EXTERNAL outcome`);

@@ -26,7 +26,10 @@ export class XmlStream {
   private readonly reader: XmlReader;
   private readonly waiting = new Set<{ pick: (el: Element) => boolean; resolve: (el: Element) => void; reject: (e: Error) => void }>();
 
-  constructor(socket: net.Socket, private readonly trace: Trace) {
+  constructor(
+    socket: net.Socket,
+    private readonly trace: Trace,
+  ) {
     socket.setNoDelay?.(true);
     this.reader = new XmlReader(socket, {
       header: (el) => {

@@ -93,8 +93,15 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
     const mine = ids.filter((id) => seen.has(id));
     const broken = ids.filter((id) => failing.has(id));
     const covered = f.providers.every((p) => cats.has(p) && cats.get(p)!.requirements.some((r) => seen.has(r.id)));
-    const status: FeatureStatus =
-      run.interrupted ? "no verdict" : broken.length > 0 ? "not met" : f.advertised && server(run) && !f.advertised.some((a) => offered.has(a)) ? "not advertised" : covered ? "met" : "not covered";
+    const status: FeatureStatus = run.interrupted
+      ? "no verdict"
+      : broken.length > 0
+        ? "not met"
+        : f.advertised && server(run) && !f.advertised.some((a) => offered.has(a))
+          ? "not advertised"
+          : covered
+            ? "met"
+            : "not covered";
     return {
       feature: f.feature,
       providers: f.providers.map((id) => ({ id, name: specName(id), url: sectionUrl(id) })),
@@ -134,7 +141,9 @@ export function renderComplianceMarkdown(report: ComplianceReport): string {
     for (const s of report.suites.filter((x) => x.level === level)) {
       s.features.forEach((f, i) => {
         const providers = f.providers.map((p) => `[${p.name}](${p.url})`).join(", ");
-        lines.push(`| ${i === 0 ? `${s.name}${s.requires.length ? ` (with ${s.requires.join(", ")})` : ""}` : ""} | ${i === 0 ? `**${s.status}**` : ""} | ${f.feature} | ${providers} | ${f.status}${f.status === "met" ? ` (${f.checked} requirements checked)` : ""} | ${f.failing.join(", ")} |`);
+        lines.push(
+          `| ${i === 0 ? `${s.name}${s.requires.length ? ` (with ${s.requires.join(", ")})` : ""}` : ""} | ${i === 0 ? `**${s.status}**` : ""} | ${f.feature} | ${providers} | ${f.status}${f.status === "met" ? ` (${f.checked} requirements checked)` : ""} | ${f.failing.join(", ")} |`,
+        );
       });
     }
     lines.push("");

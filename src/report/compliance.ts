@@ -5,7 +5,6 @@ import { worstShown, type Shown } from "../results/verdicts.ts";
 import type { Level } from "../scenario/types.ts";
 import { countOf } from "./format.ts";
 
-
 /** "2.10" after "2.9", appendices (A.2.1) after the numbered sections. */
 export function compareSections(a: string, b: string): number {
   const pa = a.split(".");

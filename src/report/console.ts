@@ -3,7 +3,21 @@ import type { CaseResult, Verdict } from "../results/schema.ts";
 import { needsAttention } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
 import { cleanupCommand, describeStop } from "../results/stopped.ts";
-import { countVerdicts, describeConcurrency, describeProfile, describeRemote, describeS2s, describeTarget, formatFailures, formatTranscript, setupRetries, specLabel, specName, totals, totalsBySpec } from "./format.ts";
+import {
+  countVerdicts,
+  describeConcurrency,
+  describeProfile,
+  describeRemote,
+  describeS2s,
+  describeTarget,
+  formatFailures,
+  formatTranscript,
+  setupRetries,
+  specLabel,
+  specName,
+  totals,
+  totalsBySpec,
+} from "./format.ts";
 
 /** How long a case runs before a non-interactive console (a CI log) says it is still running. */
 const SLOW_MS = 10_000;
@@ -16,10 +30,24 @@ const SLOW_MS = 10_000;
 export const consoleReporter: ReporterFactory = ({ stream, color }) => {
   const c = new Chalk({ level: color ? 1 : 0 });
   const mark: Record<Verdict, string> = {
-    pass: c.green("✓"), fail: c.red("✗"), warn: c.yellow("!"), error: c.magenta("E"), skip: c.gray("-"), xfail: c.cyan("x"), xpass: c.red("X"), "not-run": c.gray("·"),
+    pass: c.green("✓"),
+    fail: c.red("✗"),
+    warn: c.yellow("!"),
+    error: c.magenta("E"),
+    skip: c.gray("-"),
+    xfail: c.cyan("x"),
+    xpass: c.red("X"),
+    "not-run": c.gray("·"),
   };
   const paint: Record<Verdict, (s: string) => string> = {
-    pass: c.green, fail: c.red, warn: c.yellow, error: c.magenta, skip: c.gray, xfail: c.cyan, xpass: c.red, "not-run": c.gray,
+    pass: c.green,
+    fail: c.red,
+    warn: c.yellow,
+    error: c.magenta,
+    skip: c.gray,
+    xfail: c.cyan,
+    xpass: c.red,
+    "not-run": c.gray,
   };
   const live = (stream as NodeJS.WriteStream).isTTY === true;
   const out = (s = "") => stream.write(`${live ? "\r\x1b[K" : ""}${s}\n`);
@@ -113,13 +141,26 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       out();
       const sw = run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name;
       const concurrency = describeConcurrency(run);
-      out(`${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(` (${run.stopped ? describeStop(run.stopped) : "interrupted"})`) : ""}: ${sw}, ${describeProfile(run)}${concurrency ? `, ${concurrency}` : ""}`);
+      out(
+        `${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(` (${run.stopped ? describeStop(run.stopped) : "interrupted"})`) : ""}: ${sw}, ${describeProfile(run)}${concurrency ? `, ${concurrency}` : ""}`,
+      );
       const bySpec = totalsBySpec(run);
-      if (bySpec.length > 1) for (const s of bySpec) out(`  ${specName(s.spec)}: ${totals(s.counts).map(({ verdict, text }) => paint[verdict](text)).join(", ")} of ${s.cases}`);
+      if (bySpec.length > 1)
+        for (const s of bySpec)
+          out(
+            `  ${specName(s.spec)}: ${totals(s.counts)
+              .map(({ verdict, text }) => paint[verdict](text))
+              .join(", ")} of ${s.cases}`,
+          );
       if (run.target.s2s) out(c.gray(describeS2s(run.target.s2s)));
       if (run.target.remote) out(c.gray(describeRemote(run.target.remote)));
       const retries = setupRetries(run);
-      if (retries.cases > 0) out(c.gray(`set-up retried ${retries.retries} time${retries.retries === 1 ? "" : "s"} in ${retries.cases} case${retries.cases === 1 ? "" : "s"} (the server dropped or refused a connection during set-up)`));
+      if (retries.cases > 0)
+        out(
+          c.gray(
+            `set-up retried ${retries.retries} time${retries.retries === 1 ? "" : "s"} in ${retries.cases} case${retries.cases === 1 ? "" : "s"} (the server dropped or refused a connection during set-up)`,
+          ),
+        );
       if (run.accounts.refused && !run.targetError) out(c.magenta(`the server stopped giving accounts: ${run.accounts.refused}`));
       if (run.accounts.notRemoved > 0) {
         const left = run.accounts.left ?? [];
@@ -129,7 +170,12 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         if (left.length > 5) out(c.gray(`  … and ${left.length - 5} more (results.json lists them)`));
       }
       const underLoad = run.cases.filter((r) => r.besideOthers);
-      if (underLoad.length > 0) out(c.yellow(`${underLoad.length} case${underLoad.length === 1 ? "" : "s"} had a request refused or a stanza late only beside other cases (the server under load), and kept the verdict they had alone: ${underLoad.map((r) => `${r.id} (${r.besideOthers!.verdict} beside others, ${r.verdict} alone)`).join("; ")}`));
+      if (underLoad.length > 0)
+        out(
+          c.yellow(
+            `${underLoad.length} case${underLoad.length === 1 ? "" : "s"} had a request refused or a stanza late only beside other cases (the server under load), and kept the verdict they had alone: ${underLoad.map((r) => `${r.id} (${r.besideOthers!.verdict} beside others, ${r.verdict} alone)`).join("; ")}`,
+          ),
+        );
       const flaky = run.cases.filter((r) => r.flaky);
       if (flaky.length > 0) out(c.red(`${flaky.length} flaky: ${flaky.map((r) => `${r.id} (${r.flaky!.join(", ")})`).join("; ")}`));
     },

@@ -34,9 +34,7 @@ function casesById(suite: Scenario[]): Map<string, string[]> {
 export function coverageOf(suite: Scenario[], catalog: Catalog): Coverage {
   const casesOf = casesById(suite);
   const byId = new Map(catalog.requirements.map((r) => [r.id, r]));
-  const cited = [...casesOf]
-    .flatMap(([id, cases]) => (byId.has(id) ? [{ id, requirement: byId.get(id)!, cases }] : []))
-    .sort((a, b) => a.id.localeCompare(b.id));
+  const cited = [...casesOf].flatMap(([id, cases]) => (byId.has(id) ? [{ id, requirement: byId.get(id)!, cases }] : [])).sort((a, b) => a.id.localeCompare(b.id));
 
   // A row that has cells is tested through them (the catalog names cells "<row>/<type>"), so its cells are the units.
   const withCells = new Set(catalog.requirements.flatMap((r) => (r.cellOf ? [r.cellOf] : [])));
@@ -49,7 +47,12 @@ export function coverageOf(suite: Scenario[], catalog: Catalog): Coverage {
     spec: catalog.spec,
     cited,
     uncovered: units.filter((r) => !casesOf.has(r.id)),
-    areas: catalog.areas.map((a) => tally(a.name, units.filter((r) => r.area === a.name))),
+    areas: catalog.areas.map((a) =>
+      tally(
+        a.name,
+        units.filter((r) => r.area === a.name),
+      ),
+    ),
     total: tally("total", units),
   };
 }
@@ -64,6 +67,9 @@ export interface SuiteCoverage {
 /** Coverage of every catalog, and the cited IDs none of them knows. */
 export function coverageBySpec(suite: Scenario[], catalogs: ReadonlyMap<string, Catalog>): SuiteCoverage {
   const known = new Set([...catalogs.values()].flatMap((c) => c.requirements.map((r) => r.id)));
-  const unknown = [...casesById(suite)].filter(([id]) => !known.has(id)).map(([id, cases]) => ({ id, cases })).sort((a, b) => a.id.localeCompare(b.id));
+  const unknown = [...casesById(suite)]
+    .filter(([id]) => !known.has(id))
+    .map(([id, cases]) => ({ id, cases }))
+    .sort((a, b) => a.id.localeCompare(b.id));
   return { specs: [...catalogs.values()].map((c) => coverageOf(suite, c)), unknown };
 }

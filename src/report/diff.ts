@@ -42,13 +42,7 @@ export function renderDiffText(d: RunDiff, before: RunResult, after: RunResult):
 
 /** For a pull-request comment or the step summary: a table per kind of change. */
 export function renderDiffMarkdown(d: RunDiff, before: RunResult, after: RunResult): string {
-  const lines = [
-    "### XMPP conformance: changes since the baseline",
-    "",
-    `**${diffHeadline(d)}**`,
-    "",
-    `Baseline: ${mdText(runLabel(before))}. This run: ${mdText(runLabel(after))}.`,
-  ];
+  const lines = ["### XMPP conformance: changes since the baseline", "", `**${diffHeadline(d)}**`, "", `Baseline: ${mdText(runLabel(before))}. This run: ${mdText(runLabel(after))}.`];
   const row = (ch: CaseChange) => {
     const c = (ch.after ?? ch.before)!;
     return `| \`${c.id}\` | [${specName(c.spec)} §${c.rfc}](${sectionUrl(c.spec, c.rfc)}) | ${c.level} | ${shown(ch.before)} | ${ch.after ? `**${shown(ch.after)}**` : "–"} | ${mdText(why(ch.after))} |`;

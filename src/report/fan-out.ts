@@ -27,10 +27,12 @@ export function fanOut(reporters: { name: string; reporter: Reporter }[], log: (
     if (e.type === "run-begin") plan = e.plan;
     if (e.type === "case-end") cases.push(e.case);
     const run: RunResult | undefined = e.type === "run-end" ? { ...e.run, cases: inPlanOrder(cases, plan) } : undefined;
-    await Promise.all(reporters.map(async ({ name, reporter }) => {
-      if (reporter.onEvent) await guard(name, e.type, () => reporter.onEvent!(e));
-      if (run && reporter.onEnd) await guard(name, "onEnd", () => reporter.onEnd!(run));
-    }));
+    await Promise.all(
+      reporters.map(async ({ name, reporter }) => {
+        if (reporter.onEvent) await guard(name, e.type, () => reporter.onEvent!(e));
+        if (run && reporter.onEnd) await guard(name, "onEnd", () => reporter.onEnd!(run));
+      }),
+    );
   };
   return Object.assign(sink, { failures });
 }

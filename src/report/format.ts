@@ -18,12 +18,7 @@ export function formatTranscript(entries: TranscriptEntry[], withHarness = false
 export function formatFailures(c: CaseResult): string {
   return c.failures
     .map((f) => {
-      const lines = [
-        `${f.level} ${f.requirements.join(", ")}  at ${f.pos.file}:${f.pos.line}`,
-        `step: ${f.step}`,
-        `why:  ${f.message}`,
-        ...f.expected.map((e) => `expected: ${e}`),
-      ];
+      const lines = [`${f.level} ${f.requirements.join(", ")}  at ${f.pos.file}:${f.pos.line}`, `step: ${f.step}`, `why:  ${f.message}`, ...f.expected.map((e) => `expected: ${e}`)];
       const answers = f.closest.filter((s) => !s.early);
       if (answers.length === 0) lines.push("arrived instead: nothing, after the step's action");
       else lines.push("arrived instead (closest first):");
@@ -47,10 +42,12 @@ export const countVerdicts = (run: RunResult) => countOf(run.cases.map((c) => c.
 /** The verdicts per specification, in the specifications' order: the reports show RFC 6120 and RFC 6121 side by side. */
 export function totalsBySpec(run: Pick<RunResult, "cases">): { spec: string; cases: number; counts: Record<Verdict, number> }[] {
   const order = (id: string) => ((i) => (i < 0 ? Infinity : i))(specs().findIndex((s) => s.id === id));
-  return [...new Set(run.cases.map((c) => c.spec))].sort((a, b) => order(a) - order(b) || a.localeCompare(b)).map((spec) => {
-    const cases = run.cases.filter((c) => c.spec === spec);
-    return { spec, cases: cases.length, counts: countOf(cases.map((c) => c.verdict)) };
-  });
+  return [...new Set(run.cases.map((c) => c.spec))]
+    .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
+    .map((spec) => {
+      const cases = run.cases.filter((c) => c.spec === spec);
+      return { spec, cases: cases.length, counts: countOf(cases.map((c) => c.verdict)) };
+    });
 }
 
 /** "3 passed", "1 failed", then the other verdicts that occurred: the totals line of every reporter. */
@@ -69,7 +66,8 @@ export function describeTarget(run: Pick<RunInfo, "target">): string {
 }
 
 /** "a.test -> remote.test plaintext, by dialback": one s2s stream the harness's remote server exchanged stanzas on. */
-export const describeRemoteLink = (remote: string, l: RemoteLink) => `${l.direction === "in" ? `${l.domain} -> ${remote}` : `${remote} -> ${l.domain}`} ${l.encrypted ? "over TLS" : "plaintext"}, by ${l.auth}`;
+export const describeRemoteLink = (remote: string, l: RemoteLink) =>
+  `${l.direction === "in" ? `${l.domain} -> ${remote}` : `${remote} -> ${l.domain}`} ${l.encrypted ? "over TLS" : "plaintext"}, by ${l.auth}`;
 
 /** "the harness's remote server remote.test (a.test -> remote.test plaintext, by dialback; ...)". */
 export function describeRemote(r: NonNullable<RunInfo["target"]["remote"]>): string {

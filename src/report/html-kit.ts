@@ -5,8 +5,7 @@ import type { Shown } from "../results/verdicts.ts";
  * that forbids every network load, so a page opened from disk or a CI artifact never reaches out), verdict
  * badges and the row filter.
  */
-export const esc = (s: unknown) =>
-  String(s).replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+export const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 
 export const badge = (v: Shown) => `<span class="badge v-${v}">${v.toUpperCase()}</span>`;
 

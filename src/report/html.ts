@@ -31,9 +31,11 @@ function header(run: RunResult): string {
   const concurrency = describeConcurrency(run);
   const banners = [
     run.targetError && `<div class="banner"><b>The run could not start:</b> ${esc(run.targetError)}</div>`,
-    run.interrupted && `<div class="banner"><b>The run stopped early</b> (${esc(run.stopped ? describeStop(run.stopped) : "interrupted")}): the cases it had not run are counted as not run, and the suites get no verdict.</div>`,
+    run.interrupted &&
+      `<div class="banner"><b>The run stopped early</b> (${esc(run.stopped ? describeStop(run.stopped) : "interrupted")}): the cases it had not run are counted as not run, and the suites get no verdict.</div>`,
     !run.targetError && run.accounts.refused && `<div class="banner"><b>The server stopped giving accounts:</b> ${esc(run.accounts.refused)}</div>`,
-    run.accounts.notRemoved > 0 && `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed (<code>xmpp-conform cleanup</code> removes them): ${esc((run.accounts.left ?? []).map((a) => `${a.jid} (${a.reason})`).join("; "))}</div>`,
+    run.accounts.notRemoved > 0 &&
+      `<div class="banner">${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed (<code>xmpp-conform cleanup</code> removes them): ${esc((run.accounts.left ?? []).map((a) => `${a.jid} (${a.reason})`).join("; "))}</div>`,
     ...(run.notes ?? []).map((n) => `<div class="banner note"><b>Note:</b> ${esc(n)}</div>`),
   ];
   return `<h1>XMPP conformance: ${esc(serverLabel(run))}</h1>
@@ -56,7 +58,14 @@ function serverInfo(run: RunResult): string {
     ...(s.streamFeatures.beforeTls ? [["stream features before TLS", chips(s.streamFeatures.beforeTls)] as [string, string]] : []),
     ["stream features before authentication", chips(s.streamFeatures.beforeAuth)],
     ["stream features after authentication", chips(s.streamFeatures.afterAuth)],
-    ...(s.caps ? [["entity capabilities (XEP-0115)", esc(`${s.caps.node} ${s.caps.hash} ${s.caps.ver}: ${s.caps.verified ? "verified against its disco#info" : `not verified: ${s.caps.reason}`}`)] as [string, string]] : []),
+    ...(s.caps
+      ? [
+          ["entity capabilities (XEP-0115)", esc(`${s.caps.node} ${s.caps.hash} ${s.caps.ver}: ${s.caps.verified ? "verified against its disco#info" : `not verified: ${s.caps.reason}`}`)] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
   ];
   return `<details class="server"><summary>What the server advertised</summary><table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join("")}</table></details>`;
 }
@@ -75,9 +84,18 @@ function overview(run: RunResult, requirements: RequirementRow[]): string {
     })
     .join("");
   const bySpec = totalsBySpec(run);
-  const specTable = bySpec.length < 2 ? "" : `<table id="by-spec" style="width:auto"><thead><tr><th>Specification</th><th class="num">Cases</th><th>Verdicts</th><th class="num">Requirements</th></tr></thead><tbody>${bySpec
-    .map((s) => `<tr><td><b>${esc(specName(s.spec))}</b></td><td class="num">${s.cases}</td><td>${totals(s.counts).filter((t) => t.count > 0).map((t) => `${t.count} ${badge(t.verdict)}`).join(" &nbsp; ")}</td><td class="num">${requirements.filter((r) => findRequirement(r.id)?.spec === s.spec).length}</td></tr>`)
-    .join("")}</tbody></table>`;
+  const specTable =
+    bySpec.length < 2
+      ? ""
+      : `<table id="by-spec" style="width:auto"><thead><tr><th>Specification</th><th class="num">Cases</th><th>Verdicts</th><th class="num">Requirements</th></tr></thead><tbody>${bySpec
+          .map(
+            (s) =>
+              `<tr><td><b>${esc(specName(s.spec))}</b></td><td class="num">${s.cases}</td><td>${totals(s.counts)
+                .filter((t) => t.count > 0)
+                .map((t) => `${t.count} ${badge(t.verdict)}`)
+                .join(" &nbsp; ")}</td><td class="num">${requirements.filter((r) => findRequirement(r.id)?.spec === s.spec).length}</td></tr>`,
+          )
+          .join("")}</tbody></table>`;
   return `<div class="tiles">${tiles.join("")}</div>${specTable}
 <p class="muted">${run.cases.length} cases cite ${requirements.length} requirements${unknown > 0 ? ` (${unknown} of them not in the catalog)` : ""}.</p>
 <table style="width:auto"><thead><tr><th>Level</th><th class="num">Requirements</th><th>Status</th></tr></thead><tbody>${levels}</tbody></table>`;
@@ -94,9 +112,21 @@ function filterBar(run: RunResult, requirements: RequirementRow[]): string {
   const sections = sectionsWithParents([...run.cases.map((c) => c.rfc), ...requirements.map((r) => r.section)]);
   const tags = [...new Set(run.cases.flatMap((c) => c.tags))].sort();
   return `<div class="filters">
-${select("verdict", "Verdict", present.map((v) => ({ value: v, text: v })))}
-${select("section", "Section", sections.map((s) => ({ value: s, text: `§${s}` })))}
-${select("tag", "Tag", tags.map((t) => ({ value: t, text: t })))}
+${select(
+  "verdict",
+  "Verdict",
+  present.map((v) => ({ value: v, text: v })),
+)}
+${select(
+  "section",
+  "Section",
+  sections.map((s) => ({ value: s, text: `§${s}` })),
+)}
+${select(
+  "tag",
+  "Tag",
+  tags.map((t) => ({ value: t, text: t })),
+)}
 ${searchBox("id, title, requirement, reason")}
 <label><input type="checkbox" id="show-harness"> harness traffic in transcripts</label>
 </div>`;
@@ -125,13 +155,15 @@ function suitesTable(run: RunResult): string {
   const report = complianceOf(run);
   const state = (s: string) => `<span class="badge v-${s === "met" ? "pass" : s === "not met" ? "fail" : "skip"}">${esc(s.toUpperCase())}</span>`;
   const levels = (Object.keys(LEVEL_NAMES) as SuiteLevel[]).map((level) => {
-    const rows = report.suites.filter((s) => s.level === level).flatMap((s) =>
-      s.features.map((f, i) => {
-        const providers = f.providers.map((p) => link(p.url, p.name)).join(", ");
-        const failing = f.failing.length > 0 ? `<div class="req-text">failing at MUST: ${f.failing.map((id) => `<code>${esc(id)}</code>`).join(", ")}</div>` : "";
-        return `<tr><td>${i === 0 ? `<b>${esc(s.name)}</b>${s.requires.length ? ` <span class="muted small">(with ${esc(s.requires.join(", "))})</span>` : ""}` : ""}</td><td>${i === 0 ? state(s.status) : ""}</td><td>${esc(f.feature)}${failing}</td><td>${providers}</td><td>${state(f.status)}</td></tr>`;
-      }),
-    );
+    const rows = report.suites
+      .filter((s) => s.level === level)
+      .flatMap((s) =>
+        s.features.map((f, i) => {
+          const providers = f.providers.map((p) => link(p.url, p.name)).join(", ");
+          const failing = f.failing.length > 0 ? `<div class="req-text">failing at MUST: ${f.failing.map((id) => `<code>${esc(id)}</code>`).join(", ")}</div>` : "";
+          return `<tr><td>${i === 0 ? `<b>${esc(s.name)}</b>${s.requires.length ? ` <span class="muted small">(with ${esc(s.requires.join(", "))})</span>` : ""}` : ""}</td><td>${i === 0 ? state(s.status) : ""}</td><td>${esc(f.feature)}${failing}</td><td>${providers}</td><td>${state(f.status)}</td></tr>`;
+        }),
+      );
     return `<h3>${esc(LEVEL_NAMES[level])}</h3>
 <table><thead><tr><th>Suite</th><th>Status</th><th>Feature</th><th>Providers</th><th>Feature status</th></tr></thead>
 <tbody>
@@ -148,8 +180,12 @@ function variantTable(run: RunResult): string {
   const rows = variantRows(run);
   if (rows.length === 0) return "";
   const differing = rows.filter((r) => r.differ).length;
-  const cell = (c: { id: string; verdict: CaseResult["verdict"] }, differ: boolean) => `<td${differ ? ' class="differ"' : ""}>${badge(c.verdict)} <a href="#case-${esc(c.id)}" class="small">${esc(c.id)}</a></td>`;
-  const html = rows.map((r) => `<tr${rowData({ differ: r.differ, text: `${r.id} ${r.title}` })}><td><code>${esc(r.id)}</code><div class="req-text">${esc(r.title)}</div></td>${cell(r.single, r.differ)}${cell(r.cross, r.differ)}</tr>`);
+  const cell = (c: { id: string; verdict: CaseResult["verdict"] }, differ: boolean) =>
+    `<td${differ ? ' class="differ"' : ""}>${badge(c.verdict)} <a href="#case-${esc(c.id)}" class="small">${esc(c.id)}</a></td>`;
+  const html = rows.map(
+    (r) =>
+      `<tr${rowData({ differ: r.differ, text: `${r.id} ${r.title}` })}><td><code>${esc(r.id)}</code><div class="req-text">${esc(r.title)}</div></td>${cell(r.single, r.differ)}${cell(r.cross, r.differ)}</tr>`,
+  );
   return `<h2>Single server and across servers <span class="muted small">(<span data-count-of="variants">${rows.length}</span> of ${rows.length} shown)</span></h2>
 <p class="muted small">${rows.length} cases ran on ${esc(run.target.domain)} alone and again with every account but the first on ${esc(run.target.peer?.domain ?? "the second server")}; <b>${differing}</b> went another way across servers (highlighted). <label><input type="checkbox" data-filter="differ"> only those</label></p>
 <table id="variants"><thead><tr><th>Case</th><th>on one server (${esc(run.target.domain)})</th><th>${esc(acrossServers(run))}</th></tr></thead>
@@ -190,9 +226,10 @@ function deviation(d: Deviation): string {
 }
 
 function failure(f: StepFailure): string {
-  const closest = f.closest.length === 0
-    ? `<div>arrived instead: nothing on that session</div>`
-    : `<div>arrived instead (closest first):</div>${f.closest.map((s) => `<pre class="xml">${esc(prettyXml(s.xml))}</pre><ul>${s.problems.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`).join("")}`;
+  const closest =
+    f.closest.length === 0
+      ? `<div>arrived instead: nothing on that session</div>`
+      : `<div>arrived instead (closest first):</div>${f.closest.map((s) => `<pre class="xml">${esc(prettyXml(s.xml))}</pre><ul>${s.problems.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`).join("")}`;
   return `<div class="failure level-${f.level}">
 <div><b>${f.level}</b> ${f.requirements.map((r) => `<code>${esc(r)}</code>`).join(" ")} <span class="muted mono">${esc(`${f.pos.file}:${f.pos.line}`)}</span></div>
 <div>step: <code>${esc(f.step)}</code></div>

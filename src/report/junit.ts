@@ -32,7 +32,11 @@ export function renderJunit(run: RunResult, opts: { strict: boolean }): string {
   const specs = [...new Set(run.cases.map((c) => c.spec))].sort();
   for (const spec of specs.length > 0 ? specs : [undefined]) {
     const name = spec && specs.length > 1 ? `XMPP conformance (${specName(spec)}): ${describeTarget(run)}` : `XMPP conformance: ${describeTarget(run)}`;
-    const suite = builder.testSuite().name(name).timestamp(run.startedAt).time(run.durationMs / 1000);
+    const suite = builder
+      .testSuite()
+      .name(name)
+      .timestamp(run.startedAt)
+      .time(run.durationMs / 1000);
     for (const [key, value] of properties(run, opts.strict)) if (value !== undefined) suite.property(key, xmlSafe(value));
     for (const c of run.cases.filter((x) => spec === undefined || x.spec === spec)) testcase(suite, c, opts.strict);
   }
@@ -93,10 +97,7 @@ function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult, strict
   if (failsRun(c.verdict, strict) && c.verdict !== "error") tc.failure(c.verdict === "warn" ? `SHOULD broken (--strict): ${reason}` : reason, c.verdict);
   else if (c.verdict === "error") tc.error(reason, "error", body || undefined);
   else if (c.verdict === "skip" || c.verdict === "xfail" || c.verdict === "warn" || c.verdict === "not-run") tc.skipped();
-  const header = [
-    `${specLabel(c)} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`,
-    ...c.choices.map((ch) => `alternative: ${ch.step} => ${ch.alternative}`),
-  ].join("\n");
+  const header = [`${specLabel(c)} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`, ...c.choices.map((ch) => `alternative: ${ch.step} => ${ch.alternative}`)].join("\n");
   const why = c.reason && c.verdict !== "pass" ? `${c.verdict === "warn" ? "WARNING, SHOULD broken" : c.verdict}: ${c.reason}` : "";
   tc.standardOutput(xmlSafe([why, header, body, formatTranscript(c.transcript ?? [])].filter(Boolean).join("\n\n")));
 }

@@ -24,7 +24,14 @@ export const markdownReporter: ReporterFactory = ({ outDir }) => ({
 });
 
 /** Text as text: no HTML, emphasis, links or table cells made of it. */
-export const mdText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_[\]|#]/g, "\\$&").replace(/\s+/g, " ").trim();
+export const mdText = (s: string) =>
+  s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]|#]/g, "\\$&")
+    .replace(/\s+/g, " ")
+    .trim();
 
 const oneLine = (s: string, max = 200) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
@@ -33,7 +40,16 @@ export function renderMarkdown(run: RunResult): string {
   const lines = [
     `### XMPP conformance: ${mdText(describeTarget(run))}`,
     "",
-    `**${totals(counts).map((t) => t.text).join(", ")}** of ${run.cases.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, started ${run.startedAt} (${[`${run.tool.name} ${run.tool.version}`, describeProfile(run), describeConcurrency(run)].filter((x): x is string => x !== undefined).map(mdText).join(", ")})`,
+    `**${totals(counts)
+      .map((t) => t.text)
+      .join(", ")}** of ${run.cases.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, started ${run.startedAt} (${[
+      `${run.tool.name} ${run.tool.version}`,
+      describeProfile(run),
+      describeConcurrency(run),
+    ]
+      .filter((x): x is string => x !== undefined)
+      .map(mdText)
+      .join(", ")})`,
   ];
   const bySpec = totalsBySpec(run);
   if (bySpec.length > 1) {
@@ -43,9 +59,17 @@ export function renderMarkdown(run: RunResult): string {
   }
   for (const note of run.notes ?? []) lines.push("", `> **Note:** ${mdText(note)}`);
   if (run.targetError) lines.push("", `> **The run could not start:** ${mdText(run.targetError)}`);
-  if (run.interrupted) lines.push("", `> **The run stopped early** (${mdText(run.stopped ? describeStop(run.stopped) : "interrupted")}): ${countVerdicts(run)["not-run"]} of ${run.cases.length} cases did not run, and nothing here is a verdict on them.`);
+  if (run.interrupted)
+    lines.push(
+      "",
+      `> **The run stopped early** (${mdText(run.stopped ? describeStop(run.stopped) : "interrupted")}): ${countVerdicts(run)["not-run"]} of ${run.cases.length} cases did not run, and nothing here is a verdict on them.`,
+    );
   if (run.accounts.refused && !run.targetError) lines.push("", `> **The server stopped giving accounts:** ${mdText(run.accounts.refused)}`);
-  if (run.accounts.notRemoved > 0) lines.push("", `> **${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed** (\`xmpp-conform cleanup\` removes them): ${mdText((run.accounts.left ?? []).map((a) => a.jid).join(", "))}`);
+  if (run.accounts.notRemoved > 0)
+    lines.push(
+      "",
+      `> **${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed** (\`xmpp-conform cleanup\` removes them): ${mdText((run.accounts.left ?? []).map((a) => a.jid).join(", "))}`,
+    );
 
   const attention = run.cases.filter((c) => needsAttention(c.verdict)).sort((a, b) => ATTENTION.indexOf(a.verdict) - ATTENTION.indexOf(b.verdict));
   if (attention.length > 0) {
@@ -59,7 +83,12 @@ export function renderMarkdown(run: RunResult): string {
   const variants = variantRows(run);
   if (variants.length > 0) {
     const differing = variants.filter((v) => v.differ);
-    lines.push("", "#### Single server and across servers", "", `${variants.length} cases ran on ${mdText(run.target.domain)} alone and again with every account but the first on ${mdText(run.target.peer?.domain ?? "the second server")} (\`ID@cross\`); ${differing.length} went another way across servers${differing.length > 0 ? ":" : "."}`);
+    lines.push(
+      "",
+      "#### Single server and across servers",
+      "",
+      `${variants.length} cases ran on ${mdText(run.target.domain)} alone and again with every account but the first on ${mdText(run.target.peer?.domain ?? "the second server")} (\`ID@cross\`); ${differing.length} went another way across servers${differing.length > 0 ? ":" : "."}`,
+    );
     if (differing.length > 0) {
       lines.push("", `| Case | on one server | ${mdText(acrossServers(run))} |`, "|---|---|---|");
       for (const v of differing) lines.push(`| \`${v.id}\` | ${v.single.verdict} | **${v.cross.verdict}** |`);

@@ -38,7 +38,8 @@ function upgrade(data: unknown, file: string): unknown {
   if (!data || typeof data !== "object") return data;
   const record = data as { schemaVersion?: unknown; cases?: unknown };
   const version = record.schemaVersion;
-  if (typeof version === "number" && version > SCHEMA_VERSION) throw new Error(`${file}: written by a newer release of xmpp-conform (schema version ${version}; this one reads up to ${SCHEMA_VERSION}): upgrade xmpp-conform to read it`);
+  if (typeof version === "number" && version > SCHEMA_VERSION)
+    throw new Error(`${file}: written by a newer release of xmpp-conform (schema version ${version}; this one reads up to ${SCHEMA_VERSION}): upgrade xmpp-conform to read it`);
   // An event stream has no version: its cases are upgraded as a version-1 record's would be.
   if (version === SCHEMA_VERSION || (version !== undefined && typeof version !== "number")) return data;
   const cases = Array.isArray(record.cases) ? record.cases.map(upgradeCase) : record.cases;

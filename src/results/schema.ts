@@ -84,9 +84,7 @@ export type StepFailure = z.infer<typeof StepFailure>;
 
 export const RequirementResult = z.object({
   id: z.string(),
-  verdict: z
-    .enum(["pass", "fail", "warn", "xfail", "xpass", "not-reached"])
-    .describe("what the steps citing it showed; not-reached: every step checking it came after a failure it depends on"),
+  verdict: z.enum(["pass", "fail", "warn", "xfail", "xpass", "not-reached"]).describe("what the steps citing it showed; not-reached: every step checking it came after a failure it depends on"),
   derived: z.boolean().optional().describe("the catalog marks it as implied by the RFC, not stated in one sentence"),
 });
 export type RequirementResult = z.infer<typeof RequirementResult>;
@@ -127,7 +125,9 @@ export const CaseResult = z.object({
   besideOthers: z
     .object({ verdict: Verdict, reason: z.string().optional() })
     .optional()
-    .describe("the case had a request refused, or waited past the timeout, while other cases ran, and gave another verdict when it ran again alone: what it gave beside the others (the verdict is the lone run's)"),
+    .describe(
+      "the case had a request refused, or waited past the timeout, while other cases ran, and gave another verdict when it ran again alone: what it gave beside the others (the verdict is the lone run's)",
+    ),
   variant: z
     .object({ name: z.literal("cross"), of: z.string().describe("the single-server case"), moved: z.array(z.string()).describe("the accounts on domain b") })
     .optional()
@@ -142,9 +142,7 @@ export const ServerInfo = z.object({
   version: z.object({ name: z.string(), version: z.string(), os: z.string().optional() }).optional().describe("XEP-0092 software version, when offered"),
   discoFeatures: z.array(z.string()).describe("disco#info features of the domain"),
   accountDiscoFeatures: z.array(z.string()).optional().describe("disco#info features of a user's bare JID, answered by the server for the account (XEP-0313 and PEP are advertised there)"),
-  streamFeatures: z
-    .object({ beforeTls: z.array(z.string()).optional(), beforeAuth: z.array(z.string()), afterAuth: z.array(z.string()) })
-    .describe("each stream feature as the server wrote it"),
+  streamFeatures: z.object({ beforeTls: z.array(z.string()).optional(), beforeAuth: z.array(z.string()), afterAuth: z.array(z.string()) }).describe("each stream feature as the server wrote it"),
   caps: z
     .object({
       node: z.string(),
@@ -179,10 +177,7 @@ export type PeerInfo = z.infer<typeof PeerInfo>;
 
 export const S2sInfo = z.object({
   mode: z.enum(["dialback", "tls"]).describe("what was asked for (--s2s): Server Dialback over plain TCP, or TLS with certificates from the run's CA"),
-  links: z
-    .array(S2sLink)
-    .optional()
-    .describe("the s2s streams the servers accepted during the run, each distinct one once, from their logs at the end of the run (absent in the run's first event)"),
+  links: z.array(S2sLink).optional().describe("the s2s streams the servers accepted during the run, each distinct one once, from their logs at the end of the run (absent in the run's first event)"),
 });
 export type S2sInfo = z.infer<typeof S2sInfo>;
 
@@ -194,7 +189,9 @@ const ProfileInfo = z.object({ file: z.string(), server: z.string(), version: z.
 
 /** Why a run stopped before every case had run, and when: the cases it had not run then are not-run. */
 export const Stopped = z.object({
-  why: z.enum(["interrupted", "output-closed", "server-gone"]).describe("interrupted: Ctrl-C or SIGTERM; output-closed: the reader of the output went away (| head); server-gone: the server stopped answering"),
+  why: z
+    .enum(["interrupted", "output-closed", "server-gone"])
+    .describe("interrupted: Ctrl-C or SIGTERM; output-closed: the reader of the output went away (| head); server-gone: the server stopped answering"),
   at: z.string().describe("ISO 8601"),
   detail: z.string().optional().describe("for server-gone: what showed it (connect ECONNREFUSED, no answer for 15 s)"),
 });
@@ -209,7 +206,9 @@ export const RunInfo = z.object({
     port: z.number().int(),
     domain: z.string(),
     software: Software.optional().describe("the software a profile is chosen by: XEP-0092, else the disco#info identity, else the local package"),
-    config: ServerConfig.optional().describe("a local server: started with the harness's configuration or the package's as shipped (profile entries with a config apply only then); absent: a running server, configuration not known"),
+    config: ServerConfig.optional().describe(
+      "a local server: started with the harness's configuration or the package's as shipped (profile entries with a config apply only then); absent: a running server, configuration not known",
+    ),
     server: ServerInfo.optional().describe("what the server said it is"),
     transport: Transport.optional().describe("how the harness reached the server"),
     peer: PeerInfo.optional().describe("a pair target's second server (domain b of the scenarios, reached over s2s)"),
@@ -234,7 +233,10 @@ export const RunResult = RunInfo.extend({
   accounts: z.object({
     created: z.number().int(),
     notRemoved: z.number().int(),
-    left: z.array(z.object({ jid: z.string(), reason: z.string() })).optional().describe("the accounts that could not be removed (or cleaned), by JID, and why ('xmpp-conform cleanup' removes them later)"),
+    left: z
+      .array(z.object({ jid: z.string(), reason: z.string() }))
+      .optional()
+      .describe("the accounts that could not be removed (or cleaned), by JID, and why ('xmpp-conform cleanup' removes them later)"),
     refused: z.string().optional().describe("set when the server stopped giving accounts mid-run: why, and what to use instead"),
   }),
   concurrency: z

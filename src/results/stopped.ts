@@ -22,6 +22,7 @@ export function cleanupCommand(run: Pick<RunInfo, "target" | "options">): string
   const tls = typeof o.tls === "string" && o.tls !== "auto" && !t.transport?.websocket ? ` --tls ${o.tls}` : "";
   const ca = t.transport?.ca ? ` --ca ${t.transport.ca}` : "";
   const insecure = o.insecure ? " --insecure" : "";
-  const way = typeof o.accounts === "string" && o.accounts !== "ibr" ? ` --accounts ${o.accounts}${o.accounts === "admin" ? " --admin JID" : o.accounts === "file" ? " --accounts-file FILE" : ""}` : "";
+  const way =
+    typeof o.accounts === "string" && o.accounts !== "ibr" ? ` --accounts ${o.accounts}${o.accounts === "admin" ? " --admin JID" : o.accounts === "file" ? " --accounts-file FILE" : ""}` : "";
   return `xmpp-conform cleanup ${where} --domain ${t.domain}${tls}${ca}${insecure}${way}`;
 }

@@ -37,7 +37,14 @@ async function round(observers: Participant[], actors: Participant[], timeoutMs:
           const withheld = pingChain(actor, observer, answered, token, timeoutMs);
           withheld.catch(() => undefined); // a failed chain proves nothing; the marker may still come
           await observer.waitUntil(() => (observer.hasMarker(token) ? true : undefined), timeoutMs, withheld, behind);
-          if (observer.hasMarker(token) || (await withheld.then(() => true, () => false))) return;
+          if (
+            observer.hasMarker(token) ||
+            (await withheld.then(
+              () => true,
+              () => false,
+            ))
+          )
+            return;
           throw new Error(`barrier: the marker from ${actor.label} did not reach ${observer.label} within ${timeoutMs} ms${observer.closedReason ? ` (${observer.closedReason})` : ""}`);
         }),
       );

@@ -102,7 +102,13 @@ export function unexpected(inbox: Received[], pattern: Element | undefined): Rec
  * wait goes on to the timeout. The timeout counts from the server's latest progress in reading what is `behind`
  * (see Inbox.waitFor).
  */
-export async function waitFor<T>(observer: Participant, probe: () => T | undefined, timeoutMs: number, barrier?: (signal: AbortSignal) => Promise<void>, behind?: ReadByServer): Promise<{ found?: T; decidedBy: "barrier" | "timeout" }> {
+export async function waitFor<T>(
+  observer: Participant,
+  probe: () => T | undefined,
+  timeoutMs: number,
+  barrier?: (signal: AbortSignal) => Promise<void>,
+  behind?: ReadByServer,
+): Promise<{ found?: T; decidedBy: "barrier" | "timeout" }> {
   const now = probe();
   if (now !== undefined) return { found: now, decidedBy: "barrier" };
   if (!barrier) return { found: await observer.waitUntil(probe, timeoutMs, undefined, behind), decidedBy: "timeout" };

@@ -39,11 +39,7 @@ const subscription = (s: Side) => (s.to && s.from ? "both" : s.to ? "to" : s.fro
 /** The push the owner must get once its item for `jid` is in state `side`. */
 function pushPattern(jid: string, side: Side): string {
   const sub = subscription(side);
-  const attrs = [
-    `jid='${jid}'`,
-    `subscription='${sub === "none" ? "{optional:none}" : sub}'`,
-    `ask='${side.ask ? "subscribe" : "{absent}"}'`,
-  ];
+  const attrs = [`jid='${jid}'`, `subscription='${sub === "none" ? "{optional:none}" : sub}'`, `ask='${side.ask ? "subscribe" : "{absent}"}'`];
   return `<iq type='set'><query xmlns='${NS.roster}'><item ${attrs.join(" ")}/></query></iq>`;
 }
 
@@ -63,8 +59,11 @@ export async function applyFixtures(sc: Scenario, setup: Map<string, Session | F
   const remote = new Set(sc.accounts.filter((a) => a.domain === "remote").map((a) => a.name));
   for (const item of sc.roster) {
     const jid = jids[item.jid] ?? item.jid;
-    const el = xml("iq", { type: "set" }, xml("query", { xmlns: NS.roster },
-      xml("item", { jid, ...(item.name !== undefined && { name: item.name }) }, ...item.groups.map((g) => xml("group", {}, g)))));
+    const el = xml(
+      "iq",
+      { type: "set" },
+      xml("query", { xmlns: NS.roster }, xml("item", { jid, ...(item.name !== undefined && { name: item.name }) }, ...item.groups.map((g) => xml("group", {}, g)))),
+    );
     const reply = await (setup.get(item.owner) as Session).request(el, timeoutMs); // the loader keeps roster owners off the remote server
     if (reply.attrs.type !== "result") fail(`${item.owner} could not add ${jid} to the roster: ${describeStanzaError(reply)}`);
   }
@@ -77,7 +76,12 @@ export async function applyFixtures(sc: Scenario, setup: Map<string, Session | F
       const other = who === "user" ? "contact" : "user";
       const s = setup.get(name[who])!;
       const pattern = parsePattern(pushPattern(jids[name[other]], sides[who]));
-      const { found } = await waitFor(s, () => findNow(s.inbox.items, [pattern], "one", {}), timeoutMs, (signal) => barrier([s], [...setup.values()], timeoutMs, 0, signal));
+      const { found } = await waitFor(
+        s,
+        () => findNow(s.inbox.items, [pattern], "one", {}),
+        timeoutMs,
+        (signal) => barrier([s], [...setup.values()], timeoutMs, 0, signal),
+      );
       if (found) return consume(found);
       const last = s.inbox.items.filter((r) => !r.consumed).at(-1);
       fail(`${why}: ${name[who]} got no roster push ${pushPattern(jids[name[other]], sides[who])}${last ? `; last stanza: ${last.el.toString()}` : ""}`);

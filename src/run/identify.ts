@@ -8,7 +8,6 @@ import { Session, type Credentials, type Endpoint } from "../xmpp/session.ts";
 import { Transcript } from "../xmpp/transcript.ts";
 import { NS } from "../xmpp/ns.ts";
 
-
 /** One stream feature as the server wrote it (mechanisms with their names), for the report. */
 const describe = (features?: Element) => (features?.children ?? []).filter((c): c is Element => typeof c !== "string").map((c) => c.toString());
 
@@ -61,7 +60,13 @@ async function verifyCaps(session: Session, domain: string, timeoutMs: number): 
   const reply = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.discoInfo, node: `${node}#${ver}` })), timeoutMs);
   const query = reply.attrs.type === "result" ? reply.getChild("query", NS.discoInfo) : undefined;
   const computed = query && capsVer(query, hash);
-  const reason = !query ? `disco#info of node ${node}#${ver} was answered with ${reply.attrs.type}` : computed === undefined ? `the hash ${hash} is unknown to the harness` : computed !== ver ? `its disco#info hashes to ${computed}` : undefined;
+  const reason = !query
+    ? `disco#info of node ${node}#${ver} was answered with ${reply.attrs.type}`
+    : computed === undefined
+      ? `the hash ${hash} is unknown to the harness`
+      : computed !== ver
+        ? `its disco#info hashes to ${computed}`
+        : undefined;
   return { node, hash, ver, verified: !reason, ...(computed && { computed }), ...(reason && { reason }) };
 }
 

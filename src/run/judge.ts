@@ -97,10 +97,28 @@ export function judge(sc: Scenario, outcome: Outcome, profiles?: RunProfiles): C
   let record: CaseResult;
   if ("ran" in outcome) {
     const r = outcome.ran;
-    record = { ...base, choices: r.choices, ...(r.precondition && { precondition: r.precondition }), ...(r.setupRetries.length > 0 && { setupRetries: r.setupRetries }), durationMs: r.durationMs, transcript: r.transcript, ...fold(sc, r.records, r.error) };
+    record = {
+      ...base,
+      choices: r.choices,
+      ...(r.precondition && { precondition: r.precondition }),
+      ...(r.setupRetries.length > 0 && { setupRetries: r.setupRetries }),
+      durationMs: r.durationMs,
+      transcript: r.transcript,
+      ...fold(sc, r.records, r.error),
+    };
   } else if ("skipped" in outcome) {
     const retries = outcome.setupRetries ?? [];
-    record = { ...base, choices: [], ...(outcome.precondition && { precondition: outcome.precondition }), ...(retries.length > 0 && { setupRetries: retries }), durationMs: outcome.durationMs ?? 0, transcript: outcome.transcript ?? [], verdict: "skip", reason: outcome.skipped, failures: [] };
+    record = {
+      ...base,
+      choices: [],
+      ...(outcome.precondition && { precondition: outcome.precondition }),
+      ...(retries.length > 0 && { setupRetries: retries }),
+      durationMs: outcome.durationMs ?? 0,
+      transcript: outcome.transcript ?? [],
+      verdict: "skip",
+      reason: outcome.skipped,
+      failures: [],
+    };
   } else {
     record = { ...base, choices: [], durationMs: outcome.durationMs ?? 0, transcript: outcome.transcript ?? [], verdict: outcome.notRun, reason: outcome.reason, failures: [] };
   }

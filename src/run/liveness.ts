@@ -27,7 +27,10 @@ class Watch {
   /** Cuts the pause between probes short when someone waits. */
   wake = new AbortController();
 
-  constructor(readonly name: string, readonly endpoint: Endpoint) {}
+  constructor(
+    readonly name: string,
+    readonly endpoint: Endpoint,
+  ) {}
 }
 
 /**
@@ -41,7 +44,10 @@ export class Liveness implements Health {
   private readonly watches: Watch[];
   private gone = false;
 
-  constructor(servers: { name: string; endpoint: Endpoint }[], private readonly onGone: (detail: string) => void) {
+  constructor(
+    servers: { name: string; endpoint: Endpoint }[],
+    private readonly onGone: (detail: string) => void,
+  ) {
     this.watches = servers.map((s) => new Watch(s.name, s.endpoint));
   }
 

@@ -68,12 +68,24 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     // The server stopped giving accounts (throttled mid-run): one reason for every case left, no more asking.
     const refused = opts.ledger.refused ?? opts.peer?.ledger.refused;
     if (refused) return judge(sc, { notRun: "error", reason: refused.message }, opts.profiles);
-    if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return judge(sc, { notRun: "skip", reason: "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody" }, opts.profiles);
-    if (!opts.remote && hasRemoteAccount(sc)) return judge(sc, { notRun: "skip", reason: "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote" }, opts.profiles);
+    if (!opts.peer && sc.accounts.some((a) => a.domain === "b"))
+      return judge(sc, { notRun: "skip", reason: "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody" }, opts.profiles);
+    if (!opts.remote && hasRemoteAccount(sc))
+      return judge(
+        sc,
+        { notRun: "skip", reason: "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote" },
+        opts.profiles,
+      );
     // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 frames streams otherwise.
-    if (opts.webSocketOnly && sc.connections.length > 0) return judge(sc, { notRun: "skip", reason: "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket URL alone: run it over TCP (--server HOST:PORT)" }, opts.profiles);
+    if (opts.webSocketOnly && sc.connections.length > 0)
+      return judge(
+        sc,
+        { notRun: "skip", reason: "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket URL alone: run it over TCP (--server HOST:PORT)" },
+        opts.profiles,
+      );
     // Existing accounts are the user's: a case may neither cancel them, change their passwords nor leave one of its own.
-    if (opts.ledger.capacity < Infinity && sc.accounts.some((a) => a.registered === "by-case" || a.disposable)) return judge(sc, { notRun: "skip", reason: "registers, cancels or changes the password of an account of its own, which existing accounts (--accounts file) cannot be" }, opts.profiles);
+    if (opts.ledger.capacity < Infinity && sc.accounts.some((a) => a.registered === "by-case" || a.disposable))
+      return judge(sc, { notRun: "skip", reason: "registers, cancels or changes the password of an account of its own, which existing accounts (--accounts file) cannot be" }, opts.profiles);
     const admitted = await opts.ledger.admit(sc.accounts.filter((a) => a.domain !== "remote").length);
     if (typeof admitted === "string") return judge(sc, { notRun: "skip", reason: admitted }, opts.profiles);
     opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });
@@ -106,19 +118,21 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
       if (now.size > 0) for (const j of [...now, i]) overlapped.add(j);
       now.add(i);
       const startedAt = performance.now();
-      one(plan[i], i).then((result) => {
-        now.delete(i);
-        results[i] = result;
-        if (overlapped.has(i) && mayBeLoad(plan[i], result)) again.push(i);
-        else ended(result);
-        // A case with no transcript never reached the server (not run, skipped before set-up): it says nothing of it.
-        if (result.transcript?.length) {
-          const trouble = Boolean(result.setupRetries?.length || opts.ledger.refused || opts.peer?.ledger.refused);
-          concurrency.completed({ startedAt, endedAt: performance.now(), paceMs: setupPaceOf(result), trouble });
-        }
-        running--;
-        fill();
-      }).catch(fail);
+      one(plan[i], i)
+        .then((result) => {
+          now.delete(i);
+          results[i] = result;
+          if (overlapped.has(i) && mayBeLoad(plan[i], result)) again.push(i);
+          else ended(result);
+          // A case with no transcript never reached the server (not run, skipped before set-up): it says nothing of it.
+          if (result.transcript?.length) {
+            const trouble = Boolean(result.setupRetries?.length || opts.ledger.refused || opts.peer?.ledger.refused);
+            concurrency.completed({ startedAt, endedAt: performance.now(), paceMs: setupPaceOf(result), trouble });
+          }
+          running--;
+          fill();
+        })
+        .catch(fail);
     };
     fill();
   });

@@ -91,8 +91,18 @@ class Parts {
  */
 export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks = {}): Promise<RunResult> {
   const o = {
-    accounts: { mode: "ibr" }, tls: { tls: "auto" }, profile: { mode: "none" }, concurrency: "auto", repeat: 1, timeoutMs: 3000,
-    quietWindowMs: 0, wait: "barrier", strict: false, install: true, transcripts: "failures", ...options,
+    accounts: { mode: "ibr" },
+    tls: { tls: "auto" },
+    profile: { mode: "none" },
+    concurrency: "auto",
+    repeat: 1,
+    timeoutMs: 3000,
+    quietWindowMs: 0,
+    wait: "barrier",
+    strict: false,
+    install: true,
+    transcripts: "failures",
+    ...options,
   } as Required<RunOptions>;
   const stop = new RunStop(hooks.signal);
   const signal = stop.signal;
@@ -126,29 +136,49 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     const left = ledgers.reduce((n, l) => n + l.notRemovedYet, 0);
     for (const l of ledgers) l.abandon("the run quit at once (a second interrupt)");
     if (target?.abandon) log(`quitting at once: ${target.abandon()}`);
-    else if (left > 0 && info) log(`quitting at once: ${left} test account${left === 1 ? "" : "s"} left on ${info.target.name} (domain ${info.target.domain}); this removes ${left === 1 ? "it" : "them"}:\n  ${cleanupCommand(info)}`);
+    else if (left > 0 && info)
+      log(
+        `quitting at once: ${left} test account${left === 1 ? "" : "s"} left on ${info.target.name} (domain ${info.target.domain}); this removes ${left === 1 ? "it" : "them"}:\n  ${cleanupCommand(info)}`,
+      );
     else log("quitting at once: nothing is left behind");
   };
   hooks.quit?.addEventListener("abort", quit, { once: true });
   try {
     try {
-      target = await parts.add(() => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }), (t) => t.stop());
-      side = await parts.add(() => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor({ server: runningServerName(o), domain: o.domain })), (s) => s.close());
+      target = await parts.add(
+        () => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }),
+        (t) => t.stop(),
+      );
+      side = await parts.add(
+        () => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor({ server: runningServerName(o), domain: o.domain })),
+        (s) => s.close(),
+      );
       const server = target.peer;
-      if (server) peer = await parts.add(async () => ({ ...(await openSide(server, { mode: o.accounts.mode, admin: o.accounts.admin }, o.tls, o.timeoutMs)), server }), (p) => p.close());
+      if (server)
+        peer = await parts.add(
+          async () => ({ ...(await openSide(server, { mode: o.accounts.mode, admin: o.accounts.admin }, o.tls, o.timeoutMs)), server }),
+          (p) => p.close(),
+        );
       // From here on a server that stops answering stops the run (and its cleanup): nothing waits on it.
       const sides = [{ name: target.name, endpoint: side.endpoint }, ...(peer ? [{ name: peer.server.name, endpoint: peer.endpoint }] : [])];
-      liveness = await parts.add(async () => {
-        const watch = new Liveness(sides, (detail) => {
-          // A local server's accounts go with its folder; a running server's stay in the journal for cleanup.
-          for (const l of [side?.ledger, peer?.ledger]) l?.abandon(target?.abandon ? undefined : "the server went away");
-          stop.stop({ why: "server-gone", detail });
-        });
-        watch.start();
-        return watch;
-      }, async (l) => l.stop());
+      liveness = await parts.add(
+        async () => {
+          const watch = new Liveness(sides, (detail) => {
+            // A local server's accounts go with its folder; a running server's stay in the journal for cleanup.
+            for (const l of [side?.ledger, peer?.ledger]) l?.abandon(target?.abandon ? undefined : "the server went away");
+            stop.stop({ why: "server-gone", detail });
+          });
+          watch.start();
+          return watch;
+        },
+        async (l) => l.stop(),
+      );
       // The harness's scripted remote server, where the target has a place for it and a case has a user there.
-      if (target.remote && plan.some(hasRemoteAccount)) remote = await parts.add(() => startRemoteServer(target!, { timeoutMs: o.timeoutMs }), (r) => r.stop());
+      if (target.remote && plan.some(hasRemoteAccount))
+        remote = await parts.add(
+          () => startRemoteServer(target!, { timeoutMs: o.timeoutMs }),
+          (r) => r.stop(),
+        );
     } catch (err) {
       targetError = (err as Error).message;
     }
@@ -187,15 +217,26 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       },
       startedAt: new Date(started).toISOString(),
       options: {
-        accounts: o.accounts.mode, concurrency: o.concurrency, repeat: o.repeat, timeoutMs: o.timeoutMs, quietWindowMs: o.quietWindowMs, wait: o.wait, strict: o.strict,
-        tls: o.tls.tls, profile: o.profile.mode, transcripts: o.transcripts, ...(o.tls.insecure && { insecure: true }), ...(o.tls.allowPlain && { allowPlain: true }),
+        accounts: o.accounts.mode,
+        concurrency: o.concurrency,
+        repeat: o.repeat,
+        timeoutMs: o.timeoutMs,
+        quietWindowMs: o.quietWindowMs,
+        wait: o.wait,
+        strict: o.strict,
+        tls: o.tls.tls,
+        profile: o.profile.mode,
+        transcripts: o.transcripts,
+        ...(o.tls.insecure && { insecure: true }),
+        ...(o.tls.allowPlain && { allowPlain: true }),
       },
       ...(profile && { profile: { file: profile.file, server: profile.server, version: profile.version } }),
       ...(peerProfile && { peerProfile: { file: peerProfile.file, server: peerProfile.server, version: peerProfile.version } }),
       notes,
     };
     const pairing = pairingOf(info);
-    const profiles = profile || peerProfile ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }), ...(target?.config && { config: target.config }) } : undefined;
+    const profiles =
+      profile || peerProfile ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }), ...(target?.config && { config: target.config }) } : undefined;
     emit({ type: "run-begin", run: info, plan: plan.map((sc) => sc.id) });
     const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
     let cases: CaseResult[];
@@ -209,11 +250,24 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       const concurrency = auto ?? fixedConcurrency(o.concurrency as number);
       const runs: CaseResult[][] = [];
       for (let i = 0; i < o.repeat && !signal.aborted; i++) {
-        runs.push(await runPool(plan, {
-          endpoint: side.endpoint, ledger: side.ledger, peer, remote, profiles, ...(liveness && { health: liveness }), ...(target?.webSocketOnly && { webSocketOnly: true }), concurrency, timeoutMs: o.timeoutMs, quietMs: o.quietWindowMs, wait: o.wait, signal,
-          emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
-          ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
-        }));
+        runs.push(
+          await runPool(plan, {
+            endpoint: side.endpoint,
+            ledger: side.ledger,
+            peer,
+            remote,
+            profiles,
+            ...(liveness && { health: liveness }),
+            ...(target?.webSocketOnly && { webSocketOnly: true }),
+            concurrency,
+            timeoutMs: o.timeoutMs,
+            quietMs: o.quietWindowMs,
+            wait: o.wait,
+            signal,
+            emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
+            ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
+          }),
+        );
         if (o.repeat > 1) log(`run ${i + 1} of ${o.repeat} done`);
       }
       // With repeats each case ends once, folded, after the last run.

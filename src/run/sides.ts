@@ -33,7 +33,13 @@ export async function openSide(server: Omit<Target, "stop" | "name">, accounts: 
   const request = server.tls ? { ...tls, tls: server.tls, caFile: tls.caFile ?? server.caFile } : tls;
   const endpoint = await reach({ host: server.host, port: server.port, domain: server.domain, ...(server.websocket && { websocket: server.websocket }) }, request, timeoutMs);
   // The provisioner sees the side as its target: its own account commands (cli), its own c2s (ibr, admin).
-  const provisioner = provisioners[accounts.mode]({ endpoint, timeoutMs, target: { name: server.domain, ...server, stop: async () => {} }, admin: accounts.admin ?? server.admin, existing: accounts.existing });
+  const provisioner = provisioners[accounts.mode]({
+    endpoint,
+    timeoutMs,
+    target: { name: server.domain, ...server, stop: async () => {} },
+    admin: accounts.admin ?? server.admin,
+    existing: accounts.existing,
+  });
   const problem = (err: { message: string }) => new Error(`accounts on ${server.domain} (--accounts ${accounts.mode}): ${err.message}`);
   await provisioner.open?.().catch((err: Error) => {
     throw problem(err);

@@ -9,8 +9,17 @@ import { z } from "zod";
 import { readYamlFile } from "../util/yaml-file.ts";
 
 export const FINDINGS = [
-  "justified", "misquoted", "wrong-section", "over-specified", "under-specified", "wrongly-levelled",
-  "accepts-forbidden", "derived-flag", "set-up-credited", "uncovered", "not-observable",
+  "justified",
+  "misquoted",
+  "wrong-section",
+  "over-specified",
+  "under-specified",
+  "wrongly-levelled",
+  "accepts-forbidden",
+  "derived-flag",
+  "set-up-credited",
+  "uncovered",
+  "not-observable",
 ] as const;
 
 const Found = z.array(z.enum(FINDINGS)).min(1);
@@ -55,7 +64,9 @@ export function auditOfCase(log: AuditLog, id: string): AuditEntry | undefined {
 /** The audit files of spec/audit/ (or another folder). */
 export function readAuditLog(dir = AUDIT_DIR.pathname): AuditLog {
   const log: AuditLog = { rows: new Map(), cases: new Map(), areas: [] };
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   for (const f of files) {
     const area = path.basename(f, ".yaml");
     const { data } = readYamlFile(path.join(dir, f), AuditFile);

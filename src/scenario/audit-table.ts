@@ -45,7 +45,13 @@ function stepsTable(suite: Scenario[], audit: AuditLog): string[] {
       const level = levels.length === 1 ? levels[0] : levels.length === 0 ? (step.level ?? sc.level) : proofs.map((p) => `${p.id} ${p.level}`).join(", ");
       const reqs = step.plan.role === "setup" ? ["(set-up: proves nothing)"] : requirements.map((id) => `${id}${findRequirement(id)?.derived ? " (derived)" : ""}`);
       const sections = requirements.flatMap((id) => findRequirement(id)?.sections ?? []);
-      const quote = passage(sc.description ?? "", sections) ?? passage(sc.description ?? "", [sc.rfc]) ?? requirements.map((id) => findRequirement(id)?.text).filter(Boolean).join(" / ");
+      const quote =
+        passage(sc.description ?? "", sections) ??
+        passage(sc.description ?? "", [sc.rfc]) ??
+        requirements
+          .map((id) => findRequirement(id)?.text)
+          .filter(Boolean)
+          .join(" / ");
       const assertion = found.map((w) => `${w.verb}: ${w.patterns.map((p) => `\`${oneLine(p)}\``).join(", ")}`).join("<br>");
       const asserts = step.asserts ? `<br>asserts ${step.asserts.join(", ")} on purpose` : "";
       const key = `${step.pos.file}:${step.pos.line}:${step.pos.col}`;

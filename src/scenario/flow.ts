@@ -56,7 +56,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
         }
         for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local; first: password, newpassword)`);
         for (const key of secretsIn(text)) {
-          if (!secrets.has(key)) throw new ScenarioError(xmlPos, `steps[${i}]: \${${key}} names no secret: |password is an account's (not a remote user's), |newpassword one of an account with 'disposable: true'`);
+          if (!secrets.has(key))
+            throw new ScenarioError(xmlPos, `steps[${i}]: \${${key}} names no secret: |password is an account's (not a remote user's), |newpassword one of an account with 'disposable: true'`);
         }
       }
     };
@@ -94,11 +95,16 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       }
     }
     // `also:` entries become steps of their own right after it: each proves its one requirement.
-    if (step.order && !findRequirement(step.order)) throw new ScenarioError(where(["steps", i, "order"]), `steps[${i}].order: ${step.order} is not a requirement of any catalog (spec/*-requirements.md)`);
+    if (step.order && !findRequirement(step.order))
+      throw new ScenarioError(where(["steps", i, "order"]), `steps[${i}].order: ${step.order} is not a requirement of any catalog (spec/*-requirements.md)`);
     // An alternative's `also:` checks that alternative's stanza, when it is the one that happened.
     const alsos = [
       ...(also ?? []).map((a) => ({ ...a, at: ["steps", i, "also", a.requirement] as Path })),
-      ...(step.kind === "receive-one-of" ? step.alternatives.flatMap((alt) => Object.entries(alt.also ?? {}).map(([requirement, pattern]) => ({ requirement, pattern, alternative: alt.name, at: ["steps", i, key ?? "", alt.name, "also", requirement] as Path }))) : []),
+      ...(step.kind === "receive-one-of"
+        ? step.alternatives.flatMap((alt) =>
+            Object.entries(alt.also ?? {}).map(([requirement, pattern]) => ({ requirement, pattern, alternative: alt.name, at: ["steps", i, key ?? "", alt.name, "also", requirement] as Path })),
+          )
+        : []),
     ];
     const unknownAlso = alsos.find((a) => !findRequirement(a.requirement));
     if (unknownAlso) throw new ScenarioError(where(unknownAlso.at), `steps[${i}].also: ${unknownAlso.requirement} is not a requirement of any catalog (spec/*-requirements.md)`);
@@ -133,7 +139,10 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   const proved = new Set(planned.flatMap((st) => [...st.plan.proves, ...(st.plan.order ? [st.plan.order] : []), ...(st.plan.alternatives ?? []).flatMap((a) => a.proves)].map((p) => p.id)));
   const unproved = raw.requirements.filter((id) => !proved.has(id));
   if (unproved.length > 0) {
-    throw new ScenarioError(where(["requirements"]), `requirements: no step checks ${unproved.join(", ")}: name it in the requirements of the step that proves it, or drop it (a check without requirements of its own checks the case's; a set-up step checks none; an action such as 'authenticates' or 'binds' checks only the requirements it names)`);
+    throw new ScenarioError(
+      where(["requirements"]),
+      `requirements: no step checks ${unproved.join(", ")}: name it in the requirements of the step that proves it, or drop it (a check without requirements of its own checks the case's; a set-up step checks none; an action such as 'authenticates' or 'binds' checks only the requirements it names)`,
+    );
   }
   for (const item of roster) {
     for (const name of placeholdersIn(item.jid)) {
@@ -151,11 +160,18 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
 function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnectionSpec[], bound: Set<string>, remotes: Set<string>): void {
   const actors = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps) : [step];
   for (const st of actors) {
-    const remote = st.actor.split(", ").map((a) => a.split("/")[0]).find((a) => remotes.has(a));
-    if (remote && !REMOTE_KINDS.has(st.kind)) throw new StepIssue(`'${st.text}': ${remote} is a user of the harness's remote server: its steps only send and receive (nothing connects, disconnects or drops there)`);
+    const remote = st.actor
+      .split(", ")
+      .map((a) => a.split("/")[0])
+      .find((a) => remotes.has(a));
+    if (remote && !REMOTE_KINDS.has(st.kind))
+      throw new StepIssue(`'${st.text}': ${remote} is a user of the harness's remote server: its steps only send and receive (nothing connects, disconnects or drops there)`);
     const isRaw = rawLabels.has(st.actor);
-    if (STREAM_KINDS.has(st.kind) && !isRaw) throw new StepIssue(`'${st.text}': stream-level steps are for raw connections ('${st.actor}' is a session; declare one with 'raw: true' or under connections:)`);
-    if (st.kind === "authenticate" && !connections.find((c) => c.label === st.actor)?.account) throw new StepIssue(`'${st.text}': '${st.actor}' has no account, so no credentials: declare it under an account with 'raw: true'`);
-    if (st.kind === "receive-nothing" && isRaw && !bound.has(st.actor)) throw new StepIssue(`'${st.text}': 'receives nothing' needs a barrier, which a raw connection joins only once bound: add a '${st.actor} binds' step before it`);
+    if (STREAM_KINDS.has(st.kind) && !isRaw)
+      throw new StepIssue(`'${st.text}': stream-level steps are for raw connections ('${st.actor}' is a session; declare one with 'raw: true' or under connections:)`);
+    if (st.kind === "authenticate" && !connections.find((c) => c.label === st.actor)?.account)
+      throw new StepIssue(`'${st.text}': '${st.actor}' has no account, so no credentials: declare it under an account with 'raw: true'`);
+    if (st.kind === "receive-nothing" && isRaw && !bound.has(st.actor))
+      throw new StepIssue(`'${st.text}': 'receives nothing' needs a barrier, which a raw connection joins only once bound: add a '${st.actor} binds' step before it`);
   }
 }

@@ -62,7 +62,10 @@ function addressingIssue(attr: AddressAttr, el: Element, actor: string, sent: Gu
   const type = el.attrs.type as string | undefined;
   const own = account(actor);
   const sentAttr = (a: string, by?: (who: string) => boolean) =>
-    sent.filter((s) => !by || by(s.actor)).map((s) => root(s.xml)?.attrs[a] as string | undefined).filter((v) => v !== undefined);
+    sent
+      .filter((s) => !by || by(s.actor))
+      .map((s) => root(s.xml)?.attrs[a] as string | undefined)
+      .filter((v) => v !== undefined);
   const response = type === "result" || type === "error";
   const what = type && parseToken(type).kind === "literal" ? `${el.name} of type '${type}'` : el.name;
   switch (token.kind) {

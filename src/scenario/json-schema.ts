@@ -61,7 +61,9 @@ function stepSchema(): Json {
       ...verbs.map(([name, v]) => ({
         label: name,
         description: v.what,
-        body: v.valueless ? `\${1:juliet/balcony} ${name}` : { [`\${1:juliet/balcony} ${name}`]: name.includes("one of") ? { "${2:name}": "${3:<pattern/>}" } : name.includes(" of") || name.includes("order") ? ["${2:<pattern/>}"] : "${2:<xml/>}" },
+        body: v.valueless
+          ? `\${1:juliet/balcony} ${name}`
+          : { [`\${1:juliet/balcony} ${name}`]: name.includes("one of") ? { "${2:name}": "${3:<pattern/>}" } : name.includes(" of") || name.includes("order") ? ["${2:<pattern/>}"] : "${2:<xml/>}" },
       })),
       { label: ONE_OF, description: "outcomes across sessions", body: { [ONE_OF]: { "${1:name}": ["${2:juliet/balcony} receives: ${3:<pattern/>}"] } } },
     ],
@@ -75,7 +77,8 @@ export function scenarioJsonSchema(): Json {
     // Draft 7: the version editors' YAML and JSON language services support best.
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "xmpp-conform scenario",
-    description: "One scenario per YAML document: a case (or a matrix of cases) of the XMPP conformance suite, checking one specification (spec:, RFC 6121 by default). See the README's scenario language.",
+    description:
+      "One scenario per YAML document: a case (or a matrix of cases) of the XMPP conformance suite, checking one specification (spec:, RFC 6121 by default). See the README's scenario language.",
     ...schema,
     $defs: { step: allowPlaceholders(stepSchema()) },
   };

@@ -72,7 +72,19 @@ const bare = <K extends "connect" | "disconnect" | "drop">(kind: K, verb: string
 });
 
 /** Session and raw steps that act: nothing to show in the audit table, nothing that must arrive. */
-const action = { checks: false, settles: false, needsSettled: false, stream: false, remote: false, inOneOf: false, xml: nothing, texts: nothing, positives: nothing, audit: nothing, addressed: nothing } as const;
+const action = {
+  checks: false,
+  settles: false,
+  needsSettled: false,
+  stream: false,
+  remote: false,
+  inOneOf: false,
+  xml: nothing,
+  texts: nothing,
+  positives: nothing,
+  audit: nothing,
+  addressed: nothing,
+} as const;
 /** Stream-level steps (raw connections). */
 const streamAction = { ...action, stream: true } as const;
 
@@ -81,7 +93,12 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     ...action,
     remote: true,
     verbs: {
-      sends: { value: xmlString, what: "the stanza to send, as XML", valueless: false, read: (value, common) => ({ ...common, kind: "send", xml: value as string, text: `${common.actor} sends ${oneLine(value as string)}` }) },
+      sends: {
+        value: xmlString,
+        what: "the stanza to send, as XML",
+        valueless: false,
+        read: (value, common) => ({ ...common, kind: "send", xml: value as string, text: `${common.actor} sends ${oneLine(value as string)}` }),
+      },
     },
     xml: (s) => [s.xml],
     addressed: (s) => [s.xml],
@@ -109,7 +126,10 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     inOneOf: false,
     verbs: {
       "receives one of": {
-        value: z.record(z.string(), z.union([xmlString, xmlList, z.strictObject({ receives: z.union([xmlString, xmlList]), requirements: z.array(z.string()).optional(), also: z.record(z.string(), xmlString).optional() })])),
+        value: z.record(
+          z.string(),
+          z.union([xmlString, xmlList, z.strictObject({ receives: z.union([xmlString, xmlList]), requirements: z.array(z.string()).optional(), also: z.record(z.string(), xmlString).optional() })]),
+        ),
         what: "named alternatives: 'name: <pattern/>', 'name: [<pattern/>, ...]', or 'name: { receives: <pattern/>, requirements: [...], also: {...} }' for one that credits only those (none: []) or checks more of its stanza",
         valueless: false,
         read: (value, common, at) => {

@@ -31,7 +31,10 @@ function plainData(doc: Document, lines: LineCounter, file: string): unknown {
   });
   if (unresolved) {
     const { line, col } = lines.linePos(unresolved.at);
-    throw new ScenarioError({ file, line, col }, `*${unresolved.name} names no anchor set before it in this document: write &${unresolved.name} on an earlier value of the same document (anchors do not cross '---')`);
+    throw new ScenarioError(
+      { file, line, col },
+      `*${unresolved.name} names no anchor set before it in this document: write &${unresolved.name} on an earlier value of the same document (anchors do not cross '---')`,
+    );
   }
   return doc.toJS();
 }
@@ -62,23 +65,39 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     const issue = shape.error.issues[0];
     const p = issue.path.map((x) => (typeof x === "symbol" ? String(x) : x));
     const keys = issue.code === "unrecognized_keys" ? issue.keys : undefined;
-    const detail = keys
-      ? `unknown key '${keys[0]}' at ${p.join(".") || "top level"}; expected one of: ${knownKeys(p)}`
-      : `${p.join(".") || "scenario"}: ${issue.message}`;
+    const detail = keys ? `unknown key '${keys[0]}' at ${p.join(".") || "top level"}; expected one of: ${knownKeys(p)}` : `${p.join(".") || "scenario"}: ${issue.message}`;
     throw new ScenarioError(where(p, keys?.[0]), detail);
   }
   const raw = shape.data;
-  if (Boolean(raw.section) === Boolean(raw.rfc)) throw new ScenarioError(where(raw.rfc ? ["rfc"] : []), raw.rfc ? "section and rfc name the same thing: keep section" : "expected section: the section of the specification the case checks, like 2.3.2");
+  if (Boolean(raw.section) === Boolean(raw.rfc))
+    throw new ScenarioError(
+      where(raw.rfc ? ["rfc"] : []),
+      raw.rfc ? "section and rfc name the same thing: keep section" : "expected section: the section of the specification the case checks, like 2.3.2",
+    );
   const untraced = traceIssue(raw, js);
-  if (untraced) throw new ScenarioError(where(untraced.path), `${untraced.message}${cell ? ` (matrix cell ${Object.entries(cell).map(([k, v]) => `${k}=${v}`).join(", ")})` : ""}`);
+  if (untraced)
+    throw new ScenarioError(
+      where(untraced.path),
+      `${untraced.message}${
+        cell
+          ? ` (matrix cell ${Object.entries(cell)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(", ")})`
+          : ""
+      }`,
+    );
   const parties = readParties(raw, where);
   const { accounts, roster, subscriptions } = parties;
   // A case about STARTTLS itself starts every raw connection before it.
   const connections = raw.needs?.includes("starttls") ? parties.connections.map((c) => ({ ...c, plaintext: true as const })) : parties.connections;
   // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
-  const asked = (raw.needs ?? []).find((f) => { const want: FeatureShape = FEATURES[f as Feature]; return !("ns" in want) || want.afterAuth; });
+  const asked = (raw.needs ?? []).find((f) => {
+    const want: FeatureShape = FEATURES[f as Feature];
+    return !("ns" in want) || want.afterAuth;
+  });
   const session = accounts.some((a) => a.domain !== "remote" && a.resources.some((r) => r.online !== false)) || roster.length + subscriptions.length > 0;
-  if (asked && !session) throw new ScenarioError(where(["needs"]), `needs: ${asked} is asked of the server over a logged-in session, and this case has none online at set-up: give an account a resource`);
+  if (asked && !session)
+    throw new ScenarioError(where(["needs"]), `needs: ${asked} is asked of the server over a logged-in session, and this case has none online at set-up: give an account a resource`);
   const kept = readSteps(raw, parties, where, cell);
   return {
     id: raw.id,
@@ -100,7 +119,11 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   };
 }
 
-const requiredKeys = () => Object.entries(RawScenario.shape).filter(([, v]) => !v.safeParse(undefined).success).map(([k]) => k).join(", ");
+const requiredKeys = () =>
+  Object.entries(RawScenario.shape)
+    .filter(([, v]) => !v.safeParse(undefined).success)
+    .map(([k]) => k)
+    .join(", ");
 
 function knownKeys(p: Path): string {
   if (p.length === 0) return Object.keys(RawScenario.shape).join(", ");

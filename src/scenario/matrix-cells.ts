@@ -4,10 +4,7 @@ export type Cell = Record<string, string>;
 /** The cells of a matrix: every combination of the variables' values, or the listed cells. */
 export function cellsOf(matrix: unknown): Cell[] {
   if (Array.isArray(matrix)) return matrix.map((c) => Object.fromEntries(Object.entries(c as object).map(([k, v]) => [k, String(v)])));
-  return Object.entries(matrix as Record<string, unknown[]>).reduce<Cell[]>(
-    (cells, [name, values]) => cells.flatMap((c) => values.map((v) => ({ ...c, [name]: String(v) }))),
-    [{}],
-  );
+  return Object.entries(matrix as Record<string, unknown[]>).reduce<Cell[]>((cells, [name, values]) => cells.flatMap((c) => values.map((v) => ({ ...c, [name]: String(v) }))), [{}]);
 }
 
 /**

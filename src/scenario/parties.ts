@@ -26,16 +26,29 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
     if (a?.domain !== "remote") continue;
     for (const [res, r] of Object.entries(a.resources ?? {})) {
       const extra = (["roster", "presence", "online", "acks", "caps", "raw"] as const).find((k) => r?.[k] !== undefined);
-      if (extra) throw new ScenarioError(where(["accounts", name, "resources", res], extra), `accounts.${name}.resources.${res}: ${name} is a user of the harness's remote server, where nothing logs in: '${extra}' does not apply (a resource only names a full JID, \${${name}/${res}})`);
+      if (extra)
+        throw new ScenarioError(
+          where(["accounts", name, "resources", res], extra),
+          `accounts.${name}.resources.${res}: ${name} is a user of the harness's remote server, where nothing logs in: '${extra}' does not apply (a resource only names a full JID, \${${name}/${res}})`,
+        );
     }
   }
-  const remotes = new Set(Object.entries(raw.accounts).filter(([, a]) => a?.domain === "remote").map(([name]) => name));
+  const remotes = new Set(
+    Object.entries(raw.accounts)
+      .filter(([, a]) => a?.domain === "remote")
+      .map(([name]) => name),
+  );
   // An account the case registers does not exist at set-up: nothing of it logs in before the steps.
   for (const [name, a] of Object.entries(raw.accounts)) {
-    if (a?.registered === "by-case" && a.domain === "remote") throw new ScenarioError(where(["accounts", name], "registered"), `accounts.${name}: a user of the harness's remote server is registered by nobody`);
+    if (a?.registered === "by-case" && a.domain === "remote")
+      throw new ScenarioError(where(["accounts", name], "registered"), `accounts.${name}: a user of the harness's remote server is registered by nobody`);
     if (a?.registered !== "by-case") continue;
     const early = Object.entries(a.resources ?? {}).find(([, r]) => !r?.raw && r?.online !== false);
-    if (early) throw new ScenarioError(where(["accounts", name, "resources", early[0]]), `accounts.${name}.resources.${early[0]}: ${name} is registered by the case, so it cannot log in at set-up: say 'online: false' and connect it with a step once registered`);
+    if (early)
+      throw new ScenarioError(
+        where(["accounts", name, "resources", early[0]]),
+        `accounts.${name}.resources.${early[0]}: ${name} is registered by the case, so it cannot log in at set-up: say 'online: false' and connect it with a step once registered`,
+      );
     const fixture = [...Object.keys(raw.roster ?? {}), ...(raw.subscriptions ?? []).flatMap((x) => [x.user, x.contact])].includes(name);
     if (fixture) throw new ScenarioError(where(["accounts", name], "registered"), `accounts.${name}: ${name} is registered by the case, after the fixtures (roster, subscriptions) that would need it`);
   }
@@ -44,28 +57,37 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
     domain: a?.domain ?? "a",
     registered: a?.registered ?? "by-harness",
     disposable: a?.disposable ?? false,
-    resources: Object.entries(a?.resources ?? {}).filter(([, r]) => !r?.raw).map(([res, r]) => {
-      if (remotes.has(name)) return { name: res, roster: false, online: false, acks: true };
-      const p = r?.presence;
-      if (r?.caps && (p === undefined || p === false)) throw new ScenarioError(where(["accounts", name, "resources", res], "caps"), `accounts.${name}.resources.${res}: caps ride on the resource's presence; give it 'presence'`);
-      return {
-        name: res,
-        roster: r?.roster ?? false,
-        online: r?.online ?? true,
-        acks: r?.acks ?? true,
-        presence: p === undefined || p === false ? undefined : p === true ? {} : typeof p === "number" ? { priority: p } : p,
-        ...(r?.caps && { caps: r.caps }),
-      };
-    }),
+    resources: Object.entries(a?.resources ?? {})
+      .filter(([, r]) => !r?.raw)
+      .map(([res, r]) => {
+        if (remotes.has(name)) return { name: res, roster: false, online: false, acks: true };
+        const p = r?.presence;
+        if (r?.caps && (p === undefined || p === false))
+          throw new ScenarioError(where(["accounts", name, "resources", res], "caps"), `accounts.${name}.resources.${res}: caps ride on the resource's presence; give it 'presence'`);
+        return {
+          name: res,
+          roster: r?.roster ?? false,
+          online: r?.online ?? true,
+          acks: r?.acks ?? true,
+          presence: p === undefined || p === false ? undefined : p === true ? {} : typeof p === "number" ? { priority: p } : p,
+          ...(r?.caps && { caps: r.caps }),
+        };
+      }),
   }));
   // Raw connections (docs/stream-steps.md): under an account (its credentials), or at the top level (none).
   const connections: RawConnectionSpec[] = [
     ...Object.entries(raw.accounts).flatMap(([account, a]) =>
-      Object.entries(a?.resources ?? {}).filter(([, r]) => r?.raw).map(([name, r]) => {
-        const extra = (["roster", "presence", "acks", "caps"] as const).find((k) => r?.[k] !== undefined);
-        if (extra) throw new ScenarioError(where(["accounts", account, "resources", name], extra), `accounts.${account}.resources.${name}: a raw connection does only what its steps say; '${extra}' does not apply`);
-        return { label: `${account}/${name}`, name, account, online: r?.online ?? true };
-      }),
+      Object.entries(a?.resources ?? {})
+        .filter(([, r]) => r?.raw)
+        .map(([name, r]) => {
+          const extra = (["roster", "presence", "acks", "caps"] as const).find((k) => r?.[k] !== undefined);
+          if (extra)
+            throw new ScenarioError(
+              where(["accounts", account, "resources", name], extra),
+              `accounts.${account}.resources.${name}: a raw connection does only what its steps say; '${extra}' does not apply`,
+            );
+          return { label: `${account}/${name}`, name, account, online: r?.online ?? true };
+        }),
     ),
     ...Object.entries(raw.connections ?? {}).map(([name, c]) => {
       if (name in raw.accounts) throw new ScenarioError(where(["connections"], name), `connections.${name}: '${name}' is also an account; name the connection differently`);
@@ -100,8 +122,10 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
       if (!names.has(who)) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: no account '${who}' is declared under accounts`);
     }
     if (sub.user === sub.contact) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: user and contact must differ`);
-    if (remotes.has(sub.user) && remotes.has(sub.contact)) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: both are users of the harness's remote server; one must be on the target`);
-    if (sub.state === "pre-approved" && remotes.has(sub.user)) throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: a pre-approval is the user's server's; ${sub.user} is a user of the harness's remote server`);
+    if (remotes.has(sub.user) && remotes.has(sub.contact))
+      throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: both are users of the harness's remote server; one must be on the target`);
+    if (sub.state === "pre-approved" && remotes.has(sub.user))
+      throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: a pre-approval is the user's server's; ${sub.user} is a user of the harness's remote server`);
     if (sub.state === "pre-approved" && !(raw.needs ?? []).includes("pre-approval")) {
       throw new ScenarioError(where(["subscriptions", i]), `subscriptions[${i}]: state pre-approved needs 'needs: [pre-approval]' (servers without the feature must skip the case)`);
     }

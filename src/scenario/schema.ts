@@ -107,10 +107,7 @@ const Subscription = z.strictObject({
 });
 
 /** Either variables with their values (every combination is a case) or a list of named cells. */
-export const Matrix = z.union([
-  z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a variable name"), z.array(matrixValue).min(1)),
-  z.array(z.record(z.string(), matrixValue)).min(1),
-]);
+export const Matrix = z.union([z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a variable name"), z.array(matrixValue).min(1)), z.array(z.record(z.string(), matrixValue)).min(1)]);
 
 const Section = z.union([z.string(), z.number().int().transform(String)]).pipe(z.string().regex(/^(?:\d+|[A-Z])(?:\.\d+)*$/, "expected a section of the specification like 2.3.2"));
 

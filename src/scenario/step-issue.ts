@@ -2,7 +2,10 @@ import type { z } from "zod";
 
 /** A problem in one step, with the path below steps[i] where it sits. */
 export class StepIssue extends Error {
-  constructor(message: string, readonly path: (string | number)[] = []) {
+  constructor(
+    message: string,
+    readonly path: (string | number)[] = [],
+  ) {
     super(message);
   }
 }

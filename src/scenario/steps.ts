@@ -48,9 +48,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
     if (verbs.length !== 1) {
       const unknown = entries.find(([k]) => !STEP_KEY.test(k) && !(k in StepMeta.shape));
       throw new StepIssue(
-        verbs.length === 0
-          ? `expected a step like 'juliet/balcony sends: <xml/>' (verbs: ${VERB_NAMES.join(", ")}), got '${unknown?.[0] ?? entries[0]?.[0]}'`
-          : "expected exactly one verb per step",
+        verbs.length === 0 ? `expected a step like 'juliet/balcony sends: <xml/>' (verbs: ${VERB_NAMES.join(", ")}), got '${unknown?.[0] ?? entries[0]?.[0]}'` : "expected exactly one verb per step",
         unknown ? [unknown[0]] : [],
       );
     }
@@ -77,8 +75,15 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     steps: list.map((raw, i) => {
       const { step, when, also } = parseStep(raw, base);
       // An alternative's stanza is judged as a whole: what happened, not rule by rule (an `also` would be lost).
-      if (also) throw new StepIssue(`alternative '${name}', step ${i}: 'also' checks the stanza of a 'receives' step outside 'one of'; inside, put the check in the pattern or in a step after the 'one of'`, [ONE_OF]);
-      if (!KINDS[step.kind].inOneOf || when) throw new StepIssue(`alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close; without when:) can be alternatives`, [ONE_OF]);
+      if (also)
+        throw new StepIssue(`alternative '${name}', step ${i}: 'also' checks the stanza of a 'receives' step outside 'one of'; inside, put the check in the pattern or in a step after the 'one of'`, [
+          ONE_OF,
+        ]);
+      if (!KINDS[step.kind].inOneOf || when)
+        throw new StepIssue(
+          `alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close; without when:) can be alternatives`,
+          [ONE_OF],
+        );
       return step as ExpectStep;
     }),
   }));

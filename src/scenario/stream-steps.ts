@@ -16,7 +16,10 @@ const Header = z.union([
     id: optionalAttr,
     xmlns: optionalAttr,
     "stream-ns": z.string().min(1).optional(),
-    prefix: z.string().regex(/^(?:[A-Za-z_][\w.-]*)?$/, "expected an XML prefix, or \"\" for none").optional(),
+    prefix: z
+      .string()
+      .regex(/^(?:[A-Za-z_][\w.-]*)?$/, 'expected an XML prefix, or "" for none')
+      .optional(),
     attrs: z.record(z.string().regex(/^[A-Za-z_][\w.:-]*$/, "expected an attribute name"), attrValue).optional(),
     declaration: z.boolean().optional(),
   }),
@@ -38,17 +41,35 @@ const Bytes = z.union([
 
 /** The stream error conditions RFC 6120 §4.9.3 defines; "any" in a step stands for every one of them. */
 export const STREAM_ERROR_CONDITIONS = [
-  "bad-format", "bad-namespace-prefix", "conflict", "connection-timeout", "host-gone", "host-unknown", "improper-addressing",
-  "internal-server-error", "invalid-from", "invalid-namespace", "invalid-xml", "not-authorized", "not-well-formed", "policy-violation",
-  "remote-connection-failed", "reset", "resource-constraint", "restricted-xml", "see-other-host", "system-shutdown",
-  "undefined-condition", "unsupported-encoding", "unsupported-feature", "unsupported-stanza-type", "unsupported-version",
+  "bad-format",
+  "bad-namespace-prefix",
+  "conflict",
+  "connection-timeout",
+  "host-gone",
+  "host-unknown",
+  "improper-addressing",
+  "internal-server-error",
+  "invalid-from",
+  "invalid-namespace",
+  "invalid-xml",
+  "not-authorized",
+  "not-well-formed",
+  "policy-violation",
+  "remote-connection-failed",
+  "reset",
+  "resource-constraint",
+  "restricted-xml",
+  "see-other-host",
+  "system-shutdown",
+  "undefined-condition",
+  "unsupported-encoding",
+  "unsupported-feature",
+  "unsupported-stanza-type",
+  "unsupported-version",
 ] as const;
 
 const condition = z.string().regex(/^[a-z]+(?:-[a-z]+)*$/, "expected a condition name like not-well-formed (or any)");
-const StreamError = z.union([
-  condition,
-  z.strictObject({ condition: z.union([condition, z.array(condition).min(1)]), text: z.string().optional() }),
-]);
+const StreamError = z.union([condition, z.strictObject({ condition: z.union([condition, z.array(condition).min(1)]), text: z.string().optional() })]);
 
 const none = z.null().optional();
 
@@ -82,7 +103,9 @@ export const streamVerbs = {
       if ("raw" in h) return { ...common, kind: "open-stream", header: { raw: h.raw }, text: text(common, "opens stream", ` ${oneLine(h.raw)}`) };
       const { "stream-ns": streamNs, ...rest } = h;
       const header: StreamHeaderSpec = { ...rest, ...(streamNs !== undefined && { streamNs }) };
-      const shown = Object.entries(h).map(([k, v]) => `${k}=${v === null ? "(none)" : typeof v === "object" ? JSON.stringify(v) : v}`).join(", ");
+      const shown = Object.entries(h)
+        .map(([k, v]) => `${k}=${v === null ? "(none)" : typeof v === "object" ? JSON.stringify(v) : v}`)
+        .join(", ");
       return { ...common, kind: "open-stream", header, text: text(common, "opens stream", shown ? ` (${shown})` : "") };
     },
   } satisfies Verb<"open-stream">,
@@ -93,7 +116,18 @@ export const streamVerbs = {
     read: (value, common, at) => {
       const attrs = value as Record<string, string>;
       if (Object.keys(attrs).length === 0) throw new StepIssue("expected at least one attribute to check", at);
-      return { ...common, kind: "receive-stream-header", attrs, text: text(common, "receives stream header", ` ${Object.entries(attrs).map(([k, v]) => `${k}=${v}`).join(", ")}`) };
+      return {
+        ...common,
+        kind: "receive-stream-header",
+        attrs,
+        text: text(
+          common,
+          "receives stream header",
+          ` ${Object.entries(attrs)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ")}`,
+        ),
+      };
     },
   } satisfies Verb<"receive-stream-header">,
   "receives features": {
@@ -113,7 +147,10 @@ export const streamVerbs = {
     valueless: true,
     read: (value, common) => {
       const sasl: SaslSpec = noValue(value) ? {} : (value as SaslSpec);
-      const shown = Object.entries(sasl).filter(([k]) => k !== "password").map(([k, v]) => `${k}=${v}`).concat(sasl.password !== undefined ? ["another password"] : []);
+      const shown = Object.entries(sasl)
+        .filter(([k]) => k !== "password")
+        .map(([k, v]) => `${k}=${v}`)
+        .concat(sasl.password !== undefined ? ["another password"] : []);
       return { ...common, kind: "authenticate", sasl, text: text(common, "authenticates", shown.length ? ` (${shown.join(", ")})` : "") };
     },
   } satisfies Verb<"authenticate">,
@@ -151,7 +188,13 @@ export const streamVerbs = {
       if (unknown) throw new StepIssue(`'${unknown}' is not a stream error condition of RFC 6120 §4.9.3 (${STREAM_ERROR_CONDITIONS.join(", ")}, or any)`, at);
       const conditions = named.includes("any") ? [...STREAM_ERROR_CONDITIONS] : named;
       const errText = typeof e === "string" ? undefined : e.text;
-      return { ...common, kind: "receive-stream-error", conditions, ...(errText !== undefined && { errorText: errText }), text: text(common, "receives stream error", ` ${named.includes("any") ? "(any defined condition)" : conditions.join(" | ")}`) };
+      return {
+        ...common,
+        kind: "receive-stream-error",
+        conditions,
+        ...(errText !== undefined && { errorText: errText }),
+        text: text(common, "receives stream error", ` ${named.includes("any") ? "(any defined condition)" : conditions.join(" | ")}`),
+      };
     },
   } satisfies Verb<"receive-stream-error">,
   "closes stream": bare("close-stream", "closes stream"),

@@ -28,7 +28,10 @@ const isAtOrBelow = (section: string, above: string) => section === above || sec
 
 /** The sections of the case's own specification its requirements are stated in (rows of the delivery tables name their rule's too). */
 function sectionsOf(ids: string[], spec: string): string[] {
-  return ids.flatMap((id) => findRequirement(id)).filter((r) => r !== undefined && r.statedIn === spec).flatMap((r) => r!.sections);
+  return ids
+    .flatMap((id) => findRequirement(id))
+    .filter((r) => r !== undefined && r.statedIn === spec)
+    .flatMap((r) => r!.sections);
 }
 
 /** The first traceability problem of a scenario document (matrix placeholders already filled in), if any. */

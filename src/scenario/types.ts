@@ -2,7 +2,6 @@
 export { LEVELS, type Level } from "../specification/levels.ts";
 import type { Level } from "../specification/levels.ts";
 
-
 /**
  * What decides that an expected stanza is not coming: "barrier" (as soon as a barrier over the case's
  * sessions completes without it) or "timeout" (only the timeout: for stanzas no barrier orders, such as what
@@ -115,9 +114,7 @@ export type RawBytes = { text: string } | ({ before: string; repeat: string; aft
  * Subscription states of RFC 6121 Appendix A, from the user's point of view towards the contact.
  * "pre-approved" is None with a pre-approval (§3.4), which needs the server's pre-approval feature.
  */
-export const SUBSCRIPTION_STATES = [
-  "none", "none+pending-out", "none+pending-in", "none+pending-out+in", "to", "to+pending-in", "from", "from+pending-out", "both", "pre-approved",
-] as const;
+export const SUBSCRIPTION_STATES = ["none", "none+pending-out", "none+pending-in", "none+pending-out+in", "to", "to+pending-in", "from", "from+pending-out", "both", "pre-approved"] as const;
 export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
 
 /** A roster item the owner has before the steps start (created by a roster set at set-up). */

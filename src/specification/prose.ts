@@ -57,7 +57,7 @@ export function yamlProseProblems(file: string, fields: (doc: Record<string, unk
 /** A scenario document's description: its own specification (spec:, rfc6121 by default) and section. */
 export const scenarioProse = (doc: Record<string, unknown>) => {
   const spec = findSpec(String(doc.spec ?? "rfc6121"));
-  return spec && typeof doc.description === "string" ? [{ path: ["description"], spec, sections: doc.section ?? doc.rfc ? [String(doc.section ?? doc.rfc)] : [] }] : [];
+  return spec && typeof doc.description === "string" ? [{ path: ["description"], spec, sections: (doc.section ?? doc.rfc) ? [String(doc.section ?? doc.rfc)] : [] }] : [];
 };
 
 /** A profile's entries' rfc texts: they name their RFC and section ("RFC 6121 §2.2: …"). */

@@ -33,7 +33,10 @@ export const onRegister = (listener: () => void) => void listeners.push(listener
 
 /** A specification by its id ("rfc6120") or the way texts name it ("RFC 6120", "XEP-0280"). */
 export function findSpec(name: string): SpecEntry | undefined {
-  const id = name.toLowerCase().replace(/^rfc\s*/, "rfc").replace(/^xep[\s-]*/, "xep-");
+  const id = name
+    .toLowerCase()
+    .replace(/^rfc\s*/, "rfc")
+    .replace(/^xep[\s-]*/, "xep-");
   return REGISTRY.find((s) => s.id === id);
 }
 

@@ -20,8 +20,7 @@ export interface SpecEntry {
   url: (section?: string) => string;
 }
 
-export const rfcUrl = (n: string) => (section?: string) =>
-  `https://www.rfc-editor.org/rfc/rfc${n}${section ? `#${/^[A-Z]/.test(section) ? "appendix" : "section"}-${section}` : ""}`;
+export const rfcUrl = (n: string) => (section?: string) => `https://www.rfc-editor.org/rfc/rfc${n}${section ? `#${/^[A-Z]/.test(section) ? "appendix" : "section"}-${section}` : ""}`;
 
 /** An RFC: `catalog` when cases check it (else only quoted). */
 export const rfc = (n: string, title: string, version: string, catalog: boolean): SpecEntry => ({

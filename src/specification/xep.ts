@@ -82,13 +82,20 @@ function block(c: Element, indent: number, state: State): string[] {
       return c.getChildren("di").flatMap((di) => [...wrap(inline(di.getChild("dt") ?? ""), indent), ...blocks(di.getChild("dd") ?? di, indent + 3, state)]);
     case "example":
     case "code": {
-      const head = c.name === "example" ? [`${" ".repeat(indent)}Example ${++state.example}. ${c.attrs.caption ?? ""}`.trimEnd(), ""] : c.attrs.caption ? [`${" ".repeat(indent)}${c.attrs.caption}`, ""] : [];
+      const head =
+        c.name === "example" ? [`${" ".repeat(indent)}Example ${++state.example}. ${c.attrs.caption ?? ""}`.trimEnd(), ""] : c.attrs.caption ? [`${" ".repeat(indent)}${c.attrs.caption}`, ""] : [];
       const body = textOf(c).replace(/^\n+|\s+$/g, "");
       return [...head, ...body.split("\n").map((l) => (l.trim() ? " ".repeat(indent) + l : "")), ""];
     }
     case "table": {
       const caption = c.attrs.caption ? [`${" ".repeat(indent)}${c.attrs.caption}`, ""] : [];
-      const rows = c.getChildren("tr").map((tr) => `${" ".repeat(indent)}| ${tr.children.filter((x): x is Element => typeof x !== "string").map((cell) => inline(cell).replace(/\s+/g, " ").trim()).join(" | ")} |`);
+      const rows = c.getChildren("tr").map(
+        (tr) =>
+          `${" ".repeat(indent)}| ${tr.children
+            .filter((x): x is Element => typeof x !== "string")
+            .map((cell) => inline(cell).replace(/\s+/g, " ").trim())
+            .join(" | ")} |`,
+      );
       return [...caption, ...rows, ""];
     }
     default:
@@ -134,5 +141,8 @@ export function renderXep(xml: string, entities: Map<string, string>): string {
   ];
   const state: State = { example: 0 };
   xep.getChildren("section1").forEach((s, i) => out.push(...section(s, 3, state, String(i + 1))));
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }

@@ -126,7 +126,10 @@ function figure(f: Element, indent: number, numbers: Map<string, Numbered>): str
   if (pre) out.push(...paragraph(pre, indent, numbers));
   const art = f.getChild("artwork");
   if (art) {
-    const text = art.children.map((c) => (typeof c === "string" ? c : c.toString())).join("").replace(/^\n+|\s+$/g, "");
+    const text = art.children
+      .map((c) => (typeof c === "string" ? c : c.toString()))
+      .join("")
+      .replace(/^\n+|\s+$/g, "");
     out.push(...text.split("\n").map((l) => (l.trim() ? " ".repeat(indent) + l : "")), "");
   }
   const post = f.getChild("postamble");
@@ -180,5 +183,8 @@ export function renderRfc(xml: string): string {
     });
   }
   (back?.getChildren("section") ?? []).forEach((s, i) => out.push(...section(s, numbers, String.fromCharCode(65 + i))));
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }

@@ -22,9 +22,19 @@ export async function makeRunCa(dir: string): Promise<RunCa> {
   const cert = path.join(dir, "ca.crt");
   const key = path.join(dir, "ca.key");
   await run("openssl", [
-    "req", "-x509", ...EC, "-subj", "/CN=xmpp-conform run CA",
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-    "-keyout", key, "-out", cert,
+    "req",
+    "-x509",
+    ...EC,
+    "-subj",
+    "/CN=xmpp-conform run CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+    "-keyout",
+    key,
+    "-out",
+    cert,
   ]);
   return { dir, cert, key };
 }
@@ -39,10 +49,27 @@ export async function issueCertificate(ca: RunCa, dir: string, domain: string): 
   const cert = path.join(dir, `${domain}.crt`);
   const key = path.join(dir, `${domain}.key`);
   await run("openssl", [
-    "req", "-x509", "-CA", ca.cert, "-CAkey", ca.key, ...EC, "-subj", `/CN=${domain}`,
-    "-addext", `subjectAltName=DNS:${domain},IP:127.0.0.1`, "-addext", "basicConstraints=critical,CA:FALSE",
-    "-addext", "keyUsage=critical,digitalSignature", "-addext", "extendedKeyUsage=serverAuth,clientAuth",
-    "-keyout", key, "-out", cert,
+    "req",
+    "-x509",
+    "-CA",
+    ca.cert,
+    "-CAkey",
+    ca.key,
+    ...EC,
+    "-subj",
+    `/CN=${domain}`,
+    "-addext",
+    `subjectAltName=DNS:${domain},IP:127.0.0.1`,
+    "-addext",
+    "basicConstraints=critical,CA:FALSE",
+    "-addext",
+    "keyUsage=critical,digitalSignature",
+    "-addext",
+    "extendedKeyUsage=serverAuth,clientAuth",
+    "-keyout",
+    key,
+    "-out",
+    cert,
   ]);
   return { cert, key };
 }

@@ -35,8 +35,7 @@ function systemVersion(pkg: string): string | undefined {
 }
 
 /** "13" covers 13.0.1-1~bpo12+1 and 13.1, not 130; "0.12" covers 0.12.3-1+deb12u1. */
-export const releaseCovers = (release: string, version: string) =>
-  version === release || (version.startsWith(release) && /^\D/.test(version.slice(release.length)));
+export const releaseCovers = (release: string, version: string) => version === release || (version.startsWith(release) && /^\D/.test(version.slice(release.length)));
 
 /** Root: /var/cache (shared with user ejabberd, who runs the server); others: their own cache. XMPP_CONFORM_CACHE overrides. */
 export function cacheDir(): string {
@@ -50,32 +49,50 @@ export function cacheDir(): string {
  * packages are left as they are): the system's Debian release, its updates, security and backports suites.
  */
 class PrivateApt {
-  constructor(private readonly dir: string, private readonly codename: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly codename: string,
+  ) {}
 
   private get options(): string[] {
     return [
-      `-o`, `Dir::Etc::SourceList=${path.join(this.dir, "sources.list")}`, `-o`, `Dir::Etc::SourceParts=${path.join(this.dir, "sources.list.d")}`,
-      `-o`, `Dir::State::Lists=${path.join(this.dir, "lists")}`, `-o`, `Dir::Cache=${path.join(this.dir, "cache")}`,
+      `-o`,
+      `Dir::Etc::SourceList=${path.join(this.dir, "sources.list")}`,
+      `-o`,
+      `Dir::Etc::SourceParts=${path.join(this.dir, "sources.list.d")}`,
+      `-o`,
+      `Dir::State::Lists=${path.join(this.dir, "lists")}`,
+      `-o`,
+      `Dir::Cache=${path.join(this.dir, "cache")}`,
       // Our own folders, so no lock on the system's; as root, downloads stay root's (user _apt cannot write the cache).
-      `-o`, `Debug::NoLocking=1`, ...(process.getuid?.() === 0 ? [`-o`, `APT::Sandbox::User=root`] : []), "-qq",
+      `-o`,
+      `Debug::NoLocking=1`,
+      ...(process.getuid?.() === 0 ? [`-o`, `APT::Sandbox::User=root`] : []),
+      "-qq",
     ];
   }
 
   update(): void {
     for (const d of ["lists/partial", "cache/archives/partial", "sources.list.d"]) mkdirSync(path.join(this.dir, d), { recursive: true });
     const c = this.codename;
-    writeFileSync(path.join(this.dir, "sources.list"), [
-      `deb http://deb.debian.org/debian ${c} main`,
-      `deb http://deb.debian.org/debian ${c}-updates main`,
-      `deb http://deb.debian.org/debian-security ${c}-security main`,
-      `deb http://deb.debian.org/debian ${c}-backports main`,
-    ].join("\n") + "\n");
+    writeFileSync(
+      path.join(this.dir, "sources.list"),
+      [
+        `deb http://deb.debian.org/debian ${c} main`,
+        `deb http://deb.debian.org/debian ${c}-updates main`,
+        `deb http://deb.debian.org/debian-security ${c}-security main`,
+        `deb http://deb.debian.org/debian ${c}-backports main`,
+      ].join("\n") + "\n",
+    );
     run("apt-get", [...this.options, "update"]);
   }
 
   /** The versions of a package the suites have, newest first. */
   versions(pkg: string): string[] {
-    return run("apt-cache", [...this.options, "madison", pkg]).split("\n").map((l) => l.split("|")[1]?.trim()).filter((v): v is string => Boolean(v));
+    return run("apt-cache", [...this.options, "madison", pkg])
+      .split("\n")
+      .map((l) => l.split("|")[1]?.trim())
+      .filter((v): v is string => Boolean(v));
   }
 
   /** What installing pkg=version would install or upgrade, measured against the system's installed packages. */
@@ -88,7 +105,9 @@ class PrivateApt {
   download(packages: { name: string; version: string }[], into: string): string[] {
     mkdirSync(into, { recursive: true });
     execFileSync("apt-get", [...this.options, "download", ...packages.map((p) => `${p.name}=${p.version}`)], { cwd: into, stdio: ["ignore", "ignore", "pipe"] });
-    return readdirSync(into).filter((f) => f.endsWith(".deb")).map((f) => path.join(into, f));
+    return readdirSync(into)
+      .filter((f) => f.endsWith(".deb"))
+      .map((f) => path.join(into, f));
   }
 }
 

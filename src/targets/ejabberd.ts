@@ -39,9 +39,13 @@ disable_sasl_mechanisms:
   - "digest-md5"
   - "x-oauth2"
 certfiles: [${pem ? JSON.stringify(pem) : ""}]
-${caFile ? `# the run CA: ejabberd checks its own certificate against it at start, and s2s peers' with s2s_cafile
+${
+  caFile
+    ? `# the run CA: ejabberd checks its own certificate against it at start, and s2s peers' with s2s_cafile
 ca_file: ${JSON.stringify(caFile)}
-` : ""}
+`
+    : ""
+}
 listen:
   -
     port: ${port}
@@ -55,19 +59,27 @@ listen:
     starttls: ${opts.tls === "starttls"}
     starttls_required: ${opts.tls === "starttls"}
     tls: ${opts.tls === "direct"}
-${ports.websocket ? `  -
+${
+  ports.websocket
+    ? `  -
     port: ${ports.websocket}
     ip: "127.0.0.1"
     module: ejabberd_http
     tls: ${Boolean(opts.tls)}
     request_handlers:
       "/xmpp-websocket": ejabberd_http_ws
-` : ""}${fed ? `  -
+`
+    : ""
+}${
+    fed
+      ? `  -
     port: ${S2S_PORT}
     ip: "${fed.s2sIp}"
     module: ejabberd_s2s_in
     shaper: none
-` : ""}acl:
+`
+      : ""
+  }acl:
   local:
     user_regexp: ""
   loopback:
@@ -76,9 +88,13 @@ ${ports.websocket ? `  -
       - "::1/128"
   admin:
     user: [${admins.map((j) => JSON.stringify(j)).join(", ")}]
-${fed ? `  peers:
+${
+  fed
+    ? `  peers:
     server: [${fed.peers.map((p) => JSON.stringify(p.domain)).join(", ")}]
-` : ""}access_rules:
+`
+    : ""
+}access_rules:
   local:
     allow: local
   c2s:
@@ -90,20 +106,28 @@ ${fed ? `  peers:
     allow: loopback
   configure:
     allow: admin
-${fed ? `  s2s:
+${
+  fed
+    ? `  s2s:
     allow: peers
 # only the peers: any other domain is refused before a lookup that could leave the machine
 s2s_access: s2s
 # after a refused connection ejabberd bounces everything to that domain for up to this many seconds (default 300)
 s2s_max_retry_delay: 1
-` : `  s2s:
+`
+    : `  s2s:
     deny: all
 # a lone server federates with nobody: a remote domain is refused before a lookup that could leave the machine
 s2s_access: s2s
-`}${fed?.tls ? `# STARTTLS on every s2s stream; peers' certificates are checked against the run CA (SASL EXTERNAL, else dialback)
+`
+}${
+    fed?.tls
+      ? `# STARTTLS on every s2s stream; peers' certificates are checked against the run CA (SASL EXTERNAL, else dialback)
 s2s_use_starttls: required
 s2s_cafile: ${JSON.stringify(caFile)}
-` : ""}shaper_rules:
+`
+      : ""
+  }shaper_rules:
   max_user_sessions: 1000
   max_user_offline_messages: 1000
   c2s_shaper: none
@@ -161,8 +185,7 @@ const NO_DNS = `{lookup,["file","native"]}.\n{host,{127,0,0,1},["localhost"]}.\n
 function federationFiles(conf: string, fed: FederationOptions): void {
   writeFileSync(path.join(conf, "inetrc"), NO_DNS);
   const q = (s: string) => `\\"${s}\\"`;
-  writeFileSync(path.join(conf, "vm.args"), fed.peers.map((p) =>
-    `-eval inet_db:add_rr(${q(`_xmpp-server._tcp.${p.domain}`)},in,srv,2147483647,{0,0,${S2S_PORT},${q(p.ip)}})\n`).join(""));
+  writeFileSync(path.join(conf, "vm.args"), fed.peers.map((p) => `-eval inet_db:add_rr(${q(`_xmpp-server._tcp.${p.domain}`)},in,srv,2147483647,{0,0,${S2S_PORT},${q(p.ip)}})\n`).join(""));
 }
 
 /** Sourced by the ejabberdctl bash script. */
@@ -199,7 +222,10 @@ function accountCommands(ejabberdctl: string, ctl: string[], domain: string): Ac
 function relocate(root: string): void {
   const ctl = path.join(root, "usr/sbin/ejabberdctl");
   // ERL_LIBS folders come before OTP's own lib folder, where the system's older libraries are.
-  writeFileSync(ctl, readFileSync(ctl, "utf8").replace(/^ERL_LIBS='(\/[^']*)'$/m, (_, dir: string) => `ERL_LIBS='${path.join(root, dir)}:${path.join(root, "usr/lib/erlang/lib")}'`));
+  writeFileSync(
+    ctl,
+    readFileSync(ctl, "utf8").replace(/^ERL_LIBS='(\/[^']*)'$/m, (_, dir: string) => `ERL_LIBS='${path.join(root, dir)}:${path.join(root, "usr/lib/erlang/lib")}'`),
+  );
 }
 
 const EJABBERD_DEBIAN: DebianServer = { package: "ejabberd", binary: "ejabberdctl", packages: ["ejabberd"], relocate };
@@ -230,9 +256,12 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     copyFileSync(ca.cert, caFile!);
   }
   const admin = shipped ? provisioningAdmin(domain) : undefined;
-  writeFileSync(yml, admin
-    ? await shippedConfig(shippedConfigFile(release, "usr/share/ejabberd/ejabberd.yml.example", "ejabberd"), port, admin.jid, pem!, caFile!)
-    : config({ c2s: port, websocket: wsPort }, domain, opts, pem, caFile));
+  writeFileSync(
+    yml,
+    admin
+      ? await shippedConfig(shippedConfigFile(release, "usr/share/ejabberd/ejabberd.yml.example", "ejabberd"), port, admin.jid, pem!, caFile!)
+      : config({ c2s: port, websocket: wsPort }, domain, opts, pem, caFile),
+  );
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
   if (opts.federation) federationFiles(conf, opts.federation);
   else writeFileSync(path.join(conf, "inetrc"), NO_DNS);
@@ -242,11 +271,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   const ctl = ["--config-dir", conf, "--config", yml, "--ctl-config", ctlCfg, "--spool", path.join(dir, "spool"), "--logs", logs];
   const ejabberdctl = inRelease(release, "usr/sbin/ejabberdctl");
   const commands = accountCommands(ejabberdctl, ctl, domain);
-  const proc = startTethered(
-    ejabberdctl,
-    [...ctl, "foreground"],
-    { logFile: stdoutLog, pidFile: path.join(dir, "ejabberd.pid") },
-  );
+  const proc = startTethered(ejabberdctl, [...ctl, "foreground"], { logFile: stdoutLog, pidFile: path.join(dir, "ejabberd.pid") });
   const tail = () => {
     const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-20).join("\n") : "");
     return `ejabberd log (${dir}):\n${read(path.join(logs, "error.log"))}${read(stdoutLog)}`;

@@ -39,7 +39,11 @@ export function installLocalTarget(target: string, log: (line: string) => void):
 function localStarter(target: string): Starter | undefined {
   const servers = localServers(target);
   if (!servers) return undefined;
-  const [first, second] = servers.map(({ server, release }): Starter => (opts) => server.start({ ...opts, ...(release && { release }) }));
+  const [first, second] = servers.map(
+    ({ server, release }): Starter =>
+      (opts) =>
+        server.start({ ...opts, ...(release && { release }) }),
+  );
   if (target.endsWith(`+${REMOTE}`)) return (opts) => startWithRemote(first, opts);
   return second ? (opts) => startPair(first, second, opts) : first;
 }
@@ -73,8 +77,10 @@ export function checkTargetSpec(spec: TargetSpec): string | undefined {
   const url = webSocketUrl(spec);
   if (spec.target && spec.server) return "--target and --server exclude each other";
   if (spec.target) {
-    if (!localStarter(spec.target)) return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")} (a release from Debian's backports: local:prosody@13, local:ejabberd@24.12), a federating pair like local:prosody+ejabberd, or one server with the harness's remote server like local:prosody+remote`;
-    if (spec.serverConfig === "shipped" && spec.target.includes("+")) return "--server-config shipped starts one server as its package ships it; federation (a pair, or NAME+remote) needs the harness's configuration";
+    if (!localStarter(spec.target))
+      return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")} (a release from Debian's backports: local:prosody@13, local:ejabberd@24.12), a federating pair like local:prosody+ejabberd, or one server with the harness's remote server like local:prosody+remote`;
+    if (spec.serverConfig === "shipped" && spec.target.includes("+"))
+      return "--server-config shipped starts one server as its package ships it; federation (a pair, or NAME+remote) needs the harness's configuration";
     if (spec.serverConfig === "shipped" && spec.websocket) return "--server-config shipped serves what the package ships; --websocket needs the harness's configuration";
     if (spec.s2s && !spec.target.includes("+")) return `--s2s is for a federating pair (like local:prosody+ejabberd) or local:NAME+remote, not for ${spec.target}`;
     if (url) return "--websocket URL names a running server; with --target give --websocket without a URL (the local server then serves RFC 7395 and the run uses it)";
@@ -124,6 +130,7 @@ export function runningServer(spec: TargetSpec): Omit<Target, "stop"> {
 }
 
 export async function openTarget(spec: TargetSpec, opts: LocalTargetOptions): Promise<Target> {
-  if (spec.target) return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }), ...(spec.websocket && { websocket: true }), ...(spec.serverConfig && { config: spec.serverConfig }) });
+  if (spec.target)
+    return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }), ...(spec.websocket && { websocket: true }), ...(spec.serverConfig && { config: spec.serverConfig }) });
   return { ...runningServer(spec), stop: async () => {} };
 }

@@ -44,7 +44,11 @@ async function startAll(starters: Starter[], opts: LocalTargetOptions, ca: RunCa
   const started = await Promise.allSettled(starters.map((start, i) => start({ ...opts, federation: federation(sides[i], sides, ip, tls) })));
   const up = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const stop = async () => void (await Promise.all(up.map((t) => t.stop())));
-  const abandon = () => up.map((t) => t.abandon?.()).filter(Boolean).join("; ");
+  const abandon = () =>
+    up
+      .map((t) => t.abandon?.())
+      .filter(Boolean)
+      .join("; ");
   const failed = started.find((s) => s.status === "rejected");
   if (failed) {
     await stop();

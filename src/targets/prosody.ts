@@ -126,12 +126,22 @@ ${namesFrom(dir, [])}
 /** prosodyctl against our config; the account list is the data directory (one file per account). */
 function prosodyctl(command: string, dir: string, cfg: string, domain: string): AccountCommands {
   // Prosody's data directory names escape every non-alphanumeric byte as %xx (a.test -> a%2etest).
-  const accounts = path.join(dir, "data", domain.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`), "accounts");
+  const accounts = path.join(
+    dir,
+    "data",
+    domain.replace(/[^A-Za-z0-9]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`),
+    "accounts",
+  );
   return {
     register: async (user, password) => void (await runTool(command, ["--config", cfg, "register", user, domain, password], `register ${user}`)),
     remove: async (user) => void (await runTool(command, ["--config", cfg, "deluser", `${user}@${domain}`], `deluser ${user}`)),
     // Prosody's file names escape every non-alphanumeric byte as %xx.
-    list: async () => (existsSync(accounts) ? readdirSync(accounts).filter((f) => f.endsWith(".dat")).map((f) => decodeURIComponent(f.slice(0, -4))) : []),
+    list: async () =>
+      existsSync(accounts)
+        ? readdirSync(accounts)
+            .filter((f) => f.endsWith(".dat"))
+            .map((f) => decodeURIComponent(f.slice(0, -4)))
+        : [],
   };
 }
 
@@ -162,7 +172,10 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   const port = ports[0];
   const cfg = path.join(dir, "prosody.cfg.lua");
   const admin = shipped ? provisioningAdmin(domain) : undefined;
-  writeFileSync(cfg, admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, port, admin.jid) : config(dir, { c2s: port, websocket: ports[1] }, domain, opts, ca));
+  writeFileSync(
+    cfg,
+    admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, port, admin.jid) : config(dir, { c2s: port, websocket: ports[1] }, domain, opts, ca),
+  );
   const logFile = path.join(dir, "prosody.log");
   const proc = startTethered(inRelease(release, "usr/bin/prosody"), ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });
   const tail = () => {

@@ -35,10 +35,7 @@ export const websocketUrl = (secure: boolean, port: number) => `${secure ? "wss"
  * `exited` makes a crashed server fail at once instead of at the deadline. With `websocket`, an RFC 7395
  * stream must open as well.
  */
-export async function waitUntilReady(
-  endpoint: Endpoint,
-  opts: { deadlineMs: number; exited: Promise<unknown>; describe: () => string; websocket?: WebSocketEndpoint },
-): Promise<void> {
+export async function waitUntilReady(endpoint: Endpoint, opts: { deadlineMs: number; exited: Promise<unknown>; describe: () => string; websocket?: WebSocketEndpoint }): Promise<void> {
   let dead = false;
   void opts.exited.then(() => (dead = true));
   const end = Date.now() + opts.deadlineMs;

@@ -45,6 +45,6 @@ export function prosodyS2sLinks(logFile: string): S2sLink[] {
 export function ejabberdS2sLinks(logFile: string): S2sLink[] {
   return lines(logFile).flatMap((line) => {
     const m = /\((tls|tcp)\|[^)]*\) Accepted inbound s2s (\S+) authentication (\S+) -> (\S+)/.exec(line);
-    return m ? [{ from: m[3], to: m[4], encrypted: m[1] === "tls", auth: m[2] === "EXTERNAL" ? "certificate" as const : "dialback" as const }] : [];
+    return m ? [{ from: m[3], to: m[4], encrypted: m[1] === "tls", auth: m[2] === "EXTERNAL" ? ("certificate" as const) : ("dialback" as const) }] : [];
   });
 }

@@ -23,6 +23,9 @@ export function shippedConfigFile(release: InstalledRelease, file: string, pkg: 
   const conffiles = execFileSync("dpkg-query", ["-W", "-f=${Conffiles}", pkg], { encoding: "utf8" });
   const recorded = new RegExp(`^\\s*/${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} ([0-9a-f]{32})`, "m").exec(conffiles)?.[1];
   const actual = createHash("md5").update(text).digest("hex");
-  if (recorded && recorded !== actual) throw new Error(`/${file} was edited since ${pkg} was installed, so it is not the configuration as shipped; restore the package's (apt-get install --reinstall -o Dpkg::Options::=--force-confask ${pkg}) or use --server-config harness`);
+  if (recorded && recorded !== actual)
+    throw new Error(
+      `/${file} was edited since ${pkg} was installed, so it is not the configuration as shipped; restore the package's (apt-get install --reinstall -o Dpkg::Options::=--force-confask ${pkg}) or use --server-config harness`,
+    );
   return text;
 }

@@ -90,7 +90,6 @@ export interface AccountCommands {
   list(): Promise<string[]>;
 }
 
-
 /** A local server the harness can start: its Debian packages and how to start it. */
 export interface LocalServer {
   debian: DebianServer;

@@ -12,7 +12,10 @@ export type SourcePos = z.infer<typeof SourcePos>;
 
 /** A problem in a YAML input file, located for people and editors: "file:line:col: message". */
 export class FileError extends Error {
-  constructor(readonly pos: SourcePos, readonly detail: string) {
+  constructor(
+    readonly pos: SourcePos,
+    readonly detail: string,
+  ) {
     super(`${pos.file}:${pos.line}:${pos.col}: ${detail}`);
   }
 }

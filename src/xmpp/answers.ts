@@ -30,7 +30,12 @@ async function answer(endpoint: Endpoint, timeoutMs: number, open: Set<{ destroy
     const ws = new WebSocket(endpoint.websocket, ["xmpp"], webSocketOptions(endpoint.security, timeoutMs));
     ws.on("error", () => {});
     open.add({ destroy: () => ws.terminate() });
-    await new Promise<void>((resolve, reject) => ws.once("open", resolve).once("unexpected-response", () => resolve()).once("error", reject));
+    await new Promise<void>((resolve, reject) =>
+      ws
+        .once("open", resolve)
+        .once("unexpected-response", () => resolve())
+        .once("error", reject),
+    );
     return;
   }
   const socket: net.Socket = await tcpConnect(endpoint, timeoutMs);

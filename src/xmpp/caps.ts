@@ -20,7 +20,10 @@ export function capsString(query: Element): string {
   const identities = elements(query, "identity")
     .sort((a, b) => octetOrder(key(a, "category"), key(b, "category")) || octetOrder(key(a, "type"), key(b, "type")) || octetOrder(key(a, "xml:lang"), key(b, "xml:lang")))
     .map((i) => `${key(i, "category")}/${key(i, "type")}/${key(i, "xml:lang")}/${key(i, "name")}<`);
-  const features = elements(query, "feature").map((f) => key(f, "var")).sort(octetOrder).map((v) => `${v}<`);
+  const features = elements(query, "feature")
+    .map((f) => key(f, "var"))
+    .sort(octetOrder)
+    .map((v) => `${v}<`);
   const forms = elements(query, "x", "jabber:x:data")
     .map((form) => {
       const fields = elements(form, "field");
@@ -28,8 +31,14 @@ export function capsString(query: Element): string {
       const rest = fields
         .filter((f) => f !== formType)
         .sort((a, b) => octetOrder(String(a.attrs.var ?? ""), String(b.attrs.var ?? "")))
-        .map((f) => `${f.attrs.var ?? ""}<${valuesOf(f).sort(octetOrder).map((v) => `${v}<`).join("")}`);
-      return { type: formType ? valuesOf(formType)[0] ?? "" : "", text: rest.join("") };
+        .map(
+          (f) =>
+            `${f.attrs.var ?? ""}<${valuesOf(f)
+              .sort(octetOrder)
+              .map((v) => `${v}<`)
+              .join("")}`,
+        );
+      return { type: formType ? (valuesOf(formType)[0] ?? "") : "", text: rest.join("") };
     })
     .sort((a, b) => octetOrder(a.type, b.type))
     .map((f) => `${f.type}<${f.text}`);
@@ -63,7 +72,12 @@ export interface ClientCaps {
 export function clientCaps(features: readonly string[]): ClientCaps {
   const all = [...new Set([NS.discoInfo, NS.caps, ...features])];
   const info = (node?: string) =>
-    xml("query", { xmlns: NS.discoInfo, ...(node && { node }) }, xml("identity", { category: "client", type: "pc", name: "xmpp-conform" }), ...all.map((v) => xml("feature", { var: v }))) as unknown as Element;
+    xml(
+      "query",
+      { xmlns: NS.discoInfo, ...(node && { node }) },
+      xml("identity", { category: "client", type: "pc", name: "xmpp-conform" }),
+      ...all.map((v) => xml("feature", { var: v })),
+    ) as unknown as Element;
   const ver = capsVer(info(), "sha-1")!;
   return {
     ver,

@@ -100,8 +100,10 @@ export class Inbox {
       };
       timer = setTimeout(expire, timeoutMs);
       this.waiters.add(check);
-      proof?.then(() => finish(probe()), () => {});
+      proof?.then(
+        () => finish(probe()),
+        () => {},
+      );
     });
   }
-
 }

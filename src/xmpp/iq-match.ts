@@ -47,11 +47,14 @@ export class IqMatcher {
       });
     });
     reply.catch(() => {}); // a rejection before anyone awaits must not end the process
-    return send(el).then(() => reply, (err: Error) => {
-      this.pending.get(id)?.reject(err);
-      this.pending.delete(id);
-      return reply;
-    });
+    return send(el).then(
+      () => reply,
+      (err: Error) => {
+        this.pending.get(id)?.reject(err);
+        this.pending.delete(id);
+        return reply;
+      },
+    );
   }
 
   /** The session ended: every harness IQ still waiting fails with the reason. */

@@ -217,7 +217,11 @@ export class RawConnection {
       await this.restart(t);
       features = await this.waitFeatures(t);
     }
-    const offered = features?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
+    const offered =
+      features
+        ?.getChild("mechanisms", NS.sasl)
+        ?.getChildren("mechanism")
+        .map((m) => m.text()) ?? [];
     // As for sessions: PLAIN only over TLS, on loopback or with --allow-plain.
     const mechanism = (["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(this.endpoint) ? (["PLAIN"] as const) : [])] as const).find((m) => offered.includes(m));
     if (!mechanism) throw fail(`no usable SASL mechanism (offered: ${offered.join(", ") || "none"})`);
@@ -266,7 +270,7 @@ export class RawConnection {
 
   /** Our closing stream tag, with the prefix our header used. */
   get closingTag(): string {
-    const prefix = "raw" in this.lastHeader ? /<([\w.-]+):stream\b/.exec(this.lastHeader.raw)?.[1] ?? "stream" : this.lastHeader.prefix ?? "stream";
+    const prefix = "raw" in this.lastHeader ? (/<([\w.-]+):stream\b/.exec(this.lastHeader.raw)?.[1] ?? "stream") : (this.lastHeader.prefix ?? "stream");
     return prefix ? `</${prefix}:stream>` : "</stream>";
   }
 
@@ -421,7 +425,6 @@ export class RawConnection {
     // A ping the server will never answer now fails at once (its wait sees the close), as a session's does.
     this.inbox.close(reason);
   }
-
 }
 
 const isSasl = (el: Element) => el.attrs.xmlns === NS.sasl;

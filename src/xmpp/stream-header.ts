@@ -48,8 +48,16 @@ export interface StreamError {
 
 /** The server's header as it sent it: name, prefix, attributes and namespace declarations apart. */
 export function readHeader(el: Element, seq: number): StreamHeader {
-  const namespaces = Object.fromEntries(Object.entries(el.attrs).filter(([k]) => k === "xmlns" || k.startsWith("xmlns:")).map(([k, v]) => [k === "xmlns" ? "" : k.slice(6), String(v)]));
-  const attrs = Object.fromEntries(Object.entries(el.attrs).filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:")).map(([k, v]) => [k, String(v)]));
+  const namespaces = Object.fromEntries(
+    Object.entries(el.attrs)
+      .filter(([k]) => k === "xmlns" || k.startsWith("xmlns:"))
+      .map(([k, v]) => [k === "xmlns" ? "" : k.slice(6), String(v)]),
+  );
+  const attrs = Object.fromEntries(
+    Object.entries(el.attrs)
+      .filter(([k]) => k !== "xmlns" && !k.startsWith("xmlns:"))
+      .map(([k, v]) => [k, String(v)]),
+  );
   return { name: el.name, prefix: el.name.includes(":") ? el.name.split(":")[0] : "", attrs, namespaces, seq };
 }
 
@@ -75,5 +83,7 @@ export function headerXml(o: HeaderOptions, domain: string): string {
 
 /** `<stream:stream a='…'>` for the transcript: a header is an open tag, which Element#toString() would close. */
 export function openTag(el: Element): string {
-  return `<${el.name}${Object.entries(el.attrs).map(([k, v]) => ` ${k}='${escapeXML(String(v))}'`).join("")}>`;
+  return `<${el.name}${Object.entries(el.attrs)
+    .map(([k, v]) => ` ${k}='${escapeXML(String(v))}'`)
+    .join("")}>`;
 }

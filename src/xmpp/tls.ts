@@ -8,11 +8,7 @@ export async function tcpConnect(endpoint: Endpoint, timeoutMs: number): Promise
   const socket = net.connect({ host: endpoint.host, port: endpoint.port });
   socket.setNoDelay(true);
   try {
-    await withTimeout(
-      new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject)),
-      timeoutMs,
-      `cannot connect to ${endpoint.host}:${endpoint.port}`,
-    );
+    await withTimeout(new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject)), timeoutMs, `cannot connect to ${endpoint.host}:${endpoint.port}`);
   } catch (err) {
     socket.destroy();
     throw err;
@@ -36,11 +32,7 @@ export function tlsOptions(endpoint: Endpoint, socket: net.Socket): tls.Connecti
 export async function secure(socket: net.Socket, endpoint: Endpoint, timeoutMs: number): Promise<tls.TLSSocket> {
   const tlsSocket = tls.connect(tlsOptions(endpoint, socket));
   try {
-    await withTimeout(
-      new Promise<void>((resolve, reject) => tlsSocket.once("secureConnect", resolve).once("error", reject)),
-      timeoutMs,
-      `no TLS handshake with ${endpoint.host}:${endpoint.port}`,
-    );
+    await withTimeout(new Promise<void>((resolve, reject) => tlsSocket.once("secureConnect", resolve).once("error", reject)), timeoutMs, `no TLS handshake with ${endpoint.host}:${endpoint.port}`);
   } catch (err) {
     tlsSocket.destroy();
     throw new Error(describeTlsError(err as Error, endpoint));
@@ -49,8 +41,12 @@ export async function secure(socket: net.Socket, endpoint: Endpoint, timeoutMs: 
 }
 
 const UNTRUSTED = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_UNTRUSTED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
 ]);
 
 /** Errors of the TLS layer (certificate checks, handshake), as Node reports them. */

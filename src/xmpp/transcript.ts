@@ -1,4 +1,3 @@
-
 /** One line of a case's transcript: everything each session sent and received, with a timestamp. */
 /** One line of a case's transcript (the results record's TranscriptEntry has this shape). */
 export interface TranscriptEntry {

@@ -42,12 +42,15 @@ function tcpRows(): TcpRow[] {
       return [];
     }
     // "  0: 0100007F:1F90 0100007F:A2C4 01 00000000:00000000 ...": slot, local, remote, state, tx_queue:rx_queue.
-    return text.split("\n").slice(1).flatMap((line) => {
-      const f = line.trim().split(/\s+/);
-      if (f.length < 5) return [];
-      const [tx, rx] = f[4].split(":").map((h) => parseInt(h, 16));
-      return [{ local: procKey(f[1]), remote: procKey(f[2]), tx, rx }];
-    });
+    return text
+      .split("\n")
+      .slice(1)
+      .flatMap((line) => {
+        const f = line.trim().split(/\s+/);
+        if (f.length < 5) return [];
+        const [tx, rx] = f[4].split(":").map((h) => parseInt(h, 16));
+        return [{ local: procKey(f[1]), remote: procKey(f[2]), tx, rx }];
+      });
   });
 }
 
@@ -58,7 +61,10 @@ const key = (address: string, port: number) => `${hex16(address)}:${port}`;
 function procKey(field: string): string {
   const [addr, port] = field.split(":");
   const words = addr.match(/.{8}/g) ?? [];
-  const bytes = words.map((w) => (endianness() === "LE" ? w.match(/../g)!.reverse().join("") : w)).join("").toLowerCase();
+  const bytes = words
+    .map((w) => (endianness() === "LE" ? w.match(/../g)!.reverse().join("") : w))
+    .join("")
+    .toLowerCase();
   return `${bytes.length === 8 ? V4_MAPPED + bytes : bytes}:${parseInt(port, 16)}`;
 }
 
@@ -76,4 +82,8 @@ function hex16(address: string): string {
   return [...head, ...Array(8 - head.length - rest.length).fill("0000"), ...rest].join("").toLowerCase();
 }
 
-const v4hex = (ip: string) => ip.split(".").map((n) => Number(n).toString(16).padStart(2, "0")).join("");
+const v4hex = (ip: string) =>
+  ip
+    .split(".")
+    .map((n) => Number(n).toString(16).padStart(2, "0"))
+    .join("");

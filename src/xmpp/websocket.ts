@@ -28,11 +28,7 @@ export function webSocketOptions(s: WebSocketEndpoint["security"], timeoutMs: nu
 export async function connectWebSocket(endpoint: WebSocketEndpoint, timeoutMs: number): Promise<WebSocket> {
   const ws = new WebSocket(endpoint.url, ["xmpp"], webSocketOptions(endpoint.security, timeoutMs));
   try {
-    await withTimeout(
-      new Promise<void>((resolve, reject) => ws.once("open", resolve).once("error", reject)),
-      timeoutMs,
-      `no WebSocket handshake with ${endpoint.url}`,
-    );
+    await withTimeout(new Promise<void>((resolve, reject) => ws.once("open", resolve).once("error", reject)), timeoutMs, `no WebSocket handshake with ${endpoint.url}`);
   } catch (err) {
     ws.terminate();
     const e = err as Error & { code?: string };
@@ -81,8 +77,7 @@ export async function openWebSocketStream(endpoint: WebSocketEndpoint, timeoutMs
   ws.on("message", (data) => parser.write(data.toString()));
   ws.on("close", (code) => fail(new Error(`${endpoint.url} closed the WebSocket (code ${code})`)));
 
-  const next = (pick: (el: Element) => boolean, what: string) =>
-    withTimeout(Promise.race([new Promise<Element>((resolve) => waiting.add({ pick, resolve })), failed]), timeoutMs, what);
+  const next = (pick: (el: Element) => boolean, what: string) => withTimeout(Promise.race([new Promise<Element>((resolve) => waiting.add({ pick, resolve })), failed]), timeoutMs, what);
   const exchange = (data: string, pick: (el: Element) => boolean, what: string) => {
     const reply = next(pick, what);
     ws.send(data);

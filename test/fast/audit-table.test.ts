@@ -25,12 +25,20 @@ test("docs/assertion-audit.md lists every expectation step of the shipped suite 
   // every case of the RFCs and every catalog row has an audit entry: the audit is complete; of each XEP's cases a
   // sample of at least 20 (all, when there are fewer) was audited (see ../shared/notes/xep-families.md)
   const docsOf = (f: (spec: string) => boolean) => [...new Set(suite.filter((s) => f(s.spec)).map((s) => s.id.split("/")[0]))];
-  assert.deepEqual(docsOf((spec) => spec.startsWith("rfc")).filter((d) => !auditOfCase(audit, d)), [], "cases without an audit entry");
+  assert.deepEqual(
+    docsOf((spec) => spec.startsWith("rfc")).filter((d) => !auditOfCase(audit, d)),
+    [],
+    "cases without an audit entry",
+  );
   for (const spec of new Set(suite.map((s) => s.spec).filter((x) => x.startsWith("xep-")))) {
     const docs = docsOf((x) => x === spec);
     const audited = docs.filter((d) => auditOfCase(audit, d)).length;
     assert.ok(audited >= Math.min(20, docs.length), `${spec}: ${audited} of ${docs.length} cases audited`);
   }
   const rows = [...catalogs().values()].flatMap((c) => c.requirements.filter((r) => !r.cellOf).map((r) => r.id));
-  assert.deepEqual(rows.filter((id) => !audit.rows.has(id)), [], "catalog rows without an audit entry");
+  assert.deepEqual(
+    rows.filter((id) => !audit.rows.has(id)),
+    [],
+    "catalog rows without an audit entry",
+  );
 });

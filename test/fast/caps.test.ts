@@ -35,7 +35,10 @@ test("XEP-0115 §5.2: the simple example hashes to the text's verification strin
 });
 
 test("XEP-0115 §5.3: identities by language, forms by FORM_TYPE, fields by var and values sorted", () => {
-  assert.equal(capsString(el(COMPLEX)), "client/pc/el/Ψ 0.11<client/pc/en/Psi 0.11<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<http://jabber.org/protocol/disco#items<http://jabber.org/protocol/muc<urn:xmpp:dataforms:softwareinfo<ip_version<ipv4<ipv6<os<Mac<os_version<10.5.1<software<Psi<software_version<0.11<");
+  assert.equal(
+    capsString(el(COMPLEX)),
+    "client/pc/el/Ψ 0.11<client/pc/en/Psi 0.11<http://jabber.org/protocol/caps<http://jabber.org/protocol/disco#info<http://jabber.org/protocol/disco#items<http://jabber.org/protocol/muc<urn:xmpp:dataforms:softwareinfo<ip_version<ipv4<ipv6<os<Mac<os_version<10.5.1<software<Psi<software_version<0.11<",
+  );
   assert.equal(capsVer(el(COMPLEX), "sha-1"), "q07IKJEyjvHSyhy//CH0CxmKi8w=");
   assert.equal(capsVer(el(COMPLEX), "no-such-hash"), undefined);
 });
@@ -58,6 +61,8 @@ test("pattern xc:caps: the received query must hash to the given ver", () => {
 });
 
 test("XEP-0115 §5.1: features are sorted before '<' is appended (a namespace before its own '#' features, as ejabberd's caps need)", () => {
-  const q = el(`<query xmlns='http://jabber.org/protocol/disco#info'><identity category='server' type='im'/><identity category='pubsub' type='pep'/><feature var='p#publish'/><feature var='p'/></query>`);
+  const q = el(
+    `<query xmlns='http://jabber.org/protocol/disco#info'><identity category='server' type='im'/><identity category='pubsub' type='pep'/><feature var='p#publish'/><feature var='p'/></query>`,
+  );
   assert.equal(capsString(q), "pubsub/pep//<server/im//<p<p#publish<");
 });

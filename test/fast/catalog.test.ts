@@ -14,26 +14,54 @@ const catalog = catalogOf("rfc6121");
 const rows = catalog.requirements.filter((r) => !r.cellOf);
 const summaryCounts = (md: string) => {
   const total = md.split("\n").find((l) => l.startsWith("| **Total**"))!;
-  return total.split("|").map((c) => c.replace(/\*/g, "").trim()).filter((c) => /^\d+$/.test(c)).map(Number);
+  return total
+    .split("|")
+    .map((c) => c.replace(/\*/g, "").trim())
+    .filter((c) => /^\d+$/.test(c))
+    .map(Number);
 };
 
 test("the RFC 6121 catalog is read from spec/ with the counts its own summary (§1) states, its IDs kept", () => {
   assert.equal(rows.length, 342);
   const md = readFileSync(path.join(ROOT, "spec", "rfc6121-requirements.md"), "utf8");
   const [total, must, should, may, na, derived] = summaryCounts(md);
-  assert.deepEqual([rows.length, ...(["MUST", "SHOULD", "MAY", null] as const).map((l) => rows.filter((r) => r.level === l).length), rows.filter((r) => r.derived).length], [total, must, should, may, na, derived]);
+  assert.deepEqual(
+    [rows.length, ...(["MUST", "SHOULD", "MAY", null] as const).map((l) => rows.filter((r) => r.level === l).length), rows.filter((r) => r.derived).length],
+    [total, must, should, may, na, derived],
+  );
   assert.deepEqual(
     catalog.areas.map((a) => [a.name, rows.filter((r) => r.area === a.name).length]),
-    [["ROSTER", 70], ["SUB", 67], ["APPA", 72], ["PRES", 40], ["PROBE", 16], ["MSG", 5], ["DELIVERY", 49], ["SEC/GEN", 6], ["CONF", 17]],
+    [
+      ["ROSTER", 70],
+      ["SUB", 67],
+      ["APPA", 72],
+      ["PRES", 40],
+      ["PROBE", 16],
+      ["MSG", 5],
+      ["DELIVERY", 49],
+      ["SEC/GEN", 6],
+      ["CONF", 17],
+    ],
   );
   assert.match(catalog.source.sha256, /^[0-9a-f]{64}$/);
   // Every row quotes the RFC (test/quotes.test.ts checks the words) and names the specification that states it.
-  assert.ok(rows.every((r) => r.quote), rows.filter((r) => !r.quote).map((r) => r.id).join(", "));
+  assert.ok(
+    rows.every((r) => r.quote),
+    rows
+      .filter((r) => !r.quote)
+      .map((r) => r.id)
+      .join(", "),
+  );
   assert.deepEqual([...new Set(rows.map((r) => r.statedIn))].sort(), ["rfc6120", "rfc6121"]);
 });
 
 test("one rule for derived rows: a derived row is at most SHOULD wherever it is checked, and a check is never worth more than its rule", () => {
-  for (const c of catalogs().values()) assert.deepEqual(c.requirements.filter((r) => r.derived && r.maxLevel === "MUST").map((r) => r.id), [], c.spec);
+  for (const c of catalogs().values())
+    assert.deepEqual(
+      c.requirements.filter((r) => r.derived && r.maxLevel === "MUST").map((r) => r.id),
+      [],
+      c.spec,
+    );
   const derived = rows.find((r) => r.derived && r.level === "SHOULD")!;
   const stated = rows.find((r) => !r.derived && r.level === "MUST")!;
   const should = rows.find((r) => !r.derived && r.maxLevel === "SHOULD")!;
@@ -50,7 +78,10 @@ test("one rule for derived rows: a derived row is at most SHOULD wherever it is 
 
 test("message delivery rows have a cell per message type, with the level the row gives that type", () => {
   const cells = catalog.requirements.filter((r) => r.cellOf === "DELIVERY-MSG-BARE-0RES");
-  assert.deepEqual(cells.map((c) => c.id.split("/")[1]), ["normal", "chat", "groupchat", "headline", "error"]);
+  assert.deepEqual(
+    cells.map((c) => c.id.split("/")[1]),
+    ["normal", "chat", "groupchat", "headline", "error"],
+  );
   const row = findRequirement("DELIVERY-MSG-BARE-0RES")!;
   assert.ok(cells.every((c) => c.level !== null && c.spec === "rfc6121" && c.quote === row.quote));
   assert.equal(catalog.requirements.filter((r) => r.cellOf).length, 80);
@@ -71,7 +102,10 @@ test("coverage: the suite's citations, what is left, and a share per area", () =
   assert.equal(roster.observable, 68);
   assert.equal(roster.covered, roster.observable - cov.uncovered.filter((r) => r.area === "ROSTER").length);
   assert.equal(roster.percent, Math.round((roster.covered / 68) * 1000) / 10);
-  assert.equal(cov.total.observable, cov.areas.reduce((n, a) => n + a.observable, 0));
+  assert.equal(
+    cov.total.observable,
+    cov.areas.reduce((n, a) => n + a.observable, 0),
+  );
 });
 
 const RFC6120_MD = path.join(ROOT, "spec", "rfc6120-requirements.md");
@@ -109,15 +143,24 @@ test("the generator refuses a catalog whose tables and summary disagree, naming 
 
 test("the catalogs share no ID prefix, so an ID names one requirement of one specification", () => {
   const prefixes = [...catalogs().values()].flatMap((c) => c.areas.flatMap((a) => a.prefixes));
-  assert.deepEqual(prefixes.filter((p, i) => prefixes.indexOf(p) !== i), []);
+  assert.deepEqual(
+    prefixes.filter((p, i) => prefixes.indexOf(p) !== i),
+    [],
+  );
 });
 
 test("coverage per specification: each catalog counts only its own IDs; IDs no catalog has are listed apart", () => {
   const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
   const fake = { ...suite[0], id: "fake-case", requirements: ["BIND-GEN-01", "NOPE-01"], steps: [] };
   const cov = coverageBySpec([...suite, fake], catalogs());
-  assert.deepEqual(cov.specs.map((c) => c.spec), catalogSpecs().map((s) => s.id));
-  assert.deepEqual(cov.specs.slice(0, 2).map((c) => c.spec), ["rfc6120", "rfc6121"]);
+  assert.deepEqual(
+    cov.specs.map((c) => c.spec),
+    catalogSpecs().map((s) => s.id),
+  );
+  assert.deepEqual(
+    cov.specs.slice(0, 2).map((c) => c.spec),
+    ["rfc6120", "rfc6121"],
+  );
   const [c6120, c6121] = cov.specs;
   assert.deepEqual(c6120.cited.find((c) => c.id === "BIND-GEN-01")?.cases, ["bind-generated", "fake-case"]);
   // Goal of issue 18: at least 90% of the client-observable RFC 6120 rows cited by the shipped suite.
@@ -138,8 +181,14 @@ test("xmpp-conform coverage prints a table per specification and a summary; --js
   assert.match(r.stdout, /^ {2}BIND +\d+ +15 +\d+\.\d%$/m);
   assert.match(r.stdout, /^Summary:\n.*\n {2}rfc6120 +\d+ +\d+ +\d+\.\d%\n {2}rfc6121 +\d+ +\d+ +\d+\.\d%\n {2}xep-0280 +\d+ +\d+ +(\d+\.\d%|n\/a)$/m);
   const json = JSON.parse((await runCli(["coverage", "--json"])).stdout);
-  assert.deepEqual(json.specs.map((s: { spec: string }) => s.spec), catalogSpecs().map((s) => s.id));
+  assert.deepEqual(
+    json.specs.map((s: { spec: string }) => s.spec),
+    catalogSpecs().map((s) => s.id),
+  );
   assert.equal(json.specs[1].areas.length, catalog.areas.length);
   const only = JSON.parse((await runCli(["coverage", "--json", "--spec", "rfc6121"])).stdout);
-  assert.deepEqual(only.specs.map((s: { spec: string }) => s.spec), ["rfc6121"]);
+  assert.deepEqual(
+    only.specs.map((s: { spec: string }) => s.spec),
+    ["rfc6121"],
+  );
 });

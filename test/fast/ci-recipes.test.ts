@@ -22,11 +22,22 @@ const errorsOf = (r: ReturnType<typeof validateWorkflow>) => r.errors.map((e) =>
 
 /** Every `xmpp-conform@VERSION CMD ...` command line in a text, as words. */
 const commands = (text: string) =>
-  [...text.matchAll(/(?<![\w/-])xmpp-conform@(\d\S*) ([a-z]+)([^\n']*)/g)].map((m) => ({ version: m[1], command: m[2], words: m[3].trim().split(/\s+/).map((w) => w.replace(/"/g, "")) }));
+  [...text.matchAll(/(?<![\w/-])xmpp-conform@(\d\S*) ([a-z]+)([^\n']*)/g)].map((m) => ({
+    version: m[1],
+    command: m[2],
+    words: m[3]
+      .trim()
+      .split(/\s+/)
+      .map((w) => w.replace(/"/g, "")),
+  }));
 /** The options a command's --help lists, asked once per command. */
 const helpOf = new Map<string, Promise<Set<string>>>();
 const optionsOf = (command: string) => {
-  if (!helpOf.has(command)) helpOf.set(command, runCli([command, "--help"]).then((r) => new Set([...r.stdout.matchAll(/(--[a-z-]+)/g)].map((m) => m[1]))));
+  if (!helpOf.has(command))
+    helpOf.set(
+      command,
+      runCli([command, "--help"]).then((r) => new Set([...r.stdout.matchAll(/(--[a-z-]+)/g)].map((m) => m[1]))),
+    );
   return helpOf.get(command)!;
 };
 const checkCommand = async (c: ReturnType<typeof commands>[number], where: string) => {
@@ -57,7 +68,11 @@ test("the README's example workflows pass action-validator and actionlint, with 
   const inputs = readAction(path.join(ROOT, "action.yml")).inputs;
   for (const [i, yaml] of workflows.entries()) {
     assert.deepEqual(errorsOf(validateWorkflow(yaml)), [], `workflow ${i}`);
-    assert.deepEqual(lint(yaml, `workflow-${i}.yml`).map((e) => `${e.line}:${e.column} ${e.message}`), [], `workflow ${i}`);
+    assert.deepEqual(
+      lint(yaml, `workflow-${i}.yml`).map((e) => `${e.line}:${e.column} ${e.message}`),
+      [],
+      `workflow ${i}`,
+    );
     const jobs = Object.values(parse(yaml).jobs) as { steps: { uses?: string; with?: Record<string, unknown> }[] }[];
     for (const s of jobs.flatMap((j) => j.steps).filter((x) => x.uses?.startsWith("xmpp-conform/xmpp-conform@"))) {
       assert.equal(s.uses, `xmpp-conform/xmpp-conform@v${version}`);

@@ -71,7 +71,10 @@ const caseEvents = (c: CaseResult) => [
 test("a jsonl event stream reads as the run it describes; one cut short as an interrupted run with the cases that ended", () => {
   const whole = write("run.jsonl", [begin, ...after.cases.flatMap(caseEvents), event("run-end", { run: { ...info, schemaVersion: 1, durationMs: 900, accounts, interrupted: false } }), ""].join("\n"));
   const run = readResults(whole);
-  assert.deepEqual(run.cases.map((c) => c.id), after.cases.map((c) => c.id));
+  assert.deepEqual(
+    run.cases.map((c) => c.id),
+    after.cases.map((c) => c.id),
+  );
   assert.equal(run.durationMs, 900);
   assert.equal(run.interrupted, false);
   assert.deepEqual(diffRuns(after, run).unchanged, after.cases.length);
@@ -79,7 +82,10 @@ test("a jsonl event stream reads as the run it describes; one cut short as an in
   const lines = [begin, ...after.cases.slice(0, 3).flatMap(caseEvents), event("case-begin", { id: "pass-skip", title: "t", pos: after.cases[0].pos })];
   const cut = write("cut.jsonl", `${lines.join("\n")}\n{"type": "case-end", "case": {"id": "pass-sk`);
   const partial = readResults(cut);
-  assert.deepEqual(partial.cases.map((c) => c.id), ["pass-fail", "pass-warn", "warn-fail"]);
+  assert.deepEqual(
+    partial.cases.map((c) => c.id),
+    ["pass-fail", "pass-warn", "warn-fail"],
+  );
   assert.equal(partial.interrupted, true);
   assert.match(partial.notes!.join(), /the run did not end/);
 
@@ -96,7 +102,10 @@ test("xmpp-conform diff prints the changes, writes Markdown, and exits 1 only wh
   assert.match(r.stdout, /Got worse:\n {2}pass-fail +pass -> fail {2}no push\n/);
   assert.match(r.stdout, /xfail-xpass +xfail \(fail\) -> xpass \(pass\)/);
   const text = readFileSync(md, "utf8");
-  assert.match(text, /^#### Got worse\n\n\| Case \| Section \| Level \| Baseline \| Now \| Why \|\n\|---\|---\|---\|---\|---\|---\|\n\| `pass-fail` \| \[RFC 6121 §2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| MUST \| pass \| \*\*fail\*\* \| no push \|$/m);
+  assert.match(
+    text,
+    /^#### Got worse\n\n\| Case \| Section \| Level \| Baseline \| Now \| Why \|\n\|---\|---\|---\|---\|---\|---\|\n\| `pass-fail` \| \[RFC 6121 §2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| MUST \| pass \| \*\*fail\*\* \| no push \|$/m,
+  );
   assert.match(text, /^\| `gone` \| .* \| pass \| – \| {2}\|$/m);
 
   const onlyBetter = makeRun(before.cases.map((c) => (c.id === "fail-pass" ? { ...c, verdict: "pass" as const } : c)));

@@ -12,14 +12,19 @@ import { locatedError } from "../support/located.ts";
 const base = { pos: { file: "f", line: 1, col: 1 }, text: "" };
 const receive = (actor: string, xml: string, extra: Partial<Step> = {}): Step => ({ ...base, actor, kind: "receive", mode: "one", patterns: [xml], ...extra }) as Step;
 const ctx = (sent: [string, string][] = [], level: GuardContext["level"] = "MUST", requirements = ["ROSTER-GET-01"]): GuardContext & { requirements: string[] } => ({
-  level, requirements, sent: sent.map(([actor, xml]) => ({ actor, xml })),
+  level,
+  requirements,
+  sent: sent.map(([actor, xml]) => ({ actor, xml })),
 });
 /** The step planned as the loader plans it, in a case of the context's level and requirements. */
 const flags = (step: Step, c = ctx()) => guardIssue(planSteps(c, [step])[0] as PlannedStep, c);
 
 test("'to' on a stanza the server generates is flagged; a 'to' the sender wrote is the server's to keep", () => {
   const get: [string, string] = ["juliet/balcony", "<iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>"];
-  assert.match(flags(receive("juliet/balcony", "<iq type='result' id='g' to='${juliet/balcony}'/>"), ctx([get]))!, /expects to='\$\{juliet\/balcony\}'.*may leave 'to' out of a stanza it generates \(RFC 6120 §8\.1\.1\.1\)/);
+  assert.match(
+    flags(receive("juliet/balcony", "<iq type='result' id='g' to='${juliet/balcony}'/>"), ctx([get]))!,
+    /expects to='\$\{juliet\/balcony\}'.*may leave 'to' out of a stanza it generates \(RFC 6120 §8\.1\.1\.1\)/,
+  );
   assert.equal(flags(receive("juliet/balcony", "<iq type='result' id='g'/>"), ctx([get])), undefined);
   const sent: [string, string] = ["romeo/orchard", "<message to='${juliet}' type='chat'><body>hi</body></message>"];
   assert.equal(flags(receive("juliet/balcony", "<message to='${juliet}' from='${romeo/orchard}'/>"), ctx([sent])), undefined);
@@ -53,7 +58,15 @@ test("asserts: names what the step's rule or the case's precondition needs; 'rec
   assert.equal(flags(receive("bob/b1", "<presence id='p1' from='${alice/a1}'/>", { asserts: ["id"] })), undefined);
   assert.match(flags(receive("bob/b1", "<presence id='p1' to='${bob}'/>", { asserts: ["id"] }))!, /expects to=/);
   assert.equal(flags({ ...base, actor: "bob/b1", kind: "receive-nothing", pattern: "<presence id='p1' to='${bob}'/>" } as Step), undefined);
-  const oneOf = { ...base, actor: "bob/b1", kind: "one-of", alternatives: [{ name: "a", steps: [receive("bob/b1", "<presence id='p1'/>", { asserts: ["id"] })] }, { name: "b", steps: [receive("bob/b1", "<message id='m'/>")] }] } as Step;
+  const oneOf = {
+    ...base,
+    actor: "bob/b1",
+    kind: "one-of",
+    alternatives: [
+      { name: "a", steps: [receive("bob/b1", "<presence id='p1'/>", { asserts: ["id"] })] },
+      { name: "b", steps: [receive("bob/b1", "<message id='m'/>")] },
+    ],
+  } as Step;
   assert.match(flags(oneOf)!, /expects id='m'/);
 });
 

@@ -51,7 +51,12 @@ test("behind bytes the server is still reading, the timeout counts from its late
   // Another party's sends (a barrier's actor) can be what the wait is behind.
   let other = 0;
   const otherReading = setInterval(() => (other += 1), 20);
-  const behindOther = new Inbox().waitUntil(() => undefined, 100, undefined, () => other);
+  const behindOther = new Inbox().waitUntil(
+    () => undefined,
+    100,
+    undefined,
+    () => other,
+  );
   const overAt = Date.now();
   setTimeout(() => clearInterval(otherReading), 300);
   assert.equal(await behindOther, undefined);

@@ -27,7 +27,9 @@ accounts:
 const problem = (text: string) => locatedError(file(text), loadScenarioFile);
 
 test("a valid scenario loads into steps with actors, patterns and positions", () => {
-  const [sc] = loadScenarioFile(file(`${HEAD}steps:
+  const [sc] = loadScenarioFile(
+    file(
+      `${HEAD}steps:
   - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
   - juliet/balcony receives: <iq type='result' id='g'><query xmlns='jabber:iq:roster' ver='{capture:v}'/></iq>
     timeout: 500
@@ -35,16 +37,30 @@ test("a valid scenario loads into steps with actors, patterns and positions", ()
     level: SHOULD
   - juliet/chamber receives nothing
   - nurse receives nothing
-`.replace("  nurse: {}", "  nurse:\n    resources: { phone: { presence: 5 } }")));
+`.replace("  nurse: {}", "  nurse:\n    resources: { phone: { presence: 5 } }"),
+    ),
+  );
   assert.equal(sc.id, "t");
-  assert.deepEqual(sc.steps.map((s) => [s.kind, s.actor]), [
-    ["send", "juliet/balcony"], ["receive", "juliet/balcony"], ["receive-nothing", "juliet/chamber"], ["receive-nothing", "nurse/phone"],
-  ]);
+  assert.deepEqual(
+    sc.steps.map((s) => [s.kind, s.actor]),
+    [
+      ["send", "juliet/balcony"],
+      ["receive", "juliet/balcony"],
+      ["receive-nothing", "juliet/chamber"],
+      ["receive-nothing", "nurse/phone"],
+    ],
+  );
   assert.equal(sc.steps[1].timeoutMs, 500);
   assert.equal(sc.steps[1].level, "SHOULD");
   assert.deepEqual(sc.steps[1].pos.line, 15);
   assert.deepEqual(sc.accounts[1].resources[0].presence, { priority: 5 });
-  assert.deepEqual(sc.accounts[0].resources.map((r) => [r.roster, r.online, r.acks]), [[true, true, true], [false, true, true]]);
+  assert.deepEqual(
+    sc.accounts[0].resources.map((r) => [r.roster, r.online, r.acks]),
+    [
+      [true, true, true],
+      [false, true, true],
+    ],
+  );
 });
 
 test("invalid YAML names line and column", () => {
@@ -104,13 +120,17 @@ test("the suite collects one error per broken file and duplicate ids, and loads 
 
 test("the shipped suite is valid and every case cites requirements", () => {
   const suite = loadSuite([path.join(ROOT, "scenarios")]);
-  assert.deepEqual(suite.errors.map((e) => e.message), []);
+  assert.deepEqual(
+    suite.errors.map((e) => e.message),
+    [],
+  );
   assert.ok(suite.scenarios.length >= 7);
   for (const s of suite.scenarios) assert.ok(s.requirements.length > 0, s.id);
 });
 
 test("a matrix expands into one case per cell; when: keeps the steps of matching cells", () => {
-  const cases = loadScenarioFile(file(`${HEAD.replace("id: t", "id: m").replace("title: T", "title: T \${m.type}")}matrix:
+  const cases = loadScenarioFile(
+    file(`${HEAD.replace("id: t", "id: m").replace("title: T", "title: T \${m.type}")}matrix:
   type: [chat, headline]
   to: [bare, full]
 steps:
@@ -118,24 +138,37 @@ steps:
   - juliet/balcony receives nothing:
     when: { type: headline, to: [bare] }
   - juliet/chamber receives nothing
-`));
-  assert.deepEqual(cases.map((c) => c.id), ["m/chat/bare", "m/chat/full", "m/headline/bare", "m/headline/full"]);
+`),
+  );
+  assert.deepEqual(
+    cases.map((c) => c.id),
+    ["m/chat/bare", "m/chat/full", "m/headline/bare", "m/headline/full"],
+  );
   assert.equal(cases[2].title, "T headline");
   assert.deepEqual(cases[2].cell, { type: "headline", to: "bare" });
-  assert.deepEqual(cases.map((c) => c.steps.length), [2, 2, 3, 2]);
+  assert.deepEqual(
+    cases.map((c) => c.steps.length),
+    [2, 2, 3, 2],
+  );
   assert.match((cases[3].steps[0] as { xml: string }).xml, /type='headline'/);
-  const listed = loadScenarioFile(file(`${HEAD.replace("id: t", "id: \${m.name}-x")}matrix:
+  const listed = loadScenarioFile(
+    file(`${HEAD.replace("id: t", "id: \${m.name}-x")}matrix:
   - { name: a, type: chat }
   - { name: b, type: normal }
 steps: [juliet/balcony receives nothing]
-`));
-  assert.deepEqual(listed.map((c) => c.id), ["a-x", "b-x"]);
+`),
+  );
+  assert.deepEqual(
+    listed.map((c) => c.id),
+    ["a-x", "b-x"],
+  );
   assert.match(problem(`${HEAD}matrix: { type: [chat] }\nsteps:\n  - juliet/balcony connects:\n    when: { tpye: chat }\n`)[2], /'when' names 'tpye', which is not a matrix variable/);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony connects:\n    when: { type: chat }\n`)[2], /'when' needs a matrix/);
 });
 
 test("one of: named alternatives of expectation steps across sessions", () => {
-  const [sc] = loadScenarioFile(file(`${HEAD}steps:
+  const [sc] = loadScenarioFile(
+    file(`${HEAD}steps:
   - one of:
       first:
         - juliet/balcony receives: <message/>
@@ -144,22 +177,31 @@ test("one of: named alternatives of expectation steps across sessions", () => {
         - juliet/balcony receives: <message/>
         - juliet/chamber receives: <message/>
     level: SHOULD
-`));
+`),
+  );
   const step = sc.steps[0];
   assert.equal(step.kind, "one-of");
   assert.equal(step.level, "SHOULD");
-  assert.deepEqual(step.kind === "one-of" && step.alternatives.map((a) => [a.name, a.steps.map((s) => s.kind)]), [["first", ["receive", "receive-nothing"]], ["both", ["receive", "receive"]]]);
+  assert.deepEqual(step.kind === "one-of" && step.alternatives.map((a) => [a.name, a.steps.map((s) => s.kind)]), [
+    ["first", ["receive", "receive-nothing"]],
+    ["both", ["receive", "receive"]],
+  ]);
   assert.match(problem(`${HEAD}steps:\n  - one of:\n      a: [juliet/balcony sends: <x/>]\n      b: [juliet/balcony connects]\n`)[2], /only 'receives…' steps/);
 });
 
 test("fixtures: roster items and subscription states name declared accounts", () => {
-  const [sc] = loadScenarioFile(file(`${HEAD}roster:
+  const [sc] = loadScenarioFile(
+    file(`${HEAD}roster:
   juliet: [{ jid: nurse, name: Nurse, groups: [Servants] }, { jid: "x@\${domain}" }]
 subscriptions:
   - { user: juliet, contact: nurse, state: to+pending-in }
 steps: [juliet/balcony receives nothing]
-`));
-  assert.deepEqual(sc.roster, [{ owner: "juliet", jid: "nurse", name: "Nurse", groups: ["Servants"] }, { owner: "juliet", jid: "x@${domain}", groups: [] }]);
+`),
+  );
+  assert.deepEqual(sc.roster, [
+    { owner: "juliet", jid: "nurse", name: "Nurse", groups: ["Servants"] },
+    { owner: "juliet", jid: "x@${domain}", groups: [] },
+  ]);
   assert.deepEqual(sc.subscriptions, [{ user: "juliet", contact: "nurse", state: "to+pending-in" }]);
   assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: romeo, state: to }\nsteps: [juliet/balcony receives nothing]\n`)[2], /no account 'romeo'/);
   assert.match(problem(`${HEAD}subscriptions:\n  - { user: juliet, contact: nurse, state: tO }\nsteps: [juliet/balcony receives nothing]\n`)[2], /subscriptions\.0\.state/);
@@ -167,7 +209,8 @@ steps: [juliet/balcony receives nothing]
 });
 
 test("one of: a capture serves the later steps of its own alternative, and later steps when every alternative makes it", () => {
-  const [sc] = loadScenarioFile(file(`${HEAD}steps:
+  const [sc] = loadScenarioFile(
+    file(`${HEAD}steps:
   - one of:
       a:
         - juliet/balcony receives: <iq id='{capture:x}'/>
@@ -176,20 +219,34 @@ test("one of: a capture serves the later steps of its own alternative, and later
       b:
         - juliet/balcony receives: <iq type='{capture:x}'/>
   - juliet/balcony sends: <iq id='\${x}'/>
-`));
+`),
+  );
   assert.equal(sc.steps.length, 2);
-  assert.match(problem(`${HEAD}steps:\n  - one of:\n      a: [juliet/balcony receives: "<iq id='{capture:x}'/>"]\n      b: [juliet/balcony receives nothing]\n  - juliet/balcony sends: <iq id='\${x}'/>\n`)[2], /unknown placeholder \$\{x\}/);
+  assert.match(
+    problem(`${HEAD}steps:\n  - one of:\n      a: [juliet/balcony receives: "<iq id='{capture:x}'/>"]\n      b: [juliet/balcony receives nothing]\n  - juliet/balcony sends: <iq id='\${x}'/>\n`)[2],
+    /unknown placeholder \$\{x\}/,
+  );
 });
 
 test("a matrix value that stands alone keeps its number type", () => {
   const cases = loadScenarioFile(file(`${HEAD.replace("chamber: {}", 'chamber: { presence: "\${m.p}" }')}matrix: { p: [-1, 5] }\nsteps: [juliet/balcony receives nothing]\n`));
-  assert.deepEqual(cases.map((c) => c.accounts[0].resources[1].presence), [{ priority: -1 }, { priority: 5 }]);
+  assert.deepEqual(
+    cases.map((c) => c.accounts[0].resources[1].presence),
+    [{ priority: -1 }, { priority: 5 }],
+  );
 });
 
 test("accounts on domain b: the domain is loaded, ${domain.b} is known only then, and other domains are refused", () => {
   const two = `${HEAD}  romeo: { domain: b, resources: { r1: {} } }\nsteps:\n  - romeo sends: <message to='x@\${domain.b}'/>\n  - juliet/balcony receives nothing\n`;
   const [sc] = loadScenarioFile(file(two));
-  assert.deepEqual(sc.accounts.map((a) => [a.name, a.domain]), [["juliet", "a"], ["nurse", "a"], ["romeo", "b"]]);
+  assert.deepEqual(
+    sc.accounts.map((a) => [a.name, a.domain]),
+    [
+      ["juliet", "a"],
+      ["nurse", "a"],
+      ["romeo", "b"],
+    ],
+  );
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <message to='x@\${domain.b}'/>\n`)[2], /unknown placeholder \$\{domain\.b\}/);
   assert.match(problem(`${HEAD}  romeo: { domain: c }\nsteps:\n  - juliet/balcony sends: <iq/>\n`)[2], /accounts\.romeo\.domain/);
 });
@@ -210,7 +267,8 @@ connections:
 `;
 
 test("raw connections: declared under an account or at the top level, with stream-level steps read as sentences", () => {
-  const [sc] = loadScenarioFile(file(`${RAW_HEAD}steps:
+  const [sc] = loadScenarioFile(
+    file(`${RAW_HEAD}steps:
   - c2 opens stream: { to: "\${domain}", from: ~, lang: en, stream-ns: "urn:wrong", attrs: { "xmlns:db": "jabber:server:dialback" } }
   - c2 receives stream header: { from: "\${domain}", id: "{capture:first}", version: "1.0", to: "{absent}", prefix: stream }
   - c2 receives stream error: { condition: [invalid-namespace, bad-format], text: "{any}" }
@@ -233,13 +291,18 @@ test("raw connections: declared under an account or at the top level, with strea
   - juliet/c1 receives nothing
   - juliet/c1 closes stream
   - juliet/c1 receives stream close
-`));
+`),
+  );
   assert.deepEqual(sc.connections, [
     { label: "juliet/c1", name: "c1", account: "juliet", online: true },
     { label: "c2", name: "c2", online: true },
     { label: "c3", name: "c3", online: false },
   ]);
-  assert.deepEqual(sc.accounts[0].resources.map((r) => r.name), ["balcony"], "a raw connection is not a session");
+  assert.deepEqual(
+    sc.accounts[0].resources.map((r) => r.name),
+    ["balcony"],
+    "a raw connection is not a session",
+  );
   const kinds = sc.steps.map((s) => s.kind);
   assert.deepEqual(kinds.slice(0, 3), ["open-stream", "receive-stream-header", "receive-stream-error"]);
   assert.deepEqual(sc.steps[0], {
@@ -268,7 +331,10 @@ test("raw connections: what the loader refuses, where", () => {
   assert.match(problem(steps("c2 starts tls: now"))[2], /steps\[0\]: expected no value/);
   assert.match(problem(steps("c2 authenticates: { mechanism: DIGEST-MD5 }"))[2], /expected SASL choices/);
   assert.match(problem(steps("c2 opens stream: { tooo: x }"))[2], /expected stream header attributes/);
-  assert.match(problem(RAW_HEAD.replace("c1: { raw: true }", "c1: { raw: true, roster: true }") + "steps:\n  - c2 opens stream\n")[2], /a raw connection does only what its steps say; 'roster' does not apply/);
+  assert.match(
+    problem(RAW_HEAD.replace("c1: { raw: true }", "c1: { raw: true, roster: true }") + "steps:\n  - c2 opens stream\n")[2],
+    /a raw connection does only what its steps say; 'roster' does not apply/,
+  );
   assert.match(problem(RAW_HEAD.replace("  c3: { online: false }", "  juliet: {}") + "steps:\n  - c2 opens stream\n")[2], /connections\.juliet: 'juliet' is also an account/);
   assert.match(problem(steps("juliet opens stream"))[2], /account 'juliet' has 2 resources: name one/);
   // Raw bytes are not XML to check; their placeholders are.
@@ -283,16 +349,22 @@ test("every cited requirement ID is in the catalog: the case's, a step's, one in
   const step = problem(`${HEAD}steps:\n  - juliet/balcony receives nothing:\n    requirements: [ROSTER-GET-99]\n`);
   assert.deepEqual(step.slice(0, 2), [14, 20]);
   assert.match(step[2], /steps\.0\.requirements\.0: ROSTER-GET-99 is not/);
-  const nested = problem(`${HEAD}steps:\n  - one of:\n      a:\n        - juliet/balcony receives nothing:\n          requirements: [ROSTER-GET-01, X-01]\n      b: [juliet/chamber receives nothing]\n`);
+  const nested = problem(
+    `${HEAD}steps:\n  - one of:\n      a:\n        - juliet/balcony receives nothing:\n          requirements: [ROSTER-GET-01, X-01]\n      b: [juliet/chamber receives nothing]\n`,
+  );
   assert.deepEqual(nested.slice(0, 2), [16, 41]);
   assert.match(nested[2], /steps\.0\.one of\.a\.0\.requirements\.1: X-01 is not/);
   const delivery = HEAD.replace('rfc: "2.1.3"', 'rfc: "8.5.2.1.1"').replace("[ROSTER-GET-01]", '["DELIVERY-MSG-BARE-2NN/${m.type}"]');
-  assert.deepEqual(loadScenarioFile(file(`${delivery}matrix: { type: [chat, headline] }\nsteps: [juliet/balcony receives nothing]\n`)).map((c) => c.requirements), [["DELIVERY-MSG-BARE-2NN/chat"], ["DELIVERY-MSG-BARE-2NN/headline"]]);
+  assert.deepEqual(
+    loadScenarioFile(file(`${delivery}matrix: { type: [chat, headline] }\nsteps: [juliet/balcony receives nothing]\n`)).map((c) => c.requirements),
+    [["DELIVERY-MSG-BARE-2NN/chat"], ["DELIVERY-MSG-BARE-2NN/headline"]],
+  );
   assert.match(problem(`${delivery}matrix: { type: [chat, shout] }\nsteps: [juliet/balcony receives nothing]\n`)[2], /DELIVERY-MSG-BARE-2NN\/shout is not a requirement .*\(matrix cell type=shout\)/);
 });
 
 test("the case's section is where one of its requirements is stated, or above it", () => {
-  const load = (rfc: string, ids = "[ROSTER-GET-01]") => file(HEAD.replace('rfc: "2.1.3"', `rfc: "${rfc}"`).replace("[ROSTER-GET-01]", ids) + "steps:\n  - juliet/balcony receives nothing:\n    level: MAY\n");
+  const load = (rfc: string, ids = "[ROSTER-GET-01]") =>
+    file(HEAD.replace('rfc: "2.1.3"', `rfc: "${rfc}"`).replace("[ROSTER-GET-01]", ids) + "steps:\n  - juliet/balcony receives nothing:\n    level: MAY\n");
   for (const ok of ["2.1.3", "2.1.4", "2.1", "2"]) loadScenarioFile(load(ok));
   const [line, col, detail] = locatedError(load("2.1.5"), loadScenarioFile);
   assert.deepEqual([line, col], [3, 6]);
@@ -308,7 +380,8 @@ test("the case's section is where one of its requirements is stated, or above it
 
 test("stream-level outcomes in 'one of', any defined stream error, placeholder filters, and cases of connections only", () => {
   const steps = (...lines: string[]) => `${RAW_HEAD}steps:\n${lines.map((l) => `  - ${l}\n`).join("")}`;
-  const [sc] = loadScenarioFile(file(`${RAW_HEAD}steps:
+  const [sc] = loadScenarioFile(
+    file(`${RAW_HEAD}steps:
   - "c2 opens stream": { version: "2.0" }
   - one of:
       lower:
@@ -318,7 +391,8 @@ test("stream-level outcomes in 'one of', any defined stream error, placeholder f
         - c2 receives stream error: unsupported-version
   - c2 receives stream error: any
   - juliet/balcony sends: <message to='\${juliet|local|upper}@\${domain|upper}'/>
-`));
+`),
+  );
   const oneOf = sc.steps[1];
   assert.equal(oneOf.kind, "one-of");
   assert.deepEqual(oneOf.kind === "one-of" && oneOf.alternatives.map((a) => a.steps.map((s) => s.kind)), [["receive-stream-header", "receive-features"], ["receive-stream-error"]]);
@@ -329,7 +403,9 @@ test("stream-level outcomes in 'one of', any defined stream error, placeholder f
   assert.match(problem(steps("juliet/balcony sends: <message to='${juliet|lower}'/>"))[2], /unknown placeholder filter '\|lower'/);
   assert.match(problem(steps("one of: { a: ['c2 opens stream'], b: ['c2 receives stream close'] }"))[2], /only 'receives…' steps/);
   // A case of raw connections without accounts needs no 'accounts:'.
-  const [bare] = loadScenarioFile(file(`id: t\ntitle: T\nspec: rfc6120\nrfc: "4.2"\nlevel: MUST\nrequirements: [STREAM-OPEN-01]\nconnections:\n  c1: {}\nsteps:\n  - c1 opens stream:\n    requirements: [STREAM-OPEN-01]\n`));
+  const [bare] = loadScenarioFile(
+    file(`id: t\ntitle: T\nspec: rfc6120\nrfc: "4.2"\nlevel: MUST\nrequirements: [STREAM-OPEN-01]\nconnections:\n  c1: {}\nsteps:\n  - c1 opens stream:\n    requirements: [STREAM-OPEN-01]\n`),
+  );
   assert.deepEqual([bare.accounts, bare.connections.map((c) => c.label), bare.spec], [[], ["c1"], "rfc6120"]);
 });
 

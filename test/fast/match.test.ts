@@ -13,9 +13,7 @@ function received(xml: string): Element {
   return el!;
 }
 
-const push = received(
-  `<iq type='set' id='p1' to='j@d/b'><query xmlns='jabber:iq:roster' ver='7'><item jid='n@d' name='Nurse' subscription='none'><group>Servants</group></item></query></iq>`,
-);
+const push = received(`<iq type='set' id='p1' to='j@d/b'><query xmlns='jabber:iq:roster' ver='7'><item jid='n@d' name='Nurse' subscription='none'><group>Servants</group></item></query></iq>`);
 
 test("listed attributes must match, unlisted ones are ignored", () => {
   assert.equal(matchStanza(parsePattern(`<iq type='set'/>`), push).ok, true);
@@ -95,7 +93,8 @@ test("attributes are compared by namespace and name: order, quoting, empty-eleme
   for (const form of [
     `<iq id="a" type="result"><query xmlns="jabber:iq:roster"><item jid="n@d"></item></query></iq>`,
     `<iq type='result'\n    id='a'>\n  <query xmlns='jabber:iq:roster'>\n    <item jid='n@d'/>\n  </query>\n</iq>`,
-  ]) assert.equal(matchStanza(pattern, received(form)).ok, true, form);
+  ])
+    assert.equal(matchStanza(pattern, received(form)).ok, true, form);
   // namespaced attributes: the prefix is the sender's choice, the namespace is not
   const ext = parsePattern(`<message><x xmlns='urn:x' xmlns:b='urn:attr' b:flag='1'/></message>`);
   assert.equal(matchStanza(ext, received(`<message><x xmlns='urn:x' xmlns:a='urn:attr' a:flag='1'/></message>`)).ok, true);
@@ -110,7 +109,10 @@ test("whitespace between stanzas is not part of either", () => {
   const got: Element[] = [];
   parser.on("element", (e: Element) => got.push(e));
   parser.write(`<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>\n  <presence from='a@d/r'/>\n\n\t<message from='a@d/r'><body>x</body></message>  `);
-  assert.deepEqual(got.map((e) => e.name), ["presence", "message"]);
+  assert.deepEqual(
+    got.map((e) => e.name),
+    ["presence", "message"],
+  );
   assert.equal(matchStanza(parsePattern(`<message from='a@d/r' xc:children='exact'><body>x</body></message>`), got[1]).ok, true);
 });
 

@@ -35,7 +35,13 @@ test("a valid profile loads with each entry's position", () => {
   assert.deepEqual([p.server, p.version, p.entries.length], ["ejabberd", "23.01", 2]);
   assert.deepEqual([p.entries[0].case, p.entries[0].pos.line], ["roster-push-not-interested", 4]);
   assert.deepEqual([p.entries[1].requirement, p.entries[1].link, p.entries[1].pos.line], ["ROSTER-SET-ERR-09", "https://example.org/issue/1", 10]);
-  assert.deepEqual([p.entries[0].documents, p.entries[1].documents], [{ requirements: ["ROSTER-ADD-01"], level: "MUST" }, { requirements: ["ROSTER-SET-ERR-09"], level: "MUST" }]);
+  assert.deepEqual(
+    [p.entries[0].documents, p.entries[1].documents],
+    [
+      { requirements: ["ROSTER-ADD-01"], level: "MUST" },
+      { requirements: ["ROSTER-SET-ERR-09"], level: "MUST" },
+    ],
+  );
 });
 
 test("broken profiles are reported as file:line:col", () => {
@@ -52,14 +58,20 @@ test("entries naming no scenario or requirement of the suite are reported where 
   const suite = loadSuite([SUITE]).scenarios;
   const p = loadProfile(file(VALID.replace("case: roster-push-not-interested", "case: roster-push-not-intrested")));
   const problems = unknownEntries(p, suite);
-  assert.deepEqual(problems.map((e) => [e.pos.line, e.detail]), [[4, "no scenario 'roster-push-not-intrested' in the suite"]]);
+  assert.deepEqual(
+    problems.map((e) => [e.pos.line, e.detail]),
+    [[4, "no scenario 'roster-push-not-intrested' in the suite"]],
+  );
 });
 
 test("the shipped profiles are valid and name only cases of the suite", () => {
   const suite = loadSuite([SUITE]).scenarios;
   const profiles = loadProfiles(PROFILES);
   assert.ok(profiles.length >= 2, "a profile for Prosody and one for ejabberd");
-  assert.deepEqual(profiles.flatMap((p) => unknownEntries(p, suite)).map((e) => e.message), []);
+  assert.deepEqual(
+    profiles.flatMap((p) => unknownEntries(p, suite)).map((e) => e.message),
+    [],
+  );
 });
 
 const profile = (server: string, version: string): Profile => ({ file: `${server}-${version}.yaml`, server, version, entries: [] });
@@ -82,9 +94,15 @@ test("an entry documents what it cites and no more: another requirement failing,
   const p = loadProfile(file(VALID.replace("    requirements: [ROSTER-ADD-01]\n    level: MUST\n", "    requirements: [ROSTER-PUSH-02]\n    level: SHOULD\n")));
   const on = { a: p };
   const warned = (id: string, verdict: "fail" | "warn") => ({ id, verdict });
-  const asDocumented = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn", requirementResults: [warned("ROSTER-PUSH-02", "warn"), { id: "ROSTER-PUSH-01", verdict: "pass" }] }), on);
+  const asDocumented = applyProfile(
+    makeCase({ id: "roster-push-not-interested", verdict: "warn", requirementResults: [warned("ROSTER-PUSH-02", "warn"), { id: "ROSTER-PUSH-01", verdict: "pass" }] }),
+    on,
+  );
   assert.equal(asDocumented.verdict, "xfail");
-  assert.deepEqual(asDocumented.requirementResults?.map((q) => q.verdict), ["xfail", "pass"]);
+  assert.deepEqual(
+    asDocumented.requirementResults?.map((q) => q.verdict),
+    ["xfail", "pass"],
+  );
   const above = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "fail", reason: "r", requirementResults: [warned("ROSTER-PUSH-02", "fail")] }), on);
   assert.equal(above.verdict, "fail", "a fail where the entry documents a warning");
   assert.match(above.reason!, /fails beyond its known deviation \(.*:4 documents ROSTER-PUSH-02 at SHOULD\): ROSTER-PUSH-02 at MUST; r$/);
@@ -113,7 +131,8 @@ test("a profile turns expected failures into xfail, unexpected passes into xpass
 });
 
 test("cross-domain variants: an entry covers a variant only in the role it names (side), and only on its pairing", () => {
-  const p = loadProfile(file(`server: Prosody
+  const p = loadProfile(
+    file(`server: Prosody
 version: "0.12"
 deviations:
   - case: delivery-msg-fullnomatch-1nn
@@ -133,7 +152,8 @@ deviations:
     pairing: prosody+ejabberd
     reason: full JID across servers
     link: https://example.org/3
-`));
+`),
+  );
   const v = (id: string) => makeCase({ id, verdict: "fail", variant: { name: "cross", of: id.replace(/@cross$/, ""), moved: ["bob"] } });
   // As the second server's profile, a side-b entry covers the variant; as the first's, only the single-server case.
   assert.equal(applyProfile(v("delivery-msg-fullnomatch-1nn/normal@cross"), { b: p }).verdict, "xfail");

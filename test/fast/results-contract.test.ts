@@ -18,11 +18,17 @@ const file = tempFiles("contract", "json");
 test("a version-1 results file is read as this release's record: its cases are RFC 6121's", () => {
   const raw = JSON.parse(readFileSync(V1, "utf8"));
   assert.equal(raw.schemaVersion, 1);
-  assert.ok(raw.cases.every((c: object) => !("spec" in c)), "the fixture is a record from before cases had a spec");
+  assert.ok(
+    raw.cases.every((c: object) => !("spec" in c)),
+    "the fixture is a record from before cases had a spec",
+  );
   const run = readResults(V1);
   assert.equal(run.schemaVersion, SCHEMA_VERSION);
   assert.deepEqual([...new Set(run.cases.map((c) => c.spec))], ["rfc6121"]);
-  assert.deepEqual(run.cases.map((c) => [c.id, c.verdict]), raw.cases.map((c: { id: string; verdict: string }) => [c.id, c.verdict]));
+  assert.deepEqual(
+    run.cases.map((c) => [c.id, c.verdict]),
+    raw.cases.map((c: { id: string; verdict: string }) => [c.id, c.verdict]),
+  );
 });
 
 test("a version-2 file of an interrupted run (7e3fb55) reads with the cases the interrupt kept from running as not-run", () => {
@@ -58,11 +64,14 @@ test("every command that reads results reads the version-1 file: diff, merge, ma
 test("a file that is not a results record gets a short error: the first problems and how many more", () => {
   const broken = { ...JSON.parse(readFileSync(V1, "utf8")), cases: JSON.parse(readFileSync(V1, "utf8")).cases.map((c: object) => ({ ...c, verdict: "maybe" })) };
   const f = file(JSON.stringify(broken));
-  assert.throws(() => readResults(f), (err: Error) => {
-    assert.match(err.message, /not an xmpp-conform results file \(schema version 3\): .* at cases\.0\.verdict; .* at cases\.1\.verdict; .* at cases\.2\.verdict; and 3 more problems$/);
-    assert.equal(err.message.split("\n").length, 1, "one line, not one per case");
-    return true;
-  });
+  assert.throws(
+    () => readResults(f),
+    (err: Error) => {
+      assert.match(err.message, /not an xmpp-conform results file \(schema version 3\): .* at cases\.0\.verdict; .* at cases\.1\.verdict; .* at cases\.2\.verdict; and 3 more problems$/);
+      assert.equal(err.message.split("\n").length, 1, "one line, not one per case");
+      return true;
+    },
+  );
   assert.throws(() => readResults(file(JSON.stringify({ ...broken, schemaVersion: 9 }))), /written by a newer release of xmpp-conform \(schema version 9; this one reads up to 3\)/);
 });
 
@@ -70,6 +79,10 @@ test("results/ imports nothing from the run, the targets, the transports or the 
   const dir = path.join(ROOT, "src/results");
   for (const f of readdirSync(dir).filter((x) => x.endsWith(".ts"))) {
     const imports = [...readFileSync(path.join(dir, f), "utf8").matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-    assert.deepEqual(imports.filter((i) => /^\.\.\/(run|targets|xmpp|remote|accounts|cli|report)\//.test(i)), [], f);
+    assert.deepEqual(
+      imports.filter((i) => /^\.\.\/(run|targets|xmpp|remote|accounts|cli|report)\//.test(i)),
+      [],
+      f,
+    );
   }
 });

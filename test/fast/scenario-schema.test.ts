@@ -24,7 +24,10 @@ test("docs/scenario.schema.json is generated from the loader's schema (npm run s
   const text = JSON.stringify(schema);
   for (const verb of Object.keys(VERBS)) {
     assert.ok(text.includes(` ${verb}$`), verb);
-    assert.ok(schema.$defs.step.defaultSnippets.some((s: { label: string }) => s.label === verb), verb);
+    assert.ok(
+      schema.$defs.step.defaultSnippets.some((s: { label: string }) => s.label === verb),
+      verb,
+    );
   }
 });
 

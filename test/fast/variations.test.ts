@@ -19,7 +19,17 @@ function stanza(xml: string): Element {
   return el!;
 }
 
-const conn = (over: Partial<ProxiedConnection> = {}): ProxiedConnection => ({ id: 1, jid: "j@localhost/b", available: true, priority: 0, interested: true, versioning: false, serverHeaders: 1, deliver: () => {}, ...over });
+const conn = (over: Partial<ProxiedConnection> = {}): ProxiedConnection => ({
+  id: 1,
+  jid: "j@localhost/b",
+  available: true,
+  priority: 0,
+  interested: true,
+  versioning: false,
+  serverHeaders: 1,
+  deliver: () => {},
+  ...over,
+});
 const ctx = (c = conn()): FaultContext => ({ conn: c, peers: () => [] });
 const byId = (id: string) => VARIATIONS.find((v) => v.id === id)!.fault;
 /** What a variation makes of a stanza, read back as the client would parse it. */
@@ -32,7 +42,9 @@ function varied(fault: Fault, xml: string, c = ctx()): Element {
 
 test("each variation changes what it says, and only in a way a pattern written from the RFC still matches", () => {
   const result = `<iq type='result' id='g1' to='j@localhost/b' from='j@localhost'><query xmlns='jabber:iq:roster' ver='5'><item jid='r@localhost' name='R'><group>G</group></item></query></iq>`;
-  const pattern = parsePattern(`<iq type='result' id='g1'><query xmlns='jabber:iq:roster' xc:children='exact'><item jid='r@localhost' name='R' xc:children='exact'><group>G</group></item></query></iq>`);
+  const pattern = parsePattern(
+    `<iq type='result' id='g1'><query xmlns='jabber:iq:roster' xc:children='exact'><item jid='r@localhost' name='R' xc:children='exact'><group>G</group></item></query></iq>`,
+  );
   assert.equal(varied(byId("no-to-on-generated"), result).attrs.to, undefined);
   assert.equal(varied(byId("account-from-either-way"), result).attrs.from, undefined);
   assert.equal(varied(byId("account-from-either-way"), `<iq type='set' id='p'><query xmlns='jabber:iq:roster'><item jid='r@localhost'/></query></iq>`).attrs.from, "j@localhost");

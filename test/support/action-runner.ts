@@ -40,7 +40,11 @@ export function readAction(file: string): Action {
   return parse(readFileSync(file, "utf8")) as Action;
 }
 
-export function runActionSteps(actionDir: string, inputs: Record<string, string>, opts: { workspace: string; env?: NodeJS.ProcessEnv }): { steps: StepRun[]; summary: string; outputs: Record<string, string> } {
+export function runActionSteps(
+  actionDir: string,
+  inputs: Record<string, string>,
+  opts: { workspace: string; env?: NodeJS.ProcessEnv },
+): { steps: StepRun[]; summary: string; outputs: Record<string, string> } {
   const action = readAction(path.join(actionDir, "action.yml"));
   const values = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ""])), ...inputs };
   const temp = mkdtempSync(path.join(tmpdir(), "xc-runner-"));

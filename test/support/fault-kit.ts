@@ -8,10 +8,34 @@ import type { Fault, FaultAction, FaultContext, StreamFault } from "./fault-prox
 export interface FaultDef {
   id: string;
   area:
-    | "roster" | "roster-set-errors" | "versioning" | "subscription" | "pre-approval" | "presence" | "probe" | "directed" | "unavailable" | "delivery"
-    | "core-stream" | "core-stream-errors" | "core-sasl" | "core-bind" | "core-stanza" | "core-addressing"
-    | "carbons" | "mam" | "blocking" | "vcard" | "private" | "register" | "entity"
-    | "disco" | "pep" | "bookmarks" | "avatar" | "extdisco";
+    | "roster"
+    | "roster-set-errors"
+    | "versioning"
+    | "subscription"
+    | "pre-approval"
+    | "presence"
+    | "probe"
+    | "directed"
+    | "unavailable"
+    | "delivery"
+    | "core-stream"
+    | "core-stream-errors"
+    | "core-sasl"
+    | "core-bind"
+    | "core-stanza"
+    | "core-addressing"
+    | "carbons"
+    | "mam"
+    | "blocking"
+    | "vcard"
+    | "private"
+    | "register"
+    | "entity"
+    | "disco"
+    | "pep"
+    | "bookmarks"
+    | "avatar"
+    | "extdisco";
   requirements: string[];
   /** The bug, as a server developer would describe it. */
   description: string;
@@ -30,8 +54,10 @@ export function changed(el: Element, edit: (copy: Element) => void): Element[] {
   return [copy];
 }
 
-export const when = (test: (el: Element) => boolean, then: (el: Element) => FaultAction): Fault => (el) => (test(el) ? then(el) : "pass");
-
+export const when =
+  (test: (el: Element) => boolean, then: (el: Element) => FaultAction): Fault =>
+  (el) =>
+    test(el) ? then(el) : "pass";
 
 /**
  * A bug in how the server answers some IQ requests: the answer (result or error, matched by the connection and

@@ -60,7 +60,11 @@ const caseOf = (jid = "") => /^(xc-[0-9a-f]+-\d+)-/.exec(jid)?.[1];
 class StreamReader {
   private parser: Parser;
 
-  constructor(private readonly onHeader: (raw: string) => void, private readonly onElement: (el: Element) => void, private readonly onEnd: () => void) {
+  constructor(
+    private readonly onHeader: (raw: string) => void,
+    private readonly onElement: (el: Element) => void,
+    private readonly onEnd: () => void,
+  ) {
     this.parser = this.fresh();
   }
 
@@ -213,10 +217,14 @@ export class FaultProxy {
       peers: () => [...this.live].filter((c) => c !== conn && c.jid && caseOf(c.jid) === caseOf(conn.jid)),
     };
     // Client to server: forwarded byte for byte, read only to know the connection's state.
-    const fromClient = new StreamReader((header) => (conn.clientHeader = header), (el) => {
-      this.observe(conn, el);
-      this.streamFault?.fromClient?.(el, ctx);
-    }, () => {});
+    const fromClient = new StreamReader(
+      (header) => (conn.clientHeader = header),
+      (el) => {
+        this.observe(conn, el);
+        this.streamFault?.fromClient?.(el, ctx);
+      },
+      () => {},
+    );
     client.setEncoding("utf8");
     client.on("data", (chunk: string) => {
       upstream.write(chunk);

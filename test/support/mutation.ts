@@ -49,7 +49,8 @@ export async function mutate(opts: {
   const proxy = new FaultProxy(opts.upstream);
   const port = await proxy.listen();
   // Each run is a whole run of the library against the proxy, as a user's would be against a server.
-  const runThrough = async (plan: Scenario[]) => (await run(plan, { server: `127.0.0.1:${port}`, domain: opts.upstream.domain, timeoutMs: opts.timeoutMs, concurrency: opts.concurrency, install: false })).cases;
+  const runThrough = async (plan: Scenario[]) =>
+    (await run(plan, { server: `127.0.0.1:${port}`, domain: opts.upstream.domain, timeoutMs: opts.timeoutMs, concurrency: opts.concurrency, install: false })).cases;
   try {
     const baseline = Object.fromEntries((await runThrough(opts.suite)).map((r) => [r.id, r.verdict]));
     const mutants: Mutant[] = [];

@@ -39,10 +39,7 @@ export async function rawLogin(
   if (answer.name !== "success") throw new Error(`SASL ${mechanism}: ${answer.toString()}`);
   const features = await stream.restart();
   if (!features.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")) throw new Error(`no <bind/> offered after login: ${features.toString()}`);
-  const bound = await stream.request(
-    `<iq type='set' id='bind' xmlns='jabber:client'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${esc(resource)}</resource></bind></iq>`,
-    "bind",
-  );
+  const bound = await stream.request(`<iq type='set' id='bind' xmlns='jabber:client'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${esc(resource)}</resource></bind></iq>`, "bind");
   const jid = bound.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")?.getChildText("jid");
   if (bound.attrs.type !== "result" || !jid) throw new Error(`bind failed: ${bound.toString()}`);
   return { jid, features };

@@ -23,12 +23,14 @@ const elements = (el: Element) => el.children.filter((c): c is Element => typeof
 const serverMade = (el: Element) => !String(el.attrs.from ?? "").includes("/");
 const isPush = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("query", ROSTER)) && serverMade(el);
 const rosterQuery = (el: Element) => (el.name === "iq" ? el.getChild("query", ROSTER) : undefined);
-const edit = (test: (el: Element) => boolean, change: (copy: Element) => void): Fault => (el) => {
-  if (!test(el)) return "pass";
-  const copy = copyOf(el);
-  change(copy);
-  return [copy];
-};
+const edit =
+  (test: (el: Element) => boolean, change: (copy: Element) => void): Fault =>
+  (el) => {
+    if (!test(el)) return "pass";
+    const copy = copyOf(el);
+    change(copy);
+    return [copy];
+  };
 
 /** Moves an element and its descendants in its own namespace to a prefix declared on it (or on `declareOn`). */
 function prefixed(el: Element, prefix: string, declareOn: Element = el): void {
@@ -46,7 +48,11 @@ function prefixed(el: Element, prefix: string, declareOn: Element = el): void {
 /** XML text of an element written differently from ltx: attributes reversed in single quotes, empty elements opened and closed. */
 function rewritten(el: Element): string {
   const esc = (v: string) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/'/g, "&apos;");
-  const attrs = Object.entries(el.attrs).filter(([, v]) => v !== undefined && v !== null).reverse().map(([k, v]) => ` ${k}='${esc(String(v))}'`).join("");
+  const attrs = Object.entries(el.attrs)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .reverse()
+    .map(([k, v]) => ` ${k}='${esc(String(v))}'`)
+    .join("");
   const inner = el.children.map((c) => (typeof c === "string" ? c.replace(/&/g, "&amp;").replace(/</g, "&lt;") : rewritten(c))).join("");
   return `<${el.name}${attrs}>${inner}</${el.name}>`;
 }
@@ -55,21 +61,32 @@ const RFC_VARIATIONS: Variation[] = [
   {
     id: "stored-without-delay",
     description: "messages kept in offline storage are delivered without an XEP-0203 <delay/> (RFC 6121 §8.5.2.2.1: the server SHOULD 'add the message to offline storage'; no stamp is asked for)",
-    fault: edit((el) => el.name === "message" && Boolean(el.getChild("delay", "urn:xmpp:delay")), (c) => c.remove(c.getChild("delay", "urn:xmpp:delay")!)),
+    fault: edit(
+      (el) => el.name === "message" && Boolean(el.getChild("delay", "urn:xmpp:delay")),
+      (c) => c.remove(c.getChild("delay", "urn:xmpp:delay")!),
+    ),
   },
   {
     id: "no-to-on-generated",
     description: "results, errors and roster pushes the server makes itself carry no 'to' (RFC 6120 §8.1.1.1: a stanza the server generates MAY include a 'to' address)",
     // Not a request of the server's own (XEP-0115 §6.2 wants the 'to' of its caps queries): what the description says.
-    fault: edit((el) => el.name === "iq" && serverMade(el) && el.attrs.to !== undefined && (el.attrs.type === "result" || el.attrs.type === "error" || Boolean(rosterQuery(el))), (c) => delete c.attrs.to),
+    fault: edit(
+      (el) => el.name === "iq" && serverMade(el) && el.attrs.to !== undefined && (el.attrs.type === "result" || el.attrs.type === "error" || Boolean(rosterQuery(el))),
+      (c) => delete c.attrs.to,
+    ),
   },
   {
     id: "account-from-either-way",
-    description: "IQs the server sends on behalf of the user's account carry the account's bare JID as 'from' where the server left it out, and none where it put it (RFC 6120 §8.1.2.1 rule 2: \"the stanza MUST either (a) not include a 'from' attribute or (b) include a 'from' attribute whose value is the account's bare JID\")",
-    fault: (el, ctx) => edit((x) => x.name === "iq" && (x.attrs.from === undefined || x.attrs.from === bare(ctx.conn.jid)), (c) => {
-      if (c.attrs.from === undefined) c.attrs.from = bare(ctx.conn.jid);
-      else delete c.attrs.from;
-    })(el, ctx),
+    description:
+      "IQs the server sends on behalf of the user's account carry the account's bare JID as 'from' where the server left it out, and none where it put it (RFC 6120 §8.1.2.1 rule 2: \"the stanza MUST either (a) not include a 'from' attribute or (b) include a 'from' attribute whose value is the account's bare JID\")",
+    fault: (el, ctx) =>
+      edit(
+        (x) => x.name === "iq" && (x.attrs.from === undefined || x.attrs.from === bare(ctx.conn.jid)),
+        (c) => {
+          if (c.attrs.from === undefined) c.attrs.from = bare(ctx.conn.jid);
+          else delete c.attrs.from;
+        },
+      )(el, ctx),
   },
   {
     id: "ver-only-when-versioning",
@@ -88,7 +105,10 @@ const RFC_VARIATIONS: Variation[] = [
     fault: (el) => {
       const targets = (c: Element) => [
         ...(rosterQuery(c) ? [{ e: rosterQuery(c)!, p: "r", on: c }] : []),
-        ...(c.getChild("error")?.children.filter((x): x is Element => typeof x !== "string" && x.attrs.xmlns === "urn:ietf:params:xml:ns:xmpp-stanzas").map((e) => ({ e, p: "s", on: e })) ?? []),
+        ...(c
+          .getChild("error")
+          ?.children.filter((x): x is Element => typeof x !== "string" && x.attrs.xmlns === "urn:ietf:params:xml:ns:xmpp-stanzas")
+          .map((e) => ({ e, p: "s", on: e })) ?? []),
         ...(c.getChild("delay", "urn:xmpp:delay") ? [{ e: c.getChild("delay", "urn:xmpp:delay")!, p: "d", on: c }] : []),
       ];
       if (targets(el).length === 0) return "pass";
@@ -122,7 +142,8 @@ const RFC_VARIATIONS: Variation[] = [
 /** Last: it writes the stanza as text, which the variations after it would no longer see. */
 const SERIALISATION: Variation = {
   id: "serialisation",
-  description: "stanzas written with attributes in another order, in single quotes, empty elements as start and end tags, and whitespace between stanzas (XML 1.0; RFC 6120 §11.7 allows whitespace between stanzas)",
+  description:
+    "stanzas written with attributes in another order, in single quotes, empty elements as start and end tags, and whitespace between stanzas (XML 1.0; RFC 6120 §11.7 allows whitespace between stanzas)",
   fault: (el) => [`\n  ${rewritten(el)}\n`],
 };
 

@@ -25,7 +25,10 @@ export const cleanup: CommandModule = {
       .option("target", { type: "string", hidden: true })
       .option("timeout", { type: "number", default: 3000, describe: "ms to wait for each answer of the server" })
       .example("$0 cleanup --server 127.0.0.1:5222 --domain localhost", "remove what earlier runs with in-band registration left (from the journals)")
-      .example("XMPP_CONFORM_PASSWORD=... $0 cleanup --server xmpp.example.org:5222 --domain example.org --accounts admin --admin admin@example.org", "also every xc-... account on the server's user list"),
+      .example(
+        "XMPP_CONFORM_PASSWORD=... $0 cleanup --server xmpp.example.org:5222 --domain example.org --accounts admin --admin admin@example.org",
+        "also every xc-... account on the server's user list",
+      ),
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs & AccountArgs & { timeout: number; websocket?: string };
     const way = accountsWay(a);

@@ -40,7 +40,9 @@ function print(cov: Coverage, out: (s?: string) => void): void {
   out(`Requirements the scenarios cite (${cov.cited.length}):`);
   for (const c of cov.cited) {
     const r = c.requirement;
-    out(`  ${c.id.padEnd(40)} ${`§${r.statedIn === cov.spec ? "" : `${specName(r.statedIn)} `}${r.section}`.padEnd(10)} ${`${r.level ?? "n/a"}${r.derived ? " (derived)" : ""}`.padEnd(17)} ${c.cases.join(", ")}`);
+    out(
+      `  ${c.id.padEnd(40)} ${`§${r.statedIn === cov.spec ? "" : `${specName(r.statedIn)} `}${r.section}`.padEnd(10)} ${`${r.level ?? "n/a"}${r.derived ? " (derived)" : ""}`.padEnd(17)} ${c.cases.join(", ")}`,
+    );
   }
   out();
   out(`Client-observable requirements no case cites yet (${cov.uncovered.length}):`);

@@ -7,7 +7,9 @@ export const list: CommandModule = {
   command: "list [cases..]",
   describe: "list the cases with their RFC section, level and requirement IDs",
   builder: (y) =>
-    selectionOptions(y.positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, case ids, scenario ids or requirement IDs (default: the shipped suite)" }))
+    selectionOptions(
+      y.positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, case ids, scenario ids or requirement IDs (default: the shipped suite)" }),
+    )
       .option("json", { type: "boolean", default: false, describe: "machine-readable" })
       .example("$0 list --cross-domain", "also the cross-domain variants, and for each case without one, why"),
   handler: (argv) => {

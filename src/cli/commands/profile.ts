@@ -30,9 +30,7 @@ const check: CommandModule = {
   command: "check <results>",
   describe: "the entries of a profile that a run shows stale (no longer failing), without evidence, or still under review; exit 1 when there are any",
   builder: (y) =>
-    y
-      .positional("results", { type: "string", describe: "results.json (or jsonl) of a run" })
-      .option("profile", { type: "string", describe: "the profile file (default: the one the run used)" }),
+    y.positional("results", { type: "string", describe: "results.json (or jsonl) of a run" }).option("profile", { type: "string", describe: "the profile file (default: the one the run used)" }),
   handler: (argv) => {
     const a = argv as unknown as { results: string; profile?: string };
     const [{ file, run }] = loadResults([a.results]);
@@ -51,7 +49,9 @@ const check: CommandModule = {
     const findings = checkProfile(profile, run);
     for (const f of findings) process.stdout.write(`${describeFinding(f)}\n`);
     const problems = findings.filter((f) => PROBLEMS.includes(f.kind));
-    process.stdout.write(`${profile.entries.length} entries in ${profileFile}: ${problems.length} to fix${findings.length > problems.length ? `, ${findings.length - problems.length} this run says nothing about` : ""}\n`);
+    process.stdout.write(
+      `${profile.entries.length} entries in ${profileFile}: ${problems.length} to fix${findings.length > problems.length ? `, ${findings.length - problems.length} this run says nothing about` : ""}\n`,
+    );
     process.exitCode = problems.length > 0 ? EXIT.failed : EXIT.ok;
   },
 };

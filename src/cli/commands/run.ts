@@ -21,37 +21,69 @@ export const run: CommandModule = {
   command: "run [cases..]",
   describe: "run scenarios (all, or the given files, folders, case ids, scenario ids or requirement IDs)",
   builder: (y) =>
-    connectionOptions(selectionOptions(
-      y
-        .positional("cases", { type: "string", array: true, default: [] as string[], describe: "scenario files/folders, case ids as the reports print them, scenario ids (all their cells) or requirement IDs" })
-        .option("target", { type: "string", describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}; NAME@RELEASE for a release from Debian's backports (local:prosody@13, local:ejabberd@24.12), unpacked beside the system's` })
-        .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
-        .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
-        .option("websocket", {
-          type: "string",
-          describe: "RFC 7395: reach a running server over WebSocket at this ws:// or wss:// URL (instead of --server, with --domain; --ca/--insecure apply to wss://); with --target and no URL: the local server(s) serve WebSocket and the run uses it",
-        })
-        .option("s2s", {
-          type: "string",
-          choices: ["dialback", "tls"],
-          describe: "with a pair target (local:A+B), how its servers talk: dialback (Server Dialback over plain TCP, the default) or tls (STARTTLS with certificates from a CA made for the run: SASL EXTERNAL where both servers support it, dialback over TLS otherwise; clients then get STARTTLS too)",
-        })
-        .option("server-config", {
-          type: "string",
-          choices: ServerConfig.options,
-          describe: "with --target, how the local server is configured: harness (the harness's own: registration open, plaintext on loopback, the modules the suite needs; the default) or shipped (the package's own configuration, changed only in ports, paths, loopback and an admin account that makes the run's accounts)",
-        })
-        .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
-        .option("reporter", { type: "string", array: true, default: DEFAULT_REPORTERS, describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: jsonl, console, junit, json, html, markdown, compliance; and github under GitHub Actions; jsonl first, so that a case is on disk before the console shows it)` })
-        .option("out", { type: "string", default: "reports", describe: "folder for report files" })
-        .option("baseline", { type: "string", describe: "an earlier run's results (results.json or jsonl): print and write (diff.md) what changed; exit 1 only when a case got worse" }),
-    ))
-      .option("concurrency", { type: "string", default: "auto", describe: "cases run at once: auto (from 4, grown while cases per second rise and the server answers promptly, backed off when it refuses, drops connections or slows down), or a number" })
+    connectionOptions(
+      selectionOptions(
+        y
+          .positional("cases", {
+            type: "string",
+            array: true,
+            default: [] as string[],
+            describe: "scenario files/folders, case ids as the reports print them, scenario ids (all their cells) or requirement IDs",
+          })
+          .option("target", {
+            type: "string",
+            describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}; NAME@RELEASE for a release from Debian's backports (local:prosody@13, local:ejabberd@24.12), unpacked beside the system's`,
+          })
+          .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
+          .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
+          .option("websocket", {
+            type: "string",
+            describe:
+              "RFC 7395: reach a running server over WebSocket at this ws:// or wss:// URL (instead of --server, with --domain; --ca/--insecure apply to wss://); with --target and no URL: the local server(s) serve WebSocket and the run uses it",
+          })
+          .option("s2s", {
+            type: "string",
+            choices: ["dialback", "tls"],
+            describe:
+              "with a pair target (local:A+B), how its servers talk: dialback (Server Dialback over plain TCP, the default) or tls (STARTTLS with certificates from a CA made for the run: SASL EXTERNAL where both servers support it, dialback over TLS otherwise; clients then get STARTTLS too)",
+          })
+          .option("server-config", {
+            type: "string",
+            choices: ServerConfig.options,
+            describe:
+              "with --target, how the local server is configured: harness (the harness's own: registration open, plaintext on loopback, the modules the suite needs; the default) or shipped (the package's own configuration, changed only in ports, paths, loopback and an admin account that makes the run's accounts)",
+          })
+          .option("profile", { type: "string", default: "auto", describe: "the server's known deviations: auto (by the software and version it reports), none (raw verdicts), or a profile file" })
+          .option("reporter", {
+            type: "string",
+            array: true,
+            default: DEFAULT_REPORTERS,
+            describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: jsonl, console, junit, json, html, markdown, compliance; and github under GitHub Actions; jsonl first, so that a case is on disk before the console shows it)`,
+          })
+          .option("out", { type: "string", default: "reports", describe: "folder for report files" })
+          .option("baseline", { type: "string", describe: "an earlier run's results (results.json or jsonl): print and write (diff.md) what changed; exit 1 only when a case got worse" }),
+      ),
+    )
+      .option("concurrency", {
+        type: "string",
+        default: "auto",
+        describe: "cases run at once: auto (from 4, grown while cases per second rise and the server answers promptly, backed off when it refuses, drops connections or slows down), or a number",
+      })
       .option("shard", { type: "string", describe: "run only shard k of n (k/n): each case belongs to one shard, by its id; join the shards' results with 'merge'" })
       .option("repeat", { type: "number", default: 1, describe: "run the plan N times and report every case whose verdict changed as flaky" })
       .option("timeout", { type: "number", default: 3000, describe: "ms a 'receives' step waits at most for its stanza (and the limit for harness round trips)" })
-      .option("wait", { type: "string", choices: ["barrier", "timeout"], default: "barrier", describe: "what decides that an expected stanza is not coming: a barrier over the case's sessions (at once), or only the timeout" })
-      .option("transcripts", { type: "string", choices: ["failures", "all"], default: "failures", describe: "keep the transcripts of every case, or only of those that did not pass (smaller reports)" })
+      .option("wait", {
+        type: "string",
+        choices: ["barrier", "timeout"],
+        default: "barrier",
+        describe: "what decides that an expected stanza is not coming: a barrier over the case's sessions (at once), or only the timeout",
+      })
+      .option("transcripts", {
+        type: "string",
+        choices: ["failures", "all"],
+        default: "failures",
+        describe: "keep the transcripts of every case, or only of those that did not pass (smaller reports)",
+      })
       .option("quiet-window", { type: "number", default: 0, describe: "extra ms to wait after each barrier (0: barriers only)" })
       .option("install", { type: "boolean", default: true, describe: "install a missing local server from Debian's packages (root only)" })
       .option("strict", { type: "boolean", default: false, describe: "also fail the run on warnings (broken SHOULDs)" })
@@ -63,11 +95,30 @@ export const run: CommandModule = {
       .example("$0 run --target local:ejabberd --websocket", "the whole suite over WebSocket (RFC 7395) against a throwaway local ejabberd")
       .example("$0 run --websocket wss://xmpp.example.org/xmpp-websocket --domain example.org --accounts-file accounts.yaml", "a running server over WebSocket"),
   handler: async (argv) => {
-    const a = argv as unknown as ConnectionArgs & AccountArgs & {
-      cases: string[]; s2s?: S2sMode; websocket?: string; crossDomain: boolean; serverConfig?: ServerConfig;
-      profile: string; reporter: string[]; out: string; baseline?: string; grep?: string; tag: string[]; concurrency: string; shard?: string; repeat: number; timeout: number; quietWindow: number; install: boolean; strict: boolean; color: boolean;
-      wait: "barrier" | "timeout"; transcripts: "all" | "failures";
-    };
+    const a = argv as unknown as ConnectionArgs &
+      AccountArgs & {
+        cases: string[];
+        s2s?: S2sMode;
+        websocket?: string;
+        crossDomain: boolean;
+        serverConfig?: ServerConfig;
+        profile: string;
+        reporter: string[];
+        out: string;
+        baseline?: string;
+        grep?: string;
+        tag: string[];
+        concurrency: string;
+        shard?: string;
+        repeat: number;
+        timeout: number;
+        quietWindow: number;
+        install: boolean;
+        strict: boolean;
+        color: boolean;
+        wait: "barrier" | "timeout";
+        transcripts: "all" | "failures";
+      };
     const usage = (problem: string): never => {
       err(`xmpp-conform run: ${problem}`);
       process.exit(EXIT.usage);
@@ -80,7 +131,9 @@ export const run: CommandModule = {
       checkTargetSpec({ ...a, websocket }) ??
       checkTls(a) ??
       (a.serverConfig === "shipped" && a.tls !== "auto" ? "--server-config shipped keeps the package's TLS (STARTTLS required): leave --tls at auto" : undefined) ??
-      (a.crossDomain && !isPairTarget(a.target) ? `--cross-domain needs a pair target (two servers, like --target local:prosody+ejabberd), not ${a.target ?? a.server ?? "a running server"}` : undefined) ??
+      (a.crossDomain && !isPairTarget(a.target)
+        ? `--cross-domain needs a pair target (two servers, like --target local:prosody+ejabberd), not ${a.target ?? a.server ?? "a running server"}`
+        : undefined) ??
       (typeof websocket === "string" && a.tls !== "auto" ? `--tls ${a.tls} is for TCP streams: over WebSocket the URL says whether there is TLS (wss://)` : undefined) ??
       (concurrency === undefined ? `--concurrency must be auto or a whole number of at least 1, got '${a.concurrency}'` : undefined) ??
       (a.shard !== undefined && !parseShard(a.shard) ? `--shard must be k/n with 1 <= k <= n, got '${a.shard}'` : undefined) ??
@@ -89,22 +142,46 @@ export const run: CommandModule = {
       accountsProblem(a);
     if (problem) usage(problem);
     const opts: RunOptions = {
-      target: a.target, server: a.server, domain: a.domain, ...(websocket && { websocket }), ...(a.s2s && { s2s: a.s2s }), ...(a.serverConfig && { serverConfig: a.serverConfig }), accounts: { mode: accounts }, tls: tlsRequest(a), concurrency, repeat: a.repeat,
-      timeoutMs: a.timeout, quietWindowMs: a.quietWindow, wait: a.wait, install: a.install, strict: a.strict, transcripts: a.transcripts,
+      target: a.target,
+      server: a.server,
+      domain: a.domain,
+      ...(websocket && { websocket }),
+      ...(a.s2s && { s2s: a.s2s }),
+      ...(a.serverConfig && { serverConfig: a.serverConfig }),
+      accounts: { mode: accounts },
+      tls: tlsRequest(a),
+      concurrency,
+      repeat: a.repeat,
+      timeoutMs: a.timeout,
+      quietWindowMs: a.quietWindow,
+      wait: a.wait,
+      install: a.install,
+      strict: a.strict,
+      transcripts: a.transcripts,
     };
     try {
       Object.assign(opts.accounts!, accountSecrets(a));
     } catch (e) {
       usage((e as Error).message);
     }
-    const factories = await Promise.all(reporterNames.map((name) => resolveReporter(name).then((f) => ({ name, f }), (e: Error) => usage(e.message))));
+    const factories = await Promise.all(
+      reporterNames.map((name) =>
+        resolveReporter(name).then(
+          (f) => ({ name, f }),
+          (e: Error) => usage(e.message),
+        ),
+      ),
+    );
     opts.profile = chooseProfile(a.profile);
     const selected = planFrom(a.cases, a, "xmpp-conform run");
     const plan = a.shard ? selectShard(selected, parseShard(a.shard)!) : selected;
     // A baseline that cannot be read is a usage error, found before anything starts.
     const baseline = a.baseline ? loadResults([a.baseline])[0] : undefined;
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const sink = fanOut(factories.map(({ name, f }) => ({ name, reporter: f({ outDir: a.out, stream: process.stdout, color: a.color, strict: a.strict }) })), log);
+    const sink = fanOut(
+      factories.map(({ name, f }) => ({ name, reporter: f({ outDir: a.out, stream: process.stdout, color: a.color, strict: a.strict }) })),
+      log,
+    );
     const results = await interruptible((signal, quit) => runPlan(plan, opts, { onEvent: sink, signal, quit, log }));
     const code = exitCodeOf(results, a.strict);
     // The gate decides for a run that completed (0 or 1); an unreachable target or an interrupt keep theirs.

@@ -21,11 +21,15 @@ export const validate: CommandModule = {
     // Quotes of a specification must be its words, in the section they cite (spec/texts/).
     const scenarioPaths = a.paths.length > 0 ? a.paths : [SUITE];
     const files = csv(a.profile);
-    const profileFiles = files.length > 0 ? files : a.paths.length > 0 ? [] : readdirSync(PROFILES).filter((f) => f.endsWith(".yaml")).map((f) => path.join(PROFILES, f));
-    const misquoted: ProseProblem[] = [
-      ...scenarioFiles(scenarioPaths).flatMap((f) => yamlProseProblems(f, scenarioProse)),
-      ...profileFiles.flatMap((f) => yamlProseProblems(f, profileProse)),
-    ];
+    const profileFiles =
+      files.length > 0
+        ? files
+        : a.paths.length > 0
+          ? []
+          : readdirSync(PROFILES)
+              .filter((f) => f.endsWith(".yaml"))
+              .map((f) => path.join(PROFILES, f));
+    const misquoted: ProseProblem[] = [...scenarioFiles(scenarioPaths).flatMap((f) => yamlProseProblems(f, scenarioProse)), ...profileFiles.flatMap((f) => yamlProseProblems(f, profileProse))];
     for (const p of misquoted) err(`${p.file}:${p.line}:${p.col}: ${p.message}`);
     if (misquoted.length > 0) {
       err(`${misquoted.length} quote${misquoted.length === 1 ? " is" : "s are"} not the specification's words in the section cited (spec/texts/)`);

@@ -16,11 +16,14 @@ export async function startSession(session: Session, spec: ResourceSpec, timeout
   if (spec.presence) {
     const p = spec.presence;
     await session.send(
-      xml("presence", {},
+      xml(
+        "presence",
+        {},
         ...(p.show ? [xml("show", {}, p.show)] : []),
         ...(p.status ? [xml("status", {}, p.status)] : []),
         ...(p.priority !== undefined ? [xml("priority", {}, String(p.priority))] : []),
-        ...(session.caps ? [session.caps.element()] : [])),
+        ...(session.caps ? [session.caps.element()] : []),
+      ),
     );
   }
 }

@@ -264,7 +264,14 @@ export class CaseScope {
     const made = [...this.credentials].map(([account, m]) => ({ ...m, open: this.all.find((s) => s.isOpen && s.label.startsWith(`${account}/`)) }));
     const via = (c: Credentials) => made.find((m) => m.creds === c)?.open;
     // Each ledger removes only the accounts it made.
-    await Promise.all([this.ctx.ledger, this.ctx.peer?.ledger].map((l) => l?.remove(made.map((m) => m.creds), via)));
+    await Promise.all(
+      [this.ctx.ledger, this.ctx.peer?.ledger].map((l) =>
+        l?.remove(
+          made.map((m) => m.creds),
+          via,
+        ),
+      ),
+    );
     this.transcript.add("harness", "note", "accounts removed", true);
     // The case is over and its accounts are gone: the connections are cut, not closed (no round trip left to wait for).
     for (const s of this.all) s.drop();

@@ -79,7 +79,6 @@ async function discoFeatures(scope: CaseScope, at: "server" | "account", session
   return new Set((query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var)));
 }
 
-
 /**
  * Whether the server answers a probe IQ get (a feature without a discovery feature), sent to the user's own
  * account or to the server, with a result (one that matches `holds`, where the feature is what the result holds).
@@ -91,7 +90,6 @@ async function answers(scope: CaseScope, want: ProbeShape, session: Session | un
   return reply.attrs.type === "result" && (!want.holds || matchStanza(parsePattern(want.holds), reply).ok);
 }
 
-
 async function missingFeatures(scope: CaseScope, features: Element[], session?: Session): Promise<string[]> {
   const has = (want: StreamFeatureShape, x: Element) => {
     const el = x.getChild(want.name, want.ns);
@@ -101,7 +99,8 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
   const missing: string[] = [];
   for (const { name: f, shape: want } of scope.sc.needs) {
     if ("probe" in want) {
-      if (!(await answers(scope, want, session))) missing.push(`${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
+      if (!(await answers(scope, want, session)))
+        missing.push(`${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {
       if (!disco.has(want.at)) disco.set(want.at, await discoFeatures(scope, want.at, session));
       if (!disco.get(want.at)!.has(want.disco)) missing.push(`${f} (${want.disco} in the disco#info of ${want.at === "server" ? "the server" : "the user's bare JID"})`);

@@ -15,7 +15,6 @@ import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 
 export type { Miss } from "./step-kit.ts";
 
-
 /**
  * What a step's "receives" matches on its actor: a session's stanzas, or every first-level element a raw
  * connection received (stanzas and the SASL, TLS and bind answers; features and stream errors have their own steps).
@@ -24,7 +23,6 @@ function receivable(scope: CaseScope, label: string): Received[] {
   if (!scope.isRaw(label)) return scope.participant(label).inbox.items;
   return scope.raw(label).elements.filter((r) => !r.el.is("features", NS.stream) && !r.el.is("error", NS.stream));
 }
-
 
 /**
  * Waits for what a step expects, decided by a barrier over the case's parties or by the timeout (see waitFor).
@@ -62,7 +60,11 @@ function refusalOf(items: Received[], pattern: Element, since: number): Refusal 
   const id = pattern.attrs.id as string | undefined;
   const answer = items.find((r) => r.at >= since && r.el.name === "iq" && (r.el.attrs.type === "result" || r.el.attrs.type === "error") && (id === undefined || r.el.attrs.id === id));
   if (answer?.el.attrs.type !== "error") return undefined;
-  const condition = answer.el.getChild("error")?.getChildElements().find((c) => c.attrs.xmlns === NS.stanzas)?.name ?? "";
+  const condition =
+    answer.el
+      .getChild("error")
+      ?.getChildElements()
+      .find((c) => c.attrs.xmlns === NS.stanzas)?.name ?? "";
   return { condition, stanza: answer.el.toString() };
 }
 
@@ -75,8 +77,19 @@ function missed(scope: CaseScope, step: Step, label: string, pattern: Element, w
   const near = closest(receivable(scope, label), pattern, scope.lastActionAt);
   const answer = near.find((n) => !n.early);
   const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : decidedBy === "timeout" ? `within ${timeoutOf(scope, step)} ms` : "(the server answered the step's action otherwise)";
-  const instead = !answer ? `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action` : answer.problems[0] ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}` : "";
-  return { message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`, expected: [pattern.toString()], closest: near, ...(decidedBy && { decidedBy }), at: scope.transcript.now(), ...(refusal && { refusal }) };
+  const instead = !answer
+    ? `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action`
+    : answer.problems[0]
+      ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}`
+      : "";
+  return {
+    message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`,
+    expected: [pattern.toString()],
+    closest: near,
+    ...(decidedBy && { decidedBy }),
+    at: scope.transcript.now(),
+    ...(refusal && { refusal }),
+  };
 }
 
 /**
@@ -113,7 +126,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     if (step.mode === "in-order" && findNow(items(), patterns, "all-of", scope.bindings)) {
       const got = findNow(items(), patterns, "all-of", scope.bindings)!.picked;
       return {
-        message: `${step.actor} received all ${patterns.length} stanzas, but not in the order the step asserts: ${got.map((r) => oneLine(r.el.toString(), 60)).join(", then ")} (by arrival: ${[...got].sort((a, b) => a.seq - b.seq).map((r) => r.el.name).join(", ")})`,
+        message: `${step.actor} received all ${patterns.length} stanzas, but not in the order the step asserts: ${got.map((r) => oneLine(r.el.toString(), 60)).join(", then ")} (by arrival: ${[...got]
+          .sort((a, b) => a.seq - b.seq)
+          .map((r) => r.el.name)
+          .join(", ")})`,
         expected: patterns.map((p) => p.toString()),
         closest: [...got].sort((a, b) => a.seq - b.seq).map((r) => ({ xml: r.el.toString(), problems: [], at: r.at })),
         ...(decidedBy && { decidedBy }),
@@ -251,11 +267,20 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     }
     // A raw connection the server ended before the case's action on it: no outcome of that action can show.
     const early = raws.find((c) => c.streamError && c.arrivedBeforeAction(c.streamError.seq));
-    if (early) throw new HarnessError(`${early.label}: the server ended the stream with <${early.streamError!.condition || "(no defined condition)"}/> before the case's latest action on it was sent, so it answers nothing the case did`);
+    if (early)
+      throw new HarnessError(
+        `${early.label}: the server ended the stream with <${early.streamError!.condition || "(no defined condition)"}/> before the case's latest action on it was sent, so it answers nothing the case did`,
+      );
     return {
       message: `none of the allowed outcomes happened (${why.join("; ")})`,
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
-      closest: actors.flatMap((a) => receivable(scope, a).filter((r) => !r.consumed).map((r) => ({ xml: `${a}: ${r.el.toString()}`, problems: [], at: r.at }))).slice(0, 5),
+      closest: actors
+        .flatMap((a) =>
+          receivable(scope, a)
+            .filter((r) => !r.consumed)
+            .map((r) => ({ xml: `${a}: ${r.el.toString()}`, problems: [], at: r.at })),
+        )
+        .slice(0, 5),
       decidedBy: patient ? "timeout" : "barrier",
       at: scope.transcript.now(),
     };
@@ -273,7 +298,13 @@ const holdsNow: { [K in ExpectKind]: Holds<K> } = {
     const inbox = nothingPool(scope, st).filter((r) => !taken.includes(r));
     return unexpected(inbox, st.pattern ? scope.parse(st.pattern, caps) : undefined).length > 0 ? undefined : { picked: [], captures: caps };
   },
-  receive: (scope, st, caps, taken) => findNow(receivable(scope, st.actor).filter((r) => !taken.includes(r)), st.patterns.map((p) => scope.parse(p, caps)), st.mode, caps),
+  receive: (scope, st, caps, taken) =>
+    findNow(
+      receivable(scope, st.actor).filter((r) => !taken.includes(r)),
+      st.patterns.map((p) => scope.parse(p, caps)),
+      st.mode,
+      caps,
+    ),
 };
 
 /** Whether every expectation of one alternative holds right now (without consuming), with what it would take. */
@@ -288,7 +319,6 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
   }
   return { ok: true, picked, captures: caps };
 }
-
 
 /** Re-evaluates `pick` on every arrival at any of the parties until it chooses or time runs out (counted as for waitFor). */
 async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, timeoutMs: number, behind: ReadByServer): Promise<T | undefined> {

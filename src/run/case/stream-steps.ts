@@ -12,7 +12,8 @@ import { HarnessError } from "./errors.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
 
 /** The stream-level step kinds (RFC 6120, docs/stream-steps.md): raw connections only. */
-type StreamKind = "open-stream" | "receive-stream-header" | "receive-features" | "start-tls" | "authenticate" | "abort-sasl" | "bind" | "send-raw" | "receive-stream-error" | "close-stream" | "receive-stream-close";
+type StreamKind =
+  "open-stream" | "receive-stream-header" | "receive-features" | "start-tls" | "authenticate" | "abort-sasl" | "bind" | "send-raw" | "receive-stream-error" | "close-stream" | "receive-stream-close";
 
 /** How a raw connection ended, for failure messages ("" while it is open). */
 export function ending(c: RawConnection): string {
@@ -41,7 +42,8 @@ export function actOn(scope: CaseScope, step: Step): { c: RawConnection } {
  */
 function endedBefore(c: RawConnection, step: Step): void {
   const e = c.streamError;
-  if (e && c.arrivedBeforeAction(e.seq)) throw new HarnessError(`${c.label}: the server ended the stream with <${e.condition || "(no defined condition)"}/> before '${step.text}' was sent, so it answers nothing the case did`);
+  if (e && c.arrivedBeforeAction(e.seq))
+    throw new HarnessError(`${c.label}: the server ended the stream with <${e.condition || "(no defined condition)"}/> before '${step.text}' was sent, so it answers nothing the case did`);
 }
 
 /** The latest arrivals on a raw connection, for a failure's "closest". */
@@ -100,7 +102,11 @@ function headerProblems(h: StreamHeader, attrs: Record<string, string>, caps: Ca
 
 /** The response header as it arrived, for failure messages. */
 const showHeader = (h: StreamHeader) =>
-  `<${h.name}${Object.entries(h.namespaces).map(([p, ns]) => ` ${p ? `xmlns:${p}` : "xmlns"}='${ns}'`).join("")}${Object.entries(h.attrs).map(([k, v]) => ` ${k}='${v}'`).join("")}>`;
+  `<${h.name}${Object.entries(h.namespaces)
+    .map(([p, ns]) => ` ${p ? `xmlns:${p}` : "xmlns"}='${ns}'`)
+    .join("")}${Object.entries(h.attrs)
+    .map(([k, v]) => ` ${k}='${v}'`)
+    .join("")}>`;
 
 /** The features that followed the latest header, if they came. */
 function featuresNow(c: RawConnection): Element | undefined {
@@ -163,13 +169,16 @@ function repeated(scope: CaseScope, c: RawConnection, what: string, b: Exclude<R
 
 /** The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN where PLAIN is allowed. */
 function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined): SaslMechanism {
-  const offered = features?.getChild("mechanisms", NS.sasl)?.getChildren("mechanism").map((m) => m.text()) ?? [];
+  const offered =
+    features
+      ?.getChild("mechanisms", NS.sasl)
+      ?.getChildren("mechanism")
+      .map((m) => m.text()) ?? [];
   const usable = ["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(scope.sideOf(account).endpoint) ? ["PLAIN"] : [])] as SaslMechanism[];
   const m = usable.find((x) => offered.includes(x));
   if (!m) throw new HarnessError(`${c.label}: no SASL mechanism the harness can use is offered (offered: ${offered.join(", ") || "none"})`);
   return m;
 }
-
 
 /** One handler per stream-level step kind. */
 export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
@@ -179,7 +188,13 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     c.consumeAll(); // what the replaced stream carried is not an answer on the new one
     if (await c.openStream(headerOptions(scope, step), timeoutOf(scope, step))) return undefined;
     endedBefore(c, step);
-    return { message: `${c.label} received no response stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["a response stream header <stream:stream …>"], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
+    return {
+      message: `${c.label} received no response stream header within ${timeoutOf(scope, step)} ms${ending(c)}`,
+      expected: ["a response stream header <stream:stream …>"],
+      closest: lastArrivals(c),
+      decidedBy: "timeout",
+      at: scope.transcript.now(),
+    };
   },
 
   async "receive-stream-header"(step, scope) {
@@ -189,14 +204,30 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const caps = { ...scope.bindings };
     const problems = headerProblems(h, step.attrs, caps);
     if (problems.length === 0) return void keep(scope, caps);
-    return { message: `${c.label}'s response stream header differs: ${problems.join("; ")}`, expected: [Object.entries(step.attrs).map(([k, v]) => `${k}=${v}`).join(", ")], closest: [{ xml: showHeader(h), problems, at: 0 }], at: scope.transcript.now() };
+    return {
+      message: `${c.label}'s response stream header differs: ${problems.join("; ")}`,
+      expected: [
+        Object.entries(step.attrs)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", "),
+      ],
+      closest: [{ xml: showHeader(h), problems, at: 0 }],
+      at: scope.transcript.now(),
+    };
   },
 
   async "receive-features"(step, scope) {
     const c = scope.raw(step.actor);
     const features = await c.waitFeatures(timeoutOf(scope, step));
     const pattern = scope.parse(step.pattern);
-    if (!features) return { message: `${c.label} received no stream features after the latest stream header within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: [pattern.toString()], closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
+    if (!features)
+      return {
+        message: `${c.label} received no stream features after the latest stream header within ${timeoutOf(scope, step)} ms${ending(c)}`,
+        expected: [pattern.toString()],
+        closest: lastArrivals(c),
+        decidedBy: "timeout",
+        at: scope.transcript.now(),
+      };
     const { problems, caps } = featuresProblems(c, features, pattern, { ...scope.bindings });
     if (problems.length === 0) {
       c.elements.filter((r) => r.el === features).forEach((r) => (r.consumed = true)); // seen: not "additional" features for a later "receives nothing"
@@ -211,7 +242,12 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const answer = await c.startTls(timeoutOf(scope, step));
     if (answer?.name === "proceed") return undefined;
     endedBefore(c, step);
-    return { message: `${c.label}: <starttls/> was answered with ${answer ? oneLine(answer.toString()) : "nothing"}${ending(c)}`, expected: [`<proceed xmlns='${NS.tls}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
+    return {
+      message: `${c.label}: <starttls/> was answered with ${answer ? oneLine(answer.toString()) : "nothing"}${ending(c)}`,
+      expected: [`<proceed xmlns='${NS.tls}'/>`],
+      closest: lastArrivals(c),
+      at: scope.transcript.now(),
+    };
   },
 
   async authenticate(step, scope) {
@@ -222,13 +258,22 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const creds = { ...scope.credentialsOf(account), ...(sasl.password !== undefined && { password: text(scope, sasl.password) }) };
     // The mechanisms offered come with the features that follow the latest header.
     const mechanism = sasl.mechanism ?? strongest(scope, c, account, await c.waitFeatures(timeoutOf(scope, step)));
-    const answer = await c.authenticate(creds, mechanism, { ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }), ...(sasl.until && { until: sasl.until }), timeoutMs: timeoutOf(scope, step) });
+    const answer = await c.authenticate(creds, mechanism, {
+      ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }),
+      ...(sasl.until && { until: sasl.until }),
+      timeoutMs: timeoutOf(scope, step),
+    });
     // The outcome the scenario checks itself stays for its "receives" steps.
     if (answer && (sasl.expect === "failure" || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
     if (sasl.expect === "failure" || (sasl.until === "challenge" && answer)) return undefined;
     if (answer?.name === "success") return undefined;
     endedBefore(c, step);
-    return { message: `${c.label}: SASL ${mechanism} did not succeed: ${answer ? oneLine(answer.toString()) : `no answer within ${timeoutOf(scope, step)} ms`}${ending(c)}`, expected: [`<success xmlns='${NS.sasl}'/>`], closest: lastArrivals(c), at: scope.transcript.now() };
+    return {
+      message: `${c.label}: SASL ${mechanism} did not succeed: ${answer ? oneLine(answer.toString()) : `no answer within ${timeoutOf(scope, step)} ms`}${ending(c)}`,
+      expected: [`<success xmlns='${NS.sasl}'/>`],
+      closest: lastArrivals(c),
+      at: scope.transcript.now(),
+    };
   },
 
   async "abort-sasl"(step, scope) {
@@ -242,7 +287,13 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const { c } = got;
     const reply = await c.bind(step.resource === undefined ? undefined : text(scope, step.resource), timeoutOf(scope, step));
     if (!reply) endedBefore(c, step);
-    if (!reply) return { message: `${c.label}: no reply to the bind request within ${timeoutOf(scope, step)} ms${ending(c)}`, expected: ["<iq type='result'/> or <iq type='error'/>"], closest: lastArrivals(c), at: scope.transcript.now() };
+    if (!reply)
+      return {
+        message: `${c.label}: no reply to the bind request within ${timeoutOf(scope, step)} ms${ending(c)}`,
+        expected: ["<iq type='result'/> or <iq type='error'/>"],
+        closest: lastArrivals(c),
+        at: scope.transcript.now(),
+      };
     c.release(reply); // for a "receives" step
     if (c.jid) scope.bindings[step.actor] = c.jid;
     return undefined;
@@ -265,7 +316,13 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const expected = [`<stream:error><${step.conditions.join("/> or <")} xmlns='${NS.streamErrors}'/></stream:error></stream:stream>`];
     const at = () => scope.transcript.now();
     if (!(await c.waitStreamError(t))) {
-      return { message: `${c.label} received no stream error (${step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
+      return {
+        message: `${c.label} received no stream error (${step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`,
+        expected,
+        closest: lastArrivals(c),
+        decidedBy: "timeout",
+        at: at(),
+      };
     }
     // A stream error the server sent before the case's latest action on the connection answers nothing the case did.
     endedBefore(c, step);
@@ -275,8 +332,22 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     if (problems.length > 0) return { message: `${c.label}'s stream error differs: ${problems.join("; ")}`, expected, closest: seen, at: at() };
     if (step.conditions.length > 1) scope.choices.push({ step: step.text, alternative: c.streamError!.condition });
     keep(scope, caps);
-    if (!(await c.waitStreamClosed(t))) return { message: `${c.label} received <${c.streamError!.condition}/>, but the server did not close its stream (no closing tag) within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
-    if (!(await awaitTcpClose(scope, c, t))) return { message: `${c.label}: after the stream error and both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: seen, decidedBy: "timeout", at: at() };
+    if (!(await c.waitStreamClosed(t)))
+      return {
+        message: `${c.label} received <${c.streamError!.condition}/>, but the server did not close its stream (no closing tag) within ${t} ms`,
+        expected,
+        closest: seen,
+        decidedBy: "timeout",
+        at: at(),
+      };
+    if (!(await awaitTcpClose(scope, c, t)))
+      return {
+        message: `${c.label}: after the stream error and both closing tags the server did not close the TCP connection within ${t} ms`,
+        expected,
+        closest: seen,
+        decidedBy: "timeout",
+        at: at(),
+      };
     if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: seen, at: at() };
     return undefined;
   },
@@ -295,9 +366,17 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     scope.endExpected.add(c);
     const expected = ["</stream:stream>, then the TCP connection closed"];
     const at = () => scope.transcript.now();
-    if (!(await c.waitStreamClosed(t))) return { message: `${c.label}: the server did not close its stream within ${t} ms${ending(c)}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
-    if (c.streamError) return { message: `${c.label}: the server closed the stream with a stream error <${c.streamError.condition}/>`, expected, closest: [{ xml: c.streamError.el.toString(), problems: [], at: 0 }], at: at() };
-    if (!(await awaitTcpClose(scope, c, t))) return { message: `${c.label}: after both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
+    if (!(await c.waitStreamClosed(t)))
+      return { message: `${c.label}: the server did not close its stream within ${t} ms${ending(c)}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
+    if (c.streamError)
+      return {
+        message: `${c.label}: the server closed the stream with a stream error <${c.streamError.condition}/>`,
+        expected,
+        closest: [{ xml: c.streamError.el.toString(), problems: [], at: 0 }],
+        at: at(),
+      };
+    if (!(await awaitTcpClose(scope, c, t)))
+      return { message: `${c.label}: after both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
     if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: lastArrivals(c), at: at() };
     return undefined;
   },
@@ -319,7 +398,8 @@ export const streamHolds: { [K in Exclude<ExpectKind, "receive" | "receive-nothi
   "receive-stream-error": (scope, st, caps) => {
     const c = scope.raw(st.actor);
     const next = { ...caps };
-    const holds = c.streamError && !c.arrivedBeforeAction(c.streamError.seq) && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0;
+    const holds =
+      c.streamError && !c.arrivedBeforeAction(c.streamError.seq) && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0;
     return holds ? { picked: [], captures: next } : undefined;
   },
   "receive-stream-close": (scope, st, caps) => {

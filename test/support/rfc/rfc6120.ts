@@ -126,7 +126,9 @@ export const FAULTS: FaultDef[] = [
     requirements: ["STREAM-NEG-03"],
     // An empty <features/> is allowed after completion (RFC 6120 §4.3.5 "MAY send an empty <features/> element"): offer a feature again.
     description: "the server offers stream features again after the bind result",
-    stream: element((el) => (el.name === "iq" && el.getChild("bind", BIND) ? [el, parse(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='${BIND}'/></stream:features>`) as Element] : "pass")),
+    stream: element((el) =>
+      el.name === "iq" && el.getChild("bind", BIND) ? [el, parse(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'><bind xmlns='${BIND}'/></stream:features>`) as Element] : "pass",
+    ),
   },
   {
     id: "stream.close.no-reciprocal-tag",
@@ -171,7 +173,7 @@ export const FAULTS: FaultDef[] = [
     description: "host-unknown and invalid-namespace errors are sent as undefined-condition",
     stream: element((el) => {
       const cond = isStreamError(el) && (el.getChild("host-unknown", STREAMS) ?? el.getChild("invalid-namespace", STREAMS));
-      return cond ? changed(el, (c) => ((c.getChild(cond.name, STREAMS)!).name = "undefined-condition")) : "pass";
+      return cond ? changed(el, (c) => (c.getChild(cond.name, STREAMS)!.name = "undefined-condition")) : "pass";
     }),
   },
   // SASL (§6).
@@ -237,56 +239,80 @@ export const FAULTS: FaultDef[] = [
     area: "core-stanza",
     requirements: ["STANZA-FROM-01", "STANZA-FROM-02"],
     description: "messages and presence are delivered without the sender's 'from'",
-    fault: when((el) => (el.name === "message" || el.name === "presence") && !el.getChild("barrier", "urn:xmpp-conform:barrier"), (el) => changed(el, (c) => delete c.attrs.from)),
+    fault: when(
+      (el) => (el.name === "message" || el.name === "presence") && !el.getChild("barrier", "urn:xmpp-conform:barrier"),
+      (el) => changed(el, (c) => delete c.attrs.from),
+    ),
   },
   {
     id: "stanza.lang-overridden",
     area: "core-stanza",
     requirements: ["STANZA-LANG-02"],
     description: "a stanza's own xml:lang is replaced by the stream's",
-    fault: when((el) => el.name === "message" && el.attrs["xml:lang"] === "fr", (el) => changed(el, (c) => (c.attrs["xml:lang"] = "de"))),
+    fault: when(
+      (el) => el.name === "message" && el.attrs["xml:lang"] === "fr",
+      (el) => changed(el, (c) => (c.attrs["xml:lang"] = "de")),
+    ),
   },
   {
     id: "stanza.lang-not-added",
     area: "core-stanza",
     requirements: ["STANZA-LANG-01"],
     description: "a stanza without xml:lang does not get the stream's language",
-    fault: when((el) => el.name === "message" && el.attrs["xml:lang"] === "de", (el) => changed(el, (c) => delete c.attrs["xml:lang"])),
+    fault: when(
+      (el) => el.name === "message" && el.attrs["xml:lang"] === "de",
+      (el) => changed(el, (c) => delete c.attrs["xml:lang"]),
+    ),
   },
   {
     id: "stanza.id-changed",
     area: "core-stanza",
     requirements: ["STANZA-ID-01", "STANZA-IQ-02", "ERR-RULE-03"],
     description: "stanzas and replies arrive with another 'id'",
-    fault: when((el) => (el.name === "message" || el.name === "iq") && Boolean(el.attrs.id) && !String(el.attrs.id).startsWith("xc") && !String(el.attrs.id).startsWith("mk-") && !el.getChild("bind", BIND), (el) => changed(el, (c) => (c.attrs.id = `${c.attrs.id}-x`))),
+    fault: when(
+      (el) => (el.name === "message" || el.name === "iq") && Boolean(el.attrs.id) && !String(el.attrs.id).startsWith("xc") && !String(el.attrs.id).startsWith("mk-") && !el.getChild("bind", BIND),
+      (el) => changed(el, (c) => (c.attrs.id = `${c.attrs.id}-x`)),
+    ),
   },
   {
     id: "iq.two-replies",
     area: "core-stanza",
     requirements: ["STANZA-IQ-01"],
     description: "IQ results from the server are sent twice",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && !String(el.attrs.id).startsWith("xc") && !String(el.attrs.id).startsWith("bind"), (el) => [el, el]),
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && !String(el.attrs.id).startsWith("xc") && !String(el.attrs.id).startsWith("bind"),
+      (el) => [el, el],
+    ),
   },
   {
     id: "iq.error-without-error",
     area: "core-stanza",
     requirements: ["STANZA-IQ-06", "ERR-RULE-04", "STANZA-EXT-02", "STANZA-IQ-04"],
     description: "IQ errors come without their <error/> child",
-    fault: when((el) => el.name === "iq" && isError(el), (el) => changed(el, (c) => c.remove(c.getChild("error")!))),
+    fault: when(
+      (el) => el.name === "iq" && isError(el),
+      (el) => changed(el, (c) => c.remove(c.getChild("error")!)),
+    ),
   },
   {
     id: "iq.error-wrong-type",
     area: "core-stanza",
     requirements: ["ERR-COND-SERVICE-UNAVAILABLE", "ERR-COND-BAD-REQUEST", "ERR-SYN-01"],
     description: "stanza errors have the type 'modify' whatever their condition, or none",
-    fault: when((el) => isError(el) && Boolean(el.getChild("error")), (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = c.getChild("error")!.getChild("bad-request", STANZAS) ? "bogus" : "modify"))),
+    fault: when(
+      (el) => isError(el) && Boolean(el.getChild("error")),
+      (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = c.getChild("error")!.getChild("bad-request", STANZAS) ? "bogus" : "modify")),
+    ),
   },
   {
     id: "stanza.extension-stripped",
     area: "core-stanza",
     requirements: ["STANZA-EXT-01"],
     description: "extension elements the server does not know are removed from messages",
-    fault: when((el) => el.name === "message" && Boolean(el.getChild("xc", "urn:xc:extension")), (el) => changed(el, (c) => c.remove(c.getChild("xc", "urn:xc:extension")!))),
+    fault: when(
+      (el) => el.name === "message" && Boolean(el.getChild("xc", "urn:xc:extension")),
+      (el) => changed(el, (c) => c.remove(c.getChild("xc", "urn:xc:extension")!)),
+    ),
   },
   {
     id: "route.reordered",
@@ -320,7 +346,9 @@ export const FAULTS: FaultDef[] = [
     area: "core-addressing",
     requirements: ["ADDR-CHAR-01", "ADDR-EMPTY-01", "ADDR-LEN-*", "ADDR-MALFORMED-01"],
     description: "IQs to addresses that are not JIDs are never answered",
-    fault: when((el) => el.name === "iq" && isError(el) && /@.*@|^@|\/$|[a-z]{1000}/.test(String(el.attrs.from ?? "")), () => "drop"),
+    fault: when(
+      (el) => el.name === "iq" && isError(el) && /@.*@|^@|\/$|[a-z]{1000}/.test(String(el.attrs.from ?? "")),
+      () => "drop",
+    ),
   },
 ];
-

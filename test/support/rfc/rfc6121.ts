@@ -56,53 +56,95 @@ export const FAULTS: FaultDef[] = [
     area: "roster",
     requirements: ["ROSTER-ADD-01", "ROSTER-DEL-01", "ROSTER-UPD-03"],
     description: "a successful roster set is never answered with an IQ result",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && el.children.length === 0 && !String(el.attrs.id).startsWith("xc"), () => "drop"),
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && el.children.length === 0 && !String(el.attrs.id).startsWith("xc"),
+      () => "drop",
+    ),
   },
   {
     id: "roster.get.drops-an-item",
     area: "roster",
     requirements: ["ROSTER-GET-01"],
     description: "the roster result leaves out the last item",
-    fault: when((el) => isRosterResult(el) && items(el).length > 0, (el) => changed(el, (c) => c.getChild("query", ROSTER)!.remove(c.getChild("query", ROSTER)!.getChildren("item").at(-1)!))),
+    fault: when(
+      (el) => isRosterResult(el) && items(el).length > 0,
+      (el) => changed(el, (c) => c.getChild("query", ROSTER)!.remove(c.getChild("query", ROSTER)!.getChildren("item").at(-1)!)),
+    ),
   },
   {
     id: "roster.get.empty-is-error",
     area: "roster",
     requirements: ["ROSTER-GET-02"],
     description: "an empty roster is answered with item-not-found instead of an empty query",
-    fault: when((el) => isRosterResult(el) && items(el).length === 0, (el) => [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to }, xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: STANZAS })))]),
+    fault: when(
+      (el) => isRosterResult(el) && items(el).length === 0,
+      (el) => [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to }, xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: STANZAS })))],
+    ),
   },
   {
     id: "roster.update.groups-merged",
     area: "roster",
     requirements: ["ROSTER-UPD-01"],
     description: "an update merges the new groups with the old ones instead of replacing them",
-    fault: when((el) => (isPush(el) || isRosterResult(el)) && items(el).some((i) => i.getChild("group")), (el) =>
-      changed(el, (c) => c.getChild("query", ROSTER)!.getChildren("item").filter((i) => i.getChild("group")).forEach((i) => i.c("group").t("Stale")))),
+    fault: when(
+      (el) => (isPush(el) || isRosterResult(el)) && items(el).some((i) => i.getChild("group")),
+      (el) =>
+        changed(el, (c) =>
+          c
+            .getChild("query", ROSTER)!
+            .getChildren("item")
+            .filter((i) => i.getChild("group"))
+            .forEach((i) => i.c("group").t("Stale")),
+        ),
+    ),
   },
   {
     id: "roster.update.name-kept",
     area: "roster",
     requirements: ["ROSTER-UPD-02"],
     description: "clearing an item's name keeps the old name",
-    fault: when((el) => isPush(el) && items(el).some((i) => !i.attrs.name && i.attrs.subscription !== "remove"), (el) =>
-      changed(el, (c) => c.getChild("query", ROSTER)!.getChildren("item").forEach((i) => (i.attrs.name ||= "Old Name")))),
+    fault: when(
+      (el) => isPush(el) && items(el).some((i) => !i.attrs.name && i.attrs.subscription !== "remove"),
+      (el) =>
+        changed(el, (c) =>
+          c
+            .getChild("query", ROSTER)!
+            .getChildren("item")
+            .forEach((i) => (i.attrs.name ||= "Old Name")),
+        ),
+    ),
   },
   {
     id: "roster.delete.push-not-remove",
     area: "roster",
     requirements: ["ROSTER-DEL-01"],
     description: "the push after a delete says subscription='none' instead of 'remove'",
-    fault: when((el) => isPush(el) && items(el).some((i) => i.attrs.subscription === "remove"), (el) =>
-      changed(el, (c) => c.getChild("query", ROSTER)!.getChildren("item").forEach((i) => (i.attrs.subscription = "none")))),
+    fault: when(
+      (el) => isPush(el) && items(el).some((i) => i.attrs.subscription === "remove"),
+      (el) =>
+        changed(el, (c) =>
+          c
+            .getChild("query", ROSTER)!
+            .getChildren("item")
+            .forEach((i) => (i.attrs.subscription = "none")),
+        ),
+    ),
   },
   {
     id: "roster.item.client-subscription-honoured",
     area: "roster",
     requirements: ["ROSTER-ITEM-08", "ROSTER-ITEM-07"],
     description: "a subscription value sent in a roster set shows up in the pushed item",
-    fault: when((el) => isPush(el) && items(el).some((i) => (i.attrs.subscription ?? "none") === "none"), (el) =>
-      changed(el, (c) => c.getChild("query", ROSTER)!.getChildren("item").forEach((i) => (i.attrs.subscription = "both")))),
+    fault: when(
+      (el) => isPush(el) && items(el).some((i) => (i.attrs.subscription ?? "none") === "none"),
+      (el) =>
+        changed(el, (c) =>
+          c
+            .getChild("query", ROSTER)!
+            .getChildren("item")
+            .forEach((i) => (i.attrs.subscription = "both")),
+        ),
+    ),
   },
   // Roster-set errors (§2.3.3, §2.5.3).
   {
@@ -110,21 +152,30 @@ export const FAULTS: FaultDef[] = [
     area: "roster-set-errors",
     requirements: ["ROSTER-SET-ERR-*", "ROSTER-GEN-02"],
     description: "invalid or unauthorised roster sets are accepted (answered with a result)",
-    fault: when((el) => el.name === "iq" && isError(el), (el) => [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to })]),
+    fault: when(
+      (el) => el.name === "iq" && isError(el),
+      (el) => [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to })],
+    ),
   },
   {
     id: "roster-set.wrong-condition",
     area: "roster-set-errors",
     requirements: ["ROSTER-SET-ERR-*"],
     description: "roster-set errors carry undefined-condition instead of the condition the RFC names",
-    fault: when((el) => el.name === "iq" && isError(el), (el) => [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to }, xml("error", { type: "cancel" }, xml("undefined-condition", { xmlns: STANZAS })))]),
+    fault: when(
+      (el) => el.name === "iq" && isError(el),
+      (el) => [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to }, xml("error", { type: "cancel" }, xml("undefined-condition", { xmlns: STANZAS })))],
+    ),
   },
   {
     id: "roster-set.push-despite-error",
     area: "roster-set-errors",
     requirements: ["ROSTER-SET-ERR-00", "ROSTER-SET-ERR-*"],
     description: "a rejected roster set is still pushed to the user's resources",
-    fault: when((el) => el.name === "iq" && isError(el), (el) => [el, xml("iq", { type: "set", id: "leak" }, xml("query", { xmlns: ROSTER }, xml("item", { jid: "leaked@example.invalid" })))]),
+    fault: when(
+      (el) => el.name === "iq" && isError(el),
+      (el) => [el, xml("iq", { type: "set", id: "leak" }, xml("query", { xmlns: ROSTER }, xml("item", { jid: "leaked@example.invalid" })))],
+    ),
   },
   // Roster versioning (§2.6).
   {
@@ -140,14 +191,19 @@ export const FAULTS: FaultDef[] = [
     requirements: ["ROSTER-VER-12", "ROSTER-VER-05", "ROSTER-VER-06"],
     description: "a roster that did not change is answered as an empty roster (an item-less query) instead of an IQ result without one",
     fault: (el, { conn }) =>
-      conn.versioning && el.name === "iq" && el.attrs.type === "result" && el.children.every((c) => typeof c === "string") ? changed(el, (c) => c.c("query", { xmlns: ROSTER, ver: "xc-unchanged" })) : "pass",
+      conn.versioning && el.name === "iq" && el.attrs.type === "result" && el.children.every((c) => typeof c === "string")
+        ? changed(el, (c) => c.c("query", { xmlns: ROSTER, ver: "xc-unchanged" }))
+        : "pass",
   },
   {
     id: "versioning.constant-ver",
     area: "versioning",
     requirements: ["ROSTER-VER-08", "ROSTER-VER-10", "ROSTER-VER-11"],
     description: "every push and result carries the same version string",
-    fault: when((el) => (isPush(el) || isRosterResult(el)) && el.getChild("query", ROSTER)!.attrs.ver !== undefined, (el) => changed(el, (c) => (c.getChild("query", ROSTER)!.attrs.ver = "1"))),
+    fault: when(
+      (el) => (isPush(el) || isRosterResult(el)) && el.getChild("query", ROSTER)!.attrs.ver !== undefined,
+      (el) => changed(el, (c) => (c.getChild("query", ROSTER)!.attrs.ver = "1")),
+    ),
   },
   // Subscriptions (§3, Appendix A).
   {
@@ -155,14 +211,26 @@ export const FAULTS: FaultDef[] = [
     area: "subscription",
     requirements: ["SUB-GEN-01", "SUB-APPROVE-01"],
     description: "subscription stanzas are stamped with the sender's full JID instead of the bare JID",
-    fault: when((el) => el.name === "presence" && SUBSCRIPTION_TYPES.has(el.attrs.type) && !String(el.attrs.from).includes("/"), (el) => changed(el, (c) => (c.attrs.from = `${c.attrs.from}/res`))),
+    fault: when(
+      (el) => el.name === "presence" && SUBSCRIPTION_TYPES.has(el.attrs.type) && !String(el.attrs.from).includes("/"),
+      (el) => changed(el, (c) => (c.attrs.from = `${c.attrs.from}/res`)),
+    ),
   },
   {
     id: "subscription.push-without-ask",
     area: "subscription",
     requirements: ["SUB-REQ-03", "ROSTER-ITEM-03", "APPA-OUT-SUBSCRIBE-*"],
     description: "the roster push after an outbound subscribe has no ask='subscribe'",
-    fault: when((el) => isPush(el) && items(el).some((i) => i.attrs.ask), (el) => changed(el, (c) => c.getChild("query", ROSTER)!.getChildren("item").forEach((i) => delete i.attrs.ask))),
+    fault: when(
+      (el) => isPush(el) && items(el).some((i) => i.attrs.ask),
+      (el) =>
+        changed(el, (c) =>
+          c
+            .getChild("query", ROSTER)!
+            .getChildren("item")
+            .forEach((i) => delete i.attrs.ask),
+        ),
+    ),
   },
   {
     id: "subscription.unsubscribe-keeps-ask",
@@ -275,8 +343,16 @@ export const FAULTS: FaultDef[] = [
     area: "subscription",
     requirements: ["SUB-APPROVE-02", "SUB-APPROVE-06", "APPA-*"],
     description: "roster pushes say 'to' where the state is 'from' and the other way round",
-    fault: when((el) => isPush(el) && items(el).some((i) => i.attrs.subscription === "to" || i.attrs.subscription === "from"), (el) =>
-      changed(el, (c) => c.getChild("query", ROSTER)!.getChildren("item").forEach((i) => (i.attrs.subscription = i.attrs.subscription === "to" ? "from" : i.attrs.subscription === "from" ? "to" : i.attrs.subscription)))),
+    fault: when(
+      (el) => isPush(el) && items(el).some((i) => i.attrs.subscription === "to" || i.attrs.subscription === "from"),
+      (el) =>
+        changed(el, (c) =>
+          c
+            .getChild("query", ROSTER)!
+            .getChildren("item")
+            .forEach((i) => (i.attrs.subscription = i.attrs.subscription === "to" ? "from" : i.attrs.subscription === "from" ? "to" : i.attrs.subscription)),
+        ),
+    ),
   },
   {
     id: "subscription.unsubscribed-lost",
@@ -311,8 +387,16 @@ export const FAULTS: FaultDef[] = [
     area: "pre-approval",
     requirements: ["SUB-PREAPPROVE-*", "ROSTER-ITEM-01"],
     description: "pre-approved items carry no approved='true' in pushes and roster results",
-    fault: when((el) => (isPush(el) || isRosterResult(el)) && items(el).some((i) => i.attrs.approved), (el) =>
-      changed(el, (c) => c.getChild("query", ROSTER)!.getChildren("item").forEach((i) => delete i.attrs.approved))),
+    fault: when(
+      (el) => (isPush(el) || isRosterResult(el)) && items(el).some((i) => i.attrs.approved),
+      (el) =>
+        changed(el, (c) =>
+          c
+            .getChild("query", ROSTER)!
+            .getChildren("item")
+            .forEach((i) => delete i.attrs.approved),
+        ),
+    ),
   },
   {
     id: "pre-approval.request-delivered-anyway",
@@ -388,8 +472,10 @@ export const FAULTS: FaultDef[] = [
     area: "presence",
     requirements: ["PRES-UPD-*", "PRES-SYNTAX-*", "SUB-APPROVE-03"],
     description: "presence is broadcast without its <show/> and <status/>",
-    fault: when((el) => isAvailable(el) && Boolean(el.getChild("show") || el.getChild("status")), (el) =>
-      changed(el, (c) => c.children.filter((x) => typeof x !== "string" && (x.name === "show" || x.name === "status")).forEach((x) => c.remove(x as Element)))),
+    fault: when(
+      (el) => isAvailable(el) && Boolean(el.getChild("show") || el.getChild("status")),
+      (el) => changed(el, (c) => c.children.filter((x) => typeof x !== "string" && (x.name === "show" || x.name === "status")).forEach((x) => c.remove(x as Element))),
+    ),
   },
   {
     id: "probe.answers-lost",
@@ -450,14 +536,18 @@ export const FAULTS: FaultDef[] = [
     area: "delivery",
     requirements: ["DELIVERY-MSG-TO-01", "DELIVERY-MSG-*", "DELIVERY-PRES-*"],
     description: "a stanza addressed to the bare JID arrives with 'to' rewritten to the full JID",
-    fault: (el, { conn }) => ((el.name === "message" || el.name === "presence") && el.attrs.to && !String(el.attrs.to).includes("/") && fromOtherAccount(el, conn.jid) ? changed(el, (c) => (c.attrs.to = conn.jid!)) : "pass"),
+    fault: (el, { conn }) =>
+      (el.name === "message" || el.name === "presence") && el.attrs.to && !String(el.attrs.to).includes("/") && fromOtherAccount(el, conn.jid) ? changed(el, (c) => (c.attrs.to = conn.jid!)) : "pass",
   },
   {
     id: "delivery.duplicated",
     area: "delivery",
     requirements: ["DELIVERY-MSG-*", "MSG-*"],
     description: "every message is delivered twice",
-    fault: when((el) => el.name === "message" && !isError(el) && !el.getChild("barrier", "urn:xmpp-conform:barrier"), (el) => [el, el]),
+    fault: when(
+      (el) => el.name === "message" && !isError(el) && !el.getChild("barrier", "urn:xmpp-conform:barrier"),
+      (el) => [el, el],
+    ),
   },
   {
     id: "delivery.wrong-resource",
@@ -477,7 +567,17 @@ export const FAULTS: FaultDef[] = [
     area: "delivery",
     requirements: ["DELIVERY-NOUSER-*", "DELIVERY-MSG-*", "DELIVERY-IQ-*", "GEN-IQ-01"],
     description: "error replies for undeliverable stanzas never come back to the sender",
-    fault: when((el) => (el.name === "message" || el.name === "iq") && isError(el) && Boolean(el.getChild("error")?.getChild("service-unavailable", STANZAS) || el.getChild("error")?.getChild("item-not-found", STANZAS) || el.getChild("error")?.getChild("recipient-unavailable", STANZAS)), () => "drop"),
+    fault: when(
+      (el) =>
+        (el.name === "message" || el.name === "iq") &&
+        isError(el) &&
+        Boolean(
+          el.getChild("error")?.getChild("service-unavailable", STANZAS) ||
+          el.getChild("error")?.getChild("item-not-found", STANZAS) ||
+          el.getChild("error")?.getChild("recipient-unavailable", STANZAS),
+        ),
+      () => "drop",
+    ),
   },
   {
     id: "delivery.bounce-condition",
@@ -486,11 +586,12 @@ export const FAULTS: FaultDef[] = [
     description: "a message the server bounces carries item-not-found instead of service-unavailable",
     fault: when(
       (el) => el.name === "message" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("service-unavailable", STANZAS)),
-      (el) => changed(el, (c) => {
-        const error = c.getChild("error")!;
-        error.remove(error.getChild("service-unavailable", STANZAS)!);
-        error.c("item-not-found", { xmlns: STANZAS });
-      }),
+      (el) =>
+        changed(el, (c) => {
+          const error = c.getChild("error")!;
+          error.remove(error.getChild("service-unavailable", STANZAS)!);
+          error.c("item-not-found", { xmlns: STANZAS });
+        }),
     ),
   },
   {

@@ -28,7 +28,13 @@ const isBarrier = (el: Element) => Boolean(el.getChild("barrier", "urn:xmpp-conf
 const liveMessage = (el: Element, ctx: FaultContext) =>
   el.name === "message" && el.attrs.type !== "error" && !resultOf(el) && !isBarrier(el) && Boolean(el.getChild("body")) && bare(el.attrs.from) !== bare(ctx.conn.jid);
 const stanzaIds = (el: Element) => el.getChildren("stanza-id", SID);
-const queryFields = (q: Element) => new Map(q.getChild("x", DATA)?.getChildren("field").map((f) => [String(f.attrs.var), f.getChildText("value") ?? ""]) ?? []);
+const queryFields = (q: Element) =>
+  new Map(
+    q
+      .getChild("x", DATA)
+      ?.getChildren("field")
+      .map((f) => [String(f.attrs.var), f.getChildText("value") ?? ""]) ?? [],
+  );
 const rsmValue = (q: Element, name: string) => q.getChild("set", RSM)?.getChild(name);
 
 /** One MAM result message wrapping `original`, as a server would send it for query `queryid`. */
@@ -37,8 +43,12 @@ function result(to: string, queryid: string | undefined, id: string, original: E
   inner.attrs.xmlns = "jabber:client";
   for (const sid of stanzaIds(inner)) inner.remove(sid);
   const msg = new Element("message", { to });
-  msg.c("result", { xmlns: MAM, id, ...(queryid && { queryid }) }).c("forwarded", { xmlns: FORWARD })
-    .c("delay", { xmlns: "urn:xmpp:delay", stamp: new Date().toISOString() }).up().cnode(inner);
+  msg
+    .c("result", { xmlns: MAM, id, ...(queryid && { queryid }) })
+    .c("forwarded", { xmlns: FORWARD })
+    .c("delay", { xmlns: "urn:xmpp:delay", stamp: new Date().toISOString() })
+    .up()
+    .cnode(inner);
   return msg;
 }
 
@@ -73,7 +83,10 @@ function onQueries(asked: (query: Element) => boolean, emit: (results: Element[]
 }
 
 /** The live messages each connection got, and the results it was sent, by archive id (for faults that invent results). */
-function remembering(act: (el: Element, ctx: FaultContext, seen: { live: Element[]; byId: Map<string, Element> }) => ReturnType<NonNullable<StreamFault["element"]>>, fromClient?: StreamFault["fromClient"]): StreamFault {
+function remembering(
+  act: (el: Element, ctx: FaultContext, seen: { live: Element[]; byId: Map<string, Element> }) => ReturnType<NonNullable<StreamFault["element"]>>,
+  fromClient?: StreamFault["fromClient"],
+): StreamFault {
   const seen = new Map<number, { live: Element[]; byId: Map<string, Element> }>();
   const of = (ctx: FaultContext) => seen.get(ctx.conn.id) ?? seen.set(ctx.conn.id, { live: [], byId: new Map() }).get(ctx.conn.id)!;
   return {
@@ -95,15 +108,18 @@ function remembering(act: (el: Element, ctx: FaultContext, seen: { live: Element
 function offByOne(field: (q: Element) => string | undefined, at: "start" | "end"): StreamFault {
   const named = new Map<string, { id?: string; queryid?: string }>();
   const seen = new Map<string, Element>();
-  const queries = onQueries(() => true, (results, fin, _query, ctx) => {
-    const want = named.get(`${ctx.conn.id} ${fin.attrs.id}`);
-    named.delete(`${ctx.conn.id} ${fin.attrs.id}`);
-    for (const r of results) seen.set(`${ctx.conn.id} ${resultOf(r)!.attrs.id}`, r);
-    const known = want?.id ? seen.get(`${ctx.conn.id} ${want.id}`) : undefined;
-    if (!known) return [...results, fin];
-    const extra = changed(known, (c) => (resultOf(c)!.attrs.queryid = want!.queryid ?? ""))[0];
-    return at === "start" ? [extra, ...results, fin] : [...results, extra, fin];
-  });
+  const queries = onQueries(
+    () => true,
+    (results, fin, _query, ctx) => {
+      const want = named.get(`${ctx.conn.id} ${fin.attrs.id}`);
+      named.delete(`${ctx.conn.id} ${fin.attrs.id}`);
+      for (const r of results) seen.set(`${ctx.conn.id} ${resultOf(r)!.attrs.id}`, r);
+      const known = want?.id ? seen.get(`${ctx.conn.id} ${want.id}`) : undefined;
+      if (!known) return [...results, fin];
+      const extra = changed(known, (c) => (resultOf(c)!.attrs.queryid = want!.queryid ?? ""))[0];
+      return at === "start" ? [extra, ...results, fin] : [...results, extra, fin];
+    },
+  );
   return {
     fromClient: (el, ctx) => {
       const q = queryOf(el);
@@ -130,23 +146,33 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-ARCH-05", "MAM-IDS-01"],
     description: "a message forked to several resources or copied by carbons is stored once per copy: every result comes twice",
-    fault: when((el) => Boolean(resultOf(el)), (el) => [el, el]),
+    fault: when(
+      (el) => Boolean(resultOf(el)),
+      (el) => [el, el],
+    ),
   },
   {
     id: "mam.body-lost",
     area: "mam",
     requirements: ["MAM-ARCH-03", "MAM-STORE-02"],
     description: "the archive keeps the message's extensions but not its <body/>",
-    fault: when((el) => Boolean(forwardedMessage(el)?.getChild("body")), (el) => changed(el, (c) => forwardedMessage(c)!.remove(forwardedMessage(c)!.getChild("body")!))),
+    fault: when(
+      (el) => Boolean(forwardedMessage(el)?.getChild("body")),
+      (el) => changed(el, (c) => forwardedMessage(c)!.remove(forwardedMessage(c)!.getChild("body")!)),
+    ),
   },
   {
     id: "mam.attributes-lost",
     area: "mam",
     requirements: ["MAM-STORE-02"],
     description: "the archived copy loses the stanza's 'from', 'to', 'type' and 'id'",
-    fault: when((el) => Boolean(forwardedMessage(el)), (el) => changed(el, (c) => {
-      for (const a of ["from", "to", "type", "id"]) delete forwardedMessage(c)!.attrs[a];
-    })),
+    fault: when(
+      (el) => Boolean(forwardedMessage(el)),
+      (el) =>
+        changed(el, (c) => {
+          for (const a of ["from", "to", "type", "id"]) delete forwardedMessage(c)!.attrs[a];
+        }),
+    ),
   },
   // Results (§4, §4.2).
   {
@@ -154,14 +180,20 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-RES-01"],
     description: "result messages do not say the archive id of the message they carry",
-    fault: when((el) => Boolean(resultOf(el)?.attrs.id), (el) => changed(el, (c) => delete resultOf(c)!.attrs.id)),
+    fault: when(
+      (el) => Boolean(resultOf(el)?.attrs.id),
+      (el) => changed(el, (c) => delete resultOf(c)!.attrs.id),
+    ),
   },
   {
     id: "mam.result-without-queryid",
     area: "mam",
     requirements: ["MAM-RES-02"],
     description: "result messages leave out the queryid the client gave",
-    fault: when((el) => Boolean(resultOf(el)?.attrs.queryid), (el) => changed(el, (c) => delete resultOf(c)!.attrs.queryid)),
+    fault: when(
+      (el) => Boolean(resultOf(el)?.attrs.queryid),
+      (el) => changed(el, (c) => delete resultOf(c)!.attrs.queryid),
+    ),
   },
   {
     id: "mam.stamp-unix-time",
@@ -182,45 +214,63 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-IDS-01", "MAM-STORE-01"],
     description: "every result of a query carries the archive id of the first",
-    stream: onQueries(() => true, (results, fin) => {
-      const first = results[0] && resultOf(results[0])!.attrs.id;
-      return [...results.map((r) => changed(r, (c) => (resultOf(c)!.attrs.id = first))[0]), fin];
-    }),
+    stream: onQueries(
+      () => true,
+      (results, fin) => {
+        const first = results[0] && resultOf(results[0])!.attrs.id;
+        return [...results.map((r) => changed(r, (c) => (resultOf(c)!.attrs.id = first))[0]), fin];
+      },
+    ),
   },
   {
     id: "mam.fin-before-results",
     area: "mam",
     requirements: ["MAM-FIN-02"],
     description: "the IQ result ending a query is sent before the result messages",
-    stream: onQueries(() => true, (results, fin) => [fin, ...results]),
+    stream: onQueries(
+      () => true,
+      (results, fin) => [fin, ...results],
+    ),
   },
   {
     id: "mam.results-reversed",
     area: "mam",
     requirements: ["MAM-ORDER-01", "MAM-ORDER-02", "MAM-LAST-01"],
     description: "results are sent newest first",
-    stream: onQueries(() => true, (results, fin) => [...results.reverse(), fin]),
+    stream: onQueries(
+      () => true,
+      (results, fin) => [...results.reverse(), fin],
+    ),
   },
   {
     id: "mam.flip-ignored",
     area: "mam",
     requirements: ["MAM-EXT-01", "MAM-FLIP-01"],
     description: "<flip-page/> is ignored: a flipped page comes in chronological order",
-    stream: onQueries((q) => Boolean(q.getChild("flip-page")), (results, fin) => [...results.reverse(), fin]),
+    stream: onQueries(
+      (q) => Boolean(q.getChild("flip-page")),
+      (results, fin) => [...results.reverse(), fin],
+    ),
   },
   {
     id: "mam.fin-without-set",
     area: "mam",
     requirements: ["MAM-FIN-01", "RSM-PAGE-01", "MAM-RSM-01", "RSM-EMPTY-01"],
     description: "the <fin/> ending a query carries no RSM <set/>",
-    fault: when((el) => Boolean(setOf(el)), (el) => changed(el, (c) => finOf(c)!.remove(setOf(c)!))),
+    fault: when(
+      (el) => Boolean(setOf(el)),
+      (el) => changed(el, (c) => finOf(c)!.remove(setOf(c)!)),
+    ),
   },
   {
     id: "mam.fin-missing",
     area: "mam",
     requirements: ["RSM-EMPTY-01", "MAM-FIN-01", "MAM-FORM-05"],
     description: "a query that found nothing is answered with an empty IQ result, without <fin/>",
-    fault: when((el) => Boolean(setOf(el)) && !setOf(el)!.getChild("first"), (el) => changed(el, (c) => c.remove(finOf(c)!))),
+    fault: when(
+      (el) => Boolean(setOf(el)) && !setOf(el)!.getChild("first"),
+      (el) => changed(el, (c) => c.remove(finOf(c)!)),
+    ),
   },
   // Filters (§4.1.1, §4.1.2).
   {
@@ -230,17 +280,20 @@ export const FAULTS: FaultDef[] = [
     description: "'with', 'start' and 'end' are ignored: every message of the archive comes back",
     stream: (() => {
       const filtered = new Map<string, string | undefined>();
-      return remembering((el, ctx, seen) => {
-        const key = `${ctx.conn.id} ${el.attrs.id}`;
-        if (!finOf(el) || !filtered.has(key)) return "pass";
-        const queryid = filtered.get(key);
-        filtered.delete(key);
-        return [...seen.live.map((m, i) => result(String(ctx.conn.jid), queryid, `invented-${i}`, m)), el];
-      }, (el, ctx) => {
-        const q = queryOf(el);
-        const fields = q && queryFields(q);
-        if (fields && ["with", "start", "end"].some((f) => fields.has(f))) filtered.set(`${ctx.conn.id} ${el.attrs.id}`, q!.attrs.queryid);
-      });
+      return remembering(
+        (el, ctx, seen) => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          if (!finOf(el) || !filtered.has(key)) return "pass";
+          const queryid = filtered.get(key);
+          filtered.delete(key);
+          return [...seen.live.map((m, i) => result(String(ctx.conn.jid), queryid, `invented-${i}`, m)), el];
+        },
+        (el, ctx) => {
+          const q = queryOf(el);
+          const fields = q && queryFields(q);
+          if (fields && ["with", "start", "end"].some((f) => fields.has(f))) filtered.set(`${ctx.conn.id} ${el.attrs.id}`, q!.attrs.queryid);
+        },
+      );
     })(),
   },
   {
@@ -248,14 +301,17 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-WITH-03"],
     description: "a query without 'with' returns only the messages exchanged with the first correspondent found",
-    stream: onQueries((q) => !queryFields(q).has("with"), (results, fin, _query, ctx) => {
-      const peer = (r: Element) => {
-        const m = forwardedMessage(r)!;
-        return bare(m.attrs.from) === bare(ctx.conn.jid) ? bare(m.attrs.to) : bare(m.attrs.from);
-      };
-      const first = results[0] && peer(results[0]);
-      return [...results.filter((r) => peer(r) === first), fin];
-    }),
+    stream: onQueries(
+      (q) => !queryFields(q).has("with"),
+      (results, fin, _query, ctx) => {
+        const peer = (r: Element) => {
+          const m = forwardedMessage(r)!;
+          return bare(m.attrs.from) === bare(ctx.conn.jid) ? bare(m.attrs.to) : bare(m.attrs.from);
+        };
+        const first = results[0] && peer(results[0]);
+        return [...results.filter((r) => peer(r) === first), fin];
+      },
+    ),
   },
   {
     id: "mam.form-needed-first",
@@ -264,10 +320,13 @@ export const FAULTS: FaultDef[] = [
     description: "a query with a data form is refused with bad-request unless the resource fetched the form first",
     stream: (() => {
       const fetched = new Set<number>();
-      return answering((el, ctx) => {
-        if (el.name === "iq" && el.attrs.type === "get" && el.getChild("query", MAM)) fetched.add(ctx.conn.id);
-        return Boolean(queryOf(el)?.getChild("x", DATA)) && !fetched.has(ctx.conn.id);
-      }, (answer) => [refusal(answer, "modify", "bad-request")]);
+      return answering(
+        (el, ctx) => {
+          if (el.name === "iq" && el.attrs.type === "get" && el.getChild("query", MAM)) fetched.add(ctx.conn.id);
+          return Boolean(queryOf(el)?.getChild("x", DATA)) && !fetched.has(ctx.conn.id);
+        },
+        (answer) => [refusal(answer, "modify", "bad-request")],
+      );
     })(),
   },
   // Paging (XEP-0313 §4.3, XEP-0059).
@@ -276,7 +335,10 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["RSM-INDEX-04", "RSM-INDEX-06"],
     description: "a query for a page by <index/> is refused with feature-not-implemented (XEP-0059 §2.6's MAY): no page is shown",
-    stream: onQueries((q) => Boolean(rsmValue(q, "index")), (_results, fin) => [refusal(fin, "cancel", "feature-not-implemented")]),
+    stream: onQueries(
+      (q) => Boolean(rsmValue(q, "index")),
+      (_results, fin) => [refusal(fin, "cancel", "feature-not-implemented")],
+    ),
   },
   {
     id: "rsm.after-includes-itself",
@@ -304,60 +366,85 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["RSM-PAGE-01", "RSM-PAGE-02", "MAM-FIN-01"],
     description: "pages do not name their first and last items",
-    fault: when((el) => Boolean(setOf(el)?.getChild("first")), (el) => changed(el, (c) => {
-      const set = setOf(c)!;
-      for (const n of ["first", "last"]) set.remove(set.getChild(n)!);
-    })),
+    fault: when(
+      (el) => Boolean(setOf(el)?.getChild("first")),
+      (el) =>
+        changed(el, (c) => {
+          const set = setOf(c)!;
+          for (const n of ["first", "last"]) set.remove(set.getChild(n)!);
+        }),
+    ),
   },
   {
     id: "rsm.last-is-first",
     area: "mam",
     requirements: ["RSM-PAGE-01", "MAM-FIN-01"],
     description: "<last/> names the first item of the page",
-    fault: when((el) => Boolean(setOf(el)?.getChild("first")), (el) => changed(el, (c) => {
-      const set = setOf(c)!;
-      const last = set.getChild("last")!;
-      last.children = [set.getChildText("first") ?? ""];
-    })),
+    fault: when(
+      (el) => Boolean(setOf(el)?.getChild("first")),
+      (el) =>
+        changed(el, (c) => {
+          const set = setOf(c)!;
+          const last = set.getChild("last")!;
+          last.children = [set.getChildText("first") ?? ""];
+        }),
+    ),
   },
   {
     id: "rsm.one-item-last-differs",
     area: "mam",
     requirements: ["RSM-PAGE-02"],
     description: "on a page of one item, <last/> holds another UID than <first/>",
-    fault: when((el) => Boolean(setOf(el)?.getChild("first")) && setOf(el)!.getChildText("first") === setOf(el)!.getChildText("last"), (el) => changed(el, (c) => {
-      setOf(c)!.getChild("last")!.children = [`${setOf(c)!.getChildText("last")}-end`];
-    })),
+    fault: when(
+      (el) => Boolean(setOf(el)?.getChild("first")) && setOf(el)!.getChildText("first") === setOf(el)!.getChildText("last"),
+      (el) =>
+        changed(el, (c) => {
+          setOf(c)!.getChild("last")!.children = [`${setOf(c)!.getChildText("last")}-end`];
+        }),
+    ),
   },
   {
     id: "rsm.empty-page-names-first",
     area: "mam",
     requirements: ["RSM-PAGE-03"],
     description: "an empty page still carries <first/> and <last/> (empty)",
-    fault: when((el) => Boolean(setOf(el)) && !setOf(el)!.getChild("first"), (el) => changed(el, (c) => {
-      setOf(c)!.c("first").up().c("last");
-    })),
+    fault: when(
+      (el) => Boolean(setOf(el)) && !setOf(el)!.getChild("first"),
+      (el) =>
+        changed(el, (c) => {
+          setOf(c)!.c("first").up().c("last");
+        }),
+    ),
   },
   {
     id: "mam.complete-missing",
     area: "mam",
     requirements: ["MAM-COMPLETE-01"],
     description: "the last page is not marked complete",
-    fault: when((el) => finOf(el)?.attrs.complete === "true", (el) => changed(el, (c) => delete finOf(c)!.attrs.complete)),
+    fault: when(
+      (el) => finOf(el)?.attrs.complete === "true",
+      (el) => changed(el, (c) => delete finOf(c)!.attrs.complete),
+    ),
   },
   {
     id: "mam.complete-always",
     area: "mam",
     requirements: ["MAM-COMPLETE-02"],
     description: "every page is marked complete, also those with more results after them",
-    fault: when((el) => Boolean(finOf(el)) && finOf(el)!.attrs.complete !== "true", (el) => changed(el, (c) => (finOf(c)!.attrs.complete = "true"))),
+    fault: when(
+      (el) => Boolean(finOf(el)) && finOf(el)!.attrs.complete !== "true",
+      (el) => changed(el, (c) => (finOf(c)!.attrs.complete = "true")),
+    ),
   },
   {
     id: "mam.unknown-uid-empty-page",
     area: "mam",
     requirements: ["MAM-PAGE-06", "RSM-NF-01", "MAM-IDNF-01"],
     description: "a UID that is not in the archive gets an empty page instead of item-not-found",
-    stream: answering((el) => Boolean(queryOf(el)), (answer) => (isCondition(answer, "item-not-found") ? emptyFin(answer) : "pass")),
+    stream: answering(
+      (el) => Boolean(queryOf(el)),
+      (answer) => (isCondition(answer, "item-not-found") ? emptyFin(answer) : "pass"),
+    ),
   },
   {
     id: "mam.page-needs-open-query",
@@ -366,12 +453,15 @@ export const FAULTS: FaultDef[] = [
     description: "a page request from a resource that has not queried before is refused (the server keeps per-session query state)",
     stream: (() => {
       const queried = new Set<number>();
-      return answering((el, ctx) => {
-        const q = queryOf(el);
-        const refused = Boolean(q && rsmValue(q, "after")?.getText() && !queried.has(ctx.conn.id));
-        if (q) queried.add(ctx.conn.id);
-        return refused;
-      }, (answer) => [refusal(answer, "cancel", "unexpected-request")]);
+      return answering(
+        (el, ctx) => {
+          const q = queryOf(el);
+          const refused = Boolean(q && rsmValue(q, "after")?.getText() && !queried.has(ctx.conn.id));
+          if (q) queried.add(ctx.conn.id);
+          return refused;
+        },
+        (answer) => [refusal(answer, "cancel", "unexpected-request")],
+      );
     })(),
   },
   {
@@ -379,7 +469,10 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-USER-01", "MAM-DISCO-04"],
     description: "a query addressed to the user's own bare JID is answered with service-unavailable (only queries without 'to' work)",
-    stream: answering((el, ctx) => Boolean(queryOf(el)) && el.attrs.to === bare(ctx.conn.jid), (answer) => [refusal(answer, "cancel", "service-unavailable")]),
+    stream: answering(
+      (el, ctx) => Boolean(queryOf(el)) && el.attrs.to === bare(ctx.conn.jid),
+      (answer) => [refusal(answer, "cancel", "service-unavailable")],
+    ),
   },
   // Access (§8.1).
   {
@@ -390,15 +483,18 @@ export const FAULTS: FaultDef[] = [
     stream: (() => {
       const target = new Map<string, string>();
       const live = new Map<string, Element[]>();
-      const inner = answering((el, ctx) => {
-        const strange = Boolean(queryOf(el)) && Boolean(el.attrs.to) && bare(el.attrs.to) !== bare(ctx.conn.jid);
-        if (strange) target.set(`${ctx.conn.id} ${el.attrs.id}`, bare(el.attrs.to));
-        return strange;
-      }, (answer, ctx) => {
-        const owner = target.get(`${ctx.conn.id} ${answer.attrs.id}`) ?? "";
-        const leaked = (live.get(owner) ?? []).map((m, i) => result(String(ctx.conn.jid), undefined, `leaked-${i}`, m));
-        return [...leaked, ...emptyFin(answer)];
-      });
+      const inner = answering(
+        (el, ctx) => {
+          const strange = Boolean(queryOf(el)) && Boolean(el.attrs.to) && bare(el.attrs.to) !== bare(ctx.conn.jid);
+          if (strange) target.set(`${ctx.conn.id} ${el.attrs.id}`, bare(el.attrs.to));
+          return strange;
+        },
+        (answer, ctx) => {
+          const owner = target.get(`${ctx.conn.id} ${answer.attrs.id}`) ?? "";
+          const leaked = (live.get(owner) ?? []).map((m, i) => result(String(ctx.conn.jid), undefined, `leaked-${i}`, m));
+          return [...leaked, ...emptyFin(answer)];
+        },
+      );
       return {
         fromClient: inner.fromClient,
         element: (el, ctx) => {
@@ -414,40 +510,48 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-FORM-04"],
     description: "the query form marks its fields <required/>",
-    fault: when(isForm, (el) => changed(el, (c) => {
-      for (const f of fieldsOf(c)) if (f.attrs.var !== "FORM_TYPE") f.c("required");
-    })),
+    fault: when(isForm, (el) =>
+      changed(el, (c) => {
+        for (const f of fieldsOf(c)) if (f.attrs.var !== "FORM_TYPE") f.c("required");
+      }),
+    ),
   },
   {
     id: "mam.form-with-missing",
     area: "mam",
     requirements: ["MAM-FORM-06"],
     description: "the query form does not offer the 'with' field",
-    fault: when(isForm, (el) => changed(el, (c) => {
-      const x = c.getChild("query", MAM)!.getChild("x", DATA)!;
-      for (const f of fieldsOf(c)) if (f.attrs.var === "with") x.remove(f);
-    })),
+    fault: when(isForm, (el) =>
+      changed(el, (c) => {
+        const x = c.getChild("query", MAM)!.getChild("x", DATA)!;
+        for (const f of fieldsOf(c)) if (f.attrs.var === "with") x.remove(f);
+      }),
+    ),
   },
   {
     id: "mam.form-types-wrong",
     area: "mam",
     requirements: ["MAM-FORM-08"],
     description: "the query form types 'with' as text-single and 'start'/'end' as text-multi",
-    fault: when(isForm, (el) => changed(el, (c) => {
-      for (const f of fieldsOf(c)) {
-        if (f.attrs.var === "with") f.attrs.type = "text-single";
-        if (f.attrs.var === "start" || f.attrs.var === "end") f.attrs.type = "text-multi";
-      }
-    })),
+    fault: when(isForm, (el) =>
+      changed(el, (c) => {
+        for (const f of fieldsOf(c)) {
+          if (f.attrs.var === "with") f.attrs.type = "text-single";
+          if (f.attrs.var === "start" || f.attrs.var === "end") f.attrs.type = "text-multi";
+        }
+      }),
+    ),
   },
   {
     id: "mam.groupchat-field-unadvertised",
     area: "mam",
     requirements: ["MAM-GC-01"],
     description: "the query form offers 'include-groupchat', but urn:xmpp:mam:2#groupchat-field is not advertised",
-    fault: when(isForm, (el) => changed(el, (c) => {
-      if (!fieldsOf(c).some((f) => f.attrs.var === "include-groupchat")) c.getChild("query", MAM)!.getChild("x", DATA)!.c("field", { var: "include-groupchat", type: "boolean" });
-    })),
+    fault: when(isForm, (el) =>
+      changed(el, (c) => {
+        if (!fieldsOf(c).some((f) => f.attrs.var === "include-groupchat")) c.getChild("query", MAM)!.getChild("x", DATA)!.c("field", { var: "include-groupchat", type: "boolean" });
+      }),
+    ),
   },
   // Metadata (§5).
   {
@@ -455,24 +559,34 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-META-02"],
     description: "archive metadata are always an empty <metadata/>, even when the archive holds messages",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("metadata", MAM)?.getChild("start")), (el) => changed(el, (c) => (c.getChild("metadata", MAM)!.children = []))),
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("metadata", MAM)?.getChild("start")),
+      (el) => changed(el, (c) => (c.getChild("metadata", MAM)!.children = [])),
+    ),
   },
   {
     id: "mam.metadata-invented",
     area: "mam",
     requirements: ["MAM-META-03"],
     description: "the metadata of an empty archive name a start and an end",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && el.getChild("metadata", MAM)?.children.length === 0, (el) => changed(el, (c) => {
-      const stamp = new Date().toISOString();
-      c.getChild("metadata", MAM)!.c("start", { id: "none", timestamp: stamp }).up().c("end", { id: "none", timestamp: stamp });
-    })),
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && el.getChild("metadata", MAM)?.children.length === 0,
+      (el) =>
+        changed(el, (c) => {
+          const stamp = new Date().toISOString();
+          c.getChild("metadata", MAM)!.c("start", { id: "none", timestamp: stamp }).up().c("end", { id: "none", timestamp: stamp });
+        }),
+    ),
   },
   {
     id: "mam.metadata-refused",
     area: "mam",
     requirements: ["MAM-META-02", "MAM-META-03"],
     description: "archive metadata queries are refused with feature-not-implemented: what a result would name is never shown",
-    stream: answering((el) => el.attrs.type === "get" && Boolean(el.getChild("metadata", MAM)), (el) => (el.attrs.type === "result" ? [refusal(el, "cancel", "feature-not-implemented")] : "pass")),
+    stream: answering(
+      (el) => el.attrs.type === "get" && Boolean(el.getChild("metadata", MAM)),
+      (el) => (el.attrs.type === "result" ? [refusal(el, "cancel", "feature-not-implemented")] : "pass"),
+    ),
   },
   // Discovery (§7).
   {
@@ -480,10 +594,22 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-DISCO-03"],
     description: "the account's disco#info lists urn:xmpp:mam:2#extended but not urn:xmpp:mam:2",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildren("feature").some((f) => f.attrs.var === `${MAM}#extended`)), (el) => changed(el, (c) => {
-      const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
-      for (const f of q.getChildren("feature")) if (f.attrs.var === MAM) q.remove(f);
-    })),
+    fault: when(
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "result" &&
+        Boolean(
+          el
+            .getChild("query", "http://jabber.org/protocol/disco#info")
+            ?.getChildren("feature")
+            .some((f) => f.attrs.var === `${MAM}#extended`),
+        ),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+          for (const f of q.getChildren("feature")) if (f.attrs.var === MAM) q.remove(f);
+        }),
+    ),
   },
   // The stanza-id the archive stamps (XEP-0313 §3.5, XEP-0359).
   {
@@ -491,36 +617,48 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-SID-01"],
     description: "archived messages are delivered without the archive's <stanza-id/>",
-    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
-      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
-    }) : "pass"),
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
+          })
+        : "pass",
   },
   {
     id: "sid.by-full-jid",
     area: "mam",
     requirements: ["MAM-SID-03", "SID-BR-07"],
     description: "the archive's <stanza-id/> names the receiving resource's full JID in 'by'",
-    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
-      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.by = String(ctx.conn.jid);
-    }) : "pass"),
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.by = String(ctx.conn.jid);
+          })
+        : "pass",
   },
   {
     id: "sid.without-by",
     area: "mam",
     requirements: ["SID-BR-05"],
     description: "the archive's <stanza-id/> has no 'by'",
-    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
-      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) delete s.attrs.by;
-    }) : "pass"),
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) delete s.attrs.by;
+          })
+        : "pass",
   },
   {
     id: "sid.with-child",
     area: "mam",
     requirements: ["SID-BR-06"],
     description: "the archive's <stanza-id/> carries a child element",
-    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
-      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.c("archive", { xmlns: "urn:xmpp-conform:test" });
-    }) : "pass"),
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.c("archive", { xmlns: "urn:xmpp-conform:test" });
+          })
+        : "pass",
   },
   {
     id: "sid.counter",
@@ -560,18 +698,24 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["SID-UNIQUE-01"],
     description: "every message gets the same stanza id",
-    fault: (el, ctx) => (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)) ? changed(el, (c) => {
-      for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = "the-same-id";
-    }) : "pass"),
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = "the-same-id";
+          })
+        : "pass",
   },
   {
     id: "sid.outgoing-leak",
     area: "mam",
     requirements: ["MAM-SID-04"],
     description: "messages a user sends reach the contact with the sender's archive <stanza-id/>",
-    fault: (el, ctx) => (liveMessage(el, ctx) && String(el.attrs.from ?? "").includes("@") ? changed(el, (c) => {
-      c.c("stanza-id", { xmlns: SID, by: bare(el.attrs.from), id: "sender-archive-id" });
-    }) : "pass"),
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && String(el.attrs.from ?? "").includes("@")
+        ? changed(el, (c) => {
+            c.c("stanza-id", { xmlns: SID, by: bare(el.attrs.from), id: "sender-archive-id" });
+          })
+        : "pass",
   },
   {
     id: "sid.forged-kept",
@@ -601,7 +745,10 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["SID-ORIGIN-01"],
     description: "the server strips the sender's <origin-id/> when it adds its <stanza-id/>",
-    fault: when((el) => el.name === "message" && Boolean(el.getChild("origin-id", SID)), (el) => changed(el, (c) => c.remove(c.getChild("origin-id", SID)!))),
+    fault: when(
+      (el) => el.name === "message" && Boolean(el.getChild("origin-id", SID)),
+      (el) => changed(el, (c) => c.remove(c.getChild("origin-id", SID)!)),
+    ),
   },
 ];
 
@@ -617,30 +764,47 @@ export const VARIATIONS: Variation[] = [
   {
     id: "mam-prefixed",
     description: "the MAM <result/> and <fin/> are written with a namespace prefix (XML Namespaces: an element is its namespace and local name)",
-    fault: when((el) => Boolean(resultOf(el) ?? finOf(el)), (el) => changed(el, (c) => prefixed((resultOf(c) ?? finOf(c))!))),
+    fault: when(
+      (el) => Boolean(resultOf(el) ?? finOf(el)),
+      (el) => changed(el, (c) => prefixed((resultOf(c) ?? finOf(c))!)),
+    ),
   },
   {
     id: "mam-count",
-    description: "the RSM <set/> of a page carries a <count/> where it had none, and none where it had one (XEP-0313 §4.3.2: \"a server MAY include them\"; XEP-0059 §2.2: the count \"MAY be approximate\")",
-    fault: when((el) => Boolean(setOf(el)), (el) => changed(el, (c) => (setOf(c)!.getChild("count") ? setOf(c)!.remove("count") : setOf(c)!.c("count").t("3")))),
+    description:
+      'the RSM <set/> of a page carries a <count/> where it had none, and none where it had one (XEP-0313 §4.3.2: "a server MAY include them"; XEP-0059 §2.2: the count "MAY be approximate")',
+    fault: when(
+      (el) => Boolean(setOf(el)),
+      (el) => changed(el, (c) => (setOf(c)!.getChild("count") ? setOf(c)!.remove("count") : setOf(c)!.c("count").t("3"))),
+    ),
   },
   {
     id: "mam-stable-true",
     description: "<fin/> says stable='true' (XEP-0313 §4.3.2: data the server knows stable carry stable='true' or no such attribute)",
-    fault: when((el) => Boolean(finOf(el)) && finOf(el)!.attrs.stable === undefined, (el) => changed(el, (c) => (finOf(c)!.attrs.stable = "true"))),
+    fault: when(
+      (el) => Boolean(finOf(el)) && finOf(el)!.attrs.stable === undefined,
+      (el) => changed(el, (c) => (finOf(c)!.attrs.stable = "true")),
+    ),
   },
   {
     id: "mam-complete-false",
     description: "a page that is not the last says complete='false' instead of leaving the attribute out (XEP-0313 §4.3.2 allows either)",
-    fault: when((el) => Boolean(finOf(el)) && finOf(el)!.attrs.complete === undefined, (el) => changed(el, (c) => (finOf(c)!.attrs.complete = "false"))),
+    fault: when(
+      (el) => Boolean(finOf(el)) && finOf(el)!.attrs.complete === undefined,
+      (el) => changed(el, (c) => (finOf(c)!.attrs.complete = "false")),
+    ),
   },
   {
     id: "mam-result-from-bare",
-    description: "result messages come from the user's bare JID where they had no 'from', and without one where they had it (RFC 6120 §8.1.2.1: what the server sends on behalf of the account has no 'from' or the bare JID)",
-    fault: (el, ctx) => (resultOf(el) ? changed(el, (c) => {
-      if (c.attrs.from === undefined) c.attrs.from = bare(ctx.conn.jid);
-      else delete c.attrs.from;
-    }) : "pass"),
+    description:
+      "result messages come from the user's bare JID where they had no 'from', and without one where they had it (RFC 6120 §8.1.2.1: what the server sends on behalf of the account has no 'from' or the bare JID)",
+    fault: (el, ctx) =>
+      resultOf(el)
+        ? changed(el, (c) => {
+            if (c.attrs.from === undefined) c.attrs.from = bare(ctx.conn.jid);
+            else delete c.attrs.from;
+          })
+        : "pass",
   },
   {
     id: "sid-last-and-foreign",
@@ -657,8 +821,11 @@ export const VARIATIONS: Variation[] = [
   {
     id: "mam-delay-from",
     description: "the result's <delay/> carries a 'from', the server's domain (XEP-0203: 'from' is optional)",
-    fault: (el, ctx) => (resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("delay", "urn:xmpp:delay") ? changed(el, (c) => {
-      resultOf(c)!.getChild("forwarded", FORWARD)!.getChild("delay", "urn:xmpp:delay")!.attrs.from = String(ctx.conn.jid).split("@")[1]?.split("/")[0] ?? "";
-    }) : "pass"),
+    fault: (el, ctx) =>
+      resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("delay", "urn:xmpp:delay")
+        ? changed(el, (c) => {
+            resultOf(c)!.getChild("forwarded", FORWARD)!.getChild("delay", "urn:xmpp:delay")!.attrs.from = String(ctx.conn.jid).split("@")[1]?.split("/")[0] ?? "";
+          })
+        : "pass",
   },
 ];

@@ -46,7 +46,10 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["AVATAR-NOTIFY-01", "AVATAR-DISABLE-01", "AVATAR-SYNC-01", "AVCONV-V2P-04"],
     description: "avatar metadata notifications are never sent, to contacts with +notify or to the user's own resources",
-    fault: when((el) => Boolean(eventItems(el, METADATA)), () => "drop"),
+    fault: when(
+      (el) => Boolean(eventItems(el, METADATA)),
+      () => "drop",
+    ),
   },
   {
     id: "avatar.notify.unfiltered",
@@ -64,14 +67,20 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["AVATAR-REPLYTO-01"],
     description: "avatar metadata notifications carry no replyto address of the publishing resource (visible where the server adds one: ejabberd)",
-    fault: when((el) => Boolean(eventItems(el, METADATA) && el.getChild("addresses", ADDRESS)), (el) => changed(el, (c) => c.remove("addresses", ADDRESS))),
+    fault: when(
+      (el) => Boolean(eventItems(el, METADATA) && el.getChild("addresses", ADDRESS)),
+      (el) => changed(el, (c) => c.remove("addresses", ADDRESS)),
+    ),
   },
   {
     id: "avatar.items.data-lost",
     area: "avatar",
     requirements: ["AVATAR-RETRIEVE-01", "AVCONV-V2P-01"],
     description: "a retrieve-items request for the avatar data node is answered with no items",
-    fault: when((el) => Boolean(resultItems(el, DATA)), (el) => changed(el, (c) => (resultItems(c, DATA)!.children = []))),
+    fault: when(
+      (el) => Boolean(resultItems(el, DATA)),
+      (el) => changed(el, (c) => (resultItems(c, DATA)!.children = [])),
+    ),
   },
   {
     id: "avatar.disco.nodes-missing",
@@ -98,21 +107,30 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["AVCONV-P2V-01", "VCAVATAR-GET-01"],
     description: "the vCard is returned without its PHOTO (a PEP avatar never reaches it, a stored PHOTO is lost)",
-    fault: when((el) => Boolean(photoOf(el)), (el) => changed(el, (c) => vCardResult(c)!.remove("PHOTO"))),
+    fault: when(
+      (el) => Boolean(photoOf(el)),
+      (el) => changed(el, (c) => vCardResult(c)!.remove("PHOTO")),
+    ),
   },
   {
     id: "avconv.vcard.photo-other-image",
     area: "avatar",
     requirements: ["AVCONV-P2V-02", "VCAVATAR-GET-01"],
     description: "the vCard PHOTO holds another image than the one published (a stale or wrongly picked data item)",
-    fault: when((el) => Boolean(photoOf(el)?.getChild("BINVAL")), (el) => changed(el, (c) => setText(photoOf(c)!.getChild("BINVAL")!, OTHER_IMAGE))),
+    fault: when(
+      (el) => Boolean(photoOf(el)?.getChild("BINVAL")),
+      (el) => changed(el, (c) => setText(photoOf(c)!.getChild("BINVAL")!, OTHER_IMAGE)),
+    ),
   },
   {
     id: "avconv.vcard.photo-type-lost",
     area: "avatar",
     requirements: ["AVCONV-P2V-03", "VCAVATAR-GET-01"],
     description: "the vCard PHOTO converted from a PEP avatar has no TYPE",
-    fault: when((el) => Boolean(photoOf(el)?.getChild("TYPE")), (el) => changed(el, (c) => photoOf(c)!.remove("TYPE"))),
+    fault: when(
+      (el) => Boolean(photoOf(el)?.getChild("TYPE")),
+      (el) => changed(el, (c) => photoOf(c)!.remove("TYPE")),
+    ),
   },
   {
     id: "avconv.v2p.metadata-id-wrong",
@@ -121,7 +139,17 @@ export const FAULTS: FaultDef[] = [
     description: "an avatar converted from a vCard PHOTO is announced in the metadata with an id that is not the image's SHA-1 (e.g. a hash of the base64 text, line breaks included)",
     fault: when(
       (el) => Boolean(resultItems(el, METADATA)),
-      (el) => changed(el, (c) => resultItems(c, METADATA)!.getChildren("item").forEach((i) => i.getChild("metadata", METADATA)?.getChildren("info").forEach((info) => (info.attrs.id = OTHER_HASH)))),
+      (el) =>
+        changed(el, (c) =>
+          resultItems(c, METADATA)!
+            .getChildren("item")
+            .forEach((i) =>
+              i
+                .getChild("metadata", METADATA)
+                ?.getChildren("info")
+                .forEach((info) => (info.attrs.id = OTHER_HASH)),
+            ),
+        ),
     ),
   },
   {
@@ -131,7 +159,13 @@ export const FAULTS: FaultDef[] = [
     description: "the metadata of an avatar converted from a vCard PHOTO holds a second <info/> besides the image's",
     fault: when(
       (el) => Boolean(resultItems(el, METADATA)?.getChild("item")?.getChild("metadata", METADATA)?.getChild("info")),
-      (el) => changed(el, (c) => resultItems(c, METADATA)!.getChild("item")!.getChild("metadata", METADATA)!.cnode(xml("info", { id: OTHER_HASH, type: "image/gif", bytes: "1", url: "https://avatars.example.org/x.gif" }))),
+      (el) =>
+        changed(el, (c) =>
+          resultItems(c, METADATA)!
+            .getChild("item")!
+            .getChild("metadata", METADATA)!
+            .cnode(xml("info", { id: OTHER_HASH, type: "image/gif", bytes: "1", url: "https://avatars.example.org/x.gif" })),
+        ),
     ),
   },
   {
@@ -174,20 +208,34 @@ export const FAULTS: FaultDef[] = [
 export const VARIATIONS: Variation[] = [
   {
     id: "avatar-binval-wrapped",
-    description: "the vCard PHOTO's BINVAL is broken into lines of 76 characters (XEP-0153 §4.6: RFC 2045 \"recommends that base64 data should have lines limited to at most 76 characters\"; whitespace \"MUST be ignored\")",
-    fault: when((el) => Boolean(photoOf(el)?.getChild("BINVAL")), (el) => changed(el, (c) => {
-      const binval = photoOf(c)!.getChild("BINVAL")!;
-      setText(binval, binval.getText().replace(/\s+/g, "").replace(/(.{76})(?=.)/g, "$1\n"));
-    })),
+    description:
+      'the vCard PHOTO\'s BINVAL is broken into lines of 76 characters (XEP-0153 §4.6: RFC 2045 "recommends that base64 data should have lines limited to at most 76 characters"; whitespace "MUST be ignored")',
+    fault: when(
+      (el) => Boolean(photoOf(el)?.getChild("BINVAL")),
+      (el) =>
+        changed(el, (c) => {
+          const binval = photoOf(c)!.getChild("BINVAL")!;
+          setText(
+            binval,
+            binval
+              .getText()
+              .replace(/\s+/g, "")
+              .replace(/(.{76})(?=.)/g, "$1\n"),
+          );
+        }),
+    ),
   },
   {
     id: "avatar-photo-children-reordered",
     description: "the vCard PHOTO lists BINVAL before TYPE (order is not fixed by XEP-0153 §4.5 or XEP-0054)",
-    fault: when((el) => Boolean(photoOf(el)?.getChild("TYPE") && photoOf(el)?.getChild("BINVAL")), (el) => changed(el, (c) => photoOf(c)!.children.reverse())),
+    fault: when(
+      (el) => Boolean(photoOf(el)?.getChild("TYPE") && photoOf(el)?.getChild("BINVAL")),
+      (el) => changed(el, (c) => photoOf(c)!.children.reverse()),
+    ),
   },
   {
     id: "avatar-hash-uppercase",
-    description: "the photo hash in presence is in upper-case hex (XEP-0153 §3.1: \"Entities need to be able to process both\")",
+    description: 'the photo hash in presence is in upper-case hex (XEP-0153 §3.1: "Entities need to be able to process both")',
     fault: (el, ctx) => {
       const photo = updateOf(el, ctx)?.getChild("photo");
       return photo?.getText().trim() ? changed(el, (c) => setText(c.getChild("x", UPDATE)!.getChild("photo")!, photo.getText().trim().toUpperCase())) : "pass";
@@ -196,14 +244,25 @@ export const VARIATIONS: Variation[] = [
   {
     id: "avatar-notify-type-flipped",
     description: "avatar notifications are sent as type 'normal' instead of 'headline' or back (XEP-0060 pubsub#notification_type leaves it to the node's configuration)",
-    fault: when((el) => Boolean(eventItems(el, METADATA)), (el) => changed(el, (c) => (c.attrs.type = c.attrs.type === "headline" ? "normal" : "headline"))),
+    fault: when(
+      (el) => Boolean(eventItems(el, METADATA)),
+      (el) => changed(el, (c) => (c.attrs.type = c.attrs.type === "headline" ? "normal" : "headline")),
+    ),
   },
   {
     id: "avatar-disco-items-extra",
-    description: "a user's disco#items lists another PEP node besides the avatar ones (XEP-0084 §6.1 requires \"the appropriate items\", not only them)",
+    description: 'a user\'s disco#items lists another PEP node besides the avatar ones (XEP-0084 §6.1 requires "the appropriate items", not only them)',
     fault: when(
       // Only beside the avatar nodes: elsewhere an item of a node the user does not have would change what a case knows of the account.
-      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_ITEMS)?.getChildren("item").some((i) => String(i.attrs.node ?? "").startsWith("urn:xmpp:avatar:"))),
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "result" &&
+        Boolean(
+          el
+            .getChild("query", DISCO_ITEMS)
+            ?.getChildren("item")
+            .some((i) => String(i.attrs.node ?? "").startsWith("urn:xmpp:avatar:")),
+        ),
       (el) => changed(el, (c) => c.getChild("query", DISCO_ITEMS)!.cnode(xml("item", { jid: bare(String(el.attrs.from ?? "")), node: "urn:xmpp:xmpp-conform:other" }))),
     ),
   },

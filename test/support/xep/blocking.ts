@@ -21,7 +21,10 @@ const errorReply = (request: Element, conditionName: string, from: string | unde
 
 /** A command the server answers: its result (or error) gets `act`. */
 const answeringCommand = (name: string, withItems: boolean, act: (answer: Element) => FaultAction): StreamFault =>
-  answering((el) => el.attrs.type === "set" && Boolean(command(el, name)) && itemsOf(command(el, name)).length > 0 === withItems, (answer) => act(answer));
+  answering(
+    (el) => el.attrs.type === "set" && Boolean(command(el, name)) && itemsOf(command(el, name)).length > 0 === withItems,
+    (answer) => act(answer),
+  );
 
 /** The user's connections in the case (the proxied connections bound to that bare JID). */
 const connectionsOf = (user: string, ctx: FaultContext) => [ctx.conn, ...ctx.peers()].filter((c) => bare(c.jid) === user);
@@ -52,14 +55,20 @@ export const FAULTS: FaultDef[] = [
     area: "blocking",
     requirements: ["BLOCK-LIST-01", "BLOCK-SET-04"],
     description: "the block list leaves out the last blocked JID",
-    fault: when((el) => itemsOf(listResult(el)).length > 0, (el) => changed(el, (c) => listResult(c)!.remove(itemsOf(listResult(c)).at(-1)!))),
+    fault: when(
+      (el) => itemsOf(listResult(el)).length > 0,
+      (el) => changed(el, (c) => listResult(c)!.remove(itemsOf(listResult(c)).at(-1)!)),
+    ),
   },
   {
     id: "blocking.list.empty-is-error",
     area: "blocking",
     requirements: ["BLOCK-LIST-02"],
     description: "an empty block list is answered with item-not-found instead of an empty <blocklist/>",
-    fault: when((el) => Boolean(listResult(el)) && itemsOf(listResult(el)).length === 0, (el) => [errorReply(el, "item-not-found", "")]),
+    fault: when(
+      (el) => Boolean(listResult(el)) && itemsOf(listResult(el)).length === 0,
+      (el) => [errorReply(el, "item-not-found", "")],
+    ),
   },
   {
     id: "blocking.block.no-result",
@@ -101,7 +110,10 @@ export const FAULTS: FaultDef[] = [
     area: "blocking",
     requirements: ["BLOCK-UNBLOCK-02"],
     description: "an unblock naming JIDs is never pushed",
-    fault: when((el) => isPush("unblock")(el) && itemsOf(command(el, "unblock")).length > 0, () => "drop"),
+    fault: when(
+      (el) => isPush("unblock")(el) && itemsOf(command(el, "unblock")).length > 0,
+      () => "drop",
+    ),
   },
   {
     id: "blocking.push.unblock-not-to-sender",
@@ -128,15 +140,20 @@ export const FAULTS: FaultDef[] = [
     area: "blocking",
     requirements: ["BLOCK-UNBLOCKALL-02"],
     description: "the unblock-all push names a JID, so clients read it as the unblocking of that JID only",
-    fault: when((el) => isPush("unblock")(el) && itemsOf(command(el, "unblock")).length === 0, (el) =>
-      changed(el, (c) => command(c, "unblock")!.cnode(xml("item", { jid: "someone@unblocked.invalid" })))),
+    fault: when(
+      (el) => isPush("unblock")(el) && itemsOf(command(el, "unblock")).length === 0,
+      (el) => changed(el, (c) => command(c, "unblock")!.cnode(xml("item", { jid: "someone@unblocked.invalid" }))),
+    ),
   },
   {
     id: "blocking.presence.no-unavailable",
     area: "blocking",
     requirements: ["BLOCK-PRES-01"],
     description: "blocking a contact sends it no unavailable presence",
-    fault: when((el) => el.name === "presence" && el.attrs.type === "unavailable", () => "drop"),
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "unavailable",
+      () => "drop",
+    ),
   },
   (() => {
     const unblocked = unblockedBy();
@@ -182,7 +199,10 @@ export const FAULTS: FaultDef[] = [
     area: "blocking",
     requirements: ["BLOCK-IN-05"],
     description: "an IQ get or set from a blocked JID is dropped without an error",
-    fault: when((el) => el.name === "iq" && condition(el, "service-unavailable"), () => "drop"),
+    fault: when(
+      (el) => el.name === "iq" && condition(el, "service-unavailable"),
+      () => "drop",
+    ),
   },
   {
     id: "blocking.inbound.iq-response-answered",
@@ -223,19 +243,25 @@ export const FAULTS: FaultDef[] = [
     area: "blocking",
     requirements: ["BLOCK-OUT-03"],
     description: "the error for a stanza to a blocked JID has no <blocked xmlns='urn:xmpp:blocking:errors'/>",
-    fault: when((el) => condition(el, "blocked", ERRORS), (el) => changed(el, (c) => c.getChild("error")!.remove(c.getChild("error")!.getChild("blocked", ERRORS)!))),
+    fault: when(
+      (el) => condition(el, "blocked", ERRORS),
+      (el) => changed(el, (c) => c.getChild("error")!.remove(c.getChild("error")!.getChild("blocked", ERRORS)!)),
+    ),
   },
   {
     id: "blocking.outbound.service-unavailable",
     area: "blocking",
     requirements: ["BLOCK-OUT-02"],
     description: "the error for a stanza to a blocked JID is service-unavailable instead of not-acceptable",
-    fault: when((el) => condition(el, "not-acceptable"), (el) =>
-      changed(el, (c) => {
-        const e = c.getChild("error")!;
-        e.remove(e.getChild("not-acceptable", STANZAS)!);
-        e.cnode(xml("service-unavailable", { xmlns: STANZAS }));
-      })),
+    fault: when(
+      (el) => condition(el, "not-acceptable"),
+      (el) =>
+        changed(el, (c) => {
+          const e = c.getChild("error")!;
+          e.remove(e.getChild("not-acceptable", STANZAS)!);
+          e.cnode(xml("service-unavailable", { xmlns: STANZAS }));
+        }),
+    ),
   },
   (() => {
     const denied = new Set<string>();
@@ -252,7 +278,11 @@ export const FAULTS: FaultDef[] = [
         },
         element: (el) =>
           itemsOf(listResult(el)).some((i) => denied.has(String(i.attrs.jid)))
-            ? changed(el, (c) => itemsOf(listResult(c)).filter((i) => denied.has(String(i.attrs.jid))).forEach((i) => listResult(c)!.remove(i)))
+            ? changed(el, (c) =>
+                itemsOf(listResult(c))
+                  .filter((i) => denied.has(String(i.attrs.jid)))
+                  .forEach((i) => listResult(c)!.remove(i)),
+              )
             : "pass",
       },
     } satisfies FaultDef;
@@ -265,31 +295,34 @@ export const VARIATIONS: Variation[] = [
     id: "blocking.push-from-either-way",
     description:
       "block and unblock pushes carry the account's bare JID as 'from' where the server left it out, and none where it put it (RFC 6120 §8.1.2.1: either is right for what the server sends on behalf of the account)",
-    fault: when((el) => isPush("block")(el) || isPush("unblock")(el), (el) =>
-      changed(el, (c) => {
-        if (c.attrs.from === undefined) c.attrs.from = bare(c.attrs.to);
-        else delete c.attrs.from;
-      })),
+    fault: when(
+      (el) => isPush("block")(el) || isPush("unblock")(el),
+      (el) =>
+        changed(el, (c) => {
+          if (c.attrs.from === undefined) c.attrs.from = bare(c.attrs.to);
+          else delete c.attrs.from;
+        }),
+    ),
   },
   {
     id: "blocking.list-order-reversed",
     description: "the block list names its items in the other order (XEP-0191 §3.2 asks for one item per blocked JID, in no order)",
-    fault: when((el) => itemsOf(listResult(el)).length > 1, (el) =>
-      changed(el, (c) => {
-        const list = listResult(c)!;
-        const items = itemsOf(list).reverse();
-        items.forEach((i) => list.remove(i));
-        items.forEach((i) => list.cnode(i));
-      })),
+    fault: when(
+      (el) => itemsOf(listResult(el)).length > 1,
+      (el) =>
+        changed(el, (c) => {
+          const list = listResult(c)!;
+          const items = itemsOf(list).reverse();
+          items.forEach((i) => list.remove(i));
+          items.forEach((i) => list.cnode(i));
+        }),
+    ),
   },
   {
     id: "blocking.prefixed-namespaces",
     description: "<blocklist/>, <block/>, <unblock/> and <blocked/> are written with namespace prefixes (XML Namespaces: an element is its namespace and local name)",
     fault: (el) => {
-      const targets = (c: Element) => [
-        ...["blocklist", "block", "unblock"].map((n) => command(c, n)).filter((e): e is Element => Boolean(e)),
-        ...(errorOf(c)?.getChildren("blocked", ERRORS) ?? []),
-      ];
+      const targets = (c: Element) => [...["blocklist", "block", "unblock"].map((n) => command(c, n)).filter((e): e is Element => Boolean(e)), ...(errorOf(c)?.getChildren("blocked", ERRORS) ?? [])];
       if (targets(el).length === 0) return "pass";
       const copy = copyOf(el);
       for (const e of targets(copy)) prefix(e, e.attrs.xmlns === ERRORS ? "be" : "b");
@@ -299,13 +332,18 @@ export const VARIATIONS: Variation[] = [
   {
     id: "blocking.error-type-modify",
     description: "the blocked error's type is 'modify' rather than the example's 'cancel' (XEP-0191 §3.3 requires the condition, not the type)",
-    fault: when((el) => condition(el, "blocked", ERRORS), (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = c.getChild("error")!.attrs.type === "modify" ? "cancel" : "modify"))),
+    fault: when(
+      (el) => condition(el, "blocked", ERRORS),
+      (el) => changed(el, (c) => (c.getChild("error")!.attrs.type = c.getChild("error")!.attrs.type === "modify" ? "cancel" : "modify")),
+    ),
   },
   {
     id: "blocking.error-text",
     description: "errors for blocked stanzas carry a human-readable <text/> (RFC 6120 §8.3.2: OPTIONAL)",
-    fault: when((el) => condition(el, "blocked", ERRORS) || (el.name === "message" && condition(el, "service-unavailable")), (el) =>
-      changed(el, (c) => c.getChild("error")!.cnode(xml("text", { xmlns: STANZAS }, "blocked by the user")))),
+    fault: when(
+      (el) => condition(el, "blocked", ERRORS) || (el.name === "message" && condition(el, "service-unavailable")),
+      (el) => changed(el, (c) => c.getChild("error")!.cnode(xml("text", { xmlns: STANZAS }, "blocked by the user"))),
+    ),
   },
 ];
 

@@ -44,14 +44,20 @@ export const FAULTS: FaultDef[] = [
     area: "bookmarks",
     requirements: ["PSTORE-CONFIG-01"],
     description: "a publish with publish-options (persist_items, access_model whitelist) is refused with <feature-not-implemented/>",
-    stream: answering((el) => publishTo(PSTORE)(el) && withOptions(el), (el) => (isResult(el) ? errorTo(el, "feature-not-implemented") : "pass")),
+    stream: answering(
+      (el) => publishTo(PSTORE)(el) && withOptions(el),
+      (el) => (isResult(el) ? errorTo(el, "feature-not-implemented") : "pass"),
+    ),
   },
   {
     id: "pstore.auto-create.missing",
     area: "bookmarks",
     requirements: ["PSTORE-CREATE-01"],
     description: "a publish to a node that does not exist is refused with <item-not-found/> instead of creating the node",
-    stream: answering((el) => publishTo(PSTORE)(el) && !withOptions(el), (el) => (isResult(el) ? errorTo(el, "item-not-found") : "pass")),
+    stream: answering(
+      (el) => publishTo(PSTORE)(el) && !withOptions(el),
+      (el) => (isResult(el) ? errorTo(el, "item-not-found") : "pass"),
+    ),
   },
   {
     id: "pstore.not-persisted",
@@ -79,8 +85,11 @@ export const FAULTS: FaultDef[] = [
         if (!node) return "pass";
         askedNode.delete(key);
         return [
-          xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
-            xml("pubsub", { xmlns: PUBSUB }, xml("items", { node }, xml("item", { id: "leaked" }, xml("secret", { xmlns: "urn:xmpp-conform:leak" }))))),
+          xml(
+            "iq",
+            { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+            xml("pubsub", { xmlns: PUBSUB }, xml("items", { node }, xml("item", { id: "leaked" }, xml("secret", { xmlns: "urn:xmpp-conform:leak" })))),
+          ),
         ];
       },
     },
@@ -92,10 +101,11 @@ export const FAULTS: FaultDef[] = [
     description: "disco#info answers leave out the identity pubsub/pep",
     fault: when(
       (el) => isResult(el) && Boolean(el.getChild("query", DISCO_INFO)),
-      (el) => changed(el, (c) => {
-        const q = c.getChild("query", DISCO_INFO)!;
-        q.children = q.children.filter((x) => typeof x === "string" || !(x.name === "identity" && x.attrs.category === "pubsub"));
-      }),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          q.children = q.children.filter((x) => typeof x === "string" || !(x.name === "identity" && x.attrs.category === "pubsub"));
+        }),
     ),
   },
   {
@@ -103,21 +113,30 @@ export const FAULTS: FaultDef[] = [
     area: "bookmarks",
     requirements: ["BOOKMARK-ADD-01", "BOOKMARK-EDIT-02"],
     description: "a bookmark publish with the XEP-0402 publish-options is refused with <resource-constraint/> (pubsub#max_items unknown)",
-    stream: answering((el) => publishTo(BOOKMARKS)(el) && withOptions(el), (el) => (isResult(el) ? errorTo(el, "resource-constraint", "wait") : "pass")),
+    stream: answering(
+      (el) => publishTo(BOOKMARKS)(el) && withOptions(el),
+      (el) => (isResult(el) ? errorTo(el, "resource-constraint", "wait") : "pass"),
+    ),
   },
   {
     id: "bookmark.retract.refused",
     area: "bookmarks",
     requirements: ["BOOKMARK-RETRACT-01"],
     description: "a retract of a bookmark is refused with <feature-not-implemented/> (no delete-items)",
-    stream: answering((el) => retractOf(el)?.attrs.node === BOOKMARKS, (el) => (isResult(el) ? errorTo(el, "feature-not-implemented") : "pass")),
+    stream: answering(
+      (el) => retractOf(el)?.attrs.node === BOOKMARKS,
+      (el) => (isResult(el) ? errorTo(el, "feature-not-implemented") : "pass"),
+    ),
   },
   {
     id: "bookmark.notify.dropped",
     area: "bookmarks",
     requirements: ["BOOKMARK-NOTIFY-01", "BOOKMARK-NOTIFY-02"],
     description: "the owner's resources with urn:xmpp:bookmarks:1+notify get no notification of bookmark changes",
-    fault: when((el) => eventItems(el)?.attrs.node === BOOKMARKS, () => "drop"),
+    fault: when(
+      (el) => eventItems(el)?.attrs.node === BOOKMARKS,
+      () => "drop",
+    ),
   },
   {
     id: "bookmark.compat.not-in-private",
@@ -150,7 +169,10 @@ export const FAULTS: FaultDef[] = [
     area: "bookmarks",
     requirements: ["BMLEGACY-NOTIFY-01"],
     description: "the owner's resources with storage:bookmarks+notify get no notification of the 'storage:bookmarks' node",
-    fault: when((el) => eventItems(el)?.attrs.node === "storage:bookmarks", () => "drop"),
+    fault: when(
+      (el) => eventItems(el)?.attrs.node === "storage:bookmarks",
+      () => "drop",
+    ),
   },
 ];
 
@@ -167,18 +189,23 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "pep-publish-result-empty",
-    description: "a bookmark publish is acknowledged with an empty result (XEP-0402 Example 7; XEP-0060 §7.1.2 asks for the <item/> only when the request had no id, and a bookmark's id is its room's JID)",
-    fault: when((el) => isResult(el) && pubsubOf(el)?.getChild("publish")?.attrs.node === "urn:xmpp:bookmarks:1", (el) => changed(el, (c) => void c.remove("pubsub", PUBSUB))),
+    description:
+      "a bookmark publish is acknowledged with an empty result (XEP-0402 Example 7; XEP-0060 §7.1.2 asks for the <item/> only when the request had no id, and a bookmark's id is its room's JID)",
+    fault: when(
+      (el) => isResult(el) && pubsubOf(el)?.getChild("publish")?.attrs.node === "urn:xmpp:bookmarks:1",
+      (el) => changed(el, (c) => void c.remove("pubsub", PUBSUB)),
+    ),
   },
   {
     id: "pep-item-publisher",
     description: "items in results and notifications carry a 'publisher' attribute (XEP-0060 §7.1.2: the service MAY add it)",
     fault: when(
       (el) => Boolean(eventItems(el) ?? pubsubOf(el)?.getChild("items")),
-      (el) => changed(el, (c) => {
-        const items = eventItems(c) ?? pubsubOf(c)!.getChild("items")!;
-        for (const item of items.getChildren("item")) item.attrs.publisher = bare(String(c.attrs.to ?? ""));
-      }),
+      (el) =>
+        changed(el, (c) => {
+          const items = eventItems(c) ?? pubsubOf(c)!.getChild("items")!;
+          for (const item of items.getChildren("item")) item.attrs.publisher = bare(String(c.attrs.to ?? ""));
+        }),
     ),
   },
 ];

@@ -32,39 +32,55 @@ export const FAULTS: FaultDef[] = [
     area: "carbons",
     requirements: ["CARBONS-RECV-FROM"],
     description: "received copies come from the server's domain instead of the user's bare JID",
-    fault: when((el) => Boolean(el.getChild("received", CARBONS)), (el) => changed(el, (c) => (c.attrs.from = String(bare(el.attrs.to)).split("@")[1]))),
+    fault: when(
+      (el) => Boolean(el.getChild("received", CARBONS)),
+      (el) => changed(el, (c) => (c.attrs.from = String(bare(el.attrs.to)).split("@")[1])),
+    ),
   },
   {
     id: "carbons.received-to-bare",
     area: "carbons",
     requirements: ["CARBONS-RECV-TO"],
     description: "received copies are addressed to the user's bare JID, not the resource that gets them",
-    fault: when((el) => Boolean(el.getChild("received", CARBONS)), (el) => changed(el, (c) => (c.attrs.to = bare(el.attrs.to)))),
+    fault: when(
+      (el) => Boolean(el.getChild("received", CARBONS)),
+      (el) => changed(el, (c) => (c.attrs.to = bare(el.attrs.to))),
+    ),
   },
   {
     id: "carbons.received-unwrapped",
     area: "carbons",
     requirements: ["CARBONS-RECV-WRAP"],
     description: "received copies carry <forwarded/> directly, without the <received/> element",
-    fault: when((el) => Boolean(el.getChild("received", CARBONS)), (el) => changed(el, (c) => {
-      const received = c.getChild("received", CARBONS)!;
-      c.remove(received);
-      c.cnode(received.getChild("forwarded", FORWARD)!);
-    })),
+    fault: when(
+      (el) => Boolean(el.getChild("received", CARBONS)),
+      (el) =>
+        changed(el, (c) => {
+          const received = c.getChild("received", CARBONS)!;
+          c.remove(received);
+          c.cnode(received.getChild("forwarded", FORWARD)!);
+        }),
+    ),
   },
   {
     id: "carbons.sent-from-sender",
     area: "carbons",
     requirements: ["CARBONS-SENT-FROM"],
     description: "sent copies come from the sending resource's full JID instead of the user's bare JID",
-    fault: when((el) => Boolean(el.getChild("sent", CARBONS)), (el) => changed(el, (c) => (c.attrs.from = `${bare(el.attrs.to)}/elsewhere`))),
+    fault: when(
+      (el) => Boolean(el.getChild("sent", CARBONS)),
+      (el) => changed(el, (c) => (c.attrs.from = `${bare(el.attrs.to)}/elsewhere`)),
+    ),
   },
   {
     id: "carbons.sent-as-received",
     area: "carbons",
     requirements: ["CARBONS-SENT-WRAP"],
     description: "sent copies are wrapped in <received/> instead of <sent/>",
-    fault: when((el) => Boolean(el.getChild("sent", CARBONS)), (el) => changed(el, (c) => (c.getChild("sent", CARBONS)!.name = "received"))),
+    fault: when(
+      (el) => Boolean(el.getChild("sent", CARBONS)),
+      (el) => changed(el, (c) => (c.getChild("sent", CARBONS)!.name = "received")),
+    ),
   },
   {
     id: "carbons.forwarded-namespace-lost",
@@ -129,7 +145,11 @@ export const VARIATIONS: Variation[] = [
   {
     id: "carbons-delay-stamp",
     description: "copies carry an XEP-0203 <delay/> in <forwarded/> (XEP-0297 §3.2: the forwarding entity SHOULD add one; XEP-0280 neither asks for it nor forbids it)",
-    fault: onCopies((c) => wrapper(c)!.getChild("forwarded", FORWARD)!.c("delay", { xmlns: "urn:xmpp:delay", from: String(bare(c.attrs.to)).split("@")[1], stamp: new Date().toISOString() })),
+    fault: onCopies((c) =>
+      wrapper(c)!
+        .getChild("forwarded", FORWARD)!
+        .c("delay", { xmlns: "urn:xmpp:delay", from: String(bare(c.attrs.to)).split("@")[1], stamp: new Date().toISOString() }),
+    ),
   },
   {
     id: "carbons-prefixed",
@@ -147,7 +167,8 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "carbons-own-ids",
-    description: "copies carry an id of the server's making, and the wrapper of a normal message states type='normal' (RFC 6120 §8.1.3: the id of a stanza the server generates is its own; RFC 6121 §5.2.2: normal is the default type)",
+    description:
+      "copies carry an id of the server's making, and the wrapper of a normal message states type='normal' (RFC 6120 §8.1.3: the id of a stanza the server generates is its own; RFC 6121 §5.2.2: normal is the default type)",
     fault: onCopies((c) => {
       c.attrs.id = `carbon-${Math.random().toString(36).slice(2)}`;
       c.attrs.type ??= "normal";

@@ -77,7 +77,9 @@ export const FAULTS: FaultDef[] = [
     requirements: ["DISCO-FEAT-02"],
     description: "the server lists urn:xmpp:blocking, urn:xmpp:carbons:2 and vcard-temp, but answers their requests with feature-not-implemented",
     stream: answering(
-      (el) => (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild("blocklist", "urn:xmpp:blocking") ?? el.getChild("enable", "urn:xmpp:carbons:2") ?? el.getChild("vCard", "vcard-temp")),
+      (el) =>
+        (el.attrs.type === "get" || el.attrs.type === "set") &&
+        Boolean(el.getChild("blocklist", "urn:xmpp:blocking") ?? el.getChild("enable", "urn:xmpp:carbons:2") ?? el.getChild("vCard", "vcard-temp")),
       (el) => (el.attrs.type === "result" ? [errorReply(el, "feature-not-implemented")] : "pass"),
     ),
   },
@@ -86,7 +88,10 @@ export const FAULTS: FaultDef[] = [
     area: "disco",
     requirements: ["DISCO-NODE-01"],
     description: "the server's disco#info result for a node leaves the 'node' off its <query/>",
-    fault: when((el) => resultOf(INFO)(el) && Boolean(el.getChild("query", INFO)!.attrs.node), (el) => changed(el, (c) => delete c.getChild("query", INFO)!.attrs.node)),
+    fault: when(
+      (el) => resultOf(INFO)(el) && Boolean(el.getChild("query", INFO)!.attrs.node),
+      (el) => changed(el, (c) => delete c.getChild("query", INFO)!.attrs.node),
+    ),
   },
   {
     id: "disco.items.unanswered",
@@ -143,7 +148,16 @@ export const FAULTS: FaultDef[] = [
     requirements: ["DISCO-SEC-02"],
     description: "the server answers disco#info to a user's bare JID for anyone, with the account identity, also where it must say service-unavailable",
     stream: answering(asks(INFO, otherBare), (el) =>
-      el.attrs.type === "error" ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("query", { xmlns: INFO }, xml("identity", { category: "account", type: "registered" }), xml("feature", { var: INFO })))] : "pass"),
+      el.attrs.type === "error"
+        ? [
+            xml(
+              "iq",
+              { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+              xml("query", { xmlns: INFO }, xml("identity", { category: "account", type: "registered" }), xml("feature", { var: INFO })),
+            ),
+          ]
+        : "pass",
+    ),
   },
   {
     id: "disco.sec.no-account-item-not-found",
@@ -215,17 +229,25 @@ export const FAULTS: FaultDef[] = [
 export const VARIATIONS: Variation[] = [
   {
     id: "disco-info-extra-identity",
-    description: "the server's disco#info for an account has a second identity (XEP-0030 §3.1: \"An entity MAY have multiple identities.\"); not the domain's, whose caps 'ver' would have to change with it",
-    fault: when((el) => resultOf(INFO)(el) && String(el.attrs.from ?? "").includes("@"), (el) => changed(el, (c) => {
-      const q = c.getChild("query", INFO)!;
-      const first = q.getChild("identity");
-      if (first) q.cnode(xml("identity", { category: "store", type: "file", ...(first.attrs.name && { name: first.attrs.name }) }));
-    })),
+    description:
+      "the server's disco#info for an account has a second identity (XEP-0030 §3.1: \"An entity MAY have multiple identities.\"); not the domain's, whose caps 'ver' would have to change with it",
+    fault: when(
+      (el) => resultOf(INFO)(el) && String(el.attrs.from ?? "").includes("@"),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", INFO)!;
+          const first = q.getChild("identity");
+          if (first) q.cnode(xml("identity", { category: "store", type: "file", ...(first.attrs.name && { name: first.attrs.name }) }));
+        }),
+    ),
   },
   {
     id: "disco-items-extra-service",
     description: "the server lists a service it hosts among its disco#items, with a name (XEP-0030 §4.1: the item \"MAY possess a 'name' attribute\")",
-    fault: when((el) => resultOf(ITEMS)(el) && domain(String(el.attrs.from ?? "")), (el) => changed(el, (c) => void c.getChild("query", ITEMS)!.cnode(xml("item", { jid: `upload.${el.attrs.from}`, name: "HTTP upload" })))),
+    fault: when(
+      (el) => resultOf(ITEMS)(el) && domain(String(el.attrs.from ?? "")),
+      (el) => changed(el, (c) => void c.getChild("query", ITEMS)!.cnode(xml("item", { jid: `upload.${el.attrs.from}`, name: "HTTP upload" }))),
+    ),
   },
   {
     id: "disco-info-reordered",
@@ -234,8 +256,12 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "disco-unknown-node-service-unavailable",
-    description: "the server refuses a node it does not have with service-unavailable instead of item-not-found (XEP-0030 §7: when \"the specified target entity does not exist but that fact cannot be divulged\")",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("item-not-found", STANZAS)) && domain(String(el.attrs.from ?? "")), (el) => [errorReply(el, "service-unavailable")]),
+    description:
+      'the server refuses a node it does not have with service-unavailable instead of item-not-found (XEP-0030 §7: when "the specified target entity does not exist but that fact cannot be divulged")',
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("item-not-found", STANZAS)) && domain(String(el.attrs.from ?? "")),
+      (el) => [errorReply(el, "service-unavailable")],
+    ),
   },
   {
     id: "caps-presence-prefixed",
@@ -245,6 +271,7 @@ export const VARIATIONS: Variation[] = [
         const c = p.getChild("c", CAPS)!;
         p.remove("c", CAPS);
         p.cnode(xml("caps:c", { "xmlns:caps": CAPS, ...Object.fromEntries(Object.entries(c.attrs).filter(([k]) => k !== "xmlns")) }));
-      })),
+      }),
+    ),
   },
 ];

@@ -25,23 +25,32 @@ const withCondition = (el: Element, condition: string) =>
   });
 /** A disco#info result without the feature `v`. */
 const withoutFeature = (v: string) =>
-  when((el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", v)), (el) =>
-    changed(el, (c) => {
-      const q = c.getChild("query", DISCO)!;
-      q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== v);
-    }));
+  when(
+    (el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", v)),
+    (el) =>
+      changed(el, (c) => {
+        const q = c.getChild("query", DISCO)!;
+        q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== v);
+      }),
+  );
 /** The server's <time/> result with `edit` applied to its child `child`. */
 const editTime = (child: "tzo" | "utc", edit: (text: string) => string | undefined) =>
-  when((el) => resultWith("time", TIME)(el) && serverMade(el), (el) =>
-    changed(el, (c) => {
-      const t = c.getChild("time", TIME)!;
-      const field = t.getChild(child)!;
-      const text = edit(field.getText());
-      if (text === undefined) t.remove(child);
-      else field.children = [text];
-    }));
+  when(
+    (el) => resultWith("time", TIME)(el) && serverMade(el),
+    (el) =>
+      changed(el, (c) => {
+        const t = c.getChild("time", TIME)!;
+        const field = t.getChild(child)!;
+        const text = edit(field.getText());
+        if (text === undefined) t.remove(child);
+        else field.children = [text];
+      }),
+  );
 const versionWithout = (child: string) =>
-  when((el) => resultWith("query", VERSION)(el) && serverMade(el), (el) => changed(el, (c) => c.getChild("query", VERSION)!.remove(child)));
+  when(
+    (el) => resultWith("query", VERSION)(el) && serverMade(el),
+    (el) => changed(el, (c) => c.getChild("query", VERSION)!.remove(child)),
+  );
 
 /** XEP-0199, XEP-0092, XEP-0012, XEP-0202: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
@@ -50,7 +59,11 @@ export const FAULTS: FaultDef[] = [
     area: "entity",
     requirements: ["PING-C2S-01"],
     description: "a ping of the server is answered with service-unavailable although the server advertises urn:xmpp:ping",
-    stream: answering(asks("ping", PING), (el) => (el.attrs.type === "result" && serverMade(el) ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))] : "pass")),
+    stream: answering(asks("ping", PING), (el) =>
+      el.attrs.type === "result" && serverMade(el)
+        ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))]
+        : "pass",
+    ),
   },
   {
     id: "entity.ping.unanswered",
@@ -106,15 +119,19 @@ export const FAULTS: FaultDef[] = [
     area: "entity",
     requirements: ["LAST-ONLINE-01"],
     description: "for a user with a connected resource the server answers with the time since the last login instead of seconds='0'",
-    fault: when((el) => resultWith("query", LAST)(el) && String(el.attrs.from ?? "").includes("@") && el.getChild("query", LAST)!.attrs.seconds === "0", (el) =>
-      changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "42"))),
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && String(el.attrs.from ?? "").includes("@") && el.getChild("query", LAST)!.attrs.seconds === "0",
+      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "42")),
+    ),
   },
   {
     id: "entity.last.stranger-told",
     area: "entity",
     requirements: ["LAST-NOAUTH-01", "LAST-SEC-01"],
     description: "a stranger's last activity query of a user's bare JID gets the user's last activity instead of forbidden",
-    stream: answering(asks("query", LAST), (el) => (errorWith(el, "forbidden") ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("query", { xmlns: LAST, seconds: "42" }))] : "pass")),
+    stream: answering(asks("query", LAST), (el) =>
+      errorWith(el, "forbidden") ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("query", { xmlns: LAST, seconds: "42" }))] : "pass",
+    ),
   },
   {
     id: "entity.last.no-resource-item-not-found",
@@ -171,37 +188,53 @@ export const FAULTS: FaultDef[] = [
 export const VARIATIONS: Variation[] = [
   {
     id: "entity-version-no-os",
-    description: "the server's software version leaves <os/> out (XEP-0092 §2: \"This element is OPTIONAL in a result\")",
+    description: 'the server\'s software version leaves <os/> out (XEP-0092 §2: "This element is OPTIONAL in a result")',
     fault: versionWithout("os"),
   },
   {
     id: "entity-version-extension",
     description: "the server's software version carries an extension element of another namespace (only name, version and os are fixed in 'jabber:iq:version')",
-    fault: when((el) => resultWith("query", VERSION)(el) && serverMade(el), (el) => changed(el, (c) => c.getChild("query", VERSION)!.cnode(xml("build", { xmlns: "urn:example:build" }, "42")))),
+    fault: when(
+      (el) => resultWith("query", VERSION)(el) && serverMade(el),
+      (el) => changed(el, (c) => c.getChild("query", VERSION)!.cnode(xml("build", { xmlns: "urn:example:build" }, "42"))),
+    ),
   },
   {
     id: "entity-time-fraction-and-zero-offset",
-    description: "the server writes <utc/> with fractions of a second and its <tzo/> as Z or +00:00 the other way round (XEP-0082 §3.2: \"CCYY-MM-DDThh:mm:ss[.sss]TZD\")",
-    fault: when((el) => resultWith("time", TIME)(el) && serverMade(el), (el) =>
-      changed(el, (c) => {
-        const t = c.getChild("time", TIME)!;
-        const utc = t.getChild("utc")!;
-        utc.children = [utc.getText().replace(/(\.\d+)?(Z|[+-]00:00)$/, ".123Z")];
-        const tzo = t.getChild("tzo")!;
-        tzo.children = [tzo.getText() === "Z" ? "+00:00" : tzo.getText() === "+00:00" ? "Z" : tzo.getText()];
-      })),
+    description: 'the server writes <utc/> with fractions of a second and its <tzo/> as Z or +00:00 the other way round (XEP-0082 §3.2: "CCYY-MM-DDThh:mm:ss[.sss]TZD")',
+    fault: when(
+      (el) => resultWith("time", TIME)(el) && serverMade(el),
+      (el) =>
+        changed(el, (c) => {
+          const t = c.getChild("time", TIME)!;
+          const utc = t.getChild("utc")!;
+          utc.children = [utc.getText().replace(/(\.\d+)?(Z|[+-]00:00)$/, ".123Z")];
+          const tzo = t.getChild("tzo")!;
+          tzo.children = [tzo.getText() === "Z" ? "+00:00" : tzo.getText() === "+00:00" ? "Z" : tzo.getText()];
+        }),
+    ),
   },
   {
     id: "entity-last-server-refused",
-    description: "the server refuses a last activity query of its own domain with forbidden (a deployment that keeps its uptime to itself: XEP-0012 §2, \"The target entity MUST return either an IQ-result or an IQ-error.\")",
-    fault: when((el) => resultWith("query", LAST)(el) && !String(el.attrs.from ?? "").includes("@"), (el) => [
-      xml("iq", { type: "error", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }), ...(el.attrs.from && { from: el.attrs.from }) }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS }))),
-    ]),
+    description:
+      'the server refuses a last activity query of its own domain with forbidden (a deployment that keeps its uptime to itself: XEP-0012 §2, "The target entity MUST return either an IQ-result or an IQ-error.")',
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && !String(el.attrs.from ?? "").includes("@"),
+      (el) => [
+        xml(
+          "iq",
+          { type: "error", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }), ...(el.attrs.from && { from: el.attrs.from }) },
+          xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })),
+        ),
+      ],
+    ),
   },
   {
     id: "entity-last-other-seconds",
     description: "the server reports another uptime or time since logout (the value of 'seconds' is the server's to give; only seconds='0' for an online user is fixed)",
-    fault: when((el) => resultWith("query", LAST)(el) && el.getChild("query", LAST)!.attrs.seconds !== "0", (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "98765"))),
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && el.getChild("query", LAST)!.attrs.seconds !== "0",
+      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "98765")),
+    ),
   },
-
 ];

@@ -9,16 +9,18 @@ const DISCO = "http://jabber.org/protocol/disco#info";
 /** Sent by the server itself (no 'from', or a domain), not routed from a client. */
 const serverMade = (el: Element) => !String(el.attrs.from ?? "").includes("@");
 /** The server's result carrying `<services/>` (a listing) or `<credentials/>`. */
-const result = (payload: "services" | "credentials") => (el: Element) =>
-  el.name === "iq" && el.attrs.type === "result" && serverMade(el) && Boolean(el.getChild(payload, EXTDISCO));
+const result = (payload: "services" | "credentials") => (el: Element) => el.name === "iq" && el.attrs.type === "result" && serverMade(el) && Boolean(el.getChild(payload, EXTDISCO));
 const servicesOf = (c: Element, payload: "services" | "credentials") => c.getChild(payload, EXTDISCO)!.getChildren("service");
 /** The server's `payload` results with `edit` applied to each `<service/>` (or to the first only). */
 const editServices = (payload: "services" | "credentials", edit: (service: Element, c: Element) => void, firstOnly = false) =>
-  when((el) => result(payload)(el) && servicesOf(el, payload).length > 0, (el) =>
-    changed(el, (c) => {
-      const services = servicesOf(c, payload);
-      for (const s of firstOnly ? services.slice(0, 1) : services) edit(s, c);
-    }));
+  when(
+    (el) => result(payload)(el) && servicesOf(el, payload).length > 0,
+    (el) =>
+      changed(el, (c) => {
+        const services = servicesOf(c, payload);
+        for (const s of firstOnly ? services.slice(0, 1) : services) edit(s, c);
+      }),
+  );
 /** XEP-0215: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -54,11 +56,14 @@ export const FAULTS: FaultDef[] = [
     area: "extdisco",
     requirements: ["EXTDISCO-DISCO-01"],
     description: "the server lists external services but its disco#info does not list urn:xmpp:extdisco:2",
-    fault: when((el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", EXTDISCO)), (el) =>
-      changed(el, (c) => {
-        const q = c.getChild("query", DISCO)!;
-        q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== EXTDISCO);
-      })),
+    fault: when(
+      (el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", EXTDISCO)),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", DISCO)!;
+          q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== EXTDISCO);
+        }),
+    ),
   },
   {
     id: "extdisco.list.unanswered",
@@ -121,7 +126,13 @@ export const FAULTS: FaultDef[] = [
     area: "extdisco",
     requirements: ["EXTDISCO-FILTER-01"],
     description: "a request with a 'type' also lists services of other types",
-    stream: answering((el) => Boolean(el.getChild("services", EXTDISCO)?.attrs.type), (el) => (el.attrs.type === "result" ? changed(el, (c) => c.getChild("services", EXTDISCO)!.cnode(xml("service", { host: "127.0.0.1", port: "3479", transport: "udp", type: "xmpp-conform-other" }))) : "pass")),
+    stream: answering(
+      (el) => Boolean(el.getChild("services", EXTDISCO)?.attrs.type),
+      (el) =>
+        el.attrs.type === "result"
+          ? changed(el, (c) => c.getChild("services", EXTDISCO)!.cnode(xml("service", { host: "127.0.0.1", port: "3479", transport: "udp", type: "xmpp-conform-other" })))
+          : "pass",
+    ),
   },
   {
     id: "extdisco.credentials.none",
@@ -138,20 +149,28 @@ export const FAULTS: FaultDef[] = [
     area: "extdisco",
     requirements: ["EXTDISCO-CRED-02"],
     description: "the credentials result also holds a service of another host than the one requested",
-    fault: editServices("credentials", (s, c) => {
-      const other = xml("service", { ...s.attrs, host: "relay.xmpp-conform.invalid" });
-      c.getChild("credentials", EXTDISCO)!.cnode(other);
-    }, true),
+    fault: editServices(
+      "credentials",
+      (s, c) => {
+        const other = xml("service", { ...s.attrs, host: "relay.xmpp-conform.invalid" });
+        c.getChild("credentials", EXTDISCO)!.cnode(other);
+      },
+      true,
+    ),
   },
   {
     id: "extdisco.credentials.hostless-service",
     area: "extdisco",
     requirements: ["EXTDISCO-CRED-02"],
     description: "the credentials result also holds a service without a 'host'",
-    fault: editServices("credentials", (s, c) => {
-      const { host: _host, ...rest } = s.attrs;
-      c.getChild("credentials", EXTDISCO)!.cnode(xml("service", rest));
-    }, true),
+    fault: editServices(
+      "credentials",
+      (s, c) => {
+        const { host: _host, ...rest } = s.attrs;
+        c.getChild("credentials", EXTDISCO)!.cnode(xml("service", rest));
+      },
+      true,
+    ),
   },
 ];
 
@@ -166,9 +185,15 @@ export const VARIATIONS: Variation[] = [
     id: "extdisco-extended-information",
     description: "each service carries extended information as a data form of type 'result' (XEP-0215 §4)",
     fault: editServices("services", (s) =>
-      s.cnode(xml("x", { xmlns: "jabber:x:data", type: "result" },
-        xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, "urn:example:extdisco")),
-        xml("field", { var: "realm" }, xml("value", {}, "example"))))),
+      s.cnode(
+        xml(
+          "x",
+          { xmlns: "jabber:x:data", type: "result" },
+          xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, "urn:example:extdisco")),
+          xml("field", { var: "realm" }, xml("value", {}, "example")),
+        ),
+      ),
+    ),
   },
   {
     id: "extdisco-boolean-spelling",
@@ -185,8 +210,7 @@ export const VARIATIONS: Variation[] = [
     id: "extdisco-expires-utc",
     description: "restricted services and their credentials carry an 'expires' in UTC with fractions of a second (XEP-0215 §2, XEP-0082's dateTime)",
     fault: (el, ctx) => {
-      const edit = (payload: "services" | "credentials") =>
-        editServices(payload, (s) => void (s.attrs.username !== undefined && (s.attrs.expires = "2030-01-01T12:00:00.250Z")))(el, ctx);
+      const edit = (payload: "services" | "credentials") => editServices(payload, (s) => void (s.attrs.username !== undefined && (s.attrs.expires = "2030-01-01T12:00:00.250Z")))(el, ctx);
       const first = edit("services");
       return first === "pass" ? edit("credentials") : first;
     },
@@ -194,13 +218,16 @@ export const VARIATIONS: Variation[] = [
   {
     id: "extdisco-prefixed",
     description: "the server writes the extdisco elements with a namespace prefix (<ed:services xmlns:ed='urn:xmpp:extdisco:2'>): the same XML names",
-    fault: when((el) => result("services")(el) || result("credentials")(el), (el) =>
-      changed(el, (c) => {
-        const payload = (c.getChild("services", EXTDISCO) ?? c.getChild("credentials", EXTDISCO))!;
-        delete payload.attrs.xmlns;
-        payload.attrs["xmlns:ed"] = EXTDISCO;
-        payload.name = `ed:${payload.name}`;
-        for (const s of payload.getChildren("service")) s.name = "ed:service";
-      })),
+    fault: when(
+      (el) => result("services")(el) || result("credentials")(el),
+      (el) =>
+        changed(el, (c) => {
+          const payload = (c.getChild("services", EXTDISCO) ?? c.getChild("credentials", EXTDISCO))!;
+          delete payload.attrs.xmlns;
+          payload.attrs["xmlns:ed"] = EXTDISCO;
+          payload.name = `ed:${payload.name}`;
+          for (const s of payload.getChildren("service")) s.name = "ed:service";
+        }),
+    ),
   },
 ];

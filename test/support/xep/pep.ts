@@ -15,8 +15,10 @@ const ADDRESS = "http://jabber.org/protocol/address";
 const bare = (jid: unknown) => String(jid ?? "").split("/")[0];
 
 /** A pubsub request (get or set) whose <pubsub/> of `ns` has a child `name`. */
-const asks = (name: string, ns = PUBSUB) => (el: Element) =>
-  el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild("pubsub", ns)?.getChild(name));
+const asks =
+  (name: string, ns = PUBSUB) =>
+  (el: Element) =>
+    el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild("pubsub", ns)?.getChild(name));
 /** An event notification whose <event/> has a child `name` (items, delete). */
 const event = (name: string) => (el: Element) => el.name === "message" && Boolean(el.getChild("event", EVENT)?.getChild(name));
 /** An items notification carrying published items (not retractions). */
@@ -24,8 +26,7 @@ const itemsEvent = (el: Element) => Boolean(event("items")(el) && el.getChild("e
 const retractEvent = (el: Element) => Boolean(event("items")(el) && el.getChild("event", EVENT)!.getChild("items")!.getChild("retract"));
 /** To one of the publisher's own resources (the account notifies itself). */
 const toOwner = (el: Element) => bare(el.attrs.to) === bare(el.attrs.from);
-const isError = (el: Element, condition?: string) =>
-  el.attrs.type === "error" && (!condition || Boolean(el.getChild("error")?.getChild(condition, STANZAS)));
+const isError = (el: Element, condition?: string) => el.attrs.type === "error" && (!condition || Boolean(el.getChild("error")?.getChild(condition, STANZAS)));
 
 /** An IQ answer turned into an error with `condition` (and no payload). */
 const errorInstead = (el: Element, condition: string, type = "cancel"): Element[] => [
@@ -39,14 +40,15 @@ const withCondition = (el: Element, condition: string) =>
     err.cnode(xml(condition, { xmlns: STANZAS }));
   });
 /** Answers to the requests `request` picks: the errors with `from` get `to` as their condition. */
-const conditionSwap = (request: (el: Element) => boolean, from: string, to: string) =>
-  answering(request, (a) => (isError(a, from) ? withCondition(a, to) : "pass"));
+const conditionSwap = (request: (el: Element) => boolean, from: string, to: string) => answering(request, (a) => (isError(a, from) ? withCondition(a, to) : "pass"));
 /** Answers to the requests `request` picks: results become errors with `condition`. */
-const resultRefused = (request: (el: Element) => boolean, condition: string) =>
-  answering(request, (a) => (a.attrs.type === "result" ? errorInstead(a, condition) : "pass"));
+const resultRefused = (request: (el: Element) => boolean, condition: string) => answering(request, (a) => (a.attrs.type === "result" ? errorInstead(a, condition) : "pass"));
 /** A disco#info result with `edit` applied to its <query/>. */
 const discoInfo = (edit: (q: Element) => void): Fault =>
-  when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)), (el) => changed(el, (c) => edit(c.getChild("query", DISCO_INFO)!)));
+  when(
+    (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)),
+    (el) => changed(el, (c) => edit(c.getChild("query", DISCO_INFO)!)),
+  );
 const dropFeature = (v: string) => discoInfo((q) => (q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== v)));
 
 /**
@@ -101,22 +103,30 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PEP-NUM-03", "PEP-GEN-PUBLISH", "PUBSUB-AUTOSUB-CONTACT", "PUBSUB-FILTER-CHECK", "PEP-LAST-01", "PEP-GEN-PRESENCE", "PEP-NUM-01"],
     description: "notifications of published items reach the owner's resources only, never a contact's",
-    fault: when((el) => itemsEvent(el) && !toOwner(el), () => "drop"),
+    fault: when(
+      (el) => itemsEvent(el) && !toOwner(el),
+      () => "drop",
+    ),
   },
   {
     id: "pep.notify.owner-dropped",
     area: "pep",
     requirements: ["PUBSUB-AUTOSUB-OWNER", "PEP-RECV-OWNER"],
     description: "the owner's own resources get no notifications of what the account publishes",
-    fault: when((el) => itemsEvent(el) && toOwner(el), () => "drop"),
+    fault: when(
+      (el) => itemsEvent(el) && toOwner(el),
+      () => "drop",
+    ),
   },
   {
     id: "pep.notify.full-from",
     area: "pep",
     requirements: ["PEP-ADDR-FROM"],
     description: "notifications come from the publishing resource's full JID instead of the account's bare JID",
-    fault: when((el) => el.name === "message" && Boolean(el.getChild("event", EVENT)) && !String(el.attrs.from ?? "").includes("/"), (el) =>
-      changed(el, (c) => (c.attrs.from = `${bare(c.attrs.from)}/pep`))),
+    fault: when(
+      (el) => el.name === "message" && Boolean(el.getChild("event", EVENT)) && !String(el.attrs.from ?? "").includes("/"),
+      (el) => changed(el, (c) => (c.attrs.from = `${bare(c.attrs.from)}/pep`)),
+    ),
   },
   {
     id: "pep.notify.duplicated",
@@ -133,7 +143,8 @@ export const FAULTS: FaultDef[] = [
     fault: when(itemsEvent, (el) =>
       changed(el, (c) => {
         for (const item of c.getChild("event", EVENT)!.getChild("items")!.getChildren("item")) item.children = [];
-      })),
+      }),
+    ),
   },
   {
     id: "pep.notify.unfiltered",
@@ -147,8 +158,7 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PEP-ADDR-NOREPLYTO"],
     description: "every notification carries a XEP-0033 replyto address, also to subscribers without a presence subscription",
-    fault: when(itemsEvent, (el) =>
-      changed(el, (c) => c.cnode(xml("addresses", { xmlns: ADDRESS }, xml("address", { type: "replyto", jid: `${bare(c.attrs.from)}/pep` }))))),
+    fault: when(itemsEvent, (el) => changed(el, (c) => c.cnode(xml("addresses", { xmlns: ADDRESS }, xml("address", { type: "replyto", jid: `${bare(c.attrs.from)}/pep` }))))),
   },
   {
     id: "pep.notify.same-item-id",
@@ -158,7 +168,8 @@ export const FAULTS: FaultDef[] = [
     fault: when(itemsEvent, (el) =>
       changed(el, (c) => {
         for (const item of c.getChild("event", EVENT)!.getChild("items")!.getChildren("item")) if (item.attrs.id) item.attrs.id = "current";
-      })),
+      }),
+    ),
   },
   {
     id: "pep.publish.overwrite-refused",
@@ -172,16 +183,20 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PUBSUB-ITEMS-OWNER", "PUBSUB-WL-OWNER"],
     description: "items requests the owner sends to its own service are refused with forbidden",
-    stream: answering((el) => asks("items")(el) && (el.attrs.to === undefined || bare(el.attrs.to) === bare(el.attrs.from)), (a) =>
-      a.attrs.type === "result" ? errorInstead(a, "forbidden", "auth") : "pass"),
+    stream: answering(
+      (el) => asks("items")(el) && (el.attrs.to === undefined || bare(el.attrs.to) === bare(el.attrs.from)),
+      (a) => (a.attrs.type === "result" ? errorInstead(a, "forbidden", "auth") : "pass"),
+    ),
   },
   {
     id: "pep.items.contact-refused",
     area: "pep",
     requirements: ["PUBSUB-ITEMS-PRESENCE"],
     description: "a contact's items request to the owner is refused with not-authorized although it has a presence subscription",
-    stream: answering((el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from), (a) =>
-      a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
+    stream: answering(
+      (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
+      (a) => (a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
+    ),
   },
   {
     id: "pep.items.denials-as-results",
@@ -191,7 +206,8 @@ export const FAULTS: FaultDef[] = [
     stream: answering(asks("items"), (a) =>
       isError(a, "not-authorized") || isError(a, "not-allowed") || isError(a, "forbidden")
         ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node: "http://jabber.org/protocol/tune" })))]
-        : "pass"),
+        : "pass",
+    ),
   },
   {
     id: "pep.items.denial-condition",
@@ -205,22 +221,24 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PUBSUB-ITEMS-MULTI"],
     description: "a request naming several item ids returns only the first of them",
-    stream: answering((el) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.getChildren("item").length > 1, (a) =>
-      a.attrs.type === "result"
-        ? changed(a, (c) => {
-            const items = c.getChild("pubsub", PUBSUB)!.getChild("items")!;
-            const kept = items.getChildren("item")[0];
-            items.children = kept ? [kept] : [];
-          })
-        : "pass"),
+    stream: answering(
+      (el) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.getChildren("item").length > 1,
+      (a) =>
+        a.attrs.type === "result"
+          ? changed(a, (c) => {
+              const items = c.getChild("pubsub", PUBSUB)!.getChild("items")!;
+              const kept = items.getChildren("item")[0];
+              items.children = kept ? [kept] : [];
+            })
+          : "pass",
+    ),
   },
   {
     id: "pep.pubopt.mismatch-accepted",
     area: "pep",
     requirements: ["PUBSUB-PUBOPT-MISMATCH", "PUBSUB-PUBOPT-MISMATCH-APP"],
     description: "a publish whose precondition differs from the node's configuration succeeds",
-    stream: answering(asks("publish-options"), (a) =>
-      isError(a, "conflict") ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass"),
+    stream: answering(asks("publish-options"), (a) => (isError(a, "conflict") ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass")),
   },
   {
     id: "pep.pubopt.mismatch-condition",
@@ -234,8 +252,7 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PUBSUB-PUBOPT-MISMATCH-APP"],
     description: "a failed precondition's conflict lacks <precondition-not-met/>",
-    stream: answering(asks("publish-options"), (a) =>
-      isError(a, "conflict") ? changed(a, (c) => c.getChild("error")!.remove("precondition-not-met", ERRORS)) : "pass"),
+    stream: answering(asks("publish-options"), (a) => (isError(a, "conflict") ? changed(a, (c) => c.getChild("error")!.remove("precondition-not-met", ERRORS)) : "pass")),
   },
   {
     id: "pep.pubopt.met-refused",
@@ -249,8 +266,7 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PUBSUB-PUBOPT-UNKNOWN"],
     description: "a precondition on an unknown field is ignored and the publish succeeds",
-    stream: answering(asks("publish-options"), (a) =>
-      isError(a) && !isError(a, "conflict") ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass"),
+    stream: answering(asks("publish-options"), (a) => (isError(a) && !isError(a, "conflict") ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass")),
   },
   {
     id: "pep.retract.refused",
@@ -308,8 +324,15 @@ export const FAULTS: FaultDef[] = [
     description: "a deleted node's item is still returned",
     stream: answering(asks("items"), (a) =>
       isError(a, "item-not-found")
-        ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node: "http://jabber.org/protocol/tune" }, xml("item", { id: "t1" }))))]
-        : "pass"),
+        ? [
+            xml(
+              "iq",
+              { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+              xml("pubsub", { xmlns: PUBSUB }, xml("items", { node: "http://jabber.org/protocol/tune" }, xml("item", { id: "t1" }))),
+            ),
+          ]
+        : "pass",
+    ),
   },
   {
     id: "pep.delete.forbidden-condition",
@@ -365,9 +388,16 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PEP-DISCO-ITEMS"],
     description: "disco#items of an account lists its nodes to anyone, whatever their access model",
-    stream: answering((el) => el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("query", DISCO_ITEMS)) && !String(el.attrs.to ?? "").includes("/"), (a) => [
-      xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("query", { xmlns: DISCO_ITEMS }, xml("item", { jid: bare(a.attrs.from), node: "http://jabber.org/protocol/tune" }))),
-    ]),
+    stream: answering(
+      (el) => el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("query", DISCO_ITEMS)) && !String(el.attrs.to ?? "").includes("/"),
+      (a) => [
+        xml(
+          "iq",
+          { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+          xml("query", { xmlns: DISCO_ITEMS }, xml("item", { jid: bare(a.attrs.from), node: "http://jabber.org/protocol/tune" })),
+        ),
+      ],
+    ),
   },
 ];
 
@@ -375,12 +405,16 @@ export const FAULTS: FaultDef[] = [
 export const VARIATIONS: Variation[] = [
   {
     id: "pep-notify-normal-type",
-    description: "notifications are messages of type normal (no 'type') instead of headline, with another id (XEP-0060 §12.7 only lists headline as one way to keep events out of offline storage; ids are the service's)",
-    fault: when((el) => el.name === "message" && Boolean(el.getChild("event", EVENT)), (el) =>
-      changed(el, (c) => {
-        delete c.attrs.type;
-        if (c.attrs.id) c.attrs.id = `variation-${String(c.attrs.id)}`;
-      })),
+    description:
+      "notifications are messages of type normal (no 'type') instead of headline, with another id (XEP-0060 §12.7 only lists headline as one way to keep events out of offline storage; ids are the service's)",
+    fault: when(
+      (el) => el.name === "message" && Boolean(el.getChild("event", EVENT)),
+      (el) =>
+        changed(el, (c) => {
+          delete c.attrs.type;
+          if (c.attrs.id) c.attrs.id = `variation-${String(c.attrs.id)}`;
+        }),
+    ),
   },
   {
     id: "pep-notify-delay-and-publisher",
@@ -392,21 +426,36 @@ export const VARIATIONS: Variation[] = [
           else item.attrs.publisher = bare(c.attrs.from);
         }
         if (!c.getChild("delay", "urn:xmpp:delay")) c.cnode(xml("delay", { xmlns: "urn:xmpp:delay", stamp: "2003-12-13T23:58:37Z", from: bare(c.attrs.from) }));
-      })),
+      }),
+    ),
   },
   {
     id: "pep-items-reversed",
     description: "items results list their items in the other order (XEP-0060 §6.5 fixes no order of the items in a result)",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("items")), (el) =>
-      changed(el, (c) => {
-        const items = c.getChild("pubsub", PUBSUB)!.getChild("items")!;
-        items.children = [...items.children].reverse();
-      })),
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("items")),
+      (el) =>
+        changed(el, (c) => {
+          const items = c.getChild("pubsub", PUBSUB)!.getChild("items")!;
+          items.children = [...items.children].reverse();
+        }),
+    ),
   },
   {
     id: "pep-publish-result-bare",
     description: "a publish of an item with an id is answered with an empty IQ result (XEP-0060 §7.1.2 asks for the <item/> only when the request had no id)",
-    fault: when((el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChild("item")?.attrs.id?.match(/^(t\d|i\d|same|gone|kept)$/)), (el) =>
-      changed(el, (c) => (c.children = []))),
+    fault: when(
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "result" &&
+        Boolean(
+          el
+            .getChild("pubsub", PUBSUB)
+            ?.getChild("publish")
+            ?.getChild("item")
+            ?.attrs.id?.match(/^(t\d|i\d|same|gone|kept)$/),
+        ),
+      (el) => changed(el, (c) => (c.children = [])),
+    ),
   },
 ];

@@ -51,7 +51,10 @@ export const FAULTS: FaultDef[] = [
     area: "private",
     requirements: ["PRIVATE-OTHER-01"],
     description: "a private-storage get or set addressed to another user's bare JID is answered with a result",
-    stream: answering((el, ctx) => isPrivateRequest(el) && toOtherAccount(el, ctx), (el) => (el.attrs.type === "error" ? resultTo(el) : "pass")),
+    stream: answering(
+      (el, ctx) => isPrivateRequest(el) && toOtherAccount(el, ctx),
+      (el) => (el.attrs.type === "error" ? resultTo(el) : "pass"),
+    ),
   },
   {
     id: "private.other.overwrites",
@@ -80,17 +83,26 @@ export const FAULTS: FaultDef[] = [
 export const VARIATIONS: Variation[] = [
   {
     id: "private-other-service-unavailable",
-    description: "a request for another user's private storage is refused with <service-unavailable/> instead of <forbidden/> (XEP-0049 §2.3: \"a \"Forbidden\" or \"Service Unavailable\" error\")",
-    fault: when((el) => Boolean(queryOf(el)) && hasCondition(el, "forbidden"), (el) => withCondition(el, "service-unavailable")),
+    description: 'a request for another user\'s private storage is refused with <service-unavailable/> instead of <forbidden/> (XEP-0049 §2.3: "a "Forbidden" or "Service Unavailable" error")',
+    fault: when(
+      (el) => Boolean(queryOf(el)) && hasCondition(el, "forbidden"),
+      (el) => withCondition(el, "service-unavailable"),
+    ),
   },
   {
     id: "private-no-child-not-acceptable",
-    description: "a private-storage request without a child is refused with <not-acceptable/> instead of <bad-format/> (XEP-0049 §2.3: the server \"MUST respond with a \"Not Acceptable\" error\")",
-    fault: when((el) => hasCondition(el, "bad-format"), (el) => withCondition(el, "not-acceptable")),
+    description: 'a private-storage request without a child is refused with <not-acceptable/> instead of <bad-format/> (XEP-0049 §2.3: the server "MUST respond with a "Not Acceptable" error")',
+    fault: when(
+      (el) => hasCondition(el, "bad-format"),
+      (el) => withCondition(el, "not-acceptable"),
+    ),
   },
   {
     id: "private-error-without-payload",
     description: "errors to private-storage requests carry no copy of the request's <query/> (RFC 6120 §8.3.1: the error MAY include the original XML; XEP-0049 asks for none)",
-    fault: when((el) => el.attrs.type === "error" && Boolean(queryOf(el)), (el) => changed(el, (c) => c.remove("query", PRIVATE))),
+    fault: when(
+      (el) => el.attrs.type === "error" && Boolean(queryOf(el)),
+      (el) => changed(el, (c) => c.remove("query", PRIVATE)),
+    ),
   },
 ];

@@ -14,7 +14,12 @@ export const FAULTS: FaultDef[] = [
     area: "register",
     requirements: ["IBR-FORM-01"],
     description: "the registration form before authentication is an empty <query/>: no fields, no data form, no instructions",
-    stream: { element: when((el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"), (el) => changed(el, (c) => (c.getChild("query", REGISTER)!.children = []))) },
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+        (el) => changed(el, (c) => (c.getChild("query", REGISTER)!.children = [])),
+      ),
+    },
   },
   {
     id: "register.registered-missing",
@@ -23,10 +28,11 @@ export const FAULTS: FaultDef[] = [
     description: "the form a logged-in user gets has no <registered/>",
     fault: when(
       (el) => registerResult(el) && el.getChild("query", REGISTER)!.getChild("registered") !== undefined,
-      (el) => changed(el, (c) => {
-        const q = c.getChild("query", REGISTER)!;
-        q.children = q.children.filter((x) => typeof x === "string" || x.name !== "registered");
-      }),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", REGISTER)!;
+          q.children = q.children.filter((x) => typeof x === "string" || x.name !== "registered");
+        }),
     ),
   },
   {
@@ -37,10 +43,11 @@ export const FAULTS: FaultDef[] = [
     stream: {
       element: when(
         (el) => iqError(el) && el.getChild("error")?.getChild("not-acceptable", STANZAS) !== undefined,
-        (el) => changed(el, (c) => {
-          const error = c.getChild("error")!;
-          error.getChild("not-acceptable", STANZAS)!.name = "bad-request";
-        }),
+        (el) =>
+          changed(el, (c) => {
+            const error = c.getChild("error")!;
+            error.getChild("not-acceptable", STANZAS)!.name = "bad-request";
+          }),
       ),
     },
   },
@@ -49,14 +56,24 @@ export const FAULTS: FaultDef[] = [
     area: "register",
     requirements: ["IBR-EXT-01"],
     description: "the registration form asks for a field of the server's own making in jabber:iq:register (<favourite-colour/>) instead of a data form",
-    stream: { element: when((el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"), (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("favourite-colour"))) },
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+        (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("favourite-colour")),
+      ),
+    },
   },
   {
     id: "register.form-fields-and-url",
     area: "register",
     requirements: ["IBR-COMBO-01"],
     description: "the registration form offers its jabber:iq:register fields together with an out-of-band URL (XEP-0077 §6: NOT RECOMMENDED)",
-    stream: { element: when((el) => registerResult(el) && el.getChild("query", REGISTER)!.getChild("username") !== undefined, (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("x", { xmlns: "jabber:x:oob" }).c("url").t("https://register.invalid/"))) },
+    stream: {
+      element: when(
+        (el) => registerResult(el) && el.getChild("query", REGISTER)!.getChild("username") !== undefined,
+        (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("x", { xmlns: "jabber:x:oob" }).c("url").t("https://register.invalid/")),
+      ),
+    },
   },
 ];
 

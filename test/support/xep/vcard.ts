@@ -30,7 +30,10 @@ export const FAULTS: FaultDef[] = [
     area: "vcard",
     requirements: ["VCARD-OWN-GET-01"],
     description: "a stored vCard is returned without its fields, as an empty <vCard/>",
-    fault: when((el) => isVcardResult(el, true), (el) => changed(el, (c) => (vCardOf(c)!.children = []))),
+    fault: when(
+      (el) => isVcardResult(el, true),
+      (el) => changed(el, (c) => (vCardOf(c)!.children = [])),
+    ),
   },
   {
     id: "vcard.get.missing-unanswered",
@@ -44,22 +47,39 @@ export const FAULTS: FaultDef[] = [
     area: "vcard",
     requirements: ["VCARD-OWN-SET-01"],
     description: "a read-only, directory-backed vCard store: a user's own vCard set is answered with not-allowed (XEP-0054 §3.2 allows an IQ-error)",
-    stream: answering((el) => el.attrs.type === "set" && Boolean(el.getChild("vCard", "vcard-temp")), (answer) =>
-      answer.attrs.type === "result" ? [xml("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })))] : "pass"),
+    stream: answering(
+      (el) => el.attrs.type === "set" && Boolean(el.getChild("vCard", "vcard-temp")),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? [
+              xml(
+                "iq",
+                { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) },
+                xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })),
+              ),
+            ]
+          : "pass",
+    ),
   },
   {
     id: "vcard.set-other.accepted",
     area: "vcard",
     requirements: ["VCARD-SET-OTHER-01"],
     description: "a vCard set addressed to another user's bare JID is answered with a result (applied to the sender's own vCard)",
-    stream: answering((el, ctx) => isVcardRequest("set")(el) && toOtherAccount(el, ctx), (el) => [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from })]),
+    stream: answering(
+      (el, ctx) => isVcardRequest("set")(el) && toOtherAccount(el, ctx),
+      (el) => [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from })],
+    ),
   },
   {
     id: "vcard.get-other.unanswered",
     area: "vcard",
     requirements: ["VCARD-OTHER-GET-01"],
     description: "a vCard get addressed to another user's bare JID is never answered",
-    stream: answering((el, ctx) => isVcardRequest("get")(el) && toOtherAccount(el, ctx), () => "drop"),
+    stream: answering(
+      (el, ctx) => isVcardRequest("get")(el) && toOtherAccount(el, ctx),
+      () => "drop",
+    ),
   },
   {
     id: "vcard.get-other.forwarded",
@@ -80,10 +100,11 @@ export const FAULTS: FaultDef[] = [
     description: "the server serves vCards but leaves 'vcard-temp' out of its disco#info features",
     fault: when(
       (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)),
-      (el) => changed(el, (c) => {
-        const q = c.getChild("query", DISCO_INFO)!;
-        q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== VCARD);
-      }),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== VCARD);
+        }),
     ),
   },
 ];
@@ -92,7 +113,8 @@ export const FAULTS: FaultDef[] = [
 export const VARIATIONS: Variation[] = [
   {
     id: "vcard-missing-as-item-not-found",
-    description: "a user's own missing vCard is answered with an <item-not-found/> error, not an empty <vCard/> (XEP-0054 §3.1: \"a stanza error (which SHOULD be <item-not-found/>) or an IQ-result containing an empty <vCard/> element\")",
+    description:
+      'a user\'s own missing vCard is answered with an <item-not-found/> error, not an empty <vCard/> (XEP-0054 §3.1: "a stanza error (which SHOULD be <item-not-found/>) or an IQ-result containing an empty <vCard/> element")',
     fault: (el, ctx) =>
       isVcardResult(el, false) && fromOwnAccount(el, ctx)
         ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to }, xml("vCard", { xmlns: VCARD }), xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: STANZAS })))]
@@ -101,24 +123,35 @@ export const VARIATIONS: Variation[] = [
   {
     id: "vcard-version-attribute",
     description: "returned vCards carry a 'version' attribute (XEP-0054 §8: \"Some Jabber implementations add a 'version' attribute to the <vCard/> element\")",
-    fault: when((el) => Boolean(vCardOf(el)) && el.attrs.type === "result", (el) => changed(el, (c) => (vCardOf(c)!.attrs.version = "3.0"))),
+    fault: when(
+      (el) => Boolean(vCardOf(el)) && el.attrs.type === "result",
+      (el) => changed(el, (c) => (vCardOf(c)!.attrs.version = "3.0")),
+    ),
   },
   {
     id: "vcard-fields-added",
     description: "a stored vCard comes back with a field the user did not set, as a server that converts vCards (XEP-0292, avatars) may add (XEP-0054 §3.1 requires the vCard, not only what was sent)",
-    fault: when((el) => isVcardResult(el, true), (el) => changed(el, (c) => vCardOf(c)!.cnode(xml("JABBERID", {}, bare(String(el.attrs.from ?? el.attrs.to)))))),
+    fault: when(
+      (el) => isVcardResult(el, true),
+      (el) => changed(el, (c) => vCardOf(c)!.cnode(xml("JABBERID", {}, bare(String(el.attrs.from ?? el.attrs.to))))),
+    ),
   },
   {
     id: "vcard-set-other-not-allowed",
-    description: "a vCard set on another user's or the server's vCard is refused with the other of the two conditions the XEP names, <not-allowed/> for <forbidden/> and back (XEP-0054 §3.2: \"which SHOULD be <forbidden/> or <not-allowed/>\")",
+    description:
+      "a vCard set on another user's or the server's vCard is refused with the other of the two conditions the XEP names, <not-allowed/> for <forbidden/> and back (XEP-0054 §3.2: \"which SHOULD be <forbidden/> or <not-allowed/>\")",
     fault: when(
-      (el) => el.attrs.type === "error" && Boolean(vCardOf(el)?.getChildElements().length) && Boolean(el.getChild("error")?.getChild("forbidden", STANZAS) ?? el.getChild("error")?.getChild("not-allowed", STANZAS)),
-      (el) => changed(el, (c) => {
-        const err = c.getChild("error")!;
-        const [from, to] = err.getChild("forbidden", STANZAS) ? ["forbidden", "not-allowed"] : ["not-allowed", "forbidden"];
-        err.remove(from, STANZAS);
-        err.cnode(xml(to, { xmlns: STANZAS }));
-      }),
+      (el) =>
+        el.attrs.type === "error" &&
+        Boolean(vCardOf(el)?.getChildElements().length) &&
+        Boolean(el.getChild("error")?.getChild("forbidden", STANZAS) ?? el.getChild("error")?.getChild("not-allowed", STANZAS)),
+      (el) =>
+        changed(el, (c) => {
+          const err = c.getChild("error")!;
+          const [from, to] = err.getChild("forbidden", STANZAS) ? ["forbidden", "not-allowed"] : ["not-allowed", "forbidden"];
+          err.remove(from, STANZAS);
+          err.cnode(xml(to, { xmlns: STANZAS }));
+        }),
     ),
   },
 ];
