@@ -18,10 +18,10 @@ import type { RunResult, TranscriptEntry } from "../src/results/schema.ts";
 import { run } from "../src/run/run.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { openTarget, type Target } from "../src/targets/index.ts";
-import type { Endpoint } from "../src/xmpp/endpoint.ts";
-import { NS } from "../src/xmpp/ns.ts";
-import { Session, type Credentials } from "../src/xmpp/session.ts";
-import { Transcript } from "../src/xmpp/transcript.ts";
+import type { Endpoint } from "../src/xmpp/wire/endpoint.ts";
+import { NS } from "../src/xmpp/wire/ns.ts";
+import { Session, type Credentials } from "../src/xmpp/connections/session.ts";
+import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { survivePeerResets } from "../src/util/socket-errors.ts";
 import { cpuMsOf, serverCpu } from "./server-cpu.ts";
 

@@ -27,8 +27,8 @@ import { run, type RunOptions } from "../src/run/run.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import type { Scenario } from "../src/scenario/types.ts";
 import { openTarget, type Target } from "../src/targets/index.ts";
-import { Session, type Endpoint } from "../src/xmpp/session.ts";
-import { Transcript } from "../src/xmpp/transcript.ts";
+import { Session, type Endpoint } from "../src/xmpp/connections/session.ts";
+import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { survivePeerResets } from "../src/util/socket-errors.ts";
 import { serverCpu } from "./server-cpu.ts";
 

@@ -9,9 +9,9 @@ import { existingAccounts } from "../src/accounts/file.ts";
 import { inBandRegistration } from "../src/accounts/ibr.ts";
 import { readJournals, runJournal } from "../src/accounts/journal.ts";
 import { AccountLedger } from "../src/accounts/ledger.ts";
-import { openRawStream } from "../src/xmpp/raw-stream.ts";
-import { Session } from "../src/xmpp/session.ts";
-import { Transcript } from "../src/xmpp/transcript.ts";
+import { openRawStream } from "../src/xmpp/connections/raw-stream.ts";
+import { Session } from "../src/xmpp/connections/session.ts";
+import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
 

@@ -10,8 +10,8 @@ import { openTarget } from "../src/targets/index.ts";
 import { ensureDebianPackages } from "../src/targets/install.ts";
 import type { S2sLink } from "../src/targets/s2s-log.ts";
 import type { S2sMode } from "../src/targets/types.ts";
-import { Session } from "../src/xmpp/session.ts";
-import { Transcript } from "../src/xmpp/transcript.ts";
+import { Session } from "../src/xmpp/connections/session.ts";
+import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { runCli } from "./support/cli.ts";
 import { linksWhen } from "./support/s2s-links.ts";
 

@@ -1,10 +1,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import type { Endpoint } from "../src/xmpp/endpoint.ts";
-import { RawConnection } from "../src/xmpp/raw-connection.ts";
-import { NS } from "../src/xmpp/ns.ts";
-import { Transcript } from "../src/xmpp/transcript.ts";
+import type { Endpoint } from "../src/xmpp/wire/endpoint.ts";
+import { RawConnection } from "../src/xmpp/connections/raw-connection.ts";
+import { NS } from "../src/xmpp/wire/ns.ts";
+import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import type { Target } from "../src/targets/types.ts";
 import { prosody } from "./support/prosody.ts";
 import { ejabberd } from "./support/ejabberd.ts";

@@ -10,10 +10,10 @@ import { startProsody } from "../src/targets/prosody.ts";
 import { startEjabberd } from "../src/targets/ejabberd.ts";
 import type { S2sLink } from "../src/targets/s2s-log.ts";
 import type { S2sMode } from "../src/targets/types.ts";
-import { Session } from "../src/xmpp/session.ts";
-import { Transcript } from "../src/xmpp/transcript.ts";
+import { Session } from "../src/xmpp/connections/session.ts";
+import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { linksWhen } from "./support/s2s-links.ts";
-import type { Inbox } from "../src/xmpp/inbox.ts";
+import type { Inbox } from "../src/xmpp/connections/inbox.ts";
 
 /** The first stanza not yet taken that `pick` accepts, waited for up to `timeoutMs`. */
 async function take(inbox: Inbox, pick: (el: Element) => boolean, timeoutMs: number): Promise<Element | undefined> {

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { plainAllowed } from "../src/xmpp/endpoint.ts";
-import { Session } from "../src/xmpp/session.ts";
-import { Transcript } from "../src/xmpp/transcript.ts";
+import { plainAllowed } from "../src/xmpp/wire/endpoint.ts";
+import { Session } from "../src/xmpp/connections/session.ts";
+import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Element } from "ltx";
-import { Session, type Credentials, type Endpoint } from "../xmpp/session.ts";
-import { Transcript } from "../xmpp/transcript.ts";
+import { Session, type Credentials, type Endpoint } from "../xmpp/connections/session.ts";
+import { Transcript } from "../xmpp/connections/transcript.ts";
 
 /**
  * A few sessions of the admin account, logged in once and shared by every command of the run: no command

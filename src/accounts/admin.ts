@@ -1,12 +1,12 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { describeStanzaError } from "../xmpp/errors.ts";
+import { describeStanzaError } from "../xmpp/protocol/errors.ts";
 import { AdminSessions } from "./admin-sessions.ts";
 import { batched } from "./batch.ts";
 import { cannotLogIn } from "./login.ts";
 import { AccountsRefused, adminRefusal } from "./refusal.ts";
 import type { Provisioner, ProvisionerContext } from "./types.ts";
-import { NS } from "../xmpp/ns.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 
 const DATA = "jabber:x:data";
 

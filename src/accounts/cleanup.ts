@@ -1,4 +1,4 @@
-import type { Credentials } from "../xmpp/session.ts";
+import type { Credentials } from "../xmpp/connections/session.ts";
 import { journalDir, readJournals, type AccountJournal } from "./journal.ts";
 import type { LeftAccount } from "./ledger.ts";
 import { removeAccount } from "./removal.ts";

@@ -1,12 +1,12 @@
 import xml from "@xmpp/xml";
 import { z } from "zod";
-import type { Credentials, Session } from "../xmpp/session.ts";
-import { describeStanzaError } from "../xmpp/errors.ts";
+import type { Credentials, Session } from "../xmpp/connections/session.ts";
+import { describeStanzaError } from "../xmpp/protocol/errors.ts";
 import { readSecret } from "../util/secret.ts";
 import { FileError, readYamlFile } from "../util/yaml-file.ts";
 import { asAccount } from "./login.ts";
 import type { ExistingAccounts, Provisioner, ProvisionerContext } from "./types.ts";
-import { NS } from "../xmpp/ns.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 
 const Account = z
   .strictObject({

@@ -1,11 +1,11 @@
 import xml from "@xmpp/xml";
 import { escapeXML as esc } from "ltx";
-import { openRawStream, featureNames } from "../xmpp/raw-stream.ts";
-import { describeStanzaError } from "../xmpp/errors.ts";
+import { openRawStream, featureNames } from "../xmpp/connections/raw-stream.ts";
+import { describeStanzaError } from "../xmpp/protocol/errors.ts";
 import { asAccount, cannotLogIn } from "./login.ts";
 import { AccountsRefused, noRegistration, registrationRefusal } from "./refusal.ts";
 import type { Provisioner, ProvisionerContext } from "./types.ts";
-import { NS } from "../xmpp/ns.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 
 /** XEP-0077 in-band registration on a raw stream (after TLS, when there is TLS); removal with <remove/> from a logged-in session. */
 export function inBandRegistration(ctx: ProvisionerContext): Provisioner {

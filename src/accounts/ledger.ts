@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Credentials, Session } from "../xmpp/session.ts";
+import type { Credentials, Session } from "../xmpp/connections/session.ts";
 import type { AccountJournal } from "./journal.ts";
 import { AccountsRefused, isRefusal, type Refusal } from "./refusal.ts";
 import { removeAccount } from "./removal.ts";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Session, type Credentials } from "../xmpp/session.ts";
-import { Transcript } from "../xmpp/transcript.ts";
+import { Session, type Credentials } from "../xmpp/connections/session.ts";
+import { Transcript } from "../xmpp/connections/transcript.ts";
 import type { ProvisionerContext } from "./types.ts";
 
 /**

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { pauseBefore, RETRY_BACKOFF_MS } from "../util/retry.ts";
-import { saslMechanisms } from "../xmpp/endpoint.ts";
-import { openRawStream } from "../xmpp/raw-stream.ts";
-import type { Credentials, Endpoint } from "../xmpp/session.ts";
+import { saslMechanisms } from "../xmpp/wire/endpoint.ts";
+import { openRawStream } from "../xmpp/connections/raw-stream.ts";
+import type { Credentials, Endpoint } from "../xmpp/connections/session.ts";
 import type { AccountLedger } from "./ledger.ts";
 import { asAccount } from "./login.ts";
 import { AccountsRefused, isRefusal, loginRefusal, saslRefusal, type Refusal } from "./refusal.ts";
-import { NS } from "../xmpp/ns.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 
 /** Ways that ask the server for each new account: a limit on how often shows at the second one. */
 const REGISTERING = new Set(["ibr", "admin"]);

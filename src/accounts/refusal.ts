@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import { stanzaError } from "../xmpp/errors.ts";
+import { stanzaError } from "../xmpp/protocol/errors.ts";
 
 /**
  * The server said no to something the harness needs to get accounts: not a verdict on any case, and no

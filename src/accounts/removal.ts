@@ -1,5 +1,5 @@
 import { pauseBefore, RETRY_BACKOFF_MS } from "../util/retry.ts";
-import type { Credentials, Session } from "../xmpp/session.ts";
+import type { Credentials, Session } from "../xmpp/connections/session.ts";
 import type { Provisioner } from "./types.ts";
 
 export type Removal = { removed: true } | { removed: false; gone: true } | { removed: false; gone: false; why: string };

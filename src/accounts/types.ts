@@ -1,5 +1,5 @@
 import type { Target } from "../targets/types.ts";
-import type { Credentials, Endpoint, Session } from "../xmpp/session.ts";
+import type { Credentials, Endpoint, Session } from "../xmpp/connections/session.ts";
 
 /** Creates and removes accounts on the target. One file per way of doing it, registered in index.ts. */
 export interface Provisioner {

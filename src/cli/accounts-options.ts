@@ -4,7 +4,7 @@ import { provisioners } from "../accounts/index.ts";
 import { loadAccountsFile } from "../accounts/file.ts";
 import type { ExistingAccounts } from "../accounts/types.ts";
 import { readSecret } from "../util/secret.ts";
-import type { Credentials } from "../xmpp/session.ts";
+import type { Credentials } from "../xmpp/connections/session.ts";
 import { accountOn, passwordOptions, passwordSource } from "./connection.ts";
 
 /** --accounts, --admin (with its password options), --accounts-file: how accounts are had, shared by run and cleanup. */

@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import type { SecretSource } from "../util/secret.ts";
-import type { TlsRequest } from "../xmpp/reach.ts";
+import type { TlsRequest } from "../xmpp/connections/reach.ts";
 
 /** The environment variable a password is read from when no other is named. */
 export const PASSWORD_ENV = "XMPP_CONFORM_PASSWORD";

@@ -1,6 +1,6 @@
 import { parse, type Element } from "ltx";
-import { capsVer } from "../xmpp/caps.ts";
-import { NS } from "../xmpp/ns.ts";
+import { capsVer } from "../xmpp/protocol/caps.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 
 /**
  * Stanza patterns: XML as people read it in the RFC, matched against what arrived, as XML: an element is its

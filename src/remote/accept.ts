@@ -2,7 +2,7 @@ import type net from "node:net";
 import { randomUUID, X509Certificate } from "node:crypto";
 import type tls from "node:tls";
 import { escapeXML as esc } from "ltx";
-import { NS } from "../xmpp/ns.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 import { domainOf, STANZAS, streamHeader, type RemoteLink, type S2sHost } from "./s2s.ts";
 import { XmlStream } from "./xml-stream.ts";
 

@@ -1,6 +1,6 @@
 import net from "node:net";
 import { escapeXML as esc } from "ltx";
-import { NS } from "../xmpp/ns.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 import { STANZAS, streamHeader, type RemoteLink, type S2sHost } from "./s2s.ts";
 import { XmlStream } from "./xml-stream.ts";
 

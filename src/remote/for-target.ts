@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Target } from "../targets/types.ts";
-import type { Transcript } from "../xmpp/transcript.ts";
+import type { Transcript } from "../xmpp/connections/transcript.ts";
 import { RemoteServer } from "./remote-server.ts";
 
 /**

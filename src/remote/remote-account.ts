@@ -1,7 +1,7 @@
 import { parse, type Element } from "ltx";
-import { Inbox, type ReadByServer } from "../xmpp/inbox.ts";
-import { markerMessage, Markers } from "../xmpp/markers.ts";
-import type { Transcript } from "../xmpp/transcript.ts";
+import { Inbox, type ReadByServer } from "../xmpp/connections/inbox.ts";
+import { markerMessage, Markers } from "../xmpp/protocol/markers.ts";
+import type { Transcript } from "../xmpp/connections/transcript.ts";
 
 /** What a remote user needs of the remote server: stanzas sent on its streams, and a ping to every domain. */
 export interface RemoteRelay {

@@ -2,16 +2,16 @@ import net from "node:net";
 import { readFileSync } from "node:fs";
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { Inbox } from "../xmpp/inbox.ts";
-import { BARRIER_NS } from "../xmpp/markers.ts";
-import { Transcript } from "../xmpp/transcript.ts";
+import { Inbox } from "../xmpp/connections/inbox.ts";
+import { BARRIER_NS } from "../xmpp/protocol/markers.ts";
+import { Transcript } from "../xmpp/connections/transcript.ts";
 import { DialbackKeys } from "./dialback.ts";
 import { RemoteAccount, type RemoteRelay } from "./remote-account.ts";
 import type { XmlStream, Trace } from "./xml-stream.ts";
 import { acceptStream } from "./accept.ts";
 import { dialStream } from "./dial.ts";
 import { bare, domainOf, type RemoteLink, type RemoteServerOptions, type S2sHost } from "./s2s.ts";
-import { NS } from "../xmpp/ns.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 
 /**
  * The harness playing a remote XMPP server on loopback (RFC 6120 s2s): it accepts the targets' s2s streams

@@ -2,8 +2,8 @@ import type tls from "node:tls";
 import type { Element } from "ltx";
 import { escapeXML as esc } from "ltx";
 import type { CertificateFiles } from "../targets/cert.ts";
-import { NS } from "../xmpp/ns.ts";
-import type { Transcript } from "../xmpp/transcript.ts";
+import { NS } from "../xmpp/wire/ns.ts";
+import type { Transcript } from "../xmpp/connections/transcript.ts";
 import type { DialbackKeys } from "./dialback.ts";
 import type { Trace, XmlStream } from "./xml-stream.ts";
 

@@ -2,8 +2,8 @@ import type net from "node:net";
 import tls from "node:tls";
 import type { Element } from "ltx";
 import { withTimeout } from "../util/time.ts";
-import { NS } from "../xmpp/ns.ts";
-import { XmlReader } from "../xmpp/xml-reader.ts";
+import { NS } from "../xmpp/wire/ns.ts";
+import { XmlReader } from "../xmpp/wire/xml-reader.ts";
 
 /** What a stream tells its owner: each element in or out, and stream-level events, for a transcript. */
 export type Trace = (dir: "in" | "out" | "note", xml: string) => void;

@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
 import { matchStanza, type Captures } from "../match/pattern.ts";
 import type { StepFailure } from "../results/schema.ts";
-import type { ReadByServer, Received } from "../xmpp/inbox.ts";
+import type { ReadByServer, Received } from "../xmpp/connections/inbox.ts";
 import type { Participant } from "./participant.ts";
 
 /** What an expectation found: the stanzas it consumed and the values they captured. */

@@ -2,12 +2,12 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { parsePattern } from "../match/pattern.ts";
 import type { Scenario, SubscriptionState } from "../scenario/types.ts";
-import type { Session } from "../xmpp/session.ts";
+import type { Session } from "../xmpp/connections/session.ts";
 import type { Participant } from "./participant.ts";
-import { describeStanzaError } from "../xmpp/errors.ts";
+import { describeStanzaError } from "../xmpp/protocol/errors.ts";
 import { barrier } from "./barrier.ts";
 import { consume, findNow, waitFor } from "./expect.ts";
-import { NS } from "../xmpp/ns.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 
 /** One side's view of a subscription, as RFC 6121 Appendix A keeps it (a pre-approval shows only in pushes the scenario checks). */
 interface Side {

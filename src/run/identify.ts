@@ -3,10 +3,10 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import type { AccountLedger } from "../accounts/ledger.ts";
 import type { ServerInfo } from "../results/schema.ts";
-import { capsVer } from "../xmpp/caps.ts";
-import { Session, type Credentials, type Endpoint } from "../xmpp/session.ts";
-import { Transcript } from "../xmpp/transcript.ts";
-import { NS } from "../xmpp/ns.ts";
+import { capsVer } from "../xmpp/protocol/caps.ts";
+import { Session, type Credentials, type Endpoint } from "../xmpp/connections/session.ts";
+import { Transcript } from "../xmpp/connections/transcript.ts";
+import { NS } from "../xmpp/wire/ns.ts";
 
 /** One stream feature as the server wrote it (mechanisms with their names), for the report. */
 const describe = (features?: Element) => (features?.children ?? []).filter((c): c is Element => typeof c !== "string").map((c) => c.toString());

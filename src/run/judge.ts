@@ -3,7 +3,7 @@ import { applyProfile, type RunProfiles } from "../profiles/apply.ts";
 import type { CaseResult, Precondition, RequirementResult, StepFailure, Verdict } from "../results/schema.ts";
 import { worstRequirement } from "../results/verdicts.ts";
 import type { Level, PlannedStep, Proof, Scenario } from "../scenario/types.ts";
-import type { TranscriptEntry } from "../xmpp/transcript.ts";
+import type { TranscriptEntry } from "../xmpp/connections/transcript.ts";
 
 /**
  * The one judge: what happened to a case becomes its record here, and nowhere else. A step's unmet

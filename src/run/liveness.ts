@@ -1,6 +1,6 @@
 import { setTimeout as pause } from "node:timers/promises";
-import { whyNoAnswer } from "../xmpp/answers.ts";
-import type { Endpoint } from "../xmpp/endpoint.ts";
+import { whyNoAnswer } from "../xmpp/connections/answers.ts";
+import type { Endpoint } from "../xmpp/wire/endpoint.ts";
 
 /** How often each server is asked whether it is there while the run goes, and after a failed probe. */
 const EVERY_MS = 1000;

@@ -1,4 +1,4 @@
-import type { ReadByServer, Received } from "../xmpp/inbox.ts";
+import type { ReadByServer, Received } from "../xmpp/connections/inbox.ts";
 
 /**
  * What barriers and expectations use of a party to a case: a logged-in session, a bound raw connection, or

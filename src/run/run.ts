@@ -9,7 +9,7 @@ import { SCHEMA_VERSION, type CaseResult, type RunInfo, type RunResult } from ".
 import type { Scenario, Wait } from "../scenario/types.ts";
 import { distinctLinks } from "../targets/s2s-log.ts";
 import { openTarget, runningServerName, type Target, type TargetSpec } from "../targets/index.ts";
-import type { TlsRequest } from "../xmpp/reach.ts";
+import type { TlsRequest } from "../xmpp/connections/reach.ts";
 import { startRemoteServer } from "../remote/for-target.ts";
 import type { RemoteServer } from "../remote/remote-server.ts";
 import { identifyServer, softwareOf } from "./identify.ts";

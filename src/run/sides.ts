@@ -4,8 +4,8 @@ import { AccountLedger } from "../accounts/ledger.ts";
 import { preflight } from "../accounts/preflight.ts";
 import type { ExistingAccounts } from "../accounts/types.ts";
 import type { Target } from "../targets/types.ts";
-import { reach, type TlsRequest } from "../xmpp/reach.ts";
-import type { Credentials } from "../xmpp/session.ts";
+import { reach, type TlsRequest } from "../xmpp/connections/reach.ts";
+import type { Credentials } from "../xmpp/connections/session.ts";
 import type { Side } from "./case/index.ts";
 
 export interface AccountsChoice {

@@ -1,8 +1,8 @@
 import net from "node:net";
 import { setTimeout as pause } from "node:timers/promises";
-import type { Endpoint } from "../xmpp/endpoint.ts";
-import { openRawStream } from "../xmpp/raw-stream.ts";
-import { openWebSocketStream, type WebSocketEndpoint } from "../xmpp/websocket.ts";
+import type { Endpoint } from "../xmpp/wire/endpoint.ts";
+import { openRawStream } from "../xmpp/connections/raw-stream.ts";
+import { openWebSocketStream, type WebSocketEndpoint } from "../xmpp/wire/websocket.ts";
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it; we release it right away for the server). */
 export async function freePort(): Promise<number> {

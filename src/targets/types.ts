@@ -1,5 +1,5 @@
 import type { ServerConfig } from "../results/schema.ts";
-import type { Credentials } from "../xmpp/session.ts";
+import type { Credentials } from "../xmpp/connections/session.ts";
 import type { DebianServer } from "./debian-release.ts";
 import type { CertificateFiles, RunCa } from "./cert.ts";
 import type { S2sLink } from "./s2s-log.ts";

@@ -6,7 +6,7 @@ import { catalogs } from "../../src/catalog/index.ts";
 import { auditOfCase, readAuditLog } from "../../src/scenario/audit-log.ts";
 import { auditTable } from "../../src/scenario/audit-table.ts";
 import { loadSuite } from "../../src/scenario/load.ts";
-import { AUDIT_DOC, withTable } from "../../src/scenario/write-audit-table.ts";
+import { AUDIT_DOC, withTable } from "../../tools/write-audit-table.ts";
 import { ROOT } from "../support/cli.ts";
 
 test("docs/assertion-audit.md lists every expectation step of the shipped suite (npm run audit-table rewrites it)", () => {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse, type Element } from "ltx";
-import { capsString, capsVer, clientCaps } from "../../src/xmpp/caps.ts";
+import { capsString, capsVer, clientCaps } from "../../src/xmpp/protocol/caps.ts";
 import { matchStanza, parsePattern } from "../../src/match/pattern.ts";
 
 /** XEP-0115 §5.2 and §5.3: the two worked examples, with the verification strings the text gives. */

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Element } from "ltx";
-import { Inbox } from "../../src/xmpp/inbox.ts";
+import { Inbox } from "../../src/xmpp/connections/inbox.ts";
 
 // Sessions, raw connections and the scripted remote server's accounts all keep their arrivals in an Inbox and
 // wait on it (raw connections are also tested against real servers in raw-connection.test.ts). These pin the rule.

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { scramMechanism } from "../../src/xmpp/scram.ts";
-import { redact } from "../../src/xmpp/transcript.ts";
+import { scramMechanism } from "../../src/xmpp/protocol/scram.ts";
+import { redact } from "../../src/xmpp/connections/transcript.ts";
 
 /** The example exchanges of RFC 5802 §5 (SCRAM-SHA-1) and RFC 7677 §3 (SCRAM-SHA-256). */
 const EXAMPLES = [

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { once } from "node:events";
 import { parse } from "ltx";
-import { streamLimits } from "../../src/xmpp/stream-limits.ts";
-import { unreadInKernels } from "../../src/xmpp/unread-bytes.ts";
-import { XmlReader } from "../../src/xmpp/xml-reader.ts";
+import { streamLimits } from "../../src/xmpp/protocol/stream-limits.ts";
+import { unreadInKernels } from "../../src/xmpp/wire/unread-bytes.ts";
+import { XmlReader } from "../../src/xmpp/wire/xml-reader.ts";
 
 test("XEP-0478 limits are read from stream features: each child only where announced, nothing without <limits/>", () => {
   const features = (inner: string) => parse(`<stream:features xmlns:stream='http://etherx.jabber.org/streams'>${inner}</stream:features>`);

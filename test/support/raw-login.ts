@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
-import { scramMechanism } from "../../src/xmpp/scram.ts";
-import type { WebSocketStream } from "../../src/xmpp/websocket.ts";
+import { scramMechanism } from "../../src/xmpp/protocol/scram.ts";
+import type { WebSocketStream } from "../../src/xmpp/wire/websocket.ts";
 
 const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");

@@ -3,7 +3,7 @@ import { cleanup as cleanUp, ACCOUNT_PREFIX } from "../../accounts/cleanup.ts";
 import { provisioners, type Provisioner } from "../../accounts/index.ts";
 import { journalDir } from "../../accounts/journal.ts";
 import { checkTargetSpec, runningServer } from "../../targets/index.ts";
-import { reach } from "../../xmpp/reach.ts";
+import { reach } from "../../xmpp/connections/reach.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
 import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT } from "../exit-codes.ts";

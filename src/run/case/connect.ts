@@ -1,9 +1,9 @@
 import xml from "@xmpp/xml";
 import type { ResourceSpec } from "../../scenario/types.ts";
-import { describeStanzaError } from "../../xmpp/errors.ts";
-import { NS } from "../../xmpp/ns.ts";
-import type { RawConnection } from "../../xmpp/raw-connection.ts";
-import type { Endpoint, Session } from "../../xmpp/session.ts";
+import { describeStanzaError } from "../../xmpp/protocol/errors.ts";
+import { NS } from "../../xmpp/wire/ns.ts";
+import type { RawConnection } from "../../xmpp/connections/raw-connection.ts";
+import type { Endpoint, Session } from "../../xmpp/connections/session.ts";
 import { HarnessError } from "./errors.ts";
 
 /** Logs a session in with its set-up: the roster fetched, initial presence sent (with its caps), as its spec says. */

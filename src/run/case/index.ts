@@ -1,7 +1,7 @@
 import type { EventOf } from "../../results/events.ts";
 import type { Precondition } from "../../results/schema.ts";
 import type { PlannedStep, Scenario } from "../../scenario/types.ts";
-import { Transcript } from "../../xmpp/transcript.ts";
+import { Transcript } from "../../xmpp/connections/transcript.ts";
 import { pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { CaseScope, type CaseContext } from "./scope.ts";

@@ -1,6 +1,6 @@
 import { isRefusal } from "../../accounts/refusal.ts";
 import { pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
-import type { Transcript } from "../../xmpp/transcript.ts";
+import type { Transcript } from "../../xmpp/connections/transcript.ts";
 import { PreconditionFailed } from "./errors.ts";
 import type { Health } from "../liveness.ts";
 

@@ -1,4 +1,4 @@
-import type { Received } from "../../xmpp/inbox.ts";
+import type { Received } from "../../xmpp/connections/inbox.ts";
 import type { Element } from "ltx";
 import type { AccountLedger } from "../../accounts/ledger.ts";
 import { parsePattern } from "../../match/pattern.ts";
@@ -6,9 +6,9 @@ import type { CaseResult } from "../../results/schema.ts";
 import { randomBytes } from "node:crypto";
 import { fill, secretKey, type Bindings } from "../../match/template.ts";
 import type { AccountSpec, RawConnectionSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
-import { RawConnection } from "../../xmpp/raw-connection.ts";
-import { Session, type Credentials, type Endpoint } from "../../xmpp/session.ts";
-import type { Transcript } from "../../xmpp/transcript.ts";
+import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
+import { Session, type Credentials, type Endpoint } from "../../xmpp/connections/session.ts";
+import type { Transcript } from "../../xmpp/connections/transcript.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
 import type { RemoteServer } from "../../remote/remote-server.ts";
 import { barrier } from "../barrier.ts";

@@ -2,10 +2,10 @@ import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
 import type { ProbeShape, StreamFeatureShape } from "../../scenario/types.ts";
 import { matchStanza, parsePattern } from "../../match/pattern.ts";
-import { NS } from "../../xmpp/ns.ts";
-import { openRawStream } from "../../xmpp/raw-stream.ts";
+import { NS } from "../../xmpp/wire/ns.ts";
+import { openRawStream } from "../../xmpp/connections/raw-stream.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
-import type { Session } from "../../xmpp/session.ts";
+import type { Session } from "../../xmpp/connections/session.ts";
 import { applyFixtures } from "../fixtures.ts";
 import type { CaseScope } from "./scope.ts";
 

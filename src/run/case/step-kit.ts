@@ -1,6 +1,6 @@
 import type { Captures } from "../../match/pattern.ts";
 import type { ExpectKind, ExpectStep, Step } from "../../scenario/types.ts";
-import type { Received } from "../../xmpp/inbox.ts";
+import type { Received } from "../../xmpp/connections/inbox.ts";
 import type { Found } from "../expect.ts";
 import type { Miss } from "../judge.ts";
 import type { CaseScope } from "./scope.ts";

@@ -1,7 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { Endpoint } from "./endpoint.ts";
-import { withTimeout } from "../util/time.ts";
+import { withTimeout } from "../../util/time.ts";
 
 /** A TCP connection with Nagle off: with Nagle and delayed ACK, loopback hops cost 40 ms. */
 export async function tcpConnect(endpoint: Endpoint, timeoutMs: number): Promise<net.Socket> {

@@ -1,16 +1,16 @@
 import { escapeXML, type Element } from "ltx";
-import { plainAllowed, type Endpoint } from "./endpoint.ts";
-import { BARRIER_NS } from "./markers.ts";
+import { plainAllowed, type Endpoint } from "../wire/endpoint.ts";
+import { BARRIER_NS } from "../protocol/markers.ts";
 import { Inbox, type ReadByServer, type Received } from "./inbox.ts";
 import type { Credentials } from "./session.ts";
-import { scramMechanism, type ScramName } from "./scram.ts";
-import { secure, tcpConnect } from "./tls.ts";
-import { PIECE, XmlReader } from "./xml-reader.ts";
+import { scramMechanism, type ScramName } from "../protocol/scram.ts";
+import { secure, tcpConnect } from "../wire/tls.ts";
+import { PIECE, XmlReader } from "../wire/xml-reader.ts";
 import type { Transcript } from "./transcript.ts";
-import { NS } from "./ns.ts";
-import { headerXml, openTag, readHeader, type HeaderOptions, type StreamError, type StreamHeader } from "./stream-header.ts";
-import { streamLimits, type StreamLimits } from "./stream-limits.ts";
-import { unreadInKernels } from "./unread-bytes.ts";
+import { NS } from "../wire/ns.ts";
+import { headerXml, openTag, readHeader, type HeaderOptions, type StreamError, type StreamHeader } from "../wire/stream-header.ts";
+import { streamLimits, type StreamLimits } from "../protocol/stream-limits.ts";
+import { unreadInKernels } from "../wire/unread-bytes.ts";
 
 const STANZAS = new Set(["iq", "message", "presence"]);
 

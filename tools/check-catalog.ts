@@ -1,8 +1,8 @@
 /**
  * Checks a specification's requirement catalog (spec/<spec>-requirements.md), as the harness reads it:
  *
- *   npx tsx src/catalog/check.ts spec/rfc6120-requirements.md
- *   npx tsx src/catalog/check.ts --update-summary spec/rfc6121-requirements.md
+ *   npx tsx tools/check-catalog.ts spec/rfc6120-requirements.md
+ *   npx tsx tools/check-catalog.ts --update-summary spec/rfc6121-requirements.md
  *
  * It says what the harness would refuse (tables and their own summary, §1, that disagree; see parse.ts),
  * then every row whose quote is not in the specification's text, whose level is not the quote's first keyword,
@@ -10,14 +10,14 @@
  * counts from the tables, after rows were added or regraded. Exit 1 on any problem.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { buildCatalog, updateSummary } from "./parse.ts";
-import { rowProblems } from "./check-rows.ts";
+import { buildCatalog, updateSummary } from "../src/catalog/parse.ts";
+import { rowProblems } from "../src/catalog/check-rows.ts";
 
 const args = process.argv.slice(2);
 const update = args.includes("--update-summary");
 const [file] = args.filter((a) => a !== "--update-summary");
 if (!file) {
-  process.stderr.write("usage: npx tsx src/catalog/check.ts [--update-summary] spec/<spec>-requirements.md\n");
+  process.stderr.write("usage: npx tsx tools/check-catalog.ts [--update-summary] spec/<spec>-requirements.md\n");
   process.exit(2);
 }
 let md = readFileSync(file, "utf8");

@@ -1,7 +1,7 @@
 import { createHash, getHashes } from "node:crypto";
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { NS } from "./ns.ts";
+import { NS } from "../wire/ns.ts";
 
 /**
  * XEP-0115 entity capabilities: the verification string of a disco#info answer (§5.1, with the XEP-0128 forms of

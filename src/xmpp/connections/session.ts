@@ -1,21 +1,21 @@
 import type net from "node:net";
 import xml, { XMLError } from "@xmpp/xml";
 import type { Element } from "ltx";
-import { clientCaps, HARNESS_CAPS_NODE, type ClientCaps } from "./caps.ts";
+import { clientCaps, HARNESS_CAPS_NODE, type ClientCaps } from "../protocol/caps.ts";
 import { assembleClient, type AssembledClient, type Middleware } from "./client.ts";
-import { PLAINTEXT, saslMechanisms, type Endpoint } from "./endpoint.ts";
+import { PLAINTEXT, saslMechanisms, type Endpoint } from "../wire/endpoint.ts";
 import { Inbox, type ReadByServer } from "./inbox.ts";
-import { IqMatcher } from "./iq-match.ts";
-import { markerMessage, Markers } from "./markers.ts";
+import { IqMatcher } from "../protocol/iq-match.ts";
+import { markerMessage, Markers } from "../protocol/markers.ts";
 import { negotiateStartTls } from "./raw-stream.ts";
-import { describeTlsError, isTlsError, secure, tcpConnect } from "./tls.ts";
+import { describeTlsError, isTlsError, secure, tcpConnect } from "../wire/tls.ts";
 import type { Transcript } from "./transcript.ts";
-import { harnessTransport, SERVICE } from "./transport.ts";
-import { webSocketTransport } from "./websocket-transport.ts";
-import { withTimeout } from "../util/time.ts";
-import { NS } from "./ns.ts";
+import { harnessTransport, SERVICE } from "../wire/transport.ts";
+import { webSocketTransport } from "../wire/websocket-transport.ts";
+import { withTimeout } from "../../util/time.ts";
+import { NS } from "../wire/ns.ts";
 
-export type { Endpoint } from "./endpoint.ts";
+export type { Endpoint } from "../wire/endpoint.ts";
 export type { Received } from "./inbox.ts";
 
 export interface Credentials {

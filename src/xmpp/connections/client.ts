@@ -7,7 +7,7 @@ import sasl from "@xmpp/sasl";
 import plain from "@xmpp/sasl-plain";
 import streamFeatures from "@xmpp/stream-features";
 import SASLFactory from "saslmechanisms";
-import { scramMechanism, type ScramName } from "./scram.ts";
+import { scramMechanism, type ScramName } from "../protocol/scram.ts";
 
 /** Strongest first. */
 export const SCRAM: ScramName[] = ["SCRAM-SHA-256", "SCRAM-SHA-1"];

@@ -4,7 +4,7 @@ import type { Element } from "ltx";
 import type { Security } from "./endpoint.ts";
 import { describeTlsError, isTlsError } from "./tls.ts";
 import type { RawStream } from "./stream.ts";
-import { withTimeout } from "../util/time.ts";
+import { withTimeout } from "../../util/time.ts";
 import { NS } from "./ns.ts";
 
 /** Where an RFC 7395 stream goes: the ws:// or wss:// URL, and the XMPP domain (the 'to' of <open/>). */

@@ -1,14 +1,14 @@
 import type net from "node:net";
 import type { Element } from "ltx";
-import { PLAINTEXT, type Endpoint } from "./endpoint.ts";
-import { secure, tcpConnect } from "./tls.ts";
-import type { RawStream } from "./stream.ts";
-import { openWebSocketStream } from "./websocket.ts";
-import { withTimeout } from "../util/time.ts";
-import { NS } from "./ns.ts";
-import { XmlReader } from "./xml-reader.ts";
+import { PLAINTEXT, type Endpoint } from "../wire/endpoint.ts";
+import { secure, tcpConnect } from "../wire/tls.ts";
+import type { RawStream } from "../wire/stream.ts";
+import { openWebSocketStream } from "../wire/websocket.ts";
+import { withTimeout } from "../../util/time.ts";
+import { NS } from "../wire/ns.ts";
+import { XmlReader } from "../wire/xml-reader.ts";
 
-export type { RawStream } from "./stream.ts";
+export type { RawStream } from "../wire/stream.ts";
 
 /** Opens a stream as the endpoint says: over WebSocket (RFC 7395), or TCP with plaintext, STARTTLS, or TLS from the first byte. */
 export async function openRawStream(endpoint: Endpoint, timeoutMs: number): Promise<RawStream> {

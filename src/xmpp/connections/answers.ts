@@ -1,10 +1,10 @@
 import type net from "node:net";
 import WebSocket from "ws";
-import { tcpConnect, secure } from "./tls.ts";
-import { PLAINTEXT, type Endpoint } from "./endpoint.ts";
-import { webSocketOptions } from "./websocket.ts";
-import { NS } from "./ns.ts";
-import { withTimeout } from "../util/time.ts";
+import { tcpConnect, secure } from "../wire/tls.ts";
+import { PLAINTEXT, type Endpoint } from "../wire/endpoint.ts";
+import { webSocketOptions } from "../wire/websocket.ts";
+import { NS } from "../wire/ns.ts";
+import { withTimeout } from "../../util/time.ts";
 
 /**
  * Whether a server is there: a new connection that the server answers with anything at all (its stream

@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import { NS } from "./ns.ts";
+import { NS } from "../wire/ns.ts";
 
 /** XEP-0478: the limits a server announces on a stream, each only where it announced it. */
 export interface StreamLimits {

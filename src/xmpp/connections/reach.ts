@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { openRawStream } from "./raw-stream.ts";
-import type { Endpoint, Security } from "./endpoint.ts";
-import { NS } from "./ns.ts";
+import type { Endpoint, Security } from "../wire/endpoint.ts";
+import { NS } from "../wire/ns.ts";
 
 /** What the user asked for on the command line. */
 export interface TlsRequest {

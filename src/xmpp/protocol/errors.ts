@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import { NS } from "./ns.ts";
+import { NS } from "../wire/ns.ts";
 
 /** The parts of an <iq type='error'>'s <error/> (RFC 6120 §8.3): defined condition, type and text. */
 export function stanzaError(el: Element): { condition: string; type: string; text?: string } {
