@@ -1,7 +1,8 @@
 /**
  * Mutation score of the suite: for each fault of test/support/faults.ts, the cases citing its requirements
  * run through the fault proxy in front of a real server; a fault is killed when some case's verdict changes.
- *   node --import tsx bench/mutation.ts [--target local:prosody] [--only fault-id,...] [--out reports]
+ *   node --import tsx bench/mutation.ts [--target local:prosody] [--only fault-id,...] [--scenarios file-or-dir,...] [--out reports]
+ * --scenarios limits the suite (and the baseline run) to those scenario files, to try new faults quickly.
  * Prints one line per fault and the score per area; writes <out>/mutation.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -13,11 +14,17 @@ import { FAULTS } from "../test/support/faults.ts";
 import { mutate, specOf } from "../test/support/mutation.ts";
 
 const { values } = parseArgs({
-  options: { target: { type: "string", default: "local:prosody" }, only: { type: "string" }, out: { type: "string", default: "reports" }, timeout: { type: "string", default: "1500" } },
+  options: {
+    target: { type: "string", default: "local:prosody" },
+    only: { type: "string" },
+    scenarios: { type: "string" },
+    out: { type: "string", default: "reports" },
+    timeout: { type: "string", default: "1500" },
+  },
 });
 const only = values.only?.split(",");
 const faults = FAULTS.filter((f) => !only || only.includes(f.id));
-const suite = loadSuite([path.join(import.meta.dirname, "../scenarios")]);
+const suite = loadSuite(values.scenarios ? values.scenarios.split(",") : [path.join(import.meta.dirname, "../scenarios")]);
 if (suite.errors.length > 0) throw new Error(suite.errors.map((e) => e.message).join("\n"));
 
 const target = await openTarget({ target: values.target }, { install: true, log: (l) => console.error(l) });
