@@ -7,6 +7,7 @@ import { parse } from "ltx";
 import { loginRefusal, registrationRefusal, adminRefusal } from "../src/accounts/refusal.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { LoginFailure } from "../src/xmpp/connections/session.ts";
 
 type Server = Awaited<ReturnType<typeof prosody>>;
 /** Prosody exempts loopback from its registration limits unless the allowlist is emptied. */
@@ -107,9 +108,12 @@ test("the server's answers are classified: throttling, refusal, connection limit
   assert.equal(registrationRefusal(iqError("conflict", "cancel")), undefined, "an account that exists is not a refusal");
   assert.equal(adminRefusal("admin@example.org", iqError("forbidden", "auth"))?.kind, "admin-refused");
   assert.match(adminRefusal("admin@example.org", iqError("forbidden", "auth"))!.message, /make admin@example\.org a server admin/);
-  assert.equal(loginRefusal(new Error("cannot log in as a@b at h:1: policy-violation"), "x")?.kind, "connection-limit");
+  // Decided by the server's answer the failure carries, not by its words.
+  const failure = (fields: Partial<LoginFailure>) => Object.assign(new LoginFailure("cannot log in as a@b at h:1: (worded for people)"), fields);
+  assert.equal(loginRefusal(failure({ stream: "policy-violation" }), "x")?.kind, "connection-limit");
   assert.equal(loginRefusal(new Error("read ECONNRESET"), "x")?.kind, "connection-limit");
-  assert.equal(loginRefusal(new Error("stream error: resource-constraint"), "x")?.kind, "connection-limit");
-  assert.equal(loginRefusal(new Error("cannot log in as a@b at h:1: not-authorized"), "x")?.kind, "login-refused");
+  assert.equal(loginRefusal(new Error("the server refused the connection (stream error resource-constraint): it may limit connections per address"), "x")?.kind, "connection-limit");
+  assert.equal(loginRefusal(failure({ sasl: "not-authorized" }), "x")?.kind, "login-refused");
+  assert.equal(loginRefusal(failure({ sasl: "invalid-mechanism" }), "x"), undefined);
   assert.equal(loginRefusal(new Error("cannot log in as a@b at h:1: no session (no answer within 3000 ms)"), "x"), undefined);
 });

@@ -1,3 +1,4 @@
+import type { LoginFailure } from "../xmpp/connections/session.ts";
 import type { Element } from "ltx";
 import { stanzaError } from "../xmpp/protocol/errors.ts";
 
@@ -94,7 +95,11 @@ export function saslRefusal(offered: string): Refusal {
 }
 
 /** Stream errors a server sends when it limits connections from one address (RFC 6120 §4.9.3). */
-const CONNECTION_LIMIT = /(?:stream error: |: )(policy-violation|resource-constraint|connection-timeout)$/;
+/** Stream errors a server ends connections with when it limits them (also read from a raw stream's message). */
+const LIMIT_CONDITIONS = new Set(["policy-violation", "resource-constraint", "connection-timeout"]);
+const CONNECTION_LIMIT = /stream error (policy-violation|resource-constraint|connection-timeout)\b/;
+/** SASL failures of credentials the harness made itself: the server does not let new accounts log in. */
+const REFUSED_LOGIN = new Set(["not-authorized", "account-disabled", "credentials-expired", "temporary-auth-failure", "encryption-required"]);
 const RESET = /ECONNRESET|EPIPE|closed the connection|the connection closed/;
 
 /**
@@ -103,21 +108,22 @@ const RESET = /ECONNRESET|EPIPE|closed the connection|the connection closed/;
  */
 export function loginRefusal(err: Error, what: string): Refusal | undefined {
   const m = err.message;
-  const sasl = /no acceptable SASL mechanism: the server offers ([^;]*);/.exec(m);
-  if (sasl) return saslRefusal(sasl[1]);
-  const limit = CONNECTION_LIMIT.exec(m);
-  if (limit || RESET.test(m)) {
-    const answer = limit ? `<${limit[1]}/> stream error` : "the connection was closed or reset";
+  const mechanisms = /no acceptable SASL mechanism: the server offers ([^;]*);/.exec(m);
+  if (mechanisms) return saslRefusal(mechanisms[1]);
+  const limit = (err as LoginFailure).stream ?? CONNECTION_LIMIT.exec(m)?.[1];
+  if ((limit && LIMIT_CONDITIONS.has(limit)) || RESET.test(m)) {
+    const answer = limit && LIMIT_CONDITIONS.has(limit) ? `<${limit}/> stream error` : "the connection was closed or reset";
     return {
       kind: "connection-limit",
       answer,
       message: `the server ended the connection while ${what} (${answer}; ${m}): it seems to limit connections from this address. Lower --concurrency, or raise the server's limits for the harness's address (Prosody: limits and c2s rate limits; ejabberd: shaper, max_fsm_queue, mod_fail2ban)`,
     };
   }
-  if (/: not-authorized$|: (account-disabled|credentials-expired|temporary-auth-failure|encryption-required)$/.test(m)) {
+  const sasl = (err as LoginFailure).sasl;
+  if (sasl && REFUSED_LOGIN.has(sasl)) {
     return {
       kind: "login-refused",
-      answer: m.slice(m.lastIndexOf(": ") + 2),
+      answer: sasl,
       message: `an account the harness had just made could not log in (${m}): the server may require a confirmation before new accounts are usable; use --accounts admin|file`,
     };
   }

@@ -1,4 +1,5 @@
 import type { Argv } from "yargs";
+import { localTargetNames } from "../targets/index.ts";
 import type { SecretSource } from "../util/secret.ts";
 import type { TlsRequest } from "../xmpp/connections/reach.ts";
 
@@ -48,4 +49,20 @@ export function accountOn(jid: string, domain: string | undefined, option: strin
   if (!m) return `${option} must be a bare JID like admin@example.org, got '${jid}'`;
   if (domain && m[2] !== domain) return `${option} ${jid} is not on --domain ${domain}`;
   return { jid, username: m[1] };
+}
+
+/** Where to run: a local server to start, or a running one (--server, --websocket) and its --domain. */
+export function targetOptions<T>(y: Argv<T>) {
+  return y
+    .option("target", {
+      type: "string",
+      describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}; NAME@RELEASE for a release from Debian's backports (local:prosody@13, local:ejabberd@24.12), unpacked beside the system's`,
+    })
+    .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain), or its XMPP domain (found by its SRV records, then port 5222)" })
+    .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
+    .option("websocket", {
+      type: "string",
+      describe:
+        "RFC 7395: reach a running server over WebSocket at this ws:// or wss:// URL (instead of --server, with --domain; --ca/--insecure apply to wss://); with --target and no URL: the local server(s) serve WebSocket and the run uses it",
+    });
 }

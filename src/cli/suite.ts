@@ -1,3 +1,4 @@
+import { suggestion } from "../util/suggest.ts";
 import type { Argv } from "yargs";
 import { withCrossDomain } from "../plan/cross-domain.ts";
 import { select, splitArgs } from "../plan/filter.ts";
@@ -43,7 +44,7 @@ export interface PlanOptions {
  * them and in the shipped suite. Scenario errors, a name that selects nothing and a bad --grep end the
  * command with exit 2.
  */
-export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform"): Scenario[] {
+export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform"): { plan: Scenario[]; from: Scenario[] } {
   const usage = (problem: string): never => {
     err(`${command}: ${problem}`);
     process.exit(EXIT.usage);
@@ -65,16 +66,24 @@ export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform
   };
   const files = paths.length > 0 ? load(paths) : [];
   const shipped = paths.length === 0 || ids.length > 0 ? load([SUITE]) : [];
-  const { plan, unknownIds } = select([...files, ...shipped], { files, ids, grep, tags: csv(o.tag) });
+  const from = [...files, ...shipped];
+  const { plan, unknownIds } = select(from, { files, ids, grep, tags: csv(o.tag) });
   if (unknownIds.length > 0) {
     const what = (a: string) =>
       /\.ya?ml$/.test(a) || /^\.{0,2}\//.test(a)
         ? `no such file or folder: ${a}`
         : isVariantId(a) && !o.crossDomain
           ? `'${a}' names a cross-domain variant: add --cross-domain (with a pair target)`
-          : `'${a}' is no file or folder, case id, scenario id or requirement ID`;
+          : `'${a}' is no file or folder, case id, scenario id or requirement ID${suggestion(a, [...new Set(from.flatMap((sc) => [sc.id, sc.id.split("/")[0], ...sc.requirements]))])}`;
     for (const a of unknownIds) err(`${command}: ${what(a)}`);
     usage("see 'xmpp-conform list' for the case ids and the requirements they cite");
   }
-  return plan;
+  return { plan, from };
+}
+
+/** The cases per specification of what a plan was selected from (a run records it for the compliance suites). */
+export function casesBySpec(scenarios: Scenario[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const sc of scenarios) counts[sc.spec] = (counts[sc.spec] ?? 0) + 1;
+  return counts;
 }

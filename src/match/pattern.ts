@@ -199,8 +199,9 @@ function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns:
   let score = 0;
   let total = 0;
   for (const w of wanted) {
-    const tries = actual.map((x) => matchElement(w, x, path, {}, ns.p, ns.a));
-    const best = tries.sort((x, y) => y.score / y.total - x.score / x.total)[0];
+    // The child the pattern names: same name and literal attributes (field var='ids') before any that merely scores higher.
+    const tries = actual.map((x) => ({ id: sameIdentity(w, x), r: matchElement(w, x, path, {}, ns.p, ns.a) }));
+    const best = tries.sort((x, y) => y.id - x.id || y.r.score / y.r.total - x.r.score / x.r.total)[0]?.r;
     const size = matchElement(w, w, path, {}, ns.p, ns.p).total;
     total += size;
     if (best) score += best.ok ? size : (best.score / best.total) * size;
@@ -235,6 +236,35 @@ function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns:
     } else score++;
   }
   return { ok, score, total, problems: ok ? [] : [...new Set(problems)], caps: assigned ?? caps };
+}
+
+const STANZA_KINDS = new Set(["message", "presence", "iq"]);
+
+/**
+ * How far `actual` is the element `pattern` names: its name, then each attribute the pattern gives a literal
+ * value (a field's var, an id), as a count; what tells siblings apart, before how closely their content matches.
+ */
+export function sameIdentity(pattern: Element, actual: Element): number {
+  if (pattern.getName() !== actual.getName()) return 0;
+  let n = 1;
+  for (const [k, v] of Object.entries(pattern.attrs)) {
+    if (k.startsWith(META) || k === "xmlns" || k.startsWith("xmlns:")) continue;
+    const t = parseToken(String(v));
+    if (t.kind === "literal" && actual.attrs[k] === t.value) n++;
+  }
+  return n;
+}
+
+/**
+ * Whether a stanza can be what a stanza pattern asks for at all: the same kind (message, presence, iq), and the
+ * same id where the pattern gives one. Any other element (a SASL <success/> where a <failure/> was expected) is
+ * a candidate: on a stream there is nothing else to show.
+ */
+export function sameKind(pattern: Element, actual: Element): boolean {
+  if (!STANZA_KINDS.has(pattern.getName())) return true;
+  if (pattern.getName() !== actual.getName()) return false;
+  const id = pattern.attrs.id === undefined ? undefined : parseToken(String(pattern.attrs.id));
+  return id?.kind !== "literal" || actual.attrs.id === id.value;
 }
 
 function shortTag(el: Element): string {

@@ -25,8 +25,13 @@ const covers = (profileVersion: string, version: string) =>
 export function pickProfile(profiles: Profile[], software: { name: string; version: string } | undefined): { profile?: Profile; note?: string } {
   if (!software) return { note: "the server did not say what software it is (no XEP-0092, no disco#info identity name): no profile applied" };
   const mine = profiles.filter((p) => p.server.toLowerCase() === software.name.toLowerCase()).sort((a, b) => compareVersions(b.version, a.version));
+  // A release's profile is no guess to make for a server that does not say its release: only one for every version applies.
+  if (!software.version) {
+    const any = mine.find((p) => p.version === ANY_VERSION);
+    return any ? { profile: any } : { note: `${software.name} did not say its version (no XEP-0092): no profile applied, the verdicts are raw (--profile FILE applies one)` };
+  }
   const exact = mine.find((p) => covers(p.version, software.version));
   if (exact) return { profile: exact };
   if (mine.length === 0) return { note: `no profile for ${software.name}: no profile applied, the verdicts are raw` };
-  return { profile: mine[0], note: `no profile for ${software.name} ${software.version || "(version unknown)"}: using the newest for ${software.name}, ${mine[0].version} (${mine[0].file})` };
+  return { profile: mine[0], note: `no profile for ${software.name} ${software.version}: using the newest for ${software.name}, ${mine[0].version} (${mine[0].file})` };
 }

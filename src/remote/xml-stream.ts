@@ -4,6 +4,7 @@ import type { Element } from "ltx";
 import { withTimeout } from "../util/time.ts";
 import { NS } from "../xmpp/wire/ns.ts";
 import { XmlReader } from "../xmpp/wire/xml-reader.ts";
+import { describeStreamError } from "../xmpp/wire/stream-error.ts";
 
 /** What a stream tells its owner: each element in or out, and stream-level events, for a transcript. */
 export type Trace = (dir: "in" | "out" | "note", xml: string) => void;
@@ -39,7 +40,7 @@ export class XmlStream {
       },
       element: (el) => {
         this.trace("in", el.toString());
-        if (el.is("error", NS.stream)) this.end(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`);
+        if (el.is("error", NS.stream)) this.end(describeStreamError(el));
         this.deliver(el);
       },
       end: () => {

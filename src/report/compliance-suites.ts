@@ -7,11 +7,13 @@ import { readYamlFile } from "../util/yaml-file.ts";
 import { describeStop } from "../results/stopped.ts";
 
 /**
- * The XMPP compliance suites (XEP-0479) a server meets, from a run: each suite's features at the Server and
- * Advanced Server levels, each as met (every requirement of its providers that the run checked held at MUST),
- * not met (with the requirements that failed), not advertised by the server, or not covered (no scenario checks
- * a provider yet). The suites are data (spec/compliance/xep-0479.yaml): a specification that gains a catalog and
- * scenarios moves its features from "not covered" without a change here.
+ * The XMPP compliance suites (XEP-0479) judged from a run, with degrees: each feature of each suite, at the
+ * Server and Advanced Server levels, is conformant (every MUST of its providers the run checked held),
+ * implemented with deviations at MUST (each listed, and whether the server's profile documents it), not
+ * implemented (not advertised, its cases skipped), not covered by this suite yet, or partial (only some of its
+ * cases ran: no verdict). A suite is the worst of its features and of the suites it requires. The suites are
+ * data (spec/compliance/xep-0479.yaml): a specification that gains a catalog and scenarios moves its features
+ * from "not covered" without a change here.
  */
 const Need = z.enum(["required", "not required", "n/a"]);
 const Feature = z.strictObject({
@@ -33,17 +35,34 @@ const SuitesFile = z.strictObject({
 
 export const SUITES_FILE = fileURLToPath(new URL("../../spec/compliance/xep-0479.yaml", import.meta.url));
 
-export type FeatureStatus = "met" | "not met" | "not advertised" | "not covered" | "no verdict";
+/** Best to worst: a suite takes the worst of its features. */
+export const FEATURE_STATUSES = ["conformant", "not covered", "not implemented", "deviations", "partial"] as const;
+export type FeatureStatus = (typeof FEATURE_STATUSES)[number];
 export const LEVEL_NAMES = { server: "Server", advancedServer: "Advanced Server" } as const;
 export type SuiteLevel = keyof typeof LEVEL_NAMES;
+
+/** The MUST requirements of some providers the run checked, and how many of them held. */
+export interface MustFigure {
+  checked: number;
+  held: number;
+}
+
+/** A requirement some case failed at MUST; documented when the profile documents every such case (xfail). */
+export interface MustDeviation {
+  id: string;
+  documented: boolean;
+}
 
 export interface FeatureResult {
   feature: string;
   providers: { id: string; name: string; url: string }[];
   status: FeatureStatus;
-  /** Requirements of its providers the run checked, and those that failed at MUST. */
-  checked: number;
-  failing: string[];
+  must: MustFigure;
+  deviations: MustDeviation[];
+  /** Its providers' cases the run ran, of those in the suite it was selected from. */
+  cases: { ran: number; of: number };
+  /** Why it is not implemented: the first skip reason of its cases, or that it is not advertised. */
+  why?: string;
   notes: string[];
 }
 
@@ -51,22 +70,27 @@ export interface SuiteResult {
   suite: string;
   name: string;
   level: SuiteLevel;
-  /** met: every required feature met (and the suites it requires); not met: one is not; else not covered; no verdict: the run stopped early. */
-  status: "met" | "not met" | "not covered" | "no verdict";
+  /** The worst of its required features and of the suites it requires. */
+  status: FeatureStatus;
   requires: string[];
   features: FeatureResult[];
+  /** Over its features and those of the suites it requires, each requirement once. */
+  must: MustFigure;
+  deviations: MustDeviation[];
 }
 
 export interface ComplianceReport {
   source: { specification: string; title: string; version: string };
-  /** The run stopped before every case had run (why and when): nothing is judged. */
+  /** The run stopped before every case had run (why and when): every feature is partial. */
   stopped?: string;
   suites: SuiteResult[];
 }
 
-/** Requirements a MUST failure of some case cites (with or without a profile saying it is known). */
-function failingAtMust(run: RunResult): Set<string> {
-  return new Set(run.cases.flatMap((c) => c.failures.filter((f) => f.level === "MUST").flatMap((f) => f.requirements)));
+/** Requirements failing at MUST, each documented unless some case failing it is not an xfail (the profile did not expect it). */
+function deviationsOf(run: RunResult): Map<string, boolean> {
+  const documented = new Map<string, boolean>();
+  for (const c of run.cases) for (const f of c.failures.filter((x) => x.level === "MUST")) for (const id of f.requirements) documented.set(id, (documented.get(id) ?? true) && c.verdict === "xfail");
+  return documented;
 }
 
 /** Requirements the run checked: some step that proves each ran. */
@@ -81,48 +105,86 @@ function advertised(run: RunResult): Set<string> {
   return new Set([...(s?.discoFeatures ?? []), ...(s?.accountDiscoFeatures ?? []), ...stream.flatMap((f) => /xmlns=["']([^"']+)/.exec(f)?.[1] ?? [])]);
 }
 
+const worstStatus = (xs: FeatureStatus[]): FeatureStatus => xs.reduce((w, x) => (FEATURE_STATUSES.indexOf(x) > FEATURE_STATUSES.indexOf(w) ? x : w), "conformant");
+
 /** The compliance suites against one run. */
 export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceReport {
   const { data } = readYamlFile(file, SuitesFile);
-  const failing = failingAtMust(run);
+  const failing = deviationsOf(run);
   const seen = checked(run);
   const offered = advertised(run);
   const cats = catalogs();
-  const featureResult = (f: z.infer<typeof Feature>): FeatureResult => {
-    const ids = f.providers.flatMap((p) => (cats.has(p) ? cats.get(p)!.requirements.map((r) => r.id) : []));
+  const mustIds = (providers: string[]) => [
+    ...new Set(
+      providers.flatMap(
+        (p) =>
+          cats
+            .get(p)
+            ?.requirements.filter((r) => r.level === "MUST")
+            .map((r) => r.id) ?? [],
+      ),
+    ),
+  ];
+  const figure = (ids: string[]): MustFigure => {
     const mine = ids.filter((id) => seen.has(id));
-    const broken = ids.filter((id) => failing.has(id));
-    const covered = f.providers.every((p) => cats.has(p) && cats.get(p)!.requirements.some((r) => seen.has(r.id)));
-    const status: FeatureStatus = run.interrupted
-      ? "no verdict"
-      : broken.length > 0
-        ? "not met"
-        : f.advertised && server(run) && !f.advertised.some((a) => offered.has(a))
-          ? "not advertised"
-          : covered
-            ? "met"
-            : "not covered";
+    return { checked: mine.length, held: mine.filter((id) => !failing.has(id)).length };
+  };
+  const deviations = (ids: string[]): MustDeviation[] =>
+    ids
+      .filter((id) => failing.has(id))
+      .sort((a, b) => a.localeCompare(b))
+      .map((id) => ({ id, documented: failing.get(id)! }));
+  const featureResult = (f: z.infer<typeof Feature>): FeatureResult => {
+    const ids = mustIds(f.providers);
+    const own = run.cases.filter((c) => f.providers.includes(c.spec));
+    const ran = own.filter((c) => c.verdict !== "not-run");
+    const of = f.providers.reduce((n, p) => n + (run.suite ? (run.suite[p] ?? 0) : run.cases.filter((c) => c.spec === p).length), 0);
+    const must = figure(ids);
+    const broken = deviations(ids);
+    const covered = f.providers.every((p) => cats.has(p)) && of > 0;
+    const unadvertised = f.advertised !== undefined && server(run) && !f.advertised.some((a) => offered.has(a));
+    const skipped = ran.length > 0 && ran.every((c) => c.verdict === "skip");
+    const status: FeatureStatus = !covered
+      ? "not covered"
+      : run.interrupted || ran.length < of
+        ? "partial"
+        : broken.length > 0
+          ? "deviations"
+          : unadvertised || skipped || must.checked === 0
+            ? "not implemented"
+            : "conformant";
+    const why =
+      status !== "not implemented"
+        ? undefined
+        : unadvertised
+          ? `not advertised (${f.advertised!.join(", ")})`
+          : (ran.find((c) => c.verdict === "skip")?.reason ?? "none of its MUST requirements was checked");
     return {
       feature: f.feature,
       providers: f.providers.map((id) => ({ id, name: specName(id), url: sectionUrl(id) })),
       status,
-      checked: mine.length,
-      failing: broken.sort((a, b) => a.localeCompare(b)),
+      must,
+      deviations: broken,
+      cases: { ran: ran.length, of },
+      ...(why && { why }),
       notes: f.notes,
     };
   };
-  const byLevel = (level: SuiteLevel) =>
-    data.suites.map((s) => {
-      const features = s.features.filter((f) => f[level] === "required").map(featureResult);
-      return { suite: s.id, name: s.name, level, requires: s.requires, features };
-    });
   const suites: SuiteResult[] = (Object.keys(LEVEL_NAMES) as SuiteLevel[]).flatMap((level) => {
-    const rows = byLevel(level);
-    const own = (r: (typeof rows)[number]) => (r.features.some((f) => f.status === "not met") ? "not met" : r.features.every((f) => f.status === "met") ? "met" : "not covered");
-    return rows.map((r) => {
-      const needed = [own(r), ...r.requires.map((id) => own(rows.find((x) => x.suite === id)!))];
-      const status = run.interrupted ? "no verdict" : needed.includes("not met") ? "not met" : needed.every((n) => n === "met") ? "met" : "not covered";
-      return { ...r, status };
+    const rows = data.suites.map((s) => ({ s, features: s.features.filter((f) => f[level] === "required").map(featureResult) }));
+    return rows.map(({ s, features }) => {
+      const withRequired = [...features, ...s.requires.flatMap((id) => rows.find((r) => r.s.id === id)!.features)];
+      const providers = [...new Set(withRequired.flatMap((f) => f.providers.map((p) => p.id)))];
+      return {
+        suite: s.id,
+        name: s.name,
+        level,
+        status: worstStatus(withRequired.map((f) => f.status)),
+        requires: s.requires,
+        features,
+        must: figure(mustIds(providers)),
+        deviations: deviations(mustIds(providers)),
+      };
     });
   });
   const stopped = run.interrupted ? (run.stopped ? describeStop(run.stopped) : "the run was interrupted") : undefined;
@@ -132,22 +194,71 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
 /** Whether the run knows what the server advertised (a run that could not reach it does not). */
 const server = (run: RunResult) => run.target.server !== undefined;
 
-/** The report as Markdown: per level, each suite with its status, then its required features. */
+/** "3 deviations at MUST (2 documented by the profile)", "no new", or "" without any. */
+export function describeDeviations(ds: MustDeviation[]): string {
+  if (ds.length === 0) return "";
+  const documented = ds.filter((d) => d.documented).length;
+  const of = documented === 0 ? "none documented by a profile" : documented === ds.length ? `${ds.length === 1 ? "" : "all "}documented by the profile` : `${documented} documented by the profile`;
+  return `${ds.length} deviation${ds.length === 1 ? "" : "s"} at MUST (${of})`;
+}
+
+/** One feature or suite in words, with the figure behind it. */
+export function describeStatus(x: Pick<FeatureResult, "status" | "must" | "deviations"> & { cases?: FeatureResult["cases"]; why?: string; features?: FeatureResult[] }): string {
+  const held = `${x.must.held} of ${x.must.checked} MUST requirements held`;
+  // A suite also names the features it has not judged yet, whatever its verdict.
+  const uncovered = x.features?.filter((f) => f.status === "not covered").map((f) => f.feature) ?? [];
+  const rest = x.status !== "not covered" && uncovered.length > 0 ? `; not covered yet: ${uncovered.join(", ")}` : "";
+  return `${verdictOf(x, held)}${rest}`;
+}
+
+function verdictOf(x: Parameters<typeof describeStatus>[0], held: string): string {
+  switch (x.status) {
+    case "conformant":
+      return `conformant: ${held}`;
+    case "deviations":
+      return `${describeDeviations(x.deviations)}: ${held}`;
+    case "not implemented":
+      return x.features
+        ? `not implemented: ${x.features
+            .filter((f) => f.status === "not implemented")
+            .map((f) => f.feature)
+            .join(", ")}`
+        : `not implemented: ${x.why ?? "its cases skipped"}`;
+    case "not covered":
+      return x.features
+        ? `not covered by this suite yet: ${x.features
+            .filter((f) => f.status === "not covered")
+            .map((f) => f.feature)
+            .join(", ")}${x.must.checked > 0 ? `; the rest ${held}` : ""}`
+        : "not covered by this suite yet";
+    case "partial":
+      return x.cases ? `partial: ${x.cases.ran} of ${x.cases.of} cases ran, no verdict` : "partial: not every case of its features ran, no verdict";
+  }
+}
+
+/** The deviations of a feature as Markdown: each requirement, "(documented)" where the profile documents it. */
+const deviationList = (ds: MustDeviation[]) => ds.map((d) => `${d.id}${d.documented ? " (documented)" : ""}`).join(", ");
+
+/** The report as Markdown: per level, each suite's verdict with its figure, then its required features. */
 export function renderComplianceMarkdown(report: ComplianceReport): string {
   const lines = [`### ${report.source.title} (${findSpec(report.source.specification)?.name ?? "XEP-0479"} ${report.source.version}): what this server meets`, ""];
   if (report.stopped) lines.push(`> **No verdict: the run stopped before every case had run** (${report.stopped}). Run the whole suite to judge the suites.`, "");
+  else if (report.suites.every((s) => s.status === "partial" || s.status === "not covered"))
+    lines.push("> **No verdict: this run ran only some of the suite's cases.** Run the whole suite to judge the compliance suites.", "");
   for (const level of Object.keys(LEVEL_NAMES) as SuiteLevel[]) {
-    lines.push(`#### ${LEVEL_NAMES[level]}`, "", "| suite | status | feature | providers | feature status | requirements failing at MUST |", "|---|---|---|---|---|---|");
-    for (const s of report.suites.filter((x) => x.level === level)) {
+    const suites = report.suites.filter((x) => x.level === level);
+    lines.push(`#### ${LEVEL_NAMES[level]}`, "", "| suite | verdict |", "|---|---|");
+    for (const s of suites) lines.push(`| ${s.name}${s.requires.length ? ` (with ${s.requires.join(", ")})` : ""} | **${describeStatus(s)}** |`);
+    lines.push("", "| suite | feature | providers | verdict | deviations at MUST |", "|---|---|---|---|---|");
+    for (const s of suites)
       s.features.forEach((f, i) => {
         const providers = f.providers.map((p) => `[${p.name}](${p.url})`).join(", ");
-        lines.push(
-          `| ${i === 0 ? `${s.name}${s.requires.length ? ` (with ${s.requires.join(", ")})` : ""}` : ""} | ${i === 0 ? `**${s.status}**` : ""} | ${f.feature} | ${providers} | ${f.status}${f.status === "met" ? ` (${f.checked} requirements checked)` : ""} | ${f.failing.join(", ")} |`,
-        );
+        lines.push(`| ${i === 0 ? s.name : ""} | ${f.feature} | ${providers} | ${describeStatus(f)} | ${deviationList(f.deviations)} |`);
       });
-    }
     lines.push("");
   }
-  lines.push("A feature is met when every requirement of its providers that the run checked held at MUST; not covered when no scenario of this suite checks one of its providers yet.");
+  lines.push(
+    "A feature is conformant when every MUST requirement of its providers that the run checked held; it has deviations when a case failed one (documented: the server's profile expects it); not implemented when the server does not advertise it and its cases skipped; partial when only some of its cases ran; not covered when no scenario of this suite checks one of its providers yet.",
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -1,8 +1,12 @@
+import path from "node:path";
 import { Chalk } from "chalk";
-import type { CaseResult, Verdict } from "../results/schema.ts";
+import type { CaseResult, RunResult, Verdict } from "../results/schema.ts";
 import { needsAttention } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
-import { cleanupCommand, describeStop } from "../results/stopped.ts";
+import { describeStop } from "../results/stopped.ts";
+import { cleanupCommand, rerunCommand } from "../results/commands.ts";
+import { complianceOf, describeStatus } from "./compliance-suites.ts";
+import { fixFirst } from "./fix-first.ts";
 import {
   countVerdicts,
   describeConcurrency,
@@ -12,6 +16,7 @@ import {
   describeTarget,
   formatFailures,
   formatTranscript,
+  here,
   setupRetries,
   specLabel,
   specName,
@@ -131,24 +136,33 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       for (const r of bad.filter((x) => !neverRan(x))) {
         out();
         out(paint[r.verdict](c.bold(`${r.verdict.toUpperCase()} ${r.id}: ${r.title}`)));
-        out(c.gray(`  ${specLabel(r)} ${r.level} ${r.requirements.join(", ")}  ${r.pos.file}:${r.pos.line}`));
+        out(c.gray(`  ${specLabel(r)} ${r.level} ${r.requirements.join(", ")}  ${here(r.pos)}`));
         if (r.failures.length > 0) out(indent(formatFailures(r)));
         else if (r.reason) out(indent(r.reason));
         const transcript = formatTranscript(r.transcript ?? []);
         if (transcript) out(c.gray(indent(`transcript:\n${transcript}`)));
       }
-      const parts = totals(countVerdicts(run)).map(({ verdict, text }) => paint[verdict](text));
+      shortSummary(run);
+      const profiled = run.profile !== undefined;
+      const parts = totals(countVerdicts(run), profiled).map(({ verdict, text }) => paint[verdict](text));
       out();
       const sw = run.target.software ? `${run.target.software.name} ${run.target.software.version}` : run.target.name;
       const concurrency = describeConcurrency(run);
       out(
         `${parts.join(", ")} in ${(run.durationMs / 1000).toFixed(1)} s${run.interrupted ? c.yellow(` (${run.stopped ? describeStop(run.stopped) : "interrupted"})`) : ""}: ${sw}, ${describeProfile(run)}${concurrency ? `, ${concurrency}` : ""}`,
       );
+      const documented = run.cases.filter((x) => x.verdict === "xfail").length;
+      if (documented > 0)
+        out(
+          c.cyan(
+            `${documented} failure${documented === 1 ? "" : "s"} documented as known deviations by ${run.profile ? path.relative(process.cwd(), run.profile.file) : "the profile"}${run.options.profile === "auto" ? " (chosen by --profile auto)" : ""}: --profile none shows the raw verdicts`,
+          ),
+        );
       const bySpec = totalsBySpec(run);
       if (bySpec.length > 1)
         for (const s of bySpec)
           out(
-            `  ${specName(s.spec)}: ${totals(s.counts)
+            `  ${specName(s.spec)}: ${totals(s.counts, profiled)
               .map(({ verdict, text }) => paint[verdict](text))
               .join(", ")} of ${s.cases}`,
           );
@@ -178,9 +192,46 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         );
       const flaky = run.cases.filter((r) => r.flaky);
       if (flaky.length > 0) out(c.red(`${flaky.length} flaky: ${flaky.map((r) => `${r.id} (${r.flaky!.join(", ")})`).join("; ")}`));
+      for (const line of complianceLines(run)) out(line);
     },
   };
+
+  /** What to fix first, in the manner of pytest's short summary: a line per requirement broken, MUST first, with the command that reruns its cases. */
+  function shortSummary(run: RunResult) {
+    const entries = fixFirst(run);
+    if (entries.length === 0) return;
+    const label = { MUST: paint.fail("MUST  "), SHOULD: paint.warn("SHOULD"), MAY: paint.warn("MAY   "), profile: paint.xpass("XPASS "), error: paint.error("ERROR ") };
+    out();
+    out(c.bold(`what to fix first (${entries.length} ${entries.length === 1 ? "entry" : "entries"}, MUST first):`));
+    for (const e of entries.slice(0, SHORT_LIST)) {
+      const title = e.rule ? `${e.key} (${e.rule.where})` : e.key === "profile" ? "cases the profile says fail, passing now" : "cases that could not be judged";
+      const first = e.cases[0];
+      out(
+        `${label[e.level as keyof typeof label] ?? e.level} ${c.bold(title)}: ${first.id}: ${first.why}${e.cases.length > 1 ? c.gray(` (and ${e.cases.length - 1} more case${e.cases.length === 2 ? "" : "s"})`) : ""}`,
+      );
+      const ids = e.cases.map((x) => x.id);
+      out(c.gray(`       ${rerunCommand(run, ids.slice(0, RERUN_IDS))}${ids.length > RERUN_IDS ? ` (the first ${RERUN_IDS} of ${ids.length})` : ""}`));
+    }
+    if (entries.length > SHORT_LIST) out(c.gray(`… and ${entries.length - SHORT_LIST} more: summary.md and report.html list them all`));
+  }
 };
+
+/** Entries of the short summary the console shows; the reports list all. */
+const SHORT_LIST = 25;
+/** Case ids a rerun command names at most. */
+const RERUN_IDS = 5;
+
+/** The compliance suites at the Server level, a line each, when the run judged them (a whole run). */
+function complianceLines(run: RunResult): string[] {
+  if (run.targetError) return [];
+  const report = complianceOf(run);
+  const server = report.suites.filter((s) => s.level === "server");
+  if (server.every((s) => s.status === "partial" || s.status === "not covered")) return [`compliance suites (XEP-0479): no verdict, the run ran only some of the suite's cases`];
+  return [
+    `compliance suites (XEP-0479), Server level (Advanced Server: compliance.md):`,
+    ...server.map((s) => `  ${s.name}${s.requires.length ? ` (with ${s.requires.join(", ")})` : ""}: ${describeStatus(s)}`),
+  ];
+}
 
 const indent = (s: string) => s.replace(/^/gm, "  ");
 

@@ -2,23 +2,31 @@ import path from "node:path";
 import { specName, specs } from "../specification/registry.ts";
 import type { CaseResult, RemoteLink, RunInfo, RunResult, S2sInfo, S2sLink, TranscriptEntry, Verdict } from "../results/schema.ts";
 import { VERDICTS, verdictWord } from "../results/verdicts.ts";
+import { quoteRule, ruleOf } from "./fix-first.ts";
 
 export { VERDICTS };
 
-/** The transcript as people read it: time, session, direction, stanza. Harness traffic only on request. */
+/** The transcript as people read it: time, session, direction, stanza. Harness traffic (the teardown too, marked) only on request. */
 export function formatTranscript(entries: TranscriptEntry[], withHarness = false): string {
   const arrows = { in: "<-", out: "->", note: "--" } as const;
   return entries
     .filter((e) => withHarness || !e.harness)
-    .map((e) => `${e.at.toFixed(1).padStart(8)} ms  ${e.session.padEnd(18)} ${arrows[e.dir]} ${e.xml}`)
+    .map((e) => `${e.at.toFixed(1).padStart(8)} ms  ${e.session.padEnd(18)} ${arrows[e.dir]} ${e.teardown ? "(teardown) " : ""}${e.xml}`)
     .join("\n");
 }
 
-/** Everything about one unmet expectation, for the console and for JUnit's failure body. */
+/** A scenario position as people open it: relative to the working folder when under it. */
+export function here(pos: { file: string; line: number }): string {
+  const rel = path.relative(process.cwd(), pos.file);
+  return `${rel.startsWith("..") ? pos.file : rel}:${pos.line}`;
+}
+
+/** Everything about one unmet expectation, for the console and for JUnit's failure body: the rule's own words first. */
 export function formatFailures(c: CaseResult): string {
   return c.failures
     .map((f) => {
-      const lines = [`${f.level} ${f.requirements.join(", ")}  at ${f.pos.file}:${f.pos.line}`, `step: ${f.step}`, `why:  ${f.message}`, ...f.expected.map((e) => `expected: ${e}`)];
+      const rules = f.requirements.flatMap((id) => ruleOf(id) ?? []).map((r) => `rule: ${quoteRule(r)}`);
+      const lines = [`${f.level} ${f.requirements.join(", ")}  at ${here(f.pos)}`, ...rules, `step: ${f.step}`, `why:  ${f.message}`, ...f.expected.map((e) => `expected: ${e}`)];
       const answers = f.closest.filter((s) => !s.early);
       if (answers.length === 0) lines.push("arrived instead: nothing, after the step's action");
       else lines.push("arrived instead (closest first):");
@@ -50,9 +58,13 @@ export function totalsBySpec(run: Pick<RunResult, "cases">): { spec: string; cas
     });
 }
 
-/** "3 passed", "1 failed", then the other verdicts that occurred: the totals line of every reporter. */
-export function totals(counts: Record<Verdict, number>): { verdict: Verdict; count: number; word: string; text: string }[] {
-  return VERDICTS.filter((v) => counts[v] > 0 || v === "pass" || v === "fail").map((v) => ({ verdict: v, count: counts[v], word: verdictWord(v), text: `${counts[v]} ${verdictWord(v)}` }));
+/**
+ * "3 passed", "1 failed", then the other verdicts that occurred: the totals line of every reporter. Under a
+ * profile a failure is a new one and an xfail a documented deviation, in every report alike.
+ */
+export function totals(counts: Record<Verdict, number>, profiled = false): { verdict: Verdict; count: number; word: string; text: string }[] {
+  const word = (v: Verdict, n: number) => (profiled && v === "fail" ? `new failure${n === 1 ? "" : "s"}` : v === "xfail" ? `documented deviation${n === 1 ? "" : "s"}` : verdictWord(v));
+  return VERDICTS.filter((v) => counts[v] > 0 || v === "pass" || v === "fail").map((v) => ({ verdict: v, count: counts[v], word: word(v, counts[v]), text: `${counts[v]} ${word(v, counts[v])}` }));
 }
 
 /** "Prosody 0.12.3", or the target's name when the software is not known. */
@@ -92,9 +104,11 @@ export function describeTransport(t: NonNullable<RunResult["target"]["transport"
 }
 
 /** "profile profiles/ejabberd-23.01.yaml" or "no profile: raw verdicts"; on a pair also the second server's. */
-export function describeProfile(run: Pick<RunInfo, "profile" | "peerProfile">): string {
+export function describeProfile(run: Pick<RunInfo, "profile" | "peerProfile"> & Partial<Pick<RunInfo, "options" | "target">>): string {
   const peer = run.peerProfile && run.peerProfile.file !== run.profile?.file ? ` (domain b: ${path.relative(process.cwd(), run.peerProfile.file)})` : "";
-  return `${run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}` : "no profile: raw verdicts"}${peer}`;
+  const sw = run.target?.software;
+  const auto = run.options?.profile === "auto" && sw ? ` (chosen by --profile auto for ${sw.name} ${sw.version})` : "";
+  return `${run.profile ? `profile ${path.relative(process.cwd(), run.profile.file)}${auto}` : "no profile: raw verdicts"}${peer}`;
 }
 
 /** With --concurrency auto, what it settled on: "concurrency auto: 8 (4-10 during the run)". */

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import type { Shown } from "../results/verdicts.ts";
 
 /**
@@ -12,9 +13,10 @@ export const badge = (v: Shown) => `<span class="badge v-${v}">${v.toUpperCase()
 export const link = (href: string, text: string) => `<a href="${esc(href)}">${esc(text)}</a>`;
 
 /** Filter attributes of a row: the filter script shows the rows that match every control that has a value. */
-export function rowData(d: { verdict?: string[]; section?: string[]; tag?: string[]; differ?: boolean; text: string }): string {
+/** `text`: what the text filter finds in the row beyond what it shows (its own text is searched anyway). */
+export function rowData(d: { verdict?: string[]; section?: string[]; tag?: string[]; differ?: boolean; text?: string }): string {
   const attr = (k: string, v: string[] | undefined) => (v ? ` data-${k}="${esc(v.join(" "))}"` : "");
-  return ` data-row${attr("verdict", d.verdict)}${attr("section", d.section)}${attr("tag", d.tag)}${d.differ ? ' data-differ="1"' : ""} data-text="${esc(d.text.toLowerCase())}"`;
+  return ` data-row${attr("verdict", d.verdict)}${attr("section", d.section)}${attr("tag", d.tag)}${d.differ ? ' data-differ="1"' : ""}${d.text ? ` data-text="${esc(d.text.toLowerCase())}"` : ""}`;
 }
 
 const CSS = `
@@ -36,6 +38,10 @@ details.server th { position: static; width: 260px; }
 .tiles { display: flex; flex-wrap: wrap; gap: 10px; margin: 16px 0 4px; }
 .tile { min-width: 92px; padding: 8px 12px; border-radius: 8px; border: 1px solid var(--line); background: var(--soft); }
 .tile b { display: block; font-size: 22px; line-height: 1.1; }
+a.tile { color: var(--fg); } a.tile:hover { text-decoration: none; border-color: var(--accent); } a.tile.on { outline: 2px solid var(--accent); }
+.fix { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; margin: 8px 0; }
+.fix.level-MUST { border-left: 4px solid #cf222e; } .fix.level-SHOULD, .fix.level-MAY { border-left: 4px solid #9a6700; } .fix.level-profile, .fix.level-error { border-left: 4px solid #8250df; }
+.rule { margin: 4px 0; padding: 4px 10px; border-left: 3px solid var(--line); color: var(--fg); font-style: italic; }
 .t-pass b { color: #1a7f37; } .t-fail b, .t-xpass b { color: #cf222e; } .t-warn b { color: #9a6700; } .t-error b { color: #8250df; } .t-skip b, .t-not-run b { color: #59636e; } .t-xfail b { color: #0969da; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
@@ -68,29 +74,114 @@ td.differ { background: #fff8c5; font-weight: 700; box-shadow: inset 3px 0 0 #d4
 .req-text { color: var(--muted); font-size: 12px; }
 `;
 
-/** Shows the rows that match every filter control with a value, and keeps the "N shown" counters current. */
+/**
+ * Shows the rows that match every filter control with a value, keeps the "N shown" counters current, and keeps
+ * the filters in the URL (#verdict=fail&section=4.3): a link or a tile can set them, and a reload keeps them.
+ * "attention" matches every verdict someone should look at. Transcripts are rendered when opened, from the
+ * page's compressed transcript store (see transcriptStore).
+ */
 const FILTER_SCRIPT = `
 const controls = [...document.querySelectorAll("[data-filter]")];
+const ATTENTION = ["fail", "xpass", "error", "warn"];
 function matches(row, key, want) {
   const have = row.dataset[key];
-  if (key === "text") return (have || "").includes(want.toLowerCase());
+  if (key === "text") return ((have || "") + " " + row.textContent.toLowerCase()).includes(want.toLowerCase());
   const values = (have || "").split(" ");
+  if (key === "verdict" && want === "attention") return values.some((v) => ATTENTION.includes(v));
   return key === "section" ? values.some((s) => s === want || s.startsWith(want + ".")) : values.includes(want);
 }
+function wanted() {
+  return controls.map((c) => [c.dataset.filter, c.type === "checkbox" ? (c.checked ? "1" : "") : c.value.trim()]).filter(([, v]) => v);
+}
 function apply() {
-  const wanted = controls
-    .map((c) => [c.dataset.filter, c.type === "checkbox" ? (c.checked ? "1" : "") : c.value.trim()])
-    .filter(([, v]) => v);
-  for (const row of document.querySelectorAll("[data-row]")) row.hidden = !wanted.every(([k, v]) => matches(row, k, v));
+  const want = wanted();
+  for (const row of document.querySelectorAll("[data-row]")) row.hidden = !want.every(([k, v]) => matches(row, k, v));
   for (const counter of document.querySelectorAll("[data-count-of]")) {
     counter.textContent = document.querySelectorAll("#" + counter.dataset.countOf + " [data-row]:not([hidden])").length;
   }
+  for (const tile of document.querySelectorAll("a.tile")) tile.classList.toggle("on", tile.getAttribute("href") === "#" + new URLSearchParams(want).toString());
 }
-controls.forEach((c) => c.addEventListener("input", apply));
+function fromHash() {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  if (!hash.includes("=")) {
+    const target = hash && document.getElementById(hash);
+    if (target && target.tagName === "DETAILS") target.open = true;
+    return;
+  }
+  const params = new URLSearchParams(hash);
+  for (const c of controls) {
+    const v = params.get(c.dataset.filter) || "";
+    if (c.type === "checkbox") c.checked = v === "1";
+    else {
+      if (c.tagName === "SELECT" && v && ![...c.options].some((o) => o.value === v)) c.add(new Option(v, v));
+      c.value = v;
+    }
+  }
+  apply();
+}
+controls.forEach((c) => c.addEventListener("input", () => {
+  apply();
+  const q = new URLSearchParams(wanted()).toString();
+  history.replaceState(null, "", q ? "#" + q : location.pathname + location.search);
+}));
+window.addEventListener("hashchange", fromHash);
 const harness = document.getElementById("show-harness");
 if (harness) harness.addEventListener("change", () => document.body.classList.toggle("show-harness", harness.checked));
+async function unpack(id) {
+  const bytes = Uint8Array.from(atob(document.getElementById(id).textContent.trim()), (ch) => ch.charCodeAt(0));
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+}
+let store;
+async function transcripts() {
+  if (!store) store = JSON.parse(await unpack("transcripts"));
+  return store;
+}
+const ARROWS = { in: "\u2190 in", out: "\u2192 out", note: "\u00b7 note" };
+document.addEventListener("toggle", async (e) => {
+  const d = e.target;
+  if (!d.open || !d.dataset || d.dataset.done) return;
+  if (d.dataset.packed) {
+    d.dataset.done = "1";
+    d.insertAdjacentHTML("beforeend", await unpack(d.dataset.packed));
+    return apply();
+  }
+  if (!d.dataset.transcript) return;
+  d.dataset.done = "1";
+  const entries = (await transcripts())[d.dataset.transcript] || [];
+  const table = document.createElement("table");
+  table.className = "transcript";
+  table.innerHTML = "<thead><tr><th class=num>ms</th><th>session</th><th></th><th>stanza</th></tr></thead>";
+  const body = table.createTBody();
+  for (const [at, session, dir, xml, flags] of entries) {
+    const tr = body.insertRow();
+    tr.className = "dir-" + dir + (flags & 1 ? " harness" : "");
+    const cells = [at.toFixed(1), session, ARROWS[dir], ""].map((text) => { const td = tr.insertCell(); td.textContent = text; return td; });
+    cells[0].className = "num mono"; cells[1].className = "mono"; cells[2].className = "dir mono";
+    const pre = document.createElement("pre");
+    if (dir !== "note") pre.className = "xml";
+    pre.textContent = (flags & 2 ? "(teardown) " : "") + xml;
+    cells[3].append(pre);
+  }
+  d.append(table);
+}, true);
+fromHash();
 apply();
 `;
+
+/**
+ * The transcripts of a page, packed: JSON of case id → [ms, session, dir, stanza, flags (1 harness, 2 teardown)],
+ * gzipped and base64-encoded into one script element, unpacked in the browser when a transcript is opened. It
+ * keeps a whole run's page small (stanzas compress well; their markup as a table does not).
+ */
+/**
+ * Markup the page holds packed (gzipped, base64) and inserts into `<details data-packed="id">` when it is opened:
+ * a long table that comes last (the requirements of a whole run) costs the page a tenth of its size.
+ */
+export const packedHtml = (id: string, html: string) => `<script type="application/gzip+html" id="${esc(id)}">${gzipSync(html).toString("base64")}</script>`;
+
+export function transcriptStore(byCase: Record<string, [number, string, string, string, number][]>): string {
+  return `<script type="application/gzip+json" id="transcripts">${gzipSync(JSON.stringify(byCase)).toString("base64")}</script>`;
+}
 
 export function page(title: string, body: string): string {
   return `<!doctype html>

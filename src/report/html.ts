@@ -2,11 +2,14 @@ import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { findRequirement } from "../catalog/index.ts";
 import { sectionUrl } from "../specification/registry.ts";
-import { complianceOf, LEVEL_NAMES, type SuiteLevel } from "./compliance-suites.ts";
-import type { CaseResult, Deviation, RunResult, StepFailure, TranscriptEntry } from "../results/schema.ts";
+import { complianceOf, describeStatus, LEVEL_NAMES, type FeatureStatus, type SuiteLevel } from "./compliance-suites.ts";
+import type { CaseResult, Deviation, RunResult, StepFailure, Verdict } from "../results/schema.ts";
+import { rerunCommand } from "../results/commands.ts";
+import { needsAttention } from "../results/verdicts.ts";
+import { fixFirst, ruleOf } from "./fix-first.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
-import { countOf, countVerdicts, describeConcurrency, describeProfile, describeTarget, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
-import { badge, esc, link, page, rowData, searchBox, select } from "./html-kit.ts";
+import { countOf, countVerdicts, describeConcurrency, describeProfile, describeTarget, here, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
+import { badge, esc, link, packedHtml, page, rowData, searchBox, select, transcriptStore } from "./html-kit.ts";
 import type { ReporterFactory } from "./types.ts";
 import { describeStop } from "../results/stopped.ts";
 import { acrossServers, variantRows } from "./variants.ts";
@@ -20,10 +23,52 @@ export const htmlReporter: ReporterFactory = ({ outDir }) => ({
   },
 });
 
+/**
+ * The page opens on what to fix: the counts (each a filter), the failures grouped by the rule they break, the
+ * cases that need attention; then the compliance suites, the passing cases and the requirement table.
+ */
 export function renderHtml(run: RunResult): string {
   const requirements = complianceRows(run);
-  const body = [header(run), overview(run, requirements), suitesTable(run), variantTable(run), filterBar(run, requirements), complianceTable(requirements, run), caseList(run)].join("\n");
+  const body = [
+    header(run),
+    overview(run, requirements),
+    fixFirstList(run),
+    filterBar(run, requirements),
+    caseList(run),
+    suitesTable(run),
+    variantTable(run),
+    complianceTable(requirements, run),
+    transcriptStore(
+      Object.fromEntries(
+        run.cases.filter((c) => c.transcript?.length).map((c) => [c.id, c.transcript!.map((e) => [e.at, e.session, e.dir, prettyXml(e.xml), (e.harness ? 1 : 0) | (e.teardown ? 2 : 0)])]),
+      ),
+    ),
+  ].join("\n");
   return page(`XMPP conformance: ${serverLabel(run)}`, body);
+}
+
+/** Failures and warnings by the requirement they break, MUST first: the rule's words, the cases, why, and the command that reruns them. */
+function fixFirstList(run: RunResult): string {
+  const entries = fixFirst(run);
+  if (entries.length === 0) return "";
+  const items = entries.map((e) => {
+    const title =
+      e.key === "profile"
+        ? `${badge("xpass")} cases the profile says fail, passing now`
+        : e.key === "error"
+          ? `${badge("error")} cases that could not be judged`
+          : `<b>${esc(String(e.level))}</b> <code>${esc(e.key)}</code>${e.rule ? ` ${link(e.rule.url, e.rule.where)}` : ""}`;
+    const rule = e.rule ? `<div class="rule">${e.rule.derived ? "(derived) " : ""}“${esc(e.rule.text)}”</div>` : "";
+    const cases = e.cases.map((x) => `<div>${badge(x.verdict)} <a href="#case-${esc(x.id)}">${esc(x.id)}</a>: ${esc(x.why)}</div>`).join("");
+    return `<div class="fix level-${esc(String(e.level))}">${title}${rule}${cases}<div class="muted small mono">${esc(
+      rerunCommand(
+        run,
+        e.cases.map((x) => x.id),
+      ),
+    )}</div></div>`;
+  });
+  return `<h2 id="fix-first">What to fix first <span class="muted small">(${entries.length}, MUST first)</span></h2>
+${items.join("\n")}`;
 }
 
 function header(run: RunResult): string {
@@ -72,7 +117,9 @@ function serverInfo(run: RunResult): string {
 
 /** Totals per verdict, then the requirements per level with their status: the MUST/SHOULD picture. */
 function overview(run: RunResult, requirements: RequirementRow[]): string {
-  const tiles = totals(countVerdicts(run)).map((t) => `<div class="tile t-${t.verdict}"><b>${t.count}</b>${esc(t.word)}</div>`);
+  const profiled = run.profile !== undefined;
+  const tiles = totals(countVerdicts(run), profiled).map((t) => `<a class="tile t-${t.verdict}" href="#verdict=${t.verdict}"><b>${t.count}</b>${esc(t.word)}</a>`);
+  tiles.push(`<a class="tile" href="#"><b>${run.cases.length}</b>all cases</a>`);
   const unknown = requirements.filter((r) => r.text === undefined).length;
   const levels = (["MUST", "SHOULD", "MAY", null] as const)
     .map((level) => {
@@ -90,7 +137,7 @@ function overview(run: RunResult, requirements: RequirementRow[]): string {
       : `<table id="by-spec" style="width:auto"><thead><tr><th>Specification</th><th class="num">Cases</th><th>Verdicts</th><th class="num">Requirements</th></tr></thead><tbody>${bySpec
           .map(
             (s) =>
-              `<tr><td><b>${esc(specName(s.spec))}</b></td><td class="num">${s.cases}</td><td>${totals(s.counts)
+              `<tr><td><b>${esc(specName(s.spec))}</b></td><td class="num">${s.cases}</td><td>${totals(s.counts, profiled)
                 .filter((t) => t.count > 0)
                 .map((t) => `${t.count} ${badge(t.verdict)}`)
                 .join(" &nbsp; ")}</td><td class="num">${requirements.filter((r) => findRequirement(r.id)?.spec === s.spec).length}</td></tr>`,
@@ -112,11 +159,7 @@ function filterBar(run: RunResult, requirements: RequirementRow[]): string {
   const sections = sectionsWithParents([...run.cases.map((c) => c.rfc), ...requirements.map((r) => r.section)]);
   const tags = [...new Set(run.cases.flatMap((c) => c.tags))].sort();
   return `<div class="filters">
-${select(
-  "verdict",
-  "Verdict",
-  present.map((v) => ({ value: v, text: v })),
-)}
+${select("verdict", "Verdict", [...(present.some(needsAttention) ? [{ value: "attention", text: "needs attention" }] : []), ...present.map((v) => ({ value: v, text: v }))])}
 ${select(
   "section",
   "Section",
@@ -137,41 +180,53 @@ function complianceTable(requirements: RequirementRow[], run: RunResult): string
   const rows = requirements.map((r) => {
     const tags = [...new Set(r.cases.flatMap((c) => tagsOf.get(c.id) ?? []))];
     const section = `${specName(r.statedIn)} §${r.section}`;
-    const cases = r.cases.map((c) => `<div>${badge(c.verdict)} <a href="#case-${esc(c.id)}">${esc(c.id)}</a></div>`).join("");
-    const data = rowData({ verdict: [r.status], section: [r.section], tag: tags, text: `${r.id} ${r.text ?? ""} ${r.cases.map((c) => c.id).join(" ")}` });
+    // The cases that did not pass by name, the passing ones counted: a whole run's table stays small.
+    const passed = r.cases.filter((c) => c.verdict === "pass").length;
+    const cases = [
+      ...r.cases.filter((c) => c.verdict !== "pass").map((c) => `<div>${badge(c.verdict)} <a href="#case-${esc(c.id)}">${esc(c.id)}</a></div>`),
+      ...(passed > 0 ? [`<div class="muted small">${passed} passed</div>`] : []),
+    ].join("");
+    const data = rowData({ verdict: [r.status], section: [r.section], tag: tags, text: r.cases.map((c) => c.id).join(" ") });
     const text = r.text ? `<div class="req-text">${r.derived ? "<i>(derived)</i> " : ""}${esc(r.text)}</div>` : `<div class="req-text">not in the requirement catalog</div>`;
     return `<tr${data}><td class="mono">${link(r.url, section)}</td><td><code>${esc(r.id)}</code>${text}</td><td>${r.level ?? "n/a"}</td><td>${badge(r.status)}</td><td>${cases}</td></tr>`;
   });
-  return `<h2>Compliance by RFC section and requirement <span class="muted small">(<span data-count-of="compliance">${rows.length}</span> of ${rows.length} shown)</span></h2>
-<p class="muted small">Each requirement the cases check, with its level and text from the requirement catalog; its status is the worst of what the cases showed of it: failed only where a step checking it failed, NOT-REACHED where every step checking it came after an earlier failure. Derived requirements (implied by the RFC, not stated in one sentence) are marked.</p>
-<table id="compliance"><thead><tr><th>Section</th><th>Requirement</th><th>Level</th><th>Status</th><th>Cases</th></tr></thead>
+  const table = `<table id="compliance"><thead><tr><th>Section</th><th>Requirement</th><th>Level</th><th>Status</th><th>Cases</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody></table>`;
+  return `<h2>Compliance by section and requirement <span class="muted small">(<span data-count-of="compliance">${rows.length}</span> of ${rows.length} shown)</span></h2>
+<p class="muted small">Each requirement the cases check, with its level and text from the requirement catalog; its status is the worst of what the cases showed of it: failed only where a step checking it failed, NOT-REACHED where every step checking it came after an earlier failure. Derived requirements (implied by the RFC, not stated in one sentence) are marked.</p>
+<details data-packed="requirements-table"><summary>The table: ${rows.length} requirements (opens here)</summary></details>
+${packedHtml("requirements-table", table)}`;
 }
 
-/** The XMPP compliance suites (XEP-0479): per level, each suite and its required features as met, not met, not advertised or not covered. */
+/** The XMPP compliance suites (XEP-0479): per level, each suite's verdict with its figure, its features folded below. */
 function suitesTable(run: RunResult): string {
   const report = complianceOf(run);
-  const state = (s: string) => `<span class="badge v-${s === "met" ? "pass" : s === "not met" ? "fail" : "skip"}">${esc(s.toUpperCase())}</span>`;
+  const tone: Record<FeatureStatus, string> = { conformant: "pass", deviations: "fail", "not implemented": "skip", "not covered": "skip", partial: "not-run" };
+  const state = (s: FeatureStatus) => `<span class="badge v-${tone[s]}">${esc(s.toUpperCase())}</span>`;
   const levels = (Object.keys(LEVEL_NAMES) as SuiteLevel[]).map((level) => {
     const rows = report.suites
       .filter((s) => s.level === level)
-      .flatMap((s) =>
-        s.features.map((f, i) => {
-          const providers = f.providers.map((p) => link(p.url, p.name)).join(", ");
-          const failing = f.failing.length > 0 ? `<div class="req-text">failing at MUST: ${f.failing.map((id) => `<code>${esc(id)}</code>`).join(", ")}</div>` : "";
-          return `<tr><td>${i === 0 ? `<b>${esc(s.name)}</b>${s.requires.length ? ` <span class="muted small">(with ${esc(s.requires.join(", "))})</span>` : ""}` : ""}</td><td>${i === 0 ? state(s.status) : ""}</td><td>${esc(f.feature)}${failing}</td><td>${providers}</td><td>${state(f.status)}</td></tr>`;
-        }),
-      );
+      .map((s) => {
+        const features = s.features
+          .map((f) => {
+            const providers = f.providers.map((p) => link(p.url, p.name)).join(", ");
+            const deviations = f.deviations.map((d) => `<code>${esc(d.id)}</code>${d.documented ? ' <span class="muted small">(documented)</span>' : ""}`).join(", ");
+            return `<tr><td>${esc(f.feature)}</td><td>${providers}</td><td>${state(f.status)} ${esc(describeStatus(f))}${deviations ? `<div class="req-text">${deviations}</div>` : ""}</td></tr>`;
+          })
+          .join("");
+        return `<tr><td><b>${esc(s.name)}</b>${s.requires.length ? ` <span class="muted small">(with ${esc(s.requires.join(", "))})</span>` : ""}</td><td>${state(s.status)} ${esc(describeStatus(s))}<details><summary class="small">its features</summary><table>${features}</table></details></td></tr>`;
+      });
     return `<h3>${esc(LEVEL_NAMES[level])}</h3>
-<table><thead><tr><th>Suite</th><th>Status</th><th>Feature</th><th>Providers</th><th>Feature status</th></tr></thead>
+<table><thead><tr><th>Suite</th><th>Verdict</th></tr></thead>
 <tbody>
 ${rows.join("\n")}
 </tbody></table>`;
   });
-  return `<h2>Compliance suites (${esc(report.source.title)}, XEP-0479 ${esc(report.source.version)})</h2>
-<p class="muted small">A feature is met when every requirement of its providers that the run checked held at MUST, not met when one failed (listed), not covered when no scenario checks one of its providers yet.</p>
+  const partial = report.stopped ? `<p class="banner">No verdict: the run stopped before every case had run (${esc(report.stopped)}).</p>` : "";
+  return `<h2 id="suites">Compliance suites (${esc(report.source.title)}, XEP-0479 ${esc(report.source.version)})</h2>
+${partial}<p class="muted small">A feature is conformant when every MUST requirement of its providers the run checked held; it has deviations when a case failed one (documented: the server's profile expects it); not implemented when the server does not advertise it and its cases skipped; partial when only some of its cases ran (no verdict); not covered when no scenario checks it yet.</p>
 ${levels.join("\n")}`;
 }
 
@@ -183,8 +238,7 @@ function variantTable(run: RunResult): string {
   const cell = (c: { id: string; verdict: CaseResult["verdict"] }, differ: boolean) =>
     `<td${differ ? ' class="differ"' : ""}>${badge(c.verdict)} <a href="#case-${esc(c.id)}" class="small">${esc(c.id)}</a></td>`;
   const html = rows.map(
-    (r) =>
-      `<tr${rowData({ differ: r.differ, text: `${r.id} ${r.title}` })}><td><code>${esc(r.id)}</code><div class="req-text">${esc(r.title)}</div></td>${cell(r.single, r.differ)}${cell(r.cross, r.differ)}</tr>`,
+    (r) => `<tr${rowData({ differ: r.differ })}><td><code>${esc(r.id)}</code><div class="req-text">${esc(r.title)}</div></td>${cell(r.single, r.differ)}${cell(r.cross, r.differ)}</tr>`,
   );
   return `<h2>Single server and across servers <span class="muted small">(<span data-count-of="variants">${rows.length}</span> of ${rows.length} shown)</span></h2>
 <p class="muted small">${rows.length} cases ran on ${esc(run.target.domain)} alone and again with every account but the first on ${esc(run.target.peer?.domain ?? "the second server")}; <b>${differing}</b> went another way across servers (highlighted). <label><input type="checkbox" data-filter="differ"> only those</label></p>
@@ -194,8 +248,11 @@ ${html.join("\n")}
 </tbody></table>`;
 }
 
+/** Worst first: the cases needing attention, the documented deviations, then skips and passes. */
+const CASE_ORDER: Verdict[] = ["fail", "xpass", "error", "warn", "xfail", "not-run", "skip", "pass"];
+
 function caseList(run: RunResult): string {
-  const cases = run.cases.map(caseDetails);
+  const cases = [...run.cases].sort((a, b) => CASE_ORDER.indexOf(a.verdict) - CASE_ORDER.indexOf(b.verdict)).map(caseDetails);
   return `<h2>Cases <span class="muted small">(<span data-count-of="cases">${cases.length}</span> of ${cases.length} shown)</span></h2>
 <div id="cases">
 ${cases.join("\n")}
@@ -203,18 +260,18 @@ ${cases.join("\n")}
 }
 
 function caseDetails(c: CaseResult): string {
-  const data = rowData({ verdict: [c.verdict], section: [c.rfc], tag: c.tags, text: `${c.id} ${c.title} ${citedBy(c).join(" ")} ${c.reason ?? ""}` });
+  const data = rowData({ verdict: [c.verdict], section: [c.rfc], tag: c.tags, text: citedBy(c).join(" ") });
   const open = c.verdict === "pass" ? "" : " open";
   const chips = (xs: string[]) => xs.map((x) => `<span class="chip">${esc(x)}</span>`).join("");
   const choices = c.choices.map((ch) => `<div>alternative that matched: <b>${esc(ch.alternative)}</b> <span class="muted">(${esc(ch.step)})</span></div>`).join("");
   return `<details class="case" id="case-${esc(c.id)}"${data}${open}>
 <summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}${c.variant ? ` <span class="chip">across servers: ${esc(c.variant.moved.join(", "))} on domain b</span>` : ""}</span><span class="muted small">${link(sectionUrl(c.spec, c.rfc), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
 <div class="case-body">
-<div class="meta"><span>requirements ${chips(c.requirements)}</span><span>tags ${chips(c.tags)}</span><span class="mono">${esc(`${c.pos.file}:${c.pos.line}`)}</span></div>
+<div class="meta"><span>requirements ${chips(c.requirements)}</span><span>tags ${chips(c.tags)}</span><span class="mono">${esc(here(c.pos))}</span></div>
 ${choices}
 ${c.deviation ? deviation(c.deviation) : ""}
 ${c.failures.map(failure).join("\n")}
-${transcript(c.transcript ?? [])}
+${transcript(c)}
 </div>
 </details>`;
 }
@@ -231,7 +288,11 @@ function failure(f: StepFailure): string {
       ? `<div>arrived instead: nothing on that session</div>`
       : `<div>arrived instead (closest first):</div>${f.closest.map((s) => `<pre class="xml">${esc(prettyXml(s.xml))}</pre><ul>${s.problems.map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`).join("")}`;
   return `<div class="failure level-${f.level}">
-<div><b>${f.level}</b> ${f.requirements.map((r) => `<code>${esc(r)}</code>`).join(" ")} <span class="muted mono">${esc(`${f.pos.file}:${f.pos.line}`)}</span></div>
+<div><b>${f.level}</b> ${f.requirements.map((r) => `<code>${esc(r)}</code>`).join(" ")} <span class="muted mono">${esc(here(f.pos))}</span></div>
+${f.requirements
+  .flatMap((id) => ruleOf(id) ?? [])
+  .map((r) => `<div class="rule">${link(r.url, `${r.where} ${r.level ?? ""}`)}${r.derived ? " (derived)" : ""}: “${esc(r.text)}”</div>`)
+  .join("")}
 <div>step: <code>${esc(f.step)}</code></div>
 <div>why: ${esc(f.message)}</div>
 <div>expected:</div>${f.expected.map((e) => `<pre class="xml">${esc(prettyXml(e))}</pre>`).join("")}
@@ -239,16 +300,10 @@ ${closest}
 </div>`;
 }
 
-function transcript(entries: TranscriptEntry[]): string {
+/** Folded; rendered from the page's transcript store when opened. */
+function transcript(c: CaseResult): string {
+  const entries = c.transcript ?? [];
   if (entries.length === 0) return "";
-  const arrows = { in: "← in", out: "→ out", note: "· note" } as const;
   const harness = entries.filter((e) => e.harness).length;
-  const rows = entries.map(
-    (e) =>
-      `<tr class="dir-${e.dir}${e.harness ? " harness" : ""}"><td class="num mono">${e.at.toFixed(1)}</td><td class="mono">${esc(e.session)}</td><td class="dir mono">${arrows[e.dir]}</td><td><pre${e.dir === "note" ? "" : ' class="xml"'}>${esc(prettyXml(e.xml))}</pre></td></tr>`,
-  );
-  return `<details class="transcript"><summary>Transcript: ${entries.length - harness} stanzas of the steps, ${harness} of the harness (shown with the toggle above)</summary>
-<table class="transcript"><thead><tr><th class="num">ms</th><th>session</th><th></th><th>stanza</th></tr></thead><tbody>
-${rows.join("\n")}
-</tbody></table></details>`;
+  return `<details class="transcript" data-transcript="${esc(c.id)}"><summary>Transcript: ${entries.length - harness} stanzas of the steps, ${harness} of the harness, its teardown marked (shown with the toggle above)</summary></details>`;
 }

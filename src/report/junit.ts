@@ -4,6 +4,7 @@ import junitModule from "junit-report-builder";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { failsRun } from "../results/verdicts.ts";
 import type { ReporterFactory } from "./types.ts";
+import { quoteRule, ruleOf, rulesOf } from "./fix-first.ts";
 import { describeLink, describeRemoteLink, describeTarget, describeTransport, formatFailures, formatTranscript, specLabel, specName } from "./format.ts";
 
 // The package's CommonJS export is a builder instance, which its type declarations describe differently.
@@ -93,8 +94,11 @@ function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult, strict
   for (const choice of c.choices) tc.property("alternative", xmlSafe(`${choice.step} => ${choice.alternative}`));
   const reason = xmlSafe(c.reason ?? c.verdict);
   const body = xmlSafe(formatFailures(c));
+  // The rule's own words in the message, the one line a CI test tab shows: those the failures cite (an xpass: the case's).
+  const rules = (c.failures.length > 0 ? rulesOf(c) : c.requirements.flatMap((id) => ruleOf(id) ?? [])).map(quoteRule);
+  const message = xmlSafe([c.verdict === "warn" ? `SHOULD broken (--strict): ${c.reason ?? ""}` : (c.reason ?? c.verdict), ...rules].join(" | rule: "));
   if (c.verdict === "warn") tc.property("warning", `SHOULD broken: ${reason}`);
-  if (failsRun(c.verdict, strict) && c.verdict !== "error") tc.failure(c.verdict === "warn" ? `SHOULD broken (--strict): ${reason}` : reason, c.verdict);
+  if (failsRun(c.verdict, strict) && c.verdict !== "error") tc.failure(message, c.verdict);
   else if (c.verdict === "error") tc.error(reason, "error", body || undefined);
   else if (c.verdict === "skip" || c.verdict === "xfail" || c.verdict === "warn" || c.verdict === "not-run") tc.skipped();
   const header = [`${specLabel(c)} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`, ...c.choices.map((ch) => `alternative: ${ch.step} => ${ch.alternative}`)].join("\n");

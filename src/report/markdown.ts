@@ -1,12 +1,13 @@
 import path from "node:path";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { sectionUrl } from "../specification/registry.ts";
 import type { RunResult } from "../results/schema.ts";
-import { ATTENTION, needsAttention } from "../results/verdicts.ts";
 import { sectionRows } from "./compliance.ts";
 import { worst } from "../results/verdicts.ts";
 import { countVerdicts, describeConcurrency, describeProfile, describeTarget, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import type { ReporterFactory } from "./types.ts";
+import { rerunCommand } from "../results/commands.ts";
+import { complianceOf, describeStatus } from "./compliance-suites.ts";
+import { fixFirst } from "./fix-first.ts";
 import { describeStop } from "../results/stopped.ts";
 import { acrossServers, variantRows } from "./variants.ts";
 
@@ -33,14 +34,12 @@ export const mdText = (s: string) =>
     .replace(/\s+/g, " ")
     .trim();
 
-const oneLine = (s: string, max = 200) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-
 export function renderMarkdown(run: RunResult): string {
   const counts = countVerdicts(run);
   const lines = [
     `### XMPP conformance: ${mdText(describeTarget(run))}`,
     "",
-    `**${totals(counts)
+    `**${totals(counts, run.profile !== undefined)
       .map((t) => t.text)
       .join(", ")}** of ${run.cases.length} cases in ${(run.durationMs / 1000).toFixed(1)} s, started ${run.startedAt} (${[
       `${run.tool.name} ${run.tool.version}`,
@@ -71,13 +70,30 @@ export function renderMarkdown(run: RunResult): string {
       `> **${run.accounts.notRemoved} of ${run.accounts.created} test accounts could not be removed** (\`xmpp-conform cleanup\` removes them): ${mdText((run.accounts.left ?? []).map((a) => a.jid).join(", "))}`,
     );
 
-  const attention = run.cases.filter((c) => needsAttention(c.verdict)).sort((a, b) => ATTENTION.indexOf(a.verdict) - ATTENTION.indexOf(b.verdict));
-  if (attention.length > 0) {
-    lines.push("", "#### Failures and warnings", "");
-    for (const c of attention) {
-      const where = `[${specName(c.spec)} §${c.rfc}](${sectionUrl(c.spec, c.rfc)}) ${c.level}`;
-      lines.push(`- **${c.verdict.toUpperCase()}** \`${c.id}\` (${where}): ${mdText(oneLine(c.reason ?? c.title))}`);
+  const entries = fixFirst(run);
+  if (entries.length > 0) {
+    lines.push("", "#### What to fix first", "", "Failures and warnings by the requirement they break, MUST first; each with the rule's own words and the command that runs its cases again.", "");
+    for (const e of entries) {
+      const head = e.key === "profile" ? "**XPASS** cases the profile says fail, passing now" : e.key === "error" ? "**ERROR** cases that could not be judged" : `**${e.level}** \`${e.key}\``;
+      const rule = e.rule ? ` ([${mdText(e.rule.where)}](${e.rule.url})): “${mdText(e.rule.text)}”` : "";
+      lines.push(`- ${head}${rule}`);
+      for (const x of e.cases) lines.push(`  - \`${x.id}\` (${x.verdict}): ${mdText(x.why)}`);
+      lines.push(
+        `  - rerun: \`${rerunCommand(
+          run,
+          e.cases.map((x) => x.id),
+        )}\``,
+      );
     }
+  }
+  const deviations = run.cases.filter((c) => c.verdict === "xfail").length;
+  if (deviations > 0)
+    lines.push("", `${deviations} case${deviations === 1 ? "" : "s"} failed as the server's profile documents (xfail, ${mdText(describeProfile(run))}): known deviations, not new failures.`);
+  const suites = complianceOf(run).suites.filter((x) => x.level === "server");
+  if (!run.targetError && suites.some((x) => x.status !== "partial" && x.status !== "not covered")) {
+    lines.push("", "#### Compliance suites (XEP-0479), Server level", "", "| suite | verdict |", "|---|---|");
+    for (const x of suites) lines.push(`| ${x.name} | ${mdText(describeStatus(x))} |`);
+    lines.push("", "compliance.md has every feature, and the Advanced Server level.");
   }
 
   const variants = variantRows(run);

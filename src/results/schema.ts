@@ -19,6 +19,10 @@ export const TranscriptEntry = z.object({
   dir: z.enum(["in", "out", "note"]),
   xml: z.string().describe("the stanza as sent or received (SASL payloads and passwords redacted), or a note"),
   harness: z.boolean().optional().describe("harness traffic (set-up, barriers), not part of the scenario's steps"),
+  teardown: z
+    .boolean()
+    .optional()
+    .describe("after the case's steps: the harness removing its accounts and closing its sessions (harness traffic; what the server says then answers the harness, not the case)"),
 });
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
 
@@ -223,6 +227,10 @@ export const RunInfo = z.object({
   profile: ProfileInfo.optional().describe("the server profile applied; absent: raw verdicts"),
   peerProfile: ProfileInfo.optional().describe("a pair target: the second server's profile, whose side-b entries apply to the cross-domain variants"),
   notes: z.array(z.string()).optional().describe("what a reader must know: an unchecked certificate, a fallback profile, an unidentified server"),
+  suite: z
+    .record(z.string(), z.number().int())
+    .optional()
+    .describe("the cases per specification of the suite the run's cases were selected from: a run of some of them gives the compliance suites no verdict (absent: judged as a whole run)"),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 

@@ -1,5 +1,5 @@
 import type { Element } from "ltx";
-import { matchStanza, type Captures } from "../match/pattern.ts";
+import { matchStanza, sameKind, type Captures } from "../match/pattern.ts";
 import type { StepFailure } from "../results/schema.ts";
 import type { ReadByServer, Received } from "../xmpp/connections/inbox.ts";
 import type { Participant } from "./participant.ts";
@@ -80,7 +80,8 @@ export function firstMissing(inbox: Received[], patterns: Element[], mode: Mode,
  * server's answer to the action, and must not read as one.
  */
 export function closest(inbox: Received[], pattern: Element, actionAt: number, limit = 3): StepFailure["closest"] {
-  const scored = inbox.map((r) => ({ r, m: matchStanza(pattern, r.el), early: r.at < actionAt }));
+  // A stanza of another kind, or another id than the pattern's, is no candidate answer (the transcript shows it).
+  const scored = inbox.filter((r) => sameKind(pattern, r.el)).map((r) => ({ r, m: matchStanza(pattern, r.el), early: r.at < actionAt }));
   scored.sort((a, b) => Number(a.early) - Number(b.early) || b.m.closeness - a.m.closeness || Number(a.r.consumed) - Number(b.r.consumed) || a.r.seq - b.r.seq);
   return scored.slice(0, limit).map(({ r, m, early }) => ({
     xml: r.el.toString() + (r.consumed ? "   (already matched by an earlier step)" : ""),

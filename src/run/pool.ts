@@ -17,6 +17,8 @@ export interface PoolOptions extends Side {
   peer?: Side;
   /** The harness's scripted remote server; cases with accounts on domain remote are skipped without it. */
   remote?: RemoteServer;
+  /** A local target the harness started (its name, local:prosody): what a skip suggests instead fits it. */
+  local?: string;
   /** The target was named by its WebSocket URL alone: cases with raw connections (TCP streams) are skipped. */
   webSocketOnly?: boolean;
   /** How many cases at once: fixed, or a controller told of each case's end. */
@@ -49,6 +51,19 @@ const mayBeLoad = (sc: Scenario, r: CaseResult) => {
   return r.verdict !== "pass" && r.verdict !== "skip" && r.failures.some((f) => f.refusal || (ownTimeout && f.decidedBy === "timeout"));
 };
 
+/**
+ * Why a case that needs a second domain is skipped, in words that fit the target: a local server can be started
+ * again as a pair or with the harness's scripted remote server; a running server cannot be federated with
+ * either from here (each needs DNS names and s2s ports the harness controls).
+ */
+function needsFederation(local: string | undefined, what: "pair" | "remote"): string {
+  const needs =
+    what === "pair" ? "needs a second server federating with this one (accounts on domain b)" : "needs the harness's scripted remote server federating with this one (a user on domain remote)";
+  if (!local) return `${needs}: a running server cannot be federated from here; the harness's local pairs run it (--target local:prosody+ejabberd)`;
+  const base = local.replace(/\+.*$/, "");
+  return `${needs}: run it with --target ${what === "pair" ? `${base}+prosody` : `${base}+remote`}`;
+}
+
 /** A case with a user of the harness's scripted remote server. */
 export const hasRemoteAccount = (sc: Scenario) => sc.accounts.some((a) => a.domain === "remote");
 
@@ -68,14 +83,8 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     // The server stopped giving accounts (throttled mid-run): one reason for every case left, no more asking.
     const refused = opts.ledger.refused ?? opts.peer?.ledger.refused;
     if (refused) return judge(sc, { notRun: "error", reason: refused.message }, opts.profiles);
-    if (!opts.peer && sc.accounts.some((a) => a.domain === "b"))
-      return judge(sc, { notRun: "skip", reason: "needs two domains (accounts on domain b): run it against a pair target such as local:prosody+prosody" }, opts.profiles);
-    if (!opts.remote && hasRemoteAccount(sc))
-      return judge(
-        sc,
-        { notRun: "skip", reason: "needs the harness's scripted remote server (accounts on domain remote): run it against a federating target such as local:prosody+remote" },
-        opts.profiles,
-      );
+    if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return judge(sc, { notRun: "skip", reason: needsFederation(opts.local, "pair") }, opts.profiles);
+    if (!opts.remote && hasRemoteAccount(sc)) return judge(sc, { notRun: "skip", reason: needsFederation(opts.local, "remote") }, opts.profiles);
     // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 frames streams otherwise.
     if (opts.webSocketOnly && sc.connections.length > 0)
       return judge(

@@ -19,7 +19,7 @@ import { hasRemoteAccount, runPool } from "./pool.ts";
 import { openSide, type AccountsChoice, type OpenSide } from "./sides.ts";
 import { Liveness } from "./liveness.ts";
 import { RunStop } from "./stop.ts";
-import { cleanupCommand } from "../results/stopped.ts";
+import { cleanupCommand } from "../results/commands.ts";
 
 /** --profile: none (raw verdicts), auto (chosen among these by the software the server reports), or one profile. */
 export type ProfileChoice = { mode: "none" } | { mode: "auto"; profiles: Profile[] } | { mode: "file"; profile: Profile };
@@ -45,6 +45,8 @@ export interface RunOptions extends TargetSpec {
   install?: boolean;
   /** Keep every case's transcript, or only those of cases that did not pass (default). */
   transcripts?: "all" | "failures";
+  /** The cases per specification of the suite the plan was selected from, recorded for the compliance suites. */
+  suite?: Record<string, number>;
 }
 
 export interface RunHooks {
@@ -149,8 +151,9 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         () => openTarget(o, { install: o.install, log, ...(o.tls.tls !== "auto" && { tls: o.tls.tls }) }),
         (t) => t.stop(),
       );
+      if (target.found) notes.push(`--server ${target.name}: ${target.found}`);
       side = await parts.add(
-        () => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor({ server: runningServerName(o), domain: o.domain })),
+        () => openSide(target!, o.accounts, o.tls, o.timeoutMs, journalFor({ server: runningServerName(o), domain: target!.domain })),
         (s) => s.close(),
       );
       const server = target.peer;
@@ -233,6 +236,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       ...(profile && { profile: { file: profile.file, server: profile.server, version: profile.version } }),
       ...(peerProfile && { peerProfile: { file: peerProfile.file, server: peerProfile.server, version: peerProfile.version } }),
       notes,
+      ...(o.suite && { suite: o.suite }),
     };
     const pairing = pairingOf(info);
     const profiles =
@@ -259,6 +263,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
             profiles,
             ...(liveness && { health: liveness }),
             ...(target?.webSocketOnly && { webSocketOnly: true }),
+            ...(target?.name.startsWith("local:") && { local: target.name }),
             concurrency,
             timeoutMs: o.timeoutMs,
             quietMs: o.quietWindowMs,

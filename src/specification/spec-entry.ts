@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 /**
  * A specification the project knows: its text in spec/texts/ (what quotes are checked against) and, when cases
  * check it, a requirement catalog in spec/. The families (src/families/) declare theirs with rfc() and xep();
@@ -34,14 +35,28 @@ export const rfc = (n: string, title: string, version: string, catalog: boolean)
   url: rfcUrl(n),
 });
 
-/** A XEP's published page: its sections' anchors are names of the source's choosing, so a section links to the page. */
-export const xep = (n: string, title: string, version: string, catalog: boolean): SpecEntry => ({
-  id: `xep-${n}`,
-  name: `XEP-${n}`,
-  title,
-  kind: "xep",
-  version,
-  text: `spec/texts/xep-${n}.txt`,
-  ...(catalog && { catalog: `spec/xep-${n}-requirements.md` }),
-  url: () => `https://xmpp.org/extensions/xep-${n}.html`,
-});
+/**
+ * A XEP's published page: its sections' anchors are names of the source's choosing, written beside its text
+ * (spec/texts/xep-NNNN.anchors.json, by tools/write-texts.ts); a section without one links to the page.
+ */
+export const xep = (n: string, title: string, version: string, catalog: boolean): SpecEntry => {
+  let anchors: Record<string, string> | undefined;
+  const anchorOf = (section: string) => {
+    const file = new URL(`../../spec/texts/xep-${n}.anchors.json`, import.meta.url);
+    anchors ??= existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
+    return anchors[section];
+  };
+  return {
+    id: `xep-${n}`,
+    name: `XEP-${n}`,
+    title,
+    kind: "xep",
+    version,
+    text: `spec/texts/xep-${n}.txt`,
+    ...(catalog && { catalog: `spec/xep-${n}-requirements.md` }),
+    url: (section) => {
+      const anchor = section && anchorOf(section);
+      return `https://xmpp.org/extensions/xep-${n}.html${anchor ? `#${anchor}` : ""}`;
+    },
+  };
+};

@@ -1,3 +1,5 @@
+import { suggestion } from "../util/suggest.ts";
+import { isDomainName, locateDomain } from "./locate.ts";
 import { ensureRelease } from "./debian-release.ts";
 import { ejabberd } from "./ejabberd.ts";
 import { startPair, startWithRemote, type Starter } from "./pair.ts";
@@ -78,7 +80,7 @@ export function checkTargetSpec(spec: TargetSpec): string | undefined {
   if (spec.target && spec.server) return "--target and --server exclude each other";
   if (spec.target) {
     if (!localStarter(spec.target))
-      return `unknown --target '${spec.target}'; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")} (a release from Debian's backports: local:prosody@13, local:ejabberd@24.12), a federating pair like local:prosody+ejabberd, or one server with the harness's remote server like local:prosody+remote`;
+      return `unknown --target '${spec.target}'${suggestion(spec.target, [...localTargetNames.map((n) => `local:${n}`), "local:prosody@13", "local:ejabberd@24.12", "local:prosody+ejabberd", "local:prosody+remote"])}; known: ${localTargetNames.map((n) => `local:${n}`).join(", ")} (a release from Debian's backports: local:prosody@13, local:ejabberd@24.12), a federating pair like local:prosody+ejabberd, or one server with the harness's remote server like local:prosody+remote`;
     if (spec.serverConfig === "shipped" && spec.target.includes("+"))
       return "--server-config shipped starts one server as its package ships it; federation (a pair, or NAME+remote) needs the harness's configuration";
     if (spec.serverConfig === "shipped" && spec.websocket) return "--server-config shipped serves what the package ships; --websocket needs the harness's configuration";
@@ -96,8 +98,8 @@ export function checkTargetSpec(spec: TargetSpec): string | undefined {
     return undefined;
   }
   if (spec.server) {
-    if (!parseHostPort(spec.server)) return `--server must be HOST:PORT, got '${spec.server}'`;
-    if (!spec.domain) return "--server needs --domain (the XMPP domain of the accounts)";
+    if (!parseHostPort(spec.server) && !isDomainName(spec.server)) return `--server must be HOST:PORT or an XMPP domain (found by its SRV records), got '${spec.server}'`;
+    if (!spec.domain && parseHostPort(spec.server)) return "--server HOST:PORT needs --domain (the XMPP domain of the accounts)";
     return undefined;
   }
   return "say where to run: --target local:prosody, or --server HOST:PORT --domain DOMAIN (or --websocket URL --domain DOMAIN)";
@@ -122,15 +124,21 @@ export function parseWebSocketUrl(s: string): { host: string; port: number } | u
   return { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(url.port || (url.protocol === "wss:" ? 443 : 80)) };
 }
 
-/** A running server (checked by checkTargetSpec): where its c2s or its RFC 7395 endpoint is. */
-export function runningServer(spec: TargetSpec): Omit<Target, "stop"> {
+/**
+ * A running server (checked by checkTargetSpec): where its c2s or its RFC 7395 endpoint is. A --server that is a
+ * domain is found by its SRV records (its domain, unless --domain says otherwise); `found` says how.
+ */
+export async function runningServer(spec: TargetSpec): Promise<Omit<Target, "stop">> {
   const url = webSocketUrl(spec);
   if (url) return { name: url, ...parseWebSocketUrl(url)!, domain: spec.domain!, websocket: url, webSocketOnly: true };
-  return { name: spec.server!, ...parseHostPort(spec.server!)!, domain: spec.domain! };
+  const given = parseHostPort(spec.server!);
+  if (given) return { name: spec.server!, ...given, domain: spec.domain! };
+  const at = await locateDomain(spec.server!);
+  return { name: spec.server!, host: at.host, port: at.port, domain: spec.domain ?? spec.server!.replace(/\.$/, ""), found: at.how };
 }
 
 export async function openTarget(spec: TargetSpec, opts: LocalTargetOptions): Promise<Target> {
   if (spec.target)
     return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }), ...(spec.websocket && { websocket: true }), ...(spec.serverConfig && { config: spec.serverConfig }) });
-  return { ...runningServer(spec), stop: async () => {} };
+  return { ...(await runningServer(spec)), stop: async () => {} };
 }

@@ -12,6 +12,8 @@ export interface Target {
   port: number;
   /** The XMPP domain accounts live on. */
   domain: string;
+  /** A running server given by its domain: how it was found (its SRV record, or the domain on port 5222). */
+  found?: string;
   /** A server the harness started: its configuration, the harness's or the package's as shipped. */
   config?: ServerConfig;
   /** Server software when the harness started it itself (remote servers are asked over XMPP instead). */

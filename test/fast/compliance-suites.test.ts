@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { catalogOf } from "../../src/catalog/index.ts";
-import { complianceOf, renderComplianceMarkdown } from "../../src/report/compliance-suites.ts";
+import { complianceOf, describeStatus, renderComplianceMarkdown } from "../../src/report/compliance-suites.ts";
 import { renderHtml } from "../../src/report/html.ts";
 import { reporters } from "../../src/report/index.ts";
 import { makeCase, makeRun } from "../support/results.ts";
@@ -37,37 +37,68 @@ test("the suites are XEP-0479's server columns: every suite, both levels, each f
   assert.equal(feature(report, "core", "server", "Core features").status, "not covered", "nothing of RFC 6120 was checked");
 });
 
-test("a feature is met when every checked requirement of its providers held at MUST, not met with the ones that failed", () => {
-  const met = complianceOf(makeRun([passing(core)]));
-  const f = feature(met, "core", "server", "Core features");
-  assert.deepEqual([f.status, f.checked, f.failing], ["met", core.length, []]);
-  // The suite itself is not covered while other required features are.
-  assert.equal(met.suites.find((s) => s.suite === "core" && s.level === "server")!.status, "not covered");
-  const broken = makeCase({
-    id: "bind-fails",
+const mustOf = (ids: string[]) => ids.filter((id) => catalogOf("rfc6120").requirements.find((r) => r.id === id)?.level === "MUST");
+const broken = (verdict: "fail" | "xfail", id = "bind-fails") =>
+  makeCase({
+    id,
     spec: "rfc6120",
     rfc: "7",
     requirements: ["BIND-GEN-01"],
-    verdict: "xfail",
+    verdict,
     failures: [{ step: "c1 binds", pos: { file: "x", line: 1, col: 1 }, level: "MUST", requirements: ["BIND-GEN-01"], message: "no jid", expected: [], closest: [] }],
-    requirementResults: [{ id: "BIND-GEN-01", verdict: "xfail" }],
+    requirementResults: [{ id: "BIND-GEN-01", verdict }],
   });
-  const notMet = complianceOf(makeRun([passing(core), broken]));
-  assert.deepEqual([feature(notMet, "core", "server", "Core features").status, feature(notMet, "core", "server", "Core features").failing], ["not met", ["BIND-GEN-01"]]);
-  // Every suite needs the core suite: not met with it.
+
+test("a feature is conformant with the figure behind it, or has its deviations at MUST, each documented by the profile or not", () => {
+  const clean = complianceOf(makeRun([passing(core)]));
+  const f = feature(clean, "core", "server", "Core features");
+  assert.deepEqual([f.status, f.must, f.deviations], ["conformant", { checked: mustOf(core).length, held: mustOf(core).length }, []]);
+  assert.equal(describeStatus(f), `conformant: ${mustOf(core).length} of ${mustOf(core).length} MUST requirements held`);
+  // The suite names the features it has not judged yet.
+  const suite = clean.suites.find((s) => s.suite === "core" && s.level === "server")!;
+  assert.equal(suite.status, "not covered");
+  assert.match(describeStatus(suite), /^not covered by this suite yet: TLS, Feature discovery, Server Extensibility; the rest \d+ of \d+ MUST requirements held$/);
+
+  // A documented deviation (xfail) is one, never a blanket "not met"; a new failure of the same rule makes it undocumented.
+  const documented = complianceOf(makeRun([passing(core), broken("xfail")], { profile: { file: "p.yaml", server: "Prosody", version: "0.12" } }));
+  const d = feature(documented, "core", "server", "Core features");
+  assert.deepEqual([d.status, d.deviations], ["deviations", [{ id: "BIND-GEN-01", documented: true }]]);
+  assert.match(describeStatus(d), /^1 deviation at MUST \(documented by the profile\): \d+ of \d+ MUST requirements held$/);
+  const fresh = feature(complianceOf(makeRun([passing(core), broken("xfail"), broken("fail", "bind-fails-too")])), "core", "server", "Core features");
+  assert.deepEqual(fresh.deviations, [{ id: "BIND-GEN-01", documented: false }]);
+  assert.match(describeStatus(fresh), /^1 deviation at MUST \(none documented by a profile\)/);
+  // Every suite needs the core suite: its deviations count in each.
   assert.deepEqual(
-    notMet.suites.filter((s) => s.level === "server").map((s) => [s.suite, s.status]),
+    documented.suites.filter((s) => s.level === "server").map((s) => [s.suite, s.status, s.deviations.length]),
     [
-      ["core", "not met"],
-      ["web", "not met"],
-      ["im", "not met"],
-      ["mobile", "not met"],
-      ["av", "not met"],
+      ["core", "deviations", 1],
+      ["web", "deviations", 1],
+      ["im", "deviations", 1],
+      ["mobile", "deviations", 1],
+      ["av", "deviations", 1],
     ],
   );
-  // A SHOULD broken is no failure of the feature.
-  const warned = makeCase({ ...broken, id: "warned", verdict: "warn", failures: [{ ...broken.failures[0], level: "SHOULD" }], requirementResults: [{ id: "BIND-GEN-01", verdict: "warn" }] });
-  assert.equal(feature(complianceOf(makeRun([passing(core), warned])), "core", "server", "Core features").status, "met");
+  // A SHOULD broken is no deviation of the feature.
+  const warned = makeCase({
+    ...broken("fail"),
+    id: "warned",
+    verdict: "warn",
+    failures: [{ ...broken("fail").failures[0], level: "SHOULD" }],
+    requirementResults: [{ id: "BIND-GEN-01", verdict: "warn" }],
+  });
+  assert.equal(feature(complianceOf(makeRun([passing(core), warned])), "core", "server", "Core features").status, "conformant");
+});
+
+test("a run of some of the suite's cases gives no feature or suite a verdict: partial, k of n cases ran", () => {
+  const one = makeRun([passing(core)], { suite: { rfc6120: 110, rfc6121: 356 } });
+  const report = complianceOf(one);
+  const f = feature(report, "core", "server", "Core features");
+  assert.deepEqual([f.status, f.cases], ["partial", { ran: 1, of: 110 }]);
+  assert.equal(describeStatus(f), "partial: 1 of 110 cases ran, no verdict");
+  assert.equal(feature(report, "im", "server", "Core features").status, "partial", "none of RFC 6121's 356 cases ran");
+  assert.deepEqual([...new Set(report.suites.map((s) => s.status))].sort(), ["partial"]);
+  assert.match(renderComplianceMarkdown(report), /No verdict: this run ran only some of the suite's cases/);
+  assert.doesNotMatch(renderComplianceMarkdown(report), /\| (conformant|\d+ deviations? at MUST)/);
 });
 
 test("a feature the server does not advertise is said so; the reports show every suite", async () => {
@@ -97,14 +128,15 @@ suites:
   assert.deepEqual(
     report.suites.filter((s) => s.level === "server").flatMap((s) => s.features.map((f) => [f.feature, f.status])),
     [
-      ["Core features", "met"],
-      ["Pings", "not advertised"],
+      ["Core features", "conformant"],
+      ["Pings", "not implemented"],
     ],
   );
   const md = renderComplianceMarkdown(complianceOf(makeRun([passing(core)])));
   assert.match(md, /^#### Server$/m);
-  assert.match(md, /^\| Core \| \*\*not covered\*\* \| Core features \| \[RFC 6120\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6120\) \| met \(\d+ requirements checked\) \|/m);
-  assert.match(renderHtml(makeRun([passing(core)])), /<h2>Compliance suites \(XMPP Compliance Suites 2023, XEP-0479/);
+  assert.match(md, /^\| Core \| \*\*not covered by this suite yet: TLS, Feature discovery, Server Extensibility; the rest \d+ of \d+ MUST requirements held\*\* \|$/m);
+  assert.match(md, /^\| Core \| Core features \| \[RFC 6120\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6120\) \| conformant: \d+ of \d+ MUST requirements held \|/m);
+  assert.match(renderHtml(makeRun([passing(core)])), /<h2 id="suites">Compliance suites \(XMPP Compliance Suites 2023, XEP-0479/);
   // The reporter writes both files.
   const out = mkdtempSync(path.join(tmpdir(), "xc-suites-"));
   await reporters.compliance({ outDir: out, stream: process.stdout, color: false, strict: false }).onEnd!(makeRun([passing(core)]));

@@ -122,14 +122,35 @@ function section(s: Element, indent: number, state: State, number: string): stri
   return out;
 }
 
-/** The whole XEP as text: its number, title, version and date, abstract, then every section in order. */
-export function renderXep(xml: string, entities: Map<string, string>): string {
+/** The XEP's source parsed, its entities (and those of its own DOCTYPE) expanded. */
+function parseXep(xml: string, entities: Map<string, string>): Element {
   // A XEP may declare entities of its own in its DOCTYPE's internal subset.
   const doctype = /<!DOCTYPE[\s\S]*?\]>/.exec(xml)?.[0] ?? "";
   const all = new Map([...entities, ...readEntities(doctype)]);
   // Footnotes are left out with the space before them, so "(XEP-0115)." reads as the published sentence.
   const source = expand(xml.replace(doctype, "").replace(/<\?xml-stylesheet[^>]*\?>/, ""), all).replace(/\s*<note>[\s\S]*?<\/note>/g, "");
-  const xep = parse(source) as Element;
+  return parse(source) as Element;
+}
+
+/**
+ * Each numbered section's anchor on the published page ("6.1" → "recommended-rules"): the source's own
+ * anchor attribute, as xep.xsl writes it; sections without one get a generated id that changes, so none.
+ */
+export function xepAnchors(xml: string, entities: Map<string, string>): Record<string, string> {
+  const anchors: Record<string, string> = {};
+  const walk = (s: Element, number: string, level: number) => {
+    if (s.attrs.anchor) anchors[number] = s.attrs.anchor;
+    s.getChildren(`section${level + 1}`).forEach((c, i) => walk(c, `${number}.${i + 1}`, level + 1));
+  };
+  parseXep(xml, entities)
+    .getChildren("section1")
+    .forEach((s, i) => walk(s, String(i + 1), 1));
+  return anchors;
+}
+
+/** The whole XEP as text: its number, title, version and date, abstract, then every section in order. */
+export function renderXep(xml: string, entities: Map<string, string>): string {
+  const xep = parseXep(xml, entities);
   const header = xep.getChild("header")!;
   const latest = header.getChildren("revision")[0];
   const out = [

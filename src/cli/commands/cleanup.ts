@@ -19,7 +19,7 @@ export const cleanup: CommandModule = {
   describe: `remove the test accounts (${ACCOUNT_PREFIX}...) that interrupted or failed runs left on a running server`,
   builder: (y) =>
     accountOptions(tlsOptions(y))
-      .option("server", { type: "string", describe: "the running server: HOST:PORT (with --domain)" })
+      .option("server", { type: "string", describe: "the running server: HOST:PORT (with --domain), or its XMPP domain (found by its SRV records, then port 5222)" })
       .option("websocket", { type: "string", describe: "a running server reached over WebSocket (RFC 7395): its ws:// or wss:// URL, as given to run --websocket (instead of --server)" })
       .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
       .option("target", { type: "string", hidden: true })
@@ -47,9 +47,15 @@ export const cleanup: CommandModule = {
       fail(EXIT.usage, (e as Error).message);
     }
 
-    const domain = a.domain!;
-    const { name, ...server } = runningServer(a);
     let provisioner: Provisioner | undefined;
+    let located: Awaited<ReturnType<typeof runningServer>>;
+    try {
+      located = await runningServer(a);
+    } catch (e) {
+      fail(EXIT.unreachable, `${a.server}: ${(e as Error).message}`);
+    }
+    const { name, found, ...server } = located!;
+    const domain = server.domain;
     try {
       const endpoint = await reach(server, tlsRequest(a), a.timeout);
       provisioner = provisioners[way]({ endpoint, timeoutMs: a.timeout, ...secrets });
@@ -60,7 +66,7 @@ export const cleanup: CommandModule = {
       fail(EXIT.unreachable, `${name}: ${(e as Error).message}`);
     }
     try {
-      process.stdout.write(`cleanup of ${domain} at ${name} with --accounts ${way}; journals in ${journalDir()}\n`);
+      process.stdout.write(`cleanup of ${domain} at ${name}${found ? ` (${found})` : ""} with --accounts ${way}; journals in ${journalDir()}\n`);
       const report = await cleanUp(provisioner!, { server: name, existing: secrets.existing, admin: secrets.admin?.jid });
       for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
       const n = report.removed.length;

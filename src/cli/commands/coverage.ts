@@ -14,7 +14,7 @@ export const coverage: CommandModule = {
       .option("json", { type: "boolean", default: false, describe: "machine-readable" }),
   handler: (argv) => {
     const a = argv as unknown as { paths: string[]; json: boolean; spec?: string[] };
-    const all = coverageBySpec(planFrom(a.paths, {}), catalogs());
+    const all = coverageBySpec(planFrom(a.paths, {}).plan, catalogs());
     const specs = all.specs.filter((c) => !a.spec || a.spec.includes(c.spec));
     const out = (s = "") => process.stdout.write(`${s}\n`);
     if (a.json) {

@@ -14,7 +14,7 @@ export const list: CommandModule = {
       .example("$0 list --cross-domain", "also the cross-domain variants, and for each case without one, why"),
   handler: (argv) => {
     const a = argv as unknown as { cases: string[]; grep?: string; tag: string[]; json: boolean; crossDomain: boolean };
-    const cases = planFrom(a.cases, a, "xmpp-conform list");
+    const cases = planFrom(a.cases, a, "xmpp-conform list").plan;
     // With --cross-domain, a case that has no variant says why.
     const noVariant = (c: (typeof cases)[number]) => {
       if (!a.crossDomain || c.variant) return undefined;

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
-import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../../report/matrix.ts";
+import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown, renderMatrixText } from "../../report/matrix.ts";
 import { EXIT } from "../exit-codes.ts";
 import { loadResults } from "../results-files.ts";
 import { err } from "../suite.ts";
@@ -21,14 +21,12 @@ export const matrix: CommandModule = {
       err("xmpp-conform matrix: name at least two results files");
       process.exit(EXIT.usage);
     }
-    const m = buildMatrix(loadResults(a.files), a.by);
+    const m = buildMatrix(loadResults(a.files), a.by, a.out);
     mkdirSync(a.out, { recursive: true });
     const files = [path.join(a.out, "matrix.html"), path.join(a.out, "matrix.md")];
     writeFileSync(files[0], renderMatrixHtml(m));
     writeFileSync(files[1], renderMatrixMarkdown(m));
-    const differ = m.rows.filter((r) => r.differ);
-    process.stdout.write(`${differ.length} of ${m.rows.length} ${a.by === "case" ? "cases" : "requirements"} differ between ${m.columns.map((c) => c.label).join(", ")}\n`);
-    for (const r of differ) process.stdout.write(`  ${r.key.padEnd(44)} ${r.cells.map((v) => (v ?? "-").padEnd(6)).join(" ")}\n`);
+    process.stdout.write(renderMatrixText(m));
     process.stdout.write(`${files.join("\n")}\n`);
   },
 };

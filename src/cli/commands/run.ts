@@ -1,21 +1,24 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { didYouMean } from "../../util/suggest.ts";
 import type { Argv, CommandModule } from "yargs";
 import { loadProfile, loadProfiles } from "../../profiles/load.ts";
 import { fanOut } from "../../report/fan-out.ts";
 import { reporters, resolveReporter } from "../../report/index.ts";
 import { run as runPlan, type ProfileChoice, type RunOptions } from "../../run/run.ts";
 import { parseShard, selectShard } from "../../plan/shard.ts";
-import { checkTargetSpec, isPairTarget, localTargetNames } from "../../targets/index.ts";
+import { checkTargetSpec, isPairTarget } from "../../targets/index.ts";
 import { ServerConfig } from "../../results/schema.ts";
 import type { S2sMode } from "../../targets/types.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
-import { checkTls, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
+import { checkTls, targetOptions, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT, exitCodeOf } from "../exit-codes.ts";
-import { csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
+import { casesBySpec, csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
 import { judgeAgainstBaseline } from "../baseline.ts";
 import { loadResults } from "../results-files.ts";
 import { onOutputClosed } from "../output.ts";
 
-const connectionOptions = <T>(y: Argv<T>) => accountOptions(tlsOptions(y));
+const connectionOptions = <T>(y: Argv<T>) => accountOptions(tlsOptions(targetOptions(y)));
 
 export const run: CommandModule = {
   command: "run [cases..]",
@@ -29,17 +32,6 @@ export const run: CommandModule = {
             array: true,
             default: [] as string[],
             describe: "scenario files/folders, case ids as the reports print them, scenario ids (all their cells) or requirement IDs",
-          })
-          .option("target", {
-            type: "string",
-            describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}; NAME@RELEASE for a release from Debian's backports (local:prosody@13, local:ejabberd@24.12), unpacked beside the system's`,
-          })
-          .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain)" })
-          .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
-          .option("websocket", {
-            type: "string",
-            describe:
-              "RFC 7395: reach a running server over WebSocket at this ws:// or wss:// URL (instead of --server, with --domain; --ca/--insecure apply to wss://); with --target and no URL: the local server(s) serve WebSocket and the run uses it",
           })
           .option("s2s", {
             type: "string",
@@ -90,6 +82,7 @@ export const run: CommandModule = {
       .option("color", { type: "boolean", default: process.stdout.isTTY ?? false, describe: "colour the console output" })
       .example("$0 run --target local:prosody", "the whole suite against a throwaway local Prosody")
       .example("$0 run --server 127.0.0.1:5222 --domain localhost --reporter junit --out build", "the whole suite against a running server, JUnit only")
+      .example("$0 run --server xmpp.example.org --tls starttls --accounts-file accounts.yaml", "a server known by its domain (its SRV records say where it listens)")
       .example("$0 run roster-add-push --target local:prosody", "one case")
       .example("$0 run scenarios/subscription --target local:prosody+ejabberd --cross-domain", "the subscription cases, then each again with the contact on the second server")
       .example("$0 run --target local:ejabberd --websocket", "the whole suite over WebSocket (RFC 7395) against a throwaway local ejabberd")
@@ -174,7 +167,8 @@ export const run: CommandModule = {
     );
     opts.profile = chooseProfile(a.profile);
     const selected = planFrom(a.cases, a, "xmpp-conform run");
-    const plan = a.shard ? selectShard(selected, parseShard(a.shard)!) : selected;
+    const plan = a.shard ? selectShard(selected.plan, parseShard(a.shard)!) : selected.plan;
+    opts.suite = casesBySpec(selected.from);
     // A baseline that cannot be read is a usage error, found before anything starts.
     const baseline = a.baseline ? loadResults([a.baseline])[0] : undefined;
     const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -183,6 +177,7 @@ export const run: CommandModule = {
       log,
     );
     const results = await interruptible((signal, quit) => runPlan(plan, opts, { onEvent: sink, signal, quit, log }));
+    if (reporterNames.includes("console")) process.stdout.write(`${whereReportsAre(a.out, reporterNames)}\n`);
     const code = exitCodeOf(results, a.strict);
     // The gate decides for a run that completed (0 or 1); an unreachable target or an interrupt keep theirs.
     process.exitCode = baseline && (code === EXIT.ok || code === EXIT.failed) ? judgeAgainstBaseline(baseline, results, { outDir: a.out, stream: process.stdout }) : code;
@@ -247,12 +242,40 @@ async function interruptible<T>(work: (signal: AbortSignal, quit: AbortSignal) =
 
 /** --profile: broken profile files are usage errors (file:line:col), found before anything starts. */
 function chooseProfile(value: string): ProfileChoice {
+  if (value === "none") return { mode: "none" };
+  if (value === "auto") return { mode: "auto", profiles: loadProfiles(PROFILES) };
+  // A word that is no file is a typo of a mode or of a shipped profile's name, not a file to read.
+  if (!existsSync(value)) {
+    const shipped = readdirSync(PROFILES).filter((f) => f.endsWith(".yaml"));
+    const known = ["none", "auto", ...shipped, ...shipped.map((f) => path.join(PROFILES, f))];
+    const guess = didYouMean(value, known) ?? didYouMean(path.basename(value), shipped);
+    err(
+      `xmpp-conform run: --profile ${value}: no such file${guess ? `; did you mean ${guess === "none" || guess === "auto" ? guess : path.relative(process.cwd(), path.resolve(PROFILES, path.basename(guess)))}?` : ""} (--profile takes none, auto, or a profile file such as ${path.relative(process.cwd(), path.join(PROFILES, shipped[0] ?? "prosody-0.12.yaml"))})`,
+    );
+    process.exit(EXIT.usage);
+  }
   try {
-    if (value === "none") return { mode: "none" };
-    if (value === "auto") return { mode: "auto", profiles: loadProfiles(PROFILES) };
     return { mode: "file", profile: loadProfile(value) };
   } catch (e) {
     err(`xmpp-conform run: ${(e as Error).message}`);
     process.exit(EXIT.usage);
   }
+}
+
+/** The files each shipped reporter writes, in the order people open them. */
+const REPORT_FILES: [reporter: string, file: string][] = [
+  ["html", "report.html"],
+  ["markdown", "summary.md"],
+  ["compliance", "compliance.md"],
+  ["junit", "junit.xml"],
+  ["json", "results.json"],
+  ["jsonl", "results.jsonl"],
+];
+
+/** The run's last line: where its reports are, and how to open the page. */
+function whereReportsAre(out: string, reporters: string[]): string {
+  const files = REPORT_FILES.filter(([r]) => reporters.includes(r)).map(([, f]) => f);
+  if (files.length === 0) return "no report files (--reporter console only)";
+  const html = files.includes("report.html") ? `; open ${path.join(out, "report.html")} in a browser (xdg-open ${path.join(out, "report.html")})` : "";
+  return `reports in ${out}/: ${files.join(", ")}${html}`;
 }

@@ -17,7 +17,7 @@ export const validate: CommandModule = {
       .option("profile", { type: "string", array: true, default: [] as string[], describe: "also check these profile files against the suite" }),
   handler: (argv) => {
     const a = argv as unknown as { paths: string[]; profile: string[] };
-    const cases = planFrom(a.paths, {}, "xmpp-conform validate");
+    const cases = planFrom(a.paths, {}, "xmpp-conform validate").plan;
     // Quotes of a specification must be its words, in the section they cite (spec/texts/).
     const scenarioPaths = a.paths.length > 0 ? a.paths : [SUITE];
     const files = csv(a.profile);
@@ -39,7 +39,7 @@ export const validate: CommandModule = {
     if (a.paths.length > 0 && files.length === 0) return;
     try {
       // Profiles name cases of the whole suite, whatever scenario paths were checked.
-      const suite = a.paths.length > 0 ? planFrom([], {}, "xmpp-conform validate") : cases;
+      const suite = a.paths.length > 0 ? planFrom([], {}, "xmpp-conform validate").plan : cases;
       const profiles = files.length > 0 ? files.map((f) => loadProfile(f)) : loadProfiles(PROFILES);
       const problems = profiles.flatMap((p) => unknownEntries(p, suite));
       for (const p of problems) err(p.message);

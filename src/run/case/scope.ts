@@ -261,6 +261,7 @@ export class CaseScope {
    * sessions), which saves the server a login per account; the others log in to be removed.
    */
   async close(): Promise<void> {
+    this.transcript.teardown();
     const made = [...this.credentials].map(([account, m]) => ({ ...m, open: this.all.find((s) => s.isOpen && s.label.startsWith(`${account}/`)) }));
     const via = (c: Credentials) => made.find((m) => m.creds === c)?.open;
     // Each ledger removes only the accounts it made.

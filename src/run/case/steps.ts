@@ -77,8 +77,11 @@ function missed(scope: CaseScope, step: Step, label: string, pattern: Element, w
   const near = closest(receivable(scope, label), pattern, scope.lastActionAt);
   const answer = near.find((n) => !n.early);
   const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : decidedBy === "timeout" ? `within ${timeoutOf(scope, step)} ms` : "(the server answered the step's action otherwise)";
+  const others = receivable(scope, label).some((r) => r.at >= scope.lastActionAt);
   const instead = !answer
-    ? `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action`
+    ? others
+      ? `; nothing of its kind arrived on ${raw ? "that connection" : "that session"} after the step's action (other stanzas did: see the transcript)`
+      : `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action`
     : answer.problems[0]
       ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}`
       : "";

@@ -7,6 +7,7 @@ import { openWebSocketStream } from "../wire/websocket.ts";
 import { withTimeout } from "../../util/time.ts";
 import { NS } from "../wire/ns.ts";
 import { XmlReader } from "../wire/xml-reader.ts";
+import { describeStreamError } from "../wire/stream-error.ts";
 
 export type { RawStream } from "../wire/stream.ts";
 
@@ -54,7 +55,7 @@ async function openStream(socket: net.Socket, endpoint: Endpoint, timeoutMs: num
   const reader = new XmlReader(socket, {
     element: (el) => {
       if (el.is("features", NS.stream)) return onFeatures(el);
-      if (el.is("error", NS.stream)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
+      if (el.is("error", NS.stream)) return fail(new Error(describeStreamError(el, endpoint.domain)));
       for (const w of waiting) {
         if (!w.pick(el)) continue;
         waiting.delete(w);

@@ -32,6 +32,12 @@ const STANZAS = new Set(["iq", "message", "presence"]);
  * It answers roster pushes (unless told not to), disco#info when it has capabilities (XEP-0115: `caps`), and any
  * other IQ with service-unavailable, as a plain client does, and never reconnects.
  */
+/** A login that failed, with the server's answer when it gave one: a SASL failure or a stream error condition. */
+export class LoginFailure extends Error {
+  sasl?: string;
+  stream?: string;
+}
+
 export class Session {
   readonly inbox = new Inbox();
   /** Full JID once bound. */
@@ -159,7 +165,20 @@ export class Session {
       await this.close();
       const e = err as Error & { condition?: string; code?: string };
       const why = isTlsError(e) ? describeTlsError(e, this.endpoint) : e.condition || e.message || e.name || String(err);
-      throw new Error(`cannot log in as ${who} at ${this.endpoint.host}:${this.endpoint.port}: ${why}`);
+      // RFC 6120 §6.5: what each SASL failure condition means for someone holding the credentials.
+      const meaning: Record<string, string> = {
+        "not-authorized": "the server refused the credentials (a wrong password, or no such account)",
+        "account-disabled": "the account is disabled",
+        "credentials-expired": "the password has expired",
+        "invalid-mechanism": "the server does not offer that SASL mechanism",
+        "encryption-required": "the server requires TLS first (--tls starttls)",
+        "temporary-auth-failure": "the server could not check the credentials just now (try again)",
+      };
+      const failure = new LoginFailure(`cannot log in as ${who} at ${this.endpoint.host}:${this.endpoint.port}: ${meaning[why] ? `${meaning[why]} (SASL ${why})` : why}`);
+      // What the server answered, for those who decide on it (a refusal of fresh accounts, a connection limit).
+      if (e.name === "SASLError" && e.condition) failure.sasl = e.condition;
+      else if (e.name === "StreamError" && e.condition) failure.stream = e.condition;
+      throw failure;
     }
   }
 

@@ -1,4 +1,3 @@
-/** One line of a case's transcript: everything each session sent and received, with a timestamp. */
 /** One line of a case's transcript (the results record's TranscriptEntry has this shape). */
 export interface TranscriptEntry {
   /** Milliseconds since the case started. */
@@ -10,11 +9,14 @@ export interface TranscriptEntry {
   xml: string;
   /** Harness traffic (set-up, barriers), not part of the scenario's steps. */
   harness?: boolean;
+  /** After the case's steps: the harness removing its accounts and closing its sessions (what the server says then answers the harness). */
+  teardown?: boolean;
 }
 
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private readonly t0 = performance.now();
+  private tearingDown = false;
 
   /** `onEntry` sees each entry as it is added (an interactive command prints them live). */
   constructor(private readonly onEntry?: (e: TranscriptEntry) => void) {}
@@ -23,8 +25,13 @@ export class Transcript {
     return Math.round((performance.now() - this.t0) * 10) / 10;
   }
 
+  /** From now on every entry is the harness's teardown: marked, and shown with harness traffic only. */
+  teardown(): void {
+    this.tearingDown = true;
+  }
+
   add(session: string, dir: TranscriptEntry["dir"], xml: string, harness = false): void {
-    const entry = { at: this.now(), session, dir, xml: redact(xml), ...(harness ? { harness } : {}) };
+    const entry = { at: this.now(), session, dir, xml: redact(xml), ...((harness || this.tearingDown) && { harness: true }), ...(this.tearingDown && { teardown: true }) };
     this.entries.push(entry);
     this.onEntry?.(entry);
   }

@@ -60,5 +60,8 @@ export function describeTlsError(err: Error & { code?: string }, endpoint: Endpo
   if (err.code && UNTRUSTED.has(err.code)) return `TLS: ${cert} is not trusted: ${what}; ${hint}`;
   if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") return `TLS: ${cert} does not name that domain: ${what}`;
   if (err.code === "CERT_HAS_EXPIRED") return `TLS: ${cert} has expired: ${what}`;
+  // A plaintext XMPP port answers a ClientHello with a stream header or nothing TLS can read.
+  if (err.code === "ERR_SSL_WRONG_VERSION_NUMBER" || /wrong version number|packet length too long|unknown protocol/i.test(err.message))
+    return `TLS: ${endpoint.host}:${endpoint.port} does not speak TLS from the first byte (a plaintext XMPP port?): --tls direct is for direct-TLS ports (XEP-0368, often 5223); use --tls starttls or --tls auto on this one`;
   return `TLS with ${endpoint.host}:${endpoint.port} failed: ${what}`;
 }

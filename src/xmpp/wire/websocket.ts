@@ -6,6 +6,7 @@ import { describeTlsError, isTlsError } from "./tls.ts";
 import type { RawStream } from "./stream.ts";
 import { withTimeout } from "../../util/time.ts";
 import { NS } from "./ns.ts";
+import { describeStreamError } from "./stream-error.ts";
 
 /** Where an RFC 7395 stream goes: the ws:// or wss:// URL, and the XMPP domain (the 'to' of <open/>). */
 export interface WebSocketEndpoint {
@@ -69,7 +70,7 @@ export async function openWebSocketStream(endpoint: WebSocketEndpoint, timeoutMs
   const parser = new FramedParser();
   parser.on("start", deliver);
   parser.on("element", (el) => {
-    if (el.is("error", NS.stream)) return fail(new Error(`stream error: ${el.children.map((c) => (c as Element).name).join(" ")}`));
+    if (el.is("error", NS.stream)) return fail(new Error(describeStreamError(el, endpoint.domain)));
     deliver(el);
   });
   parser.on("end", () => fail(new Error(`${endpoint.url} closed the stream (<close/>)`)));
