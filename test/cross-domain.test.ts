@@ -11,7 +11,7 @@ import { covers } from "../src/scenario/ids.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 
-/** Cross-domain variants (docs/paths.md §3): made by the plan from the single-server cases, run on a pair. */
+/** Cross-domain variants (docs/scenario-language.md, Two servers): made by the plan from the single-server cases, run on a pair. */
 const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
 const byId = (id: string) => suite.find((s) => s.id === id)!;
 const why = (id: string) => {

@@ -24,15 +24,41 @@ const ejabberd = write(
   }),
 );
 
-test("xmpp-conform matrix writes matrix.html and matrix.md and lists where the servers differ", async () => {
+const tigase = write(
+  "tigase.json",
+  makeRun([makeCase({ id: "a", verdict: "skip", reason: "not advertised" }), makeCase({ id: "b" }), makeCase({ id: "c" })], {
+    target: { name: "127.0.0.1:5224", host: "127.0.0.1", port: 5224, domain: "localhost", software: { name: "Tigase", version: "8.4" } },
+  }),
+);
+
+test("xmpp-conform matrix of three servers: a summary grid, disagreements first with their reasons, Markdown for a wiki", async () => {
   const out = path.join(dir, "matrix");
-  const r = await runCli(["matrix", prosody, ejabberd, "--out", out]);
+  const r = await runCli(["matrix", prosody, ejabberd, tigase, "--out", out]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^1 of 3 cases differ between Prosody 0\.12\.3, ejabberd 23\.01\n {2}b +fail +pass/);
-  assert.match(readFileSync(path.join(out, "matrix.html"), "utf8"), /<td class="differ"><span class="badge v-fail">FAIL<\/span><\/td>/);
-  assert.match(readFileSync(path.join(out, "matrix.md"), "utf8"), /^\| ≠ \| `b` \|/m);
+  // The grid first, under column headers: each server's counts per specification and its state per compliance suite.
+  const lines = r.stdout.split("\n");
+  assert.match(lines[0], /^\s+Prosody 0\.12\.3\s+ejabberd 23\.01\s+Tigase 8\.4$/);
+  assert.match(lines[1], /^RFC 6121\s+2 pass 1 fail\s+3 pass\s+2 pass$/);
+  assert.ok(
+    lines.some((l) => /^Core \(XEP-0479, Server\)\s+partial/.test(l)),
+    r.stdout,
+  );
+  // Then the rows that differ, under the same headers.
+  assert.match(
+    r.stdout,
+    /^2 of 3 cases differ between Prosody 0\.12\.3, ejabberd 23\.01, Tigase 8\.4\ncase\s+Prosody 0\.12\.3\s+ejabberd 23\.01\s+Tigase 8\.4\na\s+pass\s+pass\s+skip\nb\s+fail\s+pass\s+pass$/m,
+  );
+  const html = readFileSync(path.join(out, "matrix.html"), "utf8");
+  assert.match(html, /<h2>Summary<\/h2>\n<table class="grid"/);
+  assert.match(html, /<td class="differ" title="no push"><span class="badge v-fail">FAIL<\/span><div class="req-text">no push<\/div><\/td>/);
+  assert.ok(html.indexOf("<code>b</code>") < html.indexOf("<code>c</code>"), "disagreements come first");
+  const md = readFileSync(path.join(out, "matrix.md"), "utf8");
+  assert.match(md, /^\| Specification \| Prosody 0\.12\.3 \| ejabberd 23\.01 \| Tigase 8\.4 \|$/m);
+  assert.match(md, /^\| Compliance suite \| /m);
+  assert.match(md, /^\| ≠ \| `b` \| .* \| \*\*fail\*\* no push \| \*\*pass\*\* \| \*\*pass\*\* \|$/m);
+  assert.ok(md.indexOf("| ≠ |") < md.indexOf("| | `c`"), "disagreements come first in the Markdown too");
   const byReq = await runCli(["matrix", prosody, ejabberd, "--by", "requirement", "--out", out]);
-  assert.match(byReq.stdout, /^1 of 1 requirements differ/);
+  assert.match(byReq.stdout, /^1 of 1 requirements differ/m);
 });
 
 test("matrix and merge refuse what is not a set of results files, with exit 2", async () => {

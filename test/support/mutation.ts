@@ -26,7 +26,7 @@ export function requirementsOf(sc: Scenario): string[] {
 export interface Mutant {
   fault: FaultDef;
   cases: number;
-  /** The cases whose verdict the fault changed (from pass or warn): the fault was noticed. */
+  /** The cases the fault made fail (or warn) where they passed: the fault was noticed. */
   killedBy: { id: string; verdict: Verdict; reason?: string }[];
   status: "killed" | "survived" | "no-case";
 }
@@ -61,7 +61,10 @@ export async function mutate(opts: {
       const results = plan.length > 0 ? await runThrough(plan) : [];
       proxy.fault = undefined;
       proxy.streamFault = undefined;
-      const killedBy = results.filter((r) => r.verdict !== baseline[r.id]).map((r) => ({ id: r.id, verdict: r.verdict, ...(r.reason && { reason: r.reason }) }));
+      // Noticed: a case now fails or warns where it passed (or fails where it warned). A skip is not noticing:
+      // a fault that hides a feature skips the cases gated on it, and shows nothing of the rule they check.
+      const worse = (r: { id: string; verdict: Verdict }) => (r.verdict === "fail" && baseline[r.id] !== "fail") || (r.verdict === "warn" && baseline[r.id] === "pass");
+      const killedBy = results.filter(worse).map((r) => ({ id: r.id, verdict: r.verdict, ...(r.reason && { reason: r.reason }) }));
       const m: Mutant = { fault, cases: plan.length, killedBy, status: plan.length === 0 ? "no-case" : killedBy.length > 0 ? "killed" : "survived" };
       mutants.push(m);
       opts.onMutant?.(m);

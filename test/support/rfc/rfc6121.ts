@@ -1,8 +1,8 @@
 /** Faults that break RFC 6121's rules (rosters, subscriptions, presence, delivery), for the fault proxy. */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { bare, type FaultAction, type FaultContext } from "../fault-proxy.ts";
-import { changed, copyOf, isError, STANZAS, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultAction, type FaultContext, type ProxiedConnection } from "../fault-proxy.ts";
+import { answering, changed, copyOf, isError, STANZAS, when, type FaultDef } from "../fault-kit.ts";
 
 const ROSTER = "jabber:iq:roster";
 const SUBSCRIPTION_TYPES = new Set(["subscribe", "subscribed", "unsubscribe", "unsubscribed"]);
@@ -13,6 +13,46 @@ const isAvailable = (el: Element) => el.name === "presence" && el.attrs.type ===
 const isPresence = (type: string) => (el: Element) => el.name === "presence" && el.attrs.type === type;
 const fromOtherAccount = (el: Element, own?: string) => Boolean(el.attrs.from) && bare(el.attrs.from) !== bare(own) && el.attrs.from.includes("@");
 const items = (el: Element) => el.getChild("query", ROSTER)?.getChildren("item") ?? [];
+const domainOf = (jid = "") => bare(jid).split("@").pop();
+const isBroadcast = (el: Element) => el.name === "presence" && !el.attrs.to && (el.attrs.type === undefined || el.attrs.type === "unavailable");
+const isRosterGet = (el: Element) => el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("query", ROSTER));
+/** The live connections of one account: the connection itself and its case's peers. */
+const resourcesOf = (ctx: FaultContext, account: string) => [ctx.conn, ...ctx.peers()].filter((c) => c.jid && bare(c.jid) === account);
+const presence = (from: string, to: string, type?: string) => xml("presence", { from, to, ...(type && { type }) });
+/** The account is subscribed to the contact's presence (its item says to or both). */
+const seesPresenceOf = (state?: string) => state === "to" || state === "both";
+/** The contact is subscribed to the account's presence (its item says from or both). */
+const isSubscriber = (state?: string) => state === "from" || state === "both";
+/** A copy of a roster push or result whose items for `contacts` lose their name and groups. */
+const withoutDetails = (el: Element, contacts: Set<string>) =>
+  changed(el, (c) => {
+    for (const i of items(c).filter((i) => contacts.has(bare(i.attrs.jid)))) {
+      delete i.attrs.name;
+      i.getChildren("group").forEach((g) => i.remove(g));
+    }
+  });
+const remember = (map: Map<string, Set<string>>, key: string, value: string) => map.set(key, new Set([...(map.get(key) ?? []), value]));
+
+/**
+ * What the proxy has seen of each account's roster (the results and pushes its resources got), for faults that
+ * break a rule only where the roster says so: the contact's subscription state, undefined without an item.
+ */
+function rosterWatch() {
+  const rosters = new Map<string, Map<string, string>>();
+  return {
+    see(el: Element, ctx: FaultContext): void {
+      if (!ctx.conn.jid || !(isPush(el) || isRosterResult(el))) return;
+      const account = bare(ctx.conn.jid);
+      const roster = isRosterResult(el) ? new Map<string, string>() : (rosters.get(account) ?? new Map<string, string>());
+      for (const i of items(el)) {
+        if (i.attrs.subscription === "remove") roster.delete(bare(i.attrs.jid));
+        else roster.set(bare(i.attrs.jid), i.attrs.subscription ?? "none");
+      }
+      rosters.set(account, roster);
+    },
+    state: (account: string, contact: string) => rosters.get(account)?.get(contact),
+  };
+}
 
 export const FAULTS: FaultDef[] = [
   // Roster pushes and results (§2.1, §2.2, §2.3 - §2.5).
@@ -146,6 +186,26 @@ export const FAULTS: FaultDef[] = [
         ),
     ),
   },
+  {
+    id: "roster.get.to-own-bare-jid-refused",
+    area: "roster",
+    requirements: ["ROSTER-GET-05"],
+    description: "a roster get addressed to the user's own bare JID is handled like an IQ for a contact and refused with service-unavailable",
+    stream: answering(
+      (el, ctx) => isRosterGet(el) && Boolean(ctx.conn.jid) && el.attrs.to === bare(ctx.conn.jid),
+      (answer) => [xml("iq", { type: "error", id: answer.attrs.id, to: answer.attrs.to }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))],
+    ),
+  },
+  {
+    id: "roster.get.empty-before-presence",
+    area: "roster",
+    requirements: ["ROSTER-GET-07"],
+    description: "a roster get from a resource that has not sent presence yet is answered with an empty roster: the server loads the roster only at initial presence",
+    stream: answering(
+      (el, ctx) => isRosterGet(el) && !ctx.conn.available,
+      (answer) => (isRosterResult(answer) && items(answer).length > 0 ? changed(answer, (c) => items(c).forEach((i) => c.getChild("query", ROSTER)!.remove(i))) : "pass"),
+    ),
+  },
   // Roster-set errors (§2.3.3, §2.5.3).
   {
     id: "roster-set.error-becomes-result",
@@ -204,6 +264,34 @@ export const FAULTS: FaultDef[] = [
       (el) => (isPush(el) || isRosterResult(el)) && el.getChild("query", ROSTER)!.attrs.ver !== undefined,
       (el) => changed(el, (c) => (c.getChild("query", ROSTER)!.attrs.ver = "1")),
     ),
+  },
+  {
+    id: "versioning.feature-not-advertised",
+    area: "versioning",
+    requirements: ["ROSTER-VER-01", "ROSTER-VER-02"],
+    description: "roster versioning is implemented (results carry 'ver') but the stream features never advertise it",
+    stream: {
+      element: (el) => (el.name.endsWith("features") && el.getChild("ver", "urn:xmpp:features:rosterver") ? changed(el, (c) => c.remove(c.getChild("ver", "urn:xmpp:features:rosterver")!)) : "pass"),
+    },
+  },
+  {
+    id: "versioning.plain-get-answered-as-unchanged",
+    area: "versioning",
+    requirements: ["ROSTER-VER-13"],
+    description: "once an account has used roster versioning, a roster get without 'ver' is answered like one with the current version: an empty IQ result instead of the roster",
+    stream: (() => {
+      const versioned = new Set<string>();
+      const plain = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isRosterGet(el) || !ctx.conn.jid) return;
+          if (el.getChild("query", ROSTER)!.attrs.ver !== undefined) versioned.add(bare(ctx.conn.jid));
+          else if (versioned.has(bare(ctx.conn.jid))) plain.add(`${ctx.conn.id} ${el.attrs.id}`);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction =>
+          isRosterResult(el) && plain.delete(`${ctx.conn.id} ${el.attrs.id}`) ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to })] : "pass",
+      };
+    })(),
   },
   // Subscriptions (§3, Appendix A).
   {
@@ -381,6 +469,158 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  {
+    id: "subscription.request-creates-item",
+    area: "subscription",
+    requirements: ["SUB-REQ-17"],
+    description: "an inbound subscription request adds the user to the contact's roster (a push with subscription='none', then an item in roster results) before the contact approves",
+    stream: (() => {
+      const watch = rosterWatch();
+      const madeUp = new Map<string, Set<string>>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isPresence("subscribe")(el) || !ctx.conn.jid || !el.attrs.to) return;
+          const [user, contact] = [bare(ctx.conn.jid), bare(el.attrs.to)];
+          // Only where the contact has no item for the user (an existing one is SUB-REQ-18's), and once.
+          if (watch.state(contact, user) !== undefined || madeUp.get(contact)?.has(user)) return;
+          remember(madeUp, contact, user);
+          for (const p of resourcesOf(ctx, contact))
+            if (p.interested) p.deliver(xml("iq", { type: "set", id: "made-up", to: p.jid }, xml("query", { xmlns: ROSTER }, xml("item", { jid: user, subscription: "none" }))));
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          watch.see(el, ctx);
+          const made = isRosterResult(el) && ctx.conn.jid ? [...(madeUp.get(bare(ctx.conn.jid)) ?? [])].filter((u) => !items(el).some((i) => bare(i.attrs.jid) === u)) : [];
+          return made.length === 0 ? "pass" : changed(el, (c) => made.forEach((u) => c.getChild("query", ROSTER)!.c("item", { jid: u, subscription: "none" })));
+        },
+      };
+    })(),
+  },
+  {
+    id: "subscription.request-resets-contact-item",
+    area: "subscription",
+    requirements: ["SUB-REQ-18"],
+    description:
+      "an inbound subscription request replaces the item the contact already had for the user with a fresh one: its name and groups are gone, in roster results and in the push of a later approval",
+    stream: (() => {
+      const watch = rosterWatch();
+      const reset = new Map<string, Set<string>>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isPresence("subscribe")(el) || !ctx.conn.jid || !el.attrs.to) return;
+          const [user, contact] = [bare(ctx.conn.jid), bare(el.attrs.to)];
+          if (watch.state(contact, user) !== undefined) remember(reset, contact, user);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          watch.see(el, ctx);
+          const lost = ctx.conn.jid ? reset.get(bare(ctx.conn.jid)) : undefined;
+          return lost && (isPush(el) || isRosterResult(el)) && items(el).some((i) => lost.has(bare(i.attrs.jid))) ? withoutDetails(el, lost) : "pass";
+        },
+      };
+    })(),
+  },
+  {
+    id: "subscription.request-resets-user-item",
+    area: "subscription",
+    requirements: ["SUB-REQ-04"],
+    description: "once the user has sent a subscription request, the item for that contact loses the name and groups of the user's roster sets, whether they came before the request or after it",
+    stream: (() => {
+      const asked = new Map<string, Set<string>>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => void (isPresence("subscribe")(el) && ctx.conn.jid && el.attrs.to && remember(asked, bare(ctx.conn.jid), bare(el.attrs.to))),
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          const contacts = ctx.conn.jid ? asked.get(bare(ctx.conn.jid)) : undefined;
+          return contacts && (isPush(el) || isRosterResult(el)) && items(el).some((i) => contacts.has(bare(i.attrs.jid))) ? withoutDetails(el, contacts) : "pass";
+        },
+      };
+    })(),
+  },
+  {
+    id: "subscription.request-error-lost",
+    area: "subscription",
+    requirements: ["SUB-REQ-05"],
+    description: "a subscription request that cannot be delivered or routed (malformed JID, unreachable domain) is dropped without the presence error the user is owed",
+    stream: (() => {
+      const asked = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => void (isPresence("subscribe")(el) && asked.add(`${ctx.conn.id} ${el.attrs.to}`)),
+        element: (el: Element, ctx: FaultContext): FaultAction => (el.name === "presence" && isError(el) && asked.has(`${ctx.conn.id} ${el.attrs.from}`) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
+    id: "subscription.no-such-user-denied",
+    area: "subscription",
+    requirements: ["SUB-REQ-06"],
+    description: "a subscription request to a local account that does not exist is answered with unsubscribed on its behalf: neither silently ignored nor refused with an error",
+    stream: (() => {
+      // The accounts that exist, as far as the proxy can tell: those registered or bound through it.
+      const known = new Set<string>();
+      const localpart = (jid: string) => bare(jid).split("@")[0].toLowerCase();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const registered = el.name === "iq" ? el.getChild("query", "jabber:iq:register")?.getChildText("username") : undefined;
+          if (registered) known.add(registered.toLowerCase());
+          if (!isPresence("subscribe")(el) || !ctx.conn.jid || !el.attrs.to) return;
+          const [user, contact] = [bare(ctx.conn.jid), bare(el.attrs.to)];
+          if (domainOf(contact) !== domainOf(user) || known.has(localpart(contact))) return;
+          for (const q of resourcesOf(ctx, user)) if (q.available) q.deliver(presence(contact, user, "unsubscribed"));
+        },
+        element: (_el: Element, ctx: FaultContext): FaultAction => {
+          if (ctx.conn.jid) known.add(localpart(ctx.conn.jid));
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
+    id: "subscription.request-answered-with-presence",
+    area: "subscription",
+    requirements: ["SEC-02"],
+    description: "the contact's server answers a subscription request with the contact's current presence, as if it had been approved",
+    stream: (() => {
+      const watch = rosterWatch();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isPresence("subscribe")(el) || !ctx.conn.jid || !el.attrs.to) return;
+          const [user, contact] = [bare(ctx.conn.jid), bare(el.attrs.to)];
+          if (seesPresenceOf(watch.state(user, contact))) return;
+          for (const p of resourcesOf(ctx, contact)) if (p.available) for (const q of resourcesOf(ctx, user)) if (q.available) q.deliver(presence(p.jid!, q.jid!));
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => (watch.see(el, ctx), "pass"),
+      };
+    })(),
+  },
+  {
+    id: "subscription.answer-followed-by-presence",
+    area: "subscription",
+    requirements: ["SEC-02"],
+    description: "whenever the user answers a contact (subscribed or unsubscribed, approving something or not), the user's server sends the contact the user's current presence",
+    stream: {
+      fromClient: (el: Element, ctx: FaultContext) => {
+        if (!(isPresence("subscribed")(el) || isPresence("unsubscribed")(el)) || !ctx.conn.jid || !el.attrs.to) return;
+        for (const q of resourcesOf(ctx, bare(ctx.conn.jid))) if (q.available) for (const p of resourcesOf(ctx, bare(el.attrs.to))) if (p.available) p.deliver(presence(q.jid!, p.jid!));
+      },
+    },
+  },
+  {
+    id: "subscription.unsubscribe-reveals-resources",
+    area: "subscription",
+    requirements: ["SEC-02"],
+    description: "an unsubscribe is answered with unavailable presence from each of the contact's available resources even where the user was not subscribed to the contact",
+    stream: (() => {
+      const watch = rosterWatch();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isPresence("unsubscribe")(el) || !ctx.conn.jid || !el.attrs.to) return;
+          const [user, contact] = [bare(ctx.conn.jid), bare(el.attrs.to)];
+          // Where the user was subscribed the server sends them (RFC 6121 §3.3.3 (3)): nothing is revealed.
+          if (seesPresenceOf(watch.state(user, contact))) return;
+          for (const p of resourcesOf(ctx, contact)) if (p.available) for (const q of resourcesOf(ctx, user)) if (q.available) q.deliver(presence(p.jid!, q.jid!, "unavailable"));
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => (watch.see(el, ctx), "pass"),
+      };
+    })(),
+  },
   // Pre-approval (§3.4).
   {
     id: "pre-approval.approved-missing",
@@ -496,6 +736,62 @@ export const FAULTS: FaultDef[] = [
       return "pass";
     },
   },
+  {
+    id: "presence.broadcast-to-non-subscribers",
+    area: "presence",
+    requirements: ["SEC-02", "PRES-INIT-02", "PRES-UPD-02"],
+    description: "presence without 'to' (available or unavailable) is broadcast to every online user of the server, not only to the contacts subscribed to the user",
+    stream: (() => {
+      const watch = rosterWatch();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isBroadcast(el) || !ctx.conn.jid) return;
+          const user = bare(ctx.conn.jid);
+          for (const p of ctx.peers()) {
+            if (bare(p.jid) !== user && p.available && !isSubscriber(watch.state(user, bare(p.jid)))) p.deliver(changed(el, (c) => Object.assign(c.attrs, { from: ctx.conn.jid, to: p.jid }))[0]);
+          }
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => (watch.see(el, ctx), "pass"),
+      };
+    })(),
+  },
+  {
+    id: "probe.new-session-gets-everyone",
+    area: "probe",
+    requirements: ["SEC-02", "PRES-INIT-05"],
+    description: "a new session's initial presence is answered with the presence of every online user of the server, not only of the contacts the user is subscribed to",
+    stream: (() => {
+      const watch = rosterWatch();
+      const started = new Set<number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isAvailable(el) || el.attrs.to || !ctx.conn.jid || started.has(ctx.conn.id)) return;
+          started.add(ctx.conn.id);
+          const user = bare(ctx.conn.jid);
+          for (const p of ctx.peers()) if (bare(p.jid) !== user && p.available && !seesPresenceOf(watch.state(user, bare(p.jid)))) ctx.conn.deliver(presence(p.jid!, ctx.conn.jid));
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => (watch.see(el, ctx), "pass"),
+      };
+    })(),
+  },
+  {
+    id: "probe.unauthorized-answered",
+    area: "probe",
+    requirements: ["SEC-01", "PROBE-16"],
+    description: "a probe is answered with the contact's presence without checking that the prober is subscribed to it",
+    stream: (() => {
+      const watch = rosterWatch();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isPresence("probe")(el) || !ctx.conn.jid || !el.attrs.to) return;
+          const [user, to] = [bare(ctx.conn.jid), String(el.attrs.to)];
+          if (seesPresenceOf(watch.state(user, bare(to)))) return;
+          for (const p of resourcesOf(ctx, bare(to))) if (p.available && (!to.includes("/") || p.jid === to)) ctx.conn.deliver(presence(p.jid!, ctx.conn.jid));
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => (watch.see(el, ctx), "pass"),
+      };
+    })(),
+  },
   // Unavailable and directed presence (§4.5, §4.6).
   {
     id: "unavailable.lost",
@@ -600,5 +896,87 @@ export const FAULTS: FaultDef[] = [
     requirements: ["DELIVERY-IQ-*", "GEN-IQ-01"],
     description: "IQs addressed to a user's full JID are not delivered to that resource",
     fault: (el, { conn }) => (el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && fromOtherAccount(el, conn.jid) ? "drop" : "pass"),
+  },
+  {
+    id: "delivery.noto-message-bounced",
+    area: "delivery",
+    requirements: ["DELIVERY-NOTO-01"],
+    description: "a message without 'to' is taken as addressed to the server itself and bounced with service-unavailable instead of being delivered to the sender's own resources",
+    stream: (() => {
+      const bounced = new Set<string>();
+      const key = (from: string, el: Element) => `${bare(from)} ${el.attrs.id ?? el.getChildText("body")}`;
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name !== "message" || el.attrs.to || isError(el) || !ctx.conn.jid) return;
+          bounced.add(key(ctx.conn.jid, el));
+          ctx.conn.deliver(
+            xml("message", { type: "error", id: el.attrs.id, from: bare(ctx.conn.jid), to: ctx.conn.jid }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS }))),
+          );
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction =>
+          el.name === "message" && !isError(el) && ctx.conn.jid && el.attrs.from && bare(el.attrs.from) === bare(ctx.conn.jid) && bounced.has(key(el.attrs.from, el)) ? "drop" : "pass",
+      };
+    })(),
+  },
+  {
+    id: "delivery.noto-presence-updates-kept-home",
+    area: "delivery",
+    requirements: ["DELIVERY-NOTO-02", "PRES-UPD-01"],
+    description: "presence without 'to' after the initial presence is only reflected to the user's own resources: contacts never get the updates",
+    stream: (() => {
+      const sent = new Map<string, number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => void (isAvailable(el) && !el.attrs.to && ctx.conn.jid && sent.set(ctx.conn.jid, (sent.get(ctx.conn.jid) ?? 0) + 1)),
+        element: (el: Element, ctx: FaultContext): FaultAction => (isAvailable(el) && fromOtherAccount(el, ctx.conn.jid) && (sent.get(el.attrs.from) ?? 0) > 1 ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
+    id: "delivery.noto-iq-forwarded",
+    area: "delivery",
+    requirements: ["DELIVERY-NOTO-03"],
+    description: "an IQ without 'to' in a namespace the server does not understand is also forwarded to the account's other resources, as if addressed to the bare JID",
+    stream: (() => {
+      const asked = new Map<string, Element>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "iq" && !el.attrs.to && (el.attrs.type === "get" || el.attrs.type === "set") && ctx.conn.jid) asked.set(`${ctx.conn.id} ${el.attrs.id}`, el);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const request = el.name === "iq" && isError(el) && el.getChild("error")?.getChild("service-unavailable", STANZAS) ? asked.get(key) : undefined;
+          if (!request || !ctx.conn.jid) return "pass";
+          asked.delete(key);
+          for (const p of resourcesOf(ctx, bare(ctx.conn.jid))) if (p !== ctx.conn) p.deliver(changed(request, (c) => Object.assign(c.attrs, { from: ctx.conn.jid, to: bare(ctx.conn.jid) }))[0]);
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
+    id: "delivery.remote-bounce-lost",
+    area: "delivery",
+    requirements: ["DELIVERY-REMOTE-01", "ROUTE-REMOTE-02"],
+    description: "a message the server cannot route to a remote domain is dropped: the sender never gets the error",
+    fault: (el, { conn }) => (el.name === "message" && isError(el) && el.attrs.from && domainOf(el.attrs.from) !== domainOf(conn.jid) ? "drop" : "pass"),
+  },
+  {
+    id: "delivery.unauthenticated-stanza-delivered",
+    area: "delivery",
+    requirements: ["SERR-NOTAUTH-01"],
+    description: "a message sent on a stream that has not authenticated is delivered to its recipient before the server closes the stream with not-authorized",
+    stream: (() => {
+      const bound = new Map<string, ProxiedConnection>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name !== "message" || ctx.conn.jid || !el.attrs.to) return;
+          for (const [jid, c] of bound) if (jid === el.attrs.to || bare(jid) === el.attrs.to) c.deliver(el);
+        },
+        element: (_el: Element, ctx: FaultContext): FaultAction => {
+          if (ctx.conn.jid) bound.set(ctx.conn.jid, ctx.conn);
+          return "pass";
+        },
+      };
+    })(),
   },
 ];

@@ -136,6 +136,8 @@ function emptyFin(answer: Element): Element[] {
   iq.c("fin", { xmlns: MAM, complete: "true" }).c("set", { xmlns: RSM });
   return [iq];
 }
+/** The form fields XEP-0313 defines (§4.1.1, §4.1.2, §6.1.1, §6.1.2 and the groupchat field). */
+const KNOWN_FIELDS = ["FORM_TYPE", "with", "start", "end", "before-id", "after-id", "ids", "include-groupchat"];
 const isCondition = (el: Element, condition: string) => el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild(condition, STANZAS));
 
 /** XEP-0313, XEP-0059 (as MAM uses it) and XEP-0359: server bugs the cases must catch. */
@@ -553,6 +555,37 @@ export const FAULTS: FaultDef[] = [
       }),
     ),
   },
+  {
+    id: "mam.form-ids-not-open",
+    area: "mam",
+    requirements: ["MAM-FORM-07"],
+    description: "the query form's 'ids' field is a plain list-multi: no XEP-0122 <validate/> marks the list open to the client's values",
+    fault: when(isForm, (el) =>
+      changed(el, (c) => {
+        for (const f of fieldsOf(c)) if (f.attrs.var === "ids") f.children = f.children.filter((x) => typeof x === "string" || x.name !== "validate");
+      }),
+    ),
+  },
+  {
+    id: "mam.form-custom-field-plain-name",
+    area: "mam",
+    requirements: ["MAM-FORM-09", "MAM-FORM-03"],
+    description: "the query form offers a field of the server's own (a full-text search) named 'withtext', not in Clark notation",
+    fault: when(isForm, (el) => changed(el, (c) => void c.getChild("query", MAM)!.getChild("x", DATA)!.c("field", { var: "withtext", type: "text-single" }))),
+  },
+  {
+    id: "mam.unknown-field-ignored",
+    area: "mam",
+    requirements: ["MAM-FORM-11"],
+    description: "a query with a form field the server does not know is run as if the field were not there, instead of refused with feature-not-implemented",
+    stream: answering(
+      (el) => {
+        const q = queryOf(el);
+        return Boolean(q && [...queryFields(q).keys()].some((name) => !KNOWN_FIELDS.includes(name)));
+      },
+      (answer) => (answer.attrs.type === "error" ? emptyFin(answer) : "pass"),
+    ),
+  },
   // Metadata (§5).
   {
     id: "mam.metadata-empty",
@@ -608,6 +641,20 @@ export const FAULTS: FaultDef[] = [
         changed(el, (c) => {
           const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
           for (const f of q.getChildren("feature")) if (f.attrs.var === MAM) q.remove(f);
+        }),
+    ),
+  },
+  {
+    id: "mam.archive-unadvertised",
+    area: "mam",
+    requirements: ["MAM-DISCO-01", "MAM-DISCO-02"],
+    description: "the server answers queries of a user's archive but lists neither urn:xmpp:mam:2 nor #extended in the disco#info of the user's bare JID",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && String(el.attrs.from ?? "").includes("@") && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+          q.children = q.children.filter((f) => typeof f === "string" || (f.attrs.var !== MAM && f.attrs.var !== `${MAM}#extended`));
         }),
     ),
   },

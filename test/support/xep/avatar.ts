@@ -202,7 +202,36 @@ export const FAULTS: FaultDef[] = [
         ? changed(el, (c) => vCardResult(c)!.cnode(xml("PHOTO", {}, xml("TYPE", {}, "image/png"), xml("BINVAL", {}, OTHER_IMAGE))))
         : "pass",
   },
+  {
+    id: "avconv.p2v.url-info-picked",
+    area: "avatar",
+    requirements: ["AVCONV-P2V-04"],
+    description: "of several <info/> elements in the avatar metadata the first is converted into the vCard, even one that points to an external URL (PHOTO with EXTVAL)",
+    stream: firstInfoConverted(),
+  },
 ];
+
+/**
+ * The first of several <info/> elements converted (XEP-0398 §3.1 asks for the one without a url): for each account
+ * whose latest metadata publish lists an <info/> with a url before the others, its vCard PHOTO comes back as that
+ * <info/> makes it, its type with the url as EXTVAL, and no BINVAL.
+ */
+function firstInfoConverted(): FaultDef["stream"] {
+  const picked = new Map<string, Element>();
+  return {
+    fromClient: (el, { conn }) => {
+      const publish = el.name === "iq" && el.attrs.type === "set" ? el.getChild("pubsub", PUBSUB)?.getChild("publish") : undefined;
+      if (publish?.attrs.node !== METADATA || !conn.jid) return;
+      const first = publish.getChild("item")?.getChild("metadata", METADATA)?.getChildren("info")[0];
+      if (first?.attrs.url) picked.set(bare(conn.jid), first);
+      else picked.delete(bare(conn.jid));
+    },
+    element: (el, { conn }) => {
+      const info = conn.jid && photoOf(el) ? picked.get(el.attrs.from ? bare(String(el.attrs.from)) : bare(conn.jid)) : undefined;
+      return info ? changed(el, (c) => (photoOf(c)!.children = [xml("TYPE", {}, String(info.attrs.type)), xml("EXTVAL", {}, String(info.attrs.url))])) : "pass";
+    },
+  };
+}
 
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [

@@ -51,6 +51,20 @@ function unblockedBy(): { fromClient: (el: Element, ctx: FaultContext) => void; 
 /** XEP-0191: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
+    id: "blocking.disco.feature-missing",
+    area: "blocking",
+    requirements: ["BLOCK-DISCO-01"],
+    description: "the server implements the blocking command but leaves urn:xmpp:blocking out of its disco#info",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+          q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== BLOCKING);
+        }),
+    ),
+  },
+  {
     id: "blocking.list.drops-an-item",
     area: "blocking",
     requirements: ["BLOCK-LIST-01", "BLOCK-SET-04"],

@@ -109,6 +109,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "pstore.disco.no-auto-create",
+    area: "bookmarks",
+    requirements: ["PSTORE-CREATE-02"],
+    description: "the account's disco#info leaves out pubsub#auto-create, although a publish to a new node creates it",
+    fault: when(
+      (el) => isResult(el) && Boolean(el.getChild("query", DISCO_INFO)),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== `${PUBSUB}#auto-create`);
+        }),
+    ),
+  },
+  {
     id: "bookmark.publish-options.max-items-refused",
     area: "bookmarks",
     requirements: ["BOOKMARK-ADD-01", "BOOKMARK-EDIT-02"],

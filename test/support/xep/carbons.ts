@@ -1,6 +1,6 @@
 import { Element } from "ltx";
 import { STANZAS, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
-import { bare, type FaultContext, type ProxiedConnection } from "../fault-proxy.ts";
+import { bare, type FaultAction, type FaultContext, type ProxiedConnection } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const CARBONS = "urn:xmpp:carbons:2";
@@ -15,6 +15,95 @@ const isBarrier = (el: Element) => Boolean(el.getChild("barrier", "urn:xmpp-conf
 const routedMessage = (el: Element, conn: ProxiedConnection) =>
   el.name === "message" && el.attrs.type !== "error" && !isCopy(el) && !isBarrier(el) && String(el.attrs.from ?? "").includes("/") && bare(el.attrs.from) !== bare(conn.jid);
 const sameAccount = (conn: ProxiedConnection, peers: FaultContext["peers"]) => peers().filter((p) => p.jid && p !== conn && bare(p.jid) === bare(conn.jid));
+
+/** A message of type normal (stated or by default, RFC 6121 §5.2.2). */
+const isNormal = (el: Element) => el.attrs.type === undefined || el.attrs.type === "normal";
+/** The IM payloads of XEP-0280 §6.1: a delivery receipt, a chat state, a displayed marker. */
+const IM_PAYLOADS = ["urn:xmpp:receipts", "http://jabber.org/protocol/chatstates", "urn:xmpp:chat-markers:0"];
+const hasPayload = (el: Element) => el.getChildElements().some((c) => IM_PAYLOADS.includes(String(c.attrs.xmlns)));
+const isInvite = (el: Element) => Boolean(el.getChild("x", "jabber:x:conference"));
+const isMucPm = (el: Element) => el.attrs.type === "chat" && Boolean(el.getChild("x", "http://jabber.org/protocol/muc#user"));
+/** Copies (received or sent) whose forwarded message `kind` picks are not made: the server's eligibility rules leave that kind out. */
+const notCopied =
+  (kind: (original: Element) => boolean): FaultDef["fault"] =>
+  (el) => {
+    const original = forwardedOf(el);
+    return original && kind(original) ? "drop" : "pass";
+  };
+const isEnable = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("enable", CARBONS));
+const isDisable = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("disable", CARBONS));
+const refused = (answer: Element, condition: string) => {
+  const error = new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) });
+  error.c("error", { type: "cancel" }).c(condition, { xmlns: STANZAS });
+  return error;
+};
+
+/**
+ * Carbons that cannot be switched as often as the client asks (§10.1): `decide` picks, from the requests the
+ * connection had honoured so far, whether a new one is honoured, refused (<not-allowed/>) or answered with a
+ * result and ignored. A request refused or ignored leaves the state as it was: the proxy drops the copies
+ * Prosody sends to a connection the modelled server keeps disabled, and makes the received copies of chat and
+ * normal messages Prosody no longer sends to one it keeps enabled.
+ */
+type Switch = "enable" | "disable";
+function switchLimited(decide: (request: Switch, honoured: Switch[]) => "honour" | "refuse" | "ignore"): FaultDef["stream"] {
+  const honoured = new Map<number, Switch[]>();
+  const asked = new Map<string, Switch>();
+  /** The state the modelled server keeps (true: enabled) where it differs from Prosody's. */
+  const kept = new Map<number, boolean>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (isEnable(el) || isDisable(el)) asked.set(`${conn.id} ${el.attrs.id}`, isEnable(el) ? "enable" : "disable");
+    },
+    element: (el, ctx) => {
+      const { conn } = ctx;
+      const key = `${conn.id} ${el.attrs.id}`;
+      const request = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? asked.get(key) : undefined;
+      if (request) {
+        asked.delete(key);
+        if (el.attrs.type === "error") return "pass";
+        const past = honoured.get(conn.id) ?? [];
+        const decision = decide(request, past);
+        if (decision === "honour") {
+          honoured.set(conn.id, [...past, request]);
+          kept.delete(conn.id);
+          return "pass";
+        }
+        if (!kept.has(conn.id)) kept.set(conn.id, request === "disable");
+        return decision === "refuse" ? [refused(el, "not-allowed")] : "pass";
+      }
+      if (kept.get(conn.id) === false && isCopy(el)) return "drop";
+      if (conn.jid && routedMessage(el, conn) && (el.attrs.type === "chat" || (isNormal(el) && el.getChild("body"))))
+        for (const p of sameAccount(conn, ctx.peers)) if (kept.get(p.id) === true) p.deliver(carbon("received", p.jid!, el));
+      return "pass";
+    },
+  };
+}
+
+/**
+ * A message routed to `conn` copied where the server should not: a received copy to the recipient's other
+ * resources, a sent copy to the sender's (each Carbons-enabled in the cases that look). The original passes.
+ */
+function copiedAround(el: Element, conn: ProxiedConnection, peers: FaultContext["peers"]): FaultAction {
+  for (const p of sameAccount(conn, peers)) p.deliver(carbon("received", p.jid!, el));
+  for (const p of peers()) if (p.jid && p.jid !== el.attrs.from && bare(p.jid) === bare(el.attrs.from)) p.deliver(carbon("sent", p.jid, el));
+  return "pass";
+}
+
+/**
+ * <private/> honoured only beside the <no-copy/> hint: a message its client sent with <private/> alone is copied
+ * when it reaches its addressee. Prosody strips <private/> from what it delivers, so the message is known by the
+ * sender's full JID and the id it had when the client sent it.
+ */
+function privateWithoutHintCopied(): FaultDef["stream"] {
+  const marked = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (el.name === "message" && el.getChild("private", CARBONS) && !el.getChild("no-copy", "urn:xmpp:hints")) marked.add(`${conn.jid} ${el.attrs.id}`);
+    },
+    element: (el, { conn, peers }) => (conn.jid && routedMessage(el, conn) && marked.delete(`${el.attrs.from} ${el.attrs.id}`) ? copiedAround(el, conn, peers) : "pass"),
+  };
+}
 
 /** A copy as §7 and §8 shape it: from the bare JID, to the resource, the original inside <forwarded/>. */
 function carbon(kind: "received" | "sent", to: string, original: Element): Element {
@@ -112,13 +201,8 @@ export const FAULTS: FaultDef[] = [
     area: "carbons",
     requirements: ["CARBONS-PRIV-SENT", "CARBONS-PRIV-RECV"],
     description: "messages marked <private/> with the <no-copy/> hint are copied like any other, to the recipient's and the sender's other resources",
-    fault: (el, { conn, peers }) => {
-      // Prosody removes <private/> from what it delivers (XEP-0280 §9's note: earlier versions asked for that), so the hint marks it too.
-      if (!routedMessage(el, conn) || !(el.getChild("private", CARBONS) || el.getChild("no-copy", "urn:xmpp:hints"))) return "pass";
-      for (const p of sameAccount(conn, peers)) p.deliver(carbon("received", p.jid!, el));
-      for (const p of peers()) if (p.jid && p.jid !== el.attrs.from && bare(p.jid) === bare(el.attrs.from)) p.deliver(carbon("sent", p.jid, el));
-      return "pass";
-    },
+    // Prosody removes <private/> from what it delivers (XEP-0280 §9's note: earlier versions asked for that), so the hint marks it too.
+    fault: (el, { conn, peers }) => (routedMessage(el, conn) && (el.getChild("private", CARBONS) || el.getChild("no-copy", "urn:xmpp:hints")) ? copiedAround(el, conn, peers) : "pass"),
   },
   {
     id: "carbons.copy-bounce-to-sender",
@@ -134,6 +218,85 @@ export const FAULTS: FaultDef[] = [
       sender.deliver(bounce);
       return "pass";
     },
+  },
+  // §6.1's eligibility rules, REQUIRED where urn:xmpp:carbons:rules:0 is advertised (§6.2): each fault leaves one kind out.
+  {
+    id: "carbons.chat-not-copied",
+    area: "carbons",
+    requirements: ["CARBONS-ELIG-CHAT", "CARBONS-RULES-CHAT"],
+    description: "messages of type chat are not copied (only MUC private messages, by their own rule, still are)",
+    fault: notCopied((m) => m.attrs.type === "chat" && !isMucPm(m)),
+  },
+  {
+    id: "carbons.normal-not-copied",
+    area: "carbons",
+    requirements: ["CARBONS-ELIG-NORMAL", "CARBONS-RULES-NORMAL"],
+    description: "messages of type normal with a <body/> are not copied: the server copies chat messages only",
+    fault: notCopied((m) => isNormal(m) && Boolean(m.getChild("body"))),
+  },
+  {
+    id: "carbons.payload-not-copied",
+    area: "carbons",
+    requirements: ["CARBONS-ELIG-PAYLOAD", "CARBONS-RULES-PAYLOAD"],
+    description: "a message without a body that carries a receipt, a chat state or a displayed marker is not copied",
+    fault: notCopied((m) => isNormal(m) && !m.getChild("body") && hasPayload(m)),
+  },
+  {
+    id: "carbons.invite-not-copied",
+    area: "carbons",
+    requirements: ["CARBONS-MUC-INVITE", "CARBONS-RULES-INVITE"],
+    description: "a message carrying a direct MUC invitation (jabber:x:conference) is not copied",
+    fault: notCopied(isInvite),
+  },
+  {
+    id: "carbons.error-not-copied",
+    area: "carbons",
+    requirements: ["CARBONS-ELIG-ERROR", "CARBONS-RULES-ERROR"],
+    description: "an error reply to an eligible message is not copied",
+    fault: notCopied((m) => m.attrs.type === "error"),
+  },
+  {
+    id: "carbons.muc-pm-not-copied",
+    area: "carbons",
+    requirements: ["CARBONS-MUC-PM-OUT", "CARBONS-RULES-PM-OUT"],
+    description: "a chat message with the MUC user <x/> the user sends to a full JID (a MUC private message) is taken for MUC traffic and not copied",
+    fault: (el) => (el.getChild("sent", CARBONS) && forwardedOf(el) && isMucPm(forwardedOf(el)!) ? "drop" : "pass"),
+  },
+  {
+    id: "carbons.groupchat-copied",
+    area: "carbons",
+    requirements: ["CARBONS-MUC-GROUPCHAT", "CARBONS-RULES-GROUPCHAT"],
+    description: "messages of type groupchat are copied like chat messages, to the recipient's and the sender's other resources",
+    fault: (el, { conn, peers }) => (routedMessage(el, conn) && el.attrs.type === "groupchat" ? copiedAround(el, conn, peers) : "pass"),
+  },
+  {
+    id: "carbons.private-needs-hint",
+    area: "carbons",
+    requirements: ["CARBONS-ELIG-PRIVATE", "CARBONS-RULES-PRIVATE"],
+    description: "a message with <private/> but without the <no-copy/> hint is copied like any other (the server honours <private/> only with the hint)",
+    stream: privateWithoutHintCopied(),
+  },
+  // §10.1: enabling and disabling several times in one session.
+  {
+    id: "carbons.disable-refused",
+    area: "carbons",
+    requirements: ["CARBONS-MULTI-01"],
+    description: "once a client enabled Carbons, its <disable/> is refused with not-allowed and the copies keep coming",
+    stream: switchLimited((request, honoured) => (request === "disable" && honoured.includes("enable") ? "refuse" : "honour")),
+  },
+  {
+    id: "carbons.reenable-refused",
+    area: "carbons",
+    requirements: ["CARBONS-MULTI-01"],
+    description: "an <enable/> after a <disable/> in the same session is refused with not-allowed",
+    stream: switchLimited((request, honoured) => (request === "enable" && honoured.includes("disable") ? "refuse" : "honour")),
+  },
+  {
+    id: "carbons.reenable-ignored",
+    area: "carbons",
+    requirements: ["CARBONS-MULTI-01"],
+    description: "an <enable/> after a <disable/> in the same session is answered with a result, but no copies come any more",
+    stream: switchLimited((request, honoured) => (request === "enable" && honoured.includes("disable") ? "ignore" : "honour")),
   },
 ];
 

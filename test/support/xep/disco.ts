@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
-import type { FaultContext } from "../fault-proxy.ts";
+import { caseOf, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const INFO = "http://jabber.org/protocol/disco#info";
@@ -165,6 +165,46 @@ export const FAULTS: FaultDef[] = [
     requirements: ["DISCO-SEC-01"],
     description: "the server says item-not-found for an account that does not exist, divulging it, where it must say service-unavailable",
     stream: answering(asks(INFO, otherBare), (el) => (el.attrs.type === "error" && el.getChild("error")?.getChild("service-unavailable", STANZAS) ? [errorReply(el, "item-not-found")] : "pass")),
+  },
+  {
+    id: "disco.sec.no-account-items-refused",
+    area: "disco",
+    requirements: ["DISCO-SEC-03"],
+    description: "disco#items to the bare JID of an account that does not exist is refused with service-unavailable (as disco#info is) instead of an empty result",
+    // An account the run did not make (its name is not xc-<run>-<case>-<name>) is one that does not exist.
+    stream: answering(
+      asks(ITEMS, (jid) => bareJid(jid) && caseOf(jid) === undefined),
+      (el) => (el.attrs.type === "result" ? [errorReply(el, "service-unavailable")] : "pass"),
+    ),
+  },
+  {
+    id: "disco.full.answered-by-server",
+    area: "disco",
+    requirements: ["DISCO-FULL-01", "ROUTE-LOCAL-05"],
+    description: "the server answers a disco#info request to a connected resource's full JID itself (with the account's identity) instead of delivering it to that resource",
+    fault: (el, { conn, peers }) => {
+      const from = String(el.attrs.from ?? "");
+      const asker = el.name === "iq" && el.attrs.type === "get" && el.getChild("query", INFO) && el.attrs.to === conn.jid ? peers().find((p) => p.jid === from) : undefined;
+      if (!asker) return "pass";
+      asker.deliver(
+        xml(
+          "iq",
+          { type: "result", id: el.attrs.id, from: conn.jid, to: from },
+          xml("query", { xmlns: INFO }, xml("identity", { category: "account", type: "registered" }), xml("feature", { var: INFO })),
+        ),
+      );
+      return "drop";
+    },
+  },
+  {
+    id: "caps.server.feature-unlisted",
+    area: "disco",
+    requirements: ["CAPS-DISCO-01"],
+    description: "the server advertises its caps in its stream features but leaves http://jabber.org/protocol/caps out of its disco#info",
+    fault: when(
+      (el) => resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")) && !el.getChild("query", INFO)!.attrs.node,
+      (el) => changed(el, (c) => void (c.getChild("query", INFO)!.children = c.getChild("query", INFO)!.children.filter((x) => typeof x === "string" || x.attrs.var !== CAPS))),
+    ),
   },
   {
     id: "caps.server.wrong-ver",

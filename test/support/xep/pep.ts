@@ -89,6 +89,64 @@ function overwriteRefused() {
   );
 }
 
+/** A notification of `item` (as published) at `node` from the account `owner`, as a PEP service sends one. */
+const notification = (owner: string, to: string, node: string, item: Element) =>
+  xml("message", { from: owner, to, type: "headline" }, xml("event", { xmlns: EVENT }, xml("items", { node }, copyOf(item))));
+/** The value the publish-options of a publish request give `field`. */
+const publishOption = (publish: Element, field: string) =>
+  publish
+    .getChild("pubsub", PUBSUB)
+    ?.getChild("publish-options")
+    ?.getChild("x", "jabber:x:data")
+    ?.getChildren("field")
+    .find((f) => f.attrs.var === field)
+    ?.getChildText("value");
+interface Published {
+  owner: string;
+  node: string;
+  item: Element;
+  request: Element;
+}
+
+/**
+ * What a PEP service does besides what Prosody does once a publish succeeded: `act` gets each publish the
+ * server answered with a result (on the publisher's connection, so `ctx.peers()` are the case's other
+ * sessions); `watch` sees what the clients send and what the server sends, to keep the state `act` needs.
+ */
+function afterPublish(act: (pub: Published, ctx: FaultContext) => void, watch: { fromClient?: (el: Element, ctx: FaultContext) => void; element?: (el: Element, ctx: FaultContext) => void } = {}) {
+  const pending = new Map<string, Element>();
+  return {
+    fromClient: (el: Element, ctx: FaultContext) => {
+      watch.fromClient?.(el, ctx);
+      if (el.attrs.type === "set" && asks("publish")(el)) pending.set(`${ctx.conn.id} ${el.attrs.id}`, el);
+    },
+    element: (el: Element, ctx: FaultContext) => {
+      watch.element?.(el, ctx);
+      const key = `${ctx.conn.id} ${el.attrs.id}`;
+      const request = el.name === "iq" && el.attrs.type === "result" ? pending.get(key) : undefined;
+      if (request && ctx.conn.jid) {
+        pending.delete(key);
+        const publish = request.getChild("pubsub", PUBSUB)!.getChild("publish")!;
+        const item = publish.getChild("item");
+        if (item) act({ owner: bare(ctx.conn.jid), node: String(publish.attrs.node), item, request }, ctx);
+      } else if (el.name === "iq" && el.attrs.type === "error") pending.delete(key);
+      return "pass" as const;
+    },
+  };
+}
+
+/** Sessions that got a notification from an account (`${connection} ${account}`): the account's subscribers. */
+const notifiedBy = () => {
+  const seen = new Set<string>();
+  return {
+    seen,
+    element: (el: Element, ctx: FaultContext) => void (itemsEvent(el) && ctx.conn.jid && seen.add(`${ctx.conn.id} ${bare(el.attrs.from)}`)),
+  };
+};
+
+/** A notification to a subscriber that subscribed with its bare JID (another account's, no presence information needed). */
+const toBareSubscriber = (el: Element) => itemsEvent(el) && !String(el.attrs.to ?? "").includes("/") && !toOwner(el);
+
 /** XEP-0163 and the XEP-0060 subset it uses: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -382,6 +440,115 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUBSUB-AUTOCREATE-FEATURE", "PEP-AUTOCREATE-02", "PEP-DISCO-FEATURES"],
     description: "the account's disco#info does not list pubsub#auto-create although publishing creates nodes",
     fault: dropFeature("http://jabber.org/protocol/pubsub#auto-create"),
+  },
+  {
+    id: "pep.disco.no-publish-feature",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-FEATURE"],
+    description: "the account's disco#info does not list pubsub#publish although publishing works",
+    fault: dropFeature("http://jabber.org/protocol/pubsub#publish"),
+  },
+  {
+    id: "pep.disco.no-pubsub-on-a-jid",
+    area: "pep",
+    requirements: ["PUBSUB-IM-ONAJID"],
+    description: "the account's disco#info (a virtual pubsub service) does not list pubsub#pubsub-on-a-jid, in either spelling",
+    fault: discoInfo((q) => (q.children = q.children.filter((x) => typeof x === "string" || !/^http:\/\/?jabber\.org\/protocol\/pubsub#pubsub-on-a-jid$/.test(String(x.attrs.var))))),
+  },
+  {
+    id: "pep.notify.blocked-subscriber",
+    area: "pep",
+    requirements: ["PEP-GEN-BLOCKED"],
+    description: "the PEP service ignores the owner's block list: a subscriber the owner blocked still gets the notifications",
+    stream: (() => {
+      const blocked = new Map<string, Set<string>>();
+      const subscribers = notifiedBy();
+      return afterPublish(
+        ({ owner, node, item }, ctx) => {
+          for (const p of ctx.peers()) if (p.jid && blocked.get(owner)?.has(bare(p.jid)) && subscribers.seen.has(`${p.id} ${owner}`)) p.deliver(notification(owner, p.jid, node, item));
+        },
+        {
+          fromClient: (el, ctx) => {
+            const block = el.name === "iq" && el.attrs.type === "set" ? el.getChild("block", "urn:xmpp:blocking") : undefined;
+            if (!block || !ctx.conn.jid) return;
+            const list = blocked.get(bare(ctx.conn.jid)) ?? new Set<string>();
+            for (const i of block.getChildren("item")) list.add(bare(i.attrs.jid));
+            blocked.set(bare(ctx.conn.jid), list);
+          },
+          element: subscribers.element,
+        },
+      );
+    })(),
+  },
+  {
+    id: "pep.autosub.error-to-contact",
+    area: "pep",
+    requirements: ["PUBSUB-AUTOSUB-NOACCESS"],
+    description: "a contact that may not see a new whitelist node is sent a message error about it (not-allowed, closed-node)",
+    stream: (() => {
+      const contacts = new Set<string>();
+      return afterPublish(
+        ({ owner, request }, ctx) => {
+          if (publishOption(request, "pubsub#access_model") !== "whitelist") return;
+          for (const p of ctx.peers())
+            if (p.jid && bare(p.jid) !== owner && contacts.has(`${p.id} ${owner}`))
+              p.deliver(xml("message", { type: "error", from: owner, to: p.jid }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS }), xml("closed-node", { xmlns: ERRORS }))));
+        },
+        {
+          // A session that gets an account's available presence is its contact's.
+          element: (el, ctx) => void (el.name === "presence" && el.attrs.type === undefined && ctx.conn.jid && contacts.add(`${ctx.conn.id} ${bare(el.attrs.from)}`)),
+        },
+      );
+    })(),
+  },
+  {
+    id: "pep.sharer.never-cancelled",
+    area: "pep",
+    requirements: ["PUBSUB-SHARER-CANCEL"],
+    description:
+      "a directed presence with caps subscribes its sender to the owner's nodes for the time being (XEP-0060 §9.1.3: the last item, then each notification), but its unavailable presence does not end that",
+    stream: (() => {
+      const sharers = new Set<string>();
+      const last = new Map<string, Map<string, Element>>();
+      return afterPublish(
+        ({ owner, node, item }, ctx) => {
+          last.set(owner, (last.get(owner) ?? new Map<string, Element>()).set(node, item));
+          for (const p of ctx.peers()) if (p.jid && sharers.has(`${p.id} ${owner}`)) p.deliver(notification(owner, p.jid, node, item));
+        },
+        {
+          fromClient: (el, ctx) => {
+            const to = String(el.attrs.to ?? "");
+            if (
+              el.name !== "presence" ||
+              el.attrs.type !== undefined ||
+              !to ||
+              to.includes("/") ||
+              !ctx.conn.jid ||
+              bare(to) === bare(ctx.conn.jid) ||
+              !el.getChild("c", "http://jabber.org/protocol/caps")
+            )
+              return;
+            if (sharers.has(`${ctx.conn.id} ${to}`)) return;
+            sharers.add(`${ctx.conn.id} ${to}`);
+            for (const [node, item] of last.get(to) ?? []) ctx.conn.deliver(notification(to, ctx.conn.jid, node, item));
+          },
+        },
+      );
+    })(),
+  },
+  {
+    id: "pep.notify.bare-subscriber-at-resource",
+    area: "pep",
+    requirements: ["PEP-ADDR-BARE"],
+    description: "a notification for a subscriber that subscribed with its bare JID is addressed to the full JID of the resource it reaches",
+    fault: (el, { conn }) => (toBareSubscriber(el) && conn.jid ? changed(el, (c) => (c.attrs.to = conn.jid)) : "pass"),
+  },
+  {
+    id: "pep.notify.bare-subscriber-twice",
+    area: "pep",
+    requirements: ["PEP-NUM-02"],
+    description: "a subscriber that subscribed with its bare JID gets each notification twice",
+    fault: when(toBareSubscriber, (el) => [el, copyOf(el)]),
   },
   {
     id: "pep.disco-items.all-nodes",

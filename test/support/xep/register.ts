@@ -1,11 +1,56 @@
+import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import type { FaultAction, FaultContext, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const REGISTER = "jabber:iq:register";
 
 const registerResult = (el: Element) => el.name === "iq" && el.attrs.type === "result" && el.getChild("query", REGISTER) !== undefined;
 const iqError = (el: Element) => el.name === "iq" && el.attrs.type === "error";
+
+const SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
+const isRegisterRequest = (el: Element) => el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && el.getChild("query", REGISTER) !== undefined;
+/** The username a SASL <auth/> logs in with: PLAIN's authcid, SCRAM's n= (RFC 5802 §5.1); the mechanisms the harness uses. */
+function saslUser(auth: Element): string | undefined {
+  const initial = Buffer.from(auth.getText().trim(), "base64").toString("utf8");
+  if (auth.attrs.mechanism === "PLAIN") return initial.split("\0")[1];
+  return /^[^,]*,[^,]*,n=([^,]*)/.exec(initial)?.[1]?.replace(/=2C/g, ",").replace(/=3D/g, "=");
+}
+const localpart = (jid: unknown) => String(jid ?? "").split("@")[0];
+
+/**
+ * A server whose accounts differ from what Prosody did with them: the proxy knows each connection's SASL
+ * username and, for a username in `outcomes`, gives the next SASL outcome of a login with it as the modelled
+ * server would (once: the harness's own clean-up logs in afterwards). `watch` sees the clients' requests and
+ * the server's answers to keep `outcomes` (and may change what the server sends, by returning an action).
+ */
+function accountsDiffer(watch: {
+  fromClient: (el: Element, ctx: FaultContext, outcomes: Map<string, "success" | "failure">) => void;
+  element?: (el: Element, ctx: FaultContext, outcomes: Map<string, "success" | "failure">) => FaultAction;
+}): StreamFault {
+  const users = new Map<number, string>();
+  const outcomes = new Map<string, "success" | "failure">();
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name === "auth" && el.attrs.xmlns === SASL) {
+        const user = saslUser(el);
+        if (user) users.set(ctx.conn.id, user);
+      }
+      watch.fromClient(el, ctx, outcomes);
+    },
+    element: (el, ctx) => {
+      const user = users.get(ctx.conn.id);
+      const outcome = user !== undefined && (el.name === "success" || el.name === "failure") && el.attrs.xmlns === SASL ? outcomes.get(user) : undefined;
+      if (outcome && user !== undefined) {
+        outcomes.delete(user);
+        if (outcome === el.name) return "pass";
+        return [outcome === "success" ? xml("success", { xmlns: SASL }) : xml("failure", { xmlns: SASL }, xml("not-authorized"))];
+      }
+      return watch.element?.(el, ctx, outcomes) ?? "pass";
+    },
+  };
+}
 
 /** XEP-0077: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
@@ -74,6 +119,69 @@ export const FAULTS: FaultDef[] = [
         (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("x", { xmlns: "jabber:x:oob" }).c("url").t("https://register.invalid/")),
       ),
     },
+  },
+  {
+    id: "register.error-no-code",
+    area: "register",
+    requirements: ["IBR-ERR-01"],
+    description: "registration errors carry the RFC 6120 condition only, without the legacy XEP-0086 'code' attribute",
+    stream: answering(isRegisterRequest, (answer) => (iqError(answer) && answer.getChild("error")?.attrs.code !== undefined ? changed(answer, (c) => delete c.getChild("error")!.attrs.code) : "pass")),
+  },
+  {
+    id: "register.cancel.other-account",
+    area: "register",
+    requirements: ["IBR-CANCEL-01"],
+    description:
+      "a <remove/> cancels the account of another logged-in user (a session mix-up) instead of the sender's: the sender's password still logs in, the other user's sessions end with not-authorized and its password no longer does",
+    stream: (() => {
+      const removes = new Map<string, { user: string; peers: FaultContext["peers"] }>();
+      const ended = new Set<number>();
+      return accountsDiffer({
+        fromClient: (el, ctx) => {
+          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", REGISTER)?.getChild("remove") && ctx.conn.jid)
+            removes.set(`${ctx.conn.id} ${el.attrs.id}`, { user: localpart(ctx.conn.jid), peers: ctx.peers });
+        },
+        element: (el, ctx, outcomes) => {
+          if (ended.has(ctx.conn.id)) return "disconnect";
+          const remove = el.name === "iq" && el.attrs.type === "result" ? removes.get(`${ctx.conn.id} ${el.attrs.id}`) : undefined;
+          if (!remove) return "pass";
+          removes.delete(`${ctx.conn.id} ${el.attrs.id}`);
+          outcomes.set(remove.user, "success");
+          const other = remove.peers().find((p) => p.jid && localpart(p.jid) !== remove.user);
+          if (other) outcomes.set(localpart(other.jid), "failure");
+          for (const p of remove.peers())
+            if (other && p.jid && localpart(p.jid) === localpart(other.jid)) {
+              ended.add(p.id);
+              p.deliver(xml("stream:error", {}, xml("not-authorized", { xmlns: "urn:ietf:params:xml:ns:xmpp-streams" })));
+            }
+          return "pass";
+        },
+      });
+    })(),
+  },
+  {
+    id: "register.password.emptied",
+    area: "register",
+    requirements: ["IBR-PASS-03"],
+    description: "a password change with an empty <password/> is accepted and sets an empty password: the old one no longer logs in",
+    stream: (() => {
+      const changes = new Map<string, string>();
+      return accountsDiffer({
+        fromClient: (el, ctx) => {
+          const q = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", REGISTER) : undefined;
+          const password = q?.getChild("password");
+          if (password && !password.getText() && !q!.getChild("remove") && ctx.conn.jid) changes.set(`${ctx.conn.id} ${el.attrs.id}`, localpart(ctx.conn.jid));
+        },
+        element: (el, ctx, outcomes) => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const user = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? changes.get(key) : undefined;
+          if (user === undefined) return "pass";
+          changes.delete(key);
+          outcomes.set(user, "failure");
+          return el.attrs.type === "error" ? [xml("iq", { type: "result", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }) })] : "pass";
+        },
+      });
+    })(),
   },
 ];
 

@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
-import { bare, type FaultContext } from "../fault-proxy.ts";
+import { bare, caseOf, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const VCARD = "vcard-temp";
@@ -22,6 +22,16 @@ const isVcardResult = (el: Element, filled: boolean) => {
   const card = el.attrs.type === "result" ? vCardOf(el) : undefined;
   return card !== undefined && card.getChildElements().length > 0 === filled;
 };
+
+/** A get for another account's vCard (`exists`: an account the run made, named xc-<run>-<case>-<name>; else one that does not exist). */
+const otherVcardGet = (exists: boolean) => (el: Element, ctx: FaultContext) => isVcardRequest("get")(el) && toOtherAccount(el, ctx) && (caseOf(String(el.attrs.to)) !== undefined) === exists;
+/** An error answer with its defined condition replaced by `condition`. */
+const withCondition = (el: Element, condition: string) =>
+  changed(el, (c) => {
+    const error = c.getChild("error")!;
+    error.children = error.children.filter((x) => typeof x === "string" || x.attrs.xmlns !== STANZAS || x.name === "text");
+    error.cnode(xml(condition, { xmlns: STANZAS }));
+  });
 
 /** XEP-0054: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
@@ -92,6 +102,33 @@ export const FAULTS: FaultDef[] = [
         for (const p of ctx.peers()) if (bare(p.jid) === el.attrs.to) p.deliver(xml("iq", { ...el.attrs, from: ctx.conn.jid, to: p.jid }, xml("vCard", { xmlns: VCARD })));
       },
     },
+  },
+  {
+    id: "vcard.none.empty-result",
+    area: "vcard",
+    requirements: ["VCARD-OTHER-NONE-01", "VCARD-OTHER-NONE-03"],
+    description: "a get for the vCard of a user who has none, or of no user, is answered with an empty <vCard/> result instead of a stanza error",
+    stream: answering(
+      (el, ctx) => otherVcardGet(true)(el, ctx) || otherVcardGet(false)(el, ctx),
+      (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, to: answer.attrs.to, from: answer.attrs.from }, xml("vCard", { xmlns: VCARD }))] : "pass"),
+    ),
+  },
+  {
+    id: "vcard.none.item-not-found",
+    area: "vcard",
+    requirements: ["VCARD-OTHER-NONE-03"],
+    description: "a get for a vCard that does not exist, or of no user, is refused with item-not-found (as XEP-0054 before version 1.3 allowed) in both cases",
+    stream: answering(
+      (el, ctx) => otherVcardGet(true)(el, ctx) || otherVcardGet(false)(el, ctx),
+      (answer) => (answer.attrs.type === "error" ? withCondition(answer, "item-not-found") : "pass"),
+    ),
+  },
+  {
+    id: "vcard.none.existence-leaked",
+    area: "vcard",
+    requirements: ["VCARD-OTHER-NONE-02", "VCARD-OTHER-NONE-03"],
+    description: "a get for the vCard of no user is refused with item-not-found, of a user without one with service-unavailable: the conditions tell which accounts exist",
+    stream: answering(otherVcardGet(false), (answer) => (answer.attrs.type === "error" ? withCondition(answer, "item-not-found") : "pass")),
   },
   {
     id: "vcard.disco.feature-missing",

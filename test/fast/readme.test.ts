@@ -1,0 +1,23 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { FAMILIES } from "../../src/families/index.ts";
+import { ROOT } from "../support/cli.ts";
+
+const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+test("the README is a front door: at most 250 lines, every page it links to exists", () => {
+  assert.ok(readme.split("\n").length <= 250, `${readme.split("\n").length} lines`);
+  const links = [...readme.matchAll(/\]\(((?:docs|spec|profiles)\/[^)#]+)\)/g)].map((m) => m[1]);
+  assert.ok(links.length >= 10);
+  assert.deepEqual(
+    links.filter((l) => !existsSync(path.join(ROOT, l))),
+    [],
+  );
+});
+
+test("the README's table of modules is what each family loads in the harness's configurations", () => {
+  const code = (xs: string[]) => xs.map((x) => `\`${x}\``).join(", ") || "(none)";
+  for (const f of FAMILIES) assert.ok(readme.includes(`| ${f.title} | ${code(f.prosody.modules)} | ${code(Object.keys(f.ejabberd.modules))} |`), f.title);
+});
