@@ -84,15 +84,20 @@ test("summary.md is written and, under GitHub Actions, appended to the step summ
   writeFileSync(summary, "earlier step\n");
   process.env.GITHUB_STEP_SUMMARY = summary;
   try {
-    markdownReporter({ outDir: dir, stream: process.stdout, color: false, strict: false }).onEnd?.(makeRun([failing, makeCase({ id: "ok" })]));
+    const piped = makeCase({ ...failing, id: "piped", failures: [{ ...failing.failures[0], message: "did not receive <iq type='result'/> | within 300 ms" }] });
+    markdownReporter({ outDir: dir, stream: process.stdout, color: false, strict: false }).onEnd?.(makeRun([failing, piped, makeCase({ id: "ok" })]));
   } finally {
     delete process.env.GITHUB_STEP_SUMMARY;
   }
   const md = readFileSync(path.join(dir, "summary.md"), "utf8");
   assert.equal(readFileSync(summary, "utf8"), `earlier step\n${md}`);
-  // One line, with the pipe and the tags made harmless.
-  assert.match(md, /^- \*\*FAIL\*\* `roster-add-push` \(.*\): juliet\/balcony did not receive &lt;iq type='result'\/&gt; \\\| within 300 ms$/m);
-  assert.match(md, /^\| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| 2 \| 1 \| 1 \| fail \|$/m);
+  // What to fix first: the requirement with the rule's own words and its section, each case in one line (the pipe
+  // and the tags made harmless), and the command that reruns them.
+  assert.match(md, /^- \*\*MUST\*\* `ROSTER-ADD-02` \(\[RFC 6121 §2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\)\): “.+”$/m);
+  assert.match(md, /^ {2}- `roster-add-push` \(fail\): no push$/m);
+  assert.match(md, /^ {2}- `piped` \(fail\): did not receive &lt;iq type='result'\/&gt; \\\| within 300 ms$/m);
+  assert.match(md, /^ {2}- rerun: `npx xmpp-conform run --target local:prosody roster-add-push piped`$/m);
+  assert.match(md, /^\| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| 3 \| 1 \| 2 \| fail \|$/m);
 });
 
 test("junit.xml stays valid against the JUnit schema with every verdict, control characters and ']]>' in stanzas", () => {
@@ -169,15 +174,15 @@ test("the matrix puts servers side by side and marks the rows where they disagre
     ["Prosody 0.12.3", "ejabberd 23.01"],
   );
   assert.deepEqual(
-    m.rows.map((r) => [r.key, r.cells, r.differ]),
+    m.rows.map((r) => [r.key, r.cells.map((c) => c?.verdict), r.differ]),
     [
-      ["a", ["pass", "pass"], false],
       ["b", ["pass", "fail"], true],
+      ["a", ["pass", "pass"], false],
       ["c", ["skip", undefined], false],
     ],
   );
   const html = renderMatrixHtml(m);
-  assert.equal(html.match(/<td class="differ">/g)?.length, 2);
+  assert.equal(html.match(/<td class="differ"/g)?.length, 2);
   assert.match(html, /<b>1<\/b> of 3 cases differ/);
   const md = renderMatrixMarkdown(m);
   assert.match(md, /^\| ≠ \| `b` \| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| MUST \| \*\*pass\*\* \| \*\*fail\*\* \|$/m);
@@ -193,10 +198,10 @@ test("the matrix puts servers side by side and marks the rows where they disagre
   // A requirement's cell is the worst of what its cases showed of it: a skipped case shows nothing, so
   // Prosody's ROSTER-ADD-01 is what its passing case showed.
   assert.deepEqual(
-    byReq.rows.map((r) => [r.key, r.cells, r.differ]),
+    byReq.rows.map((r) => [r.key, r.cells.map((c) => c?.verdict), r.differ]),
     [
-      ["ROSTER-ADD-01", ["pass", "pass"], false],
       ["ROSTER-ADD-02", ["pass", "fail"], true],
+      ["ROSTER-ADD-01", ["pass", "pass"], false],
     ],
   );
   // Two runs of the same server get the file in their label.

@@ -51,7 +51,10 @@ test("results.json validates against docs/results.schema.json, which is generate
 test("junit.xml is valid against the JUnit schema CI test tabs read", () => {
   const real = validateXml(path.join(out, "junit.xml"), JUNIT_XSD);
   assert.ok(real.ok, real.output);
-  assert.match(readFileSync(path.join(out, "junit.xml"), "utf8"), /<failure message="juliet\/balcony did not receive[^"]*" type="fail"\/>/);
+  // Every failure message quotes its rule, with its section and level.
+  const junit = readFileSync(path.join(out, "junit.xml"), "utf8");
+  assert.match(junit, /<failure message="juliet\/balcony did not receive[^"]* \| rule: RFC 6121 §2\.\d[.\d]* MUST: “[^"]+”" type="fail"\/>/);
+  for (const m of junit.matchAll(/<failure message="([^"]*)"/g)) assert.match(m[1], / \| rule: (RFC|XEP)[- ]\d+ §[\dA-Z.]+ (MUST|SHOULD|MAY)/, m[1]);
   // The check can fail: a testcase without a name, properties after the outcome, a time that is not a number.
   const invalid = path.join(dir, "invalid.xml");
   for (const bad of [`<testcase classname="c"/>`, `<testcase name="c"><failure/><properties><property name="a" value="b"/></properties></testcase>`, `<testcase name="c" time="soon"/>`]) {
@@ -63,8 +66,11 @@ test("junit.xml is valid against the JUnit schema CI test tabs read", () => {
 test("summary.md has the totals, each failure with a one-line reason, and a table per section", () => {
   const md = readFileSync(path.join(out, "summary.md"), "utf8");
   assert.match(md, /^### XMPP conformance: local:prosody \(Prosody /);
-  assert.match(md, new RegExp(`\\*\\*\\d+ passed, \\d+ failed[^*]*\\*\\* of ${results.cases.length} cases`));
-  assert.match(md, /^- \*\*FAIL\*\* `wrong-group` \(\[RFC 6121 §2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) MUST\): juliet\/balcony did not receive &lt;iq [^\n]*$/m);
+  assert.match(md, new RegExp(`\\*\\*\\d+ passed, \\d+ (failed|new failures?)[^*]*\\*\\* of ${results.cases.length} cases`));
+  // What to fix first: the rule's words, each case with what came instead (not cut before it), a rerun command.
+  assert.match(md, /^- \*\*MUST\*\* `ROSTER-[A-Z]+-\d+` \(\[RFC 6121 §[\d.]+\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-[\d.]+\)\): “.+”$/m);
+  assert.match(md, /^ {2}- `wrong-group` \(fail\): got &lt;iq [^\n]*: iq\/query\/item@name: expected 'Nursz', got 'Nurse'$/m);
+  assert.match(md, /^ {2}- rerun: `npx xmpp-conform run --target local:prosody [^`]*wrong-group[^`]*`$/m);
   assert.match(md, /^\| \[§2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\) \| \d+ \|/m);
 });
 
@@ -77,6 +83,25 @@ test("report.html in headless Chromium: compliance table, verdict badges, filter
   });
   try {
     await page.goto(`file://${path.join(out, "report.html")}`);
+    // It opens on what to fix first; the first case shown needs attention.
+    assert.equal(
+      await page
+        .locator("h2")
+        .first()
+        .textContent()
+        .then((t) => t?.startsWith("What to fix first")),
+      true,
+    );
+    assert.equal(await page.locator("#cases details.case").first().getAttribute("data-verdict"), "fail");
+    // The counts are filters kept in the URL.
+    await page.click("a.tile.t-fail");
+    assert.match(page.url(), /#verdict=fail$/);
+    assert.equal(await page.locator("#cases [data-row]:visible").count(), results.cases.filter((c) => c.verdict === "fail").length);
+    await page.click('a.tile[href="#"]');
+    await page.selectOption('select[data-filter="verdict"]', "");
+    // The requirement table is packed in the page and expanded when opened.
+    await page.click('details[data-packed="requirements-table"] > summary');
+    await page.locator("#compliance tbody tr").first().waitFor();
     assert.equal(await page.locator("#compliance tbody tr").count(), complianceRows(results).length);
     assert.equal(await page.locator("#compliance tbody tr", { hasText: "ROSTER-ADD-02" }).locator("td:nth-child(4) .badge").textContent(), "FAIL");
     const wrong = page.locator("#case-wrong-group");
@@ -98,6 +123,7 @@ test("report.html in headless Chromium: compliance table, verdict badges, filter
 
     assert.match(await wrong.locator(".failure pre.xml").first().innerText(), /^<iq [^\n]*>\n {2}<query /);
     await wrong.locator("details.transcript > summary").click();
+    await wrong.locator("table.transcript").waitFor({ state: "attached" });
     const harnessRow = wrong.locator("tr.harness").first();
     assert.equal(await harnessRow.isVisible(), false);
     await page.check("#show-harness");

@@ -64,7 +64,29 @@ test("a failing case exits 1 and shows what was expected, what came instead and 
   assert.match(r.stdout, /arrived instead \(closest first\):\n\s+[\d.]+ ms {2}<iq [^\n]*name="Nurse"/);
   assert.match(r.stdout, /iq\/query\/item@name: expected 'Nursz', got 'Nurse'/);
   assert.match(r.stdout, /transcript:/);
-  assert.match(r.stdout, /0 passed, 1 failed/);
+  assert.match(r.stdout, /0 passed, 1 new failure/);
+  // The rule's own words in the failure, and what to fix first with a command that runs the case again (from its file).
+  assert.match(r.stdout, /^ {2}rule: RFC 6121 §2\.3\.2 MUST: “/m);
+  assert.match(r.stdout, /^what to fix first \(\d+ entr(y|ies), MUST first\):$/m);
+  const rerun = /^ +(npx xmpp-conform run --server 127\.0\.0\.1:\d+ --domain localhost \S*wrong\.yaml --grep '\^\(wrong-group\)\$')$/m.exec(r.stdout);
+  assert.ok(rerun, r.stdout);
+  const again = await runCli([
+    ...rerun[1]
+      .split(" ")
+      .slice(2)
+      .map((w) => w.replace(/^'|'$/g, "")),
+    "--timeout",
+    "300",
+    "--reporter",
+    "json",
+    "--out",
+    path.join(d, "again"),
+  ]);
+  assert.equal(again.code, 1, again.stdout + again.stderr);
+  assert.deepEqual(
+    JSON.parse(readFileSync(path.join(d, "again", "results.json"), "utf8")).cases.map((c: { id: string }) => c.id),
+    ["wrong-group"],
+  );
   assert.match(junitCounts(d).xml, /<failure message="juliet\/balcony did not receive/);
   assert.deepEqual(server.accounts(), []);
 });
@@ -112,15 +134,32 @@ test("a broken scenario file gives file:line:col and exit 2; usage errors exit 2
   const run = await runCli(["run", path.join(d, "broken.yaml"), "--server", `127.0.0.1:${server.port}`, "--domain", "localhost"]);
   assert.equal(run.code, 2);
   assert.equal((await runCli(["run"])).code, 2);
-  assert.equal((await runCli(["run", "--server", "nohost"])).code, 2);
+  assert.equal((await runCli(["run", "--server", "no host:x"])).code, 2);
   assert.equal((await runCli(["run", "no-such-case", "--server", "127.0.0.1:5222", "--domain", "d"])).code, 2);
   assert.equal((await runCli(["frobnicate"])).code, 2);
 });
 
-test("--target local:prosody starts its own server, passes the suite and leaves no process behind", async () => {
+test("the README's first command: --target local:prosody passes the suite with its profile, judges the compliance suites with degrees, ends with where the reports are, and leaves no process behind", async () => {
   const dir = out();
-  const r = await runCli(["run", "--target", "local:prosody", "--reporter", "junit,json", "--out", dir]);
+  const r = await runCli(["run", "--target", "local:prosody", "--out", dir]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
+  // The console's last lines: the totals as documented deviations, the suites, where the reports are.
+  const tail = r.stdout.trimEnd().split("\n").slice(-8).join("\n");
+  assert.match(r.stdout, /^\d+ passed, 0 new failures, .*\d+ documented deviations/m);
+  assert.match(tail, /^ {2}IM \(with core\): (conformant|\d+ deviations? at MUST \((all )?documented by the profile\)): \d+ of \d+ MUST requirements held/m);
+  assert.match(tail, new RegExp(`^reports in ${dir}/: report\\.html, summary\\.md, compliance\\.md, junit\\.xml, results\\.json, results\\.jsonl; open ${dir}/report\\.html in a browser`, "m"));
+  // compliance.md: features with degrees, never a blanket "not met".
+  const compliance = readFileSync(path.join(dir, "compliance.md"), "utf8");
+  assert.doesNotMatch(compliance, /not met/);
+  assert.match(
+    compliance,
+    /^\| {2}\| Outbound Message Synchronization \| \[XEP-0280\]\([^)]*\) \| (conformant|\d+ deviations? at MUST \((all )?documented by the profile\)): \d+ of \d+ MUST requirements held \|/m,
+  );
+  assert.match(compliance, /^\| A\/V Calling \| STUN\/TURN server discovery \| .* \| conformant: \d+ of \d+ MUST requirements held \|/m);
+  // report.html: small, and it opens on what to fix first.
+  const html = readFileSync(path.join(dir, "report.html"), "utf8");
+  assert.ok(html.length <= 2_000_000, `report.html is ${html.length} bytes`);
+  assert.ok(html.indexOf('id="cases"') < html.indexOf('id="suites"') && html.indexOf('id="suites"') < html.indexOf('data-packed="requirements-table"'));
   const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8"));
   assert.equal(results.target.software.name, "Prosody");
   assert.match(results.profile.file, /profiles\/prosody-[\d.]+\.yaml$/);

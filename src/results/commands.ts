@@ -1,5 +1,6 @@
 import path from "node:path";
-import type { RunInfo } from "./schema.ts";
+import { fileURLToPath } from "node:url";
+import type { RunInfo, RunResult } from "./schema.ts";
 
 type Run = Pick<RunInfo, "target" | "options" | "profile">;
 
@@ -22,11 +23,19 @@ function reachedWith(run: Run): string {
  */
 export const cleanupCommand = (run: Run) => `xmpp-conform cleanup ${reachedWith(run)}`;
 
-/** The command that runs these cases again the way the run ran them: the same target (a local one started afresh) and profile. */
-export function rerunCommand(run: Run, ids: string[]): string {
+/** The shipped suite's folder: a case from a file elsewhere is named by its file. */
+const SHIPPED = fileURLToPath(new URL("../../scenarios/", import.meta.url));
+
+/**
+ * The command that runs these cases again the way the run ran them: the same target (a local one started
+ * afresh) and profile; cases of the shipped suite by id, those of other files by their file and a --grep.
+ */
+export function rerunCommand(run: Run & Pick<RunResult, "cases">, ids: string[]): string {
   const t = run.target;
   const target = t.name.startsWith("local:") ? `--target ${t.name}${t.config === "shipped" ? " --server-config shipped" : ""}` : reachedWith(run);
   const cross = ids.some((id) => id.endsWith("@cross")) ? " --cross-domain" : "";
   const profile = run.options.profile === "none" ? " --profile none" : run.options.profile !== "auto" && run.profile ? ` --profile ${path.relative(process.cwd(), run.profile.file)}` : "";
-  return `npx xmpp-conform run ${target}${cross}${profile} ${ids.join(" ")}`;
+  const files = [...new Set(run.cases.filter((c) => ids.includes(c.id) && !path.resolve(c.pos.file).startsWith(SHIPPED)).map((c) => c.pos.file))];
+  const which = files.length === 0 ? ids.join(" ") : `${files.map((f) => path.relative(process.cwd(), f)).join(" ")} --grep '^(${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$'`;
+  return `npx xmpp-conform run ${target}${cross}${profile} ${which}`;
 }
