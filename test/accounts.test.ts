@@ -22,6 +22,7 @@ const results = (d: string) =>
     cases: { id: string; verdict: string; reason?: string }[];
     accounts: { created: number; notRemoved: number };
     notes?: string[];
+    targetError?: string;
   };
 const verdicts = (d: string) => Object.fromEntries(results(d).cases.map((c) => [c.id, c.verdict]));
 /** Cases with 1, 2 and 3 accounts that pass on both servers. */
@@ -100,7 +101,7 @@ test("an accounts file with a problem says where", () => {
   assert.equal(problem("accounts:\n  - jid: a@localhost\n    password: x\n  - jid: a@localhost\n    password: x\n"), "4:10 a@localhost is listed twice");
 });
 
-test("existing accounts from a file: cases needing more are skipped with the reason, a non-fresh account is left alone, rosters are emptied after each case", async () => {
+test("existing accounts from a file: an unusable one stops the run unless allowed; cases needing more are skipped with the reason, a non-fresh account is left alone, rosters are emptied after each case", async () => {
   const cmds = pros.accountCommands!;
   await Promise.all([cmds.register("t1", "pw-one"), cmds.register("t2", "pw-two"), cmds.register("t3", "pw-three")]);
   // t3 is somebody's account with a contact: never used, never touched.
@@ -121,8 +122,16 @@ test("existing accounts from a file: cases needing more are skipped with the rea
     password: pw-three
 `,
   );
+  // An account of the file that cannot be used stops the run (exit 3), naming it: its cases must not quietly skip.
+  const stopped = out();
+  const refused = await runCli(["run", ...CASES, ...at(pros), "--accounts-file", file, "--reporter", "json", "--out", stopped], { env: { XC_T1_PASSWORD: "pw-one" } });
+  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+  assert.match(
+    results(stopped).targetError!,
+    /1 of 3 accounts of .*accounts\.yaml cannot be used: t3@localhost: its roster is not empty \(1 item\), so it is not fresh\. Fix them, or run with the others \(--allow-unusable-accounts\)/,
+  );
   const d = out();
-  const r = await runCli(["run", ...CASES, ...at(pros), "--accounts-file", file, "--reporter", "console,json", "--out", d], { env: { XC_T1_PASSWORD: "pw-one" } });
+  const r = await runCli(["run", ...CASES, ...at(pros), "--accounts-file", file, "--allow-unusable-accounts", "--reporter", "console,json", "--out", d], { env: { XC_T1_PASSWORD: "pw-one" } });
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.deepEqual(verdicts(d), { "roster-get-empty": "pass", "roster-add-push": "pass", "roster-set-two-items": "skip" });
   const skipped = results(d).cases.find((c) => c.id === "roster-set-two-items")!;

@@ -82,7 +82,7 @@ test("profile init drafts an entry per failing or warning case that validate acc
 test("run --baseline: the same failures exit 0, a case that got worse exits 1 and is named in diff.md", async () => {
   const same = await run("again", ["--profile", "none", "--baseline", raw]);
   assert.equal(same.code, 0, same.stdout + same.stderr);
-  assert.match(same.stdout, /^ {2}0 worse, 0 better, 0 changed, 0 new, 0 gone, \d+ unchanged$/m);
+  assert.match(same.stdout, /^ {2}0 worse, 0 lost, 0 better, 0 changed, 0 new, 0 gone, \d+ unchanged$/m);
   // A baseline in which a case that fails here had passed.
   const rawRun = readResults(raw);
   const failing = rawRun.cases.find((c) => c.verdict === "fail")!;

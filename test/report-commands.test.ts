@@ -86,5 +86,21 @@ test("xmpp-conform merge joins shards into one results.json and writes its repor
       ["c", "warn"],
     ],
   );
-  for (const f of ["junit.xml", "report.html", "summary.md"]) assert.ok(existsSync(path.join(out, f)), f);
+  for (const f of ["junit.xml", "report.html", "summary.md", "compliance.md"]) assert.ok(existsSync(path.join(out, f)), f);
+});
+
+test("merge refuses an incomplete set of shards, naming the missing ones, unless --allow-partial; the report says so", async () => {
+  const shard = (k: number, id: string) => write(`part${k}.json`, makeRun([makeCase({ id })], { shard: { k, n: 3 } }));
+  const [one, three] = [shard(1, "a"), shard(3, "c")];
+  const refused = await runCli(["merge", one, three, "--out", path.join(dir, "partial")]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /shard 2\/3 missing \(--allow-partial merges what there is\)/);
+  const out = path.join(dir, "partial");
+  const allowed = await runCli(["merge", one, three, "--allow-partial", "--out", out]);
+  assert.equal(allowed.code, 0, allowed.stderr);
+  const merged = readResults(path.join(out, "results.json"));
+  assert.deepEqual(merged.notes, ["shard 2/3 missing: this is part of the run (merge --allow-partial)"]);
+  assert.equal(merged.shard, undefined);
+  assert.match(readFileSync(path.join(out, "summary.md"), "utf8"), /shard 2\/3 missing/);
+  assert.equal((await runCli(["merge", one, shard(2, "b"), three, "--out", path.join(dir, "whole")])).code, 0);
 });

@@ -123,7 +123,8 @@ test("its cases run and show in every report under its own name, with links to i
   );
   assert.match(matrix, /https:\/\/example\.org\/xep-9999\.html#sect-2\.1/);
   const worse = { ...results, cases: results.cases.map((c) => ({ ...c, verdict: "fail" as const, reason: "broken" })) };
-  assert.match(renderDiffMarkdown(diffRuns(results, worse), results, worse), /\[XEP-9999 §2\]\(https:\/\/example\.org\/xep-9999\.html#sect-2\)/);
+  const base = { label: "baseline", cases: new Map(results.cases.map((c) => [c.id, c.verdict])) };
+  assert.match(renderDiffMarkdown(diffRuns(base, worse), "baseline", worse), /\[XEP-9999 §2\]\(https:\/\/example\.org\/xep-9999\.html#sect-2\)/);
   // Coverage counts its rows apart from the RFCs'.
   const cov = coverageBySpec(plan, catalogs()).specs.find((c) => c.spec === "xep-9999")!;
   assert.deepEqual([cov.cited.length, cov.total.observable], [2, 2]);

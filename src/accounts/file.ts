@@ -86,6 +86,11 @@ export function existingAccounts(ctx: ProvisionerContext): Provisioner {
         }),
       );
       usable = free.length;
+      // An account that stopped working (a rotated password) must not quietly turn its cases into skips.
+      if (unusable.length > 0 && !existing.allowUnusable)
+        throw new Error(
+          `${unusable.length} of ${existing.accounts.length} accounts of ${existing.file} cannot be used: ${unusable.join("; ")}. Fix them, or run with the others (--allow-unusable-accounts)`,
+        );
     },
     async create() {
       const creds = free.shift();

@@ -47,4 +47,6 @@ export interface ProvisionerContext {
 export interface ExistingAccounts {
   file: string;
   accounts: (Credentials & { jid: string })[];
+  /** Run with the accounts that work when some of the file's cannot be used (else that stops the run). */
+  allowUnusable?: boolean;
 }

@@ -17,7 +17,8 @@ export function accountOptions<T>(y: Argv<T>) {
         "how to get accounts: ibr (XEP-0077 in-band registration, the default), cli (the local server's own command line), admin (XEP-0133 commands as --admin), file (existing accounts from --accounts-file)",
     })
     .option("admin", { type: "string", describe: "--accounts admin: the JID of an account allowed to add and delete users (password: --password-env / --password-file)" })
-    .option("accounts-file", { type: "string", describe: "YAML file of existing test accounts (implies --accounts file); see the README" });
+    .option("accounts-file", { type: "string", describe: "YAML file of existing test accounts (implies --accounts file); see docs/command-line.md" })
+    .option("allow-unusable-accounts", { type: "boolean", default: false, describe: "--accounts-file: run with the accounts that work when some cannot be used (else the run stops, exit 3)" });
 }
 
 export interface AccountArgs {
@@ -27,6 +28,7 @@ export interface AccountArgs {
   accounts?: string;
   admin?: string;
   accountsFile?: string;
+  allowUnusableAccounts?: boolean;
   /** --server-config shipped: the local server's own admin makes the accounts. */
   serverConfig?: ServerConfig;
   passwordEnv: string;
@@ -58,6 +60,6 @@ export function accountSecrets(a: AccountArgs): { admin?: Credentials & { jid: s
     if (typeof admin === "string") throw new Error(admin);
     out.admin = { ...admin, password: readSecret(passwordSource(a), a.admin) };
   }
-  if (a.accountsFile) out.existing = loadAccountsFile(a.accountsFile, a.domain!);
+  if (a.accountsFile) out.existing = { ...loadAccountsFile(a.accountsFile, a.domain!), ...(a.allowUnusableAccounts && { allowUnusable: true }) };
   return out;
 }

@@ -19,6 +19,7 @@ import { profile } from "./commands/profile.ts";
 import { counts } from "./commands/counts.ts";
 import { install } from "./commands/install.ts";
 import { preflight } from "./commands/preflight.ts";
+import { baseline } from "./commands/baseline.ts";
 
 watchOutput();
 survivePeerResets((line) => process.stderr.write(`${line}\n`));
@@ -27,7 +28,7 @@ survivePeerResets((line) => process.stderr.write(`${line}\n`));
 class UsageError extends Error {}
 
 /** One file per command in commands/; register it here. */
-const commands = [run, preflight, list, validate, coverage, matrix, merge, diff, profile, counts, send, cleanup, install];
+const commands = [run, preflight, list, validate, coverage, matrix, merge, diff, baseline, profile, counts, send, cleanup, install];
 const names = commands.map((c) => String(c.command).split(" ")[0]);
 
 try {

@@ -78,6 +78,11 @@ export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform
     for (const a of unknownIds) err(`${command}: ${what(a)}`);
     usage("see 'xmpp-conform list' for the case ids and the requirements they cite");
   }
+  // A selection of nothing is a mistake to say, not a green run of no case.
+  if (plan.length === 0)
+    usage(
+      `the selection matches no case (${[args.length > 0 && args.join(" "), o.grep !== undefined && `--grep ${o.grep}`, csv(o.tag).length > 0 && `--tag ${csv(o.tag).join(",")}`].filter(Boolean).join(", ") || "no scenario files"}); 'xmpp-conform list' shows the cases`,
+    );
   return { plan, from };
 }
 

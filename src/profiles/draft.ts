@@ -90,6 +90,8 @@ function evidence(c: CaseResult): string {
     return { session: m ? m[1] : actor, xml: m ? m[2] : s.xml };
   });
   const sent = action ? `after ${action.session} sent ${general(action.xml)}` : "after set-up";
-  const lines = after.length > 0 ? [`${sent}:`, ...after.map((s) => `${s.session} got ${general(s.xml)}`)] : [`${sent}, nothing the failing step expects arrived${actor ? ` at ${actor}` : ""}`];
+  // A step that names no session ("one of: ...") says what arrived, not who got it.
+  const got = (s: { session?: string; xml: string }) => (s.session ? `${s.session} got ${general(s.xml)}` : `arrived ${general(s.xml)}`);
+  const lines = after.length > 0 ? [`${sent}:`, ...after.map(got)] : [`${sent}, nothing the failing step expects arrived${actor ? ` at ${actor}` : ""}`];
   return `${lines.join("\n")}\n`;
 }

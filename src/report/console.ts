@@ -7,6 +7,8 @@ import { describeStop } from "../results/stopped.ts";
 import { cleanupCommand, rerunCommand } from "../results/commands.ts";
 import { complianceOf, describeStatus } from "./compliance-suites.ts";
 import { fixFirst } from "./fix-first.ts";
+import { knownFailure, recordedDiff } from "../results/diff.ts";
+import { renderDiffText } from "./diff.ts";
 import {
   countVerdicts,
   describeConcurrency,
@@ -125,7 +127,7 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
     },
     onEnd(run) {
       if (run.targetError) out(c.magenta(`\nthe run could not start: ${run.targetError}`));
-      const bad = run.cases.filter((x) => needsAttention(x.verdict));
+      const bad = run.cases.filter((x) => needsAttention(x.verdict) && !knownFailure(x));
       const notRun = new Map<string, number>();
       for (const r of bad.filter(neverRan)) notRun.set(r.reason ?? "", (notRun.get(r.reason ?? "") ?? 0) + 1);
       for (const [reason, n] of notRun) {
@@ -141,6 +143,14 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         else if (r.reason) out(indent(r.reason));
         const transcript = formatTranscript(r.transcript ?? []);
         if (transcript) out(c.gray(indent(`transcript:\n${transcript}`)));
+      }
+      // Compared with a baseline, the end leads with what changed; the failures it already had are counted.
+      const changes = recordedDiff(run);
+      if (changes) {
+        const known = run.cases.filter((x) => needsAttention(x.verdict) && knownFailure(x)).length;
+        out();
+        if (known > 0) out(c.gray(`${known} failure${known === 1 ? "" : "s"} the baseline already had (or of cases new to it): summary.md and report.html list them`));
+        out(renderDiffText(changes, run.baseline!.label, run).trimEnd());
       }
       shortSummary(run);
       const profiled = run.profile !== undefined;

@@ -1,6 +1,7 @@
 import { findRequirement } from "../catalog/index.ts";
 import type { CaseResult, RunResult, StepFailure, Verdict } from "../results/schema.ts";
 import { needsAttention } from "../results/verdicts.ts";
+import { knownFailure } from "../results/diff.ts";
 import type { Level } from "../scenario/types.ts";
 import { sectionUrl, specName } from "../specification/registry.ts";
 
@@ -54,7 +55,7 @@ export interface FixEntry {
 const ORDER = ["MUST", "SHOULD", "MAY", "profile", "error"];
 
 /**
- * Failures and warnings grouped by requirement, MUST first, then the cases a profile no longer describes
+ * Failures and warnings (those that got worse, compared with a baseline) grouped by requirement, MUST first, then the cases a profile no longer describes
  * (xpass) and those that could not be judged (error); within a level, the requirements most cases break first.
  */
 export function fixFirst(run: Pick<RunResult, "cases">): FixEntry[] {
@@ -64,7 +65,8 @@ export function fixFirst(run: Pick<RunResult, "cases">): FixEntry[] {
     if (!entry.cases.some((x) => x.id === c.id)) entry.cases.push({ id: c.id, verdict: c.verdict, why });
     entries.set(key, entry);
   };
-  for (const c of run.cases.filter((x) => needsAttention(x.verdict))) {
+  // Compared with a baseline, what the baseline already had is not news.
+  for (const c of run.cases.filter((x) => needsAttention(x.verdict) && !knownFailure(x))) {
     if (c.verdict === "xpass") add("profile", "profile", c, `passes now: ${c.deviation?.source ?? "its profile entry"} is out of date`);
     else if (c.verdict === "error" || c.failures.length === 0) add("error", "error", c, oneLine(c.reason ?? c.verdict, 160));
     else for (const f of c.failures) for (const id of f.requirements) add(id, f.level, c, shortWhy(f));

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import junitModule from "junit-report-builder";
 import type { CaseResult, RunResult } from "../results/schema.ts";
 import { failsRun } from "../results/verdicts.ts";
+import { knownFailure } from "../results/diff.ts";
 import type { ReporterFactory } from "./types.ts";
 import { quoteRule, ruleOf, rulesOf } from "./fix-first.ts";
 import { describeLink, describeRemoteLink, describeTarget, describeTransport, formatFailures, formatTranscript, specLabel, specName } from "./format.ts";
@@ -98,7 +99,14 @@ function testcase(suite: ReturnType<Builder["testSuite"]>, c: CaseResult, strict
   const rules = (c.failures.length > 0 ? rulesOf(c) : c.requirements.flatMap((id) => ruleOf(id) ?? [])).map(quoteRule);
   const message = xmlSafe([c.verdict === "warn" ? `SHOULD broken (--strict): ${c.reason ?? ""}` : (c.reason ?? c.verdict), ...rules].join(" | rule: "));
   if (c.verdict === "warn") tc.property("warning", `SHOULD broken: ${reason}`);
-  if (failsRun(c.verdict, strict) && c.verdict !== "error") tc.failure(message, c.verdict);
+  // Compared with a baseline, the tab is red only for what got worse or lost coverage: a failure the baseline
+  // already had is known, skipped with its reason (as a profile's documented deviation is).
+  if (c.baseline) tc.property("baseline", `${c.baseline.verdict ?? "not in the baseline"}: ${c.baseline.change}`);
+  if (c.baseline?.change === "lost") tc.failure(xmlSafe(`lost: ${c.baseline.verdict} in the baseline, ${c.verdict} now: ${c.reason ?? ""}`), "lost");
+  else if (failsRun(c.verdict, strict) && knownFailure(c)) {
+    tc.property("known", `${c.baseline!.change === "new" ? "not in the baseline" : `${c.baseline!.verdict} in the baseline`}: ${reason}`);
+    tc.skipped();
+  } else if (failsRun(c.verdict, strict) && c.verdict !== "error") tc.failure(message, c.verdict);
   else if (c.verdict === "error") tc.error(reason, "error", body || undefined);
   else if (c.verdict === "skip" || c.verdict === "xfail" || c.verdict === "warn" || c.verdict === "not-run") tc.skipped();
   const header = [`${specLabel(c)} ${c.level}  requirements: ${c.requirements.join(", ")}  verdict: ${c.verdict}`, ...c.choices.map((ch) => `alternative: ${ch.step} => ${ch.alternative}`)].join("\n");

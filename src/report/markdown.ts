@@ -5,9 +5,12 @@ import { sectionRows } from "./compliance.ts";
 import { worst } from "../results/verdicts.ts";
 import { countVerdicts, describeConcurrency, describeProfile, describeTarget, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
 import type { ReporterFactory } from "./types.ts";
+import { mdText } from "./md-text.ts";
 import { rerunCommand } from "../results/commands.ts";
 import { complianceOf, describeStatus } from "./compliance-suites.ts";
 import { fixFirst } from "./fix-first.ts";
+import { recordedDiff } from "../results/diff.ts";
+import { renderDiffMarkdown } from "./diff.ts";
 import { describeStop } from "../results/stopped.ts";
 import { acrossServers, variantRows } from "./variants.ts";
 
@@ -24,19 +27,12 @@ export const markdownReporter: ReporterFactory = ({ outDir }) => ({
   },
 });
 
-/** Text as text: no HTML, emphasis, links or table cells made of it. */
-export const mdText = (s: string) =>
-  s
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]|#]/g, "\\$&")
-    .replace(/\s+/g, " ")
-    .trim();
-
 export function renderMarkdown(run: RunResult): string {
   const counts = countVerdicts(run);
+  // Compared with a baseline, the summary leads with what changed.
+  const changes = recordedDiff(run);
   const lines = [
+    ...(changes ? [renderDiffMarkdown(changes, run.baseline!.label, run).trimEnd(), ""] : []),
     `### XMPP conformance: ${mdText(describeTarget(run))}`,
     "",
     `**${totals(counts, run.profile !== undefined)

@@ -8,7 +8,7 @@ import { complianceOf, describeDeviations, type FeatureStatus, type SuiteResult 
 import { compareSections, complianceRows } from "./compliance.ts";
 import { countOf, describeTarget, serverLabel, totals } from "./format.ts";
 import { badge, esc, link, page, rowData, searchBox } from "./html-kit.ts";
-import { mdText } from "./markdown.ts";
+import { mdText } from "./md-text.ts";
 import { oneLine } from "./fix-first.ts";
 
 /**

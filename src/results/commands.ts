@@ -36,6 +36,7 @@ export function rerunCommand(run: Run & Pick<RunResult, "cases">, ids: string[])
   const cross = ids.some((id) => id.endsWith("@cross")) ? " --cross-domain" : "";
   const profile = run.options.profile === "none" ? " --profile none" : run.options.profile !== "auto" && run.profile ? ` --profile ${path.relative(process.cwd(), run.profile.file)}` : "";
   const files = [...new Set(run.cases.filter((c) => ids.includes(c.id) && !path.resolve(c.pos.file).startsWith(SHIPPED)).map((c) => c.pos.file))];
-  const which = files.length === 0 ? ids.join(" ") : `${files.map((f) => path.relative(process.cwd(), f)).join(" ")} --grep '^(${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$'`;
+  const which =
+    files.length === 0 ? ids.join(" ") : `${files.map((f) => path.relative(process.cwd(), f)).join(" ")} --grep '^(${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})$'`;
   return `npx xmpp-conform run ${target}${cross}${profile} ${which}`;
 }

@@ -6,7 +6,17 @@ import type { RunResult } from "./schema.ts";
  * record. Host and port may differ (each shard may start its own local server); anything that could change
  * verdicts may not, and a case may appear in one shard only.
  */
-export function mergeRuns(shards: { file: string; run: RunResult }[]): RunResult {
+/** The shards of k/n a set of results lacks (none for results that are no shards); throws on shards of different n. */
+export function missingShards(shards: { file: string; run: RunResult }[]): number[] {
+  const parts = shards.flatMap((s) => (s.run.shard ? [{ file: s.file, ...s.run.shard }] : []));
+  if (parts.length === 0) return [];
+  const n = parts[0].n;
+  const other = parts.find((p) => p.n !== n);
+  if (other) throw new Error(`${other.file} is shard ${other.k}/${other.n}, ${parts[0].file} shard ${parts[0].k}/${n}: not shards of one split`);
+  return Array.from({ length: n }, (_, i) => i + 1).filter((k) => !parts.some((p) => p.k === k));
+}
+
+export function mergeRuns(shards: { file: string; run: RunResult }[], missing: number[] = []): RunResult {
   if (shards.length === 0) throw new Error("nothing to merge");
   const [first, ...rest] = shards;
   const identity = (r: RunResult) => ({ tool: r.tool, target: r.target.name, domain: r.target.domain, software: r.target.software, options: r.options });
@@ -36,8 +46,9 @@ export function mergeRuns(shards: { file: string; run: RunResult }[]): RunResult
     lowest: Math.min(...settled.map((c) => c.lowest)),
     highest: Math.max(...settled.map((c) => c.highest)),
   };
+  const { shard: _, ...info } = first.run;
   return {
-    ...first.run,
+    ...info,
     startedAt: new Date(start).toISOString(),
     durationMs: end - start,
     cases: shards.flatMap((s) => s.run.cases),
@@ -48,7 +59,14 @@ export function mergeRuns(shards: { file: string; run: RunResult }[]): RunResult
       ...(refused.length > 0 && { refused: refused.join("; ") }),
     },
     ...(concurrency && { concurrency }),
-    ...(notes.length > 0 && { notes }),
+    ...((notes.length > 0 || missing.length > 0) && {
+      notes: [
+        ...notes,
+        ...(missing.length > 0
+          ? [`shard${missing.length === 1 ? "" : "s"} ${missing.map((k) => `${k}/${first.run.shard!.n}`).join(", ")} missing: this is part of the run (merge --allow-partial)`]
+          : []),
+      ],
+    }),
     ...(targetErrors.length > 0 && { targetError: targetErrors.join("; ") }),
     interrupted: shards.some((s) => s.run.interrupted),
   };

@@ -93,6 +93,10 @@ export const RequirementResult = z.object({
 });
 export type RequirementResult = z.infer<typeof RequirementResult>;
 
+/** How a case moved since the baseline the run was compared with (see diff.ts). */
+export const Change = z.enum(["worse", "lost", "better", "changed", "same", "new"]);
+export type Change = z.infer<typeof Change>;
+
 export const Deviation = z.object({
   source: z.string().describe("the profile entry, file:line"),
   reason: z.string(),
@@ -125,6 +129,10 @@ export const CaseResult = z.object({
   durationMs: z.number(),
   transcript: z.array(TranscriptEntry).optional().describe("absent when transcripts were kept for failures only and the case passed"),
   deviation: Deviation.optional().describe("for xfail and xpass: the known deviation the server's profile documents"),
+  baseline: z
+    .object({ verdict: Verdict.optional().describe("the case's verdict in the baseline, without a profile (absent: a new case)"), change: Change })
+    .optional()
+    .describe("with --baseline: how the case moved since (worse, lost: observed then and skipped now, better, changed, same, new)"),
   flaky: z.array(Verdict).optional().describe("with --repeat: every verdict the case had, when they were not all the same"),
   besideOthers: z
     .object({ verdict: Verdict, reason: z.string().optional() })
@@ -227,6 +235,11 @@ export const RunInfo = z.object({
   profile: ProfileInfo.optional().describe("the server profile applied; absent: raw verdicts"),
   peerProfile: ProfileInfo.optional().describe("a pair target: the second server's profile, whose side-b entries apply to the cross-domain variants"),
   notes: z.array(z.string()).optional().describe("what a reader must know: an unchecked certificate, a fallback profile, an unidentified server"),
+  baseline: z
+    .object({ label: z.string().describe("the baseline file and the run it was taken from"), gone: z.array(z.string()).describe("cases of the baseline this run did not have") })
+    .optional()
+    .describe("with --baseline: what the run was compared with; each case says how it moved"),
+  shard: z.object({ k: z.number().int(), n: z.number().int() }).optional().describe("with --shard k/n: which part of the selection this run is (merge needs all n)"),
   suite: z
     .record(z.string(), z.number().int())
     .optional()

@@ -6,6 +6,8 @@ import { pickProfile } from "../profiles/select.ts";
 import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
 import { SCHEMA_VERSION, type CaseResult, type RunInfo, type RunResult } from "../results/schema.ts";
+import type { Baseline } from "../results/baseline.ts";
+import { compared } from "../results/diff.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
 import { distinctLinks } from "../targets/s2s-log.ts";
 import { openTarget, runningServerName, type Target, type TargetSpec } from "../targets/index.ts";
@@ -47,6 +49,10 @@ export interface RunOptions extends TargetSpec {
   transcripts?: "all" | "failures";
   /** The cases per specification of the suite the plan was selected from, recorded for the compliance suites. */
   suite?: Record<string, number>;
+  /** An earlier run to compare with: each case records how it moved since (the gate's reports speak of that). */
+  baseline?: Baseline;
+  /** With --shard k/n: which part of the selection the plan is. */
+  shard?: { k: number; n: number };
 }
 
 export interface RunHooks {
@@ -237,12 +243,16 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       ...(peerProfile && { peerProfile: { file: peerProfile.file, server: peerProfile.server, version: peerProfile.version } }),
       notes,
       ...(o.suite && { suite: o.suite }),
+      ...(o.shard && { shard: o.shard }),
+      ...(o.baseline && { baseline: { label: o.baseline.label, gone: [...o.baseline.cases.keys()].filter((id) => !plan.some((sc) => sc.id === id)) } }),
     };
     const pairing = pairingOf(info);
     const profiles =
       profile || peerProfile ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }), ...(target?.config && { config: target.config }) } : undefined;
     emit({ type: "run-begin", run: info, plan: plan.map((sc) => sc.id) });
-    const ended = (c: CaseResult) => emit({ type: "case-end", case: trimmed(c, o.transcripts) });
+    // Every case as the record keeps it: compared with the baseline, its transcript kept only where asked.
+    const recorded = (c: CaseResult) => trimmed(o.baseline ? compared(c, o.baseline) : c, o.transcripts);
+    const ended = (c: CaseResult) => emit({ type: "case-end", case: recorded(c) });
     let cases: CaseResult[];
     let auto: AutoConcurrency | undefined;
     if (!side || targetError) {
@@ -269,7 +279,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
             quietMs: o.quietWindowMs,
             wait: o.wait,
             signal,
-            emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: trimmed(e.case, o.transcripts) } : e),
+            emit: (e) => emit(e.type === "case-end" ? { type: "case-end", case: recorded(e.case) } : e),
             ...(o.repeat > 1 && { holdCaseEnd: true, repeat: i + 1 }),
           }),
         );
@@ -289,7 +299,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
       ...info,
       target: { ...info.target, ...(s2s && { s2s }), ...(remote && { remote: { domain: remote.domain, links: remote.links } }) },
       durationMs: Date.now() - started,
-      cases: cases.map((c) => trimmed(c, o.transcripts)),
+      cases: cases.map(recorded),
       accounts: accountsSummary([side?.ledger, peer?.ledger]),
       ...(auto && { concurrency: auto.summary() }),
       ...(targetError && { targetError }),

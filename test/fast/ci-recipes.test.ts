@@ -50,11 +50,30 @@ test("action.yml passes GitHub's action schema and names its inputs as docs/ci.m
   assert.deepEqual(validateAction(read("action.yml")).errors, []);
   const action = readAction(path.join(ROOT, "action.yml"));
   assert.equal(action.runs.using, "composite");
-  for (const input of ["server", "domain", "target", "accounts", "admin", "accounts-file", "password-env", "profile", "cases", "tags", "grep", "shard", "reporters", "strict", "baseline"]) {
+  for (const input of [
+    "server",
+    "domain",
+    "target",
+    "accounts",
+    "admin",
+    "accounts-file",
+    "password-env",
+    "profile",
+    "cases",
+    "tags",
+    "grep",
+    "shard",
+    "reporters",
+    "strict",
+    "baseline",
+    "allow-lost",
+  ]) {
     assert.ok(input in action.inputs, input);
     assert.match(ciSection, new RegExp(`\`${input}\``), `docs/ci.md documents ${input}`);
   }
-  assert.equal(action.inputs.reporters.default, "console,junit,json,html,markdown,github");
+  // A crashed run still leaves every case that ended (jsonl), and the compliance report is there.
+  assert.equal(action.inputs.reporters.default, "jsonl,console,junit,json,html,markdown,compliance,github");
+  assert.doesNotMatch(read("action.yml"), /RFC 6121 conformance/);
   const upload = action.runs.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
   assert.match(upload.if!, /^always\(\)/);
 });
@@ -107,7 +126,7 @@ test("recipes: GitLab CI, Jenkins, Forgejo and Woodpecker run the pinned command
 
   const forgejoText = read("docs/ci/forgejo.yml");
   assert.deepEqual(errorsOf(validateWorkflow(forgejoText)), []);
-  const steps = parse(forgejoText).jobs.rfc6121.steps as { run?: string; uses?: string; if?: string; with?: { path: string } }[];
+  const steps = parse(forgejoText).jobs.conformance.steps as { run?: string; uses?: string; if?: string; with?: { path: string } }[];
   const [fj] = commands(steps.map((s) => s.run ?? "").join("\n"));
   await checkCommand(fj, "forgejo");
   const keep = steps.find((s) => s.uses?.includes("upload-artifact"))!;

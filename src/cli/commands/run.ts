@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { didYouMean } from "../../util/suggest.ts";
 import type { Argv, CommandModule } from "yargs";
@@ -15,7 +15,7 @@ import { checkTls, targetOptions, tlsOptions, tlsRequest, type ConnectionArgs } 
 import { EXIT, exitCodeOf } from "../exit-codes.ts";
 import { casesBySpec, csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
 import { judgeAgainstBaseline } from "../baseline.ts";
-import { loadResults } from "../results-files.ts";
+import { readBaseline, type Baseline } from "../../results/baseline.ts";
 import { onOutputClosed } from "../output.ts";
 
 const connectionOptions = <T>(y: Argv<T>) => accountOptions(tlsOptions(targetOptions(y)));
@@ -53,7 +53,12 @@ export const run: CommandModule = {
             describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: jsonl, console, junit, json, html, markdown, compliance; and github under GitHub Actions; jsonl first, so that a case is on disk before the console shows it)`,
           })
           .option("out", { type: "string", default: "reports", describe: "folder for report files" })
-          .option("baseline", { type: "string", describe: "an earlier run's results (results.json or jsonl): print and write (diff.md) what changed; exit 1 only when a case got worse" }),
+          .option("baseline", {
+            type: "string",
+            describe:
+              "a baseline ('xmpp-conform baseline accept' writes one) or an earlier run's results: the reports speak of what changed (annotations, JUnit failures and the summary are the cases that got worse), diff.md is written, and the run exits 1 only when a case got worse or lost coverage",
+          })
+          .option("allow-lost", { type: "boolean", default: false, describe: "with --baseline: a case observed in the baseline and skipped now does not fail the gate" }),
       ),
     )
       .option("concurrency", {
@@ -99,6 +104,7 @@ export const run: CommandModule = {
         reporter: string[];
         out: string;
         baseline?: string;
+        allowLost: boolean;
         grep?: string;
         tag: string[];
         concurrency: string;
@@ -167,11 +173,16 @@ export const run: CommandModule = {
     );
     opts.profile = chooseProfile(a.profile);
     const selected = planFrom(a.cases, a, "xmpp-conform run");
-    const plan = a.shard ? selectShard(selected.plan, parseShard(a.shard)!) : selected.plan;
+    const shard = a.shard ? parseShard(a.shard)! : undefined;
+    const plan = shard ? selectShard(selected.plan, shard) : selected.plan;
+    if (shard) opts.shard = { k: shard.index, n: shard.count };
     opts.suite = casesBySpec(selected.from);
     // A baseline that cannot be read is a usage error, found before anything starts.
-    const baseline = a.baseline ? loadResults([a.baseline])[0] : undefined;
+    const baseline = a.baseline ? readBaselineOrExit(a.baseline) : undefined;
+    if (baseline) opts.baseline = baseline;
     const log = (line: string) => process.stderr.write(`${line}\n`);
+    // One run, one set of reports: no file an earlier run wrote stays beside this run's.
+    for (const file of [...REPORT_FILES.map(([, f]) => f), "compliance.json", "diff.md"]) rmSync(path.join(a.out, file), { force: true });
     const sink = fanOut(
       factories.map(({ name, f }) => ({ name, reporter: f({ outDir: a.out, stream: process.stdout, color: a.color, strict: a.strict }) })),
       log,
@@ -180,7 +191,9 @@ export const run: CommandModule = {
     if (reporterNames.includes("console")) process.stdout.write(`${whereReportsAre(a.out, reporterNames)}\n`);
     const code = exitCodeOf(results, a.strict);
     // The gate decides for a run that completed (0 or 1); an unreachable target or an interrupt keep theirs.
-    process.exitCode = baseline && (code === EXIT.ok || code === EXIT.failed) ? judgeAgainstBaseline(baseline, results, { outDir: a.out, stream: process.stdout }) : code;
+    // The console reporter led with the changes; without it they are printed here.
+    const gate = () => judgeAgainstBaseline(baseline!, results, { outDir: a.out, allowLost: a.allowLost, ...(!reporterNames.includes("console") && { stream: process.stdout }) });
+    process.exitCode = baseline && (code === EXIT.ok || code === EXIT.failed) ? gate() : code;
   },
 };
 
@@ -278,4 +291,14 @@ function whereReportsAre(out: string, reporters: string[]): string {
   if (files.length === 0) return "no report files (--reporter console only)";
   const html = files.includes("report.html") ? `; open ${path.join(out, "report.html")} in a browser (xdg-open ${path.join(out, "report.html")})` : "";
   return `reports in ${out}/: ${files.join(", ")}${html}`;
+}
+
+/** --baseline: a slim baseline or a results file; one that cannot be read is a usage error. */
+function readBaselineOrExit(file: string): Baseline {
+  try {
+    return readBaseline(file);
+  } catch (e) {
+    err(`xmpp-conform run: --baseline ${(e as Error).message}`);
+    process.exit(EXIT.usage);
+  }
 }
