@@ -8,6 +8,7 @@ import { describeStanzaError } from "../xmpp/protocol/errors.ts";
 import { barrier } from "./barrier.ts";
 import { consume, findNow, waitFor } from "./expect.ts";
 import { NS } from "../xmpp/wire/ns.ts";
+import { PreconditionFailed } from "./case/errors.ts";
 
 /** One side's view of a subscription, as RFC 6121 Appendix A keeps it (a pre-approval shows only in pushes the scenario checks). */
 interface Side {
@@ -36,12 +37,18 @@ const RECIPES: Record<SubscriptionState, Act[]> = {
 
 const subscription = (s: Side) => (s.to && s.from ? "both" : s.to ? "to" : s.from ? "from" : "none");
 
-/** The push the owner must get once its item for `jid` is in state `side`. */
-function pushPattern(jid: string, side: Side): string {
+/** The state an owner's item for `jid` is in after an exchange, as RFC 6121 Appendix A says (for messages only). */
+function stateOf(side: Side): string {
   const sub = subscription(side);
-  const attrs = [`jid='${jid}'`, `subscription='${sub === "none" ? "{optional:none}" : sub}'`, `ask='${side.ask ? "subscribe" : "{absent}"}'`];
-  return `<iq type='set'><query xmlns='${NS.roster}'><item ${attrs.join(" ")}/></query></iq>`;
+  return `subscription='${sub}'${side.ask ? " ask='subscribe'" : ""}`;
 }
+
+/**
+ * The push that shows the server processed an exchange: a roster push for the item, whatever it says. What it
+ * must say (subscription, ask) is what the subscription cases judge; set-up must not wait for it, or a server
+ * that gets it wrong would make every case that starts from a subscription an error instead of a verdict.
+ */
+const pushFor = (jid: string) => `<iq type='set'><query xmlns='${NS.roster}'><item jid='${jid}'/></query></iq>`;
 
 /** A party to the fixtures: a set-up session, or a user of the harness's remote server (it sends, it has no roster). */
 type FixtureParty = Participant & { send(el: Element): Promise<void> };
@@ -55,6 +62,10 @@ type FixtureParty = Participant & { send(el: Element): Promise<void> };
 export async function applyFixtures(sc: Scenario, setup: Map<string, Session | FixtureParty>, jids: Record<string, string>, timeoutMs: number): Promise<void> {
   const fail = (what: string) => {
     throw new Error(`set-up: ${what}`);
+  };
+  // The server's answer, the same on every attempt: a precondition it did not give (a skip naming it), not the harness's error.
+  const notGiven = (step: string, what: string, signature: string) => {
+    throw new PreconditionFailed({ step, answer: what }, signature, `the server did not give the precondition '${step}': ${what}`);
   };
   const remote = new Set(sc.accounts.filter((a) => a.domain === "remote").map((a) => a.name));
   for (const item of sc.roster) {
@@ -75,7 +86,7 @@ export async function applyFixtures(sc: Scenario, setup: Map<string, Session | F
       if (remote.has(name[who])) return; // the remote server keeps no roster: nothing is pushed to it
       const other = who === "user" ? "contact" : "user";
       const s = setup.get(name[who])!;
-      const pattern = parsePattern(pushPattern(jids[name[other]], sides[who]));
+      const pattern = parsePattern(pushFor(jids[name[other]]));
       const { found } = await waitFor(
         s,
         () => findNow(s.inbox.items, [pattern], "one", {}),
@@ -84,7 +95,11 @@ export async function applyFixtures(sc: Scenario, setup: Map<string, Session | F
       );
       if (found) return consume(found);
       const last = s.inbox.items.filter((r) => !r.consumed).at(-1);
-      fail(`${why}: ${name[who]} got no roster push ${pushPattern(jids[name[other]], sides[who])}${last ? `; last stanza: ${last.el.toString()}` : ""}`);
+      notGiven(
+        `${why}: ${name[who]} gets a roster push for ${name[other]} (${stateOf(sides[who])})`,
+        `no roster push came${last ? `; last stanza: ${last.el.toString()}` : ""}`,
+        `fixture ${why} ${who}`,
+      );
     };
     for (const act of RECIPES[sub.state]) {
       const by = act.by;

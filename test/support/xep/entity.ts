@@ -94,6 +94,23 @@ export const FAULTS: FaultDef[] = [
     fault: versionWithout("version"),
   },
   {
+    id: "entity.ping.no-resource-from-bare",
+    area: "entity",
+    requirements: ["PING-SEC-02"],
+    description: "a ping to a full JID with no connected resource is refused with service-unavailable from the user's bare JID, not from the full JID it was addressed to",
+    stream: answering(asks("ping", PING), (el) => {
+      const from = String(el.attrs.from ?? "");
+      return errorWith(el, "service-unavailable") && from.includes("@") && from.includes("/") ? changed(el, (c) => (c.attrs.from = from.split("/")[0])) : "pass";
+    }),
+  },
+  {
+    id: "entity.version.not-advertised",
+    area: "entity",
+    requirements: ["VERSION-DISCO-01"],
+    description: "the server answers software version queries but its disco#info does not list jabber:iq:version",
+    fault: withoutFeature(VERSION),
+  },
+  {
     id: "entity.last.unanswered",
     area: "entity",
     requirements: ["LAST-RESP-01"],
@@ -132,6 +149,18 @@ export const FAULTS: FaultDef[] = [
     stream: answering(asks("query", LAST), (el) =>
       errorWith(el, "forbidden") ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("query", { xmlns: LAST, seconds: "42" }))] : "pass",
     ),
+  },
+  {
+    id: "entity.last.stranger-offline-told",
+    area: "entity",
+    requirements: ["LAST-SEC-01"],
+    description:
+      "a stranger's last activity query of a user's bare JID is refused with one condition while the user is online and with item-not-found once the user has logged out: the stranger learns whether the user is online",
+    stream: answering(asks("query", LAST), (el, ctx) => {
+      const user = String(el.attrs.from ?? "");
+      const online = ctx.peers().some((p) => String(p.jid ?? "").split("/")[0] === user);
+      return el.attrs.type === "error" && user.includes("@") && !user.includes("/") && !online ? withCondition(el, "item-not-found") : "pass";
+    }),
   },
   {
     id: "entity.last.no-resource-item-not-found",

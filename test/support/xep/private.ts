@@ -22,6 +22,8 @@ const withCondition = (el: Element, condition: string) =>
     err.children = err.children.filter((x) => typeof x === "string" || x.attrs.xmlns !== STANZAS || x.name === "text");
     err.cnode(xml(condition, { xmlns: STANZAS }));
   });
+/** XEP-0049 §2.3: "namespaces beginning with 'jabber:' or 'http://jabber.org/', as well as 'vcard-temp'". */
+const reserved = (ns: string) => ns === "vcard-temp" || ns.startsWith("jabber:") || ns.startsWith("http://jabber.org/");
 const hasCondition = (el: Element, condition: string) => el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild(condition, STANZAS));
 
 /**
@@ -76,6 +78,19 @@ export const FAULTS: FaultDef[] = [
         });
       },
     },
+  },
+  {
+    id: "private.reserved-dropped",
+    area: "private",
+    requirements: ["PRIVATE-RESERVED-01", "PRIVATE-GET-01"],
+    description: "a set in a reserved namespace (vcard-temp, jabber:…, http://jabber.org/…) is answered with a result, but nothing is kept: a get of that namespace returns the empty element",
+    fault: when(
+      (el) => el.attrs.type === "result" && Boolean(queryOf(el)?.getChildElements().some((x) => reserved(String(x.attrs.xmlns ?? "")) && x.getChildElements().length > 0)),
+      (el) =>
+        changed(el, (c) => {
+          for (const x of queryOf(c)!.getChildElements()) if (reserved(String(x.attrs.xmlns ?? ""))) x.children = [];
+        }),
+    ),
   },
 ];
 
