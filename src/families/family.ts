@@ -7,7 +7,9 @@ import type { SpecEntry } from "../specification/spec-entry.ts";
  */
 export type StreamFeatureShape = { ns: string; name: string; mechanism?: string; afterAuth?: true };
 export type ProbeShape = { probe: string; at?: "server"; holds?: string };
-export type FeatureShape = StreamFeatureShape | { disco: string; at: "server" | "account" } | ProbeShape;
+/** Where a disco#info feature is asked: the server's domain, the user's bare JID, the MUC service, or the case's first room. */
+export type DiscoAt = "server" | "account" | "muc" | "room";
+export type FeatureShape = StreamFeatureShape | { disco: string; at: DiscoAt } | ProbeShape;
 
 /**
  * A family of specifications the suite checks together, as one unit: its specifications (registry.ts gathers
@@ -21,7 +23,11 @@ export interface Family<F extends Record<string, FeatureShape> = Record<string, 
   specs: SpecEntry[];
   features: F;
   /** Prosody: modules_enabled entries, and lines of the global configuration (after the harness's own). */
-  prosody: { modules: string[]; config?: string; lacks?: Lacks<F> };
+  /**
+   * Prosody: modules_enabled entries, lines of the global configuration (after the harness's own), and a
+   * Component of its own on a subdomain (`sub`, its plugin and the lines under it).
+   */
+  prosody: { modules: string[]; config?: string; component?: { sub: string; plugin: string; lines: string[] }; lacks?: Lacks<F> };
   /** ejabberd: entries of `modules:`, with their options. */
   ejabberd: { modules: Record<string, unknown>; lacks?: Lacks<F> };
 }

@@ -7,15 +7,16 @@ import { core } from "./core.ts";
 import { disco } from "./disco.ts";
 import { entity } from "./entity.ts";
 import { extdisco } from "./extdisco.ts";
+import { muc } from "./muc.ts";
 import { pep } from "./pep.ts";
 import { privateStorage } from "./private.ts";
 import { register } from "./register.ts";
 import { vcard } from "./vcard.ts";
 
-export type { Family, FeatureShape, ProbeShape, StreamFeatureShape } from "./family.ts";
+export type { DiscoAt, Family, FeatureShape, ProbeShape, StreamFeatureShape } from "./family.ts";
 
 /** Every family, in the order the reports show their specifications: a new family is one file and one entry here. */
-export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco] as const;
+export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc] as const;
 
 type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
@@ -35,4 +36,10 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
 /** What a local server loads in the harness's configuration, for every family. */
 export const prosodyModules = () => [...new Set(FAMILIES.flatMap((f) => f.prosody.modules))];
 export const prosodyConfig = () => FAMILIES.flatMap((f) => (f.prosody.config ? [f.prosody.config] : [])).join("\n");
+/** The families' own Components, on subdomains of the domain (after its VirtualHost). */
+export const prosodyComponents = (domain: string) =>
+  FAMILIES.flatMap((f) => {
+    const c = (f.prosody as { component?: { sub: string; plugin: string; lines: string[] } }).component;
+    return c ? [`Component "${c.sub}.${domain}" "${c.plugin}"\n${c.lines.map((l) => `  ${l}`).join("\n")}`] : [];
+  }).join("\n");
 export const ejabberdModules = () => FAMILIES.reduce<Record<string, unknown>>((all, f) => merge(all, f.ejabberd.modules), {});

@@ -1,7 +1,8 @@
 import { escapeXML } from "ltx";
 
 /**
- * Placeholders in scenario XML: ${juliet} (bare JID), ${juliet/balcony} (full JID), ${domain},
+ * Placeholders in scenario XML: ${juliet} (bare JID), ${juliet/balcony} (full JID), ${domain}, a room's
+ * ${lobby} and an occupant's ${lobby/Nick} (any nickname), the MUC service's ${muc},
  * ${uid} (unique to the case) and ${NAME} for values captured earlier with {capture:NAME}. Filters after a
  * '|' change the value: ${juliet|local|upper} is the upper-cased localpart (for RFC 7622's case rules).
  * ${juliet|password} and ${juliet|newpassword} are the account's password and a second one the harness chose
@@ -50,11 +51,18 @@ export function fill(text: string, bindings: Bindings, escape = true): string {
   return text.replace(PLACEHOLDER, (whole, name: string, filters: string) => {
     const [first, ...rest] = filters.split("|").filter(Boolean);
     const secret = first !== undefined && isSecret(first);
-    const raw = bindings[secret ? secretKey(name, first) : name];
+    const raw = bindings[secret ? secretKey(name, first) : name] ?? occupant(name, bindings);
     if (raw === undefined) throw new Error(`unknown placeholder ${whole}`);
     const value = (secret ? rest : [first, ...rest].filter(Boolean)).reduce((v, f) => FILTERS[f](v), raw);
     return escape ? escapeXML(value) : value;
   });
+}
+
+/** ${lobby/Nick}: an occupant of a room bound as `lobby` (with its marker `lobby/*`), any nickname. */
+function occupant(name: string, bindings: Bindings): string | undefined {
+  const at = name.indexOf("/");
+  if (at < 0 || bindings[`${name.slice(0, at)}/*`] === undefined) return undefined;
+  return `${bindings[name.slice(0, at)]}/${name.slice(at + 1)}`;
 }
 
 /** Names a pattern captures with {capture:NAME}. */

@@ -166,6 +166,10 @@ export const ServerInfo = z.object({
     })
     .optional()
     .describe("XEP-0115 §6.3: the server's own capabilities in its stream features, checked against its disco#info"),
+  muc: z
+    .object({ jid: z.string(), features: z.array(z.string()) })
+    .optional()
+    .describe("XEP-0045 §6.1: the multi-user chat service among the domain's disco#items (or named with --muc-service), and its disco#info features"),
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;
 

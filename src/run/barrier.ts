@@ -16,18 +16,24 @@ let tokens = 0;
  * stanzas outside those guarantees, and to measure what sleep-based tools pay. A barrier whose answer is no
  * longer needed (the stanza it waited for came) is aborted between rounds.
  */
-export async function barrier(observers: Participant[], actors: Participant[], timeoutMs: number, quietMs = 0, signal?: AbortSignal): Promise<void> {
-  await round(observers, actors, timeoutMs);
+export async function barrier(observers: Participant[], actors: Participant[], timeoutMs: number, quietMs = 0, signal?: AbortSignal, via: string[] = []): Promise<void> {
+  await round(observers, actors, timeoutMs, via);
   if (signal?.aborted) return;
-  await round(observers, actors, timeoutMs);
+  await round(observers, actors, timeoutMs, via);
   if (quietMs > 0 && !signal?.aborted) await pause(quietMs);
 }
 
-async function round(observers: Participant[], actors: Participant[], timeoutMs: number): Promise<void> {
+/**
+ * `via`: entities that send on their own account what others' stanzas cause (a multi-user chat room): each
+ * observer also pings each of them, whose answer comes after what it sent the observer for the stanzas it had
+ * before (a room handles its stanzas in order; in the second round, after everything the actors sent it).
+ */
+async function round(observers: Participant[], actors: Participant[], timeoutMs: number, via: string[]): Promise<void> {
   const work: Promise<unknown>[] = [];
   for (const observer of observers.filter((s) => s.isOpen)) {
     const answered = observer.ping(timeoutMs);
     work.push(answered);
+    for (const entity of via) work.push(observer.ping(timeoutMs, entity));
     for (const actor of actors.filter((s) => s !== observer && s.isOpen)) {
       const token = `b${++tokens}`;
       work.push(

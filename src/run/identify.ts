@@ -35,6 +35,7 @@ export async function identify(session: Session, domain: string, timeoutMs: numb
     if (name) version = { name, version: v?.getChildText("version") ?? "", ...(v?.getChildText("os") && { os: v.getChildText("os")! }) };
   }
   const caps = await verifyCaps(session, domain, timeoutMs);
+  const muc = await findMuc(session, domain, discoInfo, timeoutMs);
   return {
     ...(identity && { identity: { category: String(identity.attrs.category), type: String(identity.attrs.type), ...(identity.attrs.name && { name: String(identity.attrs.name) }) } }),
     ...(version && { version }),
@@ -46,7 +47,26 @@ export async function identify(session: Session, domain: string, timeoutMs: numb
       afterAuth: describe(session.features),
     },
     ...(caps && { caps }),
+    ...(muc && { muc }),
   };
+}
+
+/**
+ * The server's multi-user chat service (XEP-0045 §6.1): among the items of the domain's disco#items, the first
+ * whose disco#info has a conference/text identity and the MUC feature (at most 20 asked).
+ */
+async function findMuc(session: Session, domain: string, discoInfo: (to: string) => Promise<Element | undefined>, timeoutMs: number): Promise<ServerInfo["muc"]> {
+  const reply = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.discoItems })), timeoutMs);
+  const items = reply.attrs.type === "result" ? (reply.getChild("query", NS.discoItems)?.getChildren("item") ?? []) : [];
+  for (const item of items.slice(0, 20)) {
+    const jid = String(item.attrs.jid ?? "");
+    if (!jid || jid.includes("@")) continue;
+    const info = await discoInfo(jid);
+    const isMuc = (info?.getChildren("identity") ?? []).some((i) => i.attrs.category === "conference");
+    const features = (info?.getChildren("feature") ?? []).map((f) => String(f.attrs.var));
+    if (isMuc && features.includes(NS.muc)) return { jid, features };
+  }
+  return undefined;
 }
 
 /**

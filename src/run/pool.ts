@@ -17,6 +17,8 @@ export interface PoolOptions extends Side {
   peer?: Side;
   /** The harness's scripted remote server; cases with accounts on domain remote are skipped without it. */
   remote?: RemoteServer;
+  /** The target's multi-user chat service, for the cases' rooms. */
+  muc?: string;
   /** A local target the harness started (its name, local:prosody): what a skip suggests instead fits it. */
   local?: string;
   /** The target was named by its WebSocket URL alone: cases with raw connections (TCP streams) are skipped. */

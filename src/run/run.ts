@@ -51,6 +51,8 @@ export interface RunOptions extends TargetSpec {
   suite?: Record<string, number>;
   /** An earlier run to compare with: each case records how it moved since (the gate's reports speak of that). */
   baseline?: Baseline;
+  /** The target's MUC service, where discovery does not find it (or finds another). */
+  mucService?: string;
   /** With --shard k/n: which part of the selection the plan is. */
   shard?: { k: number; n: number };
 }
@@ -209,7 +211,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         port: target?.port ?? 0,
         domain: target?.domain ?? o.domain ?? "",
         ...(software && { software }),
-        ...(seen.server && { server: seen.server }),
+        ...(seen.server && { server: o.mucService ? { ...seen.server, muc: { jid: o.mucService, features: seen.server.muc?.jid === o.mucService ? seen.server.muc.features : [] } } : seen.server }),
         ...(target?.config && { config: target.config }),
         ...(security && {
           transport: {
@@ -274,6 +276,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
             ...(liveness && { health: liveness }),
             ...(target?.webSocketOnly && { webSocketOnly: true }),
             ...(target?.name.startsWith("local:") && { local: target.name }),
+            ...(info.target.server?.muc && { muc: info.target.server.muc.jid }),
             concurrency,
             timeoutMs: o.timeoutMs,
             quietMs: o.quietWindowMs,

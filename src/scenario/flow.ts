@@ -19,12 +19,15 @@ import type { PlannedStep, RawConnectionSpec, SourcePos, Step } from "./types.ts
  * planned (compile.ts): what each proves, at which level, and what it depends on.
  */
 export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, key?: string) => SourcePos, cell?: Cell): PlannedStep[] {
-  const { accounts, connections, roster, remotes, rawLabels, sessions, actorOf } = parties;
+  const { accounts, connections, roster, rooms, remotes, rawLabels, sessions, actorOf } = parties;
   // Names a placeholder may use, growing with each step's captures.
   // ${domain.b} only where an account lives on b: such a case is skipped on a single server, where it has no value.
   const secondDomain = accounts.some((a) => a.domain === "b") ? ["domain.b"] : [];
   const remoteDomain = remotes.size > 0 ? ["domain.remote"] : [];
-  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain, ...remoteDomain]);
+  // A room's JID (${lobby}) and its occupants' (${lobby/Nick}, any nick), and the MUC service's (${muc}).
+  const roomNames = new Set(rooms.map((r) => r.name));
+  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain, ...remoteDomain, ...(rooms.length > 0 ? ["muc", ...roomNames, ...[...roomNames].map((r) => `${r}/*`)] : [])]);
+  const isKnown = (name: string, names: Set<string>) => names.has(name) || (name.includes("/") && roomNames.has(name.split("/")[0]));
   // An account's password is the harness's to choose; the second one only for an account the case may change.
   const secrets = new Set(accounts.filter((a) => a.domain !== "remote").flatMap((a) => [secretKey(a.name, "password"), ...(a.disposable ? [secretKey(a.name, "newpassword")] : [])]));
   // Raw connections bound by an earlier step: only these take part in barriers, and name a full JID.
@@ -52,7 +55,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     const placeholders = (texts: string[], names: Set<string>) => {
       for (const text of texts) {
         for (const name of placeholdersIn(text)) {
-          if (!names.has(name)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
+          if (!isKnown(name, names)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
         }
         for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local; first: password, newpassword)`);
         for (const key of secretsIn(text)) {

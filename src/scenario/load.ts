@@ -87,7 +87,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
       }`,
     );
   const parties = readParties(raw, where);
-  const { accounts, roster, subscriptions } = parties;
+  const { accounts, roster, subscriptions, rooms } = parties;
   // A case about STARTTLS itself starts every raw connection before it.
   const connections = raw.needs?.includes("starttls") ? parties.connections.map((c) => ({ ...c, plaintext: true as const })) : parties.connections;
   // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
@@ -95,7 +95,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     const want: FeatureShape = FEATURES[f as Feature];
     return !("ns" in want) || want.afterAuth;
   });
-  const session = accounts.some((a) => a.domain !== "remote" && a.resources.some((r) => r.online !== false)) || roster.length + subscriptions.length > 0;
+  const session = accounts.some((a) => a.domain !== "remote" && a.resources.some((r) => r.online !== false)) || roster.length + subscriptions.length + rooms.length > 0;
   if (asked && !session)
     throw new ScenarioError(where(["needs"]), `needs: ${asked} is asked of the server over a logged-in session, and this case has none online at set-up: give an account a resource`);
   const kept = readSteps(raw, parties, where, cell);
@@ -108,12 +108,14 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     level: raw.level,
     requirements: raw.requirements,
     tags: raw.tags ?? [],
-    needs: ((raw.needs ?? []) as Feature[]).map((name) => ({ name, shape: FEATURES[name] })),
+    // A case with rooms needs a MUC service, whether or not it says so.
+    needs: [...new Set([...(rooms.length > 0 ? ["muc"] : []), ...(raw.needs ?? [])] as Feature[])].map((name) => ({ name, shape: FEATURES[name] })),
     ...(raw.wait && { wait: raw.wait }),
     accounts,
     connections,
     roster,
     subscriptions,
+    rooms,
     steps: kept,
     pos: docPos(doc, lines, file),
   };

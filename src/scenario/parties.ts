@@ -2,14 +2,15 @@ import { StepIssue } from "./steps.ts";
 import { ScenarioError } from "./error.ts";
 import type { RawScenario } from "./schema.ts";
 import type { Path } from "../util/yaml-file.ts";
-import type { AccountSpec, RawConnectionSpec, RosterItemSpec, SourcePos, SubscriptionSpec } from "./types.ts";
+import type { AccountSpec, RawConnectionSpec, RoomSpec, RosterItemSpec, SourcePos, SubscriptionSpec } from "./types.ts";
 
-/** Who takes part in a case, read from its accounts, connections, roster and subscriptions. */
+/** Who takes part in a case, read from its accounts, connections, roster, subscriptions and rooms. */
 export interface Parties {
   accounts: AccountSpec[];
   connections: RawConnectionSpec[];
   roster: RosterItemSpec[];
   subscriptions: SubscriptionSpec[];
+  rooms: RoomSpec[];
   /** Users of the harness's remote server. */
   remotes: Set<string>;
   /** Labels of raw connections, and of sessions ("account/resource"). */
@@ -132,5 +133,18 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
     return sub;
   });
 
-  return { accounts, connections, roster, subscriptions, remotes, rawLabels, sessions, actorOf };
+  const rooms: RoomSpec[] = Object.entries(raw.rooms ?? {}).map(([name, r]) => {
+    if (names.has(name)) throw new ScenarioError(where(["rooms"], name), `rooms: '${name}' is also an account: name the room otherwise`);
+    if (!names.has(r.owner)) throw new ScenarioError(where(["rooms", name], "owner"), `rooms.${name}.owner: no account '${r.owner}' is declared under accounts`);
+    const owner = accounts.find((a) => a.name === r.owner)!;
+    if (owner.domain !== "a" || owner.registered === "by-case")
+      throw new ScenarioError(where(["rooms", name], "owner"), `rooms.${name}.owner: ${r.owner} must be an account of the target made before the case (it creates the room at set-up)`);
+    for (const who of Object.keys(r.affiliations ?? {}))
+      if (!names.has(who)) throw new ScenarioError(where(["rooms", name, "affiliations"], who), `rooms.${name}.affiliations: no account '${who}' is declared under accounts`);
+    if (r.created === "by-case" && (r.config || r.affiliations))
+      throw new ScenarioError(where(["rooms", name], "created"), `rooms.${name}: a room the case creates is configured by its steps, not by 'config' or 'affiliations'`);
+    return { name, owner: r.owner, config: r.config ?? {}, affiliations: r.affiliations ?? {}, byCase: r.created === "by-case" };
+  });
+
+  return { accounts, connections, roster, subscriptions, rooms, remotes, rawLabels, sessions, actorOf };
 }

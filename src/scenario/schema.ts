@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { catalogSpecs } from "../specification/registry.ts";
-import { ADDRESS_ATTRS, FEATURES, LEVELS, SUBSCRIPTION_STATES, WAITS } from "./types.ts";
+import { ADDRESS_ATTRS, AFFILIATIONS, FEATURES, LEVELS, SUBSCRIPTION_STATES, WAITS } from "./types.ts";
 
 /** The YAML shape of a scenario file, before steps are parsed (step.ts) and references checked (load.ts). */
 const priority = z.number().int().min(-128).max(127);
@@ -106,6 +106,19 @@ const Subscription = z.strictObject({
   state: z.enum(SUBSCRIPTION_STATES),
 });
 
+const roomName = z.string().regex(/^[a-z][a-z0-9]*$/, "expected a room name of lower-case letters and digits");
+
+const Room = z.strictObject({
+  /** The account that creates, configures and (after the case) destroys it. */
+  owner: accountName,
+  /** muc#roomconfig fields the owner submits at creation (XEP-0045 §10.1.3); none: the default configuration. */
+  config: z.record(z.string().min(1), z.union([z.string(), z.number().transform(String), z.boolean().transform((b) => (b ? "1" : "0")), z.array(z.string())])).optional(),
+  /** account: affiliation, granted by the owner at set-up (XEP-0045 §9, §10). */
+  affiliations: z.record(accountName, z.enum(AFFILIATIONS)).optional(),
+  /** by-case: the steps create it; set-up only reserves its name. */
+  created: z.enum(["by-harness", "by-case"]).optional(),
+});
+
 /** Either variables with their values (every combination is a case) or a list of named cells. */
 export const Matrix = z.union([z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "expected a variable name"), z.array(matrixValue).min(1)), z.array(z.record(z.string(), matrixValue)).min(1)]);
 
@@ -133,6 +146,8 @@ export const RawScenario = z.strictObject({
   connections: z.record(accountName, Connection.nullable()).optional(),
   roster: z.record(accountName, z.array(RosterItem).min(1)).optional(),
   subscriptions: z.array(Subscription).optional(),
+  /** Multi-user chat rooms of the case (XEP-0045): ${NAME} is the room's JID, ${NAME/Nick} an occupant's. */
+  rooms: z.record(roomName, Room).optional(),
   matrix: Matrix.optional(),
   steps: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1),
 });

@@ -11,7 +11,7 @@ export const WAITS = ["barrier", "timeout"] as const;
 export type Wait = (typeof WAITS)[number];
 
 export { FEATURES } from "../families/index.ts";
-export type { FeatureShape, ProbeShape, StreamFeatureShape } from "../families/index.ts";
+export type { DiscoAt, FeatureShape, ProbeShape, StreamFeatureShape } from "../families/index.ts";
 import type { FEATURES } from "../families/index.ts";
 import type { FeatureShape } from "../families/index.ts";
 
@@ -131,6 +131,26 @@ export interface SubscriptionSpec {
   user: string;
   contact: string;
   state: SubscriptionState;
+}
+
+/** An affiliation with a room (XEP-0045 §5.2) its owner grants at set-up. */
+export const AFFILIATIONS = ["owner", "admin", "member", "outcast"] as const;
+export type Affiliation = (typeof AFFILIATIONS)[number];
+
+/**
+ * A multi-user chat room of the case (XEP-0045), fresh as its accounts are: ${NAME} is its JID on the target's
+ * MUC service (a name unique to the case), ${NAME/Nick} an occupant's. Unless the case creates it itself, the
+ * owner creates it at set-up (persistent, so that it waits empty for the steps), configures it (`config`: the
+ * owner's form fields) and grants the affiliations; after the case the owner destroys it either way.
+ */
+export interface RoomSpec {
+  name: string;
+  owner: string;
+  /** muc#roomconfig fields the owner submits (a reserved room, §10.1.3); none: the default configuration (§10.1.2). */
+  config: Record<string, string | string[]>;
+  affiliations: Record<string, Affiliation>;
+  /** The case creates it in its steps: set-up only reserves the name; it is destroyed after the case if it exists. */
+  byCase: boolean;
 }
 
 /** Addressing attributes (RFC 6120 §8.1) a step may say it asserts on purpose. */
@@ -257,6 +277,7 @@ export interface Scenario {
   connections: RawConnectionSpec[];
   roster: RosterItemSpec[];
   subscriptions: SubscriptionSpec[];
+  rooms: RoomSpec[];
   steps: PlannedStep[];
   /** For a case expanded from a matrix: its cell's values. */
   cell?: Record<string, string>;

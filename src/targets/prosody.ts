@@ -10,7 +10,7 @@ import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts"
 import { S2S_PORT } from "./federation.ts";
 import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
-import { prosodyConfig, prosodyModules } from "../families/index.ts";
+import { prosodyComponents, prosodyConfig, prosodyModules } from "../families/index.ts";
 
 const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
 
@@ -48,6 +48,7 @@ ${fed ? federationConfig(dir, fed, ca) : `modules_disabled = { "s2s"; "s2s_auth_
 ${prosodyConfig()}
 ${(opts.extraConfig ?? []).join("\n")}
 VirtualHost "${domain}"
+${prosodyComponents(domain)}
 `;
 }
 
@@ -97,7 +98,7 @@ function namesFrom(dir: string, hosts: { ip: string; domain: string }[]): string
  * Include of conf.d would read the system's folder, so it goes: 0.12's conf.d holds only a VirtualHost
  * "localhost", which the main file already has.
  */
-function shippedConfig(shipped: string, dir: string, port: number, admin: string): string {
+function shippedConfig(shipped: string, dir: string, port: number, admin: string, domain: string): string {
   const ours = `-- xmpp-conform: only what a throwaway instance on loopback must change; the rest is as the package ships it
 run_as_root = true
 pidfile = "${dir}/prosody.pid"
@@ -120,7 +121,9 @@ ${namesFrom(dir, [])}
   const lines = shipped.split("\n").filter((l) => !/^\s*Include\s/.test(l));
   const host = lines.findIndex((l) => /^\s*(VirtualHost|Component)\s/.test(l));
   if (host < 0) throw new Error("the package's prosody.cfg.lua has no VirtualHost");
-  return [...lines.slice(0, host), ours, ...lines.slice(host)].join("\n");
+  // The package's own example of a MUC service (commented out there), on our domain: XEP-0479's IM suite needs one.
+  const muc = `-- xmpp-conform: the package's example MUC component, for the domain\nComponent "conference.${domain}" "muc"`;
+  return [...lines.slice(0, host), ours, ...lines.slice(host), muc].join("\n");
 }
 
 /** prosodyctl against our config; the account list is the data directory (one file per account). */
@@ -174,7 +177,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   const admin = shipped ? provisioningAdmin(domain) : undefined;
   writeFileSync(
     cfg,
-    admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, port, admin.jid) : config(dir, { c2s: port, websocket: ports[1] }, domain, opts, ca),
+    admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, port, admin.jid, domain) : config(dir, { c2s: port, websocket: ports[1] }, domain, opts, ca),
   );
   const logFile = path.join(dir, "prosody.log");
   const proc = startTethered(inRelease(release, "usr/bin/prosody"), ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });

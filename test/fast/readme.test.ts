@@ -19,5 +19,11 @@ test("the README is a front door: at most 250 lines, every page it links to exis
 
 test("the README's table of modules is what each family loads in the harness's configurations", () => {
   const code = (xs: string[]) => xs.map((x) => `\`${x}\``).join(", ") || "(none)";
-  for (const f of FAMILIES) assert.ok(readme.includes(`| ${f.title} | ${code(f.prosody.modules)} | ${code(Object.keys(f.ejabberd.modules))} |`), f.title);
+  for (const f of FAMILIES) {
+    const component = "component" in f.prosody ? (f.prosody.component as { sub: string; plugin: string }) : undefined;
+    const prosody = component
+      ? `${code(f.prosody.modules) === "(none)" ? "" : `${code(f.prosody.modules)}, `}the Component \`${component.sub}.DOMAIN\` (\`${component.plugin}\`)`
+      : code(f.prosody.modules);
+    assert.ok(readme.includes(`| ${f.title} | ${prosody} | ${code(Object.keys(f.ejabberd.modules))} |`), f.title);
+  }
 });

@@ -58,6 +58,7 @@ export const run: CommandModule = {
             describe:
               "a baseline ('xmpp-conform baseline accept' writes one) or an earlier run's results: the reports speak of what changed (annotations, JUnit failures and the summary are the cases that got worse), diff.md is written, and the run exits 1 only when a case got worse or lost coverage",
           })
+          .option("muc-service", { type: "string", describe: "the multi-user chat service of the server (XEP-0045), when its disco#items do not list it: its rooms are made there" })
           .option("allow-lost", { type: "boolean", default: false, describe: "with --baseline: a case observed in the baseline and skipped now does not fail the gate" }),
       ),
     )
@@ -105,6 +106,7 @@ export const run: CommandModule = {
         out: string;
         baseline?: string;
         allowLost: boolean;
+        mucService?: string;
         grep?: string;
         tag: string[];
         concurrency: string;
@@ -157,6 +159,7 @@ export const run: CommandModule = {
       install: a.install,
       strict: a.strict,
       transcripts: a.transcripts,
+      ...(a.mucService && { mucService: a.mucService }),
     };
     try {
       Object.assign(opts.accounts!, accountSecrets(a));

@@ -1,3 +1,4 @@
+import { destroyRoom, roomJid } from "../rooms.ts";
 import type { Received } from "../../xmpp/connections/inbox.ts";
 import type { Element } from "ltx";
 import type { AccountLedger } from "../../accounts/ledger.ts";
@@ -42,6 +43,8 @@ export interface CaseContext extends Side {
   signal: AbortSignal;
   /** Whether the servers answer (the run's liveness watch): set-up asks before it tries again. */
   health?: Health;
+  /** The target's multi-user chat service (XEP-0045), found when the run started: a case's rooms live there. */
+  muc?: string;
 }
 
 /**
@@ -78,8 +81,35 @@ export class CaseScope {
     readonly retrying: Retrying,
   ) {
     this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), ...(ctx.remote && { "domain.remote": ctx.remote.domain }), uid: ctx.uid };
+    // Rooms on the MUC service (a case with rooms is skipped without one, so the placeholder never leaves the harness).
+    if (sc.rooms.length > 0) {
+      const service = ctx.muc ?? "no-muc-service.invalid";
+      this.bindings.muc = service;
+      for (const r of sc.rooms) {
+        this.bindings[r.name] = roomJid(r.name, uid, service);
+        this.bindings[`${r.name}/*`] = "occupants";
+      }
+    }
     this.resources = new Map(sc.accounts.filter((a) => a.domain !== "remote").flatMap((a) => a.resources.map((r) => [`${a.name}/${r.name}`, r] as const)));
     this.connections = new Map(sc.connections.map((c) => [c.label, c]));
+  }
+
+  /** Rooms the set-up created (or the case may have): each owner destroys its own after the case, before the accounts go. */
+  private async destroyRooms(): Promise<void> {
+    if (this.sc.rooms.length === 0 || !this.ctx.muc) return;
+    for (const room of this.sc.rooms) {
+      if (!this.credentials.has(room.owner)) continue;
+      const jid = this.bindings[room.name];
+      try {
+        const open = this.all.find((s) => s.isOpen && s.label.startsWith(`${room.owner}/`));
+        const owner = open ?? (await this.login(`${room.owner}/teardown`, { name: `teardown-${this.uid}`, roster: false, online: false, acks: true }, new Map()));
+        const left = await destroyRoom(owner, jid, this.ctx.timeoutMs);
+        if (left) this.transcript.add("harness", "note", `the room ${jid} could not be destroyed: ${left}`, true);
+        if (!open) await owner.close();
+      } catch (err) {
+        this.transcript.add("harness", "note", `the room ${jid} could not be destroyed: ${(err as Error).message}`, true);
+      }
+    }
   }
 
   /** The runner skips a case with domain-b accounts when there is no peer, so ctx.peer! holds where it is used. */
@@ -252,7 +282,9 @@ export class CaseScope {
 
   /** A barrier from every participant of the case (or the given actors) to the observers (see barrier.ts). */
   barrier(observers: Participant[], signal?: AbortSignal, actors: Participant[] = this.participants): Promise<void> {
-    return barrier(observers, actors, this.ctx.timeoutMs, this.ctx.quietMs, signal);
+    // A case's rooms speak for themselves: each is pinged too (their answers follow what they sent).
+    const rooms = this.ctx.muc ? this.sc.rooms.map((r) => this.bindings[r.name]) : [];
+    return barrier(observers, actors, this.ctx.timeoutMs, this.ctx.quietMs, signal, rooms);
   }
 
   /**
@@ -262,6 +294,7 @@ export class CaseScope {
    */
   async close(): Promise<void> {
     this.transcript.teardown();
+    await this.destroyRooms();
     const made = [...this.credentials].map(([account, m]) => ({ ...m, open: this.all.find((s) => s.isOpen && s.label.startsWith(`${account}/`)) }));
     const via = (c: Credentials) => made.find((m) => m.creds === c)?.open;
     // Each ledger removes only the accounts it made.

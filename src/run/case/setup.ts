@@ -1,12 +1,13 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
-import type { ProbeShape, StreamFeatureShape } from "../../scenario/types.ts";
+import type { DiscoAt, ProbeShape, StreamFeatureShape } from "../../scenario/types.ts";
 import { matchStanza, parsePattern } from "../../match/pattern.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
 import { openRawStream } from "../../xmpp/connections/raw-stream.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
 import type { Session } from "../../xmpp/connections/session.ts";
 import { applyFixtures } from "../fixtures.ts";
+import { createRoom } from "../rooms.ts";
 import type { CaseScope } from "./scope.ts";
 
 /**
@@ -20,7 +21,8 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
   const { sc } = scope;
   await scope.createAccounts();
   let missing: string[] = [];
-  const involved = new Set([...sc.roster.map((r) => r.owner), ...sc.subscriptions.flatMap((x) => [x.user, x.contact])]);
+  const made = sc.rooms.filter((r) => !r.byCase);
+  const involved = new Set([...sc.roster.map((r) => r.owner), ...sc.subscriptions.flatMap((x) => [x.user, x.contact]), ...made.map((r) => r.owner)]);
   if (involved.size > 0) {
     const setup = new Map<string, Session>();
     try {
@@ -29,8 +31,13 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
       await Promise.all(local.map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
       const byAccount = new Map<string, Session | RemoteAccount>([...setup].map(([label, s]) => [label.split("/")[0], s]));
       for (const name of involved) if (scope.remotes.has(name)) byAccount.set(name, scope.remotes.get(name)!);
-      missing = await missingFeatures(scope, offered(scope, [...setup.values()]), asker(scope, [...setup.values()]));
-      if (missing.length === 0) await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
+      missing = await missingFeatures(scope, offered(scope, [...setup.values()]), asker(scope, [...setup.values()]), "before rooms");
+      if (missing.length === 0) {
+        await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
+        for (const room of made) await createRoom(setup.get(`${room.owner}/set-up`)!, room, scope.bindings[room.name], scope.bindings, scope.ctx.timeoutMs);
+        // A room's own features are asked of the case's first room, once it exists.
+        if (made.length > 0) missing = await missingFeatures(scope, [], setup.get(`${made[0].owner}/set-up`), "rooms");
+      }
     } finally {
       await Promise.all([...setup.values()].map((s) => s.close()));
     }
@@ -70,10 +77,22 @@ async function probe(scope: CaseScope): Promise<Element[]> {
 /** A logged-in session of the user's server (domain a), to ask disco#info of. */
 const asker = (scope: CaseScope, sessions: Session[]) => sessions.find((x) => x.jid && scope.sideOf(x.label.split("/")[0]) === scope.ctx);
 
-/** The disco#info features of the server's domain or the asking account's bare JID (XEP-0030), when the case needs one. */
-async function discoFeatures(scope: CaseScope, at: "server" | "account", session: Session | undefined): Promise<Set<string>> {
+/** Where a disco#info feature is asked (DiscoAt): the domain, the asking account's bare JID, the MUC service or the case's first room. */
+function discoTarget(scope: CaseScope, at: DiscoAt, session: Session): string | undefined {
+  if (at === "server") return scope.ctx.endpoint.domain;
+  if (at === "account") return session.jid!.split("/")[0];
+  if (at === "muc") return scope.ctx.muc;
+  const first = scope.sc.rooms.find((r) => !r.byCase);
+  return first && scope.bindings[first.name];
+}
+
+const DISCO_WHERE: Record<DiscoAt, string> = { server: "the server", account: "the user's bare JID", muc: "the MUC service", room: "the case's room" };
+
+/** The disco#info features of a DiscoAt (XEP-0030), when the case needs one; none where there is nothing to ask. */
+async function discoFeatures(scope: CaseScope, at: DiscoAt, session: Session | undefined): Promise<Set<string>> {
   if (!session) return new Set();
-  const to = at === "server" ? scope.ctx.endpoint.domain : session.jid!.split("/")[0];
+  const to = discoTarget(scope, at, session);
+  if (!to) return new Set();
   const reply = await session.request(xml("iq", { type: "get", to }, xml("query", { xmlns: NS.discoInfo })), scope.ctx.timeoutMs);
   const query = reply.attrs.type === "result" ? reply.getChild("query", NS.discoInfo) : undefined;
   return new Set((query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var)));
@@ -90,20 +109,26 @@ async function answers(scope: CaseScope, want: ProbeShape, session: Session | un
   return reply.attrs.type === "result" && (!want.holds || matchStanza(parsePattern(want.holds), reply).ok);
 }
 
-async function missingFeatures(scope: CaseScope, features: Element[], session?: Session): Promise<string[]> {
+/**
+ * The features the case needs and the server does not offer. `phase`: a room's features are asked once the
+ * case's rooms exist ("rooms"), the others before ("before rooms"); a case without rooms asks all at once.
+ */
+async function missingFeatures(scope: CaseScope, features: Element[], session?: Session, phase?: "before rooms" | "rooms"): Promise<string[]> {
   const has = (want: StreamFeatureShape, x: Element) => {
     const el = x.getChild(want.name, want.ns);
     return el !== undefined && (!want.mechanism || el.getChildren("mechanism").some((m) => want.mechanism!.split("|").includes(m.getText().trim())));
   };
   const disco = new Map<string, Set<string>>();
   const missing: string[] = [];
-  for (const { name: f, shape: want } of scope.sc.needs) {
+  const now = scope.sc.needs.filter(({ shape }) => !phase || ("disco" in shape && shape.at === "room") === (phase === "rooms"));
+  for (const { name: f, shape: want } of now) {
     if ("probe" in want) {
       if (!(await answers(scope, want, session)))
         missing.push(`${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {
       if (!disco.has(want.at)) disco.set(want.at, await discoFeatures(scope, want.at, session));
-      if (!disco.get(want.at)!.has(want.disco)) missing.push(`${f} (${want.disco} in the disco#info of ${want.at === "server" ? "the server" : "the user's bare JID"})`);
+      if (want.at === "muc" && !scope.ctx.muc) missing.push(`${f} (no multi-user chat service: the domain's disco#items list none; --muc-service names one)`);
+      else if (!disco.get(want.at)!.has(want.disco)) missing.push(`${f} (${want.disco} in the disco#info of ${DISCO_WHERE[want.at]})`);
     } else if (!features.some((x) => has(want, x))) missing.push(want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
   }
   return missing;

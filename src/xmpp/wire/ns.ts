@@ -19,6 +19,13 @@ export const NS = {
   register: "jabber:iq:register",
   version: "jabber:iq:version",
   discoInfo: "http://jabber.org/protocol/disco#info",
+  discoItems: "http://jabber.org/protocol/disco#items",
+  /** XEP-0045: joining (muc), what the service says about occupants (#user), a room's owner (#owner) and admin (#admin) use cases. */
+  muc: "http://jabber.org/protocol/muc",
+  mucUser: "http://jabber.org/protocol/muc#user",
+  mucOwner: "http://jabber.org/protocol/muc#owner",
+  mucAdmin: "http://jabber.org/protocol/muc#admin",
+  dataForms: "jabber:x:data",
   caps: "http://jabber.org/protocol/caps",
   commands: "http://jabber.org/protocol/commands",
   admin: "http://jabber.org/protocol/admin",

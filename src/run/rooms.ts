@@ -1,0 +1,81 @@
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { parsePattern } from "../match/pattern.ts";
+import type { RoomSpec } from "../scenario/types.ts";
+import type { Session } from "../xmpp/connections/session.ts";
+import { describeStanzaError } from "../xmpp/protocol/errors.ts";
+import { NS } from "../xmpp/wire/ns.ts";
+import { PreconditionFailed } from "./case/errors.ts";
+import { barrier } from "./barrier.ts";
+import { consume, findNow, waitFor } from "./expect.ts";
+
+/** The nickname an owner creates a room with at set-up (it leaves before the steps). */
+export const SETUP_NICK = "set-up";
+
+/** A room's JID for a case: its name made unique, on the service. */
+export const roomJid = (name: string, uid: string, service: string) => `${name}-${uid}@${service}`.toLowerCase();
+
+/** The server refused what a room fixture needs, the same on every attempt: a skip naming it. */
+function notGiven(step: string, answer: string): never {
+  throw new PreconditionFailed({ step, answer }, `room ${step}`, `the server did not give the precondition '${step}': ${answer}`);
+}
+
+async function awaitPresence(s: Session, room: string, pattern: string, timeoutMs: number): Promise<Element | undefined> {
+  const p = parsePattern(pattern);
+  const errorPattern = parsePattern(`<presence type='error'/>`);
+  const { found } = await waitFor(
+    s,
+    () => findNow(s.inbox.items, [p], "one", {}) ?? findNow(s.inbox.items, [errorPattern], "one", {}),
+    timeoutMs,
+    (signal) => barrier([s], [s], timeoutMs, 0, signal, [room]),
+  );
+  if (!found) return undefined;
+  consume(found);
+  return found.picked[0].el;
+}
+
+/**
+ * Creates a room as XEP-0045 §10.1 says, on the owner's set-up session: enters it (status 201: created),
+ * submits the configuration form with the case's fields and the room persistent (so that it waits, empty, for
+ * the steps), grants the affiliations (§9, §10), and leaves. A field the form does not offer, or a refusal, is
+ * a precondition the server did not give: the case skips naming it.
+ */
+export async function createRoom(owner: Session, room: RoomSpec, jid: string, jids: Record<string, string>, timeoutMs: number): Promise<void> {
+  const who = `${room.owner} creates the room ${room.name}`;
+  await owner.send(xml("presence", { to: `${jid}/${SETUP_NICK}` }, xml("x", { xmlns: NS.muc })));
+  const self = await awaitPresence(owner, jid, `<presence from='${jid}/${SETUP_NICK}'><x xmlns='${NS.mucUser}'><status code='110'/></x></presence>`, timeoutMs);
+  if (!self) notGiven(who, "no presence of the owner in the room came");
+  if (self.attrs.type === "error") notGiven(who, `the service answered ${self.toString()}`);
+  // The form as the service offers it: the case's fields must be among its fields.
+  const form = await owner.request(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: NS.mucOwner })), timeoutMs);
+  if (form.attrs.type !== "result") notGiven(`${who}: its configuration form`, describeStanzaError(form));
+  const offered = new Set(
+    (form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => String(f.attrs.var ?? "")),
+  );
+  const fields: Record<string, string | string[]> = { "muc#roomconfig_persistentroom": "1", ...room.config };
+  const missing = Object.keys(fields).filter((v) => !offered.has(v));
+  if (missing.length > 0) notGiven(`${who}: ${missing.join(", ")} in its configuration form`, `the form offers ${[...offered].filter(Boolean).join(", ") || "no field"}`);
+  const submit = xml(
+    "x",
+    { xmlns: NS.dataForms, type: "submit" },
+    xml("field", { var: "FORM_TYPE" }, xml("value", {}, "http://jabber.org/protocol/muc#roomconfig")),
+    ...Object.entries(fields).map(([v, value]) => xml("field", { var: v }, ...(Array.isArray(value) ? value : [value]).map((x) => xml("value", {}, x)))),
+  );
+  const configured = await owner.request(xml("iq", { type: "set", to: jid }, xml("query", { xmlns: NS.mucOwner }, submit)), timeoutMs);
+  if (configured.attrs.type !== "result") notGiven(`${who}: configured with ${Object.keys(room.config).join(", ") || "persistence"}`, describeStanzaError(configured));
+  for (const [account, affiliation] of Object.entries(room.affiliations)) {
+    const granted = await owner.request(xml("iq", { type: "set", to: jid }, xml("query", { xmlns: NS.mucAdmin }, xml("item", { affiliation, jid: jids[account] }))), timeoutMs);
+    if (granted.attrs.type !== "result") notGiven(`${room.owner} makes ${account} ${affiliation} of the room ${room.name}`, describeStanzaError(granted));
+  }
+  await owner.send(xml("presence", { to: `${jid}/${SETUP_NICK}`, type: "unavailable" }));
+  const left = await awaitPresence(owner, jid, `<presence from='${jid}/${SETUP_NICK}' type='unavailable'/>`, timeoutMs);
+  if (!left) notGiven(`${room.owner} leaves the room ${room.name} after creating it`, "no unavailable presence came back");
+}
+
+/** Destroys a room (XEP-0045 §10.9) as its owner; whatever the answer (a room the case destroyed is gone already), the case is over. */
+export async function destroyRoom(owner: Session, jid: string, timeoutMs: number): Promise<string | undefined> {
+  const reply = await owner.request(xml("iq", { type: "set", to: jid }, xml("query", { xmlns: NS.mucOwner }, xml("destroy", {}))), timeoutMs);
+  if (reply.attrs.type === "result") return undefined;
+  const why = describeStanzaError(reply);
+  return why.startsWith("item-not-found") ? undefined : why;
+}
