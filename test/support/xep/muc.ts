@@ -1,6 +1,10 @@
 import type { Element } from "ltx";
 import { changed, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
+import * as enter from "./muc/enter.ts";
+import * as moderation from "./muc/moderation.ts";
+import * as owner from "./muc/owner.ts";
+import * as talk from "./muc/talk.ts";
 
 const MUC_USER = "http://jabber.org/protocol/muc#user";
 
@@ -8,8 +12,12 @@ const MUC_USER = "http://jabber.org/protocol/muc#user";
 const occupantPresence = (el: Element) => el.name === "presence" && String(el.attrs.from ?? "").includes("/") && Boolean(el.getChild("x", MUC_USER));
 const statuses = (el: Element) => el.getChild("x", MUC_USER)?.getChildren("status") ?? [];
 
-/** XEP-0045 (with XEP-0249, XEP-0410, XEP-0421): server bugs the cases must catch. */
+/** XEP-0045 (with XEP-0249, XEP-0410, XEP-0421): server bugs the cases must catch (one file an area, in muc/). */
 export const FAULTS: FaultDef[] = [
+  ...enter.FAULTS,
+  ...talk.FAULTS,
+  ...moderation.FAULTS,
+  ...owner.FAULTS,
   {
     id: "muc.join.self-presence-without-110",
     area: "muc",
@@ -27,4 +35,4 @@ export const FAULTS: FaultDef[] = [
 ];
 
 /** What XEP-0045 lets a service do differently, which no case may fail on. */
-export const VARIATIONS: Variation[] = [];
+export const VARIATIONS: Variation[] = [...enter.VARIATIONS, ...talk.VARIATIONS, ...moderation.VARIATIONS, ...owner.VARIATIONS];

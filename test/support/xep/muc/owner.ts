@@ -1,0 +1,6 @@
+import type { FaultDef } from "../../fault-kit.ts";
+import type { Variation } from "../../variations.ts";
+
+/** XEP-0045 faults and variations of scenarios/muc/ (owner). */
+export const FAULTS: FaultDef[] = [];
+export const VARIATIONS: Variation[] = [];
