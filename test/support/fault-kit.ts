@@ -35,6 +35,7 @@ export interface FaultDef {
     | "pep"
     | "bookmarks"
     | "avatar"
+    | "muc"
     | "extdisco";
   requirements: string[];
   /** The bug, as a server developer would describe it. */
