@@ -2,7 +2,9 @@ import type { Credentials } from "../xmpp/connections/session.ts";
 import { journalDir, readJournals, type AccountJournal } from "./journal.ts";
 import type { LeftAccount } from "./ledger.ts";
 import { removeAccount } from "./removal.ts";
-import type { ExistingAccounts, Provisioner } from "./types.ts";
+import type { ExistingAccounts, Provisioner, ProvisionerContext } from "./types.ts";
+import { asAccount } from "./login.ts";
+import { destroyRequest } from "../xmpp/protocol/muc.ts";
 
 /** Every account the harness makes is named xc-<run>-<case>-<name>: what cleanup looks for on a server's user list. */
 export const ACCOUNT_PREFIX = "xc-";
@@ -16,10 +18,14 @@ export interface CleanupReport {
   remain: LeftAccount[];
   /** What the reader must know: journals of runs still going, a server without a user list. */
   notes: string[];
+  /** Rooms of earlier runs destroyed. */
+  rooms: string[];
 }
 
 interface Candidate {
   creds: Credentials;
+  /** Rooms it owns that a run made (from the journal). */
+  rooms?: string[];
   /** The second password a case may have changed the account's to (from the journal). */
   spare?: string;
   journal?: AccountJournal;
@@ -34,10 +40,13 @@ interface Candidate {
  * still going on this machine are left alone. What remains is measured, not assumed: listed again where
  * the server lists, else the accounts whose removal failed.
  */
-export async function cleanup(provisioner: Provisioner, opts: { server: string; existing?: ExistingAccounts; admin?: string; dir?: string }): Promise<CleanupReport> {
+export async function cleanup(
+  provisioner: Provisioner,
+  opts: { server: string; existing?: ExistingAccounts; admin?: string; dir?: string; login?: Pick<ProvisionerContext, "endpoint" | "timeoutMs"> },
+): Promise<CleanupReport> {
   const dir = opts.dir ?? journalDir();
   const domain = provisioner.domain;
-  const report: CleanupReport = { removed: [], absent: 0, remain: [], notes: [] };
+  const report: CleanupReport = { removed: [], absent: 0, remain: [], notes: [], rooms: [] };
   const busy = new Set<string>();
   const candidates = new Map<string, Candidate>();
   // The same --server as the run's: a journal of another server with the same domain (every local test server is
@@ -63,7 +72,7 @@ export async function cleanup(provisioner: Provisioner, opts: { server: string; 
                 : `made with --accounts ${e.way}: remove it with --accounts ibr or admin`,
           });
       } else {
-        candidates.set(e.jid, { creds: { username, password: e.password ?? "" }, ...(e.spare && { spare: e.spare }), journal });
+        candidates.set(e.jid, { creds: { username, password: e.password ?? "" }, ...(e.spare && { spare: e.spare }), ...(e.rooms?.length && { rooms: e.rooms }), journal });
       }
     }
   }
@@ -92,6 +101,8 @@ export async function cleanup(provisioner: Provisioner, opts: { server: string; 
     Array.from({ length: Math.min(4, queue.length) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [jid, c] = next;
+        // Its rooms first (XEP-0045 §10.9): once the owner is gone, nobody may destroy them.
+        if (c.rooms && opts.login) await destroyRooms(opts.login, c, report);
         let result = await removeAccount(c.listed ? byName : provisioner, c.creds);
         // Refused with its first password, it may carry the second one a case changed it to.
         if (!result.removed && result.gone && c.spare) result = await removeAccount(provisioner, { ...c.creds, password: c.spare });
@@ -116,4 +127,22 @@ export async function cleanup(provisioner: Provisioner, opts: { server: string; 
   }
   report.removed.sort();
   return report;
+}
+
+/** The rooms a run's account owns, destroyed as their owner; each one gone is struck from the journal. */
+async function destroyRooms(login: Pick<ProvisionerContext, "endpoint" | "timeoutMs">, c: Candidate, report: CleanupReport): Promise<void> {
+  const jid = `${c.creds.username}@${login.endpoint.domain}`;
+  try {
+    await asAccount(login, c.creds, async (session) => {
+      for (const room of c.rooms!) {
+        const reply = await session.request(destroyRequest(room), login.timeoutMs);
+        if (reply.attrs.type === "result" || reply.getChild("error")?.getChild("item-not-found")) {
+          report.rooms.push(room);
+          c.journal?.room(jid, room, true);
+        } else report.notes.push(`the room ${room} could not be destroyed as ${jid}: ${reply.toString()}`);
+      }
+    });
+  } catch (err) {
+    report.notes.push(`${jid} could not log in to destroy its rooms (${c.rooms!.join(", ")}): ${(err as Error).message}`);
+  }
 }

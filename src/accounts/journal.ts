@@ -12,6 +12,8 @@ export interface JournalEntry {
   password?: string;
   /** The second password a case may change the account's to (a disposable account, XEP-0077 §3.3). */
   spare?: string;
+  /** Multi-user chat rooms it owns that a case made (XEP-0045): destroyed before the account is removed. */
+  rooms?: string[];
 }
 
 /** The first line of a journal: whose it is, so that a later cleanup knows the server and whether the run still lives. */
@@ -61,6 +63,14 @@ export class AccountJournal {
   drop(jid: string): void {
     if (!this.open.delete(jid)) return;
     this.write({ drop: jid });
+  }
+
+  /** A room the account owns, written before it is made; `gone` once it is destroyed. */
+  room(jid: string, room: string, gone = false): void {
+    const entry = this.open.get(jid);
+    if (!entry) return;
+    entry.rooms = gone ? (entry.rooms ?? []).filter((r) => r !== room) : [...(entry.rooms ?? []), room];
+    this.write(gone ? { unroom: { jid, room } } : { room: { jid, room } });
   }
 
   /** Ends the journal: deleted when nothing is left in it, kept (for cleanup) otherwise. */
@@ -117,6 +127,9 @@ export function readJournals(domain: string, dir = journalDir()): FoundJournal[]
       for (const l of lines.slice(1)) {
         if (l.add) open.set((l.add as JournalEntry).jid, l.add as JournalEntry);
         if (typeof l.drop === "string") open.delete(l.drop);
+        const room = (l.room ?? l.unroom) as { jid: string; room: string } | undefined;
+        const owner = room && open.get(room.jid);
+        if (owner) owner.rooms = l.room ? [...(owner.rooms ?? []), room.room] : (owner.rooms ?? []).filter((r) => r !== room.room);
       }
       return [{ journal: new AccountJournal(file, header, [...open.values()]), header, live: isLive(header) }];
     });

@@ -96,6 +96,11 @@ export class AccountLedger {
     }
   }
 
+  /** A room an account of this ledger owns (made, or `gone`): journalled so that `cleanup` destroys what a killed run left. */
+  ownsRoom(creds: Credentials, room: string, gone = false): void {
+    this.journal?.room(`${creds.username}@${this.provisioner.domain}`, room, gone);
+  }
+
   /**
    * A fresh account (or a free existing one), journalled before it is made, so that a crash of the harness
    * leaves a record for `cleanup`. Once the server has refused to make accounts (registration off or

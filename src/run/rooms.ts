@@ -5,6 +5,7 @@ import type { RoomSpec } from "../scenario/types.ts";
 import type { Session } from "../xmpp/connections/session.ts";
 import { describeStanzaError } from "../xmpp/protocol/errors.ts";
 import { NS } from "../xmpp/wire/ns.ts";
+import { destroyRequest } from "../xmpp/protocol/muc.ts";
 import { PreconditionFailed } from "./case/errors.ts";
 import { barrier } from "./barrier.ts";
 import { consume, findNow, waitFor } from "./expect.ts";
@@ -74,7 +75,7 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
 
 /** Destroys a room (XEP-0045 §10.9) as its owner; whatever the answer (a room the case destroyed is gone already), the case is over. */
 export async function destroyRoom(owner: Session, jid: string, timeoutMs: number): Promise<string | undefined> {
-  const reply = await owner.request(xml("iq", { type: "set", to: jid }, xml("query", { xmlns: NS.mucOwner }, xml("destroy", {}))), timeoutMs);
+  const reply = await owner.request(destroyRequest(jid), timeoutMs);
   if (reply.attrs.type === "result") return undefined;
   const why = describeStanzaError(reply);
   return why.startsWith("item-not-found") ? undefined : why;

@@ -21,11 +21,14 @@ export function runCli(
     env?: NodeJS.ProcessEnv;
     /** A command the CLI runs under (strace and its options, say). */
     under?: string[];
+    /** The child as soon as it runs (to kill it on a condition of the test's own). */
+    onSpawn?: (child: ReturnType<typeof spawn>) => void;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     const command = [...(opts.under ?? []), process.execPath, path.join(ROOT, "bin/xmpp-conform.js"), ...args];
     const child = spawn(command[0], command.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
+    opts.onSpawn?.(child);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {

@@ -56,8 +56,9 @@ export const cleanup: CommandModule = {
     }
     const { name, found, ...server } = located!;
     const domain = server.domain;
+    let endpoint: Awaited<ReturnType<typeof reach>> | undefined;
     try {
-      const endpoint = await reach(server, tlsRequest(a), a.timeout);
+      endpoint = await reach(server, tlsRequest(a), a.timeout);
       provisioner = provisioners[way]({ endpoint, timeoutMs: a.timeout, ...secrets });
       // --accounts file cleans accounts listed in the journals without checking them first (open() would set aside those not fresh).
       if (way !== "file") await provisioner.open?.();
@@ -67,8 +68,9 @@ export const cleanup: CommandModule = {
     }
     try {
       process.stdout.write(`cleanup of ${domain} at ${name}${found ? ` (${found})` : ""} with --accounts ${way}; journals in ${journalDir()}\n`);
-      const report = await cleanUp(provisioner!, { server: name, existing: secrets.existing, admin: secrets.admin?.jid });
+      const report = await cleanUp(provisioner!, { server: name, existing: secrets.existing, admin: secrets.admin?.jid, login: { endpoint: endpoint!, timeoutMs: a.timeout } });
       for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
+      if (report.rooms.length > 0) process.stdout.write(`destroyed ${report.rooms.length} room${report.rooms.length === 1 ? "" : "s"} left by earlier runs\n`);
       const n = report.removed.length;
       const absent = report.absent > 0 ? ` (${report.absent} recorded account${report.absent === 1 ? " was" : "s were"} not on the server)` : "";
       process.stdout.write(`removed ${n} account${n === 1 ? "" : "s"} left by earlier runs${absent}; ${report.remain.length} remain${report.remain.length > 0 ? ":" : ""}\n`);

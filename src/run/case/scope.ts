@@ -6,7 +6,7 @@ import { parsePattern } from "../../match/pattern.ts";
 import type { CaseResult } from "../../results/schema.ts";
 import { randomBytes } from "node:crypto";
 import { fill, secretKey, type Bindings } from "../../match/template.ts";
-import type { AccountSpec, RawConnectionSpec, ResourceSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
+import type { AccountSpec, RawConnectionSpec, ResourceSpec, RoomSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
 import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/connections/session.ts";
 import type { Transcript } from "../../xmpp/connections/transcript.ts";
@@ -94,6 +94,15 @@ export class CaseScope {
     this.connections = new Map(sc.connections.map((c) => [c.label, c]));
   }
 
+  /**
+   * Records that a room of the case may exist (before set-up makes it, or before the steps, for one the case
+   * makes) or, `gone`, no longer does: the journal lets `cleanup` destroy what a killed run left.
+   */
+  ownsRoom(room: RoomSpec, gone = false): void {
+    const owner = this.credentials.get(room.owner);
+    if (owner) owner.side.ledger.ownsRoom(owner.creds, this.bindings[room.name], gone);
+  }
+
   /** Rooms the set-up created (or the case may have): each owner destroys its own after the case, before the accounts go. */
   private async destroyRooms(): Promise<void> {
     if (this.sc.rooms.length === 0 || !this.ctx.muc) return;
@@ -105,6 +114,7 @@ export class CaseScope {
         const owner = open ?? (await this.login(`${room.owner}/teardown`, { name: `teardown-${this.uid}`, roster: false, online: false, acks: true }, new Map()));
         const left = await destroyRoom(owner, jid, this.ctx.timeoutMs);
         if (left) this.transcript.add("harness", "note", `the room ${jid} could not be destroyed: ${left}`, true);
+        else this.ownsRoom(room, true);
         if (!open) await owner.close();
       } catch (err) {
         this.transcript.add("harness", "note", `the room ${jid} could not be destroyed: ${(err as Error).message}`, true);

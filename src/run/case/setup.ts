@@ -34,7 +34,10 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
       missing = await missingFeatures(scope, offered(scope, [...setup.values()]), asker(scope, [...setup.values()]), "before rooms");
       if (missing.length === 0) {
         await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
-        for (const room of made) await createRoom(setup.get(`${room.owner}/set-up`)!, room, scope.bindings[room.name], scope.bindings, scope.ctx.timeoutMs);
+        for (const room of made) {
+          scope.ownsRoom(room);
+          await createRoom(setup.get(`${room.owner}/set-up`)!, room, scope.bindings[room.name], scope.bindings, scope.ctx.timeoutMs);
+        }
         // A room's own features are asked of the case's first room, once it exists.
         if (made.length > 0) missing = await missingFeatures(scope, [], setup.get(`${made[0].owner}/set-up`), "rooms");
       }
@@ -43,6 +46,8 @@ export async function setUp(scope: CaseScope): Promise<string[]> {
     }
   }
   if (missing.length > 0) return missing;
+  // A room the case makes itself may exist from its first step on.
+  for (const room of sc.rooms.filter((r) => r.byCase)) scope.ownsRoom(room);
   await Promise.all(scope.onlineResources.map(([label, r]) => scope.connect(label, r)));
   if (involved.size === 0 && sc.needs.length > 0) missing = await missingFeatures(scope, scope.all.length > 0 ? offered(scope, scope.all) : await probe(scope), asker(scope, scope.all));
   if (missing.length > 0) return missing;

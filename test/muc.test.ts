@@ -1,0 +1,113 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import xml from "@xmpp/xml";
+import { Session } from "../src/xmpp/connections/session.ts";
+import { Transcript } from "../src/xmpp/connections/transcript.ts";
+import { runCli } from "./support/cli.ts";
+import { prosody } from "./support/prosody.ts";
+
+/** Rooms as a case gets them: made at set-up, gone after the case, and gone after a kill -9 once cleanup ran. */
+let pros: Awaited<ReturnType<typeof prosody>>;
+/** A session of the test's own, to ask the MUC service what rooms it has. */
+let lister: Session;
+before(async () => {
+  pros = await prosody();
+  await pros.accountCommands!.register("lister", "pw");
+  lister = new Session("lister", { host: pros.host, port: pros.port, domain: pros.domain }, { username: "lister", password: "pw" }, "l", new Transcript());
+  await lister.start(3000);
+});
+after(async () => {
+  await lister.close();
+  await pros.stop();
+});
+
+const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
+const at = () => ["--server", `127.0.0.1:${pros.port}`, "--domain", pros.domain];
+
+/** The rooms the MUC service lists (XEP-0045 §6.3: rooms are public unless configured otherwise). */
+async function listedRooms(): Promise<string[]> {
+  const reply = await lister.request(xml("iq", { type: "get", to: `conference.${pros.domain}` }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items" })), 3000);
+  return (reply.getChild("query")?.getChildren("item") ?? []).map((i) => String(i.attrs.jid));
+}
+
+/** Whether a room exists: its disco#info is answered with a result (XEP-0045 §6.4), not item-not-found. */
+async function exists(room: string): Promise<boolean> {
+  const reply = await lister.request(xml("iq", { type: "get", to: room }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })), 3000);
+  return reply.attrs.type === "result";
+}
+
+test("a case's room is made at set-up and destroyed after it: it no longer exists, and the service lists no room of the run", async () => {
+  const out = tmp("xc-muc-");
+  const r = await runCli(["run", "scenarios/muc/enter.yaml", ...at(), "--profile", "none", "--reporter", "json", "--transcripts", "all", "--out", out]);
+  assert.ok(r.code === 0 || r.code === 1, r.stdout + r.stderr);
+  const transcripts = readFileSync(path.join(out, "results.json"), "utf8");
+  const rooms = [...new Set([...transcripts.matchAll(/[a-z0-9]+-[0-9a-f]{6}-\d+(?:-r\d+-\d+)?@conference\.localhost/g)].map((m) => m[0]))];
+  assert.ok(rooms.length > 0);
+  for (const room of rooms) assert.equal(await exists(room), false, room);
+  assert.deepEqual(await listedRooms(), []);
+});
+
+test("after a kill -9 with a room made, cleanup destroys the room as its owner, then removes the accounts", async () => {
+  const env = { XDG_STATE_HOME: tmp("xc-state-") };
+  // A case that waits after its room exists: time for the kill.
+  const dir = tmp("xc-muc-case-");
+  const scenario = path.join(dir, "wait.yaml");
+  writeFileSync(
+    scenario,
+    `id: muc-wait
+title: a room exists while the case waits
+spec: xep-0045
+section: "7.2.2"
+level: MUST
+requirements: [MUC-JOIN-06]
+accounts:
+  alice:
+  bob:
+    resources:
+      b1: {}
+rooms:
+  lobby:
+    owner: alice
+steps:
+  - bob/b1 sends: <presence to='\${lobby/Bob}'><x xmlns='http://jabber.org/protocol/muc'/></presence>
+  - bob/b1 receives: <presence from='\${lobby/Bob}'><x xmlns='http://jabber.org/protocol/muc#user'><status code='110'/></x></presence>
+    requirements: [MUC-JOIN-06]
+  - bob/b1 receives: <message><body>never</body></message>
+    wait: timeout
+    timeout: 20000
+`,
+  );
+  // Killed once the room the journal names exists on the service, while the case waits.
+  const journals = path.join(env.XDG_STATE_HOME, "xmpp-conform", "accounts");
+  const journalled = () =>
+    (existsSync(journals) ? readdirSync(journals) : []).flatMap((f) => [...readFileSync(path.join(journals, f), "utf8").matchAll(/"room":\{"jid":"[^"]+","room":"([^"]+)"\}/g)].map((m) => m[1]));
+  let room = "";
+  const r = await runCli(["run", scenario, ...at(), "--profile", "none", "--reporter", "console", "--out", tmp("xc-out-")], {
+    env,
+    onSpawn: (child) => {
+      let done = false;
+      child.on("exit", () => (done = true));
+      void (async () => {
+        while (!done) {
+          room = journalled()[0] ?? "";
+          if (room && (await exists(room))) return child.kill("SIGKILL");
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+    },
+  });
+  assert.equal(r.signal, "SIGKILL", r.stdout + r.stderr);
+  assert.equal(await exists(room), true, "the room the killed run left");
+  const cleaned = await runCli(["cleanup", ...at()], { env });
+  assert.equal(cleaned.code, 0, cleaned.stdout + cleaned.stderr);
+  assert.match(cleaned.stdout, /^destroyed 1 room left by earlier runs$/m);
+  assert.match(cleaned.stdout, /^removed 2 accounts left by earlier runs/m);
+  assert.equal(await exists(room), false);
+  assert.deepEqual(
+    pros.accounts().filter((f) => f.startsWith("xc%2d")),
+    [],
+  );
+});
