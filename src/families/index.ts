@@ -7,6 +7,7 @@ import { core } from "./core.ts";
 import { disco } from "./disco.ts";
 import { entity } from "./entity.ts";
 import { extdisco } from "./extdisco.ts";
+import { mobile } from "./mobile.ts";
 import { muc } from "./muc.ts";
 import { pep } from "./pep.ts";
 import { privateStorage } from "./private.ts";
@@ -16,7 +17,7 @@ import { vcard } from "./vcard.ts";
 export type { DiscoAt, Family, FeatureShape, ProbeShape, StreamFeatureShape } from "./family.ts";
 
 /** Every family, in the order the reports show their specifications: a new family is one file and one entry here. */
-export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc] as const;
+export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile] as const;
 
 type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 

@@ -15,7 +15,12 @@ type Offer = "offered" | "not offered" | "at run time";
 function offerOf(shape: FeatureShape, run: RunResult): Offer {
   const s = run.target.server;
   if (!s) return "at run time";
-  if ("disco" in shape) return (shape.at === "server" ? s.discoFeatures : (s.accountDiscoFeatures ?? [])).includes(shape.disco) ? "offered" : "not offered";
+  if ("disco" in shape) {
+    // A room's features are asked of a room the case makes.
+    if (shape.at === "room") return "at run time";
+    const features = shape.at === "server" ? s.discoFeatures : shape.at === "muc" ? (s.muc?.features ?? []) : (s.accountDiscoFeatures ?? []);
+    return features.includes(shape.disco) ? "offered" : "not offered";
+  }
   if ("probe" in shape) return "at run time";
   const stream = [...(s.streamFeatures.beforeTls ?? []), ...s.streamFeatures.beforeAuth, ...s.streamFeatures.afterAuth];
   const offered = stream.some(
@@ -24,7 +29,10 @@ function offerOf(shape: FeatureShape, run: RunResult): Offer {
   return offered ? "offered" : "not offered";
 }
 
-const modulesOf = (f: (typeof FAMILIES)[number]) => ({ prosody: f.prosody.modules, ejabberd: Object.keys(f.ejabberd.modules) });
+const modulesOf = (f: (typeof FAMILIES)[number]) => {
+  const component = "component" in f.prosody ? (f.prosody.component as { sub: string; plugin: string }) : undefined;
+  return { prosody: [...f.prosody.modules.map((x) => `mod_${x}`), ...(component ? [`a Component "${component.sub}.DOMAIN" "${component.plugin}"`] : [])], ejabberd: Object.keys(f.ejabberd.modules) };
+};
 
 /**
  * Before a run, for someone testing their own server: what the server is and offers, which families will run
@@ -71,7 +79,7 @@ export function renderPreflight(run: RunResult, cases: PreflightCase[]): string 
     );
     lacking.push(
       `  - ${f.title}: ${missing.length === features.length ? "not offered" : "without"} ${skips.join("; ")}`,
-      `      Prosody loads ${m.prosody.map((x) => `mod_${x}`).join(", ") || "nothing more"} for it; ejabberd ${m.ejabberd.join(", ") || "nothing more"}`,
+      `      Prosody loads ${m.prosody.join(", ") || "nothing more"} for it; ejabberd ${m.ejabberd.join(", ") || "nothing more"}`,
     );
   }
   out.push("", "families the server offers:", ...ready);

@@ -35,6 +35,8 @@ function inline(node: Node): string {
   if (typeof node === "string") return node;
   if (node.name === "note") return "";
   if (node.name === "br") return "\n";
+  // A power, written as the text means it: 2<sup>32</sup> (or <span class='super'>) is 2^32, not 232.
+  if (node.name === "sup" || (node.name === "span" && node.attrs.class === "super")) return `^${node.children.map(inline).join("")}`;
   return node.children.map(inline).join("");
 }
 

@@ -281,7 +281,17 @@ export class CaseScope {
 
   /** A pattern or stanza of the scenario with its placeholders filled. */
   parse(text: string, bindings: Bindings = this.bindings): Element {
-    return parsePattern(fill(text, bindings));
+    return parsePattern(fill(text, { ...bindings, ...this.counters() }));
+  }
+
+  /** ${c1.sent} and ${c1.received}: a raw connection's XEP-0198 counters as they stand (see RawConnection.sm). */
+  counters(): Bindings {
+    const out: Bindings = {};
+    for (const [label, c] of this.raws) {
+      if (c.sm.sent !== undefined) out[`${label}.sent`] = String(c.sm.sent);
+      if (c.sm.received !== undefined) out[`${label}.received`] = String(c.sm.received);
+    }
+    return out;
   }
 
   /**

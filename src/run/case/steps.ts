@@ -107,7 +107,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   ...streamHandlers,
   async send(step, scope) {
     if (scope.isRaw(step.actor)) {
-      actOn(scope, step).c.send(fill(step.xml, scope.bindings));
+      actOn(scope, step).c.send(fill(step.xml, { ...scope.bindings, ...scope.counters() }));
       return undefined;
     }
     await scope.sender(step.actor).send(scope.parse(step.xml));

@@ -1,4 +1,4 @@
-import { escapeXML, type Element } from "ltx";
+import { escapeXML, parse, type Element } from "ltx";
 import { plainAllowed, type Endpoint } from "../wire/endpoint.ts";
 import { BARRIER_NS } from "../protocol/markers.ts";
 import { Inbox, type ReadByServer, type Received } from "./inbox.ts";
@@ -233,10 +233,29 @@ export class RawConnection {
     if (bound?.attrs.type !== "result") throw fail(`bind failed: ${bound?.toString() ?? "no answer"}`);
   }
 
+  /**
+   * XEP-0198 counters, as the client keeps them: stanzas sent since it sent `<enable/>` (or `<resume/>`), and
+   * stanzas received since the server's `<enabled/>` (or `<resumed/>`), mod 2^32; undefined before. What a
+   * case sends with `sends raw` counts only when it is one whole stanza.
+   */
+  readonly sm: { sent?: number; received?: number } = {};
+
   /** Sends bytes exactly as given: a stanza, half of one, or anything else. */
   send(data: string, harness = false): void {
     if (this.tcpClosed) throw new Error(`${this.label} cannot send: ${this.closedReason}`);
     this.write(data, harness);
+    this.countSent(data);
+  }
+
+  private countSent(data: string): void {
+    let el: Element;
+    try {
+      el = parse(data) as Element;
+    } catch {
+      return;
+    }
+    if ((el.name === "enable" || el.name === "resume") && el.attrs.xmlns === NS.sm) this.sm.sent = 0;
+    else if (this.sm.sent !== undefined && STANZAS.has(el.name)) this.sm.sent = (this.sm.sent + 1) % 2 ** 32;
   }
 
   /** The first unconsumed element (stanza or not) that `pick` accepts, waiting up to the timeout; it is consumed. */
@@ -368,6 +387,8 @@ export class RawConnection {
   };
 
   private onElement(el: Element): void {
+    if ((el.name === "enabled" || el.name === "resumed") && el.attrs.xmlns === NS.sm) this.sm.received = 0;
+    else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === NS.client) this.sm.received = (this.sm.received + 1) % 2 ** 32;
     const id = el.attrs.id as string | undefined;
     const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id !== undefined && this.pending.has(id);
     const marker = el.name === "message" ? el.getChild("barrier", BARRIER_NS) : undefined;

@@ -26,6 +26,8 @@ export const NS = {
   mucOwner: "http://jabber.org/protocol/muc#owner",
   mucAdmin: "http://jabber.org/protocol/muc#admin",
   dataForms: "jabber:x:data",
+  /** XEP-0198 stream management. */
+  sm: "urn:xmpp:sm:3",
   caps: "http://jabber.org/protocol/caps",
   commands: "http://jabber.org/protocol/commands",
   admin: "http://jabber.org/protocol/admin",
