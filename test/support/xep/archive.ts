@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Element } from "ltx";
 import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
@@ -128,6 +129,39 @@ function offByOne(field: (q: Element) => string | undefined, at: "start" | "end"
     },
     element: queries.element,
   };
+}
+
+/**
+ * A server that serves MAM pages by RSM <index/> (XEP-0059 §2.6) in front of one that ignores it: the results of
+ * the connection's queries without <index/> are the full set, in order; a query with <index>N</index> gets the
+ * items N.. of it (max as asked) and a <first/> whose 'index' is N plus `indexOffset`. An index at or past the
+ * end gets an empty page, or (`pastEnd: "last"`) the last item.
+ */
+function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" }): StreamFault {
+  const full = new Map<number, Element[]>();
+  return onQueries(
+    () => true,
+    (results, fin, query, ctx) => {
+      const index = rsmValue(query, "index");
+      if (!index) {
+        full.set(ctx.conn.id, [...(full.get(ctx.conn.id) ?? []), ...results]);
+        return [...results, fin];
+      }
+      const all = full.get(ctx.conn.id) ?? [];
+      const asked = Number(index.getText());
+      const n = asked >= all.length && o.pastEnd === "last" ? Math.max(all.length - 1, 0) : asked;
+      const max = Number(rsmValue(query, "max")?.getText() ?? all.length);
+      const page = all.slice(n, n + max).map((r) => changed(r, (c) => (resultOf(c)!.attrs.queryid = String(query.attrs.queryid ?? "")))[0]);
+      const iq = new Element("iq", { type: "result", id: fin.attrs.id, ...(fin.attrs.to && { to: fin.attrs.to }) });
+      const set = iq.c("fin", { xmlns: MAM, ...(n + max >= all.length && { complete: "true" }) }).c("set", { xmlns: RSM });
+      if (page.length > 0) {
+        set.c("first", { index: String(n + o.indexOffset) }).t(String(resultOf(page[0])!.attrs.id));
+        set.c("last").t(String(resultOf(page[page.length - 1])!.attrs.id));
+      }
+      set.c("count").t(String(all.length));
+      return [...page, iq];
+    },
+  );
 }
 
 /** A result IQ ending a query with an empty page: what a server sends instead of an error. */
@@ -343,6 +377,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "rsm.index-page-wrong-index",
+    area: "mam",
+    requirements: ["RSM-INDEX-04"],
+    description: "a page asked for by <index/> starts at that index, but its <first/> says an index one more than the request's",
+    stream: pagesByIndex({ indexOffset: 1, pastEnd: "empty" }),
+  },
+  {
+    id: "rsm.index-past-end-last-item",
+    area: "mam",
+    requirements: ["RSM-INDEX-06"],
+    description: "pages are served by <index/>, but an index at or past the end of the set gets the last item instead of an empty page",
+    stream: pagesByIndex({ indexOffset: 0, pastEnd: "last" }),
+  },
+  {
     id: "rsm.after-includes-itself",
     area: "mam",
     requirements: ["RSM-AFTER-01", "MAM-PAGE-01"],
@@ -556,6 +604,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "mam.groupchat-field-accepted-unadvertised",
+    area: "mam",
+    requirements: ["MAM-GC-01"],
+    description:
+      "a query with 'include-groupchat' is run (the server understands the field, while it refuses fields it does not know), but neither the query form offers it nor is urn:xmpp:mam:2#groupchat-field advertised",
+    stream: answering(
+      (el) => {
+        const q = queryOf(el);
+        return Boolean(q && queryFields(q).has("include-groupchat"));
+      },
+      (answer) => (answer.attrs.type === "error" ? emptyFin(answer) : "pass"),
+    ),
+  },
+  {
     id: "mam.form-ids-not-open",
     area: "mam",
     requirements: ["MAM-FORM-07"],
@@ -737,6 +799,33 @@ export const FAULTS: FaultDef[] = [
         return changed(el, (c) => {
           for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = String(last);
         });
+      };
+    })(),
+  },
+  {
+    id: "sid.time-ordered-uuid",
+    area: "mam",
+    requirements: ["SID-SEC-01"],
+    description:
+      "stanza ids are time-ordered UUIDs (version 7, RFC 9562: the time of archiving in milliseconds since 1970 in the first 48 bits, random bits after it): an observer reads when each message was stored",
+    fault: (() => {
+      // The same UUID for the message live and in the archive: only the id's form changes.
+      const ids = new Map<string, string>();
+      const v7 = (original: string) => {
+        if (!ids.has(original)) {
+          const time = Date.now().toString(16).padStart(12, "0");
+          const random = randomUUID().replace(/-/g, "");
+          ids.set(original, `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(13, 16)}-${"89ab"[parseInt(random[16], 16) & 3]}${random.slice(17, 20)}-${random.slice(20)}`);
+        }
+        return ids.get(original)!;
+      };
+      return (el: Element, ctx: FaultContext) => {
+        if (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)))
+          return changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = v7(String(s.attrs.id));
+          });
+        const id = resultOf(el)?.attrs.id;
+        return id !== undefined && ids.has(String(id)) ? changed(el, (c) => (resultOf(c)!.attrs.id = ids.get(String(id))!)) : "pass";
       };
     })(),
   },

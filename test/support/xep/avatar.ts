@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { changed, when, type FaultDef } from "../fault-kit.ts";
+import { changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -203,6 +203,14 @@ export const FAULTS: FaultDef[] = [
         : "pass",
   },
   {
+    id: "vcavatar.whitespace-not-ignored",
+    area: "avatar",
+    requirements: ["VCAVATAR-WS-01"],
+    description:
+      "a vCard whose PHOTO BINVAL is broken into lines is not converted into a XEP-0084 avatar (the line break makes it invalid base64 to the server): the metadata keeps the previous avatar, or none",
+    stream: whitespaceChoked(),
+  },
+  {
     id: "avconv.p2v.url-info-picked",
     area: "avatar",
     requirements: ["AVCONV-P2V-04"],
@@ -229,6 +237,40 @@ function firstInfoConverted(): FaultDef["stream"] {
     element: (el, { conn }) => {
       const info = conn.jid && photoOf(el) ? picked.get(el.attrs.from ? bare(String(el.attrs.from)) : bare(conn.jid)) : undefined;
       return info ? changed(el, (c) => (photoOf(c)!.children = [xml("TYPE", {}, String(info.attrs.type)), xml("EXTVAL", {}, String(info.attrs.url))])) : "pass";
+    },
+  };
+}
+
+/**
+ * A BINVAL broken into lines is not decoded, so its vCard is not converted (XEP-0153 §4.6: whitespace "MUST be
+ * ignored"): for an account whose latest vCard set had whitespace inside its BINVAL, a metadata get sent after
+ * that set is answered with the items of the account's last metadata result from before it (the avatar
+ * unchanged), or with none.
+ */
+function whitespaceChoked(): FaultDef["stream"] {
+  const choked = new Set<string>();
+  const late = new Set<string>();
+  const before = new Map<string, Element>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (!conn.jid || el.name !== "iq") return;
+      const binval = el.attrs.type === "set" ? el.getChild("vCard", VCARD)?.getChild("PHOTO")?.getChild("BINVAL") : undefined;
+      if (binval) {
+        if (/\s/.test(binval.getText().trim())) choked.add(bare(conn.jid));
+        else choked.delete(bare(conn.jid));
+      }
+      const items = el.attrs.type === "get" ? el.getChild("pubsub", PUBSUB)?.getChild("items") : undefined;
+      if (items?.attrs.node === METADATA && choked.has(bare(conn.jid))) late.add(`${conn.id} ${el.attrs.id}`);
+    },
+    element: (el, { conn }) => {
+      const items = conn.jid ? resultItems(el, METADATA) : undefined;
+      if (!items) return "pass";
+      if (!late.delete(`${conn.id} ${el.attrs.id}`)) {
+        before.set(bare(conn.jid), items);
+        return "pass";
+      }
+      const kept = before.get(bare(conn.jid));
+      return changed(el, (c) => (resultItems(c, METADATA)!.children = kept ? copyOf(kept).children : []));
     },
   };
 }

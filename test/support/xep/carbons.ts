@@ -186,6 +186,16 @@ export const FAULTS: FaultDef[] = [
     fault: (el, { conn }) => (routedMessage(el, conn) && el.attrs.to === conn.jid ? [el, carbon("received", conn.jid!, el)] : "pass"),
   },
   {
+    id: "carbons.copy-to-sender",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-SENDER"],
+    description: "the sending resource gets a sent copy of its own message besides the other Carbons-enabled resources",
+    fault: (el, { conn, peers }) => {
+      if (conn.jid && routedMessage(el, conn)) for (const p of peers()) if (p.jid && p.jid === el.attrs.from) p.deliver(carbon("sent", p.jid, el));
+      return "pass";
+    },
+  },
+  {
     id: "carbons.copies-to-every-resource",
     area: "carbons",
     requirements: ["CARBONS-REQ-01"],

@@ -144,8 +144,8 @@ export const FAULTS: FaultDef[] = [
   {
     id: "entity.last.stranger-told",
     area: "entity",
-    requirements: ["LAST-NOAUTH-01", "LAST-SEC-01"],
-    description: "a stranger's last activity query of a user's bare JID gets the user's last activity instead of forbidden",
+    requirements: ["LAST-NOAUTH-01", "LAST-SEC-01", "LAST-FULL-02"],
+    description: "a stranger's last activity query of a user (bare or full JID) gets the user's last activity instead of forbidden",
     stream: answering(asks("query", LAST), (el) =>
       errorWith(el, "forbidden") ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("query", { xmlns: LAST, seconds: "42" }))] : "pass",
     ),

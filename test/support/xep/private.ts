@@ -85,7 +85,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PRIVATE-RESERVED-01", "PRIVATE-GET-01"],
     description: "a set in a reserved namespace (vcard-temp, jabber:…, http://jabber.org/…) is answered with a result, but nothing is kept: a get of that namespace returns the empty element",
     fault: when(
-      (el) => el.attrs.type === "result" && Boolean(queryOf(el)?.getChildElements().some((x) => reserved(String(x.attrs.xmlns ?? "")) && x.getChildElements().length > 0)),
+      (el) =>
+        el.attrs.type === "result" &&
+        Boolean(
+          queryOf(el)
+            ?.getChildElements()
+            .some((x) => reserved(String(x.attrs.xmlns ?? "")) && x.getChildElements().length > 0),
+        ),
       (el) =>
         changed(el, (c) => {
           for (const x of queryOf(c)!.getChildElements()) if (reserved(String(x.attrs.xmlns ?? ""))) x.children = [];
