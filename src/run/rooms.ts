@@ -53,9 +53,11 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
   const offered = new Set(
     (form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => String(f.attrs.var ?? "")),
   );
-  const fields: Record<string, string | string[]> = { "muc#roomconfig_persistentroom": "1", ...room.config };
-  const missing = Object.keys(fields).filter((v) => !offered.has(v));
+  // A key may name the same option under several names (a service's own beside the registered one): the first the form offers.
+  const wanted = Object.entries({ "muc#roomconfig_persistentroom": "1", ...room.config }).map(([key, value]) => ({ key, name: key.split("|").find((n) => offered.has(n)), value }));
+  const missing = wanted.filter((w) => !w.name).map((w) => w.key.split("|").join(" or "));
   if (missing.length > 0) notGiven(`${who}: ${missing.join(", ")} in its configuration form`, `the form offers ${[...offered].filter(Boolean).join(", ") || "no field"}`);
+  const fields = Object.fromEntries(wanted.map((w) => [w.name!, w.value]));
   const submit = xml(
     "x",
     { xmlns: NS.dataForms, type: "submit" },
