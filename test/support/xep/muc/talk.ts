@@ -1,6 +1,688 @@
-import type { FaultDef } from "../../fault-kit.ts";
+import { Element } from "ltx";
+import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../../fault-kit.ts";
+import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
-/** XEP-0045 faults and variations of scenarios/muc/ (talk). */
-export const FAULTS: FaultDef[] = [];
-export const VARIATIONS: Variation[] = [];
+/**
+ * XEP-0045 faults and variations of scenarios/muc/ (talk): messages and private messages (§7.4, §7.5, §17.2),
+ * nickname and presence changes (§7.6, §7.7, §17.3), mediated invitations (§7.8.2, §9.5), registration and
+ * reserved nicknames (§7.10, §7.12), voice requests (§8.6), and XEP-0249's direct invitations.
+ */
+
+const MUC = "http://jabber.org/protocol/muc";
+const MUC_USER = "http://jabber.org/protocol/muc#user";
+const MUC_ADMIN = "http://jabber.org/protocol/muc#admin";
+const REGISTER = "jabber:iq:register";
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const DATA = "jabber:x:data";
+const CONFERENCE = "jabber:x:conference";
+
+const str = (v: unknown) => (v === undefined ? "" : String(v));
+const resourceOf = (jid: unknown) => (str(jid).includes("/") ? str(jid).slice(str(jid).indexOf("/") + 1) : undefined);
+/** The service is conference.DOMAIN on every local target (src/families/muc.ts). */
+const atService = (jid: unknown) => /@conference\./.test(str(jid));
+const userX = (el: Element) => el.getChild("x", MUC_USER);
+const statusCodes = (el: Element) => (userX(el)?.getChildren("status") ?? []).map((s) => str(s.attrs.code));
+const hasStatus = (el: Element, code: string) => statusCodes(el).includes(code);
+/** The defined condition of a stanza error (RFC 6120 §8.3.3), or "". */
+const conditionOf = (el: Element) =>
+  el
+    .getChild("error")
+    ?.getChildElements()
+    .find((c) => c.attrs.xmlns === STANZAS)?.name ?? "";
+/** The error with another defined condition in place of the one it had. */
+function withCondition(el: Element, condition: string): Element[] {
+  return changed(el, (c) => {
+    const error = c.getChild("error")!;
+    error.children = error.children.filter((x) => typeof x === "string" || x.attrs.xmlns !== STANZAS || x.name === "text");
+    error.c(condition, { xmlns: STANZAS });
+  });
+}
+const dropStatus = (c: Element, code: string) => {
+  const x = userX(c)!;
+  x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status" || s.attrs.code !== code);
+};
+
+/** A groupchat message the room reflects: from an occupant JID, with a body. */
+const isReflection = (el: Element) => el.name === "message" && el.attrs.type === "groupchat" && atService(el.attrs.from) && resourceOf(el.attrs.from) !== undefined && Boolean(el.getChild("body"));
+/** What a client sends to a room's bare JID, or to an occupant JID. */
+const toRoom = (el: Element) => atService(el.attrs.to) && resourceOf(el.attrs.to) === undefined;
+const toOccupant = (el: Element) => atService(el.attrs.to) && resourceOf(el.attrs.to) !== undefined;
+const isInvite = (el: Element) => el.name === "message" && el.attrs.type !== "error" && Boolean(userX(el)?.getChild("invite"));
+
+/**
+ * A service's answer to a message a client sent: when the message `sent` picks (by the sender's connection and
+ * the message's id) comes back as an error with one of `conditions`, `act` decides what the client gets.
+ */
+function onRefusal(sent: (el: Element) => boolean, conditions: string[], act: (error: Element, original: Element, ctx: FaultContext) => FaultAction): StreamFault {
+  const asked = new Map<string, Element>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (el.name === "message" && el.attrs.id !== undefined && sent(el)) asked.set(`${conn.id} ${str(el.attrs.id)}`, copyOf(el));
+    },
+    element: (el, ctx) => {
+      if (el.name !== "message" || el.attrs.type !== "error") return "pass";
+      const key = `${ctx.conn.id} ${str(el.attrs.id)}`;
+      const original = asked.get(key);
+      if (!original || !conditions.includes(conditionOf(el))) return "pass";
+      asked.delete(key);
+      return act(el, original, ctx);
+    },
+  };
+}
+
+/** The refused message handed to the case's other sessions anyway, as the room would have sent it (from an occupant JID of its room). */
+function deliveredAnyway(error: Element, original: Element, { conn, peers }: FaultContext): FaultAction {
+  for (const p of peers()) {
+    if (!p.jid || bare(p.jid) === bare(conn.jid)) continue;
+    const copy = copyOf(original);
+    copy.attrs.from = `${bare(original.attrs.to)}/Intruder`;
+    copy.attrs.to = p.jid;
+    p.deliver(copy);
+  }
+  return [error];
+}
+
+/** An IQ request of `ns` (and node) to a room. */
+const asks = (ns: string, type?: string, node?: string) => (el: Element) =>
+  el.name === "iq" &&
+  atService(el.attrs.to) &&
+  (type === undefined || el.attrs.type === type) &&
+  el.getChild("query", ns) !== undefined &&
+  (node === undefined || el.getChild("query", ns)!.attrs.node === node);
+const asksRegistration = asks(REGISTER);
+const asksReservedNick = asks(DISCO_INFO, "get", "x-roomuser-item");
+const errorAnswer = (answer: Element, type: string, condition: string) => {
+  const error = new Element("iq", {
+    type: "error",
+    id: answer.attrs.id,
+    ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
+    ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
+  });
+  error.c("error", { type }).c(condition, { xmlns: STANZAS });
+  return error;
+};
+
+/**
+ * The occupant JIDs each connection holds, from the presences a room sends it about itself (status code 110):
+ * an available one enters, an unavailable one leaves.
+ */
+class Occupancy {
+  private readonly held = new Map<number, Set<string>>();
+  see(el: Element, connId: number): void {
+    if (el.name !== "presence" || !atService(el.attrs.from) || !hasStatus(el, "110")) return;
+    const mine = this.held.get(connId) ?? new Set<string>();
+    if (el.attrs.type === "unavailable") mine.delete(str(el.attrs.from));
+    else if (el.attrs.type === undefined) mine.add(str(el.attrs.from));
+    this.held.set(connId, mine);
+  }
+  inRoom(connId: number, room: string): boolean {
+    return [...(this.held.get(connId) ?? [])].some((j) => bare(j) === room);
+  }
+}
+
+/** A nickname change refused with `condition` (a service that locks nicknames down): the 303 presence and the new one go, an error comes instead. */
+function nickChangeRefused(condition: string): StreamFault {
+  const refusedTo = new Map<number, string>();
+  return {
+    element: (el, { conn }) => {
+      if (el.name !== "presence" || !atService(el.attrs.from)) return "pass";
+      if (el.attrs.type === "unavailable" && hasStatus(el, "303") && hasStatus(el, "110")) {
+        const nick = str(userX(el)?.getChild("item")?.attrs.nick);
+        const wanted = `${bare(el.attrs.from)}/${nick}`;
+        refusedTo.set(conn.id, wanted);
+        const error = new Element("presence", { type: "error", from: wanted, to: el.attrs.to });
+        error.c("x", { xmlns: MUC }).up().c("error", { type: "cancel" }).c(condition, { xmlns: STANZAS });
+        return [error];
+      }
+      if (el.attrs.type === undefined && refusedTo.get(conn.id) === el.attrs.from && hasStatus(el, "110")) {
+        refusedTo.delete(conn.id);
+        return "drop";
+      }
+      return "pass";
+    },
+  };
+}
+
+/** XEP-0045 §7.4-§7.13 and XEP-0249: server bugs the cases of this area must catch. */
+export const FAULTS: FaultDef[] = [
+  // §7.4: groupchat messages.
+  {
+    id: "muc.msg.not-reflected-to-others",
+    area: "muc",
+    requirements: ["MUC-MSG-01"],
+    description: "a groupchat message is reflected to its sender only: the other occupants never get it",
+    stream: (() => {
+      const own = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (el.name === "message" && el.attrs.type === "groupchat" && el.attrs.id !== undefined && own.add(`${conn.id} ${str(el.attrs.id)}`)),
+        element: (el, { conn }) => (isReflection(el) && !own.has(`${conn.id} ${str(el.attrs.id)}`) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
+    id: "muc.msg.reflected-from-room",
+    area: "muc",
+    requirements: ["MUC-MSG-02"],
+    description: "reflected groupchat messages come from the room's bare JID instead of the sender's occupant JID",
+    fault: when(isReflection, (el) => changed(el, (c) => (c.attrs.from = bare(el.attrs.from)))),
+  },
+  {
+    id: "muc.msg.visitor-not-forbidden",
+    area: "muc",
+    requirements: ["MUC-MSG-08"],
+    description: "a visitor's groupchat message in a moderated room is refused with <not-acceptable/> instead of <forbidden/>",
+    stream: onRefusal(
+      (el) => el.attrs.type === "groupchat" && toRoom(el),
+      ["forbidden"],
+      (error) => withCondition(error, "not-acceptable"),
+    ),
+  },
+  {
+    id: "muc.msg.visitor-message-reflected",
+    area: "muc",
+    requirements: ["MUC-MSG-09"],
+    description: "a visitor's groupchat message is refused with <forbidden/> but reflected to the occupants all the same",
+    stream: onRefusal((el) => el.attrs.type === "groupchat" && toRoom(el), ["forbidden"], deliveredAnyway),
+  },
+  {
+    id: "muc.msg.non-occupant-reflected",
+    area: "muc",
+    requirements: ["MUC-MSG-10"],
+    description: "a groupchat message from a user who is not in the room is refused but reflected to the occupants all the same",
+    stream: onRefusal((el) => el.attrs.type === "groupchat" && toRoom(el), ["not-acceptable", "forbidden"], deliveredAnyway),
+  },
+  // §7.5: private messages.
+  {
+    id: "muc.pm.groupchat-delivered",
+    area: "muc",
+    requirements: ["MUC-PM-04"],
+    description: "a private message of type groupchat is refused with <bad-request/> but delivered to the occupant all the same",
+    stream: onRefusal((el) => el.attrs.type === "groupchat" && toOccupant(el), ["bad-request"], deliveredAnyway),
+  },
+  {
+    id: "muc.pm.groupchat-not-bad-request",
+    area: "muc",
+    requirements: ["MUC-PM-05"],
+    description: "a private message of type groupchat is refused with <not-acceptable/> instead of <bad-request/>",
+    stream: onRefusal(
+      (el) => el.attrs.type === "groupchat" && toOccupant(el),
+      ["bad-request"],
+      (error) => withCondition(error, "not-acceptable"),
+    ),
+  },
+  {
+    id: "muc.pm.no-occupant-silent",
+    area: "muc",
+    requirements: ["MUC-PM-06"],
+    description: "a private message to an occupant JID nobody has is dropped without an error",
+    stream: onRefusal(
+      (el) => el.attrs.type !== "groupchat" && toOccupant(el),
+      ["item-not-found"],
+      () => "drop",
+    ),
+  },
+  {
+    id: "muc.pm.non-occupant-delivered",
+    area: "muc",
+    requirements: ["MUC-PM-07"],
+    description: "a private message from a user who is not in the room is refused but delivered to the occupant all the same",
+    stream: onRefusal((el) => el.attrs.type !== "groupchat" && toOccupant(el), ["not-acceptable"], deliveredAnyway),
+  },
+  {
+    id: "muc.pm.non-occupant-forbidden",
+    area: "muc",
+    requirements: ["MUC-PM-07"],
+    description: "a private message from a user who is not in the room is refused with <forbidden/> (§17.2's SHOULD) instead of §7.5's <not-acceptable/>",
+    stream: onRefusal(
+      (el) => el.attrs.type !== "groupchat" && toOccupant(el),
+      ["not-acceptable"],
+      (error) => withCondition(error, "forbidden"),
+    ),
+  },
+  // §7.6: nickname changes.
+  {
+    id: "muc.nick.303-without-new-nick",
+    area: "muc",
+    requirements: ["MUC-NICK-02"],
+    description: "the unavailable presence of a nickname change (status 303) does not name the new nickname",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "unavailable" && hasStatus(el, "303"),
+      (el) => changed(el, (c) => delete userX(c)!.getChild("item")?.attrs.nick),
+    ),
+  },
+  {
+    id: "muc.nick.without-303",
+    area: "muc",
+    requirements: ["MUC-NICK-03"],
+    description: "the unavailable presence of a nickname change lacks status code 303 (it reads as the occupant leaving)",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "unavailable" && hasStatus(el, "303"),
+      (el) => changed(el, (c) => dropStatus(c, "303")),
+    ),
+  },
+  {
+    id: "muc.nick.modified-without-210",
+    area: "muc",
+    requirements: ["MUC-NICK-04"],
+    description: "the service lower-cases a new nickname (its policy) but the presence to the user lacks status code 210",
+    stream: (() => {
+      const pending = new Map<number, string>();
+      return {
+        element: (el, { conn }) => {
+          if (el.name !== "presence" || !atService(el.attrs.from)) return "pass";
+          if (el.attrs.type === "unavailable" && hasStatus(el, "303") && hasStatus(el, "110")) {
+            pending.set(conn.id, `${bare(el.attrs.from)}/${str(userX(el)?.getChild("item")?.attrs.nick)}`);
+            return "pass";
+          }
+          if (el.attrs.type === undefined && hasStatus(el, "110") && pending.get(conn.id) === el.attrs.from) {
+            pending.delete(conn.id);
+            return changed(el, (c) => {
+              c.attrs.from = `${bare(el.attrs.from)}/${str(resourceOf(el.attrs.from)).toLowerCase()}-policy`;
+              dropStatus(c, "210");
+            });
+          }
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
+    id: "muc.nick.conflict-not-acceptable",
+    area: "muc",
+    requirements: ["MUC-NICK-05", "MUC-NICK-06"],
+    description: "a nickname change to a nickname in use or reserved is refused with <not-acceptable/> instead of <conflict/>",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "error" && conditionOf(el) === "conflict",
+      (el) => withCondition(el, "not-acceptable"),
+    ),
+  },
+  {
+    id: "muc.nick.locked-down-not-allowed",
+    area: "muc",
+    requirements: ["MUC-NICK-08"],
+    description: "a service that locks nicknames down refuses a nickname change with <not-allowed/> instead of <not-acceptable/>",
+    stream: nickChangeRefused("not-allowed"),
+  },
+  {
+    id: "muc.nick.locked-down-without-node",
+    area: "muc",
+    requirements: ["MUC-RESNICK-08"],
+    description: "a service locks nicknames down (refusing a change with <not-acceptable/>) but does not support the x-roomuser-item node",
+    stream: (() => {
+      const refused = nickChangeRefused("not-acceptable");
+      const noNode = answering(asksReservedNick, (answer) => [errorAnswer(answer, "cancel", "feature-not-implemented")]);
+      return {
+        fromClient: (el, ctx) => noNode.fromClient!(el, ctx),
+        element: (el, ctx) => {
+          const a = noNode.element!(el, ctx);
+          return a !== "pass" ? a : refused.element!(el, ctx);
+        },
+      };
+    })(),
+  },
+  // §7.7, §17.3: presence.
+  {
+    id: "muc.pres.client-x-reflected",
+    area: "muc",
+    requirements: ["MUC-PRES-03"],
+    description: "the muc#user <x/> an occupant puts in its own presence is passed on to the other occupants beside the service's",
+    stream: (() => {
+      const claimed = new Map<string, Element>();
+      return {
+        fromClient: (el) => {
+          const x = el.name === "presence" && toOccupant(el) ? userX(el) : undefined;
+          if (x) claimed.set(str(el.attrs.to), copyOf(x));
+        },
+        element: (el, { conn }) => {
+          const x = el.name === "presence" && el.attrs.type === undefined && !hasStatus(el, "110") ? claimed.get(str(el.attrs.from)) : undefined;
+          return x && conn.jid ? changed(el, (c) => c.cnode(copyOf(x))) : "pass";
+        },
+      };
+    })(),
+  },
+  {
+    id: "muc.pres.role-affiliation-stale",
+    area: "muc",
+    requirements: ["MUC-PRES-04"],
+    description: "presence from an occupant keeps announcing the role and affiliation it entered with, after either was revoked",
+    stream: (() => {
+      const first = new Map<string, { role: unknown; affiliation: unknown }>();
+      return {
+        element: (el, { conn }) => {
+          const item = el.name === "presence" && atService(el.attrs.from) && resourceOf(el.attrs.from) ? userX(el)?.getChild("item") : undefined;
+          if (!item) return "pass";
+          const key = `${conn.id} ${str(el.attrs.from)}`;
+          const was = first.get(key);
+          if (!was) {
+            first.set(key, { role: item.attrs.role, affiliation: item.attrs.affiliation });
+            return "pass";
+          }
+          if (item.attrs.role === was.role && item.attrs.affiliation === was.affiliation) return "pass";
+          return changed(el, (c) => {
+            const i = userX(c)!.getChild("item")!;
+            i.attrs.role = was.role;
+            i.attrs.affiliation = was.affiliation;
+          });
+        },
+      };
+    })(),
+  },
+  // §7.8.2, §9.5: mediated invitations.
+  {
+    id: "muc.invite.not-sent",
+    area: "muc",
+    requirements: ["MUC-INVITE-01"],
+    description: "a mediated invitation is accepted by the room but never sent to the invitee",
+    fault: when(isInvite, () => "drop"),
+  },
+  {
+    id: "muc.invite.without-from",
+    area: "muc",
+    requirements: ["MUC-INVITE-02"],
+    description: "the <invite/> the invitee gets does not say who invited it (no 'from')",
+    fault: when(isInvite, (el) => changed(el, (c) => delete userX(c)!.getChild("invite")!.attrs.from)),
+  },
+  {
+    id: "muc.invite.member-not-allowed",
+    area: "muc",
+    requirements: ["MUC-INVITE-08", "MUC-INVITE-07"],
+    description: "a mere member's invitation to a members-only room that restricts invitations to admins is refused with <not-allowed/> instead of <forbidden/>",
+    stream: onRefusal(
+      (el) => toRoom(el) && Boolean(userX(el)?.getChild("invite")),
+      ["forbidden"],
+      (error) => withCondition(error, "not-allowed"),
+    ),
+  },
+  {
+    id: "muc.invite.open-room-makes-member",
+    area: "muc",
+    requirements: ["MUC-INVITE-10"],
+    description: "an invitation through an open room adds the invitee to the member list",
+    stream: (() => {
+      const invited = new Map<string, Set<string>>();
+      const lists = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          const invite = el.name === "message" && toRoom(el) ? userX(el)?.getChild("invite") : undefined;
+          if (invite?.attrs.to) invited.set(str(el.attrs.to), new Set([...(invited.get(str(el.attrs.to)) ?? []), bare(invite.attrs.to)]));
+          const item = asks(MUC_ADMIN, "get")(el) ? el.getChild("query", MUC_ADMIN)!.getChild("item") : undefined;
+          if (item?.attrs.affiliation === "member") lists.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "iq" || el.attrs.type !== "result" || !lists.delete(`${conn.id} ${str(el.attrs.id)}`)) return "pass";
+          const who = invited.get(bare(el.attrs.from));
+          if (!who) return "pass";
+          return changed(el, (c) => {
+            const q = c.getChild("query", MUC_ADMIN) ?? c.c("query", { xmlns: MUC_ADMIN });
+            for (const jid of who) q.c("item", { affiliation: "member", jid });
+          });
+        },
+      };
+    })(),
+  },
+  // §7.10: registration.
+  {
+    id: "muc.reg.no-room-unavailable",
+    area: "muc",
+    requirements: ["MUC-REG-03"],
+    description: "a registration request to a room that does not exist gets <service-unavailable/> instead of <item-not-found/>",
+    stream: answering(asksRegistration, (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "item-not-found" ? [errorAnswer(answer, "cancel", "service-unavailable")] : "pass")),
+  },
+  {
+    id: "muc.reg.refused-forbidden",
+    area: "muc",
+    requirements: ["MUC-REG-04"],
+    description: "a room restricts registration to the user who asked first (its owner, in the cases) and refuses everybody else with <forbidden/> instead of <not-allowed/>",
+    stream: (() => {
+      const first = new Map<string, string>();
+      const others = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (!asksRegistration(el) || !conn.jid) return;
+          const room = bare(el.attrs.to);
+          if (!first.has(room)) first.set(room, bare(conn.jid));
+          if (first.get(room) !== bare(conn.jid)) others.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => (el.name === "iq" && el.attrs.type === "result" && others.delete(`${conn.id} ${str(el.attrs.id)}`) ? [errorAnswer(el, "auth", "forbidden")] : "pass"),
+      };
+    })(),
+  },
+  {
+    id: "muc.reg.registered-element-missing",
+    area: "muc",
+    requirements: ["MUC-REG-05"],
+    description: "a registered user's request for the registration requirements gets a result without <registered/>",
+    stream: answering(
+      (el) => asksRegistration(el) && el.attrs.type === "get",
+      (answer) => (answer.getChild("query", REGISTER)?.getChild("registered") ? changed(answer, (c) => c.getChild("query", REGISTER)!.remove("registered")) : "pass"),
+    ),
+  },
+  {
+    id: "muc.reg.form-missing",
+    area: "muc",
+    requirements: ["MUC-REG-07"],
+    description: "a request for a room's registration requirements gets a result without the data form",
+    stream: answering(
+      (el) => asksRegistration(el) && el.attrs.type === "get",
+      (answer) => (answer.getChild("query", REGISTER)?.getChild("x", DATA) ? changed(answer, (c) => c.getChild("query", REGISTER)!.remove("x", DATA)) : "pass"),
+    ),
+  },
+  {
+    id: "muc.reg.reserved-nick-accepted",
+    area: "muc",
+    requirements: ["MUC-REG-08"],
+    description: "a registration naming a nickname another user has reserved is accepted (a result instead of <conflict/>)",
+    stream: answering(
+      (el) => asksRegistration(el) && el.attrs.type === "set",
+      (answer) =>
+        answer.attrs.type === "error" && conditionOf(answer) === "conflict" ? [new Element("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass",
+    ),
+  },
+  {
+    id: "muc.reg.bad-form-not-acceptable",
+    area: "muc",
+    requirements: ["MUC-REG-09"],
+    description: "a registration without a valid form is refused with <not-acceptable/> instead of <bad-request/>",
+    stream: answering(
+      (el) => asksRegistration(el) && el.attrs.type === "set",
+      (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "bad-request" ? [errorAnswer(answer, "modify", "not-acceptable")] : "pass"),
+    ),
+  },
+  {
+    id: "muc.reg.unsupported-not-implemented",
+    area: "muc",
+    requirements: ["MUC-REG-10"],
+    description: "a room without registration answers a registration request with <feature-not-implemented/> instead of <service-unavailable/>",
+    stream: answering(asksRegistration, (answer) =>
+      answer.attrs.type === "error" && conditionOf(answer) === "service-unavailable" ? [errorAnswer(answer, "cancel", "feature-not-implemented")] : "pass",
+    ),
+  },
+  {
+    id: "muc.reg.member-without-presence",
+    area: "muc",
+    requirements: ["MUC-REG-13"],
+    description: "a registration makes the user (in the room) a member, but the occupants get no presence saying so (the member list is the only trace)",
+    stream: (() => {
+      const registered = new Map<string, Set<string>>();
+      const lists = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (asksRegistration(el) && el.attrs.type === "set" && conn.jid) registered.set(str(el.attrs.to), new Set([...(registered.get(str(el.attrs.to)) ?? []), bare(conn.jid)]));
+          const item = asks(MUC_ADMIN, "get")(el) ? el.getChild("query", MUC_ADMIN)!.getChild("item") : undefined;
+          if (item?.attrs.affiliation === "member") lists.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "iq" || el.attrs.type !== "result" || !lists.delete(`${conn.id} ${str(el.attrs.id)}`)) return "pass";
+          const who = registered.get(bare(el.attrs.from));
+          if (!who) return "pass";
+          return changed(el, (c) => {
+            const q = c.getChild("query", MUC_ADMIN) ?? c.c("query", { xmlns: MUC_ADMIN });
+            for (const jid of who) if (!q.getChildren("item").some((i) => i.attrs.jid === jid)) q.c("item", { affiliation: "member", jid });
+          });
+        },
+      };
+    })(),
+  },
+  {
+    id: "muc.reg.submission-unanswered",
+    area: "muc",
+    requirements: ["MUC-REG-11"],
+    description: "a valid registration is stored but never answered",
+    stream: answering(
+      (el) => asksRegistration(el) && el.attrs.type === "set",
+      (answer) => (answer.attrs.type === "result" ? "drop" : "pass"),
+    ),
+  },
+  // §7.12: the reserved nickname.
+  {
+    id: "muc.resnick.unsupported-item-not-found",
+    area: "muc",
+    requirements: ["MUC-RESNICK-02"],
+    description: "the x-roomuser-item node is answered with <item-not-found/> (as a service without it might) instead of <feature-not-implemented/>",
+    stream: answering(asksReservedNick, (answer) => [errorAnswer(answer, "cancel", "item-not-found")]),
+  },
+  {
+    id: "muc.resnick.identity-without-name",
+    area: "muc",
+    requirements: ["MUC-RESNICK-03"],
+    description: "the x-roomuser-item node answers a user with a registered nickname with an identity that does not name it",
+    stream: answering(asksReservedNick, (answer) =>
+      answer.getChild("query", DISCO_INFO)?.getChild("identity") ? changed(answer, (c) => delete c.getChild("query", DISCO_INFO)!.getChild("identity")!.attrs.name) : "pass",
+    ),
+  },
+  {
+    id: "muc.resnick.identity-for-nobody",
+    area: "muc",
+    requirements: ["MUC-RESNICK-05"],
+    description: "the x-roomuser-item node answers a user without a registered nickname with an identity (its current or a made-up nickname)",
+    stream: answering(asksReservedNick, (answer) =>
+      answer.attrs.type === "result" && !answer.getChild("query", DISCO_INFO)?.getChild("identity")
+        ? changed(answer, (c) => (c.getChild("query", DISCO_INFO) ?? c.c("query", { xmlns: DISCO_INFO })).c("identity", { category: "conference", type: "text", name: "Someone" }))
+        : "pass",
+    ),
+  },
+  {
+    id: "muc.resnick.error-in-room",
+    area: "muc",
+    requirements: ["MUC-RESNICK-07"],
+    description: "the x-roomuser-item node answers an occupant's query (sent after joining) with <not-acceptable/>",
+    stream: (() => {
+      const occupancy = new Occupancy();
+      const inside = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (asksReservedNick(el) && occupancy.inRoom(conn.id, bare(el.attrs.to)) && inside.add(`${conn.id} ${str(el.attrs.id)}`)),
+        element: (el, { conn }) => {
+          occupancy.see(el, conn.id);
+          return el.name === "iq" && el.attrs.type === "result" && inside.delete(`${conn.id} ${str(el.attrs.id)}`) ? [errorAnswer(el, "cancel", "not-acceptable")] : "pass";
+        },
+      };
+    })(),
+  },
+  // XEP-0249: direct invitations, carried like any message.
+  {
+    id: "dirinv.dropped",
+    area: "muc",
+    requirements: ["DIRINV-ROUTE-01"],
+    description: "a message holding only a jabber:x:conference <x/> (no body) is not delivered, as a server filtering bodiless messages would",
+    fault: when(
+      (el) => el.name === "message" && el.attrs.type !== "error" && Boolean(el.getChild("x", CONFERENCE)) && !el.getChild("body") && !atService(el.attrs.from),
+      () => "drop",
+    ),
+  },
+  {
+    id: "dirinv.attributes-stripped",
+    area: "muc",
+    requirements: ["DIRINV-ROUTE-02"],
+    description: "a direct invitation is delivered with its <x/> reduced to the 'jid' (password, reason, continue and thread lost)",
+    fault: when(
+      (el) => el.name === "message" && !atService(el.attrs.from) && Boolean(el.getChild("x", CONFERENCE)),
+      (el) =>
+        changed(el, (c) => {
+          const x = c.getChild("x", CONFERENCE)!;
+          for (const a of ["password", "reason", "continue", "thread"]) delete x.attrs[a];
+        }),
+    ),
+  },
+];
+
+/** A room's invitation (§7.8.2, §9.5), changed as `edit` says; every other stanza passes. */
+const onInvites =
+  (edit: (c: Element) => void): Variation["fault"] =>
+  (el) =>
+    isInvite(el) ? changed(el, edit) : "pass";
+
+/** What XEP-0045 (and XEP-0249) let a service do differently here, which no case of this area may fail on. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "muc-invite-from-bare",
+    description: 'the <invite/> a room sends names the inviter by its bare JID where it gave the full one (§7.8.2: "the bare JID, full JID, or occupant JID of the inviter")',
+    fault: onInvites((c) => {
+      const invite = userX(c)!.getChild("invite")!;
+      if (invite.attrs.from !== undefined && !atService(invite.attrs.from)) invite.attrs.from = bare(invite.attrs.from);
+    }),
+  },
+  {
+    id: "muc-invite-plain",
+    description:
+      "a room's invitation carries neither the jabber:x:conference payload nor a <body/> (§7.8.2's Implementation Note: that payload was removed from the specification; a body is no part of the protocol)",
+    fault: onInvites((c) => {
+      c.children = c.children.filter((x) => typeof x === "string" || !((x.name === "x" && x.attrs.xmlns === CONFERENCE) || x.name === "body"));
+    }),
+  },
+  {
+    id: "muc-invite-from-occupant-jid",
+    description: "a room sends its invitation from an occupant JID instead of its bare JID (§7.8.2 and §9.5's examples differ; the text fixes neither)",
+    fault: onInvites((c) => {
+      if (resourceOf(c.attrs.from) === undefined) c.attrs.from = `${str(c.attrs.from)}/Inviter`;
+    }),
+  },
+  {
+    id: "muc-user-x-reordered",
+    description: "the children of a room's muc#user <x/> come in reverse order (status codes before the item; no order is fixed)",
+    fault: (el) => {
+      const x = el.name === "presence" || el.name === "message" ? userX(el) : undefined;
+      if (!x || x.getChildElements().length < 2) return "pass";
+      return changed(el, (c) => {
+        const cx = userX(c)!;
+        cx.children = [...cx.children].reverse();
+      });
+    },
+  },
+  {
+    id: "muc-error-by-room",
+    description: "a room's errors say that the room generated them: 'by' is the room's bare JID (RFC 6120 §8.3.2: the 'by' attribute is optional)",
+    fault: (el) => {
+      const error = el.attrs.type === "error" && atService(el.attrs.from) ? el.getChild("error") : undefined;
+      return error && error.attrs.by === undefined ? changed(el, (c) => (c.getChild("error")!.attrs.by = bare(el.attrs.from))) : "pass";
+    },
+  },
+  {
+    id: "muc-voice-form-extended",
+    description:
+      "a room's voice approval form has a title, instructions and a field of the service's own beside §8.6's (§8.6: the service uses the request \"as the basis for a voice approval data form\"; its fields are an example)",
+    fault: (el) => {
+      const form = el.name === "message" && atService(el.attrs.from) ? el.getChild("x", DATA) : undefined;
+      if (!form || form.attrs.type !== "form") return "pass";
+      return changed(el, (c) => {
+        const f = c.getChild("x", DATA)!;
+        f.c("title").t("Voice request").up().c("instructions").t("Grant voice?").up().c("field", { var: "x-xmpp-conform#note", type: "fixed" }).c("value").t("extra");
+      });
+    },
+  },
+  {
+    id: "muc-register-form-extended",
+    description:
+      "a room's registration form has instructions and fields of the service's own beside muc#register_roomnick (§7.10: \"The information required to register might vary by implementation or deployment\")",
+    fault: (el) => {
+      const query = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", REGISTER) : undefined;
+      const form = query?.getChild("x", DATA);
+      if (!form) return "pass";
+      return changed(el, (c) => {
+        const q = c.getChild("query", REGISTER)!;
+        q.c("instructions").t("To register on the web, visit http://example.org/");
+        q.getChild("x", DATA)!.c("field", { var: "muc#register_url", type: "text-single", label: "Your URL" });
+      });
+    },
+  },
+];
