@@ -1,6 +1,808 @@
-import type { FaultDef } from "../../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { STANZAS, answering, changed, when, type FaultDef } from "../../fault-kit.ts";
+import type { Fault, FaultAction, FaultContext, StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
-/** XEP-0045 faults and variations of scenarios/muc/ (enter). */
-export const FAULTS: FaultDef[] = [];
-export const VARIATIONS: Variation[] = [];
+/**
+ * XEP-0045 faults and variations of scenarios/muc/ (enter): entering (enter.yaml), refused entry (refusals.yaml),
+ * history and subject (history.yaml), discovery (discovery.yaml) and exiting (exit.yaml).
+ *
+ * The proxy sees what the server sends each client, one connection at a time; these faults keep what they need
+ * to know about rooms per connection (by its id) and per room JID (unique to a case), so that cases running at
+ * once never see each other's state. The owner's set-up session (resource set-up-…) is left alone: a fault that
+ * broke the room's creation would make the case an error, not a failure of the rule.
+ */
+
+const MUC = "http://jabber.org/protocol/muc";
+const MUC_USER = "http://jabber.org/protocol/muc#user";
+const DELAY = "urn:xmpp:delay";
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+
+const bareOf = (jid = "") => jid.split("/")[0];
+const resourceOf = (jid = "") => (jid.includes("/") ? jid.slice(jid.indexOf("/") + 1) : "");
+const fromOf = (el: Element) => String(el.attrs.from ?? "");
+/** A room or occupant JID of the local targets' service (conference.DOMAIN). */
+const isMucAddress = (jid: string) => /^[^@/]+@conference\./.test(jid);
+const isService = (jid: string) => /^conference\.[^@/]+$/.test(jid);
+/** The owner's set-up session, which creates and configures the case's rooms. */
+const isSetup = (ctx: FaultContext) => resourceOf(ctx.conn.jid).startsWith("set-up");
+
+const userX = (el: Element) => el.getChild("x", MUC_USER);
+const items = (el: Element) => userX(el)?.getChildren("item") ?? [];
+const codes = (el: Element) => (userX(el)?.getChildren("status") ?? []).map((s) => String(s.attrs.code));
+/** A presence a room sent about one of its occupants (from an occupant JID, with the muc#user <x/>). */
+const occupantPresence = (el: Element) => el.name === "presence" && isMucAddress(fromOf(el)) && fromOf(el).includes("/") && Boolean(userX(el));
+const isSelf = (el: Element) => codes(el).includes("110");
+const available = (el: Element) => el.attrs.type === undefined;
+const unavailable = (el: Element) => el.attrs.type === "unavailable";
+const isError = (el: Element) => el.attrs.type === "error";
+const errorCondition = (el: Element) =>
+  el
+    .getChild("error")
+    ?.children.find((c): c is Element => typeof c !== "string" && c.getNS() === STANZAS && c.name !== "text")
+    ?.name.replace(/^.*:/, "");
+const delayOf = (el: Element) => el.getChild("delay", DELAY);
+const bodyOf = (el: Element) => el.getChild("body");
+/** The room's subject, sent on entry or when it changes: a message with a <subject/> and no <body/> (nor <thread/>, §8.1). */
+const isSubject = (el: Element) => el.name === "message" && isMucAddress(fromOf(el)) && Boolean(el.getChild("subject")) && !bodyOf(el) && !el.getChild("thread") && !isError(el);
+/** A groupchat message of an occupant (with a body) the room sent: history when it carries the room's <delay/>. */
+const isRoomMessage = (el: Element) => el.name === "message" && el.attrs.type === "groupchat" && isMucAddress(fromOf(el)) && Boolean(bodyOf(el));
+const isHistory = (el: Element) => isRoomMessage(el) && delayOf(el)?.attrs.from === bareOf(fromOf(el));
+
+/**
+ * What a connection knows of its rooms: where it is an occupant (its self-presence came, not yet its unavailable
+ * one), and where it is between its self-presence and the subject (the entry's history and subject).
+ */
+function rooms() {
+  const joined = new Map<number, Set<string>>();
+  const entering = new Map<number, Set<string>>();
+  const of = (m: Map<number, Set<string>>, id: number) => m.get(id) ?? m.set(id, new Set()).get(id)!;
+  return {
+    joined: (ctx: FaultContext, room: string) => of(joined, ctx.conn.id).has(room),
+    entering: (ctx: FaultContext, room: string) => of(entering, ctx.conn.id).has(room),
+    /** Updates what the connection knows once `el` has reached it. */
+    saw(el: Element, ctx: FaultContext) {
+      const room = bareOf(fromOf(el));
+      if (occupantPresence(el) && isSelf(el)) {
+        if (available(el) && !of(joined, ctx.conn.id).has(room)) {
+          of(joined, ctx.conn.id).add(room);
+          of(entering, ctx.conn.id).add(room);
+        } else if (unavailable(el)) {
+          of(joined, ctx.conn.id).delete(room);
+          of(entering, ctx.conn.id).delete(room);
+        }
+      }
+      if (isSubject(el)) of(entering, ctx.conn.id).delete(room);
+    },
+  };
+}
+
+/** A fault that knows the connection's rooms (as they were before the stanza at hand). */
+function knowing(decide: (el: Element, ctx: FaultContext, r: ReturnType<typeof rooms>) => FaultAction): Fault {
+  const r = rooms();
+  return (el, ctx) => {
+    if (isSetup(ctx)) return "pass";
+    const action = decide(el, ctx, r);
+    r.saw(el, ctx);
+    return action;
+  };
+}
+
+const editItems = (el: Element, edit: (item: Element) => void) => changed(el, (c) => items(c).forEach(edit));
+const dropStatus = (el: Element, code: string) =>
+  changed(el, (c) => {
+    const x = userX(c)!;
+    x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status" || s.attrs.code !== code);
+  });
+/** The same error stanza with another defined condition. */
+const withCondition = (el: Element, condition: string) =>
+  changed(el, (c) => {
+    const error = c.getChild("error")!;
+    error.children = error.children.filter((x) => typeof x === "string" || x.getNS() !== STANZAS || x.name === "text");
+    error.children.unshift(xml(condition, { xmlns: STANZAS }));
+  });
+const presenceError = (el: Element, condition: string) => el.name === "presence" && isError(el) && isMucAddress(fromOf(el)) && errorCondition(el) === condition;
+/** A self-presence the room never sent: the user "entered". */
+const fakeSelf = (from: string, to?: string) =>
+  xml("presence", { from, ...(to && { to }) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })));
+
+/** A client's presence to an occupant JID of the local service, with its 'type'. */
+const presenceTo = (el: Element, type?: string) => el.name === "presence" && isMucAddress(String(el.attrs.to ?? "")) && String(el.attrs.to).includes("/") && el.attrs.type === type;
+
+/** Faults on what a client sends: the server's answer comes from `answer`, delivered to the sender at once. */
+function onClientPresence(test: (el: Element, ctx: FaultContext) => boolean, answer: (el: Element, ctx: FaultContext) => Element): StreamFault {
+  return {
+    fromClient: (el, ctx) => {
+      if (ctx.conn.jid && !isSetup(ctx) && test(el, ctx)) ctx.conn.deliver(answer(el, ctx));
+    },
+  };
+}
+
+/** Holds what `hold` picks for a connection until `release` picks a stanza: then that stanza and the held ones, in `order`. */
+function holding(
+  hold: (el: Element, ctx: FaultContext, r: ReturnType<typeof rooms>) => string | undefined,
+  release: (el: Element, ctx: FaultContext, r: ReturnType<typeof rooms>) => string | undefined,
+  order: "held-first" | "held-reversed-first" | "held-after",
+): Fault {
+  const held = new Map<string, Element[]>();
+  return knowing((el, ctx, r) => {
+    const h = hold(el, ctx, r);
+    if (h) {
+      const key = `${ctx.conn.id} ${h}`;
+      held.set(key, [...(held.get(key) ?? []), el]);
+      return []; // not "drop": variations may hold a stanza, never lose it
+    }
+    const rel = release(el, ctx, r);
+    const key = rel && `${ctx.conn.id} ${rel}`;
+    const out = key ? held.get(key) : undefined;
+    if (!key || !out) return "pass";
+    held.delete(key);
+    if (order === "held-after") return [el, ...out];
+    return order === "held-first" ? [...out, el] : [...out.reverse(), el];
+  });
+}
+
+/** Live groupchat messages each room reflected (the history a room that ignored the limits would send). */
+function remembered() {
+  const byRoom = new Map<string, Element[]>();
+  return {
+    note(el: Element) {
+      if (!isRoomMessage(el) || delayOf(el)) return;
+      const room = bareOf(fromOf(el));
+      const list = byRoom.get(room) ?? [];
+      if (!list.some((m) => fromOf(m) === fromOf(el) && m.getChildText("body") === el.getChildText("body"))) list.push(el);
+      byRoom.set(room, list);
+    },
+    of: (room: string) => byRoom.get(room) ?? [],
+  };
+}
+
+/** Occupant JID → the occupant's real full JID, from each join a client sends. */
+function realJids() {
+  const map = new Map<string, string>();
+  return {
+    fromClient: (el: Element, ctx: FaultContext) => {
+      if (presenceTo(el) && el.getChild("x", MUC) && ctx.conn.jid) map.set(String(el.attrs.to), ctx.conn.jid);
+    },
+    of: (occupant: string) => map.get(occupant),
+  };
+}
+
+const leaked = realJids();
+const history = remembered();
+const subjectsWithBody = new Map<string, string>();
+const roles = new Map<string, string>();
+const nonOccupants = rooms();
+
+/** XEP-0045 (entering, refusals, history and subject, discovery, exiting): server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  // §7.2.2, §7.1: entering.
+  {
+    // muc.ts's muc.join.self-presence-without-110 also strips the owner's set-up join, so that the case skips
+    // (its room cannot be made): this one leaves the set-up session alone.
+    id: "muc.join.new-occupant-without-110",
+    area: "muc",
+    requirements: ["MUC-JOIN-06"],
+    description: "a new occupant's self-presence lacks status code 110 (the room's creator still gets it)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? dropStatus(el, "110") : "pass")),
+  },
+  {
+    id: "muc.join.existing-occupants-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-03"],
+    description: "a new occupant is not sent the presence of the occupants already in the room",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && !isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    id: "muc.join.item-without-role",
+    area: "muc",
+    requirements: ["MUC-ROLE-01", "MUC-JOIN-04", "MUC-EXIT-04"],
+    description: "occupant presences carry the muc#user <item/> without its 'role'",
+    fault: knowing((el) => (occupantPresence(el) ? editItems(el, (i) => delete i.attrs.role) : "pass")),
+  },
+  {
+    id: "muc.join.item-without-affiliation",
+    area: "muc",
+    requirements: ["MUC-AFFIL-04", "MUC-JOIN-04"],
+    description: "occupant presences carry the muc#user <item/> without its 'affiliation'",
+    fault: knowing((el) => (occupantPresence(el) ? editItems(el, (i) => delete i.attrs.affiliation) : "pass")),
+  },
+  {
+    id: "muc.join.not-broadcast",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "a new occupant's presence is not sent to the occupants already in the room",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && !isSelf(el) && r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    id: "muc.order.self-presence-first",
+    area: "muc",
+    requirements: ["MUC-ORDER-01"],
+    description: "the new occupant's self-presence is sent before the presence of the other occupants",
+    fault: holding(
+      (el, ctx, r) => (occupantPresence(el) && available(el) && !isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? bareOf(fromOf(el)) : undefined),
+      (el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? bareOf(fromOf(el)) : undefined),
+      "held-after",
+    ),
+  },
+  {
+    id: "muc.order.history-before-self-presence",
+    area: "muc",
+    requirements: ["MUC-ORDER-02"],
+    description: "discussion history is sent before the new occupant's self-presence",
+    fault: holding(
+      (el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? bareOf(fromOf(el)) : undefined),
+      (el) => (isHistory(el) || isSubject(el) ? bareOf(fromOf(el)) : undefined),
+      "held-after",
+    ),
+  },
+  {
+    id: "muc.order.subject-before-history",
+    area: "muc",
+    requirements: ["MUC-ORDER-03"],
+    description: "the room subject is sent before the discussion history",
+    fault: holding(
+      (el, ctx, r) => (isHistory(el) && r.entering(ctx, bareOf(fromOf(el))) ? bareOf(fromOf(el)) : undefined),
+      (el) => (isSubject(el) ? bareOf(fromOf(el)) : undefined),
+      "held-after",
+    ),
+  },
+  {
+    id: "muc.order.live-before-subject",
+    area: "muc",
+    requirements: ["MUC-ORDER-04"],
+    description: "live messages reach a new occupant before the room subject",
+    fault: holding(
+      (el, ctx, r) => (isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) ? bareOf(fromOf(el)) : undefined),
+      (el) => (isRoomMessage(el) && !delayOf(el) ? bareOf(fromOf(el)) : undefined),
+      "held-after",
+    ),
+  },
+  {
+    id: "muc.join.nick-rewritten-without-210",
+    area: "muc",
+    requirements: ["MUC-JOIN-08"],
+    description: "the service changes the nickname a user enters with and does not say so with status code 210",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? changed(el, (c) => (c.attrs.from = `${fromOf(el)}_`)) : "pass")),
+  },
+  {
+    id: "muc.join.typed-presence-joins",
+    area: "muc",
+    requirements: ["MUC-JOIN-02"],
+    description: "a presence probe or subscription request from a user who is not in the room makes the user an occupant",
+    stream: onClientPresence(
+      (el) => el.name === "presence" && (el.attrs.type === "probe" || el.attrs.type === "subscribe") && isMucAddress(String(el.attrs.to ?? "")),
+      (el, ctx) => fakeSelf(String(el.attrs.to), ctx.conn.jid),
+    ),
+  },
+  {
+    id: "muc.join.rejoin-ignored",
+    area: "muc",
+    requirements: ["MUC-JOIN-09"],
+    description: "a join presence from a full JID already in the room gets no self-presence: the room treats it as a presence update",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    id: "muc.join.bare-room-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-JOIN-01"],
+    description: "a join presence to the room's bare JID gets <bad-request/> instead of <jid-malformed/>",
+    fault: when(
+      (el) => presenceError(el, "jid-malformed"),
+      (el) => withCondition(el, "bad-request"),
+    ),
+  },
+  {
+    id: "muc.gc10.kick-without-333",
+    area: "muc",
+    requirements: ["MUC-JOIN-12"],
+    description: "a groupchat 1.0 join from a non-occupant is answered with a kick that lacks status code 333",
+    stream: (() => {
+      const asked = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (presenceTo(el) && !el.getChild("x", MUC) && !isSetup(ctx)) asked.add(`${ctx.conn.id} ${String(el.attrs.to)}`);
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          const key = `${ctx.conn.id} ${fromOf(el)}`;
+          if (el.name !== "presence" || !asked.delete(key)) return "pass";
+          return [
+            xml(
+              "presence",
+              { from: fromOf(el), to: ctx.conn.jid, type: "unavailable" },
+              xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "none" }), xml("status", { code: "110" }), xml("status", { code: "307" })),
+            ),
+          ];
+        },
+      };
+    })(),
+  },
+  // §5: roles and affiliations.
+  {
+    id: "muc.role.owner-not-moderator",
+    area: "muc",
+    requirements: ["MUC-ROLE-02"],
+    description: "the owner enters as a participant, not a moderator",
+    fault: knowing((el) =>
+      occupantPresence(el) && items(el).some((i) => i.attrs.affiliation === "owner") ? editItems(el, (i) => (i.attrs.role = i.attrs.role === "moderator" ? "participant" : i.attrs.role)) : "pass",
+    ),
+  },
+  {
+    id: "muc.affiliation.owner-reported-as-admin",
+    area: "muc",
+    requirements: ["MUC-AFFIL-01"],
+    description: "the owner's affiliation is reported as admin",
+    fault: knowing((el) => (occupantPresence(el) ? editItems(el, (i) => (i.attrs.affiliation = i.attrs.affiliation === "owner" ? "admin" : i.attrs.affiliation)) : "pass")),
+  },
+  {
+    id: "muc.role.changes-not-broadcast",
+    area: "muc",
+    requirements: ["MUC-ROLE-07", "MUC-AFFIL-06"],
+    description: "a change of an occupant's role or affiliation is applied but not sent to the occupants",
+    fault: knowing((el, ctx) => {
+      if (!occupantPresence(el) || !available(el)) return "pass";
+      const key = `${ctx.conn.id} ${fromOf(el)}`;
+      const now = items(el)
+        .map((i) => `${String(i.attrs.role)}/${String(i.attrs.affiliation)}`)
+        .join();
+      const before = roles.get(key);
+      if (before !== undefined && before !== now) return "drop";
+      roles.set(key, now);
+      return "pass";
+    }),
+  },
+  // §7.2.3, §7.2.4, §17.3: anonymity.
+  {
+    id: "muc.anon.jid-withheld",
+    area: "muc",
+    requirements: ["MUC-ANON-01", "MUC-ANON-03"],
+    description: "no occupant gets the new occupant's full JID, even where the room's configuration shows it",
+    fault: knowing((el) => (occupantPresence(el) && !isSelf(el) ? editItems(el, (i) => delete i.attrs.jid) : "pass")),
+  },
+  {
+    id: "muc.anon.jid-leaked",
+    area: "muc",
+    requirements: ["MUC-ANON-04"],
+    description: "in a semi-anonymous room occupants who are not moderators get the other occupants' full JIDs",
+    stream: {
+      fromClient: leaked.fromClient,
+      element: (el, ctx) => {
+        if (!ctx.conn.jid || isSetup(ctx) || !occupantPresence(el) || isSelf(el)) return "pass";
+        const real = leaked.of(fromOf(el));
+        return real ? editItems(el, (i) => (i.attrs.jid = i.attrs.jid ?? real)) : "pass";
+      },
+    },
+  },
+  {
+    id: "muc.anon.bare-jid",
+    area: "muc",
+    requirements: ["MUC-ANON-05"],
+    description: "the 'jid' of an occupant's muc#user <item/> is its bare JID, not its full JID",
+    fault: knowing((el) => (occupantPresence(el) && !isSelf(el) ? editItems(el, (i) => i.attrs.jid && (i.attrs.jid = bareOf(String(i.attrs.jid)))) : "pass")),
+  },
+  {
+    id: "muc.anon.no-100",
+    area: "muc",
+    requirements: ["MUC-ANON-02"],
+    description: "entering a non-anonymous room, the new occupant is not warned with status code 100",
+    fault: knowing((el) => (occupantPresence(el) && isSelf(el) && codes(el).includes("100") ? dropStatus(el, "100") : "pass")),
+  },
+  // §7.2.5-§7.2.10, §17.1: refused entry.
+  {
+    id: "muc.deny.password-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-DENY-01", "MUC-DENY-02"],
+    description: "a join without the room's password (or with a wrong one) gets <forbidden/> instead of <not-authorized/>",
+    fault: when(
+      (el) => presenceError(el, "not-authorized"),
+      (el) => withCondition(el, "forbidden"),
+    ),
+  },
+  {
+    id: "muc.deny.members-only-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-DENY-04"],
+    description: "a non-member's join to a members-only room gets <forbidden/> instead of <registration-required/>",
+    fault: when(
+      (el) => presenceError(el, "registration-required"),
+      (el) => withCondition(el, "forbidden"),
+    ),
+  },
+  {
+    id: "muc.deny.banned-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-DENY-06"],
+    description: "an outcast's join gets <not-allowed/> instead of <forbidden/>",
+    fault: when(
+      (el) => presenceError(el, "forbidden"),
+      (el) => withCondition(el, "not-allowed"),
+    ),
+  },
+  {
+    id: "muc.deny.conflict-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-DENY-07", "MUC-DENY-08"],
+    description: "a join with a nickname in use (or reserved) by another user gets <not-acceptable/> instead of <conflict/>",
+    fault: when(
+      (el) => presenceError(el, "conflict"),
+      (el) => withCondition(el, "not-acceptable"),
+    ),
+  },
+  {
+    id: "muc.deny.locked-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-DENY-12"],
+    description: "a join to a room still locked gets <not-allowed/> instead of <item-not-found/>",
+    fault: when(
+      (el) => presenceError(el, "item-not-found"),
+      (el) => withCondition(el, "not-allowed"),
+    ),
+  },
+  {
+    id: "muc.deny.admin-refused-when-full",
+    area: "muc",
+    requirements: ["MUC-DENY-11"],
+    description: "a room at its occupant limit refuses admins and owners too",
+    fault: knowing((el, ctx, r) =>
+      occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) && items(el).some((i) => i.attrs.affiliation === "admin" || i.attrs.affiliation === "owner")
+        ? [xml("presence", { from: fromOf(el), to: ctx.conn.jid, type: "error" }, xml("error", { type: "wait" }, xml("service-unavailable", { xmlns: STANZAS })))]
+        : "pass",
+    ),
+  },
+  {
+    id: "muc.msn.one-resource-only",
+    area: "muc",
+    requirements: ["MUC-MSN-01"],
+    description: "where two resources of a user share a nickname, in-room messages reach only the first of them",
+    fault: (() => {
+      const seen = new Set<string>();
+      return knowing((el, ctx) => {
+        if (!isRoomMessage(el) || delayOf(el)) return "pass";
+        const key = `${bareOf(ctx.conn.jid)} ${fromOf(el)} ${String(el.getChildText("body"))}`;
+        if (seen.has(key)) return "drop";
+        seen.add(key);
+        return "pass";
+      });
+    })(),
+  },
+  {
+    id: "muc.addr.invisible-nick-admitted",
+    area: "muc",
+    requirements: ["MUC-ADDR-01"],
+    description: "a nickname of only spaces is admitted",
+    fault: knowing((el, ctx) => (el.name === "presence" && isError(el) && isMucAddress(fromOf(el)) && /^ +$/.test(resourceOf(fromOf(el))) ? [fakeSelf(fromOf(el), ctx.conn.jid)] : "pass")),
+  },
+  {
+    id: "muc.addr.room-id-not-prepped",
+    area: "muc",
+    requirements: ["MUC-ADDR-02"],
+    description: "occupant JIDs carry the room ID as the user wrote it (upper-case), not as Nodeprep makes it",
+    fault: knowing((el) => (occupantPresence(el) ? changed(el, (c) => (c.attrs.from = fromOf(el).replace(/^[^@]+/, (n) => n.toUpperCase()))) : "pass")),
+  },
+  // §7.2.13-§7.2.15: history and subject.
+  {
+    id: "muc.history.no-delay",
+    area: "muc",
+    requirements: ["MUC-HIST-02"],
+    description: "discussion history is sent without its <delay/>",
+    fault: knowing((el) => (isHistory(el) ? changed(el, (c) => c.remove(delayOf(c)!)) : "pass")),
+  },
+  {
+    id: "muc.history.delay-from-occupant",
+    area: "muc",
+    requirements: ["MUC-HIST-03"],
+    description: "the <delay/> of a history message is from the sender's occupant JID, not the room's",
+    fault: knowing((el) => (isHistory(el) ? changed(el, (c) => (delayOf(c)!.attrs.from = fromOf(el))) : "pass")),
+  },
+  {
+    id: "muc.history.limits-ignored",
+    area: "muc",
+    requirements: ["MUC-HIST-05", "MUC-HIST-07", "MUC-HIST-08", "MUC-HIST-09", "MUC-HIST-10"],
+    description: "the room ignores the <history/> limits of a join (maxstanzas, maxchars, since) and sends all it has",
+    fault: knowing((el, ctx, r) => {
+      history.note(el);
+      const room = bareOf(fromOf(el));
+      if (isHistory(el) && r.entering(ctx, room)) return "drop"; // resent whole, in order, before the subject
+      if (!isSubject(el) || !r.entering(ctx, room)) return "pass";
+      const all = history.of(room).map(
+        (m) =>
+          changed(m, (c) => {
+            c.attrs.to = ctx.conn.jid;
+            c.append(xml("delay", { xmlns: DELAY, from: room, stamp: new Date().toISOString() }));
+          })[0],
+      );
+      return [...all, el];
+    }),
+  },
+  {
+    id: "muc.subject.missing",
+    area: "muc",
+    requirements: ["MUC-SUBJ-01"],
+    description: "a new occupant is not sent the room subject",
+    fault: knowing((el, ctx, r) => (isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    id: "muc.subject.with-body",
+    area: "muc",
+    requirements: ["MUC-SUBJ-02"],
+    description: "the subject a new occupant gets comes with a <body/>",
+    fault: knowing((el, ctx, r) => (isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) ? changed(el, (c) => c.append(xml("body", {}, "The subject is set"))) : "pass")),
+  },
+  {
+    id: "muc.subject.delay-from-occupant",
+    area: "muc",
+    requirements: ["MUC-SUBJ-04"],
+    description: "the <delay/> of the subject a new occupant gets is not from the room's JID",
+    fault: knowing((el) => (isSubject(el) && delayOf(el) ? changed(el, (c) => (delayOf(c)!.attrs.from = `${bareOf(fromOf(el))}/Someone`)) : "pass")),
+  },
+  {
+    id: "muc.subject.empty-filled",
+    area: "muc",
+    requirements: ["MUC-SUBJ-05"],
+    description: "a room without a subject sends a placeholder text instead of an empty <subject/>",
+    fault: knowing((el, ctx, r) =>
+      isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) && !el.getChildText("subject")?.trim() ? changed(el, (c) => c.getChild("subject")!.children.push("(no subject)")) : "pass",
+    ),
+  },
+  {
+    id: "muc.subject.change-not-broadcast",
+    area: "muc",
+    requirements: ["MUC-SUBJ-08"],
+    description: "a subject change is applied but not sent to the occupants",
+    fault: knowing((el, ctx, r) => (isSubject(el) && r.joined(ctx, bareOf(fromOf(el))) && !r.entering(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    id: "muc.subject.body-changes-it",
+    area: "muc",
+    requirements: ["MUC-SUBJ-09"],
+    description: "a groupchat message with a <subject/> and a <body/> (or a <thread/>) changes the subject",
+    fault: knowing((el, ctx, r) => {
+      const room = bareOf(fromOf(el));
+      const subject = el.name === "message" && isMucAddress(fromOf(el)) ? el.getChild("subject") : undefined;
+      if (subject && (bodyOf(el) || el.getChild("thread")) && !delayOf(el)) subjectsWithBody.set(room, subject.getText());
+      const latest = subjectsWithBody.get(room);
+      if (!isSubject(el) || !r.entering(ctx, room) || latest === undefined) return "pass";
+      return changed(el, (c) => (c.getChild("subject")!.children = [latest]));
+    }),
+  },
+  {
+    id: "muc.subject.forbidden-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-SUBJ-10"],
+    description: "a subject change by an occupant without the privilege gets <not-allowed/> instead of <forbidden/>",
+    fault: when(
+      (el) => el.name === "message" && isError(el) && isMucAddress(fromOf(el)) && errorCondition(el) === "forbidden",
+      (el) => withCondition(el, "not-allowed"),
+    ),
+  },
+  // §6: discovery.
+  {
+    id: "muc.disco.service-without-identity",
+    area: "muc",
+    requirements: ["MUC-DISCO-03"],
+    description: "the service's disco#info has no identity",
+    // Only a case's own request: the harness finds the service by its identity before the case (ids xc…).
+    stream: answering(
+      (el) => el.name === "iq" && el.attrs.type === "get" && isService(String(el.attrs.to ?? "")) && Boolean(el.getChild("query", DISCO_INFO)) && !String(el.attrs.id).startsWith("xc"),
+      (el) =>
+        el.attrs.type === "result"
+          ? changed(el, (c) =>
+              c
+                .getChild("query", DISCO_INFO)!
+                .getChildren("identity")
+                .forEach((i) => c.getChild("query", DISCO_INFO)!.remove(i)),
+            )
+          : "pass",
+    ),
+  },
+  {
+    id: "muc.disco.service-info-refused",
+    area: "muc",
+    requirements: ["MUC-DISCO-01"],
+    description: "the service answers a user's disco#info with <feature-not-implemented/>",
+    // Only a case's own request: the harness finds the service through disco before the case (ids xc…).
+    stream: answering(
+      (el) => el.name === "iq" && el.attrs.type === "get" && isService(String(el.attrs.to ?? "")) && Boolean(el.getChild("query", DISCO_INFO)) && !String(el.attrs.id).startsWith("xc"),
+      (el) => [xml("iq", { type: "error", id: el.attrs.id, from: fromOf(el), to: el.attrs.to }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS })))],
+    ),
+  },
+  {
+    id: "muc.disco.room-info-refused",
+    area: "muc",
+    requirements: ["MUC-DISCO-01", "MUC-DISCO-08"],
+    description: "a room answers disco#info with <feature-not-implemented/>",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && isMucAddress(fromOf(el)) && !fromOf(el).includes("/") && Boolean(el.getChild("query", DISCO_INFO)),
+      (el) => [xml("iq", { type: "error", id: el.attrs.id, from: fromOf(el), to: el.attrs.to }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS })))],
+    ),
+  },
+  {
+    id: "muc.disco.room-without-identity",
+    area: "muc",
+    requirements: ["MUC-DISCO-08"],
+    description: "a room's disco#info has no identity",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && isMucAddress(fromOf(el)) && !fromOf(el).includes("/") && Boolean(el.getChild("query", DISCO_INFO)),
+      (el) =>
+        changed(el, (c) =>
+          c
+            .getChild("query", DISCO_INFO)!
+            .getChildren("identity")
+            .forEach((i) => c.getChild("query", DISCO_INFO)!.remove(i)),
+        ),
+    ),
+  },
+  {
+    id: "muc.disco.room-items-refused",
+    area: "muc",
+    requirements: ["MUC-DISCO-17"],
+    description: "a room whose occupant list is private answers disco#items with <forbidden/> instead of an empty result",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && isMucAddress(fromOf(el)) && !fromOf(el).includes("/") && Boolean(el.getChild("query", DISCO_ITEMS)),
+      (el) => [xml("iq", { type: "error", id: el.attrs.id, from: fromOf(el), to: el.attrs.to }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))],
+    ),
+  },
+  {
+    // Both local servers answer <not-acceptable/> (their profiles say so): the control shows on a server that
+    // answers <bad-request/> as the rule says, as the occupant then gets a request it must not.
+    id: "muc.disco.occupant-query-passed-on",
+    area: "muc",
+    requirements: ["MUC-DISCO-19"],
+    description: "a disco request from a non-occupant to an occupant JID is passed on to that occupant",
+    stream: {
+      fromClient: (el, ctx) => {
+        leaked.fromClient(el, ctx);
+        const to = String(el.attrs.to ?? "");
+        if (el.name !== "iq" || el.attrs.type !== "get" || !isMucAddress(to) || !to.includes("/") || !el.getChild("query", DISCO_INFO) || isSetup(ctx)) return;
+        const occupant = ctx.peers().find((p) => p.jid === leaked.of(to));
+        if (occupant && leaked.of(to) !== ctx.conn.jid) occupant.deliver(changed(el, (c) => ((c.attrs.from = `${bareOf(to)}/someone`), (c.attrs.to = occupant.jid)))[0]);
+      },
+    },
+  },
+  // §7.2.12: logged rooms.
+  {
+    id: "muc.log.no-170",
+    area: "muc",
+    requirements: ["MUC-LOG-02"],
+    description: "entering a publicly logged room, the new occupant is not warned with status code 170",
+    fault: knowing((el) => (occupantPresence(el) && isSelf(el) && codes(el).includes("170") ? dropStatus(el, "170") : "pass")),
+  },
+  // §7.14, §17.3: exiting.
+  {
+    id: "muc.exit.self-unavailable-missing",
+    area: "muc",
+    requirements: ["MUC-EXIT-01"],
+    description: "an occupant who leaves gets no unavailable presence of its own",
+    fault: knowing((el) => (occupantPresence(el) && unavailable(el) && isSelf(el) ? "drop" : "pass")),
+  },
+  {
+    id: "muc.exit.self-unavailable-without-110",
+    area: "muc",
+    requirements: ["MUC-EXIT-02"],
+    description: "the unavailable presence a departing occupant gets lacks status code 110",
+    fault: knowing((el) => (occupantPresence(el) && unavailable(el) && isSelf(el) ? dropStatus(el, "110") : "pass")),
+  },
+  {
+    id: "muc.exit.others-not-told",
+    area: "muc",
+    requirements: ["MUC-EXIT-03"],
+    description: "the remaining occupants are not sent the departing occupant's unavailable presence",
+    fault: knowing((el) => (occupantPresence(el) && unavailable(el) && !isSelf(el) ? "drop" : "pass")),
+  },
+  {
+    id: "muc.exit.role-not-none",
+    area: "muc",
+    requirements: ["MUC-EXIT-04"],
+    description: "the unavailable presence of a departing occupant still carries its role (participant), not none",
+    fault: knowing((el) => (occupantPresence(el) && unavailable(el) ? editItems(el, (i) => i.attrs.role === "none" && (i.attrs.role = "participant")) : "pass")),
+  },
+  {
+    id: "muc.exit.typed-presence-removes",
+    area: "muc",
+    requirements: ["MUC-EXIT-09"],
+    description: "a presence probe or subscription request from an occupant to its occupant JID takes it out of the room",
+    stream: onClientPresence(
+      (el) => el.name === "presence" && (el.attrs.type === "probe" || el.attrs.type === "subscribe") && isMucAddress(String(el.attrs.to ?? "")),
+      (el, ctx) =>
+        xml(
+          "presence",
+          { from: String(el.attrs.to), to: ctx.conn.jid, type: "unavailable" },
+          xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "none" }), xml("status", { code: "110" })),
+        ),
+    ),
+  },
+  {
+    id: "muc.exit.non-occupant-answered",
+    area: "muc",
+    requirements: ["MUC-EXIT-10"],
+    description: "an unavailable presence from a user who is not in the room is answered with an error",
+    stream: {
+      fromClient: (el, ctx) => {
+        const room = bareOf(String(el.attrs.to ?? ""));
+        if (ctx.conn.jid && !isSetup(ctx) && presenceTo(el, "unavailable") && !nonOccupants.joined(ctx, room))
+          ctx.conn.deliver(xml("presence", { from: String(el.attrs.to), to: ctx.conn.jid, type: "error" }, xml("error", { type: "cancel" }, xml("not-acceptable", { xmlns: STANZAS }))));
+      },
+      element: (el, ctx) => {
+        if (ctx.conn.jid) nonOccupants.saw(el, ctx);
+        return "pass";
+      },
+    },
+  },
+];
+
+/** What XEP-0045 lets a service do differently in these areas, which no case may fail on. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "muc.var.status-codes-reordered",
+    description: "the muc#user <x/> lists its <status/> codes first and in reverse order, then the <item/> (XEP-0045 §7.2.2 and §7.2.3's examples show one order; none is a rule)",
+    fault: (el) =>
+      userX(el) && isMucAddress(fromOf(el))
+        ? changed(el, (c) => {
+            const x = userX(c)!;
+            const kids = x.children.filter((k): k is Element => typeof k !== "string");
+            x.children = [...kids.filter((k) => k.name === "status").reverse(), ...kids.filter((k) => k.name !== "status")];
+          })
+        : "pass",
+  },
+  {
+    id: "muc.var.others-reversed",
+    description: "a new occupant gets the other occupants' presences in the reverse order, all before its self-presence (XEP-0045 §7.2.2 fixes only that the self-presence comes last)",
+    fault: holding(
+      (el, ctx, r) => (occupantPresence(el) && available(el) && !isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? bareOf(fromOf(el)) : undefined),
+      (el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? bareOf(fromOf(el)) : undefined),
+      "held-reversed-first",
+    ),
+  },
+  {
+    id: "muc.var.room-presence",
+    description:
+      "before a new occupant's self-presence the room sends a presence of its own, from its bare JID, with entity capabilities (ejabberd does; XEP-0045 does not forbid a room's own presence)",
+    fault: knowing((el, ctx, r) =>
+      occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el)))
+        ? [xml("presence", { from: bareOf(fromOf(el)), to: ctx.conn.jid }, xml("c", { xmlns: "http://jabber.org/protocol/caps", hash: "sha-1", node: "urn:xmpp-conform:variation", ver: "AAAA" })), el]
+        : "pass",
+    ),
+  },
+  {
+    id: "muc.var.occupant-extensions",
+    description:
+      "occupant presences carry other extensions (XEP-0421 occupant-id, XEP-0153 vcard-temp:x:update) or none beside the muc#user <x/> (XEP-0045 §17.3: the service MAY block extended presence information)",
+    fault: (el) =>
+      occupantPresence(el)
+        ? changed(el, (c) => {
+            // <show/>, <status/> and <priority/> are the presence's own (jabber:client): only extensions go.
+            c.children = c.children.filter((k) => typeof k !== "string" && [undefined, "jabber:client", MUC_USER].includes(k.getNS()));
+            c.append(xml("occupant-id", { xmlns: "urn:xmpp:occupant-id:0", id: `v-${fromOf(el)}` }));
+          })
+        : "pass",
+  },
+  {
+    id: "muc.var.self-presence-without-id",
+    description: "the self-presence does not repeat the join presence's 'id' (XEP-0045 §7.2.2: the room \"might also reflect the original 'id' value\")",
+    fault: (el) => (occupantPresence(el) && isSelf(el) && el.attrs.id !== undefined ? changed(el, (c) => delete c.attrs.id) : "pass"),
+  },
+  {
+    id: "muc.var.error-type-and-by",
+    description: "presence errors of a room carry another error type and no 'by' (XEP-0045 §7.2's examples show types and 'by'; the rules name only the condition)",
+    fault: (el) =>
+      el.name === "presence" && isError(el) && isMucAddress(fromOf(el)) && el.getChild("error")
+        ? changed(el, (c) => {
+            const error = c.getChild("error")!;
+            delete error.attrs.by;
+            error.attrs.type = error.attrs.type === "cancel" ? "modify" : "cancel";
+          })
+        : "pass",
+  },
+  {
+    id: "muc.var.subject-without-type",
+    description: "the subject a room sends carries no 'type' (XEP-0045 §7.2.15 describes the message by its <subject/> and no <body/>; its type is not fixed)",
+    fault: (el) => (isSubject(el) && el.attrs.type !== undefined ? changed(el, (c) => delete c.attrs.type) : "pass"),
+  },
+  {
+    id: "muc.var.history-legacy-delay",
+    description: 'history messages also carry the legacy jabber:x:delay (XEP-0045 §7.2.13: "some implementations include both formats for backward compatibility")',
+    fault: (el) => (isHistory(el) ? changed(el, (c) => c.append(xml("x", { xmlns: "jabber:x:delay", from: bareOf(fromOf(el)), stamp: "20021013T23:58:37" }))) : "pass"),
+  },
+];
