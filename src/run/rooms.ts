@@ -53,11 +53,16 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
   const offered = new Set(
     (form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => String(f.attrs.var ?? "")),
   );
-  // A key may name the same option under several names (a service's own beside the registered one): the first the form offers.
-  const wanted = Object.entries({ "muc#roomconfig_persistentroom": "1", ...room.config }).map(([key, value]) => ({ key, name: key.split("|").find((n) => offered.has(n)), value }));
-  const missing = wanted.filter((w) => !w.name).map((w) => w.key.split("|").join(" or "));
+  // A key may name the same option under several names (a service's own beside the registered one): the first the form
+  // offers; a key ending in '?' is submitted only where the form offers it.
+  const wanted = Object.entries({ "muc#roomconfig_persistentroom": "1", ...room.config }).map(([key, value]) => {
+    const optional = key.endsWith("?");
+    const names = (optional ? key.slice(0, -1) : key).split("|");
+    return { key, optional, name: names.find((n) => offered.has(n)), value };
+  });
+  const missing = wanted.filter((w) => !w.name && !w.optional).map((w) => w.key.split("|").join(" or "));
   if (missing.length > 0) notGiven(`${who}: ${missing.join(", ")} in its configuration form`, `the form offers ${[...offered].filter(Boolean).join(", ") || "no field"}`);
-  const fields = Object.fromEntries(wanted.map((w) => [w.name!, w.value]));
+  const fields = Object.fromEntries(wanted.filter((w) => w.name).map((w) => [w.name!, w.value]));
   const submit = xml(
     "x",
     { xmlns: NS.dataForms, type: "submit" },

@@ -82,7 +82,7 @@ export class CaseScope {
   ) {
     this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), ...(ctx.remote && { "domain.remote": ctx.remote.domain }), uid: ctx.uid };
     // Rooms on the MUC service (a case with rooms is skipped without one, so the placeholder never leaves the harness).
-    if (sc.rooms.length > 0) {
+    if (sc.rooms.length > 0 || sc.needs.some((n) => n.name === "muc")) {
       const service = ctx.muc ?? "no-muc-service.invalid";
       this.bindings.muc = service;
       for (const r of sc.rooms) {
