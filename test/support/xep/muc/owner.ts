@@ -1,6 +1,1118 @@
-import type { FaultDef } from "../../fault-kit.ts";
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { STANZAS, answering, changed, copyOf, type FaultDef } from "../../fault-kit.ts";
+import { bare, caseOf, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
-/** XEP-0045 faults and variations of scenarios/muc/ (owner). */
-export const FAULTS: FaultDef[] = [];
-export const VARIATIONS: Variation[] = [];
+/**
+ * Faults and variations of scenarios/muc/ for the owner's side and what rides on rooms: creating a room
+ * (create.yaml), configuring it (config.yaml), destroying it (destroy.yaml), the service use cases and business
+ * rules (service.yaml), XEP-0410 self-ping (self-ping.yaml), XEP-0421 occupant identifiers (occupant-id.yaml) and
+ * a room's XEP-0313 archive (archive.yaml).
+ *
+ * The proxy sees what the server sends each client; faults that need more (what a client sent, what another
+ * connection of the case got) keep it per connection id or per case (the accounts' name prefix). The owner's
+ * set-up and teardown sessions (resources set-up-… and teardown-…) are left alone: a fault that broke a room's
+ * creation or removal would make a case an error or skip, not a failure of the rule.
+ */
+
+const MUC_USER = "http://jabber.org/protocol/muc#user";
+const MUC_OWNER = "http://jabber.org/protocol/muc#owner";
+const MUC_ADMIN = "http://jabber.org/protocol/muc#admin";
+const DATA = "jabber:x:data";
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const MAM = "urn:xmpp:mam:2";
+const FORWARD = "urn:xmpp:forward:0";
+const SID = "urn:xmpp:sid:0";
+const OCCID = "urn:xmpp:occupant-id:0";
+const PING = "urn:xmpp:ping";
+const DELAY = "urn:xmpp:delay";
+const TRAFFIC = "http://jabber.org/protocol/muc#traffic";
+
+const resourceOf = (jid = "") => (jid.includes("/") ? jid.slice(jid.indexOf("/") + 1) : "");
+const fromOf = (el: Element) => String(el.attrs.from ?? "");
+const toOf = (el: Element) => String(el.attrs.to ?? "");
+/** A room or occupant JID of the local targets' service (conference.DOMAIN). */
+const isMucAddress = (jid: string) => /^[^@/]+@conference\./.test(jid);
+const isRoom = (jid: string) => isMucAddress(jid) && !jid.includes("/");
+const isOccupant = (jid: string) => isMucAddress(jid) && jid.includes("/");
+/** The harness's own sessions that make and remove the case's rooms. */
+const isHarness = (ctx: FaultContext) => /^(set-up|teardown)/.test(resourceOf(ctx.conn.jid));
+const userX = (el: Element) => el.getChild("x", MUC_USER);
+const codes = (el: Element) => (userX(el)?.getChildren("status") ?? []).map((s) => String(s.attrs.code));
+const hasCode = (el: Element, code: string) => codes(el).includes(code);
+/** A presence a room sent about one of its occupants. */
+const occupantPresence = (el: Element) => el.name === "presence" && isOccupant(fromOf(el)) && Boolean(userX(el));
+const isSelf = (el: Element) => hasCode(el, "110");
+const unavailable = (el: Element) => el.attrs.type === "unavailable";
+const dropStatus = (el: Element, code: string) =>
+  changed(el, (c) => {
+    const x = userX(c)!;
+    x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status" || s.attrs.code !== code);
+  });
+const iqOf = (el: Element, type: string) => el.name === "iq" && el.attrs.type === type;
+/** A client's IQ to a room of the service with this payload (not the harness's own sessions). */
+const toRoom = (el: Element, ctx: FaultContext, type: string, name: string, ns: string) => !isHarness(ctx) && iqOf(el, type) && isRoom(toOf(el)) && Boolean(el.getChild(name, ns));
+const ownerQuery = (el: Element) => el.getChild("query", MUC_OWNER);
+const submitForm = (el: Element) => {
+  const x = ownerQuery(el)?.getChild("x", DATA);
+  return x?.attrs.type === "submit" ? x : undefined;
+};
+/** The answer to a request, made into an error with this condition (addressed as the server's answer was). */
+function refusal(answer: Element, condition: string, type = "cancel"): Element[] {
+  return [
+    xml(
+      "iq",
+      { type: "error", id: answer.attrs.id, ...(answer.attrs.from && { from: answer.attrs.from }), ...(answer.attrs.to && { to: answer.attrs.to }) },
+      xml("error", { type }, xml(condition, { xmlns: STANZAS })),
+    ),
+  ];
+}
+/** The same error stanza with another defined condition. */
+const withCondition = (el: Element, condition: string) =>
+  changed(el, (c) => {
+    const error = c.getChild("error")!;
+    error.children = error.children.filter((x) => typeof x === "string" || x.getNS() !== STANZAS || x.name === "text");
+    error.children.unshift(xml(condition, { xmlns: STANZAS }));
+  });
+const conditionOf = (el: Element) =>
+  el
+    .getChild("error")
+    ?.children.find((c): c is Element => typeof c !== "string" && c.getNS() === STANZAS && c.name !== "text")
+    ?.name.replace(/^.*:/, "");
+/** The text a message or presence carries (its body, subject or status), to know it again. */
+const textOf = (el: Element) => el.getChildText("body") ?? el.getChildText("status") ?? undefined;
+
+// Occupant identifiers (XEP-0421).
+const occupantIds = (el: Element) => el.getChildren("occupant-id", OCCID);
+const fromRoomWithId = (el: Element) => (el.name === "message" || el.name === "presence") && isOccupant(fromOf(el)) && occupantIds(el).length > 0;
+const editIds = (el: Element, edit: (id: string, c: Element) => string) =>
+  changed(el, (c) => {
+    for (const o of occupantIds(c)) o.attrs.id = edit(String(o.attrs.id), c);
+  });
+
+// A room's archive (XEP-0313).
+const resultOf = (el: Element) => (el.name === "message" ? el.getChild("result", MAM) : undefined);
+const forwardedOf = (el: Element) => resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("message");
+/** A result message of a room's archive (from the room, or carrying a groupchat message of an occupant JID). */
+const roomResult = (el: Element) => Boolean(forwardedOf(el)) && (isRoom(fromOf(el)) || isOccupant(String(forwardedOf(el)!.attrs.from ?? "")));
+const mamQuery = (el: Element) => (iqOf(el, "set") ? el.getChild("query", MAM) : undefined);
+const withField = (q: Element) =>
+  q
+    .getChild("x", DATA)
+    ?.getChildren("field")
+    .some((f) => f.attrs.var === "with") ?? false;
+const reQueried = (result: Element, queryid: string | undefined) => changed(result, (c) => (resultOf(c)!.attrs.queryid = queryid ?? ""))[0];
+
+/**
+ * Room archive queries of each connection: `emit` decides what goes out when the IQ answer to the query comes
+ * (its results were held until then). `asked` picks the queries the fault applies to.
+ */
+function onRoomQueries(
+  asked: (q: Element, to: string, ctx: FaultContext) => boolean,
+  emit: (results: Element[], answer: Element, q: { query: Element; to: string }, ctx: FaultContext) => FaultAction,
+): StreamFault {
+  const open = new Map<string, { query: Element; to: string; id: string; results: Element[] }>();
+  return {
+    fromClient: (el, ctx) => {
+      const q = mamQuery(el);
+      if (!q || isHarness(ctx) || !isRoom(toOf(el)) || !asked(q, toOf(el), ctx)) return;
+      open.set(`${ctx.conn.id} ${el.attrs.id}`, { query: q, to: toOf(el), id: String(el.attrs.id), results: [] });
+    },
+    element: (el, ctx) => {
+      const r = resultOf(el);
+      if (r) {
+        for (const q of open.values())
+          if (q.query.attrs.queryid !== undefined && q.query.attrs.queryid === r.attrs.queryid && open.get(`${ctx.conn.id} ${q.id}`) === q) {
+            q.results.push(el);
+            return "drop";
+          }
+        return "pass";
+      }
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const key = `${ctx.conn.id} ${el.attrs.id}`;
+      const q = open.get(key);
+      if (!q) return "pass";
+      open.delete(key);
+      return emit(q.results, el, q, ctx);
+    },
+  };
+}
+
+/** Two faults at once on the same stream (what a client sends is seen by both; a server element by the first that acts). */
+function both(a: StreamFault, b: StreamFault): StreamFault {
+  return {
+    fromClient: (el, ctx) => {
+      a.fromClient?.(el, ctx);
+      b.fromClient?.(el, ctx);
+    },
+    element: (el, ctx) => {
+      const first = a.element?.(el, ctx) ?? "pass";
+      return first !== "pass" ? first : (b.element?.(el, ctx) ?? "pass");
+    },
+  };
+}
+
+/** What the client sent, remembered by the text it carried (for faults that put it back). */
+function sentByText(pick: (el: Element) => Element | undefined) {
+  const byText = new Map<string, Element>();
+  return {
+    fromClient: (el: Element, ctx: FaultContext) => {
+      const text = textOf(el);
+      const part = text !== undefined && isMucAddress(toOf(el)) ? pick(el) : undefined;
+      if (part && !isHarness(ctx)) byText.set(`${caseOf(ctx.conn.jid)} ${text}`, copyOf(part));
+    },
+    of: (el: Element, ctx: FaultContext) => {
+      const text = textOf(el);
+      return text === undefined ? undefined : byText.get(`${caseOf(ctx.conn.jid)} ${text}`);
+    },
+  };
+}
+
+const forgedIds = sentByText((el) => el.getChild("occupant-id", OCCID));
+const forgedSids = sentByText((el) => (el.name === "message" ? el.getChildren("stanza-id", SID).find((s) => isRoom(String(s.attrs.by ?? ""))) : undefined));
+const spoofedX = sentByText((el) => (el.name === "message" && el.attrs.type === "groupchat" ? el.getChild("x", MUC_USER) : undefined));
+
+/** Occupant JIDs each connection saw available in each room (for the destroy fault that speaks for all of them). */
+const seenOccupants = new Map<number, Set<string>>();
+/** Results of room archive queries delivered to each case's connections, by room (for the access fault). */
+const caseResults = new Map<string, Element[]>();
+/** Private messages each connection got from occupant JIDs (for the fault that archives them). */
+const privateMessages = new Map<number, Element[]>();
+/** Results of each connection's earlier queries of a room (for the fault that ignores 'with'). */
+const earlierResults = new Map<string, Element[]>();
+/** Rooms each case saw created (a 201 self-presence), to know a second creation. */
+const createdRooms = new Set<string>();
+/** Connections that cancelled a configuration (initial or subsequent). */
+const cancelled = new Set<number>();
+/** Connections that changed the admin or owner list through the configuration form. */
+const listsChanged = new Set<number>();
+/** Affiliation changes each connection asked for: IQ id → the user's bare JID and the room. */
+const affiliationChanges = new Map<string, { jid: string; room: string; affiliation: string }>();
+
+/** XEP-0045 (owner use cases, service, business rules), XEP-0410, XEP-0421 and room archives: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  // §10.1: creating a room.
+  {
+    id: "muc.create.no-201",
+    area: "muc",
+    requirements: ["MUC-CREATE-07"],
+    description: "a room created by a join does not say so: the creator's self-presence lacks status code 201 (as if the room had been there)",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && isSelf(el) && hasCode(el, "201") ? dropStatus(el, "201") : "pass"),
+  },
+  {
+    id: "muc.create.room-survives",
+    area: "muc",
+    requirements: ["MUC-CREATE-12", "MUC-CREATE-14", "MUC-DESTROY-06"],
+    description:
+      "a room that should be gone (its initial configuration cancelled, its owner gone before configuring it, destroyed) is still there: the next user to enter it is not its creator (no 201)",
+    fault: (el, ctx) => {
+      if (!ctx.conn.jid || !occupantPresence(el) || !isSelf(el) || !hasCode(el, "201")) return "pass";
+      const key = `${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`;
+      const again = createdRooms.has(key);
+      createdRooms.add(key);
+      return again && !isHarness(ctx) ? dropStatus(el, "201") : "pass";
+    },
+  },
+  {
+    id: "muc.create.creator-not-owner",
+    area: "muc",
+    requirements: ["MUC-CREATE-06"],
+    description: "the creator of a room is not told it is the owner: its 201 self-presence says affiliation none",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && occupantPresence(el) && isSelf(el) && hasCode(el, "201")
+        ? changed(el, (c) =>
+            userX(c)!
+              .getChildren("item")
+              .forEach((i) => ((i.attrs.affiliation = "none"), (i.attrs.role = "participant"))),
+          )
+        : "pass",
+  },
+  {
+    id: "muc.create.refused-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-CREATE-01", "MUC-CREATE-02", "MUC-CREATE-03"],
+    description: "a service that does not let users create rooms refuses the join with <forbidden/> instead of <not-allowed/>",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && occupantPresence(el) && isSelf(el) && hasCode(el, "201")
+        ? [xml("presence", { from: fromOf(el), to: toOf(el), type: "error" }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))]
+        : "pass",
+  },
+  {
+    id: "muc.create.locked-room-admits",
+    area: "muc",
+    requirements: ["MUC-CREATE-05"],
+    description: "a room still awaiting its configuration lets a second user in (the user gets a self-presence instead of <item-not-found/>)",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isOccupant(fromOf(el)) && conditionOf(el) === "item-not-found"
+        ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
+        : "pass",
+  },
+  {
+    id: "muc.create.instant-refused",
+    area: "muc",
+    requirements: ["MUC-CREATE-08"],
+    description: "a request for an instant room (an empty submit form) is refused with <not-acceptable/>",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && submitForm(el) !== undefined && submitForm(el)!.getChildElements().length === 0,
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "not-acceptable", "modify") : "pass"),
+    ),
+  },
+  {
+    id: "muc.create.owner-list-empty",
+    area: "muc",
+    requirements: ["MUC-CREATE-04"],
+    description: "the creator is not put on the owner list: the owner list comes back empty",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "owner",
+      (answer) => (answer.attrs.type === "result" ? changed(answer, (c) => (c.getChild("query", MUC_ADMIN)!.children = [])) : "pass"),
+    ),
+  },
+  {
+    id: "muc.create.form-refused",
+    area: "muc",
+    requirements: ["MUC-CREATE-09", "MUC-CONFIG-03", "MUC-CONFIG-04"],
+    description: "the owner's request for the configuration form is refused with <feature-not-implemented/>",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER),
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "feature-not-implemented") : "pass"),
+    ),
+  },
+  {
+    id: "muc.create.submit-refused",
+    area: "muc",
+    requirements: ["MUC-CREATE-10", "MUC-CONFIG-05"],
+    description: "a submitted configuration form (with fields) is refused with <not-acceptable/>",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && (submitForm(el)?.getChildren("field").length ?? 0) > 0,
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "not-acceptable", "modify") : "pass"),
+    ),
+  },
+  {
+    id: "muc.create.policy-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-CREATE-11"],
+    description: "a configuration against the service's policy (password protection with a blank password) is refused with <bad-request/>",
+    stream: answering(
+      (el, ctx) =>
+        toRoom(el, ctx, "set", "query", MUC_OWNER) &&
+        Boolean(
+          submitForm(el)
+            ?.getChildren("field")
+            .some((f) => f.attrs.var === "muc#roomconfig_passwordprotectedroom"),
+        ),
+      (answer) => refusal(answer, "bad-request", "modify"),
+    ),
+  },
+  {
+    id: "muc.owner.lost-on-exit",
+    area: "muc",
+    requirements: ["MUC-OWNER-01"],
+    description: "an owner who left a persistent room comes back as an unaffiliated participant, and its configuration form is refused",
+    stream: both(
+      {
+        element: (el, ctx) =>
+          !isHarness(ctx) && occupantPresence(el) && isSelf(el) && !hasCode(el, "201") && userX(el)!.getChild("item")?.attrs.affiliation === "owner"
+            ? changed(el, (c) =>
+                userX(c)!
+                  .getChildren("item")
+                  .forEach((i) => ((i.attrs.affiliation = "none"), (i.attrs.role = "participant"))),
+              )
+            : "pass",
+      },
+      answering(
+        (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER),
+        (answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : "pass"),
+      ),
+    ),
+  },
+  // §10.2: configuration.
+  {
+    id: "muc.config.non-owner-gets-form",
+    area: "muc",
+    requirements: ["MUC-CONFIG-01"],
+    description: "any user gets the configuration form: the service answers a non-owner's request with a form instead of <forbidden/>",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER),
+      (answer) =>
+        answer.attrs.type === "error"
+          ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("query", { xmlns: MUC_OWNER }, xml("x", { xmlns: DATA, type: "form" })))]
+          : "pass",
+    ),
+  },
+  {
+    id: "muc.config.form-shows-defaults",
+    area: "muc",
+    requirements: ["MUC-CONFIG-03", "MUC-CONFIG-05", "MUC-CONFIG-02"],
+    description: "the owner's configuration form shows the default room name, not the room's current one",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) => {
+              const name = ownerQuery(c)
+                ?.getChild("x", DATA)
+                ?.getChildren("field")
+                .find((f) => f.attrs.var === "muc#roomconfig_roomname");
+              if (name) name.children = name.children.filter((v) => typeof v === "string" || v.name !== "value");
+            })
+          : "pass",
+    ),
+  },
+  {
+    id: "muc.config.cancel-resets",
+    area: "muc",
+    requirements: ["MUC-CONFIG-06"],
+    description: "a cancelled configuration puts the room back to its defaults: the next form shows no room name",
+    stream: both(
+      {
+        fromClient: (el, ctx) => {
+          if (toRoom(el, ctx, "set", "query", MUC_OWNER) && ownerQuery(el)!.getChild("x", DATA)?.attrs.type === "cancel") cancelled.add(ctx.conn.id);
+        },
+      },
+      answering(
+        (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER) && cancelled.has(ctx.conn.id),
+        (answer) =>
+          answer.attrs.type === "result"
+            ? changed(answer, (c) => {
+                const name = ownerQuery(c)
+                  ?.getChild("x", DATA)
+                  ?.getChildren("field")
+                  .find((f) => f.attrs.var === "muc#roomconfig_roomname");
+                if (name) name.children = name.children.filter((v) => typeof v === "string" || v.name !== "value");
+              })
+            : "pass",
+      ),
+    ),
+  },
+  {
+    id: "muc.config.privacy-notice-missing",
+    area: "muc",
+    requirements: ["MUC-CONFIG-13", "MUC-CONFIG-14", "MUC-CONFIG-15", "MUC-CONFIG-16", "MUC-CONFIG-17"],
+    description: "a change of the room's anonymity or logging is not announced: the room's message with status 170, 171, 172 or 173 never comes",
+    fault: (el, ctx) => (!isHarness(ctx) && el.name === "message" && isRoom(fromOf(el)) && ["170", "171", "172", "173"].some((c) => hasCode(el, c)) ? "drop" : "pass"),
+  },
+  {
+    id: "muc.config.privacy-notice-as-104",
+    area: "muc",
+    requirements: ["MUC-CONFIG-16", "MUC-CONFIG-17"],
+    description: "a change of the room's anonymity is announced as any other change, with status 104",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && el.name === "message" && isRoom(fromOf(el)) && (hasCode(el, "172") || hasCode(el, "173"))
+        ? changed(el, (c) =>
+            userX(c)!
+              .getChildren("status")
+              .forEach((s) => (s.attrs.code = "104")),
+          )
+        : "pass",
+  },
+  {
+    id: "muc.config.no-104",
+    area: "muc",
+    requirements: ["MUC-CONFIG-18"],
+    description: "other configuration changes are not announced: the room's message with status 104 never comes",
+    fault: (el, ctx) => (!isHarness(ctx) && el.name === "message" && isRoom(fromOf(el)) && hasCode(el, "104") ? "drop" : "pass"),
+  },
+  {
+    id: "muc.config.affiliation-change-silent",
+    area: "muc",
+    requirements: ["MUC-CONFIG-07", "MUC-CONFIG-08", "MUC-CONFIG-09", "MUC-CONFIG-10"],
+    description: "a change of the admins or owners through the configuration form is applied without telling the occupants: no presence update for the occupant concerned",
+    stream: {
+      fromClient: (el, ctx) => {
+        const fields = toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+        if (fields.some((f) => f.attrs.var === "muc#roomconfig_roomadmins" || f.attrs.var === "muc#roomconfig_roomowners")) listsChanged.add(ctx.conn.id);
+      },
+      element: (el, ctx) => (listsChanged.has(ctx.conn.id) && occupantPresence(el) && !unavailable(el) && !isSelf(el) ? "drop" : "pass"),
+    },
+  },
+  {
+    id: "muc.create.cancel-silent",
+    area: "muc",
+    requirements: ["MUC-CREATE-13"],
+    description: "an owner who cancels the initial configuration is not told that the room is gone: no unavailable presence comes",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (toRoom(el, ctx, "set", "query", MUC_OWNER) && ownerQuery(el)!.getChild("x", DATA)?.attrs.type === "cancel") cancelled.add(ctx.conn.id);
+      },
+      element: (el, ctx) => (cancelled.has(ctx.conn.id) && occupantPresence(el) && unavailable(el) && isSelf(el) ? "drop" : "pass"),
+    },
+  },
+  {
+    id: "muc.config.members-only-without-322",
+    area: "muc",
+    requirements: ["MUC-CONFIG-11"],
+    description: "a non-member removed when the room becomes members-only is not told why: its unavailable presence lacks 322",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && isSelf(el) && hasCode(el, "322") ? dropStatus(el, "322") : "pass"),
+  },
+  {
+    id: "muc.config.members-only-others-not-told",
+    area: "muc",
+    requirements: ["MUC-CONFIG-12"],
+    description: "the occupants who remain in a room made members-only are not told that the non-members left",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && !isSelf(el) && hasCode(el, "322") ? "drop" : "pass"),
+  },
+  // §10.9: destroying a room.
+  {
+    id: "muc.destroy.refused",
+    area: "muc",
+    requirements: ["MUC-DESTROY-01"],
+    description: "an owner cannot destroy a persistent room: the request is refused with <not-allowed/>",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && Boolean(ownerQuery(el)!.getChild("destroy")),
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "not-allowed") : "pass"),
+    ),
+  },
+  {
+    id: "muc.destroy.no-destroy-element",
+    area: "muc",
+    requirements: ["MUC-DESTROY-03", "MUC-CREATE-15"],
+    description: "the occupants of a destroyed room (and the owner who left a room before configuring it) get a plain unavailable presence, without <destroy/>",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && userX(el)!.getChild("destroy") ? changed(el, (c) => userX(c)!.remove("destroy")) : "pass"),
+  },
+  {
+    id: "muc.destroy.venue-dropped",
+    area: "muc",
+    requirements: ["MUC-DESTROY-04"],
+    description: "the <destroy/> sent to the occupants leaves out the alternate venue the owner gave",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && userX(el)!.getChild("destroy")?.attrs.jid ? changed(el, (c) => delete userX(c)!.getChild("destroy")!.attrs.jid) : "pass"),
+  },
+  {
+    id: "muc.destroy.reason-dropped",
+    area: "muc",
+    requirements: ["MUC-DESTROY-05"],
+    description: "the <destroy/> sent to the occupants leaves out the reason the owner gave",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && userX(el)!.getChild("destroy")?.getChild("reason") ? changed(el, (c) => userX(c)!.getChild("destroy")!.remove("reason")) : "pass"),
+  },
+  {
+    id: "muc.destroy.non-owner-allowed",
+    area: "muc",
+    requirements: ["MUC-DESTROY-07"],
+    description: "a user who is not an owner can destroy the room: its request gets a result instead of <forbidden/>",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && Boolean(ownerQuery(el)!.getChild("destroy")),
+      (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass"),
+    ),
+  },
+  {
+    id: "muc.destroy.everyone-unavailable",
+    area: "muc",
+    requirements: ["MUC-DESTROY-02"],
+    description: "a destroyed room sends each occupant the unavailable presence of every other occupant before its own",
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || !occupantPresence(el)) return "pass";
+      const seen = seenOccupants.get(ctx.conn.id) ?? seenOccupants.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
+      if (!unavailable(el)) {
+        seen.add(fromOf(el));
+        return "pass";
+      }
+      seen.delete(fromOf(el));
+      if (!userX(el)!.getChild("destroy")) return "pass";
+      const room = bare(fromOf(el));
+      const others = [...seen].filter((j) => bare(j) === room);
+      for (const j of others) seen.delete(j);
+      return [...others.map((j) => xml("presence", { from: j, to: toOf(el), type: "unavailable" }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "none" })))), el];
+    },
+  },
+  // §11: the service's own removals.
+  {
+    id: "muc.service.333-to-self-only",
+    area: "muc",
+    requirements: ["MUC-SERVICE-03"],
+    description: "a user removed for an error gets status 333, the other occupants are told of the removal without it",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && !isSelf(el) && hasCode(el, "333") ? dropStatus(el, "333") : "pass"),
+  },
+  {
+    id: "muc.service.333-to-others-only",
+    area: "muc",
+    requirements: ["MUC-SERVICE-02"],
+    description: "the other occupants get status 333 for a user removed for an error, the user itself gets its unavailable presence without it",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && isSelf(el) && hasCode(el, "333") ? dropStatus(el, "333") : "pass"),
+  },
+  // §17.4: IQs.
+  {
+    id: "muc.iq.sender-revealed",
+    area: "muc",
+    requirements: ["MUC-IQ-03"],
+    description: "an IQ forwarded through an occupant JID of a semi-anonymous room comes from the sender's real JID",
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || el.name !== "iq" || (el.attrs.type !== "get" && el.attrs.type !== "set") || !isOccupant(fromOf(el))) return "pass";
+      const real = ctx.peers().find((p) => p.jid && !/^(set-up|teardown)/.test(resourceOf(p.jid)));
+      return real ? changed(el, (c) => (c.attrs.from = real.jid!)) : "pass";
+    },
+  },
+  {
+    id: "muc.iq.recipient-revealed",
+    area: "muc",
+    requirements: ["MUC-IQ-04"],
+    description: "the answer to an IQ sent through an occupant JID comes back from the recipient's real JID",
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error") || !isOccupant(fromOf(el)) || el.getChild("ping", PING)) return "pass";
+      const real = ctx.peers().find((p) => p.jid && !/^(set-up|teardown)/.test(resourceOf(p.jid)));
+      return real ? changed(el, (c) => (c.attrs.from = real.jid!)) : "pass";
+    },
+  },
+  {
+    id: "muc.iq.both-attributes-wrong-condition",
+    area: "muc",
+    requirements: ["MUC-IQ-05"],
+    description: "an admin request changing both the affiliation and the role of an item is refused with <not-allowed/> instead of <bad-request/>",
+    stream: answering(
+      (el, ctx) =>
+        toRoom(el, ctx, "set", "query", MUC_ADMIN) &&
+        el
+          .getChild("query", MUC_ADMIN)!
+          .getChildren("item")
+          .some((i) => i.attrs.role !== undefined && i.attrs.affiliation !== undefined),
+      (answer) => refusal(answer, "not-allowed"),
+    ),
+  },
+  {
+    id: "muc.iq.role-list-without-nick",
+    area: "muc",
+    requirements: ["MUC-IQ-07"],
+    description: "the items of a role list (voice list, moderator list) carry no 'nick'",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.role !== undefined,
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) =>
+              c
+                .getChild("query", MUC_ADMIN)
+                ?.getChildren("item")
+                .forEach((i) => delete i.attrs.nick),
+            )
+          : "pass",
+    ),
+  },
+  {
+    id: "muc.iq.affiliation-list-without-jid",
+    area: "muc",
+    requirements: ["MUC-IQ-09"],
+    description: "the items of an affiliation list (members, admins, owners, outcasts) carry the nickname instead of the 'jid'",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation !== undefined,
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) =>
+              c
+                .getChild("query", MUC_ADMIN)
+                ?.getChildren("item")
+                .forEach((i) => {
+                  i.attrs.nick = String(i.attrs.jid ?? "").split("@")[0];
+                  delete i.attrs.jid;
+                }),
+            )
+          : "pass",
+    ),
+  },
+  {
+    id: "muc.iq.affiliation-list-with-role",
+    area: "muc",
+    requirements: ["MUC-IQ-10", "MUC-IQ-12"],
+    description: "the items of an affiliation list carry a 'role'",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation !== undefined,
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) =>
+              c
+                .getChild("query", MUC_ADMIN)
+                ?.getChildren("item")
+                .forEach((i) => (i.attrs.role = "participant")),
+            )
+          : "pass",
+    ),
+  },
+  {
+    id: "muc.iq.member-list-without-nick",
+    area: "muc",
+    requirements: ["MUC-IQ-11"],
+    description: "the member list leaves out the nickname a member reserved",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "member",
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) =>
+              c
+                .getChild("query", MUC_ADMIN)
+                ?.getChildren("item")
+                .forEach((i) => delete i.attrs.nick),
+            )
+          : "pass",
+    ),
+  },
+  {
+    id: "muc.i18n.lang-dropped",
+    area: "muc",
+    requirements: ["MUC-I18N-01"],
+    description: "the room reflects messages with its own xml:lang instead of the sender's",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && el.name === "message" && el.attrs.type === "groupchat" && isOccupant(fromOf(el)) && el.attrs["xml:lang"] !== undefined
+        ? changed(el, (c) => (c.attrs["xml:lang"] = "en-GB"))
+        : "pass",
+  },
+  {
+    id: "muc.oor.notice-without-101",
+    area: "muc",
+    requirements: ["MUC-OOR-03"],
+    description: "a user whose affiliation changed while out of the room gets a notice from the room without status code 101",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (!toRoom(el, ctx, "set", "query", MUC_ADMIN)) return;
+        const item = el.getChild("query", MUC_ADMIN)!.getChild("item");
+        if (item?.attrs.jid && item.attrs.affiliation)
+          affiliationChanges.set(`${ctx.conn.id} ${el.attrs.id}`, { jid: bare(String(item.attrs.jid)), room: toOf(el), affiliation: String(item.attrs.affiliation) });
+      },
+      element: (el, ctx) => {
+        if (!iqOf(el, "result")) return "pass";
+        const change = affiliationChanges.get(`${ctx.conn.id} ${el.attrs.id}`);
+        if (!change) return "pass";
+        affiliationChanges.delete(`${ctx.conn.id} ${el.attrs.id}`);
+        for (const p of ctx.peers())
+          if (p.jid && bare(p.jid) === change.jid)
+            p.deliver(
+              xml(
+                "message",
+                { from: change.room, to: change.jid },
+                xml("body", {}, "Your affiliation changed"),
+                xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: change.affiliation, jid: change.jid })),
+              ),
+            );
+        return "pass";
+      },
+    },
+  },
+  {
+    id: "muc.traffic.item-not-found",
+    area: "muc",
+    requirements: ["MUC-TRAFFIC-03", "MUC-TRAFFIC-04"],
+    description: "a query of the room's #traffic node is answered with <item-not-found/>",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", DISCO_INFO) && el.getChild("query", DISCO_INFO)!.attrs.node === TRAFFIC,
+      (answer) => refusal(answer, "item-not-found"),
+    ),
+  },
+  // XEP-0410: self-ping.
+  {
+    id: "selfping.joined-refused",
+    area: "muc",
+    requirements: ["SELFPING-05"],
+    description: "a room that advertises the self-ping optimization answers a joined occupant's self-ping with <not-acceptable/>",
+    stream: answering(
+      (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "not-acceptable") : "pass"),
+    ),
+  },
+  {
+    id: "selfping.not-joined-wrong-condition",
+    area: "muc",
+    requirements: ["SELFPING-06", "SELFPING-01"],
+    description: "a self-ping from a client that is not joined gets <item-not-found/> instead of <not-acceptable/>",
+    stream: answering(
+      (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
+      (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "not-acceptable" ? withCondition(answer, "item-not-found") : "pass"),
+    ),
+  },
+  {
+    id: "selfping.non-occupant-answered",
+    area: "muc",
+    requirements: ["SELFPING-07"],
+    description: "a non-occupant's ping to an occupant JID is answered with a result, telling it the occupant is there",
+    stream: answering(
+      (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
+      (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass"),
+    ),
+  },
+  // XEP-0421: occupant identifiers.
+  {
+    id: "occid.unadvertised",
+    area: "muc",
+    requirements: ["OCCID-DISCO-01", "OCCID-SVC-03"],
+    description: "a room adds occupant identifiers without listing urn:xmpp:occupant-id:0 in its disco#info",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node
+        ? changed(el, (c) => {
+            const q = c.getChild("query", DISCO_INFO)!;
+            q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== OCCID);
+          })
+        : "pass",
+  },
+  {
+    id: "occid.presence-missing",
+    area: "muc",
+    requirements: ["OCCID-PRES-01"],
+    description: "the presence a room sends from an occupant JID carries no <occupant-id/>",
+    fault: (el, ctx) => (!isHarness(ctx) && el.name === "presence" && fromRoomWithId(el) ? changed(el, (c) => occupantIds(c).forEach((o) => c.remove(o))) : "pass"),
+  },
+  {
+    id: "occid.message-missing",
+    area: "muc",
+    requirements: ["OCCID-MSG-01"],
+    description: "the groupchat messages a room reflects carry no <occupant-id/>",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && el.name === "message" && el.attrs.type === "groupchat" && !el.getChild("delay", DELAY) && fromRoomWithId(el)
+        ? changed(el, (c) => occupantIds(c).forEach((o) => c.remove(o)))
+        : "pass",
+  },
+  {
+    id: "occid.private-missing",
+    area: "muc",
+    requirements: ["OCCID-PM-01"],
+    description: "private messages a room delivers from an occupant JID carry no <occupant-id/>",
+    fault: (el, ctx) => (!isHarness(ctx) && el.name === "message" && el.attrs.type !== "groupchat" && fromRoomWithId(el) ? changed(el, (c) => occupantIds(c).forEach((o) => c.remove(o))) : "pass"),
+  },
+  {
+    id: "occid.history-missing",
+    area: "muc",
+    requirements: ["OCCID-HIST-01"],
+    description: "the discussion history sent on entry carries no <occupant-id/>",
+    fault: (el, ctx) => (!isHarness(ctx) && el.name === "message" && el.getChild("delay", DELAY) && fromRoomWithId(el) ? changed(el, (c) => occupantIds(c).forEach((o) => c.remove(o))) : "pass"),
+  },
+  {
+    id: "occid.archive-missing",
+    area: "muc",
+    requirements: ["OCCID-MAM-01"],
+    description: "the messages of a room's archive carry no <occupant-id/>",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && roomResult(el) && forwardedOf(el)!.getChild("occupant-id", OCCID)
+        ? changed(el, (c) => {
+            const m = forwardedOf(c)!;
+            m.getChildren("occupant-id", OCCID).forEach((o) => m.remove(o));
+          })
+        : "pass",
+  },
+  {
+    id: "occid.duplicated",
+    area: "muc",
+    requirements: ["OCCID-ONE-01"],
+    description: "messages and presences from occupant JIDs carry two <occupant-id/> elements",
+    fault: (el, ctx) => (!isHarness(ctx) && fromRoomWithId(el) ? changed(el, (c) => c.append(xml("occupant-id", { xmlns: OCCID, id: `${String(occupantIds(c)[0].attrs.id)}-2` }))) : "pass"),
+  },
+  {
+    id: "occid.forged-kept",
+    area: "muc",
+    requirements: ["OCCID-REPLACE-01"],
+    description: "an <occupant-id/> an occupant put in its message or presence is reflected in place of the room's own",
+    stream: {
+      fromClient: forgedIds.fromClient,
+      element: (el, ctx) => {
+        if (!ctx.conn.jid || isHarness(ctx) || !fromRoomWithId(el)) return "pass";
+        const forged = forgedIds.of(el, ctx);
+        return forged ? editIds(el, () => String(forged.attrs.id)) : "pass";
+      },
+    },
+  },
+  {
+    id: "occid.per-nickname",
+    area: "muc",
+    requirements: ["OCCID-STABLE-01"],
+    description: "the occupant identifier is made from the nickname too: it changes with a new nickname",
+    fault: (el, ctx) => (!isHarness(ctx) && fromRoomWithId(el) ? editIds(el, (id) => `${id}.${resourceOf(fromOf(el))}`) : "pass"),
+  },
+  {
+    id: "occid.shared",
+    area: "muc",
+    requirements: ["OCCID-UNIQUE-01", "OCCID-PSEUDO-02", "OCCID-PSEUDO-03"],
+    description: "every occupant of every room gets the same identifier",
+    fault: (el, ctx) => (!isHarness(ctx) && fromRoomWithId(el) ? editIds(el, () => "same") : "pass"),
+  },
+  {
+    id: "occid.bare-jid",
+    area: "muc",
+    requirements: ["OCCID-PSEUDO-01"],
+    description: "the occupant identifier is the occupant's bare JID",
+    fault: (el, ctx) => (!isHarness(ctx) && fromRoomWithId(el) && el.name === "presence" && isSelf(el) && ctx.conn.jid ? editIds(el, () => bare(ctx.conn.jid)) : "pass"),
+  },
+  {
+    id: "occid.too-long",
+    area: "muc",
+    requirements: ["OCCID-LEN-01"],
+    description: "occupant identifiers are 129 characters long",
+    fault: (el, ctx) => (!isHarness(ctx) && fromRoomWithId(el) ? editIds(el, (id) => id.padEnd(129, "x").slice(0, 129)) : "pass"),
+  },
+  // XEP-0313: a room's archive.
+  {
+    id: "mam-muc.query-refused",
+    area: "mam",
+    requirements: ["MAM-MUC-01"],
+    description: "a room that lists urn:xmpp:mam:2 answers queries of its archive with <service-unavailable/>",
+    stream: onRoomQueries(
+      () => true,
+      (_results, answer) => (answer.attrs.type === "result" ? refusal(answer, "service-unavailable") : "pass"),
+    ),
+  },
+  {
+    id: "mam-muc.stanza-id-missing",
+    area: "mam",
+    requirements: ["MAM-MUC-SID-01"],
+    description: "the groupchat messages a room archives are reflected without a <stanza-id/>",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && el.name === "message" && el.attrs.type === "groupchat" && isOccupant(fromOf(el)) && el.getChild("stanza-id", SID)
+        ? changed(el, (c) => c.getChildren("stanza-id", SID).forEach((s) => c.remove(s)))
+        : "pass",
+  },
+  {
+    id: "mam-muc.stanza-id-by-user",
+    area: "mam",
+    requirements: ["MAM-MUC-SID-02"],
+    description: "the <stanza-id/> of a reflected groupchat message names the recipient's bare JID as 'by', not the room",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && el.name === "message" && el.attrs.type === "groupchat" && isOccupant(fromOf(el)) && ctx.conn.jid
+        ? changed(el, (c) => c.getChildren("stanza-id", SID).forEach((s) => isRoom(String(s.attrs.by ?? "")) && (s.attrs.by = bare(ctx.conn.jid))))
+        : "pass",
+  },
+  {
+    id: "mam-muc.forged-stanza-id-kept",
+    area: "mam",
+    requirements: ["MAM-MUC-SID-03"],
+    description: "a <stanza-id/> by the room that an occupant put in its message is reflected beside the room's own",
+    stream: {
+      fromClient: forgedSids.fromClient,
+      element: (el, ctx) => {
+        if (!ctx.conn.jid || isHarness(ctx) || el.name !== "message" || !isOccupant(fromOf(el))) return "pass";
+        const forged = forgedSids.of(el, ctx);
+        return forged ? changed(el, (c) => c.append(copyOf(forged))) : "pass";
+      },
+    },
+  },
+  {
+    id: "mam-muc.with-ignored",
+    area: "mam",
+    requirements: ["MAM-MUC-WITH-01"],
+    description: "a room's archive ignores 'with': a query for one occupant's messages returns the others' too",
+    stream: onRoomQueries(
+      () => true,
+      (results, answer, q, ctx) => {
+        const key = `${ctx.conn.id} ${q.to}`;
+        const earlier = earlierResults.get(key) ?? [];
+        if (!withField(q.query)) {
+          earlierResults.set(key, [...earlier, ...results]);
+          return [...results, answer];
+        }
+        const bodies = new Set(results.map((r) => forwardedOf(r)?.getChildText("body")));
+        const missing = earlier.filter((r) => !bodies.has(forwardedOf(r)?.getChildText("body")));
+        return [...results, ...missing.map((r) => reQueried(r, q.query.attrs.queryid as string | undefined)), answer];
+      },
+    ),
+  },
+  {
+    id: "mam-muc.stored-per-occupant",
+    area: "mam",
+    requirements: ["MAM-MUC-ONCE-01"],
+    description: "a room stores each groupchat message once per occupant it went to: every result comes twice",
+    fault: (el, ctx) => (!isHarness(ctx) && roomResult(el) ? [el, el] : "pass"),
+  },
+  {
+    id: "mam-muc.private-archived",
+    area: "mam",
+    requirements: ["MAM-MUC-PM-01"],
+    description: "a room's archive holds the private messages its occupants sent each other",
+    stream: both(
+      {
+        element: (el, ctx) => {
+          if (ctx.conn.jid && !isHarness(ctx) && el.name === "message" && el.attrs.type === "chat" && isOccupant(fromOf(el)) && el.getChild("body"))
+            privateMessages.set(ctx.conn.id, [...(privateMessages.get(ctx.conn.id) ?? []), el]);
+          return "pass";
+        },
+      },
+      onRoomQueries(
+        () => true,
+        (results, answer, q, ctx) => {
+          if (answer.attrs.type !== "result") return [...results, answer];
+          const pms = (privateMessages.get(ctx.conn.id) ?? []).filter((m) => bare(fromOf(m)) === q.to);
+          const extra = pms.map((m, i) => {
+            const inner = copyOf(m);
+            delete inner.attrs.to;
+            inner.attrs.xmlns = "jabber:client";
+            return xml(
+              "message",
+              { from: q.to, to: ctx.conn.jid },
+              xml(
+                "result",
+                { xmlns: MAM, id: `pm-${i}`, ...(q.query.attrs.queryid !== undefined && { queryid: q.query.attrs.queryid }) },
+                xml("forwarded", { xmlns: FORWARD }, xml("delay", { xmlns: DELAY, stamp: new Date().toISOString() }), inner),
+              ),
+            );
+          });
+          return [...results, ...extra, answer];
+        },
+      ),
+    ),
+  },
+  {
+    id: "mam-muc.access-unchecked",
+    area: "mam",
+    requirements: ["MAM-MUC-ACCESS-01", "MAM-MUC-ACCESS-02", "MAM-MUC-SEC-01"],
+    description: "a room's archive does not check who may enter the room: a non-member of a members-only room, or an outcast, gets its messages",
+    stream: onRoomQueries(
+      () => true,
+      (results, answer, q, ctx) => {
+        const key = `${caseOf(ctx.conn.jid)} ${q.to}`;
+        if (answer.attrs.type === "result") {
+          caseResults.set(key, [...(caseResults.get(key) ?? []), ...results]);
+          return [...results, answer];
+        }
+        const known = (caseResults.get(key) ?? []).map((r) => changed(reQueried(r, q.query.attrs.queryid as string | undefined), (c) => (c.attrs.to = ctx.conn.jid))[0]);
+        return [...known, xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("fin", { xmlns: MAM, complete: "true" }))];
+      },
+    ),
+  },
+  {
+    id: "mam-muc.refusal-not-forbidden",
+    area: "mam",
+    requirements: ["MAM-MUC-SEC-02"],
+    description: "a room's archive refuses a user who may not read it with <not-allowed/>, not <forbidden/>",
+    stream: onRoomQueries(
+      () => true,
+      (results, answer) => (answer.attrs.type === "error" && conditionOf(answer) === "forbidden" ? [...results, ...withCondition(answer, "not-allowed")] : [...results, answer]),
+    ),
+  },
+  {
+    id: "mam-muc.forwarded-with-to",
+    area: "mam",
+    requirements: ["MAM-MUC-FWD-01"],
+    description: "the forwarded messages of a room's archive keep the 'to' of the copy the room sent one occupant",
+    fault: (el, ctx) => (!isHarness(ctx) && roomResult(el) ? changed(el, (c) => (forwardedOf(c)!.attrs.to = ctx.conn.jid)) : "pass"),
+  },
+  {
+    id: "mam-muc.forwarded-from-room",
+    area: "mam",
+    requirements: ["MAM-MUC-FWD-02"],
+    description: "the forwarded messages of a room's archive come from the room's bare JID, not the sender's occupant JID",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && roomResult(el) && isOccupant(String(forwardedOf(el)!.attrs.from ?? "")) ? changed(el, (c) => (forwardedOf(c)!.attrs.from = bare(String(forwardedOf(c)!.attrs.from)))) : "pass",
+  },
+  {
+    id: "mam-muc.spoofed-x-archived",
+    area: "mam",
+    requirements: ["MAM-MUC-STRIP-01"],
+    description: "a room archives the muc#user <x/> an occupant put in its groupchat message",
+    stream: {
+      fromClient: spoofedX.fromClient,
+      element: (el, ctx) => {
+        if (!ctx.conn.jid || isHarness(ctx) || !roomResult(el)) return "pass";
+        const x = spoofedX.of(forwardedOf(el)!, ctx);
+        return x ? changed(el, (c) => forwardedOf(c)!.append(copyOf(x))) : "pass";
+      },
+    },
+  },
+  {
+    id: "mam-muc.real-jid-dropped",
+    area: "mam",
+    requirements: ["MAM-MUC-JID-01"],
+    description: "the archive of a non-anonymous room leaves out the senders' real JIDs",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && roomResult(el) && forwardedOf(el)!.getChild("x", MUC_USER)
+        ? changed(el, (c) => {
+            const m = forwardedOf(c)!;
+            m.getChildren("x", MUC_USER).forEach((x) => m.remove(x));
+          })
+        : "pass",
+  },
+  {
+    id: "mam-muc.unadvertised",
+    area: "mam",
+    requirements: ["MAM-MUC-DISCO-01"],
+    description: "a room whose archive answers queries does not list urn:xmpp:mam:2",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node
+        ? changed(el, (c) => {
+            const q = c.getChild("query", DISCO_INFO)!;
+            q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || !String(f.attrs.var).startsWith(MAM));
+          })
+        : "pass",
+  },
+  {
+    id: "mam-muc.not-stored",
+    area: "mam",
+    requirements: ["MAM-MUC-STORE-01", "MAM-MUC-STORE-02"],
+    description: "a room's archive answers every query with no results",
+    fault: (el, ctx) => (!isHarness(ctx) && roomResult(el) ? "drop" : "pass"),
+  },
+];
+
+/** Rewrites that keep equality: one opaque string for another, the same for the same. */
+const rehash = (id: string) => {
+  let h = 0x811c9dc5;
+  for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return `v${h.toString(16)}${id.length.toString(36)}`;
+};
+
+/** What these texts let a service do differently, which no case may fail on. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "muc.var.iq-error-type-and-text",
+    description: "a room's IQ errors carry another error type, a 'by' and a <text/> (XEP-0045 §10.2, §10.9, XEP-0410 §3.2 and XEP-0313 §8.1 name the condition; the examples' types are one form)",
+    fault: (el) =>
+      el.name === "iq" && el.attrs.type === "error" && isMucAddress(fromOf(el)) && el.getChild("error")
+        ? changed(el, (c) => {
+            const error = c.getChild("error")!;
+            error.attrs.type = error.attrs.type === "cancel" ? "modify" : "cancel";
+            error.attrs.by = bare(fromOf(el));
+            if (!error.getChild("text", STANZAS)) error.append(xml("text", { xmlns: STANZAS, "xml:lang": "en" }, "variation"));
+          })
+        : "pass",
+  },
+  {
+    id: "muc.var.config-form-reordered",
+    description:
+      'the configuration form lists its fields in reverse order, with an instructions element and a field of the service\'s own (XEP-0045 §10: "the exact configuration options and form layout shall be determined by the implementation or specific deployment")',
+    fault: (el) => {
+      const x = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
+      return x
+        ? changed(el, (c) => {
+            const form = c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!;
+            const fields = form.getChildren("field");
+            form.children = [...form.children.filter((k) => typeof k === "string" || k.name !== "field"), ...fields.reverse()];
+            if (!form.getChild("instructions")) form.append(xml("instructions", {}, "Variation"));
+            form.append(xml("field", { var: "{urn:xmpp-conform:variation}extra", type: "boolean" }, xml("value", {}, "0")));
+          })
+        : "pass";
+    },
+  },
+  {
+    id: "muc.var.notice-type-normal",
+    description: "the room's configuration-change notices are messages of type normal (XEP-0045 §10.2.1: \"a <message/> stanza containing an <x/> element\"; the example's groupchat type is one form)",
+    fault: (el) =>
+      el.name === "message" && isRoom(fromOf(el)) && !el.getChild("body") && !el.getChild("subject") && codes(el).some((c) => ["104", "170", "171", "172", "173"].includes(c))
+        ? changed(el, (c) => (c.attrs.type = "normal"))
+        : "pass",
+  },
+  {
+    id: "muc.var.occupant-id-form",
+    description:
+      "occupant identifiers are another opaque string, the same for the same identifier (XEP-0421 §4.1: the recipient treats it as an opaque string; the examples' 40 hexadecimal characters are one form)",
+    fault: (el) =>
+      (el.name === "message" || el.name === "presence") && (occupantIds(el).length > 0 || Boolean(forwardedOf(el)?.getChild("occupant-id", OCCID)))
+        ? changed(el, (c) => {
+            for (const o of [...occupantIds(c), ...(forwardedOf(c)?.getChildren("occupant-id", OCCID) ?? [])]) o.attrs.id = rehash(String(o.attrs.id));
+          })
+        : "pass",
+  },
+  {
+    id: "muc.var.room-disco-reordered",
+    description: "a room lists its disco#info features in reverse order, after a XEP-0128 form of its own (XEP-0030: the order is not meaningful; XEP-0045 §6.4: the roominfo form is a MAY)",
+    fault: (el) =>
+      el.name === "iq" && el.attrs.type === "result" && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO)
+        ? changed(el, (c) => {
+            const q = c.getChild("query", DISCO_INFO)!;
+            const features = q.getChildren("feature");
+            q.children = [...q.children.filter((k) => typeof k === "string" || k.name !== "feature"), ...features.reverse()];
+          })
+        : "pass",
+  },
+  {
+    id: "muc.var.archive-result-extras",
+    description:
+      "the messages of a room's archive carry the archive's <stanza-id/> and no 'id' of their own (XEP-0313 §4.2: the forwarded stanza SHOULD be the original; XEP-0359 lets the room add its id)",
+    fault: (el) =>
+      roomResult(el)
+        ? changed(el, (c) => {
+            const m = forwardedOf(c)!;
+            delete m.attrs.id;
+            if (!m.getChild("stanza-id", SID)) m.append(xml("stanza-id", { xmlns: SID, by: bare(String(m.attrs.from ?? "")), id: String(resultOf(c)!.attrs.id ?? "x") }));
+          })
+        : "pass",
+  },
+];
