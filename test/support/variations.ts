@@ -61,8 +61,9 @@ const RFC_VARIATIONS: Variation[] = [
   {
     id: "stored-without-delay",
     description: "messages kept in offline storage are delivered without an XEP-0203 <delay/> (RFC 6121 §8.5.2.2.1: the server SHOULD 'add the message to offline storage'; no stamp is asked for)",
+    // Offline storage only: a multi-user chat room's history is XEP-0045 §7.2.13's, whose <delay/> is a rule.
     fault: edit(
-      (el) => el.name === "message" && Boolean(el.getChild("delay", "urn:xmpp:delay")),
+      (el) => el.name === "message" && el.attrs.type !== "groupchat" && Boolean(el.getChild("delay", "urn:xmpp:delay")),
       (c) => c.remove(c.getChild("delay", "urn:xmpp:delay")!),
     ),
   },

@@ -768,13 +768,12 @@ export const VARIATIONS: Variation[] = [
   {
     id: "muc.var.occupant-extensions",
     description:
-      "occupant presences carry other extensions (XEP-0421 occupant-id, XEP-0153 vcard-temp:x:update) or none beside the muc#user <x/> (XEP-0045 §17.3: the service MAY block extended presence information)",
+      "occupant presences carry no extension beside the muc#user <x/> (XEP-0045 §17.3: the service MAY block extended presence information); a room's occupant-id stays as it is (XEP-0421 fixes it)",
     fault: (el) =>
       occupantPresence(el)
         ? changed(el, (c) => {
             // <show/>, <status/> and <priority/> are the presence's own (jabber:client): only extensions go.
-            c.children = c.children.filter((k) => typeof k !== "string" && [undefined, "jabber:client", MUC_USER].includes(k.getNS()));
-            c.append(xml("occupant-id", { xmlns: "urn:xmpp:occupant-id:0", id: `v-${fromOf(el)}` }));
+            c.children = c.children.filter((k) => typeof k !== "string" && [undefined, "jabber:client", MUC_USER, "urn:xmpp:occupant-id:0"].includes(k.getNS()));
           })
         : "pass",
   },
