@@ -36,7 +36,8 @@ export interface FaultDef {
     | "bookmarks"
     | "avatar"
     | "muc"
-    | "extdisco";
+    | "extdisco"
+    | "mobile";
   requirements: string[];
   /** The bug, as a server developer would describe it. */
   description: string;

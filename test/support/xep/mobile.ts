@@ -1,0 +1,427 @@
+import xml from "@xmpp/xml";
+import type { Element } from "ltx";
+import { bare, type Fault, type FaultContext, type ProxiedConnection, type StreamFault } from "../fault-proxy.ts";
+import { changed, copyOf, STANZAS, when, type FaultDef } from "../fault-kit.ts";
+import type { Variation } from "../variations.ts";
+
+/**
+ * XEP-0198 Stream Management, XEP-0352 Client State Indication and XEP-0357 Push Notifications: server bugs the
+ * mobile cases must catch, and what the three XEPs allow that Prosody and ejabberd do not show. Stream
+ * management's elements (<enabled/>, <a/>, <resumed/>, <failed/>) are not stanzas and come on streams that are
+ * not bound yet (a resumed stream never binds): those faults are stream faults, which see every element of a
+ * connection, and the client's side (fromClient) where a fault depends on what the client asked.
+ */
+const SM = "urn:xmpp:sm:3";
+const SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
+const CSI = "urn:xmpp:csi:0";
+const PUSH = "urn:xmpp:push:0";
+const PUBSUB = "http://jabber.org/protocol/pubsub";
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const BARRIER = "urn:xmpp-conform:barrier";
+
+const isSm = (el: Element, name?: string) => el.attrs.xmlns === SM && (!name || el.name === name);
+const isStanza = (el: Element) => ["message", "presence", "iq"].includes(el.name) && (el.attrs.xmlns === undefined || el.attrs.xmlns === "jabber:client");
+const isMarker = (el: Element) => el.name === "message" && Boolean(el.getChild("barrier", BARRIER));
+
+/** What the proxy saw of each connection's stream management: the client's latest request, SASL, inactivity. */
+interface SmState {
+  /** The server said <success/> to SASL on this connection. */
+  authenticated?: boolean;
+  /** The client's latest <enable/> or <resume/>, with what it said. */
+  request?: Element;
+  /** The client said <inactive/> (XEP-0352) and not <active/> since. */
+  inactive?: boolean;
+  /** The client said <active/> at least once. */
+  saidActive?: boolean;
+  /** After <resumed/>: the first resent message is still to come. */
+  resumedAt?: number;
+  /** After <enabled/>: the SM-ID, to file the stanzas sent on this stream under it. */
+  smid?: string;
+  /** Stanzas held back for the client (a CSI fault). */
+  held?: Element[];
+}
+const states = new WeakMap<ProxiedConnection, SmState>();
+const stateOf = (conn: ProxiedConnection): SmState => {
+  let s = states.get(conn);
+  if (!s) states.set(conn, (s = {}));
+  return s;
+};
+/** The stanzas the server sent on a stream after its <enabled/>, by SM-ID (for the replay fault). */
+const sentUnder = new Map<string, Element[]>();
+
+/** Notes what the client asked (every connection, bound or not): the SM request, CSI state. */
+const observe = (el: Element, ctx: FaultContext): void => {
+  const s = stateOf(ctx.conn);
+  if (isSm(el, "enable") || isSm(el, "resume")) s.request = el;
+  if (el.attrs.xmlns === CSI && el.name === "inactive") s.inactive = true;
+  if (el.attrs.xmlns === CSI && el.name === "active") {
+    s.inactive = false;
+    s.saidActive = true;
+  }
+};
+/** Notes what the server sent that later elements depend on: SASL success, the SM-ID. */
+const track = (el: Element, ctx: FaultContext): void => {
+  const s = stateOf(ctx.conn);
+  if (el.attrs.xmlns === SASL && el.name === "success") s.authenticated = true;
+  if (isSm(el, "enabled") && el.attrs.id) {
+    s.smid = String(el.attrs.id);
+    sentUnder.set(s.smid, []);
+  }
+  if (s.smid && isStanza(el)) sentUnder.get(s.smid)?.push(copyOf(el));
+};
+/** A stream fault over stream management: `edit` decides what the client gets instead of each element. */
+const sm = (edit: (el: Element, s: SmState, ctx: FaultContext) => ReturnType<Fault>): StreamFault => ({
+  fromClient: observe,
+  element: (el, ctx) => {
+    const action = edit(el, stateOf(ctx.conn), ctx);
+    track(el, ctx);
+    return action;
+  },
+});
+const failedToEnabled = (asked: (s: SmState, ctx: FaultContext) => boolean) =>
+  sm((el, s, ctx) => (isSm(el, "failed") && s.request?.name === "enable" && asked(s, ctx) ? [xml("enabled", { xmlns: SM })] : "pass"));
+const withAttr = (name: string, value: (old: string) => string) => (el: Element) => changed(el, (c) => (c.attrs[name] = value(String(c.attrs[name] ?? ""))));
+
+/** The user's bare JIDs that disabled a push service, with the JIDs they disabled (the ignores-disable fault). */
+const disabled = new Map<string, Set<string>>();
+
+/** A publish of a push notification, as the user's server sends it to the push service. */
+const isPublish = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChild("item")?.getChild("notification", PUSH));
+const notificationOf = (c: Element) => c.getChild("pubsub", PUBSUB)!.getChild("publish")!.getChild("item")!.getChild("notification", PUSH)!;
+
+/** XEP-0198, XEP-0352 and XEP-0357: server bugs the cases must catch. */
+export const FAULTS: FaultDef[] = [
+  // XEP-0198 §3, §5: enabling.
+  {
+    id: "mobile.sm.enable.unanswered",
+    area: "mobile",
+    requirements: ["SM-ENABLE-01"],
+    description: "an <enable/> gets neither <enabled/> nor <failed/>",
+    stream: sm((el) => (isSm(el, "enabled") ? "drop" : "pass")),
+  },
+  {
+    id: "mobile.sm.enable.before-auth",
+    area: "mobile",
+    requirements: ["SM-ENABLE-02"],
+    description: "an <enable/> before authentication is answered with <enabled/>",
+    stream: failedToEnabled((s) => !s.authenticated),
+  },
+  {
+    id: "mobile.sm.enable.before-bind",
+    area: "mobile",
+    requirements: ["SM-ENABLE-03"],
+    description: "an <enable/> after authentication but before binding is answered with <enabled/>",
+    stream: failedToEnabled((s, ctx) => Boolean(s.authenticated) && !ctx.conn.jid),
+  },
+  {
+    id: "mobile.sm.enabled.resume-yes",
+    area: "mobile",
+    requirements: ["SM-RESUME-01"],
+    description: "an <enabled/> that allows resumption says resume='yes' instead of 'true' or '1'",
+    stream: sm((el) => (isSm(el, "enabled") && el.attrs.resume !== undefined && ["true", "1"].includes(String(el.attrs.resume)) ? withAttr("resume", () => "yes")(el) : "pass")),
+  },
+  {
+    id: "mobile.sm.enabled.no-id",
+    area: "mobile",
+    requirements: ["SM-RESUME-02"],
+    description: "an <enabled/> that allows resumption has no 'id'",
+    stream: sm((el) => (isSm(el, "enabled") && ["true", "1"].includes(String(el.attrs.resume)) ? changed(el, (c) => delete c.attrs.id) : "pass")),
+  },
+  {
+    id: "mobile.sm.enabled.constant-id",
+    area: "mobile",
+    requirements: ["SM-RESUME-06"],
+    description: "every stream management session gets the same SM-ID",
+    stream: sm((el) => (isSm(el, "enabled") && el.attrs.id !== undefined ? withAttr("id", () => "xc-the-same-sm-id")(el) : "pass")),
+  },
+  // XEP-0198 §4: acks.
+  {
+    id: "mobile.sm.ack.wrong-h",
+    area: "mobile",
+    requirements: ["SM-ACK-01"],
+    description: "an <a/> counts one stanza more than the server handled",
+    stream: sm((el) => (isSm(el, "a") && el.attrs.h !== undefined ? withAttr("h", (h) => String(Number(h) + 1))(el) : "pass")),
+  },
+  {
+    id: "mobile.sm.ack.no-h",
+    area: "mobile",
+    requirements: ["SM-ACK-02"],
+    description: "an <a/> has no 'h'",
+    stream: sm((el) => (isSm(el, "a") ? changed(el, (c) => delete c.attrs.h) : "pass")),
+  },
+  {
+    id: "mobile.sm.ack.withheld-inactive",
+    area: "mobile",
+    requirements: ["SM-ACK-04"],
+    description: "while the client is inactive (XEP-0352), the server withholds the <a/> answering its <r/>",
+    stream: sm((el, s) => (isSm(el, "a") && s.inactive ? "drop" : "pass")),
+  },
+  // XEP-0198 §5: resumption.
+  {
+    id: "mobile.sm.resume.refused",
+    area: "mobile",
+    requirements: ["SM-RESUME-09"],
+    description: "a session waiting for resumption is not resumed: <failed/> with item-not-found instead of <resumed/>",
+    stream: sm((el) => (isSm(el, "resumed") ? [xml("failed", { xmlns: SM }, xml("item-not-found", { xmlns: STANZAS }))] : "pass")),
+  },
+  {
+    id: "mobile.sm.resumed.wrong-previd",
+    area: "mobile",
+    requirements: ["SM-RESUME-10"],
+    description: "<resumed/> names another SM-ID than the session's",
+    stream: sm((el) => (isSm(el, "resumed") ? withAttr("previd", (p) => `${p}-other`)(el) : "pass")),
+  },
+  {
+    id: "mobile.sm.resumed.wrong-h",
+    area: "mobile",
+    requirements: ["SM-RESUME-11"],
+    description: "<resumed/> counts one stanza more than the server handled on the former stream",
+    stream: sm((el) => (isSm(el, "resumed") && el.attrs.h !== undefined ? withAttr("h", (h) => String(Number(h) + 1))(el) : "pass")),
+  },
+  {
+    id: "mobile.sm.resume.drops-unacked",
+    area: "mobile",
+    requirements: ["SM-RESUME-12"],
+    description: "after <resumed/> the server loses the first unacknowledged message instead of sending it again",
+    stream: sm((el, s) => {
+      if (isSm(el, "resumed")) s.resumedAt = Date.now();
+      else if (s.resumedAt !== undefined && el.name === "message" && !isMarker(el)) {
+        s.resumedAt = undefined;
+        return "drop";
+      }
+      return "pass";
+    }),
+  },
+  {
+    id: "mobile.sm.resume.replays-acked",
+    area: "mobile",
+    requirements: ["SM-RESUME-13"],
+    description: "after <resumed/> the server sends again the stanzas the client's 'h' acknowledged, before the unacknowledged ones",
+    stream: sm((el, s) => {
+      if (!isSm(el, "resumed") || s.request?.name !== "resume") return "pass";
+      const acked = Number(s.request.attrs.h ?? 0);
+      const former = sentUnder.get(String(el.attrs.previd)) ?? [];
+      return [el, ...former.slice(0, acked).map(copyOf)];
+    }),
+  },
+  // XEP-0198 §5, §6, §10: failures.
+  {
+    id: "mobile.sm.failed.unanswered",
+    area: "mobile",
+    requirements: ["SM-FAIL-01"],
+    description: "an <enable/> or <resume/> the server cannot honour gets no answer (the <failed/> is never sent)",
+    stream: sm((el) => (isSm(el, "failed") ? "drop" : "pass")),
+  },
+  {
+    id: "mobile.sm.failed.undefined-condition",
+    area: "mobile",
+    requirements: ["SM-FAIL-03"],
+    description: "a <failed/> holds a condition that is none of RFC 6120's stanza error conditions",
+    stream: sm((el) =>
+      isSm(el, "failed")
+        ? changed(el, (c) => {
+            c.children = [xml("no-such-condition", { xmlns: STANZAS })];
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "mobile.sm.resume.unknown-accepted",
+    area: "mobile",
+    requirements: ["SM-FAIL-06"],
+    description: "a <resume/> whose 'previd' the server does not know is answered with <resumed/>",
+    stream: sm((el, s) => (isSm(el, "failed") && s.request?.name === "resume" && s.authenticated ? [xml("resumed", { xmlns: SM, previd: String(s.request.attrs.previd), h: "0" })] : "pass")),
+  },
+  {
+    id: "mobile.sm.resume.before-auth",
+    area: "mobile",
+    requirements: ["SM-SEC-01"],
+    description: "a <resume/> before authentication is answered with <resumed/>",
+    stream: sm((el, s) => (isSm(el, "failed") && s.request?.name === "resume" && !s.authenticated ? [xml("resumed", { xmlns: SM, previd: String(s.request.attrs.previd), h: "0" })] : "pass")),
+  },
+  // XEP-0352.
+  {
+    id: "mobile.csi.starts-inactive",
+    area: "mobile",
+    requirements: ["CSI-STATE-01"],
+    description: "a new stream starts inactive: presence updates and messages without a body wait until the client sends something",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        const s = stateOf(ctx.conn);
+        for (const h of s.held?.splice(0) ?? []) ctx.conn.deliver(h);
+      },
+      element: (el, ctx) => {
+        const s = stateOf(ctx.conn);
+        const unimportant = (el.name === "presence" && (el.attrs.type === undefined || el.attrs.type === "unavailable")) || (el.name === "message" && !el.getChild("body") && !isMarker(el));
+        if (!ctx.conn.jid || s.saidActive || !isStanza(el) || !unimportant) return "pass";
+        (s.held ??= []).push(copyOf(el));
+        return "drop";
+      },
+    },
+  },
+  {
+    id: "mobile.csi.held-never-flushed",
+    area: "mobile",
+    requirements: ["CSI-STATE-03", "DELIVERY-MSG-FULLMATCH-1NN"],
+    description: "stanzas held back while the client is inactive (messages with a body too) are never sent, not even after <active/>",
+    stream: sm((el, s, ctx) => (ctx.conn.jid && s.inactive && isStanza(el) && el.name !== "iq" && !isMarker(el) ? "drop" : "pass")),
+  },
+  {
+    id: "mobile.csi.inactive-as-away",
+    area: "mobile",
+    requirements: ["CSI-PRES-01", "CSI-PRIV-01"],
+    description: "the server shows a client's <inactive/> to the user's contacts and other resources as presence 'away'",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        if (!ctx.conn.jid || el.attrs.xmlns !== CSI || el.name !== "inactive") return;
+        for (const peer of ctx.peers()) peer.deliver(xml("presence", { from: ctx.conn.jid, to: peer.jid }, xml("show", {}, "away")));
+      },
+    },
+  },
+  // XEP-0357.
+  {
+    id: "mobile.push.not-advertised",
+    area: "mobile",
+    requirements: ["PUSH-DISCO-01"],
+    description: "the server takes <enable/> but the disco#info of the user's bare JID does not list urn:xmpp:push:0",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)?.getChildByAttr("var", PUSH)),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== PUSH);
+        }),
+    ),
+  },
+  {
+    id: "mobile.push.publish-missing",
+    area: "mobile",
+    requirements: ["PUSH-NOTIFY-01"],
+    description: "the server never publishes a push notification",
+    fault: when(isPublish, () => "drop"),
+  },
+  {
+    id: "mobile.push.wrong-node",
+    area: "mobile",
+    requirements: ["PUSH-NOTIFY-02"],
+    description: "the publish goes to another node than the one the user enabled",
+    fault: when(isPublish, (el) => changed(el, (c) => (c.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node = "xc-other-node"))),
+  },
+  {
+    id: "mobile.push.no-notification",
+    area: "mobile",
+    requirements: ["PUSH-NOTIFY-03"],
+    description: "the published item holds the summary form without the <notification/> around it",
+    fault: when(isPublish, (el) =>
+      changed(el, (c) => {
+        const item = c.getChild("pubsub", PUBSUB)!.getChild("publish")!.getChild("item")!;
+        item.children = notificationOf(c).children;
+      }),
+    ),
+  },
+  {
+    id: "mobile.push.publish-options-dropped",
+    area: "mobile",
+    requirements: ["PUSH-PUBOPT-01", "PUSH-ENABLE-04"],
+    description: "the publish leaves out the publish-options form the user gave when enabling",
+    fault: when(isPublish, (el) =>
+      changed(el, (c) => {
+        const pubsub = c.getChild("pubsub", PUBSUB)!;
+        pubsub.children = pubsub.children.filter((x) => typeof x === "string" || x.name !== "publish-options");
+      }),
+    ),
+  },
+  {
+    id: "mobile.push.ignores-disable",
+    area: "mobile",
+    requirements: ["PUSH-DISABLE-05"],
+    description: "the server answers <disable/> but keeps publishing to the service",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (!ctx.conn.jid) return;
+        const off = el.name === "iq" && el.attrs.type === "set" ? el.getChild("disable", PUSH) : undefined;
+        if (off?.attrs.jid) {
+          const user = bare(ctx.conn.jid);
+          disabled.set(user, (disabled.get(user) ?? new Set()).add(String(off.attrs.jid)));
+          return;
+        }
+        const services = el.name === "message" && el.attrs.to ? disabled.get(bare(String(el.attrs.to))) : undefined;
+        for (const jid of services ?? []) {
+          const peer = ctx.peers().find((p) => p.jid === jid || bare(p.jid) === jid);
+          peer?.deliver(
+            xml(
+              "iq",
+              { type: "set", from: bare(String(el.attrs.to)).split("@")[1], to: peer.jid, id: `xc-push-${Date.now()}` },
+              xml("pubsub", { xmlns: PUBSUB }, xml("publish", { node: "xc-disabled" }, xml("item", {}, xml("notification", { xmlns: PUSH })))),
+            ),
+          );
+        }
+      },
+    },
+  },
+];
+
+/** What the three XEPs allow and Prosody or ejabberd do not show: no verdict may change. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "mobile-enabled-max-location",
+    description: "a resumable <enabled/> carries a 'max' and a 'location' (XEP-0198 §3: both MAY; 'location' in RFC 6120 §4.9.3.19's form): the client need not reconnect there",
+    fault: when(
+      (el) => isSm(el, "enabled") && ["true", "1"].includes(String(el.attrs.resume)),
+      (el) =>
+        changed(el, (c) => {
+          c.attrs.max ??= "300";
+          c.attrs.location = "[::1]:5222";
+        }),
+    ),
+  },
+  {
+    id: "mobile-enabled-resume-1",
+    description: "a resumable <enabled/> says resume='1' where the server said 'true', and the other way round (XEP-0198 §3: \"true\" or \"1\")",
+    fault: when(
+      (el) => isSm(el, "enabled") && ["true", "1"].includes(String(el.attrs.resume)),
+      (el) => changed(el, (c) => (c.attrs.resume = c.attrs.resume === "true" ? "1" : "true")),
+    ),
+  },
+  {
+    id: "mobile-ack-repeated",
+    description: "every <a/> comes twice (XEP-0198 §4: an <a/> whose 'h' did not grow only says nothing new was handled)",
+    fault: when(
+      (el) => isSm(el, "a"),
+      (el) => [el, copyOf(el)],
+    ),
+  },
+  {
+    id: "mobile-ack-requested",
+    description: "the server asks for an ack after each of its <a/> (XEP-0198 §4: either party can send ack elements at any time)",
+    fault: when(
+      (el) => isSm(el, "a"),
+      (el) => [el, xml("r", { xmlns: SM })],
+    ),
+  },
+  {
+    id: "mobile-push-extras",
+    description: 'the <notification/> carries an element of another namespace and the published <item/> an id (XEP-0357 §7: "Other elements MAY be included if relevant for the notification.")',
+    fault: when(isPublish, (el) =>
+      changed(el, (c) => {
+        notificationOf(c).cnode(xml("additional", { xmlns: "http://example.com/custom" }, "Additional custom elements"));
+        c.getChild("pubsub", PUBSUB)!.getChild("publish")!.getChild("item")!.attrs.id = "xc-item-1";
+      }),
+    ),
+  },
+  {
+    id: "mobile-push-summary-reordered",
+    description: "the summary form is of type 'result' and lists its fields in another order (XEP-0357 §7: a data form; neither its type nor the order of its fields is a rule)",
+    fault: when(
+      (el) => isPublish(el) && Boolean(notificationOf(el).getChild("x", "jabber:x:data")),
+      (el) =>
+        changed(el, (c) => {
+          const form = notificationOf(c).getChild("x", "jabber:x:data")!;
+          form.attrs.type = "result";
+          form.children = [...form.children].reverse();
+        }),
+    ),
+  },
+];
