@@ -94,7 +94,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       check(xmlOf(step), known);
       placeholders(textsOf(step), known);
       for (const xml of [...xmlOf(step), ...textsOf(step)]) for (const c of capturesIn(xml)) known.add(c);
-      if (step.kind === "bind") {
+      // Bound by a bind, or by resuming a session (XEP-0198 §5: the resumed stream is that session).
+      if (step.kind === "bind" || (step.kind === "send" && /<resume\b[^>]*urn:xmpp:sm:3/.test(step.xml))) {
         bound.add(step.actor);
         known.add(step.actor);
       }

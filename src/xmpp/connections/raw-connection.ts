@@ -239,6 +239,8 @@ export class RawConnection {
    * case sends with `sends raw` counts only when it is one whole stanza.
    */
   readonly sm: { sent?: number; received?: number } = {};
+  /** The SM-ID a `<resume/>` this connection sent names. */
+  private resuming?: string;
 
   /** Sends bytes exactly as given: a stanza, half of one, or anything else. */
   send(data: string, harness = false): void {
@@ -254,6 +256,7 @@ export class RawConnection {
     } catch {
       return;
     }
+    if (el.name === "resume" && el.attrs.xmlns === NS.sm) this.resuming = String(el.attrs.previd ?? "");
     if ((el.name === "enable" || el.name === "resume") && el.attrs.xmlns === NS.sm) this.sm.sent = 0;
     else if (this.sm.sent !== undefined && STANZAS.has(el.name)) this.sm.sent = (this.sm.sent + 1) % 2 ** 32;
   }
@@ -309,6 +312,8 @@ export class RawConnection {
   /** Cuts the connection without closing the stream. */
   drop(reason = "connection dropped by the harness"): void {
     this.end(reason);
+    // Closed from now on: a barrier right after must not send on the dead socket.
+    this.tcpClosed = true;
     this.reader?.socket.destroy();
   }
 
@@ -388,6 +393,12 @@ export class RawConnection {
 
   private onElement(el: Element): void {
     if ((el.name === "enabled" || el.name === "resumed") && el.attrs.xmlns === NS.sm) this.sm.received = 0;
+    // A stream resumed (XEP-0198 §5) is the session it resumes: bound as its full JID, and so in barriers again.
+    if (el.name === "enabled" && el.attrs.xmlns === NS.sm && el.attrs.id && this.jid) SESSIONS.set(String(el.attrs.id), this.jid);
+    if (el.name === "resumed" && el.attrs.xmlns === NS.sm && this.resuming && SESSIONS.has(this.resuming)) {
+      this.jid = SESSIONS.get(this.resuming)!;
+      this.note(`resumed as ${this.jid}`);
+    }
     else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === NS.client) this.sm.received = (this.sm.received + 1) % 2 ** 32;
     const id = el.attrs.id as string | undefined;
     const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id !== undefined && this.pending.has(id);
@@ -449,3 +460,6 @@ export class RawConnection {
 }
 
 const isSasl = (el: Element) => el.attrs.xmlns === NS.sasl;
+
+/** XEP-0198: each SM-ID a raw connection was given, and the full JID of the session it stands for. */
+const SESSIONS = new Map<string, string>();
