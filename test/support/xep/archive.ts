@@ -398,6 +398,30 @@ export const FAULTS: FaultDef[] = [
     stream: offByOne((q) => rsmValue(q, "after")?.getText(), "start"),
   },
   {
+    id: "rsm.after-ignored",
+    area: "mam",
+    requirements: ["MAM-PAGE-03", "RSM-AFTER-01"],
+    description: "<after/> is ignored: a page asked for after an archive UID starts at the first message of the archive (as many results as <max/> allows)",
+    stream: (() => {
+      // The results each connection was sent, in archive order, to put back what a page after one of them left out.
+      const seen = new Map<number, Element[]>();
+      return onQueries(
+        () => true,
+        (results, fin, query, ctx) => {
+          const known = seen.get(ctx.conn.id) ?? [];
+          for (const r of results) if (!known.some((k) => resultOf(k)!.attrs.id === resultOf(r)!.attrs.id)) known.push(r);
+          seen.set(ctx.conn.id, known);
+          const after = rsmValue(query, "after")?.getText();
+          const at = after === undefined ? -1 : known.findIndex((k) => resultOf(k)!.attrs.id === after);
+          if (at < 0) return [...results, fin];
+          const before = known.slice(0, at + 1).map((r) => changed(r, (c) => (resultOf(c)!.attrs.queryid = String(query.attrs.queryid ?? "")))[0]);
+          const max = Number(rsmValue(query, "max")?.getText() ?? Infinity);
+          return [...[...before, ...results].slice(0, max), fin];
+        },
+      );
+    })(),
+  },
+  {
     id: "rsm.before-includes-itself",
     area: "mam",
     requirements: ["RSM-BEFORE-01"],
@@ -717,6 +741,20 @@ export const FAULTS: FaultDef[] = [
         changed(el, (c) => {
           const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
           q.children = q.children.filter((f) => typeof f === "string" || (f.attrs.var !== MAM && f.attrs.var !== `${MAM}#extended`));
+        }),
+    ),
+  },
+  {
+    id: "mam.extended-unadvertised",
+    area: "mam",
+    requirements: ["MAM-FORM-02"],
+    description: "the server honours before-id, after-id and ids but lists urn:xmpp:mam:2 without urn:xmpp:mam:2#extended in the disco#info of the user's bare JID",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && String(el.attrs.from ?? "").includes("@") && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+          q.children = q.children.filter((f) => typeof f === "string" || f.attrs.var !== `${MAM}#extended`);
         }),
     ),
   },

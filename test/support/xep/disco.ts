@@ -304,6 +304,27 @@ export const VARIATIONS: Variation[] = [
     ),
   },
   {
+    id: "disco-items-bare-denied",
+    description:
+      'the server refuses another account\'s disco#items of a user\'s bare JID with forbidden where it would list only the user\'s resources (XEP-0030 §4.1: the items are returned "if access is not denied"; §8: the server may "perform authorization checks before responding in order to determine how (or whether) to respond")',
+    fault: when(
+      (el) => {
+        const from = String(el.attrs.from ?? "");
+        return (
+          resultOf(ITEMS)(el) &&
+          bareJid(from) &&
+          String(el.attrs.to ?? "").split("/")[0] !== from &&
+          el.getChild("query", ITEMS)!.getChildren("item").length > 0 &&
+          el
+            .getChild("query", ITEMS)!
+            .getChildren("item")
+            .every((i) => String(i.attrs.jid ?? "").startsWith(`${from}/`) && i.attrs.node === undefined)
+        );
+      },
+      (el) => [errorReply(el, "forbidden")],
+    ),
+  },
+  {
     id: "caps-presence-prefixed",
     description: "the caps annotation of a contact's presence comes with a namespace prefix (XML namespaces: the element is the same)",
     fault: when(annotated, (el) =>

@@ -1,6 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import type { StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PING = "urn:xmpp:ping";
@@ -11,6 +12,8 @@ const DISCO = "http://jabber.org/protocol/disco#info";
 
 /** A request of one of the family's namespaces (its payload element is `name`). */
 const asks = (name: string, ns: string) => (el: Element) => (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild(name, ns));
+/** A request the case's steps sent, not one of the harness's own (its barriers ping the server; ids `xc<n>`). */
+const casesOwn = (request: (el: Element) => boolean) => (el: Element) => request(el) && !String(el.attrs.id ?? "").startsWith("xc");
 /** A result carrying the payload `name` of `ns`. */
 const resultWith = (name: string, ns: string) => (el: Element) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild(name, ns));
 /** Sent by the server itself or on an account's behalf (no 'from', a domain, a bare JID), not routed from a client. */
@@ -33,6 +36,21 @@ const withoutFeature = (v: string) =>
         q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== v);
       }),
   );
+/**
+ * A server without the protocol `ns` that answers the case's requests of it (`request`) with nothing: its
+ * disco#info does not list the feature, and its answers to those requests are dropped.
+ */
+function unsupportedSilent(ns: string, request: (el: Element) => boolean): StreamFault {
+  const silent = answering(casesOwn(request), (el) => (serverMade(el) ? "drop" : "pass"));
+  const unlisted = withoutFeature(ns);
+  return {
+    fromClient: silent.fromClient,
+    element: (el, ctx) => {
+      const action = silent.element!(el, ctx);
+      return action === "pass" ? unlisted(el, ctx) : action;
+    },
+  };
+}
 /** The server's <time/> result with `edit` applied to its child `child`. */
 const editTime = (child: "tzo" | "utc", edit: (text: string) => string | undefined) =>
   when(
@@ -203,6 +221,27 @@ export const FAULTS: FaultDef[] = [
     requirements: ["TIME-UTC-03"],
     description: "the server writes <utc/> in its local time with a +02:00 offset instead of in UTC",
     fault: editTime("utc", (t) => t.replace(/(Z|[+-]\d\d:\d\d)$/, "+02:00")),
+  },
+  {
+    id: "entity.version.unsupported-silent",
+    area: "entity",
+    requirements: ["VERSION-ERR-01"],
+    description: "a server without software version (jabber:iq:version not in its disco#info) never answers a version query of itself, neither with a result nor with an error",
+    stream: unsupportedSilent(VERSION, asks("query", VERSION)),
+  },
+  {
+    id: "entity.time.unsupported-silent",
+    area: "entity",
+    requirements: ["TIME-ERR-01"],
+    description: "a server without entity time (urn:xmpp:time not in its disco#info) never answers an entity time query of itself, neither with a result nor with an error",
+    stream: unsupportedSilent(TIME, asks("time", TIME)),
+  },
+  {
+    id: "entity.ping.unsupported-silent",
+    area: "entity",
+    requirements: ["PING-C2S-03"],
+    description: "a server without ping (urn:xmpp:ping not in its disco#info) never answers a ping of itself instead of refusing it with an error",
+    stream: unsupportedSilent(PING, asks("ping", PING)),
   },
   {
     id: "entity.time.not-advertised",

@@ -68,7 +68,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "extdisco.list.unanswered",
     area: "extdisco",
-    requirements: ["EXTDISCO-LIST-01", "EXTDISCO-DISCO-01"],
+    requirements: ["EXTDISCO-LIST-01"],
     description: "the server never answers a request for external services",
     fault: when(result("services"), () => "drop"),
   },
@@ -131,6 +131,21 @@ export const FAULTS: FaultDef[] = [
       (el) =>
         el.attrs.type === "result"
           ? changed(el, (c) => c.getChild("services", EXTDISCO)!.cnode(xml("service", { host: "127.0.0.1", port: "3479", transport: "udp", type: "xmpp-conform-other" })))
+          : "pass",
+    ),
+  },
+  {
+    id: "extdisco.filter.other-service",
+    area: "extdisco",
+    requirements: ["EXTDISCO-FILTER-01"],
+    description: "a request with a 'type' is answered with a service of that type, but not the one the full list holds: another host in its place",
+    stream: answering(
+      (el) => Boolean(el.getChild("services", EXTDISCO)?.attrs.type),
+      (el) =>
+        el.attrs.type === "result"
+          ? changed(el, (c) => {
+              for (const s of c.getChild("services", EXTDISCO)!.getChildren("service")) s.attrs.host = "other.xmpp-conform.invalid";
+            })
           : "pass",
     ),
   },

@@ -268,6 +268,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "pep.default-model-not-presence",
+    area: "pep",
+    requirements: ["PEP-DEF-PRESENCE"],
+    description: "a node created without configuration gets another access model than presence: its configuration names 'whitelist'",
+    stream: answering(asks("configure", OWNER), (a) =>
+      a.attrs.type === "result"
+        ? changed(a, (c) => {
+            const form = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data");
+            const field = form?.getChildByAttr("var", "pubsub#access_model");
+            if (field) field.children = [xml("value", {}, "whitelist")];
+          })
+        : "pass",
+    ),
+  },
+  {
     id: "pep.items.denial-condition",
     area: "pep",
     requirements: ["PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-ROSTER"],

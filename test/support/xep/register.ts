@@ -109,6 +109,18 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    id: "register.form-email-without-data-field",
+    area: "register",
+    requirements: ["IBR-EXT-02"],
+    description: "the registration form's legacy fields ask for an <email/> as well, but its data form has no field for it (only username and password)",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered") && el.getChild("query", REGISTER)!.getChild("x", "jabber:x:data") !== undefined,
+        (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("email")),
+      ),
+    },
+  },
+  {
     id: "register.form-fields-and-url",
     area: "register",
     requirements: ["IBR-COMBO-01"],

@@ -1,0 +1,16 @@
+import { openTarget } from "./src/targets/index.ts";
+import { FaultProxy } from "./test/support/fault-proxy.ts";
+import { VARIATIONS } from "./test/support/variations.ts";
+import { spawnSync } from "node:child_process";
+const [tgt, vid, ...files] = process.argv.slice(2);
+const target = await openTarget({ target: tgt }, { install: true, log: () => {} });
+const proxy = new FaultProxy({ host: target.host, port: target.port });
+const v = VARIATIONS.find((x) => x.id === vid)!;
+proxy.fault = (el, ctx) => v.fault(el, ctx);
+const port = await proxy.listen();
+const { spawn } = await import("node:child_process");
+const child = spawn("node", ["bin/xmpp-conform.js", "run", ...files, "--server", `127.0.0.1:${port}`, "--domain", target.domain, "--profile", "none", "--reporter", "console", "--out", "/tmp/muc-c/vp", "--concurrency", "1"], { stdio: "inherit" });
+const t = setTimeout(() => child.kill("SIGINT"), 120000);
+await new Promise((r) => child.on("exit", r));
+clearTimeout(t);
+await proxy.close(); await target.stop();
