@@ -50,9 +50,7 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
   // The form as the service offers it: the case's fields must be among its fields.
   const form = await owner.request(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: NS.mucOwner })), timeoutMs);
   if (form.attrs.type !== "result") notGiven(`${who}: its configuration form`, describeStanzaError(form));
-  const offered = new Set(
-    (form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => String(f.attrs.var ?? "")),
-  );
+  const offered = new Set((form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => String(f.attrs.var ?? "")));
   // A key may name the same option under several names (a service's own beside the registered one): the first the form
   // offers; a key ending in '?' is submitted only where the form offers it.
   const wanted = Object.entries({ "muc#roomconfig_persistentroom": "1", ...room.config }).map(([key, value]) => {

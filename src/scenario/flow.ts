@@ -28,7 +28,18 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   const roomNames = new Set(rooms.map((r) => r.name));
   // A raw connection's XEP-0198 counters: ${c1.sent}, ${c1.received} (bound once it enables stream management).
   const counters = connections.flatMap((c) => [`${c.label}.sent`, `${c.label}.received`]);
-  const known = new Set(["domain", "uid", ...accounts.map((a) => a.name), ...sessions, ...secondDomain, ...remoteDomain, ...counters, ...(rooms.length > 0 || (raw.needs ?? []).includes("muc") ? ["muc"] : []), ...roomNames, ...[...roomNames].map((r) => `${r}/*`)]);
+  const known = new Set([
+    "domain",
+    "uid",
+    ...accounts.map((a) => a.name),
+    ...sessions,
+    ...secondDomain,
+    ...remoteDomain,
+    ...counters,
+    ...(rooms.length > 0 || (raw.needs ?? []).includes("muc") ? ["muc"] : []),
+    ...roomNames,
+    ...[...roomNames].map((r) => `${r}/*`),
+  ]);
   const isKnown = (name: string, names: Set<string>) => names.has(name) || (name.includes("/") && roomNames.has(name.split("/")[0]));
   // An account's password is the harness's to choose; the second one only for an account the case may change.
   const secrets = new Set(accounts.filter((a) => a.domain !== "remote").flatMap((a) => [secretKey(a.name, "password"), ...(a.disposable ? [secretKey(a.name, "newpassword")] : [])]));

@@ -398,8 +398,7 @@ export class RawConnection {
     if (el.name === "resumed" && el.attrs.xmlns === NS.sm && this.resuming && SESSIONS.has(this.resuming)) {
       this.jid = SESSIONS.get(this.resuming)!;
       this.note(`resumed as ${this.jid}`);
-    }
-    else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === NS.client) this.sm.received = (this.sm.received + 1) % 2 ** 32;
+    } else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === NS.client) this.sm.received = (this.sm.received + 1) % 2 ** 32;
     const id = el.attrs.id as string | undefined;
     const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id !== undefined && this.pending.has(id);
     const marker = el.name === "message" ? el.getChild("barrier", BARRIER_NS) : undefined;
