@@ -162,9 +162,14 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
   const text = ownText(p);
   if (text) {
     out.total++;
-    const problem = checkValue(parseToken(text), ownText(a), out.caps);
-    if (problem) fail(`${here} text: ${problem}`);
-    else out.score++;
+    const token = parseToken(text);
+    const problem = checkValue(token, ownText(a), out.caps);
+    if (problem) {
+      fail(`${here} text: ${problem}`);
+      // Other literal text (a body) makes it another element, not a near one: it scores below one that has the
+      // text and differs elsewhere, e.g. by a child the pattern forbids.
+      if (token.kind === "literal") out.score = 0;
+    } else out.score++;
   }
   const kids = matchChildren(p, a, here, out.caps, ns);
   out.score += kids.score;

@@ -62,6 +62,14 @@ test("value tokens: any, absent, optional, re, capture", () => {
   assert.deepEqual(r.captures, { ver: "7", g: "Servants" });
 });
 
+test("closeness ranks the message with the asserted body and a forbidden child above one with another body", () => {
+  const pattern = parsePattern(`<message><body>spoofed</body><x xmlns='http://jabber.org/protocol/muc#user' xc:absent=''/></message>`);
+  const forbiddenChild = matchStanza(pattern, received(`<message><body>spoofed</body><x xmlns='http://jabber.org/protocol/muc#user'/></message>`));
+  const otherBody = matchStanza(pattern, received(`<message><body>plain</body></message>`));
+  assert.equal(forbiddenChild.ok, false);
+  assert.ok(forbiddenChild.closeness > otherBody.closeness, `${forbiddenChild.closeness} > ${otherBody.closeness}`);
+});
+
 test("closeness ranks the nearly matching stanza above an unrelated one", () => {
   const pattern = parsePattern(`<iq type='set'><query xmlns='jabber:iq:roster'><item jid='n@d' subscription='remove'/></query></iq>`);
   const near = matchStanza(pattern, push);
