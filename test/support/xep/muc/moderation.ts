@@ -1,6 +1,656 @@
-import type { FaultDef } from "../../fault-kit.ts";
+import { Element } from "ltx";
+import { STANZAS, answering, changed, when, type FaultDef } from "../../fault-kit.ts";
+import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
-/** XEP-0045 faults and variations of scenarios/muc/ (moderation). */
-export const FAULTS: FaultDef[] = [];
-export const VARIATIONS: Variation[] = [];
+/**
+ * XEP-0045 faults and variations of scenarios/muc/ (moderation): the moderator use cases (§8.2-§8.5: kicks, voice,
+ * the voice list), the admin use cases (§9.1-§9.8: bans, the ban list, membership, the member list, moderator status,
+ * the moderator list), owner and admin status and their lists (§10.3-§10.8), and the role and affiliation rules of
+ * §5 as they apply to them (scenarios/muc/moderation.yaml, admin.yaml, affiliation-lists.yaml).
+ */
+
+const MUC_USER = "http://jabber.org/protocol/muc#user";
+const MUC_ADMIN = "http://jabber.org/protocol/muc#admin";
+
+const str = (v: unknown) => (v === undefined ? "" : String(v));
+/** The service is conference.DOMAIN on every local target (src/families/muc.ts). */
+const atService = (jid: unknown) => /@conference\./.test(str(jid));
+const resourceOf = (jid: unknown) => (str(jid).includes("/") ? str(jid).slice(str(jid).indexOf("/") + 1) : undefined);
+const userX = (el: Element) => el.getChild("x", MUC_USER);
+const statusCodes = (el: Element) => (userX(el)?.getChildren("status") ?? []).map((s) => str(s.attrs.code));
+const hasStatus = (el: Element, code: string) => statusCodes(el).includes(code);
+/** A presence a room sends about one of its occupants (from an occupant JID, with a muc#user <x/>). */
+const occupantPresence = (el: Element) => el.name === "presence" && atService(el.attrs.from) && resourceOf(el.attrs.from) !== undefined && Boolean(userX(el));
+const itemOf = (el: Element) => userX(el)?.getChild("item");
+
+/** The muc#admin <query/> of an IQ of `type` to a room, or undefined. */
+const adminQuery = (el: Element, type: "get" | "set" | "result") => (el.name === "iq" && el.attrs.type === type ? el.getChild("query", MUC_ADMIN) : undefined);
+const itemsOf = (q: Element | undefined) => q?.getChildren("item") ?? [];
+/** A muc#admin set to a room whose items `test` accepts. */
+const adminSet = (test: (items: Element[], el: Element) => boolean) => (el: Element) => {
+  const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+  return Boolean(q) && itemsOf(q).length > 0 && test(itemsOf(q), el);
+};
+/** A muc#admin get to a room asking for the items with `attr` = `value` (a role or affiliation list). */
+const listRequest = (attr: "role" | "affiliation", value: string) => (el: Element) => {
+  const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "get") : undefined;
+  return itemsOf(q).some((i) => i.attrs[attr] === value);
+};
+/** One item, changing `attr` to `value`. */
+const single = (attr: "role" | "affiliation", value: string) => adminSet((items) => items.length === 1 && items[0].attrs[attr] === value);
+/** Several items, each changing `attr`. */
+const several = (attr: "role" | "affiliation", value?: string) =>
+  adminSet((items) => items.length > 1 && items.every((i) => i.attrs[attr] !== undefined) && (value === undefined || items.some((i) => i.attrs[attr] === value)));
+/** Items of which one names the bare JID of the connection that sent them. */
+const ownJid = (ctx: FaultContext) => (items: Element[]) => items.some((i) => bare(str(i.attrs.jid)) === bare(str(ctx.conn.jid)));
+
+/** The defined condition of a stanza error (RFC 6120 §8.3.3), or "". */
+const conditionOf = (el: Element) =>
+  el
+    .getChild("error")
+    ?.getChildElements()
+    .find((c) => c.attrs.xmlns === STANZAS)?.name ?? "";
+/** The error with another defined condition in place of the one it had. */
+const withCondition = (el: Element, condition: string): Element[] =>
+  changed(el, (c) => {
+    const error = c.getChild("error")!;
+    error.children = error.children.filter((x) => typeof x === "string" || x.attrs.xmlns !== STANZAS || x.name === "text");
+    error.c(condition, { xmlns: STANZAS });
+  });
+/** An empty IQ result in place of an error: the room claims to have done what it refused. */
+const resultInstead = (el: Element): Element[] => [
+  new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from !== undefined && { from: el.attrs.from }), ...(el.attrs.to !== undefined && { to: el.attrs.to }) }),
+];
+
+/** The result to a request `request` picks is never sent. */
+const resultDropped = (request: (el: Element) => boolean): StreamFault => answering(request, (answer) => (answer.attrs.type === "result" ? "drop" : "pass"));
+/** An error with condition `from` to a request `request` picks becomes `to` (another condition, or a result). */
+const refusalChanged = (request: (el: Element, ctx: FaultContext) => boolean, from: string | ((c: string) => boolean), to: string | "result"): StreamFault =>
+  answering(request, (answer): FaultAction => {
+    if (answer.attrs.type !== "error") return "pass";
+    const c = conditionOf(answer);
+    if (typeof from === "string" ? c !== from : !from(c)) return "pass";
+    return to === "result" ? resultInstead(answer) : withCondition(answer, to);
+  });
+/** The result to a list request `request` picks loses its last item. */
+const listShortened = (request: (el: Element) => boolean): StreamFault =>
+  answering(request, (answer): FaultAction => {
+    const q = adminQuery(answer, "result");
+    if (!q || itemsOf(q).length === 0) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      cq.remove(itemsOf(cq).at(-1)!);
+    });
+  });
+
+/**
+ * A change is made but not announced: once a client asked a room for `attr` = `value` (in the items `pick` takes
+ * of its muc#admin set), the available presences that room sends with that `attr` are dropped, at every client.
+ */
+function unannounced(attr: "role" | "affiliation", value: string, pick: (items: Element[]) => Element[] = (items) => items): StreamFault {
+  const rooms = new Set<string>();
+  return {
+    fromClient: (el) => {
+      const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+      if (q && pick(itemsOf(q)).some((i) => i.attrs[attr] === value)) rooms.add(bare(str(el.attrs.to)));
+    },
+    element: (el) => (occupantPresence(el) && el.attrs.type === undefined && rooms.has(bare(str(el.attrs.from))) && itemOf(el)?.attrs[attr] === value ? "drop" : "pass"),
+  };
+}
+const lastOfSeveral = (items: Element[]) => (items.length > 1 ? items.slice(-1) : []);
+
+/** Status code `code` left out of an occupant's unavailable presence: its own copy (with 110) or the others'. */
+const statusLeftOut = (code: string, own: boolean) =>
+  when(
+    (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, code) && hasStatus(el, "110") === own,
+    (el) =>
+      changed(el, (c) => {
+        const x = userX(c)!;
+        x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status" || s.attrs.code !== code);
+      }),
+  );
+
+/** XEP-0045 §5, §8.2-§8.5, §9.1-§9.8, §10.3-§10.8: server bugs the cases of this area must catch. */
+export const FAULTS: FaultDef[] = [
+  // §8.2 kicks
+  {
+    id: "muc.kick.no-result",
+    area: "muc",
+    requirements: ["MUC-MOD-KICK-02"],
+    description: "a kick removes the occupant but the moderator never gets the IQ result",
+    stream: resultDropped(single("role", "none")),
+  },
+  {
+    id: "muc.kick.kicked-without-307",
+    area: "muc",
+    requirements: ["MUC-MOD-KICK-01"],
+    description: "the kicked occupant's own unavailable presence lacks status code 307",
+    fault: statusLeftOut("307", true),
+  },
+  {
+    id: "muc.kick.others-without-307",
+    area: "muc",
+    requirements: ["MUC-MOD-KICK-03"],
+    description: "the remaining occupants get the kicked occupant's unavailable presence without status code 307",
+    fault: statusLeftOut("307", false),
+  },
+  {
+    id: "muc.kick.higher-forbidden",
+    area: "muc",
+    requirements: ["MUC-MOD-KICK-05"],
+    description: "a kick of an occupant with a higher affiliation is refused with forbidden instead of not-allowed",
+    stream: refusalChanged(single("role", "none"), "not-allowed", "forbidden"),
+  },
+  {
+    id: "muc.role.unavailable-without-role",
+    area: "muc",
+    requirements: ["MUC-ROLE-01"],
+    description: "the unavailable presence of a kicked or banned occupant carries an <item/> without 'role'",
+    fault: when(
+      (el) => occupantPresence(el) && el.attrs.type === "unavailable" && (hasStatus(el, "307") || hasStatus(el, "301")) && itemOf(el)?.attrs.role !== undefined,
+      (el) => changed(el, (c) => delete itemOf(c)!.attrs.role),
+    ),
+  },
+  {
+    id: "muc.affil.unavailable-without-affiliation",
+    area: "muc",
+    requirements: ["MUC-AFFIL-04"],
+    description: "the unavailable presence of a kicked occupant carries an <item/> without 'affiliation'",
+    fault: when(
+      (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "307") && itemOf(el)?.attrs.affiliation !== undefined,
+      (el) => changed(el, (c) => delete itemOf(c)!.attrs.affiliation),
+    ),
+  },
+  // §8 the moderators' requests
+  {
+    id: "muc.mod.auth-not-allowed",
+    area: "muc",
+    requirements: ["MUC-MOD-AUTH-01"],
+    description: "a request for the voice list from an occupant who is no moderator is refused with not-allowed instead of forbidden",
+    stream: refusalChanged(listRequest("role", "participant"), "forbidden", "not-allowed"),
+  },
+  // §8.3, §8.4 voice (and §9.7: a moderator made a participant)
+  {
+    id: "muc.voice.grant-no-result",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-01", "MUC-ADMIN-MOD-03"],
+    description: "a change of an occupant's role to participant is made but never answered with an IQ result",
+    stream: resultDropped(single("role", "participant")),
+  },
+  {
+    id: "muc.voice.grant-unannounced",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-02", "MUC-ADMIN-MOD-04", "MUC-ROLE-07"],
+    description: "an occupant made a participant gets the role, but no occupant gets its presence with role participant",
+    stream: unannounced("role", "participant"),
+  },
+  {
+    id: "muc.voice.revoke-no-result",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-04"],
+    description: "a voice revocation is made but never answered with an IQ result",
+    stream: resultDropped(single("role", "visitor")),
+  },
+  {
+    id: "muc.voice.revoke-unannounced",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-05", "MUC-ROLE-07"],
+    description: "an occupant whose voice is revoked becomes a visitor, but no occupant gets its presence with role visitor",
+    stream: unannounced("role", "visitor"),
+  },
+  {
+    id: "muc.voice.refused-revocation-succeeds",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-06", "MUC-MOD-VOICE-07", "MUC-MOD-VOICE-08", "MUC-MOD-VLIST-04"],
+    description: "a revocation of voice the room refuses (an admin's, an owner's, a higher affiliation's) is answered with a result",
+    stream: refusalChanged(
+      adminSet((items) => items.some((i) => i.attrs.role === "visitor")),
+      "not-allowed",
+      "result",
+    ),
+  },
+  {
+    id: "muc.voice.error-without-item",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-09"],
+    description: "the not-allowed error to a refused voice revocation does not carry the offending item",
+    stream: answering(
+      adminSet((items) => items.some((i) => i.attrs.role === "visitor")),
+      (answer) => (answer.attrs.type === "error" && answer.getChild("query", MUC_ADMIN) ? changed(answer, (c) => c.remove(c.getChild("query", MUC_ADMIN)!)) : "pass"),
+    ),
+  },
+  // §8.5 the voice list, §9.8 the moderator list (changes of several roles)
+  {
+    id: "muc.voicelist.participant-missing",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01"],
+    description: "the voice list leaves out a participant",
+    stream: listShortened(listRequest("role", "participant")),
+  },
+  {
+    id: "muc.rolelist.no-result",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-02", "MUC-ADMIN-MOD-07"],
+    description: "a voice or moderator list change (several items) is made but never answered with an IQ result",
+    stream: resultDropped(several("role")),
+  },
+  {
+    id: "muc.rolelist.last-unannounced",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-03", "MUC-ADMIN-MOD-08"],
+    description: "of a voice or moderator list change with several items, the last item's role change is not announced",
+    stream: (() => {
+      const roles = ["participant", "visitor", "moderator"].map((r) => unannounced("role", r, lastOfSeveral));
+      return {
+        fromClient: (el, ctx) => roles.forEach((r) => r.fromClient!(el, ctx)),
+        element: (el, ctx) => roles.map((r) => r.element!(el, ctx)).find((a) => a !== "pass") ?? "pass",
+      } satisfies StreamFault;
+    })(),
+  },
+  // §9.1, §9.2 bans and the ban list
+  {
+    id: "muc.ban.no-result",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-04"],
+    description: "a ban is made but the admin or owner never gets the IQ result",
+    stream: resultDropped(single("affiliation", "outcast")),
+  },
+  {
+    id: "muc.ban.banned-without-301",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-05", "MUC-ADMIN-BANLIST-03"],
+    description: "the banned occupant's own unavailable presence lacks status code 301",
+    fault: statusLeftOut("301", true),
+  },
+  {
+    id: "muc.ban.others-without-301",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-06", "MUC-ADMIN-BANLIST-03"],
+    description: "the remaining occupants get a banned occupant's unavailable presence without status code 301",
+    fault: statusLeftOut("301", false),
+  },
+  {
+    id: "muc.ban.announced-as-none",
+    area: "muc",
+    requirements: ["MUC-AFFIL-06"],
+    description: "a banned occupant's unavailable presence gives its affiliation as none, not outcast",
+    fault: when(
+      (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "301") && itemOf(el)?.attrs.affiliation === "outcast",
+      (el) => changed(el, (c) => (itemOf(c)!.attrs.affiliation = "none")),
+    ),
+  },
+  {
+    id: "muc.ban.entry-unanswered",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-01"],
+    description: "an outcast's attempt to enter the room is never answered (the forbidden presence error is lost)",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "forbidden",
+      () => "drop",
+    ),
+  },
+  {
+    id: "muc.ban.outcast-not-allowed",
+    area: "muc",
+    requirements: ["MUC-DENY-06"],
+    description: "an outcast's attempt to enter the room is refused with not-allowed instead of forbidden",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "forbidden",
+      (el) => withCondition(el, "not-allowed"),
+    ),
+  },
+  {
+    id: "muc.banlist.outcast-missing",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-02", "MUC-ADMIN-BANLIST-01", "MUC-ADMIN-BANLIST-02"],
+    description: "the ban list leaves out an outcast",
+    stream: listShortened(listRequest("affiliation", "outcast")),
+  },
+  {
+    id: "muc.ban.higher-succeeds",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-07"],
+    description: "an admin's ban of an owner, which the room refuses, is answered with a result",
+    stream: refusalChanged(single("affiliation", "outcast"), "not-allowed", "result"),
+  },
+  {
+    id: "muc.ban.self-not-allowed",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-09"],
+    description: "an admin's or owner's ban of itself is refused with not-allowed instead of conflict",
+    stream: refusalChanged(single("affiliation", "outcast"), "conflict", "not-allowed"),
+  },
+  {
+    id: "muc.ban.nick-kept",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-03"],
+    description: "a banned user's registered nickname stays reserved: another user who enters with it gets <conflict/>",
+    stream: bannedNickKept(),
+  },
+  {
+    id: "muc.owner.auth-not-allowed",
+    area: "muc",
+    requirements: ["MUC-OWNER-AUTH-01"],
+    description: "an affiliation change the requester may not make (an owner request from an admin or member) is refused with not-allowed instead of forbidden",
+    stream: refusalChanged(
+      adminSet((items) => items.some((i) => i.attrs.affiliation !== undefined)),
+      "forbidden",
+      "not-allowed",
+    ),
+  },
+  {
+    id: "muc.banlist.refused-change-succeeds",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BANLIST-04"],
+    description: "a ban list change holding a forbidden ban, which the room refuses, is answered with a result",
+    stream: refusalChanged(several("affiliation", "outcast"), () => true, "result"),
+  },
+  // §9.3-§9.5 membership and the member list
+  {
+    id: "muc.member.grant-no-result",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-01"],
+    description: "a membership grant is made but never answered with an IQ result",
+    stream: resultDropped(single("affiliation", "member")),
+  },
+  {
+    id: "muc.member.grant-unannounced",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-02", "MUC-AFFIL-06"],
+    description: "an occupant made a member gets the affiliation, but no occupant gets its presence with affiliation member",
+    stream: unannounced("affiliation", "member"),
+  },
+  {
+    id: "muc.member.revoke-no-result",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-04", "MUC-OWNER-ADMIN-03"],
+    description: "a change of a user's affiliation to none (membership or admin status taken) is made but never answered with an IQ result",
+    stream: resultDropped(single("affiliation", "none")),
+  },
+  {
+    id: "muc.member.revoke-unannounced",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-05", "MUC-ADMIN-MLIST-08", "MUC-OWNER-ADMIN-04", "MUC-AFFIL-06"],
+    description: "an occupant whose affiliation becomes none keeps its place, but no occupant gets its presence with affiliation none",
+    stream: unannounced("affiliation", "none"),
+  },
+  {
+    id: "muc.member.removed-without-321",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-06"],
+    description: "a member removed from a members-only room gets its own unavailable presence without status code 321",
+    fault: statusLeftOut("321", true),
+  },
+  {
+    id: "muc.member.others-without-321",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-07"],
+    description: "the remaining occupants get a removed member's unavailable presence without status code 321",
+    fault: statusLeftOut("321", false),
+  },
+  {
+    id: "muc.member.deaffiliation-before-removal",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-08"],
+    description: "a members-only room announces a removed member's affiliation none in an available presence before its removal",
+    fault: when(
+      (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "321") && !hasStatus(el, "110"),
+      (el) => {
+        const before = changed(el, (c) => {
+          delete c.attrs.type;
+          const x = userX(c)!;
+          x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status");
+          if (itemOf(c)) {
+            itemOf(c)!.attrs.affiliation = "none";
+            itemOf(c)!.attrs.role = "participant";
+          }
+        });
+        return [...before, el];
+      },
+    ),
+  },
+  {
+    id: "muc.member.removed-entry-unanswered",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-07"],
+    description: "a former member's attempt to enter a members-only room is never answered (the registration-required presence error is lost)",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "registration-required",
+      () => "drop",
+    ),
+  },
+  {
+    id: "muc.member.removed-not-allowed",
+    area: "muc",
+    requirements: ["MUC-DENY-04"],
+    description: "a user not on a members-only room's member list is refused with not-allowed instead of registration-required",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "registration-required",
+      (el) => withCondition(el, "not-allowed"),
+    ),
+  },
+  {
+    id: "muc.memberlist.member-missing",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-02", "MUC-ADMIN-MEMBER-01", "MUC-ADMIN-MLIST-06"],
+    description: "the member list leaves out a member",
+    stream: listShortened(listRequest("affiliation", "member")),
+  },
+  {
+    id: "muc.affiliationlist.no-result",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-05", "MUC-ADMIN-BANLIST-02", "MUC-OWNER-LIST-03", "MUC-OWNER-ADMIN-07"],
+    description: "a change of several affiliations (a ban, member, owner or admin list change) is made but never answered with an IQ result",
+    stream: resultDropped(several("affiliation")),
+  },
+  {
+    id: "muc.affiliationlist.last-unannounced",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-02", "MUC-OWNER-LIST-04", "MUC-OWNER-ADMIN-08"],
+    description: "of an affiliation list change with several items, the last item's change is not announced",
+    stream: (() => {
+      const kinds = ["member", "owner", "admin", "none"].map((a) => unannounced("affiliation", a, lastOfSeveral));
+      return {
+        fromClient: (el, ctx) => kinds.forEach((k) => k.fromClient!(el, ctx)),
+        element: (el, ctx) => kinds.map((k) => k.element!(el, ctx)).find((a) => a !== "pass") ?? "pass",
+      } satisfies StreamFault;
+    })(),
+  },
+  // §9.6-§9.8 moderator status and the moderator list
+  {
+    id: "muc.moderator.grant-no-result",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-01"],
+    description: "a grant of moderator status is made but never answered with an IQ result",
+    stream: resultDropped(single("role", "moderator")),
+  },
+  {
+    id: "muc.moderator.grant-unannounced",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-02", "MUC-ROLE-07"],
+    description: "an occupant made a moderator gets the role, but no occupant gets its presence with role moderator",
+    stream: unannounced("role", "moderator"),
+  },
+  {
+    id: "muc.moderator.refused-revocation-succeeds",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-05"],
+    description: "an admin's revocation of an admin's or owner's moderator status, which the room refuses, is answered with a result",
+    stream: refusalChanged(
+      adminSet((items) => items.some((i) => i.attrs.role === "participant")),
+      "not-allowed",
+      "result",
+    ),
+  },
+  {
+    id: "muc.moderatorlist.moderator-missing",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06"],
+    description: "the moderator list leaves out a moderator",
+    stream: listShortened(listRequest("role", "moderator")),
+  },
+  {
+    id: "muc.admin.auth-not-allowed",
+    area: "muc",
+    requirements: ["MUC-ADMIN-AUTH-01"],
+    description: "a request for the ban, member or moderator list from a user who is neither admin nor owner is refused with not-allowed instead of forbidden",
+    stream: refusalChanged((el) => listRequest("affiliation", "outcast")(el) || listRequest("affiliation", "member")(el) || listRequest("role", "moderator")(el), "forbidden", "not-allowed"),
+  },
+  // §10.3-§10.8 owner and admin status and their lists
+  {
+    id: "muc.owner.grant-no-result",
+    area: "muc",
+    requirements: ["MUC-OWNER-GRANT-02"],
+    description: "a grant of owner status is made but never answered with an IQ result",
+    stream: resultDropped(single("affiliation", "owner")),
+  },
+  {
+    id: "muc.owner.grant-unannounced",
+    area: "muc",
+    requirements: ["MUC-OWNER-GRANT-03", "MUC-AFFIL-06"],
+    description: "an occupant made an owner gets the affiliation, but no occupant gets its presence with affiliation owner",
+    stream: unannounced("affiliation", "owner"),
+  },
+  {
+    id: "muc.owner.revoke-forbidden",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-01", "MUC-OWNER-REVOKE-02", "MUC-OWNER-REVOKE-03"],
+    description: "an owner's revocation of another owner's status is refused with forbidden (neither carried out nor refused with not-authorized)",
+    stream: answering(
+      (el, ctx) => single("affiliation", "admin")(el) && !ownJid(ctx)(itemsOf(adminQuery(el, "set"))),
+      (answer) => (answer.attrs.type === "result" ? [errorInstead(answer, "forbidden")] : "pass"),
+    ),
+  },
+  {
+    id: "muc.owner.last-not-allowed",
+    area: "muc",
+    requirements: ["MUC-OWNER-LAST-01"],
+    description: "the only owner's revocation of its own owner status is refused with not-allowed instead of conflict",
+    stream: refusalChanged((el, ctx) => adminSet(ownJid(ctx))(el), "conflict", "not-allowed"),
+  },
+  {
+    id: "muc.owner.list-not-allowed",
+    area: "muc",
+    requirements: ["MUC-OWNER-LIST-01"],
+    description: "a non-owner's request for the owner list of a semi-anonymous room is refused with not-allowed instead of forbidden",
+    stream: refusalChanged(listRequest("affiliation", "owner"), "forbidden", "not-allowed"),
+  },
+  {
+    id: "muc.owner.list-owner-missing",
+    area: "muc",
+    requirements: ["MUC-OWNER-LIST-02", "MUC-OWNER-GRANT-02", "MUC-OWNER-LIST-03"],
+    description: "the owner list leaves out an owner",
+    stream: listShortened(listRequest("affiliation", "owner")),
+  },
+  {
+    id: "muc.admin.grant-no-result",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-01"],
+    description: "a grant of admin status is made but never answered with an IQ result",
+    stream: resultDropped(single("affiliation", "admin")),
+  },
+  {
+    id: "muc.admin.grant-unannounced",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-02", "MUC-AFFIL-06"],
+    description: "an occupant made an admin gets the affiliation, but no occupant gets its presence with affiliation admin",
+    stream: unannounced("affiliation", "admin"),
+  },
+  {
+    id: "muc.admin.list-not-allowed",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-05"],
+    description: "a non-owner's request for the admin list of a semi-anonymous room is refused with not-allowed instead of forbidden",
+    stream: refusalChanged(listRequest("affiliation", "admin"), "forbidden", "not-allowed"),
+  },
+  {
+    id: "muc.admin.list-admin-missing",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-06", "MUC-OWNER-ADMIN-01", "MUC-OWNER-ADMIN-07"],
+    description: "the admin list leaves out an admin",
+    stream: listShortened(listRequest("affiliation", "admin")),
+  },
+];
+
+/**
+ * §9.1: the nickname a user registered (XEP-0045 §7.10) stays reserved after the user is banned: another user's
+ * entry with it gets <conflict/> in place of its self-presence.
+ */
+function bannedNickKept(): StreamFault {
+  const registeredBy = new Map<string, string>(); // occupant JID -> bare JID of the user who registered the nick
+  const banned = new Set<string>(); // "room bare-jid"
+  const entering = new Map<number, string>(); // connection -> occupant JID it enters as
+  return {
+    fromClient: (el, ctx) => {
+      const to = str(el.attrs.to);
+      if (!atService(to)) return;
+      const form = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", "jabber:iq:register")?.getChild("x", "jabber:x:data") : undefined;
+      const nick = form
+        ?.getChildren("field")
+        .find((f) => f.attrs.var === "muc#register_roomnick")
+        ?.getChildText("value");
+      if (nick) registeredBy.set(`${bare(to)}/${nick}`, bare(str(ctx.conn.jid)));
+      for (const i of itemsOf(adminQuery(el, "set"))) if (i.attrs.affiliation === "outcast") banned.add(`${bare(to)} ${bare(str(i.attrs.jid))}`);
+      if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", "http://jabber.org/protocol/muc")) return;
+      const owner = registeredBy.get(to);
+      if (owner !== undefined && owner !== bare(str(ctx.conn.jid)) && banned.has(`${bare(to)} ${owner}`)) entering.set(ctx.conn.id, to);
+    },
+    element: (el, ctx) => {
+      const to = entering.get(ctx.conn.id);
+      if (to === undefined || el.name !== "presence" || el.attrs.from !== to || !hasStatus(el, "110")) return "pass";
+      entering.delete(ctx.conn.id);
+      const refusal = new Element("presence", { from: to, type: "error", ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+      refusal.c("error", { type: "cancel" }).c("conflict", { xmlns: STANZAS });
+      return [refusal];
+    },
+  };
+}
+
+/** An IQ error with `condition` in place of a result. */
+function errorInstead(answer: Element, condition: string): Element {
+  const error = new Element("iq", {
+    type: "error",
+    id: answer.attrs.id,
+    ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
+    ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
+  });
+  error.c("error", { type: "cancel" }).c(condition, { xmlns: STANZAS });
+  return error;
+}
+
+/** What XEP-0045 lets a service do differently here, which no case of this area may fail on. */
+export const VARIATIONS: Variation[] = [
+  {
+    id: "muc-kick-ban-without-actor-reason",
+    description:
+      'the presences of a kick, a ban or a role or affiliation change name neither the actor nor the reason (§8.2 and §9.1: the service sends the status code "optionally along with the reason (if provided) and the roomnick or bare JID of the user who initiated" it)',
+    fault: (el) => {
+      const item = occupantPresence(el) ? itemOf(el) : undefined;
+      if (!item || (!item.getChild("actor") && !item.getChild("reason"))) return "pass";
+      return changed(el, (c) => {
+        const i = itemOf(c)!;
+        i.children = i.children.filter((x) => typeof x === "string" || (x.name !== "actor" && x.name !== "reason"));
+      });
+    },
+  },
+  {
+    id: "muc-admin-list-reversed",
+    description: "the items of a voice, moderator, ban, member, admin or owner list come in reverse order (§8.5, §9.2, §9.5, §9.8, §10.5, §10.8 fix no order)",
+    fault: (el) => {
+      const q = el.name === "iq" && atService(el.attrs.from) ? adminQuery(el, "result") : undefined;
+      if (itemsOf(q).length < 2) return "pass";
+      return changed(el, (c) => {
+        const cq = adminQuery(c, "result")!;
+        cq.children = [...cq.children].reverse();
+      });
+    },
+  },
+  {
+    id: "muc-no-absent-affiliation-notice",
+    description:
+      'a room does not tell its occupants of an owner or admin change of a user who is not in the room (§10.3, §10.6, §10.7: "If the user is not in the room, the service MAY send a message from the room itself to the room occupants")',
+    fault: (el) =>
+      el.name === "message" && atService(el.attrs.from) && resourceOf(el.attrs.from) === undefined && !el.getChild("body") && !el.getChild("subject") && userX(el)?.getChild("item") ? [] : "pass", // left out, as a server that never sends it
+  },
+];
