@@ -14,11 +14,11 @@ type Json = Record<string, unknown>;
 const PLACEHOLDER = "\\$\\{m\\.[a-z][a-z0-9_]*\\}";
 const placeholderString = { type: "string", pattern: PLACEHOLDER };
 
-/** Lets a checked scalar also be, or contain, a matrix placeholder. */
+/** Lets a checked scalar, or a key (an account a room affiliates), also be, or contain, a matrix placeholder. */
 function allowPlaceholders(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(allowPlaceholders);
   if (!node || typeof node !== "object") return node;
-  const n = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === "propertyNames" ? v : allowPlaceholders(v)])) as Json;
+  const n = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, allowPlaceholders(v)])) as Json;
   const checkedScalar = n.enum !== undefined || ["integer", "number", "boolean"].includes(n.type as string) || (n.type === "string" && n.pattern !== undefined);
   return checkedScalar ? { anyOf: [n, placeholderString] } : n;
 }
@@ -28,8 +28,8 @@ const schemaOf = (t: z.ZodType) => {
   return rest;
 };
 
-/** An actor as a step key may name it: account, account/resource, or a matrix placeholder standing for either part. */
-const ACTOR_KEY = `(?:${ACTOR}|(?:[a-z][a-z0-9]*/)?${PLACEHOLDER})`;
+/** An actor as a step key may name it: account, account/resource, or a matrix placeholder standing for either part (or for the account, with a resource). */
+const ACTOR_KEY = `(?:${ACTOR}|(?:[a-z][a-z0-9]*/)?${PLACEHOLDER}(?:/[A-Za-z0-9_-]+)?)`;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function stepSchema(): Json {
