@@ -43,6 +43,9 @@ test("a variant moves every account but the first to domain b, and exists only w
   const variants = (spec: string) => all.filter((s) => s.variant && byId(s.variant.of).spec === spec).length;
   assert.equal(variants("rfc6121"), 249);
   assert.equal(variants("rfc6120"), 5);
+  // A room is on the MUC service of the user's server: occupants on b enter, talk and are kicked across (XEP-0045).
+  assert.equal(why("muc-pm-deliver/chat"), undefined);
+  assert.equal(variants("xep-0045"), 355);
   // Each variant right after its case: reports put them side by side.
   all.forEach((s, i) => s.variant && assert.equal(all[i - 1].id, s.variant.of));
 });
@@ -114,4 +117,25 @@ test("--target local:prosody+ejabberd --cross-domain: the subscription and prese
   const html = readFileSync(path.join(out, "report.html"), "utf8");
   assert.match(html, /<h2>Single server and across servers/);
   assert.match(readFileSync(path.join(out, "junit.xml"), "utf8"), /<property name="variant" value="cross-domain: bob on domain b \(the case appa-subscribe-n across two servers\)"\/>/);
+});
+
+test("federated group chat: occupants on the other server enter a room, talk, exchange private messages and are kicked, with the single-server verdicts (both pair orders)", async () => {
+  for (const target of ["local:prosody+ejabberd", "local:ejabberd+prosody"]) {
+    const out = mkdtempSync(path.join(tmpdir(), "xc-cross-muc-"));
+    await runCli(["run", "scenarios/muc/messages.yaml", "scenarios/muc/moderation.yaml", "--target", target, "--cross-domain", "--profile", "none", "--reporter", "json", "--out", out]);
+    const res = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as RunResult;
+    const verdict = new Map(res.cases.map((c) => [c.id, c.verdict]));
+    const variants = res.cases.filter((c) => c.variant);
+    assert.ok(variants.length > 60, `${target}: ${variants.length} variants`);
+    // The room is on a's service and the occupants on b: the verdicts are the single server's.
+    assert.deepEqual(
+      variants.filter((c) => c.verdict !== verdict.get(c.variant!.of)).map((c) => `${c.id}: ${c.verdict}, alone ${verdict.get(c.variant!.of)} (${c.reason})`),
+      [],
+      target,
+    );
+    assert.ok(
+      ["muc-mod-kick/owner@cross", "muc-pm-deliver/chat@cross", "muc-msg-reflect/other@cross"].every((id) => verdict.get(id) === "pass"),
+      target,
+    );
+  }
 });

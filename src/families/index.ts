@@ -43,4 +43,6 @@ export const prosodyComponents = (domain: string) =>
     const c = (f.prosody as { component?: { sub: string; plugin: string; lines: string[] } }).component;
     return c ? [`Component "${c.sub}.${domain}" "${c.plugin}"\n${c.lines.map((l) => `  ${l}`).join("\n")}`] : [];
   }).join("\n");
+/** The subdomains the families' services live on (conference.DOMAIN): a federation peer reaches them like the domain. */
+export const serviceSubdomains = () => FAMILIES.flatMap((f) => (f.prosody as { component?: { sub: string } }).component?.sub ?? []);
 export const ejabberdModules = () => FAMILIES.reduce<Record<string, unknown>>((all, f) => merge(all, f.ejabberd.modules), {});

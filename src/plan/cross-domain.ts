@@ -24,7 +24,7 @@ const accountOf = (placeholder: string, accounts: Set<string>) => {
   return accounts.has(name) ? name : undefined;
 };
 
-/** The accounts named in the `to` and `from` of a stanza's top-level element (not in its children: a roster item names, it does not route). */
+/** The accounts and rooms named in the `to` and `from` of a stanza's top-level element (not in its children: a roster item names, it does not route). */
 function addressed(xml: string, accounts: Set<string>): string[] {
   const attrs = /^\s*<[^\s>/]+([^>]*)>/.exec(xml)?.[1] ?? "";
   return [...attrs.matchAll(/\b(?:to|from)\s*=\s*(['"])(.*?)\1/g)].flatMap((m) => placeholdersIn(m[2]).flatMap((p) => accountOf(p, accounts) ?? []));
@@ -51,10 +51,12 @@ export function crossDomain(sc: Scenario): CrossDomain {
   if (sc.connections.length > 0) return { why: "a stream-level case (raw connections): about one server's streams" };
   if (sc.accounts.length < 2) return { why: "one account: nothing to put on another server (JIDs built from ${domain} are not accounts)" };
   const [user, ...moved] = sc.accounts.map((a) => a.name);
-  const sideOf = (account: string) => (account === user ? "a" : "b");
-  const accounts = new Set(sc.accounts.map((a) => a.name));
-  const joined = sc.subscriptions.some((s) => sideOf(s.user) !== sideOf(s.contact));
-  if (!joined && !crosses(sc.steps, sideOf, accounts)) {
+  // A room is on the MUC service of the user's server: an occupant on b enters and talks to it across.
+  const rooms = new Set(sc.rooms.map((r) => r.name));
+  const sideOf = (name: string) => (name === user || rooms.has(name) ? "a" : "b");
+  const named = new Set([...sc.accounts.map((a) => a.name), ...rooms]);
+  const joined = sc.subscriptions.some((s) => sideOf(s.user) !== sideOf(s.contact)) || sc.rooms.some((r) => sideOf(r.owner) !== "a");
+  if (!joined && !crosses(sc.steps, sideOf, named)) {
     return { why: "no stanza would cross: the other accounts are only named (roster items), never sent to or heard from" };
   }
   return {

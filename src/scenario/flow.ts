@@ -32,6 +32,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     "domain",
     "uid",
     ...accounts.map((a) => a.name),
+    // An account's own domain (${bob.domain}): domain b's where a cross-domain variant moved it there.
+    ...accounts.map((a) => `${a.name}.domain`),
     ...sessions,
     ...secondDomain,
     ...remoteDomain,

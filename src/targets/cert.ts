@@ -41,7 +41,7 @@ export async function makeRunCa(dir: string): Promise<RunCa> {
 
 /**
  * A certificate for `domain` signed by `ca`, in `dir`: DOMAIN.crt and DOMAIN.key. SAN DNS:domain is the
- * identity both c2s (RFC 6120 §13.7.2) and s2s peers check; IP:127.0.0.1 is what a wss:// client checks
+ * identity both c2s (RFC 6120 §13.7.2) and s2s peers check, DNS:*.domain that of its services (conference.domain); IP:127.0.0.1 is what a wss:// client checks
  * (an HTTPS URL names the loopback address). Servers present it as TLS clients too (an originating server
  * offering SASL EXTERNAL), hence clientAuth beside serverAuth.
  */
@@ -59,7 +59,7 @@ export async function issueCertificate(ca: RunCa, dir: string, domain: string): 
     "-subj",
     `/CN=${domain}`,
     "-addext",
-    `subjectAltName=DNS:${domain},IP:127.0.0.1`,
+    `subjectAltName=DNS:${domain},DNS:*.${domain},IP:127.0.0.1`,
     "-addext",
     "basicConstraints=critical,CA:FALSE",
     "-addext",

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { issueCertificate, makeRunCa, type RunCa } from "./cert.ts";
+import { serviceSubdomains } from "../families/index.ts";
 import { S2S_PORT, waitForPort } from "./federation.ts";
 import type { FederationOptions, LocalTargetOptions, Target } from "./types.ts";
 
@@ -25,13 +26,17 @@ function addresses(): Addresses {
   return { a: `${net}.2`, b: `${net}.3`, remote: `${net}.5`, dead: `${net}.9` };
 }
 
-/** Each server maps every other domain of the federation (the other server, if any, the remote one, the dead one) to its address. */
+/**
+ * Each server maps every other domain of the federation (the other server, if any, the remote one, the dead one)
+ * to its address, and the other server's service subdomains too (an occupant on b enters a room on a's MUC service).
+ */
 function federation(self: "a" | "b", sides: ("a" | "b")[], ip: Addresses, tls: boolean): FederationOptions {
   const others = [...sides.filter((d) => d !== self), "remote", "dead"] as const;
+  const services = sides.filter((d) => d !== self).flatMap((d) => serviceSubdomains().map((sub) => ({ domain: `${sub}.${PAIR_DOMAINS[d]}`, ip: ip[d] })));
   return {
     domain: PAIR_DOMAINS[self],
     s2sIp: ip[self],
-    peers: others.map((d) => ({ domain: PAIR_DOMAINS[d], ip: ip[d] })),
+    peers: [...others.map((d) => ({ domain: PAIR_DOMAINS[d], ip: ip[d] })), ...services],
     ...(tls && { tls }),
   };
 }

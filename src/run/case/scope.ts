@@ -157,6 +157,7 @@ export class CaseScope {
           : await retry(`registering ${a.name}`, this.retrying, () => side.ledger.create(`xc-${this.uid}-${a.name}${++attempt > 1 ? `-${attempt}` : ""}`, { spare }));
       this.credentials.set(a.name, { creds, side });
       this.bindings[a.name] = `${creds.username}@${side.endpoint.domain}`;
+      this.bindings[`${a.name}.domain`] = side.endpoint.domain;
       this.bindings[secretKey(a.name, "password")] = creds.password;
       if (spare) this.bindings[secretKey(a.name, "newpassword")] = spare;
       for (const r of a.resources) this.bindings[`${a.name}/${r.name}`] = `${this.bindings[a.name]}/${r.name}`;
@@ -170,6 +171,7 @@ export class CaseScope {
     const user = remote.account(localpart, this.transcript, { label: a.name });
     this.remotes.set(a.name, user);
     this.bindings[a.name] = user.jid;
+    this.bindings[`${a.name}.domain`] = remote.domain;
     for (const r of a.resources) {
       const label = `${a.name}/${r.name}`;
       const full = remote.account(localpart, this.transcript, { resource: r.name, label });

@@ -79,8 +79,11 @@ async function probe(scope: CaseScope): Promise<Element[]> {
   return [stream.featuresBeforeTls, stream.features].filter((f): f is Element => f !== undefined);
 }
 
-/** A logged-in session of the user's server (domain a), to ask disco#info of. */
-const asker = (scope: CaseScope, sessions: Session[]) => sessions.find((x) => x.jid && scope.sideOf(x.label.split("/")[0]) === scope.ctx);
+/** A logged-in session of the user's server (domain a), to ask disco#info of (for the MUC service and rooms, any). */
+const asker = (scope: CaseScope, sessions: Session[]) =>
+  sessions.find((x) => x.jid && scope.sideOf(x.label.split("/")[0]) === scope.ctx) ??
+  // The MUC service and its rooms answer any user: a cross-domain variant's occupant on b may ask them.
+  (scope.sc.needs.every(({ shape }) => "disco" in shape && (shape.at === "muc" || shape.at === "room")) ? sessions.find((x) => x.jid) : undefined);
 
 /** Where a disco#info feature is asked (DiscoAt): the domain, the asking account's bare JID, the MUC service or the case's first room. */
 function discoTarget(scope: CaseScope, at: DiscoAt, session: Session): string | undefined {
