@@ -315,7 +315,10 @@ export const VARIATIONS: Variation[] = [
           bareJid(from) &&
           String(el.attrs.to ?? "").split("/")[0] !== from &&
           // a user of the addressee's own domain, not a room (whose items are its occupants, XEP-0045 §6.5)
-          from.split("@")[1] === String(el.attrs.to ?? "").split("@")[1]?.split("/")[0] &&
+          from.split("@")[1] ===
+            String(el.attrs.to ?? "")
+              .split("@")[1]
+              ?.split("/")[0] &&
           el.getChild("query", ITEMS)!.getChildren("item").length > 0 &&
           el
             .getChild("query", ITEMS)!
