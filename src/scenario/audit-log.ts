@@ -50,14 +50,16 @@ export const AUDIT_DIR = new URL("../../spec/audit/", import.meta.url);
 /**
  * What the audit says of a case: by its id (a matrix's cells share their scenario's: `delivery-msg-bare/chat`
  * is `delivery-msg-bare`), or by the scenario whose id template names the cell (`remote-subscribed-unrequested`
- * for `remote-subscribed-unrequested-npi`).
+ * for `remote-subscribed-unrequested-npi`, a case whose matrix `cell` has the value `npi`).
  */
-export function auditOfCase(log: AuditLog, id: string): AuditEntry | undefined {
+export function auditOfCase(log: AuditLog, id: string, cell?: Record<string, string>): AuditEntry | undefined {
   const doc = id.split("/")[0];
   if (log.cases.has(doc)) return log.cases.get(doc);
   // A scenario whose id takes a matrix value (remote-subscribed-unrequested-${m.c}) is audited once under its
-  // stem; a value is one word, so another scenario that merely starts with a case's id is not taken for a cell.
-  const templates = [...log.cases.keys()].filter((k) => doc.startsWith(`${k}-`) && !doc.slice(k.length + 1).includes("-")).sort((a, b) => b.length - a.length);
+  // stem; only where the rest of the id is one of the case's matrix values, so that another scenario that merely
+  // starts with an audited id (muc-deny-nick-same-user-messages) is not taken for a cell of it.
+  const values = new Set(Object.values(cell ?? {}));
+  const templates = [...log.cases.keys()].filter((k) => doc.startsWith(`${k}-`) && values.has(doc.slice(k.length + 1))).sort((a, b) => b.length - a.length);
   return templates[0] === undefined ? undefined : log.cases.get(templates[0]);
 }
 

@@ -32,7 +32,7 @@ const finding = (e: AuditEntry | undefined) => (e ? cell(`${e.found.join(", ")}$
 
 /** The steps table of one specification's cases. */
 function stepsTable(suite: Scenario[], audit: AuditLog): string[] {
-  const rows = new Map<string, { cases: string[]; line: string; doc: string }>();
+  const rows = new Map<string, { cases: string[]; line: string; doc: string; cell?: Record<string, string> }>();
   for (const sc of suite) {
     const doc = sc.id.split("/")[0];
     for (const step of sc.steps) {
@@ -59,15 +59,15 @@ function stepsTable(suite: Scenario[], audit: AuditLog): string[] {
       const row = rows.get(key);
       if (row) {
         if (!row.cases.includes(doc)) row.cases.push(doc);
-      } else rows.set(key, { cases: [doc], line, doc });
+      } else rows.set(key, { cases: [doc], line, doc, ...(sc.cell && { cell: sc.cell }) });
     }
   }
   const out = ["| case | step | assertion | level | requirements | the rule, as the case quotes it | what the audit found and changed |", "| --- | --- | --- | --- | --- | --- | --- |"];
   let last = "";
-  for (const { cases, line, doc } of rows.values()) {
+  for (const { cases, line, doc, cell: values } of rows.values()) {
     const name = cases.join(", ");
     const first = name !== last;
-    out.push(`| ${first ? `\`${name}\`` : ""} | ${line} | ${first ? finding(auditOfCase(audit, doc)) : ""} |`);
+    out.push(`| ${first ? `\`${name}\`` : ""} | ${line} | ${first ? finding(auditOfCase(audit, doc, values)) : ""} |`);
     last = name;
   }
   return out;

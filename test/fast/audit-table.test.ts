@@ -24,15 +24,17 @@ test("docs/assertion-audit.md lists every expectation step of the shipped suite 
   assert.match(doc, / \(derived\)/);
   // every case of the RFCs and every catalog row has an audit entry: the audit is complete; of each XEP's cases a
   // sample of at least 20 (all, when there are fewer) was audited (see ../shared/notes/xep-families.md)
-  const docsOf = (f: (spec: string) => boolean) => [...new Set(suite.filter((s) => f(s.spec)).map((s) => s.id.split("/")[0]))];
+  const docsOf = (f: (spec: string) => boolean) => [...new Map(suite.filter((s) => f(s.spec)).map((s) => [s.id.split("/")[0], s.cell] as const))];
   assert.deepEqual(
-    docsOf((spec) => spec.startsWith("rfc")).filter((d) => !auditOfCase(audit, d)),
+    docsOf((spec) => spec.startsWith("rfc"))
+      .filter(([d, cell]) => !auditOfCase(audit, d, cell))
+      .map(([d]) => d),
     [],
     "cases without an audit entry",
   );
   for (const spec of new Set(suite.map((s) => s.spec).filter((x) => x.startsWith("xep-")))) {
     const docs = docsOf((x) => x === spec);
-    const audited = docs.filter((d) => auditOfCase(audit, d)).length;
+    const audited = docs.filter(([d, cell]) => auditOfCase(audit, d, cell)).length;
     assert.ok(audited >= Math.min(20, docs.length), `${spec}: ${audited} of ${docs.length} cases audited`);
   }
   const rows = [...catalogs().values()].flatMap((c) => c.requirements.filter((r) => !r.cellOf).map((r) => r.id));
@@ -41,4 +43,12 @@ test("docs/assertion-audit.md lists every expectation step of the shipped suite 
     [],
     "catalog rows without an audit entry",
   );
+});
+
+test("a scenario's audit entry covers the cells of its id template, not another scenario whose id merely starts with it", () => {
+  const entry = { area: "x", found: ["justified" as const] };
+  const log = { rows: new Map(), cases: new Map([["remote-subscribed-unrequested", entry]]), areas: [] };
+  assert.equal(auditOfCase(log, "remote-subscribed-unrequested-npi", { c: "npi" }), entry);
+  assert.equal(auditOfCase(log, "remote-subscribed-unrequested-npi/x", { c: "npi", d: "x" }), entry);
+  assert.equal(auditOfCase(log, "remote-subscribed-unrequested-twice"), undefined);
 });
