@@ -252,7 +252,8 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     checks: true,
     inOneOf: true,
     verbs: { "receives stream error": streamVerbs["receives stream error"] },
-    texts: (s) => (s.errorText === undefined ? [] : [s.errorText]),
+    xml: (s) => (s.errorElement === undefined ? [] : [s.errorElement]),
+    texts: (s) => [...(s.errorText === undefined ? [] : [s.errorText]), ...(s.errorElement === undefined ? [] : [s.errorElement])],
   },
 };
 

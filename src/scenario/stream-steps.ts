@@ -69,7 +69,15 @@ export const STREAM_ERROR_CONDITIONS = [
 ] as const;
 
 const condition = z.string().regex(/^[a-z]+(?:-[a-z]+)*$/, "expected a condition name like not-well-formed (or any)");
-const StreamError = z.union([condition, z.strictObject({ condition: z.union([condition, z.array(condition).min(1)]), text: z.string().optional() })]);
+const StreamError = z.union([
+  condition,
+  z.strictObject({
+    condition: z.union([condition, z.array(condition).min(1)]),
+    text: z.string().optional(),
+    // RFC 6120 §4.9.4: an application-specific condition beside the defined one (XEP-0198's <handled-count-too-high/>).
+    element: z.string().optional(),
+  }),
+]);
 
 const none = z.null().optional();
 
@@ -179,7 +187,7 @@ export const streamVerbs = {
   } satisfies Verb<"send-raw">,
   "receives stream error": {
     value: StreamError,
-    what: "a stream error condition, or { condition: [one, or, several], text: pattern }",
+    what: "a stream error condition, or { condition: [one, or, several], text: pattern, element: <application-specific-condition/> pattern }",
     valueless: false,
     read: (value, common, at) => {
       const e = value as z.infer<typeof StreamError>;
@@ -188,11 +196,13 @@ export const streamVerbs = {
       if (unknown) throw new StepIssue(`'${unknown}' is not a stream error condition of RFC 6120 §4.9.3 (${STREAM_ERROR_CONDITIONS.join(", ")}, or any)`, at);
       const conditions = named.includes("any") ? [...STREAM_ERROR_CONDITIONS] : named;
       const errText = typeof e === "string" ? undefined : e.text;
+      const errElement = typeof e === "string" ? undefined : e.element;
       return {
         ...common,
         kind: "receive-stream-error",
         conditions,
         ...(errText !== undefined && { errorText: errText }),
+        ...(errElement !== undefined && { errorElement: errElement }),
         text: text(common, "receives stream error", ` ${named.includes("any") ? "(any defined condition)" : conditions.join(" | ")}`),
       };
     },

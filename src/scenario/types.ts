@@ -208,8 +208,11 @@ export type Step =
   | (StepBase & { kind: "authenticate"; sasl: SaslSpec })
   | (StepBase & { kind: "bind"; resource?: string })
   | (StepBase & { kind: "send-raw"; bytes: RawBytes })
-  /** One of the conditions (qualified by urn:ietf:params:xml:ns:xmpp-streams; errorText: a pattern for its <text/>), then the closing tag and the TCP close. */
-  | (StepBase & { kind: "receive-stream-error"; conditions: string[]; errorText?: string });
+  /**
+   * One of the conditions (qualified by urn:ietf:params:xml:ns:xmpp-streams; errorText: a pattern for its <text/>;
+   * errorElement: one for an application-specific condition beside it), then the closing tag and the TCP close.
+   */
+  | (StepBase & { kind: "receive-stream-error"; conditions: string[]; errorText?: string; errorElement?: string });
 
 /** A requirement a step proves, and what a failure of it is worth there (see compile.ts). */
 export interface Proof {

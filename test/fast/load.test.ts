@@ -271,7 +271,7 @@ test("raw connections: declared under an account or at the top level, with strea
     file(`${RAW_HEAD}steps:
   - c2 opens stream: { to: "\${domain}", from: ~, lang: en, stream-ns: "urn:wrong", attrs: { "xmlns:db": "jabber:server:dialback" } }
   - c2 receives stream header: { from: "\${domain}", id: "{capture:first}", version: "1.0", to: "{absent}", prefix: stream }
-  - c2 receives stream error: { condition: [invalid-namespace, bad-format], text: "{any}" }
+  - c2 receives stream error: { condition: [invalid-namespace, bad-format], text: "{any}", element: "<handled-count-too-high xmlns='urn:xmpp:sm:3'/>" }
   - c3 connects
   - c3 opens stream: { raw: "<stream:stream to='\${domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>" }
   - c3 sends raw: "<message><body>\${first}</message>"
@@ -310,7 +310,7 @@ test("raw connections: declared under an account or at the top level, with strea
     actor: "c2",
     header: { to: "${domain}", from: null, lang: "en", attrs: { "xmlns:db": "jabber:server:dialback" }, streamNs: "urn:wrong" },
   });
-  assert.deepEqual(sc.steps[2], { ...sc.steps[2], conditions: ["invalid-namespace", "bad-format"], errorText: "{any}" });
+  assert.deepEqual(sc.steps[2], { ...sc.steps[2], conditions: ["invalid-namespace", "bad-format"], errorText: "{any}", errorElement: "<handled-count-too-high xmlns='urn:xmpp:sm:3'/>" });
   assert.deepEqual(sc.steps[6], { ...sc.steps[6], conditions: ["not-well-formed"] });
   assert.ok(!("errorText" in sc.steps[6]));
   assert.deepEqual(sc.steps[9], { ...sc.steps[9], kind: "authenticate", sasl: { mechanism: "SCRAM-SHA-1", password: "wrong", expect: "failure" } });
@@ -327,6 +327,7 @@ test("raw connections: what the loader refuses, where", () => {
   assert.match(problem(steps("juliet/c1 opens stream", "juliet/c1 receives nothing"))[2], /steps\[1\]: .*a raw connection joins only once bound: add a 'juliet\/c1 binds' step/);
   assert.match(problem(steps("juliet/c1 sends: <message to='${juliet/c1}'/>"))[2], /unknown placeholder \$\{juliet\/c1\}/);
   assert.match(problem(steps("c2 receives stream error: Not_Well"))[2], /expected a stream error condition/);
+  assert.match(problem(steps(`c2 receives stream error: { condition: undefined-condition, element: "<handled-count-too-high" }`))[2], /not well-formed|XML/i);
   assert.match(problem(steps("c2 receives features: <stream:features/>"))[2], /root to be <features>/);
   assert.match(problem(steps("c2 starts tls: now"))[2], /steps\[0\]: expected no value/);
   assert.match(problem(steps("c2 authenticates: { mechanism: DIGEST-MD5 }"))[2], /expected SASL choices/);

@@ -125,7 +125,7 @@ function featuresProblems(c: RawConnection, features: Element, pattern: Element,
 }
 
 /** The stream error against an expected condition list and text pattern. */
-function streamErrorProblems(c: RawConnection, conditions: string[], errorText: string | undefined, caps: Captures): string[] {
+function streamErrorProblems(c: RawConnection, conditions: string[], errorText: string | undefined, caps: Captures, errorElement?: string): string[] {
   const e = c.streamError!;
   const defined = e.el.getChildElements().filter((k) => k.attrs.xmlns === NS.streamErrors && k.name !== "text");
   const problems: string[] = [];
@@ -134,6 +134,13 @@ function streamErrorProblems(c: RawConnection, conditions: string[], errorText: 
   if (errorText !== undefined) {
     const p = matchValue(errorText, e.text, caps);
     if (p) problems.push(`text: ${p}`);
+  }
+  if (errorElement !== undefined) {
+    // RFC 6120 §4.9.4: an application-specific condition is a child of another namespace than the streams one.
+    const pattern = parsePattern(errorElement);
+    const specific = e.el.getChildElements().filter((k) => k.attrs.xmlns !== NS.streamErrors);
+    if (!specific.some((k) => matchStanza(pattern, k, caps).ok))
+      problems.push(`expected the application-specific condition ${oneLine(errorElement)}, got ${specific.length === 0 ? "none" : specific.map((k) => k.toString()).join(", ")}`);
   }
   return problems;
 }
@@ -313,7 +320,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const c = scope.raw(step.actor);
     const t = timeoutOf(scope, step);
     scope.endExpected.add(c);
-    const expected = [`<stream:error><${step.conditions.join("/> or <")} xmlns='${NS.streamErrors}'/></stream:error></stream:stream>`];
+    const expected = [`<stream:error><${step.conditions.join("/> or <")} xmlns='${NS.streamErrors}'/>${step.errorElement ?? ""}</stream:error></stream:stream>`];
     const at = () => scope.transcript.now();
     if (!(await c.waitStreamError(t))) {
       return {
@@ -327,8 +334,14 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     // A stream error the server sent before the case's latest action on the connection answers nothing the case did.
     endedBefore(c, step);
     const caps = { ...scope.bindings };
-    const problems = streamErrorProblems(c, step.conditions, step.errorText === undefined ? undefined : fill(step.errorText, caps, false), caps);
-    const seen = [{ xml: c.streamError!.el.toString(), problems, at: 0 }];
+    const problems = streamErrorProblems(
+      c,
+      step.conditions,
+      step.errorText === undefined ? undefined : fill(step.errorText, caps, false),
+      caps,
+      step.errorElement === undefined ? undefined : fill(step.errorElement, caps),
+    );
+    const seen = [{ xml: c.streamError!.el.toString(), problems, at: c.streamError!.at }];
     if (problems.length > 0) return { message: `${c.label}'s stream error differs: ${problems.join("; ")}`, expected, closest: seen, at: at() };
     if (step.conditions.length > 1) scope.choices.push({ step: step.text, alternative: c.streamError!.condition });
     keep(scope, caps);
@@ -372,7 +385,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
       return {
         message: `${c.label}: the server closed the stream with a stream error <${c.streamError.condition}/>`,
         expected,
-        closest: [{ xml: c.streamError.el.toString(), problems: [], at: 0 }],
+        closest: [{ xml: c.streamError.el.toString(), problems: [], at: c.streamError.at }],
         at: at(),
       };
     if (!(await awaitTcpClose(scope, c, t)))
@@ -399,7 +412,10 @@ export const streamHolds: { [K in Exclude<ExpectKind, "receive" | "receive-nothi
     const c = scope.raw(st.actor);
     const next = { ...caps };
     const holds =
-      c.streamError && !c.arrivedBeforeAction(c.streamError.seq) && streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next).length === 0;
+      c.streamError &&
+      !c.arrivedBeforeAction(c.streamError.seq) &&
+      streamErrorProblems(c, st.conditions, st.errorText === undefined ? undefined : fill(st.errorText, caps, false), next, st.errorElement === undefined ? undefined : fill(st.errorElement, caps))
+        .length === 0;
     return holds ? { picked: [], captures: next } : undefined;
   },
   "receive-stream-close": (scope, st, caps) => {

@@ -415,7 +415,7 @@ export class RawConnection {
       if (el.is("error", NS.stream)) {
         const condition = el.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.streamErrors && c.name !== "text");
         const text = el.getChildText("text", NS.streamErrors) ?? undefined;
-        this.streamError = { condition: condition?.name ?? "", ...(text && { text }), el, seq: r.seq };
+        this.streamError = { condition: condition?.name ?? "", ...(text && { text }), el, seq: r.seq, at: r.at };
       }
     }
     this.inbox.wake();

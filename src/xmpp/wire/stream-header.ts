@@ -44,6 +44,8 @@ export interface StreamError {
   el: Element;
   /** Arrival order (compare with RawConnection.arrivedBeforeAction). */
   seq: number;
+  /** When it arrived, in the case's transcript time. */
+  at: number;
 }
 
 /** The server's header as it sent it: name, prefix, attributes and namespace declarations apart. */
