@@ -59,7 +59,8 @@ test("the run step runs the selection, exposes the counts and the exit code, and
   });
   for (const f of ["junit.xml", "results.json", "summary.md"]) assert.ok(existsSync(path.join(workspace, "xmpp-conform-reports", f)), f);
   assert.equal(result.summary, readFileSync(path.join(workspace, "xmpp-conform-reports/summary.md"), "utf8"));
-  assert.match(result.summary, /^- \*\*FAIL\*\* `presence-probe-full-jid`/m);
+  // The summary leads with what to fix first: the rule the failing case breaks, then the case.
+  assert.match(result.summary, /^- \*\*MUST\*\* `PROBE-11`.*\n {2}- `presence-probe-full-jid` \(fail\)/m);
   if (reporters.github) assert.match(run.stdout, /^::error /m);
 });
 

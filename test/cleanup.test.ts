@@ -83,7 +83,7 @@ test("a removal that fails is retried, one lost with its answer is found gone, o
   const deadDir = tmp("xc-journal-dead-");
   writeFileSync(path.join(deadDir, path.basename(journal.file)), dead, { mode: 0o600 });
   const report = await cleanup(ibr, { server: `127.0.0.1:${pros.port}`, dir: deadDir });
-  assert.deepEqual(report, { removed: ["xc-t-stuck@localhost"], absent: 0, remain: [], notes: [] });
+  assert.deepEqual(report, { removed: ["xc-t-stuck@localhost"], absent: 0, remain: [], notes: [], rooms: [] });
   assert.deepEqual(harnessAccounts(), []);
   assert.deepEqual(readdirSync(deadDir), [], "a journal with nothing left is deleted");
 });
@@ -101,11 +101,11 @@ test("--accounts file: cleanup empties the roster of an existing account a dead 
   const existing = { file: "accounts.yaml", accounts: [{ jid: "tfile@localhost", username: "tfile", password: "pw-file" }] };
   assert.deepEqual(
     await cleanup(existingAccounts({ endpoint, timeoutMs: 3000, existing }), { server: "127.0.0.1:1", dir, existing }),
-    { removed: [], absent: 0, remain: [], notes: [] },
+    { removed: [], absent: 0, remain: [], notes: [], rooms: [] },
     "another server's journal",
   );
   const report = await cleanup(existingAccounts({ endpoint, timeoutMs: 3000, existing }), { server: `127.0.0.1:${pros.port}`, dir, existing });
-  assert.deepEqual(report, { removed: ["tfile@localhost"], absent: 0, remain: [], notes: [] });
+  assert.deepEqual(report, { removed: ["tfile@localhost"], absent: 0, remain: [], notes: [], rooms: [] });
   const check = new Session("tfile", endpoint, { username: "tfile", password: "pw-file" }, "check", new Transcript());
   await check.start(3000);
   const roster = await check.request(xml("iq", { type: "get" }, xml("query", { xmlns: "jabber:iq:roster" })), 3000);
@@ -179,7 +179,7 @@ test("an account whose password a case changed (disposable) is removed by cleanu
   const deadDir = tmp("xc-journal-spare-dead-");
   writeFileSync(path.join(deadDir, path.basename(journal.file)), readFileSync(journal.file, "utf8").replace(`"pid":${process.pid}`, '"pid":999999999'), { mode: 0o600 });
   const report = await cleanup(ibr, { server: `127.0.0.1:${pros.port}`, dir: deadDir });
-  assert.deepEqual(report, { removed: ["xc-t-changed@localhost"], absent: 0, remain: [], notes: [] });
+  assert.deepEqual(report, { removed: ["xc-t-changed@localhost"], absent: 0, remain: [], notes: [], rooms: [] });
   assert.deepEqual(harnessAccounts(), []);
   journal.close();
 });

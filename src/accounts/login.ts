@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Session, type Credentials } from "../xmpp/connections/session.ts";
+import { Session, type Credentials, type LoginFailure } from "../xmpp/connections/session.ts";
 import { Transcript } from "../xmpp/connections/transcript.ts";
 import type { ProvisionerContext } from "./types.ts";
 
@@ -28,7 +28,7 @@ export async function cannotLogIn(ctx: Pick<ProvisionerContext, "endpoint" | "ti
     await asAccount(ctx, creds, async () => {});
     return false;
   } catch (err) {
-    if ((err as Error).message.endsWith(": not-authorized")) return true;
+    if ((err as LoginFailure).sasl === "not-authorized") return true;
     throw err;
   }
 }
