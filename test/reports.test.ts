@@ -128,6 +128,15 @@ test("report.html in headless Chromium: compliance table, verdict badges, filter
     assert.equal(await harnessRow.isVisible(), false);
     await page.check("#show-harness");
     assert.equal(await harnessRow.isVisible(), true);
+    // A case that needs no attention keeps its body packed until it is opened.
+    const passing = results.cases.find((c) => c.verdict === "pass")!;
+    await page.fill('input[data-filter="text"]', "");
+    await page.selectOption('select[data-filter="verdict"]', "pass");
+    const quiet = page.locator(`[id="case-${passing.id}"]`);
+    assert.equal(await quiet.locator(".case-body").count(), 0);
+    await quiet.locator("summary").click();
+    await quiet.locator(".case-body .meta").waitFor();
+    assert.match(await quiet.locator(".case-body .meta").innerText(), new RegExp(passing.requirements[0]));
     assert.deepEqual(requests, []);
   } catch (err) {
     const shot = path.join(dir, "report-failure.png");

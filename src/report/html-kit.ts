@@ -131,10 +131,10 @@ async function unpack(id) {
   const bytes = Uint8Array.from(atob(document.getElementById(id).textContent.trim()), (ch) => ch.charCodeAt(0));
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
 }
-let store;
-async function transcripts() {
-  if (!store) store = JSON.parse(await unpack("transcripts"));
-  return store;
+const stores = {};
+async function storeOf(id) {
+  if (!stores[id]) stores[id] = JSON.parse(await unpack(id));
+  return stores[id];
 }
 const ARROWS = { in: "\u2190 in", out: "\u2192 out", note: "\u00b7 note" };
 document.addEventListener("toggle", async (e) => {
@@ -145,9 +145,14 @@ document.addEventListener("toggle", async (e) => {
     d.insertAdjacentHTML("beforeend", await unpack(d.dataset.packed));
     return apply();
   }
+  if (d.dataset.body) {
+    d.dataset.done = "1";
+    d.insertAdjacentHTML("beforeend", (await storeOf("case-bodies"))[d.dataset.body] || "");
+    return;
+  }
   if (!d.dataset.transcript) return;
   d.dataset.done = "1";
-  const entries = (await transcripts())[d.dataset.transcript] || [];
+  const entries = (await storeOf("transcripts"))[d.dataset.transcript] || [];
   const table = document.createElement("table");
   table.className = "transcript";
   table.innerHTML = "<thead><tr><th class=num>ms</th><th>session</th><th></th><th>stanza</th></tr></thead>";
@@ -180,8 +185,16 @@ apply();
 export const packedHtml = (id: string, html: string) => `<script type="application/gzip+html" id="${esc(id)}">${gzipSync(html).toString("base64")}</script>`;
 
 export function transcriptStore(byCase: Record<string, [number, string, string, string, number][]>): string {
-  return `<script type="application/gzip+json" id="transcripts">${gzipSync(JSON.stringify(byCase)).toString("base64")}</script>`;
+  return packedJson("transcripts", byCase);
 }
+
+/**
+ * The bodies of the cases that need no attention (passed, skipped, documented deviations), packed as JSON of case
+ * id → markup and inserted into `<details data-body="id">` when it is opened: a whole run's page stays small.
+ */
+export const caseBodyStore = (byCase: Record<string, string>) => packedJson("case-bodies", byCase);
+
+const packedJson = (id: string, data: unknown) => `<script type="application/gzip+json" id="${esc(id)}">${gzipSync(JSON.stringify(data)).toString("base64")}</script>`;
 
 export function page(title: string, body: string): string {
   return `<!doctype html>

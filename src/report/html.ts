@@ -9,7 +9,7 @@ import { needsAttention } from "../results/verdicts.ts";
 import { fixFirst, ruleOf } from "./fix-first.ts";
 import { citedBy, compareSections, complianceRows, type RequirementRow } from "./compliance.ts";
 import { countOf, countVerdicts, describeConcurrency, describeProfile, describeTarget, here, serverLabel, specLabel, specName, totals, totalsBySpec, VERDICTS } from "./format.ts";
-import { badge, esc, link, packedHtml, page, rowData, searchBox, select, transcriptStore } from "./html-kit.ts";
+import { badge, caseBodyStore, esc, link, packedHtml, page, rowData, searchBox, select, transcriptStore } from "./html-kit.ts";
 import type { ReporterFactory } from "./types.ts";
 import { describeStop } from "../results/stopped.ts";
 import { acrossServers, variantRows } from "./variants.ts";
@@ -29,12 +29,13 @@ export const htmlReporter: ReporterFactory = ({ outDir }) => ({
  */
 export function renderHtml(run: RunResult): string {
   const requirements = complianceRows(run);
+  const packed: Record<string, string> = {};
   const body = [
     header(run),
     overview(run, requirements),
     fixFirstList(run),
     filterBar(run, requirements),
-    caseList(run),
+    caseList(run, packed),
     suitesTable(run),
     variantTable(run),
     complianceTable(requirements, run),
@@ -43,6 +44,7 @@ export function renderHtml(run: RunResult): string {
         run.cases.filter((c) => c.transcript?.length).map((c) => [c.id, c.transcript!.map((e) => [e.at, e.session, e.dir, prettyXml(e.xml), (e.harness ? 1 : 0) | (e.teardown ? 2 : 0)])]),
       ),
     ),
+    caseBodyStore(packed),
   ].join("\n");
   return page(`XMPP conformance: ${serverLabel(run)}`, body);
 }
@@ -251,28 +253,33 @@ ${html.join("\n")}
 /** Worst first: the cases needing attention, the documented deviations, then skips and passes. */
 const CASE_ORDER: Verdict[] = ["fail", "xpass", "error", "warn", "xfail", "not-run", "skip", "pass"];
 
-function caseList(run: RunResult): string {
-  const cases = [...run.cases].sort((a, b) => CASE_ORDER.indexOf(a.verdict) - CASE_ORDER.indexOf(b.verdict)).map(caseDetails);
+/** Cases that need no attention: their bodies are packed (caseBodyStore) and shown when opened. */
+const QUIET: Verdict[] = ["pass", "skip", "xfail"];
+
+function caseList(run: RunResult, packed: Record<string, string>): string {
+  const cases = [...run.cases].sort((a, b) => CASE_ORDER.indexOf(a.verdict) - CASE_ORDER.indexOf(b.verdict)).map((c) => caseDetails(c, packed));
   return `<h2>Cases <span class="muted small">(<span data-count-of="cases">${cases.length}</span> of ${cases.length} shown)</span></h2>
 <div id="cases">
 ${cases.join("\n")}
 </div>`;
 }
 
-function caseDetails(c: CaseResult): string {
+function caseDetails(c: CaseResult, packed: Record<string, string>): string {
   const data = rowData({ verdict: [c.verdict], section: [c.rfc], tag: c.tags, text: citedBy(c).join(" ") });
-  const open = c.verdict === "pass" ? "" : " open";
+  const quiet = QUIET.includes(c.verdict);
   const chips = (xs: string[]) => xs.map((x) => `<span class="chip">${esc(x)}</span>`).join("");
   const choices = c.choices.map((ch) => `<div>alternative that matched: <b>${esc(ch.alternative)}</b> <span class="muted">(${esc(ch.step)})</span></div>`).join("");
-  return `<details class="case" id="case-${esc(c.id)}"${data}${open}>
-<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}${c.variant ? ` <span class="chip">across servers: ${esc(c.variant.moved.join(", "))} on domain b</span>` : ""}</span><span class="muted small">${link(sectionUrl(c.spec, c.rfc), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
-<div class="case-body">
+  const body = `<div class="case-body">
 <div class="meta"><span>requirements ${chips(c.requirements)}</span><span>tags ${chips(c.tags)}</span><span class="mono">${esc(here(c.pos))}</span></div>
 ${choices}
 ${c.deviation ? deviation(c.deviation) : ""}
 ${c.failures.map(failure).join("\n")}
 ${transcript(c)}
-</div>
+</div>`;
+  if (quiet) packed[c.id] = body;
+  return `<details class="case" id="case-${esc(c.id)}"${data}${quiet ? ` data-body="${esc(c.id)}"` : " open"}>
+<summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}${c.variant ? ` <span class="chip">across servers: ${esc(c.variant.moved.join(", "))} on domain b</span>` : ""}</span><span class="muted small">${link(sectionUrl(c.spec, c.rfc), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
+${quiet ? "" : body}
 </details>`;
 }
 
