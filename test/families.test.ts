@@ -13,15 +13,18 @@ import type { Target } from "../src/targets/types.ts";
 // A family is one unit (src/families/): every feature its cases may need is offered by every local server the
 // harness starts with its own configuration, on every release, but where the family says the server lacks it.
 
-/** One case per feature: it needs the feature and gets the roster, so it passes where the feature is offered and skips where not. */
+/**
+ * One case per feature: it needs the feature and gets the roster, so it passes where the feature is offered and
+ * skips where not. A room's feature is asked of the case's room.
+ */
 function probes(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "xc-families-"));
-  const features = FAMILIES.flatMap((f) => Object.keys(f.features));
+  const features = FAMILIES.flatMap((f) => Object.entries(f.features) as [string, { at?: string }][]);
   writeFileSync(
     path.join(dir, "needs.yaml"),
     features
       .map(
-        (name) => `id: offers-${name}
+        ([name, shape]) => `id: offers-${name}
 title: the server offers ${name}
 section: "2.1.3"
 level: MUST
@@ -31,7 +34,7 @@ accounts:
   alice:
     resources:
       a1: { roster: true }
-steps:
+${shape.at === "room" ? "rooms:\n  lobby:\n    owner: alice\n" : ""}steps:
   - alice/a1 sends: <iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>
   - alice/a1 receives: <iq type='result' id='r1'/>
 `,

@@ -6,8 +6,11 @@ import path from "node:path";
 import xml from "@xmpp/xml";
 import { Session } from "../src/xmpp/connections/session.ts";
 import { Transcript } from "../src/xmpp/connections/transcript.ts";
+import { loadSuite, SUITE } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
+import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
+import { threeWays } from "./support/same-verdicts.ts";
 
 /** Rooms as a case gets them: made at set-up, gone after the case, and gone after a kill -9 once cleanup ran. */
 let pros: Awaited<ReturnType<typeof prosody>>;
@@ -110,4 +113,57 @@ steps:
     pros.accounts().filter((f) => f.startsWith("xc%2d")),
     [],
   );
+});
+
+test("on ejabberd too: after a run of the room cases with their moderation, the service lists no room of the run", async () => {
+  const ej = await ejabberd();
+  const s = new Session("lister", { host: ej.host, port: ej.port, domain: ej.domain }, { username: "lister", password: "pw" }, "l", new Transcript());
+  try {
+    await ej.accountCommands!.register("lister", "pw");
+    await s.start(3000);
+    const rooms = async () => {
+      const reply = await s.request(xml("iq", { type: "get", to: `conference.${ej.domain}` }, xml("query", { xmlns: "http://jabber.org/protocol/disco#items" })), 3000);
+      return (reply.getChild("query")?.getChildren("item") ?? []).map((i) => String(i.attrs.jid));
+    };
+    const out = tmp("xc-muc-ej-");
+    const r = await runCli([
+      "run",
+      "scenarios/muc/enter.yaml",
+      "scenarios/muc/config.yaml",
+      "--server",
+      `127.0.0.1:${ej.port}`,
+      "--domain",
+      ej.domain,
+      "--profile",
+      "none",
+      "--reporter",
+      "json",
+      "--out",
+      out,
+    ]);
+    assert.ok(r.code === 0 || r.code === 1, r.stdout + r.stderr);
+    const made = [...new Set([...readFileSync(path.join(out, "results.json"), "utf8").matchAll(/[a-z0-9]+-[0-9a-f]{6}-\d+(?:-r\d+-\d+)?@conference\.localhost/g)].map((m) => m[0]))];
+    assert.ok(made.length > 0, "the run made rooms");
+    // Each is gone: its disco#info is no longer answered with a result (XEP-0045 §6.4), and the service lists none.
+    for (const room of made) {
+      const reply = await s.request(xml("iq", { type: "get", to: room }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })), 3000);
+      assert.notEqual(reply.attrs.type, "result", room);
+    }
+    assert.deepEqual(await rooms(), []);
+  } finally {
+    await s.close();
+    await ej.stop();
+  }
+});
+
+test("Prosody: the group chat family through every legitimate variation, and its entering, talking and moderation decided by timeouts, give every case the verdict barriers give", async () => {
+  const cases = loadSuite([SUITE]).scenarios.filter((sc) => sc.pos.file.includes("scenarios/muc/"));
+  assert.ok(cases.length > 400);
+  // Barriers ping the rooms (a room answers after what it sent): the files where that decides the most.
+  const timed = (sc: { pos: { file: string } }) => /scenarios\/muc\/(enter|messages|moderation)\.yaml$/.test(sc.pos.file);
+  const { barriers, timeouts, varied } = await threeWays(cases, pros, timed);
+  assert.equal(Object.keys(barriers).length, cases.length);
+  assert.ok(Object.keys(timeouts).length > 90);
+  assert.deepEqual(timeouts, Object.fromEntries(Object.keys(timeouts).map((id) => [id, barriers[id]])));
+  assert.deepEqual(varied, barriers);
 });

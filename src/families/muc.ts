@@ -32,5 +32,9 @@ export const muc = family({
   },
   ejabberd: {
     modules: { mod_muc: { host: "conference.@HOST@", access_create: "all", access_persistent: "all", default_room_options: { mam: true } } },
+    lacks: {
+      "occupant-id": "ejabberd 23.01 and 24.12 have no XEP-0421 occupant identifiers",
+      "muc-self-ping-optimization": "ejabberd 23.01 and 24.12 answer a self-ping themselves but do not list the optimization feature (a warning of selfping-optimization-advertised)",
+    },
   },
 } as const);

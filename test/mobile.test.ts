@@ -1,0 +1,31 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadSuite, SUITE } from "../src/index.ts";
+import { ejabberd } from "./support/ejabberd.ts";
+import { prosody } from "./support/prosody.ts";
+import { threeWays } from "./support/same-verdicts.ts";
+
+/**
+ * The mobile family (stream management, client state, push) on Prosody 13 (0.12 has no push module) and
+ * ejabberd 23.01: decided by barriers, by timeouts and through every legitimate variation, the same verdicts.
+ */
+const cases = loadSuite([SUITE]).scenarios.filter((sc) => sc.pos.file.includes("scenarios/mobile/"));
+
+for (const [name, start] of [
+  ["Prosody 13", () => prosody({ release: "13" })],
+  ["ejabberd 23.01", () => ejabberd()],
+] as const) {
+  test(`${name}: the mobile family decided by barriers, by timeouts and through every legitimate variation gives every case the same verdict`, async () => {
+    assert.ok(cases.length > 100);
+    const t = await start();
+    try {
+      const { barriers, timeouts, varied } = await threeWays(cases, t);
+      assert.equal(Object.keys(barriers).length, cases.length);
+      assert.ok(Object.values(barriers).filter((v) => v === "pass").length > 80, "the family ran");
+      assert.deepEqual(timeouts, barriers);
+      assert.deepEqual(varied, barriers);
+    } finally {
+      await t.stop();
+    }
+  });
+}

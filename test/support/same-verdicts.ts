@@ -1,0 +1,29 @@
+import { run, type RunResult } from "../../src/index.ts";
+import type { Scenario } from "../../src/scenario/types.ts";
+import { FaultProxy } from "./fault-proxy.ts";
+import { combine, VARIATIONS } from "./variations.ts";
+
+/**
+ * A family's cases against one server three ways, raw (--profile none): decided by barriers, decided by
+ * timeouts (those `byTimeout` picks: every "receives nothing" then costs a whole timeout), and through every
+ * legitimate variation at once (test/support/variations.ts). Each case's verdict must not depend on how it was
+ * reached (the whole-suite form of this is test/verdicts.test.ts).
+ */
+export async function threeWays(
+  cases: Scenario[],
+  t: { host: string; port: number; domain: string },
+  byTimeout: (sc: Scenario) => boolean = () => true,
+): Promise<Record<"barriers" | "timeouts" | "varied", Record<string, string>>> {
+  const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+  const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: 6, profile: { mode: "none" }, ...(wait && { wait }) });
+  const barriers = verdicts(await on(`${t.host}:${t.port}`));
+  const timeouts = verdicts(await on(`${t.host}:${t.port}`, cases.filter(byTimeout), "timeout"));
+  const proxy = new FaultProxy({ host: t.host, port: t.port });
+  const port = await proxy.listen();
+  proxy.fault = combine(VARIATIONS.map((v) => v.fault));
+  try {
+    return { barriers, timeouts, varied: verdicts(await on(`127.0.0.1:${port}`)) };
+  } finally {
+    await proxy.close();
+  }
+}
