@@ -63,6 +63,12 @@ const resultInstead = (el: Element): Element[] => [
   new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from !== undefined && { from: el.attrs.from }), ...(el.attrs.to !== undefined && { to: el.attrs.to }) }),
 ];
 
+/** A room's refusal of an entry (a presence error) with condition `from` comes with condition `to` instead. */
+const entryRefusalAs = (from: string, to: string) =>
+  when(
+    (el) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === from,
+    (el) => withCondition(el, to),
+  );
 /** The result to a request `request` picks is never sent. */
 const resultDropped = (request: (el: Element) => boolean): StreamFault => answering(request, (answer) => (answer.attrs.type === "result" ? "drop" : "pass"));
 /** An error with condition `from` to a request `request` picks becomes `to` (another condition, or a result). */
@@ -99,6 +105,14 @@ function unannounced(attr: "role" | "affiliation", value: string, pick: (items: 
   };
 }
 const lastOfSeveral = (items: Element[]) => (items.length > 1 ? items.slice(-1) : []);
+/** Of a list change with several items, the last item's change (to any of `values`) is not announced. */
+function lastOfListUnannounced(attr: "role" | "affiliation", values: string[]): StreamFault {
+  const parts = values.map((v) => unannounced(attr, v, lastOfSeveral));
+  return {
+    fromClient: (el, ctx) => parts.forEach((p) => p.fromClient!(el, ctx)),
+    element: (el, ctx) => parts.map((p) => p.element!(el, ctx)).find((a) => a !== "pass") ?? "pass",
+  };
+}
 
 /** Status code `code` left out of an occupant's unavailable presence: its own copy (with 110) or the others'. */
 const statusLeftOut = (code: string, own: boolean) =>
@@ -240,13 +254,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-MOD-VLIST-03", "MUC-ADMIN-MOD-08"],
     description: "of a voice or moderator list change with several items, the last item's role change is not announced",
-    stream: (() => {
-      const roles = ["participant", "visitor", "moderator"].map((r) => unannounced("role", r, lastOfSeveral));
-      return {
-        fromClient: (el, ctx) => roles.forEach((r) => r.fromClient!(el, ctx)),
-        element: (el, ctx) => roles.map((r) => r.element!(el, ctx)).find((a) => a !== "pass") ?? "pass",
-      } satisfies StreamFault;
-    })(),
+    stream: lastOfListUnannounced("role", ["participant", "visitor", "moderator"]),
   },
   // §9.1, §9.2 bans and the ban list
   {
@@ -295,10 +303,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-DENY-06"],
     description: "an outcast's attempt to enter the room is refused with not-allowed instead of forbidden",
-    fault: when(
-      (el) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "forbidden",
-      (el) => withCondition(el, "not-allowed"),
-    ),
+    fault: entryRefusalAs("forbidden", "not-allowed"),
   },
   {
     id: "muc.banlist.outcast-missing",
@@ -425,10 +430,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-DENY-04"],
     description: "a user not on a members-only room's member list is refused with not-allowed instead of registration-required",
-    fault: when(
-      (el) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "registration-required",
-      (el) => withCondition(el, "not-allowed"),
-    ),
+    fault: entryRefusalAs("registration-required", "not-allowed"),
   },
   {
     id: "muc.memberlist.member-missing",
@@ -449,13 +451,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ADMIN-MEMBER-02", "MUC-OWNER-LIST-04", "MUC-OWNER-ADMIN-08"],
     description: "of an affiliation list change with several items, the last item's change is not announced",
-    stream: (() => {
-      const kinds = ["member", "owner", "admin", "none"].map((a) => unannounced("affiliation", a, lastOfSeveral));
-      return {
-        fromClient: (el, ctx) => kinds.forEach((k) => k.fromClient!(el, ctx)),
-        element: (el, ctx) => kinds.map((k) => k.element!(el, ctx)).find((a) => a !== "pass") ?? "pass",
-      } satisfies StreamFault;
-    })(),
+    stream: lastOfListUnannounced("affiliation", ["member", "owner", "admin", "none"]),
   },
   // §9.6-§9.8 moderator status and the moderator list
   {
