@@ -287,7 +287,8 @@ export const VARIATIONS: Variation[] = [
     description:
       'the server refuses a last activity query of its own domain with forbidden (a deployment that keeps its uptime to itself: XEP-0012 §2, "The target entity MUST return either an IQ-result or an IQ-error.")',
     fault: when(
-      (el) => resultWith("query", LAST)(el) && !String(el.attrs.from ?? "").includes("@"),
+      // From the domain itself: a result without 'from' answers the user's own account (ejabberd), not the domain.
+      (el) => resultWith("query", LAST)(el) && el.attrs.from !== undefined && !String(el.attrs.from).includes("@"),
       (el) => [
         xml(
           "iq",
