@@ -283,12 +283,21 @@ export const VARIATIONS: Variation[] = [
     ),
   },
   {
+    // Before entity-last-server-refused: run together, it sees the domain's uptime before the refusal replaces it.
+    id: "entity-last-other-seconds",
+    description: "the server reports another uptime or time since logout (the value of 'seconds' is the server's to give; only seconds='0' for an online user is fixed)",
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && el.getChild("query", LAST)!.attrs.seconds !== "0",
+      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "98765")),
+    ),
+  },
+  {
     id: "entity-last-server-refused",
     description:
       'the server refuses a last activity query of its own domain with forbidden (a deployment that keeps its uptime to itself: XEP-0012 §2, "The target entity MUST return either an IQ-result or an IQ-error.")',
     fault: when(
       // From the domain itself: a result without 'from' answers the user's own account (ejabberd), not the domain.
-      (el) => resultWith("query", LAST)(el) && el.attrs.from !== undefined && !String(el.attrs.from).includes("@"),
+      (el) => resultWith("query", LAST)(el) && el.attrs.from !== undefined && !String(el.attrs.from).includes("@") && !String(el.attrs.from).includes("/"),
       (el) => [
         xml(
           "iq",
@@ -296,14 +305,6 @@ export const VARIATIONS: Variation[] = [
           xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })),
         ),
       ],
-    ),
-  },
-  {
-    id: "entity-last-other-seconds",
-    description: "the server reports another uptime or time since logout (the value of 'seconds' is the server's to give; only seconds='0' for an online user is fixed)",
-    fault: when(
-      (el) => resultWith("query", LAST)(el) && el.getChild("query", LAST)!.attrs.seconds !== "0",
-      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "98765")),
     ),
   },
 ];
