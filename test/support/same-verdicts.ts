@@ -15,7 +15,7 @@ export async function threeWays(
   byTimeout: (sc: Scenario) => boolean = () => true,
 ): Promise<Record<"barriers" | "timeouts" | "varied", Record<string, string>>> {
   const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
-  const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: 6, profile: { mode: "none" }, ...(wait && { wait }) });
+  const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: 4, profile: { mode: "none" }, ...(wait && { wait }) });
   const barriers = verdicts(await on(`${t.host}:${t.port}`));
   const timeouts = verdicts(await on(`${t.host}:${t.port}`, cases.filter(byTimeout), "timeout"));
   const proxy = new FaultProxy({ host: t.host, port: t.port });
