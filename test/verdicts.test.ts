@@ -69,7 +69,7 @@ for (const name of ["Prosody", "ejabberd"] as const) {
   });
 }
 
-test("Prosody behind a proxy that kills 15% of the connections during set-up: the same verdicts, no error, no account left", async () => {
+test("Prosody behind a proxy that kills one connection in five during set-up: the same verdicts, no error, no account left", async () => {
   const proxy = new FaultProxy({ host: pros.host, port: pros.port });
   const port = await proxy.listen();
   proxy.setChaos({ rate: 0.2, seed: 6121 });

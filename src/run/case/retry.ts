@@ -17,9 +17,9 @@ export interface Retrying {
  * Runs set-up work (accounts, logins, fixtures, a `connects` step) and retries it when it fails: a failure
  * before the case's steps is no verdict on the case. The pauses between attempts (pauseBefore) let a server
  * that just killed a stream catch up; a persistent failure is thrown after the last attempt with how many
- * there were.
+ * there were. `attempts` is the schedule's length unless the work cannot start over on fresh accounts.
  */
-export async function retry<T>(what: string, r: Retrying, attempt: () => Promise<T>): Promise<T> {
+export async function retry<T>(what: string, r: Retrying, attempt: () => Promise<T>, attempts: number = RETRY_BACKOFF_MS.length): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();
@@ -28,7 +28,7 @@ export async function retry<T>(what: string, r: Retrying, attempt: () => Promise
       // An interrupt, or a server that refuses to give accounts at all: asking again changes nothing. A
       // precondition the server did not give is the case's to try again (runCase), on fresh accounts.
       if (r.signal.aborted || isRefusal(err) || err instanceof PreconditionFailed) throw err;
-      if (n >= RETRY_BACKOFF_MS.length) throw new Error(`${why} (${what}: ${n} attempts)`);
+      if (n >= attempts) throw new Error(`${why} (${what}: ${n} attempts)`);
       r.reasons.push(`${what}: ${why}`);
       r.transcript.add("harness", "note", `${what} failed, retrying: ${why}`, true);
       await pauseBefore(n + 1, r.signal);

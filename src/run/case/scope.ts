@@ -190,13 +190,19 @@ export class CaseScope {
 
   /**
    * Logs a resource in with its set-up: the roster fetched, initial presence sent, as its spec says.
-   * Connecting is set-up, not what a case checks: a login the server drops or refuses is retried.
+   * Connecting is set-up, not what a case checks: a login the server drops or refuses is retried (more often
+   * in the middle of a case, which cannot start over: MID_CASE_ATTEMPTS).
    */
-  connect(label: string, spec: ResourceSpec, into = this.sessions): Promise<Session> {
-    return retry(`${label} logging in`, this.retrying, async () => {
-      await into.get(label)?.close();
-      return this.login(label, spec, into);
-    });
+  connect(label: string, spec: ResourceSpec, into = this.sessions, attempts?: number): Promise<Session> {
+    return retry(
+      `${label} logging in`,
+      this.retrying,
+      async () => {
+        await into.get(label)?.close();
+        return this.login(label, spec, into);
+      },
+      attempts,
+    );
   }
 
   private async login(label: string, spec: ResourceSpec, into: Map<string, Session>): Promise<Session> {

@@ -11,6 +11,7 @@ import type { Participant } from "../participant.ts";
 import type { CaseScope } from "./scope.ts";
 import { HarnessError } from "./errors.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
+import { MID_CASE_ATTEMPTS } from "../../util/retry.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 
 export type { Miss } from "./step-kit.ts";
@@ -205,7 +206,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       return undefined;
     }
     if (scope.sessions.get(step.actor)?.isOpen) throw new HarnessError(`${step.actor} is already connected`);
-    await scope.connect(step.actor, scope.resource(step.actor));
+    await scope.connect(step.actor, scope.resource(step.actor), scope.sessions, MID_CASE_ATTEMPTS);
     return undefined;
   },
 
