@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { openRawStream } from "./raw-stream.ts";
 import type { Endpoint, Security } from "../wire/endpoint.ts";
 import { NS } from "../wire/ns.ts";
+import { pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 
 /** What the user asked for on the command line. */
 export interface TlsRequest {
@@ -35,11 +36,30 @@ export async function reach(at: Omit<Endpoint, "security">, req: TlsRequest, tim
     if (!wss && req.tls !== "auto") throw new Error(`TLS was asked for (--tls ${req.tls}), but ${at.websocket} is plain WebSocket: over WebSocket TLS is the URL's (wss://)`);
     tls = wss ? "direct" : "none";
   } else if (req.tls === "auto") {
-    const plain = await openRawStream(at, timeoutMs);
-    plain.close();
-    if (plain.features.getChild("starttls", NS.tls)) tls = "starttls";
+    const plain = await features(at, timeoutMs);
+    if (plain.getChild("starttls", NS.tls)) tls = "starttls";
   }
   const endpoint: Endpoint = { ...at, security: { tls, ...(ca && { ca }), ...(req.insecure && { insecure: true }), ...(req.allowPlain && { allowPlain: true }) } };
-  (await openRawStream(endpoint, timeoutMs)).close();
+  await features(endpoint, timeoutMs);
   return endpoint;
+}
+
+/** A connection the server reset or closed before its features: a loaded server's, asked again. */
+const DROPPED = /ECONNRESET|EPIPE|closed the connection|the connection closed|stream error/;
+
+/**
+ * The server's stream features on a new stream. A reset or a dropped stream is retried on the set-up schedule;
+ * a refused connection, a timeout or a TLS failure is an answer, and thrown at once.
+ */
+async function features(at: Omit<Endpoint, "security"> | Endpoint, timeoutMs: number) {
+  for (let n = 1; ; n++) {
+    try {
+      const stream = await openRawStream(at, timeoutMs);
+      stream.close();
+      return stream.features;
+    } catch (err) {
+      if (n >= RETRY_BACKOFF_MS.length || !DROPPED.test((err as Error).message)) throw err;
+      await pauseBefore(n + 1);
+    }
+  }
 }
