@@ -3,6 +3,7 @@ import { avatar } from "./avatar.ts";
 import { blocking } from "./blocking.ts";
 import { bookmarks } from "./bookmarks.ts";
 import { carbons } from "./carbons.ts";
+import { connections } from "./connections.ts";
 import { core } from "./core.ts";
 import { disco } from "./disco.ts";
 import { entity } from "./entity.ts";
@@ -14,10 +15,10 @@ import { privateStorage } from "./private.ts";
 import { register } from "./register.ts";
 import { vcard } from "./vcard.ts";
 
-export type { DiscoAt, Family, FeatureShape, ProbeShape, StreamFeatureShape } from "./family.ts";
+export type { DiscoAt, Family, FeatureShape, ProbeShape, StreamFeatureShape, TransportShape } from "./family.ts";
 
 /** Every family, in the order the reports show their specifications: a new family is one file and one entry here. */
-export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile] as const;
+export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile, connections] as const;
 
 type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 

@@ -69,10 +69,11 @@ type Token =
   | { kind: "optional"; value: string }
   | { kind: "not"; value: string }
   | { kind: "re"; re: RegExp }
+  | { kind: "min"; min: number }
   | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
-  const m = /^\{(any|absent|optional:|not:|re:|capture:)(.*)\}$/s.exec(v);
+  const m = /^\{(any|absent|optional:|not:|re:|min:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
     case "any":
@@ -85,6 +86,8 @@ export function parseToken(v: string): Token {
       return { kind: "not", value: m[2] };
     case "re:":
       return { kind: "re", re: new RegExp(`^(?:${m[2]})$`, "s") };
+    case "min:":
+      return /^\d+$/.test(m[2]) ? { kind: "min", min: Number(m[2]) } : { kind: "literal", value: v };
     default:
       return { kind: "capture", name: m[2] };
   }
@@ -106,6 +109,8 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
       return actual !== undefined && actual !== token.value ? undefined : `expected a value other than '${token.value}', got ${got}`;
     case "re":
       return actual !== undefined && token.re.test(actual) ? undefined : `expected to match ${token.re.source.slice(4, -2)}, got ${got}`;
+    case "min":
+      return actual !== undefined && /^\d+$/.test(actual) && Number(actual) >= token.min ? undefined : `expected a whole number of at least ${token.min}, got ${got}`;
     case "capture":
       if (actual === undefined) return "expected a value to capture, got absent";
       caps[token.name] = actual;

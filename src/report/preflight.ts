@@ -22,6 +22,10 @@ function offerOf(shape: FeatureShape, run: RunResult): Offer {
     return features.includes(shape.disco) ? "offered" : "not offered";
   }
   if ("probe" in shape) return "at run time";
+  if ("transport" in shape) {
+    const tls = run.target.transport?.tls ?? "none";
+    return (shape.transport === "direct-tls" ? tls === "direct" : tls !== "none" && !run.target.transport?.websocket) ? "offered" : "not offered";
+  }
   const stream = [...(s.streamFeatures.beforeTls ?? []), ...s.streamFeatures.beforeAuth, ...s.streamFeatures.afterAuth];
   const offered = stream.some(
     (f) => f.includes(shape.ns) && new RegExp(`^<(\\w+:)?${shape.name}[\\s/>]`).test(f) && (!shape.mechanism || shape.mechanism.split("|").some((m) => f.includes(`>${m}<`))),

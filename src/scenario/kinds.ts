@@ -233,6 +233,8 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     xml: (s) => [s.pattern],
   },
   "start-tls": { ...streamAction, verbs: { "starts tls": streamVerbs["starts tls"] } },
+  "negotiate-tls": { ...streamAction, verbs: { "negotiates tls": streamVerbs["negotiates tls"] }, texts: (s) => [s.offer.ciphers ?? "", ...(s.offer.alpn ?? [])].filter(Boolean) },
+  "receive-tls": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives tls": streamVerbs["receives tls"] }, texts: (s) => Object.values(s.attrs) },
   "abort-sasl": { ...streamAction, verbs: { "aborts sasl": streamVerbs["aborts sasl"] } },
   "close-stream": { ...streamAction, verbs: { "closes stream": streamVerbs["closes stream"] } },
   "receive-stream-close": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives stream close": streamVerbs["receives stream close"] } },

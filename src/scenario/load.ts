@@ -88,12 +88,14 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     );
   const parties = readParties(raw, where);
   const { accounts, roster, subscriptions, rooms } = parties;
-  // A case about STARTTLS itself starts every raw connection before it.
-  const connections = raw.needs?.includes("starttls") ? parties.connections.map((c) => ({ ...c, plaintext: true as const })) : parties.connections;
+  // A case about STARTTLS itself starts every raw connection before it; one about the handshake leaves it to its steps.
+  const byStep = raw.needs?.some((f) => "transport" in FEATURES[f as Feature]);
+  const connections =
+    raw.needs?.includes("starttls") || byStep ? parties.connections.map((c) => ({ ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) })) : parties.connections;
   // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
   const asked = (raw.needs ?? []).find((f) => {
     const want: FeatureShape = FEATURES[f as Feature];
-    return !("ns" in want) || want.afterAuth;
+    return !("ns" in want || "transport" in want) || ("ns" in want && want.afterAuth);
   });
   const session = accounts.some((a) => a.domain !== "remote" && a.resources.some((r) => r.online !== false)) || roster.length + subscriptions.length + rooms.length > 0;
   if (asked && !session)

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RawBytes, SaslSpec, Step, StreamHeaderSpec } from "./types.ts";
+import { TLS_FIELDS, type RawBytes, type SaslSpec, type Step, type StreamHeaderSpec, type TlsOfferSpec } from "./types.ts";
 import { oneLine, StepIssue } from "./step-issue.ts";
 import type { Common, Verb } from "./verb.ts";
 
@@ -79,6 +79,14 @@ const StreamError = z.union([
   }),
 ]);
 
+const TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;
+const TlsOffer = z.strictObject({
+  versions: z.union([z.enum(TLS_VERSIONS), z.tuple([z.enum(TLS_VERSIONS), z.enum(TLS_VERSIONS)])]).optional(),
+  ciphers: z.string().min(1).optional(),
+  alpn: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+});
+const TlsExpect = z.union([z.literal("refused"), z.partialRecord(z.enum(TLS_FIELDS), attrValue)]);
+
 const none = z.null().optional();
 
 const noValue = (value: unknown) => value === undefined || value === null;
@@ -149,6 +157,36 @@ export const streamVerbs = {
     },
   } satisfies Verb<"receive-features">,
   "starts tls": bare("start-tls", "starts tls"),
+  "negotiates tls": {
+    value: TlsOffer.nullable().optional(),
+    what: "what the handshake offers: versions (one, or [lowest, highest] of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3), ciphers (an OpenSSL cipher list), alpn (a protocol or a list)",
+    valueless: true,
+    read: (value, common) => {
+      const v = (value ?? {}) as z.infer<typeof TlsOffer>;
+      const offer: TlsOfferSpec = {
+        ...(v.versions && { versions: typeof v.versions === "string" ? [v.versions, v.versions] : v.versions }),
+        ...(v.ciphers && { ciphers: v.ciphers }),
+        ...(v.alpn && { alpn: typeof v.alpn === "string" ? [v.alpn] : v.alpn }),
+      };
+      const shown = Object.entries(offer).map(([k, x]) => `${k}=${Array.isArray(x) ? x.join("..") : x}`);
+      return { ...common, kind: "negotiate-tls", offer, text: text(common, "negotiates tls", shown.length ? ` (${shown.join(", ")})` : "") };
+    },
+  } satisfies Verb<"negotiate-tls">,
+  "receives tls": {
+    value: TlsExpect,
+    what: `refused, or fields of the handshake's outcome (${TLS_FIELDS.join(", ")}) with pattern values, e.g. { version: "{re:TLSv1\\.[23]}" }`,
+    valueless: false,
+    read: (value, common) => {
+      const attrs: Record<string, string> = value === "refused" ? { refused: "{any}" } : (value as Record<string, string>);
+      const shown =
+        value === "refused"
+          ? " refused"
+          : ` ${Object.entries(attrs)
+              .map(([k, x]) => `${k}=${x}`)
+              .join(", ")}`;
+      return { ...common, kind: "receive-tls", attrs, text: text(common, "receives tls", shown) };
+    },
+  } satisfies Verb<"receive-tls">,
   authenticates: {
     value: Sasl.nullable().optional(),
     what: "SASL choices: mechanism (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256), password, authzid, until: challenge, expect: success | failure",

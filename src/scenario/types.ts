@@ -75,9 +75,21 @@ export interface RawConnectionSpec {
   online: boolean;
   /** Left before STARTTLS on a STARTTLS target: the case's first stream header is the stream's first (so is every connection of a case that needs starttls). */
   plaintext?: true;
+  /** No TLS before its steps: a 'negotiates tls' step makes the handshake (every connection of a case that needs tls or direct-tls). */
+  tlsByStep?: true;
 }
 
 /** The initial stream header of an "opens stream" step: attributes (null leaves one out) or literal bytes. */
+/** What a 'negotiates tls' step offers: versions (lowest, highest), an OpenSSL cipher list, ALPN protocols. */
+export interface TlsOfferSpec {
+  versions?: [string, string];
+  ciphers?: string;
+  alpn?: string[];
+}
+
+/** What 'receives tls' can look at in a handshake's outcome. */
+export const TLS_FIELDS = ["version", "cipher", "alpn", "key-type", "key-bits", "ephemeral-type", "ephemeral-bits", "trusted", "names-domain", "refused"] as const;
+
 export type StreamHeaderSpec =
   | { raw: string }
   | {
@@ -204,6 +216,10 @@ export type Step =
   /** A <features> pattern whose children are matched against the features that followed the latest header. */
   | (StepBase & { kind: "receive-features"; pattern: string })
   | (StepBase & { kind: "start-tls" | "abort-sasl" | "close-stream" })
+  /** TLS with this offer, by STARTTLS or directly as the endpoint is (RFC 7590, XEP-0368); its outcome is for 'receives tls'. */
+  | (StepBase & { kind: "negotiate-tls"; offer: TlsOfferSpec })
+  /** The latest negotiated handshake: outcome field (TLS_FIELDS) → pattern value; `refused` present: it must have failed. */
+  | (StepBase & { kind: "receive-tls"; attrs: Record<string, string> })
   | (StepBase & { kind: "receive-stream-close" })
   | (StepBase & { kind: "authenticate"; sasl: SaslSpec })
   | (StepBase & { kind: "bind"; resource?: string })
@@ -258,7 +274,7 @@ export interface StepPlan {
 export type PlannedStep = Step & { plan: StepPlan };
 
 /** The kinds that only look at what arrived, allowed inside "one of" (the step kinds' table, kinds.ts, agrees). */
-export type ExpectKind = "receive" | "receive-nothing" | "receive-stream-header" | "receive-features" | "receive-stream-error" | "receive-stream-close";
+export type ExpectKind = "receive" | "receive-nothing" | "receive-stream-header" | "receive-features" | "receive-stream-error" | "receive-stream-close" | "receive-tls";
 export type ExpectStep = Extract<Step, { kind: ExpectKind }>;
 
 export interface Scenario {

@@ -48,7 +48,7 @@ test("xc:children='exact' forbids extra children, xc:absent forbids a matching c
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item jid='t@d' xc:absent=''/></query></iq>`), two).ok, true);
 });
 
-test("value tokens: any, absent, optional, re, capture", () => {
+test("value tokens: any, absent, optional, re, min, capture", () => {
   const ok = (p: string) => matchStanza(parsePattern(p), push).ok;
   assert.equal(ok(`<iq id='{any}'/>`), true);
   assert.equal(ok(`<iq from='{any}'/>`), false);
@@ -58,6 +58,11 @@ test("value tokens: any, absent, optional, re, capture", () => {
   assert.equal(ok(`<iq type='{optional:get}'/>`), false);
   assert.equal(ok(`<iq id='{re:p[0-9]+}'/>`), true);
   assert.equal(ok(`<iq id='{re:p}'/>`), false, "a regular expression must match the whole value");
+  assert.equal(matchValue("{min:2048}", "2048", {}), undefined);
+  assert.equal(matchValue("{min:2048}", "4096", {}), undefined);
+  assert.match(matchValue("{min:2048}", "1024", {}) ?? "", /at least 2048, got '1024'/);
+  assert.match(matchValue("{min:2048}", "large", {}) ?? "", /whole number/);
+  assert.match(matchValue("{min:2048}", undefined, {}) ?? "", /got absent/);
   const r = matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster' ver='{capture:ver}'><item><group>{capture:g}</group></item></query></iq>`), push);
   assert.deepEqual(r.captures, { ver: "7", g: "Servants" });
 });

@@ -17,7 +17,8 @@ const rfc6121 = findSpec("RFC 6121")!;
 const problemsOf = (prose: string, spec = rfc6120, sections: string[] = []) => quotesIn(prose, spec, sections).map(checkQuote);
 
 test("the texts have their sections: headings as in the RFC, each section holding its subsections", () => {
-  for (const spec of specs()) assert.ok(specText(spec).order.length > (spec.kind === "rfc" ? 20 : 5), `${spec.id}: sections`);
+  // RFC 7590 is short (15 sections); the others have more than 20.
+  for (const spec of specs()) assert.ok(specText(spec).order.length > (spec.kind === "rfc" && spec.id !== "rfc7590" ? 20 : 5), `${spec.id}: sections`);
   assert.equal(specText(findSpec("xep-0280")!).sections.get("6.1")?.title, "Recommended Rules");
   assert.ok(specText(findSpec("xep-0280")!).sections.get("7")!.text.includes("the 'from' attribute MUST be the Carbons-enabled user's bare JID"));
   const core = specText(rfc6120);

@@ -32,11 +32,12 @@ export async function startSession(session: Session, spec: ResourceSpec, timeout
  * TCP-connects a raw connection (TLS from the first byte with --tls direct): nothing is sent, its steps open the
  * stream. On a STARTTLS target the steps start on the encrypted stream, as on a direct-TLS one, unless they
  * start before STARTTLS: a case about STARTTLS itself (needs: [starttls]), or one whose first stream header is
- * its subject (a connection marked plaintext).
+ * its subject (a connection marked plaintext). A case about the handshake itself (tlsByStep) gets no TLS at all: its
+ * 'negotiates tls' step makes it.
  */
-export async function connectRaw(conn: RawConnection, endpoint: Endpoint, opts: { beforeStartTls: boolean; timeoutMs: number }): Promise<void> {
+export async function connectRaw(conn: RawConnection, endpoint: Endpoint, opts: { beforeStartTls: boolean; tlsByStep: boolean; timeoutMs: number }): Promise<void> {
   const t = opts.timeoutMs;
-  await conn.connect(t);
+  await conn.connect(t, { handshake: !opts.tlsByStep });
   if (endpoint.security?.tls !== "starttls" || opts.beforeStartTls) return;
   if (!(await conn.openStream({}, t)) || !(await conn.waitFeatures(t))) throw new HarnessError(`${conn.label}: no stream features before STARTTLS`);
   if ((await conn.startTls(t))?.name !== "proceed") throw new HarnessError(`${conn.label}: STARTTLS refused`);

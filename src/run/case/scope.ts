@@ -233,7 +233,7 @@ export class CaseScope {
     const side = spec.account ? this.sideOf(spec.account) : this.ctx;
     const conn = new RawConnection(label, side.endpoint, this.transcript);
     this.raws.set(label, conn);
-    await connectRaw(conn, side.endpoint, { beforeStartTls: Boolean(spec.plaintext), timeoutMs: this.ctx.timeoutMs });
+    await connectRaw(conn, side.endpoint, { beforeStartTls: Boolean(spec.plaintext), tlsByStep: Boolean(spec.tlsByStep), timeoutMs: this.ctx.timeoutMs });
     return conn;
   }
 

@@ -130,7 +130,13 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
   const missing: string[] = [];
   const now = scope.sc.needs.filter(({ shape }) => !phase || ("disco" in shape && shape.at === "room") === (phase === "rooms"));
   for (const { name: f, shape: want } of now) {
-    if ("probe" in want) {
+    if ("transport" in want) {
+      const tls = scope.ctx.endpoint.security?.tls ?? "none";
+      if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || scope.ctx.endpoint.websocket)
+        missing.push(
+          `${f} (the run reaches the server ${tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}`}${scope.ctx.endpoint.websocket ? " by WebSocket" : ""}: --tls ${want.transport === "direct-tls" ? "direct" : "starttls or --tls direct"})`,
+        );
+    } else if ("probe" in want) {
       if (!(await answers(scope, want, session)))
         missing.push(`${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {

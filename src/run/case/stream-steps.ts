@@ -6,6 +6,8 @@ import type { ExpectKind, RawBytes, Step } from "../../scenario/types.ts";
 import { plainAllowed } from "../../xmpp/wire/endpoint.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
 import type { RawConnection, SaslMechanism } from "../../xmpp/connections/raw-connection.ts";
+import type { SecureVersion } from "node:tls";
+import type { TlsOutcome } from "../../xmpp/wire/tls.ts";
 import type { HeaderOptions, StreamHeader } from "../../xmpp/wire/stream-header.ts";
 import type { CaseScope } from "./scope.ts";
 import { HarnessError } from "./errors.ts";
@@ -13,7 +15,19 @@ import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from ".
 
 /** The stream-level step kinds (RFC 6120, docs/stream-steps.md): raw connections only. */
 type StreamKind =
-  "open-stream" | "receive-stream-header" | "receive-features" | "start-tls" | "authenticate" | "abort-sasl" | "bind" | "send-raw" | "receive-stream-error" | "close-stream" | "receive-stream-close";
+  | "open-stream"
+  | "receive-stream-header"
+  | "receive-features"
+  | "start-tls"
+  | "negotiate-tls"
+  | "receive-tls"
+  | "authenticate"
+  | "abort-sasl"
+  | "bind"
+  | "send-raw"
+  | "receive-stream-error"
+  | "close-stream"
+  | "receive-stream-close";
 
 /** How a raw connection ended, for failure messages ("" while it is open). */
 export function ending(c: RawConnection): string {
@@ -257,6 +271,29 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     };
   },
 
+  async "negotiate-tls"(step, scope) {
+    const { c } = actOn(scope, step);
+    const { versions, ...rest } = step.offer;
+    const outcome = await c.negotiateTls({ ...rest, ...(versions && { versions: versions as [SecureVersion, SecureVersion] }) }, timeoutOf(scope, step));
+    if (outcome) return undefined;
+    endedBefore(c, step);
+    return {
+      message: `${c.label}: no TLS to negotiate: the stream did not get to <proceed/>${ending(c)}`,
+      expected: [`<proceed xmlns='${NS.tls}'/>`],
+      closest: lastArrivals(c),
+      at: scope.transcript.now(),
+    };
+  },
+
+  async "receive-tls"(step, scope) {
+    const c = scope.raw(step.actor);
+    const expected = [tlsExpected(step.attrs)];
+    if (!c.tls) return { message: `${c.label}: no TLS handshake was negotiated before this step`, expected, closest: [], at: scope.transcript.now() };
+    const problems = tlsProblems(c.tls, step.attrs, { ...scope.bindings });
+    if (problems.length === 0) return undefined;
+    return { message: `${c.label}'s TLS handshake: ${problems[0]}`, expected, closest: [{ xml: tlsShown(c.tls), problems, at: 0 }], at: scope.transcript.now() };
+  },
+
   async authenticate(step, scope) {
     const got = actOn(scope, step);
     const { c } = got;
@@ -395,6 +432,30 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   },
 };
 
+/** A handshake's outcome as the transcript and a failure show it. */
+const tlsShown = (o: TlsOutcome) =>
+  o.refused
+    ? `TLS refused: ${o.refused}`
+    : `TLS ${Object.entries(o)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ")}`;
+const tlsExpected = (attrs: Record<string, string>) =>
+  attrs.refused !== undefined
+    ? "the handshake refused"
+    : `TLS ${Object.entries(attrs)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ")}`;
+
+/** What differs between a handshake's outcome and the step's patterns; a handshake that failed where one was expected first. */
+function tlsProblems(o: TlsOutcome, attrs: Record<string, string>, caps: Captures): string[] {
+  if (attrs.refused === undefined && o.refused) return [`the handshake failed (${o.refused})`];
+  if (attrs.refused !== undefined && !o.refused) return [`the handshake completed (${tlsShown(o)}), expected it refused`];
+  return Object.entries(attrs).flatMap(([field, pattern]) => {
+    const problem = matchValue(pattern, o[field as keyof TlsOutcome], caps);
+    return problem ? [`${field}: ${problem}`] : [];
+  });
+}
+
 /** Whether a stream-level expectation holds right now on its raw connection, with the captures it makes (it takes no stanza). */
 export const streamHolds: { [K in Exclude<ExpectKind, "receive" | "receive-nothing">]: Holds<K> } = {
   "receive-stream-header": (scope, st, caps) => {
@@ -421,5 +482,10 @@ export const streamHolds: { [K in Exclude<ExpectKind, "receive" | "receive-nothi
   "receive-stream-close": (scope, st, caps) => {
     const c = scope.raw(st.actor);
     return c.streamClosed && !c.streamError ? { picked: [], captures: { ...caps } } : undefined;
+  },
+  "receive-tls": (scope, st, caps) => {
+    const c = scope.raw(st.actor);
+    const next = { ...caps };
+    return c.tls && tlsProblems(c.tls, st.attrs, next).length === 0 ? { picked: [], captures: next } : undefined;
   },
 };

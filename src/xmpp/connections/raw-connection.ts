@@ -4,7 +4,7 @@ import { BARRIER_NS } from "../protocol/markers.ts";
 import { Inbox, type ReadByServer, type Received } from "./inbox.ts";
 import type { Credentials } from "./session.ts";
 import { scramMechanism, type ScramName } from "../protocol/scram.ts";
-import { secure, tcpConnect } from "../wire/tls.ts";
+import { probeTls, secure, tcpConnect, type TlsOffer, type TlsOutcome } from "../wire/tls.ts";
 import { PIECE, XmlReader } from "../wire/xml-reader.ts";
 import type { Transcript } from "./transcript.ts";
 import { NS } from "../wire/ns.ts";
@@ -48,6 +48,8 @@ export class RawConnection {
   /** Bytes after the server's closing tag, or XML the harness could not parse: a note for the failure message. */
   serverProblem?: string;
   tlsDone = false;
+  /** What the latest handshake a step negotiated (`negotiates tls`) gave. */
+  tls?: TlsOutcome;
   authenticated = false;
   /** The full JID once bound. */
   jid = "";
@@ -117,13 +119,52 @@ export class RawConnection {
     return this.features.filter((f) => f.phase === phase).at(-1)?.el;
   }
 
-  /** TCP (and, for direct TLS, the handshake); nothing is sent yet. */
-  async connect(timeoutMs: number): Promise<void> {
+  /** TCP (and, for direct TLS, the handshake unless a step negotiates it: `handshake: false`); nothing is sent yet. */
+  async connect(timeoutMs: number, opts: { handshake?: boolean } = {}): Promise<void> {
     const tcp = await tcpConnect(this.endpoint, timeoutMs);
-    const direct = this.endpoint.security?.tls === "direct";
+    const direct = this.endpoint.security?.tls === "direct" && opts.handshake !== false;
     this.reader = new XmlReader(direct ? await secure(tcp, this.endpoint, timeoutMs) : tcp, this.events);
     this.tlsDone = direct;
     this.note(`connected to ${this.endpoint.host}:${this.endpoint.port}${direct ? " over TLS" : ""}`);
+  }
+
+  /**
+   * TLS with what `offer` says, whatever it takes on this endpoint: on a STARTTLS one a stream, its features,
+   * <starttls/> and <proceed/> first (undefined outcome and no handshake when those do not come: the step's
+   * answer says why), on a direct TLS one the handshake at once. The outcome is kept for `receives tls`; a
+   * refused handshake leaves the connection closed.
+   */
+  async negotiateTls(offer: TlsOffer, timeoutMs = 3000): Promise<TlsOutcome | undefined> {
+    if (this.endpoint.security?.tls === "starttls") {
+      if (!(await this.openStream({}, timeoutMs)) || !(await this.waitFeatures(timeoutMs))) return undefined;
+      const answer = await this.exchange(`<starttls xmlns='${NS.tls}'/>`, (el) => el.attrs.xmlns === NS.tls, timeoutMs);
+      if (answer?.name !== "proceed") return undefined;
+    }
+    let outcome: TlsOutcome = {};
+    try {
+      await this.reader!.upgrade(async (plain) => {
+        const got = await probeTls(plain, this.endpoint, offer, timeoutMs);
+        outcome = got.outcome;
+        if (!got.secure) throw new Error(got.outcome.refused);
+        return got.secure;
+      });
+      this.tlsDone = true;
+    } catch (err) {
+      if (!outcome.refused) throw err;
+      this.tcpClosed = true;
+      this.closedReason = `the TLS handshake failed: ${outcome.refused}`;
+    }
+    this.tls = outcome;
+    this.note(
+      `TLS ${
+        outcome.refused
+          ? `refused: ${outcome.refused}`
+          : Object.entries(outcome)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(", ")
+      }`,
+    );
+    return outcome;
   }
 
   /**

@@ -65,3 +65,60 @@ export function describeTlsError(err: Error & { code?: string }, endpoint: Endpo
     return `TLS: ${endpoint.host}:${endpoint.port} does not speak TLS from the first byte (a plaintext XMPP port?): --tls direct is for direct-TLS ports (XEP-0368, often 5223); use --tls starttls or --tls auto on this one`;
   return `TLS with ${endpoint.host}:${endpoint.port} failed: ${what}`;
 }
+
+/** What a TLS handshake offers the server (RFC 7590 and XEP-0368 cases): versions, OpenSSL cipher list, ALPN. */
+export interface TlsOffer {
+  versions?: [tls.SecureVersion, tls.SecureVersion];
+  ciphers?: string;
+  alpn?: string[];
+}
+
+/**
+ * What a handshake gave, as text a step's patterns match: the version, the cipher (OpenSSL's name), the ALPN
+ * protocol, the server certificate's key, the ephemeral key exchange, and whether the certificate is trusted
+ * and names the domain ("yes", or why not). `refused`: the handshake did not complete, and why.
+ */
+export type TlsOutcome = Partial<Record<"version" | "cipher" | "alpn" | "key-type" | "key-bits" | "ephemeral-type" | "ephemeral-bits" | "trusted" | "names-domain" | "refused", string>>;
+
+/**
+ * A handshake with what `offer` says, that never throws on the server's answer: a certificate the harness
+ * would not trust is recorded, not refused (a case judges it), and a failed handshake is the outcome's
+ * `refused`. Resolves with the TLS socket when the handshake completed.
+ */
+export async function probeTls(socket: net.Socket, endpoint: Endpoint, offer: TlsOffer, timeoutMs: number): Promise<{ secure?: tls.TLSSocket; outcome: TlsOutcome }> {
+  const [minVersion, maxVersion] = offer.versions ?? [];
+  let secureSocket: tls.TLSSocket;
+  try {
+    secureSocket = tls.connect({
+      ...tlsOptions(endpoint, socket),
+      rejectUnauthorized: false,
+      ...(minVersion && { minVersion }),
+      ...(maxVersion && { maxVersion }),
+      ...(offer.ciphers && { ciphers: offer.ciphers }),
+      ...(offer.alpn && { ALPNProtocols: offer.alpn }),
+    });
+  } catch (err) {
+    // The local TLS library cannot make this offer (no cipher it knows matches): the harness's, not the server's.
+    throw new Error(`the harness cannot offer ${JSON.stringify(offer)}: ${(err as Error).message}`);
+  }
+  try {
+    await withTimeout(new Promise<void>((resolve, reject) => secureSocket.once("secureConnect", resolve).once("error", reject)), timeoutMs, "no TLS handshake");
+  } catch (err) {
+    secureSocket.destroy();
+    socket.destroy();
+    return { outcome: { refused: (err as Error).message } };
+  }
+  const cert = secureSocket.getPeerCertificate();
+  const ephemeral = secureSocket.getEphemeralKeyInfo();
+  const identity = cert && tls.checkServerIdentity(endpoint.domain, cert);
+  const outcome: TlsOutcome = {
+    version: secureSocket.getProtocol() ?? undefined,
+    cipher: secureSocket.getCipher().name,
+    ...(secureSocket.alpnProtocol && { alpn: secureSocket.alpnProtocol }),
+    ...(cert?.pubkey && { "key-type": cert.asn1Curve || cert.nistCurve ? "EC" : "RSA", "key-bits": String(cert.bits) }),
+    ...(ephemeral && "type" in ephemeral && ephemeral.type && { "ephemeral-type": ephemeral.type, "ephemeral-bits": String(ephemeral.size) }),
+    trusted: secureSocket.authorized ? "yes" : String(secureSocket.authorizationError),
+    "names-domain": identity ? identity.message : "yes",
+  };
+  return { secure: secureSocket, outcome };
+}

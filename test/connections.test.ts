@@ -1,0 +1,54 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadSuite, run } from "../src/index.ts";
+import { runCli } from "./support/cli.ts";
+import { prosody } from "./support/prosody.ts";
+
+/**
+ * The TLS family (RFC 7590, XEP-0368): its cases make their own handshakes over whatever TLS the run uses. On
+ * both servers, over STARTTLS and over direct TLS, with the shipped profiles; and a real Prosody misconfigured
+ * to allow cipher suites without encryption is caught.
+ */
+const FAMILY = "scenarios/tls";
+const out = () => mkdtempSync(path.join(tmpdir(), "xc-conn-"));
+const verdicts = (d: string) => Object.fromEntries((JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")).cases as { id: string; verdict: string }[]).map((c) => [c.id, c.verdict]));
+
+for (const server of ["prosody", "ejabberd"])
+  for (const tls of ["starttls", "direct"] as const)
+    test(`local:${server} --tls ${tls}: the TLS family exits 0, its direct TLS cases ${tls === "direct" ? "run" : "skip, saying why"}`, async () => {
+      const d = out();
+      const r = await runCli(["run", FAMILY, "--target", `local:${server}`, "--tls", tls, "--reporter", "console,json", "--out", d]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const v = verdicts(d);
+      const direct = Object.keys(v).filter((id) => id.startsWith("dtls-"));
+      assert.ok(direct.length >= 4 && Object.keys(v).length >= 14);
+      for (const id of direct) assert.equal(v[id], tls === "direct" ? "pass" : "skip", id);
+      if (tls === "starttls") assert.match(r.stdout, /dtls-alpn .*the run reaches the server over STARTTLS: --tls direct/);
+      assert.ok(
+        Object.entries(v).every(([id, x]) => x === "pass" || (x === "skip" && id.startsWith("dtls-"))),
+        JSON.stringify(v),
+      );
+    });
+
+test("a Prosody that allows cipher suites without encryption fails the NULL case, naming the cipher it chose; --insecure makes the certificate case warn", async () => {
+  const p = await prosody({ tls: "starttls", extraConfig: [`ssl = { ciphers = "eNULL:HIGH:@SECLEVEL=0" }`] });
+  try {
+    const suite = loadSuite([FAMILY]).scenarios.filter((sc) => ["tls-cipher-null-refused", "tls-certificate-valid", "tls-version-1-2"].includes(sc.id));
+    const at = { server: `${p.host}:${p.port}`, domain: p.domain, install: false, profile: { mode: "none" as const } };
+    const r = await run(suite, { ...at, tls: { tls: "starttls", caFile: p.caFile } });
+    const byId = new Map(r.cases.map((c) => [c.id, c]));
+    assert.equal(byId.get("tls-cipher-null-refused")?.verdict, "fail");
+    assert.match(byId.get("tls-cipher-null-refused")!.failures[0].message, /the handshake completed \(TLS version=TLSv1\.2, cipher=[\w-]*NULL[\w-]*,.*expected it refused/);
+    assert.equal(byId.get("tls-certificate-valid")?.verdict, "pass");
+    assert.equal(byId.get("tls-version-1-2")?.verdict, "pass");
+    const insecure = await run(suite, { ...at, tls: { tls: "starttls", insecure: true } });
+    const cert = insecure.cases.find((c) => c.id === "tls-certificate-valid")!;
+    assert.equal(cert.verdict, "warn");
+    assert.match(cert.failures[0].message, /trusted: expected 'yes', got '[A-Z_]+'/);
+  } finally {
+    await p.stop();
+  }
+});
