@@ -6,6 +6,8 @@ import path from "node:path";
 import { loadSuite, run } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { WEBSOCKET_FAULTS } from "./support/websocket-faults.ts";
+import { WebSocketFaultProxy } from "./support/websocket-proxy.ts";
 
 /**
  * The TLS family (RFC 7590, XEP-0368): its cases make their own handshakes over whatever TLS the run uses. On
@@ -49,6 +51,59 @@ test("a Prosody that allows cipher suites without encryption fails the NULL case
     assert.equal(cert.verdict, "warn");
     assert.match(cert.failures[0].message, /trusted: expected 'yes', got '[A-Z_]+'/);
   } finally {
+    await p.stop();
+  }
+});
+
+for (const server of ["prosody", "ejabberd"])
+  test(`local:${server} --websocket: the WebSocket family (RFC 7395) exits 0 with the profile, its raw connections over WebSocket`, async () => {
+    const d = out();
+    const r = await runCli(["run", "scenarios/websocket", "--target", `local:${server}`, "--websocket", "--reporter", "console,json", "--out", d]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const v = verdicts(d);
+    assert.ok(Object.keys(v).length >= 6);
+    // ejabberd ignores an <open/> of another namespace (documented in its profile); the rest pass on both.
+    assert.deepEqual(
+      Object.entries(v).filter(([, x]) => x !== "pass"),
+      server === "ejabberd" ? [["ws-open-wrong-namespace", "xfail"]] : [],
+    );
+  });
+
+test("over TCP the WebSocket family skips, saying how to run it", async () => {
+  const d = out();
+  const r = await runCli(["run", "scenarios/websocket", "--target", "local:prosody", "--reporter", "console,json", "--out", d]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.ok(Object.values(verdicts(d)).every((x) => x === "skip"));
+  assert.match(r.stdout, /ws-open-answered .*no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket/);
+});
+
+test("every WebSocket fault (test/support/websocket-faults.ts) makes the cases citing its rules fail on those rules, through a proxy in front of a real Prosody that passes them", async () => {
+  const p = await prosody({ websocket: true });
+  const proxy = new WebSocketFaultProxy(p.websocket!);
+  const url = await proxy.listen();
+  try {
+    const suite = loadSuite(["scenarios/websocket"]).scenarios;
+    const direct = await run(suite, { websocket: url, domain: p.domain, install: false, profile: { mode: "none" } });
+    assert.ok(
+      direct.cases.every((c) => c.verdict === "pass"),
+      "the proxy alone changes nothing",
+    );
+    const missed: string[] = [];
+    for (const f of WEBSOCKET_FAULTS) {
+      proxy.fault = f.fault;
+      const r = await run(
+        suite.filter((sc) => f.cases.includes(sc.id)),
+        { websocket: url, domain: p.domain, install: false, profile: { mode: "none" } },
+      );
+      for (const c of r.cases) {
+        const failed = c.failures.flatMap((x) => x.requirements ?? []);
+        if (c.verdict !== "fail" || !failed.some((id) => f.requirements.includes(id))) missed.push(`${f.id} ${c.id}: ${c.verdict} ${failed.join(",")} ${c.reason ?? ""}`);
+      }
+    }
+    assert.deepEqual(missed, []);
+  } finally {
+    proxy.fault = undefined;
+    await proxy.close();
     await p.stop();
   }
 });

@@ -14,9 +14,10 @@ import { prosody } from "./support/prosody.ts";
  * WebSocket (RFC 7395), through a server that kills connections during set-up or not, through a server that
  * differs from this one only in ways the RFC allows: every case gets the same verdict (raw, --profile none).
  * The servers serve WebSocket too; the TCP runs are the reference. The group chat and mobile families are
- * compared the same way in test/muc.test.ts and test/mobile.test.ts, which run beside this file.
+ * compared the same way in test/muc.test.ts and test/mobile.test.ts, which run beside this file; the WebSocket
+ * family (raw connections over WebSocket, which TCP runs skip) in test/connections.test.ts.
  */
-const own = (file: string) => !/scenarios\/(muc|mobile)\//.test(file);
+const own = (file: string) => !/scenarios\/(muc|mobile|websocket)\//.test(file);
 const suite = loadSuite([SUITE]).scenarios.filter((sc) => own(sc.pos.file));
 let pros: Awaited<ReturnType<typeof prosody>>;
 let ejab: Target;

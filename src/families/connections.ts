@@ -2,29 +2,34 @@ import { rfc, xep } from "../specification/spec-entry.ts";
 import { family } from "./family.ts";
 
 /**
- * How clients reach the server: TLS (RFC 7590, which makes RFC 7525's practices binding) and direct TLS
- * (XEP-0368). Its cases look at TLS handshakes the harness makes itself (`negotiates tls`), so they need the run
+ * How clients reach the server: TLS (RFC 7590, which makes RFC 7525's practices binding), direct TLS (XEP-0368)
+ * and WebSocket (RFC 7395, its cases on raw connections over the target's WebSocket endpoint: `needs:
+ * [websocket]`, run with --websocket). Its cases look at TLS handshakes the harness makes itself (`negotiates tls`), so they need the run
  * to reach the server over TLS (`--tls starttls` or `--tls direct`); the direct TLS cases need `--tls direct`.
  * Nothing to load: the local targets serve TLS when asked (mod_tls, ejabberd's starttls and tls listeners).
  */
 export const connections = family({
   id: "connections",
-  title: "TLS and direct TLS",
+  title: "TLS, direct TLS and WebSocket",
   specs: [
     rfc("7590", "Use of Transport Layer Security (TLS) in the Extensible Messaging and Presence Protocol (XMPP)", "June 2015", true),
     xep("0368", "SRV records for XMPP over TLS", "1.1.0 (2019-08-20)", true),
+    rfc("7395", "An Extensible Messaging and Presence Protocol (XMPP) Subprotocol for WebSocket", "October 2014", true),
   ],
   features: {
     /** The run reaches the server over TLS (STARTTLS or direct TLS), not over WebSocket: a case makes its own handshakes. */
     tls: { transport: "tls" },
     /** The run reaches the server over TLS from the first byte (XEP-0368). */
     "direct-tls": { transport: "direct-tls" },
+    /** The run has the server's WebSocket endpoint (RFC 7395): raw connections go over it. */
+    websocket: { transport: "websocket" },
   },
   prosody: {
     modules: [],
     lacks: {
       tls: "served where the target is asked for TLS (--tls starttls or --tls direct)",
       "direct-tls": "served where the target is asked for direct TLS (--tls direct)",
+      websocket: "served where the target is asked for WebSocket (--websocket)",
     },
   },
   ejabberd: {
@@ -32,6 +37,7 @@ export const connections = family({
     lacks: {
       tls: "served where the target is asked for TLS (--tls starttls or --tls direct)",
       "direct-tls": "served where the target is asked for direct TLS (--tls direct)",
+      websocket: "served where the target is asked for WebSocket (--websocket)",
     },
   },
 } as const);

@@ -9,8 +9,11 @@ export type StreamFeatureShape = { ns: string; name: string; mechanism?: string;
 export type ProbeShape = { probe: string; at?: "server"; holds?: string };
 /** Where a disco#info feature is asked: the server's domain, the user's bare JID, the MUC service, or the case's first room. */
 export type DiscoAt = "server" | "account" | "muc" | "room";
-/** How the harness reaches the server: over TLS at all (STARTTLS or direct), or over TLS from the first byte (XEP-0368). */
-export type TransportShape = { transport: "tls" | "direct-tls" };
+/**
+ * How the harness reaches the server: over TLS at all (STARTTLS or direct), over TLS from the first byte (XEP-0368),
+ * or with a WebSocket endpoint (RFC 7395) that raw connections can use.
+ */
+export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" };
 export type FeatureShape = StreamFeatureShape | { disco: string; at: DiscoAt } | ProbeShape | TransportShape;
 
 /**

@@ -22,6 +22,7 @@ function offerOf(shape: FeatureShape, run: RunResult): Offer {
     return features.includes(shape.disco) ? "offered" : "not offered";
   }
   if ("probe" in shape) return "at run time";
+  if ("transport" in shape && shape.transport === "websocket") return run.target.transport?.websocket ? "offered" : "not offered";
   if ("transport" in shape) {
     const tls = run.target.transport?.tls ?? "none";
     return (shape.transport === "direct-tls" ? tls === "direct" : tls !== "none" && !run.target.transport?.websocket) ? "offered" : "not offered";

@@ -88,7 +88,7 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return judge(sc, { notRun: "skip", reason: needsFederation(opts.local, "pair") }, opts.profiles);
     if (!opts.remote && hasRemoteAccount(sc)) return judge(sc, { notRun: "skip", reason: needsFederation(opts.local, "remote") }, opts.profiles);
     // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 frames streams otherwise.
-    if (opts.webSocketOnly && sc.connections.length > 0)
+    if (opts.webSocketOnly && sc.connections.some((c) => !c.webSocket))
       return judge(
         sc,
         { notRun: "skip", reason: "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket URL alone: run it over TCP (--server HOST:PORT)" },

@@ -89,9 +89,17 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   const parties = readParties(raw, where);
   const { accounts, roster, subscriptions, rooms } = parties;
   // A case about STARTTLS itself starts every raw connection before it; one about the handshake leaves it to its steps.
-  const byStep = raw.needs?.some((f) => "transport" in FEATURES[f as Feature]);
-  const connections =
-    raw.needs?.includes("starttls") || byStep ? parties.connections.map((c) => ({ ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) })) : parties.connections;
+  const transport = (f: string) => {
+    const shape = FEATURES[f as Feature];
+    return "transport" in shape ? shape.transport : undefined;
+  };
+  const byStep = raw.needs?.some((f) => transport(f) === "tls" || transport(f) === "direct-tls");
+  const webSocket = raw.needs?.some((f) => transport(f) === "websocket");
+  const connections = webSocket
+    ? parties.connections.map((c) => ({ ...c, webSocket: true as const }))
+    : raw.needs?.includes("starttls") || byStep
+      ? parties.connections.map((c) => ({ ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) }))
+      : parties.connections;
   // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
   const asked = (raw.needs ?? []).find((f) => {
     const want: FeatureShape = FEATURES[f as Feature];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TLS_FIELDS, type RawBytes, type SaslSpec, type Step, type StreamHeaderSpec, type TlsOfferSpec } from "./types.ts";
+import { FRAME_CHECKS, TLS_FIELDS, type FrameCheck, type RawBytes, type SaslSpec, type Step, type StreamHeaderSpec, type TlsOfferSpec } from "./types.ts";
 import { oneLine, StepIssue } from "./step-issue.ts";
 import type { Common, Verb } from "./verb.ts";
 
@@ -172,6 +172,15 @@ export const streamVerbs = {
       return { ...common, kind: "negotiate-tls", offer, text: text(common, "negotiates tls", shown.length ? ` (${shown.join(", ")})` : "") };
     },
   } satisfies Verb<"negotiate-tls">,
+  "receives frames": {
+    value: z.array(z.enum(FRAME_CHECKS)).min(1).nullable().optional(),
+    what: `the checks every message from the server must pass (${FRAME_CHECKS.join(", ")}); none named: text, standalone, starts-with-lt, one-element`,
+    valueless: true,
+    read: (value, common) => {
+      const checks: FrameCheck[] = (value as FrameCheck[] | null | undefined) ?? ["text", "standalone", "starts-with-lt", "one-element"];
+      return { ...common, kind: "receive-frames", checks, text: text(common, "receives frames", ` (${checks.join(", ")})`) };
+    },
+  } satisfies Verb<"receive-frames">,
   "receives tls": {
     value: TlsExpect,
     what: `refused, or fields of the handshake's outcome (${TLS_FIELDS.join(", ")}) with pattern values, e.g. { version: "{re:TLSv1\\.[23]}" }`,

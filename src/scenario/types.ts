@@ -77,6 +77,8 @@ export interface RawConnectionSpec {
   plaintext?: true;
   /** No TLS before its steps: a 'negotiates tls' step makes the handshake (every connection of a case that needs tls or direct-tls). */
   tlsByStep?: true;
+  /** Over the target's WebSocket endpoint (RFC 7395) instead of TCP: every connection of a case that needs websocket. */
+  webSocket?: true;
 }
 
 /** The initial stream header of an "opens stream" step: attributes (null leaves one out) or literal bytes. */
@@ -86,6 +88,13 @@ export interface TlsOfferSpec {
   ciphers?: string;
   alpn?: string[];
 }
+
+/**
+ * What 'receives frames' checks of every message a connection over WebSocket got (RFC 7395 §3.2, §3.3.3, §3.8),
+ * and `closing-handshake`: the connection ended with the WebSocket closing handshake, not cut (§3.6).
+ */
+export const FRAME_CHECKS = ["text", "standalone", "starts-with-lt", "one-element", "no-declaration", "no-whitespace", "closing-handshake"] as const;
+export type FrameCheck = (typeof FRAME_CHECKS)[number];
 
 /** What 'receives tls' can look at in a handshake's outcome. */
 export const TLS_FIELDS = ["version", "cipher", "alpn", "key-type", "key-bits", "ephemeral-type", "ephemeral-bits", "trusted", "names-domain", "refused"] as const;
@@ -220,6 +229,8 @@ export type Step =
   | (StepBase & { kind: "negotiate-tls"; offer: TlsOfferSpec })
   /** The latest negotiated handshake: outcome field (TLS_FIELDS) → pattern value; `refused` present: it must have failed. */
   | (StepBase & { kind: "receive-tls"; attrs: Record<string, string> })
+  /** Over WebSocket: every message so far passes these checks (the first four when none are named). */
+  | (StepBase & { kind: "receive-frames"; checks: FrameCheck[] })
   | (StepBase & { kind: "receive-stream-close" })
   | (StepBase & { kind: "authenticate"; sasl: SaslSpec })
   | (StepBase & { kind: "bind"; resource?: string })

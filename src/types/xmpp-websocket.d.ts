@@ -12,6 +12,7 @@ declare module "@xmpp/websocket/lib/FramedParser.js" {
   import type { Element } from "ltx";
   export default class FramedParser {
     write(data: string): void;
+    end(data?: string): void;
     on(event: "start" | "element" | "end", listener: (el: Element) => void): this;
     on(event: "error", listener: (err: Error) => void): this;
   }

@@ -38,7 +38,7 @@ export async function startSession(session: Session, spec: ResourceSpec, timeout
 export async function connectRaw(conn: RawConnection, endpoint: Endpoint, opts: { beforeStartTls: boolean; tlsByStep: boolean; timeoutMs: number }): Promise<void> {
   const t = opts.timeoutMs;
   await conn.connect(t, { handshake: !opts.tlsByStep });
-  if (endpoint.security?.tls !== "starttls" || opts.beforeStartTls) return;
+  if (conn.overWebSocket || endpoint.security?.tls !== "starttls" || opts.beforeStartTls) return;
   if (!(await conn.openStream({}, t)) || !(await conn.waitFeatures(t))) throw new HarnessError(`${conn.label}: no stream features before STARTTLS`);
   if ((await conn.startTls(t))?.name !== "proceed") throw new HarnessError(`${conn.label}: STARTTLS refused`);
   conn.consumeAll();

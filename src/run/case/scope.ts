@@ -231,7 +231,7 @@ export class CaseScope {
     const spec = this.connections.get(label)!;
     this.raws.get(label)?.drop();
     const side = spec.account ? this.sideOf(spec.account) : this.ctx;
-    const conn = new RawConnection(label, side.endpoint, this.transcript);
+    const conn = new RawConnection(label, side.endpoint, this.transcript, Boolean(spec.webSocket));
     this.raws.set(label, conn);
     await connectRaw(conn, side.endpoint, { beforeStartTls: Boolean(spec.plaintext), tlsByStep: Boolean(spec.tlsByStep), timeoutMs: this.ctx.timeoutMs });
     return conn;

@@ -130,7 +130,9 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
   const missing: string[] = [];
   const now = scope.sc.needs.filter(({ shape }) => !phase || ("disco" in shape && shape.at === "room") === (phase === "rooms"));
   for (const { name: f, shape: want } of now) {
-    if ("transport" in want) {
+    if ("transport" in want && want.transport === "websocket") {
+      if (!scope.ctx.endpoint.websocket) missing.push(`${f} (the run has no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket)`);
+    } else if ("transport" in want) {
       const tls = scope.ctx.endpoint.security?.tls ?? "none";
       if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || scope.ctx.endpoint.websocket)
         missing.push(

@@ -3,11 +3,13 @@ import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../match/template.ts";
 import type { ExpectKind, RawBytes, Step } from "../../scenario/types.ts";
+import { STREAM_ERROR_CONDITIONS } from "../../scenario/stream-steps.ts";
 import { plainAllowed } from "../../xmpp/wire/endpoint.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
 import type { RawConnection, SaslMechanism } from "../../xmpp/connections/raw-connection.ts";
 import type { SecureVersion } from "node:tls";
 import type { TlsOutcome } from "../../xmpp/wire/tls.ts";
+import { FRAME_RULES } from "../../xmpp/wire/websocket-reader.ts";
 import type { HeaderOptions, StreamHeader } from "../../xmpp/wire/stream-header.ts";
 import type { CaseScope } from "./scope.ts";
 import { HarnessError } from "./errors.ts";
@@ -21,6 +23,7 @@ type StreamKind =
   | "start-tls"
   | "negotiate-tls"
   | "receive-tls"
+  | "receive-frames"
   | "authenticate"
   | "abort-sasl"
   | "bind"
@@ -29,8 +32,14 @@ type StreamKind =
   | "close-stream"
   | "receive-stream-close";
 
-/** How a raw connection ended, for failure messages ("" while it is open). */
+/** How a raw connection ended, for failure messages ("" while it is open); over WebSocket, a message that is no document of its own first. */
 export function ending(c: RawConnection): string {
+  const unframed = c.frames?.find((f) => f.broken.includes("standalone"));
+  const framing = unframed ? `; the server sent a message that is not a standalone XML document with its namespaces declared (RFC 7395 §3.3.3): ${oneLine(unframed.text, 160)}` : "";
+  return framing + ended(c);
+}
+
+function ended(c: RawConnection): string {
   const e = c.streamError;
   if (e) return `; the server sent a stream error <${e.condition || "(no defined condition)"}/>${e.text ? ` (${oneLine(e.text, 80)})` : ""}`;
   if (c.streamClosed) return "; the server closed the stream";
@@ -132,7 +141,8 @@ function featuresNow(c: RawConnection): Element | undefined {
 function featuresProblems(c: RawConnection, features: Element, pattern: Element, caps: Captures): { problems: string[]; caps: Captures } {
   const prefix = features.name.includes(":") ? features.name.split(":")[0] : "";
   const declared = c.header?.prefix ?? "stream";
-  const problems = prefix === declared ? [] : [`the features element is <${features.name}>, but the stream header declared the prefix '${declared}'`];
+  // Over WebSocket every message declares its own prefixes (RFC 7395 §3.3.3: 'receives frames' checks that).
+  const problems = c.overWebSocket || prefix === declared ? [] : [`the features element is <${features.name}>, but the stream header declared the prefix '${declared}'`];
   const actual = xml("features", {}, ...features.getChildElements().map((k) => parsePattern(k.toString())));
   const m = matchStanza(pattern, actual, caps);
   return { problems: [...problems, ...m.problems], caps: m.ok ? m.captures : caps };
@@ -294,6 +304,32 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     return { message: `${c.label}'s TLS handshake: ${problems[0]}`, expected, closest: [{ xml: tlsShown(c.tls), problems, at: 0 }], at: scope.transcript.now() };
   },
 
+  async "receive-frames"(step, scope) {
+    const c = scope.raw(step.actor);
+    const frames = c.frames;
+    const expected = step.checks.map((k) => (k === "closing-handshake" ? "the connection closed with the WebSocket closing handshake" : `every message ${FRAME_RULES[k]}`));
+    if (!frames) return { message: `${c.label} is not over WebSocket: it has no frames`, expected, closest: [], at: scope.transcript.now() };
+    const bad = frames.find((f) => f.broken.some((b) => (step.checks as string[]).includes(b)));
+    if (bad) {
+      const broken = bad.broken.filter((b) => (step.checks as string[]).includes(b));
+      return {
+        message: `${c.label}: a message from the server is not ${broken.map((b) => FRAME_RULES[b]).join("; nor ")}`,
+        expected,
+        closest: [{ xml: bad.text.slice(0, 2000), problems: broken.map((b) => `not ${FRAME_RULES[b]}`), at: 0 }],
+        at: scope.transcript.now(),
+      };
+    }
+    if (step.checks.includes("closing-handshake")) {
+      const t = timeoutOf(scope, step);
+      scope.endExpected.add(c);
+      if (!(await awaitTcpClose(scope, c, t)))
+        return { message: `${c.label}: the WebSocket connection did not close within ${t} ms`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: scope.transcript.now() };
+      if (c.closeCode === 1006)
+        return { message: `${c.label}: the server cut the connection without the WebSocket closing handshake (close code 1006)`, expected, closest: lastArrivals(c), at: scope.transcript.now() };
+    }
+    return undefined;
+  },
+
   async authenticate(step, scope) {
     const got = actOn(scope, step);
     const { c } = got;
@@ -347,7 +383,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const got = actOn(scope, step);
     const b = step.bytes;
     const bytes = "text" in b ? fill(b.text, scope.bindings) : repeated(scope, got.c, step.text, b);
-    got.c.send(bytes);
+    got.c.send(bytes, false, true);
     // Half a stanza keeps the connection out of barriers until the rest is sent.
     if ("text" in b) got.c.midElement = got.c.midElement ? !completes(bytes) : !wellFormed(bytes);
     return undefined;
@@ -361,7 +397,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const at = () => scope.transcript.now();
     if (!(await c.waitStreamError(t))) {
       return {
-        message: `${c.label} received no stream error (${step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`,
+        message: `${c.label} received no stream error (${step.conditions.length === STREAM_ERROR_CONDITIONS.length ? "any condition" : step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`,
         expected,
         closest: lastArrivals(c),
         decidedBy: "timeout",

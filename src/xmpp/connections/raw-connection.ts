@@ -6,9 +6,11 @@ import type { Credentials } from "./session.ts";
 import { scramMechanism, type ScramName } from "../protocol/scram.ts";
 import { probeTls, secure, tcpConnect, type TlsOffer, type TlsOutcome } from "../wire/tls.ts";
 import { PIECE, XmlReader } from "../wire/xml-reader.ts";
+import { WebSocketReader, type Frame } from "../wire/websocket-reader.ts";
+import { connectWebSocket } from "../wire/websocket.ts";
 import type { Transcript } from "./transcript.ts";
 import { NS } from "../wire/ns.ts";
-import { headerXml, openTag, readHeader, type HeaderOptions, type StreamError, type StreamHeader } from "../wire/stream-header.ts";
+import { headerXml, openTag, openXml, readHeader, type HeaderOptions, type StreamError, type StreamHeader } from "../wire/stream-header.ts";
 import { streamLimits, type StreamLimits } from "../protocol/stream-limits.ts";
 import { unreadInKernels } from "../wire/unread-bytes.ts";
 
@@ -56,7 +58,7 @@ export class RawConnection {
   /** Why the connection ended, once it has (the same field a Session has). */
   closedReason?: string;
 
-  private reader?: XmlReader;
+  private reader?: XmlReader | WebSocketReader;
   private lastHeader: HeaderOptions | { raw: string } = {};
   private seq = 0;
   /** The arrival count when something was last sent: elements from then on came after it. */
@@ -80,7 +82,25 @@ export class RawConnection {
     readonly label: string,
     private readonly endpoint: Endpoint,
     private readonly transcript: Transcript,
+    /** Over the endpoint's WebSocket (RFC 7395) instead of TCP: one message per element, <open/> and <close/>. */
+    readonly overWebSocket = false,
   ) {}
+
+  /** Over WebSocket: every message the server sent, with the framing rules it breaks. */
+  get frames(): Frame[] | undefined {
+    return this.reader instanceof WebSocketReader ? this.reader.frames : undefined;
+  }
+
+  /** Over WebSocket, once closed: the close code (1006: cut without the closing handshake). */
+  get closeCode(): number | undefined {
+    return this.reader instanceof WebSocketReader ? this.reader.closeCode : undefined;
+  }
+
+  /** The TCP reader, for what only TCP has (STARTTLS, TLS handshakes, the kernel's socket queues). */
+  private tcp(what: string): XmlReader {
+    if (this.reader instanceof XmlReader) return this.reader;
+    throw new Error(`${this.label}: ${what} is for TCP connections, and this one is over WebSocket`);
+  }
 
   /** Bytes sent end inside an element (half a stanza): pings and markers would land inside it. */
   midElement = false;
@@ -108,7 +128,7 @@ export class RawConnection {
    */
   readByServer(): number {
     if (!this.watching || !this.reader || this.tcpClosed) return this.read;
-    const unread = this.reader.unsent + unreadInKernels(this.reader.socket);
+    const unread = this.reader.unsent + (this.reader instanceof XmlReader ? unreadInKernels(this.reader.socket) : 0);
     this.read = Math.max(this.read, this.written - unread);
     if (unread === 0) this.watching = false;
     return this.read;
@@ -121,6 +141,13 @@ export class RawConnection {
 
   /** TCP (and, for direct TLS, the handshake unless a step negotiates it: `handshake: false`); nothing is sent yet. */
   async connect(timeoutMs: number, opts: { handshake?: boolean } = {}): Promise<void> {
+    if (this.overWebSocket) {
+      const url = this.endpoint.websocket!;
+      this.reader = new WebSocketReader(await connectWebSocket({ url, domain: this.endpoint.domain, ...(this.endpoint.security && { security: this.endpoint.security }) }, timeoutMs), this.events);
+      this.tlsDone = url.startsWith("wss:");
+      this.note(`connected to ${url}`);
+      return;
+    }
     const tcp = await tcpConnect(this.endpoint, timeoutMs);
     const direct = this.endpoint.security?.tls === "direct" && opts.handshake !== false;
     this.reader = new XmlReader(direct ? await secure(tcp, this.endpoint, timeoutMs) : tcp, this.events);
@@ -142,7 +169,7 @@ export class RawConnection {
     }
     let outcome: TlsOutcome = {};
     try {
-      await this.reader!.upgrade(async (plain) => {
+      await this.tcp("a TLS handshake").upgrade(async (plain) => {
         const got = await probeTls(plain, this.endpoint, offer, timeoutMs);
         outcome = got.outcome;
         if (!got.secure) throw new Error(got.outcome.refused);
@@ -175,7 +202,7 @@ export class RawConnection {
     this.lastHeader = opts;
     this.reader?.restart();
     const before = this.headers.length;
-    this.write("raw" in opts ? opts.raw : headerXml(opts, this.endpoint.domain));
+    this.write("raw" in opts ? opts.raw : this.overWebSocket ? openXml(opts, this.endpoint.domain) : headerXml(opts, this.endpoint.domain));
     return this.inbox.waitFor(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs);
   }
 
@@ -195,7 +222,7 @@ export class RawConnection {
   async startTls(timeoutMs = 3000): Promise<Element | undefined> {
     const answer = await this.exchange(`<starttls xmlns='${NS.tls}'/>`, (el) => el.attrs.xmlns === NS.tls, timeoutMs);
     if (answer?.name !== "proceed") return answer;
-    await this.reader!.upgrade((plain) => secure(plain, this.endpoint, timeoutMs));
+    await this.tcp("STARTTLS").upgrade((plain) => secure(plain, this.endpoint, timeoutMs));
     this.tlsDone = true;
     this.note("TLS established");
     return answer;
@@ -253,7 +280,7 @@ export class RawConnection {
     if (!this.reader) await this.connect(t);
     if (!(await this.openStream(opts.header ?? {}, t))) throw fail("no response stream header");
     let features = await this.waitFeatures(t);
-    if (this.endpoint.security?.tls === "starttls" && !this.tlsDone) {
+    if (this.endpoint.security?.tls === "starttls" && !this.tlsDone && !this.overWebSocket) {
       if ((await this.startTls(t))?.name !== "proceed") throw fail("STARTTLS refused");
       await this.restart(t);
       features = await this.waitFeatures(t);
@@ -284,9 +311,13 @@ export class RawConnection {
   private resuming?: string;
 
   /** Sends bytes exactly as given: a stanza, half of one, or anything else. */
-  send(data: string, harness = false): void {
+  /**
+   * Sends an element. Over WebSocket a stanza is a document of its own (RFC 7395 §3.3.3), so one written without
+   * its namespace gets 'jabber:client' declared, as a client library does; `raw` bytes go as written.
+   */
+  send(data: string, harness = false, raw = false): void {
     if (this.tcpClosed) throw new Error(`${this.label} cannot send: ${this.closedReason}`);
-    this.write(data, harness);
+    this.write(this.overWebSocket && !raw ? data.replace(/^<(iq|message|presence)(?=[\s/>])(?![^>]*\sxmlns=)/, `<$1 xmlns='${NS.client}'`) : data, harness);
     this.countSent(data);
   }
 
@@ -333,6 +364,7 @@ export class RawConnection {
 
   /** Our closing stream tag, with the prefix our header used. */
   get closingTag(): string {
+    if (this.overWebSocket) return `<close xmlns='${NS.framing}'/>`;
     const prefix = "raw" in this.lastHeader ? (/<([\w.-]+):stream\b/.exec(this.lastHeader.raw)?.[1] ?? "stream") : (this.lastHeader.prefix ?? "stream");
     return prefix ? `</${prefix}:stream>` : "</stream>";
   }
@@ -355,7 +387,8 @@ export class RawConnection {
     this.end(reason);
     // Closed from now on: a barrier right after must not send on the dead socket.
     this.tcpClosed = true;
-    this.reader?.socket.destroy();
+    if (this.reader instanceof XmlReader) this.reader.socket.destroy();
+    else this.reader?.destroy();
   }
 
   // The surface barriers use on a Session: a ping to the server, markers from other parties, waitUntil.
@@ -416,7 +449,7 @@ export class RawConnection {
     element: (el: Element) => this.onElement(el),
     end: () => {
       this.streamClosed = true;
-      this.transcript.add(this.label, "in", `</${this.header?.name ?? "stream:stream"}>`);
+      this.transcript.add(this.label, "in", this.overWebSocket ? `<close xmlns='${NS.framing}'/>` : `</${this.header?.name ?? "stream:stream"}>`);
       this.end("the server closed the stream");
     },
     problem: (message: string) => {

@@ -83,6 +83,23 @@ export function headerXml(o: HeaderOptions, domain: string): string {
   return `${decl}<${name}${list.map(([k, v]) => ` ${k}='${escapeXML(String(v))}'`).join("")}>`;
 }
 
+/** RFC 7395 §3.4: the <open/> of a stream over WebSocket, with the header's attributes (no stream prefix, no declaration). */
+export function openXml(o: HeaderOptions, domain: string): string {
+  const attrs: [string, string | null | undefined][] = [
+    ["to", o.to === undefined ? domain : o.to],
+    ["from", o.from],
+    ["id", o.id],
+    ["version", o.version === undefined ? "1.0" : o.version],
+    ["xml:lang", o.lang],
+    ["xmlns", o.streamNs ?? NS.framing],
+    ...Object.entries(o.attrs ?? {}),
+  ];
+  return `<open${attrs
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => ` ${k}='${escapeXML(String(v))}'`)
+    .join("")}/>`;
+}
+
 /** `<stream:stream a='…'>` for the transcript: a header is an open tag, which Element#toString() would close. */
 export function openTag(el: Element): string {
   return `<${el.name}${Object.entries(el.attrs)

@@ -24,7 +24,15 @@ export class WsSocket extends EventEmitter {
     const ws = new WebSocket(url, ["xmpp"], options);
     this.ws = ws;
     ws.on("open", () => this.emit("connect"));
-    ws.on("message", (data: Buffer) => this.emit("data", data));
+    ws.on("message", (data: Buffer) => {
+      // A message after the server's <close/> finds @xmpp/connection without its parser (it throws): the stream
+      // is over, and the message is nothing a session reads.
+      try {
+        this.emit("data", data);
+      } catch {
+        /* after the stream's end */
+      }
+    });
     ws.on("error", (err) => this.emit("error", err));
     // 1000: a normal closure (RFC 6455 §7.4.1); anything else, or no close frame at all (1005, 1006), is unclean.
     ws.on("close", (code, reason) => this.emit("close", code !== 1000, { code, reason: reason.toString() }));

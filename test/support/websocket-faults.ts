@@ -1,0 +1,96 @@
+import type { FrameFault, Message } from "./websocket-proxy.ts";
+
+/**
+ * Server bugs of the WebSocket binding (RFC 7395), each made by the WebSocket fault proxy from a server that
+ * does not have it, each tied to the requirement IDs whose cases must notice it: the positive controls of the
+ * WebSocket family (test/connections.test.ts runs each against a real Prosody).
+ */
+export interface WebSocketFaultDef {
+  id: string;
+  requirements: string[];
+  /** The cases that cite those requirements and must now fail. */
+  cases: string[];
+  fault: FrameFault;
+}
+
+const text = (t: string): Message => ({ text: t, binary: false });
+const isOpen = (m: Message) => /^<open[\s/>]/.test(m.text);
+const isError = (m: Message) => /^<(stream:)?error[\s>]/.test(m.text);
+const isClose = (m: Message) => /^<close[\s/>]/.test(m.text);
+/** One more message right after the server's <open/> of the stream after SASL. */
+const afterRestart =
+  (extra: Message): FrameFault =>
+  (m, ctx) =>
+    isOpen(m) && ctx.opens === 2 ? [m, extra] : "pass";
+
+export const WEBSOCKET_FAULTS: WebSocketFaultDef[] = [
+  {
+    id: "ws-open-other-namespace",
+    requirements: ["WS-NS-01"],
+    cases: ["ws-open-answered"],
+    fault: (m) => (isOpen(m) ? [text(m.text.replace(/xmlns=(['"])urn:ietf:params:xml:ns:xmpp-framing\1/, "xmlns='jabber:client'"))] : "pass"),
+  },
+  {
+    id: "ws-open-without-id",
+    requirements: ["WS-OPEN-02"],
+    cases: ["ws-open-answered"],
+    fault: (m) => (isOpen(m) ? [text(m.text.replace(/\sid=(['"])[^'"]*\1/, ""))] : "pass"),
+  },
+  {
+    id: "ws-starttls-offered",
+    requirements: ["WS-TLS-02"],
+    cases: ["ws-open-answered"],
+    fault: (m) => (/^<stream:features[\s>]/.test(m.text) ? [text(m.text.replace(/<\/stream:features>$/, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"))] : "pass"),
+  },
+  { id: "ws-binary-message", requirements: ["WS-MSG-01"], cases: ["ws-open-answered"], fault: afterRestart({ text: "<message xmlns='jabber:client'/>", binary: true }) },
+  { id: "ws-undeclared-namespace", requirements: ["WS-FRAME-01", "WS-FRAME-05"], cases: ["ws-open-answered"], fault: afterRestart(text("<message><body>no namespace</body></message>")) },
+  { id: "ws-leading-space", requirements: ["WS-FRAME-03"], cases: ["ws-open-answered"], fault: afterRestart(text(" <message xmlns='jabber:client'/>")) },
+  { id: "ws-two-in-one", requirements: ["WS-FRAME-04"], cases: ["ws-open-answered"], fault: afterRestart(text("<message xmlns='jabber:client'/><message xmlns='jabber:client'/>")) },
+  { id: "ws-whitespace-keepalive", requirements: ["WS-PING-01"], cases: ["ws-open-answered"], fault: afterRestart(text(" ")) },
+  {
+    id: "ws-error-with-open",
+    requirements: ["WS-ERR-02"],
+    cases: ["ws-error-while-opening"],
+    // The server's <open/> held back, and sent in the stream error's message.
+    fault: (m, ctx) => {
+      if (isOpen(m) && ctx.opens === 1) {
+        ctx.held = m;
+        return "drop";
+      }
+      const held = ctx.held;
+      ctx.held = undefined;
+      if (!held) return "pass";
+      return isError(m) ? [text(held.text + m.text)] : [held, m];
+    },
+  },
+  {
+    id: "ws-error-split",
+    requirements: ["WS-ERR-01"],
+    cases: ["ws-error-while-opening"],
+    fault: (m) => (isError(m) ? [text(m.text.slice(0, 12)), text(m.text.slice(12))] : "pass"),
+  },
+  {
+    id: "ws-cut-after-error",
+    requirements: ["WS-ERR-03", "WS-CLOSE-03"],
+    cases: ["ws-error-while-opening"],
+    fault: (m) => (isClose(m) ? "cut" : "pass"),
+  },
+  {
+    id: "ws-namespace-error-condition",
+    requirements: ["WS-NS-03"],
+    cases: ["ws-open-wrong-namespace"],
+    fault: (m) => (isError(m) ? [text(m.text.replace(/invalid-namespace/g, "bad-format"))] : "pass"),
+  },
+  {
+    id: "ws-namespace-ignored",
+    requirements: ["WS-NS-02"],
+    cases: ["ws-open-wrong-namespace"],
+    fault: (m) => (isError(m) || isClose(m) ? "drop" : "pass"),
+  },
+  {
+    id: "ws-restart-without-features",
+    requirements: ["WS-RESTART-01"],
+    cases: ["ws-restart"],
+    fault: (m, ctx) => (/^<stream:features[\s>]/.test(m.text) && ctx.opens === 2 ? "drop" : "pass"),
+  },
+];
