@@ -6,7 +6,7 @@ import path from "node:path";
 import { loadSuite, run } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
-import { WEBSOCKET_FAULTS } from "./support/websocket-faults.ts";
+import { WEBSOCKET_FAULTS, WEBSOCKET_VARIATIONS } from "./support/websocket-faults.ts";
 import { WebSocketFaultProxy } from "./support/websocket-proxy.ts";
 
 /**
@@ -103,6 +103,38 @@ test("every WebSocket fault (test/support/websocket-faults.ts) makes the cases c
     assert.deepEqual(missed, []);
   } finally {
     proxy.fault = undefined;
+    await proxy.close();
+    await p.stop();
+  }
+});
+
+test("every legitimate WebSocket variation at once (test/support/websocket-faults.ts) changes no verdict of the WebSocket family on a real Prosody", async () => {
+  const p = await prosody({ websocket: true });
+  const proxy = new WebSocketFaultProxy(p.websocket!);
+  const url = await proxy.listen();
+  const changed = new Map<string, number>();
+  proxy.scope = () => true;
+  proxy.fault = (m) => {
+    const text = WEBSOCKET_VARIATIONS.reduce((t, v) => {
+      const next = v.rewrite(t);
+      if (next !== t) changed.set(v.id, (changed.get(v.id) ?? 0) + 1);
+      return next;
+    }, m.text);
+    return [{ text, binary: m.binary }];
+  };
+  try {
+    const suite = loadSuite(["scenarios/websocket"]).scenarios;
+    const r = await run(suite, { websocket: url, domain: p.domain, install: false, profile: { mode: "none" } });
+    assert.deepEqual(
+      r.cases.filter((c) => c.verdict !== "pass").map((c) => `${c.id}: ${c.verdict} ${c.failures[0]?.message ?? c.reason ?? ""}`),
+      [],
+    );
+    // Each variation was applied (else this test would prove nothing of it).
+    assert.deepEqual(
+      WEBSOCKET_VARIATIONS.filter((v) => !changed.get(v.id)).map((v) => v.id),
+      [],
+    );
+  } finally {
     await proxy.close();
     await p.stop();
   }

@@ -94,3 +94,46 @@ export const WEBSOCKET_FAULTS: WebSocketFaultDef[] = [
     fault: (m, ctx) => (/^<stream:features[\s>]/.test(m.text) && ctx.opens === 2 ? "drop" : "pass"),
   },
 ];
+
+/** A legitimate difference RFC 7395 allows: a rewrite of one message's text that must change no verdict. */
+export interface WebSocketVariationDef {
+  id: string;
+  /** Why the RFC allows it. */
+  allowed: string;
+  rewrite: (text: string) => string;
+}
+
+export const WEBSOCKET_VARIATIONS: WebSocketVariationDef[] = [
+  {
+    id: "ws-unprefixed-features",
+    allowed: "RFC 7395 §3.3.3: 'the stream prefix MUST be declared or use an unprefixed form'",
+    // The element's own default namespace goes (its children carry theirs); the stream namespace becomes the default.
+    rewrite: (t) => {
+      const m = /^<stream:(features)((?:\s+[\w:-]+=(['"])[^'"]*\3)*)\s*>([\s\S]*)<\/stream:\1>$/.exec(t);
+      if (!m || !/xmlns:stream=(['"])http:\/\/etherx\.jabber\.org\/streams\1/.test(m[2])) return t;
+      const rest = m[2].replace(/\s+xmlns(?::stream)?=(['"])[^'"]*\1/g, "");
+      return `<${m[1]} xmlns='http://etherx.jabber.org/streams'${rest}>${m[4]}</${m[1]}>`;
+    },
+  },
+  {
+    id: "ws-other-prefix-stream-error",
+    allowed: "RFC 7395 §3.3.3: any declared prefix will do (the example's 'stream' is one)",
+    rewrite: (t) =>
+      /^<stream:error[\s>]/.test(t)
+        ? t
+            .replace(/^<stream:error/, "<s:error")
+            .replace(/xmlns:stream=/, "xmlns:s=")
+            .replace(/<\/stream:error>$/, "</s:error>")
+        : t,
+  },
+  {
+    id: "ws-open-attribute-order",
+    allowed: "XML: attribute order and quoting carry no meaning",
+    rewrite: (t) => {
+      const m = /^<open\s+([^>]*?)\s*\/>$/.exec(t);
+      if (!m) return t;
+      const attrs = [...m[1].matchAll(/([\w:-]+)=(['"])(.*?)\2/g)].map((a) => `${a[1]}="${a[3]}"`);
+      return `<open ${attrs.reverse().join(" ")}/>`;
+    },
+  },
+];
