@@ -6,6 +6,8 @@ import path from "node:path";
 import { loadSuite, run } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { TLS_FAULTS, TlsFaultProxy } from "./support/tls-proxy.ts";
+import { issueCertificate, makeRunCa } from "../src/targets/cert.ts";
 import { WEBSOCKET_FAULTS, WEBSOCKET_VARIATIONS } from "./support/websocket-faults.ts";
 import { WebSocketFaultProxy } from "./support/websocket-proxy.ts";
 
@@ -134,6 +136,41 @@ test("every legitimate WebSocket variation at once (test/support/websocket-fault
       WEBSOCKET_VARIATIONS.filter((v) => !changed.get(v.id)).map((v) => v.id),
       [],
     );
+  } finally {
+    await proxy.close();
+    await p.stop();
+  }
+});
+
+test("every direct TLS fault (test/support/tls-proxy.ts) makes the cases citing its rules fail on those rules, through a TLS proxy in front of a real Prosody that passes them", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "xc-tls-proxy-"));
+  const ca = await makeRunCa(dir);
+  const p = await prosody({ tls: "direct", ca });
+  const proxy = new TlsFaultProxy({ host: p.host, port: p.port }, await issueCertificate(ca, dir, p.domain));
+  const port = await proxy.listen();
+  try {
+    const suite = loadSuite([FAMILY]).scenarios.filter((sc) => sc.id.startsWith("dtls-"));
+    const at = { server: `127.0.0.1:${port}`, domain: p.domain, install: false, profile: { mode: "none" as const }, tls: { tls: "direct" as const, caFile: ca.cert } };
+    const direct = await run(suite, at);
+    assert.deepEqual(
+      direct.cases.filter((c) => c.verdict !== "pass").map((c) => c.id),
+      [],
+      "the proxy alone changes nothing",
+    );
+    const missed: string[] = [];
+    for (const f of TLS_FAULTS) {
+      proxy.fault = f;
+      const r = await run(
+        suite.filter((sc) => f.cases.includes(sc.id)),
+        at,
+      );
+      assert.equal(r.cases.length, f.cases.length);
+      for (const c of r.cases) {
+        const failed = c.failures.flatMap((x) => x.requirements ?? []);
+        if (c.verdict !== "fail" || !failed.some((id) => f.requirements.includes(id))) missed.push(`${f.id} ${c.id}: ${c.verdict} ${failed.join(",")} ${c.reason ?? ""}`);
+      }
+    }
+    assert.deepEqual(missed, []);
   } finally {
     await proxy.close();
     await p.stop();

@@ -5,6 +5,7 @@ import { loadSuite } from "../../src/scenario/load.ts";
 import type { PlannedStep, Proof } from "../../src/scenario/types.ts";
 import { FAULTS } from "../support/faults.ts";
 import { WEBSOCKET_FAULTS } from "../support/websocket-faults.ts";
+import { TLS_FAULTS } from "../support/tls-proxy.ts";
 import { cites } from "../support/mutation.ts";
 import { ROOT } from "../support/cli.ts";
 
@@ -27,8 +28,6 @@ const NO_PROXY_CONTROL: Record<string, string> = {
   "tls-cipher-null-refused TLSBCP-CIPHER-01": "the handshake is TLS, which the proxy cannot change: test/connections.test.ts runs a real Prosody that allows NULL suites, and this case fails there",
   "tls-version-1-2 TLSBCP-VER-05": "the version is the TLS handshake's, which the proxy cannot change; a server without TLS 1.2 cannot be run at all (the harness's own sessions need it)",
   "tls-version-preferred TLSBCP-VER-05": "the version is the TLS handshake's, which the proxy cannot change; OpenSSL servers always choose the highest version both offer",
-  "dtls-alpn DTLS-ALPN-01": "ALPN is in the TLS handshake: it needs a TLS-terminating proxy",
-  "dtls-no-starttls DTLS-STARTTLS-01": "the features on a direct TLS connection are inside TLS: it needs a TLS-terminating proxy",
   "tls-clients-authenticated TLSBCP-AUTH-01": "a fault would have to route a stanza of a stream that never authenticated, which only the server can: the proxy cannot tell whose it is",
   "stanza-partial STANZA-PARTIAL-01": "the proxy sees whole elements, never a client's bytes as they arrive: it needs a hook on the client's raw bytes",
   "remote-subscribe-already-subscribed-f SUB-REQ-09": "the auto-reply goes over s2s to the harness's scripted remote server, which the proxy does not sit in front of",
@@ -40,11 +39,11 @@ const NO_PROXY_CONTROL: Record<string, string> = {
  * A MUST is credited only by a check that could have failed: each step that proves one has a fault in the fault
  * proxy that breaks one of the rules it proves (its positive control; bench/mutation.ts shows each is caught).
  */
-test("every step that proves a MUST has a positive control: a fault of the fault proxy (or the WebSocket one) that breaks what it proves", () => {
+test("every step that proves a MUST has a positive control: a fault of the fault proxy (or the WebSocket or TLS one) that breaks what it proves", () => {
   const suite = loadSuite([path.join(ROOT, "scenarios")]);
   assert.deepEqual(suite.errors, []);
-  // The WebSocket binding's faults are made by their own proxy (test/support/websocket-proxy.ts).
-  const controlled = (id: string) => FAULTS.some((f) => f.requirements.some((p) => cites(p, id))) || WEBSOCKET_FAULTS.some((f) => f.requirements.includes(id));
+  // The WebSocket binding's and the direct TLS port's faults are made by proxies of their own (websocket-proxy.ts, tls-proxy.ts).
+  const controlled = (id: string) => FAULTS.some((f) => f.requirements.some((p) => cites(p, id))) || [...WEBSOCKET_FAULTS, ...TLS_FAULTS].some((f) => f.requirements.includes(id));
   const blind = suite.scenarios.flatMap((sc) =>
     sc.steps.flatMap((step) => {
       const musts = mustsOf(step);

@@ -1,0 +1,82 @@
+import net from "node:net";
+import tls from "node:tls";
+import { readFileSync } from "node:fs";
+import type { CertificateFiles } from "../../src/targets/cert.ts";
+
+/** A bug of a server's direct TLS port (XEP-0368), made by the TLS proxy; `requirements` are those its cases must fail. */
+export interface TlsFaultDef {
+  id: string;
+  requirements: string[];
+  cases: string[];
+  /** The ALPN protocol the proxy selects of those a client offers (none: it refuses the handshake). */
+  alpn?: (offered: string[]) => string | undefined;
+  /** A rewrite of what the server sends inside TLS. */
+  rewrite?: (fromServer: string) => string;
+}
+
+/**
+ * A direct TLS endpoint on loopback in front of a real server's direct TLS port: it makes the TLS handshake
+ * itself (with a certificate of the run's CA for the domain, and the fault's ALPN choice), opens its own TLS
+ * connection to the server, and forwards the XMPP stream both ways, rewritten as the fault says. Only the case's
+ * raw connections get the fault (their stream header puts 'to' first); the harness's own sessions and readiness
+ * checks pass through as they are.
+ */
+export class TlsFaultProxy {
+  fault?: TlsFaultDef;
+  private server?: tls.Server;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    private readonly upstream: { host: string; port: number },
+    private readonly cert: CertificateFiles,
+  ) {}
+
+  async listen(): Promise<number> {
+    const server = tls.createServer(
+      // Without a fault the proxy takes the client's first ALPN protocol, as a server that negotiates ALPN does.
+      { key: readFileSync(this.cert.key), cert: readFileSync(this.cert.cert), ALPNCallback: ({ protocols }) => (this.fault?.alpn ? this.fault.alpn(protocols) : protocols[0]) },
+      (client) => this.pipe(client),
+    );
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return (server.address() as net.AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private pipe(client: tls.TLSSocket): void {
+    const upstream = tls.connect({ ...this.upstream, rejectUnauthorized: false, servername: "localhost" });
+    let faulty: boolean | undefined;
+    for (const s of [client, upstream]) {
+      this.sockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => this.sockets.delete(s));
+    }
+    client.on("data", (d: Buffer) => {
+      faulty ??= /<stream:stream to=/.test(d.toString());
+      upstream.write(d);
+    });
+    upstream.on("data", (d: Buffer) => client.write(faulty && this.fault?.rewrite ? this.fault.rewrite(d.toString()) : d));
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  }
+}
+
+export const TLS_FAULTS: TlsFaultDef[] = [
+  {
+    id: "dtls-starttls-offered",
+    requirements: ["DTLS-STARTTLS-01"],
+    cases: ["dtls-no-starttls"],
+    rewrite: (t) => t.replace("</stream:features>", "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"),
+  },
+  {
+    id: "dtls-alpn-refused",
+    requirements: ["DTLS-ALPN-01"],
+    cases: ["dtls-alpn"],
+    // A handshake offering ALPN is refused (no_application_protocol): 'xmpp-client' is not taken.
+    alpn: () => undefined,
+  },
+];
