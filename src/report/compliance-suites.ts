@@ -5,6 +5,11 @@ import type { RunResult } from "../results/schema.ts";
 import { findSpec, sectionUrl, specName } from "../specification/registry.ts";
 import { readYamlFile } from "../util/yaml-file.ts";
 import { describeStop } from "../results/stopped.ts";
+import { FEATURES } from "../families/index.ts";
+
+/** Needs that are how the run reaches the server (tls, direct-tls, websocket): a case skipped for one is another run's to judge. */
+const TRANSPORTS = new Set(Object.entries(FEATURES as Record<string, object>).flatMap(([name, shape]) => ("transport" in shape ? [name] : [])));
+const otherConnection = (c: RunResult["cases"][number]) => c.verdict === "skip" && (c.unmet?.length ?? 0) > 0 && c.unmet!.every((f) => TRANSPORTS.has(f));
 
 /**
  * The XMPP compliance suites (XEP-0479) judged from a run, with degrees: each feature of each suite, at the
@@ -137,7 +142,8 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
   const featureResult = (f: z.infer<typeof Feature>): FeatureResult => {
     const ids = mustIds(f.providers);
     const own = run.cases.filter((c) => f.providers.includes(c.spec));
-    const ran = own.filter((c) => c.verdict !== "not-run");
+    // A case that needs another way of reaching the server did not run here: partial, not "not implemented".
+    const ran = own.filter((c) => c.verdict !== "not-run" && !otherConnection(c));
     const of = f.providers.reduce((n, p) => n + (run.suite ? (run.suite[p] ?? 0) : run.cases.filter((c) => c.spec === p).length), 0);
     const must = figure(ids);
     const broken = deviations(ids);
@@ -153,12 +159,15 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
           : unadvertised || skipped || must.checked === 0
             ? "not implemented"
             : "conformant";
+    const elsewhere = own.find(otherConnection);
     const why =
-      status !== "not implemented"
-        ? undefined
-        : unadvertised
-          ? `not advertised (${f.advertised!.join(", ")})`
-          : (ran.find((c) => c.verdict === "skip")?.reason ?? "none of its MUST requirements was checked");
+      status === "partial" && elsewhere
+        ? elsewhere.reason
+        : status !== "not implemented"
+          ? undefined
+          : unadvertised
+            ? `not advertised (${f.advertised!.join(", ")})`
+            : (ran.find((c) => c.verdict === "skip")?.reason ?? "none of its MUST requirements was checked");
     return {
       feature: f.feature,
       providers: f.providers.map((id) => ({ id, name: specName(id), url: sectionUrl(id) })),
@@ -232,7 +241,7 @@ function verdictOf(x: Parameters<typeof describeStatus>[0], held: string): strin
             .join(", ")}${x.must.checked > 0 ? `; the rest ${held}` : ""}`
         : "not covered by this suite yet";
     case "partial":
-      return x.cases ? `partial: ${x.cases.ran} of ${x.cases.of} cases ran, no verdict` : "partial: not every case of its features ran, no verdict";
+      return x.cases ? `partial: ${x.cases.ran} of ${x.cases.of} cases ran, no verdict${x.why ? ` (${x.why})` : ""}` : "partial: not every case of its features ran, no verdict";
   }
 }
 

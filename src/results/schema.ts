@@ -119,6 +119,7 @@ export const CaseResult = z.object({
   failures: z.array(StepFailure).describe("unmet expectations, in step order"),
   requirementResults: z.array(RequirementResult).optional().describe("a verdict per requirement the case checks, from the steps that check it"),
   choices: z.array(z.object({ step: z.string(), alternative: z.string() })).describe("which alternative matched, for each 'receives one of' / 'one of'"),
+  unmet: z.array(z.string()).optional().describe("for a skip: the features (needs:) the server did not offer, or the run's way of reaching it did not (tls, direct-tls, websocket)"),
   precondition: Precondition.optional().describe(
     "the server refused what the case needs, the same way on two attempts (or as its text allows, once): a skip that names it, or, after a failure, why the later steps were not reached",
   ),

@@ -28,7 +28,7 @@ export interface StepRecord {
 /** How far a case got: to its steps (their records, and a harness error if one ended it), or not that far. */
 export type Outcome =
   | { ran: { records: StepRecord[]; error?: string; precondition?: Precondition; choices: CaseResult["choices"]; setupRetries: string[]; durationMs: number; transcript: TranscriptEntry[] } }
-  | { skipped: string; precondition?: Precondition; setupRetries?: string[]; durationMs?: number; transcript?: TranscriptEntry[] }
+  | { skipped: string; unmet?: string[]; precondition?: Precondition; setupRetries?: string[]; durationMs?: number; transcript?: TranscriptEntry[] }
   /** Never got to its steps: skipped before it started, an error of the run, or not run (the run stopped); what it did so far, if anything. */
   | { notRun: "skip" | "error" | "not-run"; reason: string; durationMs?: number; transcript?: TranscriptEntry[] };
 
@@ -112,6 +112,7 @@ export function judge(sc: Scenario, outcome: Outcome, profiles?: RunProfiles): C
       ...base,
       choices: [],
       ...(outcome.precondition && { precondition: outcome.precondition }),
+      ...(outcome.unmet && { unmet: outcome.unmet }),
       ...(retries.length > 0 && { setupRetries: retries }),
       durationMs: outcome.durationMs ?? 0,
       transcript: outcome.transcript ?? [],

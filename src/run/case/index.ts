@@ -54,6 +54,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
   let scope: CaseScope | undefined;
   let error: string | undefined;
   let skipped: string | undefined;
+  let unmet: string[] | undefined;
   let refused: PreconditionFailed | undefined;
   const interrupt = () => scope?.dropAll();
   ctx.signal.addEventListener("abort", interrupt);
@@ -83,7 +84,10 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
           return [];
         });
         if (missing.length > 0) {
-          skipped = `the server does not advertise ${missing.join(", ")}`;
+          const texts = missing.map((m) => m.text).join(", ");
+          // How the run reaches the server is the run's choice: another run judges the case (compliance says so).
+          skipped = missing.every((m) => m.transport) ? `not judged over this connection: needs ${texts}` : `the server does not advertise ${texts}`;
+          unmet = missing.map((m) => m.feature);
           break;
         }
         for (const step of prelude) record({ step, outcome: "ok" });
@@ -122,7 +126,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
     if (stopped.why !== "server-gone" && !records.some((r) => r.failure?.level === "MUST")) return { notRun: "not-run", reason: why, durationMs, transcript: transcript.entries };
     return { ran: { records, error: why, choices: scope?.choices ?? [], setupRetries, durationMs, transcript: transcript.entries } };
   }
-  if (skipped) return { skipped, setupRetries, durationMs, transcript: transcript.entries };
+  if (skipped) return { skipped, ...(unmet && { unmet }), setupRetries, durationMs, transcript: transcript.entries };
   // A precondition refused before anything failed is a skip that names it; after a failure, the verdict stands.
   const precondition = refused?.precondition;
   if (refused && !records.some((r) => r.failure)) return { skipped: refused.message, precondition: refused.precondition, setupRetries, durationMs, transcript: transcript.entries };

@@ -17,10 +17,18 @@ import type { CaseScope } from "./scope.ts";
  * never seen by the steps; raw connections TCP-connected (they send nothing: their steps open the stream).
  * Resolves with the features the case needs and the server does not advertise.
  */
-export async function setUp(scope: CaseScope): Promise<string[]> {
+/** A feature the case needs that the server (or the run's way of reaching it) does not offer, and how that shows. */
+export interface Missing {
+  feature: string;
+  /** The feature is how the run reaches the server (TLS, direct TLS, WebSocket): another run would judge the case. */
+  transport: boolean;
+  text: string;
+}
+
+export async function setUp(scope: CaseScope): Promise<Missing[]> {
   const { sc } = scope;
   await scope.createAccounts();
-  let missing: string[] = [];
+  let missing: Missing[] = [];
   const made = sc.rooms.filter((r) => !r.byCase);
   const involved = new Set([...sc.roster.map((r) => r.owner), ...sc.subscriptions.flatMap((x) => [x.user, x.contact]), ...made.map((r) => r.owner)]);
   if (involved.size > 0) {
@@ -121,31 +129,33 @@ async function answers(scope: CaseScope, want: ProbeShape, session: Session | un
  * The features the case needs and the server does not offer. `phase`: a room's features are asked once the
  * case's rooms exist ("rooms"), the others before ("before rooms"); a case without rooms asks all at once.
  */
-async function missingFeatures(scope: CaseScope, features: Element[], session?: Session, phase?: "before rooms" | "rooms"): Promise<string[]> {
+async function missingFeatures(scope: CaseScope, features: Element[], session?: Session, phase?: "before rooms" | "rooms"): Promise<Missing[]> {
   const has = (want: StreamFeatureShape, x: Element) => {
     const el = x.getChild(want.name, want.ns);
     return el !== undefined && (!want.mechanism || el.getChildren("mechanism").some((m) => want.mechanism!.split("|").includes(m.getText().trim())));
   };
   const disco = new Map<string, Set<string>>();
-  const missing: string[] = [];
+  const missing: Missing[] = [];
   const now = scope.sc.needs.filter(({ shape }) => !phase || ("disco" in shape && shape.at === "room") === (phase === "rooms"));
+  const lacks = (f: string, text: string, transport = false) => missing.push({ feature: f, transport, text });
   for (const { name: f, shape: want } of now) {
-    if ("transport" in want && want.transport === "websocket") {
-      if (!scope.ctx.endpoint.websocket) missing.push(`${f} (the run has no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket)`);
-    } else if ("transport" in want) {
+    if ("transport" in want) {
       const tls = scope.ctx.endpoint.security?.tls ?? "none";
-      if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || scope.ctx.endpoint.websocket)
-        missing.push(
-          `${f} (the run reaches the server ${tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}`}${scope.ctx.endpoint.websocket ? " by WebSocket" : ""}: --tls ${want.transport === "direct-tls" ? "direct" : "starttls or --tls direct"})`,
-        );
+      const ws = scope.ctx.endpoint.websocket;
+      if (want.transport === "websocket") {
+        if (!ws) lacks(f, `${f} (the run has no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket)`, true);
+      } else if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || ws) {
+        const how = tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}${ws ? " by WebSocket" : ""}`;
+        lacks(f, `${f} (the run reaches the server ${how}: --tls ${want.transport === "direct-tls" ? "direct" : "starttls or --tls direct"})`, true);
+      }
     } else if ("probe" in want) {
       if (!(await answers(scope, want, session)))
-        missing.push(`${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
+        lacks(f, `${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {
       if (!disco.has(want.at)) disco.set(want.at, await discoFeatures(scope, want.at, session));
-      if (want.at === "muc" && !scope.ctx.muc) missing.push(`${f} (no multi-user chat service: the domain's disco#items list none; --muc-service names one)`);
-      else if (!disco.get(want.at)!.has(want.disco)) missing.push(`${f} (${want.disco} in the disco#info of ${DISCO_WHERE[want.at]})`);
-    } else if (!features.some((x) => has(want, x))) missing.push(want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
+      if (want.at === "muc" && !scope.ctx.muc) lacks(f, `${f} (no multi-user chat service: the domain's disco#items list none; --muc-service names one)`);
+      else if (!disco.get(want.at)!.has(want.disco)) lacks(f, `${f} (${want.disco} in the disco#info of ${DISCO_WHERE[want.at]})`);
+    } else if (!features.some((x) => has(want, x))) lacks(f, want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
   }
   return missing;
 }
