@@ -6,9 +6,9 @@ import path from "node:path";
 import { loadSuite, run } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
-import { TLS_FAULTS, TlsFaultProxy } from "./support/tls-proxy.ts";
+import { TlsFaultProxy } from "./support/tls-proxy.ts";
 import { issueCertificate, makeRunCa } from "../src/targets/cert.ts";
-import { WEBSOCKET_FAULTS, WEBSOCKET_VARIATIONS } from "./support/websocket-faults.ts";
+import { TLS_FAULTS, WEBSOCKET_FAULTS, WEBSOCKET_VARIATIONS } from "./support/xep/connections.ts";
 import { WebSocketFaultProxy } from "./support/websocket-proxy.ts";
 
 /**
@@ -79,7 +79,7 @@ test("over TCP the WebSocket family skips, saying how to run it", async () => {
   assert.match(r.stdout, /ws-open-answered .*no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket/);
 });
 
-test("every WebSocket fault (test/support/websocket-faults.ts) makes the cases citing its rules fail on those rules, through a proxy in front of a real Prosody that passes them", async () => {
+test("every WebSocket fault (test/support/xep/connections.ts) makes the cases citing its rules fail on those rules, through a proxy in front of a real Prosody that passes them", async () => {
   const p = await prosody({ websocket: true });
   const proxy = new WebSocketFaultProxy(p.websocket!);
   const url = await proxy.listen();
@@ -110,7 +110,7 @@ test("every WebSocket fault (test/support/websocket-faults.ts) makes the cases c
   }
 });
 
-test("every legitimate WebSocket variation at once (test/support/websocket-faults.ts) changes no verdict of the WebSocket family on a real Prosody", async () => {
+test("every legitimate WebSocket variation at once (test/support/xep/connections.ts) changes no verdict of the WebSocket family on a real Prosody", async () => {
   const p = await prosody({ websocket: true });
   const proxy = new WebSocketFaultProxy(p.websocket!);
   const url = await proxy.listen();
@@ -142,7 +142,7 @@ test("every legitimate WebSocket variation at once (test/support/websocket-fault
   }
 });
 
-test("every direct TLS fault (test/support/tls-proxy.ts) makes the cases citing its rules fail on those rules, through a TLS proxy in front of a real Prosody that passes them", async () => {
+test("every direct TLS fault (test/support/xep/connections.ts) makes the cases citing its rules fail on those rules, through a TLS proxy in front of a real Prosody that passes them", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "xc-tls-proxy-"));
   const ca = await makeRunCa(dir);
   const p = await prosody({ tls: "direct", ca });

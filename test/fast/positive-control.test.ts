@@ -4,8 +4,7 @@ import path from "node:path";
 import { loadSuite } from "../../src/scenario/load.ts";
 import type { PlannedStep, Proof } from "../../src/scenario/types.ts";
 import { FAULTS } from "../support/faults.ts";
-import { WEBSOCKET_FAULTS } from "../support/websocket-faults.ts";
-import { TLS_FAULTS } from "../support/tls-proxy.ts";
+import { PROXY_FAULTS } from "../support/xep/connections.ts";
 import { cites } from "../support/mutation.ts";
 import { ROOT } from "../support/cli.ts";
 
@@ -43,7 +42,7 @@ test("every step that proves a MUST has a positive control: a fault of the fault
   const suite = loadSuite([path.join(ROOT, "scenarios")]);
   assert.deepEqual(suite.errors, []);
   // The WebSocket binding's and the direct TLS port's faults are made by proxies of their own (websocket-proxy.ts, tls-proxy.ts).
-  const controlled = (id: string) => FAULTS.some((f) => f.requirements.some((p) => cites(p, id))) || [...WEBSOCKET_FAULTS, ...TLS_FAULTS].some((f) => f.requirements.includes(id));
+  const controlled = (id: string) => FAULTS.some((f) => f.requirements.some((p) => cites(p, id))) || PROXY_FAULTS.some((f) => f.requirements.includes(id));
   const blind = suite.scenarios.flatMap((sc) =>
     sc.steps.flatMap((step) => {
       const musts = mustsOf(step);

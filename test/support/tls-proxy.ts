@@ -64,19 +64,3 @@ export class TlsFaultProxy {
     upstream.on("close", () => client.destroy());
   }
 }
-
-export const TLS_FAULTS: TlsFaultDef[] = [
-  {
-    id: "dtls-starttls-offered",
-    requirements: ["DTLS-STARTTLS-01"],
-    cases: ["dtls-no-starttls"],
-    rewrite: (t) => t.replace("</stream:features>", "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"),
-  },
-  {
-    id: "dtls-alpn-refused",
-    requirements: ["DTLS-ALPN-01"],
-    cases: ["dtls-alpn"],
-    // A handshake offering ALPN is refused (no_application_protocol): 'xmpp-client' is not taken.
-    alpn: () => undefined,
-  },
-];

@@ -21,7 +21,7 @@ export type FrameFault = (m: Message, ctx: FrameContext) => FrameAction;
  * The fault proxy of the WebSocket binding (RFC 7395): a WebSocket endpoint on loopback in front of a real
  * server's, forwarding every message both ways as it came (subprotocol 'xmpp' both ways), and giving each
  * message from the server to `fault`, which may rewrite, split, merge, drop it or cut the connection without the
- * closing handshake. Its faults are in websocket-faults.ts.
+ * closing handshake. Its faults are in xep/connections.ts.
  */
 export class WebSocketFaultProxy {
   fault?: FrameFault;

@@ -1,9 +1,11 @@
-import type { FrameFault, Message } from "./websocket-proxy.ts";
+import type { FrameFault, Message } from "../websocket-proxy.ts";
+import type { TlsFaultDef } from "../tls-proxy.ts";
 
 /**
- * Server bugs of the WebSocket binding (RFC 7395), each made by the WebSocket fault proxy from a server that
- * does not have it, each tied to the requirement IDs whose cases must notice it: the positive controls of the
- * WebSocket family (test/connections.test.ts runs each against a real Prosody).
+ * The connections family's faults and variations (RFC 7395, XEP-0368): made by proxies of their own, since the
+ * fault proxy reads TCP streams in the clear. Server bugs of the WebSocket binding, each made by the WebSocket
+ * proxy (../websocket-proxy.ts), and of a direct TLS port, made by the TLS proxy (../tls-proxy.ts), each tied to
+ * the requirement IDs whose cases must notice it: test/connections.test.ts runs each against a real Prosody.
  */
 export interface WebSocketFaultDef {
   id: string;
@@ -137,3 +139,22 @@ export const WEBSOCKET_VARIATIONS: WebSocketVariationDef[] = [
     },
   },
 ];
+
+export const TLS_FAULTS: TlsFaultDef[] = [
+  {
+    id: "dtls-starttls-offered",
+    requirements: ["DTLS-STARTTLS-01"],
+    cases: ["dtls-no-starttls"],
+    rewrite: (t) => t.replace("</stream:features>", "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"),
+  },
+  {
+    id: "dtls-alpn-refused",
+    requirements: ["DTLS-ALPN-01"],
+    cases: ["dtls-alpn"],
+    // A handshake offering ALPN is refused (no_application_protocol): 'xmpp-client' is not taken.
+    alpn: () => undefined,
+  },
+];
+
+/** Every fault of the family, whichever proxy makes it. */
+export const PROXY_FAULTS: { id: string; requirements: string[] }[] = [...WEBSOCKET_FAULTS, ...TLS_FAULTS];
