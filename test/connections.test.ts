@@ -12,30 +12,41 @@ import { TLS_FAULTS, WEBSOCKET_FAULTS, WEBSOCKET_VARIATIONS } from "./support/xe
 import { WebSocketFaultProxy } from "./support/websocket-proxy.ts";
 
 /**
- * The TLS family (RFC 7590, XEP-0368): its cases make their own handshakes over whatever TLS the run uses. On
- * both servers, over STARTTLS and over direct TLS, with the shipped profiles; and a real Prosody misconfigured
- * to allow cipher suites without encryption is caught.
+ * The connections family: TLS (RFC 7590, XEP-0368), whose cases make their own handshakes over whatever TLS the
+ * run uses, and WebSocket (RFC 7395), whose raw connections go over the target's WebSocket endpoint. Both
+ * servers with their profiles; each fault made by the WebSocket and TLS proxies (and a real Prosody allowing
+ * NULL suites) caught; the WebSocket variations change nothing.
  */
 const FAMILY = "scenarios/tls";
 const out = () => mkdtempSync(path.join(tmpdir(), "xc-conn-"));
 const verdicts = (d: string) => Object.fromEntries((JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")).cases as { id: string; verdict: string }[]).map((c) => [c.id, c.verdict]));
 
-for (const server of ["prosody", "ejabberd"])
-  for (const tls of ["starttls", "direct"] as const)
-    test(`local:${server} --tls ${tls}: the TLS family exits 0, its direct TLS cases ${tls === "direct" ? "run" : "skip, saying why"}`, async () => {
-      const d = out();
-      const r = await runCli(["run", FAMILY, "--target", `local:${server}`, "--tls", tls, "--reporter", "console,json", "--out", d]);
-      assert.equal(r.code, 0, r.stdout + r.stderr);
-      const v = verdicts(d);
-      const direct = Object.keys(v).filter((id) => id.startsWith("dtls-"));
-      assert.ok(direct.length >= 4 && Object.keys(v).length >= 14);
-      for (const id of direct) assert.equal(v[id], tls === "direct" ? "pass" : "skip", id);
-      if (tls === "starttls") assert.match(r.stdout, /dtls-alpn .*the run reaches the server over STARTTLS: --tls direct/);
-      assert.ok(
-        Object.entries(v).every(([id, x]) => x === "pass" || (x === "skip" && id.startsWith("dtls-"))),
-        JSON.stringify(v),
-      );
-    });
+// Each server over one TLS mode (their TLS code is the same for both): Prosody over STARTTLS, where the direct TLS
+// cases and the WebSocket family skip saying why, ejabberd over direct TLS, where every case runs.
+for (const [server, tls] of [
+  ["prosody", "starttls"],
+  ["ejabberd", "direct"],
+] as const)
+  test(`local:${server} --tls ${tls}: the TLS family exits 0, its direct TLS cases ${tls === "direct" ? "run" : "and the WebSocket family skip, saying why"}`, async () => {
+    const d = out();
+    const r = await runCli(["run", FAMILY, ...(tls === "starttls" ? ["scenarios/websocket"] : []), "--target", `local:${server}`, "--tls", tls, "--reporter", "console,json", "--out", d]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const v = verdicts(d);
+    const direct = Object.keys(v).filter((id) => id.startsWith("dtls-"));
+    const ws = Object.keys(v).filter((id) => id.startsWith("ws-"));
+    assert.ok(direct.length >= 4 && Object.keys(v).length - ws.length >= 14);
+    for (const id of direct) assert.equal(v[id], tls === "direct" ? "pass" : "skip", id);
+    for (const id of ws) assert.equal(v[id], "skip", id);
+    if (tls === "starttls") {
+      assert.ok(ws.length >= 6);
+      assert.match(r.stdout, /dtls-alpn .*not judged over this connection: needs direct-tls \(the run reaches the server over STARTTLS: --tls direct\)/);
+      assert.match(r.stdout, /ws-open-answered .*no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket/);
+    }
+    assert.ok(
+      Object.entries(v).every(([id, x]) => x === "pass" || (x === "skip" && /^(dtls|ws)-/.test(id))),
+      JSON.stringify(v),
+    );
+  });
 
 test("a Prosody that allows cipher suites without encryption fails the NULL case, naming the cipher it chose; --insecure makes the certificate case warn", async () => {
   const p = await prosody({ tls: "starttls", extraConfig: [`ssl = { ciphers = "eNULL:HIGH:@SECLEVEL=0" }`] });
@@ -70,14 +81,6 @@ for (const server of ["prosody", "ejabberd"])
       server === "ejabberd" ? [["ws-open-wrong-namespace", "xfail"]] : [],
     );
   });
-
-test("over TCP the WebSocket family skips, saying how to run it", async () => {
-  const d = out();
-  const r = await runCli(["run", "scenarios/websocket", "--target", "local:prosody", "--reporter", "console,json", "--out", d]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.ok(Object.values(verdicts(d)).every((x) => x === "skip"));
-  assert.match(r.stdout, /ws-open-answered .*no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket/);
-});
 
 test("every WebSocket fault (test/support/xep/connections.ts) makes the cases citing its rules fail on those rules, through a proxy in front of a real Prosody that passes them", async () => {
   const p = await prosody({ websocket: true });
