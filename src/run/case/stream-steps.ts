@@ -450,7 +450,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const c = scope.raw(step.actor);
     const t = timeoutOf(scope, step);
     scope.endExpected.add(c);
-    const expected = ["</stream:stream>, then the TCP connection closed"];
+    const expected = [c.overWebSocket ? "<close/>, then the WebSocket closed" : "</stream:stream>, then the TCP connection closed"];
     const at = () => scope.transcript.now();
     if (!(await c.waitStreamClosed(t)))
       return { message: `${c.label}: the server did not close its stream within ${t} ms${ending(c)}`, expected, closest: lastArrivals(c), decidedBy: "timeout", at: at() };
@@ -461,8 +461,11 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
         closest: [{ xml: c.streamError.el.toString(), problems: [], at: c.streamError.at }],
         at: at(),
       };
+    // RFC 7395 §3.6: the party that closed the stream first starts the WebSocket closing handshake; over TCP the
+    // server closes the connection once both streams are closed.
+    if (c.overWebSocket && scope.closingSent.has(c)) c.closeWebSocket();
     if (!(await awaitTcpClose(scope, c, t)))
-      return { message: `${c.label}: after both closing tags the server did not close the TCP connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
+      return { message: `${c.label}: after both closing tags the server did not close the connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
     if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: lastArrivals(c), at: at() };
     return undefined;
   },

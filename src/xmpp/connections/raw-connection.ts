@@ -382,6 +382,11 @@ export class RawConnection {
     this.drop("closed by the harness");
   }
 
+  /** Over WebSocket: starts the closing handshake (RFC 7395 §3.6, the closing party's), after the streams are closed. */
+  closeWebSocket(): void {
+    if (this.reader instanceof WebSocketReader) this.reader.close();
+  }
+
   /** Cuts the connection without closing the stream. */
   drop(reason = "connection dropped by the harness"): void {
     this.end(reason);

@@ -90,7 +90,7 @@ export class WebSocketReader {
     if (error) this.on.problem(`a WebSocket message that is not a standalone XML document (${error}): ${text.slice(0, 200)}`);
     for (const el of elements) {
       // An <open/> in another namespace is still the server's answer to ours: a step judges its namespace.
-      if (el.name === "open") this.on.header?.(el);
+      if (el.getName() === "open") this.on.header?.(el);
       else if (el.is("close", "urn:ietf:params:xml:ns:xmpp-framing")) this.on.end?.();
       else this.on.element(el);
     }
@@ -106,6 +106,11 @@ export class WebSocketReader {
 
   get unsent(): number {
     return this.ws.bufferedAmount;
+  }
+
+  /** Starts the WebSocket closing handshake. */
+  close(): void {
+    this.ws.close(1000);
   }
 
   /** Cuts the connection without the closing handshake. */
