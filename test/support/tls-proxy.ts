@@ -12,6 +12,11 @@ export interface TlsFaultDef {
   alpn?: (offered: string[]) => string | undefined;
   /** A rewrite of what the server sends inside TLS. */
   rewrite?: (fromServer: string) => string;
+  /**
+   * The handshake the proxy offers instead of its defaults: another certificate (an RSA one, which static RSA
+   * suites need), its cipher list, and whether it follows the client's order of suites.
+   */
+  handshake?: { cert?: CertificateFiles; ciphers?: string; honorCipherOrder?: boolean };
 }
 
 /**
@@ -29,12 +34,20 @@ export class TlsFaultProxy {
   constructor(
     private readonly upstream: { host: string; port: number },
     private readonly cert: CertificateFiles,
+    /** A fault in the handshake itself (OpenSSL takes cipher choices from the listening server, not per connection). */
+    private readonly handshake?: TlsFaultDef["handshake"],
   ) {}
 
   async listen(): Promise<number> {
     const server = tls.createServer(
       // Without a fault the proxy takes the client's first ALPN protocol, as a server that negotiates ALPN does.
-      { key: readFileSync(this.cert.key), cert: readFileSync(this.cert.cert), ALPNCallback: ({ protocols }) => (this.fault?.alpn ? this.fault.alpn(protocols) : protocols[0]) },
+      {
+        key: readFileSync((this.handshake?.cert ?? this.cert).key),
+        cert: readFileSync((this.handshake?.cert ?? this.cert).cert),
+        ...(this.handshake?.ciphers && { ciphers: this.handshake.ciphers }),
+        ...(this.handshake?.honorCipherOrder !== undefined && { honorCipherOrder: this.handshake.honorCipherOrder }),
+        ALPNCallback: ({ protocols }) => (this.fault?.alpn ? this.fault.alpn(protocols) : protocols[0]),
+      },
       (client) => this.pipe(client),
     );
     this.server = server;
