@@ -40,8 +40,11 @@ const SuitesFile = z.strictObject({
 
 export const SUITES_FILE = fileURLToPath(new URL("../../spec/compliance/xep-0479.yaml", import.meta.url));
 
-/** Best to worst: a suite takes the worst of its features. */
-export const FEATURE_STATUSES = ["conformant", "not covered", "not implemented", "deviations", "partial"] as const;
+/**
+ * Best to worst: a suite takes the worst of its features, leaving out those not judged over this run's connection
+ * (they need TLS, direct TLS or WebSocket: another run judges them, and the suite names them).
+ */
+export const FEATURE_STATUSES = ["conformant", "not covered", "not judged", "not implemented", "deviations", "partial"] as const;
 export type FeatureStatus = (typeof FEATURE_STATUSES)[number];
 export const LEVEL_NAMES = { server: "Server", advancedServer: "Advanced Server" } as const;
 export type SuiteLevel = keyof typeof LEVEL_NAMES;
@@ -111,6 +114,11 @@ function advertised(run: RunResult): Set<string> {
 }
 
 const worstStatus = (xs: FeatureStatus[]): FeatureStatus => xs.reduce((w, x) => (FEATURE_STATUSES.indexOf(x) > FEATURE_STATUSES.indexOf(w) ? x : w), "conformant");
+/** A suite's status: the worst of its features that this run's connection could judge ("not judged" when none). */
+const judgedStatus = (xs: FeatureStatus[]): FeatureStatus => {
+  const judged = xs.filter((x) => x !== "not judged");
+  return judged.length > 0 ? worstStatus(judged) : "not judged";
+};
 
 /** The compliance suites against one run. */
 export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceReport {
@@ -144,6 +152,7 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
     const own = run.cases.filter((c) => f.providers.includes(c.spec));
     // A case that needs another way of reaching the server did not run here: partial, not "not implemented".
     const ran = own.filter((c) => c.verdict !== "not-run" && !otherConnection(c));
+    const elsewhere = own.filter(otherConnection);
     const of = f.providers.reduce((n, p) => n + (run.suite ? (run.suite[p] ?? 0) : run.cases.filter((c) => c.spec === p).length), 0);
     const must = figure(ids);
     const broken = deviations(ids);
@@ -152,17 +161,18 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
     const skipped = ran.length > 0 && ran.every((c) => c.verdict === "skip");
     const status: FeatureStatus = !covered
       ? "not covered"
-      : run.interrupted || ran.length < of
+      : run.interrupted || ran.length + elsewhere.length < of
         ? "partial"
         : broken.length > 0
           ? "deviations"
-          : unadvertised || skipped || must.checked === 0
-            ? "not implemented"
-            : "conformant";
-    const elsewhere = own.find(otherConnection);
+          : elsewhere.length > 0
+            ? "not judged"
+            : unadvertised || skipped || must.checked === 0
+              ? "not implemented"
+              : "conformant";
     const why =
-      status === "partial" && elsewhere
-        ? elsewhere.reason
+      status === "not judged"
+        ? elsewhere[0].reason
         : status !== "not implemented"
           ? undefined
           : unadvertised
@@ -188,7 +198,7 @@ export function complianceOf(run: RunResult, file = SUITES_FILE): ComplianceRepo
         suite: s.id,
         name: s.name,
         level,
-        status: worstStatus(withRequired.map((f) => f.status)),
+        status: judgedStatus(withRequired.map((f) => f.status)),
         requires: s.requires,
         features,
         must: figure(mustIds(providers)),
@@ -216,7 +226,11 @@ export function describeStatus(x: Pick<FeatureResult, "status" | "must" | "devia
   const held = `${x.must.held} of ${x.must.checked} MUST requirements held`;
   // A suite also names the features it has not judged yet, whatever its verdict.
   const uncovered = x.features?.filter((f) => f.status === "not covered").map((f) => f.feature) ?? [];
-  const rest = x.status !== "not covered" && uncovered.length > 0 ? `; not covered yet: ${uncovered.join(", ")}` : "";
+  const elsewhere = x.features?.filter((f) => f.status === "not judged").map((f) => f.feature) ?? [];
+  const rest = [
+    ...(x.status !== "not covered" && uncovered.length > 0 ? [`; not covered yet: ${uncovered.join(", ")}`] : []),
+    ...(x.status !== "not judged" && elsewhere.length > 0 ? [`; not judged over this connection: ${elsewhere.join(", ")}`] : []),
+  ].join("");
   return `${verdictOf(x, held)}${rest}`;
 }
 
@@ -240,8 +254,10 @@ function verdictOf(x: Parameters<typeof describeStatus>[0], held: string): strin
             .map((f) => f.feature)
             .join(", ")}${x.must.checked > 0 ? `; the rest ${held}` : ""}`
         : "not covered by this suite yet";
+    case "not judged":
+      return x.features ? `not judged over this connection: ${x.features.map((f) => f.feature).join(", ")}` : (x.why ?? "not judged over this connection");
     case "partial":
-      return x.cases ? `partial: ${x.cases.ran} of ${x.cases.of} cases ran, no verdict${x.why ? ` (${x.why})` : ""}` : "partial: not every case of its features ran, no verdict";
+      return x.cases ? `partial: ${x.cases.ran} of ${x.cases.of} cases ran, no verdict` : "partial: not every case of its features ran, no verdict";
   }
 }
 
@@ -267,7 +283,7 @@ export function renderComplianceMarkdown(report: ComplianceReport): string {
     lines.push("");
   }
   lines.push(
-    "A feature is conformant when every MUST requirement of its providers that the run checked held; it has deviations when a case failed one (documented: the server's profile expects it); not implemented when the server does not advertise it and its cases skipped; partial when only some of its cases ran; not covered when no scenario of this suite checks one of its providers yet.",
+    "A feature is conformant when every MUST requirement of its providers that the run checked held; it has deviations when a case failed one (documented: the server's profile expects it); not implemented when the server does not advertise it and its cases skipped; not judged when its cases need another way of reaching the server (TLS, direct TLS, WebSocket: run again with --tls or --websocket); partial when only some of its cases ran; not covered when no scenario of this suite checks one of its providers yet.",
   );
   return `${lines.join("\n")}\n`;
 }

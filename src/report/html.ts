@@ -205,7 +205,7 @@ ${packedHtml("requirements-table", table)}`;
 /** The XMPP compliance suites (XEP-0479): per level, each suite's verdict with its figure, its features folded below. */
 function suitesTable(run: RunResult): string {
   const report = complianceOf(run);
-  const tone: Record<FeatureStatus, string> = { conformant: "pass", deviations: "fail", "not implemented": "skip", "not covered": "skip", partial: "not-run" };
+  const tone: Record<FeatureStatus, string> = { conformant: "pass", deviations: "fail", "not implemented": "skip", "not covered": "skip", "not judged": "skip", partial: "not-run" };
   const state = (s: FeatureStatus) => `<span class="badge v-${tone[s]}">${esc(s.toUpperCase())}</span>`;
   const levels = (Object.keys(LEVEL_NAMES) as SuiteLevel[]).map((level) => {
     const rows = report.suites

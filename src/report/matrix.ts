@@ -66,7 +66,7 @@ function entries(run: RunResult, by: Matrix["by"]): { row: Omit<MatrixRow, "cell
   return complianceRows(run).map((r) => ({ row: { key: r.id, title: r.text ?? "", section: r.section, url: r.url, level: r.level }, cell: { verdict: r.status } }));
 }
 
-const SUITE_TONE: Record<FeatureStatus, Verdict> = { conformant: "pass", deviations: "fail", "not implemented": "skip", "not covered": "not-run", partial: "not-run" };
+const SUITE_TONE: Record<FeatureStatus, Verdict> = { conformant: "pass", deviations: "fail", "not implemented": "skip", "not covered": "not-run", "not judged": "not-run", partial: "not-run" };
 
 /** A suite's state in a grid cell: short, with its figure. */
 function suiteCell(s: SuiteResult): { text: string; short: string; tone: Verdict } {
