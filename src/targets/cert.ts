@@ -43,11 +43,13 @@ export async function makeRunCa(dir: string): Promise<RunCa> {
  * A certificate for `domain` signed by `ca`, in `dir`: DOMAIN.crt and DOMAIN.key. SAN DNS:domain is the
  * identity both c2s (RFC 6120 §13.7.2) and s2s peers check, DNS:*.domain that of its services (conference.domain); IP:127.0.0.1 is what a wss:// client checks
  * (an HTTPS URL names the loopback address). Servers present it as TLS clients too (an originating server
- * offering SASL EXTERNAL), hence clientAuth beside serverAuth.
+ * offering SASL EXTERNAL), hence clientAuth beside serverAuth. An RSA one (`rsa`: DOMAIN-rsa.crt, for static RSA key
+ * transport, which needs keyEncipherment) is for tests of what a client can be offered.
  */
-export async function issueCertificate(ca: RunCa, dir: string, domain: string): Promise<CertificateFiles> {
-  const cert = path.join(dir, `${domain}.crt`);
-  const key = path.join(dir, `${domain}.key`);
+export async function issueCertificate(ca: RunCa, dir: string, domain: string, type: "ec" | "rsa" = "ec"): Promise<CertificateFiles> {
+  const name = type === "rsa" ? `${domain}-rsa` : domain;
+  const cert = path.join(dir, `${name}.crt`);
+  const key = path.join(dir, `${name}.key`);
   await run("openssl", [
     "req",
     "-x509",
@@ -55,7 +57,7 @@ export async function issueCertificate(ca: RunCa, dir: string, domain: string): 
     ca.cert,
     "-CAkey",
     ca.key,
-    ...EC,
+    ...(type === "rsa" ? ["-newkey", "rsa:2048", "-nodes", "-days", "30"] : EC),
     "-subj",
     `/CN=${domain}`,
     "-addext",
@@ -63,7 +65,7 @@ export async function issueCertificate(ca: RunCa, dir: string, domain: string): 
     "-addext",
     "basicConstraints=critical,CA:FALSE",
     "-addext",
-    "keyUsage=critical,digitalSignature",
+    `keyUsage=critical,digitalSignature${type === "rsa" ? ",keyEncipherment" : ""}`,
     "-addext",
     "extendedKeyUsage=serverAuth,clientAuth",
     "-keyout",

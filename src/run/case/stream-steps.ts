@@ -2,7 +2,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../match/template.ts";
-import type { ExpectKind, RawBytes, Step } from "../../scenario/types.ts";
+import { TLS_FIELDS, type ExpectKind, type RawBytes, type Step } from "../../scenario/types.ts";
 import { STREAM_ERROR_CONDITIONS } from "../../scenario/stream-steps.ts";
 import { plainAllowed } from "../../xmpp/wire/endpoint.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
@@ -470,6 +470,9 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     return undefined;
   },
 };
+
+// The fields a scenario's 'receives tls' may name (scenario/types.ts) are fields of the outcome (xmpp/wire/tls.ts).
+void (TLS_FIELDS satisfies readonly (keyof TlsOutcome)[]);
 
 /** A handshake's outcome as the transcript and a failure show it. */
 const tlsShown = (o: TlsOutcome) =>

@@ -310,9 +310,8 @@ export class RawConnection {
   /** The SM-ID a `<resume/>` this connection sent names. */
   private resuming?: string;
 
-  /** Sends bytes exactly as given: a stanza, half of one, or anything else. */
   /**
-   * Sends an element. Over WebSocket a stanza is a document of its own (RFC 7395 §3.3.3), so one written without
+   * Sends bytes as given: a stanza, half of one, or anything else. Over WebSocket a stanza is a document of its own (RFC 7395 §3.3.3), so one written without
    * its namespace gets 'jabber:client' declared, as a client library does; `raw` bytes go as written.
    */
   send(data: string, harness = false, raw = false): void {

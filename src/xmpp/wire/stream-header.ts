@@ -63,41 +63,41 @@ export function readHeader(el: Element, seq: number): StreamHeader {
   return { name: el.name, prefix: el.name.includes(":") ? el.name.split(":")[0] : "", attrs, namespaces, seq };
 }
 
+type Attrs = [string, string | null | undefined][];
+
+/** The attributes of an initial stream header (RFC 6120 §4.7), over TCP and WebSocket alike: 'to' the domain and version 1.0 unless the options say otherwise. */
+const headerAttrs = (o: HeaderOptions, domain: string): Attrs => [
+  ["to", o.to === undefined ? domain : o.to],
+  ["from", o.from],
+  ["id", o.id],
+  ["version", o.version === undefined ? "1.0" : o.version],
+  ["xml:lang", o.lang],
+];
+const written = (attrs: Attrs) =>
+  attrs
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => ` ${k}='${escapeXML(String(v))}'`)
+    .join("");
+
 /** Our initial stream header as the options say, addressed to `domain` unless they say otherwise. */
 export function headerXml(o: HeaderOptions, domain: string): string {
   const prefix = o.prefix ?? "stream";
   const name = prefix ? `${prefix}:stream` : "stream";
-  const attrs: [string, string | null | undefined][] = [
-    ["to", o.to === undefined ? domain : o.to],
-    ["from", o.from],
-    ["id", o.id],
-    ["version", o.version === undefined ? "1.0" : o.version],
-    ["xml:lang", o.lang],
+  const attrs: Attrs = [
+    ...headerAttrs(o, domain),
     ["xmlns", o.contentNs === undefined ? NS.client : o.contentNs],
     [prefix ? `xmlns:${prefix}` : "xmlns", o.streamNs ?? NS.stream],
     ...Object.entries(o.attrs ?? {}),
   ];
   // With no prefix the stream namespace is the element's default namespace, so no content namespace is declared.
-  const list = attrs.filter(([k, v], i) => v !== undefined && v !== null && !(!prefix && k === "xmlns" && i === 5));
+  const list = attrs.filter(([k], i) => !(!prefix && k === "xmlns" && i === 5));
   const decl = o.declaration === false ? "" : "<?xml version='1.0'?>";
-  return `${decl}<${name}${list.map(([k, v]) => ` ${k}='${escapeXML(String(v))}'`).join("")}>`;
+  return `${decl}<${name}${written(list)}>`;
 }
 
 /** RFC 7395 §3.4: the <open/> of a stream over WebSocket, with the header's attributes (no stream prefix, no declaration). */
 export function openXml(o: HeaderOptions, domain: string): string {
-  const attrs: [string, string | null | undefined][] = [
-    ["to", o.to === undefined ? domain : o.to],
-    ["from", o.from],
-    ["id", o.id],
-    ["version", o.version === undefined ? "1.0" : o.version],
-    ["xml:lang", o.lang],
-    ["xmlns", o.streamNs ?? NS.framing],
-    ...Object.entries(o.attrs ?? {}),
-  ];
-  return `<open${attrs
-    .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => ` ${k}='${escapeXML(String(v))}'`)
-    .join("")}/>`;
+  return `<open${written([...headerAttrs(o, domain), ["xmlns", o.streamNs ?? NS.framing], ...Object.entries(o.attrs ?? {})])}/>`;
 }
 
 /** `<stream:stream a='…'>` for the transcript: a header is an open tag, which Element#toString() would close. */

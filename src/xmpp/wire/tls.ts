@@ -66,10 +66,12 @@ export function describeTlsError(err: Error & { code?: string }, endpoint: Endpo
   return `TLS with ${endpoint.host}:${endpoint.port} failed: ${what}`;
 }
 
-/** What a TLS handshake offers the server (RFC 7590 and XEP-0368 cases): versions, OpenSSL cipher list, ALPN. */
+/** What a TLS handshake offers the server (RFC 7590 and XEP-0368 cases): versions, OpenSSL cipher list, groups, ALPN. */
 export interface TlsOffer {
   versions?: [tls.SecureVersion, tls.SecureVersion];
   ciphers?: string;
+  /** The key exchange groups (curves), in the client's order of preference. */
+  groups?: string;
   alpn?: string[];
 }
 
@@ -95,6 +97,7 @@ export async function probeTls(socket: net.Socket, endpoint: Endpoint, offer: Tl
       ...(minVersion && { minVersion }),
       ...(maxVersion && { maxVersion }),
       ...(offer.ciphers && { ciphers: offer.ciphers }),
+      ...(offer.groups && { ecdhCurve: offer.groups }),
       ...(offer.alpn && { ALPNProtocols: offer.alpn }),
     });
   } catch (err) {
@@ -115,7 +118,9 @@ export async function probeTls(socket: net.Socket, endpoint: Endpoint, offer: Tl
     version: secureSocket.getProtocol() ?? undefined,
     cipher: secureSocket.getCipher().name,
     ...(secureSocket.alpnProtocol && { alpn: secureSocket.alpnProtocol }),
-    ...(cert?.pubkey && { "key-type": cert.asn1Curve || cert.nistCurve ? "EC" : "RSA", "key-bits": String(cert.bits) }),
+    // RSA has a modulus, EC a curve; another key (Ed25519) has neither and no key-type (nor a 'bits').
+    ...(cert?.modulus ? { "key-type": "RSA" } : cert?.asn1Curve || cert?.nistCurve ? { "key-type": "EC" } : {}),
+    ...(cert?.bits !== undefined && { "key-bits": String(cert.bits) }),
     ...(ephemeral && "type" in ephemeral && ephemeral.type && { "ephemeral-type": ephemeral.type, "ephemeral-bits": String(ephemeral.size) }),
     trusted: secureSocket.authorized ? "yes" : String(secureSocket.authorizationError),
     "names-domain": identity ? identity.message : "yes",
