@@ -233,7 +233,11 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     xml: (s) => [s.pattern],
   },
   "start-tls": { ...streamAction, verbs: { "starts tls": streamVerbs["starts tls"] } },
-  "negotiate-tls": { ...streamAction, verbs: { "negotiates tls": streamVerbs["negotiates tls"] }, texts: (s) => [s.offer.ciphers ?? "", ...(s.offer.alpn ?? [])].filter(Boolean) },
+  "negotiate-tls": {
+    ...streamAction,
+    verbs: { "negotiates tls": streamVerbs["negotiates tls"] },
+    texts: (s) => [s.offer.ciphers ?? "", s.offer.groups ?? "", ...(s.offer.alpn ?? [])].filter(Boolean),
+  },
   "receive-frames": { ...streamAction, checks: true, verbs: { "receives frames": streamVerbs["receives frames"] } },
   "receive-tls": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives tls": streamVerbs["receives tls"] }, texts: (s) => Object.values(s.attrs) },
   "abort-sasl": { ...streamAction, verbs: { "aborts sasl": streamVerbs["aborts sasl"] } },

@@ -83,6 +83,7 @@ const TLS_VERSIONS = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] as const;
 const TlsOffer = z.strictObject({
   versions: z.union([z.enum(TLS_VERSIONS), z.tuple([z.enum(TLS_VERSIONS), z.enum(TLS_VERSIONS)])]).optional(),
   ciphers: z.string().min(1).optional(),
+  groups: z.string().min(1).optional(),
   alpn: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
 });
 const TlsExpect = z.union([z.literal("refused"), z.partialRecord(z.enum(TLS_FIELDS), attrValue)]);
@@ -159,13 +160,14 @@ export const streamVerbs = {
   "starts tls": bare("start-tls", "starts tls"),
   "negotiates tls": {
     value: TlsOffer.nullable().optional(),
-    what: "what the handshake offers: versions (one, or [lowest, highest] of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3), ciphers (an OpenSSL cipher list), alpn (a protocol or a list)",
+    what: "what the handshake offers: versions (one, or [lowest, highest] of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3), ciphers (an OpenSSL cipher list), groups (the key exchange groups, in order: 'secp160r1:prime256v1'), alpn (a protocol or a list)",
     valueless: true,
     read: (value, common) => {
       const v = (value ?? {}) as z.infer<typeof TlsOffer>;
       const offer: TlsOfferSpec = {
         ...(v.versions && { versions: typeof v.versions === "string" ? [v.versions, v.versions] : v.versions }),
         ...(v.ciphers && { ciphers: v.ciphers }),
+        ...(v.groups && { groups: v.groups }),
         ...(v.alpn && { alpn: typeof v.alpn === "string" ? [v.alpn] : v.alpn }),
       };
       const shown = Object.entries(offer).map(([k, x]) => `${k}=${Array.isArray(x) ? x.join("..") : x}`);

@@ -82,10 +82,11 @@ export interface RawConnectionSpec {
 }
 
 /** The initial stream header of an "opens stream" step: attributes (null leaves one out) or literal bytes. */
-/** What a 'negotiates tls' step offers: versions (lowest, highest), an OpenSSL cipher list, ALPN protocols. */
+/** What a 'negotiates tls' step offers: versions (lowest, highest), an OpenSSL cipher list, key exchange groups, ALPN protocols. */
 export interface TlsOfferSpec {
   versions?: [string, string];
   ciphers?: string;
+  groups?: string;
   alpn?: string[];
 }
 

@@ -13,10 +13,11 @@ export interface TlsFaultDef {
   /** A rewrite of what the server sends inside TLS. */
   rewrite?: (fromServer: string) => string;
   /**
-   * The handshake the proxy offers instead of its defaults: another certificate (an RSA one, which static RSA
-   * suites need), its cipher list, and whether it follows the client's order of suites.
+   * The handshake the proxy makes instead of its defaults, for the whole life of a proxy of its own (OpenSSL takes
+   * these from the listening server, not per connection): an RSA certificate (static RSA suites need one), its
+   * cipher list and groups, and whether it follows the client's order of them.
    */
-  handshake?: { cert?: CertificateFiles; ciphers?: string; honorCipherOrder?: boolean };
+  handshake?: { rsa?: true; ciphers?: string; groups?: string; honorCipherOrder?: boolean };
 }
 
 /**
@@ -33,8 +34,8 @@ export class TlsFaultProxy {
 
   constructor(
     private readonly upstream: { host: string; port: number },
+    /** The domain's certificate from the run's CA (an RSA one where the handshake fault asks for it). */
     private readonly cert: CertificateFiles,
-    /** A fault in the handshake itself (OpenSSL takes cipher choices from the listening server, not per connection). */
     private readonly handshake?: TlsFaultDef["handshake"],
   ) {}
 
@@ -42,9 +43,10 @@ export class TlsFaultProxy {
     const server = tls.createServer(
       // Without a fault the proxy takes the client's first ALPN protocol, as a server that negotiates ALPN does.
       {
-        key: readFileSync((this.handshake?.cert ?? this.cert).key),
-        cert: readFileSync((this.handshake?.cert ?? this.cert).cert),
+        key: readFileSync(this.cert.key),
+        cert: readFileSync(this.cert.cert),
         ...(this.handshake?.ciphers && { ciphers: this.handshake.ciphers }),
+        ...(this.handshake?.groups && { ecdhCurve: this.handshake.groups }),
         ...(this.handshake?.honorCipherOrder !== undefined && { honorCipherOrder: this.handshake.honorCipherOrder }),
         ALPNCallback: ({ protocols }) => (this.fault?.alpn ? this.fault.alpn(protocols) : protocols[0]),
       },

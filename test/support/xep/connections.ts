@@ -1,6 +1,5 @@
 import type { FrameFault, Message } from "../websocket-proxy.ts";
 import type { TlsFaultDef } from "../tls-proxy.ts";
-import type { CertificateFiles } from "../../../src/targets/cert.ts";
 
 /**
  * The connections family's faults and variations (RFC 7395, XEP-0368): made by proxies of their own, since the
@@ -155,18 +154,21 @@ export const TLS_FAULTS: TlsFaultDef[] = [
     // A handshake offering ALPN is refused (no_application_protocol): 'xmpp-client' is not taken.
     alpn: () => undefined,
   },
+  {
+    // An RSA certificate, and the client's order of suites followed where it lists static RSA key transport first:
+    // no forward secrecy (RFC 7525 §4.1).
+    id: "tls-static-rsa-preferred",
+    requirements: ["TLSBCP-FS-01"],
+    cases: ["tls-forward-secrecy"],
+    handshake: { rsa: true, ciphers: "AES128-GCM-SHA256:AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384", honorCipherOrder: false },
+  },
+  {
+    // The client's order of groups followed where it lists a 160-bit curve first (RFC 7525 §4.3).
+    id: "tls-small-curve-preferred",
+    requirements: ["TLSBCP-KEY-03"],
+    cases: ["tls-ecdhe-curve"],
+    handshake: { ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:@SECLEVEL=0", groups: "secp160r1:prime256v1", honorCipherOrder: false },
+  },
 ];
 
-/**
- * A server with an RSA certificate that follows the client's order of suites, where the client lists static RSA
- * key transport first: no forward secrecy (RFC 7525 §4.1). Needs an RSA certificate: `rsa` is set by the test.
- */
-export const staticRsaFirst = (rsa: CertificateFiles): TlsFaultDef => ({
-  id: "tls-static-rsa-preferred",
-  requirements: ["TLSBCP-FS-01"],
-  cases: ["tls-forward-secrecy"],
-  handshake: { cert: rsa, ciphers: "AES128-GCM-SHA256:AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384", honorCipherOrder: false },
-});
-
-/** Every fault of the family, whichever proxy makes it. */
-export const PROXY_FAULTS: { id: string; requirements: string[] }[] = [...WEBSOCKET_FAULTS, ...TLS_FAULTS, { id: "tls-static-rsa-preferred", requirements: ["TLSBCP-FS-01"] }];
+export const PROXY_FAULTS: { id: string; requirements: string[] }[] = [...WEBSOCKET_FAULTS, ...TLS_FAULTS];
