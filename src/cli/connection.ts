@@ -64,5 +64,13 @@ export function targetOptions<T>(y: Argv<T>) {
       type: "string",
       describe:
         "RFC 7395: reach a running server over WebSocket at this ws:// or wss:// URL (instead of --server, with --domain; --ca/--insecure apply to wss://); with --target and no URL: the local server(s) serve WebSocket and the run uses it",
-    });
+    })
+    .option("component", {
+      type: "string",
+      describe: "XEP-0114: a component name the running server accepts, and its component port: NAME@HOST:PORT (with --component-secret); local targets accept one of their own",
+    })
+    .option("component-secret", { type: "string", describe: "the shared secret of --component (or XMPP_CONFORM_COMPONENT_SECRET in the environment, kept out of the process list)" });
 }
+
+/** --component-secret, or the environment's. */
+export const componentSecret = (a: { componentSecret?: string }) => a.componentSecret ?? process.env.XMPP_CONFORM_COMPONENT_SECRET;

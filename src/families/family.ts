@@ -11,9 +11,10 @@ export type ProbeShape = { probe: string; at?: "server"; holds?: string };
 export type DiscoAt = "server" | "account" | "muc" | "room";
 /**
  * How the harness reaches the server: over TLS at all (STARTTLS or direct), over TLS from the first byte (XEP-0368),
- * or with a WebSocket endpoint (RFC 7395) that raw connections can use.
+ * with a WebSocket endpoint (RFC 7395) that raw connections can use, or as an external component on its component
+ * port (XEP-0114).
  */
-export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" };
+export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" | "component" };
 export type FeatureShape = StreamFeatureShape | { disco: string; at: DiscoAt } | ProbeShape | TransportShape;
 
 /**
@@ -27,7 +28,11 @@ export interface Family<F extends Record<string, FeatureShape> = Record<string, 
   title: string;
   specs: SpecEntry[];
   features: F;
-  /** Prosody: modules_enabled entries, and lines of the global configuration (after the harness's own). */
+  /**
+   * An external component (XEP-0114) each local server accepts on a subdomain of its domain, with this shared
+   * secret, on a component port of its own (src/targets/).
+   */
+  externalComponent?: { sub: string; secret: string };
   /**
    * Prosody: modules_enabled entries, lines of the global configuration (after the harness's own), and a
    * Component of its own on a subdomain (`sub`, its plugin and the lines under it).

@@ -13,12 +13,13 @@ import { muc } from "./muc.ts";
 import { pep } from "./pep.ts";
 import { privateStorage } from "./private.ts";
 import { register } from "./register.ts";
+import { services } from "./services.ts";
 import { vcard } from "./vcard.ts";
 
 export type { DiscoAt, Family, FeatureShape, ProbeShape, StreamFeatureShape, TransportShape } from "./family.ts";
 
 /** Every family, in the order the reports show their specifications: a new family is one file and one entry here. */
-export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile, connections] as const;
+export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile, connections, services] as const;
 
 type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
@@ -46,4 +47,6 @@ export const prosodyComponents = (domain: string) =>
   }).join("\n");
 /** The subdomains the families' services live on (conference.DOMAIN): a federation peer reaches them like the domain. */
 export const serviceSubdomains = () => FAMILIES.flatMap((f) => (f.prosody as { component?: { sub: string } }).component?.sub ?? []);
+/** The external component the local servers accept (XEP-0114), if a family asks for one. */
+export const externalComponent = (): { sub: string; secret: string } | undefined => FAMILIES.map((f) => (f as { externalComponent?: { sub: string; secret: string } }).externalComponent).find(Boolean);
 export const ejabberdModules = () => FAMILIES.reduce<Record<string, unknown>>((all, f) => merge(all, f.ejabberd.modules), {});

@@ -293,11 +293,14 @@ function shortTag(el: Element): string {
 
 /**
  * Matches a received stanza against a pattern (both ltx Elements). A pattern's stanza takes the content
- * namespace of the stream the stanza came on: jabber:client, or jabber:server for what a server sent to the
- * harness's scripted remote server (RFC 6120 §4.8.3), so one pattern serves both.
+ * namespace of the stream the stanza came on: jabber:client, jabber:server for what a server sent to the
+ * harness's scripted remote server (RFC 6120 §4.8.3), or jabber:component:accept for what it sent a component
+ * (XEP-0114), so one pattern serves them all.
  */
+const CONTENT_NAMESPACES = new Set<string>([NS.server, NS.componentAccept]);
 export function matchStanza(pattern: Element, actual: Element, captures: Captures = {}): MatchResult {
-  const content = namespaceOf(actual, NS.client) === NS.server ? NS.server : NS.client;
+  const ns = namespaceOf(actual, NS.client);
+  const content = CONTENT_NAMESPACES.has(ns) ? ns : NS.client;
   const r = matchElement(pattern, actual, "", captures, content, content);
   return { ok: r.ok, captures: r.ok ? r.caps : captures, closeness: r.score / r.total, problems: r.problems };
 }

@@ -180,6 +180,7 @@ export const Transport = z.object({
   certificateVerified: z.boolean().optional().describe("with TLS: false only with --insecure"),
   ca: z.string().optional().describe("the CA file trusted for the server's certificate"),
   sasl: z.string().optional().describe("the SASL mechanism the harness logged in with"),
+  component: z.string().optional().describe("XEP-0114: the component name the harness connected as, at the server's component port (NAME@HOST:PORT); absent: none known"),
 });
 export type Transport = z.infer<typeof Transport>;
 

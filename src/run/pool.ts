@@ -11,6 +11,7 @@ import { judge } from "./judge.ts";
 import { stoppedBy } from "./stop.ts";
 import type { Health } from "./liveness.ts";
 import { describeStop } from "../results/stopped.ts";
+import type { ComponentEndpoint } from "../xmpp/wire/endpoint.ts";
 
 export interface PoolOptions extends Side {
   /** The second server of a pair target; cases with accounts on domain b are skipped without it. */
@@ -19,6 +20,8 @@ export interface PoolOptions extends Side {
   remote?: RemoteServer;
   /** The target's multi-user chat service, for the cases' rooms. */
   muc?: string;
+  /** XEP-0114: the component name the target accepts, its port and secret, for the cases' component connections. */
+  component?: ComponentEndpoint;
   /** A local target the harness started (its name, local:prosody): what a skip suggests instead fits it. */
   local?: string;
   /** The target was named by its WebSocket URL alone: cases with raw connections (TCP streams) are skipped. */
@@ -80,6 +83,16 @@ export const hasRemoteAccount = (sc: Scenario) => sc.accounts.some((a) => a.doma
 export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<CaseResult[]> {
   const runId = randomBytes(3).toString("hex");
   const results: CaseResult[] = new Array(plan.length);
+  // The target accepts one connection for its component name (XEP-0114): cases with one take turns.
+  let componentTurn: Promise<unknown> = Promise.resolve();
+  const turn = (sc: Scenario): Promise<() => void> => {
+    if (!sc.connections.some((c) => c.component)) return Promise.resolve(() => {});
+    let release = () => {};
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const ready = componentTurn.then(() => release);
+    componentTurn = componentTurn.then(() => mine);
+    return ready;
+  };
   const one = async (sc: Scenario, i: number, uid = `${runId}-${i}`): Promise<CaseResult> => {
     if (opts.signal.aborted) return judge(sc, { notRun: "not-run", reason: describeStop(stoppedBy(opts.signal)) }, opts.profiles);
     // The server stopped giving accounts (throttled mid-run): one reason for every case left, no more asking.
@@ -99,11 +112,13 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
       return judge(sc, { notRun: "skip", reason: "registers, cancels or changes the password of an account of its own, which existing accounts (--accounts file) cannot be" }, opts.profiles);
     const admitted = await opts.ledger.admit(sc.accounts.filter((a) => a.domain !== "remote").length);
     if (typeof admitted === "string") return judge(sc, { notRun: "skip", reason: admitted }, opts.profiles);
+    const done = await turn(sc);
     opts.emit({ type: "case-begin", id: sc.id, title: sc.title, pos: sc.pos, ...(opts.repeat !== undefined && { repeat: opts.repeat }) });
     try {
       const outcome = await runCase(sc, { ...opts, uid }, (e) => opts.emit({ type: "step-end", caseId: sc.id, ...e }));
       return judge(sc, outcome, opts.profiles);
     } finally {
+      done();
       admitted();
     }
   };

@@ -24,6 +24,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   // ${domain.b} only where an account lives on b: such a case is skipped on a single server, where it has no value.
   const secondDomain = accounts.some((a) => a.domain === "b") ? ["domain.b"] : [];
   const remoteDomain = remotes.size > 0 ? ["domain.remote"] : [];
+  // The component name the target accepts (XEP-0114), where the case has a component connection.
+  const componentName = connections.some((c) => c.component) ? ["component"] : [];
   // A room's JID (${lobby}) and its occupants' (${lobby/Nick}, any nick), and the MUC service's (${muc}).
   const roomNames = new Set(rooms.map((r) => r.name));
   // A raw connection's XEP-0198 counters: ${c1.sent}, ${c1.received} (bound once it enables stream management).
@@ -37,6 +39,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     ...sessions,
     ...secondDomain,
     ...remoteDomain,
+    ...componentName,
     ...counters,
     ...(rooms.length > 0 || (raw.needs ?? []).includes("muc") ? ["muc"] : []),
     ...roomNames,
@@ -107,8 +110,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       check(xmlOf(step), known);
       placeholders(textsOf(step), known);
       for (const xml of [...xmlOf(step), ...textsOf(step)]) for (const c of capturesIn(xml)) known.add(c);
-      // Bound by a bind, or by resuming a session (XEP-0198 §5: the resumed stream is that session).
-      if (step.kind === "bind" || (step.kind === "send" && /<resume\b[^>]*urn:xmpp:sm:3/.test(step.xml))) {
+      // Bound by a bind, by resuming a session (XEP-0198 §5: the resumed stream is that session), or a component by its handshake.
+      if (step.kind === "bind" || (step.kind === "handshake" && step.secret === undefined) || (step.kind === "send" && /<resume\b[^>]*urn:xmpp:sm:3/.test(step.xml))) {
         bound.add(step.actor);
         known.add(step.actor);
       }
@@ -188,8 +191,12 @@ function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnect
     const isRaw = rawLabels.has(st.actor);
     if (STREAM_KINDS.has(st.kind) && !isRaw)
       throw new StepIssue(`'${st.text}': stream-level steps are for raw connections ('${st.actor}' is a session; declare one with 'raw: true' or under connections:)`);
-    if (st.kind === "authenticate" && !connections.find((c) => c.label === st.actor)?.account)
-      throw new StepIssue(`'${st.text}': '${st.actor}' has no account, so no credentials: declare it under an account with 'raw: true'`);
+    const spec = connections.find((c) => c.label === st.actor);
+    if (st.kind === "handshake" && !spec?.component)
+      throw new StepIssue(`'${st.text}': only a component connection handshakes (XEP-0114): declare '${st.actor}' under connections: with 'component: true'`);
+    if (spec?.component && (st.kind === "authenticate" || st.kind === "bind" || st.kind === "start-tls" || st.kind === "negotiate-tls"))
+      throw new StepIssue(`'${st.text}': '${st.actor}' is a component connection (XEP-0114), which handshakes instead`);
+    if (st.kind === "authenticate" && !spec?.account) throw new StepIssue(`'${st.text}': '${st.actor}' has no account, so no credentials: declare it under an account with 'raw: true'`);
     if (st.kind === "receive-nothing" && isRaw && !bound.has(st.actor))
       throw new StepIssue(`'${st.text}': 'receives nothing' needs a barrier, which a raw connection joins only once bound: add a '${st.actor} binds' step before it`);
   }

@@ -248,6 +248,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     verbs: { authenticates: streamVerbs.authenticates },
     texts: (s) => [s.sasl.password, s.sasl.authzid].filter((v): v is string => v !== undefined),
   },
+  handshake: { ...streamAction, verbs: { handshakes: streamVerbs.handshakes }, texts: (s) => (s.secret === undefined ? [] : [s.secret]) },
   bind: { ...streamAction, verbs: { binds: streamVerbs.binds }, texts: (s) => (s.resource === undefined ? [] : [s.resource]) },
   "send-raw": {
     ...streamAction,

@@ -95,11 +95,10 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   };
   const byStep = raw.needs?.some((f) => transport(f) === "tls" || transport(f) === "direct-tls");
   const webSocket = raw.needs?.some((f) => transport(f) === "websocket");
-  const connections = webSocket
-    ? parties.connections.map((c) => ({ ...c, webSocket: true as const }))
-    : raw.needs?.includes("starttls") || byStep
-      ? parties.connections.map((c) => ({ ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) }))
-      : parties.connections;
+  // A component connection (XEP-0114) keeps to its own port and stream, whatever the case's client connections do.
+  const connections = parties.connections.map((c) =>
+    c.component ? c : webSocket ? { ...c, webSocket: true as const } : raw.needs?.includes("starttls") || byStep ? { ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) } : c,
+  );
   // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
   const asked = (raw.needs ?? []).find((f) => {
     const want: FeatureShape = FEATURES[f as Feature];
@@ -118,8 +117,11 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     level: raw.level,
     requirements: raw.requirements,
     tags: raw.tags ?? [],
-    // A case with rooms needs a MUC service, whether or not it says so.
-    needs: [...new Set([...(rooms.length > 0 ? ["muc"] : []), ...(raw.needs ?? [])] as Feature[])].map((name) => ({ name, shape: FEATURES[name] })),
+    // A case with rooms needs a MUC service, and one with a component connection a component, whether or not it says so.
+    needs: [...new Set([...(rooms.length > 0 ? ["muc"] : []), ...(connections.some((c) => c.component) ? ["component"] : []), ...(raw.needs ?? [])] as Feature[])].map((name) => ({
+      name,
+      shape: FEATURES[name],
+    })),
     ...(raw.wait && { wait: raw.wait }),
     accounts,
     connections,

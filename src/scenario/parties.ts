@@ -92,7 +92,9 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
     ),
     ...Object.entries(raw.connections ?? {}).map(([name, c]) => {
       if (name in raw.accounts) throw new ScenarioError(where(["connections"], name), `connections.${name}: '${name}' is also an account; name the connection differently`);
-      return { label: name, name, online: c?.online ?? true, ...(c?.plaintext && { plaintext: true as const }) };
+      if (c?.component && c.plaintext)
+        throw new ScenarioError(where(["connections", name], "plaintext"), `connections.${name}: a component connection never negotiates TLS; 'plaintext' does not apply`);
+      return { label: name, name, online: c?.online ?? true, ...(c?.plaintext && { plaintext: true as const }), ...(c?.component && { component: true as const }) };
     }),
   ];
   const rawLabels = new Set(connections.map((c) => c.label));

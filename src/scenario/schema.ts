@@ -29,9 +29,12 @@ const Resource = z.strictObject({
   raw: z.boolean().optional(),
 });
 
-/** A raw connection without an account. */
-/** plaintext: the steps start before any STARTTLS, so the case's own first header is the stream's first (its 'to' is what the case is about). */
-const Connection = z.strictObject({ online: z.boolean().optional(), plaintext: z.boolean().optional() });
+/**
+ * A raw connection without an account. plaintext: the steps start before any STARTTLS, so the case's own first
+ * header is the stream's first (its 'to' is what the case is about). component: an external component (XEP-0114)
+ * on the target's component port.
+ */
+const Connection = z.strictObject({ online: z.boolean().optional(), plaintext: z.boolean().optional(), component: z.boolean().optional() });
 
 const Account = z.strictObject({
   /**

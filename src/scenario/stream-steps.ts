@@ -211,6 +211,18 @@ export const streamVerbs = {
       return { ...common, kind: "authenticate", sasl, text: text(common, "authenticates", shown.length ? ` (${shown.join(", ")})` : "") };
     },
   } satisfies Verb<"authenticate">,
+  handshakes: {
+    value: z
+      .strictObject({ secret: attrValue.pipe(z.string().min(1)) })
+      .nullable()
+      .optional(),
+    what: "nothing (the target's shared secret: the handshake must be accepted), or { secret: another } (only sent: the next steps check the outcome)",
+    valueless: true,
+    read: (value, common) => {
+      const secret = noValue(value) ? undefined : (value as { secret: string }).secret;
+      return { ...common, kind: "handshake", ...(secret !== undefined && { secret }), text: text(common, "handshakes", secret === undefined ? "" : " with another secret") };
+    },
+  } satisfies Verb<"handshake">,
   "aborts sasl": bare("abort-sasl", "aborts sasl"),
   binds: {
     value: attrValue.pipe(z.string().min(1)).nullable().optional(),

@@ -79,6 +79,8 @@ export interface RawConnectionSpec {
   tlsByStep?: true;
   /** Over the target's WebSocket endpoint (RFC 7395) instead of TCP: every connection of a case that needs websocket. */
   webSocket?: true;
+  /** An external component (XEP-0114) on the target's component port, its stream header addressed to the component's domain. */
+  component?: true;
 }
 
 /** The initial stream header of an "opens stream" step: attributes (null leaves one out) or literal bytes. */
@@ -234,6 +236,11 @@ export type Step =
   | (StepBase & { kind: "receive-frames"; checks: FrameCheck[] })
   | (StepBase & { kind: "receive-stream-close" })
   | (StepBase & { kind: "authenticate"; sasl: SaslSpec })
+  /**
+   * XEP-0114 §3, a component connection's handshake: with the target's shared secret it must be accepted (an empty
+   * <handshake/>); with another `secret` it is only sent, its outcome left to the next steps.
+   */
+  | (StepBase & { kind: "handshake"; secret?: string })
   | (StepBase & { kind: "bind"; resource?: string })
   | (StepBase & { kind: "send-raw"; bytes: RawBytes })
   /**

@@ -14,7 +14,7 @@ import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts"
 import { S2S_PORT } from "./federation.ts";
 import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
-import { ejabberdModules } from "../families/index.ts";
+import { ejabberdModules, externalComponent } from "../families/index.ts";
 
 /**
  * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
@@ -59,9 +59,9 @@ listen:
     starttls: ${opts.tls === "starttls"}
     starttls_required: ${opts.tls === "starttls"}
     tls: ${opts.tls === "direct"}
-${
-  ports.websocket
-    ? `  -
+${componentListener(ports.component, domain)}${
+    ports.websocket
+      ? `  -
     port: ${ports.websocket}
     ip: "127.0.0.1"
     module: ejabberd_http
@@ -69,8 +69,8 @@ ${
     request_handlers:
       "/xmpp-websocket": ejabberd_http_ws
 `
-    : ""
-}${
+      : ""
+  }${
     fed
       ? `  -
     port: ${S2S_PORT}
@@ -149,12 +149,12 @@ async function freeUdpPort(): Promise<number> {
  * STARTTLS required on ours), the run CA's certificate, and the admin that provisions accounts. No DNS
  * query leaves the machine: inetrc, written beside it, is the harness's.
  */
-async function shippedConfig(shipped: string, c2sPort: number, admin: string, pem: string, caFile: string): Promise<string> {
+async function shippedConfig(shipped: string, c2sPort: number, componentPort: number, domain: string, admin: string, pem: string, caFile: string): Promise<string> {
   const cfg = parseYaml(shipped) as Record<string, unknown> & { listen: Record<string, unknown>[]; acl?: Record<string, unknown> };
   let c2s = false;
   // ejabberd refuses two listeners on one ip:port whatever their transports, and a free UDP port may be a TCP one
   // another listener was given: every port distinct.
-  const given = new Set([c2sPort]);
+  const given = new Set([c2sPort, componentPort]);
   const distinct = async (next: () => Promise<number>) => {
     let port = await next();
     while (given.has(port)) port = await next();
@@ -168,10 +168,27 @@ async function shippedConfig(shipped: string, c2sPort: number, admin: string, pe
     l.port = ours ? c2sPort : await distinct(l.transport === "udp" ? freeUdpPort : async () => (await freePorts(1))[0]);
   }
   if (!c2s) throw new Error("the package's ejabberd.yml has no c2s listener with STARTTLS required");
+  // A deployment's external component (XEP-0114), beside the package's listeners.
+  const component = componentListener(componentPort, domain);
+  if (component) cfg.listen.push((parseYaml(component) as Record<string, unknown>[])[0]);
   cfg.certfiles = [pem];
   cfg.ca_file = caFile;
   cfg.acl = { ...cfg.acl, admin: { user: [admin] } };
   return `# ejabberd.yml.example as the package ships it; xmpp-conform changed only ports, addresses, certificates and the admin\n${toYaml(cfg)}`;
+}
+
+/** XEP-0114: the listener that accepts the external component a family asks for, on a subdomain, with its shared secret. */
+function componentListener(port: number | undefined, domain: string): string {
+  const c = externalComponent();
+  if (!port || !c) return "";
+  return `  -
+    port: ${port}
+    ip: "127.0.0.1"
+    module: ejabberd_service
+    hosts:
+      ${JSON.stringify(`${c.sub}.${domain}`)}:
+        password: ${JSON.stringify(c.secret)}
+`;
 }
 
 /** Erlang's resolver without /etc/resolv.conf: names come from the hosts entries and the cache only. */
@@ -243,7 +260,8 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   const conf = path.join(dir, "conf");
   const logs = path.join(dir, "logs");
   for (const d of [conf, logs, path.join(dir, "spool")]) mkdirSync(d);
-  const [port, distPort, wsPort] = await freePorts(opts.websocket ? 3 : 2);
+  const [port, distPort, componentPort, wsPort] = await freePorts(opts.websocket ? 4 : 3);
+  const accepted = externalComponent();
   const yml = path.join(conf, "ejabberd.yml");
   const ctlCfg = path.join(conf, "ejabberdctl.cfg");
   // The run's CA (a pair's, shared), or one of our own for a lone TLS server; copied here, where user ejabberd can read it.
@@ -259,8 +277,8 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   writeFileSync(
     yml,
     admin
-      ? await shippedConfig(shippedConfigFile(release, "usr/share/ejabberd/ejabberd.yml.example", "ejabberd"), port, admin.jid, pem!, caFile!)
-      : config({ c2s: port, websocket: wsPort }, domain, opts, pem, caFile),
+      ? await shippedConfig(shippedConfigFile(release, "usr/share/ejabberd/ejabberd.yml.example", "ejabberd"), port, componentPort, domain, admin.jid, pem!, caFile!)
+      : config({ c2s: port, component: componentPort, websocket: wsPort }, domain, opts, pem, caFile),
   );
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
   if (opts.federation) federationFiles(conf, opts.federation);
@@ -305,6 +323,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     ...(tls && { tls }),
     ...(ca && { caFile: ca.cert }),
     ...(websocket && { websocket: websocket.url }),
+    ...(accepted && { component: { host: "127.0.0.1", port: componentPort, domain: `${accepted.sub}.${domain}`, secret: accepted.secret } }),
     accountCommands: commands,
     ...(admin && { admin }),
     logFile,

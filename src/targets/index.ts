@@ -67,6 +67,17 @@ export interface TargetSpec {
   s2s?: S2sMode;
   /** --server-config: a local server's configuration, the harness's or the package's as shipped. */
   serverConfig?: ServerConfig;
+  /** --component NAME@HOST:PORT: a component name a running server accepts (XEP-0114), and its component port. */
+  component?: string;
+  /** --component-secret (or XMPP_CONFORM_COMPONENT_SECRET): that component's shared secret. */
+  componentSecret?: string;
+}
+
+/** --component NAME@HOST:PORT, read. */
+export function parseComponent(s: string): { domain: string; host: string; port: number } | undefined {
+  const at = s.indexOf("@");
+  const where = at > 0 ? parseHostPort(s.slice(at + 1)) : undefined;
+  return where && isDomainName(s.slice(0, at)) ? { domain: s.slice(0, at), ...where } : undefined;
 }
 
 const webSocketUrl = (spec: TargetSpec) => (typeof spec.websocket === "string" ? spec.websocket : undefined);
@@ -77,6 +88,11 @@ export const runningServerName = (spec: TargetSpec) => spec.server ?? webSocketU
 /** Checks the target options without starting anything (usage errors must come before any work). */
 export function checkTargetSpec(spec: TargetSpec): string | undefined {
   const url = webSocketUrl(spec);
+  if (spec.component !== undefined) {
+    if (spec.target) return "--component names a running server's component; a local target accepts one of its own (component.DOMAIN)";
+    if (!parseComponent(spec.component)) return `--component must be NAME@HOST:PORT (the component's domain and the server's component port), got '${spec.component}'`;
+    if (!spec.componentSecret) return "--component needs its shared secret: --component-secret SECRET, or XMPP_CONFORM_COMPONENT_SECRET in the environment";
+  }
   if (spec.target && spec.server) return "--target and --server exclude each other";
   if (spec.target) {
     if (!localStarter(spec.target))
@@ -130,11 +146,12 @@ export function parseWebSocketUrl(s: string): { host: string; port: number } | u
  */
 export async function runningServer(spec: TargetSpec): Promise<Omit<Target, "stop">> {
   const url = webSocketUrl(spec);
-  if (url) return { name: url, ...parseWebSocketUrl(url)!, domain: spec.domain!, websocket: url, webSocketOnly: true };
+  const component = spec.component === undefined ? {} : { component: { ...parseComponent(spec.component)!, secret: spec.componentSecret! } };
+  if (url) return { name: url, ...parseWebSocketUrl(url)!, domain: spec.domain!, websocket: url, webSocketOnly: true, ...component };
   const given = parseHostPort(spec.server!);
-  if (given) return { name: spec.server!, ...given, domain: spec.domain! };
+  if (given) return { name: spec.server!, ...given, domain: spec.domain!, ...component };
   const at = await locateDomain(spec.server!);
-  return { name: spec.server!, host: at.host, port: at.port, domain: spec.domain ?? spec.server!.replace(/\.$/, ""), found: at.how };
+  return { name: spec.server!, host: at.host, port: at.port, domain: spec.domain ?? spec.server!.replace(/\.$/, ""), found: at.how, ...component };
 }
 
 export async function openTarget(spec: TargetSpec, opts: LocalTargetOptions): Promise<Target> {

@@ -10,7 +10,7 @@ import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts"
 import { S2S_PORT } from "./federation.ts";
 import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
-import { prosodyComponents, prosodyConfig, prosodyModules } from "../families/index.ts";
+import { externalComponent, prosodyComponents, prosodyConfig, prosodyModules } from "../families/index.ts";
 
 const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
 
@@ -33,6 +33,7 @@ interfaces = { "127.0.0.1" }
 c2s_ports = { ${opts.tls === "direct" ? "" : port} }
 c2s_direct_tls_ports = { ${opts.tls === "direct" ? port : ""} }
 s2s_ports = { ${fed ? S2S_PORT : ""} }
+${componentPort(ports.component)}
 ${websocketConfig(dir, ports.websocket, domain, opts)}
 network_settings = { tcp_backlog = 1024, nagle = false } -- nagle off: else many hops cost ~40 ms (delayed ACK)
 log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
@@ -49,7 +50,17 @@ ${prosodyConfig()}
 ${(opts.extraConfig ?? []).join("\n")}
 VirtualHost "${domain}"
 ${prosodyComponents(domain)}
+${externalComponentHost(domain)}
 `;
+}
+
+/** XEP-0114: the component port on loopback (none without a component). */
+const componentPort = (port: number | undefined) => `component_ports = { ${port ?? ""} }\ncomponent_interface = "127.0.0.1"`;
+
+/** XEP-0114: the external component a family asks for, on a subdomain, with its shared secret. */
+function externalComponentHost(domain: string): string {
+  const c = externalComponent();
+  return c ? `Component "${c.sub}.${domain}"\n  component_secret = "${c.secret}"` : "";
 }
 
 /**
@@ -98,7 +109,8 @@ function namesFrom(dir: string, hosts: { ip: string; domain: string }[]): string
  * Include of conf.d would read the system's folder, so it goes: 0.12's conf.d holds only a VirtualHost
  * "localhost", which the main file already has.
  */
-function shippedConfig(shipped: string, dir: string, port: number, admin: string, domain: string): string {
+function shippedConfig(shipped: string, dir: string, ports: Ports, admin: string, domain: string): string {
+  const port = ports.c2s;
   const ours = `-- xmpp-conform: only what a throwaway instance on loopback must change; the rest is as the package ships it
 run_as_root = true
 pidfile = "${dir}/prosody.pid"
@@ -110,7 +122,7 @@ c2s_ports = { ${port} }
 c2s_direct_tls_ports = { }
 s2s_ports = { }
 s2s_direct_tls_ports = { }
-component_ports = { }
+${componentPort(ports.component)}
 http_ports = { }
 https_ports = { }
 log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
@@ -123,7 +135,9 @@ ${namesFrom(dir, [])}
   if (host < 0) throw new Error("the package's prosody.cfg.lua has no VirtualHost");
   // The package's own example of a MUC service (commented out there), on our domain: XEP-0479's IM suite needs one.
   const muc = `-- xmpp-conform: the package's example MUC component, for the domain\nComponent "conference.${domain}" "muc"`;
-  return [...lines.slice(0, host), ours, ...lines.slice(host), muc].join("\n");
+  // A deployment's external component, as the package's own commented example shows one.
+  const component = `-- xmpp-conform: an external component (XEP-0114), as the package's example shows\n${externalComponentHost(domain)}`;
+  return [...lines.slice(0, host), ours, ...lines.slice(host), muc, component].join("\n");
 }
 
 /** prosodyctl against our config; the account list is the data directory (one file per account). */
@@ -171,14 +185,11 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   // The run's CA (a pair's, shared), or one of our own for a lone TLS server.
   const ca = tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(dir))) : undefined;
   if (ca) await issueCertificate(ca, path.join(dir, "certs"), domain);
-  const ports = await freePorts(opts.websocket ? 2 : 1);
-  const port = ports[0];
+  const [port, component, websocketPort] = await freePorts(opts.websocket ? 3 : 2);
+  const ports: Ports = { c2s: port, ...(externalComponent() && { component }), ...(websocketPort && { websocket: websocketPort }) };
   const cfg = path.join(dir, "prosody.cfg.lua");
   const admin = shipped ? provisioningAdmin(domain) : undefined;
-  writeFileSync(
-    cfg,
-    admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, port, admin.jid, domain) : config(dir, { c2s: port, websocket: ports[1] }, domain, opts, ca),
-  );
+  writeFileSync(cfg, admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, ports, admin.jid, domain) : config(dir, ports, domain, opts, ca));
   const logFile = path.join(dir, "prosody.log");
   const proc = startTethered(inRelease(release, "usr/bin/prosody"), ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });
   const tail = () => {
@@ -196,7 +207,8 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   };
   const caPem = ca && readFileSync(ca.cert, "utf8");
   const endpoint = { host: "127.0.0.1", port, domain, ...(tls && { security: { tls, ca: caPem } }) };
-  const websocket = ports[1] ? { url: websocketUrl(Boolean(tls), ports[1]), domain, security: { ca: caPem } } : undefined;
+  const websocket = ports.websocket ? { url: websocketUrl(Boolean(tls), ports.websocket), domain, security: { ca: caPem } } : undefined;
+  const accepted = externalComponent();
   const accountCommands = prosodyctl(inRelease(release, "usr/bin/prosodyctl"), dir, cfg, domain);
   try {
     await waitUntilReady(endpoint, { deadlineMs: 20_000, exited: proc.exited, describe: tail, websocket });
@@ -215,6 +227,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     ...(tls && { tls }),
     ...(ca && { caFile: ca.cert }),
     ...(websocket && { websocket: websocket.url }),
+    ...(accepted && { component: { host: "127.0.0.1", port: component, domain: `${accepted.sub}.${domain}`, secret: accepted.secret } }),
     accountCommands,
     ...(admin && { admin }),
     logFile,

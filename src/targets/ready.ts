@@ -20,10 +20,11 @@ export async function freePorts(n: number): Promise<number[]> {
   return [...ports];
 }
 
-/** The ports of a local server: c2s, and RFC 7395 WebSocket when asked for. */
+/** The ports of a local server: c2s, RFC 7395 WebSocket when asked for, and XEP-0114 components when a family wants one. */
 export interface Ports {
   c2s: number;
   websocket?: number;
+  component?: number;
 }
 
 /** Where a local server serves RFC 7395: the path both Prosody and ejabberd document. */

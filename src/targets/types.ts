@@ -1,5 +1,6 @@
 import type { ServerConfig } from "../results/schema.ts";
 import type { Credentials } from "../xmpp/connections/session.ts";
+import type { ComponentEndpoint } from "../xmpp/wire/endpoint.ts";
 import type { DebianServer } from "./debian-release.ts";
 import type { CertificateFiles, RunCa } from "./cert.ts";
 import type { S2sLink } from "./s2s-log.ts";
@@ -27,6 +28,8 @@ export interface Target {
    * with TLS; a running one: the --websocket URL). A run reaches a target that has one over it.
    */
   websocket?: string;
+  /** XEP-0114: a component name the server accepts, its shared secret, and the port it accepts components on. */
+  component?: ComponentEndpoint;
   /** A running server named by its WebSocket URL alone: host and port are the URL's, and no TCP c2s is known. */
   webSocketOnly?: true;
   /** A local server started as shipped: the admin account the harness made there, which provisions the run's accounts (XEP-0133). */

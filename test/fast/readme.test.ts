@@ -24,6 +24,11 @@ test("the README's table of modules is what each family loads in the harness's c
     const prosody = component
       ? `${code(f.prosody.modules) === "(none)" ? "" : `${code(f.prosody.modules)}, `}the Component \`${component.sub}.DOMAIN\` (\`${component.plugin}\`)`
       : code(f.prosody.modules);
-    assert.ok(readme.includes(`| ${f.title} | ${prosody} | ${code(Object.keys(f.ejabberd.modules))} |`), f.title);
+    // An external component (XEP-0114) is a listener and a host of the configuration, not a module.
+    const external = "externalComponent" in f ? (f.externalComponent as { sub: string }).sub : undefined;
+    const row = external
+      ? `| ${f.title} | the external Component \`${external}.DOMAIN\` on \`component_ports\` | an \`ejabberd_service\` listener for \`${external}.DOMAIN\` |`
+      : `| ${f.title} | ${prosody} | ${code(Object.keys(f.ejabberd.modules))} |`;
+    assert.ok(readme.includes(row), f.title);
   }
 });

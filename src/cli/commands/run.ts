@@ -11,7 +11,7 @@ import { checkTargetSpec, isPairTarget } from "../../targets/index.ts";
 import { ServerConfig } from "../../results/schema.ts";
 import type { S2sMode } from "../../targets/types.ts";
 import { accountOptions, accountSecrets, accountsProblem, accountsWay, type AccountArgs } from "../accounts-options.ts";
-import { checkTls, targetOptions, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
+import { checkTls, componentSecret, targetOptions, tlsOptions, tlsRequest, type ConnectionArgs } from "../connection.ts";
 import { EXIT, exitCodeOf } from "../exit-codes.ts";
 import { casesBySpec, csv, err, planFrom, PROFILES, selectionOptions } from "../suite.ts";
 import { judgeAgainstBaseline } from "../baseline.ts";
@@ -99,6 +99,8 @@ export const run: CommandModule = {
         cases: string[];
         s2s?: S2sMode;
         websocket?: string;
+        component?: string;
+        componentSecret?: string;
         crossDomain: boolean;
         serverConfig?: ServerConfig;
         profile: string;
@@ -129,7 +131,7 @@ export const run: CommandModule = {
     const accounts = accountsWay(a);
     const concurrency = concurrencyArg(a.concurrency);
     const problem =
-      checkTargetSpec({ ...a, websocket }) ??
+      checkTargetSpec({ ...a, websocket, componentSecret: componentSecret(a) }) ??
       checkTls(a) ??
       (a.serverConfig === "shipped" && a.tls !== "auto" ? "--server-config shipped keeps the package's TLS (STARTTLS required): leave --tls at auto" : undefined) ??
       (a.crossDomain && !isPairTarget(a.target)
@@ -147,6 +149,7 @@ export const run: CommandModule = {
       server: a.server,
       domain: a.domain,
       ...(websocket && { websocket }),
+      ...(a.component !== undefined && { component: a.component, componentSecret: componentSecret(a) }),
       ...(a.s2s && { s2s: a.s2s }),
       ...(a.serverConfig && { serverConfig: a.serverConfig }),
       accounts: { mode: accounts },

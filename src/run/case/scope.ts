@@ -9,6 +9,7 @@ import { fill, secretKey, type Bindings } from "../../match/template.ts";
 import type { AccountSpec, RawConnectionSpec, ResourceSpec, RoomSpec, Scenario, Step, Wait } from "../../scenario/types.ts";
 import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/connections/session.ts";
+import type { ComponentEndpoint } from "../../xmpp/wire/endpoint.ts";
 import type { Transcript } from "../../xmpp/connections/transcript.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
 import type { RemoteServer } from "../../remote/remote-server.ts";
@@ -45,6 +46,8 @@ export interface CaseContext extends Side {
   health?: Health;
   /** The target's multi-user chat service (XEP-0045), found when the run started: a case's rooms live there. */
   muc?: string;
+  /** XEP-0114: where a component connection goes, the name it serves and its shared secret. */
+  component?: ComponentEndpoint;
 }
 
 /**
@@ -80,7 +83,13 @@ export class CaseScope {
     /** Set-up retries, counted across the attempts of the case. */
     readonly retrying: Retrying,
   ) {
-    this.bindings = { domain: ctx.endpoint.domain, ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }), ...(ctx.remote && { "domain.remote": ctx.remote.domain }), uid: ctx.uid };
+    this.bindings = {
+      domain: ctx.endpoint.domain,
+      ...(ctx.component && { component: ctx.component.domain }),
+      ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }),
+      ...(ctx.remote && { "domain.remote": ctx.remote.domain }),
+      uid: ctx.uid,
+    };
     // Rooms on the MUC service (a case with rooms is skipped without one, so the placeholder never leaves the harness).
     if (sc.rooms.length > 0 || sc.needs.some((n) => n.name === "muc")) {
       const service = ctx.muc ?? "no-muc-service.invalid";
@@ -230,6 +239,14 @@ export class CaseScope {
   async openRaw(label: string): Promise<RawConnection> {
     const spec = this.connections.get(label)!;
     this.raws.get(label)?.drop();
+    if (spec.component) {
+      // A component's stream is plaintext on its own port (XEP-0114 defines no TLS), addressed to its name.
+      const { host, port, domain } = this.ctx.component!;
+      const conn = new RawConnection(label, { host, port, domain }, this.transcript, false, true);
+      this.raws.set(label, conn);
+      await conn.connect(this.ctx.timeoutMs);
+      return conn;
+    }
     const side = spec.account ? this.sideOf(spec.account) : this.ctx;
     const conn = new RawConnection(label, side.endpoint, this.transcript, Boolean(spec.webSocket));
     this.raws.set(label, conn);

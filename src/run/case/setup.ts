@@ -142,7 +142,9 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
     if ("transport" in want) {
       const tls = scope.ctx.endpoint.security?.tls ?? "none";
       const ws = scope.ctx.endpoint.websocket;
-      if (want.transport === "websocket") {
+      if (want.transport === "component") {
+        if (!scope.ctx.component) lacks(f, `${f} (the run knows no component the server accepts: --component NAME@HOST:PORT with --component-secret, or a local target)`, true);
+      } else if (want.transport === "websocket") {
         if (!ws) lacks(f, `${f} (the run has no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket)`, true);
       } else if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || ws) {
         const how = tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}${ws ? " by WebSocket" : ""}`;

@@ -25,6 +25,7 @@ type StreamKind =
   | "receive-tls"
   | "receive-frames"
   | "authenticate"
+  | "handshake"
   | "abort-sasl"
   | "bind"
   | "send-raw"
@@ -351,6 +352,35 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     return {
       message: `${c.label}: SASL ${mechanism} did not succeed: ${answer ? oneLine(answer.toString()) : `no answer within ${timeoutOf(scope, step)} ms`}${ending(c)}`,
       expected: [`<success xmlns='${NS.sasl}'/>`],
+      closest: lastArrivals(c),
+      at: scope.transcript.now(),
+    };
+  },
+
+  async handshake(step, scope) {
+    // Another secret's handshake asks for a refusal: a server that already ended the stream (refusing the name in
+    // the header) gave it, and the next steps check it.
+    const ended = scope.raw(step.actor);
+    if (step.secret !== undefined && (ended.streamError || ended.streamClosed || ended.tcpClosed)) {
+      ended.unmarkAction();
+      return undefined;
+    }
+    const { c } = actOn(scope, step);
+    const t = timeoutOf(scope, step);
+    const answer = await c.handshake(step.secret === undefined ? scope.ctx.component!.secret : text(scope, step.secret), t);
+    // Another secret's outcome (a stream error, the close) is for the next steps to check.
+    if (step.secret !== undefined) {
+      if (answer) c.release(answer);
+      return undefined;
+    }
+    if (answer && answer.children.length === 0) {
+      scope.bindings[step.actor] = c.jid;
+      return undefined;
+    }
+    endedBefore(c, step);
+    return {
+      message: `${c.label}: the handshake was not accepted: ${answer ? oneLine(answer.toString()) : `no answer within ${t} ms`}${ending(c)}`,
+      expected: ["<handshake/>"],
       closest: lastArrivals(c),
       at: scope.transcript.now(),
     };

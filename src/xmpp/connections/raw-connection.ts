@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { escapeXML, parse, type Element } from "ltx";
 import { plainAllowed, type Endpoint } from "../wire/endpoint.ts";
 import { BARRIER_NS } from "../protocol/markers.ts";
@@ -64,6 +65,7 @@ export class RawConnection {
   /** The arrival count when something was last sent: elements from then on came after it. */
   private sentAt = 0;
   private actionAt = 0;
+  private actionBefore = 0;
   /** The harness's pings awaiting their reply (undefined until it comes). */
   private readonly pending = new Map<string, Element | undefined>();
   /** Bytes written so far, and how many of them the server had read when last looked at. */
@@ -84,7 +86,18 @@ export class RawConnection {
     private readonly transcript: Transcript,
     /** Over the endpoint's WebSocket (RFC 7395) instead of TCP: one message per element, <open/> and <close/>. */
     readonly overWebSocket = false,
+    /**
+     * An external component (XEP-0114) on the server's component port: its header is in 'jabber:component:accept'
+     * with no version, its stanzas carry a 'from' (the XEP requires one), and it takes part in barriers once its
+     * handshake is accepted, as its domain.
+     */
+    readonly asComponent = false,
   ) {}
+
+  /** The content namespace of the stream's stanzas. */
+  private get contentNs(): string {
+    return this.asComponent ? NS.componentAccept : NS.client;
+  }
 
   /** Over WebSocket: every message the server sent, with the framing rules it breaks. */
   get frames(): Frame[] | undefined {
@@ -202,7 +215,8 @@ export class RawConnection {
     this.lastHeader = opts;
     this.reader?.restart();
     const before = this.headers.length;
-    this.write("raw" in opts ? opts.raw : this.overWebSocket ? openXml(opts, this.endpoint.domain) : headerXml(opts, this.endpoint.domain));
+    const header = "raw" in opts || !this.asComponent ? opts : { contentNs: NS.componentAccept, version: null, ...opts };
+    this.write("raw" in header ? header.raw : this.overWebSocket ? openXml(header, this.endpoint.domain) : headerXml(header, this.endpoint.domain));
     return this.inbox.waitFor(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs);
   }
 
@@ -271,6 +285,23 @@ export class RawConnection {
       this.note(`bound as ${jid}`);
     }
     return reply;
+  }
+
+  /**
+   * XEP-0114 §3: sends the lowercase hex SHA-1 of the stream ID and `secret`, and waits for the answer (the
+   * server's `<handshake/>`; undefined when none came: a stream error or the close says why). An empty
+   * `<handshake/>` makes the connection its domain's, for barriers and the 'from' of its pings and markers.
+   */
+  async handshake(secret: string, timeoutMs = 3000): Promise<Element | undefined> {
+    const digest = createHash("sha1")
+      .update(`${this.header?.attrs.id ?? ""}${secret}`)
+      .digest("hex");
+    const answer = await this.exchange(`<handshake>${digest}</handshake>`, (el) => el.name === "handshake", timeoutMs);
+    if (answer && answer.children.length === 0) {
+      this.jid = this.endpoint.domain;
+      this.note(`accepted as the component ${this.jid}`);
+    }
+    return answer;
   }
 
   /** TLS where the endpoint asks for it, a header, SASL with the strongest mechanism offered, restart, bind: a raw connection ready for stanzas. */
@@ -401,15 +432,20 @@ export class RawConnection {
   async ping(timeoutMs: number, to = this.endpoint.domain): Promise<Element> {
     const id = `xr${++RawConnection.ids}`;
     this.pending.set(id, undefined);
-    this.send(`<iq type='get' to='${escapeXML(to)}' id='${id}'><ping xmlns='${NS.ping}'/></iq>`, true);
+    this.send(`<iq type='get'${this.fromAttr} to='${escapeXML(to)}' id='${id}'><ping xmlns='${NS.ping}'/></iq>`, true);
     const reply = await this.inbox.waitFor(() => this.pending.get(id) ?? (this.closedReason ? null : undefined), timeoutMs);
     this.pending.delete(id);
     if (!reply) throw new Error(`${this.label}: ${this.closedReason ?? `no reply to <iq id='${id}'> within ${timeoutMs} ms`}`);
     return reply;
   }
 
+  /** A component's own stanzas name their sender (XEP-0114 §3); a client's server stamps it. */
+  private get fromAttr(): string {
+    return this.asComponent && this.jid ? ` from='${escapeXML(this.jid)}'` : "";
+  }
+
   async sendMarker(to: string, token: string): Promise<void> {
-    this.send(`<message to='${escapeXML(to)}' id='mk-${token}'><barrier xmlns='${BARRIER_NS}' token='${token}'/></message>`, true);
+    this.send(`<message${this.fromAttr} to='${escapeXML(to)}' id='mk-${token}'><barrier xmlns='${BARRIER_NS}' token='${token}'/></message>`, true);
   }
 
   hasMarker(token: string): boolean {
@@ -476,7 +512,7 @@ export class RawConnection {
     if (el.name === "resumed" && el.attrs.xmlns === NS.sm && this.resuming && SESSIONS.has(this.resuming)) {
       this.jid = SESSIONS.get(this.resuming)!;
       this.note(`resumed as ${this.jid}`);
-    } else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === NS.client) this.sm.received = (this.sm.received + 1) % 2 ** 32;
+    } else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === this.contentNs) this.sm.received = (this.sm.received + 1) % 2 ** 32;
     const id = el.attrs.id as string | undefined;
     const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id !== undefined && this.pending.has(id);
     const marker = el.name === "message" ? el.getChild("barrier", BARRIER_NS) : undefined;
@@ -488,7 +524,7 @@ export class RawConnection {
     } else {
       const r: Received = { el, at: this.transcript.now(), seq: this.seq++, consumed: false };
       this.elements.push(r);
-      if (STANZAS.has(el.name) && el.getNS() === NS.client) this.inbox.add(r);
+      if (STANZAS.has(el.name) && el.getNS() === this.contentNs) this.inbox.add(r);
       if (el.is("features", NS.stream)) this.features.push({ phase: this.authenticated ? "after-sasl" : this.tlsDone ? "after-tls" : "initial", el, seq: r.seq });
       if (el.is("error", NS.stream)) {
         const condition = el.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.streamErrors && c.name !== "text");
@@ -512,7 +548,13 @@ export class RawConnection {
 
   /** A step is about to act on the connection: what arrived before now is no answer to it. */
   markAction(): void {
+    this.actionBefore = this.actionAt;
     this.actionAt = this.seq;
+  }
+
+  /** The step sent nothing after all (the stream had ended): the point stays where the step before left it. */
+  unmarkAction(): void {
+    this.actionAt = this.actionBefore;
   }
 
   /** Whether an element (by its arrival order) came before the latest step that acted on the connection. */

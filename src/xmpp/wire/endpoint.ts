@@ -10,6 +10,14 @@ export interface Endpoint {
   websocket?: string;
 }
 
+/** Where an external component (XEP-0114) connects: the server's component port, the name it serves, the shared secret. */
+export interface ComponentEndpoint {
+  host: string;
+  port: number;
+  domain: string;
+  secret: string;
+}
+
 /**
  * How the stream is protected: STARTTLS (RFC 6120 §5) or TLS from the first byte (XEP-0368), the CAs to
  * trust, and where SASL PLAIN is acceptable.

@@ -9,6 +9,8 @@ export const NS = {
   /** RFC 7395 §3.3.2: <open/> and <close/> replace the stream header and footer. */
   framing: "urn:ietf:params:xml:ns:xmpp-framing",
   client: "jabber:client",
+  /** XEP-0114: the content namespace of a stream the server accepts from an external component. */
+  componentAccept: "jabber:component:accept",
   server: "jabber:server",
   dialback: "jabber:server:dialback",
   dialbackFeature: "urn:xmpp:features:dialback",

@@ -1,0 +1,67 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadSuite, run } from "../src/index.ts";
+import { runCli } from "./support/cli.ts";
+import { ejabberd } from "./support/ejabberd.ts";
+import { FaultProxy } from "./support/fault-proxy.ts";
+import { COMPONENT_FAULTS, COMPONENT_VARIATIONS } from "./support/xep/services.ts";
+
+/**
+ * The components family (XEP-0114): the harness connects as the external component each local server accepts on
+ * component.DOMAIN. Both servers with their profiles; each fault a proxy in front of ejabberd's component port
+ * makes is caught by the cases that cite its rule, and the variations change no verdict.
+ */
+const FAMILY = "scenarios/component";
+
+const verdicts = (d: string) => Object.fromEntries((JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")).cases as { id: string; verdict: string }[]).map((c) => [c.id, c.verdict]));
+
+for (const server of ["prosody", "ejabberd"])
+  test(`local:${server}: the components family exits 0 with the profile, its cases run as the server's component`, async () => {
+    const d = mkdtempSync(path.join(tmpdir(), "xc-comp-"));
+    const r = await runCli(["run", FAMILY, "--target", `local:${server}`, "--reporter", "console,json", "--out", d]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const v = verdicts(d);
+    assert.ok(Object.keys(v).length >= 14);
+    // Prosody's component port takes a 'jabber:client' header for a component's (its profile documents it).
+    const expected = (id: string) => (server === "prosody" && id === "comp-header-wrong-namespace" ? "xfail" : "pass");
+    assert.deepEqual(
+      Object.entries(v).filter(([id, x]) => x !== expected(id)),
+      [],
+    );
+  });
+
+test("each fault of a component port is caught by the cases citing its rule, and the variations change no verdict (ejabberd)", async () => {
+  const e = await ejabberd();
+  const proxy = new FaultProxy({ host: e.component!.host, port: e.component!.port });
+  const port = await proxy.listen();
+  try {
+    const suite = loadSuite([FAMILY]).scenarios;
+    const at = {
+      server: `${e.host}:${e.port}`,
+      domain: e.domain,
+      component: `${e.component!.domain}@127.0.0.1:${port}`,
+      componentSecret: e.component!.secret,
+      install: false,
+      profile: { mode: "none" as const },
+    };
+    const byId = async () => Object.fromEntries((await run(suite, at)).cases.map((c) => [c.id, c.verdict]));
+    const clean = await byId();
+    assert.ok(Object.values(clean).every((x) => x === "pass"), JSON.stringify(clean));
+    for (const f of COMPONENT_FAULTS) {
+      proxy.streamFault = f.stream;
+      const got = await byId();
+      for (const [id, verdict] of Object.entries(f.cases)) assert.equal(got[id], verdict, `${f.id}: ${id}`);
+    }
+    for (const v of COMPONENT_VARIATIONS) {
+      proxy.streamFault = v.stream;
+      assert.deepEqual(await byId(), clean, v.id);
+    }
+  } finally {
+    proxy.streamFault = undefined;
+    await proxy.close();
+    await e.stop();
+  }
+});
