@@ -1,3 +1,4 @@
+import path from "node:path";
 import { suggestion } from "../util/suggest.ts";
 import type { Argv } from "yargs";
 import { withCrossDomain } from "../plan/cross-domain.ts";
@@ -69,7 +70,9 @@ export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform
   const { plan, unknownIds } = select([...files, ...shipped], { files, ids, grep, tags: csv(o.tag) });
   // What the compliance suites judge a run against: the shipped suite (and any files beside it), whatever was selected.
   // (Only counted: a shipped file with a problem must not stop a run of other files.)
-  const from = [...files, ...(shipped.length > 0 ? shipped : loadSuite([SUITE]).scenarios)];
+  // A file of the shipped suite given by name is counted once.
+  const all = [...files, ...(shipped.length > 0 ? shipped : loadSuite([SUITE]).scenarios)];
+  const from = [...new Map(all.map((sc) => [`${path.resolve(sc.pos.file)} ${sc.id}`, sc])).values()];
   if (unknownIds.length > 0) {
     const what = (a: string) =>
       /\.ya?ml$/.test(a) || /^\.{0,2}\//.test(a)
