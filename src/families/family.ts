@@ -7,8 +7,8 @@ import type { SpecEntry } from "../specification/spec-entry.ts";
  */
 export type StreamFeatureShape = { ns: string; name: string; mechanism?: string; afterAuth?: true };
 export type ProbeShape = { probe: string; at?: "server"; holds?: string };
-/** Where a disco#info feature is asked: the server's domain, the user's bare JID, the MUC service, or the case's first room. */
-export type DiscoAt = "server" | "account" | "muc" | "room";
+/** Where a disco#info feature is asked: the server's domain, the user's bare JID, the MUC service, the upload service, or the case's first room. */
+export type DiscoAt = "server" | "account" | "muc" | "upload" | "room";
 /**
  * How the harness reaches the server: over TLS at all (STARTTLS or direct), over TLS from the first byte (XEP-0368),
  * with a WebSocket endpoint (RFC 7395) that raw connections can use, or as an external component on its component
@@ -33,6 +33,12 @@ export interface Family<F extends Record<string, FeatureShape> = Record<string, 
    * secret, on a component port of its own (src/targets/).
    */
   externalComponent?: { sub: string; secret: string };
+  /**
+   * Services reached over HTTPS (XEP-0363's slots): each local server serves HTTPS on a loopback port of its own,
+   * with a certificate from the run's CA; in the family's configuration `@HTTPS_URL@` stands for that port's base
+   * URL (https://127.0.0.1:PORT/) and `@RUN_DIR@` for the server's own folder.
+   */
+  https?: true;
   /**
    * Prosody: modules_enabled entries, lines of the global configuration (after the harness's own), and a
    * Component of its own on a subdomain (`sub`, its plugin and the lines under it).

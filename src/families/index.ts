@@ -40,13 +40,17 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
 export const prosodyModules = () => [...new Set(FAMILIES.flatMap((f) => f.prosody.modules))];
 export const prosodyConfig = () => FAMILIES.flatMap((f) => (f.prosody.config ? [f.prosody.config] : [])).join("\n");
 /** The families' own Components, on subdomains of the domain (after its VirtualHost). */
-export const prosodyComponents = (domain: string) =>
+export const prosodyComponents = (domain: string, plugin?: string) =>
   FAMILIES.flatMap((f) => {
     const c = (f.prosody as { component?: { sub: string; plugin: string; lines: string[] } }).component;
-    return c ? [`Component "${c.sub}.${domain}" "${c.plugin}"\n${c.lines.map((l) => `  ${l}`).join("\n")}`] : [];
+    return c && (!plugin || c.plugin === plugin) ? [`Component "${c.sub}.${domain}" "${c.plugin}"\n${c.lines.map((l) => `  ${l}`).join("\n")}`] : [];
   }).join("\n");
 /** The subdomains the families' services live on (conference.DOMAIN): a federation peer reaches them like the domain. */
 export const serviceSubdomains = () => FAMILIES.flatMap((f) => (f.prosody as { component?: { sub: string } }).component?.sub ?? []);
 /** The external component the local servers accept (XEP-0114), if a family asks for one. */
 export const externalComponent = (): { sub: string; secret: string } | undefined => FAMILIES.map((f) => (f as { externalComponent?: { sub: string; secret: string } }).externalComponent).find(Boolean);
+/** Whether a family needs the local servers to serve HTTPS (see Family.https). */
+export const servesHttps = () => FAMILIES.some((f) => (f as { https?: true }).https);
+/** A configuration with the families' tokens filled: the HTTPS base URL and the server's folder. */
+export const withServerPaths = (config: string, https: string | undefined, dir: string) => config.replaceAll("@HTTPS_URL@", https ?? "").replaceAll("@RUN_DIR@", dir);
 export const ejabberdModules = () => FAMILIES.reduce<Record<string, unknown>>((all, f) => merge(all, f.ejabberd.modules), {});

@@ -18,7 +18,7 @@ function offerOf(shape: FeatureShape, run: RunResult): Offer {
   if ("disco" in shape) {
     // A room's features are asked of a room the case makes.
     if (shape.at === "room") return "at run time";
-    const features = shape.at === "server" ? s.discoFeatures : shape.at === "muc" ? (s.muc?.features ?? []) : (s.accountDiscoFeatures ?? []);
+    const features = shape.at === "server" ? s.discoFeatures : shape.at === "muc" ? (s.muc?.features ?? []) : shape.at === "upload" ? (s.upload?.features ?? []) : (s.accountDiscoFeatures ?? []);
     return features.includes(shape.disco) ? "offered" : "not offered";
   }
   if ("probe" in shape) return "at run time";

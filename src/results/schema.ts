@@ -171,6 +171,10 @@ export const ServerInfo = z.object({
     .object({ jid: z.string(), features: z.array(z.string()) })
     .optional()
     .describe("XEP-0045 §6.1: the multi-user chat service among the domain's disco#items (or named with --muc-service), and its disco#info features"),
+  upload: z
+    .object({ jid: z.string(), features: z.array(z.string()) })
+    .optional()
+    .describe("XEP-0363 §3: the upload service among the domain's disco#items, and its disco#info features"),
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;
 

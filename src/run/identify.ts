@@ -35,7 +35,12 @@ export async function identify(session: Session, domain: string, timeoutMs: numb
     if (name) version = { name, version: v?.getChildText("version") ?? "", ...(v?.getChildText("os") && { os: v.getChildText("os")! }) };
   }
   const caps = await verifyCaps(session, domain, timeoutMs);
-  const muc = await findMuc(session, domain, discoInfo, timeoutMs);
+  const items = await serviceItems(session, domain, timeoutMs);
+  // Each item asked once, for every kind of service looked for.
+  const asked = new Map<string, Promise<Element | undefined>>();
+  const itemInfo = (jid: string) => asked.get(jid) ?? asked.set(jid, discoInfo(jid)).get(jid)!;
+  const muc = await findService(items, itemInfo, (info, features) => (info?.getChildren("identity") ?? []).some((i) => i.attrs.category === "conference") && features.includes(NS.muc));
+  const upload = await findService(items, itemInfo, (_, features) => features.includes(NS.upload));
   return {
     ...(identity && { identity: { category: String(identity.attrs.category), type: String(identity.attrs.type), ...(identity.attrs.name && { name: String(identity.attrs.name) }) } }),
     ...(version && { version }),
@@ -48,23 +53,33 @@ export async function identify(session: Session, domain: string, timeoutMs: numb
     },
     ...(caps && { caps }),
     ...(muc && { muc }),
+    ...(upload && { upload }),
   };
 }
 
-/**
- * The server's multi-user chat service (XEP-0045 §6.1): among the items of the domain's disco#items, the first
- * whose disco#info has a conference/text identity and the MUC feature (at most 20 asked).
- */
-async function findMuc(session: Session, domain: string, discoInfo: (to: string) => Promise<Element | undefined>, timeoutMs: number): Promise<ServerInfo["muc"]> {
+/** The services among the domain's disco#items (at most 20: items with a localpart are accounts or rooms, not services). */
+async function serviceItems(session: Session, domain: string, timeoutMs: number): Promise<string[]> {
   const reply = await session.request(xml("iq", { type: "get", to: domain }, xml("query", { xmlns: NS.discoItems })), timeoutMs);
   const items = reply.attrs.type === "result" ? (reply.getChild("query", NS.discoItems)?.getChildren("item") ?? []) : [];
-  for (const item of items.slice(0, 20)) {
-    const jid = String(item.attrs.jid ?? "");
-    if (!jid || jid.includes("@")) continue;
+  return items
+    .map((item) => String(item.attrs.jid ?? ""))
+    .filter((jid) => jid && !jid.includes("@"))
+    .slice(0, 20);
+}
+
+/**
+ * The first service whose disco#info `is` one: the multi-user chat service (XEP-0045 §6.1: a conference identity
+ * and the MUC feature), the upload service (XEP-0363 §3: its feature).
+ */
+async function findService(
+  items: string[],
+  discoInfo: (to: string) => Promise<Element | undefined>,
+  is: (info: Element | undefined, features: string[]) => boolean,
+): Promise<{ jid: string; features: string[] } | undefined> {
+  for (const jid of items) {
     const info = await discoInfo(jid);
-    const isMuc = (info?.getChildren("identity") ?? []).some((i) => i.attrs.category === "conference");
     const features = (info?.getChildren("feature") ?? []).map((f) => String(f.attrs.var));
-    if (isMuc && features.includes(NS.muc)) return { jid, features };
+    if (is(info, features)) return { jid, features };
   }
   return undefined;
 }

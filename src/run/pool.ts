@@ -22,6 +22,9 @@ export interface PoolOptions extends Side {
   muc?: string;
   /** XEP-0114: the component name the target accepts, its port and secret, for the cases' component connections. */
   component?: ComponentEndpoint;
+  /** XEP-0363: the target's upload service, and the CA its HTTPS slots are checked against (beside the system's). */
+  upload?: string;
+  httpsCa?: string;
   /** A local target the harness started (its name, local:prosody): what a skip suggests instead fits it. */
   local?: string;
   /** The target was named by its WebSocket URL alone: cases with raw connections (TCP streams) are skipped. */

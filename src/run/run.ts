@@ -279,6 +279,8 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
             ...(target?.name.startsWith("local:") && { local: target.name }),
             ...(info.target.server?.muc && { muc: info.target.server.muc.jid }),
             ...(target?.component && { component: target.component }),
+            ...(info.target.server?.upload && { upload: info.target.server.upload.jid }),
+            ...((o.tls.caFile ?? target?.caFile) && { httpsCa: readFileSync((o.tls.caFile ?? target?.caFile)!, "utf8") }),
             concurrency,
             timeoutMs: o.timeoutMs,
             quietMs: o.quietWindowMs,

@@ -26,6 +26,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   const remoteDomain = remotes.size > 0 ? ["domain.remote"] : [];
   // The component name the target accepts (XEP-0114), where the case has a component connection.
   const componentName = connections.some((c) => c.component) ? ["component"] : [];
+  // The upload service (XEP-0363), where the case needs one.
+  const uploadService = (raw.needs ?? []).includes("upload") ? ["upload"] : [];
   // A room's JID (${lobby}) and its occupants' (${lobby/Nick}, any nick), and the MUC service's (${muc}).
   const roomNames = new Set(rooms.map((r) => r.name));
   // A raw connection's XEP-0198 counters: ${c1.sent}, ${c1.received} (bound once it enables stream management).
@@ -40,6 +42,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     ...secondDomain,
     ...remoteDomain,
     ...componentName,
+    ...uploadService,
     ...counters,
     ...(rooms.length > 0 || (raw.needs ?? []).includes("muc") ? ["muc"] : []),
     ...roomNames,

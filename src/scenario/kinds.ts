@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { expectShape, oneLine, StepIssue } from "./step-issue.ts";
 import { streamVerbs } from "./stream-steps.ts";
+import { httpVerbs } from "./http-steps.ts";
 import type { ExpectKind, Step } from "./types.ts";
 import type { Common, Verb } from "./verb.ts";
 
@@ -247,6 +248,18 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     ...streamAction,
     verbs: { authenticates: streamVerbs.authenticates },
     texts: (s) => [s.sasl.password, s.sasl.authzid].filter((v): v is string => v !== undefined),
+  },
+  http: {
+    ...action,
+    verbs: { puts: httpVerbs.puts, gets: httpVerbs.gets },
+    texts: (s) => [s.request.url, s.request.body, s.request.contentType, ...Object.values(s.request.headers ?? {})].filter((v): v is string => v !== undefined),
+  },
+  "receive-http": {
+    ...action,
+    checks: true,
+    verbs: { "receives http": httpVerbs["receives http"] },
+    texts: (s) => [s.expect.status, s.expect.body, ...Object.values(s.expect.headers ?? {})].filter((v): v is string => v !== undefined),
+    audit: (s) => [{ verb: "receives http", patterns: [JSON.stringify(s.expect)] }],
   },
   handshake: { ...streamAction, verbs: { handshakes: streamVerbs.handshakes }, texts: (s) => (s.secret === undefined ? [] : [s.secret]) },
   bind: { ...streamAction, verbs: { binds: streamVerbs.binds }, texts: (s) => (s.resource === undefined ? [] : [s.resource]) },

@@ -84,6 +84,26 @@ export interface RawConnectionSpec {
 }
 
 /** The initial stream header of an "opens stream" step: attributes (null leaves one out) or literal bytes. */
+/** An HTTP request of a 'puts' or 'gets' step. */
+export interface HttpRequestSpec {
+  method: "PUT" | "GET";
+  /** Default: the latest slot's put or get URL. */
+  url?: string;
+  body?: string;
+  contentType?: string;
+  /** Header fields beside the slot's (PUT) or instead of none (GET). */
+  headers?: Record<string, string>;
+  /** PUT: send the slot's <header/> fields (default true). */
+  slotHeaders?: boolean;
+}
+
+/** What 'receives http' checks of the latest response: patterns for the status, the body and header fields (lowercase names). */
+export interface HttpExpectSpec {
+  status?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
 /** What a 'negotiates tls' step offers: versions (lowest, highest), an OpenSSL cipher list, key exchange groups, ALPN protocols. */
 export interface TlsOfferSpec {
   versions?: [string, string];
@@ -241,6 +261,13 @@ export type Step =
    * <handshake/>); with another `secret` it is only sent, its outcome left to the next steps.
    */
   | (StepBase & { kind: "handshake"; secret?: string })
+  /**
+   * XEP-0363 §7: an HTTP request of the actor's. `put` goes to the put URL of the latest slot the actor received,
+   * with the slot's allowed headers, unless the step names a URL; `get` to the slot's get URL, with no credentials.
+   */
+  | (StepBase & { kind: "http"; request: HttpRequestSpec })
+  /** The actor's latest HTTP response: its status, body and headers against patterns. */
+  | (StepBase & { kind: "receive-http"; expect: HttpExpectSpec })
   | (StepBase & { kind: "bind"; resource?: string })
   | (StepBase & { kind: "send-raw"; bytes: RawBytes })
   /**

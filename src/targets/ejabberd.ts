@@ -14,7 +14,7 @@ import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts"
 import { S2S_PORT } from "./federation.ts";
 import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
-import { ejabberdModules, externalComponent } from "../families/index.ts";
+import { ejabberdModules, externalComponent, servesHttps, withServerPaths } from "../families/index.ts";
 
 /**
  * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
@@ -59,7 +59,7 @@ listen:
     starttls: ${opts.tls === "starttls"}
     starttls_required: ${opts.tls === "starttls"}
     tls: ${opts.tls === "direct"}
-${componentListener(ports.component, domain)}${
+${componentListener(ports.component, domain)}${httpsListener(ports.https)}${
     ports.websocket
       ? `  -
     port: ${ports.websocket}
@@ -149,12 +149,13 @@ async function freeUdpPort(): Promise<number> {
  * STARTTLS required on ours), the run CA's certificate, and the admin that provisions accounts. No DNS
  * query leaves the machine: inetrc, written beside it, is the harness's.
  */
-async function shippedConfig(shipped: string, c2sPort: number, componentPort: number, domain: string, admin: string, pem: string, caFile: string): Promise<string> {
+async function shippedConfig(shipped: string, ports: Ports, domain: string, admin: string, pem: string, caFile: string): Promise<string> {
+  const { c2s: c2sPort, component: componentPort } = ports;
   const cfg = parseYaml(shipped) as Record<string, unknown> & { listen: Record<string, unknown>[]; acl?: Record<string, unknown> };
   let c2s = false;
   // ejabberd refuses two listeners on one ip:port whatever their transports, and a free UDP port may be a TCP one
   // another listener was given: every port distinct.
-  const given = new Set([c2sPort, componentPort]);
+  const given = new Set([c2sPort, componentPort, ports.https]);
   const distinct = async (next: () => Promise<number>) => {
     let port = await next();
     while (given.has(port)) port = await next();
@@ -171,10 +172,30 @@ async function shippedConfig(shipped: string, c2sPort: number, componentPort: nu
   // A deployment's external component (XEP-0114), beside the package's listeners.
   const component = componentListener(componentPort, domain);
   if (component) cfg.listen.push((parseYaml(component) as Record<string, unknown>[])[0]);
+  // The package's upload module (its example enables mod_http_upload) behind our HTTPS listener, on our folder.
+  const https = httpsListener(ports.https);
+  if (https) {
+    cfg.listen.push((parseYaml(https) as Record<string, unknown>[])[0]);
+    const modules = (cfg.modules ?? {}) as Record<string, unknown>;
+    cfg.modules = { ...modules, mod_http_upload: { ...((modules.mod_http_upload as object) ?? {}), ...(ejabberdModules().mod_http_upload as object) } };
+  }
   cfg.certfiles = [pem];
   cfg.ca_file = caFile;
   cfg.acl = { ...cfg.acl, admin: { user: [admin] } };
   return `# ejabberd.yml.example as the package ships it; xmpp-conform changed only ports, addresses, certificates and the admin\n${toYaml(cfg)}`;
+}
+
+/** The families' HTTPS services (XEP-0363's slots at /upload) on a loopback port of their own, with the run CA's certificate. */
+function httpsListener(port: number | undefined): string {
+  if (!port) return "";
+  return `  -
+    port: ${port}
+    ip: "127.0.0.1"
+    module: ejabberd_http
+    tls: true
+    request_handlers:
+      "/upload": mod_http_upload
+`;
 }
 
 /** XEP-0114: the listener that accepts the external component a family asks for, on a subdomain, with its shared secret. */
@@ -260,12 +281,15 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   const conf = path.join(dir, "conf");
   const logs = path.join(dir, "logs");
   for (const d of [conf, logs, path.join(dir, "spool")]) mkdirSync(d);
-  const [port, distPort, componentPort, wsPort] = await freePorts(opts.websocket ? 4 : 3);
+  const [port, distPort, componentPort, httpsPort, wsPort] = await freePorts(opts.websocket ? 5 : 4);
+  const ports: Ports = { c2s: port, component: componentPort, ...(servesHttps() && { https: httpsPort }), ...(wsPort && { websocket: wsPort }) };
+  const httpsUrl = ports.https ? `https://127.0.0.1:${ports.https}/` : undefined;
   const accepted = externalComponent();
   const yml = path.join(conf, "ejabberd.yml");
   const ctlCfg = path.join(conf, "ejabberdctl.cfg");
   // The run's CA (a pair's, shared), or one of our own for a lone TLS server; copied here, where user ejabberd can read it.
-  const ca = tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(conf))) : undefined;
+  // The families' HTTPS services need a certificate even where the streams are plaintext.
+  const ca = tls || opts.federation?.tls || servesHttps() ? (opts.ca ?? (await makeRunCa(conf))) : undefined;
   const caFile = ca && path.join(conf, "run-ca.crt");
   const pem = ca && path.join(conf, `${domain}.pem`);
   if (ca) {
@@ -274,12 +298,10 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     copyFileSync(ca.cert, caFile!);
   }
   const admin = shipped ? provisioningAdmin(domain) : undefined;
-  writeFileSync(
-    yml,
-    admin
-      ? await shippedConfig(shippedConfigFile(release, "usr/share/ejabberd/ejabberd.yml.example", "ejabberd"), port, componentPort, domain, admin.jid, pem!, caFile!)
-      : config({ c2s: port, component: componentPort, websocket: wsPort }, domain, opts, pem, caFile),
-  );
+  const written = admin
+    ? await shippedConfig(shippedConfigFile(release, "usr/share/ejabberd/ejabberd.yml.example", "ejabberd"), ports, domain, admin.jid, pem!, caFile!)
+    : config(ports, domain, opts, pem, caFile);
+  writeFileSync(yml, withServerPaths(written, httpsUrl, dir));
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
   if (opts.federation) federationFiles(conf, opts.federation);
   else writeFileSync(path.join(conf, "inetrc"), NO_DNS);

@@ -10,7 +10,7 @@ import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts"
 import { S2S_PORT } from "./federation.ts";
 import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
-import { externalComponent, prosodyComponents, prosodyConfig, prosodyModules } from "../families/index.ts";
+import { externalComponent, prosodyComponents, prosodyConfig, prosodyModules, servesHttps, withServerPaths } from "../families/index.ts";
 
 const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
 
@@ -34,7 +34,7 @@ c2s_ports = { ${opts.tls === "direct" ? "" : port} }
 c2s_direct_tls_ports = { ${opts.tls === "direct" ? port : ""} }
 s2s_ports = { ${fed ? S2S_PORT : ""} }
 ${componentPort(ports.component)}
-${websocketConfig(dir, ports.websocket, domain, opts)}
+${httpConfig(dir, ports, domain, opts)}
 network_settings = { tcp_backlog = 1024, nagle = false } -- nagle off: else many hops cost ~40 ms (delayed ACK)
 log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
 authentication = "internal_hashed"
@@ -64,16 +64,20 @@ function externalComponentHost(domain: string): string {
 }
 
 /**
- * RFC 7395 on mod_http's port on loopback (https with `tls`, with the domain's certificate). Requests name
- * 127.0.0.1 as their host, which no VirtualHost matches: http_default_host routes them to ours.
+ * mod_http on loopback: RFC 7395 on its port (https with `tls`), and the families' HTTPS services (an upload
+ * service's slots) on theirs, with the domain's certificate (its SAN has IP:127.0.0.1). Requests name 127.0.0.1 as
+ * their host, which no VirtualHost matches: http_default_host routes them to ours (a Component's own HTTP
+ * paths are on its http_host).
  */
-function websocketConfig(dir: string, port: number | undefined, domain: string, opts: LocalTargetOptions): string {
+function httpConfig(dir: string, ports: Ports, domain: string, opts: LocalTargetOptions): string {
   const secure = Boolean(opts.tls);
-  return `http_ports = ${lua(port && !secure ? [port] : [])}
-https_ports = ${lua(port && secure ? [port] : [])}
+  const ws = ports.websocket;
+  const https = [...(ws && secure ? [ws] : []), ...(ports.https ? [ports.https] : [])];
+  return `http_ports = ${lua(ws && !secure ? [ws] : [])}
+https_ports = ${lua(https)}
 http_interfaces = { "127.0.0.1" }
 https_interfaces = { "127.0.0.1" }
-http_default_host = "${domain}"${port && secure ? `\nhttps_certificate = "${dir}/certs/${domain}.crt"` : ""}`;
+http_default_host = "${domain}"${https.length > 0 ? `\nhttps_certificate = "${dir}/certs/${domain}.crt"\nhttps_key = "${dir}/certs/${domain}.key"` : ""}`;
 }
 
 /**
@@ -124,7 +128,8 @@ s2s_ports = { }
 s2s_direct_tls_ports = { }
 ${componentPort(ports.component)}
 http_ports = { }
-https_ports = { }
+https_ports = ${lua(ports.https ? [ports.https] : [])}
+https_interfaces = { "127.0.0.1" }${ports.https ? `\nhttps_certificate = "${dir}/certs/${domain}.crt"\nhttps_key = "${dir}/certs/${domain}.key"` : ""}
 log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
 certificates = "${dir}/certs"
 admins = ${lua([admin])}
@@ -137,7 +142,9 @@ ${namesFrom(dir, [])}
   const muc = `-- xmpp-conform: the package's example MUC component, for the domain\nComponent "conference.${domain}" "muc"`;
   // A deployment's external component, as the package's own commented example shows one.
   const component = `-- xmpp-conform: an external component (XEP-0114), as the package's example shows\n${externalComponentHost(domain)}`;
-  return [...lines.slice(0, host), ours, ...lines.slice(host), muc, component].join("\n");
+  // The package's own example of a file sharing service (commented out there), on our domain: XEP-0479's IM suite needs one.
+  const upload = ports.https ? `-- xmpp-conform: the package's example file sharing component, for the domain\n${prosodyComponents(domain, "http_file_share")}` : "";
+  return [...lines.slice(0, host), ours, ...lines.slice(host), muc, component, upload].join("\n");
 }
 
 /** prosodyctl against our config; the account list is the data directory (one file per account). */
@@ -183,13 +190,16 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   mkdirSync(path.join(dir, "data"));
   mkdirSync(path.join(dir, "certs"));
   // The run's CA (a pair's, shared), or one of our own for a lone TLS server.
-  const ca = tls || opts.federation?.tls ? (opts.ca ?? (await makeRunCa(dir))) : undefined;
+  // The families' HTTPS services need a certificate even where the streams are plaintext.
+  const ca = tls || opts.federation?.tls || servesHttps() ? (opts.ca ?? (await makeRunCa(dir))) : undefined;
   if (ca) await issueCertificate(ca, path.join(dir, "certs"), domain);
-  const [port, component, websocketPort] = await freePorts(opts.websocket ? 3 : 2);
-  const ports: Ports = { c2s: port, ...(externalComponent() && { component }), ...(websocketPort && { websocket: websocketPort }) };
+  const [port, component, httpsPort, websocketPort] = await freePorts(opts.websocket ? 4 : 3);
+  const ports: Ports = { c2s: port, ...(externalComponent() && { component }), ...(servesHttps() && { https: httpsPort }), ...(websocketPort && { websocket: websocketPort }) };
+  const httpsUrl = ports.https ? `https://127.0.0.1:${ports.https}/` : undefined;
   const cfg = path.join(dir, "prosody.cfg.lua");
   const admin = shipped ? provisioningAdmin(domain) : undefined;
-  writeFileSync(cfg, admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, ports, admin.jid, domain) : config(dir, ports, domain, opts, ca));
+  const written = admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, ports, admin.jid, domain) : config(dir, ports, domain, opts, ca);
+  writeFileSync(cfg, withServerPaths(written, httpsUrl, dir));
   const logFile = path.join(dir, "prosody.log");
   const proc = startTethered(inRelease(release, "usr/bin/prosody"), ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });
   const tail = () => {

@@ -25,6 +25,8 @@ export interface Ports {
   c2s: number;
   websocket?: number;
   component?: number;
+  /** HTTPS for the families' services (XEP-0363's slots), with the run CA's certificate. */
+  https?: number;
 }
 
 /** Where a local server serves RFC 7395: the path both Prosody and ejabberd document. */

@@ -10,6 +10,7 @@ import type { AccountSpec, RawConnectionSpec, ResourceSpec, RoomSpec, Scenario, 
 import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/connections/session.ts";
 import type { ComponentEndpoint } from "../../xmpp/wire/endpoint.ts";
+import type { HttpAnswer } from "../../xmpp/protocol/upload.ts";
 import type { Transcript } from "../../xmpp/connections/transcript.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
 import type { RemoteServer } from "../../remote/remote-server.ts";
@@ -48,6 +49,10 @@ export interface CaseContext extends Side {
   muc?: string;
   /** XEP-0114: where a component connection goes, the name it serves and its shared secret. */
   component?: ComponentEndpoint;
+  /** XEP-0363: the target's upload service, found when the run started. */
+  upload?: string;
+  /** The CA (PEM) an HTTPS request of a case trusts beside the system's: the run's CA, or --ca. */
+  httpsCa?: string;
 }
 
 /**
@@ -58,6 +63,8 @@ export class CaseScope {
   readonly sessions = new Map<string, Session>();
   /** Raw connections (docs/stream-steps.md) by label; they join barriers once bound. */
   readonly raws = new Map<string, RawConnection>();
+  /** Each actor's latest HTTP response (XEP-0363 uploads), or why its request failed. */
+  readonly httpAnswers = new Map<string, HttpAnswer | string>();
   /** Raw connections a step said would end (a stream error or close it expects, a disconnect): a later step on one is the scenario's mistake. */
   readonly endExpected = new Set<RawConnection>();
   /** Raw connections that sent their closing stream tag. */
@@ -86,6 +93,7 @@ export class CaseScope {
     this.bindings = {
       domain: ctx.endpoint.domain,
       ...(ctx.component && { component: ctx.component.domain }),
+      ...(ctx.upload && { upload: ctx.upload }),
       ...(ctx.peer && { "domain.b": ctx.peer.endpoint.domain }),
       ...(ctx.remote && { "domain.remote": ctx.remote.domain }),
       uid: ctx.uid,

@@ -98,11 +98,12 @@ function discoTarget(scope: CaseScope, at: DiscoAt, session: Session): string | 
   if (at === "server") return scope.ctx.endpoint.domain;
   if (at === "account") return session.jid!.split("/")[0];
   if (at === "muc") return scope.ctx.muc;
+  if (at === "upload") return scope.ctx.upload;
   const first = scope.sc.rooms.find((r) => !r.byCase);
   return first && scope.bindings[first.name];
 }
 
-const DISCO_WHERE: Record<DiscoAt, string> = { server: "the server", account: "the user's bare JID", muc: "the MUC service", room: "the case's room" };
+const DISCO_WHERE: Record<DiscoAt, string> = { server: "the server", account: "the user's bare JID", muc: "the MUC service", upload: "the upload service", room: "the case's room" };
 
 /** The disco#info features of a DiscoAt (XEP-0030), when the case needs one; none where there is nothing to ask. */
 async function discoFeatures(scope: CaseScope, at: DiscoAt, session: Session | undefined): Promise<Set<string>> {
@@ -156,6 +157,7 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
     } else if ("disco" in want) {
       if (!disco.has(want.at)) disco.set(want.at, await discoFeatures(scope, want.at, session));
       if (want.at === "muc" && !scope.ctx.muc) lacks(f, `${f} (no multi-user chat service: the domain's disco#items list none; --muc-service names one)`);
+      else if (want.at === "upload" && !scope.ctx.upload) lacks(f, `${f} (no upload service: the domain's disco#items list none with ${want.disco})`);
       else if (!disco.get(want.at)!.has(want.disco)) lacks(f, `${f} (${want.disco} in the disco#info of ${DISCO_WHERE[want.at]})`);
     } else if (!features.some((x) => has(want, x))) lacks(f, want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
   }

@@ -13,6 +13,7 @@ import { HarnessError } from "./errors.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
 import { MID_CASE_ATTEMPTS } from "../../util/retry.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
+import { httpHandlers } from "./http-steps.ts";
 
 export type { Miss } from "./step-kit.ts";
 
@@ -106,6 +107,7 @@ function nothingPool(scope: CaseScope, step: Step & { kind: "receive-nothing" })
 
 const handlers: { [K in Step["kind"]]: Handler<K> } = {
   ...streamHandlers,
+  ...httpHandlers,
   async send(step, scope) {
     if (scope.isRaw(step.actor)) {
       actOn(scope, step).c.send(fill(step.xml, { ...scope.bindings, ...scope.counters() }));

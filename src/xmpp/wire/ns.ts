@@ -32,5 +32,7 @@ export const NS = {
   sm: "urn:xmpp:sm:3",
   caps: "http://jabber.org/protocol/caps",
   commands: "http://jabber.org/protocol/commands",
+  /** XEP-0363 HTTP File Upload. */
+  upload: "urn:xmpp:http:upload:0",
   admin: "http://jabber.org/protocol/admin",
 } as const;

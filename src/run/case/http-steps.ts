@@ -1,0 +1,56 @@
+import { matchValue } from "../../match/pattern.ts";
+import { fill } from "../../match/template.ts";
+import { httpRequest, slotOf, type HttpAnswer, type Slot } from "../../xmpp/protocol/upload.ts";
+import type { CaseScope } from "./scope.ts";
+import { keep, oneLine, timeoutOf, type Handler } from "./step-kit.ts";
+
+/** The slot (XEP-0363 §4) of the latest IQ result the actor received that holds one. */
+function latestSlot(scope: CaseScope, actor: string): Slot | undefined {
+  const items = scope.participant(actor).inbox.items;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const slot = slotOf(items[i].el);
+    if (slot) return slot;
+  }
+  return undefined;
+}
+
+const shown = (a: HttpAnswer) => `HTTP ${a.status}${a.body.length > 0 ? ` (${a.body.length} bytes: ${oneLine(a.body.toString("utf8"), 80)})` : ""}`;
+
+/** The HTTP steps of XEP-0363's uploads (docs/scenario-language.md): a request, and what its response holds. */
+export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"receive-http"> } = {
+  async http(step, scope) {
+    const r = step.request;
+    const filled = (v: string) => fill(v, scope.bindings, false);
+    const slot = r.url === undefined ? latestSlot(scope, step.actor) : undefined;
+    const url = r.url !== undefined ? filled(r.url) : r.method === "PUT" ? slot?.put : slot?.get;
+    if (!url) return { message: `${step.actor} has received no upload slot to ${r.method === "PUT" ? "put to" : "get from"}`, expected: ["<iq type='result'><slot xmlns='urn:xmpp:http:upload:0'/></iq>"], closest: [], at: scope.transcript.now() };
+    const headers = {
+      ...(r.method === "PUT" && r.slotHeaders !== false && slot ? slot.headers : {}),
+      ...(r.contentType !== undefined && { "content-type": filled(r.contentType) }),
+      ...Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, filled(v)])),
+    };
+    const body = r.body === undefined ? undefined : Buffer.from(filled(r.body), "utf8");
+    scope.transcript.add(step.actor, "out", `HTTP ${r.method} ${url}${body ? ` (${body.length} bytes)` : ""}${Object.keys(headers).length ? ` with ${Object.keys(headers).join(", ")}` : ""}`);
+    const answer = await httpRequest(r.method, url, { ...(body && { body }), headers, ...(scope.ctx.httpsCa && { ca: scope.ctx.httpsCa }), timeoutMs: timeoutOf(scope, step) }).catch((err: Error) => `the request failed: ${err.message}`);
+    scope.transcript.add(step.actor, "in", typeof answer === "string" ? answer : shown(answer));
+    scope.httpAnswers.set(step.actor, answer);
+    return undefined;
+  },
+
+  async "receive-http"(step, scope) {
+    const answer = scope.httpAnswers.get(step.actor);
+    const expected = [step.text];
+    if (answer === undefined) return { message: `${step.actor} made no HTTP request`, expected, closest: [], at: scope.transcript.now() };
+    if (typeof answer === "string") return { message: `${step.actor}: ${answer}`, expected, closest: [], at: scope.transcript.now() };
+    const caps = { ...scope.bindings };
+    const e = step.expect;
+    const problems = [
+      e.status !== undefined && matchValue(e.status, String(answer.status), caps) && `status: expected ${e.status}, got ${answer.status}`,
+      e.body !== undefined && matchValue(fill(e.body, scope.bindings, false), answer.body.toString("utf8"), caps) && `body: expected ${oneLine(e.body, 80)}, got ${oneLine(answer.body.toString("utf8"), 80)}`,
+      ...Object.entries(e.headers ?? {}).map(([k, v]) => matchValue(v, answer.headers[k], caps) && `${k}: expected ${v}, got ${answer.headers[k] ?? "(none)"}`),
+    ].filter((p): p is string => typeof p === "string");
+    if (problems.length === 0) return void keep(scope, caps);
+    return { message: `${step.actor}'s HTTP response differs: ${problems.join("; ")}`, expected, closest: [{ xml: shown(answer), problems, at: scope.transcript.now() }], at: scope.transcript.now() };
+  },
+};
+

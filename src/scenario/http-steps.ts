@@ -1,0 +1,54 @@
+import { z } from "zod";
+import type { HttpExpectSpec, HttpRequestSpec } from "./types.ts";
+import { oneLine } from "./step-issue.ts";
+import type { Verb } from "./verb.ts";
+
+const text = z.union([z.string(), z.number()]).transform(String);
+const Headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "expected an HTTP header name"), text);
+const Request = z.strictObject({
+  url: z.string().min(1).optional(),
+  body: text.optional(),
+  "content-type": z.string().min(1).optional(),
+  headers: Headers.optional(),
+  "slot-headers": z.boolean().optional(),
+});
+const Expect = z.strictObject({ status: text.optional(), body: text.optional(), headers: Headers.optional() });
+
+const request = (method: HttpRequestSpec["method"], verb: string): Verb<"http"> => ({
+  value: Request.nullable().optional(),
+  what: "nothing (the latest slot's URL), or { url, body, content-type, headers: {Name: value}, slot-headers: false }",
+  valueless: true,
+  read: (value, common) => {
+    const v = (value ?? {}) as z.infer<typeof Request>;
+    const spec: HttpRequestSpec = {
+      method,
+      ...(v.url !== undefined && { url: v.url }),
+      ...(v.body !== undefined && { body: v.body }),
+      ...(v["content-type"] !== undefined && { contentType: v["content-type"] }),
+      ...(v.headers && { headers: v.headers }),
+      ...(v["slot-headers"] !== undefined && { slotHeaders: v["slot-headers"] }),
+    };
+    const where = v.url === undefined ? `the slot's ${method === "PUT" ? "put" : "get"} URL` : oneLine(v.url);
+    const body = v.body === undefined ? "" : `, ${Buffer.byteLength(v.body)} bytes`;
+    return { ...common, kind: "http", request: spec, text: `${common.actor} ${verb} ${where}${body}` };
+  },
+});
+
+/**
+ * The HTTP verbs of XEP-0363's uploads: "alice puts: { body: … }", "alice gets", "alice receives http: { status:
+ * '201' }"; the step kinds' table (kinds.ts) puts them under their kinds.
+ */
+export const httpVerbs = {
+  puts: request("PUT", "puts to"),
+  gets: request("GET", "gets"),
+  "receives http": {
+    value: Expect,
+    what: "patterns for the latest response's status, body and headers, e.g. { status: '201' } or { status: '{re:4\\d\\d}' }",
+    valueless: false,
+    read: (value, common) => {
+      const expect = value as HttpExpectSpec;
+      const shown = [expect.status !== undefined && `status ${expect.status}`, expect.body !== undefined && `body ${oneLine(expect.body)}`, ...Object.entries(expect.headers ?? {}).map(([k, x]) => `${k}: ${x}`)].filter(Boolean);
+      return { ...common, kind: "receive-http", expect: { ...expect, ...(expect.headers && { headers: Object.fromEntries(Object.entries(expect.headers).map(([k, x]) => [k.toLowerCase(), x])) }) }, text: `${common.actor} receives http ${shown.join(", ")}` };
+    },
+  } satisfies Verb<"receive-http">,
+};

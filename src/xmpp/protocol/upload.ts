@@ -1,0 +1,78 @@
+import http from "node:http";
+import https from "node:https";
+import tls from "node:tls";
+import type { Element } from "ltx";
+import { NS } from "../wire/ns.ts";
+
+/** XEP-0363 §4: a slot's URLs, and the header fields the PUT must carry. */
+export interface Slot {
+  put: string;
+  get: string;
+  /** The <header/> fields of the <put/> a client copies: §4 allows only these names; a client ignores the others. */
+  headers: Record<string, string>;
+}
+
+const ALLOWED = new Set(["authorization", "cookie", "expires"]);
+
+/** The slot of an IQ result (<slot xmlns='urn:xmpp:http:upload:0'> with a <put url/> and a <get url/>), if it holds one. */
+export function slotOf(el: Element): Slot | undefined {
+  const slot = el.name === "iq" && el.attrs.type === "result" ? el.getChild("slot", NS.upload) : undefined;
+  const put = slot?.getChild("put");
+  const get = slot?.getChild("get");
+  if (!put?.attrs.url || !get?.attrs.url) return undefined;
+  // §4: "the requesting entity MUST strip any newline characters from the header name and value".
+  const headers = Object.fromEntries(
+    put
+      .getChildren("header")
+      .filter((h) => ALLOWED.has(String(h.attrs.name ?? "").toLowerCase()))
+      .map((h) => [String(h.attrs.name).replace(/[\r\n]/g, ""), h.getText().replace(/[\r\n]/g, "")]),
+  );
+  return { put: String(put.attrs.url), get: String(get.attrs.url), headers };
+}
+
+/** An HTTP response as a case sees it. */
+export interface HttpAnswer {
+  status: number;
+  /** Lowercase names. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * One HTTP request with node's own client: https with the system's CAs and `ca` beside them, a deadline for the
+ * whole exchange, no redirect followed, no credentials but the headers given. Rejects with why it failed.
+ */
+export function httpRequest(method: "PUT" | "GET", url: string, opts: { body?: Buffer; headers?: Record<string, string>; ca?: string; timeoutMs: number }): Promise<HttpAnswer> {
+  const u = new URL(url);
+  const client = u.protocol === "https:" ? https : u.protocol === "http:" ? http : undefined;
+  if (!client) return Promise.reject(new Error(`not an http or https URL: ${url}`));
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      u,
+      {
+        method,
+        headers: { ...(opts.body && { "content-length": String(opts.body.length) }), ...opts.headers },
+        // The system's CAs, and the run's beside them.
+        ...(opts.ca && u.protocol === "https:" && { ca: [...tls.rootCertificates, opts.ca] }),
+        timeout: opts.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : String(v ?? "")])),
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    req.on("close", () => clearTimeout(deadline));
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
