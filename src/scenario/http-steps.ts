@@ -47,8 +47,17 @@ export const httpVerbs = {
     valueless: false,
     read: (value, common) => {
       const expect = value as HttpExpectSpec;
-      const shown = [expect.status !== undefined && `status ${expect.status}`, expect.body !== undefined && `body ${oneLine(expect.body)}`, ...Object.entries(expect.headers ?? {}).map(([k, x]) => `${k}: ${x}`)].filter(Boolean);
-      return { ...common, kind: "receive-http", expect: { ...expect, ...(expect.headers && { headers: Object.fromEntries(Object.entries(expect.headers).map(([k, x]) => [k.toLowerCase(), x])) }) }, text: `${common.actor} receives http ${shown.join(", ")}` };
+      const shown = [
+        expect.status !== undefined && `status ${expect.status}`,
+        expect.body !== undefined && `body ${oneLine(expect.body)}`,
+        ...Object.entries(expect.headers ?? {}).map(([k, x]) => `${k}: ${x}`),
+      ].filter(Boolean);
+      return {
+        ...common,
+        kind: "receive-http",
+        expect: { ...expect, ...(expect.headers && { headers: Object.fromEntries(Object.entries(expect.headers).map(([k, x]) => [k.toLowerCase(), x])) }) },
+        text: `${common.actor} receives http ${shown.join(", ")}`,
+      };
     },
   } satisfies Verb<"receive-http">,
 };

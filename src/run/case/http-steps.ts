@@ -23,7 +23,13 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
     const filled = (v: string) => fill(v, scope.bindings, false);
     const slot = r.url === undefined ? latestSlot(scope, step.actor) : undefined;
     const url = r.url !== undefined ? filled(r.url) : r.method === "PUT" ? slot?.put : slot?.get;
-    if (!url) return { message: `${step.actor} has received no upload slot to ${r.method === "PUT" ? "put to" : "get from"}`, expected: ["<iq type='result'><slot xmlns='urn:xmpp:http:upload:0'/></iq>"], closest: [], at: scope.transcript.now() };
+    if (!url)
+      return {
+        message: `${step.actor} has received no upload slot to ${r.method === "PUT" ? "put to" : "get from"}`,
+        expected: ["<iq type='result'><slot xmlns='urn:xmpp:http:upload:0'/></iq>"],
+        closest: [],
+        at: scope.transcript.now(),
+      };
     const headers = {
       ...(r.method === "PUT" && r.slotHeaders !== false && slot ? slot.headers : {}),
       ...(r.contentType !== undefined && { "content-type": filled(r.contentType) }),
@@ -31,7 +37,9 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
     };
     const body = r.body === undefined ? undefined : Buffer.from(filled(r.body), "utf8");
     scope.transcript.add(step.actor, "out", `HTTP ${r.method} ${url}${body ? ` (${body.length} bytes)` : ""}${Object.keys(headers).length ? ` with ${Object.keys(headers).join(", ")}` : ""}`);
-    const answer = await httpRequest(r.method, url, { ...(body && { body }), headers, ...(scope.ctx.httpsCa && { ca: scope.ctx.httpsCa }), timeoutMs: timeoutOf(scope, step) }).catch((err: Error) => `the request failed: ${err.message}`);
+    const answer = await httpRequest(r.method, url, { ...(body && { body }), headers, ...(scope.ctx.httpsCa && { ca: scope.ctx.httpsCa }), timeoutMs: timeoutOf(scope, step) }).catch(
+      (err: Error) => `the request failed: ${err.message}`,
+    );
     scope.transcript.add(step.actor, "in", typeof answer === "string" ? answer : shown(answer));
     scope.httpAnswers.set(step.actor, answer);
     return undefined;
@@ -46,11 +54,12 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
     const e = step.expect;
     const problems = [
       e.status !== undefined && matchValue(e.status, String(answer.status), caps) && `status: expected ${e.status}, got ${answer.status}`,
-      e.body !== undefined && matchValue(fill(e.body, scope.bindings, false), answer.body.toString("utf8"), caps) && `body: expected ${oneLine(e.body, 80)}, got ${oneLine(answer.body.toString("utf8"), 80)}`,
+      e.body !== undefined &&
+        matchValue(fill(e.body, scope.bindings, false), answer.body.toString("utf8"), caps) &&
+        `body: expected ${oneLine(e.body, 80)}, got ${oneLine(answer.body.toString("utf8"), 80)}`,
       ...Object.entries(e.headers ?? {}).map(([k, v]) => matchValue(v, answer.headers[k], caps) && `${k}: expected ${v}, got ${answer.headers[k] ?? "(none)"}`),
     ].filter((p): p is string => typeof p === "string");
     if (problems.length === 0) return void keep(scope, caps);
     return { message: `${step.actor}'s HTTP response differs: ${problems.join("; ")}`, expected, closest: [{ xml: shown(answer), problems, at: scope.transcript.now() }], at: scope.transcript.now() };
   },
 };
-
