@@ -36,7 +36,9 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
       ...Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, filled(v)])),
     };
     const body = r.body === undefined ? undefined : Buffer.from(filled(r.body), "utf8");
-    scope.transcript.add(step.actor, "out", `HTTP ${r.method} ${url}${body ? ` (${body.length} bytes)` : ""}${Object.keys(headers).length ? ` with ${Object.keys(headers).join(", ")}` : ""}`);
+    // Credentials stay out of the transcript: the slot's Authorization and Cookie are named, not shown.
+    const fields = Object.entries(headers).map(([k, v]) => (/^(authorization|cookie)$/i.test(k) ? `${k}: [redacted]` : `${k}: ${v}`));
+    scope.transcript.add(step.actor, "out", `HTTP ${r.method} ${url}${body ? ` (${body.length} bytes)` : ""}${fields.length ? ` with ${fields.join(", ")}` : ""}`);
     const answer = await httpRequest(r.method, url, { ...(body && { body }), headers, ...(scope.ctx.httpsCa && { ca: scope.ctx.httpsCa }), timeoutMs: timeoutOf(scope, step) }).catch(
       (err: Error) => `the request failed: ${err.message}`,
     );

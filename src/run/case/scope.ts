@@ -335,9 +335,10 @@ export class CaseScope {
 
   /** A barrier from every participant of the case (or the given actors) to the observers (see barrier.ts). */
   barrier(observers: Participant[], signal?: AbortSignal, actors: Participant[] = this.participants): Promise<void> {
-    // A case's rooms speak for themselves: each is pinged too (their answers follow what they sent).
+    // A case's rooms and its upload service speak for themselves: each is pinged too (their answers follow what they sent).
     const rooms = this.ctx.muc ? this.sc.rooms.map((r) => this.bindings[r.name]) : [];
-    return barrier(observers, actors, this.ctx.timeoutMs, this.ctx.quietMs, signal, rooms);
+    const upload = this.ctx.upload && this.sc.needs.some((n) => n.name === "upload") ? [this.ctx.upload] : [];
+    return barrier(observers, actors, this.ctx.timeoutMs, this.ctx.quietMs, signal, [...rooms, ...upload]);
   }
 
   /**
