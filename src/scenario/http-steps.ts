@@ -6,37 +6,39 @@ import type { Verb } from "./verb.ts";
 const text = z.union([z.string(), z.number()]).transform(String);
 const Headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "expected an HTTP header name"), text);
 const Request = z.strictObject({
-  url: z.string().min(1).optional(),
+  url: z.string().min(1),
   body: text.optional(),
   "content-type": z.string().min(1).optional(),
   headers: Headers.optional(),
   "slot-headers": z.boolean().optional(),
+  slot: z.string().min(1).optional(),
 });
 const Expect = z.strictObject({ status: text.optional(), body: text.optional(), headers: Headers.optional() });
 
 const request = (method: HttpRequestSpec["method"], verb: string): Verb<"http"> => ({
-  value: Request.nullable().optional(),
-  what: "nothing (the latest slot's URL), or { url, body, content-type, headers: {Name: value}, slot-headers: false }",
-  valueless: true,
+  value: Request,
+  what: "{ url: '${put}', body, content-type, headers: {Name: value}, slot-headers: false, slot: '${put}' } (the URL a slot gave, captured from it; a PUT carries the header fields of the slot whose put URL is 'slot', by default the URL)",
+  valueless: false,
   read: (value, common) => {
-    const v = (value ?? {}) as z.infer<typeof Request>;
+    const v = value as z.infer<typeof Request>;
     const spec: HttpRequestSpec = {
       method,
-      ...(v.url !== undefined && { url: v.url }),
+      url: v.url,
       ...(v.body !== undefined && { body: v.body }),
       ...(v["content-type"] !== undefined && { contentType: v["content-type"] }),
       ...(v.headers && { headers: v.headers }),
       ...(v["slot-headers"] !== undefined && { slotHeaders: v["slot-headers"] }),
+      ...(v.slot !== undefined && { slot: v.slot }),
     };
-    const where = v.url === undefined ? `the slot's ${method === "PUT" ? "put" : "get"} URL` : oneLine(v.url);
+    const where = oneLine(v.url);
     const body = v.body === undefined ? "" : `, ${Buffer.byteLength(v.body)} bytes`;
     return { ...common, kind: "http", request: spec, text: `${common.actor} ${verb} ${where}${body}` };
   },
 });
 
 /**
- * The HTTP verbs of XEP-0363's uploads: "alice puts: { body: … }", "alice gets", "alice receives http: { status:
- * '201' }"; the step kinds' table (kinds.ts) puts them under their kinds.
+ * The HTTP verbs of XEP-0363's uploads: "alice puts: { url: '${put}', body: … }", "alice gets: { url: '${get}' }",
+ * "alice receives http: { status: '201' }"; the step kinds' table (kinds.ts) puts them under their kinds.
  */
 export const httpVerbs = {
   puts: request("PUT", "puts to"),

@@ -252,7 +252,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   http: {
     ...action,
     verbs: { puts: httpVerbs.puts, gets: httpVerbs.gets },
-    texts: (s) => [s.request.url, s.request.body, s.request.contentType, ...Object.values(s.request.headers ?? {})].filter((v): v is string => v !== undefined),
+    texts: (s) => [s.request.url, s.request.slot, s.request.body, s.request.contentType, ...Object.values(s.request.headers ?? {})].filter((v): v is string => v !== undefined),
   },
   "receive-http": {
     ...action,

@@ -87,14 +87,15 @@ export interface RawConnectionSpec {
 /** An HTTP request of a 'puts' or 'gets' step. */
 export interface HttpRequestSpec {
   method: "PUT" | "GET";
-  /** Default: the latest slot's put or get URL. */
-  url?: string;
+  url: string;
   body?: string;
   contentType?: string;
   /** Header fields beside the slot's (PUT) or instead of none (GET). */
   headers?: Record<string, string>;
   /** PUT: send the slot's <header/> fields (default true). */
   slotHeaders?: boolean;
+  /** PUT: the put URL of the slot whose header fields go along (default: `url`). */
+  slot?: string;
 }
 
 /** What 'receives http' checks of the latest response: patterns for the status, the body and header fields (lowercase names). */
@@ -262,8 +263,8 @@ export type Step =
    */
   | (StepBase & { kind: "handshake"; secret?: string })
   /**
-   * XEP-0363 §7: an HTTP request of the actor's. `put` goes to the put URL of the latest slot the actor received,
-   * with the slot's allowed headers, unless the step names a URL; `get` to the slot's get URL, with no credentials.
+   * XEP-0363 §7: an HTTP request of the actor's to a URL (one a slot gave, captured from it: the step then depends
+   * on that slot); a PUT carries the header fields of the slot whose put URL it is, a GET no credentials.
    */
   | (StepBase & { kind: "http"; request: HttpRequestSpec })
   /** The actor's latest HTTP response: its status, body and headers against patterns. */

@@ -5,7 +5,7 @@ import { loadSuite } from "../../src/scenario/load.ts";
 import type { PlannedStep, Proof } from "../../src/scenario/types.ts";
 import { FAULTS } from "../support/faults.ts";
 import { PROXY_FAULTS } from "../support/xep/connections.ts";
-import { COMPONENT_FAULTS } from "../support/xep/services.ts";
+import { COMPONENT_FAULTS, UPLOAD_FAULTS } from "../support/xep/services.ts";
 import { cites } from "../support/mutation.ts";
 import { ROOT } from "../support/cli.ts";
 
@@ -42,9 +42,8 @@ const NO_PROXY_CONTROL: Record<string, string> = {
 test("every step that proves a MUST has a positive control: a fault of the fault proxy (or the WebSocket or TLS one) that breaks what it proves", () => {
   const suite = loadSuite([path.join(ROOT, "scenarios")]);
   assert.deepEqual(suite.errors, []);
-  // The WebSocket binding's, the direct TLS port's and the component port's faults are made by proxies of their own.
-  const controlled = (id: string) =>
-    FAULTS.some((f) => f.requirements.some((p) => cites(p, id))) || [...PROXY_FAULTS, ...COMPONENT_FAULTS].some((f) => f.requirements.includes(id));
+  // The WebSocket binding's, the direct TLS port's, the component port's and the upload host's faults are made by proxies of their own.
+  const controlled = (id: string) => FAULTS.some((f) => f.requirements.some((p) => cites(p, id))) || [...PROXY_FAULTS, ...COMPONENT_FAULTS, ...UPLOAD_FAULTS].some((f) => f.requirements.includes(id));
   const blind = suite.scenarios.flatMap((sc) =>
     sc.steps.flatMap((step) => {
       const musts = mustsOf(step);

@@ -4,12 +4,11 @@ import { httpRequest, slotOf, type HttpAnswer, type Slot } from "../../xmpp/prot
 import type { CaseScope } from "./scope.ts";
 import { keep, oneLine, timeoutOf, type Handler } from "./step-kit.ts";
 
-/** The slot (XEP-0363 §4) of the latest IQ result the actor received that holds one. */
-function latestSlot(scope: CaseScope, actor: string): Slot | undefined {
-  const items = scope.participant(actor).inbox.items;
-  for (let i = items.length - 1; i >= 0; i--) {
-    const slot = slotOf(items[i].el);
-    if (slot) return slot;
+/** The slot (XEP-0363 §4) among the IQ results the actor received whose put URL this is. */
+function slotFor(scope: CaseScope, actor: string, put: string): Slot | undefined {
+  for (const r of scope.participant(actor).inbox.items) {
+    const slot = slotOf(r.el);
+    if (slot?.put === put) return slot;
   }
   return undefined;
 }
@@ -21,17 +20,10 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
   async http(step, scope) {
     const r = step.request;
     const filled = (v: string) => fill(v, scope.bindings, false);
-    const slot = r.url === undefined ? latestSlot(scope, step.actor) : undefined;
-    const url = r.url !== undefined ? filled(r.url) : r.method === "PUT" ? slot?.put : slot?.get;
-    if (!url)
-      return {
-        message: `${step.actor} has received no upload slot to ${r.method === "PUT" ? "put to" : "get from"}`,
-        expected: ["<iq type='result'><slot xmlns='urn:xmpp:http:upload:0'/></iq>"],
-        closest: [],
-        at: scope.transcript.now(),
-      };
+    const url = filled(r.url);
+    const slot = r.method === "PUT" ? slotFor(scope, step.actor, r.slot === undefined ? url : filled(r.slot)) : undefined;
     const headers = {
-      ...(r.method === "PUT" && r.slotHeaders !== false && slot ? slot.headers : {}),
+      ...(r.slotHeaders !== false && slot ? slot.headers : {}),
       ...(r.contentType !== undefined && { "content-type": filled(r.contentType) }),
       ...Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, filled(v)])),
     };

@@ -1,5 +1,7 @@
-import type { Element } from "ltx";
-import type { FaultContext, StreamFault } from "../fault-proxy.ts";
+import { parse, type Element } from "ltx";
+import type { Fault, FaultContext, StreamFault } from "../fault-proxy.ts";
+import { changed, when } from "../fault-kit.ts";
+import type { HttpFault } from "../https-proxy.ts";
 
 /**
  * The components family's faults and variations (XEP-0114): server bugs of a component port, each made by a fault
@@ -84,5 +86,292 @@ export const COMPONENT_VARIATIONS: { id: string; stream: StreamFault }[] = [
       element: (el) =>
         isStreamError(el) && !el.getChild("text") ? [el.toString().replace(/<\/stream:error>$/, "<text xmlns='urn:ietf:params:xml:ns:xmpp-streams'>refused</text></stream:error>")] : "pass",
     },
+  },
+];
+
+/**
+ * The upload family's faults (XEP-0363): bugs of the upload service's stanzas, made by the fault proxy in front of
+ * the c2s port (`stanza`, on every bound connection), or of its HTTP side, made by an HTTPS proxy in front of the
+ * slots' host (`http`). test/upload.test.ts runs each against a real Prosody, the slot URLs pointed at the HTTPS
+ * proxy throughout.
+ */
+export interface UploadFaultDef {
+  id: string;
+  requirements: string[];
+  cases: Record<string, "fail" | "warn">;
+  stanza?: Fault;
+  http?: HttpFault;
+}
+
+const UPLOAD = "urn:xmpp:http:upload:0";
+const slotIn = (el: Element) => (el.name === "iq" && el.attrs.type === "result" ? el.getChild("slot", UPLOAD) : undefined);
+/** A slot result changed by `edit` (its <put/> and <get/> at hand). */
+const slotFault = (edit: (put: Element, get: Element, slot: Element) => void): Fault =>
+  when(
+    (el) => Boolean(slotIn(el)),
+    (el) =>
+      changed(el, (c) => {
+        const slot = c.getChild("slot", UPLOAD)!;
+        edit(slot.getChild("put")!, slot.getChild("get")!, slot);
+      }),
+  );
+/** The upload service's disco#info answer to the request with this id, changed by `edit`. */
+const discoInfoFault = (id: string, edit: (query: Element) => void): Fault =>
+  when(
+    (el) => el.name === "iq" && el.attrs.type === "result" && el.attrs.id === id && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")),
+    (el) => changed(el, (c) => edit(c.getChild("query", "http://jabber.org/protocol/disco#info")!)),
+  );
+const uploadForm = (q: Element) => q.getChildren("x", "jabber:x:data").find((x) => x.getChildren("field").some((f) => f.attrs.var === "FORM_TYPE" && f.getChildText("value") === UPLOAD));
+const without = (parent: Element, child: Element | undefined) => {
+  parent.children = parent.children.filter((c) => c !== child);
+};
+/** Slot URLs seen per connection, for a service that hands out the same slot twice. */
+const firstSlots = new Map<number, [string, string]>();
+/** Bodies put per path, for a service whose second PUT replaces the file. */
+const replaced = new Map<string, Buffer>();
+
+export const UPLOAD_FAULTS: UploadFaultDef[] = [
+  {
+    id: "upload-slot-plain-http",
+    requirements: ["UPLOAD-TLS-01"],
+    cases: { "upload-slot-urls/plain-${uid}.jpg": "fail" },
+    stanza: slotFault((put, get) => {
+      for (const e of [put, get]) e.attrs.url = String(e.attrs.url).replace(/^https:/, "http:");
+    }),
+  },
+  {
+    id: "upload-slot-unencoded",
+    requirements: ["UPLOAD-URL-01", "UPLOAD-URL-02"],
+    cases: { "upload-slot-urls/très cool ${uid}.jpg": "fail" },
+    stanza: slotFault((put, get) => {
+      for (const e of [put, get]) e.attrs.url = decodeURI(String(e.attrs.url));
+    }),
+  },
+  {
+    id: "upload-header-without-name",
+    requirements: ["UPLOAD-HDR-02"],
+    cases: { "upload-slot-headers": "fail" },
+    stanza: slotFault((put) => put.c("header").t("token")),
+  },
+  {
+    id: "upload-header-not-allowed",
+    requirements: ["UPLOAD-HDR-03"],
+    cases: { "upload-slot-headers": "warn" },
+    stanza: slotFault((put) => put.c("header", { name: "X-Upload-Token" }).t("token")),
+  },
+  {
+    id: "upload-slot-without-get",
+    requirements: ["UPLOAD-SLOT-01"],
+    cases: { "upload-put-get/text": "warn" },
+    stanza: slotFault((_, get, slot) => without(slot, get)),
+  },
+  {
+    id: "upload-file-name-lost",
+    requirements: ["UPLOAD-SLOT-02"],
+    cases: { "upload-slot-file-name": "warn" },
+    stanza: slotFault((put, get) => {
+      for (const e of [put, get]) e.attrs.url = String(e.attrs.url).replace(/\/[^/?#]*([?#].*)?$/, "/file$1");
+    }),
+  },
+  {
+    id: "upload-same-slot-twice",
+    requirements: ["UPLOAD-RAND-01"],
+    cases: { "upload-slot-random": "warn" },
+    stanza: (el, ctx) => {
+      const slot = slotIn(el);
+      if (!slot) return "pass";
+      const first = firstSlots.get(ctx.conn.id);
+      if (!first) {
+        firstSlots.set(ctx.conn.id, [String(slot.getChild("put")!.attrs.url), String(slot.getChild("get")!.attrs.url)]);
+        return "pass";
+      }
+      return changed(el, (c) => {
+        const s = c.getChild("slot", UPLOAD)!;
+        s.getChild("put")!.attrs.url = first[0];
+        s.getChild("get")!.attrs.url = first[1];
+      });
+    },
+  },
+  {
+    id: "upload-limit-not-in-bytes",
+    requirements: ["UPLOAD-DISCO-03"],
+    cases: { "upload-limit-in-bytes": "fail" },
+    stanza: discoInfoFault("f3", (q) => {
+      const field = uploadForm(q)
+        ?.getChildren("field")
+        .find((f) => f.attrs.var === "max-file-size");
+      const value = field?.getChild("value");
+      if (value) value.children = ["1 MiB"];
+    }),
+  },
+  {
+    id: "upload-limit-unstated",
+    requirements: ["UPLOAD-DISCO-02"],
+    cases: { "upload-limit-advertised": "warn" },
+    stanza: discoInfoFault("f2", (q) => without(q, uploadForm(q))),
+  },
+  {
+    id: "upload-feature-unadvertised",
+    requirements: ["UPLOAD-DISCO-01"],
+    cases: { "upload-disco-feature": "warn" },
+    stanza: discoInfoFault("f1", (q) =>
+      without(
+        q,
+        q.getChildren("feature").find((f) => f.attrs.var === UPLOAD),
+      ),
+    ),
+  },
+  {
+    id: "upload-service-unlisted",
+    requirements: ["UPLOAD-DISCO-04"],
+    cases: { "upload-disco-items": "warn" },
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.id === "i1" && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#items")),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#items")!;
+          without(
+            q,
+            q.getChildren("item").find((i) => String(i.attrs.jid).startsWith("upload.")),
+          );
+        }),
+    ),
+  },
+  {
+    id: "upload-too-large-granted",
+    requirements: ["UPLOAD-LIMIT-01"],
+    cases: { "upload-too-large": "warn" },
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)),
+      (el) => [
+        parse(
+          `<iq type='result' id='${el.attrs.id}' from='${el.attrs.from}' to='${el.attrs.to}'><slot xmlns='${UPLOAD}'><put url='https://127.0.0.1:1/x'/><get url='https://127.0.0.1:1/x'/></slot></iq>`,
+        ) as Element,
+      ],
+    ),
+  },
+  {
+    id: "upload-limit-error-not-bytes",
+    requirements: ["UPLOAD-ERR-03"],
+    cases: { "upload-too-large": "warn" },
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)?.getChild("max-file-size")),
+      (el) =>
+        changed(el, (c) => {
+          c.getChild("error")!.getChild("file-too-large", UPLOAD)!.getChild("max-file-size")!.children = ["1 MiB"];
+        }),
+    ),
+  },
+  {
+    id: "upload-error-temporary",
+    requirements: ["UPLOAD-ERR-04"],
+    cases: { "upload-error-type": "warn" },
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && el.attrs.id === "e1",
+      (el) =>
+        changed(el, (c) => {
+          c.getChild("error")!.attrs.type = "wait";
+        }),
+    ),
+  },
+  {
+    id: "upload-http-refusals-accepted",
+    requirements: ["UPLOAD-PUT-01", "UPLOAD-PUT-06"],
+    cases: { "upload-put-wrong-length/shorter": "fail", "upload-put-wrong-length/longer": "fail", "upload-put-unknown-url": "warn" },
+    http: { answer: (x, a) => (x.method === "PUT" && a.status >= 400 ? { ...a, status: 201 } : a) },
+  },
+  {
+    id: "upload-http-put-200",
+    requirements: ["UPLOAD-PUT-04"],
+    cases: { "upload-put-get/text": "warn" },
+    http: { answer: (x, a) => (x.method === "PUT" && a.status === 201 ? { ...a, status: 200 } : a) },
+  },
+  {
+    id: "upload-http-other-bytes",
+    requirements: ["UPLOAD-GET-01"],
+    cases: { "upload-put-get/text": "warn" },
+    http: { answer: (x, a) => (x.method === "GET" && a.status === 200 ? { ...a, body: Buffer.from("HELLO WORLD") } : a) },
+  },
+  {
+    id: "upload-http-get-needs-credentials",
+    requirements: ["UPLOAD-GET-02"],
+    cases: { "upload-get-by-anyone": "warn" },
+    http: { respond: (x) => (x.method === "GET" && !x.headers.authorization ? { status: 401, headers: { "www-authenticate": "Bearer" }, body: Buffer.alloc(0) } : undefined) },
+  },
+  {
+    id: "upload-http-no-cors",
+    requirements: ["UPLOAD-CORS-01"],
+    cases: { "upload-cors": "warn" },
+    http: { answer: (_, a) => ({ ...a, headers: Object.fromEntries(Object.entries(a.headers).filter(([k]) => !k.startsWith("access-control-"))) }) },
+  },
+  {
+    id: "upload-http-second-put-replaces",
+    requirements: ["UPLOAD-PUT-05"],
+    cases: { "upload-put-twice": "warn" },
+    http: {
+      respond: (x) => {
+        const path = x.path.split("?")[0];
+        if (x.method === "PUT" && replaced.has(path)) {
+          replaced.set(path, x.body);
+          return { status: 201, headers: {}, body: Buffer.alloc(0) };
+        }
+        if (x.method === "GET" && replaced.get(path)?.length) return { status: 200, headers: {}, body: replaced.get(path)! };
+        return undefined;
+      },
+      answer: (x, a) => {
+        if (x.method === "PUT" && a.status === 201) replaced.set(x.path.split("?")[0], Buffer.alloc(0));
+        return a;
+      },
+    },
+  },
+];
+
+/** What XEP-0363 allows an upload service to do otherwise: no verdict may change. */
+export const UPLOAD_VARIATIONS: { id: string; stanza: Fault }[] = [
+  // §4: header names are matched without regard to case (HTTP field names are case-insensitive).
+  {
+    id: "upload-header-name-lowercase",
+    stanza: slotFault((put) => {
+      for (const h of put.getChildren("header")) h.attrs.name = String(h.attrs.name).toLowerCase();
+    }),
+  },
+  // An extension of the slot in another namespace.
+  { id: "upload-slot-extension", stanza: slotFault((_, __, slot) => void slot.c("expires", { xmlns: "urn:example:upload-extension" }).t("300")) },
+  // §6: the stanza error condition of a file too large is the service's (the XEP's examples differ).
+  {
+    id: "upload-too-large-other-condition",
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)),
+      (el) =>
+        changed(el, (c) => {
+          const error = c.getChild("error")!;
+          const condition = error.children.find((x): x is Element => typeof x !== "string" && x.attrs.xmlns === "urn:ietf:params:xml:ns:xmpp-stanzas" && x.name !== "text");
+          if (condition) condition.name = "resource-constraint";
+          error.attrs.type = "wait";
+        }),
+    ),
+  },
+  // XEP-0128: another form beside the upload one in the service's disco#info.
+  {
+    id: "upload-disco-other-form",
+    stanza: when(
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "result" &&
+        Boolean(
+          el
+            .getChild("query", "http://jabber.org/protocol/disco#info")
+            ?.getChildren("feature")
+            .some((f) => f.attrs.var === UPLOAD),
+        ),
+      (el) =>
+        changed(el, (c) => {
+          c.getChild("query", "http://jabber.org/protocol/disco#info")!
+            .c("x", { xmlns: "jabber:x:data", type: "result" })
+            .c("field", { var: "FORM_TYPE", type: "hidden" })
+            .c("value")
+            .t("urn:example:other");
+        }),
+    ),
   },
 ];
