@@ -24,7 +24,12 @@ export const services = family({
   https: true,
   prosody: {
     modules: [],
-    component: { sub: "upload", plugin: "http_file_share", lines: ['http_host = "127.0.0.1"', 'http_external_url = "@HTTPS_URL@"', `http_file_share_size_limit = ${UPLOAD_LIMIT}`] },
+    // A daily quota of three files at the limit, for the quota case (XEP-0363 §6's temporary errors): fresh accounts make each case's own.
+    component: {
+      sub: "upload",
+      plugin: "http_file_share",
+      lines: ['http_host = "127.0.0.1"', 'http_external_url = "@HTTPS_URL@"', `http_file_share_size_limit = ${UPLOAD_LIMIT}`, `http_file_share_daily_quota = ${3 * UPLOAD_LIMIT}`],
+    },
   },
   ejabberd: { modules: { mod_http_upload: { put_url: "@HTTPS_URL@upload", docroot: "@RUN_DIR@/upload", max_size: UPLOAD_LIMIT } } },
 } as const);

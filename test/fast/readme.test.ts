@@ -26,9 +26,10 @@ test("the README's table of modules is what each family loads in the harness's c
       : code(f.prosody.modules);
     // An external component (XEP-0114) is a listener and a host of the configuration, not a module.
     const external = "externalComponent" in f ? (f.externalComponent as { sub: string }).sub : undefined;
+    const ejabberd = code(Object.keys(f.ejabberd.modules));
     const row = external
-      ? `| ${f.title} | the external Component \`${external}.DOMAIN\` on \`component_ports\` | an \`ejabberd_service\` listener for \`${external}.DOMAIN\` |`
-      : `| ${f.title} | ${prosody} | ${code(Object.keys(f.ejabberd.modules))} |`;
+      ? `| ${f.title} | ${prosody === "(none)" ? "" : `${prosody}, `}the external Component \`${external}.DOMAIN\` on \`component_ports\` | ${ejabberd === "(none)" ? "" : `${ejabberd}, `}an \`ejabberd_service\` listener for \`${external}.DOMAIN\` |`
+      : `| ${f.title} | ${prosody} | ${ejabberd} |`;
     assert.ok(readme.includes(row), f.title);
   }
 });

@@ -274,6 +274,22 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
         }),
     ),
   },
+  ...(
+    [
+      ["upload-retry-without-stamp", "UPLOAD-RETRY-02", ""],
+      ["upload-retry-stamp-not-datetime", "UPLOAD-RETRY-03", " stamp='tomorrow'"],
+      ["upload-retry-stamp-local-time", "UPLOAD-RETRY-04", " stamp='2030-01-01T10:00:00+02:00'"],
+    ] as const
+  ).map(([id, requirement, stamp]): UploadFaultDef => ({
+    id,
+    requirements: [requirement],
+    cases: { "upload-quota-retry": "fail" },
+    // The daily quota's refusal (type wait) with a <retry/> whose stamp breaks the rule.
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && el.getChild("error")?.attrs.type === "wait",
+      (el) => [parse(el.toString().replace(/<\/error>/, `<retry xmlns='${UPLOAD}'${stamp}/></error>`)) as Element],
+    ),
+  })),
   {
     id: "upload-http-refusals-accepted",
     requirements: ["UPLOAD-PUT-01", "UPLOAD-PUT-06"],
