@@ -213,14 +213,15 @@ export const streamVerbs = {
   } satisfies Verb<"authenticate">,
   handshakes: {
     value: z
-      .strictObject({ secret: attrValue.pipe(z.string().min(1)) })
+      .union([z.strictObject({ secret: attrValue.pipe(z.string().min(1)) }), z.strictObject({ expect: z.literal("either") })])
       .nullable()
       .optional(),
-    what: "nothing (the target's shared secret: the handshake must be accepted), or { secret: another } (only sent: the next steps check the outcome)",
+    what: "nothing (the target's shared secret: the handshake must be accepted), { secret: another } (only sent: the next steps check the refusal), or { expect: either } (the target's secret, accepted or refused: the next steps say which)",
     valueless: true,
     read: (value, common) => {
-      const secret = noValue(value) ? undefined : (value as { secret: string }).secret;
-      return { ...common, kind: "handshake", ...(secret !== undefined && { secret }), text: text(common, "handshakes", secret === undefined ? "" : " with another secret") };
+      const v = noValue(value) ? {} : (value as { secret?: string; expect?: "either" });
+      const shown = v.secret !== undefined ? " with another secret" : v.expect ? " (accepted or refused)" : "";
+      return { ...common, kind: "handshake", ...(v.secret !== undefined && { secret: v.secret }), ...(v.expect && { either: true as const }), text: text(common, "handshakes", shown) };
     },
   } satisfies Verb<"handshake">,
   "aborts sasl": bare("abort-sasl", "aborts sasl"),

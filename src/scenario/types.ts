@@ -261,7 +261,7 @@ export type Step =
    * XEP-0114 §3, a component connection's handshake: with the target's shared secret it must be accepted (an empty
    * <handshake/>); with another `secret` it is only sent, its outcome left to the next steps.
    */
-  | (StepBase & { kind: "handshake"; secret?: string })
+  | (StepBase & { kind: "handshake"; secret?: string; either?: true })
   /**
    * XEP-0363 §7: an HTTP request of the actor's to a URL (one a slot gave, captured from it: the step then depends
    * on that slot); a PUT carries the header fields of the slot whose put URL it is, a GET no credentials.

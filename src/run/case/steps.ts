@@ -330,7 +330,9 @@ function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | 
 async function waitAcross<T>(parties: Participant[], pick: () => T | undefined, timeoutMs: number, behind: ReadByServer): Promise<T | undefined> {
   let stop = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  await Promise.race(parties.map((s) => s.waitUntil(pick, timeoutMs, stopped, behind)));
+  // A party whose connection ended gets nothing more: its wait would end the race at once.
+  const live = parties.filter((s) => !s.closedReason);
+  if (live.length > 0) await Promise.race(live.map((s) => s.waitUntil(pick, timeoutMs, stopped, behind)));
   stop();
   return pick();
 }

@@ -358,23 +358,23 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   },
 
   async handshake(step, scope) {
-    // Another secret's handshake asks for a refusal: a server that already ended the stream (refusing the name in
-    // the header) gave it, and the next steps check it.
+    // A handshake whose refusal the next steps check: a server that already ended the stream (refusing the name in
+    // the header) gave it.
     const ended = scope.raw(step.actor);
-    if (step.secret !== undefined && (ended.streamError || ended.streamClosed || ended.tcpClosed)) {
+    if ((step.secret !== undefined || step.either) && (ended.streamError || ended.streamClosed || ended.tcpClosed)) {
       ended.unmarkAction();
       return undefined;
     }
     const { c } = actOn(scope, step);
     const t = timeoutOf(scope, step);
     const answer = await c.handshake(step.secret === undefined ? scope.ctx.component!.secret : text(scope, step.secret), t);
-    // Another secret's outcome (a stream error, the close) is for the next steps to check.
-    if (step.secret !== undefined) {
-      if (answer) c.release(answer);
+    if (answer && answer.children.length === 0 && step.secret === undefined) {
+      scope.bindings[step.actor] = c.jid;
       return undefined;
     }
-    if (answer && answer.children.length === 0) {
-      scope.bindings[step.actor] = c.jid;
+    // Another secret's outcome, or either outcome, is for the next steps to check (a stream error, the close).
+    if (step.secret !== undefined || step.either) {
+      if (answer) c.release(answer);
       return undefined;
     }
     endedBefore(c, step);

@@ -68,7 +68,7 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
   {
     id: "comp-users-not-routed",
     requirements: ["COMP-ROUTE-01"],
-    cases: { "comp-route-message-from-user": "warn", "comp-route-iq": "warn", "comp-route-presence": "warn" },
+    cases: { "comp-route-message-from-user": "warn", "comp-route-iq/get": "warn", "comp-route-iq/set": "warn", "comp-route-presence": "warn", "comp-second-connection": "warn" },
     stream: { element: (el) => (["message", "presence", "iq"].includes(el.name) && !String(el.attrs.id ?? "").startsWith("mk-") && el.attrs.type !== "result" ? "drop" : "pass") },
   },
 ];
