@@ -508,9 +508,11 @@ void (TLS_FIELDS satisfies readonly (keyof TlsOutcome)[]);
 const tlsShown = (o: TlsOutcome) =>
   o.refused
     ? `TLS refused: ${o.refused}`
-    : `TLS ${Object.entries(o)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", ")}`;
+    : o.stalled
+      ? `TLS stalled: ${o.stalled}`
+      : `TLS ${Object.entries(o)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ")}`;
 const tlsExpected = (attrs: Record<string, string>) =>
   attrs.refused !== undefined
     ? "the handshake refused"
@@ -520,6 +522,8 @@ const tlsExpected = (attrs: Record<string, string>) =>
 
 /** What differs between a handshake's outcome and the step's patterns; a handshake that failed where one was expected first. */
 function tlsProblems(o: TlsOutcome, attrs: Record<string, string>, caps: Captures): string[] {
+  // A handshake the server left hanging is neither completed nor refused: no expectation of it holds.
+  if (o.stalled) return [`the server neither completed nor refused the handshake (${o.stalled})`];
   if (attrs.refused === undefined && o.refused) return [`the handshake failed (${o.refused})`];
   if (attrs.refused !== undefined && !o.refused) return [`the handshake completed (${tlsShown(o)}), expected it refused`];
   return Object.entries(attrs).flatMap(([field, pattern]) => {

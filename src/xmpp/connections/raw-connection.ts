@@ -185,23 +185,25 @@ export class RawConnection {
       await this.tcp("a TLS handshake").upgrade(async (plain) => {
         const got = await probeTls(plain, this.endpoint, offer, timeoutMs);
         outcome = got.outcome;
-        if (!got.secure) throw new Error(got.outcome.refused);
+        if (!got.secure) throw new Error(got.outcome.refused ?? got.outcome.stalled);
         return got.secure;
       });
       this.tlsDone = true;
     } catch (err) {
-      if (!outcome.refused) throw err;
+      if (!outcome.refused && !outcome.stalled) throw err;
       this.tcpClosed = true;
-      this.closedReason = `the TLS handshake failed: ${outcome.refused}`;
+      this.closedReason = outcome.refused ? `the TLS handshake failed: ${outcome.refused}` : `the TLS handshake stalled: ${outcome.stalled}`;
     }
     this.tls = outcome;
     this.note(
       `TLS ${
         outcome.refused
           ? `refused: ${outcome.refused}`
-          : Object.entries(outcome)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(", ")
+          : outcome.stalled
+            ? `stalled: ${outcome.stalled}`
+            : Object.entries(outcome)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(", ")
       }`,
     );
     return outcome;

@@ -78,9 +78,10 @@ export interface TlsOffer {
 /**
  * What a handshake gave, as text a step's patterns match: the version, the cipher (OpenSSL's name), the ALPN
  * protocol, the server certificate's key, the ephemeral key exchange, and whether the certificate is trusted
- * and names the domain ("yes", or why not). `refused`: the handshake did not complete, and why.
+ * and names the domain ("yes", or why not). `refused`: the server ended the handshake (an alert, a reset), and
+ * why; `stalled`: it neither completed nor ended it in time, which is no refusal.
  */
-export type TlsOutcome = Partial<Record<"version" | "cipher" | "alpn" | "key-type" | "key-bits" | "ephemeral-type" | "ephemeral-bits" | "trusted" | "names-domain" | "refused", string>>;
+export type TlsOutcome = Partial<Record<"version" | "cipher" | "alpn" | "key-type" | "key-bits" | "ephemeral-type" | "ephemeral-bits" | "trusted" | "names-domain" | "refused" | "stalled", string>>;
 
 /**
  * A handshake with what `offer` says, that never throws on the server's answer: a certificate the harness
@@ -104,12 +105,14 @@ export async function probeTls(socket: net.Socket, endpoint: Endpoint, offer: Tl
     // The local TLS library cannot make this offer (no cipher it knows matches): the harness's, not the server's.
     throw new Error(`the harness cannot offer ${JSON.stringify(offer)}: ${(err as Error).message}`);
   }
+  let failed: Error | undefined;
   try {
-    await withTimeout(new Promise<void>((resolve, reject) => secureSocket.once("secureConnect", resolve).once("error", reject)), timeoutMs, "no TLS handshake");
+    await withTimeout(new Promise<void>((resolve, reject) => secureSocket.once("secureConnect", resolve).once("error", (e: Error) => reject((failed = e)))), timeoutMs, "no TLS handshake");
   } catch (err) {
     secureSocket.destroy();
     socket.destroy();
-    return { outcome: { refused: (err as Error).message } };
+    // Only an error of the handshake itself is the server's refusal; the timer's is a handshake left hanging.
+    return { outcome: failed ? { refused: failed.message } : { stalled: (err as Error).message } };
   }
   const cert = secureSocket.getPeerCertificate();
   const ephemeral = secureSocket.getEphemeralKeyInfo();
