@@ -1,5 +1,5 @@
 import type { Captures } from "../../match/pattern.ts";
-import type { ExpectKind, ExpectStep, Step } from "../../scenario/types.ts";
+import type { ExpectKind, ExpectStep, PlannedStep, Step } from "../../scenario/types.ts";
 import type { Received } from "../../xmpp/connections/inbox.ts";
 import type { Found } from "../expect.ts";
 import type { Miss } from "../judge.ts";
@@ -7,7 +7,7 @@ import type { CaseScope } from "./scope.ts";
 
 export type { Miss } from "../judge.ts";
 
-export type Handler<K extends Step["kind"]> = (step: Step & { kind: K }, scope: CaseScope) => Promise<Miss | undefined>;
+export type Handler<K extends Step["kind"]> = (step: PlannedStep & { kind: K }, scope: CaseScope) => Promise<Miss | undefined>;
 
 /** An expectation inside 'one of', right now: what it takes (beyond `taken`, what earlier ones of its alternative took), or undefined. */
 export type Holds<K extends ExpectKind> = (scope: CaseScope, step: ExpectStep & { kind: K }, caps: Captures, taken: Received[]) => Found | undefined;

@@ -215,6 +215,16 @@ function strongest(scope: CaseScope, c: RawConnection, account: string, features
 /** One handler per stream-level step kind. */
 export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   async "open-stream"(step, scope) {
+    // A stream the server ended since the case's previous action (a <close/> at a restart: that action found it
+    // open) is what a header step that proves something judges: its miss, not the harness's.
+    const ended = scope.raw(step.actor);
+    if (step.plan.role === "proof" && (ended.streamError || ended.streamClosed || ended.tcpClosed))
+      return {
+        message: `${ended.label}: the server ended the stream before a new one could be opened${ending(ended)}`,
+        expected: ["the stream left open for the new header"],
+        closest: lastArrivals(ended),
+        at: scope.transcript.now(),
+      };
     const got = actOn(scope, step);
     const { c } = got;
     c.consumeAll(); // what the replaced stream carried is not an answer on the new one

@@ -49,6 +49,13 @@ export const WEBSOCKET_FAULTS: WebSocketFaultDef[] = [
   { id: "ws-leading-space", requirements: ["WS-FRAME-03"], cases: ["ws-open-answered"], fault: afterRestart(text(" <message xmlns='jabber:client'/>")) },
   { id: "ws-two-in-one", requirements: ["WS-FRAME-04"], cases: ["ws-open-answered"], fault: afterRestart(text("<message xmlns='jabber:client'/><message xmlns='jabber:client'/>")) },
   { id: "ws-whitespace-keepalive", requirements: ["WS-PING-01"], cases: ["ws-open-answered"], fault: afterRestart(text(" ")) },
+  // A <close/> right after SASL success: the stream ends at the restart instead of being implicitly closed.
+  {
+    id: "ws-close-at-restart",
+    requirements: ["WS-RESTART-02"],
+    cases: ["ws-restart"],
+    fault: (m) => (/^<success[\s>]/.test(m.text) ? [m, text("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>")] : "pass"),
+  },
   {
     id: "ws-error-with-open",
     requirements: ["WS-ERR-02"],
