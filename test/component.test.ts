@@ -49,7 +49,10 @@ test("each fault of a component port is caught by the cases citing its rule, and
     };
     const byId = async () => Object.fromEntries((await run(suite, at)).cases.map((c) => [c.id, c.verdict]));
     const clean = await byId();
-    assert.ok(Object.values(clean).every((x) => x === "pass"), JSON.stringify(clean));
+    assert.ok(
+      Object.values(clean).every((x) => x === "pass"),
+      JSON.stringify(clean),
+    );
     for (const f of COMPONENT_FAULTS) {
       proxy.streamFault = f.stream;
       const got = await byId();
