@@ -57,7 +57,10 @@ for (const s of servers) {
   test(`${s.name} with the harness's configuration offers every feature of every family, but those the family says it lacks`, async () => {
     const target = await s.start();
     try {
-      const r = await run(plan, { server: `${target.host}:${target.port}`, domain: target.domain, install: false, concurrency: 4, profile: { mode: "none" } });
+      // The component the local server accepts (XEP-0114) is the target's, given as for a running server.
+      const c = target.component;
+      const component = c ? { component: `${c.domain}@${c.host}:${c.port}`, componentSecret: c.secret } : {};
+      const r = await run(plan, { server: `${target.host}:${target.port}`, domain: target.domain, install: false, concurrency: 4, profile: { mode: "none" }, ...component });
       const lacking = new Map(FAMILIES.flatMap((f) => Object.entries(f[s.server].lacks ?? {})));
       const missing = r.cases.filter((c) => c.verdict === "skip").map((c) => c.id.replace(/^offers-/, ""));
       assert.deepEqual(
@@ -84,7 +87,7 @@ test("each family's faults and variations are in its own file of the tests' supp
   for (const f of FAMILIES.filter((x) => x.id !== "core")) {
     assert.ok(files.includes(f.id), `test/support/xep/${f.id}.ts`);
     const ids = new Set(f.specs.map((sp) => sp.id));
-    // The connections family's faults are made by proxies of their own (WebSocket, TLS): its file exports them.
+    // The connections and services families' faults are made by proxies of their own: their files export them.
     const proxied = ((await import(`./support/xep/${f.id}.ts`)) as { PROXY_FAULTS?: { requirements: string[] }[] }).PROXY_FAULTS ?? [];
     const own = [...FAULTS, ...proxied].filter((x: { requirements: string[] }) => x.requirements.some((r) => ids.has(findRequirement(r.replace(/-\*$/, "-01"))?.spec ?? "")));
     assert.ok(own.length > 0, `${f.id}: no fault cites a requirement of ${[...ids].join(", ")}`);

@@ -391,3 +391,6 @@ export const UPLOAD_VARIATIONS: { id: string; stanza: Fault }[] = [
     ),
   },
 ];
+
+/** Made by proxies of their own (the component port's, the c2s and HTTPS proxies of the upload test): the family's own list. */
+export const PROXY_FAULTS: { requirements: string[] }[] = [...COMPONENT_FAULTS, ...UPLOAD_FAULTS];
