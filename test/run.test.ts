@@ -66,7 +66,7 @@ test("a failing case exits 1 and shows what was expected, what came instead and 
   assert.match(r.stdout, /transcript:/);
   assert.match(r.stdout, /0 passed, 1 new failure/);
   // The rule's own words in the failure, and what to fix first with a command that runs the case again (from its file).
-  assert.match(r.stdout, /^ {2}rule: RFC 6121 §2\.3\.2 MUST: “/m);
+  assert.match(r.stdout, /^ {2}rule: RFC 6121 §2\.3\.2 MUST: "[^\n]*\bMUST\b/m);
   assert.match(r.stdout, /^what to fix first \(\d+ entr(y|ies), MUST first\):$/m);
   const rerun = /^ +(npx xmpp-conform run --server 127\.0\.0\.1:\d+ --domain localhost \S*wrong\.yaml --grep '\^\(wrong-group\)\$')$/m.exec(r.stdout);
   assert.ok(rerun, r.stdout);

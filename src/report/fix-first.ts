@@ -12,18 +12,38 @@ export interface Rule {
   /** "RFC 6120 §6.4.5" */
   where: string;
   url: string;
-  text: string;
+  /** The specification's own words, as the catalog's Quote column gives them: what every failure shows. */
+  words: string;
+  /** The catalog's one line for people (a paraphrase, never shown as a quote). */
+  summary: string;
   derived: boolean;
 }
 
 export function ruleOf(id: string): Rule | undefined {
   const r = findRequirement(id);
   if (!r) return undefined;
-  return { id: r.id, level: r.level, where: `${specName(r.statedIn)} §${r.section}`, url: sectionUrl(r.statedIn, r.section), text: r.text, derived: Boolean(r.derived) };
+  return {
+    id: r.id,
+    level: r.level,
+    where: `${specName(r.statedIn)} §${r.section}`,
+    url: sectionUrl(r.statedIn, r.section),
+    words: wordsOf(r.quote ?? r.text, r.section),
+    summary: r.text,
+    derived: Boolean(r.derived),
+  };
 }
 
-/** The rules a failure cites, each once, as "RFC 6120 §6.4.5 MUST: “…”" (a derived one says so). */
-export const quoteRule = (rule: Rule) => `${rule.where}${rule.level ? ` ${rule.level}` : ""}${rule.derived ? " (derived)" : ""}: “${rule.text}”`;
+/**
+ * The Quote column as a reader wants it after "RFC 6121 §4.2.2 MUST:": a leading "§4.2.2:" that repeats the
+ * section is dropped; a quote without quotation marks of its own (a few rows quote a table) gets them.
+ */
+function wordsOf(quote: string, section: string): string {
+  const own = quote.replace(new RegExp(`^§${section.replace(/\./g, "\\.")}:\\s*`), "").trim();
+  return /^["“]/.test(own) || /^§/.test(own) ? own : `“${own}”`;
+}
+
+/** The rules a failure cites, each once, as 'RFC 6120 §6.4.5 MUST: "…"' (a derived one says so). */
+export const quoteRule = (rule: Rule) => `${rule.where}${rule.level ? ` ${rule.level}` : ""}${rule.derived ? " (derived)" : ""}: ${rule.words}`;
 
 /** The rules a case's failures cite, each once, in order. */
 export const rulesOf = (c: Pick<CaseResult, "failures">): Rule[] => [...new Set(c.failures.flatMap((f) => f.requirements))].flatMap((id) => ruleOf(id) ?? []);

@@ -60,7 +60,7 @@ function fixFirstList(run: RunResult): string {
         : e.key === "error"
           ? `${badge("error")} cases that could not be judged`
           : `<b>${esc(String(e.level))}</b> <code>${esc(e.key)}</code>${e.rule ? ` ${link(e.rule.url, e.rule.where)}` : ""}`;
-    const rule = e.rule ? `<div class="rule">${e.rule.derived ? "(derived) " : ""}“${esc(e.rule.text)}”</div>` : "";
+    const rule = e.rule ? `<div class="rule">${e.rule.derived ? "(derived) " : ""}${esc(e.rule.words)}</div>` : "";
     const cases = e.cases.map((x) => `<div>${badge(x.verdict)} <a href="#case-${esc(x.id)}">${esc(x.id)}</a>: ${esc(x.why)}</div>`).join("");
     return `<div class="fix level-${esc(String(e.level))}">${title}${rule}${cases}<div class="muted small mono">${esc(
       rerunCommand(
@@ -298,7 +298,7 @@ function failure(f: StepFailure): string {
 <div><b>${f.level}</b> ${f.requirements.map((r) => `<code>${esc(r)}</code>`).join(" ")} <span class="muted mono">${esc(here(f.pos))}</span></div>
 ${f.requirements
   .flatMap((id) => ruleOf(id) ?? [])
-  .map((r) => `<div class="rule">${link(r.url, `${r.where} ${r.level ?? ""}`)}${r.derived ? " (derived)" : ""}: “${esc(r.text)}”</div>`)
+  .map((r) => `<div class="rule" title="${esc(r.summary)}">${link(r.url, `${r.where} ${r.level ?? ""}`)}${r.derived ? " (derived)" : ""}: ${esc(r.words)}</div>`)
   .join("")}
 <div>step: <code>${esc(f.step)}</code></div>
 <div>why: ${esc(f.message)}</div>

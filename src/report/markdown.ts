@@ -71,7 +71,7 @@ export function renderMarkdown(run: RunResult): string {
     lines.push("", "#### What to fix first", "", "Failures and warnings by the requirement they break, MUST first; each with the rule's own words and the command that runs its cases again.", "");
     for (const e of entries) {
       const head = e.key === "profile" ? "**XPASS** cases the profile says fail, passing now" : e.key === "error" ? "**ERROR** cases that could not be judged" : `**${e.level}** \`${e.key}\``;
-      const rule = e.rule ? ` ([${mdText(e.rule.where)}](${e.rule.url})): “${mdText(e.rule.text)}”` : "";
+      const rule = e.rule ? ` ([${mdText(e.rule.where)}](${e.rule.url})): ${mdText(e.rule.words)}` : "";
       lines.push(`- ${head}${rule}`);
       for (const x of e.cases) lines.push(`  - \`${x.id}\` (${x.verdict}): ${mdText(x.why)}`);
       lines.push(
