@@ -99,7 +99,10 @@ test("summary.md is written and, under GitHub Actions, appended to the step summ
   assert.equal(readFileSync(summary, "utf8"), `earlier step\n${md}`);
   // What to fix first: the requirement with the rule's own words and its section, each case in one line (the pipe
   // and the tags made harmless), and the command that reruns them.
-  assert.match(md, /^- \*\*MUST\*\* `ROSTER-ADD-02` \(\[RFC 6121 §2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\)\): "The server MUST also send a roster push containing the new roster item to all of the user's interested resources, including the resource that generated the roster set\."$/m);
+  assert.match(
+    md,
+    /^- \*\*MUST\*\* `ROSTER-ADD-02` \(\[RFC 6121 §2\.3\.2\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6121#section-2\.3\.2\)\): "The server MUST also send a roster push containing the new roster item to all of the user's interested resources, including the resource that generated the roster set\."$/m,
+  );
   // The text's own words, never the catalog's paraphrase.
   assert.doesNotMatch(md, /A successful add also pushes/);
   assert.match(md, /^ {2}- `roster-add-push` \(fail\): no push$/m);

@@ -69,6 +69,15 @@ test("CLI: ids select, unknown arguments are usage errors naming them, no stack 
   assert.match(one.stdout, /^presence-priority-echo\/7 .*\n1 case\n$/);
   const cells = await runCli(["list", "presence-priority-echo", "--json"]);
   assert.equal(JSON.parse(cells.stdout).length, 3);
+  // A family by its folder's name, as the README's example runs one; a misspelt one gets a "did you mean".
+  const family = await runCli(["list", "roster-add-push", "presence", "--json"]);
+  assert.equal(family.code, 0, family.stderr);
+  const listed = JSON.parse(family.stdout) as { id: string; file: string }[];
+  assert.ok(listed.filter((c) => c.id.startsWith("presence-")).length > 20);
+  assert.ok(listed.some((c) => c.id === "roster-add-push"));
+  const typo = await runCli(["list", "presense"]);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /'presense' is no file or folder.*did you mean 'presence'\?/);
   const bad = await runCli(["run", "presence-priority-echo/77", "no/such/file.yaml", "--server", "127.0.0.1:1", "--domain", "d"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /'presence-priority-echo\/77' is no file or folder, case id, scenario id or requirement ID/);

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { suggestion } from "../util/suggest.ts";
 import type { Argv } from "yargs";
@@ -56,7 +57,9 @@ export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform
   } catch (e) {
     usage(`--grep: ${(e as Error).message}`);
   }
-  const { paths, ids } = splitArgs(args);
+  // A family of the shipped suite by its folder's name ("presence", "muc") as well as by its path.
+  const family = (a: string) => (!existsSync(a) && /^[\w-]+$/.test(a) && existsSync(path.join(SUITE, a)) ? path.join(SUITE, a) : a);
+  const { paths, ids } = splitArgs(args.map(family));
   const load = (from: string[]) => {
     const suite = loadSuite(from);
     if (suite.errors.length > 0) {
@@ -79,7 +82,7 @@ export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform
         ? `no such file or folder: ${a}`
         : isVariantId(a) && !o.crossDomain
           ? `'${a}' names a cross-domain variant: add --cross-domain (with a pair target)`
-          : `'${a}' is no file or folder, case id, scenario id or requirement ID${suggestion(a, [...new Set(from.flatMap((sc) => [sc.id, sc.id.split("/")[0], ...sc.requirements]))])}`;
+          : `'${a}' is no file or folder, case id, scenario id or requirement ID${suggestion(a, [...new Set([...families(), ...from.flatMap((sc) => [sc.id, sc.id.split("/")[0], ...sc.requirements])])])}`;
     for (const a of unknownIds) err(`${command}: ${what(a)}`);
     usage("see 'xmpp-conform list' for the case ids and the requirements they cite");
   }
@@ -90,6 +93,9 @@ export function planFrom(args: string[], o: PlanOptions, command = "xmpp-conform
     );
   return { plan, from };
 }
+
+/** The shipped suite's families: its folders. */
+const families = () => readdirSync(SUITE, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? [d.name] : []));
 
 /** The cases per specification of what a plan was selected from (a run records it for the compliance suites). */
 export function casesBySpec(scenarios: Scenario[]): Record<string, number> {
