@@ -37,9 +37,9 @@ async function listedRooms(): Promise<string[]> {
 }
 
 /** Whether a room exists: its disco#info is answered with a result (XEP-0045 §6.4), not item-not-found. */
-async function exists(room: string): Promise<boolean> {
+async function exists(room: string, feature?: string): Promise<boolean> {
   const reply = await lister.request(xml("iq", { type: "get", to: room }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })), 3000);
-  return reply.attrs.type === "result";
+  return reply.attrs.type === "result" && (!feature || reply.getChild("query")!.getChildren("feature").some((f) => f.attrs.var === feature));
 }
 
 test("a case's room is made at set-up and destroyed after it: it no longer exists, and the service lists no room of the run", async () => {
@@ -83,7 +83,8 @@ steps:
     timeout: 20000
 `,
   );
-  // Killed once the room the journal names exists on the service, while the case waits.
+  // Killed once the room the journal names exists on the service and is configured (persistent), while the case
+  // waits: a room killed before its owner's form went in is a temporary one, gone with its owner's connection.
   const journals = path.join(env.XDG_STATE_HOME, "xmpp-conform", "accounts");
   const journalled = () =>
     (existsSync(journals) ? readdirSync(journals) : []).flatMap((f) => [...readFileSync(path.join(journals, f), "utf8").matchAll(/"room":\{"jid":"[^"]+","room":"([^"]+)"\}/g)].map((m) => m[1]));
@@ -96,7 +97,7 @@ steps:
       void (async () => {
         while (!done) {
           room = journalled()[0] ?? "";
-          if (room && (await exists(room))) return child.kill("SIGKILL");
+          if (room && (await exists(room, "muc_persistent"))) return child.kill("SIGKILL");
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       })();
