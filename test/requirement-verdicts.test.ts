@@ -230,6 +230,57 @@ steps:
   assert.deepEqual(Object.fromEntries((c.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "pass", "ERR-RULE-03": "pass", "STANZA-EXT-02": "not-reached" });
 });
 
+test("after: a step judged only when the labelled step held, or its 'one of' took that alternative; not reached otherwise", async () => {
+  const AFTER = `id: after
+title: a rule that applies only once something happened
+spec: rfc6120
+rfc: "8.2.3"
+level: SHOULD
+requirements: [STANZA-IQ-02, ERR-RULE-03, STANZA-EXT-02]
+accounts:
+  juliet:
+    resources:
+      balcony: {}
+steps:
+  - juliet/balcony sends: <iq type='get' id='x1' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+  - juliet/balcony receives: <iq type='result' id='x1'/>
+    requirements: [STANZA-IQ-02]
+    label: answered
+  - juliet/balcony sends: <iq type='get' id='x2' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+    after: answered
+  - juliet/balcony receives: <iq type='error' id='x2'/>
+    requirements: [ERR-RULE-03]
+  - juliet/balcony sends: <iq type='get' id='x3' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+  - receives one of:
+`;
+  const body = `${AFTER.replace("  - receives one of:\n", "")}  - juliet/balcony receives one of:
+      error: <iq type='error' id='x3'/>
+      result: <iq type='result' id='x3'/>
+    requirements: [STANZA-IQ-02]
+    label: third
+  - juliet/balcony sends: <iq type='get' id='x4' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+    after: third/result
+  - juliet/balcony receives: <iq type='error' id='x4'/>
+    requirements: [STANZA-EXT-02]
+`;
+  const [sc] = loadScenarioFile(file(body));
+  assert.deepEqual(
+    sc.steps.map((s) => s.plan.after),
+    [undefined, undefined, { step: 1 }, undefined, undefined, undefined, { step: 5, alternative: "result" }, undefined],
+  );
+  // Against a server that answers with an error: the labelled result did not hold (a SHOULD: the case goes on), so
+  // what comes after it is not reached; the alternative that happened is 'error', so the step after 'result' is not either.
+  const [c] = (await run([sc], at())).cases;
+  assert.deepEqual(Object.fromEntries((c.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "warn", "ERR-RULE-03": "not-reached", "STANZA-EXT-02": "not-reached" });
+  // Without 'after' the same steps are judged (and pass): 'after' is what kept them out.
+  const [plain] = (await run(loadScenarioFile(file(body.replace(/\n {4}after: [\w/]+/g, ""))), at())).cases;
+  assert.deepEqual(Object.fromEntries((plain.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "warn", "ERR-RULE-03": "pass", "STANZA-EXT-02": "pass" });
+  // The loader names a label that is not there, an alternative a 'one of' does not have, and a label used twice.
+  assert.match(locatedError(file(body.replace("after: answered", "after: answerd")), loadScenarioFile)[2], /steps\[2\]\.after: no earlier step is labelled 'answerd' \(labels: answered\)/);
+  assert.match(locatedError(file(body.replace("after: third/result", "after: third/resulte")), loadScenarioFile)[2], /has no alternative 'resulte' \(alternatives: error, result\)/);
+  assert.match(locatedError(file(body.replace("label: third", "label: answered")), loadScenarioFile)[2], /'answered' names an earlier step already/);
+});
+
 test("against Prosody, the shipped cases the audit named: each requirement judged by its own checks", async () => {
   const suite = loadSuite([SUITE]).scenarios;
   const { plan } = select(suite, { files: [], ids: ["xml-restricted/comment", "error-condition-types", "iq-unknown-namespace/to-domain"], tags: [] });

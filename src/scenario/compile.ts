@@ -44,6 +44,7 @@ const cited = (caseRequirements: string[], step: Step): string[] => step.require
  */
 export function planSteps(sc: { level: Level; requirements: string[] }, steps: Step[]): PlannedStep[] {
   const made = new Set<string>();
+  const labelled = new Map<string, number>();
   let lastAction: number | undefined;
   let lastReceive: number | undefined;
   let proving = false;
@@ -84,11 +85,13 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       uses,
       ...(info.checks && lastAction !== undefined && { answers: lastAction }),
       ...(step.kind === "also" && lastReceive !== undefined && { of: { step: lastReceive, ...(step.alternative && { alternative: step.alternative }) } }),
+      ...(step.after && { after: { step: labelled.get(step.after.split("/")[0])!, ...(step.after.includes("/") && { alternative: step.after.split("/")[1] }) } }),
       settledOn: info.needsSettled ? actors : [],
       unsettles: info.settles ? actors : [],
     };
     proving ||= proof;
     for (const c of captures) made.add(c);
+    if (step.label) labelled.set(step.label, i);
     if (!info.checks) lastAction = i;
     if (step.kind === "receive" || step.kind === "receive-one-of") lastReceive = i;
     return { ...step, plan };

@@ -149,6 +149,19 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       for (const c of allTextsOf(f).flatMap(capturesIn)) known.add(c);
     }
     if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
+    if (step.label && kept.some((k) => k.label === step.label)) throw new ScenarioError(where(["steps", i, "label"]), `steps[${i}].label: '${step.label}' names an earlier step already`);
+    if (step.after) {
+      const [label, alternative] = step.after.split("/");
+      const earlier = kept.find((k) => k.label === label);
+      const labels = kept.flatMap((k) => k.label ?? []);
+      if (!earlier) throw new ScenarioError(where(["steps", i, "after"]), `steps[${i}].after: no earlier step is labelled '${label}'${labels.length > 0 ? ` (labels: ${labels.join(", ")})` : ""}`);
+      const names = earlier.kind === "one-of" || earlier.kind === "receive-one-of" ? earlier.alternatives.map((a) => a.name) : [];
+      if (alternative !== undefined && !names.includes(alternative))
+        throw new ScenarioError(
+          where(["steps", i, "after"]),
+          `steps[${i}].after: '${label}' ${names.length > 0 ? `has no alternative '${alternative}' (alternatives: ${names.join(", ")})` : "is no 'one of': name the step alone"}`,
+        );
+    }
     kept.push(step, ...further);
     guardAt.push({ pos: xmlPos, index: i }, ...further.map((f) => ({ pos: f.pos, index: i })));
   });

@@ -91,6 +91,20 @@ export const StepMeta = z.strictObject({
    * stanza arriving, in another order, fails only it; a stanza that does not arrive fails the step's.
    */
   order: z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like SUB-APPROVE-05").optional(),
+  /** A name for the step, for a later step's `after:`. */
+  label: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, "expected a name of lower-case letters, digits and dashes")
+    .optional(),
+  /**
+   * The step is judged only when the step labelled so held ('LABEL'), or when that 'one of' took the named
+   * alternative ('LABEL/ALTERNATIVE'); otherwise it is not reached: a rule that applies only after something
+   * happened is not judged where it did not.
+   */
+  after: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*(?:\/[\w-]+)?$/, "expected a label, or label/alternative")
+    .optional(),
   /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
   when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });

@@ -9,8 +9,8 @@ export { VERBS } from "./kinds.ts";
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing". The key names
- * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, order and when
- * beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
+ * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, order, label, after
+ * and when beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
  */
 const VERB_NAMES = Object.keys(VERBS);
 /** Who acts: an account, or account/resource (a session or a raw connection). */
@@ -54,7 +54,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order, label, after and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERB_NAMES.join(", ")}), got '${key}'`);
@@ -97,6 +97,8 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     ...(meta.wait && { wait: meta.wait }),
     ...(meta.asserts && { asserts: meta.asserts }),
     ...(meta.setup && { setup: true }),
+    ...(meta.label && { label: meta.label }),
+    ...(meta.after && { after: meta.after }),
     kind: "one-of",
     alternatives,
     text: `one of: ${alternatives.map((a) => a.name).join(" | ")}`,
@@ -118,6 +120,8 @@ function verbStep(raw: unknown, who: string, verb: string, value: unknown, meta:
     ...(meta.setup && { setup: true }),
     ...(meta.refused && { refused: meta.refused }),
     ...(meta.order && { order: meta.order }),
+    ...(meta.label && { label: meta.label }),
+    ...(meta.after && { after: meta.after }),
   };
   return readVerb(verb, value, common, [key]);
 }

@@ -226,6 +226,10 @@ interface StepBase {
   refused?: string;
   /** 'receives in order': the requirement the order proves, apart from the stanzas' arriving. */
   order?: string;
+  /** Its name, for a later step's `after`. */
+  label?: string;
+  /** Judged only when the step so labelled held ("label"), or its 'one of' took that alternative ("label/alternative"). */
+  after?: string;
 }
 
 export type Step =
@@ -311,6 +315,8 @@ export interface StepPlan {
   answers?: number;
   /** An `also`: the 'receives' whose stanza it checks, by index, and for an alternative's, which (not reached unless that matched). */
   of?: { step: number; alternative?: string };
+  /** Its `after`: the step (by index) that must have held, or the alternative its 'one of' must have taken (not reached otherwise). */
+  after?: { step: number; alternative?: string };
   /** Sessions whose expectations must all have been met for it to be judged ('receives nothing', 'one of'). */
   settledOn: string[];
   /** Sessions a miss of it leaves with an expectation unmet. */

@@ -136,7 +136,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
 /**
  * The steps after the prelude, as their plans say: a step is not reached after a MUST failure, when it uses a
  * capture a failed step did not make, when it answers an action that was not reached, when it is an `also`
- * of a 'receives' that did not match, or when it looks at a session whose expected stanza never came. A
+ * of a 'receives' that did not match or comes `after` a step that did not hold, or when it looks at a session whose expected stanza never came. A
  * set-up step that misses is a precondition the server did not give (PreconditionFailed); an action that
  * proves nothing and fails is the harness's or the network's (an error).
  */
@@ -149,8 +149,10 @@ async function runBody(sc: Scenario, scope: CaseScope, records: StepRecord[], re
   for (const [i, step] of sc.steps.entries()) {
     if (step.plan.prelude) continue;
     const { plan } = step;
-    // An `also` of a stanza that did not come (or came as another alternative than its own) has nothing to check.
-    const orphan = plan.of !== undefined && (records[plan.of.step]?.outcome !== "ok" || (plan.of.alternative !== undefined && records[plan.of.step]?.choice !== plan.of.alternative));
+    // An `also` of a stanza that did not come (or came as another alternative than its own) has nothing to check;
+    // a step `after` one that did not hold (or took another alternative) judges a rule whose condition never arose.
+    const held = (ref: { step: number; alternative?: string }) => records[ref.step]?.outcome === "ok" && (ref.alternative === undefined || records[ref.step]?.choice === ref.alternative);
+    const orphan = (plan.of !== undefined && !held(plan.of)) || (plan.after !== undefined && !held(plan.after));
     const halted = stopped !== undefined && !(plan.of !== undefined && stopped.besides === plan.of.step);
     if (halted || orphan || plan.uses.some((c) => lost.has(c)) || plan.settledOn.some((s) => unsettled.has(s)) || (plan.answers !== undefined && records[plan.answers]?.outcome === "not-reached")) {
       record({ step, outcome: "not-reached" });
