@@ -39,7 +39,14 @@ async function listedRooms(): Promise<string[]> {
 /** Whether a room exists: its disco#info is answered with a result (XEP-0045 §6.4), not item-not-found. */
 async function exists(room: string, feature?: string): Promise<boolean> {
   const reply = await lister.request(xml("iq", { type: "get", to: room }, xml("query", { xmlns: "http://jabber.org/protocol/disco#info" })), 3000);
-  return reply.attrs.type === "result" && (!feature || reply.getChild("query")!.getChildren("feature").some((f) => f.attrs.var === feature));
+  return (
+    reply.attrs.type === "result" &&
+    (!feature ||
+      reply
+        .getChild("query")!
+        .getChildren("feature")
+        .some((f) => f.attrs.var === feature))
+  );
 }
 
 test("a case's room is made at set-up and destroyed after it: it no longer exists, and the service lists no room of the run", async () => {

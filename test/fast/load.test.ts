@@ -89,7 +89,10 @@ test("step problems: unknown verb, unknown actor, ambiguous account, missing val
   assert.match(problem(`${HEAD}steps:\n  - romeo/x sends: <iq/>\n`)[2], /no resource 'romeo\/x'/);
   assert.match(problem(`${HEAD}steps:\n  - juliet sends: <iq/>\n`)[2], /account 'juliet' has 2 resources: name one/);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends\n`)[2], /'sends' needs a value/);
-  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2], /only requirements, level, timeout, wait, asserts, setup, refused, also, order, label, after and when/);
+  assert.match(
+    problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2],
+    /only requirements, level, timeout, wait, asserts, setup, refused, also, order, label, after and when/,
+  );
 });
 
 test("placeholders must name accounts, resources or earlier captures", () => {
