@@ -75,6 +75,12 @@ test("CLI: ids select, unknown arguments are usage errors naming them, no stack 
   const listed = JSON.parse(family.stdout) as { id: string; file: string }[];
   assert.ok(listed.filter((c) => c.id.startsWith("presence-")).length > 20);
   assert.ok(listed.some((c) => c.id === "roster-add-push"));
+  // A list option takes one value a flag: the cases after it stay cases.
+  const tagged = await runCli(["list", "--tag", "roster", "roster-add-push", "--json"]);
+  assert.deepEqual(
+    (JSON.parse(tagged.stdout) as { id: string }[]).map((c) => c.id),
+    ["roster-add-push"],
+  );
   const typo = await runCli(["list", "presense"]);
   assert.equal(typo.code, 2);
   assert.match(typo.stderr, /'presense' is no file or folder.*did you mean 'presence'\?/);

@@ -26,7 +26,7 @@ export const csv = (v: string[] | string | undefined) =>
 export function selectionOptions<T>(y: Argv<T>) {
   return y
     .option("grep", { type: "string", describe: "only cases whose id or title matches this regular expression" })
-    .option("tag", { type: "string", array: true, default: [] as string[], describe: "only cases with one of these tags (repeat or comma-separate)" })
+    .option("tag", { type: "string", array: true, nargs: 1, default: [] as string[], describe: "only cases with one of these tags (repeat or comma-separate)" })
     .option("cross-domain", {
       type: "boolean",
       default: false,

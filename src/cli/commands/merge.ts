@@ -12,7 +12,7 @@ export const merge: CommandModule = {
     y
       .positional("files", { type: "string", array: true, describe: "results.json (or results.jsonl) files of the shards" })
       .option("out", { type: "string", default: "reports", describe: "folder for the merged reports" })
-      .option("reporter", { type: "string", array: true, default: ["json", "junit", "html", "markdown", "compliance"], describe: `comma list of: ${Object.keys(reporters).join(", ")}` })
+      .option("reporter", { type: "string", array: true, nargs: 1, default: ["json", "junit", "html", "markdown", "compliance"], describe: `comma list of: ${Object.keys(reporters).join(", ")}` })
       .option("allow-partial", { type: "boolean", default: false, describe: "merge shards of k/n even when some are missing (the reports say which)" })
       .example("$0 merge shard1/results.json shard2/results.json --out reports", "one results.json, junit.xml, report.html and summary.md for both"),
   handler: async (argv) => {

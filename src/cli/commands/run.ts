@@ -49,6 +49,8 @@ export const run: CommandModule = {
           .option("reporter", {
             type: "string",
             array: true,
+            // One value a flag (repeat it, or comma-separate): a list option must not take the cases after it.
+            nargs: 1,
             default: DEFAULT_REPORTERS,
             describe: `comma list of: ${Object.keys(reporters).join(", ")}, or a reporter module's path or package name (default: jsonl, console, junit, json, html, markdown, compliance; and github under GitHub Actions; jsonl first, so that a case is on disk before the console shows it)`,
           })
