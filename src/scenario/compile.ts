@@ -85,7 +85,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       uses,
       ...(info.checks && lastAction !== undefined && { answers: lastAction }),
       ...(step.kind === "also" && lastReceive !== undefined && { of: { step: lastReceive, ...(step.alternative && { alternative: step.alternative }) } }),
-      ...(step.after && { after: { step: labelled.get(step.after.split("/")[0])!, ...(step.after.includes("/") && { alternative: step.after.split("/")[1] }) } }),
+      ...(step.after && { after: { step: labelled.get(step.after.label)!, ...(step.after.alternative !== undefined && { alternative: step.after.alternative }) } }),
       settledOn: info.needsSettled ? actors : [],
       unsettles: info.settles ? actors : [],
     };

@@ -151,7 +151,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
     if (step.label && kept.some((k) => k.label === step.label)) throw new ScenarioError(where(["steps", i, "label"]), `steps[${i}].label: '${step.label}' names an earlier step already`);
     if (step.after) {
-      const [label, alternative] = step.after.split("/");
+      const { label, alternative } = step.after;
       const earlier = kept.find((k) => k.label === label);
       const labels = kept.flatMap((k) => k.label ?? []);
       if (!earlier) throw new ScenarioError(where(["steps", i, "after"]), `steps[${i}].after: no earlier step is labelled '${label}'${labels.length > 0 ? ` (labels: ${labels.join(", ")})` : ""}`);

@@ -68,6 +68,12 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
   return { step, ...(when && { when }), ...(also && { also }) };
 }
 
+/** `after: label` or `after: label/alternative`, read once. */
+function afterOf(raw: string): NonNullable<Step["after"]> {
+  const [label, alternative] = raw.split("/");
+  return { label, ...(alternative !== undefined && { alternative }) };
+}
+
 function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
   const alts = expectShape(z.record(z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1)), value, [ONE_OF], "named alternatives, each a list of 'receives…' steps");
   const alternatives = Object.entries(alts).map(([name, list]) => ({
@@ -98,7 +104,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     ...(meta.asserts && { asserts: meta.asserts }),
     ...(meta.setup && { setup: true }),
     ...(meta.label && { label: meta.label }),
-    ...(meta.after && { after: meta.after }),
+    ...(meta.after && { after: afterOf(meta.after) }),
     kind: "one-of",
     alternatives,
     text: `one of: ${alternatives.map((a) => a.name).join(" | ")}`,
@@ -121,7 +127,7 @@ function verbStep(raw: unknown, who: string, verb: string, value: unknown, meta:
     ...(meta.refused && { refused: meta.refused }),
     ...(meta.order && { order: meta.order }),
     ...(meta.label && { label: meta.label }),
-    ...(meta.after && { after: meta.after }),
+    ...(meta.after && { after: afterOf(meta.after) }),
   };
   return readVerb(verb, value, common, [key]);
 }

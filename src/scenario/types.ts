@@ -228,8 +228,8 @@ interface StepBase {
   order?: string;
   /** Its name, for a later step's `after`. */
   label?: string;
-  /** Judged only when the step so labelled held ("label"), or its 'one of' took that alternative ("label/alternative"). */
-  after?: string;
+  /** Judged only when the step so labelled held, or (with an alternative) its 'one of' took that alternative. */
+  after?: { label: string; alternative?: string };
 }
 
 export type Step =
