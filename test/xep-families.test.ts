@@ -11,7 +11,7 @@ import { ROOT, runCli } from "./support/cli.ts";
  * loads the modules: each family exits 0 with its release's profile, its features are advertised (no case of a
  * family the server implements is skipped for a missing feature), no error, no account left. (The whole suite,
  * these families included, runs on Prosody 0.12 and ejabberd 23.01 in run.test.ts, ejabberd.test.ts and
- * verdicts.test.ts.)
+ * verdicts-*.test.ts.)
  */
 const FAMILIES = ["carbons", "archive", "blocking", "vcard", "private", "register", "entity", "disco", "caps", "pep", "pep-storage", "bookmarks", "avatar", "extdisco"].map((f) => `scenarios/${f}`);
 const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;

@@ -7,7 +7,7 @@ import { combine, VARIATIONS } from "./variations.ts";
  * A family's cases against one server three ways, raw (--profile none): decided by barriers, decided by
  * timeouts (those `byTimeout` picks: every "receives nothing" then costs a whole timeout), and through every
  * legitimate variation at once (test/support/variations.ts). Each case's verdict must not depend on how it was
- * reached (the whole-suite form of this is test/verdicts.test.ts).
+ * reached (the whole-suite form of this is test/support/whole-suite.ts).
  */
 export async function threeWays(
   cases: Scenario[],
@@ -15,7 +15,8 @@ export async function threeWays(
   byTimeout: (sc: Scenario) => boolean = () => true,
 ): Promise<Record<"barriers" | "timeouts" | "varied", Record<string, string>>> {
   const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
-  const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: 4, profile: { mode: "none" }, ...(wait && { wait }) });
+  // A timed run mostly waits out its timeouts: twice as many cases side by side cost no more CPU.
+  const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: wait ? 8 : 4, profile: { mode: "none" }, ...(wait && { wait }) });
   const barriers = verdicts(await on(`${t.host}:${t.port}`));
   const timeouts = verdicts(await on(`${t.host}:${t.port}`, cases.filter(byTimeout), "timeout"));
   const proxy = new FaultProxy({ host: t.host, port: t.port });

@@ -13,7 +13,11 @@ export interface Variation {
   /** What the server does differently, and the rule that allows it. */
   description: string;
   fault: Fault;
+  /** Set where it changes what only that server sends: the other server's run is not expected to use it. */
+  only?: Server;
 }
+
+export type Server = "Prosody" | "ejabberd";
 
 const ROSTER = "jabber:iq:roster";
 

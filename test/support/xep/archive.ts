@@ -962,6 +962,7 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "mam-complete-false",
+    only: "Prosody",
     description: "a page that is not the last says complete='false' instead of leaving the attribute out (XEP-0313 §4.3.2 allows either)",
     fault: when(
       (el) => Boolean(finOf(el)) && finOf(el)!.attrs.complete === undefined,

@@ -345,6 +345,7 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "blocking.error-type-modify",
+    only: "Prosody",
     description: "the blocked error's type is 'modify' rather than the example's 'cancel' (XEP-0191 §3.3 requires the condition, not the type)",
     fault: when(
       (el) => condition(el, "blocked", ERRORS),

@@ -194,6 +194,7 @@ export const FAULTS: FaultDef[] = [
 export const VARIATIONS: Variation[] = [
   {
     id: "pep-event-with-addresses",
+    only: "Prosody",
     description: "the owner's own event notifications carry an XEP-0033 <addresses/> naming the publishing resource (ejabberd does; an extension element)",
     fault: when(
       // Only on the owner's own notifications: XEP-0163 §4.3.1 gives a replyto to contacts, and no rule forbids one here.

@@ -305,6 +305,7 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "disco-items-bare-denied",
+    only: "ejabberd",
     description:
       'the server refuses another account\'s disco#items of a user\'s bare JID with forbidden where it would list only the user\'s resources (XEP-0030 §4.1: the items are returned "if access is not denied"; §8: the server may "perform authorization checks before responding in order to determine how (or whether) to respond")',
     fault: (el, ctx) => {

@@ -104,6 +104,7 @@ export const FAULTS: FaultDef[] = [
 export const VARIATIONS: Variation[] = [
   {
     id: "private-other-service-unavailable",
+    only: "ejabberd",
     description: 'a request for another user\'s private storage is refused with <service-unavailable/> instead of <forbidden/> (XEP-0049 §2.3: "a "Forbidden" or "Service Unavailable" error")',
     fault: when(
       (el) => Boolean(queryOf(el)) && hasCondition(el, "forbidden"),
@@ -112,6 +113,7 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "private-no-child-not-acceptable",
+    only: "Prosody",
     description: 'a private-storage request without a child is refused with <not-acceptable/> instead of <bad-format/> (XEP-0049 §2.3: the server "MUST respond with a "Not Acceptable" error")',
     fault: when(
       (el) => hasCondition(el, "bad-format"),
@@ -120,6 +122,7 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "private-error-without-payload",
+    only: "ejabberd",
     description: "errors to private-storage requests carry no copy of the request's <query/> (RFC 6120 §8.3.1: the error MAY include the original XML; XEP-0049 asks for none)",
     fault: when(
       (el) => el.attrs.type === "error" && Boolean(queryOf(el)),

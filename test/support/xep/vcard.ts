@@ -175,6 +175,7 @@ export const VARIATIONS: Variation[] = [
   },
   {
     id: "vcard-set-other-not-allowed",
+    only: "ejabberd",
     description:
       "a vCard set on another user's or the server's vCard is refused with the other of the two conditions the XEP names, <not-allowed/> for <forbidden/> and back (XEP-0054 §3.2: \"which SHOULD be <forbidden/> or <not-allowed/>\")",
     fault: when(

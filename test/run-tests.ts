@@ -1,0 +1,27 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { run } from "node:test";
+import { tap } from "node:test/reporters";
+
+/**
+ * `npm test`: every test file, two at a time, slowest first. `node --test` sorts its files by path, so a file of
+ * several minutes whose name sorts last ran alone at the end while the other slot idled; started first, the two
+ * slots end together. The order is by the minutes each file took on the 2-core CI machine (docs/design.md); files
+ * not listed follow in path order. Arguments name files to run instead of all (the same order applies).
+ */
+const SLOWEST_FIRST = ["verdicts-prosody", "muc", "run", "verdicts-ejabberd", "ejabberd", "mobile", "accounts", "component", "gate", "cross-domain", "stops", "releases"];
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const all = [...readdirSync(here).map((f) => path.join(here, f)), ...readdirSync(path.join(here, "fast")).map((f) => path.join(here, "fast", f))].filter((f) => f.endsWith(".test.ts"));
+const chosen = process.argv.length > 2 ? process.argv.slice(2).map((f) => path.resolve(f)) : all;
+const rank = (file: string) => {
+  const i = SLOWEST_FIRST.indexOf(path.basename(file, ".test.ts"));
+  return i < 0 ? SLOWEST_FIRST.length : i;
+};
+const files = [...chosen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+
+const stream = run({ files, concurrency: 2 });
+stream.on("test:fail", () => {
+  process.exitCode = 1;
+});
+stream.compose(tap).pipe(process.stdout);
