@@ -23,9 +23,9 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-JOIN-06"],
     description: "the new occupant's self-presence lacks status code 110",
-    // Not the owner's set-up join: without 110 there the room is never made, and the case skips instead of failing.
+    // The owner's set-up join too: set-up does not wait for 110, so the cases judging it still fail.
     fault: when(
-      (el) => occupantPresence(el) && statuses(el).some((s) => s.attrs.code === "110") && !String(el.attrs.to ?? "").includes("/set-up-"),
+      (el) => occupantPresence(el) && statuses(el).some((s) => s.attrs.code === "110"),
       (el) =>
         changed(el, (c) => {
           const x = c.getChild("x", MUC_USER)!;
