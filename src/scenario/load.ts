@@ -25,7 +25,7 @@ function plainData(doc: Document, lines: LineCounter, file: string): unknown {
   const anchors = new Set<string>();
   let unresolved: { name: string; at: number } | undefined;
   visit(doc, (_key, node) => {
-    const anchor = (node as { anchor?: string }).anchor;
+    const anchor = (node as { anchor?: string } | null)?.anchor; // null: a key without a value ({ a })
     if (anchor) anchors.add(anchor);
     if (!unresolved && isAlias(node) && !anchors.has(node.source)) unresolved = { name: node.source, at: node.range?.[0] ?? 0 };
   });

@@ -166,6 +166,12 @@ export const RawScenario = z.strictObject({
   /** Multi-user chat rooms of the case (XEP-0045): ${NAME} is the room's JID, ${NAME/Nick} an occupant's. */
   rooms: z.record(roomName, Room).optional(),
   matrix: Matrix.optional(),
-  steps: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1),
+  steps: z
+    .array(
+      z.union([z.string(), z.record(z.string(), z.unknown())], {
+        error: "a step is a string ('alice sends: <message/>') or a mapping whose first key is the step (with requirements:, setup:, ... beside it)",
+      }),
+    )
+    .min(1),
 });
 export type RawScenario = z.infer<typeof RawScenario>;

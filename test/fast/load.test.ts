@@ -89,6 +89,9 @@ test("step problems: unknown verb, unknown actor, ambiguous account, missing val
   assert.match(problem(`${HEAD}steps:\n  - romeo/x sends: <iq/>\n`)[2], /no resource 'romeo\/x'/);
   assert.match(problem(`${HEAD}steps:\n  - juliet sends: <iq/>\n`)[2], /account 'juliet' has 2 resources: name one/);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony sends\n`)[2], /'sends' needs a value/);
+  // A list where a step goes, and a flow mapping with a key and no value inside it: an error at the step, not a crash.
+  assert.deepEqual(problem(`${HEAD}steps:\n  - [{ juliet/balcony receives nothing }]\n`).slice(0, 2), [13, 5]);
+  assert.match(problem(`${HEAD}steps:\n  - [{ juliet/balcony receives nothing }]\n`)[2], /a step is a string .* or a mapping/);
   assert.match(
     problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2],
     /only requirements, level, timeout, wait, asserts, setup, refused, also, order, label, after and when/,
