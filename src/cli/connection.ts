@@ -51,7 +51,7 @@ export function accountOn(jid: string, domain: string | undefined, option: strin
   return { jid, username: m[1] };
 }
 
-/** Where to run: a local server to start, or a running one (--server, --websocket) and its --domain. */
+/** Where to run: a local server to start, or a running one (--server, --websocket, --bosh) and its --domain. */
 export function targetOptions<T>(y: Argv<T>) {
   return y
     .option("target", {
@@ -59,7 +59,12 @@ export function targetOptions<T>(y: Argv<T>) {
       describe: `start a throwaway local server: ${localTargetNames.map((n) => `local:${n}`).join(", ")}; NAME@RELEASE for a release from Debian's backports (local:prosody@13, local:ejabberd@24.12), unpacked beside the system's`,
     })
     .option("server", { type: "string", describe: "an already running server: HOST:PORT (with --domain), or its XMPP domain (found by its SRV records, then port 5222)" })
-    .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
+    .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL, --bosh URL)" })
+    .option("bosh", {
+      type: "string",
+      describe:
+        "XEP-0206: reach a running server over BOSH at this http:// or https:// URL (instead of --server, with --domain; --ca/--insecure apply to https://); with --target and no URL: the local server serves BOSH and the run uses it",
+    })
     .option("websocket", {
       type: "string",
       describe:

@@ -1,20 +1,23 @@
 import type { SpecEntry } from "../specification/spec-entry.ts";
 
 /**
- * How a feature is known to be offered: a stream feature (`afterAuth`: offered only to a logged-in session), a
+ * How a feature is known to be offered: a stream feature (`afterAuth`: offered only to a logged-in session;
+ * `named`: asked on a stream whose header names the case's first account in 'from', as XEP-0388 §2.1 lets a
+ * server vary SASL2 by it; `inline`: inside SASL2's `<authentication><inline/>` instead of at the top; `var`: a
+ * `<feature var/>` of its own `<inline/>`; `mechanism`: one of its `<mechanism/>` children, "A|B" for either), a
  * XEP-0030 feature of the server or of the user's bare JID, or a probe IQ get answered with a result (sent to the
  * user's own account, or `at` the server; `holds`: a pattern the result must match).
  */
-export type StreamFeatureShape = { ns: string; name: string; mechanism?: string; afterAuth?: true };
+export type StreamFeatureShape = { ns: string; name: string; mechanism?: string; afterAuth?: true; named?: true; inline?: true; var?: string };
 export type ProbeShape = { probe: string; at?: "server"; holds?: string };
 /** Where a disco#info feature is asked: the server's domain, the user's bare JID, the MUC service, the upload service, or the case's first room. */
 export type DiscoAt = "server" | "account" | "muc" | "upload" | "room";
 /**
  * How the harness reaches the server: over TLS at all (STARTTLS or direct), over TLS from the first byte (XEP-0368),
- * with a WebSocket endpoint (RFC 7395) that raw connections can use, or as an external component on its component
+ * with a WebSocket endpoint (RFC 7395) that raw connections can use, with a BOSH endpoint (XEP-0206), or as an external component on its component
  * port (XEP-0114).
  */
-export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" | "component" };
+export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" | "bosh" | "component" };
 export type FeatureShape = StreamFeatureShape | { disco: string; at: DiscoAt } | ProbeShape | TransportShape;
 
 /**
@@ -44,8 +47,12 @@ export interface Family<F extends Record<string, FeatureShape> = Record<string, 
    * Component of its own on a subdomain (`sub`, its plugin and the lines under it).
    */
   prosody: { modules: string[]; config?: string; component?: { sub: string; plugin: string; lines: string[] }; lacks?: Lacks<F> };
-  /** ejabberd: entries of `modules:`, with their options. */
-  ejabberd: { modules: Record<string, unknown>; lacks?: Lacks<F> };
+  /**
+   * ejabberd: entries of `modules:`, with their options; `newer`: those of them older releases do not ship
+   * (mod_auth_fast came with 24.12), left out of the configuration of a release without them (its `lacks` says
+   * which features go with them).
+   */
+  ejabberd: { modules: Record<string, unknown>; newer?: readonly string[]; lacks?: Lacks<F> };
 }
 
 /** Features of the family a server does not offer with the harness's configuration (on some or all of its releases), and why: its cases skip there. */

@@ -8,6 +8,7 @@ import { core } from "./core.ts";
 import { disco } from "./disco.ts";
 import { entity } from "./entity.ts";
 import { extdisco } from "./extdisco.ts";
+import { login } from "./login.ts";
 import { mobile } from "./mobile.ts";
 import { muc } from "./muc.ts";
 import { pep } from "./pep.ts";
@@ -19,7 +20,7 @@ import { vcard } from "./vcard.ts";
 export type { DiscoAt, Family, FeatureShape, ProbeShape, StreamFeatureShape, TransportShape } from "./family.ts";
 
 /** Every family, in the order the reports show their specifications: a new family is one file and one entry here. */
-export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile, connections, services] as const;
+export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile, connections, login, services] as const;
 
 type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
@@ -53,4 +54,9 @@ export const externalComponent = (): { sub: string; secret: string } | undefined
 export const servesHttps = () => FAMILIES.some((f) => (f as { https?: true }).https);
 /** A configuration with the families' tokens filled: the HTTPS base URL and the server's folder. */
 export const withServerPaths = (config: string, https: string | undefined, dir: string) => config.replaceAll("@HTTPS_URL@", https ?? "").replaceAll("@RUN_DIR@", dir);
-export const ejabberdModules = () => FAMILIES.reduce<Record<string, unknown>>((all, f) => merge(all, f.ejabberd.modules), {});
+/** `ships`: whether the release has a module of a family's `newer` ones (every other module every release has). */
+export const ejabberdModules = (ships: (module: string) => boolean = () => true) =>
+  FAMILIES.reduce<Record<string, unknown>>((all, f) => {
+    const newer: readonly string[] = (f.ejabberd as { newer?: readonly string[] }).newer ?? [];
+    return merge(all, Object.fromEntries(Object.entries(f.ejabberd.modules).filter(([m]) => !newer.includes(m) || ships(m))));
+  }, {});

@@ -7,7 +7,7 @@ import { readYamlFile } from "../util/yaml-file.ts";
 import { describeStop } from "../results/stopped.ts";
 import { FEATURES } from "../families/index.ts";
 
-/** Needs that are how the run reaches the server (tls, direct-tls, websocket): a case skipped for one is another run's to judge. */
+/** Needs that are how the run reaches the server (tls, direct-tls, websocket, bosh): a case skipped for one is another run's to judge. */
 const TRANSPORTS = new Set(Object.entries(FEATURES as Record<string, object>).flatMap(([name, shape]) => ("transport" in shape ? [name] : [])));
 const otherConnection = (c: RunResult["cases"][number]) => c.verdict === "skip" && (c.unmet?.length ?? 0) > 0 && c.unmet!.every((f) => TRANSPORTS.has(f));
 

@@ -96,9 +96,9 @@ export function describeS2s(s: S2sInfo): string {
   return `s2s ${s.mode}${links}`;
 }
 
-/** "over STARTTLS (certificate verified), SASL SCRAM-SHA-1"; "over WebSocket wss://... (certificate verified), ...". */
+/** "over STARTTLS (certificate verified), SASL SCRAM-SHA-1"; "over WebSocket wss://... (certificate verified), ..."; "over BOSH https://...". */
 export function describeTransport(t: NonNullable<RunResult["target"]["transport"]>): string {
-  const tls = t.websocket ? `over WebSocket ${t.websocket}` : { none: "plaintext", starttls: "over STARTTLS", direct: "over direct TLS" }[t.tls];
+  const tls = t.websocket ? `over WebSocket ${t.websocket}` : t.bosh ? `over BOSH ${t.bosh}` : { none: "plaintext", starttls: "over STARTTLS", direct: "over direct TLS" }[t.tls];
   const cert = t.tls === "none" ? "" : t.certificateVerified ? " (certificate verified)" : " (certificate NOT verified: --insecure)";
   return `${tls}${cert}${t.sasl ? `, SASL ${t.sasl}` : ""}`;
 }

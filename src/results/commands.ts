@@ -4,12 +4,12 @@ import type { RunInfo, RunResult } from "./schema.ts";
 
 type Run = Pick<RunInfo, "target" | "options" | "profile">;
 
-/** How a run reached a running server, as options: --server or --websocket, --domain, TLS and the way to accounts. */
+/** How a run reached a running server, as options: --server, --websocket or --bosh, --domain, TLS and the way to accounts. */
 function reachedWith(run: Run): string {
   const o = run.options;
   const t = run.target;
-  const where = t.transport?.websocket ? `--websocket ${t.transport.websocket}` : `--server ${t.name}`;
-  const tls = typeof o.tls === "string" && o.tls !== "auto" && !t.transport?.websocket ? ` --tls ${o.tls}` : "";
+  const where = t.transport?.websocket ? `--websocket ${t.transport.websocket}` : t.transport?.bosh ? `--bosh ${t.transport.bosh}` : `--server ${t.name}`;
+  const tls = typeof o.tls === "string" && o.tls !== "auto" && !t.transport?.websocket && !t.transport?.bosh ? ` --tls ${o.tls}` : "";
   const ca = t.transport?.ca ? ` --ca ${t.transport.ca}` : "";
   const insecure = o.insecure ? " --insecure" : "";
   const way =

@@ -180,7 +180,8 @@ export type ServerInfo = z.infer<typeof ServerInfo>;
 
 export const Transport = z.object({
   websocket: z.string().optional().describe("RFC 7395: the ws:// or wss:// URL the harness reached the server at; absent: a TCP stream"),
-  tls: z.enum(["none", "starttls", "direct"]).describe("over WebSocket: direct for wss://, none for ws://"),
+  bosh: z.string().optional().describe("XEP-0206: the http:// or https:// BOSH URL the harness reached the server at; absent: a TCP stream"),
+  tls: z.enum(["none", "starttls", "direct"]).describe("over WebSocket: direct for wss://, none for ws://; over BOSH: direct for https://, none for http://"),
   certificateVerified: z.boolean().optional().describe("with TLS: false only with --insecure"),
   ca: z.string().optional().describe("the CA file trusted for the server's certificate"),
   sasl: z.string().optional().describe("the SASL mechanism the harness logged in with"),

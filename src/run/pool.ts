@@ -27,7 +27,7 @@ export interface PoolOptions extends Side {
   httpsCa?: string;
   /** A local target the harness started (its name, local:prosody): what a skip suggests instead fits it. */
   local?: string;
-  /** The target was named by its WebSocket URL alone: cases with raw connections (TCP streams) are skipped. */
+  /** The target was named by its WebSocket or BOSH URL alone: cases with raw connections (TCP streams) are skipped. */
   webSocketOnly?: boolean;
   /** How many cases at once: fixed, or a controller told of each case's end. */
   concurrency: Concurrency;
@@ -103,11 +103,11 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     if (refused) return judge(sc, { notRun: "error", reason: refused.message }, opts.profiles);
     if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return judge(sc, { notRun: "skip", reason: needsFederation(opts.local, "pair") }, opts.profiles);
     if (!opts.remote && hasRemoteAccount(sc)) return judge(sc, { notRun: "skip", reason: needsFederation(opts.local, "remote") }, opts.profiles);
-    // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 frames streams otherwise.
+    // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 and XEP-0206 frame streams otherwise.
     if (opts.webSocketOnly && sc.connections.some((c) => !c.webSocket))
       return judge(
         sc,
-        { notRun: "skip", reason: "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket URL alone: run it over TCP (--server HOST:PORT)" },
+        { notRun: "skip", reason: "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket or BOSH URL alone: run it over TCP (--server HOST:PORT)" },
         opts.profiles,
       );
     // Existing accounts are the user's: a case may neither cancel them, change their passwords nor leave one of its own.

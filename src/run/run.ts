@@ -216,6 +216,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         ...(security && {
           transport: {
             ...(side?.endpoint.websocket && { websocket: side.endpoint.websocket }),
+            ...(side?.endpoint.bosh && { bosh: side.endpoint.bosh }),
             tls: security.tls,
             ...(security.tls !== "none" && { certificateVerified: !security.insecure }),
             ...(security.ca && { ca: o.tls.caFile ?? target?.caFile }),

@@ -23,7 +23,7 @@ export interface OpenSide extends Side {
 }
 
 /**
- * Reaches a server's c2s (over WebSocket when the server has a URL for it) and gets its provisioner ready, and proves accounts can be had there (the
+ * Reaches a server's c2s (over WebSocket or BOSH when the server has a URL for it) and gets its provisioner ready, and proves accounts can be had there (the
  * preflight: a server that refuses registration, or speaks no SASL mechanism the harness does, is one
  * message with what to use instead, not an error per case). A failure says which part failed, in words
  * that name the option to change. The caller owns the side from then on: close() on every exit path.
@@ -31,7 +31,11 @@ export interface OpenSide extends Side {
 export async function openSide(server: Omit<Target, "stop" | "name">, accounts: AccountsChoice, tls: TlsRequest, timeoutMs: number, journal?: AccountJournal): Promise<OpenSide> {
   // A local TLS server made its own certificate: trust it unless the user said otherwise.
   const request = server.tls ? { ...tls, tls: server.tls, caFile: tls.caFile ?? server.caFile } : tls;
-  const endpoint = await reach({ host: server.host, port: server.port, domain: server.domain, ...(server.websocket && { websocket: server.websocket }) }, request, timeoutMs);
+  const endpoint = await reach(
+    { host: server.host, port: server.port, domain: server.domain, ...(server.websocket && { websocket: server.websocket }), ...(server.bosh && { bosh: server.bosh }) },
+    request,
+    timeoutMs,
+  );
   // The provisioner sees the side as its target: its own account commands (cli), its own c2s (ibr, admin).
   const provisioner = provisioners[accounts.mode]({
     endpoint,

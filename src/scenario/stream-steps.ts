@@ -26,12 +26,58 @@ const Header = z.union([
 ]);
 
 const Sasl = z.strictObject({
-  mechanism: z.enum(["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"]).optional(),
+  mechanism: z.enum(["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS", "HT-SHA-256-NONE"]).optional(),
   password: attrValue.optional(),
   authzid: attrValue.optional(),
   until: z.literal("challenge").optional(),
   expect: z.enum(["success", "failure"]).optional(),
+  // XEP-0388: SASL2's <authenticate/>, and what it carries (XEP-0386's bind, XEP-0484's token request and <fast/>).
+  profile: z.literal("sasl2").optional(),
+  "channel-binding": z.enum(["tls-exporter", "tls-server-end-point", "y"]).optional(),
+  "user-agent": z.union([z.literal("none"), z.strictObject({ id: attrValue.optional(), software: attrValue.optional(), device: attrValue.optional() })]).optional(),
+  bind: z
+    .union([
+      z.literal(true),
+      z.strictObject({
+        tag: attrValue.optional(),
+        enable: z
+          .array(z.enum(["carbons", "sm", "csi-inactive"]))
+          .min(1)
+          .optional(),
+      }),
+    ])
+    .optional(),
+  "request-token": z
+    .string()
+    .regex(/^HT-[A-Z0-9-]+$/, "expected a FAST mechanism such as HT-SHA-256-NONE")
+    .optional(),
+  invalidate: z.literal(true).optional(),
 });
+
+/** An authenticates step's value as the runner takes it: SASL2's parts gathered, and what only SASL2 or only some mechanisms have checked. */
+function saslSpec(v: z.infer<typeof Sasl>, at: Parameters<Verb<"authenticate">["read"]>[2]): SaslSpec {
+  const { profile, "channel-binding": binding, "user-agent": userAgent, bind, "request-token": requestToken, invalidate, ...rest } = v;
+  const fast = v.mechanism === "HT-SHA-256-NONE";
+  if (!profile && (userAgent || bind || requestToken || invalidate || fast))
+    throw new StepIssue("user-agent, bind, request-token, invalidate and the FAST mechanism HT-SHA-256-NONE are SASL2's: add profile: sasl2", at);
+  if (profile && !v.mechanism) throw new StepIssue("a SASL2 step names its mechanism", at);
+  if (binding && !(binding === "y" ? /^SCRAM-SHA-\d+$/ : /-PLUS$/).test(v.mechanism ?? "")) throw new StepIssue("channel-binding is a -PLUS mechanism's type, or y with SCRAM without -PLUS", at);
+  if (invalidate && !fast) throw new StepIssue("invalidate is for a FAST token (mechanism HT-SHA-256-NONE)", at);
+  if (fast && v.password === undefined) throw new StepIssue("HT-SHA-256-NONE authenticates with a token: give it as password (a captured ${token})", at);
+  return {
+    ...rest,
+    ...(binding && { binding }),
+    ...(profile && {
+      sasl2: {
+        ...(userAgent && { userAgent }),
+        ...(bind && { bind: bind === true ? {} : bind }),
+        ...(requestToken && { requestToken }),
+        // XEP-0484 §3.4: a request that authenticates with a token carries <fast/>.
+        ...(fast && { fast: { ...(invalidate && { invalidate: true }) } }),
+      },
+    }),
+  };
+}
 
 const Bytes = z.union([
   z.string().min(1),
@@ -200,14 +246,15 @@ export const streamVerbs = {
   } satisfies Verb<"receive-tls">,
   authenticates: {
     value: Sasl.nullable().optional(),
-    what: "SASL choices: mechanism (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256), password, authzid, until: challenge, expect: success | failure",
+    what: "SASL choices: mechanism (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-256-PLUS, HT-SHA-256-NONE), password (a FAST token for HT-SHA-256-NONE), authzid, until: challenge, expect: success | failure; profile: sasl2 with user-agent, bind: { tag, enable: [carbons, sm, csi-inactive] }, request-token, invalidate; channel-binding (tls-exporter, tls-server-end-point)",
     valueless: true,
-    read: (value, common) => {
-      const sasl: SaslSpec = noValue(value) ? {} : (value as SaslSpec);
-      const shown = Object.entries(sasl)
+    read: (value, common, at) => {
+      const v = noValue(value) ? {} : (value as z.infer<typeof Sasl>);
+      const sasl = saslSpec(v, at);
+      const shown = Object.entries(v)
         .filter(([k]) => k !== "password")
-        .map(([k, v]) => `${k}=${v}`)
-        .concat(sasl.password !== undefined ? ["another password"] : []);
+        .map(([k, x]) => `${k}=${typeof x === "object" ? JSON.stringify(x) : x}`)
+        .concat(v.password !== undefined ? [v.mechanism === "HT-SHA-256-NONE" ? "a token" : "another password"] : []);
       return { ...common, kind: "authenticate", sasl, text: text(common, "authenticates", shown.length ? ` (${shown.join(", ")})` : "") };
     },
   } satisfies Verb<"authenticate">,

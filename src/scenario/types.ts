@@ -140,8 +140,18 @@ export type StreamHeaderSpec =
 
 /** An "authenticates" step's choices; every field absent: the account's credentials, the strongest mechanism offered. */
 export interface SaslSpec {
-  mechanism?: "PLAIN" | "SCRAM-SHA-1" | "SCRAM-SHA-256";
+  mechanism?: "PLAIN" | "SCRAM-SHA-1" | "SCRAM-SHA-256" | "SCRAM-SHA-1-PLUS" | "SCRAM-SHA-256-PLUS" | "HT-SHA-256-NONE";
+  /** Another password; for HT-SHA-256-NONE the FAST token (XEP-0484). */
   password?: string;
+  /** XEP-0388's <authenticate/> instead of RFC 6120's <auth/>, with what it asks for (see Sasl2Request). */
+  sasl2?: {
+    userAgent?: { id?: string; software?: string; device?: string } | "none";
+    bind?: { tag?: string; enable?: ("carbons" | "sm" | "csi-inactive")[] };
+    requestToken?: string;
+    fast?: { invalidate?: boolean };
+  };
+  /** A -PLUS mechanism's channel-binding type (XEP-0440), default tls-exporter; "y": SCRAM's GS2 flag for a client that saw no channel binding offered. */
+  binding?: "tls-exporter" | "tls-server-end-point" | "y";
   authzid?: string;
   /** Stop after the server's first challenge (for "aborts sasl"). */
   until?: "challenge";

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chmodSync, copyFileSync, statSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync, chmodSync, copyFileSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import dgram from "node:dgram";
 import { randomBytes } from "node:crypto";
@@ -7,21 +7,21 @@ import path from "node:path";
 import { issueCertificate, makeRunCa } from "./cert.ts";
 import { runTool } from "./command.ts";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { ensureRelease, inRelease, type DebianServer } from "./debian-release.ts";
+import { ensureRelease, inRelease, type DebianServer, type InstalledRelease } from "./debian-release.ts";
 import { localTargetName, provisioningAdmin, shippedConfigFile } from "./shipped.ts";
 import { startTethered } from "./process.ts";
-import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
+import { BOSH_INACTIVITY_S, boshUrl, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
 import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
 import { ejabberdModules, externalComponent, servesHttps, withServerPaths } from "../families/index.ts";
 
 /**
- * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
+ * Nothing on any port but our c2s port (and the WebSocket and BOSH ports when asked for); in-band registration
  * allowed. Plaintext on loopback, or with `tls` STARTTLS required (or TLS from the first byte) with `pem`
  * (certificate and key in one file), signed by the run CA in `caFile`.
  */
-function config(ports: Ports, domain: string, opts: LocalTargetOptions, pem?: string, caFile?: string): string {
+function config(ports: Ports, domain: string, opts: LocalTargetOptions, ships: (module: string) => boolean, pem?: string, caFile?: string): string {
   const fed = opts.federation;
   const port = ports.c2s;
   const admins = opts.admins ?? [];
@@ -68,6 +68,17 @@ ${componentListener(ports.component, domain)}${httpsListener(ports.https)}${
     tls: ${Boolean(opts.tls)}
     request_handlers:
       "/xmpp-websocket": ejabberd_http_ws
+`
+      : ""
+  }${
+    ports.bosh
+      ? `  -
+    port: ${ports.bosh}
+    ip: "127.0.0.1"
+    module: ejabberd_http
+    tls: ${Boolean(opts.tls)}
+    request_handlers:
+      "/http-bind": mod_bosh
 `
       : ""
   }${
@@ -131,7 +142,17 @@ s2s_cafile: ${JSON.stringify(caFile)}
   max_user_sessions: 1000
   max_user_offline_messages: 1000
   c2s_shaper: none
-${toYaml({ modules: { ...ejabberdModules(), ...(fed && { mod_s2s_dialback: {} }) } })}`;
+${toYaml({ modules: { ...ejabberdModules(ships), ...(fed && { mod_s2s_dialback: {} }), ...(ports.bosh && { mod_bosh: { max_inactivity: BOSH_INACTIVITY_S } }) } })}`;
+}
+
+/** Whether a release ships an ejabberd module: its .beam in the release's ebin folder (usr/lib/<arch>/ejabberd-<version>/ebin). */
+function shipsModule(release: InstalledRelease, module: string): boolean {
+  const lib = inRelease(release, "usr/lib");
+  const arches = existsSync(lib) ? readdirSync(lib) : [];
+  return arches.some((arch) => {
+    const dir = path.join(lib, arch);
+    return statSync(dir).isDirectory() && readdirSync(dir).some((d) => d.startsWith("ejabberd-") && existsSync(path.join(dir, d, "ebin", `${module}.beam`)));
+  });
 }
 
 /** A free UDP port on 127.0.0.1 (for the STUN listener the package ships). */
@@ -281,8 +302,8 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   const conf = path.join(dir, "conf");
   const logs = path.join(dir, "logs");
   for (const d of [conf, logs, path.join(dir, "spool")]) mkdirSync(d);
-  const [port, distPort, componentPort, httpsPort, wsPort] = await freePorts(opts.websocket ? 5 : 4);
-  const ports: Ports = { c2s: port, component: componentPort, ...(servesHttps() && { https: httpsPort }), ...(wsPort && { websocket: wsPort }) };
+  const [port, distPort, componentPort, httpsPort, wsPort, boshPort] = await freePorts(6);
+  const ports: Ports = { c2s: port, component: componentPort, ...(servesHttps() && { https: httpsPort }), ...(opts.websocket && { websocket: wsPort }), ...(opts.bosh && { bosh: boshPort }) };
   const httpsUrl = ports.https ? `https://127.0.0.1:${ports.https}/` : undefined;
   const accepted = externalComponent();
   const yml = path.join(conf, "ejabberd.yml");
@@ -300,7 +321,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   const admin = shipped ? provisioningAdmin(domain) : undefined;
   const written = admin
     ? await shippedConfig(shippedConfigFile(release, "usr/share/ejabberd/ejabberd.yml.example", "ejabberd"), ports, domain, admin.jid, pem!, caFile!)
-    : config(ports, domain, opts, pem, caFile);
+    : config(ports, domain, opts, (m) => shipsModule(release, m), pem, caFile);
   writeFileSync(yml, withServerPaths(written, httpsUrl, dir));
   writeFileSync(ctlCfg, ctlConfig(dir, port, distPort));
   if (opts.federation) federationFiles(conf, opts.federation);
@@ -327,9 +348,10 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
   };
   const caPem = ca && readFileSync(ca.cert, "utf8");
   const endpoint = { host: "127.0.0.1", port, domain, ...(tls && { security: { tls, ca: caPem } }) };
-  const websocket = wsPort ? { url: websocketUrl(Boolean(tls), wsPort), domain, security: { ca: caPem } } : undefined;
+  const websocket = ports.websocket ? { url: websocketUrl(Boolean(tls), ports.websocket), domain, security: { ca: caPem } } : undefined;
+  const bosh = ports.bosh ? { url: boshUrl(Boolean(tls), ports.bosh), domain, security: { ca: caPem } } : undefined;
   try {
-    await waitUntilReady(endpoint, { deadlineMs: 30_000, exited: proc.exited, describe: tail, websocket });
+    await waitUntilReady(endpoint, { deadlineMs: 30_000, exited: proc.exited, describe: tail, websocket, bosh });
     if (admin) await commands.register(admin.username, admin.password);
   } catch (err) {
     await stop();
@@ -345,6 +367,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     ...(tls && { tls }),
     ...(ca && { caFile: ca.cert }),
     ...(websocket && { websocket: websocket.url }),
+    ...(bosh && { bosh: bosh.url }),
     ...(accepted && { component: { host: "127.0.0.1", port: componentPort, domain: `${accepted.sub}.${domain}`, secret: accepted.secret } }),
     accountCommands: commands,
     ...(admin && { admin }),

@@ -62,6 +62,8 @@ export interface TargetSpec {
    * serves WebSocket too and the run reaches it (both servers of a pair) that way.
    */
   websocket?: string | true;
+  /** XEP-0206: a running server's http:// or https:// BOSH URL (instead of `server`); `true` with a local target: it serves BOSH too and the run reaches it that way. */
+  bosh?: string | true;
   domain?: string;
   /** --s2s: how the servers of a pair target talk to each other. */
   s2s?: S2sMode;
@@ -81,13 +83,16 @@ export function parseComponent(s: string): { domain: string; host: string; port:
 }
 
 const webSocketUrl = (spec: TargetSpec) => (typeof spec.websocket === "string" ? spec.websocket : undefined);
+const boshUrl = (spec: TargetSpec) => (typeof spec.bosh === "string" ? spec.bosh : undefined);
 
-/** A running server as the user named it (--server HOST:PORT or --websocket URL): the key of its account journals. */
-export const runningServerName = (spec: TargetSpec) => spec.server ?? webSocketUrl(spec);
+/** A running server as the user named it (--server HOST:PORT, --websocket URL or --bosh URL): the key of its account journals. */
+export const runningServerName = (spec: TargetSpec) => spec.server ?? webSocketUrl(spec) ?? boshUrl(spec);
 
 /** Checks the target options without starting anything (usage errors must come before any work). */
 export function checkTargetSpec(spec: TargetSpec): string | undefined {
   const url = webSocketUrl(spec);
+  const bosh = boshUrl(spec);
+  if (spec.websocket && spec.bosh) return "--websocket and --bosh exclude each other: a run reaches the server one way (run twice for both)";
   if (spec.component !== undefined) {
     if (spec.target) return "--component names a running server's component; a local target accepts one of its own (component.DOMAIN)";
     if (!parseComponent(spec.component)) return `--component must be NAME@HOST:PORT (the component's domain and the server's component port), got '${spec.component}'`;
@@ -100,14 +105,23 @@ export function checkTargetSpec(spec: TargetSpec): string | undefined {
     if (spec.serverConfig === "shipped" && spec.target.includes("+"))
       return "--server-config shipped starts one server as its package ships it; federation (a pair, or NAME+remote) needs the harness's configuration";
     if (spec.serverConfig === "shipped" && spec.websocket) return "--server-config shipped serves what the package ships; --websocket needs the harness's configuration";
+    if (spec.serverConfig === "shipped" && spec.bosh) return "--server-config shipped serves what the package ships; --bosh needs the harness's configuration";
     if (spec.s2s && !spec.target.includes("+")) return `--s2s is for a federating pair (like local:prosody+ejabberd) or local:NAME+remote, not for ${spec.target}`;
     if (url) return "--websocket URL names a running server; with --target give --websocket without a URL (the local server then serves RFC 7395 and the run uses it)";
+    if (bosh) return "--bosh URL names a running server; with --target give --bosh without a URL (the local server then serves XEP-0206 and the run uses it)";
     return undefined;
   }
   if (spec.s2s) return "--s2s is for a federating pair started with --target (like local:prosody+ejabberd)";
   if (spec.serverConfig) return "--server-config is for a local server started with --target";
   if (spec.websocket === true) return "--websocket without a URL is for --target local:...; for a running server give its URL: --websocket wss://HOST/PATH --domain DOMAIN";
   if (spec.server && url) return "--server and --websocket exclude each other: --websocket URL alone names the running server";
+  if (spec.bosh === true) return "--bosh without a URL is for --target local:...; for a running server give its URL: --bosh https://HOST/PATH --domain DOMAIN";
+  if (spec.server && bosh) return "--server and --bosh exclude each other: --bosh URL alone names the running server";
+  if (bosh) {
+    if (!parseBoshUrl(bosh)) return `--bosh must be an http:// or https:// URL, got '${bosh}'`;
+    if (!spec.domain) return "--bosh URL needs --domain (the XMPP domain of the accounts)";
+    return undefined;
+  }
   if (url) {
     if (!parseWebSocketUrl(url)) return `--websocket must be a ws:// or wss:// URL, got '${url}'`;
     if (!spec.domain) return "--websocket URL needs --domain (the XMPP domain of the accounts)";
@@ -118,7 +132,7 @@ export function checkTargetSpec(spec: TargetSpec): string | undefined {
     if (!spec.domain && parseHostPort(spec.server)) return "--server HOST:PORT needs --domain (the XMPP domain of the accounts)";
     return undefined;
   }
-  return "say where to run: --target local:prosody, or --server HOST:PORT --domain DOMAIN (or --websocket URL --domain DOMAIN)";
+  return "say where to run: --target local:prosody, or --server HOST:PORT --domain DOMAIN (or --websocket URL or --bosh URL, with --domain DOMAIN)";
 }
 
 export function parseHostPort(s: string): { host: string; port: number } | undefined {
@@ -128,17 +142,23 @@ export function parseHostPort(s: string): { host: string; port: number } | undef
   return port > 0 && port < 65536 ? { host: m[1], port } : undefined;
 }
 
-/** A ws:// or wss:// URL's host and port (the scheme's default port when it names none). */
-export function parseWebSocketUrl(s: string): { host: string; port: number } | undefined {
+/** A URL's host and port (the scheme's default port when it names none), if its scheme is the plain or the secure one: ws and wss, http and https. */
+function parseUrl(s: string, plain: "ws" | "http", secure: "wss" | "https"): { host: string; port: number } | undefined {
   let url: URL;
   try {
     url = new URL(s);
   } catch {
     return undefined;
   }
-  if (url.protocol !== "ws:" && url.protocol !== "wss:") return undefined;
-  return { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(url.port || (url.protocol === "wss:" ? 443 : 80)) };
+  if (url.protocol !== `${plain}:` && url.protocol !== `${secure}:`) return undefined;
+  return { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: Number(url.port || (url.protocol === `${secure}:` ? 443 : 80)) };
 }
+
+/** A ws:// or wss:// URL's host and port. */
+export const parseWebSocketUrl = (s: string) => parseUrl(s, "ws", "wss");
+
+/** An http:// or https:// URL's host and port. */
+export const parseBoshUrl = (s: string) => parseUrl(s, "http", "https");
 
 /**
  * A running server (checked by checkTargetSpec): where its c2s or its RFC 7395 endpoint is. A --server that is a
@@ -148,6 +168,8 @@ export async function runningServer(spec: TargetSpec): Promise<Omit<Target, "sto
   const url = webSocketUrl(spec);
   const component = spec.component === undefined ? {} : { component: { ...parseComponent(spec.component)!, secret: spec.componentSecret! } };
   if (url) return { name: url, ...parseWebSocketUrl(url)!, domain: spec.domain!, websocket: url, webSocketOnly: true, ...component };
+  const bosh = boshUrl(spec);
+  if (bosh) return { name: bosh, ...parseBoshUrl(bosh)!, domain: spec.domain!, bosh, webSocketOnly: true, ...component };
   const given = parseHostPort(spec.server!);
   if (given) return { name: spec.server!, ...given, domain: spec.domain!, ...component };
   const at = await locateDomain(spec.server!);
@@ -156,6 +178,12 @@ export async function runningServer(spec: TargetSpec): Promise<Omit<Target, "sto
 
 export async function openTarget(spec: TargetSpec, opts: LocalTargetOptions): Promise<Target> {
   if (spec.target)
-    return localStarter(spec.target)!({ ...opts, ...(spec.s2s && { s2s: spec.s2s }), ...(spec.websocket && { websocket: true }), ...(spec.serverConfig && { config: spec.serverConfig }) });
+    return localStarter(spec.target)!({
+      ...opts,
+      ...(spec.s2s && { s2s: spec.s2s }),
+      ...(spec.websocket && { websocket: true }),
+      ...(spec.bosh && { bosh: true }),
+      ...(spec.serverConfig && { config: spec.serverConfig }),
+    });
   return { ...(await runningServer(spec)), stop: async () => {} };
 }

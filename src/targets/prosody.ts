@@ -6,7 +6,7 @@ import { runTool } from "./command.ts";
 import { ensureRelease, inRelease, type DebianServer } from "./debian-release.ts";
 import { localTargetName, provisioningAdmin, shippedConfigFile } from "./shipped.ts";
 import { startTethered } from "./process.ts";
-import { freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
+import { BOSH_INACTIVITY_S, boshUrl, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
 import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
@@ -15,14 +15,20 @@ import { externalComponent, prosodyComponents, prosodyConfig, prosodyModules, se
 const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
 
 /**
- * Nothing on any port but our c2s port (and the WebSocket port when asked for); in-band registration
+ * Nothing on any port but our c2s port (and the WebSocket and BOSH ports when asked for); in-band registration
  * allowed. Plaintext on loopback, or with `tls` STARTTLS required (or TLS from the first byte) and PLAIN only
  * once encrypted. mod_tls serves c2s and s2s alike: s2s TLS brings STARTTLS to clients too.
  */
 function config(dir: string, ports: Ports, domain: string, opts: LocalTargetOptions, ca?: RunCa): string {
   const fed = opts.federation;
   // What the suite's families need (src/families/), and what the connection asks for.
-  const modules = [...prosodyModules(), ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []), ...(fed ? ["dialback"] : []), ...(ports.websocket ? ["websocket"] : [])];
+  const modules = [
+    ...prosodyModules(),
+    ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []),
+    ...(fed ? ["dialback"] : []),
+    ...(ports.websocket ? ["websocket"] : []),
+    ...(ports.bosh ? ["bosh"] : []),
+  ];
   const port = ports.c2s;
   return `-- written by xmpp-conform for a throwaway instance
 run_as_root = true
@@ -64,20 +70,20 @@ function externalComponentHost(domain: string): string {
 }
 
 /**
- * mod_http on loopback: RFC 7395 on its port (https with `tls`), and the families' HTTPS services (an upload
+ * mod_http on loopback: RFC 7395 and XEP-0206 on their ports (https with `tls`), and the families' HTTPS services (an upload
  * service's slots) on theirs, with the domain's certificate (its SAN has IP:127.0.0.1). Requests name 127.0.0.1 as
  * their host, which no VirtualHost matches: http_default_host routes them to ours (a Component's own HTTP
  * paths are on its http_host).
  */
 function httpConfig(dir: string, ports: Ports, domain: string, opts: LocalTargetOptions): string {
   const secure = Boolean(opts.tls);
-  const ws = ports.websocket;
-  const https = [...(ws && secure ? [ws] : []), ...(ports.https ? [ports.https] : [])];
-  return `http_ports = ${lua(ws && !secure ? [ws] : [])}
+  const clients = [ports.websocket, ports.bosh].filter((p) => p !== undefined);
+  const https = [...(secure ? clients : []), ...(ports.https ? [ports.https] : [])];
+  return `http_ports = ${lua(secure ? [] : clients)}
 https_ports = ${lua(https)}
 http_interfaces = { "127.0.0.1" }
 https_interfaces = { "127.0.0.1" }
-http_default_host = "${domain}"${https.length > 0 ? `\nhttps_certificate = "${dir}/certs/${domain}.crt"\nhttps_key = "${dir}/certs/${domain}.key"` : ""}`;
+http_default_host = "${domain}"${ports.bosh ? `\n-- a client cut off is noticed after this many seconds with no request held (XEP-0124 §10; default 60), as TCP notices a cut at once\nbosh_max_inactivity = ${BOSH_INACTIVITY_S}` : ""}${https.length > 0 ? `\nhttps_certificate = "${dir}/certs/${domain}.crt"\nhttps_key = "${dir}/certs/${domain}.key"` : ""}`;
 }
 
 /**
@@ -193,8 +199,14 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   // The families' HTTPS services need a certificate even where the streams are plaintext.
   const ca = tls || opts.federation?.tls || servesHttps() ? (opts.ca ?? (await makeRunCa(dir))) : undefined;
   if (ca) await issueCertificate(ca, path.join(dir, "certs"), domain);
-  const [port, component, httpsPort, websocketPort] = await freePorts(opts.websocket ? 4 : 3);
-  const ports: Ports = { c2s: port, ...(externalComponent() && { component }), ...(servesHttps() && { https: httpsPort }), ...(websocketPort && { websocket: websocketPort }) };
+  const [port, component, httpsPort, websocketPort, boshPort] = await freePorts(5);
+  const ports: Ports = {
+    c2s: port,
+    ...(externalComponent() && { component }),
+    ...(servesHttps() && { https: httpsPort }),
+    ...(opts.websocket && { websocket: websocketPort }),
+    ...(opts.bosh && { bosh: boshPort }),
+  };
   const httpsUrl = ports.https ? `https://127.0.0.1:${ports.https}/` : undefined;
   const cfg = path.join(dir, "prosody.cfg.lua");
   const admin = shipped ? provisioningAdmin(domain) : undefined;
@@ -218,10 +230,11 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   const caPem = ca && readFileSync(ca.cert, "utf8");
   const endpoint = { host: "127.0.0.1", port, domain, ...(tls && { security: { tls, ca: caPem } }) };
   const websocket = ports.websocket ? { url: websocketUrl(Boolean(tls), ports.websocket), domain, security: { ca: caPem } } : undefined;
+  const bosh = ports.bosh ? { url: boshUrl(Boolean(tls), ports.bosh), domain, security: { ca: caPem } } : undefined;
   const accepted = externalComponent();
   const accountCommands = prosodyctl(inRelease(release, "usr/bin/prosodyctl"), dir, cfg, domain);
   try {
-    await waitUntilReady(endpoint, { deadlineMs: 20_000, exited: proc.exited, describe: tail, websocket });
+    await waitUntilReady(endpoint, { deadlineMs: 20_000, exited: proc.exited, describe: tail, websocket, bosh });
     if (admin) await accountCommands.register(admin.username, admin.password);
   } catch (err) {
     await stop();
@@ -237,6 +250,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     ...(tls && { tls }),
     ...(ca && { caFile: ca.cert }),
     ...(websocket && { websocket: websocket.url }),
+    ...(bosh && { bosh: bosh.url }),
     ...(accepted && { component: { host: "127.0.0.1", port: component, domain: `${accepted.sub}.${domain}`, secret: accepted.secret } }),
     accountCommands,
     ...(admin && { admin }),

@@ -3,6 +3,7 @@ import { setTimeout as pause } from "node:timers/promises";
 import type { Endpoint } from "../xmpp/wire/endpoint.ts";
 import { openRawStream } from "../xmpp/connections/raw-stream.ts";
 import { openWebSocketStream, type WebSocketEndpoint } from "../xmpp/wire/websocket.ts";
+import { openBoshStream, type BoshEndpoint } from "../xmpp/wire/bosh.ts";
 
 /** A free TCP port on 127.0.0.1 (the kernel picks it; we release it right away for the server). */
 export async function freePort(): Promise<number> {
@@ -20,10 +21,11 @@ export async function freePorts(n: number): Promise<number[]> {
   return [...ports];
 }
 
-/** The ports of a local server: c2s, RFC 7395 WebSocket when asked for, and XEP-0114 components when a family wants one. */
+/** The ports of a local server: c2s, RFC 7395 WebSocket and XEP-0206 BOSH when asked for, and XEP-0114 components when a family wants one. */
 export interface Ports {
   c2s: number;
   websocket?: number;
+  bosh?: number;
   component?: number;
   /** HTTPS for the families' services (XEP-0363's slots), with the run CA's certificate. */
   https?: number;
@@ -33,12 +35,24 @@ export interface Ports {
 export const websocketUrl = (secure: boolean, port: number) => `${secure ? "wss" : "ws"}://127.0.0.1:${port}/xmpp-websocket`;
 
 /**
+ * A local server's BOSH inactivity limit (XEP-0124 §10), in seconds: a client cut off mid-session is noticed after
+ * it, as a cut TCP connection is at once. The harness's sessions always keep a request held, so it never ends a live one.
+ */
+export const BOSH_INACTIVITY_S = 3;
+
+/** Where a local server serves XEP-0206: Prosody's default path, given to ejabberd's mod_bosh too. */
+export const boshUrl = (secure: boolean, port: number) => `${secure ? "https" : "http"}://127.0.0.1:${port}/http-bind`;
+
+/**
  * Polls until the server answers a stream with its features: a listening port is not enough (a broken
  * Prosody keeps its port open). Polling every 20 ms is the only signal a starting server gives;
  * `exited` makes a crashed server fail at once instead of at the deadline. With `websocket`, an RFC 7395
- * stream must open as well.
+ * stream must open as well; with `bosh`, a BOSH session.
  */
-export async function waitUntilReady(endpoint: Endpoint, opts: { deadlineMs: number; exited: Promise<unknown>; describe: () => string; websocket?: WebSocketEndpoint }): Promise<void> {
+export async function waitUntilReady(
+  endpoint: Endpoint,
+  opts: { deadlineMs: number; exited: Promise<unknown>; describe: () => string; websocket?: WebSocketEndpoint; bosh?: BoshEndpoint },
+): Promise<void> {
   let dead = false;
   void opts.exited.then(() => (dead = true));
   const end = Date.now() + opts.deadlineMs;
@@ -48,6 +62,7 @@ export async function waitUntilReady(endpoint: Endpoint, opts: { deadlineMs: num
     try {
       (await openRawStream(endpoint, 2000)).close();
       if (opts.websocket) (await openWebSocketStream(opts.websocket, 2000)).close();
+      if (opts.bosh) (await openBoshStream(opts.bosh, 2000)).close();
       return;
     } catch (err) {
       last = err;

@@ -28,9 +28,11 @@ export interface Target {
    * with TLS; a running one: the --websocket URL). A run reaches a target that has one over it.
    */
   websocket?: string;
+  /** XEP-0206: where the server serves XMPP over BOSH (a local one: http://127.0.0.1:PORT/http-bind, https:// with TLS; a running one: the --bosh URL). A run reaches a target that has one over it. */
+  bosh?: string;
   /** XEP-0114: a component name the server accepts, its shared secret, and the port it accepts components on. */
   component?: ComponentEndpoint;
-  /** A running server named by its WebSocket URL alone: host and port are the URL's, and no TCP c2s is known. */
+  /** A running server named by its WebSocket (or BOSH) URL alone: host and port are the URL's, and no TCP c2s is known. */
   webSocketOnly?: true;
   /** A local server started as shipped: the admin account the harness made there, which provisions the run's accounts (XEP-0133). */
   admin?: Credentials & { jid: string };
@@ -60,7 +62,7 @@ export interface Target {
 }
 
 /** The second side of a pair: where its c2s is, its domain, and what a provisioner needs to make accounts there. */
-export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "websocket" | "s2sAddress" | "accountCommands" | "logFile">;
+export type PeerSide = Pick<Target, "name" | "host" | "port" | "domain" | "software" | "tls" | "caFile" | "websocket" | "bosh" | "s2sAddress" | "accountCommands" | "logFile">;
 
 /** The scripted remote server's place in a federation: its domain, the address the servers map it to, and with s2s TLS its certificate from the run CA. */
 export interface RemoteSlot {
@@ -116,6 +118,8 @@ export interface LocalTargetOptions {
   ca?: RunCa;
   /** Also serve RFC 7395 (XMPP over WebSocket) on a free loopback port: ws://, or wss:// with `tls`. */
   websocket?: boolean;
+  /** Also serve XEP-0206 (XMPP over BOSH) on a free loopback port: http://, or https:// with `tls`. */
+  bosh?: boolean;
   /** Bare JIDs allowed to run XEP-0133 admin commands (add-user, delete-user). */
   admins?: string[];
   /** Serve this domain and federate (Server Dialback over plain TCP, or TLS) instead of a lone "localhost". */

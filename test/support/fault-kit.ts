@@ -37,7 +37,8 @@ export interface FaultDef {
     | "avatar"
     | "muc"
     | "extdisco"
-    | "mobile";
+    | "mobile"
+    | "login";
   requirements: string[];
   /** The bug, as a server developer would describe it. */
   description: string;

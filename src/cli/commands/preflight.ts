@@ -21,7 +21,7 @@ export const preflight: CommandModule = {
       .example("$0 preflight --server xmpp.example.org --tls starttls --ca ca.pem", "a server known by its domain, over STARTTLS")
       .example("$0 preflight --server 127.0.0.1:5222 --domain localhost", "a server started by hand"),
   handler: async (argv) => {
-    const a = argv as unknown as ConnectionArgs & AccountArgs & { target?: string; server?: string; domain?: string; websocket?: string; timeout: number };
+    const a = argv as unknown as ConnectionArgs & AccountArgs & { target?: string; server?: string; domain?: string; websocket?: string; bosh?: string; timeout: number };
     const problem = checkTargetSpec(a) ?? checkTls(a) ?? accountsProblem(a);
     if (problem) {
       err(`xmpp-conform preflight: ${problem}`);
@@ -32,6 +32,7 @@ export const preflight: CommandModule = {
       server: a.server,
       domain: a.domain,
       ...(a.websocket && { websocket: a.websocket }),
+      ...(a.bosh && { bosh: a.bosh }),
       accounts: { mode: accountsWay(a), ...accountSecrets(a) },
       tls: tlsRequest(a),
       timeoutMs: a.timeout,

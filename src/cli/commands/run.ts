@@ -94,13 +94,15 @@ export const run: CommandModule = {
       .example("$0 run roster-add-push --target local:prosody", "one case")
       .example("$0 run scenarios/subscription --target local:prosody+ejabberd --cross-domain", "the subscription cases, then each again with the contact on the second server")
       .example("$0 run --target local:ejabberd --websocket", "the whole suite over WebSocket (RFC 7395) against a throwaway local ejabberd")
-      .example("$0 run --websocket wss://xmpp.example.org/xmpp-websocket --domain example.org --accounts-file accounts.yaml", "a running server over WebSocket"),
+      .example("$0 run --websocket wss://xmpp.example.org/xmpp-websocket --domain example.org --accounts-file accounts.yaml", "a running server over WebSocket")
+      .example("$0 run --target local:prosody --bosh scenarios/roster", "the roster cases over BOSH (XEP-0206) against a throwaway local Prosody"),
   handler: async (argv) => {
     const a = argv as unknown as ConnectionArgs &
       AccountArgs & {
         cases: string[];
         s2s?: S2sMode;
         websocket?: string;
+        bosh?: string;
         component?: string;
         componentSecret?: string;
         crossDomain: boolean;
@@ -128,18 +130,20 @@ export const run: CommandModule = {
       err(`xmpp-conform run: ${problem}`);
       process.exit(EXIT.usage);
     };
-    const websocket = webSocketArg(a);
+    const websocket = urlArg(a, "websocket", /^wss?:\/\//i);
+    const bosh = urlArg(a, "bosh", /^https?:\/\//i);
     const reporterNames = csv(a.reporter);
     const accounts = accountsWay(a);
     const concurrency = concurrencyArg(a.concurrency);
     const problem =
-      checkTargetSpec({ ...a, websocket, componentSecret: componentSecret(a) }) ??
+      checkTargetSpec({ ...a, websocket, bosh, componentSecret: componentSecret(a) }) ??
       checkTls(a) ??
       (a.serverConfig === "shipped" && a.tls !== "auto" ? "--server-config shipped keeps the package's TLS (STARTTLS required): leave --tls at auto" : undefined) ??
       (a.crossDomain && !isPairTarget(a.target)
         ? `--cross-domain needs a pair target (two servers, like --target local:prosody+ejabberd), not ${a.target ?? a.server ?? "a running server"}`
         : undefined) ??
       (typeof websocket === "string" && a.tls !== "auto" ? `--tls ${a.tls} is for TCP streams: over WebSocket the URL says whether there is TLS (wss://)` : undefined) ??
+      (typeof bosh === "string" && a.tls !== "auto" ? `--tls ${a.tls} is for TCP streams: over BOSH the URL says whether there is TLS (https://)` : undefined) ??
       (concurrency === undefined ? `--concurrency must be auto or a whole number of at least 1, got '${a.concurrency}'` : undefined) ??
       (a.shard !== undefined && !parseShard(a.shard) ? `--shard must be k/n with 1 <= k <= n, got '${a.shard}'` : undefined) ??
       (!(Number.isInteger(a.repeat) && a.repeat >= 1) ? "--repeat must be a whole number of at least 1" : undefined) ??
@@ -151,6 +155,7 @@ export const run: CommandModule = {
       server: a.server,
       domain: a.domain,
       ...(websocket && { websocket }),
+      ...(bosh && { bosh }),
       ...(a.component !== undefined && { component: a.component, componentSecret: componentSecret(a) }),
       ...(a.s2s && { s2s: a.s2s }),
       ...(a.serverConfig && { serverConfig: a.serverConfig }),
@@ -213,18 +218,19 @@ function concurrencyArg(value: string): number | "auto" | undefined {
 }
 
 /**
- * --websocket: a URL for a running server, or nothing with --target (yargs gives ""). A bare --websocket
- * before the cases takes the first case as its value: with --target, a value that is no ws(s):// URL is
- * given back to the cases.
+ * --websocket, --bosh: a URL for a running server, or nothing with --target (yargs gives ""). A bare option
+ * before the cases takes the first case as its value: with --target, a value that is no URL of the option's
+ * schemes is given back to the cases.
  */
-function webSocketArg(a: { websocket?: string; target?: string; cases: string[] }): string | true | undefined {
-  if (a.websocket === undefined) return undefined;
-  if (a.websocket === "") return true;
-  if (a.target && !/^wss?:\/\//i.test(a.websocket)) {
-    a.cases.unshift(a.websocket);
+function urlArg(a: { websocket?: string; bosh?: string; target?: string; cases: string[] }, option: "websocket" | "bosh", schemes: RegExp): string | true | undefined {
+  const value = a[option];
+  if (value === undefined) return undefined;
+  if (value === "") return true;
+  if (a.target && !schemes.test(value)) {
+    a.cases.unshift(value);
     return true;
   }
-  return a.websocket;
+  return value;
 }
 
 /** The reporters a run writes unless told otherwise; under GitHub Actions, annotations too. */

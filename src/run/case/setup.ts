@@ -39,7 +39,7 @@ export async function setUp(scope: CaseScope): Promise<Missing[]> {
       await Promise.all(local.map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
       const byAccount = new Map<string, Session | RemoteAccount>([...setup].map(([label, s]) => [label.split("/")[0], s]));
       for (const name of involved) if (scope.remotes.has(name)) byAccount.set(name, scope.remotes.get(name)!);
-      missing = await missingFeatures(scope, offered(scope, [...setup.values()]), asker(scope, [...setup.values()]), "before rooms");
+      missing = await missingFeatures(scope, [...offered(scope, [...setup.values()]), ...(await probeNamed(scope))], asker(scope, [...setup.values()]), "before rooms");
       if (missing.length === 0) {
         await applyFixtures(sc, byAccount, scope.bindings, scope.ctx.timeoutMs);
         for (const room of made) {
@@ -57,7 +57,8 @@ export async function setUp(scope: CaseScope): Promise<Missing[]> {
   // A room the case makes itself may exist from its first step on.
   for (const room of sc.rooms.filter((r) => r.byCase)) scope.ownsRoom(room);
   await Promise.all(scope.onlineResources.map(([label, r]) => scope.connect(label, r)));
-  if (involved.size === 0 && sc.needs.length > 0) missing = await missingFeatures(scope, scope.all.length > 0 ? offered(scope, scope.all) : await probe(scope), asker(scope, scope.all));
+  if (involved.size === 0 && sc.needs.length > 0)
+    missing = await missingFeatures(scope, [...(scope.all.length > 0 ? offered(scope, scope.all) : await probe(scope)), ...(await probeNamed(scope))], asker(scope, scope.all));
   if (missing.length > 0) return missing;
   await Promise.all(scope.onlineConnections.map((c) => scope.openRaw(c.label)));
   // What set-up makes the server send to others follows initial presence (broadcasts, probes and their
@@ -85,6 +86,19 @@ async function probe(scope: CaseScope): Promise<Element[]> {
   const stream = await openRawStream(scope.ctx.endpoint, scope.ctx.timeoutMs);
   stream.close();
   return [stream.featuresBeforeTls, stream.features].filter((f): f is Element => f !== undefined);
+}
+
+/**
+ * XEP-0388 §2.1: a server may offer SASL2 by the JID a header names in 'from' (ejabberd offers it only then), which
+ * sessions' and probes' headers leave out: for a `named` feature, the features of a stream named after the case's
+ * first account (after TLS where the run has it).
+ */
+async function probeNamed(scope: CaseScope): Promise<Element[]> {
+  const first = scope.sc.accounts.find((a) => a.domain === "a");
+  if (!first || !scope.sc.needs.some(({ shape }) => "named" in shape)) return [];
+  const stream = await openRawStream(scope.ctx.endpoint, scope.ctx.timeoutMs, scope.bindings[first.name]);
+  stream.close();
+  return [stream.features];
 }
 
 /** A logged-in session of the user's server (domain a), to ask disco#info of (for the MUC service and rooms, any). */
@@ -132,8 +146,12 @@ async function answers(scope: CaseScope, want: ProbeShape, session: Session | un
  */
 async function missingFeatures(scope: CaseScope, features: Element[], session?: Session, phase?: "before rooms" | "rooms"): Promise<Missing[]> {
   const has = (want: StreamFeatureShape, x: Element) => {
-    const el = x.getChild(want.name, want.ns);
-    return el !== undefined && (!want.mechanism || el.getChildren("mechanism").some((m) => want.mechanism!.split("|").includes(m.getText().trim())));
+    const el = (want.inline ? x.getChild("authentication", NS.sasl2)?.getChild("inline", NS.sasl2) : x)?.getChild(want.name, want.ns);
+    return (
+      el !== undefined &&
+      (!want.mechanism || el.getChildren("mechanism").some((m) => want.mechanism!.split("|").includes(m.getText().trim()))) &&
+      (!want.var || (el.getChild("inline")?.getChildren("feature") ?? []).some((f) => f.attrs.var === want.var))
+    );
   };
   const disco = new Map<string, Set<string>>();
   const missing: Missing[] = [];
@@ -143,12 +161,15 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
     if ("transport" in want) {
       const tls = scope.ctx.endpoint.security?.tls ?? "none";
       const ws = scope.ctx.endpoint.websocket;
+      const bosh = scope.ctx.endpoint.bosh;
       if (want.transport === "component") {
         if (!scope.ctx.component) lacks(f, `${f} (the run knows no component the server accepts: --component NAME@HOST:PORT with --component-secret, or a local target)`, true);
       } else if (want.transport === "websocket") {
         if (!ws) lacks(f, `${f} (the run has no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket)`, true);
-      } else if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || ws) {
-        const how = tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}${ws ? " by WebSocket" : ""}`;
+      } else if (want.transport === "bosh") {
+        if (!bosh) lacks(f, `${f} (the run has no BOSH endpoint: --bosh URL, or --target local:SERVER --bosh)`, true);
+      } else if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || ws || bosh) {
+        const how = tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}${ws ? " by WebSocket" : bosh ? " by BOSH" : ""}`;
         lacks(f, `${f} (the run reaches the server ${how}: --tls ${want.transport === "direct-tls" ? "direct" : "starttls or --tls direct"})`, true);
       }
     } else if ("probe" in want) {

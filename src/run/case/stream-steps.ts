@@ -2,7 +2,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../match/template.ts";
-import { TLS_FIELDS, type ExpectKind, type RawBytes, type Step } from "../../scenario/types.ts";
+import { TLS_FIELDS, type ExpectKind, type RawBytes, type SaslSpec, type Step } from "../../scenario/types.ts";
 import { STREAM_ERROR_CONDITIONS } from "../../scenario/stream-steps.ts";
 import { plainAllowed } from "../../xmpp/wire/endpoint.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
@@ -199,6 +199,13 @@ function repeated(scope: CaseScope, c: RawConnection, what: string, b: Exclude<R
   return before + unit.repeat(Math.max(1, Math.ceil((max + PAST_MAX_BYTES - size(before) - size(after)) / size(unit)))) + after;
 }
 
+/** A SASL2 request with the placeholders of its user agent and tag filled. */
+function filled(scope: CaseScope, req: NonNullable<SaslSpec["sasl2"]>): NonNullable<SaslSpec["sasl2"]> {
+  const ua = req.userAgent;
+  const fill = (o: Record<string, string | undefined>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === undefined ? v : text(scope, v)]));
+  return { ...req, ...(ua && ua !== "none" && { userAgent: fill(ua) }), ...(req.bind?.tag !== undefined && { bind: { ...req.bind, tag: text(scope, req.bind.tag) } }) };
+}
+
 /** The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN where PLAIN is allowed. */
 function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined): SaslMechanism {
   const offered =
@@ -352,10 +359,12 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const answer = await c.authenticate(creds, mechanism, {
       ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }),
       ...(sasl.until && { until: sasl.until }),
+      ...(sasl.sasl2 && { sasl2: filled(scope, sasl.sasl2) }),
+      ...(sasl.binding && { binding: sasl.binding }),
       timeoutMs: timeoutOf(scope, step),
     });
-    // The outcome the scenario checks itself stays for its "receives" steps.
-    if (answer && (sasl.expect === "failure" || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
+    // The outcome the scenario checks itself stays for its "receives" steps; SASL2's always (what its success carries is what its cases check).
+    if (answer && (sasl.expect === "failure" || sasl.sasl2 || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
     if (sasl.expect === "failure" || (sasl.until === "challenge" && answer)) return undefined;
     if (answer?.name === "success") return undefined;
     endedBefore(c, step);

@@ -5,6 +5,9 @@ import { BARRIER_NS } from "../protocol/markers.ts";
 import { Inbox, type ReadByServer, type Received } from "./inbox.ts";
 import type { Credentials } from "./session.ts";
 import { scramMechanism, type ScramName } from "../protocol/scram.ts";
+import { authenticateXml, htInitialResponse, type Sasl2Request } from "../protocol/sasl2.ts";
+import { channelBindingData, type ChannelBindingType } from "../protocol/channel-binding.ts";
+import type { TLSSocket } from "node:tls";
 import { probeTls, secure, tcpConnect, type TlsOffer, type TlsOutcome } from "../wire/tls.ts";
 import { PIECE, XmlReader } from "../wire/xml-reader.ts";
 import { WebSocketReader, type Frame } from "../wire/websocket-reader.ts";
@@ -20,8 +23,11 @@ const STANZAS = new Set(["iq", "message", "presence"]);
 /** Where in the negotiation a <stream:features/> arrived. */
 export type FeaturesPhase = "initial" | "after-tls" | "after-sasl";
 
-/** SASL mechanisms the connection can run itself (for other mechanisms the scenario sends the payloads). */
-export type SaslMechanism = "PLAIN" | ScramName;
+/**
+ * SASL mechanisms the connection can run itself (for other mechanisms the scenario sends the payloads): PLAIN,
+ * SCRAM with and without channel binding, and XEP-0484's HT-SHA-256-NONE (the password is then the token).
+ */
+export type SaslMechanism = "PLAIN" | ScramName | `${ScramName}-PLUS` | "HT-SHA-256-NONE";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
@@ -261,19 +267,39 @@ export class RawConnection {
   }
 
   /**
-   * A whole SASL exchange with the account's credentials: the final <success/> or <failure/>. `until: "challenge"`
-   * stops at the server's first challenge (to abort there); PLAIN with an authzid asks to act as that identity.
+   * A whole SASL exchange with the account's credentials: the final <success/> or <failure/> (or SASL2's
+   * <continue/>). `until: "challenge"` stops at the server's first challenge (to abort there); PLAIN with an
+   * authzid asks to act as that identity. `sasl2`: XEP-0388's <authenticate/> with what it asks for, instead of
+   * RFC 6120's <auth/>. A -PLUS mechanism binds to the TLS channel with `binding` (default tls-exporter); "y" with
+   * SCRAM without -PLUS says the client could have bound (RFC 5802's GS2 flag).
    */
-  async authenticate(creds: Credentials, mechanism: SaslMechanism, opts: { authzid?: string; until?: "challenge"; timeoutMs?: number } = {}): Promise<Element | undefined> {
+  async authenticate(
+    creds: Credentials,
+    mechanism: SaslMechanism,
+    opts: { authzid?: string; until?: "challenge"; timeoutMs?: number; sasl2?: Sasl2Request; binding?: ChannelBindingType | "y" } = {},
+  ): Promise<Element | undefined> {
     const t = opts.timeoutMs ?? 3000;
-    if (mechanism === "PLAIN") return this.auth("PLAIN", b64(`${opts.authzid ?? ""}\0${creds.username}\0${creds.password}`), t);
-    const Scram = scramMechanism(mechanism);
+    const { sasl2 } = opts;
+    const first = (payload: string) => (sasl2 ? this.exchange(authenticateXml(mechanism, payload, sasl2), isSasl2, t).then((a) => this.settleSasl(a)) : this.auth(mechanism, payload, t));
+    const next = (payload: string) => (sasl2 ? this.exchange(`<response xmlns='${NS.sasl2}'>${payload}</response>`, isSasl2, t).then((a) => this.settleSasl(a)) : this.respond(payload, t));
+    if (mechanism === "PLAIN") return first(b64(`${opts.authzid ?? ""}\0${creds.username}\0${creds.password}`));
+    if (mechanism === "HT-SHA-256-NONE") return first(htInitialResponse(creds.username, creds.password));
+    const type = opts.binding === "y" ? "tls-exporter" : (opts.binding ?? "tls-exporter");
+    const binding = mechanism.endsWith("-PLUS") ? { type, data: channelBindingData(this.tlsSocket(), type) } : opts.binding === "y" ? ("y" as const) : undefined;
+    const Scram = scramMechanism(mechanism.replace(/-PLUS$/, "") as ScramName, binding);
     const scram = new Scram();
-    let answer = await this.auth(mechanism, b64(await scram.response(creds)), t);
+    let answer = await first(b64(await scram.response(creds)));
     if (answer?.name !== "challenge" || opts.until === "challenge") return answer;
     scram.challenge(Buffer.from(answer.text(), "base64").toString("utf8"));
-    answer = await this.respond(b64(await scram.response(creds)), t);
+    answer = await next(b64(await scram.response(creds)));
     return answer;
+  }
+
+  /** The TLS socket the stream runs on, for channel binding. */
+  private tlsSocket(): TLSSocket {
+    const socket = this.tcp("channel binding").socket;
+    if (!this.tlsDone || !("exportKeyingMaterial" in socket)) throw new Error(`${this.label}: channel binding needs TLS, and this stream has none`);
+    return socket as TLSSocket;
   }
 
   /** RFC 6120 §7: binds the requested resourcepart, or lets the server generate one; returns the IQ reply. */
@@ -476,8 +502,25 @@ export class RawConnection {
     return this.next(pick, timeoutMs);
   }
 
+  /**
+   * A SASL outcome: authenticated on <success/>. A SASL2 success that bound a resource (XEP-0386 §3.2) makes the
+   * connection that full JID (in barriers from then on), and Stream Management enabled inline starts its counters.
+   */
   private settleSasl(answer: Element | undefined): Element | undefined {
-    if (answer?.name === "success") this.authenticated = true;
+    if (answer?.name !== "success") return answer;
+    this.authenticated = true;
+    const bound = answer.attrs.xmlns === NS.sasl2 ? answer.getChild("bound", NS.bind2) : undefined;
+    const jid = answer.getChildText("authorization-identifier");
+    if (bound && jid?.includes("/")) {
+      this.jid = jid;
+      this.note(`bound as ${jid} (Bind 2)`);
+    }
+    const enabled = bound?.getChild("enabled", NS.sm);
+    if (enabled) {
+      this.sm.sent = 0;
+      this.sm.received = 0;
+      if (enabled.attrs.id && this.jid) SESSIONS.set(String(enabled.attrs.id), this.jid);
+    }
     return answer;
   }
 
@@ -581,6 +624,7 @@ export class RawConnection {
 }
 
 const isSasl = (el: Element) => el.attrs.xmlns === NS.sasl;
+const isSasl2 = (el: Element) => el.attrs.xmlns === NS.sasl2;
 
 /** XEP-0198: each SM-ID a raw connection was given, and the full JID of the session it stands for. */
 const SESSIONS = new Map<string, string>();

@@ -1,9 +1,10 @@
 import type net from "node:net";
-import type { Element } from "ltx";
+import { escapeXML, type Element } from "ltx";
 import { PLAINTEXT, type Endpoint } from "../wire/endpoint.ts";
 import { secure, tcpConnect } from "../wire/tls.ts";
 import type { RawStream } from "../wire/stream.ts";
 import { openWebSocketStream } from "../wire/websocket.ts";
+import { openBoshStream } from "../wire/bosh.ts";
 import { withTimeout } from "../../util/time.ts";
 import { NS } from "../wire/ns.ts";
 import { XmlReader } from "../wire/xml-reader.ts";
@@ -11,14 +12,18 @@ import { describeStreamError } from "../wire/stream-error.ts";
 
 export type { RawStream } from "../wire/stream.ts";
 
-/** Opens a stream as the endpoint says: over WebSocket (RFC 7395), or TCP with plaintext, STARTTLS, or TLS from the first byte. */
-export async function openRawStream(endpoint: Endpoint, timeoutMs: number): Promise<RawStream> {
+/**
+ * Opens a stream as the endpoint says: over WebSocket (RFC 7395), BOSH (XEP-0206), or TCP with plaintext, STARTTLS,
+ * or TLS from the first byte. `from`: over TCP the header names that JID, as a SASL2 client's does (XEP-0388 §2.1).
+ */
+export async function openRawStream(endpoint: Endpoint, timeoutMs: number, from?: string): Promise<RawStream> {
   if (endpoint.websocket) return openWebSocketStream({ url: endpoint.websocket, domain: endpoint.domain, ...(endpoint.security && { security: endpoint.security }) }, timeoutMs);
+  if (endpoint.bosh) return openBoshStream({ url: endpoint.bosh, domain: endpoint.domain, ...(endpoint.security && { security: endpoint.security }) }, timeoutMs);
   const tls = (endpoint.security ?? PLAINTEXT).tls;
-  if (tls === "none") return openStream(await tcpConnect(endpoint, timeoutMs), endpoint, timeoutMs);
-  if (tls === "direct") return openStream(await secure(await tcpConnect(endpoint, timeoutMs), endpoint, timeoutMs), endpoint, timeoutMs);
+  if (tls === "none") return openStream(await tcpConnect(endpoint, timeoutMs), endpoint, timeoutMs, { from });
+  if (tls === "direct") return openStream(await secure(await tcpConnect(endpoint, timeoutMs), endpoint, timeoutMs), endpoint, timeoutMs, { from });
   const { socket, features } = await negotiateStartTls(endpoint, timeoutMs);
-  const stream = await openStream(await secure(socket, endpoint, timeoutMs), endpoint, timeoutMs);
+  const stream = await openStream(await secure(socket, endpoint, timeoutMs), endpoint, timeoutMs, { from });
   return { ...stream, featuresBeforeTls: features };
 }
 
@@ -44,7 +49,7 @@ export async function negotiateStartTls(endpoint: Endpoint, timeoutMs: number): 
 export const featureNames = (features: Element) => features.children.map((c) => (typeof c === "string" ? "" : c.name)).join(" ") || "none";
 
 /** Opens a stream on a connected socket and waits for the features. `keepSocket`: close() only stops reading. */
-async function openStream(socket: net.Socket, endpoint: Endpoint, timeoutMs: number, opts: { keepSocket?: boolean } = {}): Promise<RawStream> {
+async function openStream(socket: net.Socket, endpoint: Endpoint, timeoutMs: number, opts: { keepSocket?: boolean; from?: string } = {}): Promise<RawStream> {
   const waiting = new Set<{ pick: (el: Element) => boolean; resolve: (el: Element) => void }>();
   let fail: (err: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -66,7 +71,7 @@ async function openStream(socket: net.Socket, endpoint: Endpoint, timeoutMs: num
     error: (err) => fail(err),
     closed: () => fail(new Error(`${endpoint.host}:${endpoint.port} closed the connection`)),
   });
-  reader.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}' version='1.0' xmlns='${NS.client}' xmlns:stream='${NS.stream}'>`);
+  reader.write(`<?xml version='1.0'?><stream:stream to='${endpoint.domain}'${opts.from ? ` from='${escapeXML(opts.from)}'` : ""} version='1.0' xmlns='${NS.client}' xmlns:stream='${NS.stream}'>`);
 
   const close = () => {
     const released = reader.release();

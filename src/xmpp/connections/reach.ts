@@ -18,7 +18,8 @@ export interface TlsRequest {
  * Settles how to reach the server and proves that way works before anything else runs: `auto` asks the
  * server whether it offers STARTTLS; over TLS the handshake (and the certificate check) must succeed and
  * the server must answer with stream features. Over WebSocket (`at.websocket`, RFC 7395) the URL decides:
- * wss:// is TLS from the first byte, ws:// none, and the readiness check is an RFC 7395 stream. Errors say
+ * wss:// is TLS from the first byte, ws:// none, and the readiness check is an RFC 7395 stream; over BOSH
+ * (`at.bosh`, XEP-0206) likewise with https:// and http://. Errors say
  * what to change.
  */
 export async function reach(at: Omit<Endpoint, "security">, req: TlsRequest, timeoutMs: number): Promise<Endpoint> {
@@ -35,6 +36,10 @@ export async function reach(at: Omit<Endpoint, "security">, req: TlsRequest, tim
     const wss = at.websocket.startsWith("wss:");
     if (!wss && req.tls !== "auto") throw new Error(`TLS was asked for (--tls ${req.tls}), but ${at.websocket} is plain WebSocket: over WebSocket TLS is the URL's (wss://)`);
     tls = wss ? "direct" : "none";
+  } else if (at.bosh) {
+    const https = at.bosh.startsWith("https:");
+    if (!https && req.tls !== "auto") throw new Error(`TLS was asked for (--tls ${req.tls}), but ${at.bosh} is plain HTTP: over BOSH TLS is the URL's (https://)`);
+    tls = https ? "direct" : "none";
   } else if (req.tls === "auto") {
     const plain = await features(at, timeoutMs);
     if (plain.getChild("starttls", NS.tls)) tls = "starttls";

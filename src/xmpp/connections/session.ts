@@ -12,6 +12,7 @@ import { describeTlsError, isTlsError, secure, tcpConnect } from "../wire/tls.ts
 import type { Transcript } from "./transcript.ts";
 import { harnessTransport, SERVICE } from "../wire/transport.ts";
 import { webSocketTransport } from "../wire/websocket-transport.ts";
+import { boshTransport } from "../wire/bosh.ts";
 import { withTimeout } from "../../util/time.ts";
 import { NS } from "../wire/ns.ts";
 
@@ -74,10 +75,12 @@ export class Session {
       domain: endpoint.domain,
       resource,
       timeoutMs,
-      // Over WebSocket (RFC 7395) TLS is the URL's (wss://); over TCP the harness opens the socket itself.
+      // Over WebSocket (RFC 7395) and BOSH (XEP-0206) TLS is the URL's (wss://, https://); over TCP the harness opens the socket itself.
       transport: endpoint.websocket
         ? { service: endpoint.websocket, Transport: webSocketTransport({ security: endpoint.security }, timeoutMs) }
-        : { service: SERVICE, Transport: harnessTransport(() => this.open(timeoutMs)) },
+        : endpoint.bosh
+          ? { service: endpoint.bosh, Transport: boshTransport({ ...(endpoint.security && { security: endpoint.security }) }, timeoutMs) }
+          : { service: SERVICE, Transport: harnessTransport(() => this.open(timeoutMs)) },
       credentials: async (authenticate, offered) => {
         const mechanism = saslMechanisms(endpoint).find((m) => offered.includes(m));
         if (!mechanism) throw new Error(`no acceptable SASL mechanism: the server offers ${offered.join(", ") || "none"}; PLAIN is used only over TLS, on loopback or with --allow-plain`);

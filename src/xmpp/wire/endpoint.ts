@@ -8,6 +8,8 @@ export interface Endpoint {
   security?: Security;
   /** RFC 7395: the ws:// or wss:// URL to reach the server over WebSocket instead of TCP (host and port are the URL's). */
   websocket?: string;
+  /** XEP-0206: the http:// or https:// URL to reach the server over BOSH instead of TCP (host and port are the URL's). */
+  bosh?: string;
 }
 
 /** Where an external component (XEP-0114) connects: the server's component port, the name it serves, the shared secret. */

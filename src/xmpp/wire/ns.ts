@@ -28,6 +28,10 @@ export const NS = {
   mucOwner: "http://jabber.org/protocol/muc#owner",
   mucAdmin: "http://jabber.org/protocol/muc#admin",
   dataForms: "jabber:x:data",
+  /** XEP-0388 SASL2, XEP-0386 Bind 2, XEP-0484 FAST. */
+  sasl2: "urn:xmpp:sasl:2",
+  bind2: "urn:xmpp:bind:0",
+  fast: "urn:xmpp:fast:0",
   /** XEP-0198 stream management. */
   sm: "urn:xmpp:sm:3",
   caps: "http://jabber.org/protocol/caps",

@@ -1,12 +1,8 @@
 import WebSocket from "ws";
-import FramedParser from "@xmpp/websocket/lib/FramedParser.js";
-import type { Element } from "ltx";
 import type { Security } from "./endpoint.ts";
 import { describeTlsError, isTlsError } from "./tls.ts";
-import type { RawStream } from "./stream.ts";
+import { openFramedStream, type FramedChannel, type FramedStream } from "./framed-stream.ts";
 import { withTimeout } from "../../util/time.ts";
-import { NS } from "./ns.ts";
-import { describeStreamError } from "./stream-error.ts";
 
 /** Where an RFC 7395 stream goes: the ws:// or wss:// URL, and the XMPP domain (the 'to' of <open/>). */
 export interface WebSocketEndpoint {
@@ -42,13 +38,8 @@ export async function connectWebSocket(endpoint: WebSocketEndpoint, timeoutMs: n
   return ws;
 }
 
-/** A raw RFC 7395 stream: the server's <open/> as well as what a TCP raw stream gives, and the stream restart after SASL. */
-export interface WebSocketStream extends RawStream {
-  /** The server's <open/> answering ours. */
-  opened: Element;
-  /** RFC 7395 §3.5 (after SASL success): a new <open/> on the same WebSocket; resolves with the new features. */
-  restart(): Promise<Element>;
-}
+/** A raw RFC 7395 stream (framed-stream.ts). */
+export type WebSocketStream = FramedStream;
 
 /**
  * Opens an RFC 7395 stream up to the stream features: every element in its own message (§3.3.3), <open/>
@@ -56,58 +47,15 @@ export interface WebSocketStream extends RawStream {
  */
 export async function openWebSocketStream(endpoint: WebSocketEndpoint, timeoutMs: number): Promise<WebSocketStream> {
   const ws = await connectWebSocket(endpoint, timeoutMs);
-  const waiting = new Set<{ pick: (el: Element) => boolean; resolve: (el: Element) => void }>();
-  let fail: (err: Error) => void = () => {};
-  const failed = new Promise<never>((_, reject) => (fail = reject));
-  failed.catch(() => {});
-  const deliver = (el: Element) => {
-    for (const w of waiting) {
-      if (!w.pick(el)) continue;
-      waiting.delete(w);
-      return w.resolve(el);
-    }
+  const channel: FramedChannel = {
+    name: endpoint.url,
+    send: (data) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(data);
+    },
+    close: () => ws.close(),
+    destroy: () => ws.terminate(),
+    onMessage: (listener) => ws.on("message", (data) => listener(data.toString())),
+    onClosed: (listener) => ws.on("close", (code) => listener(`closed the WebSocket (code ${code})`)),
   };
-  const parser = new FramedParser();
-  parser.on("start", deliver);
-  parser.on("element", (el) => {
-    if (el.is("error", NS.stream)) return fail(new Error(describeStreamError(el, endpoint.domain)));
-    deliver(el);
-  });
-  parser.on("end", () => fail(new Error(`${endpoint.url} closed the stream (<close/>)`)));
-  parser.on("error", (err) => fail(err));
-  ws.on("message", (data) => parser.write(data.toString()));
-  ws.on("close", (code) => fail(new Error(`${endpoint.url} closed the WebSocket (code ${code})`)));
-
-  const next = (pick: (el: Element) => boolean, what: string) => withTimeout(Promise.race([new Promise<Element>((resolve) => waiting.add({ pick, resolve })), failed]), timeoutMs, what);
-  const exchange = (data: string, pick: (el: Element) => boolean, what: string) => {
-    const reply = next(pick, what);
-    ws.send(data);
-    return reply;
-  };
-  const open = async () => {
-    const opened = next((el) => el.is("open", NS.framing), `no <open/> from ${endpoint.url}`);
-    const features = next((el) => el.is("features", NS.stream), `no stream features from ${endpoint.url}`);
-    ws.send(`<open xmlns='${NS.framing}' to='${endpoint.domain}' version='1.0'/>`);
-    // Both awaited together: when <open/> times out, the features' own timeout must not reject unhandled.
-    const [o, f] = await Promise.all([opened, features]);
-    return { opened: o, features: f };
-  };
-  const close = () => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(`<close xmlns='${NS.framing}'/>`);
-    ws.close();
-  };
-  try {
-    const first = await open();
-    const stream: WebSocketStream = {
-      ...first,
-      exchange,
-      request: (iq, id) => exchange(iq, (r) => r.name === "iq" && r.attrs.id === id, `no reply to <iq id='${id}'>`),
-      restart: async () => (stream.features = (await open()).features),
-      close,
-    };
-    return stream;
-  } catch (err) {
-    ws.terminate();
-    throw err;
-  }
+  return openFramedStream(channel, endpoint.domain, timeoutMs);
 }

@@ -11,13 +11,14 @@ import * as entity from "./entity.ts";
 import * as extdisco from "./extdisco.ts";
 import * as muc from "./muc.ts";
 import * as mobile from "./mobile.ts";
+import * as login from "./login.ts";
 import * as archive from "./archive.ts";
 import * as pep from "./pep.ts";
 import * as privateStorage from "./private.ts";
 import * as register from "./register.ts";
 import * as vcard from "./vcard.ts";
 
-const FAMILIES = [carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile];
+const FAMILIES = [carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile, login];
 
 export const XEP_FAULTS = FAMILIES.flatMap((f) => f.FAULTS);
 export const XEP_VARIATIONS = FAMILIES.flatMap((f) => f.VARIATIONS);

@@ -1,0 +1,47 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { RunResult } from "../src/results/schema.ts";
+import { runCli } from "./support/cli.ts";
+
+/** XEP-0206 as the run's transport: the local target serves BOSH and the run's sessions go over it, with the verdicts of TCP. */
+const out = () => mkdtempSync(path.join(tmpdir(), "xc-bosh-"));
+const resultsIn = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
+const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+
+test("the roster family over BOSH on local Prosody: exit 0, the run's sessions over BOSH, and the verdicts of the same run over TCP", async () => {
+  const [bosh, tcp] = [out(), out()];
+  const overBosh = await runCli(["run", "--target", "local:prosody", "--bosh", "--reporter", "console,json", "--out", bosh, "scenarios/roster"]);
+  assert.equal(overBosh.code, 0, overBosh.stdout + overBosh.stderr);
+  const viaBosh = resultsIn(bosh);
+  // The sessions logged in over the target's BOSH endpoint (a TCP run has no BOSH URL), and the reports say so.
+  assert.match(viaBosh.target.transport?.bosh ?? "", /^http:\/\/127\.0\.0\.1:\d+\/http-bind$/);
+  assert.match(overBosh.stdout.split("\n")[0], /over BOSH http:\/\/127\.0\.0\.1:\d+\/http-bind, SASL /);
+  const overTcp = await runCli(["run", "--target", "local:prosody", "--reporter", "json", "--out", tcp, "scenarios/roster"]);
+  assert.equal(overTcp.code, 0, overTcp.stdout + overTcp.stderr);
+  const viaTcp = resultsIn(tcp);
+  assert.equal(viaTcp.target.transport?.bosh, undefined);
+  assert.ok(viaBosh.cases.length > 40, `the roster family ran (${viaBosh.cases.length} cases)`);
+  assert.deepEqual(verdicts(viaBosh), verdicts(viaTcp));
+});
+
+test("--bosh usage errors exit 2 with what to write instead", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--bosh"], /--bosh without a URL is for --target local:\.\.\.; for a running server give its URL/],
+    [["--target", "local:prosody", "--bosh", "http://127.0.0.1:5280/http-bind"], /--bosh URL names a running server; with --target give --bosh without a URL/],
+    [["--bosh", "ws://127.0.0.1:5280/http-bind", "--domain", "localhost"], /--bosh must be an http:\/\/ or https:\/\/ URL/],
+    [["--bosh", "http://127.0.0.1:5280/http-bind"], /--bosh URL needs --domain/],
+    [["--bosh", "http://127.0.0.1:5280/http-bind", "--server", "127.0.0.1:5222", "--domain", "localhost"], /--server and --bosh exclude each other/],
+    [["--target", "local:prosody", "--bosh", "--websocket"], /--websocket and --bosh exclude each other/],
+    [["--target", "local:prosody", "--bosh", "--server-config", "shipped"], /--bosh needs the harness's configuration/],
+    [["--bosh", "https://127.0.0.1:5281/http-bind", "--domain", "localhost", "--tls", "starttls"], /--tls starttls is for TCP streams: over BOSH the URL says whether there is TLS/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(["run", ...args]);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  }
+});
