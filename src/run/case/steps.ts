@@ -74,10 +74,13 @@ function refusalOf(items: Received[], pattern: Element, since: number): Refusal 
 function missed(scope: CaseScope, step: Step, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
   const raw = scope.isRaw(label) ? scope.raw(label) : undefined;
   const s = scope.participant(label);
-  if (!raw && s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
   const refusal = refusalOf(receivable(scope, label), pattern, scope.lastActionAt);
   const near = closest(receivable(scope, label), pattern, scope.lastActionAt);
   const answer = near.find((n) => !n.early);
+  // A session that ended after the server answered the step's request otherwise (a removed account's stream) is a
+  // verdict on that answer; one that ended before it is the network's problem.
+  const answered = pattern.name === "iq" && pattern.attrs.id !== undefined && answer !== undefined;
+  if (!raw && !answered && s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
   const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : decidedBy === "timeout" ? `within ${timeoutOf(scope, step)} ms` : "(the server answered the step's action otherwise)";
   const others = receivable(scope, label).some((r) => r.at >= scope.lastActionAt);
   const instead = !answer
