@@ -43,6 +43,15 @@ const withCondition = (el: Element, condition: string) =>
 const conditionSwap = (request: (el: Element) => boolean, from: string, to: string) => answering(request, (a) => (isError(a, from) ? withCondition(a, to) : "pass"));
 /** Answers to the requests `request` picks: results become errors with `condition`. */
 const resultRefused = (request: (el: Element) => boolean, condition: string) => answering(request, (a) => (a.attrs.type === "result" ? errorInstead(a, condition) : "pass"));
+/** The access model a node configuration request submits. */
+const configuredModel = (el: Element) =>
+  el
+    .getChild("pubsub", OWNER)
+    ?.getChild("configure")
+    ?.getChild("x", "jabber:x:data")
+    ?.getChildren("field")
+    .find((f) => f.attrs.var === "pubsub#access_model")
+    ?.getChildText("value");
 /** A disco#info result with `edit` applied to its <query/>. */
 const discoInfo = (edit: (q: Element) => void): Fault =>
   when(
@@ -155,6 +164,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PEP-AUTOCREATE-01", "PUBSUB-PUB-RESULT"],
     description: "a publish is answered with item-not-found: the service does not create missing nodes",
     stream: resultRefused(asks("publish"), "item-not-found"),
+  },
+  {
+    id: "pep.configure.roster-refused",
+    area: "pep",
+    requirements: ["PEP-DEF-ACCESS"],
+    description: "a node configured to the roster access model is refused with not-acceptable, though other models are taken (Prosody 0.12's mod_pep offers it in its form and refuses it)",
+    stream: resultRefused((el) => asks("configure", OWNER)(el) && configuredModel(el) === "roster", "not-acceptable"),
   },
   {
     id: "pep.notify.contacts-dropped",
