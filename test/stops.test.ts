@@ -101,7 +101,8 @@ test("output piped into head: list ends at once; run ends like Ctrl-C, its accou
     const dir = out();
     const run = await pipe(`node bin/xmpp-conform.js run --server 127.0.0.1:${server.port} --domain localhost --out ${dir} 2>&1 | head -5`);
     assert.equal(run.out.split("\n").filter(Boolean).length, 5);
-    assert.ok(run.ms < 20_000, `${run.ms} ms`);
+    // Ends rather than hangs: a deadline, not a speed figure (4 s on an idle machine, 20 s with the CPU shared five ways).
+    assert.ok(run.ms < 60_000, `${run.ms} ms`);
     const r = results(dir);
     assert.equal(r.stopped.why, "output-closed");
     assert.equal(r.accounts.notRemoved, 0);
