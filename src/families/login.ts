@@ -32,7 +32,11 @@ export const login = family({
     bind2: { ns: "urn:xmpp:bind:0", name: "bind", inline: true, named: true },
     "bind2-carbons": { ns: "urn:xmpp:bind:0", name: "bind", inline: true, var: "urn:xmpp:carbons:2", named: true },
     "bind2-sm": { ns: "urn:xmpp:bind:0", name: "bind", inline: true, var: "urn:xmpp:sm:3", named: true },
-    /** XEP-0484 §3.1: FAST in SASL2's <inline/>, with the one mechanism the harness speaks (no channel binding). */
+    /** XEP-0198 §9.2: stream resumption inside SASL2, an <sm/> in its <inline/>. */
+    "sasl2-resume": { ns: "urn:xmpp:sm:3", name: "sm", inline: true, named: true },
+    /** XEP-0484 §3.1: FAST in SASL2's <inline/>, whatever its mechanisms (for the cases that judge them). */
+    "fast-offered": { ns: "urn:xmpp:fast:0", name: "fast", inline: true, named: true },
+    /** FAST with the one mechanism the harness logs in with (no channel binding). */
     fast: { ns: "urn:xmpp:fast:0", name: "fast", inline: true, mechanism: "HT-SHA-256-NONE", named: true },
     /** A FAST mechanism with channel binding (tls-exporter), to request a token the harness then uses without. */
     "fast-expr": { ns: "urn:xmpp:fast:0", name: "fast", inline: true, mechanism: "HT-SHA-256-EXPR", named: true },
@@ -49,7 +53,9 @@ export const login = family({
       bind2: "Prosody ships no Bind 2 (mod_sasl2_bind2 is a community module)",
       "bind2-carbons": "Prosody ships no Bind 2",
       "bind2-sm": "Prosody ships no Bind 2",
-      fast: "Prosody ships no FAST (mod_sasl2_fast is a community module; 13's mod_tokenauth has no SASL2 side)",
+      "sasl2-resume": "Prosody ships no SASL2 (mod_sasl2_sm is a community module)",
+      "fast-offered": "Prosody ships no FAST (mod_sasl2_fast is a community module; 13's mod_tokenauth has no SASL2 side)",
+      fast: "Prosody ships no FAST",
       "fast-expr": "Prosody ships no FAST",
       "sasl-cb": "Prosody announces no XEP-0440 channel-binding types",
     },
@@ -66,7 +72,9 @@ export const login = family({
       bind2: `ejabberd 23.01 has no Bind 2; ${WHERE}`,
       "bind2-carbons": `ejabberd 23.01 has no Bind 2; ${WHERE}`,
       "bind2-sm": `ejabberd 23.01 has no Bind 2; ${WHERE}`,
-      fast: `ejabberd 23.01 has no mod_auth_fast (24.12 has; as shipped its configuration does not load it); ${WHERE}`,
+      "sasl2-resume": `ejabberd 23.01 has no SASL2; ${WHERE}`,
+      "fast-offered": `ejabberd 23.01 has no mod_auth_fast (24.12 has; as shipped its configuration does not load it); ${WHERE}`,
+      fast: `ejabberd 23.01 has no mod_auth_fast; ${WHERE}`,
       "fast-expr": `ejabberd 23.01 has no mod_auth_fast; ${WHERE}`,
       "sasl-cb": "ejabberd 23.01 announces no XEP-0440 channel-binding types; announced after TLS",
     },

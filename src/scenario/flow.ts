@@ -113,8 +113,14 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       check(xmlOf(step), known);
       placeholders(textsOf(step), known);
       for (const xml of [...xmlOf(step), ...textsOf(step)]) for (const c of capturesIn(xml)) known.add(c);
-      // Bound by a bind, by resuming a session (XEP-0198 §5: the resumed stream is that session), or a component by its handshake.
-      if (step.kind === "bind" || (step.kind === "handshake" && step.secret === undefined) || (step.kind === "send" && /<resume\b[^>]*urn:xmpp:sm:3/.test(step.xml))) {
+      // Bound by a bind (XEP-0386's inside SASL2 too), by resuming a session (XEP-0198 §5 and §9.2 inside SASL2:
+      // the resumed stream is that session), or a component by its handshake.
+      if (
+        step.kind === "bind" ||
+        (step.kind === "authenticate" && (step.sasl.sasl2?.bind || step.sasl.sasl2?.resume)) ||
+        (step.kind === "handshake" && step.secret === undefined) ||
+        (step.kind === "send" && /<resume\b[^>]*urn:xmpp:sm:3/.test(step.xml))
+      ) {
         bound.add(step.actor);
         known.add(step.actor);
       }

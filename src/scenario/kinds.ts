@@ -247,7 +247,13 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   authenticate: {
     ...streamAction,
     verbs: { authenticates: streamVerbs.authenticates },
-    texts: (s) => [s.sasl.password, s.sasl.authzid].filter((v): v is string => v !== undefined),
+    texts: (s) => {
+      const ua = s.sasl.sasl2?.userAgent;
+      const resume = s.sasl.sasl2?.resume;
+      return [s.sasl.password, s.sasl.authzid, ...(ua && ua !== "none" ? [ua.id, ua.software, ua.device] : []), s.sasl.sasl2?.bind?.tag, resume?.previd, resume?.h].filter(
+        (v): v is string => v !== undefined,
+      );
+    },
   },
   http: {
     ...action,

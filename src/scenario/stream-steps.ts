@@ -52,14 +52,16 @@ const Sasl = z.strictObject({
     .regex(/^HT-[A-Z0-9-]+$/, "expected a FAST mechanism such as HT-SHA-256-NONE")
     .optional(),
   invalidate: z.literal(true).optional(),
+  // XEP-0198 §9.2: resumption inside SASL2, with the SM-ID captured from <enabled/> and the client's count.
+  resume: z.strictObject({ previd: attrValue, h: attrValue }).optional(),
 });
 
 /** An authenticates step's value as the runner takes it: SASL2's parts gathered, and what only SASL2 or only some mechanisms have checked. */
 function saslSpec(v: z.infer<typeof Sasl>, at: Parameters<Verb<"authenticate">["read"]>[2]): SaslSpec {
-  const { profile, "channel-binding": binding, "user-agent": userAgent, bind, "request-token": requestToken, invalidate, ...rest } = v;
+  const { profile, "channel-binding": binding, "user-agent": userAgent, bind, "request-token": requestToken, invalidate, resume, ...rest } = v;
   const fast = v.mechanism === "HT-SHA-256-NONE";
-  if (!profile && (userAgent || bind || requestToken || invalidate || fast))
-    throw new StepIssue("user-agent, bind, request-token, invalidate and the FAST mechanism HT-SHA-256-NONE are SASL2's: add profile: sasl2", at);
+  if (!profile && (userAgent || bind || requestToken || invalidate || resume || fast))
+    throw new StepIssue("user-agent, bind, request-token, invalidate, resume and the FAST mechanism HT-SHA-256-NONE are SASL2's: add profile: sasl2", at);
   if (profile && !v.mechanism) throw new StepIssue("a SASL2 step names its mechanism", at);
   if (binding && !(binding === "y" ? /^SCRAM-SHA-\d+$/ : /-PLUS$/).test(v.mechanism ?? "")) throw new StepIssue("channel-binding is a -PLUS mechanism's type, or y with SCRAM without -PLUS", at);
   if (invalidate && !fast) throw new StepIssue("invalidate is for a FAST token (mechanism HT-SHA-256-NONE)", at);
@@ -72,6 +74,7 @@ function saslSpec(v: z.infer<typeof Sasl>, at: Parameters<Verb<"authenticate">["
         ...(userAgent && { userAgent }),
         ...(bind && { bind: bind === true ? {} : bind }),
         ...(requestToken && { requestToken }),
+        ...(resume && { resume }),
         // XEP-0484 §3.4: a request that authenticates with a token carries <fast/>.
         ...(fast && { fast: { ...(invalidate && { invalidate: true }) } }),
       },
@@ -246,7 +249,7 @@ export const streamVerbs = {
   } satisfies Verb<"receive-tls">,
   authenticates: {
     value: Sasl.nullable().optional(),
-    what: "SASL choices: mechanism (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-256-PLUS, HT-SHA-256-NONE), password (a FAST token for HT-SHA-256-NONE), authzid, until: challenge, expect: success | failure; profile: sasl2 with user-agent, bind: { tag, enable: [carbons, sm, csi-inactive] }, request-token, invalidate; channel-binding (tls-exporter, tls-server-end-point)",
+    what: "SASL choices: mechanism (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-256-PLUS, HT-SHA-256-NONE), password (a FAST token for HT-SHA-256-NONE), authzid, until: challenge, expect: success | failure; profile: sasl2 with user-agent, bind: { tag, enable: [carbons, sm, csi-inactive] }, request-token, invalidate, resume: { previd, h }; channel-binding (tls-exporter, tls-server-end-point)",
     valueless: true,
     read: (value, common, at) => {
       const v = noValue(value) ? {} : (value as z.infer<typeof Sasl>);

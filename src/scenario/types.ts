@@ -149,6 +149,7 @@ export interface SaslSpec {
     bind?: { tag?: string; enable?: ("carbons" | "sm" | "csi-inactive")[] };
     requestToken?: string;
     fast?: { invalidate?: boolean };
+    resume?: { previd: string; h: string };
   };
   /** A -PLUS mechanism's channel-binding type (XEP-0440), default tls-exporter; "y": SCRAM's GS2 flag for a client that saw no channel binding offered. */
   binding?: "tls-exporter" | "tls-server-end-point" | "y";

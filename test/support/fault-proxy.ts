@@ -1,4 +1,5 @@
 import net from "node:net";
+import tls from "node:tls";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
 
@@ -123,10 +124,13 @@ function seeded(seed: number): () => number {
   };
 }
 
+const TLS_NS = "urn:ietf:params:xml:ns:xmpp-tls";
+
 const INTERNAL_ERROR = "<stream:error><internal-server-error xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>";
 
 /**
- * A TCP proxy between the harness and a real server (plaintext only): a server that breaks one rule, made
+ * A TCP proxy between the harness and a real server (plaintext, or STARTTLS when given a certificate: it then
+ * ends TLS on both sides at <proceed/> and goes on reading in the clear): a server that breaks one rule, made
  * from one that keeps it. It reads both directions stanza by stanza, knows each connection's bound JID,
  * presence, priority and roster interest, and lets a fault drop, rewrite, duplicate or cut what the server
  * sends, or inject stanzas into other connections of the same case (leaks). Without a fault it only
@@ -150,7 +154,11 @@ export class FaultProxy {
   private readonly live = new Set<ProxiedConnection>();
   private ids = 0;
 
-  constructor(private readonly upstream: { host: string; port: number }) {}
+  constructor(
+    private readonly upstream: { host: string; port: number },
+    /** The domain's key and certificate (PEM, from the run's CA): the proxy takes part in STARTTLS (RFC 6120 §5) instead of passing it on. */
+    private readonly tlsCert?: { key: string; cert: string },
+  ) {}
 
   async listen(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
@@ -190,6 +198,9 @@ export class FaultProxy {
     }
     let fromServerCount = 0;
     const upstream = net.connect(this.upstream);
+    // The sockets the XML goes through: after STARTTLS, the TLS sockets over the two TCP ones.
+    let toClient: net.Socket = client;
+    let toServer: net.Socket = upstream;
     const conn: ProxiedConnection = {
       id: ++this.ids,
       available: false,
@@ -197,7 +208,7 @@ export class FaultProxy {
       interested: false,
       versioning: false,
       serverHeaders: 0,
-      deliver: (el) => client.write(el.toString()),
+      deliver: (el) => toClient.write(el.toString()),
     };
     this.live.add(conn);
     for (const s of [client, upstream]) {
@@ -225,19 +236,21 @@ export class FaultProxy {
       },
       () => {},
     );
-    client.setEncoding("utf8");
-    client.on("data", (chunk: string) => {
-      upstream.write(chunk);
+    const onClientData = (chunk: string) => {
+      toServer.write(chunk);
       fromClient.feed(chunk);
       if (!this.throttle) return;
-      client.pause();
-      setTimeout(() => client.resume(), (Buffer.byteLength(chunk) / this.throttle) * 1000);
-    });
+      const from = toClient;
+      from.pause();
+      setTimeout(() => from.resume(), (Buffer.byteLength(chunk) / this.throttle) * 1000);
+    };
+    client.setEncoding("utf8");
+    client.on("data", onClientData);
 
     const fromServer = new StreamReader(
       (header) => {
         conn.serverHeaders++;
-        client.write(this.streamFault?.header?.(header, ctx) ?? header);
+        toClient.write(this.streamFault?.header?.(header, ctx) ?? header);
       },
       (el) => {
         if (doom && !conn.jid && ++fromServerCount === doom.at) {
@@ -249,13 +262,31 @@ export class FaultProxy {
         if (bound) conn.jid = bound;
         const action = this.streamFault?.element?.(el, ctx) ?? ((conn.jid && this.fault?.(el, ctx)) || "pass");
         if (action === "disconnect") client.destroy();
-        else if (action === "pass") client.write(el.toString());
-        else if (action !== "drop") for (const x of action) client.write(typeof x === "string" ? x : x.toString());
+        else if (action === "pass") toClient.write(el.toString());
+        else if (action !== "drop") for (const x of action) toClient.write(typeof x === "string" ? x : x.toString());
+        if (this.tlsCert && action === "pass" && el.name === "proceed" && el.attrs.xmlns === TLS_NS) startTls();
       },
-      () => client.write(this.streamFault?.close?.(ctx) ?? "</stream:stream>"),
+      () => toClient.write(this.streamFault?.close?.(ctx) ?? "</stream:stream>"),
     );
+    const onServerData = (chunk: string) => fromServer.feed(chunk);
     upstream.setEncoding("utf8");
-    upstream.on("data", (chunk: string) => fromServer.feed(chunk));
+    upstream.on("data", onServerData);
+
+    // After <proceed/> both sides start TLS: the proxy is the server to the client (with the domain's certificate
+    // of the run's CA) and a client to the server, and reads the streams inside as before.
+    const startTls = () => {
+      client.off("data", onClientData);
+      upstream.off("data", onServerData);
+      const secure = [new tls.TLSSocket(client, { isServer: true, secureContext: tls.createSecureContext(this.tlsCert) }), tls.connect({ socket: upstream, rejectUnauthorized: false })] as const;
+      [toClient, toServer] = secure;
+      for (const s of secure) {
+        this.sockets.add(s);
+        s.on("error", () => s.destroy());
+        s.setEncoding("utf8");
+      }
+      secure[0].on("data", onClientData);
+      secure[1].on("data", onServerData);
+    };
   }
 
   private observe(conn: ProxiedConnection, el: Element): void {

@@ -87,7 +87,7 @@ function wellFormed(bytes: string): boolean {
 const completes = (bytes: string) => /<\/[\w:.-]+>\s*$/.test(bytes);
 
 /** A value of a stream-level step with placeholders filled, as text (not XML). */
-const text = (scope: CaseScope, v: string) => fill(v, scope.bindings, false);
+const text = (scope: CaseScope, v: string) => fill(v, { ...scope.bindings, ...scope.counters() }, false);
 
 /** The header options of an "opens stream" step. */
 function headerOptions(scope: CaseScope, step: Step & { kind: "open-stream" }): HeaderOptions | { raw: string } {
@@ -203,7 +203,12 @@ function repeated(scope: CaseScope, c: RawConnection, what: string, b: Exclude<R
 function filled(scope: CaseScope, req: NonNullable<SaslSpec["sasl2"]>): NonNullable<SaslSpec["sasl2"]> {
   const ua = req.userAgent;
   const fill = (o: Record<string, string | undefined>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === undefined ? v : text(scope, v)]));
-  return { ...req, ...(ua && ua !== "none" && { userAgent: fill(ua) }), ...(req.bind?.tag !== undefined && { bind: { ...req.bind, tag: text(scope, req.bind.tag) } }) };
+  return {
+    ...req,
+    ...(ua && ua !== "none" && { userAgent: fill(ua) }),
+    ...(req.bind?.tag !== undefined && { bind: { ...req.bind, tag: text(scope, req.bind.tag) } }),
+    ...(req.resume && { resume: { previd: text(scope, req.resume.previd), h: text(scope, req.resume.h) } }),
+  };
 }
 
 /** The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN where PLAIN is allowed. */
@@ -365,6 +370,8 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     });
     // The outcome the scenario checks itself stays for its "receives" steps; SASL2's always (what its success carries is what its cases check).
     if (answer && (sasl.expect === "failure" || sasl.sasl2 || (sasl.until === "challenge" && answer.name !== "challenge"))) c.release(answer);
+    // XEP-0386, XEP-0198 §9.2: a success that bound a resource or resumed a session makes the connection that full JID for the next steps.
+    if (answer?.name === "success" && sasl.sasl2 && c.jid) scope.bindings[step.actor] = c.jid;
     if (sasl.expect === "failure" || (sasl.until === "challenge" && answer)) return undefined;
     if (answer?.name === "success") return undefined;
     endedBefore(c, step);

@@ -386,8 +386,10 @@ export class RawConnection {
     } catch {
       return;
     }
-    if (el.name === "resume" && el.attrs.xmlns === NS.sm) this.resuming = String(el.attrs.previd ?? "");
-    if ((el.name === "enable" || el.name === "resume") && el.attrs.xmlns === NS.sm) this.sm.sent = 0;
+    // XEP-0198 §9.2: a <resume/> may also come inside SASL2's <authenticate/>.
+    const resume = el.name === "resume" && el.attrs.xmlns === NS.sm ? el : el.name === "authenticate" && el.attrs.xmlns === NS.sasl2 ? el.getChild("resume", NS.sm) : undefined;
+    if (resume) this.resuming = String(resume.attrs.previd ?? "");
+    if ((el.name === "enable" && el.attrs.xmlns === NS.sm) || resume) this.sm.sent = 0;
     else if (this.sm.sent !== undefined && STANZAS.has(el.name)) this.sm.sent = (this.sm.sent + 1) % 2 ** 32;
   }
 
@@ -521,7 +523,17 @@ export class RawConnection {
       this.sm.received = 0;
       if (enabled.attrs.id && this.jid) SESSIONS.set(String(enabled.attrs.id), this.jid);
     }
+    // XEP-0198 §9.2: a session resumed inline is that session, as after a <resumed/> of its own.
+    if (answer.attrs.xmlns === NS.sasl2 && answer.getChild("resumed", NS.sm)) this.resumed();
     return answer;
+  }
+
+  /** XEP-0198 §5: the stream resumed the session it named, so it is that session's full JID (in barriers again), and counts received stanzas afresh. */
+  private resumed(): void {
+    this.sm.received = 0;
+    if (!this.resuming || !SESSIONS.has(this.resuming)) return;
+    this.jid = SESSIONS.get(this.resuming)!;
+    this.note(`resumed as ${this.jid}`);
   }
 
   /** What the wire tells the connection: headers, elements, the server's closing tag, problems and the close. */
@@ -551,13 +563,10 @@ export class RawConnection {
   };
 
   private onElement(el: Element): void {
-    if ((el.name === "enabled" || el.name === "resumed") && el.attrs.xmlns === NS.sm) this.sm.received = 0;
-    // A stream resumed (XEP-0198 §5) is the session it resumes: bound as its full JID, and so in barriers again.
+    if (el.name === "enabled" && el.attrs.xmlns === NS.sm) this.sm.received = 0;
     if (el.name === "enabled" && el.attrs.xmlns === NS.sm && el.attrs.id && this.jid) SESSIONS.set(String(el.attrs.id), this.jid);
-    if (el.name === "resumed" && el.attrs.xmlns === NS.sm && this.resuming && SESSIONS.has(this.resuming)) {
-      this.jid = SESSIONS.get(this.resuming)!;
-      this.note(`resumed as ${this.jid}`);
-    } else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === this.contentNs) this.sm.received = (this.sm.received + 1) % 2 ** 32;
+    if (el.name === "resumed" && el.attrs.xmlns === NS.sm) this.resumed();
+    else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === this.contentNs) this.sm.received = (this.sm.received + 1) % 2 ** 32;
     const id = el.attrs.id as string | undefined;
     const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id !== undefined && this.pending.has(id);
     const marker = el.name === "message" ? el.getChild("barrier", BARRIER_NS) : undefined;

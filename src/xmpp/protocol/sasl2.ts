@@ -12,6 +12,8 @@ export interface Sasl2Request {
   requestToken?: string;
   /** XEP-0484 §3.4/§3.6: the request authenticates with a token: a <fast/>, asking to invalidate it or not. */
   fast?: { invalidate?: boolean };
+  /** XEP-0198 §9.2: resume the session with this SM-ID inline, acknowledging `h` stanzas received on it. */
+  resume?: { previd: string; h: string };
 }
 
 /** The inline features of a Bind 2 request the harness can ask for, as XEP-0386 §3.2 names their elements. */
@@ -29,7 +31,8 @@ export function authenticateXml(mechanism: string, initialResponse: string | und
   const bind = req.bind ? `<bind xmlns='${NS.bind2}'>${element("tag", req.bind.tag)}${(req.bind.enable ?? []).map((f) => BIND2_FEATURES[f]).join("")}</bind>` : "";
   const request = req.requestToken ? `<request-token xmlns='${NS.fast}' mechanism='${escapeXML(req.requestToken)}'/>` : "";
   const fast = req.fast ? `<fast xmlns='${NS.fast}'${req.fast.invalidate ? " invalidate='true'" : ""}/>` : "";
-  return `<authenticate xmlns='${NS.sasl2}' mechanism='${escapeXML(mechanism)}'>${initialResponse === undefined ? "" : `<initial-response>${initialResponse}</initial-response>`}${ua}${bind}${request}${fast}</authenticate>`;
+  const resume = req.resume ? `<resume xmlns='${NS.sm}' previd='${escapeXML(req.resume.previd)}' h='${escapeXML(req.resume.h)}'/>` : "";
+  return `<authenticate xmlns='${NS.sasl2}' mechanism='${escapeXML(mechanism)}'>${initialResponse === undefined ? "" : `<initial-response>${initialResponse}</initial-response>`}${ua}${resume}${bind}${request}${fast}</authenticate>`;
 }
 
 /** The FAST mechanisms the harness speaks: HT-SHA-256-NONE (draft-schmaus-sasl-ht-09), no channel binding. */

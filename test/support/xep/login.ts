@@ -11,16 +11,42 @@ const SASL2 = "urn:xmpp:sasl:2";
 const SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 const STREAM = "http://etherx.jabber.org/streams";
 
-const isFeatures = (el: Element) => el.name === "features" && (el.attrs.xmlns === STREAM || el.getNS() === STREAM);
+// getName(): the parser names a prefixed element with its prefix (stream:features).
+const isFeatures = (el: Element) => el.getName() === "features" && el.getNS() === STREAM;
 const isSasl2 = (el: Element, name: string) => el.name === name && el.attrs.xmlns === SASL2;
 
 /** Connections that sent a SASL2 <authenticate/>: their stream errors and close are the ones a fault hides. */
 const usedSasl2 = new WeakSet<ProxiedConnection>();
+/** Each connection's latest SASL2 <authenticate/>: what the server's answer answers (its mechanism, inline requests). */
+const lastAuth = new WeakMap<ProxiedConnection, Element>();
+/** Messages clients sent to a bare JID, by that JID: what a server that kept offline messages would deliver. */
+const toBare = new Map<string, Element[]>();
 const noteSasl2 = (el: Element, ctx: FaultContext) => {
-  if (isSasl2(el, "authenticate")) usedSasl2.add(ctx.conn);
+  if (isSasl2(el, "authenticate")) {
+    usedSasl2.add(ctx.conn);
+    lastAuth.set(ctx.conn, el);
+  }
+  const to = String(el.attrs.to ?? "");
+  if (el.name === "message" && to.includes("@") && !to.includes("/")) toBare.set(to, [...(toBare.get(to) ?? []), el]);
 };
 
 const onElement = (edit: (el: Element, ctx: FaultContext) => ReturnType<NonNullable<StreamFault["element"]>>): StreamFault => ({ fromClient: noteSasl2, element: edit });
+
+const SM = "urn:xmpp:sm:3";
+const BIND2 = "urn:xmpp:bind:0";
+const FAST = "urn:xmpp:fast:0";
+const CB = "urn:xmpp:sasl-cb:0";
+/** What the connection's latest <authenticate/> asked for. */
+const asked = (ctx: FaultContext) => lastAuth.get(ctx.conn);
+const mechanismOf = (ctx: FaultContext) => String(asked(ctx)?.attrs.mechanism ?? "");
+const without = (el: Element, name: string, ns?: string) => {
+  el.children = el.children.filter((x) => typeof x === "string" || x.name !== name || (ns !== undefined && x.attrs.xmlns !== ns));
+};
+/** A SASL2 <success/> as a server that authenticated the stream's account would send it (bare JID). */
+const successFor = (ctx: FaultContext) =>
+  `<success xmlns='${SASL2}'><authorization-identifier>${/from=['"]([^'"]+)['"]/.exec(ctx.conn.clientHeader ?? "")?.[1] ?? ""}</authorization-identifier></success>`;
+/** Connections whose token login failed: the password login after it is the one a fault refuses. */
+const tokenFailed = new WeakSet<ProxiedConnection>();
 
 export const FAULTS: FaultDef[] = [
   {
@@ -94,15 +120,8 @@ export const FAULTS: FaultDef[] = [
     id: "login.sasl2.identity-from-header",
     area: "login",
     requirements: ["SASLTWO-SEC-02"],
-    description: "the authorization identifier of a SASL2 success is another account's than the credentials'",
-    stream: onElement((el) =>
-      isSasl2(el, "success") && el.getChild("authorization-identifier")
-        ? changed(el, (c) => {
-            const id = c.getChild("authorization-identifier")!;
-            id.children = [`other-${id.getText()}`];
-          })
-        : "pass",
-    ),
+    description: "a SASL2 login is taken as the account the stream header names in 'from', whatever the credentials",
+    stream: onElement((el, ctx) => ((isSasl2(el, "success") || isSasl2(el, "failure")) && /from=/.test(ctx.conn.clientHeader ?? "") ? [successFor(ctx)] : "pass")),
   },
   {
     id: "login.sasl2.stream-never-ended",
@@ -111,9 +130,218 @@ export const FAULTS: FaultDef[] = [
     description: "a SASL2 stream the server must end (a second <authenticate/>, a stanza during authentication) gets no stream error and no closing tag",
     stream: {
       fromClient: noteSasl2,
-      element: (el, ctx) => (usedSasl2.has(ctx.conn) && el.name === "error" && (el.attrs.xmlns === STREAM || el.getNS() === STREAM) ? "drop" : "pass"),
+      element: (el, ctx) => (usedSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM ? "drop" : "pass"),
       close: (ctx) => (usedSasl2.has(ctx.conn) ? "" : `</stream:stream>`),
     },
+  },
+  // XEP-0386 (Bind 2) and its inline resumption (XEP-0198 §9.2).
+  {
+    id: "login.bind2.without-sasl2",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-03"],
+    description: "Bind 2 is advertised in the features before STARTTLS, where SASL2 is not",
+    stream: onElement((el) =>
+      isFeatures(el) && el.getChild("starttls") && !el.getChild("bind", BIND2)
+        ? changed(el, (c) => {
+            c.c("bind", { xmlns: BIND2 });
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.bind2.not-bound",
+    area: "login",
+    requirements: ["BINDTWO-SUCCESS-01", "BINDTWO-BIND-01"],
+    description: "a SASL2 success after a Bind 2 request has no <bound/> and the bare JID",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("bound", BIND2)
+        ? changed(el, (c) => {
+            without(c, "bound", BIND2);
+            const id = c.getChild("authorization-identifier");
+            if (id) id.children = [id.getText().split("/")[0]];
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.bind2.user-agent-in-resource",
+    area: "login",
+    requirements: ["BINDTWO-RES-05", "SASLTWO-UA-01"],
+    description: "the resource Bind 2 generates holds the <user-agent/>'s id, software and device",
+    stream: onElement((el, ctx) => {
+      const ua = asked(ctx)?.getChild("user-agent");
+      if (!isSasl2(el, "success") || !el.getChild("bound", BIND2) || !ua) return "pass";
+      return changed(el, (c) => {
+        const id = c.getChild("authorization-identifier")!;
+        id.children = [`${id.getText().split("/")[0]}/${[ua.attrs.id, ua.getChildText("software"), ua.getChildText("device")].filter(Boolean).join(".")}`];
+      });
+    }),
+  },
+  {
+    id: "login.sasl2.failure-processes-inline",
+    area: "login",
+    requirements: ["BINDTWO-BIND-02", "SASLTWO-FAIL-02", "FAST-TOKEN-02"],
+    description: "a failed SASL2 request's Bind 2 and token request are processed: its <failure/> holds <bound/> and a <token/>",
+    stream: onElement((el) =>
+      isSasl2(el, "failure")
+        ? changed(el, (c) => {
+            c.c("bound", { xmlns: BIND2 }).up().c("token", { xmlns: FAST, token: "leaked", expiry: "2099-01-01T00:00:00Z" });
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.bind2.sm-not-enabled",
+    area: "login",
+    requirements: ["BINDTWO-SM-01", "BINDTWO-OTHER-01"],
+    description: "the <bound/> of a Bind 2 request that enabled Stream Management has no <enabled/>",
+    stream: onElement((el) => (isSasl2(el, "success") && el.getChild("bound", BIND2)?.getChild("enabled", SM) ? changed(el, (c) => without(c.getChild("bound", BIND2)!, "enabled", SM)) : "pass")),
+  },
+  {
+    id: "login.bind2.carbons-not-enabled",
+    area: "login",
+    requirements: ["BINDTWO-CARBONS-01"],
+    description: "a session that enabled Carbons in its Bind 2 request gets no carbon copies",
+    stream: onElement((el, ctx) =>
+      el.name === "message" && el.getChild("received", "urn:xmpp:carbons:2") && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", "urn:xmpp:carbons:2") ? "drop" : "pass",
+    ),
+  },
+  {
+    id: "login.bind2.offline-sent",
+    area: "login",
+    requirements: ["BINDTWO-OFFLINE-01"],
+    description: "a Bind 2 session gets the messages sent to the account's bare JID before it bound, as offline messages",
+    stream: onElement((el) => {
+      const jid = isSasl2(el, "success") && el.getChild("bound", BIND2) ? el.getChildText("authorization-identifier") : null;
+      const stored = jid ? (toBare.get(jid.split("/")[0]) ?? []) : [];
+      return stored.length ? [el, ...stored.map((m) => changed(m, (c) => (c.attrs.to = jid))[0])] : "pass";
+    }),
+  },
+  {
+    id: "login.resume.binds-anyway",
+    area: "login",
+    requirements: ["BINDTWO-RESUME-02", "SM-INLINE-05"],
+    description: "a SASL2 success that resumed a session inline also holds a <bound/>",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("resumed", SM)
+        ? changed(el, (c) => {
+            c.c("bound", { xmlns: BIND2 });
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.resume.features-after",
+    area: "login",
+    requirements: ["SM-INLINE-06"],
+    description: "stream features follow a SASL2 success that resumed a session inline",
+    stream: onElement((el) => (isSasl2(el, "success") && el.getChild("resumed", SM) ? [el, `<stream:features xmlns:stream='${STREAM}'/>`] : "pass")),
+  },
+  {
+    id: "login.resume.failed-dropped",
+    area: "login",
+    requirements: ["BINDTWO-RESUME-03", "SM-INLINE-07", "SM-INLINE-08"],
+    description: "a SASL2 success after a failed inline resumption has neither the <failed/> nor a <bound/>",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("failed", SM)
+        ? changed(el, (c) => {
+            without(c, "failed", SM);
+            without(c, "bound", BIND2);
+          })
+        : "pass",
+    ),
+  },
+  // XEP-0440 (channel-binding types).
+  {
+    id: "login.cb.type-missing",
+    area: "login",
+    requirements: ["SASLCB-FEATURE-01"],
+    description: "the channel-binding feature lists a <channel-binding/> without 'type'",
+    stream: onElement((el) =>
+      isFeatures(el) && el.getChild("sasl-channel-binding", CB)
+        ? changed(el, (c) => {
+            c.getChild("sasl-channel-binding", CB)!.c("channel-binding");
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.cb.no-end-point",
+    area: "login",
+    requirements: ["SASLCB-ENDPOINT-01"],
+    description: "the channel-binding feature does not list tls-server-end-point",
+    stream: onElement((el) =>
+      isFeatures(el) && el.getChild("sasl-channel-binding", CB)
+        ? changed(el, (c) => {
+            const cb = c.getChild("sasl-channel-binding", CB)!;
+            cb.children = cb.children.filter((x) => typeof x === "string" || x.attrs.type !== "tls-server-end-point");
+          })
+        : "pass",
+    ),
+  },
+  // XEP-0484 (FAST).
+  {
+    id: "login.fast.no-mechanism",
+    area: "login",
+    requirements: ["FAST-FEATURE-02"],
+    description: "the FAST feature lists no mechanism",
+    stream: onElement((el) =>
+      isFeatures(el) && el.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST)
+        ? changed(el, (c) => without(c.getChild("authentication", SASL2)!.getChild("inline")!.getChild("fast", FAST)!, "mechanism"))
+        : "pass",
+    ),
+  },
+  {
+    id: "login.fast.token-without-expiry",
+    area: "login",
+    requirements: ["FAST-TOKEN-03"],
+    description: "a FAST <token/> has no 'expiry'",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("token", FAST)
+        ? changed(el, (c) => {
+            delete c.getChild("token", FAST)!.attrs.expiry;
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.fast.token-asks-task",
+    area: "login",
+    requirements: ["FAST-FEATURE-03", "FAST-SERVER-01"],
+    description: "a token login is answered with a <continue/> asking for a task, not a success or a failure",
+    stream: onElement((el, ctx) =>
+      (isSasl2(el, "success") || isSasl2(el, "failure")) && mechanismOf(ctx).startsWith("HT-") ? [`<continue xmlns='${SASL2}'><tasks><task>X-CONFORM-TOTP</task></tasks></continue>`] : "pass",
+    ),
+  },
+  {
+    id: "login.fast.token-accepted-anyhow",
+    area: "login",
+    requirements: ["FAST-BIND-01", "FAST-INVAL-01"],
+    description: "a token login or a PLAIN login that must fail (another mechanism than the token's, an invalidated token) succeeds",
+    stream: onElement((el, ctx) => (isSasl2(el, "failure") && /^(HT-|PLAIN$)/.test(mechanismOf(ctx)) ? [successFor(ctx)] : "pass")),
+  },
+  {
+    id: "login.fast.new-token-on-invalidate",
+    area: "login",
+    requirements: ["FAST-INVAL-02"],
+    description: "the success of a token login with invalidate='true' holds a new token",
+    stream: onElement((el, ctx) =>
+      isSasl2(el, "success") && asked(ctx)?.getChild("fast", FAST)?.attrs.invalidate === "true"
+        ? changed(el, (c) => {
+            c.c("token", { xmlns: FAST, token: "rotated", expiry: "2099-01-01T00:00:00Z" });
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.fast.no-fallback",
+    area: "login",
+    requirements: ["FAST-SERVER-02"],
+    description: "after a failed token login, the password does not log in on the same stream",
+    stream: onElement((el, ctx) => {
+      if (isSasl2(el, "failure") && mechanismOf(ctx).startsWith("HT-")) tokenFailed.add(ctx.conn);
+      return isSasl2(el, "success") && tokenFailed.has(ctx.conn) ? [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`] : "pass";
+    }),
   },
 ];
 
