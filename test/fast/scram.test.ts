@@ -39,8 +39,13 @@ test("SCRAM refuses a server nonce that does not extend the client's", async () 
   await assert.rejects(mech.response({ username: "u", password: "p" }), /malformed server-first-message/);
 });
 
-test("transcripts never show passwords: SASL payloads, registration and admin forms", () => {
+test("transcripts never show passwords: SASL payloads, SASL2's and FAST tokens, registration and admin forms", () => {
   assert.equal(redact("<auth mechanism='PLAIN'>AGp1bGlldABzZWNyZXQ=</auth>"), "<auth mechanism='PLAIN'>[redacted]</auth>");
+  assert.equal(redact("<authenticate><initial-response>AGp1bGlldAA=</initial-response></authenticate>"), "<authenticate><initial-response>[redacted]</initial-response></authenticate>");
+  assert.equal(
+    redact("<success><additional-data>dj1h</additional-data><token xmlns='urn:xmpp:fast:0' expiry='2026-12-01T00:00:00Z' token='s3cret'/></success>"),
+    "<success><additional-data>[redacted]</additional-data><token xmlns='urn:xmpp:fast:0' expiry='2026-12-01T00:00:00Z' token='[redacted]'/></success>",
+  );
   assert.equal(redact("<query><username>j</username><password>s3cret</password></query>"), "<query><username>j</username><password>[redacted]</password></query>");
   assert.equal(
     redact('<x type="submit"><field var="accountjid"><value>a@b</value></field><field var="password"><value>s3cret</value></field><field var="password-verify"><value>s3cret</value></field></x>'),

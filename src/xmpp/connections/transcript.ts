@@ -37,10 +37,14 @@ export class Transcript {
   }
 }
 
-/** Passwords never reach a transcript: SASL payloads, registration passwords and password fields of forms (XEP-0133) are blanked. */
+/**
+ * Passwords never reach a transcript: SASL payloads (SASL2's initial response and additional data too), FAST
+ * tokens (XEP-0484), registration passwords and password fields of forms (XEP-0133) are blanked.
+ */
 export function redact(xml: string): string {
   return xml
-    .replace(/(<(auth|response|challenge|success)\b[^>]*>)[^<]+(<\/\2>)/g, "$1[redacted]$3")
+    .replace(/(<(auth|response|challenge|success|initial-response|additional-data)\b[^>]*>)[^<]+(<\/\2>)/g, "$1[redacted]$3")
+    .replace(/(<token\b[^>]*\btoken=)(["'])[^"']*\2/g, "$1$2[redacted]$2")
     .replace(/(<password\b[^>]*>)[^<]*(<\/password>)/g, "$1[redacted]$2")
     .replace(/(<field\b[^>]*\bvar=["']password(?:-verify)?["'][^>]*>\s*<value>)[^<]*/g, "$1[redacted]");
 }
