@@ -27,6 +27,15 @@ test("the roster family over BOSH on local Prosody: exit 0, the run's sessions o
   assert.deepEqual(verdicts(viaBosh), verdicts(viaTcp));
 });
 
+test("the roster family over BOSH on local ejabberd exits 0 with its profile: registration and sessions over ejabberd's mod_bosh", async () => {
+  const d = out();
+  const r = await runCli(["run", "--target", "local:ejabberd", "--bosh", "--reporter", "json", "--out", d, "scenarios/roster"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const results = resultsIn(d);
+  assert.match(results.target.transport?.bosh ?? "", /^http:\/\/127\.0\.0\.1:\d+\/http-bind$/);
+  assert.ok(results.cases.length > 40, `the roster family ran (${results.cases.length} cases)`);
+});
+
 test("--bosh usage errors exit 2 with what to write instead", async () => {
   const cases: [string[], RegExp][] = [
     [["--bosh"], /--bosh without a URL is for --target local:\.\.\.; for a running server give its URL/],
@@ -38,8 +47,10 @@ test("--bosh usage errors exit 2 with what to write instead", async () => {
     [["--target", "local:prosody", "--bosh", "--server-config", "shipped"], /--bosh needs the harness's configuration/],
     [["--bosh", "https://127.0.0.1:5281/http-bind", "--domain", "localhost", "--tls", "starttls"], /--tls starttls is for TCP streams: over BOSH the URL says whether there is TLS/],
   ];
-  for (const [args, message] of cases) {
-    const r = await runCli(["run", ...args]);
+  // Side by side: each is a process that starts and stops at its arguments.
+  const results = await Promise.all(cases.map(([args]) => runCli(["run", ...args])));
+  for (const [i, [args, message]] of cases.entries()) {
+    const r = results[i];
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");

@@ -23,7 +23,6 @@ function offerOf(shape: FeatureShape, run: RunResult): Offer {
   }
   if ("probe" in shape) return "at run time";
   if ("transport" in shape && shape.transport === "websocket") return run.target.transport?.websocket ? "offered" : "not offered";
-  if ("transport" in shape && shape.transport === "bosh") return run.target.transport?.bosh ? "offered" : "not offered";
   if ("transport" in shape && shape.transport === "component") return run.target.transport?.component ? "offered" : "not offered";
   if ("transport" in shape) {
     const tls = run.target.transport?.tls ?? "none";

@@ -21,7 +21,8 @@ export const cleanup: CommandModule = {
     accountOptions(tlsOptions(y))
       .option("server", { type: "string", describe: "the running server: HOST:PORT (with --domain), or its XMPP domain (found by its SRV records, then port 5222)" })
       .option("websocket", { type: "string", describe: "a running server reached over WebSocket (RFC 7395): its ws:// or wss:// URL, as given to run --websocket (instead of --server)" })
-      .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL)" })
+      .option("bosh", { type: "string", describe: "a running server reached over BOSH (XEP-0206): its http:// or https:// URL, as given to run --bosh (instead of --server)" })
+      .option("domain", { type: "string", describe: "the XMPP domain of the accounts on --server (or --websocket URL, --bosh URL)" })
       .option("target", { type: "string", hidden: true })
       .option("timeout", { type: "number", default: 3000, describe: "ms to wait for each answer of the server" })
       .example("$0 cleanup --server 127.0.0.1:5222 --domain localhost", "remove what earlier runs with in-band registration left (from the journals)")
@@ -30,12 +31,12 @@ export const cleanup: CommandModule = {
         "also every xc-... account on the server's user list",
       ),
   handler: async (argv) => {
-    const a = argv as unknown as ConnectionArgs & AccountArgs & { timeout: number; websocket?: string };
+    const a = argv as unknown as ConnectionArgs & AccountArgs & { timeout: number; websocket?: string; bosh?: string };
     const way = accountsWay(a);
     const problem =
       (a.target ? "cleanup makes no sense with --target local:...: a throwaway server is stopped and deleted with its run (even a killed one), and its accounts with it" : undefined) ??
       (way === "cli" ? "--accounts cli makes accounts only on a --target local:... server, which goes with its run: nothing is left to clean up" : undefined) ??
-      (a.server || a.websocket ? checkTargetSpec(a) : "say which server to clean up: --server HOST:PORT --domain DOMAIN (or --websocket URL --domain DOMAIN)") ??
+      (a.server || a.websocket || a.bosh ? checkTargetSpec(a) : "say which server to clean up: --server HOST:PORT --domain DOMAIN (or --websocket URL or --bosh URL, with --domain DOMAIN)") ??
       checkTls(a) ??
       (!(a.timeout > 0) ? "--timeout must be a positive number of ms" : undefined) ??
       accountsProblem(a);

@@ -166,8 +166,6 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
         if (!scope.ctx.component) lacks(f, `${f} (the run knows no component the server accepts: --component NAME@HOST:PORT with --component-secret, or a local target)`, true);
       } else if (want.transport === "websocket") {
         if (!ws) lacks(f, `${f} (the run has no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket)`, true);
-      } else if (want.transport === "bosh") {
-        if (!bosh) lacks(f, `${f} (the run has no BOSH endpoint: --bosh URL, or --target local:SERVER --bosh)`, true);
       } else if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || ws || bosh) {
         const how = tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}${ws ? " by WebSocket" : bosh ? " by BOSH" : ""}`;
         lacks(f, `${f} (the run reaches the server ${how}: --tls ${want.transport === "direct-tls" ? "direct" : "starttls or --tls direct"})`, true);

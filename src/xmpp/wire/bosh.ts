@@ -39,9 +39,30 @@ interface BoshParameters {
 
 /**
  * How long the connection manager may hold a request (XEP-0124 §7.1 'wait', in seconds): short, so that a
- * closing session is not held up; and one request held at a time ('hold'), as a client that reuses connections.
+ * closing session is not held up, and so that a session whose connections were cut ends soon: ejabberd notices
+ * the cut only when it answers the held request, and ends the session 'inactivity' later (the user's contacts
+ * then get its unavailable presence within a step's timeout, as over TCP); and one request held at a time
+ * ('hold'), as a client that reuses connections.
  */
-const WAIT_S = 20;
+const WAIT_S = 4;
+
+/**
+ * How long a request is out before the next one may follow it, unless it is answered first. Requests on
+ * different connections may reach the connection manager out of 'rid' order, which §14.2 lets a client do; but
+ * ejabberd (23.01, and its ejabberd_bosh.erl today) keeps a request that arrives before an earlier one until
+ * the earlier one is answered with something for the client: where it holds the earlier one (nothing to say
+ * yet), the session stalls and ends with 'other-request' after 'inactivity'. No answer says that a held request
+ * has arrived, so its age stands for that: on loopback or a LAN far longer than the delivery of a request
+ * takes. Payloads written meanwhile go together in the next request.
+ */
+const HEAD_START_MS = 100;
+
+/**
+ * How long after an answer the empty request waits for the client's next payloads: a client that answers what it
+ * got (the steps of a login, a reply) then sends them with nothing before them, so without a head start to wait
+ * for. Payloads from the server wait for it at most that long.
+ */
+const EMPTY_REQUEST_DELAY_MS = 50;
 
 type Queued = { kind: "payload"; xml: string } | { kind: "open"; to: string; lang?: string } | { kind: "close" };
 
@@ -63,6 +84,14 @@ export class BoshSocket extends EventEmitter {
   /** The connection manager's 'requests' (§7.2): how many requests may be open at once. */
   private requests = 2;
   private creating = false;
+  /** A request not yet written out on a connected socket: the next one waits for it (its head start begins then). */
+  private writing = false;
+  /** The empty request about to go (see pump()). */
+  private polling?: NodeJS.Timeout;
+  /** The latest request, while unanswered, and since when it is on its way (see HEAD_START_MS). */
+  private latest?: { rid: number; since: number };
+  /** Wakes pump() when the latest request's head start is over. */
+  private headStart?: NodeJS.Timeout;
   private ending = false;
   private over = false;
 
@@ -104,7 +133,7 @@ export class BoshSocket extends EventEmitter {
 
   /** Sends what is due: the session creation first, then one request per control element or run of payloads, within 'requests'. */
   private pump(): void {
-    if (this.over || this.ending) return;
+    if (this.over || this.ending || this.writing) return;
     if (!this.sid) {
       const first = this.queue[0];
       if (!this.creating && first?.kind === "open") {
@@ -117,7 +146,17 @@ export class BoshSocket extends EventEmitter {
     for (;;) {
       const next = this.queue[0];
       // §11: one request beyond 'requests' is allowed to terminate the session.
-      if (this.ending || this.outstanding.size >= this.requests + (next?.kind === "close" ? 1 : 0)) return;
+      if (this.ending || this.writing || this.outstanding.size >= this.requests + (next?.kind === "close" ? 1 : 0)) return;
+      if (next && this.latest) {
+        const wait = this.latest.since + HEAD_START_MS - Date.now();
+        if (wait > 0) {
+          this.headStart ??= setTimeout(() => {
+            this.headStart = undefined;
+            this.pump();
+          }, wait);
+          return;
+        }
+      }
       if (next?.kind === "open") {
         this.queue.shift();
         this.restarts.add(this.post({ to: next.to, ...(next.lang && { "xml:lang": next.lang }), "xmpp:restart": "true", "xmlns:xmpp": XBOSH }, ""));
@@ -129,9 +168,15 @@ export class BoshSocket extends EventEmitter {
         const payloads: string[] = [];
         while (this.queue[0]?.kind === "payload") payloads.push((this.queue.shift() as { xml: string }).xml);
         this.post({}, payloads.join(""));
-      } else if (this.outstanding.size === 0) {
+      } else if (this.outstanding.size === 0 && !this.polling) {
         // XEP-0124 §10: a request is always with the connection manager, for it to answer with what arrives.
-        this.post({}, "");
+        // It goes once the client has had its turn with the last answer (EMPTY_REQUEST_DELAY_MS).
+        this.polling = setTimeout(() => {
+          this.polling = undefined;
+          if (this.outstanding.size === 0 && this.queue.length === 0 && !this.over && !this.ending && !this.writing && this.sid) this.post({}, "");
+          else this.pump();
+        }, EMPTY_REQUEST_DELAY_MS);
+        return;
       } else return;
     }
   }
@@ -148,8 +193,17 @@ export class BoshSocket extends EventEmitter {
       timeout: WAIT_S * 1000 + this.params.timeoutMs,
     });
     this.outstanding.add(req);
+    this.writing = true;
+    // 'finish' alone is too early: on a socket still connecting, the request waits in its buffer.
+    const written = () => {
+      this.writing = false;
+      this.latest = { rid, since: Date.now() };
+      this.pump();
+    };
+    req.on("socket", (socket) => req.on("finish", () => (socket.connecting ? socket.once("connect", written) : written())));
     const settle = (answer: Element | Error) => {
       if (!this.outstanding.delete(req)) return;
+      if (this.latest?.rid === rid) this.latest = undefined;
       this.answers.set(rid, answer);
       this.deliver();
     };
@@ -159,15 +213,19 @@ export class BoshSocket extends EventEmitter {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("error", (err) => settle(err));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        if (res.statusCode !== 200) return settle(new Error(`${this.params.url} answered HTTP ${res.statusCode} to BOSH request rid ${rid}`));
-        try {
-          settle(parse(text) as Element);
-        } catch (err) {
-          settle(new Error(`${this.params.url}: an answer that is no XML document (${(err as Error).message}): ${text.slice(0, 200)}`));
-        }
-      });
+      // Taken once the agent has the connection back (it frees it on a later tick): the next request reuses it
+      // rather than opening one more (see HEAD_START_MS on requests that overtake each other).
+      res.on("end", () =>
+        setImmediate(() => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          if (res.statusCode !== 200) return settle(new Error(`${this.params.url} answered HTTP ${res.statusCode} to BOSH request rid ${rid}`));
+          try {
+            settle(parse(text) as Element);
+          } catch (err) {
+            settle(new Error(`${this.params.url}: an answer that is no XML document (${(err as Error).message}): ${text.slice(0, 200)}`));
+          }
+        }),
+      );
     });
     req.end(body);
     return rid;
@@ -181,6 +239,9 @@ export class BoshSocket extends EventEmitter {
       this.answers.delete(rid);
       if (answer instanceof Error) return this.fail(answer);
       this.take(answer, this.restarts.delete(rid));
+      // The client's turn with this answer starts now: the empty request waits for it anew.
+      clearTimeout(this.polling);
+      this.polling = undefined;
     }
     this.pump();
   }
@@ -232,6 +293,8 @@ export class BoshSocket extends EventEmitter {
   private finish(dirty: boolean): void {
     if (this.over) return;
     this.over = true;
+    clearTimeout(this.headStart);
+    clearTimeout(this.polling);
     for (const req of this.outstanding) req.destroy();
     this.outstanding.clear();
     this.agent?.destroy();
@@ -280,7 +343,8 @@ export async function openBoshStream(endpoint: BoshEndpoint, timeoutMs: number):
       close: () => undefined,
       destroy: () => socket.destroy(),
       onMessage: (listener) => socket.on("data", (data: Buffer) => listener(data.toString())),
-      onClosed: (listener) => socket.on("close", (dirty: boolean) => dirty && listener(`ended the BOSH session${errors.length ? ` (${errors.map((e) => e.message).join("; ")})` : ""}`)),
+      // A failed request (a refused connection, an HTTP error) says why; without one the connection manager ended the session.
+      onClosed: (listener) => socket.on("close", (dirty: boolean) => dirty && listener(errors.length ? `failed: ${errors.map((e) => e.message).join("; ")}` : "ended the BOSH session")),
     },
     endpoint.domain,
     timeoutMs,
