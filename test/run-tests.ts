@@ -9,7 +9,7 @@ import { tap } from "node:test/reporters";
  * slots end together. The order is by the minutes each file took on the 2-core CI machine (docs/design.md); files
  * not listed follow in path order. Arguments name files to run instead of all (the same order applies).
  */
-const SLOWEST_FIRST = ["verdicts-prosody", "muc", "run", "verdicts-ejabberd", "ejabberd", "mobile", "accounts", "component", "gate", "cross-domain", "stops", "releases"];
+const SLOWEST_FIRST = ["verdicts-prosody", "muc", "run", "verdicts-ejabberd", "ejabberd", "mobile", "accounts", "bosh", "component", "gate", "login", "cross-domain", "stops", "releases"];
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const all = [...readdirSync(here).map((f) => path.join(here, f)), ...readdirSync(path.join(here, "fast")).map((f) => path.join(here, "fast", f))].filter((f) => f.endsWith(".test.ts"));
