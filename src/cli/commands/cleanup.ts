@@ -65,7 +65,8 @@ export const cleanup: CommandModule = {
       if (way !== "file") await provisioner.open?.();
     } catch (e) {
       await provisioner?.close?.().catch(() => {});
-      fail(EXIT.unreachable, `${name}: ${(e as Error).message}`);
+      const why = (e as Error).message;
+      fail(EXIT.unreachable, why.includes(name) ? why : `${name}: ${why}`); // a URL's own errors name it already
     }
     try {
       process.stdout.write(`cleanup of ${domain} at ${name}${found ? ` (${found})` : ""} with --accounts ${way}; journals in ${journalDir()}\n`);
