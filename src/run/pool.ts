@@ -52,11 +52,13 @@ export interface PoolOptions extends Side {
  * only after the timeout. ejabberd's PEP (23.01, 24.12) aborts a transaction that collides with another account's
  * node creation or removal and answers item-not-found. Such a case, when it ran beside others, runs again alone.
  */
-const mayBeLoad = (sc: Scenario, r: CaseResult) => {
-  // Only a case that says its waits are the timeout's (what no barrier orders) is late; in a --wait timeout run every failure is.
+const mayBeLoad = (sc: Scenario, r: CaseResult, wait: Wait) => {
+  // A case that says its waits are the timeout's (what no barrier orders) is late; in a run decided by barriers, a miss
+  // the timeout decided is one whose barrier the server did not answer in time. (In a --wait timeout run every miss is.)
   const ownTimeout = !sc.variant && (sc.wait === "timeout" || sc.steps.some((st) => st.wait === "timeout"));
+  const late = ownTimeout || wait === "barrier";
   if (r.precondition) return true;
-  return r.verdict !== "pass" && r.verdict !== "skip" && r.failures.some((f) => f.refusal || (ownTimeout && f.decidedBy === "timeout"));
+  return r.verdict !== "pass" && r.verdict !== "skip" && r.failures.some((f) => f.refusal || (late && f.decidedBy === "timeout"));
 };
 
 /**
@@ -151,7 +153,7 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
         .then((result) => {
           now.delete(i);
           results[i] = result;
-          if (overlapped.has(i) && mayBeLoad(plan[i], result)) again.push(i);
+          if (overlapped.has(i) && mayBeLoad(plan[i], result, opts.wait)) again.push(i);
           else ended(result);
           // A case with no transcript never reached the server (not run, skipped before set-up): it says nothing of it.
           if (result.transcript?.length) {
