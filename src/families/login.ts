@@ -57,7 +57,7 @@ export const login = family({
       "fast-offered": "Prosody ships no FAST (mod_sasl2_fast is a community module; 13's mod_tokenauth has no SASL2 side)",
       fast: "Prosody ships no FAST",
       "fast-expr": "Prosody ships no FAST",
-      "sasl-cb": "Prosody announces no XEP-0440 channel-binding types",
+      "sasl-cb": "Prosody 0.12 announces no XEP-0440 channel-binding types (13 does, over TLS)",
     },
   },
   ejabberd: {
