@@ -59,29 +59,12 @@ listen:
     starttls: ${opts.tls === "starttls"}
     starttls_required: ${opts.tls === "starttls"}
     tls: ${opts.tls === "direct"}
-${componentListener(ports.component, domain)}${httpsListener(ports.https)}${
-    ports.websocket
-      ? `  -
-    port: ${ports.websocket}
-    ip: "127.0.0.1"
-    module: ejabberd_http
-    tls: ${Boolean(opts.tls)}
-    request_handlers:
-      "/xmpp-websocket": ejabberd_http_ws
-`
-      : ""
-  }${
-    ports.bosh
-      ? `  -
-    port: ${ports.bosh}
-    ip: "127.0.0.1"
-    module: ejabberd_http
-    tls: ${Boolean(opts.tls)}
-    request_handlers:
-      "/http-bind": mod_bosh
-`
-      : ""
-  }${
+${componentListener(ports.component, domain)}${httpListener(ports.https, true, "/upload", "mod_http_upload")}${httpListener(
+    ports.websocket,
+    Boolean(opts.tls),
+    "/xmpp-websocket",
+    "ejabberd_http_ws",
+  )}${httpListener(ports.bosh, Boolean(opts.tls), "/http-bind", "mod_bosh")}${
     fed
       ? `  -
     port: ${S2S_PORT}
@@ -194,7 +177,7 @@ async function shippedConfig(shipped: string, ports: Ports, domain: string, admi
   const component = componentListener(componentPort, domain);
   if (component) cfg.listen.push((parseYaml(component) as Record<string, unknown>[])[0]);
   // The package's upload module (its example enables mod_http_upload) behind our HTTPS listener, on our folder.
-  const https = httpsListener(ports.https);
+  const https = httpListener(ports.https, true, "/upload", "mod_http_upload");
   if (https) {
     cfg.listen.push((parseYaml(https) as Record<string, unknown>[])[0]);
     const modules = (cfg.modules ?? {}) as Record<string, unknown>;
@@ -207,15 +190,16 @@ async function shippedConfig(shipped: string, ports: Ports, domain: string, admi
 }
 
 /** The families' HTTPS services (XEP-0363's slots at /upload) on a loopback port of their own, with the run CA's certificate. */
-function httpsListener(port: number | undefined): string {
+/** An HTTP listener on loopback with one request handler (upload over HTTPS, WebSocket, BOSH); none without a port. */
+function httpListener(port: number | undefined, tls: boolean, path: string, handler: string): string {
   if (!port) return "";
   return `  -
     port: ${port}
     ip: "127.0.0.1"
     module: ejabberd_http
-    tls: true
+    tls: ${tls}
     request_handlers:
-      "/upload": mod_http_upload
+      "${path}": ${handler}
 `;
 }
 
