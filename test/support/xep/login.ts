@@ -32,6 +32,10 @@ const noteSasl2 = (el: Element, ctx: FaultContext) => {
 
 const onElement = (edit: (el: Element, ctx: FaultContext) => ReturnType<NonNullable<StreamFault["element"]>>): StreamFault => ({ fromClient: noteSasl2, element: edit });
 
+/** Stream features holding the child `find` picks, changed by `edit` (the child, then the features); others pass. */
+const editFeature = (find: (features: Element) => Element | undefined, edit: (feature: Element, features: Element) => void): StreamFault =>
+  onElement((el) => (isFeatures(el) && find(el) ? changed(el, (c) => edit(find(c)!, c)) : "pass"));
+
 const SM = "urn:xmpp:sm:3";
 const BIND2 = "urn:xmpp:bind:0";
 const FAST = "urn:xmpp:fast:0";
@@ -67,13 +71,9 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["SASLTWO-FEATURE-04"],
     description: "the SASL2 feature lists no mechanism",
-    stream: onElement((el) =>
-      isFeatures(el) && el.getChild("authentication", SASL2)
-        ? changed(el, (c) => {
-            const a = c.getChild("authentication", SASL2)!;
-            a.children = a.children.filter((x) => typeof x === "string" || x.name !== "mechanism");
-          })
-        : "pass",
+    stream: editFeature(
+      (f) => f.getChild("authentication", SASL2),
+      (a) => without(a, "mechanism"),
     ),
   },
   {
@@ -81,12 +81,9 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["SASLTWO-FEATURE-05"],
     description: "a server that offers SCRAM-SHA-1-PLUS announces no channel-binding types",
-    stream: onElement((el) =>
-      isFeatures(el) && el.getChild("sasl-channel-binding", "urn:xmpp:sasl-cb:0")
-        ? changed(el, (c) => {
-            c.children = c.children.filter((x) => typeof x === "string" || x.name !== "sasl-channel-binding");
-          })
-        : "pass",
+    stream: editFeature(
+      (f) => f.getChild("sasl-channel-binding", CB),
+      (_, features) => without(features, "sasl-channel-binding"),
     ),
   },
   {
@@ -257,12 +254,9 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["SASLCB-FEATURE-01"],
     description: "the channel-binding feature lists a <channel-binding/> without 'type'",
-    stream: onElement((el) =>
-      isFeatures(el) && el.getChild("sasl-channel-binding", CB)
-        ? changed(el, (c) => {
-            c.getChild("sasl-channel-binding", CB)!.c("channel-binding");
-          })
-        : "pass",
+    stream: editFeature(
+      (f) => f.getChild("sasl-channel-binding", CB),
+      (cb) => void cb.c("channel-binding"),
     ),
   },
   {
@@ -270,13 +264,11 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["SASLCB-ENDPOINT-01"],
     description: "the channel-binding feature does not list tls-server-end-point",
-    stream: onElement((el) =>
-      isFeatures(el) && el.getChild("sasl-channel-binding", CB)
-        ? changed(el, (c) => {
-            const cb = c.getChild("sasl-channel-binding", CB)!;
-            cb.children = cb.children.filter((x) => typeof x === "string" || x.attrs.type !== "tls-server-end-point");
-          })
-        : "pass",
+    stream: editFeature(
+      (f) => f.getChild("sasl-channel-binding", CB),
+      (cb) => {
+        cb.children = cb.children.filter((x) => typeof x === "string" || x.attrs.type !== "tls-server-end-point");
+      },
     ),
   },
   // XEP-0484 (FAST).
@@ -285,10 +277,9 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["FAST-FEATURE-02"],
     description: "the FAST feature lists no mechanism",
-    stream: onElement((el) =>
-      isFeatures(el) && el.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST)
-        ? changed(el, (c) => without(c.getChild("authentication", SASL2)!.getChild("inline")!.getChild("fast", FAST)!, "mechanism"))
-        : "pass",
+    stream: editFeature(
+      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST),
+      (fast) => without(fast, "mechanism"),
     ),
   },
   {
