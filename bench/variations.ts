@@ -10,7 +10,7 @@ import { run } from "../src/run/run.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { openTarget } from "../src/targets/index.ts";
 import { FaultProxy } from "../test/support/fault-proxy.ts";
-import { combine, VARIATIONS } from "../test/support/variations.ts";
+import { combineCounted, VARIATIONS } from "../test/support/variations.ts";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: "string", default: "local:prosody" }, only: { type: "string" } } });
 const only = values.only?.split(",");
@@ -21,13 +21,7 @@ if (suite.errors.length > 0) throw new Error(suite.errors.map((e) => e.message).
 const target = await openTarget({ target: values.target }, { install: true, log: (l) => console.error(l) });
 const proxy = new FaultProxy({ host: target.host, port: target.port });
 const used = new Map<string, number>();
-proxy.fault = combine(
-  variations.map((v) => (el, ctx) => {
-    const action = v.fault(el, ctx);
-    if (action !== "pass") used.set(v.id, (used.get(v.id) ?? 0) + 1);
-    return action;
-  }),
-);
+proxy.fault = combineCounted(variations, used);
 try {
   const port = await proxy.listen();
   const verdicts = async (server: string) =>

@@ -154,6 +154,17 @@ const SERIALISATION: Variation = {
 
 export const VARIATIONS: Variation[] = [...RFC_VARIATIONS, ...XEP_VARIATIONS, SERIALISATION];
 
+/** The variations combined, each counted in `used` whenever it changes a stanza (a variation never used proves nothing). */
+export function combineCounted(variations: Variation[], used: Map<string, number>): Fault {
+  return combine(
+    variations.map((v) => (el, ctx) => {
+      const action = v.fault(el, ctx);
+      if (action !== "pass") used.set(v.id, (used.get(v.id) ?? 0) + 1);
+      return action;
+    }),
+  );
+}
+
 /** The variations one after another on each stanza: each sees what the previous ones made of it. */
 export function combine(faults: Fault[]): Fault {
   return (stanza, ctx) => {

@@ -4,7 +4,7 @@ import { loadSuite, run, SUITE, type RunResult } from "../../src/index.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
 import type { Target } from "../../src/targets/types.ts";
 import { FaultProxy } from "./fault-proxy.ts";
-import { combine, VARIATIONS, type Server } from "./variations.ts";
+import { combineCounted, VARIATIONS, type Server } from "./variations.ts";
 import * as mobile from "./xep/mobile.ts";
 import * as muc from "./xep/muc.ts";
 
@@ -79,13 +79,7 @@ export function wholeSuiteTests<T extends Target>(name: Server, start: () => Pro
   test(`${name} through every legitimate variation at once (test/support/variations.ts): the verdicts of a direct run`, async () => {
     const proxy = new FaultProxy({ host: t.host, port: t.port });
     const port = await proxy.listen();
-    proxy.fault = combine(
-      VARIATIONS.map((v) => (el, ctx) => {
-        const action = v.fault(el, ctx);
-        if (action !== "pass") used.set(v.id, (used.get(v.id) ?? 0) + 1);
-        return action;
-      }),
-    );
+    proxy.fault = combineCounted(VARIATIONS, used);
     try {
       const varied = verdicts(await runOn({ host: "127.0.0.1", port, domain: t.domain }));
       const plain = verdicts(await direct());
