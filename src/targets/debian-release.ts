@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { ensureDebianPackages } from "./install.ts";
+import { ensureDebianPackages, onPath } from "./install.ts";
+import { withInstallLock } from "./install-lock.ts";
 
 /** A server's Debian packages: the binary that shows it is installed, and what to install. */
 export interface DebianServer {
@@ -121,19 +122,35 @@ function codename(): string {
 
 const MARKER = "release.json";
 
+/** The release when it is there already (the system's package, or one unpacked before), else undefined. */
+function readyRelease(server: DebianServer, release: string | undefined): InstalledRelease | undefined {
+  if (!onPath(server.binary)) return undefined;
+  const installed = systemVersion(server.package) ?? "unknown";
+  if (!release || releaseCovers(release, installed)) return { version: installed, root: "/" };
+  const marker = path.join(releaseDir(server, release), MARKER);
+  return existsSync(marker) ? (JSON.parse(readFileSync(marker, "utf8")) as InstalledRelease) : undefined;
+}
+
+const releaseDir = (server: DebianServer, release: string) => path.join(cacheDir(), "debian", `${server.package}-${release}`);
+
 /**
  * A release of a local server: the system's package when it is that release, otherwise the release from
  * Debian's backports unpacked into a cache folder beside it, never replacing what the system has installed.
  * The system's package comes first (installed when missing, as for local:NAME): it brings the runtime the
  * release runs on (Lua, Erlang) and its libraries; only the packages the release needs newer are unpacked.
+ * Installing holds the machine's install lock, and looks again once it has it: another process may have
+ * installed the same meanwhile.
  */
-export function ensureRelease(server: DebianServer, release: string | undefined, allowInstall: boolean, log: (line: string) => void): InstalledRelease {
+export async function ensureRelease(server: DebianServer, release: string | undefined, allowInstall: boolean, log: (line: string) => void): Promise<InstalledRelease> {
+  return readyRelease(server, release) ?? withInstallLock(path.join(cacheDir(), "install.lock"), () => readyRelease(server, release) ?? installRelease(server, release, allowInstall, log));
+}
+
+function installRelease(server: DebianServer, release: string | undefined, allowInstall: boolean, log: (line: string) => void): InstalledRelease {
   ensureDebianPackages(server.binary, server.packages, allowInstall, log);
   const installed = systemVersion(server.package) ?? "unknown";
   if (!release || releaseCovers(release, installed)) return { version: installed, root: "/" };
-  const dir = path.join(cacheDir(), "debian", `${server.package}-${release}`);
+  const dir = releaseDir(server, release);
   const marker = path.join(dir, MARKER);
-  if (existsSync(marker)) return JSON.parse(readFileSync(marker, "utf8")) as InstalledRelease;
   const hint = `xmpp-conform install local:${server.package}@${release}`;
   if (!allowInstall) throw new Error(`${server.package} ${release} is not in ${cacheDir()}; unpack it there with: ${hint}`);
   const apt = new PrivateApt(path.join(cacheDir(), "apt"), codename());

@@ -274,7 +274,7 @@ function relocate(root: string): void {
 const EJABBERD_DEBIAN: DebianServer = { package: "ejabberd", binary: "ejabberdctl", packages: ["ejabberd"], relocate };
 
 export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
-  const release = ensureRelease(EJABBERD_DEBIAN, opts.release, opts.install, opts.log);
+  const release = await ensureRelease(EJABBERD_DEBIAN, opts.release, opts.install, opts.log);
   if (process.getuid?.() !== 0) throw new Error("local:ejabberd must run as root (ejabberdctl starts the server as user ejabberd)");
   const shipped = opts.config === "shipped";
   // As shipped, ejabberd's c2s requires STARTTLS.

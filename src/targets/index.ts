@@ -30,8 +30,8 @@ function localServers(target: string): { server: LocalServer; release?: string }
 }
 
 /** Installs what a local target (local:NAME[@RELEASE], a pair, or NAME+remote) needs, as `run --target` would, without running anything. */
-export function installLocalTarget(target: string, log: (line: string) => void): void {
-  for (const { server, release } of localServers(target) ?? []) ensureRelease(server.debian, release, true, log);
+export async function installLocalTarget(target: string, log: (line: string) => void): Promise<void> {
+  for (const { server, release } of localServers(target) ?? []) await ensureRelease(server.debian, release, true, log);
 }
 
 /**

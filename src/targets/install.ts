@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync, unlinkSync } from "node:fs";
 
-function onPath(binary: string): boolean {
+export function onPath(binary: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${binary}`], { stdio: "ignore" }).status === 0;
 }
 
@@ -21,8 +21,10 @@ export function ensureDebianPackages(binary: string, packages: string[], allowIn
   if (ours) writeFileSync(policy, "#!/bin/sh\nexit 101\n", { mode: 0o755 });
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    execFileSync("apt-get", ["update", "-qq"], { env, stdio: ["ignore", "ignore", "inherit"] });
-    execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], { env, stdio: ["ignore", "ignore", "inherit"] });
+    // Another apt (unattended upgrades, a provisioning step) may hold dpkg's lock: wait for it, within a bound.
+    const wait = ["-o", "DPkg::Lock::Timeout=300"];
+    execFileSync("apt-get", [...wait, "update", "-qq"], { env, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync("apt-get", [...wait, "install", "-y", "-qq", "--no-install-recommends", ...packages], { env, stdio: ["ignore", "ignore", "inherit"] });
   } finally {
     if (ours) unlinkSync(policy);
   }

@@ -187,7 +187,7 @@ function relocate(root: string): void {
 const PROSODY_DEBIAN: DebianServer = { package: "prosody", binary: "prosody", packages: ["prosody", "lua-unbound"], relocate };
 
 export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
-  const release = ensureRelease(PROSODY_DEBIAN, opts.release, opts.install, opts.log);
+  const release = await ensureRelease(PROSODY_DEBIAN, opts.release, opts.install, opts.log);
   const shipped = opts.config === "shipped";
   // As shipped, Prosody requires STARTTLS (c2s_require_encryption defaults to true and mod_tls is enabled).
   const tls = shipped ? "starttls" : opts.tls;

@@ -7,7 +7,7 @@ export const install: CommandModule = {
   command: "install <target>",
   describe: "install the Debian packages a local target needs (as root: e.g. sudo in CI), without starting their services",
   builder: (y) => y.positional("target", { type: "string", describe: "local:prosody, local:ejabberd or a pair like local:prosody+ejabberd" }),
-  handler: (argv) => {
+  handler: async (argv) => {
     const target = (argv as unknown as { target: string }).target;
     const problem = checkTargetSpec({ target });
     if (problem) {
@@ -15,7 +15,7 @@ export const install: CommandModule = {
       process.exit(EXIT.usage);
     }
     try {
-      installLocalTarget(target, err);
+      await installLocalTarget(target, err);
     } catch (e) {
       err(`xmpp-conform install: ${(e as Error).message}`);
       process.exit(EXIT.failed);
