@@ -313,6 +313,7 @@ export const streamVerbs = {
         ...common,
         kind: "receive-stream-error",
         conditions,
+        ...(named.includes("any") && { anyCondition: true as const }),
         ...(errText !== undefined && { errorText: errText }),
         ...(errElement !== undefined && { errorElement: errElement }),
         text: text(common, "receives stream error", ` ${named.includes("any") ? "(any defined condition)" : conditions.join(" | ")}`),

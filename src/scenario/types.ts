@@ -122,6 +122,7 @@ export type FrameCheck = (typeof FRAME_CHECKS)[number];
 
 /** What 'receives tls' can look at in a handshake's outcome. */
 export const TLS_FIELDS = ["version", "cipher", "alpn", "key-type", "key-bits", "ephemeral-type", "ephemeral-bits", "trusted", "names-domain", "refused"] as const;
+export type TlsField = (typeof TLS_FIELDS)[number];
 
 export type StreamHeaderSpec =
   | { raw: string }
@@ -289,8 +290,9 @@ export type Step =
   /**
    * One of the conditions (qualified by urn:ietf:params:xml:ns:xmpp-streams; errorText: a pattern for its <text/>;
    * errorElement: one for an application-specific condition beside it), then the closing tag and the TCP close.
+   * anyCondition: the scenario said `any` (conditions then lists every condition of RFC 6120 §4.9.3).
    */
-  | (StepBase & { kind: "receive-stream-error"; conditions: string[]; errorText?: string; errorElement?: string });
+  | (StepBase & { kind: "receive-stream-error"; conditions: string[]; anyCondition?: true; errorText?: string; errorElement?: string });
 
 /** A requirement a step proves, and what a failure of it is worth there (see compile.ts). */
 export interface Proof {

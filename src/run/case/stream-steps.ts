@@ -2,8 +2,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../match/template.ts";
-import { TLS_FIELDS, type ExpectKind, type RawBytes, type SaslSpec, type Step } from "../../scenario/types.ts";
-import { STREAM_ERROR_CONDITIONS } from "../../scenario/stream-steps.ts";
+import type { ExpectKind, RawBytes, SaslSpec, Step, TlsField } from "../../scenario/types.ts";
 import { plainAllowed } from "../../xmpp/wire/endpoint.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
 import type { RawConnection, SaslMechanism } from "../../xmpp/connections/raw-connection.ts";
@@ -453,7 +452,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const at = () => scope.transcript.now();
     if (!(await c.waitStreamError(t))) {
       return {
-        message: `${c.label} received no stream error (${step.conditions.length === STREAM_ERROR_CONDITIONS.length ? "any condition" : step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`,
+        message: `${c.label} received no stream error (${step.anyCondition ? "any condition" : step.conditions.join(" or ")}) within ${t} ms${ending(c) || "; the stream is still open"}`,
         expected,
         closest: lastArrivals(c),
         decidedBy: "timeout",
@@ -528,7 +527,8 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
 };
 
 // The fields a scenario's 'receives tls' may name (scenario/types.ts) are fields of the outcome (xmpp/wire/tls.ts).
-void (TLS_FIELDS satisfies readonly (keyof TlsOutcome)[]);
+const tlsFieldsAreOutcomeFields: TlsField extends keyof TlsOutcome ? true : never = true;
+void tlsFieldsAreOutcomeFields;
 
 /** A handshake's outcome as the transcript and a failure show it. */
 const tlsShown = (o: TlsOutcome) =>
