@@ -7,7 +7,8 @@ import { tap } from "node:test/reporters";
  * `npm test`: every test file, two at a time, slowest first. `node --test` sorts its files by path, so a file of
  * several minutes whose name sorts last ran alone at the end while the other slot idled; started first, the two
  * slots end together. The order is by the minutes each file took on the 2-core CI machine (docs/design.md); files
- * not listed follow in path order. Arguments name files to run instead of all (the same order applies).
+ * not listed follow in path order. Arguments name files to run instead of all (the same order applies). At the
+ * end the files' wall times are printed, slowest first, so the whole run can be kept under CI's limit.
  */
 const SLOWEST_FIRST = ["verdicts-prosody", "muc", "run", "verdicts-ejabberd", "ejabberd", "mobile", "accounts", "bosh", "component", "gate", "login", "cross-domain", "stops", "releases"];
 
@@ -20,8 +21,25 @@ const rank = (file: string) => {
 };
 const files = [...chosen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
+/** Each file's first and last event: its wall time, hooks included (a server's start and stop). */
+const seen = new Map<string, { first: number; last: number }>();
+const started = Date.now();
 const stream = run({ files, concurrency: 2 });
+for (const event of ["test:enqueue", "test:pass", "test:fail"] as const)
+  stream.on(event, (data: { file?: string }) => {
+    if (!data.file) return;
+    const now = Date.now();
+    const s = seen.get(data.file) ?? { first: now, last: now };
+    s.last = now;
+    seen.set(data.file, s);
+  });
 stream.on("test:fail", () => {
   process.exitCode = 1;
+});
+stream.on("end", () => {
+  const minutes = (ms: number) => (ms / 60000).toFixed(1);
+  const rows = [...seen].map(([f, s]) => [path.relative(here, f), s.last - s.first] as const).sort((a, b) => b[1] - a[1]);
+  console.error(`# files by wall time (minutes, two at a time; ${minutes(Date.now() - started)} in all):`);
+  for (const [f, ms] of rows.filter(([, ms]) => ms >= 10000)) console.error(`#   ${minutes(ms).padStart(5)}  ${f}`);
 });
 stream.compose(tap).pipe(process.stdout);
