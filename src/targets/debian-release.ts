@@ -142,7 +142,11 @@ const releaseDir = (server: DebianServer, release: string) => path.join(cacheDir
  * installed the same meanwhile.
  */
 export async function ensureRelease(server: DebianServer, release: string | undefined, allowInstall: boolean, log: (line: string) => void): Promise<InstalledRelease> {
-  return readyRelease(server, release) ?? withInstallLock(path.join(cacheDir(), "install.lock"), () => readyRelease(server, release) ?? installRelease(server, release, allowInstall, log));
+  const ready = readyRelease(server, release);
+  if (ready) return ready;
+  // Without leave to install, installRelease only says what is missing: no lock, nothing written.
+  if (!allowInstall) return installRelease(server, release, false, log);
+  return withInstallLock(path.join(cacheDir(), "install.lock"), () => readyRelease(server, release) ?? installRelease(server, release, true, log));
 }
 
 function installRelease(server: DebianServer, release: string | undefined, allowInstall: boolean, log: (line: string) => void): InstalledRelease {
