@@ -21,24 +21,29 @@ const rank = (file: string) => {
 };
 const files = [...chosen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
-/** Each file's first and last event: its wall time, hooks included (a server's start and stop). */
-const seen = new Map<string, { first: number; last: number }>();
+/**
+ * Each file's wall time, hooks included (a server's start and stop): from its dequeue (its process starts) to its
+ * completion. Both events name the file itself as the test (the file's own tests are enqueued under their names).
+ */
+const began = new Map<string, number>();
+const took = new Map<string, number>();
 const started = Date.now();
 const stream = run({ files, concurrency: 2 });
-for (const event of ["test:enqueue", "test:pass", "test:fail"] as const)
-  stream.on(event, (data: { file?: string }) => {
-    if (!data.file) return;
-    const now = Date.now();
-    const s = seen.get(data.file) ?? { first: now, last: now };
-    s.last = now;
-    seen.set(data.file, s);
-  });
+const fileOf = (data: { file?: string; name?: string }) => (data.file && data.name === data.file ? data.file : undefined);
+stream.on("test:dequeue", (data) => {
+  const file = fileOf(data);
+  if (file) began.set(file, Date.now());
+});
+stream.on("test:complete", (data) => {
+  const file = fileOf(data);
+  if (file && began.has(file)) took.set(file, Date.now() - began.get(file)!);
+});
 stream.on("test:fail", () => {
   process.exitCode = 1;
 });
 stream.on("end", () => {
   const minutes = (ms: number) => (ms / 60000).toFixed(1);
-  const rows = [...seen].map(([f, s]) => [path.relative(here, f), s.last - s.first] as const).sort((a, b) => b[1] - a[1]);
+  const rows = [...took].map(([f, ms]) => [path.relative(here, f), ms] as const).sort((a, b) => b[1] - a[1]);
   console.error(`# files by wall time (minutes, two at a time; ${minutes(Date.now() - started)} in all):`);
   for (const [f, ms] of rows.filter(([, ms]) => ms >= 10000)) console.error(`#   ${minutes(ms).padStart(5)}  ${f}`);
 });
