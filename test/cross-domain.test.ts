@@ -119,14 +119,32 @@ test("--target local:prosody+ejabberd --cross-domain: the subscription and prese
   assert.match(readFileSync(path.join(out, "junit.xml"), "utf8"), /<property name="variant" value="cross-domain: bob on domain b \(the case appa-subscribe-n across two servers\)"\/>/);
 });
 
+/**
+ * What an occupant does in a room, one scenario a kind: entering (its own presence, the others', the broadcast),
+ * talking, private messages (and to no occupant), kicks (by whom, of whom), moderation refused. The rest of the
+ * family's 356 variants cost minutes across two servers (each waits out its timeout) and cross no other way.
+ */
+const FEDERATED_MUC = [
+  "muc-enter-self-presence",
+  "muc-enter-existing-occupants",
+  "muc-enter-broadcast",
+  "muc-msg-reflect",
+  "muc-msg-non-occupant",
+  "muc-pm-deliver",
+  "muc-pm-no-occupant",
+  "muc-mod-kick",
+  "muc-mod-kick-higher",
+  "muc-mod-auth",
+];
+
 test("federated group chat: occupants on the other server enter a room, talk, exchange private messages and are kicked, with the single-server verdicts (both pair orders)", async () => {
   for (const target of ["local:prosody+ejabberd", "local:ejabberd+prosody"]) {
     const out = mkdtempSync(path.join(tmpdir(), "xc-cross-muc-"));
-    await runCli(["run", "scenarios/muc/messages.yaml", "scenarios/muc/moderation.yaml", "--target", target, "--cross-domain", "--profile", "none", "--reporter", "json", "--out", out]);
+    await runCli(["run", ...FEDERATED_MUC, "--target", target, "--cross-domain", "--profile", "none", "--reporter", "json", "--out", out]);
     const res = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as RunResult;
     const verdict = new Map(res.cases.map((c) => [c.id, c.verdict]));
     const variants = res.cases.filter((c) => c.variant);
-    assert.ok(variants.length > 60, `${target}: ${variants.length} variants`);
+    assert.ok(variants.length >= 20, `${target}: ${variants.length} variants`);
     // The room is on a's service and the occupants on b: the verdicts are the single server's.
     assert.deepEqual(
       variants.filter((c) => c.verdict !== verdict.get(c.variant!.of)).map((c) => `${c.id}: ${c.verdict}, alone ${verdict.get(c.variant!.of)} (${c.reason})`),

@@ -1,12 +1,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadSuite } from "../src/scenario/load.ts";
 import { ROOT, runCli } from "./support/cli.ts";
-import { prosody } from "./support/prosody.ts";
+import { orphanedProsodies, prosody } from "./support/prosody.ts";
 
 let server: Awaited<ReturnType<typeof prosody>>;
 const suiteSize = loadSuite([path.join(ROOT, "scenarios")]).scenarios.length;
@@ -16,19 +15,6 @@ const junitCounts = (dir: string) => {
   const [, tests, failures, errors] = /<testsuites tests="(\d+)" failures="(\d+)" errors="(\d+)"/.exec(xml)!.map(Number);
   return { tests, failures, errors, xml };
 };
-
-/** Throwaway Prosody servers whose owner is gone (their wrapper was orphaned): what a leak looks like. */
-function orphanedProsodies(): string[] {
-  const ps = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
-    .split("\n")
-    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => Boolean(m));
-  const parent = new Map(ps.map((m) => [m[1], m[2]]));
-  return ps
-    .filter((m) => /prosody -F --config \S*xmpp-conform-prosody-/.test(m[3]) && !m[3].startsWith("sh "))
-    .filter((m) => m[2] === "1" || parent.get(m[2]) === "1" || !parent.has(parent.get(m[2]) ?? ""))
-    .map((m) => m[3]);
-}
 
 before(async () => {
   server = await prosody();
@@ -137,40 +123,6 @@ test("a broken scenario file gives file:line:col and exit 2; usage errors exit 2
   assert.equal((await runCli(["run", "--server", "no host:x"])).code, 2);
   assert.equal((await runCli(["run", "no-such-case", "--server", "127.0.0.1:5222", "--domain", "d"])).code, 2);
   assert.equal((await runCli(["frobnicate"])).code, 2);
-});
-
-test("the README's first command: --target local:prosody passes the suite with its profile, judges the compliance suites with degrees, ends with where the reports are, and leaves no process behind", async () => {
-  const dir = out();
-  const r = await runCli(["run", "--target", "local:prosody", "--out", dir]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  // The console's last lines: the totals as documented deviations, the suites, where the reports are.
-  const tail = r.stdout.trimEnd().split("\n").slice(-8).join("\n");
-  assert.match(r.stdout, /^\d+ passed, 0 new failures, .*\d+ documented deviations/m);
-  assert.match(tail, /^ {2}IM \(with core\): (conformant|\d+ deviations? at MUST \((all )?documented by the profile\)): \d+ of \d+ MUST requirements held/m);
-  assert.match(tail, new RegExp(`^reports in ${dir}/: report\\.html, summary\\.md, compliance\\.md, junit\\.xml, results\\.json, results\\.jsonl; open ${dir}/report\\.html in a browser`, "m"));
-  // compliance.md: features with degrees, never a blanket "not met".
-  const compliance = readFileSync(path.join(dir, "compliance.md"), "utf8");
-  assert.doesNotMatch(compliance, /not met/);
-  assert.match(
-    compliance,
-    /^\| {2}\| Outbound Message Synchronization \| \[XEP-0280\]\([^)]*\) \| (conformant|\d+ deviations? at MUST \((all )?documented by the profile\)): \d+ of \d+ MUST requirements held \|/m,
-  );
-  assert.match(compliance, /^\| A\/V Calling \| STUN\/TURN server discovery \| .* \| conformant: \d+ of \d+ MUST requirements held \|/m);
-  // report.html: small, and it opens on what to fix first.
-  const html = readFileSync(path.join(dir, "report.html"), "utf8");
-  assert.ok(html.length <= 2_000_000, `report.html is ${html.length} bytes`);
-  assert.ok(html.indexOf('id="cases"') < html.indexOf('id="suites"') && html.indexOf('id="suites"') < html.indexOf('data-packed="requirements-table"'));
-  const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8"));
-  assert.equal(results.target.software.name, "Prosody");
-  assert.match(results.profile.file, /profiles\/prosody-[\d.]+\.yaml$/);
-  const unexpected = results.cases.filter((c: { verdict: string }) => !["pass", "warn", "skip", "xfail"].includes(c.verdict));
-  assert.deepEqual(
-    unexpected.map((c: { id: string; reason?: string }) => `${c.id}: ${c.reason}`),
-    [],
-  );
-  for (const c of results.cases.filter((x: { verdict: string }) => x.verdict === "xfail")) assert.match(c.deviation.source, /^profiles\/prosody-[\d.]+\.yaml:\d+$/, c.id);
-  assert.deepEqual(orphanedProsodies(), []);
-  assert.equal(existsSync(path.join(dir, "junit.xml")), true);
 });
 
 test("Ctrl-C during a --target local:prosody run stops the server it started", async () => {

@@ -1,8 +1,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { loadSuite, run, SUITE, type RunResult } from "../../src/index.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
 import type { Target } from "../../src/targets/types.ts";
+import { runCli, type CliResult } from "./cli.ts";
 import { FaultProxy } from "./fault-proxy.ts";
 import { combineCounted, VARIATIONS, type Server } from "./variations.ts";
 import * as mobile from "./xep/mobile.ts";
@@ -11,59 +15,82 @@ import * as muc from "./xep/muc.ts";
 /**
  * Verdicts that do not depend on how they were reached: decided by barriers or by timeouts, over TCP or
  * WebSocket (RFC 7395), through a server that differs from this one only in ways the RFC allows: every case
- * gets the same verdict (raw, --profile none). The server serves WebSocket too; its TCP run is the reference.
+ * gets the same verdict (raw, as the profile's deviations record them). The reference is the command a user runs
+ * first, `run --target local:NAME` on a server of its own (its raw verdicts: a profile keeps each one in its
+ * deviation), so the whole suite runs once for both; the other runs go to a server this file starts with WebSocket.
  * One file a server (test/verdicts-*.test.ts), so the two run side by side. The group chat and mobile families
  * are compared the same way in test/muc.test.ts and test/mobile.test.ts; the WebSocket family (raw connections
  * over WebSocket, which TCP runs skip) in test/connections.test.ts.
  */
 const own = (file: string) => !/scenarios\/(muc|mobile|websocket)\//.test(file);
 export const suite = loadSuite([SUITE]).scenarios.filter((sc) => own(sc.pos.file));
+const ownIds = new Set(suite.map((sc) => sc.id));
 /**
  * Where deciding by timeouts instead of barriers could change a verdict: a case that looks for an absence or picks
  * among outcomes, or one whose barrier run did not pass (a miss a barrier decided). In the others every expected
  * stanza arrived, which a longer wait cannot undo: running them again would cost CPU and prove nothing.
  */
 const timingMatters = (sc: Scenario, verdict: string) => verdict !== "pass" || sc.steps.some((st) => st.kind === "receive-nothing" || st.kind === "receive-one-of" || st.kind === "one-of");
-export const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+export const verdicts = (r: Pick<RunResult, "cases">) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+/** The verdicts without the profile, of this file's cases. */
+const rawVerdicts = (r: RunResult) => Object.fromEntries(r.cases.filter((c) => ownIds.has(c.id)).map((c) => [c.id, c.deviation?.verdict ?? c.verdict]));
 
-/** Registers the comparisons for one server; returns the reference run (after the first test) and the server. */
-export function wholeSuiteTests<T extends Target>(name: Server, start: () => Promise<T>): { target: () => T; direct: () => Promise<RunResult> } {
+/** The reference run: the README's first command for this server, with every reporter. */
+export interface Reference {
+  cli: CliResult;
+  dir: string;
+  results: RunResult;
+}
+
+/** Registers the comparisons for one server; returns the reference run, the server and its raw verdicts. */
+export function wholeSuiteTests<T extends Target>(
+  name: Server,
+  local: "local:prosody" | "local:ejabberd",
+  start: () => Promise<T>,
+): { target: () => T; reference: () => Promise<Reference>; direct: () => Promise<Record<string, string>> } {
   let t: T;
-  let reference: RunResult | undefined;
+  let ref: Promise<Reference> | undefined;
   before(async () => {
     t = await start();
   });
   after(async () => {
     await t?.stop();
   });
-  const runOn = (at: { host: string; port: number; domain: string }, opts: Parameters<typeof run>[1] = {}, cases = suite) =>
-    run(cases, { server: `${at.host}:${at.port}`, domain: at.domain, install: false, concurrency: 6, ...opts });
-  const direct = async () => (reference ??= await runOn(t));
+  const reference = () =>
+    (ref ??= (async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "xc-suite-"));
+      const cli = await runCli(["run", "--target", local, "--out", dir]);
+      return { cli, dir, results: JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")) as RunResult };
+    })());
+  const direct = async () => rawVerdicts((await reference()).results);
+  // What a local target tells its run of itself, told here: the CA of its upload service's HTTPS, its component.
+  const known = (): Parameters<typeof run>[1] => ({
+    domain: t.domain,
+    install: false,
+    concurrency: 6,
+    ...(t.caFile && { tls: { tls: "auto", caFile: t.caFile } }),
+    ...(t.component && { component: `${t.component.domain}@${t.component.host}:${t.component.port}`, componentSecret: t.component.secret }),
+  });
+  const runOn = (at: { host: string; port: number }, opts: Parameters<typeof run>[1] = {}, cases = suite) => run(cases, { ...known(), server: `${at.host}:${at.port}`, ...opts });
 
-  test(`${name}: the whole suite decided by barriers and decided by timeouts gives every case the same verdict`, async () => {
-    const barriers = await direct();
-    const byBarrier = verdicts(barriers);
-    // Timed runs mostly wait out their timeouts: more of them side by side cost no more CPU.
-    const timed = suite.filter((sc) => timingMatters(sc, byBarrier[sc.id] ?? ""));
-    const timeouts = await runOn(t, { wait: "timeout", concurrency: 12 }, timed);
-    assert.equal(barriers.cases.length, suite.length);
-    assert.ok(timed.length > 100, `${timed.length} cases where the wait decides`);
-    assert.deepEqual(verdicts(timeouts), Object.fromEntries(timeouts.cases.map((c) => [c.id, byBarrier[c.id]])));
+  test(`${name}: the whole suite decided by barriers (${local}, the first command a user runs) gives every failure at the moment a barrier proved it`, async () => {
+    const { results } = await reference();
+    assert.equal(results.cases.filter((c) => ownIds.has(c.id)).length, suite.length);
     // Barriers decided the failures: a failing case costs about what a passing one does. (Stream-level
     // expectations wait on raw connections that cannot take part in a barrier before they are bound, and an
     // `also:` check judges a stanza already received: nothing to wait for.)
     const waited = (f: { step: string; decidedBy?: string }) => f.decidedBy !== undefined && !/ receives (stream |features)/.test(f.step);
-    const decided = barriers.cases.filter((c) => c.spec === "rfc6121").flatMap((c) => c.failures.filter(waited).map((f) => f.decidedBy));
+    const decided = results.cases.filter((c) => c.spec === "rfc6121").flatMap((c) => c.failures.filter(waited).map((f) => f.decidedBy));
     assert.ok(decided.length > 0 && decided.every((d) => d === "barrier"), `every failure decided by a barrier: ${decided.join(", ")}`);
-    assert.equal(barriers.accounts.notRemoved + timeouts.accounts.notRemoved, 0);
+    assert.equal(results.accounts.notRemoved, 0);
   });
 
   test(`${name} over WebSocket (RFC 7395): the whole suite gives every case the verdict it has over TCP`, async () => {
-    const ws = await run(suite, { websocket: t.websocket!, domain: t.domain, install: false, concurrency: 6 });
+    const ws = await run(suite, { ...known(), websocket: t.websocket! });
     assert.equal(ws.target.transport?.websocket, t.websocket);
     // Named by its URL alone the server has no TCP c2s for the raw connections of RFC 6120's stream cases: those
     // are skipped with the reason, every other case has its TCP verdict.
-    const tcp = verdicts(await direct());
+    const tcp = await direct();
     const raw = new Set(suite.filter((sc) => sc.connections.length > 0).map((sc) => sc.id));
     assert.ok(raw.size > 0);
     assert.deepEqual(verdicts(ws), Object.fromEntries(Object.entries(tcp).map(([id, v]) => [id, raw.has(id) ? "skip" : v])));
@@ -76,17 +103,25 @@ export function wholeSuiteTests<T extends Target>(name: Server, start: () => Pro
 
   /** Which variations changed some stanza of the run through them. */
   const used = new Map<string, number>();
-  test(`${name} through every legitimate variation at once (test/support/variations.ts): the verdicts of a direct run`, async () => {
+  test(`${name} through every legitimate variation at once (test/support/variations.ts), decided by timeouts where the wait can decide: the verdicts of the direct run`, async () => {
     const proxy = new FaultProxy({ host: t.host, port: t.port });
     const port = await proxy.listen();
     proxy.fault = combineCounted(VARIATIONS, used);
     try {
-      const varied = verdicts(await runOn({ host: "127.0.0.1", port, domain: t.domain }));
-      const plain = verdicts(await direct());
+      const plain = await direct();
+      // One pass through the variations proves both: where the wait can decide, by timeouts (more of them side by
+      // side cost no more CPU: they mostly wait), the rest by barriers. Either way a verdict must not move.
+      const timed = suite.filter((sc) => timingMatters(sc, plain[sc.id] ?? ""));
+      const barriered = suite.filter((sc) => !timed.includes(sc));
+      assert.ok(timed.length > 100, `${timed.length} cases where the wait decides`);
+      const through = { host: "127.0.0.1", port };
+      const byTimeout = await runOn(through, { wait: "timeout", concurrency: 12 }, timed);
+      const byBarrier = await runOn(through, {}, barriered);
       // Without versioning, 'ver' on pushes and results is a SHOULD (RFC 6121 §2.6.3, ROSTER-VER-09): the variation
       // drops it, so the case checking that SHOULD warns. The one change a correct server may cause, never a failure.
       const expected = { ...plain, ...(plain["roster-ver-without-client-ver"] === "pass" && { "roster-ver-without-client-ver": "warn" }) };
-      assert.deepEqual(varied, expected);
+      assert.deepEqual({ ...verdicts(byTimeout), ...verdicts(byBarrier) }, expected);
+      assert.equal(byTimeout.accounts.notRemoved + byBarrier.accounts.notRemoved, 0);
     } finally {
       await proxy.close();
     }
@@ -103,5 +138,5 @@ export function wholeSuiteTests<T extends Target>(name: Server, start: () => Pro
     );
   });
 
-  return { target: () => t, direct };
+  return { target: () => t, reference, direct };
 }
