@@ -6,7 +6,7 @@ import type { Parties } from "./parties.ts";
 import type { RawScenario } from "./schema.ts";
 import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
 import { capturesIn, fill, placeholdersIn, secretKey, secretsIn, unknownFilters } from "../match/template.ts";
-import { allTextsOf, REMOTE_KINDS, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
+import { allTextsOf, REMOTE_KINDS, sentBy, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
 import { guardIssue } from "./guard.ts";
 import { planSteps } from "./compile.ts";
 import type { Path } from "../util/yaml-file.ts";
@@ -69,7 +69,10 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       checkActors(step, rawLabels, connections, bound, remotes);
     } catch (err) {
       if (!(err instanceof StepIssue)) throw err;
-      throw new ScenarioError(where(["steps", i], typeof err.path[0] === "string" ? err.path[0] : undefined), `steps[${i}]: ${err.message}`);
+      // At the deepest key the issue names (a key inside a step's value too), else at the step.
+      const [key, ...inside] = err.path;
+      const at = typeof key !== "string" ? where(["steps", i]) : inside.length === 0 ? where(["steps", i], key) : where(["steps", i, key, ...inside.slice(0, -1)], String(inside.at(-1)));
+      throw new ScenarioError(at, `steps[${i}]: ${err.message}`);
     }
     const key = typeof rawStep === "string" ? undefined : Object.keys(rawStep).find((k) => k === "one of" || k.startsWith(step.actor.split("/")[0]));
     const xmlPos = key ? where(["steps", i, key]) : step.pos;
@@ -175,9 +178,10 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   const planned = planSteps(raw, kept);
   const sent: { actor: string; xml: string }[] = [];
   planned.forEach((st, k) => {
+    // What a step sends comes before what it expects: a 'polls' expects the answer to its own request.
+    sent.push(...sentBy(st).map((xml) => ({ actor: st.actor, xml })));
     const guarded = guardIssue(st, { level: raw.level, sent });
     if (guarded) throw new ScenarioError(guardAt[k].pos, `steps[${guardAt[k].index}]: ${guarded}`);
-    if (st.kind === "send") sent.push({ actor: st.actor, xml: st.xml });
   });
   // Every requirement the case cites is proved by some step (set-up proves none, an action only what it names).
   const proved = new Set(planned.flatMap((st) => [...st.plan.proves, ...(st.plan.order ? [st.plan.order] : []), ...(st.plan.alternatives ?? []).flatMap((a) => a.proves)].map((p) => p.id)));

@@ -41,6 +41,8 @@ export interface KindInfo<K extends Step["kind"]> {
   audit(step: Step & { kind: K }): { verb: string; patterns: string[] }[];
   /** Stanzas whose top-level to/from make a case cross servers when they name an account of the other side. */
   addressed(step: Step & { kind: K }): string[];
+  /** The stanzas it sends, as written: the requests whose ids its own and later expectations may assert. */
+  sends(step: Step & { kind: K }): string[];
 }
 
 const xmlString = z.string().min(1);
@@ -85,9 +87,13 @@ const action = {
   positives: nothing,
   audit: nothing,
   addressed: nothing,
+  sends: nothing,
 } as const;
 /** Stream-level steps (raw connections). */
 const streamAction = { ...action, stream: true } as const;
+
+/** An IQ get with an id, as XML: what 'polls' may ask again (its answer is found by the id). */
+const askedAgain = /^\s*<iq\b(?=[^>]*\btype=(['"])get\1)(?=[^>]*\bid=(['"])[^'"]+\2)/;
 
 export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   send: {
@@ -103,6 +109,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     },
     xml: (s) => [s.xml],
     addressed: (s) => [s.xml],
+    sends: (s) => [s.xml],
   },
   receive: {
     checks: true,
@@ -117,6 +124,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     positives: (s) => s.patterns,
     audit: (s) => arrives(s.mode === "one" ? "receives" : s.mode === "in-order" ? "receives in order (the order is asserted)" : "receives all of (any order)", s.patterns),
     addressed: (s) => s.patterns,
+    sends: nothing,
   },
   "receive-one-of": {
     checks: true,
@@ -152,6 +160,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     positives: (s) => s.alternatives.flatMap((a) => a.patterns),
     audit: (s) => s.alternatives.map((a) => ({ verb: `receives one of: ${a.name}`, patterns: a.patterns })),
     addressed: (s) => s.alternatives.flatMap((a) => a.patterns),
+    sends: nothing,
   },
   also: {
     checks: true,
@@ -166,6 +175,33 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     positives: (s) => [s.pattern],
     audit: (s) => arrives("and that stanza also", [s.pattern]),
     addressed: (s) => [s.pattern],
+    sends: nothing,
+  },
+  poll: {
+    checks: true,
+    settles: false,
+    needsSettled: false,
+    stream: false,
+    remote: false,
+    inOneOf: false,
+    verbs: {
+      polls: {
+        value: z.strictObject({ ask: xmlString, until: xmlString }),
+        what: "{ ask: <iq type='get' id='…'/>, until: <a pattern of its answer/> }",
+        valueless: false,
+        read: (value, common, at) => {
+          const { ask, until } = value as { ask: string; until: string };
+          if (!askedAgain.test(ask)) throw new StepIssue("'polls' asks with an <iq type='get'> that has an id (asking again must change nothing; its answer is found by the id)", [...at, "ask"]);
+          return { ...common, kind: "poll", ask, until, text: `${common.actor} polls ${oneLine(ask)} until ${oneLine(until)}` };
+        },
+      },
+    },
+    xml: (s) => [s.ask, s.until],
+    texts: nothing,
+    positives: (s) => [s.until],
+    audit: (s) => arrives("polls until (the request asked again until its answer matches, or the timeout)", [s.until]),
+    addressed: (s) => [s.ask],
+    sends: (s) => [s.ask],
   },
   "receive-nothing": {
     checks: true,
@@ -191,6 +227,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     positives: nothing,
     audit: (s) => arrives("receives nothing", s.pattern ? [s.pattern] : ["(any stanza)"]),
     addressed: (s) => (s.pattern ? [s.pattern] : []),
+    sends: nothing,
   },
   connect: { ...action, verbs: { connects: bare("connect", "connects") } },
   disconnect: { ...action, verbs: { disconnects: bare("disconnect", "disconnects") } },
@@ -209,6 +246,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     positives: (s) => s.alternatives.flatMap((a) => a.steps.flatMap((st) => positivesOf(st))),
     audit: (s) => s.alternatives.flatMap((a) => a.steps.flatMap((st) => auditOf(st).map((w) => ({ verb: `one of ${a.name}: ${st.actor} ${w.verb}`, patterns: w.patterns })))),
     addressed: nothing,
+    sends: nothing,
   },
   "open-stream": {
     ...streamAction,
@@ -298,6 +336,8 @@ export const positivesOf = (step: Step): string[] => info(step).positives(step);
 export const auditOf = (step: Step): { verb: string; patterns: string[] }[] => info(step).audit(step);
 /** The stanzas whose addresses decide whether a case crosses servers. */
 export const addressedBy = (step: Step): string[] => info(step).addressed(step);
+/** The stanzas a step sends, as written. */
+export const sentBy = (step: Step): string[] => info(step).sends(step);
 
 /** The stream-level kinds, for raw connections only. */
 export const STREAM_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].stream));

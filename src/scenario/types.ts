@@ -255,6 +255,12 @@ export type Step =
   /** A further check of the stanza the 'receives' step before it matched (its `also:`; of one alternative's), for one requirement. */
   | (StepBase & { kind: "also"; pattern: string; alternative?: string })
   | (StepBase & { kind: "receive-nothing"; pattern?: string })
+  /**
+   * An IQ get asked again until its answer matches `until`, or the timeout: for a state the server reaches in its
+   * own time with no stanza to say so (a room destroyed once its last occupant left). A get changes nothing, so
+   * asking twice is harmless.
+   */
+  | (StepBase & { kind: "poll"; ask: string; until: string })
   | (StepBase & { kind: "connect" | "disconnect" | "drop" })
   /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
   | (StepBase & { kind: "one-of"; alternatives: { name: string; steps: ExpectStep[] }[] })

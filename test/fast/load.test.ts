@@ -460,3 +460,22 @@ test("'also' inside a 'one of' alternative is refused, not dropped", () => {
 `;
   assert.match(problem(raw)[2], /alternative 'a', step 0: 'also' checks the stanza of a 'receives' step outside 'one of'/);
 });
+
+test("polls: an IQ get with an id asked again until its answer matches; the answer's id is its own request's; anything else is refused where it is written", () => {
+  const [sc] = loadScenarioFile(
+    file(`${HEAD}steps:
+  - juliet/balcony polls:
+      ask: <iq type='get' id='q1'><query xmlns='jabber:iq:roster'/></iq>
+      until: <iq type='result' id='q1'/>
+`),
+  );
+  const [poll] = sc.steps;
+  assert.equal(poll.kind, "poll");
+  assert.deepEqual([poll.plan.role, poll.plan.proves.map((p) => p.id)], ["proof", ["ROSTER-GET-01"]]);
+  // A set changes something each time it is asked; without an id no answer can be told apart.
+  const set = problem(`${HEAD}steps:\n  - juliet/balcony polls:\n      ask: <iq type='set' id='q1'><query xmlns='jabber:iq:roster'/></iq>\n      until: <iq type='result'/>\n`);
+  assert.deepEqual(set.slice(0, 2), [14, 7]);
+  assert.match(set[2], /'polls' asks with an <iq type='get'> that has an id/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony polls:\n      ask: <iq type='get'><query xmlns='jabber:iq:roster'/></iq>\n      until: <iq type='result'/>\n`)[2], /that has an id/);
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony polls: <iq type='get' id='q1'/>\n`)[2], /ask: <iq type='get' id='…'\/>, until/);
+});

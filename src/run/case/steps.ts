@@ -11,7 +11,7 @@ import type { Participant } from "../participant.ts";
 import type { CaseScope } from "./scope.ts";
 import { HarnessError } from "./errors.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
-import { MID_CASE_ATTEMPTS } from "../../util/retry.ts";
+import { MID_CASE_ATTEMPTS, pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 import { httpHandlers } from "./http-steps.ts";
 
@@ -108,6 +108,9 @@ function nothingPool(scope: CaseScope, step: Step & { kind: "receive-nothing" })
   return step.pattern && scope.isRaw(step.actor) ? scope.raw(step.actor).elements : scope.participant(step.actor).inbox.items;
 }
 
+/** How long one ask of a 'polls' step waits for its answer before asking again (a server may lose a request sent while it changes state). */
+const POLL_ANSWER_MS = 1000;
+
 const handlers: { [K in Step["kind"]]: Handler<K> } = {
   ...streamHandlers,
   ...httpHandlers,
@@ -186,6 +189,46 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     }
     const miss = missed(scope, step, step.actor, alternatives[0].patterns[0], `received none of the alternatives (${step.alternatives.map((a) => a.name).join(", ")}); the first:`, decidedBy);
     return { ...miss, expected: alternatives.flatMap((a) => a.patterns.map((p) => `${a.name}: ${p.toString()}`)) };
+  },
+
+  /**
+   * Asks, and asks again while the answer does not match `until` (or no answer came within the wait one ask is
+   * given), backing off between asks, until the step's timeout: the answer that matches holds the step. What
+   * the server answered is consumed as it comes: those answers are the step's, not the later steps'.
+   */
+  async poll(step, scope) {
+    const s = scope.participant(step.actor);
+    const until = scope.parse(step.until);
+    const deadline = performance.now() + timeoutOf(scope, step);
+    scope.lastActionAt = scope.transcript.now();
+    let last: Received | undefined;
+    let asks = 0;
+    while (!scope.ctx.signal.aborted) {
+      const ask = scope.parse(step.ask);
+      const id = ask.attrs.id as string;
+      asks++;
+      await scope.sender(step.actor).send(ask);
+      const answer = await s.waitUntil(
+        () => s.inbox.items.find((r) => !r.consumed && r.el.is("iq") && r.el.attrs.id === id && (r.el.attrs.type === "result" || r.el.attrs.type === "error")),
+        Math.max(0, Math.min(deadline - performance.now(), POLL_ANSWER_MS)),
+      );
+      if (answer) {
+        answer.consumed = true;
+        last = answer;
+        const m = matchStanza(until, answer.el, scope.bindings);
+        if (m.ok) return void keep(scope, m.captures);
+      }
+      if (performance.now() >= deadline) break;
+      await pauseBefore(Math.min(asks + 1, RETRY_BACKOFF_MS.length), scope.ctx.signal);
+    }
+    const problems = last ? matchStanza(until, last.el, scope.bindings).problems : [];
+    return {
+      message: `${step.actor} asked ${asks} times within ${timeoutOf(scope, step)} ms and no answer matched ${oneLine(until.toString(), 80)}${last ? `; the last answer differs: ${problems[0] ?? "it differs"}` : "; no answer came"}`,
+      expected: [until.toString()],
+      closest: last ? [{ xml: last.el.toString(), problems, at: last.at }] : [],
+      decidedBy: "timeout",
+      at: scope.transcript.now(),
+    };
   },
 
   async "receive-nothing"(step, scope) {
