@@ -5,10 +5,11 @@ import { family } from "./family.ts";
  * How clients reach the server: TLS (RFC 7590, which makes RFC 7525's practices binding), direct TLS (XEP-0368)
  * WebSocket (RFC 7395, its cases on raw connections over the target's WebSocket endpoint: `needs:
  * [websocket]`, run with --websocket) and BOSH (XEP-0124 with XEP-0206, run with --bosh: the run's sessions go
- * over it; no case of its own yet, so no feature a case could need). Its cases look at TLS handshakes the harness makes itself (`negotiates tls`), so they need the run
- * to reach the server over TLS (`--tls starttls` or `--tls direct`); the direct TLS cases need `--tls direct`.
- * Nothing to load: the local targets serve TLS, WebSocket and BOSH when asked (mod_tls, mod_websocket, mod_bosh;
- * ejabberd's starttls and tls listeners, ejabberd_http_ws, mod_bosh).
+ * over it, and its cases' BOSH connections post the bodies they write to it). The TLS cases look at handshakes the
+ * harness makes itself (`negotiates tls`), so they need the run to reach the server over TLS (`--tls starttls` or
+ * `--tls direct`); the direct TLS cases need `--tls direct`. Nothing to load: the local targets serve TLS,
+ * WebSocket and BOSH when asked (mod_tls, mod_websocket, mod_bosh; ejabberd's starttls and tls listeners,
+ * ejabberd_http_ws, mod_bosh).
  */
 export const connections = family({
   id: "connections",
@@ -27,6 +28,8 @@ export const connections = family({
     "direct-tls": { transport: "direct-tls" },
     /** The run has the server's WebSocket endpoint (RFC 7395): raw connections go over it. */
     websocket: { transport: "websocket" },
+    /** The run has the server's BOSH endpoint (XEP-0206): a case's BOSH connections post to it. */
+    bosh: { transport: "bosh" },
   },
   prosody: {
     modules: [],
@@ -34,6 +37,7 @@ export const connections = family({
       tls: "served where the target is asked for TLS (--tls starttls or --tls direct)",
       "direct-tls": "served where the target is asked for direct TLS (--tls direct)",
       websocket: "served where the target is asked for WebSocket (--websocket)",
+      bosh: "served where the target is asked for BOSH (--bosh)",
     },
   },
   ejabberd: {
@@ -42,6 +46,7 @@ export const connections = family({
       tls: "served where the target is asked for TLS (--tls starttls or --tls direct)",
       "direct-tls": "served where the target is asked for direct TLS (--tls direct)",
       websocket: "served where the target is asked for WebSocket (--websocket)",
+      bosh: "served where the target is asked for BOSH (--bosh)",
     },
   },
 } as const);

@@ -17,7 +17,7 @@ export type DiscoAt = "server" | "account" | "muc" | "upload" | "room";
  * with a WebSocket endpoint (RFC 7395) that raw connections can use, with a BOSH endpoint (XEP-0206), or as an external component on its component
  * port (XEP-0114).
  */
-export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" | "component" };
+export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" | "bosh" | "component" };
 export type FeatureShape = StreamFeatureShape | { disco: string; at: DiscoAt } | ProbeShape | TransportShape;
 
 /**

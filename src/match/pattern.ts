@@ -1,3 +1,4 @@
+import contentType from "content-type";
 import { parse, type Element } from "ltx";
 import { capsVer } from "../xmpp/protocol/caps.ts";
 import { NS } from "../xmpp/wire/ns.ts";
@@ -11,7 +12,7 @@ import { NS } from "../xmpp/wire/ns.ts";
  * - listed attributes must match, unlisted ones are ignored;
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
- * {re:REGEX}, {capture:NAME}.
+ * {re:REGEX}, {min:N}, {media:TYPE} (an HTTP media type as HTTP compares them), {capture:NAME}.
  * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:children='only:a b c' (no
  * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it),
  * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says).
@@ -70,10 +71,11 @@ type Token =
   | { kind: "not"; value: string }
   | { kind: "re"; re: RegExp }
   | { kind: "min"; min: number }
+  | { kind: "media"; value: string }
   | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
-  const m = /^\{(any|absent|optional:|not:|re:|min:|capture:)(.*)\}$/s.exec(v);
+  const m = /^\{(any|absent|optional:|not:|re:|min:|media:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
     case "any":
@@ -88,6 +90,8 @@ export function parseToken(v: string): Token {
       return { kind: "re", re: new RegExp(`^(?:${m[2]})$`, "s") };
     case "min:":
       return /^\d+$/.test(m[2]) ? { kind: "min", min: Number(m[2]) } : { kind: "literal", value: v };
+    case "media:":
+      return { kind: "media", value: m[2] };
     default:
       return { kind: "capture", name: m[2] };
   }
@@ -111,11 +115,30 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
       return actual !== undefined && token.re.test(actual) ? undefined : `expected to match ${token.re.source.slice(4, -2)}, got ${got}`;
     case "min":
       return actual !== undefined && /^\d+$/.test(actual) && Number(actual) >= token.min ? undefined : `expected a whole number of at least ${token.min}, got ${got}`;
+    case "media":
+      return actual !== undefined && sameMediaType(token.value, actual) ? undefined : `expected the media type ${token.value}, got ${got}`;
     case "capture":
       if (actual === undefined) return "expected a value to capture, got absent";
       caps[token.name] = actual;
       return undefined;
   }
+}
+
+/**
+ * Two HTTP media types (a Content-Type's value) as HTTP compares them: type, subtype and parameter names in any
+ * case, whitespace and quoting as the grammar allows, and a charset's value in any case (RFC 2046 §4.1.2).
+ */
+function sameMediaType(expected: string, actual: string): boolean {
+  const read = (v: string) => {
+    try {
+      const { type, parameters } = contentType.parse(v);
+      return { type, parameters: Object.fromEntries(Object.entries(parameters).map(([k, x]) => [k, k === "charset" ? x.toLowerCase() : x])) };
+    } catch {
+      return undefined;
+    }
+  };
+  const [e, a] = [read(expected), read(actual)];
+  return e !== undefined && a !== undefined && e.type === a.type && JSON.stringify(Object.entries(e.parameters).sort()) === JSON.stringify(Object.entries(a.parameters).sort());
 }
 
 /** One value (an attribute that is not in an element, e.g. of a stream header) against a pattern value; returns a problem or undefined. */

@@ -7,7 +7,7 @@ import { escapeXML } from "ltx";
  * '|' change the value: ${juliet|local|upper} is the upper-cased localpart (for RFC 7622's case rules).
  * ${juliet|password} and ${juliet|newpassword} are the account's password and a second one the harness chose
  * for a case that changes it (XEP-0077 §3.3): secrets of the account, bound as "juliet|password", not derived
- * from its JID, so they come first.
+ * from its JID, so they come first; ${juliet|plain} is SASL PLAIN's initial response with the password.
  */
 const PLACEHOLDER = /\$\{([^}|]*)((?:\|[a-z]+)*)\}/g;
 
@@ -16,8 +16,12 @@ const FILTERS: Record<string, (v: string) => string> = {
   local: (v) => (v.includes("@") ? v.split("@")[0] : ""),
 };
 
-/** The account's secrets a placeholder may name as its first filter. */
-export const SECRETS = ["password", "newpassword"] as const;
+/**
+ * The account's secrets a placeholder may name as its first filter: its password, a second one, and `plain`, SASL
+ * PLAIN's initial response for it (RFC 4616: base64 of NUL, the localpart, NUL, the password) for a request the
+ * case writes itself (a BOSH body).
+ */
+export const SECRETS = ["password", "newpassword", "plain"] as const;
 const isSecret = (f: string): f is (typeof SECRETS)[number] => (SECRETS as readonly string[]).includes(f);
 
 export type Bindings = Record<string, string>;

@@ -105,8 +105,9 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
     if (refused) return judge(sc, { notRun: "error", reason: refused.message }, opts.profiles);
     if (!opts.peer && sc.accounts.some((a) => a.domain === "b")) return judge(sc, { notRun: "skip", reason: needsFederation(opts.local, "pair") }, opts.profiles);
     if (!opts.remote && hasRemoteAccount(sc)) return judge(sc, { notRun: "skip", reason: needsFederation(opts.local, "remote") }, opts.profiles);
-    // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 and XEP-0206 frame streams otherwise.
-    if (opts.webSocketOnly && sc.connections.some((c) => !c.webSocket))
+    // Raw connections speak RFC 6120's TCP binding (stream headers, whitespace, restarts); RFC 7395 and XEP-0206 frame
+    // streams otherwise. A BOSH connection posts to the URL.
+    if (opts.webSocketOnly && sc.connections.some((c) => !c.webSocket && !c.bosh))
       return judge(
         sc,
         { notRun: "skip", reason: "its raw connections speak RFC 6120's TCP binding and the server was named by its WebSocket or BOSH URL alone: run it over TCP (--server HOST:PORT)" },

@@ -1,6 +1,6 @@
 import { findRequirement } from "../catalog/index.ts";
 import { capturesIn, placeholdersIn } from "../match/template.ts";
-import { allTextsOf, KINDS } from "./kinds.ts";
+import { allTextsOf, KINDS, outcomesOf } from "./kinds.ts";
 import { LEVELS, type Level, type PlannedStep, type Proof, type Step, type StepPlan } from "./types.ts";
 
 /** The weaker of two levels. */
@@ -39,7 +39,8 @@ const cited = (caseRequirements: string[], step: Step): string[] => step.require
  *   the rule's own level (alsoProof);
  * - when none of its outcomes happens, 'one of' fails what it cites (its own requirements, else the case's);
  *   the outcome that happens credits what it cites itself, and of the rest what no other outcome cites; an
- *   outcome of 'receives one of' credits the step's, or exactly the ones it names;
+ *   outcome of a single check with outcomes ('receives one of', 'receives body one of') credits the step's, or
+ *   exactly the ones it names;
  * - the prelude is every step before the first that proves something.
  */
 export function planSteps(sc: { level: Level; requirements: string[] }, steps: Step[]): PlannedStep[] {
@@ -60,9 +61,9 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       proves = step.setup ? [] : at(cited(sc.requirements, step));
       const shared = proves.filter((p) => !own.has(p.id));
       alternatives = step.alternatives.map((a) => ({ name: a.name, proves: [...shared, ...a.steps.flatMap((st) => at(st.requirements ?? [], st.level ?? level))] }));
-    } else if (step.kind === "receive-one-of") {
+    } else if (outcomesOf(step)) {
       proves = step.setup ? [] : at(cited(sc.requirements, step));
-      alternatives = step.alternatives.map((a) => ({ name: a.name, proves: a.requirements ? at(a.requirements) : proves }));
+      alternatives = outcomesOf(step)!.map((a) => ({ name: a.name, proves: a.requirements ? at(a.requirements) : proves }));
     } else if (step.kind === "also") {
       proves = (step.requirements ?? []).map((id) => alsoProof(id, lastReceive === undefined ? level : (steps[lastReceive].level ?? sc.level)));
     } else if (!step.setup) {

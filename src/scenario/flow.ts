@@ -6,7 +6,7 @@ import type { Parties } from "./parties.ts";
 import type { RawScenario } from "./schema.ts";
 import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
 import { capturesIn, fill, placeholdersIn, secretKey, secretsIn, unknownFilters } from "../match/template.ts";
-import { allTextsOf, REMOTE_KINDS, sentBy, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
+import { allTextsOf, BOSH_KINDS, outcomesOf, REMOTE_KINDS, sentBy, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
 import { guardIssue } from "./guard.ts";
 import { planSteps } from "./compile.ts";
 import type { Path } from "../util/yaml-file.ts";
@@ -49,8 +49,10 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     ...[...roomNames].map((r) => `${r}/*`),
   ]);
   const isKnown = (name: string, names: Set<string>) => names.has(name) || (name.includes("/") && roomNames.has(name.split("/")[0]));
-  // An account's password is the harness's to choose; the second one only for an account the case may change.
-  const secrets = new Set(accounts.filter((a) => a.domain !== "remote").flatMap((a) => [secretKey(a.name, "password"), ...(a.disposable ? [secretKey(a.name, "newpassword")] : [])]));
+  // An account's password is the harness's to choose (and SASL PLAIN's response with it); the second one only for an account the case may change.
+  const secrets = new Set(
+    accounts.filter((a) => a.domain !== "remote").flatMap((a) => [secretKey(a.name, "password"), secretKey(a.name, "plain"), ...(a.disposable ? [secretKey(a.name, "newpassword")] : [])]),
+  );
   // Raw connections bound by an earlier step: only these take part in barriers, and name a full JID.
   const bound = new Set<string>();
   const kept: Step[] = [];
@@ -164,7 +166,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       const earlier = kept.find((k) => k.label === label);
       const labels = kept.flatMap((k) => k.label ?? []);
       if (!earlier) throw new ScenarioError(where(["steps", i, "after"]), `steps[${i}].after: no earlier step is labelled '${label}'${labels.length > 0 ? ` (labels: ${labels.join(", ")})` : ""}`);
-      const names = earlier.kind === "one-of" || earlier.kind === "receive-one-of" ? earlier.alternatives.map((a) => a.name) : [];
+      const names = (earlier.kind === "one-of" ? earlier.alternatives : (outcomesOf(earlier) ?? [])).map((a) => a.name);
       if (alternative !== undefined && !names.includes(alternative))
         throw new ScenarioError(
           where(["steps", i, "after"]),
@@ -215,6 +217,13 @@ function checkActors(step: Step, rawLabels: Set<string>, connections: RawConnect
     if (remote && !REMOTE_KINDS.has(st.kind))
       throw new StepIssue(`'${st.text}': ${remote} is a user of the harness's remote server: its steps only send and receive (nothing connects, disconnects or drops there)`);
     const isRaw = rawLabels.has(st.actor);
+    const bosh = connections.find((c) => c.label === st.actor)?.bosh;
+    if (BOSH_KINDS.has(st.kind) !== Boolean(bosh))
+      throw new StepIssue(
+        bosh
+          ? `'${st.text}': '${st.actor}' is a BOSH connection (XEP-0124): it posts bodies and receives their answers (posts, receives body, receives answers)`
+          : `'${st.text}': only a BOSH connection posts bodies and receives their answers: declare one under connections: with 'bosh: true'`,
+      );
     if (STREAM_KINDS.has(st.kind) && !isRaw)
       throw new StepIssue(`'${st.text}': stream-level steps are for raw connections ('${st.actor}' is a session; declare one with 'raw: true' or under connections:)`);
     const spec = connections.find((c) => c.label === st.actor);

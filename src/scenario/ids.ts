@@ -1,3 +1,4 @@
+import { outcomesOf } from "./kinds.ts";
 import type { Scenario, Step } from "./types.ts";
 
 /** The suffix of a cross-domain variant's id (src/plan/cross-domain.ts): one separator no scenario id uses. */
@@ -21,12 +22,13 @@ export function covers(name: string, caseId: string): boolean {
   return c === n || c.startsWith(`${n}/`);
 }
 
-/** The requirement IDs a case cites: its own and its steps', including the steps inside "one of" alternatives. */
+/** The requirement IDs a case cites: its own and its steps', including the steps inside "one of" alternatives and the outcomes of a single check. */
 export function citations(sc: Scenario): string[] {
   const ids = new Set(sc.requirements);
   const visit = (steps: Step[]) => {
     for (const step of steps) {
       for (const id of step.requirements ?? []) ids.add(id);
+      for (const id of (outcomesOf(step) ?? []).flatMap((o) => o.requirements ?? [])) ids.add(id);
       if (step.kind === "one-of") for (const alt of step.alternatives) visit(alt.steps);
     }
   };

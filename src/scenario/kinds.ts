@@ -2,6 +2,7 @@ import { z } from "zod";
 import { expectShape, oneLine, StepIssue } from "./step-issue.ts";
 import { streamVerbs } from "./stream-steps.ts";
 import { httpVerbs } from "./http-steps.ts";
+import { boshVerbs } from "./bosh-steps.ts";
 import type { ExpectKind, Step } from "./types.ts";
 import type { Common, Verb } from "./verb.ts";
 
@@ -27,6 +28,8 @@ export interface KindInfo<K extends Step["kind"]> {
   needsSettled: boolean;
   /** Stream level: for raw connections only (RFC 6120, docs/stream-steps.md). */
   stream: boolean;
+  /** For BOSH connections only (XEP-0124), which take no other kind. */
+  bosh?: true;
   /** A user of the harness's scripted remote server may take it (it only sends and receives). */
   remote: boolean;
   /** May be an alternative's step inside 'one of' (what only looks at what arrived). */
@@ -43,6 +46,8 @@ export interface KindInfo<K extends Step["kind"]> {
   addressed(step: Step & { kind: K }): string[];
   /** The stanzas it sends, as written: the requests whose ids its own and later expectations may assert. */
   sends(step: Step & { kind: K }): string[];
+  /** A check that takes one of several named outcomes: each credits its own requirements, else the step's. */
+  outcomes?(step: Step & { kind: K }): { name: string; requirements?: string[] }[];
 }
 
 const xmlString = z.string().min(1);
@@ -161,6 +166,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     audit: (s) => s.alternatives.map((a) => ({ verb: `receives one of: ${a.name}`, patterns: a.patterns })),
     addressed: (s) => s.alternatives.flatMap((a) => a.patterns),
     sends: nothing,
+    outcomes: (s) => s.alternatives,
   },
   also: {
     checks: true,
@@ -305,6 +311,39 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     texts: (s) => [s.expect.status, s.expect.body, ...Object.values(s.expect.headers ?? {})].filter((v): v is string => v !== undefined),
     audit: (s) => [{ verb: "receives http", patterns: [JSON.stringify(s.expect)] }],
   },
+  "bosh-post": {
+    ...action,
+    bosh: true,
+    verbs: { posts: boshVerbs.posts },
+    xml: (s) => [s.post.body],
+    texts: (s) => Object.values(s.post.headers ?? {}),
+  },
+  "bosh-receive": {
+    ...action,
+    bosh: true,
+    checks: true,
+    verbs: { "receives body": boshVerbs["receives body"] },
+    xml: (s) => (s.expect.body === undefined ? [] : [s.expect.body]),
+    texts: (s) => [s.expect.of, s.expect.status, ...Object.values(s.expect.headers ?? {})].filter((v): v is string => v !== undefined),
+    audit: (s) => [{ verb: "receives body", patterns: [JSON.stringify(s.expect)] }],
+  },
+  "bosh-receive-one-of": {
+    ...action,
+    bosh: true,
+    checks: true,
+    verbs: { "receives body one of": boshVerbs["receives body one of"] },
+    xml: (s) => s.alternatives.flatMap((a) => (a.expect.body === undefined ? [] : [a.expect.body])),
+    texts: (s) => s.alternatives.flatMap((a) => [a.expect.of, a.expect.status, ...Object.values(a.expect.headers ?? {})].filter((v): v is string => v !== undefined)),
+    audit: (s) => s.alternatives.map((a) => ({ verb: `receives body one of: ${a.name}`, patterns: [JSON.stringify(a.expect)] })),
+    outcomes: (s) => s.alternatives,
+  },
+  "bosh-answers": {
+    ...action,
+    bosh: true,
+    checks: true,
+    verbs: { "receives answers": boshVerbs["receives answers"] },
+    audit: (s) => [{ verb: "receives answers", patterns: s.checks }],
+  },
   handshake: { ...streamAction, verbs: { handshakes: streamVerbs.handshakes }, texts: (s) => (s.secret === undefined ? [] : [s.secret]) },
   bind: { ...streamAction, verbs: { binds: streamVerbs.binds }, texts: (s) => (s.resource === undefined ? [] : [s.resource]) },
   "send-raw": {
@@ -336,11 +375,15 @@ export const positivesOf = (step: Step): string[] => info(step).positives(step);
 export const auditOf = (step: Step): { verb: string; patterns: string[] }[] => info(step).audit(step);
 /** The stanzas whose addresses decide whether a case crosses servers. */
 export const addressedBy = (step: Step): string[] => info(step).addressed(step);
+/** The named outcomes a single check takes one of ('receives one of', 'receives body one of'); none for other kinds. */
+export const outcomesOf = (step: Step): { name: string; requirements?: string[] }[] | undefined => info(step).outcomes?.(step);
 /** The stanzas a step sends, as written. */
 export const sentBy = (step: Step): string[] => info(step).sends(step);
 
 /** The stream-level kinds, for raw connections only. */
 export const STREAM_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].stream));
+/** The kinds for BOSH connections, which take no other. */
+export const BOSH_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].bosh));
 /** What a user of the harness's remote server can do in a step. */
 export const REMOTE_KINDS = new Set((Object.keys(KINDS) as Step["kind"][]).filter((k) => KINDS[k].remote));
 

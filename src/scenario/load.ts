@@ -95,9 +95,9 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   };
   const byStep = raw.needs?.some((f) => transport(f) === "tls" || transport(f) === "direct-tls");
   const webSocket = raw.needs?.some((f) => transport(f) === "websocket");
-  // A component connection (XEP-0114) keeps to its own port and stream, whatever the case's client connections do.
+  // A component connection (XEP-0114) keeps to its own port and stream, and a BOSH one to HTTP, whatever the case's client connections do.
   const connections = parties.connections.map((c) =>
-    c.component ? c : webSocket ? { ...c, webSocket: true as const } : raw.needs?.includes("starttls") || byStep ? { ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) } : c,
+    c.component || c.bosh ? c : webSocket ? { ...c, webSocket: true as const } : raw.needs?.includes("starttls") || byStep ? { ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) } : c,
   );
   // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
   const asked = (raw.needs ?? []).find((f) => {
@@ -117,8 +117,16 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     level: raw.level,
     requirements: raw.requirements,
     tags: raw.tags ?? [],
-    // A case with rooms needs a MUC service, and one with a component connection a component, whether or not it says so.
-    needs: [...new Set([...(rooms.length > 0 ? ["muc"] : []), ...(connections.some((c) => c.component) ? ["component"] : []), ...(raw.needs ?? [])] as Feature[])].map((name) => ({
+    // A case with rooms needs a MUC service, one with a component connection a component, and one with a BOSH
+    // connection a BOSH endpoint, whether or not it says so.
+    needs: [
+      ...new Set([
+        ...(rooms.length > 0 ? ["muc"] : []),
+        ...(connections.some((c) => c.component) ? ["component"] : []),
+        ...(connections.some((c) => c.bosh) ? ["bosh"] : []),
+        ...(raw.needs ?? []),
+      ] as Feature[]),
+    ].map((name) => ({
       name,
       shape: FEATURES[name],
     })),

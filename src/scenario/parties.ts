@@ -94,6 +94,11 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
       if (name in raw.accounts) throw new ScenarioError(where(["connections"], name), `connections.${name}: '${name}' is also an account; name the connection differently`);
       if (c?.component && c.plaintext)
         throw new ScenarioError(where(["connections", name], "plaintext"), `connections.${name}: a component connection never negotiates TLS; 'plaintext' does not apply`);
+      if (c?.bosh) {
+        const extra = (["online", "plaintext", "component"] as const).find((k) => c[k] !== undefined);
+        if (extra) throw new ScenarioError(where(["connections", name], extra), `connections.${name}: a BOSH connection posts what its steps write, over HTTP; '${extra}' does not apply`);
+        return { label: name, name, online: true, bosh: true as const };
+      }
       return { label: name, name, online: c?.online ?? true, ...(c?.plaintext && { plaintext: true as const }), ...(c?.component && { component: true as const }) };
     }),
   ];

@@ -32,9 +32,10 @@ const Resource = z.strictObject({
 /**
  * A raw connection without an account. plaintext: the steps start before any STARTTLS, so the case's own first
  * header is the stream's first (its 'to' is what the case is about). component: an external component (XEP-0114)
- * on the target's component port.
+ * on the target's component port. bosh: an HTTP client of the target's BOSH endpoint (XEP-0124), posting the
+ * `<body/>` requests its steps write.
  */
-const Connection = z.strictObject({ online: z.boolean().optional(), plaintext: z.boolean().optional(), component: z.boolean().optional() });
+const Connection = z.strictObject({ online: z.boolean().optional(), plaintext: z.boolean().optional(), component: z.boolean().optional(), bosh: z.boolean().optional() });
 
 const Account = z.strictObject({
   /**

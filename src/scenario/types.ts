@@ -11,7 +11,7 @@ export const WAITS = ["barrier", "timeout"] as const;
 export type Wait = (typeof WAITS)[number];
 
 export { FEATURES } from "../families/index.ts";
-export type { DiscoAt, FeatureShape, ProbeShape, StreamFeatureShape } from "../families/index.ts";
+export type { DiscoAt, FeatureShape, ProbeShape, StreamFeatureShape, TransportShape } from "../families/index.ts";
 import type { FEATURES } from "../families/index.ts";
 import type { FeatureShape } from "../families/index.ts";
 
@@ -81,6 +81,8 @@ export interface RawConnectionSpec {
   webSocket?: true;
   /** An external component (XEP-0114) on the target's component port, its stream header addressed to the component's domain. */
   component?: true;
+  /** An HTTP client of the target's BOSH endpoint (XEP-0124): its steps post the `<body/>` requests the case writes. */
+  bosh?: true;
 }
 
 /** The initial stream header of an "opens stream" step: attributes (null leaves one out) or literal bytes. */
@@ -104,6 +106,51 @@ export interface HttpExpectSpec {
   body?: string;
   headers?: Record<string, string>;
 }
+
+/**
+ * A 'posts' request of a BOSH connection (XEP-0124): the `<body/>` as written (of BOSH's namespace unless it names
+ * another, its payloads 'jabber:client' unless they name theirs), and header fields (lowercase names) beside
+ * Content-Type: text/xml; charset=utf-8, which they may replace.
+ */
+export interface BoshPostSpec {
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * What 'receives body' checks of the answer to one request of a BOSH connection: which request (`of`: its 'rid' as
+ * written; else the oldest whose answer no step took), and patterns for the HTTP status, header fields (lowercase
+ * names) and the `<body/>` (an XML pattern, its payloads read as XEP-0206 §2 says).
+ */
+export interface BoshExpectSpec {
+  of?: string;
+  status?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * What 'receives answers' checks of every answer a BOSH connection got (XEP-0124 §5, §6, §7.2, §8, §9.1, §14.2;
+ * XEP-0206 §2): every request answered in HTTP (none failed), HTTP 200, one well-formed `<body/>` of the BOSH
+ * namespace, no character data of its own, no comment, processing instruction or DTD, no chunked transfer coding,
+ * the session creation's attributes on no other answer, answers in 'rid' order, 'ack' on every answer once on one,
+ * the 'stream' prefix declared on the `<body/>` that carries `<stream:features/>` or `<stream:error/>`, and payloads
+ * that are XMPP's (stream features, SASL, stanzas, a stream error).
+ */
+export const ANSWER_CHECKS = [
+  "http",
+  "ok",
+  "well-formed",
+  "no-character-data",
+  "no-markup-declarations",
+  "not-chunked",
+  "session-attributes-once",
+  "in-rid-order",
+  "ack-throughout",
+  "stream-namespace-on-body",
+  "xmpp-payloads",
+] as const;
+export type AnswerCheck = (typeof ANSWER_CHECKS)[number];
 
 /** What a 'negotiates tls' step offers: versions (lowest, highest), an OpenSSL cipher list, key exchange groups, ALPN protocols. */
 export interface TlsOfferSpec {
@@ -291,6 +338,14 @@ export type Step =
   | (StepBase & { kind: "http"; request: HttpRequestSpec })
   /** The actor's latest HTTP response: its status, body and headers against patterns. */
   | (StepBase & { kind: "receive-http"; expect: HttpExpectSpec })
+  /** XEP-0124, a BOSH connection's HTTP POST of a `<body/>` the case writes: it goes at once, its answer is awaited by 'receives body'. */
+  | (StepBase & { kind: "bosh-post"; post: BoshPostSpec })
+  /** The answer to one request of a BOSH connection, waited for up to the timeout. */
+  | (StepBase & { kind: "bosh-receive"; expect: BoshExpectSpec })
+  /** The answer to one request (or to one of several) matching one of named expectations: each credits its own requirements, else the step's. */
+  | (StepBase & { kind: "bosh-receive-one-of"; alternatives: { name: string; expect: BoshExpectSpec; requirements?: string[] }[] })
+  /** Every answer a BOSH connection got so far passes these checks. */
+  | (StepBase & { kind: "bosh-answers"; checks: AnswerCheck[] })
   | (StepBase & { kind: "bind"; resource?: string })
   | (StepBase & { kind: "send-raw"; bytes: RawBytes })
   /**

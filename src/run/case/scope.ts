@@ -10,6 +10,7 @@ import type { AccountSpec, RawConnectionSpec, ResourceSpec, RoomSpec, Scenario, 
 import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/connections/session.ts";
 import type { ComponentEndpoint } from "../../xmpp/wire/endpoint.ts";
+import { BoshClient } from "../../xmpp/connections/bosh-client.ts";
 import type { HttpAnswer } from "../../xmpp/protocol/upload.ts";
 import type { Transcript } from "../../xmpp/connections/transcript.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
@@ -63,6 +64,8 @@ export class CaseScope {
   readonly sessions = new Map<string, Session>();
   /** Raw connections (docs/stream-steps.md) by label; they join barriers once bound. */
   readonly raws = new Map<string, RawConnection>();
+  /** BOSH connections (XEP-0124) by label: HTTP clients of the target's BOSH endpoint; they take no part in barriers. */
+  readonly boshes = new Map<string, BoshClient>();
   /** Each actor's latest HTTP response (XEP-0363 uploads), or why its request failed. */
   readonly httpAnswers = new Map<string, HttpAnswer | string>();
   /** Raw connections a step said would end (a stream error or close it expects, a disconnect): a later step on one is the scenario's mistake. */
@@ -176,6 +179,7 @@ export class CaseScope {
       this.bindings[a.name] = `${creds.username}@${side.endpoint.domain}`;
       this.bindings[`${a.name}.domain`] = side.endpoint.domain;
       this.bindings[secretKey(a.name, "password")] = creds.password;
+      this.bindings[secretKey(a.name, "plain")] = Buffer.from(`\0${creds.username}\0${creds.password}`).toString("base64");
       if (spare) this.bindings[secretKey(a.name, "newpassword")] = spare;
       for (const r of a.resources) this.bindings[`${a.name}/${r.name}`] = `${this.bindings[a.name]}/${r.name}`;
     }
@@ -237,7 +241,19 @@ export class CaseScope {
   }
 
   get onlineConnections(): RawConnectionSpec[] {
-    return [...this.connections.values()].filter((c) => c.online);
+    return [...this.connections.values()].filter((c) => c.online && !c.bosh);
+  }
+
+  /** Makes the case's BOSH connections: nothing goes out before their steps post. */
+  openBosh(): void {
+    const url = this.ctx.endpoint.bosh;
+    for (const c of this.connections.values()) if (c.bosh && url) this.boshes.set(c.label, new BoshClient(c.label, url, this.transcript, this.ctx.endpoint.security));
+  }
+
+  bosh(label: string): BoshClient {
+    const c = this.boshes.get(label);
+    if (!c) throw new HarnessError(`${label} is no BOSH connection of this run (it reaches no BOSH endpoint)`);
+    return c;
   }
 
   /**
@@ -364,6 +380,7 @@ export class CaseScope {
     // The case is over and its accounts are gone: the connections are cut, not closed (no round trip left to wait for).
     for (const s of this.all) s.drop();
     for (const c of this.raws.values()) c.drop();
+    for (const c of this.boshes.values()) c.close();
     for (const user of new Set(this.remotes.values())) this.ctx.remote?.release(user);
     this.transcript.add("harness", "note", "sessions closed", true);
   }

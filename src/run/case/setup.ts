@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
-import type { DiscoAt, ProbeShape, StreamFeatureShape } from "../../scenario/types.ts";
+import type { DiscoAt, ProbeShape, StreamFeatureShape, TransportShape } from "../../scenario/types.ts";
 import { matchStanza, parsePattern } from "../../match/pattern.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
 import { openRawStream } from "../../xmpp/connections/raw-stream.ts";
@@ -61,6 +61,7 @@ export async function setUp(scope: CaseScope): Promise<Missing[]> {
     missing = await missingFeatures(scope, [...(scope.all.length > 0 ? offered(scope, scope.all) : await probe(scope)), ...(await probeNamed(scope))], asker(scope, scope.all));
   if (missing.length > 0) return missing;
   await Promise.all(scope.onlineConnections.map((c) => scope.openRaw(c.label)));
+  scope.openBosh();
   // What set-up makes the server send to others follows initial presence (broadcasts, probes and their
   // answers); what it sends a session itself (echoes, offline messages, pending requests) the session's own
   // ping covers. So the markers come from the sessions that sent presence (and the remote server's users).
@@ -140,6 +141,24 @@ async function answers(scope: CaseScope, want: ProbeShape, session: Session | un
   return reply.attrs.type === "result" && (!want.holds || matchStanza(parsePattern(want.holds), reply).ok);
 }
 
+/** Why the run's way of reaching the server does not serve a case that needs each transport; undefined where it does. */
+const TRANSPORT_LACKS: Record<TransportShape["transport"], (scope: CaseScope) => string | undefined> = {
+  component: (scope) => (scope.ctx.component ? undefined : "the run knows no component the server accepts: --component NAME@HOST:PORT with --component-secret, or a local target"),
+  websocket: (scope) => (scope.ctx.endpoint.websocket ? undefined : "the run has no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket"),
+  bosh: (scope) => (scope.ctx.endpoint.bosh ? undefined : "the run has no BOSH endpoint: --bosh URL, or --target local:SERVER --bosh"),
+  tls: (scope) => overTls(scope, "starttls or --tls direct", (tls) => tls !== "none" && !scope.ctx.endpoint.websocket && !scope.ctx.endpoint.bosh),
+  "direct-tls": (scope) => overTls(scope, "direct", (tls) => tls === "direct"),
+};
+
+/** Why a case about TLS handshakes is not judged over this run's connection: how the run reaches the server, and the option that would. */
+function overTls(scope: CaseScope, option: string, serves: (tls: "none" | "starttls" | "direct") => boolean): string | undefined {
+  const { security, websocket, bosh } = scope.ctx.endpoint;
+  const tls = security?.tls ?? "none";
+  if (serves(tls)) return undefined;
+  const how = tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}${websocket ? " by WebSocket" : bosh ? " by BOSH" : ""}`;
+  return `the run reaches the server ${how}: --tls ${option}`;
+}
+
 /**
  * The features the case needs and the server does not offer. `phase`: a room's features are asked once the
  * case's rooms exist ("rooms"), the others before ("before rooms"); a case without rooms asks all at once.
@@ -159,17 +178,8 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
   const lacks = (f: string, text: string, transport = false) => missing.push({ feature: f, transport, text });
   for (const { name: f, shape: want } of now) {
     if ("transport" in want) {
-      const tls = scope.ctx.endpoint.security?.tls ?? "none";
-      const ws = scope.ctx.endpoint.websocket;
-      const bosh = scope.ctx.endpoint.bosh;
-      if (want.transport === "component") {
-        if (!scope.ctx.component) lacks(f, `${f} (the run knows no component the server accepts: --component NAME@HOST:PORT with --component-secret, or a local target)`, true);
-      } else if (want.transport === "websocket") {
-        if (!ws) lacks(f, `${f} (the run has no WebSocket endpoint: --websocket URL, or --target local:SERVER --websocket)`, true);
-      } else if (want.transport === "direct-tls" ? tls !== "direct" : tls === "none" || ws || bosh) {
-        const how = tls === "none" ? "without TLS" : `over ${tls === "direct" ? "direct TLS" : "STARTTLS"}${ws ? " by WebSocket" : bosh ? " by BOSH" : ""}`;
-        lacks(f, `${f} (the run reaches the server ${how}: --tls ${want.transport === "direct-tls" ? "direct" : "starttls or --tls direct"})`, true);
-      }
+      const why = TRANSPORT_LACKS[want.transport](scope);
+      if (why) lacks(f, `${f} (${why})`, true);
     } else if ("probe" in want) {
       if (!(await answers(scope, want, session)))
         lacks(f, `${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);

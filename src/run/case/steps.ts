@@ -14,6 +14,7 @@ import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from ".
 import { MID_CASE_ATTEMPTS, pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 import { httpHandlers } from "./http-steps.ts";
+import { boshHandlers } from "./bosh-steps.ts";
 
 export type { Miss } from "./step-kit.ts";
 
@@ -114,6 +115,7 @@ const POLL_ANSWER_MS = 1000;
 const handlers: { [K in Step["kind"]]: Handler<K> } = {
   ...streamHandlers,
   ...httpHandlers,
+  ...boshHandlers,
   async send(step, scope) {
     if (scope.isRaw(step.actor)) {
       actOn(scope, step).c.send(fill(step.xml, { ...scope.bindings, ...scope.counters() }));

@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import type net from "node:net";
 import WebSocket from "ws";
 import { tcpConnect, secure } from "../wire/tls.ts";
@@ -8,7 +10,7 @@ import { withTimeout } from "../../util/time.ts";
 
 /**
  * Whether a server is there: a new connection that the server answers with anything at all (its stream
- * header, a stream error, a TLS handshake, a WebSocket upgrade). It asks for nothing else, so a server that
+ * header, a stream error, a TLS handshake, a WebSocket upgrade, an HTTP response at its BOSH URL). It asks for nothing else, so a server that
  * limits or refuses new streams still counts as there; only a refused or reset connection, or one that
  * gets no byte within `timeoutMs`, does not. Resolves with why not, or undefined when it answered; the
  * connection is gone either way.
@@ -16,7 +18,7 @@ import { withTimeout } from "../../util/time.ts";
 export async function whyNoAnswer(endpoint: Endpoint, timeoutMs: number): Promise<string | undefined> {
   const open = new Set<{ destroy(): void }>();
   try {
-    await withTimeout(answer(endpoint, timeoutMs, open), timeoutMs, `${endpoint.websocket ?? `${endpoint.host}:${endpoint.port}`} sent nothing`);
+    await withTimeout(answer(endpoint, timeoutMs, open), timeoutMs, `${endpoint.websocket ?? endpoint.bosh ?? `${endpoint.host}:${endpoint.port}`} sent nothing`);
     return undefined;
   } catch (err) {
     return (err as Error).message;
@@ -26,6 +28,26 @@ export async function whyNoAnswer(endpoint: Endpoint, timeoutMs: number): Promis
 }
 
 async function answer(endpoint: Endpoint, timeoutMs: number, open: Set<{ destroy(): void }>): Promise<void> {
+  if (endpoint.bosh) {
+    // An HTTP server answers an HTTP request (whatever its status), not a stream header.
+    const url = endpoint.bosh;
+    const security = endpoint.security ?? PLAINTEXT;
+    await new Promise<void>((resolve, reject) => {
+      const req = (url.startsWith("https:") ? https : http).request(url, {
+        method: "GET",
+        agent: false,
+        ...(url.startsWith("https:") && { ...(security.ca && { ca: security.ca }), rejectUnauthorized: !security.insecure }),
+      });
+      open.add(req);
+      req.once("response", (res) => {
+        res.resume();
+        resolve();
+      });
+      req.once("error", reject);
+      req.end();
+    });
+    return;
+  }
   if (endpoint.websocket) {
     const ws = new WebSocket(endpoint.websocket, ["xmpp"], webSocketOptions(endpoint.security, timeoutMs));
     ws.on("error", () => {});

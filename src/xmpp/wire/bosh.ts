@@ -307,7 +307,7 @@ export class BoshSocket extends EventEmitter {
  * <body/> it came in (the 'stream' prefix of <stream:features/>, XEP-0206 §2), and 'jabber:client' where it has
  * none (XEP-0206 §2's note: many connection managers leave the stanzas' namespace out).
  */
-function standalone(child: Element, body: Element): Element {
+export function standalone(child: Element, body: Element): Element {
   const el = parse(child.toString()) as Element;
   for (const [name, value] of Object.entries(body.attrs)) if (name.startsWith("xmlns:") && el.attrs[name] === undefined) el.attrs[name] = value;
   if (!el.name.includes(":") && el.attrs.xmlns === undefined) el.attrs.xmlns = NS.client;

@@ -1,0 +1,142 @@
+import { parse, type Element } from "ltx";
+import { SaxesParser } from "saxes";
+import type { AnswerCheck } from "../../scenario/types.ts";
+import type { BoshAnswer, BoshExchange } from "../connections/bosh-client.ts";
+import { standalone } from "../wire/bosh.ts";
+import { NS } from "../wire/ns.ts";
+
+export const HTTPBIND = "http://jabber.org/protocol/httpbind";
+
+/** XEP-0124 §7.2: the attributes of the session creation response, which "SHOULD NOT be included in any other responses". */
+const SESSION_ATTRIBUTES = ["sid", "wait", "requests", "ver", "polling", "inactivity", "hold"];
+
+/**
+ * How an answer's text reads as XML 1.0 (a strict parser: ltx takes a repeated attribute or a comment without a
+ * word), and what XEP-0124 §6 forbids in a `<body/>`'s content: comments, processing instructions, DTD subsets.
+ * Namespaces in XML are only a SHOULD there, so prefixes are not resolved.
+ */
+function readXml(text: string): { error?: string; markup: string[]; characterData: boolean } {
+  const markup: string[] = [];
+  let depth = 0;
+  let characterData = false;
+  const p = new SaxesParser({ xmlns: false });
+  p.on("comment", () => markup.push("a comment"));
+  p.on("processinginstruction", (pi) => markup.push(`a processing instruction <?${pi.target}?>`));
+  p.on("doctype", () => markup.push("a DTD"));
+  p.on("opentag", () => depth++);
+  p.on("closetag", () => depth--);
+  p.on("text", (t) => (characterData ||= depth === 1 && t.length > 0));
+  try {
+    p.write(text).close();
+    return { markup, characterData };
+  } catch (err) {
+    return { error: (err as Error).message, markup, characterData };
+  }
+}
+
+/**
+ * The answer's `<body/>` as patterns match it: its payloads read as XEP-0206 §2 says (a stanza without a namespace
+ * of its own is 'jabber:client', the wrapper's prefix declarations carried down); why not, when it is no XML.
+ */
+export function bodyOf(answer: BoshAnswer): Element | string {
+  let el: Element;
+  try {
+    el = parse(answer.text) as Element;
+  } catch (err) {
+    return `the answer is no XML document (${(err as Error).message})`;
+  }
+  const body = parse(el.toString()) as Element;
+  body.children = el.children.map((c) => (typeof c === "string" ? c : standalone(c, el)));
+  return body;
+}
+
+/**
+ * A request as a case wrote it, made what it means: of BOSH's namespace unless it names another, its unqualified
+ * payloads 'jabber:client' (XEP-0206 §2). What does not parse goes as written.
+ */
+export function boshRequest(text: string): string {
+  let el: Element;
+  try {
+    el = parse(text) as Element;
+  } catch {
+    return text;
+  }
+  if (el.attrs.xmlns === undefined && !el.name.includes(":")) el.attrs.xmlns = HTTPBIND;
+  for (const c of el.children) if (typeof c !== "string" && c.attrs.xmlns === undefined && !c.name.includes(":")) c.attrs.xmlns = NS.client;
+  return el.toString();
+}
+
+/**
+ * A `<body/>` pattern as written, read the way answers are: BOSH's namespace unless it names another, its payloads
+ * 'jabber:client' unless they name theirs.
+ */
+export function bodyPattern(pattern: Element): Element {
+  if (pattern.attrs.xmlns === undefined && !pattern.name.includes(":")) pattern.attrs.xmlns = HTTPBIND;
+  pattern.children = pattern.children.map((c) => (typeof c === "string" ? c : standalone(c, pattern)));
+  return pattern;
+}
+
+type Answered = BoshExchange & { answer: BoshAnswer };
+const answered = (e: BoshExchange): e is Answered => e.answer !== undefined && !("failed" in e.answer);
+
+/** Why an answer breaks each check of 'receives answers' (XEP-0124 §5, §6, §7.2, §8, §14.2), or undefined. */
+export const ANSWER_PROBLEMS: Record<AnswerCheck, (exchange: Answered, all: BoshExchange[]) => string | undefined> = {
+  http: (_, all) => {
+    const failed = all.find((e) => e.answer !== undefined && "failed" in e.answer);
+    return failed && failed.answer && "failed" in failed.answer ? `the request rid ${failed.rid ?? "(none)"} got no HTTP answer: ${failed.answer.failed}` : undefined;
+  },
+  ok: ({ answer }) => (answer.status === 200 ? undefined : `HTTP ${answer.status}, not 200 OK`),
+  "well-formed": ({ answer }) => {
+    const { error } = readXml(answer.text);
+    if (error) return `not well-formed XML 1.0: ${error}`;
+    const el = bodyOf(answer);
+    return typeof el === "string" ? el : el.is("body", HTTPBIND) ? undefined : `<${el.name}/> of ${el.getNS() ?? "no namespace"}, not a <body/> of ${HTTPBIND}`;
+  },
+  "no-character-data": ({ answer }) => (readXml(answer.text).characterData ? "character data directly inside <body/>" : undefined),
+  "no-markup-declarations": ({ answer }) => {
+    const { markup } = readXml(answer.text);
+    return markup.length > 0 ? `${markup[0]} in the answer` : undefined;
+  },
+  "not-chunked": ({ answer }) => (/\bchunked\b/i.test(answer.headers["transfer-encoding"] ?? "") ? `Transfer-Encoding: ${answer.headers["transfer-encoding"]}` : undefined),
+  "session-attributes-once": (exchange, all) => {
+    if (exchange === all.find(answered)) return undefined;
+    const el = bodyOf(exchange.answer);
+    const extra = typeof el === "string" ? [] : SESSION_ATTRIBUTES.filter((n) => el.attrs[n] !== undefined);
+    return extra.length > 0 ? `'${extra.join("', '")}' on an answer after the session creation response` : undefined;
+  },
+  "ack-throughout": (exchange, all) => {
+    const acked = all.filter(answered).filter((e) => typeof bodyOf(e.answer) !== "string" && (bodyOf(e.answer) as Element).attrs.ack !== undefined);
+    if (acked.length === 0) return undefined;
+    const el = bodyOf(exchange.answer);
+    return typeof el !== "string" && el.attrs.ack === undefined ? `no 'ack', where rid ${acked[0].rid ?? "(none)"}'s answer has one` : undefined;
+  },
+  "stream-namespace-on-body": ({ answer }) => {
+    let el: Element;
+    try {
+      el = parse(answer.text) as Element;
+    } catch {
+      return undefined;
+    }
+    const streamChild = el.children.find((c): c is Element => typeof c !== "string" && c.getNS() === NS.stream);
+    return streamChild && el.attrs["xmlns:stream"] !== NS.stream ? `<${streamChild.name}/> in a <body/> that does not declare xmlns:stream='${NS.stream}'` : undefined;
+  },
+  "xmpp-payloads": ({ answer }) => {
+    const el = bodyOf(answer);
+    if (typeof el === "string") return undefined;
+    const odd = el.children.find(
+      (c): c is Element =>
+        typeof c !== "string" &&
+        !(c.getNS() === NS.stream && (c.getName() === "features" || c.getName() === "error")) &&
+        c.getNS() !== NS.sasl &&
+        !(c.getNS() === NS.client && ["message", "presence", "iq"].includes(c.getName())),
+    );
+    return odd ? `a payload that is no stream features, SASL element, stanza or stream error: <${odd.name} xmlns='${odd.getNS() ?? ""}'/>` : undefined;
+  },
+  "in-rid-order": (exchange, all) => {
+    const later = all.filter(answered).find((e) => Number(e.rid) > Number(exchange.rid) && e.answer.seq < exchange.answer.seq);
+    return later ? `answered after rid ${later.rid}, a later request` : undefined;
+  },
+};
+
+/** The exchanges whose answer came (not a failed request), in request order. */
+export const answeredExchanges = (all: BoshExchange[]): Answered[] => all.filter(answered);
