@@ -3,13 +3,19 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { loadSuite, run } from "../src/index.ts";
 import type { RunResult } from "../src/results/schema.ts";
-import { runCli } from "./support/cli.ts";
+import { BoshFaultProxy } from "./support/bosh-proxy.ts";
+import { ROOT, runCli } from "./support/cli.ts";
+import { ejabberd } from "./support/ejabberd.ts";
+import { prosody } from "./support/prosody.ts";
+import { BOSH_FAULTS, BOSH_VARIATIONS } from "./support/xep/connections.ts";
 
 /** XEP-0206 as the run's transport: the local target serves BOSH and the run's sessions go over it, with the verdicts of TCP. */
 const out = () => mkdtempSync(path.join(tmpdir(), "xc-bosh-"));
 const resultsIn = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
-const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+const verdicts = (r: Pick<RunResult, "cases">) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+const FAMILY = path.join(ROOT, "scenarios/bosh");
 
 test("the roster family over BOSH on local Prosody: exit 0, the run's sessions over BOSH, and the verdicts of the same run over TCP", async () => {
   const [bosh, tcp] = [out(), out()];
@@ -56,3 +62,48 @@ test("--bosh usage errors exit 2 with what to write instead", async () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   }
 });
+
+/** The BOSH family's cases (scenarios/bosh), their raw verdicts through a proxy that changes nothing, and through each fault of a connection manager. */
+for (const server of ["prosody", "ejabberd"] as const) {
+  test(`every BOSH fault (test/support/xep/connections.ts) that ${server} would show makes the cases citing its rules fail on those rules, and the variations change no verdict`, async () => {
+    const t = server === "prosody" ? await prosody({ bosh: true }) : await ejabberd({ bosh: true });
+    const proxy = new BoshFaultProxy(t.bosh!);
+    const url = await proxy.listen();
+    const suite = loadSuite([FAMILY]).scenarios;
+    const at = { bosh: url, domain: t.domain, install: false, profile: { mode: "none" as const } };
+    try {
+      const direct = await run(suite, at);
+      const plain = verdicts(direct);
+      // What each case shows of each rule without a fault: a fault is shown where the rules it breaks held.
+      const held = (id: string, rule: string) => direct.cases.find((c) => c.id === id)?.requirementResults?.find((q) => q.id === rule)?.verdict === "pass";
+      const missed: string[] = [];
+      for (const f of BOSH_FAULTS.filter((x) => x.on.includes(server))) {
+        for (const id of f.cases)
+          assert.ok(f.conditional ? plain[id] === "skip" : f.requirements.some((rule) => held(id, rule)), `${f.id}: ${id} holds ${f.requirements.join(" or ")} on ${server} without the fault`);
+        proxy.fault = f.fault;
+        const r = await run(
+          suite.filter((sc) => f.cases.includes(sc.id)),
+          at,
+        );
+        for (const c of r.cases) {
+          const failed = c.failures.flatMap((x) => x.requirements ?? []);
+          if (!["fail", "warn"].includes(c.verdict) || !failed.some((id) => f.requirements.includes(id))) missed.push(`${f.id} ${c.id}: ${c.verdict} ${failed.join(",")} ${c.reason ?? ""}`);
+        }
+      }
+      assert.deepEqual(missed, []);
+      // Every variation at once: what a correct connection manager may do changes no verdict.
+      proxy.fault = {
+        answer: async (r, a) => {
+          let out = a;
+          for (const v of BOSH_VARIATIONS) out = await v.fault.answer!(r, out);
+          return out;
+        },
+      };
+      assert.deepEqual(verdicts(await run(suite, at)), plain);
+    } finally {
+      proxy.fault = undefined;
+      await proxy.close();
+      await t.stop();
+    }
+  });
+}

@@ -46,7 +46,7 @@ export const boshHandlers: { [K in "bosh-post" | "bosh-receive" | "bosh-receive-
   async "bosh-post"(step, scope) {
     const filled = (v: string) => fill(v, scope.bindings, false);
     const headers = Object.fromEntries(Object.entries(step.post.headers ?? {}).map(([k, v]) => [k, filled(v)]));
-    scope.bosh(step.actor).post(boshRequest(fill(step.post.body, scope.bindings)), { "content-type": DEFAULT_CONTENT_TYPE, ...headers });
+    await scope.bosh(step.actor).post(boshRequest(fill(step.post.body, scope.bindings)), { "content-type": DEFAULT_CONTENT_TYPE, ...headers }, timeoutOf(scope, step));
     return undefined;
   },
 

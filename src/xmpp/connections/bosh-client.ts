@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import type { Security } from "../wire/endpoint.ts";
 import type { Transcript } from "./transcript.ts";
+import { unreadInKernels } from "../wire/unread-bytes.ts";
 
 /** What the connection manager answered to one request: the HTTP status, header fields, the body's text, and when. */
 export interface BoshAnswer {
@@ -47,8 +48,12 @@ export class BoshClient {
     this.agent = secure ? new https.Agent({ keepAlive: true, ...(security?.ca && { ca: security.ca }), rejectUnauthorized: !security?.insecure }) : new http.Agent({ keepAlive: true });
   }
 
-  /** Posts one request with these header fields (lowercase names); its answer comes to `exchanges`. */
-  post(body: string, headers: Record<string, string>): BoshExchange {
+  /**
+   * Posts one request with these header fields (lowercase names); its answer comes to `exchanges`. Resolves once the
+   * connection manager has read the whole request (the kernels hold none of it unread), or at `timeoutMs`: a request
+   * posted next comes after it, so a case decides the order in which they arrive.
+   */
+  async post(body: string, headers: Record<string, string>, timeoutMs: number): Promise<BoshExchange> {
     const exchange: BoshExchange = { ...(ridOf(body) !== undefined && { rid: ridOf(body) }), body, taken: false };
     this.exchanges.push(exchange);
     const fields = Object.entries(headers).filter(([k, v]) => !(k === "content-type" && v === DEFAULT_CONTENT_TYPE));
@@ -75,7 +80,19 @@ export class BoshClient {
         settle({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString("utf8"), seq: ++this.arrivals, at: this.transcript.now() });
       });
     });
+    const read = new Promise<void>((resolve) => {
+      const deadline = Date.now() + timeoutMs;
+      req.once("socket", (socket) => {
+        const check = () => {
+          if (exchange.answer || Date.now() > deadline || (!socket.connecting && socket.writableLength === 0 && req.writableFinished && unreadInKernels(socket) === 0)) return resolve();
+          setTimeout(check, 1);
+        };
+        req.once("finish", check);
+      });
+      req.once("error", () => resolve());
+    });
     req.end(body);
+    await read;
     return exchange;
   }
 

@@ -1,5 +1,6 @@
 import type { FrameFault, Message } from "../websocket-proxy.ts";
 import type { TlsFaultDef } from "../tls-proxy.ts";
+import type { BoshFault, BoshReply, BoshRequest } from "../bosh-proxy.ts";
 
 /**
  * The connections family's faults and variations (RFC 7395, XEP-0368): made by proxies of their own, since the
@@ -178,4 +179,350 @@ export const TLS_FAULTS: TlsFaultDef[] = [
   },
 ];
 
-export const PROXY_FAULTS: { id: string; requirements: string[] }[] = [...WEBSOCKET_FAULTS, ...TLS_FAULTS];
+/**
+ * Bugs of a BOSH connection manager (XEP-0124, XEP-0206), made by the BOSH proxy (../bosh-proxy.ts) on the sessions of
+ * the cases' BOSH connections; `on`: the local servers whose cases pass without the fault (where one already breaks
+ * the rule, or does not offer what the case needs, the fault shows nothing there).
+ */
+export interface BoshFaultDef {
+  id: string;
+  requirements: string[];
+  cases: string[];
+  on: ("prosody" | "ejabberd")[];
+  /** The fault also makes the condition its cases need (without it they are skipped: the server states what they need absent). */
+  conditional?: true;
+  fault: BoshFault;
+}
+
+/** An answer with its `<body ...>` start tag changed. */
+const bodyTag = (a: BoshReply, edit: (tag: string) => string): BoshReply => ({ ...a, text: a.text.replace(/^(\s*)<body\b[^>]*?(\/?)>/, (tag) => edit(tag)) });
+const setAttr = (tag: string, name: string, value: string) =>
+  new RegExp(`\\s${name}=`).test(tag) ? tag.replace(new RegExp(`\\s${name}=(['"])[^'"]*\\1`), ` ${name}='${value}'`) : tag.replace(/^<body\b/, `<body ${name}='${value}'`);
+const dropAttr = (tag: string, name: string) => tag.replace(new RegExp(`\\s${name}=(['"])[^'"]*\\1`), "");
+/** Something put first inside an answer's `<body>`, or the body opened for it. */
+const inside = (a: BoshReply, what: string): BoshReply => ({
+  ...a,
+  text: /\/>\s*$/.test(a.text) && !/<\/body>\s*$/.test(a.text) ? a.text.replace(/\/>\s*$/, `>${what}</body>`) : a.text.replace(/^(\s*<body\b[^>]*>)/, `$1${what}`),
+});
+/** A request with nothing in it: not a restart, pause or terminate either. */
+const isEmptyRequest = (r: BoshRequest) => !r.creation && /^\s*<body\b[^>]*\/>\s*$/.test(r.text) && !/\b(xmpp:restart|pause|type)=/.test(r.text);
+const authenticated = new Set<string>();
+const afterAuth = (r: BoshRequest) => {
+  if (/<auth\b/.test(r.text) && r.sid) authenticated.add(r.sid);
+  return r.sid !== undefined && authenticated.has(r.sid);
+};
+
+export const BOSH_FAULTS: BoshFaultDef[] = [
+  {
+    id: "bosh-content-type-other",
+    requirements: ["BOSH-CT-02"],
+    cases: ["bosh-create-response"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (_, a) => ({ ...a, headers: { ...a.headers, "content-type": "application/xml" } }) },
+  },
+  {
+    id: "bosh-content-type-not-kept",
+    requirements: ["BOSH-CT-01"],
+    cases: ["bosh-create-content"],
+    on: [],
+    fault: { answer: (_, a) => ({ ...a, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" } }) },
+  },
+  {
+    id: "bosh-creation-without-requests",
+    requirements: ["BOSH-CREATE-03"],
+    cases: ["bosh-create-response"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => dropAttr(t, "requests")) : a) },
+  },
+  {
+    id: "bosh-creation-wait-longer",
+    requirements: ["BOSH-CREATE-04"],
+    cases: ["bosh-create-response"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => setAttr(t, "wait", "60")) : a) },
+  },
+  {
+    id: "bosh-creation-hold-larger",
+    requirements: ["BOSH-CREATE-08"],
+    cases: ["bosh-create-response"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => setAttr(t, "hold", "5")) : a) },
+  },
+  {
+    id: "bosh-creation-http-error",
+    requirements: ["BOSH-PAYLOAD-02"],
+    cases: ["bosh-create-response"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (r.creation ? { ...a, status: 500 } : a) },
+  },
+  {
+    id: "bosh-sid-repeated",
+    requirements: ["BOSH-CREATE-01", "BOSH-CREATE-02", "BOSH-SEC-02"],
+    cases: ["bosh-sid-unique"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      let first: string | undefined;
+      return { answer: (r: BoshRequest, a: BoshReply) => (r.creation ? bodyTag(a, (t) => (first ? setAttr(t, "sid", first) : ((first = /\bsid=(['"])([^'"]*)\1/.exec(t)?.[2]), t))) : a) };
+    })(),
+  },
+  {
+    // Requests forwarded in the order they arrive: two that overtook each other carry each other's payloads.
+    id: "bosh-payloads-in-arrival-order",
+    requirements: ["BOSH-RID-01", "BOSH-PAYLOAD-01"],
+    cases: ["bosh-rid-order"],
+    on: ["prosody"],
+    fault: (() => {
+      const held = new Map<string, { rid: number; payload: string }>();
+      const payloadOf = (t: string) => /^\s*<body\b[^>]*>([\s\S]*)<\/body>\s*$/.exec(t)?.[1] ?? "";
+      return {
+        request: (r: BoshRequest) => {
+          const payload = payloadOf(r.text);
+          if (!r.sid || r.rid === undefined || !payload) return r.text;
+          const before = held.get(r.sid);
+          held.set(r.sid, { rid: Number(r.rid), payload });
+          // This one came after a later 'rid': it carries the later one's payload, which went first with this one's.
+          if (before && before.rid === Number(r.rid) + 1) return r.text.replace(payload, before.payload);
+          return r.text;
+        },
+      };
+    })(),
+  },
+  {
+    // A request that came after the next one (out of 'rid' order) is answered only once that one has been: answers
+    // in the order requests arrived, not in 'rid' order (at most 3 s later).
+    id: "bosh-answers-in-arrival-order",
+    requirements: ["BOSH-ORDER-01"],
+    cases: ["bosh-rid-order"],
+    on: ["prosody"],
+    fault: (() => {
+      const posted = new Set<string>();
+      const answered = new Map<string, () => void>();
+      const done = new Map<string, Promise<void>>();
+      const doneOf = (k: string) => done.get(k) ?? done.set(k, new Promise<void>((resolve) => answered.set(k, resolve))).get(k)!;
+      const early = new Set<string>();
+      return {
+        request: (r: BoshRequest) => {
+          if (r.rid === undefined) return r.text;
+          const k = `${r.sid} ${r.rid}`;
+          if (posted.has(`${r.sid} ${Number(r.rid) + 1}`)) early.add(k);
+          posted.add(k);
+          return r.text;
+        },
+        answer: async (r: BoshRequest, a: BoshReply) => {
+          const k = `${r.sid} ${r.rid}`;
+          if (early.has(k)) await Promise.race([doneOf(`${r.sid} ${Number(r.rid) + 1}`), new Promise((resolve) => setTimeout(resolve, 3000))]);
+          void doneOf(k);
+          setTimeout(() => answered.get(k)?.(), 10);
+          return a;
+        },
+      };
+    })(),
+  },
+  {
+    // An empty request after the login is answered at once, and what the server then sends is lost.
+    id: "bosh-empty-request-not-held",
+    requirements: ["BOSH-POLL-01", "BOSH-PAYLOAD-03"],
+    cases: ["bosh-payload-asap"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (afterAuth(r) && isEmptyRequest(r) ? { ...a, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" } : a) },
+  },
+  {
+    id: "bosh-rid-beyond-window-kept",
+    requirements: ["BOSH-RID-02"],
+    cases: ["bosh-rid-above-window"],
+    on: ["ejabberd"],
+    fault: { answer: (r, a) => (r.rid === "1100" ? { ...a, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" } : a) },
+  },
+  {
+    id: "bosh-resent-rid-other-error",
+    requirements: ["BOSH-RID-04", "BOSH-RID-03"],
+    cases: ["bosh-rid-resent"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      const seen = new Set<string>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply) => {
+          const key = `${r.sid} ${r.rid}`;
+          if (r.creation || !seen.has(key)) return (seen.add(key), a);
+          return { ...a, text: "<body type='terminate' condition='other-request' xmlns='http://jabber.org/protocol/httpbind'/>" };
+        },
+      };
+    })(),
+  },
+  {
+    id: "bosh-terminate-payload-dropped",
+    requirements: ["BOSH-TERM-01"],
+    cases: ["bosh-terminate"],
+    on: ["prosody", "ejabberd"],
+    fault: { request: (r) => (/\btype=(['"])terminate\1/.test(r.text) ? r.text.replace(/^(\s*<body\b[^>]*?)>[\s\S]*<\/body>\s*$/, "$1/>") : r.text) },
+  },
+  {
+    id: "bosh-body-attribute-twice",
+    requirements: ["BOSH-BODY-01"],
+    cases: ["bosh-xmpp-login"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (afterAuth(r) ? bodyTag(a, (t) => t.replace(/^<body\b/, "<body xmlns:x='urn:x' xmlns:x='urn:x'")) : a) },
+  },
+  {
+    id: "bosh-body-comment",
+    requirements: ["BOSH-BODY-02"],
+    cases: ["bosh-xmpp-login"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (afterAuth(r) ? inside(a, "<!-- a note -->") : a) },
+  },
+  {
+    id: "bosh-body-character-data",
+    requirements: ["BOSH-BODY-03"],
+    cases: ["bosh-xmpp-login"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (afterAuth(r) ? inside(a, "text") : a) },
+  },
+  {
+    id: "bosh-http-garbled",
+    requirements: ["BOSH-HTTP-01"],
+    cases: ["bosh-xmpp-login"],
+    on: ["prosody", "ejabberd"],
+    fault: { raw: (r) => (/id=(['"])p2\1/.test(r.text) ? "HTTP/1.1 2OO Fine\r\nnot a header\r\n\r\n" : undefined) },
+  },
+  {
+    // The 'stream' prefix declared on the payload instead of the <body/> (XEP-0206 §2).
+    id: "bosh-stream-prefix-on-payload",
+    requirements: ["XBOSH-BODY-01", "XBOSH-BODY-03"],
+    cases: ["bosh-xmpp-login", "bosh-remote-stream-error"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (_, a) =>
+        /<stream:(features|error)\b/.test(a.text)
+          ? {
+              ...bodyTag(a, (t) => dropAttr(t, "xmlns:stream")),
+              text: bodyTag(a, (t) => dropAttr(t, "xmlns:stream")).text.replace(/<stream:(features|error)\b/, "<stream:$1 xmlns:stream='http://etherx.jabber.org/streams'"),
+            }
+          : a,
+    },
+  },
+  {
+    id: "bosh-restartlogic-missing",
+    requirements: ["XBOSH-RESTART-01"],
+    cases: ["bosh-xmpp-login"],
+    on: ["ejabberd"],
+    fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => dropAttr(t, "xmpp:restartlogic")) : a) },
+  },
+  {
+    id: "bosh-restart-features-dropped",
+    requirements: ["XBOSH-RESTART-04"],
+    cases: ["bosh-xmpp-login"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (/xmpp:restart=(['"])true\1/.test(r.text) ? { ...a, text: a.text.replace(/<stream:features\b[\s\S]*?<\/stream:features>/, "") } : a) },
+  },
+  {
+    id: "bosh-restart-old-stream",
+    requirements: ["XBOSH-RESTART-03"],
+    cases: ["bosh-xmpp-login"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) =>
+        /xmpp:restart=(['"])true\1/.test(r.text)
+          ? { ...a, text: a.text.replace(/(<stream:features\b[^>]*>)/, "$1<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>") }
+          : a,
+    },
+  },
+  {
+    id: "bosh-pause-with-payload",
+    requirements: ["BOSH-PAUSE-01"],
+    cases: ["bosh-pause"],
+    on: ["ejabberd"],
+    fault: { answer: (r, a) => (/\bpause=/.test(r.text) ? inside(a, "<message xmlns='jabber:client' type='chat'><body>hi</body></message>") : a) },
+  },
+  {
+    id: "bosh-undeclared-stream-opened",
+    requirements: ["BOSH-MULTI-01"],
+    cases: ["bosh-multi-streams-undeclared"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (!r.creation && /\bto=/.test(r.text) ? bodyTag(a, (t) => setAttr(t, "stream", "second")) : a) },
+  },
+  {
+    id: "bosh-ack-not-throughout",
+    requirements: ["BOSH-ACK-01"],
+    cases: ["bosh-xmpp-login"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => setAttr(t, "ack", r.rid ?? "1")) : a) },
+  },
+  {
+    // No 'requests' said, and a third request at once refused as too many.
+    id: "bosh-requests-unstated-limited",
+    conditional: true,
+    requirements: ["BOSH-OVER-01"],
+    cases: ["bosh-requests-unlimited"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) =>
+        r.creation
+          ? bodyTag(a, (t) => dropAttr(t, "requests"))
+          : r.rid === "1003"
+            ? { ...a, text: "<body type='terminate' condition='policy-violation' xmlns='http://jabber.org/protocol/httpbind'/>" }
+            : a,
+    },
+  },
+  {
+    id: "bosh-polling-unstated-limited",
+    conditional: true,
+    requirements: ["BOSH-POLLING-01"],
+    cases: ["bosh-polling-unlimited"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) =>
+        r.creation
+          ? bodyTag(a, (t) => dropAttr(t, "polling"))
+          : r.rid === "1002"
+            ? { ...a, text: "<body type='terminate' condition='policy-violation' xmlns='http://jabber.org/protocol/httpbind'/>" }
+            : a,
+    },
+  },
+];
+
+/** What a correct connection manager may do that Prosody and ejabberd do not, with the rule that allows it. */
+export const BOSH_VARIATIONS: { id: string; allowed: string; fault: BoshFault }[] = [
+  {
+    id: "bosh-attributes-reversed",
+    allowed: "XML: attribute order and quoting carry no meaning",
+    fault: {
+      answer: (_, a) =>
+        bodyTag(a, (t) => {
+          const m = /^<body\s+([^>]*?)\s*(\/?)>$/.exec(t);
+          if (!m) return t;
+          const attrs = [...m[1].matchAll(/([\w:-]+)=(['"])(.*?)\2/g)].map((x) => `${x[1]}="${x[3]}"`);
+          return `<body ${attrs.reverse().join(" ")}${m[2]}>`;
+        }),
+    },
+  },
+  {
+    id: "bosh-content-type-spelt-otherwise",
+    allowed: "RFC 7231 §3.1.1.1: the type, subtype and parameter names are case-insensitive, whitespace may surround ';', and RFC 2046 §4.1.2 makes a charset's name case-insensitive",
+    fault: { answer: (_, a) => ({ ...a, headers: { ...a.headers, "content-type": (a.headers["content-type"] ?? "").replace(/^text\/xml; charset=utf-8$/i, "Text/XML ;Charset=UTF-8") } }) },
+  },
+  {
+    id: "bosh-extra-header",
+    allowed: "RFC 7230 §3.2: a response may carry header fields a client does not use",
+    fault: { answer: (_, a) => ({ ...a, headers: { ...a.headers, "cache-control": "no-store", "x-served-by": "conformance" } }) },
+  },
+  {
+    id: "bosh-from-on-later-answers",
+    allowed: "XEP-0124 §7.2 lets 'from' come on a later response; XEP-0206 §4 'xmpp:version' too",
+    fault: (() => {
+      const from = new Map<string, string>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply) => {
+          if (r.creation) {
+            const [sid, domain] = [/\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2], /\bfrom=(['"])([^'"]*)\1/.exec(a.text)?.[2]];
+            if (sid && domain) from.set(sid, domain);
+            return a;
+          }
+          const domain = r.sid && from.get(r.sid);
+          return domain ? bodyTag(a, (t) => (/\sfrom=/.test(t) ? t : t.replace(/^<body\b/, `<body from='${domain}'`))) : a;
+        },
+      };
+    })(),
+  },
+];
+
+export const PROXY_FAULTS: { id: string; requirements: string[] }[] = [...WEBSOCKET_FAULTS, ...TLS_FAULTS, ...BOSH_FAULTS];
