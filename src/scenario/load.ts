@@ -97,7 +97,13 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
   const webSocket = raw.needs?.some((f) => transport(f) === "websocket");
   // A component connection (XEP-0114) keeps to its own port and stream, and a BOSH one to HTTP, whatever the case's client connections do.
   const connections = parties.connections.map((c) =>
-    c.component || c.bosh ? c : webSocket ? { ...c, webSocket: true as const } : raw.needs?.includes("starttls") || byStep ? { ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) } : c,
+    c.component || c.bosh
+      ? c
+      : webSocket
+        ? { ...c, webSocket: true as const }
+        : raw.needs?.includes("starttls") || byStep
+          ? { ...c, plaintext: true as const, ...(byStep && { tlsByStep: true as const }) }
+          : c,
   );
   // A disco#info feature, a probe or a stream feature offered after authentication is asked over a logged-in session of the case.
   const asked = (raw.needs ?? []).find((f) => {

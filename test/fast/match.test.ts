@@ -149,3 +149,11 @@ test("xc:children='only:…': no child of the element's own namespace but the na
   assert.equal(r.ok, false);
   assert.match(r.problems[0], /expected no child of its own namespace but instructions, username, password, got <favourite-colour\/>/);
 });
+
+test("{media:TYPE}: an HTTP media type as HTTP compares it, names and a charset in any case, parameters in any order", () => {
+  const caps = {};
+  for (const same of ["text/xml; charset=utf-8", "Text/XML;charset=UTF-8", 'text/xml ; charset="utf-8"']) assert.equal(matchValue("{media:text/xml; charset=utf-8}", same, caps), undefined, same);
+  for (const other of ["text/plain; charset=utf-8", "text/xml", "text/xml; charset=iso-8859-1", "not a type"])
+    assert.match(matchValue("{media:text/xml; charset=utf-8}", other, caps) ?? "", /expected the media type text\/xml; charset=utf-8/, other);
+  assert.match(matchValue("{media:text/xml}", undefined, caps) ?? "", /got absent/);
+});

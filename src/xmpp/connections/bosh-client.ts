@@ -67,7 +67,14 @@ export class BoshClient {
     const settle = (answer: BoshExchange["answer"]) => {
       if (!this.outstanding.delete(req)) return;
       exchange.answer = answer;
-      this.transcript.add(this.label, "in", "failed" in answer! ? `no answer to rid ${exchange.rid ?? "(none)"}: ${answer.failed}` : `HTTP ${answer!.status} to rid ${exchange.rid ?? "(none)"}: ${answer!.text}`);
+      const type = answer && !("failed" in answer) ? answer.headers["content-type"] : undefined;
+      this.transcript.add(
+        this.label,
+        "in",
+        "failed" in answer!
+          ? `no answer to rid ${exchange.rid ?? "(none)"}: ${answer.failed}`
+          : `HTTP ${answer!.status} (${type ?? "no Content-Type"}) to rid ${exchange.rid ?? "(none)"}: ${answer!.text}`,
+      );
       for (const wake of this.waiters) wake();
     };
     req.on("error", (err) => settle({ failed: err.message }));
