@@ -46,7 +46,17 @@ export interface Family<F extends Record<string, FeatureShape> = Record<string, 
    * Prosody: modules_enabled entries, lines of the global configuration (after the harness's own), and a
    * Component of its own on a subdomain (`sub`, its plugin and the lines under it).
    */
-  prosody: { modules: string[]; config?: string; component?: { sub: string; plugin: string; lines: string[] }; lacks?: Lacks<F> };
+  prosody: {
+    modules: string[];
+    /**
+     * Community modules (Debian's prosody-modules, unpacked with a release from backports: its snapshot is for
+     * Prosody 13), loaded where the release has them; a release without them lacks the features its `lacks` names.
+     */
+    community?: readonly string[];
+    config?: string;
+    component?: { sub: string; plugin: string; lines: string[] };
+    lacks?: Lacks<F>;
+  };
   /**
    * ejabberd: entries of `modules:`, with their options; `newer`: those of them older releases do not ship
    * (mod_auth_fast came with 24.12), left out of the configuration of a release without them (its `lacks` says

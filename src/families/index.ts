@@ -37,8 +37,10 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
   return out;
 }
 
-/** What a local server loads in the harness's configuration, for every family. */
-export const prosodyModules = () => [...new Set(FAMILIES.flatMap((f) => f.prosody.modules))];
+/** What a local server loads in the harness's configuration, for every family; `has`: whether the release has a community module. */
+export const prosodyModules = (has: (module: string) => boolean = () => false) => [
+  ...new Set(FAMILIES.flatMap((f) => [...f.prosody.modules, ...((f.prosody as { community?: readonly string[] }).community ?? []).filter(has)])),
+];
 export const prosodyConfig = () => FAMILIES.flatMap((f) => (f.prosody.config ? [f.prosody.config] : [])).join("\n");
 /** The families' own Components, on subdomains of the domain (after its VirtualHost). */
 export const prosodyComponents = (domain: string, plugin?: string) =>

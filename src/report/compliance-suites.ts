@@ -283,7 +283,7 @@ export function renderComplianceMarkdown(report: ComplianceReport): string {
     lines.push("");
   }
   lines.push(
-    "A feature is conformant when every MUST requirement of its providers that the run checked held; it has deviations when a case failed one (documented: the server's profile expects it); not implemented when the server does not advertise it and its cases skipped; not judged when its cases need another way of reaching the server (TLS, direct TLS, WebSocket: run again with --tls or --websocket); partial when only some of its cases ran; not covered when no scenario of this suite checks one of its providers yet.",
+    "A feature is conformant when every MUST requirement of its providers that the run checked held; it has deviations when a case failed one (documented: the server's profile expects it); not implemented when the server does not advertise it and its cases skipped; not judged when its cases need another way of reaching the server (TLS, direct TLS, WebSocket, BOSH: run again with --tls, --websocket or --bosh); partial when only some of its cases ran; not covered when no scenario of this suite checks one of its providers yet.",
   );
   return `${lines.join("\n")}\n`;
 }

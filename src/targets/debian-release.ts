@@ -12,6 +12,11 @@ export interface DebianServer {
   binary: string;
   packages: string[];
   /**
+   * Packages unpacked beside a release from backports, with it (Prosody's community modules, prosody-modules, whose
+   * backported snapshot is for Prosody 13): never installed for the system's release.
+   */
+  extras?: string[];
+  /**
    * Makes an unpacked release run from where it was unpacked: its launchers name /usr paths, which hold the
    * system's release (Prosody's CFG_SOURCEDIR, ejabberdctl's ERL_LIBS).
    */
@@ -23,6 +28,8 @@ export interface InstalledRelease {
   /** Debian's version of the package (13.0.1-1~bpo12+1). */
   version: string;
   root: string;
+  /** The extras unpacked with it (see DebianServer.extras). */
+  extras?: string[];
 }
 
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -96,9 +103,9 @@ class PrivateApt {
       .filter((v): v is string => Boolean(v));
   }
 
-  /** What installing pkg=version would install or upgrade, measured against the system's installed packages. */
-  changes(pkg: string, version: string): { name: string; version: string }[] {
-    const out = run("apt-get", [...this.options, "-s", "--no-install-recommends", "-t", `${this.codename}-backports`, "install", `${pkg}=${version}`]);
+  /** What installing pkg=version (and the extras, in the versions apt picks) would install or upgrade, measured against the system's installed packages. */
+  changes(pkg: string, version: string, extras: string[] = []): { name: string; version: string }[] {
+    const out = run("apt-get", [...this.options, "-s", "--no-install-recommends", "-t", `${this.codename}-backports`, "install", `${pkg}=${version}`, ...extras]);
     return [...out.matchAll(/^Inst (\S+) (?:\[[^\]]*\] )?\((\S+)/gm)].map((m) => ({ name: m[1], version: m[2] }));
   }
 
@@ -128,7 +135,10 @@ function readyRelease(server: DebianServer, release: string | undefined): Instal
   const installed = systemVersion(server.package) ?? "unknown";
   if (!release || releaseCovers(release, installed)) return { version: installed, root: "/" };
   const marker = path.join(releaseDir(server, release), MARKER);
-  return existsSync(marker) ? (JSON.parse(readFileSync(marker, "utf8")) as InstalledRelease) : undefined;
+  if (!existsSync(marker)) return undefined;
+  const unpacked = JSON.parse(readFileSync(marker, "utf8")) as InstalledRelease;
+  // Unpacked before the server had its extras: unpacked again, with them.
+  return (server.extras ?? []).every((x) => unpacked.extras?.includes(x)) ? unpacked : undefined;
 }
 
 const releaseDir = (server: DebianServer, release: string) => path.join(cacheDir(), "debian", `${server.package}-${release}`);
@@ -164,12 +174,13 @@ function installRelease(server: DebianServer, release: string | undefined, allow
   if (!version) throw new Error(`Debian has no ${server.package} ${release} (it has: ${apt.versions(server.package).join(", ") || "none"})`);
   // Unpacked in place; the marker, written last, says the folder is complete (an interrupted unpack is redone).
   rmSync(dir, { recursive: true, force: true });
-  const debs = apt.download(apt.changes(server.package, version), path.join(dir, "debs"));
+  const extras = server.extras ?? [];
+  const debs = apt.download(apt.changes(server.package, version, extras), path.join(dir, "debs"));
   const root = path.join(dir, "root");
   for (const deb of debs) run("dpkg-deb", ["-x", deb, root]);
   server.relocate(root);
   rmSync(path.join(dir, "debs"), { recursive: true, force: true });
-  const result: InstalledRelease = { version, root };
+  const result: InstalledRelease = { version, root, ...(extras.length > 0 && { extras }) };
   writeFileSync(marker, JSON.stringify(result, null, 2) + "\n");
   log(`${server.package} ${version} is in ${root}`);
   return result;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { issueCertificate, makeRunCa, type RunCa } from "./cert.ts";
 import { runTool } from "./command.ts";
-import { ensureRelease, inRelease, type DebianServer } from "./debian-release.ts";
+import { ensureRelease, inRelease, type DebianServer, type InstalledRelease } from "./debian-release.ts";
 import { localTargetName, provisioningAdmin, shippedConfigFile } from "./shipped.ts";
 import { startTethered } from "./process.ts";
 import { BOSH_INACTIVITY_S, boshUrl, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
@@ -19,11 +19,11 @@ const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x
  * allowed. Plaintext on loopback, or with `tls` STARTTLS required (or TLS from the first byte) and PLAIN only
  * once encrypted. mod_tls serves c2s and s2s alike: s2s TLS brings STARTTLS to clients too.
  */
-function config(dir: string, ports: Ports, domain: string, opts: LocalTargetOptions, ca?: RunCa): string {
+function config(dir: string, ports: Ports, domain: string, opts: LocalTargetOptions, release: InstalledRelease, ca?: RunCa): string {
   const fed = opts.federation;
   // What the suite's families need (src/families/), and what the connection asks for.
   const modules = [
-    ...prosodyModules(),
+    ...prosodyModules((m) => existsSync(inRelease(release, `usr/lib/prosody/modules/mod_${m}/mod_${m}.lua`))),
     ...(opts.tls === "starttls" || fed?.tls ? ["tls"] : []),
     ...(fed ? ["dialback"] : []),
     ...(ports.websocket ? ["websocket"] : []),
@@ -183,8 +183,8 @@ function relocate(root: string): void {
   }
 }
 
-/** What local:prosody needs from Debian: the server, and libunbound's Lua binding for its hosts file. */
-const PROSODY_DEBIAN: DebianServer = { package: "prosody", binary: "prosody", packages: ["prosody", "lua-unbound"], relocate };
+/** What local:prosody needs from Debian: the server, libunbound's Lua binding for its hosts file, and with a release from backports its community modules. */
+const PROSODY_DEBIAN: DebianServer = { package: "prosody", binary: "prosody", packages: ["prosody", "lua-unbound"], extras: ["prosody-modules"], relocate };
 
 export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   const release = await ensureRelease(PROSODY_DEBIAN, opts.release, opts.install, opts.log);
@@ -210,7 +210,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
   const httpsUrl = ports.https ? `https://127.0.0.1:${ports.https}/` : undefined;
   const cfg = path.join(dir, "prosody.cfg.lua");
   const admin = shipped ? provisioningAdmin(domain) : undefined;
-  const written = admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, ports, admin.jid, domain) : config(dir, ports, domain, opts, ca);
+  const written = admin ? shippedConfig(shippedConfigFile(release, "etc/prosody/prosody.cfg.lua", "prosody"), dir, ports, admin.jid, domain) : config(dir, ports, domain, opts, release, ca);
   writeFileSync(cfg, withServerPaths(written, httpsUrl, dir));
   const logFile = path.join(dir, "prosody.log");
   const proc = startTethered(inRelease(release, "usr/bin/prosody"), ["-F", "--config", cfg], { cwd: dir, logFile: path.join(dir, "stdout.log") });

@@ -20,7 +20,7 @@ import type { CaseScope } from "./scope.ts";
 /** A feature the case needs that the server (or the run's way of reaching it) does not offer, and how that shows. */
 export interface Missing {
   feature: string;
-  /** The feature is how the run reaches the server (TLS, direct TLS, WebSocket): another run would judge the case. */
+  /** The feature is how the run reaches the server (TLS, direct TLS, WebSocket, BOSH): another run would judge the case. */
   transport: boolean;
   text: string;
 }
