@@ -135,7 +135,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "avconv.v2p.metadata-id-wrong",
     area: "avatar",
-    requirements: ["AVCONV-V2P-02", "VCAVATAR-WS-01"],
+    requirements: ["AVCONV-V2P-02"],
     description: "an avatar converted from a vCard PHOTO is announced in the metadata with an id that is not the image's SHA-1 (e.g. a hash of the base64 text, line breaks included)",
     fault: when(
       (el) => Boolean(resultItems(el, METADATA)),

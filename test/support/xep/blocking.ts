@@ -48,6 +48,37 @@ function unblockedBy(): { fromClient: (el: Element, ctx: FaultContext) => void; 
   };
 }
 
+/**
+ * Remembers, per user, the items the user blocked (and not unblocked since) since the proxy started: faults that
+ * behave as if the server let a stanza from a blocked JID through. An item matches as §6 says: the full JID, the
+ * bare JID, the domain/resource or the domain.
+ */
+function blockedBy(): { fromClient: (el: Element, ctx: FaultContext) => void; blocks: (user: string, jid: string) => boolean } {
+  const blocked = new Map<string, Set<string>>();
+  return {
+    fromClient(el, ctx) {
+      if (el.attrs.type !== "set" || !ctx.conn.jid) return;
+      const user = bare(ctx.conn.jid);
+      const block = command(el, "block");
+      const unblock = command(el, "unblock");
+      if (block) {
+        const jids = blocked.get(user) ?? new Set<string>();
+        for (const item of itemsOf(block)) jids.add(String(item.attrs.jid));
+        blocked.set(user, jids);
+      } else if (unblock) {
+        const items = itemsOf(unblock);
+        if (items.length === 0) blocked.delete(user);
+        else for (const item of items) blocked.get(user)?.delete(String(item.attrs.jid));
+      }
+    },
+    blocks(user, jid) {
+      const domain = bare(jid).split("@").at(-1)!;
+      const resource = jid.includes("/") ? jid.slice(jid.indexOf("/")) : "";
+      return [jid, bare(jid), domain, domain + resource].some((form) => blocked.get(user)?.has(form));
+    },
+  };
+}
+
 /** XEP-0191: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -229,6 +260,25 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  (() => {
+    const blocked = blockedBy();
+    return {
+      id: "blocking.inbound.iq-response-delivered",
+      area: "blocking",
+      requirements: ["BLOCK-IN-01", "BLOCK-IN-07"],
+      description: "an IQ result or error from a blocked JID is not answered, but delivered to the user's resource it is addressed to",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error") || !ctx.conn.jid) return;
+          const to = String(el.attrs.to ?? "");
+          for (const c of ctx.peers()) {
+            if (c.jid === to && blocked.blocks(bare(to), ctx.conn.jid)) c.deliver(changed(el, (iq) => ((iq.attrs.from = ctx.conn.jid), (iq.attrs.to = to)))[0] as Element);
+          }
+        },
+      },
+    } satisfies FaultDef;
+  })(),
   {
     id: "blocking.inbound.presence-answered",
     area: "blocking",

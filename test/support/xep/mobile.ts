@@ -280,6 +280,21 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  {
+    id: "mobile.csi.inactive-as-chat-state",
+    area: "mobile",
+    requirements: ["CSI-PRIV-01"],
+    description: "the server tells the user's contacts that a client went inactive, with a chat state notification (XEP-0085 <inactive/>) from that client, not a presence",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        if (!ctx.conn.jid || el.attrs.xmlns !== CSI || el.name !== "inactive") return;
+        for (const peer of ctx.peers())
+          if (peer.jid && bare(peer.jid) !== bare(ctx.conn.jid))
+            peer.deliver(xml("message", { from: ctx.conn.jid, to: peer.jid, type: "chat" }, xml("inactive", { xmlns: "http://jabber.org/protocol/chatstates" })));
+      },
+    },
+  },
   // XEP-0357.
   {
     id: "mobile.push.not-advertised",

@@ -238,19 +238,6 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     ),
   },
   {
-    id: "upload-too-large-granted",
-    requirements: ["UPLOAD-LIMIT-01"],
-    cases: { "upload-too-large": "warn" },
-    stanza: when(
-      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)),
-      (el) => [
-        parse(
-          `<iq type='result' id='${el.attrs.id}' from='${el.attrs.from}' to='${el.attrs.to}'><slot xmlns='${UPLOAD}'><put url='https://127.0.0.1:1/x'/><get url='https://127.0.0.1:1/x'/></slot></iq>`,
-        ) as Element,
-      ],
-    ),
-  },
-  {
     id: "upload-limit-error-not-bytes",
     requirements: ["UPLOAD-ERR-03"],
     cases: { "upload-too-large": "warn" },
