@@ -12,10 +12,13 @@ import { NS } from "../xmpp/wire/ns.ts";
  * - listed attributes must match, unlisted ones are ignored;
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
- * {re:REGEX}, {min:N}, {media:TYPE} (an HTTP media type as HTTP compares them), {capture:NAME}.
+ * {re:REGEX}, {min:N}, {media:TYPE} (an HTTP media type as HTTP compares them), {after:DATETIME} (a XEP-0082
+ * DateTime later than that one), {capture:NAME}.
  * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:children='only:a b c' (no
  * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it),
- * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says).
+ * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says);
+ * xc:capture='NAME' keeps the matched element as a whole; xc:same='${NAME}' requires the element to be the same,
+ * xc:other='${NAME}' another.
  */
 export type Captures = Record<string, string>;
 
@@ -72,10 +75,11 @@ type Token =
   | { kind: "re"; re: RegExp }
   | { kind: "min"; min: number }
   | { kind: "media"; value: string }
+  | { kind: "after"; value: string }
   | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
-  const m = /^\{(any|absent|optional:|not:|re:|min:|media:|capture:)(.*)\}$/s.exec(v);
+  const m = /^\{(any|absent|optional:|not:|re:|min:|media:|after:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
     case "any":
@@ -92,6 +96,8 @@ export function parseToken(v: string): Token {
       return /^\d+$/.test(m[2]) ? { kind: "min", min: Number(m[2]) } : { kind: "literal", value: v };
     case "media:":
       return { kind: "media", value: m[2] };
+    case "after:":
+      return { kind: "after", value: m[2] };
     default:
       return { kind: "capture", name: m[2] };
   }
@@ -117,6 +123,8 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
       return actual !== undefined && /^\d+$/.test(actual) && Number(actual) >= token.min ? undefined : `expected a whole number of at least ${token.min}, got ${got}`;
     case "media":
       return actual !== undefined && sameMediaType(token.value, actual) ? undefined : `expected the media type ${token.value}, got ${got}`;
+    case "after":
+      return actual !== undefined && later(actual, token.value) ? undefined : `expected a date and time later than ${token.value}, got ${got}`;
     case "capture":
       if (actual === undefined) return "expected a value to capture, got absent";
       caps[token.name] = actual;
@@ -139,6 +147,12 @@ function sameMediaType(expected: string, actual: string): boolean {
   };
   const [e, a] = [read(expected), read(actual)];
   return e !== undefined && a !== undefined && e.type === a.type && JSON.stringify(Object.entries(e.parameters).sort()) === JSON.stringify(Object.entries(a.parameters).sort());
+}
+
+/** Whether a XEP-0082 DateTime is later than another (both readable as such). */
+function later(value: string, than: string): boolean {
+  const [a, b] = [Date.parse(value), Date.parse(than)];
+  return /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(a) && !Number.isNaN(b) && a > b;
 }
 
 /** One value (an attribute that is not in an element, e.g. of a stream header) against a pattern value; returns a problem or undefined. */
@@ -178,6 +192,21 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
     if (a.name.includes(":")) fail(`${here}: expected no namespace prefix, got <${a.name}>`);
     else out.score++;
   }
+  // xc:same='${NAME}': the element is the one captured with xc:capture='NAME' (the same XML, attribute order and
+  // whitespace between elements aside).
+  const same = p.attrs[`${META}same`];
+  if (same !== undefined) {
+    out.total++;
+    if (canonical(a) !== String(same)) fail(`${here}: expected the same element as before (${oneLineXml(String(same))}), got ${oneLineXml(canonical(a))}`);
+    else out.score++;
+  }
+  // xc:other='${NAME}': the element differs from the one captured (its children in another order count).
+  const other = p.attrs[`${META}other`];
+  if (other !== undefined) {
+    out.total++;
+    if (canonical(a) === String(other)) fail(`${here}: expected another element than before, got the same: ${oneLineXml(canonical(a))}`);
+    else out.score++;
+  }
   const capsAttr = p.attrs[`${META}caps`];
   if (capsAttr !== undefined) {
     out.total++;
@@ -208,8 +237,27 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
   } else {
     out.caps = kids.caps;
   }
+  // xc:capture='NAME': the element as a whole, for a later xc:same='${NAME}'.
+  const capture = p.attrs[`${META}capture`];
+  if (out.ok && capture !== undefined) out.caps[String(capture)] = canonical(a);
   return out;
 }
+
+/**
+ * An element as XML that compares equal when the element is the same: names and attributes by namespace
+ * (attribute order and prefixes aside), children in order, text trimmed, whitespace between elements dropped.
+ */
+function canonical(el: Element, inherited = ""): string {
+  const ns = namespaceOf(el, inherited);
+  const attrs = Object.keys(el.attrs)
+    .filter((n) => !isDeclaration(n))
+    .map((n) => `${expandedAttr(el, n)}=${JSON.stringify(String(el.attrs[n]))}`)
+    .sort();
+  const inner = el.children.map((c) => (typeof c === "string" ? c.trim() : canonical(c, ns))).join("");
+  return `<{${ns}}${el.getName()}${attrs.map((x) => ` ${x}`).join("")}>${inner}</>`;
+}
+
+const oneLineXml = (s: string) => (s.length > 120 ? `${s.slice(0, 120)}…` : s);
 
 /** Each wanted pattern child must match a distinct actual child (backtracking: lists are short). */
 function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns: { p: string; a: string }): Partial {

@@ -69,7 +69,7 @@ function occupant(name: string, bindings: Bindings): string | undefined {
   return `${bindings[name.slice(0, at)]}/${name.slice(at + 1)}`;
 }
 
-/** Names a pattern captures with {capture:NAME}. */
+/** Names a pattern captures: a value with {capture:NAME}, an element with xc:capture='NAME'. */
 export function capturesIn(text: string): string[] {
-  return [...text.matchAll(/\{capture:([A-Za-z_][\w-]*)\}/g)].map((m) => m[1]);
+  return [...text.matchAll(/\{capture:([A-Za-z_][\w-]*)\}|\bxc:capture=(['"])([A-Za-z_][\w-]*)\2/g)].map((m) => m[1] ?? m[3]);
 }

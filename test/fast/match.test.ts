@@ -157,3 +157,25 @@ test("{media:TYPE}: an HTTP media type as HTTP compares it, names and a charset 
     assert.match(matchValue("{media:text/xml; charset=utf-8}", other, caps) ?? "", /expected the media type text\/xml; charset=utf-8/, other);
   assert.match(matchValue("{media:text/xml}", undefined, caps) ?? "", /got absent/);
 });
+
+test("xc:capture keeps an element whole and xc:same asks for the same one: order of attributes and prefixes aside, not of children", () => {
+  const first = received(`<message id='1'><x xmlns='urn:x' b='2' a='1'><i>one</i><i>two</i></x></message>`);
+  const r = matchStanza(parsePattern(`<message><x xmlns='urn:x' xc:capture='x'/></message>`), first);
+  assert.equal(r.ok, true);
+  const same = (xml: string) => matchStanza(parsePattern(`<message><x xmlns='urn:x' xc:same='${r.captures.x.replace(/'/g, "&apos;").replace(/</g, "&lt;")}'/></message>`), received(xml));
+  assert.equal(same(`<message id='2'><p:x xmlns:p='urn:x' a='1' b='2'> <p:i>one</p:i> <p:i>two</p:i></p:x></message>`).ok, true);
+  const reordered = same(`<message><x xmlns='urn:x' a='1' b='2'><i>two</i><i>one</i></x></message>`);
+  assert.equal(reordered.ok, false);
+  assert.match(reordered.problems[0], /message\/x: expected the same element as before/);
+  assert.equal(same(`<message><x xmlns='urn:x' a='1' b='3'><i>one</i><i>two</i></x></message>`).ok, false);
+  const other = (xml: string) => matchStanza(parsePattern(`<message><x xmlns='urn:x' xc:other='${r.captures.x.replace(/'/g, "&apos;").replace(/</g, "&lt;")}'/></message>`), received(xml)).ok;
+  assert.equal(other(`<message><x xmlns='urn:x' a='1' b='2'><i>two</i><i>one</i></x></message>`), true);
+  assert.equal(other(`<message><x xmlns='urn:x' b='2' a='1'><i>one</i><i>two</i></x></message>`), false);
+});
+
+test("{after:DATETIME}: a XEP-0082 DateTime later than that one", () => {
+  const caps = {};
+  assert.equal(matchValue("{after:2026-11-25T02:34:16Z}", "2026-11-25T02:34:17Z", caps), undefined);
+  assert.equal(matchValue("{after:2026-11-25T02:34:16Z}", "2026-11-25T02:34:16.5Z", caps), undefined);
+  for (const v of ["2026-11-25T02:34:16Z", "2026-11-25T02:34:15Z", "tomorrow"]) assert.match(matchValue("{after:2026-11-25T02:34:16Z}", v, caps) ?? "", /expected a date and time later than/, v);
+});
