@@ -6,25 +6,32 @@ import type { Verb } from "./verb.ts";
 const text = z.union([z.string(), z.number()]).transform(String);
 const Headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "expected an HTTP header name"), z.string());
 const Post = z.union([z.string().min(1), z.strictObject({ body: z.string().min(1), headers: Headers.optional() })]);
-const ExpectMap = z.strictObject({ of: text.optional(), status: text.optional(), headers: Headers.optional(), body: z.string().min(1).optional() });
+const ExpectMap = z.strictObject({ of: text.optional(), status: text.optional(), headers: Headers.optional(), body: z.string().min(1).optional(), held: z.number().int().positive().optional() });
 const Expect = z.union([z.string().min(1), ExpectMap]);
 const Alternative = z.union([z.string().min(1), ExpectMap.extend({ requirements: z.array(z.string()).optional() })]);
 
 /** An expectation as written: a `<body/>` pattern alone, or a map (header names in lower case). */
 function expectOf(v: z.infer<typeof Expect>): BoshExpectSpec {
   if (typeof v === "string") return { body: v };
-  const { of, status, headers, body } = v;
+  const { of, status, headers, body, held } = v;
   return {
     ...(of !== undefined && { of }),
     ...(status !== undefined && { status }),
     ...(headers && { headers: Object.fromEntries(Object.entries(headers).map(([k, x]) => [k.toLowerCase(), x])) }),
     ...(body !== undefined && { body }),
+    ...(held !== undefined && { heldMs: held }),
   };
 }
 
 /** What an expectation is, in a step's text. */
 const described = (e: BoshExpectSpec) =>
-  [e.of !== undefined && `of rid ${e.of}`, e.status !== undefined && `status ${e.status}`, ...Object.entries(e.headers ?? {}).map(([k, x]) => `${k}: ${x}`), e.body !== undefined && oneLine(e.body)]
+  [
+    e.of !== undefined && `of rid ${e.of}`,
+    e.heldMs !== undefined && `held ${e.heldMs} ms`,
+    e.status !== undefined && `status ${e.status}`,
+    ...Object.entries(e.headers ?? {}).map(([k, x]) => `${k}: ${x}`),
+    e.body !== undefined && oneLine(e.body),
+  ]
     .filter(Boolean)
     .join(", ");
 
@@ -52,7 +59,7 @@ export const boshVerbs = {
   } satisfies Verb<"bosh-post">,
   "receives body": {
     value: Expect,
-    what: "a <body/> pattern for the answer to the oldest request whose answer no step took, or { of: RID, status, headers: {name: pattern}, body: <body/> } (of: the latest request with that 'rid', taken or not)",
+    what: "a <body/> pattern for the answer to the oldest request whose answer no step took, or { of: RID, status, headers: {name: pattern}, body: <body/>, held: MS } (of: the latest request with that 'rid', taken or not; held: it came no sooner than MS after the request)",
     valueless: false,
     read: (value, common) => {
       const expect = expectOf(value as z.infer<typeof Expect>);
@@ -66,7 +73,7 @@ export const boshVerbs = {
     read: (value, common, at) => {
       const alternatives = Object.entries(value as Record<string, z.infer<typeof Alternative>>).map(([name, a]) => ({
         name,
-        expect: expectOf(typeof a === "string" ? a : { of: a.of, status: a.status, headers: a.headers, body: a.body }),
+        expect: expectOf(typeof a === "string" ? a : { of: a.of, status: a.status, headers: a.headers, body: a.body, held: a.held }),
         ...(typeof a !== "string" && a.requirements && { requirements: a.requirements }),
       }));
       if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", at);

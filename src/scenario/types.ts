@@ -127,15 +127,18 @@ export interface BoshExpectSpec {
   status?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** The answer came no sooner than this many milliseconds after its request went (the connection manager held it). */
+  heldMs?: number;
 }
 
 /**
  * What 'receives answers' checks of every answer a BOSH connection got (XEP-0124 §5, §6, §7.2, §8, §9.1, §14.2;
  * XEP-0206 §2): every request answered in HTTP (none failed), HTTP 200, one well-formed `<body/>` of the BOSH
  * namespace, no character data of its own, no comment, processing instruction or DTD, no chunked transfer coding,
- * the session creation's attributes on no other answer, answers in 'rid' order, 'ack' on every answer once on one,
- * the 'stream' prefix declared on the `<body/>` that carries `<stream:features/>` or `<stream:error/>`, and payloads
- * that are XMPP's (stream features, SASL, stanzas, a stream error).
+ * the session creation's attributes on no other answer, answers in 'rid' order, 'ack' on the creation response and on
+ * every later answer but one to the latest request the client had made, the 'stream' prefix declared on the `<body/>`
+ * that carries `<stream:features/>` or `<stream:error/>`, payloads in one of XEP-0206 §2's forms (stream features,
+ * one SASL element, stanzas, stanzas and a stream error), and a stream error last.
  */
 export const ANSWER_CHECKS = [
   "http",
@@ -149,6 +152,7 @@ export const ANSWER_CHECKS = [
   "ack-throughout",
   "stream-namespace-on-body",
   "xmpp-payloads",
+  "stream-error-last",
 ] as const;
 export type AnswerCheck = (typeof ANSWER_CHECKS)[number];
 

@@ -91,9 +91,11 @@ test("a request as written is made BOSH's: the wrapper's namespace and 'jabber:c
 
 /** Answers made up for one check: one that holds, one that breaks it. */
 const HB = "xmlns='http://jabber.org/protocol/httpbind'";
+/** An exchange whose request went at `rid` (ms) and whose answer came as the `seq`th, at `seq` (ms). */
 const exchange = (rid: string, text: string, seq: number, headers: Record<string, string> = {}, status = 200): BoshExchange => ({
   rid,
   body: "",
+  postedAt: Number(rid),
   taken: false,
   answer: { status, headers, text, seq, at: seq },
 });
@@ -101,7 +103,7 @@ const problemsOf = (check: AnswerCheck, all: BoshExchange[]) => all.flatMap((e) 
 const CASES: Record<AnswerCheck, { holds: BoshExchange[]; breaks: BoshExchange[]; says: RegExp }> = {
   http: {
     holds: [exchange("1", `<body ${HB}/>`, 1)],
-    breaks: [exchange("1", `<body ${HB}/>`, 1), { rid: "2", body: "", taken: false, answer: { failed: "Parse Error" } }],
+    breaks: [exchange("1", `<body ${HB}/>`, 1), { rid: "2", body: "", postedAt: 2, taken: false, answer: { failed: "Parse Error" } }],
     says: /rid 2 got no HTTP answer: Parse Error/,
   },
   ok: { holds: [exchange("1", `<body ${HB}/>`, 1)], breaks: [exchange("1", `<body ${HB}/>`, 1, {}, 500)], says: /HTTP 500, not 200 OK/ },
@@ -123,10 +125,11 @@ const CASES: Record<AnswerCheck, { holds: BoshExchange[]; breaks: BoshExchange[]
     breaks: [exchange("1", `<body ${HB}/>`, 2), exchange("2", `<body ${HB}/>`, 1)],
     says: /answered after rid 2, a later request/,
   },
+  // Request N goes at N ms: the answer to 2 at 2.5 ms comes before 3 went, the one at 4 ms after.
   "ack-throughout": {
-    holds: [exchange("1", `<body ${HB} ack='1'/>`, 1), exchange("2", `<body ${HB} ack='2'/>`, 2)],
-    breaks: [exchange("1", `<body ${HB} ack='1'/>`, 1), exchange("2", `<body ${HB}/>`, 2)],
-    says: /no 'ack', where rid 1's answer has one/,
+    holds: [exchange("1", `<body ${HB} ack='1'/>`, 1.5), exchange("2", `<body ${HB}/>`, 2.5), exchange("3", `<body ${HB} ack='2'/>`, 4)],
+    breaks: [exchange("1", `<body ${HB} ack='1'/>`, 1.5), exchange("2", `<body ${HB}/>`, 4), exchange("3", `<body ${HB} ack='2'/>`, 5)],
+    says: /no 'ack', though rid 3 had been posted before this answer came/,
   },
   "stream-namespace-on-body": {
     holds: [exchange("1", `<body ${HB} xmlns:stream='http://etherx.jabber.org/streams'><stream:features/></body>`, 1)],
@@ -134,11 +137,21 @@ const CASES: Record<AnswerCheck, { holds: BoshExchange[]; breaks: BoshExchange[]
     says: /<stream:features\/> in a <body\/> that does not declare xmlns:stream/,
   },
   "xmpp-payloads": {
-    holds: [exchange("1", `<body ${HB}><iq xmlns='jabber:client'/><success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></body>`, 1)],
-    breaks: [exchange("1", `<body ${HB}><data xmlns='urn:example'/></body>`, 1)],
-    says: /a payload that is no stream features, SASL element, stanza or stream error: <data xmlns='urn:example'\/>/,
+    holds: [exchange("1", `<body ${HB}><iq xmlns='jabber:client'/><message xmlns='jabber:client'/><stream:error xmlns:stream='http://etherx.jabber.org/streams'/></body>`, 1)],
+    breaks: [exchange("1", `<body ${HB} xmlns:stream='http://etherx.jabber.org/streams'><stream:features/><iq xmlns='jabber:client'/></body>`, 1)],
+    says: /payloads that are none of XEP-0206 §2's forms: <stream:features\/>, <iq\/>/,
+  },
+  "stream-error-last": {
+    holds: [exchange("1", `<body ${HB}><iq xmlns='jabber:client'/><stream:error xmlns:stream='http://etherx.jabber.org/streams'/></body>`, 1)],
+    breaks: [exchange("1", `<body ${HB}><stream:error xmlns:stream='http://etherx.jabber.org/streams'/><iq xmlns='jabber:client'/></body>`, 1)],
+    says: /<stream:error\/> followed by <iq\/>/,
   },
 };
+
+test("'ack' on a later answer asks for it on the session creation response too", () => {
+  const all = [exchange("1", `<body ${HB}/>`, 1.5), exchange("2", `<body ${HB} ack='2'/>`, 3)];
+  assert.match(problemsOf("ack-throughout", all).join(), /'ack' on the answer to rid 2 but not on the session creation response/);
+});
 
 test("each check of 'receives answers' holds of proper answers and names what breaks it", () => {
   for (const [check, { holds, breaks, says }] of Object.entries(CASES) as [AnswerCheck, (typeof CASES)[AnswerCheck]][]) {

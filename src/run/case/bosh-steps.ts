@@ -24,7 +24,9 @@ function differences(exchange: BoshExchange, e: BoshExpectSpec, scope: CaseScope
   const answer = exchange.answer;
   if (answer === undefined) return [`no answer to ${ridText(exchange)}`];
   if ("failed" in answer) return [`the request ${ridText(exchange)} failed: ${answer.failed}`];
+  const held = answer.at - exchange.postedAt;
   const problems: string[] = [
+    ...(e.heldMs !== undefined && held < e.heldMs ? [`answered ${Math.round(held)} ms after the request, sooner than ${e.heldMs} ms`] : []),
     ...(e.status !== undefined && matchValue(e.status, String(answer.status), caps) ? [`status: expected ${e.status}, got ${answer.status}`] : []),
     ...Object.entries(e.headers ?? {}).flatMap(([k, v]) => (matchValue(fill(v, scope.bindings, false), answer.headers[k], caps) ? [`${k}: expected ${v}, got ${answer.headers[k] ?? "(none)"}`] : [])),
   ];

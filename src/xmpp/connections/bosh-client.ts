@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { gunzipSync, inflateSync } from "node:zlib";
 import type { Security } from "../wire/endpoint.ts";
 import type { Transcript } from "./transcript.ts";
 import { unreadInKernels } from "../wire/unread-bytes.ts";
@@ -20,6 +21,8 @@ export interface BoshExchange {
   /** The 'rid' as the case wrote it, if any. */
   rid?: string;
   body: string;
+  /** When it went (transcript time). */
+  postedAt: number;
   answer?: BoshAnswer | { failed: string };
   /** A 'receives body' step took this answer. */
   taken: boolean;
@@ -54,7 +57,7 @@ export class BoshClient {
    * posted next comes after it, so a case decides the order in which they arrive.
    */
   async post(body: string, headers: Record<string, string>, timeoutMs: number): Promise<BoshExchange> {
-    const exchange: BoshExchange = { ...(ridOf(body) !== undefined && { rid: ridOf(body) }), body, taken: false };
+    const exchange: BoshExchange = { ...(ridOf(body) !== undefined && { rid: ridOf(body) }), body, postedAt: this.transcript.now(), taken: false };
     this.exchanges.push(exchange);
     const fields = Object.entries(headers).filter(([k, v]) => !(k === "content-type" && v === DEFAULT_CONTENT_TYPE));
     this.transcript.add(this.label, "out", `POST ${fields.length ? `(${fields.map(([k, v]) => `${k}: ${v}`).join(", ")}) ` : ""}${body}`);
@@ -84,7 +87,16 @@ export class BoshClient {
       res.on("error", (err) => settle({ failed: err.message }));
       res.on("end", () => {
         const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v)]));
-        settle({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString("utf8"), seq: ++this.arrivals, at: this.transcript.now() });
+        const raw = Buffer.concat(chunks);
+        // A compressed answer (XEP-0124 §5's MAY) is read as the coding it names; one that is not that coding fails.
+        const coding = (headers["content-encoding"] ?? "").trim().toLowerCase();
+        let text: string;
+        try {
+          text = (coding === "gzip" || coding === "x-gzip" ? gunzipSync(raw) : coding === "deflate" ? inflateSync(raw) : raw).toString("utf8");
+        } catch (err) {
+          return settle({ failed: `an answer with Content-Encoding: ${coding} that is not: ${(err as Error).message}` });
+        }
+        settle({ status: res.statusCode ?? 0, headers, text, seq: ++this.arrivals, at: this.transcript.now() });
       });
     });
     const read = new Promise<void>((resolve) => {

@@ -105,10 +105,18 @@ export const ANSWER_PROBLEMS: Record<AnswerCheck, (exchange: Answered, all: Bosh
     return extra.length > 0 ? `'${extra.join("', '")}' on an answer after the session creation response` : undefined;
   },
   "ack-throughout": (exchange, all) => {
-    const acked = all.filter(answered).filter((e) => typeof bodyOf(e.answer) !== "string" && (bodyOf(e.answer) as Element).attrs.ack !== undefined);
-    if (acked.length === 0) return undefined;
-    const el = bodyOf(exchange.answer);
-    return typeof el !== "string" && el.attrs.ack === undefined ? `no 'ack', where rid ${acked[0].rid ?? "(none)"}'s answer has one` : undefined;
+    const ack = (e: Answered) => {
+      const el = bodyOf(e.answer);
+      return typeof el === "string" ? undefined : el.attrs.ack;
+    };
+    const acking = all.filter(answered).filter((e) => ack(e) !== undefined);
+    if (acking.length === 0) return undefined;
+    const creation = all.find(answered);
+    if (creation && ack(creation) === undefined) return `'ack' on the answer to rid ${acking[0].rid ?? "(none)"} but not on the session creation response`;
+    if (ack(exchange) !== undefined || exchange === creation) return undefined;
+    // §9.1's one exception: no 'ack' where it would be the 'rid' being answered (no later request had been made).
+    const later = all.find((e) => Number(e.rid) > Number(exchange.rid) && e.postedAt < exchange.answer.at);
+    return later ? `no 'ack', though rid ${later.rid} had been posted before this answer came` : undefined;
   },
   "stream-namespace-on-body": ({ answer }) => {
     let el: Element;
@@ -123,14 +131,30 @@ export const ANSWER_PROBLEMS: Record<AnswerCheck, (exchange: Answered, all: Bosh
   "xmpp-payloads": ({ answer }) => {
     const el = bodyOf(answer);
     if (typeof el === "string") return undefined;
-    const odd = el.children.find(
-      (c): c is Element =>
-        typeof c !== "string" &&
-        !(c.getNS() === NS.stream && (c.getName() === "features" || c.getName() === "error")) &&
-        c.getNS() !== NS.sasl &&
-        !(c.getNS() === NS.client && ["message", "presence", "iq"].includes(c.getName())),
-    );
-    return odd ? `a payload that is no stream features, SASL element, stanza or stream error: <${odd.name} xmlns='${odd.getNS() ?? ""}'/>` : undefined;
+    const kids = el.children.filter((c): c is Element => typeof c !== "string");
+    if (kids.length === 0) return undefined;
+    const kind = (c: Element) =>
+      c.getNS() === NS.stream && c.getName() === "features"
+        ? "features"
+        : c.getNS() === NS.stream && c.getName() === "error"
+          ? "error"
+          : c.getNS() === NS.sasl
+            ? "sasl"
+            : c.getNS() === NS.client && ["message", "presence", "iq"].includes(c.getName())
+              ? "stanza"
+              : "other";
+    const kinds = kids.map(kind);
+    // XEP-0206 §2's forms: the features alone, one SASL element, stanzas, or stanzas and then a stream error.
+    const stanzas = (ks: string[]) => ks.every((k) => k === "stanza");
+    const fits = (kinds.length === 1 && (kinds[0] === "features" || kinds[0] === "sasl")) || stanzas(kinds) || (kinds.at(-1) === "error" && stanzas(kinds.slice(0, -1)));
+    return fits ? undefined : `payloads that are none of XEP-0206 §2's forms: ${kids.map((c) => `<${c.name}/>`).join(", ")}`;
+  },
+  "stream-error-last": ({ answer }) => {
+    const el = bodyOf(answer);
+    if (typeof el === "string") return undefined;
+    const kids = el.children.filter((c): c is Element => typeof c !== "string");
+    const at = kids.findIndex((c) => c.getNS() === NS.stream && c.getName() === "error");
+    return at >= 0 && at !== kids.length - 1 ? `<stream:error/> followed by <${kids[at + 1].name}/>` : undefined;
   },
   "in-rid-order": (exchange, all) => {
     const later = all.filter(answered).find((e) => Number(e.rid) > Number(exchange.rid) && e.answer.seq < exchange.answer.seq);

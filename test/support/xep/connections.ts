@@ -321,7 +321,7 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
   {
     // An empty request after the login is answered at once, and what the server then sends is lost.
     id: "bosh-empty-request-not-held",
-    requirements: ["BOSH-POLL-01", "BOSH-PAYLOAD-03"],
+    requirements: ["BOSH-HOLD-02", "BOSH-PAYLOAD-03"],
     cases: ["bosh-payload-asap"],
     on: ["prosody", "ejabberd"],
     fault: { answer: (r, a) => (afterAuth(r) && isEmptyRequest(r) ? { ...a, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" } : a) },
@@ -409,7 +409,7 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
   },
   {
     id: "bosh-restart-features-dropped",
-    requirements: ["XBOSH-RESTART-04"],
+    requirements: ["XBOSH-RESTART-04", "XBOSH-RESTART-02"],
     cases: ["bosh-xmpp-login"],
     on: ["prosody", "ejabberd"],
     fault: { answer: (r, a) => (/xmpp:restart=(['"])true\1/.test(r.text) ? { ...a, text: a.text.replace(/<stream:features\b[\s\S]*?<\/stream:features>/, "") } : a) },
@@ -427,10 +427,12 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     },
   },
   {
+    // ejabberd 23.01 and 24.12 hold a pause request for the pause and then end the session (a BOSH-PAUSE-02
+    // deviation): no local server answers a pause whose payloads could be checked.
     id: "bosh-pause-with-payload",
     requirements: ["BOSH-PAUSE-01"],
     cases: ["bosh-pause"],
-    on: ["ejabberd"],
+    on: [],
     fault: { answer: (r, a) => (/\bpause=/.test(r.text) ? inside(a, "<message xmlns='jabber:client' type='chat'><body>hi</body></message>") : a) },
   },
   {
@@ -441,11 +443,48 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (!r.creation && /\bto=/.test(r.text) ? bodyTag(a, (t) => setAttr(t, "stream", "second")) : a) },
   },
   {
-    id: "bosh-ack-not-throughout",
+    // Acknowledgements on later answers, none on the session creation response (XEP-0124 §9.1).
+    id: "bosh-ack-not-from-creation",
     requirements: ["BOSH-ACK-01"],
     cases: ["bosh-xmpp-login"],
     on: ["prosody", "ejabberd"],
-    fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => setAttr(t, "ack", r.rid ?? "1")) : a) },
+    fault: { answer: (r, a) => (r.creation ? a : bodyTag(a, (t) => setAttr(t, "ack", r.rid ?? "1"))) },
+  },
+  {
+    id: "bosh-stream-opened-undeclared-refused",
+    requirements: ["BOSH-MULTI-02"],
+    cases: ["bosh-multi-streams-undeclared"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (!r.creation && /\bto=/.test(r.text) ? { ...a, text: "<body type='terminate' condition='host-unknown' xmlns='http://jabber.org/protocol/httpbind'/>" } : a) },
+  },
+  {
+    id: "bosh-terminate-answer-with-payload",
+    requirements: ["BOSH-TERM-02"],
+    cases: ["bosh-terminate"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) =>
+        /\btype=(['"])terminate\1/.test(r.text)
+          ? inside(
+              bodyTag(a, (t) => dropAttr(t, "type")),
+              "<presence xmlns='jabber:client' type='unavailable'/>",
+            )
+          : a,
+    },
+  },
+  {
+    id: "bosh-stream-error-other-condition",
+    requirements: ["XBOSH-BODY-03", "BOSH-ERR-03"],
+    cases: ["bosh-remote-stream-error"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (_, a) => (/<stream:error\b/.test(a.text) ? bodyTag(a, (t) => setAttr(t, "condition", "undefined-condition")) : a) },
+  },
+  {
+    id: "bosh-stream-error-not-last",
+    requirements: ["XBOSH-ERR-01"],
+    cases: ["bosh-remote-stream-error"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (_, a) => (/<stream:error\b/.test(a.text) ? { ...a, text: a.text.replace(/<\/body>\s*$/, "<message xmlns='jabber:client' type='error'/></body>") } : a) },
   },
   {
     // No 'requests' said, and a third request at once refused as too many.

@@ -279,6 +279,13 @@ export const FAULTS: FaultDef[] = [
     fault: statusLeftOut("301", false),
   },
   {
+    id: "muc.ban.actor-not-told",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-06"],
+    description: "the admin or owner who made a ban is left out of its broadcast: every other occupant gets the banned occupant's unavailable presence with 301",
+    stream: banActorNotTold(),
+  },
+  {
     id: "muc.ban.announced-as-none",
     area: "muc",
     requirements: ["MUC-AFFIL-06"],
@@ -568,6 +575,25 @@ export const FAULTS: FaultDef[] = [
     stream: listShortened(listRequest("affiliation", "admin")),
   },
 ];
+
+/**
+ * §9.1: the occupant who made a ban gets no unavailable presence of the banned occupant (as if its IQ result
+ * were news enough), though it is one of "all remaining occupants": the room's 301 presences to the connection
+ * that sent the ban are dropped.
+ */
+function banActorNotTold(): StreamFault {
+  const actors = new Map<number, Set<string>>(); // connection -> the rooms it banned someone from
+  return {
+    fromClient: (el, ctx) => {
+      const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+      if (!itemsOf(q).some((i) => i.attrs.affiliation === "outcast")) return;
+      const rooms = actors.get(ctx.conn.id) ?? new Set<string>();
+      actors.set(ctx.conn.id, rooms.add(bare(str(el.attrs.to))));
+    },
+    element: (el, ctx) =>
+      occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "301") && !hasStatus(el, "110") && actors.get(ctx.conn.id)?.has(bare(str(el.attrs.from))) ? "drop" : "pass",
+  };
+}
 
 /**
  * §9.1: the nickname a user registered (XEP-0045 §7.10) stays reserved after the user is banned: another user's
