@@ -47,8 +47,11 @@ const without = (el: Element, name: string, ns?: string) => {
   el.children = el.children.filter((x) => typeof x === "string" || x.name !== name || (ns !== undefined && x.attrs.xmlns !== ns));
 };
 /** A SASL2 <success/> as a server that authenticated the stream's account would send it (bare JID). */
-const successFor = (ctx: FaultContext) =>
-  `<success xmlns='${SASL2}'><authorization-identifier>${/from=['"]([^'"]+)['"]/.exec(ctx.conn.clientHeader ?? "")?.[1] ?? ""}</authorization-identifier></success>`;
+const successFor = (ctx: FaultContext) => `<success xmlns='${SASL2}'><authorization-identifier>${fromOf(ctx)}</authorization-identifier></success>`;
+/** The account the stream header names in 'from'. */
+const fromOf = (ctx: FaultContext) => /from=['"]([^'"]+)['"]/.exec(ctx.conn.clientHeader ?? "")?.[1] ?? "";
+/** Accounts a fault gave a new token they did not ask for: their next token login is the one it refuses. */
+const rotatedFor = new Set<string>();
 /** Connections whose token login failed: the password login after it is the one a fault refuses. */
 const tokenFailed = new WeakSet<ProxiedConnection>();
 
@@ -143,6 +146,28 @@ export const FAULTS: FaultDef[] = [
             c.c("bind", { xmlns: BIND2 });
           })
         : "pass",
+    ),
+  },
+  {
+    id: "login.bind2.unadvertised-but-bound",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-01"],
+    description: "the server binds a SASL2 login's Bind 2 request but does not advertise Bind 2 in SASL2's <inline/>",
+    stream: editFeature(
+      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("bind", BIND2),
+      (_, features) => without(features.getChild("authentication", SASL2)!.getChild("inline")!, "bind", BIND2),
+    ),
+  },
+  {
+    id: "login.bind2.inline-feature-unlisted",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-02"],
+    description: "Bind 2 enables Stream Management inline, but its <inline/> does not list it",
+    stream: editFeature(
+      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("bind", BIND2)?.getChild("inline"),
+      (inline) => {
+        inline.children = inline.children.filter((x) => typeof x === "string" || x.attrs.var !== SM);
+      },
     ),
   },
   {
@@ -281,6 +306,32 @@ export const FAULTS: FaultDef[] = [
       (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST),
       (fast) => without(fast, "mechanism"),
     ),
+  },
+  {
+    id: "login.fast.unadvertised-but-issued",
+    area: "login",
+    requirements: ["FAST-FEATURE-01"],
+    description: "the server issues FAST tokens but does not advertise FAST in SASL2's <inline/>",
+    stream: editFeature(
+      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST),
+      (_, features) => without(features.getChild("authentication", SASL2)!.getChild("inline")!, "fast", FAST),
+    ),
+  },
+  {
+    id: "login.fast.rotation-invalidates",
+    area: "login",
+    requirements: ["FAST-ROTATE-01"],
+    description: "a token login's success brings a new token the client did not ask for, and the old token stops working at once",
+    stream: onElement((el, ctx) => {
+      if (!isSasl2(el, "success") || !mechanismOf(ctx).startsWith("HT-")) return "pass";
+      const account = fromOf(ctx).split("/")[0];
+      if (rotatedFor.delete(account)) return [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`];
+      if (el.getChild("token", FAST) || asked(ctx)?.getChild("request-token", FAST)) return "pass";
+      rotatedFor.add(account);
+      return changed(el, (c) => {
+        c.c("token", { xmlns: FAST, token: "rotated-by-server", expiry: "2099-01-01T00:00:00Z" });
+      });
+    }),
   },
   {
     id: "login.fast.token-without-expiry",
