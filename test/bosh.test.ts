@@ -83,11 +83,14 @@ for (const server of ["prosody", "ejabberd"] as const) {
       const held = (id: string, rule: string) => direct.cases.find((c) => c.id === id)?.requirementResults?.find((q) => q.id === rule)?.verdict === "pass";
       const missed: string[] = [];
       for (const f of BOSH_FAULTS.filter((x) => x.on.includes(server))) {
-        for (const id of f.cases)
-          assert.ok(f.conditional ? plain[id] === "skip" : f.requirements.some((rule) => held(id, rule)), `${f.id}: ${id} holds ${f.requirements.join(" or ")} on ${server} without the fault`);
+        // A fault names a scenario: the cells of its matrix where the server keeps the rule the fault breaks (a
+        // cell where the server already deviates cannot show it), at least one.
+        const shows = (id: string) => (f.conditional ? plain[id] === "skip" : f.requirements.some((rule) => held(id, rule)));
+        const ids = suite.map((sc) => sc.id).filter((id) => f.cases.some((c) => id === c || id.startsWith(`${c}/`)) && shows(id));
+        assert.ok(ids.length > 0, `${f.id}: no case of ${f.cases.join(", ")} holds ${f.requirements.join(" or ")} on ${server} without the fault`);
         proxy.fault = f.fault;
         const r = await run(
-          suite.filter((sc) => f.cases.includes(sc.id)),
+          suite.filter((sc) => ids.includes(sc.id)),
           at,
         );
         for (const c of r.cases) {

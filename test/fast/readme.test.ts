@@ -21,9 +21,10 @@ test("the README's table of modules is what each family loads in the harness's c
   const code = (xs: string[]) => xs.map((x) => `\`${x}\``).join(", ") || "(none)";
   for (const f of FAMILIES) {
     const component = "component" in f.prosody ? (f.prosody.component as { sub: string; plugin: string }) : undefined;
-    const prosody = component
-      ? `${code(f.prosody.modules) === "(none)" ? "" : `${code(f.prosody.modules)}, `}the Component \`${component.sub}.DOMAIN\` (\`${component.plugin}\`)`
-      : code(f.prosody.modules);
+    // Community modules (prosody-modules) load only where a release has them.
+    const community = "community" in f.prosody ? (f.prosody.community as string[]) : [];
+    const modules = [code(f.prosody.modules), ...(community.length ? [`${code(community)} (prosody-modules, for Prosody 13)`] : [])].filter((x) => x !== "(none)").join(", ") || "(none)";
+    const prosody = component ? `${modules === "(none)" ? "" : `${modules}, `}the Component \`${component.sub}.DOMAIN\` (\`${component.plugin}\`)` : modules;
     // An external component (XEP-0114) is a listener and a host of the configuration, not a module.
     const external = "externalComponent" in f ? (f.externalComponent as { sub: string }).sub : undefined;
     const ejabberd = code(Object.keys(f.ejabberd.modules));

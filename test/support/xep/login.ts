@@ -50,6 +50,10 @@ const without = (el: Element, name: string, ns?: string) => {
 const successFor = (ctx: FaultContext) => `<success xmlns='${SASL2}'><authorization-identifier>${fromOf(ctx)}</authorization-identifier></success>`;
 /** The account the stream header names in 'from'. */
 const fromOf = (ctx: FaultContext) => /from=['"]([^'"]+)['"]/.exec(ctx.conn.clientHeader ?? "")?.[1] ?? "";
+/** How many streams whose header named a 'from' got the SASL2 feature, by that 'from': every other one a fault changes. */
+const featuresFor = new Map<string, number>();
+/** Connections a fault answered with <continue/> instead of <success/>: the features after it are a success's, dropped. */
+const continued = new WeakSet<ProxiedConnection>();
 /** Accounts a fault gave a new token they did not ask for: their next token login is the one it refuses. */
 const rotatedFor = new Set<string>();
 /** Connections whose token login failed: the password login after it is the one a fault refuses. */
@@ -133,6 +137,64 @@ export const FAULTS: FaultDef[] = [
       element: (el, ctx) => (usedSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM ? "drop" : "pass"),
       close: (ctx) => (usedSasl2.has(ctx.conn) ? "" : `</stream:stream>`),
     },
+  },
+  {
+    id: "login.sasl2.feature-unstable",
+    area: "login",
+    requirements: ["SASLTWO-FEATURE-03"],
+    description: "streams whose headers name the same 'from' (same 'to', same encryption) get the SASL2 feature with and without its last mechanism, in turn",
+    stream: onElement((el, ctx) => {
+      const from = fromOf(ctx);
+      const mechanisms = isFeatures(el) ? (el.getChild("authentication", SASL2)?.getChildren("mechanism") ?? []) : [];
+      if (!from || mechanisms.length < 2) return "pass";
+      const n = (featuresFor.get(from) ?? 0) + 1;
+      featuresFor.set(from, n);
+      if (n % 2 === 1) return "pass";
+      return changed(el, (c) => {
+        const auth = c.getChild("authentication", SASL2)!;
+        const last = auth.getChildren("mechanism").at(-1);
+        auth.children = auth.children.filter((x) => x !== last);
+      });
+    }),
+  },
+  {
+    id: "login.sasl2.continue-without-tasks",
+    area: "login",
+    requirements: ["SASLTWO-TASK-01"],
+    description: "a SASL2 login is answered with a <continue/> that holds no <tasks/> (only a <text/> saying a task is needed)",
+    stream: onElement((el, ctx) => {
+      if (isFeatures(el) && continued.has(ctx.conn)) {
+        continued.delete(ctx.conn);
+        return "drop";
+      }
+      if (!isSasl2(el, "success")) return "pass";
+      continued.add(ctx.conn);
+      return changed(el, (c) => {
+        c.name = "continue";
+        c.children = c.children.filter((x) => typeof x !== "string" && x.name === "additional-data");
+        c.c("text").t("a second factor is required");
+      });
+    }),
+  },
+  {
+    id: "login.sasl2.mechanisms-fixed-order",
+    area: "login",
+    requirements: ["SASLTWO-SEC-03"],
+    description: "on a stream whose header has no 'from', SASL2 lists its mechanisms in one fixed (sorted) order (offered so where the server offers SASL2 only by 'from')",
+    stream: onElement((el, ctx) => {
+      if (!isFeatures(el) || fromOf(ctx)) return "pass";
+      const listed = el.getChild("authentication", SASL2) ?? el.getChild("mechanisms", SASL);
+      const names = (listed?.getChildren("mechanism") ?? []).map((m) => m.getText().trim()).sort();
+      if (names.length === 0) return "pass";
+      return changed(el, (c) => {
+        const auth = c.getChild("authentication", SASL2) ?? c.c("authentication", { xmlns: SASL2 });
+        without(auth, "mechanism");
+        const rest = auth.children;
+        auth.children = [];
+        for (const n of names) auth.c("mechanism").t(n);
+        auth.children.push(...rest);
+      });
+    }),
   },
   // XEP-0386 (Bind 2) and its inline resumption (XEP-0198 §9.2).
   {
