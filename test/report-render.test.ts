@@ -10,6 +10,7 @@ import { junitReporter, renderJunit } from "../src/report/junit.ts";
 import { markdownReporter } from "../src/report/markdown.ts";
 import { buildMatrix, renderMatrixHtml, renderMatrixMarkdown } from "../src/report/matrix.ts";
 import { prettyXml } from "../src/report/xml-pretty.ts";
+import { rerunCommand } from "../src/results/commands.ts";
 import { mergeRuns } from "../src/results/merge.ts";
 import { makeCase, makeRun } from "./support/results.ts";
 import { JUNIT_XSD, validateXml } from "./support/xmllint.ts";
@@ -306,4 +307,16 @@ test("junit.xml has a testsuite per specification, each valid and with the run's
   ]);
   assert.equal([...xml.matchAll(/<property name="target" value="local:prosody"\/>/g)].length, 2);
   assert.match(xml, /<testsuites tests="2" failures="1"/);
+});
+
+test("the rerun command starts a local target as the run did: its transport and TLS; a running server is reached as it was", () => {
+  const bosh = makeRun([failing], {
+    target: { name: "local:prosody@13", host: "127.0.0.1", port: 5222, domain: "localhost", transport: { bosh: "http://127.0.0.1:5280/http-bind", tls: "none" } },
+    options: { timeoutMs: 3000, tls: "starttls" },
+  });
+  assert.equal(rerunCommand(bosh, ["roster-add-push"]), "npx xmpp-conform run --target local:prosody@13 --bosh --tls starttls roster-add-push");
+  const ws = makeRun([failing], {
+    target: { name: "127.0.0.1:5280", host: "127.0.0.1", port: 5280, domain: "localhost", transport: { websocket: "ws://127.0.0.1:5280/xmpp-websocket", tls: "none" } },
+  });
+  assert.equal(rerunCommand(ws, ["roster-add-push"]), "npx xmpp-conform run --websocket ws://127.0.0.1:5280/xmpp-websocket --domain localhost roster-add-push");
 });

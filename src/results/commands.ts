@@ -17,6 +17,15 @@ function reachedWith(run: Run): string {
   return `${where} --domain ${t.domain}${tls}${ca}${insecure}${way}`;
 }
 
+/** How a run started a local target, as options: the release and configuration, the transport and TLS it asked for. */
+function startedWith(run: Run): string {
+  const t = run.target;
+  const o = run.options;
+  const transport = t.transport?.websocket ? " --websocket" : t.transport?.bosh ? " --bosh" : "";
+  const tls = typeof o.tls === "string" && o.tls !== "auto" && o.tls !== "none" ? ` --tls ${o.tls}` : "";
+  return `--target ${t.name}${t.config === "shipped" ? " --server-config shipped" : ""}${transport}${tls}`;
+}
+
 /**
  * The command that removes what a run against a running server left (its journal lists the accounts), with
  * the options it reached the server with; the secrets (--admin's password, --accounts-file) are the user's to add.
@@ -32,7 +41,7 @@ const SHIPPED = fileURLToPath(new URL("../../scenarios/", import.meta.url));
  */
 export function rerunCommand(run: Run & Pick<RunResult, "cases">, ids: string[]): string {
   const t = run.target;
-  const target = t.name.startsWith("local:") ? `--target ${t.name}${t.config === "shipped" ? " --server-config shipped" : ""}` : reachedWith(run);
+  const target = t.name.startsWith("local:") ? startedWith(run) : reachedWith(run);
   const cross = ids.some((id) => id.endsWith("@cross")) ? " --cross-domain" : "";
   const profile = run.options.profile === "none" ? " --profile none" : run.options.profile !== "auto" && run.profile ? ` --profile ${path.relative(process.cwd(), run.profile.file)}` : "";
   const files = [...new Set(run.cases.filter((c) => ids.includes(c.id) && !path.resolve(c.pos.file).startsWith(SHIPPED)).map((c) => c.pos.file))];

@@ -12,6 +12,8 @@ export interface Participant {
   readonly isOpen: boolean;
   /** Why it ended, once it has. */
   readonly closedReason?: string;
+  /** The stream error the server ended it with, when it did: its condition, and how people read it. */
+  readonly endedBy?: { condition: string; said: string };
   /** The stanzas it received for the scenario's expectations. */
   readonly inbox: { readonly items: Received[] };
   /**

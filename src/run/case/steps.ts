@@ -6,6 +6,7 @@ import type { ReadByServer, Received } from "../../xmpp/connections/inbox.ts";
 import type { Refusal } from "../../results/schema.ts";
 import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
+import { NOT_AN_ANSWER } from "../../xmpp/wire/stream-error.ts";
 import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
 import type { Participant } from "../participant.ts";
 import type { CaseScope } from "./scope.ts";
@@ -81,21 +82,29 @@ function missed(scope: CaseScope, step: Step, label: string, pattern: Element, w
   // A session that ended after the server answered the step's request otherwise (a removed account's stream) is a
   // verdict on that answer; one that ended before it is the network's problem.
   const answered = pattern.name === "iq" && pattern.attrs.id !== undefined && answer !== undefined;
-  if (!raw && !answered && s.closedReason && s.closedReason !== "closed by the harness") throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
-  const how = decidedBy === "barrier" ? "(a barrier proved it is not coming)" : decidedBy === "timeout" ? `within ${timeoutOf(scope, step)} ms` : "(the server answered the step's action otherwise)";
+  // A stream the server ended with a stream error is its answer too, unless the condition ends any stream (the
+  // server going away, limiting connections): that one is not the case's to judge.
+  const ended = s.endedBy && !NOT_AN_ANSWER.has(s.endedBy.condition) ? s.endedBy : undefined;
+  if (!raw && !answered && !ended && s.closedReason && s.closedReason !== "closed by the harness")
+    throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
+  // The end of the stream decided it, not a barrier or the time.
+  const by = ended ? undefined : decidedBy;
+  const how = ended ? "" : by === "barrier" ? " (a barrier proved it is not coming)" : by === "timeout" ? ` within ${timeoutOf(scope, step)} ms` : " (the server answered the step's action otherwise)";
   const others = receivable(scope, label).some((r) => r.at >= scope.lastActionAt);
-  const instead = !answer
-    ? others
-      ? `; nothing of its kind arrived on ${raw ? "that connection" : "that session"} after the step's action (other stanzas did: see the transcript)`
-      : `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action`
-    : answer.problems[0]
-      ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}`
-      : "";
+  const instead = ended
+    ? `; the server ended the stream instead (${ended.said})`
+    : !answer
+      ? others
+        ? `; nothing of its kind arrived on ${raw ? "that connection" : "that session"} after the step's action (other stanzas did: see the transcript)`
+        : `; nothing arrived on ${raw ? "that connection" : "that session"} after the step's action`
+      : answer.problems[0]
+        ? `; the closest ${raw ? "element" : "stanza"} differs: ${answer.problems[0]}`
+        : "";
   return {
-    message: `${label} ${what} ${oneLine(pattern.toString(), 80)} ${how}${instead}${raw ? ending(raw) : ""}`,
+    message: `${label} ${what} ${oneLine(pattern.toString(), 80)}${how}${instead}${raw ? ending(raw) : ""}`,
     expected: [pattern.toString()],
     closest: near,
-    ...(decidedBy && { decidedBy }),
+    ...(by && { decidedBy: by }),
     at: scope.transcript.now(),
     ...(refusal && { refusal }),
   };

@@ -15,6 +15,7 @@ import { webSocketTransport } from "../wire/websocket-transport.ts";
 import { boshTransport } from "../wire/bosh.ts";
 import { withTimeout } from "../../util/time.ts";
 import { NS } from "../wire/ns.ts";
+import { describeStreamError, streamErrorCondition } from "../wire/stream-error.ts";
 
 export type { Endpoint } from "../wire/endpoint.ts";
 export type { Received } from "./inbox.ts";
@@ -96,8 +97,9 @@ export class Session {
       const caps = (this.caps = clientCaps(opts.caps));
       this.client.iqCallee.get(NS.discoInfo, "query", (ctx) => caps.info((ctx as unknown as { element: Element }).element.attrs.node as string | undefined) as never);
     }
-    entity.on("error", (err: Error) => {
+    entity.on("error", (err: Error & { element?: Element }) => {
       this.transcript.add(this.label, "note", `error: ${err.message}`);
+      if (err.element?.is("error", NS.stream)) this.endedBy ??= { condition: streamErrorCondition(err.element), said: describeStreamError(err.element, this.endpoint.domain) };
       if (err instanceof XMLError) this.socket()?.stopReading?.();
     });
     entity.on("status", (status: string) => {
@@ -152,6 +154,9 @@ export class Session {
   get isOpen(): boolean {
     return this.online && !this.closedReason;
   }
+
+  /** The stream error the server ended the session with, when it did. */
+  endedBy?: { condition: string; said: string };
 
   /** Why the session ended, once it has. */
   get closedReason(): string | undefined {
