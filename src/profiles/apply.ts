@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { CaseResult, RequirementResult, RunInfo, ServerConfig } from "../results/schema.ts";
 import { covers, isVariantId } from "../scenario/ids.ts";
-import type { Profile, ProfileEntry } from "./types.ts";
+import type { Profile, ProfileEntry, Transport } from "./types.ts";
 
 const cites = (r: CaseResult, requirement: string) => r.requirements.includes(requirement) || r.failures.some((f) => f.requirements.includes(requirement));
 
@@ -15,7 +15,15 @@ export interface RunProfiles {
   pairing?: string;
   /** How the harness configured the local server it started; absent for a running server (not known). */
   config?: ServerConfig;
+  /** How the run's sessions reached the server. */
+  transport?: Transport;
 }
+
+/** What limits an entry to some runs: the pairing, the local server's configuration, the transport. */
+export type RunConditions = Pick<RunProfiles, "pairing" | "config" | "transport">;
+
+/** The transport a run's sessions took, as profile entries name it. */
+export const transportOf = (run: Pick<RunInfo, "target">): Transport => (run.target.transport?.bosh ? "bosh" : run.target.transport?.websocket ? "websocket" : "tcp");
 
 /** "prosody+ejabberd": a pair's servers by their software, as profile entries name a pairing. */
 export function pairingOf(run: Pick<RunInfo, "target">): string | undefined {
@@ -35,21 +43,22 @@ function sidesOf(e: ProfileEntry): Role[] {
  * its scenario), or a requirement the case cites. Single-server cases run on server a. A cross-domain
  * variant runs on both: an entry covers it only when it says the deviation is its server's in that role
  * (`side`), or names the variant itself (side a unless it says); `pairing` limits an entry to one pairing,
- * `config` to a server the harness started with that configuration.
+ * `config` to a server the harness started with that configuration, `transport` to runs over it.
  */
-export function entryCovers(e: ProfileEntry, r: CaseResult, role: Role = "a", pairing?: string, config?: ServerConfig): boolean {
-  if (e.pairing && e.pairing !== pairing) return false;
-  if (e.config && e.config !== config) return false;
+export function entryCovers(e: ProfileEntry, r: CaseResult, role: Role = "a", on: RunConditions = {}): boolean {
+  if (e.pairing && e.pairing !== on.pairing) return false;
+  if (e.config && e.config !== on.config) return false;
+  if (e.transport && e.transport !== (on.transport ?? "tcp")) return false;
   const variant = isVariantId(r.id);
   if (variant ? !sidesOf(e).includes(role) : role !== "a") return false;
   if (e.case) return covers(e.case, r.id);
   return Boolean(e.requirement && cites(r, e.requirement));
 }
 
-/** The most specific entry: one for this pairing, then one for this configuration, then one naming the case, then one naming a requirement; the first server's before the second's. */
+/** The most specific entry: one for this pairing, then one for this configuration, then this transport, then one naming the case, then one naming a requirement; the first server's before the second's. */
 function entryFor(profiles: RunProfiles, r: CaseResult): ProfileEntry | undefined {
-  const all = (["a", "b"] as const).flatMap((role) => (profiles[role]?.entries ?? []).filter((e) => entryCovers(e, r, role, profiles.pairing, profiles.config)));
-  return all.find((e) => e.pairing) ?? all.find((e) => e.config) ?? all.find((e) => e.case) ?? all[0];
+  const all = (["a", "b"] as const).flatMap((role) => (profiles[role]?.entries ?? []).filter((e) => entryCovers(e, r, role, profiles)));
+  return all.find((e) => e.pairing) ?? all.find((e) => e.config) ?? all.find((e) => e.transport) ?? all.find((e) => e.case) ?? all[0];
 }
 
 /** The requirements a case fails (fail: at MUST, warn: at SHOULD), by what its steps showed of each. */

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { observed } from "../results/diff.ts";
 import type { RunResult } from "../results/schema.ts";
-import { entryCovers, pairingOf, type Role } from "./apply.ts";
+import { entryCovers, pairingOf, transportOf, type Role } from "./apply.ts";
 import type { Profile, ProfileEntry } from "./types.ts";
 
 /**
@@ -21,10 +21,10 @@ export function checkProfile(profile: Profile, run: RunResult): EntryFinding[] {
   const out: EntryFinding[] = [];
   // On a pair the profile may have been the second server's (side b of the cross-domain variants), or both servers'.
   const roles: Role[] = run.peerProfile?.file === profile.file ? (run.profile?.file === profile.file ? ["a", "b"] : ["b"]) : ["a"];
-  const pairing = pairingOf(run);
+  const on = { pairing: pairingOf(run), transport: transportOf(run), ...(run.target.config && { config: run.target.config }) };
   for (const entry of profile.entries) {
     const add = (kind: EntryFinding["kind"], detail: string) => out.push({ entry, kind, detail });
-    const covered = run.cases.filter((c) => roles.some((role) => entryCovers(entry, c, role, pairing)));
+    const covered = run.cases.filter((c) => roles.some((role) => entryCovers(entry, c, role, on)));
     const seen = covered.filter((c) => ["pass", "fail", "warn"].includes(observed(c)));
     if (covered.length === 0) add("not-run", "no case of this run is covered by it");
     else if (seen.length === 0) add("not-observed", `its cases errored or were skipped in this run (${covered.map((c) => `${c.id}: ${c.verdict}`).join(", ")})`);

@@ -33,6 +33,7 @@ const Entry = z
       .describe("cross-domain variants: the deviation shows when this server is the user's (a), the contact's (b) or either; an entry naming a single-server case then covers its variant too"),
     pairing: z.string().regex(/^[a-z0-9]+\+[a-z0-9]+$/, "expected first+second, the servers' names in lower case, like prosody+ejabberd").optional(),
     config: ServerConfig.optional().describe("only on a server the harness started so: its own configuration, or the package's as shipped"),
+    transport: z.enum(["tcp", "websocket", "bosh"]).optional().describe("only when the run's sessions reach the server over this transport: a deviation of its BOSH or WebSocket code"),
   })
   .refine((e) => e.pairing === undefined || e.side !== undefined || (e.case !== undefined && isVariantId(e.case)), "pairing is for cross-domain variants: name one (case: ID@cross) or say the side")
   .refine((e) => Boolean(e.case) !== Boolean(e.requirement), "expected exactly one of case, requirement")
@@ -61,6 +62,7 @@ export function loadProfile(file: string): Profile {
     ...(e.side && { side: e.side }),
     ...(e.pairing && { pairing: e.pairing }),
     ...(e.config && { config: e.config }),
+    ...(e.transport && { transport: e.transport }),
     pos: at(["deviations", i]),
   }));
   return { file, server: data.server, version: String(data.version), entries };

@@ -1,6 +1,9 @@
 import type { ServerConfig } from "../results/schema.ts";
 import type { SourcePos } from "../scenario/types.ts";
 
+/** How a run's sessions reach the server, as a profile entry names it. */
+export type Transport = "tcp" | "websocket" | "bosh";
+
 /** A server's known deviations from the RFC (profiles/<server>-<version>.yaml), after loading. */
 export interface Profile {
   file: string;
@@ -35,5 +38,7 @@ export interface ProfileEntry {
   pairing?: string;
   /** Only on a server the harness started with this configuration (its own, or the package's as shipped). */
   config?: ServerConfig;
+  /** Only when the run's sessions reach the server over this transport (a deviation of the server's BOSH or WebSocket code). */
+  transport?: Transport;
   pos: SourcePos;
 }

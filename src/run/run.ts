@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { journalFor } from "../accounts/journal.ts";
 import { accountsSummary } from "../accounts/ledger.ts";
-import { pairingOf } from "../profiles/apply.ts";
+import { pairingOf, transportOf } from "../profiles/apply.ts";
 import { pickProfile } from "../profiles/select.ts";
 import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
@@ -252,7 +252,9 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
     };
     const pairing = pairingOf(info);
     const profiles =
-      profile || peerProfile ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }), ...(target?.config && { config: target.config }) } : undefined;
+      profile || peerProfile
+        ? { ...(profile && { a: profile }), ...(peerProfile && { b: peerProfile }), ...(pairing && { pairing }), ...(target?.config && { config: target.config }), transport: transportOf(info) }
+        : undefined;
     emit({ type: "run-begin", run: info, plan: plan.map((sc) => sc.id) });
     // Every case as the record keeps it: compared with the baseline, its transcript kept only where asked.
     const recorded = (c: CaseResult) => trimmed(o.baseline ? compared(c, o.baseline) : c, o.transcripts);

@@ -130,6 +130,25 @@ test("a profile turns expected failures into xfail, unexpected passes into xpass
   assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn" }), undefined).verdict, "warn");
 });
 
+test("an entry with config or transport applies only to runs so made; the more specific entry decides", () => {
+  const p = loadProfile(
+    file(
+      VALID.replace(
+        "  - requirement: ROSTER-SET-ERR-09",
+        "  - case: roster-push-not-interested\n    transport: bosh\n    requirements: [ROSTER-ADD-01]\n    level: MUST\n    reason: over BOSH it answers late\n    link: https://example.org/issue/2\n  - case: roster-get-empty\n    config: shipped\n    requirements: [ROSTER-GET-01]\n    level: MUST\n    reason: the shipped configuration lacks the module\n    link: https://example.org/issue/3\n  - requirement: ROSTER-SET-ERR-09",
+      ),
+    ),
+  );
+  const failed = (id: string) => makeCase({ id, verdict: "fail" });
+  assert.equal(applyProfile(failed("roster-get-empty"), { a: p }).verdict, "fail", "config unknown: a running server");
+  assert.equal(applyProfile(failed("roster-get-empty"), { a: p, config: "harness" }).verdict, "fail");
+  assert.equal(applyProfile(failed("roster-get-empty"), { a: p, config: "shipped" }).verdict, "xfail");
+  // Over TCP the entry without a transport decides; over BOSH the one that names it.
+  assert.equal(applyProfile(failed("roster-push-not-interested"), { a: p }).deviation?.reason, "pushes to resources that never asked for the roster");
+  assert.equal(applyProfile(failed("roster-push-not-interested"), { a: p, transport: "bosh" }).deviation?.reason, "over BOSH it answers late");
+  assert.match(problem(VALID.replace("  - case: roster-push-not-interested\n", "  - case: roster-push-not-interested\n    transport: udp\n"))[2], /transport/);
+});
+
 test("cross-domain variants: an entry covers a variant only in the role it names (side), and only on its pairing", () => {
   const p = loadProfile(
     file(`server: Prosody
