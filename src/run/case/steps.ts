@@ -337,9 +337,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     return {
       message: `none of the allowed outcomes happened (${why.join("; ")})`,
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
+      // A raw connection's features and stream error count here: an alternative may be about them.
       closest: actors
         .flatMap((a) =>
-          receivable(scope, a)
+          (scope.isRaw(a) ? scope.raw(a).elements : receivable(scope, a))
             .filter((r) => !r.consumed)
             .map((r) => ({ xml: `${a}: ${r.el.toString()}`, problems: [], at: r.at })),
         )
