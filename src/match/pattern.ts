@@ -18,7 +18,8 @@ import { NS } from "../xmpp/wire/ns.ts";
  * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it),
  * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says);
  * xc:capture='NAME' keeps the matched element as a whole; xc:same='${NAME}' requires the element to be the same,
- * xc:other='${NAME}' another.
+ * xc:other='${NAME}' another. Beside them, xc:compare='a b' compares only the element's children of those names, and
+ * xc:order='ignore' its children in any order (the capture and the comparison must say the same).
  */
 export type Captures = Record<string, string>;
 
@@ -194,17 +195,18 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
   }
   // xc:same='${NAME}': the element is the one captured with xc:capture='NAME' (the same XML, attribute order and
   // whitespace between elements aside).
+  const view = viewOf(p);
   const same = p.attrs[`${META}same`];
   if (same !== undefined) {
     out.total++;
-    if (canonical(a) !== String(same)) fail(`${here}: expected the same element as before (${oneLineXml(String(same))}), got ${oneLineXml(canonical(a))}`);
+    if (canonical(a, "", view) !== String(same)) fail(`${here}: expected the same element as before (${oneLineXml(String(same))}), got ${oneLineXml(canonical(a, "", view))}`);
     else out.score++;
   }
-  // xc:other='${NAME}': the element differs from the one captured (its children in another order count).
+  // xc:other='${NAME}': the element differs from the one captured (its children in another order count, unless xc:order='ignore').
   const other = p.attrs[`${META}other`];
   if (other !== undefined) {
     out.total++;
-    if (canonical(a) === String(other)) fail(`${here}: expected another element than before, got the same: ${oneLineXml(canonical(a))}`);
+    if (canonical(a, "", view) === String(other)) fail(`${here}: expected another element than before, got the same: ${oneLineXml(canonical(a, "", view))}`);
     else out.score++;
   }
   const capsAttr = p.attrs[`${META}caps`];
@@ -239,7 +241,7 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
   }
   // xc:capture='NAME': the element as a whole, for a later xc:same='${NAME}'.
   const capture = p.attrs[`${META}capture`];
-  if (out.ok && capture !== undefined) out.caps[String(capture)] = canonical(a);
+  if (out.ok && capture !== undefined) out.caps[String(capture)] = canonical(a, "", view);
   return out;
 }
 
@@ -247,13 +249,27 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
  * An element as XML that compares equal when the element is the same: names and attributes by namespace
  * (attribute order and prefixes aside), children in order, text trimmed, whitespace between elements dropped.
  */
-function canonical(el: Element, inherited = ""): string {
+interface View {
+  /** xc:compare='a b': only the element's own children of those names count (its text does not). */
+  only?: Set<string>;
+  /** xc:order='ignore': children in any order, at every level. */
+  unordered?: boolean;
+}
+
+const viewOf = (p: Element): View => {
+  const only = p.attrs[`${META}compare`];
+  return { ...(only !== undefined && { only: new Set(String(only).trim().split(/\s+/)) }), ...(p.attrs[`${META}order`] === "ignore" && { unordered: true }) };
+};
+
+function canonical(el: Element, inherited = "", view: View = {}): string {
   const ns = namespaceOf(el, inherited);
   const attrs = Object.keys(el.attrs)
     .filter((n) => !isDeclaration(n))
     .map((n) => `${expandedAttr(el, n)}=${JSON.stringify(String(el.attrs[n]))}`)
     .sort();
-  const inner = el.children.map((c) => (typeof c === "string" ? c.trim() : canonical(c, ns))).join("");
+  const kids = view.only ? el.children.filter((c): c is Element => typeof c !== "string" && view.only!.has(c.getName())) : el.children;
+  const parts = kids.map((c) => (typeof c === "string" ? c.trim() : canonical(c, ns, { ...(view.unordered && { unordered: true }) })));
+  const inner = (view.unordered ? parts.filter(Boolean).sort() : parts).join("");
   return `<{${ns}}${el.getName()}${attrs.map((x) => ` ${x}`).join("")}>${inner}</>`;
 }
 

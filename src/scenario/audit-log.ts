@@ -18,6 +18,8 @@ export const FINDINGS = [
   "accepts-forbidden",
   "derived-flag",
   "set-up-credited",
+  // An alternative of a 'one of' credited a requirement its own checks do not prove.
+  "one-of-credit",
   "uncovered",
   "not-observable",
 ] as const;

@@ -173,6 +173,20 @@ test("xc:capture keeps an element whole and xc:same asks for the same one: order
   assert.equal(other(`<message><x xmlns='urn:x' b='2' a='1'><i>one</i><i>two</i></x></message>`), false);
 });
 
+test("xc:order='ignore' compares children as a set, xc:compare='NAMES' only the children so named", () => {
+  const esc = (v: string) => v.replace(/'/g, "&apos;").replace(/</g, "&lt;");
+  const keep = (attrs: string, xml: string) => matchStanza(parsePattern(`<features><a xmlns='urn:a' xc:capture='a' ${attrs}/></features>`), received(xml)).captures.a;
+  const test = (op: string, attrs: string, captured: string, xml: string) =>
+    matchStanza(parsePattern(`<features><a xmlns='urn:a' xc:${op}='${esc(captured)}' ${attrs}/></features>`), received(xml)).ok;
+  const one = `<features><a xmlns='urn:a'><m>X</m><m>Y</m><inline/></a></features>`;
+  const set = keep("xc:order='ignore'", one);
+  assert.equal(test("same", "xc:order='ignore'", set, `<features><a xmlns='urn:a'><inline/><m>Y</m><m>X</m></a></features>`), true);
+  assert.equal(test("same", "xc:order='ignore'", set, `<features><a xmlns='urn:a'><m>Y</m><inline/></a></features>`), false, "one mechanism fewer");
+  const mechanisms = keep("xc:compare='m'", one);
+  assert.equal(test("other", "xc:compare='m'", mechanisms, `<features><a xmlns='urn:a'><m>Y</m><m>X</m><inline/></a></features>`), true, "reordered");
+  assert.equal(test("other", "xc:compare='m'", mechanisms, `<features><a xmlns='urn:a'><m>X</m><m>Y</m><inline><b/></inline></a></features>`), false, "only another child differs");
+});
+
 test("{after:DATETIME}: a XEP-0082 DateTime later than that one", () => {
   const caps = {};
   assert.equal(matchValue("{after:2026-11-25T02:34:16Z}", "2026-11-25T02:34:17Z", caps), undefined);

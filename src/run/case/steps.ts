@@ -339,11 +339,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
       // A raw connection's features and stream error count here: an alternative may be about them.
       closest: actors
-        .flatMap((a) =>
-          (scope.isRaw(a) ? scope.raw(a).elements : receivable(scope, a))
-            .filter((r) => !r.consumed)
-            .map((r) => ({ xml: `${a}: ${r.el.toString()}`, problems: [], at: r.at })),
-        )
+        .flatMap((a) => (scope.isRaw(a) ? scope.raw(a).elements : receivable(scope, a)).filter((r) => !r.consumed).map((r) => ({ xml: `${a}: ${r.el.toString()}`, problems: [], at: r.at })))
         .slice(0, 5),
       decidedBy: patient ? "timeout" : "barrier",
       at: scope.transcript.now(),

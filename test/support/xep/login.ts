@@ -39,6 +39,7 @@ const editFeature = (find: (features: Element) => Element | undefined, edit: (fe
 const SM = "urn:xmpp:sm:3";
 const BIND2 = "urn:xmpp:bind:0";
 const FAST = "urn:xmpp:fast:0";
+const CARBONS = "urn:xmpp:carbons:2";
 const CB = "urn:xmpp:sasl-cb:0";
 /** What the connection's latest <authenticate/> asked for. */
 const asked = (ctx: FaultContext) => lastAuth.get(ctx.conn);
@@ -221,14 +222,25 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "login.bind2.unadvertised-bound-by-jid",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-01"],
+    description: "the server binds a SASL2 login's Bind 2 request, saying so only with the full JID (no <bound/>), and does not advertise Bind 2 in SASL2's <inline/>",
+    stream: onElement((el) => {
+      const inline = isFeatures(el) ? el.getChild("authentication", SASL2)?.getChild("inline") : undefined;
+      if (inline?.getChild("bind", BIND2)) return changed(el, (c) => without(c.getChild("authentication", SASL2)!.getChild("inline")!, "bind", BIND2));
+      return isSasl2(el, "success") && el.getChild("bound", BIND2) ? changed(el, (c) => without(c, "bound", BIND2)) : "pass";
+    }),
+  },
+  {
     id: "login.bind2.inline-feature-unlisted",
     area: "login",
     requirements: ["BINDTWO-FEATURE-02"],
-    description: "Bind 2 enables Stream Management inline, but its <inline/> does not list it",
+    description: "Bind 2 enables Stream Management and Carbons inline, but its <inline/> lists neither",
     stream: editFeature(
       (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("bind", BIND2)?.getChild("inline"),
       (inline) => {
-        inline.children = inline.children.filter((x) => typeof x === "string" || x.attrs.var !== SM);
+        inline.children = inline.children.filter((x) => typeof x === "string" || (x.attrs.var !== SM && x.attrs.var !== CARBONS));
       },
     ),
   },
@@ -286,9 +298,7 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["BINDTWO-CARBONS-01"],
     description: "a session that enabled Carbons in its Bind 2 request gets no carbon copies",
-    stream: onElement((el, ctx) =>
-      el.name === "message" && el.getChild("received", "urn:xmpp:carbons:2") && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", "urn:xmpp:carbons:2") ? "drop" : "pass",
-    ),
+    stream: onElement((el, ctx) => (el.name === "message" && el.getChild("received", CARBONS) && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", CARBONS) ? "drop" : "pass")),
   },
   {
     id: "login.bind2.offline-sent",
@@ -367,6 +377,18 @@ export const FAULTS: FaultDef[] = [
     stream: editFeature(
       (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST),
       (fast) => without(fast, "mechanism"),
+    ),
+  },
+  {
+    id: "login.fast.no-channel-binding-mechanism",
+    area: "login",
+    requirements: ["FAST-FEATURE-04"],
+    description: "the FAST feature lists only mechanisms without channel binding (HT-*-NONE)",
+    stream: editFeature(
+      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST),
+      (fast) => {
+        fast.children = fast.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || /-NONE$/.test(x.getText().trim()));
+      },
     ),
   },
   {

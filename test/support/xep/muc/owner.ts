@@ -183,6 +183,11 @@ const privateMessages = new Map<number, Element[]>();
 const earlierResults = new Map<string, Element[]>();
 /** Rooms each case saw created (a 201 self-presence), to know a second creation. */
 const createdRooms = new Set<string>();
+/** Rooms a case's user created (a 201 self-presence on its connection), by case and room: that connection. */
+const roomCreators = new Map<string, number>();
+/** Rooms (by case and room) whose creator submitted the initial configuration, and those it did with fields (the fault keeps them locked). */
+const configuredRooms = new Set<string>();
+const lockedRooms = new Set<string>();
 /** Connections that cancelled a configuration (initial or subsequent). */
 const cancelled = new Set<number>();
 /** Connections that changed the admin or owner list through the configuration form. */
@@ -298,6 +303,38 @@ export const FAULTS: FaultDef[] = [
       (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && (submitForm(el)?.getChildren("field").length ?? 0) > 0,
       (answer) => (answer.attrs.type === "result" ? refusal(answer, "not-acceptable", "modify") : "pass"),
     ),
+  },
+  {
+    id: "muc.create.submit-stays-locked",
+    area: "muc",
+    requirements: ["MUC-CREATE-10"],
+    description:
+      "a room whose creator submitted its initial configuration (with fields) is answered with success but stays locked: the next user to enter gets <item-not-found/>, and the creator sees nobody come in",
+    stream: {
+      fromClient: (el, ctx) => {
+        const room = `${caseOf(ctx.conn.jid)} ${toOf(el)}`;
+        if (!toRoom(el, ctx, "set", "query", MUC_OWNER) || !submitForm(el) || roomCreators.get(room) !== ctx.conn.id || configuredRooms.has(room)) return;
+        configuredRooms.add(room);
+        if (submitForm(el)!.getChildren("field").length > 0) lockedRooms.add(room);
+      },
+      element: (el, ctx) => {
+        if (isHarness(ctx) || !ctx.conn.jid || !isMucAddress(fromOf(el))) return "pass";
+        const room = `${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`;
+        if (occupantPresence(el) && isSelf(el) && hasCode(el, "201")) {
+          roomCreators.set(room, ctx.conn.id);
+          return "pass";
+        }
+        if (!lockedRooms.has(room)) return "pass";
+        // The creator, still in the room, sees no one else enter it.
+        if (roomCreators.get(room) === ctx.conn.id) return occupantPresence(el) && !isSelf(el) ? "drop" : "pass";
+        // Anyone else gets what a locked room answers a join with (§7.2.10 via §10.1.1), and nothing of the room.
+        if (el.name === "presence" && isOccupant(fromOf(el)) && el.attrs.type !== "error")
+          return isSelf(el) && !unavailable(el)
+            ? [xml("presence", { from: fromOf(el), to: toOf(el), type: "error" }, xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: STANZAS })))]
+            : "drop";
+        return el.name === "message" ? "drop" : "pass";
+      },
+    },
   },
   {
     id: "muc.create.policy-wrong-condition",
