@@ -741,6 +741,22 @@ export const FAULTS: FaultDef[] = [
       (answer) => refusal(answer, "item-not-found"),
     ),
   },
+  {
+    id: "muc.traffic.room-info",
+    area: "muc",
+    requirements: ["MUC-TRAFFIC-03", "MUC-TRAFFIC-04"],
+    description: "a room that ignores the 'node' of a #traffic query answers it with its own disco#info (conference identity, no node)",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", DISCO_INFO) && el.getChild("query", DISCO_INFO)!.attrs.node === TRAFFIC,
+      (answer) => [
+        xml(
+          "iq",
+          { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
+          xml("query", { xmlns: DISCO_INFO }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "http://jabber.org/protocol/muc" })),
+        ),
+      ],
+    ),
+  },
   // XEP-0410: self-ping.
   {
     id: "selfping.joined-refused",
