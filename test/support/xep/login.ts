@@ -59,6 +59,9 @@ const continued = new WeakSet<ProxiedConnection>();
 const rotatedFor = new Set<string>();
 /** Connections whose token login failed: the password login after it is the one a fault refuses. */
 const tokenFailed = new WeakSet<ProxiedConnection>();
+/** Messages to an account's bare JID sent before a failed SASL2 request with a <bind/>: what a fault clears. */
+const cleared: Element[] = [];
+const sameMessage = (a: Element, b: Element) => a.attrs.id === b.attrs.id && a.getChildText("body") === b.getChildText("body");
 
 export const FAULTS: FaultDef[] = [
   {
@@ -258,6 +261,30 @@ export const FAULTS: FaultDef[] = [
           })
         : "pass",
     ),
+  },
+  {
+    id: "login.bind2.reports-unbound-jid",
+    area: "login",
+    requirements: ["BINDTWO-BIND-01"],
+    description: "a SASL2 success after a Bind 2 request has <bound/> and a full JID, but not the resource the session is bound to",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("bound", BIND2) && el.getChildText("authorization-identifier")?.includes("/")
+        ? changed(el, (c) => {
+            const id = c.getChild("authorization-identifier")!;
+            id.children = [`${id.getText()}-unbound`];
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.bind2.failure-clears-offline",
+    area: "login",
+    requirements: ["BINDTWO-BIND-02"],
+    description: "a failed SASL2 request's Bind 2 is processed as far as clearing the account's offline messages (its <failure/> is right): a later session never gets them",
+    stream: onElement((el, ctx) => {
+      if (isSasl2(el, "failure") && asked(ctx)?.getChild("bind", BIND2)) cleared.push(...(toBare.get(fromOf(ctx).split("/")[0]) ?? []));
+      return el.name === "message" && cleared.some((m) => sameMessage(m, el)) ? "drop" : "pass";
+    }),
   },
   {
     id: "login.bind2.user-agent-in-resource",
