@@ -136,6 +136,20 @@ export const FAULTS: FaultDef[] = [
     stream: answering(asks(INFO, bareJid), () => "drop"),
   },
   {
+    id: "disco.bare.info-to-resource",
+    area: "disco",
+    requirements: ["DISCO-BARE-01"],
+    description:
+      "the server routes a disco#info request to another user's bare JID to that user's connected resource (as a message to the bare JID would be) instead of answering it on the account's behalf; the resource's own answer goes back to the requester",
+    stream: answering(asks(INFO, otherBare), (answer, ctx) => {
+      const owner = String(answer.attrs.from ?? "");
+      const resource = ctx.peers().find((p) => String(p.jid ?? "").split("/")[0] === owner);
+      if (!resource) return "pass";
+      resource.deliver(xml("iq", { type: "get", id: answer.attrs.id, from: ctx.conn.jid, to: resource.jid }, xml("query", { xmlns: INFO })));
+      return "drop";
+    }),
+  },
+  {
     id: "disco.bare.items-unanswered",
     area: "disco",
     requirements: ["DISCO-BARE-03"],

@@ -156,6 +156,39 @@ const notifiedBy = () => {
 /** A notification to a subscriber that subscribed with its bare JID (another account's, no presence information needed). */
 const toBareSubscriber = (el: Element) => itemsEvent(el) && !String(el.attrs.to ?? "").includes("/") && !toOwner(el);
 
+/**
+ * A server that takes a directed presence with caps as a temporary subscription to the owner's nodes (XEP-0060
+ * §9.1.3: each later notification, and the last items on that presence where `sendLast`) and never cancels it.
+ */
+function sharerNeverCancelled(sendLast: boolean): FaultDef["stream"] {
+  const sharers = new Set<string>();
+  const last = new Map<string, Map<string, Element>>();
+  return afterPublish(
+    ({ owner, node, item }, ctx) => {
+      last.set(owner, (last.get(owner) ?? new Map<string, Element>()).set(node, item));
+      for (const p of ctx.peers()) if (p.jid && sharers.has(`${p.id} ${owner}`)) p.deliver(notification(owner, p.jid, node, item));
+    },
+    {
+      fromClient: (el, ctx) => {
+        const to = String(el.attrs.to ?? "");
+        if (
+          el.name !== "presence" ||
+          el.attrs.type !== undefined ||
+          !to ||
+          to.includes("/") ||
+          !ctx.conn.jid ||
+          bare(to) === bare(ctx.conn.jid) ||
+          !el.getChild("c", "http://jabber.org/protocol/caps")
+        )
+          return;
+        if (sharers.has(`${ctx.conn.id} ${to}`)) return;
+        sharers.add(`${ctx.conn.id} ${to}`);
+        if (sendLast) for (const [node, item] of last.get(to) ?? []) ctx.conn.deliver(notification(to, ctx.conn.jid, node, item));
+      },
+    },
+  );
+}
+
 /** XEP-0163 and the XEP-0060 subset it uses: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -538,34 +571,15 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUBSUB-SHARER-CANCEL"],
     description:
       "a directed presence with caps subscribes its sender to the owner's nodes for the time being (XEP-0060 §9.1.3: the last item, then each notification), but its unavailable presence does not end that",
-    stream: (() => {
-      const sharers = new Set<string>();
-      const last = new Map<string, Map<string, Element>>();
-      return afterPublish(
-        ({ owner, node, item }, ctx) => {
-          last.set(owner, (last.get(owner) ?? new Map<string, Element>()).set(node, item));
-          for (const p of ctx.peers()) if (p.jid && sharers.has(`${p.id} ${owner}`)) p.deliver(notification(owner, p.jid, node, item));
-        },
-        {
-          fromClient: (el, ctx) => {
-            const to = String(el.attrs.to ?? "");
-            if (
-              el.name !== "presence" ||
-              el.attrs.type !== undefined ||
-              !to ||
-              to.includes("/") ||
-              !ctx.conn.jid ||
-              bare(to) === bare(ctx.conn.jid) ||
-              !el.getChild("c", "http://jabber.org/protocol/caps")
-            )
-              return;
-            if (sharers.has(`${ctx.conn.id} ${to}`)) return;
-            sharers.add(`${ctx.conn.id} ${to}`);
-            for (const [node, item] of last.get(to) ?? []) ctx.conn.deliver(notification(to, ctx.conn.jid, node, item));
-          },
-        },
-      );
-    })(),
+    stream: sharerNeverCancelled(true),
+  },
+  {
+    id: "pep.sharer.never-cancelled-no-last-item",
+    area: "pep",
+    requirements: ["PUBSUB-SHARER-CANCEL"],
+    description:
+      "a directed presence with caps subscribes its sender to the owner's nodes for the time being (each later notification; the last item is not sent on that presence, as with send_last_published_item 'never'), but its unavailable presence does not end that",
+    stream: sharerNeverCancelled(false),
   },
   {
     id: "pep.notify.bare-subscriber-at-resource",
