@@ -71,8 +71,11 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
         // Set-up and the prelude (the steps that only bring the case to its rule: open a stream, log in, bind),
         // retried together on fresh accounts when the server or the network fails them.
         let tries = 0;
+        // The alternative each prelude `one of` took: a later `after: label/alternative` asks for it.
+        const chosen = new Map<PlannedStep, string | undefined>();
         const missing = await retry("set-up", retrying, async () => {
           await scope?.close();
+          chosen.clear();
           tries++;
           scope = new CaseScope(sc, ctx, transcript, attempt === 1 && tries === 1 ? ctx.uid : `${ctx.uid}-r${attempt}-${tries}`, retrying);
           const missing = await setUp(scope);
@@ -80,6 +83,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
           for (const [i, step] of prelude.entries()) {
             const miss = await runStep(step, scope);
             if (miss) throw preconditionOf(step, i, miss);
+            if (step.plan.alternatives) chosen.set(step, scope.choices.at(-1)?.alternative);
           }
           return [];
         });
@@ -90,7 +94,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
           unmet = missing.map((m) => m.feature);
           break;
         }
-        for (const step of prelude) record({ step, outcome: "ok" });
+        for (const step of prelude) record({ step, outcome: "ok", ...(chosen.has(step) && { choice: chosen.get(step) }) });
         await runBody(sc, scope!, records, record);
         break;
       } catch (err) {

@@ -327,6 +327,19 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (afterAuth(r) && isEmptyRequest(r) ? { ...a, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" } : a) },
   },
   {
+    // A payload from the server goes out on the held request only 4 s after it came (well within 'wait', 10 s).
+    id: "bosh-payload-late",
+    requirements: ["BOSH-PAYLOAD-03"],
+    cases: ["bosh-payload-asap"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: async (r, a) => {
+        if (afterAuth(r) && isEmptyRequest(r) && /<message\b/.test(a.text)) await new Promise((resolve) => setTimeout(resolve, 4000));
+        return a;
+      },
+    },
+  },
+  {
     id: "bosh-rid-beyond-window-kept",
     requirements: ["BOSH-RID-02"],
     cases: ["bosh-rid-above-window"],

@@ -85,6 +85,9 @@ const withAttr = (name: string, value: (old: string) => string) => (el: Element)
 /** The user's bare JIDs that disabled a push service, with the JIDs they disabled (the ignores-disable fault). */
 const disabled = new Map<string, Set<string>>();
 
+/** The push services each user enabled, by the user's bare JID: service JID → node (the other-users-service fault). */
+const enabledBy = new Map<string, Map<string, string>>();
+
 /** A publish of a push notification, as the user's server sends it to the push service. */
 const isPublish = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChild("item")?.getChild("notification", PUSH));
 const notificationOf = (c: Element) => c.getChild("pubsub", PUBSUB)!.getChild("publish")!.getChild("item")!.getChild("notification", PUSH)!;
@@ -372,6 +375,41 @@ export const FAULTS: FaultDef[] = [
               xml("pubsub", { xmlns: PUBSUB }, xml("publish", { node: "xc-disabled" }, xml("item", {}, xml("notification", { xmlns: PUSH })))),
             ),
           );
+        }
+      },
+    },
+  },
+  {
+    id: "mobile.push.other-users-service",
+    area: "mobile",
+    requirements: ["PUSH-DISABLE-05"],
+    description: "the server keeps push registrations by service, not by user: a message to an offline user who never enabled a service is published to the service another user enabled",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (!ctx.conn.jid) return;
+        const on = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH) : undefined;
+        if (on?.attrs.jid) {
+          const user = bare(ctx.conn.jid);
+          enabledBy.set(user, (enabledBy.get(user) ?? new Map<string, string>()).set(String(on.attrs.jid), String(on.attrs.node ?? "")));
+          return;
+        }
+        if (el.name !== "message" || !el.attrs.to) return;
+        const to = bare(String(el.attrs.to));
+        // Pushes are for a user with no session: one online gets the message itself.
+        if (ctx.peers().some((p) => bare(p.jid) === to)) return;
+        for (const [user, services] of enabledBy) {
+          if (user === to) continue;
+          for (const [jid, node] of services) {
+            if (enabledBy.get(to)?.has(jid)) continue;
+            const peer = ctx.peers().find((p) => p.jid === jid || bare(p.jid) === jid);
+            peer?.deliver(
+              xml(
+                "iq",
+                { type: "set", from: to.split("@")[1], to: peer.jid, id: `xc-push-${Date.now()}` },
+                xml("pubsub", { xmlns: PUBSUB }, xml("publish", { node }, xml("item", {}, xml("notification", { xmlns: PUSH })))),
+              ),
+            );
+          }
         }
       },
     },

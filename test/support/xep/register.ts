@@ -67,6 +67,19 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    id: "register.form-unavailable-announced",
+    area: "register",
+    requirements: ["IBR-FORM-01"],
+    description:
+      "the stream features announce in-band registration, but the registration form before authentication is refused with service-unavailable (XEP-0077 §3.1's answer of a host that does not support it)",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+        (el) => [xml("iq", { type: "error", id: el.attrs.id }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))],
+      ),
+    },
+  },
+  {
     id: "register.registered-missing",
     area: "register",
     requirements: ["IBR-REGD-01"],

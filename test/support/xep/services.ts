@@ -71,6 +71,13 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
     cases: { "comp-route-message-from-user": "warn", "comp-route-iq/get": "warn", "comp-route-iq/set": "warn", "comp-route-presence": "warn", "comp-second-connection": "warn" },
     stream: { element: (el) => (["message", "presence", "iq"].includes(el.name) && !String(el.attrs.id ?? "").startsWith("mk-") && el.attrs.type !== "result" ? "drop" : "pass") },
   },
+  {
+    // A user's stanza reaches the component from the user's bare JID: the server routes it without stamping the full JID.
+    id: "comp-user-from-bare",
+    requirements: ["STANZA-FROM-01"],
+    cases: { "comp-route-message-from-user": "fail" },
+    stream: { element: (el) => (el.name === "message" && String(el.attrs.from ?? "").includes("/") ? changed(el, (c) => (c.attrs.from = String(c.attrs.from).split("/")[0])) : "pass") },
+  },
 ];
 
 /** What XEP-0114 allows a server to do otherwise: no verdict may change. */
