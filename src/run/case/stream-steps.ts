@@ -210,11 +210,14 @@ function filled(scope: CaseScope, req: NonNullable<SaslSpec["sasl2"]>): NonNulla
   };
 }
 
-/** The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN where PLAIN is allowed. */
-function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined): SaslMechanism {
+/**
+ * The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN
+ * where PLAIN is allowed; for SASL2, among those its <authentication/> lists.
+ */
+function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined, sasl2: boolean): SaslMechanism {
   const offered =
     features
-      ?.getChild("mechanisms", NS.sasl)
+      ?.getChild(sasl2 ? "authentication" : "mechanisms", sasl2 ? NS.sasl2 : NS.sasl)
       ?.getChildren("mechanism")
       .map((m) => m.text()) ?? [];
   const usable = ["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(scope.sideOf(account).endpoint) ? ["PLAIN"] : [])] as SaslMechanism[];
@@ -359,7 +362,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const account = scope.sc.connections.find((x) => x.label === step.actor)!.account!;
     const creds = { ...scope.credentialsOf(account), ...(sasl.password !== undefined && { password: text(scope, sasl.password) }) };
     // The mechanisms offered come with the features that follow the latest header.
-    const mechanism = sasl.mechanism ?? strongest(scope, c, account, await c.waitFeatures(timeoutOf(scope, step)));
+    const mechanism = sasl.mechanism ?? strongest(scope, c, account, await c.waitFeatures(timeoutOf(scope, step)), sasl.sasl2 !== undefined);
     const answer = await c.authenticate(creds, mechanism, {
       ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }),
       ...(sasl.until && { until: sasl.until }),
