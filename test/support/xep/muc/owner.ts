@@ -83,6 +83,9 @@ const conditionOf = (el: Element) =>
 /** The text a message or presence carries (its body, subject or status), to know it again. */
 const textOf = (el: Element) => el.getChildText("body") ?? el.getChildText("status") ?? undefined;
 
+/** A query of a room's #traffic node (XEP-0045 §18.1.1). */
+const trafficQuery = (el: Element, ctx: FaultContext) => toRoom(el, ctx, "get", "query", DISCO_INFO) && el.getChild("query", DISCO_INFO)!.attrs.node === TRAFFIC;
+
 // Occupant identifiers (XEP-0421).
 const occupantIds = (el: Element) => el.getChildren("occupant-id", OCCID);
 const fromRoomWithId = (el: Element) => (el.name === "message" || el.name === "presence") && isOccupant(fromOf(el)) && occupantIds(el).length > 0;
@@ -736,26 +739,20 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-TRAFFIC-03", "MUC-TRAFFIC-04"],
     description: "a query of the room's #traffic node is answered with <item-not-found/>",
-    stream: answering(
-      (el, ctx) => toRoom(el, ctx, "get", "query", DISCO_INFO) && el.getChild("query", DISCO_INFO)!.attrs.node === TRAFFIC,
-      (answer) => refusal(answer, "item-not-found"),
-    ),
+    stream: answering(trafficQuery, (answer) => refusal(answer, "item-not-found")),
   },
   {
     id: "muc.traffic.room-info",
     area: "muc",
     requirements: ["MUC-TRAFFIC-03", "MUC-TRAFFIC-04"],
     description: "a room that ignores the 'node' of a #traffic query answers it with its own disco#info (conference identity, no node)",
-    stream: answering(
-      (el, ctx) => toRoom(el, ctx, "get", "query", DISCO_INFO) && el.getChild("query", DISCO_INFO)!.attrs.node === TRAFFIC,
-      (answer) => [
-        xml(
-          "iq",
-          { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
-          xml("query", { xmlns: DISCO_INFO }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "http://jabber.org/protocol/muc" })),
-        ),
-      ],
-    ),
+    stream: answering(trafficQuery, (answer) => [
+      xml(
+        "iq",
+        { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
+        xml("query", { xmlns: DISCO_INFO }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "http://jabber.org/protocol/muc" })),
+      ),
+    ]),
   },
   // XEP-0410: self-ping.
   {
