@@ -36,6 +36,16 @@ const onElement = (edit: (el: Element, ctx: FaultContext) => ReturnType<NonNulla
 const editFeature = (find: (features: Element) => Element | undefined, edit: (feature: Element, features: Element) => void): StreamFault =>
   onElement((el) => (isFeatures(el) && find(el) ? changed(el, (c) => edit(find(c)!, c)) : "pass"));
 
+/** SASL2's <inline/>: the features a login may ask for with its <authenticate/>. */
+const inlineOf = (features: Element) => features.getChild("authentication", SASL2)?.getChild("inline");
+
+/** A feature SASL2's <inline/> lists, taken out of it: the server does what it did not advertise. */
+const unadvertised = (name: string, ns: string) =>
+  editFeature(
+    (f) => inlineOf(f)?.getChild(name, ns),
+    (_, features) => without(inlineOf(features)!, name, ns),
+  );
+
 const SM = "urn:xmpp:sm:3";
 const BIND2 = "urn:xmpp:bind:0";
 const FAST = "urn:xmpp:fast:0";
@@ -219,10 +229,7 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["BINDTWO-FEATURE-01"],
     description: "the server binds a SASL2 login's Bind 2 request but does not advertise Bind 2 in SASL2's <inline/>",
-    stream: editFeature(
-      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("bind", BIND2),
-      (_, features) => without(features.getChild("authentication", SASL2)!.getChild("inline")!, "bind", BIND2),
-    ),
+    stream: unadvertised("bind", BIND2),
   },
   {
     id: "login.bind2.unadvertised-bound-by-jid",
@@ -241,7 +248,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["BINDTWO-FEATURE-02"],
     description: "Bind 2 enables Stream Management and Carbons inline, but its <inline/> lists neither",
     stream: editFeature(
-      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("bind", BIND2)?.getChild("inline"),
+      (f) => inlineOf(f)?.getChild("bind", BIND2)?.getChild("inline"),
       (inline) => {
         inline.children = inline.children.filter((x) => typeof x === "string" || (x.attrs.var !== SM && x.attrs.var !== CARBONS));
       },
@@ -402,7 +409,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["FAST-FEATURE-02"],
     description: "the FAST feature lists no mechanism",
     stream: editFeature(
-      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST),
+      (f) => inlineOf(f)?.getChild("fast", FAST),
       (fast) => without(fast, "mechanism"),
     ),
   },
@@ -412,7 +419,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["FAST-FEATURE-04"],
     description: "the FAST feature lists only mechanisms without channel binding (HT-*-NONE)",
     stream: editFeature(
-      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST),
+      (f) => inlineOf(f)?.getChild("fast", FAST),
       (fast) => {
         fast.children = fast.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || /-NONE$/.test(x.getText().trim()));
       },
@@ -423,10 +430,7 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["FAST-FEATURE-01"],
     description: "the server issues FAST tokens but does not advertise FAST in SASL2's <inline/>",
-    stream: editFeature(
-      (f) => f.getChild("authentication", SASL2)?.getChild("inline")?.getChild("fast", FAST),
-      (_, features) => without(features.getChild("authentication", SASL2)!.getChild("inline")!, "fast", FAST),
-    ),
+    stream: unadvertised("fast", FAST),
   },
   {
     id: "login.fast.rotation-invalidates",
