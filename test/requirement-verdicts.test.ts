@@ -275,6 +275,29 @@ steps:
   // Without 'after' the same steps are judged (and pass): 'after' is what kept them out.
   const [plain] = (await run(loadScenarioFile(file(body.replace(/\n {4}after: [\w/]+/g, ""))), at())).cases;
   assert.deepEqual(Object.fromEntries((plain.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "warn", "ERR-RULE-03": "pass", "STANZA-EXT-02": "pass" });
+  // In the prelude too (set-up before the first proof): a step after an alternative that did not happen is not run,
+  // so the result it would wait for in vain does not end the case as a refused precondition.
+  const prelude = `${AFTER.split("steps:\n")[0]}steps:
+  - juliet/balcony sends: <iq type='get' id='p1' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+  - juliet/balcony receives one of:
+      error: <iq type='error' id='p1'/>
+      result: <iq type='result' id='p1'/>
+    setup: true
+    label: pre
+  - juliet/balcony sends: <iq type='get' id='p2' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+    after: pre/result
+  - juliet/balcony receives: <iq type='result' id='p2'/>
+    setup: true
+    after: pre/result
+  - juliet/balcony sends: <iq type='get' id='x2' to='\${domain}'><query xmlns='urn:xc:unknown'/></iq>
+  - juliet/balcony receives: <iq type='error' id='x2'/>
+    requirements: [ERR-RULE-03, STANZA-IQ-02, STANZA-EXT-02]
+`;
+  const [pre] = (await run(loadScenarioFile(file(prelude)), at())).cases;
+  assert.equal(pre.verdict, "pass", pre.reason);
+  // Without 'after' the set-up waits for the result that never comes: the precondition is refused, and the case skipped.
+  const [waited] = (await run(loadScenarioFile(file(prelude.replace(/\n {4}after: [\w/]+/g, ""))), at())).cases;
+  assert.equal(waited.verdict, "skip");
   // The loader names a label that is not there, an alternative a 'one of' does not have, and a label used twice.
   assert.match(locatedError(file(body.replace("after: answered", "after: answerd")), loadScenarioFile)[2], /steps\[2\]\.after: no earlier step is labelled 'answerd' \(labels: answered\)/);
   assert.match(locatedError(file(body.replace("after: third/result", "after: third/resulte")), loadScenarioFile)[2], /has no alternative 'resulte' \(alternatives: error, result\)/);

@@ -71,16 +71,24 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
         // Set-up and the prelude (the steps that only bring the case to its rule: open a stream, log in, bind),
         // retried together on fresh accounts when the server or the network fails them.
         let tries = 0;
-        // The alternative each prelude `one of` took: a later `after: label/alternative` asks for it.
+        // The alternative each prelude `one of` took: a later `after: label/alternative` asks for it. A prelude
+        // step `after` one that took another alternative (or was itself passed over) is not reached.
         const chosen = new Map<PlannedStep, string | undefined>();
+        const passed = new Set<PlannedStep>();
         const missing = await retry("set-up", retrying, async () => {
           await scope?.close();
           chosen.clear();
+          passed.clear();
           tries++;
           scope = new CaseScope(sc, ctx, transcript, attempt === 1 && tries === 1 ? ctx.uid : `${ctx.uid}-r${attempt}-${tries}`, retrying);
           const missing = await setUp(scope);
           if (missing.length > 0) return missing;
           for (const [i, step] of prelude.entries()) {
+            const after = step.plan.after && sc.steps[step.plan.after.step];
+            if (after && (passed.has(after) || (step.plan.after!.alternative !== undefined && chosen.get(after) !== step.plan.after!.alternative))) {
+              passed.add(step);
+              continue;
+            }
             const miss = await runStep(step, scope);
             if (miss) throw preconditionOf(step, i, miss);
             if (step.plan.alternatives) chosen.set(step, scope.choices.at(-1)?.alternative);
@@ -94,7 +102,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
           unmet = missing.map((m) => m.feature);
           break;
         }
-        for (const step of prelude) record({ step, outcome: "ok", ...(chosen.has(step) && { choice: chosen.get(step) }) });
+        for (const step of prelude) record(passed.has(step) ? { step, outcome: "not-reached" } : { step, outcome: "ok", ...(chosen.has(step) && { choice: chosen.get(step) }) });
         await runBody(sc, scope!, records, record);
         break;
       } catch (err) {
