@@ -62,7 +62,9 @@ function saslSpec(v: z.infer<typeof Sasl>, at: Parameters<Verb<"authenticate">["
   const fast = v.mechanism === "HT-SHA-256-NONE";
   if (!profile && (userAgent || bind || requestToken || invalidate || resume || fast))
     throw new StepIssue("user-agent, bind, request-token, invalidate, resume and the FAST mechanism HT-SHA-256-NONE are SASL2's: add profile: sasl2", at);
-  if (binding && !(binding === "y" ? /^SCRAM-SHA-\d+$/ : /-PLUS$/).test(v.mechanism ?? "")) throw new StepIssue("channel-binding is a -PLUS mechanism's type, or y with SCRAM without -PLUS", at);
+  // Without a mechanism, the run takes the strongest offered that the binding fits (a -PLUS one, or for "y" one without).
+  if (binding && v.mechanism !== undefined && !(binding === "y" ? /^SCRAM-SHA-\d+$/ : /-PLUS$/).test(v.mechanism))
+    throw new StepIssue("channel-binding is a -PLUS mechanism's type, or y with SCRAM without -PLUS", at);
   if (invalidate && !fast) throw new StepIssue("invalidate is for a FAST token (mechanism HT-SHA-256-NONE)", at);
   if (fast && v.password === undefined) throw new StepIssue("HT-SHA-256-NONE authenticates with a token: give it as password (a captured ${token})", at);
   return {

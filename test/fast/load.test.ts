@@ -338,6 +338,10 @@ test("raw connections: what the loader refuses, where", () => {
   assert.match(problem(steps("c2 starts tls: now"))[2], /steps\[0\]: expected no value/);
   assert.match(problem(steps("c2 authenticates: { mechanism: DIGEST-MD5 }"))[2], /expected SASL choices/);
   assert.match(problem(steps("c2 opens stream: { tooo: x }"))[2], /expected stream header attributes/);
+  // A channel-binding type needs a -PLUS mechanism, "y" one without; with none named the run takes the strongest that fits.
+  assert.match(problem(steps("c2 authenticates: { profile: sasl2, mechanism: SCRAM-SHA-1, channel-binding: tls-exporter }"))[2], /channel-binding is a -PLUS mechanism's type/);
+  assert.match(problem(steps("c2 authenticates: { profile: sasl2, mechanism: SCRAM-SHA-256-PLUS, channel-binding: y }"))[2], /or y with SCRAM without -PLUS/);
+  loadScenarioFile(file(steps("juliet/c1 authenticates: { profile: sasl2, channel-binding: tls-exporter, expect: failure }", "juliet/c1 receives: <success xmlns='urn:xmpp:sasl:2'/>")));
   assert.match(
     problem(RAW_HEAD.replace("c1: { raw: true }", "c1: { raw: true, roster: true }") + "steps:\n  - c2 opens stream\n")[2],
     /a raw connection does only what its steps say; 'roster' does not apply/,

@@ -212,15 +212,18 @@ function filled(scope: CaseScope, req: NonNullable<SaslSpec["sasl2"]>): NonNulla
 
 /**
  * The strongest SASL mechanism offered on a raw connection, as for sessions: SCRAM-SHA-256, SCRAM-SHA-1, then PLAIN
- * where PLAIN is allowed; for SASL2, among those its <authentication/> lists.
+ * where PLAIN is allowed; for SASL2, among those its <authentication/> lists. With a channel-binding type, the
+ * strongest SCRAM-*-PLUS (XEP-0440); with "y" (a client that saw none), SCRAM without it.
  */
-function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined, sasl2: boolean): SaslMechanism {
+function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined, sasl2: boolean, binding: SaslSpec["binding"]): SaslMechanism {
   const offered =
     features
       ?.getChild(sasl2 ? "authentication" : "mechanisms", sasl2 ? NS.sasl2 : NS.sasl)
       ?.getChildren("mechanism")
       .map((m) => m.text()) ?? [];
-  const usable = ["SCRAM-SHA-256", "SCRAM-SHA-1", ...(plainAllowed(scope.sideOf(account).endpoint) ? ["PLAIN"] : [])] as SaslMechanism[];
+  const scram = ["SCRAM-SHA-256", "SCRAM-SHA-1"] as const;
+  const usable: SaslMechanism[] =
+    binding === undefined ? [...scram, ...(plainAllowed(scope.sideOf(account).endpoint) ? (["PLAIN"] as const) : [])] : binding === "y" ? [...scram] : scram.map((m) => `${m}-PLUS` as const);
   const m = usable.find((x) => offered.includes(x));
   if (!m) throw new HarnessError(`${c.label}: no SASL mechanism the harness can use is offered (offered: ${offered.join(", ") || "none"})`);
   return m;
@@ -362,7 +365,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const account = scope.sc.connections.find((x) => x.label === step.actor)!.account!;
     const creds = { ...scope.credentialsOf(account), ...(sasl.password !== undefined && { password: text(scope, sasl.password) }) };
     // The mechanisms offered come with the features that follow the latest header.
-    const mechanism = sasl.mechanism ?? strongest(scope, c, account, await c.waitFeatures(timeoutOf(scope, step)), sasl.sasl2 !== undefined);
+    const mechanism = sasl.mechanism ?? strongest(scope, c, account, await c.waitFeatures(timeoutOf(scope, step)), sasl.sasl2 !== undefined, sasl.binding);
     const answer = await c.authenticate(creds, mechanism, {
       ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }),
       ...(sasl.until && { until: sasl.until }),
