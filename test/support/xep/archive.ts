@@ -178,6 +178,16 @@ const isCondition = (el: Element, condition: string) => el.attrs.type === "error
 export const FAULTS: FaultDef[] = [
   // What is archived, and how it comes back (XEP-0313 §3, §6.1.1).
   {
+    id: "mam.nothing-archived",
+    area: "mam",
+    requirements: ["MAM-ARCH-01"],
+    description: "the user's messages are not archived: every query finds an empty archive",
+    fault: when(
+      (el) => Boolean(resultOf(el)),
+      () => "drop",
+    ),
+  },
+  {
     id: "mam.stored-twice",
     area: "mam",
     requirements: ["MAM-ARCH-05", "MAM-IDS-01"],
