@@ -49,6 +49,13 @@ const isReflection = (el: Element) => el.name === "message" && el.attrs.type ===
 const toRoom = (el: Element) => atService(el.attrs.to) && resourceOf(el.attrs.to) === undefined;
 const toOccupant = (el: Element) => atService(el.attrs.to) && resourceOf(el.attrs.to) !== undefined;
 const isInvite = (el: Element) => el.name === "message" && el.attrs.type !== "error" && Boolean(userX(el)?.getChild("invite"));
+/** The voice approval form a room sends its moderators (§8.6): a data form of type 'form' whose FORM_TYPE is muc#request. */
+const isVoiceApprovalForm = (el: Element) =>
+  el.name === "message" &&
+  el.attrs.type !== "error" &&
+  el
+    .getChildren("x", DATA)
+    .some((x) => x.attrs.type === "form" && x.getChildren("field").some((f) => f.attrs.var === "FORM_TYPE" && f.getChildText("value") === "http://jabber.org/protocol/muc#request"));
 
 /**
  * A service's answer to a message a client sent: when the message `sent` picks (by the sender's connection and
@@ -367,6 +374,14 @@ export const FAULTS: FaultDef[] = [
         },
       };
     })(),
+  },
+  // §8.6: a visitor's voice request, forwarded to the moderators as an approval form.
+  {
+    id: "muc.voicereq.not-forwarded",
+    area: "muc",
+    requirements: ["MUC-VOICEREQ-01"],
+    description: "a visitor's voice request is accepted by the room but no moderator ever gets the approval form",
+    fault: when(isVoiceApprovalForm, () => "drop"),
   },
   // §7.8.2, §9.5: mediated invitations.
   {
