@@ -89,6 +89,9 @@ const disabled = new Map<string, Set<string>>();
 const enabledBy = new Map<string, Map<string, string>>();
 
 /** A publish of a push notification, as the user's server sends it to the push service. */
+/** The ids of the push <enable/> requests each connection sent (the enable-refused fault). */
+const enableIds = new WeakMap<ProxiedConnection, Set<string>>();
+
 const isPublish = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChild("item")?.getChild("notification", PUSH));
 const notificationOf = (c: Element) => c.getChild("pubsub", PUBSUB)!.getChild("publish")!.getChild("item")!.getChild("notification", PUSH)!;
 
@@ -319,6 +322,25 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUSH-NOTIFY-01"],
     description: "the server never publishes a push notification",
     fault: when(isPublish, () => "drop"),
+  },
+  {
+    id: "mobile.push.enable-refused",
+    area: "mobile",
+    requirements: ["PUSH-ENABLE-01"],
+    description: "the server answers every push <enable/> with an IQ error (internal-server-error) and so publishes nothing",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (el.name !== "iq" || el.attrs.type !== "set" || !el.getChild("enable", PUSH) || el.attrs.id === undefined) return;
+        const ids = enableIds.get(ctx.conn) ?? new Set<string>();
+        enableIds.set(ctx.conn, ids.add(String(el.attrs.id)));
+      },
+      element: (el, ctx) => {
+        if (isPublish(el)) return "drop";
+        if (el.name !== "iq" || el.attrs.type !== "result" || !enableIds.get(ctx.conn)?.has(String(el.attrs.id))) return "pass";
+        const { to, from, id } = el.attrs;
+        return [xml("iq", { type: "error", id, ...(to && { to }), ...(from && { from }) }, xml("error", { type: "wait" }, xml("internal-server-error", { xmlns: STANZAS })))];
+      },
+    },
   },
   {
     id: "mobile.push.wrong-node",
