@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -41,6 +41,19 @@ const without = (el: Element, drop: (child: Element) => boolean) => (el.children
 
 /** XEP-0084, XEP-0398, XEP-0153: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
+  {
+    id: "avatar.publish.refused",
+    area: "avatar",
+    requirements: ["AVATAR-PUB-01", "AVATAR-PUB-02"],
+    description: "a publication to the avatar data or metadata node is refused with <internal-server-error/> (nothing stored)",
+    stream: answering(
+      (el) => el.attrs.type === "set" && [DATA, METADATA].includes(String(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node ?? "")),
+      (el) =>
+        el.attrs.type === "result"
+          ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "wait" }, xml("internal-server-error", { xmlns: STANZAS })))]
+          : "pass",
+    ),
+  },
   {
     id: "avatar.notify.dropped",
     area: "avatar",

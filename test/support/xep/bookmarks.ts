@@ -43,9 +43,9 @@ export const FAULTS: FaultDef[] = [
     id: "pstore.publish-options.refused",
     area: "bookmarks",
     requirements: ["PSTORE-CONFIG-01"],
-    description: "a publish with publish-options (persist_items, access_model whitelist) is refused with <feature-not-implemented/>",
+    description: "a publish with publish-options (persist_items, access_model whitelist: the harness's own node or the bookmarks node) is refused with <feature-not-implemented/>",
     stream: answering(
-      (el) => publishTo(PSTORE)(el) && withOptions(el),
+      (el) => (publishTo(PSTORE)(el) || publishTo(BOOKMARKS)(el)) && withOptions(el),
       (el) => (isResult(el) ? errorTo(el, "feature-not-implemented") : "pass"),
     ),
   },

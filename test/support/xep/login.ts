@@ -449,6 +449,19 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    id: "login.fast.no-token",
+    area: "login",
+    requirements: ["FAST-TOKEN-01"],
+    description: "a successful SASL2 login that requested a FAST token gets a <success/> without the <token/>",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("token", FAST)
+        ? changed(el, (c) => {
+            without(c, "token", FAST);
+          })
+        : "pass",
+    ),
+  },
+  {
     id: "login.fast.token-without-expiry",
     area: "login",
     requirements: ["FAST-TOKEN-03"],

@@ -49,6 +49,19 @@ export const FAULTS: FaultDef[] = [
     stream: answering(withoutChild, (el) => (el.attrs.type === "error" ? withCondition(el, "bad-request") : "pass")),
   },
   {
+    id: "private.set.refused",
+    area: "private",
+    requirements: ["PRIVATE-SET-01"],
+    description: "the user's own private-storage set of a fragment in a namespace of its own is refused with <service-unavailable/> (nothing stored)",
+    stream: answering(
+      (el, ctx) => el.attrs.type === "set" && !toOtherAccount(el, ctx) && (queryOf(el)?.getChildElements() ?? []).some((x) => !reserved(String(x.attrs.xmlns ?? PRIVATE))),
+      (el) =>
+        el.attrs.type === "result"
+          ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))]
+          : "pass",
+    ),
+  },
+  {
     id: "private.other.accepted",
     area: "private",
     requirements: ["PRIVATE-OTHER-01"],
