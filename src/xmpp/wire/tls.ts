@@ -1,6 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { Endpoint } from "./endpoint.ts";
+import { domainMismatch } from "./cert-identity.ts";
 import { withTimeout } from "../../util/time.ts";
 
 /** A TCP connection with Nagle off: with Nagle and delayed ACK, loopback hops cost 40 ms. */
@@ -116,7 +117,7 @@ export async function probeTls(socket: net.Socket, endpoint: Endpoint, offer: Tl
   }
   const cert = secureSocket.getPeerCertificate();
   const ephemeral = secureSocket.getEphemeralKeyInfo();
-  const identity = cert && tls.checkServerIdentity(endpoint.domain, cert);
+  const mismatch = cert && domainMismatch(endpoint.domain, cert);
   const outcome: TlsOutcome = {
     version: secureSocket.getProtocol() ?? undefined,
     cipher: secureSocket.getCipher().name,
@@ -126,7 +127,7 @@ export async function probeTls(socket: net.Socket, endpoint: Endpoint, offer: Tl
     ...(cert?.bits !== undefined && { "key-bits": String(cert.bits) }),
     ...(ephemeral && "type" in ephemeral && ephemeral.type && { "ephemeral-type": ephemeral.type, "ephemeral-bits": String(ephemeral.size) }),
     trusted: secureSocket.authorized ? "yes" : String(secureSocket.authorizationError),
-    "names-domain": identity ? identity.message : "yes",
+    "names-domain": mismatch || "yes",
   };
   return { secure: secureSocket, outcome };
 }
