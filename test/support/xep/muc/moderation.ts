@@ -114,6 +114,36 @@ function lastOfListUnannounced(attr: "role" | "affiliation", values: string[]): 
   };
 }
 
+/**
+ * Of a role list change with several items, the last item (to `role`) is answered as made but never applied: the
+ * room's list of `role`, asked afterwards, does not name that item's nickname (Prosody 0.12 applies only the first
+ * item of such a change, seen through the list).
+ */
+function lastOfListNotApplied(role: string): StreamFault {
+  const skipped = new Map<string, Set<string>>();
+  const answers = answering(listRequest("role", role), (answer) => {
+    const nicks = skipped.get(bare(str(answer.attrs.from)));
+    const q = adminQuery(answer, "result");
+    if (!q || !nicks || !itemsOf(q).some((i) => nicks.has(str(i.attrs.nick)))) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      cq.children = cq.children.filter((x) => typeof x === "string" || x.name !== "item" || !nicks.has(str(x.attrs.nick)));
+    });
+  });
+  return {
+    fromClient: (el, ctx) => {
+      const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+      const last = lastOfSeveral(itemsOf(q)).find((i) => i.attrs.role === role && i.attrs.nick !== undefined);
+      if (last) {
+        const room = bare(str(el.attrs.to));
+        skipped.set(room, (skipped.get(room) ?? new Set()).add(str(last.attrs.nick)));
+      }
+      answers.fromClient!(el, ctx);
+    },
+    element: answers.element,
+  };
+}
+
 /** Status code `code` left out of an occupant's unavailable presence: its own copy (with 110) or the others'. */
 const statusLeftOut = (code: string, own: boolean) =>
   when(
@@ -255,6 +285,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-MOD-VLIST-03", "MUC-ADMIN-MOD-08"],
     description: "of a voice or moderator list change with several items, the last item's role change is not announced",
     stream: lastOfListUnannounced("role", ["participant", "visitor", "moderator"]),
+  },
+  {
+    id: "muc.rolelist.last-not-applied",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-07"],
+    description: "a moderator list change with several items is answered with a result, but its last item is not applied: the moderator list asked afterwards does not name it",
+    stream: lastOfListNotApplied("moderator"),
   },
   // §9.1, §9.2 bans and the ban list
   {

@@ -173,6 +173,8 @@ function sentByText(pick: (el: Element) => Element | undefined) {
 }
 
 const forgedIds = sentByText((el) => el.getChild("occupant-id", OCCID));
+/** Groupchat messages each connection sent, by connection and text (to know the sender's own reflection). */
+const sentGroupchat = new Set<string>();
 const forgedSids = sentByText((el) => (el.name === "message" ? el.getChildren("stanza-id", SID).find((s) => isRoom(String(s.attrs.by ?? ""))) : undefined));
 const spoofedX = sentByText((el) => (el.name === "message" && el.attrs.type === "groupchat" ? el.getChild("x", MUC_USER) : undefined));
 
@@ -843,6 +845,21 @@ export const FAULTS: FaultDef[] = [
     requirements: ["OCCID-ONE-01"],
     description: "messages and presences from occupant JIDs carry two <occupant-id/> elements",
     fault: (el, ctx) => (!isHarness(ctx) && fromRoomWithId(el) ? changed(el, (c) => c.append(xml("occupant-id", { xmlns: OCCID, id: `${String(occupantIds(c)[0].attrs.id)}-2` }))) : "pass"),
+  },
+  {
+    id: "occid.duplicated-own-reflection",
+    area: "muc",
+    requirements: ["OCCID-ONE-01"],
+    description: "the sender's own reflection of its groupchat message carries two <occupant-id/> elements (the other occupants' copies one)",
+    stream: {
+      fromClient: (el, ctx) => {
+        if (!isHarness(ctx) && el.name === "message" && el.attrs.type === "groupchat" && isRoom(toOf(el)) && textOf(el) !== undefined) sentGroupchat.add(`${ctx.conn.id} ${textOf(el)}`);
+      },
+      element: (el, ctx) =>
+        !isHarness(ctx) && el.name === "message" && el.attrs.type === "groupchat" && fromRoomWithId(el) && sentGroupchat.has(`${ctx.conn.id} ${textOf(el)}`)
+          ? changed(el, (c) => c.append(xml("occupant-id", { xmlns: OCCID, id: `${String(occupantIds(c)[0].attrs.id)}-2` })))
+          : "pass",
+    },
   },
   {
     id: "occid.forged-kept",
