@@ -53,7 +53,11 @@ function unblockedBy(): { fromClient: (el: Element, ctx: FaultContext) => void; 
  * behave as if the server let a stanza from a blocked JID through. An item matches as §6 says: the full JID, the
  * bare JID, the domain/resource or the domain.
  */
-function blockedBy(): { fromClient: (el: Element, ctx: FaultContext) => void; blocks: (user: string, jid: string) => boolean } {
+function blockedBy(): {
+  fromClient: (el: Element, ctx: FaultContext) => void;
+  blocks: (user: string, jid: string) => boolean;
+  has: (user: string, item: string) => boolean;
+} {
   const blocked = new Map<string, Set<string>>();
   return {
     fromClient(el, ctx) {
@@ -76,6 +80,8 @@ function blockedBy(): { fromClient: (el: Element, ctx: FaultContext) => void; bl
       const resource = jid.includes("/") ? jid.slice(jid.indexOf("/")) : "";
       return [jid, bare(jid), domain, domain + resource].some((form) => blocked.get(user)?.has(form));
     },
+    /** Whether the user blocked exactly this item (no §6 matching). */
+    has: (user, item) => Boolean(blocked.get(user)?.has(item)),
   };
 }
 
@@ -239,6 +245,24 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  (() => {
+    const blocked = blockedBy();
+    return {
+      id: "blocking.inbound.full-jid-item-ignored",
+      area: "blocking",
+      requirements: ["BLOCK-IN-01", "BLOCK-MATCH-01"],
+      description: "an item with a full JID is accepted but not enforced: a message from exactly that resource is still delivered to the user",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          if (el.name !== "message" || !el.attrs.to || !ctx.conn.jid?.includes("/")) return;
+          const user = bare(String(el.attrs.to));
+          if (!blocked.has(user, ctx.conn.jid)) return;
+          for (const c of connectionsOf(user, ctx)) c.deliver(changed(el, (m) => ((m.attrs.from = ctx.conn.jid), (m.attrs.to = c.jid)))[0] as Element);
+        },
+      },
+    } satisfies FaultDef;
+  })(),
   {
     id: "blocking.inbound.iq-unanswered",
     area: "blocking",

@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
-import type { Fault, FaultContext, ProxiedConnection } from "../fault-proxy.ts";
+import type { Fault, FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PUBSUB = "http://jabber.org/protocol/pubsub";
@@ -96,6 +96,60 @@ function overwriteRefused() {
     },
     (a) => (a.attrs.type === "result" ? errorInstead(a, "conflict") : "pass"),
   );
+}
+
+/**
+ * A service that appends a republished item instead of replacing it, and evicts the oldest items beyond the node's
+ * pubsub#max_items (1 unless the owner's configuration or a publish-options form said otherwise): where the node
+ * has room, the owner's items result lists the earlier version (the first payload published with that ItemID)
+ * beside the new one; on a one-item node nothing shows, as nothing would on such a server.
+ */
+function republishAppends(): StreamFault {
+  const first = new Map<string, Element>();
+  const key = (ctx: FaultContext, node: unknown, id: unknown) => `${bare(ctx.conn.jid)} ${String(node)} ${String(id)}`;
+  const again = new Set<string>();
+  const nodeOf = new Map<string, string>();
+  const maxItems = new Map<string, number>();
+  const maxIn = (x: Element | undefined) =>
+    x
+      ?.getChildren("field")
+      .find((f) => f.attrs.var === "pubsub#max_items")
+      ?.getChildText("value");
+  const items = answering(
+    (el, ctx) => {
+      if (!asks("items")(el) || !ctx.conn.jid) return false;
+      nodeOf.set(`${ctx.conn.id} ${el.attrs.id}`, String(el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node));
+      return true;
+    },
+    (a, ctx) => {
+      const node = nodeOf.get(`${ctx.conn.id} ${a.attrs.id}`);
+      nodeOf.delete(`${ctx.conn.id} ${a.attrs.id}`);
+      const list = a.attrs.type === "result" ? a.getChild("pubsub", PUBSUB)?.getChild("items") : undefined;
+      const held = list?.getChildren("item") ?? [];
+      const room = (maxItems.get(key(ctx, node, "")) ?? 1) - held.length;
+      const old = held.flatMap((i) => (again.has(key(ctx, node, i.attrs.id)) ? [first.get(key(ctx, node, i.attrs.id))!] : [])).slice(0, Math.max(room, 0));
+      return old.length === 0 ? "pass" : changed(a, (c) => old.forEach((o) => c.getChild("pubsub", PUBSUB)!.getChild("items")!.cnode(copyOf(o))));
+    },
+  );
+  return {
+    fromClient: (el: Element, ctx: FaultContext) => {
+      items.fromClient?.(el, ctx);
+      const configure = asks("configure", OWNER)(el) ? el.getChild("pubsub", OWNER)!.getChild("configure")! : undefined;
+      const options = asks("publish")(el) ? el.getChild("pubsub", PUBSUB)!.getChild("publish-options")?.getChild("x", "jabber:x:data") : undefined;
+      const max = configure ? maxIn(configure.getChild("x", "jabber:x:data")) : maxIn(options);
+      const node = configure?.attrs.node ?? el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node;
+      if (max !== undefined && ctx.conn.jid) maxItems.set(key(ctx, node, ""), max === "max" ? Infinity : Number(max) || 1);
+      const publish = asks("publish")(el) ? el.getChild("pubsub", PUBSUB)!.getChild("publish")! : undefined;
+      if (!publish || !ctx.conn.jid) return;
+      for (const item of publish.getChildren("item")) {
+        const k = key(ctx, publish.attrs.node, item.attrs.id);
+        if (!item.attrs.id) continue;
+        if (first.has(k)) again.add(k);
+        else first.set(k, item);
+      }
+    },
+    element: items.element,
+  };
 }
 
 /** A notification of `item` (as published) at `node` from the account `owner`, as a PEP service sends one. */
@@ -268,6 +322,16 @@ export const FAULTS: FaultDef[] = [
     fault: when(itemsEvent, (el) => changed(el, (c) => c.cnode(xml("addresses", { xmlns: ADDRESS }, xml("address", { type: "replyto", jid: `${bare(c.attrs.from)}/pep` }))))),
   },
   {
+    id: "pep.notify.replyto-to-bare-subscribers",
+    area: "pep",
+    requirements: ["PEP-ADDR-NOREPLYTO"],
+    description: "a notification addressed to a bare JID (a subscriber without presence information) carries a XEP-0033 replyto address",
+    fault: when(
+      (el) => itemsEvent(el) && !String(el.attrs.to ?? "").includes("/"),
+      (el) => changed(el, (c) => c.cnode(xml("addresses", { xmlns: ADDRESS }, xml("address", { type: "replyto", jid: `${bare(c.attrs.from)}/pep` })))),
+    ),
+  },
+  {
     id: "pep.notify.same-item-id",
     area: "pep",
     requirements: ["PUBSUB-PUB-ITEMID"],
@@ -284,6 +348,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUBSUB-PUB-OVERWRITE"],
     description: "a publish with an item id already published is refused with conflict instead of replacing the item",
     stream: overwriteRefused(),
+  },
+  {
+    id: "pep.publish.republish-appends",
+    area: "bookmarks",
+    requirements: ["PSTORE-COMPOSE-01"],
+    description: "an item republished with its ItemID is stored beside the earlier version instead of replacing it: the owner's items result lists both",
+    stream: republishAppends(),
   },
   {
     id: "pep.items.owner-refused",
