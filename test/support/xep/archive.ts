@@ -343,6 +343,36 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    id: "mam.with-full-as-bare",
+    area: "mam",
+    requirements: ["MAM-WITH-01"],
+    description: "a full JID in 'with' is matched as its bare JID: the messages the user sent to that bare JID or to another of its resources, and those from its other resources, come back too",
+    stream: (() => {
+      const sent = new Map<number, Element[]>();
+      const asked = new Map<string, { queryid?: string; withJid: string }>();
+      return remembering(
+        (el, ctx, seen) => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const q = finOf(el) && asked.get(key);
+          if (!q) return "pass";
+          asked.delete(key);
+          const peerOf = (m: Element) => (bare(m.attrs.from) === bare(ctx.conn.jid) ? String(m.attrs.to ?? "") : String(m.attrs.from ?? ""));
+          const widened = [...(sent.get(ctx.conn.id) ?? []), ...seen.live].filter((m) => bare(peerOf(m)) === bare(q.withJid) && peerOf(m) !== q.withJid);
+          return [...widened.map((m, i) => result(String(ctx.conn.jid), q.queryid, `widened-${i}`, m)), el];
+        },
+        (el, ctx) => {
+          if (el.name === "message" && !isBarrier(el) && el.getChild("body") && el.attrs.to && bare(el.attrs.to) !== bare(ctx.conn.jid)) {
+            const own = changed(el, (c) => (c.attrs.from = String(ctx.conn.jid)))[0];
+            sent.set(ctx.conn.id, [...(sent.get(ctx.conn.id) ?? []), own]);
+          }
+          const q = queryOf(el);
+          const withJid = q && queryFields(q).get("with");
+          if (withJid?.includes("/")) asked.set(`${ctx.conn.id} ${el.attrs.id}`, { queryid: q!.attrs.queryid, withJid });
+        },
+      );
+    })(),
+  },
+  {
     id: "mam.without-with-one-correspondent",
     area: "mam",
     requirements: ["MAM-WITH-03"],

@@ -105,6 +105,36 @@ function privateWithoutHintCopied(): FaultDef["stream"] {
   };
 }
 
+/**
+ * <enable/> taken for the account it is addressed to: a client's <enable/> sent to another account's bare JID is
+ * answered with a result and turns Carbons on for every resource of that account. From then on a chat (or
+ * normal, with a body) message routed to one of its resources is copied, <received/>, to its other resources,
+ * and one a resource of it sends, <sent/>, to its other resources.
+ */
+function enableForAddressee(): FaultDef["stream"] {
+  const asked = new Map<string, string>();
+  const enabled = new Set<string>();
+  const eligible = (el: Element) => el.attrs.type === "chat" || (isNormal(el) && Boolean(el.getChild("body")));
+  return {
+    fromClient: (el, { conn }) => {
+      if (isEnable(el) && el.attrs.to && !String(el.attrs.to).includes("/") && bare(el.attrs.to) !== bare(conn.jid)) asked.set(`${conn.id} ${el.attrs.id}`, bare(el.attrs.to)!);
+    },
+    element: (el, { conn, peers }) => {
+      const key = `${conn.id} ${el.attrs.id}`;
+      const target = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? asked.get(key) : undefined;
+      if (target) {
+        asked.delete(key);
+        enabled.add(target);
+        return [new Element("iq", { type: "result", id: el.attrs.id, from: target, ...(el.attrs.to && { to: el.attrs.to }) })];
+      }
+      if (!conn.jid || !routedMessage(el, conn) || !eligible(el)) return "pass";
+      if (enabled.has(bare(conn.jid)!)) for (const p of sameAccount(conn, peers)) p.deliver(carbon("received", p.jid!, el));
+      if (enabled.has(bare(el.attrs.from)!)) for (const p of peers()) if (p.jid && p.jid !== el.attrs.from && bare(p.jid) === bare(el.attrs.from)) p.deliver(carbon("sent", p.jid, el));
+      return "pass";
+    },
+  };
+}
+
 /** A copy as §7 and §8 shape it: from the bare JID, to the resource, the original inside <forwarded/>. */
 function carbon(kind: "received" | "sent", to: string, original: Element): Element {
   const inner = copyOf(original);
@@ -205,6 +235,13 @@ export const FAULTS: FaultDef[] = [
       for (const p of sameAccount(conn, peers)) p.deliver(changed(el, (c) => (c.attrs.to = p.jid!))[0]);
       return "pass";
     },
+  },
+  {
+    id: "carbons.enable-for-addressee",
+    area: "carbons",
+    requirements: ["CARBONS-REQ-01"],
+    description: "a client's <enable/> sent to another user's bare JID is answered with a result and turns on Carbons for that user's resources",
+    stream: enableForAddressee(),
   },
   {
     id: "carbons.private-copied",
