@@ -19,6 +19,11 @@ export const services = family({
     component: { transport: "component" },
     /** XEP-0363 §3: an upload service among the domain's disco#items. */
     upload: { disco: "urn:xmpp:http:upload:0", at: "upload" },
+    /**
+     * An upload service at all, found by its feature or by the identity of XEP-0363 §3's example (store/file), that
+     * answers disco#info as every entity does (XEP-0030): for the case that judges whether it advertises its feature.
+     */
+    "upload-service": { disco: "http://jabber.org/protocol/disco#info", at: "upload" },
   },
   externalComponent: { sub: "component", secret: "xmpp-conform-component-secret" },
   https: true,

@@ -40,7 +40,11 @@ export async function identify(session: Session, domain: string, timeoutMs: numb
   const asked = new Map<string, Promise<Element | undefined>>();
   const itemInfo = (jid: string) => asked.get(jid) ?? asked.set(jid, discoInfo(jid)).get(jid)!;
   const muc = await findService(items, itemInfo, (info, features) => (info?.getChildren("identity") ?? []).some((i) => i.attrs.category === "conference") && features.includes(NS.muc));
-  const upload = await findService(items, itemInfo, (_, features) => features.includes(NS.upload));
+  // XEP-0363 §3: the service advertises its feature; one that only names itself as its example does (identity
+  // store/file) is still found, so that the case judging the feature can fail on it.
+  const upload =
+    (await findService(items, itemInfo, (_, features) => features.includes(NS.upload))) ??
+    (await findService(items, itemInfo, (info) => (info?.getChildren("identity") ?? []).some((i) => i.attrs.category === "store" && i.attrs.type === "file")));
   return {
     ...(identity && { identity: { category: String(identity.attrs.category), type: String(identity.attrs.type), ...(identity.attrs.name && { name: String(identity.attrs.name) }) } }),
     ...(version && { version }),
@@ -69,7 +73,7 @@ async function serviceItems(session: Session, domain: string, timeoutMs: number)
 
 /**
  * The first service whose disco#info `is` one: the multi-user chat service (XEP-0045 §6.1: a conference identity
- * and the MUC feature), the upload service (XEP-0363 §3: its feature).
+ * and the MUC feature), the upload service (XEP-0363 §3: its feature, else the identity of its example).
  */
 async function findService(
   items: string[],

@@ -10,7 +10,7 @@ import { allTextsOf, BOSH_KINDS, outcomesOf, REMOTE_KINDS, sentBy, STREAM_KINDS,
 import { guardIssue } from "./guard.ts";
 import { planSteps } from "./compile.ts";
 import type { Path } from "../util/yaml-file.ts";
-import type { PlannedStep, RawConnectionSpec, SourcePos, Step } from "./types.ts";
+import { FEATURES, type Feature, type PlannedStep, type RawConnectionSpec, type SourcePos, type Step } from "./types.ts";
 
 /**
  * Reads a case's steps in order and checks its flow: who may do what, placeholders known where they are used
@@ -26,8 +26,13 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   const remoteDomain = remotes.size > 0 ? ["domain.remote"] : [];
   // The component name the target accepts (XEP-0114), where the case has a component connection.
   const componentName = connections.some((c) => c.component) ? ["component"] : [];
-  // The upload service (XEP-0363), where the case needs one.
-  const uploadService = (raw.needs ?? []).includes("upload") ? ["upload"] : [];
+  // The upload service (XEP-0363), where the case needs a feature asked of it.
+  const uploadService = (raw.needs ?? []).some((f) => {
+    const shape = FEATURES[f as Feature];
+    return shape !== undefined && "disco" in shape && shape.at === "upload";
+  })
+    ? ["upload"]
+    : [];
   // A room's JID (${lobby}) and its occupants' (${lobby/Nick}, any nick), and the MUC service's (${muc}).
   const roomNames = new Set(rooms.map((r) => r.name));
   // A raw connection's XEP-0198 counters: ${c1.sent}, ${c1.received} (bound once it enables stream management).

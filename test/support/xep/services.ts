@@ -221,11 +221,20 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     id: "upload-feature-unadvertised",
     requirements: ["UPLOAD-DISCO-01"],
     cases: { "upload-disco-feature": "warn" },
-    stanza: discoInfoFault("f1", (q) =>
-      without(
-        q,
-        q.getChildren("feature").find((f) => f.attrs.var === UPLOAD),
-      ),
+    // Every disco#info of the service (the harness's discovery too): it names itself an upload service by §3's identity only.
+    stanza: when(
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "result" &&
+        (el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildren("identity") ?? []).some((i) => i.attrs.category === "store" && i.attrs.type === "file"),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+          without(
+            q,
+            q.getChildren("feature").find((f) => f.attrs.var === UPLOAD),
+          );
+        }),
     ),
   },
   {
