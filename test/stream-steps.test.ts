@@ -65,7 +65,7 @@ function scenario(yaml: string): ReturnType<typeof loadScenarioFile> {
   return loadScenarioFile(path.join(dir, "s.yaml"));
 }
 
-test("a stream case that cannot hold fails with what differed (the condition, the header attribute); a step on a stream the server already ended is an error", async () => {
+test("a stream case that cannot hold fails with what differed (the condition, the header attribute); a step on a stream a step said would end is an error, one the server ended unasked fails", async () => {
   const plan = scenario(`
 id: wrong-condition
 title: expects another condition
@@ -111,6 +111,23 @@ steps:
     level: MAY
   - juliet/c1 authenticates:
     requirements: [BIND-GEN-01]
+---
+id: ended-by-server
+title: a proving step on a stream the server ended and no step expected to end
+spec: rfc6120
+rfc: "7"
+level: MUST
+requirements: [BIND-GEN-01]
+accounts:
+  juliet:
+    resources:
+      c1: { raw: true }
+steps:
+  - juliet/c1 opens stream
+  - juliet/c1 sends raw: "<broken"
+  - juliet/c1 sends raw: "></still-broken>"
+  - juliet/c1 authenticates:
+    requirements: [BIND-GEN-01]
 `);
   const results = await run(plan, at("prosody"));
   const byId = Object.fromEntries(results.cases.map((c) => [c.id, c]));
@@ -129,6 +146,10 @@ steps:
       ["BIND-GEN-01", "not-reached"],
     ],
   );
+  // Where no step said the stream would end, the server's end is its own answer to the step that needed the stream:
+  // that step fails with the stream error as its reason, whether the error came before its action or after.
+  assert.equal(byId["ended-by-server"].verdict, "fail", byId["ended-by-server"].reason);
+  assert.match(byId["ended-by-server"].reason!, /stream error <not-well-formed\/>/);
   // The raw connection's traffic is in the transcript under its label, stream headers as open tags.
   assert.ok(byId["wrong-header"].transcript!.some((e) => e.session === "c1" && e.dir === "in" && /^<stream:stream [^>]*>$/.test(e.xml)));
   assert.deepEqual(prosodyServer.accounts(), []);

@@ -7,6 +7,16 @@ import type { CaseScope } from "./scope.ts";
 
 export type { Miss } from "../judge.ts";
 
+/**
+ * A proving step could not act because the server had ended the stream (a stream error or close the case did not
+ * expect): the server's doing, so the step's miss, not the harness's error (runStep returns it).
+ */
+export class StreamEnded extends Error {
+  constructor(readonly miss: Miss) {
+    super(miss.message);
+  }
+}
+
 export type Handler<K extends Step["kind"]> = (step: PlannedStep & { kind: K }, scope: CaseScope) => Promise<Miss | undefined>;
 
 /** An expectation inside 'one of', right now: what it takes (beyond `taken`, what earlier ones of its alternative took), or undefined. */

@@ -11,7 +11,7 @@ import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Foun
 import type { Participant } from "../participant.ts";
 import type { CaseScope } from "./scope.ts";
 import { HarnessError } from "./errors.ts";
-import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
+import { keep, oneLine, StreamEnded, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
 import { MID_CASE_ATTEMPTS, pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 import { httpHandlers } from "./http-steps.ts";
@@ -398,5 +398,10 @@ export async function runStep(step: PlannedStep, scope: CaseScope): Promise<Miss
     scope.lastActionAt = scope.transcript.now();
     if (scope.isRaw(step.actor)) scope.raws.get(step.actor)?.markAction();
   }
-  return (handlers[step.kind] as Handler<Step["kind"]>)(step, scope);
+  try {
+    return await (handlers[step.kind] as Handler<Step["kind"]>)(step, scope);
+  } catch (err) {
+    if (err instanceof StreamEnded) return err.miss;
+    throw err;
+  }
 }

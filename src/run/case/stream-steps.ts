@@ -2,7 +2,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../match/template.ts";
-import type { ExpectKind, RawBytes, SaslSpec, Step, TlsField } from "../../scenario/types.ts";
+import type { ExpectKind, PlannedStep, RawBytes, SaslSpec, Step, TlsField } from "../../scenario/types.ts";
 import { plainAllowed } from "../../xmpp/wire/endpoint.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
 import type { RawConnection, SaslMechanism } from "../../xmpp/connections/raw-connection.ts";
@@ -12,7 +12,7 @@ import { FRAME_RULES } from "../../xmpp/wire/websocket-reader.ts";
 import type { HeaderOptions, StreamHeader } from "../../xmpp/wire/stream-header.ts";
 import type { CaseScope } from "./scope.ts";
 import { HarnessError } from "./errors.ts";
-import { keep, oneLine, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
+import { keep, oneLine, StreamEnded, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
 
 /** The stream-level step kinds (RFC 6120, docs/stream-steps.md): raw connections only. */
 type StreamKind =
@@ -48,25 +48,38 @@ function ended(c: RawConnection): string {
 }
 
 /**
- * The raw connection a stream step acts on. One the server already ended, or the network cut, before the step
- * could act is no verdict on the rule the step is about: the case's set-up is retried, or it is an error
- * with the reason (a scenario that expected the end and acts on anyway is the scenario's mistake).
+ * The raw connection a stream step acts on. One the network cut, or the server ended where the case expected it,
+ * is no verdict on the rule the step is about: the case's set-up is retried, or it is an error with the reason
+ * (a scenario that expected the end and acts on anyway is the scenario's mistake). A stream the server ended
+ * unasked (a stream error or close) under a step that proves something is that step's miss: its rule needed the
+ * stream to go on, and the server decided otherwise, whether the end came before the action or after it.
  */
-export function actOn(scope: CaseScope, step: Step): { c: RawConnection } {
+export function actOn(scope: CaseScope, step: PlannedStep): { c: RawConnection } {
   const c = scope.raw(step.actor);
   if (!c.tcpClosed && !c.streamClosed && !c.streamError) return { c };
+  if (serversEnd(scope, c, step)) throw new StreamEnded(endedMiss(scope, c, step));
   const why = `${c.label} cannot carry out '${step.text}': ${c.closedReason ?? "the stream ended"}${ending(c)}`;
   throw new HarnessError(scope.endExpected.has(c) ? why : `${why} before the step's action was sent: it answers nothing the case did`);
 }
 
+const serversEnd = (scope: CaseScope, c: RawConnection, step: PlannedStep) => step.plan.role === "proof" && !scope.endExpected.has(c) && Boolean(c.streamError || c.streamClosed);
+
+const endedMiss = (scope: CaseScope, c: RawConnection, step: PlannedStep): Miss => ({
+  message: `${c.label}: the server ended the stream before '${oneLine(step.text, 100)}' could be answered${ending(c)}`,
+  expected: ["the stream left open for the step"],
+  closest: lastArrivals(c),
+  at: scope.transcript.now(),
+});
+
 /**
  * A step's action went unanswered because the server had ended the stream before it was sent (a stream error
- * that arrived before the action): no verdict on the step's rule.
+ * that arrived before the action): for a step that proves something, its miss; else no verdict on its rule.
  */
-function endedBefore(c: RawConnection, step: Step): void {
+function endedBefore(scope: CaseScope, c: RawConnection, step: PlannedStep): void {
   const e = c.streamError;
-  if (e && c.arrivedBeforeAction(e.seq))
-    throw new HarnessError(`${c.label}: the server ended the stream with <${e.condition || "(no defined condition)"}/> before '${step.text}' was sent, so it answers nothing the case did`);
+  if (!e || !c.arrivedBeforeAction(e.seq)) return;
+  if (serversEnd(scope, c, step)) throw new StreamEnded(endedMiss(scope, c, step));
+  throw new HarnessError(`${c.label}: the server ended the stream with <${e.condition || "(no defined condition)"}/> before '${step.text}' was sent, so it answers nothing the case did`);
 }
 
 /** The latest arrivals on a raw connection, for a failure's "closest". */
@@ -246,7 +259,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const { c } = got;
     c.consumeAll(); // what the replaced stream carried is not an answer on the new one
     if (await c.openStream(headerOptions(scope, step), timeoutOf(scope, step))) return undefined;
-    endedBefore(c, step);
+    endedBefore(scope, c, step);
     return {
       message: `${c.label} received no response stream header within ${timeoutOf(scope, step)} ms${ending(c)}`,
       expected: ["a response stream header <stream:stream …>"],
@@ -300,7 +313,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const { c } = got;
     const answer = await c.startTls(timeoutOf(scope, step));
     if (answer?.name === "proceed") return undefined;
-    endedBefore(c, step);
+    endedBefore(scope, c, step);
     return {
       message: `${c.label}: <starttls/> was answered with ${answer ? oneLine(answer.toString()) : "nothing"}${ending(c)}`,
       expected: [`<proceed xmlns='${NS.tls}'/>`],
@@ -314,7 +327,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const { versions, ...rest } = step.offer;
     const outcome = await c.negotiateTls({ ...rest, ...(versions && { versions: versions as [SecureVersion, SecureVersion] }) }, timeoutOf(scope, step));
     if (outcome) return undefined;
-    endedBefore(c, step);
+    endedBefore(scope, c, step);
     return {
       message: `${c.label}: no TLS to negotiate: the stream did not get to <proceed/>${ending(c)}`,
       expected: [`<proceed xmlns='${NS.tls}'/>`],
@@ -379,7 +392,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     if (answer?.name === "success" && sasl.sasl2 && c.jid) scope.bindings[step.actor] = c.jid;
     if (sasl.expect === "failure" || (sasl.until === "challenge" && answer)) return undefined;
     if (answer?.name === "success") return undefined;
-    endedBefore(c, step);
+    endedBefore(scope, c, step);
     return {
       message: `${c.label}: SASL ${mechanism} did not succeed: ${answer ? oneLine(answer.toString()) : `no answer within ${timeoutOf(scope, step)} ms`}${ending(c)}`,
       expected: [`<success xmlns='${NS.sasl}'/>`],
@@ -408,7 +421,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
       if (answer) c.release(answer);
       return undefined;
     }
-    endedBefore(c, step);
+    endedBefore(scope, c, step);
     return {
       message: `${c.label}: the handshake was not accepted: ${answer ? oneLine(answer.toString()) : `no answer within ${t} ms`}${ending(c)}`,
       expected: ["<handshake/>"],
@@ -427,7 +440,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const got = actOn(scope, step);
     const { c } = got;
     const reply = await c.bind(step.resource === undefined ? undefined : text(scope, step.resource), timeoutOf(scope, step));
-    if (!reply) endedBefore(c, step);
+    if (!reply) endedBefore(scope, c, step);
     if (!reply)
       return {
         message: `${c.label}: no reply to the bind request within ${timeoutOf(scope, step)} ms${ending(c)}`,
@@ -466,7 +479,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
       };
     }
     // A stream error the server sent before the case's latest action on the connection answers nothing the case did.
-    endedBefore(c, step);
+    endedBefore(scope, c, step);
     const caps = { ...scope.bindings };
     const problems = streamErrorProblems(
       c,
