@@ -239,6 +239,16 @@ export const FAULTS: FaultDef[] = [
     stream: sm((el, s) => (isSm(el, "failed") && s.request?.name === "resume" && s.authenticated ? [xml("resumed", { xmlns: SM, previd: String(s.request.attrs.previd), h: "0" })] : "pass")),
   },
   {
+    id: "mobile.sm.resume.unsupported-ignored",
+    area: "mobile",
+    requirements: ["SM-FAIL-04"],
+    description: "a server that does not support resumption (its <enabled/> never allows it) ignores a <resume/>: the <failed/> is never sent",
+    stream: sm((el, s) => {
+      if (isSm(el, "enabled")) return changed(el, (c) => ["resume", "id", "max", "location"].forEach((a) => delete c.attrs[a]));
+      return isSm(el, "failed") && s.request?.name === "resume" && s.authenticated ? "drop" : "pass";
+    }),
+  },
+  {
     id: "mobile.sm.resume.before-auth",
     area: "mobile",
     requirements: ["SM-SEC-01"],
