@@ -915,6 +915,16 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "mam-muc.with-unanswered",
+    area: "mam",
+    requirements: ["MAM-MUC-01"],
+    description: "a room's archive sends the results of a query with 'with' but never the <iq/> result that ends it",
+    stream: onRoomQueries(
+      (q) => withField(q),
+      (results, answer) => (answer.attrs.type === "result" ? results : [...results, answer]),
+    ),
+  },
+  {
     id: "mam-muc.stanza-id-missing",
     area: "mam",
     requirements: ["MAM-MUC-SID-01"],
