@@ -111,6 +111,24 @@ const errorAnswer = (answer: Element, type: string, condition: string) => {
 };
 
 /**
+ * A room whose registration answers only the user who asked it first (its owner, in the cases) with a result:
+ * everybody else's result becomes an error of this condition.
+ */
+function resultOnlyToFirstAsker(type: string, condition: string): StreamFault {
+  const first = new Map<string, string>();
+  const others = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (!asksRegistration(el) || !conn.jid) return;
+      const room = bare(el.attrs.to);
+      if (!first.has(room)) first.set(room, bare(conn.jid));
+      if (first.get(room) !== bare(conn.jid)) others.add(`${conn.id} ${str(el.attrs.id)}`);
+    },
+    element: (el, { conn }) => (el.name === "iq" && el.attrs.type === "result" && others.delete(`${conn.id} ${str(el.attrs.id)}`) ? [errorAnswer(el, type, condition)] : "pass"),
+  };
+}
+
+/**
  * The occupant JIDs each connection holds, from the presences a room sends it about itself (status code 110):
  * an available one enters, an unavailable one leaves.
  */
@@ -449,19 +467,24 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-REG-04"],
     description: "a room restricts registration to the user who asked first (its owner, in the cases) and refuses everybody else with <forbidden/> instead of <not-allowed/>",
-    stream: (() => {
-      const first = new Map<string, string>();
-      const others = new Set<string>();
-      return {
-        fromClient: (el, { conn }) => {
-          if (!asksRegistration(el) || !conn.jid) return;
-          const room = bare(el.attrs.to);
-          if (!first.has(room)) first.set(room, bare(conn.jid));
-          if (first.get(room) !== bare(conn.jid)) others.add(`${conn.id} ${str(el.attrs.id)}`);
-        },
-        element: (el, { conn }) => (el.name === "iq" && el.attrs.type === "result" && others.delete(`${conn.id} ${str(el.attrs.id)}`) ? [errorAnswer(el, "auth", "forbidden")] : "pass"),
-      };
-    })(),
+    stream: resultOnlyToFirstAsker("auth", "forbidden"),
+  },
+  {
+    id: "muc.reg.member-told-unsupported",
+    area: "muc",
+    requirements: ["MUC-REG-10"],
+    description: "a room with registration tells everybody but the user who asked first (its owner, in the cases) that it has none (<service-unavailable/>)",
+    stream: resultOnlyToFirstAsker("cancel", "service-unavailable"),
+  },
+  {
+    id: "muc.reg.request-unanswered",
+    area: "muc",
+    requirements: ["MUC-REG-04", "MUC-REG-05", "MUC-REG-07", "MUC-REG-10"],
+    description: "a request for a room's registration requirements is never answered (§7.10 has the room reply in every case)",
+    stream: answering(
+      (el) => asksRegistration(el) && el.attrs.type === "get",
+      () => "drop",
+    ),
   },
   {
     id: "muc.reg.registered-element-missing",
