@@ -78,3 +78,17 @@ export function answering(request: (el: Element, ctx: FaultContext) => boolean, 
     },
   };
 }
+
+/** Two bugs of one server: each sees what the clients send; the first that acts on a server's element decides it. */
+export function both(a: StreamFault, b: StreamFault): StreamFault {
+  return {
+    fromClient: (el, ctx) => {
+      a.fromClient?.(el, ctx);
+      b.fromClient?.(el, ctx);
+    },
+    element: (el, ctx) => {
+      const first = a.element?.(el, ctx) ?? "pass";
+      return first === "pass" ? (b.element?.(el, ctx) ?? "pass") : first;
+    },
+  };
+}

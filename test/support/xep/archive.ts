@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -173,6 +173,13 @@ function emptyFin(answer: Element): Element[] {
 /** The form fields XEP-0313 defines (§4.1.1, §4.1.2, §6.1.1, §6.1.2 and the groupchat field). */
 const KNOWN_FIELDS = ["FORM_TYPE", "with", "start", "end", "before-id", "after-id", "ids", "include-groupchat"];
 const isCondition = (el: Element, condition: string) => el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild(condition, STANZAS));
+
+/** A UID the archive does not have is answered with an empty page instead of item-not-found. */
+const unknownUidEmptyPage = () =>
+  answering(
+    (el) => Boolean(queryOf(el)),
+    (answer) => (isCondition(answer, "item-not-found") ? emptyFin(answer) : "pass"),
+  );
 
 /** XEP-0313, XEP-0059 (as MAM uses it) and XEP-0359: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
@@ -417,6 +424,19 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "rsm.first-index-not-zero",
+    area: "mam",
+    requirements: ["RSM-INDEX-02"],
+    description: "every page's <first/> says index '3', the first page of the whole set too (XEP-0059 §2.2: there it SHOULD be '0')",
+    fault: when(
+      (el) => Boolean(setOf(el)?.getChild("first")),
+      (el) =>
+        changed(el, (c) => {
+          setOf(c)!.getChild("first")!.attrs.index = "3";
+        }),
+    ),
+  },
+  {
     id: "rsm.index-page-wrong-index",
     area: "mam",
     requirements: ["RSM-INDEX-04"],
@@ -555,9 +575,20 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-PAGE-06", "RSM-NF-01", "MAM-IDNF-01"],
     description: "a UID that is not in the archive gets an empty page instead of item-not-found",
-    stream: answering(
-      (el) => Boolean(queryOf(el)),
-      (answer) => (isCondition(answer, "item-not-found") ? emptyFin(answer) : "pass"),
+    stream: unknownUidEmptyPage(),
+  },
+  {
+    id: "mam.no-prefs.unknown-uid-empty-page",
+    area: "mam",
+    requirements: ["MAM-PAGE-06"],
+    description:
+      "a server that offers no XEP-0441 preferences (a <prefs/> set gets feature-not-implemented; XEP-0313 §8.1 lets it use another mechanism) and answers a UID not in the archive with an empty page",
+    stream: both(
+      answering(
+        (el) => el.attrs.type === "set" && Boolean(el.getChild("prefs", MAM)),
+        (answer) => (answer.attrs.type === "result" ? [refusal(answer, "cancel", "feature-not-implemented")] : "pass"),
+      ),
+      unknownUidEmptyPage(),
     ),
   },
   {

@@ -75,7 +75,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "entity.ping.refused",
     area: "entity",
-    requirements: ["PING-C2S-01"],
+    requirements: ["PING-C2S-01", "PING-PROTO-01"],
     description: "a ping of the server is answered with service-unavailable although the server advertises urn:xmpp:ping",
     stream: answering(asks("ping", PING), (el) =>
       el.attrs.type === "result" && serverMade(el)

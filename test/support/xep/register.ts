@@ -185,6 +185,28 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    id: "register.account-not-created",
+    area: "register",
+    requirements: ["IBR-SET-01"],
+    description: "a registration of a new account is answered with a result, but the account never logs in (its first login is refused)",
+    stream: (() => {
+      const sets = new Map<string, string>();
+      return accountsDiffer({
+        fromClient: (el, ctx) => {
+          // Not the harness's own accounts (src/accounts/ibr.ts registers them with id 'reg'): only those a case registers.
+          const q = el.name === "iq" && el.attrs.type === "set" && el.attrs.id !== "reg" && !ctx.conn.jid ? el.getChild("query", REGISTER) : undefined;
+          const username = q?.getChild("username")?.getText();
+          if (username && q!.getChild("password")) sets.set(`${ctx.conn.id} ${el.attrs.id}`, username);
+        },
+        element: (el, ctx, outcomes) => {
+          const user = el.name === "iq" && el.attrs.type === "result" ? sets.get(`${ctx.conn.id} ${el.attrs.id}`) : undefined;
+          if (user !== undefined) outcomes.set(user, "failure");
+          return "pass";
+        },
+      });
+    })(),
+  },
+  {
     id: "register.password.emptied",
     area: "register",
     requirements: ["IBR-PASS-03"],
