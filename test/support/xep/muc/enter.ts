@@ -401,6 +401,22 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "muc.deny.password-not-required",
+    area: "muc",
+    requirements: ["MUC-DENY-01"],
+    description: "a room configured password-protected (the form answered with a result) still admits a join without the password",
+    fault: when(
+      (el) => presenceError(el, "not-authorized"),
+      (el) => [
+        xml(
+          "presence",
+          { from: el.attrs.from, to: el.attrs.to },
+          xml("x", { xmlns: "http://jabber.org/protocol/muc#user" }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })),
+        ),
+      ],
+    ),
+  },
+  {
     id: "muc.deny.members-only-wrong-condition",
     area: "muc",
     requirements: ["MUC-DENY-04"],
