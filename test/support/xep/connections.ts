@@ -266,6 +266,22 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     })(),
   },
   {
+    id: "bosh-sid-reused-after-end",
+    requirements: ["BOSH-SEC-02"],
+    cases: ["bosh-sid-unique"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      let ended: string | undefined;
+      return {
+        request: (r: BoshRequest) => {
+          if (r.sid && /\btype=(['"])terminate\1/.test(r.text)) ended = r.sid;
+          return r.text;
+        },
+        answer: (r: BoshRequest, a: BoshReply) => (r.creation && ended ? bodyTag(a, (t) => setAttr(t, "sid", ended!)) : a),
+      };
+    })(),
+  },
+  {
     // Requests forwarded in the order they arrive: two that overtook each other carry each other's payloads.
     id: "bosh-payloads-in-arrival-order",
     requirements: ["BOSH-RID-01", "BOSH-PAYLOAD-01"],

@@ -346,6 +346,32 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    id: "login.bind2.offline-kept",
+    area: "login",
+    requirements: ["BINDTWO-OFFLINE-01"],
+    description: "a Bind 2 session does not get the account's offline messages, but they are not cleared either: the next session that binds the RFC 6120 way gets them when it becomes available",
+    stream: (() => {
+      const kept = new Map<string, Element[]>();
+      const bareOf = (jid: string) => jid.split("/")[0];
+      return {
+        fromClient: (el, ctx) => {
+          noteSasl2(el, ctx);
+          // Initial presence of a session that did not bind with Bind 2: what RFC 6121 §8 delivers stored messages on.
+          const jid = ctx.conn.jid;
+          const stored = jid && !usedSasl2.has(ctx.conn) && el.name === "presence" && !el.attrs.to && !el.attrs.type ? kept.get(bareOf(jid)) : undefined;
+          if (!jid || !stored?.length) return;
+          kept.delete(bareOf(jid));
+          for (const m of stored) ctx.conn.deliver(changed(m, (c) => (c.attrs.to = jid))[0] as Element);
+        },
+        element: (el) => {
+          const bound = isSasl2(el, "success") && el.getChild("bound", BIND2) ? el.getChildText("authorization-identifier") : null;
+          if (bound) kept.set(bareOf(bound), toBare.get(bareOf(bound)) ?? []);
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "login.resume.binds-anyway",
     area: "login",
     requirements: ["BINDTWO-RESUME-02", "SM-INLINE-05"],

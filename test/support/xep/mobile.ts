@@ -82,6 +82,8 @@ const failedToEnabled = (asked: (s: SmState, ctx: FaultContext) => boolean) =>
   sm((el, s, ctx) => (isSm(el, "failed") && s.request?.name === "enable" && asked(s, ctx) ? [xml("enabled", { xmlns: SM })] : "pass"));
 const withAttr = (name: string, value: (old: string) => string) => (el: Element) => changed(el, (c) => (c.attrs[name] = value(String(c.attrs[name] ?? ""))));
 
+/** SM-IDs of streams that said <inactive/> and not <active/> since: a resumption of one would restore that state. */
+const inactiveSmids = new Set<string>();
 /** The user's bare JIDs that disabled a push service, with the JIDs they disabled (the ignores-disable fault). */
 const disabled = new Map<string, Set<string>>();
 
@@ -125,6 +127,15 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SM-RESUME-01"],
     description: "an <enabled/> that allows resumption says resume='yes' instead of 'true' or '1'",
     stream: sm((el) => (isSm(el, "enabled") && el.attrs.resume !== undefined && ["true", "1"].includes(String(el.attrs.resume)) ? withAttr("resume", () => "yes")(el) : "pass")),
+  },
+  {
+    id: "mobile.sm.enable.resume-1-ignored",
+    area: "mobile",
+    requirements: ["SM-RESUME-03"],
+    description: "an <enable/> with resume='1' gets an <enabled/> that does not allow resumption (only 'true' is read as the boolean's true)",
+    stream: sm((el, s) =>
+      isSm(el, "enabled") && s.request?.name === "enable" && s.request.attrs.resume === "1" ? changed(el, (c) => ["resume", "id", "max", "location"].forEach((a) => delete c.attrs[a])) : "pass",
+    ),
   },
   {
     id: "mobile.sm.enabled.no-id",
@@ -273,6 +284,25 @@ export const FAULTS: FaultDef[] = [
         if (!ctx.conn.jid || s.saidActive || !isStanza(el) || !unimportant) return "pass";
         (s.held ??= []).push(copyOf(el));
         return "drop";
+      },
+    },
+  },
+  {
+    id: "mobile.csi.resumed-inactive",
+    area: "mobile",
+    requirements: ["CSI-STATE-04"],
+    description: "a stream that resumes a session whose former stream said <inactive/> is inactive too: presence updates to it are held back (and never sent)",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        const s = stateOf(ctx.conn);
+        if (s.smid && el.attrs.xmlns === CSI) el.name === "inactive" ? inactiveSmids.add(s.smid) : inactiveSmids.delete(s.smid);
+      },
+      element: (el, ctx) => {
+        const s = stateOf(ctx.conn);
+        track(el, ctx);
+        if (isSm(el, "resumed") && inactiveSmids.has(String(el.attrs.previd ?? s.request?.attrs.previd))) s.inactive = true;
+        return s.inactive && s.request?.name === "resume" && el.name === "presence" && isStanza(el) ? "drop" : "pass";
       },
     },
   },
