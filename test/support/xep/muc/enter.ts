@@ -321,12 +321,23 @@ export const FAULTS: FaultDef[] = [
   },
   // §5: roles and affiliations.
   {
-    id: "muc.role.owner-not-moderator",
+    id: "muc.role.owner-admin-enter-participant",
+    area: "muc",
+    requirements: ["MUC-ROLE-06"],
+    description: "the owner and admins enter as participants, not moderators (§5.1.2's SHOULD), though a moderator role granted to an occupant is kept",
+    fault: knowing((el) =>
+      occupantPresence(el) && items(el).some((i) => i.attrs.affiliation === "owner" || i.attrs.affiliation === "admin")
+        ? editItems(el, (i) => (i.attrs.role = i.attrs.role === "moderator" ? "participant" : i.attrs.role))
+        : "pass",
+    ),
+  },
+  {
+    id: "muc.role.no-moderator",
     area: "muc",
     requirements: ["MUC-ROLE-02"],
-    description: "the owner enters as a participant, not a moderator",
+    description: "the service has no moderator role: every occupant is shown as a participant, one granted the moderator role too",
     fault: knowing((el) =>
-      occupantPresence(el) && items(el).some((i) => i.attrs.affiliation === "owner") ? editItems(el, (i) => (i.attrs.role = i.attrs.role === "moderator" ? "participant" : i.attrs.role)) : "pass",
+      occupantPresence(el) && items(el).some((i) => i.attrs.role === "moderator") ? editItems(el, (i) => (i.attrs.role = i.attrs.role === "moderator" ? "participant" : i.attrs.role)) : "pass",
     ),
   },
   {

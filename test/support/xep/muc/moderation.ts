@@ -70,7 +70,9 @@ const entryRefusalAs = (from: string, to: string) =>
     (el) => withCondition(el, to),
   );
 /** The result to a request `request` picks is never sent. */
-const resultDropped = (request: (el: Element) => boolean): StreamFault => answering(request, (answer) => (answer.attrs.type === "result" ? "drop" : "pass"));
+const resultDropped = (request: (el: Element, ctx: FaultContext) => boolean): StreamFault => answering(request, (answer) => (answer.attrs.type === "result" ? "drop" : "pass"));
+/** A request of the case's own steps, not of the harness's room set-up (its 'set-up' and 'teardown' sessions). */
+const casesOwn = (request: (el: Element) => boolean) => (el: Element, ctx: FaultContext) => request(el) && !/^(set-up|teardown)/.test(resourceOf(ctx.conn.jid) ?? "");
 /** An error with condition `from` to a request `request` picks becomes `to` (another condition, or a result). */
 const refusalChanged = (request: (el: Element, ctx: FaultContext) => boolean, from: string | ((c: string) => boolean), to: string | "result"): StreamFault =>
   answering(request, (answer): FaultAction => {
@@ -401,7 +403,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ADMIN-MEMBER-01"],
     description: "a membership grant is made but never answered with an IQ result",
-    stream: resultDropped(single("affiliation", "member")),
+    stream: resultDropped(casesOwn(single("affiliation", "member"))),
   },
   {
     id: "muc.member.grant-unannounced",

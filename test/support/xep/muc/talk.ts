@@ -410,6 +410,25 @@ export const FAULTS: FaultDef[] = [
     fault: when(isInvite, () => "drop"),
   },
   {
+    id: "muc.invite.from-inviter",
+    area: "muc",
+    requirements: ["MUC-INVITE-01"],
+    description: "a mediated invitation reaches the invitee from the inviter's own JID, as if the room had passed the inviter's stanza on instead of sending it itself",
+    stream: (() => {
+      const inviters = new Map<string, string>();
+      return {
+        fromClient: (el, { conn }) => {
+          const to = el.name === "message" && conn.jid ? userX(el)?.getChild("invite")?.attrs.to : undefined;
+          if (to) inviters.set(bare(String(to)), String(conn.jid));
+        },
+        element: (el, { conn }) => {
+          const inviter = isInvite(el) ? inviters.get(bare(String(conn.jid))) : undefined;
+          return inviter ? changed(el, (c) => (c.attrs.from = inviter)) : "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "muc.invite.without-from",
     area: "muc",
     requirements: ["MUC-INVITE-02"],
