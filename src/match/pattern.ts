@@ -14,7 +14,8 @@ import { NS } from "../xmpp/wire/ns.ts";
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
  * {re:REGEX}, {min:N}, {media:TYPE} (an HTTP media type as HTTP compares them), {after:DATETIME} (a XEP-0082
  * DateTime later than that one), {capture:NAME}.
- * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:children='only:a b c' (no
+ * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:children='some' (at least one
+ * child element or text; with xc:absent on it: no such element has children), xc:children='only:a b c' (no
  * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it),
  * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says);
  * xc:capture='NAME' keeps the matched element as a whole; xc:same='${NAME}' requires the element to be the same,
@@ -324,6 +325,15 @@ function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns:
     if (actual.length !== wanted.length) {
       ok = false;
       problems.push(`${path}: expected exactly ${wanted.length} child element(s), got ${actual.length}`);
+    } else score++;
+  }
+  if (p.attrs[`${META}children`] === "some") {
+    // At least one child, an element or text: with xc:absent='' on it, "no such element has any child" (XEP-0030
+    // §3.1: a <feature/> "MUST NOT have any children").
+    total++;
+    if (actual.length === 0 && a.getText().trim() === "") {
+      ok = false;
+      problems.push(`${path}: expected a child, got none`);
     } else score++;
   }
   const only = /^only:(.+)$/s.exec(String(p.attrs[`${META}children`] ?? ""));

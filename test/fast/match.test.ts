@@ -48,6 +48,16 @@ test("xc:children='exact' forbids extra children, xc:absent forbids a matching c
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item jid='t@d' xc:absent=''/></query></iq>`), two).ok, true);
 });
 
+test("xc:children='some' asks for a child element or text; with xc:absent no element of that name may have one", () => {
+  const info = (feature: string) => received(`<iq type='result'><query xmlns='http://jabber.org/protocol/disco#info'><feature var='a'/>${feature}</query></iq>`);
+  const none = parsePattern(`<iq><query xmlns='http://jabber.org/protocol/disco#info'><feature xc:children='some' xc:absent=''/></query></iq>`);
+  assert.equal(matchStanza(none, info(`<feature var='b'/>`)).ok, true);
+  assert.equal(matchStanza(none, info(`<feature var='b'><x xmlns='urn:example'/></feature>`)).ok, false);
+  assert.equal(matchStanza(none, info(`<feature var='b'>text</feature>`)).ok, false);
+  assert.equal(matchStanza(none, info(`<feature var='b'> </feature>`)).ok, true, "whitespace is no child");
+  assert.equal(matchStanza(parsePattern(`<iq><query xmlns='http://jabber.org/protocol/disco#info' xc:children='some'/></iq>`), info("")).ok, true);
+});
+
 test("value tokens: any, absent, optional, re, min, capture", () => {
   const ok = (p: string) => matchStanza(parsePattern(p), push).ok;
   assert.equal(ok(`<iq id='{any}'/>`), true);

@@ -133,6 +133,23 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "bookmark.publish-options.ignored",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-ADD-01"],
+    description: "bookmark publishes with the XEP-0402 publish-options are answered with results, but the options are not applied: the node keeps one item (PEP's default), the last published",
+    stream: answering(
+      (el) => itemsRequest(el) && pubsubOf(el)!.getChild("items")!.attrs.node === BOOKMARKS,
+      (el) =>
+        isResult(el)
+          ? changed(el, (c) => {
+              const items = pubsubOf(c)!.getChild("items")!;
+              const kept = items.getChildren("item").slice(-1);
+              items.children = items.children.filter((x) => typeof x === "string" || x.name !== "item" || kept.includes(x));
+            })
+          : "pass",
+    ),
+  },
+  {
     id: "bookmark.retract.refused",
     area: "bookmarks",
     requirements: ["BOOKMARK-RETRACT-01"],

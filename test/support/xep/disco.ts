@@ -72,6 +72,13 @@ export const FAULTS: FaultDef[] = [
     fault: editQuery(INFO, (q) => void q.cnode(xml("feature", {}))),
   },
   {
+    id: "disco.info.feature-with-child",
+    area: "disco",
+    requirements: ["DISCO-FEAT-01"],
+    description: "a <feature/> of the server's disco#info carries a child element (its version, say)",
+    fault: editQuery(INFO, (q) => void q.getChildren("feature")[0]?.c("version", { xmlns: "urn:example:feature-version" }).t("2")),
+  },
+  {
     id: "disco.feature.claimed-not-implemented",
     area: "disco",
     requirements: ["DISCO-FEAT-02"],

@@ -367,6 +367,16 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "pep.items.owner-not-found",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-OWNER"],
+    description: "items requests the owner sends to its own service are answered with item-not-found, items there or not",
+    stream: answering(
+      (el) => asks("items")(el) && (el.attrs.to === undefined || bare(el.attrs.to) === bare(el.attrs.from)),
+      (a) => (a.attrs.type === "result" ? errorInstead(a, "item-not-found") : "pass"),
+    ),
+  },
+  {
     id: "pep.items.contact-refused",
     area: "pep",
     requirements: ["PUBSUB-ITEMS-PRESENCE"],
