@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, type FaultDef } from "../../fault-kit.ts";
 import { bare, caseOf, type Fault, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -138,20 +138,6 @@ function onRoomQueries(
       if (!q) return "pass";
       open.delete(key);
       return emit(q.results, el, q, ctx);
-    },
-  };
-}
-
-/** Two faults at once on the same stream (what a client sends is seen by both; a server element by the first that acts). */
-function both(a: StreamFault, b: StreamFault): StreamFault {
-  return {
-    fromClient: (el, ctx) => {
-      a.fromClient?.(el, ctx);
-      b.fromClient?.(el, ctx);
-    },
-    element: (el, ctx) => {
-      const first = a.element?.(el, ctx) ?? "pass";
-      return first !== "pass" ? first : (b.element?.(el, ctx) ?? "pass");
     },
   };
 }
