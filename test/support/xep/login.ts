@@ -372,6 +372,27 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    id: "login.resume.ignored",
+    area: "login",
+    requirements: ["BINDTWO-RESUME-01", "SM-INLINE-04"],
+    description: "a SASL2 login holding <resume/> and a Bind 2 request binds a new session and says nothing of the resumption (neither <resumed/> nor <failed/>)",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("resumed", SM)
+        ? changed(el, (c) => {
+            without(c, "resumed", SM);
+            c.c("bound", { xmlns: BIND2 });
+          })
+        : "pass",
+    ),
+  },
+  {
+    id: "login.resume.login-refused",
+    area: "login",
+    requirements: ["BINDTWO-RESUME-01", "SM-INLINE-04"],
+    description: "a SASL2 login holding <resume/> is answered with a SASL2 <failure/>, though its credentials are right",
+    stream: onElement((el, ctx) => (isSasl2(el, "success") && asked(ctx)?.getChild("resume", SM) ? [`<failure xmlns='${SASL2}'><malformed-request xmlns='${SASL}'/></failure>`] : "pass")),
+  },
+  {
     id: "login.resume.binds-anyway",
     area: "login",
     requirements: ["BINDTWO-RESUME-02", "SM-INLINE-05"],

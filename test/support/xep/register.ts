@@ -122,6 +122,34 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    id: "register.registered-form-own-field",
+    area: "register",
+    requirements: ["IBR-EXT-01"],
+    description: "the form a registered user gets (with <registered/>) holds a field of the server's own making in jabber:iq:register (<old-password/>)",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && Boolean(el.getChild("query", REGISTER)!.getChild("registered")),
+        (el) => changed(el, (c) => c.getChild("query", REGISTER)!.c("old-password")),
+      ),
+    },
+  },
+  {
+    id: "register.form-no-form-type",
+    area: "register",
+    requirements: ["IBR-EXT-03"],
+    description: "the registration form's data form has no hidden FORM_TYPE field",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && Boolean(el.getChild("query", REGISTER)!.getChild("x", "jabber:x:data")),
+        (el) =>
+          changed(el, (c) => {
+            const x = c.getChild("query", REGISTER)!.getChild("x", "jabber:x:data")!;
+            x.children = x.children.filter((f) => typeof f === "string" || f.attrs.var !== "FORM_TYPE");
+          }),
+      ),
+    },
+  },
+  {
     id: "register.form-email-without-data-field",
     area: "register",
     requirements: ["IBR-EXT-02"],
