@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import type { Fault, FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -456,6 +456,37 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUBSUB-PUBOPT-MISMATCH-APP"],
     description: "a failed precondition's conflict lacks <precondition-not-met/>",
     stream: answering(asks("publish-options"), (a) => (isError(a, "conflict") ? changed(a, (c) => c.getChild("error")!.remove("precondition-not-met", ERRORS)) : "pass")),
+  },
+  {
+    id: "pep.pubopt.max-items-ignored",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-CREATE"],
+    description:
+      "a publish's pubsub#max_items precondition on a new node is answered with a result but not applied: the node keeps one item, its configuration says so, and items results hold the last item only",
+    stream: both(
+      answering(asks("configure", OWNER), (a) =>
+        a.attrs.type === "result"
+          ? changed(a, (c) => {
+              const field = c
+                .getChild("pubsub", OWNER)
+                ?.getChild("configure")
+                ?.getChild("x", "jabber:x:data")
+                ?.getChildren("field")
+                .find((f) => f.attrs.var === "pubsub#max_items");
+              if (field) field.children = [xml("value", {}, "1")];
+            })
+          : "pass",
+      ),
+      answering(asks("items"), (a) =>
+        a.attrs.type === "result"
+          ? changed(a, (c) => {
+              const items = c.getChild("pubsub", PUBSUB)?.getChild("items");
+              const last = items?.getChildren("item").slice(-1) ?? [];
+              if (items) items.children = items.children.filter((x) => typeof x === "string" || x.name !== "item" || last.includes(x));
+            })
+          : "pass",
+      ),
+    ),
   },
   {
     id: "pep.pubopt.met-refused",
