@@ -79,6 +79,12 @@ export function answering(request: (el: Element, ctx: FaultContext) => boolean, 
   };
 }
 
+/**
+ * A session of the harness's own, not of the case's steps: the ones that set a case up and tear its rooms down
+ * (src/run/case/setup.ts and scope.ts name their resources set-up-… and teardown-…).
+ */
+export const harnessSession = (jid: unknown) => /\/(set-up|teardown)-/.test(String(jid ?? ""));
+
 /** Two bugs of one server: each sees what the clients send; the first that acts on a server's element decides it. */
 export function both(a: StreamFault, b: StreamFault): StreamFault {
   return {

@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, answering, changed, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, changed, harnessSession, when, type FaultDef } from "../../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -72,7 +72,7 @@ const entryRefusalAs = (from: string, to: string) =>
 /** The result to a request `request` picks is never sent. */
 const resultDropped = (request: (el: Element, ctx: FaultContext) => boolean): StreamFault => answering(request, (answer) => (answer.attrs.type === "result" ? "drop" : "pass"));
 /** A request of the case's own steps, not of the harness's room set-up (its 'set-up' and 'teardown' sessions). */
-const casesOwn = (request: (el: Element) => boolean) => (el: Element, ctx: FaultContext) => request(el) && !/^(set-up|teardown)/.test(resourceOf(ctx.conn.jid) ?? "");
+const casesOwn = (request: (el: Element) => boolean) => (el: Element, ctx: FaultContext) => request(el) && !harnessSession(ctx.conn.jid);
 /** An error with condition `from` to a request `request` picks becomes `to` (another condition, or a result). */
 const refusalChanged = (request: (el: Element, ctx: FaultContext) => boolean, from: string | ((c: string) => boolean), to: string | "result"): StreamFault =>
   answering(request, (answer): FaultAction => {

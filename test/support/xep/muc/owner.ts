@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, harnessSession, type FaultDef } from "../../fault-kit.ts";
 import { bare, caseOf, type Fault, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -37,7 +37,7 @@ const isMucAddress = (jid: string) => /^[^@/]+@conference\./.test(jid);
 const isRoom = (jid: string) => isMucAddress(jid) && !jid.includes("/");
 const isOccupant = (jid: string) => isMucAddress(jid) && jid.includes("/");
 /** The harness's own sessions that make and remove the case's rooms. */
-const isHarness = (ctx: FaultContext) => /^(set-up|teardown)/.test(resourceOf(ctx.conn.jid));
+const isHarness = (ctx: FaultContext) => harnessSession(ctx.conn.jid);
 const userX = (el: Element) => el.getChild("x", MUC_USER);
 const codes = (el: Element) => (userX(el)?.getChildren("status") ?? []).map((s) => String(s.attrs.code));
 const hasCode = (el: Element, code: string) => codes(el).includes(code);
@@ -576,7 +576,7 @@ export const FAULTS: FaultDef[] = [
     description: "an IQ forwarded through an occupant JID of a semi-anonymous room comes from the sender's real JID",
     fault: (el, ctx) => {
       if (isHarness(ctx) || el.name !== "iq" || (el.attrs.type !== "get" && el.attrs.type !== "set") || !isOccupant(fromOf(el))) return "pass";
-      const real = ctx.peers().find((p) => p.jid && !/^(set-up|teardown)/.test(resourceOf(p.jid)));
+      const real = ctx.peers().find((p) => p.jid && !harnessSession(p.jid));
       return real ? changed(el, (c) => (c.attrs.from = real.jid!)) : "pass";
     },
   },
@@ -587,7 +587,7 @@ export const FAULTS: FaultDef[] = [
     description: "the answer to an IQ sent through an occupant JID comes back from the recipient's real JID",
     fault: (el, ctx) => {
       if (isHarness(ctx) || el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error") || !isOccupant(fromOf(el)) || el.getChild("ping", PING)) return "pass";
-      const real = ctx.peers().find((p) => p.jid && !/^(set-up|teardown)/.test(resourceOf(p.jid)));
+      const real = ctx.peers().find((p) => p.jid && !harnessSession(p.jid));
       return real ? changed(el, (c) => (c.attrs.from = real.jid!)) : "pass";
     },
   },
