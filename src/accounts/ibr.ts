@@ -7,6 +7,9 @@ import { AccountsRefused, noRegistration, registrationRefusal } from "./refusal.
 import type { Provisioner, ProvisionerContext } from "./types.ts";
 import { NS } from "../xmpp/wire/ns.ts";
 
+/** The id of the harness's own registration requests (a fault proxy tells them from a case's by it). */
+export const REGISTRATION_ID = "reg";
+
 /** XEP-0077 in-band registration on a raw stream (after TLS, when there is TLS); removal with <remove/> from a logged-in session. */
 export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
   return {
@@ -18,8 +21,8 @@ export function inBandRegistration(ctx: ProvisionerContext): Provisioner {
         if (!stream.features.getChild("register", "http://jabber.org/features/iq-register")) throw new AccountsRefused(noRegistration(featureNames(stream.features)));
         // The namespace written out: over WebSocket every stanza is a document of its own (RFC 7395 §3.3.3).
         const reply = await stream.request(
-          `<iq type='set' id='reg' to='${ctx.endpoint.domain}' xmlns='${NS.client}'><query xmlns='${NS.register}'><username>${esc(localpart)}</username><password>${esc(password)}</password></query></iq>`,
-          "reg",
+          `<iq type='set' id='${REGISTRATION_ID}' to='${ctx.endpoint.domain}' xmlns='${NS.client}'><query xmlns='${NS.register}'><username>${esc(localpart)}</username><password>${esc(password)}</password></query></iq>`,
+          REGISTRATION_ID,
         );
         if (reply.attrs.type !== "result") {
           const refused = registrationRefusal(reply);

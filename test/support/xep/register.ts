@@ -3,6 +3,7 @@ import type { Element } from "ltx";
 import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
 import type { FaultAction, FaultContext, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
+import { REGISTRATION_ID } from "../../../src/accounts/ibr.ts";
 
 const REGISTER = "jabber:iq:register";
 
@@ -221,8 +222,8 @@ export const FAULTS: FaultDef[] = [
       const sets = new Map<string, string>();
       return accountsDiffer({
         fromClient: (el, ctx) => {
-          // Not the harness's own accounts (src/accounts/ibr.ts registers them with id 'reg'): only those a case registers.
-          const q = el.name === "iq" && el.attrs.type === "set" && el.attrs.id !== "reg" && !ctx.conn.jid ? el.getChild("query", REGISTER) : undefined;
+          // Not the harness's own accounts: only those a case registers.
+          const q = el.name === "iq" && el.attrs.type === "set" && el.attrs.id !== REGISTRATION_ID && !ctx.conn.jid ? el.getChild("query", REGISTER) : undefined;
           const username = q?.getChild("username")?.getText();
           if (username && q!.getChild("password")) sets.set(`${ctx.conn.id} ${el.attrs.id}`, username);
         },
