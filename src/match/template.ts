@@ -49,17 +49,30 @@ export function unknownFilters(text: string): string[] {
 
 /**
  * Fills placeholders, escaping values for XML (`escape` false: values as they are, for text that is not XML,
- * such as a stream header's attribute values). Unknown names are a scenario bug: load.ts rejects them first.
+ * such as a stream header's attribute values). A value inside a {re:…} value is a literal of that regular
+ * expression: a JID whose generated resource holds a '+' or a '.' must match itself, not what the characters
+ * mean to a regular expression. Unknown names are a scenario bug: load.ts rejects them first.
  */
 export function fill(text: string, bindings: Bindings, escape = true): string {
-  return text.replace(PLACEHOLDER, (whole, name: string, filters: string) => {
+  const inRegex = regexSpans(text, escape);
+  return text.replace(PLACEHOLDER, (whole, name: string, filters: string, at: number) => {
     const [first, ...rest] = filters.split("|").filter(Boolean);
     const secret = first !== undefined && isSecret(first);
     const raw = bindings[secret ? secretKey(name, first) : name] ?? occupant(name, bindings);
     if (raw === undefined) throw new Error(`unknown placeholder ${whole}`);
-    const value = (secret ? rest : [first, ...rest].filter(Boolean)).reduce((v, f) => FILTERS[f](v), raw);
+    const filtered = (secret ? rest : [first, ...rest].filter(Boolean)).reduce((v, f) => FILTERS[f](v), raw);
+    const value = inRegex(at) ? filtered.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&") : filtered;
     return escape ? escapeXML(value) : value;
   });
+}
+
+/**
+ * Whether an offset of a pattern's text lies in a {re:…} value. In XML a value ends at its attribute's quote or at
+ * the next markup (neither can stand unescaped in a value); text that is not XML is one value.
+ */
+function regexSpans(text: string, xml: boolean): (at: number) => boolean {
+  const spans = [...text.matchAll(xml ? /\{re:[^'"<]*/g : /\{re:.*/gs)].map((m) => [m.index, m.index + m[0].length]);
+  return (at) => spans.some(([from, to]) => at > from && at < to);
 }
 
 /** ${lobby/Nick}: an occupant of a room bound as `lobby` (with its marker `lobby/*`), any nickname. */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern } from "../../src/match/pattern.ts";
+import { fill } from "../../src/match/template.ts";
 
 /** Stanzas as the client library delivers them: children of a jabber:client stream. */
 function received(xml: string): Element {
@@ -75,6 +76,17 @@ test("value tokens: any, absent, optional, re, min, capture", () => {
   assert.match(matchValue("{min:2048}", undefined, {}) ?? "", /got absent/);
   const r = matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster' ver='{capture:ver}'><item><group>{capture:g}</group></item></query></iq>`), push);
   assert.deepEqual(r.captures, { ver: "7", g: "Servants" });
+});
+
+test("a placeholder inside {re:…} is a literal of the regular expression: a generated resource with '+' matches itself only", () => {
+  const bindings = { juliet: "juliet@local.host", "juliet/c1": "juliet@local.host/conform~Kp0+rD" };
+  const only = parsePattern(fill(`<success><authorization-identifier>{re:(?:\${juliet}|\${juliet/c1})}</authorization-identifier></success>`, bindings));
+  const aid = (v: string) => received(`<success><authorization-identifier>${v}</authorization-identifier></success>`);
+  assert.equal(matchStanza(only, aid("juliet@local.host/conform~Kp0+rD")).ok, true);
+  assert.equal(matchStanza(only, aid("juliet@local.host/conform~Kp00rD")).ok, false, "'+' is not a quantifier");
+  assert.equal(matchStanza(only, aid("juliet@localXhost")).ok, false, "'.' is not any character");
+  assert.equal(fill("{re:${d}/.*}", { d: "a.example" }, false), "{re:a\\.example/.*}", "a value that is not XML is one value");
+  assert.equal(fill("<a x='${juliet/c1}'/>", bindings), "<a x='juliet@local.host/conform~Kp0+rD'/>", "outside {re:…} a value is as it is");
 });
 
 test("closeness ranks the message with the asserted body and a forbidden child above one with another body", () => {
