@@ -859,6 +859,14 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    id: "delivery.bare-chat-lost",
+    area: "delivery",
+    requirements: ["DELIVERY-MSG-BARE-1NN", "DELIVERY-MSG-BARE-2NN"],
+    description: "a chat message to a bare JID reaches none of the account's available resources",
+    fault: (el, { conn }) =>
+      el.name === "message" && el.attrs.type === "chat" && Boolean(el.getChild("body")) && !String(el.attrs.to ?? "/").includes("/") && fromOtherAccount(el, conn.jid) ? "drop" : "pass",
+  },
+  {
     id: "delivery.bounce-lost",
     area: "delivery",
     requirements: ["DELIVERY-NOUSER-*", "DELIVERY-MSG-*", "DELIVERY-IQ-*", "GEN-IQ-01"],
