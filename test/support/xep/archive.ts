@@ -205,6 +205,27 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "mam.carbon-archived",
+    area: "mam",
+    requirements: ["MAM-ARCH-05"],
+    description: "a message copied by carbons is stored twice: once as sent, once as the <received/> copy another resource got",
+    stream: (() => {
+      const carbons = new Map<string, Element[]>();
+      const queries = onQueries(
+        () => true,
+        (results, fin, query, ctx) => [...results, ...(carbons.get(bare(ctx.conn.jid)) ?? []).map((c, i) => result(ctx.conn.jid!, query.attrs.queryid, `carbon-${i}-${randomUUID()}`, c)), fin],
+      );
+      return {
+        fromClient: queries.fromClient,
+        element: (el: Element, ctx: FaultContext) => {
+          const account = bare(ctx.conn.jid);
+          if (el.name === "message" && el.getChild("received", "urn:xmpp:carbons:2")) carbons.set(account, [...(carbons.get(account) ?? []), el]);
+          return queries.element!(el, ctx);
+        },
+      };
+    })(),
+  },
+  {
     id: "mam.body-lost",
     area: "mam",
     requirements: ["MAM-ARCH-03", "MAM-STORE-02"],

@@ -260,6 +260,34 @@ export const FAULTS: FaultDef[] = [
     stream: resultRefused((el) => asks("configure", OWNER)(el) && configuredModel(el) === "roster", "not-acceptable"),
   },
   {
+    id: "pep.access.default-open",
+    area: "pep",
+    requirements: ["PEP-DEF-PRESENCE", "PUBSUB-ACCESS-NOTIFY", "PUBSUB-SUB-ERR-PRESENCE"],
+    description: "an account's nodes default to the open access model: anyone who asks to subscribe is subscribed, and notified of what the account publishes",
+    stream: (() => {
+      const asked = new Map<string, string>();
+      const subscribed = new Set<string>();
+      return both(
+        answering(
+          (el, ctx) => {
+            const sub = el.attrs.type === "set" && el.attrs.to && asks("subscribe")(el) ? el.getChild("pubsub", PUBSUB)!.getChild("subscribe")! : undefined;
+            if (sub) asked.set(`${ctx.conn.id} ${el.attrs.id}`, `${ctx.conn.id} ${bare(el.attrs.to)} ${sub.attrs.node}`);
+            return Boolean(sub);
+          },
+          (a, ctx) => {
+            const subscription = asked.get(`${ctx.conn.id} ${a.attrs.id}`);
+            if (!subscription || a.attrs.type !== "error") return "pass";
+            subscribed.add(subscription);
+            return [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })];
+          },
+        ),
+        afterPublish(({ owner, node, item }, ctx) => {
+          for (const p of ctx.peers()) if (p.jid && subscribed.has(`${p.id} ${owner} ${node}`)) p.deliver(notification(owner, p.jid, node, item));
+        }),
+      );
+    })(),
+  },
+  {
     id: "pep.notify.contacts-dropped",
     area: "pep",
     requirements: ["PEP-NUM-03", "PEP-GEN-PUBLISH", "PUBSUB-AUTOSUB-CONTACT", "PUBSUB-FILTER-CHECK", "PEP-LAST-01", "PEP-GEN-PRESENCE", "PEP-NUM-01"],
@@ -508,6 +536,19 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUBSUB-RETRACT-01", "PUBSUB-RETRACT-SUPPORT"],
     description: "retract requests are refused with feature-not-implemented",
     stream: resultRefused(asks("retract"), "feature-not-implemented"),
+  },
+  {
+    id: "pep.retract.unsupported",
+    area: "pep",
+    requirements: ["PUBSUB-RETRACT-SUPPORT"],
+    description: "a service without item deletion (XEP-0060 §7.2: RECOMMENDED): every retract is refused with feature-not-implemented and <unsupported feature='delete-items'/>, as §7.2.3.6 says",
+    stream: answering(asks("retract"), (a) => [
+      xml(
+        "iq",
+        { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+        xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: "http://jabber.org/protocol/pubsub#errors", feature: "delete-items" })),
+      ),
+    ]),
   },
   {
     id: "pep.retract.no-notify",

@@ -181,6 +181,19 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     }),
   },
   {
+    id: "upload-counter-urls",
+    requirements: ["UPLOAD-RAND-01"],
+    cases: { "upload-slot-random": "warn" },
+    // Each slot's URLs differ from the last one's, by a counter where the random part was.
+    stanza: (() => {
+      let n = 0;
+      return slotFault((put, get) => {
+        n += 1;
+        for (const e of [put, get]) e.attrs.url = String(e.attrs.url).replace(/[A-Za-z0-9_~-]{16,}/g, `s${n}`);
+      });
+    })(),
+  },
+  {
     id: "upload-same-slot-twice",
     requirements: ["UPLOAD-RAND-01"],
     cases: { "upload-slot-random": "warn" },
