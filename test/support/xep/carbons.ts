@@ -135,6 +135,55 @@ function enableForAddressee(): FaultDef["stream"] {
   };
 }
 
+/**
+ * A second <enable/> while Carbons are on is taken for an error (§10.1): it is refused with <not-allowed/>, and
+ * Carbons stay on as they were (copies keep coming, as from Prosody). A <disable/> honoured in between ends it.
+ */
+function enableAgainRefused(): FaultDef["stream"] {
+  const asked = new Map<string, Switch>();
+  const enabled = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (isEnable(el) || isDisable(el)) asked.set(`${conn.jid} ${el.attrs.id}`, isEnable(el) ? "enable" : "disable");
+    },
+    element: (el, { conn }) => {
+      const key = `${conn.jid} ${el.attrs.id}`;
+      const request = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? asked.get(key) : undefined;
+      if (!request) return "pass";
+      asked.delete(key);
+      if (el.attrs.type === "error") return "pass";
+      if (request === "disable") enabled.delete(String(conn.jid));
+      else if (enabled.has(String(conn.jid))) return [refused(el, "not-allowed")];
+      else enabled.add(String(conn.jid));
+      return "pass";
+    },
+  };
+}
+
+/**
+ * A request from a client of another server taken for one it may grant: an <enable/> or <disable/> a client sends
+ * to a bare JID of another domain is answered with a result (from that bare JID) instead of the error the server
+ * sent, and changes nothing there. It acts on the requesting client's own connection, so it shows where the
+ * proxy stands before the second server of a pair (its clients are the "client that is not hosted on this server").
+ */
+function remoteRequestAccepted(): FaultDef["stream"] {
+  const asked = new Map<string, string>();
+  const domainOf = (jid: string) => jid.replace(/^[^@/]*@/, "").split("/")[0];
+  return {
+    fromClient: (el, { conn }) => {
+      const to = String(el.attrs.to ?? "");
+      if ((isEnable(el) || isDisable(el)) && conn.jid && to && !to.includes("/") && to.includes("@") && domainOf(to) !== domainOf(conn.jid)) asked.set(`${conn.jid} ${el.attrs.id}`, to);
+    },
+    element: (el, { conn }) => {
+      const key = `${conn.jid} ${el.attrs.id}`;
+      const target = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? asked.get(key) : undefined;
+      if (!target) return "pass";
+      asked.delete(key);
+      return [new Element("iq", { type: "result", id: el.attrs.id, from: target, ...(el.attrs.to && { to: el.attrs.to }) })];
+    },
+  };
+}
+
 /** A copy as §7 and §8 shape it: from the bare JID, to the resource, the original inside <forwarded/>. */
 function carbon(kind: "received" | "sent", to: string, original: Element): Element {
   const inner = copyOf(original);
@@ -266,6 +315,13 @@ export const FAULTS: FaultDef[] = [
       return "pass";
     },
   },
+  {
+    id: "carbons.remote-request-accepted",
+    area: "carbons",
+    requirements: ["CARBONS-ENABLE-02", "CARBONS-DISABLE-02"],
+    description: "an <enable/> or <disable/> from a client of another server, sent to a local user's bare JID, is answered with a result (and enables or disables nothing)",
+    stream: remoteRequestAccepted(),
+  },
   // §6.1's eligibility rules, REQUIRED where urn:xmpp:carbons:rules:0 is advertised (§6.2): each fault leaves one kind out.
   {
     id: "carbons.chat-not-copied",
@@ -324,6 +380,13 @@ export const FAULTS: FaultDef[] = [
     stream: privateWithoutHintCopied(),
   },
   // §10.1: enabling and disabling several times in one session.
+  {
+    id: "carbons.enable-again-refused",
+    area: "carbons",
+    requirements: ["CARBONS-MULTI-02", "CARBONS-MULTI-03"],
+    description: "a second <enable/> while Carbons are already on is refused with not-allowed (Carbons stay on)",
+    stream: enableAgainRefused(),
+  },
   {
     id: "carbons.disable-refused",
     area: "carbons",
