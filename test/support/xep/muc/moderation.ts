@@ -157,6 +157,75 @@ const statusLeftOut = (code: string, own: boolean) =>
       }),
   );
 
+/**
+ * §8.2: a moderator's kick of himself is answered with a result but never carried out: the unavailable presence
+ * with status code 307 that the kicked occupant's own connection gets (its self-presence, with 110) after it sent a
+ * kick to that room is dropped.
+ */
+function selfKickNotCarriedOut(): StreamFault {
+  const kickers = new Set<string>(); // "connection room": the connection sent a kick to that room
+  return {
+    fromClient: (el, ctx) => {
+      if (single("role", "none")(el)) kickers.add(`${ctx.conn.id} ${bare(str(el.attrs.to))}`);
+    },
+    element: (el, ctx) =>
+      occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "307") && hasStatus(el, "110") && kickers.has(`${ctx.conn.id} ${bare(str(el.attrs.from))}`) ? "drop" : "pass",
+  };
+}
+
+/**
+ * §9.6: a grant of moderator status is answered with a result but never applied: no occupant gets the nickname's
+ * presence with role moderator, and the occupant's own later role changes (moderator requests, §8) are refused with
+ * <forbidden/>, as a participant's are.
+ */
+function moderatorGrantNotApplied(): StreamFault {
+  const granted = new Set<string>(); // occupant JIDs (room/nick) whose grant was not applied
+  const occupantOf = new Map<string, string>(); // "connection room" -> the occupant JID that connection entered as
+  const refused = answering(
+    (el, ctx) => adminSet((items) => items.some((i) => i.attrs.role !== undefined))(el) && granted.has(occupantOf.get(`${ctx.conn.id} ${bare(str(el.attrs.to))}`) ?? ""),
+    (answer) => [errorInstead(answer, "forbidden")],
+  );
+  return {
+    fromClient: (el, ctx) => {
+      const to = str(el.attrs.to);
+      if (el.name === "presence" && el.attrs.type === undefined && atService(to) && resourceOf(to) !== undefined) occupantOf.set(`${ctx.conn.id} ${bare(to)}`, to);
+      for (const i of single("role", "moderator")(el) ? itemsOf(adminQuery(el, "set")) : []) if (i.attrs.nick !== undefined) granted.add(`${bare(to)}/${str(i.attrs.nick)}`);
+      refused.fromClient!(el, ctx);
+    },
+    element: (el, ctx) => (occupantPresence(el) && el.attrs.type === undefined && granted.has(str(el.attrs.from)) && itemOf(el)?.attrs.role === "moderator" ? "drop" : refused.element!(el, ctx)),
+  };
+}
+
+/**
+ * §5.1.2: in a moderated room the owner and admins enter as participants, not moderators (the table's SHOULD), and
+ * are then treated as the participants they are shown as: their moderator requests (§8: a voice grant or
+ * revocation, a kick) are refused with <forbidden/>. Moderated rooms are those whose configuration form was
+ * submitted with muc#roomconfig_moderatedroom on.
+ */
+function moderatedOwnerAdminParticipant(): StreamFault {
+  const moderated = new Set<string>();
+  const demoted = new Set<string>(); // "connection room": an owner or admin of a moderated room shown as participant
+  const high = (i: Element | undefined) => i?.attrs.affiliation === "owner" || i?.attrs.affiliation === "admin";
+  const refused = answering(
+    (el, ctx) => adminSet((items) => items.some((i) => ["participant", "visitor", "none"].includes(str(i.attrs.role))))(el) && demoted.has(`${ctx.conn.id} ${bare(str(el.attrs.to))}`),
+    (answer) => [errorInstead(answer, "forbidden")],
+  );
+  return {
+    fromClient: (el, ctx) => {
+      const form = el.name === "iq" && el.attrs.type === "set" && atService(el.attrs.to) ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
+      const field = form?.getChildren("field").find((f) => f.attrs.var === "muc#roomconfig_moderatedroom");
+      if (field && ["1", "true"].includes(str(field.getChildText("value")).trim())) moderated.add(bare(str(el.attrs.to)));
+      refused.fromClient!(el, ctx);
+    },
+    element: (el, ctx) => {
+      const room = bare(str(el.attrs.from));
+      if (!(occupantPresence(el) && el.attrs.type === undefined && moderated.has(room) && high(itemOf(el)) && itemOf(el)?.attrs.role === "moderator")) return refused.element!(el, ctx);
+      if (hasStatus(el, "110") && !harnessSession(ctx.conn.jid)) demoted.add(`${ctx.conn.id} ${room}`);
+      return changed(el, (c) => (itemOf(c)!.attrs.role = "participant"));
+    },
+  };
+}
+
 /** XEP-0045 §5, §8.2-§8.5, §9.1-§9.8, §10.3-§10.8: server bugs the cases of this area must catch. */
 export const FAULTS: FaultDef[] = [
   // §8.2 kicks
@@ -180,6 +249,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-MOD-KICK-03"],
     description: "the remaining occupants get the kicked occupant's unavailable presence without status code 307",
     fault: statusLeftOut("307", false),
+  },
+  {
+    id: "muc.kick.self-kick-not-carried-out",
+    area: "muc",
+    requirements: ["MUC-MOD-KICK-01"],
+    description: "a moderator's kick of himself is answered with a result but not carried out: he gets no unavailable presence with status code 307",
+    stream: selfKickNotCarriedOut(),
   },
   {
     id: "muc.kick.higher-forbidden",
@@ -215,6 +291,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-MOD-AUTH-01"],
     description: "a request for the voice list from an occupant who is no moderator is refused with not-allowed instead of forbidden",
     stream: refusalChanged(listRequest("role", "participant"), "forbidden", "not-allowed"),
+  },
+  {
+    id: "muc.role.moderated-owner-admin-participant",
+    area: "muc",
+    requirements: ["MUC-ROLE-05"],
+    description: "in a moderated room the owner and admins enter as participants, not moderators, and their moderator requests (voice, kicks) are refused with forbidden",
+    stream: moderatedOwnerAdminParticipant(),
   },
   // §8.3, §8.4 voice (and §9.7: a moderator made a participant)
   {
@@ -513,6 +596,14 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ADMIN-MOD-02", "MUC-ROLE-07"],
     description: "an occupant made a moderator gets the role, but no occupant gets its presence with role moderator",
     stream: unannounced("role", "moderator"),
+  },
+  {
+    id: "muc.moderator.grant-not-applied",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-02"],
+    description:
+      "a grant of moderator status is answered with a result but never applied: no occupant gets the presence with role moderator, and the occupant's own moderator requests are refused with forbidden",
+    stream: moderatorGrantNotApplied(),
   },
   {
     id: "muc.moderator.refused-revocation-succeeds",
