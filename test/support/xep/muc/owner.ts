@@ -21,6 +21,7 @@ const MUC_OWNER = "http://jabber.org/protocol/muc#owner";
 const MUC_ADMIN = "http://jabber.org/protocol/muc#admin";
 const DATA = "jabber:x:data";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 const MAM = "urn:xmpp:mam:2";
 const FORWARD = "urn:xmpp:forward:0";
 const SID = "urn:xmpp:sid:0";
@@ -491,6 +492,22 @@ export const FAULTS: FaultDef[] = [
     description: "the occupants who remain in a room made members-only are not told that the non-members left",
     fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && !isSelf(el) && hasCode(el, "322") ? "drop" : "pass"),
   },
+  // §10.5: the owner list (its other faults, and those of affiliation changes, are moderation.ts's).
+  {
+    id: "muc.owner.list-refused-to-owner",
+    area: "muc",
+    requirements: ["MUC-OWNER-LIST-02"],
+    description: "an owner's request for the owner list is refused with <forbidden/>, as a non-owner's is in a semi-anonymous room",
+    stream: answering(
+      (el, ctx) =>
+        toRoom(el, ctx, "get", "query", MUC_ADMIN) &&
+        el
+          .getChild("query", MUC_ADMIN)!
+          .getChildren("item")
+          .some((i) => i.attrs.affiliation === "owner"),
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : "pass"),
+    ),
+  },
   // §10.9: destroying a room.
   {
     id: "muc.destroy.refused",
@@ -552,6 +569,25 @@ export const FAULTS: FaultDef[] = [
       for (const j of others) seen.delete(j);
       return [...others.map((j) => xml("presence", { from: j, to: toOf(el), type: "unavailable" }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "none" })))), el];
     },
+  },
+  // §6.3: the service's list of its rooms (discovery's other faults are enter.ts's; this one is the service's).
+  {
+    id: "muc.service.rooms-truncated-unmarked",
+    area: "muc",
+    requirements: ["MUC-DISCO-07"],
+    description: "the service returns only the first room of its list to a user's disco#items, without an RSM <set/> to say the list is partial",
+    // Only a case's own request (the harness's ids start with xc).
+    stream: answering(
+      (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && /^conference\./.test(toOf(el)) && Boolean(el.getChild("query", DISCO_ITEMS)) && !String(el.attrs.id).startsWith("xc"),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) => {
+              const query = c.getChild("query", DISCO_ITEMS)!;
+              const first = query.getChildren("item")[0];
+              query.children = query.children.filter((x) => typeof x !== "string" && x.name !== "set" && (x.name !== "item" || x === first));
+            })
+          : "pass",
+    ),
   },
   // §11: the service's own removals.
   {

@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -16,6 +16,7 @@ const REGISTER = "jabber:iq:register";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const DATA = "jabber:x:data";
 const CONFERENCE = "jabber:x:conference";
+const DELAY = "urn:xmpp:delay";
 
 const str = (v: unknown) => (v === undefined ? "" : String(v));
 const resourceOf = (jid: unknown) => (str(jid).includes("/") ? str(jid).slice(str(jid).indexOf("/") + 1) : undefined);
@@ -169,6 +170,50 @@ function nickChangeRefused(condition: string): StreamFault {
   };
 }
 
+/** A subject change a client sends a room (§8.1): a groupchat message with a <subject/> and no <body/>. */
+const isSubjectChange = (el: Element) => el.attrs.type === "groupchat" && toRoom(el) && el.getChild("subject") !== undefined && el.getChild("body") === undefined;
+/** A subject a room sends an occupant: a change as it happens, or the current subject after entering (§7.2.15). */
+const isRoomSubject = (el: Element) => el.name === "message" && el.attrs.type !== "error" && atService(el.attrs.from) && el.getChild("subject") !== undefined && el.getChild("body") === undefined;
+
+/**
+ * A room that refuses a subject change with <forbidden/> but makes it the subject all the same, and keeps the
+ * subject changes it had in its discussion history: an occupant entering after gets the earlier change as
+ * history (with a <delay/>), then the refused one as the current subject.
+ */
+function refusedSubjectApplied(): StreamFault {
+  const latest = new Map<string, Element>(); // room: the latest subject change it sent an occupant
+  const applied = new Map<string, string>(); // room: the refused subject it made its subject
+  const entering = new Map<number, Set<string>>(); // connection: the rooms it asked to enter, until their subject came
+  const refused = onRefusal(isSubjectChange, ["forbidden"], (_error, original) => {
+    applied.set(bare(original.attrs.to), original.getChildText("subject") ?? "");
+    return "pass";
+  });
+  const subjects: StreamFault = {
+    fromClient: (el, { conn }) => {
+      if (el.name !== "presence" || el.attrs.type !== undefined || !toOccupant(el) || !el.getChild("x", MUC)) return;
+      entering.set(conn.id, (entering.get(conn.id) ?? new Set<string>()).add(bare(el.attrs.to)));
+    },
+    element: (el, { conn }) => {
+      if (!isRoomSubject(el)) return "pass";
+      const room = bare(el.attrs.from);
+      if (!entering.get(conn.id)?.delete(room)) {
+        latest.set(room, copyOf(el));
+        return "pass";
+      }
+      const text = applied.get(room);
+      if (text === undefined) return "pass";
+      const current = changed(el, (c) => (c.getChild("subject")!.children = [text]))[0];
+      const earlier = latest.get(room);
+      if (!earlier) return [current];
+      const history = copyOf(earlier);
+      history.attrs.to = el.attrs.to;
+      history.c("delay", { xmlns: DELAY, from: room, stamp: new Date().toISOString() });
+      return [history, current];
+    },
+  };
+  return both(refused, subjects);
+}
+
 /** XEP-0045 §7.4-§7.13 and XEP-0249: server bugs the cases of this area must catch. */
 export const FAULTS: FaultDef[] = [
   // §7.4: groupchat messages.
@@ -216,6 +261,15 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-MSG-10"],
     description: "a groupchat message from a user who is not in the room is refused but reflected to the occupants all the same",
     stream: onRefusal((el) => el.attrs.type === "groupchat" && toRoom(el), ["not-acceptable", "forbidden"], deliveredAnyway),
+  },
+  // §8.1: a subject change by an occupant without the privilege (the subject's other faults are enter.ts's).
+  {
+    id: "muc.subject.forbidden-but-applied",
+    area: "muc",
+    requirements: ["MUC-SUBJ-10"],
+    description:
+      "a subject change by an occupant without the privilege gets <forbidden/> but becomes the room's subject all the same; the earlier subject change stays in the discussion history, so a newcomer gets it as history before the refused one",
+    stream: refusedSubjectApplied(),
   },
   // §7.5: private messages.
   {
