@@ -335,6 +335,31 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     })(),
   },
   {
+    // Fifteenth audit: a request that came after the next one (out of 'rid' order) is left unanswered (its answer
+    // withheld 20 s, beyond 'wait' and the case's 13 s), while the later one is answered: its payload still goes on.
+    id: "bosh-overtaken-request-unanswered",
+    requirements: ["BOSH-ORDER-01"],
+    cases: ["bosh-rid-order"],
+    on: ["prosody"],
+    fault: (() => {
+      const posted = new Set<string>();
+      const late = new Set<string>();
+      return {
+        request: (r: BoshRequest) => {
+          if (r.rid === undefined) return r.text;
+          const k = `${r.sid} ${r.rid}`;
+          if (posted.has(`${r.sid} ${Number(r.rid) + 1}`)) late.add(k);
+          posted.add(k);
+          return r.text;
+        },
+        answer: async (r: BoshRequest, a: BoshReply) => {
+          if (late.has(`${r.sid} ${r.rid}`)) await new Promise((resolve) => setTimeout(resolve, 20000));
+          return a;
+        },
+      };
+    })(),
+  },
+  {
     // An empty request after the login is answered at once, and what the server then sends is lost.
     id: "bosh-empty-request-not-held",
     requirements: ["BOSH-HOLD-02", "BOSH-PAYLOAD-03"],

@@ -47,6 +47,7 @@ const unadvertised = (name: string, ns: string) =>
   );
 
 const SM = "urn:xmpp:sm:3";
+const RFC6120_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
 const BIND2 = "urn:xmpp:bind:0";
 const FAST = "urn:xmpp:fast:0";
 const CARBONS = "urn:xmpp:carbons:2";
@@ -140,6 +141,23 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SASLTWO-SEC-02"],
     description: "a SASL2 login is taken as the account the stream header names in 'from', whatever the credentials",
     stream: onElement((el, ctx) => ((isSasl2(el, "success") || isSasl2(el, "failure")) && /from=/.test(ctx.conn.clientHeader ?? "") ? [successFor(ctx)] : "pass")),
+  },
+  {
+    // Fifteenth audit: the <success/> names the credentials' account, but the session is the header's: a case that
+    // read the identity from the <success/> alone let it through.
+    id: "login.sasl2.binds-from-header",
+    area: "login",
+    requirements: ["SASLTWO-SEC-02"],
+    description: "after a SASL2 login on a stream whose header names another account in 'from', resource binding binds the session to the account 'from' names",
+    stream: onElement((el, ctx) => {
+      const from = fromOf(ctx);
+      const jid = el.name === "iq" && el.attrs.type === "result" && usedSasl2.has(ctx.conn) ? el.getChild("bind", RFC6120_BIND)?.getChildText("jid") : undefined;
+      if (!from || !jid || jid.split("/")[0] === from) return "pass";
+      return changed(el, (c) => {
+        const j = c.getChild("bind", RFC6120_BIND)!.getChild("jid")!;
+        j.children = [`${from}/${jid.split("/").slice(1).join("/")}`];
+      });
+    }),
   },
   {
     id: "login.sasl2.stream-never-ended",
