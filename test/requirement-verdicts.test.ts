@@ -330,3 +330,29 @@ test("against Prosody, the shipped cases the audit named: each requirement judge
     ["ERR-RULE-03", "ERR-RULE-04", "ERR-SYN-01", "STANZA-EXT-02", "STANZA-IQ-06"],
   );
 });
+
+test("against Prosody: a resource with answers: false leaves an IQ request to its steps, so the requester gets the steps' answer only", async () => {
+  const text = (answers: string) => `id: answered-once
+title: a query answered by the step alone
+spec: rfc6120
+rfc: "8.2.3"
+level: MUST
+requirements: [STANZA-IQ-02]
+accounts:
+  alice:
+    resources:
+      a1: {}
+  bob:
+    resources:
+      b1: { presence: 1${answers} }
+steps:
+  - alice sends: <iq type='get' id='t1' to='\${bob/b1}'><query xmlns='jabber:iq:version'/></iq>
+  - bob/b1 receives: <iq type='get' id='{capture:q}'/>
+  - bob/b1 sends: <iq type='result' id='\${q}' to='\${alice/a1}'/>
+  - alice receives: <iq type='result' id='t1'/>
+  - alice receives nothing: <iq type='error' id='t1'/>
+`;
+  const verdict = async (answers: string) => (await run(loadScenarioFile(file(text(answers))), at())).cases[0].verdict;
+  assert.equal(await verdict(", answers: false"), "pass");
+  assert.equal(await verdict(""), "fail", "without it the session answers service-unavailable before the step");
+});

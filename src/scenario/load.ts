@@ -156,7 +156,7 @@ const requiredKeys = () =>
 function knownKeys(p: Path): string {
   if (p.length === 0) return Object.keys(RawScenario.shape).join(", ");
   if (p[0] === "accounts" && p.length === 2) return "domain, resources, registered, disposable";
-  if (p[0] === "accounts" && p.length === 4) return "roster, presence, online, acks, raw";
+  if (p[0] === "accounts" && p.length === 4) return "roster, presence, online, acks, answers, caps, raw";
   if (p[0] === "connections" && p.length === 2) return "online";
   if (p[0] === "accounts" && p.length === 5) return "priority, show, status";
   return "see the README's scenario language";

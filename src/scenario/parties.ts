@@ -26,7 +26,7 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
   for (const [name, a] of Object.entries(raw.accounts)) {
     if (a?.domain !== "remote") continue;
     for (const [res, r] of Object.entries(a.resources ?? {})) {
-      const extra = (["roster", "presence", "online", "acks", "caps", "raw"] as const).find((k) => r?.[k] !== undefined);
+      const extra = (["roster", "presence", "online", "acks", "answers", "caps", "raw"] as const).find((k) => r?.[k] !== undefined);
       if (extra)
         throw new ScenarioError(
           where(["accounts", name, "resources", res], extra),
@@ -61,7 +61,7 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
     resources: Object.entries(a?.resources ?? {})
       .filter(([, r]) => !r?.raw)
       .map(([res, r]) => {
-        if (remotes.has(name)) return { name: res, roster: false, online: false, acks: true };
+        if (remotes.has(name)) return { name: res, roster: false, online: false, acks: true, answers: true };
         const p = r?.presence;
         if (r?.caps && (p === undefined || p === false))
           throw new ScenarioError(where(["accounts", name, "resources", res], "caps"), `accounts.${name}.resources.${res}: caps ride on the resource's presence; give it 'presence'`);
@@ -70,6 +70,7 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
           roster: r?.roster ?? false,
           online: r?.online ?? true,
           acks: r?.acks ?? true,
+          answers: r?.answers ?? true,
           presence: p === undefined || p === false ? undefined : p === true ? {} : typeof p === "number" ? { priority: p } : p,
           ...(r?.caps && { caps: r.caps }),
         };
@@ -81,7 +82,7 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
       Object.entries(a?.resources ?? {})
         .filter(([, r]) => r?.raw)
         .map(([name, r]) => {
-          const extra = (["roster", "presence", "acks", "caps"] as const).find((k) => r?.[k] !== undefined);
+          const extra = (["roster", "presence", "acks", "answers", "caps"] as const).find((k) => r?.[k] !== undefined);
           if (extra)
             throw new ScenarioError(
               where(["accounts", account, "resources", name], extra),

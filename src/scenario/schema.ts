@@ -20,12 +20,14 @@ const Resource = z.strictObject({
   presence: Presence.optional(),
   online: z.boolean().optional(),
   acks: z.boolean().optional(),
+  /** false: IQ requests to the resource (but roster pushes and caps queries) are left to the steps, not answered service-unavailable. */
+  answers: z.boolean().optional(),
   /**
    * XEP-0115: the features the resource advertises beyond disco#info and caps (e.g. urn:xmpp:avatar:metadata+notify):
    * its initial presence carries their `<c/>`, and it answers disco#info with them. Needs presence.
    */
   caps: z.array(z.string().min(1)).optional(),
-  /** A raw connection with the account's credentials (docs/stream-steps.md); excludes roster, presence and acks. */
+  /** A raw connection with the account's credentials (docs/stream-steps.md); excludes roster, presence, acks and answers. */
   raw: z.boolean().optional(),
 });
 

@@ -43,6 +43,11 @@ export interface ResourceSpec {
   online: boolean;
   /** Answers roster pushes with a result, as clients should; false leaves them to the steps (RFC 6121 §2.1.6). */
   acks: boolean;
+  /**
+   * Answers other IQ requests with service-unavailable, as a plain client does; false leaves them to the steps (a case
+   * that answers a query itself, so that its answer is the only one: RFC 6120 §8.2.3).
+   */
+  answers: boolean;
   /** XEP-0115: features the resource advertises (its presence's `<c/>`, its disco#info answers); none: it answers disco#info with an error. */
   caps?: string[];
 }

@@ -131,7 +131,7 @@ export class CaseScope {
       const jid = this.bindings[room.name];
       try {
         const open = this.all.find((s) => s.isOpen && s.label.startsWith(`${room.owner}/`));
-        const owner = open ?? (await this.login(`${room.owner}/teardown`, { name: `teardown-${this.uid}`, roster: false, online: false, acks: true }, new Map()));
+        const owner = open ?? (await this.login(`${room.owner}/teardown`, { name: `teardown-${this.uid}`, roster: false, online: false, acks: true, answers: true }, new Map()));
         const left = await destroyRoom(owner, jid, this.ctx.timeoutMs);
         if (left) this.transcript.add("harness", "note", `the room ${jid} could not be destroyed: ${left}`, true);
         else this.ownsRoom(room, true);
@@ -229,7 +229,7 @@ export class CaseScope {
   private async login(label: string, spec: ResourceSpec, into: Map<string, Session>): Promise<Session> {
     const account = label.split("/")[0];
     const { creds, side } = this.credentials.get(account)!;
-    const session = new Session(label, side.endpoint, creds, spec.name, this.transcript, { ackPushes: spec.acks, timeoutMs: this.ctx.timeoutMs, caps: spec.caps });
+    const session = new Session(label, side.endpoint, creds, spec.name, this.transcript, { ackPushes: spec.acks, answers: spec.answers, timeoutMs: this.ctx.timeoutMs, caps: spec.caps });
     into.set(label, session);
     await startSession(session, spec, this.ctx.timeoutMs);
     return session;

@@ -36,7 +36,7 @@ export async function setUp(scope: CaseScope): Promise<Missing[]> {
     try {
       // A user of the remote server takes part as itself: nothing to log in.
       const local = [...involved].filter((name) => !scope.remotes.has(name));
-      await Promise.all(local.map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true }, setup)));
+      await Promise.all(local.map((name) => scope.connect(`${name}/set-up`, { name: `set-up-${scope.uid}`, roster: true, online: true, acks: true, answers: true }, setup)));
       const byAccount = new Map<string, Session | RemoteAccount>([...setup].map(([label, s]) => [label.split("/")[0], s]));
       for (const name of involved) if (scope.remotes.has(name)) byAccount.set(name, scope.remotes.get(name)!);
       missing = await missingFeatures(scope, [...offered(scope, [...setup.values()]), ...(await probeNamed(scope))], asker(scope, [...setup.values()]), "before rooms");

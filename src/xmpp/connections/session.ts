@@ -62,6 +62,8 @@ export class Session {
   /** Ids of the server's unanswered queries of our caps node (the harness's business, like its own IQs), with their counts (ids repeat). */
   private readonly capsQueries = new Map<string, number>();
   private online = false;
+  /** IQ requests go to the steps only (the resource's `answers: false`). */
+  private readonly leavesToSteps: boolean;
 
   constructor(
     readonly label: string,
@@ -69,9 +71,10 @@ export class Session {
     private readonly creds: Credentials,
     resource: string,
     private readonly transcript: Transcript,
-    opts: { ackPushes?: boolean; timeoutMs?: number; caps?: readonly string[] } = {},
+    opts: { ackPushes?: boolean; answers?: boolean; timeoutMs?: number; caps?: readonly string[] } = {},
   ) {
     const timeoutMs = opts.timeoutMs ?? 3000;
+    this.leavesToSteps = opts.answers === false;
     this.client = assembleClient({
       domain: endpoint.domain,
       resource,
@@ -126,6 +129,9 @@ export class Session {
     middleware.use((ctx, next) => {
       const el = ctx.stanza as unknown as Element;
       if (this.online && STANZAS.has(el.name) && !this.isCapsQuery(el)) this.inbox.push(el, this.transcript.now());
+      // answers: false: a request the steps answer never reaches the library, which would answer it first.
+      const request = el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set");
+      if (this.leavesToSteps && request && !el.getChild("query", NS.roster) && !this.isCapsQuery(el)) return undefined;
       return next();
     });
     middleware.filter((ctx, next) => {
