@@ -322,6 +322,20 @@ export const FAULTS: FaultDef[] = [
     description: "an <enable/> or <disable/> from a client of another server, sent to a local user's bare JID, is answered with a result (and enables or disables nothing)",
     stream: remoteRequestAccepted(),
   },
+  {
+    id: "carbons.disable-breaks-routing",
+    area: "carbons",
+    requirements: ["DELIVERY-MSG-FULLMATCH-*"],
+    description: "once a resource has disabled Carbons, chat messages between its account and others are no longer delivered",
+    stream: (() => {
+      const disabled = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => void (isDisable(el) && ctx.conn.jid && disabled.add(bare(ctx.conn.jid))),
+        element: (el: Element, ctx: FaultContext): FaultAction =>
+          routedMessage(el, ctx.conn) && el.attrs.type === "chat" && (disabled.has(bare(ctx.conn.jid)) || disabled.has(bare(el.attrs.from))) ? "drop" : "pass",
+      };
+    })(),
+  },
   // §6.1's eligibility rules, REQUIRED where urn:xmpp:carbons:rules:0 is advertised (§6.2): each fault leaves one kind out.
   {
     id: "carbons.chat-not-copied",
