@@ -6,7 +6,8 @@ import type { Variation } from "../../variations.ts";
 
 /**
  * XEP-0045 faults and variations of scenarios/muc/ (enter): entering (enter.yaml), refused entry (refusals.yaml),
- * history and subject (history.yaml), discovery (discovery.yaml) and exiting (exit.yaml).
+ * history and subject (history.yaml), discovery (discovery.yaml) and exiting (exit.yaml), and one of a configured
+ * room's form (config.yaml).
  *
  * The proxy sees what the server sends each client, one connection at a time; these faults keep what they need
  * to know about rooms per connection (by its id) and per room JID (unique to a case), so that cases running at
@@ -19,6 +20,8 @@ const MUC_USER = "http://jabber.org/protocol/muc#user";
 const DELAY = "urn:xmpp:delay";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+const MUC_OWNER = "http://jabber.org/protocol/muc#owner";
+const DATA = "jabber:x:data";
 
 const bareOf = (jid = "") => jid.split("/")[0];
 const resourceOf = (jid = "") => (jid.includes("/") ? jid.slice(jid.indexOf("/") + 1) : "");
@@ -187,6 +190,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-JOIN-06"],
     description: "a new occupant's self-presence lacks status code 110 (the room's creator still gets it)",
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? dropStatus(el, "110") : "pass")),
+  },
+  {
+    id: "muc.join.self-presence-unavailable",
+    area: "muc",
+    requirements: ["MUC-JOIN-06"],
+    description: "a new occupant's self-presence (status code 110 and all) is sent with type 'unavailable', as if it had left as it entered",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? changed(el, (c) => (c.attrs.type = "unavailable")) : "pass")),
   },
   {
     id: "muc.join.existing-occupants-missing",
@@ -695,6 +705,30 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-LOG-02"],
     description: "entering a publicly logged room, the new occupant is not warned with status code 170",
     fault: knowing((el) => (occupantPresence(el) && isSelf(el) && codes(el).includes("170") ? dropStatus(el, "170") : "pass")),
+  },
+  // §10.2: an owner's configuration form (owner.ts holds the other configuration faults).
+  {
+    id: "muc.config.form-without-options",
+    area: "muc",
+    requirements: ["MUC-CONFIG-04"],
+    description: "an owner's request for the configuration form is answered with a data form holding no option (only its FORM_TYPE) instead of an empty <query/>",
+    stream: answering(
+      (el, ctx) =>
+        !isSetup(ctx) &&
+        !resourceOf(ctx.conn.jid).startsWith("teardown") &&
+        el.name === "iq" &&
+        el.attrs.type === "get" &&
+        isMucAddress(String(el.attrs.to ?? "")) &&
+        !String(el.attrs.to).includes("/") &&
+        Boolean(el.getChild("query", MUC_OWNER)),
+      (answer) =>
+        answer.attrs.type === "result" && answer.getChild("query", MUC_OWNER)?.getChild("x", DATA)
+          ? changed(answer, (c) => {
+              const form = c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!;
+              form.children = form.getChildren("field").filter((f) => f.attrs.var === "FORM_TYPE");
+            })
+          : "pass",
+    ),
   },
   // §7.14, §17.3: exiting.
   {

@@ -302,6 +302,23 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    id: "muc.pm.to-bare-jid",
+    area: "muc",
+    requirements: ["MUC-PM-01"],
+    description: "a private message is addressed to the recipient occupant's bare JID, not to the full JID it entered the room from (its one resource gets it all the same)",
+    fault: when(
+      (el) =>
+        el.name === "message" &&
+        el.attrs.type !== "groupchat" &&
+        el.attrs.type !== "error" &&
+        atService(el.attrs.from) &&
+        resourceOf(el.attrs.from) !== undefined &&
+        Boolean(el.getChild("body")) &&
+        str(el.attrs.to).includes("/"),
+      (el) => changed(el, (c) => (c.attrs.to = bare(str(el.attrs.to)))),
+    ),
+  },
+  {
     id: "muc.pm.non-occupant-delivered",
     area: "muc",
     requirements: ["MUC-PM-07"],
