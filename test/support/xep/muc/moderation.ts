@@ -93,6 +93,35 @@ const listShortened = (request: (el: Element) => boolean): StreamFault =>
   });
 
 /**
+ * A ban list that ignores the request's filter: the answer to a request for the outcasts also lists every user the
+ * room has another affiliation for (its owner, the one who configured it, and those granted one by a muc#admin set,
+ * the harness's set-up sessions included), with that affiliation.
+ */
+function banListUnfiltered(): StreamFault {
+  const affiliated = new Map<string, Map<string, string>>();
+  const note = (room: string, jid: string, affiliation: string) => affiliated.set(room, (affiliated.get(room) ?? new Map()).set(jid, affiliation));
+  const lists = answering(listRequest("affiliation", "outcast"), (answer): FaultAction => {
+    const q = adminQuery(answer, "result");
+    const others = [...(affiliated.get(bare(str(answer.attrs.from))) ?? [])].filter(([, a]) => a !== "outcast" && a !== "none");
+    if (!q || others.length === 0) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const [jid, affiliation] of others) if (!itemsOf(cq).some((i) => bare(str(i.attrs.jid)) === jid)) cq.c("item", { affiliation, jid });
+    });
+  });
+  return {
+    fromClient: (el, ctx) => {
+      lists.fromClient!(el, ctx);
+      if (el.name !== "iq" || el.attrs.type !== "set" || !atService(el.attrs.to)) return;
+      const room = bare(str(el.attrs.to));
+      if (el.getChild("query", "http://jabber.org/protocol/muc#owner") && ctx.conn.jid) note(room, bare(str(ctx.conn.jid)), "owner");
+      for (const i of itemsOf(adminQuery(el, "set"))) if (i.attrs.jid !== undefined && i.attrs.affiliation !== undefined) note(room, bare(str(i.attrs.jid)), str(i.attrs.affiliation));
+    },
+    element: lists.element,
+  };
+}
+
+/**
  * A change is made but not announced: once a client asked a room for `attr` = `value` (in the items `pick` takes
  * of its muc#admin set), the available presences that room sends with that `attr` are dropped, at every client.
  */
@@ -440,6 +469,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ADMIN-BAN-02", "MUC-ADMIN-BANLIST-01", "MUC-ADMIN-BANLIST-02"],
     description: "the ban list leaves out an outcast",
     stream: listShortened(listRequest("affiliation", "outcast")),
+  },
+  {
+    id: "muc.banlist.unfiltered",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BANLIST-01"],
+    description: "a request for the ban list (the items with affiliation outcast) is answered with every affiliated user: the owner and admins are listed beside the outcasts",
+    stream: banListUnfiltered(),
   },
   {
     id: "muc.ban.higher-succeeds",

@@ -29,6 +29,7 @@ const OCCID = "urn:xmpp:occupant-id:0";
 const PING = "urn:xmpp:ping";
 const DELAY = "urn:xmpp:delay";
 const TRAFFIC = "http://jabber.org/protocol/muc#traffic";
+const REGISTER = "jabber:iq:register";
 
 const resourceOf = (jid = "") => (jid.includes("/") ? jid.slice(jid.indexOf("/") + 1) : "");
 const fromOf = (el: Element) => String(el.attrs.from ?? "");
@@ -777,6 +778,17 @@ export const FAULTS: FaultDef[] = [
         xml("query", { xmlns: DISCO_INFO }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "http://jabber.org/protocol/muc" })),
       ),
     ]),
+  },
+  // §7.10: a room's answers to registration (the cases are in registration.yaml; service.yaml's member list registers too).
+  {
+    id: "muc.reg.registration-unanswered",
+    area: "muc",
+    requirements: ["MUC-REG-11"],
+    description: "a room answers no jabber:iq:register request, neither a request for the registration requirements nor a submission (§7.10 has the room reply to each)",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", REGISTER) || toRoom(el, ctx, "set", "query", REGISTER),
+      () => "drop",
+    ),
   },
   // XEP-0410: self-ping.
   {
