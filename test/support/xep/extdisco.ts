@@ -21,6 +21,17 @@ const editServices = (payload: "services" | "credentials", edit: (service: Eleme
         for (const s of firstOnly ? services.slice(0, 1) : services) edit(s, c);
       }),
   );
+/** The server's disco#info without urn:xmpp:extdisco:2 (the services are listed all the same). */
+const unadvertised = when(
+  (el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", EXTDISCO)),
+  (el) =>
+    changed(el, (c) => {
+      const q = c.getChild("query", DISCO)!;
+      q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== EXTDISCO);
+    }),
+);
+/** The first listed service without its 'host'. */
+const noHost = editServices("services", (s) => delete s.attrs.host, true);
 /** XEP-0215: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -28,7 +39,7 @@ export const FAULTS: FaultDef[] = [
     area: "extdisco",
     requirements: ["EXTDISCO-HOST-01"],
     description: "a listed external service has no 'host' attribute",
-    fault: editServices("services", (s) => delete s.attrs.host, true),
+    fault: noHost,
   },
   {
     id: "extdisco.list.no-type",
@@ -56,14 +67,19 @@ export const FAULTS: FaultDef[] = [
     area: "extdisco",
     requirements: ["EXTDISCO-DISCO-01"],
     description: "the server lists external services but its disco#info does not list urn:xmpp:extdisco:2",
-    fault: when(
-      (el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", EXTDISCO)),
-      (el) =>
-        changed(el, (c) => {
-          const q = c.getChild("query", DISCO)!;
-          q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== EXTDISCO);
-        }),
-    ),
+    fault: unadvertised,
+  },
+  {
+    // Sixteenth audit: extdisco-services-attributes needed the discovery feature, so a server that does not
+    // advertise it (extdisco-services-answered's MUST) had its services' attributes unjudged (skipped).
+    id: "extdisco.unadvertised.no-host",
+    area: "extdisco",
+    requirements: ["EXTDISCO-DISCO-01", "EXTDISCO-HOST-01"],
+    description: "the server lists external services, one of them without 'host', and its disco#info does not list urn:xmpp:extdisco:2",
+    fault: (el, ctx) => {
+      const hidden = unadvertised(el, ctx);
+      return hidden !== "pass" ? hidden : noHost(el, ctx);
+    },
   },
   {
     id: "extdisco.list.unanswered",

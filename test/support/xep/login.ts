@@ -116,6 +116,21 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el) => (isSasl2(el, "success") ? [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`] : "pass")),
   },
   {
+    // Sixteenth audit: sasl2-plain-success and sasl2-scram-success judged the identifier's presence and its form on
+    // one pattern, so a full JID failed SASLTWO-SUCCESS-01 too.
+    id: "login.sasl2.identifier-full-jid",
+    area: "login",
+    requirements: ["SASLTWO-SUCCESS-02"],
+    description: "the <authorization-identifier/> of a SASL2 <success/> that bound no resource is a full JID (the account's, with a resource)",
+    stream: onElement((el, ctx) => {
+      const id = isSasl2(el, "success") && !asked(ctx)?.getChild("bind", BIND2) ? el.getChildText("authorization-identifier") : null;
+      if (!id || id.includes("/")) return "pass";
+      return changed(el, (c) => {
+        c.getChild("authorization-identifier")!.children = [`${id}/xc-not-bound`];
+      });
+    }),
+  },
+  {
     id: "login.sasl2.failure-accepted",
     area: "login",
     requirements: ["SASLTWO-AUTH-01", "SASLTWO-AUTH-02", "SASLTWO-AUTHZ-01"],
@@ -535,6 +550,21 @@ export const FAULTS: FaultDef[] = [
       isSasl2(el, "success") && el.getChild("token", FAST)
         ? changed(el, (c) => {
             delete c.getChild("token", FAST)!.attrs.expiry;
+          })
+        : "pass",
+    ),
+  },
+  {
+    // Sixteenth audit: the FAST cases' token capture was FAST-TOKEN-01's check, so a <token/> without 'token' warned
+    // TOKEN-01 (which held) instead of failing TOKEN-03.
+    id: "login.fast.token-without-value",
+    area: "login",
+    requirements: ["FAST-TOKEN-03"],
+    description: "a FAST <token/> has no 'token' attribute (its 'expiry' is there)",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("token", FAST)
+        ? changed(el, (c) => {
+            delete c.getChild("token", FAST)!.attrs.token;
           })
         : "pass",
     ),

@@ -32,6 +32,9 @@ const hasCondition = (el: Element, condition: string) => el.attrs.type === "erro
  */
 const intrusions = new Map<string, Element>();
 
+/** Each owner's private-storage sets, by bare JID and namespace, in order: what a server that never replaces keeps. */
+const setsOf = new Map<string, Element[][]>();
+
 /** XEP-0049: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -88,6 +91,30 @@ export const FAULTS: FaultDef[] = [
         return changed(el, (c) => {
           const q = queryOf(c)!;
           q.children = [fragment];
+        });
+      },
+    },
+  },
+  {
+    // Sixteenth audit: private-replace looked for the old fragment only inside the <prefs/> holding the new one.
+    id: "private.set-appends",
+    area: "private",
+    requirements: ["PRIVATE-REPLACE-01"],
+    description: "a second private-storage set under a namespace is kept beside the first: a get returns the earlier fragment too, as an element of its own before the latest",
+    stream: {
+      fromClient: (el, { conn }) => {
+        const fragments = queryOf(el)?.getChildElements() ?? [];
+        if (el.attrs.type !== "set" || fragments.length === 0 || el.attrs.to) return;
+        const key = `${bare(conn.jid)} ${String(fragments[0].attrs.xmlns ?? "")}`;
+        setsOf.set(key, [...(setsOf.get(key) ?? []), fragments]);
+      },
+      element: (el, { conn }) => {
+        const stored = el.attrs.type === "result" ? queryOf(el)?.getChildElements()[0] : undefined;
+        const earlier = stored ? (setsOf.get(`${bare(conn.jid)} ${String(stored.attrs.xmlns ?? "")}`) ?? []).slice(0, -1).flat() : [];
+        if (earlier.length === 0) return "pass";
+        return changed(el, (c) => {
+          const q = queryOf(c)!;
+          q.children = [...earlier.map((x) => xml(x.name, x.attrs, ...x.children)), ...q.children];
         });
       },
     },
