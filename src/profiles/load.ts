@@ -26,6 +26,7 @@ const Entry = z
     rfc: z.string().min(1).optional().describe("the RFC text the server breaks, quoted"),
     observed: z.string().min(1).optional().describe("what the server sent instead"),
     link: z.string().url().optional(),
+    intermittent: z.boolean().optional().describe("the server shows the deviation in most runs, not all (a race inside it): a pass is then a pass, not an xpass"),
     review: z.string().min(1).optional().describe("a draft's note of what a person must still check; delete it once checked"),
     side: z
       .enum(["a", "b", "both"])
@@ -58,6 +59,7 @@ export function loadProfile(file: string): Profile {
     reason: e.reason.trim(),
     ...(e.link && { link: e.link }),
     ...(e.observed && { observed: e.observed }),
+    ...(e.intermittent && { intermittent: true }),
     ...(e.review && { review: e.review }),
     ...(e.side && { side: e.side }),
     ...(e.pairing && { pairing: e.pairing }),

@@ -26,6 +26,11 @@ export interface ProfileEntry {
   link?: string;
   /** The stanza the server sent instead: the entry's evidence. */
   observed?: string;
+  /**
+   * The server shows the deviation in most runs, not all (a race inside it): a run where the case passes is a pass,
+   * not an xpass that would call the profile out of date.
+   */
+  intermittent?: boolean;
   /** Set on drafts ('profile init'): what a person must still check before the entry can be trusted. */
   review?: string;
   /**

@@ -130,6 +130,21 @@ test("a profile turns expected failures into xfail, unexpected passes into xpass
   assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn" }), undefined).verdict, "warn");
 });
 
+test("an intermittent entry (a race inside the server) leaves a pass a pass, and still turns the documented failure into xfail", () => {
+  const p = loadProfile(file(VALID.replace("    requirements: [ROSTER-ADD-01]\n    level: MUST\n", "    requirements: [ROSTER-PUSH-02]\n    level: SHOULD\n    intermittent: true\n")));
+  const on = { a: p };
+  const warned = (id: string, verdict: "pass" | "warn") => ({ id, verdict });
+  assert.equal(p.entries[0].intermittent, true);
+  const passed = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "pass", requirementResults: [warned("ROSTER-PUSH-02", "pass")] }), on);
+  assert.equal(passed.verdict, "pass");
+  assert.deepEqual(
+    passed.requirementResults?.map((q) => q.verdict),
+    ["pass"],
+  );
+  assert.match(passed.reason!, /shows in some runs only/);
+  assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn", requirementResults: [warned("ROSTER-PUSH-02", "warn")] }), on).verdict, "xfail");
+});
+
 test("an entry with config or transport applies only to runs so made; the more specific entry decides", () => {
   const p = loadProfile(
     file(

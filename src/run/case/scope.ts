@@ -229,7 +229,12 @@ export class CaseScope {
   private async login(label: string, spec: ResourceSpec, into: Map<string, Session>): Promise<Session> {
     const account = label.split("/")[0];
     const { creds, side } = this.credentials.get(account)!;
-    const session = new Session(label, side.endpoint, creds, spec.name, this.transcript, { ackPushes: spec.acks, answers: spec.answers, timeoutMs: this.ctx.timeoutMs, caps: spec.caps });
+    const session = new Session(label, side.endpoint, creds, spec.name, this.transcript, {
+      ackPushes: spec.acks,
+      answers: spec.answers,
+      timeoutMs: this.ctx.timeoutMs,
+      caps: spec.caps?.map((c) => fill(c, this.bindings, false)),
+    });
     into.set(label, session);
     await startSession(session, spec, this.ctx.timeoutMs);
     return session;

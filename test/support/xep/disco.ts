@@ -164,6 +164,18 @@ export const FAULTS: FaultDef[] = [
     stream: answering(asks(ITEMS, bareJid), () => "drop"),
   },
   {
+    id: "disco.bare.items-answered-by-resource",
+    area: "disco",
+    requirements: ["DISCO-BARE-03"],
+    description:
+      "the server does not answer a disco#items request to another user's bare JID itself: it hands it to one of that user's resources, whose client answers service-unavailable from its full JID",
+    stream: answering(asks(ITEMS, otherBare), (el) => {
+      const reply = errorReply(el, "service-unavailable");
+      reply.attrs.from = `${String(el.attrs.from ?? "")}/desktop`;
+      return [reply];
+    }),
+  },
+  {
     id: "disco.sec.stranger-answered",
     area: "disco",
     requirements: ["DISCO-SEC-02"],
