@@ -1,0 +1,76 @@
+/**
+ * One case, or a few, against a local server, raw (no profile), directly or through one fault or variation of
+ * the fault proxy: what a change to a case does to its verdict and to each requirement's, before and after.
+ *   node --import tsx bench/try-case.ts --target local:prosody@13 [--fault ID] [--tls starttls] [--file F] CASE...
+ * CASE is a case id, a scenario id, a requirement ID or a scenario file; --file loads the suite from that file
+ * or folder instead of scenarios/ (an old copy of a file, to compare). Prints one block per case: its verdict,
+ * reason, the alternatives taken and every requirement's verdict.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { select, splitArgs } from "../src/plan/filter.ts";
+import { run } from "../src/run/run.ts";
+import { loadSuite } from "../src/scenario/load.ts";
+import { issueCertificate, makeRunCa } from "../src/targets/cert.ts";
+import { openTarget } from "../src/targets/index.ts";
+import { FaultProxy } from "../test/support/fault-proxy.ts";
+import { FAULTS } from "../test/support/faults.ts";
+import { VARIATIONS } from "../test/support/variations.ts";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    target: { type: "string", default: "local:prosody" },
+    fault: { type: "string" },
+    tls: { type: "string" },
+    file: { type: "string" },
+    timeout: { type: "string", default: "3000" },
+    concurrency: { type: "string", default: "4" },
+  },
+});
+if (positionals.length === 0) throw new Error("name at least one case, scenario, requirement or scenario file");
+const tls = values.tls === "starttls" ? ("starttls" as const) : undefined;
+const chosen = values.fault ? [...FAULTS, ...VARIATIONS].find((f) => f.id === values.fault) : undefined;
+if (values.fault && !chosen) throw new Error(`no fault or variation ${values.fault}`);
+
+const { paths, ids } = splitArgs(positionals);
+const suite = loadSuite(values.file ? [values.file] : [path.join(import.meta.dirname, "../scenarios")]);
+if (suite.errors.length > 0) throw new Error(suite.errors.map((e) => e.message).join("\n"));
+const files = paths.length > 0 ? loadSuite(paths).scenarios : [];
+const { plan, unknownIds } = select(suite.scenarios, { files, ids, tags: [] });
+if (unknownIds.length > 0) throw new Error(`nothing is named ${unknownIds.join(", ")}`);
+
+const dir = mkdtempSync(path.join(tmpdir(), "try-case-"));
+const ca = tls ? await makeRunCa(dir) : undefined;
+const target = await openTarget({ target: values.target }, { install: true, log: (l) => console.error(l), ...(tls && { tls, ca }) });
+const cert = ca ? await issueCertificate(ca, dir, target.domain) : undefined;
+const proxy = chosen && new FaultProxy({ host: target.host, port: target.port }, cert && { key: readFileSync(cert.key, "utf8"), cert: readFileSync(cert.cert, "utf8") });
+try {
+  let server = `${target.host}:${target.port}`;
+  if (proxy && chosen) {
+    proxy.fault = chosen.fault;
+    if ("stream" in chosen) proxy.streamFault = chosen.stream;
+    server = `127.0.0.1:${await proxy.listen()}`;
+  }
+  const result = await run(plan, {
+    server,
+    domain: target.domain,
+    install: false,
+    profile: { mode: "none" },
+    timeoutMs: Number(values.timeout),
+    concurrency: Number(values.concurrency),
+    ...(tls && { tls: { tls, caFile: ca!.cert } }),
+  });
+  console.log(`${target.software?.name ?? target.name} ${target.software?.version ?? ""}${chosen ? `, through ${chosen.id}` : ""}`);
+  for (const c of result.cases) {
+    console.log(`\n${c.id}: ${c.verdict}${c.reason ? ` (${c.reason.slice(0, 300)})` : ""}`);
+    for (const ch of c.choices) console.log(`  one of ${ch.step}: ${ch.alternative}`);
+    for (const r of c.requirementResults ?? []) console.log(`  ${r.id.padEnd(36)} ${r.verdict}${r.derived ? " (derived)" : ""}`);
+  }
+} finally {
+  await proxy?.close();
+  await target.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
