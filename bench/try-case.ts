@@ -1,10 +1,11 @@
 /**
  * One case, or a few, against a local server, raw (no profile), directly or through one fault or variation of
  * the fault proxy: what a change to a case does to its verdict and to each requirement's, before and after.
- *   node --import tsx bench/try-case.ts --target local:prosody@13 [--fault ID] [--tls starttls] [--file F] CASE...
+ *   node --import tsx bench/try-case.ts --target local:prosody@13 [--fault ID] [--tls starttls|direct] [--bosh] [--file F] CASE...
  * CASE is a case id, a scenario id, a requirement ID or a scenario file; --file loads the suite from that file
  * or folder instead of scenarios/ (an old copy of a file, to compare). Prints one block per case: its verdict,
- * reason, the alternatives taken and every requirement's verdict.
+ * reason, the alternatives taken and every requirement's verdict. --bosh: the local server serves BOSH and the run
+ * goes over it (XEP-0206), a fault is one of the BOSH proxy's; --tls direct: XEP-0368, a fault is one of the TLS proxy's.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,9 +16,12 @@ import { run } from "../src/run/run.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { issueCertificate, makeRunCa } from "../src/targets/cert.ts";
 import { openTarget } from "../src/targets/index.ts";
+import { BoshFaultProxy } from "../test/support/bosh-proxy.ts";
 import { FaultProxy } from "../test/support/fault-proxy.ts";
 import { FAULTS } from "../test/support/faults.ts";
+import { TlsFaultProxy } from "../test/support/tls-proxy.ts";
 import { VARIATIONS } from "../test/support/variations.ts";
+import { BOSH_FAULTS, BOSH_VARIATIONS, TLS_FAULTS } from "../test/support/xep/connections.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,15 +29,20 @@ const { values, positionals } = parseArgs({
     target: { type: "string", default: "local:prosody" },
     fault: { type: "string" },
     tls: { type: "string" },
+    bosh: { type: "boolean", default: false },
     file: { type: "string" },
     timeout: { type: "string", default: "3000" },
     concurrency: { type: "string", default: "4" },
   },
 });
 if (positionals.length === 0) throw new Error("name at least one case, scenario, requirement or scenario file");
-const tls = values.tls === "starttls" ? ("starttls" as const) : undefined;
-const chosen = values.fault ? [...FAULTS, ...VARIATIONS].find((f) => f.id === values.fault) : undefined;
-if (values.fault && !chosen) throw new Error(`no fault or variation ${values.fault}`);
+const tls = values.tls === "starttls" || values.tls === "direct" ? values.tls : undefined;
+const bosh = values.bosh;
+const byId = <T extends { id: string }>(list: T[]) => (values.fault ? list.find((f) => f.id === values.fault) : undefined);
+const boshFault = bosh ? byId([...BOSH_FAULTS, ...BOSH_VARIATIONS]) : undefined;
+const tlsFault = tls === "direct" ? byId(TLS_FAULTS) : undefined;
+const chosen = bosh || tls === "direct" ? undefined : byId([...FAULTS, ...VARIATIONS]);
+if (values.fault && !chosen && !boshFault && !tlsFault) throw new Error(`no fault or variation ${values.fault}${bosh ? " of the BOSH proxy" : tls === "direct" ? " of the TLS proxy" : ""}`);
 
 const { paths, ids } = splitArgs(positionals);
 const suite = loadSuite(values.file ? [values.file] : [path.join(import.meta.dirname, "../scenarios")]);
@@ -44,8 +53,11 @@ if (unknownIds.length > 0) throw new Error(`nothing is named ${unknownIds.join("
 
 const dir = mkdtempSync(path.join(tmpdir(), "try-case-"));
 const ca = tls ? await makeRunCa(dir) : undefined;
-const target = await openTarget({ target: values.target }, { install: true, log: (l) => console.error(l), ...(tls && { tls, ca }) });
+const target = await openTarget({ target: values.target, ...(bosh && { bosh: true }) }, { install: true, log: (l) => console.error(l), ...(tls && { tls, ca }) });
 const cert = ca ? await issueCertificate(ca, dir, target.domain) : undefined;
+const boshProxy = boshFault && new BoshFaultProxy(target.bosh!);
+const tlsProxy =
+  tlsFault && new TlsFaultProxy({ host: target.host, port: target.port }, await issueCertificate(ca!, dir, target.domain, tlsFault.handshake?.rsa ? "rsa" : undefined), tlsFault.handshake);
 const proxy = chosen && new FaultProxy({ host: target.host, port: target.port }, cert && { key: readFileSync(cert.key, "utf8"), cert: readFileSync(cert.cert, "utf8") });
 try {
   let server = `${target.host}:${target.port}`;
@@ -54,8 +66,14 @@ try {
     if ("stream" in chosen) proxy.streamFault = chosen.stream;
     server = `127.0.0.1:${await proxy.listen()}`;
   }
+  if (tlsProxy) {
+    tlsProxy.fault = tlsFault;
+    server = `127.0.0.1:${await tlsProxy.listen()}`;
+  }
+  if (boshProxy) boshProxy.fault = boshFault!.fault;
+  const boshUrl = boshProxy ? await boshProxy.listen() : target.bosh;
   const result = await run(plan, {
-    server,
+    ...(bosh ? { bosh: boshUrl } : { server }),
     domain: target.domain,
     install: false,
     profile: { mode: "none" },
@@ -63,7 +81,9 @@ try {
     concurrency: Number(values.concurrency),
     ...(tls && { tls: { tls, caFile: ca!.cert } }),
   });
-  console.log(`${target.software?.name ?? target.name} ${target.software?.version ?? ""}${chosen ? `, through ${chosen.id}` : ""}`);
+  console.log(
+    `${target.software?.name ?? target.name} ${target.software?.version ?? ""}${bosh ? ", over BOSH" : ""}${tls === "direct" ? ", direct TLS" : ""}${values.fault ? `, through ${values.fault}` : ""}`,
+  );
   for (const c of result.cases) {
     console.log(`\n${c.id}: ${c.verdict}${c.reason ? ` (${c.reason.slice(0, 300)})` : ""}`);
     for (const ch of c.choices) console.log(`  one of ${ch.step}: ${ch.alternative}`);
@@ -71,6 +91,8 @@ try {
   }
 } finally {
   await proxy?.close();
+  await boshProxy?.close();
+  await tlsProxy?.close();
   await target.stop();
   rmSync(dir, { recursive: true, force: true });
 }
