@@ -448,6 +448,39 @@ export const FAULTS: FaultDef[] = [
     stream: answering(asks("items"), (a) => (isError(a, "not-authorized") || isError(a, "not-allowed") ? withCondition(a, "forbidden") : "pass")),
   },
   {
+    id: "pep.items.closed-node-missing",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-ERR-WL-APP"],
+    description: "an items request refused with not-allowed (a whitelist node) carries no pubsub-specific <closed-node/>",
+    stream: answering(asks("items"), (a) => (isError(a, "not-allowed") ? changed(a, (c) => c.getChild("error")!.remove("closed-node", ERRORS)) : "pass")),
+  },
+  {
+    id: "pep.pubopt.access-model-ignored",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-CREATE", "PEP-DEF-ACCESS"],
+    description:
+      "a publish's pubsub#access_model 'open' precondition on a new node is answered with a result but not applied: the node keeps the default 'presence' model, its configuration says so, and another user's items request is refused with not-authorized",
+    stream: both(
+      answering(asks("configure", OWNER), (a) =>
+        a.attrs.type === "result"
+          ? changed(a, (c) => {
+              const field = c
+                .getChild("pubsub", OWNER)
+                ?.getChild("configure")
+                ?.getChild("x", "jabber:x:data")
+                ?.getChildren("field")
+                .find((f) => f.attrs.var === "pubsub#access_model");
+              if (field?.getChildText("value") === "open") field.children = [xml("value", {}, "presence")];
+            })
+          : "pass",
+      ),
+      answering(
+        (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
+        (a) => (a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
+      ),
+    ),
+  },
+  {
     id: "pep.items.first-id-only",
     area: "pep",
     requirements: ["PUBSUB-ITEMS-MULTI"],
