@@ -93,16 +93,17 @@ const listShortened = (request: (el: Element) => boolean): StreamFault =>
   });
 
 /**
- * A ban list that ignores the request's filter: the answer to a request for the outcasts also lists every user the
- * room has another affiliation for (its owner, the one who configured it, and those granted one by a muc#admin set,
- * the harness's set-up sessions included), with that affiliation.
+ * An affiliation list that ignores the request's filter: the answer to a request for the users with affiliation
+ * `affiliation` (the outcasts of the ban list, the members, the admins, the owners) also lists every user the room
+ * has another affiliation for (its owner, the one who configured it, and those granted one by a muc#admin set, the
+ * harness's set-up sessions included), with that affiliation.
  */
-function banListUnfiltered(): StreamFault {
+function affiliationListUnfiltered(affiliation: string): StreamFault {
   const affiliated = new Map<string, Map<string, string>>();
   const note = (room: string, jid: string, affiliation: string) => affiliated.set(room, (affiliated.get(room) ?? new Map()).set(jid, affiliation));
-  const lists = answering(listRequest("affiliation", "outcast"), (answer): FaultAction => {
+  const lists = answering(listRequest("affiliation", affiliation), (answer): FaultAction => {
     const q = adminQuery(answer, "result");
-    const others = [...(affiliated.get(bare(str(answer.attrs.from))) ?? [])].filter(([, a]) => a !== "outcast" && a !== "none");
+    const others = [...(affiliated.get(bare(str(answer.attrs.from))) ?? [])].filter(([, a]) => a !== affiliation && a !== "none");
     if (!q || others.length === 0) return "pass";
     return changed(answer, (c) => {
       const cq = adminQuery(c, "result")!;
@@ -475,7 +476,28 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ADMIN-BANLIST-01"],
     description: "a request for the ban list (the items with affiliation outcast) is answered with every affiliated user: the owner and admins are listed beside the outcasts",
-    stream: banListUnfiltered(),
+    stream: affiliationListUnfiltered("outcast"),
+  },
+  {
+    id: "muc.memberlist.unfiltered",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-02"],
+    description: "a request for the member list (the items with affiliation member) is answered with every affiliated user: the owner and admins are listed beside the members",
+    stream: affiliationListUnfiltered("member"),
+  },
+  {
+    id: "muc.ownerlist.unfiltered",
+    area: "muc",
+    requirements: ["MUC-OWNER-LIST-02"],
+    description: "a request for the owner list (the items with affiliation owner) is answered with every affiliated user: the admins and members are listed beside the owners",
+    stream: affiliationListUnfiltered("owner"),
+  },
+  {
+    id: "muc.adminlist.unfiltered",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-06"],
+    description: "a request for the admin list (the items with affiliation admin) is answered with every affiliated user: the owners and members are listed beside the admins",
+    stream: affiliationListUnfiltered("admin"),
   },
   {
     id: "muc.ban.higher-succeeds",
