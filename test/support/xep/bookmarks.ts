@@ -95,6 +95,16 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    id: "pstore.precondition-unanswered",
+    area: "bookmarks",
+    requirements: ["STANZA-IQ-01"],
+    description: "a publish with publish-options to the harness's private node that the service refuses (a precondition not met) gets no answer at all",
+    stream: answering(
+      (el) => publishTo(PSTORE)(el) && withOptions(el),
+      (el) => (el.attrs.type === "error" ? "drop" : "pass"),
+    ),
+  },
+  {
     id: "pstore.disco.no-pep-identity",
     area: "bookmarks",
     requirements: ["PSTORE-DISCO-01"],
@@ -147,6 +157,16 @@ export const FAULTS: FaultDef[] = [
               items.children = items.children.filter((x) => typeof x === "string" || x.name !== "item" || kept.includes(x));
             })
           : "pass",
+    ),
+  },
+  {
+    id: "bookmark.items.never-listed",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-GET-01"],
+    description: "the owner's items retrieval of urn:xmpp:bookmarks:1 returns the node without any item, though publishes and retracts are answered with results",
+    stream: answering(
+      (el) => itemsRequest(el) && pubsubOf(el)!.getChild("items")!.attrs.node === BOOKMARKS,
+      (el) => (isResult(el) ? changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = [])) : "pass"),
     ),
   },
   {
