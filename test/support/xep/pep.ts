@@ -443,7 +443,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "pep.items.denial-condition",
     area: "pep",
-    requirements: ["PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-ROSTER"],
+    requirements: ["PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-ROSTER", "PUBSUB-ITEMS-ERR-NOTSUB"],
     description: "an items request the access model denies is refused with forbidden instead of the condition XEP-0060 names",
     stream: answering(asks("items"), (a) => (isError(a, "not-authorized") || isError(a, "not-allowed") ? withCondition(a, "forbidden") : "pass")),
   },
