@@ -494,6 +494,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Review pass: fast-feature matched <mechanism>{any}</mechanism>, which an empty <mechanism/> satisfies.
+    id: "login.fast.empty-mechanism",
+    area: "login",
+    requirements: ["FAST-FEATURE-02"],
+    description: "the FAST feature lists one empty <mechanism/>, which names no mechanism",
+    stream: editFeature(
+      (f) => inlineOf(f)?.getChild("fast", FAST),
+      (fast) => {
+        without(fast, "mechanism");
+        fast.c("mechanism");
+      },
+    ),
+  },
+  {
     id: "login.fast.no-channel-binding-mechanism",
     area: "login",
     requirements: ["FAST-FEATURE-04"],
@@ -568,6 +582,14 @@ export const FAULTS: FaultDef[] = [
           })
         : "pass",
     ),
+  },
+  {
+    // Review pass: fast-invalidate waited, at set-up, for its token login to succeed (FAST-USE-01, fast-token-login's).
+    id: "login.fast.token-refused",
+    area: "login",
+    requirements: ["FAST-USE-01"],
+    description: "a token login (an HT-* mechanism) with the token the server issued gets a SASL2 <failure/>",
+    stream: onElement((el, ctx) => (isSasl2(el, "success") && mechanismOf(ctx).startsWith("HT-") ? [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`] : "pass")),
   },
   {
     id: "login.fast.token-asks-task",
