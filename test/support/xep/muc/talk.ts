@@ -231,6 +231,19 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    id: "muc.msg.not-reflected-to-sender",
+    area: "muc",
+    requirements: ["MUC-MSG-01"],
+    description: "a groupchat message is reflected to the other occupants but never to its sender",
+    stream: (() => {
+      const own = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (el.name === "message" && el.attrs.type === "groupchat" && el.attrs.id !== undefined && own.add(`${conn.id} ${str(el.attrs.id)}`)),
+        element: (el, { conn }) => (isReflection(el) && own.has(`${conn.id} ${str(el.attrs.id)}`) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
     id: "muc.msg.reflected-from-room",
     area: "muc",
     requirements: ["MUC-MSG-02"],
@@ -270,6 +283,30 @@ export const FAULTS: FaultDef[] = [
     description:
       "a subject change by an occupant without the privilege gets <forbidden/> but becomes the room's subject all the same; the earlier subject change stays in the discussion history, so a newcomer gets it as history before the refused one",
     stream: refusedSubjectApplied(),
+  },
+  {
+    id: "muc.subject.refused-silently",
+    area: "muc",
+    requirements: ["MUC-SUBJ-10"],
+    description: "a subject change by an occupant without the privilege is not applied, but its sender gets no error (the <forbidden/> is lost)",
+    stream: onRefusal(isSubjectChange, ["forbidden"], () => "drop"),
+  },
+  // §7.2.13, §7.9: the <delay/> of the discussion history.
+  {
+    id: "muc.history.delay-without-from",
+    area: "muc",
+    requirements: ["MUC-HIST-03", "MUC-HIST-12"],
+    description:
+      "the <delay/> a room adds to its discussion history has no 'from' (the room's JID left out), also on the owner's messages that carry a <delay/> of their own, which keep it beside the room's",
+    fault: when(
+      (el) =>
+        el.name === "message" &&
+        el.attrs.type !== "error" &&
+        atService(el.attrs.from) &&
+        Boolean(el.getChild("body")) &&
+        el.getChildren("delay", DELAY).some((d) => d.attrs.from === bare(el.attrs.from)),
+      (el) => changed(el, (c) => c.getChildren("delay", DELAY).forEach((d) => d.attrs.from === bare(el.attrs.from) && delete d.attrs.from)),
+    ),
   },
   // §7.5: private messages.
   {
