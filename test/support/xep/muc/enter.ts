@@ -199,6 +199,13 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? changed(el, (c) => (c.attrs.type = "unavailable")) : "pass")),
   },
   {
+    id: "muc.join.self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "a new occupant gets no presence of its own (the occupants already there still get its presence)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
     id: "muc.join.existing-occupants-missing",
     area: "muc",
     requirements: ["MUC-JOIN-03"],
