@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { escapeXML } from "ltx";
 
 /**
@@ -5,15 +6,17 @@ import { escapeXML } from "ltx";
  * ${lobby} and an occupant's ${lobby/Nick} (any nickname), the MUC service's ${muc},
  * ${uid} (unique to the case) and ${NAME} for values captured earlier with {capture:NAME}. Filters after a
  * '|' change the value: ${juliet|local|upper} is the upper-cased localpart (for RFC 7622's case rules).
+ * ${uid|sha1} is the value's SHA-1 in base64, the form of a XEP-0115 verification string (a 'ver' new to the server).
  * ${juliet|password} and ${juliet|newpassword} are the account's password and a second one the harness chose
  * for a case that changes it (XEP-0077 §3.3): secrets of the account, bound as "juliet|password", not derived
  * from its JID, so they come first; ${juliet|plain} is SASL PLAIN's initial response with the password.
  */
-const PLACEHOLDER = /\$\{([^}|]*)((?:\|[a-z]+)*)\}/g;
+const PLACEHOLDER = /\$\{([^}|]*)((?:\|[a-z0-9]+)*)\}/g;
 
 const FILTERS: Record<string, (v: string) => string> = {
   upper: (v) => v.toUpperCase(),
   local: (v) => (v.includes("@") ? v.split("@")[0] : ""),
+  sha1: (v) => createHash("sha1").update(v).digest("base64"),
 };
 
 /**

@@ -86,6 +86,7 @@ test("a placeholder inside {re:…} is a literal of the regular expression: a ge
   assert.equal(matchStanza(only, aid("juliet@local.host/conform~Kp00rD")).ok, false, "'+' is not a quantifier");
   assert.equal(matchStanza(only, aid("juliet@localXhost")).ok, false, "'.' is not any character");
   assert.equal(fill("{re:${d}/.*}", { d: "a.example" }, false), "{re:a\\.example/.*}", "a value that is not XML is one value");
+  assert.match(fill("${u|sha1}", { u: "r1-7" }), /^[A-Za-z0-9+/]{27}=$/, "a 'ver' of XEP-0115's form: base64 of a SHA-1 digest");
   assert.equal(fill("<a x='${juliet/c1}'/>", bindings), "<a x='juliet@local.host/conform~Kp0+rD'/>", "outside {re:…} a value is as it is");
 });
 
