@@ -174,6 +174,64 @@ function emptyFin(answer: Element): Element[] {
 const KNOWN_FIELDS = ["FORM_TYPE", "with", "start", "end", "before-id", "after-id", "ids", "include-groupchat"];
 const isCondition = (el: Element, condition: string) => el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild(condition, STANZAS));
 
+/** A server that offers no XEP-0441 preferences: a <prefs/> set gets feature-not-implemented (XEP-0313 §8.1 lets it use another mechanism). */
+const prefsRefused = () =>
+  answering(
+    (el) => el.attrs.type === "set" && Boolean(el.getChild("prefs", MAM)),
+    (answer) => (answer.attrs.type === "result" ? [refusal(answer, "cancel", "feature-not-implemented")] : "pass"),
+  );
+
+/** Another user's query of a user's archive is answered with the messages the user got, and a result. */
+function otherUsersArchiveOpen(): StreamFault {
+  const target = new Map<string, string>();
+  const live = new Map<string, Element[]>();
+  const inner = answering(
+    (el, ctx) => {
+      const strange = Boolean(queryOf(el)) && Boolean(el.attrs.to) && bare(el.attrs.to) !== bare(ctx.conn.jid);
+      if (strange) target.set(`${ctx.conn.id} ${el.attrs.id}`, bare(el.attrs.to));
+      return strange;
+    },
+    (answer, ctx) => {
+      const owner = target.get(`${ctx.conn.id} ${answer.attrs.id}`) ?? "";
+      const leaked = (live.get(owner) ?? []).map((m, i) => result(String(ctx.conn.jid), undefined, `leaked-${i}`, m));
+      return [...leaked, ...emptyFin(answer)];
+    },
+  );
+  return {
+    fromClient: inner.fromClient,
+    element: (el, ctx) => {
+      if (liveMessage(el, ctx)) live.set(bare(ctx.conn.jid), [...(live.get(bare(ctx.conn.jid)) ?? []), el]);
+      return inner.element!(el, ctx);
+    },
+  };
+}
+
+/** Every MAM query (an IQ set with <query/>) is answered with service-unavailable. */
+const queriesRefused = () =>
+  answering(
+    (el) => Boolean(queryOf(el)),
+    (answer) => (answer.attrs.type === "result" ? [refusal(answer, "cancel", "service-unavailable")] : "pass"),
+  );
+
+/** A <stanza-id/> the sender put in with the recipient's bare JID as 'by' is delivered (beside the server's own). */
+function forgedKept(): StreamFault {
+  const forged = new Map<string, Element[]>();
+  return {
+    fromClient: (el) => {
+      if (el.name !== "message" || !el.getChildText("body")) return;
+      const claimed = stanzaIds(el).filter((s) => s.attrs.by === bare(el.attrs.to));
+      if (claimed.length > 0) forged.set(String(el.getChildText("body")), claimed);
+    },
+    element: (el, ctx) => {
+      const kept = liveMessage(el, ctx) ? forged.get(String(el.getChildText("body"))) : undefined;
+      if (!kept || stanzaIds(el).some((s) => s.attrs.id === kept[0].attrs.id)) return "pass";
+      return changed(el, (c) => {
+        for (const s of kept) c.cnode(copyOf(s));
+      });
+    },
+  };
+}
+
 /** A UID the archive does not have is answered with an empty page instead of item-not-found. */
 const unknownUidEmptyPage = () =>
   answering(
@@ -601,16 +659,18 @@ export const FAULTS: FaultDef[] = [
   {
     id: "mam.no-prefs.unknown-uid-empty-page",
     area: "mam",
-    requirements: ["MAM-PAGE-06"],
+    requirements: ["MAM-PAGE-06", "MAM-IDNF-01"],
     description:
       "a server that offers no XEP-0441 preferences (a <prefs/> set gets feature-not-implemented; XEP-0313 §8.1 lets it use another mechanism) and answers a UID not in the archive with an empty page",
-    stream: both(
-      answering(
-        (el) => el.attrs.type === "set" && Boolean(el.getChild("prefs", MAM)),
-        (answer) => (answer.attrs.type === "result" ? [refusal(answer, "cancel", "feature-not-implemented")] : "pass"),
-      ),
-      unknownUidEmptyPage(),
-    ),
+    stream: both(prefsRefused(), unknownUidEmptyPage()),
+  },
+  {
+    id: "mam.queries-refused",
+    area: "mam",
+    requirements: ["MAM-DISCO-04", "MAM-USER-01"],
+    description:
+      "every MAM query is answered with service-unavailable while urn:xmpp:mam:2 stays advertised on the user's bare JID, and the XEP-0441 preferences are refused with feature-not-implemented",
+    stream: both(prefsRefused(), queriesRefused()),
   },
   {
     id: "mam.page-needs-open-query",
@@ -646,29 +706,15 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-SEC-01", "MAM-SEC-02"],
     description: "another user's query of a user's archive is answered with the archive's messages",
-    stream: (() => {
-      const target = new Map<string, string>();
-      const live = new Map<string, Element[]>();
-      const inner = answering(
-        (el, ctx) => {
-          const strange = Boolean(queryOf(el)) && Boolean(el.attrs.to) && bare(el.attrs.to) !== bare(ctx.conn.jid);
-          if (strange) target.set(`${ctx.conn.id} ${el.attrs.id}`, bare(el.attrs.to));
-          return strange;
-        },
-        (answer, ctx) => {
-          const owner = target.get(`${ctx.conn.id} ${answer.attrs.id}`) ?? "";
-          const leaked = (live.get(owner) ?? []).map((m, i) => result(String(ctx.conn.jid), undefined, `leaked-${i}`, m));
-          return [...leaked, ...emptyFin(answer)];
-        },
-      );
-      return {
-        fromClient: inner.fromClient,
-        element: (el, ctx) => {
-          if (liveMessage(el, ctx)) live.set(bare(ctx.conn.jid), [...(live.get(bare(ctx.conn.jid)) ?? []), el]);
-          return inner.element!(el, ctx);
-        },
-      };
-    })(),
+    stream: otherUsersArchiveOpen(),
+  },
+  {
+    id: "mam.no-prefs.other-users-archive-open",
+    area: "mam",
+    requirements: ["MAM-SEC-02"],
+    description:
+      "a server that offers no XEP-0441 preferences (XEP-0313 §8.1 lets it use another mechanism) and answers another user's query of a user's archive with a result holding the user's messages",
+    stream: both(prefsRefused(), otherUsersArchiveOpen()),
   },
   // The form (§4.1, §4.1.5).
   {
@@ -988,23 +1034,14 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["SID-BR-02", "SID-BR-04", "MAM-SID-02"],
     description: "a <stanza-id/> the sender put in with the recipient's bare JID as 'by' is delivered (beside the server's own)",
-    stream: (() => {
-      const forged = new Map<string, Element[]>();
-      return {
-        fromClient: (el) => {
-          if (el.name !== "message" || !el.getChildText("body")) return;
-          const claimed = stanzaIds(el).filter((s) => s.attrs.by === bare(el.attrs.to));
-          if (claimed.length > 0) forged.set(String(el.getChildText("body")), claimed);
-        },
-        element: (el, ctx) => {
-          const kept = liveMessage(el, ctx) ? forged.get(String(el.getChildText("body"))) : undefined;
-          if (!kept || stanzaIds(el).some((s) => s.attrs.id === kept[0].attrs.id)) return "pass";
-          return changed(el, (c) => {
-            for (const s of kept) c.cnode(copyOf(s));
-          });
-        },
-      };
-    })(),
+    stream: forgedKept(),
+  },
+  {
+    id: "sid.no-prefs.forged-kept",
+    area: "mam",
+    requirements: ["SID-BR-02", "SID-BR-04"],
+    description: "a server that offers no XEP-0441 preferences (XEP-0313 §8.1 lets it use another mechanism) and delivers a <stanza-id/> the sender put in with the recipient's bare JID as 'by'",
+    stream: both(prefsRefused(), forgedKept()),
   },
   {
     id: "sid.origin-id-dropped",
