@@ -493,6 +493,44 @@ export const FAULTS: FaultDef[] = [
     description: "the occupants who remain in a room made members-only are not told that the non-members left",
     fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && !isSelf(el) && hasCode(el, "322") ? "drop" : "pass"),
   },
+  {
+    id: "muc.config.cancel-unanswered-resets",
+    area: "muc",
+    requirements: ["MUC-CONFIG-06"],
+    description: "an owner's cancellation of a subsequent configuration is never answered and puts the room back to its defaults: the next form shows no room name",
+    stream: (() => {
+      const cancels = new Set<string>();
+      const resets = new Set<number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (toRoom(el, ctx, "set", "query", MUC_OWNER) && ownerQuery(el)!.getChild("x", DATA)?.attrs.type === "cancel") {
+            cancels.add(`${ctx.conn.id} ${el.attrs.id}`);
+            resets.add(ctx.conn.id);
+          }
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+          if (cancels.delete(`${ctx.conn.id} ${el.attrs.id}`)) return "drop";
+          const name =
+            resets.has(ctx.conn.id) && el.attrs.type === "result"
+              ? ownerQuery(el)
+                  ?.getChild("x", DATA)
+                  ?.getChildren("field")
+                  .find((f) => f.attrs.var === "muc#roomconfig_roomname")
+              : undefined;
+          return name
+            ? changed(el, (c) => {
+                const n = ownerQuery(c)!
+                  .getChild("x", DATA)!
+                  .getChildren("field")
+                  .find((f) => f.attrs.var === "muc#roomconfig_roomname")!;
+                n.children = n.children.filter((v) => typeof v === "string" || v.name !== "value");
+              })
+            : "pass";
+        },
+      };
+    })(),
+  },
   // §10.5: the owner list (its other faults, and those of affiliation changes, are moderation.ts's).
   {
     id: "muc.owner.list-refused-to-owner",
@@ -550,6 +588,13 @@ export const FAULTS: FaultDef[] = [
       (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && Boolean(ownerQuery(el)!.getChild("destroy")),
       (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass"),
     ),
+  },
+  {
+    id: "muc.destroy.occupants-not-told",
+    area: "muc",
+    requirements: ["MUC-DESTROY-02", "MUC-DESTROY-03"],
+    description: "the occupants of a destroyed room are removed without a word: none of them gets the unavailable presence with <destroy/>",
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && userX(el)!.getChild("destroy") ? "drop" : "pass"),
   },
   {
     id: "muc.destroy.everyone-unavailable",
