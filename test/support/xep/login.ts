@@ -368,6 +368,17 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el, ctx) => (el.name === "message" && el.getChild("received", CARBONS) && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", CARBONS) ? "drop" : "pass")),
   },
   {
+    // Review pass: bind2-sm-inline judges BINDTWO-ENABLE-01 on its own (a <failed/> in <bound/> keeps SM-01 and OTHER-01).
+    id: "login.bind2.inline-not-enabled",
+    area: "login",
+    requirements: ["BINDTWO-ENABLE-01"],
+    description: "the features a Bind 2 request asks to enable inline are not enabled: no <enabled/> in the <bound/>, and no carbon copies for a session that asked for Carbons",
+    stream: onElement((el, ctx) => {
+      if (isSasl2(el, "success") && el.getChild("bound", BIND2)?.getChild("enabled", SM)) return changed(el, (c) => without(c.getChild("bound", BIND2)!, "enabled", SM));
+      return el.name === "message" && el.getChild("received", CARBONS) && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", CARBONS) ? "drop" : "pass";
+    }),
+  },
+  {
     id: "login.bind2.offline-sent",
     area: "login",
     requirements: ["BINDTWO-OFFLINE-01"],
