@@ -227,12 +227,12 @@ function moderatorGrantNotApplied(): StreamFault {
 }
 
 /**
- * §5.1.2: in a moderated room the owner and admins enter as participants, not moderators (the table's SHOULD), and
- * are then treated as the participants they are shown as: their moderator requests (§8: a voice grant or
- * revocation, a kick) are refused with <forbidden/>. Moderated rooms are those whose configuration form was
- * submitted with muc#roomconfig_moderatedroom on.
+ * §5.1.2: in a moderated room (or, with `everyRoom`, in every room) the owner and admins enter as participants, not
+ * moderators (the table's SHOULD), and are then treated as the participants they are shown as: their moderator
+ * requests (§8: a voice grant or revocation, a kick) are refused with <forbidden/>. Moderated rooms are those whose
+ * configuration form was submitted with muc#roomconfig_moderatedroom on.
  */
-function moderatedOwnerAdminParticipant(): StreamFault {
+function moderatedOwnerAdminParticipant(everyRoom = false): StreamFault {
   const moderated = new Set<string>();
   const demoted = new Set<string>(); // "connection room": an owner or admin of a moderated room shown as participant
   const high = (i: Element | undefined) => i?.attrs.affiliation === "owner" || i?.attrs.affiliation === "admin";
@@ -249,7 +249,7 @@ function moderatedOwnerAdminParticipant(): StreamFault {
     },
     element: (el, ctx) => {
       const room = bare(str(el.attrs.from));
-      if (!(occupantPresence(el) && el.attrs.type === undefined && moderated.has(room) && high(itemOf(el)) && itemOf(el)?.attrs.role === "moderator")) return refused.element!(el, ctx);
+      if (!(occupantPresence(el) && el.attrs.type === undefined && (everyRoom || moderated.has(room)) && high(itemOf(el)) && itemOf(el)?.attrs.role === "moderator")) return refused.element!(el, ctx);
       if (hasStatus(el, "110") && !harnessSession(ctx.conn.jid)) demoted.add(`${ctx.conn.id} ${room}`);
       return changed(el, (c) => (itemOf(c)!.attrs.role = "participant"));
     },
@@ -328,6 +328,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ROLE-05"],
     description: "in a moderated room the owner and admins enter as participants, not moderators, and their moderator requests (voice, kicks) are refused with forbidden",
     stream: moderatedOwnerAdminParticipant(),
+  },
+  {
+    id: "muc.role.owner-admin-participant",
+    area: "muc",
+    requirements: ["MUC-ROLE-06"],
+    description: "in every room, unmoderated ones included, the owner and admins enter as participants, not moderators, and their moderator requests (voice, kicks) are refused with forbidden",
+    stream: moderatedOwnerAdminParticipant(true),
   },
   // §8.3, §8.4 voice (and §9.7: a moderator made a participant)
   {
