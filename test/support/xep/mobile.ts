@@ -37,6 +37,8 @@ interface SmState {
   resumedAt?: number;
   /** After <enabled/>: the SM-ID, to file the stanzas sent on this stream under it. */
   smid?: string;
+  /** The server said <enabled/> on this stream. */
+  enabled?: boolean;
   /** Stanzas held back for the client (a CSI fault). */
   held?: Element[];
 }
@@ -63,6 +65,7 @@ const observe = (el: Element, ctx: FaultContext): void => {
 const track = (el: Element, ctx: FaultContext): void => {
   const s = stateOf(ctx.conn);
   if (el.attrs.xmlns === SASL && el.name === "success") s.authenticated = true;
+  if (isSm(el, "enabled")) s.enabled = true;
   if (isSm(el, "enabled") && el.attrs.id) {
     s.smid = String(el.attrs.id);
     sentUnder.set(s.smid, []);
@@ -172,6 +175,38 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SM-ACK-04"],
     description: "while the client is inactive (XEP-0352), the server withholds the <a/> answering its <r/>",
     stream: sm((el, s) => (isSm(el, "a") && s.inactive ? "drop" : "pass")),
+  },
+  {
+    id: "mobile.sm.ack.counts-client-acks",
+    area: "mobile",
+    requirements: ["SM-ACK-01"],
+    description: "the 'h' of an <a/> counts the client's own <a/> elements since its <enable/> as stanzas handled",
+    stream: (() => {
+      const acks = new WeakMap<ProxiedConnection, number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          if (isSm(el, "enable") || isSm(el, "resume")) acks.set(ctx.conn, 0);
+          else if (isSm(el, "a") && acks.has(ctx.conn)) acks.set(ctx.conn, acks.get(ctx.conn)! + 1);
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          const n = acks.get(ctx.conn) ?? 0;
+          const action = isSm(el, "a") && el.attrs.h !== undefined && n > 0 ? withAttr("h", (h) => String(Number(h) + n))(el) : "pass";
+          track(el, ctx);
+          return action;
+        },
+      };
+    })(),
+  },
+  {
+    // What the cases of unacknowledged stanzas first need: the stanza reached the client (RFC 6121 §8.5.3.1).
+    id: "mobile.sm.managed-stream-loses-messages",
+    area: "mobile",
+    requirements: ["DELIVERY-MSG-FULLMATCH-*"],
+    description: "once a stream has enabled stream management, messages from other accounts to its full JID never reach it",
+    stream: sm((el, s, ctx) =>
+      s.enabled && el.name === "message" && !isMarker(el) && el.attrs.type !== "error" && String(el.attrs.from ?? "").includes("@") && bare(el.attrs.from) !== bare(ctx.conn.jid) ? "drop" : "pass",
+    ),
   },
   // XEP-0198 §5: resumption.
   {
