@@ -143,6 +143,40 @@ export const FAULTS: FaultDef[] = [
     fault: when(resultWith("query", LAST), (el) => changed(el, (c) => delete c.getChild("query", LAST)!.attrs.seconds)),
   },
   {
+    // Review pass (2026-11-25): last-server failed LAST-RESP-01 (the server did answer) on a result without its <query/>.
+    id: "entity.last.uptime-without-query",
+    area: "entity",
+    requirements: ["LAST-RESP-02"],
+    description: "the server answers a last activity query of its own domain with an empty IQ-result: no <query/>, so no 'seconds'",
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && el.attrs.from !== undefined && !String(el.attrs.from).includes("@") && !String(el.attrs.from).includes("/"),
+      (el) => changed(el, (c) => c.remove("query", LAST)),
+    ),
+  },
+  {
+    // Review pass (2026-11-25): last-online-contact judged the query's delivery only after the answer it then lacks.
+    id: "entity.last.bare-forwarded",
+    area: "entity",
+    requirements: ["LAST-BARE-01"],
+    description:
+      "a last activity query to another user's bare JID is handed to that user's connected resources instead of being answered by the server (whose own answer never comes): the resource's answer is what the requester gets",
+    stream: (() => {
+      const forwarded = new Set<string>();
+      return {
+        fromClient: (el, ctx) => {
+          const to = String(el.attrs.to ?? "");
+          if (!casesOwn(asks("query", LAST))(el) || !to.includes("@") || to.includes("/") || !ctx.conn.jid || to === ctx.conn.jid.split("/")[0]) return;
+          const resources = ctx.peers().filter((p) => p.jid && p.jid.split("/")[0] === to);
+          if (resources.length === 0) return;
+          forwarded.add(`${ctx.conn.id} ${String(el.attrs.id)}`);
+          for (const p of resources) p.deliver(xml("iq", { type: "get", id: el.attrs.id, from: ctx.conn.jid, to: p.jid }, xml("query", { xmlns: LAST })));
+        },
+        element: (el, ctx) =>
+          el.name === "iq" && serverMade(el) && (el.attrs.type === "result" || el.attrs.type === "error") && forwarded.delete(`${ctx.conn.id} ${String(el.attrs.id)}`) ? "drop" : "pass",
+      };
+    })(),
+  },
+  {
     id: "entity.last.not-advertised",
     area: "entity",
     requirements: ["LAST-DISCO-01"],
@@ -178,6 +212,24 @@ export const FAULTS: FaultDef[] = [
       const user = String(el.attrs.from ?? "");
       const online = ctx.peers().some((p) => String(p.jid ?? "").split("/")[0] === user);
       return el.attrs.type === "error" && user.includes("@") && !user.includes("/") && !online ? withCondition(el, "item-not-found") : "pass";
+    }),
+  },
+  {
+    // Review pass (2026-11-25): last-stranger-same-answer compared the two refusals' conditions only.
+    id: "entity.last.stranger-text-told",
+    area: "entity",
+    requirements: ["LAST-SEC-01"],
+    description:
+      "a stranger's last activity query of a user's bare JID is refused with the same condition whether the user is online or not, but the error's <text/> says which ('online' or 'offline')",
+    stream: answering(asks("query", LAST), (el, ctx) => {
+      const user = String(el.attrs.from ?? "");
+      if (el.attrs.type !== "error" || !user.includes("@") || user.includes("/") || !el.getChild("error")) return "pass";
+      const online = ctx.peers().some((p) => String(p.jid ?? "").split("/")[0] === user);
+      return changed(el, (c) => {
+        const err = c.getChild("error")!;
+        err.children = err.children.filter((x) => typeof x === "string" || x.name !== "text");
+        err.cnode(xml("text", { xmlns: STANZAS }, online ? "online" : "offline"));
+      });
     }),
   },
   {
