@@ -236,6 +236,32 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Review pass (2026-11-25): register-password-answer credited IBR-PASS-01 on the change's result alone.
+    id: "register.password.not-changed",
+    area: "register",
+    requirements: ["IBR-PASS-01"],
+    description: "a password change to a new password is answered with a result, but the password stays as it was: the new one does not log in",
+    stream: (() => {
+      const changes = new Map<string, string>();
+      return accountsDiffer({
+        fromClient: (el, ctx) => {
+          const q = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", REGISTER) : undefined;
+          const password = q?.getChild("password");
+          if (password?.getText() && !q!.getChild("remove") && ctx.conn.jid) changes.set(`${ctx.conn.id} ${el.attrs.id}`, localpart(ctx.conn.jid));
+        },
+        element: (el, ctx, outcomes) => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const user = el.name === "iq" && el.attrs.type === "result" ? changes.get(key) : undefined;
+          if (user === undefined) return "pass";
+          changes.delete(key);
+          // The next login of the account, the first with the new password, is refused.
+          outcomes.set(user, "failure");
+          return "pass";
+        },
+      });
+    })(),
+  },
+  {
     id: "register.password.emptied",
     area: "register",
     requirements: ["IBR-PASS-03"],
