@@ -147,8 +147,8 @@ export class FaultProxy {
   throttle: number | undefined;
   /** Set-up chaos (see Chaos); undefined: none. */
   private chaos?: { rate: number; random: () => number };
-  /** Connections seen, and those chaos killed (by stream error, by reset) since chaos was set. */
-  readonly stats = { connections: 0, killed: 0, streamErrors: 0, resets: 0 };
+  /** Connections seen, those chaos killed (by stream error, by reset) since chaos was set, and the server's elements a fault changed, dropped or cut at. */
+  readonly stats = { connections: 0, killed: 0, streamErrors: 0, resets: 0, altered: 0 };
   private readonly server = net.createServer((client) => this.pipe(client));
   private readonly sockets = new Set<net.Socket>();
   private readonly live = new Set<ProxiedConnection>();
@@ -261,6 +261,7 @@ export class FaultProxy {
         const bound = el.name === "iq" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")?.getChildText("jid");
         if (bound) conn.jid = bound;
         const action = this.streamFault?.element?.(el, ctx) ?? ((conn.jid && this.fault?.(el, ctx)) || "pass");
+        if (action !== "pass") this.stats.altered++;
         if (action === "disconnect") client.destroy();
         else if (action === "pass") toClient.write(el.toString());
         else if (action !== "drop") for (const x of action) toClient.write(typeof x === "string" ? x : x.toString());
