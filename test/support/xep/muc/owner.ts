@@ -964,7 +964,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "occid.shared",
     area: "muc",
-    requirements: ["OCCID-UNIQUE-01", "OCCID-PSEUDO-02", "OCCID-PSEUDO-03"],
+    requirements: ["OCCID-UNIQUE-01", "OCCID-PSEUDO-02"],
     description: "every occupant of every room gets the same identifier",
     fault: (el, ctx) => (!isHarness(ctx) && fromRoomWithId(el) ? editIds(el, () => "same") : "pass"),
   },
