@@ -16,6 +16,25 @@ export const SETUP_NICK = "set-up";
 /** A room's JID for a case: its name made unique, on the service. */
 export const roomJid = (name: string, uid: string, service: string) => `${name}-${uid}@${service}`.toLowerCase();
 
+/**
+ * What every room made at set-up is configured with, unless the case names the field: persistent, so that it waits
+ * empty for the steps; and, where the form offers it, broadcasting every role's presence (§7.2.2 lets a room be
+ * configured not to, and which roles a new room broadcasts is the service's default: a case never relies on it).
+ */
+const ROOM_DEFAULTS: Record<string, string | string[]> = {
+  "muc#roomconfig_persistentroom": "1",
+  "muc#roomconfig_presencebroadcast?": ["moderator", "participant", "visitor"],
+};
+
+/** The fields a configuration key names: `a|b` names either, `a?` is optional. */
+const fieldsOf = (key: string) => key.replace(/\?$/, "").split("|");
+
+/** ROOM_DEFAULTS but those whose field the case's own configuration names. */
+function defaultsBeside(config: Record<string, string | string[]>): Record<string, string | string[]> {
+  const named = new Set(Object.keys(config).flatMap(fieldsOf));
+  return Object.fromEntries(Object.entries(ROOM_DEFAULTS).filter(([key]) => !fieldsOf(key).some((f) => named.has(f))));
+}
+
 /** The server refused what a room fixture needs, the same on every attempt: a skip naming it. */
 function notGiven(step: string, answer: string): never {
   throw new PreconditionFailed({ step, answer }, `room ${step}`, `the server did not give the precondition '${step}': ${answer}`);
@@ -37,8 +56,7 @@ async function awaitPresence(s: Session, room: string, pattern: string, timeoutM
 
 /**
  * Creates a room as XEP-0045 §10.1 says, on the owner's set-up session: enters it (status 201: created),
- * submits the configuration form with the case's fields and the room persistent (so that it waits, empty, for
- * the steps), grants the affiliations (§9, §10), and leaves. A field the form does not offer, or a refusal, is
+ * submits the configuration form with the case's fields and ROOM_DEFAULTS, grants the affiliations (§9, §10), and leaves. A field the form does not offer, or a refusal, is
  * a precondition the server did not give: the case skips naming it.
  */
 export async function createRoom(owner: Session, room: RoomSpec, jid: string, jids: Record<string, string>, timeoutMs: number): Promise<void> {
@@ -54,7 +72,7 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
   const offered = new Set((form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => String(f.attrs.var ?? "")));
   // A key may name the same option under several names (a service's own beside the registered one): the first the form
   // offers; a key ending in '?' is submitted only where the form offers it.
-  const wanted = Object.entries({ "muc#roomconfig_persistentroom": "1", ...room.config }).map(([key, value]) => {
+  const wanted = Object.entries({ ...defaultsBeside(room.config), ...room.config }).map(([key, value]) => {
     const optional = key.endsWith("?");
     const names = (optional ? key.slice(0, -1) : key).split("|");
     return { key, optional, name: names.find((n) => offered.has(n)), value };
