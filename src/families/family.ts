@@ -43,6 +43,11 @@ export interface Family<F extends Record<string, FeatureShape> = Record<string, 
    */
   https?: true;
   /**
+   * The upload service (XEP-0363) each local server runs on a subdomain of its domain: the target records its JID,
+   * so that a run finds it even where the domain's disco#items do not list it (which a case judges).
+   */
+  uploadService?: { sub: string };
+  /**
    * Prosody: modules_enabled entries, lines of the global configuration (after the harness's own), and a
    * Component of its own on a subdomain (`sub`, its plugin and the lines under it).
    */

@@ -52,6 +52,11 @@ export const prosodyComponents = (domain: string, plugin?: string) =>
 export const serviceSubdomains = () => FAMILIES.flatMap((f) => (f.prosody as { component?: { sub: string } }).component?.sub ?? []);
 /** The external component the local servers accept (XEP-0114), if a family asks for one. */
 export const externalComponent = (): { sub: string; secret: string } | undefined => FAMILIES.map((f) => (f as { externalComponent?: { sub: string; secret: string } }).externalComponent).find(Boolean);
+/** The upload service a local server runs for the domain (see Family.uploadService), if a family asks for one. */
+export const uploadService = (domain: string): string | undefined => {
+  const u = FAMILIES.map((f) => (f as { uploadService?: { sub: string } }).uploadService).find(Boolean);
+  return u && servesHttps() ? `${u.sub}.${domain}` : undefined;
+};
 /** Whether a family needs the local servers to serve HTTPS (see Family.https). */
 export const servesHttps = () => FAMILIES.some((f) => (f as { https?: true }).https);
 /** A configuration with the families' tokens filled: the HTTPS base URL and the server's folder. */

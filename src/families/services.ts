@@ -27,6 +27,8 @@ export const services = family({
   },
   externalComponent: { sub: "component", secret: "xmpp-conform-component-secret" },
   https: true,
+  // ejabberd's mod_http_upload serves upload.@HOST@ by default; Prosody's Component below is named the same.
+  uploadService: { sub: "upload" },
   prosody: {
     modules: [],
     // A daily quota of three files at the limit, for the quota case (XEP-0363 §6's temporary errors): fresh accounts make each case's own.

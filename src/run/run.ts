@@ -5,7 +5,7 @@ import { pairingOf, transportOf } from "../profiles/apply.ts";
 import { pickProfile } from "../profiles/select.ts";
 import type { Profile } from "../profiles/types.ts";
 import type { EventSink, RunEvent } from "../results/events.ts";
-import { SCHEMA_VERSION, type CaseResult, type RunInfo, type RunResult } from "../results/schema.ts";
+import { SCHEMA_VERSION, type CaseResult, type RunInfo, type RunResult, type ServerInfo } from "../results/schema.ts";
 import type { Baseline } from "../results/baseline.ts";
 import { compared } from "../results/diff.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
@@ -53,6 +53,8 @@ export interface RunOptions extends TargetSpec {
   baseline?: Baseline;
   /** The target's MUC service, where discovery does not find it (or finds another). */
   mucService?: string;
+  /** The target's upload service (XEP-0363), where discovery does not find it; a local target's is known (upload.DOMAIN). */
+  uploadService?: string;
   /** With --shard k/n: which part of the selection the plan is. */
   shard?: { k: number; n: number };
 }
@@ -211,7 +213,7 @@ export async function run(plan: Scenario[], options: RunOptions, hooks: RunHooks
         port: target?.port ?? 0,
         domain: target?.domain ?? o.domain ?? "",
         ...(software && { software }),
-        ...(seen.server && { server: o.mucService ? { ...seen.server, muc: { jid: o.mucService, features: seen.server.muc?.jid === o.mucService ? seen.server.muc.features : [] } } : seen.server }),
+        ...(seen.server && { server: named(seen.server, { muc: o.mucService, upload: o.uploadService ?? target?.upload }) }),
         ...(target?.config && { config: target.config }),
         ...(security && {
           transport: {
@@ -339,4 +341,16 @@ function trimmed(c: CaseResult, keep: "all" | "failures"): CaseResult {
   if (keep === "all" || (c.verdict !== "pass" && c.verdict !== "skip") || c.flaky) return c;
   const { transcript: _, ...rest } = c;
   return rest;
+}
+
+/**
+ * The services the user named (--muc-service, --upload-service) or a local target knows (its upload service), in
+ * place of those discovery found: a service the domain's disco#items do not list is still the run's (a case judges
+ * the listing). Its features are discovery's where it found the same one, else asked where a case needs them.
+ */
+function named(server: ServerInfo, services: { muc?: string; upload?: string }): ServerInfo {
+  const pick = (jid: string | undefined, found: { jid: string; features: string[] } | undefined) => jid && { jid, features: found?.jid === jid ? found.features : [] };
+  const muc = pick(services.muc, server.muc);
+  const upload = pick(services.upload, server.upload);
+  return { ...server, ...(muc && { muc }), ...(upload && { upload }) };
 }

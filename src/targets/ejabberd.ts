@@ -14,7 +14,7 @@ import { BOSH_INACTIVITY_S, boshUrl, freePorts, waitUntilReady, websocketUrl, ty
 import { S2S_PORT } from "./federation.ts";
 import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
-import { ejabberdModules, externalComponent, servesHttps, withServerPaths } from "../families/index.ts";
+import { ejabberdModules, externalComponent, servesHttps, uploadService, withServerPaths } from "../families/index.ts";
 
 /**
  * Nothing on any port but our c2s port (and the WebSocket and BOSH ports when asked for); in-band registration
@@ -353,6 +353,7 @@ export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
     ...(websocket && { websocket: websocket.url }),
     ...(bosh && { bosh: bosh.url }),
     ...(accepted && { component: { host: "127.0.0.1", port: componentPort, domain: `${accepted.sub}.${domain}`, secret: accepted.secret } }),
+    ...(ports.https && uploadService(domain) && { upload: uploadService(domain) }),
     accountCommands: commands,
     ...(admin && { admin }),
     logFile,

@@ -10,7 +10,7 @@ import { BOSH_INACTIVITY_S, boshUrl, freePorts, waitUntilReady, websocketUrl, ty
 import { S2S_PORT } from "./federation.ts";
 import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
-import { externalComponent, prosodyComponents, prosodyConfig, prosodyModules, servesHttps, withServerPaths } from "../families/index.ts";
+import { externalComponent, prosodyComponents, prosodyConfig, prosodyModules, servesHttps, uploadService, withServerPaths } from "../families/index.ts";
 
 const lua = (list: (string | number)[]) => `{ ${list.map((x) => JSON.stringify(x)).join("; ")} }`;
 
@@ -252,6 +252,7 @@ export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
     ...(websocket && { websocket: websocket.url }),
     ...(bosh && { bosh: bosh.url }),
     ...(accepted && { component: { host: "127.0.0.1", port: component, domain: `${accepted.sub}.${domain}`, secret: accepted.secret } }),
+    ...(ports.https && uploadService(domain) && { upload: uploadService(domain) }),
     accountCommands,
     ...(admin && { admin }),
     logFile,

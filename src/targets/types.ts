@@ -32,6 +32,8 @@ export interface Target {
   bosh?: string;
   /** XEP-0114: a component name the server accepts, its shared secret, and the port it accepts components on. */
   component?: ComponentEndpoint;
+  /** XEP-0363: the upload service a local server runs (upload.DOMAIN): known without discovery. */
+  upload?: string;
   /** A running server named by its WebSocket (or BOSH) URL alone: host and port are the URL's, and no TCP c2s is known. */
   webSocketOnly?: true;
   /** A local server started as shipped: the admin account the harness made there, which provisions the run's accounts (XEP-0133). */

@@ -61,6 +61,7 @@ export const run: CommandModule = {
               "a baseline ('xmpp-conform baseline accept' writes one) or an earlier run's results: the reports speak of what changed (annotations, JUnit failures and the summary are the cases that got worse), diff.md is written, and the run exits 1 only when a case got worse or lost coverage",
           })
           .option("muc-service", { type: "string", describe: "the multi-user chat service of the server (XEP-0045), when its disco#items do not list it: its rooms are made there" })
+          .option("upload-service", { type: "string", describe: "the HTTP upload service of the server (XEP-0363), when its disco#items do not list it (a local target's is known)" })
           .option("allow-lost", { type: "boolean", default: false, describe: "with --baseline: a case observed in the baseline and skipped now does not fail the gate" }),
       ),
     )
@@ -113,6 +114,7 @@ export const run: CommandModule = {
         baseline?: string;
         allowLost: boolean;
         mucService?: string;
+        uploadService?: string;
         grep?: string;
         tag: string[];
         concurrency: string;
@@ -170,6 +172,7 @@ export const run: CommandModule = {
       strict: a.strict,
       transcripts: a.transcripts,
       ...(a.mucService && { mucService: a.mucService }),
+      ...(a.uploadService && { uploadService: a.uploadService }),
     };
     try {
       Object.assign(opts.accounts!, accountSecrets(a));

@@ -231,6 +231,28 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     stanza: discoInfoFault("f2", (q) => without(q, uploadForm(q))),
   },
   {
+    // Review pass: the harness found the service only in these very items, so the case could not fail; a local
+    // target now knows its upload service (upload.DOMAIN), and the test's run names it.
+    id: "upload-service-unlisted",
+    requirements: ["UPLOAD-DISCO-04"],
+    cases: { "upload-disco-items": "warn" },
+    // The domain's disco#items (the harness's discovery too) without the upload service's item.
+    stanza: when(
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "result" &&
+        (el.getChild("query", "http://jabber.org/protocol/disco#items")?.getChildren("item") ?? []).some((i) => String(i.attrs.jid).startsWith("upload.")),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#items")!;
+          without(
+            q,
+            q.getChildren("item").find((i) => String(i.attrs.jid).startsWith("upload.")),
+          );
+        }),
+    ),
+  },
+  {
     id: "upload-feature-unadvertised",
     requirements: ["UPLOAD-DISCO-01"],
     cases: { "upload-disco-feature": "warn" },
