@@ -1,7 +1,7 @@
 import { xep } from "../specification/spec-entry.ts";
 import { family } from "./family.ts";
 
-/** XEP-0313 Message Archive Management, with result set paging (XEP-0059), stanza ids (XEP-0359), and the delay and date formats it quotes. */
+/** XEP-0313 Message Archive Management, with result set paging (XEP-0059), stanza ids (XEP-0359), and the delay and date formats and the form validation (XEP-0122) it quotes. */
 export const archive = family({
   id: "archive",
   title: "Message Archive Management",
@@ -11,6 +11,7 @@ export const archive = family({
     xep("0359", "Unique and Stable Stanza IDs", "0.7.0 (2023-02-20)", true),
     xep("0203", "Delayed Delivery", "2.0 (2009-09-15)", false),
     xep("0082", "XMPP Date and Time Profiles", "1.1.1 (2021-08-31)", false),
+    xep("0122", "Data Forms Validation", "1.0.2 (2018-03-21)", false),
   ],
   features: {
     /** XEP-0313 §6.1: a user's archive is discovered on the user's bare JID. */
