@@ -228,6 +228,19 @@ function filled(scope: CaseScope, req: NonNullable<SaslSpec["sasl2"]>): NonNulla
  * where PLAIN is allowed; for SASL2, among those its <authentication/> lists. With a channel-binding type, the
  * strongest SCRAM-*-PLUS (XEP-0440); with "y" (a client that saw none), SCRAM without it.
  */
+/**
+ * The features that offer this stream's mechanisms: those that follow the latest header, or, where a SASL2 success
+ * came after them (its own features list none: a second <authenticate/> on the stream), the latest since the
+ * header that list them.
+ */
+async function offering(c: RawConnection, sasl2: boolean, timeoutMs: number): Promise<Element | undefined> {
+  const latest = await c.waitFeatures(timeoutMs);
+  const lists = (el: Element) => Boolean(el.getChild(sasl2 ? "authentication" : "mechanisms", sasl2 ? NS.sasl2 : NS.sasl));
+  if (latest && lists(latest)) return latest;
+  const since = c.header?.seq ?? -1;
+  return [...c.features].reverse().find((f) => f.seq > since && lists(f.el))?.el ?? latest;
+}
+
 function strongest(scope: CaseScope, c: RawConnection, account: string, features: Element | undefined, sasl2: boolean, binding: SaslSpec["binding"]): SaslMechanism {
   const offered =
     features
@@ -294,7 +307,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const pattern = scope.parse(step.pattern);
     if (!features)
       return {
-        message: `${c.label} received no stream features after the latest stream header within ${timeoutOf(scope, step)} ms${ending(c)}`,
+        message: `${c.label} received no stream features after the latest stream header (or SASL <success/>) within ${timeoutOf(scope, step)} ms${ending(c)}`,
         expected: [pattern.toString()],
         closest: lastArrivals(c),
         decidedBy: "timeout",
@@ -377,8 +390,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const { sasl } = step;
     const account = scope.sc.connections.find((x) => x.label === step.actor)!.account!;
     const creds = { ...scope.credentialsOf(account), ...(sasl.password !== undefined && { password: text(scope, sasl.password) }) };
-    // The mechanisms offered come with the features that follow the latest header.
-    const mechanism = sasl.mechanism ?? strongest(scope, c, account, await c.waitFeatures(timeoutOf(scope, step)), sasl.sasl2 !== undefined, sasl.binding);
+    const mechanism = sasl.mechanism ?? strongest(scope, c, account, await offering(c, sasl.sasl2 !== undefined, timeoutOf(scope, step)), sasl.sasl2 !== undefined, sasl.binding);
     const answer = await c.authenticate(creds, mechanism, {
       ...(sasl.authzid !== undefined && { authzid: text(scope, sasl.authzid) }),
       ...(sasl.until && { until: sasl.until }),
@@ -402,10 +414,11 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
   },
 
   async handshake(step, scope) {
-    // A handshake whose refusal the next steps check: a server that already ended the stream (refusing the name in
-    // the header) gave it.
+    // A handshake accepted or refused as the next steps check: a server that already ended the stream (refusing the
+    // name in the header) gave the refusal. Another secret must reach the server: a stream it already ended is no
+    // refusal of that handshake (actOn makes the case an error).
     const ended = scope.raw(step.actor);
-    if ((step.secret !== undefined || step.either) && (ended.streamError || ended.streamClosed || ended.tcpClosed)) {
+    if (step.either && (ended.streamError || ended.streamClosed || ended.tcpClosed)) {
       ended.unmarkAction();
       return undefined;
     }

@@ -49,6 +49,8 @@ export class RawConnection {
   readonly headers: StreamHeader[] = [];
   /** Features in the order they arrived, with the phase of the negotiation they belong to. */
   readonly features: { phase: FeaturesPhase; el: Element; seq: number }[] = [];
+  /** Where the latest SASL <success/> arrived (-1: none): features before it are the login's, not what follows it. */
+  private successSeq = -1;
   streamError?: StreamError;
   /** The server sent its closing stream tag. */
   streamClosed = false;
@@ -233,9 +235,13 @@ export class RawConnection {
     return this.openStream(this.lastHeader, timeoutMs);
   }
 
-  /** The features that follow the latest header. */
+  /**
+   * The features that follow the latest header, or the latest SASL <success/> when it came later: a SASL2 success
+   * is followed by new features on the same stream (XEP-0388 §2.6.1: "Note that no stream restart occurs"), which
+   * are the ones a step after it means, not those the login began with.
+   */
   async waitFeatures(timeoutMs = 3000): Promise<Element | undefined> {
-    const after = this.header?.seq ?? -1;
+    const after = Math.max(this.header?.seq ?? -1, this.successSeq);
     const f = await this.inbox.waitFor(() => this.features.find((x) => x.seq > after) ?? (this.isDone() ? null : undefined), timeoutMs);
     return f?.el;
   }
@@ -580,6 +586,7 @@ export class RawConnection {
       this.elements.push(r);
       if (STANZAS.has(el.name) && el.getNS() === this.contentNs) this.inbox.add(r);
       if (el.is("features", NS.stream)) this.features.push({ phase: this.authenticated ? "after-sasl" : this.tlsDone ? "after-tls" : "initial", el, seq: r.seq });
+      if (el.name === "success" && (el.attrs.xmlns === NS.sasl || el.attrs.xmlns === NS.sasl2)) this.successSeq = r.seq;
       if (el.is("error", NS.stream)) {
         const condition = el.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.streamErrors && c.name !== "text");
         const text = el.getChildText("text", NS.streamErrors) ?? undefined;

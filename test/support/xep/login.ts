@@ -116,6 +116,21 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el) => (isSasl2(el, "success") ? [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`] : "pass")),
   },
   {
+    // Review pass: `receives features` took the features the login began with, so SASLTWO-SUCCESS-05 could not fail.
+    id: "login.sasl2.no-features-after-success",
+    area: "login",
+    requirements: ["SASLTWO-SUCCESS-05"],
+    description: "a SASL2 <success/> is followed by no stream features (as if the client had to restart the stream)",
+    stream: (() => {
+      const succeeded = new WeakSet<ProxiedConnection>();
+      return onElement((el, ctx) => {
+        if (isSasl2(el, "success")) succeeded.add(ctx.conn);
+        else if (isFeatures(el) && succeeded.has(ctx.conn)) return "drop";
+        return "pass";
+      });
+    })(),
+  },
+  {
     // Sixteenth audit: sasl2-plain-success and sasl2-scram-success judged the identifier's presence and its form on
     // one pattern, so a full JID failed SASLTWO-SUCCESS-01 too.
     id: "login.sasl2.identifier-full-jid",
