@@ -1185,6 +1185,91 @@ export const FAULTS: FaultDef[] = [
     description: "a room's archive answers every query with no results",
     fault: (el, ctx) => (!isHarness(ctx) && roomResult(el) ? "drop" : "pass"),
   },
+  // Seventeenth audit (2026-11-25): a nickname policy applied at entry too (nicknames.yaml), a configuration
+  // answered with a result but not applied (discovery.yaml, config.yaml).
+  {
+    id: "muc.nick.lowercased-without-210",
+    area: "muc",
+    requirements: ["MUC-NICK-04"],
+    description:
+      "the service lower-cases every roomnick (its policy, XEP-0045 Example 51), at entry too: the self-presence on entry comes from the lower-cased nickname with status code 210, but after a nickname change the new self-presence lacks 210",
+    fault: (() => {
+      /** Rooms each connection is in (its self-presence on entry seen). */
+      const inRoom = new Map<number, Set<string>>();
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (isHarness(ctx) || el.name !== "presence" || !isOccupant(fromOf(el)) || !userX(el)) return "pass";
+        const room = bare(fromOf(el));
+        const nick = resourceOf(fromOf(el));
+        const rooms = inRoom.get(ctx.conn.id) ?? new Set<string>();
+        inRoom.set(ctx.conn.id, rooms);
+        const self = isSelf(el) || hasCode(el, "210");
+        const entry = self && el.attrs.type === undefined && !rooms.has(room);
+        if (entry) rooms.add(room);
+        if (self && unavailable(el) && !hasCode(el, "303")) rooms.delete(room);
+        const nicks = userX(el)!
+          .getChildren("item")
+          .map((i) => String(i.attrs.nick ?? ""));
+        if (!entry && !(self && hasCode(el, "210")) && [nick, ...nicks].every((n) => n === n.toLowerCase())) return "pass";
+        return changed(el, (c) => {
+          c.attrs.from = `${room}/${nick.toLowerCase()}`;
+          for (const i of userX(c)!.getChildren("item")) if (i.attrs.nick) i.attrs.nick = String(i.attrs.nick).toLowerCase();
+          const x = userX(c)!;
+          x.children = x.children.filter((k) => typeof k === "string" || k.name !== "status" || k.attrs.code !== "210");
+          if (entry) x.append(xml("status", { code: "210" }));
+        });
+      };
+    })(),
+  },
+  {
+    id: "muc.config.secret-not-applied",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a room answers its owner's submission of a password (muc#roomconfig_roomsecret) with a result but never applies it: a user who enters without the password is let in, and its disco#info goes on saying muc_unsecured",
+    stream: (() => {
+      const unapplied = new Set<string>();
+      return {
+        fromClient: (el, ctx) => {
+          const fields = toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+          if (fields.some((f) => f.attrs.var === "muc#roomconfig_roomsecret" && f.getChildText("value"))) unapplied.add(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`);
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || !isMucAddress(fromOf(el)) || !unapplied.has(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`)) return "pass";
+          if (el.name === "presence" && el.attrs.type === "error" && conditionOf(el) === "not-authorized")
+            return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+          const features = iqOf(el, "result") ? (el.getChild("query", DISCO_INFO)?.getChildren("feature") ?? []) : [];
+          return features.some((f) => f.attrs.var === "muc_passwordprotected")
+            ? changed(el, (c) => {
+                for (const f of c.getChild("query", DISCO_INFO)!.getChildren("feature")) if (f.attrs.var === "muc_passwordprotected") f.attrs.var = "muc_unsecured";
+              })
+            : "pass";
+        },
+      };
+    })(),
+  },
+  {
+    id: "muc.config.membersonly-not-applied",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a room answers its owner's change to members-only (muc#roomconfig_membersonly 1) with a result but stays open: nobody is removed (no unavailable presence with status code 322), and a user not on the member list who enters is let in",
+    stream: (() => {
+      const unapplied = new Set<string>();
+      return {
+        fromClient: (el, ctx) => {
+          const fields = toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+          if (fields.some((f) => f.attrs.var === "muc#roomconfig_membersonly" && /^(1|true)$/.test(f.getChildText("value") ?? ""))) unapplied.add(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`);
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || el.name !== "presence" || !isMucAddress(fromOf(el)) || !unapplied.has(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`)) return "pass";
+          if (unavailable(el) && hasCode(el, "322")) return "drop";
+          return el.attrs.type === "error" && conditionOf(el) === "registration-required"
+            ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
+            : "pass";
+        },
+      };
+    })(),
+  },
 ];
 
 /** Rewrites that keep equality: one opaque string for another, the same for the same. */
