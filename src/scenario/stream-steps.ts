@@ -267,7 +267,7 @@ export const streamVerbs = {
       .union([z.strictObject({ secret: attrValue.pipe(z.string().min(1)) }), z.strictObject({ expect: z.literal("either") })])
       .nullable()
       .optional(),
-    what: "nothing (the target's shared secret: the handshake must be accepted), { secret: another } (only sent: the next steps check the refusal), or { expect: either } (the target's secret, accepted or refused: the next steps say which)",
+    what: "nothing (the target's shared secret: the handshake must be accepted), { secret: another } (only sent, on a stream the server left open: the next steps check the refusal), or { expect: either } (the target's secret, accepted or refused: the next steps say which)",
     valueless: true,
     read: (value, common) => {
       const v = noValue(value) ? {} : (value as { secret?: string; expect?: "either" });

@@ -25,7 +25,7 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
   {
     id: "comp-no-header",
     requirements: ["COMP-HDR-01"],
-    cases: { "comp-handshake-accepted": "fail" },
+    cases: { "comp-handshake-accepted": "fail", "comp-handshake-wrong-secret": "fail" },
     stream: { header: () => "" },
   },
   {
