@@ -96,6 +96,8 @@ const enabledBy = new Map<string, Map<string, string>>();
 /** A publish of a push notification, as the user's server sends it to the push service. */
 /** The ids of the push <enable/> requests each connection sent (the enable-refused fault). */
 const enableIds = new WeakMap<ProxiedConnection, Set<string>>();
+/** The node each push service's JID was first enabled with (mobile.push.one-node-per-service). */
+const firstNode = new Map<string, string>();
 
 const isPublish = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChild("item")?.getChild("notification", PUSH));
 const notificationOf = (c: Element) => c.getChild("pubsub", PUBSUB)!.getChild("publish")!.getChild("item")!.getChild("notification", PUSH)!;
@@ -414,6 +416,26 @@ export const FAULTS: FaultDef[] = [
         if (el.name !== "iq" || el.attrs.type !== "result" || !enableIds.get(ctx.conn)?.has(String(el.attrs.id))) return "pass";
         const { to, from, id } = el.attrs;
         return [xml("iq", { type: "error", id, ...(to && { to }), ...(from && { from }) }, xml("error", { type: "wait" }, xml("internal-server-error", { xmlns: STANZAS })))];
+      },
+    },
+  },
+  {
+    // XEP-0357 §5 lets a service be enabled for several nodes (a MAY); a server that answers the second <enable/>
+    // with a result has enabled that (JID, node) too (PUSH-ENABLE-01), and this one then publishes to the first only.
+    id: "mobile.push.one-node-per-service",
+    area: "mobile",
+    requirements: ["PUSH-ENABLE-01"],
+    description: "the server answers a second <enable/> of a service (another node) with a result, but publishes only to the first node enabled for that service",
+    stream: {
+      fromClient: (el) => {
+        const enable = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH) : undefined;
+        const [jid, node] = [enable?.attrs.jid, enable?.attrs.node];
+        if (jid !== undefined && node !== undefined && !firstNode.has(String(jid))) firstNode.set(String(jid), String(node));
+      },
+      element: (el) => {
+        if (!isPublish(el)) return "pass";
+        const first = firstNode.get(String(el.attrs.to));
+        return first !== undefined && el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== first ? "drop" : "pass";
       },
     },
   },
