@@ -358,6 +358,36 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // The MUC sweep's positive control for cases that judged what followed an entry role only §5.1.2's SHOULD
+    // gives (they waited for it at set-up, or sent a moderator grant to an occupant that may have had the role).
+    id: "muc.role.occupants-enter-as-moderators",
+    area: "muc",
+    requirements: ["MUC-ROLE-05", "MUC-ROLE-06"],
+    description:
+      "members and users without affiliation enter every room as moderators (§5.1.2's SHOULD gives them participant or visitor), and a later change of such an occupant's role to moderator, which then changes nothing, is announced to nobody",
+    fault: (() => {
+      const shown = new Map<string, string>(); // "connection occupant JID" → the role that connection was shown
+      return knowing((el, ctx) => {
+        if (!occupantPresence(el)) return "pass";
+        const key = `${ctx.conn.id} ${fromOf(el)}`;
+        if (unavailable(el)) {
+          shown.delete(key);
+          return "pass";
+        }
+        const item = items(el)[0];
+        if (!available(el) || !item || !["none", "member"].includes(String(item.attrs.affiliation))) return "pass";
+        const before = shown.get(key);
+        if (before === undefined) {
+          shown.set(key, "moderator");
+          return editItems(el, (i) => (i.attrs.role = "moderator"));
+        }
+        if (item.attrs.role === "moderator" && before === "moderator") return "drop";
+        shown.set(key, String(item.attrs.role));
+        return "pass";
+      });
+    })(),
+  },
+  {
     id: "muc.affiliation.owner-reported-as-admin",
     area: "muc",
     requirements: ["MUC-AFFIL-01"],
