@@ -8,6 +8,7 @@ import { ScenarioError } from "./error.ts";
 import { cellsOf, substitute, type Cell } from "./matrix-cells.ts";
 import { readParties } from "./parties.ts";
 import { readSteps } from "./flow.ts";
+import { compiledOnce } from "./compiled-cache.ts";
 import { FEATURES, type Feature, type FeatureShape, type Scenario, type SourcePos } from "./types.ts";
 
 export { ScenarioError };
@@ -164,13 +165,17 @@ function knownKeys(p: Path): string {
 
 /** Reads a scenario file (one scenario per YAML document). Throws ScenarioError for the first problem. */
 export function loadScenarioFile(file: string): Scenario[] {
-  const lines = new LineCounter();
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
     throw new ScenarioError({ file, line: 1, col: 1 }, `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  return compiledOnce(file, text, () => compileFile(file, text));
+}
+
+function compileFile(file: string, text: string): Scenario[] {
+  const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [];
   for (const doc of list) {
