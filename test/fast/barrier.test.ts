@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { barrier } from "../../src/run/barrier.ts";
 import type { Participant } from "../../src/run/participant.ts";
+import { markerMessage, Markers } from "../../src/xmpp/protocol/markers.ts";
 
 /** A party whose server answers pings at once and delivers markers only where `delivers` says. */
 function party(jid: string, delivers: (from: Participant) => boolean): Participant & { pings: number; pingedTo: (string | undefined)[] } {
@@ -55,4 +56,12 @@ test("a delivered marker needs no round trips beyond the observer's own ping", a
   const romeo = party("romeo@a.test/r1", () => true);
   await barrier([juliet], [juliet, romeo], 2000);
   assert.equal(romeo.pings, 0, "the actor did not ping");
+});
+
+test("a marker asks the server to keep it neither offline nor in an archive (XEP-0334 <no-store/>), and names a component as its sender", () => {
+  const el = markerMessage("juliet@localhost/c1", "b7");
+  assert.ok(el.getChild("no-store", "urn:xmpp:hints"));
+  assert.equal(el.attrs.from, undefined);
+  assert.equal(markerMessage("juliet@localhost/c1", "b7", "comp.localhost").attrs.from, "comp.localhost");
+  assert.equal(new Markers().take(el), true);
 });

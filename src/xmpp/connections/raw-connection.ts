@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { escapeXML, parse, type Element } from "ltx";
 import { plainAllowed, type Endpoint } from "../wire/endpoint.ts";
-import { BARRIER_NS } from "../protocol/markers.ts";
+import { BARRIER_NS, markerMessage } from "../protocol/markers.ts";
 import { Inbox, type ReadByServer, type Received } from "./inbox.ts";
 import type { Credentials } from "./session.ts";
 import { scramMechanism, type ScramName } from "../protocol/scram.ts";
@@ -481,7 +481,7 @@ export class RawConnection {
   }
 
   async sendMarker(to: string, token: string): Promise<void> {
-    this.send(`<message${this.fromAttr} to='${escapeXML(to)}' id='mk-${token}'><barrier xmlns='${BARRIER_NS}' token='${token}'/></message>`, true);
+    this.send(markerMessage(to, token, this.asComponent ? this.jid : undefined).toString(), true);
   }
 
   hasMarker(token: string): boolean {
