@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { loadSuite, run } from "../src/index.ts";
+import { loadSuite, run, type RunEvent } from "../src/index.ts";
 import { ROOT } from "./support/cli.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
 import { prosody } from "./support/prosody.ts";
@@ -37,12 +37,12 @@ const refusing = (times: number) => {
   };
 };
 
-async function through(fault: (el: Element) => "pass" | Element[]) {
+async function through(fault: (el: Element) => "pass" | Element[], events: RunEvent[] = []) {
   const proxy = new FaultProxy({ host: server.host, port: server.port });
   const port = await proxy.listen();
   proxy.fault = fault;
   try {
-    return await run(pings, { server: `127.0.0.1:${port}`, domain: server.domain, install: false, concurrency: 3 });
+    return await run(pings, { server: `127.0.0.1:${port}`, domain: server.domain, install: false, concurrency: 3 }, { onEvent: (e) => void events.push(e) });
   } finally {
     await proxy.close();
   }
@@ -50,13 +50,20 @@ async function through(fault: (el: Element) => "pass" | Element[]) {
 
 test("a request refused only beside other cases: the case runs again alone and passes, its first verdict kept", async () => {
   assert.equal(pings.length, 3);
-  const r = await through(refusing(1));
+  const events: RunEvent[] = [];
+  const r = await through(refusing(1), events);
   assert.deepEqual(
     r.cases.map((c) => c.verdict),
     ["pass", "pass", "pass"],
   );
   const again = r.cases.filter((c) => c.besideOthers);
   assert.equal(again.length, 1);
+  // Its first run ends in case-again (not case-end: a log must not show it running meanwhile), its lone run begins after.
+  const id = again[0].id;
+  const order = events.flatMap((e) =>
+    e.type === "case-begin" && e.id === id ? ["begin"] : e.type === "case-again" && e.id === id ? ["again"] : e.type === "case-end" && e.case.id === id ? ["end"] : [],
+  );
+  assert.deepEqual(order, ["begin", "again", "begin", "end"]);
   // Whichever case got the refusal: a MUST fails, a SHOULD warns.
   assert.equal(again[0].besideOthers!.verdict, again[0].level === "MUST" ? "fail" : "warn");
   assert.match(again[0].besideOthers!.reason ?? "", /did not receive <iq type="result" id="p1"\/>/);

@@ -113,6 +113,10 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
         case "case-begin":
           running.set(e.id, Date.now());
           return status();
+        case "case-again":
+          // Not running until its lone run begins: a log must not show it as a case that hangs.
+          running.delete(e.id);
+          return status();
         case "case-end":
           return ended(e.case);
         case "run-end":

@@ -7,6 +7,8 @@ import { CaseResult, RunInfo, RunResult, StepFailure } from "./schema.ts";
  * writes it one event per line as it happens, so a crashed run still leaves every case that had ended.
  * run-begin and run-end frame the run; each case is case-begin, a step-end per step run, case-end.
  * With --repeat, case-begin and step-end come for every run of a case, case-end once, folded, at the end.
+ * A case that ran beside others and shows what load does gets case-again instead of case-end, and runs again
+ * alone after the others (case-begin, step-end, case-end).
  */
 export const RunEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("run-begin"), run: RunInfo, plan: z.array(z.string()).describe("the ids of the cases to run, in plan order") }),
@@ -19,6 +21,11 @@ export const RunEvent = z.discriminatedUnion("type", [
     outcome: z.enum(["ok", "failed", "not-reached"]),
     failure: StepFailure.optional(),
     at: z.number().describe("ms since the case started"),
+  }),
+  z.object({
+    type: z.literal("case-again"),
+    id: z.string(),
+    reason: z.string().describe("why the case runs again alone, after the others: its case-begin comes again then"),
   }),
   z.object({ type: z.literal("case-end"), case: CaseResult }),
   z.object({ type: z.literal("run-end"), run: RunResult.omit({ cases: true }).describe("the run record without its cases: they came with case-end") }),

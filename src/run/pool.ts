@@ -154,8 +154,10 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
         .then((result) => {
           now.delete(i);
           results[i] = result;
-          if (overlapped.has(i) && mayBeLoad(plan[i], result, opts.wait)) again.push(i);
-          else ended(result);
+          if (overlapped.has(i) && mayBeLoad(plan[i], result, opts.wait)) {
+            again.push(i);
+            opts.emit({ type: "case-again", id: result.id, reason: "ran beside other cases and had a request refused or a stanza late: runs again alone, after them" });
+          } else ended(result);
           // A case with no transcript never reached the server (not run, skipped before set-up): it says nothing of it.
           if (result.transcript?.length) {
             const trouble = Boolean(result.setupRetries?.length || opts.ledger.refused || opts.peer?.ledger.refused);
