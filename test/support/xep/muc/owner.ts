@@ -188,6 +188,15 @@ const listsChanged = new Set<number>();
 /** Affiliation changes each connection asked for: IQ id → the user's bare JID and the room. */
 const affiliationChanges = new Map<string, { jid: string; room: string; affiliation: string }>();
 
+/** A room's disco#info result without urn:xmpp:mam:2 (and #extended). */
+const mamUnlisted: Fault = (el, ctx) =>
+  !isHarness(ctx) && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node
+    ? changed(el, (c) => {
+        const q = c.getChild("query", DISCO_INFO)!;
+        q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || !String(f.attrs.var).startsWith(MAM));
+      })
+    : "pass";
+
 /** XEP-0045 (owner use cases, service, business rules), XEP-0410, XEP-0421 and room archives: server bugs the cases must catch. */
 /** A room archive's result whose forwarded message has lost its `name` children in `ns`. */
 const archivedWithout =
@@ -1170,13 +1179,36 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-MUC-DISCO-01"],
     description: "a room whose archive answers queries does not list urn:xmpp:mam:2",
-    fault: (el, ctx) =>
-      !isHarness(ctx) && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node
-        ? changed(el, (c) => {
-            const q = c.getChild("query", DISCO_INFO)!;
-            q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || !String(f.attrs.var).startsWith(MAM));
-          })
-        : "pass",
+    fault: mamUnlisted,
+  },
+  {
+    // Eighteenth audit (2026-11-25): mam-muc-disco read whether the room has an archive from a query by a user not in it.
+    id: "mam-muc.unadvertised-occupants-only",
+    area: "mam",
+    requirements: ["MAM-MUC-DISCO-01"],
+    description: "a room's archive answers its occupants only (a user not in the room gets <forbidden/>, as XEP-0313 §6.1.2 lets a deployment limit access), and the room does not list urn:xmpp:mam:2",
+    stream: (() => {
+      /** Rooms each connection is in (its self-presence seen, no exit since): connection and room. */
+      const inRoom = new Set<string>();
+      const outsiders = onRoomQueries(
+        (_q, to, ctx) => !inRoom.has(`${ctx.conn.id} ${to}`),
+        (_results, answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : [answer]),
+      );
+      return {
+        fromClient: outsiders.fromClient,
+        element: (el, ctx) => {
+          if (!ctx.conn.jid || isHarness(ctx)) return "pass";
+          if (occupantPresence(el) && isSelf(el)) {
+            const key = `${ctx.conn.id} ${bare(fromOf(el))}`;
+            if (el.attrs.type === undefined) inRoom.add(key);
+            else if (unavailable(el) && !hasCode(el, "303")) inRoom.delete(key);
+            return "pass";
+          }
+          const action = outsiders.element!(el, ctx);
+          return action === "pass" ? mamUnlisted(el, ctx) : action;
+        },
+      };
+    })(),
   },
   {
     id: "mam-muc.not-stored",
