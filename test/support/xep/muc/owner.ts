@@ -1224,11 +1224,15 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-NICK-04"],
     description:
-      "the service lower-cases every roomnick (its policy, XEP-0045 Example 51), at entry too: the self-presence on entry comes from the lower-cased nickname with status code 210, but after a nickname change the new self-presence lacks 210",
+      "the service lower-cases every roomnick (its policy, XEP-0045 Example 51), at entry too: presences and messages come from the lower-cased occupant JID, the self-presence on entry with status code 210, but after a nickname change the new self-presence lacks 210",
     fault: (() => {
       /** Rooms each connection is in (its self-presence on entry seen). */
       const inRoom = new Map<number, Set<string>>();
       return (el: Element, ctx: FaultContext): FaultAction => {
+        // Eighteenth audit (2026-11-25): what an occupant says (a groupchat message, a subject) comes from the same lower-cased occupant JID.
+        const sender = resourceOf(fromOf(el));
+        if (!isHarness(ctx) && el.name === "message" && isOccupant(fromOf(el)) && sender !== sender.toLowerCase())
+          return changed(el, (c) => (c.attrs.from = `${bare(fromOf(el))}/${sender.toLowerCase()}`));
         if (isHarness(ctx) || el.name !== "presence" || !isOccupant(fromOf(el)) || !userX(el)) return "pass";
         const room = bare(fromOf(el));
         const nick = resourceOf(fromOf(el));
