@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, harnessSession, when, type FaultDef } from "../../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -698,6 +698,62 @@ export const FAULTS: FaultDef[] = [
       (el) => asksRegistration(el) && el.attrs.type === "set",
       (answer) => (answer.attrs.type === "result" ? "drop" : "pass"),
     ),
+  },
+  {
+    // Eighteenth audit (2026-11-25): muc-reg-nick-210 looked for the rename at the nickname as the user wrote it.
+    id: "muc.reg.renamed-folded-without-210",
+    area: "muc",
+    requirements: ["MUC-REG-14"],
+    description:
+      "a registration moves the registrant, in the room, to the registered nickname case-folded (§17.1 lets a service fold roomnicks): every occupant gets the unavailable presence (303) from the old occupant JID and the available one from the new, without status code 210",
+    stream: (() => {
+      const occupancy = new Occupancy();
+      /** Registrations sent: connection and IQ id → the room and the registered nickname, folded. */
+      const submitted = new Map<string, { room: string; nick: string }>();
+      /** Each connection's latest self-presence in each room: connection and room → that presence. */
+      const selves = new Map<string, Element>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (!asksRegistration(el) || el.attrs.type !== "set") return;
+          const field = el
+            .getChild("query", REGISTER)
+            ?.getChild("x", DATA)
+            ?.getChildren("field")
+            .find((f) => f.attrs.var === "muc#register_roomnick");
+          const nick = field?.getChildText("value");
+          if (nick) submitted.set(`${conn.id} ${str(el.attrs.id)}`, { room: str(el.attrs.to), nick: nick.toLowerCase() });
+        },
+        element: (el, ctx) => {
+          const { conn } = ctx;
+          if (harnessSession(conn.jid)) return "pass";
+          occupancy.see(el, conn.id);
+          if (el.name === "presence" && el.attrs.type === undefined && atService(el.attrs.from) && hasStatus(el, "110")) selves.set(`${conn.id} ${bare(el.attrs.from)}`, el);
+          if (el.name !== "iq" || el.attrs.type !== "result") return "pass";
+          const key = `${conn.id} ${str(el.attrs.id)}`;
+          const reg = submitted.get(key);
+          submitted.delete(key);
+          const self = reg && occupancy.inRoom(conn.id, reg.room) ? selves.get(`${conn.id} ${reg.room}`) : undefined;
+          if (!reg || !self || resourceOf(self.attrs.from) === reg.nick) return "pass";
+          const old = str(self.attrs.from);
+          const renamed = `${reg.room}/${reg.nick}`;
+          const item = userX(self)?.getChild("item");
+          const moved = (to: string, mine: boolean) => {
+            const gone = new Element("presence", { from: old, to, type: "unavailable" });
+            const x = gone.c("x", { xmlns: MUC_USER });
+            x.c("item", { ...(item?.attrs ?? {}), nick: reg.nick });
+            x.c("status", { code: "303" });
+            if (mine) x.c("status", { code: "110" });
+            const back = new Element("presence", { from: renamed, to });
+            const y = back.c("x", { xmlns: MUC_USER });
+            if (item) y.cnode(copyOf(item));
+            if (mine) y.c("status", { code: "110" });
+            return [gone, back];
+          };
+          for (const peer of ctx.peers()) if (!harnessSession(peer.jid) && occupancy.inRoom(peer.id, reg.room)) for (const p of moved(peer.jid!, false)) peer.deliver(p);
+          return [el, ...moved(conn.jid!, true)];
+        },
+      };
+    })(),
   },
   // §7.12: the reserved nickname.
   {
