@@ -19,11 +19,14 @@ export const roomJid = (name: string, uid: string, service: string) => `${name}-
 /**
  * What every room made at set-up is configured with, unless the case names the field: persistent, so that it waits
  * empty for the steps; and, where the form offers it, broadcasting every role's presence (§7.2.2 lets a room be
- * configured not to, and which roles a new room broadcasts is the service's default: a case never relies on it).
+ * configured not to, and which roles a new room broadcasts is the service's default: a case never relies on it);
+ * and open where the form offers members-only (§10.1.1 leaves a new room's type to the service's default, which a
+ * deployment may make members-only: a case that needs a members-only room says so).
  */
 const ROOM_DEFAULTS: Record<string, string | string[]> = {
   "muc#roomconfig_persistentroom": "1",
   "muc#roomconfig_presencebroadcast?": ["moderator", "participant", "visitor"],
+  "muc#roomconfig_membersonly?": "0",
 };
 
 /** The fields a configuration key names: `a|b` names either, `a?` is optional. */
