@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { answering, changed, STANZAS, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
 const EXTDISCO = "urn:xmpp:extdisco:2";
@@ -80,6 +80,19 @@ export const FAULTS: FaultDef[] = [
       const hidden = unadvertised(el, ctx);
       return hidden !== "pass" ? hidden : noHost(el, ctx);
     },
+  },
+  {
+    // Eighteenth audit: extdisco-services-answered took any error to the second request as "no support", so a
+    // server that refuses the list with forbidden (XEP-0215 §2: no permission, a server that supports the
+    // protocol; RFC 6120 §8.4 makes an unknown namespace service-unavailable) and hides the feature passed.
+    id: "extdisco.forbidden.unadvertised",
+    area: "extdisco",
+    requirements: ["EXTDISCO-DISCO-01"],
+    description: "the server refuses the list of external services with forbidden, and its disco#info does not list urn:xmpp:extdisco:2",
+    fault: (el, ctx) =>
+      result("services")(el)
+        ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))]
+        : unadvertised(el, ctx),
   },
   {
     id: "extdisco.list.unanswered",
