@@ -224,6 +224,18 @@ export const FAULTS: FaultDef[] = [
     stream: whitespaceChoked(),
   },
   {
+    // Eighteenth audit: vcavatar-broadcast (and the vCard-to-PEP conversion cases) waited for the vCard set's
+    // result as set-up, so a server that never answers it (XEP-0054 §3.2, VCARD-OWN-SET-01) was skipped.
+    id: "vcard.set.unanswered",
+    area: "avatar",
+    requirements: ["VCARD-OWN-SET-01"],
+    description: "a user's own vCard set is stored but never answered (no IQ-result, no IQ-error)",
+    stream: answering(
+      (el, { conn }) => el.attrs.type === "set" && Boolean(el.getChild("vCard", VCARD)) && (el.attrs.to === undefined || el.attrs.to === bare(conn.jid)),
+      () => "drop",
+    ),
+  },
+  {
     id: "avconv.p2v.url-info-picked",
     area: "avatar",
     requirements: ["AVCONV-P2V-04"],
