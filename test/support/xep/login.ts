@@ -89,6 +89,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Eighteenth audit: sasl2-not-before-tls judged FAST-SEC-01 on the <authentication/> check of SASLTWO-SEC-01, so
+    // SASL2 offered before TLS without FAST failed the FAST rule too (it has a check of its own now: no <fast/> there).
+    id: "login.sasl2.before-tls-without-fast",
+    area: "login",
+    requirements: ["SASLTWO-SEC-01"],
+    description: "SASL2 is offered in the features before STARTTLS, without FAST (no <inline/>)",
+    stream: onElement((el) =>
+      isFeatures(el) && el.getChild("starttls") && !el.getChild("authentication", SASL2)
+        ? changed(el, (c) => {
+            c.c("authentication", { xmlns: SASL2 }).c("mechanism").t("SCRAM-SHA-1");
+          })
+        : "pass",
+    ),
+  },
+  {
     id: "login.sasl2.no-mechanism",
     area: "login",
     requirements: ["SASLTWO-FEATURE-04"],
