@@ -201,6 +201,24 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Eighteenth audit: sm-ack-repeat took the unasked <a/> for the answer to its first <r/>, so a server that answered
+    // its two <r/> with one <a/> passed SM-ACK-01.
+    id: "mobile.sm.ack.coalesced-after-unasked",
+    area: "mobile",
+    requirements: ["SM-ACK-01"],
+    description: "an <a/> nobody asked for right after <enabled/> (h 0), and two <r/> sent together answered with one <a/> (the stream's second <a/> from the server left out)",
+    stream: (() => {
+      const answers = new WeakMap<ProxiedConnection, number>();
+      return sm((el, _s, ctx) => {
+        if (isSm(el, "enabled")) return [el, xml("a", { xmlns: SM, h: "0" })];
+        if (!isSm(el, "a")) return "pass";
+        const n = (answers.get(ctx.conn) ?? 0) + 1;
+        answers.set(ctx.conn, n);
+        return n === 2 ? "drop" : "pass";
+      });
+    })(),
+  },
+  {
     // What the cases of unacknowledged stanzas first need: the stanza reached the client (RFC 6121 §8.5.3.1).
     id: "mobile.sm.managed-stream-loses-messages",
     area: "mobile",
@@ -571,6 +589,17 @@ export const VARIATIONS: Variation[] = [
     fault: when(
       (el) => isSm(el, "a"),
       (el) => [el, xml("r", { xmlns: SM })],
+    ),
+  },
+  {
+    // Eighteenth audit: sm-ack-repeat (and the ack cases beside it) took the first <a/> not yet matched, so an unasked one
+    // before the <r/> was judged as its answer (a count from before the case's stanzas, or the second <r/>'s answer).
+    id: "mobile-ack-unasked",
+    description:
+      'an <a/> nobody asked for right after <enabled/>, with the count then (0) (XEP-0198 §4: "Either party MAY send an <a/> element at any time (e.g., after it has received a certain number of stanzas, or after a certain period of time), even if it has not received an <r/> element from the other party.")',
+    fault: when(
+      (el) => isSm(el, "enabled"),
+      (el) => [el, xml("a", { xmlns: SM, h: "0" })],
     ),
   },
   {
