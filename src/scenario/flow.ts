@@ -18,6 +18,9 @@ import { FEATURES, type Feature, type PlannedStep, type RawConnectionSpec, type 
  * matrix cell's `when`, and that every requirement the case cites is proved by some step. The steps come out
  * planned (compile.ts): what each proves, at which level, and what it depends on.
  */
+/** An available presence addressed to a room's occupant placeholder: `<presence to='${lobby/Bob}'`. */
+const ENTERS = /^\s*<presence\b(?![^>]*\btype=)[^>]*\bto=(['"])\$\{([A-Za-z_][\w-]*)\/([^}|'"]+)\}\1/;
+
 export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, key?: string) => SourcePos, cell?: Cell): PlannedStep[] {
   const { accounts, connections, roster, rooms, remotes, rawLabels, sessions, actorOf } = parties;
   // Names a placeholder may use, growing with each step's captures.
@@ -106,6 +109,10 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
         }
       }
     };
+    // A presence to ${room/Nick} enters the room (or changes nickname there): the runner binds the placeholder to the
+    // occupant JID the room gives.
+    const entering = step.kind === "send" ? ENTERS.exec(step.xml) : null;
+    if (step.kind === "send" && entering && roomNames.has(entering[2])) step = { ...step, enters: `${entering[2]}/${entering[3]}` };
     if (step.kind === "one-of") {
       // Each alternative's steps run in order, so a capture serves the alternative's later steps; after the
       // step only captures that every alternative makes are certain.

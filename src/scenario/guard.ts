@@ -23,8 +23,11 @@ const SUBSCRIPTION = new Set(["subscribe", "subscribed", "unsubscribe", "unsubsc
 const rank = (l: Level) => LEVELS.length - LEVELS.indexOf(l);
 
 const account = (label: string) => label.split("/")[0];
-/** "${juliet}" → juliet; "${juliet/balcony}" → juliet/balcony; anything else → undefined. */
-const placeholder = (v: string) => /^\$\{([a-z][a-z0-9]*(?:\/[A-Za-z0-9_-]+)?)\}$/.exec(v)?.[1];
+/**
+ * "${juliet}" → juliet; "${juliet/balcony}" and "${juliet}/balcony" → juliet/balcony (the second, a room's occupant
+ * by the nickname asked for, whatever JID the room gave: run/case/entries.ts); anything else → undefined.
+ */
+const placeholder = (v: string) => /^\$\{([a-z][a-z0-9]*(?:\/[A-Za-z0-9_-]+)?)\}$/.exec(v.replace(/^\$\{([a-z][a-z0-9]*)\}(\/[A-Za-z0-9_-]+)$/, "${$1$2}"))?.[1];
 
 function root(xml: string): Element | undefined {
   try {

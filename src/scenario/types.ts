@@ -301,7 +301,8 @@ interface StepBase {
 }
 
 export type Step =
-  | (StepBase & { kind: "send"; xml: string })
+  /** `enters`: a presence to `${room/Nick}` ("lobby/Bob"), which binds it to the occupant JID the room gives (run/case/entries.ts). */
+  | (StepBase & { kind: "send"; xml: string; enters?: string })
   | (StepBase & { kind: "receive"; mode: "one" | "in-order" | "all-of"; patterns: string[] })
   /**
    * Alternatives credit the step's requirements, unless one names its own (`requirements: []`: an allowed answer

@@ -20,6 +20,7 @@ import type { Participant } from "../participant.ts";
 import { retry, type Retrying } from "./retry.ts";
 import { connectRaw, startSession } from "./connect.ts";
 import { HarnessError } from "./errors.ts";
+import { Entries } from "./entries.ts";
 import { waitOf } from "./wait-policy.ts";
 import type { Health } from "../liveness.ts";
 
@@ -78,6 +79,8 @@ export class CaseScope {
   readonly choices: CaseResult["choices"] = [];
   /** When the latest action step ran (transcript time): stanzas before it cannot be the answer to it. */
   lastActionAt = 0;
+  /** The occupant JIDs rooms gave the case's entries: what `${room/Nick}` stands for once the room answered. */
+  readonly entries = new Entries();
   /** The stanza the latest single-pattern 'receives' matched: what its `also:` steps check. */
   lastReceived?: Received;
   private readonly credentials = new Map<string, { creds: Credentials; side: Side }>();
@@ -333,8 +336,9 @@ export class CaseScope {
     this.raws.forEach((c) => c.drop());
   }
 
-  /** A pattern or stanza of the scenario with its placeholders filled. */
+  /** A pattern or stanza of the scenario with its placeholders filled (a room's occupants as the room named them). */
   parse(text: string, bindings: Bindings = this.bindings): Element {
+    this.entries.settle(this.bindings);
     return parsePattern(fill(text, { ...bindings, ...this.counters() }));
   }
 

@@ -126,6 +126,8 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   ...httpHandlers,
   ...boshHandlers,
   async send(step, scope) {
+    if (step.enters && !scope.isRaw(step.actor) && !scope.remotes.has(step.actor))
+      scope.entries.expect(step.enters, scope.bindings[step.enters.slice(0, step.enters.indexOf("/"))], scope.participant(step.actor).inbox);
     if (scope.isRaw(step.actor)) {
       actOn(scope, step).c.send(fill(step.xml, { ...scope.bindings, ...scope.counters() }));
       return undefined;
@@ -137,8 +139,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   async receive(step, scope) {
     const s = scope.participant(step.actor);
     const items = () => receivable(scope, step.actor);
-    const patterns = step.patterns.map((p) => scope.parse(p));
-    const { found, decidedBy } = await decide(scope, s, () => findNow(items(), patterns, step.mode, scope.bindings), step);
+    // Parsed on every look: a room's answer may bind an occupant placeholder meanwhile (entries.ts).
+    const parsed = () => step.patterns.map((p) => scope.parse(p));
+    const { found, decidedBy } = await decide(scope, s, () => findNow(items(), parsed(), step.mode, scope.bindings), step);
+    const patterns = parsed();
     if (found) {
       consume(found);
       keep(scope, found.captures);
@@ -181,9 +185,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
 
   async "receive-one-of"(step, scope) {
     const s = scope.participant(step.actor);
-    const alternatives = step.alternatives.map((a) => ({ name: a.name, patterns: a.patterns.map((p) => scope.parse(p)) }));
+    // Parsed on every look: a room's answer may bind an occupant placeholder meanwhile (entries.ts).
+    const parsed = () => step.alternatives.map((a) => ({ name: a.name, patterns: a.patterns.map((p) => scope.parse(p)) }));
     const probe = () => {
-      for (const alt of alternatives) {
+      for (const alt of parsed()) {
         const found = findNow(receivable(scope, step.actor), alt.patterns, "in-order", scope.bindings);
         if (found) return { found, name: alt.name };
       }
@@ -198,6 +203,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       scope.lastReceived = hit.found.picked.length === 1 ? hit.found.picked[0] : undefined;
       return undefined;
     }
+    const alternatives = parsed();
     const miss = missed(scope, step, step.actor, alternatives[0].patterns[0], `received none of the alternatives (${step.alternatives.map((a) => a.name).join(", ")}); the first:`, decidedBy);
     return { ...miss, expected: alternatives.flatMap((a) => a.patterns.map((p) => `${a.name}: ${p.toString()}`)) };
   },
@@ -370,6 +376,7 @@ const holdsNow: { [K in ExpectKind]: Holds<K> } = {
 /** Whether every expectation of one alternative holds right now (without consuming), with what it would take. */
 function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | { ok: false; step: ExpectStep } {
   const picked: Received[] = [];
+  scope.entries.settle(scope.bindings);
   let caps: Captures = { ...scope.bindings };
   for (const st of steps) {
     const found = (holdsNow[st.kind] as Holds<ExpectKind>)(scope, st, caps, picked);
