@@ -337,9 +337,9 @@ export class CaseScope {
   }
 
   /** A pattern or stanza of the scenario with its placeholders filled (a room's occupants as the room named them). */
-  parse(text: string, bindings: Bindings = this.bindings): Element {
+  parse(text: string, bindings: Bindings = this.bindings, counters: Bindings = this.counters()): Element {
     this.entries.settle(this.bindings);
-    return parsePattern(fill(text, { ...bindings, ...this.counters() }));
+    return parsePattern(fill(text, { ...bindings, ...counters }));
   }
 
   /** ${c1.sent} and ${c1.received}: a raw connection's XEP-0198 counters as they stand (see RawConnection.sm). */

@@ -139,8 +139,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   async receive(step, scope) {
     const s = scope.participant(step.actor);
     const items = () => receivable(scope, step.actor);
-    // Parsed on every look: a room's answer may bind an occupant placeholder meanwhile (entries.ts).
-    const parsed = () => step.patterns.map((p) => scope.parse(p));
+    // Parsed on every look: a room's answer may bind an occupant placeholder meanwhile (entries.ts). A raw
+    // connection's counters are the step's start's: the barrier's own pings count too.
+    const counters = scope.counters();
+    const parsed = () => step.patterns.map((p) => scope.parse(p, scope.bindings, counters));
     const { found, decidedBy } = await decide(scope, s, () => findNow(items(), parsed(), step.mode, scope.bindings), step);
     const patterns = parsed();
     if (found) {
@@ -185,8 +187,9 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
 
   async "receive-one-of"(step, scope) {
     const s = scope.participant(step.actor);
-    // Parsed on every look: a room's answer may bind an occupant placeholder meanwhile (entries.ts).
-    const parsed = () => step.alternatives.map((a) => ({ name: a.name, patterns: a.patterns.map((p) => scope.parse(p)) }));
+    // Parsed on every look (as for 'receives'), with the counters of the step's start.
+    const counters = scope.counters();
+    const parsed = () => step.alternatives.map((a) => ({ name: a.name, patterns: a.patterns.map((p) => scope.parse(p, scope.bindings, counters)) }));
     const probe = () => {
       for (const alt of parsed()) {
         const found = findNow(receivable(scope, step.actor), alt.patterns, "in-order", scope.bindings);
