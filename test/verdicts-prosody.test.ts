@@ -66,6 +66,7 @@ test("Prosody behind a proxy that kills one connection in five during set-up: th
       chaotic.cases.some((c) => c.setupRetries?.length),
       "retries are counted in the results",
     );
+    assert.deepEqual(chaotic.accounts.left ?? [], []);
     assert.equal(chaotic.accounts.notRemoved, 0);
     assert.deepEqual(pros.accounts(), []);
   } finally {

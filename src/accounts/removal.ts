@@ -1,4 +1,4 @@
-import { pauseBefore, RETRY_BACKOFF_MS } from "../util/retry.ts";
+import { MID_CASE_ATTEMPTS, pauseBefore } from "../util/retry.ts";
 import type { Credentials, Session } from "../xmpp/connections/session.ts";
 import type { Provisioner } from "./types.ts";
 
@@ -24,7 +24,8 @@ export async function removeAccount(provisioner: Provisioner, creds: Credentials
       why = (err as Error).message;
     }
   }
-  for (let attempt = 1; attempt <= RETRY_BACKOFF_MS.length; attempt++) {
+  // A removal cannot start over on other accounts, as set-up does: it gets a mid-case login's attempts.
+  for (let attempt = 1; attempt <= MID_CASE_ATTEMPTS; attempt++) {
     await pauseBefore(attempt, giveUp);
     if (giveUp?.aborted) return givenUp();
     try {

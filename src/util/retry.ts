@@ -8,8 +8,8 @@ import { setTimeout as pause } from "node:timers/promises";
 export const RETRY_BACKOFF_MS = [0, 25, 50, 100, 200, 400] as const;
 
 /**
- * Attempts of a login a step asks for (`bob/b2 connects`): in the middle of a case it cannot start over on fresh
- * accounts as set-up does, so it gets more, at the schedule's last pause (about 2.4 s of waiting in all). Against a server
+ * Attempts of a login a step asks for (`bob/b2 connects`) and of an account's removal: neither can start over on
+ * fresh accounts as set-up does (a run removes hundreds, so six attempts left one behind now and then), so they get more, at the schedule's last pause (about 2.4 s of waiting in all). Against a server
  * that kills one connection in five it fails for good about once in ten million.
  */
 export const MID_CASE_ATTEMPTS = 10;
