@@ -129,6 +129,22 @@ export const FAULTS: FaultDef[] = [
     stream: answeringCommand("block", true, (answer) => (answer.attrs.type === "result" ? "drop" : "pass")),
   },
   {
+    // Nineteenth audit: a refusal XEP-0191 §3.3 allows, not a bug ("If the server can successfully process the block
+    // command, it MUST return an IQ-result:", and "Other standard XMPP stanza errors also apply"). The cases that
+    // judge a block's result (BLOCK-SET-01) failed that MUST on it; they now skip, naming the condition (refused:).
+    // No case should notice it: it survives the mutation bench, as it must. (The proxy cannot keep the command from
+    // the server, so the block is in force behind the error; a skipped case never looks at it.)
+    id: "blocking.block.refused",
+    area: "blocking",
+    requirements: ["BLOCK-SET-01"],
+    description: "a deployment short of resources refuses every block command naming JIDs with <resource-constraint/> (type 'wait')",
+    stream: answeringCommand("block", true, (answer) =>
+      answer.attrs.type === "result"
+        ? [xml("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) }, xml("error", { type: "wait" }, xml("resource-constraint", { xmlns: STANZAS })))]
+        : "pass",
+    ),
+  },
+  {
     id: "blocking.block.empty-accepted",
     area: "blocking",
     requirements: ["BLOCK-SET-03"],

@@ -296,6 +296,27 @@ export const FAULTS: FaultDef[] = [
     stream: unsupportedSilent(PING, asks("ping", PING)),
   },
   {
+    // Nineteenth audit: a refusal XEP-0202 allows, not a bug: the children are REQUIRED in a result (§2), and "The
+    // standard error conditions described in Error Condition Mappings (XEP-0086) apply" (§3), also where the feature
+    // is listed (a policy keeping the server's offset private, §6). time-server failed TIME-TZO-01 and TIME-UTC-01 at
+    // MUST on it and now skips, naming the refusal; time-server-answered takes it as 'refused while listed' (credits
+    // nothing) and disco-feature-works as a refusal other than an unsupported protocol's: no case should notice it.
+    id: "entity.time.refused-while-listed",
+    area: "entity",
+    requirements: ["TIME-TZO-01", "TIME-UTC-01"],
+    description: "the server lists urn:xmpp:time but refuses every entity time query of itself with <forbidden/> (a privacy policy)",
+    fault: when(
+      (el) => resultWith("time", TIME)(el) && serverMade(el),
+      (el) => [
+        xml(
+          "iq",
+          { type: "error", id: el.attrs.id, ...(el.attrs.from && { from: el.attrs.from }), ...(el.attrs.to && { to: el.attrs.to }) },
+          xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })),
+        ),
+      ],
+    ),
+  },
+  {
     id: "entity.time.not-advertised",
     area: "entity",
     requirements: ["TIME-DISCO-01"],
