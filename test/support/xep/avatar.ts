@@ -116,6 +116,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Nineteenth audit: avconv-disco took a vCard get answered with an IQ result holding no <vCard/> for none of its
+    // outcomes, so a server that does not convert and answers so (breaking XEP-0054 §3.1, which vcard-own-empty
+    // judges, not XEP-0398 §2) failed AVCONV-DISCO-01 at MUST. Such an answer shows no PHOTO: the case now takes it
+    // as its empty-result outcome, crediting nothing. ejabberd 23.01, which does not convert: fail -> pass; Prosody 13,
+    // which converts: pass (listed) both ways. vcard-own-empty fails on it (VCARD-OWN-EMPTY-01).
+    id: "vcard.own.no-vcard-element",
+    area: "avatar",
+    requirements: ["VCARD-OWN-EMPTY-01"],
+    description: "a get for a vCard that does not exist is answered with an empty IQ result, without the empty <vCard/> XEP-0054 §3.1 asks for",
+    fault: when(
+      (el) => vCardResult(el) !== undefined && vCardResult(el)!.getChildElements().length === 0,
+      (el) => changed(el, (c) => (c.children = [])),
+    ),
+  },
+  {
     id: "avconv.vcard.photo-lost",
     area: "avatar",
     requirements: ["AVCONV-P2V-01", "VCAVATAR-GET-01"],
