@@ -362,7 +362,8 @@ export class CaseScope {
   barrier(observers: Participant[], signal?: AbortSignal, actors: Participant[] = this.participants): Promise<void> {
     // A case's rooms and its upload service speak for themselves: each is pinged too (their answers follow what they sent).
     const rooms = this.ctx.muc ? this.sc.rooms.map((r) => this.bindings[r.name]) : [];
-    const upload = this.ctx.upload && this.sc.needs.some((n) => n.name === "upload") ? [this.ctx.upload] : [];
+    // Every need asked of the upload service (its feature, or its disco#info alone), not the feature only.
+    const upload = this.ctx.upload && this.sc.needs.some((n) => "at" in n.shape && n.shape.at === "upload") ? [this.ctx.upload] : [];
     return barrier(observers, actors, this.ctx.timeoutMs, this.ctx.quietMs, signal, [...rooms, ...upload]);
   }
 
