@@ -7,6 +7,8 @@ import { escapeXML } from "ltx";
  * ${uid} (unique to the case) and ${NAME} for values captured earlier with {capture:NAME}. Filters after a
  * '|' change the value: ${juliet|local|upper} is the upper-cased localpart (for RFC 7622's case rules).
  * ${uid|sha1} is the value's SHA-1 in base64, the form of a XEP-0115 verification string (a 'ver' new to the server).
+ * ${lobby/Bob|nick} is the resourcepart of an occupant JID: the nickname the room gave the occupant who asked for
+ * Bob (XEP-0045 §7.2.2 lets a room rewrite it), for an admin item's nick='…' that names the occupant.
  * ${juliet|password} and ${juliet|newpassword} are the account's password and a second one the harness chose
  * for a case that changes it (XEP-0077 §3.3): secrets of the account, bound as "juliet|password", not derived
  * from its JID, so they come first; ${juliet|plain} is SASL PLAIN's initial response with the password.
@@ -17,6 +19,7 @@ const FILTERS: Record<string, (v: string) => string> = {
   upper: (v) => v.toUpperCase(),
   local: (v) => (v.includes("@") ? v.split("@")[0] : ""),
   sha1: (v) => createHash("sha1").update(v).digest("base64"),
+  nick: (v) => (v.includes("/") ? v.slice(v.indexOf("/") + 1) : ""),
 };
 
 /**

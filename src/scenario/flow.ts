@@ -91,7 +91,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
         for (const name of placeholdersIn(text)) {
           if (!isKnown(name, names)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder \${${name}}; known here: ${[...names].join(", ")}`);
         }
-        for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local, sha1; first: password, newpassword)`);
+        for (const f of unknownFilters(text)) throw new ScenarioError(xmlPos, `steps[${i}]: unknown placeholder filter '|${f}' (filters: upper, local, sha1, nick; first: password, newpassword)`);
         for (const key of secretsIn(text)) {
           if (!secrets.has(key))
             throw new ScenarioError(xmlPos, `steps[${i}]: \${${key}} names no secret: |password is an account's (not a remote user's), |newpassword one of an account with 'disposable: true'`);

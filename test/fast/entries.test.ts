@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse, type Element } from "ltx";
 import { Entries } from "../../src/run/case/entries.ts";
+import { fill } from "../../src/match/template.ts";
 import type { Received } from "../../src/xmpp/connections/inbox.ts";
 
 const ROOM = "lobby-1@conference.localhost";
@@ -43,4 +44,18 @@ test("a nickname kept, an entry refused and another's attempt at a taken nicknam
   bob.add(self("alice2"));
   entries.settle(bindings);
   assert.deepEqual(bindings, {});
+});
+
+test("${room/Nick|nick} is the nickname the room gave that occupant: the one asked for until a self-presence names another", () => {
+  const bindings: Record<string, string> = { lobby: ROOM, "lobby/*": "occupants" };
+  const revoke = "<item nick='${lobby/Bob|nick}' role='visitor'/>";
+  assert.equal(fill(revoke, bindings), "<item nick='Bob' role='visitor'/>", "not rebound: the nickname asked for");
+  const entries = new Entries();
+  const bob = arrivals();
+  entries.expect("lobby/Bob", ROOM, bob);
+  bob.add(self("b&amp;b/1", ["110", "210"])); // the resourcepart b&b/1
+  entries.settle(bindings);
+  assert.equal(fill(revoke, bindings), "<item nick='b&amp;b/1' role='visitor'/>", "the whole resourcepart (a '/' in it too), escaped for XML");
+  assert.equal(fill("{re:${lobby/Bob|nick}}", bindings), "{re:b&amp;b\\/1}", "inside {re:…} a literal");
+  assert.equal(fill("${lobby|nick}", bindings), "", "a bare JID has no resourcepart");
 });
