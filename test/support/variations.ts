@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
-import { bare, type Fault, type FaultAction } from "./fault-proxy.ts";
+import { bare, type Fault, type FaultAction, type StreamFault } from "./fault-proxy.ts";
 import { XEP_VARIATIONS } from "./xep/index.ts";
 
 /**
@@ -13,6 +13,12 @@ export interface Variation {
   /** What the server does differently, and the rule that allows it. */
   description: string;
   fault: Fault;
+  /**
+   * What it must see of what clients send (a room's configuration form, a message it refuses), for a variation
+   * that cannot tell its case from what the server sends: bench/try-case.ts applies it with `fault`; the runs of
+   * every variation at once do not, and such a variation's `fault` then changes nothing.
+   */
+  stream?: StreamFault;
   /** Set where it changes what only that server sends: the other server's run is not expected to use it. */
   only?: Server;
 }

@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../../fault-kit.ts";
 import type { Fault, FaultAction, FaultContext, StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -831,6 +831,43 @@ export const FAULTS: FaultDef[] = [
 ];
 
 /** What XEP-0045 lets a service do differently in these areas, which no case may fail on. */
+/**
+ * Nineteenth audit (2026-11-25), a variation (§7.2.13: "Whether such history is sent, and how many messages comprise
+ * the history, shall be determined by the chat service implementation"; §7.2.14's limits say how many, never which):
+ * where the room sends a newcomer fewer history messages than it reflected live, it sends the oldest of them instead
+ * of the latest (each as it was reflected, with the room's stamps). The history is held until the subject, which ends it.
+ */
+function historyOldestKept(): Fault {
+  const live = remembered();
+  const held = new Map<string, Element[]>(); // "connection room" -> the history it was sent
+  return knowing((el, ctx, r) => {
+    live.note(el);
+    const room = bareOf(fromOf(el));
+    const key = `${ctx.conn.id} ${room}`;
+    if (isHistory(el) && r.entering(ctx, room)) {
+      held.set(key, [...(held.get(key) ?? []), el]);
+      return []; // held, never lost
+    }
+    const history = held.get(key);
+    if (!history || !isSubject(el) || !r.entering(ctx, room)) return "pass";
+    held.delete(key);
+    const kept = live.of(room);
+    if (history.length >= kept.length) return [...history, el];
+    const oldest = history.map(
+      (h, i) =>
+        changed(h, (c) => {
+          const m = kept[i];
+          c.attrs.from = m.attrs.from;
+          if (m.attrs.id === undefined) delete c.attrs.id;
+          else c.attrs.id = m.attrs.id;
+          const stamps = c.children.filter((k): k is Element => typeof k !== "string" && (k.getNS() === DELAY || k.getNS() === "jabber:x:delay"));
+          c.children = [...m.children.filter((k) => typeof k === "string" || (k.getNS() !== DELAY && k.getNS() !== "jabber:x:delay")).map((k) => (typeof k === "string" ? k : copyOf(k))), ...stamps];
+        })[0],
+    );
+    return [...oldest, el];
+  });
+}
+
 export const VARIATIONS: Variation[] = [
   {
     id: "muc.var.status-codes-reordered",
@@ -901,5 +938,13 @@ export const VARIATIONS: Variation[] = [
     id: "muc.var.history-legacy-delay",
     description: 'history messages also carry the legacy jabber:x:delay (XEP-0045 §7.2.13: "some implementations include both formats for backward compatibility")',
     fault: (el) => (isHistory(el) ? changed(el, (c) => c.append(xml("x", { xmlns: "jabber:x:delay", from: bareOf(fromOf(el)), stamp: "20021013T23:58:37" }))) : "pass"),
+  },
+  {
+    // Nineteenth audit (2026-11-25): muc-history-combined (maxstanzas-binds), muc-history-maxstanzas (two) and
+    // muc-history-service-limit asked for the latest messages where the text limits only how many.
+    id: "muc.var.history-oldest-kept",
+    description:
+      'where the room sends a newcomer fewer history messages than it has, it sends the oldest ones, not the latest (XEP-0045 §7.2.13: "how many messages comprise the history, shall be determined by the chat service implementation"; §7.2.14\'s limits fix a number)',
+    fault: historyOldestKept(),
   },
 ];

@@ -256,6 +256,56 @@ function moderatedOwnerAdminParticipant(everyRoom = false): StreamFault {
   };
 }
 
+/**
+ * Nineteenth audit (2026-11-25): muc.role.owner-admin-participant (the owner and admins enter every room as
+ * participants: §5.1.2's SHOULD, MUC-ROLE-06, broken) in a service that keeps subject changes to moderators (§8.1's
+ * SHOULD, followed): the owner's subject change is refused with <forbidden/> (§8.1's MUST) and never made, so the
+ * other occupants get nothing and a newcomer gets the room's current subject, still empty (§7.2.15's MUST, followed).
+ */
+function ownerParticipantSubjectRefused(): StreamFault {
+  const base = moderatedOwnerAdminParticipant(true);
+  const demoted = new Set<string>(); // "connection room": the owner or an admin, shown as a participant
+  const entering = new Set<string>(); // "connection room": self-presence came, the room's subject not yet
+  const refusedText = new Map<string, string>(); // room -> the subject it refused
+  const pending = new Map<string, Element>(); // "connection room" -> the refused change, not yet answered
+  const isSubject = (el: Element) => el.name === "message" && el.attrs.type !== "error" && Boolean(el.getChild("subject")) && !el.getChild("body") && !el.getChild("thread");
+  return {
+    fromClient: (el, ctx) => {
+      base.fromClient!(el, ctx);
+      if (harnessSession(ctx.conn.jid) || !isSubject(el) || el.attrs.type !== "groupchat" || !atService(el.attrs.to) || resourceOf(el.attrs.to) !== undefined) return;
+      const key = `${ctx.conn.id} ${str(el.attrs.to)}`;
+      if (!demoted.has(key)) return;
+      refusedText.set(str(el.attrs.to), el.getChildText("subject") ?? "");
+      pending.set(key, el);
+    },
+    element: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid)) return base.element!(el, ctx);
+      const room = bare(str(el.attrs.from));
+      const key = `${ctx.conn.id} ${room}`;
+      if (occupantPresence(el) && el.attrs.type === undefined && hasStatus(el, "110")) {
+        entering.add(key);
+        const item = itemOf(el);
+        if ((item?.attrs.affiliation === "owner" || item?.attrs.affiliation === "admin") && item.attrs.role === "moderator") demoted.add(key);
+      }
+      if (!(isSubject(el) && atService(el.attrs.from))) return base.element!(el, ctx);
+      const newcomer = entering.delete(key);
+      if (refusedText.get(room) !== (el.getChildText("subject") ?? "")) return "pass";
+      const request = pending.get(key);
+      if (request && !newcomer) {
+        pending.delete(key);
+        const error = new Element("message", { type: "error", from: room, ...(ctx.conn.jid && { to: ctx.conn.jid }), ...(request.attrs.id !== undefined && { id: request.attrs.id }) });
+        error.c("error", { type: "auth" }).c("forbidden", { xmlns: STANZAS });
+        return [error];
+      }
+      if (!newcomer) return "drop"; // another occupant's copy of a change that was never made
+      return changed(el, (c) => {
+        c.getChild("subject")!.children = [];
+        c.children = c.children.filter((k) => typeof k === "string" || k.name !== "delay");
+      });
+    },
+  };
+}
+
 /** XEP-0045 §5, §8.2-§8.5, §9.1-§9.8, §10.3-§10.8: server bugs the cases of this area must catch. */
 export const FAULTS: FaultDef[] = [
   // §8.2 kicks
@@ -335,6 +385,16 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ROLE-06"],
     description: "in every room, unmoderated ones included, the owner and admins enter as participants, not moderators, and their moderator requests (voice, kicks) are refused with forbidden",
     stream: moderatedOwnerAdminParticipant(true),
+  },
+  {
+    // Nineteenth audit (2026-11-25): muc-subject-delay judged the subject the owner set at MUST without asserting
+    // first that she is a moderator (a SHOULD), and mam-muc-subject warned on the archive for a change the room refused.
+    id: "muc.role.owner-participant-subject-refused",
+    area: "muc",
+    requirements: ["MUC-ROLE-06"],
+    description:
+      "the owner and admins enter every room as participants, not moderators, and the owner's subject change is refused with forbidden and never made: newcomers get the room's empty subject",
+    stream: ownerParticipantSubjectRefused(),
   },
   // §8.3, §8.4 voice (and §9.7: a moderator made a participant)
   {
@@ -769,6 +829,61 @@ export const FAULTS: FaultDef[] = [
     description: "the admin list leaves out an admin",
     stream: listShortened(listRequest("affiliation", "admin")),
   },
+  // Nineteenth audit (2026-11-25): the grant cases took any error to the case's own grant as a service without the
+  // affiliation (refused:, a skip) or judged it whatever the service offered; the room's set-up now makes a user who
+  // never enters an admin, an owner, a member or an outcast first. These grants are refused where the set-up's are
+  // made (skip -> fail), and the two services below lack an affiliation §5.2 lets them lack (fail -> skip).
+  {
+    id: "muc.admin.grant-error",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-01"],
+    description: "a service that has admins (the room set-up's grants are made) answers the case's own grant of admin status with <internal-server-error/> and announces no new admin",
+    stream: ownGrantRefused("admin"),
+  },
+  {
+    id: "muc.owner.grant-error",
+    area: "muc",
+    requirements: ["MUC-OWNER-GRANT-02", "MUC-OWNER-LIST-03"],
+    description:
+      "a service whose owners may make owners (the room set-up's grants are made) answers the case's own grant of owner status, or owner list change, with <internal-server-error/> and announces no new owner",
+    stream: ownGrantRefused("owner"),
+  },
+  {
+    id: "muc.member.grant-error",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-01"],
+    description: "a service that has members (the room set-up's grants are made) answers the case's own grant of membership with <internal-server-error/> and announces no new member",
+    stream: ownGrantRefused("member"),
+  },
+  {
+    // Not a MUST broken: §5.2 only RECOMMENDS the outcast affiliation. The suite must warn (MUC-AFFIL-02, judged by
+    // muc-enter-affiliations-granted) and skip the cases about bans, never fail them.
+    id: "muc.affiliation.no-outcast",
+    area: "muc",
+    requirements: ["MUC-AFFIL-02"],
+    description:
+      "a service without the outcast affiliation: every ban and every request for the ban list, the room set-up's too, is answered with <feature-not-implemented/>, and no presence names an outcast",
+    stream: affiliationMissing("outcast"),
+  },
+  {
+    // Not a MUST broken: §5.2 only RECOMMENDS the member affiliation (MUC-AFFIL-02, as above).
+    id: "muc.affiliation.no-member",
+    area: "muc",
+    requirements: ["MUC-AFFIL-02"],
+    description:
+      "a service without the member affiliation: every membership grant and every request for the member list, the room set-up's too, is answered with <feature-not-implemented/>, and no presence names a member",
+    stream: affiliationMissing("member"),
+  },
+  {
+    // Nineteenth audit (2026-11-25): muc-admin-ban-domain judged §9.2's order only on entries after the domain ban,
+    // with nobody of the domain in the room when it was made.
+    id: "muc.ban.domain-removes-affiliated",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-10"],
+    description:
+      "a ban of a domain removes every occupant of that domain as it is made, those with an affiliation of their own (a member, an admin, the owner) too: the domain is matched before the user's bare JID",
+    stream: domainBanRemovesEveryone(),
+  },
 ];
 
 /**
@@ -836,6 +951,97 @@ function errorInstead(answer: Element, condition: string): Element {
   return error;
 }
 
+/**
+ * Nineteenth audit (2026-11-25): the case's own grant of `affiliation` (a muc#admin set of its steps' sessions with
+ * an item of that affiliation, not the harness's room set-up) is answered with <internal-server-error/>, and from then
+ * on no case session gets an available presence of that room naming the affiliation: a service that has the
+ * affiliation (the set-up's grants are made) and fails this grant. The proxy cannot keep the server from making it;
+ * what the case's clients see is a grant refused and never announced.
+ */
+function ownGrantRefused(affiliation: string): StreamFault {
+  const request = casesOwn(adminSet((items) => items.some((i) => i.attrs.affiliation === affiliation)));
+  const refused = answering(request, (answer): FaultAction => (answer.attrs.type === "result" ? [errorInstead(answer, "internal-server-error")] : "pass"));
+  const rooms = new Set<string>();
+  return {
+    fromClient: (el, ctx) => {
+      refused.fromClient!(el, ctx);
+      if (request(el, ctx)) rooms.add(bare(str(el.attrs.to)));
+    },
+    element: (el, ctx) => {
+      const action = refused.element!(el, ctx);
+      if (action !== "pass") return action;
+      const unannounced = occupantPresence(el) && el.attrs.type === undefined && rooms.has(bare(str(el.attrs.from))) && itemOf(el)?.attrs.affiliation === affiliation;
+      return unannounced && !harnessSession(ctx.conn.jid) ? "drop" : "pass";
+    },
+  };
+}
+
+/**
+ * Nineteenth audit (2026-11-25): a service without the `affiliation` affiliation (§5.2: "Support for the admin,
+ * member, and outcast affiliations is RECOMMENDED."): every muc#admin set with an item of that affiliation and every
+ * request for its list, from any session (the harness's room set-up too), is answered with <feature-not-implemented/>,
+ * and no presence names the affiliation. (The proxy cannot keep the server from making the change.)
+ */
+function affiliationMissing(affiliation: string): StreamFault {
+  const asks = (el: Element) =>
+    el.name === "iq" && atService(el.attrs.to) && (itemsOf(adminQuery(el, "set")).some((i) => i.attrs.affiliation === affiliation) || listRequest("affiliation", affiliation)(el));
+  const refused = answering(asks, (answer): FaultAction => [errorInstead(answer, "feature-not-implemented")]);
+  return {
+    fromClient: refused.fromClient,
+    element: (el, ctx) => {
+      const action = refused.element!(el, ctx);
+      if (action !== "pass") return action;
+      return occupantPresence(el) && itemOf(el)?.attrs.affiliation === affiliation ? "drop" : "pass";
+    },
+  };
+}
+
+/**
+ * Nineteenth audit (2026-11-25): §9.2's order reversed for the occupants in the room when a domain is banned (what
+ * Prosody 0.12 and 13 do): once the room answers a ban of a bare domain (an item with affiliation outcast and a 'jid'
+ * with no '@') with a result, every occupant of that domain the proxy has seen enter (its self-presence, status 110)
+ * gets its own unavailable presence with status codes 301 and 110, and every other occupant the same without 110,
+ * whatever its own affiliation. The server itself keeps them: nothing else it sends changes.
+ */
+function domainBanRemovesEveryone(): StreamFault {
+  const present = new Map<number, { room: string; occupant: string; affiliation: string }>(); // connection -> its place
+  const bans = new Map<string, { room: string; domain: string }>(); // "connection id" -> the domain ban asked
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  const domainOf = (jid: unknown) => bare(str(jid)).split("@")[1] ?? "";
+  const removal = (to: string, occupant: string, affiliation: string, self: boolean) => {
+    const presence = new Element("presence", { from: occupant, to, type: "unavailable" });
+    const x = presence.c("x", { xmlns: MUC_USER });
+    x.c("item", { affiliation, role: "none" });
+    x.c("status", { code: "301" });
+    if (self) x.c("status", { code: "110" });
+    return presence;
+  };
+  return {
+    fromClient: (el, ctx) => {
+      const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+      const domain = itemsOf(q).find((i) => i.attrs.affiliation === "outcast" && i.attrs.jid !== undefined && !str(i.attrs.jid).includes("@") && !str(i.attrs.jid).includes("/"));
+      if (domain) bans.set(key(ctx, el.attrs.id), { room: bare(str(el.attrs.to)), domain: str(domain.attrs.jid) });
+    },
+    element: (el, ctx) => {
+      if (occupantPresence(el) && hasStatus(el, "110")) {
+        if (el.attrs.type === undefined) present.set(ctx.conn.id, { room: bare(str(el.attrs.from)), occupant: str(el.attrs.from), affiliation: str(itemOf(el)?.attrs.affiliation ?? "none") });
+        else if (el.attrs.type === "unavailable") present.delete(ctx.conn.id);
+        return "pass";
+      }
+      const ban = el.name === "iq" && el.attrs.type === "result" ? bans.get(key(ctx, el.attrs.id)) : undefined;
+      if (!ban) return "pass";
+      bans.delete(key(ctx, el.attrs.id));
+      const conns = [ctx.conn, ...ctx.peers()].filter((p) => p.jid && !harnessSession(p.jid) && present.get(p.id)?.room === ban.room);
+      for (const gone of conns.filter((p) => domainOf(p.jid) === ban.domain)) {
+        const place = present.get(gone.id)!;
+        present.delete(gone.id);
+        for (const p of conns) p.deliver(removal(str(p.jid), place.occupant, place.affiliation, p === gone));
+      }
+      return "pass";
+    },
+  };
+}
+
 /** What XEP-0045 lets a service do differently here, which no case of this area may fail on. */
 export const VARIATIONS: Variation[] = [
   {
@@ -870,4 +1076,76 @@ export const VARIATIONS: Variation[] = [
     fault: (el) =>
       el.name === "message" && atService(el.attrs.from) && resourceOf(el.attrs.from) === undefined && !el.getChild("body") && !el.getChild("subject") && userX(el)?.getChild("item") ? [] : "pass", // left out, as a server that never sends it
   },
+  // Nineteenth audit: muc-pres-revoked named bob in its voice revocation by the nickname he asked for (<item
+  // nick='Bob'/>), where §7.2.2 lets the room give him another; the fixed cases name an occupant by ${room/Nick|nick}.
+  // This room rewrites every roomnick and knows its occupants only by the nicknames it gave: the old case failed
+  // MUC-MOD-VOICE-04 here, the fixed one passes. The proxy cannot change what clients send, so the rewriting is one
+  // the server's resourceprep undoes (each ASCII character as its full-width form, NFKC's compatibility mapping):
+  // what a client addresses to the nickname the room gave reaches the same occupant. Prosody preps an admin item's
+  // nick, ejabberd compares it as sent, so it holds on Prosody only. It needs what clients send (`stream`,
+  // bench/try-case.ts): the runs of every variation at once leave it out, as they do cases about the nickname asked
+  // for itself (a reserved nickname, the new one of a nickname change), which this room would rewrite too.
+  ((): Variation => {
+    const rewrite = (nick: string) => nick.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    /** Occupant JIDs and the nicknames of items and actors, everywhere in a stanza from the service; whether any changed. */
+    const rename = (e: Element): boolean => {
+      let touched = false;
+      for (const a of ["from", "jid"]) {
+        const v = e.attrs[a];
+        const nick = atService(v) ? resourceOf(v) : undefined;
+        if (nick !== undefined && rewrite(nick) !== nick) {
+          e.attrs[a] = `${bare(str(v))}/${rewrite(nick)}`;
+          touched = true;
+        }
+      }
+      if ((e.name === "item" || e.name === "actor") && e.attrs.nick !== undefined && rewrite(str(e.attrs.nick)) !== str(e.attrs.nick)) {
+        e.attrs.nick = rewrite(str(e.attrs.nick));
+        touched = true;
+      }
+      for (const c of e.getChildElements()) touched = rename(c) || touched;
+      return touched;
+    };
+    /** Rooms each connection is in (connection id and room): its next self-presence enters with a rewritten nickname. */
+    const inRoom = new Set<string>();
+    const renamed = (el: Element, ctx: FaultContext): FaultAction => {
+      if (harnessSession(ctx.conn.jid) || !atService(el.attrs.from)) return "pass";
+      const self = occupantPresence(el) && hasStatus(el, "110");
+      const key = `${ctx.conn.id} ${bare(str(el.attrs.from))}`;
+      const nick = resourceOf(el.attrs.from) ?? "";
+      const enters = self && el.attrs.type === undefined && !inRoom.has(key) && rewrite(nick) !== nick && !hasStatus(el, "210");
+      if (self && el.attrs.type === undefined) inRoom.add(key);
+      if (self && el.attrs.type === "unavailable") inRoom.delete(key); // left, or (303) changing nickname: the next one enters again
+      let touched = false;
+      const out = changed(el, (c) => {
+        touched = rename(c);
+        if (enters) userX(c)!.c("status", { code: "210" });
+      });
+      return touched || enters ? out : "pass";
+    };
+    /** Admin requests naming an occupant by a nickname the room did not give (connection id and request id). */
+    const asked = new Set<string>();
+    return {
+      id: "muc.var.nick-rewritten",
+      description:
+        'the room rewrites every roomnick and says so with status code 210, and knows its occupants only by the nicknames it gave: an admin item naming an occupant by another nickname (the one asked for) gets <item-not-found/> (§7.2.2: "The service MAY rewrite the new occupant\'s roomnick (e.g., if roomnicks are locked down or based on some other policy)")',
+      fault: () => "pass",
+      only: "Prosody",
+      stream: {
+        fromClient: (el, ctx) => {
+          const q = !harnessSession(ctx.conn.jid) && el.name === "iq" && atService(el.attrs.to) && resourceOf(el.attrs.to) === undefined ? adminQuery(el, "set") : undefined;
+          if (itemsOf(q).some((i) => i.attrs.nick !== undefined && i.attrs.jid === undefined && rewrite(str(i.attrs.nick)) !== str(i.attrs.nick))) asked.add(`${ctx.conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, ctx) => {
+          if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && asked.delete(`${ctx.conn.id} ${str(el.attrs.id)}`))
+            return [
+              new Element("iq", { type: "error", id: el.attrs.id, ...(el.attrs.from !== undefined && { from: el.attrs.from }), ...(el.attrs.to !== undefined && { to: el.attrs.to }) })
+                .c("error", { type: "cancel" })
+                .c("item-not-found", { xmlns: STANZAS })
+                .root(),
+            ];
+          return ctx.conn.jid ? renamed(el, ctx) : "pass";
+        },
+      },
+    };
+  })(),
 ];

@@ -606,6 +606,21 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && userX(el)!.getChild("destroy") ? "drop" : "pass"),
   },
   {
+    // Nineteenth audit: muc-destroy-gone, muc-create-owner-leaves and muc-exit-temporary-room waited for the room to
+    // go by polling its disco#info until an error, which is XEP-0030 §3.1's SHOULD for an address with no entity
+    // ("SHOULD return an <item-not-found/> error"), not the MUC rule each credited on it: this service destroys the
+    // room as XEP-0045 says and answers the address with an empty result. The old cases warned at the poll (and
+    // muc-exit-temporary-room never judged its re-entry); the fixed ones wait at MAY and judge the rule by the join.
+    id: "muc.disco.gone-room-result",
+    area: "muc",
+    requirements: ["DISCO-ERR-02"],
+    description: "disco#info asked of a room JID where no room is (destroyed, or never made) is answered with an empty result, not an error",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", DISCO_INFO),
+      (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("query", { xmlns: DISCO_INFO }))] : "pass"),
+    ),
+  },
+  {
     id: "muc.destroy.everyone-unavailable",
     area: "muc",
     requirements: ["MUC-DESTROY-02"],
@@ -895,6 +910,26 @@ export const FAULTS: FaultDef[] = [
     requirements: ["OCCID-PRES-01"],
     description: "the presence a room sends from an occupant JID carries no <occupant-id/>",
     fault: (el, ctx) => (!isHarness(ctx) && el.name === "presence" && fromRoomWithId(el) ? changed(el, (c) => occupantIds(c).forEach((o) => c.remove(o))) : "pass"),
+  },
+  {
+    // Nineteenth audit (2026-11-25): occid-stable judged OCCID-STABLE-01, and occid-unique-pseudonymous OCCID-UNIQUE-01,
+    // on a pattern that also required the element, so a self-presence without <occupant-id/> (after the nickname
+    // change, on the second user's entry) failed those rules and OCCID-PRES-01 passed.
+    id: "occid.later-self-presence-missing",
+    area: "muc",
+    requirements: ["OCCID-PRES-01"],
+    description:
+      "only the first self-presence a room sends carries <occupant-id/>: a later one (another user's entry, a nickname change, a new visit) has none; every identifier the room does send is right",
+    fault: (() => {
+      const first = new Map<string, string>(); // room -> the occupant JID of the first self-presence it sent
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (isHarness(ctx) || !occupantPresence(el) || el.attrs.type !== undefined || !isSelf(el)) return "pass";
+        const room = bare(fromOf(el));
+        const was = first.get(room);
+        if (was === undefined) first.set(room, fromOf(el));
+        return was === undefined || was === fromOf(el) ? "pass" : changed(el, (c) => occupantIds(c).forEach((o) => c.remove(o)));
+      };
+    })(),
   },
   {
     id: "occid.message-missing",
@@ -1316,6 +1351,81 @@ const rehash = (id: string) => {
 };
 
 /** What these texts let a service do differently, which no case may fail on. */
+/**
+ * Nineteenth audit (2026-11-25), a variation (XEP-0313 §6.1.2: "a MUC archive MAY further limit access based on
+ * other criteria as part of the deployment policy"): a room's archive answers its current occupants only; anyone
+ * else gets <forbidden/> and no results. What a connection knows of its rooms comes from its self-presences.
+ */
+function archiveForOccupantsOnly(): Fault {
+  const inRoom = new Set<string>(); // "connection room"
+  return (el, ctx) => {
+    if (isHarness(ctx)) return "pass";
+    if (occupantPresence(el) && isSelf(el)) {
+      const key = `${ctx.conn.id} ${bare(fromOf(el))}`;
+      if (el.attrs.type === undefined) inRoom.add(key);
+      else if (unavailable(el) && !hasCode(el, "303")) inRoom.delete(key);
+      return "pass";
+    }
+    if (!isRoom(fromOf(el)) || inRoom.has(`${ctx.conn.id} ${fromOf(el)}`)) return "pass";
+    if (resultOf(el)?.getChild("forwarded", FORWARD)) return "drop";
+    return iqOf(el, "result") && el.getChild("fin", MAM) ? refusal(el, "forbidden", "auth") : "pass";
+  };
+}
+
+/**
+ * Nineteenth audit (2026-11-25), a variation (XEP-0045 §10.1.3 leaves a new room's configuration to the service, and
+ * §5.1.2's table makes an unaffiliated user of a moderated room a visitor, whose groupchat messages §7.4 and §8.4
+ * refuse): rooms are moderated unless their configuration form turned muc#roomconfig_moderatedroom off. It needs
+ * the forms and messages clients send: its `stream` records them, and without it (the whole-family runs) no room
+ * counts as configured and the variation changes nothing.
+ */
+function moderatedByDefault(): { fault: Fault; stream: StreamFault } {
+  const configured = new Set<string>(); // rooms whose configuration form was submitted
+  const unmoderated = new Set<string>(); // of those, the ones whose form turned moderation off
+  const visitors = new Set<string>(); // "connection room": made a visitor here
+  const refused = new Map<string, { conn: number; sent: Element; answered: boolean }>(); // body -> a visitor's message
+  const moderated = (room: string) => configured.has(room) && !unmoderated.has(room);
+  return {
+    stream: {
+      fromClient: (el, ctx) => {
+        const form = iqOf(el, "set") ? submitForm(el) : undefined;
+        if (form && isRoom(toOf(el))) {
+          configured.add(toOf(el));
+          const field = form.getChildren("field").find((f) => f.attrs.var === "muc#roomconfig_moderatedroom");
+          if (field && ["0", "false"].includes(String(field.getChildText("value") ?? "").trim())) unmoderated.add(toOf(el));
+        }
+        if (isHarness(ctx) || el.name !== "message" || el.attrs.type !== "groupchat" || !isRoom(toOf(el))) return;
+        const body = el.getChildText("body");
+        if (body !== null && visitors.has(`${ctx.conn.id} ${toOf(el)}`)) refused.set(body, { conn: ctx.conn.id, sent: copyOf(el), answered: false });
+      },
+    },
+    fault: (el, ctx) => {
+      if (isHarness(ctx)) return "pass";
+      const room = bare(fromOf(el));
+      if (occupantPresence(el) && el.attrs.type === undefined && moderated(room)) {
+        const item = userX(el)?.getChild("item");
+        if (item?.attrs.affiliation !== "none" || item.attrs.role !== "participant") return "pass";
+        if (isSelf(el)) visitors.add(`${ctx.conn.id} ${room}`);
+        return changed(el, (c) => (userX(c)!.getChild("item")!.attrs.role = "visitor"));
+      }
+      if (el.name === "message" && el.attrs.type === "groupchat" && isMucAddress(fromOf(el))) {
+        const r = refused.get(String(el.getChildText("body")));
+        if (!r) return "pass";
+        if (r.conn !== ctx.conn.id || r.answered) return "drop";
+        r.answered = true;
+        const error = xml(
+          "message",
+          { type: "error", to: ctx.conn.jid ?? "", from: room, ...(r.sent.attrs.id !== undefined && { id: r.sent.attrs.id }) },
+          xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })),
+        );
+        return [error];
+      }
+      return refused.has(String(forwardedOf(el)?.getChildText("body"))) ? "drop" : "pass";
+    },
+  };
+}
+const moderatedRooms = moderatedByDefault();
+
 export const VARIATIONS: Variation[] = [
   {
     id: "muc.var.iq-error-type-and-text",
@@ -1390,5 +1500,23 @@ export const VARIATIONS: Variation[] = [
             if (!m.getChild("stanza-id", SID)) m.append(xml("stanza-id", { xmlns: SID, by: bare(String(m.attrs.from ?? "")), id: String(resultOf(c)!.attrs.id ?? "x") }));
           })
         : "pass",
+  },
+  {
+    // Nineteenth audit (2026-11-25): mam-muc-with, -with-semianonymous, -strip-x and -real-jid queried the archive as
+    // the owner from outside the room, so a refusal the text allows failed MAM-MUC-01 or warned on MAM-MUC-STORE-01.
+    id: "mam-muc.var.archive-occupants-only",
+    description:
+      'a room\'s archive answers its current occupants only, anyone else gets <forbidden/> (XEP-0313 §6.1.2: "a MUC archive MAY further limit access based on other criteria as part of the deployment policy")',
+    fault: archiveForOccupantsOnly(),
+  },
+  {
+    // Nineteenth audit (2026-11-25): mam-muc-with and mam-muc-forwarded (and occid-message, -history, -archive and
+    // -replaced) kept the service's default moderation, so where rooms are moderated by default the unaffiliated
+    // senders were visitors and the rule was never judged (or failed).
+    id: "muc.var.moderated-by-default",
+    description:
+      "rooms are moderated unless their configuration turns it off, and an unaffiliated user enters a moderated room as a visitor whose groupchat messages are refused with <forbidden/> and not archived (XEP-0045 §10.1.3: the default configuration is the service's; §5.1.2's table; XEP-0313 §6.1.2: \"apart from those messages that the room rejects\"); applied only where what clients send is seen (bench/try-case.ts)",
+    fault: moderatedRooms.fault,
+    stream: moderatedRooms.stream,
   },
 ];
