@@ -561,6 +561,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Nineteenth audit: fast-feature-channel-binding counted HT-*-UNIQ as capable of channel binding on any TLS
+    // version; tls-unique is not defined for TLS 1.3 (RFC 9266), so on such a stream this list has none that binds.
+    id: "login.fast.uniq-only",
+    area: "login",
+    requirements: ["FAST-FEATURE-04"],
+    description: "the FAST feature lists HT-SHA-256-UNIQ (tls-unique) as its only mechanism with channel binding, whatever the stream's TLS version (TLS 1.3 too)",
+    stream: editFeature(
+      (f) => inlineOf(f)?.getChild("fast", FAST),
+      (fast) => {
+        fast.children = fast.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || /-NONE$/.test(x.getText().trim()));
+        fast.c("mechanism").t("HT-SHA-256-UNIQ");
+      },
+    ),
+  },
+  {
     id: "login.fast.unadvertised-but-issued",
     area: "login",
     requirements: ["FAST-FEATURE-01"],

@@ -102,6 +102,61 @@ const firstNode = new Map<string, string>();
 const isPublish = (el: Element) => el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.getChild("item")?.getChild("notification", PUSH));
 const notificationOf = (c: Element) => c.getChild("pubsub", PUBSUB)!.getChild("publish")!.getChild("item")!.getChild("notification", PUSH)!;
 
+/** Who enabled each push service, by "service JID|node": the user's bare JID (the push error faults). */
+const pushOwners = new Map<string, string>();
+/** The publishes the server sent each connection, by id: a service's IQ error is matched to its publish. */
+const publishesTo = new WeakMap<ProxiedConnection, Map<string, Element>>();
+/** A publish a service answered with an error, the error's type, and whether the service asked the server anything since. */
+interface FailedPublish {
+  publish: Element;
+  type: string;
+  followed: boolean;
+}
+/** By the user's bare JID: each service connection whose latest publish for that user came back with an error. */
+const failedPublishes = new Map<string, Map<ProxiedConnection, FailedPublish>>();
+let republished = 0;
+
+/**
+ * The server's handling of a publish the service answered with an IQ error (XEP-0357 §7.1), as the proxy sees it:
+ * for each later message to that user, `again` says whether the service gets the same publish once more (a copy
+ * with an id of the proxy's), as a server that kept the service enabled would send it.
+ */
+const afterPublishError = (again: (failed: FailedPublish) => boolean): StreamFault => ({
+  fromClient: (el, ctx) => {
+    const enable = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH) : undefined;
+    if (enable?.attrs.jid !== undefined && ctx.conn.jid) pushOwners.set(`${enable.attrs.jid}|${enable.attrs.node ?? ""}`, bare(ctx.conn.jid));
+    const publish = el.name === "iq" && el.attrs.type === "error" ? publishesTo.get(ctx.conn)?.get(String(el.attrs.id)) : undefined;
+    if (publish && ctx.conn.jid) {
+      const node = String(publish.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node ?? "");
+      const user = pushOwners.get(`${ctx.conn.jid}|${node}`) ?? pushOwners.get(`${bare(ctx.conn.jid)}|${node}`);
+      if (!user) return;
+      const byService = failedPublishes.get(user) ?? new Map<ProxiedConnection, FailedPublish>();
+      failedPublishes.set(user, byService.set(ctx.conn, { publish, type: String(el.getChild("error")?.attrs.type ?? ""), followed: false }));
+      return;
+    }
+    // The service's next request (an IQ get or set) after its error.
+    if (el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set"))
+      for (const byService of failedPublishes.values()) {
+        const failed = byService.get(ctx.conn);
+        if (failed) failed.followed = true;
+      }
+    if (el.name !== "message" || el.attrs.type === "error" || !el.attrs.to || isMarker(el)) return;
+    for (const [service, failed] of failedPublishes.get(bare(String(el.attrs.to))) ?? []) {
+      if (!again(failed)) continue;
+      const copy = copyOf(failed.publish);
+      copy.attrs.id = `xc-push-again-${++republished}`;
+      service.deliver(copy);
+    }
+  },
+  element: (el, ctx) => {
+    if (isPublish(el) && el.attrs.id !== undefined) {
+      const sent = publishesTo.get(ctx.conn) ?? new Map<string, Element>();
+      publishesTo.set(ctx.conn, sent.set(String(el.attrs.id), copyOf(el)));
+    }
+    return "pass";
+  },
+});
+
 /** XEP-0198, XEP-0352 and XEP-0357: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   // XEP-0198 §3, §5: enabling.
@@ -396,6 +451,21 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  {
+    // Nineteenth audit: csi-feature passed a server that takes <inactive/> but offers no <csi/> (its outcome for a
+    // server that reads on past the element credited nothing, and nothing else could fail); a chat state the
+    // server holds back after the <inactive/> now shows it took the element, and CSI-DISCO-01 warns.
+    id: "mobile.csi.unadvertised",
+    area: "mobile",
+    requirements: ["CSI-DISCO-01"],
+    description: "the server takes <inactive/> and holds back what it deems unimportant, but its stream features after authentication do not offer <csi/>",
+    stream: {
+      element: (el) =>
+        el.getName() === "features" && el.getChild("csi", CSI)
+          ? changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "csi" && x.attrs.xmlns === CSI))))
+          : "pass",
+    },
+  },
   // XEP-0357.
   {
     id: "mobile.push.not-advertised",
@@ -551,6 +621,16 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  {
+    // Nineteenth audit: push-error credited PUSH-ERROR-02 (the MAY to keep a service after an error it deems
+    // transient) to a server that never disables a service; an error of type 'cancel' is one RFC 6120 §8.3.2 says
+    // cannot be remedied, and a publish after it now warns PUSH-ERROR-01 (push-error/cancel).
+    id: "mobile.push.errors-ignored",
+    area: "mobile",
+    requirements: ["PUSH-ERROR-01"],
+    description: "a publish the service answers with an error of type 'cancel' (<item-not-found/>: the node is gone) disables nothing: the next message to the user is published to the service again",
+    stream: afterPublishError((failed) => failed.type === "cancel"),
+  },
 ];
 
 /** What the three XEPs allow and Prosody or ejabberd do not show: no verdict may change. */
@@ -624,5 +704,16 @@ export const VARIATIONS: Variation[] = [
           form.children = [...form.children].reverse();
         }),
     ),
+  },
+  {
+    // Nineteenth audit: push-error sent the next message right after the service's error, so a server that disables
+    // the service in its own time (ejabberd's mod_push: a process of its own) still published for it, and the case
+    // took that publish for the server's choice to keep the service (PUSH-ERROR-02). The case now waits for the
+    // service's ping round trip and a barrier before that message.
+    id: "mobile-push-error-handled-late",
+    description:
+      'a publish error takes effect only once the server has handled it, which it does by the time it answers the service\'s next request: a message to the user before that is still published (XEP-0357 §7.1 says the server "SHOULD consider the particular JID and node combination to be disabled", not when)',
+    fault: () => "pass",
+    stream: afterPublishError((failed) => !failed.followed),
   },
 ];
