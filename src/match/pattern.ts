@@ -74,7 +74,7 @@ type Token =
   | { kind: "absent" }
   | { kind: "optional"; value: string }
   | { kind: "not"; value: string }
-  | { kind: "re"; re: RegExp }
+  | { kind: "re"; source: string }
   | { kind: "min"; min: number }
   | { kind: "media"; value: string }
   | { kind: "after"; value: string }
@@ -93,7 +93,7 @@ export function parseToken(v: string): Token {
     case "not:":
       return { kind: "not", value: m[2] };
     case "re:":
-      return { kind: "re", re: new RegExp(`^(?:${m[2]})$`, "s") };
+      return { kind: "re", source: m[2] };
     case "min:":
       return /^\d+$/.test(m[2]) ? { kind: "min", min: Number(m[2]) } : { kind: "literal", value: v };
     case "media:":
@@ -104,6 +104,15 @@ export function parseToken(v: string): Token {
       return { kind: "capture", name: m[2] };
   }
 }
+
+/**
+ * A {re:REGEX} value as a regular expression over the whole value, in characters: with the 'u' flag a character
+ * outside the BMP (a surrogate pair in UTF-16) is one, as XML counts characters, so `[\s\S]{1,128}` is at most 128
+ * characters (XEP-0421 §4.1's length, §8's maxLength), not 128 UTF-16 code units; with 's', `.` is any character.
+ * Compiled when a value is checked, not when the token is read: the loader reads tokens whose placeholders are not
+ * filled yet, and a '${…}' is no regular expression in 'u' mode.
+ */
+const wholeValue = (source: string): RegExp => new RegExp(`^(?:${source})$`, "su");
 
 /** Checks one value; returns a problem text or undefined. `caps` receives captures. */
 function checkValue(token: Token, actual: string | undefined, caps: Captures): string | undefined {
@@ -120,7 +129,7 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
     case "not":
       return actual !== undefined && actual !== token.value ? undefined : `expected a value other than '${token.value}', got ${got}`;
     case "re":
-      return actual !== undefined && token.re.test(actual) ? undefined : `expected to match ${token.re.source.slice(4, -2)}, got ${got}`;
+      return actual !== undefined && wholeValue(token.source).test(actual) ? undefined : `expected to match ${token.source}, got ${got}`;
     case "min":
       return actual !== undefined && /^\d+$/.test(actual) && Number(actual) >= token.min ? undefined : `expected a whole number of at least ${token.min}, got ${got}`;
     case "media":

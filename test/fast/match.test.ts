@@ -1,9 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import Parser from "@xmpp/xml/lib/Parser.js";
+import path from "node:path";
 import type { Element } from "ltx";
 import { matchStanza, matchValue, parsePattern } from "../../src/match/pattern.ts";
 import { fill } from "../../src/match/template.ts";
+import { loadSuite } from "../../src/scenario/load.ts";
+import { ROOT } from "../support/cli.ts";
 
 /** Stanzas as the client library delivers them: children of a jabber:client stream. */
 function received(xml: string): Element {
@@ -215,4 +218,50 @@ test("{after:DATETIME}: a XEP-0082 DateTime later than that one", () => {
   assert.equal(matchValue("{after:2026-11-25T02:34:16Z}", "2026-11-25T02:34:17Z", caps), undefined);
   assert.equal(matchValue("{after:2026-11-25T02:34:16Z}", "2026-11-25T02:34:16.5Z", caps), undefined);
   for (const v of ["2026-11-25T02:34:16Z", "2026-11-25T02:34:15Z", "tomorrow"]) assert.match(matchValue("{after:2026-11-25T02:34:16Z}", v, caps) ?? "", /expected a date and time later than/, v);
+});
+
+test("{re:…} counts characters, not UTF-16 code units: a character outside the BMP is one (XEP-0421 §4.1's 128 characters)", () => {
+  const astral = "\u{1F623}";
+  const id = (n: number) => received(`<presence><occupant-id xmlns='urn:xmpp:occupant-id:0' id='${astral.repeat(n)}'/></presence>`);
+  const atMost128 = parsePattern(`<presence><occupant-id xmlns='urn:xmpp:occupant-id:0' id='{re:[\\s\\S]{1,128}}'/></presence>`);
+  assert.equal(matchStanza(atMost128, id(100)).ok, true, "100 characters, 200 code units");
+  assert.equal(matchStanza(atMost128, id(128)).ok, true);
+  assert.equal(matchStanza(atMost128, id(129)).ok, false);
+  assert.equal(matchValue("{re:.}", astral, {}), undefined, "'.' is one character");
+  assert.notEqual(matchValue("{re:[^a]{2}}", astral, {}), undefined, "a surrogate pair is not two characters");
+  assert.equal(matchValue("{re:.{3}}", "a\u00e9b", {}), undefined, "within the BMP a character is a code unit, as before");
+});
+
+test("every {re:…} of the shipped scenarios is a regular expression over characters, its placeholders filled", () => {
+  // Any value, with the characters a placeholder in {re:…} must escape ('.', '+', '/'): the JIDs the harness binds.
+  const value = "u.ser+1@do.main/re.s+1";
+  const bindings = new Proxy({} as Record<string, string>, { get: () => value });
+  const sources: string[] = [];
+  const tokens = (el: Element) => {
+    for (const v of Object.values(el.attrs)) if (String(v).startsWith("{re:")) sources.push(String(v));
+    for (const c of el.children) {
+      if (typeof c === "string") {
+        if (c.trim().startsWith("{re:")) sources.push(c.trim());
+      } else tokens(c);
+    }
+  };
+  const visit = (v: unknown): void => {
+    if (typeof v === "string") {
+      if (!v.includes("{re:")) return;
+      let el: Element | undefined;
+      try {
+        el = parsePattern(fill(v, bindings));
+      } catch {
+        sources.push(fill(v, bindings, false)); // a value outside XML (a stream header's, an HTTP header's)
+      }
+      if (el) tokens(el);
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === "object") Object.values(v).forEach(visit);
+  };
+  for (const sc of loadSuite([path.join(ROOT, "scenarios")]).scenarios) visit(sc.steps);
+  assert.ok(sources.length > 300, `${sources.length} {re:…} values found`);
+  for (const s of sources) {
+    // It compiles ('u' refuses what the legacy syntax let pass, such as a lone '{' or an escaped ':'), and it is checked.
+    assert.doesNotThrow(() => matchValue(s, value, {}), `${s} is a regular expression in 'u' mode`);
+  }
 });
