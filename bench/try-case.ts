@@ -5,7 +5,8 @@
  * CASE is a case id, a scenario id, a requirement ID or a scenario file; --file loads the suite from that file
  * or folder instead of scenarios/ (an old copy of a file, to compare). Prints one block per case: its verdict,
  * reason, the alternatives taken and every requirement's verdict. --bosh: the local server serves BOSH and the run
- * goes over it (XEP-0206), a fault is one of the BOSH proxy's; --tls direct: XEP-0368, a fault is one of the TLS proxy's.
+ * goes over it (XEP-0206), a fault is one of the BOSH proxy's; --tls direct: XEP-0368, a fault is one of the TLS proxy's; a
+ * fault of the component port (COMPONENT_FAULTS, COMPONENT_VARIATIONS) goes on a fault proxy in front of that port.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,7 @@ import { FAULTS } from "../test/support/faults.ts";
 import { TlsFaultProxy } from "../test/support/tls-proxy.ts";
 import { VARIATIONS } from "../test/support/variations.ts";
 import { BOSH_FAULTS, BOSH_VARIATIONS, TLS_FAULTS } from "../test/support/xep/connections.ts";
+import { COMPONENT_FAULTS, COMPONENT_VARIATIONS } from "../test/support/xep/services.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -42,7 +44,10 @@ const byId = <T extends { id: string }>(list: T[]) => (values.fault ? list.find(
 const boshFault = bosh ? byId([...BOSH_FAULTS, ...BOSH_VARIATIONS]) : undefined;
 const tlsFault = tls === "direct" ? byId(TLS_FAULTS) : undefined;
 const chosen = bosh || tls === "direct" ? undefined : byId([...FAULTS, ...VARIATIONS]);
-if (values.fault && !chosen && !boshFault && !tlsFault) throw new Error(`no fault or variation ${values.fault}${bosh ? " of the BOSH proxy" : tls === "direct" ? " of the TLS proxy" : ""}`);
+// A fault of the component port (XEP-0114): a fault proxy in front of that port instead of the c2s one.
+const componentFault = bosh || tls === "direct" ? undefined : byId([...COMPONENT_FAULTS, ...COMPONENT_VARIATIONS]);
+if (values.fault && !chosen && !boshFault && !tlsFault && !componentFault)
+  throw new Error(`no fault or variation ${values.fault}${bosh ? " of the BOSH proxy" : tls === "direct" ? " of the TLS proxy" : ""}`);
 
 const { paths, ids } = splitArgs(positionals);
 const suite = loadSuite(values.file ? [values.file] : [path.join(import.meta.dirname, "../scenarios")]);
@@ -59,7 +64,13 @@ const boshProxy = boshFault && new BoshFaultProxy(target.bosh!);
 const tlsProxy =
   tlsFault && new TlsFaultProxy({ host: target.host, port: target.port }, await issueCertificate(ca!, dir, target.domain, tlsFault.handshake?.rsa ? "rsa" : undefined), tlsFault.handshake);
 const proxy = chosen && new FaultProxy({ host: target.host, port: target.port }, cert && { key: readFileSync(cert.key, "utf8"), cert: readFileSync(cert.cert, "utf8") });
+const componentProxy = componentFault && target.component && new FaultProxy({ host: target.component.host, port: target.component.port });
 try {
+  let component = target.component && `${target.component.domain}@${target.component.host}:${target.component.port}`;
+  if (componentProxy) {
+    componentProxy.streamFault = componentFault!.stream;
+    component = `${target.component!.domain}@127.0.0.1:${await componentProxy.listen()}`;
+  }
   let server = `${target.host}:${target.port}`;
   if (proxy && chosen) {
     proxy.fault = chosen.fault;
@@ -74,6 +85,7 @@ try {
   const boshUrl = boshProxy ? await boshProxy.listen() : target.bosh;
   const result = await run(plan, {
     ...(bosh ? { bosh: boshUrl } : { server }),
+    ...(component && { component, componentSecret: target.component!.secret }),
     domain: target.domain,
     install: false,
     profile: { mode: "none" },
@@ -91,6 +103,7 @@ try {
   }
 } finally {
   await proxy?.close();
+  await componentProxy?.close();
   await boshProxy?.close();
   await tlsProxy?.close();
   await target.stop();

@@ -54,6 +54,15 @@ export function findNow(inbox: Received[], patterns: Element[], mode: Mode, caps
   return mode === "all-of" ? allOf(inbox, patterns, caps) : inOrder(inbox, patterns, caps);
 }
 
+/**
+ * A 'receives' with `since: action`: only the stanzas that arrived after the step's preceding action, by the
+ * transcript's clock and, where the connection knows it, by arrival order (`beforeAction`, a raw connection's:
+ * an element that arrived in the same tenth of a millisecond as the action but before it is no answer to it).
+ */
+export function sinceAction(inbox: Received[], actionAt: number, beforeAction?: (seq: number) => boolean): Received[] {
+  return inbox.filter((r) => r.at >= actionAt && !beforeAction?.(r.seq));
+}
+
 export function consume(found: Found): void {
   for (const r of found.picked) r.consumed = true;
 }

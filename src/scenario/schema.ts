@@ -94,6 +94,11 @@ export const StepMeta = z.strictObject({
    * stanza arriving, in another order, fails only it; a stanza that does not arrive fails the step's.
    */
   order: z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like SUB-APPROVE-05").optional(),
+  /**
+   * On a 'receives': only what arrived after the step's preceding action counts, the answer to it (XEP-0198 §4's
+   * <a/> answering an <r/>, where the server may also send an <a/> unasked before it).
+   */
+  since: z.literal("action").optional(),
   /** A name for the step, for a later step's `after:`. */
   label: z
     .string()

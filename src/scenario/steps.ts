@@ -9,8 +9,8 @@ export { VERBS } from "./kinds.ts";
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing". The key names
- * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, order, label, after
- * and when beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
+ * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, order, since, label,
+ * after and when beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
  */
 const VERB_NAMES = Object.keys(VERBS);
 /** Who acts: an account, or account/resource (a session or a raw connection). */
@@ -54,7 +54,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order, label, after and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order, since, label, after and when beside the verb");
   }
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERB_NAMES.join(", ")}), got '${key}'`);
@@ -64,6 +64,7 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
   if (meta.also && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'also'", ["also"]);
   if (meta.refused && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'refused' belongs to a 'receives' step with one pattern (the answer to a request)", ["refused"]);
   if (meta.order && !(step.kind === "receive" && step.mode === "in-order")) throw new StepIssue("'order' belongs to a 'receives in order' step (the requirement its order proves)", ["order"]);
+  if (meta.since && step.kind !== "receive") throw new StepIssue("'since' belongs to a 'receives' step (what arrived after the step's preceding action)", ["since"]);
   const also = meta.also && Object.entries(meta.also).map(([requirement, pattern]) => ({ requirement, pattern }));
   return { step, ...(when && { when }), ...(also && { also }) };
 }
@@ -85,6 +86,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
         throw new StepIssue(`alternative '${name}', step ${i}: 'also' checks the stanza of a 'receives' step outside 'one of'; inside, put the check in the pattern or in a step after the 'one of'`, [
           ONE_OF,
         ]);
+      if (step.since) throw new StepIssue(`alternative '${name}', step ${i}: 'since' belongs to a 'receives' step outside 'one of'`, [ONE_OF]);
       if (!KINDS[step.kind].inOneOf || when)
         throw new StepIssue(
           `alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close; without when:) can be alternatives`,
@@ -126,6 +128,7 @@ function verbStep(raw: unknown, who: string, verb: string, value: unknown, meta:
     ...(meta.setup && { setup: true }),
     ...(meta.refused && { refused: meta.refused }),
     ...(meta.order && { order: meta.order }),
+    ...(meta.since && { since: meta.since }),
     ...(meta.label && { label: meta.label }),
     ...(meta.after && { after: afterOf(meta.after) }),
   };

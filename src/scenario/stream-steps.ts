@@ -22,6 +22,8 @@ const Header = z.union([
       .optional(),
     attrs: z.record(z.string().regex(/^[A-Za-z_][\w.:-]*$/, "expected an attribute name"), attrValue).optional(),
     declaration: z.boolean().optional(),
+    // A header the server may refuse with a stream error sent without a header of its own: the next steps judge which.
+    expect: z.literal("either").optional(),
   }),
 ]);
 
@@ -126,6 +128,9 @@ const StreamError = z.union([
     text: z.string().optional(),
     // RFC 6120 §4.9.4: an application-specific condition beside the defined one (XEP-0198's <handled-count-too-high/>).
     element: z.string().optional(),
+    // What is judged around the error: by default the closing tag and the TCP close after it; `none`: the error
+    // alone; `header`: the server's opening tag before it and its closing tag after it (RFC 6120 §4.9.1.2, XEP-0114 §3).
+    framing: z.enum(["none", "header"]).optional(),
   }),
 ]);
 
@@ -162,18 +167,20 @@ const bare = <K extends "start-tls" | "abort-sasl" | "close-stream" | "receive-s
 export const streamVerbs = {
   "opens stream": {
     value: Header.nullable().optional(),
-    what: "stream header attributes (to, from, version, lang, id, xmlns, stream-ns, prefix, attrs, declaration) or { raw: '<stream:stream …>' }",
+    what: "stream header attributes (to, from, version, lang, id, xmlns, stream-ns, prefix, attrs, declaration; expect: either, where the server may refuse it with a stream error and no header of its own) or { raw: '<stream:stream …>' }",
     valueless: true,
     read: (value, common) => {
       if (noValue(value)) return { ...common, kind: "open-stream", header: {}, text: text(common, "opens stream") };
       const h = value as z.infer<typeof Header>;
       if ("raw" in h) return { ...common, kind: "open-stream", header: { raw: h.raw }, text: text(common, "opens stream", ` ${oneLine(h.raw)}`) };
-      const { "stream-ns": streamNs, ...rest } = h;
+      const { "stream-ns": streamNs, expect, ...rest } = h;
       const header: StreamHeaderSpec = { ...rest, ...(streamNs !== undefined && { streamNs }) };
       const shown = Object.entries(h)
+        .filter(([k]) => k !== "expect")
         .map(([k, v]) => `${k}=${v === null ? "(none)" : typeof v === "object" ? JSON.stringify(v) : v}`)
         .join(", ");
-      return { ...common, kind: "open-stream", header, text: text(common, "opens stream", shown ? ` (${shown})` : "") };
+      const either = expect ? `${shown ? "; " : ""}a header or a stream error` : "";
+      return { ...common, kind: "open-stream", header, ...(expect && { either: true as const }), text: text(common, "opens stream", shown || either ? ` (${shown}${either})` : "") };
     },
   } satisfies Verb<"open-stream">,
   "receives stream header": {
@@ -300,7 +307,7 @@ export const streamVerbs = {
   } satisfies Verb<"send-raw">,
   "receives stream error": {
     value: StreamError,
-    what: "a stream error condition, or { condition: [one, or, several], text: pattern, element: <application-specific-condition/> pattern }",
+    what: "a stream error condition, or { condition: [one, or, several], text: pattern, element: <application-specific-condition/> pattern, framing: none | header }",
     valueless: false,
     read: (value, common, at) => {
       const e = value as z.infer<typeof StreamError>;
@@ -310,6 +317,8 @@ export const streamVerbs = {
       const conditions = named.includes("any") ? [...STREAM_ERROR_CONDITIONS] : named;
       const errText = typeof e === "string" ? undefined : e.text;
       const errElement = typeof e === "string" ? undefined : e.element;
+      const framing = typeof e === "string" ? undefined : e.framing;
+      const framed = framing === "none" ? ", framing aside" : framing === "header" ? ", between the server's header and its closing tag" : "";
       return {
         ...common,
         kind: "receive-stream-error",
@@ -317,7 +326,8 @@ export const streamVerbs = {
         ...(named.includes("any") && { anyCondition: true as const }),
         ...(errText !== undefined && { errorText: errText }),
         ...(errElement !== undefined && { errorElement: errElement }),
-        text: text(common, "receives stream error", ` ${named.includes("any") ? "(any defined condition)" : conditions.join(" | ")}`),
+        ...(framing && { framing }),
+        text: text(common, "receives stream error", ` ${named.includes("any") ? "(any defined condition)" : conditions.join(" | ")}${framed}`),
       };
     },
   } satisfies Verb<"receive-stream-error">,

@@ -294,6 +294,8 @@ interface StepBase {
   refused?: string;
   /** 'receives in order': the requirement the order proves, apart from the stanzas' arriving. */
   order?: string;
+  /** 'receives': only what arrived after the step's preceding action counts (the answer to it). */
+  since?: "action";
   /** Its name, for a later step's `after`. */
   label?: string;
   /** Judged only when the step so labelled held, or (with an alternative) its 'one of' took that alternative. */
@@ -322,7 +324,8 @@ export type Step =
   /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
   | (StepBase & { kind: "one-of"; alternatives: { name: string; steps: ExpectStep[] }[] })
   // Stream-level steps, for raw connections only (docs/stream-steps.md).
-  | (StepBase & { kind: "open-stream"; header: StreamHeaderSpec })
+  /** `either`: the server may answer with a stream error and no header; the step waits for either and judges neither. */
+  | (StepBase & { kind: "open-stream"; header: StreamHeaderSpec; either?: true })
   /** Attribute name (and "prefix") → pattern value, e.g. { id: "{re:.+}", to: "{absent}" }. */
   | (StepBase & { kind: "receive-stream-header"; attrs: Record<string, string> })
   /** A <features> pattern whose children are matched against the features that followed the latest header. */
@@ -363,7 +366,8 @@ export type Step =
    * errorElement: one for an application-specific condition beside it), then the closing tag and the TCP close.
    * anyCondition: the scenario said `any` (conditions then lists every condition of RFC 6120 §4.9.3).
    */
-  | (StepBase & { kind: "receive-stream-error"; conditions: string[]; anyCondition?: true; errorText?: string; errorElement?: string });
+  /** `framing`: none, the error alone; header, the server's opening tag before it and closing tag after it; absent, the closing tag and the TCP close after it. */
+  | (StepBase & { kind: "receive-stream-error"; conditions: string[]; anyCondition?: true; errorText?: string; errorElement?: string; framing?: "none" | "header" });
 
 /** A requirement a step proves, and what a failure of it is worth there (see compile.ts). */
 export interface Proof {

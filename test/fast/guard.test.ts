@@ -103,5 +103,5 @@ ${extra}`;
   writeFileSync(f, doc("    asserts: [to]\n"));
   assert.equal(loadScenarioFile(f).length, 1);
   writeFileSync(f, doc("    asserts: [type]\n"));
-  assert.match(locatedError(f, loadScenarioFile)[2], /only requirements, level, timeout, wait, asserts, setup, refused, also, order, label, after and when/);
+  assert.match(locatedError(f, loadScenarioFile)[2], /only requirements, level, timeout, wait, asserts, setup, refused, also, order, since, label, after and when/);
 });

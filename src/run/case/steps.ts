@@ -7,7 +7,7 @@ import type { Refusal } from "../../results/schema.ts";
 import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
 import { NOT_AN_ANSWER } from "../../xmpp/wire/stream-error.ts";
-import { closest, consume, findNow, firstMissing, unexpected, waitFor, type Found } from "../expect.ts";
+import { closest, consume, findNow, firstMissing, sinceAction, unexpected, waitFor, type Found } from "../expect.ts";
 import type { Participant } from "../participant.ts";
 import type { CaseScope } from "./scope.ts";
 import { HarnessError } from "./errors.ts";
@@ -138,7 +138,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
 
   async receive(step, scope) {
     const s = scope.participant(step.actor);
-    const items = () => receivable(scope, step.actor);
+    // `since: action`: the answer to the step's preceding action, not what arrived before it.
+    const raw = scope.isRaw(step.actor) ? scope.raw(step.actor) : undefined;
+    const since = scope.lastActionAt;
+    const items = () => (step.since === "action" ? sinceAction(receivable(scope, step.actor), since, raw && ((seq) => raw.arrivedBeforeAction(seq))) : receivable(scope, step.actor));
     // Parsed on every look: a room's answer may bind an occupant placeholder meanwhile (entries.ts). A raw
     // connection's counters are the step's start's: the barrier's own pings count too.
     const counters = scope.counters();

@@ -51,6 +51,8 @@ export class RawConnection {
   readonly features: { phase: FeaturesPhase; el: Element; seq: number }[] = [];
   /** Where the latest SASL <success/> arrived (-1: none): features before it are the login's, not what follows it. */
   private successSeq = -1;
+  /** Where the connection sent its latest stream header (in arrival order): what arrives from there on answers it. */
+  private openedAt = 0;
   streamError?: StreamError;
   /** The server sent its closing stream tag. */
   streamClosed = false;
@@ -224,10 +226,19 @@ export class RawConnection {
   async openStream(opts: HeaderOptions | { raw: string } = {}, timeoutMs = 3000): Promise<StreamHeader | undefined> {
     this.lastHeader = opts;
     this.reader?.restart();
+    this.openedAt = this.seq;
     const before = this.headers.length;
     const header = "raw" in opts || !this.asComponent ? opts : { contentNs: NS.componentAccept, version: null, ...opts };
     this.write("raw" in header ? header.raw : this.overWebSocket ? openXml(header, this.endpoint.domain) : headerXml(header, this.endpoint.domain));
     return this.inbox.waitFor(() => this.headers[before] ?? (this.streamError || this.tcpClosed ? null : undefined), timeoutMs);
+  }
+
+  /**
+   * The response header of the stream the connection opened last, where it arrived before the element at `seq`
+   * (a stream error): the opening tag RFC 6120 §4.9.1.2 and XEP-0114 §3 ask for before a stream error.
+   */
+  headerBefore(seq: number): StreamHeader | undefined {
+    return this.headers.find((h) => h.seq >= this.openedAt && h.seq < seq);
   }
 
   /** The same header again, as after STARTTLS and SASL (RFC 6120 §4.3.3). */
@@ -587,7 +598,8 @@ export class RawConnection {
       if (STANZAS.has(el.name) && el.getNS() === this.contentNs) this.inbox.add(r);
       if (el.is("features", NS.stream)) this.features.push({ phase: this.authenticated ? "after-sasl" : this.tlsDone ? "after-tls" : "initial", el, seq: r.seq });
       if (el.name === "success" && (el.attrs.xmlns === NS.sasl || el.attrs.xmlns === NS.sasl2)) this.successSeq = r.seq;
-      if (el.is("error", NS.stream)) {
+      // A stream error sent with no stream header before it declares no 'stream' prefix: the prefix is the stream namespace's.
+      if (el.is("error", NS.stream) || (el.name === "stream:error" && el.getNS() === undefined)) {
         const condition = el.children.find((c): c is Element => typeof c !== "string" && c.attrs.xmlns === NS.streamErrors && c.name !== "text");
         const text = el.getChildText("text", NS.streamErrors) ?? undefined;
         this.streamError = { condition: condition?.name ?? "", ...(text && { text }), el, seq: r.seq, at: r.at };

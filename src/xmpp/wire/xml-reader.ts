@@ -2,7 +2,7 @@ import type net from "node:net";
 import type tls from "node:tls";
 import { StringDecoder } from "node:string_decoder";
 import Parser from "@xmpp/xml/lib/Parser.js";
-import type { Element } from "ltx";
+import { Element } from "ltx";
 
 /** What a reader tells the connection that owns it. */
 export interface ReaderEvents {
@@ -18,6 +18,49 @@ export interface ReaderEvents {
   error?(err: Error): void;
   /** The connection closed, from either side. */
   closed(): void;
+}
+
+/**
+ * The stream parser: a document's root is the other end's stream header only when it is a <stream> element (any
+ * prefix). Any other root (a <stream:error> sent "merely" as a stream error element, with no header before it:
+ * XEP-0114 §3, RFC 6120 §4.9.1.2) is a first-level element of its own, handed on whole once it ends; a closing stream
+ * tag after it ends the stream. The plain parser took such a root for the header and its children for first-level
+ * elements.
+ */
+class StreamParser extends Parser {
+  /** The root is no stream header. */
+  private bare = false;
+
+  override onStartElement(name: string, attrs: Record<string, string>): void {
+    if (!this.root && name.split(":").at(-1) !== "stream") {
+      this.root = this.cursor = new Element(name, attrs);
+      this.bare = true;
+      return;
+    }
+    if (this.bare && this.cursor === this.root) {
+      const el = new Element(name, attrs);
+      this.root!.append(el);
+      this.cursor = el;
+      return;
+    }
+    super.onStartElement(name, attrs);
+  }
+
+  override onEndElement(name: string): void {
+    if (!this.root) {
+      if (name.split(":").at(-1) === "stream") this.emit("end");
+      else this.emit("error", new Parser.XMLError(`</${name}> closes no element.`));
+      return;
+    }
+    if (this.bare && this.cursor === this.root && name === this.root.name) {
+      const el = this.root;
+      this.root = this.cursor = null;
+      this.bare = false;
+      this.emit("element", el);
+      return;
+    }
+    super.onEndElement(name);
+  }
 }
 
 /** How much of a large payload is handed to the socket at once. */
@@ -53,7 +96,7 @@ export class XmlReader {
 
   /** A fresh parser: the next bytes start a new stream. */
   restart(): void {
-    const parser = new Parser();
+    const parser = new StreamParser();
     this.ended = false;
     parser.on("start", (el: Element) => this.on.header?.(el));
     parser.on("element", (el: Element) => this.on.element(el));
