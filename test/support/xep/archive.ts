@@ -459,6 +459,19 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Twentieth audit (2026-11-25): mam-query-with-full (and mam-query-with, mam-query-with-self) judged every 'with'
+    // check only after one step found all the messages archived, so an archive without the user's own messages (or
+    // one that stores them later) warned MAM-ARCH-01 and never judged the MUST on the messages it did archive.
+    id: "mam.sent-not-archived",
+    area: "mam",
+    requirements: ["MAM-ARCH-01"],
+    description: "the messages the user sends are not in the user's archive (every result forwarding one is left out); the messages the user receives are",
+    fault: (el, ctx) => {
+      const m = el.name === "message" ? forwardedMessage(el) : undefined;
+      return m && bare(String(m.attrs.from ?? "")) === bare(ctx.conn.jid) ? "drop" : "pass";
+    },
+  },
+  {
     id: "mam.without-with-one-correspondent",
     area: "mam",
     requirements: ["MAM-WITH-03"],

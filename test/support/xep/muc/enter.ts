@@ -434,9 +434,14 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Twentieth audit (2026-11-25): muc-enter-nonanonymous credited MUC-ANON-01 (§7.2.3: "containing an <item/>
+    // child with a 'jid' attribute specifying the occupant's full JID") on any 'jid', and muc-enter-semianonymous
+    // MUC-ANON-03 (§7.2.4: "the new occupant's full JID" to moderators) likewise, the full JID left to MUC-ANON-05's
+    // also:: here both passed and only MUC-ANON-05 failed. Each now checks the full JID as its own also:, so this
+    // bare JID fails MUC-ANON-01 (non-anonymous) and MUC-ANON-03 (semi-anonymous) beside MUC-ANON-05.
     id: "muc.anon.bare-jid",
     area: "muc",
-    requirements: ["MUC-ANON-05"],
+    requirements: ["MUC-ANON-05", "MUC-ANON-01", "MUC-ANON-03"],
     description: "the 'jid' of an occupant's muc#user <item/> is its bare JID, not its full JID",
     fault: knowing((el) => (occupantPresence(el) && !isSelf(el) ? editItems(el, (i) => i.attrs.jid && (i.attrs.jid = bareOf(String(i.attrs.jid)))) : "pass")),
   },

@@ -176,6 +176,68 @@ function lastOfListNotApplied(role: string): StreamFault {
   };
 }
 
+/**
+ * Twentieth audit (2026-11-25): of an affiliation list change with several items, only the first is applied and the
+ * whole change is answered with a result (what Prosody 0.12 and 13 do; shown here on a server that applies every
+ * item). The room then acts as if the later items had never been sent: the presences announcing a later item's user
+ * with the affiliation that item asked for (its occupant JID learnt from its self-presence, or the item's 'jid') are
+ * dropped, a list of that affiliation asked afterwards leaves those users out, and the list of the affiliation the
+ * room last announced for such a user (a revoked member or admin) still names it. A later change naming the user
+ * again ends the pretence for it. The harness's own sessions (set-up, teardown) are left alone. With `from` 0 none of
+ * the items is applied, and a change of one item (a grant, a revocation, a ban) is pretended away as well.
+ */
+function laterOfListNotApplied(from = 1): StreamFault {
+  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const known = new Map<string, string>(); // "room bare JID" -> the affiliation the room last announced
+  const skipped = new Map<string, Map<string, { to: string; was?: string }>>(); // room -> bare JID -> the change not made
+  const lists = new Map<string, { room: string; affiliation: string }>(); // "connection id" -> the list asked
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid) || el.name !== "iq" || !atService(el.attrs.to)) return;
+      const room = bare(str(el.attrs.to));
+      const asked = itemsOf(adminQuery(el, "get")).find((i) => i.attrs.affiliation !== undefined);
+      if (asked) lists.set(key(ctx, el.attrs.id), { room, affiliation: str(asked.attrs.affiliation) });
+      const items = itemsOf(adminQuery(el, "set")).filter((i) => i.attrs.jid !== undefined);
+      for (const i of items) skipped.get(room)?.delete(bare(str(i.attrs.jid)));
+      if (items.length < from + 1 || !items.every((i) => i.attrs.affiliation !== undefined)) return;
+      const later = skipped.get(room) ?? new Map<string, { to: string; was?: string }>();
+      for (const i of items.slice(from)) {
+        const jid = bare(str(i.attrs.jid));
+        later.set(jid, { to: str(i.attrs.affiliation), was: known.get(`${room} ${jid}`) });
+      }
+      skipped.set(room, later);
+    },
+    element: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid)) return "pass";
+      if (occupantPresence(el) && hasStatus(el, "110") && el.attrs.type === undefined && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
+      if (occupantPresence(el) && el.attrs.type !== "error") {
+        const room = bare(str(el.attrs.from));
+        const item = itemOf(el);
+        const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+        if (user === undefined) return "pass";
+        const change = skipped.get(room)?.get(user);
+        if (change && change.to === str(item?.attrs.affiliation)) return "drop";
+        if (item?.attrs.affiliation !== undefined) known.set(`${room} ${user}`, str(item.attrs.affiliation));
+        return "pass";
+      }
+      const list = el.name === "iq" ? lists.get(key(ctx, el.attrs.id)) : undefined;
+      if (!list) return "pass";
+      lists.delete(key(ctx, el.attrs.id));
+      const later = [...(skipped.get(list.room) ?? [])];
+      const q = adminQuery(el, "result");
+      const hidden = (i: Element) => later.some(([jid, c]) => jid === bare(str(i.attrs.jid)) && c.to === list.affiliation);
+      const kept = later.filter(([jid, c]) => c.was === list.affiliation && c.to !== list.affiliation && !itemsOf(q).some((i) => bare(str(i.attrs.jid)) === jid));
+      if (!q || (!itemsOf(q).some(hidden) && kept.length === 0)) return "pass";
+      return changed(el, (c) => {
+        const cq = adminQuery(c, "result")!;
+        cq.children = cq.children.filter((x) => typeof x === "string" || x.name !== "item" || !hidden(x));
+        for (const [jid] of kept) cq.c("item", { affiliation: list.affiliation, jid });
+      });
+    },
+  };
+}
+
 /** Status code `code` left out of an occupant's unavailable presence: its own copy (with 110) or the others'. */
 const statusLeftOut = (code: string, own: boolean) =>
   when(
@@ -707,6 +769,46 @@ export const FAULTS: FaultDef[] = [
     description: "of an affiliation list change with several items, the last item's change is not announced",
     stream: lastOfListUnannounced("affiliation", ["member", "owner", "admin", "none"]),
   },
+  {
+    // Twentieth audit (2026-11-25): muc-owner-list-modify judged the occupants' presences (MUC-OWNER-LIST-04) before
+    // the owner list asked afterwards (MUC-OWNER-LIST-03), and a failed MUST ends a case: on a room that applies only
+    // the first item, the missing presence of the second failed LIST-04, though no affiliation change resulted, and
+    // LIST-03, the rule broken, passed on the result alone. The same in muc-owner-admin-list-modify (ADMIN-08 before
+    // ADMIN-07), muc-admin-mlist-modify (MLIST-08 and MEMBER-02 before MLIST-06) and muc-admin-banlist-modify
+    // (BANLIST-03 before BANLIST-02). Each now reads the list first and judges the presences after it: this fault
+    // fails the list's rule (old: the presence rule failed, the list's passed or was never reached).
+    id: "muc.affiliationlist.later-not-applied",
+    area: "muc",
+    requirements: ["MUC-OWNER-LIST-03", "MUC-OWNER-ADMIN-07", "MUC-ADMIN-MLIST-06", "MUC-ADMIN-BANLIST-02"],
+    description:
+      "of an affiliation list change with several items (a ban, member, admin or owner list change), only the first is applied, and the change is answered with a result: the later items' users are not announced with their new affiliation and are missing from the list asked afterwards",
+    stream: laterOfListNotApplied(),
+  },
+  {
+    // Twentieth audit (2026-11-25): the same defect where nothing of the change is made, one item or several.
+    // muc-admin-banlist-modify judged the banned occupant's removal (MUC-ADMIN-BANLIST-03) before the ban list
+    // (BANLIST-02), and the grants, revocations and bans of one item (muc-owner-grant-owner, muc-owner-admin-grant,
+    // muc-owner-admin-revoke, muc-admin-member-grant, muc-admin-member-revoke, muc-admin-member-revoke-membersonly,
+    // muc-admin-ban) their announcements before the list: here the missing presence failed the announcement's rule,
+    // though no affiliation changed, and the rule broken (the list) passed on the result or was never reached.
+    id: "muc.affiliation.result-not-applied",
+    area: "muc",
+    requirements: [
+      "MUC-OWNER-LIST-03",
+      "MUC-OWNER-ADMIN-07",
+      "MUC-ADMIN-MLIST-06",
+      "MUC-ADMIN-BANLIST-02",
+      "MUC-OWNER-GRANT-02",
+      "MUC-OWNER-ADMIN-01",
+      "MUC-OWNER-ADMIN-03",
+      "MUC-ADMIN-MEMBER-01",
+      "MUC-ADMIN-MEMBER-04",
+      "MUC-ADMIN-BAN-02",
+    ],
+    description:
+      "an affiliation change (a grant, a revocation or a ban of one user, or a ban, member, admin or owner list change) is answered with a result but not applied: no user is announced with its new affiliation, and the list asked afterwards lacks every user the change added to it",
+    stream: laterOfListNotApplied(0),
+  },
   // §9.6-§9.8 moderator status and the moderator list
   {
     id: "muc.moderator.grant-no-result",
@@ -997,6 +1099,36 @@ function affiliationMissing(affiliation: string): StreamFault {
 }
 
 /**
+ * Twentieth audit (2026-11-25): a service whose owners may not change the owner list (§10.3, §10.5: "If allowed by an
+ * implementation"): every muc#admin set with an item of affiliation owner and every request for the owner list, from
+ * any session (the harness's room set-up too), is answered with <feature-not-implemented/>, and the presences that
+ * would announce such a change (the user named in it, with affiliation owner) are dropped. (The proxy cannot keep the
+ * server from making the change.) The room's creator stays its owner, as §10.1 makes it.
+ */
+function ownerListNotOffered(): StreamFault {
+  const asks = (el: Element) => el.name === "iq" && atService(el.attrs.to) && (itemsOf(adminQuery(el, "set")).some((i) => i.attrs.affiliation === "owner") || listRequest("affiliation", "owner")(el));
+  const refused = answering(asks, (answer): FaultAction => [errorInstead(answer, "feature-not-implemented")]);
+  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const named = new Set<string>(); // "room bare JID": an owner grant refused
+  return {
+    fromClient: (el, ctx) => {
+      refused.fromClient!(el, ctx);
+      if (el.name !== "iq" || !atService(el.attrs.to)) return;
+      for (const i of itemsOf(adminQuery(el, "set"))) if (i.attrs.affiliation === "owner" && i.attrs.jid !== undefined) named.add(`${bare(str(el.attrs.to))} ${bare(str(i.attrs.jid))}`);
+    },
+    element: (el, ctx) => {
+      const action = refused.element!(el, ctx);
+      if (action !== "pass") return action;
+      if (!occupantPresence(el)) return "pass";
+      if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
+      const item = itemOf(el);
+      const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+      return item?.attrs.affiliation === "owner" && user !== undefined && named.has(`${bare(str(el.attrs.from))} ${user}`) ? "drop" : "pass";
+    },
+  };
+}
+
+/**
  * Nineteenth audit (2026-11-25): §9.2's order reversed for the occupants in the room when a domain is banned (what
  * Prosody 0.12 and 13 do): once the room answers a ban of a bare domain (an item with affiliation outcast and a 'jid'
  * with no '@') with a result, every occupant of that domain the proxy has seen enter (its self-presence, status 110)
@@ -1068,6 +1200,18 @@ export const VARIATIONS: Variation[] = [
         cq.children = [...cq.children].reverse();
       });
     },
+  },
+  {
+    // Twentieth audit (2026-11-25): muc-owner-list-get's one-owner cell judged an owner's request for the owner list
+    // at MUST (MUC-OWNER-LIST-02) with nothing showing that the service lets owners change it, where §10.5 opens "If
+    // allowed by an implementation": this room failed it there, while muc-owner-list-forbidden and
+    // muc-create-owner-list skipped it. The cell now says refused: with that sentence and skips; the two-owners cell,
+    // whose set-up grant is refused here, skips as before. It needs what clients send (`stream`, bench/try-case.ts).
+    id: "muc.var.owner-list-not-offered",
+    description:
+      'owners may not change the owner list: every muc#admin change to affiliation owner and every request for the owner list, the room set-up\'s too, is answered with <feature-not-implemented/>, and no presence announces such a change (§10.3: "If allowed by an implementation, an owner MAY grant owner status to another user"; §10.5: "If allowed by an implementation, a room owner might want to modify the owner list")',
+    fault: () => "pass",
+    stream: ownerListNotOffered(),
   },
   {
     id: "muc-no-absent-affiliation-notice",

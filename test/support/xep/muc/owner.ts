@@ -209,6 +209,26 @@ const archivedWithout =
         })
       : "pass";
 
+/** muc.create.never-locked: rooms a case saw created (a 201 self-presence) are open to everyone at once. */
+function unlockedRooms(): StreamFault {
+  const created = new Set<string>(); // "case room"
+  return {
+    element: (el, ctx) => {
+      if (isHarness(ctx) || !ctx.conn.jid || !isMucAddress(fromOf(el))) return "pass";
+      const room = `${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`;
+      if (occupantPresence(el) && isSelf(el) && hasCode(el, "201")) {
+        created.add(room);
+        return "pass";
+      }
+      if (el.attrs.type !== "error" || !created.has(room) || conditionOf(el) !== "item-not-found") return "pass";
+      if (el.name === "presence" && isOccupant(fromOf(el)))
+        return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+      if (el.name === "message") return withCondition(el, "not-acceptable");
+      return "pass";
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   // §10.1: creating a room.
   {
@@ -265,6 +285,19 @@ export const FAULTS: FaultDef[] = [
       !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isOccupant(fromOf(el)) && conditionOf(el) === "item-not-found"
         ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
         : "pass",
+  },
+  {
+    // Twentieth audit (2026-11-25): muc-msg-no-room's 'locked' cell judged MUC-MSG-12 on a room it assumed locked: a
+    // service that never locks new rooms (ejabberd 23.01 and 24.12 do not) answered dave's message as §7.4 answers a
+    // non-occupant of an existing room and warned on a rule that did not apply; the cell now has carol try to enter
+    // first (MUC-CREATE-05 at MUST) and judges the message only after her <item-not-found/>. This fault turns a
+    // locked room into one that is not: the old cell warns (MUC-MSG-12), the new one fails MUC-CREATE-05.
+    id: "muc.create.never-locked",
+    area: "muc",
+    requirements: ["MUC-CREATE-05"],
+    description:
+      "a new room is never locked: a second user's join is admitted (a self-presence instead of <item-not-found/>), and a non-occupant's groupchat message to it gets <not-acceptable/> (§7.4's answer for an existing room) instead of <item-not-found/>",
+    stream: unlockedRooms(),
   },
   {
     id: "muc.create.instant-refused",
@@ -1181,6 +1214,25 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (!isHarness(ctx) && roomResult(el) ? changed(el, (c) => (forwardedOf(c)!.attrs.to = ctx.conn.jid)) : "pass"),
   },
   {
+    // Twentieth audit (2026-11-25): mam-muc-forwarded configured muc#roomconfig_moderatedroom without '?', so a service
+    // whose form does not offer the field (XEP-0045 §10.1.3's fields are "a representative sample") was skipped, and
+    // a 'to' on its forwarded messages never judged; the field is now sent only where the form offers it.
+    id: "mam-muc.forwarded-with-to-no-moderation-field",
+    area: "mam",
+    requirements: ["MAM-MUC-FWD-01"],
+    description:
+      "the room configuration form offers no muc#roomconfig_moderatedroom (rooms are never moderated), and the forwarded messages of a room's archive keep the 'to' of the copy the room sent one occupant",
+    fault: (el, ctx) => {
+      const form = iqOf(el, "result") ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+      if (form?.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom"))
+        return changed(el, (c) => {
+          const x = ownerQuery(c)!.getChild("x", DATA)!;
+          x.children = x.children.filter((f) => typeof f === "string" || f.attrs.var !== "muc#roomconfig_moderatedroom");
+        });
+      return !isHarness(ctx) && roomResult(el) ? changed(el, (c) => (forwardedOf(c)!.attrs.to = ctx.conn.jid)) : "pass";
+    },
+  },
+  {
     id: "mam-muc.forwarded-from-room",
     area: "mam",
     requirements: ["MAM-MUC-FWD-02"],
@@ -1426,6 +1478,80 @@ function moderatedByDefault(): { fault: Fault; stream: StreamFault } {
 }
 const moderatedRooms = moderatedByDefault();
 
+/** muc.var.form-required-field: the room description is a required field of every user's configuration form. */
+function requiredRoomDescription(): StreamFault {
+  const FIELD = "muc#roomconfig_roomdesc";
+  return both(
+    {
+      element: (el, ctx) => {
+        const form = !isHarness(ctx) && iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+        if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
+        return changed(el, (c) => {
+          const field = ownerQuery(c)!
+            .getChild("x", DATA)!
+            .getChildren("field")
+            .find((f) => f.attrs.var === FIELD)!;
+          if (!field.getChild("required")) field.append(xml("required", {}));
+        });
+      },
+    },
+    answering(
+      (el, ctx) => {
+        const fields = toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+        return fields.length > 0 && !fields.some((f) => f.attrs.var === FIELD);
+      },
+      (answer) => [
+        xml(
+          "iq",
+          { type: "error", id: answer.attrs.id, ...(answer.attrs.from && { from: answer.attrs.from }), ...(answer.attrs.to && { to: answer.attrs.to }) },
+          xml("error", { type: "modify" }, xml("bad-request", { xmlns: STANZAS }), xml("text", { xmlns: STANZAS }, `Missing required field ${FIELD}`)),
+        ),
+      ],
+    ),
+  );
+}
+
+/**
+ * Twentieth audit (2026-11-25): an identifier as a string of characters outside the BMP (U+1F3xx, one per character of
+ * the room's identifier, repeated up to 100 characters): the same for the same identifier, different for different
+ * ones, 100 characters and 200 UTF-16 code units.
+ */
+const astral = (id: string) => {
+  const each = [...id].map((c) => String.fromCodePoint(0x1f300 + (c.codePointAt(0)! % 0x100)));
+  if (each.length === 0 || each.length >= 100) return each.join("");
+  const out: string[] = [];
+  while (out.length < 100) out.push(...each);
+  return out.slice(0, 100).join("");
+};
+
+/**
+ * Twentieth audit (2026-11-25), a variation (XEP-0313 §6.1.2: "a MUC archive MAY further limit access based on other
+ * criteria as part of the deployment policy"): a room's archive refuses every client's query with <forbidden/> and
+ * sends no results. It needs the queries clients send (their ids): its `stream` records them, so in the runs of every
+ * variation at once it changes nothing.
+ */
+function archiveRefused(): { fault: Fault; stream: StreamFault } {
+  const asked = new Map<string, string | undefined>(); // "connection iq-id" -> the query's queryid
+  return {
+    stream: {
+      fromClient: (el, ctx) => {
+        const q = isHarness(ctx) || !isRoom(toOf(el)) ? undefined : mamQuery(el);
+        if (q) asked.set(`${ctx.conn.id} ${String(el.attrs.id)}`, q.attrs.queryid);
+      },
+    },
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || !isRoom(fromOf(el))) return "pass";
+      const queryid = resultOf(el)?.attrs.queryid;
+      if (queryid !== undefined && [...asked.entries()].some(([k, q]) => k.startsWith(`${ctx.conn.id} `) && q === queryid)) return "drop";
+      const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+      if (!iqOf(el, "result") || !asked.has(key)) return "pass";
+      asked.delete(key);
+      return refusal(el, "forbidden", "auth");
+    },
+  };
+}
+const refusedArchives = archiveRefused();
+
 export const VARIATIONS: Variation[] = [
   {
     id: "muc.var.iq-error-type-and-text",
@@ -1502,6 +1628,19 @@ export const VARIATIONS: Variation[] = [
         : "pass",
   },
   {
+    // Twentieth audit (2026-11-25): muc-create-policy-refused submitted only the password flag and secret after
+    // checking that the form offers them, so a form that requires another field refused the incomplete submission
+    // and failed MUC-CREATE-11; muc-create-reserved-submit, the config.yaml cases that submit one field and
+    // muc-deny-password, -password-right, muc-disco-room-features-password and muc-exit-temporary-room did the same
+    // (MUC-CREATE-10 failed, MUC-CONFIG-05 warned). They now judge nothing more (or skip) where the form requires a
+    // field they do not submit.
+    id: "muc.var.form-required-field",
+    description:
+      'a user\'s room configuration form marks muc#roomconfig_roomdesc <required/>, and a submission with fields that leaves it out is refused with <bad-request/> (XEP-0004 §3.1: "the submission MAY omit fields not marked with <required/> by the form-processing entity"); applied only where what clients send is seen (bench/try-case.ts)',
+    fault: () => "pass",
+    stream: requiredRoomDescription(),
+  },
+  {
     // Nineteenth audit (2026-11-25): mam-muc-with, -with-semianonymous, -strip-x and -real-jid queried the archive as
     // the owner from outside the room, so a refusal the text allows failed MAM-MUC-01 or warned on MAM-MUC-STORE-01.
     id: "mam-muc.var.archive-occupants-only",
@@ -1518,5 +1657,30 @@ export const VARIATIONS: Variation[] = [
       "rooms are moderated unless their configuration turns it off, and an unaffiliated user enters a moderated room as a visitor whose groupchat messages are refused with <forbidden/> and not archived (XEP-0045 §10.1.3: the default configuration is the service's; §5.1.2's table; XEP-0313 §6.1.2: \"apart from those messages that the room rejects\"); applied only where what clients send is seen (bench/try-case.ts)",
     fault: moderatedRooms.fault,
     stream: moderatedRooms.stream,
+  },
+  {
+    // Twentieth audit (2026-11-25): occid-presence judged OCCID-LEN-01 with {re:[\s\S]{1,128}}, which the pattern
+    // language counted in UTF-16 code units, so 100 characters outside the BMP failed the 128-character limit; the
+    // pattern language now counts characters (the 'u' flag, src/match/pattern.ts).
+    id: "muc.var.occupant-id-astral",
+    description:
+      'occupant identifiers are 100 characters outside the BMP, the same for the same identifier (XEP-0421 §4.1: "The occupant identifier MUST have a maximum length of 128 characters."; §8\'s schema counts characters, not UTF-16 code units)',
+    fault: (el) =>
+      (el.name === "message" || el.name === "presence") && (occupantIds(el).length > 0 || Boolean(forwardedOf(el)?.getChild("occupant-id", OCCID)))
+        ? changed(el, (c) => {
+            for (const o of [...occupantIds(c), ...(forwardedOf(c)?.getChildren("occupant-id", OCCID) ?? [])]) o.attrs.id = astral(String(o.attrs.id));
+          })
+        : "pass",
+  },
+  {
+    // Twentieth audit (2026-11-25): mam-muc-forwarded and mam-muc-subject (and mam-muc-stanza-id, -with,
+    // -with-semianonymous, -open-access, -strip-x, -real-jid) judged what a room's archive returned without its answer
+    // to the query, so a refusal the text allows warned MAM-MUC-STORE-01 or -02 (the room may well have stored the
+    // message); they now wait for the query's result, and an error skips them, naming it.
+    id: "mam-muc.var.archive-refused",
+    description:
+      "a room's archive refuses every client's query with <forbidden/> and no results (XEP-0313 §6.1.2: \"a MUC archive MAY further limit access based on other criteria as part of the deployment policy\"); applied only where what clients send is seen (bench/try-case.ts)",
+    fault: refusedArchives.fault,
+    stream: refusedArchives.stream,
   },
 ];

@@ -827,6 +827,26 @@ export const FAULTS: FaultDef[] = [
   },
 ];
 
+/**
+ * muc.var.wrong-type-not-acceptable: a message a client sends to a room's bare JID with another type than groupchat
+ * (no invitation, decline or data form in it) is answered at once with an error of `condition`; what the server
+ * does with it (its own error, a copy to the occupants) is dropped.
+ */
+function wrongTypeRejected(condition: string): StreamFault {
+  const rejected = new Set<string>(); // the refused messages' ids
+  return {
+    fromClient: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid) || el.name !== "message" || !toRoom(el) || el.attrs.id === undefined) return;
+      if (["groupchat", "error"].includes(str(el.attrs.type)) || userX(el)?.getChild("invite") || userX(el)?.getChild("decline") || el.getChild("x", DATA)) return;
+      rejected.add(str(el.attrs.id));
+      const error = new Element("message", { type: "error", id: el.attrs.id, from: el.attrs.to, ...(ctx.conn.jid !== undefined && { to: ctx.conn.jid }) });
+      error.c("error", { type: "cancel" }).c(condition, { xmlns: STANZAS });
+      ctx.conn.deliver(error);
+    },
+    element: (el) => (el.name === "message" && atService(el.attrs.from) && rejected.has(str(el.attrs.id)) ? "drop" : "pass"),
+  };
+}
+
 /** A room's invitation (§7.8.2, §9.5), changed as `edit` says; every other stanza passes. */
 const onInvites =
   (edit: (c: Element) => void): Variation["fault"] =>
@@ -857,6 +877,27 @@ export const VARIATIONS: Variation[] = [
     fault: onInvites((c) => {
       if (resourceOf(c.attrs.from) === undefined) c.attrs.from = `${str(c.attrs.from)}/Inviter`;
     }),
+  },
+  {
+    // Twentieth audit (2026-11-25): muc-invite-decline asked for <decline from='…'/> in what the room relays to the
+    // inviter, though only Example 59 has that 'from': a room that relays the decline without it warned MUC-INVITE-05.
+    id: "muc.var.decline-without-from",
+    description:
+      "a room relays an invitee's decline to the inviter without a 'from' on the <decline/> (§7.8.2 asks the room to add a 'from' to the <invite/>, not to the <decline/>; §19.2's schema makes it optional)",
+    fault: (el) => {
+      const decline = el.name === "message" && el.attrs.type !== "error" && atService(el.attrs.from) ? userX(el)?.getChild("decline") : undefined;
+      return decline?.attrs.from !== undefined ? changed(el, (c) => delete userX(c)!.getChild("decline")!.attrs.from) : "pass";
+    },
+  },
+  {
+    // Twentieth audit (2026-11-25): muc-msg-wrong-type took only <bad-request/> (§17.2's) as a rejection of a message
+    // to the room that is not of type groupchat, though §7.4's "reject" names no condition: a room that rejects it
+    // otherwise matched no alternative (the MAY unmet, nothing recorded); the case now records 'rejected-otherwise'.
+    id: "muc.var.wrong-type-not-acceptable",
+    description:
+      'a room rejects a message to its bare JID that is not of type groupchat (and carries no invitation, decline or form) with <not-acceptable/>, and passes it on to nobody (§7.4: "a service MAY ignore or reject messages that do not have a type of "groupchat""); applied only where what clients send is seen (bench/try-case.ts)',
+    fault: () => "pass",
+    stream: wrongTypeRejected("not-acceptable"),
   },
   {
     id: "muc-user-x-reordered",
