@@ -561,6 +561,22 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     },
   },
   {
+    // Twentieth audit: a creation response without 'xmpp:version' whose features offer STARTTLS (XEP-0206 §2: "NOT
+    // RECOMMENDED"). bosh-xmpp-features judged STARTTLS only after a step that also asked for the version, so the
+    // offer went unjudged (XBOSH-TLS-01 not reached, only XBOSH-FEATURES-01 warned); now it warns XBOSH-TLS-01 too.
+    id: "bosh-starttls-offered-without-version",
+    requirements: ["XBOSH-TLS-01"],
+    cases: ["bosh-xmpp-features"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) => {
+        if (!r.creation) return a;
+        const b = bodyTag(a, (t) => dropAttr(t, "xmpp:version"));
+        return { ...b, text: b.text.replace(/<\/stream:features>/, "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>") };
+      },
+    },
+  },
+  {
     id: "bosh-polling-unstated-limited",
     conditional: true,
     requirements: ["BOSH-POLLING-01"],
@@ -577,8 +593,43 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
   },
 ];
 
-/** What a correct connection manager may do that Prosody and ejabberd do not, with the rule that allows it. */
-export const BOSH_VARIATIONS: { id: string; allowed: string; fault: BoshFault }[] = [
+/** The stream features of a session as its creation response carried them, for `bosh-features-after-version`. */
+const laterFeatures = new Map<string, string>();
+
+/**
+ * What a correct connection manager may do that Prosody and ejabberd do not, with the rule that allows it. One with
+ * `cases` is applied to those cases only (it would skip others at set-up: their login takes the creation response's
+ * features).
+ */
+export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; fault: BoshFault }[] = [
+  {
+    // Twentieth audit: the version on the creation response (the XMPP server's header is in), the features on the
+    // next answer without the version again (they came later). bosh-xmpp-features asked for both on one answer and
+    // warned XBOSH-FEATURES-01; now each is judged on either answer, and it passes. The creation request's 'wait'
+    // is made 1 s, so that the held empty request is answered within the step's timeout, as a connection manager
+    // answers it once the features arrive.
+    id: "bosh-features-after-version",
+    allowed: "XEP-0206 §4: the 'version' attribute and the <stream:features/> element each \"in a response as soon as they are available\"",
+    cases: ["bosh-xmpp-features"],
+    fault: {
+      request: (r) => (r.creation ? r.text.replace(/\bwait=(['"])\d+\1/, "wait='1'") : r.text),
+      answer: (r, a) => {
+        const features = /<stream:features\b[\s\S]*?<\/stream:features>/;
+        if (r.creation) {
+          const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+          const found = features.exec(a.text)?.[0];
+          if (!sid || !found) return a;
+          laterFeatures.set(sid, found);
+          return { ...a, text: a.text.replace(features, "") };
+        }
+        const later = r.sid === undefined ? undefined : laterFeatures.get(r.sid);
+        if (later === undefined) return a;
+        laterFeatures.delete(r.sid!);
+        const declared = bodyTag(a, (t) => dropAttr(dropAttr(t, "xmpp:version"), "xmlns:stream").replace(/^<body\b/, "<body xmlns:stream='http://etherx.jabber.org/streams'"));
+        return inside(declared, later);
+      },
+    },
+  },
   {
     id: "bosh-attributes-reversed",
     allowed: "XML: attribute order and quoting carry no meaning",

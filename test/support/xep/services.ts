@@ -17,8 +17,8 @@ export interface ComponentFaultDef {
 }
 
 const isStreamError = (el: Element) => el.name === "stream:error" || (el.name === "error" && el.attrs.xmlns === "http://etherx.jabber.org/streams");
-/** The component's header asked for a name the server does not service, or in another content namespace. */
-const refusedHeader = (ctx: FaultContext) => /to=['"]xc-unknown-|xmlns=['"]jabber:client['"]/.test(ctx.conn.clientHeader ?? "");
+/** The component's header asked for a name the server does not service, or in another content namespace (the case's, or 'jabber:client' as it once was). */
+const refusedHeader = (ctx: FaultContext) => /to=['"]xc-unknown-|xmlns=['"](?:jabber:client|urn:xmpp-conform:unsupported)['"]/.test(ctx.conn.clientHeader ?? "");
 const condition = (from: string, to: string) => (el: Element) => (isStreamError(el) && el.getChild(from) ? [el.toString().replace(new RegExp(`<${from}\\b`), `<${to}`)] : ("pass" as const));
 
 export const COMPONENT_FAULTS: ComponentFaultDef[] = [
@@ -56,13 +56,24 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
   {
     id: "comp-error-without-header",
     requirements: ["COMP-HDR-04"],
-    cases: { "comp-header-unknown-name": "fail", "comp-header-wrong-namespace": "fail" },
+    cases: { "comp-header-unknown-name": "fail", "comp-header-wrong-namespace/client": "fail" },
     stream: { header: (raw, ctx) => (refusedHeader(ctx) ? "" : raw) },
+  },
+  {
+    // Twentieth audit: the header and the stream error, then the TCP connection cut with no closing stream tag. The
+    // closing tag is COMP-HDR-04's ("an opening stream tag, stream error element, and closing stream tag"), and the
+    // cases judged it under the error's own rule (COMP-NS-01, COMP-HDR-03), crediting COMP-HDR-04 on the header
+    // alone: now COMP-HDR-04 fails and the error's rule passes.
+    id: "comp-error-without-closing-tag",
+    requirements: ["COMP-HDR-04"],
+    cases: { "comp-header-unknown-name": "fail", "comp-header-wrong-namespace/client": "fail" },
+    stream: { close: (ctx) => (refusedHeader(ctx) ? "" : "</stream:stream>") },
   },
   {
     id: "comp-namespace-other-condition",
     requirements: ["COMP-NS-01"],
-    cases: { "comp-header-wrong-namespace": "fail" },
+    // ejabberd, the proxy's server, answers the unsupported cell with invalid-xml already: the client cell shows it.
+    cases: { "comp-header-wrong-namespace/client": "fail" },
     stream: { element: condition("invalid-namespace", "bad-format") },
   },
   {
@@ -86,6 +97,19 @@ export const COMPONENT_VARIATIONS: { id: string; stream: StreamFault }[] = [
   { id: "comp-handshake-open-close", stream: { element: (el) => (el.name === "handshake" && el.children.length === 0 ? ["<handshake></handshake>"] : "pass") } },
   // A header with a namespace declaration of its own (unused), and another xml:lang.
   { id: "comp-header-extra-declaration", stream: { header: (raw) => raw.replace(/\sxml:lang=(['"])[^'"]*\1/, "").replace(/>$/, " xml:lang='de' xmlns:x='urn:xmpp-conform:variation'>") } },
+  // Twentieth audit: a port that also serves client streams (Prosody's mod_net_multiplex picks c2s or component by the
+  // header's namespace) answers a 'jabber:client' header as c2s: its own header in 'jabber:client', and host-unknown for
+  // the component's name, which is no host of its. It recognizes that namespace, so XEP-0114's invalid-namespace rule
+  // does not apply: comp-header-wrong-namespace, which sent only 'jabber:client', failed it (host-unknown for
+  // invalid-namespace); its client cell now takes a client stream's own answer as no refusal of a component stream and
+  // passes, and its unsupported cell sends a namespace no server supports.
+  {
+    id: "comp-port-multiplexed",
+    stream: {
+      header: (raw, ctx) => (/xmlns=['"]jabber:client['"]/.test(ctx.conn.clientHeader ?? "") ? raw.replace(/\sxmlns=(['"])jabber:component:accept\1/, " xmlns='jabber:client'") : raw),
+      element: (el, ctx) => (/xmlns=['"]jabber:client['"]/.test(ctx.conn.clientHeader ?? "") ? condition("invalid-namespace", "host-unknown")(el) : "pass"),
+    },
+  },
   // A refusal's stream error with a <text/> of its own.
   {
     id: "comp-error-with-text",
