@@ -184,6 +184,35 @@ function remoteRequestAccepted(): FaultDef["stream"] {
   };
 }
 
+/**
+ * Twentieth audit: copies that carry an id of the server's making (allowed: the variation carbons-own-ids), and a
+ * bounce of a copy told by that id (XEP-0280 §10.3 steers a server to something other than the bounce's
+ * <received/> or <sent/>: "The server MUST NOT rely on the <sent/> or <received/> elements in the bounce") but
+ * then forwarded to the original message's sender, which §10.3's first MUST NOT forbids. The error the sender
+ * gets is from the address the bounce was sent to, with the original message's id.
+ */
+function copyBounceById(): FaultDef["stream"] {
+  let n = 0;
+  const copies = new Map<string, { sender: string; id?: string }>();
+  return {
+    element: (el, { conn }) => {
+      const original = forwardedOf(el);
+      if (!conn.jid || !original?.attrs.from) return "pass";
+      const id = `carbon-${++n}`;
+      copies.set(id, { sender: String(original.attrs.from), id: original.attrs.id });
+      return changed(el, (c) => (c.attrs.id = id));
+    },
+    fromClient: (el, { conn, peers }) => {
+      const copy = el.name === "message" && el.attrs.type === "error" ? copies.get(String(el.attrs.id)) : undefined;
+      const sender = copy && [conn, ...peers()].find((p) => p.jid === copy.sender);
+      if (!copy || !sender) return;
+      const bounce = new Element("message", { type: "error", ...(copy.id && { id: copy.id }), from: String(el.attrs.to ?? bare(conn.jid)), to: sender.jid! });
+      bounce.c("error", { type: "cancel" }).c("service-unavailable", { xmlns: STANZAS });
+      sender.deliver(bounce);
+    },
+  };
+}
+
 /** A copy as §7 and §8 shape it: from the bare JID, to the resource, the original inside <forwarded/>. */
 function carbon(kind: "received" | "sent", to: string, original: Element): Element {
   const inner = copyOf(original);
@@ -314,6 +343,16 @@ export const FAULTS: FaultDef[] = [
       sender.deliver(bounce);
       return "pass";
     },
+  },
+  // Twentieth audit: carbons-copy-bounce bounced the copy without its 'id', so a server that tells its copies'
+  // bounces by an id of its own never saw one and the case passed; the bounce now carries the copy's 'id' (RFC 6120
+  // §8.3.1) where it has one, and both cells (received: juliet gets the error; sent: romeo/r1) fail.
+  {
+    id: "carbons.copy-bounce-by-id",
+    area: "carbons",
+    requirements: ["CARBONS-ERR-01"],
+    description: "copies carry an id of the server's making, and an error a copy's receiver sends back with that id is forwarded to the original message's sender",
+    stream: copyBounceById(),
   },
   {
     id: "carbons.remote-request-accepted",

@@ -70,6 +70,29 @@ const versionWithout = (child: string) =>
     (el) => changed(el, (c) => c.getChild("query", VERSION)!.remove(child)),
   );
 
+/**
+ * Twentieth audit: a client-to-client ping delivered to the addressed resource, but answered by the server itself
+ * in that resource's name (a result from its full JID, at once), and the resource's own answer dropped.
+ */
+function pingAnsweredForResource(): StreamFault {
+  const forged = new Set<string>();
+  return {
+    element: (el, { conn, peers }) => {
+      if (!conn.jid || el.name !== "iq") return "pass";
+      const from = String(el.attrs.from ?? "");
+      if (asks("ping", PING)(el) && el.attrs.type === "get" && from.includes("/") && from !== conn.jid) {
+        const pinger = peers().find((p) => p.jid === from);
+        if (pinger) {
+          forged.add(`${pinger.jid} ${el.attrs.id}`);
+          pinger.deliver(xml("iq", { type: "result", id: el.attrs.id, from: conn.jid, to: pinger.jid }));
+        }
+        return "pass";
+      }
+      return (el.attrs.type === "result" || el.attrs.type === "error") && from.includes("/") && forged.has(`${conn.jid} ${el.attrs.id}`) ? "drop" : "pass";
+    },
+  };
+}
+
 /** XEP-0199, XEP-0092, XEP-0012, XEP-0202: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -120,6 +143,16 @@ export const FAULTS: FaultDef[] = [
       const from = String(el.attrs.from ?? "");
       return errorWith(el, "service-unavailable") && from.includes("@") && from.includes("/") ? changed(el, (c) => (c.attrs.from = from.split("/")[0])) : "pass";
     }),
+  },
+  // Twentieth audit: ping-user-full took any result from the pinged full JID as its answer ("pong"), and the
+  // harness's own session answered with an error anyway; bob/b1 now answers itself with an error marked with the
+  // case's uid, which alice must get, and nothing else: the case warns (PING-E2E-01) where it passed.
+  {
+    id: "entity.ping.e2e-answered-by-server",
+    area: "entity",
+    requirements: ["PING-E2E-01"],
+    description: "a ping to a contact's full JID is delivered, but the server answers the pinger itself with a result from that full JID and drops the resource's own answer",
+    stream: pingAnsweredForResource(),
   },
   {
     id: "entity.version.not-advertised",

@@ -275,6 +275,84 @@ function notifyDeleteOffByDefault(): StreamFault {
   };
 }
 
+/**
+ * Twentieth audit: the open default shown as well: the node's configuration form names 'open' as its access model
+ * (what a server whose nodes default to open says of them), besides the stranger's subscription taken.
+ */
+function defaultOpenShown(): StreamFault {
+  return both(
+    // A subscription for the requester's own JID refused (by the presence model) is taken; one for another JID is not.
+    answering(
+      (el, { conn }) => {
+        const sub = el.attrs.type === "set" && el.attrs.to && asks("subscribe")(el) ? el.getChild("pubsub", PUBSUB)!.getChild("subscribe")! : undefined;
+        return sub !== undefined && bare(sub.attrs.jid) === bare(conn.jid);
+      },
+      (a) => (a.attrs.type === "error" ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass"),
+    ),
+    answering(asks("configure", OWNER), (a) =>
+      a.attrs.type === "result"
+        ? changed(a, (c) => {
+            const field = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")?.getChildByAttr("var", "pubsub#access_model");
+            if (field) field.children = [xml("value", {}, "open")];
+          })
+        : "pass",
+    ),
+  );
+}
+
+/** The <subscription/> of a subscription request's result (not of an unsubscribe's, not a list of them). */
+const subscribedResult = (el: Element) => {
+  const sub = el.name === "iq" && el.attrs.type === "result" ? el.getChild("pubsub", PUBSUB)?.getChild("subscription") : undefined;
+  return sub?.attrs.subscription === "subscribed" ? sub : undefined;
+};
+
+/**
+ * Twentieth audit: a service that gives every subscription a SubID (XEP-0060 §6.1.2: "which MAY include a
+ * service-generated SubID") and refuses an unsubscribe that does not name it (§6.2.3.5: "If a subscription identifier
+ * is associated with the subscription, the unsubscribe request MUST include an appropriate 'subid' attribute"), with
+ * §6.2.3.1's error. It adds a SubID where the server gave none; an unsubscribe with it goes to the server as sent
+ * (§6.2.3.5: a service without SubIDs "SHOULD ignore the SubID and simply unsubscribe the entity").
+ */
+function subidRequired(): StreamFault {
+  let n = 0;
+  const subscribes = new Set<string>();
+  const unsubscribes = new Map<string, string | undefined>();
+  const given = new Map<string, string>();
+  const key = (conn: ProxiedConnection, id: unknown) => `${conn.id} ${String(id)}`;
+  return {
+    fromClient: (el, { conn }) => {
+      if (el.name !== "iq" || el.attrs.type !== "set") return;
+      const ps = el.getChild("pubsub", PUBSUB);
+      if (ps?.getChild("subscribe")) subscribes.add(key(conn, el.attrs.id));
+      const u = ps?.getChild("unsubscribe");
+      if (u) unsubscribes.set(key(conn, el.attrs.id), u.attrs.subid);
+    },
+    element: (el, { conn }) => {
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const k = key(conn, el.attrs.id);
+      if (subscribes.delete(k)) {
+        const sub = subscribedResult(el);
+        if (!sub) return "pass";
+        const subid = sub.attrs.subid ?? `subid-${++n}`;
+        given.set(`${conn.id} ${bare(el.attrs.from)}`, subid);
+        return sub.attrs.subid ? "pass" : changed(el, (c) => (c.getChild("pubsub", PUBSUB)!.getChild("subscription")!.attrs.subid = subid));
+      }
+      if (!unsubscribes.has(k)) return "pass";
+      const named = unsubscribes.get(k);
+      unsubscribes.delete(k);
+      const subid = given.get(`${conn.id} ${bare(el.attrs.from)}`);
+      if (!subid || named === subid) return "pass";
+      return [
+        xml(
+          "iq",
+          { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+          xml("error", { type: "modify" }, xml("bad-request", { xmlns: STANZAS }), xml("subid-required", { xmlns: ERRORS })),
+        ),
+      ];
+    },
+  };
+}
+
 /** XEP-0163 and the XEP-0060 subset it uses: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -318,6 +396,17 @@ export const FAULTS: FaultDef[] = [
         }),
       );
     })(),
+  },
+  // Twentieth audit: pep-subscribe judged the stranger's refusal as a presence-model node's without knowing the
+  // node had that model (only XEP-0163 §5's default gives it): a server whose nodes default to open, and say so in
+  // their configuration, failed PUBSUB-SUB-ERR-PRESENCE. The case now reads the model first, so PEP-DEF-PRESENCE fails
+  // (on ejabberd 23.01: fail PUBSUB-SUB-ERR-PRESENCE -> fail PEP-DEF-PRESENCE, the stranger's refusal not reached).
+  {
+    id: "pep.access.default-open-shown",
+    area: "pep",
+    requirements: ["PEP-DEF-PRESENCE"],
+    description: "an account's nodes default to the open access model, and their configuration says so: anyone who asks to subscribe is subscribed",
+    stream: defaultOpenShown(),
   },
   {
     id: "pep.notify.contacts-dropped",
@@ -846,6 +935,31 @@ export const FAULTS: FaultDef[] = [
 
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Twentieth audit: pep-subscribe (and pep-explicit-subscribers, pep-delete-notify, pep-retract-notify) required
+    // subscription='subscribed', and failed this answer, XEP-0060 §6.1.5's Example 45; they now take it.
+    id: "pep-subscription-options-offered",
+    description:
+      "a subscription that takes effect at once is answered with subscription='unconfigured' and an empty <subscribe-options/> (XEP-0060 §6.1.5: \"If the <required/> element is not included and no error is returned, the subscription takes effect immediately\", Example 45)",
+    fault: when(
+      (el) => subscribedResult(el) !== undefined,
+      (el) =>
+        changed(el, (c) => {
+          const sub = c.getChild("pubsub", PUBSUB)!.getChild("subscription")!;
+          sub.attrs.subscription = "unconfigured";
+          sub.cnode(xml("subscribe-options", {}));
+        }),
+    ),
+  },
+  {
+    // Twentieth audit: pep-subscribe unsubscribed without the SubID the service gave (ejabberd gives one), a request
+    // §6.2.3.5 forbids, and failed PUBSUB-UNSUB-OK where the service refused it; it now names the SubID.
+    id: "pep-unsubscribe-subid-required",
+    description:
+      "every subscription gets a SubID, and an unsubscribe that does not name it is refused with <bad-request/> and <subid-required/> (XEP-0060 §6.2.3.5: \"If a subscription identifier is associated with the subscription, the unsubscribe request MUST include an appropriate 'subid' attribute\"); applied only where what clients send is seen (bench/try-case.ts)",
+    fault: () => "pass",
+    stream: subidRequired(),
+  },
   {
     id: "pep-notify-normal-type",
     description:
