@@ -52,6 +52,17 @@ const configuredModel = (el: Element) =>
     ?.getChildren("field")
     .find((f) => f.attrs.var === "pubsub#access_model")
     ?.getChildText("value");
+/** Node configuration results whose field `v` gets the value `to` gives for its current one (undefined: unchanged). */
+const configuredField = (v: string, to: (value: string | undefined) => string | undefined) =>
+  answering(asks("configure", OWNER), (a) =>
+    a.attrs.type === "result"
+      ? changed(a, (c) => {
+          const field = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")?.getChildByAttr("var", v);
+          const value = field ? to(field.getChildText("value") ?? undefined) : undefined;
+          if (value !== undefined) field!.children = [xml("value", {}, value)];
+        })
+      : "pass",
+  );
 /** A disco#info result with `edit` applied to its <query/>. */
 const discoInfo = (edit: (q: Element) => void): Fault =>
   when(
@@ -289,14 +300,7 @@ function defaultOpenShown(): StreamFault {
       },
       (a) => (a.attrs.type === "error" ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass"),
     ),
-    answering(asks("configure", OWNER), (a) =>
-      a.attrs.type === "result"
-        ? changed(a, (c) => {
-            const field = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")?.getChildByAttr("var", "pubsub#access_model");
-            if (field) field.children = [xml("value", {}, "open")];
-          })
-        : "pass",
-    ),
+    configuredField("pubsub#access_model", () => "open"),
   );
 }
 
@@ -551,15 +555,7 @@ export const FAULTS: FaultDef[] = [
     area: "pep",
     requirements: ["PEP-DEF-PRESENCE"],
     description: "a node created without configuration gets another access model than presence: its configuration names 'whitelist'",
-    stream: answering(asks("configure", OWNER), (a) =>
-      a.attrs.type === "result"
-        ? changed(a, (c) => {
-            const form = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data");
-            const field = form?.getChildByAttr("var", "pubsub#access_model");
-            if (field) field.children = [xml("value", {}, "whitelist")];
-          })
-        : "pass",
-    ),
+    stream: configuredField("pubsub#access_model", () => "whitelist"),
   },
   {
     id: "pep.items.denial-condition",
@@ -582,19 +578,7 @@ export const FAULTS: FaultDef[] = [
     description:
       "a publish's pubsub#access_model 'open' precondition on a new node is answered with a result but not applied: the node keeps the default 'presence' model, its configuration says so, and another user's items request is refused with not-authorized",
     stream: both(
-      answering(asks("configure", OWNER), (a) =>
-        a.attrs.type === "result"
-          ? changed(a, (c) => {
-              const field = c
-                .getChild("pubsub", OWNER)
-                ?.getChild("configure")
-                ?.getChild("x", "jabber:x:data")
-                ?.getChildren("field")
-                .find((f) => f.attrs.var === "pubsub#access_model");
-              if (field?.getChildText("value") === "open") field.children = [xml("value", {}, "presence")];
-            })
-          : "pass",
-      ),
+      configuredField("pubsub#access_model", (v) => (v === "open" ? "presence" : undefined)),
       answering(
         (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
         (a) => (a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
@@ -646,19 +630,7 @@ export const FAULTS: FaultDef[] = [
     description:
       "a publish's pubsub#max_items precondition on a new node is answered with a result but not applied: the node keeps one item, its configuration says so, and items results hold the last item only",
     stream: both(
-      answering(asks("configure", OWNER), (a) =>
-        a.attrs.type === "result"
-          ? changed(a, (c) => {
-              const field = c
-                .getChild("pubsub", OWNER)
-                ?.getChild("configure")
-                ?.getChild("x", "jabber:x:data")
-                ?.getChildren("field")
-                .find((f) => f.attrs.var === "pubsub#max_items");
-              if (field) field.children = [xml("value", {}, "1")];
-            })
-          : "pass",
-      ),
+      configuredField("pubsub#max_items", () => "1"),
       answering(asks("items"), (a) =>
         a.attrs.type === "result"
           ? changed(a, (c) => {

@@ -54,6 +54,31 @@ function accountsDiffer(watch: {
 }
 
 /** XEP-0077: server bugs the cases must catch. */
+/**
+ * A logged-in account's password change that `picks` (by its <password/>) and the server answers with `answered`:
+ * the account's next login is refused, as if the password were not what the client now holds; an error answer
+ * becomes a result (the server took the change).
+ */
+function passwordChanged(picks: (password: Element) => boolean, answered: "result" | "result or error") {
+  const changes = new Map<string, string>();
+  return accountsDiffer({
+    fromClient: (el, ctx) => {
+      const q = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", REGISTER) : undefined;
+      const password = q?.getChild("password");
+      if (password && picks(password) && !q!.getChild("remove") && ctx.conn.jid) changes.set(`${ctx.conn.id} ${el.attrs.id}`, localpart(ctx.conn.jid));
+    },
+    element: (el, ctx, outcomes) => {
+      const key = `${ctx.conn.id} ${el.attrs.id}`;
+      const taken = el.attrs.type === "result" || (answered === "result or error" && el.attrs.type === "error");
+      const user = el.name === "iq" && taken ? changes.get(key) : undefined;
+      if (user === undefined) return "pass";
+      changes.delete(key);
+      outcomes.set(user, "failure");
+      return el.attrs.type === "error" ? [xml("iq", { type: "result", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }) })] : "pass";
+    },
+  });
+}
+
 export const FAULTS: FaultDef[] = [
   {
     id: "register.form-empty",
@@ -241,49 +266,15 @@ export const FAULTS: FaultDef[] = [
     area: "register",
     requirements: ["IBR-PASS-01"],
     description: "a password change to a new password is answered with a result, but the password stays as it was: the new one does not log in",
-    stream: (() => {
-      const changes = new Map<string, string>();
-      return accountsDiffer({
-        fromClient: (el, ctx) => {
-          const q = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", REGISTER) : undefined;
-          const password = q?.getChild("password");
-          if (password?.getText() && !q!.getChild("remove") && ctx.conn.jid) changes.set(`${ctx.conn.id} ${el.attrs.id}`, localpart(ctx.conn.jid));
-        },
-        element: (el, ctx, outcomes) => {
-          const key = `${ctx.conn.id} ${el.attrs.id}`;
-          const user = el.name === "iq" && el.attrs.type === "result" ? changes.get(key) : undefined;
-          if (user === undefined) return "pass";
-          changes.delete(key);
-          // The next login of the account, the first with the new password, is refused.
-          outcomes.set(user, "failure");
-          return "pass";
-        },
-      });
-    })(),
+    // The next login of the account, the first with the new password, is refused.
+    stream: passwordChanged((password) => Boolean(password.getText()), "result"),
   },
   {
     id: "register.password.emptied",
     area: "register",
     requirements: ["IBR-PASS-03"],
     description: "a password change with an empty <password/> is accepted and sets an empty password: the old one no longer logs in",
-    stream: (() => {
-      const changes = new Map<string, string>();
-      return accountsDiffer({
-        fromClient: (el, ctx) => {
-          const q = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", REGISTER) : undefined;
-          const password = q?.getChild("password");
-          if (password && !password.getText() && !q!.getChild("remove") && ctx.conn.jid) changes.set(`${ctx.conn.id} ${el.attrs.id}`, localpart(ctx.conn.jid));
-        },
-        element: (el, ctx, outcomes) => {
-          const key = `${ctx.conn.id} ${el.attrs.id}`;
-          const user = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? changes.get(key) : undefined;
-          if (user === undefined) return "pass";
-          changes.delete(key);
-          outcomes.set(user, "failure");
-          return el.attrs.type === "error" ? [xml("iq", { type: "result", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }) })] : "pass";
-        },
-      });
-    })(),
+    stream: passwordChanged((password) => !password.getText(), "result or error"),
   },
 ];
 
