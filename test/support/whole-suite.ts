@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadSuite, run, SUITE, type RunResult } from "../../src/index.ts";
-import type { Scenario } from "../../src/scenario/types.ts";
 import type { Target } from "../../src/targets/types.ts";
 import { runCli, type CliResult } from "./cli.ts";
 import { FaultProxy } from "./fault-proxy.ts";
+import { timingMatters } from "./same-verdicts.ts";
 import { combineCounted, VARIATIONS, type Server } from "./variations.ts";
 import * as mobile from "./xep/mobile.ts";
 import * as muc from "./xep/muc.ts";
@@ -25,12 +25,6 @@ import * as muc from "./xep/muc.ts";
 const own = (file: string) => !/scenarios\/(muc|mobile|websocket)\//.test(file);
 export const suite = loadSuite([SUITE]).scenarios.filter((sc) => own(sc.pos.file));
 const ownIds = new Set(suite.map((sc) => sc.id));
-/**
- * Where deciding by timeouts instead of barriers could change a verdict: a case that looks for an absence or picks
- * among outcomes, or one whose barrier run did not pass (a miss a barrier decided). In the others every expected
- * stanza arrived, which a longer wait cannot undo: running them again would cost CPU and prove nothing.
- */
-const timingMatters = (sc: Scenario, verdict: string) => verdict !== "pass" || sc.steps.some((st) => st.kind === "receive-nothing" || st.kind === "receive-one-of" || st.kind === "one-of");
 export const verdicts = (r: Pick<RunResult, "cases">) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
 /** The verdicts without the profile, of this file's cases. */
 const rawVerdicts = (r: RunResult) => Object.fromEntries(r.cases.filter((c) => ownIds.has(c.id)).map((c) => [c.id, c.deviation?.verdict ?? c.verdict]));
