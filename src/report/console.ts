@@ -201,7 +201,7 @@ export const consoleReporter: ReporterFactory = ({ stream, color }) => {
       if (underLoad.length > 0)
         out(
           c.yellow(
-            `${underLoad.length} case${underLoad.length === 1 ? "" : "s"} had a request refused or a stanza late only beside other cases (the server under load), and kept the verdict they had alone: ${underLoad.map((r) => `${r.id} (${r.besideOthers!.verdict} beside others, ${r.verdict} alone)`).join("; ")}`,
+            `${underLoad.length} case${underLoad.length === 1 ? "" : "s"} had a request refused, or a stanza late or unwanted, only beside other cases (the server under load), and kept the verdict they had alone: ${underLoad.map((r) => `${r.id} (${r.besideOthers!.verdict} beside others, ${r.verdict} alone)`).join("; ")}`,
           ),
         );
       const flaky = run.cases.filter((r) => r.flaky);

@@ -83,6 +83,7 @@ export const StepFailure = z.object({
   at: z.number().optional().describe("when the step was decided, ms since the case started"),
   refusal: Refusal.optional().describe("the step expected its request to succeed, and the server answered it with an error"),
   outOfOrder: z.boolean().optional().describe("every stanza the step expected came, in another order than it asserts: what fails is the requirement the order proves"),
+  unwanted: z.boolean().optional().describe("the step expected nothing (matching its pattern), and what `closest` shows came"),
 });
 export type StepFailure = z.infer<typeof StepFailure>;
 
@@ -139,7 +140,7 @@ export const CaseResult = z.object({
     .object({ verdict: Verdict, reason: z.string().optional() })
     .optional()
     .describe(
-      "the case had a request refused, or waited past the timeout, while other cases ran, and gave another verdict when it ran again alone: what it gave beside the others (the verdict is the lone run's)",
+      "the case had a request refused, waited past the timeout, or received what it says must no longer come, while other cases ran, and gave another verdict when it ran again alone: what it gave beside the others (the verdict is the lone run's)",
     ),
   variant: z
     .object({ name: z.literal("cross"), of: z.string().describe("the single-server case"), moved: z.array(z.string()).describe("the accounts on domain b") })

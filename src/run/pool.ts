@@ -48,9 +48,12 @@ export interface PoolOptions extends Side {
 
 /**
  * What a server under load may do to a case that would pass alone: refuse a request it expected to succeed (an
- * error where a result was expected, or a refusal its `refused:` step skips on), or send what the case waits for
- * only after the timeout. ejabberd's PEP (23.01, 24.12) aborts a transaction that collides with another account's
- * node creation or removal and answers item-not-found. Such a case, when it ran beside others, runs again alone.
+ * error where a result was expected, or a refusal its `refused:` step skips on), send what the case waits for
+ * only after the timeout, or act on what the case told it only after the case went on, so that a stanza the case
+ * says must no longer come still does. ejabberd's PEP (23.01, 24.12) aborts a transaction that collides with
+ * another account's node creation or removal and answers item-not-found; its mod_push disables a push node in a
+ * process of its own, which under load may still be running when the next message comes. Such a case, when it ran
+ * beside others, runs again alone.
  */
 const mayBeLoad = (sc: Scenario, r: CaseResult, wait: Wait) => {
   // A case that says its waits are the timeout's (what no barrier orders) is late; in a run decided by barriers, a miss
@@ -58,7 +61,7 @@ const mayBeLoad = (sc: Scenario, r: CaseResult, wait: Wait) => {
   const ownTimeout = !sc.variant && (sc.wait === "timeout" || sc.steps.some((st) => st.wait === "timeout"));
   const late = ownTimeout || wait === "barrier";
   if (r.precondition) return true;
-  return r.verdict !== "pass" && r.verdict !== "skip" && r.failures.some((f) => f.refusal || (late && f.decidedBy === "timeout"));
+  return r.verdict !== "pass" && r.verdict !== "skip" && r.failures.some((f) => f.refusal || f.unwanted || (late && f.decidedBy === "timeout"));
 };
 
 /**
@@ -156,7 +159,7 @@ export async function runPool(plan: Scenario[], opts: PoolOptions): Promise<Case
           results[i] = result;
           if (overlapped.has(i) && mayBeLoad(plan[i], result, opts.wait)) {
             again.push(i);
-            opts.emit({ type: "case-again", id: result.id, reason: "ran beside other cases and had a request refused or a stanza late: runs again alone, after them" });
+            opts.emit({ type: "case-again", id: result.id, reason: "ran beside other cases and had a request refused, or a stanza late or unwanted: runs again alone, after them" });
           } else ended(result);
           // A case with no transcript never reached the server (not run, skipped before set-up): it says nothing of it.
           if (result.transcript?.length) {

@@ -265,6 +265,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       message: `${step.actor} received ${extra.length === 1 ? "a stanza" : `${extra.length} stanzas`} it must not${pattern ? ` (matching ${oneLine(pattern.toString())})` : ""}: ${extra[0].el.toString()}`,
       expected: pattern ? [`nothing matching ${pattern.toString()}`] : ["nothing"],
       closest: extra.map((r) => ({ xml: r.el.toString(), problems: [], at: r.at })),
+      unwanted: true,
       decidedBy: "barrier",
       at: scope.transcript.now(),
     };
