@@ -10,7 +10,23 @@ import { tap } from "node:test/reporters";
  * not listed follow in path order. Arguments name files to run instead of all (the same order applies). At the
  * end the files' wall times are printed, slowest first, so the whole run can be kept under CI's limit.
  */
-const SLOWEST_FIRST = ["verdicts-prosody", "muc", "run", "verdicts-ejabberd", "mobile", "accounts", "bosh", "component", "gate", "login", "cross-domain", "stops", "releases"];
+const SLOWEST_FIRST = [
+  "verdicts-prosody",
+  "verdicts-ejabberd",
+  "muc",
+  "bosh",
+  "mobile",
+  "cross-domain",
+  "accounts",
+  "login",
+  "component",
+  "run",
+  "gate",
+  "federation",
+  "releases",
+  "upload",
+  "remote-scenarios",
+];
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const all = [...readdirSync(here).map((f) => path.join(here, f)), ...readdirSync(path.join(here, "fast")).map((f) => path.join(here, "fast", f))].filter((f) => f.endsWith(".test.ts"));
