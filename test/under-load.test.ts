@@ -11,7 +11,8 @@ import { prosody } from "./support/prosody.ts";
 /**
  * A server may refuse a request under load that it grants alone (ejabberd's PEP aborts colliding transactions):
  * a case that ran beside others and had a request refused runs again alone, and that run's verdict stands, the
- * first kept as `besideOthers`. A refusal the server repeats alone stays the verdict.
+ * first kept as `besideOthers`. A refusal the server repeats alone stays the verdict. So does a stanza a case says
+ * must not come that arrived only beside others (ejabberd's mod_push disables a node in a process of its own).
  */
 let server: Awaited<ReturnType<typeof prosody>>;
 before(async () => {
@@ -80,4 +81,33 @@ test("a refusal the server repeats alone is the verdict", async () => {
       ["warn", undefined],
     ],
   );
+});
+
+test("a stanza a 'receives nothing' forbids, arriving only beside other cases (a server acting late on what it was told): the case runs again alone, and its lone verdict stands", async () => {
+  const cases = loadSuite([path.join(ROOT, "scenarios/entity/ping.yaml")]).scenarios.filter((sc) => ["ping-server", "ping-user-bare", "ping-user-no-resource"].includes(sc.id));
+  assert.equal(cases.length, 3);
+  // Once, after alice had the answer to her ping of bob: a ping for her case's bob/b1, before the next message to it (the
+  // barrier's marker), which both user cases forbid.
+  let bob: string | undefined;
+  let left = 1;
+  const proxy = new FaultProxy({ host: server.host, port: server.port });
+  const port = await proxy.listen();
+  proxy.fault = (el) => {
+    if (el.name === "iq" && el.attrs.id === "p1" && !bob && /-bob@/.test(el.attrs.from ?? "")) bob = String(el.attrs.to).replace(/-alice@([^/]+)\/.*$/, "-bob@$1/b1");
+    if (el.name !== "message" || el.attrs.to !== bob || left-- <= 0) return "pass";
+    return [xml("iq", { type: "get", id: "late", to: bob, from: server.domain }, xml("ping", { xmlns: "urn:xmpp:ping" })) as unknown as Element, el];
+  };
+  try {
+    const r = await run(cases, { server: `127.0.0.1:${port}`, domain: server.domain, install: false, concurrency: 3 });
+    assert.deepEqual(
+      r.cases.map((c) => c.verdict),
+      ["pass", "pass", "pass"],
+    );
+    const again = r.cases.filter((c) => c.besideOthers);
+    assert.equal(again.length, 1);
+    assert.equal(again[0].besideOthers!.verdict, again[0].level === "MUST" ? "fail" : "warn");
+    assert.match(again[0].besideOthers!.reason ?? "", /received a stanza it must not/);
+  } finally {
+    await proxy.close();
+  }
 });
