@@ -67,8 +67,8 @@ function rule(c: CaseResult): string {
     .join("\n")}\n`;
 }
 
-/** Run-specific parts of account names (xc-<run>-<case>-juliet): gone, so the entry reads the same in every run. */
-const general = (xml: string) => xml.replace(/xc-[0-9a-f]{6}-\d+-/g, "");
+/** Run-specific parts of account names (xc-<run>-<case>-juliet, xc-<run>-<case>-alone-juliet in a lone run): gone, so the entry reads the same in every run. */
+const general = (xml: string) => xml.replace(/xc-[0-9a-f]{6}-\d+-(?:alone-)?/g, "");
 
 const isAutoReply = (e: TranscriptEntry) => /^<iq\b[^>]*\btype=["'](?:result|error)["']/.test(e.xml);
 
