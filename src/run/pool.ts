@@ -61,9 +61,8 @@ const mayBeLoad = (sc: Scenario, r: CaseResult, wait: Wait) => {
   const ownTimeout = !sc.variant && (sc.wait === "timeout" || sc.steps.some((st) => st.wait === "timeout"));
   const late = ownTimeout || wait === "barrier";
   if (r.precondition) return true;
-  // A stanza the profile expects (a documented deviation) is the server's way, not its lateness: no second run.
-  const unwanted = r.verdict !== "xfail";
-  return r.verdict !== "pass" && r.verdict !== "skip" && r.failures.some((f) => f.refusal || (unwanted && f.unwanted) || (late && f.decidedBy === "timeout"));
+  // A failure the profile documents (xfail) is the server's way, not load: a second run would show it again.
+  return !["pass", "skip", "xfail"].includes(r.verdict) && r.failures.some((f) => f.refusal || f.unwanted || (late && f.decidedBy === "timeout"));
 };
 
 /**

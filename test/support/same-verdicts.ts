@@ -1,4 +1,4 @@
-import { run, type RunResult } from "../../src/index.ts";
+import { loadProfiles, PROFILES, run, type RunResult } from "../../src/index.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
 import { FaultProxy } from "./fault-proxy.ts";
 import { combine, VARIATIONS } from "./variations.ts";
@@ -11,7 +11,7 @@ import { combine, VARIATIONS } from "./variations.ts";
 export const timingMatters = (sc: Scenario, verdict: string) => verdict !== "pass" || sc.steps.some((st) => st.kind === "receive-nothing" || st.kind === "receive-one-of" || st.kind === "one-of");
 
 /**
- * A family's cases against one server three ways, raw (--profile none): decided by barriers, decided by
+ * A family's cases against one server three ways, raw (each case's verdict without its profile entry): decided by barriers, decided by
  * timeouts (those `byTimeout` picks: every "receives nothing" then costs a whole timeout), and through every
  * legitimate variation at once (test/support/variations.ts). Each case's verdict must not depend on how it was
  * reached (the whole-suite form of this is test/support/whole-suite.ts).
@@ -21,9 +21,11 @@ export async function threeWays(
   t: { host: string; port: number; domain: string },
   byTimeout: (sc: Scenario) => boolean = () => true,
 ): Promise<Record<"barriers" | "timeouts" | "varied", Record<string, string>>> {
-  const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+  // Raw verdicts, from runs with the profiles: a documented failure is not run again alone (src/run/pool.ts).
+  const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.deviation?.verdict ?? c.verdict]));
+  const profile = { mode: "auto" as const, profiles: loadProfiles(PROFILES) };
   // A timed run (of the cases where the wait can decide) mostly waits out its timeouts: twice as many cases side by side cost no more CPU.
-  const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: wait ? 8 : 4, profile: { mode: "none" }, ...(wait && { wait }) });
+  const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: wait ? 8 : 4, profile, ...(wait && { wait }) });
   const barriers = verdicts(await on(`${t.host}:${t.port}`));
   const timeouts = verdicts(
     await on(
