@@ -44,7 +44,7 @@ ${httpConfig(dir, ports, domain, opts)}
 network_settings = { tcp_backlog = 1024, nagle = false } -- nagle off: else many hops cost ~40 ms (delayed ACK)
 log = { { levels = { min = "info" }, to = "file", filename = "${dir}/prosody.log" } }
 authentication = "internal_hashed"
--- RFC 7677 §4's recommended minimum rather than Prosody's 10000: every case registers fresh accounts,
+-- RFC 7677's recommended minimum rather than Prosody's 10000: every case registers fresh accounts,
 -- and each registration and SCRAM login derives the key anew (about a fifth of the server's CPU in a whole run).
 default_iteration_count = 4096
 storage = "internal"
