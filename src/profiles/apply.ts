@@ -75,6 +75,17 @@ export function beyondEntry(entry: ProfileEntry, r: CaseResult): RequirementResu
   return failing(r).filter((q) => !requirements.includes(q.id) || (q.verdict === "fail" && level !== "MUST"));
 }
 
+/**
+ * Whether the case judged what the entry documents: one of its requirements was checked and held (a step that
+ * ran, not one an `after:` or an earlier failure left unreached). A pass that judged none of them says nothing of
+ * the deviation, so it is neither an xpass nor a sign the entry is stale. Results without per-requirement
+ * verdicts (older files) count as judged. Reads raw verdicts or verdicts under the entry (pass or xpass).
+ */
+export function judgedDocumented(entry: ProfileEntry, r: CaseResult): boolean {
+  if (!r.requirementResults) return true;
+  return r.requirementResults.some((q) => entry.documents.requirements.includes(q.id) && (q.verdict === "pass" || q.verdict === "xpass"));
+}
+
 /** A requirement's verdict under the entry: what it documents is xfail when broken (within the level), xpass when it held. */
 function requirementUnder(entry: ProfileEntry, q: RequirementResult): RequirementResult {
   if (!entry.documents.requirements.includes(q.id)) return q;
@@ -97,6 +108,8 @@ export function applyProfile(r: CaseResult, profiles: RunProfiles | undefined): 
   const deviation = { source, reason: entry.reason, ...(entry.link && { link: entry.link }), verdict: r.verdict };
   const requirementResults = r.requirementResults?.map((q) => requirementUnder(entry, q));
   const under = { ...r, deviation, ...(requirementResults && { requirementResults }) };
+  if (r.verdict === "pass" && !judgedDocumented(entry, r))
+    return { ...under, reason: `passed without judging what ${source} documents (${entry.documents.requirements.join(", ")} not reached)` };
   if (r.verdict === "pass" && entry.intermittent) return { ...under, reason: `passed; ${source} documents a deviation this server shows in some runs only (${entry.reason})` };
   if (r.verdict === "pass") return { ...under, verdict: "xpass", reason: `passed, but ${source} expects it to fail (${entry.reason}): update the profile` };
   const beyond = beyondEntry(entry, r);

@@ -1,12 +1,12 @@
 import path from "node:path";
 import { observed } from "../results/diff.ts";
 import type { RunResult } from "../results/schema.ts";
-import { entryCovers, pairingOf, transportOf, type Role } from "./apply.ts";
+import { entryCovers, judgedDocumented, pairingOf, transportOf, type Role } from "./apply.ts";
 import type { Profile, ProfileEntry } from "./types.ts";
 
 /**
  * `profile check RESULTS`: the entries of a profile a run shows to be out of date or unfinished. Problems:
- * stale (every case it covers passed in this run, before any profile), no evidence (no `observed` stanza),
+ * stale (every case it covers passed in this run, before any profile, and judged what it documents), no evidence (no `observed` stanza),
  * under review (a draft's `review` line is still there). Notes: entries this run says nothing about.
  */
 export interface EntryFinding {
@@ -28,7 +28,7 @@ export function checkProfile(profile: Profile, run: RunResult): EntryFinding[] {
     const seen = covered.filter((c) => ["pass", "fail", "warn"].includes(observed(c)));
     if (covered.length === 0) add("not-run", "no case of this run is covered by it");
     else if (seen.length === 0) add("not-observed", `its cases errored or were skipped in this run (${covered.map((c) => `${c.id}: ${c.verdict}`).join(", ")})`);
-    else if (seen.every((c) => observed(c) === "pass")) add("stale", `no longer fails: ${seen.map((c) => c.id).join(", ")} passed`);
+    else if (seen.every((c) => observed(c) === "pass" && judgedDocumented(entry, c))) add("stale", `no longer fails: ${seen.map((c) => c.id).join(", ")} passed`);
     if (!entry.observed) add("no-evidence", entry.link ? `only a link (${entry.link}), no 'observed' stanza the server sent` : "no 'observed' stanza the server sent");
     if (entry.review) add("under-review", entry.review);
   }

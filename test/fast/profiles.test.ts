@@ -2,12 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { applyProfile } from "../../src/profiles/apply.ts";
+import { checkProfile } from "../../src/profiles/check.ts";
 import { loadProfile, loadProfiles, unknownEntries } from "../../src/profiles/load.ts";
 import { pickProfile } from "../../src/profiles/select.ts";
 import type { Profile } from "../../src/profiles/types.ts";
 import { loadSuite } from "../../src/scenario/load.ts";
 import { PROFILES, SUITE } from "../../src/cli/suite.ts";
-import { makeCase } from "../support/results.ts";
+import { makeCase, makeRun } from "../support/results.ts";
 import { locatedError } from "../support/located.ts";
 import { tempFiles } from "../support/temp-files.ts";
 
@@ -143,6 +144,21 @@ test("an intermittent entry (a race inside the server) leaves a pass a pass, and
   );
   assert.match(passed.reason!, /shows in some runs only/);
   assert.equal(applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "warn", requirementResults: [warned("ROSTER-PUSH-02", "warn")] }), on).verdict, "xfail");
+});
+
+test("a pass that never reached what the entry documents (an after: left it unjudged) is neither an xpass nor a stale entry", () => {
+  const p = loadProfile(file(VALID));
+  const unreached = makeCase({ id: "roster-push-not-interested", verdict: "pass", requirementResults: [{ id: "ROSTER-ADD-01", verdict: "not-reached" }] });
+  const applied = applyProfile(unreached, { a: p });
+  assert.equal(applied.verdict, "pass");
+  assert.match(applied.reason!, /^passed without judging what .*:4 documents \(ROSTER-ADD-01 not reached\)/);
+  assert.deepEqual(
+    checkProfile(p, makeRun([applied])).filter((f) => f.kind === "stale"),
+    [],
+  );
+  const judged = applyProfile(makeCase({ id: "roster-push-not-interested", verdict: "pass", requirementResults: [{ id: "ROSTER-ADD-01", verdict: "pass" }] }), { a: p });
+  assert.equal(judged.verdict, "xpass");
+  assert.deepEqual(checkProfile(p, makeRun([judged])).filter((f) => f.kind === "stale").length, 1);
 });
 
 test("an entry with config or transport applies only to runs so made; the more specific entry decides", () => {
