@@ -20,7 +20,8 @@ import { NS } from "../xmpp/wire/ns.ts";
  * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says);
  * xc:capture='NAME' keeps the matched element as a whole; xc:same='${NAME}' requires the element to be the same,
  * xc:other='${NAME}' another. Beside them, xc:compare='a b' compares only the element's children of those names, and
- * xc:order='ignore' its children in any order (the capture and the comparison must say the same).
+ * xc:order='ignore' its children in any order (the capture and the comparison must say the same). xc:text='raw'
+ * compares the element's own text untrimmed (base64 with no whitespace around it, XEP-0388 §2.2).
  */
 export type Captures = Record<string, string>;
 
@@ -61,11 +62,11 @@ function attrValue(el: Element, expanded: string): string | undefined {
   return undefined;
 }
 
-const ownText = (el: Element) =>
-  el.children
-    .filter((c): c is string => typeof c === "string")
-    .join("")
-    .trim();
+/** The element's own text, trimmed unless `raw` (xc:text='raw': whitespace around the text is part of what is judged). */
+const ownText = (el: Element, raw = false) => {
+  const text = el.children.filter((c): c is string => typeof c === "string").join("");
+  return raw ? text : text.trim();
+};
 const childElements = (el: Element) => el.children.filter((c): c is Element => typeof c !== "string");
 
 type Token =
@@ -232,7 +233,7 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
   if (text) {
     out.total++;
     const token = parseToken(text);
-    const problem = checkValue(token, ownText(a), out.caps);
+    const problem = checkValue(token, ownText(a, p.attrs[`${META}text`] === "raw"), out.caps);
     if (problem) {
       fail(`${here} text: ${problem}`);
       // Other literal text (a body) makes it another element, not a near one: it scores below one that has the

@@ -149,7 +149,7 @@ const noValue = (value: unknown) => value === undefined || value === null;
 const text = (common: Common, verb: string, rest = "") => `${common.actor} ${verb}${rest}`;
 
 /** A verb that takes no value. */
-const bare = <K extends "start-tls" | "abort-sasl" | "close-stream" | "receive-stream-close">(kind: K, verb: string): Verb<K> => ({
+const bare = <K extends "start-tls" | "abort-sasl" | "close-stream" | "receive-stream-close" | "receive-disconnect">(kind: K, verb: string): Verb<K> => ({
   value: none,
   what: "no value",
   valueless: true,
@@ -333,4 +333,5 @@ export const streamVerbs = {
   } satisfies Verb<"receive-stream-error">,
   "closes stream": bare("close-stream", "closes stream"),
   "receives stream close": bare("receive-stream-close", "receives stream close"),
+  "receives disconnect": bare("receive-disconnect", "receives disconnect"),
 };

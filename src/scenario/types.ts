@@ -338,6 +338,8 @@ export type Step =
   /** Over WebSocket: every message so far passes these checks (the first four when none are named). */
   | (StepBase & { kind: "receive-frames"; checks: FrameCheck[] })
   | (StepBase & { kind: "receive-stream-close" })
+  /** The server ended the connection (TCP or WebSocket closed), whatever came before it: a stream error, a closing tag, or neither. */
+  | (StepBase & { kind: "receive-disconnect" })
   | (StepBase & { kind: "authenticate"; sasl: SaslSpec })
   /**
    * XEP-0114 §3, a component connection's handshake: with the target's shared secret it must be accepted (an empty

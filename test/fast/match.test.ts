@@ -42,6 +42,16 @@ test("children are a subset in any order; text is compared trimmed", () => {
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item><group>A</group><group>A</group></item></query></iq>`), two).ok, false);
 });
 
+test("xc:text='raw' compares the element's own text untrimmed", () => {
+  const challenge = (text: string) => received(`<challenge xmlns='urn:xmpp:sasl:2'>${text}</challenge>`);
+  const raw = parsePattern(`<challenge xmlns='urn:xmpp:sasl:2' xc:text='raw'>{re:[A-Za-z0-9+/]+=*}</challenge>`);
+  const trimmed = parsePattern(`<challenge xmlns='urn:xmpp:sasl:2'>{re:[A-Za-z0-9+/]+=*}</challenge>`);
+  assert.equal(matchStanza(raw, challenge("cj0xMg==")).ok, true);
+  assert.equal(matchStanza(raw, challenge("\n  cj0xMg==\n")).ok, false);
+  assert.equal(matchStanza(trimmed, challenge("\n  cj0xMg==\n")).ok, true, "without it the text is trimmed");
+  assert.equal(matchStanza(raw, challenge("cj0x\nMg==")).ok, false);
+});
+
 test("xc:children='exact' forbids extra children, xc:absent forbids a matching child", () => {
   const two = received(`<iq type='set'><query xmlns='jabber:iq:roster'><item jid='r@d'/><item jid='s@d'/></query></iq>`);
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item jid='r@d'/></query></iq>`), two).ok, true);

@@ -48,6 +48,8 @@ export interface StreamFault {
   close?: (ctx: FaultContext) => string;
   /** Sees what each client sends (forwarded unchanged): for faults that depend on how a stanza was addressed. */
   fromClient?: (el: Element, ctx: FaultContext) => void;
+  /** The server closed the TCP connection → whether the client's stays open (a server that never disconnects it). */
+  holdOpen?: (ctx: FaultContext) => boolean;
 }
 
 const bare = (jid = "") => jid.split("/")[0];
@@ -221,7 +223,9 @@ export class FaultProxy {
       this.live.delete(conn);
       upstream.destroy();
     });
-    upstream.on("close", () => client.destroy());
+    upstream.on("close", () => {
+      if (!this.streamFault?.holdOpen?.(ctx)) client.destroy();
+    });
 
     const ctx: FaultContext = {
       conn,

@@ -30,7 +30,8 @@ type StreamKind =
   | "send-raw"
   | "receive-stream-error"
   | "close-stream"
-  | "receive-stream-close";
+  | "receive-stream-close"
+  | "receive-disconnect";
 
 /** How a raw connection ended, for failure messages ("" while it is open); over WebSocket, a message that is no document of its own first. */
 export function ending(c: RawConnection): string {
@@ -429,6 +430,8 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     const answer = await c.handshake(step.secret === undefined ? scope.ctx.component!.secret : text(scope, step.secret), t);
     if (answer && answer.children.length === 0 && step.secret === undefined) {
       scope.bindings[step.actor] = c.jid;
+      // Either outcome is the next steps' to judge: the accepted <handshake/> stays for a 'receives' too.
+      if (step.either) c.release(answer);
       return undefined;
     }
     // Another secret's outcome, or either outcome, is for the next steps to check (a stream error, the close).
@@ -572,6 +575,31 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
     if (!(await awaitTcpClose(scope, c, t)))
       return { message: `${c.label}: after both closing tags the server did not close the connection within ${t} ms`, expected, closest: [], decidedBy: "timeout", at: at() };
     if (c.serverProblem) return { message: `${c.label}: ${c.serverProblem}`, expected, closest: lastArrivals(c), at: at() };
+    return undefined;
+  },
+
+  async "receive-disconnect"(step, scope) {
+    const c = scope.raw(step.actor);
+    const t = timeoutOf(scope, step);
+    const until = Date.now() + t;
+    scope.endExpected.add(c);
+    const expected = [c.overWebSocket ? "the WebSocket closed by the server" : "the TCP connection closed by the server"];
+    // The server's closing tag asks for ours before it closes the connection (RFC 6120 §4.4; over WebSocket the
+    // server, having closed first, starts the closing handshake, RFC 7395 §3.6); nothing else does: a stream error
+    // left open is no disconnection, and the client never ends the connection itself.
+    await c.waitStreamClosed(t);
+    if (c.streamClosed && !c.tcpClosed && !scope.closingSent.has(c)) {
+      scope.closingSent.add(c);
+      c.send(c.closingTag, true);
+    }
+    if (!(await c.waitClosed(Math.max(0, until - Date.now()))))
+      return {
+        message: `${c.label}: the server did not close the connection within ${t} ms${ending(c) || "; the stream is still open"}`,
+        expected,
+        closest: lastArrivals(c),
+        decidedBy: "timeout",
+        at: scope.transcript.now(),
+      };
     return undefined;
   },
 };
