@@ -1,6 +1,6 @@
 import { matchValue } from "../../match/pattern.ts";
 import { fill } from "../../match/template.ts";
-import { httpRequest, slotOf, type HttpAnswer, type Slot } from "../../xmpp/protocol/upload.ts";
+import { httpGetFollowing, httpRequest, slotOf, type HttpAnswer, type Slot } from "../../xmpp/protocol/upload.ts";
 import type { CaseScope } from "./scope.ts";
 import { keep, oneLine, timeoutOf, type Handler } from "./step-kit.ts";
 
@@ -13,7 +13,11 @@ function slotFor(scope: CaseScope, actor: string, put: string): Slot | undefined
   return undefined;
 }
 
-const shown = (a: HttpAnswer) => `HTTP ${a.status}${a.body.length > 0 ? ` (${a.body.length} bytes: ${oneLine(a.body.toString("utf8"), 80)})` : ""}`;
+const shown = (a: HttpAnswer) =>
+  `HTTP ${a.status}${a.body.length > 0 ? ` (${a.body.length} bytes: ${oneLine(a.body.toString("utf8"), 80)})` : ""}${a.redirects ? `, after redirects to ${a.redirects.join(", ")}` : ""}`;
+
+/** How many redirects a `gets` step follows. */
+const GET_REDIRECTS = 5;
 
 /** The HTTP steps of XEP-0363's uploads (docs/scenario-language.md): a request, and what its response holds. */
 export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"receive-http"> } = {
@@ -31,9 +35,13 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
     // Credentials stay out of the transcript: the slot's Authorization and Cookie are named, not shown.
     const fields = Object.entries(headers).map(([k, v]) => (/^(authorization|cookie)$/i.test(k) ? `${k}: [redacted]` : `${k}: ${v}`));
     scope.transcript.add(step.actor, "out", `HTTP ${r.method} ${url}${body ? ` (${body.length} bytes)` : ""}${fields.length ? ` with ${fields.join(", ")}` : ""}`);
-    const answer = await httpRequest(r.method, url, { ...(body && { body }), headers, ...(scope.ctx.httpsCa && { ca: scope.ctx.httpsCa }), timeoutMs: timeoutOf(scope, step) }).catch(
-      (err: Error) => `the request failed: ${err.message}`,
-    );
+    const ca = scope.ctx.httpsCa && { ca: scope.ctx.httpsCa };
+    // A GET follows a few redirects (same origin or loopback, no credentials onward): XEP-0363 §2's "Anyone who knows the URL".
+    const request =
+      r.method === "GET"
+        ? httpGetFollowing(url, { headers, ...ca, timeoutMs: timeoutOf(scope, step), follow: GET_REDIRECTS })
+        : httpRequest(r.method, url, { ...(body && { body }), headers, ...ca, timeoutMs: timeoutOf(scope, step) });
+    const answer = await request.catch((err: Error) => `the request failed: ${err.message}`);
     scope.transcript.add(step.actor, "in", typeof answer === "string" ? answer : shown(answer));
     scope.httpAnswers.set(step.actor, answer);
     return undefined;

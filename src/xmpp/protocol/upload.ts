@@ -36,6 +36,37 @@ export interface HttpAnswer {
   /** Lowercase names. */
   headers: Record<string, string>;
   body: Buffer;
+  /** The URLs a GET was redirected to, in order (the answer is the last one's). */
+  redirects?: string[];
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const CREDENTIALS = new Set(["authorization", "cookie", "proxy-authorization"]);
+const loopback = (u: URL) => u.hostname === "localhost" || u.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
+
+/**
+ * A GET that follows at most `follow` redirects (3xx with a Location), each to the same origin or to a loopback
+ * host only, and sends no credential header (Authorization, Cookie, Proxy-Authorization) onward: XEP-0363 §2 asks
+ * that "Anyone who knows the URL" can access the file, which a URL that redirects to it allows. A redirect it
+ * does not follow (elsewhere, or one too many) is the answer. Any other request: `httpRequest`.
+ */
+export async function httpGetFollowing(url: string, opts: { headers?: Record<string, string>; ca?: string; timeoutMs: number; follow: number }): Promise<HttpAnswer> {
+  const redirects: string[] = [];
+  let current = new URL(url);
+  let headers = opts.headers;
+  // One deadline for the request and every redirect it follows.
+  const until = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const answer = await httpRequest("GET", current.href, { ...(headers && { headers }), ...(opts.ca && { ca: opts.ca }), timeoutMs: Math.max(1, until - Date.now()) });
+    const location = answer.headers.location;
+    const next = REDIRECTS.has(answer.status) && location ? new URL(location, current) : undefined;
+    if (!next || redirects.length >= opts.follow || !/^https?:$/.test(next.protocol) || !(next.origin === current.origin || loopback(next))) {
+      return redirects.length > 0 ? { ...answer, redirects } : answer;
+    }
+    redirects.push(next.href);
+    current = next;
+    headers = headers && Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIALS.has(k.toLowerCase())));
+  }
 }
 
 /**
