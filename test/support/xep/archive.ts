@@ -239,6 +239,57 @@ const unknownUidEmptyPage = () =>
     (answer) => (isCondition(answer, "item-not-found") ? emptyFin(answer) : "pass"),
   );
 
+/**
+ * Twenty-first audit: a server that reads an empty <before/> as no <before/> at all (the first page, not XEP-0313
+ * §4.3.3's "last page of the archive"), and honours <flip-page/> on the page it serves. The results each
+ * connection saw, in the order they first came (the case's unfiltered query comes first, so archive order), stand
+ * in for the archive.
+ */
+function beforeEmptyFirstPage(): StreamFault {
+  const archive = new Map<number, Element[]>();
+  const queries = onQueries(
+    (q) => rsmValue(q, "before")?.getText() === "",
+    (_results, fin, query, ctx) => {
+      const max = Number(rsmValue(query, "max")?.getText() ?? Infinity);
+      const page = (archive.get(ctx.conn.id) ?? []).slice(0, max).map(
+        (k) =>
+          changed(k, (c) => {
+            if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
+            else delete resultOf(c)!.attrs.queryid;
+          })[0],
+      );
+      return [...(query.getChild("flip-page") ? page.reverse() : page), fin];
+    },
+  );
+  return {
+    fromClient: queries.fromClient,
+    element: (el, ctx) => {
+      const r = resultOf(el);
+      const seen = archive.get(ctx.conn.id) ?? archive.set(ctx.conn.id, []).get(ctx.conn.id)!;
+      if (r?.attrs.id && !seen.some((k) => resultOf(k)!.attrs.id === r.attrs.id)) seen.push(el);
+      return queries.element!(el, ctx);
+    },
+  };
+}
+
+/** urn:xmpp:sid:0 left out of a disco#info result's features. */
+const withoutSidFeature = when(
+  (el) =>
+    el.name === "iq" &&
+    el.attrs.type === "result" &&
+    Boolean(
+      el
+        .getChild("query", "http://jabber.org/protocol/disco#info")
+        ?.getChildren("feature")
+        .some((f) => f.attrs.var === SID),
+    ),
+  (el) =>
+    changed(el, (c) => {
+      const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+      q.children = q.children.filter((f) => typeof f === "string" || f.attrs.var !== SID);
+    }),
+);
+
 /** XEP-0313, XEP-0059 (as MAM uses it) and XEP-0359: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   // What is archived, and how it comes back (XEP-0313 §3, §6.1.1).
@@ -383,6 +434,17 @@ export const FAULTS: FaultDef[] = [
       (q) => Boolean(q.getChild("flip-page")),
       (results, fin) => [...results.reverse(), fin],
     ),
+  },
+  {
+    // Twenty-first audit: mam-ext-flip judged the flipped page against the last page (p3, p2) without asking first
+    // what an empty <before/> gives unflipped, so a server that serves the first page (XEP-0313 §4.3.3's derived
+    // SHOULD, MAM-LAST-01) but flips it right failed MAM-EXT-01's MUST (fail); it now warns on MAM-LAST-01, the
+    // flip not reached. rsm-backward fails under it, before and after (MAM-PAGE-01: the paging XEP-0313 §4.3 makes a MUST).
+    id: "mam.before-empty-first-page",
+    area: "mam",
+    requirements: ["MAM-LAST-01"],
+    description: "an empty <before/> is read as none: the first page of the archive comes back, not the last (flipped where <flip-page/> asks)",
+    stream: beforeEmptyFirstPage(),
   },
   {
     id: "mam.fin-without-set",
@@ -921,6 +983,31 @@ export const FAULTS: FaultDef[] = [
             for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
           })
         : "pass",
+  },
+  {
+    // Twenty-first audit: sid-disco asked the account's disco#info without seeing it stamp anything, so a server
+    // that stamps no stanza-id (XEP-0313 §3.5's MUST, sid-archived-message fails) and so rightly leaves
+    // urn:xmpp:sid:0 out warned there on XEP-0359 §5's SHOULD as well (warn); the disco query now waits for a
+    // delivered message with a <stanza-id/> by the account, and the case passes with SID-DISCO-01 not reached.
+    id: "sid.none-assigned",
+    area: "mam",
+    requirements: ["MAM-SID-01"],
+    description: "the account stamps no <stanza-id/> on the messages it archives, and does not announce urn:xmpp:sid:0",
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
+          })
+        : withoutSidFeature(el, ctx),
+  },
+  {
+    // Twenty-first audit: the positive control of SID-DISCO-01, which no fault cited: the account stamps its
+    // stanza-ids but does not announce urn:xmpp:sid:0 (sid-disco warns, before and after the fix).
+    id: "sid.disco-missing",
+    area: "mam",
+    requirements: ["SID-DISCO-01"],
+    description: "the account stamps stanza-ids on the messages it archives but leaves urn:xmpp:sid:0 out of its disco#info",
+    fault: withoutSidFeature,
   },
   {
     id: "sid.by-full-jid",

@@ -119,6 +119,27 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-first audit: pstore-disco credited PSTORE-DISCO-01 to an answer of the account's bare JID when the
+    // domain's had neither the identity nor the feature (its 'account' alternative), so a server that lists them only
+    // at the account (as Prosody does) passed; XEP-0223 §5 has the client ask "the server" (Example 5: the domain).
+    // The domain's answer alone is judged now: pass -> fail on ejabberd (Prosody fails without the fault).
+    id: "pstore.disco.account-only",
+    area: "bookmarks",
+    requirements: ["PSTORE-DISCO-01"],
+    description: "the server's domain answers disco#info without the identity pubsub/pep and the feature pubsub#publish-options, which only the account's bare JID lists",
+    fault: when(
+      (el) => isResult(el) && !String(el.attrs.from ?? "").includes("@") && el.getChild("query", DISCO_INFO)?.attrs.node === undefined && Boolean(el.getChild("query", DISCO_INFO)),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          q.children = q.children.filter(
+            (x) =>
+              typeof x === "string" || !((x.name === "identity" && x.attrs.category === "pubsub" && x.attrs.type === "pep") || (x.name === "feature" && x.attrs.var === `${PUBSUB}#publish-options`)),
+          );
+        }),
+    ),
+  },
+  {
     id: "pstore.disco.no-auto-create",
     area: "bookmarks",
     requirements: ["PSTORE-CREATE-02"],

@@ -30,6 +30,17 @@ const noteSasl2 = (el: Element, ctx: FaultContext) => {
   if (el.name === "message" && to.includes("@") && !to.includes("/")) toBare.set(to, [...(toBare.get(to) ?? []), el]);
 };
 
+/** Connections that sent a stanza while their SASL2 exchange was in progress (an <authenticate/>, no <success/> or <failure/> yet). */
+const duringSasl2 = new WeakSet<ProxiedConnection>();
+const sasl2Ended = new WeakSet<ProxiedConnection>();
+const isStanza = (el: Element) => ["message", "presence", "iq"].includes(el.name);
+const noteDuring = (el: Element, ctx: FaultContext) => {
+  noteSasl2(el, ctx);
+  if (usedSasl2.has(ctx.conn) && !sasl2Ended.has(ctx.conn) && isStanza(el)) duringSasl2.add(ctx.conn);
+};
+/** The server's elements, noting where a SASL2 exchange ended. */
+const noteEnd = (el: Element, ctx: FaultContext) => void ((isSasl2(el, "success") || isSasl2(el, "failure")) && sasl2Ended.add(ctx.conn));
+
 const onElement = (edit: (el: Element, ctx: FaultContext) => ReturnType<NonNullable<StreamFault["element"]>>): StreamFault => ({ fromClient: noteSasl2, element: edit });
 
 /** Stream features holding the child `find` picks, changed by `edit` (the child, then the features); others pass. */
@@ -218,10 +229,13 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    // Twenty-first audit: no longer cited for SASLTWO-DURING-01. Through the proxy the client sees the server's TCP
+    // close, with no stream error and no closing tag: a disconnection, which is all XEP-0388 §2.4 asks ("Servers
+    // MUST disconnect Clients immediately"); sasl2-other-traffic now passes it. §4.8's stream error it still breaks.
     id: "login.sasl2.stream-never-ended",
     area: "login",
-    requirements: ["SASLTWO-MULTI-01", "SASLTWO-DURING-01"],
-    description: "a SASL2 stream the server must end (a second <authenticate/>, a stanza during authentication) gets no stream error and no closing tag",
+    requirements: ["SASLTWO-MULTI-01"],
+    description: "a SASL2 stream the server must end with a stream error (a second <authenticate/>) gets no stream error and no closing tag",
     stream: {
       fromClient: noteSasl2,
       element: (el, ctx) => (usedSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM ? "drop" : "pass"),
@@ -295,6 +309,39 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el) =>
       isFeatures(el) && el.getChild("starttls") && !el.getChild("bind", BIND2)
         ? changed(el, (c) => {
+            c.c("bind", { xmlns: BIND2 });
+          })
+        : "pass",
+    ),
+  },
+  {
+    // Twenty-first audit: bind2-not-without-sasl2 needed Bind 2 inside SASL2's <inline/> (and STARTTLS), so the
+    // server the rule names, one without SASL2 that advertises Bind 2, was skipped; it is now judged on every server.
+    id: "login.bind2.no-sasl2-at-all",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-03"],
+    description: "no stream offers SASL2, and every features before authentication hold a <bind xmlns='urn:xmpp:bind:0'/> of their own",
+    stream: onElement((el) =>
+      isFeatures(el) && (el.getChild("starttls") || el.getChild("mechanisms", SASL) || el.getChild("authentication", SASL2))
+        ? changed(el, (c) => {
+            without(c, "authentication", SASL2);
+            if (!c.getChild("bind", BIND2)) c.c("bind", { xmlns: BIND2 });
+          })
+        : "pass",
+    ),
+  },
+  {
+    // Twenty-first audit: bind2-not-without-sasl2 failed BINDTWO-FEATURE-03 on features that offer SASL2 (with Bind 2
+    // inline) and a Bind 2 of their own, a stream with SASL2 support the rule does not bind; SASL2 before TLS is
+    // XEP-0388 §3's rule alone (sasl2-not-before-tls fails it), and bind2-not-without-sasl2 now passes (not reached).
+    id: "login.sasl2.before-tls-bind2-beside",
+    area: "login",
+    requirements: ["SASLTWO-SEC-01"],
+    description: "the features before STARTTLS offer SASL2 (PLAIN, with Bind 2 inline) and a <bind xmlns='urn:xmpp:bind:0'/> of their own",
+    stream: onElement((el) =>
+      isFeatures(el) && el.getChild("starttls") && !el.getChild("authentication", SASL2)
+        ? changed(el, (c) => {
+            c.c("authentication", { xmlns: SASL2 }).c("mechanism").t("PLAIN").up().c("inline").c("bind", { xmlns: BIND2 });
             c.c("bind", { xmlns: BIND2 });
           })
         : "pass",
@@ -513,6 +560,23 @@ export const FAULTS: FaultDef[] = [
         : "pass",
     ),
   },
+  {
+    // Twenty-first audit: bind2-resume-failed-binds credited BINDTWO-RESUME-03 (the failure in the response "and then
+    // MUST proceed to process the bind request") on the <failed/> alone, so a success that binds nothing passed it.
+    id: "login.resume.failed-unbound",
+    area: "login",
+    requirements: ["BINDTWO-RESUME-03", "SM-INLINE-08"],
+    description: "a SASL2 success after a failed inline resumption keeps the <failed/> but binds nothing: no <bound/>, a bare JID",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("failed", SM)
+        ? changed(el, (c) => {
+            without(c, "bound", BIND2);
+            const id = c.getChild("authorization-identifier");
+            if (id) id.children = [id.getText().replace(/\/.*$/, "")];
+          })
+        : "pass",
+    ),
+  },
   // XEP-0440 (channel-binding types).
   {
     id: "login.cb.type-missing",
@@ -661,13 +725,25 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el, ctx) => (isSasl2(el, "success") && mechanismOf(ctx).startsWith("HT-") ? [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`] : "pass")),
   },
   {
+    // Twenty-first audit: a <continue/> after the token's one round trip breaks FAST-SERVER-01 alone (FAST-FEATURE-03
+    // is no longer failed with it).
     id: "login.fast.token-asks-task",
     area: "login",
-    requirements: ["FAST-FEATURE-03", "FAST-SERVER-01"],
+    requirements: ["FAST-SERVER-01"],
     description: "a token login is answered with a <continue/> asking for a task, not a success or a failure",
     stream: onElement((el, ctx) =>
       (isSasl2(el, "success") || isSasl2(el, "failure")) && mechanismOf(ctx).startsWith("HT-") ? [`<continue xmlns='${SASL2}'><tasks><task>X-CONFORM-TOTP</task></tasks></continue>`] : "pass",
     ),
+  },
+  {
+    // Twenty-first audit: fast-token-one-round-trip judged a token login's answer by one 'one of' citing both rules,
+    // so a <challenge/> (a second round trip, no interactive step) failed FAST-SERVER-01 too, and a <continue/>
+    // (login.fast.token-asks-task) FAST-FEATURE-03; each now fails only its own rule.
+    id: "login.fast.token-challenged",
+    area: "login",
+    requirements: ["FAST-FEATURE-03"],
+    description: "a token login is answered with an empty SASL2 <challenge/> instead of its success or failure",
+    stream: onElement((el, ctx) => ((isSasl2(el, "success") || isSasl2(el, "failure")) && mechanismOf(ctx).startsWith("HT-") ? [`<challenge xmlns='${SASL2}'/>`] : "pass")),
   },
   {
     id: "login.fast.token-accepted-anyhow",
@@ -724,6 +800,91 @@ export const FAULTS: FaultDef[] = [
     description: "a token login's SASL2 <failure/> is followed by a policy-violation stream error and the close: the password logs in on a new connection only",
     stream: endsStreamAfterFailure((ctx) => mechanismOf(ctx).startsWith("HT-")),
   },
+  {
+    // Twenty-first audit: sasl2-other-traffic judged XEP-0388 §2.4 ("Servers MUST disconnect Clients immediately if
+    // any other traffic is received") by a 'one of' whose stream-error alternative held on the error element alone,
+    // so a server that answers the stanza with a stream error and keeps the connection passed (adhoc
+    // error-stays-open). It now requires the connection closed: pass -> fail (Prosody 13, whose bounce this replaces).
+    id: "login.sasl2.other-traffic-error-stays-open",
+    area: "login",
+    requirements: ["SASLTWO-DURING-01"],
+    description: "a stanza sent while a SASL2 exchange is in progress is answered with a policy-violation stream error, and the stream and the connection stay open",
+    stream: {
+      fromClient: noteDuring,
+      element: (el, ctx) => {
+        noteEnd(el, ctx);
+        return duringSasl2.has(ctx.conn) && isStanza(el) ? [`<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>`] : "pass";
+      },
+    },
+  },
+  {
+    // Twenty-first audit (sibling of sasl2-other-traffic): bind2-replaces-earlier-session judged XEP-0386 §3.2's
+    // "terminate any earlier sessions" by a 'one of' whose stream-error alternative held on the error element alone,
+    // so a server that sends the earlier session a conflict stream error and keeps its stream and connection open
+    // passed BINDTWO-TERM-01. The case now requires the connection closed ('receives disconnect'): pass -> warn.
+    id: "login.bind2.replaced-session-kept-open",
+    area: "login",
+    requirements: ["BINDTWO-TERM-01"],
+    description: "a SASL2 session replaced by a later one gets a <conflict/> stream error but no closing stream tag, and its connection stays open",
+    stream: (() => {
+      const kept = new Set<number>();
+      return {
+        fromClient: noteSasl2,
+        element: (el: Element, ctx: FaultContext) => {
+          if (usedSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM && el.getChild("conflict")) kept.add(ctx.conn.id);
+          return "pass";
+        },
+        close: (ctx: FaultContext) => (kept.has(ctx.conn.id) ? "" : "</stream:stream>"),
+        holdOpen: (ctx: FaultContext) => kept.has(ctx.conn.id),
+      };
+    })(),
+  },
+  {
+    // Twenty-first audit: sasl2-base64-clean compared the challenge's text trimmed, so base64 on a line of its own
+    // (XEP-0388 Example 5's layout; §2.2: "This SHOULD NOT include any line wrapping or other whitespace") passed
+    // (adhoc challenge-wrapped-ends). The text is now compared as sent (xc:text='raw'): pass -> warn DATA-01.
+    id: "login.sasl2.base64-on-own-line",
+    area: "login",
+    requirements: ["SASLTWO-DATA-01"],
+    description: "the SASL2 challenge's base64 is sent on a line of its own, indented: a line break and spaces before and after it",
+    stream: onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => void (c.children = [`\n     ${el.text()}\n   `])) : "pass")),
+  },
+  {
+    // Twenty-first audit: sasl2-base64-clean judged only the first challenge, so a server whose <success/> carries
+    // its additional data wrapped (§2.2 "In all cases") passed (adhoc additional-data-wrapped). A second connection
+    // now completes the login and judges the additional data: pass -> warn DATA-01.
+    id: "login.sasl2.additional-data-wrapped",
+    area: "login",
+    requirements: ["SASLTWO-DATA-01"],
+    description: "the additional data of a SASL2 <success/> is wrapped: a line break after every 20 base64 characters",
+    stream: onElement((el) => {
+      const data = isSasl2(el, "success") ? el.getChild("additional-data") : undefined;
+      if (!data || data.text().length <= 20) return "pass";
+      return changed(el, (c) => {
+        const d = c.getChild("additional-data")!;
+        d.children = [d.text().replace(/(.{20})(?=.)/g, "$1\n")];
+      });
+    }),
+  },
 ];
 
-export const VARIATIONS: Variation[] = [];
+export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-first audit: sasl2-other-traffic accepted only a stream error or the closing stream tag, so a server that
+    // answers a stanza sent during the exchange by closing the TCP connection at once, with neither, failed
+    // XEP-0388 §2.4's MUST although it did disconnect (adhoc cut). It now requires the connection closed, whatever
+    // came before: fail -> pass (ejabberd 24.12, whose stream error and closing tag this takes away).
+    id: "login.sasl2.other-traffic-cut",
+    description:
+      'a stanza sent while a SASL2 exchange is in progress ends the TCP connection, with no stream error and no closing stream tag before it (XEP-0388 §2.4: "Servers MUST disconnect Clients immediately if any other traffic is received.")',
+    fault: () => "pass",
+    stream: {
+      fromClient: noteDuring,
+      element: (el, ctx) => {
+        noteEnd(el, ctx);
+        return duringSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM ? "disconnect" : "pass";
+      },
+    },
+    only: "ejabberd",
+  },
+];

@@ -239,6 +239,36 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Twenty-first audit (sibling of sasl2-other-traffic): register-cancel judged "terminate all active sessions" by a
+    // 'one of' whose stream-error alternative held on the error element alone, so a server that sends the other
+    // session a stream error and keeps its stream and connection open passed IBR-CANCEL-04. The case now requires the
+    // connection closed ('receives disconnect'): pass -> warn.
+    id: "register.cancel.other-session-kept-open",
+    area: "register",
+    requirements: ["IBR-CANCEL-04"],
+    description: "after a <remove/>, the account's other sessions get a stream error but no closing stream tag, and their connections stay open",
+    stream: (() => {
+      const removed = new Set<string>();
+      const senders = new Set<number>();
+      const kept = new Set<number>();
+      const bareOf = (jid: unknown) => String(jid ?? "").split("/")[0];
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", REGISTER)?.getChild("remove") && ctx.conn.jid) {
+            removed.add(bareOf(ctx.conn.jid));
+            senders.add(ctx.conn.id);
+          }
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (el.getName() === "error" && el.getNS() === "http://etherx.jabber.org/streams" && ctx.conn.jid && removed.has(bareOf(ctx.conn.jid)) && !senders.has(ctx.conn.id)) kept.add(ctx.conn.id);
+          return "pass";
+        },
+        close: (ctx: FaultContext) => (kept.has(ctx.conn.id) ? "" : "</stream:stream>"),
+        holdOpen: (ctx: FaultContext) => kept.has(ctx.conn.id),
+      };
+    })(),
+  },
+  {
     id: "register.account-not-created",
     area: "register",
     requirements: ["IBR-SET-01"],

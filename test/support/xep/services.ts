@@ -19,6 +19,8 @@ export interface ComponentFaultDef {
 const isStreamError = (el: Element) => el.name === "stream:error" || (el.name === "error" && el.attrs.xmlns === "http://etherx.jabber.org/streams");
 /** The component's header asked for a name the server does not service, or in another content namespace (the case's, or 'jabber:client' as it once was). */
 const refusedHeader = (ctx: FaultContext) => /to=['"]xc-unknown-|xmlns=['"](?:jabber:client|urn:xmpp-conform:unsupported)['"]/.test(ctx.conn.clientHeader ?? "");
+/** The component's header asked for a name the server does not service (comp-header-unknown-name's). */
+const unknownName = (ctx: FaultContext) => /to=['"]xc-unknown-/.test(ctx.conn.clientHeader ?? "");
 const condition = (from: string, to: string) => (el: Element) => (isStreamError(el) && el.getChild(from) ? [el.toString().replace(new RegExp(`<${from}\\b`), `<${to}`)] : ("pass" as const));
 
 export const COMPONENT_FAULTS: ComponentFaultDef[] = [
@@ -110,6 +112,19 @@ export const COMPONENT_VARIATIONS: { id: string; stream: StreamFault }[] = [
       element: (el, ctx) => (/xmlns=['"]jabber:client['"]/.test(ctx.conn.clientHeader ?? "") ? condition("invalid-namespace", "host-unknown")(el) : "pass"),
     },
   },
+  // Twenty-first audit: a server that services any component name with its one shared secret (ejabberd's
+  // ejabberd_service with a listener 'password' and no 'hosts', MongooseIM's component listener): the name is one it
+  // services, so XEP-0114 §3's "If the server will not service the component name" does not apply, and the right
+  // handshake is accepted. Made from ejabberd's refusal at the handshake: its stream error becomes the empty
+  // <handshake/> and its closing tag goes (the proxy still passes its TCP close). comp-header-unknown-name failed
+  // COMP-HDR-03 on it; the accepted handshake is now an outcome that credits nothing: fail -> pass.
+  {
+    id: "comp-any-name-serviced",
+    stream: {
+      element: (el, ctx) => (isStreamError(el) && unknownName(ctx) ? ["<handshake/>"] : "pass"),
+      close: (ctx) => (unknownName(ctx) ? "" : "</stream:stream>"),
+    },
+  },
   // A refusal's stream error with a <text/> of its own.
   {
     id: "comp-error-with-text",
@@ -129,7 +144,8 @@ export const COMPONENT_VARIATIONS: { id: string; stream: StreamFault }[] = [
 export interface UploadFaultDef {
   id: string;
   requirements: string[];
-  cases: Record<string, "fail" | "warn">;
+  /** The verdict each case must now get: a skip where the text lets a deployment refuse (`refused:`). */
+  cases: Record<string, "fail" | "warn" | "skip">;
   stanza?: Fault;
   http?: HttpFault;
 }
@@ -156,6 +172,8 @@ const uploadForm = (q: Element) => q.getChildren("x", "jabber:x:data").find((x) 
 const without = (parent: Element, child: Element | undefined) => {
   parent.children = parent.children.filter((c) => c !== child);
 };
+/** The query a redirected GET URL gains (upload-http-get-redirected). */
+const REDIRECTED = "xc-redirected=1";
 /** Slot URLs seen per connection, for a service that hands out the same slot twice. */
 const firstSlots = new Map<number, [string, string]>();
 /** Bodies put per path, for a service whose second PUT replaces the file. */
@@ -383,6 +401,24 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     http: { answer: (_, a) => ({ ...a, headers: Object.fromEntries(Object.entries(a.headers).filter(([k]) => !k.startsWith("access-control-"))) }) },
   },
   {
+    // Twenty-first audit: not a bug. XEP-0363 §6 lets a deployment refuse an account ("For any other type of error
+    // the service SHOULD respond with appropriate error types", Example 13: <forbidden/>, "Only premium members are
+    // allowed to upload files"), but the cases that ask for a slot warned on UPLOAD-SLOT-01 and never reached their
+    // rule; their slot step now says `refused:`, so such a deployment is skipped with the condition, as one without
+    // the service would be (upload-get-by-anyone: warn -> skip).
+    id: "upload-slot-forbidden",
+    requirements: ["UPLOAD-SLOT-01"],
+    cases: { "upload-get-by-anyone": "skip", "upload-put-get/text": "skip", "upload-cors": "skip" },
+    stanza: when(
+      (el) => Boolean(slotIn(el)),
+      (el) => [
+        parse(
+          `<iq type='error' id='${el.attrs.id}'${el.attrs.from ? ` from='${el.attrs.from}'` : ""}${el.attrs.to ? ` to='${el.attrs.to}'` : ""}><error type='auth'><forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>Only premium members are allowed to upload files</text></error></iq>`,
+        ) as Element,
+      ],
+    ),
+  },
+  {
     id: "upload-http-second-put-replaces",
     requirements: ["UPLOAD-PUT-05"],
     cases: { "upload-put-twice": "warn" },
@@ -404,8 +440,18 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
   },
 ];
 
-/** What XEP-0363 allows an upload service to do otherwise: no verdict may change. */
-export const UPLOAD_VARIATIONS: { id: string; stanza: Fault }[] = [
+/** What XEP-0363 allows an upload service to do otherwise (of its stanzas, or of its HTTP side): no verdict may change. */
+export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault }[] = [
+  // Twenty-first audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of how the URL
+  // serves the file: a GET URL that redirects (here on its own origin) to where the file is served gives it to
+  // anyone. upload-get-by-anyone judged the redirect itself (warn on UPLOAD-GET-02); the GET now follows it (pass).
+  {
+    id: "upload-http-get-redirected",
+    http: {
+      respond: (x) =>
+        x.method === "GET" && !x.path.includes(REDIRECTED) ? { status: 302, headers: { location: `${x.path}${x.path.includes("?") ? "&" : "?"}${REDIRECTED}` }, body: Buffer.alloc(0) } : undefined,
+    },
+  },
   // §4: header names are matched without regard to case (HTTP field names are case-insensitive).
   {
     id: "upload-header-name-lowercase",

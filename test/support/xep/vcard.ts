@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, changed, when, type FaultDef } from "../fault-kit.ts";
-import { bare, caseOf, type FaultContext } from "../fault-proxy.ts";
+import { answering, both, changed, when, type FaultDef } from "../fault-kit.ts";
+import { bare, caseOf, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const VCARD = "vcard-temp";
@@ -33,6 +33,38 @@ const withCondition = (el: Element, condition: string) =>
     error.cnode(xml(condition, { xmlns: STANZAS }));
   });
 
+/**
+ * A read-only, directory-backed store: a vCard set answered with not-allowed (XEP-0054 §3.2 allows an IQ-error);
+ * `ownOnly`: only sets with no 'to' (the user's own), so that another fault may answer the others.
+ */
+const readOnlyStore = (ownOnly = false) =>
+  answering(
+    (el) => el.attrs.type === "set" && Boolean(el.getChild("vCard", "vcard-temp")) && (!ownOnly || el.attrs.to === undefined),
+    (answer) =>
+      answer.attrs.type === "result"
+        ? [
+            xml(
+              "iq",
+              { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) },
+              xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })),
+            ),
+          ]
+        : "pass",
+  );
+/** A vCard set addressed to another user's bare JID answered with a result. */
+const setOtherAccepted = () =>
+  answering(
+    (el, ctx) => isVcardRequest("set")(el) && toOtherAccount(el, ctx),
+    (el) => [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from })],
+  );
+/** A vCard get addressed to another user's bare JID also forwarded to that user's connected resources. */
+const getOtherForwarded = (): StreamFault => ({
+  fromClient: (el, ctx) => {
+    if (!isVcardRequest("get")(el) || !toOtherAccount(el, ctx)) return;
+    for (const p of ctx.peers()) if (bare(p.jid) === el.attrs.to) p.deliver(xml("iq", { ...el.attrs, from: ctx.conn.jid, to: p.jid }, xml("vCard", { xmlns: VCARD })));
+  },
+});
+
 /** XEP-0054: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -57,29 +89,24 @@ export const FAULTS: FaultDef[] = [
     area: "vcard",
     requirements: ["VCARD-OWN-SET-01"],
     description: "a read-only, directory-backed vCard store: a user's own vCard set is answered with not-allowed (XEP-0054 §3.2 allows an IQ-error)",
-    stream: answering(
-      (el) => el.attrs.type === "set" && Boolean(el.getChild("vCard", "vcard-temp")),
-      (answer) =>
-        answer.attrs.type === "result"
-          ? [
-              xml(
-                "iq",
-                { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) },
-                xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })),
-              ),
-            ]
-          : "pass",
-    ),
+    stream: readOnlyStore(),
   },
   {
     id: "vcard.set-other.accepted",
     area: "vcard",
     requirements: ["VCARD-SET-OTHER-01"],
     description: "a vCard set addressed to another user's bare JID is answered with a result (applied to the sender's own vCard)",
-    stream: answering(
-      (el, ctx) => isVcardRequest("set")(el) && toOtherAccount(el, ctx),
-      (el) => [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from })],
-    ),
+    stream: setOtherAccepted(),
+  },
+  {
+    // Twenty-first audit, with vcard-other-get: vcard-set-other-refused skipped (`refused:` on bob's own set) where
+    // the store is read-only, so XEP-0054 §3.2's MUST on another user's set ("the server MUST return a stanza
+    // error") went unjudged there; bob's set is now a `one of` and alice's sets are judged either way (skip -> fail).
+    id: "vcard.read-only.set-other-accepted",
+    area: "vcard",
+    requirements: ["VCARD-SET-OTHER-01"],
+    description: "a read-only vCard store (a user's own set answered with not-allowed) that answers a vCard set addressed to another user's bare JID with a result",
+    stream: both(readOnlyStore(true), setOtherAccepted()),
   },
   {
     id: "vcard.get-other.unanswered",
@@ -96,12 +123,19 @@ export const FAULTS: FaultDef[] = [
     area: "vcard",
     requirements: ["VCARD-OTHER-GET-01"],
     description: "a vCard get addressed to another user's bare JID is also forwarded to that user's connected resources",
-    stream: {
-      fromClient: (el, ctx) => {
-        if (!isVcardRequest("get")(el) || !toOtherAccount(el, ctx)) return;
-        for (const p of ctx.peers()) if (bare(p.jid) === el.attrs.to) p.deliver(xml("iq", { ...el.attrs, from: ctx.conn.jid, to: p.jid }, xml("vCard", { xmlns: VCARD })));
-      },
-    },
+    stream: getOtherForwarded(),
+  },
+  {
+    // Twenty-first audit: vcard-other-get skipped the whole case (`refused:`) when the user's own set was refused,
+    // though XEP-0054 §3.3's MUST (the server answers a get to another user's bare JID itself, never forwarding
+    // it) holds whether or not that user has a vCard: a read-only store that forwards such gets was failed by no
+    // case (skip in both cells). The set is now a `one of` (stored | refused, the latter crediting nothing), and
+    // the online cell fails VCARD-OTHER-GET-01.
+    id: "vcard.read-only.get-other-forwarded",
+    area: "vcard",
+    requirements: ["VCARD-OTHER-GET-01"],
+    description: "a read-only vCard store (a user's own set answered with not-allowed) that forwards a get addressed to another user's bare JID to that user's connected resources",
+    stream: both(readOnlyStore(), getOtherForwarded()),
   },
   {
     id: "vcard.none.empty-result",

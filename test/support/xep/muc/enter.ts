@@ -569,6 +569,18 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el) => (isHistory(el) ? changed(el, (c) => c.remove(delayOf(c)!)) : "pass")),
   },
   {
+    // Twenty-first audit (2026-11-25): muc-history-owner-delay-kept asked for the owner's own <delay/> in the history,
+    // so a room that sends that message with no <delay/> at all warned on MUC-HIST-12 (§7.9: "The service SHOULD NOT
+    // add its own delay elements"), which it keeps; it breaks §7.2.13's MUST (MUC-HIST-02), the history cases' rule.
+    id: "muc.history.no-delay-at-all",
+    area: "muc",
+    requirements: ["MUC-HIST-02"],
+    description: "discussion history is sent without any <delay/>: neither the room's nor one its sender put in (the owner's earlier one-to-one history, §7.9)",
+    fault: knowing((el) =>
+      isRoomMessage(el) && el.getChildren("delay", DELAY).some((d) => d.attrs.from === bareOf(fromOf(el))) ? changed(el, (c) => c.getChildren("delay", DELAY).forEach((d) => c.remove(d))) : "pass",
+    ),
+  },
+  {
     id: "muc.history.delay-from-occupant",
     area: "muc",
     requirements: ["MUC-HIST-03"],

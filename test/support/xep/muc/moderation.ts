@@ -319,6 +319,86 @@ function moderatedOwnerAdminParticipant(everyRoom = false): StreamFault {
 }
 
 /**
+ * Twenty-first audit (2026-11-25): in a moderated room (configured so by its form) a user without affiliation enters
+ * with voice, as ejabberd 23.01 and 24.12 do (§5.1.2's table, MUC-ROLE-05, gives a visitor): each connection is shown
+ * the first available presence of such an occupant with role participant; what the room sends later (a change) is
+ * left as it is. Only what the occupants are shown changes, so where the room itself keeps the visitor role a later
+ * "revocation" changes nothing on the room's side.
+ */
+function moderatedUnaffiliatedVoiced(): StreamFault {
+  const moderated = new Set<string>();
+  const shown = new Set<string>(); // "connection occupant JID": its entry presence was shown
+  return {
+    fromClient: (el) => {
+      const form = el.name === "iq" && el.attrs.type === "set" && atService(el.attrs.to) ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
+      const field = form?.getChildren("field").find((f) => f.attrs.var === "muc#roomconfig_moderatedroom");
+      if (field && ["1", "true"].includes(str(field.getChildText("value")).trim())) moderated.add(bare(str(el.attrs.to)));
+    },
+    element: (el, ctx) => {
+      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return "pass";
+      const key = `${ctx.conn.id} ${str(el.attrs.from)}`;
+      if (el.attrs.type === "unavailable") {
+        shown.delete(key);
+        return "pass";
+      }
+      if (el.attrs.type !== undefined || shown.has(key)) return "pass";
+      shown.add(key);
+      const item = itemOf(el);
+      if (!moderated.has(bare(str(el.attrs.from))) || item?.attrs.role !== "visitor" || str(item.attrs.affiliation) !== "none") return "pass";
+      return changed(el, (c) => (itemOf(c)!.attrs.role = "participant"));
+    },
+  };
+}
+
+/**
+ * Twenty-first audit (2026-11-25): the owner enters every room as a participant (§5.1.2's SHOULD, MUC-ROLE-05 and
+ * -06, broken) and is therefore on no moderator list: every presence showing an owner as moderator shows a
+ * participant, and the owner's items are left out of a moderator list's result (modelled on the auditor's
+ * adhoc.owner-participant).
+ */
+const ownerParticipantUnlisted = (el: Element, ctx: FaultContext): FaultAction => {
+  if (harnessSession(ctx.conn.jid)) return "pass";
+  if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "owner" && itemOf(el)?.attrs.role === "moderator") return changed(el, (c) => (itemOf(c)!.attrs.role = "participant"));
+  const q = el.name === "iq" && atService(el.attrs.from) && resourceOf(el.attrs.from) === undefined ? adminQuery(el, "result") : undefined;
+  if (!itemsOf(q).some((i) => i.attrs.role === "moderator" && i.attrs.affiliation === "owner")) return "pass";
+  return changed(el, (c) => {
+    const cq = adminQuery(c, "result")!;
+    cq.children = cq.children.filter((i) => typeof i === "string" || !(i.attrs.role === "moderator" && i.attrs.affiliation === "owner"));
+  });
+};
+
+/**
+ * Twenty-first audit (2026-11-25), a variation: a role change that changes nothing (the occupant already has that
+ * role, by the last presence the requester was shown of it) is refused with <not-allowed/>. No rule of XEP-0045 says
+ * how a service answers such a change (§5.1.3 communicates a change; §8.3 is "Granting Voice to a Visitor"), so a
+ * case must not judge it as a grant or a revocation. Modelled on the auditor's adhoc.noop-role-refused.
+ */
+function noopRoleRefused(): StreamFault {
+  const roles = new Map<string, string>(); // "connection occupant JID" -> the role last shown
+  const pending = new Map<string, boolean>(); // "connection id" -> the request changes nothing
+  return {
+    fromClient: (el, ctx) => {
+      const items = el.name === "iq" && atService(el.attrs.to) ? itemsOf(adminQuery(el, "set")) : [];
+      if (harnessSession(ctx.conn.jid) || items.length !== 1 || items[0].attrs.nick === undefined || items[0].attrs.role === undefined) return;
+      const before = roles.get(`${ctx.conn.id} ${bare(str(el.attrs.to))}/${str(items[0].attrs.nick)}`);
+      pending.set(`${ctx.conn.id} ${str(el.attrs.id)}`, before === str(items[0].attrs.role));
+    },
+    element: (el, ctx) => {
+      if (occupantPresence(el)) {
+        const item = itemOf(el);
+        if (el.attrs.type === undefined && item?.attrs.role !== undefined) roles.set(`${ctx.conn.id} ${str(el.attrs.from)}`, str(item.attrs.role));
+        return "pass";
+      }
+      const key = `${ctx.conn.id} ${str(el.attrs.id)}`;
+      if (el.name !== "iq" || el.attrs.type !== "result" || !pending.has(key)) return "pass";
+      const noop = pending.get(key);
+      pending.delete(key);
+      return noop ? [errorInstead(el, "not-allowed")] : "pass";
+    },
+  };
+}
+
+/**
  * Nineteenth audit (2026-11-25): muc.role.owner-admin-participant (the owner and admins enter every room as
  * participants: §5.1.2's SHOULD, MUC-ROLE-06, broken) in a service that keeps subject changes to moderators (§8.1's
  * SHOULD, followed): the owner's subject change is refused with <forbidden/> (§8.1's MUST) and never made, so the
@@ -447,6 +527,28 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ROLE-06"],
     description: "in every room, unmoderated ones included, the owner and admins enter as participants, not moderators, and their moderator requests (voice, kicks) are refused with forbidden",
     stream: moderatedOwnerAdminParticipant(true),
+  },
+  {
+    // Twenty-first audit (2026-11-25): muc-mod-voice-list and muc-role-kept-across-visits (and the cases sharing
+    // their entry step: muc-mod-voice-grant, -voice-list-modify, -voice-list-refused, -auth, -change-order,
+    // muc-role-from-affiliation, muc-voicereq-forwarded, -approved, muc-role-list-items) recorded an unaffiliated
+    // user's entry with voice into a moderated room as a neutral alternative and reported MUC-ROLE-05 pass on the
+    // other occupants' entries; the alternative now judges the table's "Visitor" (an also: of MUC-ROLE-05), so they warn.
+    id: "muc.role.moderated-unaffiliated-voiced",
+    area: "muc",
+    requirements: ["MUC-ROLE-05"],
+    description: "in a moderated room a user without affiliation enters as a participant, not a visitor (as ejabberd 23.01 and 24.12 do)",
+    stream: moderatedUnaffiliatedVoiced(),
+  },
+  {
+    // Twenty-first audit (2026-11-25): muc-role-list-items' moderators cell asked for the moderator list without
+    // asserting that the owner entered as a moderator (§5.1.2's SHOULD), so a room whose owner is a participant
+    // (and rightly not on the list) failed MUC-IQ-07 at MUST; the list is now asked only after alice-entry/moderator.
+    id: "muc.role.owner-participant-unlisted",
+    area: "muc",
+    requirements: ["MUC-ROLE-05", "MUC-ROLE-06"],
+    description: "the owner enters every room as a participant, not a moderator, and so is on no moderator list",
+    fault: ownerParticipantUnlisted,
   },
   {
     // Nineteenth audit (2026-11-25): muc-subject-delay judged the subject the owner set at MUST without asserting
@@ -1176,6 +1278,17 @@ function domainBanRemovesEveryone(): StreamFault {
 
 /** What XEP-0045 lets a service do differently here, which no case of this area may fail on. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-first audit (2026-11-25): muc-role-list-items' participants cell judged alice's voice grant to bob as
+    // MUC-MOD-VOICE-01 whatever role he entered with, so where he entered with voice (ejabberd) a room that refuses the
+    // change that changes nothing failed that MUST; the grant is now sent only after bob-entry/visitor. It needs what
+    // clients send (`stream`, bench/try-case.ts).
+    id: "muc.var.noop-role-refused",
+    description:
+      'a role change that changes nothing (the occupant already has that role) is refused with <not-allowed/> (no rule of XEP-0045 says how a service answers it: §5.1.3 communicates a change, §8.3 is "Granting Voice to a Visitor")',
+    fault: () => "pass",
+    stream: noopRoleRefused(),
+  },
   {
     id: "muc-kick-ban-without-actor-reason",
     description:

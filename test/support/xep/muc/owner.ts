@@ -923,6 +923,49 @@ export const FAULTS: FaultDef[] = [
       (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass"),
     ),
   },
+  {
+    // Twenty-first audit (2026-11-25): selfping-optimization-advertised had no outcome for a room that neither
+    // forwards a joined client's self-ping nor answers it, so SELFPING-04 (advertise the feature where the room
+    // answers itself) warned for a room that does not answer itself; it now takes 'unanswered', crediting nothing.
+    // selfping-joined (SELFPING-02) and selfping-optimized-joined (SELFPING-05) still catch the lost answer.
+    id: "selfping.joined-unanswered",
+    area: "muc",
+    requirements: ["SELFPING-05", "SELFPING-02"],
+    description: "a room neither forwards a joined occupant's self-ping nor answers it: the result it would have sent is lost",
+    stream: answering(
+      (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
+      (answer) => (answer.attrs.type === "result" ? "drop" : "pass"),
+    ),
+  },
+  {
+    // Twenty-first audit (2026-11-25): selfping-optimization-advertised took 'forwarded' (nothing judged) as soon
+    // as the ping reached bob's client, even where the room also answered it itself with a result, so a room that
+    // answers self-pings without listing muc#self-ping-optimization passed; 'forwarded' now requires no result to
+    // p1 (bob's client answers a ping with an error), and 'answered' judges the feature wherever the room answered.
+    id: "selfping.answered-and-forwarded-unadvertised",
+    area: "muc",
+    requirements: ["SELFPING-04"],
+    description:
+      "a room answers a joined occupant's self-ping itself with a result and forwards it to the occupant's client too, and its disco#info does not list http://jabber.org/protocol/muc#self-ping-optimization",
+    stream: both(
+      answering(
+        (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
+        (answer) =>
+          answer.attrs.type === "result"
+            ? [xml("iq", { type: "get", id: `fwd-${String(answer.attrs.id)}`, from: answer.attrs.from, to: answer.attrs.to }, xml("ping", { xmlns: PING })), answer]
+            : "pass",
+      ),
+      {
+        element: (el, ctx) =>
+          !isHarness(ctx) && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node
+            ? changed(el, (c) => {
+                const q = c.getChild("query", DISCO_INFO)!;
+                q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== "http://jabber.org/protocol/muc#self-ping-optimization");
+              })
+            : "pass",
+      },
+    ),
+  },
   // XEP-0421: occupant identifiers.
   {
     id: "occid.unadvertised",

@@ -17,6 +17,7 @@ const DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const DATA = "jabber:x:data";
 const CONFERENCE = "jabber:x:conference";
 const DELAY = "urn:xmpp:delay";
+const XHTML_IM = "http://jabber.org/protocol/xhtml-im";
 
 const str = (v: unknown) => (v === undefined ? "" : String(v));
 const resourceOf = (jid: unknown) => (str(jid).includes("/") ? str(jid).slice(str(jid).indexOf("/") + 1) : undefined);
@@ -147,6 +148,89 @@ class Occupancy {
   }
 }
 
+/** An error a room sends its occupant in place of the reflection of that occupant's groupchat message (§7.4, Example 51's form). */
+function messageRefusal(reflection: Element, to: string | undefined, type: string, condition: string): Element {
+  const error = new Element("message", {
+    from: bare(str(reflection.attrs.from)),
+    type: "error",
+    ...(to !== undefined && { to }),
+    ...(reflection.attrs.id !== undefined && { id: reflection.attrs.id }),
+  });
+  error.c("error", { type }).c(condition, { xmlns: STANZAS });
+  return error;
+}
+
+/**
+ * Twenty-first audit (2026-11-25): a room whose policy disallows XHTML-IM (§17.2: "a MUC service MAY disallow message
+ * specific extensions"; §7.4's MUST to reflect holds where "the message does not violate any service-level or
+ * room-level policies"): a groupchat message carrying one is refused to its sender with <not-acceptable/> and reaches
+ * nobody. Its sender is the connection that sent a message with that body to the room.
+ */
+function xhtmlRefused(): StreamFault {
+  const sent = new Set<string>(); // "connection room body" of the XHTML-IM groupchat messages clients sent
+  const key = (connId: unknown, room: string, el: Element) => `${str(connId)} ${room} ${el.getChildText("body") ?? ""}`;
+  return {
+    fromClient: (el, { conn }) => {
+      if (el.name === "message" && el.attrs.type === "groupchat" && toRoom(el) && el.getChild("html", XHTML_IM)) sent.add(key(conn.id, bare(str(el.attrs.to)), el));
+    },
+    element: (el, { conn }) => {
+      if (!isReflection(el) || !el.getChild("html", XHTML_IM)) return "pass";
+      return sent.delete(key(conn.id, bare(str(el.attrs.from)), el)) ? [messageRefusal(el, conn.jid, "modify", "not-acceptable")] : "drop";
+    },
+  };
+}
+
+/**
+ * Twenty-first audit (2026-11-25): users without affiliation enter unmoderated rooms as visitors (breaking only §5.1.2's
+ * SHOULD, "Unmoderated | Participant | …"; §5.1.1: "An implementation MAY grant voice by default to visitors in
+ * unmoderated rooms", so a visitor has none unless granted), and so, as §7.4 requires of a visitor's message ("the
+ * service MUST return a <forbidden/> error to the sender and MUST NOT reflect the message to all occupants"), their
+ * groupchat messages are refused with <forbidden/> and reach nobody.
+ */
+function unaffiliatedVisitors(): StreamFault {
+  const visitors = new Set<string>(); // occupant JIDs the room shows as visitors
+  const holder = new Map<string, string>(); // occupant JID -> the connection its self-presence went to
+  return {
+    element: (el, { conn }) => {
+      if (el.name === "presence" && el.attrs.type === undefined && atService(el.attrs.from) && resourceOf(el.attrs.from) !== undefined) {
+        const item = userX(el)?.getChild("item");
+        if (item?.attrs.affiliation !== "none" || item.attrs.role !== "participant") return "pass";
+        visitors.add(str(el.attrs.from));
+        if (hasStatus(el, "110")) holder.set(str(el.attrs.from), str(conn.id));
+        return changed(el, (c) => (userX(c)!.getChild("item")!.attrs.role = "visitor"));
+      }
+      if (!isReflection(el) || !visitors.has(str(el.attrs.from)) || el.getChild("delay", DELAY)) return "pass";
+      return holder.get(str(el.attrs.from)) === str(conn.id) ? [messageRefusal(el, conn.jid, "auth", "forbidden")] : "drop";
+    },
+  };
+}
+
+/**
+ * Twenty-first audit (2026-11-25): a service with registration that tells a room's owner (§5.2.1's table: "N/A" under
+ * "Register with Open Room") the room has none (<service-unavailable/>), and answers a registration request to a room
+ * that does not exist with <service-unavailable/> instead of §7.10's <item-not-found/>. The owner is whoever a room's
+ * self-presence (status 110) names with affiliation 'owner'; everyone else gets the room's answer.
+ */
+function ownerToldUnsupported(): StreamFault {
+  const owners = new Set<string>(); // "room owner" bare JIDs
+  const byOwner = new Set<string>(); // "connection id" of an owner's registration request to its room
+  const byOthers = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (!asksRegistration(el) || el.attrs.type !== "get" || !conn.jid) return;
+      (owners.has(`${bare(str(el.attrs.to))} ${bare(conn.jid)}`) ? byOwner : byOthers).add(`${str(conn.id)} ${str(el.attrs.id)}`);
+    },
+    element: (el, { conn }) => {
+      if (el.name === "presence" && atService(el.attrs.from) && hasStatus(el, "110") && userX(el)?.getChild("item")?.attrs.affiliation === "owner" && conn.jid)
+        owners.add(`${bare(str(el.attrs.from))} ${bare(conn.jid)}`);
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const key = `${str(conn.id)} ${str(el.attrs.id)}`;
+      if (byOwner.delete(key)) return [errorAnswer(el, "cancel", "service-unavailable")];
+      return byOthers.delete(key) && el.attrs.type === "error" && conditionOf(el) === "item-not-found" ? [errorAnswer(el, "cancel", "service-unavailable")] : "pass";
+    },
+  };
+}
+
 /** A nickname change refused with `condition` (a service that locks nicknames down): the 303 presence and the new one go, an error comes instead. */
 function nickChangeRefused(condition: string): StreamFault {
   const refusedTo = new Map<number, string>();
@@ -274,6 +358,26 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-MSG-10"],
     description: "a groupchat message from a user who is not in the room is refused but reflected to the occupants all the same",
     stream: onRefusal((el) => el.attrs.type === "groupchat" && toRoom(el), ["not-acceptable", "forbidden"], deliveredAnyway),
+  },
+  {
+    // Twenty-first audit (2026-11-25): muc-msg-extended judged carol's copy at §7.4's MUST (MUC-MSG-01), though a room
+    // may disallow an extension (§17.2) and §7.4's MUST holds only for a message within the room's policies: a room
+    // that refused the XHTML-IM message failed the case; now it warns (MUC-MSG-06, the SHOULD it breaks).
+    id: "muc.msg.xhtml-refused",
+    area: "muc",
+    requirements: ["MUC-MSG-06"],
+    description: "a room refuses every groupchat message that carries XHTML-IM with <not-acceptable/> and reflects it to nobody (its policy disallows the extension)",
+    stream: xhtmlRefused(),
+  },
+  {
+    // Twenty-first audit (2026-11-25): muc-msg-extended and muc-msg-stable-id-feature waited for the sender's entry as
+    // set-up and judged his reflection at MUST (MUC-MSG-01), though that he has voice is only §5.1.2's SHOULD: a room
+    // that seats him as a visitor and refuses his message, as §7.4 requires, failed MUC-MSG-01; now MUC-ROLE-06 warns.
+    id: "muc.msg.unaffiliated-visitor",
+    area: "muc",
+    requirements: ["MUC-ROLE-06"],
+    description: "users without affiliation enter unmoderated rooms as visitors, and their groupchat messages are refused with <forbidden/> and reach nobody (as §7.4 says of a visitor's)",
+    stream: unaffiliatedVisitors(),
   },
   // §8.1: a subject change by an occupant without the privilege (the subject's other faults are enter.ts's).
   {
@@ -588,6 +692,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-REG-03"],
     description: "a registration request to a room that does not exist gets <service-unavailable/> instead of <item-not-found/>",
     stream: answering(asksRegistration, (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "item-not-found" ? [errorAnswer(answer, "cancel", "service-unavailable")] : "pass")),
+  },
+  {
+    // Twenty-first audit (2026-11-25): muc-reg-no-room read "the service has no registration" from the owner's answer,
+    // so a service that told its owner <service-unavailable/> and a room that does not exist the same passed
+    // ('no-registration'); an unaffiliated user now asks an open and a members-only room, and the case fails.
+    id: "muc.reg.owner-told-unsupported",
+    area: "muc",
+    requirements: ["MUC-REG-03"],
+    description:
+      "a room tells its owner it has no registration (<service-unavailable/>) while it offers it to others, and a registration request to a room that does not exist gets <service-unavailable/> instead of <item-not-found/>",
+    stream: ownerToldUnsupported(),
   },
   {
     id: "muc.reg.refused-forbidden",
