@@ -45,7 +45,7 @@ export type RemoteLink = z.infer<typeof RemoteLink>;
 export const Verdict = z
   .enum(["pass", "fail", "warn", "skip", "error", "xfail", "xpass", "not-run"])
   .describe(
-    "pass; fail: a MUST broken; warn: a SHOULD broken; skip: cannot run here; error: the harness or network failed; xfail/xpass: as the server's profile expected / not; not-run: the run stopped (an interrupt, a closed output, the server gone) before the case ran or while it ran, so it says nothing of the server",
+    "pass; fail: a MUST broken; warn: a SHOULD broken; skip: cannot run here, or judged none of its requirements (the server's outcomes credit nothing); error: the harness or network failed; xfail/xpass: as the server's profile expected / not; not-run: the run stopped (an interrupt, a closed output, the server gone) before the case ran or while it ran, so it says nothing of the server",
   );
 export type Verdict = z.infer<typeof Verdict>;
 

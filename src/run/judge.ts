@@ -51,7 +51,8 @@ const verdictOf = (p: Proof): "fail" | "warn" | "pass" => (p.level === "MUST" ? 
  * a warning (a MAY unmet is recorded, not graded). A harness error (or a set-up step that failed) before any
  * failure makes it an error. Each requirement gets the verdict of the steps whose plans prove it: it passes
  * only when such a step held (for an alternative, when that alternative happened), fails or warns (at its own
- * level there) only when such a step failed, and is not reached when none of them ran.
+ * level there) only when such a step failed, and is not reached when none of them ran. A case that held but
+ * judged none of its requirements (the server took alternatives that credit nothing) is a skip, not a pass.
  */
 export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<CaseResult, "verdict" | "reason" | "failures" | "requirementResults"> {
   const failures = records.flatMap((r) => (r.failure ? [r.failure] : []));
@@ -78,6 +79,17 @@ export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<
   // The loader makes sure some step checks each of the case's requirements; one none of them reached is not reached.
   for (const id of sc.requirements) if (!seen.has(id)) note(id, "not-reached");
   const requirementResults = [...seen].map(([id, vs]) => ({ id, verdict: worstRequirement(vs), ...(findRequirement(id)?.derived && { derived: true }) }));
+  // Every answer took an alternative that credits none of the case's requirements: a pass would credit what no
+  // check judged, so it is a skip that says which way the server went.
+  if (graded === "pass" && requirementResults.every((q) => q.verdict === "not-reached")) {
+    const took = [...new Set(records.flatMap((r) => (r.choice ? [r.choice] : [])))];
+    return {
+      verdict: "skip",
+      reason: `judged nothing: the server's answers took ${took.join(", ") || "no alternative"}, which credit none of ${sc.requirements.join(", ")}`,
+      failures,
+      requirementResults,
+    };
+  }
   return { verdict: graded, ...(reason && { reason }), failures, requirementResults };
 }
 
