@@ -8,6 +8,7 @@ import { runCli } from "./support/cli.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
 import { COMPONENT_FAULTS, COMPONENT_VARIATIONS } from "./support/xep/services.ts";
+import { brokeNothing } from "./support/results.ts";
 
 /**
  * The components family (XEP-0114): the harness connects as the external component each local server accepts on
@@ -72,9 +73,11 @@ test("each fault of a component port is caught by the cases citing its rule, and
         );
       }
     }
+    // A variation may take an outcome that makes a rule not apply (a multiplexed port serves the client header, any
+    // name is serviced): the case then judges nothing, a skip saying so.
     for (const v of COMPONENT_VARIATIONS) {
       proxy.streamFault = v.stream;
-      assert.deepEqual(await byId(), clean, v.id);
+      assert.deepEqual(Object.fromEntries((await results()).map((c) => [c.id, brokeNothing(c)])), clean, v.id);
     }
   } finally {
     proxy.streamFault = undefined;

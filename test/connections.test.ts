@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadSuite, run } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
+import { brokeNothing } from "./support/results.ts";
 import { prosody } from "./support/prosody.ts";
 import { TlsFaultProxy } from "./support/tls-proxy.ts";
 import { issueCertificate, makeRunCa } from "../src/targets/cert.ts";
@@ -20,7 +21,9 @@ import { WebSocketFaultProxy } from "./support/websocket-proxy.ts";
 const FAMILY = "scenarios/tls";
 
 const out = () => mkdtempSync(path.join(tmpdir(), "xc-conn-"));
-const verdicts = (d: string) => Object.fromEntries((JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")).cases as { id: string; verdict: string }[]).map((c) => [c.id, c.verdict]));
+const cases = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")).cases as { id: string; verdict: string; reason?: string }[];
+// A case whose outcomes credit nothing on this server (no ALPN offered, no DHE suite chosen) judged nothing: it counts as a pass here.
+const verdicts = (d: string) => Object.fromEntries(cases(d).map((c) => [c.id, brokeNothing(c)]));
 
 // Each server over one TLS mode (their TLS code is the same for both): Prosody over STARTTLS, where the direct TLS
 // cases and the WebSocket family skip saying why, ejabberd over direct TLS, where every case runs.

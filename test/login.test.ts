@@ -56,6 +56,8 @@ const DOCUMENTED = {
 const PRECONDITION = /the server did not give the precondition/;
 const ONLY_WHERE: Record<keyof typeof DOCUMENTED, Record<string, RegExp>> = {
   ejabberd: {
+    // ejabberd asks no task after SASL2's authentication: the case's one rule does not apply.
+    "sasl2-continue-has-tasks": /^judged nothing/,
     "bind2-advertised-where-supported": PRECONDITION,
     "bind2-inline-feature-listed/sm": PRECONDITION,
     "bind2-inline-feature-listed/carbons": PRECONDITION,
@@ -63,6 +65,8 @@ const ONLY_WHERE: Record<keyof typeof DOCUMENTED, Record<string, RegExp>> = {
     "sasl2-mechanisms-randomized/none": PRECONDITION,
   },
   prosody: {
+    // Nor does Prosody 13 (mod_sasl2).
+    "sasl2-continue-has-tasks": /^judged nothing/,
     "bind2-advertised-where-supported": PRECONDITION,
     "bind2-inline-feature-listed/sm": PRECONDITION,
     "bind2-inline-feature-listed/carbons": PRECONDITION,
@@ -73,6 +77,15 @@ const ONLY_WHERE: Record<keyof typeof DOCUMENTED, Record<string, RegExp>> = {
 // Cases judged on every server, SASL2 or not (twenty-first audit: XEP-0386 §3.1's "servers without support for SASL2
 // MUST NOT advertise the feature" is about the servers that have none).
 const EVERYWHERE = ["bind2-not-without-sasl2"];
+
+/**
+ * Faults whose rule ejabberd 24.12 breaks itself (its profile documents it), so no case citing the rule passes
+ * through the proxy alone and the fault cannot be shown caught here; each stays its rule's positive control
+ * (test/fast/positive-control.test.ts). The test fails when such a case passes, and the entry must go.
+ */
+const SERVER_BREAKS_IT: Record<string, string> = {
+  "login.sasl2.stream-never-ended": "sasl2-second-authenticate (SASLTWO-MULTI-01): a second <authenticate/> gets a SASL2 <failure/> and the stream goes on",
+};
 
 /** Runs the family on a local target over STARTTLS: the CLI's exit code and each case's verdict and reason. */
 async function family(target: string) {
@@ -141,9 +154,10 @@ test("every login fault makes the cases citing its rules fail on those rules, th
         const judged = citing.filter((sc) => passing.has(sc.id));
         const cases = judged.length > 0 ? judged : citing.filter((sc) => skipped.has(sc.id));
         if (cases.length === 0) {
-          missed.push(`${fault.id}: no case that passes through the proxy cites ${fault.requirements.join(", ")}`);
+          if (!SERVER_BREAKS_IT[fault.id]) missed.push(`${fault.id}: no case that passes through the proxy cites ${fault.requirements.join(", ")}`);
           continue;
         }
+        if (SERVER_BREAKS_IT[fault.id]) missed.push(`${fault.id}: ${cases.map((sc) => sc.id).join(", ")} passes through the proxy now: show the fault caught (drop it from SERVER_BREAKS_IT)`);
         const r = await run(cases, await through(fault));
         // Caught: the case fails, or warns for a SHOULD rule, on one of the fault's requirements. A case the fault
         // left untouched (run again alone, it changed none of the server's elements: the server took a path the
