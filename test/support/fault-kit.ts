@@ -62,6 +62,17 @@ export const when =
   (el) =>
     test(el) ? then(el) : "pass";
 
+/** A disco#info result without the feature `v`. */
+export const withoutFeature = (v: string) =>
+  when(
+    (el) => el.attrs.type === "result" && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildByAttr("var", v)),
+    (el) =>
+      changed(el, (c) => {
+        const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+        q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== v);
+      }),
+  );
+
 /**
  * A bug in how the server answers some IQ requests: the answer (result or error, matched by the connection and
  * the request's id) to a request `request` picks out gets `act`. For answers that do not say what they answer

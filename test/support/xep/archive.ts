@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -272,23 +272,15 @@ function beforeEmptyFirstPage(): StreamFault {
   };
 }
 
+/** A live message the account archived, without the <stanza-id/> its archive stamped (undefined: not such a message). */
+const withoutOwnStanzaIds = (el: Element, ctx: FaultContext) =>
+  liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+    ? changed(el, (c) => {
+        for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
+      })
+    : undefined;
 /** urn:xmpp:sid:0 left out of a disco#info result's features. */
-const withoutSidFeature = when(
-  (el) =>
-    el.name === "iq" &&
-    el.attrs.type === "result" &&
-    Boolean(
-      el
-        .getChild("query", "http://jabber.org/protocol/disco#info")
-        ?.getChildren("feature")
-        .some((f) => f.attrs.var === SID),
-    ),
-  (el) =>
-    changed(el, (c) => {
-      const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
-      q.children = q.children.filter((f) => typeof f === "string" || f.attrs.var !== SID);
-    }),
-);
+const withoutSidFeature = withoutFeature(SID);
 
 /** XEP-0313, XEP-0059 (as MAM uses it) and XEP-0359: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
@@ -977,12 +969,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-SID-01"],
     description: "archived messages are delivered without the archive's <stanza-id/>",
-    fault: (el, ctx) =>
-      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
-        ? changed(el, (c) => {
-            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
-          })
-        : "pass",
+    fault: (el, ctx) => withoutOwnStanzaIds(el, ctx) ?? "pass",
   },
   {
     // Twenty-first audit: sid-disco asked the account's disco#info without seeing it stamp anything, so a server
@@ -993,12 +980,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-SID-01"],
     description: "the account stamps no <stanza-id/> on the messages it archives, and does not announce urn:xmpp:sid:0",
-    fault: (el, ctx) =>
-      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
-        ? changed(el, (c) => {
-            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
-          })
-        : withoutSidFeature(el, ctx),
+    fault: (el, ctx) => withoutOwnStanzaIds(el, ctx) ?? withoutSidFeature(el, ctx),
   },
   {
     // Twenty-first audit: the positive control of SID-DISCO-01, which no fault cited: the account stamps its

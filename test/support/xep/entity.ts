@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
 import type { StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -8,7 +8,6 @@ const PING = "urn:xmpp:ping";
 const VERSION = "jabber:iq:version";
 const LAST = "jabber:iq:last";
 const TIME = "urn:xmpp:time";
-const DISCO = "http://jabber.org/protocol/disco#info";
 
 /** A request of one of the family's namespaces (its payload element is `name`). */
 const asks = (name: string, ns: string) => (el: Element) => (el.attrs.type === "get" || el.attrs.type === "set") && Boolean(el.getChild(name, ns));
@@ -26,16 +25,6 @@ const withCondition = (el: Element, condition: string) =>
     err.children = err.children.filter((x) => typeof x === "string" || x.attrs.xmlns !== STANZAS || x.name === "text");
     err.cnode(xml(condition, { xmlns: STANZAS }));
   });
-/** A disco#info result without the feature `v`. */
-const withoutFeature = (v: string) =>
-  when(
-    (el) => el.attrs.type === "result" && Boolean(el.getChild("query", DISCO)?.getChildByAttr("var", v)),
-    (el) =>
-      changed(el, (c) => {
-        const q = c.getChild("query", DISCO)!;
-        q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== v);
-      }),
-  );
 /**
  * A server without the protocol `ns` that answers the case's requests of it (`request`) with nothing: its
  * disco#info does not list the feature, and its answers to those requests are dropped.
