@@ -1,13 +1,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { loadSuite, run, select, SUITE } from "../src/index.ts";
 import { loadScenarioFile } from "../src/scenario/load.ts";
 import type { Target } from "../src/targets/types.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempFiles } from "./support/temp-files.ts";
 
 /** Stream-level steps carried out by the runner on raw connections, against real servers. */
 const servers: Record<string, Target> = {};
@@ -59,11 +57,8 @@ for (const name of ["prosody", "ejabberd"]) {
   });
 }
 
-function scenario(yaml: string): ReturnType<typeof loadScenarioFile> {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-stream-"));
-  writeFileSync(path.join(dir, "s.yaml"), yaml);
-  return loadScenarioFile(path.join(dir, "s.yaml"));
-}
+const file = tempFiles("stream");
+const scenario = (yaml: string) => loadScenarioFile(file(yaml));
 
 test("a stream case that cannot hold fails with what differed (the condition, the header attribute); a step on a stream a step said would end is an error, one the server ended unasked fails", async () => {
   const plan = scenario(`

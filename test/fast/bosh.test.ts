@@ -6,23 +6,12 @@ import { loadScenarioFile } from "../../src/scenario/load.ts";
 import type { AnswerCheck } from "../../src/scenario/types.ts";
 import { locatedError } from "../support/located.ts";
 import { tempFiles } from "../support/temp-files.ts";
+import { caseHead } from "../support/scenario-head.ts";
 
 /** XEP-0124 BOSH connections: what the loader accepts, and each check of 'receives answers' on answers made up here. */
 const file = tempFiles("bosh");
 const problem = (text: string) => locatedError(file(text), loadScenarioFile);
-const HEAD = `id: t
-title: T
-spec: xep-0124
-section: "7.2"
-level: MUST
-requirements: [BOSH-CREATE-03]
-accounts:
-  alice:
-    resources:
-      a1: {}
-connections:
-  h: { bosh: true }
-`;
+const HEAD = caseHead("  alice:\n    resources:\n      a1: {}\nconnections:\n  h: { bosh: true }\n", { spec: "xep-0124", section: "7.2", requirement: "BOSH-CREATE-03" });
 
 test("a BOSH connection posts and receives bodies; it takes no other step, and no other actor takes its steps", () => {
   const [sc] = loadScenarioFile(file(`${HEAD}steps:\n  - h posts: <body rid='1' to='\${domain}'/>\n  - h receives body: <body sid='{any}'/>\n`));

@@ -3,20 +3,12 @@ import assert from "node:assert/strict";
 import { loadScenarioFile } from "../../src/scenario/load.ts";
 import { fold, type StepRecord } from "../../src/run/judge.ts";
 import { tempFiles } from "../support/temp-files.ts";
+import { julietAtBalcony } from "../support/scenario-head.ts";
 
 // A case whose every outcome credits nothing judged none of its rules: a skip naming the outcomes, not a pass.
 const file = tempFiles("judged-nothing");
 const [sc] = loadScenarioFile(
-  file(`id: t
-title: T
-rfc: "2.1.3"
-level: MUST
-requirements: [ROSTER-GET-01]
-accounts:
-  juliet:
-    resources:
-      balcony: {}
-steps:
+  file(`${julietAtBalcony()}steps:
   - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
   - juliet/balcony receives one of:
       listed: <iq type='result' id='g'/>

@@ -8,20 +8,16 @@ import { ROOT } from "../support/cli.ts";
 import { locatedError } from "../support/located.ts";
 import { tempFiles } from "../support/temp-files.ts";
 
+import { caseHead } from "../support/scenario-head.ts";
+
 const file = tempFiles("load");
 
-const HEAD = `id: t
-title: T
-rfc: "2.1.3"
-level: MUST
-requirements: [ROSTER-GET-01]
-accounts:
-  juliet:
+const HEAD = caseHead(`  juliet:
     resources:
       balcony: { roster: true }
       chamber: {}
   nurse: {}
-`;
+`);
 
 /** The located error a broken file gives: [line, col, detail]. */
 const problem = (text: string) => locatedError(file(text), loadScenarioFile);
@@ -257,20 +253,7 @@ test("accounts on domain b: the domain is loaded, ${domain.b} is known only then
   assert.match(problem(`${HEAD}  romeo: { domain: c }\nsteps:\n  - juliet/balcony sends: <iq/>\n`)[2], /accounts\.romeo\.domain/);
 });
 
-const RAW_HEAD = `id: t
-title: T
-rfc: "4.7.3"
-level: MUST
-requirements: [STREAM-ID-01]
-accounts:
-  juliet:
-    resources:
-      balcony: {}
-      c1: { raw: true }
-connections:
-  c2: {}
-  c3: { online: false }
-`;
+const RAW_HEAD = caseHead("  juliet:\n    resources:\n      balcony: {}\n      c1: { raw: true }\nconnections:\n  c2: {}\n  c3: { online: false }\n", { rfc: "4.7.3", requirement: "STREAM-ID-01" });
 
 test("raw connections: declared under an account or at the top level, with stream-level steps read as sentences", () => {
   const [sc] = loadScenarioFile(

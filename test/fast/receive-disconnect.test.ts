@@ -9,24 +9,13 @@ import { RawConnection } from "../../src/xmpp/connections/raw-connection.ts";
 import { Transcript } from "../../src/xmpp/connections/transcript.ts";
 import { locatedError } from "../support/located.ts";
 import { tempFiles } from "../support/temp-files.ts";
+import { caseHead } from "../support/scenario-head.ts";
 
 // `receives disconnect` (docs/stream-steps.md): the server ended the connection, whatever came before it. For a rule
 // that asks for a disconnection (XEP-0388 §2.4: "Servers MUST disconnect Clients immediately"): a TCP close with no
 // stream error and no closing tag holds it; a stream error that leaves the connection open does not.
 const file = tempFiles("disconnect");
-const HEAD = `id: t
-title: T
-spec: xep-0388
-section: "2.4"
-level: MUST
-requirements: [SASLTWO-DURING-01]
-accounts:
-  juliet:
-    resources:
-      c1: { raw: true }
-steps:
-  - juliet/c1 opens stream
-`;
+const HEAD = `${caseHead("  juliet:\n    resources:\n      c1: { raw: true }\n", { spec: "xep-0388", section: "2.4", requirement: "SASLTWO-DURING-01" })}steps:\n  - juliet/c1 opens stream\n`;
 
 test("'receives disconnect' is read as a check that takes no value, and is no alternative of 'one of'", () => {
   const [sc] = loadScenarioFile(file(`${HEAD}  - juliet/c1 receives disconnect\n`));

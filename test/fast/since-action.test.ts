@@ -6,21 +6,13 @@ import { findNow, sinceAction } from "../../src/run/expect.ts";
 import type { Received } from "../../src/xmpp/connections/inbox.ts";
 import { locatedError } from "../support/located.ts";
 import { tempFiles } from "../support/temp-files.ts";
+import { julietAtBalcony } from "../support/scenario-head.ts";
 
 // `since: action` on a 'receives' (docs/scenario-language.md): the answer to the step's preceding action is what
 // arrived after it. XEP-0198 §4 lets a server send an <a/> unasked at any time, so the <a/> answering an <r/> is
 // the first one that came after the <r/> was sent, not the first one not yet matched.
 const file = tempFiles("since");
-const HEAD = `id: t
-title: T
-rfc: "2.1.3"
-level: MUST
-requirements: [ROSTER-GET-01]
-accounts:
-  juliet:
-    resources:
-      balcony: { roster: true }
-steps:
+const HEAD = `${julietAtBalcony("{ roster: true }")}steps:
 `;
 const SM = "urn:xmpp:sm:3";
 const a = (h: string, at: number, seq: number): Received => ({ el: new Element("a", { xmlns: SM, h }), at, seq, consumed: false });
