@@ -281,6 +281,22 @@ const withoutOwnStanzaIds = (el: Element, ctx: FaultContext) =>
     : undefined;
 /** urn:xmpp:sid:0 left out of a disco#info result's features. */
 const withoutSidFeature = withoutFeature(SID);
+/** An account without an archive: every urn:xmpp:mam: feature left out of its bare JID's disco#info, and the XEP-0441 preferences refused. */
+const withoutMam = (rest: (el: Element, ctx: FaultContext) => ReturnType<NonNullable<StreamFault["element"]>>): StreamFault =>
+  both(prefsRefused(), {
+    element: (el, ctx) => {
+      const q = el.name === "iq" && el.attrs.type === "result" && String(el.attrs.from ?? "").includes("@") ? el.getChild("query", "http://jabber.org/protocol/disco#info") : undefined;
+      const mam = (f: Element | string) => typeof f !== "string" && String(f.attrs.var ?? "").startsWith("urn:xmpp:mam:");
+      const [shown] = q?.children.some(mam)
+        ? changed(el, (c) => {
+            const query = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+            query.children = query.children.filter((f) => !mam(f));
+          })
+        : [el];
+      const then = rest(shown, ctx);
+      return then === "pass" && shown !== el ? [shown] : then;
+    },
+  });
 
 /** XEP-0313, XEP-0059 (as MAM uses it) and XEP-0359: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
@@ -1124,6 +1140,35 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SID-BR-02", "SID-BR-04"],
     description: "a server that offers no XEP-0441 preferences (XEP-0313 §8.1 lets it use another mechanism) and delivers a <stanza-id/> the sender put in with the recipient's bare JID as 'by'",
     stream: both(prefsRefused(), forgedKept()),
+  },
+  {
+    // Twenty-second audit: sid-foreign-kept needed urn:xmpp:mam:2 on the account, though XEP-0359 §3's "SHOULD NOT
+    // strip any elements qualified by the 'urn:xmpp:sid:0' namespace" binds a routing server with no archive too:
+    // this one, which stamps nothing, was skipped (skip -> warn, SID-BR-03; SID-ORIGIN-01 not reached).
+    id: "sid.no-mam.origin-stripped",
+    area: "mam",
+    requirements: ["SID-BR-03"],
+    description:
+      "a server without an archive (no urn:xmpp:mam: feature on the account, the XEP-0441 preferences refused, no <stanza-id/> of its own) strips the sender's <origin-id/> from the messages it routes",
+    stream: withoutMam((el, ctx) =>
+      liveMessage(el, ctx) && (el.getChild("origin-id", SID) || stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) c.remove(s);
+            for (const o of c.getChildren("origin-id", SID)) c.remove(o);
+          })
+        : "pass",
+    ),
+  },
+  {
+    // Twenty-second audit, with sid-foreign-kept: sid-disco needed urn:xmpp:mam:2 on the account, though XEP-0359
+    // §5 binds "An entity that follows the business rules" whether or not it archives (the case already asks only
+    // an account that stamped one): this one, which stamps its ids without an advertised archive and leaves
+    // urn:xmpp:sid:0 out, was skipped (skip -> warn, SID-DISCO-01).
+    id: "sid.no-mam.disco-missing",
+    area: "mam",
+    requirements: ["SID-DISCO-01"],
+    description: "an account that stamps stanza-ids on the messages it receives but advertises no urn:xmpp:mam: feature (its XEP-0441 preferences refused) leaves urn:xmpp:sid:0 out of its disco#info",
+    stream: withoutMam((el, ctx) => withoutSidFeature(el, ctx)),
   },
   {
     id: "sid.origin-id-dropped",

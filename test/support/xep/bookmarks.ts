@@ -95,6 +95,21 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Twenty-second audit: pstore-other-user-denied failed PSTORE-CONFIG-02 on this answer, which gives the other user
+    // no item (all XEP-0223 §2 and §1.2 ask), while it took a result with an empty <items/> or with no <pubsub/> at
+    // all; it now takes it too (fail -> pass; so do pstore-precondition-mismatch, pep-pubopt-precondition,
+    // bookmark-private and bmlegacy-notify-private). The bug is XEP-0060 §6.5.9.8's missing <not-allowed/>, which
+    // pep-access-whitelist judges (PUBSUB-ITEMS-ERR-WL: under this fault it gets none of the errors it takes).
+    id: "pstore.denial-as-empty-pubsub",
+    area: "bookmarks",
+    requirements: ["PUBSUB-ITEMS-ERR-WL"],
+    description: "another user's items request that the access model denies is answered with a result holding an empty <pubsub/> (no <items/>) instead of an error",
+    stream: answering(
+      (el, ctx) => itemsRequest(el) && toOtherAccount(el, ctx),
+      (a) => (a.attrs.type === "error" ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }))] : "pass"),
+    ),
+  },
+  {
     id: "pstore.precondition-unanswered",
     area: "bookmarks",
     requirements: ["STANZA-IQ-01"],

@@ -545,7 +545,19 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (_, a) => (/<stream:error\b/.test(a.text) ? { ...a, text: a.text.replace(/<\/body>\s*$/, "<message xmlns='jabber:client' type='error'/></body>") } : a) },
   },
   {
-    // No 'requests' said, and a third request at once refused as too many.
+    // Twenty-second audit: bosh-remote-stream-error's 'stream-error' alternative (BOSH-ERR-03) asked for the copy of the
+    // <stream:error/> too, so a remote-stream-error body without it warned BOSH-ERR-03, which it kept, and left
+    // XBOSH-ERR-01, which it broke, not reached. The copy is now XBOSH-ERR-01's own check: warn (BOSH-ERR-03) -> warn
+    // (XBOSH-ERR-01), BOSH-ERR-03 passes.
+    id: "bosh-stream-error-not-copied",
+    requirements: ["XBOSH-ERR-01"],
+    cases: ["bosh-remote-stream-error"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (_, a) => (/<stream:error\b/.test(a.text) ? { ...a, text: a.text.replace(/<stream:error\b[^>]*\/>|<stream:error\b[\s\S]*?<\/stream:error>/, "") } : a) },
+  },
+  {
+    // No 'requests' said, and a third request at once refused as too many. Twenty-second audit: no 'hold' said either
+    // (§7.2: SHOULD), since bosh-requests-unlimited now asks 'hold' 2 and skips a session whose 'hold' is lower.
     id: "bosh-requests-unstated-limited",
     conditional: true,
     requirements: ["BOSH-OVER-01"],
@@ -554,11 +566,68 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: {
       answer: (r, a) =>
         r.creation
-          ? bodyTag(a, (t) => dropAttr(t, "requests"))
+          ? bodyTag(a, (t) => dropAttr(dropAttr(t, "requests"), "hold"))
           : r.rid === "1003"
             ? { ...a, text: "<body type='terminate' condition='policy-violation' xmlns='http://jabber.org/protocol/httpbind'/>" }
             : a,
     },
+  },
+  {
+    // Twenty-second audit: a connection manager that states no 'requests' but keeps an unstated limit of two: it
+    // honours the session's 'hold' (at most 2), answering the oldest empty request it holds only when more than
+    // 'hold' wait, and ends the session with policy-violation when a third request is unanswered (§11). Under 'hold'
+    // 1, bosh-requests-unlimited's old copy never had three unanswered and passed; with 'hold' 2 it fails.
+    id: "bosh-requests-unstated-limit-two",
+    conditional: true,
+    requirements: ["BOSH-OVER-01"],
+    cases: ["bosh-requests-unlimited"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      const sessions = new Map<string, { hold: number; wait: number; open: { rid: string; at: number; release?: () => void }[]; ended: Set<string> }>();
+      const holdOf = new Map<string, { hold: number; wait: number }>();
+      const attr = (t: string, name: string) => new RegExp(`^\\s*<body\\b[^>]*?\\b${name}=(['"])([^'"]*)\\1`).exec(t)?.[2];
+      const terminate = "<body type='terminate' condition='policy-violation' xmlns='http://jabber.org/protocol/httpbind'/>";
+      /** Past 'hold': the oldest held request is let go. */
+      const settle = (s: { hold: number; open: { release?: () => void }[] }) => {
+        if (s.open.length > s.hold) s.open[0]?.release?.();
+      };
+      return {
+        request: (r: BoshRequest) => {
+          if (r.creation) {
+            if (r.rid) holdOf.set(r.rid, { hold: Math.min(2, Number(attr(r.text, "hold") ?? 1)), wait: Number(attr(r.text, "wait") ?? 60) });
+            return r.text;
+          }
+          const s = r.sid === undefined ? undefined : sessions.get(r.sid);
+          if (!s || r.rid === undefined) return r.text;
+          s.open.push({ rid: r.rid, at: Date.now() });
+          if (s.open.length > 2) s.ended.add(r.rid);
+          settle(s);
+          return r.text;
+        },
+        answer: async (r: BoshRequest, a: BoshReply) => {
+          if (r.creation) {
+            const asked = r.rid === undefined ? undefined : holdOf.get(r.rid);
+            const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+            if (asked && sid) sessions.set(sid, { ...asked, open: [], ended: new Set() });
+            return bodyTag(a, (t) => setAttr(dropAttr(t, "requests"), "hold", String(asked?.hold ?? 1)));
+          }
+          const s = r.sid === undefined ? undefined : sessions.get(r.sid);
+          const mine = s?.open.find((o) => o.rid === r.rid);
+          if (!s || !mine) return a;
+          // An empty answer to an empty request is held until more than 'hold' wait, or until the session's 'wait'.
+          if (isEmptyRequest(r) && /^\s*<body\b[^>]*(\/>|>\s*<\/body>)\s*$/.test(a.text) && !s.ended.has(mine.rid)) {
+            await new Promise<void>((resolve) => {
+              mine.release = resolve;
+              setTimeout(resolve, Math.max(0, mine.at + s.wait * 1000 - Date.now()));
+              settle(s);
+            });
+          }
+          s.open = s.open.filter((o) => o !== mine);
+          settle(s);
+          return s.ended.has(mine.rid) ? { ...a, text: terminate } : a;
+        },
+      };
+    })(),
   },
   {
     // Twentieth audit: a creation response without 'xmpp:version' whose features offer STARTTLS (XEP-0206 §2: "NOT
@@ -628,6 +697,25 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
         const declared = bodyTag(a, (t) => dropAttr(dropAttr(t, "xmpp:version"), "xmlns:stream").replace(/^<body\b/, "<body xmlns:stream='http://etherx.jabber.org/streams'"));
         return inside(declared, later);
       },
+    },
+  },
+  {
+    // Twenty-second audit: bosh-remote-stream-error's answers check (XBOSH-BODY-03) ran whether or not a body carried a
+    // <stream:error/>, so where the server answered the pre-authentication IQ with a stanza error and ended no stream
+    // (the case's own allowed outcome) the case passed, crediting XBOSH-BODY-03 on nothing (adhoc
+    // bosh-stanza-error-only). The check is now after the 'one of' took remote-stream-error: pass -> skip (judged nothing).
+    id: "bosh-stanza-error-not-stream-error",
+    allowed:
+      'RFC 6120 §4.3.5 bars stanzas before stream negotiation only to entities other than the client itself "or the server to which it is connected": an IQ to the server may be answered with a stanza error, and no stream error need follow',
+    cases: ["bosh-remote-stream-error"],
+    fault: {
+      answer: (_, a) =>
+        /<stream:error\b/.test(a.text)
+          ? {
+              ...a,
+              text: "<body xmlns='http://jabber.org/protocol/httpbind'><iq xmlns='jabber:client' type='error' id='x1'><error type='auth'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq></body>",
+            }
+          : a,
     },
   },
   {

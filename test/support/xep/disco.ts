@@ -283,6 +283,17 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Twenty-second audit: caps-presence-annotation took the arrival of bob's status update for CAPS-OPT-03's (its
+    // one `one of` had no other requirement), so a server that strips no annotation but never broadcasts the update
+    // failed caps#optimize, a rule it does not come under (fail, CAPS-OPT-03 fail); the update's arrival now proves
+    // RFC 6121 §4.4.2's broadcast (fail, PRES-UPD-01 fail, CAPS-OPT-03 not-reached).
+    id: "caps.presence.update-lost",
+    area: "disco",
+    requirements: ["PRES-UPD-01"],
+    description: "a server that passes every caps annotation on never delivers a contact's presence update that carries a <status/> (its initial presence still comes)",
+    fault: (el, ctx) => (annotated(el) && !el.attrs.type && Boolean(el.getChild("status")) && String(el.attrs.from).split("/")[0] !== String(ctx.conn.jid ?? "").split("/")[0] ? "drop" : "pass"),
+  },
+  {
     id: "caps.proc.no-query",
     area: "disco",
     requirements: ["CAPS-PROC-01"],

@@ -870,6 +870,35 @@ export const FAULTS: FaultDef[] = [
 
 export const VARIATIONS: Variation[] = [
   {
+    // Twenty-second audit: sasl2-authzid-normalized sent only the upper-cased authorization string and warned on any
+    // <failure/>, so a server that refuses every non-empty authorization string, the account's own exact bare JID too
+    // (which the text never makes it accept), warned XEP-0388 §4.4's normalization although nothing showed a
+    // normalization fault (adhoc: invalid-authzid for any authzid). The case now first logs in with the exact bare JID
+    // (set-up): warn -> skip, naming that precondition (Prosody 13, the release that offers PLAIN in SASL2).
+    id: "login.sasl2.authzid-refused",
+    description:
+      'a SASL2 PLAIN <authenticate/> with a non-empty authorization string fails (<not-authorized/>), even where it names the account itself (RFC 6120 §6.3.8: "If the initiating entity does not wish to act on behalf of another entity, it MUST NOT provide an authorization identity.": a server need not accept one)',
+    fault: () => "pass",
+    stream: (() => {
+      const refused = new WeakSet<ProxiedConnection>();
+      const withAuthzid = (ctx: FaultContext) => {
+        const auth = asked(ctx);
+        if (!auth || String(auth.attrs.mechanism ?? "") !== "PLAIN") return false;
+        const response = auth.getChildText("initial-response") ?? "";
+        return Buffer.from(response.trim(), "base64").toString("utf8").split("\0")[0] !== "";
+      };
+      return {
+        fromClient: noteSasl2,
+        element: (el, ctx) => {
+          if (refused.has(ctx.conn)) return "drop";
+          if (!(isSasl2(el, "success") || isSasl2(el, "continue")) || !withAuthzid(ctx)) return "pass";
+          refused.add(ctx.conn);
+          return [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`];
+        },
+      };
+    })(),
+  },
+  {
     // Twenty-first audit: sasl2-other-traffic accepted only a stream error or the closing stream tag, so a server that
     // answers a stanza sent during the exchange by closing the TCP connection at once, with neither, failed
     // XEP-0388 §2.4's MUST although it did disconnect (adhoc cut). It now requires the connection closed, whatever

@@ -307,6 +307,31 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Twenty-second audit: sm-ack-handled (and sm-ack-before-enable) sent the <r/> right after the stanza it counts,
+    // with no round trip before it and no wait: timeout on the <a/>, so an <a/> the server sent unasked on reading
+    // that stanza, arriving after the <r/> was written, was taken for the answer to an <r/> nothing answered: SM-ACK-01
+    // passed (adhoc sm-unasked-only, which delayed its <a/>). Both cases now bring in the unasked ones with a disco#info
+    // round trip before the <r/> and await its answer with wait: timeout (Prosody 13): sm-ack-handled pass -> fail
+    // (SM-ACK-01), sm-ack-before-enable warn (SM-COUNT-01, an unasked count taken for the answer) -> fail (SM-ACK-01).
+    id: "mobile.sm.ack.unasked-per-stanza-r-unanswered",
+    area: "mobile",
+    requirements: ["SM-ACK-01"],
+    description:
+      "an <a/> nobody asked for as each stanza the client sends once stream management is enabled is read (the right count), and no <r/> is ever answered (every <a/> of the server's own dropped)",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        const before = sentSinceEnable.get(ctx.conn);
+        const n = countSent(el, ctx);
+        if (stateOf(ctx.conn).enabled && n !== undefined && before !== undefined && n > before) ctx.conn.deliver(unaskedAck(ctx));
+      },
+      element: (el, ctx) => {
+        track(el, ctx);
+        return isSm(el, "a") ? "drop" : "pass";
+      },
+    },
+  },
+  {
     // What the cases of unacknowledged stanzas first need: the stanza reached the client (RFC 6121 §8.5.3.1).
     id: "mobile.sm.managed-stream-loses-messages",
     area: "mobile",

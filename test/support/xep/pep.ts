@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
-import type { Fault, FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
+import type { Fault, FaultAction, FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PUBSUB = "http://jabber.org/protocol/pubsub";
@@ -358,6 +358,57 @@ function subidRequired(): StreamFault {
 }
 
 /** XEP-0163 and the XEP-0060 subset it uses: server bugs the cases must catch. */
+/**
+ * Twenty-second audit: a publish the service refuses (`stores` picks the refusals) whose item is stored all the same:
+ * the account's later items results for that node hold it, and an error to such a request (a node never created)
+ * becomes a result with it (the proxy writes it in: it cannot make the server store it). `answer` may change the
+ * publish's own answer (a result turned into a refusal).
+ */
+function refusedButStored(pick: (el: Element) => boolean, stores: (answer: Element) => boolean, answer: (a: Element) => FaultAction = () => "pass"): StreamFault {
+  const publishes = new Map<string, { node: string; item: Element }>();
+  const itemsAsked = new Map<string, string>();
+  const stored = new Map<string, Element[]>();
+  const key = (conn: ProxiedConnection, id: unknown) => `${conn.id} ${String(id)}`;
+  const nodeKey = (conn: ProxiedConnection, node: string) => `${bare(conn.jid)} ${node}`;
+  return {
+    fromClient: (el, { conn }) => {
+      const pubsub = el.name === "iq" ? el.getChild("pubsub", PUBSUB) : undefined;
+      const publish = el.attrs.type === "set" && pick(el) ? pubsub?.getChild("publish") : undefined;
+      const item = publish?.getChild("item");
+      if (publish && item) publishes.set(key(conn, el.attrs.id), { node: String(publish.attrs.node), item: copyOf(item) });
+      const items = el.attrs.type === "get" && (el.attrs.to === undefined || bare(el.attrs.to) === bare(conn.jid)) ? pubsub?.getChild("items") : undefined;
+      if (items) itemsAsked.set(key(conn, el.attrs.id), String(items.attrs.node));
+    },
+    element: (el, { conn }) => {
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const k = key(conn, el.attrs.id);
+      const published = publishes.get(k);
+      if (published) {
+        publishes.delete(k);
+        if (stores(el)) stored.set(nodeKey(conn, published.node), [...(stored.get(nodeKey(conn, published.node)) ?? []), published.item]);
+        return answer(el);
+      }
+      const node = itemsAsked.get(k);
+      if (node === undefined) return "pass";
+      itemsAsked.delete(k);
+      const kept = stored.get(nodeKey(conn, node));
+      if (!kept) return "pass";
+      if (el.attrs.type === "error")
+        return [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node }, ...kept.map(copyOf))))];
+      return changed(el, (c) => {
+        const items = c.getChild("pubsub", PUBSUB)?.getChild("items");
+        const has = new Set(items?.getChildren("item").map((x) => x.attrs.id) ?? []);
+        if (items) for (const item of kept) if (!has.has(item.attrs.id)) items.cnode(copyOf(item));
+      });
+    },
+  };
+}
+/** A publish whose publish-options name a field that is no node configuration option (not FORM_TYPE, not pubsub#). */
+const unknownOption = (el: Element) =>
+  (el.getChild("pubsub", PUBSUB)?.getChild("publish-options")?.getChild("x", "jabber:x:data")?.getChildren("field") ?? []).some(
+    (f) => f.attrs.var !== "FORM_TYPE" && !String(f.attrs.var ?? "").startsWith("pubsub#"),
+  );
+
 export const FAULTS: FaultDef[] = [
   {
     id: "pep.publish.no-autocreate",
@@ -655,6 +706,35 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUBSUB-PUBOPT-UNKNOWN"],
     description: "a precondition on an unknown field is ignored and the publish succeeds",
     stream: answering(asks("publish-options"), (a) => (isError(a) && !isError(a, "conflict") ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass")),
+  },
+  {
+    // Twenty-second audit, the same defect in pep-pubopt-precondition: its mismatched publish (§7.1.5 rule 1: "the
+    // publish MUST fail with a <conflict/> error condition") was judged by the answer alone; the case now reads the
+    // node's items after the refusal (Prosody 13: pass -> fail).
+    id: "pep.pubopt.mismatch-refused-but-stored",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-MISMATCH"],
+    description: "a publish whose precondition is not met is answered with conflict and precondition-not-met, but its item is stored all the same",
+    stream: refusedButStored(
+      (el) => Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish-options")),
+      (a) => isError(a, "conflict"),
+    ),
+  },
+  {
+    // Twenty-second audit: pep-pubopt-unknown-field took an error answer to the publish as the rejection §7.1.5 asks
+    // for ("it MUST reject the publication upon encountering unknown fields"), so a service that publishes the item
+    // and only then refuses passed. The case now reads the node's items after the refusal: pass -> fail on Prosody
+    // (which publishes: its result is turned into bad-request) and on ejabberd (which refuses: its item-not-found to
+    // the items request becomes the item).
+    id: "pep.pubopt.unknown-refused-but-published",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-UNKNOWN"],
+    description: "a publish whose precondition names an unknown field is answered with an error (bad-request where the service would have published), but its item is published all the same",
+    stream: refusedButStored(
+      unknownOption,
+      () => true,
+      (a) => (a.attrs.type === "result" ? errorInstead(a, "bad-request", "modify") : "pass"),
+    ),
   },
   {
     id: "pep.retract.refused",

@@ -183,6 +183,32 @@ export const FAULTS: FaultDef[] = [
 /** XEP-0054: what a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
   {
+    // Twenty-second audit: vcard-disco-feature accepted vcard-temp only in the domain's disco#info, but XEP-0054 §4
+    // names no address, and a vCard request without 'to' is answered "as if the server were the bare JID of the
+    // sending entity" (RFC 6120 §10.3.3): a server listing it there alone failed (fail -> pass). It needs no client
+    // stanza, but it acts only where bench/try-case.ts applies it (`stream`): the suite's `needs: [vcard-temp]`
+    // asks the domain alone (src/families/vcard.ts), so through every variation at once the other vCard cases
+    // would be skipped.
+    id: "vcard-feature-on-account",
+    description:
+      "'vcard-temp' is listed in the disco#info of the user's bare JID, the entity a vCard request without 'to' is answered as (RFC 6120 §10.3.3), and not in the domain's (XEP-0054 §4: \"If an entity supports the vcard-temp protocol, it MUST report that\", naming no address)",
+    fault: () => "pass",
+    stream: {
+      element: (el, ctx) => {
+        const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
+        if (!q || q.attrs.node) return "pass";
+        const from = String(el.attrs.from ?? "");
+        if (from !== "" && !from.includes("@"))
+          return changed(el, (c) => {
+            const query = c.getChild("query", DISCO_INFO)!;
+            query.children = query.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== VCARD);
+          });
+        if (from === bare(ctx.conn.jid) && !q.getChildByAttr("var", VCARD)) return changed(el, (c) => void c.getChild("query", DISCO_INFO)!.cnode(xml("feature", { var: VCARD })));
+        return "pass";
+      },
+    },
+  },
+  {
     id: "vcard-missing-as-item-not-found",
     description:
       'a user\'s own missing vCard is answered with an <item-not-found/> error, not an empty <vCard/> (XEP-0054 §3.1: "a stanza error (which SHOULD be <item-not-found/>) or an IQ-result containing an empty <vCard/> element")',

@@ -179,6 +179,71 @@ const subjectsWithBody = new Map<string, string>();
 const roles = new Map<string, string>();
 const nonOccupants = rooms();
 
+/**
+ * Twenty-second audit (2026-11-26): a room at its occupant limit (muc#roomconfig_maxusers, as the owner's submitted
+ * configuration form says: `stream` sees what clients send) that frees a place for a further user by kicking its
+ * longest-present occupant, as §7.2.9 allows ("Alternatively, the room could kick an "idle user" in order to free up
+ * space"): the server's refusal of the newcomer becomes its self-presence, the kicked occupant gets its own
+ * unavailable presence with status codes 307 and 110, and the other occupants the same without 110. With
+ * `refuseStaff`, the room afterwards refuses an admin's or owner's entry too, with <service-unavailable/>
+ * (MUC-DENY-11 broken). Occupants are counted as the proxy saw them enter (their self-presences), the harness's
+ * set-up session aside.
+ */
+function kicksIdleWhenFull(refuseStaff: boolean): { fault: Fault; stream: StreamFault } {
+  const limits = new Map<string, number>(); // room -> its muc#roomconfig_maxusers
+  const present = new Map<string, { conn: number; occupant: string }[]>(); // room -> its occupants, longest-present first
+  const kicked = new Set<string>(); // rooms that kicked someone
+  const x = (item: Record<string, string>, ...codes: string[]) => xml("x", { xmlns: MUC_USER }, xml("item", item), ...codes.map((code) => xml("status", { code })));
+  return {
+    stream: {
+      fromClient: (el) => {
+        const form = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
+        const max =
+          form?.attrs.type === "submit"
+            ? form
+                .getChildren("field")
+                .find((f) => f.attrs.var === "muc#roomconfig_maxusers")
+                ?.getChildText("value")
+            : undefined;
+        if (max && /^[0-9]+$/.test(max.trim())) limits.set(bareOf(String(el.attrs.to ?? "")), Number(max.trim()));
+      },
+    },
+    fault: (el, ctx) => {
+      const from = fromOf(el);
+      const room = bareOf(from);
+      const limit = limits.get(room);
+      if (isSetup(ctx) || limit === undefined || el.name !== "presence" || !isMucAddress(from) || !from.includes("/")) return "pass";
+      const inRoom = present.get(room) ?? present.set(room, []).get(room)!;
+      const here = inRoom.some((o) => o.conn === ctx.conn.id);
+      if (occupantPresence(el) && isSelf(el)) {
+        if (unavailable(el))
+          present.set(
+            room,
+            inRoom.filter((o) => o.conn !== ctx.conn.id),
+          );
+        else if (available(el) && !here) {
+          if (refuseStaff && kicked.has(room) && items(el).some((i) => i.attrs.affiliation === "admin" || i.attrs.affiliation === "owner"))
+            return [xml("presence", { from, to: ctx.conn.jid, type: "error" }, xml("error", { type: "wait" }, xml("service-unavailable", { xmlns: STANZAS })))];
+          inRoom.push({ conn: ctx.conn.id, occupant: from });
+        }
+        return "pass";
+      }
+      if (!isError(el) || here || inRoom.length < limit) return "pass";
+      const idle = inRoom.shift()!;
+      for (const p of ctx.peers()) {
+        const other = inRoom.find((o) => o.conn === p.id);
+        if (p.id === idle.conn) p.deliver(xml("presence", { from: idle.occupant, to: p.jid, type: "unavailable" }, x({ affiliation: "none", role: "none" }, "307", "110")));
+        else if (other) p.deliver(xml("presence", { from: idle.occupant, to: p.jid, type: "unavailable" }, x({ affiliation: "none", role: "none" }, "307")));
+      }
+      inRoom.push({ conn: ctx.conn.id, occupant: from });
+      kicked.add(room);
+      return [xml("presence", { from, to: ctx.conn.jid }, x({ affiliation: "none", role: "participant" }, "110"))];
+    },
+  };
+}
+const kickingRoom = kicksIdleWhenFull(false);
+const kickingRoomRefusingStaff = kicksIdleWhenFull(true);
+
 /** XEP-0045 (entering, refusals, history and subject, discovery, exiting): server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   // §7.2.2, §7.1: entering.
@@ -300,6 +365,34 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-JOIN-09"],
     description: "a join presence from a full JID already in the room gets no self-presence: the room treats it as a presence update",
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    // Twenty-second audit (2026-11-26): muc-enter-rejoin-sync took the answer to bob's second join presence with a
+    // plain 'receives all of', which copies of his first entry's stanzas left unmatched satisfied: a room that sent
+    // each of them twice and then ignored the second join passed MUC-JOIN-09. The step now says since: action (only
+    // what came after the second join presence), and this fails it.
+    id: "muc.join.rejoin-ignored-after-doubled-entry",
+    area: "muc",
+    requirements: ["MUC-JOIN-09"],
+    description: "a new occupant gets each stanza of its entry twice (the others' presence, its own, the subject); a later join presence from the same full JID is then ignored: nothing comes back",
+    stream: (() => {
+      const entered = new Set<string>();
+      const rejoining = new Set<string>();
+      return {
+        fromClient: (el, ctx) => {
+          const key = `${ctx.conn.id} ${bareOf(String(el.attrs.to ?? ""))}`;
+          if (presenceTo(el) && el.getChild("x", MUC) && !isSetup(ctx) && entered.has(key)) rejoining.add(key);
+        },
+        element: (el, ctx) => {
+          if (isSetup(ctx) || !((occupantPresence(el) && available(el)) || isSubject(el))) return "pass";
+          const key = `${ctx.conn.id} ${bareOf(fromOf(el))}`;
+          if (rejoining.has(key)) return "drop";
+          if (entered.has(key)) return "pass";
+          if (isSubject(el)) entered.add(key);
+          return [el, copyOf(el)];
+        },
+      };
+    })(),
   },
   {
     id: "muc.join.bare-room-wrong-condition",
@@ -531,6 +624,18 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-second audit (2026-11-26): muc-deny-room-full-admin took only a refusal of the sixth user as proof of the
+    // limit, so a room that kicked an idle user instead (§7.2.9 allows it) and then refused the admin or owner was
+    // skipped; the fixed case takes the kick too and fails MUC-DENY-11. Old case skip, fixed case fail.
+    id: "muc.deny.admin-refused-after-kick",
+    area: "muc",
+    requirements: ["MUC-DENY-11"],
+    description:
+      "a room at its occupant limit kicks its longest-present occupant to admit a further user, and then refuses admins and owners (needs what clients send: the form's muc#roomconfig_maxusers)",
+    // One stream fault (a fault is a stanza fault or a stream fault): it must see the form clients submit.
+    stream: { ...kickingRoomRefusingStaff.stream, element: kickingRoomRefusingStaff.fault },
+  },
+  {
     id: "muc.msn.one-resource-only",
     area: "muc",
     requirements: ["MUC-MSN-01"],
@@ -620,6 +725,25 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-SUBJ-02"],
     description: "the subject a new occupant gets comes with a <body/>",
     fault: knowing((el, ctx, r) => (isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) ? changed(el, (c) => c.append(xml("body", {}, "The subject is set"))) : "pass")),
+  },
+  {
+    // Twenty-second audit (2026-11-26): muc-enter-rejoin-sync asked the subject that answers a repeated join for no
+    // <body/>, §7.2.15's form rule (MUC-SUBJ-02, the subject cases'), not the resynchronization's: a room that sends the
+    // same subject with a body on every join, as on the first, failed MUC-JOIN-09. The case now passes it (its rule
+    // held: the rejoin got what a join gets); the subject cases fail MUC-SUBJ-02 on the first join's subject.
+    id: "muc.subject.with-body-every-join",
+    area: "muc",
+    requirements: ["MUC-SUBJ-02"],
+    description: "the subject an occupant gets in answer to each join presence, its first and a repeated one alike, comes with a <body/>",
+    stream: (() => {
+      const joining = new Set<string>();
+      return {
+        fromClient: (el, ctx) => {
+          if (presenceTo(el) && el.getChild("x", MUC) && !isSetup(ctx)) joining.add(`${ctx.conn.id} ${bareOf(String(el.attrs.to))}`);
+        },
+        element: (el, ctx) => (isSubject(el) && joining.delete(`${ctx.conn.id} ${bareOf(fromOf(el))}`) ? changed(el, (c) => c.append(xml("body", {}, "The subject is set"))) : "pass"),
+      };
+    })(),
   },
   {
     id: "muc.subject.delay-from-occupant",
@@ -963,5 +1087,15 @@ export const VARIATIONS: Variation[] = [
     description:
       'where the room sends a newcomer fewer history messages than it has, it sends the oldest ones, not the latest (XEP-0045 §7.2.13: "how many messages comprise the history, shall be determined by the chat service implementation"; §7.2.14\'s limits fix a number)',
     fault: historyOldestKept(),
+  },
+  {
+    // Twenty-second audit (2026-11-26): muc-deny-room-full-admin was skipped where the room kicks an idle user for the
+    // sixth one instead of refusing him; the fixed case takes the kick as the room's limit too. Old case skip, fixed
+    // case pass.
+    id: "muc.var.full-room-kicks-idle",
+    description:
+      'a room at its occupant limit admits a further user and kicks its longest-present occupant, status 307 (XEP-0045 §7.2.9: "Alternatively, the room could kick an "idle user" in order to free up space (where the definition of "idle user" is up to the implementation)"); applied only where what clients send is seen (bench/try-case.ts): it needs the form\'s muc#roomconfig_maxusers',
+    fault: kickingRoom.fault,
+    stream: kickingRoom.stream,
   },
 ];

@@ -601,6 +601,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-second audit (2026-11-26): muc-mod-voice-revoke-owner-by-owner asked one pattern for the refusal and its
+    // <not-allowed/>, so this room, which refuses, failed MUC-MOD-VOICE-07 as well as -08; the fixed case fails -08
+    // alone (as muc-mod-voice-revoke-refused did already). Old case 07 and 08 fail, fixed case 07 pass, 08 fail.
+    id: "muc.voice.refused-forbidden",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-08"],
+    description: "a revocation of voice the room refuses (an admin's, an owner's, a higher affiliation's) is refused with forbidden instead of not-allowed",
+    stream: refusalChanged(
+      adminSet((items) => items.some((i) => i.attrs.role === "visitor")),
+      "not-allowed",
+      "forbidden",
+    ),
+  },
+  {
     id: "muc.voice.error-without-item",
     area: "muc",
     requirements: ["MUC-MOD-VOICE-09"],

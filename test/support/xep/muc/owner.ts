@@ -167,6 +167,8 @@ const forgedSids = sentByText((el) => (el.name === "message" ? el.getChildren("s
 const spoofedX = sentByText((el) => (el.name === "message" && el.attrs.type === "groupchat" ? el.getChild("x", MUC_USER) : undefined));
 
 /** Occupant JIDs each connection saw available in each room (for the destroy fault that speaks for all of them). */
+/** "connection room": the room's own unavailable presence was sent there (muc.destroy.room-presence-only). */
+const roomPresenceSent = new Set<string>();
 const seenOccupants = new Map<number, Set<string>>();
 /** Results of room archive queries delivered to each case's connections, by room (for the access fault). */
 const caseResults = new Map<string, Element[]>();
@@ -226,6 +228,36 @@ function unlockedRooms(): StreamFault {
       if (el.name === "message") return withCondition(el, "not-acceptable");
       return "pass";
     },
+  };
+}
+
+/**
+ * Twenty-second audit (2026-11-26): who is an occupant of which room, as the room's self-presences (status 110) to
+ * each connection say, from the entry to its own unavailable presence; and the items of an affiliation list (a
+ * result from a room whose muc#admin items all carry an 'affiliation' and none a 'role') given a 'role': the
+ * occupant's own where `occupants` (§9.5, §10.5, §10.8: "MAY include the 'nick' and 'role' attributes for each
+ * member that is currently an occupant", Example 130), else 'none' on the items of users who are not in the room.
+ */
+function affiliationListRoles(occupants: boolean): Fault {
+  const present = new Map<string, Map<number, { jid: string; role: string }>>(); // room -> connection id -> its user
+  return (el, ctx) => {
+    const room = bare(fromOf(el));
+    if (occupantPresence(el) && isSelf(el)) {
+      const inRoom = present.get(room) ?? present.set(room, new Map()).get(room)!;
+      if (unavailable(el)) inRoom.delete(ctx.conn.id);
+      else if (el.attrs.type === undefined) inRoom.set(ctx.conn.id, { jid: bare(ctx.conn.jid), role: String(userX(el)!.getChild("item")?.attrs.role ?? "participant") });
+      return "pass";
+    }
+    const items = iqOf(el, "result") && isRoom(fromOf(el)) ? (el.getChild("query", MUC_ADMIN)?.getChildren("item") ?? []) : [];
+    if (items.length === 0 || items.some((i) => i.attrs.affiliation === undefined || i.attrs.role !== undefined)) return "pass";
+    const roles = new Map([...(present.get(room)?.values() ?? [])].map((o) => [o.jid, o.role]));
+    if (!items.some((i) => roles.has(bare(String(i.attrs.jid ?? ""))) === occupants)) return "pass";
+    return changed(el, (c) => {
+      for (const i of c.getChild("query", MUC_ADMIN)!.getChildren("item")) {
+        const role = roles.get(bare(String(i.attrs.jid ?? "")));
+        if ((role !== undefined) === occupants) i.attrs.role = role ?? "none";
+      }
+    });
   };
 }
 
@@ -654,6 +686,25 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-second audit (2026-11-26): muc-destroy-one-presence took any unavailable presence bob got that was not
+    // from 'Alice' or 'Carol' for his own removal (§10.9's "one presence stanza of type "unavailable" to each occupant
+    // so that the user knows he or she has been removed from the room"), so a room's own bare-JID unavailable
+    // presence without the muc#user <x/>, which tells nobody of a removal, passed MUC-DESTROY-02. The old case
+    // passes with this fault; the fixed one (his occupant JID, or the room's with the <x/>) warns. Modelled on the
+    // auditor's account of ejabberd's room presence with muc.destroy.occupants-not-told.
+    id: "muc.destroy.room-presence-only",
+    area: "muc",
+    requirements: ["MUC-DESTROY-02"],
+    description: "the occupants of a destroyed room get, instead of their removal with <destroy/>, only the room's own unavailable presence from its bare JID, without the muc#user <x/>",
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || !occupantPresence(el) || !unavailable(el) || !userX(el)!.getChild("destroy")) return "pass";
+      const key = `${ctx.conn.id} ${bare(fromOf(el))}`;
+      if (roomPresenceSent.has(key)) return "drop";
+      roomPresenceSent.add(key);
+      return [xml("presence", { from: bare(fromOf(el)), to: toOf(el), type: "unavailable" })];
+    },
+  },
+  {
     id: "muc.destroy.everyone-unavailable",
     area: "muc",
     requirements: ["MUC-DESTROY-02"],
@@ -801,6 +852,16 @@ export const FAULTS: FaultDef[] = [
             )
           : "pass",
     ),
+  },
+  {
+    // Twenty-second audit (2026-11-26): muc-affiliation-list-items judged "no 'role'" only on users who were all in
+    // the room, where §9.5, §10.5 and §10.8 let a service add their role, so this room passed it; the fixed case
+    // also lists dave, who never enters, and warns (MUC-IQ-10). Old case pass, fixed case warn.
+    id: "muc.iq.affiliation-list-absent-role",
+    area: "muc",
+    requirements: ["MUC-IQ-10", "MUC-IQ-12"],
+    description: "the items of an affiliation list carry role='none' for every user who is not in the room",
+    fault: affiliationListRoles(false),
   },
   {
     id: "muc.iq.member-list-without-nick",
@@ -1436,6 +1497,107 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  {
+    // Twenty-second audit (2026-11-26): muc-config-anonymity-notice (changed with muc-config-logging-notice, the same
+    // step shape) took the owner's form as 'offered' whatever it showed for muc#roomconfig_whois: where the set-up's
+    // value had not been applied, alice's switch changed nothing and the case failed MUC-CONFIG-13 and -17 for a notice
+    // no change called for. Its 'offered' now needs the cell's 'before' value ('other-value' judges nothing): the cell
+    // 'semi-anonymous' goes from fail to a skip naming it; 'non-anonymous' (the set-up's value is the one the room keeps)
+    // passes both ways.
+    id: "muc.config.whois-setup-not-applied",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a room's initial configuration leaves muc#roomconfig_whois out: the set-up's value is answered with a result and never applied, so the room stays semi-anonymous (its form says whois 'moderators'), and an owner's later change is announced (172 or 173) only where it changes that",
+    stream: (() => {
+      const FIELD = "muc#roomconfig_whois";
+      const whois = new Map<string, string>();
+      const unchanged = new Set<string>();
+      return {
+        fromClient: (el, ctx) => {
+          const field = toRoom(el, ctx, "set", "query", MUC_OWNER)
+            ? submitForm(el)
+                ?.getChildren("field")
+                .find((f) => f.attrs.var === FIELD)
+            : undefined;
+          if (!field) return;
+          const room = bare(toOf(el));
+          const value = field.getChildText("value") ?? "";
+          if ((whois.get(room) ?? "moderators") === value) unchanged.add(room);
+          else unchanged.delete(room);
+          whois.set(room, value);
+        },
+        element: (el) => {
+          const room = bare(fromOf(el));
+          if (el.name === "message" && isRoom(fromOf(el)) && unchanged.has(room) && (hasCode(el, "172") || hasCode(el, "173"))) return "drop";
+          const form = iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+          if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
+          return changed(el, (c) => {
+            const field = ownerQuery(c)!
+              .getChild("x", DATA)!
+              .getChildren("field")
+              .find((f) => f.attrs.var === FIELD)!;
+            field.children = field.children.filter((v) => typeof v === "string" || v.name !== "value");
+            field.append(xml("value", {}, whois.get(room) ?? "moderators"));
+          });
+        },
+      };
+    })(),
+  },
+  {
+    // Twenty-second audit (2026-11-26): muc-config-logging-notice took the owner's form as 'offered' whatever value it
+    // showed for muc#roomconfig_enablelogging, and judged the 170/171 notice at MUST: where the room's set-up value had
+    // not been applied, alice's switch changed nothing and the case failed MUC-CONFIG-13 and -15 for a notice no
+    // change called for. Its 'offered' now needs the cell's 'before' value ('other-value' judges nothing): the cell
+    // 'disabled' goes from fail to a skip naming it, and 'enabled' (nothing changed by the set-up's 0) passes both ways,
+    // the case's positive control on a local server.
+    id: "muc.config.logging-setup-not-applied",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a service that offers public logging (muc#roomconfig_enablelogging in every configuration form, showing the room's setting, off at first) and announces an owner's change of it with 170 or 171, but whose initial configuration leaves the field out: the set-up's value is answered with a result and never applied",
+    stream: (() => {
+      const FIELD = "muc#roomconfig_enablelogging";
+      const logging = new Map<string, string>();
+      const asked = new Map<string, { room: string; value: string }>();
+      const occupants = new Map<string, Map<number, FaultContext["conn"]>>();
+      return {
+        fromClient: (el, ctx) => {
+          const field = toRoom(el, ctx, "set", "query", MUC_OWNER)
+            ? submitForm(el)
+                ?.getChildren("field")
+                .find((f) => f.attrs.var === FIELD)
+            : undefined;
+          if (field) asked.set(`${ctx.conn.id} ${String(el.attrs.id)}`, { room: bare(toOf(el)), value: /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0" });
+        },
+        element: (el, ctx) => {
+          const room = bare(fromOf(el));
+          if (occupantPresence(el) && isSelf(el) && !isHarness(ctx)) {
+            const here = occupants.get(room) ?? occupants.set(room, new Map()).get(room)!;
+            if (unavailable(el)) here.delete(ctx.conn.id);
+            else if (el.attrs.type === undefined) here.set(ctx.conn.id, ctx.conn);
+          }
+          const change = iqOf(el, "result") ? asked.get(`${ctx.conn.id} ${String(el.attrs.id)}`) : undefined;
+          if (change) {
+            asked.delete(`${ctx.conn.id} ${String(el.attrs.id)}`);
+            const was = logging.get(change.room) ?? "0";
+            logging.set(change.room, change.value);
+            if (was !== change.value)
+              for (const conn of occupants.get(change.room)?.values() ?? [])
+                conn.deliver(xml("message", { from: change.room, to: conn.jid, type: "groupchat" }, xml("x", { xmlns: MUC_USER }, xml("status", { code: change.value === "1" ? "170" : "171" }))));
+            return "pass";
+          }
+          const form = iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+          if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
+          return changed(el, (c) =>
+            ownerQuery(c)!
+              .getChild("x", DATA)!
+              .append(xml("field", { type: "boolean", var: FIELD, label: "Enable Public Logging?" }, xml("value", {}, logging.get(room) ?? "0"))),
+          );
+        },
+      };
+    })(),
+  },
 ];
 
 /** Rewrites that keep equality: one opaque string for another, the same for the same. */
@@ -1684,6 +1846,28 @@ export const VARIATIONS: Variation[] = [
     stream: requiredRoomDescription(),
   },
   {
+    // Twenty-second audit (2026-11-26): muc-role-from-affiliation's admin and owner cells (and muc-mod-change-order's
+    // member-grant, member-revoke and moderator-revoke, muc-pres-revoked's affiliation) submitted
+    // muc#roomconfig_moderatedroom with no '?', so a service whose form has no moderation option skipped them naming
+    // the field, though their rules hold in any room. With this variation the old cells skip and the fixed ones are
+    // judged (pass on Prosody); the cells that need a moderated or an unmoderated room still skip, naming it. The
+    // runs of every variation at once do not apply it: those cells' skips are the right verdict there.
+    id: "muc.var.form-without-moderation",
+    description:
+      'the room configuration form offers no muc#roomconfig_moderatedroom field: the service has no moderation option (XEP-0045 §10: "the exact configuration options and form layout shall be determined by the implementation or specific deployment"); applied only in bench/try-case.ts',
+    fault: () => "pass",
+    stream: {
+      element: (el) => {
+        const form = iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+        if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom")) return "pass";
+        return changed(el, (c) => {
+          const x = ownerQuery(c)!.getChild("x", DATA)!;
+          x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
+        });
+      },
+    },
+  },
+  {
     // Nineteenth audit (2026-11-25): mam-muc-with, -with-semianonymous, -strip-x and -real-jid queried the archive as
     // the owner from outside the room, so a refusal the text allows failed MAM-MUC-01 or warned on MAM-MUC-STORE-01.
     id: "mam-muc.var.archive-occupants-only",
@@ -1725,5 +1909,14 @@ export const VARIATIONS: Variation[] = [
       "a room's archive refuses every client's query with <forbidden/> and no results (XEP-0313 §6.1.2: \"a MUC archive MAY further limit access based on other criteria as part of the deployment policy\"); applied only where what clients send is seen (bench/try-case.ts)",
     fault: refusedArchives.fault,
     stream: refusedArchives.stream,
+  },
+  {
+    // Twenty-second audit (2026-11-26): muc-affiliation-list-items had every listed user enter the room and judged
+    // "no 'role'" (MUC-IQ-10) on all their items, so a room that adds an occupant's role as §9.5's MAY allows warned;
+    // the fixed case judges it on the item of a user who never enters. Old case warn, fixed case pass.
+    id: "muc.var.affiliation-list-occupant-role",
+    description:
+      "the items of a member, admin or owner list carry the current role of each listed user who is an occupant (XEP-0045 §9.5: \"each item MUST include the 'affiliation' and 'jid' attributes and MAY include the 'nick' and 'role' attributes for each member that is currently an occupant\"; §10.5 and §10.8 say the same of owners and admins)",
+    fault: affiliationListRoles(true),
   },
 ];
