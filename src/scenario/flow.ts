@@ -194,7 +194,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   planned.forEach((st, k) => {
     // What a step sends comes before what it expects: a 'polls' expects the answer to its own request.
     sent.push(...sentBy(st).map((xml) => ({ actor: st.actor, xml })));
-    const guarded = guardIssue(st, { level: raw.level, sent });
+    const guarded = guardIssue(st, { level: raw.level, sent, rooms: [...roomNames] });
     if (guarded) throw new ScenarioError(guardAt[k].pos, `steps[${guardAt[k].index}]: ${guarded}`);
   });
   // Every requirement the case cites is proved by some step (set-up proves none, an action only what it names).

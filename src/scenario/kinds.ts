@@ -288,7 +288,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   "abort-sasl": { ...streamAction, verbs: { "aborts sasl": streamVerbs["aborts sasl"] } },
   "close-stream": { ...streamAction, verbs: { "closes stream": streamVerbs["closes stream"] } },
   "receive-stream-close": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives stream close": streamVerbs["receives stream close"] } },
-  "receive-disconnect": { ...streamAction, checks: true, verbs: { "receives disconnect": streamVerbs["receives disconnect"] } },
+  "receive-disconnect": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives disconnect": streamVerbs["receives disconnect"] } },
   authenticate: {
     ...streamAction,
     verbs: { authenticates: streamVerbs.authenticates },

@@ -89,7 +89,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
       if (step.since) throw new StepIssue(`alternative '${name}', step ${i}: 'since' belongs to a 'receives' step outside 'one of'`, [ONE_OF]);
       if (!KINDS[step.kind].inOneOf || when)
         throw new StepIssue(
-          `alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close; without when:) can be alternatives`,
+          `alternative '${name}', step ${i}: only 'receives…' steps (receives, receives nothing, receives stream header, receives features, receives stream error, receives stream close, receives disconnect; without when:) can be alternatives`,
           [ONE_OF],
         );
       return step as ExpectStep;

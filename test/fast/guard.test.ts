@@ -105,3 +105,18 @@ ${extra}`;
   writeFileSync(f, doc("    asserts: [type]\n"));
   assert.match(locatedError(f, loadScenarioFile)[2], /only requirements, level, timeout, wait, asserts, setup, refused, also, order, since, label, after and when/);
 });
+
+test("an error a room of the case returns: above SHOULD, any address of the room, since the address swap is a SHOULD (RFC 6120 §8.3.1)", () => {
+  const inRoom = { ...ctx(), rooms: ["lobby"] };
+  assert.match(
+    flags(receive("bob/b1", "<presence type='error' from='${lobby/Bob}'/>"), inRoom)!,
+    /the room returns this error itself.*SHOULD swap the addresses: .*from='\{re:\$\{lobby\}\(\/\.\*\)\?\}'/,
+  );
+  assert.match(flags(receive("bob/b1", "<presence type='error' from='${lobby}/Bob'/>"), inRoom)!, /the room returns this error itself/);
+  assert.equal(flags(receive("bob/b1", "<presence type='error' from='{re:${lobby}(/.*)?}'/>"), inRoom), undefined);
+  assert.equal(flags(receive("bob/b1", "<presence type='error' from='${lobby/Bob}'/>", { level: "SHOULD" }), inRoom), undefined);
+  assert.equal(flags(receive("bob/b1", "<presence type='error' from='${lobby/Bob}'/>", { asserts: ["from"] }), inRoom), undefined);
+  // An occupant's own presence is the room's routing, and an error routed from another client keeps its full JID (§8.1.2.1).
+  assert.equal(flags(receive("bob/b1", "<presence from='${lobby/Bob}'/>"), inRoom), undefined);
+  assert.equal(flags(receive("juliet/balcony", "<message type='error' from='${romeo/orchard}'/>"), inRoom), undefined);
+});

@@ -2,9 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { loadScenarioFile } from "../../src/scenario/load.ts";
-import { streamHandlers } from "../../src/run/case/stream-steps.ts";
+import { streamHandlers, streamHolds } from "../../src/run/case/stream-steps.ts";
 import type { CaseScope } from "../../src/run/case/scope.ts";
-import type { PlannedStep } from "../../src/scenario/types.ts";
+import type { ExpectStep, PlannedStep } from "../../src/scenario/types.ts";
 import { RawConnection } from "../../src/xmpp/connections/raw-connection.ts";
 import { Transcript } from "../../src/xmpp/connections/transcript.ts";
 import { locatedError } from "../support/located.ts";
@@ -17,14 +17,44 @@ import { caseHead } from "../support/scenario-head.ts";
 const file = tempFiles("disconnect");
 const HEAD = `${caseHead("  juliet:\n    resources:\n      c1: { raw: true }\n", { spec: "xep-0388", section: "2.4", requirement: "SASLTWO-DURING-01" })}steps:\n  - juliet/c1 opens stream\n`;
 
-test("'receives disconnect' is read as a check that takes no value, and is no alternative of 'one of'", () => {
+test("'receives disconnect' is read as a check that takes no value, also as an alternative of 'one of'", () => {
   const [sc] = loadScenarioFile(file(`${HEAD}  - juliet/c1 receives disconnect\n`));
   assert.equal(sc.steps[1].kind, "receive-disconnect");
   assert.equal(sc.steps[1].text, "juliet/c1 receives disconnect");
   assert.match(locatedError(file(`${HEAD}  - juliet/c1 receives disconnect: now\n`), loadScenarioFile)[2], /expected no value/);
-  assert.match(
-    locatedError(file(`${HEAD}  - one of:\n      a: [{ juliet/c1 receives disconnect }]\n      b: [juliet/c1 receives stream close]\n`), loadScenarioFile)[2],
-    /only 'receives…' steps|receives disconnect/,
+  // Twenty-third audit: XEP-0386 §3.2's terminated session is a stream error, a closing tag or a close, whichever came.
+  const [alt] = loadScenarioFile(file(`${HEAD}  - one of:\n      a: [juliet/c1 receives stream close]\n      b: [juliet/c1 receives disconnect]\n`));
+  const oneOf = alt.steps[1] as { alternatives: { steps: { kind: string }[] }[] };
+  assert.equal(oneOf.alternatives[1].steps[0].kind, "receive-disconnect");
+});
+
+test("inside 'one of' it holds once the connection closed, and sends nothing", async () => {
+  await withServer(
+    (sock) => sock.destroy(),
+    async (port) => {
+      const c = new RawConnection("juliet/c1", { host: "127.0.0.1", port, domain: "localhost" }, new Transcript());
+      await c.connect(1000);
+      await c.openStream({}, 1000);
+      const scope = { raw: () => c } as unknown as CaseScope;
+      const step = { kind: "receive-disconnect", actor: "juliet/c1" } as ExpectStep & { kind: "receive-disconnect" };
+      await c.waitClosed(1000);
+      assert.deepEqual(streamHolds["receive-disconnect"](scope, step, {}, []), { picked: [], captures: {} });
+      c.drop();
+    },
+  );
+  await withServer(
+    (sock) => sock.write(ERROR),
+    async (port, got) => {
+      const c = new RawConnection("juliet/c1", { host: "127.0.0.1", port, domain: "localhost" }, new Transcript());
+      await c.connect(1000);
+      await c.openStream({}, 1000);
+      await c.waitStreamError(1000);
+      const scope = { raw: () => c } as unknown as CaseScope;
+      const step = { kind: "receive-disconnect", actor: "juliet/c1" } as ExpectStep & { kind: "receive-disconnect" };
+      assert.equal(streamHolds["receive-disconnect"](scope, step, {}, []), undefined);
+      assert.doesNotMatch(got(), /<\/stream:stream>/);
+      c.drop();
+    },
   );
 });
 

@@ -10,6 +10,8 @@ export interface BoshRequest {
   creation: boolean;
   /** A request of a session a case's BOSH connection made (its creation had a 'rid' the case wrote, below a million), not of the harness's own sessions. */
   ofCase: boolean;
+  /** The request's HTTP header fields (lowercase names), as the client sent them. */
+  headers: Record<string, string>;
 }
 
 /** The connection manager's answer, as the proxy passes it on. */
@@ -69,7 +71,14 @@ export class BoshFaultProxy {
     const attr = (name: string) => new RegExp(`^\\s*<body\\b[^>]*?\\b${name}=(['"])([^'"]*)\\1`).exec(text)?.[2];
     const [rid, sid] = [attr("rid"), attr("sid")];
     const creation = sid === undefined;
-    const r: BoshRequest = { text, ...(rid !== undefined && { rid }), ...(sid !== undefined && { sid }), creation, ofCase: creation ? Number(rid) < 1e6 : this.caseSids.has(sid) };
+    const r: BoshRequest = {
+      text,
+      ...(rid !== undefined && { rid }),
+      ...(sid !== undefined && { sid }),
+      creation,
+      ofCase: creation ? Number(rid) < 1e6 : this.caseSids.has(sid),
+      headers: flat(req.headers),
+    };
     const fault = r.ofCase ? this.fault : undefined;
     const body = fault?.request?.(r) ?? text;
     const headers = { ...req.headers, "content-length": String(Buffer.byteLength(body)) };

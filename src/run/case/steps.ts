@@ -336,7 +336,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t, scope.readByServer) : undefined);
     if (chosen) {
       for (const r of chosen.found.picked) r.consumed = true;
-      for (const st of chosen.steps) if (st.kind === "receive-stream-error" || st.kind === "receive-stream-close") scope.endExpected.add(scope.raw(st.actor));
+      for (const st of chosen.steps) if (st.kind === "receive-stream-error" || st.kind === "receive-stream-close" || st.kind === "receive-disconnect") scope.endExpected.add(scope.raw(st.actor));
       keep(scope, chosen.found.captures);
       scope.choices.push({ step: step.text, alternative: chosen.alt });
       return undefined;

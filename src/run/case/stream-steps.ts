@@ -664,6 +664,9 @@ export const streamHolds: { [K in Exclude<ExpectKind, "receive" | "receive-nothi
     const c = scope.raw(st.actor);
     return c.streamClosed && !c.streamError ? { picked: [], captures: { ...caps } } : undefined;
   },
+  // Inside 'one of' it only looks: the connection closed. It sends nothing, so a server that closed its stream first
+  // and waits for ours is an alternative 'receives stream close' placed before it takes.
+  "receive-disconnect": (scope, st, caps) => (scope.raw(st.actor).tcpClosed ? { picked: [], captures: { ...caps } } : undefined),
   "receive-tls": (scope, st, caps) => {
     const c = scope.raw(st.actor);
     const next = { ...caps };

@@ -337,6 +337,59 @@ export const VARIATIONS: Variation[] = [
     ),
   },
   {
+    // Twenty-third audit: the BINVAL and <data/> patterns allowed whitespace only between groups of four characters,
+    // so avconv-pep-to-vcard (AVCONV-P2V-02, MUST) failed a converting server that folds the vCard's base64 after 75
+    // characters (vCard 3.0's line length) though the data is the published image (fail -> pass); the patterns now
+    // allow whitespace between any two characters, in avconv-pep-to-vcard-url-info, avconv-vcard-to-pep,
+    // vcavatar-contact-get and avatar-retrieve-by-id too.
+    id: "avatar-base64-folded-75",
+    description:
+      'the vCard PHOTO\'s BINVAL and the avatar <data/> in retrieved items are folded with a line break after every 75 characters (XEP-0153 §4.6: whitespace "MUST be ignored"; XEP-0084 §4.1: "Line feeds SHOULD NOT be added but MUST be accepted")',
+    fault: when(
+      (el) => Boolean(photoOf(el)?.getChild("BINVAL") ?? resultItems(el, DATA)),
+      (el) =>
+        changed(el, (c) => {
+          const fold = (e: Element) =>
+            setText(
+              e,
+              e
+                .getText()
+                .replace(/\s+/g, "")
+                .replace(/(.{75})(?=.)/g, "$1\n"),
+            );
+          const binval = photoOf(c)?.getChild("BINVAL");
+          if (binval) fold(binval);
+          for (const item of resultItems(c, DATA)?.getChildren("item") ?? []) {
+            const data = item.getChild("data", DATA);
+            if (data) fold(data);
+          }
+        }),
+    ),
+  },
+  {
+    // Twenty-third audit: avconv-pep-to-vcard read the vCard once, right after the metadata publish's result, and
+    // XEP-0398 §3.1 sets no order between that result and the store, so a server that stores the PHOTO a moment later
+    // failed AVCONV-P2V-01 (MUST) (fail -> pass: the vCard is now polled until it has a PHOTO; so is
+    // avconv-pep-to-vcard-url-info's, for AVCONV-P2V-04). Applied by bench/try-case.ts only (stream): the
+    // hash-mismatch case would take a late PHOTO for none, which its rule cannot tell apart.
+    id: "avatar-conversion-late",
+    description:
+      "the vCard PHOTO converted from a metadata publish is stored 1 s after the publish's result: a vCard get within that second is answered without it (XEP-0398 §3.1: \"Upon receiving a publication request to the 'urn:xmpp:avatar:metadata' node the service MUST look up the corresponding item … and store\" it; no order with the result is set)",
+    fault: () => "pass",
+    stream: (() => {
+      const published = new Map<string, number>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node === METADATA) published.set(bare(conn.jid), Date.now());
+        },
+        element: (el, { conn }) => {
+          const at = conn.jid ? published.get(bare(conn.jid)) : undefined;
+          return at !== undefined && Date.now() - at < 1000 && photoOf(el) ? changed(el, (c) => void vCardResult(c)!.remove("PHOTO")) : "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "avatar-photo-children-reordered",
     description: "the vCard PHOTO lists BINVAL before TYPE (order is not fixed by XEP-0153 §4.5 or XEP-0054)",
     fault: when(

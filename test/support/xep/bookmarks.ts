@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -261,6 +261,20 @@ export const FAULTS: FaultDef[] = [
       () => "drop",
     ),
   },
+  {
+    // Twenty-third audit: bmlegacy-notify-private judged the notification and the contact's access without waiting on
+    // the publish's result, so where the publish was refused and nothing stored it warned BMLEGACY-NOTIFY-01 a second
+    // time and passed BMLEGACY-PRIVATE-01 on checks that could not fail (no item to keep private): warn (UPLOAD-01,
+    // NOTIFY-01 warn, PRIVATE-01 pass) -> warn (UPLOAD-01 warn; NOTIFY-01 and PRIVATE-01 not reached, after: stored).
+    id: "bmlegacy.publish.refused",
+    area: "bookmarks",
+    requirements: ["BMLEGACY-UPLOAD-01"],
+    description: "a publish to the 'storage:bookmarks' node is refused with <not-allowed/>, and (nothing stored) no notification of it is sent",
+    stream: both(
+      answering(publishTo("storage:bookmarks"), (el) => (isResult(el) ? errorTo(el, "not-allowed") : "pass")),
+      { element: (el) => (eventItems(el)?.attrs.node === "storage:bookmarks" ? "drop" : "pass") },
+    ),
+  },
 ];
 
 /** XEP-0223, XEP-0402, XEP-0048: what a correct server may do differently; no verdict may change. */
@@ -282,6 +296,20 @@ export const VARIATIONS: Variation[] = [
     fault: when(
       (el) => isResult(el) && pubsubOf(el)?.getChild("publish")?.attrs.node === "urn:xmpp:bookmarks:1",
       (el) => changed(el, (c) => void c.remove("pubsub", PUBSUB)),
+    ),
+  },
+  {
+    // Twenty-third audit: bmlegacy-notify-private asked that a contact's items request be answered (an error or a
+    // result without the item), so a server that leaves it unanswered (Prosody 0.12 across servers) warned
+    // BMLEGACY-PRIVATE-01, which it keeps (the contact "gets neither the items nor an event notification"): warn ->
+    // pass. The missing answer breaks RFC 6120 §8.2.3, which the IQ cases judge, not this family's rules. Applied by
+    // bench/try-case.ts only (stream): the answer (an error from the owner's bare JID) does not name the node.
+    id: "bmlegacy-contact-items-unanswered",
+    description: "another account's items request for the owner's 'storage:bookmarks' node gets no answer at all: no item reaches the contact (XEP-0048 §3 with XEP-0223: the data stays the owner's)",
+    fault: () => "pass",
+    stream: answering(
+      (el, ctx) => itemsRequest(el) && toOtherAccount(el, ctx) && pubsubOf(el)?.getChild("items")?.attrs.node === "storage:bookmarks",
+      () => "drop",
     ),
   },
   {

@@ -212,7 +212,38 @@ const afterAuth = (r: BoshRequest) => {
   return r.sid !== undefined && authenticated.has(r.sid);
 };
 
+/** A request that goes with another Content-Type than XML's (text/xml or application/xml, any parameters). */
+const notXmlTyped = (r: BoshRequest) => !/^\s*(text|application)\/xml\s*(;|$)/i.test(r.headers["content-type"] ?? "text/xml");
+const refusedBody = (sid: string) => `<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='bad-request' sid='${sid}'/>`;
+
 export const BOSH_FAULTS: BoshFaultDef[] = [
+  {
+    // Twenty-third audit: bosh-content-type-ignored posted only application/octet-stream, not the two Content-Types
+    // XEP-0124 §5 names for a constrained client. A connection manager on an HTTP stack that reads a form-encoded POST
+    // as form parameters sees an empty request and answers 400: it passed, and now warns (the form-urlencoded cell).
+    id: "bosh-content-type-form-refused",
+    requirements: ["BOSH-HTTP-04"],
+    cases: ["bosh-content-type-ignored"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) =>
+        r.creation && /^\s*application\/x-www-form-urlencoded/i.test(r.headers["content-type"] ?? "")
+          ? { status: 400, headers: { "content-type": "text/plain; charset=utf-8" }, text: "Bad Request" }
+          : a,
+    },
+  },
+  {
+    // Twenty-third audit: bosh-content-type-ignored took any answer with a 'sid' for a session. A connection manager
+    // that refuses a creation request of another Content-Type with a terminal bad-request (§17.2) naming a sid passed,
+    // and now warns (every cell).
+    id: "bosh-content-type-refused-with-sid",
+    requirements: ["BOSH-HTTP-04"],
+    cases: ["bosh-content-type-ignored"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) => (r.creation && notXmlTyped(r) ? { ...a, status: 200, text: refusedBody(/\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2] ?? "x1") } : a),
+    },
+  },
   {
     id: "bosh-content-type-other",
     requirements: ["BOSH-CT-02"],

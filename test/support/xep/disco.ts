@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { caseOf, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -113,6 +113,16 @@ export const FAULTS: FaultDef[] = [
     requirements: ["DISCO-ITEMS-01"],
     description: "the server's disco#items lists an item without 'jid'",
     fault: editQuery(ITEMS, (q) => void q.cnode(xml("item", { name: "no address" }))),
+  },
+  {
+    // Twenty-third audit: disco-items-server (and disco-items-own-account) took only an item with no 'jid' at all for
+    // one without "a 'jid' attribute specifying the JID of the item" (XEP-0030 §4.1): an empty 'jid', which specifies
+    // no JID (RFC 7622 §3.2: no domainpart), passed. Both now fail on it.
+    id: "disco.items.item-empty-jid",
+    area: "disco",
+    requirements: ["DISCO-ITEMS-01"],
+    description: "the server's disco#items lists an item whose 'jid' is empty",
+    fault: editQuery(ITEMS, (q) => void q.cnode(xml("item", { jid: "" }))),
   },
   {
     id: "disco.items.item-with-text",
@@ -366,6 +376,25 @@ export const VARIATIONS: Variation[] = [
         items.length > 0 &&
         items.every((i) => String(i.attrs.jid ?? "").startsWith(`${from}/`) && i.attrs.node === undefined);
       return denied ? [errorReply(el, "forbidden")] : "pass";
+    },
+  },
+  {
+    // Twenty-third audit: caps-processing-query decided the server's disco#info query of an unknown 'ver' by a
+    // barrier, so a server that asks only once a lookup of its own cache came back (XEP-0115 §8.2 RECOMMENDS caching
+    // "across presence sessions") failed CAPS-PROC-01 and -04 (MUST) when the query came after the barrier's pings
+    // (fail -> pass: the query is now waited for up to the timeout). Applied by bench/try-case.ts only (stream): the
+    // PEP cases' notifications, which follow what the server learns from the query, would come later as well.
+    id: "caps-query-delayed",
+    description:
+      "the server's disco#info query of a resource's caps leaves 300 ms after the server made it (XEP-0115 §5.4: the entity \"MUST process the 'ver'\", at no set time; §8.2: a cache \"across presence sessions\" may be looked up first)",
+    fault: () => "pass",
+    stream: {
+      element: (el, ctx) => {
+        if (!capsQuery(el)) return "pass";
+        const copy = copyOf(el);
+        setTimeout(() => ctx.conn.deliver(copy), 300).unref();
+        return "drop";
+      },
     },
   },
   {

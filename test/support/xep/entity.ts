@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, changed, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
-import type { StreamFault } from "../fault-proxy.ts";
+import type { Fault, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PING = "urn:xmpp:ping";
@@ -82,6 +82,25 @@ function pingAnsweredForResource(): StreamFault {
   };
 }
 
+/**
+ * Twenty-third audit: a server that pings its users' connected resources itself (XEP-0199 §4.1, "pinging a connected
+ * client"), here just as another user pings that account: when it answers a ping to the account's bare JID on its
+ * behalf (an empty result from that bare JID), and, seen on what clients send (`stream`), when a ping comes for a
+ * resource of it that is not connected. Its pings come from its domain, with ids of its own.
+ */
+let keepalives = 0;
+const keepalive = (account: string, peers: ProxiedConnection[]) => {
+  const domain = account.split("@")[1];
+  for (const p of peers.filter((x) => x.jid?.split("/")[0] === account))
+    p.deliver(xml("iq", { type: "get", from: domain, to: p.jid, id: `s2c-keepalive-${++keepalives}` }, xml("ping", { xmlns: PING })));
+};
+const keepaliveOnPong: Fault = (el, { conn, peers }) => {
+  const from = String(el.attrs.from ?? "");
+  const pong = el.name === "iq" && el.attrs.type === "result" && el.children.every((c) => typeof c === "string") && from.includes("@") && !from.includes("/");
+  if (pong && from !== conn.jid?.split("/")[0]) keepalive(from, peers());
+  return "pass";
+};
+
 /** XEP-0199, XEP-0092, XEP-0012, XEP-0202: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -108,6 +127,24 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PING-DISCO-01"],
     description: "the server answers pings but its disco#info does not list urn:xmpp:ping",
     fault: withoutFeature(PING),
+  },
+  {
+    // Twenty-third audit: the positive control of ping-user-bare and ping-user-no-resource, whose 'receives nothing'
+    // now leaves out the server's own pings (entity-ping-server-keepalive): a ping routed from the pinger still warns.
+    id: "entity.ping.delivered-to-resources",
+    area: "entity",
+    requirements: ["PING-BARE-01", "PING-SEC-01"],
+    description:
+      "a ping to another user's bare JID, or to a full JID of that user with no connected resource, is also handed to the user's connected resources, from the pinger's full JID (the server's own answer still comes)",
+    stream: {
+      fromClient: (el, { conn, peers }) => {
+        const to = String(el.attrs.to ?? "");
+        const account = to.split("/")[0];
+        if (el.name !== "iq" || el.attrs.type !== "get" || !el.getChild("ping", PING) || !account.includes("@") || account === conn.jid?.split("/")[0]) return;
+        if (to.includes("/") && peers().some((p) => p.jid === to)) return;
+        for (const p of peers().filter((x) => x.jid?.split("/")[0] === account)) p.deliver(xml("iq", { type: "get", from: conn.jid, to: p.jid, id: el.attrs.id }, xml("ping", { xmlns: PING })));
+      },
+    },
   },
   {
     id: "entity.version.no-name",
@@ -349,6 +386,23 @@ export const FAULTS: FaultDef[] = [
 
 /** The four XEPs: what a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-third audit: ping-user-bare and ping-user-no-resource took any ping at bob/b1 for alice's, delivered;
+    // the server's own keepalive warned them. Now only a ping from another address than the domain counts.
+    id: "entity-ping-server-keepalive",
+    description:
+      'the server pings a user\'s connected resources from its domain when another user pings that account (XEP-0199 §4.1: a server tests "the viability of the underlying stream connection by pinging a connected client")',
+    fault: keepaliveOnPong,
+    stream: {
+      fromClient: (el, { conn, peers }) => {
+        const to = String(el.attrs.to ?? "");
+        const account = to.split("/")[0];
+        if (el.name !== "iq" || el.attrs.type !== "get" || !el.getChild("ping", PING) || !to.includes("/") || !account.includes("@")) return;
+        if (account === conn.jid?.split("/")[0] || peers().some((p) => p.jid === to)) return;
+        keepalive(account, peers());
+      },
+    },
+  },
   {
     id: "entity-version-no-os",
     description: 'the server\'s software version leaves <os/> out (XEP-0092 §2: "This element is OPTIONAL in a result")',

@@ -41,6 +41,9 @@ const noteDuring = (el: Element, ctx: FaultContext) => {
 /** The server's elements, noting where a SASL2 exchange ended. */
 const noteEnd = (el: Element, ctx: FaultContext) => void ((isSasl2(el, "success") || isSasl2(el, "failure")) && sasl2Ended.add(ctx.conn));
 
+/** A replaced session's end: the <conflict/> stream error Prosody and ejabberd send it. */
+const conflictError = (el: Element) => el.getName() === "error" && el.getNS() === STREAM && Boolean(el.getChild("conflict"));
+
 const onElement = (edit: (el: Element, ctx: FaultContext) => ReturnType<NonNullable<StreamFault["element"]>>): StreamFault => ({ fromClient: noteSasl2, element: edit });
 
 /** Stream features holding the child `find` picks, changed by `edit` (the child, then the features); others pass. */
@@ -660,6 +663,36 @@ export const FAULTS: FaultDef[] = [
     stream: unadvertised("fast", FAST),
   },
   {
+    // Twenty-third audit: fast-feature now counts any listed mechanism that names no channel binding for
+    // FAST-FEATURE-05 (variation login.fast.none-as-plain); this is the rule's control, a list whose every mechanism
+    // binds a channel (HT-*-ENDP, -EXPR, -UNIQ): warn on the old file and the new.
+    id: "login.fast.channel-binding-only",
+    area: "login",
+    requirements: ["FAST-FEATURE-05"],
+    description: "the FAST feature lists only mechanisms with channel binding: its HT-*-NONE left out (HT-SHA-256-EXPR added where none other is left)",
+    stream: editFeature(
+      (f) => inlineOf(f)?.getChild("fast", FAST),
+      (fast) => {
+        fast.children = fast.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || !/-NONE$/.test(x.getText().trim()));
+        if (!fast.getChild("mechanism")) fast.c("mechanism").t("HT-SHA-256-EXPR");
+      },
+    ),
+  },
+  {
+    // Twenty-third audit: fast-advertised-where-supported asked for a token of HT-SHA-256-NONE only, and XEP-0484
+    // §3.1 names no mechanism a server must support, so a server whose hidden FAST issues tokens of other mechanisms
+    // passed FAST-FEATURE-01 (adhoc: an -EXPR-only server). Its cells now ask for each HT-SHA-256 variant: pass -> fail.
+    id: "login.fast.unadvertised-none-withheld",
+    area: "login",
+    requirements: ["FAST-FEATURE-01"],
+    description: "the server does not advertise FAST in SASL2's <inline/> and issues tokens of its other mechanisms only: a request for an HT-SHA-256-NONE token gets a <success/> without one",
+    stream: onElement((el, ctx) => {
+      if (isFeatures(el) && inlineOf(el)?.getChild("fast", FAST)) return changed(el, (c) => without(inlineOf(c)!, "fast", FAST));
+      const mechanism = asked(ctx)?.getChild("request-token", FAST)?.attrs.mechanism;
+      return isSasl2(el, "success") && el.getChild("token", FAST) && mechanism === "HT-SHA-256-NONE" ? changed(el, (c) => without(c, "token", FAST)) : "pass";
+    }),
+  },
+  {
     id: "login.fast.rotation-invalidates",
     area: "login",
     requirements: ["FAST-ROTATE-01"],
@@ -818,21 +851,22 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
-    // Twenty-first audit (sibling of sasl2-other-traffic): bind2-replaces-earlier-session judged XEP-0386 §3.2's
-    // "terminate any earlier sessions" by a 'one of' whose stream-error alternative held on the error element alone,
-    // so a server that sends the earlier session a conflict stream error and keeps its stream and connection open
-    // passed BINDTWO-TERM-01. The case now requires the connection closed ('receives disconnect'): pass -> warn.
-    id: "login.bind2.replaced-session-kept-open",
+    // Twenty-third audit: bind2-replaces-earlier-session now takes a stream error, a closing tag or a close as the
+    // earlier session's end (RFC 6120 §4.9.1.1: "Stream-level errors are unrecoverable."), so the positive control is
+    // a server that sends the earlier session none of them: its <conflict/> stream error taken away, no closing tag,
+    // the connection kept open and silent. Old and new file: warn BINDTWO-TERM-01 (the rule's control, both ways).
+    id: "login.bind2.earlier-session-kept",
     area: "login",
     requirements: ["BINDTWO-TERM-01"],
-    description: "a SASL2 session replaced by a later one gets a <conflict/> stream error but no closing stream tag, and its connection stays open",
+    description: "a SASL2 session replaced by a later one gets no stream error and no closing stream tag, and its connection stays open",
     stream: (() => {
       const kept = new Set<number>();
       return {
         fromClient: noteSasl2,
         element: (el: Element, ctx: FaultContext) => {
-          if (usedSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM && el.getChild("conflict")) kept.add(ctx.conn.id);
-          return "pass";
+          if (!usedSasl2.has(ctx.conn) || el.getName() !== "error" || el.getNS() !== STREAM || !el.getChild("conflict")) return "pass";
+          kept.add(ctx.conn.id);
+          return "drop";
         },
         close: (ctx: FaultContext) => (kept.has(ctx.conn.id) ? "" : "</stream:stream>"),
         holdOpen: (ctx: FaultContext) => kept.has(ctx.conn.id),
@@ -869,6 +903,56 @@ export const FAULTS: FaultDef[] = [
 ];
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-third audit: fast-feature counted only HT-*-NONE as "a mechanism without channel binding", so a server
+    // listing another compatible token mechanism without channel binding (XEP-0484 §3.1 names the HT draft's as "A
+    // set of compatible mechanisms", not the only one) warned FAST-FEATURE-05 (adhoc: EXPR and PLAIN). Any listed
+    // name that names no channel binding now counts: warn -> pass (Prosody 13, whose HT-SHA-256-NONE this replaces).
+    id: "login.fast.none-as-plain",
+    description:
+      'the FAST feature lists its channel-binding HT mechanisms and PLAIN (carrying the token: one round trip, no channel binding) instead of HT-SHA-256-NONE (XEP-0484 §3.1: "These mechanisms MUST support authenticating with a token (instead of a password) and MUST result in success or failure within a single round-trip.")',
+    fault: () => "pass",
+    stream: editFeature(
+      (f) => inlineOf(f)?.getChild("fast", FAST),
+      (fast) => {
+        fast.children = fast.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || !/-NONE$/.test(x.getText().trim()));
+        fast.c("mechanism").t("PLAIN");
+      },
+    ),
+  },
+  {
+    // Twenty-first audit (sibling of sasl2-other-traffic) made this a fault: bind2-replaces-earlier-session required
+    // the earlier connection closed. Twenty-third audit: XEP-0386 §3.2 asks the server to "terminate any earlier
+    // sessions", and a stream error ends one (RFC 6120 §4.9.1.1: "Stream-level errors are unrecoverable."); the
+    // closing tag and the TCP close after it are RFC 6120's framing, not this rule. The case now takes the stream
+    // error as the session's end: warn -> pass (Prosody 13, whose closing tag and TCP close this takes away).
+    id: "login.bind2.replaced-session-kept-open",
+    description:
+      'a SASL2 session replaced by a later one gets a <conflict/> stream error but no closing stream tag, and its connection stays open (XEP-0386 §3.2: "the server SHOULD terminate any earlier sessions from the same client"; the stream error ends the session)',
+    fault: () => "pass",
+    stream: (() => {
+      const kept = new Set<number>();
+      return {
+        fromClient: noteSasl2,
+        element: (el: Element, ctx: FaultContext) => {
+          if (usedSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM && el.getChild("conflict")) kept.add(ctx.conn.id);
+          return "pass";
+        },
+        close: (ctx: FaultContext) => (kept.has(ctx.conn.id) ? "" : "</stream:stream>"),
+        holdOpen: (ctx: FaultContext) => kept.has(ctx.conn.id),
+      };
+    })(),
+  },
+  {
+    // Twenty-third audit: with the stream error taken as the earlier session's end, the case's 'one of' also takes a
+    // TCP close with neither a stream error nor a closing tag ('receives disconnect' as an alternative): pass -> pass
+    // (disconnected; Prosody 13, whose <conflict/> and closing tag this turns into the close).
+    id: "login.bind2.replaced-session-cut",
+    description:
+      'a SASL2 session replaced by a later one has its TCP connection closed, with no stream error and no closing stream tag before it (XEP-0386 §3.2: "the server SHOULD terminate any earlier sessions from the same client", and names no way)',
+    fault: () => "pass",
+    stream: onElement((el) => (conflictError(el) ? "disconnect" : "pass")),
+  },
   {
     // Twenty-second audit: sasl2-authzid-normalized sent only the upper-cased authorization string and warned on any
     // <failure/>, so a server that refuses every non-empty authorization string, the account's own exact bare JID too

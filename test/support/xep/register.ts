@@ -106,6 +106,26 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Twenty-third audit (2026-11-26): register-form's and register-form-any-server's 'redirect' alternative asked for
+    // a <query/> holding an <instructions/>, a subset match, so instructions beside legacy fields without <username/>
+    // were taken as §3.1's "an <instructions/> element only" (IBR-FORM-01 and IBR-FORM-03 pass), though the same
+    // fields without the instructions fail IBR-FORM-01. The redirect's query is now xc:children='only:instructions':
+    // this form fails IBR-FORM-01 in both cases (pass -> fail).
+    id: "register.form-instructions-without-username",
+    area: "register",
+    requirements: ["IBR-FORM-01"],
+    description: "the registration form before authentication holds <instructions/>, <password/> and <email/>: legacy fields with no <username/>, and no redirect (instructions only)",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+        (el) =>
+          changed(el, (c) => {
+            c.getChild("query", REGISTER)!.children = [xml("instructions", {}, "Choose a password and give your email address."), xml("password"), xml("email")];
+          }),
+      ),
+    },
+  },
+  {
     id: "register.registered-missing",
     area: "register",
     requirements: ["IBR-REGD-01"],

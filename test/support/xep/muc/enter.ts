@@ -1071,6 +1071,17 @@ export const VARIATIONS: Variation[] = [
         : "pass",
   },
   {
+    // Twenty-third audit: muc-admin-member-revoke-refused-entry (and muc-admin-ban-domain, its sibling) asserted
+    // the refusal's 'from' as the occupant JID asked for, at MUST (SHOULD). Through this variation the old file
+    // failed the first on Prosody 13 (MUC-ADMIN-MLIST-07) and warned the second on ejabberd 23.01 (MUC-ADMIN-BAN-10);
+    // the fixed cases take the error from any address and pass.
+    id: "muc.var.presence-error-from-room",
+    description:
+      "a room's presence errors come from its bare JID, not from the occupant JID the refused presence was sent to (RFC 6120 §8.3.1: the error \"SHOULD simply swap the 'from' and 'to' addresses\"; XEP-0045's refusals name only the condition)",
+    fault: (el, ctx) =>
+      el.name === "presence" && isError(el) && isMucAddress(fromOf(el)) && fromOf(el).includes("/") && !isSetup(ctx) ? changed(el, (c) => (c.attrs.from = bareOf(fromOf(el)))) : "pass",
+  },
+  {
     id: "muc.var.subject-without-type",
     description: "the subject a room sends carries no 'type' (XEP-0045 §7.2.15 describes the message by its <subject/> and no <body/>; its type is not fixed)",
     fault: (el) => (isSubject(el) && el.attrs.type !== undefined ? changed(el, (c) => delete c.attrs.type) : "pass"),

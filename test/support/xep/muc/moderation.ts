@@ -653,6 +653,20 @@ export const FAULTS: FaultDef[] = [
     description: "a moderator list change with several items is answered with a result, but its last item is not applied: the moderator list asked afterwards does not name it",
     stream: lastOfListNotApplied("moderator"),
   },
+  {
+    // Twenty-third audit (2026-11-26): muc-mod-voice-list-modify judged §8.5's "to all occupants" at gina, bob and
+    // carol but not at alice, the moderator who sent the change and an occupant too: a room that broadcasts a role
+    // change to everybody but its actor passed it. The fixed case (alice receives all of, since: action) fails
+    // MUC-MOD-VLIST-03 and MUC-ROLE-07; so do the siblings of the same step shape changed with it
+    // (muc-admin-moderator-list-modify: MUC-ADMIN-MOD-08; muc-mod-voice-revoke: MUC-MOD-VOICE-05;
+    // muc-admin-moderator-grant: MUC-ADMIN-MOD-02; muc-admin-moderator-revoke: MUC-ADMIN-MOD-04), which passed it.
+    id: "muc.role.actor-not-told",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-03", "MUC-ADMIN-MOD-08", "MUC-MOD-VOICE-05", "MUC-ADMIN-MOD-02", "MUC-ADMIN-MOD-04"],
+    description:
+      "the occupant who made a role change (a voice or moderator grant or revocation, a voice or moderator list change) is left out of its broadcast: every other occupant gets the affected occupant's presence with the new role",
+    stream: roleActorNotTold(),
+  },
   // §9.1, §9.2 bans and the ban list
   {
     id: "muc.ban.no-result",
@@ -1102,6 +1116,19 @@ export const FAULTS: FaultDef[] = [
       "a ban of a domain removes every occupant of that domain as it is made, those with an affiliation of their own (a member, an admin, the owner) too: the domain is matched before the user's bare JID",
     stream: domainBanRemovesEveryone(),
   },
+  {
+    // Twenty-third audit (2026-11-26), the auditor's behaviour for a finding disputed: muc-admin-member-revoke-refused-entry
+    // judges bob's entry with no after: on the revocation's result, but that result is judged at MUST
+    // (MUC-ADMIN-MEMBER-04) and a failed MUST ends the case, so a room that refuses the revocation and keeps bob a
+    // member fails MEMBER-04 alone (MLIST-07 and DENY-04 not-reached; muc-admin-mlist-membersonly likewise),
+    // case and requirement verdicts the same on the old and the new file (Prosody 13).
+    id: "muc.member.revoke-refused-kept",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-04"],
+    description:
+      "the case's own revocation of membership (an item with affiliation none and a 'jid') is answered with <not-allowed/> and the user stays a member: no presence announces the change, and the user's later entry is admitted as a member",
+    stream: revokeRefusedKept(),
+  },
 ];
 
 /**
@@ -1120,6 +1147,28 @@ function banActorNotTold(): StreamFault {
     },
     element: (el, ctx) =>
       occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "301") && !hasStatus(el, "110") && actors.get(ctx.conn.id)?.has(bare(str(el.attrs.from))) ? "drop" : "pass",
+  };
+}
+
+/**
+ * §5.1.3, §8.3-§8.5, §9.6-§9.8: a role change is broadcast to every occupant but the one who made it: the available
+ * presences from an occupant JID whose role a connection's muc#admin set changed, carrying that new role, never
+ * reach that connection (the affected occupant's own, with status code 110, still do).
+ */
+function roleActorNotTold(): StreamFault {
+  const changes = new Map<number, Set<string>>(); // connection -> "occupant-JID role" of the changes it asked for
+  return {
+    fromClient: (el, ctx) => {
+      const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+      const room = bare(str(el.attrs.to));
+      for (const i of itemsOf(q)) {
+        if (i.attrs.role === undefined || i.attrs.nick === undefined) continue;
+        const mine = changes.get(ctx.conn.id) ?? new Set<string>();
+        changes.set(ctx.conn.id, mine.add(`${room}/${str(i.attrs.nick)} ${str(i.attrs.role)}`));
+      }
+    },
+    element: (el, ctx) =>
+      occupantPresence(el) && el.attrs.type === undefined && !hasStatus(el, "110") && changes.get(ctx.conn.id)?.has(`${str(el.attrs.from)} ${str(itemOf(el)?.attrs.role)}`) ? "drop" : "pass",
   };
 }
 
@@ -1190,6 +1239,41 @@ function ownGrantRefused(affiliation: string): StreamFault {
       if (action !== "pass") return action;
       const unannounced = occupantPresence(el) && el.attrs.type === undefined && rooms.has(bare(str(el.attrs.from))) && itemOf(el)?.attrs.affiliation === affiliation;
       return unannounced && !harnessSession(ctx.conn.jid) ? "drop" : "pass";
+    },
+  };
+}
+
+/**
+ * Twenty-third audit (2026-11-26): a room that refuses an owner's revocation of membership and keeps the member. The
+ * proxy cannot keep the server from applying it, so it hides the change: the result becomes <not-allowed/>, the
+ * room's presences giving a revoked user affiliation none are dropped, and that user's later refusal by the room
+ * (a presence error) becomes his self-presence as a member (status 110, role participant).
+ */
+function revokeRefusedKept(): StreamFault {
+  const request = casesOwn(adminSet((items) => items.every((i) => i.attrs.affiliation === "none" && i.attrs.jid !== undefined)));
+  const refused = answering(request, (answer): FaultAction => (answer.attrs.type === "result" ? [errorInstead(answer, "not-allowed")] : "pass"));
+  const kept = new Set<string>(); // "room user@domain"
+  return {
+    fromClient: (el, ctx) => {
+      refused.fromClient!(el, ctx);
+      if (request(el, ctx)) for (const i of itemsOf(adminQuery(el, "set"))) kept.add(`${bare(str(el.attrs.to))} ${bare(str(i.attrs.jid))}`);
+    },
+    element: (el, ctx) => {
+      const action = refused.element!(el, ctx);
+      if (action !== "pass" || harnessSession(ctx.conn.jid)) return action;
+      const room = bare(str(el.attrs.from));
+      if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && kept.has(`${room} ${bare(str(itemOf(el)?.attrs.jid))}`)) return "drop";
+      if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && hasStatus(el, "321") && [...kept].some((k) => k.startsWith(`${room} `))) return "drop";
+      if (el.name === "presence" && el.attrs.type === "error" && atService(room) && kept.has(`${room} ${bare(str(ctx.conn.jid))}`)) {
+        const self = new Element("presence", { from: str(el.attrs.from), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+        self
+          .c("x", { xmlns: MUC_USER })
+          .c("item", { affiliation: "member", role: "participant", jid: str(ctx.conn.jid) })
+          .up()
+          .c("status", { code: "110" });
+        return [self];
+      }
+      return "pass";
     },
   };
 }

@@ -836,6 +836,26 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-third audit: muc-affiliation-list-items and muc-ban-list-items judged MUC-IQ-09's "the 'jid' attribute
+    // (with the value set to the bare JID)" only on the listed users' items and as a 'jid' being there at all: an
+    // extra item with an empty 'jid' passed (as disco-items-server's did, XEP-0030 §4.1). Both now fail on it.
+    id: "muc.iq.affiliation-list-empty-jid",
+    area: "muc",
+    requirements: ["MUC-IQ-09"],
+    description: "an affiliation list (members, admins, owners, outcasts) holds, beside its users' items, an item of that affiliation whose 'jid' is empty",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation !== undefined,
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) => {
+              const q = c.getChild("query", MUC_ADMIN);
+              const affiliation = q?.getChild("item")?.attrs.affiliation;
+              if (q && affiliation) q.cnode(xml("item", { affiliation, jid: "" }));
+            })
+          : "pass",
+    ),
+  },
+  {
     id: "muc.iq.affiliation-list-with-role",
     area: "muc",
     requirements: ["MUC-IQ-10", "MUC-IQ-12"],
@@ -1759,6 +1779,28 @@ const refusedArchives = archiveRefused();
 
 export const VARIATIONS: Variation[] = [
   {
+    // Twenty-third audit: muc-create-new-room took a refused creation only from the occupant JID asked for (the
+    // 'restricted' alternative, MUC-CREATE-02 at MUST): through this variation the old case matched no alternative
+    // on Prosody 13 and failed MUC-CREATE-02; the fixed one takes 'restricted' and passes. A stream variation, so only bench/try-case.ts
+    // applies it: in the runs of every variation at once each case that creates a room would skip on it.
+    id: "muc.var.creation-restricted-from-room",
+    description:
+      "the service restricts room creation and refuses a join that would create a room with <not-allowed/> from the room's bare JID (XEP-0045 §10.1.1: \"The privilege to create rooms MAY be restricted to certain users\"; RFC 6120 §8.3.1 swaps an error's addresses only at SHOULD); the room the server did create stays hidden from the client",
+    fault: () => "pass",
+    stream: {
+      element: (el, ctx) =>
+        !isHarness(ctx) && occupantPresence(el) && isSelf(el) && hasCode(el, "201") && !unavailable(el)
+          ? [
+              xml(
+                "presence",
+                { type: "error", from: bare(fromOf(el)), ...(el.attrs.to !== undefined && { to: el.attrs.to }) },
+                xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })),
+              ),
+            ]
+          : "pass",
+    },
+  },
+  {
     id: "muc.var.iq-error-type-and-text",
     description: "a room's IQ errors carry another error type, a 'by' and a <text/> (XEP-0045 §10.2, §10.9, XEP-0410 §3.2 and XEP-0313 §8.1 name the condition; the examples' types are one form)",
     fault: (el) =>
@@ -1879,6 +1921,8 @@ export const VARIATIONS: Variation[] = [
     // Nineteenth audit (2026-11-25): mam-muc-with and mam-muc-forwarded (and occid-message, -history, -archive and
     // -replaced) kept the service's default moderation, so where rooms are moderated by default the unaffiliated
     // senders were visitors and the rule was never judged (or failed).
+    // Twenty-third audit (2026-11-26): muc-xml-lang-kept kept the default configuration too, so bob's refused message
+    // warned on MUC-I18N-01 though the room followed the text; its room is now unmoderated (warn -> pass).
     id: "muc.var.moderated-by-default",
     description:
       "rooms are moderated unless their configuration turns it off, and an unaffiliated user enters a moderated room as a visitor whose groupchat messages are refused with <forbidden/> and not archived (XEP-0045 §10.1.3: the default configuration is the service's; §5.1.2's table; XEP-0313 §6.1.2: \"apart from those messages that the room rejects\"); applied only where what clients send is seen (bench/try-case.ts)",

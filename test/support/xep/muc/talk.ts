@@ -131,6 +131,34 @@ function resultOnlyToFirstAsker(type: string, condition: string): StreamFault {
 }
 
 /**
+ * §7.10 broken: a room accepts the first user's registration (a submission answered with a result) and then answers
+ * every other user's registration request, get or set, with <service-unavailable/> as if it had none.
+ */
+function unsupportedAfterFirstRegistrant(): StreamFault {
+  const registrant = new Map<string, string>(); // room -> the bare JID whose registration it accepted
+  const pending = new Map<string, { room: string; who: string; submit: boolean }>(); // "connection id" -> request
+  return {
+    fromClient: (el, { conn }) => {
+      if (!asksRegistration(el) || !conn.jid || harnessSession(conn.jid)) return;
+      pending.set(`${conn.id} ${str(el.attrs.id)}`, { room: bare(el.attrs.to), who: bare(conn.jid), submit: el.attrs.type === "set" });
+    },
+    element: (el, { conn }) => {
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const key = `${conn.id} ${str(el.attrs.id)}`;
+      const request = pending.get(key);
+      if (!request) return "pass";
+      pending.delete(key);
+      const first = registrant.get(request.room);
+      if (first === undefined) {
+        if (request.submit && el.attrs.type === "result") registrant.set(request.room, request.who);
+        return "pass";
+      }
+      return first === request.who ? "pass" : [errorAnswer(el, "cancel", "service-unavailable")];
+    },
+  };
+}
+
+/**
  * The occupant JIDs each connection holds, from the presences a room sends it about itself (status code 110):
  * an available one enters, an unavailable one leaves.
  */
@@ -302,6 +330,9 @@ function refusedSubjectApplied(): StreamFault {
 export const FAULTS: FaultDef[] = [
   // §7.4: groupchat messages.
   {
+    // Twenty-third audit (2026-11-26): muc-xml-lang-kept judged MUC-I18N-01 alone on alice's copy of bob's message, so
+    // a room that reflects nothing to the other occupants warned on the xml:lang rule and broke §7.4's MUST unjudged;
+    // alice's copy now proves MUC-MSG-01 at MUST with the xml:lang as an also: (warn -> fail, MUC-I18N-01 not-reached).
     id: "muc.msg.not-reflected-to-others",
     area: "muc",
     requirements: ["MUC-MSG-01"],
@@ -373,6 +404,9 @@ export const FAULTS: FaultDef[] = [
     // Twenty-first audit (2026-11-25): muc-msg-extended and muc-msg-stable-id-feature waited for the sender's entry as
     // set-up and judged his reflection at MUST (MUC-MSG-01), though that he has voice is only §5.1.2's SHOULD: a room
     // that seats him as a visitor and refuses his message, as §7.4 requires, failed MUC-MSG-01; now MUC-ROLE-06 warns.
+    // Twenty-third audit (2026-11-26): muc-xml-lang-kept, the same shape, charged the refused message to MUC-I18N-01
+    // (warn); bob's self-presence with role participant now proves MUC-ROLE-06 first (warn on MUC-ROLE-06, the
+    // message and MUC-I18N-01 not reached).
     id: "muc.msg.unaffiliated-visitor",
     area: "muc",
     requirements: ["MUC-ROLE-06"],
@@ -731,6 +765,18 @@ export const FAULTS: FaultDef[] = [
     stream: resultOnlyToFirstAsker("cancel", "service-unavailable"),
   },
   {
+    // Twenty-third audit (2026-11-26): muc-reg-conflict's registered cell took <service-unavailable/> ("If the room or
+    // service does not support registration") for eve's request from the room that had just accepted dave's
+    // registration and told him he was registered, crediting MUC-REG-10: the old case passes this room, the fixed one
+    // (that cell offers only the form, <registered/> and <not-allowed/>) fails MUC-REG-04, -05 and -07.
+    id: "muc.reg.others-told-unsupported-after-registrant",
+    area: "muc",
+    requirements: ["MUC-REG-04", "MUC-REG-10"],
+    description:
+      "once a room has accepted one user's registration, it tells every other user asking for its registration requirements, or registering, that it has no registration (<service-unavailable/>)",
+    stream: unsupportedAfterFirstRegistrant(),
+  },
+  {
     id: "muc.reg.request-unanswered",
     area: "muc",
     requirements: ["MUC-REG-04", "MUC-REG-05", "MUC-REG-07", "MUC-REG-10"],
@@ -974,6 +1020,41 @@ function wrongTypeRejected(condition: string): StreamFault {
   };
 }
 
+/**
+ * A service that reserves each user's localpart as its nickname (§7.12): the x-roomuser-item node names it for a user
+ * the room knows no nickname of, and another user's entry as it is answered with <conflict/>, its admission (every
+ * available presence from that occupant JID) never seen.
+ */
+function localpartReserved(): StreamFault {
+  const asked = new Map<string, string>(); // "connection id" of a reserved-nickname query -> the asker's bare JID
+  const reserved = new Map<string, string>(); // occupant JID -> the bare JID it is reserved for
+  const taken = new Set<string>(); // occupant JIDs another user tried to enter as
+  return {
+    fromClient: (el, { conn }) => {
+      if (!conn.jid || harnessSession(conn.jid)) return;
+      if (asksReservedNick(el)) asked.set(`${conn.id} ${str(el.attrs.id)}`, bare(conn.jid));
+      const owner = el.name === "presence" && el.attrs.type === undefined && el.getChild("x", MUC) ? reserved.get(str(el.attrs.to)) : undefined;
+      if (owner === undefined || owner === bare(conn.jid)) return;
+      taken.add(str(el.attrs.to));
+      const refusal = new Element("presence", { from: str(el.attrs.to), to: conn.jid, type: "error" });
+      refusal.c("x", { xmlns: MUC }).up().c("error", { type: "cancel" }).c("conflict", { xmlns: STANZAS });
+      conn.deliver(refusal);
+    },
+    element: (el, { conn }) => {
+      if (el.name === "presence" && el.attrs.type === undefined && taken.has(str(el.attrs.from))) return "drop";
+      const key = `${conn.id} ${str(el.attrs.id)}`;
+      const who = el.name === "iq" ? asked.get(key) : undefined;
+      if (who === undefined) return "pass";
+      asked.delete(key);
+      const query = el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
+      if (!query || query.getChild("identity")) return "pass";
+      const nick = who.split("@")[0];
+      reserved.set(`${bare(el.attrs.from)}/${nick}`, who);
+      return changed(el, (c) => c.getChild("query", DISCO_INFO)!.c("identity", { category: "conference", type: "text", name: nick }));
+    },
+  };
+}
+
 /** A room's invitation (§7.8.2, §9.5), changed as `edit` says; every other stanza passes. */
 const onInvites =
   (edit: (c: Element) => void): Variation["fault"] =>
@@ -982,6 +1063,18 @@ const onInvites =
 
 /** What XEP-0045 (and XEP-0249) let a service do differently here, which no case of this area may fail on. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-third audit (2026-11-26): muc-resnick-query took every user who never registered for one without a
+    // reserved nickname, so this service, which reserves each user's localpart (§7.12: "A user MAY have a reserved
+    // room nickname, for example through explicit room registration, database integration, or nickname
+    // "lockdown""), failed MUC-RESNICK-05 in both cells; the fixed case takes the nickname it names, shows that
+    // nobody else may enter as it, and passes. Applied only in bench/try-case.ts.
+    id: "muc.var.localpart-reserved",
+    description:
+      'every user has the localpart of its JID reserved as its nickname in every room ("database integration" or nickname "lockdown", XEP-0045 §7.12): the x-roomuser-item node names it, and another user who tries to enter as it is refused with <conflict/> ("If another user attempts to join the room with a nickname reserved by the first user, the service MUST deny entry to the second user and return a <conflict/> error")',
+    fault: () => "pass",
+    stream: localpartReserved(),
+  },
   {
     id: "muc-invite-from-bare",
     description: 'the <invite/> a room sends names the inviter by its bare JID where it gave the full one (§7.8.2: "the bare JID, full JID, or occupant JID of the inviter")',
