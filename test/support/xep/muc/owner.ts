@@ -60,6 +60,10 @@ const submitForm = (el: Element) => {
   const x = ownerQuery(el)?.getChild("x", DATA);
   return x?.attrs.type === "submit" ? x : undefined;
 };
+/** The fields of a configuration form a client (not the harness's set-up) submits to a room; none for anything else. */
+const submittedFields = (el: Element, ctx: FaultContext) => (toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : []);
+/** The data form in a room's result to a muc#owner request (a configuration form, or whatever x it holds). */
+const roomOwnerForm = (el: Element) => (iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined);
 /** The answer to a request, made into an error with this condition (addressed as the server's answer was). */
 function refusal(answer: Element, condition: string, type = "cancel"): Element[] {
   return [
@@ -535,7 +539,7 @@ export const FAULTS: FaultDef[] = [
     description: "a change of the admins or owners through the configuration form is applied without telling the occupants: no presence update for the occupant concerned",
     stream: {
       fromClient: (el, ctx) => {
-        const fields = toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+        const fields = submittedFields(el, ctx);
         if (fields.some((f) => f.attrs.var === "muc#roomconfig_roomadmins" || f.attrs.var === "muc#roomconfig_roomowners")) listsChanged.add(ctx.conn.id);
       },
       element: (el, ctx) => (listsChanged.has(ctx.conn.id) && occupantPresence(el) && !unavailable(el) && !isSelf(el) ? "drop" : "pass"),
@@ -1477,7 +1481,7 @@ export const FAULTS: FaultDef[] = [
       const unapplied = new Set<string>();
       return {
         fromClient: (el, ctx) => {
-          const fields = toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+          const fields = submittedFields(el, ctx);
           if (fields.some((f) => f.attrs.var === "muc#roomconfig_roomsecret" && f.getChildText("value"))) unapplied.add(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`);
         },
         element: (el, ctx) => {
@@ -1504,7 +1508,7 @@ export const FAULTS: FaultDef[] = [
       const unapplied = new Set<string>();
       return {
         fromClient: (el, ctx) => {
-          const fields = toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+          const fields = submittedFields(el, ctx);
           if (fields.some((f) => f.attrs.var === "muc#roomconfig_membersonly" && /^(1|true)$/.test(f.getChildText("value") ?? ""))) unapplied.add(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`);
         },
         element: (el, ctx) => {
@@ -1535,11 +1539,7 @@ export const FAULTS: FaultDef[] = [
       const unchanged = new Set<string>();
       return {
         fromClient: (el, ctx) => {
-          const field = toRoom(el, ctx, "set", "query", MUC_OWNER)
-            ? submitForm(el)
-                ?.getChildren("field")
-                .find((f) => f.attrs.var === FIELD)
-            : undefined;
+          const field = submittedFields(el, ctx).find((f) => f.attrs.var === FIELD);
           if (!field) return;
           const room = bare(toOf(el));
           const value = field.getChildText("value") ?? "";
@@ -1550,7 +1550,7 @@ export const FAULTS: FaultDef[] = [
         element: (el) => {
           const room = bare(fromOf(el));
           if (el.name === "message" && isRoom(fromOf(el)) && unchanged.has(room) && (hasCode(el, "172") || hasCode(el, "173"))) return "drop";
-          const form = iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+          const form = roomOwnerForm(el);
           if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
           return changed(el, (c) => {
             const field = ownerQuery(c)!
@@ -1583,11 +1583,7 @@ export const FAULTS: FaultDef[] = [
       const occupants = new Map<string, Map<number, FaultContext["conn"]>>();
       return {
         fromClient: (el, ctx) => {
-          const field = toRoom(el, ctx, "set", "query", MUC_OWNER)
-            ? submitForm(el)
-                ?.getChildren("field")
-                .find((f) => f.attrs.var === FIELD)
-            : undefined;
+          const field = submittedFields(el, ctx).find((f) => f.attrs.var === FIELD);
           if (field) asked.set(`${ctx.conn.id} ${String(el.attrs.id)}`, { room: bare(toOf(el)), value: /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0" });
         },
         element: (el, ctx) => {
@@ -1607,7 +1603,7 @@ export const FAULTS: FaultDef[] = [
                 conn.deliver(xml("message", { from: change.room, to: conn.jid, type: "groupchat" }, xml("x", { xmlns: MUC_USER }, xml("status", { code: change.value === "1" ? "170" : "171" }))));
             return "pass";
           }
-          const form = iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+          const form = roomOwnerForm(el);
           if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
           return changed(el, (c) =>
             ownerQuery(c)!
@@ -1709,7 +1705,7 @@ function requiredRoomDescription(): StreamFault {
   return both(
     {
       element: (el, ctx) => {
-        const form = !isHarness(ctx) && iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+        const form = !isHarness(ctx) ? roomOwnerForm(el) : undefined;
         if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
         return changed(el, (c) => {
           const field = ownerQuery(c)!
@@ -1722,7 +1718,7 @@ function requiredRoomDescription(): StreamFault {
     },
     answering(
       (el, ctx) => {
-        const fields = toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+        const fields = submittedFields(el, ctx);
         return fields.length > 0 && !fields.some((f) => f.attrs.var === FIELD);
       },
       (answer) => [
@@ -1900,7 +1896,7 @@ export const VARIATIONS: Variation[] = [
     fault: () => "pass",
     stream: {
       element: (el) => {
-        const form = iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined;
+        const form = roomOwnerForm(el);
         if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom")) return "pass";
         return changed(el, (c) => {
           const x = ownerQuery(c)!.getChild("x", DATA)!;
