@@ -223,7 +223,8 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     // as form parameters sees an empty request and answers 400: it passed, and now warns (the form-urlencoded cell).
     id: "bosh-content-type-form-refused",
     requirements: ["BOSH-HTTP-04"],
-    cases: ["bosh-content-type-ignored"],
+    // Only the cell that sends a form-urlencoded body meets this refusal; the other cells rightly pass.
+    cases: ["bosh-content-type-ignored/form-urlencoded"],
     on: ["prosody", "ejabberd"],
     fault: {
       answer: (r, a) =>
