@@ -109,3 +109,22 @@ export function both(a: StreamFault, b: StreamFault): StreamFault {
     },
   };
 }
+
+/**
+ * A stream fault that keeps some connections open: a connection whose server element `marks` picks (a stream
+ * error, say) gets no closing stream tag, and its TCP connection stays open after the server closed its own.
+ * `drop` takes the marking element away too; `fromClient` sees what clients send, as `marks` may need.
+ */
+export function keptOpen(marks: (el: Element, ctx: FaultContext) => boolean, opts: { drop?: boolean; fromClient?: StreamFault["fromClient"] } = {}): StreamFault {
+  const kept = new Set<number>();
+  return {
+    ...(opts.fromClient && { fromClient: opts.fromClient }),
+    element: (el, ctx) => {
+      if (!marks(el, ctx)) return "pass";
+      kept.add(ctx.conn.id);
+      return opts.drop ? "drop" : "pass";
+    },
+    close: (ctx) => (kept.has(ctx.conn.id) ? "" : "</stream:stream>"),
+    holdOpen: (ctx) => kept.has(ctx.conn.id),
+  };
+}

@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import type { FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
-import { changed, type FaultDef } from "../fault-kit.ts";
+import { changed, keptOpen, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
 /**
@@ -29,6 +29,8 @@ const noteSasl2 = (el: Element, ctx: FaultContext) => {
   const to = String(el.attrs.to ?? "");
   if (el.name === "message" && to.includes("@") && !to.includes("/")) toBare.set(to, [...(toBare.get(to) ?? []), el]);
 };
+/** The <conflict/> stream error a SASL2 session gets when a later one replaces it. */
+const replacedConflict = (el: Element, ctx: FaultContext) => usedSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM && Boolean(el.getChild("conflict"));
 
 /** Connections that sent a stanza while their SASL2 exchange was in progress (an <authenticate/>, no <success/> or <failure/> yet). */
 const duringSasl2 = new WeakSet<ProxiedConnection>();
@@ -859,19 +861,7 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["BINDTWO-TERM-01"],
     description: "a SASL2 session replaced by a later one gets no stream error and no closing stream tag, and its connection stays open",
-    stream: (() => {
-      const kept = new Set<number>();
-      return {
-        fromClient: noteSasl2,
-        element: (el: Element, ctx: FaultContext) => {
-          if (!usedSasl2.has(ctx.conn) || el.getName() !== "error" || el.getNS() !== STREAM || !el.getChild("conflict")) return "pass";
-          kept.add(ctx.conn.id);
-          return "drop";
-        },
-        close: (ctx: FaultContext) => (kept.has(ctx.conn.id) ? "" : "</stream:stream>"),
-        holdOpen: (ctx: FaultContext) => kept.has(ctx.conn.id),
-      };
-    })(),
+    stream: keptOpen(replacedConflict, { drop: true, fromClient: noteSasl2 }),
   },
   {
     // Twenty-first audit: sasl2-base64-clean compared the challenge's text trimmed, so base64 on a line of its own
@@ -930,18 +920,7 @@ export const VARIATIONS: Variation[] = [
     description:
       'a SASL2 session replaced by a later one gets a <conflict/> stream error but no closing stream tag, and its connection stays open (XEP-0386 §3.2: "the server SHOULD terminate any earlier sessions from the same client"; the stream error ends the session)',
     fault: () => "pass",
-    stream: (() => {
-      const kept = new Set<number>();
-      return {
-        fromClient: noteSasl2,
-        element: (el: Element, ctx: FaultContext) => {
-          if (usedSasl2.has(ctx.conn) && el.getName() === "error" && el.getNS() === STREAM && el.getChild("conflict")) kept.add(ctx.conn.id);
-          return "pass";
-        },
-        close: (ctx: FaultContext) => (kept.has(ctx.conn.id) ? "" : "</stream:stream>"),
-        holdOpen: (ctx: FaultContext) => kept.has(ctx.conn.id),
-      };
-    })(),
+    stream: keptOpen(replacedConflict, { fromClient: noteSasl2 }),
   },
   {
     // Twenty-third audit: with the stream error taken as the earlier session's end, the case's 'one of' also takes a

@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, keptOpen, when, type FaultDef } from "../fault-kit.ts";
 import type { FaultAction, FaultContext, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 import { REGISTRATION_ID } from "../../../src/accounts/ibr.ts";
@@ -270,22 +270,18 @@ export const FAULTS: FaultDef[] = [
     stream: (() => {
       const removed = new Set<string>();
       const senders = new Set<number>();
-      const kept = new Set<number>();
       const bareOf = (jid: unknown) => String(jid ?? "").split("/")[0];
-      return {
-        fromClient: (el: Element, ctx: FaultContext) => {
-          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", REGISTER)?.getChild("remove") && ctx.conn.jid) {
-            removed.add(bareOf(ctx.conn.jid));
-            senders.add(ctx.conn.id);
-          }
+      return keptOpen(
+        (el, ctx) => el.getName() === "error" && el.getNS() === "http://etherx.jabber.org/streams" && Boolean(ctx.conn.jid) && removed.has(bareOf(ctx.conn.jid)) && !senders.has(ctx.conn.id),
+        {
+          fromClient: (el: Element, ctx: FaultContext) => {
+            if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", REGISTER)?.getChild("remove") && ctx.conn.jid) {
+              removed.add(bareOf(ctx.conn.jid));
+              senders.add(ctx.conn.id);
+            }
+          },
         },
-        element: (el: Element, ctx: FaultContext) => {
-          if (el.getName() === "error" && el.getNS() === "http://etherx.jabber.org/streams" && ctx.conn.jid && removed.has(bareOf(ctx.conn.jid)) && !senders.has(ctx.conn.id)) kept.add(ctx.conn.id);
-          return "pass";
-        },
-        close: (ctx: FaultContext) => (kept.has(ctx.conn.id) ? "" : "</stream:stream>"),
-        holdOpen: (ctx: FaultContext) => kept.has(ctx.conn.id),
-      };
+      );
     })(),
   },
   {
