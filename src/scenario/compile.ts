@@ -60,7 +60,10 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       const own = new Set(step.alternatives.flatMap((a) => a.steps.flatMap((st) => st.requirements ?? [])));
       proves = step.setup ? [] : at(cited(sc.requirements, step));
       const shared = proves.filter((p) => !own.has(p.id));
-      alternatives = step.alternatives.map((a) => ({ name: a.name, proves: [...shared, ...a.steps.flatMap((st) => at(st.requirements ?? [], st.level ?? level))] }));
+      alternatives = step.alternatives.map((a) => {
+        const ends = [...new Set(a.steps.filter((st) => KINDS[st.kind].endsStream).map((st) => st.actor))];
+        return { name: a.name, proves: [...shared, ...a.steps.flatMap((st) => at(st.requirements ?? [], st.level ?? level))], ...(ends.length > 0 && { ends }) };
+      });
     } else if (outcomesOf(step)) {
       proves = step.setup ? [] : at(cited(sc.requirements, step));
       alternatives = outcomesOf(step)!.map((a) => ({ name: a.name, proves: a.requirements ? at(a.requirements) : proves }));

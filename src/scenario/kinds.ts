@@ -34,6 +34,8 @@ export interface KindInfo<K extends Step["kind"]> {
   remote: boolean;
   /** May be an alternative's step inside 'one of' (what only looks at what arrived). */
   inOneOf: K extends ExpectKind ? true : false;
+  /** Expects the server to end the raw connection: once it holds, that end is the case's outcome, not an early close. */
+  endsStream: boolean;
   /** The XML it sends or expects: placeholders and captures are followed, well-formedness checked. */
   xml(step: Step & { kind: K }): string[];
   /** Other text of the step that may hold placeholders (raw bytes, attribute values). */
@@ -87,6 +89,7 @@ const action = {
   stream: false,
   remote: false,
   inOneOf: false,
+  endsStream: false,
   xml: nothing,
   texts: nothing,
   positives: nothing,
@@ -123,6 +126,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     stream: false,
     remote: true,
     inOneOf: true,
+    endsStream: false,
     verbs: { "receives in order": receiveVerb("in-order"), "receives all of": receiveVerb("all-of"), receives: receiveVerb("one") },
     xml: (s) => s.patterns,
     texts: nothing,
@@ -138,6 +142,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     stream: false,
     remote: true,
     inOneOf: false,
+    endsStream: false,
     verbs: {
       "receives one of": {
         value: z.record(
@@ -175,6 +180,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     stream: false,
     remote: true,
     inOneOf: false,
+    endsStream: false,
     verbs: {},
     xml: (s) => [s.pattern],
     texts: nothing,
@@ -190,6 +196,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     stream: false,
     remote: false,
     inOneOf: false,
+    endsStream: false,
     verbs: {
       polls: {
         value: z.strictObject({ ask: xmlString, until: xmlString }),
@@ -216,6 +223,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     stream: false,
     remote: true,
     inOneOf: true,
+    endsStream: false,
     verbs: {
       "receives nothing": {
         value: xmlString.nullable().optional(),
@@ -245,6 +253,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     stream: false,
     remote: true,
     inOneOf: false,
+    endsStream: false,
     // Written as the key 'one of' (steps.ts), not ACTOR VERB.
     verbs: {},
     xml: (s) => s.alternatives.flatMap((a) => a.steps.flatMap((st) => xmlOfStep(st))),
@@ -267,6 +276,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     ...streamAction,
     checks: true,
     inOneOf: true,
+    endsStream: false,
     verbs: { "receives stream header": streamVerbs["receives stream header"] },
     texts: (s) => Object.values(s.attrs),
   },
@@ -274,6 +284,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     ...streamAction,
     checks: true,
     inOneOf: true,
+    endsStream: false,
     verbs: { "receives features": streamVerbs["receives features"] },
     xml: (s) => [s.pattern],
   },
@@ -287,8 +298,8 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   "receive-tls": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives tls": streamVerbs["receives tls"] }, texts: (s) => Object.values(s.attrs) },
   "abort-sasl": { ...streamAction, verbs: { "aborts sasl": streamVerbs["aborts sasl"] } },
   "close-stream": { ...streamAction, verbs: { "closes stream": streamVerbs["closes stream"] } },
-  "receive-stream-close": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives stream close": streamVerbs["receives stream close"] } },
-  "receive-disconnect": { ...streamAction, checks: true, inOneOf: true, verbs: { "receives disconnect": streamVerbs["receives disconnect"] } },
+  "receive-stream-close": { ...streamAction, checks: true, inOneOf: true, endsStream: true, verbs: { "receives stream close": streamVerbs["receives stream close"] } },
+  "receive-disconnect": { ...streamAction, checks: true, inOneOf: true, endsStream: true, verbs: { "receives disconnect": streamVerbs["receives disconnect"] } },
   authenticate: {
     ...streamAction,
     verbs: { authenticates: streamVerbs.authenticates },
@@ -356,6 +367,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     ...streamAction,
     checks: true,
     inOneOf: true,
+    endsStream: true,
     verbs: { "receives stream error": streamVerbs["receives stream error"] },
     xml: (s) => (s.errorElement === undefined ? [] : [s.errorElement]),
     texts: (s) => [...(s.errorText === undefined ? [] : [s.errorText]), ...(s.errorElement === undefined ? [] : [s.errorElement])],

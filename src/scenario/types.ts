@@ -210,6 +210,8 @@ export interface SaslSpec {
   };
   /** A -PLUS mechanism's channel-binding type (XEP-0440), default tls-exporter; "y": SCRAM's GS2 flag for a client that saw no channel binding offered. */
   binding?: "tls-exporter" | "tls-server-end-point" | "y";
+  /** "wrong": the -PLUS binding's data with one bit flipped, as a man in the middle's other channel would give it (XEP-0440 §3). */
+  bindingData?: "wrong";
   authzid?: string;
   /** Stop after the server's first challenge (for "aborts sasl"). */
   until?: "challenge";
@@ -396,8 +398,8 @@ export interface StepPlan {
   proves: Proof[];
   /** 'receives in order' with `order`: what the order proves, failed alone when every stanza came in another order. */
   order?: Proof;
-  /** 'one of', 'receives one of': what each alternative credits when it is the one that happened. */
-  alternatives?: { name: string; proves: Proof[] }[];
+  /** 'one of', 'receives one of': what each alternative credits when it is the one that happened, and the raw connections it expects the server to end. */
+  alternatives?: { name: string; proves: Proof[]; ends?: string[] }[];
   /** Names it captures, and names earlier steps capture that it uses (not reached when one was not captured). */
   captures: string[];
   uses: string[];

@@ -327,7 +327,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
           why.push(`${alt.name}: not "${failed.step.text}"`);
           continue;
         }
-        return { alt: alt.name, found: failed, steps: alt.steps };
+        return { alt: alt.name, found: failed };
       }
       return undefined;
     };
@@ -336,7 +336,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t, scope.readByServer) : undefined);
     if (chosen) {
       for (const r of chosen.found.picked) r.consumed = true;
-      for (const st of chosen.steps) if (st.kind === "receive-stream-error" || st.kind === "receive-stream-close" || st.kind === "receive-disconnect") scope.endExpected.add(scope.raw(st.actor));
+      for (const actor of step.plan.alternatives?.find((a) => a.name === chosen.alt)?.ends ?? []) scope.endExpected.add(scope.raw(actor));
       keep(scope, chosen.found.captures);
       scope.choices.push({ step: step.text, alternative: chosen.alt });
       return undefined;
