@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { catalogSpecs, onRegister, specFile, specs } from "../specification/registry.ts";
@@ -10,8 +10,9 @@ import type { Scenario } from "./types.ts";
  * Compiled scenario files kept on disk (node_modules/.cache/xmpp-conform), so that a command loading the whole
  * suite compiles only the files that changed: compiling is seconds, reading a kept file milliseconds. An entry
  * holds only for the same file path and text, the same harness sources, locked dependencies and registered
- * specifications with their catalogs; anything else compiles again. Best effort: a cache that cannot be read
- * or written is no cache. XMPP_CONFORM_CACHE=off turns it off.
+ * specifications with their catalogs; anything else compiles again, and so does a process whose sources changed
+ * after it started (it runs the older code). Best effort: a cache that cannot be read or written is no cache.
+ * XMPP_CONFORM_CACHE=off turns it off.
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DIR = path.join(ROOT, "node_modules", ".cache", "xmpp-conform", "scenarios");
@@ -20,6 +21,8 @@ const FORMAT = 1;
 type Entry = { key: string; scenarios: Scenario[] } | { key: string; error: { pos: ScenarioError["pos"]; detail: string } };
 
 let fingerprint: string | undefined;
+/** A source changed after this process started: the code it runs may be older than the files the key hashes. */
+let sourcesNewer = false;
 onRegister(() => (fingerprint = undefined));
 
 /** What every compiled file depends on besides its own text. */
@@ -30,7 +33,10 @@ function harnessFingerprint(): string {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith(".ts")) h.update(`${path.relative(ROOT, p)}\n`).update(readFileSync(p));
+      else if (e.name.endsWith(".ts")) {
+        h.update(`${path.relative(ROOT, p)}\n`).update(readFileSync(p));
+        sourcesNewer ||= statSync(p).mtimeMs > performance.timeOrigin;
+      }
     }
   };
   walk(path.join(ROOT, "src"));
@@ -66,8 +72,11 @@ function write(file: string, entry: Entry): void {
 /** The scenarios `compile` makes of `file` with this text, kept from an earlier compilation where it holds. */
 export function compiledOnce(file: string, text: string, compile: () => Scenario[]): Scenario[] {
   if (off()) return compile();
+  const harness = harnessFingerprint();
+  // Kept under the new sources' key, this process's compilation would be taken for theirs.
+  if (sourcesNewer) return compile();
   const abs = path.resolve(file);
-  const key = createHash("sha256").update(harnessFingerprint()).update(`\n${file}\n`).update(text).digest("hex");
+  const key = createHash("sha256").update(harness).update(`\n${file}\n`).update(text).digest("hex");
   const at = path.join(DIR, `${createHash("sha256").update(abs).digest("hex").slice(0, 32)}.json`);
   const kept = read(at, key);
   if (kept) {
