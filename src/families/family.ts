@@ -18,7 +18,9 @@ export type DiscoAt = "server" | "account" | "muc" | "upload" | "room";
  * port (XEP-0114).
  */
 export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" | "bosh" | "component" };
-export type FeatureShape = StreamFeatureShape | { disco: string; at: DiscoAt } | ProbeShape | TransportShape;
+/** A disco#info feature; `orAt`: a second place it counts at, where the text names none (asked only when `at` lacks it). */
+export type DiscoShape = { disco: string; at: DiscoAt; orAt?: DiscoAt };
+export type FeatureShape = StreamFeatureShape | DiscoShape | ProbeShape | TransportShape;
 
 /**
  * A family of specifications the suite checks together, as one unit: its specifications (registry.ts gathers

@@ -184,10 +184,14 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
       if (!(await answers(scope, want, session)))
         lacks(f, `${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {
-      if (!disco.has(want.at)) disco.set(want.at, await discoFeatures(scope, want.at, session));
+      const places = [want.at, ...(want.orAt ? [want.orAt] : [])];
+      const offers = async (at: DiscoAt) => {
+        if (!disco.has(at)) disco.set(at, await discoFeatures(scope, at, session));
+        return disco.get(at)!.has(want.disco);
+      };
       if (want.at === "muc" && !scope.ctx.muc) lacks(f, `${f} (no multi-user chat service: the domain's disco#items list none; --muc-service names one)`);
       else if (want.at === "upload" && !scope.ctx.upload) lacks(f, `${f} (no upload service: the domain's disco#items list none with ${want.disco})`);
-      else if (!disco.get(want.at)!.has(want.disco)) lacks(f, `${f} (${want.disco} in the disco#info of ${DISCO_WHERE[want.at]})`);
+      else if (!(await offers(want.at)) && !(want.orAt && (await offers(want.orAt)))) lacks(f, `${f} (${want.disco} in the disco#info of ${places.map((at) => DISCO_WHERE[at]).join(" or ")})`);
     } else if (!features.some((x) => has(want, x))) lacks(f, want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
   }
   return missing;

@@ -185,10 +185,10 @@ export const VARIATIONS: Variation[] = [
   {
     // Twenty-second audit: vcard-disco-feature accepted vcard-temp only in the domain's disco#info, but XEP-0054 §4
     // names no address, and a vCard request without 'to' is answered "as if the server were the bare JID of the
-    // sending entity" (RFC 6120 §10.3.3): a server listing it there alone failed (fail -> pass). It needs no client
-    // stanza, but it acts only where bench/try-case.ts applies it (`stream`): the suite's `needs: [vcard-temp]`
-    // asks the domain alone (src/families/vcard.ts), so through every variation at once the other vCard cases
-    // would be skipped.
+    // sending entity" (RFC 6120 §10.3.3): a server listing it there alone failed (fail -> pass). The suite's
+    // `needs: [vcard-temp]` takes either place too (src/families/vcard.ts). It needs no client stanza, but it acts
+    // only where bench/try-case.ts applies it (`stream`): it edits the domain's disco#info without the caps hash the
+    // server advertises over it (XEP-0115), which a real server listing the feature elsewhere would compute anew.
     id: "vcard-feature-on-account",
     description:
       "'vcard-temp' is listed in the disco#info of the user's bare JID, the entity a vCard request without 'to' is answered as (RFC 6120 §10.3.3), and not in the domain's (XEP-0054 §4: \"If an entity supports the vcard-temp protocol, it MUST report that\", naming no address)",
