@@ -168,6 +168,23 @@ steps:
     level: SHOULD
   - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster' ver='\${v}'/></iq>
   - juliet/balcony receives: <iq type='result' id='g'/>
+---
+id: capture-unreached
+title: an also that was never checked made no capture either
+rfc: "2.6.3"
+level: SHOULD
+requirements: [ROSTER-VER-11]
+accounts:
+  juliet:
+    resources:
+      balcony: {}
+steps:
+  - juliet/balcony sends: <iq type='get' id='v1'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives: <iq type='result' id='v1'><query xmlns='jabber:iq:roster' xc-never='1'/></iq>
+    also:
+      ROSTER-VER-11: <iq><query xmlns='jabber:iq:roster' ver='{capture:v}'/></iq>
+  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster' ver='\${v}'/></iq>
+  - juliet/balcony receives: <iq type='result' id='g'/>
 `),
   );
   const byId = Object.fromEntries((await run(plan, at())).cases.map((c) => [c.id, c]));
@@ -192,6 +209,14 @@ steps:
   );
   assert.deepEqual(
     skipped.requirementResults?.map((r) => [r.id, r.verdict]),
+    [["ROSTER-VER-11", "warn"]],
+  );
+  // Its `also` is not reached when the stanza did not match, so it captured nothing: what uses the capture is
+  // not reached either (it was an error, an unknown placeholder).
+  const unreached = byId["capture-unreached"];
+  assert.equal(unreached.verdict, "warn", unreached.reason);
+  assert.deepEqual(
+    unreached.requirementResults?.map((r) => [r.id, r.verdict]),
     [["ROSTER-VER-11", "warn"]],
   );
   assert.deepEqual(server.accounts(), []);

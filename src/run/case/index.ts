@@ -147,7 +147,7 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
 
 /**
  * The steps after the prelude, as their plans say: a step is not reached after a MUST failure, when it uses a
- * capture a failed step did not make, when it answers an action that was not reached, when it is an `also`
+ * capture a failed or unreached step did not make, when it answers an action that was not reached, when it is an `also`
  * of a 'receives' that did not match or comes `after` a step that did not hold, or when it looks at a session whose expected stanza never came. A
  * set-up step that misses is a precondition the server did not give (PreconditionFailed); an action that
  * proves nothing and fails is the harness's or the network's (an error).
@@ -168,6 +168,8 @@ async function runBody(sc: Scenario, scope: CaseScope, records: StepRecord[], re
     const halted = stopped !== undefined && !(plan.of !== undefined && stopped.besides === plan.of.step);
     if (halted || orphan || plan.uses.some((c) => lost.has(c)) || plan.settledOn.some((s) => unsettled.has(s)) || (plan.answers !== undefined && records[plan.answers]?.outcome === "not-reached")) {
       record({ step, outcome: "not-reached" });
+      // What it would have captured is missing as much as a failed step's.
+      for (const c of plan.captures) lost.add(c);
       continue;
     }
     if (scope.ctx.signal.aborted) throw new HarnessError("interrupted");
