@@ -93,6 +93,15 @@ const SERVER_BREAKS_IT: Record<string, string> = {
   "login.sasl2.stream-never-ended": "sasl2-second-authenticate (SASLTWO-MULTI-01): a second <authenticate/> gets a SASL2 <failure/> and the stream goes on",
 };
 
+/**
+ * Faults whose rules only cases that log in with channel binding cite, which cannot pass a proxy that ends TLS (the
+ * proxy is itself the man in the middle the binding detects): no case citing them passes through the proxy alone.
+ * Each is shown on its case with bench/try-case.ts, recorded in spec/audit/login.yaml.
+ */
+const CHANNEL_BOUND_ONLY: Record<string, string> = {
+  "login.cb.exporter-broken-beside-unique": "sasl-cb-exporter (SASLCB-TYPES-01), twenty-fourth audit: warn SASLCB-STRONG-01 -> warn SASLCB-TYPES-01 on Prosody 13",
+};
+
 /** Runs the family on a local target over STARTTLS: the CLI's exit code and each case's verdict and reason. */
 async function family(target: string) {
   const d = mkdtempSync(path.join(tmpdir(), "xc-login-"));
@@ -160,7 +169,7 @@ test("every login fault makes the cases citing its rules fail on those rules, th
         const judged = citing.filter((sc) => passing.has(sc.id));
         const cases = judged.length > 0 ? judged : citing.filter((sc) => skipped.has(sc.id));
         if (cases.length === 0) {
-          if (!SERVER_BREAKS_IT[fault.id]) missed.push(`${fault.id}: no case that passes through the proxy cites ${fault.requirements.join(", ")}`);
+          if (!SERVER_BREAKS_IT[fault.id] && !CHANNEL_BOUND_ONLY[fault.id]) missed.push(`${fault.id}: no case that passes through the proxy cites ${fault.requirements.join(", ")}`);
           continue;
         }
         if (SERVER_BREAKS_IT[fault.id]) missed.push(`${fault.id}: ${cases.map((sc) => sc.id).join(", ")} passes through the proxy now: show the fault caught (drop it from SERVER_BREAKS_IT)`);

@@ -35,7 +35,8 @@ const Sasl = z.strictObject({
   expect: z.enum(["success", "failure"]).optional(),
   // XEP-0388: SASL2's <authenticate/>, and what it carries (XEP-0386's bind, XEP-0484's token request and <fast/>).
   profile: z.literal("sasl2").optional(),
-  "channel-binding": z.enum(["tls-exporter", "tls-server-end-point", "y"]).optional(),
+  // XEP-0440: a type, or a type whose data is wrong (another channel's: a man in the middle's), which a server that checks it refuses.
+  "channel-binding": z.union([z.enum(["tls-exporter", "tls-server-end-point", "y"]), z.strictObject({ type: z.enum(["tls-exporter", "tls-server-end-point"]), data: z.literal("wrong") })]).optional(),
   "user-agent": z.union([z.literal("none"), z.strictObject({ id: attrValue.optional(), software: attrValue.optional(), device: attrValue.optional() })]).optional(),
   bind: z
     .union([
@@ -60,8 +61,9 @@ const Sasl = z.strictObject({
 
 /** An authenticates step's value as the runner takes it: SASL2's parts gathered, and what only SASL2 or only some mechanisms have checked. */
 function saslSpec(v: z.infer<typeof Sasl>, at: Parameters<Verb<"authenticate">["read"]>[2]): SaslSpec {
-  const { profile, "channel-binding": binding, "user-agent": userAgent, bind, "request-token": requestToken, invalidate, resume, ...rest } = v;
+  const { profile, "channel-binding": cb, "user-agent": userAgent, bind, "request-token": requestToken, invalidate, resume, ...rest } = v;
   const fast = v.mechanism === "HT-SHA-256-NONE";
+  const binding = typeof cb === "object" ? cb.type : cb;
   if (!profile && (userAgent || bind || requestToken || invalidate || resume || fast))
     throw new StepIssue("user-agent, bind, request-token, invalidate, resume and the FAST mechanism HT-SHA-256-NONE are SASL2's: add profile: sasl2", at);
   // Without a mechanism, the run takes the strongest offered that the binding fits (a -PLUS one, or for "y" one without).
@@ -72,6 +74,7 @@ function saslSpec(v: z.infer<typeof Sasl>, at: Parameters<Verb<"authenticate">["
   return {
     ...rest,
     ...(binding && { binding }),
+    ...(typeof cb === "object" && { bindingData: cb.data }),
     ...(profile && {
       sasl2: {
         ...(userAgent && { userAgent }),
@@ -257,7 +260,7 @@ export const streamVerbs = {
   } satisfies Verb<"receive-tls">,
   authenticates: {
     value: Sasl.nullable().optional(),
-    what: "SASL choices: mechanism (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-256-PLUS, HT-SHA-256-NONE), password (a FAST token for HT-SHA-256-NONE), authzid, until: challenge, expect: success | failure; profile: sasl2 with user-agent, bind: { tag, enable: [carbons, sm, csi-inactive] }, request-token, invalidate, resume: { previd, h }; channel-binding (tls-exporter, tls-server-end-point)",
+    what: "SASL choices: mechanism (PLAIN, SCRAM-SHA-1, SCRAM-SHA-256, SCRAM-SHA-1-PLUS, SCRAM-SHA-256-PLUS, HT-SHA-256-NONE), password (a FAST token for HT-SHA-256-NONE), authzid, until: challenge, expect: success | failure; profile: sasl2 with user-agent, bind: { tag, enable: [carbons, sm, csi-inactive] }, request-token, invalidate, resume: { previd, h }; channel-binding (tls-exporter, tls-server-end-point, or { type, data: wrong })",
     valueless: true,
     read: (value, common, at) => {
       const v = noValue(value) ? {} : (value as z.infer<typeof Sasl>);

@@ -399,6 +399,7 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
       ...(sasl.until && { until: sasl.until }),
       ...(sasl.sasl2 && { sasl2: filled(scope, sasl.sasl2) }),
       ...(sasl.binding && { binding: sasl.binding }),
+      ...(sasl.bindingData && { bindingData: sasl.bindingData }),
       timeoutMs: timeoutOf(scope, step),
     });
     // The outcome the scenario checks itself stays for its "receives" steps; SASL2's always (what its success carries is what its cases check).

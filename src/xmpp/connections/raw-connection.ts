@@ -288,12 +288,13 @@ export class RawConnection {
    * <continue/>). `until: "challenge"` stops at the server's first challenge (to abort there); PLAIN with an
    * authzid asks to act as that identity. `sasl2`: XEP-0388's <authenticate/> with what it asks for, instead of
    * RFC 6120's <auth/>. A -PLUS mechanism binds to the TLS channel with `binding` (default tls-exporter); "y" with
-   * SCRAM without -PLUS says the client could have bound (RFC 5802's GS2 flag).
+   * SCRAM without -PLUS says the client could have bound (RFC 5802's GS2 flag); `bindingData: "wrong"` binds with
+   * the data's first bit flipped (another channel's, XEP-0440 §3's attack).
    */
   async authenticate(
     creds: Credentials,
     mechanism: SaslMechanism,
-    opts: { authzid?: string; until?: "challenge"; timeoutMs?: number; sasl2?: Sasl2Request; binding?: ChannelBindingType | "y" } = {},
+    opts: { authzid?: string; until?: "challenge"; timeoutMs?: number; sasl2?: Sasl2Request; binding?: ChannelBindingType | "y"; bindingData?: "wrong" } = {},
   ): Promise<Element | undefined> {
     const t = opts.timeoutMs ?? 3000;
     const { sasl2 } = opts;
@@ -302,7 +303,10 @@ export class RawConnection {
     if (mechanism === "PLAIN") return first(b64(`${opts.authzid ?? ""}\0${creds.username}\0${creds.password}`));
     if (mechanism === "HT-SHA-256-NONE") return first(htInitialResponse(creds.username, creds.password));
     const type = opts.binding === "y" ? "tls-exporter" : (opts.binding ?? "tls-exporter");
-    const binding = mechanism.endsWith("-PLUS") ? { type, data: channelBindingData(this.tlsSocket(), type) } : opts.binding === "y" ? ("y" as const) : undefined;
+    const data = mechanism.endsWith("-PLUS") ? channelBindingData(this.tlsSocket(), type) : undefined;
+    // "wrong": another channel's data, as a man in the middle would bind to (its first bit flipped).
+    if (data && opts.bindingData === "wrong") data[0] ^= 0x80;
+    const binding = data ? { type, data } : opts.binding === "y" ? ("y" as const) : undefined;
     const Scram = scramMechanism(mechanism.replace(/-PLUS$/, "") as ScramName, binding);
     const scram = new Scram();
     let answer = await first(b64(await scram.response(creds)));

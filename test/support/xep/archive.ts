@@ -181,8 +181,11 @@ const prefsRefused = () =>
     (answer) => (answer.attrs.type === "result" ? [refusal(answer, "cancel", "feature-not-implemented")] : "pass"),
   );
 
-/** Another user's query of a user's archive is answered with the messages the user got, and a result. */
-function otherUsersArchiveOpen(): StreamFault {
+/**
+ * Another user's query of a user's archive is answered with the messages the user got, and a result (or, with
+ * `answerKept`, the server's own answer: an error where it refuses the query, after the leaked results).
+ */
+function otherUsersArchiveOpen(answerKept = false): StreamFault {
   const target = new Map<string, string>();
   const live = new Map<string, Element[]>();
   const inner = answering(
@@ -194,7 +197,7 @@ function otherUsersArchiveOpen(): StreamFault {
     (answer, ctx) => {
       const owner = target.get(`${ctx.conn.id} ${answer.attrs.id}`) ?? "";
       const leaked = (live.get(owner) ?? []).map((m, i) => result(String(ctx.conn.jid), undefined, `leaked-${i}`, m));
-      return [...leaked, ...emptyFin(answer)];
+      return [...leaked, ...(answerKept ? [answer] : emptyFin(answer))];
     },
   );
   return {
@@ -310,6 +313,18 @@ export const FAULTS: FaultDef[] = [
       (el) => Boolean(resultOf(el)),
       () => "drop",
     ),
+  },
+  {
+    // Twenty-fourth audit: mam-archive-body (and every case judging MAM-ARCH-01 with a <prefs/> set first) was
+    // skipped where the XEP-0441 preferences were refused, whatever the server archived, though §6.1.1's rule does
+    // not depend on them. Now the correspondent is a contact and any answer to the preferences is taken:
+    // mam-archive-body skip -> warn (MAM-ARCH-01) in all four cells.
+    id: "mam.no-prefs.nothing-archived",
+    area: "mam",
+    requirements: ["MAM-ARCH-01"],
+    description:
+      "a server that offers no XEP-0441 preferences (a <prefs/> set gets feature-not-implemented; XEP-0313 §8.1 lets it use another mechanism) and archives nothing: every query finds an empty archive",
+    stream: both(prefsRefused(), { element: (el) => (resultOf(el) ? "drop" : "pass") }),
   },
   {
     id: "mam.stored-twice",
@@ -799,6 +814,18 @@ export const FAULTS: FaultDef[] = [
       "a server that offers no XEP-0441 preferences (XEP-0313 §8.1 lets it use another mechanism) and answers another user's query of a user's archive with a result holding the user's messages",
     stream: both(prefsRefused(), otherUsersArchiveOpen()),
   },
+  {
+    // Twenty-fourth audit: mam-access-other-user queried alice's own archive, and so judged the leak, only where
+    // her XEP-0441 preferences were taken: with them refused (XEP-0313 §8.1: "such as") the leak was never looked
+    // at. Now carol is alice's contact and the archiving check does not wait for the preferences: warn
+    // (MAM-SEC-01 not reached) -> fail (MAM-SEC-01), on a server that archives by default.
+    id: "mam.no-prefs.other-users-archive-leaked",
+    area: "mam",
+    requirements: ["MAM-SEC-01"],
+    description:
+      "a server that offers no XEP-0441 preferences (a <prefs/> set gets feature-not-implemented) sends another user's query of a user's archive the user's messages as results, before its own answer (an error where it refuses the query)",
+    stream: both(prefsRefused(), otherUsersArchiveOpen(true)),
+  },
   // The form (§4.1, §4.1.5).
   {
     id: "mam.form-fields-required",
@@ -860,6 +887,25 @@ export const FAULTS: FaultDef[] = [
         return Boolean(q && queryFields(q).has("include-groupchat"));
       },
       (answer) => (answer.attrs.type === "error" ? emptyFin(answer) : "pass"),
+    ),
+  },
+  {
+    // Twenty-fourth audit: mam-groupchat-field proved "refuses fields it does not know" with a Clark-named field,
+    // while include-groupchat is plainly named: a server refusing only unknown Clark-named fields, ignoring plain
+    // ones and include-groupchat with them, took no alternative and failed MAM-GC-01, a MUST about servers that
+    // understand the field, which this one does not. Now the unknown field is plainly named: fail (MAM-GC-01) ->
+    // warn (unknown-fields-accepted, MAM-GC-01 not reached; MAM-GC-03: the field not supported).
+    id: "mam.groupchat-field-clark-unknown-refused",
+    area: "mam",
+    requirements: ["MAM-GC-03"],
+    description:
+      "a query with a Clark-named field the server does not know is refused with feature-not-implemented, while plainly named unknown fields and 'include-groupchat' are ignored (the field is neither offered nor advertised)",
+    stream: answering(
+      (el) => {
+        const q = queryOf(el);
+        return Boolean(q && [...queryFields(q).keys()].some((name) => name.startsWith("{") && !KNOWN_FIELDS.includes(name)));
+      },
+      (answer) => (answer.attrs.type === "result" ? [refusal(answer, "cancel", "feature-not-implemented")] : "pass"),
     ),
   },
   {
@@ -1189,8 +1235,37 @@ function prefixed(el: Element): void {
   el.name = `m:${el.name}`;
 }
 
+/** urn:xmpp:mam:2#groupchat-field added to the features of an account's disco#info result that lists urn:xmpp:mam:2. */
+function withGroupchatFieldFeature(el: Element): ReturnType<NonNullable<StreamFault["element"]>> {
+  const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/disco#info") : undefined;
+  const features = q?.getChildren("feature").map((f) => f.attrs.var) ?? [];
+  if (!features.includes(MAM) || features.includes(`${MAM}#groupchat-field`)) return "pass";
+  return changed(el, (c) => void c.getChild("query", "http://jabber.org/protocol/disco#info")!.c("feature", { var: `${MAM}#groupchat-field` }));
+}
+
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-fourth audit: mam-groupchat-field warned MAM-GC-03 ("RECOMMENDED that servers support it") unless the
+    // query form listed include-groupchat, though its own 'accepted' outcome shows support another way. Now support
+    // is either: the form lists it, or an unknown field is refused while a query with include-groupchat is run.
+    // On ejabberd (which refuses unknown fields): warn -> pass.
+    id: "mam-groupchat-field-supported-unlisted",
+    only: "ejabberd",
+    description:
+      "a query with 'include-groupchat' is run and urn:xmpp:mam:2#groupchat-field is advertised, while the query form does not list the field (XEP-0313 §4.1.5's \"The server replies with all the form fields it supports\" has no keyword; §7 asks only for the feature)",
+    fault: withGroupchatFieldFeature,
+    stream: both(
+      answering(
+        (el) => {
+          const q = queryOf(el);
+          return Boolean(q && queryFields(q).has("include-groupchat"));
+        },
+        (answer) => (answer.attrs.type === "error" ? emptyFin(answer) : "pass"),
+      ),
+      { element: withGroupchatFieldFeature },
+    ),
+  },
   {
     id: "mam-prefixed",
     description: "the MAM <result/> and <fin/> are written with a namespace prefix (XML Namespaces: an element is its namespace and local name)",

@@ -213,6 +213,32 @@ function copyBounceById(): FaultDef["stream"] {
   };
 }
 
+/**
+ * Twenty-fourth audit: a server that tells MUC traffic by tracking its clients' presence in rooms (XEP-0280 §6.1
+ * allows it) and takes every message exchanged with an occupant JID of a room the user entered for one the room
+ * replicates, in both directions: it applies the rule for private messages from an occupant ("SHOULD NOT be
+ * carbon-copied") to those the user sends to one too. A client's entry (presence with <x
+ * xmlns='http://jabber.org/protocol/muc'/> to an occupant JID) marks the room for its account; sent copies of a
+ * message to an occupant JID of a marked room are not made. A chat message to a user's own full JID, with the MUC
+ * <x/> or without, is copied as before.
+ */
+function mucPmToOccupantNotCopied(): FaultDef["stream"] {
+  const entered = new Map<string, Set<string>>();
+  return {
+    fromClient: (el, { conn }) => {
+      const to = String(el.attrs.to ?? "");
+      if (el.name !== "presence" || el.attrs.type || !conn.jid || !to.includes("/") || !el.getChild("x", "http://jabber.org/protocol/muc")) return;
+      const rooms = entered.get(bare(conn.jid)!) ?? new Set<string>();
+      entered.set(bare(conn.jid)!, rooms.add(bare(to)!));
+    },
+    element: (el, { conn }) => {
+      const original = el.getChild("sent", CARBONS) ? forwardedOf(el) : undefined;
+      const to = String(original?.attrs.to ?? "");
+      return conn.jid && to.includes("/") && entered.get(bare(conn.jid)!)?.has(bare(to)!) ? "drop" : "pass";
+    },
+  };
+}
+
 /** A copy as §7 and §8 shape it: from the bare JID, to the resource, the original inside <forwarded/>. */
 function carbon(kind: "received" | "sent", to: string, original: Element): Element {
   const inner = copyOf(original);
@@ -417,6 +443,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["CARBONS-MUC-PM-OUT", "CARBONS-RULES-PM-OUT"],
     description: "a chat message with the MUC user <x/> the user sends to a full JID (a MUC private message) is taken for MUC traffic and not copied",
     fault: (el) => (el.getChild("sent", CARBONS) && forwardedOf(el) && isMucPm(forwardedOf(el)!) ? "drop" : "pass"),
+  },
+  // Twenty-fourth audit: carbons-sent's pm cells sent the "private message" to juliet's own full JID, so a server
+  // that tracks its users' rooms and copies no outgoing private message to an occupant copied that one as a chat
+  // message and passed; the cells now send it to juliet's occupant JID in a room both entered, and warn (pm) or
+  // fail (pm-rules, CARBONS-RULES-PM-OUT at MUST).
+  {
+    id: "carbons.muc-pm-to-occupant-not-copied",
+    area: "carbons",
+    requirements: ["CARBONS-MUC-PM-OUT", "CARBONS-RULES-PM-OUT"],
+    description: "a private message the user sends to an occupant JID of a room it entered is taken for MUC traffic the room replicates and not copied (a chat message to a user's full JID still is)",
+    stream: mucPmToOccupantNotCopied(),
   },
   {
     id: "carbons.groupchat-copied",

@@ -436,6 +436,40 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    // Twenty-fourth audit: bind2-resource-hides-user-agent looked for its UUID (which had letters) and its software and
+    // device words in one letter case only, so an id exposed upper-cased or without its hyphens, or the words lower-
+    // cased, passed (adhoc ua-id-upper, ua-id-nohyphen, ua-sw-lower). The id is now digits only, looked for with or
+    // without hyphens, the words in any case. This one: the id, upper-cased and without hyphens (pass -> fail BINDTWO-RES-05).
+    id: "login.bind2.user-agent-id-in-resource-unhyphenated",
+    area: "login",
+    requirements: ["BINDTWO-RES-05"],
+    description: "the resource Bind 2 generates holds the <user-agent/>'s id, upper-cased and without its hyphens",
+    stream: onElement((el, ctx) => {
+      const ua = asked(ctx)?.getChild("user-agent");
+      if (!isSasl2(el, "success") || !el.getChild("bound", BIND2) || !ua?.attrs.id) return "pass";
+      return changed(el, (c) => {
+        const id = c.getChild("authorization-identifier")!;
+        id.children = [`${id.getText().split("/")[0]}/conform.${String(ua.attrs.id).replace(/-/g, "").toUpperCase()}`];
+      });
+    }),
+  },
+  {
+    // Twenty-fourth audit: the same case's other half (see above): the software and device, lower-cased (pass -> fail SASLTWO-UA-01).
+    id: "login.bind2.user-agent-details-in-resource-lowercased",
+    area: "login",
+    requirements: ["SASLTWO-UA-01"],
+    description: "the resource Bind 2 generates holds the <user-agent/>'s software and device, lower-cased",
+    stream: onElement((el, ctx) => {
+      const ua = asked(ctx)?.getChild("user-agent");
+      const details = [ua?.getChildText("software"), ua?.getChildText("device")].filter(Boolean).join(".").toLowerCase();
+      if (!isSasl2(el, "success") || !el.getChild("bound", BIND2) || !details) return "pass";
+      return changed(el, (c) => {
+        const id = c.getChild("authorization-identifier")!;
+        id.children = [`${id.getText().split("/")[0]}/conform.${details}`];
+      });
+    }),
+  },
+  {
     id: "login.sasl2.failure-processes-inline",
     area: "login",
     requirements: ["BINDTWO-BIND-02", "SASLTWO-FAIL-02", "FAST-TOKEN-02"],
@@ -603,6 +637,35 @@ export const FAULTS: FaultDef[] = [
       (cb) => {
         cb.children = cb.children.filter((x) => typeof x === "string" || x.attrs.type !== "tls-server-end-point");
       },
+    ),
+  },
+  {
+    // Twenty-fourth audit: sasl-cb-exporter only checked that a right tls-exporter binding authenticates, so a server
+    // that takes any binding data passed (no local server does; the fault proxy is a man in the middle, so both
+    // servers refuse every -PLUS login through it, and this fault answers for them as such a server would). The
+    // case now also binds a second connection with another channel's tls-exporter data and requires a <failure/>
+    // (SASLCB-STRONG-01 where no other stronger type is listed, SASLCB-TYPES-01): pass -> warn. sasl-cb-server-end-point
+    // had the same gap for tls-server-end-point and now binds a second connection with another certificate's hash
+    // (SASLCB-ENDPOINT-01, MUST): pass -> fail.
+    id: "login.cb.any-binding-accepted",
+    area: "login",
+    requirements: ["SASLCB-STRONG-01", "SASLCB-TYPES-01", "SASLCB-ENDPOINT-01"],
+    description: "a SCRAM-*-PLUS login over SASL2 succeeds whatever its channel-binding data: the server's <failure/> to it is a <success/>",
+    stream: onElement((el, ctx) => (isSasl2(el, "failure") && mechanismOf(ctx).endsWith("-PLUS") ? [successFor(ctx)] : "pass")),
+  },
+  {
+    // Twenty-fourth audit: sasl-cb-exporter charged a failed tls-exporter login to SASLCB-STRONG-01 even where the
+    // server also lists tls-unique, another stronger type it may implement ("stronger channel-binding types like
+    // tls-exporter"): such a server breaks only its listing (SASLCB-TYPES-01). Through the proxy (a man in the middle)
+    // every tls-exporter login fails, so the stream this fault lists tls-unique on is that server: warn SASLCB-STRONG-01
+    // -> warn SASLCB-TYPES-01 (SASLCB-STRONG-01 not reached).
+    id: "login.cb.exporter-broken-beside-unique",
+    area: "login",
+    requirements: ["SASLCB-TYPES-01"],
+    description: "the channel-binding feature lists tls-unique beside tls-exporter, and a tls-exporter login fails",
+    stream: editFeature(
+      (f) => f.getChild("sasl-channel-binding", CB)?.getChildByAttr("type", "tls-exporter") ?? undefined,
+      (_, features) => void features.getChild("sasl-channel-binding", CB)!.c("channel-binding", { type: "tls-unique" }),
     ),
   },
   // XEP-0484 (FAST).

@@ -332,6 +332,27 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Twenty-fourth audit: sm-ack-unrequested matched the unasked <a/> with h='{re:[0-9]+}' in its MAY step's own
+    // pattern, so an <a/> without 'h' (or with h='five') was recorded as no <a/> at all and the case passed (adhoc
+    // a-no-h, a-bad-h). The step now matches any <a/> and judges 'h' as an also: of SM-ACK-02 (MUST): pass -> fail.
+    id: "mobile.sm.ack.unasked-without-h",
+    area: "mobile",
+    requirements: ["SM-ACK-02"],
+    description: "an <a/> nobody asked for, without 'h', after every fifth stanza the client sends once stream management is enabled",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        const before = sentSinceEnable.get(ctx.conn);
+        const n = countSent(el, ctx);
+        if (stateOf(ctx.conn).enabled && n !== undefined && before !== undefined && n > before && n % 5 === 0) ctx.conn.deliver(xml("a", { xmlns: SM }));
+      },
+      element: (el, ctx) => {
+        track(el, ctx);
+        return "pass";
+      },
+    },
+  },
+  {
     // What the cases of unacknowledged stanzas first need: the stanza reached the client (RFC 6121 §8.5.3.1).
     id: "mobile.sm.managed-stream-loses-messages",
     area: "mobile",

@@ -623,6 +623,10 @@ export const FAULTS: FaultDef[] = [
     stream: answering(asks("items"), (a) => (isError(a, "not-allowed") ? changed(a, (c) => c.getChild("error")!.remove("closed-node", ERRORS)) : "pass")),
   },
   {
+    // Twenty-fourth audit (2026-11-26): pep-presence-sharer and pep-explicit-subscribers credited PUBSUB-PUBOPT-CREATE
+    // on the publish's result alone, as pep-access-whitelist did; they now read the node's configuration back (on
+    // Prosody 13: pep-presence-sharer warn, PUBSUB-SHARER-SUB -> fail, PUBSUB-PUBOPT-CREATE; pep-explicit-subscribers
+    // pass -> fail, PUBSUB-PUBOPT-CREATE).
     id: "pep.pubopt.access-model-ignored",
     area: "pep",
     requirements: ["PUBSUB-PUBOPT-CREATE", "PEP-DEF-ACCESS"],
@@ -635,6 +639,43 @@ export const FAULTS: FaultDef[] = [
         (a) => (a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
       ),
     ),
+  },
+  {
+    // Twenty-fourth audit (2026-11-26): pep-access-whitelist credited PUBSUB-PUBOPT-CREATE (XEP-0060 §7.1.5: "the
+    // service shall auto-create the node with default configuration in all respects except those specified in the
+    // preconditions") on the publish's result alone: a service that made the node with its default 'presence' model
+    // passed that rule and failed §9.1.2/§14.3's for the notification the contact then rightly got. The case now reads
+    // the node's configuration back first (on Prosody 13: fail with PUBSUB-PUBOPT-CREATE pass and
+    // PUBSUB-AUTOSUB-NOACCESS, PUBSUB-ACCESS-NOTIFY fail -> fail with PUBSUB-PUBOPT-CREATE fail, the contact's checks not reached).
+    id: "pep.pubopt.whitelist-ignored",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-CREATE", "PEP-DEF-ACCESS"],
+    description:
+      "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied: the node keeps the default 'presence' model, its configuration says so, and the owner's contacts are notified of the item",
+    stream: (() => {
+      const contacts = new Set<string>(); // `${connection} ${account}`: a session that got the account's available presence
+      const ignored = new Set<string>(); // accounts whose whitelist precondition was ignored
+      return both(
+        afterPublish(
+          ({ owner, node, item, request }, ctx) => {
+            if (publishOption(request, "pubsub#access_model") !== "whitelist") return;
+            ignored.add(owner);
+            for (const p of ctx.peers()) if (p.jid && bare(p.jid) !== owner && contacts.has(`${p.id} ${owner}`)) p.deliver(notification(owner, p.jid, node, item));
+          },
+          { element: (el, ctx) => void (el.name === "presence" && el.attrs.type === undefined && ctx.conn.jid && el.attrs.from && contacts.add(`${ctx.conn.id} ${bare(el.attrs.from)}`)) },
+        ),
+        answering(
+          (el, ctx) => asks("configure", OWNER)(el) && Boolean(ctx.conn.jid) && ignored.has(bare(ctx.conn.jid!)),
+          (a) =>
+            a.attrs.type === "result"
+              ? changed(a, (c) => {
+                  const field = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")?.getChildByAttr("var", "pubsub#access_model");
+                  if (field?.getChildText("value") === "whitelist") field.children = [xml("value", {}, "presence")];
+                })
+              : "pass",
+        ),
+      );
+    })(),
   },
   {
     id: "pep.items.first-id-only",

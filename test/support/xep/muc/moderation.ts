@@ -289,6 +289,73 @@ function moderatorGrantNotApplied(): StreamFault {
 }
 
 /**
+ * §9.6 broken, consistently: a grant of moderator status to one nickname is answered with a result but never applied.
+ * The occupant's presences keep showing role participant (the room's own broadcast of the grant is rewritten so), and
+ * the moderator list, right for that state, leaves the nickname out.
+ */
+function moderatorGrantShownParticipant(): StreamFault {
+  const granted = new Set<string>(); // occupant JIDs (room/nick) whose grant was not applied
+  return {
+    fromClient: (el) => {
+      const to = str(el.attrs.to);
+      for (const i of single("role", "moderator")(el) ? itemsOf(adminQuery(el, "set")) : []) if (i.attrs.nick !== undefined) granted.add(`${bare(to)}/${str(i.attrs.nick)}`);
+    },
+    element: (el) => {
+      if (occupantPresence(el) && el.attrs.type === undefined && granted.has(str(el.attrs.from)) && itemOf(el)?.attrs.role === "moderator")
+        return changed(el, (c) => (itemOf(c)!.attrs.role = "participant"));
+      const q = adminQuery(el, "result");
+      const room = bare(str(el.attrs.from));
+      if (!q || !atService(el.attrs.from) || !itemsOf(q).some((i) => granted.has(`${room}/${str(i.attrs.nick)}`))) return "pass";
+      return changed(el, (c) => {
+        const cq = c.getChild("query", MUC_ADMIN)!;
+        cq.children = cq.children.filter((x) => typeof x === "string" || !granted.has(`${room}/${str(x.attrs.nick)}`));
+      });
+    },
+  };
+}
+
+/**
+ * §10.6/§10.7 broken: an affiliation change naming a full JID is answered with a result but kept for that full JID.
+ * Later affiliation lists name the full JID a grant named (not its bare JID), and the admin list still names the
+ * bare JID whose admin status a revocation naming its full JID took.
+ */
+function fullJidKept(): StreamFault {
+  const granted = new Map<string, Map<string, string>>(); // room -> bare JID -> the full JID named
+  const revoked = new Map<string, Map<string, string>>(); // room -> bare JID -> the affiliation it keeps
+  const listed = new Map<string, string>(); // room -> affiliation of the latest list asked
+  return {
+    fromClient: (el) => {
+      const room = bare(str(el.attrs.to));
+      const get = adminQuery(el, "get");
+      if (get && atService(room)) for (const i of itemsOf(get)) if (i.attrs.affiliation !== undefined) listed.set(room, str(i.attrs.affiliation));
+      const set = atService(room) ? adminQuery(el, "set") : undefined;
+      for (const i of itemsOf(set)) {
+        const jid = str(i.attrs.jid);
+        if (!jid.includes("/") || i.attrs.affiliation === undefined) continue;
+        const g = granted.get(room) ?? granted.set(room, new Map()).get(room)!;
+        const r = revoked.get(room) ?? revoked.set(room, new Map()).get(room)!;
+        if (i.attrs.affiliation === "none") r.set(bare(jid), "admin");
+        else g.set(bare(jid), jid);
+      }
+    },
+    element: (el) => {
+      const q = adminQuery(el, "result");
+      const room = bare(str(el.attrs.from));
+      if (!q || !atService(room) || (!granted.get(room)?.size && !revoked.get(room)?.size)) return "pass";
+      const affiliation = listed.get(room);
+      return changed(el, (c) => {
+        const cq = c.getChild("query", MUC_ADMIN)!;
+        for (const i of itemsOf(cq)) {
+          const full = granted.get(room)?.get(bare(str(i.attrs.jid)));
+          if (full !== undefined) i.attrs.jid = full;
+        }
+        for (const [jid, kept] of revoked.get(room) ?? []) if (kept === affiliation && !itemsOf(cq).some((i) => bare(str(i.attrs.jid)) === jid)) cq.c("item", { affiliation: kept, jid, role: "none" });
+      });
+    },
+  };
+}
+
+/**
  * §5.1.2: in a moderated room (or, with `everyRoom`, in every room) the owner and admins enter as participants, not
  * moderators (the table's SHOULD), and are then treated as the participants they are shown as: their moderator
  * requests (§8: a voice grant or revocation, a kick) are refused with <forbidden/>. Moderated rooms are those whose
@@ -963,6 +1030,39 @@ export const FAULTS: FaultDef[] = [
     stream: moderatorGrantNotApplied(),
   },
   {
+    // Twenty-fourth audit: muc-admin-moderator-list judged the moderator list (MUC-ADMIN-MOD-06) on a grant shown only
+    // by its result; a room that answers the grant but never applies it (its presences and its list both saying so)
+    // failed MUC-ADMIN-MOD-06, whose list was right. The case now judges carol's presence with role moderator first
+    // (MUC-ADMIN-MOD-02): fail (MUC-ADMIN-MOD-06) -> fail (MUC-ADMIN-MOD-02, the list not reached).
+    id: "muc.moderator.grant-shown-participant",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-02"],
+    description: "a grant of moderator status is answered with a result but never applied: the occupant's presences keep role participant and the moderator list leaves it out",
+    stream: moderatorGrantShownParticipant(),
+  },
+  {
+    // Twenty-fourth audit: muc-admin-auth's member-list cell now asks the owner's form whether the room's configuration
+    // (§7.11, muc#roomconfig_getmemberlist) says who may have the member list; where it offers the field, set to
+    // moderator, an unaffiliated participant must still get <forbidden/>. This room offers it and gives the list
+    // anyway: old fail -> new fail (MUC-ADMIN-AUTH-01, now through the alternative 'offered'), on Prosody
+    // (ejabberd refuses the field it does not know at the room's set-up: a skip naming it).
+    id: "muc.memberlist.configured-but-given",
+    area: "muc",
+    requirements: ["MUC-ADMIN-AUTH-01"],
+    description: "the room's configuration form offers muc#roomconfig_getmemberlist, but an occupant who is neither admin nor owner gets the member list whatever it says",
+    stream: participantsReadMemberList(true),
+  },
+  {
+    // Twenty-fourth audit: no fault cited MUC-OWNER-BARE-01, so muc-owner-bare-jid (justified) was shown to fail only
+    // by Prosody's own refusal. This service takes the full JID as given: ejabberd pass -> warn (both cells).
+    id: "muc.owner.full-jid-kept",
+    area: "muc",
+    requirements: ["MUC-OWNER-BARE-01"],
+    description:
+      "an affiliation change naming a full JID is answered with a result but kept for the full JID: the admin list names the full JID granted, and still names the bare JID whose admin status was revoked by a full JID",
+    stream: fullJidKept(),
+  },
+  {
     id: "muc.moderator.refused-revocation-succeeds",
     area: "muc",
     requirements: ["MUC-ADMIN-MOD-05"],
@@ -1375,7 +1475,111 @@ function domainBanRemovesEveryone(): StreamFault {
 }
 
 /** What XEP-0045 lets a service do differently here, which no case of this area may fail on. */
+/**
+ * §7.11: "If allowed in accordance with room configuration, an occupant MAY be allowed to retrieve the list of room
+ * members." A room whose form does not offer muc#roomconfig_getmemberlist (no room configuration a client submitted
+ * named it) lets its occupants have the member list: an occupant's request the server refused with <forbidden/> is
+ * answered with the members it granted instead. With `offered` (a fault, not a variation) the room's configuration
+ * form offers the field, showing the values last submitted (moderator, participant and visitor before), and the
+ * room gives the list all the same, whatever the field says.
+ */
+function participantsReadMemberList(offered = false): StreamFault {
+  const FIELD = "muc#roomconfig_getmemberlist";
+  const values = new Map<string, string[]>(); // room -> the field's values last submitted
+  const members = new Map<string, Set<string>>(); // room -> member bare JIDs
+  const configured = new Set<string>(); // rooms whose submitted configuration named muc#roomconfig_getmemberlist
+  const asked = new Map<string, string>(); // "connection id" -> room
+  return {
+    fromClient: (el, ctx) => {
+      const to = bare(str(el.attrs.to));
+      if (el.name !== "iq" || !atService(to)) return;
+      const x = el.attrs.type === "set" ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
+      const field = x?.getChildren("field").find((f) => f.attrs.var === FIELD);
+      if (field) {
+        if (!offered) configured.add(to);
+        values.set(
+          to,
+          field.getChildren("value").map((v) => v.getText()),
+        );
+      }
+      for (const i of itemsOf(adminQuery(el, "set"))) {
+        if (i.attrs.jid === undefined || i.attrs.affiliation === undefined) continue;
+        const set = members.get(to) ?? new Set<string>();
+        if (i.attrs.affiliation === "member") set.add(bare(str(i.attrs.jid)));
+        else set.delete(bare(str(i.attrs.jid)));
+        members.set(to, set);
+      }
+      if (listRequest("affiliation", "member")(el) && !harnessSession(ctx.conn.jid) && !configured.has(to)) asked.set(`${ctx.conn.id} ${str(el.attrs.id)}`, to);
+    },
+    element: (el, ctx): FaultAction => {
+      const form =
+        offered && el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from)
+          ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data")
+          : undefined;
+      if (form?.attrs.type === "form" && !form.getChildren("field").some((f) => f.attrs.var === FIELD))
+        return changed(el, (c) => {
+          const f = c
+            .getChild("query", "http://jabber.org/protocol/muc#owner")!
+            .getChild("x", "jabber:x:data")!
+            .c("field", { var: FIELD, type: "list-multi", label: "Roles and Affiliations that May Retrieve Member List" });
+          for (const v of values.get(bare(str(el.attrs.from))) ?? ["moderator", "participant", "visitor"]) f.c("value").t(v);
+          for (const o of ["moderator", "participant", "visitor"]) f.c("option", { label: o }).c("value").t(o);
+        });
+      if (el.name !== "iq" || el.attrs.type !== "error") return "pass";
+      const room = asked.get(`${ctx.conn.id} ${str(el.attrs.id)}`);
+      if (room === undefined || !el.getChild("error")?.getChild("forbidden", STANZAS)) return "pass";
+      asked.delete(`${ctx.conn.id} ${str(el.attrs.id)}`);
+      const r = new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from && { from: el.attrs.from }), ...(el.attrs.to && { to: el.attrs.to }) });
+      const q = r.c("query", { xmlns: MUC_ADMIN });
+      for (const j of members.get(room) ?? []) q.c("item", { affiliation: "member", jid: j });
+      return [r];
+    },
+  };
+}
+
+/**
+ * §5.1.2's table for a room moderated by default whose form has no moderation option (§10: "the exact configuration
+ * options and form layout shall be determined by the implementation or specific deployment"): the form offers no
+ * muc#roomconfig_moderatedroom, and an unaffiliated occupant is a visitor ("Moderated | Visitor | …").
+ */
+const unaffiliatedVisitorNoOption: StreamFault = {
+  element: (el) => {
+    const x = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
+    if (x?.attrs.type === "form" && x.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom"))
+      return changed(el, (c) => {
+        const cx = c.getChild("query", "http://jabber.org/protocol/muc#owner")!.getChild("x", "jabber:x:data")!;
+        cx.children = cx.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
+      });
+    const item = occupantPresence(el) && el.attrs.type === undefined ? itemOf(el) : undefined;
+    if (item?.attrs.affiliation === "none" && item.attrs.role === "participant") return changed(el, (c) => (itemOf(c)!.attrs.role = "visitor"));
+    return "pass";
+  },
+};
+
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-fourth audit: muc-admin-auth's member-list cell failed MUC-ADMIN-AUTH-01 (MUST) on any answer but
+    // <forbidden/>, though §7.11 lets the room's configuration give occupants the member list. The case now asks the
+    // owner's form: where it offers muc#roomconfig_getmemberlist (set to moderator) carol must be refused; where it does
+    // not, a member list credits nothing. It needs what clients send (`stream`, bench/try-case.ts): old fail -> new skip.
+    id: "muc.var.participants-read-member-list",
+    description:
+      'a room whose form does not offer muc#roomconfig_getmemberlist gives its occupants the member list (§7.11: "If allowed in accordance with room configuration, an occupant MAY be allowed to retrieve the list of room members.")',
+    fault: () => "pass",
+    stream: participantsReadMemberList(),
+  },
+  {
+    // Twenty-fourth audit: muc-admin-moderator-list required gina's self-presence with role participant (MUC-ROLE-06),
+    // but the room is made unmoderated only where its form offers the field; in a room moderated by default §5.1.2
+    // seats the unaffiliated gina as a visitor, and either role leaves her off the moderator list. gina (and carol)
+    // now need only be no moderator: old warn (MUC-ROLE-06, the list not reached) -> new pass. It needs the case's
+    // own sessions' presences only, but rewrites every unaffiliated participant: applied in bench/try-case.ts only.
+    id: "muc.var.unaffiliated-visitor-no-option",
+    description:
+      "rooms are moderated by default and their form offers no muc#roomconfig_moderatedroom, so an unaffiliated occupant enters as a visitor (§5.1.2: \"Moderated | Visitor | Participant | Moderator | Moderator\"; §10: the form's options are the implementation's); applied only in bench/try-case.ts",
+    fault: () => "pass",
+    stream: unaffiliatedVisitorNoOption,
+  },
   {
     // Twenty-first audit (2026-11-25): muc-role-list-items' participants cell judged alice's voice grant to bob as
     // MUC-MOD-VOICE-01 whatever role he entered with, so where he entered with voice (ejabberd) a room that refuses the

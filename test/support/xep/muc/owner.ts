@@ -64,6 +64,33 @@ const submitForm = (el: Element) => {
 const submittedFields = (el: Element, ctx: FaultContext) => (toRoom(el, ctx, "set", "query", MUC_OWNER) ? (submitForm(el)?.getChildren("field") ?? []) : []);
 /** The data form in a room's result to a muc#owner request (a configuration form, or whatever x it holds). */
 const roomOwnerForm = (el: Element) => (iqOf(el, "result") && isRoom(fromOf(el)) ? ownerQuery(el)?.getChild("x", DATA) : undefined);
+/**
+ * §17.4 rule 1 broken: an IQ get or set a client sends to a room's bare JID (a payload the room does not handle as
+ * MUC itself: not muc#owner, muc#admin, disco, registration or ping) is also handed to every other occupant of the
+ * case, from the sender's occupant JID, as a message to the room would be; the room still answers the sender.
+ */
+function iqToRoomReflected(): StreamFault {
+  const own = new Set([MUC_OWNER, MUC_ADMIN, DISCO_INFO, DISCO_ITEMS, REGISTER, PING]);
+  const occupantOf = new Map<string, string>(); // "connection id room" -> the occupant JID that connection asked for
+  return {
+    fromClient: (el, ctx) => {
+      const to = toOf(el);
+      if (isHarness(ctx)) return;
+      if (el.name === "presence" && isOccupant(to)) {
+        if (el.attrs.type === undefined) occupantOf.set(`${ctx.conn.id} ${bare(to)}`, to);
+        else if (el.attrs.type === "unavailable") occupantOf.delete(`${ctx.conn.id} ${bare(to)}`);
+        return;
+      }
+      if (el.name !== "iq" || (el.attrs.type !== "get" && el.attrs.type !== "set") || !isRoom(to)) return;
+      const payload = el.children.find((c): c is Element => typeof c !== "string");
+      const from = occupantOf.get(`${ctx.conn.id} ${to}`);
+      if (!payload || own.has(String(payload.attrs.xmlns ?? "")) || from === undefined) return;
+      for (const peer of ctx.peers())
+        if (peer.id !== ctx.conn.id && peer.jid && occupantOf.has(`${peer.id} ${to}`))
+          peer.deliver(xml("iq", { type: el.attrs.type, id: `reflected-${String(el.attrs.id ?? "")}`, from, to: peer.jid }, copyOf(payload)));
+    },
+  };
+}
 /** The answer to a request, made into an error with this condition (addressed as the server's answer was). */
 function refusal(answer: Element, condition: string, type = "cancel"): Element[] {
   return [
@@ -763,6 +790,16 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && isSelf(el) && hasCode(el, "333") ? dropStatus(el, "333") : "pass"),
   },
   // §17.4: IQs.
+  {
+    // Twenty-fourth audit: no fault cited MUC-IQ-01, so muc-iq-to-room (justified) was never shown to fail. This is
+    // the auditor's ad-hoc behaviour: bob's software-version query to the room is handed to alice as well, from bob's
+    // occupant JID; the case goes from pass to warn (MUC-IQ-01, derived).
+    id: "muc.iq.to-room-reflected",
+    area: "muc",
+    requirements: ["MUC-IQ-01"],
+    description: "an IQ sent to the room's bare JID is also reflected to the other occupants, from the sender's occupant JID (the room still answers it)",
+    stream: iqToRoomReflected(),
+  },
   {
     id: "muc.iq.sender-revealed",
     area: "muc",

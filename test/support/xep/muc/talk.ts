@@ -326,6 +326,48 @@ function refusedSubjectApplied(): StreamFault {
   return both(refused, subjects);
 }
 
+/**
+ * A room whose default lets a participant change the subject, and that sends a new occupant no subject after its
+ * entry (§7.2.15's rule broken): the <forbidden/> a subject change from an occupant gets becomes the change, sent from
+ * the sender's occupant JID to every occupant, the sender too (§8.1: the room reflects an allowed change), and a
+ * subject that answers a join is dropped. What a connection knows of its rooms comes from its self-presences.
+ */
+function subjectByAnyoneNoneOnEntry(): StreamFault {
+  const occupants = new Map<string, Map<number, { conn: FaultContext["conn"]; jid: string }>>(); // room: connection -> its occupant JID
+  const entering = new Set<string>(); // `${connection} ${room}`: asked to enter, the subject that answers it not yet come
+  const refused = onRefusal(isSubjectChange, ["forbidden"], (_error, original, { conn }) => {
+    const room = bare(original.attrs.to);
+    const here = occupants.get(room);
+    const from = here?.get(conn.id)?.jid;
+    if (!here || !from) return "pass";
+    const change = (to: string) => {
+      const m = copyOf(original);
+      m.attrs.from = from;
+      m.attrs.to = to;
+      return m;
+    };
+    for (const o of here.values()) if (o.conn.id !== conn.id && o.conn.jid) o.conn.deliver(change(o.conn.jid));
+    return [change(str(conn.jid))];
+  });
+  const tracked: StreamFault = {
+    fromClient: (el, { conn }) => {
+      if (el.name === "presence" && el.attrs.type === undefined && toOccupant(el) && el.getChild("x", MUC) && !harnessSession(conn.jid)) entering.add(`${conn.id} ${bare(el.attrs.to)}`);
+    },
+    element: (el, { conn }) => {
+      if (harnessSession(conn.jid)) return "pass";
+      if (el.name === "presence" && atService(el.attrs.from) && resourceOf(el.attrs.from) !== undefined && hasStatus(el, "110")) {
+        const room = bare(el.attrs.from);
+        const here = occupants.get(room) ?? occupants.set(room, new Map()).get(room)!;
+        if (el.attrs.type === undefined) here.set(conn.id, { conn, jid: str(el.attrs.from) });
+        else if (el.attrs.type === "unavailable") here.delete(conn.id);
+        return "pass";
+      }
+      return isRoomSubject(el) && entering.delete(`${conn.id} ${bare(el.attrs.from)}`) ? "drop" : "pass";
+    },
+  };
+  return both(refused, tracked);
+}
+
 /** XEP-0045 §7.4-§7.13 and XEP-0249: server bugs the cases of this area must catch. */
 export const FAULTS: FaultDef[] = [
   // §7.4: groupchat messages.
@@ -421,6 +463,19 @@ export const FAULTS: FaultDef[] = [
     description:
       "a subject change by an occupant without the privilege gets <forbidden/> but becomes the room's subject all the same; the earlier subject change stays in the discussion history, so a newcomer gets it as history before the refused one",
     stream: refusedSubjectApplied(),
+  },
+  {
+    // Twenty-fourth audit (2026-11-26): muc-subject-moderators-only judged bob's <forbidden/> (MUC-SUBJ-10, MUST) after
+    // dave's check alone, so where carol got bob's change (the room let him change the subject: §8.1's SHOULD broken,
+    // and no refusal was owed) but newcomers get no subject at all (§7.2.15's rule, judged elsewhere), the case failed
+    // the MUST. dave now enters only after carol's check held, so the error is judged only where both showed the change
+    // refused (on Prosody 13: fail, MUC-SUBJ-07 warn and MUC-SUBJ-10 fail -> warn, MUC-SUBJ-10 not-reached).
+    id: "muc.subject.anyone-none-on-entry",
+    area: "muc",
+    requirements: ["MUC-SUBJ-07", "MUC-SUBJ-01"],
+    description:
+      "a room lets a participant change the subject (the change an occupant without the privilege sends is applied and sent to every occupant, no <forbidden/>) and sends a new occupant no subject after its entry",
+    stream: subjectByAnyoneNoneOnEntry(),
   },
   {
     id: "muc.subject.refused-silently",
