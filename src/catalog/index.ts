@@ -11,6 +11,10 @@ export type { Area, Catalog, Observable, Requirement } from "./types.ts";
  * harness with the reason (the tests keep the shipped ones right).
  */
 let cache: Map<string, Catalog> | undefined;
+
+/** A requirement catalog that cannot be read: the command says which file and why, with no stack trace. */
+export class CatalogError extends Error {}
+
 let byId: Map<string, Requirement> | undefined;
 onRegister(() => {
   cache = undefined;
@@ -24,7 +28,7 @@ function load(): Map<string, Catalog> {
       try {
         return [s.id, buildCatalog(readFileSync(file, "utf8"), file)];
       } catch (err) {
-        throw new Error(`${file}: ${(err as Error).message}`);
+        throw new CatalogError(`${file}: ${(err as Error).message}`);
       }
     }),
   );

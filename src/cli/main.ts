@@ -1,4 +1,5 @@
 import { catalogSpecs } from "../specification/registry.ts";
+import { CatalogError } from "../catalog/index.ts";
 import yargs, { type Argv, type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { EXIT } from "./exit-codes.ts";
@@ -51,6 +52,10 @@ try {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .parseAsync();
 } catch (e) {
+  if (e instanceof CatalogError) {
+    err(`xmpp-conform: ${e.message}`);
+    process.exit(EXIT.usage);
+  }
   // yargs throws a usage problem out of parseAsync itself, before any promise.
   if (!(e instanceof UsageError)) throw e;
   const command = commands.find((c) => String(c.command).split(" ")[0] === process.argv[2]);
