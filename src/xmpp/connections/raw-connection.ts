@@ -528,13 +528,16 @@ export class RawConnection {
   /**
    * A SASL outcome: authenticated on <success/>. A SASL2 success that bound a resource (XEP-0386 §3.2) makes the
    * connection that full JID (in barriers from then on), and Stream Management enabled inline starts its counters.
+   * Bound is a full JID as the authorization identifier, with or without <bound/> (XEP-0388 §2.6.1: "a bare JID,
+   * unless resource binding has occurred, in which case it is a full JID").
    */
   private settleSasl(answer: Element | undefined): Element | undefined {
     if (answer?.name !== "success") return answer;
     this.authenticated = true;
-    const bound = answer.attrs.xmlns === NS.sasl2 ? answer.getChild("bound", NS.bind2) : undefined;
+    const sasl2 = answer.attrs.xmlns === NS.sasl2;
+    const bound = sasl2 ? answer.getChild("bound", NS.bind2) : undefined;
     const jid = answer.getChildText("authorization-identifier");
-    if (bound && jid?.includes("/")) {
+    if (sasl2 && jid?.includes("/")) {
       this.jid = jid;
       this.note(`bound as ${jid} (Bind 2)`);
     }

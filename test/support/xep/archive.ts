@@ -489,6 +489,24 @@ export const FAULTS: FaultDef[] = [
       (el) => changed(el, (c) => c.remove(finOf(c)!)),
     ),
   },
+  {
+    // Twenty-fifth audit: mam-query-empty charged a result message the 'with' filter should have kept out (its JID
+    // is one nobody wrote to or from) only to MAM-FORM-05's derived SHOULD. Now its receives nothing also cites
+    // MAM-WITH-01 (§4.1.1 "The server MUST only return messages if they match the supplied JID."): warn -> fail.
+    id: "mam.with-empty-welcome-returned",
+    area: "mam",
+    requirements: ["MAM-WITH-01"],
+    description: "a 'with' query that matches nothing returns the server's welcome message (from the domain), which is to or from no such JID",
+    stream: onQueries(
+      (q) => queryFields(q).has("with"),
+      (results, fin, query, ctx) => {
+        if (results.length > 0) return [...results, fin];
+        const domain = String(ctx.conn.jid).split("@")[1]?.split("/")[0] ?? "";
+        const welcome = new Element("message", { from: domain, to: bare(ctx.conn.jid), type: "normal" }).c("body").t("Welcome").root();
+        return [result(String(ctx.conn.jid), query.attrs.queryid, `welcome-${randomUUID()}`, welcome), fin];
+      },
+    ),
+  },
   // Filters (§4.1.1, §4.1.2).
   {
     id: "mam.filters-ignored",
@@ -571,6 +589,20 @@ export const FAULTS: FaultDef[] = [
         const first = results[0] && peer(results[0]);
         return [...results.filter((r) => peer(r) === first), fin];
       },
+    ),
+  },
+  {
+    // Twenty-fifth audit: mam-query-without-with judged MAM-WITH-03 (MUST) on a query with FORM_TYPE alone, whose
+    // timespan is the SHOULD defaults of 'start' and 'end' (§4.1.2), so a server breaking only the 'start' default
+    // failed the MUST. Its 'with'-less query now names both 'start' and 'end': fail (MAM-WITH-03; START-02 and
+    // END-02 not reached) -> warn (MAM-START-02).
+    id: "mam.start-default-latest",
+    area: "mam",
+    requirements: ["MAM-START-02"],
+    description: "a query without 'start' assumes the date of the most recent message instead of the earliest: only the latest result comes",
+    stream: onQueries(
+      (q) => !queryFields(q).has("start"),
+      (results, fin) => [...results.slice(-1), fin],
     ),
   },
   {
@@ -925,6 +957,36 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MAM-FORM-09", "MAM-FORM-03"],
     description: "the query form offers a field of the server's own (a full-text search) named 'withtext', not in Clark notation",
     fault: when(isForm, (el) => changed(el, (c) => void c.getChild("query", MAM)!.getChild("x", DATA)!.c("field", { var: "withtext", type: "text-single" }))),
+  },
+  {
+    // Twenty-fifth audit: mam-query-form judged MAM-FORM-03 (§4.1, MUST: naming "consistent with the format defined
+    // in Field Standardization for Data Forms (XEP-0068)") as Clark notation, but XEP-0068 1.3.0 keeps existing
+    // 'x-' names acceptable: such a field now warns MAM-FORM-09 (the Clark SHOULD) only: fail -> warn.
+    id: "mam.form-custom-field-x-prefix",
+    area: "mam",
+    requirements: ["MAM-FORM-09"],
+    description: "the query form offers a field of the server's own (a full-text search) named 'x-fulltext', with XEP-0068's old 'x-' prefix instead of Clark notation",
+    fault: when(isForm, (el) => changed(el, (c) => void c.getChild("query", MAM)!.getChild("x", DATA)!.c("field", { var: "x-fulltext", type: "text-single" }))),
+  },
+  {
+    // Twenty-fifth audit: mam-query-form proved MAM-FORM-06 (the mandatory fields) with the pattern of MAM-FORM-08
+    // (their types), so a wrong type failed FORM-06 too and the form's other checks were not reached: this form,
+    // which also marks 'with' required, left MAM-FORM-04 not reached. Now FORM-08 is an also: beside them:
+    // fail (FORM-06, FORM-08; FORM-04 not reached) -> fail (FORM-08, FORM-04; FORM-06 pass).
+    id: "mam.form-types-wrong-with-required",
+    area: "mam",
+    requirements: ["MAM-FORM-08", "MAM-FORM-04"],
+    description: "the query form types 'with' as text-single and marks it <required/>",
+    fault: when(isForm, (el) =>
+      changed(el, (c) => {
+        for (const f of fieldsOf(c)) {
+          if (f.attrs.var === "with") {
+            f.attrs.type = "text-single";
+            f.c("required");
+          }
+        }
+      }),
+    ),
   },
   {
     id: "mam.unknown-field-ignored",

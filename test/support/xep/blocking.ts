@@ -367,6 +367,26 @@ export const FAULTS: FaultDef[] = [
         }),
     ),
   },
+  {
+    // Twenty-fifth audit: a server that matches domain items (its error says so with §3.3's <blocked/>) but answers
+    // a stanza to a JID they block with service-unavailable, while bare-JID items get not-acceptable. The
+    // blocking-outbound cases (bare-JID items) pass; blocking-match-domain and blocking-match-domain-resource took
+    // only not-acceptable as the match and warned BLOCK-MATCH-03/04 (SHOULD). They now fail BLOCK-OUT-02 (MUST).
+    id: "blocking.match.domain-other-condition",
+    area: "blocking",
+    requirements: ["BLOCK-OUT-02"],
+    description: "a stanza to a JID a domain or domain/resource item blocks gets <blocked/> under service-unavailable instead of not-acceptable",
+    fault: when(
+      (el) => condition(el, "not-acceptable") && condition(el, "blocked", "urn:xmpp:blocking:errors") && /(\.invalid(\/.*)?|\/blk-.*)$/.test(String(el.attrs.from ?? "")),
+      (el) =>
+        changed(el, (c) => {
+          const e = c.getChild("error")!;
+          e.remove(e.getChild("not-acceptable", STANZAS)!);
+          e.attrs.type = "cancel";
+          e.cnode(xml("service-unavailable", { xmlns: STANZAS }));
+        }),
+    ),
+  },
   (() => {
     const denied = new Set<string>();
     return {

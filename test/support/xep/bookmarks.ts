@@ -313,6 +313,52 @@ export const VARIATIONS: Variation[] = [
     ),
   },
   {
+    // Twenty-fifth audit: pstore-precondition-mismatch created its node with the presence model alone, and judged
+    // its MUST (PSTORE-CONFIG-02) only after bob read the first item; whether a PEP node keeps items is its
+    // configuration (XEP-0163 leaves the default open), and XEP-0060 §6.5.9.4 has a node that keeps none answer
+    // <feature-not-implemented/> with <unsupported feature='persistent-items'/>. Its first publish now asks for
+    // pubsub#persist_items too: warn (PUBSUB-ITEMS-PRESENCE; PSTORE-CONFIG-02 not reached) -> pass. Applied by
+    // bench/try-case.ts only (stream): it must see the publishes' options.
+    id: "pstore-node-not-persistent-by-default",
+    description:
+      "a private-data node (urn:xmpp-conform:pstore) whose publish never asked for pubsub#persist_items=true keeps no items: another account's items request is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4; XEP-0163 fixes no default for persistence)",
+    fault: () => "pass",
+    stream: (() => {
+      const persistent = new Set<string>();
+      const asked = new Set<string>();
+      return {
+        fromClient: (el, ctx) => {
+          const publish = el.name === "iq" ? publishOf(el) : undefined;
+          if (publish?.attrs.node === PSTORE) {
+            const persist = pubsubOf(el)
+              ?.getChild("publish-options")
+              ?.getChild("x", "jabber:x:data")
+              ?.getChildren("field")
+              .some((f) => f.attrs.var === "pubsub#persist_items" && ["1", "true"].includes(f.getChildText("value") ?? ""));
+            if (persist) persistent.add(bare(ctx.conn.jid));
+          }
+          if (el.name === "iq" && itemsRequest(el) && toOtherAccount(el, ctx) && pubsubOf(el)?.getChild("items")?.attrs.node === PSTORE && !persistent.has(String(el.attrs.to)))
+            asked.add(`${ctx.conn.id} ${el.attrs.id}`);
+        },
+        element: (el, ctx) => {
+          if (el.name !== "iq" || !asked.delete(`${ctx.conn.id} ${el.attrs.id}`)) return "pass";
+          return [
+            xml(
+              "iq",
+              { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+              xml(
+                "error",
+                { type: "cancel" },
+                xml("feature-not-implemented", { xmlns: STANZAS }),
+                xml("unsupported", { xmlns: "http://jabber.org/protocol/pubsub#errors", feature: "persistent-items" }),
+              ),
+            ),
+          ];
+        },
+      };
+    })(),
+  },
+  {
     id: "pep-item-publisher",
     description: "items in results and notifications carry a 'publisher' attribute (XEP-0060 §7.1.2: the service MAY add it)",
     fault: when(

@@ -216,6 +216,49 @@ const afterAuth = (r: BoshRequest) => {
 const notXmlTyped = (r: BoshRequest) => !/^\s*(text|application)\/xml\s*(;|$)/i.test(r.headers["content-type"] ?? "text/xml");
 const refusedBody = (sid: string) => `<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='bad-request' sid='${sid}'/>`;
 
+/**
+ * A connection manager that keeps every empty request of a case's session waiting until the session's 'wait' from its
+ * arrival, however many wait (XEP-0124 §8's 'hold' broken), stating `statedWait` as the session's 'wait' where given;
+ * with `featuresLate` the creation response has no stream features, and the answer to the session's next request
+ * carries them as soon as the server answers it (XEP-0206 §4: "in any subsequent response"), not held by the fault.
+ */
+function holdsEveryEmptyRequest(opts: { statedWait?: number; featuresLate?: boolean }): BoshFault {
+  const features = /<stream:features\b[\s\S]*?<\/stream:features>/;
+  const sessions = new Map<string, { wait: number; first: string; features?: string }>();
+  const arrived = new Map<string, number>();
+  return {
+    request: (r) => {
+      if (r.sid && r.rid) arrived.set(`${r.sid} ${r.rid}`, Date.now());
+      return r.text;
+    },
+    answer: async (r, a) => {
+      if (r.creation) {
+        const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+        const wait = opts.statedWait ?? Number(/\bwait=(['"])(\d+)\1/.exec(a.text)?.[2] ?? 60);
+        const found = opts.featuresLate ? features.exec(a.text)?.[0] : undefined;
+        if (sid && r.rid) sessions.set(sid, { wait, first: String(Number(r.rid) + 1), ...(found && { features: found }) });
+        const stated = opts.statedWait === undefined ? a : bodyTag(a, (t) => setAttr(t, "wait", String(opts.statedWait)));
+        return found ? { ...stated, text: stated.text.replace(features, "") } : stated;
+      }
+      const s = r.sid === undefined ? undefined : sessions.get(r.sid);
+      if (!s || r.rid === undefined) return a;
+      if (s.features && r.rid === s.first) {
+        const later = s.features;
+        delete s.features;
+        return inside(
+          bodyTag(a, (t) => (/\sxmlns:stream=/.test(t) ? t : t.replace(/^<body\b/, "<body xmlns:stream='http://etherx.jabber.org/streams'"))),
+          later,
+        );
+      }
+      if (isEmptyRequest(r)) {
+        const at = arrived.get(`${r.sid} ${r.rid}`) ?? Date.now();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, at + s.wait * 1000 - Date.now())));
+      }
+      return a;
+    },
+  };
+}
+
 export const BOSH_FAULTS: BoshFaultDef[] = [
   {
     // Twenty-third audit: bosh-content-type-ignored posted only application/octet-stream, not the two Content-Types
@@ -692,6 +735,28 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
             : a,
     },
   },
+  {
+    // Twenty-fifth audit: bosh-hold's judging step had no timeout of its own, so the run's --timeout decided it. A
+    // connection manager that states a 'wait' of 4 s and keeps every empty request waiting until its 'wait' (1001 and
+    // 1002 both held, past 'hold' 1) passed under --timeout 5000 (1001 answered at 'wait', within the timeout) and now
+    // warns under any --timeout (the step waits 3 s, below the 4 s the set-up requires): pass -> warn.
+    id: "bosh-hold-exceeded-until-wait",
+    requirements: ["BOSH-HOLD-01"],
+    cases: ["bosh-hold"],
+    on: ["prosody", "ejabberd"],
+    fault: holdsEveryEmptyRequest({ statedWait: 4 }),
+  },
+  {
+    // Twenty-fifth audit: bosh-hold judged the answer to 1001 whatever it carried. A connection manager that sends the
+    // stream features in the answer to the first request after the creation (XEP-0206 §4 allows it), at once, then
+    // keeps every later empty request waiting until 'wait' (1002 and 1003 both held, past 'hold' 1) passed: only one
+    // request was ever waiting when the case looked. The case now goes one request further there: pass -> warn.
+    id: "bosh-hold-exceeded-features-late",
+    requirements: ["BOSH-HOLD-01"],
+    cases: ["bosh-hold"],
+    on: ["prosody", "ejabberd"],
+    fault: holdsEveryEmptyRequest({ featuresLate: true }),
+  },
 ];
 
 /** The stream features of a session as its creation response carried them, for `bosh-features-after-version`. */
@@ -749,6 +814,37 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
             }
           : a,
     },
+  },
+  {
+    // Twenty-fifth audit: bosh-hold, which now takes an answer to its first request that carries the stream features
+    // (XEP-0206 §4: "in any subsequent response") as no held request and goes one request further, passes on a
+    // connection manager that sends them there and keeps 'hold' (pass -> pass, alternative features-late).
+    id: "bosh-features-on-first-request",
+    allowed:
+      'XEP-0206 §4: the <stream:features/> element "in a response as soon as they are available, either in its session creation response, or (if it has not yet received them from the XMPP server) in any subsequent response"',
+    cases: ["bosh-hold"],
+    fault: (() => {
+      const features = /<stream:features\b[\s\S]*?<\/stream:features>/;
+      const first = new Map<string, { rid: string; features: string }>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply) => {
+          if (r.creation) {
+            const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+            const found = features.exec(a.text)?.[0];
+            if (!sid || !found || !r.rid) return a;
+            first.set(sid, { rid: String(Number(r.rid) + 1), features: found });
+            return { ...a, text: a.text.replace(features, "") };
+          }
+          const f = r.sid === undefined ? undefined : first.get(r.sid);
+          if (!f || r.rid !== f.rid) return a;
+          first.delete(r.sid!);
+          return inside(
+            bodyTag(a, (t) => (/\sxmlns:stream=/.test(t) ? t : t.replace(/^<body\b/, "<body xmlns:stream='http://etherx.jabber.org/streams'"))),
+            f.features,
+          );
+        },
+      };
+    })(),
   },
   {
     id: "bosh-attributes-reversed",

@@ -253,6 +253,44 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-fifth audit: a refusal XEP-0012 §3 allows, not a bug: seconds='0' for an online user is a MUST "(subject
+    // to local security policies)". last-online-contact failed LAST-ONLINE-01 on a deployment whose policy hides
+    // that from contacts; its last step now says refused:, and the case is skipped naming the condition. No case
+    // should notice it: it survives the mutation bench, as it must.
+    id: "entity.last.online-hidden",
+    area: "entity",
+    requirements: ["LAST-ONLINE-01"],
+    description:
+      "a deployment's policy refuses a contact's last activity query of an online user with forbidden (XEP-0012 §3: the response \"MUST (subject to local security policies)\" hold seconds='0'; §2: \"The target entity MUST return either an IQ-result or an IQ-error.\")",
+    fault: when(
+      (el) =>
+        resultWith("query", LAST)(el) &&
+        el.getChild("query", LAST)!.attrs.seconds === "0" &&
+        String(el.attrs.from ?? "").includes("@") &&
+        el.attrs.to !== undefined &&
+        String(el.attrs.from).split("/")[0] !== String(el.attrs.to).split("/")[0],
+      (el) => [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))],
+    ),
+  },
+  {
+    // Twenty-fifth audit: last-online-contact took any presence from bob/b1 for his initial presence, so an
+    // unavailable one in its place passed PRES-INIT-01; the step now asks for no 'type'.
+    id: "entity.last.initial-presence-unavailable",
+    area: "entity",
+    requirements: ["PRES-INIT-01"],
+    description: "a user's initial presence (no show, no status) reaches the contacts subscribed to it as type='unavailable'",
+    fault: when(
+      (el) =>
+        el.name === "presence" &&
+        el.attrs.type === undefined &&
+        !el.getChild("show") &&
+        !el.getChild("status") &&
+        String(el.attrs.from ?? "").includes("/") &&
+        String(el.attrs.from).split("/")[0] !== String(el.attrs.to ?? "").split("/")[0],
+      (el) => changed(el, (c) => (c.attrs.type = "unavailable")),
+    ),
+  },
+  {
     id: "entity.last.stranger-told",
     area: "entity",
     requirements: ["LAST-NOAUTH-01", "LAST-SEC-01", "LAST-FULL-02"],

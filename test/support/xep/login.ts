@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import type { FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
-import { changed, keptOpen, type FaultDef } from "../fault-kit.ts";
+import { both, changed, keptOpen, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
 /**
@@ -380,6 +380,35 @@ export const FAULTS: FaultDef[] = [
       (inline) => {
         inline.children = inline.children.filter((x) => typeof x === "string" || (x.attrs.var !== SM && x.attrs.var !== CARBONS));
       },
+    ),
+  },
+  {
+    // Twenty-fifth audit: bind2-inline-feature-listed's sm cell credited BINDTWO-FEATURE-02 on any success without
+    // <bound/> (alternative not-bound), also one carrying SM's <enabled/> outside it, and its carbons cell took a
+    // session only from <bound/>, where XEP-0388 §2.6.1 makes a full JID the sign of a binding. With Bind 2's
+    // <inline/> listing neither feature, a success whose <bound/> is dropped and its <enabled/> moved into the
+    // <success/> (the full JID kept): sm pass -> fail, carbons skip (no-session) -> fail (the copy is seen).
+    id: "login.bind2.inline-feature-unlisted-unbound",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-02"],
+    description:
+      "Bind 2 enables Stream Management and Carbons inline, its <inline/> lists neither, and the success has no <bound/>: the full JID says the binding, SM's <enabled/> sits in the <success/> itself",
+    stream: both(
+      editFeature(
+        (f) => inlineOf(f)?.getChild("bind", BIND2)?.getChild("inline"),
+        (inline) => {
+          inline.children = inline.children.filter((x) => typeof x === "string" || (x.attrs.var !== SM && x.attrs.var !== CARBONS));
+        },
+      ),
+      onElement((el) =>
+        isSasl2(el, "success") && el.getChild("bound", BIND2)
+          ? changed(el, (c) => {
+              const enabled = c.getChild("bound", BIND2)!.getChild("enabled", SM);
+              without(c, "bound", BIND2);
+              if (enabled) c.children.push(enabled);
+            })
+          : "pass",
+      ),
     ),
   },
   {

@@ -18,6 +18,9 @@ const PUSH = "urn:xmpp:push:0";
 const PUBSUB = "http://jabber.org/protocol/pubsub";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
 const BARRIER = "urn:xmpp-conform:barrier";
+const SASL2 = "urn:xmpp:sasl:2";
+const BIND2 = "urn:xmpp:bind:0";
+const CHATSTATES = "http://jabber.org/protocol/chatstates";
 
 const isSm = (el: Element, name?: string) => el.attrs.xmlns === SM && (!name || el.name === name);
 const isStanza = (el: Element) => ["message", "presence", "iq"].includes(el.name) && (el.attrs.xmlns === undefined || el.attrs.xmlns === "jabber:client");
@@ -362,6 +365,38 @@ export const FAULTS: FaultDef[] = [
       s.enabled && el.name === "message" && !isMarker(el) && el.attrs.type !== "error" && String(el.attrs.from ?? "").includes("@") && bare(el.attrs.from) !== bare(ctx.conn.jid) ? "drop" : "pass",
     ),
   },
+  {
+    // Twenty-fifth audit: sm-unacked-acked judged SM-ACK-08 (m1, acknowledged, neither bounced nor delivered again)
+    // whatever its 'one of' over m2 found, so a server that takes no alternative action at all when the session ends
+    // let both SM-ACK-08 checks hold trivially: SM-ACK-08 pass though nothing showed the 'h' it kept (adhoc
+    // unacked-dropped). The two checks are now `after:` that 'one of': SM-ACK-08 pass -> not reached (the case warns
+    // SM-UNACKED-03 both ways; Prosody 13).
+    id: "mobile.sm.unacked.discarded-at-end",
+    area: "mobile",
+    requirements: ["SM-UNACKED-03"],
+    description:
+      "when a session with stream management enabled ends, the messages sent on it are discarded: neither bounced to their senders nor stored for (or delivered to) another resource of the user",
+    stream: (() => {
+      /** `user|id` of each message sent on a managed stream: the stream it was sent on. */
+      const sentOn = new Map<string, ProxiedConnection>();
+      return {
+        fromClient: observe,
+        element: (el: Element, ctx: FaultContext) => {
+          const s = stateOf(ctx.conn);
+          track(el, ctx);
+          if (el.name !== "message" || isMarker(el) || !ctx.conn.jid || el.attrs.id === undefined) return "pass";
+          if (el.attrs.type === "error") {
+            const managed = sentOn.get(`${bare(String(el.attrs.from ?? ""))}|${String(el.attrs.id)}`);
+            return managed && managed !== ctx.conn ? "drop" : "pass";
+          }
+          const key = `${bare(ctx.conn.jid)}|${String(el.attrs.id)}`;
+          const managed = sentOn.get(key);
+          if (managed === undefined && s.enabled) sentOn.set(key, ctx.conn);
+          return managed && managed !== ctx.conn ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
   // XEP-0198 §5: resumption.
   {
     id: "mobile.sm.resume.refused",
@@ -455,6 +490,46 @@ export const FAULTS: FaultDef[] = [
     description: "a <resume/> before authentication is answered with <resumed/>",
     stream: sm((el, s) => (isSm(el, "failed") && s.request?.name === "resume" && !s.authenticated ? [xml("resumed", { xmlns: SM, previd: String(s.request.attrs.previd), h: "0" })] : "pass")),
   },
+  // XEP-0198 §9: inline features.
+  {
+    // Twenty-fifth audit: sm-inline-advertised judged both rules by one 'one of' whose first alternative matching SASL2's
+    // <sm/> credited SM-INLINE-02 alone, so a Bind 2 <inline/> that names Stream Management in a form §9.1 does not write
+    // passed (SM-INLINE-01 not reached; adhoc inline-alts). Each rule now has a check of its own: pass -> warn
+    // (SM-INLINE-01; Prosody 13, --tls starttls).
+    id: "mobile.sm.inline.bind2-sm-element",
+    area: "mobile",
+    requirements: ["SM-INLINE-01"],
+    description: "Bind 2's <inline/> in the stream features lists Stream Management as <sm xmlns='urn:xmpp:sm:3'/> instead of <feature var='urn:xmpp:sm:3'/>",
+    stream: {
+      element: (el) => {
+        const inline = el.getName() === "features" ? el.getChild("authentication", SASL2)?.getChild("inline")?.getChild("bind", BIND2)?.getChild("inline") : undefined;
+        if (!inline?.getChildren("feature").some((f) => f.attrs.var === SM)) return "pass";
+        return changed(el, (c) => {
+          const copy = c.getChild("authentication", SASL2)!.getChild("inline")!.getChild("bind", BIND2)!.getChild("inline")!;
+          copy.children = copy.children.map((x) => (typeof x !== "string" && x.name === "feature" && x.attrs.var === SM ? xml("sm", { xmlns: SM }) : x));
+        });
+      },
+    },
+  },
+  {
+    // Twenty-fifth audit: the same 'one of' took features whose SASL2 <inline/> lists resumption in another form than
+    // §9.2's <sm/> through its Bind 2 alternative (SM-INLINE-01 pass), so SM-INLINE-02 was never judged: pass -> warn
+    // (SM-INLINE-02; Prosody 13, --tls starttls).
+    id: "mobile.sm.inline.sasl2-feature-var",
+    area: "mobile",
+    requirements: ["SM-INLINE-02"],
+    description: "SASL2's <inline/> in the stream features lists stream resumption as <feature var='urn:xmpp:sm:3'/> instead of <sm xmlns='urn:xmpp:sm:3'/>",
+    stream: {
+      element: (el) => {
+        const inline = el.getName() === "features" ? el.getChild("authentication", SASL2)?.getChild("inline") : undefined;
+        if (!inline?.getChild("sm", SM)) return "pass";
+        return changed(el, (c) => {
+          const copy = c.getChild("authentication", SASL2)!.getChild("inline")!;
+          copy.children = copy.children.map((x) => (typeof x !== "string" && x.name === "sm" && x.attrs.xmlns === SM ? xml("feature", { var: SM }) : x));
+        });
+      },
+    },
+  },
   // XEP-0352.
   {
     id: "mobile.csi.starts-inactive",
@@ -544,6 +619,18 @@ export const FAULTS: FaultDef[] = [
           ? changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "csi" && x.attrs.xmlns === CSI))))
           : "pass",
     },
+  },
+  {
+    // Twenty-fifth audit: csi-active-at-start credited CSI-STATE-01 by a delivery RFC 6121 requires whatever the
+    // client's state, so a server that never delivers a message holding only a chat state failed the CSI rule
+    // although it held nothing back (adhoc csi-drop-chatstates). A control stream that said <active/> now gets one
+    // first, under the RFC 6121 row: CSI-STATE-01 fail -> not reached, DELIVERY-MSG-FULLMATCH-2NN/chat fail (the
+    // chatstate cell fails both ways; Prosody 0.12).
+    id: "mobile.csi.chat-states-never-delivered",
+    area: "mobile",
+    requirements: ["DELIVERY-MSG-FULLMATCH-*"],
+    description: "a message holding only a chat state (no body) never reaches the resource it is addressed to, active or not",
+    fault: (el) => (el.name === "message" && !el.getChild("body") && !isMarker(el) && el.getChild("composing", CHATSTATES) ? "drop" : "pass"),
   },
   // XEP-0357.
   {
@@ -836,6 +923,21 @@ export const VARIATIONS: Variation[] = [
         ? [el, "<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>"]
         : "pass",
     ),
+  },
+  {
+    // Twenty-fifth audit: sm-enable-twice took the stream error with its default framing, which also requires the
+    // closing stream tag after it (RFC 6120 §4.9.1.1's, not XEP-0198 §3's), so a server that answers a second <enable/>
+    // with a stream error and closes the TCP connection warned SM-ENABLE-04 (adhoc error-then-cut). The error is now
+    // judged alone, then the disconnection: warn -> pass (Prosody 13). Applied by bench/try-case.ts only (stream).
+    id: "mobile-sm-enable-twice-error-cut",
+    description:
+      'a second <enable/> is answered with a stream error <policy-violation/>, and the TCP connection is closed with no closing stream tag (XEP-0198 §3: "If a server receives a second <enable/> element it SHOULD respond with a stream error, thus terminating the client connection.")',
+    fault: () => "pass",
+    stream: sm((el, s, ctx) => {
+      if (!(isSm(el, "failed") && s.enabled && s.request?.name === "enable")) return "pass";
+      ctx.conn.deliver(xml("stream:error", {}, xml("policy-violation", { xmlns: "urn:ietf:params:xml:ns:xmpp-streams" })));
+      return "disconnect";
+    }),
   },
   {
     // Twenty-first audit: push-summary judged the first publish not yet matched, whenever it came, as the one after the

@@ -325,8 +325,26 @@ export const FAULTS: FaultDef[] = [
 ];
 
 /**
- * XEP-0077: what a correct server may do differently. None yet: the one the text allows on a logged-in session
- * (an empty <password/> in the registered form, §3.1) is what Prosody and ejabberd already send, and the others
- * are on connections before authentication, which a variation (a stanza fault of a bound connection) does not reach.
+ * XEP-0077: what a correct server may do differently. The one the text allows on a logged-in session in the
+ * registered form (an empty <password/>, §3.1) is what Prosody and ejabberd already send, and most others are on
+ * connections before authentication, which a variation (a stanza fault of a bound connection) does not reach.
  */
-export const VARIATIONS: Variation[] = [];
+export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-fifth audit: register-password-answer credited IBR-PASS-POLICY-01 (a MAY no answer can break) when a
+    // deployment refused the change, and so passed while judging nothing of IBR-PASS-01, its only rule. The
+    // refusals now credit nothing: pass -> skip ('no changes'). Applied by bench/try-case.ts only (stream): the
+    // proxy cannot keep the request from the server, so the password does change behind it (the harness removes a
+    // disposable account with either password); what the case sees is the refusal.
+    id: "register-password-changes-disabled",
+    description: 'a password change on a logged-in session is refused with <not-allowed/> (XEP-0077 §3.3: "A given deployment MAY choose to … disable in-band password changes")',
+    fault: () => "pass",
+    stream: answering(
+      (el, ctx) => Boolean(ctx.conn.jid) && el.attrs.type === "set" && Boolean(el.getChild("query", REGISTER)?.getChild("password")),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? [xml("iq", { type: "error", id: answer.attrs.id, to: answer.attrs.to, from: answer.attrs.from }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))]
+          : "pass",
+    ),
+  },
+];

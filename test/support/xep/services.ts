@@ -371,6 +371,23 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     ),
   })),
   {
+    // Twenty-fifth audit: a service that drops the slot requests its quota refuses, answering none of them. XEP-0363
+    // §6's <retry/> is a MAY and its stamp rules judge a <retry/> that came: none came, so none of them is broken,
+    // but upload-quota-retry's `one of` (no alternative held) failed UPLOAD-RETRY-01 to -04 at MUST. It now fails
+    // only RFC 6120 §8.2.3's reply rule (STANZA-IQ-01), the one the service broke.
+    id: "upload-quota-unanswered",
+    requirements: ["STANZA-IQ-01"],
+    cases: { "upload-quota-retry": "fail" },
+    stanza: when(
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "error" &&
+        el.getChild("error")?.attrs.type === "wait" &&
+        Boolean(el.getChild("error")?.getChild("resource-constraint", "urn:ietf:params:xml:ns:xmpp-stanzas")),
+      () => "drop",
+    ),
+  },
+  {
     id: "upload-http-refusals-accepted",
     requirements: ["UPLOAD-PUT-01", "UPLOAD-PUT-06"],
     cases: { "upload-put-wrong-length/shorter": "fail", "upload-put-wrong-length/longer": "fail", "upload-put-unknown-url": "warn" },
@@ -418,10 +435,55 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
       ],
     ),
   },
+];
+
+/** What XEP-0363 allows an upload service to do otherwise (of its stanzas, or of its HTTP side): no verdict may change. */
+export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault }[] = [
+  // Twenty-first audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of how the URL
+  // serves the file: a GET URL that redirects (here on its own origin) to where the file is served gives it to
+  // anyone. upload-get-by-anyone judged the redirect itself (warn on UPLOAD-GET-02); the GET now follows it (pass).
+  {
+    id: "upload-http-get-redirected",
+    http: {
+      respond: (x) =>
+        x.method === "GET" && !x.path.includes(REDIRECTED) ? { status: 302, headers: { location: `${x.path}${x.path.includes("?") ? "&" : "?"}${REDIRECTED}` }, body: Buffer.alloc(0) } : undefined,
+    },
+  },
+  // Twenty-fifth audit: §4 "The service SHOULD keep the file name and especially the file ending intact." says
+  // nothing of how the URL encodes it, and RFC 3986 §2.1 and §6.2.2 make a hex digit's case and a percent-encoded
+  // unreserved character (the '.' of the ending) the same URI. A service whose encoder escapes the dot and writes
+  // hex digits in mixed case keeps the name: upload-slot-file-name warned on UPLOAD-SLOT-02; it now passes. (Its
+  // slots only, the .pdf ones: what other cases put to a URL is theirs.)
+  {
+    id: "upload-slot-name-escaped",
+    stanza: slotFault((put, get) => {
+      for (const u of [put, get])
+        if (/\.pdf([?#]|$)/.test(String(u.attrs.url)))
+          u.attrs.url = String(u.attrs.url).replace(/^(.*\/)([^/?#]*)/, (_, dir: string, name: string) => dir + name.replaceAll("%C3%A8", "%C3%a8").replaceAll(".", "%2E"));
+    }),
+  },
+  // Twenty-fifth audit: XEP-0363 §6 lets the service refuse any request ("For any other type of error the service
+  // SHOULD respond with appropriate error types"): a rate limit of one slot at a time refuses the second request of
+  // upload-slot-file-name (type wait, as Example 12's quota). No URL lost the name, but the case warned on
+  // UPLOAD-SLOT-02; it now passes on its first slot. (The .pdf name with spaces only: other cases' slots stay.)
+  {
+    id: "upload-slot-second-refused",
+    stanza: when(
+      (el) => Boolean(slotIn(el)) && /cool[^/?#]*\.pdf([?#]|$)/.test(String(slotIn(el)!.getChild("put")?.attrs.url)),
+      (el) => [
+        parse(
+          `<iq type='error' id='${el.attrs.id}'${el.attrs.from ? ` from='${el.attrs.from}'` : ""}${el.attrs.to ? ` to='${el.attrs.to}'` : ""}><error type='wait'><resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>One slot at a time</text></error></iq>`,
+        ) as Element,
+      ],
+    ),
+  },
+  // Twenty-fifth audit: not a bug. §7 leaves the upload to HTTP ("The actual upload of the file happens via HTTP-PUT
+  // and is out of scope of this document"), whose PUT replaces the target's state, and a 201 says only what that
+  // PUT's file is ready for. A service that takes a second PUT to a slot's URL and then serves its bytes was a
+  // fault of upload-put-twice (warn on UPLOAD-PUT-05, a rule the text does not state); the row and the case are
+  // withdrawn, and no case judges it.
   {
     id: "upload-http-second-put-replaces",
-    requirements: ["UPLOAD-PUT-05"],
-    cases: { "upload-put-twice": "warn" },
     http: {
       respond: (x) => {
         const path = x.path.split("?")[0];
@@ -436,20 +498,6 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
         if (x.method === "PUT" && a.status === 201) replaced.set(x.path.split("?")[0], Buffer.alloc(0));
         return a;
       },
-    },
-  },
-];
-
-/** What XEP-0363 allows an upload service to do otherwise (of its stanzas, or of its HTTP side): no verdict may change. */
-export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault }[] = [
-  // Twenty-first audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of how the URL
-  // serves the file: a GET URL that redirects (here on its own origin) to where the file is served gives it to
-  // anyone. upload-get-by-anyone judged the redirect itself (warn on UPLOAD-GET-02); the GET now follows it (pass).
-  {
-    id: "upload-http-get-redirected",
-    http: {
-      respond: (x) =>
-        x.method === "GET" && !x.path.includes(REDIRECTED) ? { status: 302, headers: { location: `${x.path}${x.path.includes("?") ? "&" : "?"}${REDIRECTED}` }, body: Buffer.alloc(0) } : undefined,
     },
   },
   // §4: header names are matched without regard to case (HTTP field names are case-insensitive).

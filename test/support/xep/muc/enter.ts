@@ -897,6 +897,24 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-fifth audit: muc-disco-hidden-room-unlisted warned MUC-DISCO-06 (a hidden room listed) where the service
+    // refused its disco#items, though nothing was listed; what such a service breaks is §6.3's "The service SHOULD
+    // return a full list of the public rooms it hosts" (MUC-DISCO-05, muc-disco-public-room-listed's). The case now
+    // takes 'error' and skips: old warn (MUC-DISCO-06) -> new skip; muc-disco-public-room-listed warns MUC-DISCO-05.
+    id: "muc.disco.service-items-refused",
+    area: "muc",
+    requirements: ["MUC-DISCO-05"],
+    description: "the service answers a user's disco#items with <feature-not-implemented/>",
+    // Only a case's own request: the harness finds rooms and services before the case (ids xc…).
+    stream: answering(
+      (el) => el.name === "iq" && el.attrs.type === "get" && isService(String(el.attrs.to ?? "")) && Boolean(el.getChild("query", DISCO_ITEMS)) && !String(el.attrs.id).startsWith("xc"),
+      (el) =>
+        el.attrs.type === "result"
+          ? [xml("iq", { type: "error", id: el.attrs.id, from: fromOf(el), to: el.attrs.to }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS })))]
+          : "pass",
+    ),
+  },
+  {
     id: "muc.disco.room-items-refused",
     area: "muc",
     requirements: ["MUC-DISCO-17"],

@@ -589,6 +589,47 @@ export const FAULTS: FaultDef[] = [
     stream: moderatedOwnerAdminParticipant(),
   },
   {
+    // Twenty-fifth audit: muc-mod-voice-list-refused and muc-mod-voice-revoke-refused looked for the target's presence
+    // with role visitor at gina, whose copies of the target's entry were never taken: where the room seated an admin as
+    // a visitor (a breach of §5.1.2's SHOULD, MUC-ROLE-05) a refused request that changed nothing failed the MUST. The
+    // target itself (its own entry taken at set-up) is now the observer. muc-mod-voice-list-refused/member-moderator-admin
+    // and muc-mod-voice-revoke-refused/member-moderator-admin: old fail (MUC-MOD-VOICE-08, MUC-MOD-VOICE-07) -> new pass.
+    id: "muc.role.admin-seated-visitor",
+    area: "muc",
+    requirements: ["MUC-ROLE-05", "MUC-ROLE-06"],
+    description: "the presence of an admin who enters a room says role visitor instead of moderator, to every occupant (the admin's own self-presence too)",
+    fault: (el, ctx) => {
+      const item = occupantPresence(el) && el.attrs.type === undefined && !harnessSession(ctx.conn.jid) ? itemOf(el) : undefined;
+      return item?.attrs.affiliation === "admin" && item.attrs.role === "moderator" && !item.getChild("actor") ? changed(el, (c) => (itemOf(c)!.attrs.role = "visitor")) : "pass";
+    },
+  },
+  {
+    // Twenty-fifth audit: muc-mod-voice-list-refused/mixed proved the <not-allowed/> and that eve kept her voice, not
+    // that the request was denied (§8.5: "the service MUST deny the request and return a <not-allowed/> error to the
+    // sender"): a room that applies carol's item, stops at eve's and answers <not-allowed/> passed. carol now must get
+    // no presence of hers with role participant after it. Prosody applies the first item of a multi-item set (it
+    // answers a result); this fault's error in its place: old pass -> new fail (MUC-MOD-VLIST-04).
+    id: "muc.rolelist.partial-then-refused",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-04"],
+    description: "a voice list change with several items is answered with <not-allowed/> after the room applied some of its items",
+    stream: answering(several("role"), (answer): FaultAction =>
+      answer.attrs.type === "result"
+        ? [
+            new Element("iq", {
+              type: "error",
+              id: answer.attrs.id,
+              ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
+              ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
+            })
+              .c("error", { type: "cancel" })
+              .c("not-allowed", { xmlns: STANZAS })
+              .root(),
+          ]
+        : "pass",
+    ),
+  },
+  {
     id: "muc.role.owner-admin-participant",
     area: "muc",
     requirements: ["MUC-ROLE-06"],
@@ -1160,6 +1201,31 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-OWNER-ADMIN-06", "MUC-OWNER-ADMIN-01", "MUC-OWNER-ADMIN-07"],
     description: "the admin list leaves out an admin",
     stream: listShortened(listRequest("affiliation", "admin")),
+  },
+  {
+    // Twenty-fifth audit: muc-owner-admin-list-modify credited the owner's admin-list get to MUC-OWNER-ADMIN-07 (the
+    // list modified), so a refused get failed that row, though what it breaks is §10.8's "Otherwise, the service MUST
+    // then return the admin list to the owner" (MUC-OWNER-ADMIN-06). The get's result now proves -06 and what the list
+    // holds -07 (an also:): old fail (MUC-OWNER-ADMIN-07) -> new fail (MUC-OWNER-ADMIN-06; -07 not reached).
+    id: "muc.admin.list-get-refused",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-06"],
+    description: "an owner's request for the admin list is refused with <feature-not-implemented/> (changes to the list are still made and announced)",
+    stream: answering(casesOwn(listRequest("affiliation", "admin")), (answer): FaultAction =>
+      answer.attrs.type === "result"
+        ? [
+            new Element("iq", {
+              type: "error",
+              id: answer.attrs.id,
+              ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
+              ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
+            })
+              .c("error", { type: "cancel" })
+              .c("feature-not-implemented", { xmlns: STANZAS })
+              .root(),
+          ]
+        : "pass",
+    ),
   },
   // Nineteenth audit (2026-11-25): the grant cases took any error to the case's own grant as a service without the
   // affiliation (refused:, a skip) or judged it whatever the service offered; the room's set-up now makes a user who

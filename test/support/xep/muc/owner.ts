@@ -91,6 +91,36 @@ function iqToRoomReflected(): StreamFault {
     },
   };
 }
+/**
+ * A room that ignores an occupant's exit (Twenty-fifth audit): the leaving client's own unavailable presence is
+ * dropped, and a self-ping it then sends is forwarded to it from its occupant JID (the room's error answer held back
+ * and replaced by the client's own answer, an error with <service-unavailable/> from the harness's sessions).
+ */
+function exitIgnored(): StreamFault {
+  const left = new Set<string>();
+  const pings = new Map<string, string>();
+  return {
+    fromClient: (el, ctx) => {
+      if (isHarness(ctx)) return;
+      const to = toOf(el);
+      if (el.name === "presence" && unavailable(el) && isOccupant(to)) left.add(`${ctx.conn.id} ${to}`);
+      if (iqOf(el, "get") && el.getChild("ping", PING) && left.has(`${ctx.conn.id} ${to}`)) {
+        pings.set(`${ctx.conn.id} ${String(el.attrs.id)}`, to);
+        ctx.conn.deliver(xml("iq", { type: "get", id: `fwd-${String(el.attrs.id)}`, from: to, to: String(ctx.conn.jid) }, xml("ping", { xmlns: PING })));
+      }
+    },
+    element: (el, ctx) => {
+      if (isHarness(ctx)) return "pass";
+      if (occupantPresence(el) && unavailable(el) && isSelf(el) && left.has(`${ctx.conn.id} ${fromOf(el)}`)) return "drop";
+      const k = `${ctx.conn.id} ${String(el.attrs.id)}`;
+      if (el.name === "iq" && el.attrs.type === "error" && pings.has(k) && fromOf(el) === pings.get(k)) {
+        pings.delete(k);
+        return withCondition(el, "service-unavailable");
+      }
+      return "pass";
+    },
+  };
+}
 /** The answer to a request, made into an error with this condition (addressed as the server's answer was). */
 function refusal(answer: Element, condition: string, type = "cancel"): Element[] {
   return [
@@ -380,6 +410,20 @@ export const FAULTS: FaultDef[] = [
     stream: answering(
       (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "owner",
       (answer) => (answer.attrs.type === "result" ? changed(answer, (c) => (c.getChild("query", MUC_ADMIN)!.children = [])) : "pass"),
+    ),
+  },
+  {
+    // Twenty-fifth audit: muc-create-owner-list took any error to the creator's owner-list request as an
+    // implementation without the list (refused:, a skip), also §10.5's <forbidden/>, the answer "If the <user@host>
+    // of the 'from' address does not match the bare JID of a room owner": the room saying she is no owner. The step is
+    // now a receives one of whose 'not-offered' outcome excludes <forbidden/>: old skip -> new fail (MUC-CREATE-04).
+    id: "muc.create.owner-list-forbidden",
+    area: "muc",
+    requirements: ["MUC-CREATE-04"],
+    description: "the creator's request for the new room's owner list is refused with <forbidden/> (type auth), as a non-owner's is",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "owner",
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : "pass"),
     ),
   },
   {
@@ -856,6 +900,22 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-fifth audit (2026-11-26): muc-role-list-items required the listed occupant's item at MUC-IQ-07, whose
+    // rule is only about each item's 'nick' and 'role', so this room, whose role lists leave everyone out (every
+    // item it has carries both: none), failed MUC-IQ-07. The step now credits the list's own rule (§8.5's "The
+    // service MUST then return the voice list to the moderator", §9.8's "The service MUST then return the
+    // moderator list to the admin"): fail (MUC-IQ-07) -> fail (MUC-MOD-VLIST-01, MUC-ADMIN-MOD-06; MUC-IQ-07 not
+    // reached).
+    id: "muc.iq.role-list-empty",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01", "MUC-ADMIN-MOD-06"],
+    description: "the voice list and the moderator list are answered with an empty muc#admin <query/>, leaving out the occupants who have the role",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.role !== undefined,
+      (answer) => (answer.attrs.type === "result" && answer.getChild("query", MUC_ADMIN) ? changed(answer, (c) => (c.getChild("query", MUC_ADMIN)!.children = [])) : "pass"),
+    ),
+  },
+  {
     id: "muc.iq.affiliation-list-without-jid",
     area: "muc",
     requirements: ["MUC-IQ-09"],
@@ -1087,6 +1147,20 @@ export const FAULTS: FaultDef[] = [
             : "pass",
       },
     ),
+  },
+  {
+    // Twenty-fifth audit: selfping-not-joined/left and selfping-optimized-not-joined/left do not wait for bob's
+    // unavailable self-presence (a room that drops only that presence is still judged), so a room that ignored his
+    // exit (keeps him as an occupant: no unavailable presence, his self-ping forwarded to his client and that
+    // client's <service-unavailable/> relayed back, as XEP-0410 §3.2 prescribes for a joined client) warned or failed
+    // the not-joined rule. That room breaks XEP-0045's MUC-EXIT-01 (muc-exit-self's): the cells now take 'kept' and
+    // skip, judging nothing. Old warn (SELFPING-01) -> new skip; muc-exit-self fails on it.
+    id: "selfping.exit-ignored",
+    area: "muc",
+    requirements: ["MUC-EXIT-01"],
+    description:
+      "a room ignores an occupant's exit: the leaving occupant gets no unavailable presence of its own, and its later self-ping is forwarded to its client as to a joined occupant, the client's answer relayed back as the answer",
+    stream: exitIgnored(),
   },
   // XEP-0421: occupant identifiers.
   {

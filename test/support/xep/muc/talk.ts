@@ -749,6 +749,24 @@ export const FAULTS: FaultDef[] = [
     fault: when(isInvite, (el) => changed(el, (c) => delete userX(c)!.getChild("invite")!.attrs.from)),
   },
   {
+    // Twenty-fifth audit (2026-11-26): muc-invite-members-only-default took bob's error (any condition) as the
+    // only proof that invitations are restricted, so this room, which restricts them and denies a member's
+    // invitation without telling him, warned (MUC-INVITE-07 warn, MUC-INVITE-08 not reached). The case now takes
+    // dave's getting no invitation as the restriction and then requires bob's <forbidden/>: warn -> fail
+    // (MUC-INVITE-08).
+    id: "muc.invite.member-denied-silently",
+    area: "muc",
+    requirements: ["MUC-INVITE-08"],
+    description: "a mere member's invitation to a members-only room that restricts invitations to admins is denied (the invitee gets nothing) but the member gets no error",
+    stream: (() => {
+      const invites = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (el.name === "message" && toRoom(el) && userX(el)?.getChild("invite") && invites.add(`${conn.id} ${str(el.attrs.id)}`)),
+        element: (el, { conn }) => (el.name === "message" && el.attrs.type === "error" && atService(el.attrs.from) && invites.delete(`${conn.id} ${str(el.attrs.id)}`) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
     id: "muc.invite.member-not-allowed",
     area: "muc",
     requirements: ["MUC-INVITE-08", "MUC-INVITE-07"],
@@ -1118,6 +1136,66 @@ const onInvites =
 
 /** What XEP-0045 (and XEP-0249) let a service do differently here, which no case of this area may fail on. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-fifth audit (2026-11-26): muc-resnick-in-room required the disco#info <query/> in the answer to an
+    // occupant's query at MUC-RESNICK-07's MUST, whose MUST is only "MUST NOT return an error" ("but instead SHOULD
+    // reply as previously described"), so this room failed both cells; the case now takes any result: fail ->
+    // pass. It needs what clients send (whether the asker is an occupant): applied only in bench/try-case.ts.
+    id: "muc.var.resnick-in-room-bare-result",
+    description:
+      'the x-roomuser-item node answers a query from a user already in the room with an empty IQ result (§7.12: "The service MUST NOT return an error to the user if his or her client sends the foregoing request after having already joined the room, but instead SHOULD reply as previously described": no error, the SHOULD not followed)',
+    fault: () => "pass",
+    stream: (() => {
+      const occupancy = new Occupancy();
+      const inside = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (asksReservedNick(el) && occupancy.inRoom(conn.id, bare(el.attrs.to)) && inside.add(`${conn.id} ${str(el.attrs.id)}`)),
+        element: (el, { conn }) => {
+          occupancy.see(el, conn.id);
+          return el.name === "iq" && el.attrs.type === "result" && inside.delete(`${conn.id} ${str(el.attrs.id)}`) ? changed(el, (c) => (c.children = [])) : "pass";
+        },
+      };
+    })(),
+  },
+  {
+    // Twenty-fifth audit (2026-11-26): muc-resnick-registered took an empty <registered/> after dave's submission for
+    // proof that he, a member, has the nickname he submitted, so this room, which counts membership as registration
+    // and holds the nickname for approval (§7.10: "the service MAY request that the submission be approved"), failed
+    // MUC-RESNICK-03 on its empty x-roomuser-item answer; the case (and muc-reg-conflict, muc-reg-join-other-nick,
+    // muc-admin-ban-releases-nick, muc-nick-conflict-reserved, which share the step) now asks the registration
+    // requirements before the submission too, and takes the later <registered/> as the submission's only where the
+    // earlier answer had none: fail -> pass. It needs what clients send (who was made a member): applied only in
+    // bench/try-case.ts (muc-reg-registered warns under it: it asks the <username/> of a registered nickname).
+    id: "muc.var.member-registered-nick-pending",
+    description:
+      'a member counts as registered (an empty <registered/>, no <username/>, before and after he submits a nickname) while the nickname he submitted waits for approval, so the x-roomuser-item node answers him with an empty <query/> (§7.10: "the service MAY request that the submission be approved by a room admin/owner"; §7.12: "If the user does not have a registered nickname, the room MUST return a service discovery <query/> element that is empty")',
+    fault: () => "pass",
+    stream: (() => {
+      const members = new Set<string>();
+      const asked = new Map<string, string>();
+      return {
+        fromClient: (el, { conn }) => {
+          const items = el.name === "iq" && el.attrs.type === "set" && toRoom(el) ? (el.getChild("query", MUC_ADMIN)?.getChildren("item") ?? []) : [];
+          for (const i of items) if (i.attrs.affiliation === "member" && i.attrs.jid) members.add(`${bare(str(el.attrs.to))} ${bare(str(i.attrs.jid))}`);
+          if (conn.jid && el.attrs.type === "get" && (asksRegistration(el) || asksReservedNick(el))) asked.set(`${conn.id} ${str(el.attrs.id)}`, `${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`);
+        },
+        element: (el, { conn }) => {
+          const key = `${conn.id} ${str(el.attrs.id)}`;
+          const who = el.name === "iq" && el.attrs.type === "result" ? asked.get(key) : undefined;
+          if (who === undefined) return "pass";
+          asked.delete(key);
+          if (!members.has(who)) return "pass";
+          if (el.getChild("query", REGISTER))
+            return changed(el, (c) => {
+              const q = c.getChild("query", REGISTER)!;
+              q.children = [];
+              q.c("registered");
+            });
+          return el.getChild("query", DISCO_INFO) ? changed(el, (c) => (c.getChild("query", DISCO_INFO)!.children = [])) : "pass";
+        },
+      };
+    })(),
+  },
   {
     // Twenty-third audit (2026-11-26): muc-resnick-query took every user who never registered for one without a
     // reserved nickname, so this service, which reserves each user's localpart (§7.12: "A user MAY have a reserved
