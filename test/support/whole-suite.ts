@@ -38,7 +38,8 @@ export const racing = (r: Pick<RunResult, "profile">) => {
  * lets any two runs differ on them, however they are decided.
  */
 const rawVerdicts = (r: RunResult) => {
-  const steady = (id: string) => ownIds.has(id) && !racing(r)(id);
+  const racy = racing(r);
+  const steady = (id: string) => ownIds.has(id) && !racy(id);
   return Object.fromEntries(r.cases.filter((c) => steady(c.id)).map((c) => [c.id, c.deviation?.verdict ?? c.verdict]));
 };
 /**
