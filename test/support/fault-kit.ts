@@ -1,4 +1,4 @@
-import { parse, type Element } from "ltx";
+import { Element, parse } from "ltx";
 import type { Fault, FaultAction, FaultContext, StreamFault } from "./fault-proxy.ts";
 
 /**
@@ -47,10 +47,21 @@ export interface FaultDef {
   stream?: StreamFault;
 }
 
-/** A copy of the stanza changed by `edit`: faults never mutate what the proxy parsed. */
 export const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 export const isError = (el: Element) => el.attrs.type === "error";
 export const copyOf = (el: Element) => parse(el.toString()) as Element;
+/** An IQ error with `condition` where the server sent `answer`: its id and addresses kept. */
+export function iqErrorFor(answer: Element, condition: string, type = "cancel"): Element {
+  const error = new Element("iq", {
+    type: "error",
+    id: answer.attrs.id,
+    ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
+    ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
+  });
+  error.c("error", { type }).c(condition, { xmlns: STANZAS });
+  return error;
+}
+/** A copy of the stanza changed by `edit`: faults never mutate what the proxy parsed. */
 export function changed(el: Element, edit: (copy: Element) => void): Element[] {
   const copy = copyOf(el);
   edit(copy);

@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, answering, changed, harnessSession, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, changed, harnessSession, iqErrorFor, when, type FaultDef } from "../../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -275,7 +275,7 @@ function moderatorGrantNotApplied(): StreamFault {
   const occupantOf = new Map<string, string>(); // "connection room" -> the occupant JID that connection entered as
   const refused = answering(
     (el, ctx) => adminSet((items) => items.some((i) => i.attrs.role !== undefined))(el) && granted.has(occupantOf.get(`${ctx.conn.id} ${bare(str(el.attrs.to))}`) ?? ""),
-    (answer) => [errorInstead(answer, "forbidden")],
+    (answer) => [iqErrorFor(answer, "forbidden")],
   );
   return {
     fromClient: (el, ctx) => {
@@ -367,7 +367,7 @@ function moderatedOwnerAdminParticipant(everyRoom = false): StreamFault {
   const high = (i: Element | undefined) => i?.attrs.affiliation === "owner" || i?.attrs.affiliation === "admin";
   const refused = answering(
     (el, ctx) => adminSet((items) => items.some((i) => ["participant", "visitor", "none"].includes(str(i.attrs.role))))(el) && demoted.has(`${ctx.conn.id} ${bare(str(el.attrs.to))}`),
-    (answer) => [errorInstead(answer, "forbidden")],
+    (answer) => [iqErrorFor(answer, "forbidden")],
   );
   return {
     fromClient: (el, ctx) => {
@@ -460,7 +460,7 @@ function noopRoleRefused(): StreamFault {
       if (el.name !== "iq" || el.attrs.type !== "result" || !pending.has(key)) return "pass";
       const noop = pending.get(key);
       pending.delete(key);
-      return noop ? [errorInstead(el, "not-allowed")] : "pass";
+      return noop ? [iqErrorFor(el, "not-allowed")] : "pass";
     },
   };
 }
@@ -613,21 +613,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-MOD-VLIST-04"],
     description: "a voice list change with several items is answered with <not-allowed/> after the room applied some of its items",
-    stream: answering(several("role"), (answer): FaultAction =>
-      answer.attrs.type === "result"
-        ? [
-            new Element("iq", {
-              type: "error",
-              id: answer.attrs.id,
-              ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
-              ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
-            })
-              .c("error", { type: "cancel" })
-              .c("not-allowed", { xmlns: STANZAS })
-              .root(),
-          ]
-        : "pass",
-    ),
+    stream: answering(several("role"), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass")),
   },
   {
     id: "muc.role.owner-admin-participant",
@@ -1150,7 +1136,7 @@ export const FAULTS: FaultDef[] = [
     description: "an owner's revocation of another owner's status is refused with forbidden (neither carried out nor refused with not-authorized)",
     stream: answering(
       (el, ctx) => single("affiliation", "admin")(el) && !ownJid(ctx)(itemsOf(adminQuery(el, "set"))),
-      (answer) => (answer.attrs.type === "result" ? [errorInstead(answer, "forbidden")] : "pass"),
+      (answer) => (answer.attrs.type === "result" ? [iqErrorFor(answer, "forbidden")] : "pass"),
     ),
   },
   {
@@ -1211,21 +1197,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-OWNER-ADMIN-06"],
     description: "an owner's request for the admin list is refused with <feature-not-implemented/> (changes to the list are still made and announced)",
-    stream: answering(casesOwn(listRequest("affiliation", "admin")), (answer): FaultAction =>
-      answer.attrs.type === "result"
-        ? [
-            new Element("iq", {
-              type: "error",
-              id: answer.attrs.id,
-              ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
-              ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
-            })
-              .c("error", { type: "cancel" })
-              .c("feature-not-implemented", { xmlns: STANZAS })
-              .root(),
-          ]
-        : "pass",
-    ),
+    stream: answering(casesOwn(listRequest("affiliation", "admin")), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "feature-not-implemented")] : "pass")),
   },
   // Nineteenth audit (2026-11-25): the grant cases took any error to the case's own grant as a service without the
   // affiliation (refused:, a skip) or judged it whatever the service offered; the room's set-up now makes a user who
@@ -1372,18 +1344,6 @@ function bannedNickKept(): StreamFault {
   };
 }
 
-/** An IQ error with `condition` in place of a result. */
-function errorInstead(answer: Element, condition: string): Element {
-  const error = new Element("iq", {
-    type: "error",
-    id: answer.attrs.id,
-    ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
-    ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
-  });
-  error.c("error", { type: "cancel" }).c(condition, { xmlns: STANZAS });
-  return error;
-}
-
 /**
  * Nineteenth audit (2026-11-25): the case's own grant of `affiliation` (a muc#admin set of its steps' sessions with
  * an item of that affiliation, not the harness's room set-up) is answered with <internal-server-error/>, and from then
@@ -1393,7 +1353,7 @@ function errorInstead(answer: Element, condition: string): Element {
  */
 function ownGrantRefused(affiliation: string): StreamFault {
   const request = casesOwn(adminSet((items) => items.some((i) => i.attrs.affiliation === affiliation)));
-  const refused = answering(request, (answer): FaultAction => (answer.attrs.type === "result" ? [errorInstead(answer, "internal-server-error")] : "pass"));
+  const refused = answering(request, (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "internal-server-error")] : "pass"));
   const rooms = new Set<string>();
   return {
     fromClient: (el, ctx) => {
@@ -1417,7 +1377,7 @@ function ownGrantRefused(affiliation: string): StreamFault {
  */
 function revokeRefusedKept(): StreamFault {
   const request = casesOwn(adminSet((items) => items.every((i) => i.attrs.affiliation === "none" && i.attrs.jid !== undefined)));
-  const refused = answering(request, (answer): FaultAction => (answer.attrs.type === "result" ? [errorInstead(answer, "not-allowed")] : "pass"));
+  const refused = answering(request, (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass"));
   const kept = new Set<string>(); // "room user@domain"
   return {
     fromClient: (el, ctx) => {
@@ -1453,7 +1413,7 @@ function revokeRefusedKept(): StreamFault {
 function affiliationMissing(affiliation: string): StreamFault {
   const asks = (el: Element) =>
     el.name === "iq" && atService(el.attrs.to) && (itemsOf(adminQuery(el, "set")).some((i) => i.attrs.affiliation === affiliation) || listRequest("affiliation", affiliation)(el));
-  const refused = answering(asks, (answer): FaultAction => [errorInstead(answer, "feature-not-implemented")]);
+  const refused = answering(asks, (answer): FaultAction => [iqErrorFor(answer, "feature-not-implemented")]);
   return {
     fromClient: refused.fromClient,
     element: (el, ctx) => {
@@ -1473,7 +1433,7 @@ function affiliationMissing(affiliation: string): StreamFault {
  */
 function ownerListNotOffered(): StreamFault {
   const asks = (el: Element) => el.name === "iq" && atService(el.attrs.to) && (itemsOf(adminQuery(el, "set")).some((i) => i.attrs.affiliation === "owner") || listRequest("affiliation", "owner")(el));
-  const refused = answering(asks, (answer): FaultAction => [errorInstead(answer, "feature-not-implemented")]);
+  const refused = answering(asks, (answer): FaultAction => [iqErrorFor(answer, "feature-not-implemented")]);
   const users = new Map<string, string>(); // occupant JID -> its user's bare JID
   const named = new Set<string>(); // "room bare JID": an owner grant refused
   return {

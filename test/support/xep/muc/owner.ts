@@ -55,6 +55,9 @@ const dropStatus = (el: Element, code: string) =>
 const iqOf = (el: Element, type: string) => el.name === "iq" && el.attrs.type === type;
 /** A client's IQ to a room of the service with this payload (not the harness's own sessions). */
 const toRoom = (el: Element, ctx: FaultContext, type: string, name: string, ns: string) => !isHarness(ctx) && iqOf(el, type) && isRoom(toOf(el)) && Boolean(el.getChild(name, ns));
+/** A case's request for a room's list by role or by affiliation (its muc#admin item names which). */
+const listGet = (by: "role" | "affiliation") => (el: Element, ctx: FaultContext) =>
+  toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs[by] !== undefined;
 const ownerQuery = (el: Element) => el.getChild("query", MUC_OWNER);
 const submitForm = (el: Element) => {
   const x = ownerQuery(el)?.getChild("x", DATA);
@@ -886,17 +889,15 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-IQ-07"],
     description: "the items of a role list (voice list, moderator list) carry no 'nick'",
-    stream: answering(
-      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.role !== undefined,
-      (answer) =>
-        answer.attrs.type === "result"
-          ? changed(answer, (c) =>
-              c
-                .getChild("query", MUC_ADMIN)
-                ?.getChildren("item")
-                .forEach((i) => delete i.attrs.nick),
-            )
-          : "pass",
+    stream: answering(listGet("role"), (answer) =>
+      answer.attrs.type === "result"
+        ? changed(answer, (c) =>
+            c
+              .getChild("query", MUC_ADMIN)
+              ?.getChildren("item")
+              .forEach((i) => delete i.attrs.nick),
+          )
+        : "pass",
     ),
   },
   {
@@ -910,9 +911,8 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-MOD-VLIST-01", "MUC-ADMIN-MOD-06"],
     description: "the voice list and the moderator list are answered with an empty muc#admin <query/>, leaving out the occupants who have the role",
-    stream: answering(
-      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.role !== undefined,
-      (answer) => (answer.attrs.type === "result" && answer.getChild("query", MUC_ADMIN) ? changed(answer, (c) => (c.getChild("query", MUC_ADMIN)!.children = [])) : "pass"),
+    stream: answering(listGet("role"), (answer) =>
+      answer.attrs.type === "result" && answer.getChild("query", MUC_ADMIN) ? changed(answer, (c) => (c.getChild("query", MUC_ADMIN)!.children = [])) : "pass",
     ),
   },
   {
@@ -920,20 +920,18 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-IQ-09"],
     description: "the items of an affiliation list (members, admins, owners, outcasts) carry the nickname instead of the 'jid'",
-    stream: answering(
-      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation !== undefined,
-      (answer) =>
-        answer.attrs.type === "result"
-          ? changed(answer, (c) =>
-              c
-                .getChild("query", MUC_ADMIN)
-                ?.getChildren("item")
-                .forEach((i) => {
-                  i.attrs.nick = String(i.attrs.jid ?? "").split("@")[0];
-                  delete i.attrs.jid;
-                }),
-            )
-          : "pass",
+    stream: answering(listGet("affiliation"), (answer) =>
+      answer.attrs.type === "result"
+        ? changed(answer, (c) =>
+            c
+              .getChild("query", MUC_ADMIN)
+              ?.getChildren("item")
+              .forEach((i) => {
+                i.attrs.nick = String(i.attrs.jid ?? "").split("@")[0];
+                delete i.attrs.jid;
+              }),
+          )
+        : "pass",
     ),
   },
   {
@@ -944,16 +942,14 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-IQ-09"],
     description: "an affiliation list (members, admins, owners, outcasts) holds, beside its users' items, an item of that affiliation whose 'jid' is empty",
-    stream: answering(
-      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation !== undefined,
-      (answer) =>
-        answer.attrs.type === "result"
-          ? changed(answer, (c) => {
-              const q = c.getChild("query", MUC_ADMIN);
-              const affiliation = q?.getChild("item")?.attrs.affiliation;
-              if (q && affiliation) q.cnode(xml("item", { affiliation, jid: "" }));
-            })
-          : "pass",
+    stream: answering(listGet("affiliation"), (answer) =>
+      answer.attrs.type === "result"
+        ? changed(answer, (c) => {
+            const q = c.getChild("query", MUC_ADMIN);
+            const affiliation = q?.getChild("item")?.attrs.affiliation;
+            if (q && affiliation) q.cnode(xml("item", { affiliation, jid: "" }));
+          })
+        : "pass",
     ),
   },
   {
@@ -961,17 +957,15 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-IQ-10", "MUC-IQ-12"],
     description: "the items of an affiliation list carry a 'role'",
-    stream: answering(
-      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation !== undefined,
-      (answer) =>
-        answer.attrs.type === "result"
-          ? changed(answer, (c) =>
-              c
-                .getChild("query", MUC_ADMIN)
-                ?.getChildren("item")
-                .forEach((i) => (i.attrs.role = "participant")),
-            )
-          : "pass",
+    stream: answering(listGet("affiliation"), (answer) =>
+      answer.attrs.type === "result"
+        ? changed(answer, (c) =>
+            c
+              .getChild("query", MUC_ADMIN)
+              ?.getChildren("item")
+              .forEach((i) => (i.attrs.role = "participant")),
+          )
+        : "pass",
     ),
   },
   {

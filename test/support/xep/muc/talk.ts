@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, harnessSession, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, when, type FaultDef } from "../../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -101,16 +101,18 @@ const asks = (ns: string, type?: string, node?: string) => (el: Element) =>
   (node === undefined || el.getChild("query", ns)!.attrs.node === node);
 const asksRegistration = asks(REGISTER);
 const asksReservedNick = asks(DISCO_INFO, "get", "x-roomuser-item");
-const errorAnswer = (answer: Element, type: string, condition: string) => {
-  const error = new Element("iq", {
-    type: "error",
-    id: answer.attrs.id,
-    ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
-    ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
-  });
-  error.c("error", { type }).c(condition, { xmlns: STANZAS });
-  return error;
-};
+/** The result to a reserved-nickname query its sender made from inside the room (§7.12), `act` on it. */
+function answeredInRoom(act: (result: Element) => FaultAction): StreamFault {
+  const occupancy = new Occupancy();
+  const inside = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => void (asksReservedNick(el) && occupancy.inRoom(conn.id, bare(el.attrs.to)) && inside.add(`${conn.id} ${str(el.attrs.id)}`)),
+    element: (el, { conn }) => {
+      occupancy.see(el, conn.id);
+      return el.name === "iq" && el.attrs.type === "result" && inside.delete(`${conn.id} ${str(el.attrs.id)}`) ? act(el) : "pass";
+    },
+  };
+}
 
 /**
  * A room whose registration answers only the user who asked it first (its owner, in the cases) with a result:
@@ -126,7 +128,7 @@ function resultOnlyToFirstAsker(type: string, condition: string): StreamFault {
       if (!first.has(room)) first.set(room, bare(conn.jid));
       if (first.get(room) !== bare(conn.jid)) others.add(`${conn.id} ${str(el.attrs.id)}`);
     },
-    element: (el, { conn }) => (el.name === "iq" && el.attrs.type === "result" && others.delete(`${conn.id} ${str(el.attrs.id)}`) ? [errorAnswer(el, type, condition)] : "pass"),
+    element: (el, { conn }) => (el.name === "iq" && el.attrs.type === "result" && others.delete(`${conn.id} ${str(el.attrs.id)}`) ? [iqErrorFor(el, condition, type)] : "pass"),
   };
 }
 
@@ -153,7 +155,7 @@ function unsupportedAfterFirstRegistrant(): StreamFault {
         if (request.submit && el.attrs.type === "result") registrant.set(request.room, request.who);
         return "pass";
       }
-      return first === request.who ? "pass" : [errorAnswer(el, "cancel", "service-unavailable")];
+      return first === request.who ? "pass" : [iqErrorFor(el, "service-unavailable", "cancel")];
     },
   };
 }
@@ -253,8 +255,8 @@ function ownerToldUnsupported(): StreamFault {
         owners.add(`${bare(str(el.attrs.from))} ${bare(conn.jid)}`);
       if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
       const key = `${str(conn.id)} ${str(el.attrs.id)}`;
-      if (byOwner.delete(key)) return [errorAnswer(el, "cancel", "service-unavailable")];
-      return byOthers.delete(key) && el.attrs.type === "error" && conditionOf(el) === "item-not-found" ? [errorAnswer(el, "cancel", "service-unavailable")] : "pass";
+      if (byOwner.delete(key)) return [iqErrorFor(el, "service-unavailable", "cancel")];
+      return byOthers.delete(key) && el.attrs.type === "error" && conditionOf(el) === "item-not-found" ? [iqErrorFor(el, "service-unavailable", "cancel")] : "pass";
     },
   };
 }
@@ -637,7 +639,7 @@ export const FAULTS: FaultDef[] = [
     description: "a service locks nicknames down (refusing a change with <not-acceptable/>) but does not support the x-roomuser-item node",
     stream: (() => {
       const refused = nickChangeRefused("not-acceptable");
-      const noNode = answering(asksReservedNick, (answer) => [errorAnswer(answer, "cancel", "feature-not-implemented")]);
+      const noNode = answering(asksReservedNick, (answer) => [iqErrorFor(answer, "feature-not-implemented", "cancel")]);
       return {
         fromClient: (el, ctx) => noNode.fromClient!(el, ctx),
         element: (el, ctx) => {
@@ -810,7 +812,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-REG-03"],
     description: "a registration request to a room that does not exist gets <service-unavailable/> instead of <item-not-found/>",
-    stream: answering(asksRegistration, (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "item-not-found" ? [errorAnswer(answer, "cancel", "service-unavailable")] : "pass")),
+    stream: answering(asksRegistration, (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "item-not-found" ? [iqErrorFor(answer, "service-unavailable", "cancel")] : "pass")),
   },
   {
     // Twenty-first audit (2026-11-25): muc-reg-no-room read "the service has no registration" from the owner's answer,
@@ -897,7 +899,7 @@ export const FAULTS: FaultDef[] = [
     description: "a registration without a valid form is refused with <not-acceptable/> instead of <bad-request/>",
     stream: answering(
       (el) => asksRegistration(el) && el.attrs.type === "set",
-      (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "bad-request" ? [errorAnswer(answer, "modify", "not-acceptable")] : "pass"),
+      (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "bad-request" ? [iqErrorFor(answer, "not-acceptable", "modify")] : "pass"),
     ),
   },
   {
@@ -906,7 +908,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-REG-10"],
     description: "a room without registration answers a registration request with <feature-not-implemented/> instead of <service-unavailable/>",
     stream: answering(asksRegistration, (answer) =>
-      answer.attrs.type === "error" && conditionOf(answer) === "service-unavailable" ? [errorAnswer(answer, "cancel", "feature-not-implemented")] : "pass",
+      answer.attrs.type === "error" && conditionOf(answer) === "service-unavailable" ? [iqErrorFor(answer, "feature-not-implemented", "cancel")] : "pass",
     ),
   },
   {
@@ -1007,7 +1009,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-RESNICK-02"],
     description: "the x-roomuser-item node is answered with <item-not-found/> (as a service without it might) instead of <feature-not-implemented/>",
-    stream: answering(asksReservedNick, (answer) => [errorAnswer(answer, "cancel", "item-not-found")]),
+    stream: answering(asksReservedNick, (answer) => [iqErrorFor(answer, "item-not-found", "cancel")]),
   },
   {
     id: "muc.resnick.identity-without-name",
@@ -1034,17 +1036,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-RESNICK-07"],
     description: "the x-roomuser-item node answers an occupant's query (sent after joining) with <not-acceptable/>",
-    stream: (() => {
-      const occupancy = new Occupancy();
-      const inside = new Set<string>();
-      return {
-        fromClient: (el, { conn }) => void (asksReservedNick(el) && occupancy.inRoom(conn.id, bare(el.attrs.to)) && inside.add(`${conn.id} ${str(el.attrs.id)}`)),
-        element: (el, { conn }) => {
-          occupancy.see(el, conn.id);
-          return el.name === "iq" && el.attrs.type === "result" && inside.delete(`${conn.id} ${str(el.attrs.id)}`) ? [errorAnswer(el, "cancel", "not-acceptable")] : "pass";
-        },
-      };
-    })(),
+    stream: answeredInRoom((el) => [iqErrorFor(el, "not-acceptable", "cancel")]),
   },
   // XEP-0249: direct invitations, carried like any message.
   {
@@ -1145,17 +1137,7 @@ export const VARIATIONS: Variation[] = [
     description:
       'the x-roomuser-item node answers a query from a user already in the room with an empty IQ result (§7.12: "The service MUST NOT return an error to the user if his or her client sends the foregoing request after having already joined the room, but instead SHOULD reply as previously described": no error, the SHOULD not followed)',
     fault: () => "pass",
-    stream: (() => {
-      const occupancy = new Occupancy();
-      const inside = new Set<string>();
-      return {
-        fromClient: (el, { conn }) => void (asksReservedNick(el) && occupancy.inRoom(conn.id, bare(el.attrs.to)) && inside.add(`${conn.id} ${str(el.attrs.id)}`)),
-        element: (el, { conn }) => {
-          occupancy.see(el, conn.id);
-          return el.name === "iq" && el.attrs.type === "result" && inside.delete(`${conn.id} ${str(el.attrs.id)}`) ? changed(el, (c) => (c.children = [])) : "pass";
-        },
-      };
-    })(),
+    stream: answeredInRoom((el) => changed(el, (c) => (c.children = []))),
   },
   {
     // Twenty-fifth audit (2026-11-26): muc-resnick-registered took an empty <registered/> after dave's submission for
