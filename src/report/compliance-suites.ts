@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { catalogs } from "../catalog/index.ts";
 import type { RunResult } from "../results/schema.ts";
@@ -6,6 +5,7 @@ import { findSpec, sectionUrl, specName } from "../specification/registry.ts";
 import { readYamlFile } from "../util/yaml-file.ts";
 import { describeStop } from "../results/stopped.ts";
 import { FEATURES } from "../families/index.ts";
+import { packageFile } from "../suite-files.ts";
 
 /** Needs that are how the run reaches the server (tls, direct-tls, websocket, bosh): a case skipped for one is another run's to judge. */
 const TRANSPORTS = new Set(Object.entries(FEATURES as Record<string, object>).flatMap(([name, shape]) => ("transport" in shape ? [name] : [])));
@@ -38,7 +38,7 @@ const SuitesFile = z.strictObject({
   suites: z.array(z.strictObject({ id: z.string(), name: z.string(), requires: z.array(z.string()), features: z.array(Feature) })),
 });
 
-export const SUITES_FILE = fileURLToPath(new URL("../../spec/compliance/xep-0479.yaml", import.meta.url));
+export const SUITES_FILE = packageFile("spec/compliance/xep-0479.yaml");
 
 /**
  * Best to worst: a suite takes the worst of its features, leaving out those not judged over this run's connection

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { SUITE } from "../suite-files.ts";
 import type { RunInfo, RunResult } from "./schema.ts";
 
 type Run = Pick<RunInfo, "target" | "options" | "profile">;
@@ -33,7 +33,7 @@ function startedWith(run: Run): string {
 export const cleanupCommand = (run: Run) => `xmpp-conform cleanup ${reachedWith(run)}`;
 
 /** The shipped suite's folder: a case from a file elsewhere is named by its file. */
-const SHIPPED = fileURLToPath(new URL("../../scenarios/", import.meta.url));
+const SHIPPED = `${SUITE}${path.sep}`;
 
 /**
  * The command that runs these cases again the way the run ran them: the same target (a local one started

@@ -10,6 +10,7 @@ import type { Baseline } from "../results/baseline.ts";
 import { compared } from "../results/diff.ts";
 import type { Scenario, Wait } from "../scenario/types.ts";
 import { distinctLinks } from "../targets/s2s-log.ts";
+import { packageFile } from "../suite-files.ts";
 import { openTarget, runningServerName, type Target, type TargetSpec } from "../targets/index.ts";
 import type { TlsRequest } from "../xmpp/connections/reach.ts";
 import { startRemoteServer } from "../remote/for-target.ts";
@@ -76,7 +77,7 @@ export interface RunHooks {
   log?: (line: string) => void;
 }
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+const pkg = JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { name: string; version: string };
 
 /**
  * What a run sets up, in order; each part is given back in reverse order on every way out (a finished run,

@@ -7,6 +7,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { readYamlFile } from "../util/yaml-file.ts";
+import { packageFile } from "../suite-files.ts";
 
 export const FINDINGS = [
   "justified",
@@ -47,7 +48,7 @@ export interface AuditLog {
   areas: { area: string; rows: number; rowsChanged: number; cases: number; casesChanged: number }[];
 }
 
-export const AUDIT_DIR = new URL("../../spec/audit/", import.meta.url);
+export const AUDIT_DIR = packageFile("spec/audit");
 
 /**
  * What the audit says of a case: by its id (a matrix's cells share their scenario's: `delivery-msg-bare/chat`
@@ -66,7 +67,7 @@ export function auditOfCase(log: AuditLog, id: string, cell?: Record<string, str
 }
 
 /** The audit files of spec/audit/ (or another folder). */
-export function readAuditLog(dir = AUDIT_DIR.pathname): AuditLog {
+export function readAuditLog(dir = AUDIT_DIR): AuditLog {
   const log: AuditLog = { rows: new Map(), cases: new Map(), areas: [] };
   const files = readdirSync(dir)
     .filter((f) => f.endsWith(".yaml"))

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_ROOT as ROOT } from "../suite-files.ts";
 import { catalogSpecs, onRegister, specFile, specs } from "../specification/registry.ts";
 import { ScenarioError } from "./error.ts";
 import type { Scenario } from "./types.ts";
@@ -14,7 +14,6 @@ import type { Scenario } from "./types.ts";
  * after it started (it runs the older code). Best effort: a cache that cannot be read or written is no cache.
  * XMPP_CONFORM_CACHE=off turns it off.
  */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DIR = path.join(ROOT, "node_modules", ".cache", "xmpp-conform", "scenarios");
 const FORMAT = 1;
 

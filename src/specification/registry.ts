@@ -1,5 +1,5 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageFile } from "../suite-files.ts";
 import { FAMILIES } from "../families/index.ts";
 import { rfcUrl, type SpecEntry } from "./spec-entry.ts";
 
@@ -47,6 +47,5 @@ export const specName = (id: string) => findSpec(id)?.name ?? id.replace(/^rfc(\
 export const sectionUrl = (id: string, section?: string) =>
   findSpec(id)?.url(section) ?? (/^rfc\d+$/.test(id) ? rfcUrl(id.slice(3))() : /^xep-\d+$/.test(id) ? `https://xmpp.org/extensions/${id}.html` : "");
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Where a registry path is on disk. */
-export const specFile = (p: string) => (path.isAbsolute(p) ? p : path.join(ROOT, p));
+export const specFile = (p: string) => (path.isAbsolute(p) ? p : packageFile(p));

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { packageFile } from "../suite-files.ts";
 /**
  * A specification the project knows: its text in spec/texts/ (what quotes are checked against) and, when cases
  * check it, a requirement catalog in spec/. The families (src/families/) declare theirs with rfc() and xep();
@@ -42,7 +43,7 @@ export const rfc = (n: string, title: string, version: string, catalog: boolean)
 export const xep = (n: string, title: string, version: string, catalog: boolean): SpecEntry => {
   let anchors: Record<string, string> | undefined;
   const anchorOf = (section: string) => {
-    const file = new URL(`../../spec/texts/xep-${n}.anchors.json`, import.meta.url);
+    const file = packageFile(`spec/texts/xep-${n}.anchors.json`);
     anchors ??= existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
     return anchors[section];
   };
