@@ -43,8 +43,11 @@ export function failureOf(step: PlannedStep, miss: Miss): StepFailure {
   return { step: step.text, pos: step.pos, level: strongest(proves.map((p) => p.level)), requirements: proves.map((p) => p.id), ...miss };
 }
 
-/** What a requirement shows when a step proving it failed: its own level decides (a MAY unmet is recorded, not graded). */
-const verdictOf = (p: Proof): "fail" | "warn" | "pass" => (p.level === "MUST" ? "fail" : p.level === "SHOULD" ? "warn" : "pass");
+/**
+ * What a requirement shows when a step proving it failed: its own level decides. A MAY unmet is recorded, not
+ * graded, and credits nothing: the server did not do what the rule allows, so the rule was not judged.
+ */
+const verdictOf = (p: Proof): "fail" | "warn" | "not-reached" => (p.level === "MUST" ? "fail" : p.level === "SHOULD" ? "warn" : "not-reached");
 
 /**
  * The case's verdict from its steps: the first MUST failure fails it, else the first SHOULD failure makes it
@@ -79,13 +82,18 @@ export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<
   // The loader makes sure some step checks each of the case's requirements; one none of them reached is not reached.
   for (const id of sc.requirements) if (!seen.has(id)) note(id, "not-reached");
   const requirementResults = [...seen].map(([id, vs]) => ({ id, verdict: worstRequirement(vs), ...(findRequirement(id)?.derived && { derived: true }) }));
-  // Every answer took an alternative that credits none of the case's requirements: a pass would credit what no
-  // check judged, so it is a skip that says which way the server went.
+  // Every answer took an alternative that credits none of the case's requirements, or did not do what a MAY allows:
+  // a pass would credit what no check judged, so it is a skip that says which way the server went.
   if (graded === "pass" && requirementResults.every((q) => q.verdict === "not-reached")) {
     const took = [...new Set(records.flatMap((r) => (r.choice ? [r.choice] : [])))];
+    const unmet = failures.flatMap((f) => f.requirements);
+    const reason =
+      unmet.length > 0
+        ? `judged nothing: the server did not do what ${unmet.join(", ")} (MAY) ${unmet.length === 1 ? "allows" : "allow"}, and none of ${sc.requirements.join(", ")} was judged otherwise`
+        : `judged nothing: the server's answers took ${took.join(", ") || "no alternative"}, which credit none of ${sc.requirements.join(", ")}`;
     return {
       verdict: "skip",
-      reason: `judged nothing: the server's answers took ${took.join(", ") || "no alternative"}, which credit none of ${sc.requirements.join(", ")}`,
+      reason,
       failures,
       requirementResults,
     };
