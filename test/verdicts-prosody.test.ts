@@ -7,8 +7,8 @@ import { FaultProxy } from "./support/fault-proxy.ts";
 import { orphanedProsodies, prosody } from "./support/prosody.ts";
 import { suite, verdicts, wholeSuiteTests } from "./support/whole-suite.ts";
 
-/** Prosody's whole suite the ways test/support/whole-suite.ts compares, beside ejabberd's file: the README's first command, and set-up chaos. */
-const { target, reference, direct } = wholeSuiteTests("Prosody", "local:prosody", () => prosody({ websocket: true }));
+/** Prosody's whole suite the ways test/support/whole-suite.ts compares, group chat included, beside ejabberd's file: the README's first command, and set-up chaos. */
+const { target, reference, direct } = wholeSuiteTests("Prosody", "local:prosody", () => prosody({ websocket: true }), { rooms: true });
 
 test("the README's first command: --target local:prosody passes the suite with its profile, judges the compliance suites with degrees, ends with where the reports are, and leaves no process behind", async () => {
   const { cli: r, dir } = await reference();

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
@@ -41,6 +41,8 @@ function bundled(): string {
     // Test files build side by side: each writes its own copy and renames it into place.
     writeFileSync(`${bundle}.${process.pid}`, out.contents);
     renameSync(`${bundle}.${process.pid}`, bundle);
+    // Bundles of older sources, but those a test process started within the hour may still run.
+    for (const f of readdirSync(dir).map((n) => path.join(dir, n))) if (f !== bundle && statSync(f).mtimeMs < Date.now() - 3_600_000) rmSync(f, { force: true });
   }
   return bundle;
 }
