@@ -151,6 +151,8 @@ export class FaultProxy {
   private chaos?: { rate: number; random: () => number };
   /** Connections seen, those chaos killed (by stream error, by reset) since chaos was set, and the server's elements a fault changed, dropped or cut at. */
   readonly stats = { connections: 0, killed: 0, streamErrors: 0, resets: 0, altered: 0 };
+  /** What faults threw, as they threw it: close() fails on any. */
+  private readonly thrown: string[] = [];
   private readonly server = net.createServer((client) => this.pipe(client));
   private readonly sockets = new Set<net.Socket>();
   private readonly live = new Set<ProxiedConnection>();
@@ -172,9 +174,11 @@ export class FaultProxy {
     Object.assign(this.stats, { connections: 0, killed: 0, streamErrors: 0, resets: 0 });
   }
 
+  /** Closes the proxy; a fault or variation that threw meanwhile (its stanza passed unchanged) fails the closing. */
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise((resolve) => this.server.close(resolve));
+    if (this.thrown.length > 0) throw new Error(`a fault threw on ${this.thrown.length} stanzas, which passed unchanged: ${[...new Set(this.thrown)].join("; ")}`);
   }
 
   private pipe(client: net.Socket): void {
@@ -264,7 +268,15 @@ export class FaultProxy {
         }
         const bound = el.name === "iq" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")?.getChildText("jid");
         if (bound) conn.jid = bound;
-        const action = this.streamFault?.element?.(el, ctx) ?? ((conn.jid && this.fault?.(el, ctx)) || "pass");
+        // The parser's callers swallow what a callback throws (bad input is what some cases send): a fault that
+        // throws is told at close, and its stanza passes as it came.
+        let action: FaultAction;
+        try {
+          action = this.streamFault?.element?.(el, ctx) ?? ((conn.jid && this.fault?.(el, ctx)) || "pass");
+        } catch (e) {
+          this.thrown.push(String(e));
+          action = "pass";
+        }
         if (action !== "pass") this.stats.altered++;
         if (action === "disconnect") client.destroy();
         else if (action === "pass") toClient.write(el.toString());
