@@ -25,7 +25,10 @@ for (const [name, start] of [
       // Timed where the wait can decide (an absence, a choice, a miss): each of those has its barrier verdict.
       assert.ok(Object.keys(timeouts).length > 30, `${Object.keys(timeouts).length} timed`);
       assert.deepEqual(timeouts, Object.fromEntries(Object.keys(timeouts).map((id) => [id, barriers[id]])));
-      assert.deepEqual(varied, barriers);
+      // Offline messages without a <delay/> (the variation stored-without-delay: RFC 6121 asks for no stamp) break
+      // XEP-0198 §4's SHOULD where the message was stored because it went unacknowledged (SM-UNACKED-04): the one
+      // change such a server causes here, a warning.
+      assert.deepEqual(varied, { ...barriers, ...(barriers["sm-resume-expired"] === "pass" && { "sm-resume-expired": "warn" }) });
     } finally {
       await t.stop();
     }

@@ -1,6 +1,7 @@
 import { loadProfiles, PROFILES, run, type RunResult } from "../../src/index.ts";
 import type { Scenario } from "../../src/scenario/types.ts";
 import { FaultProxy } from "./fault-proxy.ts";
+import { brokeNothing } from "./results.ts";
 import { combine, VARIATIONS } from "./variations.ts";
 
 /**
@@ -21,8 +22,9 @@ export async function threeWays(
   t: { host: string; port: number; domain: string },
   byTimeout: (sc: Scenario) => boolean = () => true,
 ): Promise<Record<"barriers" | "timeouts" | "varied", Record<string, string>>> {
-  // Raw verdicts, from runs with the profiles: a documented failure is not run again alone (src/run/pool.ts).
-  const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, c.deviation?.verdict ?? c.verdict]));
+  // Raw verdicts, from runs with the profiles: a documented failure is not run again alone (src/run/pool.ts). A
+  // case that judged nothing broke nothing: as a pass (a variation may take up a MAY the server leaves alone).
+  const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, brokeNothing({ verdict: c.deviation?.verdict ?? c.verdict, reason: c.reason })]));
   const profile = { mode: "auto" as const, profiles: loadProfiles(PROFILES) };
   // A timed run (of the cases where the wait can decide) mostly waits out its timeouts: twice as many cases side by side cost no more CPU.
   const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: wait ? 8 : 4, profile, ...(wait && { wait }) });

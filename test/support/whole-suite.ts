@@ -8,6 +8,7 @@ import { loadProfile } from "../../src/profiles/load.ts";
 import type { Target } from "../../src/targets/types.ts";
 import { runCli, type CliResult } from "./cli.ts";
 import { FaultProxy } from "./fault-proxy.ts";
+import { brokeNothing } from "./results.ts";
 import { timingMatters } from "./same-verdicts.ts";
 import { combineCounted, VARIATIONS, type Server } from "./variations.ts";
 import * as mobile from "./xep/mobile.ts";
@@ -40,6 +41,8 @@ const mayTime = (sc: { pos: { file: string } }) => !inRooms(sc) || /scenarios\/m
  * every case) reaches carol only after the 3 s timeout (nothing arrives); alone, and directly, it passes.
  */
 const slowList = "muc-disco-hidden-room-unlisted";
+/** A case's verdict without its profile entry; one that judged nothing broke nothing, as a pass (a variation may take up a MAY the server leaves alone). */
+const raw = (c: RunResult["cases"][number]) => brokeNothing({ verdict: c.deviation?.verdict ?? c.verdict, reason: c.reason });
 export const verdicts = (r: Pick<RunResult, "cases">) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
 /** Whether a case is one the run's profile documents as intermittent (a race inside the server). */
 export const racing = (r: Pick<RunResult, "profile">) => {
@@ -54,7 +57,7 @@ export const racing = (r: Pick<RunResult, "profile">) => {
 const rawVerdicts = (r: RunResult, ids: Set<string>) => {
   const racy = racing(r);
   const steady = (id: string) => ids.has(id) && !racy(id) && id !== slowList;
-  return Object.fromEntries(r.cases.filter((c) => steady(c.id)).map((c) => [c.id, c.deviation?.verdict ?? c.verdict]));
+  return Object.fromEntries(r.cases.filter((c) => steady(c.id)).map((c) => [c.id, raw(c)]));
 };
 /**
  * The cases run again over WebSocket: the transport carries every case's stanzas alike (one document a message,
@@ -69,7 +72,7 @@ const overWebSocket = (() => {
   return [...byFile.values()].flatMap((cases) => [...cases.filter((sc) => sc.connections.length === 0).slice(0, 2), ...cases.filter((sc) => sc.connections.length > 0).slice(0, 1)]);
 })();
 /** A run's raw verdicts of the cases the reference's raw verdicts have. */
-const alike = (r: Pick<RunResult, "cases">, raw: Record<string, string>) => Object.fromEntries(r.cases.filter((c) => c.id in raw).map((c) => [c.id, c.deviation?.verdict ?? c.verdict]));
+const alike = (r: Pick<RunResult, "cases">, reference: Record<string, string>) => Object.fromEntries(r.cases.filter((c) => c.id in reference).map((c) => [c.id, raw(c)]));
 
 /** The reference run: the README's first command for this server, with every reporter. */
 export interface Reference {
