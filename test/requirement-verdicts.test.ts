@@ -185,6 +185,60 @@ steps:
       ROSTER-VER-11: <iq><query xmlns='jabber:iq:roster' ver='{capture:v}'/></iq>
   - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster' ver='\${v}'/></iq>
   - juliet/balcony receives: <iq type='result' id='g'/>
+---
+id: capture-other-alternative
+title: a capture made by the also of the alternative taken is there, though the other alternative's also was not reached
+rfc: "2.1.3"
+level: MUST
+requirements: [ROSTER-GET-01, ROSTER-GET-02]
+accounts:
+  juliet:
+    resources:
+      balcony: {}
+steps:
+  - juliet/balcony sends: <iq type='get' id='v1'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives one of:
+      never:
+        receives: <iq type='result' id='v1'><query xmlns='jabber:iq:roster' xc-never='1'/></iq>
+        requirements: []
+        also:
+          ROSTER-GET-01: <iq type='{capture:t}'/>
+      result:
+        receives: <iq type='result' id='v1'/>
+        requirements: []
+        also:
+          ROSTER-GET-01: <iq type='{capture:t}'/>
+  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives: <iq type='\${t}' id='g'/>
+    requirements: [ROSTER-GET-02]
+    asserts: [id]
+---
+id: capture-other-alternative-after
+title: the same, with the alternative not taken after the one taken
+rfc: "2.1.3"
+level: MUST
+requirements: [ROSTER-GET-01, ROSTER-GET-02]
+accounts:
+  juliet:
+    resources:
+      balcony: {}
+steps:
+  - juliet/balcony sends: <iq type='get' id='v1'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives one of:
+      result:
+        receives: <iq type='result' id='v1'/>
+        requirements: []
+        also:
+          ROSTER-GET-01: <iq type='{capture:t}'/>
+      never:
+        receives: <iq type='result' id='v1'><query xmlns='jabber:iq:roster' xc-never='1'/></iq>
+        requirements: []
+        also:
+          ROSTER-GET-01: <iq type='{capture:t}'/>
+  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives: <iq type='\${t}' id='g'/>
+    requirements: [ROSTER-GET-02]
+    asserts: [id]
 `),
   );
   const byId = Object.fromEntries((await run(plan, at())).cases.map((c) => [c.id, c]));
@@ -219,6 +273,22 @@ steps:
     unreached.requirementResults?.map((r) => [r.id, r.verdict]),
     [["ROSTER-VER-11", "warn"]],
   );
+  // The alternative not taken lists the capture too, and its `also` is not reached: the one taken made it, so
+  // what uses it is judged (the twenty-sixth audit's mam-query-results, whose MAM-FIN-01 uses the result's id).
+  for (const other of [byId["capture-other-alternative"], byId["capture-other-alternative-after"]]) {
+    assert.equal(other.verdict, "pass", other.reason);
+    assert.deepEqual(
+      other.choices?.map((c) => c.alternative),
+      ["result"],
+    );
+    assert.deepEqual(
+      other.requirementResults?.map((r) => [r.id, r.verdict]),
+      [
+        ["ROSTER-GET-01", "pass"],
+        ["ROSTER-GET-02", "pass"],
+      ],
+    );
+  }
   assert.deepEqual(server.accounts(), []);
 });
 

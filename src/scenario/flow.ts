@@ -185,6 +185,14 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
           `steps[${i}].after: '${label}' ${names.length > 0 ? `has no alternative '${alternative}' (alternatives: ${names.join(", ")})` : "is no 'one of': name the step alone"}`,
         );
     }
+    if (step.kind === "receive-nothing" && step.since) {
+      // `since: LABEL`: what arrived after the stanzas an earlier 'receives' of the same actor matched, judged only where it held.
+      const earlier = kept.find((k) => k.label === step.since);
+      if (!earlier || earlier.kind !== "receive" || earlier.actor !== step.actor)
+        throw new ScenarioError(where(["steps", i, "since"]), `steps[${i}].since: no earlier 'receives' step of ${step.actor} is labelled '${step.since}'`);
+      if (step.after?.label !== step.since || step.after.alternative !== undefined)
+        throw new ScenarioError(where(["steps", i, "since"]), `steps[${i}].since: '${step.since}' needs 'after: ${step.since}' too (nothing to count from where that step did not hold)`);
+    }
     kept.push(step, ...further);
     guardAt.push({ pos: xmlPos, index: i }, ...further.map((f) => ({ pos: f.pos, index: i })));
   });

@@ -95,10 +95,16 @@ export const StepMeta = z.strictObject({
    */
   order: z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like SUB-APPROVE-05").optional(),
   /**
-   * On a 'receives': only what arrived after the step's preceding action counts, the answer to it (XEP-0198 §4's
-   * <a/> answering an <r/>, where the server may also send an <a/> unasked before it).
+   * On a 'receives': `action`, only what arrived after the step's preceding action counts, the answer to it
+   * (XEP-0198 §4's <a/> answering an <r/>, where the server may also send an <a/> unasked before it). On a
+   * 'receives nothing': the label of an earlier 'receives' step of the same actor, only what arrived after the last
+   * stanza that step matched counts (XEP-0352 §5.1: nothing an <active/> flushes may come after the answer to the
+   * client's next request).
    */
-  since: z.literal("action").optional(),
+  since: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, "expected 'action' or the label of an earlier 'receives' step")
+    .optional(),
   /** A name for the step, for a later step's `after:`. */
   label: z
     .string()

@@ -64,7 +64,9 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
   if (meta.also && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'also'", ["also"]);
   if (meta.refused && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'refused' belongs to a 'receives' step with one pattern (the answer to a request)", ["refused"]);
   if (meta.order && !(step.kind === "receive" && step.mode === "in-order")) throw new StepIssue("'order' belongs to a 'receives in order' step (the requirement its order proves)", ["order"]);
-  if (meta.since && step.kind !== "receive") throw new StepIssue("'since' belongs to a 'receives' step (what arrived after the step's preceding action)", ["since"]);
+  if (meta.since === "action" && step.kind !== "receive") throw new StepIssue("'since' belongs to a 'receives' step (what arrived after the step's preceding action)", ["since"]);
+  if (meta.since && meta.since !== "action" && step.kind !== "receive-nothing")
+    throw new StepIssue("'since: LABEL' belongs to a 'receives nothing' step (what arrived after the stanzas the labelled step matched); a 'receives' takes 'since: action'", ["since"]);
   const also = meta.also && Object.entries(meta.also).map(([requirement, pattern]) => ({ requirement, pattern }));
   return { step, ...(when && { when }), ...(also && { also }) };
 }

@@ -296,8 +296,11 @@ interface StepBase {
   refused?: string;
   /** 'receives in order': the requirement the order proves, apart from the stanzas' arriving. */
   order?: string;
-  /** 'receives': only what arrived after the step's preceding action counts (the answer to it). */
-  since?: "action";
+  /**
+   * 'receives': "action", only what arrived after the step's preceding action counts (the answer to it).
+   * 'receives nothing': a label, only what arrived after the last stanza the 'receives' step so labelled matched.
+   */
+  since?: string;
   /** Its name, for a later step's `after`. */
   label?: string;
   /** Judged only when the step so labelled held, or (with an alternative) its 'one of' took that alternative. */

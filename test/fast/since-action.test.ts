@@ -35,6 +35,51 @@ test("since: action is read on a 'receives', and refused on other steps and insi
   assert.match(locatedError(file(`${HEAD}  - juliet/balcony receives: <iq/>\n    since: later\n`), loadScenarioFile)[2], /since/);
 });
 
+// `since: LABEL` on a 'receives nothing': only what arrived after the stanzas the labelled 'receives' matched
+// (XEP-0352 §5.1: what an <active/> flushes comes before the answer to the client's next request).
+test("since: LABEL is read on a 'receives nothing' after a labelled 'receives' of the same actor, with after: LABEL", () => {
+  const ok = `${HEAD}  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives: <iq type='result' id='g'/>
+    label: pong
+`;
+  const [sc] = loadScenarioFile(
+    file(`${ok}  - juliet/balcony receives nothing: <presence/>
+    since: pong
+    after: pong
+`),
+  );
+  assert.equal(sc.steps[2].since, "pong");
+  assert.match(
+    locatedError(
+      file(`${ok}  - juliet/balcony receives nothing: <presence/>
+    since: pong
+`),
+      loadScenarioFile,
+    )[2],
+    /needs 'after: pong'/,
+  );
+  assert.match(
+    locatedError(
+      file(`${ok}  - juliet/balcony receives nothing: <presence/>
+    since: ping
+    after: pong
+`),
+      loadScenarioFile,
+    )[2],
+    /no earlier 'receives' step of juliet\/balcony is labelled 'ping'/,
+  );
+  assert.match(
+    locatedError(
+      file(`${ok}  - juliet/balcony receives: <presence/>
+    since: pong
+    after: pong
+`),
+      loadScenarioFile,
+    )[2],
+    /'since: LABEL' belongs to a 'receives nothing' step/,
+  );
+});
+
 test("an <a/> that came before the <r/> was sent is no answer to it: the first one after the action is", () => {
   const pattern = [new Element("a", { xmlns: SM })];
   // An unasked <a/> (h 1) before the action at 8, the answer (h 3) after it.

@@ -10,8 +10,8 @@ export interface TlsFaultDef {
   cases: string[];
   /** The ALPN protocol the proxy selects of those a client offers (none: it refuses the handshake). */
   alpn?: (offered: string[]) => string | undefined;
-  /** A rewrite of what the server sends inside TLS. */
-  rewrite?: (fromServer: string) => string;
+  /** A rewrite of what the server sends inside TLS; `conn.alpn`: the ALPN protocol the connection's handshake took (false: none). */
+  rewrite?: (fromServer: string, conn: { alpn: string | false }) => string;
   /**
    * The handshake the proxy makes instead of its defaults, for the whole life of a proxy of its own (OpenSSL takes
    * these from the listening server, not per connection): an RSA certificate (static RSA suites need one), its
@@ -23,9 +23,10 @@ export interface TlsFaultDef {
 /**
  * A direct TLS endpoint on loopback in front of a real server's direct TLS port: it makes the TLS handshake
  * itself (with a certificate of the run's CA for the domain, and the fault's ALPN choice), opens its own TLS
- * connection to the server, and forwards the XMPP stream both ways, rewritten as the fault says. Only the case's
- * raw connections get the fault (their stream header puts 'to' first); the harness's own sessions and readiness
- * checks pass through as they are.
+ * connection to the server, and forwards the XMPP stream both ways, rewritten as the fault says. Only connections
+ * whose stream header puts 'to' first get the fault: the case's raw connections, but also the run's reach check
+ * and some of the harness's own start-up streams, which write the same header (seen in the twenty-sixth audit); a
+ * fault that must spare those tells the case's connection apart by `conn.alpn` (the harness's offer no ALPN).
  */
 export class TlsFaultProxy {
   fault?: TlsFaultDef;
@@ -74,7 +75,7 @@ export class TlsFaultProxy {
       faulty ??= /<stream:stream to=/.test(d.toString());
       upstream.write(d);
     });
-    upstream.on("data", (d: Buffer) => client.write(faulty && this.fault?.rewrite ? this.fault.rewrite(d.toString()) : d));
+    upstream.on("data", (d: Buffer) => client.write(faulty && this.fault?.rewrite ? this.fault.rewrite(d.toString(), { alpn: client.alpnProtocol || false }) : d));
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
   }

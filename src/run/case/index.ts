@@ -147,13 +147,15 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
 
 /**
  * The steps after the prelude, as their plans say: a step is not reached after a MUST failure, when it uses a
- * capture a failed or unreached step did not make, when it answers an action that was not reached, when it is an `also`
+ * capture a failed or unreached step did not make (and no step that held made), when it answers an action that was not reached, when it is an `also`
  * of a 'receives' that did not match or comes `after` a step that did not hold, or when it looks at a session whose expected stanza never came. A
  * set-up step that misses is a precondition the server did not give (PreconditionFailed); an action that
  * proves nothing and fails is the harness's or the network's (an error).
  */
 async function runBody(sc: Scenario, scope: CaseScope, records: StepRecord[], record: (r: StepRecord) => void): Promise<void> {
   const lost = new Set<string>();
+  // Which 'receives one of' step's `also` made a capture: the same capture in an alternative not taken is not lost.
+  const madeOf = new Map<string, number>();
   const unsettled = new Set<string>();
   // After a MUST failure nothing later is judged, but the other `also` checks of the stanza that failed one:
   // they look at what already arrived.
@@ -168,14 +170,21 @@ async function runBody(sc: Scenario, scope: CaseScope, records: StepRecord[], re
     const halted = stopped !== undefined && !(plan.of !== undefined && stopped.besides === plan.of.step);
     if (halted || orphan || plan.uses.some((c) => lost.has(c)) || plan.settledOn.some((s) => unsettled.has(s)) || (plan.answers !== undefined && records[plan.answers]?.outcome === "not-reached")) {
       record({ step, outcome: "not-reached" });
-      // What it would have captured is missing as much as a failed step's.
-      for (const c of plan.captures) lost.add(c);
+      // What it would have captured is missing as much as a failed step's, unless the `also` of the alternative
+      // taken made it.
+      for (const c of plan.captures) if (plan.of === undefined || madeOf.get(c) !== plan.of.step) lost.add(c);
       continue;
     }
     if (scope.ctx.signal.aborted) throw new HarnessError("interrupted");
     const miss = await runStep(step, scope);
     if (!miss) {
       record({ step, outcome: "ok", ...(plan.alternatives && { choice: scope.choices.at(-1)?.alternative }) });
+      // Made after all: the `also` of the alternative taken captures what the other alternative's would have.
+      for (const c of plan.captures) {
+        lost.delete(c);
+        if (plan.of !== undefined) madeOf.set(c, plan.of.step);
+        else madeOf.delete(c);
+      }
       continue;
     }
     if (plan.role === "setup" || (step.refused && miss.refusal)) {

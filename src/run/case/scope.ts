@@ -83,6 +83,8 @@ export class CaseScope {
   readonly entries = new Entries();
   /** The stanza the latest single-pattern 'receives' matched: what its `also:` steps check. */
   lastReceived?: Received;
+  /** What each labelled 'receives' step matched: a 'receives nothing' with `since: LABEL` looks only after it. */
+  readonly pickedBy = new Map<string, Received[]>();
   private readonly credentials = new Map<string, { creds: Credentials; side: Side }>();
   private readonly resources: Map<string, ResourceSpec>;
   private readonly connections: Map<string, RawConnectionSpec>;

@@ -152,6 +152,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       consume(found);
       keep(scope, found.captures);
       scope.lastReceived = step.mode === "one" ? found.picked[0] : undefined;
+      if (step.label) scope.pickedBy.set(step.label, found.picked);
       return undefined;
     }
     // Every stanza there, in another order: a miss of the order alone (what its `order` requirement proves).
@@ -258,7 +259,14 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const s = scope.participant(step.actor);
     await scope.barrier([s]);
     const pattern = step.pattern ? scope.parse(step.pattern) : undefined;
-    const extra = unexpected(nothingPool(scope, step), pattern);
+    // `since: LABEL`: only what arrived after the last stanza the labelled 'receives' matched (by arrival order).
+    const picked = step.since ? scope.pickedBy.get(step.since) : undefined;
+    if (step.since && !picked) throw new HarnessError(`${step.text}: the step labelled '${step.since}' matched nothing`);
+    const from = picked ? Math.max(...picked.map((r) => r.seq)) : -1;
+    const extra = unexpected(
+      nothingPool(scope, step).filter((r) => r.seq > from),
+      pattern,
+    );
     if (extra.length === 0) return undefined;
     extra.forEach((r) => (r.consumed = true)); // reported once, not again by a later step
     return {

@@ -235,12 +235,101 @@ function forgedKept(): StreamFault {
   };
 }
 
+/** A <stanza-id/> the sender put in with the recipient's bare JID as 'by' is deleted (XEP-0359 §3), where the server kept it. */
+function forgedDeleted(): StreamFault {
+  const forged = new Map<string, Set<string>>();
+  return {
+    fromClient: (el) => {
+      if (el.name !== "message" || !el.getChildText("body")) return;
+      const claimed = stanzaIds(el).filter((s) => s.attrs.by === bare(el.attrs.to));
+      if (claimed.length > 0) forged.set(String(el.getChildText("body")), new Set(claimed.map((s) => String(s.attrs.id))));
+    },
+    element: (el, ctx) => {
+      const ids = liveMessage(el, ctx) ? forged.get(String(el.getChildText("body"))) : undefined;
+      const kept = (s: Element) => s.attrs.by === bare(ctx.conn.jid) && Boolean(ids?.has(String(s.attrs.id)));
+      if (!stanzaIds(el).some(kept)) return "pass";
+      return changed(el, (c) => {
+        for (const s of stanzaIds(c).filter(kept)) c.remove(s);
+      });
+    },
+  };
+}
+
 /** A UID the archive does not have is answered with an empty page instead of item-not-found. */
 const unknownUidEmptyPage = () =>
   answering(
     (el) => Boolean(queryOf(el)),
     (answer) => (isCondition(answer, "item-not-found") ? emptyFin(answer) : "pass"),
   );
+
+/** A query naming archive ids of the client's choosing: before-id, after-id or ids, or an RSM <after/> or <before/> with a UID. */
+const namesIds = (q: Element) => {
+  const fields = queryFields(q);
+  return fields.has("before-id") || fields.has("after-id") || fields.has("ids") || Boolean(rsmValue(q, "after")?.getText()) || Boolean(rsmValue(q, "before")?.getText());
+};
+
+/**
+ * Twenty-seventh audit: a server that applies a message sent to a user whose <prefs/> set is still unanswered
+ * before those preferences, with a default that keeps nothing of the sender's (the message is not archived and
+ * carries no stanza-id by the user), and that answers a query naming an id the archive does not have with
+ * item-not-found only while the user's archive is empty: where it holds a message, the server's own answer (on
+ * Prosody 13 a result) goes through.
+ */
+function latePrefsEmptyArchive(): StreamFault {
+  const unanswered = new Map<string, string>();
+  const archived = new Map<string, number>();
+  const unarchived = new Set<string>();
+  const emptyQueries = new Map<string, string | undefined>();
+  return {
+    fromClient: (el, ctx) => {
+      const me = bare(ctx.conn.jid);
+      if (el.name === "iq" && el.attrs.type === "set" && el.getChild("prefs", MAM)) unanswered.set(me, String(el.attrs.id));
+      const body = el.name === "message" && el.attrs.to && !isBarrier(el) ? el.getChildText("body") : null;
+      if (body) {
+        const to = bare(el.attrs.to);
+        if (unanswered.has(to)) unarchived.add(`${to} ${body}`);
+        else archived.set(to, (archived.get(to) ?? 0) + 1);
+      }
+      const q = queryOf(el);
+      if (q && namesIds(q) && !archived.get(me)) emptyQueries.set(`${ctx.conn.id} ${el.attrs.id}`, q.attrs.queryid);
+    },
+    element: (el, ctx) => {
+      const me = bare(ctx.conn.jid);
+      const answer = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error");
+      if (answer && unanswered.get(me) === el.attrs.id) unanswered.delete(me);
+      if (liveMessage(el, ctx) && unarchived.has(`${me} ${el.getChildText("body")}`)) return withoutOwnStanzaIds(el, ctx) ?? "pass";
+      const r = resultOf(el);
+      if (r && [...emptyQueries].some(([key, queryid]) => key.startsWith(`${ctx.conn.id} `) && queryid === r.attrs.queryid)) return "drop";
+      const key = `${ctx.conn.id} ${el.attrs.id}`;
+      if (!answer || !emptyQueries.has(key)) return "pass";
+      emptyQueries.delete(key);
+      return el.attrs.type === "result" ? [refusal(el, "cancel", "item-not-found")] : "pass";
+    },
+  };
+}
+
+/**
+ * Twenty-seventh audit: a query naming an id the archive does not have gets a result message of an earlier
+ * message before its item-not-found error.
+ */
+function resultsBeforeNotFound(): StreamFault {
+  const asked = new Map<string, string | undefined>();
+  return {
+    fromClient: (el, ctx) => {
+      const q = queryOf(el);
+      if (q && namesIds(q)) asked.set(`${ctx.conn.id} ${el.attrs.id}`, q.attrs.queryid);
+    },
+    element: (el, ctx) => {
+      const key = `${ctx.conn.id} ${el.attrs.id}`;
+      if (el.name !== "iq" || !asked.has(key) || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const queryid = asked.get(key);
+      asked.delete(key);
+      if (!isCondition(el, "item-not-found")) return "pass";
+      const earlier = new Element("message", { to: bare(ctx.conn.jid), type: "chat" }).c("body").t("earlier").up();
+      return [result(String(ctx.conn.jid), queryid, `earlier-${randomUUID()}`, earlier), el];
+    },
+  };
+}
 
 /**
  * Twenty-first audit: a server that reads an empty <before/> as no <before/> at all (the first page, not XEP-0313
@@ -416,6 +505,25 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Twenty-sixth audit: mam-query-results judged the stamp's MUST (§4.2 "The value of the 'stamp' attribute MUST
+    // be the time the message was originally received by the forwarding entity.", MAM-RES-05) with a pattern that
+    // required the <delay/> itself, which §4.2 only says the <forwarded/> SHOULD contain (MAM-RES-04): a result
+    // without a delay failed MAM-RES-05 at MUST and left MAM-USER-01 and MAM-FIN-01 unreached. The first result is
+    // now a one of (delayed: the stamp judged; undelayed: MAM-RES-04 warns, no stamp to judge): fail -> warn.
+    id: "mam.result-without-delay",
+    area: "mam",
+    requirements: ["MAM-RES-04"],
+    description: "result messages carry the forwarded message without a <delay/> (XEP-0313 §4.2's SHOULD)",
+    fault: when(
+      (el) => Boolean(resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("delay", "urn:xmpp:delay")),
+      (el) =>
+        changed(el, (c) => {
+          const forwarded = resultOf(c)!.getChild("forwarded", FORWARD)!;
+          forwarded.remove(forwarded.getChild("delay", "urn:xmpp:delay")!);
+        }),
+    ),
+  },
+  {
     id: "mam.result-ids-repeat",
     area: "mam",
     requirements: ["MAM-IDS-01", "MAM-STORE-01"],
@@ -470,9 +578,11 @@ export const FAULTS: FaultDef[] = [
     stream: beforeEmptyFirstPage(),
   },
   {
+    // Twenty-sixth audit: no longer cites MAM-RSM-01 (XEP-0313 §4's RSM support, limiting and paging): a missing
+    // <set/> in <fin/> is MAM-FIN-01's rule, and MAM-RSM-01 is judged by rsm-forward's <max/> and <after/> pages.
     id: "mam.fin-without-set",
     area: "mam",
-    requirements: ["MAM-FIN-01", "RSM-PAGE-01", "MAM-RSM-01", "RSM-EMPTY-01"],
+    requirements: ["MAM-FIN-01", "RSM-PAGE-01", "RSM-EMPTY-01"],
     description: "the <fin/> ending a query carries no RSM <set/>",
     fault: when(
       (el) => Boolean(setOf(el)),
@@ -667,6 +777,60 @@ export const FAULTS: FaultDef[] = [
     stream: offByOne((q) => rsmValue(q, "after")?.getText(), "start"),
   },
   {
+    // Twenty-sixth audit: mam-query-results credited XEP-0313 §4's "To allow limiting the results or paging through
+    // them a client may use Result Set Management (XEP-0059), which MUST be supported by both the client and the
+    // server." (MAM-RSM-01) on the <set/> of a query's <fin/>, which is MAM-FIN-01's rule, on a query that asked no
+    // limit: this server, which ignores <max/>, had MAM-RSM-01 pass there. Now rsm-forward's <max/> and <after/>
+    // checks cite it: MAM-RSM-01 pass (mam-query-results) -> fail (rsm-forward).
+    id: "rsm.max-ignored",
+    area: "mam",
+    requirements: ["MAM-RSM-01", "RSM-MAX-01", "MAM-PAGE-01"],
+    description: "<max/> is ignored: a page asked for without a form returns every result of the archive after its <after/> (or from the start), named in <fin/>'s <set/> and marked complete",
+    stream: (() => {
+      // The results the account's connections were sent, in archive order: the archive the page is cut from.
+      const known = new Map<string, Element[]>();
+      const queries = onQueries(
+        (q) => Boolean(rsmValue(q, "max")) && !rsmValue(q, "before") && !q.getChild("x", DATA),
+        (results, fin, query, ctx) => {
+          const archive = known.get(bare(ctx.conn.jid)) ?? [];
+          const after = rsmValue(query, "after")?.getText();
+          const at = after === undefined ? -1 : archive.findIndex((k) => resultOf(k)!.attrs.id === after);
+          if (after !== undefined && at < 0) return [...results, fin];
+          const page = archive.slice(at + 1).map(
+            (r) =>
+              changed(r, (c) => {
+                if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
+                else delete resultOf(c)!.attrs.queryid;
+              })[0],
+          );
+          if (page.length <= results.length || !setOf(fin)) return [...results, fin];
+          const [answer] = changed(fin, (c) => {
+            const f = finOf(c)!;
+            f.attrs.complete = "true";
+            const set = setOf(c)!;
+            set.children = [];
+            set
+              .c("first")
+              .t(String(resultOf(page[0])!.attrs.id))
+              .up()
+              .c("last")
+              .t(String(resultOf(page[page.length - 1])!.attrs.id));
+          });
+          return [...page, answer];
+        },
+      );
+      return {
+        fromClient: queries.fromClient,
+        element: (el, ctx) => {
+          const r = resultOf(el);
+          const archive = known.get(bare(ctx.conn.jid)) ?? known.set(bare(ctx.conn.jid), []).get(bare(ctx.conn.jid))!;
+          if (r?.attrs.id && !archive.some((k) => resultOf(k)!.attrs.id === r.attrs.id)) archive.push(el);
+          return queries.element!(el, ctx);
+        },
+      };
+    })(),
+  },
+  {
     id: "rsm.after-ignored",
     area: "mam",
     requirements: ["MAM-PAGE-03", "RSM-AFTER-01"],
@@ -793,6 +957,18 @@ export const FAULTS: FaultDef[] = [
     description:
       "a server that offers no XEP-0441 preferences (a <prefs/> set gets feature-not-implemented; XEP-0313 §8.1 lets it use another mechanism) and answers a UID not in the archive with an empty page",
     stream: both(prefsRefused(), unknownUidEmptyPage()),
+  },
+  {
+    // Twenty-seventh audit: mam-ext-unknown-id and rsm-unknown-uid sent bob's message without waiting for any answer
+    // to alice's <prefs/>, so on this server (bob's message applied first and not archived) the query met an empty
+    // archive and got item-not-found (pass), while the same server answers a result where the archive holds a
+    // message; now the answer to the preferences is waited for first (pass -> fail, every cell, Prosody 13).
+    id: "mam.late-prefs.unknown-id-only-when-empty",
+    area: "mam",
+    requirements: ["MAM-IDNF-01", "MAM-PAGE-06"],
+    description:
+      "a message sent to a user whose <prefs/> set is still unanswered is not archived (applied before the preferences, under a default that keeps nothing of the sender's), and a query naming an id the archive does not have gets item-not-found only while the archive is empty",
+    stream: latePrefsEmptyArchive(),
   },
   {
     id: "mam.queries-refused",
@@ -1279,6 +1455,28 @@ export const FAULTS: FaultDef[] = [
     stream: withoutMam((el, ctx) => withoutSidFeature(el, ctx)),
   },
   {
+    // Twenty-seventh audit: sid-disco sent no forged stanza-id, so an account that stamps its own but keeps one
+    // by the recipient's bare JID (breaking XEP-0359 §3's "MUST delete that element", the rule §5 names) and so
+    // rightly leaves urn:xmpp:sid:0 out warned on §5's SHOULD (warn); bob's message now carries one, and the
+    // case passes on the delivery with SID-DISCO-01 not reached (sid-forged-removed fails it on SID-BR-02).
+    id: "sid.forged-kept.disco-missing",
+    area: "mam",
+    requirements: ["SID-BR-02", "SID-BR-04", "MAM-SID-02"],
+    description: "a <stanza-id/> the sender put in with the recipient's bare JID as 'by' is delivered beside the server's own, and the account leaves urn:xmpp:sid:0 out of its disco#info",
+    stream: both(forgedKept(), { element: withoutSidFeature }),
+  },
+  {
+    // Twenty-seventh audit, with sid.forged-kept.disco-missing: Prosody keeps the forged stanza-id, so sid-disco
+    // now takes 'kept' there and sid.disco-missing no longer reaches SID-DISCO-01 on it; this is the positive
+    // control on Prosody: the forged element deleted (XEP-0359 §3 followed), the server's own kept, urn:xmpp:sid:0
+    // left out (warn, before and after the fix).
+    id: "sid.forged-removed.disco-missing",
+    area: "mam",
+    requirements: ["SID-DISCO-01"],
+    description: "the account deletes a <stanza-id/> the sender put in with the recipient's bare JID as 'by' and stamps its own, but leaves urn:xmpp:sid:0 out of its disco#info",
+    stream: both(forgedDeleted(), { element: withoutSidFeature }),
+  },
+  {
     id: "sid.origin-id-dropped",
     area: "mam",
     requirements: ["SID-ORIGIN-01"],
@@ -1307,6 +1505,17 @@ function withGroupchatFieldFeature(el: Element): ReturnType<NonNullable<StreamFa
 
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-seventh audit: mam-ext-unknown-id and rsm-unknown-uid also asked, at MUST, that no result message of
+    // the query come, though XEP-0313 §4.1.3 and §4.3.2 ask only that the server "return an item-not-found error
+    // in response to the query": a server that did was failed. The step is gone (fail -> pass, Prosody 0.12, the
+    // cells whose unknown id it answers with item-not-found). It needs to see the query (`stream`).
+    id: "mam-results-before-not-found",
+    description:
+      'a query naming an id the archive does not have gets a result message of an earlier message before its item-not-found error (XEP-0313 §4.1.3 and §4.3.2: "the server MUST return an item-not-found error in response to the query", nothing more)',
+    fault: () => "pass",
+    stream: resultsBeforeNotFound(),
+  },
   {
     // Twenty-fourth audit: mam-groupchat-field warned MAM-GC-03 ("RECOMMENDED that servers support it") unless the
     // query form listed include-groupchat, though its own 'accepted' outcome shows support another way. Now support

@@ -177,6 +177,19 @@ export const TLS_FAULTS: TlsFaultDef[] = [
     cases: ["tls-ecdhe-curve"],
     handshake: { ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:@SECLEVEL=0", groups: "secp160r1:prime256v1", honorCipherOrder: false },
   },
+  {
+    // Twenty-sixth audit: a direct TLS port that multiplexes by ALPN (XEP-0368 §4: "host multiple services on the same
+    // port, especially when SNI or ALPN extensions are used") and hands the connections that offer 'xmpp-client' to a
+    // backend that never answers: the handshake completes, the client's stream header gets nothing back. The harness's
+    // own connections offer no ALPN and get through; dtls-stream-inside offers 'xmpp-client', as §3 has a client do
+    // ("Client or server SHOULD set the ALPN (RFC 7301) TLS extension."). Its opening step named no requirement, so
+    // the case was an error ("could not be carried out") with DTLS-ACCEPT-01 credited by the handshake alone; the
+    // opening step now proves DTLS-ACCEPT-01, and the case warns (error -> warn).
+    id: "dtls-stream-unanswered",
+    requirements: ["DTLS-ACCEPT-01"],
+    cases: ["dtls-stream-inside"],
+    rewrite: (t, conn) => (conn.alpn === "xmpp-client" ? "" : t),
+  },
 ];
 
 /**
@@ -324,6 +337,17 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => setAttr(t, "hold", "5")) : a) },
   },
   {
+    // Twenty-sixth audit: a session creation response without 'ver' (a legacy connection manager, XEP-0124 §17.1):
+    // the SHOULD that lists it (BOSH-CREATE-06) is broken, but §7.2's rule of its value (BOSH-CREATE-07) has nothing
+    // to judge. The old bosh-create-response warned both ("expected to match …, got absent"); now CREATE-07 waits
+    // `after: ver` (warn -> warn, CREATE-07 warn -> not reached).
+    id: "bosh-creation-without-ver",
+    requirements: ["BOSH-CREATE-06"],
+    cases: ["bosh-create-response"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (r.creation && r.ofCase ? bodyTag(a, (t) => dropAttr(t, "ver")) : a) },
+  },
+  {
     id: "bosh-creation-http-error",
     requirements: ["BOSH-PAYLOAD-02"],
     cases: ["bosh-create-response"],
@@ -461,6 +485,25 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     cases: ["bosh-rid-above-window"],
     on: ["ejabberd"],
     fault: { answer: (r, a) => (r.rid === "1100" ? { ...a, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" } : a) },
+  },
+  {
+    // Twenty-sixth audit: a 'rid' far beyond the window taken as a live request, held for the session's 'wait' (10 s)
+    // and then answered HTTP 200 with an empty <body/>: no error at all, so no HTTP error code either. The old
+    // bosh-rid-above-window charged it to BOSH-ERR-01 too (warn beside the BOSH-RID-02 fail: "no answer to rid 1100"),
+    // and bosh-legacy-error only to BOSH-ERR-04 (warn); now ERR-01 and ERR-04 are judged only after an error came
+    // (`after: ended`), and the missing error is BOSH-RID-02's, at MUST, in both (rid-above-window fail -> fail with
+    // ERR-01 warn -> not reached; legacy-error warn -> fail). Only ejabberd shows it: Prosody breaks RID-02 itself.
+    id: "bosh-rid-beyond-window-held",
+    requirements: ["BOSH-RID-02"],
+    cases: ["bosh-rid-above-window", "bosh-legacy-error"],
+    on: ["ejabberd"],
+    fault: {
+      answer: async (r, a) => {
+        if (!r.ofCase || r.rid !== "1100") return a;
+        await new Promise((resolve) => setTimeout(resolve, 10_000));
+        return { ...a, status: 200, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" };
+      },
+    },
   },
   {
     id: "bosh-resent-rid-other-error",
@@ -819,10 +862,14 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
     // Twenty-fifth audit: bosh-hold, which now takes an answer to its first request that carries the stream features
     // (XEP-0206 §4: "in any subsequent response") as no held request and goes one request further, passes on a
     // connection manager that sends them there and keeps 'hold' (pass -> pass, alternative features-late).
+    // Twenty-seventh audit: bosh-terminate asked for them on the session creation response at set-up, so this
+    // connection manager (the features on the answer to the next request, beside the login's <success/> there) was
+    // skipped, naming that precondition; it now asks the creation response for 'sid' only and posts an empty request
+    // before the login, on whose answer the features come: skip -> pass.
     id: "bosh-features-on-first-request",
     allowed:
       'XEP-0206 §4: the <stream:features/> element "in a response as soon as they are available, either in its session creation response, or (if it has not yet received them from the XMPP server) in any subsequent response"',
-    cases: ["bosh-hold"],
+    cases: ["bosh-hold", "bosh-terminate"],
     fault: (() => {
       const features = /<stream:features\b[\s\S]*?<\/stream:features>/;
       const first = new Map<string, { rid: string; features: string }>();
@@ -883,6 +930,45 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
           }
           const domain = r.sid && from.get(r.sid);
           return domain ? bodyTag(a, (t) => (/\sfrom=/.test(t) ? t : t.replace(/^<body\b/, `<body from='${domain}'`))) : a;
+        },
+      };
+    })(),
+  },
+  {
+    // Twenty-sixth audit: a legacy connection manager (no 'ver' on its session creation response) that answers with
+    // HTTP error codes, as §17.1's table has it: every terminal answer of a case's session goes with HTTP 404.
+    // bosh-rid-above-window judged BOSH-ERR-01 ("Non-legacy connection managers SHOULD NOT send HTTP error codes")
+    // whatever the creation response said, and warned; now only after a creation response with 'ver' (warn -> pass on
+    // ejabberd, which ends the session; Prosody keeps it and fails BOSH-RID-02 either way).
+    id: "bosh-legacy-manager-http-errors",
+    allowed:
+      "XEP-0124 §17.1: \"A legacy client (or connection manager) is a client (or connection manager) that did not include a 'ver' attribute in its session creation request (or response). A legacy client (or connection manager) will interpret (or respond with) HTTP error codes according to the table below.\"",
+    cases: ["bosh-rid-above-window"],
+    fault: {
+      answer: (r, a) => {
+        if (!r.ofCase) return a;
+        if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
+        return /^\s*<body\b[^>]*\btype=(['"])terminate\1/.test(a.text) ? { ...a, status: 404 } : a;
+      },
+    },
+  },
+  {
+    // Twenty-sixth audit: a connection manager that limits how often a 'rid' may be sent again and answers the case's
+    // immediate resend with a policy-violation terminal error. bosh-rid-resent took that for an unavailable original
+    // response and failed BOSH-RID-04 (MUST); now it is its own alternative, crediting neither RID-03 nor RID-04
+    // (fail -> pass: the delivery row alone is judged).
+    id: "bosh-resent-rid-policy-violation",
+    allowed:
+      "XEP-0124 §14.3: \"a connection manager implementation MAY choose to impose a limit to the frequency or number of requests for the same 'rid'. If the client exceeds this limit then the connection manager SHOULD terminate the HTTP session and return a 'policy-violation' terminal binding error to the client\"",
+    cases: ["bosh-rid-resent"],
+    fault: (() => {
+      const seen = new Set<string>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply) => {
+          if (!r.ofCase || r.creation || !r.sid || !r.rid) return a;
+          const key = `${r.sid} ${r.rid}`;
+          if (!seen.has(key)) return (seen.add(key), a);
+          return { ...a, status: 200, text: "<body type='terminate' condition='policy-violation' xmlns='http://jabber.org/protocol/httpbind'/>" };
         },
       };
     })(),

@@ -304,6 +304,32 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (annotated(el) && !el.attrs.type && Boolean(el.getChild("status")) && String(el.attrs.from).split("/")[0] !== String(ctx.conn.jid ?? "").split("/")[0] ? "drop" : "pass"),
   },
   {
+    // Twenty-seventh audit: disco-info-full-jid judged the delivery of bob/b1's result to alice/a1 only as
+    // DISCO-FULL-01 (derived, a warning), though that result is itself a stanza to a connected full JID, so RFC 6120
+    // §10.5.4's MUST; ROUTE-LOCAL-05 passed on the request's delivery alone. Now warn -> fail (ROUTE-LOCAL-05 fail).
+    id: "disco.full.result-dropped",
+    area: "disco",
+    requirements: ["ROUTE-LOCAL-05"],
+    description: "the server delivers a disco#info request to a connected full JID but drops the resource's result to the requester's full JID",
+    fault: (el) =>
+      el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", INFO)) && String(el.attrs.from ?? "").includes("/") && String(el.attrs.to ?? "").includes("/") ? "drop" : "pass",
+  },
+  {
+    // Twenty-seventh audit: an answer XEP-0030 §4.1 allows, not a bug ("MUST either return its list of
+    // publicly-available items, or return an error"), and RFC 6120 §8.3.1 makes echoing the request "a courtesy
+    // only". disco-items-own-account judged DISCO-ITEMS-01's list on the error too and failed it; it now takes the
+    // error as 'refused' (DISCO-BARE-03 only): fail -> pass. Kept as a fault, not a variation: applied to the whole
+    // suite it also refuses the contact cases' own requests, whose 'own-refused' alternatives then judge less.
+    id: "disco.bare.own-items-refused",
+    area: "disco",
+    requirements: ["DISCO-ITEMS-01"],
+    description: "the server answers a disco#items request to the requester's own bare JID with <service-unavailable/>, without echoing the request",
+    stream: answering(
+      (el, ctx) => asks(ITEMS, (jid) => bareJid(jid) && jid === String(ctx.conn.jid ?? "").split("/")[0])(el, ctx),
+      (el) => [errorReply(el, "service-unavailable")],
+    ),
+  },
+  {
     id: "caps.proc.no-query",
     area: "disco",
     requirements: ["CAPS-PROC-01"],

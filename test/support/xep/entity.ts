@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, harnessSession, iqErrorFor, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
 import type { Fault, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -414,6 +414,57 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-seventh audit: a refusal XEP-0092 allows, not a bug: <name/> and <version/> are REQUIRED "in a
+    // result" (§2), and "The standard error conditions described in Error Condition Mappings (XEP-0086) apply"
+    // (§3), also where the feature is listed. version-server failed VERSION-NAME-01 and VERSION-VERSION-01 at MUST
+    // on it and now skips, naming the refusal (as time-server with entity.time.refused-while-listed);
+    // version-server-answered takes it as 'refused while listed' (credits nothing).
+    id: "entity.version.refused-while-listed",
+    area: "entity",
+    requirements: ["VERSION-NAME-01", "VERSION-VERSION-01"],
+    description: "the server lists jabber:iq:version but refuses every software version query of itself with <forbidden/> (a policy)",
+    fault: when(
+      (el) => resultWith("query", VERSION)(el) && serverMade(el),
+      (el) => [
+        xml(
+          "iq",
+          { type: "error", id: el.attrs.id, ...(el.attrs.from && { from: el.attrs.from }), ...(el.attrs.to && { to: el.attrs.to }) },
+          xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })),
+        ),
+      ],
+    ),
+  },
+  {
+    // Twenty-seventh audit: version-server-answered had no outcome for a version query refused beside a disco#info
+    // that is never answered, and warned VERSION-DISCO-01 (a rule about a server that answers version queries); it
+    // now takes 'no disco answer' (credits nothing: skip). The unanswered disco#info is what disco-info-server
+    // judges (its own disco#info request to the domain, dropped the same way, fails DISCO-INFO-01).
+    id: "entity.version.unsupported-disco-unanswered",
+    area: "entity",
+    requirements: ["DISCO-INFO-01"],
+    description: "the server refuses software version queries of itself with <service-unavailable/> and never answers a disco#info request to its domain",
+    stream: both(
+      answering(casesOwn(asks("query", VERSION)), (el) => (serverMade(el) ? [iqErrorFor(el, "service-unavailable")] : "pass")),
+      answering(
+        (el, ctx) => casesOwn(asks("query", "http://jabber.org/protocol/disco#info"))(el) && !harnessSession(ctx.conn.jid) && !String(el.attrs.to ?? "").includes("@"),
+        () => "drop",
+      ),
+    ),
+  },
+  {
+    // Twenty-seventh audit: last-server credited LAST-SERVER-01 (§5: "The seconds attribute specifies how long the
+    // host has been running since it was last (re-)started.") by the very pattern of LAST-RESP-02, a numeric
+    // 'seconds', so a value that never grows passed; the domain is now asked again until its 'seconds' changes.
+    id: "entity.last.uptime-constant",
+    area: "entity",
+    requirements: ["LAST-SERVER-01"],
+    description: "the server answers a last activity query of its own domain with seconds='0' every time (an idle time, not its uptime)",
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && el.attrs.from !== undefined && !String(el.attrs.from).includes("@") && !String(el.attrs.from).includes("/"),
+      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "0")),
+    ),
+  },
+  {
     id: "entity.time.not-advertised",
     area: "entity",
     requirements: ["TIME-DISCO-01"],
@@ -471,11 +522,13 @@ export const VARIATIONS: Variation[] = [
   },
   {
     // Before entity-last-server-refused: run together, it sees the domain's uptime before the refusal replaces it.
+    // Twenty-seventh audit: the value is now shifted, not fixed: an uptime grows with the clock (last-server asks
+    // again until it changes), which a constant would not.
     id: "entity-last-other-seconds",
     description: "the server reports another uptime or time since logout (the value of 'seconds' is the server's to give; only seconds='0' for an online user is fixed)",
     fault: when(
-      (el) => resultWith("query", LAST)(el) && el.getChild("query", LAST)!.attrs.seconds !== "0",
-      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "98765")),
+      (el) => resultWith("query", LAST)(el) && /^[1-9][0-9]*$/.test(String(el.getChild("query", LAST)!.attrs.seconds ?? "")),
+      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = String(Number(c.getChild("query", LAST)!.attrs.seconds) + 98765))),
     ),
   },
   {

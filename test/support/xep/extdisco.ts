@@ -216,6 +216,20 @@ export const FAULTS: FaultDef[] = [
       true,
     ),
   },
+  {
+    // Twenty-seventh audit: extdisco-services-type-none warned EXTDISCO-FILTER-01 on a typed request answered with a
+    // result without <services/>, which lists no service of another type (what it lacks is the list's form); it now
+    // takes 'no-list' (credits nothing: skip). extdisco-services-type-filter still warns FILTER-01 on it (the service
+    // of the type asked for is not listed).
+    id: "extdisco.filter.typed-bare-result",
+    area: "extdisco",
+    requirements: ["EXTDISCO-FILTER-01"],
+    description: "the server answers a <services/> request with a 'type' with an empty IQ-result (no <services/>)",
+    stream: answering(
+      (el) => el.attrs.type === "get" && el.getChild("services", EXTDISCO)?.attrs.type !== undefined,
+      (a) => (a.attrs.type === "result" ? changed(a, (c) => c.remove("services", EXTDISCO)) : "pass"),
+    ),
+  },
 ];
 
 /** What XEP-0215 allows and Prosody or ejabberd do not show: no verdict may change. */

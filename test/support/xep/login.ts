@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import type { FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
-import { both, changed, keptOpen, type FaultDef } from "../fault-kit.ts";
+import { both, changed, copyOf, keptOpen, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
 /**
@@ -537,6 +537,56 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    // Twenty-seventh audit: bind2-stable-resource credited SASLTWO-SUCCESS-01 only in the alternative whose pattern
+    // already required an <authorization-identifier/>, so a bound <success/> without one left the row not-reached
+    // (not-reached -> warn; the case fails on BINDTWO-SUCCESS-01 either way), and bind2-sm-inline took it for an
+    // enabled session and decided its <r/>'s <a/> by the post-SASL2 <stream:features/>: warn BINDTWO-SM-02, a rule
+    // the server keeps -> fail BINDTWO-SUCCESS-01 (Prosody 13, --tls starttls).
+    id: "login.bind2.success-without-authzid",
+    area: "login",
+    requirements: ["BINDTWO-SUCCESS-01", "SASLTWO-SUCCESS-01"],
+    description: "the SASL2 <success/> of a Bind 2 request has no <authorization-identifier/> (its <bound/> is there)",
+    stream: onElement((el) => (isSasl2(el, "success") && el.getChild("bound", BIND2) && el.getChild("authorization-identifier") ? changed(el, (c) => without(c, "authorization-identifier")) : "pass")),
+  },
+  {
+    // Twenty-seventh audit: bind2-sm-inline failed BINDTWO-ENABLE-01 (MUST) on a <failed/> in <bound/>, which XEP-0198
+    // §9.1.1 describes ("it will include a <failed/> element as defined by this specification within the <bound/>
+    // response"); XEP-0386 §3.2.1 says only "Stream Management should be enabled at this point": fail -> warn
+    // BINDTWO-SM-02 (Prosody 13, --tls starttls).
+    id: "login.bind2.sm-failed-inline",
+    area: "login",
+    requirements: ["BINDTWO-SM-02"],
+    description: "Stream Management requested in a Bind 2 request is not enabled: the <bound/> holds XEP-0198's <failed/> instead of <enabled/>",
+    stream: onElement((el) =>
+      isSasl2(el, "success") && el.getChild("bound", BIND2)?.getChild("enabled", SM)
+        ? changed(el, (c) => {
+            const bound = c.getChild("bound", BIND2)!;
+            without(bound, "enabled", SM);
+            bound.c("failed", { xmlns: SM }).c("internal-server-error", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" });
+          })
+        : "pass",
+    ),
+  },
+  {
+    // Twenty-seventh audit: bind2-sm-inline took an <enabled/> outside the <bound/> (Stream Management enabled, its
+    // result in the <success/>) for no answer at all, and failed BINDTWO-ENABLE-01 and warned SASLTWO-SUCCESS-04 beside
+    // the two rules the placement breaks; now an alternative of its own: fail -> fail, ENABLE-01 fail -> pass and
+    // SUCCESS-04 warn -> pass, SM-01 and OTHER-01 still fail (Prosody 13, --tls starttls).
+    id: "login.bind2.sm-enabled-outside-bound",
+    area: "login",
+    requirements: ["BINDTWO-SM-01", "BINDTWO-OTHER-01"],
+    description: "the <enabled/> answering a Bind 2 request's Stream Management <enable/> is a child of the SASL2 <success/>, not of its <bound/>",
+    stream: onElement((el) => {
+      const enabled = isSasl2(el, "success") ? el.getChild("bound", BIND2)?.getChild("enabled", SM) : undefined;
+      return enabled
+        ? changed(el, (c) => {
+            without(c.getChild("bound", BIND2)!, "enabled", SM);
+            c.cnode(copyOf(enabled));
+          })
+        : "pass";
+    }),
+  },
+  {
     id: "login.bind2.offline-sent",
     area: "login",
     requirements: ["BINDTWO-OFFLINE-01"],
@@ -843,6 +893,34 @@ export const FAULTS: FaultDef[] = [
         : "pass",
     ),
   },
+  // Twenty-sixth audit: fast-unused-invalidated judged FAST-TOKEN-03 on the first token only, so a second token
+  // without 'expiry' passed (alternative new-token) and one without 'token' was charged to FAST-TOKEN-01 at SHOULD
+  // (alternative same-token). These faults leave an account's first token alone and break every later one (counted
+  // by the <success/>'s authorization identifier: the accounts are the case's own), which the login.fast.token-without-*
+  // faults above, breaking every token, never showed: pass -> fail and warn -> fail (FAST-TOKEN-03; Prosody 13,
+  // --tls starttls). fast-rotated-token-kept, changed with it, had the same gap for a rotated token; no kept fault
+  // shows it (neither local server rotates, and a fault that rotates reaches every token login of the cases citing
+  // FAST-TOKEN-03, which judge the token they use and not one rotated into their <success/>).
+  ...(["expiry", "token"] as const).map((attr): FaultDef => ({
+    id: `login.fast.later-token-without-${attr === "token" ? "value" : "expiry"}`,
+    area: "login",
+    requirements: ["FAST-TOKEN-03"],
+    description: `every FAST <token/> after an account's first has no '${attr}' attribute (the first is whole)`,
+    stream: (() => {
+      const tokens = new Map<string, number>();
+      return onElement((el) => {
+        if (!isSasl2(el, "success") || !el.getChild("token", FAST)) return "pass";
+        const who = (el.getChildText("authorization-identifier") ?? "").split("/")[0];
+        const n = (tokens.get(who) ?? 0) + 1;
+        tokens.set(who, n);
+        return n === 1
+          ? "pass"
+          : changed(el, (c) => {
+              delete c.getChild("token", FAST)!.attrs[attr];
+            });
+      });
+    })(),
+  })),
   {
     // Review pass: fast-invalidate waited, at set-up, for its token login to succeed (FAST-USE-01, fast-token-login's).
     id: "login.fast.token-refused",

@@ -97,8 +97,42 @@ const countSent = (el: Element, ctx: FaultContext): number | undefined => {
   else if (sentSinceEnable.has(ctx.conn) && isStanza(el)) sentSinceEnable.set(ctx.conn, sentSinceEnable.get(ctx.conn)! + 1);
   return sentSinceEnable.get(ctx.conn);
 };
+/** Raw XML written to the client as it is (a stream error with the closing stream tag after it). */
+const rawXml = (text: string) => ({ toString: () => text }) as unknown as Element;
+/** The <message/> stanzas each connection sent since its <enable/> (barrier markers aside). */
+const messagesSinceEnable = new WeakMap<ProxiedConnection, number>();
+
 /** An <a/> nobody asked for, with the count of what the client sent since its <enable/>. */
 const unaskedAck = (ctx: FaultContext) => xml("a", { xmlns: SM, h: String(sentSinceEnable.get(ctx.conn) ?? 0) });
+
+/**
+ * A CSI fault: while the client is inactive, the stanzas of other entities that `held` picks are held back; after
+ * <active/> they are sent only after the answer to the client's next IQ request (XEP-0352 §5.1 wants them before it).
+ */
+const flushedAfterNextAnswer = (held: (el: Element) => boolean): StreamFault => {
+  const flushing = new WeakSet<ProxiedConnection>();
+  return {
+    fromClient: (el, ctx) => {
+      const was = stateOf(ctx.conn).inactive;
+      observe(el, ctx);
+      if (was && el.attrs.xmlns === CSI && el.name === "active") flushing.add(ctx.conn);
+    },
+    element: (el, ctx) => {
+      const s = stateOf(ctx.conn);
+      const jid = ctx.conn.jid;
+      const other = Boolean(jid) && el.attrs.from !== undefined && bare(String(el.attrs.from)) !== bare(jid);
+      if (s.inactive && isStanza(el) && other && held(el)) {
+        (s.held ??= []).push(copyOf(el));
+        return "drop";
+      }
+      if (flushing.has(ctx.conn) && el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error")) {
+        flushing.delete(ctx.conn);
+        return [el, ...(s.held?.splice(0) ?? [])];
+      }
+      return "pass";
+    },
+  };
+};
 
 /** SM-IDs of streams that said <inactive/> and not <active/> since: a resumption of one would restore that state. */
 const inactiveSmids = new Set<string>();
@@ -490,6 +524,60 @@ export const FAULTS: FaultDef[] = [
     description: "a <resume/> before authentication is answered with <resumed/>",
     stream: sm((el, s) => (isSm(el, "failed") && s.request?.name === "resume" && !s.authenticated ? [xml("resumed", { xmlns: SM, previd: String(s.request.attrs.previd), h: "0" })] : "pass")),
   },
+  {
+    // Twenty-seventh audit: sm-ack-nonzas asked its second <a/> for an 'h' other than the first's in the step's own
+    // pattern (SM-ACK-02), so an 'h' that leaves out the client's message failed SM-ACK-02, whose 'h' was there, and
+    // SM-ACK-01 passed on the first <a/> (adhoc audit.sm.ack-messages-uncounted). The pattern now asks only for the
+    // 'h', whose value the also: checks judge: fail both ways, SM-ACK-02 fail / SM-ACK-01 pass -> SM-ACK-01 fail /
+    // SM-ACK-02 pass (Prosody 13).
+    id: "mobile.sm.ack.messages-uncounted",
+    area: "mobile",
+    requirements: ["SM-ACK-01"],
+    description: "the 'h' of an <a/> leaves out the <message/> stanzas the client sent since its <enable/> (the 'h' is there)",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        if (isSm(el, "enable")) messagesSinceEnable.set(ctx.conn, 0);
+        else if (el.name === "message" && isStanza(el) && !isMarker(el) && messagesSinceEnable.has(ctx.conn)) messagesSinceEnable.set(ctx.conn, messagesSinceEnable.get(ctx.conn)! + 1);
+      },
+      element: (el, ctx) => {
+        const n = messagesSinceEnable.get(ctx.conn) ?? 0;
+        const action = isSm(el, "a") && el.attrs.h !== undefined && n > 0 ? withAttr("h", (h) => String(Number(h) - n))(el) : "pass";
+        track(el, ctx);
+        return action;
+      },
+    },
+  },
+  {
+    // Twenty-seventh audit: sm-resume-expired went on with the new stream's <presence/> whether or not it had bound a
+    // resource, so a server that ends the stream on a bind after a failed resumption (SM-FAIL-09, a SHOULD) made the
+    // case an error (adhoc audit.sm.bind-after-failed-closes). What follows the bind is now judged only where it bound:
+    // error -> warn (SM-FAIL-09; ejabberd 23.01: Prosody's <enabled/> grants no 'max' the case runs with).
+    id: "mobile.sm.resume.bind-after-failed-closes",
+    area: "mobile",
+    requirements: ["SM-FAIL-09"],
+    description: "after a failed resumption, a bind on the same stream gets a stream error <not-authorized/> and the stream is closed",
+    stream: sm((el, s) =>
+      s.request?.name === "resume" && s.authenticated && el.name === "iq" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")
+        ? [rawXml("<stream:error><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>")]
+        : "pass",
+    ),
+  },
+  {
+    // Twenty-seventh audit: sm-resume-expired's 'stored-undated' outcome cited only SM-UNACKED-02/03, so a stored
+    // unacknowledged message without a <delay/> left SM-UNACKED-04 not reached and passed (adhoc
+    // audit.sm.stored-undated). A check after that outcome now asks for the <delay/>: pass -> warn (SM-UNACKED-04;
+    // ejabberd 23.01).
+    id: "mobile.sm.resume.stored-undated",
+    area: "mobile",
+    requirements: ["SM-UNACKED-04"],
+    description: "a message stored offline for a session that was not resumed in time is delivered to the next session without a <delay/>",
+    stream: sm((el, s) =>
+      s.request?.name === "resume" && s.authenticated && el.name === "message" && el.getChild("delay", "urn:xmpp:delay")
+        ? changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "delay" && x.attrs.xmlns === "urn:xmpp:delay"))))
+        : "pass",
+    ),
+  },
   // XEP-0198 §9: inline features.
   {
     // Twenty-fifth audit: sm-inline-advertised judged both rules by one 'one of' whose first alternative matching SASL2's
@@ -631,6 +719,59 @@ export const FAULTS: FaultDef[] = [
     requirements: ["DELIVERY-MSG-FULLMATCH-*"],
     description: "a message holding only a chat state (no body) never reaches the resource it is addressed to, active or not",
     fault: (el) => (el.name === "message" && !el.getChild("body") && !isMarker(el) && el.getChild("composing", CHATSTATES) ? "drop" : "pass"),
+  },
+  {
+    // Twenty-sixth audit: csi-flush-on-active placed only the two messages before the answer to the client's first
+    // request after <active/>; romeo's latest presence had to come before the second answer only, and the chat states
+    // and intermediate presences were not placed at all, so a server that flushes them after that first answer passed
+    // (adhoc csi-late-presence, csi-late-chatstates). Nothing of romeo's may now come after that answer: pass -> warn
+    // (CSI-ORDER-01) in all three cells (Prosody 0.12 and 13). The second holds back only messages without a body,
+    // which the chatstates cell's own check catches (pass -> warn there; the other cells have none to hold).
+    id: "mobile.csi.flushed-after-next-answer",
+    area: "mobile",
+    requirements: ["CSI-ORDER-01"],
+    description:
+      "while the client is inactive, other entities' presence and messages without a body are held back; after <active/> they are sent only after the answer to the client's next IQ request",
+    stream: flushedAfterNextAnswer((el) => el.name === "presence" || (el.name === "message" && !el.getChild("body") && !isMarker(el))),
+  },
+  {
+    id: "mobile.csi.chat-states-after-next-answer",
+    area: "mobile",
+    requirements: ["CSI-ORDER-01"],
+    description:
+      "while the client is inactive, other entities' messages without a body (chat states) are held back; after <active/> they are sent only after the answer to the client's next IQ request",
+    stream: flushedAfterNextAnswer((el) => el.name === "message" && !el.getChild("body") && !isMarker(el)),
+  },
+  {
+    // Twenty-seventh audit: csi-no-reply looked for stanzas only after each element, so a server that answers
+    // <inactive/> and <active/> with an element passed (adhoc audit.csi.echo-reply). The elements of XEP-0352 and
+    // XEP-0198 are now looked for too: pass -> warn (CSI-STATE-02) in all three cells (Prosody 13).
+    id: "mobile.csi.echo-reply",
+    area: "mobile",
+    requirements: ["CSI-STATE-02"],
+    description: "each <inactive/> or <active/> is answered with the same element (a reply, not a stanza)",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        if (el.attrs.xmlns === CSI && ctx.conn.jid) ctx.conn.deliver(xml(el.name, { xmlns: CSI }));
+      },
+    },
+  },
+  {
+    // Twenty-seventh audit: csi-no-reply's barrier after the element pinged a stream the server had ended, an error
+    // of the harness, so a server that answers <inactive/> or <active/> with a stream error was an `error` with
+    // CSI-STATE-02 not reached (adhoc audit.csi.stream-error). The steps after the element that show the stream goes on
+    // now prove the rule and fail on an ended stream: error -> warn (CSI-STATE-02) in all three cells (Prosody 13).
+    id: "mobile.csi.stream-error",
+    area: "mobile",
+    requirements: ["CSI-STATE-02"],
+    description: "an <inactive/> or <active/> is answered with a stream error <unsupported-stanza-type/> and the closing stream tag",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        if (el.attrs.xmlns === CSI && ctx.conn.jid) ctx.conn.deliver(rawXml("<stream:error><unsupported-stanza-type xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>"));
+      },
+    },
   },
   // XEP-0357.
   {
@@ -923,6 +1064,35 @@ export const VARIATIONS: Variation[] = [
         ? [el, "<stream:error><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>"]
         : "pass",
     ),
+  },
+  {
+    // Twenty-seventh audit: sm-resume-before-auth took only a <failed/> or a stream error for a <resume/> on a stream
+    // that has not authenticated, so a server that closes that stream without an error, resuming nothing (XEP-0198 §6:
+    // "misuse of stream management MAY result in termination of the stream"), failed SM-SEC-01 (adhoc
+    // audit.sm.preauth-resume-closed). The end of the connection is now an outcome too: fail -> pass (Prosody 13).
+    // Applied by bench/try-case.ts only (stream: it needs the client's side).
+    id: "mobile-sm-preauth-resume-closed",
+    description:
+      'a <resume/> before authentication is answered with the closing stream tag alone, no <failed/> and no stream error (XEP-0198 §10 forbids only resuming; §6: "misuse of stream management MAY result in termination of the stream.")',
+    fault: () => "pass",
+    stream: sm((el, s) => (isSm(el, "failed") && s.request?.name === "resume" && !s.authenticated ? ["</stream:stream>"] : "pass")),
+  },
+  {
+    // Twenty-seventh audit: csi-no-reply looked for no stanza at all after the second element, so a server that brings
+    // the client's own presence up to date on <active/> (XEP-0352 §4.2: "to update presence information when the
+    // client becomes active after a period of inactivity"; the user is its own contact, RFC 6121 §4.2.2) warned
+    // (adhoc audit.csi.active-self-presence). Replies are now looked for by kind: warn -> pass in the active and
+    // inactive-active cells (Prosody 13). Applied by bench/try-case.ts only (stream: it needs the client's side).
+    id: "mobile-csi-active-self-presence",
+    description:
+      'on <active/> the server sends the client its own current presence again (XEP-0352 §4.2: the elements "may indirectly cause the server to send stanzas, e.g., to update presence information when the client becomes active after a period of inactivity")',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        if (el.attrs.xmlns === CSI && el.name === "active" && ctx.conn.jid) ctx.conn.deliver(xml("presence", { from: ctx.conn.jid, to: ctx.conn.jid }));
+      },
+    },
   },
   {
     // Twenty-fifth audit: sm-enable-twice took the stream error with its default framing, which also requires the

@@ -244,6 +244,52 @@ function kicksIdleWhenFull(refuseStaff: boolean): { fault: Fault; stream: Stream
 const kickingRoom = kicksIdleWhenFull(false);
 const kickingRoomRefusingStaff = kicksIdleWhenFull(true);
 
+/**
+ * Twenty-sixth audit (2026-11-26): a room that refuses a user who asks to enter with a nickname another occupant
+ * holds, with <conflict/> as §7.2.8 asks, and also removes the holder, as a service that takes a contested
+ * nickname's holder for a ghost might (§7.2.8 says what the entrant gets, nothing of the holder): the holder gets
+ * its own unavailable presence with status codes 110 and 333, the other occupants the same without 110. `stream`
+ * sees the joins clients send (a presence with the MUC <x/>), so a refused nickname change (§7.6) is left alone;
+ * occupants are known from their self-presences, the harness's set-up session aside.
+ */
+function dropsContestedHolder(): { fault: Fault; stream: StreamFault } {
+  const joins = new Map<number, Set<string>>(); // connection -> the occupant JIDs it asked to enter as
+  const present = new Map<string, Map<string, number>>(); // room -> occupant JID -> the connection that holds it
+  const x = (...codes: string[]) => xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "none" }), ...codes.map((code) => xml("status", { code })));
+  return {
+    stream: {
+      fromClient: (el, ctx) => {
+        if (ctx.conn.jid && !isSetup(ctx) && presenceTo(el) && el.getChild("x", MUC)) (joins.get(ctx.conn.id) ?? joins.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(String(el.attrs.to));
+      },
+    },
+    fault: (el, ctx) => {
+      if (isSetup(ctx) || el.name !== "presence" || !isMucAddress(fromOf(el))) return "pass";
+      const from = fromOf(el);
+      const room = bareOf(from);
+      const inRoom = present.get(room) ?? present.set(room, new Map()).get(room)!;
+      if (occupantPresence(el) && isSelf(el)) {
+        if (available(el)) inRoom.set(from, ctx.conn.id);
+        else if (unavailable(el) && inRoom.get(from) === ctx.conn.id) inRoom.delete(from);
+        return "pass";
+      }
+      if (!presenceError(el, "conflict")) return "pass";
+      // The occupant JID the refused user asked for: the error's 'from', or (from the room's bare JID) its join.
+      const asked = [...(joins.get(ctx.conn.id) ?? [])].filter((o) => bareOf(o) === room);
+      const occupant = from.includes("/") ? from : asked.at(-1);
+      const holder = occupant === undefined ? undefined : inRoom.get(occupant);
+      if (occupant === undefined || !asked.includes(occupant) || holder === undefined || holder === ctx.conn.id) return "pass";
+      inRoom.delete(occupant);
+      const others = new Set(inRoom.values());
+      for (const p of ctx.peers()) {
+        if (p.id === holder) p.deliver(xml("presence", { from: occupant, to: p.jid, type: "unavailable" }, x("110", "333")));
+        else if (others.has(p.id)) p.deliver(xml("presence", { from: occupant, to: p.jid, type: "unavailable" }, x("333")));
+      }
+      return "pass";
+    },
+  };
+}
+const contestedHolderDropped = dropsContestedHolder();
+
 /** XEP-0045 (entering, refusals, history and subject, discovery, exiting): server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   // §7.2.2, §7.1: entering.
@@ -523,6 +569,37 @@ export const FAULTS: FaultDef[] = [
       roles.set(key, now);
       return "pass";
     }),
+  },
+  {
+    // Twenty-sixth audit: muc-enter-affiliation-change-broadcast judged §5.2.2's "communicate that to all occupants"
+    // on bob's and carol's copies of carol's new affiliation only, never on alice's, the owner who made the grant and
+    // an occupant too. This is the auditor's actor-untold: the admin who changed an affiliation gets the IQ result
+    // but none of the presences that announce it (the others still do). The old case passed through it; the fixed
+    // one fails MUC-AFFIL-06 at alice's check.
+    id: "muc.affiliation.change-not-told-to-actor",
+    area: "muc",
+    requirements: ["MUC-AFFIL-06"],
+    description: "an occupant who changes another's affiliation (a muc#admin set) gets no presence announcing the new affiliation; the other occupants do",
+    stream: (() => {
+      // connection id + room -> the changes that connection made there (the user's bare JID and the new affiliation)
+      const made = new Map<string, { jid: string; affiliation: string }[]>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (isSetup(ctx) || el.name !== "iq" || el.attrs.type !== "set" || !isMucAddress(String(el.attrs.to ?? ""))) return;
+          const item = el.getChild("query", "http://jabber.org/protocol/muc#admin")?.getChild("item");
+          if (item?.attrs.affiliation === undefined || item.attrs.jid === undefined) return;
+          const key = `${ctx.conn.id} ${bareOf(String(el.attrs.to))}`;
+          (made.get(key) ?? made.set(key, []).get(key)!).push({ jid: bareOf(String(item.attrs.jid)), affiliation: String(item.attrs.affiliation) });
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (!occupantPresence(el) || isSelf(el)) return "pass";
+          const changes = made.get(`${ctx.conn.id} ${bareOf(fromOf(el))}`) ?? [];
+          // the occupant's real JID where the room shows it (to the owner it does), else the affiliation alone
+          const announces = items(el).some((i) => changes.some((c) => c.affiliation === i.attrs.affiliation && (i.attrs.jid === undefined || bareOf(String(i.attrs.jid)) === c.jid)));
+          return announces ? "drop" : "pass";
+        },
+      };
+    })(),
   },
   // §7.2.3, §7.2.4, §17.3: anonymity.
   {
@@ -1201,5 +1278,16 @@ export const VARIATIONS: Variation[] = [
       'a room at its occupant limit admits a further user and kicks its longest-present occupant, status 307 (XEP-0045 §7.2.9: "Alternatively, the room could kick an "idle user" in order to free up space (where the definition of "idle user" is up to the implementation)"); applied only where what clients send is seen (bench/try-case.ts): it needs the form\'s muc#roomconfig_maxusers',
     fault: kickingRoom.fault,
     stream: kickingRoom.stream,
+  },
+  {
+    // Twenty-sixth audit (2026-11-26): muc-deny-nick-in-use judged MUC-DENY-07 (§7.2.8: "the service MUST deny access
+    // to the room and inform the user of the conflict") also on bob, the nickname's holder, getting no unavailable
+    // presence; the rule says nothing of him. Through this variation the old case failed MUC-DENY-07, the fixed
+    // one, which judges carol's refusal alone, passes.
+    id: "muc.var.nick-holder-removed",
+    description:
+      "a user refused entry with <conflict/> for a nickname another occupant holds, and the holder removed as well, its own unavailable presence with status codes 110 and 333 (XEP-0045 §7.2.8 fixes what the user seeking to enter gets, nothing of the holder); applied only where what clients send is seen (bench/try-case.ts): it needs the join",
+    fault: contestedHolderDropped.fault,
+    stream: contestedHolderDropped.stream,
   },
 ];

@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, answering, changed, harnessSession, iqErrorFor, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, harnessSession, iqErrorFor, when, type FaultDef } from "../../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -415,6 +415,36 @@ function moderatedUnaffiliatedVoiced(): StreamFault {
       return changed(el, (c) => (itemOf(c)!.attrs.role = "participant"));
     },
   };
+}
+
+/**
+ * Twenty-sixth audit (2026-11-26), a finding disputed: a moderated room seats an unaffiliated user with voice (as ejabberd does, the stream
+ * fault above) and refuses a moderator's revocation of that voice (an item with a 'nick' and role visitor) with
+ * <not-allowed/>, so the occupant keeps it: the presences with role participant the room sends of that occupant
+ * afterwards (a grant that changes nothing announces nothing) are left out, to every occupant. Modelled on the
+ * auditor's ad-hoc behaviour for muc-mod-change-order/voice-grant.
+ */
+function voicedEntryRevocationRefused(): StreamFault {
+  const asked = new Map<string, string>(); // "connection id" -> the occupant JID whose voice it revokes
+  const kept = new Set<string>(); // occupant JIDs whose revocation was refused
+  const refuse: StreamFault = {
+    fromClient: (el, ctx) => {
+      const items = el.name === "iq" && atService(el.attrs.to) && !harnessSession(ctx.conn.jid) ? itemsOf(adminQuery(el, "set")) : [];
+      if (items.length === 1 && items[0].attrs.role === "visitor" && items[0].attrs.nick !== undefined)
+        asked.set(`${ctx.conn.id} ${str(el.attrs.id)}`, `${bare(str(el.attrs.to))}/${str(items[0].attrs.nick)}`);
+    },
+    element: (el, ctx) => {
+      const occupant = el.name === "iq" && el.attrs.type === "result" ? asked.get(`${ctx.conn.id} ${str(el.attrs.id)}`) : undefined;
+      if (occupant !== undefined) {
+        asked.delete(`${ctx.conn.id} ${str(el.attrs.id)}`);
+        kept.add(occupant);
+        return [iqErrorFor(el, "not-allowed")];
+      }
+      const item = occupantPresence(el) && el.attrs.type === undefined ? itemOf(el) : undefined;
+      return item?.attrs.role === "participant" && kept.has(str(el.attrs.from)) ? "drop" : "pass";
+    },
+  };
+  return both(moderatedUnaffiliatedVoiced(), refuse);
 }
 
 /**
@@ -1090,10 +1120,14 @@ export const FAULTS: FaultDef[] = [
     stream: fullJidKept(),
   },
   {
+    // Twenty-sixth audit (2026-11-26): the auditor found no fault citing MUC-ROLE-08 (§5.1.3: "A moderator SHOULD NOT
+    // be allowed to revoke moderation privileges from someone with a higher affiliation than themselves");
+    // muc-enter-moderator-cannot-demote-higher (justified) warns MUC-ROLE-08 in both cells through this one, whose
+    // refusals it turns into results whoever the requester is, so it cites that row too.
     id: "muc.moderator.refused-revocation-succeeds",
     area: "muc",
-    requirements: ["MUC-ADMIN-MOD-05"],
-    description: "an admin's revocation of an admin's or owner's moderator status, which the room refuses, is answered with a result",
+    requirements: ["MUC-ADMIN-MOD-05", "MUC-ROLE-08"],
+    description: "a revocation of an admin's or owner's moderator status (an admin's, or an unaffiliated moderator's), which the room refuses, is answered with a result",
     stream: refusalChanged(
       adminSet((items) => items.some((i) => i.attrs.role === "participant")),
       "not-allowed",
@@ -1266,6 +1300,19 @@ export const FAULTS: FaultDef[] = [
     description:
       "the case's own revocation of membership (an item with affiliation none and a 'jid') is answered with <not-allowed/> and the user stays a member: no presence announces the change, and the user's later entry is admitted as a member",
     stream: revokeRefusedKept(),
+  },
+  {
+    // Twenty-sixth audit, the auditor's behaviour for a finding disputed: muc-mod-change-order/voice-grant sends its
+    // grant (and judges its order, MUC-MOD-ORDER-01) after carol-entry only, not after alice's revocation (v0), so
+    // the auditor expected the order rule to warn beside MUC-MOD-VOICE-04's failure where the revocation is refused.
+    // But v0's result is judged at MUST and a failed MUST ends the case: the grant is never sent. Prosody 13, the
+    // HEAD file (unchanged): fail (MUC-MOD-VOICE-04 fail, MUC-ROLE-05 warn, MUC-MOD-ORDER-01 not reached).
+    id: "muc.voice.revoke-refused-voiced-entry",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-04", "MUC-ROLE-05"],
+    description:
+      "in a moderated room an unaffiliated user enters with voice, and a moderator's revocation of that voice is answered with <not-allowed/>: the occupant keeps it, and a later grant of voice announces nothing",
+    stream: voicedEntryRevocationRefused(),
   },
 ];
 
@@ -1582,6 +1629,26 @@ const unaffiliatedVisitorNoOption: StreamFault = {
   },
 };
 
+/**
+ * Twenty-sixth audit (2026-11-26), a variation: a deployment whose rooms broadcast only moderators' presence and whose
+ * form offers no muc#roomconfig_presencebroadcast (§5.1.1's defaults overridden by a service option, as Prosody's
+ * muc_room_default_presence_broadcast can): a participant's or visitor's presence (not unavailable) reaches no other
+ * occupant; its own copy (status 110) still comes. Modelled on the auditor's adhoc.broadcast-moderators-only-no-field.
+ */
+const broadcastModeratorsOnly: StreamFault = {
+  element: (el, ctx) => {
+    const x = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
+    if (x?.attrs.type === "form" && x.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_presencebroadcast"))
+      return changed(el, (c) => {
+        const cx = c.getChild("query", "http://jabber.org/protocol/muc#owner")!.getChild("x", "jabber:x:data")!;
+        cx.children = cx.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_presencebroadcast");
+      });
+    if (!occupantPresence(el) || el.attrs.type === "unavailable" || hasStatus(el, "110") || harnessSession(ctx.conn.jid)) return "pass";
+    const role = itemOf(el)?.attrs.role;
+    return role === "participant" || role === "visitor" ? "drop" : "pass";
+  },
+};
+
 export const VARIATIONS: Variation[] = [
   {
     // Twenty-fourth audit: muc-admin-auth's member-list cell failed MUC-ADMIN-AUTH-01 (MUST) on any answer but
@@ -1600,6 +1667,10 @@ export const VARIATIONS: Variation[] = [
     // seats the unaffiliated gina as a visitor, and either role leaves her off the moderator list. gina (and carol)
     // now need only be no moderator: old warn (MUC-ROLE-06, the list not reached) -> new pass. It needs the case's
     // own sessions' presences only, but rewrites every unaffiliated participant: applied in bench/try-case.ts only.
+    // Twenty-sixth audit: muc-admin-moderator-grant's carol cells submitted muc#roomconfig_moderatedroom only where
+    // the form offers it and then judged carol's entry against the unmoderated row (MUC-ROLE-06); here she is rightly
+    // a visitor. Those cells now need the field (a skip naming it), the bob cells keep the '?' (a member is a
+    // participant either way): alice/carol and dave/carol old warn (MUC-ROLE-06) -> new skip; the bob cells pass -> pass.
     id: "muc.var.unaffiliated-visitor-no-option",
     description:
       "rooms are moderated by default and their form offers no muc#roomconfig_moderatedroom, so an unaffiliated occupant enters as a visitor (§5.1.2: \"Moderated | Visitor | Participant | Moderator | Moderator\"; §10: the form's options are the implementation's); applied only in bench/try-case.ts",
@@ -1653,6 +1724,30 @@ export const VARIATIONS: Variation[] = [
       'owners may not change the owner list: every muc#admin change to affiliation owner and every request for the owner list, the room set-up\'s too, is answered with <feature-not-implemented/>, and no presence announces such a change (§10.3: "If allowed by an implementation, an owner MAY grant owner status to another user"; §10.5: "If allowed by an implementation, a room owner might want to modify the owner list")',
     fault: () => "pass",
     stream: ownerListNotOffered(),
+  },
+  {
+    // Twenty-sixth audit: muc-owner-revoke-owner's 'revoked' outcome also required the owner list (§10.5, "If
+    // allowed by an implementation") to leave bob out, so a room that carries out §10.4's revocation (result, gina
+    // told) but gives out no owner list matched no outcome and failed MUC-OWNER-REVOKE-01, -02 and -03 at MUST. The
+    // list is now asked after outcome/revoked, and an error to it credits nothing: old fail -> new pass. It needs
+    // what clients send (`stream`, bench/try-case.ts).
+    id: "muc.var.owner-list-refused",
+    description:
+      'a room gives out no owner list: a request for it is answered with <not-allowed/>, while owners may still grant and revoke owner status (§10.5: "If allowed by an implementation, a room owner might want to modify the owner list. To do so, the owner first requests the owner list")',
+    fault: () => "pass",
+    stream: answering(listRequest("affiliation", "owner"), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass")),
+  },
+  {
+    // Twenty-sixth audit: muc-pres-change (participant, moderator) and muc-pres-passthrough judged §7.7's broadcast
+    // of bob's changed presence where the room's form has no muc#roomconfig_presencebroadcast, so the rule's condition
+    // ("If the room is configured to broadcast presence from entities with the occupant's role") was assumed. Bob's
+    // presence before the change now shows it (label broadcast): old warn (MUC-PRES-01, MUC-PRES-02) -> new skip. It
+    // withholds presences of the case's own occupants from each other: applied in bench/try-case.ts only (`stream`).
+    id: "muc.var.broadcast-moderators-only-no-field",
+    description:
+      'the room form offers no muc#roomconfig_presencebroadcast and the deployment broadcasts only moderators\' presence: no other occupant gets a presence of a participant or visitor (§5.1.1 gives the broadcast privileges as defaults, "an implementation MAY provide configuration options that override these defaults")',
+    fault: () => "pass",
+    stream: broadcastModeratorsOnly,
   },
   {
     id: "muc-no-absent-affiliation-notice",

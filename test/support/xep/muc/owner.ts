@@ -607,6 +607,25 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (!isHarness(ctx) && el.name === "message" && isRoom(fromOf(el)) && hasCode(el, "104") ? "drop" : "pass"),
   },
   {
+    // Twenty-seventh audit: muc-config-other-change's form step (and eight siblings' of the same shape) charged any
+    // answer that was neither a data form nor an empty <query/> to MUC-CONFIG-04 alone, §10.2's "If there are no
+    // configuration options available, the service MUST return an empty query element", which an error answer
+    // does not break; it breaks the sentence before it, "Otherwise, the service MUST send a configuration form to
+    // the room owner with the current options set as defaults" (MUC-CONFIG-03). The auditor's form-error: the old
+    // case failed MUC-CONFIG-04 only, the fixed one fails MUC-CONFIG-03 (and MUC-CONFIG-04, of which the miss breaks one).
+    id: "muc.config.form-refused",
+    area: "muc",
+    requirements: ["MUC-CONFIG-03"],
+    description: "an owner's request for the configuration form of a room is answered with an IQ error <feature-not-implemented/> instead of the form",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? [xml("iq", { type: "error", id: String(answer.attrs.id), from: fromOf(answer), to: toOf(answer) }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS })))]
+          : "pass",
+    ),
+  },
+  {
     id: "muc.config.affiliation-change-silent",
     area: "muc",
     requirements: ["MUC-CONFIG-07", "MUC-CONFIG-08", "MUC-CONFIG-09", "MUC-CONFIG-10"],
@@ -1995,6 +2014,9 @@ export const VARIATIONS: Variation[] = [
     // the field, though their rules hold in any room. With this variation the old cells skip and the fixed ones are
     // judged (pass on Prosody); the cells that need a moderated or an unmoderated room still skip, naming it. The
     // runs of every variation at once do not apply it: those cells' skips are the right verdict there.
+    // Twenty-seventh audit: muc-enter-roles-members-only submitted muc#roomconfig_moderatedroom 0 with no '?' too,
+    // though §5.1.2's table gives members, admins and owners the same roles in a moderated room; with this variation
+    // the old case skips naming the field, the fixed one is judged (the auditor's no-moderated-field-member-visitor).
     id: "muc.var.form-without-moderation",
     description:
       'the room configuration form offers no muc#roomconfig_moderatedroom field: the service has no moderation option (XEP-0045 §10: "the exact configuration options and form layout shall be determined by the implementation or specific deployment"); applied only in bench/try-case.ts',
@@ -2063,5 +2085,16 @@ export const VARIATIONS: Variation[] = [
     description:
       "the items of a member, admin or owner list carry the current role of each listed user who is an occupant (XEP-0045 §9.5: \"each item MUST include the 'affiliation' and 'jid' attributes and MAY include the 'nick' and 'role' attributes for each member that is currently an occupant\"; §10.5 and §10.8 say the same of owners and admins)",
     fault: affiliationListRoles(true),
+  },
+  {
+    // Twenty-sixth audit: muc-service-error-removal failed MUC-SERVICE-02 where the service marked bob's removal with
+    // 333 for alice but sent bob, the user it had just found unreachable, no presence at all: §11.1's MUST is about
+    // "the resulting presence", and there was none. This is the auditor's no-self-333: the old case failed
+    // (MUC-SERVICE-02), the fixed one takes 'not-told' (nothing credited) and passes on MUC-SERVICE-03 (alice's 333).
+    // A kick (307, §7.2.18's groupchat 1.0 kick carries 333 too) is left alone.
+    id: "muc.var.removed-user-untold",
+    description:
+      'a user the service removes for a delivery error gets no unavailable presence of his own; the other occupants get it with status 333 (XEP-0045 §11.1: "it MUST include the 333 status code in the resulting presence" binds a presence the service sends; §18.1.2\'s "must treat the user as if the user had itself sent unavailable presence" is lowercase)',
+    fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && isSelf(el) && hasCode(el, "333") && !hasCode(el, "307") ? [] : "pass"), // left out, as a server that never sends it (a variation may not "drop")
   },
 ];

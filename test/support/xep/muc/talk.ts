@@ -377,6 +377,9 @@ export const FAULTS: FaultDef[] = [
     // Twenty-third audit (2026-11-26): muc-xml-lang-kept judged MUC-I18N-01 alone on alice's copy of bob's message, so
     // a room that reflects nothing to the other occupants warned on the xml:lang rule and broke §7.4's MUST unjudged;
     // alice's copy now proves MUC-MSG-01 at MUST with the xml:lang as an also: (warn -> fail, MUC-I18N-01 not-reached).
+    // Twenty-sixth audit (2026-11-26): muc-history-live-after-subject failed MUC-ORDER-04 (§7.2.16's order of live
+    // traffic after the subject) through it, for a message that never came; the fixed case takes 'undelivered' and
+    // judges nothing (fail -> skip): the lost reflection is MUC-MSG-01's, which the muc-msg cases fail.
     id: "muc.msg.not-reflected-to-others",
     area: "muc",
     requirements: ["MUC-MSG-01"],
@@ -587,6 +590,26 @@ export const FAULTS: FaultDef[] = [
     fault: when(
       (el) => el.name === "presence" && el.attrs.type === "unavailable" && hasStatus(el, "303"),
       (el) => changed(el, (c) => dropStatus(c, "303")),
+    ),
+  },
+  {
+    // Twenty-seventh audit: muc-nick-same-bare watched only the changing session's own copy of the unavailable
+    // presence (and took it only with status 303), so a service that tells the other occupants of an allowed change
+    // to a nickname the same account holds with a bare exit (as Prosody 0.12 and 13 do: an empty muc#user <x/>) was
+    // let through; §7.6: "The unavailable presence MUST contain" … "The new nickname" … "A status code of 303". The
+    // fixed case also judges alice's copy. The auditor's side finding, on any nickname change: the old case passes
+    // ('allowed'), the fixed one fails MUC-NICK-02 and MUC-NICK-03.
+    id: "muc.nick.others-without-303",
+    area: "muc",
+    requirements: ["MUC-NICK-02", "MUC-NICK-03"],
+    description: "the other occupants get the unavailable presence of a nickname change as a plain exit: no status code 303 and no new nickname (only the changer's own copy, with 110, keeps them)",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "unavailable" && hasStatus(el, "303") && !hasStatus(el, "110"),
+      (el) =>
+        changed(el, (c) => {
+          dropStatus(c, "303");
+          delete userX(c)!.getChild("item")?.attrs.nick;
+        }),
     ),
   },
   {
