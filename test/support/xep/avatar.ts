@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, iqErrorFor, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -41,6 +41,20 @@ const without = (el: Element, drop: (child: Element) => boolean) => (el.children
 
 /** XEP-0084, XEP-0398, XEP-0153: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
+  {
+    // Twenty-seventh audit: avconv-vcard-to-pep's not-converted outcomes looked at the metadata node only, so a
+    // conversion into the data node with no metadata item following it passed; the data node is now read on that
+    // path too (on Prosody 13: pass -> fail, AVCONV-V2P-03).
+    id: "avconv.v2p.data-only",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-03"],
+    description:
+      "a vCard PHOTO is converted into the data node only: no metadata item is published, so the owner's metadata items request is answered with item-not-found while the data item is there",
+    stream: answering(
+      (el) => el.attrs.type === "get" && el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node === METADATA,
+      (a) => [iqErrorFor(a, "item-not-found")],
+    ),
+  },
   {
     id: "avatar.publish.refused",
     area: "avatar",

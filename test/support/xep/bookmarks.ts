@@ -40,6 +40,24 @@ const notifiedBookmarks = new Map<unknown, Map<string, Element>>();
 /** XEP-0223, XEP-0402, XEP-0048: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
+    // Twenty-seventh audit: bookmark-retract judged the account's listing of pubsub#delete-items at SHOULD (derived);
+    // with the retract accepted, XEP-0163 §6.1 makes listing it a MUST (all supported pubsub features), so the check
+    // is now at MUST after the retract's result (on Prosody 13: warn -> fail, BOOKMARK-RETRACT-02 and
+    // PEP-DISCO-FEATURES).
+    id: "bookmarks.disco.no-delete-items",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-RETRACT-02", "PEP-DISCO-FEATURES"],
+    description: "retracts are accepted and carried out, but the account's disco#info does not list http://jabber.org/protocol/pubsub#delete-items",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== "http://jabber.org/protocol/pubsub#delete-items");
+        }),
+    ),
+  },
+  {
     id: "pstore.publish-options.refused",
     area: "bookmarks",
     requirements: ["PSTORE-CONFIG-01"],

@@ -411,6 +411,9 @@ const unknownOption = (el: Element) =>
 
 export const FAULTS: FaultDef[] = [
   {
+    // Twenty-seventh audit: pep-disco-account took any refusal of its first publish as an account without PEP (a
+    // skip, refused:), even where the account's disco#info shows PEP; it now asks that disco#info first and judges
+    // the publish where PEP is shown (on Prosody 13: skip -> fail, PEP-AUTOCREATE-01 and PUBSUB-PUB-RESULT).
     id: "pep.publish.no-autocreate",
     area: "pep",
     requirements: ["PEP-AUTOCREATE-01", "PUBSUB-PUB-RESULT"],
@@ -987,6 +990,26 @@ export const FAULTS: FaultDef[] = [
     stream: sharerNeverCancelled(true),
   },
   {
+    // Twenty-seventh audit: pep-access-open (and pep-access-whitelist, pep-presence-sharer, pep-explicit-subscribers,
+    // pep-items-selection) credited the precondition's MUST (PUBSUB-PUBOPT-CREATE, and PEP-DEF-ACCESS) on the
+    // publish's result as well as on the read-back, so where the owner cannot read the configuration an ignored
+    // precondition passed them; the result now credits only that the node was made (PUBSUB-PUB-RESULT,
+    // PEP-AUTOCREATE-01). On Prosody 13, pep-access-open: warn with PUBSUB-PUBOPT-CREATE and PEP-DEF-ACCESS pass ->
+    // warn with both not reached (nothing here can show them; the stranger's refusal is §6.5.1's SHOULD).
+    id: "pep.pubopt.ignored-config-unreadable",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-CREATE", "PEP-DEF-ACCESS"],
+    description:
+      "pep.pubopt.access-model-ignored on a service whose node configuration the owner cannot read: the 'open' precondition is answered with a result but the node keeps 'presence', another user's items request is refused with not-authorized, and the owner's configuration request is answered with feature-not-implemented",
+    stream: both(
+      answering(asks("configure", OWNER), (a) => (a.attrs.type === "result" ? errorInstead(a, "feature-not-implemented") : "pass")),
+      answering(
+        (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
+        (a) => (a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
+      ),
+    ),
+  },
+  {
     id: "pep.sharer.never-cancelled-no-last-item",
     area: "pep",
     requirements: ["PUBSUB-SHARER-CANCEL"],
@@ -1052,6 +1075,37 @@ export const VARIATIONS: Variation[] = [
       "every subscription gets a SubID, and an unsubscribe that does not name it is refused with <bad-request/> and <subid-required/> (XEP-0060 §6.2.3.5: \"If a subscription identifier is associated with the subscription, the unsubscribe request MUST include an appropriate 'subid' attribute\"); applied only where what clients send is seen (bench/try-case.ts)",
     fault: () => "pass",
     stream: subidRequired(),
+  },
+  {
+    // Twenty-seventh audit: pep-access-open (and every case reading a node's configuration back: pep-access-whitelist,
+    // pep-presence-sharer, pep-explicit-subscribers, pep-subscribe, pep-items-presence-model, pep-items-selection)
+    // required the field it read, and failed the precondition's or the default's MUST on a form without it; such a
+    // form now credits nothing (on Prosody 13, pep-access-open: fail -> pass).
+    id: "pep-config-form-partial",
+    description:
+      'the owner\'s node configuration form leaves out pubsub#access_model and pubsub#max_items (XEP-0060 §8.2.2: the form shows "some of the possible configuration options that MAY be provided")',
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")),
+      (el) =>
+        changed(el, (c) => {
+          const x = c.getChild("pubsub", OWNER)!.getChild("configure")!.getChild("x", "jabber:x:data")!;
+          x.children = x.children.filter((f) => typeof f === "string" || (f.attrs.var !== "pubsub#access_model" && f.attrs.var !== "pubsub#max_items"));
+        }),
+    ),
+  },
+  {
+    // Twenty-seventh audit: pep-publish-itemid-generated required the generated ItemID in the owner's notification and
+    // failed PEP-GEN-PUBLISH and PUBSUB-AUTOSUB-OWNER without it; it now takes such a notification as notified and
+    // leaves the ids unjudged (on Prosody 13: fail -> skip, judged nothing of PUBSUB-PUB-ITEMID; the MUSTs pass).
+    id: "pep-notify-generated-id-left-out",
+    description:
+      "notifications of items whose ItemID the service generated (a UUID, as Prosody makes them) carry the item without its 'id' (XEP-0060 §17.3's pubsub#event schema: \"<xs:attribute name='id' type='xs:string' use='optional'/>\"; no rule asks for it in a notification)",
+    fault: when(itemsEvent, (el) =>
+      changed(el, (c) => {
+        for (const item of c.getChild("event", EVENT)!.getChild("items")!.getChildren("item"))
+          if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(String(item.attrs.id ?? ""))) delete item.attrs.id;
+      }),
+    ),
   },
   {
     id: "pep-notify-normal-type",
