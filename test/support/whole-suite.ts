@@ -43,7 +43,8 @@ const mayTime = (sc: { pos: { file: string } }) => !inRooms(sc) || /scenarios\/m
 const slowList = "muc-disco-hidden-room-unlisted";
 /** A case's verdict without its profile entry; one that judged nothing broke nothing, as a pass (a variation may take up a MAY the server leaves alone). */
 const raw = (c: RunResult["cases"][number]) => brokeNothing({ verdict: c.deviation?.verdict ?? c.verdict, reason: c.reason });
-export const verdicts = (r: Pick<RunResult, "cases">) => Object.fromEntries(r.cases.map((c) => [c.id, c.verdict]));
+/** A run's raw verdicts, as the comparisons take them. */
+export const verdicts = (r: Pick<RunResult, "cases">) => Object.fromEntries(r.cases.map((c) => [c.id, raw(c)]));
 /** Whether a case is one the run's profile documents as intermittent (a race inside the server). */
 export const racing = (r: Pick<RunResult, "profile">) => {
   const cases = (r.profile ? loadProfile(r.profile.file).entries : []).filter((e) => e.intermittent && e.case).map((e) => e.case!);
