@@ -39,3 +39,10 @@ test("nothing reaches backwards: the loader and the runner import nothing of the
   );
   assert.deepEqual(backwards, []);
 });
+
+test("only src/suite-files.ts locates files from its own place: the tests' bundled CLI tells that one module where it is", () => {
+  const locating = files(src)
+    .filter((f) => /import\.meta\.(url|dirname|filename)/.test(readFileSync(f, "utf8")))
+    .map((f) => path.relative(src, f));
+  assert.deepEqual(locating, ["suite-files.ts"]);
+});
