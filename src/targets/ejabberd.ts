@@ -1,6 +1,5 @@
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync, chmodSync, copyFileSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import dgram from "node:dgram";
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +9,7 @@ import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { ensureRelease, inRelease, type DebianServer, type InstalledRelease } from "./debian-release.ts";
 import { localTargetName, provisioningAdmin, shippedConfigFile } from "./shipped.ts";
 import { startTethered } from "./process.ts";
-import { BOSH_INACTIVITY_S, boshUrl, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
+import { BOSH_INACTIVITY_S, boshUrl, freePort, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
 import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
@@ -139,14 +138,6 @@ function shipsModule(release: InstalledRelease, module: string): boolean {
 }
 
 /** A free UDP port on 127.0.0.1 (for the STUN listener the package ships). */
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
-
 /**
  * The package's own configuration (ejabberd.yml.example, which Debian's postinst installs as ejabberd.yml),
  * changed only where a throwaway instance must: every listener on loopback and a free port (the c2s with
@@ -170,7 +161,7 @@ async function shippedConfig(shipped: string, ports: Ports, domain: string, admi
     l.ip = "127.0.0.1";
     const ours: boolean = !c2s && l.module === "ejabberd_c2s" && l.starttls_required === true;
     c2s ||= ours;
-    l.port = ours ? c2sPort : await distinct(l.transport === "udp" ? freeUdpPort : async () => (await freePorts(1))[0]);
+    l.port = ours ? c2sPort : await distinct(() => freePort(l.transport === "udp" ? "udp" : "tcp"));
   }
   if (!c2s) throw new Error("the package's ejabberd.yml has no c2s listener with STARTTLS required");
   // A deployment's external component (XEP-0114), beside the package's listeners.

@@ -1,3 +1,5 @@
+import dgram from "node:dgram";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import { setTimeout as pause } from "node:timers/promises";
 import type { Endpoint } from "../xmpp/wire/endpoint.ts";
@@ -5,8 +7,48 @@ import { openRawStream } from "../xmpp/connections/raw-stream.ts";
 import { openWebSocketStream, type WebSocketEndpoint } from "../xmpp/wire/websocket.ts";
 import { openBoshStream, type BoshEndpoint } from "../xmpp/wire/bosh.ts";
 
-/** A free TCP port on 127.0.0.1 (the kernel picks it; we release it right away for the server). */
-export async function freePort(): Promise<number> {
+/**
+ * The kernel's ephemeral range ("low high" in /proc), which every outgoing connection on the machine draws its
+ * local port from. A port the kernel picked there for us can be taken by someone's outgoing connection between our
+ * release and the server's bind (seen: ejabberd's listener refused with eaddrinuse while another test file ran).
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return [low, high];
+  } catch {
+    // Not Linux: fall back to the IANA dynamic range, which is what others use.
+  }
+  return [49152, 65535];
+}
+
+/** Whether `port` on 127.0.0.1 can be bound now, for TCP or for UDP. */
+async function bindable(port: number, transport: "tcp" | "udp"): Promise<boolean> {
+  if (transport === "udp") {
+    const socket = dgram.createSocket("udp4");
+    return new Promise((resolve) => {
+      socket.once("error", () => (socket.close(), resolve(false)));
+      socket.bind(port, "127.0.0.1", () => socket.close(() => resolve(true)));
+    });
+  }
+  const server = net.createServer();
+  return new Promise((resolve) => {
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port on 127.0.0.1 for a local server to listen on, chosen at random below the ephemeral range, where no
+ * outgoing connection takes it before the server binds it. Falls back to one the kernel picks.
+ */
+export async function freePort(transport: "tcp" | "udp" = "tcp"): Promise<number> {
+  const [low, high] = ephemeralRange();
+  const [from, to] = low > 11_024 ? [10_000, low - 1] : [high + 1, 65_535];
+  for (let tries = 0; to > from && tries < 50; tries++) {
+    const port = from + Math.floor(Math.random() * (to - from + 1));
+    if (await bindable(port, transport)) return port;
+  }
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;
