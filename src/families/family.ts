@@ -20,6 +20,8 @@ export type DiscoAt = "server" | "account" | "muc" | "upload" | "room";
 export type TransportShape = { transport: "tls" | "direct-tls" | "websocket" | "bosh" | "component" };
 /** A disco#info feature; `orAt`: a second place it counts at, where the text names none (asked only when `at` lacks it). */
 export type DiscoShape = { disco: string; at: DiscoAt; orAt?: DiscoAt };
+/** Where a disco#info feature counts, in the order they are asked. */
+export const discoPlaces = (shape: DiscoShape): DiscoAt[] => [shape.at, ...(shape.orAt ? [shape.orAt] : [])];
 export type FeatureShape = StreamFeatureShape | DiscoShape | ProbeShape | TransportShape;
 
 /**

@@ -18,6 +18,7 @@ import { services } from "./services.ts";
 import { vcard } from "./vcard.ts";
 
 export type { DiscoAt, DiscoShape, Family, FeatureShape, ProbeShape, StreamFeatureShape, TransportShape } from "./family.ts";
+export { discoPlaces } from "./family.ts";
 
 /** Every family, in the order the reports show their specifications: a new family is one file and one entry here. */
 export const FAMILIES = [core, carbons, archive, blocking, vcard, privateStorage, register, entity, disco, pep, bookmarks, avatar, extdisco, muc, mobile, connections, login, services] as const;

@@ -1,4 +1,4 @@
-import { FAMILIES, type DiscoAt, type FeatureShape } from "../families/index.ts";
+import { FAMILIES, discoPlaces, type DiscoAt, type FeatureShape } from "../families/index.ts";
 import type { RunResult } from "../results/schema.ts";
 import { describeProfile, describeTarget } from "./format.ts";
 
@@ -19,7 +19,7 @@ function offerOf(shape: FeatureShape, run: RunResult): Offer {
     // A room's features are asked of a room the case makes.
     if (shape.at === "room") return "at run time";
     const featuresAt = (at: DiscoAt) => (at === "server" ? s.discoFeatures : at === "muc" ? (s.muc?.features ?? []) : at === "upload" ? (s.upload?.features ?? []) : (s.accountDiscoFeatures ?? []));
-    return [shape.at, ...(shape.orAt ? [shape.orAt] : [])].some((at) => featuresAt(at).includes(shape.disco)) ? "offered" : "not offered";
+    return discoPlaces(shape).some((at) => featuresAt(at).includes(shape.disco)) ? "offered" : "not offered";
   }
   if ("probe" in shape) return "at run time";
   if ("transport" in shape && shape.transport === "websocket") return run.target.transport?.websocket ? "offered" : "not offered";

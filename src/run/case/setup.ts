@@ -2,6 +2,7 @@ import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
 import type { DiscoAt, ProbeShape, StreamFeatureShape, TransportShape } from "../../scenario/types.ts";
 import { matchStanza, parsePattern } from "../../match/pattern.ts";
+import { discoPlaces } from "../../families/family.ts";
 import { NS } from "../../xmpp/wire/ns.ts";
 import { openRawStream } from "../../xmpp/connections/raw-stream.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
@@ -184,14 +185,19 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
       if (!(await answers(scope, want, session)))
         lacks(f, `${f} (the server did not answer ${want.probe}${want.at === "server" ? " sent to the server" : ""} with a result${want.holds ? ` matching ${want.holds}` : ""})`);
     } else if ("disco" in want) {
-      const places = [want.at, ...(want.orAt ? [want.orAt] : [])];
+      const places = discoPlaces(want);
       const offers = async (at: DiscoAt) => {
         if (!disco.has(at)) disco.set(at, await discoFeatures(scope, at, session));
         return disco.get(at)!.has(want.disco);
       };
+      // Asked in order: the second place only when the first lacks it.
+      const offersAny = async () => {
+        for (const at of places) if (await offers(at)) return true;
+        return false;
+      };
       if (want.at === "muc" && !scope.ctx.muc) lacks(f, `${f} (no multi-user chat service: the domain's disco#items list none; --muc-service names one)`);
       else if (want.at === "upload" && !scope.ctx.upload) lacks(f, `${f} (no upload service: the domain's disco#items list none with ${want.disco})`);
-      else if (!(await offers(want.at)) && !(want.orAt && (await offers(want.orAt)))) lacks(f, `${f} (${want.disco} in the disco#info of ${places.map((at) => DISCO_WHERE[at]).join(" or ")})`);
+      else if (!(await offersAny())) lacks(f, `${f} (${want.disco} in the disco#info of ${places.map((at) => DISCO_WHERE[at]).join(" or ")})`);
     } else if (!features.some((x) => has(want, x))) lacks(f, want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
   }
   return missing;
