@@ -198,7 +198,11 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
       if (want.at === "muc" && !scope.ctx.muc) lacks(f, `${f} (no multi-user chat service: the domain's disco#items list none; --muc-service names one)`);
       else if (want.at === "upload" && !scope.ctx.upload) lacks(f, `${f} (no upload service: the domain's disco#items list none with ${want.disco})`);
       else if (!(await offersAny())) lacks(f, `${f} (${want.disco} in the disco#info of ${places.map((at) => DISCO_WHERE[at]).join(" or ")})`);
-    } else if (!features.some((x) => has(want, x))) lacks(f, want.mechanism ? `the SASL mechanism ${want.mechanism.split("|").join(" or ")}` : `${f} (${want.ns})`);
+    } else if (!features.some((x) => has(want, x))) {
+      // Name the mechanism only where its list is there: a server without the list lacks that, not the mechanism.
+      const listed = want.mechanism && features.some((x) => has({ ...want, mechanism: undefined }, x));
+      lacks(f, listed ? `the SASL mechanism ${want.mechanism!.split("|").join(" or ")} in <${want.name} xmlns='${want.ns}'/>` : `${f} (<${want.name} xmlns='${want.ns}'/>)`);
+    }
   }
   return missing;
 }
