@@ -13,7 +13,9 @@ import { NS } from "../xmpp/wire/ns.ts";
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
  * {re:REGEX}, {min:N}, {media:TYPE} (an HTTP media type as HTTP compares them), {after:DATETIME} (a XEP-0082
- * DateTime later than that one), {capture:NAME}.
+ * DateTime later than that one), {now:SECONDS} (a XEP-0082 DateTime within that many seconds of the check's clock),
+ * {epoch-now:SECONDS} (digits that read as the check's clock since 1970 in s, ms, µs or ns, within that many seconds),
+ * {capture:NAME}.
  * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:children='some' (at least one
  * child element or text; with xc:absent on it: no such element has children), xc:children='only:a b c' (no
  * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it),
@@ -79,10 +81,12 @@ type Token =
   | { kind: "min"; min: number }
   | { kind: "media"; value: string }
   | { kind: "after"; value: string }
+  | { kind: "now"; seconds: number }
+  | { kind: "epoch-now"; seconds: number }
   | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
-  const m = /^\{(any|absent|optional:|not:|re:|min:|media:|after:|capture:)(.*)\}$/s.exec(v);
+  const m = /^\{(any|absent|optional:|not:|re:|min:|media:|after:|now:|epoch-now:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
     case "any":
@@ -101,6 +105,9 @@ export function parseToken(v: string): Token {
       return { kind: "media", value: m[2] };
     case "after:":
       return { kind: "after", value: m[2] };
+    case "now:":
+    case "epoch-now:":
+      return /^\d+$/.test(m[2]) ? { kind: m[1] === "now:" ? "now" : "epoch-now", seconds: Number(m[2]) } : { kind: "literal", value: v };
     default:
       return { kind: "capture", name: m[2] };
   }
@@ -114,6 +121,20 @@ export function parseToken(v: string): Token {
  * filled yet, and a '${…}' is no regular expression in 'u' mode.
  */
 const wholeValue = (source: string): RegExp => new RegExp(`^(?:${source})$`, "su");
+
+/**
+ * Whether decimal digits read as the time of the check, in seconds, milliseconds, microseconds or nanoseconds since
+ * 1970, within `seconds` either way: what an id made from the clock gives away (XEP-0359 §6). Relative to the
+ * clock, so a scenario names no window of years that runs out.
+ */
+function readsAsNow(value: string, seconds: number): boolean {
+  if (!/^\d{1,30}$/.test(value)) return false;
+  const [n, nowMs, slackMs] = [BigInt(value), BigInt(Date.now()), BigInt(seconds) * 1_000n];
+  return [1n, 1_000n, 1_000_000n, 1_000_000_000n].some((perSecond) => {
+    const ms = (n * 1_000n) / perSecond;
+    return ms >= nowMs - slackMs && ms <= nowMs + slackMs;
+  });
+}
 
 /** Checks one value; returns a problem text or undefined. `caps` receives captures. */
 function checkValue(token: Token, actual: string | undefined, caps: Captures): string | undefined {
@@ -137,6 +158,10 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
       return actual !== undefined && sameMediaType(token.value, actual) ? undefined : `expected the media type ${token.value}, got ${got}`;
     case "after":
       return actual !== undefined && later(actual, token.value) ? undefined : `expected a date and time later than ${token.value}, got ${got}`;
+    case "now":
+      return actual !== undefined && nearNow(actual, token.seconds) ? undefined : `expected a date and time within ${token.seconds} s of now (${new Date().toISOString()}), got ${got}`;
+    case "epoch-now":
+      return actual !== undefined && readsAsNow(actual, token.seconds) ? undefined : `expected digits that read as the time now since 1970 (s, ms, µs or ns, within ${token.seconds} s), got ${got}`;
     case "capture":
       if (actual === undefined) return "expected a value to capture, got absent";
       caps[token.name] = actual;
@@ -162,6 +187,12 @@ function sameMediaType(expected: string, actual: string): boolean {
 }
 
 /** Whether a XEP-0082 DateTime is later than another (both readable as such). */
+/** A XEP-0082 DateTime within `seconds` of the check's clock, either way. */
+function nearNow(value: string, seconds: number): boolean {
+  const at = Date.parse(value);
+  return /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(at) && Math.abs(at - Date.now()) <= seconds * 1000;
+}
+
 function later(value: string, than: string): boolean {
   const [a, b] = [Date.parse(value), Date.parse(than)];
   return /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(a) && !Number.isNaN(b) && a > b;

@@ -7,6 +7,7 @@ import { escapeXML } from "ltx";
  * ${uid} (unique to the case) and ${NAME} for values captured earlier with {capture:NAME}. Filters after a
  * '|' change the value: ${juliet|local|upper} is the upper-cased localpart (for RFC 7622's case rules).
  * ${uid|sha1} is the value's SHA-1 in base64, the form of a XEP-0115 verification string (a 'ver' new to the server).
+ * ${put|origin} is a URL's scheme, host and port (a captured upload URL's server, outside every path it names).
  * ${lobby/Bob|nick} is the resourcepart of an occupant JID: the nickname the room gave the occupant who asked for
  * Bob (XEP-0045 §7.2.2 lets a room rewrite it), for an admin item's nick='…' that names the occupant.
  * ${juliet|password} and ${juliet|newpassword} are the account's password and a second one the harness chose
@@ -20,6 +21,8 @@ const FILTERS: Record<string, (v: string) => string> = {
   local: (v) => (v.includes("@") ? v.split("@")[0] : ""),
   sha1: (v) => createHash("sha1").update(v).digest("base64"),
   nick: (v) => (v.includes("/") ? v.slice(v.indexOf("/") + 1) : ""),
+  // A URL's scheme, host and port: a path of the same server that no slot or resource of the case lies under.
+  origin: (v) => (URL.canParse(v) ? new URL(v).origin : ""),
 };
 
 /**

@@ -100,6 +100,7 @@ test("a placeholder inside {re:…} is a literal of the regular expression: a ge
   assert.equal(matchStanza(only, aid("juliet@localXhost")).ok, false, "'.' is not any character");
   assert.equal(fill("{re:${d}/.*}", { d: "a.example" }, false), "{re:a\\.example/.*}", "a value that is not XML is one value");
   assert.match(fill("${u|sha1}", { u: "r1-7" }), /^[A-Za-z0-9+/]{27}=$/, "a 'ver' of XEP-0115's form: base64 of a SHA-1 digest");
+  assert.equal(fill("${put|origin}/x", { put: "https://127.0.0.1:5281/upload/abc/f.txt?v=1" }), "https://127.0.0.1:5281/x", "a URL's server, outside every path it names");
   assert.equal(fill("<a x='${juliet/c1}'/>", bindings), "<a x='juliet@local.host/conform~Kp0+rD'/>", "outside {re:…} a value is as it is");
 });
 
@@ -274,4 +275,21 @@ test("every {re:…} of the shipped scenarios is a regular expression over chara
     // It compiles ('u' refuses what the legacy syntax let pass, such as a lone '{' or an escaped ':'), and it is checked.
     assert.doesNotThrow(() => matchValue(s, value, {}), `${s} is a regular expression in 'u' mode`);
   }
+});
+
+test("{now:SECONDS}: a XEP-0082 DateTime within that many seconds of the check's clock, either way", () => {
+  const caps = {};
+  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+  for (const v of [at(0), at(-50_000), at(50_000)]) assert.equal(matchValue("{now:60}", v, caps), undefined, v);
+  for (const v of [at(-70_000), at(70_000), "2001-01-01T00:00:00Z", "now", undefined]) assert.match(matchValue("{now:60}", v, caps) ?? "", /within 60 s of now/, String(v));
+  assert.equal(matchValue("{now:soon}", "{now:soon}", caps), undefined, "not a number of seconds: a literal");
+});
+
+test("{epoch-now:SECONDS}: digits that read as the check's clock since 1970 in s, ms, µs or ns", () => {
+  const caps = {};
+  const ms = BigInt(Date.now());
+  for (const v of [ms / 1000n, ms, ms * 1000n, ms * 1_000_000n, ms - 86_400_000n]) assert.equal(matchValue("{epoch-now:31622400}", String(v), caps), undefined, String(v));
+  // A year and more away, a counter, another form: not the time now.
+  for (const v of [ms - 40_000_000_000n, (ms + 40_000_000_000n) * 1000n, 42n, "a1b2"]) assert.match(matchValue("{epoch-now:31622400}", String(v), caps) ?? "", /read as the time now/, String(v));
+  assert.match(matchValue("{epoch-now:60}", String(ms - 120_000n), caps) ?? "", /within 60 s/);
 });
