@@ -23,13 +23,13 @@ export interface BoshReply {
 
 /**
  * A bug of a connection manager: it may change a request before it goes on (`request`), change the answer
- * (`answer`, which may wait: the proxy sends what it resolves to), or write bytes that are no HTTP answer
- * (`raw`). State lives in the fault's closure.
+ * (`answer`, which may wait: the proxy sends what it resolves to), or write bytes of its own instead of the
+ * answer (`raw`: no HTTP answer at all, or one whose body is binary, a compressed one). State lives in the fault's closure.
  */
 export interface BoshFault {
   request?: (r: BoshRequest) => string;
   answer?: (r: BoshRequest, a: BoshReply) => BoshReply | Promise<BoshReply>;
-  raw?: (r: BoshRequest, a: BoshReply) => string | undefined;
+  raw?: (r: BoshRequest, a: BoshReply) => string | Buffer | undefined;
 }
 
 /**

@@ -30,6 +30,13 @@ export const oneLine = (s: string, max = 140) => {
 
 /** How long a step waits at most: its own timeout, else the run's. */
 export const timeoutOf = (scope: CaseScope, step: Step) => step.timeoutMs ?? scope.ctx.timeoutMs;
+/**
+ * Whether a scenario wrote `wait: timeout` for this step (on it, or for all its steps): an absence it checks is one
+ * no barrier orders (what the server sends in its own time), so it holds only once the whole timeout has passed.
+ * Not the run's --wait nor the policy's (src/run/case/wait-policy.ts): those decide how long a step waits for what
+ * it expects, and would make every absence cost a timeout.
+ */
+export const absenceWaits = (scope: CaseScope, step: Pick<Step, "wait">) => (step.wait ?? scope.sc.wait) === "timeout";
 
 /** Remembers what the actor captured, for later steps. */
 export const keep = (scope: CaseScope, caps: Captures) => void Object.assign(scope.bindings, caps);

@@ -11,7 +11,7 @@ import { closest, consume, findNow, firstMissing, sinceAction, unexpected, waitF
 import type { Participant } from "../participant.ts";
 import type { CaseScope } from "./scope.ts";
 import { HarnessError } from "./errors.ts";
-import { keep, oneLine, StreamEnded, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
+import { absenceWaits, keep, oneLine, StreamEnded, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
 import { MID_CASE_ATTEMPTS, pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
 import { httpHandlers } from "./http-steps.ts";
@@ -263,10 +263,13 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const picked = step.since ? scope.pickedBy.get(step.since) : undefined;
     if (step.since && !picked) throw new HarnessError(`${step.text}: the step labelled '${step.since}' matched nothing`);
     const from = picked ? Math.max(...picked.map((r) => r.seq)) : -1;
-    const extra = unexpected(
-      nothingPool(scope, step).filter((r) => r.seq > from),
-      pattern,
-    );
+    const seen = () =>
+      unexpected(
+        nothingPool(scope, step).filter((r) => r.seq > from),
+        pattern,
+      );
+    if (absenceWaits(scope, step) && seen().length === 0) await s.waitUntil(() => (seen().length > 0 ? true : undefined), timeoutOf(scope, step), undefined, scope.readByServer);
+    const extra = seen();
     if (extra.length === 0) return undefined;
     extra.forEach((r) => (r.consumed = true)); // reported once, not again by a later step
     return {
@@ -327,9 +330,18 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const bound = (ps: Participant[]) => ps.filter((p) => !raws.includes(p as RawConnection));
     await scope.barrier(bound(involved), undefined, bound(scope.participants));
     const why: string[] = [];
+    // With `wait: timeout` written, an alternative that is only absences holds once the wait has passed, not at the
+    // barrier: what it says does not come may come later (a publish the server sends in its own time).
+    const absencesOnly = (alt: (typeof step.alternatives)[number]) => alt.steps.every((st) => st.kind === "receive-nothing");
+    const waitsOut = absenceWaits(scope, step);
+    let waited = !waitsOut;
     const pick = () => {
       why.length = 0;
       for (const alt of step.alternatives) {
+        if (!waited && absencesOnly(alt)) {
+          why.push(`${alt.name}: the wait has not passed`);
+          continue;
+        }
         const failed = holds(scope, alt.steps);
         if (!failed.ok) {
           why.push(`${alt.name}: not "${failed.step.text}"`);
@@ -341,7 +353,11 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     };
     // Decided by the barrier; with wait: timeout (or raw connections), alternatives may still come true until the timeout.
     const patient = scope.waitOf(step) === "timeout" || raws.length > 0;
-    const chosen = pick() ?? (patient ? await waitAcross(involved, pick, t, scope.readByServer) : undefined);
+    let chosen = pick() ?? (patient ? await waitAcross(involved, pick, t, scope.readByServer) : undefined);
+    if (!chosen && !waited) {
+      waited = true;
+      chosen = pick();
+    }
     if (chosen) {
       for (const r of chosen.found.picked) r.consumed = true;
       for (const actor of step.plan.alternatives?.find((a) => a.name === chosen.alt)?.ends ?? []) scope.endExpected.add(scope.raw(actor));

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { Element } from "ltx";
 import { STANZAS, answering, both, changed, copyOf, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
@@ -391,6 +391,75 @@ const withoutMam = (rest: (el: Element, ctx: FaultContext) => ReturnType<NonNull
   });
 
 /** XEP-0313, XEP-0059 (as MAM uses it) and XEP-0359: server bugs the cases must catch. */
+/**
+ * Stanza ids of another form than the server's: each of the account's own stanza-ids on a live message, and each
+ * result's archive id, is `make(serverId)`, once for each id (the same live and in the archive), and the <first/>
+ * and <last/> of a page follow. The client's own bytes cannot be rewritten, so a query
+ * whose <after/> names such an id (the server knows only its own) is answered here as the archive would: the
+ * live messages the connection got after that one, under their ids, then the IQ result. Twenty-eighth audit: for
+ * the faults and the variation that change only the ids' form, whose checks now come after the page query.
+ */
+function ownIds(make: (serverId: string) => string): StreamFault {
+  const made = new Map<string, string>();
+  const serverIdOf = new Map<string, string>();
+  const id = (serverId: string) => {
+    if (!made.has(serverId)) {
+      const mine = make(serverId);
+      made.set(serverId, mine);
+      serverIdOf.set(mine, serverId);
+    }
+    return made.get(serverId)!;
+  };
+  const live = new Map<number, { serverId: string; el: Element }[]>();
+  const pages = new Map<string, { after: string; queryid?: string }>();
+  return {
+    fromClient: (el, ctx) => {
+      const q = queryOf(el);
+      const after = q && rsmValue(q, "after")?.getText();
+      if (q && after && serverIdOf.has(after)) pages.set(`${ctx.conn.id} ${el.attrs.id}`, { after: serverIdOf.get(after)!, queryid: q.attrs.queryid });
+    },
+    element: (el, ctx) => {
+      const mine = bare(ctx.conn.jid);
+      if (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === mine)) {
+        const serverId = String(stanzaIds(el).find((s) => s.attrs.by === mine)!.attrs.id);
+        const seen = live.get(ctx.conn.id) ?? live.set(ctx.conn.id, []).get(ctx.conn.id)!;
+        seen.push({ serverId, el });
+        return changed(el, (c) => {
+          for (const s of stanzaIds(c)) if (s.attrs.by === mine) s.attrs.id = id(String(s.attrs.id));
+        });
+      }
+      const r = resultOf(el);
+      if (r?.attrs.id !== undefined) return changed(el, (c) => (resultOf(c)!.attrs.id = id(String(r.attrs.id))));
+      const page = el.name === "iq" ? pages.get(`${ctx.conn.id} ${el.attrs.id}`) : undefined;
+      if (page) {
+        pages.delete(`${ctx.conn.id} ${el.attrs.id}`);
+        if (el.attrs.type !== "error") return "pass";
+        const seen = live.get(ctx.conn.id) ?? [];
+        const at = seen.findIndex((m) => m.serverId === page.after);
+        const next = seen.slice(at + 1).map((m) => result(String(el.attrs.to ?? ctx.conn.jid), page.queryid, id(m.serverId), m.el));
+        const answer = new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }) });
+        const set = answer.c("fin", { xmlns: MAM, complete: "true" }).c("set", { xmlns: RSM });
+        if (next.length)
+          set
+            .c("first")
+            .t(String(resultOf(next[0])!.attrs.id))
+            .up()
+            .c("last")
+            .t(String(resultOf(next[next.length - 1])!.attrs.id));
+        return [...next, answer];
+      }
+      const set = setOf(el);
+      if (!set || !(set.getChild("first") ?? set.getChild("last"))) return "pass";
+      return changed(el, (c) => {
+        for (const name of ["first", "last"]) {
+          const e = setOf(c)!.getChild(name);
+          if (e) e.children = [id(e.getText())];
+        }
+      });
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   // What is archived, and how it comes back (XEP-0313 §3, §6.1.1).
   {
@@ -503,6 +572,24 @@ export const FAULTS: FaultDef[] = [
         d.attrs.stamp = String(Math.floor(Date.parse(String(delay.attrs.stamp)) / 1000));
       });
     },
+  },
+  {
+    // Twenty-ninth audit: mam-query-results credited the stamp's MUST (§4.2 "The value of the 'stamp' attribute MUST be
+    // the time the message was originally received by the forwarding entity.", MAM-RES-05) on the stamp's form
+    // alone, and mam-query-time on a 'start' query at the stamp, which a stamp long before finds everything by: a
+    // server stamping every result with a fixed old date passed both. The stamp is now a DateTime within an hour of
+    // the harness's clock ({now:3600}) when the result comes, moments after the message was received: pass -> fail.
+    id: "mam.stamp-not-received",
+    area: "mam",
+    requirements: ["MAM-RES-05"],
+    description: "the delay stamp of every result is a well-formed DateTime that is not the time of reception (2001-01-01T00:00:00Z)",
+    fault: when(
+      (el) => Boolean(resultOf(el)?.getChild("forwarded", FORWARD)?.getChild("delay", "urn:xmpp:delay")),
+      (el) =>
+        changed(el, (c) => {
+          resultOf(c)!.getChild("forwarded", FORWARD)!.getChild("delay", "urn:xmpp:delay")!.attrs.stamp = "2001-01-01T00:00:00Z";
+        }),
+    ),
   },
   {
     // Twenty-sixth audit: mam-query-results judged the stamp's MUST (§4.2 "The value of the 'stamp' attribute MUST
@@ -1328,35 +1415,52 @@ export const FAULTS: FaultDef[] = [
         : "pass",
   },
   {
+    // Twenty-eighth audit: the same number live and in the archive (it broke stability too, SID-STABLE-01, when
+    // only the live stamp was a number), and a page after one is answered as the archive would (ownIds): the form
+    // is now judged on the archive's result for s1, after the page. It fails SID-SEC-01 (MUST) there.
     id: "sid.counter",
     area: "mam",
-    requirements: ["SID-SEC-01", "SID-STABLE-01"],
+    requirements: ["SID-SEC-01", "SID-BR-01"],
     description: "stanza ids are the message's number in the archive (1, 2, 3, ...)",
-    fault: (() => {
-      const counts = new Map<number, number>();
-      return (el: Element, ctx: FaultContext) => {
-        if (!liveMessage(el, ctx) || !stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))) return "pass" as const;
-        const n = (counts.get(ctx.conn.id) ?? 0) + 1;
-        counts.set(ctx.conn.id, n);
-        return changed(el, (c) => {
-          for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = String(n);
-        });
-      };
+    stream: (() => {
+      let n = 0;
+      return ownIds(() => String(++n));
     })(),
   },
   {
+    // Twenty-eighth audit: the id's form is now judged on the archive's result for s1, after the page query, so
+    // the ids are the same live and in the archive (as a server that stamps its archive ids would have them), and
+    // a page after one of them is answered as the archive would (ownIds). It still fails SID-SEC-01 (MUST).
     id: "sid.timestamp",
     area: "mam",
     requirements: ["SID-SEC-01", "SID-BR-01"],
     description: "stanza ids are the time of archiving in microseconds since 1970: an observer reads when each message was stored",
+    stream: (() => {
+      let last = 0;
+      return ownIds(() => String((last = Math.max(last + 1, Date.now() * 1000))));
+    })(),
+  },
+  {
+    // Twenty-eighth audit: sid-archived-message judged the id's form (SID-SEC-01, a MUST) on s1's live stamp, and a
+    // failed MUST ends the case, so where the form fails (ejabberd's decimal microseconds, Prosody 13's version 7
+    // UUIDs, both profiled at SID-SEC-01) the id's uniqueness, its use in <after/> and its stability were never
+    // judged: a server whose archive returns s1 under another id than its stamp failed SID-SEC-01 alone, hidden by
+    // the profile. The form is now judged last, on the archive's result; this archive (the auditor's: the live
+    // stamp kept, the result under a microsecond timestamp of its own) fails XEP-0359 §2.1's "MUST NOT change
+    // later" (SID-STABLE-01). Prosody 13: fail (SID-SEC-01; SID-STABLE-01 not reached) -> fail (SID-STABLE-01).
+    id: "sid.archive-other-id",
+    area: "mam",
+    requirements: ["SID-STABLE-01"],
+    description: "the archive returns each message under another id (a microsecond timestamp of its own) than the stanza-id it was delivered with",
     fault: (() => {
       let last = 0;
-      return (el: Element, ctx: FaultContext) => {
-        if (!liveMessage(el, ctx) || !stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))) return "pass" as const;
-        last = Math.max(last + 1, Date.now() * 1000);
-        return changed(el, (c) => {
-          for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = String(last);
-        });
+      const ids = new Map<string, string>();
+      return (el: Element) => {
+        const r = resultOf(el);
+        if (r?.attrs.id === undefined) return "pass" as const;
+        const id = String(r.attrs.id);
+        if (!ids.has(id)) ids.set(id, String((last = Math.max(last + 1, Date.now() * 1000 + 999))));
+        return changed(el, (c) => (resultOf(c)!.attrs.id = ids.get(id)!));
       };
     })(),
   },
@@ -1366,26 +1470,13 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SID-SEC-01"],
     description:
       "stanza ids are time-ordered UUIDs (version 7, RFC 9562: the time of archiving in milliseconds since 1970 in the first 48 bits, random bits after it): an observer reads when each message was stored",
-    fault: (() => {
-      // The same UUID for the message live and in the archive: only the id's form changes.
-      const ids = new Map<string, string>();
-      const v7 = (original: string) => {
-        if (!ids.has(original)) {
-          const time = Date.now().toString(16).padStart(12, "0");
-          const random = randomUUID().replace(/-/g, "");
-          ids.set(original, `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(13, 16)}-${"89ab"[parseInt(random[16], 16) & 3]}${random.slice(17, 20)}-${random.slice(20)}`);
-        }
-        return ids.get(original)!;
-      };
-      return (el: Element, ctx: FaultContext) => {
-        if (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid)))
-          return changed(el, (c) => {
-            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.attrs.id = v7(String(s.attrs.id));
-          });
-        const id = resultOf(el)?.attrs.id;
-        return id !== undefined && ids.has(String(id)) ? changed(el, (c) => (resultOf(c)!.attrs.id = ids.get(String(id))!)) : "pass";
-      };
-    })(),
+    // The same UUID for the message live and in the archive: only the id's form changes (Twenty-eighth audit: a
+    // page after one is answered as the archive would, ownIds, since the form is now judged after the page).
+    stream: ownIds(() => {
+      const time = Date.now().toString(16).padStart(12, "0");
+      const random = randomUUID().replace(/-/g, "");
+      return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(13, 16)}-${"89ab"[parseInt(random[16], 16) & 3]}${random.slice(17, 20)}-${random.slice(20)}`;
+    }),
   },
   {
     id: "sid.same-id",
@@ -1540,6 +1631,20 @@ export const VARIATIONS: Variation[] = [
     ),
   },
   {
+    // Twenty-ninth audit: mam-query-form required type='text-single' on the query form's 'start' and 'end' (§4.1.5
+    // "the types of these fields MUST be 'jid-single', 'text-single' and 'text-single' respectively.", MAM-FORM-08),
+    // though XEP-0004 §3.2 makes an absent 'type' in a form text-single ("If the 'type' attribute is absent, the
+    // default of "text-single" is to be applied"): a form leaving it out failed MUST. Now absent or text-single:
+    // fail -> pass ('with' keeps jid-single, which an absent type is not).
+    id: "mam-form-start-end-untyped",
+    description: "the query form's 'start' and 'end' fields carry no 'type' attribute (XEP-0004 §3.2: in a form, an absent 'type' is text-single, what XEP-0313 §4.1.5 asks)",
+    fault: when(isForm, (el) =>
+      changed(el, (c) => {
+        for (const f of fieldsOf(c)) if (f.attrs.var === "start" || f.attrs.var === "end") delete f.attrs.type;
+      }),
+    ),
+  },
+  {
     id: "mam-prefixed",
     description: "the MAM <result/> and <fin/> are written with a namespace prefix (XML Namespaces: an element is its namespace and local name)",
     fault: when(
@@ -1584,6 +1689,25 @@ export const VARIATIONS: Variation[] = [
             else delete c.attrs.from;
           })
         : "pass",
+  },
+  {
+    // Twenty-eighth audit: sid-archived-message refused (SID-SEC-01, MUST; SID-BR-01) any decimal id of 10, 13, 16 or
+    // 19 digits starting 15 to 22, as a time in s, ms, µs or ns from 2017 to 2040, whatever its source: 8 % of
+    // random 63-bit numbers. XEP-0359 §6 refuses what lets an observer "infer any information", and nothing can be
+    // inferred from a random number; the window is now a year either side of the run's clock ({epoch-now}). The
+    // ids here are random 63-bit numbers drawn from a CSPRNG, kept to draws the old window refused and that read
+    // as a time more than a year before any run from 2026 on (ns up to 2025-06), so that the change shows every time: Prosody 0.12, old fail (SID-SEC-01; SID-BR-01 warn) -> new warn (SID-UUID-01, as
+    // without it: its ids are no UUIDs either). It needs to see the page query (`stream`).
+    id: "sid-random-decimal",
+    description:
+      'stanza ids are random 63-bit numbers written in decimal, the same live and in the archive (XEP-0359 §6: "Entities observing the value MUST NOT be able to infer any information from it", and a random number tells nothing)',
+    fault: () => "pass",
+    stream: ownIds(() => {
+      for (;;) {
+        const n = randomBytes(8).readBigUInt64BE() >> 1n;
+        if (n >= 1_500_000_000_000_000_000n && n < 1_750_000_000_000_000_000n) return String(n);
+      }
+    }),
   },
   {
     id: "sid-last-and-foreign",

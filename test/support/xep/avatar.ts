@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, iqErrorFor, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, iqErrorFor, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -53,6 +53,25 @@ export const FAULTS: FaultDef[] = [
     stream: answering(
       (el) => el.attrs.type === "get" && el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node === METADATA,
       (a) => [iqErrorFor(a, "item-not-found")],
+    ),
+  },
+  {
+    // Twenty-ninth audit: avatar-publish-notify judged both notification rules whether or not the metadata was
+    // published (every step a SHOULD, so the case went on after the refused publish): a server refusing the metadata
+    // publication and notifying nobody warned on AVATAR-NOTIFY-01 as well, and passed AVATAR-NOTIFY-02 (benvolio
+    // got nothing, as nothing was published). Both are now `after: published`. On Prosody 13, HEAD file -> new:
+    // warn (AVATAR-PUB-02 warn, AVATAR-NOTIFY-01 warn, AVATAR-NOTIFY-02 pass) -> warn (AVATAR-PUB-02 warn, both
+    // notification rules not-reached). avatar.publish.refused cannot show it: the server still publishes there.
+    id: "avatar.metadata.refused-unpublished",
+    area: "avatar",
+    requirements: ["AVATAR-PUB-02"],
+    description: "a publication to the metadata node is refused (not-acceptable) and nothing is published: no metadata notification goes out",
+    stream: both(
+      answering(
+        (el) => el.attrs.type === "set" && el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node === METADATA,
+        (a) => [iqErrorFor(a, "not-acceptable", "modify")],
+      ),
+      { element: (el) => (eventItems(el, METADATA) ? "drop" : "pass") },
     ),
   },
   {

@@ -411,6 +411,26 @@ export const FAULTS: FaultDef[] = [
       },
     } satisfies FaultDef;
   })(),
+  {
+    // Twenty-eighth audit: a server that stores the privacy list but refuses to make it the default (the auditor's:
+    // feature-not-implemented) never shows XEP-0191 §5's mapping of the block list to the default privacy list,
+    // yet blocking-privacy-default-list, whose outcomes were privacy lists refused or the whole exchange accepted,
+    // matched neither and warned BLOCK-PRIV-02 ("no alternative held"). A third outcome (no-default-list) now
+    // credits nothing: ejabberd 23.01, warn -> skip. A refusal of what no case of the suite judges (there is no
+    // XEP-0016 catalog), not a bug: it survives the mutation bench, as it must. (The proxy cannot keep the set
+    // from the server, so the default is in force behind the error; the skipped case never looks at it.)
+    id: "blocking.privacy.default-refused",
+    area: "blocking",
+    requirements: ["BLOCK-PRIV-02"],
+    description: "the server stores privacy lists but answers a request to make one the default with <feature-not-implemented/>",
+    stream: answering(
+      (el) => el.attrs.type === "set" && Boolean(el.getChild("query", PRIVACY)?.getChild("default")),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? [xml("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS })))]
+          : "pass",
+    ),
+  },
 ];
 
 /** XEP-0191: what a correct server may do differently; no verdict may change. */

@@ -1,3 +1,4 @@
+import { deflateSync } from "node:zlib";
 import type { FrameFault, Message } from "../websocket-proxy.ts";
 import type { TlsFaultDef } from "../tls-proxy.ts";
 import type { BoshFault, BoshReply, BoshRequest } from "../bosh-proxy.ts";
@@ -799,6 +800,26 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     cases: ["bosh-hold"],
     on: ["prosody", "ejabberd"],
     fault: holdsEveryEmptyRequest({ featuresLate: true }),
+  },
+  {
+    // Twenty-eighth audit: bosh-accept-encoding's only check was at MAY (BOSH-HTTP-03), and a MAY check that fails is
+    // recorded, not graded, so a connection manager that answers a request accepting gzip only with a deflated body and
+    // Content-Encoding: deflate, an encoding §5's parenthetical does not allow ("indicating one of the encodings
+    // specified in the request"), was a skip (adhoc deflate-proxy in the report). The step now judges BOSH-HTTP-05 (derived
+    // SHOULD) on every answer: skip -> warn.
+    id: "bosh-deflate-unasked",
+    requirements: ["BOSH-HTTP-05"],
+    cases: ["bosh-accept-encoding"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      raw: (r, a) => {
+        if (!r.creation || !r.headers["accept-encoding"]) return undefined;
+        const body = deflateSync(Buffer.from(a.text, "utf8"));
+        const fields = { ...a.headers, "content-encoding": "deflate", "content-length": String(body.length), connection: "close" };
+        const head = [`HTTP/1.1 ${a.status} OK`, ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`)].join("\r\n");
+        return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body]);
+      },
+    },
   },
 ];
 

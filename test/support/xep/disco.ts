@@ -51,6 +51,21 @@ export const FAULTS: FaultDef[] = [
     fault: editQuery(INFO, (q) => (q.children = q.children.filter((x) => typeof x === "string" || x.name !== "identity"))),
   },
   {
+    // Twenty-ninth audit: disco-info-server and disco-items-server asked for from='${domain}' in the pattern of their
+    // XEP-0030 row (DISCO-INFO-01, DISCO-ITEMS-01), so a right disco result without 'from' failed that row, with the
+    // other disco rows not reached (adhoc.disco.result-without-from). The 'from' is STANZA-FROM-04's own `also:` now:
+    // fail DISCO-INFO-01 -> fail STANZA-FROM-04 with the disco rows passing (Prosody 13). The siblings that dropped the
+    // 'from' from a XEP row's pattern (caps-server-ver, caps-server-node, blocking-disco): fail or warn -> pass (ejabberd 24.12).
+    id: "disco.result-without-from",
+    area: "disco",
+    requirements: ["STANZA-FROM-04"],
+    description: "the server's own disco#info and disco#items results (from its domain) have no 'from' (RFC 6120 §8.1.2.1 requires the domain)",
+    fault: when(
+      (el) => (resultOf(INFO)(el) || resultOf(ITEMS)(el)) && domain(String(el.attrs.from ?? "")),
+      (el) => changed(el, (c) => delete c.attrs.from),
+    ),
+  },
+  {
     id: "disco.info.no-disco-feature",
     area: "disco",
     requirements: ["DISCO-INFO-03"],

@@ -160,6 +160,25 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el) => (isSasl2(el, "success") ? [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`] : "pass")),
   },
   {
+    // Twenty-ninth audit: sasl2-scram-success logged in with the strongest SCRAM SASL2 lists and only that one, so a
+    // server that lists SCRAM-SHA-256 and SCRAM-SHA-1 but keeps only SCRAM-SHA-256 credentials (SCRAM-SHA-1 refused
+    // for the account) passed SASLTWO-FEATURE-01 (the auditor's server; no local server lists SCRAM-SHA-256 in SASL2).
+    // Here the SASL2 list gains SCRAM-SHA-256, whose login (refused by the real server: not offered) becomes a
+    // <success/> with the features after it, and a SCRAM-SHA-1 <success/> becomes a <failure/>. The case is a matrix
+    // over the two mechanisms now: pass -> the SCRAM-SHA-1 cell fails FEATURE-01 (the SCRAM-SHA-256 cell passes).
+    id: "login.sasl2.scram-sha-1-refused-beside-sha-256",
+    area: "login",
+    requirements: ["SASLTWO-FEATURE-01"],
+    description: "SASL2 lists SCRAM-SHA-256 and SCRAM-SHA-1, and SCRAM-SHA-256 succeeds, but SCRAM-SHA-1 with the right credentials gets a <failure/> (the account has only SCRAM-SHA-256 credentials)",
+    stream: onElement((el, ctx) => {
+      const list = isFeatures(el) ? el.getChild("authentication", SASL2) : undefined;
+      if (list && !list.getChildren("mechanism").some((m) => m.text() === "SCRAM-SHA-256")) return changed(el, (c) => void c.getChild("authentication", SASL2)!.c("mechanism").t("SCRAM-SHA-256"));
+      if (isSasl2(el, "failure") && mechanismOf(ctx) === "SCRAM-SHA-256") return [successFor(ctx), `<stream:features xmlns:stream='${STREAM}'><bind xmlns='${RFC6120_BIND}'/></stream:features>`];
+      if (isSasl2(el, "success") && mechanismOf(ctx) === "SCRAM-SHA-1") return [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`];
+      return "pass";
+    }),
+  },
+  {
     // Review pass: `receives features` took the features the login began with, so SASLTWO-SUCCESS-05 could not fail.
     id: "login.sasl2.no-features-after-success",
     area: "login",

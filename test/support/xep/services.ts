@@ -178,6 +178,8 @@ const REDIRECTED = "xc-redirected=1";
 const firstSlots = new Map<number, [string, string]>();
 /** Bodies put per path, for a service whose second PUT replaces the file. */
 const replaced = new Map<string, Buffer>();
+/** Paths of slots whose put URL gained a query, for a service whose permission is the path (upload-put-url-query). */
+const queriedSlots = new Set<string>();
 
 export const UPLOAD_FAULTS: UploadFaultDef[] = [
   {
@@ -498,6 +500,23 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault }
         if (x.method === "PUT" && a.status === 201) replaced.set(x.path.split("?")[0], Buffer.alloc(0));
         return a;
       },
+    },
+  },
+  // Twenty-ninth audit: §4 lets a put URL be any HTTPS URL ("Both HTTPS URLs MUST adhere to RFC 3986."), a query too, and a service
+  // whose permission is the slot's path (ejabberd's) takes a PUT to that path without the slot's header fields.
+  // upload-put-unknown-url appended its guess to the put URL, so it fell into the query, named the slot's own path,
+  // and the 201 warned UPLOAD-PUT-06 (§1 "to upload a file to a specific path on an HTTP server", derived): warn ->
+  // pass. The guess is now a path of its own on the slot's server (${put|origin}). (The case's 'real-' slots only.)
+  {
+    id: "upload-put-url-query",
+    stanza: slotFault((put) => {
+      const url = String(put.attrs.url);
+      if (!/\/real-[^/?#]*\.txt$/.test(url)) return;
+      queriedSlots.add(new URL(url).pathname);
+      put.attrs.url = `${url}?v=1`;
+    }),
+    http: {
+      respond: (x) => (x.method === "PUT" && !x.headers.authorization && queriedSlots.has(x.path.split("?")[0]) ? { status: 201, headers: {}, body: Buffer.alloc(0) } : undefined),
     },
   },
   // §4: header names are matched without regard to case (HTTP field names are case-insensitive).

@@ -992,6 +992,32 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Twenty-ninth audit (2026-11-26): muc-disco-room-features-password took carol's <not-authorized/> as the proof
+    // that the room applied its password (MUC-CONFIG-05), so a room that did apply it but refused her with another
+    // condition (§7.2.5's MUST, muc-deny-password's) warned MUC-CONFIG-05 and never had its disco#info judged. The case
+    // now takes any refusal: old warn (MUC-CONFIG-05 warn, MUC-DISCO-12 not reached) -> new warn (MUC-CONFIG-05 pass,
+    // MUC-DISCO-12 warn).
+    id: "muc.disco.password-unlisted-forbidden",
+    area: "muc",
+    requirements: ["MUC-DISCO-12", "MUC-DENY-01"],
+    description: "a password-protected room refuses a join without the password with <forbidden/> instead of <not-authorized/>, and its disco#info says muc_unsecured instead of muc_passwordprotected",
+    fault: (el) =>
+      presenceError(el, "not-authorized")
+        ? withCondition(el, "forbidden")
+        : el.name === "iq" &&
+            el.attrs.type === "result" &&
+            isMucAddress(fromOf(el)) &&
+            !fromOf(el).includes("/") &&
+            el
+              .getChild("query", DISCO_INFO)
+              ?.getChildren("feature")
+              .some((f) => f.attrs.var === "muc_passwordprotected")
+          ? changed(el, (c) => {
+              for (const f of c.getChild("query", DISCO_INFO)!.getChildren("feature")) if (f.attrs.var === "muc_passwordprotected") f.attrs.var = "muc_unsecured";
+            })
+          : "pass",
+  },
+  {
     id: "muc.disco.room-items-refused",
     area: "muc",
     requirements: ["MUC-DISCO-17"],

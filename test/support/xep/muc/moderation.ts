@@ -238,6 +238,52 @@ function laterOfListNotApplied(from = 1): StreamFault {
   };
 }
 
+/**
+ * Twenty-eighth audit (2026-11-26): of a role list change with several items (a voice or moderator list change), only
+ * the first is applied and the whole change is answered with a result (what Prosody 0.12 and 13 do; shown here on a
+ * server that applies every item). The room then acts as if the later items had never been sent: the available
+ * presences announcing a later item's occupant (its nickname) with the role that item asked for are dropped, and a
+ * list of that role asked afterwards leaves it out. A later change naming the nickname again ends the pretence for
+ * it. The harness's own sessions (set-up, teardown) are left alone.
+ */
+function laterOfRoleListNotApplied(): StreamFault {
+  const skipped = new Map<string, Map<string, string>>(); // room -> nickname -> the role not given
+  const lists = new Map<string, { room: string; role: string }>(); // "connection id" -> the role list asked
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid) || el.name !== "iq" || !atService(el.attrs.to)) return;
+      const room = bare(str(el.attrs.to));
+      const asked = itemsOf(adminQuery(el, "get")).find((i) => i.attrs.role !== undefined);
+      if (asked) lists.set(key(ctx, el.attrs.id), { room, role: str(asked.attrs.role) });
+      const items = itemsOf(adminQuery(el, "set")).filter((i) => i.attrs.nick !== undefined);
+      for (const i of items) skipped.get(room)?.delete(str(i.attrs.nick));
+      if (items.length < 2 || !items.every((i) => i.attrs.role !== undefined)) return;
+      const later = skipped.get(room) ?? new Map<string, string>();
+      for (const i of items.slice(1)) later.set(str(i.attrs.nick), str(i.attrs.role));
+      skipped.set(room, later);
+    },
+    element: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid)) return "pass";
+      if (occupantPresence(el) && el.attrs.type === undefined) {
+        const role = skipped.get(bare(str(el.attrs.from)))?.get(str(resourceOf(el.attrs.from)));
+        return role !== undefined && role === str(itemOf(el)?.attrs.role) ? "drop" : "pass";
+      }
+      const list = el.name === "iq" ? lists.get(key(ctx, el.attrs.id)) : undefined;
+      if (!list) return "pass";
+      lists.delete(key(ctx, el.attrs.id));
+      const later = skipped.get(list.room) ?? new Map<string, string>();
+      const hidden = (i: Element) => later.get(str(i.attrs.nick)) === list.role;
+      const q = adminQuery(el, "result");
+      if (!q || !itemsOf(q).some(hidden)) return "pass";
+      return changed(el, (c) => {
+        const cq = adminQuery(c, "result")!;
+        cq.children = cq.children.filter((x) => typeof x === "string" || x.name !== "item" || !hidden(x));
+      });
+    },
+  };
+}
+
 /** Status code `code` left out of an occupant's unavailable presence: its own copy (with 110) or the others'. */
 const statusLeftOut = (code: string, own: boolean) =>
   when(
@@ -778,6 +824,21 @@ export const FAULTS: FaultDef[] = [
     stream: lastOfListNotApplied("moderator"),
   },
   {
+    // Twenty-eighth audit: muc-mod-voice-list-modify credited §5.1.3's "If an occupant's role changes, a MUC service
+    // implementation MUST change the occupant's role to reflect the change and communicate the change to all
+    // occupants" (MUC-ROLE-07) on carol's presence with role participant, the list change's second item: a room
+    // that applies only the first item (and answers a result) changes no role of carol's, so it breaks §8.5
+    // (MUC-MOD-VLIST-03), not §5.1.3, yet failed MUC-ROLE-07. The fixed case judges MUC-ROLE-07 on bob's change
+    // (the first item, made) only: old fail (MUC-MOD-VLIST-03, MUC-ROLE-07 fail) -> new fail (MUC-MOD-VLIST-03
+    // fail, MUC-ROLE-07 pass).
+    id: "muc.rolelist.later-not-applied",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-03", "MUC-ADMIN-MOD-07", "MUC-ADMIN-MOD-08"],
+    description:
+      "a voice or moderator list change with several items is applied for its first item only and answered with a result: no presence of a later item's occupant with the new role, and a list of that role asked afterwards leaves it out",
+    stream: laterOfRoleListNotApplied(),
+  },
+  {
     // Twenty-third audit (2026-11-26): muc-mod-voice-list-modify judged §8.5's "to all occupants" at gina, bob and
     // carol but not at alice, the moderator who sent the change and an occupant too: a room that broadcasts a role
     // change to everybody but its actor passed it. The fixed case (alice receives all of, since: action) fails
@@ -1168,8 +1229,10 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-OWNER-REVOKE-01", "MUC-OWNER-REVOKE-02", "MUC-OWNER-REVOKE-03"],
     description: "an owner's revocation of another owner's status is refused with forbidden (neither carried out nor refused with not-authorized)",
+    // Twenty-ninth audit (2026-11-26): the case's own request only (casesOwn), so that the room set-up's admin grant
+    // that muc-owner-revoke-owner now takes as its precondition (frank) is made and the case reaches the revocation.
     stream: answering(
-      (el, ctx) => single("affiliation", "admin")(el) && !ownJid(ctx)(itemsOf(adminQuery(el, "set"))),
+      (el, ctx) => casesOwn(single("affiliation", "admin"))(el, ctx) && !ownJid(ctx)(itemsOf(adminQuery(el, "set"))),
       (answer) => (answer.attrs.type === "result" ? [iqErrorFor(answer, "forbidden")] : "pass"),
     ),
   },
@@ -1279,6 +1342,20 @@ export const FAULTS: FaultDef[] = [
     stream: affiliationMissing("member"),
   },
   {
+    // Twenty-ninth audit (2026-11-26): muc-owner-revoke-owner revoked bob's owner status by making him an admin (§10.4's
+    // Example 177) with no precondition for the admin affiliation, which §5.2 only RECOMMENDS ("Support for the admin,
+    // member, and outcast affiliations is RECOMMENDED."): a service without admins that answers with
+    // <feature-not-implemented/> failed MUC-OWNER-REVOKE-01 (§10.4: "the implementation MUST return a <not-authorized/>
+    // error"), a rule it never invoked. The case now makes frank an admin at set-up: old fail -> new skip (naming
+    // that grant), on Prosody 13; muc-owner-admin-grant skips both ways.
+    id: "muc.affiliation.no-admin",
+    area: "muc",
+    requirements: ["MUC-AFFIL-02"],
+    description:
+      "a service without the admin affiliation: every admin grant and every request for the admin list, the room set-up's too, is answered with <feature-not-implemented/>, and no presence names an admin",
+    stream: affiliationMissing("admin"),
+  },
+  {
     // Nineteenth audit (2026-11-25): muc-admin-ban-domain judged §9.2's order only on entries after the domain ban,
     // with nobody of the domain in the room when it was made.
     id: "muc.ban.domain-removes-affiliated",
@@ -1300,6 +1377,47 @@ export const FAULTS: FaultDef[] = [
     description:
       "the case's own revocation of membership (an item with affiliation none and a 'jid') is answered with <not-allowed/> and the user stays a member: no presence announces the change, and the user's later entry is admitted as a member",
     stream: revokeRefusedKept(),
+  },
+  {
+    // Twenty-eighth audit: muc-admin-member-revoke-refused-entry credited MUC-ADMIN-MEMBER-04 (§9.4: "The service MUST
+    // remove the user from the member list and then inform the moderator of success") on the revocation's result alone,
+    // so a room that answers it but keeps bob a member passed MEMBER-04 and failed MUC-ADMIN-MLIST-07 (the refusal owed
+    // to a removed member) when bob entered. The case now asks for the member list right after the result (label
+    // revoked) and judges bob's entry after it: old fail (MEMBER-04 pass, MLIST-07 fail) -> new fail (MEMBER-04 fail:
+    // bob still listed; MLIST-07 and MUC-DENY-04 not reached), on Prosody 13.
+    id: "muc.member.revoke-result-kept",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-04"],
+    description:
+      "the case's own revocation of membership (an item with affiliation none and a 'jid') is answered with a result, but the user stays a member: no presence announces the change, the member list asked afterwards still names him, and his later entry is admitted as a member",
+    stream: revokeAnsweredKept(),
+  },
+  {
+    // Twenty-eighth audit: muc-affiliation-kept-across-visits credited MUC-ADMIN-MEMBER-01 (§9.3: "The service MUST add
+    // the user to the member list and then inform the admin of success") on the grant's result alone, so a room that
+    // answers the grant but never records it passed that MUST and only warned MUC-AFFIL-03 (a derived SHOULD) when bob
+    // came back with affiliation none. The case now asks for the member list right after the result (label granted)
+    // and judges the later visit after it: old warn (MEMBER-01 pass, AFFIL-03 warn) -> new fail (MEMBER-01 fail: bob
+    // not listed; MUC-EXIT-01 and AFFIL-03 not reached), on Prosody 13.
+    id: "muc.member.grant-result-not-recorded",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-01"],
+    description:
+      "the case's own grant of membership (one item with affiliation member and a 'jid') is answered with a result but never recorded: every presence of that user shows affiliation none, and the member list asked afterwards leaves him out",
+    stream: grantAnsweredNotRecorded(),
+  },
+  {
+    // Twenty-eighth audit: muc-owner-revoke-owner judged the revocation's answer and gina's presence in one
+    // cross-session `one of` citing MUC-OWNER-REVOKE-01, -02 and -03, so a room that answers the revocation with a
+    // result but never announces it matched neither alternative and failed all three, where only -03 (§10.4: "If the
+    // user is in the room, the service MUST then send updated presence from this individual to all occupants") is
+    // broken. The answer is now a `one of` of its own (label outcome) and the presence is judged after outcome/revoked:
+    // old fail (REVOKE-01, -02, -03 fail) -> new fail (REVOKE-02 pass, REVOKE-03 fail, REVOKE-01 not reached).
+    id: "muc.owner.revoke-unannounced",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-03"],
+    description: "an owner's revocation of another owner's status (to admin) is made and answered with a result, but no occupant gets the presence with affiliation admin",
+    stream: unannounced("affiliation", "admin"),
   },
   {
     // Twenty-sixth audit, the auditor's behaviour for a finding disputed: muc-mod-change-order/voice-grant sends its
@@ -1437,6 +1555,95 @@ function revokeRefusedKept(): StreamFault {
       const room = bare(str(el.attrs.from));
       if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && kept.has(`${room} ${bare(str(itemOf(el)?.attrs.jid))}`)) return "drop";
       if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && hasStatus(el, "321") && [...kept].some((k) => k.startsWith(`${room} `))) return "drop";
+      if (el.name === "presence" && el.attrs.type === "error" && atService(room) && kept.has(`${room} ${bare(str(ctx.conn.jid))}`)) {
+        const self = new Element("presence", { from: str(el.attrs.from), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+        self
+          .c("x", { xmlns: MUC_USER })
+          .c("item", { affiliation: "member", role: "participant", jid: str(ctx.conn.jid) })
+          .up()
+          .c("status", { code: "110" });
+        return [self];
+      }
+      return "pass";
+    },
+  };
+}
+
+/**
+ * Twenty-eighth audit: §9.3's grant answered but not recorded. The case's own muc#admin set of one item making a user
+ * a member gets the server's result, but as far as the case can see the user never became one: every presence from
+ * the room whose item names that user (by 'jid', or as the self-presence's receiver) with affiliation member shows
+ * affiliation none, and the member list asked afterwards leaves him out. (The proxy cannot keep the server from
+ * making the change.)
+ */
+function grantAnsweredNotRecorded(): StreamFault {
+  const request = casesOwn(single("affiliation", "member"));
+  const granted = new Set<string>(); // "room user@domain"
+  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const lists = new Set<string>(); // "connection id": a member list asked by the case
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (request(el, ctx)) for (const i of itemsOf(adminQuery(el, "set"))) granted.add(`${bare(str(el.attrs.to))} ${bare(str(i.attrs.jid))}`);
+      if (!harnessSession(ctx.conn.jid) && listRequest("affiliation", "member")(el)) lists.add(key(ctx, el.attrs.id));
+    },
+    element: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid)) return "pass";
+      const room = bare(str(el.attrs.from));
+      if (el.name === "iq" && el.attrs.type === "result" && lists.has(key(ctx, el.attrs.id))) {
+        lists.delete(key(ctx, el.attrs.id));
+        const hidden = (i: Element) => granted.has(`${room} ${bare(str(i.attrs.jid))}`);
+        const q = adminQuery(el, "result");
+        if (!itemsOf(q).some(hidden)) return "pass";
+        return changed(el, (c) => {
+          const cq = adminQuery(c, "result")!;
+          cq.children = cq.children.filter((x) => typeof x === "string" || x.name !== "item" || !hidden(x));
+        });
+      }
+      if (!occupantPresence(el)) return "pass";
+      if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
+      const item = itemOf(el);
+      const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+      if (item?.attrs.affiliation !== "member" || user === undefined || !granted.has(`${room} ${user}`)) return "pass";
+      return changed(el, (c) => {
+        itemOf(c)!.attrs.affiliation = "none";
+      });
+    },
+  };
+}
+
+/**
+ * Twenty-eighth audit: §9.4's revocation answered but not made. The case's own muc#admin set taking memberships
+ * (items with affiliation none and a 'jid') gets the server's result, but the users stay members as far as the case
+ * can see: the presences announcing affiliation none are dropped (a members-only room's 321 removal too), the member
+ * list asked afterwards names them again, and a later entry the room refuses (registration-required) is turned into
+ * the user's self-presence as a member. (The proxy cannot keep the server from making the change.)
+ */
+function revokeAnsweredKept(): StreamFault {
+  const request = casesOwn(adminSet((items) => items.every((i) => i.attrs.affiliation === "none" && i.attrs.jid !== undefined)));
+  const kept = new Set<string>(); // "room user@domain"
+  const lists = new Set<string>(); // "connection id": a member list asked by the case
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (request(el, ctx)) for (const i of itemsOf(adminQuery(el, "set"))) kept.add(`${bare(str(el.attrs.to))} ${bare(str(i.attrs.jid))}`);
+      if (!harnessSession(ctx.conn.jid) && listRequest("affiliation", "member")(el)) lists.add(key(ctx, el.attrs.id));
+    },
+    element: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid)) return "pass";
+      const room = bare(str(el.attrs.from));
+      const users = [...kept].filter((k) => k.startsWith(`${room} `)).map((k) => k.slice(room.length + 1));
+      if (el.name === "iq" && el.attrs.type === "result" && lists.has(key(ctx, el.attrs.id))) {
+        lists.delete(key(ctx, el.attrs.id));
+        const q = adminQuery(el, "result");
+        const missing = users.filter((u) => !itemsOf(q).some((i) => bare(str(i.attrs.jid)) === u));
+        if (!q || missing.length === 0) return "pass";
+        return changed(el, (c) => {
+          for (const u of missing) adminQuery(c, "result")!.c("item", { affiliation: "member", jid: u });
+        });
+      }
+      if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && kept.has(`${room} ${bare(str(itemOf(el)?.attrs.jid))}`)) return "drop";
+      if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && hasStatus(el, "321") && users.length > 0) return "drop";
       if (el.name === "presence" && el.attrs.type === "error" && atService(room) && kept.has(`${room} ${bare(str(ctx.conn.jid))}`)) {
         const self = new Element("presence", { from: str(el.attrs.from), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
         self

@@ -613,6 +613,10 @@ export const FAULTS: FaultDef[] = [
     // does not break; it breaks the sentence before it, "Otherwise, the service MUST send a configuration form to
     // the room owner with the current options set as defaults" (MUC-CONFIG-03). The auditor's form-error: the old
     // case failed MUC-CONFIG-04 only, the fixed one fails MUC-CONFIG-03 (and MUC-CONFIG-04, of which the miss breaks one).
+    // Twenty-eighth audit: muc-config-non-owner-submit read the owner's form back to see that bob's refused submit
+    // changed nothing, and charged this refusal (§10.2's MUST, not the non-owner rule) to MUC-CONFIG-02: its 'one of'
+    // now has a no-form alternative crediting nothing, so a room that refuses bob's submit passes it. Prosody 13:
+    // old warn (MUC-CONFIG-02) -> new pass ('no-form').
     id: "muc.config.form-refused",
     area: "muc",
     requirements: ["MUC-CONFIG-03"],
@@ -716,6 +720,26 @@ export const FAULTS: FaultDef[] = [
           .getChildren("item")
           .some((i) => i.attrs.affiliation === "owner"),
       (answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : "pass"),
+    ),
+  },
+  {
+    // Twenty-ninth audit (2026-11-26): muc-owner-admin-grant, muc-owner-admin-grant-absent and muc-owner-admin-revoke
+    // read the admin list back under MUC-OWNER-ADMIN-01 or -03 alone, so a room that made the change but refuses an
+    // owner's request for the admin list (§10.8: "Otherwise, the service MUST then return the admin list to the
+    // owner", MUC-OWNER-ADMIN-06) failed -01 or -03, rules it keeps. The list's result now proves MUC-OWNER-ADMIN-06
+    // and only its content -01 or -03 (also:): old fail (ADMIN-01 / ADMIN-03) -> new fail (ADMIN-06 alone), Prosody 13.
+    id: "muc.owner.admin-list-refused",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-06"],
+    description: "an owner's request for the admin list is refused with <feature-not-implemented/>; affiliation changes are made, answered and announced as before",
+    stream: answering(
+      (el, ctx) =>
+        toRoom(el, ctx, "get", "query", MUC_ADMIN) &&
+        el
+          .getChild("query", MUC_ADMIN)!
+          .getChildren("item")
+          .some((i) => i.attrs.affiliation === "admin"),
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "feature-not-implemented") : "pass"),
     ),
   },
   // §10.9: destroying a room.
@@ -1217,6 +1241,123 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Twenty-eighth audit (2026-11-26): occid-per-room, occid-stable and occid-unique-pseudonymous told a presence
+    // with an identifier ('identified', an <occupant-id/> with an 'id') from one without ('unidentified', no
+    // <occupant-id/> at all), so a self-presence whose <occupant-id/> has no 'id' (XEP-0421 §8's schema requires it)
+    // matched neither: the 'one of' failed XEP-0045's MUC-JOIN-05 (or, on occid-stable's nickname change, warned
+    // MUC-NICK-01 at SHOULD) though the presence came. 'unidentified' now takes such an element too, and its also:
+    // fails OCCID-PRES-01. occid-stable: warn (MUC-NICK-01) -> fail (OCCID-PRES-01); occid-per-room and
+    // occid-unique-pseudonymous: fail (MUC-JOIN-05) -> fail (OCCID-PRES-01, MUC-JOIN-05 pass).
+    id: "occid.later-self-presence-id-less",
+    area: "muc",
+    requirements: ["OCCID-PRES-01"],
+    description:
+      "only the first self-presence a room sends has an 'id' on its <occupant-id/>: a later one (another user's entry, a nickname change, a new visit, another room's) carries an <occupant-id/> without an 'id'",
+    fault: (() => {
+      const first = new Map<string, string>(); // case -> the occupant JID of the first self-presence a room of it sent
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (isHarness(ctx) || !occupantPresence(el) || el.attrs.type !== undefined || !isSelf(el) || occupantIds(el).length === 0) return "pass";
+        const key = caseOf(ctx.conn.jid) ?? "";
+        const was = first.get(key);
+        if (was === undefined) first.set(key, fromOf(el));
+        return was === undefined || was === fromOf(el)
+          ? "pass"
+          : changed(el, (c) => {
+              for (const o of occupantIds(c)) delete o.attrs.id;
+            });
+      };
+    })(),
+  },
+  {
+    // Twenty-eighth audit (2026-11-26): occid-stable sent b1's exit only after the room answered his nickname change,
+    // but had b2 enter whatever happened; where the room never answered the change, b1 stayed in the room, and the
+    // first presence b2 got from it was b1's (with the identifier compared with), so OCCID-STABLE-01 passed on b1's
+    // own presence while b2's new visit carried another identifier (modelled on the auditor's nick-fault.ts, mode
+    // 'fault'). b2 now enters only after b1's own unavailable presence (MUC-EXIT-01, after the nickname change):
+    // warn (MUC-NICK-01; OCCID-STABLE-01 pass) -> warn (MUC-NICK-01; OCCID-STABLE-01 not-reached).
+    id: "occid.nick-unanswered-new-visit-id",
+    area: "muc",
+    requirements: ["MUC-NICK-01", "OCCID-STABLE-01"],
+    description:
+      "a room never answers a nickname change (the occupant gets neither the 303 unavailable presence nor a presence from the new nickname), and gives a user's later visit from another resource a new identifier",
+    stream: (() => {
+      const current = new Map<string, string>(); // "connection id room" -> the occupant JID of its latest self-presence
+      const renaming = new Map<string, string>(); // "connection id room" -> the occupant JID it asked to change to
+      const firstVisit = new Map<string, string>(); // "bare JID room" -> the connection that got the first self-presence
+      return {
+        fromClient: (el, ctx) => {
+          const to = toOf(el);
+          if (isHarness(ctx) || el.name !== "presence" || el.attrs.type !== undefined || !isOccupant(to)) return;
+          const key = `${ctx.conn.id} ${bare(to)}`;
+          const now = current.get(key);
+          if (now !== undefined && now !== to) renaming.set(key, to);
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el)) return "pass";
+          const room = bare(fromOf(el));
+          const key = `${ctx.conn.id} ${room}`;
+          const asked = renaming.get(key);
+          if (asked !== undefined && (hasCode(el, "303") || fromOf(el) === asked)) return "drop";
+          if (!isSelf(el) || unavailable(el)) return "pass";
+          if (asked === undefined) current.set(key, fromOf(el));
+          const visit = `${bare(ctx.conn.jid)} ${room}`;
+          const first = firstVisit.get(visit);
+          if (first === undefined) firstVisit.set(visit, String(ctx.conn.id));
+          return first === undefined || first === String(ctx.conn.id) ? "pass" : editIds(el, (id) => `visit2-${id}`);
+        },
+      };
+    })(),
+  },
+  {
+    // Twenty-eighth audit (2026-11-26): with b2 entering only after the nickname change, occid-stable still took the
+    // first presence b2 got from the room for b2's own; b1's exit was only ordered by a disco#info round trip, so a
+    // room that ignored the exit kept b1 in it, and the presence from b1's occupant JID (the identifier compared
+    // with) reached b2 first: OCCID-STABLE-01 passed though b2's visit had another identifier. b2 now enters only
+    // once b1 got his own unavailable presence (XEP-0045 §7.14, MUC-EXIT-01, judged at MUST): pass (OCCID-STABLE-01
+    // pass) -> fail (MUC-EXIT-01).
+    id: "occid.exit-ignored-new-visit-id",
+    area: "muc",
+    requirements: ["MUC-EXIT-01", "OCCID-STABLE-01"],
+    description:
+      "a room ignores an occupant's exit (no unavailable presence of its own; when the user enters again from another resource, the room first sends it the kept occupant's presence) and gives that later visit a new identifier",
+    stream: (() => {
+      const latest = new Map<string, Element>(); // "connection id occupant JID" -> the latest available self-presence it got
+      const leaving = new Set<string>(); // "connection id occupant JID" it sent an unavailable presence to
+      const kept = new Map<string, Element>(); // room -> the self-presence of the occupant whose exit it ignored
+      const firstVisit = new Map<string, string>(); // "bare JID room" -> the connection that got the first self-presence
+      return {
+        fromClient: (el, ctx) => {
+          const to = toOf(el);
+          if (isHarness(ctx) || el.name !== "presence" || !unavailable(el) || !isOccupant(to)) return;
+          leaving.add(`${ctx.conn.id} ${to}`);
+          const self = latest.get(`${ctx.conn.id} ${to}`);
+          if (self) kept.set(bare(to), self);
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el) || !isSelf(el)) return "pass";
+          const key = `${ctx.conn.id} ${fromOf(el)}`;
+          if (unavailable(el)) return leaving.has(key) ? "drop" : "pass";
+          if (el.attrs.type !== undefined) return "pass";
+          latest.set(key, el);
+          const room = bare(fromOf(el));
+          const visit = `${bare(ctx.conn.jid)} ${room}`;
+          const first = firstVisit.get(visit);
+          if (first === undefined) firstVisit.set(visit, String(ctx.conn.id));
+          if (first === undefined || first === String(ctx.conn.id)) return "pass";
+          const mine = editIds(el, (id) => `visit2-${id}`);
+          const stay = kept.get(room);
+          if (!stay) return mine;
+          const other = changed(stay, (c) => {
+            c.attrs.to = ctx.conn.jid;
+            const x = userX(c)!;
+            x.children = x.children.filter((st) => typeof st === "string" || st.name !== "status" || st.attrs.code !== "110");
+          });
+          return [...other, ...mine];
+        },
+      };
+    })(),
+  },
+  {
     id: "occid.message-missing",
     area: "muc",
     requirements: ["OCCID-MSG-01"],
@@ -1623,6 +1764,22 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Twenty-ninth audit (2026-11-26): muc-config-members-only took dave's <registration-required/> as the proof that
+    // the room became members-only (MUC-CONFIG-05), so a room that did change and refuses him with another condition
+    // (§7.2.6's MUST, muc-deny-members-only's) warned MUC-CONFIG-05 and never had its 322 judged. The case now takes
+    // any refusal: old warn (MUC-CONFIG-05 warn, MUC-CONFIG-11 and -12 not reached) -> new fail (MUC-CONFIG-11 fail).
+    id: "muc.config.membersonly-refused-otherwise-no-322",
+    area: "muc",
+    requirements: ["MUC-CONFIG-11", "MUC-DENY-04"],
+    description:
+      "a room made members-only refuses a user not on the member list with <forbidden/> instead of <registration-required/>, and the non-member it removes gets no unavailable presence of his own with status code 322",
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || el.name !== "presence" || !isMucAddress(fromOf(el))) return "pass";
+      if (el.attrs.type === "error" && conditionOf(el) === "registration-required") return withCondition(el, "forbidden");
+      return occupantPresence(el) && unavailable(el) && isSelf(el) && hasCode(el, "322") ? "drop" : "pass";
+    },
+  },
+  {
     id: "muc.config.membersonly-not-applied",
     area: "muc",
     requirements: ["MUC-CONFIG-05"],
@@ -1822,6 +1979,61 @@ function moderatedByDefault(): { fault: Fault; stream: StreamFault } {
   };
 }
 const moderatedRooms = moderatedByDefault();
+
+/**
+ * Twenty-ninth audit (2026-11-26), a variation (XEP-0045 §10.1.3 leaves a new room's configuration to the service;
+ * §5.1.2's table says of a members-only room's unaffiliated user "N/A *", "* Entry is not permitted.", and §7.2.6
+ * refuses a user not on the member list with <registration-required/>): rooms are members-only unless their
+ * configuration form named muc#roomconfig_membersonly. A user who is not the room's owner (the one who submitted its
+ * form) and was granted no affiliation gets, for a join, a presence error with <registration-required/> in place of
+ * its self-presence, and nothing else of the room; the other occupants get nothing of it. It needs the forms, grants
+ * and joins clients send: its `stream` records them, and without it (the whole-family runs) no room counts as
+ * configured and the variation changes nothing.
+ */
+function membersOnlyByDefault(): { fault: Fault; stream: StreamFault } {
+  const MUC = "http://jabber.org/protocol/muc";
+  const configured = new Set<string>(); // rooms whose configuration form was submitted
+  const named = new Set<string>(); // of those, the ones whose form named muc#roomconfig_membersonly (no default used)
+  const affiliated = new Set<string>(); // "room bare-JID": the owner, and those granted member, admin or owner
+  const refused = new Map<string, string>(); // "connection room" -> the occupant JID a user on no list asked for
+  const membersOnly = (room: string) => configured.has(room) && !named.has(room);
+  return {
+    stream: {
+      fromClient: (el, ctx) => {
+        const to = toOf(el);
+        const form = iqOf(el, "set") && isRoom(to) ? submitForm(el) : undefined;
+        if (form) {
+          configured.add(to);
+          affiliated.add(`${to} ${bare(ctx.conn.jid)}`);
+          if (form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_membersonly")) named.add(to);
+        }
+        const grants = iqOf(el, "set") && isRoom(to) ? (el.getChild("query", MUC_ADMIN)?.getChildren("item") ?? []) : [];
+        for (const i of grants) {
+          if (i.attrs.jid === undefined || i.attrs.affiliation === undefined) continue;
+          const key = `${to} ${bare(String(i.attrs.jid))}`;
+          if (["member", "admin", "owner"].includes(String(i.attrs.affiliation))) affiliated.add(key);
+          else affiliated.delete(key);
+        }
+        if (isHarness(ctx) || el.name !== "presence" || !isOccupant(to) || !el.getChild("x", MUC)) return;
+        const room = bare(to);
+        const key = `${ctx.conn.id} ${room}`;
+        if (membersOnly(room) && !affiliated.has(`${room} ${bare(ctx.conn.jid)}`)) refused.set(key, to);
+        else refused.delete(key);
+      },
+    },
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || el.name === "iq" || !isMucAddress(fromOf(el))) return "pass";
+      const room = bare(fromOf(el));
+      const asked = refused.get(`${ctx.conn.id} ${room}`);
+      if (asked === undefined) return [...refused.values()].includes(fromOf(el)) ? [] : "pass";
+      if (!(occupantPresence(el) && isSelf(el) && el.attrs.type === undefined)) return [];
+      return [
+        xml("presence", { from: asked, to: ctx.conn.jid ?? "", type: "error" }, xml("x", { xmlns: MUC }), xml("error", { by: room, type: "auth" }, xml("registration-required", { xmlns: STANZAS }))),
+      ];
+    },
+  };
+}
+const membersOnlyRooms = membersOnlyByDefault();
 
 /** muc.var.form-required-field: the room description is a required field of every user's configuration form. */
 function requiredRoomDescription(): StreamFault {
@@ -2051,6 +2263,18 @@ export const VARIATIONS: Variation[] = [
       "rooms are moderated unless their configuration turns it off, and an unaffiliated user enters a moderated room as a visitor whose groupchat messages are refused with <forbidden/> and not archived (XEP-0045 §10.1.3: the default configuration is the service's; §5.1.2's table; XEP-0313 §6.1.2: \"apart from those messages that the room rejects\"); applied only where what clients send is seen (bench/try-case.ts)",
     fault: moderatedRooms.fault,
     stream: moderatedRooms.stream,
+  },
+  {
+    // Twenty-ninth audit (2026-11-26), disputed: the auditor read muc-xml-lang-kept as keeping the service's default
+    // for members-only, so that where rooms are members-only by default bob's refusal (§7.2.6) would warn MUC-ROLE-06.
+    // The room fixture already submits muc#roomconfig_membersonly off wherever the form offers it and the case does
+    // not name it (ROOM_DEFAULTS, src/run/rooms.ts): through this variation the unchanged case passes on Prosody 13
+    // (the auditor's copy named muc#roomconfig_membersonly 1, a members-only room, not a default).
+    id: "muc.var.members-only-by-default",
+    description:
+      'rooms are members-only unless their configuration names muc#roomconfig_membersonly, and a user on no list who enters gets <registration-required/> (XEP-0045 §10.1.3: the default configuration is the service\'s; §5.1.2: "Members-Only | N/A *", "* Entry is not permitted."; §7.2.6); applied only where what clients send is seen (bench/try-case.ts)',
+    fault: membersOnlyRooms.fault,
+    stream: membersOnlyRooms.stream,
   },
   {
     // Twentieth audit (2026-11-25): occid-presence judged OCCID-LEN-01 with {re:[\s\S]{1,128}}, which the pattern

@@ -792,6 +792,11 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Twenty-ninth audit (2026-11-26): muc-invite-member-forbidden and muc-invite-member-adds required the registry's
+    // muc#roomconfig_allowinvites, which Prosody's form does not offer (it offers the same option as
+    // {http://prosody.im/protocol/muc}roomconfig_allowmemberinvites), so both were skipped on every Prosody and this
+    // fault went through unjudged there. They now take either name: local:prosody@13, muc-invite-member-forbidden,
+    // old skip -> new fail (MUC-INVITE-08 fail); muc.invite.member-denied-silently too.
     id: "muc.invite.member-not-allowed",
     area: "muc",
     requirements: ["MUC-INVITE-08", "MUC-INVITE-07"],
@@ -824,6 +829,37 @@ export const FAULTS: FaultDef[] = [
           return changed(el, (c) => {
             const q = c.getChild("query", MUC_ADMIN) ?? c.c("query", { xmlns: MUC_ADMIN });
             for (const jid of who) q.c("item", { affiliation: "member", jid });
+          });
+        },
+      };
+    })(),
+  },
+  {
+    // Twenty-ninth audit (2026-11-26): muc-invite-member-adds required the registry's muc#roomconfig_allowinvites, so on
+    // every Prosody (whose form offers the option as {http://prosody.im/protocol/muc}roomconfig_allowmemberinvites) it
+    // was skipped and a room that does not add a member's invitee went unjudged. It now takes either name:
+    // local:prosody@13, old skip -> new warn (MUC-INVITE-09 warn).
+    id: "muc.invite.member-invitee-not-listed",
+    area: "muc",
+    requirements: ["MUC-INVITE-09"],
+    description: "a member's invitation through a members-only room that lets members invite is sent, but the invitee is not added to the member list (the list the owner gets leaves it out)",
+    stream: (() => {
+      const invited = new Map<string, Set<string>>();
+      const lists = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          const invite = el.name === "message" && toRoom(el) ? userX(el)?.getChild("invite") : undefined;
+          if (invite?.attrs.to) invited.set(str(el.attrs.to), new Set([...(invited.get(str(el.attrs.to)) ?? []), bare(invite.attrs.to)]));
+          const item = asks(MUC_ADMIN, "get")(el) ? el.getChild("query", MUC_ADMIN)!.getChild("item") : undefined;
+          if (item?.attrs.affiliation === "member") lists.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "iq" || el.attrs.type !== "result" || !lists.delete(`${conn.id} ${str(el.attrs.id)}`)) return "pass";
+          const who = invited.get(bare(el.attrs.from));
+          if (!who) return "pass";
+          return changed(el, (c) => {
+            const q = c.getChild("query", MUC_ADMIN);
+            if (q) q.children = q.children.filter((i) => typeof i === "string" || !who.has(bare(i.attrs.jid)));
           });
         },
       };
