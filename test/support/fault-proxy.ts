@@ -21,6 +21,8 @@ export interface ProxiedConnection {
   serverHeaders: number;
   /** Writes a stanza to this client as if the server had sent it. */
   deliver(el: Element): void;
+  /** Writes a stanza to the server as if this client had sent it (after what the client sent so far). */
+  send?(el: Element): void;
 }
 
 export interface FaultContext {
@@ -215,6 +217,7 @@ export class FaultProxy {
       versioning: false,
       serverHeaders: 0,
       deliver: (el) => toClient.write(el.toString()),
+      send: (el) => toServer.write(el.toString()),
     };
     this.live.add(conn);
     for (const s of [client, upstream]) {

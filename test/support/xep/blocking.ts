@@ -436,6 +436,31 @@ export const FAULTS: FaultDef[] = [
 /** XEP-0191: what a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
   {
+    // Thirtieth audit: a server that takes up XEP-0191 §4's MAY ("it MAY cancel any existing presence subscriptions
+    // between the user and the blocked user") leaves the unblocked contact no longer "allowed to receive presence
+    // notifications" (§3.4), so it rightly sends him no presence on the unblock; blocking-unblock-presence failed
+    // BLOCK-UNBLOCK-03 (MUST) on it, and blocking-unblock-all-delivery warned BLOCK-UNBLOCKALL-04. Both now read the
+    // user's roster after the block and judge the presence only where the subscription survived: fail -> pass and
+    // warn -> pass on Prosody 13. Modelled as the server cancelling both directions itself: on a block naming JIDs,
+    // the proxy sends the server, on the user's stream, the <presence type='unsubscribed'/> and
+    // <presence type='unsubscribe'/> of RFC 6121 §3.2 and §3.3 to each blocked JID. Applied by bench/try-case.ts only
+    // (stream); blocking-polite, which judges the RECOMMENDED polite blocking, rightly warns on it.
+    id: "blocking.var.block-cancels-subscriptions",
+    description:
+      'a block cancels the presence subscriptions between the user and each blocked JID, both ways (XEP-0191 §4: the server "MAY cancel any existing presence subscriptions between the user and the blocked user")',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, ctx) => {
+        const block = el.attrs.type === "set" ? command(el, "block") : undefined;
+        if (!block || !ctx.conn.jid) return;
+        for (const item of itemsOf(block)) {
+          const to = bare(String(item.attrs.jid));
+          for (const type of ["unsubscribed", "unsubscribe"]) ctx.conn.send?.(xml("presence", { to, type }));
+        }
+      },
+    },
+  },
+  {
     id: "blocking.push-from-either-way",
     description:
       "block and unblock pushes carry the account's bare JID as 'from' where the server left it out, and none where it put it (RFC 6120 §8.1.2.1: either is right for what the server sends on behalf of the account)",

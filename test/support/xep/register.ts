@@ -79,6 +79,20 @@ function passwordChanged(picks: (password: Element) => boolean, answered: "resul
   });
 }
 
+/**
+ * A registration sent before TLS (on a connection whose only stream header so far is the first, not bound): its
+ * error answer gets `act`. Sees the clients' requests to know which ids those are.
+ */
+function preTlsRegistration(act: (answer: Element) => FaultAction): StreamFault {
+  const asked = new Set<string>();
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", REGISTER) && !ctx.conn.jid && ctx.conn.serverHeaders === 1) asked.add(`${ctx.conn.id} ${el.attrs.id}`);
+    },
+    element: (el, ctx) => (iqError(el) && asked.delete(`${ctx.conn.id} ${el.attrs.id}`) ? act(el) : "pass"),
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   {
     id: "register.form-empty",
@@ -360,6 +374,56 @@ export const FAULTS: FaultDef[] = [
     stream: passwordChanged((password) => Boolean(password.getText()), "result"),
   },
   {
+    // Thirtieth audit: a server that answers a password change with a result but keeps the old password. The new
+    // password is refused and the old one still logs in: one fault, yet register-password-change warned twice,
+    // IBR-PASS-01 and IBR-PASS-02 (judged on a change that never took effect). IBR-PASS-02 is now judged only after
+    // the new password logged in: warn (IBR-PASS-01 warn, IBR-PASS-02 warn) -> warn (IBR-PASS-01 warn, IBR-PASS-02
+    // not-reached) on Prosody 13. (The proxy cannot keep the change from the server: it gives the account's next two
+    // logins the outcomes of the old password, refused for the new and taken for the old.)
+    id: "register.password.result-kept-old",
+    area: "register",
+    requirements: ["IBR-PASS-01", "IBR-PASS-02"],
+    description: "a password change is answered with a result, but the old password stays: the new one is refused and the old one still logs in",
+    stream: (() => {
+      const users = new Map<number, string>();
+      const changes = new Map<string, string>();
+      const pending = new Map<string, ("success" | "failure")[]>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "auth" && el.attrs.xmlns === SASL) {
+            const user = saslUser(el);
+            if (user) users.set(ctx.conn.id, user);
+          }
+          const q = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", REGISTER) : undefined;
+          if (q?.getChild("password")?.getText() && !q.getChild("remove") && ctx.conn.jid) changes.set(`${ctx.conn.id} ${el.attrs.id}`, localpart(ctx.conn.jid));
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          if (el.name === "iq" && el.attrs.type === "result" && changes.has(key)) {
+            pending.set(changes.get(key)!, ["failure", "success"]);
+            changes.delete(key);
+            return "pass";
+          }
+          const user = users.get(ctx.conn.id);
+          const outcome = user !== undefined && (el.name === "success" || el.name === "failure") && el.attrs.xmlns === SASL ? pending.get(user)?.shift() : undefined;
+          if (!outcome || outcome === el.name) return "pass";
+          return [outcome === "success" ? xml("success", { xmlns: SASL }) : xml("failure", { xmlns: SASL }, xml("not-authorized"))];
+        },
+      };
+    })(),
+  },
+  {
+    // Thirtieth audit: a server that takes registrations before TLS, and answers this one with <conflict/> (XEP-0077
+    // §3.1: "the desired username is already in use"), which says nothing of the channel: the same request would get
+    // it over TLS. register-feature-before-tls credited IBR-SEC-01 for any error: pass -> skip ('name taken') on
+    // Prosody 13 with --tls starttls. (The proxy turns the server's own refusal into the conflict.)
+    id: "register.pre-tls.conflict-only",
+    area: "register",
+    requirements: ["IBR-SEC-01"],
+    description: "a registration before TLS is refused only for a reason of its own, <conflict/>, not for the channel",
+    stream: preTlsRegistration((answer) => [xml("iq", { type: "error", id: answer.attrs.id }, xml("error", { type: "cancel" }, xml("conflict", { xmlns: STANZAS })))]),
+  },
+  {
     id: "register.password.emptied",
     area: "register",
     requirements: ["IBR-PASS-03"],
@@ -374,6 +438,16 @@ export const FAULTS: FaultDef[] = [
  * connections before authentication, which a variation (a stanza fault of a bound connection) does not reach.
  */
 export const VARIATIONS: Variation[] = [
+  {
+    // Thirtieth audit: a server that refuses a registration before TLS by cutting the TCP connection, without a
+    // stream error or a closing tag, registers nothing over the unsecured channel (XEP-0077 §11); how it ends the
+    // stream is RFC 6120's business. register-feature-before-tls had no outcome for it and warned IBR-SEC-01: warn ->
+    // pass on Prosody 13 with --tls starttls. Applied by bench/try-case.ts only (stream).
+    id: "register.var.pre-tls-cut",
+    description: 'a registration before TLS is refused by closing the TCP connection (XEP-0077 §11: the methods "SHOULD NOT be used unless the channel … has been secured")',
+    fault: () => "pass",
+    stream: preTlsRegistration(() => "disconnect"),
+  },
   {
     // Twenty-fifth audit: register-password-answer credited IBR-PASS-POLICY-01 (a MAY no answer can break) when a
     // deployment refused the change, and so passed while judging nothing of IBR-PASS-01, its only rule. The
