@@ -53,6 +53,15 @@ const isSubject = (el: Element) => el.name === "message" && isMucAddress(fromOf(
 /** A groupchat message of an occupant (with a body) the room sent: history when it carries the room's <delay/>. */
 const isRoomMessage = (el: Element) => el.name === "message" && el.attrs.type === "groupchat" && isMucAddress(fromOf(el)) && Boolean(bodyOf(el));
 const isHistory = (el: Element) => isRoomMessage(el) && delayOf(el)?.attrs.from === bareOf(fromOf(el));
+/** A room configuration form (an owner's, its set-up's too) without its muc#roomconfig_moderatedroom field; undefined for any other stanza. */
+const withoutModerationField = (el: Element) => {
+  const form = el.name === "iq" && el.attrs.type === "result" && isMucAddress(fromOf(el)) ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
+  if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom")) return undefined;
+  return changed(el, (c) => {
+    const x = c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!;
+    x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
+  });
+};
 
 /**
  * What a connection knows of its rooms: where it is an occupant (its self-presence came, not yet its unavailable
@@ -291,6 +300,48 @@ function dropsContestedHolder(): { fault: Fault; stream: StreamFault } {
 const contestedHolderDropped = dropsContestedHolder();
 
 /** XEP-0045 (entering, refusals, history and subject, discovery, exiting): server bugs the cases must catch. */
+/** The room ignores the <history/> limits of a join and sends, before the subject, all the history it has. */
+function ignoringLimits(): Fault {
+  return knowing((el, ctx, r) => {
+    history.note(el);
+    const room = bareOf(fromOf(el));
+    if (isHistory(el) && r.entering(ctx, room)) return "drop"; // resent whole, in order, before the subject
+    if (!isSubject(el) || !r.entering(ctx, room)) return "pass";
+    const all = history.of(room).map(
+      (m) =>
+        changed(m, (c) => {
+          c.attrs.to = ctx.conn.jid;
+          c.append(xml("delay", { xmlns: DELAY, from: room, stamp: new Date().toISOString() }));
+        })[0],
+    );
+    return [...all, el];
+  });
+}
+
+/**
+ * Thirtieth audit (2026-11-26): a room that keeps the last subject change in its discussion history: a new occupant
+ * who did not ask for no history (maxstanzas or maxchars '0') gets a stamped history copy of the current subject, and
+ * then the current subject without its <delay/> (§7.2.15: "the subject SHOULD be stamped", MUC-SUBJ-03; after a
+ * clearing, MUC-SUBJ-06). Only the subject a room sends stamped on entry is changed.
+ */
+function subjectKeptInHistory(): StreamFault {
+  const noHistory = new Set<string>(); // "connection room" whose last join asked for no history
+  return {
+    fromClient: (el, ctx) => {
+      if (!presenceTo(el) || !el.getChild("x", MUC)) return;
+      const key = `${ctx.conn.id} ${bareOf(String(el.attrs.to))}`;
+      const h = el.getChild("x", MUC)!.getChild("history");
+      if (h && (h.attrs.maxstanzas === "0" || h.attrs.maxchars === "0")) noHistory.add(key);
+      else noHistory.delete(key);
+    },
+    element: (el, ctx) => {
+      if (isSetup(ctx) || !isSubject(el) || el.attrs.type !== "groupchat" || !delayOf(el)) return "pass";
+      const current = changed(el, (c) => c.remove(delayOf(c)!))[0];
+      return noHistory.has(`${ctx.conn.id} ${bareOf(fromOf(el))}`) ? [current] : [copyOf(el), current];
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   // §7.2.2, §7.1: entering.
   {
@@ -794,20 +845,22 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-HIST-05", "MUC-HIST-07", "MUC-HIST-08", "MUC-HIST-09", "MUC-HIST-10"],
     description: "the room ignores the <history/> limits of a join (maxstanzas, maxchars, since) and sends all it has",
-    fault: knowing((el, ctx, r) => {
-      history.note(el);
-      const room = bareOf(fromOf(el));
-      if (isHistory(el) && r.entering(ctx, room)) return "drop"; // resent whole, in order, before the subject
-      if (!isSubject(el) || !r.entering(ctx, room)) return "pass";
-      const all = history.of(room).map(
-        (m) =>
-          changed(m, (c) => {
-            c.attrs.to = ctx.conn.jid;
-            c.append(xml("delay", { xmlns: DELAY, from: room, stamp: new Date().toISOString() }));
-          })[0],
-      );
-      return [...all, el];
-    }),
+    fault: ignoringLimits(),
+  },
+  {
+    // Thirtieth audit (2026-11-26): muc-history-maxchars-zero (and muc-history-maxstanzas) submitted
+    // muc#roomconfig_moderatedroom with no '?', so a service whose form has no moderation option (§10: "the exact
+    // configuration options and form layout shall be determined by the implementation or specific deployment") was
+    // skipped naming the field, and a room that ignores <history/> there was never judged; the field is now sent only
+    // where the form offers it: muc-history-maxchars-zero skip -> fail (MUC-HIST-09).
+    id: "muc.history.limits-ignored-no-moderation-field",
+    area: "muc",
+    requirements: ["MUC-HIST-05", "MUC-HIST-09"],
+    description: "the room configuration form offers no muc#roomconfig_moderatedroom (rooms are never moderated), and the room ignores the <history/> limits of a join and sends all it has",
+    fault: (() => {
+      const ignoring = ignoringLimits();
+      return (el: Element, ctx: FaultContext) => withoutModerationField(el) ?? ignoring(el, ctx);
+    })(),
   },
   {
     id: "muc.subject.missing",
@@ -817,11 +870,26 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
+    // Thirtieth audit (2026-11-26): muc-subject-cleared asked the cleared subject for no <body/> in MUC-SUBJ-05's own
+    // pattern, so this fault failed MUC-SUBJ-05 (an empty <subject/> it did return) and left MUC-SUBJ-06 not reached;
+    // the body is now MUC-SUBJ-02's also: (fail MUC-SUBJ-05 -> fail MUC-SUBJ-02, MUC-SUBJ-05 and -06 pass).
     id: "muc.subject.with-body",
     area: "muc",
     requirements: ["MUC-SUBJ-02"],
     description: "the subject a new occupant gets comes with a <body/>",
     fault: knowing((el, ctx, r) => (isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) ? changed(el, (c) => c.append(xml("body", {}, "The subject is set"))) : "pass")),
+  },
+  {
+    // Thirtieth audit (2026-11-26): muc-subject-cleared took the first body-less empty subject carol got, which a room
+    // that keeps subject changes in its history sends as a stamped copy before the unstamped current subject, so the
+    // case passed MUC-SUBJ-06; carol now enters with <history maxstanzas='0'/> and gets only the current subject:
+    // pass -> warn (MUC-SUBJ-06; the auditor's adhoc.subject-in-history-unstamped).
+    id: "muc.subject.kept-in-history-unstamped",
+    area: "muc",
+    requirements: ["MUC-SUBJ-03", "MUC-SUBJ-06"],
+    description:
+      "a room keeps the last subject change in its discussion history: a new occupant who asked for history gets a stamped copy of the subject, then the current subject without its <delay/>",
+    stream: subjectKeptInHistory(),
   },
   {
     // Twenty-second audit (2026-11-26): muc-enter-rejoin-sync asked the subject that answers a repeated join for no

@@ -240,6 +240,32 @@ const caseResults = new Map<string, Element[]>();
 const privateMessages = new Map<number, Element[]>();
 /** Results of each connection's earlier queries of a room (for the fault that ignores 'with'). */
 const earlierResults = new Map<string, Element[]>();
+/** A room's archive that ignores 'with': a query with it returns, beside its own results, those earlier queries of the connection got. */
+function withIgnored(): StreamFault {
+  return onRoomQueries(
+    () => true,
+    (results, answer, q, ctx) => {
+      const key = `${ctx.conn.id} ${q.to}`;
+      const earlier = earlierResults.get(key) ?? [];
+      if (!withField(q.query)) {
+        earlierResults.set(key, [...earlier, ...results]);
+        return [...results, answer];
+      }
+      const bodies = new Set(results.map((r) => forwardedOf(r)?.getChildText("body")));
+      const missing = earlier.filter((r) => !bodies.has(forwardedOf(r)?.getChildText("body")));
+      return [...results, ...missing.map((r) => reQueried(r, q.query.attrs.queryid as string | undefined)), answer];
+    },
+  );
+}
+/** A room configuration form (an owner's, its set-up's too) without its muc#roomconfig_moderatedroom field; undefined for any other stanza. */
+function withoutModerationField(el: Element): Element[] | undefined {
+  const form = roomOwnerForm(el);
+  if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom")) return undefined;
+  return changed(el, (c) => {
+    const x = ownerQuery(c)!.getChild("x", DATA)!;
+    x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
+  });
+}
 /** Rooms each case saw created (a 201 self-presence), to know a second creation. */
 const createdRooms = new Set<string>();
 /** Rooms a case's user created (a 201 self-presence on its connection), by case and room: that connection. */
@@ -430,6 +456,10 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Thirtieth audit (2026-11-26): muc-owner-persists credited the form an owner who left the room asks for to
+    // MUC-OWNER-01, so this fault (the form refused, not as to a non-owner) failed the owner's rule, though she stayed
+    // owner; the form is now §10.2's MUC-CONFIG-03 and only <forbidden/> fails MUC-OWNER-01: fail (MUC-OWNER-01) ->
+    // fail (MUC-CONFIG-03, MUC-OWNER-01 pass).
     id: "muc.create.form-refused",
     area: "muc",
     requirements: ["MUC-CREATE-09", "MUC-CONFIG-03", "MUC-CONFIG-04"],
@@ -1389,6 +1419,20 @@ export const FAULTS: FaultDef[] = [
     fault: archivedWithout("occupant-id", OCCID),
   },
   {
+    // Thirtieth audit (2026-11-26): occid-archive submitted muc#roomconfig_moderatedroom with no '?', so a service whose
+    // form has no moderation option was skipped naming the field, and an archive whose messages lack <occupant-id/>
+    // there was never judged; the field is now sent only where the form offers it, and bob's role is read from his
+    // self-presence: skip -> fail (OCCID-MAM-01).
+    id: "occid.archive-missing-no-moderation-field",
+    area: "muc",
+    requirements: ["OCCID-MAM-01"],
+    description: "the room configuration form offers no muc#roomconfig_moderatedroom (rooms are never moderated), and the messages of a room's archive carry no <occupant-id/>",
+    fault: (() => {
+      const missing = archivedWithout("occupant-id", OCCID);
+      return (el: Element, ctx: FaultContext) => withoutModerationField(el) ?? missing(el, ctx);
+    })(),
+  },
+  {
     id: "occid.duplicated",
     area: "muc",
     requirements: ["OCCID-ONE-01"],
@@ -1512,19 +1556,32 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-MUC-WITH-01"],
     description: "a room's archive ignores 'with': a query for one occupant's messages returns the others' too",
+    stream: withIgnored(),
+  },
+  {
+    // Thirtieth audit (2026-11-26): mam-muc-with submitted muc#roomconfig_moderatedroom with no '?', so a service whose
+    // form has no moderation option (XEP-0045 §10: "the exact configuration options and form layout shall be determined
+    // by the implementation or specific deployment") was skipped naming the field, and an archive that ignores 'with'
+    // there was never judged; the field is now sent only where the form offers it: skip -> fail (MAM-MUC-WITH-01).
+    id: "mam-muc.with-ignored-no-moderation-field",
+    area: "mam",
+    requirements: ["MAM-MUC-WITH-01"],
+    description:
+      "the room configuration form offers no muc#roomconfig_moderatedroom (rooms are never moderated), and a room's archive ignores 'with': a query for one occupant's messages returns the others' too",
+    stream: both({ element: (el) => withoutModerationField(el) ?? "pass" }, withIgnored()),
+  },
+  {
+    // Thirtieth audit (2026-11-26): mam-muc-with credited the answer to its query with 'with' to MAM-MUC-01 (§3.3.2,
+    // "expose the MAM archive on the room's bare JID"), though the first query had shown the archive exposed; an error
+    // to a 'with' query breaks §4.1's "Six further fields are defined by this XEP and MUST be supported by servers"
+    // (MAM-FORM-01): fail (MAM-MUC-01) -> fail (MAM-FORM-01) (the auditor's adhoc.mam-with-unsupported).
+    id: "mam-muc.with-unsupported",
+    area: "mam",
+    requirements: ["MAM-FORM-01"],
+    description: "a room's archive answers a query with a 'with' field with <feature-not-implemented/> and sends none of its results",
     stream: onRoomQueries(
-      () => true,
-      (results, answer, q, ctx) => {
-        const key = `${ctx.conn.id} ${q.to}`;
-        const earlier = earlierResults.get(key) ?? [];
-        if (!withField(q.query)) {
-          earlierResults.set(key, [...earlier, ...results]);
-          return [...results, answer];
-        }
-        const bodies = new Set(results.map((r) => forwardedOf(r)?.getChildText("body")));
-        const missing = earlier.filter((r) => !bodies.has(forwardedOf(r)?.getChildText("body")));
-        return [...results, ...missing.map((r) => reQueried(r, q.query.attrs.queryid as string | undefined)), answer];
-      },
+      (q) => withField(q),
+      (_results, answer) => (answer.attrs.type === "result" ? refusal(answer, "feature-not-implemented") : "pass"),
     ),
   },
   {

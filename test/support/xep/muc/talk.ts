@@ -261,6 +261,34 @@ function ownerToldUnsupported(): StreamFault {
   };
 }
 
+/**
+ * Thirtieth audit (2026-11-26): registration offered to unaffiliated users only (§5.2.1's "Yes"), while the room tells
+ * its owner it has none (<service-unavailable/>, where §5.2.1 has "N/A") and answers an outcast the same instead of
+ * <not-allowed/> (§7.10, MUC-REG-04). Owners are known by their self-presence (affiliation owner), outcasts by the
+ * owner's grant (a muc#admin set with affiliation outcast); an unaffiliated user's request is answered as the server
+ * answers it.
+ */
+function registrationForUnaffiliatedOnly(): StreamFault {
+  const owners = new Set<string>(); // "room owner" bare JIDs
+  const outcasts = new Set<string>(); // "room outcast" bare JIDs
+  const refused = new Set<string>(); // "connection id" of an owner's or an outcast's registration request
+  return {
+    fromClient: (el, { conn }) => {
+      const admin = el.name === "iq" && el.attrs.type === "set" && atService(el.attrs.to) ? el.getChild("query", MUC_ADMIN) : undefined;
+      for (const item of admin?.getChildren("item") ?? []) if (item.attrs.affiliation === "outcast" && item.attrs.jid) outcasts.add(`${bare(str(el.attrs.to))} ${bare(str(item.attrs.jid))}`);
+      if (!asksRegistration(el) || el.attrs.type !== "get" || !conn.jid) return;
+      const who = `${bare(str(el.attrs.to))} ${bare(conn.jid)}`;
+      if (owners.has(who) || outcasts.has(who)) refused.add(`${str(conn.id)} ${str(el.attrs.id)}`);
+    },
+    element: (el, { conn }) => {
+      if (el.name === "presence" && atService(el.attrs.from) && hasStatus(el, "110") && userX(el)?.getChild("item")?.attrs.affiliation === "owner" && conn.jid)
+        owners.add(`${bare(str(el.attrs.from))} ${bare(conn.jid)}`);
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      return refused.delete(`${str(conn.id)} ${str(el.attrs.id)}`) ? [iqErrorFor(el, "service-unavailable", "cancel")] : "pass";
+    },
+  };
+}
+
 /** A nickname change refused with `condition` (a service that locks nicknames down): the 303 presence and the new one go, an error comes instead. */
 function nickChangeRefused(condition: string): StreamFault {
   const refusedTo = new Map<number, string>();
@@ -389,6 +417,34 @@ export const FAULTS: FaultDef[] = [
       return {
         fromClient: (el, { conn }) => void (el.name === "message" && el.attrs.type === "groupchat" && el.attrs.id !== undefined && own.add(`${conn.id} ${str(el.attrs.id)}`)),
         element: (el, { conn }) => (isReflection(el) && !own.has(`${conn.id} ${str(el.attrs.id)}`) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
+    // Thirtieth audit (2026-11-26): muc-history-maxchars-zero (and muc-history-maxstanzas) never showed that the room
+    // had history to withhold: a room that refuses bob's groupchat messages, and so has no history, passed crediting
+    // MUC-HIST-09 (-05). A control occupant who enters without <history/> now shows whether history came, and where
+    // none comes the case judges nothing: muc-history-maxchars-zero pass -> skip (the auditor's
+    // adhoc.groupchat-refused-no-history); the muc-msg cases fail it.
+    id: "muc.msg.groupchat-refused-no-history",
+    area: "muc",
+    requirements: ["MUC-MSG-01"],
+    description:
+      "a room refuses every occupant's groupchat message: its sender gets a message error with <not-acceptable/> in place of the reflection, nobody else gets it, and it is in no one's discussion history",
+    stream: (() => {
+      const sent = new Map<string, number>(); // "room body" -> the connection that sent it
+      return {
+        fromClient: (el, { conn }) => {
+          if (el.name !== "message" || el.attrs.type !== "groupchat" || !toRoom(el) || harnessSession(conn.jid)) return;
+          const body = el.getChildText("body");
+          if (body !== null) sent.set(`${bare(str(el.attrs.to))} ${body}`, conn.id);
+        },
+        element: (el, { conn }) => {
+          if (!isReflection(el)) return "pass";
+          const by = sent.get(`${bare(str(el.attrs.from))} ${str(el.getChildText("body"))}`);
+          if (by === undefined) return "pass";
+          return by === conn.id && !el.getChild("delay", DELAY) ? [messageRefusal(el, str(el.attrs.to), "cancel", "not-acceptable")] : "drop";
+        },
       };
     })(),
   },
@@ -872,6 +928,18 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-REG-03"],
     description: "a registration request to a room that does not exist gets <service-unavailable/> instead of <item-not-found/>",
     stream: answering(asksRegistration, (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "item-not-found" ? [iqErrorFor(answer, "service-unavailable", "cancel")] : "pass")),
+  },
+  {
+    // Thirtieth audit (2026-11-26): muc-reg-outcast read whether the room has registration from its owner's answer
+    // alone (§5.2.1 gives an owner "N/A"), so a room that offers registration to unaffiliated users, tells its owner
+    // <service-unavailable/> and answers an outcast the same (not <not-allowed/>) passed ('none', MUC-REG-10 credited,
+    // MUC-REG-04 not reached); an unaffiliated user now asks too, and the case fails MUC-REG-04 (the auditor's
+    // adhoc.reg-unaffiliated-only-unavailable).
+    id: "muc.reg.unaffiliated-only-outcast-unavailable",
+    area: "muc",
+    requirements: ["MUC-REG-04"],
+    description: "a room offers registration to unaffiliated users only: its owner is told it has none (<service-unavailable/>), and an outcast gets <service-unavailable/> instead of <not-allowed/>",
+    stream: registrationForUnaffiliatedOnly(),
   },
   {
     // Twenty-first audit (2026-11-25): muc-reg-no-room read "the service has no registration" from the owner's answer,
