@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, both, changed, when, type FaultDef } from "../fault-kit.ts";
-import { bare, type FaultContext } from "../fault-proxy.ts";
+import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PUBSUB = "http://jabber.org/protocol/pubsub";
@@ -36,6 +36,45 @@ const askedNode = new Map<string, string>();
 
 /** Per connection: the bookmark items notified so far, by id (a server that re-announces them with each change). */
 const notifiedBookmarks = new Map<unknown, Map<string, Element>>();
+
+/**
+ * Nodes of the harness's own (PSTORE) that a publish without publish-options created are transient: an items
+ * retrieval of one gets XEP-0060 §6.5.9.4's error instead of the items (per account; a publish with options keeps them).
+ */
+function transientDefaultNodes(): StreamFault {
+  const transient = new Set<string>();
+  const publishes = new Map<string, boolean>();
+  const gets = new Set<string>();
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${String(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name !== "iq") return;
+      if (publishTo(PSTORE)(el)) publishes.set(key(ctx, el.attrs.id), !withOptions(el));
+      else if (itemsRequest(el) && pubsubOf(el)!.getChild("items")!.attrs.node === PSTORE && !toOtherAccount(el, ctx)) gets.add(key(ctx, el.attrs.id));
+    },
+    element: (el, ctx) => {
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const k = key(ctx, el.attrs.id);
+      const account = bare(ctx.conn.jid);
+      if (publishes.has(k)) {
+        if (isResult(el)) {
+          if (publishes.get(k)) transient.add(account);
+          else transient.delete(account);
+        }
+        publishes.delete(k);
+        return "pass";
+      }
+      if (!gets.delete(k) || !isResult(el) || !transient.has(account)) return "pass";
+      return [
+        xml(
+          "iq",
+          { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+          xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: `${PUBSUB}#errors`, feature: "persistent-items" })),
+        ),
+      ];
+    },
+  };
+}
 
 /** XEP-0223, XEP-0402, XEP-0048: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
@@ -297,6 +336,17 @@ export const FAULTS: FaultDef[] = [
 
 /** XEP-0223, XEP-0402, XEP-0048: what a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Thirtieth audit: pstore-create-without-options took only a result for the items retrieval of the node a publish
+    // without options created, and failed PSTORE-CREATE-01 on this answer, which XEP-0060 §6.5.9.4 asks of a node
+    // that keeps no items (one with a transient default configuration, which XEP-0163 leaves open); it now takes it
+    // (on Prosody 13: fail -> pass).
+    id: "pstore-default-node-transient",
+    description:
+      'a node auto-created by a publish without publish-options is transient (XEP-0163 leaves the defaults open), and its items retrieval is answered as XEP-0060 §6.5.9.4 says: "the service MUST return a <feature-not-implemented/> error to the subscriber, specifying a pubsub-specific error condition of <unsupported/> and a feature of "persistent-items"" (applied only where what clients send is seen: bench/try-case.ts)',
+    fault: () => "pass",
+    stream: transientDefaultNodes(),
+  },
   {
     id: "pep-event-with-addresses",
     only: "Prosody",

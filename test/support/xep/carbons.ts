@@ -313,6 +313,50 @@ export const FAULTS: FaultDef[] = [
     fault: when(isCopy, (el) => changed(el, (c) => (forwardedOf(c)!.attrs.xmlns = FORWARD))),
   },
   {
+    // Thirtieth audit: the wrapper's rules (CARBONS-SENT-WRAP, CARBONS-RECV-WRAP) took any child of <forwarded/>, so
+    // this copy passed them and failed only CARBONS-FWD-NS, a rule about a message that is not there; they now want
+    // the message inside <forwarded/> (carbons-sent/chat on Prosody 13: SENT-WRAP pass -> fail; carbons-received,
+    // carbons-copy-format and carbons-sent-sender-not-enabled alike).
+    id: "carbons.copy-without-message",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-WRAP", "CARBONS-RECV-WRAP"],
+    description: "copies carry <sent/> or <received/> with a <forwarded/> that holds a <delay/> and no message",
+    fault: when(
+      (el) => forwardedOf(el) !== undefined,
+      (el) =>
+        changed(el, (c) => {
+          const forwarded = wrapper(c)!.getChild("forwarded", FORWARD)!;
+          forwarded.children = [new Element("delay", { xmlns: "urn:xmpp:delay", stamp: new Date().toISOString() })];
+        }),
+    ),
+  },
+  {
+    // Thirtieth audit: carbons-sent now judges r3's copy (CARBONS-SENT-01) only where r2 got one; this is the server
+    // that breaks SENT-01 while it treats the message as eligible (r2's copy comes), and the case must still warn it
+    // (carbons-sent/chat on Prosody 13: SENT-01 warn before and after).
+    id: "carbons.sent-copy-not-to-each",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-01"],
+    description: "sent copies go to every Carbons-enabled resource but the one that enabled Carbons last, where three or more of the account's resources enabled it",
+    stream: (() => {
+      const asked = new Set<string>();
+      const enabled = new Map<string, number[]>();
+      return {
+        fromClient: (el, { conn }) => void (isEnable(el) && asked.add(`${conn.id} ${el.attrs.id}`)),
+        element: (el, { conn }) => {
+          if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${conn.id} ${el.attrs.id}`) && conn.jid) {
+            const account = bare(conn.jid);
+            enabled.set(account, [...(enabled.get(account) ?? []).filter((id) => id !== conn.id), conn.id]);
+            return "pass";
+          }
+          if (!conn.jid || !el.getChild("sent", CARBONS)) return "pass";
+          const order = enabled.get(bare(conn.jid)) ?? [];
+          return order.length >= 3 && order[order.length - 1] === conn.id ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "carbons.copy-to-addressee",
     area: "carbons",
     requirements: ["CARBONS-RECV-ADDRESSEE"],
