@@ -134,9 +134,12 @@ export const FAULTS: FaultDef[] = [
     // judge a block's result (BLOCK-SET-01) failed that MUST on it; they now skip, naming the condition (refused:).
     // No case should notice it: it survives the mutation bench, as it must. (The proxy cannot keep the command from
     // the server, so the block is in force behind the error; a skipped case never looks at it.)
+    // Thirtieth audit: blocking-block-two-items judged the two-item command's result for BLOCK-SET-04 with no block
+    // of one item before it, so this refusal of every block command warned the multi-item row; it now cites
+    // BLOCK-SET-04 too, so that the bench runs that case under it. Prosody 13, old -> new file: warn -> skip.
     id: "blocking.block.refused",
     area: "blocking",
-    requirements: ["BLOCK-SET-01"],
+    requirements: ["BLOCK-SET-01", "BLOCK-SET-04"],
     description: "a deployment short of resources refuses every block command naming JIDs with <resource-constraint/> (type 'wait')",
     stream: answeringCommand("block", true, (answer) =>
       answer.attrs.type === "result"
@@ -384,6 +387,25 @@ export const FAULTS: FaultDef[] = [
           e.remove(e.getChild("not-acceptable", STANZAS)!);
           e.attrs.type = "cancel";
           e.cnode(xml("service-unavailable", { xmlns: STANZAS }));
+        }),
+    ),
+  },
+  {
+    // Thirty-first audit: a server that does not match domain or domain/resource items (§6's SHOULD) and answers
+    // every message to a remote domain or an unbound resource, blocked or not, with a policy error whose condition
+    // is not-acceptable (no <blocked/>). blocking-match-domain and blocking-match-domain-resource took not-acceptable
+    // alone as the match and failed BLOCK-OUT-03 (MUST), a rule that never applied; with the control message sent
+    // before the block (answered not-acceptable too) they now warn BLOCK-MATCH-04 / BLOCK-MATCH-03 (SHOULD).
+    id: "blocking.match.policy-not-acceptable",
+    area: "blocking",
+    requirements: ["BLOCK-MATCH-04"],
+    description: "messages to a remote domain or an unbound resource, blocked or not, get a not-acceptable policy error without <blocked/>",
+    fault: when(
+      (el) => el.name === "message" && el.attrs.type === "error" && /(\.invalid(\/.*)?|\/(blk|other|ctl)-.*)$/.test(String(el.attrs.from ?? "")),
+      (el) =>
+        changed(el, (c) => {
+          c.remove(c.getChild("error")!);
+          c.cnode(xml("error", { type: "cancel" }, xml("not-acceptable", { xmlns: STANZAS }), xml("text", { xmlns: STANZAS }, "Communication with remote domains is not enabled")));
         }),
     ),
   },

@@ -988,6 +988,74 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Thirtieth audit (2026-11-26): push-publish-options/replaced credited PUSH-ENABLE-04 to any publish without the
+    // first request's secret, a publish with no publish options at all included. The cell now first sees whether the
+    // server sends publish options (a publish after the first <enable/>), and then asks the second publish for the
+    // last request's secret. Prosody 13, old -> new file: pass -> warn (PUSH-ENABLE-04).
+    id: "mobile.push.options-dropped-after-reenable",
+    area: "mobile",
+    requirements: ["PUSH-ENABLE-04"],
+    description: "the publish carries the enable's publish options, until the same service and node are enabled again: then it carries none",
+    stream: (() => {
+      const reenabled = new Set<string>();
+      const seen = new Map<string, number>();
+      return {
+        fromClient: (el, ctx) => {
+          const enable = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH) : undefined;
+          if (!enable || !ctx.conn.jid) return;
+          const key = `${bare(ctx.conn.jid)} ${String(enable.attrs.jid)} ${String(enable.attrs.node)}`;
+          const n = (seen.get(key) ?? 0) + 1;
+          seen.set(key, n);
+          if (n > 1) reenabled.add(`${String(enable.attrs.jid)} ${String(enable.attrs.node)}`);
+        },
+        element: (el, ctx) => {
+          if (!isPublish(el) || !ctx.conn.jid) return "pass";
+          const node = el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node;
+          if (!reenabled.has(`${ctx.conn.jid} ${String(node)}`)) return "pass";
+          return changed(el, (c) => {
+            const pubsub = c.getChild("pubsub", PUBSUB)!;
+            pubsub.children = pubsub.children.filter((x) => typeof x === "string" || x.name !== "publish-options");
+          });
+        },
+      };
+    })(),
+  },
+  {
+    // Thirtieth audit (2026-11-26): push-publish-options/replaced's `receives nothing` now forbids only a publish with
+    // the first request's options (any further publish was refused before); this is what it still catches. Prosody 13,
+    // old -> new file: warn -> warn (PUSH-ENABLE-04).
+    id: "mobile.push.reenable-keeps-first-entry",
+    area: "mobile",
+    requirements: ["PUSH-ENABLE-04"],
+    description: "a second <enable/> of the same service and node adds an entry instead of replacing it: each publish is followed by one with the first request's publish options",
+    stream: (() => {
+      const first = new Map<string, Element>();
+      const reenabled = new Set<string>();
+      return {
+        fromClient: (el) => {
+          const enable = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH) : undefined;
+          const form = enable?.getChild("x", "jabber:x:data");
+          if (!enable || !form) return;
+          const key = `${String(enable.attrs.jid)} ${String(enable.attrs.node)}`;
+          if (first.has(key)) reenabled.add(key);
+          else first.set(key, copyOf(form));
+        },
+        element: (el, ctx) => {
+          if (!isPublish(el) || !ctx.conn.jid) return "pass";
+          const key = `${ctx.conn.jid} ${String(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node)}`;
+          const form = first.get(key);
+          if (!reenabled.has(key) || !form || !el.getChild("pubsub", PUBSUB)?.getChild("publish-options")) return "pass";
+          const [old] = changed(el, (c) => {
+            c.attrs.id = `${String(c.attrs.id)}-old`;
+            const options = c.getChild("pubsub", PUBSUB)!.getChild("publish-options")!;
+            options.children = [copyOf(form)];
+          });
+          return [copyOf(el), old];
+        },
+      };
+    })(),
+  },
+  {
     id: "mobile.push.ignores-disable",
     area: "mobile",
     requirements: ["PUSH-DISABLE-05"],
@@ -1087,6 +1155,20 @@ const summaryPublish = (u: PushUser, id: string, from: string): Element => {
 
 /** What the three XEPs allow and Prosody or ejabberd do not show: no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Thirtieth audit (2026-11-26): push-publish-options/replaced warned PUSH-ENABLE-04 on any further publish after
+    // the awaited one; it now forbids only a publish with the first request's options. Prosody 13, old -> new file:
+    // warn -> pass.
+    id: "mobile-push-notified-twice",
+    description:
+      "each event warranting a notification is published twice to the same service and node (say once when the message is stored offline and once when it is archived), each publish with its own id and the same publish options (XEP-0357 §7 sets no number of publishes per event; which events warrant one is the server's choice)",
+    fault: when(isPublish, (el) => {
+      const [again] = changed(el, (c) => {
+        c.attrs.id = `${String(c.attrs.id)}-again`;
+      });
+      return [copyOf(el), again];
+    }),
+  },
   {
     id: "mobile-enabled-max-location",
     description: "a resumable <enabled/> carries a 'max' and a 'location' (XEP-0198 §3: both MAY; 'location' in RFC 6120 §4.9.3.19's form): the client need not reconnect there",
@@ -1219,6 +1301,16 @@ export const VARIATIONS: Variation[] = [
       'a <resume/> before authentication is answered with the closing stream tag alone, no <failed/> and no stream error (XEP-0198 §10 forbids only resuming; §6: "misuse of stream management MAY result in termination of the stream.")',
     fault: () => "pass",
     stream: sm((el, s) => (isSm(el, "failed") && s.request?.name === "resume" && !s.authenticated ? ["</stream:stream>"] : "pass")),
+  },
+  {
+    // Thirty-first audit: sm-enable judged SM-RESUME-07 ("The SM-ID SHOULD NOT be longer than 4000 bytes.") with an SM-ID
+    // of 1 to 4000 characters, so a resumable <enabled/> with id='' (not longer than 4000 bytes; §13's schema makes the
+    // SM-ID an xs:string) warned: warn -> pass in the resume-true and resume-1 cells (Prosody 13). Applied by
+    // bench/try-case.ts only (stream: it needs the client's side; a later <resume/> would name the real SM-ID).
+    id: "mobile-sm-enabled-empty-id",
+    description: "a resumable <enabled/> answering an <enable/> has an empty 'id' (XEP-0198 §5 bounds the SM-ID's length from above only)",
+    fault: () => "pass",
+    stream: sm((el, s) => (isSm(el, "enabled") && s.request?.name === "enable" && ["true", "1"].includes(String(el.attrs.resume)) ? withAttr("id", () => "")(el) : "pass")),
   },
   {
     // Twenty-seventh audit: csi-no-reply looked for no stanza at all after the second element, so a server that brings

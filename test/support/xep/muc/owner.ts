@@ -1860,6 +1860,22 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Thirtieth audit (2026-11-26): muc-config-members-only took only dave's refusal (§7.2.6, muc-deny-members-only's
+    // MUST) as the proof that the room became members-only (MUC-CONFIG-05), so a room that did change, removed bob
+    // with 322 and told the others, but lets a non-member in, warned MUC-CONFIG-05 and never had its 322 judged. Bob's
+    // removal with 322 now shows the change as well: ejabberd 23.01, old -> new file: warn -> pass (it is
+    // muc-deny-members-only that fails it, MUC-DENY-04).
+    id: "muc.config.membersonly-admits-non-member",
+    area: "muc",
+    requirements: ["MUC-DENY-04", "MUC-CONFIG-05"],
+    description:
+      "a members-only room removes its non-members with 322 and tells the others when it is made members-only, but lets a user not on the member list in: the <registration-required/> error becomes his self-presence",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isMucAddress(fromOf(el)) && conditionOf(el) === "registration-required"
+        ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
+        : "pass",
+  },
+  {
     // Twenty-second audit (2026-11-26): muc-config-anonymity-notice (changed with muc-config-logging-notice, the same
     // step shape) took the owner's form as 'offered' whatever it showed for muc#roomconfig_whois: where the set-up's
     // value had not been applied, alice's switch changed nothing and the case failed MUC-CONFIG-13 and -17 for a notice
