@@ -290,6 +290,29 @@ export const FAULTS: FaultDef[] = [
     description: "of several <info/> elements in the avatar metadata the first is converted into the vCard, even one that points to an external URL (PHOTO with EXTVAL)",
     stream: firstInfoConverted(),
   },
+  {
+    // Thirty-first audit: a conversion that forwards the user's available presence at once without any hash, and then
+    // a copy with it (as a module that looks the hash up asynchronously and re-broadcasts would). XEP-0398 §4: "services
+    // MUST include the hash on behalf of their users in every available presence" (and "The hash MUST also be injected
+    // into directed presences"): the first copy already breaks it. avconv-presence-hash (plain, empty-x) and
+    // avconv-presence-hash-directed took the second copy and passed; their 'receives nothing' checks now fail it.
+    id: "avconv.presence.first-copy-without-hash",
+    area: "avatar",
+    requirements: ["AVCONV-PRES-01", "AVCONV-PRES-02", "AVCONV-PRES-05"],
+    description: "a contact first gets the user's available presence without the avatar's hash, then a copy with it",
+    stream: {
+      element: (el, ctx) => {
+        if (el.name !== "presence" || el.attrs.type) return "pass";
+        const from = String(el.attrs.from ?? "");
+        if (!from.includes("/") || bare(from) === bare(ctx.conn.jid)) return "pass";
+        const photo = el.getChild("x", "vcard-temp:x:update")?.getChildText("photo");
+        if (!photo || !/^58a8ca82/i.test(photo)) return "pass";
+        const first = copyOf(el);
+        first.children = first.children.filter((c) => typeof c === "string" || !(c.name === "x" && c.attrs.xmlns === "vcard-temp:x:update"));
+        return [first, el];
+      },
+    },
+  },
 ];
 
 /**

@@ -393,6 +393,17 @@ export const FAULTS: FaultDef[] = [
     stream: unsupportedSilent(PING, asks("ping", PING)),
   },
   {
+    // Thirty-first audit: a server that lists urn:xmpp:ping (it claims support) but never answers the case's own pings
+    // (the harness's barrier pings still are). It breaks XEP-0199 §4.2 "If the server supports the ping namespace, it
+    // MUST return an IQ-result" (PING-C2S-01, ping-server's), not PING-C2S-03, which binds only a server that does not
+    // support ping. ping-server-answered failed PING-C2S-03 at MUST on it; it now warns PING-PROTO-01 only.
+    id: "entity.ping.unanswered-listed",
+    area: "entity",
+    requirements: ["PING-C2S-01", "PING-PROTO-01"],
+    description: "the server lists urn:xmpp:ping but never answers a client's own ping of it (barrier pings still answered)",
+    stream: answering(casesOwn(asks("ping", PING)), (el) => (serverMade(el) ? "drop" : "pass")),
+  },
+  {
     // Nineteenth audit: a refusal XEP-0202 allows, not a bug: the children are REQUIRED in a result (§2), and "The
     // standard error conditions described in Error Condition Mappings (XEP-0086) apply" (§3), also where the feature
     // is listed (a policy keeping the server's offset private, §6). time-server failed TIME-TZO-01 and TIME-UTC-01 at

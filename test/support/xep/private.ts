@@ -138,6 +138,21 @@ export const FAULTS: FaultDef[] = [
         }),
     ),
   },
+  {
+    // Thirty-first audit: a set holding several elements of one namespace is answered with a result (what the server
+    // answered is replaced), but nothing of it is kept, so the get after it returns neither. XEP-0049 §2.1's get
+    // (PRIVATE-GET-01, derived SHOULD) is broken; PRIVATE-MULTI-01 is a MAY the server did not take up.
+    // private-multiple-same-namespace warned with the failure naming "SHOULD PRIVATE-MULTI-01, PRIVATE-GET-01"; the one of
+    // now cites PRIVATE-GET-01 alone, so the report no longer lists a MAY as a warning.
+    id: "private.multi.result-not-kept",
+    area: "private",
+    requirements: ["PRIVATE-GET-01"],
+    description: "a private-storage set with several elements of one namespace is answered with a result, but a get of that namespace returns none of them",
+    stream: answering(
+      (el) => el.attrs.type === "set" && (queryOf(el)?.getChildElements().length ?? 0) > 1,
+      (el) => (el.attrs.type === "error" ? resultTo(el) : "pass"),
+    ),
+  },
 ];
 
 /** XEP-0049: what a correct server may do differently; no verdict may change. */
