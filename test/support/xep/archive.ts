@@ -337,13 +337,13 @@ function resultsBeforeNotFound(): StreamFault {
  * connection saw, in the order they first came (the case's unfiltered query comes first, so archive order), stand
  * in for the archive.
  */
-function beforeEmptyFirstPage(): StreamFault {
+function beforeEmptyFirstPage(ignoreMax = false): StreamFault {
   const archive = new Map<number, Element[]>();
   const queries = onQueries(
     (q) => rsmValue(q, "before")?.getText() === "",
     (_results, fin, query, ctx) => {
       const max = Number(rsmValue(query, "max")?.getText() ?? Infinity);
-      const page = (archive.get(ctx.conn.id) ?? []).slice(0, max).map(
+      const page = (archive.get(ctx.conn.id) ?? []).slice(0, ignoreMax ? Infinity : max).map(
         (k) =>
           changed(k, (c) => {
             if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
@@ -663,6 +663,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MAM-LAST-01"],
     description: "an empty <before/> is read as none: the first page of the archive comes back, not the last (flipped where <flip-page/> asks)",
     stream: beforeEmptyFirstPage(),
+  },
+  {
+    // Thirty-first audit: mam-ext-flip's `lastpage` (receives in order p2, p3) let a page holding p1 as well pass, so a
+    // server that ignores <max>2</max> with an empty <before/> (the whole archive, flipped where asked) failed
+    // MAM-EXT-01/MAM-FLIP-01 (MUST) on p1 in the flipped page, which holds exactly what the unflipped one did. Now
+    // `lastpage-only` (no p1 in the unflipped page) warns MAM-LAST-01 and the flip is not reached: fail -> warn.
+    id: "mam.before-empty-max-ignored",
+    area: "mam",
+    requirements: ["MAM-LAST-01"],
+    description: "an empty <before/> ignores <max/>: the whole archive comes back (flipped where <flip-page/> asks)",
+    stream: beforeEmptyFirstPage(true),
   },
   {
     // Twenty-sixth audit: no longer cites MAM-RSM-01 (XEP-0313 §4's RSM support, limiting and paging): a missing
@@ -1183,6 +1194,18 @@ export const FAULTS: FaultDef[] = [
       },
       (answer) => (answer.attrs.type === "error" ? emptyFin(answer) : "pass"),
     ),
+  },
+  {
+    // Thirty-first audit: mam-groupchat-field's two outcomes of a server that does not understand include-groupchat
+    // (refused, unknown-fields-accepted) also required the query form, whose retrieval is MAM-FORM-06's (XEP-0313
+    // §4.1.5): a server refusing the form request took no alternative and failed MAM-GC-01 (§7's MUST, about servers
+    // that understand the field). Now refused-no-form and unknown-accepted-no-form credit nothing: fail -> warn
+    // (MAM-GC-03). mam-query-form still fails under it (MAM-FORM-06).
+    id: "mam.form-refused",
+    area: "mam",
+    requirements: ["MAM-FORM-06"],
+    description: "the request for the query form is answered with feature-not-implemented",
+    fault: when(isForm, (el) => [refusal(el, "cancel", "feature-not-implemented")]),
   },
   {
     // Twenty-fourth audit: mam-groupchat-field proved "refuses fields it does not know" with a Clark-named field,
