@@ -356,6 +356,18 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (r.creation ? { ...a, status: 500 } : a) },
   },
   {
+    // Thirty-first audit: bosh-wait judged BOSH-WAIT-01 (§8: "SHOULD NOT wait longer than the time specified by the
+    // client in the 'wait' attribute") on the answer's HTTP status too. A connection manager that answers the empty
+    // request in time with HTTP 500 warned WAIT-01 (BOSH-EMPTY-01 not reached); now WAIT-01 passes and EMPTY-01 warns.
+    id: "bosh-empty-poll-http-500",
+    requirements: ["BOSH-EMPTY-01"],
+    cases: ["bosh-wait"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) => (r.ofCase && !r.creation && r.rid === "1001" ? { ...a, status: 500, headers: { ...a.headers, "content-type": "text/plain" }, text: "Internal Server Error" } : a),
+    },
+  },
+  {
     id: "bosh-sid-repeated",
     requirements: ["BOSH-CREATE-01", "BOSH-CREATE-02", "BOSH-SEC-02"],
     cases: ["bosh-sid-unique"],

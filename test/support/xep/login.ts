@@ -593,7 +593,7 @@ export const FAULTS: FaultDef[] = [
     // SUCCESS-04 warn -> pass, SM-01 and OTHER-01 still fail (Prosody 13, --tls starttls).
     id: "login.bind2.sm-enabled-outside-bound",
     area: "login",
-    requirements: ["BINDTWO-SM-01", "BINDTWO-OTHER-01"],
+    requirements: ["BINDTWO-SM-01"],
     description: "the <enabled/> answering a Bind 2 request's Stream Management <enable/> is a child of the SASL2 <success/>, not of its <bound/>",
     stream: onElement((el) => {
       const enabled = isSasl2(el, "success") ? el.getChild("bound", BIND2)?.getChild("enabled", SM) : undefined;
@@ -601,6 +601,53 @@ export const FAULTS: FaultDef[] = [
         ? changed(el, (c) => {
             without(c.getChild("bound", BIND2)!, "enabled", SM);
             c.cnode(copyOf(enabled));
+          })
+        : "pass";
+    }),
+  },
+  // Thirty-first audit: sasl2-challenge waited for a challenge in the SASL2 namespace only, so a SCRAM challenge in
+  // RFC 6120's namespace made it a skip ("did not succeed: no answer"); now it fails SASLTWO-DURING-02 ("Servers are
+  // similarly REQUIRED to send no whitespace, and only the <response/> and completion elements").
+  {
+    id: "login.sasl2.challenge-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "the challenge answering a SASL2 <authenticate/> is RFC 6120's <challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+    stream: onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => (c.attrs.xmlns = "urn:ietf:params:xml:ns:xmpp-sasl")) : "pass")),
+  },
+  // Thirty-first audit: bind2-sm-inline judged BINDTWO-SUCCESS-01 ("a <bound/> element qualified by the
+  // 'urn:xmpp:bind:0' namespace") on the full JID alone where no <bound/> came: this <success/> without <bound/>
+  // passed the row; now it fails it.
+  {
+    id: "login.bind2.no-bound-enabled-in-success",
+    area: "login",
+    requirements: ["BINDTWO-SUCCESS-01"],
+    description: "the SASL2 <success/> after a Bind 2 request has the full JID but no <bound/>; the Stream Management <enabled/> is a child of the <success/>",
+    stream: onElement((el) => {
+      const bound = isSasl2(el, "success") ? el.getChild("bound", BIND2) : undefined;
+      const enabled = bound?.getChild("enabled", SM);
+      return enabled
+        ? changed(el, (c) => {
+            without(c, "bound", BIND2);
+            c.cnode(copyOf(enabled));
+          })
+        : "pass";
+    }),
+  },
+  // Thirty-first audit: bind2-sm-inline took a <failed/> outside <bound/> for a <success/> with neither answer and
+  // failed BINDTWO-ENABLE-01 (which a <failed/> leaves unjudged) and warned SASLTWO-SUCCESS-04 (the result is in the
+  // <success/>); now it fails BINDTWO-SM-01 and warns BINDTWO-SM-02 alone.
+  {
+    id: "login.bind2.sm-failed-outside-bound",
+    area: "login",
+    requirements: ["BINDTWO-SM-01"],
+    description: "a Bind 2 request's Stream Management <enable/> is answered with a <failed/> that is a child of the SASL2 <success/>, not of its <bound/>",
+    stream: onElement((el) => {
+      const enabled = isSasl2(el, "success") ? el.getChild("bound", BIND2)?.getChild("enabled", SM) : undefined;
+      return enabled
+        ? changed(el, (c) => {
+            without(c.getChild("bound", BIND2)!, "enabled", SM);
+            c.c("failed", { xmlns: SM });
           })
         : "pass";
     }),
