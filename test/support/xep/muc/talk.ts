@@ -399,6 +399,30 @@ function subjectByAnyoneNoneOnEntry(): StreamFault {
 }
 
 /** XEP-0045 §7.4-§7.13 and XEP-0249: server bugs the cases of this area must catch. */
+
+/**
+ * The member list a case asks a room for after invitations went through it, edited with the invitees (their bare
+ * JIDs): `edit` gets the result's muc#admin <query/> (made where the result has none).
+ */
+function memberListAfterInvites(edit: (query: Element, invitees: Set<string>) => void): StreamFault {
+  const invited = new Map<string, Set<string>>();
+  const lists = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => {
+      const invite = el.name === "message" && toRoom(el) ? userX(el)?.getChild("invite") : undefined;
+      if (invite?.attrs.to) invited.set(str(el.attrs.to), new Set([...(invited.get(str(el.attrs.to)) ?? []), bare(invite.attrs.to)]));
+      const item = asks(MUC_ADMIN, "get")(el) ? el.getChild("query", MUC_ADMIN)!.getChild("item") : undefined;
+      if (item?.attrs.affiliation === "member") lists.add(`${conn.id} ${str(el.attrs.id)}`);
+    },
+    element: (el, { conn }) => {
+      if (el.name !== "iq" || el.attrs.type !== "result" || !lists.delete(`${conn.id} ${str(el.attrs.id)}`)) return "pass";
+      const who = invited.get(bare(el.attrs.from));
+      if (!who) return "pass";
+      return changed(el, (c) => edit(c.getChild("query", MUC_ADMIN) ?? c.c("query", { xmlns: MUC_ADMIN }), who));
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   // §7.4: groupchat messages.
   {
@@ -868,27 +892,9 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-INVITE-10"],
     description: "an invitation through an open room adds the invitee to the member list",
-    stream: (() => {
-      const invited = new Map<string, Set<string>>();
-      const lists = new Set<string>();
-      return {
-        fromClient: (el, { conn }) => {
-          const invite = el.name === "message" && toRoom(el) ? userX(el)?.getChild("invite") : undefined;
-          if (invite?.attrs.to) invited.set(str(el.attrs.to), new Set([...(invited.get(str(el.attrs.to)) ?? []), bare(invite.attrs.to)]));
-          const item = asks(MUC_ADMIN, "get")(el) ? el.getChild("query", MUC_ADMIN)!.getChild("item") : undefined;
-          if (item?.attrs.affiliation === "member") lists.add(`${conn.id} ${str(el.attrs.id)}`);
-        },
-        element: (el, { conn }) => {
-          if (el.name !== "iq" || el.attrs.type !== "result" || !lists.delete(`${conn.id} ${str(el.attrs.id)}`)) return "pass";
-          const who = invited.get(bare(el.attrs.from));
-          if (!who) return "pass";
-          return changed(el, (c) => {
-            const q = c.getChild("query", MUC_ADMIN) ?? c.c("query", { xmlns: MUC_ADMIN });
-            for (const jid of who) q.c("item", { affiliation: "member", jid });
-          });
-        },
-      };
-    })(),
+    stream: memberListAfterInvites((q, who) => {
+      for (const jid of who) q.c("item", { affiliation: "member", jid });
+    }),
   },
   {
     // Twenty-ninth audit (2026-11-26): muc-invite-member-adds required the registry's muc#roomconfig_allowinvites, so on
@@ -899,27 +905,9 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-INVITE-09"],
     description: "a member's invitation through a members-only room that lets members invite is sent, but the invitee is not added to the member list (the list the owner gets leaves it out)",
-    stream: (() => {
-      const invited = new Map<string, Set<string>>();
-      const lists = new Set<string>();
-      return {
-        fromClient: (el, { conn }) => {
-          const invite = el.name === "message" && toRoom(el) ? userX(el)?.getChild("invite") : undefined;
-          if (invite?.attrs.to) invited.set(str(el.attrs.to), new Set([...(invited.get(str(el.attrs.to)) ?? []), bare(invite.attrs.to)]));
-          const item = asks(MUC_ADMIN, "get")(el) ? el.getChild("query", MUC_ADMIN)!.getChild("item") : undefined;
-          if (item?.attrs.affiliation === "member") lists.add(`${conn.id} ${str(el.attrs.id)}`);
-        },
-        element: (el, { conn }) => {
-          if (el.name !== "iq" || el.attrs.type !== "result" || !lists.delete(`${conn.id} ${str(el.attrs.id)}`)) return "pass";
-          const who = invited.get(bare(el.attrs.from));
-          if (!who) return "pass";
-          return changed(el, (c) => {
-            const q = c.getChild("query", MUC_ADMIN);
-            if (q) q.children = q.children.filter((i) => typeof i === "string" || !who.has(bare(i.attrs.jid)));
-          });
-        },
-      };
-    })(),
+    stream: memberListAfterInvites((q, who) => {
+      q.children = q.children.filter((i) => typeof i === "string" || !who.has(bare(i.attrs.jid)));
+    }),
   },
   // §7.10: registration.
   {
