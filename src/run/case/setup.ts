@@ -201,7 +201,7 @@ async function missingFeatures(scope: CaseScope, features: Element[], session?: 
     } else if (!features.some((x) => has(want, x))) {
       // Name the mechanism only where its list is there: a server without the list lacks that, not the mechanism.
       const listed = want.mechanism && features.some((x) => has({ ...want, mechanism: undefined }, x));
-      lacks(f, listed ? `the SASL mechanism ${want.mechanism!.split("|").join(" or ")} in <${want.name} xmlns='${want.ns}'/>` : `${f} (<${want.name} xmlns='${want.ns}'/>)`);
+      lacks(f, listed ? `the SASL mechanism ${want.mechanism!.split("|").join(" or ")} in <${want.name} xmlns='${want.ns}'/>` : `${f} (${want.ns})`);
     }
   }
   return missing;

@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, harnessSession, when, type FaultDef } from "../../fault-kit.ts";
 import type { Fault, FaultAction, FaultContext, StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -1233,6 +1233,77 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  {
+    // Thirty-first audit (2026-11-26): muc-subject-current took the first message to carol whose <subject/> was the
+    // second subject, so a room that keeps subject changes in its discussion history handed her a stamped history
+    // copy and then sent a stale current subject (§7.2.15: "it SHALL send the current room subject"), and passed.
+    // carol now asks for no history (<history maxstanzas='0'/>), and this fails it (MUC-SUBJ-01).
+    id: "muc.subject.history-copies-then-stale",
+    area: "muc",
+    requirements: ["MUC-SUBJ-01"],
+    description:
+      "the room keeps subject changes in its discussion history (stamped copies, left out where the occupant asked for maxstanzas='0') and sends a new occupant the first subject set as the current one, not the last",
+    stream: (() => {
+      const authors = new Set<number>();
+      const subjects = new Map<string, string[]>(); // room -> the subjects set, in order
+      const noHistory = new Set<number>();
+      return {
+        fromClient: (el, ctx) => {
+          if (harnessSession(ctx.conn.jid)) return;
+          const text = el.name === "message" && !el.getChild("body") ? el.getChild("subject")?.getText() : undefined;
+          if (text) {
+            authors.add(ctx.conn.id);
+            const room = bareOf(String(el.attrs.to ?? ""));
+            subjects.set(room, [...(subjects.get(room) ?? []), text]);
+          }
+          if (el.name === "presence" && el.getChild("x", MUC)?.getChild("history")?.attrs.maxstanzas === "0") noHistory.add(ctx.conn.id);
+        },
+        element: (el, ctx) => {
+          if (harnessSession(ctx.conn.jid) || authors.has(ctx.conn.id) || el.name !== "message" || !isMucAddress(fromOf(el))) return "pass";
+          const seen = subjects.get(bareOf(fromOf(el))) ?? [];
+          if (!el.getChild("subject")?.getText() || seen.length < 2) return "pass";
+          const withSubject = (text: string, stamped: boolean) =>
+            changed(el, (c) => {
+              c.getChild("subject")!.children = [text];
+              if (stamped) {
+                c.getChildren("delay", DELAY).forEach((d) => c.remove(d));
+                c.c("delay", { xmlns: DELAY, from: bareOf(fromOf(el)), stamp: new Date().toISOString() });
+              }
+            });
+          const history = noHistory.has(ctx.conn.id) ? [] : seen.map((s) => withSubject(s, true));
+          return [...history, withSubject(seen[0], false)].flat() as Element[];
+        },
+      };
+    })(),
+  },
+  {
+    // Thirty-first audit (2026-11-26): muc-subject-current judged carol's subject at MUST where the room had refused
+    // alice's changes, which breaks at most §8.1's SHOULD ("By default, only users with a role of "moderator" SHOULD
+    // be allowed to change the subject in a room"): it failed MUC-SUBJ-01. The case now proves that no error came
+    // back to alice (MUC-SUBJ-07, SHOULD) before it judges carol's subject: this warns it.
+    id: "muc.subject.changes-refused-to-moderators",
+    area: "muc",
+    requirements: ["MUC-SUBJ-07"],
+    description: "the room lets nobody change the subject, moderators included: the author gets §8.1's <forbidden/> message error, the others keep the old (empty) subject",
+    stream: (() => {
+      const authors = new Set<number>();
+      return {
+        fromClient: (el, ctx) => {
+          if (!harnessSession(ctx.conn.jid) && el.name === "message" && el.getChild("subject") && !el.getChild("body")) authors.add(ctx.conn.id);
+        },
+        element: (el, ctx) => {
+          if (harnessSession(ctx.conn.jid) || el.name !== "message" || !isMucAddress(fromOf(el))) return "pass";
+          const s = el.getChild("subject");
+          if (!s || s.getText() === "" || el.attrs.type === "error") return "pass";
+          if (authors.has(ctx.conn.id))
+            return [
+              xml("message", { type: "error", from: bareOf(fromOf(el)), to: el.attrs.to }, xml("subject", {}, s.getText()), xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS }))),
+            ];
+          return changed(el, (c) => (c.getChild("subject")!.children = []));
+        },
+      };
+    })(),
+  },
 ];
 
 /** What XEP-0045 lets a service do differently in these areas, which no case may fail on. */
@@ -1383,5 +1454,31 @@ export const VARIATIONS: Variation[] = [
       "a user refused entry with <conflict/> for a nickname another occupant holds, and the holder removed as well, its own unavailable presence with status codes 110 and 333 (XEP-0045 §7.2.8 fixes what the user seeking to enter gets, nothing of the holder); applied only where what clients send is seen (bench/try-case.ts): it needs the join",
     fault: contestedHolderDropped.fault,
     stream: contestedHolderDropped.stream,
+  },
+  {
+    // Thirty-first audit (2026-11-26): muc-deny-room-jid-prepped addressed the room with the service's domain in
+    // capitals and asked the self-presence's 'from' for it in lower case; §17.1 (MUC-ADDR-02) governs Room IDs and
+    // Room Nicknames only, and an upper-case domainpart names the same service (RFC 7622 §3.2: its case mapping is
+    // for comparison). The case now upper-cases the room ID only, and passes with this.
+    id: "muc.var.domain-as-addressed",
+    description:
+      "occupant presences carry the service's domain in the case the user wrote it in when entering (the room ID as Nodeprep makes it): XEP-0045 §17.1 fixes the Room ID's and nickname's preparation, not the domain's case; applied only where what clients send is seen (bench/try-case.ts)",
+    fault: () => "pass",
+    stream: (() => {
+      const written = new Map<string, string>(); // connection + lower-case room JID -> the domain as written
+      return {
+        fromClient: (el, ctx) => {
+          const to = String(el.attrs.to ?? "");
+          const m = /^([^@/]+)@([^/]+)/.exec(to);
+          if (el.name === "presence" && m && m[2] !== m[2].toLowerCase() && el.getChild("x", MUC)) written.set(`${ctx.conn.id} ${m[1].toLowerCase()}@${m[2].toLowerCase()}`, m[2]);
+        },
+        element: (el, ctx) => {
+          if (el.name !== "presence") return "pass";
+          const m = /^([^@/]+)@([^/]+)(\/.*)?$/.exec(fromOf(el));
+          const domain = m && written.get(`${ctx.conn.id} ${m[1].toLowerCase()}@${m[2].toLowerCase()}`);
+          return m && domain ? changed(el, (c) => (c.attrs.from = `${m[1]}@${domain}${m[3] ?? ""}`)) : "pass";
+        },
+      };
+    })(),
   },
 ];

@@ -1393,6 +1393,32 @@ export const FAULTS: FaultDef[] = [
     stream: revokeAnsweredKept(),
   },
   {
+    // Thirty-first audit (2026-11-26): muc-admin-member-revoke-refused-entry credited MUC-ADMIN-MEMBER-04 on the member
+    // list read back after the revocation, so a room that removes bob but refuses the owner the list failed MEMBER-04,
+    // which it keeps; it breaks §9.5's "The service MUST then return the full member list to the admin qualified by the
+    // 'http://jabber.org/protocol/muc#admin' namespace" (MUC-ADMIN-MLIST-02). The answer now proves MLIST-02, bob's
+    // absence its also: (MEMBER-04): old fail (MEMBER-04 fail) -> new fail (MLIST-02 fail, MEMBER-04 not reached).
+    id: "muc.memberlist.get-forbidden",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-02"],
+    description: "an owner's or admin's request for the member list is answered with a <forbidden/> error; everything else, the membership changes included, is unchanged",
+    stream: (() => {
+      const gets = new Set<string>(); // connection + iq id of a member-list get
+      return {
+        fromClient: (el, ctx) => {
+          if (harnessSession(ctx.conn.jid) || el.name !== "iq" || el.attrs.type !== "get") return;
+          if (el.getChild("query", "http://jabber.org/protocol/muc#admin")?.getChild("item")?.attrs.affiliation === "member") gets.add(`${ctx.conn.id} ${el.attrs.id}`);
+        },
+        element: (el, ctx) => {
+          if (el.name !== "iq" || !gets.delete(`${ctx.conn.id} ${el.attrs.id}`)) return "pass";
+          const e = new Element("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to });
+          e.c("error", { type: "auth" }).c("forbidden", { xmlns: STANZAS });
+          return [e];
+        },
+      };
+    })(),
+  },
+  {
     // Twenty-eighth audit: muc-affiliation-kept-across-visits credited MUC-ADMIN-MEMBER-01 (§9.3: "The service MUST add
     // the user to the member list and then inform the admin of success") on the grant's result alone, so a room that
     // answers the grant but never records it passed that MUST and only warned MUC-AFFIL-03 (a derived SHOULD) when bob

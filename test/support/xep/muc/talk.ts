@@ -1443,4 +1443,16 @@ export const VARIATIONS: Variation[] = [
       };
     })(),
   },
+  {
+    // Thirty-first audit (2026-11-26): muc-reg-registered registered the roomnick Thirdwitch and asked for
+    // <username>Thirdwitch</username> at MUC-REG-06 (SHOULD), so a room that folds roomnicks' case (§17.1: "It is up to
+    // the service implementation whether it will further restrict roomnicks (e.g., by applying case folding
+    // routines ...)") warned; the case now registers thirdwitch, as §7.10's Example 71 does: warn -> pass.
+    id: "muc.var.registered-nick-folded",
+    description: "a room's answer to a registered user names the registered nickname in <username/> case-folded (XEP-0045 §17.1 lets a service fold roomnicks' case)",
+    fault: (el) => {
+      const u = el.name === "iq" && el.attrs.type === "result" && /@conference\./.test(String(el.attrs.from ?? "")) ? el.getChild("query", REGISTER)?.getChild("username") : undefined;
+      return u && u.getText() !== u.getText().toLowerCase() ? changed(el, (c) => (c.getChild("query", REGISTER)!.getChild("username")!.children = [u.getText().toLowerCase()])) : "pass";
+    },
+  },
 ];
