@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadSuite, SUITE } from "../src/index.ts";
+import { loadSuite, run, SUITE } from "../src/index.ts";
+import { FaultProxy } from "./support/fault-proxy.ts";
+import { FAULTS } from "./support/xep/mobile.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
 import { threeWays } from "./support/same-verdicts.ts";
@@ -34,3 +36,23 @@ for (const [name, start] of [
     }
   });
 }
+
+// `wait: timeout` on a `receives nothing` waits out the timeout (docs/scenario-language.md): a publish a server sends
+// a disabled push service 1.5 s late, after every barrier, still fails the rule (it was ignored, and the case passed).
+test("a judged absence with wait: timeout waits out the timeout: a late publish after <disable/> fails push-not-enabled on Prosody 13", async () => {
+  const t = await prosody({ release: "13" });
+  const proxy = new FaultProxy({ host: t.host, port: t.port });
+  proxy.streamFault = FAULTS.find((f) => f.id === "mobile.push.ignores-disable-late")!.stream;
+  try {
+    const port = await proxy.listen();
+    const r = await run(
+      cases.filter((sc) => sc.id.startsWith("push-not-enabled/disabled-")),
+      { server: `127.0.0.1:${port}`, domain: t.domain, install: false, profile: { mode: "none" } },
+    );
+    assert.equal(r.cases.length, 2);
+    for (const c of r.cases) assert.deepEqual([c.verdict, c.failures.flatMap((f) => f.requirements ?? [])], ["fail", ["PUSH-DISABLE-05"]], c.id);
+  } finally {
+    await proxy.close();
+    await t.stop();
+  }
+});
