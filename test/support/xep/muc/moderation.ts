@@ -62,6 +62,8 @@ const withCondition = (el: Element, condition: string): Element[] =>
 const resultInstead = (el: Element): Element[] => [
   new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from !== undefined && { from: el.attrs.from }), ...(el.attrs.to !== undefined && { to: el.attrs.to }) }),
 ];
+/** A members-only room's refusal of a user not on its member list (XEP-0045 §7.2.6). */
+const membersOnlyRefusal = (el: Element) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "registration-required";
 
 /** A room's refusal of an entry (a presence error) with condition `from` comes with condition `to` instead. */
 const entryRefusalAs = (from: string, to: string) =>
@@ -1049,12 +1051,20 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.member.removed-entry-unanswered",
     area: "muc",
-    requirements: ["MUC-ADMIN-MLIST-07"],
+    requirements: ["MUC-DENY-04"],
     description: "a former member's attempt to enter a members-only room is never answered (the registration-required presence error is lost)",
-    fault: when(
-      (el) => el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "registration-required",
-      () => "drop",
-    ),
+    fault: when(membersOnlyRefusal, () => "drop"),
+  },
+  {
+    id: "muc.member.removed-admitted",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-07", "MUC-DENY-04"],
+    description: "a user not on a members-only room's member list is let in: the registration-required presence error becomes his own presence in the room",
+    fault: when(membersOnlyRefusal, (el) => {
+      const self = new Element("presence", { from: el.attrs.from, to: el.attrs.to });
+      self.c("x", { xmlns: MUC_USER }).c("item", { affiliation: "none", role: "participant" }).up().c("status", { code: "110" });
+      return [self];
+    }),
   },
   {
     id: "muc.member.removed-not-allowed",
