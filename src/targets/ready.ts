@@ -49,6 +49,18 @@ export async function freePort(transport: "tcp" | "udp" = "tcp"): Promise<number
     const port = from + Math.floor(Math.random() * (to - from + 1));
     if (await bindable(port, transport)) return port;
   }
+  return kernelPort(transport);
+}
+
+/** A free port the kernel picks for `transport`. */
+async function kernelPort(transport: "tcp" | "udp"): Promise<number> {
+  if (transport === "udp") {
+    const socket = dgram.createSocket("udp4");
+    await new Promise<void>((resolve, reject) => socket.once("error", reject).bind(0, "127.0.0.1", resolve));
+    const { port } = socket.address();
+    await new Promise<void>((resolve) => socket.close(resolve));
+    return port;
+  }
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;

@@ -333,8 +333,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     // With `wait: timeout` written, an alternative that is only absences holds once the wait has passed, not at the
     // barrier: what it says does not come may come later (a publish the server sends in its own time).
     const absencesOnly = (alt: (typeof step.alternatives)[number]) => alt.steps.every((st) => st.kind === "receive-nothing");
-    const waitsOut = absenceWaits(scope, step);
-    let waited = !waitsOut;
+    let waited = !absenceWaits(scope, step);
     const pick = () => {
       why.length = 0;
       for (const alt of step.alternatives) {
