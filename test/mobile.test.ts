@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadSuite, run, SUITE } from "../src/index.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
-import { FAULTS } from "./support/xep/mobile.ts";
+import { FAULTS, VARIATIONS } from "./support/xep/mobile.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
 import { threeWays } from "./support/same-verdicts.ts";
@@ -51,6 +51,29 @@ test("a judged absence with wait: timeout waits out the timeout: a late publish 
     );
     assert.equal(r.cases.length, 2);
     for (const c of r.cases) assert.deepEqual([c.verdict, c.failures.flatMap((f) => f.requirements ?? [])], ["fail", ["PUSH-DISABLE-05"]], c.id);
+  } finally {
+    await proxy.close();
+    await t.stop();
+  }
+});
+
+// In a `one of` with `wait: timeout`, an alternative of absences only holds once the timeout has passed: a publish the
+// first push service gets 1.5 s late, after every barrier, is the outcome 'kept', not 'removed' (it was taken at once).
+test("a one of with wait: timeout takes an alternative of absences only after the timeout: a late publish is push-remote-disable's 'kept' on Prosody 13", async () => {
+  const t = await prosody({ release: "13" });
+  const proxy = new FaultProxy({ host: t.host, port: t.port });
+  proxy.streamFault = VARIATIONS.find((v) => v.id === "mobile-push-first-service-late")!.stream;
+  try {
+    const port = await proxy.listen();
+    const r = await run(
+      cases.filter((sc) => sc.id === "push-remote-disable"),
+      { server: `127.0.0.1:${port}`, domain: t.domain, install: false, profile: { mode: "none" } },
+    );
+    assert.equal(r.cases.length, 1);
+    const [c] = r.cases;
+    assert.equal(c.verdict, "pass", c.reason);
+    assert.equal(c.choices.at(-1)?.alternative, "kept", JSON.stringify(c.choices));
+    assert.notEqual(c.requirementResults?.find((q) => q.id === "PUSH-REMOTE-01")?.verdict, "pass");
   } finally {
     await proxy.close();
     await t.stop();
