@@ -1203,9 +1203,9 @@ export const VARIATIONS: Variation[] = [
     // Twenty-ninth audit: push-remote-disable takes 'removed' (PUSH-REMOTE-01 pass) where the first service's publish
     // has not come by a barrier, while it waits out the timeout for the second service's (adhoc.push.first-service-late,
     // on Prosody 13, which keeps the pair): the right outcome is 'kept' (PUSH-REMOTE-01 not reached; the case passes
-    // either way). Still misjudged: the language has no absence decided by the timeout (`wait: timeout` on a
-    // `receives nothing` is ignored, a `one of` takes an alternative of `receives nothing` at once), an engine change
-    // recorded in spec/audit/csi-push.yaml. Applied by bench/try-case.ts only (stream).
+    // either way). Judged right since a `one of` with `wait: timeout` takes an alternative of absences only once the
+    // timeout has passed (spec/audit/csi-push.yaml; test/mobile.test.ts shows it). Applied by bench/try-case.ts and
+    // that test only (stream).
     id: "mobile-push-first-service-late",
     description:
       'the server publishes to each push service on its own queue: a publish to a node whose name starts with "n1-" (the cases\' first service) leaves 1.5 s after the server sent it (XEP-0357 §7 sets no time for the publish)',
