@@ -39,6 +39,8 @@ const listRequest = (attr: "role" | "affiliation", value: string) => (el: Elemen
 };
 /** One item, changing `attr` to `value`. */
 const single = (attr: "role" | "affiliation", value: string) => adminSet((items) => items.length === 1 && items[0].attrs[attr] === value);
+/** The case's own requests for the member list. */
+const memberListAsked = (el: Element, ctx: FaultContext) => listRequest("affiliation", "member")(el) && !harnessSession(ctx.conn.jid);
 /** Several items, each changing `attr`. */
 const several = (attr: "role" | "affiliation", value?: string) =>
   adminSet((items) => items.length > 1 && items.every((i) => i.attrs[attr] !== undefined) && (value === undefined || items.some((i) => i.attrs[attr] === value)));
@@ -1060,11 +1062,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ADMIN-MLIST-07", "MUC-DENY-04"],
     description: "a user not on a members-only room's member list is let in: the registration-required presence error becomes his own presence in the room",
-    fault: when(membersOnlyRefusal, (el) => {
-      const self = new Element("presence", { from: el.attrs.from, to: el.attrs.to });
-      self.c("x", { xmlns: MUC_USER }).c("item", { affiliation: "none", role: "participant" }).up().c("status", { code: "110" });
-      return [self];
-    }),
+    fault: when(membersOnlyRefusal, (el) => admittedAs(el, "none")),
   },
   {
     id: "muc.member.removed-not-allowed",
@@ -1412,21 +1410,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ADMIN-MLIST-02"],
     description: "an owner's or admin's request for the member list is answered with a <forbidden/> error; everything else, the membership changes included, is unchanged",
-    stream: (() => {
-      const gets = new Set<string>(); // connection + iq id of a member-list get
-      return {
-        fromClient: (el, ctx) => {
-          if (harnessSession(ctx.conn.jid) || el.name !== "iq" || el.attrs.type !== "get") return;
-          if (el.getChild("query", "http://jabber.org/protocol/muc#admin")?.getChild("item")?.attrs.affiliation === "member") gets.add(`${ctx.conn.id} ${el.attrs.id}`);
-        },
-        element: (el, ctx) => {
-          if (el.name !== "iq" || !gets.delete(`${ctx.conn.id} ${el.attrs.id}`)) return "pass";
-          const e = new Element("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to });
-          e.c("error", { type: "auth" }).c("forbidden", { xmlns: STANZAS });
-          return [e];
-        },
-      };
-    })(),
+    stream: answering(memberListAsked, (answer) => [iqErrorFor(answer, "forbidden", "auth")]),
   },
   {
     // Twenty-eighth audit: muc-affiliation-kept-across-visits credited MUC-ADMIN-MEMBER-01 (§9.3: "The service MUST add
@@ -1570,6 +1554,31 @@ function ownGrantRefused(affiliation: string): StreamFault {
   };
 }
 
+/** A room's answer to a user it refuses, turned into that user's self-presence in the room with `affiliation`. */
+function admittedAs(refusal: Element, affiliation: string, jid?: string): Element[] {
+  const self = new Element("presence", { from: str(refusal.attrs.from), ...(refusal.attrs.to !== undefined && { to: refusal.attrs.to }) });
+  self
+    .c("x", { xmlns: MUC_USER })
+    .c("item", { affiliation, role: "participant", ...(jid !== undefined && { jid }) })
+    .up()
+    .c("status", { code: "110" });
+  return [self];
+}
+
+/**
+ * Memberships taken that the case must not see taken: the room's presences giving such a user affiliation none are
+ * dropped (a members-only room's 321 removal too), and that user's later refusal by the room becomes his
+ * self-presence as a member. `kept` holds "room user@domain".
+ */
+function revocationHidden(kept: Set<string>, el: Element, ctx: FaultContext): FaultAction {
+  const room = bare(str(el.attrs.from));
+  const none = occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none";
+  if (none && kept.has(`${room} ${bare(str(itemOf(el)?.attrs.jid))}`)) return "drop";
+  if (none && hasStatus(el, "321") && [...kept].some((k) => k.startsWith(`${room} `))) return "drop";
+  if (el.name === "presence" && el.attrs.type === "error" && atService(room) && kept.has(`${room} ${bare(str(ctx.conn.jid))}`)) return admittedAs(el, "member", str(ctx.conn.jid));
+  return "pass";
+}
+
 /**
  * Twenty-third audit (2026-11-26): a room that refuses an owner's revocation of membership and keeps the member. The
  * proxy cannot keep the server from applying it, so it hides the change: the result becomes <not-allowed/>, the
@@ -1587,20 +1596,7 @@ function revokeRefusedKept(): StreamFault {
     },
     element: (el, ctx) => {
       const action = refused.element!(el, ctx);
-      if (action !== "pass" || harnessSession(ctx.conn.jid)) return action;
-      const room = bare(str(el.attrs.from));
-      if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && kept.has(`${room} ${bare(str(itemOf(el)?.attrs.jid))}`)) return "drop";
-      if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && hasStatus(el, "321") && [...kept].some((k) => k.startsWith(`${room} `))) return "drop";
-      if (el.name === "presence" && el.attrs.type === "error" && atService(room) && kept.has(`${room} ${bare(str(ctx.conn.jid))}`)) {
-        const self = new Element("presence", { from: str(el.attrs.from), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
-        self
-          .c("x", { xmlns: MUC_USER })
-          .c("item", { affiliation: "member", role: "participant", jid: str(ctx.conn.jid) })
-          .up()
-          .c("status", { code: "110" });
-        return [self];
-      }
-      return "pass";
+      return action !== "pass" || harnessSession(ctx.conn.jid) ? action : revocationHidden(kept, el, ctx);
     },
   };
 }
@@ -1616,36 +1612,30 @@ function grantAnsweredNotRecorded(): StreamFault {
   const request = casesOwn(single("affiliation", "member"));
   const granted = new Set<string>(); // "room user@domain"
   const users = new Map<string, string>(); // occupant JID -> its user's bare JID
-  const lists = new Set<string>(); // "connection id": a member list asked by the case
-  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
-  return {
+  const listed = answering(memberListAsked, (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const hidden = (i: Element) => granted.has(`${room} ${bare(str(i.attrs.jid))}`);
+    if (!itemsOf(adminQuery(answer, "result")).some(hidden)) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      cq.children = cq.children.filter((x) => typeof x === "string" || x.name !== "item" || !hidden(x));
+    });
+  });
+  return both(listed, {
     fromClient: (el, ctx) => {
       if (request(el, ctx)) for (const i of itemsOf(adminQuery(el, "set"))) granted.add(`${bare(str(el.attrs.to))} ${bare(str(i.attrs.jid))}`);
-      if (!harnessSession(ctx.conn.jid) && listRequest("affiliation", "member")(el)) lists.add(key(ctx, el.attrs.id));
     },
     element: (el, ctx) => {
-      if (harnessSession(ctx.conn.jid)) return "pass";
-      const room = bare(str(el.attrs.from));
-      if (el.name === "iq" && el.attrs.type === "result" && lists.has(key(ctx, el.attrs.id))) {
-        lists.delete(key(ctx, el.attrs.id));
-        const hidden = (i: Element) => granted.has(`${room} ${bare(str(i.attrs.jid))}`);
-        const q = adminQuery(el, "result");
-        if (!itemsOf(q).some(hidden)) return "pass";
-        return changed(el, (c) => {
-          const cq = adminQuery(c, "result")!;
-          cq.children = cq.children.filter((x) => typeof x === "string" || x.name !== "item" || !hidden(x));
-        });
-      }
-      if (!occupantPresence(el)) return "pass";
+      if (harnessSession(ctx.conn.jid) || !occupantPresence(el)) return "pass";
       if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
       const item = itemOf(el);
       const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
-      if (item?.attrs.affiliation !== "member" || user === undefined || !granted.has(`${room} ${user}`)) return "pass";
+      if (item?.attrs.affiliation !== "member" || user === undefined || !granted.has(`${bare(str(el.attrs.from))} ${user}`)) return "pass";
       return changed(el, (c) => {
         itemOf(c)!.attrs.affiliation = "none";
       });
     },
-  };
+  });
 }
 
 /**
@@ -1658,40 +1648,22 @@ function grantAnsweredNotRecorded(): StreamFault {
 function revokeAnsweredKept(): StreamFault {
   const request = casesOwn(adminSet((items) => items.every((i) => i.attrs.affiliation === "none" && i.attrs.jid !== undefined)));
   const kept = new Set<string>(); // "room user@domain"
-  const lists = new Set<string>(); // "connection id": a member list asked by the case
-  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
-  return {
+  const listed = answering(memberListAsked, (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const q = adminQuery(answer, "result");
+    const users = [...kept].filter((k) => k.startsWith(`${room} `)).map((k) => k.slice(room.length + 1));
+    const missing = users.filter((u) => !itemsOf(q).some((i) => bare(str(i.attrs.jid)) === u));
+    if (!q || missing.length === 0) return "pass";
+    return changed(answer, (c) => {
+      for (const u of missing) adminQuery(c, "result")!.c("item", { affiliation: "member", jid: u });
+    });
+  });
+  return both(listed, {
     fromClient: (el, ctx) => {
       if (request(el, ctx)) for (const i of itemsOf(adminQuery(el, "set"))) kept.add(`${bare(str(el.attrs.to))} ${bare(str(i.attrs.jid))}`);
-      if (!harnessSession(ctx.conn.jid) && listRequest("affiliation", "member")(el)) lists.add(key(ctx, el.attrs.id));
     },
-    element: (el, ctx) => {
-      if (harnessSession(ctx.conn.jid)) return "pass";
-      const room = bare(str(el.attrs.from));
-      const users = [...kept].filter((k) => k.startsWith(`${room} `)).map((k) => k.slice(room.length + 1));
-      if (el.name === "iq" && el.attrs.type === "result" && lists.has(key(ctx, el.attrs.id))) {
-        lists.delete(key(ctx, el.attrs.id));
-        const q = adminQuery(el, "result");
-        const missing = users.filter((u) => !itemsOf(q).some((i) => bare(str(i.attrs.jid)) === u));
-        if (!q || missing.length === 0) return "pass";
-        return changed(el, (c) => {
-          for (const u of missing) adminQuery(c, "result")!.c("item", { affiliation: "member", jid: u });
-        });
-      }
-      if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && kept.has(`${room} ${bare(str(itemOf(el)?.attrs.jid))}`)) return "drop";
-      if (occupantPresence(el) && itemOf(el)?.attrs.affiliation === "none" && hasStatus(el, "321") && users.length > 0) return "drop";
-      if (el.name === "presence" && el.attrs.type === "error" && atService(room) && kept.has(`${room} ${bare(str(ctx.conn.jid))}`)) {
-        const self = new Element("presence", { from: str(el.attrs.from), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
-        self
-          .c("x", { xmlns: MUC_USER })
-          .c("item", { affiliation: "member", role: "participant", jid: str(ctx.conn.jid) })
-          .up()
-          .c("status", { code: "110" });
-        return [self];
-      }
-      return "pass";
-    },
-  };
+    element: (el, ctx) => (harnessSession(ctx.conn.jid) ? "pass" : revocationHidden(kept, el, ctx)),
+  });
 }
 
 /**
