@@ -1130,6 +1130,16 @@ export const FAULTS: FaultDef[] = [
 
 export const VARIATIONS: Variation[] = [
   {
+    // Final review of round 31's fixers: sasl2-invalid-from and sasl2-second-authenticate judged the stream error's
+    // framing (the closing stream tag and the TCP close, RFC 6120 §4.9.1.1) under XEP-0388's rules, which ask only for
+    // the error. Both now judge the error alone (`framing: none`): ejabberd 24.12's sasl2-invalid-from warn -> pass.
+    id: "login.var.sasl2-stream-error-kept-open",
+    description:
+      'a stream error XEP-0388 asks for (invalid-from at a header, §2.1: "the server SHOULD respond with an invalid-from error"; after a second <authenticate/>, §4.8: "MUST result in a stream error") comes without the closing stream tag and the TCP close after it (RFC 6120 §4.9.1.1\'s framing, judged by its own cases)',
+    fault: () => "pass",
+    stream: keptOpen((el, ctx) => el.getName() === "error" && el.getNS() === STREAM && (usedSasl2.has(ctx.conn) || Boolean(el.getChild("invalid-from"))), { fromClient: noteSasl2 }),
+  },
+  {
     // Twenty-third audit: fast-feature counted only HT-*-NONE as "a mechanism without channel binding", so a server
     // listing another compatible token mechanism without channel binding (XEP-0484 §3.1 names the HT draft's as "A
     // set of compatible mechanisms", not the only one) warned FAST-FEATURE-05 (adhoc: EXPR and PLAIN). Any listed
