@@ -1,6 +1,7 @@
 /**
  * Mutation score of the suite: for each fault of test/support/faults.ts, the cases citing its requirements
- * run through the fault proxy in front of a real server; a fault is killed when some case's verdict changes.
+ * run through the fault proxy in front of a real server; a fault is killed when some case's verdict gets worse, or a
+ * requirement it breaks, held without it, now fails or warns (in a case already failing on another rule too).
  *   node --import tsx bench/mutation.ts [--target local:prosody] [--only fault-id,...] [--scenarios file-or-dir,...] [--out reports]
  * --scenarios limits the suite (and the baseline run) to those scenario files, to try new faults quickly.
  * Prints one line per fault and the score per area; writes <out>/mutation.json.

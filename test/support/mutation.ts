@@ -26,8 +26,11 @@ export function requirementsOf(sc: Scenario): string[] {
 export interface Mutant {
   fault: FaultDef;
   cases: number;
-  /** The cases the fault made fail (or warn) where they passed: the fault was noticed. */
-  killedBy: { id: string; verdict: Verdict; reason?: string }[];
+  /**
+   * The cases the fault made fail (or warn) where they passed, or where a requirement it breaks now fails (or warns)
+   * that held without it (a case already failing on another rule): the fault was noticed.
+   */
+  killedBy: { id: string; verdict: Verdict; reason?: string; requirement?: string }[];
   status: "killed" | "survived" | "no-case";
 }
 
@@ -35,8 +38,8 @@ const GOOD = new Set<Verdict>(["pass", "warn"]);
 
 /**
  * Runs the cases citing each fault's requirements through the proxy with that fault on, and compares with
- * a baseline through the same proxy without faults. Only cases that pass (or warn) in the baseline count:
- * a case already failing on this server cannot show anything.
+ * a baseline through the same proxy without faults. A case counts where it passes (or warns) in the baseline, or
+ * where a requirement the fault breaks held in it: a case failing on another rule can still show this one.
  */
 export async function mutate(opts: {
   upstream: { host: string; port: number; domain: string };
@@ -52,10 +55,14 @@ export async function mutate(opts: {
   const runThrough = async (plan: Scenario[]) =>
     (await run(plan, { server: `127.0.0.1:${port}`, domain: opts.upstream.domain, timeoutMs: opts.timeoutMs, concurrency: opts.concurrency, install: false })).cases;
   try {
-    const baseline = Object.fromEntries((await runThrough(opts.suite)).map((r) => [r.id, r.verdict]));
+    const direct = await runThrough(opts.suite);
+    const baseline = Object.fromEntries(direct.map((r) => [r.id, r.verdict]));
+    /** The requirements each case held without a fault. */
+    const held = new Map(direct.map((r) => [r.id, new Set((r.requirementResults ?? []).filter((q) => q.verdict === "pass").map((q) => q.id))]));
     const mutants: Mutant[] = [];
     for (const fault of opts.faults) {
-      const plan = opts.suite.filter((sc) => GOOD.has(baseline[sc.id]) && requirementsOf(sc).some((id) => fault.requirements.some((p) => cites(p, id))));
+      const breaks = (id: string) => fault.requirements.some((p) => cites(p, id));
+      const plan = opts.suite.filter((sc) => requirementsOf(sc).some(breaks) && (GOOD.has(baseline[sc.id]) || [...(held.get(sc.id) ?? [])].some(breaks)));
       proxy.fault = fault.fault;
       proxy.streamFault = fault.stream;
       const results = plan.length > 0 ? await runThrough(plan) : [];
@@ -63,8 +70,10 @@ export async function mutate(opts: {
       proxy.streamFault = undefined;
       // Noticed: a case now fails or warns where it passed (or fails where it warned). A skip is not noticing:
       // a fault that hides a feature skips the cases gated on it, and shows nothing of the rule they check.
-      const worse = (r: { id: string; verdict: Verdict }) => (r.verdict === "fail" && baseline[r.id] !== "fail") || (r.verdict === "warn" && baseline[r.id] === "pass");
-      const killedBy = results.filter(worse).map((r) => ({ id: r.id, verdict: r.verdict, ...(r.reason && { reason: r.reason }) }));
+      const worse = (r: { id: string; verdict: Verdict }) => GOOD.has(baseline[r.id]) && ((r.verdict === "fail" && baseline[r.id] !== "fail") || (r.verdict === "warn" && baseline[r.id] === "pass"));
+      // A requirement the fault breaks, held without it, now failing or warning: noticed, whatever the case's verdict.
+      const broken = (r: (typeof results)[number]) => r.requirementResults?.find((q) => breaks(q.id) && held.get(r.id)?.has(q.id) && (q.verdict === "fail" || q.verdict === "warn"))?.id;
+      const killedBy = results.filter((r) => worse(r) || broken(r)).map((r) => ({ id: r.id, verdict: r.verdict, ...(r.reason && { reason: r.reason }), ...(broken(r) && { requirement: broken(r) }) }));
       const m: Mutant = { fault, cases: plan.length, killedBy, status: plan.length === 0 ? "no-case" : killedBy.length > 0 ? "killed" : "survived" };
       mutants.push(m);
       opts.onMutant?.(m);
