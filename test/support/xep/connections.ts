@@ -647,6 +647,17 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (!r.creation && /\bto=/.test(r.text) ? { ...a, text: "<body type='terminate' condition='host-unknown' xmlns='http://jabber.org/protocol/httpbind'/>" } : a) },
   },
   {
+    // Thirty-second audit: bosh-multi-streams-undeclared judged BOSH-MULTI-01 (§16.2 "If a connection manager supports
+    // the multi-streams feature, it MUST include a 'stream' attribute") first, so this answer, which opens no stream,
+    // failed it and left BOSH-MULTI-02 (§16.3 "treat the request as a normal empty request"), the rule it breaks, not
+    // reached. MULTI-02 is now judged first, with §8's "HTTP 200 OK": fail MULTI-01 -> fail MULTI-02.
+    id: "bosh-undeclared-stream-http-400",
+    requirements: ["BOSH-MULTI-02"],
+    cases: ["bosh-multi-streams-undeclared"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (!r.creation && /\bto=/.test(r.text) ? { ...a, status: 400, text: "" } : a) },
+  },
+  {
     id: "bosh-terminate-answer-with-payload",
     requirements: ["BOSH-TERM-02"],
     cases: ["bosh-terminate"],

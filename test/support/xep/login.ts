@@ -615,6 +615,29 @@ export const FAULTS: FaultDef[] = [
     description: "the challenge answering a SASL2 <authenticate/> is RFC 6120's <challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
     stream: onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => (c.attrs.xmlns = "urn:ietf:params:xml:ns:xmpp-sasl")) : "pass")),
   },
+  // Thirty-second audit: sasl2-challenge (and sasl2-base64-clean, sasl2-other-traffic) credited SASLTWO-DURING-02
+  // ("Servers are similarly REQUIRED to send no whitespace, and only the <response/> and completion elements") on the
+  // first SASL2 challenge wherever it came, so this message before it passed the row. The SASL2 challenge now credits
+  // SASLTWO-CHAL-01 alone (DURING-02 not reached): the step cannot see what came before the challenge until the
+  // engine decides a raw connection's `one of` by the first element after the action (recorded in spec/audit): the
+  // fault survives the mutation bench until then (DURING-02 pass -> not-reached, the case pass -> pass).
+  {
+    id: "login.sasl2.message-before-challenge",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "a headline <message/> from the server comes between the SASL2 <authenticate/> and the server's own SASL2 challenge",
+    stream: onElement((el) => (isSasl2(el, "challenge") ? ["<message xmlns='jabber:client' type='headline'><body>motd</body></message>", el] : "pass")),
+  },
+  // Thirty-second audit: sasl2-challenge (and its siblings) took RFC 6120's <failure/> answering a SASL2
+  // <authenticate/> for no alternative, so the case was a skip (the MAY of a challenge not taken up); §2.4's "only the
+  // <response/> and completion elements" are SASL2's (§2.6), so it now fails SASLTWO-DURING-02.
+  {
+    id: "login.sasl2.legacy-failure-instead-of-challenge",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "the SASL2 <authenticate/> is answered with RFC 6120's <failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure> instead of the challenge",
+    stream: onElement((el) => (isSasl2(el, "challenge") ? [`<failure xmlns='${SASL}'><not-authorized/></failure>`] : "pass")),
+  },
   // Thirty-first audit: bind2-sm-inline judged BINDTWO-SUCCESS-01 ("a <bound/> element qualified by the
   // 'urn:xmpp:bind:0' namespace") on the full JID alone where no <bound/> came: this <success/> without <bound/>
   // passed the row; now it fails it.
