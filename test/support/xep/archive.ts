@@ -235,6 +235,17 @@ function forgedKept(): StreamFault {
   };
 }
 
+/** A chat message from or to an account that set XEP-0441 preferences to archive everything is lost on its way. */
+function archivingChatLost(): StreamFault {
+  const archiving = new Set<string>();
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name === "iq" && el.attrs.type === "set" && el.getChild("prefs", MAM)?.attrs.default === "always") archiving.add(bare(ctx.conn.jid));
+    },
+    element: (el, ctx) => (liveMessage(el, ctx) && el.attrs.type === "chat" && (archiving.has(bare(el.attrs.from)) || archiving.has(bare(ctx.conn.jid))) ? "drop" : "pass"),
+  };
+}
+
 /** A <stanza-id/> the sender put in with the recipient's bare JID as 'by' is deleted (XEP-0359 §3), where the server kept it. */
 function forgedDeleted(): StreamFault {
   const forged = new Map<string, Set<string>>();
@@ -1524,6 +1535,17 @@ export const FAULTS: FaultDef[] = [
             c.c("stanza-id", { xmlns: SID, by: bare(el.attrs.from), id: "sender-archive-id" });
           })
         : "pass",
+  },
+  {
+    // Thirty-second audit: sid-outgoing-not-leaked and sid-forged-removed waited for the message only inside the
+    // stanza-id checks, so a server that loses it failed XEP-0313 §3.5's "MUST NOT include the <stanza-id/>
+    // element" (and XEP-0359 §3's "MUST delete that element") though it added no stanza-id; the delivery is now the
+    // step's own row (RFC 6121's DELIVERY-MSG-BARE-1NN/chat), and the stanza-id rules are not reached.
+    id: "sid.archiving-account-chat-lost",
+    area: "mam",
+    requirements: ["DELIVERY-MSG-BARE-1NN"],
+    description: "a chat message from or to a user who asked to archive everything (XEP-0441 <prefs default='always'/>) reaches none of its recipient's resources",
+    stream: archivingChatLost(),
   },
   {
     id: "sid.forged-kept",

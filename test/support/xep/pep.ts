@@ -209,6 +209,31 @@ function afterPublish(act: (pub: Published, ctx: FaultContext) => void, watch: {
   };
 }
 
+/**
+ * A service that sends an explicit subscriber nothing from a node until its owner publishes again (no last item),
+ * and then each notification to a full JID twice.
+ */
+function noLastItemDuplicated(): StreamFault {
+  const publishes = new Map<string, number>();
+  const subscribed = new Map<string, number>();
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name !== "iq" || el.attrs.type !== "set" || !ctx.conn.jid) return;
+      const pubsub = el.getChild("pubsub", PUBSUB);
+      const owner = bare(el.attrs.to ?? ctx.conn.jid);
+      if (pubsub?.getChild("publish")) publishes.set(owner, (publishes.get(owner) ?? 0) + 1);
+      else if (pubsub?.getChild("subscribe") && owner !== bare(ctx.conn.jid)) subscribed.set(`${bare(ctx.conn.jid)} ${owner}`, publishes.get(owner) ?? 0);
+    },
+    element: (el) => {
+      if (!itemsEvent(el) || toOwner(el)) return "pass";
+      const since = subscribed.get(`${bare(el.attrs.to)} ${bare(el.attrs.from)}`);
+      if (since === undefined) return "pass";
+      if ((publishes.get(bare(el.attrs.from)) ?? 0) === since) return "drop";
+      return String(el.attrs.to ?? "").includes("/") ? [el, copyOf(el)] : "pass";
+    },
+  };
+}
+
 /** Sessions that got a notification from an account (`${connection} ${account}`): the account's subscribers. */
 const notifiedBy = () => {
   const seen = new Set<string>();
@@ -502,6 +527,18 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUBSUB-PUB-NOTIFY", "PEP-NUM-01"],
     description: "every notification of published items is sent twice",
     fault: when(itemsEvent, (el) => [el, copyOf(el)]),
+  },
+  {
+    // Thirty-second audit: pep-explicit-subscribers waited for the last item (XEP-0163 §4.3.4, "MUST send the last
+    // published item to all new subscribers") before juliet published t1, so a service that withholds it (as
+    // ejabberd does) ended the case there and its notifications went unjudged: this one, which also sends a
+    // full-JID subscriber each later notification twice (§4.3.2: "MUST send one notification only"), failed only
+    // PEP-LAST-01 (PEP-NUM-01 not reached); the last item is now judged after the notifications, which fail PEP-NUM-01.
+    id: "pep.explicit.no-last-item.duplicated",
+    area: "pep",
+    requirements: ["PEP-NUM-01"],
+    description: "an explicit subscriber gets no last published item, and a subscriber at a full JID gets every later notification twice",
+    stream: noLastItemDuplicated(),
   },
   {
     id: "pep.notify.no-payload",

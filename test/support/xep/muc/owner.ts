@@ -1251,6 +1251,28 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (!isHarness(ctx) && el.name === "presence" && fromRoomWithId(el) ? changed(el, (c) => occupantIds(c).forEach((o) => c.remove(o))) : "pass"),
   },
   {
+    // Thirty-second audit (2026-11-26): occid-history took bob's self-presence by any 'from' ({capture:bj}) and credited
+    // XEP-0045 §7.2.2's MUC-JOIN-05 ("the service MUST also send presence from the new participant's occupant JID to
+    // the full JIDs of all the occupants (including the new occupant)") on it, so a self-presence from the room's bare
+    // JID passed (as did occid-message's, occid-private-message's, occid-replaced's and occid-unique-pseudonymous's
+    // {not:${aj}}, and the captures of occid-presence and occid-stable). The step now asks for a 'from' of the room's
+    // occupant JIDs ({re:${lobby}/.+}, an also: of MUC-JOIN-05 where the JID is captured), and the first occupant's
+    // captured self-presence, which the others' steps exclude, is a check of MUC-JOIN-05 instead of set-up:
+    // occid-history old pass (MUC-JOIN-05 pass) -> new fail (MUC-JOIN-05 fail), on Prosody 13; occid-private-message
+    // pass -> fail (MUC-JOIN-05); occid-message, occid-replaced, occid-stable and occid-unique-pseudonymous fail on an
+    // identifier's or exit rule (MUC-JOIN-05 pass) -> fail (MUC-JOIN-05 fail); occid-presence fail -> fail (MUC-JOIN-05).
+    id: "occid.self-presence-from-room",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant's own presence on entry (status code 110, with its <occupant-id/>) comes from the room's bare JID instead of the occupant JID; the others' copies are right",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && occupantPresence(el) && el.attrs.type === undefined && isSelf(el) && occupantIds(el).length > 0
+        ? changed(el, (c) => {
+            c.attrs.from = bare(fromOf(el));
+          })
+        : "pass",
+  },
+  {
     // Nineteenth audit (2026-11-25): occid-stable judged OCCID-STABLE-01, and occid-unique-pseudonymous OCCID-UNIQUE-01,
     // on a pattern that also required the element, so a self-presence without <occupant-id/> (after the nickname
     // change, on the second user's entry) failed those rules and OCCID-PRES-01 passed.
