@@ -299,6 +299,33 @@ function dropsContestedHolder(): { fault: Fault; stream: StreamFault } {
 }
 const contestedHolderDropped = dropsContestedHolder();
 
+/**
+ * Thirty-second audit (2026-11-26): a room entered through an address whose room ID is not lower-case. Without
+ * `newRoom`, the same room answers from the room ID as the user wrote it, which Nodeprep's case mapping makes the
+ * room's own ID (a valid JID of the same room). With `newRoom`, the service takes that spelling for another room
+ * and makes it: the user's self-presence carries status code 201 (XEP-0045 §17.1's MUC-ADDR-02 broken: the room
+ * ID as written is not Nodeprep's), its 'from' as the service stamps it (a service that prepares the addresses it
+ * sends but not the room IDs it looks up). `fromClient` sees the joins (a presence with the MUC <x/>), so only
+ * rooms addressed so are touched.
+ */
+function roomIdAsWritten(newRoom: boolean): StreamFault {
+  const written = new Map<string, string>(); // connection + lower-case room JID -> the room ID as written
+  return {
+    fromClient: (el, ctx) => {
+      const m = /^([^@/]+)@([^/]+)/.exec(String(el.attrs.to ?? ""));
+      if (el.name === "presence" && m && m[1] !== m[1].toLowerCase() && el.getChild("x", MUC)) written.set(`${ctx.conn.id} ${m[1].toLowerCase()}@${m[2].toLowerCase()}`, m[1]);
+    },
+    element: (el, ctx) => {
+      if (el.name !== "presence") return "pass";
+      const m = /^([^@/]+)@([^/]+)(\/.*)?$/.exec(fromOf(el));
+      const id = m && written.get(`${ctx.conn.id} ${m[1].toLowerCase()}@${m[2].toLowerCase()}`);
+      if (!m || !id) return "pass";
+      if (!newRoom) return changed(el, (c) => (c.attrs.from = `${id}@${m[2]}${m[3] ?? ""}`));
+      return isSelf(el) && available(el) && !codes(el).includes("201") ? changed(el, (c) => c.getChild("x", MUC_USER)!.c("status", { code: "201" })) : "pass";
+    },
+  };
+}
+
 /** XEP-0045 (entering, refusals, history and subject, discovery, exiting): server bugs the cases must catch. */
 /** The room ignores the <history/> limits of a join and sends, before the subject, all the history it has. */
 function ignoringLimits(): Fault {
@@ -807,11 +834,17 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx) => (el.name === "presence" && isError(el) && isMucAddress(fromOf(el)) && /^ +$/.test(resourceOf(fromOf(el))) ? [fakeSelf(fromOf(el), ctx.conn.jid)] : "pass")),
   },
   {
-    id: "muc.addr.room-id-not-prepped",
+    // Thirty-second audit (2026-11-26): muc-deny-room-jid-prepped asked bob's self-presence for the room ID in lower
+    // case after he entered through it upper-cased, so the former muc.addr.room-id-not-prepped (the room answering
+    // in the upper-case spelling, a valid JID of the same room: Nodeprep's case mapping makes the two one ID) failed
+    // MUC-ADDR-02 at MUST; it is the variation muc.var.room-id-as-addressed now. What §17.1 forbids is a room ID
+    // that is not Nodeprep's: the upper-cased ID taken for another room, made new (status code 201). The old case
+    // let this through (it looked at the 'from' only); the fixed one fails it.
+    id: "muc.addr.room-id-case-new-room",
     area: "muc",
     requirements: ["MUC-ADDR-02"],
-    description: "occupant JIDs carry the room ID as the user wrote it (upper-case), not as Nodeprep makes it",
-    fault: knowing((el) => (occupantPresence(el) ? changed(el, (c) => (c.attrs.from = fromOf(el).replace(/^[^@]+/, (n) => n.toUpperCase()))) : "pass")),
+    description: "a room entered through its ID upper-cased is taken for another room, made new: the self-presence carries status code 201; applied only where what clients send is seen",
+    stream: roomIdAsWritten(true),
   },
   // §7.2.13-§7.2.15: history and subject.
   {
@@ -1480,5 +1513,30 @@ export const VARIATIONS: Variation[] = [
         },
       };
     })(),
+  },
+  {
+    // Thirty-second audit (2026-11-26): muc-deny-room-jid-prepped failed MUC-ADDR-02 at MUST on a room that answers
+    // in the case the user wrote its ID in (the former fault muc.addr.room-id-not-prepped): XEP-0045 §17.1 asks Room
+    // IDs to "match the Nodeprep profile of Stringprep", and the upper-case spelling is mapped to the room's own ID
+    // (RFC 7622 §4 asks an add-on service only that it "ought to enforce the rules"). The fixed case passes with it.
+    id: "muc.var.room-id-as-addressed",
+    description:
+      "occupant presences carry the room ID in the case the user wrote it in when entering (the same room, no status code 201): XEP-0045 §17.1 fixes that a Room ID matches Nodeprep, whose case mapping makes the spellings one ID; applied only where what clients send is seen (bench/try-case.ts)",
+    fault: () => "pass",
+    stream: roomIdAsWritten(false),
+  },
+  {
+    // Thirty-second audit (2026-11-26): muc-disco-room-items's MUC-DISCO-18 (§6.5: "Implementations and deployments
+    // are advised to turn off such information sharing by default.", derived SHOULD) refused every item of a room's
+    // disco#items, so a room that lists no occupant but an item of its own warned; the advice is about the list of
+    // occupants, and XEP-0030 lets any entity list other items. The case now refuses only items naming an occupant
+    // (its occupant JID or real JID), and passes with this.
+    id: "muc.var.room-items-own-node",
+    description:
+      "a room's disco#items result lists, beside what it listed, an item for a node of the room itself (no occupant): XEP-0045 §6.5's advice is about sharing the list of occupants, and XEP-0030 lets an entity list other items",
+    fault: (el) =>
+      el.name === "iq" && el.attrs.type === "result" && isMucAddress(fromOf(el)) && !fromOf(el).includes("/") && el.getChild("query", DISCO_ITEMS)
+        ? changed(el, (c) => c.getChild("query", DISCO_ITEMS)!.c("item", { jid: fromOf(el), node: "urn:xmpp:mucsub:nodes:messages", name: "messages" }))
+        : "pass",
   },
 ];

@@ -764,6 +764,20 @@ export const FAULTS: FaultDef[] = [
     stream: unannounced("role", "visitor"),
   },
   {
+    // Thirty-second audit (2026-11-26): muc-mod-voice-list judged the voice list (MUC-MOD-VLIST-01) right after the
+    // revocation's result, so a room that answers the revocation but leaves the occupant a participant (no presence
+    // with role visitor, so an accurate list that names her) failed VLIST-01, where §8.4's "The service MUST then send
+    // updated presence from this individual to all occupants, indicating the removal of voice privileges"
+    // (MUC-MOD-VOICE-05) is what it broke. The case now asks for that presence before the list: old fail (VLIST-01
+    // fail) -> new fail (VOICE-05 fail, VLIST-01 not reached), on ejabberd, where the revocation happens.
+    id: "muc.voice.revoke-result-kept",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-05"],
+    description:
+      "the case's own revocation of voice (one item with role visitor) is answered with a result, but the occupant keeps the voice: no presence gives it role visitor, and the voice list asked afterwards names it as a participant",
+    stream: voiceRevokeAnsweredKept(),
+  },
+  {
     id: "muc.voice.refused-revocation-succeeds",
     area: "muc",
     requirements: ["MUC-MOD-VOICE-06", "MUC-MOD-VOICE-07", "MUC-MOD-VOICE-08", "MUC-MOD-VLIST-04"],
@@ -969,6 +983,18 @@ export const FAULTS: FaultDef[] = [
     stream: bannedNickKept(),
   },
   {
+    // Thirty-second audit (2026-11-26): muc-admin-ban-releases-nick judged eve's entry after the ban by a presence from
+    // ${lobby/Bobby}, which her own entry rebinds to whatever nickname the room gives her, so a room that keeps Bobby
+    // reserved for the outcast and lets eve in as Bobby2 passed MUC-ADMIN-BAN-03 (§9.1: "MUST remove the outcast's
+    // nickname from the list of registered nicknames"). The case now asks for ${lobby}/Bobby itself: old pass
+    // (BAN-03 pass) -> new fail (BAN-03 fail), on Prosody 13.
+    id: "muc.ban.nick-kept-renamed",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-03"],
+    description: "a banned user's registered nickname stays reserved: another user who asks for it after the ban is let in under that nickname with a '2' appended (her self-presence comes from it)",
+    stream: bannedNickRenamed(),
+  },
+  {
     id: "muc.owner.auth-not-allowed",
     area: "muc",
     requirements: ["MUC-OWNER-AUTH-01"],
@@ -1065,6 +1091,18 @@ export const FAULTS: FaultDef[] = [
     fault: when(membersOnlyRefusal, (el) => admittedAs(el, "none")),
   },
   {
+    // Thirty-second audit (2026-11-26): muc-admin-mlist-by-member took eve's refusal alone as proof that bob's
+    // change was not applied, so a room that refused the change but let any non-member in (muc.member.removed-
+    // admitted, MUC-DENY-04's failure) warned on MUC-ADMIN-MLIST-01; eve let in with the affiliation none now credits
+    // nothing. This is the control the fixed case keeps: the room behaves as if the member's change had been made,
+    // the non-member let in as a member. Before and after: warn (MUC-ADMIN-MLIST-01).
+    id: "muc.member.refused-admitted-as-member",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-01"],
+    description: "a user not on a members-only room's member list is let in as a member: the registration-required presence error becomes his own presence with affiliation member",
+    fault: when(membersOnlyRefusal, (el) => admittedAs(el, "member")),
+  },
+  {
     id: "muc.member.removed-not-allowed",
     area: "muc",
     requirements: ["MUC-DENY-04"],
@@ -1114,6 +1152,9 @@ export const FAULTS: FaultDef[] = [
     // muc-owner-admin-revoke, muc-admin-member-grant, muc-admin-member-revoke, muc-admin-member-revoke-membersonly,
     // muc-admin-ban) their announcements before the list: here the missing presence failed the announcement's rule,
     // though no affiliation changed, and the rule broken (the list) passed on the result or was never reached.
+    // Thirty-second audit (2026-11-26): muc-admin-ban-releases-nick judged the outcast's nickname (MUC-ADMIN-BAN-03)
+    // right after the ban's result; it now reads the ban list first (MUC-ADMIN-BAN-02): old fail (BAN-03 fail) -> new
+    // fail (BAN-02 fail, BAN-03 not reached), on Prosody 13.
     id: "muc.affiliation.result-not-applied",
     area: "muc",
     requirements: [
@@ -1499,6 +1540,73 @@ function roleActorNotTold(): StreamFault {
  * §9.1: the nickname a user registered (XEP-0045 §7.10) stays reserved after the user is banned: another user's
  * entry with it gets <conflict/> in place of its self-presence.
  */
+/**
+ * Thirty-second audit (2026-11-26): §8.4's revocation answered but not made. The case's own muc#admin set of one item
+ * making an occupant a visitor gets the server's result, but the occupant keeps the voice as far as the case can see:
+ * the room's presences giving that nickname role visitor are dropped, and the voice list asked afterwards names it
+ * again as a participant. (The proxy cannot keep the server from making the change.)
+ */
+function voiceRevokeAnsweredKept(): StreamFault {
+  const request = casesOwn(single("role", "visitor"));
+  const kept = new Set<string>(); // occupant JIDs
+  const listed = answering(listRequest("role", "participant"), (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const q = adminQuery(answer, "result");
+    const nicks = [...kept].filter((k) => bare(k) === room).map((k) => resourceOf(k)!);
+    const missing = nicks.filter((n) => !itemsOf(q).some((i) => str(i.attrs.nick) === n));
+    if (!q || missing.length === 0) return "pass";
+    return changed(answer, (c) => {
+      for (const n of missing) adminQuery(c, "result")!.c("item", { affiliation: "none", nick: n, role: "participant" });
+    });
+  });
+  return both(listed, {
+    fromClient: (el, ctx) => {
+      if (request(el, ctx)) for (const i of itemsOf(adminQuery(el, "set"))) kept.add(`${bare(str(el.attrs.to))}/${str(i.attrs.nick)}`);
+    },
+    element: (el, ctx) =>
+      !harnessSession(ctx.conn.jid) && occupantPresence(el) && el.attrs.type === undefined && itemOf(el)?.attrs.role === "visitor" && kept.has(str(el.attrs.from)) ? "drop" : "pass",
+  });
+}
+
+/**
+ * Thirty-second audit (2026-11-26): a banned user's registered nickname stays reserved, and another user who asks
+ * for it is let in under another one: once the registrant is an outcast, another user's entry as that nickname
+ * comes back as the self-presence of `nick` + "2" (a refusal with <conflict/> is dropped and the entry sent again as
+ * that nickname; an admission as the nickname itself is shown as the other's). What the room does is the server's.
+ */
+function bannedNickRenamed(): StreamFault {
+  const registeredBy = new Map<string, string>(); // occupant JID -> bare JID of the user who registered the nick
+  const banned = new Set<string>(); // "room bare-jid"
+  const entering = new Map<number, string>(); // connection -> occupant JID it asked for
+  return {
+    fromClient: (el, ctx) => {
+      const to = str(el.attrs.to);
+      if (!atService(to) || harnessSession(ctx.conn.jid)) return;
+      const form = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", "jabber:iq:register")?.getChild("x", "jabber:x:data") : undefined;
+      const nick = form
+        ?.getChildren("field")
+        .find((f) => f.attrs.var === "muc#register_roomnick")
+        ?.getChildText("value");
+      if (nick) registeredBy.set(`${bare(to)}/${nick}`, bare(str(ctx.conn.jid)));
+      for (const i of itemsOf(adminQuery(el, "set"))) if (i.attrs.affiliation === "outcast") banned.add(`${bare(to)} ${bare(str(i.attrs.jid))}`);
+      if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", "http://jabber.org/protocol/muc")) return;
+      const owner = registeredBy.get(to);
+      if (owner !== undefined && owner !== bare(str(ctx.conn.jid)) && banned.has(`${bare(to)} ${owner}`)) entering.set(ctx.conn.id, to);
+    },
+    element: (el, ctx) => {
+      const to = entering.get(ctx.conn.id);
+      if (to === undefined || el.name !== "presence" || el.attrs.from !== to) return "pass";
+      if (el.attrs.type === "error" && conditionOf(el) === "conflict") {
+        ctx.conn.send?.(new Element("presence", { to: `${to}2` }).c("x", { xmlns: "http://jabber.org/protocol/muc" }).root());
+        return "drop";
+      }
+      return changed(el, (c) => {
+        c.attrs.from = `${to}2`;
+      });
+    },
+  };
+}
+
 function bannedNickKept(): StreamFault {
   const registeredBy = new Map<string, string>(); // occupant JID -> bare JID of the user who registered the nick
   const banned = new Set<string>(); // "room bare-jid"
