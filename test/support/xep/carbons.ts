@@ -1,6 +1,6 @@
 import { Element } from "ltx";
-import { STANZAS, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
-import { bare, type FaultAction, type FaultContext, type ProxiedConnection } from "../fault-proxy.ts";
+import { STANZAS, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultAction, type FaultContext, type ProxiedConnection, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const CARBONS = "urn:xmpp:carbons:2";
@@ -529,6 +529,16 @@ export const FAULTS: FaultDef[] = [
     stream: switchLimited((request, honoured) => (request === "disable" && honoured.includes("enable") ? "refuse" : "honour")),
   },
   {
+    // Thirty-second audit: carbons-enable-disable-again's "no copy after the disable" now looks for <received/> and
+    // <sent/> copies only (not any message, which a server's own notice may be); this is the server that step
+    // is for, so it still warns there (on Prosody 13: warn -> warn, CARBONS-DISABLE-04).
+    id: "carbons.disable-ignored",
+    area: "carbons",
+    requirements: ["CARBONS-DISABLE-04"],
+    description: "a <disable/> after an <enable/> is answered with a result, but the copies keep coming",
+    stream: switchLimited((request, honoured) => (request === "disable" && honoured.includes("enable") ? "ignore" : "honour")),
+  },
+  {
     id: "carbons.reenable-refused",
     area: "carbons",
     requirements: ["CARBONS-MULTI-01"],
@@ -542,7 +552,51 @@ export const FAULTS: FaultDef[] = [
     description: "an <enable/> after a <disable/> in the same session is answered with a result, but no copies come any more",
     stream: switchLimited((request, honoured) => (request === "enable" && honoured.includes("disable") ? "ignore" : "honour")),
   },
+  {
+    // Thirty-second audit: carbons-enable-disable-again took the copy after the second enable as any message at
+    // r2 (`receives: <message/>`), so a server that ignores the re-enable (carbons.reenable-ignored) but sends r2
+    // a headline notice after that result passed CARBONS-MULTI-01; the step now takes only a <received/> copy
+    // that came after m3 was sent (on Prosody 13: pass -> fail, CARBONS-MULTI-01).
+    id: "carbons.reenable-ignored-noticed",
+    area: "carbons",
+    requirements: ["CARBONS-MULTI-01"],
+    description:
+      "an <enable/> after a <disable/> in the same session is answered with a result, but no copies come any more; the server also sends that resource a headline notice of its own after that result",
+    stream: both(
+      switchLimited((request, honoured) => (request === "enable" && honoured.includes("disable") ? "ignore" : "honour"))!,
+      noticeAfter((request, disabled) => request === "enable" && disabled),
+    ),
+  },
 ];
+
+/**
+ * A server that also sends a resource a headline notice of its own (from its domain: no copy, no message
+ * another entity sent; RFC 6121 §5.2.2 "headline" is for "an alert, a notification, or other transient
+ * information") right after its result to that resource's Carbons request `which` picks (`disabled`: the
+ * connection had a <disable/> answered with a result before).
+ */
+function noticeAfter(which: (request: Switch, disabled: boolean) => boolean): StreamFault {
+  const asked = new Map<string, Switch>();
+  const disabled = new Set<number>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (isEnable(el) || isDisable(el)) asked.set(`${conn.id} ${el.attrs.id}`, isEnable(el) ? "enable" : "disable");
+    },
+    element: (el, { conn }) => {
+      const key = `${conn.id} ${el.attrs.id}`;
+      const request = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? asked.get(key) : undefined;
+      if (!request || !conn.jid) return "pass";
+      asked.delete(key);
+      if (el.attrs.type !== "result") return "pass";
+      const notify = which(request, disabled.has(conn.id));
+      if (request === "disable") disabled.add(conn.id);
+      if (!notify) return "pass";
+      const headline = new Element("message", { type: "headline", from: String(bare(conn.jid)).split("@")[1], to: conn.jid });
+      headline.c("body").t("Server notice: maintenance tonight");
+      return [el, headline];
+    },
+  };
+}
 
 /** A copy changed by `edit` (a variation never mutates what the proxy parsed). */
 const onCopies = (edit: (copy: Element) => void): Variation["fault"] => when(isCopy, (el) => changed(el, edit));
@@ -571,6 +625,80 @@ export const VARIATIONS: Variation[] = [
       delete forwarded.attrs.xmlns;
       forwarded.attrs["xmlns:f"] = FORWARD;
     }),
+  },
+  {
+    // Thirty-second audit: carbons-enable-disable-again judged "no copy after the disable" as no message at all at
+    // r2 (`receives nothing: <message/>`), and carbons-private-no-copy "no forwarded copy" the same way at r2, r3
+    // and chamber, so this server warned CARBONS-DISABLE-04 and failed CARBONS-PRIV-SENT / CARBONS-PRIV-RECV; the
+    // steps now look for <received/> and <sent/> copies only (on Prosody 13: warn -> pass, fail -> pass). It
+    // needs to see the requests (`stream`): in the run of every variation at once it changes nothing.
+    id: "carbons-notice-after-request",
+    description:
+      'after its result to an <enable/> or a <disable/>, the server sends that resource a headline notice of its own from its domain (RFC 6121 §5.2.2: a headline is for "an alert, a notification, or other transient information"; no rule of XEP-0280 keeps a server\'s own messages from a resource)',
+    fault: () => "pass",
+    stream: noticeAfter(() => true),
+  },
+  {
+    // Thirty-second audit: carbons-received and carbons-sent judged "r4, which never enabled Carbons, gets no
+    // protocol it did not ask for" (CARBONS-REQ-01) as no message at all at r4 (`receives nothing: <message/>`),
+    // so this server failed CARBONS-REQ-01 there; the steps now look for <received/> and <sent/> copies only (on
+    // Prosody 13: fail -> pass). It needs to see the requests (`stream`): in the run of every variation at once
+    // it changes nothing.
+    id: "carbons-notice-to-other-resources",
+    description:
+      'when it sends a Carbons copy, the server also tells the account\'s online resources that have not enabled Carbons, once each, with a headline notice of its own from its domain (RFC 6121 §5.2.2: a headline is for "an alert, a notification, or other transient information")',
+    fault: () => "pass",
+    stream: (() => {
+      const asked = new Set<string>();
+      const enabled = new Set<number>();
+      const told = new Set<number>();
+      return {
+        fromClient: (el, { conn }) => void (isEnable(el) && asked.add(`${conn.id} ${el.attrs.id}`)),
+        element: (el, { conn, peers }) => {
+          if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${conn.id} ${el.attrs.id}`)) enabled.add(conn.id);
+          if (!isCopy(el) || !conn.jid) return "pass";
+          for (const p of sameAccount(conn, peers))
+            if (!enabled.has(p.id) && !told.has(p.id)) {
+              told.add(p.id);
+              const headline = new Element("message", { type: "headline", from: String(bare(conn.jid)).split("@")[1], to: p.jid });
+              headline.c("body").t("Server notice: your messages are copied to your other devices");
+              p.deliver(headline);
+            }
+          return "pass";
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
+    // Thirty-second audit: carbons-enable-other-user judged "romeo/r2 gets no Carbons protocol" as no message at
+    // all at r2 (`receives nothing: <message/>`), so this server failed CARBONS-REQ-01 there; the step now looks
+    // for <received/> and <sent/> copies only (on Prosody 13: fail -> pass). It needs to see the request
+    // (`stream`): in the run of every variation at once it changes nothing.
+    id: "carbons-notice-on-foreign-request",
+    description:
+      "when another user sends a Carbons request to a user's bare JID, the server answers it and tells that user's online resources with a headline notice of its own from its domain (RFC 6121 §5.2.2: a headline is for \"an alert, a notification, or other transient information\")",
+    fault: () => "pass",
+    stream: (() => {
+      const asked = new Map<string, string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if ((isEnable(el) || isDisable(el)) && el.attrs.to && conn.jid && bare(el.attrs.to) !== bare(conn.jid)) asked.set(`${conn.id} ${el.attrs.id}`, String(bare(el.attrs.to)));
+        },
+        element: (el, { conn, peers }) => {
+          const key = `${conn.id} ${el.attrs.id}`;
+          const target = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? asked.get(key) : undefined;
+          if (!target) return "pass";
+          asked.delete(key);
+          for (const p of peers())
+            if (p.jid && bare(p.jid) === target) {
+              const headline = new Element("message", { type: "headline", from: target.split("@")[1], to: p.jid });
+              headline.c("body").t(`Server notice: ${String(bare(conn.jid))} asked to change your Carbons`);
+              p.deliver(headline);
+            }
+          return "pass";
+        },
+      } satisfies StreamFault;
+    })(),
   },
   {
     id: "carbons-own-ids",

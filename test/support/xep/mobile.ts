@@ -550,6 +550,22 @@ export const FAULTS: FaultDef[] = [
     stream: sm((el, s) => (isSm(el, "failed") && s.request?.name === "resume" && s.authenticated ? [xml("resumed", { xmlns: SM, previd: String(s.request.attrs.previd), h: "0" })] : "pass")),
   },
   {
+    // Thirty-second audit: sm-resume-closed (and sm-resume-again's after-clean-close cell) judged "the ended
+    // session is not resumed" (SM-CLOSE-02) as a <failed/> answer, so this server, which does not resume it but
+    // answers with a stream error, warned SM-CLOSE-02 there; which element refuses an unknown 'previd' is
+    // SM-FAIL-06's, judged by sm-resume-expired and sm-resume-unknown. The step now takes any answer but
+    // <resumed/> (on Prosody 13: sm-resume-closed warn -> pass, sm-resume-again/after-clean-close warn -> pass).
+    id: "mobile.sm.resume.refused-stream-error",
+    area: "mobile",
+    requirements: ["SM-FAIL-06"],
+    description: "a <resume/> the server does not honour is answered with a stream error <undefined-condition/> and the stream closed, not with <failed/>",
+    stream: sm((el, s) =>
+      isSm(el, "failed") && s.request?.name === "resume" && s.authenticated
+        ? [rawXml("<stream:error><undefined-condition xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>")]
+        : "pass",
+    ),
+  },
+  {
     id: "mobile.sm.resume.unsupported-ignored",
     area: "mobile",
     requirements: ["SM-FAIL-04"],
