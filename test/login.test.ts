@@ -110,15 +110,6 @@ const NAMED_CASES: Record<string, string[]> = {
   "login.sasl2.scram-sha-1-refused-beside-sha-256": ["sasl2-scram-success"],
 };
 
-/**
- * Faults the family cannot catch yet, each for want of an engine feature (recorded in spec/audit/login.yaml): they
- * stay in the catalog as the mutation bench's known survivors. The test fails when one is caught, and the entry must go.
- */
-const NOT_CAUGHT_YET: Record<string, string> = {
-  "login.sasl2.message-before-challenge":
-    "sasl2-challenge and its siblings (SASLTWO-DURING-02), thirty-second audit: a `receives one of` on a raw connection not yet bound takes the first SASL2 challenge wherever it came, so it cannot see a <message/> before it (the alternative no longer credits DURING-02)",
-};
-
 const CHANNEL_BOUND_ONLY: Record<string, string> = {
   "login.cb.exporter-broken-beside-unique": "sasl-cb-exporter (SASLCB-TYPES-01), twenty-fourth audit: warn SASLCB-STRONG-01 -> warn SASLCB-TYPES-01 on Prosody 13",
 };
@@ -205,10 +196,6 @@ test("every login fault makes the cases citing its rules fail on those rules, th
           ["fail", "warn"].includes(c.verdict) && c.failures.flatMap((x) => x.requirements ?? []).some((id) => fault.requirements.some((p) => cites(p, id)));
         const scenarioOf = (id: string) => (cases.find((sc) => sc.id === id)?.cell ? id.split("/")[0] : id);
         const caughtScenarios = new Set(r.cases.filter(caught).map((c) => scenarioOf(c.id)));
-        if (NOT_CAUGHT_YET[fault.id]) {
-          if (caughtScenarios.size > 0) missed.push(`${fault.id}: caught by ${[...caughtScenarios].join(", ")} now: drop it from NOT_CAUGHT_YET`);
-          continue;
-        }
         for (const c of r.cases) {
           const failed = c.failures.flatMap((x) => x.requirements ?? []);
           if (caught(c) || caughtScenarios.has(scenarioOf(c.id))) continue;

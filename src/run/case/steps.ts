@@ -194,10 +194,16 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     // Parsed on every look (as for 'receives'), with the counters of the step's start.
     const counters = scope.counters();
     const parsed = () => step.alternatives.map((a) => ({ name: a.name, patterns: a.patterns.map((p) => scope.parse(p, scope.bindings, counters)) }));
+    // Before binding, the server's answer to the step's action decides (see decide): an alternative holds only from
+    // that answer on, not on an element that came after another answer (a SASL2 challenge after a <message/>).
+    const unbound = s instanceof RawConnection && !s.jid ? s : undefined;
+    const since = scope.lastActionAt;
+    const answer = () => receivable(scope, step.actor).find((r) => r.at >= since && unbound!.arrivedSinceSend(r) && !r.consumed);
     const probe = () => {
+      const first = unbound && answer();
       for (const alt of parsed()) {
         const found = findNow(receivable(scope, step.actor), alt.patterns, "in-order", scope.bindings);
-        if (found) return { found, name: alt.name };
+        if (found && (!unbound || found.picked[0] === first)) return { found, name: alt.name };
       }
       return undefined;
     };

@@ -617,10 +617,10 @@ export const FAULTS: FaultDef[] = [
   },
   // Thirty-second audit: sasl2-challenge (and sasl2-base64-clean, sasl2-other-traffic) credited SASLTWO-DURING-02
   // ("Servers are similarly REQUIRED to send no whitespace, and only the <response/> and completion elements") on the
-  // first SASL2 challenge wherever it came, so this message before it passed the row. The SASL2 challenge now credits
-  // SASLTWO-CHAL-01 alone (DURING-02 not reached): the step cannot see what came before the challenge until the
-  // engine decides a raw connection's `one of` by the first element after the action (recorded in spec/audit): the
-  // fault survives the mutation bench until then (DURING-02 pass -> not-reached, the case pass -> pass).
+  // first SASL2 challenge wherever it came, so this message before it passed the row. The SASL2 challenge credited
+  // SASLTWO-CHAL-01 alone for a time; now that a `receives one of` on a raw connection not yet bound is decided by the
+  // first element after the action, the challenge credits DURING-02 again and a stanza answering first fails it
+  // (alternatives message-first, presence-first, iq-first): pass -> fail (DURING-02), all three cases.
   {
     id: "login.sasl2.message-before-challenge",
     area: "login",
