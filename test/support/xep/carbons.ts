@@ -522,6 +522,10 @@ export const FAULTS: FaultDef[] = [
     stream: enableAgainRefused(),
   },
   {
+    // Thirty-third audit: carbons-disable and carbons-disable-twice/enabled judged a refused <disable/> (XEP-0280 §5: "If
+    // the server cannot disable Carbons for this client, it sends an IQ-error") as a missing result; they now skip
+    // naming the refusal, and carbons-disable judges no copy only after a disable that held: warn -> skip (Prosody 13).
+    // carbons-enable-disable-again still fails CARBONS-MULTI-01 here (§10.1's MUST).
     id: "carbons.disable-refused",
     area: "carbons",
     requirements: ["CARBONS-MULTI-01"],

@@ -394,6 +394,26 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     })(),
   },
   {
+    // Thirty-third audit: bosh-sid-unique compared the third session's SID only with the ended session's. A connection
+    // manager that gives the third session the second (still live) session's SID passed; now it fails BOSH-CREATE-02.
+    id: "bosh-sid-third-reuses-live",
+    requirements: ["BOSH-CREATE-02", "BOSH-SEC-02"],
+    cases: ["bosh-sid-unique"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      const sids: string[] = [];
+      return {
+        answer: (r: BoshRequest, a: BoshReply) => {
+          if (!r.creation) return a;
+          const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+          if (sids.length === 2) return bodyTag(a, (t) => setAttr(t, "sid", sids[1]!));
+          if (sid) sids.push(sid);
+          return a;
+        },
+      };
+    })(),
+  },
+  {
     // Requests forwarded in the order they arrive: two that overtook each other carry each other's payloads.
     id: "bosh-payloads-in-arrival-order",
     requirements: ["BOSH-RID-01", "BOSH-PAYLOAD-01"],

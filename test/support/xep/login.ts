@@ -1,4 +1,4 @@
-import type { Element } from "ltx";
+import { parse, type Element } from "ltx";
 import type { FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import { both, changed, copyOf, keptOpen, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
@@ -543,6 +543,21 @@ export const FAULTS: FaultDef[] = [
     requirements: ["BINDTWO-CARBONS-01"],
     description: "a session that enabled Carbons in its Bind 2 request gets no carbon copies",
     stream: onElement((el, ctx) => (el.name === "message" && el.getChild("received", CARBONS) && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", CARBONS) ? "drop" : "pass")),
+  },
+  {
+    // Thirty-third audit: bind2-carbons-inline took a missing copy of a chat message for Carbons not enabled inline, at
+    // MUST, while which messages are copied is XEP-0280 §6's rule set, which a server "SHOULD use". A server that
+    // copies no chat message to any resource (raw or not) failed BINDTWO-CARBONS-01; the case now has a resource that
+    // enabled Carbons by IQ as its control: fail -> warn (CARBONS-ELIG-CHAT; the Bind 2 rows not reached).
+    id: "login.bind2.chat-never-copied",
+    area: "login",
+    requirements: ["CARBONS-ELIG-CHAT"],
+    description: "messages of type chat are copied to no Carbons-enabled resource, whether it enabled Carbons inline or by IQ",
+    stream: onElement((el) =>
+      el.name === "message" && (el.getChild("received", CARBONS) ?? el.getChild("sent", CARBONS))?.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message")?.attrs.type === "chat"
+        ? "drop"
+        : "pass",
+    ),
   },
   {
     // Review pass: bind2-sm-inline judges BINDTWO-ENABLE-01 on its own (a <failed/> in <bound/> keeps SM-01 and OTHER-01).
@@ -1152,6 +1167,23 @@ export const FAULTS: FaultDef[] = [
 ];
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Thirty-third audit: bind2-carbons-inline's barrier after the initial presence was `receives nothing: <iq/>` in
+    // set-up, so a server that pings its client (or sends it any IQ of its own) had the precondition missed and the
+    // case skipped. The barrier now looks for an IQ no server sends: skip -> pass (Prosody 13).
+    id: "login.var.bind2-server-pings-client",
+    description:
+      'a client that logged in with Bind 2 gets an XEP-0199 ping from the server when it sends its initial presence (XEP-0199 §4.1: "One popular usage is for a server to test the viability of the underlying stream connection by pinging a connected client."; no text forbids a server an IQ of its own to a bound client)',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, ctx) => {
+        noteSasl2(el, ctx);
+        if (el.name !== "presence" || el.attrs.type || el.attrs.to || !asked(ctx)?.getChild("bind", BIND2)) return;
+        const to = ctx.conn.jid ? ` to='${ctx.conn.jid}'` : "";
+        ctx.conn.deliver(parse(`<iq type='get' id='s2c1'${to}><ping xmlns='urn:xmpp:ping'/></iq>`) as Element);
+      },
+    },
+  },
   {
     // Final review of round 31's fixers: sasl2-invalid-from and sasl2-second-authenticate judged the stream error's
     // framing (the closing stream tag and the TCP close, RFC 6120 §4.9.1.1) under XEP-0388's rules, which ask only for

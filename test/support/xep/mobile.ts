@@ -1172,6 +1172,23 @@ const summaryPublish = (u: PushUser, id: string, from: string): Element => {
 /** What the three XEPs allow and Prosody or ejabberd do not show: no verdict may change. */
 export const VARIATIONS: Variation[] = [
   {
+    // Thirty-third audit: sm-resume-unknown took an <enabled/> without 'resume' on its probe stream for a server that
+    // does not support resumption, and warned SM-FAIL-05 when the unknown 'previd' then got <item-not-found/>. The
+    // not-resumable and refused branches now take <item-not-found/> too: warn -> pass (Prosody 13, both cells).
+    id: "mobile-sm-resume-declined-per-stream",
+    description:
+      "a server that resumes sessions declines resumption for a stream (a per-user limit on resumable sessions): its <enabled/> has no 'resume' and no 'id', and an unknown 'previd' still gets <item-not-found/> (XEP-0198 §5: \"If the server will allow the stream to be resumed, it MUST include a 'resume' attribute\"; \"If the server does not recognize the 'previd' as an earlier session (e.g., because the former session has timed out), it MUST return a <failed/> element, which SHOULD include an error condition of <item-not-found/>.\")",
+    fault: () => "pass",
+    stream: {
+      element: (el) =>
+        isSm(el, "enabled") && el.attrs.resume !== undefined
+          ? changed(el, (c) => {
+              for (const a of ["resume", "id", "max", "location"]) delete c.attrs[a];
+            })
+          : "pass",
+    },
+  },
+  {
     // Thirtieth audit (2026-11-26): push-publish-options/replaced warned PUSH-ENABLE-04 on any further publish after
     // the awaited one; it now forbids only a publish with the first request's options. Prosody 13, old -> new file:
     // warn -> pass.
