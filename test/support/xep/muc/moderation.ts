@@ -995,6 +995,21 @@ export const FAULTS: FaultDef[] = [
     stream: bannedNickRenamed(),
   },
   {
+    // Thirty-third audit (2026-11-26): muc-admin-ban-releases-nick judged nothing more where bob's registration
+    // requirements already had <registered/> before his submission (already), so this room, which counts a member as
+    // registered, reserves Bobby for him (eve is refused it with <conflict/>) and keeps it reserved after the ban,
+    // passed with MUC-ADMIN-BAN-03 (§9.1: "MUST remove the outcast's nickname from the list of registered
+    // nicknames") not reached. The case now lets eve try Bobby in that branch and, where she gets <conflict/>, bans
+    // bob and judges the nickname as in the registered branch: old pass (BAN-03 not reached) -> new fail (BAN-03
+    // fail), on Prosody 13.
+    id: "muc.ban.member-registered-nick-kept",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-03"],
+    description:
+      "a member counts as registered (every registration-requirements answer of the room is an empty <registered/>), and a banned user's registered nickname stays reserved: another user who enters with it gets <conflict/>",
+    stream: memberRegisteredNickKept(),
+  },
+  {
     id: "muc.owner.auth-not-allowed",
     area: "muc",
     requirements: ["MUC-OWNER-AUTH-01"],
@@ -1638,6 +1653,35 @@ function bannedNickKept(): StreamFault {
 }
 
 /**
+ * Thirty-third audit (2026-11-26): every result the room gives to a registration-requirements request
+ * (jabber:iq:register get) is an empty <registered/>, as for a user the room counts as registered already, and
+ * bannedNickKept()'s refusal of a banned user's registered nickname to another user.
+ */
+function memberRegisteredNickKept(): StreamFault {
+  const kept = bannedNickKept();
+  const asked = new Set<string>(); // "connection id" of a registration-requirements request to the service
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name === "iq" && el.attrs.type === "get" && atService(str(el.attrs.to)) && el.getChild("query", "jabber:iq:register")) asked.add(`${ctx.conn.id} ${str(el.attrs.id)}`);
+      kept.fromClient?.(el, ctx);
+    },
+    element: (el, ctx) => {
+      const key = `${ctx.conn.id} ${str(el.attrs.id)}`;
+      if (el.name === "iq" && el.attrs.type === "result" && asked.has(key)) {
+        asked.delete(key);
+        return changed(el, (c) => {
+          const q = c.getChild("query", "jabber:iq:register");
+          if (!q) return;
+          q.children = [];
+          q.c("registered");
+        });
+      }
+      return kept.element!(el, ctx);
+    },
+  };
+}
+
+/**
  * Nineteenth audit (2026-11-25): the case's own grant of `affiliation` (a muc#admin set of its steps' sessions with
  * an item of that affiliation, not the harness's room set-up) is answered with <internal-server-error/>, and from then
  * on no case session gets an available presence of that room naming the affiliation: a service that has the
@@ -2073,6 +2117,10 @@ export const VARIATIONS: Variation[] = [
     stream: broadcastModeratorsOnly,
   },
   {
+    // Thirty-third audit (2026-11-26): muc-owner-notice-absent's `none` alternative (no message from the room) took
+    // the case's MUC-OWNER-NOTICE-01, so a room that never sends the notice passed that MAY ("the service MAY send a
+    // message from the room itself to the room occupants") it did not take up; the rule is now cited on the notice
+    // alone: old pass (NOTICE-01 pass) -> new pass (NOTICE-01 not reached, the grant's MUST alone), on Prosody 13.
     id: "muc-no-absent-affiliation-notice",
     description:
       'a room does not tell its occupants of an owner or admin change of a user who is not in the room (§10.3, §10.6, §10.7: "If the user is not in the room, the service MAY send a message from the room itself to the room occupants")',
