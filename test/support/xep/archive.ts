@@ -1622,6 +1622,54 @@ export const FAULTS: FaultDef[] = [
       (el) => changed(el, (c) => c.remove(c.getChild("origin-id", SID)!)),
     ),
   },
+  {
+    // Thirty-third audit: mam-muc-access-refused's gate (MAM-MUC-STORE-01) also asked for queryid='q0' (MAM-RES-02),
+    // so a room whose results lack 'queryid' and which pushes carol bob's stored result beside her IQ error got only
+    // a STORE-01 warning (ACCESS-01/02 not reached). The fixed gate matches on the body, so the leak fails ACCESS-0x.
+    id: "mam-muc-noqueryid-leak",
+    area: "mam",
+    requirements: ["MAM-MUC-ACCESS-01", "MAM-MUC-ACCESS-02"],
+    description: "MAM results lack 'queryid'; a refused querier (IQ error) is also sent the last stored room result",
+    fault: (() => {
+      let stored: Element | undefined;
+      return (el: Element) => {
+        if (resultOf(el)) {
+          const c = copyOf(el);
+          delete resultOf(c)!.attrs.queryid;
+          stored = c;
+          return [c];
+        }
+        if (stored && el.name === "iq" && el.attrs.type === "error" && el.attrs.id === "q1") {
+          const leak = copyOf(stored);
+          leak.attrs.to = el.attrs.to;
+          return [leak, el];
+        }
+        return "pass";
+      };
+    })(),
+  },
+  {
+    // Thirty-third audit: mam-query-results asked with bob's full JID as 'with', so its MAM-ARCH-01 gate (and every
+    // MUST behind it) needed full-JID matching (§4.1.1, mam-query-with-full's): this server archives the message
+    // but its full-JID 'with' finds nothing, and got an ARCH-01 warning with RES-0x/FIN-01 not reached. The fixed
+    // case asks without 'with' and passes; mam-query-with-full still fails it (MAM-FORM-01).
+    id: "mam-with-full-finds-nothing",
+    area: "mam",
+    requirements: ["MAM-FORM-01"],
+    description: "a query whose 'with' is a full JID returns no results and an empty RSM <set/> (the message is archived)",
+    stream: onQueries(
+      (q) =>
+        q
+          .getChild("x", "jabber:x:data")
+          ?.getChildren("field")
+          .some((f) => f.attrs.var === "with" && (f.getChildText("value") ?? "").includes("/")) ?? false,
+      (_results, fin) =>
+        changed(fin, (c) => {
+          const set = c.getChild("fin", MAM)?.getChild("set", "http://jabber.org/protocol/rsm");
+          if (set) set.children = [];
+        }),
+    ),
+  },
 ];
 
 /** The element in its namespace moved to the prefix `m` declared on it (its children keep their own namespaces). */
