@@ -1584,30 +1584,40 @@ function voiceRevokeAnsweredKept(): StreamFault {
 }
 
 /**
+ * Entries into a room as a nickname another user registered there and who is now banned from it: `entering` maps a
+ * connection to the occupant JID it asked for (the harness's own sessions left out with `casesOnly`).
+ */
+function bannedNickEntries(casesOnly: boolean) {
+  const registeredBy = new Map<string, string>(); // occupant JID -> bare JID of the user who registered the nick
+  const banned = new Set<string>(); // "room bare-jid"
+  const entering = new Map<number, string>(); // connection -> occupant JID it asked for
+  const fromClient = (el: Element, ctx: FaultContext) => {
+    const to = str(el.attrs.to);
+    if (!atService(to) || (casesOnly && harnessSession(ctx.conn.jid))) return;
+    const form = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", "jabber:iq:register")?.getChild("x", "jabber:x:data") : undefined;
+    const nick = form
+      ?.getChildren("field")
+      .find((f) => f.attrs.var === "muc#register_roomnick")
+      ?.getChildText("value");
+    if (nick) registeredBy.set(`${bare(to)}/${nick}`, bare(str(ctx.conn.jid)));
+    for (const i of itemsOf(adminQuery(el, "set"))) if (i.attrs.affiliation === "outcast") banned.add(`${bare(to)} ${bare(str(i.attrs.jid))}`);
+    if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", "http://jabber.org/protocol/muc")) return;
+    const owner = registeredBy.get(to);
+    if (owner !== undefined && owner !== bare(str(ctx.conn.jid)) && banned.has(`${bare(to)} ${owner}`)) entering.set(ctx.conn.id, to);
+  };
+  return { fromClient, entering };
+}
+
+/**
  * Thirty-second audit (2026-11-26): a banned user's registered nickname stays reserved, and another user who asks
  * for it is let in under another one: once the registrant is an outcast, another user's entry as that nickname
  * comes back as the self-presence of `nick` + "2" (a refusal with <conflict/> is dropped and the entry sent again as
  * that nickname; an admission as the nickname itself is shown as the other's). What the room does is the server's.
  */
 function bannedNickRenamed(): StreamFault {
-  const registeredBy = new Map<string, string>(); // occupant JID -> bare JID of the user who registered the nick
-  const banned = new Set<string>(); // "room bare-jid"
-  const entering = new Map<number, string>(); // connection -> occupant JID it asked for
+  const { fromClient, entering } = bannedNickEntries(true);
   return {
-    fromClient: (el, ctx) => {
-      const to = str(el.attrs.to);
-      if (!atService(to) || harnessSession(ctx.conn.jid)) return;
-      const form = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", "jabber:iq:register")?.getChild("x", "jabber:x:data") : undefined;
-      const nick = form
-        ?.getChildren("field")
-        .find((f) => f.attrs.var === "muc#register_roomnick")
-        ?.getChildText("value");
-      if (nick) registeredBy.set(`${bare(to)}/${nick}`, bare(str(ctx.conn.jid)));
-      for (const i of itemsOf(adminQuery(el, "set"))) if (i.attrs.affiliation === "outcast") banned.add(`${bare(to)} ${bare(str(i.attrs.jid))}`);
-      if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", "http://jabber.org/protocol/muc")) return;
-      const owner = registeredBy.get(to);
-      if (owner !== undefined && owner !== bare(str(ctx.conn.jid)) && banned.has(`${bare(to)} ${owner}`)) entering.set(ctx.conn.id, to);
-    },
+    fromClient,
     element: (el, ctx) => {
       const to = entering.get(ctx.conn.id);
       if (to === undefined || el.name !== "presence" || el.attrs.from !== to) return "pass";
@@ -1623,24 +1633,9 @@ function bannedNickRenamed(): StreamFault {
 }
 
 function bannedNickKept(): StreamFault {
-  const registeredBy = new Map<string, string>(); // occupant JID -> bare JID of the user who registered the nick
-  const banned = new Set<string>(); // "room bare-jid"
-  const entering = new Map<number, string>(); // connection -> occupant JID it enters as
+  const { fromClient, entering } = bannedNickEntries(false);
   return {
-    fromClient: (el, ctx) => {
-      const to = str(el.attrs.to);
-      if (!atService(to)) return;
-      const form = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", "jabber:iq:register")?.getChild("x", "jabber:x:data") : undefined;
-      const nick = form
-        ?.getChildren("field")
-        .find((f) => f.attrs.var === "muc#register_roomnick")
-        ?.getChildText("value");
-      if (nick) registeredBy.set(`${bare(to)}/${nick}`, bare(str(ctx.conn.jid)));
-      for (const i of itemsOf(adminQuery(el, "set"))) if (i.attrs.affiliation === "outcast") banned.add(`${bare(to)} ${bare(str(i.attrs.jid))}`);
-      if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", "http://jabber.org/protocol/muc")) return;
-      const owner = registeredBy.get(to);
-      if (owner !== undefined && owner !== bare(str(ctx.conn.jid)) && banned.has(`${bare(to)} ${owner}`)) entering.set(ctx.conn.id, to);
-    },
+    fromClient,
     element: (el, ctx) => {
       const to = entering.get(ctx.conn.id);
       if (to === undefined || el.name !== "presence" || el.attrs.from !== to || !hasStatus(el, "110")) return "pass";
