@@ -37,12 +37,17 @@ function receivable(scope: CaseScope, label: string): Received[] {
  * the server's answer to the step's action decides: a "receives" its answer does not match fails then, not at
  * the timeout.
  */
+/**
+ * Whether `r` answers the action taken at `since` on a raw connection: after the action, and after the connection's
+ * own last send (an element that arrived in the same tenth of a millisecond as the action but before it, features or
+ * the challenge being answered, is no answer to it), and not taken by a step yet.
+ */
+const answers = (c: RawConnection, since: number) => (r: Received) => r.at >= since && c.arrivedSinceSend(r) && !r.consumed;
+
 async function decide<T>(scope: CaseScope, observer: Participant, probe: () => T | undefined, step: Step): Promise<{ found?: T; decidedBy?: "barrier" | "timeout" }> {
   if (observer instanceof RawConnection && !observer.jid) {
-    const since = scope.lastActionAt;
-    // After the action, and after the connection's own last send: an element that arrived in the same tenth of a
-    // millisecond as the action but before it (features, the challenge being answered) is no answer to it.
-    const answered = () => observer.elements.some((r) => r.at >= since && observer.arrivedSinceSend(r) && !r.consumed);
+    const isAnswer = answers(observer, scope.lastActionAt);
+    const answered = () => observer.elements.some(isAnswer);
     await observer.waitUntil(() => probe() ?? (answered() ? true : undefined), timeoutOf(scope, step), undefined, scope.readByServer);
     const found = probe();
     return found !== undefined ? { found } : answered() ? {} : { decidedBy: "timeout" };
@@ -198,9 +203,8 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     // that answer on, not on an element that came after another answer (a SASL2 challenge after a <message/>).
     const unbound = s instanceof RawConnection && !s.jid ? s : undefined;
     const since = scope.lastActionAt;
-    const answer = () => receivable(scope, step.actor).find((r) => r.at >= since && unbound!.arrivedSinceSend(r) && !r.consumed);
     const probe = () => {
-      const first = unbound && answer();
+      const first = unbound && receivable(scope, step.actor).find(answers(unbound, since));
       for (const alt of parsed()) {
         const found = findNow(receivable(scope, step.actor), alt.patterns, "in-order", scope.bindings);
         if (found && (!unbound || found.picked[0] === first)) return { found, name: alt.name };
