@@ -19,6 +19,7 @@ import { NS } from "../xmpp/wire/ns.ts";
  * Pattern-only attributes: xc:children='exact' (no other children allowed), xc:children='some' (at least one
  * child element or text; with xc:absent on it: no such element has children), xc:children='only:a b c' (no
  * child of the element's own namespace but those names), xc:absent='' on a child (no child may match it),
+ * xc:most='N' on a child (at most N children may match it: XEP-0359 §3's "at most one <stanza-id/>" per 'by'),
  * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says);
  * xc:capture='NAME' keeps the matched element as a whole; xc:same='${NAME}' requires the element to be the same,
  * xc:other='${NAME}' another. Beside them, xc:compare='a b' compares only the element's children of those names, and
@@ -317,11 +318,18 @@ function canonical(el: Element, inherited = "", view: View = {}): string {
 
 const oneLineXml = (s: string) => (s.length > 120 ? `${s.slice(0, 120)}…` : s);
 
+/** How many actual children a pattern child may match: xc:absent='' none, xc:most='N' at most N; otherwise it is wanted. */
+function limitOf(c: Element): number | undefined {
+  if (c.attrs[`${META}absent`] !== undefined) return 0;
+  const most = c.attrs[`${META}most`];
+  return most === undefined ? undefined : Number(most);
+}
+
 /** Each wanted pattern child must match a distinct actual child (backtracking: lists are short). */
 function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns: { p: string; a: string }): Partial {
   const pattern = childElements(p);
-  const wanted = pattern.filter((c) => c.attrs[`${META}absent`] === undefined);
-  const forbidden = pattern.filter((c) => c.attrs[`${META}absent`] !== undefined);
+  const wanted = pattern.filter((c) => limitOf(c) === undefined);
+  const limited = pattern.filter((c) => limitOf(c) !== undefined);
   const actual = childElements(a);
   const problems: string[] = [];
 
@@ -353,12 +361,13 @@ function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns:
     if (!assigned) problems.push(...(best ? best.problems : [`${path}: missing ${shortTag(w)}`]));
   }
   let ok = Boolean(assigned);
-  for (const f of forbidden) {
+  for (const f of limited) {
     total++;
-    const hit = actual.find((x) => matchElement(f, x, path, {}, ns.p, ns.a).ok);
-    if (hit) {
+    const most = limitOf(f)!;
+    const hits = actual.filter((x) => matchElement(f, x, path, {}, ns.p, ns.a).ok);
+    if (hits.length > most) {
       ok = false;
-      problems.push(`${path}: expected no ${shortTag(f)}, got ${hit.toString()}`);
+      problems.push(most === 0 ? `${path}: expected no ${shortTag(f)}, got ${hits[0].toString()}` : `${path}: expected at most ${most} ${shortTag(f)}, got ${hits.length}: ${hits.join(" ")}`);
     } else score++;
   }
   if (p.attrs[`${META}children`] === "exact") {

@@ -62,6 +62,16 @@ test("xc:children='exact' forbids extra children, xc:absent forbids a matching c
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item jid='t@d' xc:absent=''/></query></iq>`), two).ok, true);
 });
 
+test("xc:most='N' lets at most N children match (XEP-0359 §3: at most one <stanza-id/> by one address)", () => {
+  const sid = (ids: string) => received(`<message><body>x</body>${ids}</message>`);
+  const once = parsePattern(`<message><stanza-id xmlns='urn:xmpp:sid:0' by='a@d' xc:most='1'/></message>`);
+  assert.equal(matchStanza(once, sid("")).ok, true, "none is at most one");
+  assert.equal(matchStanza(once, sid(`<stanza-id xmlns='urn:xmpp:sid:0' by='a@d' id='1'/><stanza-id xmlns='urn:xmpp:sid:0' by='b@d' id='2'/>`)).ok, true);
+  const twice = matchStanza(once, sid(`<stanza-id xmlns='urn:xmpp:sid:0' by='a@d' id='1'/><stanza-id xmlns='urn:xmpp:sid:0' by='a@d' id='2'/>`));
+  assert.equal(twice.ok, false);
+  assert.match(twice.problems.join(), /at most 1 <stanza-id\b.*got 2/);
+});
+
 test("xc:children='some' asks for a child element or text; with xc:absent no element of that name may have one", () => {
   const info = (feature: string) => received(`<iq type='result'><query xmlns='http://jabber.org/protocol/disco#info'><feature var='a'/>${feature}</query></iq>`);
   const none = parsePattern(`<iq><query xmlns='http://jabber.org/protocol/disco#info'><feature xc:children='some' xc:absent=''/></query></iq>`);
