@@ -1,10 +1,12 @@
-import { parse as parseXml } from "ltx";
+import { parse as parseXml, type Element } from "ltx";
 import { findRequirement } from "../catalog/index.ts";
 import { ScenarioError } from "./error.ts";
 import type { Cell } from "./matrix-cells.ts";
 import type { Parties } from "./parties.ts";
 import type { RawScenario } from "./schema.ts";
 import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
+import { PATTERN_ATTRS, unknownPatternAttr } from "../match/pattern.ts";
+import { suggestion } from "../util/suggest.ts";
 import { capturesIn, fill, placeholdersIn, secretKey, secretsIn, unknownFilters } from "../match/template.ts";
 import { allTextsOf, BOSH_KINDS, outcomesOf, REMOTE_KINDS, sentBy, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
 import { guardIssue } from "./guard.ts";
@@ -102,11 +104,15 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     const check = (xmls: string[], names: Set<string>) => {
       placeholders(xmls, names);
       for (const xml of xmls) {
+        let el: Element;
         try {
-          parseXml(fill(xml, Object.fromEntries([...names, ...secrets].map((k) => [k, "x@example.invalid"]))));
+          el = parseXml(fill(xml, Object.fromEntries([...names, ...secrets].map((k) => [k, "x@example.invalid"])))) as Element;
         } catch (err) {
           throw new ScenarioError(xmlPos, `steps[${i}]: expected well-formed XML (${(err as Error).message}) in: ${xml.trim().slice(0, 80)}`);
         }
+        const unknown = unknownPatternAttr(el);
+        if (unknown !== undefined)
+          throw new ScenarioError(xmlPos, `steps[${i}]: expected a pattern attribute xc:${PATTERN_ATTRS.join(", xc:")}, got xc:${unknown}${suggestion(unknown, PATTERN_ATTRS, (s) => `xc:${s}`)}`);
       }
     };
     // A presence to ${room/Nick} enters the room (or changes nickname there): the runner binds the placeholder to the

@@ -108,6 +108,14 @@ test("XML that is not well-formed is a scenario error at its step", () => {
   assert.match(detail, /steps\[1\]: expected well-formed XML/);
 });
 
+test("a misspelt pattern attribute (xc:absnet) is a scenario error naming the known ones, not a check that checks nothing", () => {
+  const [line, , detail] = problem(
+    `${HEAD}steps:\n  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>\n  - juliet/balcony receives: <iq id='g'><query xmlns='jabber:iq:roster'><item xc:absnet=''/></query></iq>\n`,
+  );
+  assert.equal(line, 14);
+  assert.match(detail, /steps\[1\]: expected a pattern attribute xc:absent, xc:most, .*got xc:absnet; did you mean xc:absent\?/);
+});
+
 test("the suite collects one error per broken file and duplicate ids, and loads the rest", () => {
   const d = mkdtempSync(path.join(tmpdir(), "xc-suite-"));
   writeFileSync(path.join(d, "a.yaml"), `${HEAD}steps: [juliet/balcony receives nothing]\n`);
