@@ -402,6 +402,33 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-26, group X4): bind2-inline-feature-listed's carbons cell had the barrier after c1's initial
+    // presence as `receives nothing: <iq/>` in set-up (the shape round 33 fixed in bind2-carbons-inline), so a server
+    // that also pings its Bind 2 client when it sends its presence (login.var.bind2-server-pings-client) had the
+    // precondition missed and the unlisted feature went unjudged. The barrier now looks for an IQ no server sends:
+    // carbons skip -> fail.
+    id: "login.bind2.inline-feature-unlisted-pinged",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-02"],
+    description: "Bind 2 enables Carbons inline but its <inline/> does not list it, and the server pings the client (XEP-0199) when the client sends its initial presence",
+    stream: both(
+      editFeature(
+        (f) => inlineOf(f)?.getChild("bind", BIND2)?.getChild("inline"),
+        (inline) => {
+          inline.children = inline.children.filter((x) => typeof x === "string" || (x.attrs.var !== SM && x.attrs.var !== CARBONS));
+        },
+      ),
+      {
+        fromClient: (el, ctx) => {
+          noteSasl2(el, ctx);
+          if (el.name !== "presence" || el.attrs.type || el.attrs.to || !asked(ctx)?.getChild("bind", BIND2)) return;
+          const to = ctx.conn.jid ? ` to='${ctx.conn.jid}'` : "";
+          ctx.conn.deliver(parse(`<iq type='get' id='s2c1'${to}><ping xmlns='urn:xmpp:ping'/></iq>`) as Element);
+        },
+      },
+    ),
+  },
+  {
     // Twenty-fifth audit: bind2-inline-feature-listed's sm cell credited BINDTWO-FEATURE-02 on any success without
     // <bound/> (alternative not-bound), also one carrying SM's <enabled/> outside it, and its carbons cell took a
     // session only from <bound/>, where XEP-0388 §2.6.1 makes a full JID the sign of a binding. With Bind 2's
@@ -1181,6 +1208,24 @@ export const VARIATIONS: Variation[] = [
         if (el.name !== "presence" || el.attrs.type || el.attrs.to || !asked(ctx)?.getChild("bind", BIND2)) return;
         const to = ctx.conn.jid ? ` to='${ctx.conn.jid}'` : "";
         ctx.conn.deliver(parse(`<iq type='get' id='s2c1'${to}><ping xmlns='urn:xmpp:ping'/></iq>`) as Element);
+      },
+    },
+  },
+  {
+    // Class sweep (2026-11-26, group X4): bind2-failure-binds-nothing's and bind2-offline-cleared's barrier after romeo's
+    // message to juliet's bare JID was `romeo receives nothing: <iq/>` in set-up (the shape round 33 fixed in
+    // bind2-carbons-inline), so a server that pings the sender (or sends it any IQ of its own) had the precondition
+    // missed and the case skipped. The barrier now looks for an IQ no server sends: skip -> pass (Prosody 13).
+    id: "login.var.server-pings-sender",
+    description:
+      'a client that sends a message to a bare JID gets an XEP-0199 ping from the server (XEP-0199 §4.1: "One popular usage is for a server to test the viability of the underlying stream connection by pinging a connected client."; no text forbids a server an IQ of its own to a bound client)',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, ctx) => {
+        noteSasl2(el, ctx);
+        const jid = ctx.conn.jid;
+        if (el.name !== "message" || el.attrs.type === "error" || !jid || String(el.attrs.to ?? "").includes("/") || !String(el.attrs.to ?? "").includes("@")) return;
+        ctx.conn.deliver(parse(`<iq type='get' id='xc-s2s-${Date.now()}' to='${jid}'><ping xmlns='urn:xmpp:ping'/></iq>`) as Element);
       },
     },
   },

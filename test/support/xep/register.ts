@@ -238,6 +238,24 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Class sweep (2026-11-26, group X4): register-form-no-new-fields skipped the whole case when the form before
+    // authentication was refused (refused:), so the registered user's form, with a field of the host's own, was never
+    // judged (skip -> fail).
+    id: "register.closed-registered-form-own-field",
+    area: "register",
+    requirements: ["IBR-EXT-01"],
+    description:
+      "registration before authentication is closed (the form refused with service-unavailable), and the form a registered user gets holds a field of the server's own making in jabber:iq:register (<old-password/>)",
+    stream: {
+      element: (el) => {
+        if (!registerResult(el)) return "pass";
+        if (!el.getChild("query", REGISTER)!.getChild("registered"))
+          return [xml("iq", { type: "error", id: el.attrs.id }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))];
+        return changed(el, (c) => c.getChild("query", REGISTER)!.c("old-password"));
+      },
+    },
+  },
+  {
     id: "register.form-no-form-type",
     area: "register",
     requirements: ["IBR-EXT-03"],
