@@ -823,6 +823,67 @@ export const FAULTS: FaultDef[] = [
     fault: (el) => (el.name === "message" && !el.getChild("body") && !isMarker(el) && el.getChild("composing", CHATSTATES) ? "drop" : "pass"),
   },
   {
+    // Class sweep (2026-11-26, group X3): sm-resume-roster-push credited SM-RESUME-17 by a roster push RFC 6121 §2.2
+    // makes the server send every interested resource, so a server that pushes only to resources that sent presence
+    // warned the resumption rule although it lost nothing across the break (the resumed stream never sent any).
+    // Another interested resource without presence now gets the push first, under ROSTER-PUSH-01: warn (SM-RESUME-17)
+    // -> fail (ROSTER-PUSH-01 fail, SM-RESUME-17 not reached) on Prosody 13. A stream fault: it sees resumed streams.
+    id: "mobile.roster.push-available-only",
+    area: "mobile",
+    requirements: ["ROSTER-PUSH-01"],
+    description: "roster pushes go only to the user's resources that have sent presence, not to connected resources that requested the roster without it",
+    stream: (() => {
+      const available = new WeakSet<ProxiedConnection>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          if (el.name === "presence" && el.attrs.to === undefined && el.attrs.type === undefined) available.add(ctx.conn);
+        },
+        element: (el: Element, ctx: FaultContext) => (el.name === "iq" && el.attrs.type === "set" && Boolean(el.getChild("query", "jabber:iq:roster")) && !available.has(ctx.conn) ? "drop" : "pass"),
+      } satisfies StreamFault;
+    })(),
+  },
+  {
+    // Class sweep (2026-11-26, group X3): csi-inactive-delivers credited CSI-INACTIVE-01 (derived) by a message with a
+    // body reaching the inactive client, a delivery RFC 6121 §8.5.3.1 requires whatever the client's state, so a server
+    // that never delivers a message of type 'normal' to a full JID warned the CSI rule although it held nothing back.
+    // Another available resource of the user gets the same kind of message first, under the RFC 6121 row: normal
+    // cell warn (CSI-INACTIVE-01) -> fail (DELIVERY-MSG-FULLMATCH-2NN/normal fail, CSI-INACTIVE-01 not reached) on
+    // Prosody 13; the chat cell passes both ways.
+    id: "mobile.message.normal-to-full-jid-lost",
+    area: "mobile",
+    requirements: ["DELIVERY-MSG-FULLMATCH-*"],
+    description: "a message of type 'normal' (or without a type) with a body, addressed to a connected resource's full JID, never reaches that resource",
+    fault: (el) =>
+      el.name === "message" &&
+      (el.attrs.type === undefined || el.attrs.type === "normal") &&
+      Boolean(el.getChild("body")) &&
+      !isMarker(el) &&
+      String(el.attrs.to ?? "").includes("/") &&
+      String(el.attrs.from ?? "").includes("@") &&
+      bare(String(el.attrs.from)) !== bare(String(el.attrs.to))
+        ? "drop"
+        : "pass",
+  },
+  {
+    // Class sweep (2026-11-26, group X3): csi-after-active credited CSI-STATE-03 by a presence update RFC 6121 §4.4.2
+    // makes the server broadcast whatever the client's state, so a server that never broadcasts an update carrying
+    // a <show/> warned the CSI rule although it held nothing back. Another available resource of the user, which
+    // never said <inactive/>, now gets the update first, under PRES-UPD-01: warn (CSI-STATE-03) -> fail (PRES-UPD-01
+    // fail, CSI-STATE-03 not reached) on Prosody 13; csi-resumed-active the same (CSI-STATE-04 warn -> PRES-UPD-01 fail).
+    id: "mobile.presence.show-update-lost",
+    area: "mobile",
+    requirements: ["PRES-UPD-01"],
+    description: "a contact's presence update that carries a <show/> is never broadcast to the user's resources (the contact's initial presence, without <show/>, still comes)",
+    // A stream fault: it sees the stanzas of a resumed stream too, which never binds.
+    stream: {
+      element: (el) =>
+        el.name === "presence" && el.attrs.type === undefined && Boolean(el.getChild("show")) && el.attrs.to !== undefined && bare(String(el.attrs.from ?? "")) !== bare(String(el.attrs.to))
+          ? "drop"
+          : "pass",
+    },
+  },
+  {
     // Twenty-sixth audit: csi-flush-on-active placed only the two messages before the answer to the client's first
     // request after <active/>; romeo's latest presence had to come before the second answer only, and the chat states
     // and intermediate presences were not placed at all, so a server that flushes them after that first answer passed
@@ -1359,6 +1420,48 @@ export const VARIATIONS: Variation[] = [
       fromClient: (el, ctx) => {
         observe(el, ctx);
         if (el.attrs.xmlns === CSI && el.name === "active" && ctx.conn.jid) ctx.conn.deliver(xml("presence", { from: ctx.conn.jid, to: ctx.conn.jid }));
+      },
+    },
+  },
+  {
+    // Class sweep (2026-11-26, group X3): csi-no-reply looked for no message at all since the client's first
+    // stanza, so a message of the day the server sends on the client's initial presence, before any CSI element,
+    // was taken for a reply to <inactive/> or <active/>. Only what came after the answer to a ping sent before the
+    // first element counts now: warn -> pass in all three cells (Prosody 13). Applied by bench/try-case.ts only
+    // (stream: it needs the client's side).
+    id: "mobile-csi-motd-on-presence",
+    description:
+      "on a stream's initial presence the server sends the client a message of the day from its domain, a message with a body (RFC 6121 §5.2.2: a message of type 'normal' is \"a standalone message that is sent outside the context of a one-to-one conversation or groupchat\")",
+    fault: () => "pass",
+    stream: (() => {
+      const told = new WeakSet<ProxiedConnection>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          const jid = ctx.conn.jid;
+          if (!jid || told.has(ctx.conn) || el.name !== "presence" || el.attrs.to !== undefined || el.attrs.type !== undefined) return;
+          told.add(ctx.conn);
+          ctx.conn.deliver(xml("message", { from: String(bare(jid)).split("@")[1], to: jid, type: "normal" }, xml("body", {}, "Message of the day: welcome")));
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
+    // Class sweep (2026-11-26, group X3): csi-no-reply took any IQ after the elements for a reply to them, so a server
+    // that asks the client with an XEP-0199 ping of its own whether it is still there once it says <inactive/> (a
+    // request, not a reply: RFC 6120 §8.2.3 makes a reply a result or an error) warned CSI-STATE-02. The step now
+    // looks for an IQ result or error: warn -> pass in the inactive and inactive-active cells (Prosody 13). Applied by
+    // bench/try-case.ts only (stream: it needs the client's side).
+    id: "mobile-csi-inactive-liveness-ping",
+    description:
+      'on <inactive/> the server sends the client an XEP-0199 ping from its domain, to learn whether the connection is still alive (XEP-0352 §4.2: the elements "may indirectly cause the server to send stanzas")',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        const jid = ctx.conn.jid;
+        if (el.attrs.xmlns === CSI && el.name === "inactive" && jid)
+          ctx.conn.deliver(xml("iq", { type: "get", from: String(bare(jid)).split("@")[1], to: jid, id: `xc-alive-${Date.now()}` }, xml("ping", { xmlns: "urn:xmpp:ping" })));
       },
     },
   },
