@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, iqErrorFor, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -107,6 +107,37 @@ export const FAULTS: FaultDef[] = [
       for (const p of ctx.peers()) if (bare(p.jid) !== bare(ctx.conn.jid) && bare(p.jid) !== bare(String(el.attrs.from ?? ""))) p.deliver(changed(el, (c) => (c.attrs.to = p.jid))[0]);
       return "pass";
     },
+  },
+  {
+    // Class sweep (2026-11-26, group X2): avatar-publish-notify had no contact without caps (XEP-0163 §4.3.2 rule 2,
+    // at most one notification, to the bare JID); mercutio now presents none. On Prosody 13, HEAD file -> new:
+    // pass -> fail (PEP-NUM-02).
+    id: "avatar.notify.capless-full-jid",
+    area: "avatar",
+    requirements: ["PEP-NUM-02"],
+    description: "a contact's resource that sent presence without caps is taken as interested in everything: the avatar metadata notification also goes to its full JID",
+    stream: (() => {
+      const capless = new Set<number>();
+      const sent = new Set<string>();
+      return {
+        fromClient: (el: Element, { conn }: FaultContext) => {
+          if (el.name !== "presence" || el.attrs.to !== undefined || harnessSession(conn.jid)) return;
+          if (el.attrs.type === undefined && !el.getChild("c", "http://jabber.org/protocol/caps")) capless.add(conn.id);
+          else capless.delete(conn.id);
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (!eventItems(el, METADATA)) return "pass";
+          const publisher = bare(String(el.attrs.from ?? ""));
+          for (const p of ctx.peers()) {
+            const key = `${p.id} ${String(el.attrs.id ?? el.toString())}`;
+            if (!capless.has(p.id) || bare(p.jid) === publisher || sent.has(key)) continue;
+            sent.add(key);
+            p.deliver(changed(el, (c) => (c.attrs.to = p.jid))[0]);
+          }
+          return "pass";
+        },
+      };
+    })(),
   },
   {
     id: "avatar.notify.no-replyto",

@@ -283,6 +283,34 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-26, group X2): pstore-notify-owner-only credited the whitelist (PSTORE-CONFIG-02) to bob's
+    // getting nothing even where nobody was notified; that check is now after the owner's notification. On Prosody
+    // 13, HEAD file -> new: warn (PSTORE-NOTIFY-01 warn, PSTORE-CONFIG-02 pass) -> warn (PSTORE-CONFIG-02 not-reached).
+    id: "pstore.notify.dropped",
+    area: "bookmarks",
+    requirements: ["PSTORE-NOTIFY-01"],
+    description: "no event notification of a private-data node (XEP-0223) is sent, to the owner's resources or anyone",
+    fault: when(
+      (el) => eventItems(el)?.attrs.node === PSTORE,
+      () => "drop",
+    ),
+  },
+  {
+    // Class sweep (2026-11-26, group X2): bmlegacy-notify-private credited BMLEGACY-PRIVATE-01 to bob's getting
+    // neither a notification nor an item where nothing was kept or notified; those checks now follow a2's
+    // notification and her own read of the node. On Prosody 13, HEAD file -> new: BMLEGACY-PRIVATE-01 pass ->
+    // not-reached (BMLEGACY-NOTIFY-01 warn, BMLEGACY-GET-01 warn).
+    id: "bmlegacy.publish.discarded",
+    area: "bookmarks",
+    requirements: ["BMLEGACY-NOTIFY-01", "BMLEGACY-GET-01"],
+    description: "a publish to 'storage:bookmarks' is answered with a result and discarded: no notification goes out, and the node's items requests get no item",
+    fault: (el) => {
+      if (eventItems(el)?.attrs.node === "storage:bookmarks") return "drop";
+      const items = isResult(el) ? pubsubOf(el)?.getChild("items") : undefined;
+      return items?.attrs.node === "storage:bookmarks" ? changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = [])) : "pass";
+    },
+  },
+  {
     id: "bookmark.compat.not-in-private",
     area: "bookmarks",
     requirements: ["BOOKMARK-COMPAT-02"],

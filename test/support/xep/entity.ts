@@ -463,6 +463,23 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-26, group X2): time-server-answered had no outcome for an entity time query refused beside
+    // a disco#info that is never answered, and failed TIME-DISCO-01 (a MUST about a server that supports entity
+    // time) for the unanswered disco#info; it now takes 'no disco answer' (credits nothing: skip), as
+    // version-server-answered does. The unanswered disco#info is what disco-info-server judges (DISCO-INFO-01).
+    id: "entity.time.unsupported-disco-unanswered",
+    area: "entity",
+    requirements: ["DISCO-INFO-01"],
+    description: "the server refuses entity time queries of itself with <service-unavailable/> and never answers a disco#info request to its domain",
+    stream: both(
+      answering(casesOwn(asks("time", TIME)), (el) => (serverMade(el) ? [iqErrorFor(el, "service-unavailable")] : "pass")),
+      answering(
+        (el, ctx) => casesOwn(asks("query", "http://jabber.org/protocol/disco#info"))(el) && !harnessSession(ctx.conn.jid) && !String(el.attrs.to ?? "").includes("@"),
+        () => "drop",
+      ),
+    ),
+  },
+  {
     // Twenty-seventh audit: last-server credited LAST-SERVER-01 (§5: "The seconds attribute specifies how long the
     // host has been running since it was last (re-)started.") by the very pattern of LAST-RESP-02, a numeric
     // 'seconds', so a value that never grows passed; the domain is now asked again until its 'seconds' changes.
