@@ -424,6 +424,26 @@ function memberListAfterInvites(edit: (query: Element, invitees: Set<string>) =>
 }
 
 export const FAULTS: FaultDef[] = [
+  {
+    // Class sweep (2026-11-26, group M3): muc-invite-nonexistent took any <item-not-found/> message error reaching
+    // the inviter for the room's, so this room, which returns nothing while the invitee's server bounces the
+    // invitation straight to the inviter, passed MUC-INVITE-04; the case now takes only an error from the room.
+    id: "muc.invite.nonexistent-bounce-not-room",
+    area: "muc",
+    requirements: ["MUC-INVITE-04"],
+    description:
+      "an invitation to a JID that does not exist is passed on with the inviter's JID as its 'from', so the room never answers the inviter; the inviter gets the invitee's server's <item-not-found/> bounce from the non-existent JID instead",
+    stream: {
+      fromClient: (el, { conn }) => {
+        const invite = el.name === "message" && toRoom(el) ? userX(el)?.getChild("invite") : undefined;
+        if (!invite || !conn.jid || !/^nobody-/.test(str(invite.attrs.to))) return;
+        const bounce = new Element("message", { type: "error", from: str(invite.attrs.to), to: conn.jid });
+        bounce.c("error", { type: "cancel" }).c("item-not-found", { xmlns: STANZAS });
+        conn.deliver(bounce);
+      },
+      element: (el) => (el.name === "message" && el.attrs.type === "error" && atService(el.attrs.from) && el.getChild("error")?.getChild("item-not-found", STANZAS) ? "drop" : "pass"),
+    },
+  },
   // §7.4: groupchat messages.
   {
     // Twenty-third audit (2026-11-26): muc-xml-lang-kept judged MUC-I18N-01 alone on alice's copy of bob's message, so
@@ -1243,6 +1263,45 @@ const onInvites =
 
 /** What XEP-0045 (and XEP-0249) let a service do differently here, which no case of this area may fail on. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Class sweep (2026-11-26, group M3): selfping-non-occupant charged STANZA-IQ-01 (RFC 6120 §8.2.3: a result or
+    // an error) with an error only, so this room, which answers an outsider's ping to any occupant JID with a result
+    // of its own (the same whether the nickname is in use or not: nothing told), failed a MUST it keeps; the case
+    // now takes either: fail -> pass. It needs what clients send (which IQs are pings): applied by bench/try-case.ts.
+    id: "muc.var.ping-occupant-answered-by-room",
+    description:
+      'the room answers a ping to an occupant JID that it would answer with an error with an IQ result of its own instead, never passing it on (RFC 6120 §8.2.3: "MUST reply with an IQ response of type "result" or "error""; the same answer for every nickname tells a non-occupant nothing, XEP-0410 §5)',
+    fault: () => "pass",
+    stream: (() => {
+      const pings = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (el.name === "iq" && el.attrs.type === "get" && atService(el.attrs.to) && resourceOf(el.attrs.to) !== undefined && el.getChild("ping", "urn:xmpp:ping"))
+            pings.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "iq" || el.attrs.type !== "error" || !pings.has(`${conn.id} ${str(el.attrs.id)}`)) return "pass";
+          pings.delete(`${conn.id} ${str(el.attrs.id)}`);
+          return [new Element("iq", { type: "result", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to })];
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
+    // Class sweep (2026-11-26, group M3): muc-history-maxchars-whole-stanzas forbade any message with a <body/>
+    // and no <subject/> after carol's entry, so a server notice from the domain failed MUC-HIST-10 (no history at
+    // all); the case now forbids only such a message from the room or an occupant JID: fail -> pass.
+    id: "muc.var.server-notice-on-entry",
+    description:
+      "right after a room's self-presence (status 110) the user's server sends the user a headline notice of its own from its domain, with a body (RFC 6121 §5.2.2: a headline is for \"an alert, a notification, or other transient information\"); no rule of XEP-0045 keeps a server's own messages from an occupant",
+    fault: (el) => {
+      const x = el.name === "presence" && el.attrs.type === undefined ? el.getChild("x", MUC_USER) : undefined;
+      if (!x?.getChildren("status").some((s) => s.attrs.code === "110") || el.attrs.to === undefined) return "pass";
+      const notice = new Element("message", { type: "headline", from: String(bare(str(el.attrs.to))).split("@")[1], to: el.attrs.to });
+      notice.c("body").t("Server notice: maintenance tonight");
+      return [el, notice];
+    },
+  },
   {
     // Twenty-fifth audit (2026-11-26): muc-resnick-in-room required the disco#info <query/> in the answer to an
     // occupant's query at MUC-RESNICK-07's MUST, whose MUST is only "MUST NOT return an error" ("but instead SHOULD
