@@ -1199,4 +1199,18 @@ export const VARIATIONS: Variation[] = [
       (el) => changed(el, (c) => (c.children = [])),
     ),
   },
+  {
+    // Round 34: pep-publish-itemid-generated required an id on the second notification's item, and failed
+    // PUBSUB-PUB-ITEMID where the notification named none; it now judges the ids only when both notifications name one.
+    id: "pep-notification-item-id-left-out",
+    description: "a notification of a tune titled two-… leaves its item's 'id' out (XEP-0060 §17.3, the pubsub#event schema: \"<xs:attribute name='id' type='xs:string' use='optional'/>\")",
+    fault: when(
+      (el) =>
+        itemsEvent(el) && el.getChild("event", EVENT)!.getChild("items")!.getChild("item")!.getChild("tune", "http://jabber.org/protocol/tune")?.getChildText("title")?.startsWith("two-") === true,
+      (el) =>
+        changed(el, (c) => {
+          delete c.getChild("event", EVENT)!.getChild("items")!.getChild("item")!.attrs.id;
+        }),
+    ),
+  },
 ];
