@@ -452,6 +452,8 @@ export const FAULTS: FaultDef[] = [
     // Twenty-sixth audit (2026-11-26): muc-history-live-after-subject failed MUC-ORDER-04 (§7.2.16's order of live
     // traffic after the subject) through it, for a message that never came; the fixed case takes 'undelivered' and
     // judges nothing (fail -> skip): the lost reflection is MUC-MSG-01's, which the muc-msg cases fail.
+    // Class sweep (2026-11-26, M3b): muc-msg-extended warned on MUC-MSG-06 and muc-mod-voice-grant on MUC-MOD-VOICE-03
+    // through it; both now show MUC-MSG-01 on a plain message first (warn -> fail MUC-MSG-01, the other not-reached).
     id: "muc.msg.not-reflected-to-others",
     area: "muc",
     requirements: ["MUC-MSG-01"],
@@ -1005,6 +1007,107 @@ export const FAULTS: FaultDef[] = [
       (el) => asksRegistration(el) && el.attrs.type === "get",
       (answer) => (answer.getChild("query", REGISTER)?.getChild("registered") ? changed(answer, (c) => c.getChild("query", REGISTER)!.remove("registered")) : "pass"),
     ),
+  },
+  {
+    // Class sweep (2026-11-26, group M2b): muc-reg-conflict's registered cell judged nothing more where dave's
+    // registration requirements already had <registered/> before his submission (already), so this room, which
+    // counts a member as registered, reserves Thirdwitch for dave (eve's entry as it gets <conflict/>) and then accepts
+    // eve's registration of it, passed with MUC-REG-08 not reached. The case now lets eve try Thirdwitch in that branch
+    // and, where she gets <conflict/>, judges her registration of it (also after an empty <registered/>): old pass ->
+    // new fail (MUC-REG-08), on Prosody 13.
+    id: "muc.reg.member-registered-conflict-accepted",
+    area: "muc",
+    requirements: ["MUC-REG-08"],
+    description:
+      "a member counts as registered (every registration-requirements answer of the room is an empty <registered/>), and a registration naming a nickname another user reserved is accepted (an IQ result instead of <conflict/>)",
+    stream: both(
+      answering(
+        (el) => asksRegistration(el) && el.attrs.type === "get",
+        (answer) =>
+          answer.attrs.type === "result"
+            ? changed(answer, (c) => {
+                const q = c.getChild("query", REGISTER);
+                if (!q) return;
+                q.children = [];
+                q.c("registered");
+              })
+            : "pass",
+      ),
+      answering(
+        (el) => asksRegistration(el) && el.attrs.type === "set",
+        (answer) =>
+          answer.attrs.type === "error" && answer.getChild("error")?.getChild("conflict", STANZAS)
+            ? [
+                new Element("iq", {
+                  type: "result",
+                  id: answer.attrs.id,
+                  ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
+                  ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
+                }),
+              ]
+            : "pass",
+      ),
+    ),
+  },
+  {
+    // Class sweep (2026-11-26, group M2b): muc-reg-join-other-nick judged nothing more where dave's registration
+    // requirements already had <registered/> before his submission (already), so this room, which counts a member as
+    // registered, reserves Thirdwitch for him (eve's entry as it gets <conflict/>) and refuses his entry as another
+    // nickname with <not-acceptable/> (the refusal §7.10 says a room restricting him SHOULD NOT give), passed with
+    // MUC-RESNICK-06 and MUC-REG-15 not reached. The case now lets eve try Thirdwitch in that branch and, where she gets
+    // <conflict/>, judges dave's entry as Dave: old pass -> new warn, on Prosody 13.
+    id: "muc.reg.member-registered-other-nick-refused",
+    area: "muc",
+    requirements: ["MUC-RESNICK-06", "MUC-REG-15"],
+    description:
+      "a member counts as registered (every registration-requirements answer of the room is an empty <registered/>), and a user who registered a nickname with a room and enters it as another is refused with <not-acceptable/> (his self-presence replaced)",
+    stream: (() => {
+      const registeredNick = new Map<string, string>(); // "room bare-jid" -> the roomnick the user submitted
+      const entering = new Map<number, string>(); // connection -> occupant JID it asked for, not its registered one
+      const registered = answering(
+        (el) => asksRegistration(el) && el.attrs.type === "get",
+        (answer) =>
+          answer.attrs.type === "result"
+            ? changed(answer, (c) => {
+                const q = c.getChild("query", REGISTER);
+                if (!q) return;
+                q.children = [];
+                q.c("registered");
+              })
+            : "pass",
+      );
+      return {
+        fromClient: (el, ctx) => {
+          registered.fromClient!(el, ctx);
+          const to = str(el.attrs.to);
+          if (!atService(to) || harnessSession(ctx.conn.jid) || !ctx.conn.jid) return;
+          const who = `${bare(to)} ${bare(str(ctx.conn.jid))}`;
+          const nick =
+            asksRegistration(el) && el.attrs.type === "set"
+              ? el
+                  .getChild("query", REGISTER)
+                  ?.getChild("x", "jabber:x:data")
+                  ?.getChildren("field")
+                  .find((f) => f.attrs.var === "muc#register_roomnick")
+                  ?.getChildText("value")
+              : undefined;
+          if (nick) registeredNick.set(who, nick);
+          if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", "http://jabber.org/protocol/muc")) return;
+          const mine = registeredNick.get(who);
+          if (mine !== undefined && resourceOf(to) !== mine) entering.set(ctx.conn.id, to);
+        },
+        element: (el, ctx) => {
+          const action = registered.element!(el, ctx);
+          if (action !== "pass") return action;
+          const to = entering.get(ctx.conn.id);
+          if (to === undefined || el.name !== "presence" || el.attrs.from !== to || !hasStatus(el, "110")) return "pass";
+          entering.delete(ctx.conn.id);
+          const refusal = new Element("presence", { from: to, type: "error", ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+          refusal.c("error", { type: "modify" }).c("not-acceptable", { xmlns: STANZAS });
+          return [refusal];
+        },
+      };
+    })(),
   },
   {
     id: "muc.reg.form-missing",
