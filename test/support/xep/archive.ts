@@ -1249,6 +1249,31 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-26, X1): mam-ext-form judged "the list of all possible ids MUST NOT be provided" on a
+    // fresh account's empty archive, where this server lists nothing: it now asks again once an id is archived.
+    id: "mam.form-ids-listed",
+    area: "mam",
+    requirements: ["MAM-FORM-07"],
+    description: "the query form's 'ids' field is marked open (XEP-0122 <validate><open/></validate>) but also lists every id of the user's archive as an <option/>",
+    fault: (() => {
+      const archived = new Map<string, Set<string>>();
+      return (el: Element, ctx: FaultContext) => {
+        const id = resultOf(el)?.attrs.id;
+        const owner = bare(ctx.conn.jid);
+        if (id !== undefined) archived.set(owner, (archived.get(owner) ?? new Set<string>()).add(String(id)));
+        if (!isForm(el)) return "pass";
+        return changed(el, (c) => {
+          for (const f of fieldsOf(c)) {
+            if (f.attrs.var !== "ids") continue;
+            f.children = f.children.filter((x) => typeof x === "string" || x.name !== "validate");
+            f.c("validate", { xmlns: "http://jabber.org/protocol/xdata-validate", datatype: "xs:string" }).c("open");
+            for (const v of archived.get(owner) ?? []) f.c("option").c("value").t(v);
+          }
+        });
+      };
+    })(),
+  },
+  {
     id: "mam.form-custom-field-plain-name",
     area: "mam",
     requirements: ["MAM-FORM-09", "MAM-FORM-03"],

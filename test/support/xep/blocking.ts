@@ -483,6 +483,26 @@ export const VARIATIONS: Variation[] = [
     },
   },
   {
+    // Class sweep (2026-11-26, X1): blocking-inbound-message, blocking-inbound-across-sessions and
+    // blocking-match-bare-jid judged "no stanza from the blocked JID" as no message at all, so this notice of the
+    // server's own failed BLOCK-IN-01 (MUST) or BLOCK-MATCH-02; the steps now look for messages from the blocked JID.
+    // Applied by bench/try-case.ts only (stream: it needs the client's side).
+    id: "blocking.var.notice-after-block",
+    description:
+      'after its result to a <block/>, the server sends the user\'s resource a headline notice of its own from its domain (RFC 6121 §5.2.2: a headline is for "an alert, a notification, or other transient information")',
+    fault: () => "pass",
+    stream: (() => {
+      const asked = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (el.attrs.type === "set" && command(el, "block") && asked.add(`${conn.id} ${el.attrs.id}`)),
+        element: (el, { conn }) => {
+          if (el.name !== "iq" || el.attrs.type !== "result" || !conn.jid || !asked.delete(`${conn.id} ${el.attrs.id}`)) return "pass";
+          return [el, xml("message", { type: "headline", from: String(bare(conn.jid)).split("@")[1], to: conn.jid }, xml("body", {}, "Server notice: your block list changed"))];
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
     id: "blocking.push-from-either-way",
     description:
       "block and unblock pushes carry the account's bare JID as 'from' where the server left it out, and none where it put it (RFC 6120 §8.1.2.1: either is right for what the server sends on behalf of the account)",
