@@ -439,8 +439,11 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
   },
 ];
 
-/** What XEP-0363 allows an upload service to do otherwise (of its stanzas, or of its HTTP side): no verdict may change. */
-export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault }[] = [
+/**
+ * What XEP-0363 allows an upload service to do otherwise (of its stanzas, or of its HTTP side): no verdict may change,
+ * but for the cases in `skips`, which cannot observe it from loopback and are skipped naming that precondition.
+ */
+export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; skips?: string[] }[] = [
   // Twenty-first audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of how the URL
   // serves the file: a GET URL that redirects (here on its own origin) to where the file is served gives it to
   // anyone. upload-get-by-anyone judged the redirect itself (warn on UPLOAD-GET-02); the GET now follows it (pass).
@@ -450,6 +453,19 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault }
       respond: (x) =>
         x.method === "GET" && !x.path.includes(REDIRECTED) ? { status: 302, headers: { location: `${x.path}${x.path.includes("?") ? "&" : "?"}${REDIRECTED}` }, body: Buffer.alloc(0) } : undefined,
     },
+  },
+  // Thirty-fourth audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of where the file is
+  // served from: a GET URL that answers 302 to another origin (a CDN or an object store serving it to anyone) keeps
+  // it. The harness follows redirects to the same origin or to loopback only, so upload-get-by-anyone judged the 302
+  // itself and warned UPLOAD-GET-02; the redirect it does not follow is now a set-up check that credits nothing:
+  // warn -> skip, naming it. (upload-get-by-anyone's 'shared-' files only; the harness never fetches the other host.)
+  {
+    id: "upload-http-get-elsewhere",
+    http: {
+      respond: (x) =>
+        x.method === "GET" && /\/shared-[^/?#]*\.txt([?#]|$)/.test(x.path) ? { status: 302, headers: { location: `https://files.example.net${x.path}` }, body: Buffer.alloc(0) } : undefined,
+    },
+    skips: ["upload-get-by-anyone"],
   },
   // Twenty-fifth audit: §4 "The service SHOULD keep the file name and especially the file ending intact." says
   // nothing of how the URL encodes it, and RFC 3986 §2.1 and §6.2.2 make a hex digit's case and a percent-encoded
