@@ -1106,6 +1106,25 @@ export const FAULTS: FaultDef[] = [
     fault: when(membersOnlyRefusal, (el) => admittedAs(el, "none")),
   },
   {
+    // Class sweep (2026-11-26, group M1): muc-admin-member-revoke-refused-entry and muc-admin-mlist-membersonly took
+    // "kept out" (§9.5: "The service MUST subsequently refuse entry to the user.", MUC-ADMIN-MLIST-07) as "no presence
+    // with status code 110", which is §7.2.2's mark of one's own presence (MUC-JOIN-06), so a room that let the removed
+    // member in without that code passed MUC-ADMIN-MLIST-07 and failed only MUC-DENY-04. Now no presence without a
+    // type from an occupant JID of the room may reach him.
+    id: "muc.member.removed-admitted-without-110",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-07"],
+    description:
+      "a user not on a members-only room's member list is let in, and his own presence in the room lacks status code 110: the registration-required presence error becomes a presence with affiliation none and no status code",
+    fault: when(membersOnlyRefusal, (el) =>
+      admittedAs(el, "none").map((p) => {
+        const x = p.getChild("x", MUC_USER)!;
+        x.children = x.children.filter((c) => typeof c === "string" || c.name !== "status");
+        return p;
+      }),
+    ),
+  },
+  {
     // Thirty-second audit (2026-11-26): muc-admin-mlist-by-member took eve's refusal alone as proof that bob's
     // change was not applied, so a room that refused the change but let any non-member in (muc.member.removed-
     // admitted, MUC-DENY-04's failure) warned on MUC-ADMIN-MLIST-01; eve let in with the affiliation none now credits

@@ -280,6 +280,48 @@ const listsChanged = new Set<number>();
 /** Affiliation changes each connection asked for: IQ id → the user's bare JID and the room. */
 const affiliationChanges = new Map<string, { jid: string; room: string; affiliation: string }>();
 
+/**
+ * A subsequent configuration answered with a result but not applied: once a case's user submitted fields to a room,
+ * its configuration forms show those fields with the values they had before, and the room sends none of §10.2.1's
+ * notices (status codes 104 and 170 to 173). The values come from the forms the room showed before the submission.
+ */
+function configChangeIgnored(): StreamFault {
+  const before = new Map<string, Map<string, string[]>>(); // room -> field var -> values shown before
+  const ignored = new Map<string, Set<string>>(); // room -> the fields submitted
+  const valuesOf = (f: Element) => f.getChildren("value").map((v) => v.getText());
+  return {
+    fromClient: (el, ctx) => {
+      const vars = submittedFields(el, ctx)
+        .map((f) => String(f.attrs.var ?? ""))
+        .filter((v) => v !== "FORM_TYPE");
+      if (vars.length > 0) ignored.set(bare(toOf(el)), new Set([...(ignored.get(bare(toOf(el))) ?? []), ...vars]));
+    },
+    element: (el) => {
+      const room = bare(fromOf(el));
+      const form = roomOwnerForm(el);
+      const fields = ignored.get(room);
+      if (form) {
+        if (!fields) {
+          before.set(room, new Map(form.getChildren("field").map((f) => [String(f.attrs.var ?? ""), valuesOf(f)])));
+          return "pass";
+        }
+        const shown = before.get(room);
+        if (!shown) return "pass";
+        return changed(el, (c) => {
+          for (const f of roomOwnerForm(c)!.getChildren("field")) {
+            const old = shown.get(String(f.attrs.var ?? ""));
+            if (!fields.has(String(f.attrs.var ?? "")) || old === undefined) continue;
+            f.children = f.children.filter((ch) => typeof ch === "string" || ch.name !== "value");
+            for (const v of old) f.c("value").t(v);
+          }
+        });
+      }
+      if (fields && el.name === "message" && isRoom(fromOf(el)) && codes(el).some((c) => /^(104|17[0-3])$/.test(c))) return "drop";
+      return "pass";
+    },
+  };
+}
+
 /** A room's disco#info result without urn:xmpp:mam:2 (and #extended). */
 const mamUnlisted: Fault = (el, ctx) =>
   !isHarness(ctx) && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node
@@ -673,6 +715,18 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Class sweep (2026-11-26, group M1): muc-config-anonymity-notice and muc-config-other-change judged the notice
+    // (MUC-CONFIG-13 and -16/-17, MUC-CONFIG-18) on the submission's result alone, so this room, which answers the
+    // change but never applies it, failed the notice rules although no room became non-anonymous, semi-anonymous or
+    // renamed. The cases now ask for the form again and judge the notice only where it shows the new value.
+    id: "muc.config.change-ignored",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a subsequent configuration is answered with a result but not applied: the room's later forms show the submitted fields with their old values, and no notice of the change (status 104, or 170 to 173) is sent",
+    stream: configChangeIgnored(),
+  },
+  {
     id: "muc.create.cancel-silent",
     area: "muc",
     requirements: ["MUC-CREATE-13"],
@@ -989,6 +1043,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-26, group M1): a revocation was judged on the list asked for after it only by the absence
+    // of the revoked user (muc-owner-admin-revoke, muc-owner-bare-jid revoke, muc-owner-revoke-owner,
+    // muc-admin-member-revoke, muc-admin-member-revoke-refused-entry, muc-admin-banlist-refused), so this room, whose
+    // affiliation lists leave everyone out, passed the revocation rule (or, where a kept user was required beside it,
+    // failed the revocation's rule instead of the list's). Each list step now requires a user the case keeps on the
+    // list under the list's own rule (§9.2, §9.5, §10.5, §10.8), the absence an also: of the revocation's.
+    id: "muc.iq.affiliation-list-empty",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-06", "MUC-ADMIN-MLIST-02", "MUC-OWNER-LIST-02", "MUC-ADMIN-BANLIST-01"],
+    description: "an affiliation list (members, admins, owners, outcasts) is answered with an empty muc#admin <query/>, leaving out every user who has the affiliation",
+    stream: answering(listGet("affiliation"), (answer) =>
+      answer.attrs.type === "result" && answer.getChild("query", MUC_ADMIN) ? changed(answer, (c) => (c.getChild("query", MUC_ADMIN)!.children = [])) : "pass",
+    ),
+  },
+  {
     id: "muc.iq.affiliation-list-without-jid",
     area: "muc",
     requirements: ["MUC-IQ-09"],
@@ -1045,9 +1114,11 @@ export const FAULTS: FaultDef[] = [
     // Twenty-second audit (2026-11-26): muc-affiliation-list-items judged "no 'role'" only on users who were all in
     // the room, where §9.5, §10.5 and §10.8 let a service add their role, so this room passed it; the fixed case
     // also lists dave, who never enters, and warns (MUC-IQ-10). Old case pass, fixed case warn.
+    // Thirty-fourth audit (2026-11-26): no MAY reaches the item of a user who is not an occupant, so dave's item is
+    // judged at §17.4's MUST NOT (MUC-IQ-13, split from MUC-IQ-10): muc-affiliation-list-items warn -> fail.
     id: "muc.iq.affiliation-list-absent-role",
     area: "muc",
-    requirements: ["MUC-IQ-10", "MUC-IQ-12"],
+    requirements: ["MUC-IQ-10", "MUC-IQ-12", "MUC-IQ-13"],
     description: "the items of an affiliation list carry role='none' for every user who is not in the room",
     fault: affiliationListRoles(false),
   },
