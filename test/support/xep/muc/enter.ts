@@ -1318,26 +1318,42 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-SUBJ-07"],
     description: "the room lets nobody change the subject, moderators included: the author gets §8.1's <forbidden/> message error, the others keep the old (empty) subject",
-    stream: (() => {
-      const authors = new Set<number>();
-      return {
-        fromClient: (el, ctx) => {
-          if (!harnessSession(ctx.conn.jid) && el.name === "message" && el.getChild("subject") && !el.getChild("body")) authors.add(ctx.conn.id);
-        },
-        element: (el, ctx) => {
-          if (harnessSession(ctx.conn.jid) || el.name !== "message" || !isMucAddress(fromOf(el))) return "pass";
-          const s = el.getChild("subject");
-          if (!s || s.getText() === "" || el.attrs.type === "error") return "pass";
-          if (authors.has(ctx.conn.id))
-            return [
-              xml("message", { type: "error", from: bareOf(fromOf(el)), to: el.attrs.to }, xml("subject", {}, s.getText()), xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS }))),
-            ];
-          return changed(el, (c) => (c.getChild("subject")!.children = []));
-        },
-      };
-    })(),
+    stream: subjectRefusedToModerators(false),
+  },
+  {
+    // Thirty-fourth audit (2026-11-26): muc-subject-current took the absence of an error to alice as her changes
+    // accepted, so a room that drops a moderator's change without a word passed MUC-SUBJ-07 and failed MUC-SUBJ-01 on
+    // carol's (rightly) unchanged subject. The case now waits for a second occupant to get the change reflected
+    // (MUC-SUBJ-08) before it judges carol's subject: this warns MUC-SUBJ-07 and leaves MUC-SUBJ-01 not reached.
+    id: "muc.subject.moderator-change-dropped-silently",
+    area: "muc",
+    requirements: ["MUC-SUBJ-07"],
+    description: "the room lets nobody change the subject, moderators included, and says nothing: the author gets no error and no reflection, the others keep the old (empty) subject",
+    stream: subjectRefusedToModerators(true),
   },
 ];
+
+/** §8.1's subject change refused to everyone: the author gets a <forbidden/> error (or, `silent`, nothing). */
+function subjectRefusedToModerators(silent: boolean): StreamFault {
+  return (() => {
+    const authors = new Set<number>();
+    return {
+      fromClient: (el, ctx) => {
+        if (!harnessSession(ctx.conn.jid) && el.name === "message" && el.getChild("subject") && !el.getChild("body")) authors.add(ctx.conn.id);
+      },
+      element: (el, ctx) => {
+        if (harnessSession(ctx.conn.jid) || el.name !== "message" || !isMucAddress(fromOf(el))) return "pass";
+        const s = el.getChild("subject");
+        if (!s || s.getText() === "" || el.attrs.type === "error") return "pass";
+        if (authors.has(ctx.conn.id))
+          return silent
+            ? []
+            : [xml("message", { type: "error", from: bareOf(fromOf(el)), to: el.attrs.to }, xml("subject", {}, s.getText()), xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))];
+        return changed(el, (c) => (c.getChild("subject")!.children = []));
+      },
+    };
+  })();
+}
 
 /** What XEP-0045 lets a service do differently in these areas, which no case may fail on. */
 /**

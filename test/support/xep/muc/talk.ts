@@ -454,6 +454,9 @@ export const FAULTS: FaultDef[] = [
     // judges nothing (fail -> skip): the lost reflection is MUC-MSG-01's, which the muc-msg cases fail.
     // Class sweep (2026-11-26, M3b): muc-msg-extended warned on MUC-MSG-06 and muc-mod-voice-grant on MUC-MOD-VOICE-03
     // through it; both now show MUC-MSG-01 on a plain message first (warn -> fail MUC-MSG-01, the other not-reached).
+    // Class sweep (2026-11-26, M4b): mam-muc-stanza-id failed MAM-MUC-SID-01 and mam-muc-forged-stanza-id MAM-MUC-SID-03
+    // through it, for a message that never came; alice's copy now proves MUC-MSG-01, the stanza-id rules its also:
+    // checks (fail -> fail MUC-MSG-01, the stanza-id rules not-reached).
     id: "muc.msg.not-reflected-to-others",
     area: "muc",
     requirements: ["MUC-MSG-01"],
@@ -524,6 +527,19 @@ export const FAULTS: FaultDef[] = [
       ["forbidden"],
       (error) => withCondition(error, "not-acceptable"),
     ),
+  },
+  {
+    // Class sweep (2026-11-26, M4b): mam-muc-rejected credited MUC-MSG-08 (§7.4: a visitor gets <forbidden/>) on any
+    // error message, and muc.msg.visitor-not-forbidden keys the refusal by the message's id, which the case's message
+    // has none of. The condition is now the step's also: (pass -> fail MUC-MSG-08; MAM-MUC-REJECT-01 still judged).
+    id: "muc.msg.refusal-not-forbidden",
+    area: "muc",
+    requirements: ["MUC-MSG-08"],
+    description: "every <forbidden/> error message a room sends back (a visitor's groupchat message among them) says <not-acceptable/> instead",
+    fault: (el, ctx) =>
+      ctx.conn.jid && !harnessSession(ctx.conn.jid) && el.name === "message" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "forbidden"
+        ? withCondition(el, "not-acceptable")
+        : "pass",
   },
   {
     id: "muc.msg.visitor-message-reflected",
@@ -1105,6 +1121,54 @@ export const FAULTS: FaultDef[] = [
           const refusal = new Element("presence", { from: to, type: "error", ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
           refusal.c("error", { type: "modify" }).c("not-acceptable", { xmlns: STANZAS });
           return [refusal];
+        },
+      };
+    })(),
+  },
+  {
+    // Class sweep (2026-11-26, group M2b): muc-nick-conflict-reserved's registered cell judged nothing more where
+    // dave's registration requirements already had <registered/> before his submission (already), so this room, which
+    // counts a member as registered, reserves Thirdwitch for him (eve's entry as it gets <conflict/>) and refuses bob's
+    // change to it with <not-acceptable/>, passed with MUC-NICK-06 not reached. The case now lets eve try Thirdwitch in
+    // that branch and, where she gets <conflict/>, judges bob's change: old pass -> new fail (MUC-NICK-06), Prosody 13.
+    id: "muc.nick.member-registered-reserved-not-acceptable",
+    area: "muc",
+    requirements: ["MUC-NICK-06"],
+    description:
+      "a member counts as registered (every registration-requirements answer of the room is an empty <registered/>), and an occupant's nickname change to a nickname another user reserved is refused with <not-acceptable/> instead of <conflict/> (an entry with it still gets <conflict/>)",
+    stream: (() => {
+      const changing = new Set<string>(); // "connection occupant-JID" of a nickname change (a presence without the muc <x/>)
+      const registered = answering(
+        (el) => asksRegistration(el) && el.attrs.type === "get",
+        (answer) =>
+          answer.attrs.type === "result"
+            ? changed(answer, (c) => {
+                const q = c.getChild("query", REGISTER);
+                if (!q) return;
+                q.children = [];
+                q.c("registered");
+              })
+            : "pass",
+      );
+      return {
+        fromClient: (el, ctx) => {
+          registered.fromClient!(el, ctx);
+          const change =
+            el.name === "presence" && el.attrs.type === undefined && resourceOf(el.attrs.to) !== undefined && atService(el.attrs.to) && !el.getChild("x", "http://jabber.org/protocol/muc");
+          if (change && !harnessSession(ctx.conn.jid)) changing.add(`${ctx.conn.id} ${str(el.attrs.to)}`);
+        },
+        element: (el, ctx) => {
+          const action = registered.element!(el, ctx);
+          if (action !== "pass") return action;
+          const key = `${ctx.conn.id} ${str(el.attrs.from)}`;
+          if (el.name !== "presence" || el.attrs.type !== "error" || !changing.has(key) || !el.getChild("error")?.getChild("conflict", STANZAS)) return "pass";
+          changing.delete(key);
+          return changed(el, (c) => {
+            const e = c.getChild("error")!;
+            e.remove("conflict", STANZAS);
+            e.attrs.type = "modify";
+            e.c("not-acceptable", { xmlns: STANZAS });
+          });
         },
       };
     })(),
