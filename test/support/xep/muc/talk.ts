@@ -100,6 +100,21 @@ const asks = (ns: string, type?: string, node?: string) => (el: Element) =>
   el.getChild("query", ns) !== undefined &&
   (node === undefined || el.getChild("query", ns)!.attrs.node === node);
 const asksRegistration = asks(REGISTER);
+
+/** Every answer to a request for the room's registration requirements is an empty <registered/> (a member counts as registered). */
+const everyoneRegistered = () =>
+  answering(
+    (el) => asksRegistration(el) && el.attrs.type === "get",
+    (answer) =>
+      answer.attrs.type === "result"
+        ? changed(answer, (c) => {
+            const q = c.getChild("query", REGISTER);
+            if (!q) return;
+            q.children = [];
+            q.c("registered");
+          })
+        : "pass",
+  );
 const asksReservedNick = asks(DISCO_INFO, "get", "x-roomuser-item");
 /** The result to a reserved-nickname query its sender made from inside the room (§7.12), `act` on it. */
 function answeredInRoom(act: (result: Element) => FaultAction): StreamFault {
@@ -1037,18 +1052,7 @@ export const FAULTS: FaultDef[] = [
     description:
       "a member counts as registered (every registration-requirements answer of the room is an empty <registered/>), and a registration naming a nickname another user reserved is accepted (an IQ result instead of <conflict/>)",
     stream: both(
-      answering(
-        (el) => asksRegistration(el) && el.attrs.type === "get",
-        (answer) =>
-          answer.attrs.type === "result"
-            ? changed(answer, (c) => {
-                const q = c.getChild("query", REGISTER);
-                if (!q) return;
-                q.children = [];
-                q.c("registered");
-              })
-            : "pass",
-      ),
+      everyoneRegistered(),
       answering(
         (el) => asksRegistration(el) && el.attrs.type === "set",
         (answer) =>
@@ -1080,18 +1084,7 @@ export const FAULTS: FaultDef[] = [
     stream: (() => {
       const registeredNick = new Map<string, string>(); // "room bare-jid" -> the roomnick the user submitted
       const entering = new Map<number, string>(); // connection -> occupant JID it asked for, not its registered one
-      const registered = answering(
-        (el) => asksRegistration(el) && el.attrs.type === "get",
-        (answer) =>
-          answer.attrs.type === "result"
-            ? changed(answer, (c) => {
-                const q = c.getChild("query", REGISTER);
-                if (!q) return;
-                q.children = [];
-                q.c("registered");
-              })
-            : "pass",
-      );
+      const registered = everyoneRegistered();
       return {
         fromClient: (el, ctx) => {
           registered.fromClient!(el, ctx);
@@ -1138,18 +1131,7 @@ export const FAULTS: FaultDef[] = [
       "a member counts as registered (every registration-requirements answer of the room is an empty <registered/>), and an occupant's nickname change to a nickname another user reserved is refused with <not-acceptable/> instead of <conflict/> (an entry with it still gets <conflict/>)",
     stream: (() => {
       const changing = new Set<string>(); // "connection occupant-JID" of a nickname change (a presence without the muc <x/>)
-      const registered = answering(
-        (el) => asksRegistration(el) && el.attrs.type === "get",
-        (answer) =>
-          answer.attrs.type === "result"
-            ? changed(answer, (c) => {
-                const q = c.getChild("query", REGISTER);
-                if (!q) return;
-                q.children = [];
-                q.c("registered");
-              })
-            : "pass",
-      );
+      const registered = everyoneRegistered();
       return {
         fromClient: (el, ctx) => {
           registered.fromClient!(el, ctx);
