@@ -42,11 +42,16 @@ const META = "xc:";
 /** The pattern-only attributes (see above); any other xc: attribute is a typo that would silently check nothing. */
 export const PATTERN_ATTRS = ["absent", "most", "children", "capture", "same", "other", "compare", "order", "text", "prefix", "caps"] as const;
 
-/** The first xc: attribute in the pattern that is not one of PATTERN_ATTRS, by its local name. */
+/**
+ * The first xc: attribute in the pattern that is not one of PATTERN_ATTRS, by its local name, or an xc:most whose value
+ * is no whole number (a limit that is NaN never fails), as "most='…'".
+ */
 export function unknownPatternAttr(el: Element): string | undefined {
   for (const name of Object.keys(el.attrs)) {
     if (name.startsWith(META) && !(PATTERN_ATTRS as readonly string[]).includes(name.slice(META.length))) return name.slice(META.length);
   }
+  const most = el.attrs[`${META}most`];
+  if (most !== undefined && !/^\d+$/.test(String(most))) return `most='${most}'`;
   for (const c of el.children) {
     const found = typeof c === "string" ? undefined : unknownPatternAttr(c);
     if (found) return found;

@@ -112,7 +112,12 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
         }
         const unknown = unknownPatternAttr(el);
         if (unknown !== undefined)
-          throw new ScenarioError(xmlPos, `steps[${i}]: expected a pattern attribute xc:${PATTERN_ATTRS.join(", xc:")}, got xc:${unknown}${suggestion(unknown, PATTERN_ATTRS, (s) => `xc:${s}`)}`);
+          throw new ScenarioError(
+            xmlPos,
+            unknown.startsWith("most=")
+              ? `steps[${i}]: expected xc:most='N' with N a whole number, got xc:${unknown}`
+              : `steps[${i}]: expected a pattern attribute xc:${PATTERN_ATTRS.join(", xc:")}, got xc:${unknown}${suggestion(unknown, PATTERN_ATTRS, (s) => `xc:${s}`)}`,
+          );
       }
     };
     // A presence to ${room/Nick} enters the room (or changes nickname there): the runner binds the placeholder to the

@@ -114,6 +114,10 @@ test("a misspelt pattern attribute (xc:absnet) is a scenario error naming the kn
   );
   assert.equal(line, 14);
   assert.match(detail, /steps\[1\]: expected a pattern attribute xc:absent, xc:most, .*got xc:absnet; did you mean xc:absent\?/);
+  const [, , most] = problem(
+    `${HEAD}steps:\n  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>\n  - juliet/balcony receives: <iq id='g'><query xmlns='jabber:iq:roster'><item xc:most='one'/></query></iq>\n`,
+  );
+  assert.match(most, /steps\[1\]: expected xc:most='N' with N a whole number, got xc:most='one'/);
 });
 
 test("the suite collects one error per broken file and duplicate ids, and loads the rest", () => {

@@ -29,6 +29,13 @@ function receivable(scope: CaseScope, label: string): Received[] {
 }
 
 /**
+ * Whether `r` answers the action taken at `since` on a raw connection: after the action, and after the connection's
+ * own last send (an element that arrived in the same tenth of a millisecond as the action but before it, features or
+ * the challenge being answered, is no answer to it), and not taken by a step yet.
+ */
+const answers = (c: RawConnection, since: number) => (r: Received) => r.at >= since && c.arrivedSinceSend(r) && !r.consumed;
+
+/**
  * Waits for what a step expects, decided by a barrier over the case's parties or by the timeout (see waitFor).
  * The observer's ping goes first, alone: most expected stanzas have arrived by its answer (the server handled
  * what came before it), and then the markers of the whole barrier are never sent; only a stanza still missing
@@ -37,13 +44,6 @@ function receivable(scope: CaseScope, label: string): Received[] {
  * the server's answer to the step's action decides: a "receives" its answer does not match fails then, not at
  * the timeout.
  */
-/**
- * Whether `r` answers the action taken at `since` on a raw connection: after the action, and after the connection's
- * own last send (an element that arrived in the same tenth of a millisecond as the action but before it, features or
- * the challenge being answered, is no answer to it), and not taken by a step yet.
- */
-const answers = (c: RawConnection, since: number) => (r: Received) => r.at >= since && c.arrivedSinceSend(r) && !r.consumed;
-
 async function decide<T>(scope: CaseScope, observer: Participant, probe: () => T | undefined, step: Step): Promise<{ found?: T; decidedBy?: "barrier" | "timeout" }> {
   if (observer instanceof RawConnection && !observer.jid) {
     const isAnswer = answers(observer, scope.lastActionAt);
