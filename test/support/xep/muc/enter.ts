@@ -1555,4 +1555,24 @@ export const VARIATIONS: Variation[] = [
         ? changed(el, (c) => c.getChild("query", DISCO_ITEMS)!.c("item", { jid: fromOf(el), node: "urn:xmpp:mucsub:nodes:messages", name: "messages" }))
         : "pass",
   },
+  {
+    // Class sweep (2026-11-27, S1): muc-exit-non-occupant judged "the room answers nothing" (MUC-EXIT-10) as no
+    // stanza at all to carol, so this notice of the server's own failed it; the step now looks for presence only.
+    // Applied by bench/try-case.ts only (stream: it needs the client's side).
+    id: "muc.var.notice-to-non-occupant",
+    description:
+      'when a user who is in no room sends a room an unavailable presence, the server sends that user a headline notice of its own from its domain (RFC 6121 §5.2.2: a headline is for "an alert, a notification, or other transient information"); the room ignores the presence',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, ctx) => {
+        const room = bareOf(String(el.attrs.to ?? ""));
+        if (ctx.conn.jid && !isSetup(ctx) && presenceTo(el, "unavailable") && !nonOccupants.joined(ctx, room))
+          ctx.conn.deliver(xml("message", { type: "headline", from: bareOf(ctx.conn.jid).split("@")[1], to: ctx.conn.jid }, xml("body", {}, "Server notice: maintenance tonight")));
+      },
+      element: (el, ctx) => {
+        if (ctx.conn.jid) nonOccupants.saw(el, ctx);
+        return "pass";
+      },
+    },
+  },
 ];
