@@ -91,6 +91,17 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
     cases: { "comp-route-message-from-user": "fail" },
     stream: { element: (el) => (el.name === "message" && String(el.attrs.from ?? "").includes("/") ? changed(el, (c) => (c.attrs.from = String(c.attrs.from).split("/")[0])) : "pass") },
   },
+  {
+    // Class sweep (2026-11-27): the same bug for a user's IQ and directed presence: routed to the component from the
+    // user's bare JID. comp-route-iq and comp-route-presence demanded the full JID in their routing checks and warned
+    // COMP-ROUTE-01 for it; the 'from' is now STANZA-FROM-01's (an also:), so it fails that rule and routing passes.
+    id: "comp-user-iq-presence-from-bare",
+    requirements: ["STANZA-FROM-01"],
+    cases: { "comp-route-iq/get": "fail", "comp-route-iq/set": "fail", "comp-route-presence": "fail" },
+    stream: {
+      element: (el) => ((el.name === "iq" || el.name === "presence") && String(el.attrs.from ?? "").includes("/") ? changed(el, (c) => (c.attrs.from = String(c.attrs.from).split("/")[0])) : "pass"),
+    },
+  },
 ];
 
 /** What XEP-0114 allows a server to do otherwise: no verdict may change. */
@@ -466,6 +477,21 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
         x.method === "GET" && /\/shared-[^/?#]*\.txt([?#]|$)/.test(x.path) ? { status: 302, headers: { location: `https://files.example.net${x.path}` }, body: Buffer.alloc(0) } : undefined,
     },
     skips: ["upload-get-by-anyone"],
+  },
+  // Class sweep (2026-11-27): the same redirect to another origin, for the other cases that GET a slot's URL: a
+  // service whose every GET URL sends the client to a CDN. upload-put-get and upload-put-untyped judged the 302 as
+  // the file not served (warn on UPLOAD-GET-01), upload-put-wrong-length as a file served after a refused PUT (fail
+  // on UPLOAD-PUT-01): the harness never fetches the other host, so nothing of either rule shows; now a skip naming
+  // the redirect. (Their files only; upload-cors judges the 302's own CORS headers, which a browser needs too.)
+  {
+    id: "upload-http-gets-elsewhere",
+    http: {
+      respond: (x) =>
+        x.method === "GET" && /\/(hello-|tr%C3%A8s%20cool%20|untyped-|length-|type-)[^/?#]*\.(txt|bin)([?#]|$)/i.test(x.path)
+          ? { status: 302, headers: { location: `https://files.example.net${x.path}` }, body: Buffer.alloc(0) }
+          : undefined,
+    },
+    skips: ["upload-put-get/text", "upload-put-get/named", "upload-put-untyped", "upload-put-wrong-length/shorter", "upload-put-wrong-length/longer"],
   },
   // Twenty-fifth audit: §4 "The service SHOULD keep the file name and especially the file ending intact." says
   // nothing of how the URL encodes it, and RFC 3986 §2.1 and §6.2.2 make a hex digit's case and a percent-encoded
