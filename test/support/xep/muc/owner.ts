@@ -948,6 +948,35 @@ export const FAULTS: FaultDef[] = [
           : "pass",
     ),
   },
+  {
+    // Class sweep (2026-11-27, group S4): muc-disco-rooms-paged asked for its rooms with an RSM <max>1</max>, so the
+    // <set/> it judged was XEP-0059's answer to a page the client asked for, not MUC-DISCO-07's mark on a list the
+    // service cut short of its own. This service pages correctly when asked but truncates a plain request without a
+    // <set/>: the old case (RSM request) never saw the truncation; the new one (plain request) judges it.
+    id: "muc.service.plain-rooms-truncated-unmarked",
+    area: "muc",
+    requirements: ["MUC-DISCO-07"],
+    description:
+      "the service returns only the first room of its list to a user's plain disco#items (no RSM <set/> in the request), without an RSM <set/> to say the list is partial; a request with RSM is answered as the server does",
+    // Only a case's own request (the harness's ids start with xc).
+    stream: answering(
+      (el, ctx) =>
+        !isHarness(ctx) &&
+        iqOf(el, "get") &&
+        /^conference\./.test(toOf(el)) &&
+        Boolean(el.getChild("query", DISCO_ITEMS)) &&
+        !el.getChild("query", DISCO_ITEMS)!.getChild("set", "http://jabber.org/protocol/rsm") &&
+        !String(el.attrs.id).startsWith("xc"),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) => {
+              const query = c.getChild("query", DISCO_ITEMS)!;
+              const first = query.getChildren("item")[0];
+              query.children = query.children.filter((x) => typeof x !== "string" && x.name !== "set" && (x.name !== "item" || x === first));
+            })
+          : "pass",
+    ),
+  },
   // §11: the service's own removals.
   {
     id: "muc.service.333-to-self-only",
@@ -1664,6 +1693,65 @@ export const FAULTS: FaultDef[] = [
     stream: both({ element: (el) => withoutModerationField(el) ?? "pass" }, withIgnored()),
   },
   {
+    // Class sweep (2026-11-27, group S3): occid-replaced/presence charged alice's copy of bob's presence update to
+    // OCCID-REPLACE-01, so a room that never broadcasts the update (XEP-0045 §7.7, MUC-PRES-01) failed the replacing
+    // rule; the copy now proves MUC-PRES-01 (derived), the identifiers its also: checks: fail -> warn (MUC-PRES-01).
+    id: "muc.pres.update-not-broadcast",
+    area: "muc",
+    requirements: ["MUC-PRES-01"],
+    description: "an occupant's presence update is never sent to the other occupants (its entry and exit are)",
+    stream: (() => {
+      const seen = new Set<string>();
+      const own = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => void (el.name === "presence" && isOccupant(toOf(el)) && own.add(`${ctx.conn.id} ${toOf(el)}`)),
+        element: (el: Element, ctx: FaultContext) => {
+          if (el.name !== "presence" || el.attrs.type !== undefined || !isOccupant(fromOf(el)) || isHarness(ctx)) return "pass";
+          const key = `${ctx.conn.id} ${fromOf(el)}`;
+          if (own.has(key)) return "pass";
+          if (!seen.has(key)) {
+            seen.add(key);
+            return "pass";
+          }
+          return "drop";
+        },
+      };
+    })(),
+  },
+  {
+    // Class sweep (2026-11-27, group S3): mam-muc-with-semianonymous's outcomes asked queryid='q1' (MAM-RES-02's), so
+    // a room whose results lack 'queryid' took 'no-match' (its absences held) whatever came: this one gives a
+    // participant of a semi-anonymous room bob's message alone for with=bob, and passed. The fixed case matches the
+    // results by their body: pass ('no-match') -> warn (MAM-MUC-WITH-02, a derived SHOULD).
+    id: "mam-muc.with-reveals-noqueryid",
+    area: "mam",
+    requirements: ["MAM-MUC-WITH-02"],
+    description:
+      "a room's archive answers a 'with' query from any occupant (a semi-anonymous room's too) with the messages of the occupant whose real bare JID it names, and those results lack 'queryid'",
+    stream: (() => {
+      const realOf = new Map<string, string>();
+      const rooms = onRoomQueries(
+        (q) => withField(q),
+        (results, answer, q) => {
+          const wanted = q.query
+            .getChild("x", DATA)
+            ?.getChildren("field")
+            .find((f) => f.attrs.var === "with")
+            ?.getChildText("value");
+          const kept = results.filter((r) => realOf.get(String(forwardedOf(r)?.attrs.from ?? "")) === wanted);
+          return [...kept.map((r) => changed(r, (c) => delete resultOf(c)!.attrs.queryid)[0]), answer];
+        },
+      );
+      return {
+        ...rooms,
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "presence" && isOccupant(toOf(el)) && ctx.conn.jid) realOf.set(toOf(el), bare(ctx.conn.jid));
+          rooms.fromClient!(el, ctx);
+        },
+      };
+    })(),
+  },
+  {
     // Thirtieth audit (2026-11-26): mam-muc-with credited the answer to its query with 'with' to MAM-MUC-01 (§3.3.2,
     // "expose the MAM archive on the room's bare JID"), though the first query had shown the archive exposed; an error
     // to a 'with' query breaks §4.1's "Six further fields are defined by this XEP and MUST be supported by servers"
@@ -2276,6 +2364,32 @@ function archiveRefused(): { fault: Fault; stream: StreamFault } {
 const refusedArchives = archiveRefused();
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Class sweep (2026-11-27, group S4): muc-out-of-room-notice took any <message/> without a muc#user <x/> as the
+    // room's out-of-room notice ('notice-without-x'), so a server's own announcement to its online users failed
+    // MUC-OOR-03 (no status 101) and was recorded as the MAY taken up. The notice now comes from an address of the MUC
+    // service: old fail -> new skip on a service that sends no notice. A stream variation: only bench/try-case.ts
+    // applies it.
+    id: "muc.var.server-announcement",
+    description:
+      "the server broadcasts an administrator's announcement to its online users, a headline <message/> from its domain with a <subject/> and a <body/> (RFC 6121 §5.2.2: type 'headline' is for alerts and notifications); here it goes out just after a room answers a muc#admin set",
+    fault: () => "pass",
+    stream: (() => {
+      const asked = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (el.name === "iq" && el.attrs.type === "set" && isRoom(toOf(el)) && el.getChild("query", MUC_ADMIN) && asked.add(`${conn.id} ${String(el.attrs.id)}`)),
+        element: (el, ctx) => {
+          if (el.name !== "iq" || el.attrs.type !== "result" || !asked.delete(`${ctx.conn.id} ${String(el.attrs.id)}`)) return "pass";
+          for (const peer of ctx.peers()) {
+            if (!peer.jid || harnessSession(peer.jid) || peer === ctx.conn) continue;
+            const domain = bare(peer.jid).split("@")[1];
+            peer.deliver(xml("message", { type: "headline", from: domain, to: peer.jid }, xml("subject", {}, "Announcement"), xml("body", {}, "Maintenance tonight")));
+          }
+          return "pass";
+        },
+      };
+    })(),
+  },
   {
     // Twenty-third audit: muc-create-new-room took a refused creation only from the occupant JID asked for (the
     // 'restricted' alternative, MUC-CREATE-02 at MUST): through this variation the old case matched no alternative
