@@ -434,6 +434,33 @@ const unknownOption = (el: Element) =>
     (f) => f.attrs.var !== "FORM_TYPE" && !String(f.attrs.var ?? "").startsWith("pubsub#"),
   );
 
+// A publish's pubsub#access_model 'whitelist' precondition on a new node answered with a result but not applied: the
+// owner's contacts are notified of the item, and the owner's configuration read-back says 'presence'.
+function whitelistIgnored(): StreamFault {
+  const contacts = new Set<string>(); // `${connection} ${account}`: a session that got the account's available presence
+  const ignored = new Set<string>(); // accounts whose whitelist precondition was ignored
+  return both(
+    afterPublish(
+      ({ owner, node, item, request }, ctx) => {
+        if (publishOption(request, "pubsub#access_model") !== "whitelist") return;
+        ignored.add(owner);
+        for (const p of ctx.peers()) if (p.jid && bare(p.jid) !== owner && contacts.has(`${p.id} ${owner}`)) p.deliver(notification(owner, p.jid, node, item));
+      },
+      { element: (el, ctx) => void (el.name === "presence" && el.attrs.type === undefined && ctx.conn.jid && el.attrs.from && contacts.add(`${ctx.conn.id} ${bare(el.attrs.from)}`)) },
+    ),
+    answering(
+      (el, ctx) => asks("configure", OWNER)(el) && Boolean(ctx.conn.jid) && ignored.has(bare(ctx.conn.jid!)),
+      (a) =>
+        a.attrs.type === "result"
+          ? changed(a, (c) => {
+              const field = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")?.getChildByAttr("var", "pubsub#access_model");
+              if (field?.getChildText("value") === "whitelist") field.children = [xml("value", {}, "presence")];
+            })
+          : "pass",
+    ),
+  );
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Twenty-seventh audit: pep-disco-account took any refusal of its first publish as an account without PEP (a
@@ -692,30 +719,25 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PUBSUB-PUBOPT-CREATE", "PEP-DEF-ACCESS"],
     description:
       "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied: the node keeps the default 'presence' model, its configuration says so, and the owner's contacts are notified of the item",
-    stream: (() => {
-      const contacts = new Set<string>(); // `${connection} ${account}`: a session that got the account's available presence
-      const ignored = new Set<string>(); // accounts whose whitelist precondition was ignored
-      return both(
-        afterPublish(
-          ({ owner, node, item, request }, ctx) => {
-            if (publishOption(request, "pubsub#access_model") !== "whitelist") return;
-            ignored.add(owner);
-            for (const p of ctx.peers()) if (p.jid && bare(p.jid) !== owner && contacts.has(`${p.id} ${owner}`)) p.deliver(notification(owner, p.jid, node, item));
-          },
-          { element: (el, ctx) => void (el.name === "presence" && el.attrs.type === undefined && ctx.conn.jid && el.attrs.from && contacts.add(`${ctx.conn.id} ${bare(el.attrs.from)}`)) },
-        ),
-        answering(
-          (el, ctx) => asks("configure", OWNER)(el) && Boolean(ctx.conn.jid) && ignored.has(bare(ctx.conn.jid!)),
-          (a) =>
-            a.attrs.type === "result"
-              ? changed(a, (c) => {
-                  const field = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")?.getChildByAttr("var", "pubsub#access_model");
-                  if (field?.getChildText("value") === "whitelist") field.children = [xml("value", {}, "presence")];
-                })
-              : "pass",
-        ),
-      );
-    })(),
+    stream: whitelistIgnored(),
+  },
+  {
+    // Class sweep (2026-11-27): pep-pubopt-precondition credited rule 3 (PUBSUB-PUBOPT-CREATE) on any error to the
+    // contact's items request, so this service, which ignores the precondition (its configuration says 'presence')
+    // and refuses contacts' items requests for a reason of its own, passed it; the case now reads the configuration
+    // back and an error credits nothing (on Prosody 13: pass -> fail, PUBSUB-PUBOPT-CREATE).
+    id: "pep.pubopt.whitelist-ignored-contacts-refused",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-CREATE"],
+    description:
+      "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied (its configuration says 'presence'), and every contact's items request to the owner is refused with not-authorized",
+    stream: both(
+      whitelistIgnored(),
+      answering(
+        (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
+        (a) => (a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
+      ),
+    ),
   },
   {
     id: "pep.items.first-id-only",
