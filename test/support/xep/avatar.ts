@@ -402,8 +402,47 @@ function whitespaceChoked(): FaultDef["stream"] {
   };
 }
 
+/**
+ * A vCard-to-PEP conversion finished after the vCard set's result: a metadata get the client sent behind a vCard
+ * set whose result it had not yet received is answered with the account's metadata items from before (or none).
+ */
+function metadataReplacedLate(): NonNullable<Variation["stream"]> {
+  const pending = new Set<string>();
+  const late = new Set<string>();
+  const before = new Map<string, Element>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (!conn.jid || el.name !== "iq") return;
+      if (el.attrs.type === "set" && el.getChild("vCard", VCARD)) pending.add(`${conn.id} ${el.attrs.id}`);
+      const items = el.attrs.type === "get" ? el.getChild("pubsub", PUBSUB)?.getChild("items") : undefined;
+      if (items?.attrs.node === METADATA && [...pending].some((k) => k.startsWith(`${conn.id} `))) late.add(`${conn.id} ${el.attrs.id}`);
+    },
+    element: (el, { conn }) => {
+      if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error")) pending.delete(`${conn.id} ${el.attrs.id}`);
+      const items = conn.jid ? resultItems(el, METADATA) : undefined;
+      if (!items) return "pass";
+      if (!late.delete(`${conn.id} ${el.attrs.id}`)) {
+        before.set(bare(conn.jid), items);
+        return "pass";
+      }
+      const kept = before.get(bare(conn.jid));
+      return changed(el, (c) => (resultItems(c, METADATA)!.children = kept ? copyOf(kept).children : []));
+    },
+  };
+}
+
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Class sweep (2026-11-27, group S7): vcavatar-whitespace asked for the metadata node right behind the split
+    // BINVAL's vCard set, before its result, so a server that replaces the avatar just after answering that set
+    // failed VCAVATAR-WS-01 (MUST); the node is now asked after the result and polled until the new item is there.
+    id: "avatar-metadata-replaced-late",
+    description:
+      'the metadata item converted from a vCard set is published just after the set\'s result: a metadata get sent behind the set, before its result came, still gets the earlier item, or none (XEP-0398 §3.2 orders the two publications, "first" the data and "Afterwards" the metadata, not the vCard set\'s result)',
+    fault: () => "pass",
+    stream: metadataReplacedLate(),
+  },
   {
     id: "avatar-binval-wrapped",
     description:
