@@ -2365,6 +2365,27 @@ const refusedArchives = archiveRefused();
 
 export const VARIATIONS: Variation[] = [
   {
+    // Class sweep (2026-11-27, group S4): muc-iq-through-occupant failed MUC-IQ-04 ("nor reveal the recipient's real
+    // JID to the sender") where the service forwards an IQ through an occupant JID but relays no answer: nothing was
+    // revealed. The case now takes 'unanswered' and credits nothing: old fail -> new pass. A stream variation: only
+    // bench/try-case.ts applies it.
+    id: "muc.var.occupant-iq-answer-not-relayed",
+    description:
+      'the service forwards an IQ sent to an occupant JID to the occupant (XEP-0045 §17.4: "the service SHOULD forward the stanza to the recipient\'s real JID") but relays no answer back to the sender (§17.4 says nothing of the answer)',
+    fault: () => "pass",
+    stream: (() => {
+      const asked = new Set<string>();
+      return {
+        fromClient: (el, { conn }) =>
+          void (el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && isOccupant(toOf(el)) && !el.getChild("ping", PING) && asked.add(`${conn.id} ${String(el.attrs.id)}`)),
+        element: (el, ctx) =>
+          !isHarness(ctx) && el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && isMucAddress(fromOf(el)) && asked.delete(`${ctx.conn.id} ${String(el.attrs.id)}`)
+            ? "drop"
+            : "pass",
+      };
+    })(),
+  },
+  {
     // Class sweep (2026-11-27, group S4): muc-out-of-room-notice took any <message/> without a muc#user <x/> as the
     // room's out-of-room notice ('notice-without-x'), so a server's own announcement to its online users failed
     // MUC-OOR-03 (no status 101) and was recorded as the MAY taken up. The notice now comes from an address of the MUC
