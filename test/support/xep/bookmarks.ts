@@ -177,6 +177,18 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-27, S8): pstore-precondition-mismatch credited PSTORE-CONFIG-02 with bob's answer
+    // without i2 after a result to the mismatched publish, though nothing showed that i2 was stored at all.
+    id: "pstore.precondition-result-unstored",
+    area: "bookmarks",
+    requirements: ["PUBSUB-PUBOPT-MISMATCH"],
+    description: "a publish to the harness's private node whose precondition does not match the existing node is answered with a result instead of conflict, though the item is not stored",
+    stream: answering(
+      (el) => publishTo(PSTORE)(el) && withOptions(el),
+      (a) => (a.attrs.type === "error" && a.getChild("error")?.getChild("conflict", STANZAS) ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from })] : "pass"),
+    ),
+  },
+  {
     id: "pstore.disco.no-pep-identity",
     area: "bookmarks",
     requirements: ["PSTORE-DISCO-01"],

@@ -161,6 +161,30 @@ export const FAULTS: FaultDef[] = [
     fault: versionWithout("version"),
   },
   {
+    // Class sweep (2026-11-27, S8): ping-user-full, time-user-full, version-user-full and last-full-contact asked the
+    // stamped 'from' (RFC 6120 §8.1.2.1, STANZA-FROM-01, judged by the core cases) of the delivery and routing rules.
+    id: "entity.routed-iq-from-bare",
+    area: "entity",
+    requirements: ["STANZA-FROM-01"],
+    description:
+      "an IQ one user's resource sends to another user's full JID (a ping, time, version or last activity query, or its answer) is stamped with the sender's bare JID instead of its full JID",
+    fault: when(
+      (el) => {
+        const from = String(el.attrs.from ?? "");
+        const to = String(el.attrs.to ?? "");
+        return (
+          el.name === "iq" &&
+          !String(el.attrs.id ?? "").startsWith("xc") &&
+          from.includes("@") &&
+          from.includes("/") &&
+          from.split("/")[0] !== to.split("/")[0] &&
+          el.children.some((c) => typeof c !== "string" && [PING, "urn:xmpp:time", VERSION, LAST].includes(String(c.attrs.xmlns)))
+        );
+      },
+      (el) => changed(el, (c) => (c.attrs.from = String(el.attrs.from).split("/")[0])),
+    ),
+  },
+  {
     id: "entity.ping.no-resource-from-bare",
     area: "entity",
     requirements: ["PING-SEC-02"],
@@ -234,6 +258,21 @@ export const FAULTS: FaultDef[] = [
           el.name === "iq" && serverMade(el) && (el.attrs.type === "result" || el.attrs.type === "error") && forwarded.delete(`${ctx.conn.id} ${String(el.attrs.id)}`) ? "drop" : "pass",
       };
     })(),
+  },
+  {
+    // Class sweep (2026-11-27, S8): last-online-contact judged bob/b1's side before alice's answer, so a query the
+    // server neither answered nor delivered credited LAST-BARE-01 (nothing showed the query had been dealt with).
+    id: "entity.last.bare-unanswered",
+    area: "entity",
+    requirements: ["LAST-ONLINE-01", "STANZA-IQ-01"],
+    description: "a last activity query to another user's bare JID is neither answered nor delivered to the user's resources: the requester gets nothing",
+    stream: answering(
+      (el, ctx) => {
+        const to = String(el.attrs.to ?? "");
+        return casesOwn(asks("query", LAST))(el) && to.includes("@") && !to.includes("/") && Boolean(ctx.conn.jid) && to !== String(ctx.conn.jid).split("/")[0];
+      },
+      () => "drop",
+    ),
   },
   {
     id: "entity.last.not-advertised",
