@@ -748,6 +748,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-27, group S2): the refusal cases took "no self-presence with status 110" as "not
+    // admitted", so a user let in all the same, whose self-presence lacks 110 (MUC-JOIN-06, another rule), passed
+    // the denial; they now forbid any available presence from an occupant JID of the room.
+    id: "muc.deny.admitted-anyway-without-110",
+    area: "muc",
+    requirements: ["MUC-DENY-01", "MUC-DENY-02", "MUC-DENY-04", "MUC-DENY-06", "MUC-DENY-07", "MUC-DENY-12"],
+    description:
+      "a join the room refuses (no password, a wrong one, not a member, banned, a nickname in use, a locked room) gets its error, but the user is let in all the same: a self-presence follows, without status code 110",
+    fault: when(
+      (el) => ["not-authorized", "registration-required", "forbidden", "conflict", "item-not-found"].some((c) => presenceError(el, c)) && isMucAddress(fromOf(el)) && resourceOf(fromOf(el)) !== "",
+      (el) => [el, xml("presence", { from: el.attrs.from, to: el.attrs.to }, xml("x", { xmlns: "http://jabber.org/protocol/muc#user" }, xml("item", { affiliation: "none", role: "participant" })))],
+    ),
+  },
+  {
     id: "muc.deny.members-only-wrong-condition",
     area: "muc",
     requirements: ["MUC-DENY-04"],

@@ -622,6 +622,15 @@ export const FAULTS: FaultDef[] = [
     description: "a subject change by an occupant without the privilege is not applied, but its sender gets no error (the <forbidden/> is lost)",
     stream: onRefusal(isSubjectChange, ["forbidden"], () => "drop"),
   },
+  {
+    // Class sweep (2026-11-27, group S2): muc-subject-forbidden took any message error as the refusal of bob's
+    // subject change; it now asks for the error to his message (its id, RFC 6120 §8.3.1).
+    id: "muc.subject.forbidden-without-id",
+    area: "muc",
+    requirements: ["MUC-SUBJ-10"],
+    description: "the <forbidden/> a room returns for a subject change by an occupant without the privilege is a new message that does not carry the id of the refused one",
+    stream: onRefusal(isSubjectChange, ["forbidden"], (el) => changed(el, (c) => void delete c.attrs.id)),
+  },
   // §7.2.13, §7.9: the <delay/> of the discussion history.
   {
     id: "muc.history.delay-without-from",
@@ -1412,6 +1421,40 @@ const onInvites =
 
 /** What XEP-0045 (and XEP-0249) let a service do differently here, which no case of this area may fail on. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Class sweep (2026-11-27, group S2): muc-nick-change asked every occupant for the new nickname as the changer
+    // wrote it ('Robert'), in the 303 presence's <item nick/> and as the new occupant JID, where §7.6 lets the service
+    // modify it (and say so with 210, MUC-NICK-04): this room failed MUC-NICK-01 and MUC-NICK-02, which it keeps; the
+    // case now takes any new nickname other than the old one: fail -> pass. Stateful across connections (the
+    // nickname it gave), and only presences are renamed: applied by bench/try-case.ts.
+    id: "muc.var.nick-change-modified",
+    description:
+      "the room modifies the new nickname of a nickname change (its policy: lower-cased, with a suffix), in the 303 presence's <item nick/> and the new occupant JID of every presence after it, and says so with status code 210 to the user (§7.6: \"If the service modifies the user's nickname in accordance with local service policies, it MUST include a MUC status code of 210 in the presence stanza sent to the user.\")",
+    fault: () => "pass",
+    stream: (() => {
+      const given = new Map<string, string>();
+      const policy = (nick: string) => `${nick.toLowerCase()}-policy`;
+      return {
+        element: (el) => {
+          if (el.name !== "presence" || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
+          const item = userX(el)?.getChild("item");
+          if (el.attrs.type === "unavailable" && hasStatus(el, "303") && item?.attrs.nick !== undefined) {
+            const asked = `${bare(el.attrs.from)}/${str(item.attrs.nick)}`;
+            given.set(asked, `${bare(el.attrs.from)}/${policy(str(item.attrs.nick))}`);
+            return changed(el, (c) => {
+              userX(c)!.getChild("item")!.attrs.nick = policy(str(item.attrs.nick));
+            });
+          }
+          const to = given.get(str(el.attrs.from));
+          if (to === undefined) return "pass";
+          return changed(el, (c) => {
+            c.attrs.from = to;
+            if (el.attrs.type === undefined && hasStatus(el, "110") && !hasStatus(el, "210")) userX(c)!.c("status", { code: "210" });
+          });
+        },
+      } satisfies StreamFault;
+    })(),
+  },
   {
     // Class sweep (2026-11-26, group M3): selfping-non-occupant charged STANZA-IQ-01 (RFC 6120 §8.2.3: a result or
     // an error) with an error only, so this room, which answers an outsider's ping to any occupant JID with a result
