@@ -1250,6 +1250,21 @@ export const VARIATIONS: Variation[] = [
     },
   },
   {
+    // Thirty-fifth audit (2026-11-27): sm-resume-unknown's <feature-not-implemented/> answer credited only
+    // SM-FAIL-04, so SM-FAIL-05 (the SHOULD on that condition) could fail but never pass. Prosody 13, old -> new
+    // file: SM-FAIL-05 not-reached -> pass, both cells.
+    id: "mobile-sm-no-resumption-not-implemented",
+    description:
+      "a server without session resumption: its <enabled/> has no 'resume' and no 'id', and a <resume/> gets <failed/> with <feature-not-implemented/> (XEP-0198 §5: \"If the server does not support session resumption, it MUST return a <failed/> element, which SHOULD include an error condition of <feature-not-implemented/>.\")",
+    fault: () => "pass",
+    stream: sm((el, s) => {
+      if (isSm(el, "enabled")) return el.attrs.resume !== undefined ? changed(el, (c) => ["resume", "id", "max", "location"].forEach((a) => delete c.attrs[a])) : "pass";
+      return isSm(el, "failed") && s.request?.name === "resume" && s.authenticated
+        ? [rawXml("<failed xmlns='urn:xmpp:sm:3'><feature-not-implemented xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>")]
+        : "pass";
+    }),
+  },
+  {
     // Thirtieth audit (2026-11-26): push-publish-options/replaced warned PUSH-ENABLE-04 on any further publish after
     // the awaited one; it now forbids only a publish with the first request's options. Prosody 13, old -> new file:
     // warn -> pass.
