@@ -392,6 +392,23 @@ export const FAULTS: FaultDef[] = [
     stream: enableForAddressee(),
   },
   {
+    // Thirty-fifth audit (2026-11-27, carbons-disable-other-user): the <disable/> counterpart of the one above, the
+    // positive control of that case's copy after another user's request (CARBONS-DISABLE-02).
+    id: "carbons.disable-for-addressee",
+    area: "carbons",
+    requirements: ["CARBONS-DISABLE-02"],
+    description: "a client's <disable/> sent to another user's bare JID is answered as the server answers it and turns off that user's Carbons (no more copies to its resources)",
+    stream: (() => {
+      const off = new Set<string>();
+      return {
+        fromClient: (el: Element, { conn }: FaultContext) => {
+          if (isDisable(el) && el.attrs.to && !String(el.attrs.to).includes("/") && bare(el.attrs.to) !== bare(conn.jid)) off.add(bare(el.attrs.to)!);
+        },
+        element: (el: Element, { conn }: FaultContext): FaultAction => (conn.jid && off.has(bare(conn.jid)!) && isCopy(el) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
     id: "carbons.private-copied",
     area: "carbons",
     requirements: ["CARBONS-PRIV-SENT", "CARBONS-PRIV-RECV"],

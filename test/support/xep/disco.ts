@@ -330,6 +330,31 @@ export const FAULTS: FaultDef[] = [
       el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", INFO)) && String(el.attrs.from ?? "").includes("/") && String(el.attrs.to ?? "").includes("/") ? "drop" : "pass",
   },
   {
+    // Thirty-fifth audit (2026-11-27): disco-info-full-jid asked the stamped 'from' (RFC 6120 §8.1.2.1, STANZA-FROM-01,
+    // judged by the core cases) of the request and result it charges to ROUTE-LOCAL-05 and DISCO-FULL-01; the
+    // disco#info version of entity.routed-iq-from-bare (sweep S8).
+    id: "disco.full.routed-from-bare",
+    area: "disco",
+    requirements: ["STANZA-FROM-01"],
+    description: "a disco#info request or result one user's resource sends to another user's full JID is stamped with the sender's bare JID instead of its full JID",
+    fault: when(
+      (el) => {
+        const from = String(el.attrs.from ?? "");
+        const to = String(el.attrs.to ?? "");
+        return (
+          el.name === "iq" &&
+          !String(el.attrs.id ?? "").startsWith("xc") &&
+          from.includes("@") &&
+          from.includes("/") &&
+          to.includes("/") &&
+          from.split("/")[0] !== to.split("/")[0] &&
+          Boolean(el.getChild("query", INFO))
+        );
+      },
+      (el) => changed(el, (c) => (c.attrs.from = String(el.attrs.from).split("/")[0])),
+    ),
+  },
+  {
     // Twenty-seventh audit: an answer XEP-0030 §4.1 allows, not a bug ("MUST either return its list of
     // publicly-available items, or return an error"), and RFC 6120 §8.3.1 makes echoing the request "a courtesy
     // only". disco-items-own-account judged DISCO-ITEMS-01's list on the error too and failed it; it now takes the
