@@ -436,6 +436,25 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Thirty-fifth audit (2026-11-27): muc-enter-existing-occupants asked the existing occupants' presences for a
+    // muc#user <x/> with the <item/>, never that it was the only one (§7.2.2: "in a single <x/> element"), so this
+    // passed MUC-JOIN-04; the case now adds xc:most='1' on that <x/> (pass -> fail, MUC-JOIN-04; the auditor's
+    // adhoc.x-split).
+    id: "muc.join.x-split",
+    area: "muc",
+    requirements: ["MUC-JOIN-04"],
+    description: "the presence of an occupant already in the room (no status code 110) reaches others with two muc#user <x/> elements: an empty one, then one holding the <item/>",
+    fault: (el) =>
+      occupantPresence(el) && available(el) && !isSelf(el) && items(el).length > 0
+        ? changed(el, (c) => {
+            const x = userX(c)!;
+            const moved = x.getChildren("item");
+            x.children = x.children.filter((k) => typeof k === "string" || k.name !== "item");
+            c.append(xml("x", { xmlns: MUC_USER }, ...moved));
+          })
+        : "pass",
+  },
+  {
     id: "muc.join.not-broadcast",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -1167,6 +1186,30 @@ export const FAULTS: FaultDef[] = [
     description: "entering a publicly logged room, the new occupant is not warned with status code 170",
     fault: knowing((el) => (occupantPresence(el) && isSelf(el) && codes(el).includes("170") ? dropStatus(el, "170") : "pass")),
   },
+  {
+    // Thirty-fifth audit (2026-11-27): muc-deny-logged-room asked bob's self-presence in a publicly logged room for
+    // its muc#user <x/>, which is MUC-JOIN-06's and MUC-ROLE-01's (§7.2.12's "SHOULD allow the user to enter the room"
+    // is about admitting him): with this it warned MUC-LOG-01; it now takes any available presence from an occupant
+    // JID (warn -> pass; the auditor's adhoc.logging-form-self-no-x). The local servers offer no public logging: the
+    // field in the owner's form (ignored when submitted) lets the case run.
+    id: "muc.log.self-presence-without-x",
+    area: "muc",
+    requirements: ["MUC-JOIN-06", "MUC-ROLE-01", "MUC-AFFIL-04"],
+    description:
+      "the owner's configuration form offers public logging (muc#roomconfig_enablelogging, off; what is submitted for it is ignored), and a user entering a room gets his self-presence without its muc#user <x/> (no status code 110, role or affiliation); the owner's set-up session is left alone",
+    fault: (el, ctx) => {
+      const form = el.name === "iq" && el.attrs.type === "result" && isMucAddress(fromOf(el)) ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
+      if (form?.attrs.type === "form" && !form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_enablelogging"))
+        return changed(el, (c) =>
+          c
+            .getChild("query", MUC_OWNER)!
+            .getChild("x", DATA)!
+            .append(xml("field", { type: "boolean", var: "muc#roomconfig_enablelogging", label: "Enable Public Logging?" }, xml("value", {}, "0"))),
+        );
+      const setup = isSetup(ctx) || resourceOf(ctx.conn.jid).startsWith("teardown");
+      return occupantPresence(el) && available(el) && isSelf(el) && !setup ? changed(el, (c) => c.remove(userX(c)!)) : "pass";
+    },
+  },
   // §10.2: an owner's configuration form (owner.ts holds the other configuration faults).
   {
     id: "muc.config.form-without-options",
@@ -1588,5 +1631,14 @@ export const VARIATIONS: Variation[] = [
         return "pass";
       },
     },
+  },
+  {
+    // Thirty-fifth audit (2026-11-27): muc-history-before-subject asked the history messages for type='groupchat',
+    // which §7.2.13 does not fix (Example 33 shows one form), so MUC-ORDER-03 failed on a room that kept the order;
+    // the case now asks no type (fail -> pass; the auditor's adhoc.history-untyped). Listed last: the variations
+    // before it see the history as the room sent it.
+    id: "muc.var.history-without-type",
+    description: "discussion history messages carry no 'type' (XEP-0045 §7.2.13 fixes their <delay/>, not their type; the example's groupchat is one form)",
+    fault: (el) => (isHistory(el) ? changed(el, (c) => delete c.attrs.type) : "pass"),
   },
 ];
