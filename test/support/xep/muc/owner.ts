@@ -2365,6 +2365,32 @@ const refusedArchives = archiveRefused();
 
 export const VARIATIONS: Variation[] = [
   {
+    // Thirty-fifth audit (2026-11-27): mam-muc-strip-x took bob's message carrying a muc#user <x/> as either reflected
+    // or refused with an error, so a room whose policy drops such a message silently failed MUC-MSG-01 at MUST,
+    // though XEP-0045 §7.4 reflects only a message that "does not violate any service-level or room-level policies"
+    // and asks for no error. The case now takes 'dropped', crediting nothing: local:prosody@13, old fail (MUC-MSG-01)
+    // -> new pass (MUC-MSG-01 and MAM-MUC-STRIP-01 not reached). A stream variation: only bench/try-case.ts applies it.
+    id: "mam-muc.var.client-muc-user-x-dropped",
+    description:
+      'a room\'s policy discards, without an error, a groupchat message in which the sender put a muc#user <x/> naming a JID: it is reflected to no occupant and not archived (XEP-0045 §7.4 reflects a message that "does not violate any service-level or room-level policies"; XEP-0313 §6.1.2 stores all messages "apart from those messages that the room rejects")',
+    fault: () => "pass",
+    stream: (() => {
+      const discarded = new Set<string>();
+      const key = (text: string | undefined, ctx: FaultContext) => `${caseOf(ctx.conn.jid)} ${text}`;
+      return {
+        fromClient: (el, ctx) => {
+          const item = el.name === "message" && el.attrs.type === "groupchat" && isRoom(toOf(el)) ? userX(el)?.getChild("item") : undefined;
+          if (item?.attrs.jid && textOf(el) !== undefined && !isHarness(ctx)) discarded.add(key(textOf(el), ctx));
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx)) return "pass";
+          if (el.name === "message" && el.attrs.type === "groupchat" && isOccupant(fromOf(el)) && discarded.has(key(textOf(el), ctx))) return "drop";
+          return roomResult(el) && discarded.has(key(textOf(forwardedOf(el)!), ctx)) ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
     // Class sweep (2026-11-27, group S4): muc-iq-through-occupant failed MUC-IQ-04 ("nor reveal the recipient's real
     // JID to the sender") where the service forwards an IQ through an occupant JID but relays no answer: nothing was
     // revealed. The case now takes 'unanswered' and credits nothing: old fail -> new pass. A stream variation: only

@@ -934,6 +934,29 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Thirty-fifth audit (2026-11-27): muc-invite-members-only-default judged the invitation's not being sent only as
+    // MUC-INVITE-07 (SHOULD), so this room, which tells bob <forbidden/> (invitations restricted to admins) and sends
+    // the invitation all the same, only warned (MUC-INVITE-08 not reached); it now fails MUC-INVITE-08.
+    id: "muc.invite.member-forbidden-but-sent",
+    area: "muc",
+    requirements: ["MUC-INVITE-08"],
+    description: "a mere member's invitation to a members-only room that restricts invitations to admins gets <forbidden/>, and the room sends the invitation to the invitee all the same",
+    stream: onRefusal(
+      (el) => toRoom(el) && Boolean(userX(el)?.getChild("invite")?.attrs.to),
+      ["forbidden"],
+      (error, original, { conn, peers }) => {
+        const invitee = bare(userX(original)!.getChild("invite")!.attrs.to);
+        for (const p of peers()) {
+          if (!p.jid || bare(p.jid) !== invitee) continue;
+          const invitation = new Element("message", { from: bare(original.attrs.to), to: p.jid });
+          invitation.c("x", { xmlns: MUC_USER }).c("invite", { from: bare(conn.jid) });
+          p.deliver(invitation);
+        }
+        return [error];
+      },
+    ),
+  },
+  {
     // Twenty-ninth audit (2026-11-26): muc-invite-member-forbidden and muc-invite-member-adds required the registry's
     // muc#roomconfig_allowinvites, which Prosody's form does not offer (it offers the same option as
     // {http://prosody.im/protocol/muc}roomconfig_allowmemberinvites), so both were skipped on every Prosody and this
