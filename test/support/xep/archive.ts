@@ -37,6 +37,8 @@ const queryFields = (q: Element) =>
       .map((f) => [String(f.attrs.var), f.getChildText("value") ?? ""]) ?? [],
   );
 const rsmValue = (q: Element, name: string) => q.getChild("set", RSM)?.getChild(name);
+/** A query for the first page of its set: no <after/>, <before/> or <index/> (with or without <max/>). */
+const firstPageQuery = (q: Element) => !rsmValue(q, "after") && !rsmValue(q, "before") && !rsmValue(q, "index");
 
 /** One MAM result message wrapping `original`, as a server would send it for query `queryid`. */
 function result(to: string, queryid: string | undefined, id: string, original: Element): Element {
@@ -726,6 +728,23 @@ export const FAULTS: FaultDef[] = [
       },
     ),
   },
+  {
+    // Thirty-fifth audit: rsm-first-index took any result of a <max>1</max> page as its archiving check
+    // (MAM-ARCH-01), so a server that archives only its own welcome message (type normal, with a body) and none of
+    // a contact's chat messages passed it. Now an unpaged query must find bob's two messages: pass -> warn.
+    id: "mam.welcome-archived-chat-not",
+    area: "mam",
+    requirements: ["MAM-ARCH-01"],
+    description: "the archive holds only the server's welcome message (from the domain, type normal, with a body): a contact's chat messages are not archived",
+    stream: onQueries(
+      () => true,
+      (_results, fin, query, ctx) => {
+        const domain = String(ctx.conn.jid).split("@")[1]?.split("/")[0] ?? "";
+        const welcome = new Element("message", { from: domain, to: bare(ctx.conn.jid), type: "normal" }).c("body").t("Welcome").root();
+        return [result(String(ctx.conn.jid), query.attrs.queryid, `welcome-${ctx.conn.id}`, welcome), fin];
+      },
+    ),
+  },
   // Filters (§4.1.1, §4.1.2).
   {
     id: "mam.filters-ignored",
@@ -863,6 +882,40 @@ export const FAULTS: FaultDef[] = [
           setOf(c)!.getChild("first")!.attrs.index = "3";
         }),
     ),
+  },
+  {
+    // Thirty-fifth audit: rsm-first-index judged RSM-INDEX-02 (the full set's first item is index '0') on whatever
+    // item the first page started with, so a server that serves that page from the end, numbering its item rightly,
+    // warned on RSM-INDEX-02. Now the index is judged only where the page starts at the first result of an unpaged
+    // query: warn -> pass (RSM-INDEX-02 not-reached); rsm-forward fails it (MAM-ORDER-02, MAM-PAGE-01).
+    id: "rsm.max-only-newest-indexed",
+    area: "mam",
+    requirements: ["MAM-ORDER-02", "MAM-PAGE-01"],
+    description: "a query with only <max/> (no <after/>, <before/> or <index/>) is answered with the newest message the user received, its <first/> numbered rightly (index: its place in the archive)",
+    stream: (() => {
+      const live = new Map<number, Element[]>();
+      const maxOnly = (q: Element) => Boolean(rsmValue(q, "max")) && firstPageQuery(q);
+      const q = onQueries(maxOnly, (results, fin, query, ctx) => {
+        const got = live.get(ctx.conn.id) ?? [];
+        if (got.length === 0) return [...results, fin];
+        const out = copyOf(fin);
+        const set = out.getChild("fin", MAM)?.getChild("set", RSM);
+        for (const name of ["first", "last"]) {
+          const e = set?.getChild(name);
+          if (e) e.children = ["newest"];
+        }
+        const first = set?.getChild("first");
+        if (first) first.attrs.index = String(got.length - 1);
+        return [result(String(ctx.conn.jid), query.attrs.queryid, "newest", got[got.length - 1]), out];
+      });
+      return {
+        fromClient: q.fromClient,
+        element: (el: Element, ctx: FaultContext) => {
+          if (liveMessage(el, ctx)) live.set(ctx.conn.id, [...(live.get(ctx.conn.id) ?? []), el]);
+          return q.element!(el, ctx);
+        },
+      };
+    })(),
   },
   {
     id: "rsm.index-page-wrong-index",
@@ -1778,6 +1831,22 @@ export const VARIATIONS: Variation[] = [
       (el) => Boolean(setOf(el)),
       (el) => changed(el, (c) => (setOf(c)!.getChild("count") ? setOf(c)!.remove("count") : setOf(c)!.c("count").t("3"))),
     ),
+  },
+  {
+    // Thirty-fifth audit: rsm-first-index now judges RSM-INDEX-02 only where the first page starts at the first
+    // result of an unpaged query; this is the server whose index there is right (pass, RSM-INDEX-02 pass, before and
+    // after). It needs to see the query (`stream`).
+    id: "rsm-first-page-index-zero",
+    description:
+      "the <first/> of a query's first page (no <after/>, <before/> or <index/>) carries index='0' (XEP-0059 §2.2: \"The <first/> element SHOULD include an 'index' attribute\"; XEP-0313 §4.3.2: \"a server MAY include them\")",
+    fault: () => "pass",
+    stream: onQueries(firstPageQuery, (results, fin) => {
+      const first = setOf(fin)?.getChild("first");
+      if (!first || first.attrs.index !== undefined) return [...results, fin];
+      const out = copyOf(fin);
+      setOf(out)!.getChild("first")!.attrs.index = "0";
+      return [...results, out];
+    }),
   },
   {
     id: "mam-stable-true",
