@@ -2030,6 +2030,23 @@ const broadcastModeratorsOnly: StreamFault = {
   },
 };
 
+/**
+ * Thirty-fifth audit (2026-11-27), a variation: unaffiliatedVisitorNoOption's rooms (moderated by default, no
+ * muc#roomconfig_moderatedroom in the form, so an unaffiliated occupant is a visitor) whose configuration also takes
+ * from visitors the privilege of changing their availability status (§5.1.1: "| Change Availability Status | No |
+ * Yes* | Yes | Yes |", "* Default; configuration settings MAY modify this privilege."): a visitor's presence update
+ * (one carrying <show/>, <status/> or <priority/>) reaches no occupant, the visitor included. Modelled on the
+ * auditor's ad-hoc visitorNoStatus (report A1 of the thirty-fifth audit).
+ */
+const visitorNoStatusChange: StreamFault = {
+  element: (el, ctx) => {
+    const item = occupantPresence(el) && el.attrs.type === undefined ? itemOf(el) : undefined;
+    const update = ["show", "status", "priority"].some((n) => el.getChild(n));
+    if (update && item?.attrs.affiliation === "none" && item.attrs.role === "participant" && !harnessSession(ctx.conn.jid)) return "drop";
+    return unaffiliatedVisitorNoOption.element!(el, ctx);
+  },
+};
+
 export const VARIATIONS: Variation[] = [
   {
     // Twenty-fourth audit: muc-admin-auth's member-list cell failed MUC-ADMIN-AUTH-01 (MUST) on any answer but
@@ -2129,6 +2146,18 @@ export const VARIATIONS: Variation[] = [
       'the room form offers no muc#roomconfig_presencebroadcast and the deployment broadcasts only moderators\' presence: no other occupant gets a presence of a participant or visitor (§5.1.1 gives the broadcast privileges as defaults, "an implementation MAY provide configuration options that override these defaults")',
     fault: () => "pass",
     stream: broadcastModeratorsOnly,
+  },
+  {
+    // Thirty-fifth audit (2026-11-27): muc-pres-passthrough (and muc-pres-change, the same shape) judged bob's update
+    // whatever his role, but §5.1.1's "Change Availability Status" is "Yes*" for a visitor ("configuration settings
+    // MAY modify this privilege"), and an unaffiliated bob enters a moderated room as a visitor (§5.1.2). bob's
+    // self-presence now records his role (label role), and the checks are after: role/other: old warn -> new skip.
+    // It needs what clients send (the form) and rewrites every unaffiliated participant: bench/try-case.ts only.
+    id: "muc.var.visitor-no-status-change",
+    description:
+      'rooms are moderated by default with no muc#roomconfig_moderatedroom in the form, so an unaffiliated occupant is a visitor (§5.1.2), and visitors may not change their availability status: such an update reaches no occupant (§5.1.1: "Change Availability Status | No | Yes* | Yes | Yes", "* Default; configuration settings MAY modify this privilege.")',
+    fault: () => "pass",
+    stream: visitorNoStatusChange,
   },
   {
     // Thirty-third audit (2026-11-26): muc-owner-notice-absent's `none` alternative (no message from the room) took
