@@ -97,9 +97,22 @@ function messageRuleSection(condition: string, to: string): string {
   return to === "full match" ? "8.5.3.1" : "8.5.3.2.1";
 }
 
-/** "(reviewed: why)" in a Level cell: why the level is not the first keyword of the row's quote. */
-const REVIEWED = /\(reviewed: ([^)]*)\)/;
-const levelWords = (cell: string) => cell.replace(REVIEWED, "");
+/**
+ * "(reviewed: why)" in a Level cell: why the level is not the first keyword of the row's quote. The note may hold
+ * parentheses of its own ("(XEP-0060)"), so it ends at the one that closes it: a keyword after an inner ")" is the
+ * note's, not the row's level.
+ */
+function reviewedNote(cell: string): { note: string; rest: string } | undefined {
+  const start = cell.indexOf("(reviewed: ");
+  if (start < 0) return undefined;
+  let depth = 0;
+  for (let i = start; i < cell.length; i++) {
+    if (cell[i] === "(") depth++;
+    else if (cell[i] === ")" && --depth === 0) return { note: cell.slice(start + "(reviewed: ".length, i), rest: cell.slice(0, start) + cell.slice(i + 1) };
+  }
+  return { note: cell.slice(start + "(reviewed: ".length), rest: cell.slice(0, start) };
+}
+const levelWords = (cell: string) => reviewedNote(cell)?.rest ?? cell;
 const firstLevel = (cell: string): Level | null => (/\b(MUST|SHOULD|MAY)\b/.exec(levelWords(cell))?.[1] as Level | undefined) ?? null;
 const strongestLevel = (cell: string): Level | null => LEVELS.find((l) => new RegExp(`\\b${l}\\b`).test(levelWords(cell))) ?? null;
 const weakestLevel = (cell: string): Level | null => [...LEVELS].reverse().find((l) => new RegExp(`\\b${l}\\b`).test(levelWords(cell))) ?? null;
@@ -159,7 +172,7 @@ function requirementsOf(table: Table, areaOf: (id: string) => string | undefined
     const observable = (observableCell ?? (col("Covered by") !== undefined ? "n-a" : "yes")) as Observable;
     const text = textCol === undefined ? `${title}: ${described.map(({ h, i }) => `${h}: ${row[i]}`).join("; ")}` : row[textCol];
     const quote = quoteCol === undefined ? "" : row[quoteCol];
-    const reviewed = REVIEWED.exec(levelCell)?.[1].trim();
+    const reviewed = reviewedNote(levelCell)?.note.trim();
     const req: Requirement = {
       id,
       spec: spec.id,

@@ -110,6 +110,15 @@ test("coverage: the suite's citations, what is left, and a share per area", () =
 
 const RFC6120_MD = path.join(ROOT, "spec", "rfc6120-requirements.md");
 
+test("a Level cell's '(reviewed: …)' note ends at the parenthesis that closes it: a keyword inside an inner '(…)' is the note's, not the row's level", () => {
+  const md = readFileSync(RFC6120_MD, "utf8");
+  const row = md.split("\n").find((l) => l.startsWith("| STREAM-ID-01 |"))!;
+  const cells = row.split("|");
+  const edited = md.replace(row, [...cells.slice(0, 3), " MUST (reviewed: a note (a MAY of Example 9) that says SHOULD too) ", ...cells.slice(4)].join("|"));
+  const r = buildCatalog(edited, RFC6120_MD).requirements.find((x) => x.id === "STREAM-ID-01")!;
+  assert.deepEqual([r.level, r.maxLevel, r.minLevel, r.reviewed], ["MUST", "MUST", "MUST", "a note (a MAY of Example 9) that says SHOULD too"]);
+});
+
 test("the RFC 6120 catalog is read from spec/rfc6120-requirements.md with the counts its summary states", () => {
   const md = readFileSync(RFC6120_MD, "utf8");
   const built = buildCatalog(md, RFC6120_MD);
