@@ -27,7 +27,11 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
   {
     id: "comp-no-header",
     requirements: ["COMP-HDR-01"],
-    cases: { "comp-handshake-accepted": "fail", "comp-handshake-wrong-secret": "fail" },
+    cases: {
+      "comp-handshake-accepted": "fail",
+      "comp-handshake-wrong-secret": "fail",
+      "comp-auth-before-handshake": "fail",
+    },
     stream: { header: () => "" },
   },
   {
