@@ -666,6 +666,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Thirty-sixth audit: sm-resume-unknown asked the bind after a failed resumption (SM-FAIL-09, XEP-0198 §5: "the
+    // server SHOULD allow the client to bind a resource at this point") for RFC 6120 §7.6.1's <bind/> child, which the
+    // core bind cases judge, so a server that allowed the bind warned SM-FAIL-09. The bind is now judged by its
+    // result alone: warn -> pass (SM-FAIL-09; Prosody 13). The server breaks the core bind rule, not SM-FAIL-09.
+    id: "mobile.sm.resume.failed-bind-result-bare",
+    area: "mobile",
+    requirements: ["BIND-GEN-01"],
+    description: "after a failed resumption, the bind on the same stream is answered with an IQ result that has no <bind/> child",
+    stream: sm((el, s) =>
+      s.request?.name === "resume" && s.authenticated && el.name === "iq" && el.attrs.type === "result" && el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")
+        ? changed(el, (c) => (c.children = []))
+        : "pass",
+    ),
+  },
+  {
     // Twenty-seventh audit: sm-resume-expired's 'stored-undated' outcome cited only SM-UNACKED-02/03, so a stored
     // unacknowledged message without a <delay/> left SM-UNACKED-04 not reached and passed (adhoc
     // audit.sm.stored-undated). A check after that outcome now asks for the <delay/>: pass -> warn (SM-UNACKED-04;
