@@ -73,6 +73,19 @@ export const when =
   (el) =>
     test(el) ? then(el) : "pass";
 
+/**
+ * An IQ one user's full JID sends another user (not a harness IQ), picked by `also`, stamped with the sender's bare
+ * JID instead of its full JID: RFC 6120 §8.1.2.1's 'from' (STANZA-FROM-01) broken for routed queries and answers.
+ */
+export const routedIqFromBare = (also: (el: Element) => boolean) =>
+  when(
+    (el) => {
+      const from = String(el.attrs.from ?? "");
+      return el.name === "iq" && !String(el.attrs.id ?? "").startsWith("xc") && from.includes("@") && from.includes("/") && from.split("/")[0] !== String(el.attrs.to ?? "").split("/")[0] && also(el);
+    },
+    (el) => changed(el, (c) => (c.attrs.from = String(el.attrs.from).split("/")[0])),
+  );
+
 /** A disco#info result without the feature `v`. */
 export const withoutFeature = (v: string) =>
   when(

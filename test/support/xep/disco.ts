@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, routedIqFromBare, when, type FaultDef } from "../fault-kit.ts";
 import { caseOf, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -337,22 +337,7 @@ export const FAULTS: FaultDef[] = [
     area: "disco",
     requirements: ["STANZA-FROM-01"],
     description: "a disco#info request or result one user's resource sends to another user's full JID is stamped with the sender's bare JID instead of its full JID",
-    fault: when(
-      (el) => {
-        const from = String(el.attrs.from ?? "");
-        const to = String(el.attrs.to ?? "");
-        return (
-          el.name === "iq" &&
-          !String(el.attrs.id ?? "").startsWith("xc") &&
-          from.includes("@") &&
-          from.includes("/") &&
-          to.includes("/") &&
-          from.split("/")[0] !== to.split("/")[0] &&
-          Boolean(el.getChild("query", INFO))
-        );
-      },
-      (el) => changed(el, (c) => (c.attrs.from = String(el.attrs.from).split("/")[0])),
-    ),
+    fault: routedIqFromBare((el) => String(el.attrs.to ?? "").includes("/") && Boolean(el.getChild("query", INFO))),
   },
   {
     // Twenty-seventh audit: an answer XEP-0030 §4.1 allows, not a bug ("MUST either return its list of

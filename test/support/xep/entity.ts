@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, harnessSession, iqErrorFor, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, harnessSession, iqErrorFor, routedIqFromBare, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
 import type { Fault, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -168,21 +168,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["STANZA-FROM-01"],
     description:
       "an IQ one user's resource sends to another user's full JID (a ping, time, version or last activity query, or its answer) is stamped with the sender's bare JID instead of its full JID",
-    fault: when(
-      (el) => {
-        const from = String(el.attrs.from ?? "");
-        const to = String(el.attrs.to ?? "");
-        return (
-          el.name === "iq" &&
-          !String(el.attrs.id ?? "").startsWith("xc") &&
-          from.includes("@") &&
-          from.includes("/") &&
-          from.split("/")[0] !== to.split("/")[0] &&
-          el.children.some((c) => typeof c !== "string" && [PING, "urn:xmpp:time", VERSION, LAST].includes(String(c.attrs.xmlns)))
-        );
-      },
-      (el) => changed(el, (c) => (c.attrs.from = String(el.attrs.from).split("/")[0])),
-    ),
+    fault: routedIqFromBare((el) => el.children.some((c) => typeof c !== "string" && [PING, "urn:xmpp:time", VERSION, LAST].includes(String(c.attrs.xmlns)))),
   },
   {
     id: "entity.ping.no-resource-from-bare",
