@@ -393,6 +393,16 @@ function affiliationListRoles(occupants: boolean): Fault {
   };
 }
 
+/** A disco#items result cut to its first item, without the RSM <set/> that would say the list is partial. */
+const firstRoomOnly = (answer: Element) =>
+  answer.attrs.type === "result"
+    ? changed(answer, (c) => {
+        const query = c.getChild("query", DISCO_ITEMS)!;
+        const first = query.getChildren("item")[0];
+        query.children = query.children.filter((x) => typeof x !== "string" && x.name !== "set" && (x.name !== "item" || x === first));
+      })
+    : "pass";
+
 export const FAULTS: FaultDef[] = [
   // §10.1: creating a room.
   {
@@ -938,14 +948,7 @@ export const FAULTS: FaultDef[] = [
     // Only a case's own request (the harness's ids start with xc).
     stream: answering(
       (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && /^conference\./.test(toOf(el)) && Boolean(el.getChild("query", DISCO_ITEMS)) && !String(el.attrs.id).startsWith("xc"),
-      (answer) =>
-        answer.attrs.type === "result"
-          ? changed(answer, (c) => {
-              const query = c.getChild("query", DISCO_ITEMS)!;
-              const first = query.getChildren("item")[0];
-              query.children = query.children.filter((x) => typeof x !== "string" && x.name !== "set" && (x.name !== "item" || x === first));
-            })
-          : "pass",
+      firstRoomOnly,
     ),
   },
   {
@@ -967,14 +970,7 @@ export const FAULTS: FaultDef[] = [
         Boolean(el.getChild("query", DISCO_ITEMS)) &&
         !el.getChild("query", DISCO_ITEMS)!.getChild("set", "http://jabber.org/protocol/rsm") &&
         !String(el.attrs.id).startsWith("xc"),
-      (answer) =>
-        answer.attrs.type === "result"
-          ? changed(answer, (c) => {
-              const query = c.getChild("query", DISCO_ITEMS)!;
-              const first = query.getChildren("item")[0];
-              query.children = query.children.filter((x) => typeof x !== "string" && x.name !== "set" && (x.name !== "item" || x === first));
-            })
-          : "pass",
+      firstRoomOnly,
     ),
   },
   // §11: the service's own removals.
