@@ -280,6 +280,15 @@ export const FAULTS: FaultDef[] = [
     stream: sm((el) => (isSm(el, "enabled") && el.attrs.resume !== undefined && ["true", "1"].includes(String(el.attrs.resume)) ? withAttr("resume", () => "yes")(el) : "pass")),
   },
   {
+    // Thirty-sixth audit (2026-11-27): no case failed a server that resumes a session whose <enabled/> did not say
+    // resume 'true' or '1'; sm-enable now offers the SM-ID of such a session on a new connection.
+    id: "mobile.sm.enabled.resume-unsaid",
+    area: "mobile",
+    requirements: ["SM-RESUME-01"],
+    description: "an <enabled/> that allows resumption has no 'resume' (it keeps its 'id'), and the session is resumed all the same",
+    stream: sm((el) => (isSm(el, "enabled") && ["true", "1"].includes(String(el.attrs.resume)) ? changed(el, (c) => delete c.attrs.resume) : "pass")),
+  },
+  {
     id: "mobile.sm.enable.resume-1-ignored",
     area: "mobile",
     requirements: ["SM-RESUME-03"],
@@ -1260,6 +1269,42 @@ export const VARIATIONS: Variation[] = [
         isSm(el, "enabled") && el.attrs.resume !== undefined
           ? changed(el, (c) => {
               for (const a of ["resume", "id", "max", "location"]) delete c.attrs[a];
+            })
+          : "pass",
+    },
+  },
+  {
+    // Thirty-sixth audit (2026-11-27): sm-enable failed SM-RESUME-01 in its resume-true and resume-1 cells on an
+    // <enabled/> whose 'resume' was neither true/1 nor false/0, from a server that allows no resumption. Prosody 13,
+    // old -> new file: fail -> pass in those cells (the other three pass before and after).
+    id: "mobile-sm-enabled-resume-False",
+    description:
+      "a server without session resumption writes its flag as a host language prints a boolean: its <enabled/> says resume='False' and has no 'id' (XEP-0198 §3: \"If the server allows session resumption, it MUST include a 'resume' attribute set to a value of \"true\" or \"1\".\": a rule on a server that allows it; only §13's xs:boolean, no cited rule, is broken)",
+    fault: () => "pass",
+    stream: {
+      element: (el) =>
+        isSm(el, "enabled") && el.attrs.resume !== undefined
+          ? changed(el, (c) => {
+              for (const a of ["id", "max", "location"]) delete c.attrs[a];
+              c.attrs.resume = "False";
+            })
+          : "pass",
+    },
+  },
+  {
+    // Thirty-sixth audit (2026-11-27): the control of sm-enable's new resumption attempt (resume-true and resume-1
+    // cells, 'declined-with-id'): a server that declined resumption refuses the 'id' it gave. Prosody 13, old -> new
+    // file: pass -> pass (SM-RESUME-01 not-reached -> pass).
+    id: "mobile-sm-declined-with-id",
+    description:
+      "a server declines resumption for a stream but its <enabled/> still carries an 'id' (no 'resume'; the 'id' names no resumable session, so a <resume/> of it gets <failed/>) (XEP-0198 §5: \"If the server will allow the stream to be resumed, it MUST include a 'resume' attribute set to \"true\" or \"1\" on the <enabled/> element and MUST include an 'id' attribute\": nothing forbids an 'id' on another <enabled/>)",
+    fault: () => "pass",
+    stream: {
+      element: (el) =>
+        isSm(el, "enabled") && el.attrs.resume !== undefined
+          ? changed(el, (c) => {
+              for (const a of ["resume", "max", "location"]) delete c.attrs[a];
+              if (c.attrs.id !== undefined) c.attrs.id = `xc-declined-${String(c.attrs.id)}`;
             })
           : "pass",
     },

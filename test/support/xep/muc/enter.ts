@@ -462,6 +462,32 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && !isSelf(el) && r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
+    // Thirty-sixth audit (2026-11-27): muc-mod-change-order's set-up waited for alice's copies of bob's and carol's
+    // entries (MUC-JOIN-05, judged by muc-enter-broadcast), so a room that sends them not, but announces the role and
+    // affiliation changes, skipped on that precondition instead of judging the order of the change (MUC-MOD-ORDER-01).
+    // The set-up now takes a copy out of the way where one came (told / not-told): old skip -> new warn, on Prosody 13.
+    id: "muc.join.entry-not-broadcast",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "a new occupant's entry (its first available presence) is not sent to the occupants already in the room; its later presences (a change of role or affiliation, of status) are",
+    fault: (() => {
+      /** The occupant JIDs each connection has had an available presence of since it entered their room. */
+      const seen = new Map<number, Set<string>>();
+      return knowing((el, ctx, r) => {
+        if (!occupantPresence(el) || isSelf(el)) return "pass";
+        const known = seen.get(ctx.conn.id) ?? seen.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
+        if (unavailable(el)) {
+          known.delete(fromOf(el)); // left (or changed nickname): a later presence of that JID is an entry again
+          return "pass";
+        }
+        if (!available(el) || known.has(fromOf(el))) return "pass";
+        known.add(fromOf(el));
+        // the occupants already there when this connection entered (sent before its self-presence) pass
+        return r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass";
+      });
+    })(),
+  },
+  {
     id: "muc.order.self-presence-first",
     area: "muc",
     requirements: ["MUC-ORDER-01"],

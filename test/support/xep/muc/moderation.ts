@@ -1292,6 +1292,19 @@ export const FAULTS: FaultDef[] = [
     description: "a request for the ban, member or moderator list from a user who is neither admin nor owner is refused with not-allowed instead of forbidden",
     stream: refusalChanged((el) => listRequest("affiliation", "outcast")(el) || listRequest("affiliation", "member")(el) || listRequest("role", "moderator")(el), "forbidden", "not-allowed"),
   },
+  {
+    // Thirty-sixth audit (2026-11-27): muc-admin-auth judged §9's "MUST be denied" by the <forbidden/> answer and the
+    // absence of a presence announcing the change, so a room that refuses the request and carries it out in silence
+    // passed. The owner now reads back the list the request would have changed (its answer proves the list's own rule,
+    // the list as it was MUC-ADMIN-AUTH-01 as its also:): old pass -> new fail (MUC-ADMIN-AUTH-01), the change cells,
+    // on Prosody 13.
+    id: "muc.admin.auth-refused-but-applied",
+    area: "muc",
+    requirements: ["MUC-ADMIN-AUTH-01"],
+    description:
+      "a ban, membership or moderator change from a user who is neither admin nor owner is answered with <forbidden/> but carried out in silence: no presence announces it, and the ban, member and moderator lists asked afterwards show it",
+    stream: refusedButApplied(),
+  },
   // §10.3-§10.8 owner and admin status and their lists
   {
     id: "muc.owner.grant-no-result",
@@ -1389,6 +1402,18 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-OWNER-ADMIN-01"],
     description: "a service that has admins (the room set-up's grants are made) answers the case's own grant of admin status with <internal-server-error/> and announces no new admin",
     stream: ownGrantRefused("admin"),
+  },
+  {
+    // Thirty-sixth audit: muc-owner-admin-grant-absent's set-up made hal, who never enters, an admin: the very grant
+    // the case judges (frank's, also absent), so this service skipped the case (the set-up's precondition) and no
+    // MUST of the suite caught it. hal now enters and is made an admin in the room (refused: §5.2 skips a service
+    // without admins) before frank's grant: old skip -> new fail (MUC-OWNER-ADMIN-01).
+    id: "muc.admin.grant-occupants-only",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-01"],
+    description:
+      "a service that has admins grants admin status only to users in the room: an owner's grant for a bare JID that is no occupant (the room set-up's grants too) is answered with <item-not-found/> and not made (the admin list leaves that JID out)",
+    stream: grantedOnlyToOccupants("admin"),
   },
   {
     id: "muc.owner.grant-error",
@@ -1720,6 +1745,47 @@ function ownGrantRefused(affiliation: string): StreamFault {
   };
 }
 
+/**
+ * Grants of `affiliation` made only to occupants: a muc#admin set naming a bare JID with no self-presence in that
+ * room (the harness's set-up grants too) is answered with <item-not-found/>, and that JID is kept off the room's
+ * lists afterwards (as if the grant had not been made). `present` and `refused` hold "room user@domain".
+ */
+function grantedOnlyToOccupants(affiliation: string): StreamFault {
+  const present = new Set<string>();
+  const refused = new Set<string>();
+  const absentOf = (el: Element) => {
+    const room = bare(str(el.attrs.to));
+    const items = itemsOf(adminQuery(el, "set")).filter((i) => i.attrs.affiliation === affiliation && i.attrs.jid !== undefined);
+    return items.map((i) => `${room} ${bare(str(i.attrs.jid)).toLowerCase()}`).filter((k) => !present.has(k));
+  };
+  const request = adminSet((_items, el) => absentOf(el).length > 0);
+  const answered = answering(request, (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "item-not-found")] : "pass"));
+  return {
+    fromClient: (el, ctx) => {
+      if (request(el)) for (const k of absentOf(el)) refused.add(k);
+      answered.fromClient!(el, ctx);
+    },
+    element: (el, ctx) => {
+      if (occupantPresence(el) && hasStatus(el, "110") && el.attrs.type !== "error") {
+        const k = `${bare(str(el.attrs.from))} ${bare(str(ctx.conn.jid)).toLowerCase()}`;
+        if (el.attrs.type === "unavailable") present.delete(k);
+        else present.add(k);
+      }
+      const action = answered.element!(el, ctx);
+      if (action !== "pass") return action;
+      const list = el.name === "iq" && atService(el.attrs.from) ? adminQuery(el, "result") : undefined;
+      const room = bare(str(el.attrs.from));
+      const hidden = itemsOf(list).filter((i) => refused.has(`${room} ${bare(str(i.attrs.jid)).toLowerCase()}`));
+      return hidden.length > 0
+        ? changed(el, (c) => {
+            const q = c.getChild("query", MUC_ADMIN)!;
+            q.children = q.children.filter((i) => typeof i === "string" || !refused.has(`${room} ${bare(str(i.attrs.jid)).toLowerCase()}`));
+          })
+        : "pass";
+    },
+  };
+}
+
 /** A room's answer to a user it refuses, turned into that user's self-presence in the room with `affiliation`. */
 function admittedAs(refusal: Element, affiliation: string, jid?: string): Element[] {
   const self = new Element("presence", { from: str(refusal.attrs.from), ...(refusal.attrs.to !== undefined && { to: refusal.attrs.to }) });
@@ -1802,6 +1868,56 @@ function grantAnsweredNotRecorded(): StreamFault {
       });
     },
   });
+}
+
+/**
+ * Thirty-sixth audit: §9's "MUST be denied" broken with the refusal kept. A case's own muc#admin set that the room
+ * refuses (a user who is neither admin nor owner) is answered with <forbidden/>, whatever condition the server gave,
+ * and carried out all the same, in silence: no
+ * presence announces it, but the lists asked afterwards show it (an affiliation item puts its user on the list of
+ * that affiliation and takes it off the others; a role item, by nickname, puts the occupant on the list of that role
+ * and takes it off the others). (The proxy cannot make the server carry it out: the lists are what it rewrites.)
+ */
+function refusedButApplied(): StreamFault {
+  const asked = new Map<string, { room: string; items: Element[] }>(); // "connection id" -> the request's room and items
+  const applied = new Map<string, Element[]>(); // room -> the items carried out, in order
+  const lists = new Map<string, { attr: "role" | "affiliation"; value: string }>(); // "connection id" -> the list asked for
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid) || el.name !== "iq" || !atService(el.attrs.to) || resourceOf(el.attrs.to) !== undefined) return;
+      const set = adminQuery(el, "set");
+      if (set && itemsOf(set).length > 0) asked.set(key(ctx, el.attrs.id), { room: bare(str(el.attrs.to)), items: itemsOf(set) });
+      const get = adminQuery(el, "get");
+      const item = itemsOf(get)[0];
+      if (item?.attrs.role !== undefined) lists.set(key(ctx, el.attrs.id), { attr: "role", value: str(item.attrs.role) });
+      else if (item?.attrs.affiliation !== undefined) lists.set(key(ctx, el.attrs.id), { attr: "affiliation", value: str(item.attrs.affiliation) });
+    },
+    element: (el, ctx) => {
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const request = asked.get(key(ctx, el.attrs.id));
+      if (request) {
+        asked.delete(key(ctx, el.attrs.id));
+        if (el.attrs.type !== "error") return "pass";
+        applied.set(request.room, [...(applied.get(request.room) ?? []), ...request.items]);
+        return conditionOf(el) === "forbidden" ? "pass" : withCondition(el, "forbidden"); // Prosody says <not-allowed/>
+      }
+      const list = lists.get(key(ctx, el.attrs.id));
+      if (!list) return "pass";
+      lists.delete(key(ctx, el.attrs.id));
+      const done = (applied.get(bare(str(el.attrs.from))) ?? []).filter((i) => i.attrs[list.attr] !== undefined);
+      if (el.attrs.type !== "result" || done.length === 0) return "pass";
+      return changed(el, (c) => {
+        const cq = adminQuery(c, "result")!;
+        for (const i of done) {
+          const who = list.attr === "role" ? "nick" : "jid";
+          const same = (x: Element) => (who === "jid" ? bare(str(x.attrs.jid)) === bare(str(i.attrs.jid)) : str(x.attrs.nick) === str(i.attrs.nick));
+          cq.children = cq.children.filter((x) => typeof x === "string" || x.name !== "item" || !same(x));
+          if (str(i.attrs[list.attr]) === list.value) cq.c("item", { [list.attr]: list.value, [who]: str(i.attrs[who]) });
+        }
+      });
+    },
+  };
 }
 
 /**
