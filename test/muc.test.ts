@@ -6,7 +6,9 @@ import path from "node:path";
 import xml from "@xmpp/xml";
 import { Session } from "../src/xmpp/connections/session.ts";
 import { Transcript } from "../src/xmpp/connections/transcript.ts";
-import { runCli } from "./support/cli.ts";
+import { loadSuite, run } from "../src/index.ts";
+import { ROOT, runCli } from "./support/cli.ts";
+import { FaultProxy, type StreamFault } from "./support/fault-proxy.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
 
@@ -159,5 +161,51 @@ test("on ejabberd too: after a run of the room cases with their moderation, the 
   } finally {
     await s.close();
     await ej.stop();
+  }
+});
+
+/**
+ * A service that answers a configuration form with a result and does not apply a field of it: the room a case gets
+ * is not the room it asked for, so the rules the case judges in it are not in question. The proxy plays that
+ * service: after the result to the set-up's submission it submits the opposite members-only setting itself (its
+ * answer dropped). The members-only refusal case then skips naming the field, where without the read-back it
+ * failed MUC-DENY-04 on a room that was open.
+ */
+test("a room whose configuration the service accepts and does not apply: the case skips naming the field, not failing the rule", async () => {
+  const submitted = new Map<string, string>();
+  const reverting: StreamFault = {
+    fromClient: (el) => {
+      const form = el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data");
+      const asked = form
+        ?.getChildren("field")
+        .find((f) => f.attrs.var === "muc#roomconfig_membersonly")
+        ?.getChildText("value");
+      if (el.attrs.type === "set" && asked !== undefined && asked !== null) submitted.set(String(el.attrs.id), asked);
+    },
+    element: (el, ctx) => {
+      if (el.attrs.id?.startsWith("xc-revert-")) return "drop";
+      const asked = submitted.get(String(el.attrs.id));
+      if (el.name !== "iq" || el.attrs.type !== "result" || asked === undefined) return "pass";
+      submitted.delete(String(el.attrs.id));
+      const field = xml("field", { var: "muc#roomconfig_membersonly" }, xml("value", {}, asked === "1" || asked === "true" ? "0" : "1"));
+      const form = xml("x", { xmlns: "jabber:x:data", type: "submit" }, xml("field", { var: "FORM_TYPE" }, xml("value", {}, "http://jabber.org/protocol/muc#roomconfig")), field);
+      ctx.conn.send!(xml("iq", { type: "set", to: el.attrs.from, id: `xc-revert-${el.attrs.id}` }, xml("query", { xmlns: "http://jabber.org/protocol/muc#owner" }, form)));
+      return "pass";
+    },
+  };
+  const proxy = new FaultProxy({ host: pros.host, port: pros.port });
+  const port = await proxy.listen();
+  const cases = loadSuite([path.join(ROOT, "scenarios/muc/refusals.yaml")]).scenarios.filter((sc) => sc.id === "muc-deny-members-only");
+  const opts = { server: `127.0.0.1:${port}`, domain: pros.domain, install: false, profile: { mode: "none" as const } };
+  try {
+    const [plain] = (await run(cases, opts)).cases;
+    assert.equal(plain.verdict, "pass", plain.reason);
+    proxy.streamFault = reverting;
+    const [reverted] = (await run(cases, opts)).cases;
+    assert.equal(reverted.verdict, "skip", `${reverted.verdict}: ${reverted.reason}`);
+    assert.match(reverted.reason ?? "", /configured with muc#roomconfig_membersonly.*not applied: muc#roomconfig_membersonly \(asked "1", shown \["0"\]\)/);
+  } finally {
+    proxy.streamFault = undefined;
+    await proxy.close();
   }
 });

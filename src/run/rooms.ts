@@ -58,9 +58,47 @@ async function awaitPresence(s: Session, room: string, pattern: string, timeoutM
 }
 
 /**
+ * A form field's values as the service shows them, normalised by its type: a boolean as 1 or 0 (one without a value is
+ * false, XEP-0004 §3.3), a multi-value field as a set. A list option the service names its own way, labelled with a
+ * value the case asked for (Prosody 13's 'moderator', labelled "Moderators", for XEP-0045's 'moderators'), is that
+ * value.
+ */
+function shown(field: Element | undefined, asked: string[] = []): string[] | undefined {
+  if (!field) return undefined;
+  const type = String(field.attrs.type ?? "");
+  const values = field.getChildren("value").map((v) => v.text().trim());
+  if (type === "boolean") return (values.length > 0 ? values : ["0"]).map((v) => (v === "true" || v === "1" ? "1" : v === "false" || v === "0" ? "0" : v));
+  if (type.startsWith("jid-")) return values.map((v) => v.toLowerCase()).sort();
+  const labels = new Map(field.getChildren("option").map((o) => [o.getChildText("value")?.trim() ?? "", String(o.attrs.label ?? "").toLowerCase()]));
+  const named = values.map((v) => (!asked.includes(v) && asked.includes(labels.get(v) ?? "") ? labels.get(v)! : v));
+  return type.endsWith("-multi") ? named.sort() : named;
+}
+
+/**
+ * Reads the configuration form back after the submission: a case judges rules that hold only in a room configured as
+ * it asked (a members-only room, a room name, semi-anonymity), so a field the service accepted and did not apply is a
+ * precondition it did not give, named, not a failure of those rules. A secret the form leaves out is no evidence
+ * either way (a service may keep a password out of the form).
+ */
+async function readBack(owner: Session, jid: string, fields: Record<string, string | string[]>, who: string, timeoutMs: number): Promise<void> {
+  const form = await owner.request(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: NS.mucOwner })), timeoutMs);
+  if (form.attrs.type !== "result") notGiven(`${who}: its configuration form read back`, describeStanzaError(form));
+  const byVar = new Map((form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => [String(f.attrs.var ?? ""), f]));
+  const unapplied = Object.entries(fields).flatMap(([name, value]) => {
+    const field = byVar.get(name);
+    const asked = shown(field && xml("field", { type: field.attrs.type }, ...(Array.isArray(value) ? value : [value]).map((v) => xml("value", {}, v))));
+    const now = shown(field, asked);
+    if (field?.attrs.type === "text-private" && (now?.length ?? 0) === 0) return [];
+    return now && asked && now.join("\n") === asked.join("\n") ? [] : [`${name} (asked ${JSON.stringify(value)}, shown ${now ? JSON.stringify(now) : "no field"})`];
+  });
+  if (unapplied.length > 0) notGiven(`${who}: configured with ${unapplied.map((u) => u.split(" ")[0]).join(", ")}`, `the form read back shows it not applied: ${unapplied.join("; ")}`);
+}
+
+/**
  * Creates a room as XEP-0045 §10.1 says, on the owner's set-up session: enters it (status 201: created),
- * submits the configuration form with the case's fields and ROOM_DEFAULTS, grants the affiliations (§9, §10), and leaves. A field the form does not offer, or a refusal, is
- * a precondition the server did not give: the case skips naming it.
+ * submits the configuration form with the case's fields and ROOM_DEFAULTS and reads it back, grants the affiliations
+ * (§9, §10), and leaves. A field the form does not offer or does not show applied, or a refusal, is a precondition
+ * the server did not give: the case skips naming it.
  */
 export async function createRoom(owner: Session, room: RoomSpec, jid: string, jids: Record<string, string>, timeoutMs: number): Promise<void> {
   const who = `${room.owner} creates the room ${room.name}`;
@@ -91,6 +129,7 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
   );
   const configured = await owner.request(xml("iq", { type: "set", to: jid }, xml("query", { xmlns: NS.mucOwner }, submit)), timeoutMs);
   if (configured.attrs.type !== "result") notGiven(`${who}: configured with ${Object.keys(room.config).join(", ") || "persistence"}`, describeStanzaError(configured));
+  if (room.readBack) await readBack(owner, jid, fields, who, timeoutMs);
   for (const [account, affiliation] of Object.entries(room.affiliations)) {
     const granted = await owner.request(xml("iq", { type: "set", to: jid }, xml("query", { xmlns: NS.mucAdmin }, xml("item", { affiliation, jid: jids[account] }))), timeoutMs);
     if (granted.attrs.type !== "result") notGiven(`${room.owner} makes ${account} ${affiliation} of the room ${room.name}`, describeStanzaError(granted));

@@ -151,7 +151,9 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
       if (!names.has(who)) throw new ScenarioError(where(["rooms", name, "affiliations"], who), `rooms.${name}.affiliations: no account '${who}' is declared under accounts`);
     if (r.created === "by-case" && (r.config || r.affiliations))
       throw new ScenarioError(where(["rooms", name], "created"), `rooms.${name}: a room the case creates is configured by its steps, not by 'config' or 'affiliations'`);
-    return { name, owner: r.owner, config: r.config ?? {}, affiliations: r.affiliations ?? {}, byCase: r.created === "by-case" };
+    if (r.created === "by-case" && r.checked)
+      throw new ScenarioError(where(["rooms", name], "checked"), `rooms.${name}: a room the case creates is configured by its steps, and they judge it: 'checked' is for a room set-up configures`);
+    return { name, owner: r.owner, config: r.config ?? {}, affiliations: r.affiliations ?? {}, byCase: r.created === "by-case", readBack: r.checked !== "by-case" };
   });
 
   return { accounts, connections, roster, subscriptions, rooms, remotes, rawLabels, sessions, actorOf };

@@ -148,6 +148,11 @@ const Room = z.strictObject({
   affiliations: z.record(accountName, z.enum(AFFILIATIONS)).optional(),
   /** by-case: the steps create it; set-up only reserves its name. */
   created: z.enum(["by-harness", "by-case"]).optional(),
+  /**
+   * Who shows the configuration was applied. by-harness (default): set-up reads the form back and skips the case
+   * naming a field it does not show as submitted. by-case: the case's steps judge what the form shows (§10.2).
+   */
+  checked: z.enum(["by-harness", "by-case"]).optional(),
 });
 
 /** Either variables with their values (every combination is a case) or a list of named cells. */

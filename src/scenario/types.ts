@@ -266,6 +266,8 @@ export interface RoomSpec {
   affiliations: Record<string, Affiliation>;
   /** The case creates it in its steps: set-up only reserves the name; it is destroyed after the case if it exists. */
   byCase: boolean;
+  /** Set-up reads the configuration form back (the case skips where a field is not shown applied); false: the steps judge the form. */
+  readBack: boolean;
 }
 
 /** Addressing attributes (RFC 6120 §8.1) a step may say it asserts on purpose. */
