@@ -467,6 +467,42 @@ export const VARIATIONS: Variation[] = [
     })(),
   },
   {
+    // Thirty-seventh audit: bookmark-compat-pep read the 'storage:bookmarks' PEP node once, right after the
+    // publish's result, and XEP-0402 sets no order between that result and the unified copy, so a server that writes
+    // the copy a moment later warned BOOKMARK-COMPATPEP-01 (warn -> pass: the node is now polled until it holds the
+    // conference); bookmark-compat-to-private's private-storage read likewise (BOOKMARK-COMPAT-02). Applied by
+    // bench/try-case.ts only (stream): it must see the publish.
+    id: "bookmark-compat-late",
+    description:
+      "the unified copies of a bookmark published to urn:xmpp:bookmarks:1 (the 'storage:bookmarks' PEP node, XEP-0049 private storage) are written 1 s after the publish's result: a read within that second is answered without them (XEP-0402 §5.3.1: \"When a client publishes a new item, the server MAY collate all items, casting them into the 'storage:bookmarks' namespace\"; no order with the result is set)",
+    fault: () => "pass",
+    stream: (() => {
+      const publishes = new Map<string, string>();
+      const published = new Map<string, number>();
+      return {
+        fromClient: (el, ctx) => {
+          if (el.name === "iq" && publishTo(BOOKMARKS)(el)) publishes.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(ctx.conn.jid));
+        },
+        element: (el, ctx) => {
+          if (el.name !== "iq" || !isResult(el)) return "pass";
+          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          const account = publishes.get(key);
+          if (account !== undefined) {
+            publishes.delete(key);
+            published.set(account, Date.now());
+            return "pass";
+          }
+          const at = ctx.conn.jid ? published.get(bare(ctx.conn.jid)) : undefined;
+          if (at === undefined || Date.now() - at >= 1000) return "pass";
+          if (pubsubOf(el)?.getChild("items")?.attrs.node === "storage:bookmarks") return changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = []));
+          if (el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks"))
+            return changed(el, (c) => void (c.getChild("query", "jabber:iq:private")!.getChild("storage", "storage:bookmarks")!.children = []));
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "pep-item-publisher",
     description: "items in results and notifications carry a 'publisher' attribute (XEP-0060 §7.1.2: the service MAY add it)",
     fault: when(

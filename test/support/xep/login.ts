@@ -86,6 +86,8 @@ const continued = new WeakSet<ProxiedConnection>();
 const rotatedFor = new Set<string>();
 /** Accounts (the stream header's 'from') whose token login failed: every password login after it is the one a fault refuses. */
 const tokenFailedFor = new Set<string>();
+/** Accounts (the stream header's 'from') a FAST token was issued to: their later password logins are the ones a fault answers in RFC 6120's namespace. */
+const tokenIssuedFor = new Set<string>();
 /** Connections a fault ended with a stream error after a SASL2 <failure/>: what the server sends later is dropped. */
 const endedAfterFailure = new WeakSet<ProxiedConnection>();
 /** A SASL2 <failure/> (of a login `which` picks) followed by a policy-violation stream error and the close. */
@@ -657,6 +659,30 @@ export const FAULTS: FaultDef[] = [
     description: "the challenge answering a SASL2 <authenticate/> is RFC 6120's <challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
     stream: onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => (c.attrs.xmlns = "urn:ietf:params:xml:ns:xmpp-sasl")) : "pass")),
   },
+  // Thirty-sixth audit: sasl2-plain-success took only SASL2's <success/> or <continue/>, so this answer, which breaks
+  // XEP-0388 §2.4 (SASLTWO-DURING-02) and shows nothing of whether PLAIN runs for the account, failed
+  // SASLTWO-FEATURE-01 there; it now credits nothing (legacy-success). No case judges DURING-02 on a PLAIN login (the
+  // DURING-02 cases run SCRAM up to its challenge): the fault survives the mutation bench.
+  {
+    id: "login.sasl2.plain-success-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "a SASL2 <authenticate mechanism='PLAIN'/> that succeeds is answered with RFC 6120's <success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/> instead of SASL2's",
+    stream: onElement((el, ctx) => (isSasl2(el, "success") && mechanismOf(ctx) === "PLAIN" ? [`<success xmlns='${SASL}'/>`] : "pass")),
+  },
+  // Thirty-sixth audit: fast-advertised-where-supported took only SASL2's answers to its password login, so a SCRAM
+  // challenge in RFC 6120's namespace (SASLTWO-DURING-02's breach) failed FAST-FEATURE-01 where FAST is not
+  // advertised; it now credits nothing (legacy-challenge). The DURING-02 cases catch the challenge.
+  {
+    id: "login.fast.unadvertised-challenge-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "the server does not advertise FAST in SASL2's <inline/>, and the challenge answering a SASL2 <authenticate/> is RFC 6120's <challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+    stream: both(
+      unadvertised("fast", FAST),
+      onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => (c.attrs.xmlns = SASL)) : "pass")),
+    ),
+  },
   // Thirty-second audit: sasl2-challenge (and sasl2-base64-clean, sasl2-other-traffic) credited SASLTWO-DURING-02
   // ("Servers are similarly REQUIRED to send no whitespace, and only the <response/> and completion elements") on the
   // first SASL2 challenge wherever it came, so this message before it passed the row. The SASL2 challenge credited
@@ -1112,6 +1138,21 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el, ctx) => {
       if (isSasl2(el, "failure") && mechanismOf(ctx).startsWith("HT-")) tokenFailedFor.add(fromOf(ctx));
       return isSasl2(el, "success") && !mechanismOf(ctx).startsWith("HT-") && tokenFailedFor.has(fromOf(ctx)) ? [`<failure xmlns='${SASL2}'><not-authorized xmlns='${SASL}'/></failure>`] : "pass";
+    }),
+  },
+  {
+    // Thirty-sixth audit: the password logins after the first (fast-unused-invalidated's second, SASLTWO-FEATURE-01;
+    // fast-invalidate's after the failed token login, c3 SASLTWO-FAIL-03 and c4 FAST-SERVER-02) took only SASL2's
+    // answers, so this challenge (SASLTWO-DURING-02's breach, which shows nothing of whether the password logs in)
+    // failed or warned them; they now credit nothing (legacy-challenge). No case judges DURING-02 on such a login:
+    // the fault survives the mutation bench.
+    id: "login.fast.later-password-challenge-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "once an account has been issued a FAST token, the challenge answering its later password logins (on any stream) is RFC 6120's <challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+    stream: onElement((el, ctx) => {
+      if (isSasl2(el, "success") && el.getChild("token", FAST)) tokenIssuedFor.add(fromOf(ctx));
+      return isSasl2(el, "challenge") && !mechanismOf(ctx).startsWith("HT-") && tokenIssuedFor.has(fromOf(ctx)) ? changed(el, (c) => (c.attrs.xmlns = SASL)) : "pass";
     }),
   },
   {

@@ -24,6 +24,29 @@ const event = (name: string) => (el: Element) => el.name === "message" && Boolea
 /** An items notification carrying published items (not retractions). */
 const itemsEvent = (el: Element) => Boolean(event("items")(el) && el.getChild("event", EVENT)!.getChild("items")!.getChild("item"));
 const retractEvent = (el: Element) => Boolean(event("items")(el) && el.getChild("event", EVENT)!.getChild("items")!.getChild("retract"));
+
+/**
+ * A server that decides a requester's access to a node once: an items request answered with items is remembered per
+ * connection, and a later request of that connection for the same node gets those items again instead of an error
+ * or a result without them.
+ */
+function servedAsBefore(): StreamFault {
+  const asked = new Map<string, string>();
+  const served = new Map<string, Element>();
+  const nodeOf = (el: Element) => `${bare(el.attrs.to ?? "")} ${el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node ?? ""}`;
+  return {
+    fromClient: (el, ctx) => void (asks("items")(el) && asked.set(`${ctx.conn.id} ${el.attrs.id}`, `${ctx.conn.id} ${nodeOf(el)}`)),
+    element: (el, ctx) => {
+      const key = asked.get(`${ctx.conn.id} ${el.attrs.id}`);
+      if (el.name !== "iq" || !key) return "pass";
+      asked.delete(`${ctx.conn.id} ${el.attrs.id}`);
+      const hasItems = el.attrs.type === "result" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("items")?.getChild("item"));
+      if (hasItems) served.set(key, el);
+      const before = served.get(key);
+      return hasItems || !before ? "pass" : changed(before, (c) => Object.assign(c.attrs, { id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }));
+    },
+  };
+}
 /** To one of the publisher's own resources (the account notifies itself). */
 const toOwner = (el: Element) => bare(el.attrs.to) === bare(el.attrs.from);
 const isError = (el: Element, condition?: string) => el.attrs.type === "error" && (!condition || Boolean(el.getChild("error")?.getChild(condition, STANZAS)));
@@ -283,6 +306,50 @@ function sharerNeverCancelled(sendLast: boolean): FaultDef["stream"] {
  * Nodes whose pubsub#notify_delete is false unless their owner's configuration submission set it true (and the
  * server answered it with a result): the <delete/> notifications of the others are not sent.
  */
+/**
+ * A server that answers a roster set moving an item to other groups with a result but leaves the item as it was:
+ * the proxy sends the server, right after the client's set, a set of its own restoring the item's earlier groups
+ * (learnt from the roster results and pushes it passed on), and drops that set's result and every roster push about
+ * the item that follows, so the client sees only the result of its own set and the contact keeps its access.
+ */
+function rosterMoveNotApplied(): StreamFault {
+  const ROSTER = "jabber:iq:roster";
+  const known = new Map<string, Element>();
+  const stuck = new Set<string>();
+  const reverts = new Set<string>();
+  let n = 0;
+  const key = (account: unknown, contact: unknown) => `${bare(account)} ${bare(contact)}`;
+  const groups = (item: Element) =>
+    item
+      .getChildren("group")
+      .map((g) => g.getText())
+      .sort()
+      .join("\n");
+  const itemsOf = (el: Element) => (el.name === "iq" && (el.attrs.type === "set" || el.attrs.type === "result") ? (el.getChild("query", ROSTER)?.getChildren("item") ?? []) : []);
+  return {
+    fromClient: (el, ctx) => {
+      if (el.attrs.type !== "set" || !ctx.conn.jid || !ctx.conn.send) return;
+      for (const item of itemsOf(el)) {
+        const k = key(ctx.conn.jid, item.attrs.jid);
+        const before = known.get(k);
+        if (item.attrs.subscription === "remove" || !before || before.getChildren("group").length === 0 || groups(before) === groups(item)) continue;
+        stuck.add(k);
+        const id = `xc-revert-${++n}`;
+        reverts.add(id);
+        const restored = xml("item", { jid: before.attrs.jid, ...(before.attrs.name ? { name: before.attrs.name } : {}) }, ...before.getChildren("group").map((g) => xml("group", {}, g.getText())));
+        ctx.conn.send(xml("iq", { type: "set", id }, xml("query", { xmlns: ROSTER }, restored)));
+      }
+    },
+    element: (el, ctx) => {
+      if (el.name === "iq" && el.attrs.type === "result" && reverts.has(String(el.attrs.id))) return "drop";
+      const items = itemsOf(el);
+      if (el.attrs.type === "set" && items.some((i) => stuck.has(key(ctx.conn.jid, i.attrs.jid)))) return "drop";
+      for (const item of items) known.set(key(ctx.conn.jid, item.attrs.jid), copyOf(item));
+      return "pass";
+    },
+  };
+}
+
 function notifyDeleteOffByDefault(): StreamFault {
   const asked = new Map<string, string>();
   const notifying = new Set<string>();
@@ -658,9 +725,12 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Thirty-sixth audit: pep-access-roster took only an error for the items withheld (XEP-0060 §6.5.1), so this
+    // result failed PUBSUB-ITEMS-ACCESS and PEP-DEF-ACCESS there, and PEP-RECALC-ROSTER after the move; it now fails
+    // §6.5.9.7's PUBSUB-ITEMS-ERR-ROSTER alone (ejabberd 24.12).
     id: "pep.items.denials-as-results",
     area: "pep",
-    requirements: ["PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-WL", "PEP-RECALC-PRESENCE", "PEP-RECALC-ROSTER", "PUBSUB-ITEMS-ACCESS"],
+    requirements: ["PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-ROSTER", "PEP-RECALC-PRESENCE", "PUBSUB-ITEMS-ACCESS"],
     description: "an items request the access model denies is answered with an empty result",
     stream: answering(asks("items"), (a) =>
       isError(a, "not-authorized") || isError(a, "not-allowed") || isError(a, "forbidden")
@@ -930,6 +1000,40 @@ export const FAULTS: FaultDef[] = [
           ]
         : "pass",
     ),
+  },
+  {
+    // Thirty-sixth audit: pep-delete-notify took only item-not-found, an <items/> without t1 or another error after
+    // the deletion, so this result (no item returned: §8.4's rule held, §6.5.9.11's SHOULD broken) failed
+    // PUBSUB-DELETE-ITEMS at MUST; it now passes the row (alternative no-items). pep-items-unknown-node warns it.
+    id: "pep.items.missing-node-empty-pubsub",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-ERR-NONODE"],
+    description: "an items request for a node that does not exist is answered with a result holding an empty <pubsub/> (no <items/>) instead of item-not-found",
+    stream: answering(asks("items"), (a) =>
+      isError(a, "item-not-found") ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }))] : "pass",
+    ),
+  },
+  {
+    // Thirty-sixth audit: pep-access-roster's answer after the roster move lost its fault when
+    // pep.items.denials-as-results came to fail PUBSUB-ITEMS-ERR-ROSTER alone; this one serves the same requester
+    // what it was served before, whatever its access has become (Prosody 13 and ejabberd 24.12: fail
+    // PEP-RECALC-ROSTER).
+    id: "pep.access.not-recalculated",
+    area: "pep",
+    requirements: ["PEP-RECALC-ROSTER"],
+    description: "access is decided once: a requester who was once given a node's items is given them again after the owner's roster no longer allows it",
+    stream: servedAsBefore(),
+  },
+  {
+    // Thirty-sixth audit: pep-access-roster took the roster move's result for the move, so on such a server it
+    // passed ROSTER-UPD-03 and failed PEP-RECALC-ROSTER (nothing had changed for PEP to recalculate); it now asks for
+    // the move's roster push (ROSTER-UPD-03 fail, PEP-RECALC-ROSTER not reached).
+    id: "pep.roster.move-not-applied",
+    area: "pep",
+    requirements: ["ROSTER-UPD-03"],
+    description:
+      "a roster set moving an item to other groups is answered with a result, but the item keeps its groups: no roster push comes, and the owner's roster-model nodes still serve the contact",
+    stream: rosterMoveNotApplied(),
   },
   {
     id: "pep.delete.forbidden-condition",
