@@ -282,6 +282,51 @@ export const FAULTS: FaultDef[] = [
       },
     } satisfies FaultDef;
   })(),
+  (() => {
+    // Thirty-seventh audit: blocking-inbound-message had romeo and juliet share no subscription, so a server that
+    // answers the block and never applies it to messages passed BLOCK-IN-01 wherever a policy against strangers
+    // (RFC 6121 §8: "local service policies") kept romeo's message from juliet; the case now gives them a subscription
+    // both ways. Modelled on the real server's answers: a message from a JID the user blocked reaches her (to the full
+    // JID it names, or to each available resource for her bare JID) with no bounce where she has the sender in her
+    // roster (a roster push naming him with a subscription); from a stranger the server's own drop or bounce stands
+    // for the policy's (Prosody 13 and ejabberd 24.12: BLOCK-IN-01 pass -> fail in both cells).
+    const blocked = blockedBy();
+    const contacts = new Map<string, Set<string>>();
+    const delivered = new Set<string>();
+    return {
+      id: "blocking.inbound.contact-message-delivered",
+      area: "blocking",
+      requirements: ["BLOCK-IN-01"],
+      description:
+        "the block command is answered but not applied to messages: a blocked contact's messages are delivered, and only a policy against strangers (messages from JIDs not in the user's roster dropped or bounced) keeps others' out",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          const from = ctx.conn.jid;
+          const to = String(el.attrs.to ?? "");
+          if (el.name !== "message" || el.attrs.type === "error" || !from || !to) return;
+          const user = bare(to);
+          if (!blocked.blocks(user, from) || !contacts.get(user)?.has(bare(from))) return;
+          const targets = ctx.peers().filter((c) => bare(c.jid) === user && (to.includes("/") ? c.jid === to : c.available));
+          for (const c of targets) c.deliver(changed(el, (m) => ((m.attrs.from = from), (m.attrs.to = c.jid)))[0] as Element);
+          if (el.attrs.id) delivered.add(`${ctx.conn.id} ${el.attrs.id}`);
+        },
+        element: (el, { conn }) => {
+          const roster = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", "jabber:iq:roster") : undefined;
+          if (roster && conn.jid) {
+            const user = bare(conn.jid);
+            for (const item of roster.getChildren("item")) {
+              const set = contacts.get(user) ?? new Set<string>();
+              if (["to", "from", "both"].includes(String(item.attrs.subscription))) set.add(bare(String(item.attrs.jid)));
+              else set.delete(bare(String(item.attrs.jid)));
+              contacts.set(user, set);
+            }
+          }
+          return el.name === "message" && el.attrs.type === "error" && delivered.has(`${conn.id} ${el.attrs.id}`) ? "drop" : "pass";
+        },
+      },
+    } satisfies FaultDef;
+  })(),
   {
     id: "blocking.inbound.iq-unanswered",
     area: "blocking",

@@ -331,6 +331,24 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Thirty-seventh audit: carbons-sent-sender-not-enabled took any <sent/> as its `copy` alternative and judged
+    // CARBONS-FWD-NS on it, so this copy, whose message keeps jabber:client with no XEP-0297 forwarded stanza around it,
+    // failed that rule too; a <sent/> with no <forwarded/> is now its own alternative judging the wrapper's rule alone
+    // (Prosody 13: SENT-WRAP fail before and after, FWD-NS fail -> not-reached).
+    id: "carbons.sent-without-forwarded",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-WRAP"],
+    description: "sent copies carry the message directly in <sent/>, with no <forwarded/> around it",
+    fault: when(
+      (el) => Boolean(el.getChild("sent", CARBONS)?.getChild("forwarded", FORWARD)),
+      (el) =>
+        changed(el, (c) => {
+          const sent = c.getChild("sent", CARBONS)!;
+          sent.children = sent.getChild("forwarded", FORWARD)!.getChildren("message");
+        }),
+    ),
+  },
+  {
     // Thirtieth audit: carbons-sent now judges r3's copy (CARBONS-SENT-01) only where r2 got one; this is the server
     // that breaks SENT-01 while it treats the message as eligible (r2's copy comes), and the case must still warn it
     // (carbons-sent/chat on Prosody 13: SENT-01 warn before and after).

@@ -1697,4 +1697,28 @@ export const VARIATIONS: Variation[] = [
       };
     })(),
   },
+  {
+    // Thirty-seventh audit (2026-11-27): csi-presence-independent's CSI-PRIV-01 step was a `receives nothing` with no
+    // pattern, so a server's own keepalive ping to the contact (an IQ request from the domain, which tells him nothing
+    // of the user) failed the MUST (adhoc a3-server-pings-others). It now looks for what comes from the user: fail ->
+    // pass in both cells (Prosody 13). Applied by bench/try-case.ts only (stream: it needs the client's side).
+    id: "mobile-csi-server-keepalive-pings",
+    description:
+      'once a client sends its initial presence, the server pings every session of the case\'s other accounts from its domain every 100 ms for 3 s (XEP-0199 §4.1: "One popular usage is for a server to test the viability of the underlying stream connection by pinging a connected client.")',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        const jid = ctx.conn.jid;
+        if (!jid || el.name !== "presence" || el.attrs.to !== undefined || el.attrs.type !== undefined) return;
+        const me = String(bare(jid));
+        const domain = me.split("@")[1];
+        for (let t = 0; t <= 3000; t += 100)
+          setTimeout(() => {
+            for (const p of ctx.peers())
+              if (p.jid && String(bare(p.jid)) !== me) p.deliver(xml("iq", { type: "get", from: domain, to: p.jid, id: `xc-keepalive-${t}` }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+          }, t).unref();
+      },
+    },
+  },
 ];

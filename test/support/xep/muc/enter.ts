@@ -886,6 +886,99 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Thirty-seventh audit (2026-11-27): muc-deny-nick-same-user took any presence from 'Bob' reaching b2 as b2's
+    // entry under 'Bob', and b1's own presence (§7.2.2's broadcast of the occupants already there) is one; its
+    // -messages and -private siblings took it as the condition of MUC-MSN-01 and -02 ("more than one occupant with
+    // the same bare JID and the same room nickname"). This room admits b2 under another nickname ('Bob~2', status
+    // code 210, §7.2.2's rewrite): old muc-deny-nick-same-user pass -> new warn (MUC-DENY-09); old -messages fail
+    // (MUC-MSN-01) and old -private warn (MUC-MSN-02) -> new skip (other-nick), the rule's condition never arose.
+    id: "muc.msn.same-user-other-nick",
+    area: "muc",
+    requirements: ["MUC-DENY-09"],
+    description:
+      "a second resource of an occupant's account that enters with the occupant's nickname is admitted under a rewritten one (the nickname with '~2', status code 210): it is shown the first resource's presence under the nickname, private messages to the nickname reach the first resource only, and its groupchat messages come from the rewritten nickname",
+    stream: (() => {
+      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const renamed = new Map<number, Map<string, string>>(); // connection id -> occupant JID asked for -> the one given
+      const sent = new Map<string, string>(); // "room body" of a renamed connection's groupchat message -> the occupant JID given
+      return {
+        fromClient: (el, ctx) => {
+          const to = String(el.attrs.to ?? "");
+          const given = renamed.get(ctx.conn.id);
+          if (!given || el.name !== "message" || el.attrs.type !== "groupchat") return;
+          for (const [asked, nick] of given) if (bareOf(asked) === bareOf(to)) sent.set(`${bareOf(to)} ${String(el.getChildText("body"))}`, nick);
+        },
+        element: (el, ctx): FaultAction => {
+          if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+          const from = fromOf(el);
+          const given = renamed.get(ctx.conn.id);
+          if (occupantPresence(el) && available(el) && isSelf(el)) {
+            const nick = given?.get(from);
+            if (nick) return changed(el, (c) => (c.attrs.from = nick));
+            const key = `${from} ${bareOf(ctx.conn.jid)}`;
+            const owner = first.get(key);
+            if (owner === undefined || owner === ctx.conn.id) {
+              first.set(key, ctx.conn.id);
+              return "pass";
+            }
+            const m = given ?? renamed.set(ctx.conn.id, new Map()).get(ctx.conn.id)!;
+            m.set(from, `${from}~2`);
+            // the first resource, an occupant already there, as §7.2.2 shows it; then the new occupant's own presence
+            const other = copyOf(el);
+            const ox = userX(other)!;
+            ox.children = ox.children.filter((c) => typeof c === "string" || c.name !== "status");
+            const self = copyOf(el);
+            self.attrs.from = `${from}~2`;
+            userX(self)!.c("status", { code: "210" });
+            return [other, self];
+          }
+          if (given && el.name === "message" && el.attrs.type !== "groupchat" && isMucAddress(from) && [...given.keys()].some((k) => bareOf(k) === bareOf(from))) return "drop";
+          if (isRoomMessage(el)) {
+            const nick = sent.get(`${bareOf(from)} ${String(el.getChildText("body"))}`);
+            if (nick && from !== nick) return changed(el, (c) => (c.attrs.from = nick));
+          }
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
+    // Thirty-seventh audit (2026-11-27), the other outcome of muc.msn.same-user-other-nick's: the second resource
+    // takes the first one's place. old muc-deny-nick-same-user pass -> new warn (MUC-DENY-09); old -messages fail
+    // (MUC-MSN-01) and old -private warn (MUC-MSN-02) -> new skip (replaced).
+    id: "muc.msn.same-user-replaced",
+    area: "muc",
+    requirements: ["MUC-DENY-09"],
+    description:
+      "a second resource of an occupant's account that enters with the occupant's nickname takes the first resource's place: the first gets its own unavailable presence and no more presences or messages from the room",
+    fault: (() => {
+      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const evicted = new Set<string>(); // "connection id room" of a first resource replaced
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+        const from = fromOf(el);
+        if (el.name !== "iq" && evicted.has(`${ctx.conn.id} ${bareOf(from)}`)) return "drop";
+        if (!(occupantPresence(el) && available(el) && isSelf(el))) return "pass";
+        const key = `${from} ${bareOf(ctx.conn.jid)}`;
+        const owner = first.get(key);
+        if (owner === undefined || owner === ctx.conn.id) {
+          first.set(key, ctx.conn.id);
+          return "pass";
+        }
+        const old = ctx.peers().find((p) => p.id === owner);
+        if (old?.jid) {
+          const gone = copyOf(el);
+          gone.attrs.type = "unavailable";
+          gone.attrs.to = old.jid;
+          old.deliver(gone);
+          evicted.add(`${old.id} ${bareOf(from)}`);
+        }
+        first.set(key, ctx.conn.id);
+        return "pass";
+      };
+    })(),
+  },
+  {
     id: "muc.addr.invisible-nick-admitted",
     area: "muc",
     requirements: ["MUC-ADDR-01"],
