@@ -226,8 +226,9 @@ function federationFiles(conf: string, fed: FederationOptions): void {
 function ctlConfig(dir: string, port: number, distPort: number): string {
   return `# written by xmpp-conform for a throwaway instance
 ERLANG_NODE=xct${port}@localhost
-# distribution on loopback only; INET_DIST_INTERFACE=127.0.0.1 does the same but boots an extra Erlang VM (0.26 s)
-ERL_OPTIONS="-setcookie ${randomBytes(12).toString("hex")} -env ERL_CRASH_DUMP_BYTES 0 -kernel inet_dist_use_interface {127,0,0,1} -kernel inet_default_listen_options [{nodelay,true}] -kernel inet_default_connect_options [{nodelay,true}]"
+# distribution on loopback only; INET_DIST_INTERFACE=127.0.0.1 does the same but boots an extra Erlang VM (0.26 s);
+# schedulers that sleep when idle instead of spinning: they spent about a quarter of the VM's CPU (docs/design.md)
+ERL_OPTIONS="-setcookie ${randomBytes(12).toString("hex")} -env ERL_CRASH_DUMP_BYTES 0 -kernel inet_dist_use_interface {127,0,0,1} -kernel inet_default_listen_options [{nodelay,true}] -kernel inet_default_connect_options [{nodelay,true}] +sbwt none +sbwtdcpu none +sbwtdio none"
 # a fixed distribution port means no epmd daemon at all
 ERL_DIST_PORT=${distPort}
 EJABBERD_PID_PATH=${dir}/ejabberd.pid
