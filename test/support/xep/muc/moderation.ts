@@ -498,6 +498,70 @@ function voicedEntryRevocationRefused(): StreamFault {
 }
 
 /**
+ * Thirty-seventh audit: an owner who enters a room while another owner is an occupant (a second owner) is shown to
+ * everyone with role visitor (§5.1.2's table gives an owner "Moderator"); the room itself keeps the moderator role.
+ * Only what the case's connections are shown changes.
+ */
+function secondOwnerSeatedVisitor(): (el: Element, ctx: FaultContext) => FaultAction {
+  const present = new Map<string, Set<string>>(); // room -> its owner occupant JIDs
+  const demoted = new Set<string>(); // owner occupant JIDs shown as visitors
+  return (el, ctx) => {
+    if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return "pass";
+    const room = bare(str(el.attrs.from));
+    const occupant = str(el.attrs.from);
+    const owners = present.get(room) ?? new Set<string>();
+    present.set(room, owners);
+    if (el.attrs.type === "unavailable") {
+      owners.delete(occupant);
+      demoted.delete(occupant);
+      return "pass";
+    }
+    const item = el.attrs.type === undefined ? itemOf(el) : undefined;
+    if (item?.attrs.affiliation !== "owner" || item.attrs.role !== "moderator" || item.getChild("actor")) return "pass";
+    if (!owners.has(occupant) && owners.size > 0) demoted.add(occupant);
+    owners.add(occupant);
+    return demoted.has(occupant) ? changed(el, (c) => (itemOf(c)!.attrs.role = "visitor")) : "pass";
+  };
+}
+
+/**
+ * Thirty-seventh audit: a member enters every room as a moderator (each connection is shown the member's first
+ * available presence with role moderator in place of participant), and a grant of moderator status to such an
+ * occupant is answered with <not-allowed/> in place of the result, the presence the room sends for it dropped (to
+ * the room's pretended state the grant changed nothing).
+ */
+function memberModeratorNoopRefused(): StreamFault {
+  const shown = new Map<string, string>(); // "connection occupant JID" -> the role that connection was shown
+  const seated = new Set<string>(); // occupant JIDs of members shown as moderators
+  const refused = answering(
+    (el, ctx) => !harnessSession(ctx.conn.jid) && single("role", "moderator")(el) && seated.has(`${bare(str(el.attrs.to))}/${str(itemsOf(adminQuery(el, "set"))[0].attrs.nick)}`),
+    (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass"),
+  );
+  return {
+    fromClient: refused.fromClient,
+    element: (el, ctx) => {
+      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return refused.element!(el, ctx);
+      const key = `${ctx.conn.id} ${str(el.attrs.from)}`;
+      if (el.attrs.type === "unavailable") {
+        shown.delete(key);
+        return "pass";
+      }
+      const item = el.attrs.type === undefined ? itemOf(el) : undefined;
+      if (!item) return "pass";
+      const before = shown.get(key);
+      if (before === undefined && item.attrs.affiliation === "member" && item.attrs.role === "participant" && !item.getChild("actor")) {
+        shown.set(key, "moderator");
+        seated.add(str(el.attrs.from));
+        return changed(el, (c) => (itemOf(c)!.attrs.role = "moderator"));
+      }
+      if (before === "moderator" && item.attrs.role === "moderator") return "drop";
+      shown.set(key, str(item.attrs.role));
+      return "pass";
+    },
+  };
+}
+
+/**
  * Twenty-first audit (2026-11-25): the owner enters every room as a participant (§5.1.2's SHOULD, MUC-ROLE-05 and
  * -06, broken) and is therefore on no moderator list: every presence showing an owner as moderator shows a
  * participant, and the owner's items are left out of a moderator list's result (modelled on the auditor's
@@ -682,6 +746,30 @@ export const FAULTS: FaultDef[] = [
       const item = occupantPresence(el) && el.attrs.type === undefined && !harnessSession(ctx.conn.jid) ? itemOf(el) : undefined;
       return item?.attrs.affiliation === "admin" && item.attrs.role === "moderator" && !item.getChild("actor") ? changed(el, (c) => (itemOf(c)!.attrs.role = "visitor")) : "pass";
     },
+  },
+  {
+    // Thirty-seventh audit: muc-mod-voice-revoke-owner-by-owner looked for bob's presence with role visitor at gina,
+    // whose copy of bob's entry was never taken: where the room seated bob, a second owner, as a visitor (a breach of
+    // §5.1.2's SHOULD) a refused revocation that changed nothing failed MUC-MOD-VOICE-07 at MUST. bob himself (his
+    // entry taken at set-up) is now the observer. ejabberd 23.01: old fail (MUC-MOD-VOICE-07) -> new pass.
+    id: "muc.role.second-owner-seated-visitor",
+    area: "muc",
+    requirements: ["MUC-ROLE-05", "MUC-ROLE-06"],
+    description: "the presence of an owner who enters a room where another owner is an occupant says role visitor instead of moderator, to every occupant (that owner's own self-presence too)",
+    fault: secondOwnerSeatedVisitor(),
+  },
+  {
+    // Thirty-seventh audit: muc-mod-voice-list/member-moderator granted bob, a member, the role moderator (§9.6: "An
+    // admin might want to grant moderator status to a participant or visitor") without asserting that he had entered
+    // as a participant (§5.1.2's SHOULD); where he entered as a moderator the grant changes nothing, and no rule says
+    // how the room answers it. The grant is now sent only after bob-entry/participant. Prosody 13: old fail
+    // (MUC-ADMIN-MOD-01) -> new warn (MUC-ROLE-05).
+    id: "muc.role.member-moderator-noop-refused",
+    area: "muc",
+    requirements: ["MUC-ROLE-05", "MUC-ROLE-06"],
+    description:
+      "members enter every room as moderators (§5.1.2's SHOULD gives them participant), and a later grant of moderator status to such an occupant, which then changes nothing, is refused with <not-allowed/> and announced to nobody",
+    stream: memberModeratorNoopRefused(),
   },
   {
     // Twenty-fifth audit: muc-mod-voice-list-refused/mixed proved the <not-allowed/> and that eve kept her voice, not
