@@ -929,11 +929,13 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
     // Twenty-seventh audit: bosh-terminate asked for them on the session creation response at set-up, so this
     // connection manager (the features on the answer to the next request, beside the login's <success/> there) was
     // skipped, naming that precondition; it now asks the creation response for 'sid' only and posts an empty request
-    // before the login, on whose answer the features come: skip -> pass.
+    // before the login, on whose answer the features come: skip -> pass. Thirty-seventh audit: bosh-xmpp-login did
+    // the same (the features with PLAIN on the creation response, at set-up) and now posts the empty request before
+    // the login as bosh-pause does: skip -> its raw verdict.
     id: "bosh-features-on-first-request",
     allowed:
       'XEP-0206 §4: the <stream:features/> element "in a response as soon as they are available, either in its session creation response, or (if it has not yet received them from the XMPP server) in any subsequent response"',
-    cases: ["bosh-hold", "bosh-terminate"],
+    cases: ["bosh-hold", "bosh-terminate", "bosh-xmpp-login"],
     fault: (() => {
       const features = /<stream:features\b[\s\S]*?<\/stream:features>/;
       const first = new Map<string, { rid: string; features: string }>();
@@ -1013,6 +1015,23 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
         if (!r.ofCase) return a;
         if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
         return /^\s*<body\b[^>]*\btype=(['"])terminate\1/.test(a.text) ? { ...a, status: 404 } : a;
+      },
+    },
+  },
+  {
+    // Thirty-seventh audit: the same legacy connection manager, its HTTP 404 with an empty body. bosh-pause took only a
+    // <body/> answer to the pause request and failed BOSH-PAUSE-01 (MUST) on one that ended the session with no payload
+    // at all; an HTTP error is now its own alternative, crediting nothing (fail -> warn on ejabberd, whose session
+    // ends on the pause: PAUSE-02 warns with or without this).
+    id: "bosh-legacy-manager-http-errors-empty",
+    allowed:
+      'XEP-0124 §17.1: "A legacy client (or connection manager) will interpret (or respond with) HTTP error codes according to the table below." (an HTTP error answer need not carry a <body/>)',
+    cases: ["bosh-pause"],
+    fault: {
+      answer: (r, a) => {
+        if (!r.ofCase) return a;
+        if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
+        return /^\s*<body\b[^>]*\btype=(['"])terminate\1/.test(a.text) ? { status: 404, headers: { ...a.headers, "content-type": "text/plain", "content-length": "0" }, text: "" } : a;
       },
     },
   },
