@@ -349,6 +349,24 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Thirty-seventh audit: carbons-received and carbons-copy-format (received) took any <received/> as their `copy`
+    // alternative and judged CARBONS-FWD-NS (and, in carbons-received, CARBONS-FWD-CHILDREN) on it, so this copy, whose
+    // message keeps jabber:client with no XEP-0297 forwarded stanza around it, failed those rules too; a <received/> with
+    // no <forwarded/> is now its own alternative judging the wrapper's, 'from', 'to' and 'type' rules alone.
+    id: "carbons.received-without-forwarded",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-WRAP"],
+    description: "received copies carry the message directly in <received/>, with no <forwarded/> around it",
+    fault: when(
+      (el) => Boolean(el.getChild("received", CARBONS)?.getChild("forwarded", FORWARD)),
+      (el) =>
+        changed(el, (c) => {
+          const received = c.getChild("received", CARBONS)!;
+          received.children = received.getChild("forwarded", FORWARD)!.getChildren("message");
+        }),
+    ),
+  },
+  {
     // Thirtieth audit: carbons-sent now judges r3's copy (CARBONS-SENT-01) only where r2 got one; this is the server
     // that breaks SENT-01 while it treats the message as eligible (r2's copy comes), and the case must still warn it
     // (carbons-sent/chat on Prosody 13: SENT-01 warn before and after).

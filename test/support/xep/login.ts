@@ -217,6 +217,31 @@ export const FAULTS: FaultDef[] = [
     description: "a SASL2 <authenticate/> that must fail (a mechanism not offered, an authorization identity not the stream's) gets <success/>",
     stream: onElement((el) => (isSasl2(el, "failure") ? [`<success xmlns='${SASL2}'><authorization-identifier>someone@elsewhere.example</authorization-identifier></success>`] : "pass")),
   },
+  // Thirty-seventh audit: fast-no-token-on-failure took a <continue/> to its wrong-password login for no answer and
+  // failed FAST-TOKEN-02 and SASLTWO-FAIL-02, though it holds no token and processed no inline feature; the breach is
+  // sasl2-wrong-password's (SASLTWO-FAIL-01). It now credits nothing (continued): fail -> skip.
+  {
+    id: "login.sasl2.failure-continued",
+    area: "login",
+    requirements: ["SASLTWO-FAIL-01"],
+    description: "a SASL2 password login that fails is answered with <continue/> asking for a second factor (XEP-0388 Example 11's <tasks/>) instead of <failure/>",
+    stream: onElement((el, ctx) =>
+      isSasl2(el, "failure") && !mechanismOf(ctx).startsWith("HT-")
+        ? [`<continue xmlns='${SASL2}'><additional-data>SSdtIGJvcmVkIG5vdy4=</additional-data><tasks><task>TOTP</task></tasks></continue>`]
+        : "pass",
+    ),
+  },
+  // Thirty-seventh audit: fast-no-token-on-failure took RFC 6120's <success/> to its wrong-password login as an
+  // answer crediting nothing whatever it held, so a FAST token in it was a skip; a token there fails FAST-TOKEN-02.
+  {
+    id: "login.sasl2.failure-legacy-success-token",
+    area: "login",
+    requirements: ["FAST-TOKEN-02", "SASLTWO-FAIL-02"],
+    description: "a failed SASL2 login that requested a FAST token is answered with RFC 6120's <success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/> holding a <token/>",
+    stream: onElement((el, ctx) =>
+      isSasl2(el, "failure") && asked(ctx)?.getChild("request-token", FAST) ? [`<success xmlns='${SASL}'><token xmlns='${FAST}' token='leaked' expiry='2099-01-01T00:00:00Z'/></success>`] : "pass",
+    ),
+  },
   {
     id: "login.sasl2.failure-without-condition",
     area: "login",
@@ -681,6 +706,22 @@ export const FAULTS: FaultDef[] = [
     stream: both(
       unadvertised("fast", FAST),
       onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => (c.attrs.xmlns = SASL)) : "pass")),
+    ),
+  },
+  // Thirty-seventh audit: fast-advertised-where-supported took RFC 6120's <success/> as an answer crediting nothing
+  // whatever it held, so a token issued in it where FAST is not advertised was a skip; it now fails FAST-FEATURE-01.
+  {
+    id: "login.fast.unadvertised-token-legacy-ns",
+    area: "login",
+    requirements: ["FAST-FEATURE-01"],
+    description:
+      "the server does not advertise FAST in SASL2's <inline/>, and a SASL2 login that gets a token is answered with RFC 6120's <success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/> holding it",
+    stream: both(
+      unadvertised("fast", FAST),
+      onElement((el) => {
+        const token = isSasl2(el, "success") ? el.getChild("token", FAST) : undefined;
+        return token ? [`<success xmlns='${SASL}'>${token.toString()}</success>`] : "pass";
+      }),
     ),
   },
   // Thirty-second audit: sasl2-challenge (and sasl2-base64-clean, sasl2-other-traffic) credited SASLTWO-DURING-02
