@@ -249,6 +249,17 @@ function carbon(kind: "received" | "sent", to: string, original: Element): Eleme
 }
 
 /** XEP-0280: server bugs the cases must catch. */
+/** A copy whose wrapper (<sent/> or <received/>) holds the message itself, with no XEP-0297 <forwarded/> around it. */
+const unforwarded = (wrapper: "sent" | "received") =>
+  when(
+    (el) => Boolean(el.getChild(wrapper, CARBONS)?.getChild("forwarded", FORWARD)),
+    (el) =>
+      changed(el, (c) => {
+        const w = c.getChild(wrapper, CARBONS)!;
+        w.children = w.getChild("forwarded", FORWARD)!.getChildren("message");
+      }),
+  );
+
 export const FAULTS: FaultDef[] = [
   {
     id: "carbons.received-from-domain",
@@ -339,14 +350,7 @@ export const FAULTS: FaultDef[] = [
     area: "carbons",
     requirements: ["CARBONS-SENT-WRAP"],
     description: "sent copies carry the message directly in <sent/>, with no <forwarded/> around it",
-    fault: when(
-      (el) => Boolean(el.getChild("sent", CARBONS)?.getChild("forwarded", FORWARD)),
-      (el) =>
-        changed(el, (c) => {
-          const sent = c.getChild("sent", CARBONS)!;
-          sent.children = sent.getChild("forwarded", FORWARD)!.getChildren("message");
-        }),
-    ),
+    fault: unforwarded("sent"),
   },
   {
     // Thirty-seventh audit: carbons-received and carbons-copy-format (received) took any <received/> as their `copy`
@@ -357,14 +361,7 @@ export const FAULTS: FaultDef[] = [
     area: "carbons",
     requirements: ["CARBONS-RECV-WRAP"],
     description: "received copies carry the message directly in <received/>, with no <forwarded/> around it",
-    fault: when(
-      (el) => Boolean(el.getChild("received", CARBONS)?.getChild("forwarded", FORWARD)),
-      (el) =>
-        changed(el, (c) => {
-          const received = c.getChild("received", CARBONS)!;
-          received.children = received.getChild("forwarded", FORWARD)!.getChildren("message");
-        }),
-    ),
+    fault: unforwarded("received"),
   },
   {
     // Thirtieth audit: carbons-sent now judges r3's copy (CARBONS-SENT-01) only where r2 got one; this is the server
