@@ -81,17 +81,22 @@ function shown(field: Element | undefined, asked: string[] = []): string[] | und
  * either way (a service may keep a password out of the form).
  */
 async function readBack(owner: Session, jid: string, fields: Record<string, string | string[]>, who: string, timeoutMs: number): Promise<void> {
-  const form = await owner.request(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: NS.mucOwner })), timeoutMs);
-  if (form.attrs.type !== "result") notGiven(`${who}: its configuration form read back`, describeStanzaError(form));
-  const byVar = new Map((form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => [String(f.attrs.var ?? ""), f]));
+  const byVar = await configForm(owner, jid, `${who}: its configuration form read back`, timeoutMs);
   const unapplied = Object.entries(fields).flatMap(([name, value]) => {
     const field = byVar.get(name);
     const asked = shown(field && xml("field", { type: field.attrs.type }, ...(Array.isArray(value) ? value : [value]).map((v) => xml("value", {}, v))));
     const now = shown(field, asked);
     if (field?.attrs.type === "text-private" && (now?.length ?? 0) === 0) return [];
-    return now && asked && now.join("\n") === asked.join("\n") ? [] : [`${name} (asked ${JSON.stringify(value)}, shown ${now ? JSON.stringify(now) : "no field"})`];
+    return now && asked && now.join("\n") === asked.join("\n") ? [] : [{ name, why: `${name} (asked ${JSON.stringify(value)}, shown ${now ? JSON.stringify(now) : "no field"})` }];
   });
-  if (unapplied.length > 0) notGiven(`${who}: configured with ${unapplied.map((u) => u.split(" ")[0]).join(", ")}`, `the form read back shows it not applied: ${unapplied.join("; ")}`);
+  if (unapplied.length > 0) notGiven(`${who}: configured with ${unapplied.map((u) => u.name).join(", ")}`, `the form read back shows it not applied: ${unapplied.map((u) => u.why).join("; ")}`);
+}
+
+/** The room's configuration form (XEP-0045 §10.1.3, §10.2), its fields by name; a refusal is the precondition `step` not given. */
+async function configForm(owner: Session, jid: string, step: string, timeoutMs: number): Promise<Map<string, Element>> {
+  const form = await owner.request(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: NS.mucOwner })), timeoutMs);
+  if (form.attrs.type !== "result") notGiven(step, describeStanzaError(form));
+  return new Map((form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => [String(f.attrs.var ?? ""), f]));
 }
 
 /**
@@ -108,9 +113,7 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
   const self = await awaitPresence(owner, jid, `<presence from='${jid}/${SETUP_NICK}'/>`, timeoutMs);
   if (self?.attrs.type === "error") notGiven(who, `the service answered ${self.toString()}`);
   // The form as the service offers it: the case's fields must be among its fields.
-  const form = await owner.request(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: NS.mucOwner })), timeoutMs);
-  if (form.attrs.type !== "result") notGiven(`${who}: its configuration form`, describeStanzaError(form));
-  const offered = new Set((form.getChild("query", NS.mucOwner)?.getChild("x", NS.dataForms)?.getChildren("field") ?? []).map((f) => String(f.attrs.var ?? "")));
+  const offered = new Set((await configForm(owner, jid, `${who}: its configuration form`, timeoutMs)).keys());
   // A key may name the same option under several names (a service's own beside the registered one): the first the form
   // offers; a key ending in '?' is submitted only where the form offers it.
   const wanted = Object.entries({ ...defaultsBeside(room.config), ...room.config }).map(([key, value]) => {
