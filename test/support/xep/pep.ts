@@ -1014,6 +1014,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Thirty-eighth audit: pep-retract-notify took only an <items/> without the retracted item, or item-not-found,
+    // as its deletion, so this result (no item returned: §7.2.2's MUST kept, §6.5.9.12's SHOULD broken) failed
+    // PUBSUB-RETRACT-01 at MUST; it now passes the row (alternative no-pubsub). pep-items-selection warns it.
+    id: "pep.items.empty-as-bare-pubsub",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-NOITEM"],
+    description: "an items result that holds no item is sent as an empty <pubsub/> (no <items/>) instead of an empty <items/>",
+    stream: answering(asks("items"), (a) =>
+      a.attrs.type === "result" && !a.getChild("pubsub", PUBSUB)?.getChild("items")?.getChild("item")
+        ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }))]
+        : "pass",
+    ),
+  },
+  {
     // Thirty-sixth audit: pep-access-roster's answer after the roster move lost its fault when
     // pep.items.denials-as-results came to fail PUBSUB-ITEMS-ERR-ROSTER alone; this one serves the same requester
     // what it was served before, whatever its access has become (Prosody 13 and ejabberd 24.12: fail
@@ -1142,6 +1156,30 @@ export const FAULTS: FaultDef[] = [
           element: (el, ctx) => void (el.name === "presence" && el.attrs.type === undefined && ctx.conn.jid && contacts.add(`${ctx.conn.id} ${bare(el.attrs.from)}`)),
         },
       );
+    })(),
+  },
+  {
+    // Thirty-eighth audit: pep-access-whitelist looked for XEP-0060 §9.1.2's forbidden errors only as a <message/>,
+    // and romeo sent presence only at set-up, before the whitelist node was there, so this error (the text's own
+    // example: "the service MUST NOT return a pubsub subscription error to the contact when the contact sends
+    // presence to the account owner") passed PUBSUB-AUTOSUB-NOACCESS; romeo now sends juliet presence after the
+    // node is made, and a presence error fails the row.
+    id: "pep.autosub.presence-error-to-contact",
+    area: "pep",
+    requirements: ["PUBSUB-AUTOSUB-NOACCESS"],
+    description: "a contact's presence to an account that has a whitelist node is answered with a presence error about it (not-allowed, closed-node)",
+    stream: (() => {
+      const owners = new Set<string>();
+      return afterPublish(({ owner, request }) => void (publishOption(request, "pubsub#access_model") === "whitelist" && owners.add(owner)), {
+        fromClient: (el, ctx) => {
+          if (el.name !== "presence" || el.attrs.type !== undefined || !el.attrs.to || !ctx.conn.jid) return;
+          const owner = bare(el.attrs.to);
+          if (owner !== bare(ctx.conn.jid) && owners.has(owner))
+            ctx.conn.deliver(
+              xml("presence", { type: "error", from: owner, to: ctx.conn.jid }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS }), xml("closed-node", { xmlns: ERRORS }))),
+            );
+        },
+      });
     })(),
   },
   {
