@@ -551,6 +551,21 @@ export const FAULTS: FaultDef[] = [
         }),
     ),
   },
+  {
+    // Thirty-eighth audit: mam-ext-ids asked for the results' forwarded message in jabber:client in its archiving check
+    // (MAM-ARCH-01, which every MAM-EXT-01 check waits for), so a server whose archive keeps all three messages but
+    // forwards them in jabber:server warned on the archiving rule and left the extended fields unjudged; the namespace
+    // is §4.2's (MAM-RES-03) and XEP-0297's, and the case now takes any of the three (mam-ext-ids/after on Prosody 13:
+    // MAM-ARCH-01 warn -> pass, MAM-EXT-01 not-reached -> pass).
+    id: "mam.forwarded-server-namespace",
+    area: "mam",
+    requirements: ["MAM-RES-03"],
+    description: "the archived message inside a result's <forwarded/> is in the jabber:server namespace instead of the one it was received in",
+    fault: when(
+      (el) => Boolean(forwardedMessage(el)),
+      (el) => changed(el, (c) => (forwardedMessage(c)!.attrs.xmlns = "jabber:server")),
+    ),
+  },
   // Results (§4, §4.2).
   {
     id: "mam.result-without-id",

@@ -239,6 +239,30 @@ function mucPmToOccupantNotCopied(): FaultDef["stream"] {
   };
 }
 
+/**
+ * Copies of one kind go to every Carbons-enabled resource but the earliest-enabled one the message did not come from
+ * (a sent copy) or was not addressed to (a received copy), where three or more of the account's resources enabled it.
+ */
+function copyNotToFirst(kind: "received" | "sent"): FaultDef["stream"] {
+  const asked = new Set<string>();
+  const enabled = new Map<string, string[]>();
+  return {
+    fromClient: (el, { conn }) => void (isEnable(el) && asked.add(`${conn.id} ${el.attrs.id}`)),
+    element: (el, { conn }) => {
+      if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${conn.id} ${el.attrs.id}`) && conn.jid) {
+        const account = bare(conn.jid);
+        enabled.set(account, [...(enabled.get(account) ?? []).filter((jid) => jid !== conn.jid), conn.jid]);
+        return "pass";
+      }
+      const original = el.getChild(kind, CARBONS) ? forwardedOf(el) : undefined;
+      if (!conn.jid || !original) return "pass";
+      const own = kind === "sent" ? original.attrs.from : original.attrs.to;
+      const order = enabled.get(bare(conn.jid)) ?? [];
+      return order.length >= 3 && order.find((jid) => jid !== own) === conn.jid ? "drop" : "pass";
+    },
+  };
+}
+
 /** A copy as §7 and §8 shape it: from the bare JID, to the resource, the original inside <forwarded/>. */
 function carbon(kind: "received" | "sent", to: string, original: Element): Element {
   const inner = copyOf(original);
@@ -416,6 +440,108 @@ export const FAULTS: FaultDef[] = [
       for (const p of sameAccount(conn, peers)) p.deliver(changed(el, (c) => (c.attrs.to = p.jid!))[0]);
       return "pass";
     },
+  },
+  {
+    // Thirty-eighth audit: carbons-received-bare credited CARBONS-REQ-01 (no copy to r3, which never enabled Carbons)
+    // where the server made no copy at all; this server delivers a chat message to the bare JID to every resource
+    // (RFC 6121 §8.5.2.1.1 allows it), so no copy is due there, and sends every copy it does make to the resources
+    // that never enabled Carbons too. The case now judges the rule only where a copy was made
+    // (carbons-received-bare/chat on Prosody 13: REQ-01 pass -> not-reached; carbons-received fails it).
+    id: "carbons.bare-to-all-copies-to-every-resource",
+    area: "carbons",
+    requirements: ["CARBONS-REQ-01"],
+    description: "a chat message to the user's bare JID goes to every resource, uncopied; copies of other messages also go to the resources that never enabled Carbons",
+    fault: (el, { conn, peers }) => {
+      const original = el.getChild("received", CARBONS) ? forwardedOf(el) : undefined;
+      if (original && !String(original.attrs.to ?? "").includes("/")) return "drop";
+      if (conn.jid && routedMessage(el, conn) && el.attrs.type === "chat" && !String(el.attrs.to ?? "").includes("/")) {
+        for (const p of sameAccount(conn, peers)) p.deliver(copyOf(el));
+        return "pass";
+      }
+      if (isCopy(el)) for (const p of sameAccount(conn, peers)) p.deliver(changed(el, (c) => (c.attrs.to = p.jid!))[0]);
+      return "pass";
+    },
+  },
+  {
+    // Thirty-eighth audit: the mirror of carbons.sent-copy-not-to-each. carbons-sent credited the cell's eligibility
+    // rule only by r2's copy, so this server, which treats the message as eligible (r3 gets its copy), failed that
+    // rule at MUST in the -rules cells; the missing copy is now CARBONS-SENT-01's (carbons-sent/chat-rules on
+    // Prosody 13: fail on CARBONS-RULES-CHAT -> warn on CARBONS-SENT-01).
+    id: "carbons.sent-copy-not-to-first",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-01"],
+    description: "sent copies go to every Carbons-enabled resource but the earliest-enabled one other than the sender, where three or more of the account's resources enabled it",
+    stream: copyNotToFirst("sent"),
+  },
+  {
+    // Thirty-eighth audit: carbons-sent looked at the sender only for a <sent/> copy, so this one passed
+    // CARBONS-SENT-SENDER; it now looks for a <received/> one too (carbons-sent/chat on Prosody 13: pass -> warn).
+    id: "carbons.received-copy-to-sender",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-SENDER"],
+    description: "the sending resource gets a copy of its own message wrapped in <received/>, besides the <sent/> copies to the other Carbons-enabled resources",
+    fault: (el, { conn, peers }) => {
+      if (conn.jid && routedMessage(el, conn)) for (const p of peers()) if (p.jid && p.jid === el.attrs.from) p.deliver(carbon("received", p.jid, el));
+      return "pass";
+    },
+  },
+  {
+    // Thirty-eighth audit: carbons-sent judged CARBONS-FWD-NS and CARBONS-FWD-CHILDREN on any <received/> copy, so this
+    // one, whose message keeps jabber:client with no XEP-0297 forwarded stanza around it, failed FWD-NS and warned
+    // FWD-CHILDREN; a copy in the wrong wrapper now has the <sent/> path's split (carbons-sent/chat on Prosody 13:
+    // SENT-WRAP fail before and after, FWD-NS fail -> not-reached, FWD-CHILDREN warn -> not-reached).
+    id: "carbons.sent-as-received-unforwarded",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-WRAP"],
+    description: "sent copies are wrapped in <received/> instead of <sent/>, and carry the message directly in it, with no <forwarded/> around it",
+    fault: when(
+      (el) => Boolean(el.getChild("sent", CARBONS)?.getChild("forwarded", FORWARD)),
+      (el) =>
+        changed(el, (c) => {
+          const w = c.getChild("sent", CARBONS)!;
+          w.name = "received";
+          w.children = w.getChild("forwarded", FORWARD)!.getChildren("message");
+        }),
+    ),
+  },
+  {
+    // Thirty-eighth audit: carbons-received has carbons-sent's shape, and this is the mirror of the fault above for it:
+    // the cell's eligibility rule was credited only by r2's copy, so this server, which treats the message as eligible
+    // (r3 gets its copy), failed that rule at MUST in the -rules cells; the missing copy is now CARBONS-RECV-01's
+    // (carbons-received/chat-rules on Prosody 13: fail on CARBONS-RULES-CHAT -> warn on CARBONS-RECV-01).
+    id: "carbons.received-copy-not-to-first",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-01"],
+    description: "received copies go to every Carbons-enabled resource but the earliest-enabled one the message was not addressed to, where three or more of the account's resources enabled it",
+    stream: copyNotToFirst("received"),
+  },
+  {
+    // Thirty-eighth audit: carbons-received looked at the addressee only for a <received/> copy, so this one passed
+    // CARBONS-RECV-ADDRESSEE; it now looks for a <sent/> one too (carbons-received/chat on Prosody 13: pass -> fail).
+    id: "carbons.sent-copy-to-addressee",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-ADDRESSEE"],
+    description: "the resource a message was addressed to gets a copy of it wrapped in <sent/> besides the original",
+    fault: (el, { conn }) => (routedMessage(el, conn) && el.attrs.to === conn.jid ? [el, carbon("sent", conn.jid!, el)] : "pass"),
+  },
+  {
+    // Thirty-eighth audit: carbons-received judged CARBONS-FWD-NS and CARBONS-FWD-CHILDREN on any <sent/> copy, so this
+    // one, whose message keeps jabber:client with no XEP-0297 forwarded stanza around it, failed FWD-NS and warned
+    // FWD-CHILDREN; a copy in the wrong wrapper now has the <received/> path's split (carbons-received/chat on
+    // Prosody 13: RECV-WRAP fail before and after, FWD-NS fail -> not-reached, FWD-CHILDREN warn -> not-reached).
+    id: "carbons.received-as-sent-unforwarded",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-WRAP"],
+    description: "received copies are wrapped in <sent/> instead of <received/>, and carry the message directly in it, with no <forwarded/> around it",
+    fault: when(
+      (el) => Boolean(el.getChild("received", CARBONS)?.getChild("forwarded", FORWARD)),
+      (el) =>
+        changed(el, (c) => {
+          const w = c.getChild("received", CARBONS)!;
+          w.name = "sent";
+          w.children = w.getChild("forwarded", FORWARD)!.getChildren("message");
+        }),
+    ),
   },
   {
     id: "carbons.enable-for-addressee",
