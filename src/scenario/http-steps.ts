@@ -13,14 +13,19 @@ const Request = z.strictObject({
   "slot-headers": z.boolean().optional(),
   slot: z.string().min(1).optional(),
 });
+/** A GET may say how many redirects it follows (default 5; 0: the GET URL's own answer is judged). */
+const GetRequest = Request.extend({ follow: z.number().int().min(0).max(5).optional() });
 const Expect = z.strictObject({ status: text.optional(), body: text.optional(), headers: Headers.optional() });
 
 const request = (method: HttpRequestSpec["method"], verb: string): Verb<"http"> => ({
-  value: Request,
-  what: "{ url: '${put}', body, content-type, headers: {Name: value}, slot-headers: false, slot: '${put}' } (the URL a slot gave, captured from it; a PUT carries the header fields of the slot whose put URL is 'slot', by default the URL)",
+  value: method === "GET" ? GetRequest : Request,
+  what:
+    method === "GET"
+      ? "{ url: '${get}', headers: {Name: value}, follow: 0 } (the URL a slot gave, captured from it; follow: how many redirects to the same origin or loopback it follows, 0 to 5, by default 5)"
+      : "{ url: '${put}', body, content-type, headers: {Name: value}, slot-headers: false, slot: '${put}' } (the URL a slot gave, captured from it; a PUT carries the header fields of the slot whose put URL is 'slot', by default the URL)",
   valueless: false,
   read: (value, common) => {
-    const v = value as z.infer<typeof Request>;
+    const v = value as z.infer<typeof GetRequest>;
     const spec: HttpRequestSpec = {
       method,
       url: v.url,
@@ -29,6 +34,7 @@ const request = (method: HttpRequestSpec["method"], verb: string): Verb<"http"> 
       ...(v.headers && { headers: v.headers }),
       ...(v["slot-headers"] !== undefined && { slotHeaders: v["slot-headers"] }),
       ...(v.slot !== undefined && { slot: v.slot }),
+      ...(v.follow !== undefined && { follow: v.follow }),
     };
     const where = oneLine(v.url);
     const body = v.body === undefined ? "" : `, ${Buffer.byteLength(v.body)} bytes`;

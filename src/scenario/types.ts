@@ -103,6 +103,8 @@ export interface HttpRequestSpec {
   slotHeaders?: boolean;
   /** PUT: the put URL of the slot whose header fields go along (default: `url`). */
   slot?: string;
+  /** GET: how many redirects (same origin or loopback) it follows (default 5; 0: the URL's own answer). */
+  follow?: number;
 }
 
 /** What 'receives http' checks of the latest response: patterns for the status, the body and header fields (lowercase names). */

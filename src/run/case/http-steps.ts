@@ -16,7 +16,7 @@ function slotFor(scope: CaseScope, actor: string, put: string): Slot | undefined
 const shown = (a: HttpAnswer) =>
   `HTTP ${a.status}${a.body.length > 0 ? ` (${a.body.length} bytes: ${oneLine(a.body.toString("utf8"), 80)})` : ""}${a.redirects ? `, after redirects to ${a.redirects.join(", ")}` : ""}`;
 
-/** How many redirects a `gets` step follows. */
+/** How many redirects a `gets` step follows unless it says `follow:`. */
 const GET_REDIRECTS = 5;
 
 /** The HTTP steps of XEP-0363's uploads (docs/scenario-language.md): a request, and what its response holds. */
@@ -37,9 +37,10 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
     scope.transcript.add(step.actor, "out", `HTTP ${r.method} ${url}${body ? ` (${body.length} bytes)` : ""}${fields.length ? ` with ${fields.join(", ")}` : ""}`);
     const ca = scope.ctx.httpsCa && { ca: scope.ctx.httpsCa };
     // A GET follows a few redirects (same origin or loopback, no credentials onward): XEP-0363 §2's "Anyone who knows the URL".
+    // A step may say fewer (follow: 0, the URL's own answer: what a browser checks first for CORS).
     const request =
       r.method === "GET"
-        ? httpGetFollowing(url, { headers, ...ca, timeoutMs: timeoutOf(scope, step), follow: GET_REDIRECTS })
+        ? httpGetFollowing(url, { headers, ...ca, timeoutMs: timeoutOf(scope, step), follow: r.follow ?? GET_REDIRECTS })
         : httpRequest(r.method, url, { ...(body && { body }), headers, ...ca, timeoutMs: timeoutOf(scope, step) });
     const answer = await request.catch((err: Error) => `the request failed: ${err.message}`);
     scope.transcript.add(step.actor, "in", typeof answer === "string" ? answer : shown(answer));

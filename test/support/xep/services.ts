@@ -189,6 +189,9 @@ const without = (parent: Element, child: Element | undefined) => {
 };
 /** The query a redirected GET URL gains (upload-http-get-redirected). */
 const REDIRECTED = "xc-redirected=1";
+const redirectedPath = (path: string) => `${path}${path.includes("?") ? "&" : "?"}${REDIRECTED}`;
+/** Paths whose PUT upload-http-put-refused-get-404 answered 500. */
+const refusedPuts = new Set<string>();
 /** Slot URLs seen per connection, for a service that hands out the same slot twice. */
 const firstSlots = new Map<number, [string, string]>();
 /** Bodies put per path, for a service whose second PUT replaces the file. */
@@ -435,6 +438,36 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     http: { answer: (_, a) => ({ ...a, headers: Object.fromEntries(Object.entries(a.headers).filter(([k]) => !k.startsWith("access-control-"))) }) },
   },
   {
+    // Thirty-eighth audit: upload-cors followed the GET URL's redirects and judged the last answer's CORS headers, but
+    // a browser's cross-origin GET checks them on the redirect too (and fails there). Here the GET URL answers a
+    // same-origin 302 without them, and the file is then served with the service's. The case now judges the GET URL's
+    // own answer too (follow: 0): Prosody 0.12 through the proxies, old -> new file: pass -> warn (UPLOAD-CORS-01).
+    id: "upload-http-get-redirect-without-cors",
+    requirements: ["UPLOAD-CORS-01"],
+    cases: { "upload-cors": "warn" },
+    http: {
+      respond: (x) => (x.method === "GET" && !x.path.includes(REDIRECTED) ? { status: 302, headers: { location: redirectedPath(x.path) }, body: Buffer.alloc(0) } : undefined),
+    },
+  },
+  {
+    // Thirty-eighth audit: upload-cors judged the GET whatever the PUT got. Here every PUT is refused (500, with the
+    // service's CORS headers), and the GET of the file never stored gets a 404 without them (a front end that adds
+    // CORS headers to successful answers only): the 404 warned UPLOAD-CORS-01, though the upload's answers carry
+    // them. The GET is now made only after a 201. Prosody 0.12 through the proxies, old -> new file: warn
+    // (UPLOAD-CORS-01) -> warn (UPLOAD-PUT-04, UPLOAD-CORS-01 pass).
+    id: "upload-http-put-refused-get-404",
+    requirements: ["UPLOAD-PUT-04"],
+    cases: { "upload-cors": "warn" },
+    http: {
+      respond: (x) => (x.method === "GET" && refusedPuts.has(x.path.split("?")[0]!) ? { status: 404, headers: {}, body: Buffer.alloc(0) } : undefined),
+      answer: (x, a) => {
+        if (x.method !== "PUT" || a.status !== 201) return a;
+        refusedPuts.add(x.path.split("?")[0]!);
+        return { ...a, status: 500, body: Buffer.from("Internal Server Error") };
+      },
+    },
+  },
+  {
     // Twenty-first audit: not a bug. XEP-0363 §6 lets a deployment refuse an account ("For any other type of error
     // the service SHOULD respond with appropriate error types", Example 13: <forbidden/>, "Only premium members are
     // allowed to upload files"), but the cases that ask for a slot warned on UPLOAD-SLOT-01 and never reached their
@@ -462,11 +495,16 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
   // Twenty-first audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of how the URL
   // serves the file: a GET URL that redirects (here on its own origin) to where the file is served gives it to
   // anyone. upload-get-by-anyone judged the redirect itself (warn on UPLOAD-GET-02); the GET now follows it (pass).
+  // Thirty-eighth audit: a browser checks CORS on the redirect too, so upload-cors now judges the GET URL's own answer
+  // (follow: 0): the redirect of a service that sets CORS headers carries them too (upload-http-get-redirect-without-cors
+  // is the one that does not).
   {
     id: "upload-http-get-redirected",
     http: {
       respond: (x) =>
-        x.method === "GET" && !x.path.includes(REDIRECTED) ? { status: 302, headers: { location: `${x.path}${x.path.includes("?") ? "&" : "?"}${REDIRECTED}` }, body: Buffer.alloc(0) } : undefined,
+        x.method === "GET" && !x.path.includes(REDIRECTED)
+          ? { status: 302, headers: { location: redirectedPath(x.path), ...(x.headers.origin && { "access-control-allow-origin": "*" }) }, body: Buffer.alloc(0) }
+          : undefined,
     },
   },
   // Thirty-fourth audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of where the file is
