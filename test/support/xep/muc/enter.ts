@@ -979,6 +979,43 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Thirty-eighth audit (2026-11-27): muc-deny-nick-same-user-messages checked that in-room messages reach both
+    // resources sharing the nickname but that only the second one can send, so a room that takes the nickname's
+    // latest session as the only sender passed MUC-MSN-01 ("allow all of the user's resources to send messages to
+    // the room"). Old case pass -> new fail (MUC-MSN-01).
+    id: "muc.msn.first-resource-mute",
+    area: "muc",
+    requirements: ["MUC-MSN-01"],
+    description:
+      "where a second resource of a user enters with the nickname its first resource has, the first can no longer send to the room: its groupchat messages are answered <not-acceptable/> (as from a non-occupant) and not passed on; applied only where what clients send is seen",
+    stream: (() => {
+      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const muted = new Map<number, Set<string>>(); // connection id -> rooms where another session took its nickname
+      const refused = new Set<string>(); // "room body" of a muted connection's groupchat message
+      return {
+        fromClient: (el, ctx) => {
+          const room = bareOf(String(el.attrs.to ?? ""));
+          if (el.name !== "message" || el.attrs.type !== "groupchat" || !muted.get(ctx.conn.id)?.has(room)) return;
+          refused.add(`${room} ${String(el.getChildText("body"))}`);
+          ctx.conn.deliver(
+            xml("message", { from: room, to: ctx.conn.jid, type: "error", ...(el.attrs.id ? { id: el.attrs.id } : {}) }, xml("error", { type: "modify" }, xml("not-acceptable", { xmlns: STANZAS }))),
+          );
+        },
+        element: (el, ctx): FaultAction => {
+          if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+          if (isRoomMessage(el) && refused.has(`${bareOf(fromOf(el))} ${String(el.getChildText("body"))}`)) return "drop";
+          if (!(occupantPresence(el) && available(el) && isSelf(el))) return "pass";
+          const from = fromOf(el);
+          const key = `${from} ${bareOf(ctx.conn.jid)}`;
+          const owner = first.get(key);
+          if (owner === undefined) first.set(key, ctx.conn.id);
+          else if (owner !== ctx.conn.id) (muted.get(owner) ?? muted.set(owner, new Set()).get(owner)!).add(bareOf(from));
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "muc.addr.invisible-nick-admitted",
     area: "muc",
     requirements: ["MUC-ADDR-01"],
@@ -1570,6 +1607,33 @@ function historyOldestKept(): Fault {
 }
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Thirty-eighth audit (2026-11-27): muc-disco-occupant-from-occupant credited MUC-IQ-03 (§17.4: the service "MUST
+    // NOT reveal the sender's real JID to the recipient") by a 'receives nothing' judged whatever the outcome, so a
+    // room that forwards nothing passed it; MUC-IQ-03 is now proved on the request passed through (pass -> skip).
+    // A stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.occupant-disco-answered-by-room",
+    description:
+      'a room answers a disco#info request an occupant sends to another occupant JID itself, with <feature-not-implemented/> from that occupant JID, and passes nothing on (XEP-0045 §6.6: "the service MAY pass it through the intended recipient")',
+    fault: () => "pass",
+    stream: (() => {
+      const asked: { jid: string; id: string; to: string }[] = [];
+      return {
+        fromClient: (el, ctx) => {
+          const to = String(el.attrs.to ?? "");
+          if (el.name === "iq" && el.attrs.type === "get" && el.getChild("query", DISCO_INFO) && isMucAddress(to) && to.includes("/") && !isSetup(ctx))
+            asked.push({ jid: String(ctx.conn.jid), id: String(el.attrs.id), to });
+        },
+        element: (el, ctx) => {
+          if (el.name !== "iq" || el.attrs.type !== "get" || !el.getChild("query", DISCO_INFO) || !isMucAddress(fromOf(el)) || !fromOf(el).includes("/")) return "pass";
+          const q = asked.shift();
+          const asker = q && ctx.peers().find((p) => p.jid === q.jid);
+          if (q && asker) asker.deliver(xml("iq", { type: "error", id: q.id, from: q.to, to: q.jid }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }))));
+          return "drop";
+        },
+      };
+    })(),
+  },
   {
     id: "muc.var.status-codes-reordered",
     description: "the muc#user <x/> lists its <status/> codes first and in reverse order, then the <item/> (XEP-0045 §7.2.2 and §7.2.3's examples show one order; none is a rule)",

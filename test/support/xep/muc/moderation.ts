@@ -2251,7 +2251,34 @@ const visitorNoStatusChange: StreamFault = {
   },
 };
 
+/**
+ * Thirty-eighth audit (2026-11-27), a variation: broadcastModeratorsOnly's deployment (rooms broadcast moderators'
+ * presence only, no muc#roomconfig_presencebroadcast in the form) that sends a participant's or visitor's changed
+ * availability (a presence with <show/>, <status/> or <priority/>) to no occupant, the sender included: §7.7's
+ * broadcast "to the full JID of each occupant" holds only "If the room is configured to broadcast presence from
+ * entities with the occupant's role". Modelled on the auditor's adhoc.moderators-only-self-too (report A1).
+ */
+const broadcastModeratorsOnlySelfToo: StreamFault = {
+  element: (el, ctx) => {
+    const role = occupantPresence(el) && el.attrs.type === undefined && hasStatus(el, "110") ? itemOf(el)?.attrs.role : undefined;
+    const update = ["show", "status", "priority"].some((n) => el.getChild(n));
+    if (update && (role === "participant" || role === "visitor") && !harnessSession(ctx.conn.jid)) return "drop";
+    return broadcastModeratorsOnly.element!(el, ctx);
+  },
+};
+
 export const VARIATIONS: Variation[] = [
+  {
+    // Thirty-eighth audit (2026-11-27): muc-pres-change's self cell judged bob's own copy of his update without the
+    // broadcast condition the other cells show first ("If the room is configured to broadcast presence from entities
+    // with the occupant's role"), so this deployment warned on MUC-PRES-01; the cell now skips (label broadcast). It
+    // withholds presences of the case's own occupants: applied in bench/try-case.ts only (`stream`).
+    id: "muc.var.broadcast-moderators-only-self-too",
+    description:
+      "the room form offers no muc#roomconfig_presencebroadcast and the deployment broadcasts only moderators' presence: a participant's or visitor's presence reaches no other occupant, and a changed availability of theirs reaches nobody, themselves included (§7.7 sends it only \"If the room is configured to broadcast presence from entities with the occupant's role\")",
+    fault: () => "pass",
+    stream: broadcastModeratorsOnlySelfToo,
+  },
   {
     // Twenty-fourth audit: muc-admin-auth's member-list cell failed MUC-ADMIN-AUTH-01 (MUST) on any answer but
     // <forbidden/>, though §7.11 lets the room's configuration give occupants the member list. The case now asks the

@@ -266,8 +266,8 @@ function withoutModerationField(el: Element): Element[] | undefined {
     x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
   });
 }
-/** Rooms each case saw created (a 201 self-presence), to know a second creation. */
-const createdRooms = new Set<string>();
+/** Rooms each case saw created (a 201 self-presence), to know a second creation: the first creator's bare JID. */
+const createdRooms = new Map<string, string>();
 /** Rooms a case's user created (a 201 self-presence on its connection), by case and room: that connection. */
 const roomCreators = new Map<string, number>();
 /** Rooms (by case and room) whose creator submitted the initial configuration, and those it did with fields (the fault keeps them locked). */
@@ -416,14 +416,23 @@ export const FAULTS: FaultDef[] = [
     id: "muc.create.room-survives",
     area: "muc",
     requirements: ["MUC-CREATE-12", "MUC-CREATE-14", "MUC-DESTROY-06"],
+    // Thirty-eighth audit (2026-11-27): muc-destroy-gone now also takes 'owner' on a re-join's self-presence as a new
+    // room (bob never was the old room's owner); a room that is still there gives a user who is not its owner no
+    // owner affiliation, so the fault says affiliation none (role participant) for anyone but the first creator.
     description:
-      "a room that should be gone (its initial configuration cancelled, its owner gone before configuring it, destroyed) is still there: the next user to enter it is not its creator (no 201)",
+      "a room that should be gone (its initial configuration cancelled, its owner gone before configuring it, destroyed) is still there: the next user to enter it is not its creator (no 201) and, unless it is the room's first creator, not its owner (affiliation none, role participant)",
     fault: (el, ctx) => {
       if (!ctx.conn.jid || !occupantPresence(el) || !isSelf(el) || !hasCode(el, "201")) return "pass";
       const key = `${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`;
-      const again = createdRooms.has(key);
-      createdRooms.add(key);
-      return again && !isHarness(ctx) ? dropStatus(el, "201") : "pass";
+      const creator = createdRooms.get(key);
+      if (creator === undefined) createdRooms.set(key, bare(ctx.conn.jid));
+      if (creator === undefined || isHarness(ctx)) return "pass";
+      const kept = dropStatus(el, "201");
+      if (creator !== bare(ctx.conn.jid))
+        userX(kept[0])!
+          .getChildren("item")
+          .forEach((i) => ((i.attrs.affiliation = "none"), (i.attrs.role = "participant")));
+      return kept;
     },
   },
   {
@@ -737,6 +746,41 @@ export const FAULTS: FaultDef[] = [
     stream: configChangeIgnored(),
   },
   {
+    // Class sweep 3 (2026-11-27, group S1): muc-exit-temporary-room took the result to alice's submission of
+    // muc#roomconfig_persistentroom '0' as the room made temporary, so this room, which answers it but stays
+    // persistent, warned MUC-EXIT-07 (no 201 on the re-entry) for a room that never was temporary. The case now reads
+    // the form back and judges the exit only where it shows the field off.
+    id: "muc.config.persistent-off-ignored",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "an owner's submission turning muc#roomconfig_persistentroom off is answered with a result but not applied: the room's later forms show it on, and the room outlives its last occupant (whoever enters next gets no status 201)",
+    stream: (() => {
+      const FIELD = "muc#roomconfig_persistentroom";
+      const kept = new Set<string>(); // "case room"
+      const keyOf = (jid: unknown, room: string) => `${caseOf(String(jid ?? ""))} ${room}`;
+      return {
+        fromClient: (el, ctx) => {
+          const field = submittedFields(el, ctx).find((f) => f.attrs.var === FIELD);
+          if (field && /^(0|false)$/.test(field.getChildText("value") ?? "")) kept.add(keyOf(ctx.conn.jid, bare(toOf(el))));
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || !kept.has(keyOf(ctx.conn.jid, bare(fromOf(el))))) return "pass";
+          const form = roomOwnerForm(el);
+          if (form?.getChildren("field").some((f) => f.attrs.var === FIELD))
+            return changed(el, (c) => {
+              const field = roomOwnerForm(c)!
+                .getChildren("field")
+                .find((f) => f.attrs.var === FIELD)!;
+              field.children = field.children.filter((v) => typeof v === "string" || v.name !== "value");
+              field.append(xml("value", {}, "1"));
+            });
+          return occupantPresence(el) && isSelf(el) && hasCode(el, "201") ? dropStatus(el, "201") : "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "muc.create.cancel-silent",
     area: "muc",
     requirements: ["MUC-CREATE-13"],
@@ -801,6 +845,61 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   // §10.5: the owner list (its other faults, and those of affiliation changes, are moderation.ts's).
+  {
+    // Class sweep 3 (2026-11-27, group S1): muc-owner-list-modify judged §10.5's "The service MUST also send presence
+    // notifications related to any affiliation changes that result from modifying the owner list as previously
+    // described" (to all occupants) at bob only, so this room, which leaves the affected occupants out, passed. The
+    // case now also asks carol and gina for their own presence with affiliation owner.
+    id: "muc.owner.list-change-not-told-to-affected",
+    area: "muc",
+    requirements: ["MUC-OWNER-LIST-04"],
+    description: "an owner list change with several items is announced to the other occupants, but each occupant it makes an owner gets no presence of its own change",
+    stream: (() => {
+      const changedRooms = new Set<string>(); // "case room"
+      const own = new Map<number, Set<string>>(); // connection -> its own occupant JIDs (from its 110 presences)
+      return {
+        fromClient: (el, ctx) => {
+          const items = toRoom(el, ctx, "set", "query", MUC_ADMIN) ? el.getChild("query", MUC_ADMIN)!.getChildren("item") : [];
+          if (items.length > 1 && items.every((i) => i.attrs.affiliation === "owner")) changedRooms.add(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`);
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el) || unavailable(el)) return "pass";
+          const mine = own.get(ctx.conn.id) ?? own.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
+          if (isSelf(el)) mine.add(fromOf(el));
+          const after = changedRooms.has(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`);
+          return after && mine.has(fromOf(el)) && userX(el)!.getChild("item")?.attrs.affiliation === "owner" ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
+    // Class sweep 3 (2026-11-27, group S1): the same for muc-owner-admin-list-modify (§10.8's notifications, judged at
+    // gina only): the case now also asks eve and carol for their own presence with the new affiliation.
+    // muc-admin-mlist-modify (§9.5's, judged at gina only) likewise: a member list change (several member or none items).
+    id: "muc.owner.admin-list-change-not-told-to-affected",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-08", "MUC-ADMIN-MLIST-08"],
+    description: "an admin or member list change with several items is announced to the other occupants, but each occupant whose affiliation it changes gets no presence of its own change",
+    stream: (() => {
+      const changedRooms = new Map<string, Map<string, string>>(); // "case room" -> bare JID -> new affiliation
+      const own = new Map<number, Set<string>>(); // connection -> its own occupant JIDs (from its 110 presences)
+      return {
+        fromClient: (el, ctx) => {
+          const items = toRoom(el, ctx, "set", "query", MUC_ADMIN) ? el.getChild("query", MUC_ADMIN)!.getChildren("item") : [];
+          if (items.length > 1 && items.some((i) => i.attrs.affiliation !== "none") && items.every((i) => ["admin", "member", "none"].includes(String(i.attrs.affiliation))))
+            changedRooms.set(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`, new Map(items.map((i) => [bare(String(i.attrs.jid ?? "")), String(i.attrs.affiliation)])));
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el) || unavailable(el)) return "pass";
+          const mine = own.get(ctx.conn.id) ?? own.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
+          if (isSelf(el)) mine.add(fromOf(el));
+          const change = changedRooms.get(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`);
+          const to = change?.get(bare(ctx.conn.jid));
+          return to !== undefined && mine.has(fromOf(el)) && userX(el)!.getChild("item")?.attrs.affiliation === to ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
   {
     id: "muc.owner.list-refused-to-owner",
     area: "muc",
@@ -876,6 +975,25 @@ export const FAULTS: FaultDef[] = [
     stream: answering(
       (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && Boolean(ownerQuery(el)!.getChild("destroy")),
       (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass"),
+    ),
+  },
+  {
+    // Class sweep 3 (2026-11-27, group S1): muc-destroy-non-owner looked for the room's removal of bob only as an
+    // unavailable presence from his occupant JID, where a room may tell an occupant of its destruction from its bare
+    // JID (muc-destroy-one-presence's 'room'): this service checks the requester's affiliation only after it acted.
+    id: "muc.destroy.non-owner-forbidden-after-destroy",
+    area: "muc",
+    requirements: ["MUC-DESTROY-07"],
+    description: "a non-owner's destroy request is answered with <forbidden/>, but only after the room was destroyed: the requester is told of it from the room's bare JID",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && Boolean(ownerQuery(el)!.getChild("destroy")),
+      (answer) =>
+        answer.attrs.type === "error" && answer.getChild("error")?.getChild("forbidden", STANZAS)
+          ? [
+              xml("presence", { from: fromOf(answer), to: toOf(answer), type: "unavailable" }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "none" }), xml("destroy"))),
+              answer,
+            ]
+          : "pass",
     ),
   },
   {
@@ -1050,6 +1168,34 @@ export const FAULTS: FaultDef[] = [
               .forEach((i) => delete i.attrs.nick),
           )
         : "pass",
+    ),
+  },
+  {
+    // Class sweep 3 (2026-11-27, group S1): muc-admin-auth read the moderator list back (MUC-ADMIN-MOD-06, and the
+    // denial's MUC-ADMIN-AUTH-01 on it) by 'nick' alone, which is MUC-IQ-07's rule, so this service, which denies the
+    // request with §9's <forbidden/> and changes nothing, failed MOD-06 in moderator-grant, moderator-by-moderator and
+    // moderator-revoke. The read-back now takes the items by nick or by JID, as muc-admin-moderator-list does. (The
+    // local servers deny those requests with <not-allowed/>, so the list is reached only with this service's
+    // <forbidden/>.)
+    id: "muc.iq.role-list-without-nick-forbidden-denials",
+    area: "muc",
+    requirements: ["MUC-IQ-07"],
+    description: "a service that denies an admin request from a user neither admin nor owner with <forbidden/>, but whose role lists (voice list, moderator list) carry items with no 'nick'",
+    stream: both(
+      answering(
+        (el, ctx) => !isHarness(ctx) && el.name === "iq" && isRoom(toOf(el)) && Boolean(el.getChild("query", MUC_ADMIN)),
+        (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "not-allowed" ? refusal(answer, "forbidden") : "pass"),
+      ),
+      answering(listGet("role"), (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) =>
+              c
+                .getChild("query", MUC_ADMIN)
+                ?.getChildren("item")
+                .forEach((i) => delete i.attrs.nick),
+            )
+          : "pass",
+      ),
     ),
   },
   {
@@ -1266,6 +1412,26 @@ export const FAULTS: FaultDef[] = [
     stream: answering(
       (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
       (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass"),
+    ),
+  },
+  {
+    // Class sweep 3 (2026-11-27, group S2): selfping-non-occupant judged the pinger's answer (STANZA-IQ-01, MUST)
+    // before the occupant's inbox (SELFPING-07), so a room that passes the ping on and loses the answer left
+    // SELFPING-07 not reached; the occupant's inbox is now judged first (not-reached -> fail SELFPING-07).
+    id: "selfping.non-occupant-forwarded-unanswered",
+    area: "muc",
+    requirements: ["SELFPING-07"],
+    description: "a ping to an occupant JID that the room refuses is passed on to the room's other real occupants all the same (from an occupant JID of the room), and the pinger gets no answer",
+    stream: answering(
+      (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
+      (answer, ctx) => {
+        if (answer.attrs.type !== "error") return "pass";
+        for (const peer of ctx.peers()) {
+          if (!peer.jid || harnessSession(peer.jid) || bare(peer.jid) === bare(ctx.conn.jid)) continue;
+          peer.deliver(xml("iq", { type: "get", id: `fwd-${String(answer.attrs.id)}`, from: `${bare(String(answer.attrs.from))}/Intruder`, to: peer.jid }, xml("ping", { xmlns: PING })));
+        }
+        return "drop";
+      },
     ),
   },
   {

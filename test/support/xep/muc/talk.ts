@@ -225,6 +225,68 @@ function xhtmlRefused(): StreamFault {
   };
 }
 
+const TRAFFIC = "http://jabber.org/protocol/muc#traffic";
+const TEST_TRAFFIC = "urn:xmpp-conform:test:traffic";
+/** A client's query of a room's #traffic node (XEP-0045 §18.1.1). */
+const trafficQuery = (el: Element, ctx: FaultContext) =>
+  !harnessSession(ctx.conn.jid) && el.name === "iq" && el.attrs.type === "get" && toRoom(el) && el.getChild("query", DISCO_INFO)?.attrs.node === TRAFFIC;
+/** The answer to a #traffic query replaced by a result of `children` (its id and addresses kept). */
+const trafficAnswer = (answer: Element, node: boolean, ...children: Element[]): Element[] => {
+  const result = new Element("iq", {
+    type: "result",
+    id: answer.attrs.id,
+    ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
+    ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
+  });
+  const query = result.c("query", { xmlns: DISCO_INFO, ...(node && { node: TRAFFIC }) });
+  for (const c of children) query.cnode(c);
+  return [result];
+};
+
+/**
+ * Thirty-eighth audit (2026-11-27): a room that prohibits the harness's test namespace (urn:xmpp-conform:test:traffic)
+ * and strips it from the groupchat messages it reflects, yet answers a query of its #traffic node with its own
+ * disco#info (conference identity, no node): no description of allowable traffic, which §18.1 asks of a service that
+ * prohibits a namespace (MUC-TRAFFIC-01).
+ */
+function trafficStrippedRoomInfo(): StreamFault {
+  return both(
+    {
+      element: (el) =>
+        isReflection(el) && el.getChild("mark", TEST_TRAFFIC)
+          ? changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "mark" && x.attrs.xmlns === TEST_TRAFFIC))))
+          : "pass",
+    },
+    answering(trafficQuery, (answer) =>
+      trafficAnswer(answer, false, new Element("identity", { category: "conference", type: "text" }), new Element("feature", { var: MUC }), new Element("feature", { var: DISCO_INFO })),
+    ),
+  );
+}
+
+/**
+ * Thirty-eighth audit (2026-11-27): a room whose policy disallows the harness's test namespace (§17.2: "a MUC service
+ * MAY disallow message specific extensions"; §7.4 reflects only a message that "does not violate any service-level or
+ * room-level policies") refuses a groupchat message carrying it with <not-acceptable/> and reflects it to nobody, and
+ * lists the namespaces it allows at its #traffic node (§18.1.1: "returning one <feature/> element for each namespace
+ * supported in the result").
+ */
+function trafficRefusedListed(): StreamFault {
+  const sent = new Set<string>(); // "connection room body" of the groupchat messages with the test namespace clients sent
+  const key = (connId: unknown, room: string, el: Element) => `${str(connId)} ${room} ${el.getChildText("body") ?? ""}`;
+  return both(
+    {
+      fromClient: (el, { conn }) => {
+        if (el.name === "message" && el.attrs.type === "groupchat" && toRoom(el) && el.getChild("mark", TEST_TRAFFIC)) sent.add(key(conn.id, bare(str(el.attrs.to)), el));
+      },
+      element: (el, { conn }) => {
+        if (!isReflection(el) || !el.getChild("mark", TEST_TRAFFIC)) return "pass";
+        return sent.delete(key(conn.id, bare(str(el.attrs.from)), el)) ? [messageRefusal(el, conn.jid, "modify", "not-acceptable")] : "drop";
+      },
+    },
+    answering(trafficQuery, (answer) => trafficAnswer(answer, true, new Element("feature", { var: XHTML_IM }), new Element("feature", { var: "http://jabber.org/protocol/chatstates" }))),
+  );
+}
+
 /**
  * Twenty-first audit (2026-11-25): users without affiliation enter unmoderated rooms as visitors (breaking only §5.1.2's
  * SHOULD, "Unmoderated | Participant | …"; §5.1.1: "An implementation MAY grant voice by default to visitors in
@@ -592,6 +654,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ROLE-06"],
     description: "users without affiliation enter unmoderated rooms as visitors, and their groupchat messages are refused with <forbidden/> and reach nobody (as §7.4 says of a visitor's)",
     stream: unaffiliatedVisitors(),
+  },
+  {
+    // Thirty-eighth audit (2026-11-27): muc-traffic-discarded's 'discarded' took any disco#info result to the #traffic
+    // query as the room's list, so a room that strips the extension and answers with its own disco#info (no node, its
+    // conference identity) passed MUC-TRAFFIC-01; the list must now name the node and have no <identity/> (pass -> warn).
+    id: "muc.traffic.stripped-room-info",
+    area: "muc",
+    requirements: ["MUC-TRAFFIC-01"],
+    description:
+      "a room strips the harness's test namespace from the groupchat messages it reflects (it prohibits it), and answers a query of its #traffic node with its own disco#info (conference identity, no node) instead of a description of allowable traffic",
+    stream: trafficStrippedRoomInfo(),
   },
   // §8.1: a subject change by an occupant without the privilege (the subject's other faults are enter.ts's).
   {
@@ -1444,6 +1517,17 @@ const onInvites =
 
 /** What XEP-0045 (and XEP-0249) let a service do differently here, which no case of this area may fail on. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Thirty-eighth audit (2026-11-27): muc-traffic-discarded took a room that discards the extension or passes it, so
+    // a room that refuses the whole message (allowed: §7.4, §17.2) and lists its allowable traffic warned on
+    // MUC-TRAFFIC-01, which it keeps; the case's 'refused' now takes it (warn -> pass). A stream variation: only
+    // bench/try-case.ts applies it.
+    id: "muc.var.traffic-refused-listed",
+    description:
+      'a room whose policy disallows the harness\'s test namespace refuses a groupchat message carrying it with <not-acceptable/> and reflects it to nobody (XEP-0045 §17.2: "a MUC service MAY disallow message specific extensions"), and lists the namespaces it allows at its #traffic node (§18.1.1)',
+    fault: () => "pass",
+    stream: trafficRefusedListed(),
+  },
   {
     // Class sweep (2026-11-27, group S2): muc-nick-change asked every occupant for the new nickname as the changer
     // wrote it ('Robert'), in the 303 presence's <item nick/> and as the new occupant JID, where §7.6 lets the service
