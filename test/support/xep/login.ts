@@ -614,6 +614,34 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep 3 (2026-11-27, group S5): bind2-carbons-inline took the copy at the inline-enabled session only in
+    // XEP-0280 §7's whole form (<forwarded/> holding the original with its 'to'), so a server that enabled Carbons
+    // inline but wraps its copies wrongly failed BINDTWO-ENABLE-01 and BINDTWO-CARBONS-01; the copy now proves
+    // those by its <received/>, and the form is CARBONS-RECV-WRAP's (an also:): the Bind 2 rows fail -> pass,
+    // CARBONS-RECV-WRAP fails (Prosody 13).
+    id: "login.bind2.received-copy-unforwarded",
+    area: "login",
+    requirements: ["CARBONS-RECV-WRAP"],
+    description: "received copies carry the message directly in <received/>, with no <forwarded/> around it, on every connection (raw Bind 2 ones too)",
+    stream: onElement((el) => {
+      const fwd = el.name === "message" ? el.getChild("received", CARBONS)?.getChild("forwarded", "urn:xmpp:forward:0") : undefined;
+      return fwd
+        ? changed(el, (c) => ((c.getChild("received", CARBONS)!.children = c.getChild("received", CARBONS)!.getChild("forwarded", "urn:xmpp:forward:0")!.getChildren("message")), undefined))
+        : "pass";
+    }),
+  },
+  {
+    // Class sweep 3 (2026-11-27, group S5): bind2-resume-inline took an inline resumption only as a <resumed/> whose
+    // 'previd' names the former stream (XEP-0198 §5, SM-RESUME-10), so a server that processed the <resume/> first
+    // and resumed the session, with no 'previd', failed BINDTWO-RESUME-01 and SM-INLINE-04 (no outcome matched); the
+    // 'previd' is now SM-RESUME-10's also: (Prosody 13: the inline rows fail -> pass, SM-RESUME-10 fails).
+    id: "login.sasl2.resumed-without-previd",
+    area: "login",
+    requirements: ["SM-RESUME-10"],
+    description: "a <resumed/> inside a SASL2 <success/> has no 'previd' (the session is resumed all the same)",
+    stream: onElement((el) => (isSasl2(el, "success") && el.getChild("resumed", SM)?.attrs.previd !== undefined ? changed(el, (c) => delete c.getChild("resumed", SM)!.attrs.previd) : "pass")),
+  },
+  {
     // Review pass: bind2-sm-inline judges BINDTWO-ENABLE-01 on its own (a <failed/> in <bound/> keeps SM-01 and OTHER-01).
     id: "login.bind2.inline-not-enabled",
     area: "login",

@@ -908,6 +908,38 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Class sweep 3 (2026-11-27, group S5): csi-active-at-start and csi-flush-on-active judged PRES-INIT-04 (a contact's
+    // current presence reaching the new session, MUST) before their own rules, which do not rest on it, so a server
+    // that never sends a new session its contacts' current presence failed there and left the CSI, delivery and
+    // order rules not reached. Judged last now: PRES-INIT-04 still fails, the other rules are judged (Prosody 13).
+    id: "mobile.presence.current-presence-withheld",
+    area: "mobile",
+    requirements: ["PRES-INIT-04"],
+    description:
+      "a new presence session never gets its contacts' current presence: an available presence from a resource whose latest available presence came before the session's initial presence (a probe's answer) is dropped",
+    stream: (() => {
+      let seq = 0;
+      /** When each full JID last sent available presence, and when each connection sent its initial presence. */
+      const availableAt = new Map<string, number>();
+      const initialAt = new WeakMap<ProxiedConnection, number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          if (el.name === "presence" && el.attrs.to === undefined && el.attrs.type === undefined && ctx.conn.jid) {
+            availableAt.set(ctx.conn.jid, ++seq);
+            if (!initialAt.has(ctx.conn)) initialAt.set(ctx.conn, seq);
+          }
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          const since = initialAt.get(ctx.conn);
+          const from = String(el.attrs.from ?? "");
+          const at = availableAt.get(from);
+          return el.name === "presence" && el.attrs.type === undefined && since !== undefined && at !== undefined && at < since && bare(from) !== bare(ctx.conn.jid ?? "") ? "drop" : "pass";
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
     // Twenty-sixth audit: csi-flush-on-active placed only the two messages before the answer to the client's first
     // request after <active/>; romeo's latest presence had to come before the second answer only, and the chat states
     // and intermediate presences were not placed at all, so a server that flushes them after that first answer passed
@@ -1085,6 +1117,34 @@ export const FAULTS: FaultDef[] = [
       changed(el, (c) => {
         const pubsub = c.getChild("pubsub", PUBSUB)!;
         pubsub.children = pubsub.children.filter((x) => typeof x === "string" || x.name !== "publish-options");
+      }),
+    ),
+  },
+  {
+    // Thirty-eighth audit (2026-11-27): push-publish-options/replaced took any <publish-options/> on the first publish
+    // as the first request's options, and then judged PUSH-ENABLE-04 on a server that uses no request's options (this
+    // one, PUSH-PUBOPT-01's breach, as publish-options-dropped). Now only the first request's secret does. Prosody 13,
+    // old -> new file: warn (PUSH-ENABLE-04) -> pass (other-options, PUSH-ENABLE-04 not-reached).
+    id: "mobile.push.own-publish-options",
+    area: "mobile",
+    requirements: ["PUSH-PUBOPT-01"],
+    description: "every publish carries publish options of the server's own (a precondition, pubsub#persist_items false), never the form the user gave when enabling",
+    fault: when(isPublish, (el) =>
+      changed(el, (c) => {
+        const pubsub = c.getChild("pubsub", PUBSUB)!;
+        pubsub.children = pubsub.children.filter((x) => typeof x === "string" || x.name !== "publish-options");
+        pubsub.cnode(
+          xml(
+            "publish-options",
+            {},
+            xml(
+              "x",
+              { xmlns: "jabber:x:data", type: "submit" },
+              xml("field", { var: "FORM_TYPE" }, xml("value", {}, `${PUBSUB}#publish-options`)),
+              xml("field", { var: "pubsub#persist_items" }, xml("value", {}, "false")),
+            ),
+          ),
+        );
       }),
     ),
   },
