@@ -434,6 +434,36 @@ function metadataReplacedLate(): NonNullable<Variation["stream"]> {
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
   {
+    // Class sweep 3 (2026-11-27): avconv-vcard-to-pep's 'not-converted' outcome credited AVCONV-V2P-00 (XEP-0398 §3:
+    // "A service MAY support conversion from vCard to PEP") where the server did not convert, so this server passed
+    // a MAY it does not take up; the MAY is now credited only where a metadata item shows a conversion (on Prosody
+    // 13: pass -> pass, AVCONV-V2P-00 pass -> not-reached). Applied by bench/try-case.ts only (stream): the PEP
+    // avatar cases publish to these nodes themselves, which it leaves alone.
+    id: "avatar-vcard-to-pep-not-converted",
+    description:
+      'a vCard PHOTO is not converted to PEP (XEP-0398 §3: "A service MAY support conversion from vCard to PEP"): an account that never published to the avatar nodes itself gets item-not-found for their items, as for nodes that do not exist',
+    fault: () => "pass",
+    stream: (() => {
+      const published = new Set<string>();
+      const avatarNode = (el: Element, type: string) => {
+        const p = el.name === "iq" && el.attrs.type === type ? el.getChild("pubsub", PUBSUB) : undefined;
+        const node = String((type === "set" ? p?.getChild("publish") : p?.getChild("items"))?.attrs.node ?? "");
+        return node === DATA || node === METADATA;
+      };
+      const inner = answering(
+        (el, { conn }) => avatarNode(el, "get") && el.attrs.to === undefined && !published.has(bare(conn.jid)),
+        (a) => [iqErrorFor(a, "item-not-found")],
+      );
+      return {
+        fromClient: (el, ctx) => {
+          if (avatarNode(el, "set")) published.add(bare(ctx.conn.jid));
+          inner.fromClient?.(el, ctx);
+        },
+        element: (el, ctx) => inner.element?.(el, ctx) ?? "pass",
+      };
+    })(),
+  },
+  {
     // Class sweep (2026-11-27, group S7): vcavatar-whitespace asked for the metadata node right behind the split
     // BINVAL's vCard set, before its result, so a server that replaces the avatar just after answering that set
     // failed VCAVATAR-WS-01 (MUST); the node is now asked after the result and polled until the new item is there.

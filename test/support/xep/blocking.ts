@@ -378,6 +378,29 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  (() => {
+    // Class sweep 3 (2026-11-27, S4): blocking-inbound-presence looked for 'subscribed' only as the answer to a blocked
+    // subscription request, and for available presence only as the answer to a blocked probe, so a server answering
+    // them as a refusal (XEP-0191 §3.3: "the server MUST NOT respond") passed BLOCK-IN-02; the case now looks for
+    // 'unsubscribed' and unavailable presence too, after a round trip of romeo's own that the block's presence precedes.
+    const blocked = blockedBy();
+    return {
+      id: "blocking.inbound.presence-refused",
+      area: "blocking",
+      requirements: ["BLOCK-IN-02"],
+      description: "a subscription request or probe from a blocked JID is answered as a refusal: 'unsubscribed' to the request, unavailable presence to the probe",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          if (el.name !== "presence" || !el.attrs.to || !ctx.conn.jid) return;
+          const user = bare(String(el.attrs.to));
+          if (!blocked.blocks(user, ctx.conn.jid)) return;
+          if (el.attrs.type === "subscribe") ctx.conn.deliver(xml("presence", { type: "unsubscribed", from: user, to: bare(ctx.conn.jid) }));
+          if (el.attrs.type === "probe") ctx.conn.deliver(xml("presence", { type: "unavailable", from: user, to: ctx.conn.jid }));
+        },
+      },
+    } satisfies FaultDef;
+  })(),
   {
     id: "blocking.outbound.routed",
     area: "blocking",
@@ -526,6 +549,39 @@ export const VARIATIONS: Variation[] = [
         }
       },
     },
+  },
+  {
+    // Class sweep 3 (2026-11-27, S4): blocking-inbound-presence now also takes 'unsubscribed' as a response to the
+    // blocked JID's subscription request; a server that cancels the subscriptions with the block (XEP-0191 §4: "it MAY
+    // cancel any existing presence subscriptions") sends him its own 'unsubscribe' and 'unsubscribed' then, before its
+    // result to the block: the case looks only at what comes after a round trip of his own (since: quiet), so they
+    // are not taken for a response. Applied by bench/try-case.ts only (stream: it needs the client's side).
+    id: "blocking.var.block-cancel-notified",
+    description:
+      "a block cancels the subscriptions with each blocked JID on the server's side: before the block's result, the blocked JID's resources get 'unsubscribe' and 'unsubscribed' from the user's bare JID (RFC 6121 §3.2, §3.3)",
+    fault: () => "pass",
+    stream: (() => {
+      const asked = new Map<string, string[]>();
+      return {
+        fromClient: (el, { conn }) => {
+          const block = el.attrs.type === "set" ? command(el, "block") : undefined;
+          if (block)
+            asked.set(
+              `${conn.id} ${el.attrs.id}`,
+              itemsOf(block).map((i) => bare(String(i.attrs.jid))),
+            );
+        },
+        element: (el, ctx) => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const jids = el.name === "iq" && el.attrs.type === "result" && ctx.conn.jid ? asked.get(key) : undefined;
+          if (!jids) return "pass";
+          asked.delete(key);
+          const user = bare(ctx.conn.jid!);
+          for (const jid of jids) for (const c of connectionsOf(jid, ctx)) for (const type of ["unsubscribe", "unsubscribed"]) c.deliver(xml("presence", { type, from: user, to: jid }));
+          return "pass";
+        },
+      } satisfies StreamFault;
+    })(),
   },
   {
     // Class sweep (2026-11-26, X1): blocking-inbound-message, blocking-inbound-across-sessions and

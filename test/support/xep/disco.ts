@@ -307,6 +307,28 @@ export const FAULTS: FaultDef[] = [
       return "pass";
     },
   },
+  (() => {
+    // Class sweep 3 (2026-11-27, S4): caps-presence-annotation judged caps#optimize (CAPS-OPT-03) before the new 'ver'
+    // (CAPS-OPT-02), so a server that strips unchanged annotations as §8.4 allows but does not list the feature left
+    // the change rule not reached; the feature is now judged last (fail -> fail, CAPS-OPT-02 not-reached -> pass).
+    const last = new WeakMap<object, Map<string, string>>();
+    return {
+      id: "caps.opt.optimize-unlisted",
+      area: "disco",
+      requirements: ["CAPS-OPT-03"],
+      description: "the server strips a contact resource's caps annotation where its 'ver' is the one that subscriber last got (a changed 'ver' still passes), without listing caps#optimize",
+      fault: (el, ctx) => {
+        if (!annotated(el)) return "pass";
+        const vers = last.get(ctx.conn) ?? new Map<string, string>();
+        last.set(ctx.conn, vers);
+        const from = String(el.attrs.from);
+        const ver = String(el.getChild("c", CAPS)?.attrs.ver);
+        if (vers.get(from) === ver) return withoutCaps(el);
+        vers.set(from, ver);
+        return "pass";
+      },
+    } satisfies FaultDef;
+  })(),
   {
     // Twenty-second audit: caps-presence-annotation took the arrival of bob's status update for CAPS-OPT-03's (its
     // one `one of` had no other requirement), so a server that strips no annotation but never broadcasts the update

@@ -596,6 +596,22 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep 3 (2026-11-27): pep-notify-filtered judged XEP-0163 §4.3.2's "each of the subscriber's available
+    // resources" on one interested resource of romeo's (r1), so this server passed PEP-NUM-03; romeo now has a second
+    // (r4), judged too (Prosody 13: warn, PEP-NUM-03 pass -> fail, PEP-NUM-03 fail).
+    id: "pep.notify.one-resource-per-contact",
+    area: "pep",
+    requirements: ["PEP-NUM-03"],
+    description: "a contact's notification of a published item goes to one of its interested resources only, the one that connected first: the others get none",
+    stream: {
+      element: (el, ctx) => {
+        if (!itemsEvent(el) || toOwner(el) || !ctx.conn.jid) return "pass";
+        const mine = bare(ctx.conn.jid);
+        return ctx.peers().some((p) => p.available && p.id < ctx.conn.id && p.jid !== undefined && bare(p.jid) === mine) ? "drop" : "pass";
+      },
+    },
+  },
+  {
     id: "pep.notify.owner-dropped",
     area: "pep",
     requirements: ["PUBSUB-AUTOSUB-OWNER", "PEP-RECV-OWNER"],
@@ -727,10 +743,12 @@ export const FAULTS: FaultDef[] = [
   {
     // Thirty-sixth audit: pep-access-roster took only an error for the items withheld (XEP-0060 §6.5.1), so this
     // result failed PUBSUB-ITEMS-ACCESS and PEP-DEF-ACCESS there, and PEP-RECALC-ROSTER after the move; it now fails
-    // §6.5.9.7's PUBSUB-ITEMS-ERR-ROSTER alone (ejabberd 24.12).
+    // §6.5.9.7's PUBSUB-ITEMS-ERR-ROSTER alone (ejabberd 24.12). Class sweep 3 (2026-11-27): the same for
+    // pep-items-presence-model (PUBSUB-ITEMS-ACCESS and PEP-DEF-PRESENCE fail -> pass, PUBSUB-ITEMS-ERR-PRESENCE
+    // still fails) and pep-recalc-unsubscribed (PEP-RECALC-PRESENCE and PUBSUB-ITEMS-ACCESS fail -> pass), on Prosody 13.
     id: "pep.items.denials-as-results",
     area: "pep",
-    requirements: ["PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-ROSTER", "PEP-RECALC-PRESENCE", "PUBSUB-ITEMS-ACCESS"],
+    requirements: ["PUBSUB-ITEMS-ERR-PRESENCE", "PUBSUB-ITEMS-ERR-WL", "PUBSUB-ITEMS-ERR-ROSTER"],
     description: "an items request the access model denies is answered with an empty result",
     stream: answering(asks("items"), (a) =>
       isError(a, "not-authorized") || isError(a, "not-allowed") || isError(a, "forbidden")
@@ -1017,6 +1035,7 @@ export const FAULTS: FaultDef[] = [
     // Thirty-eighth audit: pep-retract-notify took only an <items/> without the retracted item, or item-not-found,
     // as its deletion, so this result (no item returned: §7.2.2's MUST kept, §6.5.9.12's SHOULD broken) failed
     // PUBSUB-RETRACT-01 at MUST; it now passes the row (alternative no-pubsub). pep-items-selection warns it.
+    // Class sweep 3 (2026-11-27): bookmark-retract had the same gap (BOOKMARK-RETRACT-01); on Prosody 13: fail -> pass.
     id: "pep.items.empty-as-bare-pubsub",
     area: "pep",
     requirements: ["PUBSUB-ITEMS-NOITEM"],
@@ -1031,10 +1050,11 @@ export const FAULTS: FaultDef[] = [
     // Thirty-sixth audit: pep-access-roster's answer after the roster move lost its fault when
     // pep.items.denials-as-results came to fail PUBSUB-ITEMS-ERR-ROSTER alone; this one serves the same requester
     // what it was served before, whatever its access has become (Prosody 13 and ejabberd 24.12: fail
-    // PEP-RECALC-ROSTER).
+    // PEP-RECALC-ROSTER). Class sweep 3 (2026-11-27): pep-recalc-unsubscribed now has romeo read the node before the
+    // cancellation, so this fault serves him the item after it as well (Prosody 13: pass -> fail PEP-RECALC-PRESENCE).
     id: "pep.access.not-recalculated",
     area: "pep",
-    requirements: ["PEP-RECALC-ROSTER"],
+    requirements: ["PEP-RECALC-ROSTER", "PEP-RECALC-PRESENCE"],
     description: "access is decided once: a requester who was once given a node's items is given them again after the owner's roster no longer allows it",
     stream: servedAsBefore(),
   },

@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, when, type FaultDef } from "../fault-kit.ts";
-import { bare, type FaultContext } from "../fault-proxy.ts";
+import { STANZAS, answering, both, changed, when, type FaultDef } from "../fault-kit.ts";
+import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PRIVATE = "jabber:iq:private";
@@ -34,6 +34,29 @@ const intrusions = new Map<string, Element>();
 
 /** Each owner's private-storage sets, by bare JID and namespace, in order: what a server that never replaces keeps. */
 const setsOf = new Map<string, Element[][]>();
+
+/** A get or set addressed to another user's bare JID answered with a result instead of its error. */
+const otherAccepted = () =>
+  answering(
+    (el, ctx) => isPrivateRequest(el) && toOtherAccount(el, ctx),
+    (el) => (el.attrs.type === "error" ? resultTo(el) : "pass"),
+  );
+/** Another user's set stored for the owner: the owner's next get of that namespace returns it. */
+const otherOverwrites = (): StreamFault => ({
+  fromClient: (el, ctx) => {
+    const fragment = queryOf(el)?.getChildElements()[0];
+    if (el.attrs.type === "set" && fragment && toOtherAccount(el, ctx)) intrusions.set(String(el.attrs.to), fragment);
+  },
+  element: (el, { conn }) => {
+    const fragment = intrusions.get(bare(conn.jid));
+    const stored = queryOf(el)?.getChild(fragment?.name ?? "", fragment?.attrs.xmlns);
+    if (el.attrs.type !== "result" || !fragment || !stored) return "pass";
+    return changed(el, (c) => {
+      const q = queryOf(c)!;
+      q.children = [fragment];
+    });
+  },
+});
 
 /** XEP-0049: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
@@ -69,31 +92,24 @@ export const FAULTS: FaultDef[] = [
     area: "private",
     requirements: ["PRIVATE-OTHER-01"],
     description: "a private-storage get or set addressed to another user's bare JID is answered with a result",
-    stream: answering(
-      (el, ctx) => isPrivateRequest(el) && toOtherAccount(el, ctx),
-      (el) => (el.attrs.type === "error" ? resultTo(el) : "pass"),
-    ),
+    stream: otherAccepted(),
   },
   {
     id: "private.other.overwrites",
     area: "private",
     requirements: ["PRIVATE-SEC-01"],
     description: "another user's private-storage set replaces the owner's fragment (the refusal is sent, the data is stored anyway)",
-    stream: {
-      fromClient: (el, ctx) => {
-        const fragment = queryOf(el)?.getChildElements()[0];
-        if (el.attrs.type === "set" && fragment && toOtherAccount(el, ctx)) intrusions.set(String(el.attrs.to), fragment);
-      },
-      element: (el, { conn }) => {
-        const fragment = intrusions.get(bare(conn.jid));
-        const stored = queryOf(el)?.getChild(fragment?.name ?? "", fragment?.attrs.xmlns);
-        if (el.attrs.type !== "result" || !fragment || !stored) return "pass";
-        return changed(el, (c) => {
-          const q = queryOf(c)!;
-          q.children = [fragment];
-        });
-      },
-    },
+    stream: otherOverwrites(),
+  },
+  {
+    // Class sweep 3 (2026-11-27): private-other-user judged §2.3's refusal (PRIVATE-OTHER-01) before bob's read, so
+    // where alice's set was answered with a result and stored for bob, §4's PRIVATE-SEC-01 was not reached; bob's read
+    // now comes first (Prosody 13, 'set' cell: PRIVATE-SEC-01 not-reached -> fail).
+    id: "private.other.accepted-and-stored",
+    area: "private",
+    requirements: ["PRIVATE-SEC-01", "PRIVATE-OTHER-01"],
+    description: "another user's private-storage set is answered with a result and stored for the owner (handled as the owner's own set)",
+    stream: both(otherAccepted(), otherOverwrites()),
   },
   {
     // Sixteenth audit: private-replace looked for the old fragment only inside the <prefs/> holding the new one.
