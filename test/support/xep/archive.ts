@@ -566,6 +566,28 @@ export const FAULTS: FaultDef[] = [
       (el) => changed(el, (c) => (forwardedMessage(c)!.attrs.xmlns = "jabber:server")),
     ),
   },
+  {
+    // Class sweep 3 (2026-11-27): mam-ext-form's archiving check (MAM-ARCH-01) asked for MAM-RES-03's jabber:client,
+    // but Prosody fails the case's MAM-FORM-07 (no <validate/> on 'ids') before it: the change shows on a server
+    // whose form is right and whose forwarded messages are not.
+    id: "mam.forwarded-server-namespace.ids-open",
+    area: "mam",
+    requirements: ["MAM-RES-03"],
+    description:
+      "the query form's 'ids' field is marked open (XEP-0122 <validate><open/></validate>), but the archived message inside a result's <forwarded/> is in the jabber:server namespace instead of the one it was received in",
+    fault: (el: Element) => {
+      if (isForm(el))
+        return changed(el, (c) => {
+          for (const f of fieldsOf(c)) {
+            if (f.attrs.var !== "ids") continue;
+            f.children = f.children.filter((x) => typeof x === "string" || x.name !== "validate");
+            f.c("validate", { xmlns: "http://jabber.org/protocol/xdata-validate", datatype: "xs:string" }).c("open");
+          }
+        });
+      if (forwardedMessage(el)) return changed(el, (c) => (forwardedMessage(c)!.attrs.xmlns = "jabber:server"));
+      return "pass";
+    },
+  },
   // Results (§4, §4.2).
   {
     id: "mam.result-without-id",
