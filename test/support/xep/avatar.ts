@@ -344,6 +344,56 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  {
+    // Thirty-ninth audit: avconv-presence-hash (other-hash) took the first presence with either allowed photo and
+    // let any other through, so a copy without any hash before it passed AVCONV-PRES-01 ("every available presence").
+    id: "avconv.presence.foreign-hash-first-copy-without-update",
+    area: "avatar",
+    requirements: ["AVCONV-PRES-01"],
+    description: "a presence with another hash than the avatar's reaches a contact first without its vcard-temp:x:update child, then as sent",
+    stream: {
+      element: (el, ctx) => {
+        const photo = updateOf(el, ctx)?.getChildText("photo")?.trim();
+        if (!photo || /^58a8ca82/i.test(photo) || !String(el.attrs.from ?? "").includes("/")) return "pass";
+        const first = copyOf(el);
+        without(first, (c) => c.name === "x" && c.attrs.xmlns === UPDATE);
+        return [first, el];
+      },
+    },
+  },
+  {
+    // Thirty-ninth audit: avconv-presence-hash (other-hash, empty-photo) judged only the first matching presence;
+    // a second copy that changed the photo went unseen. Now 'receives nothing' after the arrival.
+    id: "avconv.presence.second-copy-without-update",
+    area: "avatar",
+    requirements: ["AVCONV-PRES-01", "AVCONV-PRES-02", "AVCONV-PRES-03", "AVCONV-PRES-05"],
+    description: "a contact gets the user's available presence as the service forwards it, then a copy without its vcard-temp:x:update child",
+    stream: {
+      element: (el, ctx) => {
+        if (!updateOf(el, ctx) || !String(el.attrs.from ?? "").includes("/")) return "pass";
+        const second = copyOf(el);
+        without(second, (c) => c.name === "x" && c.attrs.xmlns === UPDATE);
+        return [el, second];
+      },
+    },
+  },
+  {
+    // Thirty-ninth audit: avconv-presence-hash (empty-photo) took the first presence with an empty photo, so a copy
+    // with the photo filled before it passed (Example 6: "doesn’t touch the photo element").
+    id: "avconv.presence.empty-photo-first-copy-filled",
+    area: "avatar",
+    requirements: ["AVCONV-PRES-03"],
+    description: "a presence with an empty <photo/> reaches a contact first with a hash in it, then as sent",
+    stream: {
+      element: (el, ctx) => {
+        const photo = updateOf(el, ctx)?.getChild("photo");
+        if (!photo || photo.getText().trim() || !String(el.attrs.from ?? "").includes("/")) return "pass";
+        const first = copyOf(el);
+        setText(first.getChild("x", UPDATE)!.getChild("photo")!, OTHER_HASH);
+        return [first, el];
+      },
+    },
+  },
 ];
 
 /**
