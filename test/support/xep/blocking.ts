@@ -85,6 +85,61 @@ function blockedBy(): {
   };
 }
 
+/**
+ * An unblock (of all JIDs, or of the JIDs it names) answered with a result and pushed, but not carried out: stanzas
+ * from those JIDs are still dropped, and the block list still names them (truthfully: §3.2's rule for a list that
+ * holds JIDs). Its breach is §3.5's (§3.4's) delivery. Thirty-ninth audit: blocking-unblock-all-push (and
+ * blocking-list-items) charged the list after the unblock to §3.2 where the unblock may not have been carried out.
+ */
+function notApplied(all: boolean): FaultDef {
+  const blocked = new Map<string, Set<string>>();
+  const kept = new Map<string, Set<string>>();
+  return {
+    id: all ? "blocking.unblock-all.not-applied" : "blocking.unblock.not-applied",
+    area: "blocking",
+    requirements: [all ? "BLOCK-UNBLOCKALL-03" : "BLOCK-UNBLOCK-04"],
+    description: all
+      ? "an unblock-all command is answered with a result and pushed as an empty unblock, but not carried out: stanzas from the JIDs blocked before are still dropped and the block list still names them"
+      : "an unblock command naming JIDs is answered with a result and pushed, but not carried out: stanzas from those JIDs are still dropped and the block list still names them",
+    stream: {
+      fromClient(el, ctx) {
+        if (el.attrs.type !== "set" || !ctx.conn.jid) return;
+        const user = bare(ctx.conn.jid);
+        const block = command(el, "block");
+        const unblock = command(el, "unblock");
+        const keep = (jids: Iterable<string>) => {
+          const set = kept.get(user) ?? new Set<string>();
+          for (const jid of jids) set.add(jid);
+          kept.set(user, set);
+        };
+        if (block) {
+          const jids = blocked.get(user) ?? new Set<string>();
+          for (const item of itemsOf(block)) jids.add(String(item.attrs.jid));
+          blocked.set(user, jids);
+        } else if (unblock && itemsOf(unblock).length === 0) {
+          if (all) keep(blocked.get(user) ?? []);
+          blocked.delete(user);
+        } else if (unblock) {
+          const jids = itemsOf(unblock).map((i) => String(i.attrs.jid));
+          if (!all) keep(jids.filter((jid) => blocked.get(user)?.has(jid)));
+          for (const jid of jids) blocked.get(user)?.delete(jid);
+        }
+      },
+      element(el, ctx) {
+        const jids = ctx.conn.jid ? kept.get(bare(ctx.conn.jid)) : undefined;
+        if (!jids || jids.size === 0) return "pass";
+        if ((el.name === "message" || el.name === "presence") && el.attrs.from && jids.has(bare(el.attrs.from))) return "drop";
+        const list = listResult(el);
+        if (!list) return "pass";
+        const listed = new Set(itemsOf(list).map((i) => String(i.attrs.jid)));
+        return changed(el, (c) => {
+          for (const jid of jids) if (!listed.has(jid)) listResult(c)!.cnode(xml("item", { jid }));
+        });
+      },
+    },
+  };
+}
+
 /** XEP-0191: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -251,6 +306,8 @@ export const FAULTS: FaultDef[] = [
       },
     } satisfies FaultDef;
   })(),
+  notApplied(true),
+  notApplied(false),
   {
     id: "blocking.inbound.message-delivered",
     area: "blocking",
