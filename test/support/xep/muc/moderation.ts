@@ -866,6 +866,30 @@ export const FAULTS: FaultDef[] = [
     stream: voiceRevokeAnsweredKept(),
   },
   {
+    // Thirty-ninth audit (2026-11-27): muc-mod-voice-revoke charged §5.1's "Visitor | RECOMMENDED" (MUC-ROLE-03) to
+    // gina's copy of the revocation, so a room that has the role, gives it and tells the target (status 110) and the
+    // revoker but no other occupant warned MUC-ROLE-03, where only §8.4's "to all occupants" (MUC-MOD-VOICE-05,
+    // MUC-ROLE-07) is broken. The role is now credited on the target's own presence: ROLE-03 warn -> pass, the case
+    // failing VOICE-05 and ROLE-07 before and after.
+    id: "muc.voice.revoke-bystander-not-told",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-05", "MUC-ROLE-07"],
+    description: "an occupant's presence with role visitor (a revocation of voice) reaches the occupant itself (status 110) and the occupant who asked for the change, no other occupant",
+    stream: (() => {
+      const askers = new Set<number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const q = atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+          if (itemsOf(q).some((i) => i.attrs.role !== undefined)) askers.add(ctx.conn.id);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction =>
+          occupantPresence(el) && el.attrs.type === undefined && !hasStatus(el, "110") && itemOf(el)?.attrs.role === "visitor" && !askers.has(ctx.conn.id) && !harnessSession(ctx.conn.jid)
+            ? "drop"
+            : "pass",
+      } as StreamFault;
+    })(),
+  },
+  {
     id: "muc.voice.refused-revocation-succeeds",
     area: "muc",
     requirements: ["MUC-MOD-VOICE-06", "MUC-MOD-VOICE-07", "MUC-MOD-VOICE-08", "MUC-MOD-VLIST-04"],

@@ -1106,9 +1106,12 @@ export const FAULTS: FaultDef[] = [
     stream: resultOnlyToFirstAsker("auth", "forbidden"),
   },
   {
+    // Thirty-ninth audit (2026-11-27): this room has registration and restricts it, so what it breaks is MUC-REG-04
+    // (<not-allowed/>), not MUC-REG-10: muc-reg-bad-form and muc-reg-request-member now read alice's answer first and
+    // fail MUC-REG-04, -05 and -07 here (MUC-REG-10 not reached), where they failed MUC-REG-10.
     id: "muc.reg.member-told-unsupported",
     area: "muc",
-    requirements: ["MUC-REG-10"],
+    requirements: ["MUC-REG-04"],
     description: "a room with registration tells everybody but the user who asked first (its owner, in the cases) that it has none (<service-unavailable/>)",
     stream: resultOnlyToFirstAsker("cancel", "service-unavailable"),
   },
@@ -1219,6 +1222,51 @@ export const FAULTS: FaultDef[] = [
           const refusal = new Element("presence", { from: to, type: "error", ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
           refusal.c("error", { type: "modify" }).c("not-acceptable", { xmlns: STANZAS });
           return [refusal];
+        },
+      };
+    })(),
+  },
+  {
+    // Thirty-ninth audit (2026-11-27): muc-reg-join-other-nick's `as-asked` alternative wrote `${lobby/Dave}`, which
+    // the engine re-binds to the occupant JID the room gives, so this room, which restricts dave to his registered
+    // nickname and gives it to him as §7.10 says it SHOULD (MUC-REG-15), was credited §7.12's "the service SHOULD
+    // allow the user to specify a different nickname" (MUC-RESNICK-06), which it did not do. The alternative now
+    // writes `${lobby}/Dave` (never re-bound): old pass via as-asked (RESNICK-06 pass, REG-15 not reached) -> new pass
+    // via registered-nick (REG-15 pass, RESNICK-06 not reached), on Prosody 13.
+    id: "muc.reg.entry-given-registered-nick",
+    area: "muc",
+    requirements: ["MUC-REG-15"],
+    description: "a user who registered a roomnick with a room and enters it as another gets his self-presence (110, with 210 added) from the registered nickname",
+    stream: (() => {
+      const registeredNick = new Map<string, string>(); // "room bare-jid" -> the roomnick the user submitted
+      const entering = new Map<number, string>(); // connection -> occupant JID it asked for, not its registered one
+      return {
+        fromClient: (el, ctx) => {
+          const to = str(el.attrs.to);
+          if (!atService(to) || harnessSession(ctx.conn.jid) || !ctx.conn.jid) return;
+          const who = `${bare(to)} ${bare(str(ctx.conn.jid))}`;
+          const nick =
+            asksRegistration(el) && el.attrs.type === "set"
+              ? el
+                  .getChild("query", REGISTER)
+                  ?.getChild("x", "jabber:x:data")
+                  ?.getChildren("field")
+                  .find((f) => f.attrs.var === "muc#register_roomnick")
+                  ?.getChildText("value")
+              : undefined;
+          if (nick) registeredNick.set(who, nick);
+          if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", MUC)) return;
+          const mine = registeredNick.get(who);
+          if (mine !== undefined && resourceOf(to) !== mine) entering.set(ctx.conn.id, `${bare(to)}/${mine}`);
+        },
+        element: (el, ctx) => {
+          const given = entering.get(ctx.conn.id);
+          if (given === undefined || el.name !== "presence" || !hasStatus(el, "110") || bare(str(el.attrs.from)) !== bare(given)) return "pass";
+          entering.delete(ctx.conn.id);
+          return changed(el, (c) => {
+            c.attrs.from = given;
+            userX(c)!.c("status", { code: "210" });
+          });
         },
       };
     })(),
