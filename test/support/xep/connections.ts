@@ -652,6 +652,35 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (!r.creation && /\bto=/.test(r.text) ? bodyTag(a, (t) => setAttr(t, "stream", "second")) : a) },
   },
   {
+    // Thirty-ninth audit: bosh-multi-streams-undeclared credited both rows after late features (the creation response
+    // had none) on the 'stream' attribute alone; late features naming no stream now credit nothing. This one opens a
+    // stream and answers with its features, naming it: fail (both) -> fail (both), through the 'stream-named' outcome.
+    id: "bosh-undeclared-stream-opened-late-features",
+    requirements: ["BOSH-MULTI-02", "BOSH-MULTI-01"],
+    cases: ["bosh-multi-streams-undeclared"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      const features = /<stream:features\b[\s\S]*?<\/stream:features>/;
+      const held = new Map<string, string>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply) => {
+          if (r.creation) {
+            const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+            const found = features.exec(a.text)?.[0];
+            if (!sid || !found) return a;
+            held.set(sid, found);
+            return { ...a, text: a.text.replace(features, "") };
+          }
+          const f = r.sid === undefined ? undefined : held.get(r.sid);
+          if (!f || !/\bto=/.test(r.text)) return a;
+          held.delete(r.sid!);
+          const tag = (t: string) => setAttr(/\sxmlns:stream=/.test(t) ? t : t.replace(/^<body\b/, "<body xmlns:stream='http://etherx.jabber.org/streams'"), "stream", "second");
+          return inside(bodyTag(a, tag), f);
+        },
+      };
+    })(),
+  },
+  {
     // Acknowledgements on later answers, none on the session creation response (XEP-0124 §9.1).
     id: "bosh-ack-not-from-creation",
     requirements: ["BOSH-ACK-01"],
