@@ -22,7 +22,8 @@ import { NS } from "../xmpp/wire/ns.ts";
  * xc:most='N' on a child (at most N children may match it: XEP-0359 §3's "at most one <stanza-id/>" per 'by'),
  * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says);
  * xc:capture='NAME' keeps the matched element as a whole; xc:same='${NAME}' requires the element to be the same,
- * xc:other='${NAME}' another. Beside them, xc:compare='a b' compares only the element's children of those names, and
+ * xc:other='${NAME}' another. Beside them, xc:compare='a b[x,y]' compares only the element's children of those names
+ * (of b, only its attributes x and y, each distinct b once), and
  * xc:order='ignore' its children in any order (the capture and the comparison must say the same). xc:text='raw'
  * compares the element's own text untrimmed (base64 with no whitespace around it, XEP-0388 §2.2).
  */
@@ -43,8 +44,8 @@ const META = "xc:";
 export const PATTERN_ATTRS = ["absent", "most", "children", "capture", "same", "other", "compare", "order", "text", "prefix", "caps"] as const;
 
 /**
- * The first xc: attribute in the pattern that is not one of PATTERN_ATTRS, by its local name, or an xc:most whose value
- * is no whole number (a limit that is NaN never fails), as "most='…'".
+ * The first xc: attribute in the pattern that is not one of PATTERN_ATTRS, by its local name, an xc:most whose value
+ * is no whole number (a limit that is NaN never fails), as "most='…'", or an xc:compare that names no children, as "compare='…'".
  */
 export function unknownPatternAttr(el: Element): string | undefined {
   for (const name of Object.keys(el.attrs)) {
@@ -52,6 +53,15 @@ export function unknownPatternAttr(el: Element): string | undefined {
   }
   const most = el.attrs[`${META}most`];
   if (most !== undefined && !/^\d+$/.test(String(most))) return `most='${most}'`;
+  const compare = el.attrs[`${META}compare`];
+  if (
+    compare !== undefined &&
+    !String(compare)
+      .trim()
+      .split(/\s+/)
+      .every((n) => COMPARED.test(n))
+  )
+    return `compare='${compare}'`;
   for (const c of el.children) {
     const found = typeof c === "string" ? undefined : unknownPatternAttr(c);
     if (found) return found;
@@ -313,26 +323,45 @@ function matchElement(p: Element, a: Element, path: string, caps: Captures, pNs:
  * (attribute order and prefixes aside), children in order, text trimmed, whitespace between elements dropped.
  */
 interface View {
-  /** xc:compare='a b': only the element's own children of those names count (its text does not). */
-  only?: Set<string>;
+  /**
+   * xc:compare='a b[x,y]': only the element's own children of those names count (its text does not); a name with
+   * attributes in brackets counts only those attributes of each such child (no text, no children), each distinct one
+   * once: XEP-0030 §6.3's "the same <identity/> element (category+type)".
+   */
+  only?: Map<string, string[] | undefined>;
   /** xc:order='ignore': children in any order, at every level. */
   unordered?: boolean;
 }
 
+/** One name of xc:compare: `identity` or `identity[category,type]`. */
+const COMPARED = /^([^\s[\]]+)(?:\[([^\s[\]]+)\])?$/;
+
 const viewOf = (p: Element): View => {
   const only = p.attrs[`${META}compare`];
-  return { ...(only !== undefined && { only: new Set(String(only).trim().split(/\s+/)) }), ...(p.attrs[`${META}order`] === "ignore" && { unordered: true }) };
+  const names =
+    only === undefined
+      ? undefined
+      : String(only)
+          .trim()
+          .split(/\s+/)
+          .map((n) => COMPARED.exec(n));
+  return {
+    ...(names && { only: new Map(names.filter((m) => m !== null).map((m) => [m[1], m[2]?.split(",")])) }),
+    ...(p.attrs[`${META}order`] === "ignore" && { unordered: true }),
+  };
 };
 
-function canonical(el: Element, inherited = "", view: View = {}): string {
+function canonical(el: Element, inherited = "", view: View = {}, attrsOnly?: string[]): string {
   const ns = namespaceOf(el, inherited);
   const attrs = Object.keys(el.attrs)
-    .filter((n) => !isDeclaration(n))
+    .filter((n) => !isDeclaration(n) && (!attrsOnly || attrsOnly.includes(n)))
     .map((n) => `${expandedAttr(el, n)}=${JSON.stringify(String(el.attrs[n]))}`)
     .sort();
+  if (attrsOnly) return `<{${ns}}${el.getName()}${attrs.map((x) => ` ${x}`).join("")}/>`;
   const kids = view.only ? el.children.filter((c): c is Element => typeof c !== "string" && view.only!.has(c.getName())) : el.children;
-  const parts = kids.map((c) => (typeof c === "string" ? c.trim() : canonical(c, ns, { ...(view.unordered && { unordered: true }) })));
-  const inner = (view.unordered ? parts.filter(Boolean).sort() : parts).join("");
+  const parts = kids.map((c) => (typeof c === "string" ? c.trim() : canonical(c, ns, { ...(view.unordered && { unordered: true }) }, view.only?.get(c.getName()))));
+  const distinct = view.only && [...view.only.values()].some(Boolean) ? [...new Set(parts)] : parts;
+  const inner = (view.unordered ? distinct.filter(Boolean).sort() : distinct).join("");
   return `<{${ns}}${el.getName()}${attrs.map((x) => ` ${x}`).join("")}>${inner}</>`;
 }
 

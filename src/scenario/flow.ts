@@ -116,7 +116,9 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
             xmlPos,
             unknown.startsWith("most=")
               ? `steps[${i}]: expected xc:most='N' with N a whole number, got xc:${unknown}`
-              : `steps[${i}]: expected a pattern attribute xc:${PATTERN_ATTRS.join(", xc:")}, got xc:${unknown}${suggestion(unknown, PATTERN_ATTRS, (s) => `xc:${s}`)}`,
+              : unknown.startsWith("compare=")
+                ? `steps[${i}]: expected xc:compare='NAME NAME[ATTR,ATTR]' (children by name, some by chosen attributes), got xc:${unknown}`
+                : `steps[${i}]: expected a pattern attribute xc:${PATTERN_ATTRS.join(", xc:")}, got xc:${unknown}${suggestion(unknown, PATTERN_ATTRS, (s) => `xc:${s}`)}`,
           );
       }
     };

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import path from "node:path";
 import type { Element } from "ltx";
-import { matchStanza, matchValue, parsePattern } from "../../src/match/pattern.ts";
+import { matchStanza, matchValue, parsePattern, unknownPatternAttr } from "../../src/match/pattern.ts";
 import { fill } from "../../src/match/template.ts";
 import { loadSuite } from "../../src/scenario/load.ts";
 import { ROOT } from "../support/cli.ts";
@@ -232,6 +232,19 @@ test("xc:order='ignore' compares children as a set, xc:compare='NAMES' only the 
   const mechanisms = keep("xc:compare='m'", one);
   assert.equal(test("other", "xc:compare='m'", mechanisms, `<features><a xmlns='urn:a'><m>Y</m><m>X</m><inline/></a></features>`), true, "reordered");
   assert.equal(test("other", "xc:compare='m'", mechanisms, `<features><a xmlns='urn:a'><m>X</m><m>Y</m><inline><b/></inline></a></features>`), false, "only another child differs");
+
+  // XEP-0030 §6.3: the same identity is its category and type; a name, a language or a second language's copy is not.
+  const ids = `<features><a xmlns='urn:a'><identity category='server' type='im' name='One'/><feature var='f'/></a></features>`;
+  const chosen = keep("xc:compare='identity[category,type]' xc:order='ignore'", ids);
+  const same = (xml: string) => test("same", "xc:compare='identity[category,type]' xc:order='ignore'", chosen, xml);
+  assert.equal(
+    same(`<features><a xmlns='urn:a'><identity type='im' category='server' name='Eins' xml:lang='de'/><identity category='server' type='im' name='One'/></a></features>`),
+    true,
+    "named and repeated otherwise",
+  );
+  assert.equal(same(`<features><a xmlns='urn:a'><identity category='server' type='pep'/></a></features>`), false, "another type");
+  assert.equal(same(`<features><a xmlns='urn:a'><identity category='server' type='im'/><identity category='pubsub' type='pep'/></a></features>`), false, "one identity more");
+  assert.equal(unknownPatternAttr(parsePattern(`<a xmlns='urn:a' xc:compare='identity[category type]'/>`)), "compare='identity[category type]'");
 });
 
 test("{after:DATETIME}: a XEP-0082 DateTime later than that one", () => {

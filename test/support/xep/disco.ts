@@ -31,6 +31,8 @@ const withoutCaps = (el: Element) => changed(el, (c) => c.remove("c", CAPS));
 /** The server's disco#info query of a client's caps node. */
 const capsQuery = (el: Element) => el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("query", INFO)?.attrs.node);
 
+/** The server's own disco#info results each case has been given: for the fault that answers the second otherwise. */
+const asked = new Map<string, number>();
 /** Caps annotations each connection has been given, by sender: for the optimizing fault, which strips repeats. */
 const seen = new WeakMap<object, Set<string>>();
 
@@ -78,6 +80,20 @@ export const FAULTS: FaultDef[] = [
     requirements: ["DISCO-IDENT-01"],
     description: "the server's identity has a category but no 'type'",
     fault: editQuery(INFO, (q) => q.getChildren("identity").forEach((i) => delete i.attrs.type)),
+  },
+  {
+    // Fortieth audit: DISCO-CONSIST-01 had no fault; the check compares identities by category and type only now.
+    id: "disco.info.identities-per-requester",
+    area: "disco",
+    requirements: ["DISCO-CONSIST-01"],
+    description: "the second disco#info of the server's domain within a case lists a second identity (pubsub/pep) the first did not",
+    fault: (el, ctx) => {
+      if (!(resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")) && !el.getChild("query", INFO)!.attrs.node)) return "pass";
+      const scope = caseOf(ctx.conn.jid) ?? "";
+      const n = (asked.get(scope) ?? 0) + 1;
+      asked.set(scope, n);
+      return n < 2 ? "pass" : changed(el, (c) => void c.getChild("query", INFO)!.cnode(xml("identity", { category: "pubsub", type: "pep" })));
+    },
   },
   {
     id: "disco.info.feature-without-var",
@@ -449,6 +465,28 @@ export const VARIATIONS: Variation[] = [
         items.length > 0 &&
         items.every((i) => String(i.attrs.jid ?? "").startsWith(`${from}/`) && i.attrs.node === undefined);
       return denied ? [errorReply(el, "forbidden")] : "pass";
+    },
+  },
+  {
+    // Fortieth audit: disco-info-server-consistent compared whole identities, so a server that names itself to each
+    // user (or in each user's language) warned DISCO-CONSIST-01, which asks only for "the same <identity/> element
+    // (category+type)" (warn -> pass). Applied by bench/try-case.ts only (stream): the server's own caps 'ver' (XEP-0115)
+    // hashes the names too, so caps-server-ver would rightly fail it.
+    id: "disco-info-identity-name-per-requester",
+    description:
+      "the identities of the server's disco#info carry a 'name' and xml:lang of the requesting user's own (XEP-0030 §3.1: an identity \"MAY possess a 'name' attribute\" and \"a standard 'xml:lang' attribute, which enables the entity to return localized results if desired\")",
+    fault: () => "pass",
+    stream: {
+      element: (el, ctx) => {
+        if (!(resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")) && !el.getChild("query", INFO)!.attrs.node)) return "pass";
+        const user = /-([a-z]+)@/.exec(String(ctx.conn.jid ?? ""))?.[1] ?? "you";
+        return changed(el, (c) =>
+          c
+            .getChild("query", INFO)!
+            .getChildren("identity")
+            .forEach((i) => Object.assign(i.attrs, { name: `Server for ${user}`, "xml:lang": user === "alice" ? "en" : "de" })),
+        );
+      },
     },
   },
   {
