@@ -17,9 +17,9 @@ let tokens = 0;
  * longer needed (the stanza it waited for came) is aborted between rounds.
  */
 export async function barrier(observers: Participant[], actors: Participant[], timeoutMs: number, quietMs = 0, signal?: AbortSignal, via: string[] = []): Promise<void> {
-  await round(observers, actors, timeoutMs, via);
+  await round(observers, actors, timeoutMs, via, signal);
   if (signal?.aborted) return;
-  await round(observers, actors, timeoutMs, via);
+  await round(observers, actors, timeoutMs, via, signal);
   if (quietMs > 0 && !signal?.aborted) await pause(quietMs);
 }
 
@@ -28,7 +28,7 @@ export async function barrier(observers: Participant[], actors: Participant[], t
  * observer also pings each of them, whose answer comes after what it sent the observer for the stanzas it had
  * before (a room handles its stanzas in order; in the second round, after everything the actors sent it).
  */
-async function round(observers: Participant[], actors: Participant[], timeoutMs: number, via: string[]): Promise<void> {
+async function round(observers: Participant[], actors: Participant[], timeoutMs: number, via: string[], signal?: AbortSignal): Promise<void> {
   const work: Promise<unknown>[] = [];
   for (const observer of observers.filter((s) => s.isOpen)) {
     const answered = observer.ping(timeoutMs);
@@ -40,7 +40,7 @@ async function round(observers: Participant[], actors: Participant[], timeoutMs:
         actor.sendMarker(observer.jid, token).then(async () => {
           // The marker is queued behind what the actor sent before it: waited for while the server reads that.
           const behind = actor.readByServer?.bind(actor);
-          const withheld = pingChain(actor, observer, answered, token, timeoutMs);
+          const withheld = pingChain(actor, observer, answered, token, timeoutMs, signal);
           withheld.catch(() => undefined); // a failed chain proves nothing; the marker may still come
           await observer.waitUntil(() => (observer.hasMarker(token) ? true : undefined), timeoutMs, withheld, behind);
           if (
@@ -81,12 +81,13 @@ const domainOf = (jid: string) => jid.replace(/^[^@/]*@/, "").replace(/\/.*$/, "
  * what the actor sent before it (the marker included: across domains the ping follows it over the same
  * server-to-server stream), the observer's after what its server then queued for it arrived; done twice, for a
  * server that routes between sessions' processes (ejabberd). Started only when the marker is still missing after
- * the observer's own ping.
+ * the observer's own ping. Once the barrier is no longer needed (`signal`), it sends nothing more: a ping sent after
+ * the step moved on would land among the case's own stanzas (and in a raw connection's XEP-0198 count).
  */
-async function pingChain(actor: Participant, observer: Participant, answered: Promise<unknown>, token: string, timeoutMs: number): Promise<void> {
+async function pingChain(actor: Participant, observer: Participant, answered: Promise<unknown>, token: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   await answered;
   for (const party of [actor, observer, actor, observer]) {
-    if (observer.hasMarker(token)) return;
+    if (observer.hasMarker(token) || signal?.aborted) return;
     if (party === observer) await observer.ping(timeoutMs);
     // An actor whose stream the server ended (a component it refused) has nothing in flight any more: the server
     // read what it sent before it ended the stream, so the observer's pings alone finish the proof.

@@ -58,6 +58,18 @@ test("a delivered marker needs no round trips beyond the observer's own ping", a
   assert.equal(romeo.pings, 0, "the actor did not ping");
 });
 
+// A raw connection's XEP-0198 count takes every stanza it sends: a round trip sent after the step that asked for the
+// barrier moved on (its stanza came) would land among the case's own stanzas and in that count (sm-ack-inactive's 'h').
+test("a barrier no longer needed sends no more round trips", async () => {
+  const juliet = party("juliet@a.test/balcony", () => false);
+  const romeo = party("romeo@a.test/r1", () => false);
+  const enough = new AbortController();
+  const slow = romeo.ping;
+  romeo.ping = async (timeoutMs, to) => (await slow(timeoutMs, to), enough.abort());
+  await barrier([juliet], [juliet, romeo], 2000, 0, enough.signal);
+  assert.deepEqual([romeo.pings, juliet.pings], [1, 1], "only the round's own ping and the actor's first round trip");
+});
+
 test("a marker asks the server to keep it neither offline nor in an archive (XEP-0334 <no-store/>), and names a component as its sender", () => {
   const el = markerMessage("juliet@localhost/c1", "b7");
   assert.ok(el.getChild("no-store", "urn:xmpp:hints"));
