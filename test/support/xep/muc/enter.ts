@@ -3,6 +3,7 @@ import type { Element } from "ltx";
 import { STANZAS, answering, changed, copyOf, harnessSession, when, type FaultDef } from "../../fault-kit.ts";
 import type { Fault, FaultAction, FaultContext, StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
+import { withoutModerationField } from "./forms.ts";
 
 /**
  * XEP-0045 faults and variations of scenarios/muc/ (enter): entering (enter.yaml), refused entry (refusals.yaml),
@@ -53,16 +54,6 @@ const isSubject = (el: Element) => el.name === "message" && isMucAddress(fromOf(
 /** A groupchat message of an occupant (with a body) the room sent: history when it carries the room's <delay/>. */
 const isRoomMessage = (el: Element) => el.name === "message" && el.attrs.type === "groupchat" && isMucAddress(fromOf(el)) && Boolean(bodyOf(el));
 const isHistory = (el: Element) => isRoomMessage(el) && delayOf(el)?.attrs.from === bareOf(fromOf(el));
-/** A room configuration form (an owner's, its set-up's too) without its muc#roomconfig_moderatedroom field; undefined for any other stanza. */
-const withoutModerationField = (el: Element) => {
-  const form = el.name === "iq" && el.attrs.type === "result" && isMucAddress(fromOf(el)) ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
-  if (form?.attrs.type !== "form" || !form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom")) return undefined;
-  return changed(el, (c) => {
-    const x = c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!;
-    x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
-  });
-};
-
 /**
  * What a connection knows of its rooms: where it is an occupant (its self-presence came, not yet its unavailable
  * one), and where it is between its self-presence and the subject (the entry's history and subject).
