@@ -21,16 +21,28 @@ for (const [name, start] of [
     assert.ok(cases.length > 100);
     const t = await start();
     try {
-      const { barriers, timeouts, varied } = await threeWays(cases, t);
+      const { barriers, timeouts, varied, why } = await threeWays(cases, t);
+      // A disagreement names its cases, the verdicts expected and got, and why each run that did not pass did not.
+      const explain = (other: Record<string, string>, expected: Record<string, string> = barriers) =>
+        JSON.stringify(
+          Object.fromEntries(
+            Object.keys(other)
+              .filter((id) => other[id] !== expected[id])
+              .map((id) => [id, { expected: expected[id], got: other[id], why: why[id] }]),
+          ),
+          null,
+          1,
+        );
       assert.equal(Object.keys(barriers).length, cases.length);
       assert.ok(Object.values(barriers).filter((v) => v === "pass").length > 80, "the family ran");
       // Timed where the wait can decide (an absence, a choice, a miss): each of those has its barrier verdict.
       assert.ok(Object.keys(timeouts).length > 30, `${Object.keys(timeouts).length} timed`);
-      assert.deepEqual(timeouts, Object.fromEntries(Object.keys(timeouts).map((id) => [id, barriers[id]])));
+      assert.deepEqual(timeouts, Object.fromEntries(Object.keys(timeouts).map((id) => [id, barriers[id]])), explain(timeouts));
       // Offline messages without a <delay/> (the variation stored-without-delay: RFC 6121 asks for no stamp) break
       // XEP-0198 §4's SHOULD where the message was stored because it went unacknowledged (SM-UNACKED-04): the one
       // change such a server causes here, a warning.
-      assert.deepEqual(varied, { ...barriers, ...(barriers["sm-resume-expired"] === "pass" && { "sm-resume-expired": "warn" }) });
+      const expected: Record<string, string> = { ...barriers, ...(barriers["sm-resume-expired"] === "pass" && { "sm-resume-expired": "warn" }) };
+      assert.deepEqual(varied, expected, explain(varied, expected));
     } finally {
       await t.stop();
     }

@@ -21,10 +21,19 @@ export async function threeWays(
   cases: Scenario[],
   t: { host: string; port: number; domain: string },
   byTimeout: (sc: Scenario) => boolean = () => true,
-): Promise<Record<"barriers" | "timeouts" | "varied", Record<string, string>>> {
+): Promise<Record<"barriers" | "timeouts" | "varied", Record<string, string>> & { why: Record<string, string[]> }> {
   // Raw verdicts, from runs with the profiles: a documented failure is not run again alone (src/run/pool.ts). A
   // case that judged nothing broke nothing: as a pass (a variation may take up a MAY the server leaves alone).
-  const verdicts = (r: RunResult) => Object.fromEntries(r.cases.map((c) => [c.id, brokeNothing({ verdict: c.deviation?.verdict ?? c.verdict, reason: c.reason })]));
+  // Beside them, why each case that did not pass did not, run by run: what a rare disagreement left to read.
+  const why: Record<string, string[]> = {};
+  const verdicts = (r: RunResult, how = "barriers") =>
+    Object.fromEntries(
+      r.cases.map((c) => {
+        const verdict = brokeNothing({ verdict: c.deviation?.verdict ?? c.verdict, reason: c.reason });
+        if (verdict !== "pass") (why[c.id] ??= []).push(`${how}: ${verdict}: ${[c.reason, ...c.failures.map((f) => `${f.step}: ${f.message}`)].filter(Boolean).join("; ")}`);
+        return [c.id, verdict];
+      }),
+    );
   const profile = { mode: "auto" as const, profiles: loadProfiles(PROFILES) };
   // A timed run (of the cases where the wait can decide) mostly waits out its timeouts: twice as many cases side by side cost no more CPU.
   const on = (server: string, these = cases, wait?: "timeout") => run(these, { server, domain: t.domain, install: false, concurrency: wait ? 8 : 4, profile, ...(wait && { wait }) });
@@ -35,12 +44,13 @@ export async function threeWays(
       cases.filter((sc) => byTimeout(sc) && timingMatters(sc, barriers[sc.id] ?? "")),
       "timeout",
     ),
+    "timeouts",
   );
   const proxy = new FaultProxy({ host: t.host, port: t.port });
   const port = await proxy.listen();
   proxy.fault = combine(VARIATIONS.map((v) => v.fault));
   try {
-    return { barriers, timeouts, varied: verdicts(await on(`127.0.0.1:${port}`)) };
+    return { barriers, timeouts, varied: verdicts(await on(`127.0.0.1:${port}`), "varied"), why };
   } finally {
     await proxy.close();
   }
