@@ -395,6 +395,19 @@ const firstRoomOnly = (answer: Element) =>
       })
     : "pass";
 
+/** A role list (voice list, moderator list) whose items carry no 'nick' (MUC-IQ-07 broken): a fresh one a fault. */
+const roleListWithoutNick = (): StreamFault =>
+  answering(listGet("role"), (answer) =>
+    answer.attrs.type === "result"
+      ? changed(answer, (c) =>
+          c
+            .getChild("query", MUC_ADMIN)
+            ?.getChildren("item")
+            .forEach((i) => delete i.attrs.nick),
+        )
+      : "pass",
+  );
+
 export const FAULTS: FaultDef[] = [
   // §10.1: creating a room.
   {
@@ -1151,16 +1164,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-IQ-07"],
     description: "the items of a role list (voice list, moderator list) carry no 'nick'",
-    stream: answering(listGet("role"), (answer) =>
-      answer.attrs.type === "result"
-        ? changed(answer, (c) =>
-            c
-              .getChild("query", MUC_ADMIN)
-              ?.getChildren("item")
-              .forEach((i) => delete i.attrs.nick),
-          )
-        : "pass",
-    ),
+    stream: roleListWithoutNick(),
   },
   {
     // Class sweep 3 (2026-11-27, group S1): muc-admin-auth read the moderator list back (MUC-ADMIN-MOD-06, and the
@@ -1178,16 +1182,7 @@ export const FAULTS: FaultDef[] = [
         (el, ctx) => !isHarness(ctx) && el.name === "iq" && isRoom(toOf(el)) && Boolean(el.getChild("query", MUC_ADMIN)),
         (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "not-allowed" ? refusal(answer, "forbidden") : "pass"),
       ),
-      answering(listGet("role"), (answer) =>
-        answer.attrs.type === "result"
-          ? changed(answer, (c) =>
-              c
-                .getChild("query", MUC_ADMIN)
-                ?.getChildren("item")
-                .forEach((i) => delete i.attrs.nick),
-            )
-          : "pass",
-      ),
+      roleListWithoutNick(),
     ),
   },
   {

@@ -102,6 +102,32 @@ const asks = (ns: string, type?: string, node?: string) => (el: Element) =>
 const asksRegistration = asks(REGISTER);
 
 /** Every answer to a request for the room's registration requirements is an empty <registered/> (a member counts as registered). */
+/**
+ * The roomnick each user registered with each room (the muc#register_roomnick of its registration form), and a
+ * client's entry to another nickname than its user registered there: the occupant JID it asked for and the
+ * registered one; undefined for anything else.
+ */
+function otherNickEntries() {
+  const registeredNick = new Map<string, string>(); // "room bare-jid" -> the roomnick the user submitted
+  return (el: Element, ctx: FaultContext): { asked: string; registered: string } | undefined => {
+    const to = str(el.attrs.to);
+    if (!atService(to) || harnessSession(ctx.conn.jid) || !ctx.conn.jid) return undefined;
+    const who = `${bare(to)} ${bare(str(ctx.conn.jid))}`;
+    const nick =
+      asksRegistration(el) && el.attrs.type === "set"
+        ? el
+            .getChild("query", REGISTER)
+            ?.getChild("x", "jabber:x:data")
+            ?.getChildren("field")
+            .find((f) => f.attrs.var === "muc#register_roomnick")
+            ?.getChildText("value")
+        : undefined;
+    if (nick) registeredNick.set(who, nick);
+    if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", MUC)) return undefined;
+    const mine = registeredNick.get(who);
+    return mine !== undefined && resourceOf(to) !== mine ? { asked: to, registered: `${bare(to)}/${mine}` } : undefined;
+  };
+}
 const everyoneRegistered = () =>
   answering(
     (el) => asksRegistration(el) && el.attrs.type === "get",
@@ -1190,28 +1216,14 @@ export const FAULTS: FaultDef[] = [
     description:
       "a member counts as registered (every registration-requirements answer of the room is an empty <registered/>), and a user who registered a nickname with a room and enters it as another is refused with <not-acceptable/> (his self-presence replaced)",
     stream: (() => {
-      const registeredNick = new Map<string, string>(); // "room bare-jid" -> the roomnick the user submitted
+      const otherNick = otherNickEntries();
       const entering = new Map<number, string>(); // connection -> occupant JID it asked for, not its registered one
       const registered = everyoneRegistered();
       return {
         fromClient: (el, ctx) => {
           registered.fromClient!(el, ctx);
-          const to = str(el.attrs.to);
-          if (!atService(to) || harnessSession(ctx.conn.jid) || !ctx.conn.jid) return;
-          const who = `${bare(to)} ${bare(str(ctx.conn.jid))}`;
-          const nick =
-            asksRegistration(el) && el.attrs.type === "set"
-              ? el
-                  .getChild("query", REGISTER)
-                  ?.getChild("x", "jabber:x:data")
-                  ?.getChildren("field")
-                  .find((f) => f.attrs.var === "muc#register_roomnick")
-                  ?.getChildText("value")
-              : undefined;
-          if (nick) registeredNick.set(who, nick);
-          if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", "http://jabber.org/protocol/muc")) return;
-          const mine = registeredNick.get(who);
-          if (mine !== undefined && resourceOf(to) !== mine) entering.set(ctx.conn.id, to);
+          const entry = otherNick(el, ctx);
+          if (entry) entering.set(ctx.conn.id, entry.asked);
         },
         element: (el, ctx) => {
           const action = registered.element!(el, ctx);
@@ -1238,26 +1250,12 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-REG-15"],
     description: "a user who registered a roomnick with a room and enters it as another gets his self-presence (110, with 210 added) from the registered nickname",
     stream: (() => {
-      const registeredNick = new Map<string, string>(); // "room bare-jid" -> the roomnick the user submitted
-      const entering = new Map<number, string>(); // connection -> occupant JID it asked for, not its registered one
+      const otherNick = otherNickEntries();
+      const entering = new Map<number, string>(); // connection -> the occupant JID of its registered nickname
       return {
         fromClient: (el, ctx) => {
-          const to = str(el.attrs.to);
-          if (!atService(to) || harnessSession(ctx.conn.jid) || !ctx.conn.jid) return;
-          const who = `${bare(to)} ${bare(str(ctx.conn.jid))}`;
-          const nick =
-            asksRegistration(el) && el.attrs.type === "set"
-              ? el
-                  .getChild("query", REGISTER)
-                  ?.getChild("x", "jabber:x:data")
-                  ?.getChildren("field")
-                  .find((f) => f.attrs.var === "muc#register_roomnick")
-                  ?.getChildText("value")
-              : undefined;
-          if (nick) registeredNick.set(who, nick);
-          if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", MUC)) return;
-          const mine = registeredNick.get(who);
-          if (mine !== undefined && resourceOf(to) !== mine) entering.set(ctx.conn.id, `${bare(to)}/${mine}`);
+          const entry = otherNick(el, ctx);
+          if (entry) entering.set(ctx.conn.id, entry.registered);
         },
         element: (el, ctx) => {
           const given = entering.get(ctx.conn.id);
