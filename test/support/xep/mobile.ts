@@ -378,6 +378,9 @@ export const FAULTS: FaultDef[] = [
     // answer, the first <a/> not yet matched as the answer to their <r/>: an unasked <a/> the server sent after that
     // answer (with a count still right) was judged as the answer to an <r/> nothing answered, and sm-ack-count passed
     // (adhoc.sm.unasked-but-r-unanswered). The answer to an <r/> is now an <a/> that came after it (since: action).
+    // Fortieth audit (2026-11-27): that step asked for an <a/> with an 'h' under SM-ACK-02, so the <r/> left unanswered
+    // failed SM-ACK-02 and left SM-ACK-01 not reached; any <a/> is now the answer, under SM-ACK-01, and its 'h' an also:
+    // (sm-ack-count, sm-ack-nonzas, sm-ack-csi-not-counted): SM-ACK-02 fail -> SM-ACK-01 fail, SM-ACK-02 not reached.
     id: "mobile.sm.ack.unasked-but-r-unanswered",
     area: "mobile",
     requirements: ["SM-ACK-01"],
@@ -906,6 +909,28 @@ export const FAULTS: FaultDef[] = [
           ? "drop"
           : "pass",
     },
+  },
+  {
+    // Fortieth audit (2026-11-27): csi-after-active judged the stream after <active/> by a presence update only, so a
+    // server whose one optimisation discards messages holding only a chat state (XEP-0352 §3.2's example), and whose
+    // <active/> does not end it, passed (adhoc.csi.chatstates-dropped-after-active). A chatstate cell now sends one
+    // after <active/>: csi-after-active pass -> warn (chatstate cell CSI-STATE-03 warn, presence cell pass) on Prosody 13.
+    id: "mobile.csi.chat-states-dropped-after-active",
+    area: "mobile",
+    requirements: ["CSI-STATE-03"],
+    description: "after <inactive/>, messages holding only a chat state are discarded, and <active/> does not end it (presence flows as before)",
+    stream: (() => {
+      const saidInactive = new WeakSet<ProxiedConnection>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "inactive" && el.attrs.xmlns === CSI) saidInactive.add(ctx.conn);
+        },
+        element: (el: Element, ctx: FaultContext) =>
+          saidInactive.has(ctx.conn) && el.name === "message" && !el.getChild("body") && !isMarker(el) && el.children.some((c) => typeof c !== "string" && c.attrs.xmlns === CHATSTATES)
+            ? "drop"
+            : "pass",
+      } satisfies StreamFault;
+    })(),
   },
   {
     // Class sweep 3 (2026-11-27, group S5): csi-active-at-start and csi-flush-on-active judged PRES-INIT-04 (a contact's
