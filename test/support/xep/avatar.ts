@@ -16,6 +16,8 @@ const METADATA = "urn:xmpp:avatar:metadata";
 const CONVERSION = "urn:xmpp:pep-vcard-conversion:0";
 /** The 2x2 blue PNG of scenarios/avatar/conversion.yaml: another real image than the cases publish. */
 const OTHER_IMAGE = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAD0lEQVR42mNgYPgPRmAKABf2A/3HkIu0AAAAAElFTkSuQmCC";
+/** A 1x1 white PNG (69 bytes, SHA-1 9d7b8cffdb355edf6513a435e5465bbf7181ae72): a real image no case publishes. */
+const UNPUBLISHED_IMAGE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR42mP4//8/AAX+Av4zEpUUAAAAAElFTkSuQmCC";
 /** SHA-1 of no bytes: a well-formed hash of no image the cases publish. */
 const OTHER_HASH = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
 
@@ -212,6 +214,20 @@ export const FAULTS: FaultDef[] = [
     fault: when(
       (el) => Boolean(photoOf(el)?.getChild("BINVAL")),
       (el) => changed(el, (c) => setText(photoOf(c)!.getChild("BINVAL")!, OTHER_IMAGE)),
+    ),
+  },
+  {
+    // Fortieth audit: avconv-pep-to-vcard-url-info's control polled the vCard until its PHOTO held the blue PNG's
+    // BINVAL and charged that to AVCONV-P2V-01 (the vCard has a PHOTO), so a conversion storing other data than the
+    // published image (P2V-02's content rule) failed P2V-01. avconv.vcard.photo-other-image cannot show it: its
+    // image is that blue PNG. The control now polls for a PHOTO (P2V-01) and judges its BINVAL as P2V-02.
+    id: "avconv.vcard.photo-unpublished-image",
+    area: "avatar",
+    requirements: ["AVCONV-P2V-02"],
+    description: "the vCard PHOTO converted from a PEP avatar holds an image no case publishes (the avatar re-encoded, or another data item's content)",
+    fault: when(
+      (el) => Boolean(photoOf(el)?.getChild("BINVAL")),
+      (el) => changed(el, (c) => setText(photoOf(c)!.getChild("BINVAL")!, UNPUBLISHED_IMAGE)),
     ),
   },
   {
