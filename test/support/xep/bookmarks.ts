@@ -503,6 +503,41 @@ export const VARIATIONS: Variation[] = [
     })(),
   },
   {
+    // Fortieth audit: bookmark-compat-from-private read urn:xmpp:bookmarks:1 once after each private-storage set's
+    // result, and XEP-0402 sets no order between that result and the unified items, so a server that writes them a
+    // moment later warned BOOKMARK-COMPAT-04 (warn -> pass: the node is now polled). Applied by bench/try-case.ts
+    // only (stream): it must see the set.
+    id: "bookmark-compat-from-private-late",
+    description:
+      'a storage:bookmarks list stored in private storage shows up in urn:xmpp:bookmarks:1 1 s after the set\'s result (items results emptied within that second), and bookmarks:1 notifications are not sent (XEP-0402 §5.3.2: "a server MAY examine the list and update the individual items as required"; no order with the result is set)',
+    fault: () => "pass",
+    stream: (() => {
+      const sets = new Map<string, string>();
+      const stored = new Map<string, number>();
+      return {
+        fromClient: (el, ctx) => {
+          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks"))
+            sets.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(ctx.conn.jid));
+        },
+        element: (el, ctx) => {
+          if (el.name === "message" && el.getChild("event", "http://jabber.org/protocol/pubsub#event")?.getChild("items")?.attrs.node === BOOKMARKS) return "drop";
+          if (el.name !== "iq" || !isResult(el)) return "pass";
+          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          const account = sets.get(key);
+          if (account !== undefined) {
+            sets.delete(key);
+            stored.set(account, Date.now());
+            return "pass";
+          }
+          const at = ctx.conn.jid ? stored.get(bare(ctx.conn.jid)) : undefined;
+          if (at === undefined || Date.now() - at >= 1000) return "pass";
+          if (pubsubOf(el)?.getChild("items")?.attrs.node === BOOKMARKS) return changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = []));
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "pep-item-publisher",
     description: "items in results and notifications carry a 'publisher' attribute (XEP-0060 §7.1.2: the service MAY add it)",
     fault: when(

@@ -704,9 +704,12 @@ export const FAULTS: FaultDef[] = [
     stream: overwriteRefused(),
   },
   {
+    // Fortieth audit: pep-publish-overwrite read a node that keeps one item, where this server shows what an
+    // overwriting one shows (pass); its 'ten' cell lets the node keep ten items and publishes a second one first, and
+    // fails PUBSUB-PUB-OVERWRITE (Prosody 13).
     id: "pep.publish.republish-appends",
     area: "bookmarks",
-    requirements: ["PSTORE-COMPOSE-01"],
+    requirements: ["PSTORE-COMPOSE-01", "PUBSUB-PUB-OVERWRITE"],
     description: "an item republished with its ItemID is stored beside the earlier version instead of replacing it: the owner's items result lists both",
     stream: republishAppends(),
   },
@@ -825,6 +828,25 @@ export const FAULTS: FaultDef[] = [
         (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
         (a) => (a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
       ),
+    ),
+  },
+  {
+    // Fortieth audit: pep-publish-overwrite read the republished item back by its id (XEP-0060 §6.5.8, a SHOULD
+    // judged by pep-items-selection) and charged the answer to PUBSUB-PUB-OVERWRITE and PUBSUB-ITEMS-OWNER, so a
+    // server that overwrote the item failed both MUSTs (fail -> pass: the read is now a plain items request).
+    id: "pep.items.id-empty",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-ID"],
+    description: "an items request naming item ids is answered with the node's <items/> empty (a plain items request is answered as usual)",
+    stream: answering(
+      (el) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.getChildren("item").length > 0,
+      (a) =>
+        a.attrs.type === "result"
+          ? changed(a, (c) => {
+              const items = c.getChild("pubsub", PUBSUB)?.getChild("items");
+              if (items) items.children = [];
+            })
+          : "pass",
     ),
   },
   {

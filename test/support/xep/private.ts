@@ -61,6 +61,27 @@ const otherOverwrites = (): StreamFault => ({
 /** XEP-0049: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
+    // Fortieth audit: private-other-user took the 'service-unavailable' alternative from bob's own resource, which
+    // answers any IQ request as a plain client does, so a server that relays another user's private-storage request
+    // to that user instead of refusing it passed PRIVATE-OTHER-01 (pass -> fail: b1 now answers nothing).
+    id: "private.other.forwarded-only",
+    area: "private",
+    requirements: ["PRIVATE-OTHER-01"],
+    description: "a private-storage get or set to another user's bare JID is not answered by the server but delivered to that user's connected resources (whose answer reaches the sender)",
+    stream: both(
+      answering(
+        (el, ctx) => isPrivateRequest(el) && toOtherAccount(el, ctx),
+        () => "drop",
+      ),
+      {
+        fromClient: (el, ctx) => {
+          if (!isPrivateRequest(el) || !toOtherAccount(el, ctx)) return;
+          for (const p of ctx.peers()) if (p.jid !== undefined && bare(p.jid) === el.attrs.to) p.deliver(xml("iq", { ...el.attrs, from: ctx.conn.jid, to: p.jid }, queryOf(el)!));
+        },
+      },
+    ),
+  },
+  {
     id: "private.no-child.accepted",
     area: "private",
     requirements: ["PRIVATE-CHILD-01"],
