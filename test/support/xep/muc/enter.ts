@@ -1529,6 +1529,10 @@ export const FAULTS: FaultDef[] = [
     // accepted, so a room that drops a moderator's change without a word passed MUC-SUBJ-07 and failed MUC-SUBJ-01 on
     // carol's (rightly) unchanged subject. The case now waits for a second occupant to get the change reflected
     // (MUC-SUBJ-08) before it judges carol's subject: this warns MUC-SUBJ-07 and leaves MUC-SUBJ-01 not reached.
+    // Fortieth audit (2026-11-27): bob's getting nothing does not tell this room from one that applies the change
+    // and does not reflect it (muc.subject.change-not-broadcast), which keeps MUC-SUBJ-07: the case's 'silent'
+    // alternative now credits nothing here (MUC-SUBJ-07 and -01 not reached); the MUST this room breaks shows in
+    // muc-subject-change-broadcast (MUC-SUBJ-08 fail).
     id: "muc.subject.moderator-change-dropped-silently",
     area: "muc",
     requirements: ["MUC-SUBJ-07"],
