@@ -157,15 +157,67 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fortieth audit: no longer cited for BLOCK-SET-04: a list that leaves items out breaks §3.2's rule, not the
+    // multi-item block's; blocking-block-two-items now proves the list right (a one-item block listed) first.
     id: "blocking.list.drops-an-item",
     area: "blocking",
-    requirements: ["BLOCK-LIST-01", "BLOCK-SET-04"],
+    requirements: ["BLOCK-LIST-01"],
     description: "the block list leaves out the last blocked JID",
     fault: when(
       (el) => itemsOf(listResult(el)).length > 0,
       (el) => changed(el, (c) => listResult(c)!.remove(itemsOf(listResult(c)).at(-1)!)),
     ),
   },
+  {
+    // Fortieth audit: blocking-block-two-items judged BLOCK-SET-04 (derived SHOULD) on the block list alone, so a server
+    // that blocks both JIDs of a two-item command but lists them wrongly (BLOCK-LIST-01, MUST) warned there; the case
+    // now first shows the one-item block listed (BLOCK-LIST-01 at MUST): warn on BLOCK-SET-04 -> fail on
+    // BLOCK-LIST-01 on Prosody 13.
+    id: "blocking.list.always-empty",
+    area: "blocking",
+    requirements: ["BLOCK-LIST-01"],
+    description: "every block-list result is an empty <blocklist/>, whatever the user blocked",
+    fault: when(
+      (el) => itemsOf(listResult(el)).length > 0,
+      (el) => changed(el, (c) => itemsOf(listResult(c)).forEach((i) => listResult(c)!.remove(i))),
+    ),
+  },
+  (() => {
+    // Fortieth audit: blocking-list-items charged its first list (BLOCK-LIST-01, exact) where the blocks may not have
+    // been carried out; a server that answers a block but never applies it, and truthfully leaves the JID off its
+    // list, breaks §3.3 ("MUST NOT route the stanza to the JID", "MUST return a <not-acceptable/> error"), not §3.2.
+    // The case now shows each block in force (an outbound message bounced) before the list. Modelled on the outbound
+    // side and the list only: a message the user sends to a JID she blocked reaches that JID's connections in the
+    // case (the server's not-acceptable error to her is dropped), and the list names none of the JIDs she blocked.
+    const blocked = blockedBy();
+    const routed = new Set<string>();
+    return {
+      id: "blocking.block.not-applied-unlisted",
+      area: "blocking",
+      requirements: ["BLOCK-OUT-01", "BLOCK-OUT-02"],
+      description:
+        "a block command is answered with a result (and pushed) but not carried out: the user's messages to the JID are still routed to it with no error, and the block list (truthfully) does not name it",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          const from = ctx.conn.jid;
+          const to = String(el.attrs.to ?? "");
+          if (el.name !== "message" || el.attrs.type === "error" || !from || !to || !blocked.blocks(bare(from), to)) return;
+          for (const c of connectionsOf(bare(to), ctx).filter((c) => !to.includes("/") || c.jid === to)) c.deliver(changed(el, (m) => ((m.attrs.from = from), (m.attrs.to = c.jid)))[0] as Element);
+          if (el.attrs.id) routed.add(`${ctx.conn.id} ${el.attrs.id}`);
+        },
+        element: (el, { conn }) => {
+          if (el.name === "message" && el.attrs.type === "error" && routed.has(`${conn.id} ${el.attrs.id}`)) return "drop";
+          const user = conn.jid ? bare(conn.jid) : undefined;
+          if (!user || !listResult(el)) return "pass";
+          return changed(el, (c) => {
+            const list = listResult(c)!;
+            for (const item of itemsOf(list)) if (blocked.has(user, String(item.attrs.jid))) list.remove(item);
+          });
+        },
+      },
+    } satisfies FaultDef;
+  })(),
   {
     id: "blocking.list.empty-is-error",
     area: "blocking",
@@ -346,7 +398,8 @@ export const FAULTS: FaultDef[] = [
     // both ways. Modelled on the real server's answers: a message from a JID the user blocked reaches her (to the full
     // JID it names, or to each available resource for her bare JID) with no bounce where she has the sender in her
     // roster (a roster push naming him with a subscription); from a stranger the server's own drop or bounce stands
-    // for the policy's (Prosody 13 and ejabberd 24.12: BLOCK-IN-01 pass -> fail in both cells).
+    // for the policy's (Prosody 13 and ejabberd 24.12: BLOCK-IN-01 pass -> fail in both cells). Fortieth audit: the
+    // same fix for blocking-inbound-across-sessions (pass -> fail on Prosody 13).
     const blocked = blockedBy();
     const contacts = new Map<string, Set<string>>();
     const delivered = new Set<string>();
@@ -607,6 +660,39 @@ export const VARIATIONS: Variation[] = [
       },
     },
   },
+  (() => {
+    // Fortieth audit: blocking-list-items judged BLOCK-UNBLOCK-04 (MUST), and blocking-unblock-all-push
+    // BLOCK-UNBLOCKALL-03, on a message from romeo, who shared no subscription with juliet: a server whose policy drops
+    // messages from strangers (RFC 6121 §8: the conformance language "is not meant to override any such local service
+    // policies"; Prosody's and ejabberd's mod_block_strangers) carried the unblock out and failed. Both cases now give
+    // juliet and romeo a subscription both ways, as blocking-inbound-message has. Contacts are learnt from the roster
+    // pushes and results each user's streams carry (a subscription of 'to', 'from' or 'both'). Applied by
+    // bench/try-case.ts only (stream).
+    const contacts = new Map<string, Set<string>>();
+    return {
+      id: "blocking.var.strangers-dropped",
+      description:
+        "a policy against strangers: a message from another user's JID that the recipient shares no subscription with is dropped (RFC 6121 §8: the rules are applied subject to local service policies)",
+      fault: () => "pass",
+      stream: {
+        element: (el, { conn }) => {
+          if (!conn.jid) return "pass";
+          const user = bare(conn.jid);
+          const roster = el.name === "iq" && ["set", "result"].includes(String(el.attrs.type)) ? el.getChild("query", "jabber:iq:roster") : undefined;
+          for (const item of roster?.getChildren("item") ?? []) {
+            const set = contacts.get(user) ?? new Set<string>();
+            if (["to", "from", "both"].includes(String(item.attrs.subscription))) set.add(bare(String(item.attrs.jid)));
+            else set.delete(bare(String(item.attrs.jid)));
+            contacts.set(user, set);
+          }
+          if (el.name !== "message" || ["error", "groupchat"].includes(String(el.attrs.type))) return "pass";
+          const from = bare(String(el.attrs.from ?? ""));
+          if (!from.includes("@") || from === user) return "pass";
+          return contacts.get(user)?.has(from) ? "pass" : "drop";
+        },
+      } satisfies StreamFault,
+    } satisfies Variation;
+  })(),
   {
     // Class sweep 3 (2026-11-27, S4): blocking-inbound-presence now also takes 'unsubscribed' as a response to the
     // blocked JID's subscription request; a server that cancels the subscriptions with the block (XEP-0191 §4: "it MAY
