@@ -141,7 +141,42 @@ function notApplied(all: boolean): FaultDef {
 }
 
 /** XEP-0191: server bugs the cases must catch. */
+/**
+ * Once the server answered a user's block with a result, each blocked JID's connection of the case gets a presence
+ * from the user (`presence` gives its 'from' and 'type'), as though the server sent it with the block.
+ */
+function toldOnBlock(presence: (user: string) => { from: string; type: string }): StreamFault {
+  const blocks = new Map<string, string[]>(); // "connection request-id" -> the JIDs the block names
+  return {
+    fromClient: (el, ctx) => {
+      const block = el.attrs.type === "set" ? command(el, "block") : undefined;
+      if (block)
+        blocks.set(
+          `${ctx.conn.id} ${String(el.attrs.id)}`,
+          itemsOf(block).map((i) => bare(String(i.attrs.jid))),
+        );
+    },
+    element: (el, ctx) => {
+      const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+      const blocked = el.name === "iq" && el.attrs.type === "result" ? blocks.get(key) : undefined;
+      if (!blocked || !ctx.conn.jid) return "pass";
+      blocks.delete(key);
+      for (const peer of ctx.peers()) if (blocked.includes(bare(String(peer.jid)))) peer.deliver(xml("presence", { ...presence(String(ctx.conn.jid)), to: String(peer.jid) }));
+      return "pass";
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
+  {
+    // Fortieth audit: BLOCK-PRES-02 had no fault (blocking-block-no-presence-unsubscribed).
+    id: "blocking.block.unavailable-to-anyone",
+    area: "blocking",
+    requirements: ["BLOCK-PRES-02"],
+    description: "a block sends unavailable presence from the user to each blocked JID, whether or not it may see the user's presence",
+    stream: toldOnBlock((user) => ({ from: user, type: "unavailable" })),
+  },
+
   {
     id: "blocking.disco.feature-missing",
     area: "blocking",
@@ -659,6 +694,19 @@ export const VARIATIONS: Variation[] = [
         }
       },
     },
+  },
+  {
+    // Fortieth audit (recorded since the first class sweep): blocking-block-no-presence-unsubscribed judged BLOCK-PRES-02
+    // (no unavailable presence to a JID not allowed to see the user's) as `romeo receives nothing: <presence/>`, so a
+    // server that cancels the subscription with the block and tells the blocked JID (XEP-0191 §4: it "MAY cancel any
+    // existing presence subscriptions between the user and the blocked user") failed in state 'to'. The absence now
+    // takes presence information only (<presence type='{optional:unavailable}'/>): warn -> pass, Prosody 13. Applied
+    // by bench/try-case.ts only (stream).
+    id: "blocking.var.block-cancel-told",
+    description:
+      "a block cancels the user's subscription to each blocked JID and tells that JID with an 'unsubscribe' from the user (XEP-0191 §4: the server \"MAY cancel any existing presence subscriptions between the user and the blocked user\")",
+    fault: () => "pass",
+    stream: toldOnBlock((user) => ({ from: bare(user), type: "unsubscribe" })),
   },
   (() => {
     // Fortieth audit: blocking-list-items judged BLOCK-UNBLOCK-04 (MUST), and blocking-unblock-all-push
