@@ -473,7 +473,39 @@ function ownIds(make: (serverId: string) => string): StreamFault {
   };
 }
 
+/** The message a Message Carbons copy (XEP-0280 <received/> or <sent/>) forwards, with `edit` applied. */
+const carbonCopyEdited = (edit: (message: Element) => void) =>
+  when(
+    (el) => el.name === "message" && ["received", "sent"].some((n) => el.getChild(n, "urn:xmpp:carbons:2")?.getChild("forwarded", FORWARD)?.getChild("message")),
+    (el) =>
+      changed(el, (c) => {
+        const wrapper = c.getChild("received", "urn:xmpp:carbons:2") ?? c.getChild("sent", "urn:xmpp:carbons:2")!;
+        edit(wrapper.getChild("forwarded", FORWARD)!.getChild("message")!);
+      }),
+  );
+
 export const FAULTS: FaultDef[] = [
+  {
+    // Fortieth audit: MAM-SID-05 had no fault, and mam-archive-once judged it only on a copy whose forwarded message is
+    // in jabber:client; a copy in another namespace without the <stanza-id/> counted as no copy (credits nothing).
+    // The case now takes a copy in any of the three namespaces: mam.sid.carbon-copy-without-stanza-id-inherited,
+    // Prosody 13, pass -> warn (MAM-SID-05).
+    id: "mam.sid.carbon-copy-without-stanza-id",
+    area: "mam",
+    requirements: ["MAM-SID-05"],
+    description: "a Message Carbons copy's forwarded message carries no <stanza-id/>",
+    fault: carbonCopyEdited((m) => m.remove("stanza-id", SID)),
+  },
+  {
+    id: "mam.sid.carbon-copy-without-stanza-id-inherited",
+    area: "mam",
+    requirements: ["MAM-SID-05"],
+    description: "a Message Carbons copy's forwarded message carries no <stanza-id/>, and has no namespace of its own (it inherits urn:xmpp:forward:0)",
+    fault: carbonCopyEdited((m) => {
+      m.remove("stanza-id", SID);
+      m.attrs.xmlns = FORWARD;
+    }),
+  },
   // What is archived, and how it comes back (XEP-0313 §3, §6.1.1).
   {
     id: "mam.nothing-archived",
