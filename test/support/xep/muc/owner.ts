@@ -395,9 +395,9 @@ const firstRoomOnly = (answer: Element) =>
       })
     : "pass";
 
-/** A role list (voice list, moderator list) whose items carry no 'nick' (MUC-IQ-07 broken): a fresh one a fault. */
-const roleListWithoutNick = (): StreamFault =>
-  answering(listGet("role"), (answer) =>
+/** The results to the list requests `request` picks, their items without 'nick' (a role list's: MUC-IQ-07 broken); a fresh one a fault. */
+const listWithoutNicks = (request: (el: Element, ctx: FaultContext) => boolean): StreamFault =>
+  answering(request, (answer) =>
     answer.attrs.type === "result"
       ? changed(answer, (c) =>
           c
@@ -1164,7 +1164,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-IQ-07"],
     description: "the items of a role list (voice list, moderator list) carry no 'nick'",
-    stream: roleListWithoutNick(),
+    stream: listWithoutNicks(listGet("role")),
   },
   {
     // Class sweep 3 (2026-11-27, group S1): muc-admin-auth read the moderator list back (MUC-ADMIN-MOD-06, and the
@@ -1182,7 +1182,7 @@ export const FAULTS: FaultDef[] = [
         (el, ctx) => !isHarness(ctx) && el.name === "iq" && isRoom(toOf(el)) && Boolean(el.getChild("query", MUC_ADMIN)),
         (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "not-allowed" ? refusal(answer, "forbidden") : "pass"),
       ),
-      roleListWithoutNick(),
+      listWithoutNicks(listGet("role")),
     ),
   },
   {
@@ -1285,18 +1285,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-IQ-11"],
     description: "the member list leaves out the nickname a member reserved",
-    stream: answering(
-      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "member",
-      (answer) =>
-        answer.attrs.type === "result"
-          ? changed(answer, (c) =>
-              c
-                .getChild("query", MUC_ADMIN)
-                ?.getChildren("item")
-                .forEach((i) => delete i.attrs.nick),
-            )
-          : "pass",
-    ),
+    stream: listWithoutNicks((el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "member"),
   },
   {
     id: "muc.i18n.lang-dropped",
