@@ -1701,6 +1701,34 @@ export const VARIATIONS: Variation[] = [
       el.name === "presence" && isError(el) && isMucAddress(fromOf(el)) && fromOf(el).includes("/") && !isSetup(ctx) ? changed(el, (c) => (c.attrs.from = bareOf(fromOf(el)))) : "pass",
   },
   {
+    // Forty-first audit (2026-11-27): muc-config-anonymity-notice (both cells) and muc-config-other-change took the
+    // owner's second form request only as a form (with or without the field changed), so this room, which offers no
+    // options after the change (§18.1 "MAY limit the number of configuration options presented to an owner after
+    // initial configuration has been completed"; §10.2 "the service MUST return an empty query element"), warned
+    // them and left their notices/MUSTs not-reached; the cases now take the empty query too: warn -> pass.
+    id: "muc.var.owner-form-emptied-after-change",
+    description:
+      'after a session\'s first muc#owner configuration form for a room, every later form request of that session is answered with an empty <query/> (XEP-0045 §18.1: "A MUC service MAY limit the number of configuration options presented to an owner after initial configuration has been completed"; §10.2: "If there are no configuration options available, the service MUST return an empty query element")',
+    // Applied by bench/try-case.ts only (stream): in the runs of every variation at once, cases that read a form
+    // twice on purpose would take other paths.
+    fault: () => "pass",
+    stream: (() => {
+      const seen = new Set<string>();
+      const element = (el: Element, ctx: FaultContext): FaultAction => {
+        if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+        const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/muc#owner") : undefined;
+        if (!q?.getChild("x", "jabber:x:data")) return "pass";
+        const key = `${ctx.conn.id} ${bareOf(fromOf(el))}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          return "pass";
+        }
+        return changed(el, (c) => (c.getChild("query", "http://jabber.org/protocol/muc#owner")!.children = []));
+      };
+      return { element };
+    })(),
+  },
+  {
     id: "muc.var.subject-without-type",
     description: "the subject a room sends carries no 'type' (XEP-0045 §7.2.15 describes the message by its <subject/> and no <body/>; its type is not fixed)",
     fault: (el) => (isSubject(el) && el.attrs.type !== undefined ? changed(el, (c) => delete c.attrs.type) : "pass"),

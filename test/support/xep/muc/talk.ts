@@ -1648,6 +1648,28 @@ export const VARIATIONS: Variation[] = [
     },
   },
   {
+    // Forty-first audit (2026-11-27): muc-subject-none took the first message with any <subject/> from any sender,
+    // so this server notice (a headline with a subject) was judged as the room's subject and failed MUC-SUBJ-05 and
+    // MUC-SUBJ-02 though the room sent its empty <subject/>; the case now takes the subject from the room or an
+    // occupant JID: fail -> pass.
+    id: "muc.var.server-subject-notice-on-entry",
+    description:
+      "right after a room's self-presence (status 110) the user's server sends the user a headline notice of its own from its domain, with a subject and a body (RFC 6121 §5.2.4: a <subject/> \"specifies the topic of the message\", for any type); no rule of XEP-0045 keeps a server's own messages from an occupant",
+    // Applied by bench/try-case.ts only (stream): in the runs of every variation at once, its notice would stand
+    // between the self-presence and the history in the cases that judge their order.
+    fault: () => "pass",
+    stream: {
+      element: (el) => {
+        const x = el.name === "presence" && el.attrs.type === undefined ? el.getChild("x", MUC_USER) : undefined;
+        if (!x?.getChildren("status").some((s) => s.attrs.code === "110") || el.attrs.to === undefined) return "pass";
+        const notice = new Element("message", { type: "headline", from: String(bare(str(el.attrs.to))).split("@")[1], to: el.attrs.to });
+        notice.c("subject").t("Maintenance");
+        notice.c("body").t("Server notice: maintenance tonight");
+        return [el, notice];
+      },
+    },
+  },
+  {
     // Twenty-fifth audit (2026-11-26): muc-resnick-in-room required the disco#info <query/> in the answer to an
     // occupant's query at MUC-RESNICK-07's MUST, whose MUST is only "MUST NOT return an error" ("but instead SHOULD
     // reply as previously described"), so this room failed both cells; the case now takes any result: fail ->
