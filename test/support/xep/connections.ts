@@ -555,6 +555,28 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     })(),
   },
   {
+    // Forty-first audit: a legacy connection manager (no 'ver' on its creation response) that keeps no buffer answers a
+    // resent 'rid' with HTTP 404, §17.1's form of item-not-found. bosh-rid-resent failed BOSH-RID-04 (MUST) on it; now
+    // it takes a legacy manager's 404 as the MUST's error (RID-04 fail -> pass; RID-03 warns either way).
+    id: "bosh-legacy-resent-rid-no-buffer",
+    requirements: ["BOSH-RID-03"],
+    cases: ["bosh-rid-resent"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      const seen = new Set<string>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply) => {
+          if (!r.ofCase) return a;
+          if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
+          if (!r.sid || !r.rid) return a;
+          const key = `${r.sid} ${r.rid}`;
+          if (!seen.has(key)) return (seen.add(key), a);
+          return { status: 404, headers: { ...a.headers, "content-type": "text/plain", "content-length": "0" }, text: "" };
+        },
+      };
+    })(),
+  },
+  {
     id: "bosh-terminate-payload-dropped",
     requirements: ["BOSH-TERM-01"],
     cases: ["bosh-terminate"],
@@ -1081,6 +1103,28 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
           const key = `${r.sid} ${r.rid}`;
           if (!seen.has(key)) return (seen.add(key), a);
           return { ...a, status: 200, text: "<body type='terminate' condition='policy-violation' xmlns='http://jabber.org/protocol/httpbind'/>" };
+        },
+      };
+    })(),
+  },
+  {
+    // Forty-first audit: a legacy connection manager (no 'ver' on its creation response) that limits resends answers
+    // the case's immediate resend with HTTP 403, §17.1's form of policy-violation. bosh-rid-resent failed BOSH-RID-04
+    // (MUST) on it; now it credits neither rule, as the binding-level policy-violation does (fail -> pass).
+    id: "bosh-legacy-resent-rid-limit",
+    allowed:
+      'XEP-0124 §17.1: "A legacy client (or connection manager) will interpret (or respond with) HTTP error codes according to the table below." (403: "requesting too frequently"); §14.3: "a connection manager implementation MAY choose to impose a limit to the frequency or number of requests for the same \'rid\'."',
+    cases: ["bosh-rid-resent"],
+    fault: (() => {
+      const seen = new Set<string>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply) => {
+          if (!r.ofCase) return a;
+          if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
+          if (!r.sid || !r.rid) return a;
+          const key = `${r.sid} ${r.rid}`;
+          if (!seen.has(key)) return (seen.add(key), a);
+          return { status: 403, headers: { ...a.headers, "content-type": "text/plain", "content-length": "0" }, text: "" };
         },
       };
     })(),
