@@ -560,6 +560,74 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  // Forty-first audit: mam-archive-once looked for the archived carbon (a second entry of the message) only where
+  // the carbon's forwarded message was written in jabber:client, while it takes carbons whose forwarded message is in
+  // jabber:server or has no xmlns of its own: such a carbon archived as a second entry passed MAM-ARCH-05.
+  {
+    id: "mam.carbon-inherited-archived",
+    area: "mam",
+    requirements: ["MAM-ARCH-05"],
+    description:
+      "received carbons forward the message without an xmlns of its own (it inherits urn:xmpp:forward:0), and a message copied by carbons is stored twice: once as it came, once as the <received/> copy another resource got",
+    stream: (() => {
+      const carbons = new Map<string, Element[]>();
+      const queries = onQueries(
+        () => true,
+        (results, fin, query, ctx) => [...results, ...(carbons.get(bare(ctx.conn.jid)) ?? []).map((c, i) => result(ctx.conn.jid!, query.attrs.queryid, `carbon-${i}-${randomUUID()}`, c)), fin],
+      );
+      return {
+        fromClient: queries.fromClient,
+        element: (el: Element, ctx: FaultContext) => {
+          const forwarded = el.name === "message" ? el.getChild("received", "urn:xmpp:carbons:2")?.getChild("forwarded", FORWARD)?.getChild("message") : undefined;
+          if (forwarded) {
+            const [copy] = changed(el, (c) => (c.getChild("received", "urn:xmpp:carbons:2")!.getChild("forwarded", FORWARD)!.getChild("message")!.attrs.xmlns = FORWARD));
+            const account = bare(ctx.conn.jid);
+            carbons.set(account, [...(carbons.get(account) ?? []), copy]);
+            return [copy];
+          }
+          return queries.element!(el, ctx);
+        },
+      };
+    })(),
+  },
+  // Forty-first audit: mam-archive-once asked for the stanza-id in a2's carbon (MAM-SID-05) before it knew the
+  // message was archived, so a server that archives nothing (and so has no stanza-id to add) warned it besides
+  // MAM-ARCH-01.
+  {
+    id: "mam.nothing-archived-no-sid",
+    area: "mam",
+    requirements: ["MAM-ARCH-01"],
+    description: "nothing is archived: queries return no results, and no message or carbon copy carries a <stanza-id/>",
+    fault: (el) => {
+      if (resultOf(el)) return "drop";
+      const carried = el.name === "message" ? el.getChild("received", "urn:xmpp:carbons:2")?.getChild("forwarded", FORWARD)?.getChild("message") : undefined;
+      if (carried && stanzaIds(carried).length > 0)
+        return changed(el, (c) => {
+          const m = c.getChild("received", "urn:xmpp:carbons:2")!.getChild("forwarded", FORWARD)!.getChild("message")!;
+          for (const sid of stanzaIds(m)) m.remove(sid);
+        });
+      if (el.name === "message" && stanzaIds(el).length > 0) return changed(el, (c) => stanzaIds(c).forEach((sid) => c.remove(sid)));
+      return "pass";
+    },
+  },
+  // Forty-first audit: rsm-count took any result with no 'queryid' that came after its first query's results as a
+  // result of the <max>0</max> page: a welcome message archived for the fresh account, its result sent without the
+  // queryid (MAM-RES-02's breach), warned RSM-COUNT-02 although the zero-sized page returned nothing.
+  {
+    id: "mam.welcome-archived-no-queryid",
+    area: "mam",
+    requirements: ["MAM-RES-02"],
+    description:
+      "the archive also holds a welcome message (type normal, with a body) from the server's domain, and results are sent without the query's 'queryid'; a <max>0</max> query returns no results",
+    stream: onQueries(
+      () => true,
+      (results, fin, query, ctx) => {
+        const welcome = new Element("message", { from: String(bare(ctx.conn.jid)).split("@")[1], to: bare(ctx.conn.jid), type: "normal" }).c("body").t("Welcome").root();
+        const all = query.getChild("set", RSM)?.getChildText("max") === "0" ? [] : [result(ctx.conn.jid!, undefined, `welcome-${ctx.conn.id}`, welcome), ...results];
+        return [...all.map((m) => changed(m, (c) => delete resultOf(c)!.attrs.queryid)[0]), fin];
+      },
+    ),
+  },
   {
     id: "mam.body-lost",
     area: "mam",

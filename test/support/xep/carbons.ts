@@ -272,6 +272,15 @@ function carbon(kind: "received" | "sent", to: string, original: Element): Eleme
   return copy;
 }
 
+/** An XEP-0297 <forwarded/> copy of `original` to `to`, from the user's bare JID, with no Carbons wrapper. */
+function forwardedCopy(to: string, original: Element): Element {
+  const inner = copyOf(original);
+  inner.attrs.xmlns = "jabber:client";
+  const copy = new Element("message", { from: bare(to), to, ...(original.attrs.type && { type: original.attrs.type }) });
+  copy.c("forwarded", { xmlns: FORWARD }).cnode(inner);
+  return copy;
+}
+
 /** XEP-0280: server bugs the cases must catch. */
 /** A copy whose wrapper (<sent/> or <received/>) holds the message itself, with no XEP-0297 <forwarded/> around it. */
 const unforwarded = (wrapper: "sent" | "received") =>
@@ -746,6 +755,36 @@ export const FAULTS: FaultDef[] = [
       switchLimited((request, honoured) => (request === "enable" && honoured.includes("disable") ? "ignore" : "honour"))!,
       noticeAfter((request, disabled) => request === "enable" && disabled),
     ),
+  },
+  // Forty-first audit: carbons-received counted a bare XEP-0297 <forwarded/> as a copy at r2 and r3 but looked at
+  // the addressee (r1) and the resource without Carbons (r4) only for the <received/> and <sent/> wrappers, so
+  // such a forwarded copy there passed CARBONS-RECV-ADDRESSEE and CARBONS-REQ-01.
+  {
+    id: "carbons.unwrapped-to-addressee",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-ADDRESSEE"],
+    description:
+      "besides the original message, its addressee gets a forwarded copy of it (an XEP-0297 <forwarded/> from the user's bare JID, with no Carbons wrapper); the Carbons-enabled resources get their copies as they should",
+    fault: (el, { conn }) => (routedMessage(el, conn) && !el.getChild("forwarded", FORWARD) && el.attrs.to === conn.jid ? [el, forwardedCopy(conn.jid!, el)] : "pass"),
+  },
+  {
+    id: "carbons.unwrapped-to-non-enabled",
+    area: "carbons",
+    requirements: ["CARBONS-REQ-01"],
+    description: "a message to one of the user's resources is also sent, as an XEP-0297 <forwarded/> copy with no Carbons wrapper, to each other resource of the user that never enabled Carbons",
+    stream: (() => {
+      const enabled = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (isEnable(el) && conn.jid) enabled.add(conn.jid);
+        },
+        element: (el, { conn, peers }) => {
+          if (!routedMessage(el, conn) || el.getChild("forwarded", FORWARD)) return "pass";
+          for (const p of sameAccount(conn, peers)) if (!enabled.has(p.jid!)) p.deliver(forwardedCopy(p.jid!, el));
+          return "pass";
+        },
+      } satisfies StreamFault;
+    })(),
   },
 ];
 

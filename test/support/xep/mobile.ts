@@ -788,6 +788,18 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Forty-first audit (2026-11-27): csi-resumed-active warned CSI-STATE-04 where the resumed stream was active
+    // but no longer an available resource; it now shows c2 available first (on Prosody 13: warn CSI-STATE-04 ->
+    // warn SM-RESUME-16, CSI-STATE-04 not reached).
+    id: "mobile.sm.resumed.presence-lost",
+    area: "mobile",
+    requirements: ["SM-RESUME-16"],
+    description: "a resumed session comes back without its former presence: connected, not available, it gets no contact's presence (whatever its CSI state)",
+    stream: sm((el, s) =>
+      s.request?.name === "resume" && el.name === "presence" && isStanza(el) && String(el.attrs.from ?? "").split("/")[0] !== String(el.attrs.to ?? "").split("/")[0] ? "drop" : "pass",
+    ),
+  },
+  {
     id: "mobile.csi.held-never-flushed",
     area: "mobile",
     requirements: ["CSI-STATE-03", "DELIVERY-MSG-FULLMATCH-1NN"],

@@ -528,6 +528,65 @@ function whitelistIgnored(): StreamFault {
   );
 }
 
+/**
+ * Forty-first audit (2026-11-27): a service that applies an owner's node configuration form with the fields it
+ * omits reset to their defaults (XEP-0004 §3.5 says only that they "SHOULD keep their current value"): after a
+ * configuration that leaves out pubsub#access_model, the node is back on the default 'presence' model, its
+ * configuration form says so, and a publish whose publish-options ask another model is refused with <conflict/> and
+ * <precondition-not-met/> (XEP-0060 §7.1.5).
+ */
+function omittedFieldsReset(): StreamFault {
+  const configuring = new Map<string, string>();
+  const reading = new Map<string, string>();
+  const publishing = new Map<string, string>();
+  const reset = new Set<string>();
+  const fields = (x: Element | undefined) => x?.getChild("x", "jabber:x:data")?.getChildren("field") ?? [];
+  const model = (x: Element | undefined) =>
+    fields(x)
+      .find((f) => f.attrs.var === "pubsub#access_model")
+      ?.getChildText("value") ?? undefined;
+  return {
+    fromClient: (el, { conn }) => {
+      if (el.name !== "iq" || !conn.jid) return;
+      const key = `${conn.id} ${String(el.attrs.id)}`;
+      const configure = el.getChild("pubsub", OWNER)?.getChild("configure");
+      const publish = el.getChild("pubsub", PUBSUB)?.getChild("publish");
+      const node = (n: unknown) => `${bare(el.attrs.to ?? conn.jid)} ${String(n)}`;
+      if (configure && el.attrs.type === "set") {
+        if (model(configure) === undefined) configuring.set(key, node(configure.attrs.node));
+        else reset.delete(node(configure.attrs.node));
+      } else if (configure && el.attrs.type === "get") reading.set(key, node(configure.attrs.node));
+      else if (publish && el.attrs.type === "set") {
+        const asked = model(el.getChild("pubsub", PUBSUB)?.getChild("publish-options"));
+        if (asked !== undefined && asked !== "presence") publishing.set(key, node(publish.attrs.node));
+      }
+    },
+    element: (el, { conn }) => {
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const key = `${conn.id} ${String(el.attrs.id)}`;
+      const [configured, read, published] = [configuring.get(key), reading.get(key), publishing.get(key)];
+      configuring.delete(key);
+      reading.delete(key);
+      publishing.delete(key);
+      if (configured !== undefined && el.attrs.type === "result") reset.add(configured);
+      if (read !== undefined && reset.has(read) && el.attrs.type === "result")
+        return changed(el, (c) => {
+          const field = fields(c.getChild("pubsub", OWNER)?.getChild("configure")).find((f) => f.attrs.var === "pubsub#access_model");
+          if (field) field.children = [xml("value", {}, "presence")];
+        });
+      if (published !== undefined && reset.has(published) && el.attrs.type === "result")
+        return [
+          xml(
+            "iq",
+            { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+            xml("error", { type: "cancel" }, xml("conflict", { xmlns: STANZAS }), xml("precondition-not-met", { xmlns: ERRORS })),
+          ),
+        ];
+      return "pass";
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Twenty-seventh audit: pep-disco-account took any refusal of its first publish as an account without PEP (a
@@ -660,6 +719,21 @@ export const FAULTS: FaultDef[] = [
         for (const item of c.getChild("event", EVENT)!.getChild("items")!.getChildren("item")) item.children = [];
       }),
     ),
+  },
+  {
+    // Forty-first audit (2026-11-27): pep-publish-itemid-generated took a second payload-less notification of the
+    // first item for pub2's and failed PUBSUB-PUB-ITEMID; the second notification is now decided after a barrier,
+    // one with another id first (on Prosody 13: fail -> pass).
+    id: "pep.notify.no-payload.duplicated",
+    area: "pep",
+    requirements: ["PEP-DEF-DELIVER", "PUBSUB-PUB-NOTIFY", "PEP-NUM-03"],
+    description: "notifications carry the item ids without their payloads, and every one is sent twice",
+    fault: when(itemsEvent, (el) => {
+      const stripped = changed(el, (c) => {
+        for (const item of c.getChild("event", EVENT)!.getChild("items")!.getChildren("item")) item.children = [];
+      });
+      return [...stripped, ...stripped.map(copyOf)];
+    }),
   },
   {
     id: "pep.notify.unfiltered",
@@ -1294,6 +1368,17 @@ export const FAULTS: FaultDef[] = [
 
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Forty-first audit (2026-11-27): pstore-republish-overwrites configured its node with pubsub#max_items alone and
+    // then published with the pubsub#access_model=whitelist precondition, failing PUBSUB-PUB-RESULT at MUST where the
+    // omitted field went back to its default and the publish was refused as XEP-0060 §7.1.5 demands; it now submits
+    // the whole configuration it relies on (on Prosody 13: fail -> pass).
+    id: "pep-config-omitted-fields-reset",
+    description:
+      "an owner's node configuration form applied with its omitted fields reset to their defaults: pubsub#access_model back to 'presence', shown so, and a publish asking another model refused with <conflict/> and <precondition-not-met/> (XEP-0004 §3.5: \"If applicable, the values of the omitted fields SHOULD keep their current value\", a SHOULD no case makes its rule); applied only where what clients send is seen (bench/try-case.ts)",
+    fault: () => "pass",
+    stream: omittedFieldsReset(),
+  },
   {
     // Twentieth audit: pep-subscribe (and pep-explicit-subscribers, pep-delete-notify, pep-retract-notify) required
     // subscription='subscribed', and failed this answer, XEP-0060 §6.1.5's Example 45; they now take it.

@@ -200,6 +200,40 @@ export const FAULTS: FaultDef[] = [
 /** XEP-0054: what a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
   {
+    // Forty-first audit (2026-11-27): vcard-disco-feature's 'unsupported' and 'not-implemented' asked the domain's
+    // disco#info for a result, so a server without vcard-temp whose domain answers disco#info with an error (XEP-0030
+    // §3.1: "an entity is not required to return a result and MAY return an error") failed VCARD-DISCO-01, a rule that
+    // does not apply to it. The case now takes any answer there: fail -> skip. Only bench/try-case.ts applies it.
+    id: "vcard-none-disco-refused",
+    description:
+      'a server without vcard-temp: the user\'s vCard set and get are answered with <service-unavailable/>, its domain answers disco#info with <service-unavailable/> (XEP-0030 §3.1: "an entity is not required to return a result and MAY return an error") and no disco#info result lists vcard-temp',
+    fault: () => "pass",
+    stream: both(
+      both(
+        answering(
+          (el) => Boolean(vCardOf(el)) && el.attrs.to === undefined,
+          (answer) => [xml("iq", { type: "error", id: answer.attrs.id }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))],
+        ),
+        answering(
+          (el) => el.attrs.type === "get" && el.getChild("query", DISCO_INFO)?.attrs.node === undefined && Boolean(el.getChild("query", DISCO_INFO)) && !String(el.attrs.to ?? "@").includes("@"),
+          (answer) => [
+            xml("iq", { type: "error", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS }))),
+          ],
+        ),
+      ),
+      {
+        element: when(
+          (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("query", DISCO_INFO)),
+          (el) =>
+            changed(el, (c) => {
+              const q = c.getChild("query", DISCO_INFO)!;
+              q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== VCARD);
+            }),
+        ),
+      },
+    ),
+  },
+  {
     // Twenty-second audit: vcard-disco-feature accepted vcard-temp only in the domain's disco#info, but XEP-0054 §4
     // names no address, and a vCard request without 'to' is answered "as if the server were the bare JID of the
     // sending entity" (RFC 6120 §10.3.3): a server listing it there alone failed (fail -> pass). The suite's

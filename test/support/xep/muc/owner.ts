@@ -2503,6 +2503,23 @@ const refusedArchives = archiveRefused();
 
 export const VARIATIONS: Variation[] = [
   {
+    // Forty-first audit (2026-11-27): muc-traffic-node's 'listed' refused any <identity/> in the #traffic node's
+    // result, though XEP-0030 §3.1 has every disco#info result carry one ("Every entity MUST have at least one
+    // identity"): a room that answers its list with the node mirrored and a conference identity failed MUC-TRAFFIC-03
+    // and -04 at MUST. The case now refuses only a result without the node: fail -> pass. Only bench/try-case.ts
+    // applies it (`stream`).
+    id: "muc.var.traffic-list-with-identity",
+    description: "a room answers a query of its #traffic node with its list: the node mirrored, a conference identity (XEP-0030 §3.1) and one <feature/>, the harness's test namespace",
+    fault: () => "pass",
+    stream: answering(trafficQuery, (answer) => [
+      xml(
+        "iq",
+        { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
+        xml("query", { xmlns: DISCO_INFO, node: TRAFFIC }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "urn:xmpp-conform:test:traffic" })),
+      ),
+    ]),
+  },
+  {
     // Fortieth audit (2026-11-27): muc-msg-reflect (and other cases of scenarios/muc/) submitted
     // muc#roomconfig_moderatedroom with no '?', so on a service whose form has no moderation option they skipped
     // naming the field where the rules they judge still apply. A stream variation: only bench/try-case.ts applies it
