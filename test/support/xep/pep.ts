@@ -1369,6 +1369,17 @@ export const FAULTS: FaultDef[] = [
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
 export const VARIATIONS: Variation[] = [
   {
+    // Forty-first audit (2026-11-27): pep-access-whitelist credited PUBSUB-PUBOPT-CREATE and PEP-DEF-ACCESS on a
+    // read-back naming 'whitelist' only, and failed both MUSTs on this form (XEP-0060 §8.2.2: the form "SHOULD contain
+    // the current node configuration"); a contact's absent notification and withheld item now decide (on Prosody 13:
+    // PUBSUB-PUBOPT-CREATE fail -> pass, the verdict as without the variation).
+    id: "pep-config-form-whitelist-stale",
+    description:
+      "the owner's node configuration form of a whitelist node names 'presence' in pubsub#access_model (the node stays whitelist: the form does not show the current value, XEP-0060 §8.2.2's SHOULD)",
+    fault: () => "pass",
+    stream: configuredField("pubsub#access_model", (v) => (v === "whitelist" ? "presence" : undefined)),
+  },
+  {
     // Forty-first audit (2026-11-27): pstore-republish-overwrites configured its node with pubsub#max_items alone and
     // then published with the pubsub#access_model=whitelist precondition, failing PUBSUB-PUB-RESULT at MUST where the
     // omitted field went back to its default and the publish was refused as XEP-0060 §7.1.5 demands; it now submits
