@@ -484,6 +484,28 @@ const carbonCopyEdited = (edit: (message: Element) => void) =>
       }),
   );
 
+/**
+ * Received carbons (as `copyOf` makes them of what the server sent: the client gets that copy) are also stored in the
+ * account's archive: each query's results end with every copy so far, as second entries of the messages.
+ */
+function carbonsArchived(copyOf: (el: Element) => Element): StreamFault {
+  const carbons = new Map<string, Element[]>();
+  const queries = onQueries(
+    () => true,
+    (results, fin, query, ctx) => [...results, ...(carbons.get(bare(ctx.conn.jid)) ?? []).map((c, i) => result(ctx.conn.jid!, query.attrs.queryid, `carbon-${i}-${randomUUID()}`, c)), fin],
+  );
+  return {
+    fromClient: queries.fromClient,
+    element: (el: Element, ctx: FaultContext) => {
+      if (!(el.name === "message" && el.getChild("received", "urn:xmpp:carbons:2")?.getChild("forwarded", FORWARD)?.getChild("message"))) return queries.element!(el, ctx);
+      const copy = copyOf(el);
+      const account = bare(ctx.conn.jid);
+      carbons.set(account, [...(carbons.get(account) ?? []), copy]);
+      return copy === el ? queries.element!(el, ctx) : [copy];
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Fortieth audit: MAM-SID-05 had no fault, and mam-archive-once judged it only on a copy whose forwarded message is
@@ -544,21 +566,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-ARCH-05"],
     description: "a message copied by carbons is stored twice: once as sent, once as the <received/> copy another resource got",
-    stream: (() => {
-      const carbons = new Map<string, Element[]>();
-      const queries = onQueries(
-        () => true,
-        (results, fin, query, ctx) => [...results, ...(carbons.get(bare(ctx.conn.jid)) ?? []).map((c, i) => result(ctx.conn.jid!, query.attrs.queryid, `carbon-${i}-${randomUUID()}`, c)), fin],
-      );
-      return {
-        fromClient: queries.fromClient,
-        element: (el: Element, ctx: FaultContext) => {
-          const account = bare(ctx.conn.jid);
-          if (el.name === "message" && el.getChild("received", "urn:xmpp:carbons:2")) carbons.set(account, [...(carbons.get(account) ?? []), el]);
-          return queries.element!(el, ctx);
-        },
-      };
-    })(),
+    stream: carbonsArchived((el) => el),
   },
   // Forty-first audit: mam-archive-once looked for the archived carbon (a second entry of the message) only where
   // the carbon's forwarded message was written in jabber:client, while it takes carbons whose forwarded message is in
@@ -569,26 +577,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MAM-ARCH-05"],
     description:
       "received carbons forward the message without an xmlns of its own (it inherits urn:xmpp:forward:0), and a message copied by carbons is stored twice: once as it came, once as the <received/> copy another resource got",
-    stream: (() => {
-      const carbons = new Map<string, Element[]>();
-      const queries = onQueries(
-        () => true,
-        (results, fin, query, ctx) => [...results, ...(carbons.get(bare(ctx.conn.jid)) ?? []).map((c, i) => result(ctx.conn.jid!, query.attrs.queryid, `carbon-${i}-${randomUUID()}`, c)), fin],
-      );
-      return {
-        fromClient: queries.fromClient,
-        element: (el: Element, ctx: FaultContext) => {
-          const forwarded = el.name === "message" ? el.getChild("received", "urn:xmpp:carbons:2")?.getChild("forwarded", FORWARD)?.getChild("message") : undefined;
-          if (forwarded) {
-            const [copy] = changed(el, (c) => (c.getChild("received", "urn:xmpp:carbons:2")!.getChild("forwarded", FORWARD)!.getChild("message")!.attrs.xmlns = FORWARD));
-            const account = bare(ctx.conn.jid);
-            carbons.set(account, [...(carbons.get(account) ?? []), copy]);
-            return [copy];
-          }
-          return queries.element!(el, ctx);
-        },
-      };
-    })(),
+    stream: carbonsArchived((el) => changed(el, (c) => (c.getChild("received", "urn:xmpp:carbons:2")!.getChild("forwarded", FORWARD)!.getChild("message")!.attrs.xmlns = FORWARD))[0]),
   },
   // Forty-first audit: mam-archive-once asked for the stanza-id in a2's carbon (MAM-SID-05) before it knew the
   // message was archived, so a server that archives nothing (and so has no stanza-id to add) warned it besides

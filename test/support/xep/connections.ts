@@ -273,6 +273,24 @@ function holdsEveryEmptyRequest(opts: { statedWait?: number; featuresLate?: bool
   };
 }
 
+/**
+ * A legacy connection manager (no 'ver' in its session creation response, XEP-0124 §17.1) that answers a case's
+ * resent request (a 'rid' it answered before) with the bare HTTP error `status` instead of the buffered answer.
+ */
+function legacyResentRid(status: number) {
+  const seen = new Set<string>();
+  return {
+    answer: (r: BoshRequest, a: BoshReply): BoshReply => {
+      if (!r.ofCase) return a;
+      if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
+      if (!r.sid || !r.rid) return a;
+      const key = `${r.sid} ${r.rid}`;
+      if (!seen.has(key)) return (seen.add(key), a);
+      return { status, headers: { ...a.headers, "content-type": "text/plain", "content-length": "0" }, text: "" };
+    },
+  };
+}
+
 export const BOSH_FAULTS: BoshFaultDef[] = [
   {
     // Twenty-third audit: bosh-content-type-ignored posted only application/octet-stream, not the two Content-Types
@@ -562,19 +580,7 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     requirements: ["BOSH-RID-03"],
     cases: ["bosh-rid-resent"],
     on: ["prosody", "ejabberd"],
-    fault: (() => {
-      const seen = new Set<string>();
-      return {
-        answer: (r: BoshRequest, a: BoshReply) => {
-          if (!r.ofCase) return a;
-          if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
-          if (!r.sid || !r.rid) return a;
-          const key = `${r.sid} ${r.rid}`;
-          if (!seen.has(key)) return (seen.add(key), a);
-          return { status: 404, headers: { ...a.headers, "content-type": "text/plain", "content-length": "0" }, text: "" };
-        },
-      };
-    })(),
+    fault: legacyResentRid(404),
   },
   {
     id: "bosh-terminate-payload-dropped",
@@ -1115,19 +1121,7 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
     allowed:
       'XEP-0124 §17.1: "A legacy client (or connection manager) will interpret (or respond with) HTTP error codes according to the table below." (403: "requesting too frequently"); §14.3: "a connection manager implementation MAY choose to impose a limit to the frequency or number of requests for the same \'rid\'."',
     cases: ["bosh-rid-resent"],
-    fault: (() => {
-      const seen = new Set<string>();
-      return {
-        answer: (r: BoshRequest, a: BoshReply) => {
-          if (!r.ofCase) return a;
-          if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
-          if (!r.sid || !r.rid) return a;
-          const key = `${r.sid} ${r.rid}`;
-          if (!seen.has(key)) return (seen.add(key), a);
-          return { status: 403, headers: { ...a.headers, "content-type": "text/plain", "content-length": "0" }, text: "" };
-        },
-      };
-    })(),
+    fault: legacyResentRid(403),
   },
 ];
 
