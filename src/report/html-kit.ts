@@ -1,4 +1,4 @@
-import { gzipSync } from "node:zlib";
+import { constants, gzipSync } from "node:zlib";
 import type { Shown } from "../results/verdicts.ts";
 
 /**
@@ -145,9 +145,9 @@ document.addEventListener("toggle", async (e) => {
     d.insertAdjacentHTML("beforeend", await unpack(d.dataset.packed));
     return apply();
   }
-  if (d.dataset.body) {
+  if ("body" in d.dataset) {
     d.dataset.done = "1";
-    d.insertAdjacentHTML("beforeend", (await storeOf("case-bodies"))[d.dataset.body] || "");
+    d.insertAdjacentHTML("beforeend", (await storeOf("case-bodies"))[d.id.slice("case-".length)] || "");
     return;
   }
   if (!d.dataset.transcript) return;
@@ -182,7 +182,7 @@ apply();
  * Markup the page holds packed (gzipped, base64) and inserts into `<details data-packed="id">` when it is opened:
  * a long table that comes last (the requirements of a whole run) costs the page a tenth of its size.
  */
-export const packedHtml = (id: string, html: string) => `<script type="application/gzip+html" id="${esc(id)}">${gzipSync(html).toString("base64")}</script>`;
+export const packedHtml = (id: string, html: string) => `<script type="application/gzip+html" id="${esc(id)}">${pack(html)}</script>`;
 
 export function transcriptStore(byCase: Record<string, [number, string, string, string, number][]>): string {
   return packedJson("transcripts", byCase);
@@ -190,11 +190,14 @@ export function transcriptStore(byCase: Record<string, [number, string, string, 
 
 /**
  * The bodies of the cases that need no attention (passed, skipped, documented deviations), packed as JSON of case
- * id → markup and inserted into `<details data-body="id">` when it is opened: a whole run's page stays small.
+ * id → markup and inserted into `<details id="case-ID" data-body>` when it is opened: a whole run's page stays small.
  */
 export const caseBodyStore = (byCase: Record<string, string>) => packedJson("case-bodies", byCase);
 
-const packedJson = (id: string, data: unknown) => `<script type="application/gzip+json" id="${esc(id)}">${gzipSync(JSON.stringify(data)).toString("base64")}</script>`;
+const packedJson = (id: string, data: unknown) => `<script type="application/gzip+json" id="${esc(id)}">${pack(JSON.stringify(data))}</script>`;
+
+/** Gzipped at the best compression: a whole run's transcripts are megabytes of XML, and the page is read many times. */
+const pack = (text: string) => gzipSync(text, { level: constants.Z_BEST_COMPRESSION }).toString("base64");
 
 export function page(title: string, body: string): string {
   return `<!doctype html>

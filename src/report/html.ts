@@ -277,7 +277,7 @@ ${c.failures.map(failure).join("\n")}
 ${transcript(c)}
 </div>`;
   if (quiet) packed[c.id] = body;
-  return `<details class="case" id="case-${esc(c.id)}"${data}${quiet ? ` data-body="${esc(c.id)}"` : " open"}>
+  return `<details class="case" id="case-${esc(c.id)}"${data}${quiet ? " data-body" : " open"}>
 <summary>${badge(c.verdict)}<span><b>${esc(c.id)}</b> ${esc(c.title)}${c.variant ? ` <span class="chip">across servers: ${esc(c.variant.moved.join(", "))} on domain b</span>` : ""}</span><span class="muted small">${link(sectionUrl(c.spec, c.rfc), specLabel(c))} · ${c.level} · ${c.durationMs} ms</span>${c.reason ? `<span class="reason">${esc(c.reason)}</span>` : ""}</summary>
 ${quiet ? "" : body}
 </details>`;
