@@ -142,10 +142,10 @@ function notApplied(all: boolean): FaultDef {
 
 /** XEP-0191: server bugs the cases must catch. */
 /**
- * Once the server answered a user's block with a result, each blocked JID's connection of the case gets a presence
- * from the user (`presence` gives its 'from' and 'type'), as though the server sent it with the block.
+ * Once the server answered a user's block with a result, each blocked JID's connections of the case get the presences
+ * `presences` makes from the user's full JID (their 'from' and 'type'), as though the server sent them with the block.
  */
-function toldOnBlock(presence: (user: string) => { from: string; type: string }): StreamFault {
+function toldOnBlock(presences: (user: string) => { from: string; type: string }[]): StreamFault {
   const blocks = new Map<string, string[]>(); // "connection request-id" -> the JIDs the block names
   return {
     fromClient: (el, ctx) => {
@@ -161,7 +161,7 @@ function toldOnBlock(presence: (user: string) => { from: string; type: string })
       const blocked = el.name === "iq" && el.attrs.type === "result" ? blocks.get(key) : undefined;
       if (!blocked || !ctx.conn.jid) return "pass";
       blocks.delete(key);
-      for (const peer of ctx.peers()) if (blocked.includes(bare(String(peer.jid)))) peer.deliver(xml("presence", { ...presence(String(ctx.conn.jid)), to: String(peer.jid) }));
+      for (const jid of blocked) for (const c of connectionsOf(jid, ctx)) for (const p of presences(String(ctx.conn.jid))) c.deliver(xml("presence", { ...p, to: jid }));
       return "pass";
     },
   };
@@ -174,7 +174,7 @@ export const FAULTS: FaultDef[] = [
     area: "blocking",
     requirements: ["BLOCK-PRES-02"],
     description: "a block sends unavailable presence from the user to each blocked JID, whether or not it may see the user's presence",
-    stream: toldOnBlock((user) => ({ from: user, type: "unavailable" })),
+    stream: toldOnBlock((user) => [{ from: user, type: "unavailable" }]),
   },
 
   {
@@ -695,19 +695,6 @@ export const VARIATIONS: Variation[] = [
       },
     },
   },
-  {
-    // Fortieth audit (recorded since the first class sweep): blocking-block-no-presence-unsubscribed judged BLOCK-PRES-02
-    // (no unavailable presence to a JID not allowed to see the user's) as `romeo receives nothing: <presence/>`, so a
-    // server that cancels the subscription with the block and tells the blocked JID (XEP-0191 §4: it "MAY cancel any
-    // existing presence subscriptions between the user and the blocked user") failed in state 'to'. The absence now
-    // takes presence information only (<presence type='{optional:unavailable}'/>): warn -> pass, Prosody 13. Applied
-    // by bench/try-case.ts only (stream).
-    id: "blocking.var.block-cancel-told",
-    description:
-      "a block cancels the user's subscription to each blocked JID and tells that JID with an 'unsubscribe' from the user (XEP-0191 §4: the server \"MAY cancel any existing presence subscriptions between the user and the blocked user\")",
-    fault: () => "pass",
-    stream: toldOnBlock((user) => ({ from: bare(user), type: "unsubscribe" })),
-  },
   (() => {
     // Fortieth audit: blocking-list-items judged BLOCK-UNBLOCK-04 (MUST), and blocking-unblock-all-push
     // BLOCK-UNBLOCKALL-03, on a message from romeo, who shared no subscription with juliet: a server whose policy drops
@@ -746,33 +733,14 @@ export const VARIATIONS: Variation[] = [
     // blocked JID's subscription request; a server that cancels the subscriptions with the block (XEP-0191 §4: "it MAY
     // cancel any existing presence subscriptions") sends him its own 'unsubscribe' and 'unsubscribed' then, before its
     // result to the block: the case looks only at what comes after a round trip of his own (since: quiet), so they
-    // are not taken for a response. Applied by bench/try-case.ts only (stream: it needs the client's side).
+    // are not taken for a response. Fortieth audit: blocking-block-no-presence-unsubscribed took them for presence
+    // information (BLOCK-PRES-02) and now looks at available and unavailable presence only (warn -> pass, Prosody 13).
+    // Applied by bench/try-case.ts only (stream: it needs the client's side).
     id: "blocking.var.block-cancel-notified",
     description:
       "a block cancels the subscriptions with each blocked JID on the server's side: before the block's result, the blocked JID's resources get 'unsubscribe' and 'unsubscribed' from the user's bare JID (RFC 6121 §3.2, §3.3)",
     fault: () => "pass",
-    stream: (() => {
-      const asked = new Map<string, string[]>();
-      return {
-        fromClient: (el, { conn }) => {
-          const block = el.attrs.type === "set" ? command(el, "block") : undefined;
-          if (block)
-            asked.set(
-              `${conn.id} ${el.attrs.id}`,
-              itemsOf(block).map((i) => bare(String(i.attrs.jid))),
-            );
-        },
-        element: (el, ctx) => {
-          const key = `${ctx.conn.id} ${el.attrs.id}`;
-          const jids = el.name === "iq" && el.attrs.type === "result" && ctx.conn.jid ? asked.get(key) : undefined;
-          if (!jids) return "pass";
-          asked.delete(key);
-          const user = bare(ctx.conn.jid!);
-          for (const jid of jids) for (const c of connectionsOf(jid, ctx)) for (const type of ["unsubscribe", "unsubscribed"]) c.deliver(xml("presence", { type, from: user, to: jid }));
-          return "pass";
-        },
-      } satisfies StreamFault;
-    })(),
+    stream: toldOnBlock((user) => ["unsubscribe", "unsubscribed"].map((type) => ({ from: bare(user), type }))),
   },
   {
     // Class sweep (2026-11-26, X1): blocking-inbound-message, blocking-inbound-across-sessions and
