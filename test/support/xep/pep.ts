@@ -502,28 +502,64 @@ const unknownOption = (el: Element) =>
   );
 
 // A publish's pubsub#access_model 'whitelist' precondition on a new node answered with a result but not applied: the
-// owner's contacts are notified of the item, and the owner's configuration read-back says 'presence'.
-function whitelistIgnored(): StreamFault {
+// owner's contacts are notified of the item, the owner's configuration read-back says 'presence', and (unless
+// `itemsToSubscribers` is false) a subscriber to the owner's presence who asks for the node's items gets them.
+function whitelistIgnored({ itemsToSubscribers = true } = {}): StreamFault {
   const contacts = new Set<string>(); // `${connection} ${account}`: a session that got the account's available presence
+  const subscribed = new Set<string>(); // `${account} ${owner}`: a roster push or result to the account shows a subscription to the owner
   const ignored = new Set<string>(); // accounts whose whitelist precondition was ignored
+  const last = new Map<string, Element>(); // `${owner} ${node}`: the item last published
+  const reading = new Map<string, string>(); // `${connection} ${id}` -> `${owner} ${node}`: a subscriber's items request
+  const rosterItems = (el: Element) => (el.name === "iq" ? (el.getChild("query", "jabber:iq:roster")?.getChildren("item") ?? []) : []);
   return both(
     afterPublish(
       ({ owner, node, item, request }, ctx) => {
-        if (publishOption(request, "pubsub#access_model") !== "whitelist") return;
+        if (publishOption(request, "pubsub#access_model") !== "whitelist" && !ignored.has(owner)) return;
         ignored.add(owner);
+        last.set(`${owner} ${node}`, item);
         for (const p of ctx.peers()) if (p.jid && bare(p.jid) !== owner && contacts.has(`${p.id} ${owner}`)) p.deliver(notification(owner, p.jid, node, item));
       },
-      { element: (el, ctx) => void (el.name === "presence" && el.attrs.type === undefined && ctx.conn.jid && el.attrs.from && contacts.add(`${ctx.conn.id} ${bare(el.attrs.from)}`)) },
+      {
+        element: (el, ctx) => {
+          if (el.name === "presence" && el.attrs.type === undefined && ctx.conn.jid && el.attrs.from) contacts.add(`${ctx.conn.id} ${bare(el.attrs.from)}`);
+          for (const i of rosterItems(el)) {
+            const key = `${bare(ctx.conn.jid)} ${bare(i.attrs.jid)}`;
+            if (i.attrs.subscription === "to" || i.attrs.subscription === "both") subscribed.add(key);
+            else subscribed.delete(key);
+          }
+        },
+      },
     ),
-    answering(
-      (el, ctx) => asks("configure", OWNER)(el) && Boolean(ctx.conn.jid) && ignored.has(bare(ctx.conn.jid!)),
-      (a) =>
-        a.attrs.type === "result"
-          ? changed(a, (c) => {
-              const field = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")?.getChildByAttr("var", "pubsub#access_model");
-              if (field?.getChildText("value") === "whitelist") field.children = [xml("value", {}, "presence")];
-            })
-          : "pass",
+    both(
+      answering(
+        (el, ctx) => asks("configure", OWNER)(el) && Boolean(ctx.conn.jid) && ignored.has(bare(ctx.conn.jid!)),
+        (a) =>
+          a.attrs.type === "result"
+            ? changed(a, (c) => {
+                const field = c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data")?.getChildByAttr("var", "pubsub#access_model");
+                if (field?.getChildText("value") === "whitelist") field.children = [xml("value", {}, "presence")];
+              })
+            : "pass",
+      ),
+      // The 'presence' model it kept gives a subscriber the node's items (XEP-0060 §4.5).
+      {
+        fromClient: (el, ctx) => {
+          const owner = bare(el.attrs.to);
+          const node = el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node;
+          if (itemsToSubscribers && asks("items")(el) && node && ignored.has(owner) && subscribed.has(`${bare(ctx.conn.jid)} ${owner}`))
+            reading.set(`${ctx.conn.id} ${el.attrs.id}`, `${owner} ${node}`);
+        },
+        element: (el, ctx) => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const wanted = el.name === "iq" && el.attrs.type !== "get" && el.attrs.type !== "set" ? reading.get(key) : undefined;
+          if (wanted === undefined) return "pass";
+          reading.delete(key);
+          const item = last.get(wanted);
+          if (!item) return "pass";
+          const node = wanted.slice(wanted.indexOf(" ") + 1);
+          return [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node }, copyOf(item))))];
+        },
+      },
     ),
   );
 }
@@ -889,15 +925,18 @@ export const FAULTS: FaultDef[] = [
   {
     // Class sweep (2026-11-27): pep-pubopt-precondition credited rule 3 (PUBSUB-PUBOPT-CREATE) on any error to the
     // contact's items request, so this service, which ignores the precondition (its configuration says 'presence')
-    // and refuses contacts' items requests for a reason of its own, passed it; the case now reads the configuration
-    // back and an error credits nothing (on Prosody 13: pass -> fail, PUBSUB-PUBOPT-CREATE).
+    // and refuses contacts' items requests for a reason of its own, passed it; the case then read the configuration
+    // back (on Prosody 13: pass -> fail, PUBSUB-PUBOPT-CREATE). Since a form naming another model may only not be
+    // current (XEP-0060 §8.2.2's SHOULD, variation pep-config-form-whitelist-stale), that case cannot tell this service
+    // from a whitelist node with such a form, and passes it; pep-access-whitelist shows it by the notification a
+    // contact gets (fail, PUBSUB-PUBOPT-CREATE).
     id: "pep.pubopt.whitelist-ignored-contacts-refused",
     area: "pep",
     requirements: ["PUBSUB-PUBOPT-CREATE"],
     description:
-      "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied (its configuration says 'presence'), and every contact's items request to the owner is refused with not-authorized",
+      "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied (its configuration says 'presence', its contacts are notified), and every contact's items request to the owner is refused with not-authorized",
     stream: both(
-      whitelistIgnored(),
+      whitelistIgnored({ itemsToSubscribers: false }),
       answering(
         (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
         (a) => (a.attrs.type === "result" ? errorInstead(a, "not-authorized", "auth") : "pass"),
