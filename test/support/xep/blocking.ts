@@ -622,6 +622,20 @@ export const FAULTS: FaultDef[] = [
         }),
     ),
   },
+  {
+    // Forty-second audit: a server that handles a message to an unbound resource of its own domain itself, without an
+    // error (RFC 6120 §10.5.2 (a)), and answers one to the domain/resource a user blocked with not-acceptable but no
+    // <blocked/>. blocking-match-domain-resource's control (set-up) needed an error, so the case was skipped; its
+    // control now also takes no answer ('plain'), and the case fails BLOCK-OUT-03 (MUST). Prosody 13: skip -> fail.
+    id: "blocking.match.silent-no-blocked-condition",
+    area: "blocking",
+    requirements: ["BLOCK-OUT-03"],
+    description: "a message to an unbound resource of the server's domain gets no error, and one to a domain/resource item the user blocked gets not-acceptable without <blocked/>",
+    fault: when(
+      (el) => el.name === "message" && el.attrs.type === "error" && /^[^@/]+\/(ctl|other|blk)-/.test(String(el.attrs.from ?? "")),
+      (el) => (condition(el, "blocked", ERRORS) ? changed(el, (c) => c.getChild("error")!.remove(c.getChild("error")!.getChild("blocked", ERRORS)!)) : "drop"),
+    ),
+  },
   (() => {
     const denied = new Set<string>();
     return {
@@ -761,6 +775,26 @@ export const VARIATIONS: Variation[] = [
         },
       } satisfies StreamFault;
     })(),
+  },
+  {
+    // Forty-second audit: RFC 6120 §10.5.2 lets a server handle a message to <domainpart/resourcepart> itself instead
+    // of answering it with an error; blocking-match-domain-resource's control (set-up) needed an error and skipped on
+    // such a server. Its control now takes no answer as 'plain' too: skip -> pass on Prosody 13. Modelled as the
+    // server's errors for a message to a resource of the user's own domain dropped, unless they hold XEP-0191's
+    // <blocked/> (a blocked JID still gets §3.3's error). Applied by bench/try-case.ts only (stream: it needs the
+    // user's domain).
+    id: "blocking.var.domain-resource-silent",
+    description:
+      'a message to a resource of the server\'s own domain that nobody is bound to is handled by the server without an error (RFC 6120 §10.5.2: the server "MUST either (a) handle the stanza as appropriate for the stanza kind or (b) return an error stanza to the sender")',
+    fault: () => "pass",
+    stream: {
+      element: (el, { conn }) => {
+        if (el.name !== "message" || el.attrs.type !== "error" || !conn.jid) return "pass";
+        const from = String(el.attrs.from ?? "");
+        const domain = String(bare(conn.jid)).split("@")[1];
+        return from.startsWith(`${domain}/`) && !condition(el, "blocked", ERRORS) ? "drop" : "pass";
+      },
+    } satisfies StreamFault,
   },
   {
     id: "blocking.push-from-either-way",
