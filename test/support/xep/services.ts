@@ -76,6 +76,43 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
     stream: { close: (ctx) => (refusedHeader(ctx) ? "" : "</stream:stream>") },
   },
   {
+    // Forty-second audit: a server whose refusals at the stream header come bare, a stream error with no header of its
+    // own before it and no closing tag after it: for a name it does not service, and for a name a connection is
+    // already authenticated for (the second connection's header replaced by <conflict/>, the connection then cut).
+    // comp-second-connection waited for the second connection's header as set-up and skipped; its routing check is
+    // COMP-ROUTE-01's, which this server keeps (the first connection gets the message): skip -> pass there.
+    id: "comp-refusals-without-header",
+    requirements: ["COMP-HDR-04"],
+    cases: { "comp-header-unknown-name": "fail" },
+    stream: ((): StreamFault => {
+      const to = (ctx: FaultContext) => /\sto=['"]([^'"]+)['"]/.exec(ctx.conn.clientHeader ?? "")?.[1];
+      /** The names a live connection was authenticated for (the server's <handshake/>). */
+      const held = new Map<number, string>();
+      const refused = new Set<number>();
+      const bareError = (condition: string) => `<stream:error xmlns:stream='http://etherx.jabber.org/streams'><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>`;
+      return {
+        header: (raw, ctx) => {
+          if (unknownName(ctx)) return "";
+          const name = to(ctx);
+          if (![...held].some(([id, n]) => id !== ctx.conn.id && n === name)) return raw;
+          refused.add(ctx.conn.id);
+          return bareError("conflict");
+        },
+        element: (el, ctx) => {
+          if (refused.has(ctx.conn.id)) return "disconnect";
+          if (el.name === "handshake") held.set(ctx.conn.id, to(ctx) ?? "");
+          return "pass";
+        },
+        close: (ctx) => (unknownName(ctx) || refused.has(ctx.conn.id) ? "" : "</stream:stream>"),
+        // Called whenever the connection to the server ends: the name is no longer held by it.
+        holdOpen: (ctx) => {
+          held.delete(ctx.conn.id);
+          return false;
+        },
+      };
+    })(),
+  },
+  {
     id: "comp-namespace-other-condition",
     requirements: ["COMP-NS-01"],
     // ejabberd, the proxy's server, answers the unsupported cell with invalid-xml already: the client cell shows it.
@@ -534,6 +571,17 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
           : undefined,
     },
     skips: ["upload-put-get/text", "upload-put-get/named", "upload-put-untyped", "upload-put-wrong-length/shorter", "upload-put-wrong-length/longer"],
+  },
+  // Forty-second audit: XEP-0363 fixes no status for a PUT the service does not take, and HTTP lets its origin answer
+  // with a redirect (a front sending writes to its object store, which judges them there). upload-put-unknown-url
+  // judged the 307 as the guessed URL not refused (warn on UPLOAD-PUT-06); the PUT follows no redirect, so nothing of
+  // the rule shows: now a skip naming it. (The case's guessed paths only.)
+  {
+    id: "upload-http-put-guessed-elsewhere",
+    http: {
+      respond: (x) => (x.method === "PUT" && x.path.includes("/xc-guessed-") ? { status: 307, headers: { location: `https://files.example.net${x.path}` }, body: Buffer.alloc(0) } : undefined),
+    },
+    skips: ["upload-put-unknown-url"],
   },
   // Twenty-fifth audit: §4 "The service SHOULD keep the file name and especially the file ending intact." says
   // nothing of how the URL encodes it, and RFC 3986 §2.1 and §6.2.2 make a hex digit's case and a percent-encoded
