@@ -888,50 +888,19 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-DENY-09"],
     description:
       "a second resource of an occupant's account that enters with the occupant's nickname is admitted under a rewritten one (the nickname with '~2', status code 210): it is shown the first resource's presence under the nickname, private messages to the nickname reach the first resource only, and its groupchat messages come from the rewritten nickname",
-    stream: (() => {
-      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
-      const renamed = new Map<number, Map<string, string>>(); // connection id -> occupant JID asked for -> the one given
-      const sent = new Map<string, string>(); // "room body" of a renamed connection's groupchat message -> the occupant JID given
-      return {
-        fromClient: (el, ctx) => {
-          const to = String(el.attrs.to ?? "");
-          const given = renamed.get(ctx.conn.id);
-          if (!given || el.name !== "message" || el.attrs.type !== "groupchat") return;
-          for (const [asked, nick] of given) if (bareOf(asked) === bareOf(to)) sent.set(`${bareOf(to)} ${String(el.getChildText("body"))}`, nick);
-        },
-        element: (el, ctx): FaultAction => {
-          if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
-          const from = fromOf(el);
-          const given = renamed.get(ctx.conn.id);
-          if (occupantPresence(el) && available(el) && isSelf(el)) {
-            const nick = given?.get(from);
-            if (nick) return changed(el, (c) => (c.attrs.from = nick));
-            const key = `${from} ${bareOf(ctx.conn.jid)}`;
-            const owner = first.get(key);
-            if (owner === undefined || owner === ctx.conn.id) {
-              first.set(key, ctx.conn.id);
-              return "pass";
-            }
-            const m = given ?? renamed.set(ctx.conn.id, new Map()).get(ctx.conn.id)!;
-            m.set(from, `${from}~2`);
-            // the first resource, an occupant already there, as §7.2.2 shows it; then the new occupant's own presence
-            const other = copyOf(el);
-            const ox = userX(other)!;
-            ox.children = ox.children.filter((c) => typeof c === "string" || c.name !== "status");
-            const self = copyOf(el);
-            self.attrs.from = `${from}~2`;
-            userX(self)!.c("status", { code: "210" });
-            return [other, self];
-          }
-          if (given && el.name === "message" && el.attrs.type !== "groupchat" && isMucAddress(from) && [...given.keys()].some((k) => bareOf(k) === bareOf(from))) return "drop";
-          if (isRoomMessage(el)) {
-            const nick = sent.get(`${bareOf(from)} ${String(el.getChildText("body"))}`);
-            if (nick && from !== nick) return changed(el, (c) => (c.attrs.from = nick));
-          }
-          return "pass";
-        },
-      };
-    })(),
+    stream: sameUserOtherNick(false),
+  },
+  {
+    // Forty-second audit (2026-11-27): muc.msn.same-user-other-nick with status code 110 left out of the second
+    // resource's self-presence under the rewritten nickname (a breach of §7.2.2's MUST, MUC-JOIN-06): old
+    // muc-deny-nick-same-user-messages fail (MUC-MSN-01: no alternative took a rewrite without 110) -> new skip
+    // (other-nick-sent: carol gets b2's message from another occupant JID).
+    id: "muc.msn.same-user-other-nick-no-110",
+    area: "muc",
+    requirements: ["MUC-DENY-09"],
+    description:
+      "as muc.msn.same-user-other-nick (a second resource entering with its account's occupied nickname is admitted under the nickname with '~2'), and the second resource's self-presence under the rewritten nickname carries status code 210 but not 110",
+    stream: sameUserOtherNick(true),
   },
   {
     // Thirty-seventh audit (2026-11-27), the other outcome of muc.msn.same-user-other-nick's: the second resource
@@ -966,6 +935,50 @@ export const FAULTS: FaultDef[] = [
         }
         first.set(key, ctx.conn.id);
         return "pass";
+      };
+    })(),
+  },
+  {
+    // Forty-second audit (2026-11-27): muc-deny-nick-same-user-messages and -private took a second resource that got
+    // nothing from the room after entering with its account's occupied nickname (no presence, no error) as one
+    // sharing the nickname, though no two occupants ever shared it: old -messages fail (MUC-MSN-01) and old
+    // -private warn (MUC-MSN-02) -> new skip (not-admitted). The room does not admit the second resource and says
+    // nothing of it (a departure from MUC-DENY-09's SHOULD): the room's presences and messages to it are dropped
+    // (its IQs answered), and its groupchat messages reach no one.
+    id: "muc.msn.same-user-dropped",
+    area: "muc",
+    requirements: ["MUC-DENY-09"],
+    description:
+      "a second resource of an occupant's account that enters with the occupant's nickname gets nothing from the room (no presence, no error, no message; its IQs are answered) and its groupchat messages reach no one; applied only where what clients send is seen",
+    stream: (() => {
+      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const dropped = new Map<number, Set<string>>(); // connection id -> rooms that did not admit it
+      const unsent = new Set<string>(); // "room body" of a dropped connection's groupchat message
+      return {
+        fromClient: (el, ctx) => {
+          const to = String(el.attrs.to ?? "");
+          const room = bareOf(to);
+          if (el.name === "message" && el.attrs.type === "groupchat" && dropped.get(ctx.conn.id)?.has(room)) unsent.add(`${room} ${String(el.getChildText("body"))}`);
+          // the entry itself: from then on the room's presences to this connection (the occupants' first) are dropped
+          const owner = first.get(`${to} ${bareOf(ctx.conn.jid ?? "")}`);
+          if (el.name === "presence" && el.attrs.type === undefined && owner !== undefined && owner !== ctx.conn.id)
+            (dropped.get(ctx.conn.id) ?? dropped.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(room);
+        },
+        element: (el, ctx): FaultAction => {
+          if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+          const from = fromOf(el);
+          if (isRoomMessage(el) && unsent.has(`${bareOf(from)} ${String(el.getChildText("body"))}`)) return "drop";
+          if (el.name !== "iq" && dropped.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
+          if (!(occupantPresence(el) && available(el) && isSelf(el))) return "pass";
+          const key = `${from} ${bareOf(ctx.conn.jid)}`;
+          const owner = first.get(key);
+          if (owner === undefined || owner === ctx.conn.id) {
+            first.set(key, ctx.conn.id);
+            return "pass";
+          }
+          (dropped.get(ctx.conn.id) ?? dropped.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(bareOf(from));
+          return "drop";
+        },
       };
     })(),
   },
@@ -1848,3 +1861,50 @@ export const VARIATIONS: Variation[] = [
     fault: (el) => (isHistory(el) ? changed(el, (c) => delete c.attrs.type) : "pass"),
   },
 ];
+
+/** muc.msn.same-user-other-nick's room; with strip110, its self-presence to the renamed resource has no status code 110. */
+function sameUserOtherNick(strip110: boolean): StreamFault {
+  const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+  const renamed = new Map<number, Map<string, string>>(); // connection id -> occupant JID asked for -> the one given
+  const sent = new Map<string, string>(); // "room body" of a renamed connection's groupchat message -> the occupant JID given
+  return {
+    fromClient: (el, ctx) => {
+      const to = String(el.attrs.to ?? "");
+      const given = renamed.get(ctx.conn.id);
+      if (!given || el.name !== "message" || el.attrs.type !== "groupchat") return;
+      for (const [asked, nick] of given) if (bareOf(asked) === bareOf(to)) sent.set(`${bareOf(to)} ${String(el.getChildText("body"))}`, nick);
+    },
+    element: (el, ctx): FaultAction => {
+      if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+      const from = fromOf(el);
+      const given = renamed.get(ctx.conn.id);
+      if (occupantPresence(el) && available(el) && isSelf(el)) {
+        const nick = given?.get(from);
+        if (nick) return changed(el, (c) => (c.attrs.from = nick));
+        const key = `${from} ${bareOf(ctx.conn.jid)}`;
+        const owner = first.get(key);
+        if (owner === undefined || owner === ctx.conn.id) {
+          first.set(key, ctx.conn.id);
+          return "pass";
+        }
+        const m = given ?? renamed.set(ctx.conn.id, new Map()).get(ctx.conn.id)!;
+        m.set(from, `${from}~2`);
+        // the first resource, an occupant already there, as §7.2.2 shows it; then the new occupant's own presence
+        const other = copyOf(el);
+        const ox = userX(other)!;
+        ox.children = ox.children.filter((c) => typeof c === "string" || c.name !== "status");
+        const self = copyOf(el);
+        self.attrs.from = `${from}~2`;
+        userX(self)!.c("status", { code: "210" });
+        if (strip110) userX(self)!.children = userX(self)!.children.filter((c) => typeof c === "string" || c.name !== "status" || c.attrs.code !== "110");
+        return [other, self];
+      }
+      if (given && el.name === "message" && el.attrs.type !== "groupchat" && isMucAddress(from) && [...given.keys()].some((k) => bareOf(k) === bareOf(from))) return "drop";
+      if (isRoomMessage(el)) {
+        const nick = sent.get(`${bareOf(from)} ${String(el.getChildText("body"))}`);
+        if (nick && from !== nick) return changed(el, (c) => (c.attrs.from = nick));
+      }
+      return "pass";
+    },
+  };
+}
