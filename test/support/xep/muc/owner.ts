@@ -276,8 +276,10 @@ const affiliationChanges = new Map<string, { jid: string; room: string; affiliat
  * A subsequent configuration answered with a result but not applied: once a case's user submitted fields to a room,
  * its configuration forms show those fields with the values they had before, and the room sends none of §10.2.1's
  * notices (status codes 104 and 170 to 173). The values come from the forms the room showed before the submission.
+ * A renamed room keeps its old name in its disco#info identity too (§6.4). With `applied`, the change is made (notices
+ * and disco#info as the service sends them) and only the forms stay frozen at the values before it.
  */
-function configChangeIgnored(): StreamFault {
+function configChangeIgnored(applied = false): StreamFault {
   const before = new Map<string, Map<string, string[]>>(); // room -> field var -> values shown before
   const ignored = new Map<string, Set<string>>(); // room -> the fields submitted
   const valuesOf = (f: Element) => f.getChildren("value").map((v) => v.getText());
@@ -308,6 +310,16 @@ function configChangeIgnored(): StreamFault {
           }
         });
       }
+      if (applied) return "pass";
+      const oldName = fields?.has("muc#roomconfig_roomname") ? before.get(room)?.get("muc#roomconfig_roomname")?.[0] : undefined;
+      if (oldName !== undefined && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node)
+        return changed(el, (c) =>
+          c
+            .getChild("query", DISCO_INFO)!
+            .getChildren("identity")
+            .filter((i) => i.attrs.category === "conference")
+            .forEach((i) => (i.attrs.name = oldName)),
+        );
       if (fields && el.name === "message" && isRoom(fromOf(el)) && codes(el).some((c) => /^(104|17[0-3])$/.test(c))) return "drop";
       return "pass";
     },
@@ -747,8 +759,21 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-CONFIG-05"],
     description:
-      "a subsequent configuration is answered with a result but not applied: the room's later forms show the submitted fields with their old values, and no notice of the change (status 104, or 170 to 173) is sent",
+      "a subsequent configuration is answered with a result but not applied: the room's later forms show the submitted fields with their old values, no notice of the change (status 104, or 170 to 173) is sent, and a renamed room's disco#info identity keeps its old name",
     stream: configChangeIgnored(),
+  },
+  {
+    // Forty-second audit (2026-11-27): muc-config-current-values charged its second form (f2, after the rename) to
+    // MUC-CONFIG-05 (a derived SHOULD, the change applied) whatever the room showed, so this room, which applies the
+    // rename (its disco#info identity says so) but whose owner form still shows the old name, warned on the SHOULD
+    // though it breaks §10.2's MUST ("with the current options set as defaults"). The case now asks disco#info after
+    // the rename and charges f2 to MUC-CONFIG-03 where the identity shows the new name: old warn -> new fail.
+    id: "muc.config.form-frozen-after-change",
+    area: "muc",
+    requirements: ["MUC-CONFIG-03"],
+    description:
+      "a subsequent configuration is applied (notices sent, the room's disco#info identity shows a new name), but the owner's later forms show the submitted fields with the values they had before it",
+    stream: configChangeIgnored(true),
   },
   {
     // Class sweep 3 (2026-11-27, group S1): muc-exit-temporary-room took the result to alice's submission of
