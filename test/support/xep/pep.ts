@@ -623,6 +623,67 @@ function omittedFieldsReset(): StreamFault {
   };
 }
 
+/**
+ * A service whose default access model is 'whitelist' in behaviour: a node its owner made by a publish without a
+ * pubsub#access_model precondition notifies no contact and refuses another user's items request with not-allowed and
+ * <closed-node/> (XEP-0060 §6.5.9.8); its configuration form is left as the server shows it.
+ */
+function defaultWhitelist(): StreamFault {
+  const chosen = new Set<string>(); // `${owner} ${node}`: made or published with an access_model precondition
+  const defaulted = new Set<string>(); // `${owner} ${node}`: first published without one
+  const nodeOf = (el: Element, child: string) => el.getChild("pubsub", PUBSUB)?.getChild(child)?.attrs.node;
+  return both(
+    {
+      fromClient: (el, ctx) => {
+        if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
+        const key = `${bare(el.attrs.to ?? ctx.conn.jid)} ${String(nodeOf(el, "publish"))}`;
+        if (publishOption(el, "pubsub#access_model") !== undefined) chosen.add(key);
+        else if (!chosen.has(key)) defaulted.add(key);
+      },
+      element: (el) => {
+        const items = itemsEvent(el) && !toOwner(el) ? el.getChild("event", EVENT)!.getChild("items")!.attrs.node : undefined;
+        return items !== undefined && defaulted.has(`${bare(el.attrs.from)} ${String(items)}`) ? "drop" : "pass";
+      },
+    },
+    answering(
+      (el, ctx) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(ctx.conn.jid) && defaulted.has(`${bare(el.attrs.to)} ${String(nodeOf(el, "items"))}`),
+      (a) => [
+        xml(
+          "iq",
+          { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+          xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS }), xml("closed-node", { xmlns: ERRORS })),
+        ),
+      ],
+    ),
+  );
+}
+
+/**
+ * The 'presence' node a service made in spite of a whitelist precondition (whitelistIgnored) refuses a later publish
+ * to it with the whitelist precondition, as XEP-0060 §7.1.5 rule 1 says a node of another model does.
+ */
+function presenceNodeRefusesWhitelist(): StreamFault {
+  const made = new Set<string>(); // `${owner} ${node}`: published to with the whitelist precondition once
+  return answering(
+    (el, ctx) => {
+      if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid || publishOption(el, "pubsub#access_model") !== "whitelist") return false;
+      const key = `${bare(el.attrs.to ?? ctx.conn.jid)} ${String(el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node)}`;
+      if (!made.has(key)) return (void made.add(key), false);
+      return true;
+    },
+    (a) =>
+      a.attrs.type === "result"
+        ? [
+            xml(
+              "iq",
+              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+              xml("error", { type: "cancel" }, xml("conflict", { xmlns: STANZAS }), xml("precondition-not-met", { xmlns: ERRORS })),
+            ),
+          ]
+        : "pass",
+  );
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Twenty-seventh audit: pep-disco-account took any refusal of its first publish as an account without PEP (a
@@ -921,6 +982,38 @@ export const FAULTS: FaultDef[] = [
     description:
       "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied: the node keeps the default 'presence' model, its configuration says so, and the owner's contacts are notified of the item",
     stream: whitelistIgnored(),
+  },
+  {
+    // Forty-second audit (2026-11-27): pep-access-whitelist judged romeo's notification of a mood node made by a plain
+    // publish at MUST (PUBSUB-AUTOSUB-CONTACT, XEP-0060 §9.1.2, which holds for the open, presence and roster models
+    // only), so a service whose default model is another (breaking XEP-0163 §5's PEP-DEF-PRESENCE, judged elsewhere)
+    // failed it; romeo's read of that node now decides whether it is judged (on Prosody 13: fail -> pass).
+    // avatar-retrieve-by-id likewise warned AVATAR-RETRIEVE-01 on such a data node (warn -> skip).
+    id: "pep.default-model-whitelist-applied",
+    area: "pep",
+    requirements: ["PEP-DEF-PRESENCE"],
+    description:
+      "a node made by a publish without a pubsub#access_model precondition gets the whitelist model in behaviour: no contact is notified of its items, and another user's items request is refused with not-allowed and closed-node",
+    stream: defaultWhitelist(),
+  },
+  {
+    // Forty-second audit (2026-11-27): pep-access-whitelist judged romeo's checks as a whitelist node's where the
+    // owner's read-back showed no model (here: refused), so this service failed PUBSUB-AUTOSUB-NOACCESS and
+    // PUBSUB-ACCESS-NOTIFY, rules a presence node keeps; those checks now follow a second publish with the whitelist
+    // precondition that the node meets, which this presence node refuses (on Prosody 13: fail -> pass, the
+    // precondition unjudged: nothing the case sees tells a presence node from a whitelist node that leaks).
+    id: "pep.pubopt.whitelist-ignored-config-unreadable",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-CREATE"],
+    description:
+      "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied (its contacts are notified, a subscriber gets its items, a later publish with that precondition is refused with conflict and precondition-not-met), and the owner's configuration request is answered with feature-not-implemented",
+    stream: both(
+      both(
+        answering(asks("configure", OWNER), (a) => (a.attrs.type === "result" ? errorInstead(a, "feature-not-implemented") : "pass")),
+        presenceNodeRefusesWhitelist(),
+      ),
+      whitelistIgnored(),
+    ),
   },
   {
     // Class sweep (2026-11-27): pep-pubopt-precondition credited rule 3 (PUBSUB-PUBOPT-CREATE) on any error to the
