@@ -2219,12 +2219,18 @@ function participantsReadMemberList(offered = false): StreamFault {
   };
 }
 
+const voiced = new Set<string>(); // room/nick of an occupant a moderator gave voice (a participant then, as asked)
+
 /**
  * §5.1.2's table for a room moderated by default whose form has no moderation option (§10: "the exact configuration
  * options and form layout shall be determined by the implementation or specific deployment"): the form offers no
  * muc#roomconfig_moderatedroom, and an unaffiliated occupant is a visitor ("Moderated | Visitor | …").
  */
 const unaffiliatedVisitorNoOption: StreamFault = {
+  fromClient: (el) => {
+    const items = el.name === "iq" && el.attrs.type === "set" ? (el.getChild("query", "http://jabber.org/protocol/muc#admin")?.getChildren("item") ?? []) : [];
+    for (const i of items) if (i.attrs.role === "participant" && i.attrs.nick) voiced.add(`${String(el.attrs.to).split("/")[0]}/${i.attrs.nick}`);
+  },
   element: (el) => {
     const x = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
     if (x?.attrs.type === "form" && x.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom"))
@@ -2233,7 +2239,7 @@ const unaffiliatedVisitorNoOption: StreamFault = {
         cx.children = cx.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
       });
     const item = occupantPresence(el) && el.attrs.type === undefined ? itemOf(el) : undefined;
-    if (item?.attrs.affiliation === "none" && item.attrs.role === "participant") return changed(el, (c) => (itemOf(c)!.attrs.role = "visitor"));
+    if (item?.attrs.affiliation === "none" && item.attrs.role === "participant" && !voiced.has(String(el.attrs.from))) return changed(el, (c) => (itemOf(c)!.attrs.role = "visitor"));
     return "pass";
   },
 };
@@ -2273,6 +2279,7 @@ const visitorNoStatusChange: StreamFault = {
     if (update && item?.attrs.affiliation === "none" && item.attrs.role === "participant" && !harnessSession(ctx.conn.jid)) return "drop";
     return unaffiliatedVisitorNoOption.element!(el, ctx);
   },
+  fromClient: unaffiliatedVisitorNoOption.fromClient,
 };
 
 /**
@@ -2324,6 +2331,8 @@ export const VARIATIONS: Variation[] = [
     // the form offers it and then judged carol's entry against the unmoderated row (MUC-ROLE-06); here she is rightly
     // a visitor. Those cells now need the field (a skip naming it), the bob cells keep the '?' (a member is a
     // participant either way): alice/carol and dave/carol old warn (MUC-ROLE-06) -> new skip; the bob cells pass -> pass.
+    // Forty-second audit (2026-11-27): it seated as a visitor even an occupant a moderator had just given voice, so the
+    // new muc-enter-roles-supported failed MUC-ROLE-02 here; an occupant given voice is now left a participant.
     id: "muc.var.unaffiliated-visitor-no-option",
     description:
       "rooms are moderated by default and their form offers no muc#roomconfig_moderatedroom, so an unaffiliated occupant enters as a visitor (§5.1.2: \"Moderated | Visitor | Participant | Moderator | Moderator\"; §10: the form's options are the implementation's); applied only in bench/try-case.ts",
