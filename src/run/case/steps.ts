@@ -203,10 +203,17 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     // that answer on, not on an element that came after another answer (a SASL2 challenge after a <message/>).
     const unbound = s instanceof RawConnection && !s.jid ? s : undefined;
     const since = scope.lastActionAt;
+    // Before binding, <stream:features/> are an answer too (and an alternative may name them): features sent instead
+    // of the answer (before a SASL2 challenge, which XEP-0388 §2.4 forbids) must not let a later element pass for
+    // the first. Not a stream's own features: those right after its response header (RFC 6120 §4.3.2) or after a
+    // SASL <success/> (XEP-0388 §2.6.1, no restart), which answer no step. Stream errors have their own steps.
+    const own = (c: RawConnection, r: Received) =>
+      r.el.is("features", NS.stream) && (c.headers.some((h) => h.seq === r.seq - 1) || c.elements.some((e) => e.seq === r.seq - 1 && e.el.name === "success"));
+    const candidates = () => (unbound ? unbound.elements.filter((r) => !r.el.is("error", NS.stream) && !own(unbound, r)) : receivable(scope, step.actor));
     const probe = () => {
-      const first = unbound && receivable(scope, step.actor).find(answers(unbound, since));
+      const first = unbound && candidates().find(answers(unbound, since));
       for (const alt of parsed()) {
-        const found = findNow(receivable(scope, step.actor), alt.patterns, "in-order", scope.bindings);
+        const found = findNow(candidates(), alt.patterns, "in-order", scope.bindings);
         if (found && (!unbound || found.picked[0] === first)) return { found, name: alt.name };
       }
       return undefined;

@@ -765,6 +765,16 @@ export const FAULTS: FaultDef[] = [
     description: "a headline <message/> from the server comes between the SASL2 <authenticate/> and the server's own SASL2 challenge",
     stream: onElement((el) => (isSasl2(el, "challenge") ? ["<message xmlns='jabber:client' type='headline'><body>motd</body></message>", el] : "pass")),
   },
+  // Forty-second audit: sasl2-challenge decided "the first element after the <authenticate/>" among stanzas and SASL
+  // elements only, so <stream:features/> before the SASL2 challenge were skipped and the challenge, taken for the
+  // first, credited SASLTWO-DURING-02; features count as an answer now (alternative features-first): pass -> fail.
+  {
+    id: "login.sasl2.features-before-challenge",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "an empty <stream:features/> comes between the SASL2 <authenticate/> and the server's own SASL2 challenge",
+    stream: onElement((el) => (isSasl2(el, "challenge") ? ["<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>", el] : "pass")),
+  },
   // Thirty-second audit: sasl2-challenge (and its siblings) took RFC 6120's <failure/> answering a SASL2
   // <authenticate/> for no alternative, so the case was a skip (the MAY of a challenge not taken up); §2.4's "only the
   // <response/> and completion elements" are SASL2's (§2.6), so it now fails SASLTWO-DURING-02.
