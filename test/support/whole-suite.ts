@@ -20,7 +20,8 @@ import * as muc from "./xep/muc.ts";
  * gets the same verdict (raw, as the profile's deviations record them). The reference is the command a user runs
  * first, `run --target local:NAME` on a server of its own (its raw verdicts: a profile keeps each one in its
  * deviation), so the whole suite runs once for both; the other runs go to a server this file starts with WebSocket.
- * One file a server (test/verdicts-*.test.ts), so the two run side by side. The mobile family is compared the
+ * One file a server (test/verdicts-*.test.ts), so the two run side by side; within a file the tests run side by
+ * side too (`describe(…, { concurrency: true })` there), each waiting for the reference run where it needs it. The mobile family is compared the
  * same way in test/mobile.test.ts, on the releases that serve it; the WebSocket family (raw connections over
  * WebSocket, which TCP runs skip) in test/connections.test.ts. The group chat family is compared here on Prosody
  * (`rooms`), against the reference that ran it anyway.
@@ -152,8 +153,10 @@ export function wholeSuiteTests<T extends Target>(
     assert.equal(ws.accounts.notRemoved, 0);
   });
 
-  /** Which variations changed some stanza of the run through them. */
+  /** Which variations changed some stanza of the run through them, known once that run ended. */
   const used = new Map<string, number>();
+  let variationsRan!: () => void;
+  const variationsDone = new Promise<void>((resolve) => (variationsRan = resolve));
   test(`${name} through every legitimate variation at once (test/support/variations.ts), decided by timeouts where the wait can decide: the verdicts of the direct run`, async () => {
     const proxy = new FaultProxy({ host: t.host, port: t.port });
     const port = await proxy.listen();
@@ -176,10 +179,12 @@ export function wholeSuiteTests<T extends Target>(
       assert.equal(byTimeout.accounts.notRemoved + byBarrier.accounts.notRemoved, 0);
     } finally {
       await proxy.close();
+      variationsRan();
     }
   });
 
-  test(`${name}: every variation changed some stanza of the run through them, but those for what only the other server sends`, (tc) => {
+  test(`${name}: every variation changed some stanza of the run through them, but those for what only the other server sends`, async (tc) => {
+    await variationsDone;
     if (used.size === 0) return tc.skip("needs the variation run above");
     // The mobile family's own variations (and the group chat family's, where this run has no rooms) apply to the
     // cases test/mobile.test.ts (and the other server's file) runs; one that must see what clients send (`stream`)
