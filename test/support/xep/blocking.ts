@@ -680,6 +680,36 @@ export const FAULTS: FaultDef[] = [
           : "pass",
     ),
   },
+  (() => {
+    // Forty-third audit: a server that stores a privacy list and makes it the default, but answers the block-list
+    // get that follows with an error, broke XEP-0191 §3.2 ("the server MUST return an IQ-result containing a
+    // <blocklist/> element"), not §5's mapping, which only a block-list result shows; blocking-privacy-default-list
+    // matched none of its outcomes and warned BLOCK-PRIV-02. Its fourth outcome (list-refused) credits nothing:
+    // ejabberd 24.12, warn -> skip. Modelled as a get handler that fails once the user has a default privacy list:
+    // each block-list get of a user whose request to make a list the default got a result is answered with
+    // <internal-server-error/>.
+    const asked = new Map<string, string>(); // "connection request-id" -> the user who asked for a default list
+    const withDefault = new Set<string>();
+    return {
+      id: "blocking.list.error-with-default-privacy-list",
+      area: "blocking",
+      requirements: ["BLOCK-LIST-01", "BLOCK-LIST-02", "BLOCK-PRIV-02"],
+      description: "once a user has made a privacy list the default, each of the user's block-list gets is answered with <internal-server-error/>",
+      stream: {
+        fromClient: (el, ctx) => {
+          const name = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", PRIVACY)?.getChild("default")?.attrs.name : undefined;
+          if (name && ctx.conn.jid) asked.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(ctx.conn.jid));
+        },
+        element: (el, ctx) => {
+          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          const user = el.name === "iq" && el.attrs.type === "result" ? asked.get(key) : undefined;
+          if (user) withDefault.add(user);
+          asked.delete(key);
+          return listResult(el) && ctx.conn.jid && withDefault.has(bare(ctx.conn.jid)) ? [errorReply(el, "internal-server-error", "")] : "pass";
+        },
+      },
+    } satisfies FaultDef;
+  })(),
 ];
 
 /** XEP-0191: what a correct server may do differently; no verdict may change. */
