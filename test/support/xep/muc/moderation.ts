@@ -1081,6 +1081,18 @@ export const FAULTS: FaultDef[] = [
     stream: refusalChanged(single("affiliation", "outcast"), "not-allowed", "result"),
   },
   {
+    // Forty-third audit (2026-11-27): muc-admin-ban-higher judged the refusal of an admin's ban of an owner (§9.1:
+    // "MUST deny the request and return a <not-allowed/> error") or of another admin by the error and by no one's being
+    // removed, so a room that answers with the error and stores the ban passed. dave now reads the ban list back (the
+    // target absent, an also: of the cell's rule): old pass -> new fail (admin-owner) and warn (admin-admin), Prosody 13.
+    id: "muc.ban.higher-refused-but-stored",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-07", "MUC-ADMIN-BAN-08"],
+    description:
+      "a ban (or other muc#admin change) the room refuses, such as an admin's ban of an owner or of another admin, gets the room's own error but is carried out in silence: no presence announces it, and the lists asked afterwards show it",
+    stream: refusedButApplied(null),
+  },
+  {
     id: "muc.ban.self-not-allowed",
     area: "muc",
     requirements: ["MUC-ADMIN-BAN-09"],
@@ -1989,8 +2001,9 @@ function grantAnsweredNotRecorded(): StreamFault {
  * presence announces it, but the lists asked afterwards show it (an affiliation item puts its user on the list of
  * that affiliation and takes it off the others; a role item, by nickname, puts the occupant on the list of that role
  * and takes it off the others). (The proxy cannot make the server carry it out: the lists are what it rewrites.)
+ * `condition`: the condition the refusal is given; null keeps the server's (forty-third audit).
  */
-function refusedButApplied(): StreamFault {
+function refusedButApplied(condition: string | null = "forbidden"): StreamFault {
   const asked = new Map<string, { room: string; items: Element[] }>(); // "connection id" -> the request's room and items
   const applied = new Map<string, Element[]>(); // room -> the items carried out, in order
   const lists = new Map<string, { attr: "role" | "affiliation"; value: string }>(); // "connection id" -> the list asked for
@@ -2012,7 +2025,7 @@ function refusedButApplied(): StreamFault {
         asked.delete(key(ctx, el.attrs.id));
         if (el.attrs.type !== "error") return "pass";
         applied.set(request.room, [...(applied.get(request.room) ?? []), ...request.items]);
-        return conditionOf(el) === "forbidden" ? "pass" : withCondition(el, "forbidden"); // Prosody says <not-allowed/>
+        return condition === null || conditionOf(el) === condition ? "pass" : withCondition(el, condition); // Prosody says <not-allowed/>
       }
       const list = lists.get(key(ctx, el.attrs.id));
       if (!list) return "pass";
