@@ -1338,6 +1338,10 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Forty-third audit (2026-11-27): muc-reg-outcast took any answer to the owner or an unaffiliated user that was not
+    // <service-unavailable/> as showing registration, so this room (ejabberd 23.01, no registration) was charged
+    // MUC-REG-04 on the outcast's answer, MUC-REG-10 not reached; only a result, <not-allowed/> or no answer shows it
+    // now: old fail (MUC-REG-04) -> new fail (MUC-REG-10), on ejabberd 23.01.
     id: "muc.reg.unsupported-not-implemented",
     area: "muc",
     requirements: ["MUC-REG-10"],
@@ -1666,6 +1670,26 @@ export const VARIATIONS: Variation[] = [
         notice.c("subject").t("Maintenance");
         notice.c("body").t("Server notice: maintenance tonight");
         return [el, notice];
+      },
+    },
+  },
+  {
+    // Forty-third audit (2026-11-27): muc-history-maxchars-whole-stanzas forbade any message with a <body/> and no
+    // <subject/> from the room or an occupant JID after carol's entry with maxchars='40', so this room's own welcome
+    // (no history of bob's) failed MUC-HIST-10; the case now forbids bob's text, whole or cut, and any stamped
+    // message: fail -> pass. Applied by bench/try-case.ts only (stream): in the runs of every variation at once, its
+    // message would be one more groupchat message with a body in the cases that look for the room's messages.
+    id: "muc.var.room-notice-on-entry",
+    description:
+      "right after a room's self-presence (status 110) the room sends the new occupant a welcome of its own: a groupchat message from its bare JID with a body, no <subject/> and no <delay/> (XEP-0045 §10.3 shows a room sending \"a message from the room itself to the room occupants\"; no rule keeps a room from greeting an occupant, and a room's own message is not discussion history)",
+    fault: () => "pass",
+    stream: {
+      element: (el, ctx) => {
+        const x = el.name === "presence" && el.attrs.type === undefined ? el.getChild("x", MUC_USER) : undefined;
+        if (harnessSession(ctx.conn.jid) || !atService(el.attrs.from) || !x?.getChildren("status").some((s) => s.attrs.code === "110") || el.attrs.to === undefined) return "pass";
+        const welcome = new Element("message", { type: "groupchat", from: String(bare(str(el.attrs.from))), to: el.attrs.to, id: "welcome1" });
+        welcome.c("body").t("Welcome to the room! Please be nice.");
+        return [el, welcome];
       },
     },
   },
