@@ -442,6 +442,71 @@ export const FAULTS: FaultDef[] = [
     stream: preTlsRegistration((answer) => [xml("iq", { type: "error", id: answer.attrs.id }, xml("error", { type: "cancel" }, xml("conflict", { xmlns: STANZAS })))]),
   },
   {
+    // Forty-third audit (2026-11-27): register-feature-before-tls took a stream that ended (a closing tag, a stream
+    // error, a cut) for XEP-0077 §11's refusal, whatever came before it: a server that answered the registration with a
+    // result first, the account made over the unsecured channel, passed IBR-SEC-01. The case now takes a result first
+    // ('registered', crediting nothing) and tries the account's password on a TLS connection: pass ('closed') -> warn
+    // on Prosody 13 with --tls starttls. (The proxy turns the server's own refusal into the result and the closing
+    // tag, and gives the account's next login a success: the account the modelled server made.)
+    id: "register.pre-tls.result-then-closed",
+    area: "register",
+    requirements: ["IBR-SEC-01"],
+    description: "a registration before TLS is taken (a result, and the account logs in), and the stream is then closed, as if to ask for a new connection with TLS",
+    stream: (() => {
+      const asked = new Map<string, string>(); // "connection id" of a registration before TLS: its username
+      return accountsDiffer({
+        fromClient: (el, ctx) => {
+          const q = el.name === "iq" && el.attrs.type === "set" && !ctx.conn.jid && ctx.conn.serverHeaders === 1 ? el.getChild("query", REGISTER) : undefined;
+          const username = q?.getChild("username")?.getText();
+          if (username) asked.set(`${ctx.conn.id} ${el.attrs.id}`, username);
+        },
+        element: (el, ctx, outcomes) => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const user = iqError(el) ? asked.get(key) : undefined;
+          if (user === undefined) return "pass";
+          asked.delete(key);
+          outcomes.set(user, "success");
+          return [xml("iq", { type: "result", id: el.attrs.id }), "</stream:stream>"];
+        },
+      });
+    })(),
+  },
+  {
+    // Forty-third audit (2026-11-27): register-cancel-extra-child took a <forbidden/> or <not-allowed/> answer to a
+    // <remove/> with another child at its word (XEP-0077 §3.2's table gives them a sender that may not cancel), so a
+    // server that refuses the extra child with <forbidden/> yet takes a plain <remove/> was skipped. The case now sends
+    // the plain <remove/> after such a refusal, and a result to it warns IBR-CANCEL-ERR-01: skip -> warn on Prosody
+    // 13. (The proxy cannot keep the request from the server, which removes the account and ends the stream: it
+    // turns that result into <forbidden/>, keeps the client's connection open and answers the plain <remove/> itself.)
+    id: "register.cancel.extra-child-forbidden",
+    area: "register",
+    requirements: ["IBR-CANCEL-ERR-01"],
+    description:
+      "a <remove/> with another child beside it (<username/>) is refused with <forbidden/>, a condition the XEP gives a sender who may not cancel, yet a plain <remove/> from the same sender is taken (a result)",
+    stream: (() => {
+      const extra = new Set<string>(); // "connection id" of a <remove/> with other children
+      const answered = new Set<number>(); // connections the proxy answers itself (the server removed the account)
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const q = el.name === "iq" && el.attrs.type === "set" && ctx.conn.jid ? el.getChild("query", REGISTER) : undefined;
+          if (!q?.getChild("remove")) return;
+          const others = q.children.some((c) => typeof c !== "string" && c.name !== "remove");
+          if (!answered.has(ctx.conn.id)) {
+            if (others) extra.add(`${ctx.conn.id} ${el.attrs.id}`);
+          } else if (!others) ctx.conn.deliver(xml("iq", { type: "result", id: el.attrs.id }));
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          if (answered.has(ctx.conn.id)) return "drop";
+          if (el.name !== "iq" || el.attrs.type !== "result" || !extra.delete(`${ctx.conn.id} ${el.attrs.id}`)) return "pass";
+          answered.add(ctx.conn.id);
+          return [xml("iq", { type: "error", id: el.attrs.id, ...(el.attrs.from && { from: el.attrs.from }) }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))];
+        },
+        close: (ctx: FaultContext) => (answered.has(ctx.conn.id) ? "" : "</stream:stream>"),
+        holdOpen: (ctx: FaultContext) => answered.has(ctx.conn.id),
+      };
+    })(),
+  },
+  {
     id: "register.password.emptied",
     area: "register",
     requirements: ["IBR-PASS-03"],
