@@ -659,6 +659,44 @@ function defaultWhitelist(): StreamFault {
 }
 
 /**
+ * Forty-third audit: a service whose nodes made by a publish without a pubsub#access_model precondition are open in
+ * behaviour and say so in their configuration: another user's items request for such a node is answered with the
+ * items its owner published (whatever the server answered).
+ */
+function defaultOpenApplied(): StreamFault {
+  const items = new Map<string, Element[]>(); // `${owner} ${node}` -> items published without an access_model precondition
+  const asked = new Map<string, string>(); // `${conn} ${iq id}` -> `${owner} ${node}` of another user's items request
+  const nodeOf = (el: Element, child: string) => el.getChild("pubsub", PUBSUB)?.getChild(child)?.attrs.node;
+  return both(
+    {
+      fromClient: (el, ctx) => {
+        if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid || publishOption(el, "pubsub#access_model") !== undefined) return;
+        const key = `${bare(el.attrs.to ?? ctx.conn.jid)} ${String(nodeOf(el, "publish"))}`;
+        const item = el.getChild("pubsub", PUBSUB)!.getChild("publish")!.getChild("item");
+        if (item) items.set(key, [...(items.get(key) ?? []).filter((i) => i.attrs.id !== item.attrs.id), copyOf(item)]);
+      },
+    },
+    both(
+      configuredField("pubsub#access_model", () => "open"),
+      answering(
+        (el, ctx) => {
+          const key = `${bare(el.attrs.to)} ${String(nodeOf(el, "items"))}`;
+          const other = asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(ctx.conn.jid) && items.has(key);
+          if (other) asked.set(`${ctx.conn.id} ${el.attrs.id}`, key);
+          return other;
+        },
+        (a, ctx) => {
+          const key = asked.get(`${ctx.conn.id} ${a.attrs.id}`);
+          if (key === undefined || a.attrs.type !== "error") return "pass";
+          const node = key.slice(key.indexOf(" ") + 1);
+          return [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node }, ...(items.get(key) ?? []).map(copyOf))))];
+        },
+      ),
+    ),
+  );
+}
+
+/**
  * The 'presence' node a service made in spite of a whitelist precondition (whitelistIgnored) refuses a later publish
  * to it with the whitelist precondition, as XEP-0060 §7.1.5 rule 1 says a node of another model does.
  */
@@ -931,6 +969,10 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Forty-third audit (2026-11-27): a form-only change (the node behaves as a presence node); pep-items-presence-model
+    // failed PEP-DEF-PRESENCE on the form alone, which XEP-0060 §8.2.2 makes a SHOULD ("which SHOULD contain the
+    // current node configuration"): its stranger's read now decides (on Prosody 13: fail at the read-back -> fail
+    // on Prosody's own forbidden, as raw). pep.default-model-open-applied changes the behaviour too.
     id: "pep.default-model-not-presence",
     area: "pep",
     requirements: ["PEP-DEF-PRESENCE"],
@@ -995,6 +1037,17 @@ export const FAULTS: FaultDef[] = [
     description:
       "a node made by a publish without a pubsub#access_model precondition gets the whitelist model in behaviour: no contact is notified of its items, and another user's items request is refused with not-allowed and closed-node",
     stream: defaultWhitelist(),
+  },
+  {
+    // Forty-third audit (2026-11-27): pep-items-presence-model's read-back now takes a form naming another model as
+    // crediting nothing (XEP-0060 §8.2.2: the current values are a SHOULD; pep.default-model-not-presence, a form-only
+    // change, fail -> as raw), and the stranger's read decides PEP-DEF-PRESENCE: this service, whose form and
+    // behaviour are both open, still fails it there (on Prosody 13: fail at the read-back -> fail at the stranger's read).
+    id: "pep.default-model-open-applied",
+    area: "pep",
+    requirements: ["PEP-DEF-PRESENCE"],
+    description: "a node made by a publish without a pubsub#access_model precondition is open: its configuration says 'open', and another user's items request is answered with its items",
+    stream: defaultOpenApplied(),
   },
   {
     // Forty-second audit (2026-11-27): pep-access-whitelist judged romeo's checks as a whitelist node's where the
@@ -1500,6 +1553,40 @@ export const FAULTS: FaultDef[] = [
 
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Forty-third audit (2026-11-27): pep-items-presence-model judged the owner's read of a tune node made by a plain
+    // publish at MUST (PUBSUB-ITEMS-OWNER), though XEP-0163 fixes no default for persistence and XEP-0060 §6.5.9.4
+    // has a node that keeps no items answer so; every access-model row after it was not reached. That answer now
+    // credits nothing and the reads that need the item follow the owner's (on Prosody 13: fail -> pass). The PEP twin
+    // of pstore-node-not-persistent-by-default. Applied by bench/try-case.ts only (stream): it must see the publishes.
+    id: "pep-tune-not-persistent-by-default",
+    description:
+      "a tune node (http://jabber.org/protocol/tune) whose publish never asked for pubsub#persist_items=true keeps no items: every items request for it, the owner's too, is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4; XEP-0163 fixes no default for persistence)",
+    fault: () => "pass",
+    stream: (() => {
+      const TUNE = "http://jabber.org/protocol/tune";
+      const persistent = new Set<string>(); // owners whose tune publish asked for persist_items
+      return both(
+        {
+          fromClient: (el, ctx) => {
+            if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
+            if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== TUNE) return;
+            if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(bare(el.attrs.to ?? ctx.conn.jid));
+          },
+        },
+        answering(
+          (el, ctx) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node === TUNE && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid)),
+          (a) => [
+            xml(
+              "iq",
+              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+              xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
+            ),
+          ],
+        ),
+      );
+    })(),
+  },
   {
     // Forty-first audit (2026-11-27): pep-access-whitelist credited PUBSUB-PUBOPT-CREATE and PEP-DEF-ACCESS on a
     // read-back naming 'whitelist' only, and failed both MUSTs on this form (XEP-0060 §8.2.2: the form "SHOULD contain
