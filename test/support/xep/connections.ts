@@ -1,4 +1,4 @@
-import { deflateSync } from "node:zlib";
+import { deflateSync, gzipSync } from "node:zlib";
 import type { FrameFault, Message } from "../websocket-proxy.ts";
 import type { TlsFaultDef } from "../tls-proxy.ts";
 import type { BoshFault, BoshReply, BoshRequest } from "../bosh-proxy.ts";
@@ -1122,6 +1122,24 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
       'XEP-0124 §17.1: "A legacy client (or connection manager) will interpret (or respond with) HTTP error codes according to the table below." (403: "requesting too frequently"); §14.3: "a connection manager implementation MAY choose to impose a limit to the frequency or number of requests for the same \'rid\'."',
     cases: ["bosh-rid-resent"],
     fault: legacyResentRid(403),
+  },
+  {
+    // Forty-third audit (2026-11-27): bosh-accept-encoding's compressed outcome asked the inflated body for a 'sid',
+    // which §5's coding rule says nothing of, so a terminal answer gzipped as the request allowed warned BOSH-HTTP-05,
+    // where the same answer uncompressed passed. It now asks for a <body/>: warn -> pass (Prosody 13).
+    id: "bosh-shutdown-gzipped",
+    allowed:
+      'XEP-0124 §17.2: "system-shutdown | The connection manager is being shut down. All active HTTP sessions are being terminated. No new sessions can be created."; §5: "it MAY include an HTTP Content-Encoding header in the response (indicating one of the encodings specified in the request) and compress the response body accordingly."',
+    cases: ["bosh-accept-encoding"],
+    fault: {
+      raw: (r, a) => {
+        if (!r.ofCase || !r.creation || !/\bgzip\b/i.test(r.headers["accept-encoding"] ?? "")) return undefined;
+        const body = gzipSync(Buffer.from("<body type='terminate' condition='system-shutdown' xmlns='http://jabber.org/protocol/httpbind'/>", "utf8"));
+        const fields = { ...a.headers, "content-encoding": "gzip", "content-length": String(body.length), connection: "close" };
+        const head = [`HTTP/1.1 ${a.status} OK`, ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`)].join("\r\n");
+        return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body]);
+      },
+    },
   },
 ];
 

@@ -1818,4 +1818,29 @@ export const VARIATIONS: Variation[] = [
       },
     },
   },
+  {
+    // Forty-third audit (2026-11-27): sm-resume-resend required the resumed stream to carry exactly two stanzas (m1
+    // and m2), so a message another entity sent the session after the client's count, which the client never
+    // acknowledged and the server rightly sent again (SM-RESUME-12), warned SM-RESUME-13. The case now looks for the
+    // stanzas the client's 'h' covered: warn -> pass in both cells (Prosody 13). Applied by bench/try-case.ts only
+    // (stream: it needs the client's side, and the message is a real one, routed by the server).
+    id: "mobile-sm-message-before-cut",
+    description:
+      'when a client with stream management first asks for an ack (<r/>), another account of the case sends that session a headline message, which the server routes to it (XEP-0198 §5: after a resumption the server "MUST re-send to the peer any stanzas that are still marked as unhandled": one the client did not acknowledge is resent)',
+    fault: () => "pass",
+    stream: (() => {
+      const told = new WeakSet<ProxiedConnection>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          const jid = ctx.conn.jid;
+          if (!jid || !isSm(el, "r") || told.has(ctx.conn)) return;
+          told.add(ctx.conn);
+          const me = String(bare(jid));
+          const other = ctx.peers().find((p) => p.jid && p.send && String(bare(p.jid)) !== me);
+          other?.send?.(xml("message", { to: jid, type: "headline", id: "xc-notice" }, xml("body", {}, "A notice")));
+        },
+      } satisfies StreamFault;
+    })(),
+  },
 ];
