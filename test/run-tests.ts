@@ -13,19 +13,21 @@ import { tap } from "node:test/reporters";
 const SLOWEST_FIRST = [
   "verdicts-prosody",
   "verdicts-ejabberd",
-  "muc",
   "bosh",
   "mobile",
-  "cross-domain",
-  "accounts",
   "login",
+  "cross-domain",
   "component",
-  "run",
-  "gate",
-  "federation",
+  "accounts",
   "releases",
+  "stops",
   "upload",
-  "remote-scenarios",
+  "xep-families",
+  "connections",
+  "federation",
+  "run",
+  "websocket",
+  "gate",
 ];
 
 const here = path.dirname(new URL(import.meta.url).pathname);

@@ -46,6 +46,7 @@ describe("Prosody's whole suite", { concurrency: true }, () => {
   });
 
   test("Prosody behind a proxy that kills one connection in five during set-up: the same verdicts, no error, no account left", async () => {
+    await reference(); // beside the variation run, not the reference (test/support/whole-suite.ts)
     const pros = target();
     const proxy = new FaultProxy({ host: pros.host, port: pros.port });
     const port = await proxy.listen();
