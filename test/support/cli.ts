@@ -74,7 +74,16 @@ export function runCli(
       stderr += d;
       opts.onStderr?.(stderr, child);
     });
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // 'exit' may come before the last of the pipes is read (a loaded machine): wait for both to end, but not for a
+    // process the CLI left holding them (a server it started, killed by the test), at most 2 s.
+    const ended = (s: NodeJS.ReadableStream) => new Promise<void>((done) => ((s as { readableEnded?: boolean }).readableEnded ? done() : s.once("end", () => done())));
+    child.on("exit", (code, signal) => {
+      const late = setTimeout(() => resolve({ code, signal, stdout, stderr }), 2000);
+      void Promise.all([ended(child.stdout), ended(child.stderr)]).then(() => {
+        clearTimeout(late);
+        resolve({ code, signal, stdout, stderr });
+      });
+    });
   });
 }
 
