@@ -1461,4 +1461,16 @@ export const VARIATIONS: Variation[] = [
     },
     only: "ejabberd",
   },
+  {
+    // Forty-fourth audit: bind2-failure-binds-nothing failed BINDTWO-BIND-02 and SASLTWO-FAIL-02 on a server that
+    // stores no offline message (RFC 6121 §8.5.2.2.1's SHOULD) and bounces none: romeo's message never reached
+    // juliet's next session. The case now first shows that a control message is stored (it reaches an RFC 6120
+    // session): fail -> skip. Stream-only: the messages a session gets from offline storage (with XEP-0203's
+    // <delay/>) never arrive, as from a server that dropped them.
+    id: "login.var.no-offline-storage",
+    description:
+      'a chat message to an account with no available resource is neither stored nor bounced (RFC 6121 §8.5.2.2.1: "the server SHOULD either (a) add the message to offline storage or (b) return a stanza error to the sender")',
+    fault: () => "pass",
+    stream: onElement((el) => (el.name === "message" && ["chat", "normal", undefined].includes(el.attrs.type) && el.getChild("body") && el.getChild("delay", "urn:xmpp:delay") ? "drop" : "pass")),
+  },
 ];
