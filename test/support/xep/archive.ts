@@ -656,6 +656,38 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Forty-fourth audit: mam-archive-headline looked for the archived headline (MAM-ARCH-02, a MAY) in jabber:client
+    // only, so a server that archives headlines and forwards results in jabber:server was recorded as not archiving
+    // them; the namespace is §4.2's (MAM-RES-03). mam-archive-headline on Prosody 13: MAM-ARCH-02 not-reached -> pass.
+    id: "mam.headline-archived-server-namespace",
+    area: "mam",
+    requirements: ["MAM-RES-03"],
+    description:
+      "headline messages with a body are archived (XEP-0313 §6.1.1's MAY), and the archived message inside a result's <forwarded/> is in the jabber:server namespace instead of the one it was received in",
+    stream: (() => {
+      const headlines = new Map<string, Element[]>();
+      const toServer = (m: Element) => changed(m, (c) => (forwardedMessage(c)!.attrs.xmlns = "jabber:server"))[0] as Element;
+      const queries = onQueries(
+        () => true,
+        (results, fin, query, ctx) => [
+          ...results.map(toServer),
+          ...(headlines.get(bare(ctx.conn.jid)) ?? []).map((h, i) => toServer(result(ctx.conn.jid!, query.attrs.queryid, `headline-${i}-${randomUUID()}`, h))),
+          fin,
+        ],
+      );
+      return {
+        fromClient: queries.fromClient,
+        element: (el: Element, ctx: FaultContext) => {
+          if (el.name === "message" && el.attrs.type === "headline" && el.getChild("body")) {
+            const account = bare(ctx.conn.jid);
+            headlines.set(account, [...(headlines.get(account) ?? []), el]);
+          }
+          return queries.element!(el, ctx);
+        },
+      };
+    })(),
+  },
+  {
     // Class sweep 3 (2026-11-27): mam-ext-form's archiving check (MAM-ARCH-01) asked for MAM-RES-03's jabber:client,
     // but Prosody fails the case's MAM-FORM-07 (no <validate/> on 'ids') before it: the change shows on a server
     // whose form is right and whose forwarded messages are not.
