@@ -1559,6 +1559,8 @@ export const VARIATIONS: Variation[] = [
     // has a node that keeps no items answer so; every access-model row after it was not reached. That answer now
     // credits nothing and the reads that need the item follow the owner's (on Prosody 13: fail -> pass). The PEP twin
     // of pstore-node-not-persistent-by-default. Applied by bench/try-case.ts only (stream): it must see the publishes.
+    // Variation sweep (2026-11-27): pep-delete-errors, pep-retract-notify and pep-publish-overwrite's default cell read
+    // the same way now (Prosody 13: fail -> pass each; pep-publish-overwrite's 'ten' cell skips, its node keeps no two items).
     id: "pep-tune-not-persistent-by-default",
     description:
       "a tune node (http://jabber.org/protocol/tune) whose publish never asked for pubsub#persist_items=true keeps no items: every items request for it, the owner's too, is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4; XEP-0163 fixes no default for persistence)",
