@@ -1507,6 +1507,21 @@ export const FAULTS: FaultDef[] = [
         : "pass",
   },
   {
+    // Forty-fourth audit (2026-11-27): occid-service-feature's 'implemented' needed bob's self-presence from an occupant
+    // JID, so a service that forces identifiers (lists the feature) whose room neither lists it (OCCID-DISCO-01) nor
+    // sends the self-presence from an occupant JID (MUC-JOIN-05) failed OCCID-SVC-03, which nothing shows broken. It
+    // now takes 'unseen' (credits nothing): old fail (OCCID-SVC-03) -> new skip.
+    id: "occid.unadvertised-self-presence-from-room",
+    area: "muc",
+    requirements: ["OCCID-DISCO-01", "MUC-JOIN-05"],
+    description: "a room adds occupant identifiers without listing urn:xmpp:occupant-id:0 in its disco#info, and sends an occupant's own presence on entry from the room's bare JID",
+    fault: (el, ctx) => {
+      const by = (id: string) => FAULTS.find((f) => f.id === id)!.fault!(el, ctx);
+      const first = by("occid.unadvertised");
+      return first !== "pass" ? first : by("occid.self-presence-from-room");
+    },
+  },
+  {
     id: "occid.presence-missing",
     area: "muc",
     requirements: ["OCCID-PRES-01"],
@@ -2761,6 +2776,48 @@ export const VARIATIONS: Variation[] = [
         });
       },
     },
+  },
+  {
+    // Forty-fourth audit (2026-11-27): muc-deny-password took a result to a submission of the room secret (with
+    // muc#roomconfig_passwordprotectedroom, which this form does not offer) as the proof that the room requires a
+    // password, so a service whose own toggle is off by default failed MUC-DENY-01/-02 (MUST), though §7.2.5's
+    // rule ("If the room requires a password") never applied. The fixed case reads the room's disco#info first
+    // (muc_passwordprotected) and skips here: old fail/fail -> new skip/skip.
+    id: "muc.var.password-toggle-other-name",
+    description:
+      'the room configuration form offers muc#roomconfig_roomsecret and, instead of muc#roomconfig_passwordprotectedroom, a boolean toggle of its own (x-password-required, off by default): a submission that does not turn it on leaves the room open (its disco#info says muc_unsecured and a user is let in without the password) (XEP-0045 §10: "these are examples only"); applied only in bench/try-case.ts',
+    fault: () => "pass",
+    stream: (() => {
+      const open = new Set<string>(); // "case room": a secret was submitted without the toggle on
+      return {
+        fromClient: (el, ctx) => {
+          const fields = submittedFields(el, ctx);
+          if (fields.length === 0) return;
+          const value = (name: string) => fields.find((f) => f.attrs.var === name)?.getChildText("value") ?? "";
+          const key = `${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`;
+          if (value("muc#roomconfig_roomsecret") && !/^(1|true)$/.test(value("x-password-required"))) open.add(key);
+          else open.delete(key);
+        },
+        element: (el, ctx) => {
+          const form = roomOwnerForm(el);
+          if (form?.attrs.type === "form" && form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_roomsecret"))
+            return changed(el, (c) => {
+              const x = ownerQuery(c)!.getChild("x", DATA)!;
+              x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_passwordprotectedroom");
+              x.append(xml("field", { var: "x-password-required", type: "boolean", label: "Require the password to enter" }, xml("value", {}, "0")));
+            });
+          if (isHarness(ctx) || !ctx.conn.jid || !isMucAddress(fromOf(el)) || !open.has(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`)) return "pass";
+          if (el.name === "presence" && el.attrs.type === "error" && conditionOf(el) === "not-authorized")
+            return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+          const features = iqOf(el, "result") ? (el.getChild("query", DISCO_INFO)?.getChildren("feature") ?? []) : [];
+          return features.some((f) => f.attrs.var === "muc_passwordprotected")
+            ? changed(el, (c) => {
+                for (const f of c.getChild("query", DISCO_INFO)!.getChildren("feature")) if (f.attrs.var === "muc_passwordprotected") f.attrs.var = "muc_unsecured";
+              })
+            : "pass";
+        },
+      };
+    })(),
   },
   {
     // Nineteenth audit (2026-11-25): mam-muc-with, -with-semianonymous, -strip-x and -real-jid queried the archive as

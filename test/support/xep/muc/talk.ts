@@ -854,6 +854,40 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Forty-fourth audit: muc-nick-same-bare credited MUC-NICK-01 ("one of type "unavailable" for the old nickname
+    // and one indicating availability for the new nickname") on the unavailable presence alone. The old case
+    // passes MUC-NICK-01 through this fault; the fixed one, which also looks for the new nickname's presence, warns.
+    id: "muc.nick.same-bare-no-new-presence",
+    area: "muc",
+    requirements: ["MUC-NICK-01"],
+    description:
+      "after an allowed change to a nickname another session of the same account holds, the other occupants get only the unavailable presence from the old nickname, never the available one from the new",
+    stream: (() => {
+      const present = new Set<string>(); // "connection occupant JID": an available presence from it reached that connection
+      const changing = new Map<string, number>(); // occupant JID asked for in a nickname change -> the asking connection
+      const dropped = new Set<string>(); // "connection occupant JID": the new nickname's presence already withheld there
+      return {
+        fromClient: (el, { conn }) => {
+          if (el.name === "presence" && el.attrs.type === undefined && toOccupant(el) && !el.getChild("x", MUC)) changing.set(str(el.attrs.to), conn.id);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "presence" || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
+          const from = str(el.attrs.from);
+          const key = `${conn.id} ${from}`;
+          if (el.attrs.type === "unavailable") present.delete(key);
+          if (el.attrs.type !== undefined) return "pass";
+          const asker = changing.get(from);
+          if (asker !== undefined && asker !== conn.id && present.has(key) && !dropped.has(key)) {
+            dropped.add(key);
+            return "drop";
+          }
+          present.add(key);
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "muc.nick.modified-without-210",
     area: "muc",
     requirements: ["MUC-NICK-04"],
@@ -932,6 +966,19 @@ export const FAULTS: FaultDef[] = [
         },
       };
     })(),
+  },
+  {
+    // Forty-fourth audit: muc-pres-change required <show>xa</show> in the update it charged to §7.7's MUC-PRES-01,
+    // whose words name only the presence and its muc#user item; whether <show/> passes is §17.3's MUC-PRES-02
+    // (muc-pres-passthrough). The old case warns MUC-PRES-01 through this fault; the fixed one passes it.
+    id: "muc.pres.show-stripped",
+    area: "muc",
+    requirements: ["MUC-PRES-02"],
+    description: "the room forwards an occupant's presence without its <show/>",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === undefined && atService(el.attrs.from) && resourceOf(el.attrs.from) !== undefined && el.getChild("show") !== undefined,
+      (el) => changed(el, (c) => void c.remove("show")),
+    ),
   },
   {
     id: "muc.pres.role-affiliation-stale",
