@@ -21,7 +21,7 @@ import * as muc from "./xep/muc.ts";
  * first, `run --target local:NAME` on a server of its own (its raw verdicts: a profile keeps each one in its
  * deviation), so the whole suite runs once for both; the other runs go to a server this file starts with WebSocket.
  * One file a server (test/verdicts-*.test.ts), so the two run side by side; within a file the tests run side by
- * side too (`describe(…, { concurrency: true })` there), the others after the reference run, beside the variation run. The mobile family is compared the
+ * side too (`describe(…, { concurrency: true })` there), each waiting for the reference run where it needs it. The mobile family is compared the
  * same way in test/mobile.test.ts, on the releases that serve it; the WebSocket family (raw connections over
  * WebSocket, which TCP runs skip) in test/connections.test.ts. The group chat family is compared here on Prosody
  * (`rooms`), against the reference that ran it anyway.
@@ -133,9 +133,6 @@ export function wholeSuiteTests<T extends Target>(
   });
 
   test(`${name} over WebSocket (RFC 7395): two cases of every scenario file give the verdict they have over TCP; raw and BOSH connections are skipped saying why`, async () => {
-    // After the reference run, beside the variation run (which mostly waits out timeouts): the reference and the
-    // variation run, one after the other, are the file's longest path, and the cores are busy during the reference.
-    await reference();
     const ws = await run(overWebSocket, { ...known(), websocket: t.websocket! });
     assert.equal(ws.target.transport?.websocket, t.websocket);
     // Named by its URL alone the server has no TCP c2s for the raw connections of RFC 6120's stream cases: those
