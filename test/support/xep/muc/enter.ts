@@ -983,6 +983,36 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Forty-fifth audit (2026-11-27): muc-deny-nick-same-user-messages took the second resource as admitted only
+    // where a presence from 'Bob' reached it, which is §7.2.2's MUST (MUC-JOIN-05), not §7.2.8's MUC-MSN-01: this
+    // room, which shares the nickname's messages exactly and only keeps the presences from the second resource,
+    // failed MUC-MSN-01 (no alternative held); the case now judges the messages alone: fail -> pass.
+    id: "muc.msn.same-user-unannounced",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description:
+      "a second resource of an occupant's account that enters with the occupant's nickname is admitted to it (it gets the room's messages, its own reach the occupants from the nickname) but gets no presence from the room (no self-presence, no occupant's); applied only where what clients send is seen",
+    stream: (() => {
+      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const unannounced = new Map<number, Set<string>>(); // connection id -> rooms that admitted it silently
+      return {
+        fromClient: (el, ctx) => {
+          const to = String(el.attrs.to ?? "");
+          const owner = first.get(`${to} ${bareOf(ctx.conn.jid ?? "")}`);
+          if (el.name === "presence" && el.attrs.type === undefined && owner !== undefined && owner !== ctx.conn.id)
+            (unannounced.get(ctx.conn.id) ?? unannounced.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(bareOf(to));
+        },
+        element: (el, ctx): FaultAction => {
+          if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+          const from = fromOf(el);
+          if (el.name === "presence" && unannounced.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
+          if (occupantPresence(el) && available(el) && isSelf(el) && !first.has(`${from} ${bareOf(ctx.conn.jid)}`)) first.set(`${from} ${bareOf(ctx.conn.jid)}`, ctx.conn.id);
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     // Thirty-eighth audit (2026-11-27): muc-deny-nick-same-user-messages checked that in-room messages reach both
     // resources sharing the nickname but that only the second one can send, so a room that takes the nickname's
     // latest session as the only sender passed MUC-MSN-01 ("allow all of the user's resources to send messages to

@@ -975,9 +975,11 @@ export const FAULTS: FaultDef[] = [
     // MUC-MOD-VLIST-03 and MUC-ROLE-07; so do the siblings of the same step shape changed with it
     // (muc-admin-moderator-list-modify: MUC-ADMIN-MOD-08; muc-mod-voice-revoke: MUC-MOD-VOICE-05;
     // muc-admin-moderator-grant: MUC-ADMIN-MOD-02; muc-admin-moderator-revoke: MUC-ADMIN-MOD-04), which passed it.
+    // Forty-fifth audit (2026-11-27): muc-enter-role-change-broadcast judged §5.1.3's "to all occupants" at bob and
+    // carol only and passed it; it now judges alice's copy too and fails MUC-ROLE-07.
     id: "muc.role.actor-not-told",
     area: "muc",
-    requirements: ["MUC-MOD-VLIST-03", "MUC-ADMIN-MOD-08", "MUC-MOD-VOICE-05", "MUC-ADMIN-MOD-02", "MUC-ADMIN-MOD-04"],
+    requirements: ["MUC-MOD-VLIST-03", "MUC-ADMIN-MOD-08", "MUC-MOD-VOICE-05", "MUC-ADMIN-MOD-02", "MUC-ADMIN-MOD-04", "MUC-ROLE-07"],
     description:
       "the occupant who made a role change (a voice or moderator grant or revocation, a voice or moderator list change) is left out of its broadcast: every other occupant gets the affected occupant's presence with the new role",
     stream: roleActorNotTold(),

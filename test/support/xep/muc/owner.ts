@@ -209,6 +209,46 @@ function onRoomQueries(
   };
 }
 
+/**
+ * Forty-fifth audit: a room that hands a 'with' query to an archive worker and answers other requests (the barrier's
+ * pings among them) while the lookup runs: what `make` answers (results, then the IQ answer) is held and delivered
+ * once the room has answered three more pings of that connection, or after 500 ms.
+ */
+function slowWithAnswer(make: (results: Element[], answer: Element, q: { query: Element; to: string }) => Element[]): StreamFault {
+  const held = new Map<string, { pings: Set<string>; release: () => void }>();
+  const rooms = onRoomQueries(
+    (q) => withField(q),
+    (results, answer, q, ctx) => {
+      const out = make(results, answer, q);
+      let done = false;
+      const release = () => {
+        if (done) return;
+        done = true;
+        held.delete(String(ctx.conn.id));
+        for (const el of out) ctx.conn.deliver(el);
+      };
+      held.set(String(ctx.conn.id), { pings: new Set(), release });
+      setTimeout(release, 500);
+      return "drop";
+    },
+  );
+  const pinged = new Set<string>();
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name === "iq" && el.attrs.type === "get" && isRoom(toOf(el)) && el.getChild("ping", "urn:xmpp:ping")) pinged.add(`${ctx.conn.id} ${el.attrs.id}`);
+      rooms.fromClient!(el, ctx);
+    },
+    element: (el, ctx) => {
+      const wait = held.get(String(ctx.conn.id));
+      if (wait && el.name === "iq" && el.attrs.type === "result" && pinged.has(`${ctx.conn.id} ${el.attrs.id}`)) {
+        wait.pings.add(String(el.attrs.id));
+        if (wait.pings.size >= 3) setTimeout(wait.release, 0);
+      }
+      return rooms.element!(el, ctx);
+    },
+  };
+}
+
 /** What the client sent, remembered by the text it carried (for faults that put it back). */
 function sentByText(pick: (el: Element) => Element | undefined) {
   const byText = new Map<string, Element>();
@@ -681,6 +721,35 @@ export const FAULTS: FaultDef[] = [
                   ?.getChildren("field")
                   .find((f) => f.attrs.var === "muc#roomconfig_roomname");
                 if (name) name.children = name.children.filter((v) => typeof v === "string" || v.name !== "value");
+              })
+            : "pass",
+      ),
+    ),
+  },
+  {
+    // Forty-fifth audit (2026-11-27): muc-config-cancel credited §10.2's "leave the configuration of the room as it
+    // was" on the room name alone, so a room that reads a cancellation as a submission with no fields (a boolean
+    // left out becomes false, a text field is kept) passed it. The case now also wants the persistence set-up gave.
+    id: "muc.config.cancel-resets-booleans",
+    area: "muc",
+    requirements: ["MUC-CONFIG-06"],
+    description: "a cancelled configuration is read as a submission with no fields: every boolean left out becomes false (the room is no longer persistent), text fields such as the name are kept",
+    stream: both(
+      {
+        fromClient: (el, ctx) => {
+          if (toRoom(el, ctx, "set", "query", MUC_OWNER) && ownerQuery(el)!.getChild("x", DATA)?.attrs.type === "cancel") cancelled.add(ctx.conn.id);
+        },
+      },
+      answering(
+        (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER) && cancelled.has(ctx.conn.id),
+        (answer) =>
+          answer.attrs.type === "result"
+            ? changed(answer, (c) => {
+                for (const f of ownerQuery(c)?.getChild("x", DATA)?.getChildren("field") ?? []) {
+                  if (f.attrs.type !== "boolean") continue;
+                  f.children = f.children.filter((v) => typeof v === "string" || v.name !== "value");
+                  f.c("value").t("0");
+                }
               })
             : "pass",
       ),
@@ -1930,6 +1999,35 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Forty-fifth audit: mam-muc-with-semianonymous decided its absences ('no-match') at a barrier before the query's
+    // IQ result had come, so a room that answers later (its pings first) with bob's message alone took 'no-match'
+    // (MAM-MUC-WITH-02 pass; its MAM-MUC-01 then failed on the IQ result, judged at a barrier too). The case now
+    // waits for the query's end first: fail -> warn (MAM-MUC-WITH-02 warn, MAM-MUC-01 pass).
+    id: "mam-muc.with-reveals-late",
+    area: "mam",
+    requirements: ["MAM-MUC-WITH-02"],
+    description:
+      "a room's archive answers a 'with' query from any occupant (a semi-anonymous room's too) with the messages of the occupant whose real bare JID it names, after answering the occupant's next pings",
+    stream: (() => {
+      const realOf = new Map<string, string>();
+      const rooms = slowWithAnswer((results, answer, q) => {
+        const wanted = q.query
+          .getChild("x", DATA)
+          ?.getChildren("field")
+          .find((f) => f.attrs.var === "with")
+          ?.getChildText("value");
+        return [...results.filter((r) => realOf.get(String(forwardedOf(r)?.attrs.from ?? "")) === wanted), answer];
+      });
+      return {
+        ...rooms,
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "presence" && isOccupant(toOf(el)) && ctx.conn.jid) realOf.set(toOf(el), bare(ctx.conn.jid));
+          rooms.fromClient!(el, ctx);
+        },
+      };
+    })(),
+  },
+  {
     // Thirtieth audit (2026-11-26): mam-muc-with credited the answer to its query with 'with' to MAM-MUC-01 (§3.3.2,
     // "expose the MAM archive on the room's bare JID"), though the first query had shown the archive exposed; an error
     // to a 'with' query breaks §4.1's "Six further fields are defined by this XEP and MUST be supported by servers"
@@ -2535,6 +2633,60 @@ function archiveRefused(): { fault: Fault; stream: StreamFault } {
 const refusedArchives = archiveRefused();
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Forty-fifth audit: mam-muc-no-private sent a participant's private message in a room of the service's default
+    // muc#roomconfig_allowpm (XEP-0045 §7.5: "This privilege is controlled by the "muc#roomconfig_allowpm" room
+    // configuration option.", its default not fixed); where it is 'moderators' the message is refused, MUC-PM-01
+    // warned and MAM-MUC-PM-01 was never judged. The room is now configured to allow them: warn -> pass. Only
+    // bench/try-case.ts applies it (`stream`).
+    id: "mam-muc.var.allowpm-default-moderators",
+    description:
+      "a service whose rooms default muc#roomconfig_allowpm to 'moderators': until an owner's submitted configuration form sets it to 'anyone' or 'participants', a private message from an occupant who did not configure the room is refused with <not-allowed/> and not delivered",
+    fault: () => "pass",
+    stream: (() => {
+      const open = new Set<string>(); // rooms whose submitted form lets participants send private messages
+      const owners = new Map<string, string>(); // room -> the bare JID that submitted its form
+      const bodies = new Set<string>();
+      return {
+        fromClient: (el: Element, { conn }: FaultContext) => {
+          const x = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", DATA) : undefined;
+          if (x && x.attrs.type === "submit" && isRoom(toOf(el))) {
+            owners.set(toOf(el), bare(conn.jid) ?? "");
+            const value = x
+              .getChildren("field")
+              .find((f) => f.attrs.var === "muc#roomconfig_allowpm")
+              ?.getChildText("value");
+            if (value === "anyone" || value === "participants") open.add(toOf(el));
+            else if (value !== undefined && value !== null) open.delete(toOf(el));
+            return;
+          }
+          const room = bare(toOf(el)) ?? "";
+          if (el.name !== "message" || el.attrs.type === "groupchat" || el.attrs.type === "error" || !isOccupant(toOf(el)) || open.has(room)) return;
+          if (owners.get(room) === bare(conn.jid)) return;
+          const body = el.getChildText("body");
+          if (!body) return;
+          bodies.add(body);
+          conn.deliver(
+            xml("message", { type: "error", ...(el.attrs.id && { id: el.attrs.id }), from: toOf(el), to: String(conn.jid) }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS }))),
+          );
+        },
+        element: (el: Element): FaultAction => {
+          const body = el.name === "message" && el.attrs.type !== "groupchat" && isOccupant(fromOf(el)) ? el.getChildText("body") : null;
+          return body !== null && bodies.has(body) ? "drop" : "pass";
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
+    // Forty-fifth audit: mam-muc-with-semianonymous took 'no-match' at a barrier and then asked for the IQ result, so
+    // a room that refuses the 'with' query (XEP-0313 §6.1.2 "a MUC archive MAY further limit access based on other
+    // criteria") after answering the occupant's next pings failed MAM-MUC-01 at MUST. The case now waits for the
+    // query's end: fail -> pass ('refused'). Only bench/try-case.ts applies it (`stream`).
+    id: "mam-muc.var.with-refused-late",
+    description: "a room refuses an occupant's archive query with a 'with' field (<forbidden/>), after answering the occupant's next pings",
+    fault: () => "pass",
+    stream: slowWithAnswer((_results, answer) => refusal(answer, "forbidden", "auth")),
+  },
   {
     // Forty-first audit (2026-11-27): muc-traffic-node's 'listed' refused any <identity/> in the #traffic node's
     // result, though XEP-0030 §3.1 has every disco#info result carry one ("Every entity MUST have at least one

@@ -1952,4 +1952,44 @@ export const VARIATIONS: Variation[] = [
       return u && u.getText() !== u.getText().toLowerCase() ? changed(el, (c) => (c.getChild("query", REGISTER)!.getChild("username")!.children = [u.getText().toLowerCase()])) : "pass";
     },
   },
+  {
+    // Forty-fifth audit (2026-11-27): muc-pm-groupchat and muc-pm-no-occupant sent their private message in a room
+    // of the service's default configuration and never asked whether the sender may send private messages at all,
+    // so a room that lets nobody do so and refuses that first (ejabberd's order, with allowpm 'none') failed
+    // MUC-PM-05 and MUC-PM-06, whose situation never came up; the cases now first probe with a private message of
+    // type chat and go on only where it was delivered: fail -> skip. It needs what clients send: applied by
+    // bench/try-case.ts.
+    id: "muc.var.pm-not-allowed",
+    description:
+      'a room that lets no occupant send private messages (XEP-0045 §7.5: "This privilege is controlled by the "muc#roomconfig_allowpm" room configuration option.") refuses every private message from an occupant with <forbidden/>, whatever its type or recipient, before looking at either, and delivers none',
+    fault: () => "pass",
+    stream: (() => {
+      const inRoom = new Set<string>(); // "connection room": the connection's user is an occupant (status 110)
+      const refused = new Set<string>(); // "connection id" of the private messages refused
+      const bodies = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (el.name !== "message" || el.attrs.type === "error" || !toOccupant(el) || !inRoom.has(`${conn.id} ${bare(str(el.attrs.to))}`)) return;
+          refused.add(`${conn.id} ${str(el.attrs.id)}`);
+          const body = el.getChildText("body");
+          if (body) bodies.add(body);
+          const error = new Element("message", { type: "error", id: el.attrs.id, from: el.attrs.to, to: conn.jid });
+          error.c("error", { type: "auth" }).c("forbidden", { xmlns: STANZAS });
+          conn.deliver(error);
+        },
+        element: (el, { conn }) => {
+          if (el.name === "presence" && atService(el.attrs.from) && hasStatus(el, "110")) {
+            const key = `${conn.id} ${bare(str(el.attrs.from))}`;
+            if (el.attrs.type === "unavailable") inRoom.delete(key);
+            else if (el.attrs.type === undefined) inRoom.add(key);
+            return "pass";
+          }
+          if (el.name !== "message") return "pass";
+          if (el.attrs.type === "error") return refused.delete(`${conn.id} ${str(el.attrs.id)}`) ? "drop" : "pass";
+          const body = el.getChildText("body");
+          return atService(el.attrs.from) && body !== null && bodies.has(body) ? "drop" : "pass";
+        },
+      } satisfies StreamFault;
+    })(),
+  },
 ];
