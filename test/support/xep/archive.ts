@@ -1203,6 +1203,18 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Forty-fifth audit: mam-query-results asked the <fin/>'s <set/> for <last/> only; a <set/> naming no first
+    // message (§4 "indicating the UID of the first and last message") passed MAM-FIN-01. Now it asks for <first/>.
+    id: "mam.fin-without-first",
+    area: "mam",
+    requirements: ["MAM-FIN-01"],
+    description: "the <fin/>'s RSM <set/> names the last message of the result set but not the first",
+    fault: when(
+      (el) => Boolean(setOf(el)?.getChild("first")),
+      (el) => changed(el, (c) => setOf(c)!.remove(setOf(c)!.getChild("first")!)),
+    ),
+  },
+  {
     id: "rsm.last-is-first",
     area: "mam",
     requirements: ["RSM-PAGE-01", "MAM-FIN-01"],
@@ -1925,6 +1937,41 @@ function withGroupchatFieldFeature(el: Element): ReturnType<NonNullable<StreamFa
 
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Forty-fifth audit: mam-archive-blocked's absences matched any result whose forwarded message had bob's body,
+    // the error bounce the server sent bob included (XEP-0191 §3.3 "For message stanzas, the server SHOULD return an
+    // error", Example 9 with the <body/>), which §6.1.1 "A server MAY include additional non-conversation messages."
+    // lets it keep: MAM-ARCH-07 warned though bob's message was rejected and kept out. The absences now ask for a
+    // message without <error/>: warn -> pass. It needs the bounce seen (`stream`): only bench/try-case.ts applies it.
+    id: "mam-blocked-bounce-archived",
+    description:
+      "a server keeps, in the user's archive, an error bounce (the rejected message's <body/> and an <error/>, from the user to the sender) for each message of a contact the user blocked: each later query of the user's archive gets it as a result",
+    fault: () => "pass",
+    stream: (() => {
+      const bounces = new Map<string, Element[]>(); // the rejecting user's bare JID -> the bounces kept
+      const blocks = new Map<string, Set<string>>(); // user -> the bare JIDs it blocked
+      const queries = onQueries(
+        () => true,
+        (results, fin, query, ctx) => [...results, ...(bounces.get(bare(ctx.conn.jid) ?? "") ?? []).map((b, i) => result(ctx.conn.jid!, query.attrs.queryid, `bounce-${i}-${randomUUID()}`, b)), fin],
+      );
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const user = bare(ctx.conn.jid) ?? "";
+          const block = el.name === "iq" && el.attrs.type === "set" ? el.getChild("block", "urn:xmpp:blocking") : undefined;
+          for (const item of block?.getChildren("item") ?? []) blocks.set(user, (blocks.get(user) ?? new Set<string>()).add(bare(String(item.attrs.jid)) ?? ""));
+          const to = bare(String(el.attrs.to ?? "")) ?? "";
+          const body = el.name === "message" && el.attrs.type !== "error" ? el.getChildText("body") : null;
+          if (body !== null && blocks.get(to)?.has(user)) {
+            const bounce = new Element("message", { type: "error", from: to, to: String(ctx.conn.jid), ...(el.attrs.id && { id: el.attrs.id }) });
+            bounce.c("body").t(body).up().c("error", { type: "cancel" }).c("service-unavailable", { xmlns: STANZAS });
+            bounces.set(to, [...(bounces.get(to) ?? []), bounce]);
+          }
+          queries.fromClient!(el, ctx);
+        },
+        element: queries.element,
+      };
+    })(),
+  },
   {
     // Twenty-seventh audit: mam-ext-unknown-id and rsm-unknown-uid also asked, at MUST, that no result message of
     // the query come, though XEP-0313 §4.1.3 and §4.3.2 ask only that the server "return an item-not-found error

@@ -191,7 +191,7 @@ function remoteRequestAccepted(): FaultDef["stream"] {
  * then forwarded to the original message's sender, which §10.3's first MUST NOT forbids. The error the sender
  * gets is from the address the bounce was sent to, with the original message's id.
  */
-function copyBounceById(): FaultDef["stream"] {
+function copyBounceById(unlessWrapped = false): FaultDef["stream"] {
   let n = 0;
   const copies = new Map<string, { sender: string; id?: string }>();
   return {
@@ -204,6 +204,8 @@ function copyBounceById(): FaultDef["stream"] {
     },
     fromClient: (el, { conn, peers }) => {
       const copy = el.name === "message" && el.attrs.type === "error" ? copies.get(String(el.attrs.id)) : undefined;
+      // unlessWrapped: a bounce holding the original XML (a <received/> or <sent/>) is taken for a carbon's and dropped.
+      if (unlessWrapped && (el.getChild("received", CARBONS) || el.getChild("sent", CARBONS))) return;
       const sender = copy && [conn, ...peers()].find((p) => p.jid === copy.sender);
       if (!copy || !sender) return;
       const bounce = new Element("message", { type: "error", ...(copy.id && { id: copy.id }), from: String(el.attrs.to ?? bare(conn.jid)), to: sender.jid! });
@@ -608,6 +610,18 @@ export const FAULTS: FaultDef[] = [
     requirements: ["CARBONS-ERR-01"],
     description: "copies carry an id of the server's making, and an error a copy's receiver sends back with that id is forwarded to the original message's sender",
     stream: copyBounceById(),
+  },
+  // Forty-fifth audit: carbons-copy-bounce's bounces all carried the original XML, so a server that tells a
+  // carbon's bounce by its <received/> or <sent/> (what §10.3 "The server MUST NOT rely on the <sent/> or
+  // <received/> elements in the bounce" forbids) and forwards any other was never seen to; r2 now also bounces the
+  // copy with its 'id' and only an <error/>, and both cells fail.
+  {
+    id: "carbons.copy-bounce-unless-wrapped",
+    area: "carbons",
+    requirements: ["CARBONS-ERR-01"],
+    description:
+      "copies carry an id of the server's making; an error with that id is dropped when it holds a <received/> or <sent/> (the original XML) and otherwise forwarded to the original message's sender",
+    stream: copyBounceById(true),
   },
   {
     id: "carbons.remote-request-accepted",
