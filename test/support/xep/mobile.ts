@@ -1488,6 +1488,30 @@ export const VARIATIONS: Variation[] = [
     },
   },
   {
+    // Forty-fifth audit: push-several/two-nodes credited PUSH-ENABLE-03 (§5's MAY of enabling one service for several
+    // nodes) on the second node's publish alone, so a server that keeps one entry per service, the latest, passed
+    // with the MAY credited: pass (PUSH-ENABLE-03 pass) -> pass (PUSH-ENABLE-03 not-reached), Prosody 13. Applied by
+    // bench/try-case.ts only (stream): it drops publishes other cases wait for.
+    id: "mobile-push-latest-node-only",
+    description:
+      "the server keeps one push entry per service, the latest: a second <enable/> of a service (another node) is answered with a result and replaces the first, so publishes go to the latest node only (XEP-0357 §5: enabling a service for several nodes is a MAY)",
+    fault: () => "pass",
+    stream: (() => {
+      const latest = new Map<string, string>();
+      return {
+        fromClient: (el: Element) => {
+          const enable = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH) : undefined;
+          if (enable?.attrs.jid !== undefined && enable.attrs.node !== undefined) latest.set(String(enable.attrs.jid), String(enable.attrs.node));
+        },
+        element: (el: Element) => {
+          if (!isPublish(el)) return "pass";
+          const node = latest.get(String(el.attrs.to));
+          return node !== undefined && el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== node ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "mobile-ack-repeated",
     description: "every <a/> comes twice (XEP-0198 §4: an <a/> whose 'h' did not grow only says nothing new was handled)",
     fault: when(
