@@ -429,6 +429,27 @@ export const FAULTS: FaultDef[] = [
     stream: answering(casesOwn(asks("ping", PING)), (el) => (serverMade(el) ? "drop" : "pass")),
   },
   {
+    // Forty-fifth audit: a server that lists jabber:iq:version (it claims support) but never answers the case's own
+    // version queries (the harness's barrier pings still are). It breaks RFC 6120 §8.2.3 (STANZA-IQ-01,
+    // version-server's), not VERSION-ERR-01, which binds only a server that does not support the namespace.
+    // version-server-answered warned VERSION-ERR-01 on it; it now skips (VERSION-ERR-01 not-reached).
+    id: "entity.version.unanswered-listed",
+    area: "entity",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server lists jabber:iq:version but never answers a client's own version query of it (barrier pings still answered)",
+    stream: answering(casesOwn(asks("query", VERSION)), (el) => (serverMade(el) ? "drop" : "pass")),
+  },
+  {
+    // Forty-fifth audit: the same for entity time (urn:xmpp:time listed, the case's own time queries unanswered).
+    // time-server-answered warned TIME-ERR-01 on it; it now skips (TIME-ERR-01 not-reached); time-server fails
+    // TIME-TZO-01 (its first query unanswered).
+    id: "entity.time.unanswered-listed",
+    area: "entity",
+    requirements: ["TIME-TZO-01"],
+    description: "the server lists urn:xmpp:time but never answers a client's own entity time query of it (barrier pings still answered)",
+    stream: answering(casesOwn(asks("time", TIME)), (el) => (serverMade(el) ? "drop" : "pass")),
+  },
+  {
     // Nineteenth audit: a refusal XEP-0202 allows, not a bug: the children are REQUIRED in a result (§2), and "The
     // standard error conditions described in Error Condition Mappings (XEP-0086) apply" (§3), also where the feature
     // is listed (a policy keeping the server's offset private, §6). time-server failed TIME-TZO-01 and TIME-UTC-01 at

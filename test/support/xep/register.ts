@@ -53,6 +53,22 @@ function accountsDiffer(watch: {
   };
 }
 
+const FEATURE = "http://jabber.org/features/iq-register";
+/**
+ * Forty-fifth audit: a server whose stream features do not announce registration (XEP-0077 §8) and that answers the
+ * form request before authentication with `answer`. The harness makes accounts by in-band registration only where
+ * <register/> is announced, so these faults need a run on existing accounts (the audit ran them through a
+ * throwaway copy of bench/try-case.ts with accounts made straight on the server, `accounts: { mode: "file" }`).
+ */
+const unannouncedForm = (answer: (el: Element) => FaultAction): StreamFault => ({
+  element: (el, ctx) => {
+    if (ctx.conn.jid) return "pass";
+    if (el.name.endsWith("features") && el.getChild("register", FEATURE))
+      return changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "register" && x.attrs.xmlns === FEATURE))));
+    return registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered") ? answer(el) : "pass";
+  },
+});
+
 /** XEP-0077: server bugs the cases must catch. */
 /**
  * A logged-in account's password change that `picks` (by its <password/>) and the server answers with `answered`:
@@ -118,6 +134,29 @@ export const FAULTS: FaultDef[] = [
         (el) => [xml("iq", { type: "error", id: el.attrs.id }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))],
       ),
     },
+  },
+  {
+    // Forty-fifth audit: register-form-any-server judged the answer of a server whose stream features announce no
+    // registration by one 'one of' citing IBR-FORM-01 and IBR-FORM-02, so a refusal with another condition than
+    // service-unavailable failed both, though an error shows no host that "supports In-Band Registration"
+    // (IBR-FORM-01's condition): fail (IBR-FORM-01 and IBR-FORM-02 fail) -> fail (IBR-FORM-02 alone) on Prosody 13.
+    // The first positive control of that branch's IBR-FORM-02.
+    id: "register.form-not-allowed-unannounced",
+    area: "register",
+    requirements: ["IBR-FORM-02"],
+    description:
+      "the stream features do not announce in-band registration, and the registration form before authentication is refused with <not-allowed/> instead of XEP-0077 §3.1's <service-unavailable/>",
+    stream: unannouncedForm((el) => [xml("iq", { type: "error", id: el.attrs.id }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))]),
+  },
+  {
+    // Forty-fifth audit: the converse of register.form-not-allowed-unannounced: a result shows a host that supports
+    // registration, so a form that informs of nothing fails IBR-FORM-01 alone: fail (IBR-FORM-01 and IBR-FORM-02) ->
+    // fail (IBR-FORM-01 alone, judged on the form asked again) on Prosody 13.
+    id: "register.form-empty-unannounced",
+    area: "register",
+    requirements: ["IBR-FORM-01"],
+    description: "the stream features do not announce in-band registration, and the registration form before authentication is an empty <query/>",
+    stream: unannouncedForm((el) => changed(el, (c) => (c.getChild("query", REGISTER)!.children = []))),
   },
   {
     // Twenty-third audit (2026-11-26): register-form's and register-form-any-server's 'redirect' alternative asked for
@@ -545,6 +584,23 @@ export const VARIATIONS: Variation[] = [
       (answer) =>
         answer.attrs.type === "result"
           ? [xml("iq", { type: "error", id: answer.attrs.id, to: answer.attrs.to, from: answer.attrs.from }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))]
+          : "pass",
+    ),
+  },
+  {
+    // Forty-fifth audit: register-password-answer took only the three conditions of §3.3's table ("Several error
+    // conditions are possible:", a list with no keyword, not a closed set) as the MAY's refusal, so a deployment that
+    // disabled password changes and said so with <forbidden/> warned IBR-PASS-01, a rule of a change made. Any error
+    // now credits nothing ('other refusal'): warn -> skip on Prosody 13. Applied by bench/try-case.ts only (stream),
+    // as register-password-changes-disabled.
+    id: "register-password-changes-forbidden",
+    description: 'a password change on a logged-in session is refused with <forbidden/> (XEP-0077 §3.3: "A given deployment MAY choose to … disable in-band password changes")',
+    fault: () => "pass",
+    stream: answering(
+      (el, ctx) => Boolean(ctx.conn.jid) && el.attrs.type === "set" && Boolean(el.getChild("query", REGISTER)?.getChild("password")),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? [xml("iq", { type: "error", id: answer.attrs.id, to: answer.attrs.to, from: answer.attrs.from }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))]
           : "pass",
     ),
   },
