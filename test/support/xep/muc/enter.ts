@@ -83,6 +83,27 @@ function rooms() {
 }
 
 /** A fault that knows the connection's rooms (as they were before the stanza at hand). */
+/**
+ * Which of an account's connections got an occupant JID's self-presence first: the nickname's first holder, where a
+ * second resource of the same account enters with it (§7.2.8's cases).
+ */
+function firstHolders() {
+  const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection
+  const key = (occupant: string, jid: string) => `${occupant} ${bareOf(jid)}`;
+  return {
+    /** The first holder for the connection's account, this connection where there was none. */
+    claim: (occupant: string, ctx: FaultContext) => {
+      const k = key(occupant, ctx.conn.jid!);
+      if (!first.has(k)) first.set(k, ctx.conn.id);
+      return first.get(k)!;
+    },
+    /** The first holder for the account of `jid`, if any. */
+    of: (occupant: string, jid: string) => first.get(key(occupant, jid)),
+    /** The connection takes the nickname's place (the first holder replaced). */
+    hand: (occupant: string, ctx: FaultContext) => first.set(key(occupant, ctx.conn.jid!), ctx.conn.id),
+  };
+}
+
 function knowing(decide: (el: Element, ctx: FaultContext, r: ReturnType<typeof rooms>) => FaultAction): Fault {
   const r = rooms();
   return (el, ctx) => {
@@ -912,19 +933,15 @@ export const FAULTS: FaultDef[] = [
     description:
       "a second resource of an occupant's account that enters with the occupant's nickname takes the first resource's place: the first gets its own unavailable presence and no more presences or messages from the room",
     fault: (() => {
-      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const first = firstHolders();
       const evicted = new Set<string>(); // "connection id room" of a first resource replaced
       return (el: Element, ctx: FaultContext): FaultAction => {
         if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
         const from = fromOf(el);
         if (el.name !== "iq" && evicted.has(`${ctx.conn.id} ${bareOf(from)}`)) return "drop";
         if (!(occupantPresence(el) && available(el) && isSelf(el))) return "pass";
-        const key = `${from} ${bareOf(ctx.conn.jid)}`;
-        const owner = first.get(key);
-        if (owner === undefined || owner === ctx.conn.id) {
-          first.set(key, ctx.conn.id);
-          return "pass";
-        }
+        const owner = first.claim(from, ctx);
+        if (owner === ctx.conn.id) return "pass";
         const old = ctx.peers().find((p) => p.id === owner);
         if (old?.jid) {
           const gone = copyOf(el);
@@ -933,7 +950,7 @@ export const FAULTS: FaultDef[] = [
           old.deliver(gone);
           evicted.add(`${old.id} ${bareOf(from)}`);
         }
-        first.set(key, ctx.conn.id);
+        first.hand(from, ctx);
         return "pass";
       };
     })(),
@@ -951,7 +968,7 @@ export const FAULTS: FaultDef[] = [
     description:
       "a second resource of an occupant's account that enters with the occupant's nickname gets nothing from the room (no presence, no error, no message; its IQs are answered) and its groupchat messages reach no one; applied only where what clients send is seen",
     stream: (() => {
-      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const first = firstHolders();
       const dropped = new Map<number, Set<string>>(); // connection id -> rooms that did not admit it
       const unsent = new Set<string>(); // "room body" of a dropped connection's groupchat message
       return {
@@ -960,7 +977,7 @@ export const FAULTS: FaultDef[] = [
           const room = bareOf(to);
           if (el.name === "message" && el.attrs.type === "groupchat" && dropped.get(ctx.conn.id)?.has(room)) unsent.add(`${room} ${String(el.getChildText("body"))}`);
           // the entry itself: from then on the room's presences to this connection (the occupants' first) are dropped
-          const owner = first.get(`${to} ${bareOf(ctx.conn.jid ?? "")}`);
+          const owner = first.of(to, ctx.conn.jid ?? "");
           if (el.name === "presence" && el.attrs.type === undefined && owner !== undefined && owner !== ctx.conn.id)
             (dropped.get(ctx.conn.id) ?? dropped.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(room);
         },
@@ -970,12 +987,7 @@ export const FAULTS: FaultDef[] = [
           if (isRoomMessage(el) && unsent.has(`${bareOf(from)} ${String(el.getChildText("body"))}`)) return "drop";
           if (el.name !== "iq" && dropped.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
           if (!(occupantPresence(el) && available(el) && isSelf(el))) return "pass";
-          const key = `${from} ${bareOf(ctx.conn.jid)}`;
-          const owner = first.get(key);
-          if (owner === undefined || owner === ctx.conn.id) {
-            first.set(key, ctx.conn.id);
-            return "pass";
-          }
+          if (first.claim(from, ctx) === ctx.conn.id) return "pass";
           (dropped.get(ctx.conn.id) ?? dropped.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(bareOf(from));
           return "drop";
         },
@@ -993,12 +1005,12 @@ export const FAULTS: FaultDef[] = [
     description:
       "a second resource of an occupant's account that enters with the occupant's nickname is admitted to it (it gets the room's messages, its own reach the occupants from the nickname) but gets no presence from the room (no self-presence, no occupant's); applied only where what clients send is seen",
     stream: (() => {
-      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const first = firstHolders();
       const unannounced = new Map<number, Set<string>>(); // connection id -> rooms that admitted it silently
       return {
         fromClient: (el, ctx) => {
           const to = String(el.attrs.to ?? "");
-          const owner = first.get(`${to} ${bareOf(ctx.conn.jid ?? "")}`);
+          const owner = first.of(to, ctx.conn.jid ?? "");
           if (el.name === "presence" && el.attrs.type === undefined && owner !== undefined && owner !== ctx.conn.id)
             (unannounced.get(ctx.conn.id) ?? unannounced.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(bareOf(to));
         },
@@ -1006,7 +1018,7 @@ export const FAULTS: FaultDef[] = [
           if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
           const from = fromOf(el);
           if (el.name === "presence" && unannounced.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
-          if (occupantPresence(el) && available(el) && isSelf(el) && !first.has(`${from} ${bareOf(ctx.conn.jid)}`)) first.set(`${from} ${bareOf(ctx.conn.jid)}`, ctx.conn.id);
+          if (occupantPresence(el) && available(el) && isSelf(el)) first.claim(from, ctx);
           return "pass";
         },
       };
@@ -1023,7 +1035,7 @@ export const FAULTS: FaultDef[] = [
     description:
       "where a second resource of a user enters with the nickname its first resource has, the first can no longer send to the room: its groupchat messages are answered <not-acceptable/> (as from a non-occupant) and not passed on; applied only where what clients send is seen",
     stream: (() => {
-      const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+      const first = firstHolders();
       const muted = new Map<number, Set<string>>(); // connection id -> rooms where another session took its nickname
       const refused = new Set<string>(); // "room body" of a muted connection's groupchat message
       return {
@@ -1040,10 +1052,8 @@ export const FAULTS: FaultDef[] = [
           if (isRoomMessage(el) && refused.has(`${bareOf(fromOf(el))} ${String(el.getChildText("body"))}`)) return "drop";
           if (!(occupantPresence(el) && available(el) && isSelf(el))) return "pass";
           const from = fromOf(el);
-          const key = `${from} ${bareOf(ctx.conn.jid)}`;
-          const owner = first.get(key);
-          if (owner === undefined) first.set(key, ctx.conn.id);
-          else if (owner !== ctx.conn.id) (muted.get(owner) ?? muted.set(owner, new Set()).get(owner)!).add(bareOf(from));
+          const owner = first.claim(from, ctx);
+          if (owner !== ctx.conn.id) (muted.get(owner) ?? muted.set(owner, new Set()).get(owner)!).add(bareOf(from));
           return "pass";
         },
       };
@@ -1894,7 +1904,7 @@ export const VARIATIONS: Variation[] = [
 
 /** muc.msn.same-user-other-nick's room; with strip110, its self-presence to the renamed resource has no status code 110. */
 function sameUserOtherNick(strip110: boolean): StreamFault {
-  const first = new Map<string, number>(); // "occupant JID bare JID" -> the connection that got that self-presence first
+  const first = firstHolders();
   const renamed = new Map<number, Map<string, string>>(); // connection id -> occupant JID asked for -> the one given
   const sent = new Map<string, string>(); // "room body" of a renamed connection's groupchat message -> the occupant JID given
   return {
@@ -1911,12 +1921,7 @@ function sameUserOtherNick(strip110: boolean): StreamFault {
       if (occupantPresence(el) && available(el) && isSelf(el)) {
         const nick = given?.get(from);
         if (nick) return changed(el, (c) => (c.attrs.from = nick));
-        const key = `${from} ${bareOf(ctx.conn.jid)}`;
-        const owner = first.get(key);
-        if (owner === undefined || owner === ctx.conn.id) {
-          first.set(key, ctx.conn.id);
-          return "pass";
-        }
+        if (first.claim(from, ctx) === ctx.conn.id) return "pass";
         const m = given ?? renamed.set(ctx.conn.id, new Map()).get(ctx.conn.id)!;
         m.set(from, `${from}~2`);
         // the first resource, an occupant already there, as §7.2.2 shows it; then the new occupant's own presence

@@ -2234,30 +2234,31 @@ function participantsReadMemberList(offered = false): StreamFault {
   };
 }
 
-const voiced = new Set<string>(); // room/nick of an occupant a moderator gave voice (a participant then, as asked)
-
 /**
  * §5.1.2's table for a room moderated by default whose form has no moderation option (§10: "the exact configuration
  * options and form layout shall be determined by the implementation or specific deployment"): the form offers no
  * muc#roomconfig_moderatedroom, and an unaffiliated occupant is a visitor ("Moderated | Visitor | …").
  */
-const unaffiliatedVisitorNoOption: StreamFault = {
-  fromClient: (el) => {
-    const items = el.name === "iq" && el.attrs.type === "set" ? (el.getChild("query", "http://jabber.org/protocol/muc#admin")?.getChildren("item") ?? []) : [];
-    for (const i of items) if (i.attrs.role === "participant" && i.attrs.nick) voiced.add(`${String(el.attrs.to).split("/")[0]}/${i.attrs.nick}`);
-  },
-  element: (el) => {
-    const x = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
-    if (x?.attrs.type === "form" && x.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom"))
-      return changed(el, (c) => {
-        const cx = c.getChild("query", "http://jabber.org/protocol/muc#owner")!.getChild("x", "jabber:x:data")!;
-        cx.children = cx.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
-      });
-    const item = occupantPresence(el) && el.attrs.type === undefined ? itemOf(el) : undefined;
-    if (item?.attrs.affiliation === "none" && item.attrs.role === "participant" && !voiced.has(String(el.attrs.from))) return changed(el, (c) => (itemOf(c)!.attrs.role = "visitor"));
-    return "pass";
-  },
-};
+function unaffiliatedVisitorNoOption(): StreamFault {
+  const voiced = new Set<string>(); // room/nick of an occupant a moderator gave voice (a participant then, as asked)
+  return {
+    fromClient: (el) => {
+      const items = el.name === "iq" && el.attrs.type === "set" ? (el.getChild("query", "http://jabber.org/protocol/muc#admin")?.getChildren("item") ?? []) : [];
+      for (const i of items) if (i.attrs.role === "participant" && i.attrs.nick) voiced.add(`${String(el.attrs.to).split("/")[0]}/${i.attrs.nick}`);
+    },
+    element: (el) => {
+      const x = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
+      if (x?.attrs.type === "form" && x.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_moderatedroom"))
+        return changed(el, (c) => {
+          const cx = c.getChild("query", "http://jabber.org/protocol/muc#owner")!.getChild("x", "jabber:x:data")!;
+          cx.children = cx.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_moderatedroom");
+        });
+      const item = occupantPresence(el) && el.attrs.type === undefined ? itemOf(el) : undefined;
+      if (item?.attrs.affiliation === "none" && item.attrs.role === "participant" && !voiced.has(String(el.attrs.from))) return changed(el, (c) => (itemOf(c)!.attrs.role = "visitor"));
+      return "pass";
+    },
+  };
+}
 
 /**
  * Twenty-sixth audit (2026-11-26), a variation: a deployment whose rooms broadcast only moderators' presence and whose
@@ -2287,15 +2288,18 @@ const broadcastModeratorsOnly: StreamFault = {
  * (one carrying <show/>, <status/> or <priority/>) reaches no occupant, the visitor included. Modelled on the
  * auditor's ad-hoc visitorNoStatus (report A1 of the thirty-fifth audit).
  */
-const visitorNoStatusChange: StreamFault = {
-  element: (el, ctx) => {
-    const item = occupantPresence(el) && el.attrs.type === undefined ? itemOf(el) : undefined;
-    const update = ["show", "status", "priority"].some((n) => el.getChild(n));
-    if (update && item?.attrs.affiliation === "none" && item.attrs.role === "participant" && !harnessSession(ctx.conn.jid)) return "drop";
-    return unaffiliatedVisitorNoOption.element!(el, ctx);
-  },
-  fromClient: unaffiliatedVisitorNoOption.fromClient,
-};
+function visitorNoStatusChange(): StreamFault {
+  const visitors = unaffiliatedVisitorNoOption();
+  return {
+    element: (el, ctx) => {
+      const item = occupantPresence(el) && el.attrs.type === undefined ? itemOf(el) : undefined;
+      const update = ["show", "status", "priority"].some((n) => el.getChild(n));
+      if (update && item?.attrs.affiliation === "none" && item.attrs.role === "participant" && !harnessSession(ctx.conn.jid)) return "drop";
+      return visitors.element!(el, ctx);
+    },
+    fromClient: visitors.fromClient,
+  };
+}
 
 /**
  * Thirty-eighth audit (2026-11-27), a variation: broadcastModeratorsOnly's deployment (rooms broadcast moderators'
@@ -2352,7 +2356,7 @@ export const VARIATIONS: Variation[] = [
     description:
       "rooms are moderated by default and their form offers no muc#roomconfig_moderatedroom, so an unaffiliated occupant enters as a visitor (§5.1.2: \"Moderated | Visitor | Participant | Moderator | Moderator\"; §10: the form's options are the implementation's); applied only in bench/try-case.ts",
     fault: () => "pass",
-    stream: unaffiliatedVisitorNoOption,
+    stream: unaffiliatedVisitorNoOption(),
   },
   {
     // Twenty-first audit (2026-11-25): muc-role-list-items' participants cell judged alice's voice grant to bob as
@@ -2436,7 +2440,7 @@ export const VARIATIONS: Variation[] = [
     description:
       'rooms are moderated by default with no muc#roomconfig_moderatedroom in the form, so an unaffiliated occupant is a visitor (§5.1.2), and visitors may not change their availability status: such an update reaches no occupant (§5.1.1: "Change Availability Status | No | Yes* | Yes | Yes", "* Default; configuration settings MAY modify this privilege.")',
     fault: () => "pass",
-    stream: visitorNoStatusChange,
+    stream: visitorNoStatusChange(),
   },
   {
     // Thirty-third audit (2026-11-26): muc-owner-notice-absent's `none` alternative (no message from the room) took
