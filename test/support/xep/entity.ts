@@ -441,11 +441,12 @@ export const FAULTS: FaultDef[] = [
   },
   {
     // Forty-fifth audit: the same for entity time (urn:xmpp:time listed, the case's own time queries unanswered).
-    // time-server-answered warned TIME-ERR-01 on it; it now skips (TIME-ERR-01 not-reached); time-server fails
-    // TIME-TZO-01 (its first query unanswered).
+    // time-server-answered warned TIME-ERR-01 on it; it now skips (TIME-ERR-01 not-reached). Forty-sixth audit:
+    // time-server failed TIME-TZO-01 on it, a rule of a result's content; its first query unanswered now fails
+    // STANZA-IQ-01 (RFC 6120 §8.2.3), as version-server does, with TIME-TZO-01 not-reached.
     id: "entity.time.unanswered-listed",
     area: "entity",
-    requirements: ["TIME-TZO-01"],
+    requirements: ["STANZA-IQ-01"],
     description: "the server lists urn:xmpp:time but never answers a client's own entity time query of it (barrier pings still answered)",
     stream: answering(casesOwn(asks("time", TIME)), (el) => (serverMade(el) ? "drop" : "pass")),
   },

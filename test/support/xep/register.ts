@@ -561,6 +561,28 @@ export const FAULTS: FaultDef[] = [
  */
 export const VARIATIONS: Variation[] = [
   {
+    // Forty-sixth audit: XEP-0077 §11 lets a deployment "disable in-band registration and password changes", so a
+    // server that still lists jabber:iq:register may refuse a logged-in user's form with an error: it sends no result,
+    // so it keeps §3.1's rule of a result, yet register-form-registered failed IBR-REGD-01 at MUST on it. A fourth
+    // outcome (refused) credits nothing: fail -> skip on Prosody 13. Applied by bench/try-case.ts only (stream).
+    id: "register.var.registered-form-refused",
+    description:
+      'a logged-in user\'s registration form (the result with <registered/>) is refused with <not-allowed/> (XEP-0077 §11: a deployment "MAY choose to disable in-band registration and password changes")',
+    fault: () => "pass",
+    stream: {
+      element: (el) =>
+        registerResult(el) && el.getChild("query", REGISTER)!.getChild("registered")
+          ? [
+              xml(
+                "iq",
+                { type: "error", id: el.attrs.id, ...(el.attrs.from && { from: el.attrs.from }), ...(el.attrs.to && { to: el.attrs.to }) },
+                xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })),
+              ),
+            ]
+          : "pass",
+    },
+  },
+  {
     // Thirtieth audit: a server that refuses a registration before TLS by cutting the TCP connection, without a
     // stream error or a closing tag, registers nothing over the unsecured channel (XEP-0077 §11); how it ends the
     // stream is RFC 6120's business. register-feature-before-tls had no outcome for it and warned IBR-SEC-01: warn ->
