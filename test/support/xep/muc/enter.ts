@@ -1592,6 +1592,18 @@ export const FAULTS: FaultDef[] = [
     description: "the room lets nobody change the subject, moderators included, and says nothing: the author gets no error and no reflection, the others keep the old (empty) subject",
     stream: subjectRefusedToModerators(true),
   },
+  {
+    // Forty-sixth audit (2026-11-27): muc-subject-cleared judged carol's empty subject (MUC-SUBJ-05, MUST) after alice's
+    // moderator role alone, so a room that keeps its subject when she clears it (at most §8.1's SHOULD broken) failed
+    // MUC-SUBJ-05 on the subject it rightly still sends. The case now waits for bob, in the room, to get the subject
+    // set and then cleared: this warns MUC-SUBJ-07 and leaves MUC-SUBJ-05 and -06 not reached.
+    id: "muc.subject.clearing-refused",
+    area: "muc",
+    requirements: ["MUC-SUBJ-07"],
+    description:
+      "the room applies a moderator's subject changes but refuses to clear the subject: an empty <subject/> gets §8.1's <forbidden/> message error and is neither applied nor reflected, so a new occupant gets the subject set before",
+    stream: subjectClearingRefused(),
+  },
 ];
 
 /** §8.1's subject change refused to everyone: the author gets a <forbidden/> error (or, `silent`, nothing). */
@@ -1614,6 +1626,44 @@ function subjectRefusedToModerators(silent: boolean): StreamFault {
       },
     };
   })();
+}
+
+/**
+ * A room that refuses to clear its subject (§8.1's empty <subject/>): the author gets a <forbidden/> message error
+ * with the change's id, the other occupants get no reflection, and a new occupant gets the last subject set (the
+ * server still applied the clearing: the empty subject it sends on entry is given that text back).
+ */
+function subjectClearingRefused(): StreamFault {
+  const r = rooms();
+  const kept = new Map<string, string>(); // room: the last non-empty subject its occupants got
+  const refused = new Set<string>(); // rooms a clearing was sent to
+  return {
+    fromClient: (el, ctx) => {
+      const to = String(el.attrs.to ?? "");
+      if (isSetup(ctx) || el.name !== "message" || el.attrs.type !== "groupchat" || !isMucAddress(to) || to.includes("/")) return;
+      if (!el.getChild("subject") || bodyOf(el) || el.getChild("thread") || el.getChildText("subject") !== "") return;
+      refused.add(bareOf(to));
+      const error = xml("message", { type: "error", from: bareOf(to), to: String(ctx.conn.jid) }, xml("subject"), xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })));
+      if (el.attrs.id !== undefined) error.attrs.id = el.attrs.id;
+      ctx.conn.deliver(error);
+    },
+    element: (el, ctx) => {
+      if (isSetup(ctx)) return "pass";
+      const room = bareOf(fromOf(el));
+      const entry = r.entering(ctx, room);
+      r.saw(el, ctx);
+      if (!isSubject(el)) return "pass";
+      const text = el.getChildText("subject") ?? "";
+      if (text !== "") {
+        kept.set(room, text);
+        return "pass";
+      }
+      if (!refused.has(room)) return "pass";
+      if (!entry) return "drop";
+      const subject = kept.get(room);
+      return subject === undefined ? "pass" : changed(el, (c) => (c.getChild("subject")!.children = [subject]));
+    },
+  };
 }
 
 /** What XEP-0045 lets a service do differently in these areas, which no case may fail on. */
