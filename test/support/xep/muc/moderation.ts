@@ -562,6 +562,43 @@ function memberModeratorNoopRefused(): StreamFault {
 }
 
 /**
+ * Forty-sixth audit (2026-11-27): members and admins enter every room as visitors (each connection is shown their first
+ * available presence with role visitor in place of participant or moderator), and a revocation of voice from an
+ * occupant so shown, which to the room's pretended state changes nothing, is answered with a result (an idempotent
+ * set) in place of the room's error, and announced to nobody.
+ */
+function affiliatedSeatedVisitorNoopResult(): StreamFault {
+  const shown = new Map<string, string>(); // "connection occupant JID" -> the role that connection was shown
+  const seated = new Set<string>(); // occupant JIDs of members and admins shown as visitors
+  const revoked = answering(
+    (el, ctx) => !harnessSession(ctx.conn.jid) && single("role", "visitor")(el) && seated.has(`${bare(str(el.attrs.to))}/${str(itemsOf(adminQuery(el, "set"))[0].attrs.nick)}`),
+    (answer): FaultAction => (answer.attrs.type === "error" ? resultInstead(answer) : "pass"),
+  );
+  return {
+    fromClient: revoked.fromClient,
+    element: (el, ctx) => {
+      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return revoked.element!(el, ctx);
+      const key = `${ctx.conn.id} ${str(el.attrs.from)}`;
+      if (el.attrs.type === "unavailable") {
+        shown.delete(key);
+        return "pass";
+      }
+      const item = el.attrs.type === undefined ? itemOf(el) : undefined;
+      if (!item) return "pass";
+      const affiliated = item.attrs.affiliation === "member" || item.attrs.affiliation === "admin";
+      if (!shown.has(key) && affiliated && item.attrs.role !== "visitor" && !item.getChild("actor")) {
+        shown.set(key, "visitor");
+        seated.add(str(el.attrs.from));
+        return changed(el, (c) => (itemOf(c)!.attrs.role = "visitor"));
+      }
+      if (shown.get(key) === "visitor" && item.attrs.role !== "visitor") seated.delete(str(el.attrs.from));
+      shown.set(key, str(item.attrs.role));
+      return "pass";
+    },
+  };
+}
+
+/**
  * Twenty-first audit (2026-11-25): the owner enters every room as a participant (§5.1.2's SHOULD, MUC-ROLE-05 and
  * -06, broken) and is therefore on no moderator list: every presence showing an owner as moderator shows a
  * participant, and the owner's items are left out of a moderator list's result (modelled on the auditor's
@@ -770,6 +807,19 @@ export const FAULTS: FaultDef[] = [
     description:
       "members enter every room as moderators (§5.1.2's SHOULD gives them participant), and a later grant of moderator status to such an occupant, which then changes nothing, is refused with <not-allowed/> and announced to nobody",
     stream: memberModeratorNoopRefused(),
+  },
+  {
+    // Forty-sixth audit (2026-11-27): muc-mod-voice-revoke-refused sent the revocation after the revoker's label only,
+    // the target's voice never shown (§8.4's rules are about a user who has voice, here only §5.1.2's SHOULD): a room
+    // that seated the target as a visitor and answered the revocation, which changed nothing, with a result failed the
+    // cell's MUST. The target's role is now judged (MUC-ROLE-05) before the revocation. Prosody 13: old fail
+    // (member-moderator-member, member-moderator-admin, unaffiliated-moderator-member, owner-admin) -> new warn.
+    id: "muc.role.affiliated-seated-visitor-noop-result",
+    area: "muc",
+    requirements: ["MUC-ROLE-05", "MUC-ROLE-06"],
+    description:
+      "members and admins enter every room as visitors (§5.1.2's SHOULD gives them participant and moderator), and a revocation of voice from such an occupant, which then changes nothing, is answered with a result and announced to nobody",
+    stream: affiliatedSeatedVisitorNoopResult(),
   },
   {
     // Twenty-fifth audit: muc-mod-voice-list-refused/mixed proved the <not-allowed/> and that eve kept her voice, not

@@ -314,6 +314,20 @@ function trafficRefusedListed(): StreamFault {
 }
 
 /**
+ * Forty-sixth audit (2026-11-27): a room whose policy disallows chat states (XEP-0045 §17.2: "a MUC service MAY disallow
+ * these extensions") strips them from the groupchat messages it reflects; `listed`: it lists the namespaces it allows
+ * at its #traffic node, XHTML-IM only (§18.1.1), else it answers that node with <feature-not-implemented/> (no list).
+ */
+function chatstatesStripped(listed: boolean): StreamFault {
+  const CHATSTATES = "http://jabber.org/protocol/chatstates";
+  const isState = (x: Element | string) => typeof x !== "string" && x.attrs.xmlns === CHATSTATES;
+  return both(
+    { element: (el) => (isReflection(el) && el.children.some(isState) ? changed(el, (c) => (c.children = c.children.filter((x) => !isState(x)))) : "pass") },
+    answering(trafficQuery, (answer) => (listed ? trafficAnswer(answer, true, new Element("feature", { var: XHTML_IM })) : [iqErrorFor(answer, "feature-not-implemented", "cancel")])),
+  );
+}
+
+/**
  * Twenty-first audit (2026-11-25): users without affiliation enter unmoderated rooms as visitors (breaking only §5.1.2's
  * SHOULD, "Unmoderated | Participant | …"; §5.1.1: "An implementation MAY grant voice by default to visitors in
  * unmoderated rooms", so a visitor has none unless granted), and so, as §7.4 requires of a visitor's message ("the
@@ -662,11 +676,23 @@ export const FAULTS: FaultDef[] = [
     // Twenty-first audit (2026-11-25): muc-msg-extended judged carol's copy at §7.4's MUST (MUC-MSG-01), though a room
     // may disallow an extension (§17.2) and §7.4's MUST holds only for a message within the room's policies: a room
     // that refused the XHTML-IM message failed the case; now it warns (MUC-MSG-06, the SHOULD it breaks).
+    // Forty-sixth audit (2026-11-27): a room whose #traffic list leaves XHTML-IM out took §17.2's MAY and said so
+    // (§18.1.1); Prosody answers that node with an empty list, so through this fault it is such a room, and the case
+    // no longer warns there (warn -> pass, MUC-MSG-06 not-reached); ejabberd (no list) still warns.
     id: "muc.msg.xhtml-refused",
     area: "muc",
     requirements: ["MUC-MSG-06"],
     description: "a room refuses every groupchat message that carries XHTML-IM with <not-acceptable/> and reflects it to nobody (its policy disallows the extension)",
     stream: xhtmlRefused(),
+  },
+  {
+    // Forty-sixth audit (2026-11-27): the control of muc.var.chatstates-stripped-listed: a room that strips chat states
+    // and does not list its allowable traffic keeps warning muc-msg-extended/chatstate (warn -> warn).
+    id: "muc.msg.chatstates-stripped",
+    area: "muc",
+    requirements: ["MUC-MSG-06"],
+    description: "a room strips chat states from the groupchat messages it reflects, and answers a query of its #traffic node with <feature-not-implemented/> (it gives no list of allowable traffic)",
+    stream: chatstatesStripped(false),
   },
   {
     // Twenty-first audit (2026-11-25): muc-msg-extended and muc-msg-stable-id-feature waited for the sender's entry as
@@ -1624,6 +1650,17 @@ export const VARIATIONS: Variation[] = [
       'a room whose policy disallows the harness\'s test namespace refuses a groupchat message carrying it with <not-acceptable/> and reflects it to nobody (XEP-0045 §17.2: "a MUC service MAY disallow message specific extensions"), and lists the namespaces it allows at its #traffic node (§18.1.1)',
     fault: () => "pass",
     stream: trafficRefusedListed(),
+  },
+  {
+    // Forty-sixth audit (2026-11-27): muc-msg-extended judged MUC-MSG-06 in every room, so a room that disallows chat
+    // states (§17.2's MAY), strips them and lists its allowable traffic without them (§18.1.1) warned on the chatstate
+    // cell; the case now asks the #traffic node first and judges the payload only where the list does not leave its
+    // namespace out (warn -> skip). A stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.chatstates-stripped-listed",
+    description:
+      'a room whose policy disallows chat states (XEP-0045 §17.2: "a MUC service MAY disallow these extensions") strips them from the groupchat messages it reflects, and lists the namespaces it allows at its #traffic node, XHTML-IM only (§18.1.1)',
+    fault: () => "pass",
+    stream: chatstatesStripped(true),
   },
   {
     // Class sweep (2026-11-27, group S2): muc-nick-change asked every occupant for the new nickname as the changer
