@@ -533,6 +533,72 @@ export const FAULTS: FaultDef[] = [
       return [el, ...former.slice(0, acked).map(copyOf)];
     }),
   },
+  {
+    // Forty-sixth audit (2026-11-27): sm-resume-resend's set-up step "romeo/r1 receives nothing: <message
+    // type='error'/>" ran in both cells, so in before-cut a server that bounced m1 and m2 (delivered, never
+    // acknowledged) at the cut and then resent nothing on the resumed stream was skipped before SM-RESUME-12 was
+    // judged. The step now runs in after-cut only: before-cut skip -> fail (SM-RESUME-12); after-cut skip -> skip.
+    id: "mobile.sm.resume.bounces-unacked-at-cut",
+    area: "mobile",
+    requirements: ["SM-RESUME-12"],
+    description:
+      "when the connection of a resumable stream drops, the server bounces the messages from other entities it sent there and the client never acknowledged (<recipient-unavailable/> to each sender), and after <resumed/> it does not send them again",
+    stream: (() => {
+      /** Each managed stream's stanzas since <enabled/> (with the sender's connection), and how many the client acknowledged. */
+      const queues = new Map<ProxiedConnection, { jid: string; smid?: string; sent: { el: Element; sender?: ProxiedConnection }[]; acked: number }>();
+      /** By SM-ID: the 'from|id' of the messages bounced at the cut. */
+      const bounced = new Map<string, Set<string>>();
+      const caseOf = (jid = "") => /^(xc-[0-9a-f]+-\d+)-/.exec(jid)?.[1];
+      const key = (el: Element) => `${String(el.attrs.from ?? "")}|${String(el.attrs.id ?? "")}`;
+      /** Bounces the unacknowledged messages of a stream that is gone; those for `here` are returned, the others delivered. */
+      const bounce = (conn: ProxiedConnection, here?: ProxiedConnection): Element[] => {
+        const q = queues.get(conn)!;
+        queues.delete(conn);
+        const keys = new Set<string>();
+        const mine: Element[] = [];
+        for (const { el: m, sender } of q.sent.slice(q.acked)) {
+          const from = String(m.attrs.from ?? "");
+          if (m.name !== "message" || m.attrs.type === "error" || isMarker(m) || !from.includes("@") || bare(from) === bare(q.jid)) continue;
+          keys.add(key(m));
+          const error = xml(
+            "message",
+            { type: "error", id: m.attrs.id, from: q.jid, to: from },
+            ...m.getChildren("body").map(copyOf),
+            xml("error", { type: "wait" }, xml("recipient-unavailable", { xmlns: STANZAS })),
+          );
+          if (sender && sender === here) mine.push(error);
+          else sender?.deliver(error);
+        }
+        if (q.smid) bounced.set(q.smid, keys);
+        return mine;
+      };
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          const q = queues.get(ctx.conn);
+          if (q && isSm(el, "a")) q.acked = Number(el.attrs.h ?? 0);
+          // A <resume/>: the stream it names is gone, if the proxy has not seen it go yet.
+          if (isSm(el, "resume")) for (const [conn, other] of queues) if (other.smid === String(el.attrs.previd ?? "") && conn !== ctx.conn) bounce(conn);
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          const s = stateOf(ctx.conn);
+          track(el, ctx);
+          if (isSm(el, "enabled") && ctx.conn.jid) queues.set(ctx.conn, { jid: ctx.conn.jid, smid: el.attrs.id === undefined ? undefined : String(el.attrs.id), sent: [], acked: 0 });
+          else if (isStanza(el)) queues.get(ctx.conn)?.sent.push({ el: copyOf(el), sender: ctx.peers().find((p) => p.jid === el.attrs.from) });
+          // On a resumed stream: the bounced messages are not sent again.
+          const previd = s.request?.name === "resume" ? String(s.request.attrs.previd ?? "") : undefined;
+          if (previd !== undefined && el.name === "message" && bounced.get(previd)?.has(key(el))) return "drop";
+          // A managed stream of this case whose connection is gone (seen at the next element to another of its connections).
+          const here = caseOf(ctx.conn.jid);
+          if (!here) return "pass";
+          const live = new Set([ctx.conn, ...ctx.peers()]);
+          const before: Element[] = [];
+          for (const [conn, q] of queues) if (caseOf(q.jid) === here && !live.has(conn)) before.push(...bounce(conn, ctx.conn));
+          return before.length > 0 ? [...before, el] : "pass";
+        },
+      } satisfies StreamFault;
+    })(),
+  },
   // XEP-0198 §5, §6, §10: failures.
   {
     id: "mobile.sm.failed.unanswered",
@@ -860,6 +926,26 @@ export const FAULTS: FaultDef[] = [
     requirements: ["DELIVERY-MSG-FULLMATCH-*"],
     description: "a message holding only a chat state (no body) never reaches the resource it is addressed to, active or not",
     fault: (el) => (el.name === "message" && !el.getChild("body") && !isMarker(el) && el.getChild("composing", CHATSTATES) ? "drop" : "pass"),
+  },
+  {
+    // Forty-sixth audit (2026-11-27): sm-resume-roster-push waited for the answer to j2's roster set as set-up, so a
+    // server that adds the item and pushes it but never answers the roster set was skipped there, before anything
+    // was judged. That answer is now ROSTER-ADD-01's (MUST): skip -> fail.
+    id: "mobile.roster.set-unanswered",
+    area: "mobile",
+    requirements: ["ROSTER-ADD-01"],
+    description: "a roster set is carried out (the item added and pushed) but the resource that sent it gets no IQ result",
+    stream: (() => {
+      const asked = new WeakMap<ProxiedConnection, Set<string>>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          if (el.name === "iq" && el.attrs.type === "set" && el.attrs.id !== undefined && el.getChild("query", "jabber:iq:roster"))
+            asked.set(ctx.conn, (asked.get(ctx.conn) ?? new Set()).add(String(el.attrs.id)));
+        },
+        element: (el: Element, ctx: FaultContext) => (el.name === "iq" && el.attrs.type === "result" && asked.get(ctx.conn)?.delete(String(el.attrs.id)) ? "drop" : "pass"),
+      } satisfies StreamFault;
+    })(),
   },
   {
     // Class sweep (2026-11-26, group X3): sm-resume-roster-push credited SM-RESUME-17 by a roster push RFC 6121 §2.2
@@ -1799,8 +1885,10 @@ export const VARIATIONS: Variation[] = [
     // Twentieth audit: push-error-wait's 'one of' credited PUSH-ERROR-01 ('disabled') to a server that only sent no
     // notification for the second message (adhoc.push.once-per-node), and PUSH-ERROR-02 ('kept') otherwise: neither
     // could fail. The outcome is now recorded (set-up), crediting nothing. Applied by bench/try-case.ts only (stream):
-    // push-error cannot tell such a server from one that disabled the node after a 'cancel' error (its description
-    // says so), and the runs of every variation at once would see its verdict change on Prosody 13.
+    // the runs of every variation at once would see push-error's verdict change on Prosody 13. Forty-sixth audit
+    // (2026-11-27): push-error credited PUSH-ERROR-01 to such a server, which sends nothing for the second message
+    // to any service (pass though nothing showed it would not publish to n1 again); a second service's publish for
+    // that message is now its precondition: pass -> skip (Prosody 13).
     id: "mobile-push-once-per-node",
     description:
       "one push notification per enabled node, none for later events (XEP-0357 §7: \"When the user's server detects an event warranting a push notification\": which events warrant one is the server's choice)",
