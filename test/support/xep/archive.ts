@@ -1938,6 +1938,30 @@ function withGroupchatFieldFeature(el: Element): ReturnType<NonNullable<StreamFa
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
   {
+    // Forty-sixth audit (2026-11-27): rsm-forward took the first page's one result (<max>1</max>, no <after/>) to be
+    // p1, the first of bob's messages an unfiltered query found, though the archive may hold an older one (§6.1.1 "a
+    // server SHOULD include in a user archive all of the messages a user sends or receives of type 'normal' or 'chat'
+    // that contain a <body> element"; a deployment's welcome message is one): MAM-PAGE-01 and MAM-ORDER-02 failed at
+    // MUST. The first page is now the first result of a second unpaged query (on Prosody 13: fail -> pass). The
+    // message goes through the server, which archives it: it needs what clients send seen (`stream`), so only
+    // bench/try-case.ts applies it.
+    id: "mam-welcome-message-archived",
+    description:
+      "each account gets a message of type 'normal' with a body (a welcome) when its first session sends initial presence, before anything else the case does, and the server archives it: the account's archive holds it before the case's messages",
+    fault: () => "pass",
+    stream: (() => {
+      const welcomed = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const user = bare(ctx.conn.jid);
+          if (!user || welcomed.has(user) || el.name !== "presence" || el.attrs.to || el.attrs.type) return;
+          welcomed.add(user);
+          ctx.conn.send?.(new Element("message", { to: user, type: "normal", id: `welcome-${randomUUID()}` }).c("body").t("Welcome").root());
+        },
+      };
+    })(),
+  },
+  {
     // Forty-fifth audit: mam-archive-blocked's absences matched any result whose forwarded message had bob's body,
     // the error bounce the server sent bob included (XEP-0191 §3.3 "For message stanzas, the server SHOULD return an
     // error", Example 9 with the <body/>), which §6.1.1 "A server MAY include additional non-conversation messages."

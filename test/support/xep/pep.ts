@@ -1055,6 +1055,8 @@ export const FAULTS: FaultDef[] = [
     // PUBSUB-ACCESS-NOTIFY, rules a presence node keeps; those checks now follow a second publish with the whitelist
     // precondition that the node meets, which this presence node refuses (on Prosody 13: fail -> pass, the
     // precondition unjudged: nothing the case sees tells a presence node from a whitelist node that leaks).
+    // Forty-sixth audit (2026-11-27): that refusal's <conflict/> (the service saying the node does not meet the
+    // precondition it was made with) now fails PUBSUB-PUBOPT-CREATE (on Prosody 13: pass -> fail).
     id: "pep.pubopt.whitelist-ignored-config-unreadable",
     area: "pep",
     requirements: ["PUBSUB-PUBOPT-CREATE"],
@@ -1066,6 +1068,38 @@ export const FAULTS: FaultDef[] = [
         presenceNodeRefusesWhitelist(),
       ),
       whitelistIgnored(),
+    ),
+  },
+  {
+    // Forty-sixth audit (2026-11-27): pep-access-whitelist, where the owner's read-back named another model, credited
+    // PUBSUB-PUBOPT-CREATE (XEP-0060 §7.1.5: "the service shall auto-create the node with default configuration in all
+    // respects except those specified in the preconditions") on romeo's read being refused, which a roster node with
+    // no allowed group gives too (§6.5.9.7), and took the later publish's <precondition-not-met/> on the node the same
+    // precondition made as set-up. romeo's refusal there now credits nothing and that publish's result proves the rule
+    // (on Prosody 13: pass, PUBSUB-PUBOPT-CREATE pass -> fail, PUBSUB-PUBOPT-CREATE fail).
+    id: "pep.pubopt.whitelist-ignored-roster-default",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-CREATE"],
+    description:
+      "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied: the node gets the service's default 'roster' model with no allowed group (its configuration says 'roster'), no contact is notified, a contact's items request is refused with not-authorized and not-in-roster-group, and a later publish with the whitelist precondition is refused with conflict and precondition-not-met",
+    stream: both(
+      both(
+        configuredField("pubsub#access_model", (v) => (v === "whitelist" ? "roster" : undefined)),
+        presenceNodeRefusesWhitelist(),
+      ),
+      answering(
+        (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
+        (a) =>
+          isError(a)
+            ? [
+                xml(
+                  "iq",
+                  { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+                  xml("error", { type: "auth" }, xml("not-authorized", { xmlns: STANZAS }), xml("not-in-roster-group", { xmlns: ERRORS })),
+                ),
+              ]
+            : "pass",
+      ),
     ),
   },
   {

@@ -572,6 +572,17 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
     },
     skips: ["upload-put-get/text", "upload-put-get/named", "upload-put-untyped", "upload-put-wrong-length/shorter", "upload-put-wrong-length/longer"],
   },
+  // Forty-sixth audit (2026-11-27): §7 "The service MAY assume application/octet-stream as a Content-Type if it the
+  // client did not specify a Content-Type at all.": a service that serves an untyped file as text/plain (sniffed) does
+  // not take that MAY up, and breaks nothing. upload-put-untyped credited UPLOAD-PUT-03 on the PUT's 201 alone; the
+  // 201 is now set-up and only the served type judges the MAY (on Prosody 13: pass with UPLOAD-PUT-03 pass -> pass
+  // with UPLOAD-PUT-03 not-reached). (The case's 'untyped-' files only.)
+  {
+    id: "upload-http-untyped-served-as-text",
+    http: {
+      answer: (x, a) => (x.method === "GET" && /\/untyped-[^/?#]*\.bin([?#]|$)/.test(x.path) && a.status === 200 ? { ...a, headers: { ...a.headers, "content-type": "text/plain" } } : a),
+    },
+  },
   // Forty-second audit: XEP-0363 fixes no status for a PUT the service does not take, and HTTP lets its origin answer
   // with a redirect (a front sending writes to its object store, which judges them there). upload-put-unknown-url
   // judged the 307 as the guessed URL not refused (warn on UPLOAD-PUT-06); the PUT follows no redirect, so nothing of
@@ -650,6 +661,16 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
     http: {
       respond: (x) => (x.method === "PUT" && !x.headers.authorization && queriedSlots.has(x.path.split("?")[0]) ? { status: 201, headers: {}, body: Buffer.alloc(0) } : undefined),
     },
+  },
+  // Forty-sixth audit (2026-11-27): RFC 3986 §3.1, which §4 points to ("Both HTTPS URLs MUST adhere to RFC 3986."):
+  // "schemes are case-insensitive". A service that writes its slot URLs' scheme in upper case (its operator's base URL
+  // as configured) hands out https URIs whose host does TLS, but upload-slot-urls failed UPLOAD-TLS-01 on the
+  // scheme's case: fail -> pass in both cells. (The scheme only; Node's URL parser lower-cases it for the requests.)
+  {
+    id: "upload-slot-scheme-upper-case",
+    stanza: slotFault((put, get) => {
+      for (const e of [put, get]) e.attrs.url = String(e.attrs.url).replace(/^https:/, "HTTPS:");
+    }),
   },
   // §4: header names are matched without regard to case (HTTP field names are case-insensitive).
   {
