@@ -339,6 +339,32 @@ function moderatorGrantNotApplied(): StreamFault {
 }
 
 /**
+ * §9.6 broken in part: a grant of moderator status is applied and answered, and the occupant granted gets its own
+ * presence with role moderator, but no other occupant does (the moderator who made the grant neither): they keep
+ * seeing it as a participant.
+ */
+function moderatorGrantSelfOnly(): StreamFault {
+  const granted = new Set<string>(); // occupant JIDs (room/nick) made moderators
+  const occupantOf = new Map<string, string>(); // "connection room" -> the occupant JID that connection entered as
+  return {
+    fromClient: (el, ctx) => {
+      const to = str(el.attrs.to);
+      if (el.name === "presence" && el.attrs.type === undefined && atService(to) && resourceOf(to) !== undefined) occupantOf.set(`${ctx.conn.id} ${bare(to)}`, to);
+      for (const i of single("role", "moderator")(el) ? itemsOf(adminQuery(el, "set")) : []) if (i.attrs.nick !== undefined) granted.add(`${bare(to)}/${str(i.attrs.nick)}`);
+    },
+    element: (el, ctx) =>
+      occupantPresence(el) &&
+      el.attrs.type === undefined &&
+      granted.has(str(el.attrs.from)) &&
+      itemOf(el)?.attrs.role === "moderator" &&
+      occupantOf.get(`${ctx.conn.id} ${bare(str(el.attrs.from))}`) !== str(el.attrs.from) &&
+      !harnessSession(ctx.conn.jid)
+        ? "drop"
+        : "pass",
+  };
+}
+
+/**
  * §9.6 broken, consistently: a grant of moderator status to one nickname is answered with a result but never applied.
  * The occupant's presences keep showing role participant (the room's own broadcast of the grant is rewritten so), and
  * the moderator list, right for that state, leaves the nickname out.
@@ -1416,6 +1442,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ADMIN-MOD-02"],
     description: "a grant of moderator status is answered with a result but never applied: the occupant's presences keep role participant and the moderator list leaves it out",
     stream: moderatorGrantShownParticipant(),
+  },
+  {
+    // Forty-seventh audit (2026-11-27): muc-mod-unaffiliated-moderator charged §9.6's "The service MUST then send
+    // updated presence from this individual to all occupants" (MUC-ADMIN-MOD-02) to carol's own copy alone, so a room
+    // that tells only the occupant granted passed it. The case now asks gina's and alice's copies too: pass -> fail.
+    id: "muc.moderator.grant-self-only",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-02"],
+    description:
+      "a grant of moderator status is applied and answered with a result, but the presence with role moderator reaches only the occupant granted: every other occupant, the one who made the grant too, keeps seeing it as a participant",
+    stream: moderatorGrantSelfOnly(),
   },
   {
     // Twenty-fourth audit: muc-admin-auth's member-list cell now asks the owner's form whether the room's configuration
