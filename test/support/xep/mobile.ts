@@ -311,6 +311,20 @@ export const FAULTS: FaultDef[] = [
     description: "every stream management session gets the same SM-ID",
     stream: sm((el) => (isSm(el, "enabled") && el.attrs.id !== undefined ? withAttr("id", () => "xc-the-same-sm-id")(el) : "pass")),
   },
+  {
+    // Forty-seventh audit (2026-11-27): sm-id-unique charged an unanswered second <enable/> to SM-RESUME-06 (the
+    // SM-ID's reuse) instead of SM-ENABLE-01 (the answer); a server that keeps one session per account shows it.
+    id: "mobile.sm.enable.second-unanswered",
+    area: "mobile",
+    requirements: ["SM-ENABLE-01"],
+    description: "an <enable/> on a stream of an account that has another stream with stream management enabled gets neither <enabled/> nor <failed/>",
+    stream: sm((el, s, ctx) => {
+      const jid = ctx.conn.jid;
+      const answer = (isSm(el, "enabled") || isSm(el, "failed")) && s.request?.name === "enable";
+      const other = Boolean(jid) && ctx.peers().some((p) => p !== ctx.conn && p.jid !== undefined && bare(p.jid) === bare(jid!) && stateOf(p).enabled);
+      return answer && other ? "drop" : "pass";
+    }),
+  },
   // XEP-0198 §4: acks.
   {
     id: "mobile.sm.ack.wrong-h",
