@@ -1239,6 +1239,21 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Forty-seventh audit (2026-11-27): muc-iq-through-occupant judged only the forwarded IQ's and the answer's 'from',
+    // so a room that forwards from the occupant JID but names the real JID in an XEP-0033 'ofrom' address (as §7.2.13
+    // does for history) passed MUC-IQ-03 and MUC-IQ-04. Old pass -> new fail.
+    id: "muc.iq.real-jid-in-ofrom",
+    area: "muc",
+    requirements: ["MUC-IQ-03", "MUC-IQ-04"],
+    description:
+      "an IQ forwarded through an occupant JID of a semi-anonymous room, and the answer relayed back, come from the occupant JID but carry an XEP-0033 'ofrom' address with the real JID of their sender",
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || el.name !== "iq" || !isOccupant(fromOf(el)) || el.getChild("ping", PING)) return "pass";
+      const real = ctx.peers().find((p) => p.jid && !harnessSession(p.jid));
+      return real ? changed(el, (c) => c.append(xml("addresses", { xmlns: "http://jabber.org/protocol/address" }, xml("address", { type: "ofrom", jid: real.jid! })))) : "pass";
+    },
+  },
+  {
     id: "muc.iq.both-attributes-wrong-condition",
     area: "muc",
     requirements: ["MUC-IQ-05"],
@@ -2760,6 +2775,45 @@ export const VARIATIONS: Variation[] = [
             ? "drop"
             : "pass",
       };
+    })(),
+  },
+  {
+    // Forty-seventh audit (2026-11-27): muc-iq-through-occupant asked the forwarded IQ and its answer to come from an
+    // address room@service[/nick], though §17.4 forbids only showing the real JIDs ("MUST NOT reveal the sender's real
+    // JID to the recipient at any time, nor reveal the recipient's real JID to the sender"): a service that forwards
+    // through its own JID failed MUC-IQ-03 (and its relayed answer MUC-IQ-04) at MUST. The case now refuses only the
+    // real JIDs: old fail -> new pass. A stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.occupant-iq-via-service-jid",
+    description:
+      "the service forwards an IQ sent to an occupant JID from its own JID (the MUC service's domain) and relays the recipient's answer to the sender from that JID with the sender's id (XEP-0045 §17.4 forbids only revealing either real JID; no text fixes the address a forwarded IQ comes from)",
+    fault: () => "pass",
+    stream: (() => {
+      type Request = { conn: FaultContext["conn"]; id: string; to: string };
+      const asked: Request[] = []; // requests sent to an occupant JID, not yet forwarded
+      const forwarded = new Map<string, Request & { service: string }>(); // "recipient's connection, forwarded id" -> the request
+      return {
+        fromClient: (el, ctx) => {
+          if (isHarness(ctx) || el.name !== "iq" || el.getChild("ping", PING)) return;
+          if ((el.attrs.type === "get" || el.attrs.type === "set") && isOccupant(toOf(el))) {
+            asked.push({ conn: ctx.conn, id: String(el.attrs.id), to: toOf(el) });
+            return;
+          }
+          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          const request = forwarded.get(key);
+          if ((el.attrs.type !== "result" && el.attrs.type !== "error") || !request || toOf(el) !== request.service) return;
+          forwarded.delete(key);
+          request.conn.deliver(changed(el, (c) => Object.assign(c.attrs, { id: request.id, from: request.service, to: String(request.conn.jid) }))[0]);
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || el.name !== "iq" || (el.attrs.type !== "get" && el.attrs.type !== "set") || !isOccupant(fromOf(el)) || el.getChild("ping", PING)) return "pass";
+          const room = bare(fromOf(el));
+          const at = asked.findIndex((a) => bare(a.to) === room && a.conn !== ctx.conn);
+          if (at < 0) return "pass";
+          const service = room.slice(room.indexOf("@") + 1);
+          forwarded.set(`${ctx.conn.id} ${String(el.attrs.id)}`, { ...asked.splice(at, 1)[0], service });
+          return changed(el, (c) => (c.attrs.from = service));
+        },
+      } satisfies StreamFault;
     })(),
   },
   {
