@@ -307,6 +307,25 @@ const configuredRooms = new Set<string>();
 const lockedRooms = new Set<string>();
 /** Connections that cancelled a configuration (initial or subsequent). */
 const cancelled = new Set<number>();
+/** Notes each connection's cancelled configuration in `cancelled`. */
+const notesCancel = (el: Element, ctx: FaultContext) => {
+  if (toRoom(el, ctx, "set", "query", MUC_OWNER) && ownerQuery(el)!.getChild("x", DATA)?.attrs.type === "cancel") cancelled.add(ctx.conn.id);
+};
+/** After its owner cancelled a configuration, the room's next configuration form as `edit` leaves it. */
+const formAfterCancel = (edit: (form: Element) => void): StreamFault =>
+  both(
+    { fromClient: notesCancel },
+    answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER) && cancelled.has(ctx.conn.id),
+      (answer) =>
+        answer.attrs.type === "result"
+          ? changed(answer, (c) => {
+              const form = ownerQuery(c)?.getChild("x", DATA);
+              if (form) edit(form);
+            })
+          : "pass",
+    ),
+  );
 /** Connections that changed the admin or owner list through the configuration form. */
 const listsChanged = new Set<number>();
 /** Affiliation changes each connection asked for: IQ id → the user's bare JID and the room. */
@@ -705,26 +724,10 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-CONFIG-06"],
     description: "a cancelled configuration puts the room back to its defaults: the next form shows no room name",
-    stream: both(
-      {
-        fromClient: (el, ctx) => {
-          if (toRoom(el, ctx, "set", "query", MUC_OWNER) && ownerQuery(el)!.getChild("x", DATA)?.attrs.type === "cancel") cancelled.add(ctx.conn.id);
-        },
-      },
-      answering(
-        (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER) && cancelled.has(ctx.conn.id),
-        (answer) =>
-          answer.attrs.type === "result"
-            ? changed(answer, (c) => {
-                const name = ownerQuery(c)
-                  ?.getChild("x", DATA)
-                  ?.getChildren("field")
-                  .find((f) => f.attrs.var === "muc#roomconfig_roomname");
-                if (name) name.children = name.children.filter((v) => typeof v === "string" || v.name !== "value");
-              })
-            : "pass",
-      ),
-    ),
+    stream: formAfterCancel((form) => {
+      const name = form.getChildren("field").find((f) => f.attrs.var === "muc#roomconfig_roomname");
+      if (name) name.children = name.children.filter((v) => typeof v === "string" || v.name !== "value");
+    }),
   },
   {
     // Forty-fifth audit (2026-11-27): muc-config-cancel credited §10.2's "leave the configuration of the room as it
@@ -734,26 +737,13 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-CONFIG-06"],
     description: "a cancelled configuration is read as a submission with no fields: every boolean left out becomes false (the room is no longer persistent), text fields such as the name are kept",
-    stream: both(
-      {
-        fromClient: (el, ctx) => {
-          if (toRoom(el, ctx, "set", "query", MUC_OWNER) && ownerQuery(el)!.getChild("x", DATA)?.attrs.type === "cancel") cancelled.add(ctx.conn.id);
-        },
-      },
-      answering(
-        (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER) && cancelled.has(ctx.conn.id),
-        (answer) =>
-          answer.attrs.type === "result"
-            ? changed(answer, (c) => {
-                for (const f of ownerQuery(c)?.getChild("x", DATA)?.getChildren("field") ?? []) {
-                  if (f.attrs.type !== "boolean") continue;
-                  f.children = f.children.filter((v) => typeof v === "string" || v.name !== "value");
-                  f.c("value").t("0");
-                }
-              })
-            : "pass",
-      ),
-    ),
+    stream: formAfterCancel((form) => {
+      for (const f of form.getChildren("field")) {
+        if (f.attrs.type !== "boolean") continue;
+        f.children = f.children.filter((v) => typeof v === "string" || v.name !== "value");
+        f.c("value").t("0");
+      }
+    }),
   },
   {
     id: "muc.config.privacy-notice-missing",
@@ -885,9 +875,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-CREATE-13"],
     description: "an owner who cancels the initial configuration is not told that the room is gone: no unavailable presence comes",
     stream: {
-      fromClient: (el, ctx) => {
-        if (toRoom(el, ctx, "set", "query", MUC_OWNER) && ownerQuery(el)!.getChild("x", DATA)?.attrs.type === "cancel") cancelled.add(ctx.conn.id);
-      },
+      fromClient: notesCancel,
       element: (el, ctx) => (cancelled.has(ctx.conn.id) && occupantPresence(el) && unavailable(el) && isSelf(el) ? "drop" : "pass"),
     },
   },
