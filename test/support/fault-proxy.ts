@@ -23,6 +23,8 @@ export interface ProxiedConnection {
   deliver(el: Element): void;
   /** Writes a stanza to the server as if this client had sent it (after what the client sent so far). */
   send?(el: Element): void;
+  /** Ends this client's connection as if the server had: `tail` written (a closing stream tag, or nothing), then the TCP connection closed. */
+  end?(tail: string): void;
 }
 
 export interface FaultContext {
@@ -218,6 +220,11 @@ export class FaultProxy {
       serverHeaders: 0,
       deliver: (el) => toClient.write(el.toString()),
       send: (el) => toServer.write(el.toString()),
+      end: (tail) => {
+        if (tail) toClient.write(tail);
+        // Once what was written has gone, the connection is cut (no wait for the client's own close).
+        toClient.end(() => client.destroy());
+      },
     };
     this.live.add(conn);
     for (const s of [client, upstream]) {

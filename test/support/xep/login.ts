@@ -211,6 +211,32 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    // Forty-seventh audit: sasl2-from-not-trusted credited SASLTWO-SEC-02 on its <success/> when no identifier named
+    // Romeo, which a <success/> with no identifier at all satisfies, though nothing then shows who the stream is (the
+    // server here may have taken the header's 'from'; its refused bind, RFC 6120 §7.6.2, shows nothing either). The
+    // identifier-less <success/> is an alternative of its own now, crediting only SUCCESS-01's breach: SEC-02 pass ->
+    // not-reached, warn SASLTWO-SUCCESS-01 both ways (Prosody 13).
+    id: "login.sasl2.foreign-from-identity-hidden",
+    area: "login",
+    requirements: ["SASLTWO-SUCCESS-01"],
+    description:
+      "on a stream whose header names in 'from' another account than the credentials', the SASL2 <success/> holds no <authorization-identifier/> and an RFC 6120 resource binding is refused (<not-allowed/>)",
+    stream: (() => {
+      const hidden = new WeakSet<ProxiedConnection>();
+      return onElement((el, ctx) => {
+        const id = isSasl2(el, "success") ? el.getChildText("authorization-identifier") : null;
+        const from = fromOf(ctx).toLowerCase();
+        if (id && from && id.split("/")[0].toLowerCase() !== from) {
+          hidden.add(ctx.conn);
+          return changed(el, (c) => without(c, "authorization-identifier"));
+        }
+        if (hidden.has(ctx.conn) && el.name === "iq" && el.attrs.type === "result" && el.getChild("bind", RFC6120_BIND))
+          return [`<iq type='error' id='${String(el.attrs.id ?? "")}'><error type='cancel'><not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`];
+        return "pass";
+      });
+    })(),
+  },
+  {
     id: "login.sasl2.failure-accepted",
     area: "login",
     requirements: ["SASLTWO-AUTH-01", "SASLTWO-AUTH-02", "SASLTWO-AUTHZ-01"],
@@ -1389,6 +1415,23 @@ export const VARIATIONS: Variation[] = [
       (fast) => {
         fast.children = fast.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || !/-NONE$/.test(x.getText().trim()));
         fast.c("mechanism").t("PLAIN");
+      },
+    ),
+  },
+  {
+    // Forty-seventh audit: fast-feature-channel-binding counted only HT-*-ENDP/-EXPR(/-UNIQ) as capable of channel
+    // binding, though XEP-0484 §3.1 names the HT draft's as "A set of compatible mechanisms", not the only one, and
+    // fast-feature reads a name ending in '-PLUS' as one that binds. A token mechanism of another family named so now
+    // counts: warn FAST-FEATURE-04 -> pass (Prosody 13, whose channel-binding HT mechanisms this replaces).
+    id: "login.fast.plus-token-mechanism",
+    description:
+      "the FAST feature lists HT-SHA-256-NONE and, for channel binding, a token mechanism outside the HT family named in SASL's way with '-PLUS' (X-TOKEN-SHA-256-PLUS) instead of its HT-*-ENDP/-EXPR/-UNIQ (XEP-0484 §3.1: \"A set of compatible mechanisms can be found in draft-schmaus-sasl-ht-09\")",
+    fault: () => "pass",
+    stream: editFeature(
+      (f) => inlineOf(f)?.getChild("fast", FAST),
+      (fast) => {
+        fast.children = fast.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || /-NONE$/.test(x.getText().trim()));
+        fast.c("mechanism").t("X-TOKEN-SHA-256-PLUS");
       },
     ),
   },

@@ -1,5 +1,5 @@
 import { parse, type Element } from "ltx";
-import type { Fault, FaultContext, StreamFault } from "../fault-proxy.ts";
+import type { Fault, FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import { changed, when } from "../fault-kit.ts";
 import type { HttpFault } from "../https-proxy.ts";
 
@@ -145,6 +145,40 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
   },
 ];
 
+/**
+ * A server that ends both connections of a component's name once a second one for it sends anything after the first
+ * was authenticated (the server's <handshake/>): `tail` (a closing stream tag, or nothing) written to each, then its
+ * TCP connection closed; nothing more of the server's reaches either.
+ */
+const endsBoth = (tail: string): StreamFault => {
+  const to = (ctx: FaultContext) => /\sto=['"]([^'"]+)['"]/.exec(ctx.conn.clientHeader ?? "")?.[1] ?? "";
+  /** The live connections the server authenticated, by id, with the name each holds. */
+  const held = new Map<number, { name: string; conn: ProxiedConnection }>();
+  const ended = new Set<number>();
+  return {
+    element: (el, ctx) => {
+      if (ended.has(ctx.conn.id)) return "drop";
+      const first = [...held.values()].find((h) => h.conn.id !== ctx.conn.id && h.name === to(ctx));
+      if (first) {
+        held.delete(first.conn.id);
+        for (const c of [first.conn, ctx.conn]) {
+          ended.add(c.id);
+          c.end?.(tail);
+        }
+        return "drop";
+      }
+      if (el.name === "handshake") held.set(ctx.conn.id, { name: to(ctx), conn: ctx.conn });
+      return "pass";
+    },
+    close: (ctx) => (ended.has(ctx.conn.id) ? "" : "</stream:stream>"),
+    // Called whenever the connection to the server ends: the name is no longer held by it.
+    holdOpen: (ctx) => {
+      held.delete(ctx.conn.id);
+      return false;
+    },
+  };
+};
+
 /** What XEP-0114 allows a server to do otherwise: no verdict may change. */
 export const COMPONENT_VARIATIONS: { id: string; stream: StreamFault }[] = [
   // The empty <handshake/> written with a closing tag is the same empty element.
@@ -177,6 +211,14 @@ export const COMPONENT_VARIATIONS: { id: string; stream: StreamFault }[] = [
       close: (ctx) => (unknownName(ctx) ? "" : "</stream:stream>"),
     },
   },
+  // Forty-seventh audit: comp-second-connection took a server that ends both connections only where each got a stream
+  // error with its closing tag, though XEP-0114 says nothing of how a duplicate is ended and RFC 6120 §4.4 lets an
+  // entity close a stream with its closing tag alone. These servers, at the second connection's first element
+  // (Prosody's <conflict/>, ejabberd's <handshake/>), end both connections with no stream error: a closing tag and
+  // the TCP close, or the TCP connection cut. The case warned COMP-ROUTE-01 (no alternative held); its 'both streams
+  // closed' and 'both closed' alternatives now credit nothing: a skip.
+  { id: "comp-duplicate-ends-both", stream: endsBoth("</stream:stream>") },
+  { id: "comp-duplicate-cuts-both", stream: endsBoth("") },
   // A refusal's stream error with a <text/> of its own.
   {
     id: "comp-error-with-text",
