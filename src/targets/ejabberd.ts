@@ -9,7 +9,7 @@ import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { ensureRelease, inRelease, type DebianServer, type InstalledRelease } from "./debian-release.ts";
 import { localTargetName, provisioningAdmin, shippedConfigFile } from "./shipped.ts";
 import { startTethered } from "./process.ts";
-import { BOSH_INACTIVITY_S, boshUrl, freePort, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
+import { BOSH_INACTIVITY_S, boshUrl, startingAgain, freePort, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
 import { ejabberdS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
@@ -265,7 +265,10 @@ function relocate(root: string): void {
 
 const EJABBERD_DEBIAN: DebianServer = { package: "ejabberd", binary: "ejabberdctl", packages: ["ejabberd"], relocate };
 
-export async function startEjabberd(opts: LocalTargetOptions): Promise<Target> {
+/** A local ejabberd, started again with other ports where one was taken before it bound it. */
+export const startEjabberd = (opts: LocalTargetOptions): Promise<Target> => startingAgain(() => startEjabberdOnce(opts), opts.log);
+
+async function startEjabberdOnce(opts: LocalTargetOptions): Promise<Target> {
   const release = await ensureRelease(EJABBERD_DEBIAN, opts.release, opts.install, opts.log);
   if (process.getuid?.() !== 0) throw new Error("local:ejabberd must run as root (ejabberdctl starts the server as user ejabberd)");
   const shipped = opts.config === "shipped";

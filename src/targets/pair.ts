@@ -5,6 +5,7 @@ import path from "node:path";
 import { issueCertificate, makeRunCa, type RunCa } from "./cert.ts";
 import { serviceSubdomains } from "../families/index.ts";
 import { S2S_PORT, waitForPort } from "./federation.ts";
+import { ADDRESS_IN_USE, startingAgain } from "./ready.ts";
 import type { FederationOptions, LocalTargetOptions, Target } from "./types.ts";
 
 export type Starter = (opts: LocalTargetOptions) => Promise<Target>;
@@ -87,18 +88,14 @@ async function startFederation(starters: Starter[], opts: LocalTargetOptions): P
   const ca = opts.s2s === "tls" ? await makeRunCa(mkdtempSync(path.join(tmpdir(), "xmpp-conform-ca-"))) : undefined;
   const removeCa = () => ca && rmSync(ca.dir, { recursive: true, force: true });
   const each: LocalTargetOptions = { ...opts, ...(ca && { ca, tls: opts.tls ?? "starttls" }) };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const target = await startAll(starters, each, ca);
-      return { ...target, stop: async () => (await target.stop(), removeCa()), abandon: () => [target.abandon?.(), (removeCa(), ca && `${ca.dir} removed`)].filter(Boolean).join("; ") };
-    } catch (err) {
-      const bind = /EADDRINUSE|address already in use|eaddrinuse|Failed to open server port|did not accept connections/i.test((err as Error).message);
-      if (!bind || attempt === 3) {
-        removeCa();
-        throw err;
-      }
-      opts.log(`s2s address in use, retrying with other loopback addresses (${(err as Error).message.split("\n")[0]})`);
-    }
+  try {
+    // An s2s address in use shows as a server that did not accept connections on it: other loopback addresses then.
+    const inUse = new RegExp(`${ADDRESS_IN_USE.source}|did not accept connections`, "i");
+    const target = await startingAgain(() => startAll(starters, each, ca), opts.log, inUse);
+    return { ...target, stop: async () => (await target.stop(), removeCa()), abandon: () => [target.abandon?.(), (removeCa(), ca && `${ca.dir} removed`)].filter(Boolean).join("; ") };
+  } catch (err) {
+    removeCa();
+    throw err;
   }
 }
 

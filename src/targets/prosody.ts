@@ -6,7 +6,7 @@ import { runTool } from "./command.ts";
 import { ensureRelease, inRelease, type DebianServer, type InstalledRelease } from "./debian-release.ts";
 import { localTargetName, provisioningAdmin, shippedConfigFile } from "./shipped.ts";
 import { startTethered } from "./process.ts";
-import { BOSH_INACTIVITY_S, boshUrl, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
+import { BOSH_INACTIVITY_S, boshUrl, startingAgain, freePorts, waitUntilReady, websocketUrl, type Ports } from "./ready.ts";
 import { S2S_PORT } from "./federation.ts";
 import { prosodyS2sLinks } from "./s2s-log.ts";
 import type { AccountCommands, FederationOptions, LocalServer, LocalTargetOptions, Target } from "./types.ts";
@@ -192,7 +192,10 @@ function relocate(root: string): void {
 /** What local:prosody needs from Debian: the server, libunbound's Lua binding for its hosts file, and with a release from backports its community modules. */
 const PROSODY_DEBIAN: DebianServer = { package: "prosody", binary: "prosody", packages: ["prosody", "lua-unbound"], extras: ["prosody-modules"], relocate };
 
-export async function startProsody(opts: LocalTargetOptions): Promise<Target> {
+/** A local Prosody, started again with other ports where one was taken before it bound it. */
+export const startProsody = (opts: LocalTargetOptions): Promise<Target> => startingAgain(() => startProsodyOnce(opts), opts.log);
+
+async function startProsodyOnce(opts: LocalTargetOptions): Promise<Target> {
   const release = await ensureRelease(PROSODY_DEBIAN, opts.release, opts.install, opts.log);
   const shipped = opts.config === "shipped";
   // As shipped, Prosody requires STARTTLS (c2s_require_encryption defaults to true and mod_tls is enabled).

@@ -68,6 +68,26 @@ async function kernelPort(transport: "tcp" | "udp"): Promise<number> {
   return port;
 }
 
+/** A start-up that failed on an address in use (ejabberd's, Erlang's or Prosody's words for it). */
+export const ADDRESS_IN_USE = /EADDRINUSE|address already in use|eaddrinuse|Failed to open server port/i;
+
+/**
+ * Runs `start` again where it failed on an address in use: another process took a port between its choice
+ * (freePorts, racing the other servers the machine starts) and the server's bind. Each attempt chooses its ports
+ * afresh and removes what it made; three attempts, so a server that cannot bind at all still fails at once.
+ */
+export async function startingAgain<T>(start: () => Promise<T>, log: (line: string) => void, inUse: RegExp = ADDRESS_IN_USE): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      const line = (err as Error).message.split("\n").find((l) => inUse.test(l));
+      if (!line || attempt === 3) throw err;
+      log(`an address was in use at start-up (${line.trim()}): starting again with other addresses`);
+    }
+  }
+}
+
 /** `n` distinct free ports. */
 export async function freePorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
