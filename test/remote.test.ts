@@ -6,8 +6,8 @@ import type { Element } from "ltx";
 import { startRemoteServer } from "../src/remote/for-target.ts";
 import { DialbackKeys } from "../src/remote/dialback.ts";
 import { startWithRemote } from "../src/targets/pair.ts";
-import { startProsody } from "../src/targets/prosody.ts";
-import { startEjabberd } from "../src/targets/ejabberd.ts";
+import { prosody } from "../src/targets/prosody.ts";
+import { ejabberd } from "../src/targets/ejabberd.ts";
 import type { S2sLink } from "../src/targets/s2s-log.ts";
 import type { S2sMode } from "../src/targets/types.ts";
 import { Session } from "../src/xmpp/connections/session.ts";
@@ -27,7 +27,7 @@ async function take(inbox: Inbox, pick: (el: Element) => boolean, timeoutMs: num
  * playing remote.test (no DNS: the server maps remote.test to the remote server's loopback address).
  */
 const log = (l: string) => process.stderr.write(`${l}\n`);
-const starters = { prosody: startProsody, ejabberd: startEjabberd };
+const starters = { prosody: prosody.startOnce, ejabberd: ejabberd.startOnce };
 
 const variants: { server: keyof typeof starters; s2s: S2sMode; external?: false; expect: { encrypted: boolean; auth: "certificate" | "dialback" } }[] = [
   { server: "prosody", s2s: "dialback", expect: { encrypted: false, auth: "dialback" } },

@@ -359,4 +359,4 @@ async function startEjabberdOnce(opts: LocalTargetOptions): Promise<Target> {
   };
 }
 
-export const ejabberd: LocalServer = { debian: EJABBERD_DEBIAN, start: startEjabberd };
+export const ejabberd: LocalServer = { debian: EJABBERD_DEBIAN, start: startEjabberd, startOnce: startEjabberdOnce };

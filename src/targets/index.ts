@@ -41,10 +41,12 @@ export async function installLocalTarget(target: string, log: (line: string) => 
 function localStarter(target: string): Starter | undefined {
   const servers = localServers(target);
   if (!servers) return undefined;
+  // A federation starts its servers again as a whole (new addresses for all), so each of its servers starts once.
+  const federating = servers.length === 2 || target.endsWith(`+${REMOTE}`);
   const [first, second] = servers.map(
     ({ server, release }): Starter =>
       (opts) =>
-        server.start({ ...opts, ...(release && { release }) }),
+        (federating ? server.startOnce : server.start)({ ...opts, ...(release && { release }) }),
   );
   if (target.endsWith(`+${REMOTE}`)) return (opts) => startWithRemote(first, opts);
   return second ? (opts) => startPair(first, second, opts) : first;

@@ -272,4 +272,4 @@ async function startProsodyOnce(opts: LocalTargetOptions): Promise<Target> {
   };
 }
 
-export const prosody: LocalServer = { debian: PROSODY_DEBIAN, start: startProsody };
+export const prosody: LocalServer = { debian: PROSODY_DEBIAN, start: startProsody, startOnce: startProsodyOnce };

@@ -74,7 +74,8 @@ export const ADDRESS_IN_USE = /EADDRINUSE|address already in use|eaddrinuse|Fail
 /**
  * Runs `start` again where it failed on an address in use: another process took a port between its choice
  * (freePorts, racing the other servers the machine starts) and the server's bind. Each attempt chooses its ports
- * afresh and removes what it made; three attempts, so a server that cannot bind at all still fails at once.
+ * afresh and removes what it made; three attempts at most, so a server that cannot bind at all fails after the
+ * third with the third's reason, within three start-up deadlines.
  */
 export async function startingAgain<T>(start: () => Promise<T>, log: (line: string) => void, inUse: RegExp = ADDRESS_IN_USE): Promise<T> {
   for (let attempt = 1; ; attempt++) {

@@ -102,7 +102,10 @@ export interface AccountCommands {
 /** A local server the harness can start: its Debian packages and how to start it. */
 export interface LocalServer {
   debian: DebianServer;
+  /** Starts it, again with other ports where an address was in use. */
   start(opts: LocalTargetOptions): Promise<Target>;
+  /** One attempt, for a caller that starts again itself (a federation, with new addresses for every server). */
+  startOnce(opts: LocalTargetOptions): Promise<Target>;
 }
 
 export interface LocalTargetOptions {

@@ -551,22 +551,19 @@ function secondOwnerSeatedVisitor(): (el: Element, ctx: FaultContext) => FaultAc
 }
 
 /**
- * Thirty-seventh audit: a member enters every room as a moderator (each connection is shown the member's first
- * available presence with role moderator in place of participant), and a grant of moderator status to such an
- * occupant is answered with <not-allowed/> in place of the result, the presence the room sends for it dropped (to
- * the room's pretended state the grant changed nothing).
+ * The no-op faults below: each connection is shown an occupant's first available presence that `seats` picks with
+ * role `as` in place of the room's, and a set of role `as` for an occupant so shown, which to the room's pretended
+ * state changes nothing, is answered by `answer`; a presence announcing that role again is dropped. An occupant
+ * shown another role since is no longer seated.
  */
-function memberModeratorNoopRefused(): StreamFault {
+function seatedNoop(as: string, seats: (item: Element) => boolean, answer: (answer: Element) => FaultAction): StreamFault {
   const shown = new Map<string, string>(); // "connection occupant JID" -> the role that connection was shown
-  const seated = new Set<string>(); // occupant JIDs of members shown as moderators
-  const refused = answering(
-    (el, ctx) => !harnessSession(ctx.conn.jid) && single("role", "moderator")(el) && seated.has(`${bare(str(el.attrs.to))}/${str(itemsOf(adminQuery(el, "set"))[0].attrs.nick)}`),
-    (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass"),
-  );
+  const seated = new Set<string>(); // occupant JIDs shown with role `as`
+  const set = answering((el, ctx) => !harnessSession(ctx.conn.jid) && single("role", as)(el) && seated.has(`${bare(str(el.attrs.to))}/${str(itemsOf(adminQuery(el, "set"))[0].attrs.nick)}`), answer);
   return {
-    fromClient: refused.fromClient,
+    fromClient: set.fromClient,
     element: (el, ctx) => {
-      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return refused.element!(el, ctx);
+      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return set.element!(el, ctx);
       const key = `${ctx.conn.id} ${str(el.attrs.from)}`;
       if (el.attrs.type === "unavailable") {
         shown.delete(key);
@@ -575,12 +572,13 @@ function memberModeratorNoopRefused(): StreamFault {
       const item = el.attrs.type === undefined ? itemOf(el) : undefined;
       if (!item) return "pass";
       const before = shown.get(key);
-      if (before === undefined && item.attrs.affiliation === "member" && item.attrs.role === "participant" && !item.getChild("actor")) {
-        shown.set(key, "moderator");
+      if (before === undefined && seats(item) && !item.getChild("actor")) {
+        shown.set(key, as);
         seated.add(str(el.attrs.from));
-        return changed(el, (c) => (itemOf(c)!.attrs.role = "moderator"));
+        return changed(el, (c) => (itemOf(c)!.attrs.role = as));
       }
-      if (before === "moderator" && item.attrs.role === "moderator") return "drop";
+      if (before === as && item.attrs.role === as) return "drop";
+      if (before === as) seated.delete(str(el.attrs.from));
       shown.set(key, str(item.attrs.role));
       return "pass";
     },
@@ -588,41 +586,28 @@ function memberModeratorNoopRefused(): StreamFault {
 }
 
 /**
- * Forty-sixth audit (2026-11-27): members and admins enter every room as visitors (each connection is shown their first
- * available presence with role visitor in place of participant or moderator), and a revocation of voice from an
- * occupant so shown, which to the room's pretended state changes nothing, is answered with a result (an idempotent
- * set) in place of the room's error, and announced to nobody.
+ * Thirty-seventh audit: a member enters every room as a moderator (in place of participant), and a grant of
+ * moderator status to such an occupant is answered with <not-allowed/> in place of the result, the presence the room
+ * sends for it dropped (to the room's pretended state the grant changed nothing).
  */
-function affiliatedSeatedVisitorNoopResult(): StreamFault {
-  const shown = new Map<string, string>(); // "connection occupant JID" -> the role that connection was shown
-  const seated = new Set<string>(); // occupant JIDs of members and admins shown as visitors
-  const revoked = answering(
-    (el, ctx) => !harnessSession(ctx.conn.jid) && single("role", "visitor")(el) && seated.has(`${bare(str(el.attrs.to))}/${str(itemsOf(adminQuery(el, "set"))[0].attrs.nick)}`),
-    (answer): FaultAction => (answer.attrs.type === "error" ? resultInstead(answer) : "pass"),
+const memberModeratorNoopRefused = () =>
+  seatedNoop(
+    "moderator",
+    (item) => item.attrs.affiliation === "member" && item.attrs.role === "participant",
+    (answer) => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass"),
   );
-  return {
-    fromClient: revoked.fromClient,
-    element: (el, ctx) => {
-      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return revoked.element!(el, ctx);
-      const key = `${ctx.conn.id} ${str(el.attrs.from)}`;
-      if (el.attrs.type === "unavailable") {
-        shown.delete(key);
-        return "pass";
-      }
-      const item = el.attrs.type === undefined ? itemOf(el) : undefined;
-      if (!item) return "pass";
-      const affiliated = item.attrs.affiliation === "member" || item.attrs.affiliation === "admin";
-      if (!shown.has(key) && affiliated && item.attrs.role !== "visitor" && !item.getChild("actor")) {
-        shown.set(key, "visitor");
-        seated.add(str(el.attrs.from));
-        return changed(el, (c) => (itemOf(c)!.attrs.role = "visitor"));
-      }
-      if (shown.get(key) === "visitor" && item.attrs.role !== "visitor") seated.delete(str(el.attrs.from));
-      shown.set(key, str(item.attrs.role));
-      return "pass";
-    },
-  };
-}
+
+/**
+ * Forty-sixth audit (2026-11-27): members and admins enter every room as visitors (in place of participant or
+ * moderator), and a revocation of voice from an occupant so shown, which to the room's pretended state changes
+ * nothing, is answered with a result (an idempotent set) in place of the room's error, and announced to nobody.
+ */
+const affiliatedSeatedVisitorNoopResult = () =>
+  seatedNoop(
+    "visitor",
+    (item) => (item.attrs.affiliation === "member" || item.attrs.affiliation === "admin") && item.attrs.role !== "visitor",
+    (answer) => (answer.attrs.type === "error" ? resultInstead(answer) : "pass"),
+  );
 
 /**
  * Twenty-first audit (2026-11-25): the owner enters every room as a participant (§5.1.2's SHOULD, MUC-ROLE-05 and
