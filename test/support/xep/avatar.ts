@@ -44,6 +44,36 @@ const without = (el: Element, drop: (child: Element) => boolean) => (el.children
 /** XEP-0084, XEP-0398, XEP-0153: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
+    // Forty-eighth audit (2026-11-27): avconv-vcard-to-pep-notify took an empty answer to the owner's metadata read,
+    // sent right after the vCard set's result, as no conversion, so a server that converts a moment later and
+    // notifies no one passed; the case now reads the data node (XEP-0398 §3.2's "first" publication) and, where it
+    // holds the item, waits for the metadata item and judges the notice (on Prosody 13: pass -> warn, AVCONV-V2P-04).
+    id: "avconv.v2p.late-unnotified",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-04"],
+    description: "the vCard-to-PEP conversion's metadata item comes after the owner's first metadata read (answered with an empty <items/>), and no metadata notification is sent",
+    stream: (() => {
+      const read = new Set<number>(); // connections whose first metadata read was answered
+      return both(
+        answering(
+          (el, ctx) => {
+            if (el.attrs.type !== "get" || el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node !== METADATA || read.has(ctx.conn.id)) return false;
+            read.add(ctx.conn.id);
+            return true;
+          },
+          (a) =>
+            a.attrs.type === "result"
+              ? changed(a, (c) => {
+                  const items = c.getChild("pubsub", PUBSUB)?.getChild("items");
+                  if (items) items.children = [];
+                })
+              : "pass",
+        ),
+        { element: (el) => (eventItems(el, METADATA) ? "drop" : "pass") },
+      );
+    })(),
+  },
+  {
     // Twenty-seventh audit: avconv-vcard-to-pep's not-converted outcomes looked at the metadata node only, so a
     // conversion into the data node with no metadata item following it passed; the data node is now read on that
     // path too (on Prosody 13: pass -> fail, AVCONV-V2P-03).

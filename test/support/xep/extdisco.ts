@@ -230,6 +230,26 @@ export const FAULTS: FaultDef[] = [
       (a) => (a.attrs.type === "result" ? changed(a, (c) => c.remove("services", EXTDISCO)) : "pass"),
     ),
   },
+  {
+    // Forty-eighth audit (2026-11-27): extdisco-services-type-none credited EXTDISCO-FILTER-01 on an empty answer to
+    // its typed request from a server that lists no service at all and ignores 'type' (an empty list because it has
+    // nothing, not because it filtered): pass. It now needs extdisco-services (the full list holds a service): skip.
+    // No case can see the ignored 'type' here: it survives the mutation bench, as it must.
+    id: "extdisco.filter.ignored-none-configured",
+    area: "extdisco",
+    requirements: ["EXTDISCO-FILTER-01"],
+    description: "the server lists no external service (none configured) and answers a typed request with its whole (empty) list, ignoring 'type'",
+    stream: answering(
+      (el) => Boolean(el.getChild("services", EXTDISCO)),
+      (a) =>
+        a.attrs.type === "result"
+          ? changed(a, (c) => {
+              const s = c.getChild("services", EXTDISCO);
+              if (s) s.children = [];
+            })
+          : "pass",
+    ),
+  },
 ];
 
 /** What XEP-0215 allows and Prosody or ejabberd do not show: no verdict may change. */

@@ -1588,6 +1588,28 @@ export const FAULTS: FaultDef[] = [
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
 export const VARIATIONS: Variation[] = [
   {
+    // Forty-eighth audit (2026-11-27): pep-retract-notify required romeo's subscription result to be 'subscribed' at
+    // MUST (PUBSUB-SUB-OK), though XEP-0060 §6.1.5 has a service that needs the subscription configured first answer
+    // so (Example 43); the retract, the deletion and the owner's notice were not reached (Prosody 13: fail -> pass).
+    // That answer now credits nothing and keeps romeo's notice from being judged. Applied by bench/try-case.ts only
+    // (stream): other cases' subscriptions would change too.
+    id: "pep-subscribe-configuration-required",
+    description:
+      "a subscription is answered as XEP-0060 §6.1.5 Example 43 shows where configuration of the subscription is required: subscription='unconfigured' with <subscribe-options><required/></subscribe-options>",
+    fault: () => "pass",
+    stream: answering(asks("subscribe"), (a) =>
+      a.attrs.type === "result"
+        ? changed(a, (c) => {
+            const sub = c.getChild("pubsub", PUBSUB)?.getChild("subscription");
+            if (!sub) return;
+            sub.attrs.subscription = "unconfigured";
+            sub.children = [];
+            sub.cnode(xml("subscribe-options", {}, xml("required", {})));
+          })
+        : "pass",
+    ),
+  },
+  {
     // Forty-third audit (2026-11-27): pep-items-presence-model judged the owner's read of a tune node made by a plain
     // publish at MUST (PUBSUB-ITEMS-OWNER), though XEP-0163 fixes no default for persistence and XEP-0060 §6.5.9.4
     // has a node that keeps no items answer so; every access-model row after it was not reached. That answer now
