@@ -68,6 +68,7 @@ const ONLY_WHERE: Record<keyof typeof DOCUMENTED, Record<string, RegExp>> = {
     "sasl2-mechanisms-randomized/none": PRECONDITION,
     // Neither release lists SCRAM-SHA-256 in SASL2: that cell's login has no mechanism to name.
     "sasl2-scram-success/SCRAM-SHA-256": PRECONDITION,
+    "sasl-cb-downgrade/SCRAM-SHA-256": PRECONDITION,
   },
   prosody: {
     // Nor does Prosody 13 (mod_sasl2).
@@ -80,6 +81,7 @@ const ONLY_WHERE: Record<keyof typeof DOCUMENTED, Record<string, RegExp>> = {
     "fast-advertised-where-supported/HT-SHA-256-EXPR": PRECONDITION,
     "fast-advertised-where-supported/HT-SHA-256-UNIQ": PRECONDITION,
     "sasl2-scram-success/SCRAM-SHA-256": PRECONDITION,
+    "sasl-cb-downgrade/SCRAM-SHA-256": PRECONDITION,
   },
 };
 

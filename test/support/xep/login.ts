@@ -155,6 +155,46 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Forty-eighth audit: sasl2-channel-binding-announced took a server as supporting channel binding only where
+    // SASL2 listed a -PLUS mechanism, so one offering it in RFC 6120's <mechanisms/> (or in FAST, the next fault)
+    // without <sasl-channel-binding/> was skipped: skip -> fail.
+    id: "login.sasl2.plus-only-in-sasl1",
+    area: "login",
+    requirements: ["SASLTWO-FEATURE-05"],
+    description: "SASL2 lists no -PLUS mechanism, RFC 6120's <mechanisms/> lists SCRAM-SHA-1-PLUS, and no <sasl-channel-binding/> is announced",
+    stream: editFeature(
+      (f) => f.getChild("authentication", SASL2),
+      (a, features) => {
+        a.children = a.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || !x.getText().trim().endsWith("-PLUS"));
+        without(features, "sasl-channel-binding", CB);
+        const sasl = features.getChild("mechanisms", SASL) ?? features.c("mechanisms", { xmlns: SASL });
+        if (!sasl.getChildren("mechanism").some((m) => m.getText().trim().endsWith("-PLUS"))) sasl.c("mechanism").t("SCRAM-SHA-1-PLUS");
+      },
+    ),
+  },
+  {
+    // Forty-eighth audit: sasl2-channel-binding-announced (see login.sasl2.plus-only-in-sasl1): skip -> fail.
+    id: "login.sasl2.cb-only-in-fast",
+    area: "login",
+    requirements: ["SASLTWO-FEATURE-05"],
+    description: "no -PLUS mechanism in SASL2 or RFC 6120's <mechanisms/>, FAST (in SASL2's <inline/>) lists HT-SHA-256-EXPR, and no <sasl-channel-binding/> is announced",
+    stream: editFeature(
+      (f) => f.getChild("authentication", SASL2),
+      (a, features) => {
+        const noPlus = (el: Element) => {
+          el.children = el.children.filter((x) => typeof x === "string" || x.name !== "mechanism" || !x.getText().trim().endsWith("-PLUS"));
+        };
+        noPlus(a);
+        const sasl = features.getChild("mechanisms", SASL);
+        if (sasl) noPlus(sasl);
+        without(features, "sasl-channel-binding", CB);
+        const inline = a.getChild("inline") ?? a.c("inline");
+        const fast = inline.getChild("fast", FAST) ?? inline.c("fast", { xmlns: FAST });
+        if (!fast.getChildren("mechanism").some((m) => m.getText().trim() === "HT-SHA-256-EXPR")) fast.c("mechanism").t("HT-SHA-256-EXPR");
+      },
+    ),
+  },
+  {
     id: "login.sasl2.success-refused",
     area: "login",
     requirements: ["SASLTWO-FEATURE-01"],
@@ -403,6 +443,23 @@ export const FAULTS: FaultDef[] = [
         ? changed(el, (c) => {
             without(c, "authentication", SASL2);
             if (!c.getChild("bind", BIND2)) c.c("bind", { xmlns: BIND2 });
+          })
+        : "pass",
+    ),
+  },
+  {
+    // Forty-eighth audit: bind2-not-without-sasl2 read only the features before authentication, so a server with no
+    // SASL2 that advertises Bind 2 beside RFC 6120's resource binding (after SASL and the restart) passed; its c2
+    // stream now authenticates without SASL2 and reads the features after the restart: pass -> fail.
+    id: "login.bind2.after-legacy-auth",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-03"],
+    description: "no stream offers SASL2, and the features that offer RFC 6120 resource binding (after SASL and the restart) hold a <bind xmlns='urn:xmpp:bind:0'/>",
+    stream: onElement((el) =>
+      isFeatures(el) && (el.getChild("authentication", SASL2) || (el.getChild("bind", RFC6120_BIND) && !el.getChild("bind", BIND2)))
+        ? changed(el, (c) => {
+            without(c, "authentication", SASL2);
+            if (c.getChild("bind", RFC6120_BIND)) c.c("bind", { xmlns: BIND2 });
           })
         : "pass",
     ),
@@ -993,6 +1050,23 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SASLCB-STRONG-01", "SASLCB-TYPES-01", "SASLCB-ENDPOINT-01"],
     description: "a SCRAM-*-PLUS login over SASL2 succeeds whatever its channel-binding data: the server's <failure/> to it is a <success/>",
     stream: onElement((el, ctx) => (isSasl2(el, "failure") && mechanismOf(ctx).endsWith("-PLUS") ? [successFor(ctx)] : "pass")),
+  },
+  {
+    // Forty-eighth audit: sasl-cb-downgrade sent "y" with the strongest SCRAM SASL2 lists and credited any <failure/>,
+    // so a server that lists a SCRAM-SHA-256 it cannot run for the account (and never reads the GS2 flag) passed on
+    // that refusal; the case now runs each SCRAM cell only where the same login without "y" succeeds: SCRAM-SHA-256
+    // judges nothing, and SCRAM-SHA-1's "y" login succeeds: pass -> warn.
+    id: "login.cb.downgrade-unchecked-beside-sha-256",
+    area: "login",
+    requirements: ["SASLCB-DOWNGRADE-01"],
+    description:
+      'SASL2 lists SCRAM-SHA-256, which the server refuses, and a SCRAM-SHA-1 login whose GS2 header is "y" (a client that saw no -PLUS) succeeds: the server\'s <failure/> to it is a <success/>',
+    stream: onElement((el, ctx) => {
+      const a = isFeatures(el) ? el.getChild("authentication", SASL2) : undefined;
+      if (a && !a.getChildren("mechanism").some((m) => m.getText().trim() === "SCRAM-SHA-256")) return changed(el, (c) => void c.getChild("authentication", SASL2)!.c("mechanism").t("SCRAM-SHA-256"));
+      const gs2 = Buffer.from(asked(ctx)?.getChildText("initial-response") ?? "", "base64").toString("utf8");
+      return isSasl2(el, "failure") && mechanismOf(ctx) === "SCRAM-SHA-1" && gs2.startsWith("y,") ? [successFor(ctx)] : "pass";
+    }),
   },
   {
     // Twenty-fourth audit: sasl-cb-exporter charged a failed tls-exporter login to SASLCB-STRONG-01 even where the
