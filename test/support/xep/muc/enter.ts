@@ -467,6 +467,21 @@ export const FAULTS: FaultDef[] = [
         : "pass",
   },
   {
+    // Forty-eighth audit (2026-11-27): muc-create-instant and muc-create-reserved-submit (MUC-CREATE-08, -10: the room
+    // is unlocked, bob gets in) and muc-deny-password-right (MUC-DENY-03: the password admits him) asked bob's
+    // presence from the room for the muc#user <x/>, which is MUC-JOIN-04's (§7.2.2), so this room, which admits him,
+    // failed (or warned) them; they now take any available presence from an occupant JID: old fail/warn -> new pass,
+    // on Prosody 13. The owner's set-up session is left alone, so the case's rooms are still made.
+    id: "muc.join.user-x-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-04"],
+    description:
+      "a room sends the available presences of its occupants (the user's own and the others') without the muc#user <x/> (no role, no affiliation, no status codes) to every session but the owner's set-up one",
+    stream: {
+      element: (el, ctx) => (!isSetup(ctx) && occupantPresence(el) && available(el) ? changed(el, (c) => c.remove("x", MUC_USER)) : "pass"),
+    },
+  },
+  {
     id: "muc.join.not-broadcast",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -1455,6 +1470,34 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-EXIT-03"],
     description: "the remaining occupants are not sent the departing occupant's unavailable presence",
     fault: knowing((el) => (occupantPresence(el) && unavailable(el) && !isSelf(el) ? "drop" : "pass")),
+  },
+  {
+    // Forty-eighth audit (2026-11-27): muc-exit-ghost took alice's copy of bob's unavailable presence for the removal
+    // itself (MUC-GHOST-01), so this room, which removes bob on his bounce but tells nobody, warned MUC-GHOST-01 and
+    // left MUC-GHOST-02 not reached; the case now shows the removal by another user's entry with bob's nickname
+    // (§7.2.8's <conflict/> where bob is kept) and judges the announcement as MUC-GHOST-02: GHOST-01 warn -> pass,
+    // GHOST-02 not-reached -> warn.
+    id: "muc.exit.ghost-removed-silently",
+    area: "muc",
+    requirements: ["MUC-GHOST-02"],
+    description:
+      "an occupant whose client bounces a message of the room with an error is removed from the room (its occupant JID is free, and it gets its own unavailable presence), but the remaining occupants are not sent its unavailable presence",
+    stream: (() => {
+      const joins = new Map<string, string>(); // "connection room" -> the occupant JID it asked to enter as
+      const ghosts = new Set<string>(); // occupant JIDs whose client bounced a message of the room
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!ctx.conn.jid || isSetup(ctx)) return;
+          const to = String(el.attrs.to ?? "");
+          if (presenceTo(el) && el.getChild("x", MUC)) joins.set(`${ctx.conn.id} ${bareOf(to)}`, to);
+          else if (el.name === "message" && isError(el) && isMucAddress(to)) {
+            const occupant = joins.get(`${ctx.conn.id} ${bareOf(to)}`);
+            if (occupant) ghosts.add(occupant);
+          }
+        },
+        element: (el: Element, ctx: FaultContext) => (!isSetup(ctx) && occupantPresence(el) && unavailable(el) && !isSelf(el) && ghosts.has(fromOf(el)) ? "drop" : "pass"),
+      };
+    })(),
   },
   {
     id: "muc.exit.role-not-none",

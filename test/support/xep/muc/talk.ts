@@ -100,6 +100,16 @@ const asks = (ns: string, type?: string, node?: string) => (el: Element) =>
   el.getChild("query", ns) !== undefined &&
   (node === undefined || el.getChild("query", ns)!.attrs.node === node);
 const asksRegistration = asks(REGISTER);
+/** The same answer with its <query/> holding only a registration form (what a room gives a user not registered, §7.10). */
+const registrationForm = (answer: Element) =>
+  changed(answer, (c) => {
+    const query = c.getChild("query", REGISTER)!;
+    const form = new Element("x", { xmlns: DATA, type: "form" });
+    form.c("field", { var: "FORM_TYPE", type: "hidden" }).c("value").t("http://jabber.org/protocol/muc#register");
+    form.c("field", { var: "muc#register_roomnick", type: "text-single", label: "Desired Nickname" });
+    query.children = [];
+    query.cnode(form);
+  });
 
 /** Every answer to a request for the room's registration requirements is an empty <registered/> (a member counts as registered). */
 /**
@@ -1247,6 +1257,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Forty-eighth audit (2026-11-27): muc-member-list-nick took a form and no <registered/> after bob's accepted
+    // registration for a registration held for approval ('pending', crediting nothing) and judged nothing more, so
+    // this room, which reserved Robin for him at once but answers as to an unregistered user, passed. The case now
+    // asks for the member list there too: old pass -> new fail (MUC-REG-05), on Prosody 13.
+    id: "muc.reg.registered-answered-with-form",
+    area: "muc",
+    requirements: ["MUC-REG-05"],
+    description:
+      "a registered user's request for the registration requirements gets the registration form again (what an unregistered user gets), with no <registered/>; the registration itself holds (the nickname is reserved, the member list names it)",
+    stream: answering(
+      (el) => asksRegistration(el) && el.attrs.type === "get",
+      (answer) => (answer.getChild("query", REGISTER)?.getChild("registered") ? registrationForm(answer) : "pass"),
+    ),
+  },
+  {
     // Class sweep (2026-11-26, group M2b): muc-reg-conflict's registered cell judged nothing more where dave's
     // registration requirements already had <registered/> before his submission (already), so this room, which
     // counts a member as registered, reserves Thirdwitch for dave (eve's entry as it gets <conflict/>) and then accepts
@@ -1823,6 +1848,38 @@ export const VARIATIONS: Variation[] = [
               q.c("registered");
             });
           return el.getChild("query", DISCO_INFO) ? changed(el, (c) => (c.getChild("query", DISCO_INFO)!.children = [])) : "pass";
+        },
+      };
+    })(),
+  },
+  {
+    // Forty-eighth audit (2026-11-27): muc-member-list-nick now asks for the member list where bob's registration is
+    // pending (a form and no <registered/> after his accepted submission) and fails MUC-REG-05 if it lists Robin as
+    // his; this room holds registrations for approval, so nothing is reserved: old pass -> new pass. It needs what
+    // clients send (who registered): applied only in bench/try-case.ts.
+    id: "muc.var.registration-held-for-approval",
+    description:
+      'a room holds an accepted registration for approval (§7.10: "the service MAY request that the submission be approved by a room admin/owner"): the registrant\'s later requests for the registration requirements get the form again, no <registered/>, and the member list gives the registrant no nickname',
+    fault: () => "pass",
+    stream: (() => {
+      /** Registrations submitted: room and registrant's bare JID. */
+      const held = new Set<string>();
+      const asked = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (!asksRegistration(el) || !conn.jid) return;
+          if (el.attrs.type === "set") held.add(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`);
+          else if (el.attrs.type === "get" && held.has(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`)) asked.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "iq" || el.attrs.type !== "result") return "pass";
+          if (asked.delete(`${conn.id} ${str(el.attrs.id)}`) && el.getChild("query", REGISTER)?.getChild("registered")) return registrationForm(el);
+          const items = el.getChild("query", MUC_ADMIN)?.getChildren("item") ?? [];
+          const room = bare(str(el.attrs.from));
+          if (!items.some((i) => i.attrs.nick !== undefined && held.has(`${room} ${bare(str(i.attrs.jid))}`))) return "pass";
+          return changed(el, (c) => {
+            for (const i of c.getChild("query", MUC_ADMIN)!.getChildren("item")) if (held.has(`${room} ${bare(str(i.attrs.jid))}`)) delete i.attrs.nick;
+          });
         },
       };
     })(),
