@@ -636,6 +636,33 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
     },
     skips: ["upload-put-unknown-url"],
   },
+  // Forty-eighth audit (2026-11-27): §7 "The actual upload of the file happens via HTTP-PUT and is out of scope of this
+  // document.": HTTP lets the put URL answer with a redirect to where the file is stored (a front sending writes to its
+  // object store, which takes the file and answers 201 there). upload-get-by-anyone judged the 307 as the upload
+  // failed (warn on UPLOAD-PUT-04) and never reached its rule; the PUT follows no redirect, so nothing shows whether
+  // the file was taken: now a skip naming it. (The case's 'shared-' files only; the harness never reaches the other host.)
+  {
+    id: "upload-http-put-elsewhere",
+    http: {
+      respond: (x) =>
+        x.method === "PUT" && /\/shared-[^/?#]*\.txt([?#]|$)/.test(x.path) ? { status: 307, headers: { location: `https://files.example.net${x.path}` }, body: Buffer.alloc(0) } : undefined,
+    },
+    skips: ["upload-get-by-anyone"],
+  },
+  // Class sweep (2026-11-27): the same redirected PUT for the other cases that judge a PUT's status: upload-put-get and
+  // upload-cors warned UPLOAD-PUT-04 on the 307, upload-put-wrong-length failed UPLOAD-PUT-01 and upload-put-wrong-type
+  // warned UPLOAD-PUT-02 on it as a refusal not made; nothing of either rule shows: now a skip naming the redirect.
+  // (Their files only; the 307 carries a CORS header for a request with an Origin, as a service setting them would.)
+  {
+    id: "upload-http-puts-elsewhere",
+    http: {
+      respond: (x) =>
+        x.method === "PUT" && /\/(hello-|tr%C3%A8s%20cool%20|length-|type-|cors-)[^/?#]*\.txt([?#]|$)/i.test(x.path)
+          ? { status: 307, headers: { location: `https://files.example.net${x.path}`, ...(x.headers.origin && { "access-control-allow-origin": "*" }) }, body: Buffer.alloc(0) }
+          : undefined,
+    },
+    skips: ["upload-put-get/text", "upload-put-get/named", "upload-put-wrong-length/shorter", "upload-put-wrong-length/longer", "upload-put-wrong-type", "upload-cors"],
+  },
   // Twenty-fifth audit: §4 "The service SHOULD keep the file name and especially the file ending intact." says
   // nothing of how the URL encodes it, and RFC 3986 §2.1 and §6.2.2 make a hex digit's case and a percent-encoded
   // unreserved character (the '.' of the ending) the same URI. A service whose encoder escapes the dot and writes
