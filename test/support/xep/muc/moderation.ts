@@ -1410,6 +1410,17 @@ export const FAULTS: FaultDef[] = [
     stream: unannounced("role", "moderator"),
   },
   {
+    // Forty-ninth audit (2026-11-27): muc-admin-moderator-list judged carol's presence with role moderator (§9.6's
+    // MUST, MUC-ADMIN-MOD-02) only after dave had entered as a moderator (§5.1.2's SHOULD), so a room that seats the
+    // owner and admins as participants and announces no grant only warned MUC-ROLE-06. Only the list now waits for
+    // the roles (on Prosody 13: warn -> fail, MUC-ADMIN-MOD-02).
+    id: "muc.moderator.grant-unannounced-owner-admin-participant",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-02", "MUC-ROLE-06"],
+    description: "the owner and admins enter every room as participants, and an occupant made a moderator gets the role but no occupant gets its presence with role moderator",
+    stream: both(moderatedOwnerAdminParticipant(true), unannounced("role", "moderator")),
+  },
+  {
     id: "muc.moderator.grant-not-applied",
     area: "muc",
     requirements: ["MUC-ADMIN-MOD-02"],
