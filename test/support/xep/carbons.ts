@@ -800,7 +800,48 @@ export const FAULTS: FaultDef[] = [
       } satisfies StreamFault;
     })(),
   },
+  // Forty-ninth audit: carbons-sent counted a bare XEP-0297 <forwarded/> as a copy at r2 and r3 but looked at the
+  // sender (r1) and the resource without Carbons (r4) only for the <sent/> and <received/> wrappers, so such a
+  // forwarded copy there passed CARBONS-SENT-SENDER and CARBONS-REQ-01 (the received side's gap, above). Both key on
+  // the message the client sends, so a private message to a room occupant (the pm cells) is copied too.
+  {
+    id: "carbons.unwrapped-to-sender",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-SENDER"],
+    description:
+      "a Carbons-enabled resource that sends a message to another entity gets a forwarded copy of it back (an XEP-0297 <forwarded/> from the user's bare JID, with no Carbons wrapper); the other Carbons-enabled resources get their copies as they should",
+    stream: sentUnwrapped((sender, _others, enabled) => (enabled.has(sender.jid!) ? [sender] : [])),
+  },
+  {
+    id: "carbons.sent-unwrapped-to-non-enabled",
+    area: "carbons",
+    requirements: ["CARBONS-REQ-01"],
+    description:
+      "a message one of the user's resources sends to another entity is also sent, as an XEP-0297 <forwarded/> copy with no Carbons wrapper, to each other resource of the user that never enabled Carbons",
+    stream: sentUnwrapped((_sender, others, enabled) => others.filter((p) => !enabled.has(p.jid!))),
+  },
 ];
+
+/**
+ * A message a client sends to another entity (not an error, not the harness's barrier, not itself a forwarded
+ * copy) also goes, as an XEP-0297 <forwarded/> copy from the user's bare JID with no Carbons wrapper (the message
+ * inside stamped with the sender's full JID), to the connections `to` picks among the sender and the account's
+ * other resources (`enabled`: the full JIDs that asked to enable Carbons).
+ */
+function sentUnwrapped(to: (sender: ProxiedConnection, others: ProxiedConnection[], enabled: Set<string>) => ProxiedConnection[]): StreamFault {
+  const enabled = new Set<string>();
+  return {
+    fromClient: (el, { conn, peers }) => {
+      if (!conn.jid) return;
+      if (isEnable(el)) enabled.add(conn.jid);
+      if (el.name !== "message" || el.attrs.type === "error" || isBarrier(el) || el.getChild("forwarded", FORWARD)) return;
+      if (!el.attrs.to || bare(el.attrs.to) === bare(conn.jid)) return;
+      const original = copyOf(el);
+      original.attrs.from = conn.jid;
+      for (const p of to(conn, sameAccount(conn, peers), enabled)) p.deliver(forwardedCopy(p.jid!, original));
+    },
+  };
+}
 
 /**
  * A server that also sends a resource a headline notice of its own (from its domain: no copy, no message
