@@ -1293,6 +1293,17 @@ export const FAULTS: FaultDef[] = [
     description: "a token login or a PLAIN login that must fail (another mechanism than the token's, an invalidated token) succeeds",
     stream: onElement((el, ctx) => (isSasl2(el, "failure") && /^(HT-|PLAIN$)/.test(mechanismOf(ctx)) ? [successFor(ctx)] : "pass")),
   },
+  // Forty-ninth audit: fast-token-other-mechanism took only SASL2's <failure/> to the token login with another
+  // mechanism, so this refusal (XEP-0388 §2.4's breach, SASLTWO-DURING-02, which keeps XEP-0484 §3.4's rule) failed
+  // FAST-BIND-01; it now credits nothing (legacy-failure). No case judges DURING-02 on a token login (the DURING-02
+  // cases run SCRAM up to its challenge): the fault survives the mutation bench.
+  {
+    id: "login.fast.token-failure-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "a token login (an HT-* mechanism) that fails is answered with RFC 6120's <failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure> instead of SASL2's",
+    stream: onElement((el, ctx) => (isSasl2(el, "failure") && mechanismOf(ctx).startsWith("HT-") ? [`<failure xmlns='${SASL}'><not-authorized/></failure>`] : "pass")),
+  },
   {
     id: "login.fast.new-token-on-invalidate",
     area: "login",

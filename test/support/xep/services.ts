@@ -510,6 +510,20 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     cases: { "upload-get-by-anyone": "warn" },
     http: { respond: (x) => (x.method === "GET" && !x.headers.authorization ? { status: 401, headers: { "www-authenticate": "Bearer" }, body: Buffer.alloc(0) } : undefined) },
   },
+  // Forty-ninth audit: upload-cors credited UPLOAD-GET-02 on any answer to its GETs (receives http: {}), so a front
+  // that adds Access-Control-Allow-Origin to every answer, before a GET URL that wants credentials, passed it. The case
+  // now asks the last answer for the file (200, its bytes) after the CORS checks, as upload-get-by-anyone does.
+  {
+    id: "upload-http-get-needs-credentials-with-cors",
+    requirements: ["UPLOAD-GET-02"],
+    cases: { "upload-get-by-anyone": "warn", "upload-cors": "warn" },
+    http: {
+      respond: (x) =>
+        x.method === "GET" && !x.headers.authorization
+          ? { status: 401, headers: { "www-authenticate": "Bearer", ...(x.headers.origin && { "access-control-allow-origin": "*" }) }, body: Buffer.alloc(0) }
+          : undefined,
+    },
+  },
   {
     id: "upload-http-no-cors",
     requirements: ["UPLOAD-CORS-01"],
