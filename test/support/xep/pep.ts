@@ -1050,6 +1050,31 @@ export const FAULTS: FaultDef[] = [
     stream: defaultOpenApplied(),
   },
   {
+    // Forty-ninth audit (2026-11-27): pep-items-presence-model asked nurse's disco#items before anything showed the
+    // tune node withheld from her, so this service, right under XEP-0163 §6.2 to list a node she may read, failed
+    // PEP-DISCO-ITEMS and PEP-DEF-PRESENCE was not reached; the disco#items step now follows the stranger's read
+    // (on Prosody 13: fail on PEP-DISCO-ITEMS -> fail on PEP-DEF-PRESENCE, PEP-DISCO-ITEMS not reached).
+    id: "pep.default-model-open-listed",
+    area: "pep",
+    requirements: ["PEP-DEF-PRESENCE"],
+    description:
+      "a node made by a publish without a pubsub#access_model precondition is open (its configuration says so, another user's items request gets its items), and another user's disco#items of the account lists the tune node",
+    stream: both(
+      answering(
+        (el, ctx) =>
+          el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("query", DISCO_ITEMS)) && /^[^/]+@[^/]+$/.test(String(el.attrs.to ?? "")) && bare(el.attrs.to) !== bare(ctx.conn.jid),
+        (a) => [
+          xml(
+            "iq",
+            { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+            xml("query", { xmlns: DISCO_ITEMS }, xml("item", { jid: bare(a.attrs.from), node: "http://jabber.org/protocol/tune" })),
+          ),
+        ],
+      ),
+      defaultOpenApplied(),
+    ),
+  },
+  {
     // Forty-second audit (2026-11-27): pep-access-whitelist judged romeo's checks as a whitelist node's where the
     // owner's read-back showed no model (here: refused), so this service failed PUBSUB-AUTOSUB-NOACCESS and
     // PUBSUB-ACCESS-NOTIFY, rules a presence node keeps; those checks now follow a second publish with the whitelist
@@ -1760,6 +1785,23 @@ export const VARIATIONS: Variation[] = [
           items.children = [...items.children].reverse();
         }),
     ),
+  },
+  {
+    // Forty-ninth audit (2026-11-27): pep-items-selection failed PUBSUB-PUBOPT-CREATE where the owner's form showed
+    // another max_items than the precondition's (XEP-0060 §8.2.2: the current values are a SHOULD) and did not judge
+    // the item rows; such a form now credits nothing and what the node keeps after a fourth publish decides the
+    // precondition (on Prosody 13: fail -> pass). Applied by bench/try-case.ts only (stream): other cases read forms.
+    id: "pep-config-max-items-shown-max",
+    description:
+      "the owner's configuration form shows pubsub#max_items as 'max' whatever the node keeps (XEP-0060 §8.2.2: \"the server MUST return a configuration form to the node owner, which SHOULD contain the current node configuration as the default values\")",
+    fault: () => "pass",
+    stream: {
+      element: (el) => {
+        const form = (c: Element) => c.getChild("pubsub", OWNER)?.getChild("configure")?.getChild("x", "jabber:x:data");
+        if (el.name !== "iq" || el.attrs.type !== "result" || !form(el)?.getChildByAttr("var", "pubsub#max_items")) return "pass";
+        return changed(el, (c) => void (form(c)!.getChildByAttr("var", "pubsub#max_items")!.children = [xml("value", {}, "max")]));
+      },
+    },
   },
   {
     id: "pep-publish-result-bare",
