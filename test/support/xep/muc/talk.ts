@@ -283,9 +283,10 @@ const trafficAnswer = (answer: Element, node: boolean, ...children: Element[]): 
  * Thirty-eighth audit (2026-11-27): a room that prohibits the harness's test namespace (urn:xmpp-conform:test:traffic)
  * and strips it from the groupchat messages it reflects, yet answers a query of its #traffic node with its own
  * disco#info (conference identity, no node): no description of allowable traffic, which §18.1 asks of a service that
- * prohibits a namespace (MUC-TRAFFIC-01).
+ * prohibits a namespace (MUC-TRAFFIC-01). `listed` (forty-ninth audit): it answers with its list instead, the node
+ * mirrored, a conference identity and XHTML-IM, the namespace it allows (§18.1.1; XEP-0030 §3.1 has an identity).
  */
-function trafficStrippedRoomInfo(): StreamFault {
+function trafficStrippedRoomInfo(listed = false): StreamFault {
   return both(
     {
       element: (el) =>
@@ -294,7 +295,9 @@ function trafficStrippedRoomInfo(): StreamFault {
           : "pass",
     },
     answering(trafficQuery, (answer) =>
-      trafficAnswer(answer, false, new Element("identity", { category: "conference", type: "text" }), new Element("feature", { var: MUC }), new Element("feature", { var: DISCO_INFO })),
+      listed
+        ? trafficAnswer(answer, true, new Element("identity", { category: "conference", type: "text" }), new Element("feature", { var: XHTML_IM }))
+        : trafficAnswer(answer, false, new Element("identity", { category: "conference", type: "text" }), new Element("feature", { var: MUC }), new Element("feature", { var: DISCO_INFO })),
     ),
   );
 }
@@ -1123,20 +1126,19 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-INVITE-08"],
     description: "a mere member's invitation to a members-only room that restricts invitations to admins gets <forbidden/>, and the room sends the invitation to the invitee all the same",
-    stream: onRefusal(
-      (el) => toRoom(el) && Boolean(userX(el)?.getChild("invite")?.attrs.to),
-      ["forbidden"],
-      (error, original, { conn, peers }) => {
-        const invitee = bare(userX(original)!.getChild("invite")!.attrs.to);
-        for (const p of peers()) {
-          if (!p.jid || bare(p.jid) !== invitee) continue;
-          const invitation = new Element("message", { from: bare(original.attrs.to), to: p.jid });
-          invitation.c("x", { xmlns: MUC_USER }).c("invite", { from: bare(conn.jid) });
-          p.deliver(invitation);
-        }
-        return [error];
-      },
-    ),
+    stream: inviteRefusedButSent(),
+  },
+  {
+    // Forty-ninth audit (2026-11-27): muc-invite-members-only-default's first check took bob's getting no <forbidden/>
+    // as an outcome that needs nothing more, so this room, which refuses the member's invitation with another condition
+    // and sends it all the same, warned (MUC-INVITE-07 warn, MUC-INVITE-08 not reached); only bob's getting no error
+    // at all is that outcome now: warn -> fail (MUC-INVITE-08), on Prosody 13.
+    id: "muc.invite.member-not-allowed-but-sent",
+    area: "muc",
+    requirements: ["MUC-INVITE-08"],
+    description:
+      "a mere member's invitation to a members-only room that restricts invitations to admins gets <not-allowed/> (a refusal, with the wrong condition), and the room sends the invitation to the invitee all the same",
+    stream: inviteRefusedButSent("not-allowed"),
   },
   {
     // Twenty-ninth audit (2026-11-26): muc-invite-member-forbidden and muc-invite-member-adds required the registry's
@@ -1657,6 +1659,27 @@ function localpartReserved(): StreamFault {
   };
 }
 
+/**
+ * A member's invitation the room refuses with <forbidden/> (with `condition` in its place, where given), and sends to
+ * the invitee all the same: the request was not denied.
+ */
+function inviteRefusedButSent(condition?: string): StreamFault {
+  return onRefusal(
+    (el) => toRoom(el) && Boolean(userX(el)?.getChild("invite")?.attrs.to),
+    ["forbidden"],
+    (error, original, { conn, peers }) => {
+      const invitee = bare(userX(original)!.getChild("invite")!.attrs.to);
+      for (const p of peers()) {
+        if (!p.jid || bare(p.jid) !== invitee) continue;
+        const invitation = new Element("message", { from: bare(original.attrs.to), to: p.jid });
+        invitation.c("x", { xmlns: MUC_USER }).c("invite", { from: bare(conn.jid) });
+        p.deliver(invitation);
+      }
+      return condition ? withCondition(error, condition) : [error];
+    },
+  );
+}
+
 /** A room's invitation (§7.8.2, §9.5), changed as `edit` says; every other stanza passes. */
 const onInvites =
   (edit: (c: Element) => void): Variation["fault"] =>
@@ -1675,6 +1698,17 @@ export const VARIATIONS: Variation[] = [
       'a room whose policy disallows the harness\'s test namespace refuses a groupchat message carrying it with <not-acceptable/> and reflects it to nobody (XEP-0045 §17.2: "a MUC service MAY disallow message specific extensions"), and lists the namespaces it allows at its #traffic node (§18.1.1)',
     fault: () => "pass",
     stream: trafficRefusedListed(),
+  },
+  {
+    // Forty-ninth audit (2026-11-27): muc-traffic-discarded refused any <identity/> in the #traffic list, so this room,
+    // which strips the namespace and lists its allowable traffic with the node mirrored and a conference identity
+    // (XEP-0030 §3.1: "Every entity MUST have at least one identity"), warned on MUC-TRAFFIC-01, which it keeps; the
+    // list must now only name the node: warn -> pass. A stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.traffic-stripped-listed-identity",
+    description:
+      "a room whose policy disallows the harness's test namespace strips it from the groupchat messages it reflects (XEP-0045 §18.1's MAY), and answers a query of its #traffic node with its list: the node mirrored, a conference identity and XHTML-IM, the namespace it allows (§18.1.1)",
+    fault: () => "pass",
+    stream: trafficStrippedRoomInfo(true),
   },
   {
     // Forty-sixth audit (2026-11-27): muc-msg-extended judged MUC-MSG-06 in every room, so a room that disallows chat
