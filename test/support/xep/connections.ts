@@ -274,6 +274,24 @@ function holdsEveryEmptyRequest(opts: { statedWait?: number; featuresLate?: bool
 }
 
 /**
+ * A connection manager that answers a case session's empty requests after 2 s (its creation request's 'wait' of 10 s
+ * goes upstream as 2 s) while its creation response states the 'wait' of 10 s asked for; with `keepIdle` it also never
+ * ends an idle session: a later request's terminal error (or HTTP error) becomes an empty <body/>, 2 s late, as a live
+ * session's answer.
+ */
+function answersEmptyRequestsEarly(opts: { keepIdle?: boolean }): BoshFault {
+  return {
+    request: (r) => (r.creation ? r.text.replace(/\bwait=(['"])10\1/, "wait='2'") : r.text),
+    answer: async (r, a) => {
+      if (r.creation) return bodyTag(a, (t) => (/\swait=(['"])2\1/.test(t) ? setAttr(t, "wait", "10") : t));
+      if (!opts.keepIdle || (a.status < 400 && !/^\s*<body\b[^>]*\btype=(['"])terminate\1/.test(a.text))) return a;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      return { status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" };
+    },
+  };
+}
+
+/**
  * A legacy connection manager (no 'ver' in its session creation response, XEP-0124 §17.1) that answers a case's
  * resent request (a 'rid' it answered before) with the bare HTTP error `status` instead of the buffered answer.
  */
@@ -902,6 +920,17 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: holdsEveryEmptyRequest({ featuresLate: true }),
   },
   {
+    // Forty-ninth audit: bosh-inactivity let the time pass on an empty request of a second session, held for its
+    // 'wait' (set-up: held 9000 ms), so a connection manager that answers empty requests sooner (§8's RECOMMENDED,
+    // bosh-payload-asap's) was skipped whatever it did with idle sessions. This one answers them after 2 s and never
+    // ends an idle session: skip -> warn (BOSH-INACT-01), the case now keeping its own clock.
+    id: "bosh-idle-session-kept-short-hold",
+    requirements: ["BOSH-INACT-01"],
+    cases: ["bosh-inactivity"],
+    on: ["prosody", "ejabberd"],
+    fault: answersEmptyRequestsEarly({ keepIdle: true }),
+  },
+  {
     // Twenty-eighth audit: bosh-accept-encoding's only check was at MAY (BOSH-HTTP-03), and a MAY check that fails is
     // recorded, not graded, so a connection manager that answers a request accepting gzip only with a deflated body and
     // Content-Encoding: deflate, an encoding §5's parenthetical does not allow ("indicating one of the encodings
@@ -1008,6 +1037,51 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
           const f = r.sid === undefined ? undefined : first.get(r.sid);
           if (!f || r.rid !== f.rid) return a;
           first.delete(r.sid!);
+          return inside(
+            bodyTag(a, (t) => (/\sxmlns:stream=/.test(t) ? t : t.replace(/^<body\b/, "<body xmlns:stream='http://etherx.jabber.org/streams'"))),
+            f.features,
+          );
+        },
+      };
+    })(),
+  },
+  {
+    // Forty-ninth audit: bosh-inactivity was skipped on a connection manager that answers empty requests before
+    // their 'wait' (its set-up waited 9 s on one); it now keeps its own clock: skip -> pass where idle sessions end.
+    id: "bosh-empty-request-answered-early",
+    allowed:
+      'XEP-0124 §8: "It is RECOMMENDED that the connection manager not return an HTTP result until a payload has arrived": answering an empty request sooner breaks only that RECOMMENDED (bosh-payload-asap judges it), no rule of the cases it is applied to',
+    cases: ["bosh-inactivity"],
+    fault: answersEmptyRequestsEarly({}),
+  },
+  {
+    // Forty-ninth audit: bosh-xmpp-features posted one empty request after the creation and looked for the features
+    // on the creation response or its answer. A connection manager whose features reach it after it answered that
+    // request (empty, as 'hold' or 'wait' made it answer) puts them on the next answer: it warned XBOSH-FEATURES-01;
+    // the case now posts a second empty request, on whose answer they may come: warn -> pass. The creation request's
+    // 'wait' goes upstream as 1 s (stated back as asked), so that the held request is answered within the step's
+    // timeout, as a connection manager answers it once the features arrive.
+    id: "bosh-features-after-empty-answer",
+    allowed:
+      'XEP-0206 §4: the <stream:features/> element "in a response as soon as they are available, either in its session creation response, or (if it has not yet received them from the XMPP server) in any subsequent response"',
+    cases: ["bosh-xmpp-features"],
+    fault: (() => {
+      const features = /<stream:features\b[\s\S]*?<\/stream:features>/;
+      const second = new Map<string, { rid: string; features: string }>();
+      return {
+        request: (r: BoshRequest) => (r.creation ? r.text.replace(/\bwait=(['"])10\1/, "wait='1'") : r.text),
+        answer: (r: BoshRequest, a: BoshReply) => {
+          if (r.creation) {
+            const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+            const found = features.exec(a.text)?.[0];
+            const stated = bodyTag(a, (t) => (/\swait=(['"])1\1/.test(t) ? setAttr(t, "wait", "10") : t));
+            if (!sid || !found || !r.rid) return stated;
+            second.set(sid, { rid: String(Number(r.rid) + 2), features: found });
+            return { ...stated, text: stated.text.replace(features, "") };
+          }
+          const f = r.sid === undefined ? undefined : second.get(r.sid);
+          if (!f || r.rid !== f.rid) return a;
+          second.delete(r.sid!);
           return inside(
             bodyTag(a, (t) => (/\sxmlns:stream=/.test(t) ? t : t.replace(/^<body\b/, "<body xmlns:stream='http://etherx.jabber.org/streams'"))),
             f.features,
