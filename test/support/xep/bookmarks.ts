@@ -436,6 +436,44 @@ export const FAULTS: FaultDef[] = [
 ];
 
 /** XEP-0223, XEP-0402, XEP-0048: what a correct server may do differently; no verdict may change. */
+/**
+ * A storage:bookmarks list stored in private storage shows up in urn:xmpp:bookmarks:1 1 s after the set's result
+ * (items results emptied within that second); its bookmarks:1 notifications are dropped, or held until 0.9 s after
+ * the result (sent as the server unifies). Stream-only: it must see the set.
+ */
+function unifiedLate(notifications: "dropped" | "held"): StreamFault {
+  const sets = new Map<string, string>();
+  const stored = new Map<string, number>();
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks"))
+        sets.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(ctx.conn.jid));
+    },
+    element: (el, ctx) => {
+      const at = ctx.conn.jid ? stored.get(bare(ctx.conn.jid)) : undefined;
+      if (eventItems(el)?.attrs.node === BOOKMARKS) {
+        if (notifications === "dropped") return "drop";
+        // Sent before or after the set's result: held until 0.9 s after it.
+        const base = at !== undefined && Date.now() - at < 1000 ? at : Date.now();
+        const copy = copyOf(el);
+        setTimeout(() => ctx.conn.deliver(copy), Math.max(0, base + 900 - Date.now())).unref();
+        return "drop";
+      }
+      if (el.name !== "iq" || !isResult(el)) return "pass";
+      const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+      const account = sets.get(key);
+      if (account !== undefined) {
+        sets.delete(key);
+        stored.set(account, Date.now());
+        return "pass";
+      }
+      if (at === undefined || Date.now() - at >= 1000) return "pass";
+      if (pubsubOf(el)?.getChild("items")?.attrs.node === BOOKMARKS) return changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = []));
+      return "pass";
+    },
+  };
+}
+
 export const VARIATIONS: Variation[] = [
   {
     // Thirtieth audit: pstore-create-without-options took only a result for the items retrieval of the node a publish
@@ -572,31 +610,7 @@ export const VARIATIONS: Variation[] = [
     description:
       'a storage:bookmarks list stored in private storage shows up in urn:xmpp:bookmarks:1 1 s after the set\'s result (items results emptied within that second), and bookmarks:1 notifications are not sent (XEP-0402 §5.3.2: "a server MAY examine the list and update the individual items as required"; no order with the result is set)',
     fault: () => "pass",
-    stream: (() => {
-      const sets = new Map<string, string>();
-      const stored = new Map<string, number>();
-      return {
-        fromClient: (el, ctx) => {
-          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks"))
-            sets.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(ctx.conn.jid));
-        },
-        element: (el, ctx) => {
-          if (el.name === "message" && el.getChild("event", "http://jabber.org/protocol/pubsub#event")?.getChild("items")?.attrs.node === BOOKMARKS) return "drop";
-          if (el.name !== "iq" || !isResult(el)) return "pass";
-          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
-          const account = sets.get(key);
-          if (account !== undefined) {
-            sets.delete(key);
-            stored.set(account, Date.now());
-            return "pass";
-          }
-          const at = ctx.conn.jid ? stored.get(bare(ctx.conn.jid)) : undefined;
-          if (at === undefined || Date.now() - at >= 1000) return "pass";
-          if (pubsubOf(el)?.getChild("items")?.attrs.node === BOOKMARKS) return changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = []));
-          return "pass";
-        },
-      };
-    })(),
+    stream: unifiedLate("dropped"),
   },
   {
     // Forty-ninth audit (2026-11-27): bookmark-compat-from-private looked for the first list's notification right
@@ -608,37 +622,7 @@ export const VARIATIONS: Variation[] = [
     description:
       'a storage:bookmarks list stored in private storage shows up in urn:xmpp:bookmarks:1 1 s after the set\'s result (items results emptied within that second), and the bookmarks:1 notifications for it are sent 0.9 s after the result, as it unifies (XEP-0402 §5.3.2: "a server MAY examine the list and update the individual items as required, sending updates or retraction notifications as needed"; no order with the result is set)',
     fault: () => "pass",
-    stream: (() => {
-      const sets = new Map<string, string>();
-      const stored = new Map<string, number>();
-      return {
-        fromClient: (el, ctx) => {
-          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks"))
-            sets.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(ctx.conn.jid));
-        },
-        element: (el, ctx) => {
-          const at = ctx.conn.jid ? stored.get(bare(ctx.conn.jid)) : undefined;
-          if (eventItems(el)?.attrs.node === BOOKMARKS) {
-            // Sent before or after the set's result: held until 0.9 s after it.
-            const base = at !== undefined && Date.now() - at < 1000 ? at : Date.now();
-            const copy = copyOf(el);
-            setTimeout(() => ctx.conn.deliver(copy), Math.max(0, base + 900 - Date.now())).unref();
-            return "drop";
-          }
-          if (el.name !== "iq" || !isResult(el)) return "pass";
-          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
-          const account = sets.get(key);
-          if (account !== undefined) {
-            sets.delete(key);
-            stored.set(account, Date.now());
-            return "pass";
-          }
-          if (at === undefined || Date.now() - at >= 1000) return "pass";
-          if (pubsubOf(el)?.getChild("items")?.attrs.node === BOOKMARKS) return changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = []));
-          return "pass";
-        },
-      };
-    })(),
+    stream: unifiedLate("held"),
   },
   {
     id: "pep-item-publisher",
