@@ -61,13 +61,7 @@ export const FAULTS: FaultDef[] = [
             read.add(ctx.conn.id);
             return true;
           },
-          (a) =>
-            a.attrs.type === "result"
-              ? changed(a, (c) => {
-                  const items = c.getChild("pubsub", PUBSUB)?.getChild("items");
-                  if (items) items.children = [];
-                })
-              : "pass",
+          (a) => (resultItems(a, METADATA) ? changed(a, (c) => void (resultItems(c, METADATA)!.children = [])) : "pass"),
         ),
         { element: (el) => (eventItems(el, METADATA) ? "drop" : "pass") },
       );
