@@ -1,5 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { run } from "node:test";
 import { tap } from "node:test/reporters";
@@ -39,17 +38,6 @@ const rank = (file: string) => {
   return i < 0 ? SLOWEST_FIRST.length : i;
 };
 const files = [...chosen].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-
-/**
- * Every temporary folder of the run (the tests' own, the local servers' state) is made under one folder, the test
- * files' TMPDIR, removed at the end: a test that does not remove its folder leaves nothing behind either. Open to
- * all like /tmp, as ejabberd runs as its own user.
- */
-const scratch = mkdtempSync(path.join(tmpdir(), "xc-tests-"));
-chmodSync(scratch, 0o1777);
-process.env.TMPDIR = scratch;
-const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
-process.once("exit", removeScratch);
 
 /**
  * Each file's wall time, hooks included (a server's start and stop): from its dequeue (its process starts) to its
