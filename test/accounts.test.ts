@@ -1,7 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import xml from "@xmpp/xml";
 import { loadAccountsFile } from "../src/accounts/file.ts";
@@ -14,8 +13,9 @@ import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { runCli } from "./support/cli.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
-const dir = mkdtempSync(path.join(tmpdir(), "xc-accounts-"));
+const dir = tempDir("xc-accounts-");
 const out = () => mkdtempSync(path.join(dir, "out-"));
 const results = (d: string) =>
   JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as {

@@ -1,19 +1,19 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { reporters } from "../src/report/index.ts";
 import { runActionSteps, type StepRun } from "./support/action-runner.ts";
 import { ROOT } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * action.yml's shell steps, run as a GitHub runner runs them, against a local Prosody the action starts:
  * the action's own code (a copy of this checkout's files, as `uses:` checks it out), its install step
  * (npm ci from the registry, the target's Debian packages), the run, the outputs and the step summary.
  */
-const dir = mkdtempSync(path.join(tmpdir(), "xc-action-"));
+const dir = tempDir("xc-action-");
 const actionDir = path.join(dir, "action");
 const workspace = path.join(dir, "workspace");
 let result: ReturnType<typeof runActionSteps>;

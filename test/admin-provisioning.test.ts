@@ -1,7 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { batched } from "../src/accounts/batch.ts";
 import { provisioners } from "../src/accounts/index.ts";
@@ -9,6 +8,7 @@ import type { Target } from "../src/targets/types.ts";
 import { runCli } from "./support/cli.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 const ADMIN = { username: "admin", password: "admin-secret", jid: "admin@localhost" };
 /** The admin sessions a provisioner opens (SESSIONS in src/accounts/admin.ts): the most logins a run may cost the admin. */
@@ -68,8 +68,8 @@ test("forty accounts made and removed at once cost the admin one login per admin
 
 test("a run with --accounts admin logs the admin in once per admin session, whatever its number of accounts, and leaves no account and no journal", async () => {
   const before = adminLogins();
-  const out = mkdtempSync(path.join(tmpdir(), "xc-admin-run-"));
-  const state = mkdtempSync(path.join(tmpdir(), "xc-admin-state-"));
+  const out = tempDir("xc-admin-run-");
+  const state = tempDir("xc-admin-state-");
   const r = await runCli(
     ["run", "--tag", "roster-set-errors", "--server", `127.0.0.1:${pros.port}`, "--domain", pros.domain, "--accounts", "admin", "--admin", ADMIN.jid, "--reporter", "json", "--out", out],
     {

@@ -1,20 +1,20 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Element } from "ltx";
 import { readResults } from "../src/results/read.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
 import { prosody } from "./support/prosody.ts";
 import { ROOT, runCli } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The CI gate as a maintainer runs it: a baseline accepted from a run, then a regression made in front of the
  * same real server (the fault proxy). The gate speaks only of what changed, and nothing stays green by accident.
  */
 const CASES = ["roster-add-push", "roster-get-empty", "roster-set-two-items", "presence-probe-full-jid", "carbons-enable/none", "carbons-received/chat"];
-const dir = mkdtempSync(path.join(tmpdir(), "xc-baseline-"));
+const dir = tempDir("xc-baseline-");
 let server: Awaited<ReturnType<typeof prosody>>;
 let proxy: FaultProxy;
 let port: number;

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { loadSuite, run } from "../src/index.ts";
@@ -12,9 +11,10 @@ import { brokeNothing } from "./support/results.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
 import { BOSH_FAULTS, BOSH_VARIATIONS } from "./support/xep/connections.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** XEP-0206 as the run's transport: the local target serves BOSH and the run's sessions go over it, with the verdicts of TCP. */
-const out = () => mkdtempSync(path.join(tmpdir(), "xc-bosh-"));
+const out = () => tempDir("xc-bosh-");
 const resultsIn = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
 // A case that judged nothing (every outcome the server chose credits none of its rules) broke nothing: as a pass.
 const verdicts = (r: Pick<RunResult, "cases">) => Object.fromEntries(r.cases.map((c) => [c.id, brokeNothing(c)]));

@@ -1,8 +1,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { hostname, tmpdir } from "node:os";
+import { hostname } from "node:os";
 import xml from "@xmpp/xml";
 import { cleanup } from "../src/accounts/cleanup.ts";
 import { existingAccounts } from "../src/accounts/file.ts";
@@ -14,6 +14,7 @@ import { Session } from "../src/xmpp/connections/session.ts";
 import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let pros: Awaited<ReturnType<typeof prosody>>;
 before(async () => {
@@ -23,7 +24,7 @@ after(async () => {
   await pros.stop();
 });
 
-const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
+const tmp = (prefix: string) => tempDir(prefix);
 const at = () => ["--server", `127.0.0.1:${pros.port}`, "--domain", pros.domain];
 /** Prosody's file name for an account (every non-alphanumeric byte escaped as %xx). */
 const file = (username: string) => `${username.replace(/-/g, "%2d")}.dat`;

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadSuite, run } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
@@ -9,6 +8,7 @@ import { ejabberd } from "./support/ejabberd.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
 import { COMPONENT_FAULTS, COMPONENT_VARIATIONS } from "./support/xep/services.ts";
 import { brokeNothing } from "./support/results.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The components family (XEP-0114): the harness connects as the external component each local server accepts on
@@ -21,7 +21,7 @@ const verdicts = (d: string) => Object.fromEntries((JSON.parse(readFileSync(path
 
 for (const server of ["prosody", "ejabberd"])
   test(`local:${server}: the components family exits 0 with the profile, its cases run as the server's component`, async () => {
-    const d = mkdtempSync(path.join(tmpdir(), "xc-comp-"));
+    const d = tempDir("xc-comp-");
     const r = await runCli(["run", FAMILY, "--target", `local:${server}`, "--reporter", "console,json", "--out", d]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const v = verdicts(d);

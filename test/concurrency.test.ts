@@ -1,13 +1,13 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { AutoConcurrency } from "../src/run/concurrency.ts";
 import { mergeRuns } from "../src/results/merge.ts";
 import { readResults } from "../src/results/read.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * A server as the controller sees it: each window of case ends (twice the limit, ten at least, each case
@@ -104,7 +104,7 @@ const server = await prosody();
 after(() => server.stop());
 
 test("a run is auto by default: it passes and reports what it settled on in results.json, on the console and in the summaries", async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-out-"));
+  const dir = tempDir("xc-out-");
   const r = await runCli(["run", "scenarios/roster", "--server", `127.0.0.1:${server.port}`, "--domain", "localhost", "--reporter", "console,json,markdown,html", "--out", dir]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const results = readResults(path.join(dir, "results.json"));

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadSuite, run } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
@@ -11,6 +10,7 @@ import { TlsFaultProxy } from "./support/tls-proxy.ts";
 import { issueCertificate, makeRunCa } from "../src/targets/cert.ts";
 import { TLS_FAULTS, WEBSOCKET_FAULTS, WEBSOCKET_VARIATIONS } from "./support/xep/connections.ts";
 import { WebSocketFaultProxy } from "./support/websocket-proxy.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The connections family: TLS (RFC 7590, XEP-0368), whose cases make their own handshakes over whatever TLS the
@@ -20,7 +20,7 @@ import { WebSocketFaultProxy } from "./support/websocket-proxy.ts";
  */
 const FAMILY = "scenarios/tls";
 
-const out = () => mkdtempSync(path.join(tmpdir(), "xc-conn-"));
+const out = () => tempDir("xc-conn-");
 const cases = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")).cases as { id: string; verdict: string; reason?: string }[];
 // A case whose outcomes credit nothing on this server (no ALPN offered, no DHE suite chosen) judged nothing: it counts as a pass here.
 const verdicts = (d: string) => Object.fromEntries(cases(d).map((c) => [c.id, brokeNothing(c)]));
@@ -150,7 +150,7 @@ test("every legitimate WebSocket variation at once (test/support/xep/connections
 });
 
 test("every direct TLS fault (test/support/xep/connections.ts) makes the cases citing its rules fail on those rules, through a TLS proxy in front of a real Prosody that passes them", async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-tls-proxy-"));
+  const dir = tempDir("xc-tls-proxy-");
   const ca = await makeRunCa(dir);
   const p = await prosody({ tls: "direct", ca });
   const proxy = new TlsFaultProxy({ host: p.host, port: p.port }, await issueCertificate(ca, dir, p.domain));

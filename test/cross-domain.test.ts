@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { crossDomain, withCrossDomain } from "../src/plan/cross-domain.ts";
 import { select } from "../src/plan/filter.ts";
@@ -10,6 +9,7 @@ import { caseFailsRun } from "../src/results/verdicts.ts";
 import { covers } from "../src/scenario/ids.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { ROOT, runCli } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** Cross-domain variants (docs/scenario-language.md, Two servers): made by the plan from the single-server cases, run on a pair. */
 const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
@@ -75,7 +75,7 @@ test("CLI: --cross-domain needs a pair target; list --cross-domain shows the var
 });
 
 test("--target local:prosody+ejabberd --cross-domain: the subscription and presence families and their variants pass with the profiles (exit 0), side by side in the reports", async () => {
-  const out = mkdtempSync(path.join(tmpdir(), "xc-cross-"));
+  const out = tempDir("xc-cross-");
   const r = await runCli([
     "run",
     "scenarios/subscription",
@@ -139,7 +139,7 @@ const FEDERATED_MUC = [
 
 test("federated group chat: occupants on the other server enter a room, talk, exchange private messages and are kicked, with the single-server verdicts (both pair orders)", async () => {
   for (const target of ["local:prosody+ejabberd", "local:ejabberd+prosody"]) {
-    const out = mkdtempSync(path.join(tmpdir(), "xc-cross-muc-"));
+    const out = tempDir("xc-cross-muc-");
     await runCli(["run", ...FEDERATED_MUC, "--target", target, "--cross-domain", "--profile", "none", "--reporter", "json", "--out", out]);
     const res = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as RunResult;
     const verdict = new Map(res.cases.map((c) => [c.id, c.verdict]));

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { FAMILIES } from "../src/families/index.ts";
 import { run } from "../src/run/run.ts";
@@ -9,6 +8,7 @@ import { loadScenarioFile } from "../src/scenario/load.ts";
 import { startProsody } from "../src/targets/prosody.ts";
 import { startEjabberd } from "../src/targets/ejabberd.ts";
 import type { Target } from "../src/targets/types.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 // A family is one unit (src/families/): every feature its cases may need is offered by every local server the
 // harness starts with its own configuration, on every release, but where the family says the server lacks it.
@@ -18,7 +18,7 @@ import type { Target } from "../src/targets/types.ts";
  * skips where not. A room's feature is asked of the case's room.
  */
 function probes(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-families-"));
+  const dir = tempDir("xc-families-");
   const features = FAMILIES.flatMap((f) => Object.entries(f.features) as [string, { at?: string }][]);
   writeFileSync(
     path.join(dir, "needs.yaml"),

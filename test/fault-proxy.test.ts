@@ -1,13 +1,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Element } from "ltx";
 import xml from "@xmpp/xml";
 import { FaultProxy, type ProxiedConnection } from "./support/fault-proxy.ts";
 import { prosody } from "./support/prosody.ts";
 import { runCli } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The suite must fail on a server that breaks the rule, and only then: the proxy turns a real Prosody into
@@ -31,7 +31,7 @@ const isRosterPush = (el: Element) => el.name === "iq" && el.attrs.type === "set
 const toChamber = (conn: ProxiedConnection) => Boolean(conn.jid?.endsWith("/chamber"));
 
 async function run(cases: string[]) {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-proxy-"));
+  const dir = tempDir("xc-proxy-");
   const r = await runCli(["run", ...cases, "--server", `127.0.0.1:${port}`, "--domain", "localhost", "--profile", "none", "--reporter", "json", "--out", dir]);
   const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")) as { cases: { id: string; verdict: string; reason?: string; precondition?: { step: string } }[] };
   return { code: r.code, verdicts: Object.fromEntries(results.cases.map((c) => [c.id, c.verdict])), results };

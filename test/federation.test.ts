@@ -1,8 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import xml from "@xmpp/xml";
 import type { RunResult } from "../src/results/schema.ts";
@@ -14,9 +13,10 @@ import { Session } from "../src/xmpp/connections/session.ts";
 import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { runCli } from "./support/cli.ts";
 import { linksWhen } from "./support/s2s-links.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** Pair targets: two local servers federating over Server Dialback on loopback, with no DNS. */
-const out = () => mkdtempSync(path.join(tmpdir(), "xc-federation-"));
+const out = () => tempDir("xc-federation-");
 const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
 const log = (l: string) => process.stderr.write(`${l}\n`);
 

@@ -1,13 +1,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { findRequirement } from "../src/catalog/index.ts";
 import { readResults } from "../src/results/read.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The CI gate on a server that is not conformant: a few cases Prosody 0.12 fails or warns on, plus two it
@@ -15,7 +15,7 @@ import { prosody } from "./support/prosody.ts";
  * --baseline exits 0 on the same failures and 1 when something got worse; merged shards equal one run.
  */
 const CASES = ["presence-probe-full-jid", "delivery-msg-untyped-fullnomatch", "delivery-iq-fullmatch-unshared", "roster-add-push", "roster-get-empty"];
-const dir = mkdtempSync(path.join(tmpdir(), "xc-gate-"));
+const dir = tempDir("xc-gate-");
 let server: Awaited<ReturnType<typeof prosody>>;
 const run = (out: string, extra: string[]) =>
   runCli(["run", ...CASES, "--server", `127.0.0.1:${server.port}`, "--domain", "localhost", "--timeout", "1000", "--reporter", "json", "--out", path.join(dir, out), ...extra]);

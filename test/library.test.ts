@@ -1,17 +1,17 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { loadSuite, run, select, SUITE, type RunEvent } from "../src/index.ts";
 import { readResults } from "../src/results/read.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** The run as a library and an event stream, and the reporters that consume it. */
 let server: Awaited<ReturnType<typeof prosody>>;
 const suite = loadSuite([SUITE]).scenarios;
-const out = () => mkdtempSync(path.join(tmpdir(), "xc-lib-"));
+const out = () => tempDir("xc-lib-");
 const at = () => ["--server", `127.0.0.1:${server.port}`, "--domain", "localhost"];
 
 before(async () => {

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadSuite, run } from "../src/index.ts";
 import { issueCertificate, makeRunCa } from "../src/targets/cert.ts";
@@ -10,6 +9,7 @@ import { ejabberd } from "./support/ejabberd.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
 import { cites } from "./support/mutation.ts";
 import { FAULTS } from "./support/xep/login.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The login family (SASL2 XEP-0388, Bind 2 XEP-0386, FAST XEP-0484, channel binding XEP-0440): ejabberd 24.12
@@ -118,7 +118,7 @@ const CHANNEL_BOUND_ONLY: Record<string, string> = {
 
 /** Runs the family on a local target over STARTTLS: the CLI's exit code and each case's verdict and reason. */
 async function family(target: string) {
-  const d = mkdtempSync(path.join(tmpdir(), "xc-login-"));
+  const d = tempDir("xc-login-");
   const r = await runCli(["run", FAMILY, "--target", target, "--tls", "starttls", "--reporter", "console,json", "--out", d]);
   assert.equal(r.code, 0, `${target}: ${r.stdout}${r.stderr}`);
   const v = verdicts(d);
@@ -149,7 +149,7 @@ test("over STARTTLS, local:ejabberd@24.12 and local:prosody@13 (with prosody-mod
 });
 
 test("every login fault makes the cases citing its rules fail on those rules, through the fault proxy in STARTTLS in front of a real ejabberd 24.12", async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-login-proxy-"));
+  const dir = tempDir("xc-login-proxy-");
   const ca = await makeRunCa(dir);
   const server = await ejabberd({ release: "24.12", tls: "starttls", ca });
   const files = await issueCertificate(ca, dir, server.domain);

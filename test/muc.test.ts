@@ -1,7 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import xml from "@xmpp/xml";
 import { Session } from "../src/xmpp/connections/session.ts";
@@ -11,6 +10,7 @@ import { ROOT, runCli } from "./support/cli.ts";
 import { FaultProxy, type StreamFault } from "./support/fault-proxy.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** Rooms as a case gets them: made at set-up, gone after the case, and gone after a kill -9 once cleanup ran. */
 let pros: Awaited<ReturnType<typeof prosody>>;
@@ -27,7 +27,7 @@ after(async () => {
   await pros.stop();
 });
 
-const tmp = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
+const tmp = (prefix: string) => tempDir(prefix);
 const at = () => ["--server", `127.0.0.1:${pros.port}`, "--domain", pros.domain];
 
 /** The rooms the MUC service lists (XEP-0045 §6.3: rooms are public unless configured otherwise). */

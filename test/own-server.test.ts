@@ -1,16 +1,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import dnsPacket from "dns-packet";
 import { prosody } from "./support/prosody.ts";
 import { runCli } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** Testing your own server, as a developer would against a Prosody started by hand: preflight, --server by domain, typos and misconfigurations. */
 let server: Awaited<ReturnType<typeof prosody>>;
-const dir = mkdtempSync(path.join(tmpdir(), "xc-own-"));
+const dir = tempDir("xc-own-");
 const at = () => ["--server", `127.0.0.1:${server.port}`, "--domain", server.domain];
 
 before(async () => {

@@ -1,17 +1,17 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The reproducible install CI pins: the packed tarball (what the registry would serve) installed into an
  * empty folder with npm, then the installed command, not this checkout, against a local Prosody.
  */
-const dir = mkdtempSync(path.join(tmpdir(), "xc-package-"));
+const dir = tempDir("xc-package-");
 const app = path.join(dir, "app");
 let server: Awaited<ReturnType<typeof prosody>>;
 let tarball: string;

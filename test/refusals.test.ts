@@ -1,13 +1,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "ltx";
 import { loginRefusal, registrationRefusal, adminRefusal } from "../src/accounts/refusal.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
 import { LoginFailure } from "../src/xmpp/connections/session.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 type Server = Awaited<ReturnType<typeof prosody>>;
 /** Prosody exempts loopback from its registration limits unless the allowlist is emptied. */
@@ -35,8 +35,8 @@ interface Results {
 const ROSTER = path.join(ROOT, "scenarios", "roster");
 
 async function run(server: Server, extra: string[] = []) {
-  const out = mkdtempSync(path.join(tmpdir(), "xc-refusal-"));
-  const state = mkdtempSync(path.join(tmpdir(), "xc-state-"));
+  const out = tempDir("xc-refusal-");
+  const state = tempDir("xc-state-");
   const r = await runCli(["run", ROSTER, "--server", `127.0.0.1:${server.port}`, "--domain", server.domain, "--reporter", "console,json", "--out", out, ...extra], {
     env: { XDG_STATE_HOME: state },
   });

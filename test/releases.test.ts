@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { RunResult } from "../src/results/schema.ts";
 import { releaseCovers } from "../src/targets/debian-release.ts";
 import { checkTargetSpec, isPairTarget } from "../src/targets/index.ts";
 import { ROOT, runCli } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The releases people run, configured as their packages ship them: Prosody 13 and ejabberd 24.12 from Debian's
@@ -45,8 +45,8 @@ test("--server-config shipped keeps the package's TLS: another --tls is a usage 
 });
 
 test("--no-install with a release that is not in the cache: an error naming the command that fetches it, nothing fetched", async () => {
-  const cache = mkdtempSync(path.join(tmpdir(), "xc-cache-"));
-  const d = mkdtempSync(path.join(tmpdir(), "xc-release-"));
+  const cache = tempDir("xc-cache-");
+  const d = tempDir("xc-release-");
   const cli = await runCli(["run", "roster-get-empty", "--target", "local:prosody@13", "--no-install", "--reporter", "json", "--out", d], { env: { XMPP_CONFORM_CACHE: cache } });
   assert.equal(cli.code, 3, cli.stdout + cli.stderr);
   assert.match(results(d).targetError ?? "", new RegExp(`prosody 13 is not in ${cache}; unpack it there with: xmpp-conform install local:prosody@13`));
@@ -58,7 +58,7 @@ const shippedRuns: Record<string, string> = {};
 for (const r of releases) {
   test(`${r.target} as shipped: the roster and subscription families exit 0 with ${r.profile}, no error, no account left, the system's ${r.pkg} untouched`, async () => {
     const before = installed(r.pkg);
-    const d = mkdtempSync(path.join(tmpdir(), "xc-release-"));
+    const d = tempDir("xc-release-");
     const cli = await runCli(["run", "scenarios/roster", "scenarios/subscription", "--target", r.target, "--server-config", "shipped", "--reporter", "console,json", "--out", d]);
     assert.equal(cli.code, 0, cli.stdout.slice(-3000) + cli.stderr);
     const run = results(d);

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import Parser from "@xmpp/xml/lib/Parser.js";
 import type { Element } from "ltx";
@@ -11,6 +10,7 @@ import { loadScenarioFile } from "../src/scenario/load.ts";
 import { runCli } from "./support/cli.ts";
 import { locatedError } from "./support/located.ts";
 import { tempFiles } from "./support/temp-files.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** Scenarios with a user of the harness's scripted remote server (domain remote): the language, the runner, the verdicts. */
 const file = tempFiles("remote-scenarios");
@@ -66,7 +66,7 @@ const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.jso
 
 for (const server of ["prosody", "ejabberd"] as const) {
   test(`--target local:${server}+remote: the scripted-peer scenarios run against the harness's remote server and exit 0 with the profile; what crosses is recorded`, async () => {
-    const d = mkdtempSync(path.join(tmpdir(), "xc-remote-run-"));
+    const d = tempDir("xc-remote-run-");
     const r = await runCli(["run", "scenarios/remote", "--target", `local:${server}+remote`, "--reporter", "console,json,junit", "--out", d]);
     const res = results(d);
     // A server without pre-approval (ejabberd) skips the case that needs it.
@@ -94,7 +94,7 @@ for (const server of ["prosody", "ejabberd"] as const) {
 }
 
 test("on a target without the remote server, such cases are skipped with the reason", async () => {
-  const d = mkdtempSync(path.join(tmpdir(), "xc-remote-skip-"));
+  const d = tempDir("xc-remote-skip-");
   const r = await runCli(["run", "scenarios/remote/probe.yaml", "--target", "local:prosody", "--reporter", "json", "--out", d]);
   assert.equal(r.code, 0, r.stderr);
   const [c] = results(d).cases;

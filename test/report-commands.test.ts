@@ -1,15 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readResults } from "../src/results/read.ts";
 import type { RunResult } from "../src/results/schema.ts";
 import { runCli } from "./support/cli.ts";
 import { makeCase, makeRun } from "./support/results.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** matrix and merge as a user calls them, on results files written from in-memory records. */
-const dir = mkdtempSync(path.join(tmpdir(), "xc-commands-"));
+const dir = tempDir("xc-commands-");
 const write = (name: string, run: RunResult | string) => {
   const file = path.join(dir, name);
   writeFileSync(file, typeof run === "string" ? run : JSON.stringify(run));

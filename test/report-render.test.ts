@@ -1,8 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { complianceRows, compareSections } from "../src/report/compliance.ts";
 import { renderHtml } from "../src/report/html.ts";
@@ -14,9 +13,10 @@ import { rerunCommand } from "../src/results/commands.ts";
 import { mergeRuns } from "../src/results/merge.ts";
 import { makeCase, makeRun } from "./support/results.ts";
 import { JUNIT_XSD, validateXml } from "./support/xmllint.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** The reporters and the matrix and merge logic on results records built in memory. */
-const tmp = () => mkdtempSync(path.join(tmpdir(), "xc-render-"));
+const tmp = () => tempDir("xc-render-");
 
 const failing = makeCase({
   id: "roster-add-push",
@@ -275,7 +275,7 @@ test("reports group by specification: totals per RFC side by side in summary.md 
     makeCase({ id: "stream-header", spec: "rfc6120", rfc: "4.7", requirements: ["STREAM-ID-01"] }),
     makeCase({ id: "sasl-condition", spec: "rfc6120", rfc: "6.5.10", level: "SHOULD", requirements: ["SASL-ERR-05"], verdict: "warn", reason: "other condition" }),
   ]);
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-spec-"));
+  const dir = tempDir("xc-spec-");
   markdownReporter({ outDir: dir, stream: process.stdout, color: false, strict: false }).onEnd!(run);
   const md = readFileSync(path.join(dir, "summary.md"), "utf8");
   assert.match(md, /\| Specification \| Cases \| pass \| fail \| warn \|/);

@@ -1,7 +1,6 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { complianceRows } from "../src/report/compliance.ts";
@@ -10,13 +9,14 @@ import type { RunResult } from "../src/results/schema.ts";
 import { launchChromium } from "./support/browser.ts";
 import { ROOT, runCli, type CliResult } from "./support/cli.ts";
 import { JUNIT_XSD, validateXml } from "./support/xmllint.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The README's main command (default reporters) against a throwaway local Prosody, once, on the roster
  * scenarios (the whole suite takes half a minute) and one extra case that must fail; every report is then
  * checked the way its readers use it.
  */
-const dir = mkdtempSync(path.join(tmpdir(), "xc-reports-"));
+const dir = tempDir("xc-reports-");
 const out = path.join(dir, "reports");
 let cli: CliResult;
 let results: RunResult;

@@ -1,15 +1,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadSuite } from "../src/scenario/load.ts";
 import { ROOT, runCli } from "./support/cli.ts";
 import { orphanedProsodies, prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let server: Awaited<ReturnType<typeof prosody>>;
 const suiteSize = loadSuite([path.join(ROOT, "scenarios")]).scenarios.length;
-const out = () => mkdtempSync(path.join(tmpdir(), "xc-out-"));
+const out = () => tempDir("xc-out-");
 const junitCounts = (dir: string) => {
   const xml = readFileSync(path.join(dir, "junit.xml"), "utf8");
   const [, tests, failures, errors] = /<testsuites tests="(\d+)" failures="(\d+)" errors="(\d+)"/.exec(xml)!.map(Number);

@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { casesNamed, select, splitArgs } from "../src/plan/filter.ts";
 import { loadSuite } from "../src/scenario/load.ts";
 import { ROOT, runCli } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** Case selection as users type it: ids as the reports print them, scenario ids, requirement IDs, files. */
 const suite = loadSuite([path.join(ROOT, "scenarios")]).scenarios;
@@ -100,7 +100,7 @@ test("CLI: validate on a file that is not a scenario, or a folder without scenar
   assert.equal(passwd.code, 2);
   assert.match(passwd.stderr, /^\/etc\/passwd:1:1: not a scenario: expected a YAML map with id, title, .*got a string$/m);
   noStack(passwd.stderr);
-  const empty = mkdtempSync(path.join(tmpdir(), "xc-empty-"));
+  const empty = tempDir("xc-empty-");
   writeFileSync(path.join(empty, "notes.txt"), "nothing here");
   const folder = await runCli(["validate", empty]);
   assert.equal(folder.code, 2);
@@ -108,7 +108,7 @@ test("CLI: validate on a file that is not a scenario, or a folder without scenar
 });
 
 test("CLI: the same names work with --shard (an unreachable server: every selected case is reported)", async () => {
-  const out = mkdtempSync(path.join(tmpdir(), "xc-shard-"));
+  const out = tempDir("xc-shard-");
   const shards = await Promise.all(
     ["1/2", "2/2"].map(async (shard, i) => {
       const dir = path.join(out, String(i));

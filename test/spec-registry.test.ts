@@ -1,7 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fanOut, reporters, run } from "../src/index.ts";
 import { rowProblems } from "../src/catalog/check-rows.ts";
@@ -17,6 +16,7 @@ import { registerSpec, sectionUrl, specName } from "../src/specification/registr
 import type { Target } from "../src/targets/types.ts";
 import { ROOT } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * Adding a specification is its text, its catalog, its scenarios and one registry entry: a small one made of
@@ -75,7 +75,7 @@ test("a registered specification has a catalog, quotes checked against its text,
 
 test("its cases run and show in every report under its own name, with links to its sections", async () => {
   const plan = loadScenarioFile(path.join(FIXTURES, "xep-9999.yaml"));
-  const out = mkdtempSync(path.join(tmpdir(), "xc-registry-"));
+  const out = tempDir("xc-registry-");
   const opts = { outDir: out, stream: process.stdout, color: false, strict: false };
   const results = await run(
     plan,

@@ -1,20 +1,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { descendants, processesNaming, ROOT, runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import type { Target } from "../src/targets/types.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 // How a run ends when it cannot go on: the server killed under it, its output's reader gone, a second Ctrl-C.
 // Each ends the command by itself, writes what it can, and says what it left and how to remove it.
 
-const out = () => mkdtempSync(path.join(tmpdir(), "xc-stop-"));
+const out = () => tempDir("xc-stop-");
 /** A journal folder of the test's own, so that what a run leaves is this test's to count. */
-const state = () => ({ XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), "xc-state-")) });
+const state = () => ({ XDG_STATE_HOME: tempDir("xc-state-") });
 const results = (dir: string) => JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8"));
 const pidOf = (t: Target) => Number(readFileSync(t.pidFile!, "utf8").trim());
 

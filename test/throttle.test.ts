@@ -1,11 +1,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { FaultProxy } from "./support/fault-proxy.ts";
 import { prosody } from "./support/prosody.ts";
 import { runCli } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * A server that reads slowly (rate limits, as Prosody's mod_limits and ejabberd's shapers do) is no harness
@@ -32,7 +32,7 @@ after(async () => {
 const CASES = ["scenarios/core/xml.yaml"];
 
 async function run(at: number) {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-throttle-"));
+  const dir = tempDir("xc-throttle-");
   await runCli(["run", ...CASES, "--server", `127.0.0.1:${at}`, "--domain", "localhost", "--profile", "none", "--reporter", "json", "--out", dir]);
   const results = JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")) as { cases: { id: string; verdict: string; reason?: string; durationMs: number }[] };
   return { results, verdicts: Object.fromEntries(results.cases.map((c) => [c.id, c.verdict])) };

@@ -1,13 +1,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { plainAllowed } from "../src/xmpp/wire/endpoint.ts";
 import { Session } from "../src/xmpp/connections/session.ts";
 import { Transcript } from "../src/xmpp/connections/transcript.ts";
 import { runCli } from "./support/cli.ts";
 import { prosody } from "./support/prosody.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 let tlsServer: Awaited<ReturnType<typeof prosody>>;
 let plainServer: Awaited<ReturnType<typeof prosody>>;
@@ -20,7 +20,7 @@ after(async () => {
 });
 
 const CASES = ["roster-get-empty", "roster-add-push", "roster-set-two-items"];
-const out = () => mkdtempSync(path.join(tmpdir(), "xc-tls-"));
+const out = () => tempDir("xc-tls-");
 const results = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8"));
 const at = (t: typeof tlsServer) => ["--server", `127.0.0.1:${t.port}`, "--domain", "localhost"];
 

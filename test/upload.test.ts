@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Element } from "ltx";
 import { loadSuite, run } from "../src/index.ts";
@@ -11,6 +10,7 @@ import { prosody } from "./support/prosody.ts";
 import { FaultProxy, type Fault, type FaultAction } from "./support/fault-proxy.ts";
 import { HttpsFaultProxy } from "./support/https-proxy.ts";
 import { UPLOAD_FAULTS, UPLOAD_VARIATIONS } from "./support/xep/services.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The upload family (XEP-0363): each local server runs an upload service on upload.DOMAIN with HTTPS slots.
@@ -30,7 +30,7 @@ const expected = (server: string, id: string, failed: string) => (NOT_APPLICABLE
 
 for (const server of ["prosody", "ejabberd"])
   test(`local:${server}: the upload family exits 0 with the profile, over the server's own upload service`, async () => {
-    const d = mkdtempSync(path.join(tmpdir(), "xc-upload-"));
+    const d = tempDir("xc-upload-");
     const r = await runCli(["run", FAMILY, "--target", `local:${server}`, "--reporter", "console,json", "--out", d]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const v = verdicts(d);

@@ -1,12 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { RunResult } from "../src/results/schema.ts";
 import { runCli } from "./support/cli.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { racing, wholeSuiteTests } from "./support/whole-suite.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 // Side by side: the runs mostly wait on the servers, and each needs only its own server and the reference run.
 describe("ejabberd's whole suite", { concurrency: true }, () => {
@@ -34,7 +34,7 @@ describe("ejabberd's whole suite", { concurrency: true }, () => {
   });
 
   test("--profile none against a running ejabberd shows the raw verdicts: exit 1, each deviation listed with what arrived", async () => {
-    const d = mkdtempSync(path.join(tmpdir(), "xc-ejabberd-"));
+    const d = tempDir("xc-ejabberd-");
     // Every tenth case the profile expects to fail, and one it does not: the run with the profile (exit 0, so no
     // other case fails) already shows nothing else deviates, and keeps each raw verdict in its deviation. Not those
     // it documents as intermittent, which any two runs may give differently.

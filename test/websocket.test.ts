@@ -1,7 +1,6 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import xml from "@xmpp/xml";
 import type { RunResult } from "../src/results/schema.ts";
@@ -16,6 +15,7 @@ import { prosody } from "./support/prosody.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { runCli } from "./support/cli.ts";
 import { rawLogin, register } from "./support/raw-login.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /** RFC 7395 on the local targets: ws:// on plaintext servers, wss:// on TLS ones, both servers; raw, through xmpp.js and through the CLI. */
 const starters = { prosody, ejabberd } as const;
@@ -109,7 +109,7 @@ for (const server of ["prosody", "ejabberd"] as const) {
   });
 }
 
-const out = () => mkdtempSync(path.join(tmpdir(), "xc-websocket-"));
+const out = () => tempDir("xc-websocket-");
 const resultsIn = (d: string) => JSON.parse(readFileSync(path.join(d, "results.json"), "utf8")) as RunResult;
 
 test("run --websocket wss://URL --domain D --ca FILE: a running server over WebSocket with TLS, the transport in every report; without --ca the certificate is refused (exit 3)", async () => {

@@ -1,10 +1,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { RunResult } from "../src/results/schema.ts";
 import { ROOT, runCli } from "./support/cli.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The messaging XEPs, the entity queries and the discovery and PEP families on the current releases (Prosody 13, ejabberd 24.12) with the harness's configuration, which
@@ -23,7 +23,7 @@ describe("the XEP families on the current releases", { concurrency: true }, () =
     { target: "local:ejabberd@24.12", profile: "profiles/ejabberd-24.12.yaml" },
   ]) {
     test(`${r.target}: the XEP families exit 0 with ${r.profile}, every feature they need advertised`, async () => {
-      const d = mkdtempSync(path.join(tmpdir(), "xc-xep-"));
+      const d = tempDir("xc-xep-");
       const cli = await runCli(["run", ...FAMILIES, "--target", r.target, "--reporter", "console,json,compliance", "--out", d]);
       assert.equal(cli.code, 0, cli.stdout.slice(-3000) + cli.stderr);
       const run = results(d);

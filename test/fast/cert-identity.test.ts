@@ -2,15 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { PeerCertificate } from "node:tls";
 import { domainMismatch } from "../../src/xmpp/wire/cert-identity.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 /** A self-signed certificate with these subjectAltName entries (openssl's syntax), as a TLS peer shows it. */
 function certWith(subject: string, alt?: string): PeerCertificate {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-cert-"));
+  const dir = tempDir("xc-cert-");
   try {
     const out = path.join(dir, "c.pem");
     const ext = alt ? ["-addext", `subjectAltName=${alt}`] : [];

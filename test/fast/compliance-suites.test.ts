@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { catalogOf } from "../../src/catalog/index.ts";
 import { complianceOf, describeStatus, renderComplianceMarkdown } from "../../src/report/compliance-suites.ts";
@@ -9,6 +8,7 @@ import { renderHtml } from "../../src/report/html.ts";
 import { reporters } from "../../src/report/index.ts";
 import { makeCase, makeRun } from "../support/results.ts";
 import { tempFiles } from "../support/temp-files.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 /** The XEP-0479 compliance suites as data, judged from a run's requirement verdicts. */
 const core = catalogOf("rfc6120").requirements.map((r) => r.id);
@@ -138,7 +138,7 @@ suites:
   assert.match(md, /^\| Core \| Core features \| \[RFC 6120\]\(https:\/\/www\.rfc-editor\.org\/rfc\/rfc6120\) \| conformant: \d+ of \d+ MUST requirements held \|/m);
   assert.match(renderHtml(makeRun([passing(core)])), /<h2 id="suites">Compliance suites \(XMPP Compliance Suites 2023, XEP-0479/);
   // The reporter writes both files.
-  const out = mkdtempSync(path.join(tmpdir(), "xc-suites-"));
+  const out = tempDir("xc-suites-");
   await reporters.compliance({ outDir: out, stream: process.stdout, color: false, strict: false }).onEnd!(makeRun([passing(core)]));
   assert.equal(JSON.parse(readFileSync(path.join(out, "compliance.json"), "utf8")).suites.length, 10);
   assert.match(readFileSync(path.join(out, "compliance.md"), "utf8"), /XEP-0479/);

@@ -1,16 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { diffRuns, observed } from "../../src/results/diff.ts";
 import { readResults } from "../../src/results/read.ts";
 import type { CaseResult, RunResult } from "../../src/results/schema.ts";
 import { runCli } from "../support/cli.ts";
 import { makeCase, makeRun } from "../support/results.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 /** diff OLD NEW and the results files it reads: results.json and the jsonl event stream. */
-const dir = mkdtempSync(path.join(tmpdir(), "xc-diff-"));
+const dir = tempDir("xc-diff-");
 const write = (name: string, content: RunResult | string) => {
   const file = path.join(dir, name);
   writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { guardIssue, type GuardContext } from "../../src/scenario/guard.ts";
 import { loadScenarioFile } from "../../src/scenario/load.ts";
 import type { PlannedStep, Step } from "../../src/scenario/types.ts";
 import { planSteps } from "../../src/scenario/compile.ts";
 import { locatedError } from "../support/located.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const base = { pos: { file: "f", line: 1, col: 1 }, text: "" };
 const receive = (actor: string, xml: string, extra: Partial<Step> = {}): Step => ({ ...base, actor, kind: "receive", mode: "one", patterns: [xml], ...extra }) as Step;
@@ -81,7 +81,7 @@ test("a step's level may not be above the levels of the requirements it checks",
 });
 
 test("validate fails on a guarded step, at the step, and accepts it with asserts", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "xc-guard-"));
+  const dir = tempDir("xc-guard-");
   const doc = (extra: string) => `id: g
 title: G
 rfc: "2.1.4"

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadScenarioFile, loadSuite } from "../../src/scenario/load.ts";
 import { ROOT } from "../support/cli.ts";
@@ -9,6 +8,7 @@ import { locatedError } from "../support/located.ts";
 import { tempFiles } from "../support/temp-files.ts";
 
 import { caseHead } from "../support/scenario-head.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const file = tempFiles("load");
 
@@ -121,7 +121,7 @@ test("a misspelt pattern attribute (xc:absnet) is a scenario error naming the kn
 });
 
 test("the suite collects one error per broken file and duplicate ids, and loads the rest", () => {
-  const d = mkdtempSync(path.join(tmpdir(), "xc-suite-"));
+  const d = tempDir("xc-suite-");
   writeFileSync(path.join(d, "a.yaml"), `${HEAD}steps: [juliet/balcony receives nothing]\n`);
   writeFileSync(path.join(d, "b.yaml"), `${HEAD}steps: [juliet/balcony receives nothing]\n`);
   writeFileSync(path.join(d, "c.yaml"), "id: [\n");

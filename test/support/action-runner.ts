@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
+import { tempDir } from "./temp-dir.ts";
 
 /**
  * Runs the shell steps of a composite action (action.yml) the way a GitHub runner does: inputs with their
@@ -47,7 +47,7 @@ export function runActionSteps(
 ): { steps: StepRun[]; summary: string; outputs: Record<string, string> } {
   const action = readAction(path.join(actionDir, "action.yml"));
   const values = { ...Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ""])), ...inputs };
-  const temp = mkdtempSync(path.join(tmpdir(), "xc-runner-"));
+  const temp = tempDir("xc-runner-");
   const summaryFile = path.join(temp, "step-summary.md");
   writeFileSync(summaryFile, "");
   const outputs: Record<string, Record<string, string>> = {};

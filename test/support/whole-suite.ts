@@ -1,7 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadProfiles, loadSuite, PROFILES, run, SUITE, type RunResult } from "../../src/index.ts";
 import { loadProfile } from "../../src/profiles/load.ts";
@@ -13,6 +12,7 @@ import { timingMatters } from "./same-verdicts.ts";
 import { combineCounted, VARIATIONS, type Server } from "./variations.ts";
 import * as mobile from "./xep/mobile.ts";
 import * as muc from "./xep/muc.ts";
+import { tempDir } from "./temp-dir.ts";
 
 /**
  * Verdicts that do not depend on how they were reached: decided by barriers or by timeouts, over TCP or
@@ -102,7 +102,7 @@ export function wholeSuiteTests<T extends Target>(
   });
   const reference = () =>
     (ref ??= (async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), "xc-suite-"));
+      const dir = tempDir("xc-suite-");
       const cli = await runCli(["run", "--target", local, "--out", dir]);
       return { cli, dir, results: JSON.parse(readFileSync(path.join(dir, "results.json"), "utf8")) as RunResult };
     })());
