@@ -22,6 +22,8 @@ export const services = family({
     /**
      * An upload service at all, found by its feature or by the identity of XEP-0363 §3's example (store/file), that
      * answers disco#info as every entity does (XEP-0030): for the case that judges whether it advertises its feature.
+     * Any disco#info result counts, with or without the disco#info feature listed (XEP-0030 §3.1: "Entities receiving
+     * otherwise valid responses which do not include this feature SHOULD infer the support.", setup.ts).
      */
     "upload-service": { disco: "http://jabber.org/protocol/disco#info", at: "upload" },
   },

@@ -128,7 +128,10 @@ async function discoFeatures(scope: CaseScope, at: DiscoAt, session: Session | u
   if (!to) return new Set();
   const reply = await session.request(xml("iq", { type: "get", to }, xml("query", { xmlns: NS.discoInfo })), scope.ctx.timeoutMs);
   const query = reply.attrs.type === "result" ? reply.getChild("query", NS.discoInfo) : undefined;
-  return new Set((query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var)));
+  const features = new Set((query?.getChildren("feature") ?? []).map((f) => String(f.attrs.var)));
+  // XEP-0030 §3.1: "Entities receiving otherwise valid responses which do not include this feature SHOULD infer the support."
+  if (query) features.add(NS.discoInfo);
+  return features;
 }
 
 /**

@@ -68,6 +68,39 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Fiftieth audit (2026-11-28): avconv-vcard-to-pep-notify read the data node right after the vCard set's result
+    // and took an empty answer as no conversion, though XEP-0398 §3.2 orders the publications and the notice after
+    // the request, not before the result: a server that converts a moment after answering and notifies no one was
+    // skipped. The case now waits (by the timeout) for the notice first and reads the data node only where none came
+    // (on Prosody 13: skip -> warn, AVCONV-V2P-04).
+    id: "avconv.v2p.late-data-unnotified",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-04"],
+    description:
+      "the vCard-to-PEP conversion finishes a second after the vCard set's result (a data or metadata read before then is answered with an empty <items/>), and no metadata notification is sent",
+    stream: (() => {
+      const answeredAt = new Map<number, number>(); // connection -> when its vCard set was answered
+      const early = (ctx: FaultContext) => Date.now() - (answeredAt.get(ctx.conn.id) ?? -Infinity) < 1000;
+      const read = (el: Element) => el.attrs.type === "get" && [DATA, METADATA].includes(String(el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node ?? ""));
+      return both(
+        both(
+          answering(
+            (el) => el.attrs.type === "set" && el.getChild("vCard", VCARD) !== undefined,
+            (a, ctx) => {
+              if (a.attrs.type === "result") answeredAt.set(ctx.conn.id, Date.now());
+              return "pass";
+            },
+          ),
+          answering(read, (a, ctx) => {
+            const items = resultItems(a, DATA) ?? resultItems(a, METADATA);
+            return items && early(ctx) ? changed(a, (c) => void (c.getChild("pubsub", PUBSUB)!.getChild("items")!.children = [])) : "pass";
+          }),
+        ),
+        { element: (el) => (eventItems(el, METADATA) ? "drop" : "pass") },
+      );
+    })(),
+  },
+  {
     // Twenty-seventh audit: avconv-vcard-to-pep's not-converted outcomes looked at the metadata node only, so a
     // conversion into the data node with no metadata item following it passed; the data node is now read on that
     // path too (on Prosody 13: pass -> fail, AVCONV-V2P-03).
@@ -79,6 +112,24 @@ export const FAULTS: FaultDef[] = [
     stream: answering(
       (el) => el.attrs.type === "get" && el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node === METADATA,
       (a) => [iqErrorFor(a, "item-not-found")],
+    ),
+  },
+  {
+    // Fiftieth audit (2026-11-28): avconv-vcard-to-pep-notify waited for the metadata item in a set-up poll, so a
+    // server that converts into the data node only (XEP-0398 §3.2's "Afterwards the service MUST publish a new item
+    // to the 'urn:xmpp:avatar:metadata' node" broken) and so notifies no one was skipped; the poll now proves
+    // AVCONV-V2P-03 (on Prosody 13: skip -> fail).
+    id: "avconv.v2p.data-only-unnotified",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-03"],
+    description:
+      "a vCard PHOTO is converted into the data node only: the owner's metadata items requests are answered with item-not-found and no metadata notification is sent, while the data item is there",
+    stream: both(
+      answering(
+        (el) => el.attrs.type === "get" && el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node === METADATA,
+        (a) => [iqErrorFor(a, "item-not-found")],
+      ),
+      { element: (el) => (eventItems(el, METADATA) ? "drop" : "pass") },
     ),
   },
   {

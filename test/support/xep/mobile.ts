@@ -1227,6 +1227,30 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Fiftieth audit (2026-11-28): push-error waited in set-up for the second service's publish for the first message
+    // (XEP-0357 §7: "it performs a PubSub publish to all XMPP Push Services registered for the user", which
+    // push-several judges), so a server that publishes only to the first service enabled was skipped; that publish
+    // now proves PUSH-NOTIFY-01 (on ejabberd 24.12: skip -> warn).
+    id: "mobile.push.first-service-only",
+    area: "mobile",
+    requirements: ["PUSH-NOTIFY-01"],
+    description: "the server answers every <enable/> with a result but publishes only to the first push service a user enabled",
+    stream: (() => {
+      const firstService = new Map<string, string>(); // user's bare JID -> the JID of the first service enabled
+      const later = new Set<string>(); // services a user enabled after another one (the publish's 'from' may be the domain)
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const jid = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH)?.attrs.jid : undefined;
+          if (jid === undefined) return;
+          const user = bare(ctx.conn.jid);
+          if (!firstService.has(user)) firstService.set(user, String(jid));
+          else if (firstService.get(user) !== String(jid)) later.add(String(jid));
+        },
+        element: (el: Element) => (isPublish(el) && later.has(String(el.attrs.to)) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
     id: "mobile.push.wrong-node",
     area: "mobile",
     requirements: ["PUSH-NOTIFY-02"],

@@ -192,6 +192,23 @@ export const FAULTS: FaultDef[] = [
       (el) => (el.attrs.type === "error" ? resultTo(el) : "pass"),
     ),
   },
+  {
+    // Fiftieth audit (2026-11-28): private-other-user/set judged bob's read-back after alice's set at PRIVATE-SEC-01
+    // (MUST) with only bob's own set's result to go on, so a server that refuses alice but keeps nothing of bob's own
+    // set failed §4's MUST where §2.1's get (PRIVATE-GET-01, derived SHOULD) is what it breaks. bob now reads his
+    // fragment back before alice's set (on Prosody 13: fail -> warn).
+    id: "private.own-set-not-kept",
+    area: "private",
+    requirements: ["PRIVATE-GET-01"],
+    description: "the user's own private-storage sets are answered with a result but nothing is kept: the user's own gets return the empty element asked for",
+    stream: answering(
+      (el, ctx) => el.attrs.type === "get" && Boolean(queryOf(el)) && !toOtherAccount(el, ctx),
+      (el) => {
+        const fragment = queryOf(el)?.getChildElements()[0];
+        return el.attrs.type === "result" && fragment && fragment.children.length > 0 ? changed(el, (c) => void (queryOf(c)!.getChildElements()[0].children = [])) : "pass";
+      },
+    ),
+  },
 ];
 
 /** XEP-0049: what a correct server may do differently; no verdict may change. */

@@ -414,6 +414,27 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     ),
   },
   {
+    // Fiftieth audit (2026-11-28): upload-disco-feature: its need `upload-service` asked for the disco#info feature
+    // itself, which XEP-0030 §3.1 lets a response leave out ("SHOULD infer the support"), so a service listing no
+    // <feature/> at all was skipped where it should warn UPLOAD-DISCO-01; setup infers it from any disco#info result
+    // now (on Prosody: skip -> warn).
+    id: "upload-disco-info-no-features",
+    requirements: ["UPLOAD-DISCO-01"],
+    cases: { "upload-disco-feature": "warn" },
+    // Every disco#info result of the service (the harness's need too): its identity, no <feature/>.
+    stanza: when(
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "result" &&
+        (el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildren("identity") ?? []).some((i) => i.attrs.category === "store" && i.attrs.type === "file"),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+          for (const f of q.getChildren("feature")) without(q, f);
+        }),
+    ),
+  },
+  {
     id: "upload-service-unlisted",
     requirements: ["UPLOAD-DISCO-04"],
     cases: { "upload-disco-items": "warn" },
@@ -585,6 +606,27 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
  * but for the cases in `skips`, which cannot observe it from loopback and are skipped naming that precondition.
  */
 export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; skips?: string[] }[] = [
+  // Fiftieth audit (2026-11-28): XEP-0030 §3.1 notes that "Some entities are known not to advertise the
+  // http://jabber.org/protocol/disco#info feature within their responses" and has the receiver "infer the support":
+  // a service whose disco#info lists urn:xmpp:http:upload:0 but not disco#info skipped upload-disco-feature (its need
+  // asked for that feature); now it passes.
+  {
+    id: "upload-disco-info-unlisted",
+    stanza: when(
+      (el) =>
+        el.name === "iq" &&
+        el.attrs.type === "result" &&
+        (el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildren("identity") ?? []).some((i) => i.attrs.category === "store" && i.attrs.type === "file"),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+          without(
+            q,
+            q.getChildren("feature").find((f) => f.attrs.var === "http://jabber.org/protocol/disco#info"),
+          );
+        }),
+    ),
+  },
   // Twenty-first audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of how the URL
   // serves the file: a GET URL that redirects (here on its own origin) to where the file is served gives it to
   // anyone. upload-get-by-anyone judged the redirect itself (warn on UPLOAD-GET-02); the GET now follows it (pass).
