@@ -1215,6 +1215,31 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
       },
     },
   },
+  {
+    // Fiftieth audit (2026-11-28): bosh-terminate took only a <body type='terminate'/> as the answer to a request of
+    // the session it had ended, so a legacy connection manager (no 'ver' on its session creation response) that
+    // answers it with HTTP 404, as §17.1's table has it for an invalid 'sid', warned BOSH-TERM-04 ("These binding
+    // errors imply that the HTTP session is terminated"), which it keeps; the HTTP errors that end a session (400,
+    // 403, 404) are an alternative now: warn -> pass (Prosody 13).
+    id: "bosh-legacy-manager-ended-session-404",
+    allowed:
+      'XEP-0124 §17.1: "A legacy client (or connection manager) will interpret (or respond with) HTTP error codes according to the table below." (404: "\'sid\' is not valid"); §17.2: "If the connection manager did not include a \'ver\' attribute in its session creation response then the client SHOULD expect it to send a deprecated HTTP Error Condition instead of this terminal binding condition."',
+    cases: ["bosh-terminate"],
+    fault: (() => {
+      const ended = new Map<string, number>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply): BoshReply => {
+          if (!r.ofCase) return a;
+          if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
+          if (!r.sid || !r.rid) return a;
+          if (/^\s*<body\b[^>]*\btype=(['"])terminate\1/.test(r.text)) ended.set(r.sid, Number(r.rid));
+          const at = ended.get(r.sid);
+          if (at === undefined || Number(r.rid) <= at) return a;
+          return { status: 404, headers: { ...a.headers, "content-type": "text/plain", "content-length": "0" }, text: "" };
+        },
+      };
+    })(),
+  },
 ];
 
 export const PROXY_FAULTS: { id: string; requirements: string[] }[] = [...WEBSOCKET_FAULTS, ...TLS_FAULTS, ...BOSH_FAULTS];

@@ -1422,6 +1422,20 @@ export const FAULTS: FaultDef[] = [
       });
     }),
   },
+  {
+    // Fiftieth audit (2026-11-28): sasl2-plain-success and sasl2-scram-success: the SASLTWO-SUCCESS-02 `also:` ("this
+    // is a bare JID, unless resource binding has occurred") required the <authorization-identifier/> as SUCCESS-01's
+    // does, so a <success/> with none warned both rows though only SUCCESS-01 ("which contains an
+    // <authorization-identifier/> element") is broken. Such a <success/> is an alternative of its own now, judged on
+    // SUCCESS-01 alone: warn SUCCESS-01 and SUCCESS-02 -> warn SUCCESS-01, SUCCESS-02 not reached (Prosody 13).
+    id: "login.sasl2.success-without-identifier",
+    area: "login",
+    requirements: ["SASLTWO-SUCCESS-01"],
+    description: "the SASL2 <success/> of a login that asked for no resource binding holds no <authorization-identifier/>",
+    stream: onElement((el, ctx) =>
+      isSasl2(el, "success") && !asked(ctx)?.getChild("bind", BIND2) && el.getChild("authorization-identifier") ? changed(el, (c) => without(c, "authorization-identifier")) : "pass",
+    ),
+  },
 ];
 
 /** A client header whose 'from' names sasl2-invalid-from's other domain. */
