@@ -347,14 +347,17 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const bound = (ps: Participant[]) => ps.filter((p) => !raws.includes(p as RawConnection));
     await scope.barrier(bound(involved), undefined, bound(scope.participants));
     const why: string[] = [];
-    // With `wait: timeout` written, an alternative that is only absences holds once the wait has passed, not at the
-    // barrier: what it says does not come may come later (a publish the server sends in its own time).
+    // An alternative holds by an absence only once the wait has passed, not at the barrier: with `wait: timeout`
+    // written, where it is only absences (what it says does not come may come later: a publish the server sends in
+    // its own time), and wherever the absence is a raw connection's, which the barrier does not cover.
     const absencesOnly = (alt: (typeof step.alternatives)[number]) => alt.steps.every((st) => st.kind === "receive-nothing");
-    let waited = !absenceWaits(scope, step);
+    const rawAbsence = (alt: (typeof step.alternatives)[number]) => alt.steps.some((st) => st.kind === "receive-nothing" && scope.isRaw(st.actor));
+    const waits = (alt: (typeof step.alternatives)[number]) => (absenceWaits(scope, step) && absencesOnly(alt)) || rawAbsence(alt);
+    let waited = false;
     const pick = () => {
       why.length = 0;
       for (const alt of step.alternatives) {
-        if (!waited && absencesOnly(alt)) {
+        if (!waited && waits(alt)) {
           why.push(`${alt.name}: the wait has not passed`);
           continue;
         }
