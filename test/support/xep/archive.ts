@@ -1918,6 +1918,17 @@ export const FAULTS: FaultDef[] = [
         }),
     ),
   },
+  {
+    // Fifty-first audit (2026-11-28): mam-ext-advertised: a server that answers the after-id query with an IQ result
+    // and no results at all matched none of its outcomes and failed MAM-FORM-02 (the feature's advertisement),
+    // a rule it does not break (it breaks §4.1.5's MAM-FORM-11, or §7's MAM-EXT-01 where it advertises the feature).
+    // The outcome no-results credits nothing: fail -> MAM-FORM-02 not reached on Prosody 13.
+    id: "mam.after-id-no-results",
+    area: "mam",
+    requirements: ["MAM-FORM-11"],
+    description: "a query with an after-id field succeeds with no results (its IQ result kept) instead of the page after that id or feature-not-implemented",
+    fault: (el) => (el.name === "message" && resultOf(el)?.attrs.queryid === "qx" ? "drop" : "pass"),
+  },
 ];
 
 /** The element in its namespace moved to the prefix `m` declared on it (its children keep their own namespaces). */

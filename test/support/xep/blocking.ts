@@ -743,6 +743,25 @@ export const FAULTS: FaultDef[] = [
     description: "once a user has made a privacy list the default, none of the user's block-list gets is answered",
     stream: onceDefaultList(() => "drop"),
   },
+  {
+    // Fifty-first audit (2026-11-28): blocking-block-two-items: its control list showed one item only, so a server
+    // whose block list cannot hold more than one item passed BLOCK-LIST-01 there and warned the derived BLOCK-SET-04
+    // on the two-item block's list (blocking-list-items fails BLOCK-LIST-01 on it). The control now lists two JIDs
+    // blocked one at a time: warn -> fail (BLOCK-LIST-01) on Prosody 13.
+    id: "blocking.list.first-item-only",
+    area: "blocking",
+    requirements: ["BLOCK-LIST-01"],
+    description: "a block list of more than one blocked JID names only the first",
+    fault: when(
+      (el) => el.name === "iq" && itemsOf(listResult(el)).length > 1,
+      (el) =>
+        changed(el, (c) => {
+          const list = listResult(c)!;
+          const first = itemsOf(list)[0];
+          list.children = list.children.filter((x) => typeof x === "string" || x === first);
+        }),
+    ),
+  },
 ];
 
 /** XEP-0191: what a correct server may do differently; no verdict may change. */

@@ -820,6 +820,24 @@ export const FAULTS: FaultDef[] = [
       "a message one of the user's resources sends to another entity is also sent, as an XEP-0297 <forwarded/> copy with no Carbons wrapper, to each other resource of the user that never enabled Carbons",
     stream: sentUnwrapped((_sender, others, enabled) => others.filter((p) => !enabled.has(p.jid!))),
   },
+  // Fifty-first audit (2026-11-28): carbons-sent-sender-not-enabled: a copy with no wrapper at all (the message
+  // itself, from the user's bare JID) matched none of its outcomes and warned CARBONS-SENT-02 ("no copy"), leaving
+  // CARBONS-SENT-WRAP's MUST unjudged. The outcome plain takes it: warn -> fail (CARBONS-SENT-WRAP) on Prosody 13.
+  {
+    id: "carbons.sent-plain",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-WRAP"],
+    description: "sent copies go out as the plain message (the forwarded message's children, with no <sent/> or <forwarded/> wrapper), from the user's bare JID",
+    fault: (el) => {
+      const inner = el.name === "message" ? el.getChild("sent", CARBONS)?.getChild("forwarded", FORWARD)?.getChild("message") : undefined;
+      if (!inner) return "pass";
+      return changed(el, (c) => {
+        const i = c.getChild("sent", CARBONS)!.getChild("forwarded", FORWARD)!.getChild("message")!;
+        c.children = i.children;
+        if (i.attrs.type) c.attrs.type = i.attrs.type;
+      });
+    },
+  },
 ];
 
 /**

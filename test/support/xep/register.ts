@@ -626,4 +626,27 @@ export const VARIATIONS: Variation[] = [
           : "pass",
     ),
   },
+  {
+    // Fifty-first audit (2026-11-28): register-conflict: XEP-0077 §3.1 names a username conflict as a cause of
+    // failure ("Possible causes of failure include a username conflict (the desired username is already in use by
+    // another entity)") and only Example 6 shows <conflict/>. A server refusing with another condition (and its
+    // code) warned IBR-CONFLICT-01 and left IBR-ERR-01 unjudged; the outcome other-condition takes it: warn -> pass
+    // on Prosody 13. Applied by bench/try-case.ts only (stream).
+    id: "register-taken-not-acceptable",
+    description: "a registration of a username already in use is refused with <not-acceptable/> (code 406) instead of <conflict/>",
+    fault: () => "pass",
+    stream: {
+      element: when(
+        (el) => iqError(el) && Boolean(el.getChild("error")?.getChild("conflict", STANZAS)),
+        (el) =>
+          changed(el, (c) => {
+            const e = c.getChild("error")!;
+            e.children = [];
+            e.attrs.code = "406";
+            e.attrs.type = "modify";
+            e.c("not-acceptable", { xmlns: STANZAS });
+          }),
+      ),
+    },
+  },
 ];
