@@ -433,6 +433,26 @@ export const FAULTS: FaultDef[] = [
       { element: (el) => (eventItems(el)?.attrs.node === "storage:bookmarks" ? "drop" : "pass") },
     ),
   },
+  {
+    // Fifty-first audit (2026-11-28): pstore-republish-overwrites credited PSTORE-CREATE-01 on the publish's IQ result
+    // alone; a node never created was then charged to PSTORE-CONFIG-01 at the read that followed. The credit now goes
+    // to that read (a result, or XEP-0060 §6.5.9.4's answer): on Prosody 13, fail (CONFIG-01; CREATE-01 pass) -> fail
+    // (CREATE-01; CONFIG-01 not reached).
+    id: "pstore.not-created",
+    area: "bookmarks",
+    requirements: ["PSTORE-CREATE-01"],
+    description:
+      "a publish to the harness's node (urn:xmpp-conform:pstore) that does not exist is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
+    stream: (() => {
+      const OWNER = "http://jabber.org/protocol/pubsub#owner";
+      const ofNode = (name: string, ns: string) => (el: Element) =>
+        el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && el.getChild("pubsub", ns)?.getChild(name)?.attrs.node === PSTORE;
+      const notFound = (a: Element) => errorTo(a, "item-not-found");
+      return both(both(answering(ofNode("items", PUBSUB), notFound), answering(ofNode("delete", OWNER), notFound)), {
+        element: (el) => (eventItems(el)?.attrs.node === PSTORE ? "drop" : "pass"),
+      });
+    })(),
+  },
 ];
 
 /** XEP-0223, XEP-0402, XEP-0048: what a correct server may do differently; no verdict may change. */

@@ -691,6 +691,29 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     },
   },
   {
+    // Fifty-first audit (2026-11-28): bosh-pause: the answer to the pause request ends the session and carries the
+    // queued message (the old terminal-with-payload form of bosh-pause-with-payload). The case's 'ended' alternative
+    // took any <body/> with a 'type', payloads and all, and credited nothing, so BOSH-PAUSE-01 ("The response to the
+    // pause request MUST NOT contain any payloads.") was not reached; 'ended' now takes no children (a
+    // remote-stream-error its <stream:error/> alone). ejabberd 24.12 --bosh: warn (PAUSE-01 not-reached) -> fail
+    // (PAUSE-01). `on: []` like its sibling: neither local manager holds PAUSE-01 without it (ejabberd ends the
+    // session on the pause, Prosody offers no 'maxpause').
+    id: "bosh-pause-terminal-with-payload",
+    requirements: ["BOSH-PAUSE-01"],
+    cases: ["bosh-pause"],
+    on: [],
+    fault: {
+      answer: (r, a) =>
+        /\bpause=/.test(r.text)
+          ? {
+              ...a,
+              status: 200,
+              text: "<body xmlns='http://jabber.org/protocol/httpbind' type='terminate' condition='item-not-found'><message xmlns='jabber:client' type='chat' id='m1'><body>hi</body></message></body>",
+            }
+          : a,
+    },
+  },
+  {
     id: "bosh-undeclared-stream-opened",
     requirements: ["BOSH-MULTI-01"],
     cases: ["bosh-multi-streams-undeclared"],

@@ -722,6 +722,19 @@ function presenceNodeRefusesWhitelist(): StreamFault {
   );
 }
 
+/**
+ * Fifty-first audit (2026-11-28): a service that answers a publish to a missing node `node` with a result but never
+ * creates it: every later items request or owner's <delete/> of the node is answered <item-not-found/>, and no
+ * notification of it goes out.
+ */
+function neverCreated(node: string): StreamFault {
+  const of = (name: string, ns: string) => (el: Element) => asks(name, ns)(el) && el.getChild("pubsub", ns)!.getChild(name)!.attrs.node === node;
+  const notFound = (a: Element) => errorInstead(a, "item-not-found");
+  return both(both(answering(of("items", PUBSUB), notFound), answering(of("delete", OWNER), notFound)), {
+    element: (el) => (event("items")(el) && el.getChild("event", EVENT)!.getChild("items")!.attrs.node === node ? "drop" : "pass"),
+  });
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Twenty-seventh audit: pep-disco-account took any refusal of its first publish as an account without PEP (a
@@ -1607,6 +1620,31 @@ export const FAULTS: FaultDef[] = [
         ),
       ],
     ),
+  },
+  {
+    // Fifty-first audit (2026-11-28): pep-delete-errors and pep-blocked-subscriber credited PEP-AUTOCREATE-01 on the
+    // publish's IQ result alone; a node never created was then charged to PUBSUB-DELETE-ERR-FORBIDDEN (romeo's
+    // deletion answered item-not-found) or to the notification rows. The credit now goes to the owner's items read
+    // (its item, or XEP-0060 §6.5.9.4's answer): on Prosody 13, pep-delete-errors fail (FORBIDDEN) -> fail
+    // (AUTOCREATE-01), pep-blocked-subscriber fail (GEN-PUBLISH, AUTOSUB-01, AUTOSUB-CONTACT) -> fail (AUTOCREATE-01).
+    // Fifty-first audit class sweep (2026-11-28): the seventeen other PEP cases that credited it on a tune publish's
+    // result now read the node too (each fails AUTOCREATE-01 under this fault, where it failed later rows or passed).
+    id: "pep.tune.not-created",
+    area: "pep",
+    requirements: ["PEP-AUTOCREATE-01"],
+    description:
+      "a publish to the tune node (http://jabber.org/protocol/tune) that does not exist is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
+    stream: neverCreated("http://jabber.org/protocol/tune"),
+  },
+  {
+    // Fifty-first audit class sweep (2026-11-28): pep.tune.not-created for pep-items-selection's own node, whose
+    // first publish's result credited PEP-AUTOCREATE-01 alone: Prosody 13 warn (PUBSUB-ITEMS-ALL, -NOITEM) -> fail (AUTOCREATE-01).
+    id: "pep.list.not-created",
+    area: "pep",
+    requirements: ["PEP-AUTOCREATE-01"],
+    description:
+      "a publish to a node that does not exist (urn:xmpp-conform:pep:list) is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
+    stream: neverCreated("urn:xmpp-conform:pep:list"),
   },
 ];
 
