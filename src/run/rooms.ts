@@ -102,7 +102,7 @@ async function configForm(owner: Session, jid: string, step: string, timeoutMs: 
 /**
  * Creates a room as XEP-0045 §10.1 says, on the owner's set-up session: enters it (status 201: created),
  * submits the configuration form with the case's fields and ROOM_DEFAULTS and reads it back, grants the affiliations
- * (§9, §10), and leaves. A field the form does not offer or does not show applied, or a refusal, is a precondition
+ * (§9, §10) and reads their lists back, and leaves. A field the form does not offer or does not show applied, or a refusal, is a precondition
  * the server did not give: the case skips naming it.
  */
 export async function createRoom(owner: Session, room: RoomSpec, jid: string, jids: Record<string, string>, timeoutMs: number): Promise<void> {
@@ -137,9 +137,31 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
     const granted = await owner.request(xml("iq", { type: "set", to: jid }, xml("query", { xmlns: NS.mucAdmin }, xml("item", { affiliation, jid: jids[account] }))), timeoutMs);
     if (granted.attrs.type !== "result") notGiven(`${room.owner} makes ${account} ${affiliation} of the room ${room.name}`, describeStanzaError(granted));
   }
+  await grantsShown(owner, room, jid, jids, timeoutMs);
   await owner.send(xml("presence", { to: `${jid}/${SETUP_NICK}`, type: "unavailable" }));
   // Its echo is what the exit cases judge (§7.14): set-up waits only until the room has read the leave.
   await awaitPresence(owner, jid, `<presence from='${jid}/${SETUP_NICK}' type='unavailable'/>`, timeoutMs);
+}
+
+/**
+ * Reads each affiliation list the fixture added to: a case judges rules that rest on its bans, members and admins, so a
+ * grant answered with a result and not made is a precondition the server did not give, named, not a failure of the
+ * case's rules (the grant's own rules are the affiliation cases'). A list the owner is refused is no evidence either way.
+ */
+async function grantsShown(owner: Session, room: RoomSpec, jid: string, jids: Record<string, string>, timeoutMs: number): Promise<void> {
+  const byAffiliation = new Map<string, string[]>();
+  for (const [account, affiliation] of Object.entries(room.affiliations)) byAffiliation.set(affiliation, [...(byAffiliation.get(affiliation) ?? []), account]);
+  for (const [affiliation, accounts] of byAffiliation) {
+    const list = await owner.request(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: NS.mucAdmin }, xml("item", { affiliation }))), timeoutMs);
+    if (list.attrs.type !== "result") continue;
+    const named = new Set((list.getChild("query", NS.mucAdmin)?.getChildren("item") ?? []).map((i) => String(i.attrs.jid ?? "").toLowerCase()));
+    const missing = accounts.filter((a) => !named.has(jids[a].toLowerCase()));
+    if (missing.length > 0)
+      notGiven(
+        `${room.owner} makes ${missing.join(", ")} ${affiliation} of the room ${room.name}`,
+        `the ${affiliation} list read back leaves out ${missing.map((a) => jids[a]).join(", ")}: ${list.toString()}`,
+      );
+  }
 }
 
 /** Destroys a room (XEP-0045 §10.9) as its owner; whatever the answer (a room the case destroyed is gone already), the case is over. */

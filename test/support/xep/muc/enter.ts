@@ -1647,6 +1647,19 @@ export const FAULTS: FaultDef[] = [
       "the room applies a moderator's subject changes but refuses to clear the subject: an empty <subject/> gets §8.1's <forbidden/> message error and is neither applied nor reflected, so a new occupant gets the subject set before",
     stream: subjectClearingRefused(),
   },
+  {
+    // Fiftieth audit (2026-11-28): muc-subject-cleared: carol's empty subject was judged for its <body/> only, so this
+    // room, which sends a new occupant's empty subject from the service's domain instead of the room's JID (§7.2.15:
+    // "This is a <message/> stanza from the room JID (or from the occupant JID of the entity that set the subject)"),
+    // passed MUC-SUBJ-02. The case now judges its 'from' under MUC-SUBJ-02 (muc-subject-none already did).
+    id: "muc.subject.empty-from-service",
+    area: "muc",
+    requirements: ["MUC-SUBJ-02"],
+    description: "the empty subject a new occupant gets (none set, or cleared) comes from the MUC service's own domain instead of the room's JID",
+    fault: knowing((el, ctx, r) =>
+      isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) && !el.getChildText("subject")?.trim() ? changed(el, (c) => (c.attrs.from = bareOf(fromOf(el)).split("@")[1])) : "pass",
+    ),
+  },
 ];
 
 /** §8.1's subject change refused to everyone: the author gets a <forbidden/> error (or, `silent`, nothing). */

@@ -188,9 +188,10 @@ function lastOfListNotApplied(role: string): StreamFault {
  * dropped, a list of that affiliation asked afterwards leaves those users out, and the list of the affiliation the
  * room last announced for such a user (a revoked member or admin) still names it. A later change naming the user
  * again ends the pretence for it. The harness's own sessions (set-up, teardown) are left alone. With `from` 0 none of
- * the items is applied, and a change of one item (a grant, a revocation, a ban) is pretended away as well.
+ * the items is applied, and a change of one item (a grant, a revocation, a ban) is pretended away as well. With
+ * `bySetUp`, only the changes of the harness's set-up sessions (a room fixture's grants) are, and every session sees it.
  */
-function laterOfListNotApplied(from = 1): StreamFault {
+function laterOfListNotApplied(from = 1, bySetUp = false): StreamFault {
   const users = new Map<string, string>(); // occupant JID -> its user's bare JID
   const known = new Map<string, string>(); // "room bare JID" -> the affiliation the room last announced
   const skipped = new Map<string, Map<string, { to: string; was?: string }>>(); // room -> bare JID -> the change not made
@@ -198,10 +199,13 @@ function laterOfListNotApplied(from = 1): StreamFault {
   const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
   return {
     fromClient: (el, ctx) => {
-      if (harnessSession(ctx.conn.jid) || el.name !== "iq" || !atService(el.attrs.to)) return;
+      if (el.name !== "iq" || !atService(el.attrs.to)) return;
       const room = bare(str(el.attrs.to));
       const asked = itemsOf(adminQuery(el, "get")).find((i) => i.attrs.affiliation !== undefined);
       if (asked) lists.set(key(ctx, el.attrs.id), { room, affiliation: str(asked.attrs.affiliation) });
+      // bySetUp: only the fixture's grants are pretended away (every session sees the lists without them); otherwise
+      // only the case's own changes, and the harness's sessions see the room as it is.
+      if (harnessSession(ctx.conn.jid) !== bySetUp) return;
       const items = itemsOf(adminQuery(el, "set")).filter((i) => i.attrs.jid !== undefined);
       for (const i of items) skipped.get(room)?.delete(bare(str(i.attrs.jid)));
       if (items.length < from + 1 || !items.every((i) => i.attrs.affiliation !== undefined)) return;
@@ -213,7 +217,7 @@ function laterOfListNotApplied(from = 1): StreamFault {
       skipped.set(room, later);
     },
     element: (el, ctx) => {
-      if (harnessSession(ctx.conn.jid)) return "pass";
+      if (!bySetUp && harnessSession(ctx.conn.jid)) return "pass";
       if (occupantPresence(el) && hasStatus(el, "110") && el.attrs.type === undefined && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
       if (occupantPresence(el) && el.attrs.type !== "error") {
         const room = bare(str(el.attrs.from));
@@ -256,7 +260,7 @@ function laterOfRoleListNotApplied(): StreamFault {
   const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
   return {
     fromClient: (el, ctx) => {
-      if (harnessSession(ctx.conn.jid) || el.name !== "iq" || !atService(el.attrs.to)) return;
+      if (el.name !== "iq" || !atService(el.attrs.to)) return;
       const room = bare(str(el.attrs.to));
       const asked = itemsOf(adminQuery(el, "get")).find((i) => i.attrs.role !== undefined);
       if (asked) lists.set(key(ctx, el.attrs.id), { room, role: str(asked.attrs.role) });
@@ -1163,6 +1167,46 @@ export const FAULTS: FaultDef[] = [
     stream: refusalChanged(single("affiliation", "outcast"), "conflict", "not-allowed"),
   },
   {
+    // List sweep (2026-11-28): muc-admin-ban-self credited §9.1's "If an admin or owner attempts to ban himself, the
+    // service MUST deny the request and return a <conflict/> error to the sender" on the <conflict/> and gina's seeing
+    // no removal, so a room that answers <conflict/> and stores the ban in silence passed. The case now reads the ban
+    // list back (the requester absent, an also: of MUC-ADMIN-BAN-09). The servers' own refusal (<not-allowed/>) is
+    // turned into <conflict/> so that the case reaches the read-back.
+    id: "muc.ban.self-conflict-but-stored",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-09"],
+    description:
+      "an admin's or owner's ban of itself, which the room refuses, is answered with <conflict/> but carried out in silence: no presence announces it, and the ban list asked afterwards names the requester",
+    stream: both(
+      refusedButApplied(null),
+      refusalChanged((el, ctx) => single("affiliation", "outcast")(el) && ownJid(ctx)(itemsOf(adminQuery(el, "set"))), "not-allowed", "conflict"),
+    ),
+  },
+  {
+    // List sweep (2026-11-28): muc-mod-kick-higher credited §8.2's "the service MUST deny the request and return a
+    // <not-allowed/> error to the sender" (MUC-MOD-KICK-05) on the error and on no one's getting the target's
+    // unavailable presence, so a room that answers <not-allowed/> and removes the target in silence passed. The case
+    // now has the target speak afterwards: a room that still holds it reflects its message.
+    id: "muc.kick.refused-but-kicked-silently",
+    area: "muc",
+    requirements: ["MUC-MOD-KICK-05"],
+    description: "a kick the room refuses (with its own error) is carried out in silence: no presence announces it, and the target's later messages to the room are no longer reflected to anyone",
+    stream: refusedRoleChangeSilent("none"),
+  },
+  {
+    // List sweep (2026-11-28): muc-mod-voice-revoke-refused and muc-mod-voice-revoke-owner-by-owner credited §8.4's
+    // refusals ("If a moderator attempts to revoke voice privileges from such a user, the service MUST deny the request
+    // and return a <not-allowed/> error to the sender", MUC-MOD-VOICE-06/-07) on the error and on the target's seeing no
+    // presence with role visitor, so a room that refuses and revokes the voice in silence passed. The cases now have the
+    // target speak afterwards.
+    id: "muc.voice.refused-but-revoked-silently",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-06", "MUC-MOD-VOICE-07"],
+    description:
+      "a voice revocation the room refuses (with its own error) is carried out in silence: no presence announces it, and the target's later messages to the room are no longer reflected to anyone",
+    stream: refusedRoleChangeSilent("visitor"),
+  },
+  {
     id: "muc.ban.nick-kept",
     area: "muc",
     requirements: ["MUC-ADMIN-BAN-03"],
@@ -1394,6 +1438,18 @@ export const FAULTS: FaultDef[] = [
       "an affiliation change (a grant, a revocation or a ban of one user, or a ban, member, admin or owner list change) is answered with a result but not applied: no user is announced with its new affiliation, and the list asked afterwards lacks every user the change added to it",
     stream: laterOfListNotApplied(0),
   },
+  {
+    // Fifty-first audit (2026-11-28): muc-admin-banlist-get and every case whose rules rest on a room fixture's bans,
+    // members and admins took the fixture's grants on their IQ results alone, so a ban answered and not made failed
+    // the case's own rule (MUC-ADMIN-BANLIST-01) instead of the ban's. The fixture now reads each list it added to and
+    // skips naming the grant: old fail -> new skip, on Prosody 13.
+    id: "muc.affiliation.setup-grant-not-applied",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-02", "MUC-ADMIN-MEMBER-01", "MUC-OWNER-ADMIN-01"],
+    description:
+      "the affiliations a room fixture grants before the case (a ban, a membership, an admin) are answered with a result but not applied: every list asked afterwards leaves those users out and no presence announces them with it",
+    stream: laterOfListNotApplied(0, true),
+  },
   // §9.6-§9.8 moderator status and the moderator list
   {
     id: "muc.moderator.grant-no-result",
@@ -1547,6 +1603,57 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-OWNER-LAST-01"],
     description: "the only owner's revocation of its own owner status is refused with not-allowed instead of conflict",
     stream: refusalChanged((el, ctx) => adminSet(ownJid(ctx))(el), "conflict", "not-allowed"),
+  },
+  {
+    // Fiftieth audit (2026-11-28): muc-owner-last-other-owners judged the owner list bob asks for after alice's
+    // self-revocation (her name gone) at §10.4's SHOULD ("a service SHOULD allow an owner to revoke his or her own
+    // owner status if there are other owners"), so this room, which allows it with a result and keeps her an owner,
+    // only warned; once allowed, "the service MUST remove the user from the owner list and then inform the owner of
+    // success" (MUC-OWNER-REVOKE-02): the case now judges the list under that MUST.
+    id: "muc.owner.self-revoke-kept",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-02"],
+    description: "an owner's revocation of its own owner status (other owners left) is answered with a result, but the owner list asked afterwards still names the user as an owner",
+    stream: revocationKept("owner", true),
+  },
+  {
+    // Fiftieth audit (2026-11-28): muc-owner-notice-absent's revoke-admin cell (now muc-owner-notice-absent-revoke)
+    // credited §10.7's "Otherwise, the service MUST remove the user from the admin list and then inform the owner of
+    // success" (MUC-OWNER-ADMIN-03) on the result alone; it now reads the admin list back (the user gone).
+    id: "muc.admin.revoke-kept",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-03"],
+    description: "an owner's revocation of a user's admin status is answered with a result, but the admin list asked afterwards still names the user as an admin",
+    stream: revocationKept("admin", false),
+  },
+  {
+    // List sweep (2026-11-28): muc-owner-revoke-owner judged gina's presence of bob with another affiliation
+    // (MUC-OWNER-REVOKE-03) on alice's result alone, before the owner list read back, so a revocation answered and
+    // never made (nor announced) failed the announcement's rule instead of §10.4's "In all other cases, the service
+    // MUST remove the user from the owner list and then inform the owner of success" (MUC-OWNER-REVOKE-02).
+    id: "muc.owner.revoke-kept-unannounced",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-02"],
+    description:
+      "an owner's revocation of another owner's status is answered with a result but not made: no presence announces the user's new affiliation, and the owner list asked afterwards still names the user",
+    stream: both(revocationKept("owner", false), unannounced("affiliation", "admin")),
+  },
+  {
+    // List sweep (2026-11-28): muc-owner-revoke-owner credited §10.4's refusal branch ("the implementation MUST return a
+    // <not-authorized/> error to the owner who made the request", MUC-OWNER-REVOKE-01) on the error and on gina's seeing
+    // no presence, so this room, which answers <not-authorized/> and makes the revocation in silence, passed. The case
+    // now reads the owner list back in that branch too (bob still named).
+    id: "muc.owner.revoke-refused-but-applied",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-01"],
+    description: "an owner's revocation of another owner's status is made, but answered with <not-authorized/> and announced to nobody: the owner list asked afterwards no longer names the user",
+    stream: both(
+      answering(
+        (el, ctx) => casesOwn(single("affiliation", "admin"))(el, ctx) && !ownJid(ctx)(itemsOf(adminQuery(el, "set"))),
+        (answer) => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-authorized")] : "pass"),
+      ),
+      unannounced("affiliation", "admin"),
+    ),
   },
   {
     id: "muc.owner.list-not-allowed",
@@ -2609,3 +2716,78 @@ export const VARIATIONS: Variation[] = [
     };
   })(),
 ];
+
+/**
+ * Fiftieth audit (2026-11-28): a revocation answered but not made. A case's muc#admin set that takes a user's
+ * `affiliation` (one item, naming a bare JID, with another affiliation) gets the server's result, but the list of
+ * `affiliation` asked afterwards names the user again. Who holds `affiliation` is what the proxy saw: the room's
+ * creator (the first session to configure it) holds owner, and every muc#admin set (the harness's set-up grants
+ * included) gives its users theirs; `self`: only a user's revocation of its own. (The proxy cannot keep the server from
+ * making the change.)
+ */
+function revocationKept(affiliation: "owner" | "admin", self: boolean): StreamFault {
+  const held = new Map<string, string>(); // "room user@domain" -> affiliation
+  const asked = new Map<string, { room: string; jid: string }>(); // "connection id" -> the request's room and user
+  const kept = new Set<string>(); // "room user@domain"
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  const listed = answering(casesOwn(listRequest("affiliation", affiliation)), (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const q = adminQuery(answer, "result");
+    const users = [...kept].filter((k) => k.startsWith(`${room} `)).map((k) => k.slice(room.length + 1));
+    const missing = users.filter((u) => !itemsOf(q).some((i) => bare(str(i.attrs.jid)) === u));
+    if (!q || missing.length === 0) return "pass";
+    return changed(answer, (c) => {
+      for (const u of missing) adminQuery(c, "result")!.c("item", { affiliation, jid: u });
+    });
+  });
+  return both(listed, {
+    fromClient: (el, ctx) => {
+      if (el.name !== "iq" || el.attrs.type !== "set" || !atService(el.attrs.to) || resourceOf(el.attrs.to) !== undefined) return;
+      const room = bare(str(el.attrs.to));
+      if (el.getChild("query", "http://jabber.org/protocol/muc#owner") && ![...held].some(([k, a]) => k.startsWith(`${room} `) && a === "owner"))
+        held.set(`${room} ${bare(str(ctx.conn.jid))}`, "owner");
+      const items = itemsOf(adminQuery(el, "set")).filter((i) => i.attrs.jid !== undefined && i.attrs.affiliation !== undefined);
+      const one = items.length === 1 ? items[0] : undefined;
+      const jid = bare(str(one?.attrs.jid));
+      const taken = one !== undefined && !harnessSession(ctx.conn.jid) && str(one.attrs.affiliation) !== affiliation && held.get(`${room} ${jid}`) === affiliation;
+      if (taken && (!self || jid === bare(str(ctx.conn.jid)))) asked.set(key(ctx, el.attrs.id), { room, jid });
+      else for (const i of items) held.set(`${room} ${bare(str(i.attrs.jid))}`, str(i.attrs.affiliation));
+    },
+    element: (el, ctx) => {
+      const request = el.name === "iq" ? asked.get(key(ctx, el.attrs.id)) : undefined;
+      if (request && (el.attrs.type === "result" || el.attrs.type === "error")) {
+        asked.delete(key(ctx, el.attrs.id));
+        if (el.attrs.type === "result") kept.add(`${request.room} ${request.jid}`);
+      }
+      return "pass";
+    },
+  });
+}
+
+/**
+ * List sweep (2026-11-28): a role change to `role` (one item naming a nickname: a kick, a voice revocation) that the
+ * room refuses with an error is carried out in silence: no presence says so (the server sends none), and from then on
+ * the messages of that occupant JID the room reflects are dropped for every session, as a room that no longer holds
+ * the occupant (or no longer lets it speak) would send none. (The proxy cannot make the server change the role.)
+ */
+function refusedRoleChangeSilent(role: string): StreamFault {
+  const asked = new Map<string, string>(); // "connection id" -> "room/nick" the request names
+  const gone = new Set<string>(); // "room/nick" changed in silence
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid) || !single("role", role)(el)) return;
+      const nick = str(itemsOf(adminQuery(el, "set"))[0].attrs.nick);
+      if (nick) asked.set(key(ctx, el.attrs.id), `${bare(str(el.attrs.to))}/${nick}`);
+    },
+    element: (el, ctx) => {
+      const request = el.name === "iq" ? asked.get(key(ctx, el.attrs.id)) : undefined;
+      if (request && (el.attrs.type === "result" || el.attrs.type === "error")) {
+        asked.delete(key(ctx, el.attrs.id));
+        if (el.attrs.type === "error") gone.add(request);
+        return "pass";
+      }
+      return el.name === "message" && el.attrs.type === "groupchat" && gone.has(str(el.attrs.from)) ? "drop" : "pass";
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, harnessSession, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, type FaultDef } from "../../fault-kit.ts";
 import { bare, caseOf, type Fault, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 import { withoutModerationField } from "./forms.ts";
@@ -489,6 +489,27 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && isSelf(el) && hasCode(el, "201") ? dropStatus(el, "201") : "pass"),
   },
   {
+    // Fiftieth audit (2026-11-28): muc-create-reserved-form, muc-create-policy-refused, muc-create-owner-list and
+    // muc-create-owner-leaves-destroy waited (set-up) for the creator's presence from ${spare/Alice}, which is rebound
+    // to a rewritten nickname only through status code 110 (MUC-JOIN-06, the entering cases' rule): a room that
+    // rewrites the creator's nickname (§7.2.2: "The service MAY rewrite the new occupant's roomnick") and leaves 110
+    // out skipped them. They now take any presence with no type from an occupant JID of the room: old skip -> new
+    // judged. The room's later stanzas come from the nickname it knows, the one asked for.
+    id: "muc.create.creator-nick-rewritten-no-110",
+    area: "muc",
+    requirements: ["MUC-JOIN-06"],
+    description: "the creator's first presence from a new room (status 201) comes from a rewritten nickname (the one asked for with '~1') with status code 210 and without status code 110",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && occupantPresence(el) && el.attrs.type === undefined && isSelf(el) && hasCode(el, "201")
+        ? changed(el, (c) => {
+            c.attrs.from = `${fromOf(el)}~1`;
+            const x = userX(c)!;
+            x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status" || s.attrs.code !== "110");
+            x.children.push(xml("status", { code: "210" }));
+          })
+        : "pass",
+  },
+  {
     id: "muc.create.room-survives",
     area: "muc",
     requirements: ["MUC-CREATE-12", "MUC-CREATE-14", "MUC-DESTROY-06"],
@@ -810,6 +831,29 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Fiftieth audit (2026-11-28): muc-config-affiliation-change judged bob's presences with his new affiliation
+    // (§10.2's MUSTs, MUC-CONFIG-07 to -10) on the submission's result alone, so this room, which answers a change of
+    // its admin or owner list with a result and makes no change, failed those MUSTs where no one's affiliation
+    // changed. The case now asks for the form again and judges the presences only where it shows the change: old fail
+    // -> new warn (MUC-CONFIG-05) in every cell, on Prosody 13.
+    id: "muc.config.affiliation-lists-ignored",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "the owner's configuration form offers muc#roomconfig_roomadmins and muc#roomconfig_roomowners (the users granted admin or owner, and the room's creator), and a submission changing them is answered with a result but not applied: later forms show the lists as they were, and no one's affiliation changes",
+    stream: affiliationListsIgnored(),
+  },
+  {
+    // Fiftieth audit (2026-11-28): muc-config-affiliation-change's positive path: where the form asked again shows the
+    // change, the presences are judged (MUC-CONFIG-07 to -10 fail here, as before the fix).
+    id: "muc.config.affiliation-lists-unannounced",
+    area: "muc",
+    requirements: ["MUC-CONFIG-07", "MUC-CONFIG-08", "MUC-CONFIG-09", "MUC-CONFIG-10"],
+    description:
+      "the owner's configuration form offers muc#roomconfig_roomadmins and muc#roomconfig_roomowners, and a change to them shows in later forms, but no occupant gets the presence of the user whose affiliation changed",
+    stream: affiliationListsIgnored(true),
+  },
+  {
     // Class sweep (2026-11-26, group M1): muc-config-anonymity-notice and muc-config-other-change judged the notice
     // (MUC-CONFIG-13 and -16/-17, MUC-CONFIG-18) on the submission's result alone, so this room, which answers the
     // change but never applies it, failed the notice rules although no room became non-anonymous, semi-anonymous or
@@ -1082,6 +1126,33 @@ export const FAULTS: FaultDef[] = [
             ]
           : "pass",
     ),
+  },
+  {
+    // List sweep (2026-11-28): muc-destroy-non-owner credited §10.9's "If the <user@host> of the 'from' address received
+    // on a destroy request does not match the bare JID of a room owner, the service MUST return a <forbidden/> error to
+    // the sender" on the <forbidden/> and bob's getting no unavailable presence, so a room destroyed in silence after
+    // its <forbidden/> passed. The case now asks the room for its disco#info afterwards (a room that is gone answers
+    // with an error).
+    id: "muc.destroy.refused-but-destroyed-silently",
+    area: "muc",
+    requirements: ["MUC-DESTROY-07"],
+    description: "a non-owner's destroy request is answered with <forbidden/>, but the room is destroyed all the same and tells nobody: the room's later disco#info answers are <item-not-found/>",
+    stream: (() => {
+      const gone = new Set<string>(); // rooms destroyed in silence
+      return both(
+        answering(
+          (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && Boolean(ownerQuery(el)!.getChild("destroy")),
+          (answer) => {
+            if (answer.attrs.type === "error") gone.add(bare(fromOf(answer)));
+            return "pass";
+          },
+        ),
+        answering(
+          (el, ctx) => toRoom(el, ctx, "get", "query", DISCO_INFO) && gone.has(bare(toOf(el))),
+          (answer) => [iqErrorFor(answer, "item-not-found")],
+        ),
+      );
+    })(),
   },
   {
     id: "muc.destroy.occupants-not-told",
@@ -2421,6 +2492,38 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  {
+    // List sweep (2026-11-28): muc-config-logging-notice judged the 170/171 notice (§10.2.1, MUC-CONFIG-13 and -14/-15
+    // at MUST) after the owner's submission got a result, with no read-back, where its siblings anonymity-notice and
+    // other-change read the form again: a room that answers the change and never makes it owes no notice ("If room
+    // logging is now enabled") and breaks §10.2's submission (MUC-CONFIG-05, SHOULD, derived) instead. The case now
+    // asks for the form again and judges the notice only where it shows the new value (or no longer offers the field).
+    id: "muc.config.logging-change-not-applied",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a service that offers public logging (muc#roomconfig_enablelogging in every configuration form, showing the room's setting, as its set-up made it) answers an owner's later change of it with a result but never applies it: the forms keep the old value and no 170 or 171 notice is sent",
+    stream: (() => {
+      const FIELD = "muc#roomconfig_enablelogging";
+      const logging = new Map<string, string>(); // room -> "1" | "0", as the set-up made it
+      return {
+        fromClient: (el, ctx) => {
+          if (!isHarness(ctx) || !iqOf(el, "set") || !isRoom(toOf(el))) return;
+          const field = (submitForm(el)?.getChildren("field") ?? []).find((f) => f.attrs.var === FIELD);
+          if (field) logging.set(bare(toOf(el)), /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0");
+        },
+        element: (el) => {
+          const form = roomOwnerForm(el);
+          if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
+          return changed(el, (c) =>
+            ownerQuery(c)!
+              .getChild("x", DATA)!
+              .append(xml("field", { type: "boolean", var: FIELD, label: "Enable Public Logging?" }, xml("value", {}, logging.get(bare(fromOf(el))) ?? "0"))),
+          );
+        },
+      };
+    })(),
+  },
 ];
 
 /** Rewrites that keep equality: one opaque string for another, the same for the same. */
@@ -3091,4 +3194,48 @@ function leftOpen(el: Element): FaultAction {
         for (const f of c.getChild("query", DISCO_INFO)!.getChildren("feature")) if (f.attrs.var === "muc_passwordprotected") f.attrs.var = "muc_unsecured";
       })
     : "pass";
+}
+
+/**
+ * Fiftieth audit (2026-11-28): a room whose configuration form offers its admin and owner lists
+ * (muc#roomconfig_roomadmins, muc#roomconfig_roomowners: §10's examples) but ignores a change to them. The lists shown
+ * are those the proxy saw made: the creator (the first session to configure the room) is an owner, and each muc#admin
+ * set granting admin or owner (the harness's set-up grants included) adds its user. A case's submission of the fields
+ * reaches the server as sent (the server ignores fields it does not know) and changes nothing the proxy shows; with
+ * `shown`, later forms show the lists as submitted (the change made, as far as the form tells, but no presence says so).
+ */
+function affiliationListsIgnored(shown = false): StreamFault {
+  const LISTS = { "muc#roomconfig_roomadmins": "admin", "muc#roomconfig_roomowners": "owner" } as const;
+  const held = new Map<string, Map<string, string>>(); // room -> user's bare JID -> affiliation
+  const of = (room: string) => held.get(room) ?? held.set(room, new Map()).get(room)!;
+  return {
+    fromClient: (el, ctx) => {
+      if (!iqOf(el, "set") || !isRoom(toOf(el))) return;
+      const room = bare(toOf(el));
+      if (shown)
+        for (const f of submittedFields(el, ctx)) {
+          const affiliation = LISTS[String(f.attrs.var) as keyof typeof LISTS];
+          if (affiliation === undefined) continue;
+          const listed = f.getChildren("value").map((v) => bare(v.getText()));
+          for (const [u, a] of of(room)) if (a === affiliation && !listed.includes(u)) of(room).set(u, "none");
+          for (const u of listed) of(room).set(u, affiliation);
+        }
+      if (el.getChild("query", MUC_OWNER) && ![...of(room).values()].includes("owner")) of(room).set(bare(String(ctx.conn.jid ?? "")), "owner");
+      for (const i of el.getChild("query", MUC_ADMIN)?.getChildren("item") ?? [])
+        if (i.attrs.jid !== undefined && i.attrs.affiliation !== undefined) of(room).set(bare(String(i.attrs.jid)), String(i.attrs.affiliation));
+    },
+    element: (el, ctx) => {
+      const form = roomOwnerForm(el);
+      if (!form || isHarness(ctx) || form.attrs.type !== "form") return "pass";
+      const room = bare(fromOf(el));
+      return changed(el, (c) => {
+        const x = roomOwnerForm(c)!;
+        x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || !(String(f.attrs.var) in LISTS));
+        for (const [field, affiliation] of Object.entries(LISTS)) {
+          const users = [...of(room)].filter(([, a]) => a === affiliation).map(([u]) => u);
+          x.append(xml("field", { var: field, type: "jid-multi", label: `Room ${affiliation}s` }, ...users.map((u) => xml("value", {}, u))));
+        }
+      });
+    },
+  };
 }

@@ -873,6 +873,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-first audit (2026-11-28): muc-nick-change: the 303 pattern was also the only check that the unavailable
+    // presence came, so a change carried out with only the new nickname's presence failed MUC-NICK-03 at MUST instead
+    // of MUC-NICK-01 (derived, SHOULD: "one of type "unavailable" for the old nickname and one indicating availability
+    // for the new nickname"). The old case fails MUC-NICK-03, the fixed one warns MUC-NICK-01.
+    id: "muc.nick.change-without-unavailable",
+    area: "muc",
+    requirements: ["MUC-NICK-01"],
+    description: "a nickname change is carried out, but no occupant gets the unavailable presence from the old nickname (only the new one's)",
+    fault: when(
+      (el) => el.name === "presence" && el.attrs.type === "unavailable" && hasStatus(el, "303"),
+      () => "drop",
+    ),
+  },
+  {
     // Twenty-seventh audit: muc-nick-same-bare watched only the changing session's own copy of the unavailable
     // presence (and took it only with status 303), so a service that tells the other occupants of an allowed change
     // to a nickname the same account holds with a bare exit (as Prosody 0.12 and 13 do: an empty muc#user <x/>) was
@@ -1178,6 +1192,25 @@ export const FAULTS: FaultDef[] = [
       q.children = q.children.filter((i) => typeof i === "string" || !who.has(bare(i.attrs.jid)));
     }),
   },
+  {
+    // Fiftieth audit (2026-11-28): muc-invite-members-only-default credited MUC-INVITE-07 by dave's getting nothing
+    // with nothing showing that an invitation from the room would reach him, so this room, which lets members invite
+    // (bob gets no error) but sends no mediated invitation at all, got MUC-INVITE-07 pass and MUC-INVITE-08 fail, where
+    // the rule it breaks is MUC-INVITE-01 (§7.8.2: "send the invitation to the invitee"). The case now has alice, the
+    // owner, invite dave first: old fail (MUC-INVITE-08) -> new fail (MUC-INVITE-01; -07 and -08 not reached).
+    id: "muc.invite.none-sent-member-unrefused",
+    area: "muc",
+    requirements: ["MUC-INVITE-01"],
+    description: "a room accepts every mediated invitation, a mere member's in a members-only room too (no error to him), but never sends one to the invitee",
+    stream: (() => {
+      const invites = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (el.name === "message" && toRoom(el) && userX(el)?.getChild("invite") && invites.add(`${conn.id} ${str(el.attrs.id)}`)),
+        element: (el, { conn }) =>
+          isInvite(el) || (el.name === "message" && el.attrs.type === "error" && atService(el.attrs.from) && invites.delete(`${conn.id} ${str(el.attrs.id)}`)) ? "drop" : "pass",
+      };
+    })(),
+  },
   // §7.10: registration.
   {
     id: "muc.reg.no-room-unavailable",
@@ -1449,6 +1482,32 @@ export const FAULTS: FaultDef[] = [
     stream: answering(asksRegistration, (answer) =>
       answer.attrs.type === "error" && conditionOf(answer) === "service-unavailable" ? [iqErrorFor(answer, "feature-not-implemented", "cancel")] : "pass",
     ),
+  },
+  {
+    // Fiftieth audit (2026-11-28): muc-reg-bad-form's 'other' alternative (the owner's request answered with an error
+    // that is neither <service-unavailable/> nor <not-allowed/>) credited nothing and was never judged again, so this
+    // room, which has registration (eve gets the form) and refuses its owner with <forbidden/>, passed both cells
+    // (MUC-REG-04 not reached). The case now has alice ask again once eve's answer shows registration: old pass ->
+    // new fail (MUC-REG-04, -05, -07).
+    id: "muc.reg.owner-refused-forbidden",
+    area: "muc",
+    requirements: ["MUC-REG-04"],
+    description:
+      "a room with registration answers every request for its registration requirements from the user who asked it first (its owner, in the cases) with <forbidden/> instead of its form, <registered/> or <not-allowed/>; everybody else gets its real answer",
+    stream: (() => {
+      const first = new Map<string, string>(); // room -> the bare JID that asked it first
+      const refused = new Set<string>(); // "connection id" of a request from that JID
+      return {
+        fromClient: (el, { conn }) => {
+          if (!asksRegistration(el) || el.attrs.type !== "get" || !conn.jid || harnessSession(conn.jid)) return;
+          const room = bare(el.attrs.to);
+          if (!first.has(room)) first.set(room, bare(conn.jid));
+          if (first.get(room) === bare(conn.jid)) refused.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) =>
+          el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && refused.delete(`${conn.id} ${str(el.attrs.id)}`) ? [iqErrorFor(el, "forbidden", "auth")] : "pass",
+      };
+    })(),
   },
   {
     id: "muc.reg.member-without-presence",
