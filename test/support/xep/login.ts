@@ -1436,6 +1436,119 @@ export const FAULTS: FaultDef[] = [
       isSasl2(el, "success") && !asked(ctx)?.getChild("bind", BIND2) && el.getChild("authorization-identifier") ? changed(el, (c) => without(c, "authorization-identifier")) : "pass",
     ),
   },
+  {
+    // Fiftieth audit (2026-11-28): bind2-resume-inline: the resuming login's `receives one of` took only SASL2's
+    // <success/>, so this challenge (XEP-0388 §2.4's breach, SASLTWO-DURING-02, sasl2-challenge's) failed
+    // BINDTWO-RESUME-01 and SM-INLINE-04; it now credits nothing (legacy-challenge). Only the resuming login is
+    // touched, so that the first stream's login (set-up) still succeeds.
+    id: "login.bind2.resume-challenge-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "the challenge answering a SASL2 <authenticate/> that holds a Stream Management <resume/> is RFC 6120's <challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+    stream: onElement((el, ctx) => (isSasl2(el, "challenge") && asked(ctx)?.getChild("resume", SM) ? changed(el, (c) => (c.attrs.xmlns = SASL)) : "pass")),
+  },
+  {
+    // Fiftieth audit (2026-11-28): bind2-advertised-where-supported took only SASL2's answers to its login, so this
+    // challenge (XEP-0388 §2.4's breach, SASLTWO-DURING-02, sasl2-challenge's) failed BINDTWO-FEATURE-01 where Bind 2
+    // is not advertised; it now credits nothing (legacy-challenge).
+    id: "login.bind2.unadvertised-challenge-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "the server does not advertise Bind 2 in SASL2's <inline/>, and the challenge answering a SASL2 <authenticate/> is RFC 6120's <challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+    stream: both(
+      unadvertised("bind", BIND2),
+      onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => (c.attrs.xmlns = SASL)) : "pass")),
+    ),
+  },
+  {
+    // Fiftieth audit (2026-11-28): sasl2-authzid-normalized: the upper-cased login's `receives one of` took only
+    // SASL2's <success/> and <continue/>, so this answer (XEP-0388 §2.4's breach, SASLTWO-DURING-02, sasl2-challenge's)
+    // warned SASLTWO-AUTHZ-02; it now credits nothing (legacy-success). The exact-case set-up login is left alone.
+    id: "login.sasl2.upper-authzid-success-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "a SASL2 PLAIN login whose authorization identity has upper-case letters succeeds with RFC 6120's <success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/> instead of SASL2's",
+    stream: onElement((el, ctx) =>
+      isSasl2(el, "success") &&
+      mechanismOf(ctx) === "PLAIN" &&
+      /[A-Z]/.test(
+        Buffer.from(asked(ctx)?.getChildText("initial-response") ?? "", "base64")
+          .toString("utf8")
+          .split("\0")[0],
+      )
+        ? [`<success xmlns='${SASL}'/>`]
+        : "pass",
+    ),
+  },
+  {
+    // Fiftieth audit (2026-11-28): fast-token-one-round-trip and fast-rotated-token-kept: the token login's `receives
+    // one of` took only SASL2's answers, so this <success/> (XEP-0388 §2.4's breach, SASLTWO-DURING-02,
+    // sasl2-challenge's) failed FAST-FEATURE-03 and FAST-SERVER-01, or warned FAST-USE-01; it now credits nothing
+    // (legacy-success). No case judges DURING-02 on a token login: the fault survives the mutation bench.
+    id: "login.fast.token-success-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "a token login (an HT-* mechanism) that succeeds is answered with RFC 6120's <success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/> instead of SASL2's",
+    stream: onElement((el, ctx) => (isSasl2(el, "success") && mechanismOf(ctx).startsWith("HT-") ? [`<success xmlns='${SASL}'/>`] : "pass")),
+  },
+  {
+    // Fiftieth audit (2026-11-28): sasl-cb-downgrade: the flagged login's answer was a single `receives` of SASL2's
+    // <failure/>, so this refusal (XEP-0388 §2.4's breach, SASLTWO-DURING-02, sasl2-challenge's) warned
+    // SASLCB-DOWNGRADE-01; it now credits nothing (legacy-failure). No case judges DURING-02 on such a login: the fault
+    // survives the mutation bench.
+    id: "login.cb.downgrade-failure-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "a SASL2 SCRAM login whose GS2 header is \"y\" (RFC 5802 §6) fails with RFC 6120's <failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure> instead of SASL2's",
+    stream: onElement((el, ctx) =>
+      isSasl2(el, "failure") &&
+      Buffer.from(asked(ctx)?.getChildText("initial-response") ?? "", "base64")
+        .toString("utf8")
+        .startsWith("y,")
+        ? [`<failure xmlns='${SASL}'><not-authorized/></failure>`]
+        : "pass",
+    ),
+  },
+  {
+    // Fifty-first audit (2026-11-28): bind2-inline-feature-listed: both logins' `receives one of` took only SASL2's
+    // answers, so this challenge (XEP-0388 §2.4's breach, SASLTWO-DURING-02, sasl2-challenge's) failed
+    // BINDTWO-FEATURE-02 in both cells though nothing was bound or enabled; it now credits nothing (legacy-challenge).
+    id: "login.bind2.inline-feature-unlisted-challenge-legacy-ns",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description:
+      "Bind 2's <inline/> lists neither Stream Management nor Carbons, and the challenge answering a SASL2 <authenticate/> is RFC 6120's <challenge xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+    stream: both(
+      editFeature(
+        (f) => inlineOf(f)?.getChild("bind", BIND2)?.getChild("inline"),
+        (inline) => {
+          inline.children = inline.children.filter((x) => typeof x === "string" || (x.attrs.var !== SM && x.attrs.var !== CARBONS));
+        },
+      ),
+      onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => (c.attrs.xmlns = SASL)) : "pass")),
+    ),
+  },
+  {
+    // Fifty-first audit (2026-11-28): bind2-inline-feature-listed's sm cell credited BINDTWO-FEATURE-02 on a <bound/>
+    // without <enabled/> alone, so a server that negotiates Stream Management inline without listing it and without
+    // reporting <enabled/> passed (Stream Management on: an <r/> gets an <a/>). The cell now asks with an <r/>
+    // (XEP-0198 §4: "When an <r/> element ("request") is received, the recipient MUST acknowledge it by sending an
+    // <a/> element"): pass -> fail.
+    id: "login.bind2.inline-sm-unlisted-unreported",
+    area: "login",
+    requirements: ["BINDTWO-FEATURE-02"],
+    description:
+      "Bind 2 enables Stream Management inline, its <inline/> lists neither Stream Management nor Carbons, and the <success/>'s <bound/> reports no <enabled/> (Stream Management is on all the same)",
+    stream: both(
+      editFeature(
+        (f) => inlineOf(f)?.getChild("bind", BIND2)?.getChild("inline"),
+        (inline) => {
+          inline.children = inline.children.filter((x) => typeof x === "string" || (x.attrs.var !== SM && x.attrs.var !== CARBONS));
+        },
+      ),
+      onElement((el) => (isSasl2(el, "success") && el.getChild("bound", BIND2)?.getChild("enabled", SM) ? changed(el, (c) => without(c.getChild("bound", BIND2)!, "enabled", SM)) : "pass")),
+    ),
+  },
 ];
 
 /** A client header whose 'from' names sasl2-invalid-from's other domain. */

@@ -499,6 +499,43 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  {
+    // Fifty-first audit (2026-11-28): sm-unacked (the six `others: available` cells): the `alternate` outcome took
+    // the first m1 at j2 whenever it came, so a server that copies a message to a full JID at once to the user's other
+    // available resource (no sentence of RFC 6121 forbids it for type normal; a SHOULD NOT for chat) and then discards
+    // the unacknowledged m1 when the session ends passed as `alternate`. The early copy is now taken in set-up:
+    // close/chat/available and close/normal/available pass -> warn (SM-UNACKED-02, SM-UNACKED-03; Prosody 13).
+    id: "mobile.sm.unacked.copied-early-discarded",
+    area: "mobile",
+    requirements: ["SM-UNACKED-03"],
+    description:
+      "a message to a full JID is copied at once to the user's other available resources, and when a session with stream management enabled ends the messages sent on it are discarded: neither bounced, stored nor delivered again",
+    stream: (() => {
+      /** `user|id` of each message sent on a managed stream: the stream it was sent on. */
+      const sentOn = new Map<string, ProxiedConnection>();
+      return {
+        fromClient: observe,
+        element: (el: Element, ctx: FaultContext) => {
+          const s = stateOf(ctx.conn);
+          track(el, ctx);
+          if (el.name !== "message" || isMarker(el) || !ctx.conn.jid || el.attrs.id === undefined) return "pass";
+          if (el.attrs.type === "error") {
+            const managed = sentOn.get(`${bare(String(el.attrs.from ?? ""))}|${String(el.attrs.id)}`);
+            return managed && managed !== ctx.conn ? "drop" : "pass";
+          }
+          const key = `${bare(ctx.conn.jid)}|${String(el.attrs.id)}`;
+          const managed = sentOn.get(key);
+          if (managed === undefined && s.enabled) {
+            sentOn.set(key, ctx.conn);
+            if (el.attrs.to === ctx.conn.jid && el.getChild("body")) {
+              for (const p of ctx.peers()) if (p.jid && bare(p.jid) === bare(ctx.conn.jid) && p.available) p.deliver(copyOf(el));
+            }
+          }
+          return managed && managed !== ctx.conn ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
   // XEP-0198 §5: resumption.
   {
     id: "mobile.sm.resume.refused",
@@ -730,9 +767,14 @@ export const FAULTS: FaultDef[] = [
     // 'h' it cannot have earned with its closing tag alone (no stream error: RFC 6120 §4.9.1.1, SERR-GEN-01, MUST) was
     // a skip saying the MAY was not taken up (adhoc in the report). A ping after the 'h' now tells an open stream from
     // an ended one, and an end without an error fails SERR-GEN-01: skip -> fail (Prosody 13).
+    // Fifty-first audit (2026-11-28): sm-misuse-ends-stream: that reading is reversed. For this misuse XEP-0198 §6 asks
+    // for the stream error only at SHOULD ("the local entity SHOULD generate an undefined-condition stream error ...
+    // and close the stream", SM-ACK-10) and RFC 6120 §4.4 lets a stream close "in the absence of an error", so the
+    // missing error failed SERR-GEN-01 at MUST beside sm-ack-too-high's SM-ACK-10 warning. The fault is SM-ACK-10's
+    // now (sm-ack-too-high warns, both cells); sm-misuse-ends-stream takes the close as the MAY taken up: fail -> pass.
     id: "mobile.sm.misuse-closed-without-error",
     area: "mobile",
-    requirements: ["SERR-GEN-01"],
+    requirements: ["SM-ACK-10"],
     description: "an <a/> whose 'h' is higher than what the server sent ends the stream with the closing stream tag alone: no stream error",
     stream: {
       fromClient: tooHigh.fromClient,
@@ -1991,6 +2033,30 @@ export const VARIATIONS: Variation[] = [
           other?.send?.(xml("message", { to: jid, type: "headline", id: "xc-notice" }, xml("body", {}, "A notice")));
         },
       } satisfies StreamFault;
+    })(),
+  },
+  {
+    // Fifty-first audit (2026-11-28): sm-enable-resume-values sent both <enable/>s at once, so a deployment that
+    // allows one resumable session at a time granted the second without 'resume' and warned SM-RESUME-03. juliet's
+    // stream is now closed before romeo asks: warn -> pass (Prosody 13).
+    id: "mobile-sm-one-resumable-at-a-time",
+    description:
+      "a server allows one resumable session at a time: a resumable <enabled/> while another live connection holds one has no 'resume', 'id', 'max' or 'location' (XEP-0198 §5: \"If the server will allow the stream to be resumed, it MUST include a 'resume' attribute\": whether it allows it is the server's)",
+    fault: () => "pass",
+    stream: (() => {
+      const resumable = new Set<ProxiedConnection>();
+      return {
+        element: (el: Element, ctx: FaultContext) => {
+          if (!isSm(el, "enabled") || !/^(true|1)$/.test(String(el.attrs.resume ?? ""))) return "pass";
+          const live = new Set(ctx.peers());
+          if ([...resumable].some((c) => c !== ctx.conn && live.has(c)))
+            return changed(el, (c) => {
+              for (const a of ["resume", "id", "max", "location"]) delete c.attrs[a];
+            });
+          resumable.add(ctx.conn);
+          return "pass";
+        },
+      };
     })(),
   },
 ];
