@@ -2042,6 +2042,19 @@ export const VARIATIONS: Variation[] = [
     ),
   },
   {
+    // Fifty-second audit (2026-11-28): mam-groupchat-field: a server that advertises urn:xmpp:mam:2#groupchat-field
+    // (XEP-0313 §4.1.4 defines support by it), runs a query with include-groupchat, but neither lists the field in
+    // its form nor refuses an unknown field (MAM-FORM-11's fault, mam-query-unknown-field's) was warned on MAM-GC-03.
+    // Prosody runs every query, so only the feature is added. On Prosody 13: warn -> pass. As the ejabberd twin, it
+    // acts only where bench/try-case.ts applies it (`stream`).
+    id: "mam-groupchat-field-advertised",
+    only: "Prosody",
+    description:
+      "urn:xmpp:mam:2#groupchat-field is advertised and a query with 'include-groupchat' is run, while the query form does not list the field and an unknown field is not refused (XEP-0313 §4.1.4: support is what a server advertises)",
+    fault: () => "pass",
+    stream: { element: withGroupchatFieldFeature },
+  },
+  {
     // Twenty-ninth audit: mam-query-form required type='text-single' on the query form's 'start' and 'end' (§4.1.5
     // "the types of these fields MUST be 'jid-single', 'text-single' and 'text-single' respectively.", MAM-FORM-08),
     // though XEP-0004 §3.2 makes an absent 'type' in a form text-single ("If the 'type' attribute is absent, the

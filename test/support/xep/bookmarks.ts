@@ -453,6 +453,24 @@ export const FAULTS: FaultDef[] = [
       });
     })(),
   },
+  {
+    // Fifty-second audit (2026-11-28): bookmark-retract, bookmark-notify-owner: pstore.not-created's twin on the
+    // bookmarks node, whose creation (XEP-0223 §3, PSTORE-CREATE-01) those cases credited on the publish's result.
+    id: "bookmarks.not-created",
+    area: "bookmarks",
+    requirements: ["PSTORE-CREATE-01"],
+    description:
+      "a publish to urn:xmpp:bookmarks:1 that does not exist is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
+    stream: (() => {
+      const OWNER = "http://jabber.org/protocol/pubsub#owner";
+      const ofNode = (name: string, ns: string) => (el: Element) =>
+        el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && el.getChild("pubsub", ns)?.getChild(name)?.attrs.node === BOOKMARKS;
+      const notFound = (a: Element) => errorTo(a, "item-not-found");
+      return both(both(answering(ofNode("items", PUBSUB), notFound), answering(ofNode("delete", OWNER), notFound)), {
+        element: (el) => (eventItems(el)?.attrs.node === BOOKMARKS ? "drop" : "pass"),
+      });
+    })(),
+  },
 ];
 
 /** XEP-0223, XEP-0402, XEP-0048: what a correct server may do differently; no verdict may change. */

@@ -16,6 +16,13 @@ export interface ComponentFaultDef {
   stream: StreamFault;
 }
 
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+/** The upload service's disco#info results (it names itself by §3's identity), the harness's own discovery too, with `change` made to the query. */
+const uploadInfo = (change: (query: Element) => void): Fault =>
+  when(
+    (el) => el.name === "iq" && el.attrs.type === "result" && (el.getChild("query", DISCO_INFO)?.getChildren("identity") ?? []).some((i) => i.attrs.category === "store" && i.attrs.type === "file"),
+    (el) => changed(el, (c) => change(c.getChild("query", DISCO_INFO)!)),
+  );
 const isStreamError = (el: Element) => el.name === "stream:error" || (el.name === "error" && el.attrs.xmlns === "http://etherx.jabber.org/streams");
 /** The component's header asked for a name the server does not service, or in another content namespace (the case's, or 'jabber:client' as it once was). */
 const refusedHeader = (ctx: FaultContext) => /to=['"]xc-unknown-|xmlns=['"](?:jabber:client|urn:xmpp-conform:unsupported)['"]/.test(ctx.conn.clientHeader ?? "");
@@ -398,19 +405,11 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     requirements: ["UPLOAD-DISCO-01"],
     cases: { "upload-disco-feature": "warn" },
     // Every disco#info of the service (the harness's discovery too): it names itself an upload service by §3's identity only.
-    stanza: when(
-      (el) =>
-        el.name === "iq" &&
-        el.attrs.type === "result" &&
-        (el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildren("identity") ?? []).some((i) => i.attrs.category === "store" && i.attrs.type === "file"),
-      (el) =>
-        changed(el, (c) => {
-          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
-          without(
-            q,
-            q.getChildren("feature").find((f) => f.attrs.var === UPLOAD),
-          );
-        }),
+    stanza: uploadInfo((q) =>
+      without(
+        q,
+        q.getChildren("feature").find((f) => f.attrs.var === UPLOAD),
+      ),
     ),
   },
   {
@@ -422,17 +421,7 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     requirements: ["UPLOAD-DISCO-01"],
     cases: { "upload-disco-feature": "warn" },
     // Every disco#info result of the service (the harness's need too): its identity, no <feature/>.
-    stanza: when(
-      (el) =>
-        el.name === "iq" &&
-        el.attrs.type === "result" &&
-        (el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildren("identity") ?? []).some((i) => i.attrs.category === "store" && i.attrs.type === "file"),
-      (el) =>
-        changed(el, (c) => {
-          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
-          for (const f of q.getChildren("feature")) without(q, f);
-        }),
-    ),
+    stanza: uploadInfo((q) => q.getChildren("feature").forEach((f) => without(q, f))),
   },
   {
     id: "upload-service-unlisted",
@@ -472,6 +461,17 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
         changed(el, (c) => {
           c.getChild("error")!.attrs.type = "wait";
         }),
+    ),
+  },
+  {
+    // Fifty-second audit (2026-11-28): upload-error-type: the sizeless request is never answered. That breaks RFC
+    // 6120's reply rule (STANZA-IQ-01), not §6's error types: no error came whose type could be judged.
+    id: "upload-sizeless-unanswered",
+    requirements: ["STANZA-IQ-01"],
+    cases: { "upload-error-type": "fail" },
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && el.attrs.id === "e1",
+      () => "drop",
     ),
   },
   ...(
@@ -612,19 +612,11 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
   // asked for that feature); now it passes.
   {
     id: "upload-disco-info-unlisted",
-    stanza: when(
-      (el) =>
-        el.name === "iq" &&
-        el.attrs.type === "result" &&
-        (el.getChild("query", "http://jabber.org/protocol/disco#info")?.getChildren("identity") ?? []).some((i) => i.attrs.category === "store" && i.attrs.type === "file"),
-      (el) =>
-        changed(el, (c) => {
-          const q = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
-          without(
-            q,
-            q.getChildren("feature").find((f) => f.attrs.var === "http://jabber.org/protocol/disco#info"),
-          );
-        }),
+    stanza: uploadInfo((q) =>
+      without(
+        q,
+        q.getChildren("feature").find((f) => f.attrs.var === DISCO_INFO),
+      ),
     ),
   },
   // Twenty-first audit: §2 "Anyone who knows the URL SHOULD be able to access it." says nothing of how the URL
