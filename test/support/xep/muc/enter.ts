@@ -482,6 +482,26 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Fifty-second audit (2026-11-28): muc-nick-locked-down's alternative 'changed' (the room kept the new nickname,
+    // crediting nothing) asked the new nickname's presence for the muc#user <x/>, which is MUC-JOIN-04's (§7.2.2), so
+    // this room, which lets bob change his nickname, matched no alternative and failed MUC-NICK-08: old fail -> new skip
+    // ('changed'), on Prosody 13.
+    id: "muc.nick.changed-user-x-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-04"],
+    description: "after an occupant asks for a new nickname in the room, the room sends the occupant's available presence from that new nickname without the muc#user <x/>",
+    stream: (() => {
+      const asked = new Set<string>(); // "connection occupant JID" of a nickname change asked for
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const to = String(el.attrs.to ?? "");
+          if (el.name === "presence" && el.attrs.type === undefined && isMucAddress(to) && to.includes("/") && !el.getChild("x", MUC)) asked.add(`${ctx.conn.id} ${to}`);
+        },
+        element: (el: Element, ctx: FaultContext) => (occupantPresence(el) && available(el) && asked.has(`${ctx.conn.id} ${fromOf(el)}`) ? changed(el, (c) => c.remove("x", MUC_USER)) : "pass"),
+      };
+    })(),
+  },
+  {
     id: "muc.join.not-broadcast",
     area: "muc",
     requirements: ["MUC-JOIN-05"],

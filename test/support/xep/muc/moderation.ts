@@ -247,6 +247,32 @@ function laterOfListNotApplied(from = 1, bySetUp = false): StreamFault {
 }
 
 /**
+ * Fifty-second audit (2026-11-28): laterOfListNotApplied(0), but only for an affiliation change of one item whose JID
+ * is a current occupant's (a user the room sent its own presence, status 110, to a case's session): the result is
+ * sent, and no presence or list shows the change. Changes for users outside the room are applied.
+ */
+function occupantGrantNotApplied(): StreamFault {
+  const inner = laterOfListNotApplied(0);
+  const occupants = new Set<string>(); // "room bare JID" of the users in a room
+  return {
+    fromClient: (el, ctx) => {
+      const items = itemsOf(adminQuery(el, "set"));
+      const room = bare(str(el.attrs.to));
+      if (items.length > 0 && !(items.length === 1 && items[0].attrs.affiliation !== undefined && occupants.has(`${room} ${bare(str(items[0].attrs.jid))}`))) return;
+      inner.fromClient!(el, ctx);
+    },
+    element: (el, ctx) => {
+      if (occupantPresence(el) && hasStatus(el, "110") && ctx.conn.jid && !harnessSession(ctx.conn.jid)) {
+        const k = `${bare(str(el.attrs.from))} ${bare(str(ctx.conn.jid))}`;
+        if (el.attrs.type === undefined) occupants.add(k);
+        else if (el.attrs.type === "unavailable") occupants.delete(k);
+      }
+      return inner.element!(el, ctx);
+    },
+  };
+}
+
+/**
  * Twenty-eighth audit (2026-11-26): of a role list change with several items (a voice or moderator list change), only
  * the first is applied and the whole change is answered with a result (what Prosody 0.12 and 13 do; shown here on a
  * server that applies every item). The room then acts as if the later items had never been sent: the available
@@ -339,6 +365,47 @@ function moderatorGrantNotApplied(): StreamFault {
       refused.fromClient!(el, ctx);
     },
     element: (el, ctx) => (occupantPresence(el) && el.attrs.type === undefined && granted.has(str(el.attrs.from)) && itemOf(el)?.attrs.role === "moderator" ? "drop" : refused.element!(el, ctx)),
+  };
+}
+
+/**
+ * Fifty-second audit (2026-11-28): §9.7 broken: a revocation of moderator status (one item giving a nickname role
+ * participant) is answered with a result but, as far as the case's sessions can see, never applied: no presence of
+ * that occupant with role participant reaches them afterwards, and the moderator list still names it (nickname, role
+ * moderator, and its JID where the room showed it). Shown on a server that applies the change. The harness's own
+ * sessions are left alone.
+ */
+function moderatorRevokeNotApplied(): StreamFault {
+  const revoked = new Set<string>(); // occupant JIDs (room/nick) whose revocation is pretended away
+  const jidOf = new Map<string, string>(); // occupant JID -> its user's full JID, where known
+  const lists = new Set<string>(); // "connection id" of a moderator list asked
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid) || el.name !== "iq" || !atService(el.attrs.to)) return;
+      const to = bare(str(el.attrs.to));
+      if (listRequest("role", "moderator")(el)) lists.add(key(ctx, el.attrs.id));
+      for (const i of single("role", "participant")(el) ? itemsOf(adminQuery(el, "set")) : []) if (i.attrs.nick !== undefined) revoked.add(`${to}/${str(i.attrs.nick)}`);
+    },
+    element: (el, ctx) => {
+      if (harnessSession(ctx.conn.jid)) return "pass";
+      if (occupantPresence(el) && el.attrs.type === undefined) {
+        const from = str(el.attrs.from);
+        const item = itemOf(el);
+        if (item?.attrs.jid !== undefined) jidOf.set(from, str(item.attrs.jid));
+        else if (hasStatus(el, "110") && ctx.conn.jid) jidOf.set(from, str(ctx.conn.jid));
+        return revoked.has(from) && item?.attrs.role === "participant" ? "drop" : "pass";
+      }
+      if (el.name !== "iq" || !lists.delete(key(ctx, el.attrs.id))) return "pass";
+      const q = adminQuery(el, "result");
+      const room = bare(str(el.attrs.from));
+      const missing = [...revoked].filter((o) => bare(o) === room && !itemsOf(q).some((i) => `${room}/${str(i.attrs.nick)}` === o));
+      if (!q || missing.length === 0) return "pass";
+      return changed(el, (c) => {
+        const cq = adminQuery(c, "result")!;
+        for (const o of missing) cq.c("item", { nick: resourceOf(o)!, role: "moderator", ...(jidOf.has(o) && { jid: jidOf.get(o)! }) });
+      });
+    },
   };
 }
 
@@ -707,6 +774,99 @@ function ownerParticipantSubjectRefused(): StreamFault {
         c.getChild("subject")!.children = [];
         c.children = c.children.filter((k) => typeof k === "string" || k.name !== "delay");
       });
+    },
+  };
+}
+
+const MUC_OWNER = "http://jabber.org/protocol/muc#owner";
+/** Every owner list the room is asked for (§10.5: "If allowed by an implementation") is answered with <not-allowed/>. */
+const ownerListRefused = () => answering(listRequest("affiliation", "owner"), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass"));
+
+/**
+ * Fifty-second audit (2026-11-28): a room that gives out no owner list (every request for it is answered with
+ * <not-allowed/>) and answers an owner grant of the case's own steps (one item, affiliation owner, naming a JID) with
+ * a result but never makes it: no presence announces that user as an owner, and the user's own muc#owner requests to
+ * the room (§10.2's owner-only configuration form) are answered with <forbidden/>, as to any non-owner. The harness's
+ * own sessions are left alone.
+ */
+function ownerGrantNotAppliedNoList(): StreamFault {
+  const notOwners = new Map<string, Set<string>>(); // room -> bare JIDs granted owner in pretence only
+  const forbid = new Set<string>(); // "connection id" of a muc#owner request by such a user
+  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  const lists = ownerListRefused();
+  return {
+    fromClient: (el, ctx) => {
+      lists.fromClient!(el, ctx);
+      if (el.name !== "iq" || !atService(el.attrs.to) || harnessSession(ctx.conn.jid)) return;
+      const room = bare(str(el.attrs.to));
+      if (el.getChild("query", MUC_OWNER) && notOwners.get(room)?.has(bare(str(ctx.conn.jid)))) forbid.add(key(ctx, el.attrs.id));
+      const items = itemsOf(adminQuery(el, "set"));
+      for (const i of items) if (i.attrs.jid !== undefined) notOwners.get(room)?.delete(bare(str(i.attrs.jid)));
+      if (items.length === 1 && items[0].attrs.affiliation === "owner" && items[0].attrs.jid !== undefined) notOwners.set(room, (notOwners.get(room) ?? new Set()).add(bare(str(items[0].attrs.jid))));
+    },
+    element: (el, ctx) => {
+      const listed = lists.element!(el, ctx);
+      if (listed !== "pass") return listed;
+      if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && forbid.delete(key(ctx, el.attrs.id)))
+        return el.attrs.type === "result" ? [iqErrorFor(el, "forbidden", "auth")] : "pass";
+      if (harnessSession(ctx.conn.jid) || !occupantPresence(el) || el.attrs.type === "unavailable") return "pass";
+      if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
+      const item = itemOf(el);
+      // The user is the item's JID where the room shows it, else learnt from the occupant's own self-presence.
+      const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+      const room = bare(str(el.attrs.from));
+      return item?.attrs.affiliation === "owner" && user !== undefined && notOwners.get(room)?.has(user) ? "drop" : "pass";
+    },
+  };
+}
+
+/**
+ * Fifty-second audit (2026-11-28): the revocation's counterpart of ownerGrantNotAppliedNoList: a room that gives out
+ * no owner list answers a revocation of owner status of the case's own steps (one item naming a JID the room was
+ * asked to make an owner, set-up included, to an affiliation other than owner) with a result but never makes it: no
+ * presence announces that user with the new affiliation, and the user's own muc#owner requests to the room, which
+ * the server refuses, are answered as to an owner (a result with a blank form). The harness's own sessions are left
+ * alone.
+ */
+function ownerRevokeNotAppliedNoList(): StreamFault {
+  const owners = new Map<string, Set<string>>(); // room -> bare JIDs it was asked to make owners
+  const stillOwners = new Map<string, Map<string, string>>(); // room -> bare JID -> the affiliation not given
+  const allow = new Set<string>(); // "connection id" of a muc#owner request by such a user
+  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  const lists = ownerListRefused();
+  return {
+    fromClient: (el, ctx) => {
+      lists.fromClient!(el, ctx);
+      if (el.name !== "iq" || !atService(el.attrs.to)) return;
+      const room = bare(str(el.attrs.to));
+      const items = itemsOf(adminQuery(el, "set")).filter((i) => i.attrs.jid !== undefined);
+      if (harnessSession(ctx.conn.jid)) {
+        for (const i of items) if (i.attrs.affiliation === "owner") owners.set(room, (owners.get(room) ?? new Set()).add(bare(str(i.attrs.jid))));
+        return;
+      }
+      if (el.getChild("query", MUC_OWNER) && stillOwners.get(room)?.has(bare(str(ctx.conn.jid)))) allow.add(key(ctx, el.attrs.id));
+      for (const i of items) stillOwners.get(room)?.delete(bare(str(i.attrs.jid)));
+      const [only] = items;
+      if (items.length === 1 && only.attrs.affiliation !== undefined && only.attrs.affiliation !== "owner" && owners.get(room)?.has(bare(str(only.attrs.jid))))
+        stillOwners.set(room, (stillOwners.get(room) ?? new Map()).set(bare(str(only.attrs.jid)), str(only.attrs.affiliation)));
+    },
+    element: (el, ctx) => {
+      const listed = lists.element!(el, ctx);
+      if (listed !== "pass") return listed;
+      if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && allow.delete(key(ctx, el.attrs.id))) {
+        if (el.attrs.type === "result") return "pass";
+        const answer = new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from !== undefined && { from: el.attrs.from }), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+        answer.c("query", { xmlns: MUC_OWNER }).c("x", { xmlns: "jabber:x:data", type: "form" });
+        return [answer];
+      }
+      if (harnessSession(ctx.conn.jid) || !occupantPresence(el) || el.attrs.type === "unavailable") return "pass";
+      if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
+      const item = itemOf(el);
+      const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+      const not = user === undefined ? undefined : stillOwners.get(bare(str(el.attrs.from)))?.get(user);
+      return not !== undefined && str(item?.attrs.affiliation) === not ? "drop" : "pass";
     },
   };
 }
@@ -1439,6 +1599,18 @@ export const FAULTS: FaultDef[] = [
     stream: laterOfListNotApplied(0),
   },
   {
+    // Fifty-second audit (2026-11-28): muc-owner-notice-absent credited hal's grant (an occupant's) on its IQ result
+    // alone and, in grant-admin, anchored the admin list on him: a grant to an occupant answered and never made failed
+    // the list's rule (MUC-OWNER-ADMIN-06) in grant-admin and passed in grant-owner. hal's presence now decides the
+    // anchor, and the owner list must name him: both cells now fail the grant's row.
+    id: "muc.affiliation.occupant-grant-not-applied",
+    area: "muc",
+    requirements: ["MUC-OWNER-ADMIN-01", "MUC-OWNER-GRANT-02"],
+    description:
+      "an affiliation change for a user who is in the room is answered with a result but never applied: no presence announces it and the lists leave the user out; changes for users outside the room are applied",
+    stream: occupantGrantNotApplied(),
+  },
+  {
     // Fifty-first audit (2026-11-28): muc-admin-banlist-get and every case whose rules rest on a room fixture's bans,
     // members and admins took the fixture's grants on their IQ results alone, so a ban answered and not made failed
     // the case's own rule (MUC-ADMIN-BANLIST-01) instead of the ban's. The fixture now reads each list it added to and
@@ -1449,6 +1621,32 @@ export const FAULTS: FaultDef[] = [
     description:
       "the affiliations a room fixture grants before the case (a ban, a membership, an admin) are answered with a result but not applied: every list asked afterwards leaves those users out and no presence announces them with it",
     stream: laterOfListNotApplied(0, true),
+  },
+  {
+    // Fifty-second audit (2026-11-28): muc-role-from-affiliation's owner cell read the grant back in the owner list
+    // only: where that list is refused (§10.5, "If allowed by an implementation"), its 'no-list' alternative let the
+    // grant's result alone credit MUC-OWNER-GRANT-02 and gina's presence was judged as if the grant was made, so a
+    // grant answered and not made failed MUC-AFFIL-06. carol's own muc#owner request (§10.2, owner-only) now reads it
+    // back on that path: old fail (MUC-AFFIL-06) -> new fail (MUC-OWNER-GRANT-02, MUC-AFFIL-06 not reached).
+    id: "muc.owner.grant-not-applied-no-list",
+    area: "muc",
+    requirements: ["MUC-OWNER-GRANT-02"],
+    description:
+      "a room that gives out no owner list answers an owner grant with a result but does not make it: no presence announces the user as an owner, and the user's own muc#owner requests get <forbidden/>",
+    stream: ownerGrantNotAppliedNoList(),
+  },
+  {
+    // Fifty-second audit (2026-11-28): muc-owner-revoke-owner's 'revoked' outcome read the revocation back in the owner
+    // list only; where that list is refused ('no-list'), gina's presence was judged on the result alone, so a
+    // revocation answered and not made failed MUC-OWNER-REVOKE-03, the announcement, instead of MUC-OWNER-REVOKE-02.
+    // bob's own muc#owner request (§10.2, owner-only) now reads it back on that path: old fail (MUC-OWNER-REVOKE-03)
+    // -> new fail (MUC-OWNER-REVOKE-02, MUC-OWNER-REVOKE-03 not reached).
+    id: "muc.owner.revoke-not-applied-no-list",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-02"],
+    description:
+      "a room that gives out no owner list answers a revocation of owner status with a result but does not make it: no presence announces the user with the new affiliation, and the user's own muc#owner requests are answered as an owner's",
+    stream: ownerRevokeNotAppliedNoList(),
   },
   // §9.6-§9.8 moderator status and the moderator list
   {
@@ -1483,6 +1681,17 @@ export const FAULTS: FaultDef[] = [
     description:
       "a grant of moderator status is answered with a result but never applied: no occupant gets the presence with role moderator, and the occupant's own moderator requests are refused with forbidden",
     stream: moderatorGrantNotApplied(),
+  },
+  {
+    // Fifty-second audit (2026-11-28): muc-admin-moderator-revoke credited §9.7's "The service MUST remove the user from
+    // the moderator list and then inform the admin of success" (MUC-ADMIN-MOD-03) on the IQ result alone, so a
+    // revocation answered and never made failed the announcement (MUC-ADMIN-MOD-04, MUC-ROLE-07) instead. The case now
+    // reads the moderator list back first: MOD-03 pass, MOD-04 fail -> MOD-03 fail, MOD-04 not-reached.
+    id: "muc.moderator.revoke-not-applied",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-03"],
+    description: "a revocation of moderator status is answered with a result but never applied: no occupant gets the presence with role participant, and the moderator list still names the occupant",
+    stream: moderatorRevokeNotApplied(),
   },
   {
     // Twenty-fourth audit: muc-admin-moderator-list judged the moderator list (MUC-ADMIN-MOD-06) on a grant shown only

@@ -1527,6 +1527,41 @@ export const FAULTS: FaultDef[] = [
       () => "drop",
     ),
   },
+  {
+    // Fifty-second audit (2026-11-28): muc-reg-registered charged a wrong answer to its requests for the registration
+    // requirements to MUC-REG-05 alone, though the case lets dave be unregistered then (approval pending), where the
+    // rule that applies is MUC-REG-07 (§7.10: "Otherwise, the room MUST then return a Data Form to the user"). Which
+    // of the two was broken cannot be seen, so a miss is now charged to both: old fail (MUC-REG-05) -> new fail
+    // (MUC-REG-05 and MUC-REG-07), on Prosody 13.
+    id: "muc.reg.after-submit-empty",
+    area: "muc",
+    requirements: ["MUC-REG-05", "MUC-REG-07"],
+    description:
+      "after a room answers a user's registration submission with a result, its answers to that user's requests for the registration requirements are results with an empty jabber:iq:register <query/>: neither a form nor <registered/>",
+    stream: (() => {
+      const submits = new Map<string, string>(); // "connection id" -> the room a submission went to
+      const submitted = new Set<string>(); // "connection room" whose submission the room accepted
+      const gets = new Set<string>(); // "connection id" of a later request for the requirements
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (toRoom(el, ctx, "set", "query", REGISTER)) submits.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(toOf(el)));
+          if (toRoom(el, ctx, "get", "query", REGISTER) && submitted.has(`${ctx.conn.id} ${bare(toOf(el))}`)) gets.add(`${ctx.conn.id} ${String(el.attrs.id)}`);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+          const k = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          const room = submits.get(k);
+          if (room !== undefined) {
+            submits.delete(k);
+            if (el.attrs.type === "result") submitted.add(`${ctx.conn.id} ${room}`);
+            return "pass";
+          }
+          if (!gets.delete(k)) return "pass";
+          return [xml("iq", { type: "result", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to }, xml("query", { xmlns: REGISTER }))];
+        },
+      };
+    })(),
+  },
   // XEP-0410: self-ping.
   {
     id: "selfping.joined-refused",
