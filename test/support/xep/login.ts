@@ -105,6 +105,26 @@ const endsStreamAfterFailure = (which: (ctx: FaultContext) => boolean): StreamFa
 const cleared: Element[] = [];
 const sameMessage = (a: Element, b: Element) => a.attrs.id === b.attrs.id && a.getChildText("body") === b.getChildText("body");
 
+/**
+ * A SASL2 <success/> turned into a <continue/> that names no task (with `emptyTasks`, an empty <tasks/>), then a
+ * <text/> saying a task is needed; the stream features after it are held back, as after a real <continue/>.
+ */
+const continuedInstead = (emptyTasks: boolean) =>
+  onElement((el, ctx) => {
+    if (isFeatures(el) && continued.has(ctx.conn)) {
+      continued.delete(ctx.conn);
+      return "drop";
+    }
+    if (!isSasl2(el, "success")) return "pass";
+    continued.add(ctx.conn);
+    return changed(el, (c) => {
+      c.name = "continue";
+      c.children = c.children.filter((x) => typeof x !== "string" && x.name === "additional-data");
+      if (emptyTasks) c.c("tasks");
+      c.c("text").t("a second factor is required");
+    });
+  });
+
 export const FAULTS: FaultDef[] = [
   {
     id: "login.sasl2.before-tls",
@@ -383,19 +403,17 @@ export const FAULTS: FaultDef[] = [
     area: "login",
     requirements: ["SASLTWO-TASK-01"],
     description: "a SASL2 login is answered with a <continue/> that holds no <tasks/> (only a <text/> saying a task is needed)",
-    stream: onElement((el, ctx) => {
-      if (isFeatures(el) && continued.has(ctx.conn)) {
-        continued.delete(ctx.conn);
-        return "drop";
-      }
-      if (!isSasl2(el, "success")) return "pass";
-      continued.add(ctx.conn);
-      return changed(el, (c) => {
-        c.name = "continue";
-        c.children = c.children.filter((x) => typeof x !== "string" && x.name === "additional-data");
-        c.c("text").t("a second factor is required");
-      });
-    }),
+    stream: continuedInstead(false),
+  },
+  {
+    // Fifty-second audit (2026-11-28): sasl2-continue-has-tasks: its `continue` alternative's <tasks/> matched an empty
+    // <tasks/> (children match as a subset), crediting SASLTWO-TASK-01 to a <continue/> that names no task, while
+    // XEP-0388 §2.6.3's <tasks> "contains a sequence of <task> elements, each containing a name".
+    id: "login.sasl2.continue-empty-tasks",
+    area: "login",
+    requirements: ["SASLTWO-TASK-01"],
+    description: "a SASL2 login is answered with a <continue/> whose <tasks/> is empty (no <task/>), then a <text/> saying a task is needed",
+    stream: continuedInstead(true),
   },
   {
     id: "login.sasl2.mechanisms-fixed-order",
@@ -682,6 +700,25 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el, ctx) => (el.name === "message" && el.getChild("received", CARBONS) && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", CARBONS) ? "drop" : "pass")),
   },
   {
+    // Fifty-second audit (2026-11-28): bind2-carbons-inline's set-up login took any SASL2 <success/>, so a server that
+    // reported no binding (no <bound/>, the bare JID) and so delivered nothing to that connection failed
+    // BINDTWO-ENABLE-01 and BINDTWO-CARBONS-01, rows about a bound session, where its breach is BINDTWO-BIND-01's.
+    id: "login.bind2.not-bound-uncopied",
+    area: "login",
+    requirements: ["BINDTWO-SUCCESS-01", "BINDTWO-BIND-01"],
+    description: "a SASL2 success after a Bind 2 request has no <bound/> and the bare JID, and that connection gets no carbon copies",
+    stream: onElement((el, ctx) => {
+      if (el.name === "message" && el.getChild("received", CARBONS) && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", CARBONS)) return "drop";
+      return isSasl2(el, "success") && el.getChild("bound", BIND2)
+        ? changed(el, (c) => {
+            without(c, "bound", BIND2);
+            const id = c.getChild("authorization-identifier");
+            if (id) id.children = [id.getText().split("/")[0]];
+          })
+        : "pass";
+    }),
+  },
+  {
     // Thirty-third audit: bind2-carbons-inline took a missing copy of a chat message for Carbons not enabled inline, at
     // MUST, while which messages are copied is XEP-0280 §6's rule set, which a server "SHOULD use". A server that
     // copies no chat message to any resource (raw or not) failed BINDTWO-CARBONS-01; the case now has a resource that
@@ -915,6 +952,40 @@ export const FAULTS: FaultDef[] = [
       const stored = jid ? (toBare.get(jid.split("/")[0]) ?? []) : [];
       return stored.length ? [el, ...stored.map((m) => changed(m, (c) => (c.attrs.to = jid))[0])] : "pass";
     }),
+  },
+  {
+    // Fifty-second audit (2026-11-28): bind2-offline-cleared's set-up login took any SASL2 <success/>, so a server that
+    // reported no binding (no <bound/>, the bare JID) and so cleared nothing failed BINDTWO-OFFLINE-01 when the later
+    // RFC 6120 session got the stored message, where its breach is BINDTWO-BIND-01's.
+    id: "login.bind2.not-bound-offline-kept",
+    area: "login",
+    requirements: ["BINDTWO-SUCCESS-01", "BINDTWO-BIND-01"],
+    description:
+      "a SASL2 success after a Bind 2 request has no <bound/> and the bare JID, and the account's offline messages are kept: the next session that binds the RFC 6120 way gets them when it becomes available",
+    stream: (() => {
+      const kept = new Map<string, Element[]>();
+      const bareOf = (jid: string) => jid.split("/")[0];
+      return {
+        fromClient: (el, ctx) => {
+          noteSasl2(el, ctx);
+          const jid = ctx.conn.jid;
+          const stored = jid && !usedSasl2.has(ctx.conn) && el.name === "presence" && !el.attrs.to && !el.attrs.type ? kept.get(bareOf(jid)) : undefined;
+          if (!jid || !stored?.length) return;
+          kept.delete(bareOf(jid));
+          for (const m of stored) ctx.conn.deliver(changed(m, (c) => (c.attrs.to = jid))[0] as Element);
+        },
+        element: (el) => {
+          const bound = isSasl2(el, "success") && el.getChild("bound", BIND2) ? el.getChildText("authorization-identifier") : null;
+          if (!bound) return "pass";
+          kept.set(bareOf(bound), toBare.get(bareOf(bound)) ?? []);
+          return changed(el, (c) => {
+            without(c, "bound", BIND2);
+            const id = c.getChild("authorization-identifier");
+            if (id) id.children = [bareOf(id.getText())];
+          });
+        },
+      };
+    })(),
   },
   {
     id: "login.bind2.offline-kept",
@@ -1555,6 +1626,30 @@ export const FAULTS: FaultDef[] = [
 const fromElsewhere = (ctx: FaultContext) => /\bfrom=['"][^'"]*@elsewhere\.example['"]/.test(ctx.conn.clientHeader ?? "");
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Fifty-second audit (2026-11-28): sasl2-continue-has-tasks now asks its <continue/>'s <tasks/> for a named <task/>;
+    // a server that asks for a second factor as XEP-0388's Example 11 does still passes.
+    id: "login.var.sasl2-continue-named-tasks",
+    description:
+      'a SASL2 login is answered with a <continue/> as in XEP-0388 Example 11: <additional-data/>, then <tasks/> with two named <task/> elements, then a <text/> (§2.6.3: "Such tasks are presented within a <tasks> element, which contains a sequence of <task> elements, each containing a name.")',
+    fault: () => "pass",
+    stream: onElement((el, ctx) => {
+      if (isFeatures(el) && continued.has(ctx.conn)) {
+        continued.delete(ctx.conn);
+        return "drop";
+      }
+      if (!isSasl2(el, "success")) return "pass";
+      continued.add(ctx.conn);
+      return changed(el, (c) => {
+        c.name = "continue";
+        c.children = c.children.filter((x) => typeof x !== "string" && x.name === "additional-data");
+        const tasks = c.c("tasks");
+        tasks.c("task").t("HOTP-EXAMPLE");
+        tasks.c("task").t("TOTP-EXAMPLE");
+        c.c("text").t("This account requires 2FA");
+      });
+    }),
+  },
   {
     // Thirty-third audit: bind2-carbons-inline's barrier after the initial presence was `receives nothing: <iq/>` in
     // set-up, so a server that pings its client (or sends it any IQ of its own) had the precondition missed and the

@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { bare, type Fault, type FaultContext, type ProxiedConnection, type StreamFault } from "../fault-proxy.ts";
-import { changed, copyOf, STANZAS, when, type FaultDef } from "../fault-kit.ts";
+import { answering, changed, copyOf, STANZAS, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
 /**
@@ -249,6 +249,37 @@ const afterPublishError = (again: (failed: FailedPublish) => boolean): StreamFau
 });
 
 /** XEP-0198, XEP-0352 and XEP-0357: server bugs the cases must catch. */
+/**
+ * When a session with stream management enabled ends, the messages sent on it are discarded: neither bounced to their
+ * senders nor stored for (or delivered to) another resource of the user. `copyEarly`: a message to a managed full JID
+ * is also copied at once to the user's other available resources.
+ */
+function discardedAtEnd(copyEarly: boolean): StreamFault {
+  /** `user|id` of each message sent on a managed stream: the stream it was sent on. */
+  const sentOn = new Map<string, ProxiedConnection>();
+  return {
+    fromClient: observe,
+    element: (el: Element, ctx: FaultContext) => {
+      const s = stateOf(ctx.conn);
+      track(el, ctx);
+      if (el.name !== "message" || isMarker(el) || !ctx.conn.jid || el.attrs.id === undefined) return "pass";
+      if (el.attrs.type === "error") {
+        const managed = sentOn.get(`${bare(String(el.attrs.from ?? ""))}|${String(el.attrs.id)}`);
+        return managed && managed !== ctx.conn ? "drop" : "pass";
+      }
+      const key = `${bare(ctx.conn.jid)}|${String(el.attrs.id)}`;
+      const managed = sentOn.get(key);
+      if (managed === undefined && s.enabled) {
+        sentOn.set(key, ctx.conn);
+        if (copyEarly && el.attrs.to === ctx.conn.jid && el.getChild("body")) {
+          for (const p of ctx.peers()) if (p.jid && bare(p.jid) === bare(ctx.conn.jid) && p.available) p.deliver(copyOf(el));
+        }
+      }
+      return managed && managed !== ctx.conn ? "drop" : "pass";
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   // XEP-0198 §3, §5: enabling.
   {
@@ -478,26 +509,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SM-UNACKED-03"],
     description:
       "when a session with stream management enabled ends, the messages sent on it are discarded: neither bounced to their senders nor stored for (or delivered to) another resource of the user",
-    stream: (() => {
-      /** `user|id` of each message sent on a managed stream: the stream it was sent on. */
-      const sentOn = new Map<string, ProxiedConnection>();
-      return {
-        fromClient: observe,
-        element: (el: Element, ctx: FaultContext) => {
-          const s = stateOf(ctx.conn);
-          track(el, ctx);
-          if (el.name !== "message" || isMarker(el) || !ctx.conn.jid || el.attrs.id === undefined) return "pass";
-          if (el.attrs.type === "error") {
-            const managed = sentOn.get(`${bare(String(el.attrs.from ?? ""))}|${String(el.attrs.id)}`);
-            return managed && managed !== ctx.conn ? "drop" : "pass";
-          }
-          const key = `${bare(ctx.conn.jid)}|${String(el.attrs.id)}`;
-          const managed = sentOn.get(key);
-          if (managed === undefined && s.enabled) sentOn.set(key, ctx.conn);
-          return managed && managed !== ctx.conn ? "drop" : "pass";
-        },
-      };
-    })(),
+    stream: discardedAtEnd(false),
   },
   {
     // Fifty-first audit (2026-11-28): sm-unacked (the six `others: available` cells): the `alternate` outcome took
@@ -510,31 +522,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SM-UNACKED-03"],
     description:
       "a message to a full JID is copied at once to the user's other available resources, and when a session with stream management enabled ends the messages sent on it are discarded: neither bounced, stored nor delivered again",
-    stream: (() => {
-      /** `user|id` of each message sent on a managed stream: the stream it was sent on. */
-      const sentOn = new Map<string, ProxiedConnection>();
-      return {
-        fromClient: observe,
-        element: (el: Element, ctx: FaultContext) => {
-          const s = stateOf(ctx.conn);
-          track(el, ctx);
-          if (el.name !== "message" || isMarker(el) || !ctx.conn.jid || el.attrs.id === undefined) return "pass";
-          if (el.attrs.type === "error") {
-            const managed = sentOn.get(`${bare(String(el.attrs.from ?? ""))}|${String(el.attrs.id)}`);
-            return managed && managed !== ctx.conn ? "drop" : "pass";
-          }
-          const key = `${bare(ctx.conn.jid)}|${String(el.attrs.id)}`;
-          const managed = sentOn.get(key);
-          if (managed === undefined && s.enabled) {
-            sentOn.set(key, ctx.conn);
-            if (el.attrs.to === ctx.conn.jid && el.getChild("body")) {
-              for (const p of ctx.peers()) if (p.jid && bare(p.jid) === bare(ctx.conn.jid) && p.available) p.deliver(copyOf(el));
-            }
-          }
-          return managed && managed !== ctx.conn ? "drop" : "pass";
-        },
-      };
-    })(),
+    stream: discardedAtEnd(true),
   },
   // XEP-0198 §5: resumption.
   {
@@ -1519,6 +1507,25 @@ const summaryPublish = (u: PushUser, id: string, from: string): Element => {
 
 /** What the three XEPs allow and Prosody or ejabberd do not show: no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Fifty-second audit (2026-11-28): push-disco: a server without push whose disco#info of the account is refused
+    // (XEP-0030 §3.1: "an entity is not required to return a result and MAY return an error") matched neither
+    // alternative and failed PUSH-DISCO-01 at MUST, though the rule's condition does not hold for it. Run it on a
+    // server without push (Prosody 0.12), whose <enable/> is refused.
+    id: "mobile-push-none-disco-refused",
+    description:
+      'a server without push (run where <enable/> is refused): the disco#info of an account\'s bare JID is answered with <service-unavailable/> (XEP-0030 §3.1: "an entity is not required to return a result and MAY return an error")',
+    fault: () => "pass",
+    stream: answering(
+      (el) =>
+        el.attrs.type === "get" &&
+        Boolean(el.getChild("query", DISCO_INFO)) &&
+        el.getChild("query", DISCO_INFO)?.attrs.node === undefined &&
+        String(el.attrs.to ?? "").includes("@") &&
+        !String(el.attrs.to ?? "").includes("/"),
+      (answer) => [xml("iq", { type: "error", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })))],
+    ),
+  },
   {
     // Thirty-third audit: sm-resume-unknown took an <enabled/> without 'resume' on its probe stream for a server that
     // does not support resumption, and warned SM-FAIL-05 when the unknown 'previd' then got <item-not-found/>. The
