@@ -125,6 +125,38 @@ const continuedInstead = (emptyTasks: boolean) =>
     });
   });
 
+/**
+ * A Bind 2 session does not get the account's offline messages, and they are kept: the next session that binds the
+ * RFC 6120 way gets them when it becomes available. `unbound`: the success also reports no binding (no <bound/>, the
+ * bare JID).
+ */
+function offlineKept(unbound: boolean): StreamFault {
+  const kept = new Map<string, Element[]>();
+  const bareOf = (jid: string) => jid.split("/")[0];
+  return {
+    fromClient: (el, ctx) => {
+      noteSasl2(el, ctx);
+      // Initial presence of a session that did not bind with Bind 2: what RFC 6121 §8 delivers stored messages on.
+      const jid = ctx.conn.jid;
+      const stored = jid && !usedSasl2.has(ctx.conn) && el.name === "presence" && !el.attrs.to && !el.attrs.type ? kept.get(bareOf(jid)) : undefined;
+      if (!jid || !stored?.length) return;
+      kept.delete(bareOf(jid));
+      for (const m of stored) ctx.conn.deliver(changed(m, (c) => (c.attrs.to = jid))[0] as Element);
+    },
+    element: (el) => {
+      const bound = isSasl2(el, "success") && el.getChild("bound", BIND2) ? el.getChildText("authorization-identifier") : null;
+      if (!bound) return "pass";
+      kept.set(bareOf(bound), toBare.get(bareOf(bound)) ?? []);
+      if (!unbound) return "pass";
+      return changed(el, (c) => {
+        without(c, "bound", BIND2);
+        const id = c.getChild("authorization-identifier");
+        if (id) id.children = [bareOf(id.getText())];
+      });
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   {
     id: "login.sasl2.before-tls",
@@ -962,56 +994,14 @@ export const FAULTS: FaultDef[] = [
     requirements: ["BINDTWO-SUCCESS-01", "BINDTWO-BIND-01"],
     description:
       "a SASL2 success after a Bind 2 request has no <bound/> and the bare JID, and the account's offline messages are kept: the next session that binds the RFC 6120 way gets them when it becomes available",
-    stream: (() => {
-      const kept = new Map<string, Element[]>();
-      const bareOf = (jid: string) => jid.split("/")[0];
-      return {
-        fromClient: (el, ctx) => {
-          noteSasl2(el, ctx);
-          const jid = ctx.conn.jid;
-          const stored = jid && !usedSasl2.has(ctx.conn) && el.name === "presence" && !el.attrs.to && !el.attrs.type ? kept.get(bareOf(jid)) : undefined;
-          if (!jid || !stored?.length) return;
-          kept.delete(bareOf(jid));
-          for (const m of stored) ctx.conn.deliver(changed(m, (c) => (c.attrs.to = jid))[0] as Element);
-        },
-        element: (el) => {
-          const bound = isSasl2(el, "success") && el.getChild("bound", BIND2) ? el.getChildText("authorization-identifier") : null;
-          if (!bound) return "pass";
-          kept.set(bareOf(bound), toBare.get(bareOf(bound)) ?? []);
-          return changed(el, (c) => {
-            without(c, "bound", BIND2);
-            const id = c.getChild("authorization-identifier");
-            if (id) id.children = [bareOf(id.getText())];
-          });
-        },
-      };
-    })(),
+    stream: offlineKept(true),
   },
   {
     id: "login.bind2.offline-kept",
     area: "login",
     requirements: ["BINDTWO-OFFLINE-01"],
     description: "a Bind 2 session does not get the account's offline messages, but they are not cleared either: the next session that binds the RFC 6120 way gets them when it becomes available",
-    stream: (() => {
-      const kept = new Map<string, Element[]>();
-      const bareOf = (jid: string) => jid.split("/")[0];
-      return {
-        fromClient: (el, ctx) => {
-          noteSasl2(el, ctx);
-          // Initial presence of a session that did not bind with Bind 2: what RFC 6121 §8 delivers stored messages on.
-          const jid = ctx.conn.jid;
-          const stored = jid && !usedSasl2.has(ctx.conn) && el.name === "presence" && !el.attrs.to && !el.attrs.type ? kept.get(bareOf(jid)) : undefined;
-          if (!jid || !stored?.length) return;
-          kept.delete(bareOf(jid));
-          for (const m of stored) ctx.conn.deliver(changed(m, (c) => (c.attrs.to = jid))[0] as Element);
-        },
-        element: (el) => {
-          const bound = isSasl2(el, "success") && el.getChild("bound", BIND2) ? el.getChildText("authorization-identifier") : null;
-          if (bound) kept.set(bareOf(bound), toBare.get(bareOf(bound)) ?? []);
-          return "pass";
-        },
-      };
-    })(),
+    stream: offlineKept(false),
   },
   {
     id: "login.resume.ignored",
