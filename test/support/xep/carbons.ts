@@ -399,6 +399,20 @@ export const FAULTS: FaultDef[] = [
     fault: unforwarded("received"),
   },
   {
+    // Fifty-third audit (2026-11-28): carbons-copy-format (and carbons-received, carbons-sent): the wrapper's rules
+    // (CARBONS-RECV-WRAP, CARBONS-SENT-WRAP) took any jabber:client <message/> inside <forwarded/>, so a copy holding
+    // a message other than the original (here: readdressed to the copy's own recipient) passed them; they now want
+    // the original's 'to'.
+    id: "carbons.copy-original-readdressed",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-WRAP", "CARBONS-SENT-WRAP"],
+    description: "the forwarded message inside every copy is readdressed to the copy's own 'to' (the Carbons-enabled resource)",
+    fault: when(
+      (el) => forwardedOf(el) !== undefined && el.attrs.to !== undefined,
+      (el) => changed(el, (c) => (forwardedOf(c)!.attrs.to = String(el.attrs.to))),
+    ),
+  },
+  {
     // Thirtieth audit: carbons-sent now judges r3's copy (CARBONS-SENT-01) only where r2 got one; this is the server
     // that breaks SENT-01 while it treats the message as eligible (r2's copy comes), and the case must still warn it
     // (carbons-sent/chat on Prosody 13: SENT-01 warn before and after).

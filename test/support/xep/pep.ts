@@ -1709,6 +1709,42 @@ export const VARIATIONS: Variation[] = [
     })(),
   },
   {
+    // Fifty-third audit (2026-11-28): pep-retract-errors judged its retracts on a tune node the owner's read showed
+    // keeping no items (its `transient` alternative), where XEP-0060 §7.2.3.5 answers every retract with
+    // feature-not-implemented / <unsupported feature='persistent-items'/>; pep-tune-not-persistent-by-default rewrites
+    // items requests only, so it could not show it. This one is consistent with its premise on retracts as well.
+    id: "pep-tune-not-persistent-retract",
+    description:
+      "as pep-tune-not-persistent-by-default, and every retract on such a tune node (the owner's or another user's) is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §7.2.3.5); a retract without 'node' is left to the server",
+    fault: () => "pass",
+    stream: (() => {
+      const TUNE = "http://jabber.org/protocol/tune";
+      const persistent = new Set<string>(); // owners whose tune publish asked for persist_items
+      const notPersistent = (name: string) => (el: Element, ctx: FaultContext) =>
+        asks(name)(el) && el.getChild("pubsub", PUBSUB)!.getChild(name)!.attrs.node === TUNE && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid!));
+      const refusal = (a: Element) => [
+        xml(
+          "iq",
+          { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+          xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
+        ),
+      ];
+      return both(
+        {
+          fromClient: (el, ctx) => {
+            if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
+            if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== TUNE) return;
+            if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(bare(el.attrs.to ?? ctx.conn.jid));
+          },
+        },
+        both(
+          answering(notPersistent("items"), refusal),
+          answering((el, ctx) => el.attrs.type === "set" && notPersistent("retract")(el, ctx), refusal),
+        ),
+      );
+    })(),
+  },
+  {
     // Forty-first audit (2026-11-27): pep-access-whitelist credited PUBSUB-PUBOPT-CREATE and PEP-DEF-ACCESS on a
     // read-back naming 'whitelist' only, and failed both MUSTs on this form (XEP-0060 §8.2.2: the form "SHOULD contain
     // the current node configuration"); a contact's absent notification and withheld item now decide (on Prosody 13:
