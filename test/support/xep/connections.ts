@@ -816,6 +816,35 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (_, a) => (/<stream:error\b/.test(a.text) ? { ...a, text: a.text.replace(/<stream:error\b[^>]*\/>|<stream:error\b[\s\S]*?<\/stream:error>/, "") } : a) },
   },
   {
+    // Fifty-third audit (2026-11-28): bosh-remote-stream-error judged only the answer to the request that carried the
+    // pre-authentication IQ; a connection manager that sends the stanzas it has at once (a body with no 'type') and the
+    // stream error on the client's next request was taken as 'no terminal error' and the case skipped as judging
+    // nothing, even where that later body reports the error as undefined-condition (XEP-0124 §17.2's SHOULD, XEP-0206
+    // §2's MUST). The case now posts the next request and judges its answer the same way: skip -> fail.
+    id: "bosh-stream-error-next-request",
+    requirements: ["XBOSH-BODY-03", "BOSH-ERR-03"],
+    cases: ["bosh-remote-stream-error"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      const kept = new Map<string, string>();
+      const error = /<stream:error\b[^>]*\/>|<stream:error\b[\s\S]*?<\/stream:error>/;
+      return {
+        answer: (r: BoshRequest, a: BoshReply): BoshReply => {
+          const later = r.sid === undefined ? undefined : kept.get(r.sid);
+          if (later !== undefined) {
+            kept.delete(r.sid!);
+            return { status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: later };
+          }
+          const found = error.exec(a.text)?.[0];
+          if (!r.sid || !found) return a;
+          kept.set(r.sid, `<body xmlns='http://jabber.org/protocol/httpbind' xmlns:stream='http://etherx.jabber.org/streams' type='terminate' condition='undefined-condition'>${found}</body>`);
+          const stanzas = a.text.replace(error, "");
+          return bodyTag({ ...a, text: stanzas }, (t) => dropAttr(dropAttr(t, "type"), "condition"));
+        },
+      };
+    })(),
+  },
+  {
     // No 'requests' said, and a third request at once refused as too many. Twenty-second audit: no 'hold' said either
     // (§7.2: SHOULD), since bosh-requests-unlimited now asks 'hold' 2 and skips a session whose 'hold' is lower.
     id: "bosh-requests-unstated-limited",
@@ -1021,15 +1050,23 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
     allowed:
       'RFC 6120 §4.3.5 bars stanzas before stream negotiation only to entities other than the client itself "or the server to which it is connected": an IQ to the server may be answered with a stanza error, and no stream error need follow',
     cases: ["bosh-remote-stream-error"],
-    fault: {
-      answer: (_, a) =>
-        /<stream:error\b/.test(a.text)
-          ? {
-              ...a,
-              text: "<body xmlns='http://jabber.org/protocol/httpbind'><iq xmlns='jabber:client' type='error' id='x1'><error type='auth'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq></body>",
-            }
-          : a,
-    },
+    // Fifty-third audit (2026-11-28): the session goes on, as a server that ended no stream keeps it, so the case's next
+    // request (posted since no terminal error came) gets an empty body, not the real session's end.
+    fault: (() => {
+      const going = new Set<string>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply): BoshReply => {
+          if (r.sid !== undefined && going.has(r.sid))
+            return { status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" };
+          if (!/<stream:error\b/.test(a.text)) return a;
+          if (r.sid !== undefined) going.add(r.sid);
+          return {
+            ...a,
+            text: "<body xmlns='http://jabber.org/protocol/httpbind'><iq xmlns='jabber:client' type='error' id='x1'><error type='auth'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq></body>",
+          };
+        },
+      };
+    })(),
   },
   {
     // Twenty-fifth audit: bosh-hold, which now takes an answer to its first request that carries the stream features
