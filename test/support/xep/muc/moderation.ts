@@ -2924,6 +2924,41 @@ export const VARIATIONS: Variation[] = [
       },
     };
   })(),
+  (() => {
+    // Fifty-third audit (2026-11-28): muc-owner-notice-absent: the notice's receives took the first room message with
+    // the item whenever it came, so a room that tells its occupants of a grant to an occupant (hal's, which §10.6
+    // neither asks for nor forbids) and not of the grant to a user outside the room (the MAY untaken) had
+    // MUC-OWNER-NOTICE-01 credited by the message about hal; a set-up one of now takes such a message before dave's
+    // grant: old notice (NOTICE-01 pass) -> new none (NOTICE-01 not credited).
+    const seen = new Map<string, string>(); // "connection id occupant JID" -> the affiliation last shown
+    const changedOccupants = new Set<string>(); // "connection id real bare JID" of occupants whose affiliation changed
+    return {
+      id: "muc.var.occupant-affiliation-message",
+      description:
+        'after an affiliation change naming a current occupant, the room also sends each occupant a message from the room with the item (its new affiliation and the occupant\'s JID), and sends no such message about a user outside the room (§10.6: "If the user is not in the room, the service MAY send a message from the room itself to the room occupants")',
+      fault: (el, ctx) => {
+        if (occupantPresence(el) && el.attrs.type === undefined && !hasStatus(el, "110")) {
+          const item = itemOf(el);
+          const affiliation = str(item?.attrs.affiliation);
+          const key = `${ctx.conn.id} ${str(el.attrs.from)}`;
+          const before = seen.get(key);
+          seen.set(key, affiliation);
+          if (before !== undefined && before !== affiliation && item?.attrs.jid !== undefined) {
+            changedOccupants.add(`${ctx.conn.id} ${bare(str(item.attrs.jid))}`);
+            const note = new Element("message", { from: bare(str(el.attrs.from)), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+            note.c("x", { xmlns: MUC_USER }).c("item", { affiliation, jid: bare(str(item.attrs.jid)) });
+            return [el, note];
+          }
+          return "pass";
+        }
+        if (el.name === "message" && atService(el.attrs.from) && resourceOf(el.attrs.from) === undefined && !el.getChild("body") && itemOf(el)) {
+          const jid = itemOf(el)!.attrs.jid;
+          return jid !== undefined && changedOccupants.has(`${ctx.conn.id} ${bare(str(jid))}`) ? "pass" : [];
+        }
+        return "pass";
+      },
+    };
+  })(),
 ];
 
 /**

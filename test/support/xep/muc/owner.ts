@@ -2314,6 +2314,27 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Fifty-third audit (2026-11-28): mam-muc-disco: a room with no archive that never answers a mam:2 query breaks
+    // RFC 6120's IQ rule (STANZA-IQ-01), not XEP-0313 §7; the case judged it as MAM-MUC-DISCO-01.
+    id: "mam-muc.query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "a room answers no query of its archive (neither the results nor the <iq/> answer) and does not list urn:xmpp:mam:2 or urn:xmpp:mam:2#extended",
+    stream: (() => {
+      const silent = onRoomQueries(
+        () => true,
+        () => [],
+      );
+      return {
+        fromClient: silent.fromClient,
+        element: (el, ctx) => {
+          const action = silent.element!(el, ctx);
+          return action === "pass" ? mamUnlisted(el, ctx) : action;
+        },
+      };
+    })(),
+  },
+  {
     id: "mam-muc.not-stored",
     area: "mam",
     requirements: ["MAM-MUC-STORE-01", "MAM-MUC-STORE-02"],
@@ -2432,6 +2453,19 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) =>
       !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isMucAddress(fromOf(el)) && conditionOf(el) === "registration-required"
         ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
+        : "pass",
+  },
+  {
+    // Fifty-third audit (2026-11-28): muc-admin-mlist-by-member: a members-only room that lets a non-member in through a
+    // self-presence with no muc#user <x/> (MUC-DENY-04 and MUC-JOIN-04 broken) matched neither alternative, and the
+    // case warned MUC-ADMIN-MLIST-01 for those rows' failures.
+    id: "muc.deny.membersonly-admits-plain",
+    area: "muc",
+    requirements: ["MUC-DENY-04", "MUC-JOIN-04"],
+    description: "a members-only room lets a user not on the member list in: the <registration-required/> error becomes a plain available presence from his occupant JID, with no muc#user <x/>",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isMucAddress(fromOf(el)) && conditionOf(el) === "registration-required"
+        ? [xml("presence", { from: fromOf(el), to: toOf(el) })]
         : "pass",
   },
   {
