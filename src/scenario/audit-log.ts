@@ -21,6 +21,8 @@ export const FINDINGS = [
   "set-up-credited",
   // An alternative of a 'one of' credited a requirement its own checks do not prove.
   "one-of-credit",
+  // A server's failure of one rule charged to another (one missing stanza failing two rules).
+  "mis-charged",
   "uncovered",
   "not-observable",
 ] as const;
