@@ -115,6 +115,20 @@ export function answering(request: (el: Element, ctx: FaultContext) => boolean, 
 }
 
 /**
+ * A publish-subscribe service that answers a publish to a missing node `node` with a result but never creates it:
+ * every later items request or owner's <delete/> of the node is answered <item-not-found/>, and no notification of
+ * it goes out (PEP's and private PEP storage's auto-create, XEP-0163 §3, XEP-0223 §3).
+ */
+export function nodeNeverCreated(node: string): StreamFault {
+  const PUBSUB = "http://jabber.org/protocol/pubsub";
+  const asksOf = (name: string, ns: string) => (el: Element) => (el.attrs.type === "get" || el.attrs.type === "set") && el.getChild("pubsub", ns)?.getChild(name)?.attrs.node === node;
+  const notFound = (answer: Element) => [iqErrorFor(answer, "item-not-found")];
+  return both(both(answering(asksOf("items", PUBSUB), notFound), answering(asksOf("delete", `${PUBSUB}#owner`), notFound)), {
+    element: (el) => (el.name === "message" && el.getChild("event", `${PUBSUB}#event`)?.getChild("items")?.attrs.node === node ? "drop" : "pass"),
+  });
+}
+
+/**
  * A session of the harness's own, not of the case's steps: the ones that set a case up and tear its rooms down
  * (src/run/case/setup.ts and scope.ts name their resources set-up-… and teardown-…).
  */

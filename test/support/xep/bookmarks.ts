@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, nodeNeverCreated, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -443,15 +443,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PSTORE-CREATE-01"],
     description:
       "a publish to the harness's node (urn:xmpp-conform:pstore) that does not exist is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
-    stream: (() => {
-      const OWNER = "http://jabber.org/protocol/pubsub#owner";
-      const ofNode = (name: string, ns: string) => (el: Element) =>
-        el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && el.getChild("pubsub", ns)?.getChild(name)?.attrs.node === PSTORE;
-      const notFound = (a: Element) => errorTo(a, "item-not-found");
-      return both(both(answering(ofNode("items", PUBSUB), notFound), answering(ofNode("delete", OWNER), notFound)), {
-        element: (el) => (eventItems(el)?.attrs.node === PSTORE ? "drop" : "pass"),
-      });
-    })(),
+    stream: nodeNeverCreated(PSTORE),
   },
   {
     // Fifty-second audit (2026-11-28): bookmark-retract, bookmark-notify-owner: pstore.not-created's twin on the
@@ -461,15 +453,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PSTORE-CREATE-01"],
     description:
       "a publish to urn:xmpp:bookmarks:1 that does not exist is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
-    stream: (() => {
-      const OWNER = "http://jabber.org/protocol/pubsub#owner";
-      const ofNode = (name: string, ns: string) => (el: Element) =>
-        el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && el.getChild("pubsub", ns)?.getChild(name)?.attrs.node === BOOKMARKS;
-      const notFound = (a: Element) => errorTo(a, "item-not-found");
-      return both(both(answering(ofNode("items", PUBSUB), notFound), answering(ofNode("delete", OWNER), notFound)), {
-        element: (el) => (eventItems(el)?.attrs.node === BOOKMARKS ? "drop" : "pass"),
-      });
-    })(),
+    stream: nodeNeverCreated(BOOKMARKS),
   },
 ];
 

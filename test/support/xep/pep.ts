@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, nodeNeverCreated, when, type FaultDef } from "../fault-kit.ts";
 import type { Fault, FaultAction, FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -720,19 +720,6 @@ function presenceNodeRefusesWhitelist(): StreamFault {
           ]
         : "pass",
   );
-}
-
-/**
- * Fifty-first audit (2026-11-28): a service that answers a publish to a missing node `node` with a result but never
- * creates it: every later items request or owner's <delete/> of the node is answered <item-not-found/>, and no
- * notification of it goes out.
- */
-function neverCreated(node: string): StreamFault {
-  const of = (name: string, ns: string) => (el: Element) => asks(name, ns)(el) && el.getChild("pubsub", ns)!.getChild(name)!.attrs.node === node;
-  const notFound = (a: Element) => errorInstead(a, "item-not-found");
-  return both(both(answering(of("items", PUBSUB), notFound), answering(of("delete", OWNER), notFound)), {
-    element: (el) => (event("items")(el) && el.getChild("event", EVENT)!.getChild("items")!.attrs.node === node ? "drop" : "pass"),
-  });
 }
 
 export const FAULTS: FaultDef[] = [
@@ -1634,7 +1621,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PEP-AUTOCREATE-01"],
     description:
       "a publish to the tune node (http://jabber.org/protocol/tune) that does not exist is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
-    stream: neverCreated("http://jabber.org/protocol/tune"),
+    stream: nodeNeverCreated("http://jabber.org/protocol/tune"),
   },
   {
     // Fifty-first audit class sweep (2026-11-28): pep.tune.not-created for pep-items-selection's own node, whose
@@ -1644,7 +1631,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PEP-AUTOCREATE-01"],
     description:
       "a publish to a node that does not exist (urn:xmpp-conform:pep:list) is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
-    stream: neverCreated("urn:xmpp-conform:pep:list"),
+    stream: nodeNeverCreated("urn:xmpp-conform:pep:list"),
   },
 ];
 

@@ -23,6 +23,18 @@ const hasStatus = (el: Element, code: string) => statusCodes(el).includes(code);
 /** A presence a room sends about one of its occupants (from an occupant JID, with a muc#user <x/>). */
 const occupantPresence = (el: Element) => el.name === "presence" && atService(el.attrs.from) && resourceOf(el.attrs.from) !== undefined && Boolean(userX(el));
 const itemOf = (el: Element) => userX(el)?.getChild("item");
+/**
+ * The user (bare JID) behind an occupant's presence: its item's JID where the room shows it, else the user learnt from
+ * that occupant's own self-presence (status 110), which must pass through the returned function first.
+ */
+function occupantUsers(): (el: Element, ctx: FaultContext) => string | undefined {
+  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  return (el, ctx) => {
+    if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
+    const jid = itemOf(el)?.attrs.jid;
+    return jid !== undefined ? bare(str(jid)) : users.get(str(el.attrs.from));
+  };
+}
 
 /** The muc#admin <query/> of an IQ of `type` to a room, or undefined. */
 const adminQuery = (el: Element, type: "get" | "set" | "result") => (el.name === "iq" && el.attrs.type === type ? el.getChild("query", MUC_ADMIN) : undefined);
@@ -192,7 +204,7 @@ function lastOfListNotApplied(role: string): StreamFault {
  * `bySetUp`, only the changes of the harness's set-up sessions (a room fixture's grants) are, and every session sees it.
  */
 function laterOfListNotApplied(from = 1, bySetUp = false): StreamFault {
-  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const userOf = occupantUsers();
   const known = new Map<string, string>(); // "room bare JID" -> the affiliation the room last announced
   const skipped = new Map<string, Map<string, { to: string; was?: string }>>(); // room -> bare JID -> the change not made
   const lists = new Map<string, { room: string; affiliation: string }>(); // "connection id" -> the list asked
@@ -218,11 +230,10 @@ function laterOfListNotApplied(from = 1, bySetUp = false): StreamFault {
     },
     element: (el, ctx) => {
       if (!bySetUp && harnessSession(ctx.conn.jid)) return "pass";
-      if (occupantPresence(el) && hasStatus(el, "110") && el.attrs.type === undefined && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
       if (occupantPresence(el) && el.attrs.type !== "error") {
         const room = bare(str(el.attrs.from));
         const item = itemOf(el);
-        const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+        const user = userOf(el, ctx);
         if (user === undefined) return "pass";
         const change = skipped.get(room)?.get(user);
         if (change && change.to === str(item?.attrs.affiliation)) return "drop";
@@ -779,6 +790,7 @@ function ownerParticipantSubjectRefused(): StreamFault {
 }
 
 const MUC_OWNER = "http://jabber.org/protocol/muc#owner";
+
 /** Every owner list the room is asked for (§10.5: "If allowed by an implementation") is answered with <not-allowed/>. */
 const ownerListRefused = () => answering(listRequest("affiliation", "owner"), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass"));
 
@@ -792,7 +804,7 @@ const ownerListRefused = () => answering(listRequest("affiliation", "owner"), (a
 function ownerGrantNotAppliedNoList(): StreamFault {
   const notOwners = new Map<string, Set<string>>(); // room -> bare JIDs granted owner in pretence only
   const forbid = new Set<string>(); // "connection id" of a muc#owner request by such a user
-  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const userOf = occupantUsers();
   const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
   const lists = ownerListRefused();
   return {
@@ -811,10 +823,8 @@ function ownerGrantNotAppliedNoList(): StreamFault {
       if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && forbid.delete(key(ctx, el.attrs.id)))
         return el.attrs.type === "result" ? [iqErrorFor(el, "forbidden", "auth")] : "pass";
       if (harnessSession(ctx.conn.jid) || !occupantPresence(el) || el.attrs.type === "unavailable") return "pass";
-      if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
       const item = itemOf(el);
-      // The user is the item's JID where the room shows it, else learnt from the occupant's own self-presence.
-      const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+      const user = userOf(el, ctx);
       const room = bare(str(el.attrs.from));
       return item?.attrs.affiliation === "owner" && user !== undefined && notOwners.get(room)?.has(user) ? "drop" : "pass";
     },
@@ -833,7 +843,7 @@ function ownerRevokeNotAppliedNoList(): StreamFault {
   const owners = new Map<string, Set<string>>(); // room -> bare JIDs it was asked to make owners
   const stillOwners = new Map<string, Map<string, string>>(); // room -> bare JID -> the affiliation not given
   const allow = new Set<string>(); // "connection id" of a muc#owner request by such a user
-  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const userOf = occupantUsers();
   const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
   const lists = ownerListRefused();
   return {
@@ -862,9 +872,8 @@ function ownerRevokeNotAppliedNoList(): StreamFault {
         return [answer];
       }
       if (harnessSession(ctx.conn.jid) || !occupantPresence(el) || el.attrs.type === "unavailable") return "pass";
-      if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
       const item = itemOf(el);
-      const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+      const user = userOf(el, ctx);
       const not = user === undefined ? undefined : stillOwners.get(bare(str(el.attrs.from)))?.get(user);
       return not !== undefined && str(item?.attrs.affiliation) === not ? "drop" : "pass";
     },
@@ -2368,7 +2377,7 @@ function revokeRefusedKept(): StreamFault {
 function grantAnsweredNotRecorded(): StreamFault {
   const request = casesOwn(single("affiliation", "member"));
   const granted = new Set<string>(); // "room user@domain"
-  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const userOf = occupantUsers();
   const listed = answering(memberListAsked, (answer): FaultAction => {
     const room = bare(str(answer.attrs.from));
     const hidden = (i: Element) => granted.has(`${room} ${bare(str(i.attrs.jid))}`);
@@ -2384,9 +2393,8 @@ function grantAnsweredNotRecorded(): StreamFault {
     },
     element: (el, ctx) => {
       if (harnessSession(ctx.conn.jid) || !occupantPresence(el)) return "pass";
-      if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
       const item = itemOf(el);
-      const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+      const user = userOf(el, ctx);
       if (item?.attrs.affiliation !== "member" || user === undefined || !granted.has(`${bare(str(el.attrs.from))} ${user}`)) return "pass";
       return changed(el, (c) => {
         itemOf(c)!.attrs.affiliation = "none";
@@ -2504,7 +2512,7 @@ function affiliationMissing(affiliation: string): StreamFault {
 function ownerListNotOffered(): StreamFault {
   const asks = (el: Element) => el.name === "iq" && atService(el.attrs.to) && (itemsOf(adminQuery(el, "set")).some((i) => i.attrs.affiliation === "owner") || listRequest("affiliation", "owner")(el));
   const refused = answering(asks, (answer): FaultAction => [iqErrorFor(answer, "feature-not-implemented")]);
-  const users = new Map<string, string>(); // occupant JID -> its user's bare JID
+  const userOf = occupantUsers();
   const named = new Set<string>(); // "room bare JID": an owner grant refused
   return {
     fromClient: (el, ctx) => {
@@ -2516,9 +2524,8 @@ function ownerListNotOffered(): StreamFault {
       const action = refused.element!(el, ctx);
       if (action !== "pass") return action;
       if (!occupantPresence(el)) return "pass";
-      if (hasStatus(el, "110") && ctx.conn.jid) users.set(str(el.attrs.from), bare(str(ctx.conn.jid)));
       const item = itemOf(el);
-      const user = item?.attrs.jid !== undefined ? bare(str(item.attrs.jid)) : users.get(str(el.attrs.from));
+      const user = userOf(el, ctx);
       return item?.attrs.affiliation === "owner" && user !== undefined && named.has(`${bare(str(el.attrs.from))} ${user}`) ? "drop" : "pass";
     },
   };
