@@ -361,12 +361,18 @@ steps:
   const [sc] = loadScenarioFile(file(body));
   assert.deepEqual(
     sc.steps.map((s) => s.plan.after),
-    [undefined, undefined, { step: 1 }, undefined, undefined, undefined, { step: 5, alternative: "result" }, undefined],
+    [undefined, undefined, [{ step: 1 }], undefined, undefined, undefined, [{ step: 5, alternatives: ["result"] }], undefined],
   );
   // Against a server that answers with an error: the labelled result did not hold (a SHOULD: the case goes on), so
   // what comes after it is not reached; the alternative that happened is 'error', so the step after 'result' is not either.
   const [c] = (await run([sc], at())).cases;
   assert.deepEqual(Object.fromEntries((c.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "warn", "ERR-RULE-03": "not-reached", "STANZA-EXT-02": "not-reached" });
+  // Naming several alternatives, the step is judged after any of them: 'error' happened, so STANZA-EXT-02 is judged.
+  const [either] = (await run(loadScenarioFile(file(body.replace("after: third/result", "after: third/result|error"))), at())).cases;
+  assert.equal(Object.fromEntries((either.requirementResults ?? []).map((r) => [r.id, r.verdict]))["STANZA-EXT-02"], "pass");
+  // A list asks each entry: after 'answered' (a warning, not held) and 'third' as well, the step is not reached.
+  const [both] = (await run(loadScenarioFile(file(body.replace("after: third/result", "after: [third/result|error, answered]"))), at())).cases;
+  assert.equal(Object.fromEntries((both.requirementResults ?? []).map((r) => [r.id, r.verdict]))["STANZA-EXT-02"], "not-reached");
   // Without 'after' the same steps are judged (and pass): 'after' is what kept them out.
   const [plain] = (await run(loadScenarioFile(file(body.replace(/\n {4}after: [\w/]+/g, ""))), at())).cases;
   assert.deepEqual(Object.fromEntries((plain.requirementResults ?? []).map((r) => [r.id, r.verdict])), { "STANZA-IQ-02": "warn", "ERR-RULE-03": "pass", "STANZA-EXT-02": "pass" });
@@ -396,6 +402,7 @@ steps:
   // The loader names a label that is not there, an alternative a 'one of' does not have, and a label used twice.
   assert.match(locatedError(file(body.replace("after: answered", "after: answerd")), loadScenarioFile)[2], /steps\[2\]\.after: no earlier step is labelled 'answerd' \(labels: answered\)/);
   assert.match(locatedError(file(body.replace("after: third/result", "after: third/resulte")), loadScenarioFile)[2], /has no alternative 'resulte' \(alternatives: error, result\)/);
+  assert.match(locatedError(file(body.replace("after: third/result", "after: third/error|resulte")), loadScenarioFile)[2], /has no alternative 'resulte' \(alternatives: error, result\)/);
   assert.match(locatedError(file(body.replace("label: third", "label: answered")), loadScenarioFile)[2], /'answered' names an earlier step already/);
 });
 

@@ -89,7 +89,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       uses,
       ...(info.checks && lastAction !== undefined && { answers: lastAction }),
       ...(step.kind === "also" && lastReceive !== undefined && { of: { step: lastReceive, ...(step.alternative && { alternative: step.alternative }) } }),
-      ...(step.after && { after: { step: labelled.get(step.after.label)!, ...(step.after.alternative !== undefined && { alternative: step.after.alternative }) } }),
+      ...(step.after && { after: step.after.map((a) => ({ step: labelled.get(a.label)!, ...(a.alternatives && { alternatives: a.alternatives }) })) }),
       settledOn: info.needsSettled ? actors : [],
       unsettles: info.settles ? actors : [],
     };

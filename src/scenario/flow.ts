@@ -186,24 +186,24 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     }
     if (when && !Object.entries(when).every(([name, values]) => values.includes(cell![name]))) return;
     if (step.label && kept.some((k) => k.label === step.label)) throw new ScenarioError(where(["steps", i, "label"]), `steps[${i}].label: '${step.label}' names an earlier step already`);
-    if (step.after) {
-      const { label, alternative } = step.after;
+    for (const { label, alternatives } of step.after ?? []) {
       const earlier = kept.find((k) => k.label === label);
       const labels = kept.flatMap((k) => k.label ?? []);
       if (!earlier) throw new ScenarioError(where(["steps", i, "after"]), `steps[${i}].after: no earlier step is labelled '${label}'${labels.length > 0 ? ` (labels: ${labels.join(", ")})` : ""}`);
       const names = (earlier.kind === "one-of" ? earlier.alternatives : (outcomesOf(earlier) ?? [])).map((a) => a.name);
-      if (alternative !== undefined && !names.includes(alternative))
-        throw new ScenarioError(
-          where(["steps", i, "after"]),
-          `steps[${i}].after: '${label}' ${names.length > 0 ? `has no alternative '${alternative}' (alternatives: ${names.join(", ")})` : "is no 'one of': name the step alone"}`,
-        );
+      for (const alternative of alternatives ?? [])
+        if (!names.includes(alternative))
+          throw new ScenarioError(
+            where(["steps", i, "after"]),
+            `steps[${i}].after: '${label}' ${names.length > 0 ? `has no alternative '${alternative}' (alternatives: ${names.join(", ")})` : "is no 'one of': name the step alone"}`,
+          );
     }
     if (step.kind === "receive-nothing" && step.since) {
       // `since: LABEL`: what arrived after the stanzas an earlier 'receives' of the same actor matched, judged only where it held.
       const earlier = kept.find((k) => k.label === step.since);
       if (!earlier || earlier.kind !== "receive" || earlier.actor !== step.actor)
         throw new ScenarioError(where(["steps", i, "since"]), `steps[${i}].since: no earlier 'receives' step of ${step.actor} is labelled '${step.since}'`);
-      if (step.after?.label !== step.since || step.after.alternative !== undefined)
+      if (!step.after?.some((a) => a.label === step.since && a.alternatives === undefined))
         throw new ScenarioError(where(["steps", i, "since"]), `steps[${i}].since: '${step.since}' needs 'after: ${step.since}' too (nothing to count from where that step did not hold)`);
     }
     kept.push(step, ...further);

@@ -65,6 +65,8 @@ const REQUIREMENT_ID_OR_CELL = /^(?:[A-Z]+(?:-[A-Z0-9]+)+(?:\/[a-z]+)?|\$\{m\.[a
 
 const matrixValue = z.union([z.string(), z.number()]).transform(String);
 
+const afterEntry = z.string().regex(/^[a-z][a-z0-9-]*(?:\/[\w-]+(?:\|[\w-]+)*)?$/, "expected a label, label/alternative or label/one|other");
+
 export const StepMeta = z.strictObject({
   requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1).optional(),
   level: z.enum(LEVELS).optional(),
@@ -112,13 +114,10 @@ export const StepMeta = z.strictObject({
     .optional(),
   /**
    * The step is judged only when the step labelled so held ('LABEL'), or when that 'one of' took the named
-   * alternative ('LABEL/ALTERNATIVE'); otherwise it is not reached: a rule that applies only after something
-   * happened is not judged where it did not.
+   * alternative ('LABEL/ALTERNATIVE') or one of several ('LABEL/ONE|OTHER'); a list asks all of its entries. Otherwise
+   * it is not reached: a rule that applies only after something happened is not judged where it did not.
    */
-  after: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]*(?:\/[\w-]+)?$/, "expected a label, or label/alternative")
-    .optional(),
+  after: z.union([afterEntry, z.array(afterEntry).min(1)]).optional(),
   /** Matrix cells this step belongs to: every named variable must have (one of) the given value(s). */
   when: z.record(z.string(), z.union([matrixValue, z.array(matrixValue).min(1)])).optional(),
 });

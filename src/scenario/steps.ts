@@ -71,10 +71,12 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
   return { step, ...(when && { when }), ...(also && { also }) };
 }
 
-/** `after: label` or `after: label/alternative`, read once. */
-function afterOf(raw: string): NonNullable<Step["after"]> {
-  const [label, alternative] = raw.split("/");
-  return { label, ...(alternative !== undefined && { alternative }) };
+/** `after: label`, `label/alternative`, `label/one|other`, or a list of those (each must hold), read once. */
+function afterOf(raw: string | string[]): NonNullable<Step["after"]> {
+  return [raw].flat().map((entry) => {
+    const [label, alternatives] = entry.split("/");
+    return { label, ...(alternatives !== undefined && { alternatives: alternatives.split("|") }) };
+  });
 }
 
 function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {

@@ -307,8 +307,8 @@ interface StepBase {
   since?: string;
   /** Its name, for a later step's `after`. */
   label?: string;
-  /** Judged only when the step so labelled held, or (with an alternative) its 'one of' took that alternative. */
-  after?: { label: string; alternative?: string };
+  /** Judged only when each step so labelled held, or (with alternatives) its 'one of' took one of them. */
+  after?: { label: string; alternatives?: string[] }[];
 }
 
 export type Step =
@@ -414,8 +414,8 @@ export interface StepPlan {
   answers?: number;
   /** An `also`: the 'receives' whose stanza it checks, by index, and for an alternative's, which (not reached unless that matched). */
   of?: { step: number; alternative?: string };
-  /** Its `after`: the step (by index) that must have held, or the alternative its 'one of' must have taken (not reached otherwise). */
-  after?: { step: number; alternative?: string };
+  /** Its `after`: the steps (by index) that must have held, each or with one of the alternatives its 'one of' must have taken (not reached otherwise). */
+  after?: { step: number; alternatives?: string[] }[];
   /** Sessions whose expectations must all have been met for it to be judged ('receives nothing', 'one of'). */
   settledOn: string[];
   /** Sessions a miss of it leaves with an expectation unmet. */

@@ -84,8 +84,13 @@ export async function runCase(sc: Scenario, ctx: CaseContext, onStep?: (e: Omit<
           const missing = await setUp(scope);
           if (missing.length > 0) return missing;
           for (const [i, step] of prelude.entries()) {
-            const after = step.plan.after && sc.steps[step.plan.after.step];
-            if (after && (passed.has(after) || (step.plan.after!.alternative !== undefined && chosen.get(after) !== step.plan.after!.alternative))) {
+            // Not run where a step it is after was itself passed over, or its 'one of' took another alternative.
+            const notAfter = (step.plan.after ?? []).some(({ step: at, alternatives }) => {
+              const earlier = sc.steps[at];
+              const taken = chosen.get(earlier);
+              return passed.has(earlier) || (alternatives !== undefined && (taken === undefined || !alternatives.includes(taken)));
+            });
+            if (notAfter) {
               passed.add(step);
               continue;
             }
@@ -165,8 +170,12 @@ async function runBody(sc: Scenario, scope: CaseScope, records: StepRecord[], re
     const { plan } = step;
     // An `also` of a stanza that did not come (or came as another alternative than its own) has nothing to check;
     // a step `after` one that did not hold (or took another alternative) judges a rule whose condition never arose.
-    const held = (ref: { step: number; alternative?: string }) => records[ref.step]?.outcome === "ok" && (ref.alternative === undefined || records[ref.step]?.choice === ref.alternative);
-    const orphan = (plan.of !== undefined && !held(plan.of)) || (plan.after !== undefined && !held(plan.after));
+    const held = (ref: { step: number; alternatives?: readonly string[] }) => {
+      const { outcome, choice } = records[ref.step] ?? {};
+      return outcome === "ok" && (ref.alternatives === undefined || (choice !== undefined && ref.alternatives.includes(choice)));
+    };
+    const orphan =
+      (plan.of !== undefined && !held({ step: plan.of.step, ...(plan.of.alternative !== undefined && { alternatives: [plan.of.alternative] }) })) || (plan.after ?? []).some((a) => !held(a));
     const halted = stopped !== undefined && !(plan.of !== undefined && stopped.besides === plan.of.step);
     if (halted || orphan || plan.uses.some((c) => lost.has(c)) || plan.settledOn.some((s) => unsettled.has(s)) || (plan.answers !== undefined && records[plan.answers]?.outcome === "not-reached")) {
       record({ step, outcome: "not-reached" });
