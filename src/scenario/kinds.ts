@@ -319,6 +319,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
   "receive-http": {
     ...action,
     checks: true,
+    inOneOf: true,
     verbs: { "receives http": httpVerbs["receives http"] },
     texts: (s) => [s.expect.status, s.expect.body, ...Object.values(s.expect.headers ?? {})].filter((v): v is string => v !== undefined),
     audit: (s) => [{ verb: "receives http", patterns: [JSON.stringify(s.expect)] }],

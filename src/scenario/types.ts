@@ -426,7 +426,8 @@ export interface StepPlan {
 export type PlannedStep = Step & { plan: StepPlan };
 
 /** The kinds that only look at what arrived, allowed inside "one of" (the step kinds' table, kinds.ts, agrees). */
-export type ExpectKind = "receive" | "receive-nothing" | "receive-stream-header" | "receive-features" | "receive-stream-error" | "receive-stream-close" | "receive-disconnect" | "receive-tls";
+export type ExpectKind =
+  "receive" | "receive-nothing" | "receive-stream-header" | "receive-features" | "receive-stream-error" | "receive-stream-close" | "receive-disconnect" | "receive-tls" | "receive-http";
 export type ExpectStep = Extract<Step, { kind: ExpectKind }>;
 
 export interface Scenario {

@@ -1,8 +1,9 @@
-import { matchValue } from "../../match/pattern.ts";
+import { matchValue, type Captures } from "../../match/pattern.ts";
+import type { Step } from "../../scenario/types.ts";
 import { fill } from "../../match/template.ts";
 import { httpGetFollowing, httpRequest, slotOf, type HttpAnswer, type Slot } from "../../xmpp/protocol/upload.ts";
 import type { CaseScope } from "./scope.ts";
-import { keep, oneLine, timeoutOf, type Handler } from "./step-kit.ts";
+import { keep, oneLine, timeoutOf, type Handler, type Holds } from "./step-kit.ts";
 
 /** The slot (XEP-0363 §4) among the IQ results the actor received whose put URL this is. */
 function slotFor(scope: CaseScope, actor: string, put: string): Slot | undefined {
@@ -49,20 +50,32 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
   },
 
   async "receive-http"(step, scope) {
-    const answer = scope.httpAnswers.get(step.actor);
-    const expected = [step.text];
-    if (answer === undefined) return { message: `${step.actor} made no HTTP request`, expected, closest: [], at: scope.transcript.now() };
-    if (typeof answer === "string") return { message: `${step.actor}: ${answer}`, expected, closest: [], at: scope.transcript.now() };
-    const caps = { ...scope.bindings };
-    const e = step.expect;
-    const problems = [
-      e.status !== undefined && matchValue(e.status, String(answer.status), caps) && `status: expected ${e.status}, got ${answer.status}`,
-      e.body !== undefined &&
-        matchValue(fill(e.body, scope.bindings, false), answer.body.toString("utf8"), caps) &&
-        `body: expected ${oneLine(e.body, 80)}, got ${oneLine(answer.body.toString("utf8"), 80)}`,
-      ...Object.entries(e.headers ?? {}).map(([k, v]) => matchValue(v, answer.headers[k], caps) && `${k}: expected ${v}, got ${answer.headers[k] ?? "(none)"}`),
-    ].filter((p): p is string => typeof p === "string");
-    if (problems.length === 0) return void keep(scope, caps);
-    return { message: `${step.actor}'s HTTP response differs: ${problems.join("; ")}`, expected, closest: [{ xml: shown(answer), problems, at: scope.transcript.now() }], at: scope.transcript.now() };
+    const judged = judgeHttp(scope, step);
+    const at = scope.transcript.now();
+    if ("reason" in judged) return { message: judged.reason, expected: [step.text], closest: [], at };
+    if (judged.problems.length === 0) return void keep(scope, judged.caps);
+    const closest = [{ xml: shown(judged.answer), problems: judged.problems, at }];
+    return { message: `${step.actor}'s HTTP response differs: ${judged.problems.join("; ")}`, expected: [step.text], closest, at };
   },
 };
+
+/** An alternative of 'one of': whether the actor's latest HTTP response matches now (it came with its request). */
+export const httpHolds: Holds<"receive-http"> = (scope, step, caps) => {
+  const judged = judgeHttp(scope, step, caps);
+  return "reason" in judged || judged.problems.length > 0 ? undefined : { picked: [], captures: judged.caps };
+};
+
+/** The actor's latest HTTP response against the step's patterns: what differs, with the captures it made. */
+function judgeHttp(scope: CaseScope, step: Step & { kind: "receive-http" }, captures: Captures = scope.bindings): { reason: string } | { answer: HttpAnswer; problems: string[]; caps: Captures } {
+  const answer = scope.httpAnswers.get(step.actor);
+  if (answer === undefined) return { reason: `${step.actor} made no HTTP request` };
+  if (typeof answer === "string") return { reason: `${step.actor}: ${answer}` };
+  const caps = { ...captures };
+  const e = step.expect;
+  const problems = [
+    e.status !== undefined && matchValue(e.status, String(answer.status), caps) && `status: expected ${e.status}, got ${answer.status}`,
+    e.body !== undefined && matchValue(fill(e.body, captures, false), answer.body.toString("utf8"), caps) && `body: expected ${oneLine(e.body, 80)}, got ${oneLine(answer.body.toString("utf8"), 80)}`,
+    ...Object.entries(e.headers ?? {}).map(([k, v]) => matchValue(v, answer.headers[k], caps) && `${k}: expected ${v}, got ${answer.headers[k] ?? "(none)"}`),
+  ].filter((p): p is string => typeof p === "string");
+  return { answer, problems, caps };
+}

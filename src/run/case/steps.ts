@@ -14,7 +14,7 @@ import { HarnessError } from "./errors.ts";
 import { absenceWaits, keep, oneLine, StreamEnded, timeoutOf, type Handler, type Holds, type Miss } from "./step-kit.ts";
 import { MID_CASE_ATTEMPTS, pauseBefore, RETRY_BACKOFF_MS } from "../../util/retry.ts";
 import { actOn, ending, streamHandlers, streamHolds } from "./stream-steps.ts";
-import { httpHandlers } from "./http-steps.ts";
+import { httpHandlers, httpHolds } from "./http-steps.ts";
 import { boshHandlers } from "./bosh-steps.ts";
 
 export type { Miss } from "./step-kit.ts";
@@ -410,6 +410,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
  */
 const holdsNow: { [K in ExpectKind]: Holds<K> } = {
   ...streamHolds,
+  "receive-http": httpHolds,
   "receive-nothing": (scope, st, caps, taken) => {
     const inbox = nothingPool(scope, st).filter((r) => !taken.includes(r));
     return unexpected(inbox, st.pattern ? scope.parse(st.pattern, caps) : undefined).length > 0 ? undefined : { picked: [], captures: caps };

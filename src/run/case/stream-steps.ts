@@ -638,7 +638,7 @@ function tlsProblems(o: TlsOutcome, attrs: Record<string, string>, caps: Capture
 }
 
 /** Whether a stream-level expectation holds right now on its raw connection, with the captures it makes (it takes no stanza). */
-export const streamHolds: { [K in Exclude<ExpectKind, "receive" | "receive-nothing">]: Holds<K> } = {
+export const streamHolds: { [K in Exclude<ExpectKind, "receive" | "receive-nothing" | "receive-http">]: Holds<K> } = {
   "receive-stream-header": (scope, st, caps) => {
     const c = scope.raw(st.actor);
     const next = { ...caps };

@@ -568,7 +568,8 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     // service's CORS headers), and the GET of the file never stored gets a 404 without them (a front end that adds
     // CORS headers to successful answers only): the 404 warned UPLOAD-CORS-01, though the upload's answers carry
     // them. The GET is now made only after a 201. Prosody 0.12 through the proxies, old -> new file: warn
-    // (UPLOAD-CORS-01) -> warn (UPLOAD-PUT-04, UPLOAD-CORS-01 pass).
+    // (UPLOAD-CORS-01) -> warn (UPLOAD-PUT-04, UPLOAD-CORS-01 pass). Since the PUT's answer is a 'one of' (201 or a
+    // redirect, which credits nothing), its CORS headers are judged after either: here UPLOAD-CORS-01 is not reached.
     id: "upload-http-put-refused-get-404",
     requirements: ["UPLOAD-PUT-04"],
     cases: { "upload-cors": "warn" },
