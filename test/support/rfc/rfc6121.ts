@@ -792,6 +792,53 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  {
+    // Class sweep (2026-11-28, group S4): presence-probe-full-jid, presence-probe-directed: the answer for the
+    // probed resource (a SHOULD step) was judged before the MUST NOT about the others, so a server that answered
+    // for another resource instead only warned; this server does just that.
+    id: "probe.full-jid-answered-for-others",
+    area: "probe",
+    requirements: ["PROBE-11"],
+    description: "a probe to a full JID is answered with the presence of the account's other available resources, never of the probed one",
+    stream: (() => {
+      const withheld = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const to = String(el.attrs.to ?? "");
+          if (!isPresence("probe")(el) || !ctx.conn.jid || !to.includes("/")) return;
+          withheld.add(`${ctx.conn.id} ${to}`);
+          for (const p of resourcesOf(ctx, bare(to))) if (p.available && p.jid !== to) ctx.conn.deliver(presence(p.jid!, ctx.conn.jid));
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => (isAvailable(el) && withheld.has(`${ctx.conn.id} ${String(el.attrs.from)}`) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  {
+    // Class sweep (2026-11-28, group S4): presence-probe-client-subscribed: the answer to a client's probe (a
+    // SHOULD step) was judged before the MUST NOT error, so a server that answered the probe with an error only
+    // warned; this server does just that.
+    id: "probe.client-probe-errored",
+    area: "probe",
+    requirements: ["PROBE-02"],
+    description: "a probe a client sends is answered with a presence error (service-unavailable) and no presence of the contact",
+    stream: (() => {
+      const withheld = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!isPresence("probe")(el) || !ctx.conn.jid || !el.attrs.to) return;
+          const to = String(el.attrs.to);
+          withheld.add(`${ctx.conn.id} ${bare(to)}`);
+          const error = xml(
+            "presence",
+            { type: "error", from: to, to: ctx.conn.jid, ...(el.attrs.id && { id: el.attrs.id }) },
+            xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: "urn:ietf:params:xml:ns:xmpp-stanzas" })),
+          );
+          ctx.conn.deliver(error);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => (isAvailable(el) && withheld.has(`${ctx.conn.id} ${bare(String(el.attrs.from))}`) ? "drop" : "pass"),
+      };
+    })(),
+  },
   // Unavailable and directed presence (§4.5, §4.6).
   {
     id: "unavailable.lost",

@@ -562,6 +562,43 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-28, group S4): mam-archive-once judged the query's IQ result (MAM-Q-01, a SHOULD)
+    // before the 'receives nothing' of a second copy (MAM-ARCH-05's MUST), so a server that stored each message
+    // twice and never answered the query only warned.
+    id: "mam.stored-twice-unanswered",
+    area: "mam",
+    requirements: ["MAM-ARCH-05"],
+    description: "every result of a query comes twice (each message stored once per copy) and the query is never answered with its IQ result",
+    stream: both(
+      answering(
+        (el) => el.attrs.type === "set" && Boolean(el.getChild("query", MAM)),
+        () => "drop",
+      ),
+      { element: (el) => (resultOf(el) ? [el, el] : "pass") },
+    ),
+  },
+  {
+    // Class sweep (2026-11-28, group S4): mam-archive-once judged a2's Carbons <enable/> result (CARBONS-ENABLE-01,
+    // a SHOULD) before the 'one of' over a1 and a2 for a chat message to the bare JID (DELIVERY-MSG-BARE-2NN/chat,
+    // a MUST), so a server that answered no <enable/> and delivered the message to neither resource only warned.
+    id: "mam.carbons-unanswered-bare-chat-lost",
+    area: "mam",
+    requirements: ["DELIVERY-MSG-BARE-2NN"],
+    description: "a Carbons <enable/> is never answered, and a chat message to a bare JID reaches none of the account's available resources",
+    stream: both(
+      answering(
+        (el) => el.attrs.type === "set" && Boolean(el.getChild("enable", "urn:xmpp:carbons:2")),
+        () => "drop",
+      ),
+      {
+        element: (el, { conn }) =>
+          el.name === "message" && el.attrs.type === "chat" && Boolean(el.getChild("body")) && !String(el.attrs.to ?? "/").includes("/") && bare(String(el.attrs.from ?? "")) !== bare(conn.jid)
+            ? "drop"
+            : "pass",
+      },
+    ),
+  },
+  {
     id: "mam.carbon-archived",
     area: "mam",
     requirements: ["MAM-ARCH-05"],
@@ -883,6 +920,24 @@ export const FAULTS: FaultDef[] = [
         const domain = String(ctx.conn.jid).split("@")[1]?.split("/")[0] ?? "";
         const welcome = new Element("message", { from: domain, to: bare(ctx.conn.jid), type: "normal" }).c("body").t("Welcome").root();
         return [result(String(ctx.conn.jid), query.attrs.queryid, `welcome-${randomUUID()}`, welcome), fin];
+      },
+    ),
+  },
+  {
+    // Class sweep (2026-11-28, group S4): mam-query-empty judged the query's IQ result (MAM-FORM-05, a derived
+    // SHOULD) before the 'receives nothing' of a result message (MAM-WITH-01's MUST), so a server that never
+    // answered the query and returned a message the filter should have kept out only warned.
+    id: "mam.with-empty-welcome-returned-unanswered",
+    area: "mam",
+    requirements: ["MAM-WITH-01"],
+    description: "a 'with' query that matches nothing returns the server's welcome message (from the domain), which is to or from no such JID, and is never answered with its IQ result",
+    stream: onQueries(
+      (q) => queryFields(q).has("with"),
+      (results, _fin, query, ctx) => {
+        if (results.length > 0) return results;
+        const domain = String(ctx.conn.jid).split("@")[1]?.split("/")[0] ?? "";
+        const welcome = new Element("message", { from: domain, to: bare(ctx.conn.jid), type: "normal" }).c("body").t("Welcome").root();
+        return [result(String(ctx.conn.jid), query.attrs.queryid, `welcome-${randomUUID()}`, welcome)];
       },
     ),
   },
@@ -1928,6 +1983,35 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MAM-FORM-11"],
     description: "a query with an after-id field succeeds with no results (its IQ result kept) instead of the page after that id or feature-not-implemented",
     fault: (el) => (el.name === "message" && resultOf(el)?.attrs.queryid === "qx" ? "drop" : "pass"),
+  },
+  {
+    // Class sweep (2026-11-28, group S2): mam-disco: a server with no archive for the user that never answers her
+    // query of it breaks RFC 6120's IQ rule (STANZA-IQ-01), not XEP-0313 §7 (which binds an entity that "hosts
+    // archives and supports MAM queries"); the case judged it as MAM-DISCO-01.
+    id: "mam.query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server answers no query of a user's own archive (neither results nor the <iq/> answer) and lists neither urn:xmpp:mam:2 nor #extended in the disco#info of the user's bare JID",
+    stream: (() => {
+      const silent = answering(
+        (el, ctx) => el.attrs.type === "set" && Boolean(el.getChild("query", MAM)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
+        () => "drop",
+      );
+      return {
+        fromClient: silent.fromClient,
+        element: (el, ctx) => {
+          const action = silent.element!(el, ctx);
+          if (action !== "pass") return action;
+          if (el.name === "message" && el.getChild("result", MAM)) return "drop";
+          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/disco#info") : undefined;
+          if (!q || !String(el.attrs.from ?? "").includes("@")) return "pass";
+          return changed(el, (c) => {
+            const cq = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+            cq.children = cq.children.filter((f) => typeof f === "string" || (f.attrs.var !== MAM && f.attrs.var !== `${MAM}#extended`));
+          });
+        },
+      };
+    })(),
   },
 ];
 

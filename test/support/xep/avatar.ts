@@ -316,9 +316,11 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-fourth audit (2026-11-28): only the <info/> id is wrong here (the data item's id is right), which is
+    // AVCONV-V2P-03's failure ("one info element that represents the newly published image"), not V2P-02's.
     id: "avconv.v2p.metadata-id-wrong",
     area: "avatar",
-    requirements: ["AVCONV-V2P-02"],
+    requirements: ["AVCONV-V2P-03"],
     description: "an avatar converted from a vCard PHOTO is announced in the metadata with an id that is not the image's SHA-1 (e.g. a hash of the base64 text, line breaks included)",
     fault: when(
       (el) => Boolean(resultItems(el, METADATA)),
@@ -333,6 +335,83 @@ export const FAULTS: FaultDef[] = [
                 .forEach((info) => (info.attrs.id = OTHER_HASH)),
             ),
         ),
+    ),
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep judged the metadata's <info/> id (V2P-03) before the data
+    // item's id (V2P-02), so a server that computes the image's id wrongly and uses it for both failed V2P-03, with
+    // V2P-02 not reached; the data node is now judged first (fail V2P-03 -> fail V2P-02 on Prosody 13).
+    id: "avconv.v2p.data-id-wrong-consistent",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-02"],
+    description: "a vCard PHOTO is converted into a data item whose id is not the image's SHA-1 (a hash of nothing), and the metadata <info/> names that same id",
+    fault: (el) => {
+      const items = resultItems(el, DATA) ?? resultItems(el, METADATA);
+      if (!items) return "pass";
+      return changed(el, (c) => {
+        const data = resultItems(c, DATA);
+        data?.getChildren("item").forEach((i) => (i.attrs.id = OTHER_HASH));
+        resultItems(c, METADATA)
+          ?.getChildren("item")
+          .forEach((i) =>
+            i
+              .getChild("metadata", METADATA)
+              ?.getChildren("info")
+              .forEach((info) => (info.attrs.id = OTHER_HASH)),
+          );
+      });
+    },
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep-notify's V2P-03 poll asked the <info/> id to be the
+    // image's SHA-1, so a server whose wrong image id the <info/> repeats failed V2P-03 there (V2P-02's failure,
+    // avconv-vcard-to-pep's); the poll now asks the <info/> to name the data item read (on Prosody 13: fail V2P-03
+    // -> warn V2P-04, its own rule; avconv-vcard-to-pep fails V2P-02).
+    id: "avconv.v2p.data-id-wrong-consistent-unnotified",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-04", "AVCONV-V2P-02"],
+    description: "a vCard PHOTO is converted into a data item whose id is not the image's SHA-1, the metadata <info/> names that same id, and no metadata notification is sent",
+    fault: (el) => {
+      if (eventItems(el, METADATA)) return "drop";
+      if (!resultItems(el, DATA) && !resultItems(el, METADATA)) return "pass";
+      return changed(el, (c) => {
+        resultItems(c, DATA)
+          ?.getChildren("item")
+          .forEach((i) => (i.attrs.id = OTHER_HASH));
+        resultItems(c, METADATA)
+          ?.getChildren("item")
+          .forEach((i) =>
+            i
+              .getChild("metadata", METADATA)
+              ?.getChildren("info")
+              .forEach((info) => (info.attrs.id = OTHER_HASH)),
+          );
+      });
+    },
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep's late-conversion path (no metadata item at the first
+    // get, a data item there) never judged the data item, so a late conversion under a wrong id passed with V2P-01
+    // and V2P-02 not reached; the data-only outcome now judges both (pass -> fail V2P-02 on Prosody 13).
+    id: "avconv.v2p.late-metadata-data-id-wrong",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-02"],
+    description: "a vCard PHOTO is converted late: the first metadata items request (id m1) finds none, and the data item's id is not the image's SHA-1",
+    stream: both(
+      answering(
+        (el) => el.attrs.type === "get" && el.attrs.id === "m1" && el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node === METADATA,
+        (a) => [iqErrorFor(a, "item-not-found")],
+      ),
+      {
+        element: (el) =>
+          resultItems(el, DATA)
+            ? changed(el, (c) =>
+                resultItems(c, DATA)!
+                  .getChildren("item")
+                  .forEach((i) => (i.attrs.id = OTHER_HASH)),
+              )
+            : "pass",
+      },
     ),
   },
   {
@@ -485,6 +564,34 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  {
+    // Class sweep (2026-11-28, group S2): avconv-disco: a server without vcard-temp (so without the conversion) that
+    // never answers a user's vCard get breaks RFC 6120's IQ rule (STANZA-IQ-01), not XEP-0398 §2; the case judged it
+    // as AVCONV-DISCO-01.
+    id: "avconv.vcard-get-unanswered",
+    area: "avatar",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server answers no get of a user's own vCard (neither a result nor an error) and lists no urn:xmpp:pep-vcard-conversion:0 (nor vcard-temp) in any disco#info",
+    stream: (() => {
+      const silent = answering(
+        (el, ctx) => el.attrs.type === "get" && Boolean(el.getChild("vCard", VCARD)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
+        () => "drop",
+      );
+      return {
+        fromClient: silent.fromClient,
+        element: (el, ctx) => {
+          const action = silent.element!(el, ctx);
+          if (action !== "pass") return action;
+          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
+          if (!q?.getChildByAttr("var", CONVERSION) && !q?.getChildByAttr("var", VCARD)) return "pass";
+          return changed(el, (c) => {
+            const cq = c.getChild("query", DISCO_INFO)!;
+            cq.children = cq.children.filter((f) => typeof f === "string" || (f.attrs.var !== CONVERSION && f.attrs.var !== VCARD));
+          });
+        },
+      };
+    })(),
+  },
 ];
 
 /**
@@ -574,6 +681,26 @@ function metadataReplacedLate(): NonNullable<Variation["stream"]> {
 
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep and avconv-vcard-to-pep-notify asked the converted
+    // metadata for xc:children='exact' with one <info/>, but XEP-0398 §3.2 asks only for "one info element" and
+    // XEP-0084 metadata may also hold <pointer/> children; now exactly one <info/>, other children allowed (on
+    // Prosody 13: fail -> pass). Applied by bench/try-case.ts only (stream).
+    id: "avatar-metadata-with-pointer",
+    description:
+      'the metadata items the server returns carry a XEP-0084 <pointer/> child beside the one <info/> (XEP-0398 §3.2 asks for "one info element"; XEP-0084 §4.2: "There are two allowable children of the <metadata/> element", <info/> and <pointer/>)',
+    fault: () => "pass",
+    stream: {
+      element: (el) =>
+        resultItems(el, METADATA)?.getChild("item")?.getChild("metadata", METADATA)
+          ? changed(el, (c) =>
+              resultItems(c, METADATA)!
+                .getChildren("item")
+                .forEach((i) => i.getChild("metadata", METADATA)?.cnode(xml("pointer", {}, xml("x", { xmlns: "urn:example:avatar-elsewhere" }, "x")))),
+            )
+          : "pass",
+    },
+  },
   {
     // Class sweep 3 (2026-11-27): avconv-vcard-to-pep's 'not-converted' outcome credited AVCONV-V2P-00 (XEP-0398 §3:
     // "A service MAY support conversion from vCard to PEP") where the server did not convert, so this server passed

@@ -431,6 +431,70 @@ export const FAULTS: FaultDef[] = [
     },
   },
   (() => {
+    // Fifty-fourth audit (2026-11-28): blocking-unblock-all-delivery, blocking-unblock-presence: juliet's roster read
+    // was waited for as set-up, so a server that does not answer it (RFC 6121 §2 "MUST return the data it has stored
+    // when an authorized client requests the roster", ROSTER-GET-01) skipped the case and left XEP-0191's MUSTs
+    // unjudged. The read is now proved (ROSTER-GET-01), after the deliveries.
+    const blockers = new Set<string>();
+    const unanswered = answering(
+      (el, ctx) => el.attrs.type === "get" && Boolean(el.getChild("query", "jabber:iq:roster")) && blockers.has(bare(ctx.conn.jid)),
+      () => "drop",
+    );
+    return {
+      id: "blocking.roster-get-unanswered-after-block",
+      area: "blocking",
+      requirements: ["ROSTER-GET-01"],
+      description: "a roster get from a user who has sent a block command (since the proxy started) goes unanswered",
+      stream: {
+        fromClient: (el, ctx) => {
+          if (el.attrs.type === "set" && command(el, "block") && ctx.conn.jid) blockers.add(bare(ctx.conn.jid));
+          unanswered.fromClient?.(el, ctx);
+        },
+        element: (el, ctx) => unanswered.element?.(el, ctx) ?? "pass",
+      },
+    } satisfies FaultDef;
+  })(),
+  (() => {
+    // Fifty-fourth audit (2026-11-28): blocking-match-full-jid judged r2's delivery (a SHOULD) before the absence of
+    // r1's message (the MUST) on the same session, so a server that drops r2's message and delivers r1's (a full-JID
+    // item compared the wrong way round) only warned, BLOCK-IN-01 not reached. The absence is now judged first.
+    const blocked = blockedBy();
+    const fullItems = new Map<string, Set<string>>(); // user -> the full JIDs the user blocked (not unblocked since)
+    const track = (el: Element, ctx: FaultContext) => {
+      if (el.attrs.type !== "set" || !ctx.conn.jid) return;
+      const user = bare(ctx.conn.jid);
+      const jids = fullItems.get(user) ?? new Set<string>();
+      for (const item of itemsOf(command(el, "block"))) if (String(item.attrs.jid).includes("/")) jids.add(String(item.attrs.jid));
+      const unblock = command(el, "unblock");
+      if (unblock && itemsOf(unblock).length === 0) jids.clear();
+      for (const item of itemsOf(unblock)) jids.delete(String(item.attrs.jid));
+      fullItems.set(user, jids);
+    };
+    /** Another resource of an account of which the user blocked one full JID. */
+    const otherResource = (user: string, from: string) => [...(fullItems.get(user) ?? [])].some((item) => bare(item) === bare(from) && item !== from);
+    return {
+      id: "blocking.inbound.full-jid-item-inverted",
+      area: "blocking",
+      requirements: ["BLOCK-IN-01", "BLOCK-MATCH-01"],
+      description:
+        "an item with a full JID blocks the account's other resources instead of the one named: a message from exactly that resource is delivered to the user, one from another resource of the account is dropped",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          track(el, ctx);
+          if (el.name !== "message" || !el.attrs.to || !ctx.conn.jid?.includes("/")) return;
+          const user = bare(String(el.attrs.to));
+          if (!blocked.has(user, ctx.conn.jid)) return;
+          for (const c of connectionsOf(user, ctx)) c.deliver(changed(el, (m) => ((m.attrs.from = ctx.conn.jid), (m.attrs.to = c.jid)))[0] as Element);
+        },
+        element: (el, ctx) => {
+          const from = String(el.attrs.from ?? "");
+          return el.name === "message" && from.includes("/") && ctx.conn.jid && otherResource(bare(ctx.conn.jid), from) ? "drop" : "pass";
+        },
+      },
+    } satisfies FaultDef;
+  })(),
+  (() => {
     const blocked = blockedBy();
     return {
       id: "blocking.inbound.full-jid-item-ignored",

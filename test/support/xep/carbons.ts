@@ -852,6 +852,33 @@ export const FAULTS: FaultDef[] = [
       });
     },
   },
+  {
+    // Class sweep (2026-11-28, group S2): carbons-discovery: a server without Carbons that never answers <enable/>
+    // breaks RFC 6120's IQ rule (STANZA-IQ-01), not XEP-0280 §3 (how an entity that supports the protocol
+    // advertises it); the case judged it as CARBONS-DISCO-01.
+    id: "carbons.enable-unanswered",
+    area: "carbons",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server answers no <enable/> of Carbons (neither a result nor an error), enables nothing, and lists no urn:xmpp:carbons:2 in any disco#info",
+    stream: (() => {
+      const asked = new Set<string>();
+      const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${String(id)}`;
+      return {
+        fromClient: (el, ctx) => {
+          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("enable", CARBONS)) asked.add(key(ctx, el.attrs.id));
+        },
+        element: (el, ctx) => {
+          if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && asked.delete(key(ctx, el.attrs.id))) return "drop";
+          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/disco#info") : undefined;
+          if (!q?.getChildByAttr("var", CARBONS)) return "pass";
+          return changed(el, (c) => {
+            const cq = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+            cq.children = cq.children.filter((f) => typeof f === "string" || f.attrs.var !== CARBONS);
+          });
+        },
+      };
+    })(),
+  },
 ];
 
 /**

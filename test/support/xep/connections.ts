@@ -404,6 +404,54 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     },
   },
   {
+    // Fifty-fourth audit (2026-11-28): bosh-wait credited BOSH-WAIT-01 (§8: "SHOULD NOT wait longer than the time
+    // specified by the client in the 'wait' attribute") on the answer to its one empty request, which carried the late
+    // stream features where the creation response had none (XEP-0206 §4): a payload, so its promptness shows nothing
+    // of how long an idle request is held. This connection manager sends the features late and then holds every idle
+    // request 4 s though 'wait' 1 was asked: old pass (WAIT-01 pass) -> new warn (WAIT-01 warn, on rid 1002).
+    id: "bosh-features-late-then-slow",
+    requirements: ["BOSH-WAIT-01"],
+    cases: ["bosh-wait"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      const features = /<stream:features\b[\s\S]*?<\/stream:features>/;
+      const sessions = new Map<string, { first: number; features?: string }>(); // sid -> the first request after the creation
+      const arrived = new Map<string, number>(); // "sid rid" -> when the request came
+      return {
+        request: (r: BoshRequest) => {
+          if (r.sid && r.rid) arrived.set(`${r.sid} ${r.rid}`, Date.now());
+          return r.text;
+        },
+        answer: async (r: BoshRequest, a: BoshReply) => {
+          if (!r.ofCase) return a;
+          if (r.creation) {
+            const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+            if (!sid || !r.rid) return a;
+            const found = features.exec(a.text)?.[0];
+            sessions.set(sid, { first: Number(r.rid) + 1, ...(found && { features: found }) });
+            return found ? { ...a, text: a.text.replace(features, "") } : a;
+          }
+          const s = r.sid === undefined ? undefined : sessions.get(r.sid);
+          if (!s || r.rid === undefined) return a;
+          if (Number(r.rid) === s.first) {
+            if (!s.features) return a;
+            const f = s.features;
+            delete s.features;
+            return inside(
+              bodyTag(a, (t) => (/\sxmlns:stream=/.test(t) ? t : t.replace(/^<body\b/, "<body xmlns:stream='http://etherx.jabber.org/streams'"))),
+              f,
+            );
+          }
+          if (Number(r.rid) > s.first && /^\s*<body\b[^>]*\/>\s*$/.test(r.text) && !/\b(xmpp:restart|pause|type)=/.test(r.text)) {
+            const at = arrived.get(`${r.sid} ${r.rid}`) ?? Date.now();
+            await new Promise((resolve) => setTimeout(resolve, Math.max(0, at + 4000 - Date.now())));
+          }
+          return a;
+        },
+      };
+    })(),
+  },
+  {
     id: "bosh-sid-repeated",
     requirements: ["BOSH-CREATE-01", "BOSH-CREATE-02", "BOSH-SEC-02"],
     cases: ["bosh-sid-unique"],
@@ -1113,6 +1161,16 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
       'XEP-0124 §8: "It is RECOMMENDED that the connection manager not return an HTTP result until a payload has arrived": answering an empty request sooner breaks only that RECOMMENDED (bosh-payload-asap judges it), no rule of the cases it is applied to',
     cases: ["bosh-inactivity"],
     fault: answersEmptyRequestsEarly({}),
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): bosh-wait asked HTTP 200 of the empty body (BOSH-EMPTY-01, §8: "the connection
+    // manager SHOULD include an empty <body/> element in the HTTP result"), so an empty <body/> sent in time with HTTP
+    // 500 warned that rule, though what it breaks is §17.1's BOSH-ERR-01: old warn (EMPTY-01) -> new pass.
+    id: "bosh-empty-body-http-500",
+    allowed:
+      'XEP-0124 §8: "the connection manager SHOULD include an empty <body/> element in the HTTP result" holds whatever the status; the HTTP 500 breaks only §17.1\'s "Non-legacy connection managers SHOULD NOT send HTTP error codes unless they are communicating with a legacy client." (BOSH-ERR-01, judged by bosh-rid-above-window), no rule of the case it is applied to',
+    cases: ["bosh-wait"],
+    fault: { answer: (r, a) => (r.ofCase && !r.creation && r.rid === "1001" ? { ...a, status: 500 } : a) },
   },
   {
     // Forty-ninth audit: bosh-xmpp-features posted one empty request after the creation and looked for the features

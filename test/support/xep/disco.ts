@@ -294,6 +294,27 @@ export const FAULTS: FaultDef[] = [
     description: "the server's stream-feature caps have no 'hash' attribute",
     stream: editServerCaps((c) => delete c.attrs.hash),
   },
+  // Fifty-fourth audit (2026-11-28): caps-server-ver: one hash check proved CAPS-GEN-01 and -02 together; a
+  // right digest badly encoded breaks only GEN-02 (XEP-0115 §5.1 "the Base64 output MUST NOT include whitespace").
+  {
+    id: "caps.server.ver-whitespace",
+    area: "disco",
+    requirements: ["CAPS-GEN-02"],
+    description: "the server's stream-feature caps 'ver' is the right hash with a line break in the middle of its Base64",
+    stream: editServerCaps((c) => (c.attrs.ver = `${String(c.attrs.ver).slice(0, 12)}\n${String(c.attrs.ver).slice(12)}`)),
+  },
+  // Fifty-fourth audit (2026-11-28): caps-server-ver, caps-server-node: the raw session's bind result was waited
+  // for as set-up, so a server failing RFC 6120 §7.6.1 (BIND-GEN-01, bind-generated's) skipped the caps rules.
+  {
+    id: "caps.server.generated-bind-without-jid",
+    area: "disco",
+    requirements: ["BIND-GEN-01"],
+    description: "the result to a bind request that asks the server to generate the resource carries no <bind/> (and so no <jid/>)",
+    stream: answering(
+      (el) => el.attrs.type === "set" && Boolean(el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")) && !el.getChild("bind", "urn:ietf:params:xml:ns:xmpp-bind")!.getChild("resource"),
+      (answer) => (answer.attrs.type === "result" ? changed(answer, (c) => void (c.children = [])) : "pass"),
+    ),
+  },
   {
     id: "caps.server.header-without-from",
     area: "disco",
@@ -406,7 +427,38 @@ export const FAULTS: FaultDef[] = [
     description: "the server's disco#info query of a client's caps leaves out the 'node'",
     fault: when(capsQuery, (el) => changed(el, (c) => delete c.getChild("query", INFO)!.attrs.node)),
   },
+  {
+    // Fifty-fourth audit (2026-11-28): disco-items-own-account asked for the account's bare JID (or no 'from') in the
+    // pattern that proves DISCO-BARE-03 ("the server itself MUST reply on behalf of the hosted account"), so the
+    // server's own reply stamped with its domain failed DISCO-BARE-03 and left DISCO-ITEMS-01 unjudged; it breaks RFC
+    // 6120 §8.1.2.1's "MUST either (a) not include a 'from' attribute or (b) include a 'from' attribute whose value is
+    // the account's bare JID" instead. fail (DISCO-BARE-03) -> fail (STANZA-FROM-03 alone; DISCO-BARE-03 and
+    // DISCO-ITEMS-01 pass) on Prosody 13.
+    id: "disco.own-items-from-domain",
+    area: "disco",
+    requirements: ["STANZA-FROM-03"],
+    description: "the server's answer to a disco#items request to the user's own bare JID comes from the server's domain, not the account",
+    fault: (el, ctx) => ownAnswerFromDomain(ITEMS, el, ctx),
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): class note of disco-items-own-account: disco-info-own-account had the same
+    // shape for DISCO-BARE-01. fail (DISCO-BARE-01, DISCO-BARE-02 not reached) -> fail (STANZA-FROM-03 alone;
+    // DISCO-BARE-01 and DISCO-BARE-02 pass) on Prosody 13.
+    id: "disco.own-info-from-domain",
+    area: "disco",
+    requirements: ["STANZA-FROM-03"],
+    description: "the server's answer to a disco#info request to the user's own bare JID comes from the server's domain, not the account",
+    fault: (el, ctx) => ownAnswerFromDomain(INFO, el, ctx),
+  },
 ];
+
+/** The server's result to a disco request (of `ns`) to the connection's own bare JID, restamped from its domain. */
+function ownAnswerFromDomain(ns: string, el: Element, ctx: FaultContext): ReturnType<NonNullable<FaultDef["fault"]>> {
+  const own = String(ctx.conn.jid ?? "").split("/")[0];
+  if (!own.includes("@") || el.name !== "iq" || el.attrs.type !== "result" || !el.getChild("query", ns)) return "pass";
+  if (el.attrs.from !== undefined && el.attrs.from !== own) return "pass";
+  return changed(el, (c) => (c.attrs.from = own.slice(own.indexOf("@") + 1)));
+}
 
 /** XEP-0030 and XEP-0115: what the XEPs allow that Prosody and ejabberd do not do. */
 export const VARIATIONS: Variation[] = [

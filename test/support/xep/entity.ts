@@ -147,6 +147,37 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Fifty-fourth audit (2026-11-28): ping-user-no-resource took any <service-unavailable/> error with the ping's id
+    // for the server's, so the error b1 (the harness answers every IQ get so) sends back for a ping handed to it was
+    // judged under PING-SEC-02 (the 'from' of the server's error), a rule the server never got to break. With the
+    // server's own answer gone and the ping handed to bob's other resource instead: old warn (PING-SEC-01 pass on b1's
+    // error and warn at the receives nothing, PING-SEC-02 warn on b1's 'from') -> new warn (PING-SEC-01 only).
+    id: "entity.ping.forwarded-instead",
+    area: "entity",
+    requirements: ["PING-SEC-01"],
+    description: "a ping to a full JID of another user with no connected resource is handed to the user's connected resources, from the pinger's full JID, instead of being answered by the server",
+    stream: (() => {
+      const asked = new Map<string, string>(); // "connection id ping id" -> the full JID pinged
+      return {
+        fromClient: (el: Element, { conn, peers }: { conn: ProxiedConnection; peers: () => ProxiedConnection[] }) => {
+          const to = String(el.attrs.to ?? "");
+          const account = to.split("/")[0];
+          if (el.name !== "iq" || el.attrs.type !== "get" || !el.getChild("ping", PING) || !account.includes("@") || !to.includes("/") || account === conn.jid?.split("/")[0]) return;
+          if (peers().some((p) => p.jid === to)) return;
+          asked.set(`${conn.id} ${String(el.attrs.id)}`, to);
+          for (const p of peers().filter((x) => x.jid?.split("/")[0] === account)) p.deliver(xml("iq", { type: "get", from: conn.jid, to: p.jid, id: el.attrs.id }, xml("ping", { xmlns: PING })));
+        },
+        element: (el: Element, { conn }: { conn: ProxiedConnection }) => {
+          const key = `${conn.id} ${String(el.attrs.id)}`;
+          const to = el.name === "iq" && (el.attrs.type === "error" || el.attrs.type === "result") ? asked.get(key) : undefined;
+          if (to === undefined || String(el.attrs.from ?? "") !== to) return "pass";
+          asked.delete(key);
+          return "drop";
+        },
+      } as StreamFault;
+    })(),
+  },
+  {
     id: "entity.version.no-name",
     area: "entity",
     requirements: ["VERSION-NAME-01"],
@@ -449,6 +480,31 @@ export const FAULTS: FaultDef[] = [
     requirements: ["STANZA-IQ-01"],
     description: "the server lists urn:xmpp:time but never answers a client's own entity time query of it (barrier pings still answered)",
     stream: answering(casesOwn(asks("time", TIME)), (el) => (serverMade(el) ? "drop" : "pass")),
+  },
+  {
+    // Class sweep (2026-11-28, group S4): time-server-answered judged the first query's answer (TIME-ERR-01, a
+    // derived SHOULD) before the 'one of' of the second query and the disco#info (TIME-DISCO-01, a MUST), so a
+    // server that answered time queries with a result, listed no urn:xmpp:time and left the first query of a
+    // session unanswered only warned.
+    id: "entity.time.unlisted-first-unanswered",
+    area: "entity",
+    requirements: ["TIME-DISCO-01"],
+    description: "the server answers entity time queries of itself with a result but lists no urn:xmpp:time in its disco#info, and the first such query of each session is never answered",
+    stream: (() => {
+      const asked = new Set<number>();
+      const silent = answering(
+        (el, ctx) => casesOwn(asks("time", TIME))(el) && !asked.has(ctx.conn.id) && Boolean(asked.add(ctx.conn.id)),
+        (el) => (serverMade(el) ? "drop" : "pass"),
+      );
+      const unlisted = withoutFeature(TIME);
+      return {
+        fromClient: silent.fromClient,
+        element: (el, ctx) => {
+          const action = silent.element!(el, ctx);
+          return action === "pass" ? unlisted(el, ctx) : action;
+        },
+      };
+    })(),
   },
   {
     // Nineteenth audit: a refusal XEP-0202 allows, not a bug: the children are REQUIRED in a result (§2), and "The

@@ -95,6 +95,30 @@ export const FAULTS: FaultDef[] = [
         : unadvertised(el, ctx),
   },
   {
+    // Class sweep (2026-11-28, group S4): extdisco-services-answered judged the first request's answer
+    // (EXTDISCO-LIST-01, a SHOULD) before the 'one of' of the second request and the disco#info
+    // (EXTDISCO-DISCO-01, a MUST), so a server that lists external services without the feature and left the
+    // first request of a session unanswered only warned.
+    id: "extdisco.unadvertised.first-unanswered",
+    area: "extdisco",
+    requirements: ["EXTDISCO-DISCO-01"],
+    description: "the server lists external services but its disco#info does not list urn:xmpp:extdisco:2, and the first request for them on each session is never answered",
+    stream: (() => {
+      const asked = new Set<number>();
+      const silent = answering(
+        (el, ctx) => el.attrs.type === "get" && Boolean(el.getChild("services", EXTDISCO)) && !asked.has(ctx.conn.id) && Boolean(asked.add(ctx.conn.id)),
+        () => "drop",
+      );
+      return {
+        fromClient: silent.fromClient,
+        element: (el, ctx) => {
+          const action = silent.element!(el, ctx);
+          return action === "pass" ? unadvertised(el, ctx) : action;
+        },
+      };
+    })(),
+  },
+  {
     id: "extdisco.list.unanswered",
     area: "extdisco",
     requirements: ["EXTDISCO-LIST-01"],

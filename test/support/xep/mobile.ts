@@ -1469,6 +1469,61 @@ export const FAULTS: FaultDef[] = [
     description: "a publish the service answers with an error of type 'cancel' (<item-not-found/>: the node is gone) disables nothing: the next message to the user is published to the service again",
     stream: afterPublishError((failed) => failed.type === "cancel"),
   },
+  {
+    // Class sweep (2026-11-28, group S2): push-disco: a server without push that never answers <enable/> breaks RFC
+    // 6120's IQ rule (STANZA-IQ-01), not XEP-0357 §4.1 (which binds a server that "supports publishing push
+    // notifications"); the case judged it as PUSH-DISCO-01.
+    id: "push.enable-unanswered",
+    area: "mobile",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server answers no <enable/> of push notifications (neither a result nor an error) and lists no urn:xmpp:push:0 in any disco#info",
+    stream: (() => {
+      const silent = answering(
+        (el) => el.attrs.type === "set" && Boolean(el.getChild("enable", PUSH)),
+        () => "drop",
+      );
+      return {
+        fromClient: silent.fromClient,
+        element: (el, ctx) => {
+          const action = silent.element!(el, ctx);
+          if (action !== "pass") return action;
+          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/disco#info") : undefined;
+          if (!q?.getChildByAttr("var", PUSH)) return "pass";
+          return changed(el, (c) => {
+            const cq = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
+            cq.children = cq.children.filter((f) => typeof f === "string" || f.attrs.var !== PUSH);
+          });
+        },
+      };
+    })(),
+  },
+  {
+    // Class sweep (2026-11-28, group S4): sm-resume-presence-kept judged the server's <r/> on the resumed stream
+    // (SM-ACK-06, a MAY) and the message after it (SM-RESUME-16, a SHOULD) before the 'one of' for the contact's
+    // presence in answer to the first stream's initial presence (PRES-INIT-04, a MUST), so a server that sent no
+    // <r/> there and never sent the contact's presence only warned.
+    id: "sm.resumed-no-r-presence-lost",
+    area: "mobile",
+    requirements: ["PRES-INIT-04"],
+    description: "a stream that enabled stream management gets no available presence of other accounts, and a resumed stream gets no <r/> from the server",
+    stream: (() => {
+      const enabled = new Set<number>();
+      const resumed = new Set<number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "enable" && el.attrs.xmlns === SM) enabled.add(ctx.conn.id);
+          if (el.name === "resume" && el.attrs.xmlns === SM) enabled.add(ctx.conn.id);
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (el.name === "resumed" && el.attrs.xmlns === SM) resumed.add(ctx.conn.id);
+          if (el.name === "r" && el.attrs.xmlns === SM && resumed.has(ctx.conn.id)) return "drop";
+          const from = String(el.attrs.from ?? "");
+          if (enabled.has(ctx.conn.id) && el.name === "presence" && el.attrs.type === undefined && from.includes("@") && (!ctx.conn.jid || bare(from) !== bare(ctx.conn.jid))) return "drop";
+          return "pass";
+        },
+      } as StreamFault;
+    })(),
+  },
 ];
 
 /** A push service's view of one user's events, for a variation that publishes a summary of its own (push-on-subscribe). */

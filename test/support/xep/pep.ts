@@ -1895,4 +1895,85 @@ export const VARIATIONS: Variation[] = [
         }),
     ),
   },
+  {
+    // Class sweep (2026-11-28, group S3): pep-last-item-on-presence judged the last item sent to a newly available
+    // resource on a tune node its owner's read showed keeping no items (the `transient` answer it accepts), though
+    // XEP-0060 §3 makes caching the last item of such a node optional ("A service MAY cache the last item published to
+    // a node (even if the "persistent-items" option is set to false)") and §6.5.9.4's answer is that of a node that
+    // "does not return the last published item"; pep-tune-not-persistent-by-default rewrites items requests only,
+    // so the real server's last-item send still showed the item kept. This one caches nothing on such a node.
+    // Also pep-explicit-subscribers (the last item on subscription).
+    id: "pep-tune-not-persistent-no-last-item",
+    description:
+      "as pep-tune-not-persistent-by-default, and no last published item of such a tune node is cached: a tune item notification to a connection whose latest presence or subscribe request came after the owner's latest tune publish (a last-item send, on presence or on subscription, XEP-0163 §4.3.4) is dropped",
+    fault: () => "pass",
+    stream: (() => {
+      const TUNE = "http://jabber.org/protocol/tune";
+      const persistent = new Set<string>(); // owners whose tune publish asked for persist_items
+      let seq = 0; // what clients sent, in the order the proxy saw it
+      const published = new Map<string, number>(); // owner -> seq of their latest tune publish
+      const triggered = new Map<number, number>(); // connection -> seq of its latest presence or subscribe request
+      return both(
+        {
+          fromClient: (el, ctx) => {
+            seq++;
+            if (el.name === "presence" || (el.attrs.type === "set" && asks("subscribe")(el))) triggered.set(ctx.conn.id, seq);
+            if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
+            if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== TUNE) return;
+            const owner = bare(el.attrs.to ?? ctx.conn.jid);
+            if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(owner);
+            published.set(owner, seq);
+          },
+          element: (el, ctx) => {
+            if (!itemsEvent(el) || el.getChild("event", EVENT)!.getChild("items")!.attrs.node !== TUNE) return "pass";
+            const owner = bare(el.attrs.from);
+            if (persistent.has(owner) || !published.has(owner)) return "pass";
+            return (triggered.get(ctx.conn.id) ?? 0) > published.get(owner)! ? "drop" : "pass";
+          },
+        },
+        answering(
+          (el, ctx) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node === TUNE && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid)),
+          (a) => [
+            xml(
+              "iq",
+              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+              xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
+            ),
+          ],
+        ),
+      );
+    })(),
+  },
+  {
+    // Class sweep (2026-11-28, group S3): pep-items-selection judged its plain, unknown-id and read-back items requests
+    // on a list node its owner's first read showed keeping no items (the `transient` answer it accepts), where XEP-0060
+    // §6.5.9.4 answers every items request with feature-not-implemented / <unsupported feature='persistent-items'/>.
+    id: "pep-list-not-persistent",
+    description:
+      "the list node urn:xmpp-conform:pep:list, published without pubsub#persist_items=true, keeps no items: every items request for it, the owner's too, is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4; XEP-0163 fixes no default for persistence)",
+    fault: () => "pass",
+    stream: (() => {
+      const LIST = "urn:xmpp-conform:pep:list";
+      const persistent = new Set<string>(); // owners whose list publish asked for persist_items
+      return both(
+        {
+          fromClient: (el, ctx) => {
+            if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
+            if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== LIST) return;
+            if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(bare(el.attrs.to ?? ctx.conn.jid));
+          },
+        },
+        answering(
+          (el, ctx) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node === LIST && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid)),
+          (a) => [
+            xml(
+              "iq",
+              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+              xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
+            ),
+          ],
+        ),
+      );
+    })(),
+  },
 ];

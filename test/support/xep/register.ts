@@ -552,6 +552,61 @@ export const FAULTS: FaultDef[] = [
     description: "a password change with an empty <password/> is accepted and sets an empty password: the old one no longer logs in",
     stream: passwordChanged((password) => !password.getText(), "result or error"),
   },
+  {
+    // Fifty-fourth audit (2026-11-28): register-form: the 'data-form' alternative took any <x type='form'/>, so a data
+    // form with no field, which informs the entity of no field as an empty <query/> does, passed IBR-FORM-01 ("the
+    // host MUST inform the entity of the required registration fields"). It now asks for a field other than
+    // FORM_TYPE: pass -> fail (IBR-FORM-01) on Prosody 13, in register-form and register-form-any-server.
+    id: "register.form-empty-data-form",
+    area: "register",
+    requirements: ["IBR-FORM-01"],
+    description: "the registration form before authentication is a data form with no field: no legacy fields, no instructions",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+        (el) =>
+          changed(el, (c) => {
+            c.getChild("query", REGISTER)!.children = [xml("x", { xmlns: "jabber:x:data", type: "form" })];
+          }),
+      ),
+    },
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): class note of register-form: register-form-any-server's branch where the
+    // features announce nothing took a data form with no field as a form (IBR-FORM-01 pass); it is now a result
+    // that informs of nothing, and the form asked again fails IBR-FORM-01: pass -> fail on Prosody 13.
+    id: "register.form-empty-data-form-unannounced",
+    area: "register",
+    requirements: ["IBR-FORM-01"],
+    description: "the stream features do not announce in-band registration, and the registration form before authentication is a data form with no field",
+    stream: unannouncedForm((el) =>
+      changed(el, (c) => {
+        c.getChild("query", REGISTER)!.children = [xml("x", { xmlns: "jabber:x:data", type: "form" })];
+      }),
+    ),
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): register-password-empty: a password change with an empty <password/> left with
+    // no answer at all matched neither the result nor the error alternative, and was charged to IBR-PASS-04 (SHOULD
+    // NOT echo the request in an error) as a warning, though no error was sent: it breaks RFC 6120 §8.2.3's "MUST
+    // reply with an IQ response of type "result" or "error"" (STANZA-IQ-01). warn (IBR-PASS-04) -> fail
+    // (STANZA-IQ-01 alone) on Prosody 13.
+    id: "register.password.empty-unanswered",
+    area: "register",
+    requirements: ["STANZA-IQ-01"],
+    description: "a password change with an empty <password/> gets no answer at all, neither a result nor an error",
+    stream: (() => {
+      const asked = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const password = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", REGISTER)?.getChild("password") : undefined;
+          if (password && !password.getText() && ctx.conn.jid) asked.add(`${ctx.conn.id} ${el.attrs.id}`);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction =>
+          el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && asked.delete(`${ctx.conn.id} ${el.attrs.id}`) ? "drop" : "pass",
+      };
+    })(),
+  },
 ];
 
 /**

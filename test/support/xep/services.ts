@@ -600,6 +600,25 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
       ],
     ),
   },
+  {
+    // Fifty-fourth audit (2026-11-28): upload-too-large credited UPLOAD-ERR-01 and UPLOAD-LIMIT-01 (§6: "the service
+    // MAY respond with an error if the requested file size is too large") from any error to the too-large request,
+    // though §6 shows refusals for other causes (Example 13: <forbidden/>, "Only premium members are allowed to upload
+    // files"). A deployment that refuses every slot request so, whatever its size (a slot and a <file-too-large/>
+    // alike), showed nothing of its size limit and passed both rows; a 1-byte control request now comes first, and
+    // the too-large answer is judged only where the control got its slot: pass -> skip (judged nothing) on Prosody.
+    id: "upload-refused-whatever-size",
+    requirements: ["UPLOAD-ERR-01", "UPLOAD-LIMIT-01"],
+    cases: { "upload-too-large": "skip" },
+    stanza: when(
+      (el) => Boolean(slotIn(el)) || (el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD))),
+      (el) => [
+        parse(
+          `<iq type='error' id='${el.attrs.id}'${el.attrs.from ? ` from='${el.attrs.from}'` : ""}${el.attrs.to ? ` to='${el.attrs.to}'` : ""}><error type='auth'><forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>Only premium members are allowed to upload files</text></error></iq>`,
+        ) as Element,
+      ],
+    ),
+  },
 ];
 
 /**

@@ -136,6 +136,22 @@ export const FAULTS: FaultDef[] = [
     stream: getOtherForwarded(),
   },
   {
+    // Class sweep (2026-11-28, group S4): vcard-other-get (online) judged bob's set answer (VCARD-OWN-SET-01, a
+    // derived SHOULD) before the 'receives nothing' of alice's get on bob's resource (VCARD-OTHER-GET-01, a MUST),
+    // so a server that never answered the set and forwarded the get only warned.
+    id: "vcard.set-unanswered.get-other-forwarded",
+    area: "vcard",
+    requirements: ["VCARD-OTHER-GET-01"],
+    description: "a user's own vCard set is never answered (the vCard stored all the same), and a get addressed to another user's bare JID is also forwarded to that user's connected resources",
+    stream: both(
+      answering(
+        (el, ctx) => isVcardRequest("set")(el) && !toOtherAccount(el, ctx),
+        () => "drop",
+      ),
+      getOtherForwarded(),
+    ),
+  },
+  {
     // Twenty-first audit: vcard-other-get skipped the whole case (`refused:`) when the user's own set was refused,
     // though XEP-0054 §3.3's MUST (the server answers a get to another user's bare JID itself, never forwarding
     // it) holds whether or not that user has a vCard: a read-only store that forwards such gets was failed by no
@@ -187,6 +203,34 @@ export const FAULTS: FaultDef[] = [
           q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== VCARD);
         }),
     ),
+  },
+  {
+    // Class sweep (2026-11-28, group S2): vcard-disco-feature: a server without vcard-temp that never answers a user's
+    // vCard set or get breaks RFC 6120's IQ rule (STANZA-IQ-01), not XEP-0054 §4 (which binds an entity that
+    // "supports the vcard-temp protocol"); the case judged it as VCARD-DISCO-01.
+    id: "vcard.own-unanswered",
+    area: "vcard",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server answers no vCard set or get of a user's own vCard (neither a result nor an error) and lists no vcard-temp in any disco#info",
+    stream: (() => {
+      const silent = answering(
+        (el, ctx) => (isVcardRequest("set")(el) || isVcardRequest("get")(el)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
+        () => "drop",
+      );
+      return {
+        fromClient: silent.fromClient,
+        element: (el, ctx) => {
+          const action = silent.element!(el, ctx);
+          if (action !== "pass") return action;
+          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
+          if (!q?.getChildByAttr("var", VCARD)) return "pass";
+          return changed(el, (c) => {
+            const cq = c.getChild("query", DISCO_INFO)!;
+            cq.children = cq.children.filter((f) => typeof f === "string" || f.attrs.var !== VCARD);
+          });
+        },
+      };
+    })(),
   },
 ];
 

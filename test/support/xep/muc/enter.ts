@@ -382,6 +382,17 @@ function subjectKeptInHistory(): StreamFault {
 }
 
 export const FAULTS: FaultDef[] = [
+  {
+    // Fifty-fourth audit (2026-11-28): muc-enter-moderator-cannot-demote-higher (admin cell) awaited alice's entry, a
+    // set-up step, with a muc#user <item/>, §7.2.2's MUC-JOIN-04 (judged by the entering cases), so this room, whose
+    // self-presence to an occupant named Alice lacks the muc#user <x/>, skipped the cell; the step now awaits any
+    // available presence from her occupant JID: skip -> pass (MUC-ROLE-08 and MUC-ADMIN-MOD-02 judged).
+    id: "muc.join.alice-self-presence-without-user-x",
+    area: "muc",
+    requirements: ["MUC-JOIN-04"],
+    description: "the self-presence a room sends an occupant whose nickname is Alice carries no muc#user <x/> (and so no status 110 or <item/>); every other presence is unchanged",
+    fault: (el, ctx) => (!harnessSession(ctx.conn.jid) && occupantPresence(el) && available(el) && isSelf(el) && fromOf(el).endsWith("/Alice") ? changed(el, (c) => c.remove(userX(c)!)) : "pass"),
+  },
   // §7.2.2, §7.1: entering.
   {
     // muc.ts's muc.join.self-presence-without-110 also strips the owner's set-up join, so that the case skips
@@ -412,6 +423,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-JOIN-03"],
     description: "a new occupant is not sent the presence of the occupants already in the room",
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && !isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): muc-admin-banlist-modify showed eve admitted (her ban lifted) only by her own
+    // self-presence, so a room that leaves that one out (§7.2.2's MUC-JOIN-05) failed MUC-ADMIN-BANLIST-02 too; gina's
+    // presence, sent to eve only as an occupant, now shows it as well: old fail (MUC-ADMIN-BANLIST-02) -> new pass.
+    // (Only the occupant entering as "Eve" is left without it, so that set-up entries still see theirs.)
+    id: "muc.join.eve-self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant entering with the nickname Eve gets no presence of its own (the others still get hers, and she gets theirs)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && fromOf(el).endsWith("/Eve") && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
     id: "muc.join.item-without-role",
@@ -544,6 +566,35 @@ export const FAULTS: FaultDef[] = [
       (el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? bareOf(fromOf(el)) : undefined),
       "held-after",
     ),
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): muc-enter-order-roster-first took either occupant's presence for each of its two
+    // "other occupant" places, so one occupant's presence sent twice, then the self-presence, then the other
+    // occupant's passed MUC-ORDER-01; each order now names both occupants: old pass -> new fail (MUC-ORDER-01).
+    id: "muc.order.one-occupant-twice",
+    area: "muc",
+    requirements: ["MUC-ORDER-01"],
+    description: "a new occupant gets the first other occupant's presence twice, then its self-presence, and the presence of the other occupants already there only after it",
+    fault: (() => {
+      const held = new Map<string, Element[]>(); // "connection id room" -> presences held back until the self-presence
+      return knowing((el, ctx, r) => {
+        if (!occupantPresence(el) || !available(el)) return "pass";
+        const room = bareOf(fromOf(el));
+        if (r.joined(ctx, room)) return "pass";
+        const key = `${ctx.conn.id} ${room}`;
+        if (isSelf(el)) {
+          const out = held.get(key);
+          held.delete(key);
+          return out ? [el, ...out] : "pass";
+        }
+        if (!held.has(key)) {
+          held.set(key, []);
+          return [el, copyOf(el)];
+        }
+        held.get(key)!.push(el);
+        return [];
+      });
+    })(),
   },
   {
     id: "muc.order.history-before-self-presence",

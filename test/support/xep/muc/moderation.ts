@@ -880,6 +880,140 @@ function ownerRevokeNotAppliedNoList(): StreamFault {
   };
 }
 
+/**
+ * Class sweep (2026-11-28, group S1): a room that gives out no owner list and treats a user's change of its own
+ * affiliation (one item naming the sender's bare JID, to an affiliation other than owner) as the opposite of what it
+ * answered. With `made` (the only owner's refusal), the change is answered as the server answers it (<conflict/>) but
+ * made: the user's later muc#owner requests, which the server grants, get <forbidden/>. Without it (a revocation
+ * allowed), the change is answered with a result but never made: the user's later muc#owner requests, which the
+ * server refuses, are answered as to an owner (a result with a blank form). The harness's own sessions are left alone.
+ */
+function ownSelfRevocationInverted(made: boolean): StreamFault {
+  const users = new Set<string>(); // "room bare-JID" of a user whose own revocation is pretended otherwise
+  const flip = new Set<string>(); // "connection id" of a muc#owner request by such a user
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  const lists = ownerListRefused();
+  return {
+    fromClient: (el, ctx) => {
+      lists.fromClient!(el, ctx);
+      if (el.name !== "iq" || !atService(el.attrs.to) || harnessSession(ctx.conn.jid)) return;
+      const who = `${bare(str(el.attrs.to))} ${bare(str(ctx.conn.jid))}`;
+      if (el.getChild("query", MUC_OWNER) && users.has(who)) flip.add(key(ctx, el.attrs.id));
+      const items = itemsOf(adminQuery(el, "set"));
+      if (items.length === 1 && ownJid(ctx)(items) && items[0].attrs.affiliation !== undefined && items[0].attrs.affiliation !== "owner") users.add(who);
+    },
+    element: (el, ctx) => {
+      const listed = lists.element!(el, ctx);
+      if (listed !== "pass") return listed;
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error") || !flip.delete(key(ctx, el.attrs.id))) return "pass";
+      if (made) return el.attrs.type === "result" ? [iqErrorFor(el, "forbidden", "auth")] : "pass";
+      if (el.attrs.type === "result") return "pass";
+      const answer = new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from !== undefined && { from: el.attrs.from }), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+      answer.c("query", { xmlns: MUC_OWNER }).c("x", { xmlns: "jabber:x:data", type: "form" });
+      return [answer];
+    },
+  };
+}
+
+/**
+ * Class sweep (2026-11-28, group S1): the voice list is a moderated room's (§8.5: "A moderator in a moderated room
+ * might want to modify the voice list"): in a room whose configuration form was submitted with
+ * muc#roomconfig_moderatedroom off, a request for the voice list (role participant) is answered with <not-allowed/>.
+ */
+function voiceListUnmoderatedRefused(): StreamFault {
+  const unmoderated = new Set<string>(); // bare room JIDs configured unmoderated
+  const lists = answering(
+    (el) => listRequest("role", "participant")(el) && unmoderated.has(bare(str(el.attrs.to))),
+    (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass"),
+  );
+  return {
+    fromClient: (el, ctx) => {
+      lists.fromClient!(el, ctx);
+      const form = el.name === "iq" && el.attrs.type === "set" && atService(el.attrs.to) ? el.getChild("query", MUC_OWNER)?.getChild("x", "jabber:x:data") : undefined;
+      const field = form?.getChildren("field").find((f) => f.attrs.var === "muc#roomconfig_moderatedroom");
+      if (field === undefined) return;
+      const value = field.getChildText("value")?.trim();
+      if (value === "0" || value === "false") unmoderated.add(bare(str(el.attrs.to)));
+      else unmoderated.delete(bare(str(el.attrs.to)));
+    },
+    element: (el, ctx) => lists.element!(el, ctx),
+  };
+}
+
+/**
+ * Class sweep (2026-11-28, group S1): §8.3 broken: the case's own grant of voice (one item giving a nickname role
+ * participant) is answered with a result but, as far as the case's sessions can see, never made: no presence of that
+ * occupant with role participant reaches them afterwards, and the voice list leaves it out. Shown on a server that
+ * makes the change. The harness's own sessions are left alone.
+ */
+function voiceGrantAnsweredNotMade(): StreamFault {
+  const request = casesOwn(single("role", "participant"));
+  const granted = new Set<string>(); // occupant JIDs
+  const listed = answering(listRequest("role", "participant"), (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const q = adminQuery(answer, "result");
+    if (!q || !itemsOf(q).some((i) => granted.has(`${room}/${str(i.attrs.nick)}`))) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const i of itemsOf(cq)) if (granted.has(`${room}/${str(i.attrs.nick)}`)) cq.remove(i);
+    });
+  });
+  return both(listed, {
+    fromClient: (el, ctx) => {
+      if (request(el, ctx)) for (const i of itemsOf(adminQuery(el, "set"))) granted.add(`${bare(str(el.attrs.to))}/${str(i.attrs.nick)}`);
+    },
+    element: (el, ctx) =>
+      !harnessSession(ctx.conn.jid) && occupantPresence(el) && el.attrs.type === undefined && itemOf(el)?.attrs.role === "participant" && granted.has(str(el.attrs.from)) ? "drop" : "pass",
+  });
+}
+
+/**
+ * Class sweep (2026-11-28, group S1): a room that gives out no owner list answers a change of affiliations it refuses
+ * (a muc#admin set by one of the case's own sessions naming JIDs, answered with an error) with <forbidden/> (§10.3's
+ * condition, whatever the server's), but makes it as far as the case can see: a user the request made an owner gets its later muc#owner requests, which the server
+ * refuses, answered as an owner's (a result with a blank form), and a user it gave another affiliation gets its later
+ * muc#owner requests answered <forbidden/>. The harness's own sessions are left alone.
+ */
+function ownerChangeRefusedButMadeNoList(): StreamFault {
+  const pending = new Map<string, Element[]>(); // "connection id" -> the items of a change awaiting its answer
+  const made = new Map<string, "owner" | "other">(); // "room bare-JID" -> what the refused change pretended to make
+  const flip = new Map<string, "owner" | "other">(); // "connection id" of a muc#owner request by such a user
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  const lists = ownerListRefused();
+  return {
+    fromClient: (el, ctx) => {
+      lists.fromClient!(el, ctx);
+      if (el.name !== "iq" || !atService(el.attrs.to) || harnessSession(ctx.conn.jid)) return;
+      const room = bare(str(el.attrs.to));
+      const as = made.get(`${room} ${bare(str(ctx.conn.jid))}`);
+      if (as !== undefined && el.getChild("query", MUC_OWNER)) flip.set(key(ctx, el.attrs.id), as);
+      const items = itemsOf(adminQuery(el, "set")).filter((i) => i.attrs.jid !== undefined && i.attrs.affiliation !== undefined);
+      if (items.length > 0) pending.set(key(ctx, el.attrs.id), items);
+    },
+    element: (el, ctx) => {
+      const listed = lists.element!(el, ctx);
+      if (listed !== "pass") return listed;
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const k = key(ctx, el.attrs.id);
+      const items = pending.get(k);
+      if (items !== undefined) {
+        pending.delete(k);
+        if (el.attrs.type !== "error") return "pass";
+        for (const i of items) made.set(`${bare(str(el.attrs.from))} ${bare(str(i.attrs.jid))}`, i.attrs.affiliation === "owner" ? "owner" : "other");
+        return [iqErrorFor(el, "forbidden", "auth")];
+      }
+      const as = flip.get(k);
+      if (as === undefined) return "pass";
+      flip.delete(k);
+      if (as === "other") return el.attrs.type === "result" ? [iqErrorFor(el, "forbidden", "auth")] : "pass";
+      if (el.attrs.type === "result") return "pass";
+      const answer = new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from !== undefined && { from: el.attrs.from }), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+      answer.c("query", { xmlns: MUC_OWNER }).c("x", { xmlns: "jabber:x:data", type: "form" });
+      return [answer];
+    },
+  };
+}
+
 /** XEP-0045 §5, §8.2-§8.5, §9.1-§9.8, §10.3-§10.8: server bugs the cases of this area must catch. */
 export const FAULTS: FaultDef[] = [
   // §8.2 kicks
@@ -1098,6 +1232,18 @@ export const FAULTS: FaultDef[] = [
     description:
       "the case's own revocation of voice (one item with role visitor) is answered with a result, but the occupant keeps the voice: no presence gives it role visitor, and the voice list asked afterwards names it as a participant",
     stream: voiceRevokeAnsweredKept(),
+  },
+  {
+    // Class sweep (2026-11-28, group S1): muc-mod-voice-grant credited §8.3's "The service MUST then inform the
+    // moderator of success" (MUC-MOD-VOICE-01) on the IQ result alone, so a grant answered and never made failed the
+    // announcement (MUC-MOD-VOICE-02, MUC-ROLE-07). The case now reads the voice list back first (where it names
+    // anyone): VOICE-01 pass, VOICE-02 fail -> VOICE-01 fail, VOICE-02 not-reached (owner and admin cells).
+    id: "muc.voice.grant-result-not-made",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-01"],
+    description:
+      "the case's own grant of voice (one item with role participant) is answered with a result, but the occupant stays a visitor as far as the case can see: no presence gives it role participant, and the voice list asked afterwards leaves it out",
+    stream: voiceGrantAnsweredNotMade(),
   },
   {
     // Thirty-ninth audit (2026-11-27): muc-mod-voice-revoke charged §5.1's "Visitor | RECOMMENDED" (MUC-ROLE-03) to
@@ -1657,6 +1803,40 @@ export const FAULTS: FaultDef[] = [
       "a room that gives out no owner list answers a revocation of owner status with a result but does not make it: no presence announces the user with the new affiliation, and the user's own muc#owner requests are answered as an owner's",
     stream: ownerRevokeNotAppliedNoList(),
   },
+  {
+    // Class sweep (2026-11-28, group S1): muc-owner-last: where the owner list is refused ('no-list'), nothing read the
+    // refusal back, so the only owner's self-revocation answered with <conflict/> but made anyway passed
+    // MUC-OWNER-LAST-01 on its error alone. alice's own muc#owner request now reads it back: old pass -> new fail.
+    id: "muc.owner.last-made-no-list",
+    area: "muc",
+    requirements: ["MUC-OWNER-LAST-01"],
+    description:
+      "a room that gives out no owner list answers the only owner's revocation of its own owner status with <conflict/> but makes it: no presence announces it, and the user's own muc#owner requests get <forbidden/>",
+    stream: ownSelfRevocationInverted(true),
+  },
+  {
+    // Class sweep (2026-11-28, group S1): muc-owner-last-other-owners: where the owner list is refused ('no-list'),
+    // alice's self-revocation was credited (MUC-OWNER-REVOKE-02) on its result alone. Her own muc#owner request now
+    // reads it back: old pass -> new fail (MUC-OWNER-REVOKE-02).
+    id: "muc.owner.self-revoke-not-applied-no-list",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-02"],
+    description:
+      "a room that gives out no owner list answers an owner's revocation of its own owner status (other owners left) with a result but does not make it: the user's own muc#owner requests are answered as an owner's",
+    stream: ownSelfRevocationInverted(false),
+  },
+  {
+    // Class sweep (2026-11-28, group S1): muc-owner-auth's owner cells read a refused change of owners back in the
+    // owner list only; where that list is refused ('no-list'), the <forbidden/> alone credited MUC-OWNER-AUTH-01, so a
+    // room that refuses and makes the change passed. The affected user's own muc#owner request now reads it back:
+    // old pass -> new fail (MUC-OWNER-AUTH-01).
+    id: "muc.owner.refused-change-made-no-list",
+    area: "muc",
+    requirements: ["MUC-OWNER-AUTH-01"],
+    description:
+      "a room that gives out no owner list refuses a change of affiliations with <forbidden/> but makes it: no presence announces it, a user made an owner gets its own muc#owner requests answered as an owner's, and a user given another affiliation gets <forbidden/>",
+    stream: ownerChangeRefusedButMadeNoList(),
+  },
   // §9.6-§9.8 moderator status and the moderator list
   {
     id: "muc.moderator.grant-no-result",
@@ -1925,6 +2105,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-OWNER-ADMIN-06"],
     description: "an owner's request for the admin list is refused with <feature-not-implemented/> (changes to the list are still made and announced)",
     stream: answering(casesOwn(listRequest("affiliation", "admin")), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "feature-not-implemented")] : "pass")),
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): muc-admin-moderator-list-modify judged the whole answer to the moderator-list get
+    // under MUC-ADMIN-MOD-07 (the list modified), so a refused get failed that row, though what it breaks is §9.8's "The
+    // service MUST then return the moderator list to the admin" (MUC-ADMIN-MOD-06). The get's result now proves -06 and
+    // what the list holds -07 (also:s): old fail (MUC-ADMIN-MOD-07) -> new fail (MUC-ADMIN-MOD-06; -07 not failed).
+    id: "muc.admin.moderator-list-get-refused",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06"],
+    description: "a request for the moderator list is refused with <feature-not-implemented/> (changes to roles are still made and announced)",
+    stream: answering(casesOwn(listRequest("role", "moderator")), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "feature-not-implemented")] : "pass")),
   },
   // Nineteenth audit (2026-11-25): the grant cases took any error to the case's own grant as a service without the
   // affiliation (refused:, a skip) or judged it whatever the service offered; the room's set-up now makes a user who
@@ -2823,6 +3014,32 @@ export const VARIATIONS: Variation[] = [
       'a room gives out no owner list: a request for it is answered with <not-allowed/>, while owners may still grant and revoke owner status (§10.5: "If allowed by an implementation, a room owner might want to modify the owner list. To do so, the owner first requests the owner list")',
     fault: () => "pass",
     stream: answering(listRequest("affiliation", "owner"), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass")),
+  },
+  {
+    // Class sweep (2026-11-28, group S1): muc-mod-voice-revoke now reads the revocation back in the voice list (§8.5)
+    // before the announcement; its 'no-list' alternative keeps an unmoderated room that gives out no voice list
+    // passing (owner-unaffiliated-unmoderated). It needs what clients send (`stream`, bench/try-case.ts).
+    id: "muc.var.voice-list-unmoderated-refused",
+    description: 'an unmoderated room gives out no voice list: a request for it is answered with <not-allowed/> (§8.5: "A moderator in a moderated room might want to modify the voice list")',
+    fault: () => "pass",
+    stream: voiceListUnmoderatedRefused(),
+  },
+  {
+    // Class sweep (2026-11-28, group S1): muc-owner-auth's owner cells now read a refused change of owners back with
+    // the affected user's own muc#owner request where the owner list is refused; this room (which refuses a
+    // non-owner's change with §10.3's <forbidden/>, the local servers answer <not-allowed/>, and gives out no owner
+    // list) must pass them. It needs what clients send (`stream`, bench/try-case.ts).
+    id: "muc.var.owner-list-refused-forbidden",
+    description:
+      'a room gives out no owner list (a request for it is answered with <not-allowed/>) and refuses a change of affiliations it does not allow with <forbidden/> (§10.3: "the service MUST return a <forbidden/> error to the sender"; §10.5: "If allowed by an implementation, a room owner might want to modify the owner list")',
+    fault: () => "pass",
+    stream: both(
+      ownerListRefused(),
+      answering(
+        (el, ctx) => !harnessSession(ctx.conn.jid) && atService(el.attrs.to) && itemsOf(adminQuery(el, "set")).some((i) => i.attrs.affiliation !== undefined),
+        (answer): FaultAction => (answer.attrs.type === "error" ? [iqErrorFor(answer, "forbidden", "auth")] : "pass"),
+      ),
+    ),
   },
   {
     // Twenty-sixth audit: muc-pres-change (participant, moderator) and muc-pres-passthrough judged §7.7's broadcast

@@ -480,6 +480,58 @@ const listWithoutNicks = (request: (el: Element, ctx: FaultContext) => boolean):
   );
 
 export const FAULTS: FaultDef[] = [
+  {
+    // Fifty-fourth audit (2026-11-28): muc-config-anonymity-notice took a later form that no longer offers
+    // muc#roomconfig_whois, or is empty (§18.1's MAY), as the change applied, so this room, which answers the owner's
+    // whois change with a result but never applies it (MUC-CONFIG-05's failure: no notice is owed, the room never
+    // "is now" of the other kind), failed MUC-CONFIG-13 at MUST. The case now asks disco#info there and judges the
+    // notices only where it lists the new kind: fail (MUC-CONFIG-13) -> pass (not reached). As clients see it: no
+    // 170-173 (or 104) notice, later forms without the field, and disco#info still showing the old kind. The same for
+    // the class siblings: muc-config-logging-notice (enablelogging; fail MUC-CONFIG-13 -> pass, not reached) and
+    // muc-config-other-change (roomname; the identity keeps the old name; warn MUC-CONFIG-18 -> pass, not reached).
+    id: "muc.config.change-unapplied-field-hidden",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a room answers an owner's submission that changes only muc#roomconfig_whois, muc#roomconfig_enablelogging or muc#roomconfig_roomname with a result but never applies it: no 104 or 170-173 notice, its later configuration forms no longer offer that field, and its disco#info keeps the old muc_semianonymous or muc_nonanonymous, and the old name (the room's localpart) on its identity",
+    stream: (() => {
+      const asked = new Map<string, [string, string]>(); // room -> the field and value a client submitted
+      return {
+        fromClient: (el, ctx) => {
+          if (isHarness(ctx) || !iqOf(el, "set") || !isRoom(toOf(el))) return;
+          const x = el.getChild("query", MUC_OWNER)?.getChild("x", DATA);
+          const fields = x?.getChildren("field").filter((f) => f.attrs.var !== "FORM_TYPE") ?? [];
+          const field = String(fields[0]?.attrs.var ?? "");
+          if (fields.length === 1 && ["muc#roomconfig_whois", "muc#roomconfig_enablelogging", "muc#roomconfig_roomname"].includes(field))
+            asked.set(bare(toOf(el)), [field, fields[0]!.getChildText("value") ?? ""]);
+        },
+        element: (el, ctx) => {
+          const room = bare(fromOf(el));
+          const [field, value] = asked.get(room) ?? [];
+          if (field === undefined || isHarness(ctx)) return "pass";
+          if (el.name === "message" && codes(el).some((c) => /^(104|17[0-3])$/.test(c))) return "drop";
+          const form = iqOf(el, "result") ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
+          if (form)
+            return changed(el, (c) => {
+              const cx = c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!;
+              cx.children = cx.children.filter((f) => typeof f === "string" || f.attrs.var !== field);
+            });
+          const info = iqOf(el, "result") ? el.getChild("query", DISCO_INFO) : undefined;
+          if (info && info.attrs.node === undefined && field === "muc#roomconfig_roomname")
+            return changed(el, (c) => {
+              for (const i of c.getChild("query", DISCO_INFO)!.getChildren("identity")) if (i.attrs.name === value) i.attrs.name = room.split("@")[0];
+            });
+          if (info && info.attrs.node === undefined && field === "muc#roomconfig_whois") {
+            const [now, was] = value === "anyone" ? ["muc_nonanonymous", "muc_semianonymous"] : ["muc_semianonymous", "muc_nonanonymous"];
+            return changed(el, (c) => {
+              for (const f of c.getChild("query", DISCO_INFO)!.getChildren("feature")) if (f.attrs.var === now) f.attrs.var = was;
+            });
+          }
+          return "pass";
+        },
+      };
+    })(),
+  },
   // §10.1: creating a room.
   {
     id: "muc.create.no-201",
@@ -512,7 +564,8 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.create.room-survives",
     area: "muc",
-    requirements: ["MUC-CREATE-12", "MUC-CREATE-14", "MUC-DESTROY-06"],
+    // Fifty-fourth audit (2026-11-28): a destroyed room still there breaks MUC-DESTROY-01 (the destroy cases' re-join).
+    requirements: ["MUC-CREATE-12", "MUC-CREATE-14", "MUC-DESTROY-06", "MUC-DESTROY-01"],
     // Thirty-eighth audit (2026-11-27): muc-destroy-gone now also takes 'owner' on a re-join's self-presence as a new
     // room (bob never was the old room's owner); a room that is still there gives a user who is not its owner no
     // owner affiliation, so the fault says affiliation none (role participant) for anyone but the first creator.
@@ -1160,6 +1213,36 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-DESTROY-02", "MUC-DESTROY-03"],
     description: "the occupants of a destroyed room are removed without a word: none of them gets the unavailable presence with <destroy/>",
     fault: (el, ctx) => (!isHarness(ctx) && occupantPresence(el) && unavailable(el) && userX(el)!.getChild("destroy") ? "drop" : "pass"),
+  },
+  {
+    // Fifty-fourth audit (2026-11-28): muc-destroy-venue, -plain and -one-presence credited MUC-DESTROY-01 ("A room
+    // owner MUST be able to destroy a room, especially if the room is persistent") on the IQ result alone, so a
+    // service that answers result, tells the occupants, and keeps the room passed it. Each now has bob join the same
+    // room name afterwards: old pass -> new fail (MUC-DESTROY-01). Unlike muc.create.room-survives (which rewrites a
+    // re-join's 201, ejabberd's), this one also turns a refused re-join (Prosody's tombstone) into an entry.
+    id: "muc.destroy.room-kept",
+    area: "muc",
+    requirements: ["MUC-DESTROY-01"],
+    description:
+      "a destroyed room is still there: a user removed from it with <destroy/> who enters it again enters the old room (no 201, affiliation none, role participant; a refusal of the join becomes that entry)",
+    fault: (() => {
+      const destroyed = new Set<string>(); // "connection id room" where the connection was told of the destruction
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (isHarness(ctx)) return "pass";
+        const room = bare(fromOf(el));
+        const key = `${ctx.conn.id} ${room}`;
+        if (occupantPresence(el) && unavailable(el) && userX(el)!.getChild("destroy")) {
+          destroyed.add(key);
+          return "pass";
+        }
+        if (!destroyed.has(key) || el.name !== "presence") return "pass";
+        const entry = () =>
+          xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })));
+        if (el.attrs.type === "error" && fromOf(el).includes("/")) return [entry()];
+        if (occupantPresence(el) && isSelf(el) && hasCode(el, "201")) return [entry()];
+        return "pass";
+      };
+    })(),
   },
   {
     // Nineteenth audit: muc-destroy-gone, muc-create-owner-leaves and muc-exit-temporary-room waited for the room to
@@ -2195,6 +2278,46 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Class sweep (2026-11-28, group S4): mam-muc-no-private judged alice's receipt of bob's private message
+    // (MUC-PM-01, a SHOULD) before the 'receives nothing' of it in the room's archive (MAM-MUC-PM-01, a MUST), so
+    // a room that never relayed the private message but archived it only warned.
+    id: "mam-muc.private-archived-not-relayed",
+    area: "mam",
+    requirements: ["MAM-MUC-PM-01"],
+    description: "a room never relays the private messages its occupants send each other, and its archive holds them",
+    stream: both(
+      {
+        element: (el, ctx) => {
+          if (!(ctx.conn.jid && !isHarness(ctx) && el.name === "message" && el.attrs.type === "chat" && isOccupant(fromOf(el)) && el.getChild("body"))) return "pass";
+          privateMessages.set(ctx.conn.id, [...(privateMessages.get(ctx.conn.id) ?? []), el]);
+          return "drop";
+        },
+      },
+      onRoomQueries(
+        () => true,
+        (results, answer, q, ctx) => {
+          if (answer.attrs.type !== "result") return [...results, answer];
+          const pms = (privateMessages.get(ctx.conn.id) ?? []).filter((m) => bare(fromOf(m)) === q.to);
+          const extra = pms.map((m, i) => {
+            const inner = copyOf(m);
+            delete inner.attrs.to;
+            inner.attrs.xmlns = "jabber:client";
+            return xml(
+              "message",
+              { from: q.to, to: ctx.conn.jid },
+              xml(
+                "result",
+                { xmlns: MAM, id: `pm-${i}`, ...(q.query.attrs.queryid !== undefined && { queryid: q.query.attrs.queryid }) },
+                xml("forwarded", { xmlns: FORWARD }, xml("delay", { xmlns: DELAY, stamp: new Date().toISOString() }), inner),
+              ),
+            );
+          });
+          return [...results, ...extra, answer];
+        },
+      ),
+    ),
+  },
+  {
     id: "mam-muc.access-unchecked",
     area: "mam",
     requirements: ["MAM-MUC-ACCESS-01", "MAM-MUC-ACCESS-02", "MAM-MUC-SEC-01"],
@@ -2808,6 +2931,38 @@ function archiveRefused(): { fault: Fault; stream: StreamFault } {
 const refusedArchives = archiveRefused();
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Fifty-fourth audit (2026-11-28): occid-per-room's `needs: [occupant-id]` is asked of the case's first room
+    // only, and XEP-0421 §4 lets a service switch identifiers per room ("A MUC service MAY allow the administrator to
+    // enable or disable occupant identifiers on a per-room basis."), so this service, whose second room has none
+    // (and, as §2 asks, does not list the feature), failed OCCID-PRES-01 there. The case now asks the second room's
+    // disco#info first: fail (OCCID-PRES-01) -> pass (OCCID-PSEUDO-02 not reached).
+    id: "muc.var.occid-later-room-off",
+    description:
+      "occupant identifiers are enabled only in the first room of a case whose presences carry them: every later room's presences carry no <occupant-id/>, and its disco#info does not list urn:xmpp:occupant-id:0",
+    fault: (() => {
+      const first = new Map<string, string>(); // case -> the room that first sent an <occupant-id/>
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        const room = bare(fromOf(el));
+        if (isHarness(ctx) || !isMucAddress(fromOf(el))) return "pass";
+        const key = caseOf(ctx.conn.jid) ?? "";
+        const has = el.name === "presence" && occupantIds(el).length > 0;
+        if (!first.has(key)) {
+          if (has) first.set(key, room);
+          return "pass";
+        }
+        if (first.get(key) === room) return "pass";
+        if (has) return changed(el, (c) => occupantIds(c).forEach((o) => c.remove(o)));
+        const info = iqOf(el, "result") ? el.getChild("query", DISCO_INFO) : undefined;
+        if (info && info.attrs.node === undefined && info.getChildren("feature").some((f) => f.attrs.var === OCCID))
+          return changed(el, (c) => {
+            const q = c.getChild("query", DISCO_INFO)!;
+            q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== OCCID);
+          });
+        return "pass";
+      };
+    })(),
+  },
   {
     // Forty-fifth audit: mam-muc-no-private sent a participant's private message in a room of the service's default
     // muc#roomconfig_allowpm (XEP-0045 §7.5: "This privilege is controlled by the "muc#roomconfig_allowpm" room

@@ -555,6 +555,41 @@ function memberListAfterInvites(edit: (query: Element, invitees: Set<string>) =>
 
 export const FAULTS: FaultDef[] = [
   {
+    // Fifty-fourth audit (2026-11-28): muc-reg-bad-form judged eve's invalid submission only where she got the form,
+    // so this room, which counts a member as registered (an empty <registered/>, XEP-0045 §7.10) and accepts any
+    // submission of hers, valid form or not, with a result, passed both cells (MUC-REG-09 not reached). §7.10: "If
+    // the user did not include a valid data form, the room MUST return a <bad-request/> error to the user" holds
+    // for any submission; the case now judges it after <registered/> too: pass -> fail (MUC-REG-09).
+    id: "muc.reg.registered-member-accepts-anything",
+    area: "muc",
+    requirements: ["MUC-REG-09"],
+    description:
+      "a room with registration answers every request for its registration requirements, except from the user who asked it first (its owner, in the cases), with an empty <registered/>, and answers every registration submission of those users with a result, whatever it holds (no form, a form of another FORM_TYPE)",
+    stream: (() => {
+      const first = new Map<string, string>(); // room -> the bare JID that asked it first
+      const gets = new Set<string>(); // "connection id" of a request for requirements from another user
+      const sets = new Set<string>(); // "connection id" of a submission from another user
+      return {
+        fromClient: (el, { conn }) => {
+          if (!asksRegistration(el) || !conn.jid || harnessSession(conn.jid)) return;
+          const room = bare(el.attrs.to);
+          if (el.attrs.type === "get" && !first.has(room)) first.set(room, bare(conn.jid));
+          if (first.get(room) === bare(conn.jid) || !first.has(room)) return;
+          if (el.attrs.type === "get") gets.add(`${conn.id} ${str(el.attrs.id)}`);
+          if (el.attrs.type === "set") sets.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+          const key = `${conn.id} ${str(el.attrs.id)}`;
+          const reply = new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from !== undefined && { from: el.attrs.from }), ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+          if (gets.delete(key)) return [reply.c("query", { xmlns: REGISTER }).c("registered").root()];
+          if (sets.delete(key)) return [reply];
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     // Class sweep (2026-11-26, group M3): muc-invite-nonexistent took any <item-not-found/> message error reaching
     // the inviter for the room's, so this room, which returns nothing while the invitee's server bounces the
     // invitation straight to the inviter, passed MUC-INVITE-04; the case now takes only an error from the room.
@@ -1630,6 +1665,47 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-fourth audit (2026-11-28): muc-resnick-query took any way of keeping eve out of the room as the named
+    // nickname's reservation, so this room, which names a nickname to a user who has none (breaking §7.12's "If the
+    // user does not have a registered nickname, the room MUST return a service discovery <query/> element that is
+    // empty") and keeps another user out of it with <not-authorized/> (as a password-protected room would), passed
+    // MUC-RESNICK-05. The case now asks for the <conflict/> §7.12 gives for a reserved nickname: pass -> fail.
+    id: "muc.resnick.identity-for-nobody-entry-not-authorized",
+    area: "muc",
+    requirements: ["MUC-RESNICK-05"],
+    description:
+      "the x-roomuser-item node answers a user without a registered nickname with an identity naming 'Someone', and another user's entry as Someone is answered with <not-authorized/> (her admission never seen), not <conflict/>",
+    stream: (() => {
+      const asked = new Map<string, string>(); // "connection id" of a reserved-nickname query -> the asker's bare JID
+      const named = new Map<string, string>(); // occupant JID -> the bare JID it was named to
+      const kept = new Set<string>(); // occupant JIDs another user was kept out of
+      return {
+        fromClient: (el, { conn }) => {
+          if (!conn.jid || harnessSession(conn.jid)) return;
+          if (asksReservedNick(el)) asked.set(`${conn.id} ${str(el.attrs.id)}`, `${bare(str(el.attrs.to))} ${bare(conn.jid)}`);
+          const owner = el.name === "presence" && el.attrs.type === undefined && el.getChild("x", MUC) ? named.get(str(el.attrs.to)) : undefined;
+          if (owner === undefined || owner === bare(conn.jid)) return;
+          kept.add(str(el.attrs.to));
+          const refusal = new Element("presence", { from: str(el.attrs.to), to: conn.jid, type: "error" });
+          refusal.c("x", { xmlns: MUC }).up().c("error", { type: "auth" }).c("not-authorized", { xmlns: STANZAS });
+          conn.deliver(refusal);
+        },
+        element: (el, { conn }) => {
+          if (el.name === "presence" && kept.has(str(el.attrs.from))) return "drop";
+          const key = `${conn.id} ${str(el.attrs.id)}`;
+          const who = el.name === "iq" ? asked.get(key) : undefined;
+          if (who === undefined) return "pass";
+          asked.delete(key);
+          const query = el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
+          if (!query || query.getChild("identity")) return "pass";
+          const [room, user] = who.split(" ");
+          named.set(`${room}/Someone`, user!);
+          return changed(el, (c) => c.getChild("query", DISCO_INFO)!.c("identity", { category: "conference", type: "text", name: "Someone" }));
+        },
+      };
+    })(),
+  },
+  {
     id: "muc.resnick.error-in-room",
     area: "muc",
     requirements: ["MUC-RESNICK-07"],
@@ -1660,6 +1736,17 @@ export const FAULTS: FaultDef[] = [
           for (const a of ["password", "reason", "continue", "thread"]) delete x.attrs[a];
         }),
     ),
+  },
+  {
+    // Class sweep (2026-11-28, group S2): muc-resnick-in-room, muc-deny-nick-reserved: a room that never answers a
+    // query of the x-roomuser-item node breaks §7.12's "If the room or service does not support the foregoing service
+    // discovery node, it MUST return a <feature-not-implemented/> error to the user" (MUC-RESNICK-02, muc-resnick-query's)
+    // and RFC 6120's IQ rule (STANZA-IQ-01); the cases judged it as MUC-RESNICK-07 and MUC-DENY-08.
+    id: "muc.resnick.unanswered",
+    area: "muc",
+    requirements: ["MUC-RESNICK-02", "STANZA-IQ-01"],
+    description: "the x-roomuser-item node is never answered (neither a result nor an error), before or after the user joined",
+    stream: answering(asksReservedNick, () => "drop"),
   },
 ];
 
@@ -1747,6 +1834,22 @@ const onInvites =
 
 /** What XEP-0045 (and XEP-0249) let a service do differently here, which no case of this area may fail on. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Fifty-fourth audit (2026-11-28): muc-traffic-discarded took a room that strips the test namespace, passes it or
+    // refuses the message with an error, so this room, which drops the whole message silently (XEP-0045 §7.4
+    // reflects only a message that "does not violate any service-level or room-level policies" and names no error
+    // for one that does; §17.2: "a MUC service MAY disallow message specific extensions") and lists its allowable
+    // traffic (§18.1's SHOULD met), warned on MUC-TRAFFIC-01; the case's 'dropped' now takes it: warn -> pass. A
+    // stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.traffic-dropped-listed",
+    description:
+      "a room whose policy disallows the harness's test namespace drops a groupchat message carrying it: it is reflected to nobody and the sender gets no error, and the room lists the namespaces it allows at its #traffic node, XHTML-IM only (§18.1.1)",
+    fault: () => "pass",
+    stream: both(
+      { element: (el) => (isReflection(el) && el.getChild("mark", TEST_TRAFFIC) ? "drop" : "pass") },
+      answering(trafficQuery, (answer) => trafficAnswer(answer, true, new Element("feature", { var: XHTML_IM }))),
+    ),
+  },
   {
     // Thirty-eighth audit (2026-11-27): muc-traffic-discarded took a room that discards the extension or passes it, so
     // a room that refuses the whole message (allowed: §7.4, §17.2) and lists its allowable traffic warned on
