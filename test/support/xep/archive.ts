@@ -983,6 +983,34 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Class sweep (2026-11-28, group S4): mam-query-time read the results' stamps (MAM-RES-04, a SHOULD) from a
+    // second unfiltered query before its queries with a 'start' in the future and an 'end' in the past
+    // (MAM-START-01, MAM-END-01: MUSTs that need no stamp), so a server whose second unfiltered query (queryid
+    // q0s) returns no results and that ignores 'start' and 'end' only warned.
+    id: "mam.requery-empty-filters-ignored",
+    area: "mam",
+    requirements: ["MAM-START-01", "MAM-END-01"],
+    description: "an unfiltered query with queryid 'q0s' returns no results, and 'with', 'start' and 'end' are ignored: every message of the archive comes back",
+    stream: (() => {
+      const filtered = new Map<string, string | undefined>();
+      return remembering(
+        (el, ctx, seen) => {
+          if (resultOf(el)?.attrs.queryid === "q0s") return "drop";
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          if (!finOf(el) || !filtered.has(key)) return "pass";
+          const queryid = filtered.get(key);
+          filtered.delete(key);
+          return [...seen.live.map((m, i) => result(String(ctx.conn.jid), queryid, `invented-${i}`, m)), el];
+        },
+        (el, ctx) => {
+          const q = queryOf(el);
+          const fields = q && queryFields(q);
+          if (fields && ["with", "start", "end"].some((f) => fields.has(f))) filtered.set(`${ctx.conn.id} ${el.attrs.id}`, q!.attrs.queryid);
+        },
+      );
+    })(),
+  },
+  {
     id: "mam.with-full-as-bare",
     area: "mam",
     requirements: ["MAM-WITH-01"],
