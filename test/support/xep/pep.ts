@@ -722,6 +722,57 @@ function presenceNodeRefusesWhitelist(): StreamFault {
   );
 }
 
+/**
+ * A node `node` whose publish never asked for pubsub#persist_items=true keeps no items (XEP-0060 §6.5.9.4; XEP-0163
+ * fixes no default for persistence): every items request for it, the owner's too, is answered <feature-not-implemented/>
+ * with <unsupported feature='persistent-items'/>. With `retracts`, every retract of it too (§7.2.3.5); with
+ * `noLastItem`, no last published item is cached (§3: "A service MAY cache the last item"): an items notification to a
+ * connection whose latest presence or subscribe request came after the owner's latest publish (a last-item send) is
+ * dropped.
+ */
+function notPersistentNode(node: string, opts: { retracts?: boolean; noLastItem?: boolean } = {}): StreamFault {
+  const persistent = new Set<string>(); // owners whose publish asked for persist_items
+  let seq = 0; // what clients sent, in the order the proxy saw it
+  const published = new Map<string, number>(); // owner -> seq of their latest publish
+  const triggered = new Map<number, number>(); // connection -> seq of its latest presence or subscribe request
+  const of = (name: string) => (el: Element, ctx: FaultContext) =>
+    asks(name)(el) && el.getChild("pubsub", PUBSUB)!.getChild(name)!.attrs.node === node && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid!));
+  const refusal = (a: Element) => [
+    xml(
+      "iq",
+      { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+      xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
+    ),
+  ];
+  const items = answering(of("items"), refusal);
+  return both(
+    {
+      fromClient: (el, ctx) => {
+        seq++;
+        if (el.name === "presence" || (el.attrs.type === "set" && asks("subscribe")(el))) triggered.set(ctx.conn.id, seq);
+        if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
+        if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== node) return;
+        const owner = bare(el.attrs.to ?? ctx.conn.jid);
+        if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(owner);
+        published.set(owner, seq);
+      },
+      element: (el, ctx) => {
+        if (!opts.noLastItem || !itemsEvent(el) || el.getChild("event", EVENT)!.getChild("items")!.attrs.node !== node) return "pass";
+        const owner = bare(el.attrs.from);
+        if (persistent.has(owner) || !published.has(owner)) return "pass";
+        return (triggered.get(ctx.conn.id) ?? 0) > published.get(owner)! ? "drop" : "pass";
+      },
+    },
+    opts.retracts
+      ? both(
+          items,
+          answering((el, ctx) => el.attrs.type === "set" && of("retract")(el, ctx), refusal),
+        )
+      : items,
+  );
+}
+const TUNE_NODE = "http://jabber.org/protocol/tune";
+
 export const FAULTS: FaultDef[] = [
   {
     // Twenty-seventh audit: pep-disco-account took any refusal of its first publish as an account without PEP (a
@@ -1671,29 +1722,7 @@ export const VARIATIONS: Variation[] = [
     description:
       "a tune node (http://jabber.org/protocol/tune) whose publish never asked for pubsub#persist_items=true keeps no items: every items request for it, the owner's too, is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4; XEP-0163 fixes no default for persistence)",
     fault: () => "pass",
-    stream: (() => {
-      const TUNE = "http://jabber.org/protocol/tune";
-      const persistent = new Set<string>(); // owners whose tune publish asked for persist_items
-      return both(
-        {
-          fromClient: (el, ctx) => {
-            if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
-            if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== TUNE) return;
-            if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(bare(el.attrs.to ?? ctx.conn.jid));
-          },
-        },
-        answering(
-          (el, ctx) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node === TUNE && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid)),
-          (a) => [
-            xml(
-              "iq",
-              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
-              xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
-            ),
-          ],
-        ),
-      );
-    })(),
+    stream: notPersistentNode(TUNE_NODE),
   },
   {
     // Fifty-third audit (2026-11-28): pep-retract-errors judged its retracts on a tune node the owner's read showed
@@ -1704,32 +1733,7 @@ export const VARIATIONS: Variation[] = [
     description:
       "as pep-tune-not-persistent-by-default, and every retract on such a tune node (the owner's or another user's) is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §7.2.3.5); a retract without 'node' is left to the server",
     fault: () => "pass",
-    stream: (() => {
-      const TUNE = "http://jabber.org/protocol/tune";
-      const persistent = new Set<string>(); // owners whose tune publish asked for persist_items
-      const notPersistent = (name: string) => (el: Element, ctx: FaultContext) =>
-        asks(name)(el) && el.getChild("pubsub", PUBSUB)!.getChild(name)!.attrs.node === TUNE && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid!));
-      const refusal = (a: Element) => [
-        xml(
-          "iq",
-          { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
-          xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
-        ),
-      ];
-      return both(
-        {
-          fromClient: (el, ctx) => {
-            if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
-            if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== TUNE) return;
-            if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(bare(el.attrs.to ?? ctx.conn.jid));
-          },
-        },
-        both(
-          answering(notPersistent("items"), refusal),
-          answering((el, ctx) => el.attrs.type === "set" && notPersistent("retract")(el, ctx), refusal),
-        ),
-      );
-    })(),
+    stream: notPersistentNode(TUNE_NODE, { retracts: true }),
   },
   {
     // Forty-first audit (2026-11-27): pep-access-whitelist credited PUBSUB-PUBOPT-CREATE and PEP-DEF-ACCESS on a
@@ -1907,42 +1911,7 @@ export const VARIATIONS: Variation[] = [
     description:
       "as pep-tune-not-persistent-by-default, and no last published item of such a tune node is cached: a tune item notification to a connection whose latest presence or subscribe request came after the owner's latest tune publish (a last-item send, on presence or on subscription, XEP-0163 §4.3.4) is dropped",
     fault: () => "pass",
-    stream: (() => {
-      const TUNE = "http://jabber.org/protocol/tune";
-      const persistent = new Set<string>(); // owners whose tune publish asked for persist_items
-      let seq = 0; // what clients sent, in the order the proxy saw it
-      const published = new Map<string, number>(); // owner -> seq of their latest tune publish
-      const triggered = new Map<number, number>(); // connection -> seq of its latest presence or subscribe request
-      return both(
-        {
-          fromClient: (el, ctx) => {
-            seq++;
-            if (el.name === "presence" || (el.attrs.type === "set" && asks("subscribe")(el))) triggered.set(ctx.conn.id, seq);
-            if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
-            if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== TUNE) return;
-            const owner = bare(el.attrs.to ?? ctx.conn.jid);
-            if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(owner);
-            published.set(owner, seq);
-          },
-          element: (el, ctx) => {
-            if (!itemsEvent(el) || el.getChild("event", EVENT)!.getChild("items")!.attrs.node !== TUNE) return "pass";
-            const owner = bare(el.attrs.from);
-            if (persistent.has(owner) || !published.has(owner)) return "pass";
-            return (triggered.get(ctx.conn.id) ?? 0) > published.get(owner)! ? "drop" : "pass";
-          },
-        },
-        answering(
-          (el, ctx) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node === TUNE && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid)),
-          (a) => [
-            xml(
-              "iq",
-              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
-              xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
-            ),
-          ],
-        ),
-      );
-    })(),
+    stream: notPersistentNode(TUNE_NODE, { noLastItem: true }),
   },
   {
     // Class sweep (2026-11-28, group S3): pep-items-selection judged its plain, unknown-id and read-back items requests
@@ -1952,28 +1921,6 @@ export const VARIATIONS: Variation[] = [
     description:
       "the list node urn:xmpp-conform:pep:list, published without pubsub#persist_items=true, keeps no items: every items request for it, the owner's too, is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4; XEP-0163 fixes no default for persistence)",
     fault: () => "pass",
-    stream: (() => {
-      const LIST = "urn:xmpp-conform:pep:list";
-      const persistent = new Set<string>(); // owners whose list publish asked for persist_items
-      return both(
-        {
-          fromClient: (el, ctx) => {
-            if (el.attrs.type !== "set" || !asks("publish")(el) || !ctx.conn.jid) return;
-            if (el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== LIST) return;
-            if (["1", "true"].includes(publishOption(el, "pubsub#persist_items") ?? "")) persistent.add(bare(el.attrs.to ?? ctx.conn.jid));
-          },
-        },
-        answering(
-          (el, ctx) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node === LIST && Boolean(ctx.conn.jid) && !persistent.has(bare(el.attrs.to ?? ctx.conn.jid)),
-          (a) => [
-            xml(
-              "iq",
-              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
-              xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
-            ),
-          ],
-        ),
-      );
-    })(),
+    stream: notPersistentNode("urn:xmpp-conform:pep:list"),
   },
 ];
