@@ -129,6 +129,28 @@ export function nodeNeverCreated(node: string): StreamFault {
 }
 
 /**
+ * A server without a feature that never answers its requests (RFC 6120 §8.2.3's breach, not the feature's rules):
+ * the answers to the requests `request` picks are dropped, and no disco#info result lists any of `features`.
+ */
+export function unansweredUnlisted(request: (el: Element, ctx: FaultContext) => boolean, features: string[]): StreamFault {
+  const INFO = "http://jabber.org/protocol/disco#info";
+  const silent = answering(request, () => "drop");
+  return {
+    fromClient: silent.fromClient,
+    element: (el, ctx) => {
+      const action = silent.element!(el, ctx);
+      if (action !== "pass") return action;
+      const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", INFO) : undefined;
+      if (!q || !features.some((f) => q.getChildByAttr("var", f))) return "pass";
+      return changed(el, (c) => {
+        const cq = c.getChild("query", INFO)!;
+        cq.children = cq.children.filter((f) => typeof f === "string" || !features.includes(String(f.attrs.var)));
+      });
+    },
+  };
+}
+
+/**
  * A session of the harness's own, not of the case's steps: the ones that set a case up and tear its rooms down
  * (src/run/case/setup.ts and scope.ts name their resources set-up-… and teardown-…).
  */

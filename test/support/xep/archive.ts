@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, unansweredUnlisted, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -1691,7 +1691,7 @@ export const FAULTS: FaultDef[] = [
     id: "mam.archive-unadvertised",
     area: "mam",
     requirements: ["MAM-DISCO-01", "MAM-DISCO-02"],
-    description: "the server answers queries of a user's archive but lists neither urn:xmpp:mam:2 nor #extended in the disco#info of the user's bare JID",
+    description: "the server answers queries of a user's archive but lists neither urn:xmpp:mam:2 nor #extended in any disco#info",
     fault: when(
       (el) => el.name === "iq" && el.attrs.type === "result" && String(el.attrs.from ?? "").includes("@") && Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")),
       (el) =>
@@ -2019,27 +2019,14 @@ export const FAULTS: FaultDef[] = [
     id: "mam.query-unanswered",
     area: "mam",
     requirements: ["STANZA-IQ-01"],
-    description: "the server answers no query of a user's own archive (neither results nor the <iq/> answer) and lists neither urn:xmpp:mam:2 nor #extended in the disco#info of the user's bare JID",
-    stream: (() => {
-      const silent = answering(
+    description: "the server answers no query of a user's own archive (neither results nor the <iq/> answer) and lists neither urn:xmpp:mam:2 nor #extended in any disco#info",
+    stream: both(
+      unansweredUnlisted(
         (el, ctx) => el.attrs.type === "set" && Boolean(el.getChild("query", MAM)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
-        () => "drop",
-      );
-      return {
-        fromClient: silent.fromClient,
-        element: (el, ctx) => {
-          const action = silent.element!(el, ctx);
-          if (action !== "pass") return action;
-          if (el.name === "message" && el.getChild("result", MAM)) return "drop";
-          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/disco#info") : undefined;
-          if (!q || !String(el.attrs.from ?? "").includes("@")) return "pass";
-          return changed(el, (c) => {
-            const cq = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
-            cq.children = cq.children.filter((f) => typeof f === "string" || (f.attrs.var !== MAM && f.attrs.var !== `${MAM}#extended`));
-          });
-        },
-      };
-    })(),
+        [MAM, `${MAM}#extended`],
+      ),
+      { element: (el) => (el.name === "message" && el.getChild("result", MAM) ? "drop" : "pass") },
+    ),
   },
 ];
 

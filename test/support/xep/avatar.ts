@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -572,25 +572,10 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["STANZA-IQ-01"],
     description: "the server answers no get of a user's own vCard (neither a result nor an error) and lists no urn:xmpp:pep-vcard-conversion:0 (nor vcard-temp) in any disco#info",
-    stream: (() => {
-      const silent = answering(
-        (el, ctx) => el.attrs.type === "get" && Boolean(el.getChild("vCard", VCARD)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
-        () => "drop",
-      );
-      return {
-        fromClient: silent.fromClient,
-        element: (el, ctx) => {
-          const action = silent.element!(el, ctx);
-          if (action !== "pass") return action;
-          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
-          if (!q?.getChildByAttr("var", CONVERSION) && !q?.getChildByAttr("var", VCARD)) return "pass";
-          return changed(el, (c) => {
-            const cq = c.getChild("query", DISCO_INFO)!;
-            cq.children = cq.children.filter((f) => typeof f === "string" || (f.attrs.var !== CONVERSION && f.attrs.var !== VCARD));
-          });
-        },
-      };
-    })(),
+    stream: unansweredUnlisted(
+      (el, ctx) => el.attrs.type === "get" && Boolean(el.getChild("vCard", VCARD)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
+      [CONVERSION, VCARD],
+    ),
   },
 ];
 

@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, both, changed, copyOf, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type ProxiedConnection, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -860,24 +860,7 @@ export const FAULTS: FaultDef[] = [
     area: "carbons",
     requirements: ["STANZA-IQ-01"],
     description: "the server answers no <enable/> of Carbons (neither a result nor an error), enables nothing, and lists no urn:xmpp:carbons:2 in any disco#info",
-    stream: (() => {
-      const asked = new Set<string>();
-      const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${String(id)}`;
-      return {
-        fromClient: (el, ctx) => {
-          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("enable", CARBONS)) asked.add(key(ctx, el.attrs.id));
-        },
-        element: (el, ctx) => {
-          if (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && asked.delete(key(ctx, el.attrs.id))) return "drop";
-          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/disco#info") : undefined;
-          if (!q?.getChildByAttr("var", CARBONS)) return "pass";
-          return changed(el, (c) => {
-            const cq = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
-            cq.children = cq.children.filter((f) => typeof f === "string" || f.attrs.var !== CARBONS);
-          });
-        },
-      };
-    })(),
+    stream: unansweredUnlisted((el) => el.attrs.type === "set" && Boolean(el.getChild("enable", CARBONS)), [CARBONS]),
   },
 ];
 

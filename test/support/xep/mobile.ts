@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { bare, type Fault, type FaultContext, type ProxiedConnection, type StreamFault } from "../fault-proxy.ts";
-import { answering, changed, copyOf, STANZAS, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
 
 /**
@@ -1477,25 +1477,7 @@ export const FAULTS: FaultDef[] = [
     area: "mobile",
     requirements: ["STANZA-IQ-01"],
     description: "the server answers no <enable/> of push notifications (neither a result nor an error) and lists no urn:xmpp:push:0 in any disco#info",
-    stream: (() => {
-      const silent = answering(
-        (el) => el.attrs.type === "set" && Boolean(el.getChild("enable", PUSH)),
-        () => "drop",
-      );
-      return {
-        fromClient: silent.fromClient,
-        element: (el, ctx) => {
-          const action = silent.element!(el, ctx);
-          if (action !== "pass") return action;
-          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/disco#info") : undefined;
-          if (!q?.getChildByAttr("var", PUSH)) return "pass";
-          return changed(el, (c) => {
-            const cq = c.getChild("query", "http://jabber.org/protocol/disco#info")!;
-            cq.children = cq.children.filter((f) => typeof f === "string" || f.attrs.var !== PUSH);
-          });
-        },
-      };
-    })(),
+    stream: unansweredUnlisted((el) => el.attrs.type === "set" && Boolean(el.getChild("enable", PUSH)), [PUSH]),
   },
   {
     // Class sweep (2026-11-28, group S4): sm-resume-presence-kept judged the server's <r/> on the resumed stream

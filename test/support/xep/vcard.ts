@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, both, changed, when, type FaultDef } from "../fault-kit.ts";
+import { answering, both, changed, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
 import { bare, caseOf, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -212,25 +212,7 @@ export const FAULTS: FaultDef[] = [
     area: "vcard",
     requirements: ["STANZA-IQ-01"],
     description: "the server answers no vCard set or get of a user's own vCard (neither a result nor an error) and lists no vcard-temp in any disco#info",
-    stream: (() => {
-      const silent = answering(
-        (el, ctx) => (isVcardRequest("set")(el) || isVcardRequest("get")(el)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
-        () => "drop",
-      );
-      return {
-        fromClient: silent.fromClient,
-        element: (el, ctx) => {
-          const action = silent.element!(el, ctx);
-          if (action !== "pass") return action;
-          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
-          if (!q?.getChildByAttr("var", VCARD)) return "pass";
-          return changed(el, (c) => {
-            const cq = c.getChild("query", DISCO_INFO)!;
-            cq.children = cq.children.filter((f) => typeof f === "string" || f.attrs.var !== VCARD);
-          });
-        },
-      };
-    })(),
+    stream: unansweredUnlisted((el, ctx) => (isVcardRequest("set")(el) || isVcardRequest("get")(el)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)), [VCARD]),
   },
 ];
 
