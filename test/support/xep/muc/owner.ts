@@ -277,8 +277,6 @@ const roomPresenceSent = new Set<string>();
 const seenOccupants = new Map<number, Set<string>>();
 /** Results of room archive queries delivered to each case's connections, by room (for the access fault). */
 const caseResults = new Map<string, Element[]>();
-/** Private messages each connection got from occupant JIDs (for the fault that archives them). */
-const privateMessages = new Map<number, Element[]>();
 /** Results of each connection's earlier queries of a room (for the fault that ignores 'with'). */
 const earlierResults = new Map<string, Element[]>();
 /** A room's archive that ignores 'with': a query with it returns, beside its own results, those earlier queries of the connection got. */
@@ -478,6 +476,45 @@ const listWithoutNicks = (request: (el: Element, ctx: FaultContext) => boolean):
         )
       : "pass",
   );
+
+/**
+ * A room whose archive holds the private messages its occupants sent each other (each connection's, added to the
+ * results of its queries of the room); `relayed: false`, and it never relays them either.
+ */
+function privateArchived(relayed: boolean): StreamFault {
+  const privateMessages = new Map<number, Element[]>(); // connection -> private messages it was sent
+  return both(
+    {
+      element: (el, ctx) => {
+        if (!(ctx.conn.jid && !isHarness(ctx) && el.name === "message" && el.attrs.type === "chat" && isOccupant(fromOf(el)) && el.getChild("body"))) return "pass";
+        privateMessages.set(ctx.conn.id, [...(privateMessages.get(ctx.conn.id) ?? []), el]);
+        return relayed ? "pass" : "drop";
+      },
+    },
+    onRoomQueries(
+      () => true,
+      (results, answer, q, ctx) => {
+        if (answer.attrs.type !== "result") return [...results, answer];
+        const pms = (privateMessages.get(ctx.conn.id) ?? []).filter((m) => bare(fromOf(m)) === q.to);
+        const extra = pms.map((m, i) => {
+          const inner = copyOf(m);
+          delete inner.attrs.to;
+          inner.attrs.xmlns = "jabber:client";
+          return xml(
+            "message",
+            { from: q.to, to: ctx.conn.jid },
+            xml(
+              "result",
+              { xmlns: MAM, id: `pm-${i}`, ...(q.query.attrs.queryid !== undefined && { queryid: q.query.attrs.queryid }) },
+              xml("forwarded", { xmlns: FORWARD }, xml("delay", { xmlns: DELAY, stamp: new Date().toISOString() }), inner),
+            ),
+          );
+        });
+        return [...results, ...extra, answer];
+      },
+    ),
+  );
+}
 
 export const FAULTS: FaultDef[] = [
   {
@@ -2245,37 +2282,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-MUC-PM-01"],
     description: "a room's archive holds the private messages its occupants sent each other",
-    stream: both(
-      {
-        element: (el, ctx) => {
-          if (ctx.conn.jid && !isHarness(ctx) && el.name === "message" && el.attrs.type === "chat" && isOccupant(fromOf(el)) && el.getChild("body"))
-            privateMessages.set(ctx.conn.id, [...(privateMessages.get(ctx.conn.id) ?? []), el]);
-          return "pass";
-        },
-      },
-      onRoomQueries(
-        () => true,
-        (results, answer, q, ctx) => {
-          if (answer.attrs.type !== "result") return [...results, answer];
-          const pms = (privateMessages.get(ctx.conn.id) ?? []).filter((m) => bare(fromOf(m)) === q.to);
-          const extra = pms.map((m, i) => {
-            const inner = copyOf(m);
-            delete inner.attrs.to;
-            inner.attrs.xmlns = "jabber:client";
-            return xml(
-              "message",
-              { from: q.to, to: ctx.conn.jid },
-              xml(
-                "result",
-                { xmlns: MAM, id: `pm-${i}`, ...(q.query.attrs.queryid !== undefined && { queryid: q.query.attrs.queryid }) },
-                xml("forwarded", { xmlns: FORWARD }, xml("delay", { xmlns: DELAY, stamp: new Date().toISOString() }), inner),
-              ),
-            );
-          });
-          return [...results, ...extra, answer];
-        },
-      ),
-    ),
+    stream: privateArchived(true),
   },
   {
     // Class sweep (2026-11-28, group S4): mam-muc-no-private judged alice's receipt of bob's private message
@@ -2285,37 +2292,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-MUC-PM-01"],
     description: "a room never relays the private messages its occupants send each other, and its archive holds them",
-    stream: both(
-      {
-        element: (el, ctx) => {
-          if (!(ctx.conn.jid && !isHarness(ctx) && el.name === "message" && el.attrs.type === "chat" && isOccupant(fromOf(el)) && el.getChild("body"))) return "pass";
-          privateMessages.set(ctx.conn.id, [...(privateMessages.get(ctx.conn.id) ?? []), el]);
-          return "drop";
-        },
-      },
-      onRoomQueries(
-        () => true,
-        (results, answer, q, ctx) => {
-          if (answer.attrs.type !== "result") return [...results, answer];
-          const pms = (privateMessages.get(ctx.conn.id) ?? []).filter((m) => bare(fromOf(m)) === q.to);
-          const extra = pms.map((m, i) => {
-            const inner = copyOf(m);
-            delete inner.attrs.to;
-            inner.attrs.xmlns = "jabber:client";
-            return xml(
-              "message",
-              { from: q.to, to: ctx.conn.jid },
-              xml(
-                "result",
-                { xmlns: MAM, id: `pm-${i}`, ...(q.query.attrs.queryid !== undefined && { queryid: q.query.attrs.queryid }) },
-                xml("forwarded", { xmlns: FORWARD }, xml("delay", { xmlns: DELAY, stamp: new Date().toISOString() }), inner),
-              ),
-            );
-          });
-          return [...results, ...extra, answer];
-        },
-      ),
-    ),
+    stream: privateArchived(false),
   },
   {
     id: "mam-muc.access-unchecked",
