@@ -1358,6 +1358,37 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
       };
     })(),
   },
+  {
+    // Fifty-fifth audit (2026-11-28): bosh-create-response/hold-0: in a polling session (hold='0') the manager may not
+    // keep the next request waiting (§8), so it answers it at once, perhaps before it has the server's identity, which
+    // it then names "in any subsequent response". The case looked for 'from' on the creation response or the answer
+    // to 1001 only, so it warned BOSH-CREATE-06; 'from' is now judged in the hold-1 cell only. Here: no 'from' on the
+    // creation response nor on the answer to the next request; later answers carry it.
+    id: "bosh-from-late-polling",
+    allowed:
+      "XEP-0124 §7.2: \"it MAY forward the identity to the client by including a 'from' attribute in a response, either in its session creation response, or (if it has not received the identity from the server by that time) in any subsequent response to the client.\"",
+    cases: ["bosh-create-response"],
+    fault: (() => {
+      const late = new Map<string, { from: string; answered: number }>();
+      return {
+        answer: (r: BoshRequest, a: BoshReply): BoshReply => {
+          if (!r.ofCase) return a;
+          if (r.creation) {
+            if (!/\bhold=(['"])0\1/.test(r.text)) return a;
+            const sid = /\bsid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+            const from = /^\s*<body\b[^>]*?\sfrom=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+            if (!sid || from === undefined) return a;
+            late.set(sid, { from, answered: 0 });
+            return bodyTag(a, (t) => dropAttr(t, "from"));
+          }
+          const state = r.sid === undefined ? undefined : late.get(r.sid);
+          if (!state) return a;
+          state.answered += 1;
+          return bodyTag(a, (t) => (state.answered === 1 ? dropAttr(t, "from") : setAttr(t, "from", state.from)));
+        },
+      };
+    })(),
+  },
 ];
 
 export const PROXY_FAULTS: { id: string; requirements: string[] }[] = [...WEBSOCKET_FAULTS, ...TLS_FAULTS, ...BOSH_FAULTS];

@@ -1283,6 +1283,18 @@ export const FAULTS: FaultDef[] = [
     stream: resultRefused(asks("publish-options"), "conflict"),
   },
   {
+    // Fifty-fifth audit (2026-11-28): pep-access-whitelist charged the probe's <conflict/> (a later publish with the
+    // whitelist precondition to the node that precondition made) to PUBSUB-PUBOPT-CREATE also where the owner's form
+    // had shown 'whitelist': there the node meets the precondition, and the refusal breaks XEP-0060 §7.1.5 rule 2 ("If
+    // the node exists and the precondition is met, then the publish succeeds."). The node is made as asked here.
+    id: "pep.pubopt.met-refused-existing",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-MET"],
+    description:
+      "a publish with the pubsub#access_model 'whitelist' precondition to a node an earlier such publish of the owner made (and made a whitelist node) is refused with conflict and precondition-not-met; the first publish is left alone",
+    stream: presenceNodeRefusesWhitelist(),
+  },
+  {
     id: "pep.pubopt.unknown-accepted",
     area: "pep",
     requirements: ["PUBSUB-PUBOPT-UNKNOWN"],

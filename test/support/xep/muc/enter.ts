@@ -1831,7 +1831,46 @@ function historyOldestKept(): Fault {
   });
 }
 
+/**
+ * Fifty-fifth audit (2026-11-28): muc-enter-self-presence: a room that holds an in-room bot (XEP-0045 §18.1 item 7: "a
+ * special in-room resource ... (e.g., a "user" named "ChatBot")"): before the first available self-presence with
+ * status 110 of an occupant, that occupant gets the bot's presence as an existing occupant (§7.2.2 sends existing
+ * occupants' presence first).
+ */
+function roomChatbot(): StreamFault {
+  const told = new Set<string>(); // "connection room" already sent the bot's presence
+  const USER = "http://jabber.org/protocol/muc#user";
+  return {
+    element: (el, { conn }) => {
+      if (el.name !== "presence" || el.attrs.type !== undefined) return "pass";
+      const x = el.getChild("x", USER);
+      if (!x?.getChildren("status").some((st) => st.attrs.code === "110")) return "pass";
+      const room = String(el.attrs.from ?? "").split("/")[0];
+      const k = `${String(conn.id)} ${room}`;
+      if (told.has(k)) return "pass";
+      told.add(k);
+      const bot = xml(
+        "presence",
+        { from: `${room}/ChatBot`, ...(el.attrs.to !== undefined && { to: el.attrs.to }) },
+        xml("x", { xmlns: USER }, xml("item", { affiliation: "none", role: "moderator" })),
+      );
+      return [bot, el];
+    },
+  };
+}
+
 export const VARIATIONS: Variation[] = [
+  {
+    // Fifty-fifth audit (2026-11-28): muc-enter-self-presence took the first available presence from any occupant JID
+    // for bob's self-presence, so a room with an in-room bot (§18.1 item 7's MAY) failed MUC-JOIN-06 on the bot's
+    // presence though bob's own carried 110; the case now takes the presence with 110, or the one from the nickname
+    // asked for (fail -> pass). A stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.room-chatbot",
+    description:
+      'a room holds an in-room bot (XEP-0045 §18.1: "a MUC service MAY choose to make available a special in-room resource"): an entering occupant gets the presence of ROOM/ChatBot (role moderator) before its own self-presence',
+    fault: () => "pass",
+    stream: roomChatbot(),
+  },
   {
     // Thirty-eighth audit (2026-11-27): muc-disco-occupant-from-occupant credited MUC-IQ-03 (§17.4: the service "MUST
     // NOT reveal the sender's real JID to the recipient") by a 'receives nothing' judged whatever the outcome, so a

@@ -1638,6 +1638,30 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-fifth audit (2026-11-28): muc-admin-member-revoke-membersonly: §9.4's SHOULD NOT ("the service SHOULD NOT
+    // send both a de-affiliation presence ... followed by room-removal presence") was checked at gina only; this room
+    // sends the removed member himself (status 110) his de-affiliation presence before his removal.
+    id: "muc.member.deaffiliation-before-removal-self",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-08"],
+    description: "a members-only room sends the removed member his own affiliation none in an available presence before his removal",
+    fault: when(
+      (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "321") && hasStatus(el, "110"),
+      (el) => {
+        const before = changed(el, (c) => {
+          delete c.attrs.type;
+          const x = userX(c)!;
+          x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status");
+          if (itemOf(c)) {
+            itemOf(c)!.attrs.affiliation = "none";
+            itemOf(c)!.attrs.role = "participant";
+          }
+        });
+        return [...before, el];
+      },
+    ),
+  },
+  {
     id: "muc.member.removed-entry-unanswered",
     area: "muc",
     requirements: ["MUC-DENY-04"],

@@ -327,6 +327,51 @@ function trafficRefusedListed(): StreamFault {
 }
 
 /**
+ * Fifty-fifth audit (2026-11-28): muc-traffic-discarded: a room that strips the harness's test namespace from the
+ * groupchat messages it reflects (it prohibits it) and answers a query of its #traffic node with a list, the node
+ * mirrored, that names that namespace among the allowed ones: a wrong description of allowable traffic (§18.1.1:
+ * "returning one <feature/> element for each namespace supported in the result").
+ */
+function trafficStrippedListedAsAllowed(): StreamFault {
+  return both(
+    {
+      element: (el) =>
+        isReflection(el) && el.getChild("mark", TEST_TRAFFIC)
+          ? changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "mark" && x.attrs.xmlns === TEST_TRAFFIC))))
+          : "pass",
+    },
+    answering(trafficQuery, (answer) => trafficAnswer(answer, true, new Element("feature", { var: XHTML_IM }), new Element("feature", { var: TEST_TRAFFIC }))),
+  );
+}
+
+/**
+ * Fifty-fifth audit (2026-11-28): muc-traffic-discarded: a service-level flood limit (e.g. ejabberd's
+ * min_message_interval, Prosody's mod_muc_limits): a groupchat message from an occupant that the client sent within
+ * 1 s of its previous groupchat message to the same room reaches nobody, and its sender gets an error of type 'wait'
+ * with <resource-constraint/> in place of its reflection. Nothing to do with any namespace.
+ */
+function groupchatRateLimited(): StreamFault {
+  const last = new Map<string, number>(); // "connection room" -> when the client last sent a groupchat message there
+  const limited = new Map<string, unknown>(); // "room body" of the limited messages -> the sender's connection id
+  return {
+    fromClient: (el, { conn }) => {
+      if (el.name !== "message" || el.attrs.type !== "groupchat" || !toRoom(el)) return;
+      const room = bare(str(el.attrs.to));
+      const now = Date.now();
+      const before = last.get(`${str(conn.id)} ${room}`);
+      last.set(`${str(conn.id)} ${room}`, now);
+      if (before !== undefined && now - before < 1000) limited.set(`${room} ${el.getChildText("body") ?? ""}`, conn.id);
+    },
+    element: (el, { conn }) => {
+      if (!isReflection(el)) return "pass";
+      const k = `${bare(str(el.attrs.from))} ${el.getChildText("body") ?? ""}`;
+      if (!limited.has(k)) return "pass";
+      return limited.get(k) === conn.id ? [messageRefusal(el, conn.jid, "wait", "resource-constraint")] : "drop";
+    },
+  };
+}
+
+/**
  * Forty-sixth audit (2026-11-27): a room whose policy disallows chat states (XEP-0045 §17.2: "a MUC service MAY disallow
  * these extensions") strips them from the groupchat messages it reflects; `listed`: it lists the namespaces it allows
  * at its #traffic node, XHTML-IM only (§18.1.1), else it answers that node with <feature-not-implemented/> (no list).
@@ -765,6 +810,17 @@ export const FAULTS: FaultDef[] = [
     description:
       "a room strips the harness's test namespace from the groupchat messages it reflects (it prohibits it), and answers a query of its #traffic node with its own disco#info (conference identity, no node) instead of a description of allowable traffic",
     stream: trafficStrippedRoomInfo(),
+  },
+  {
+    // Fifty-fifth audit (2026-11-28): muc-traffic-discarded: its #traffic patterns took any result naming the node, so a
+    // room that strips the test namespace and lists it as allowed passed MUC-TRAFFIC-01; the list must now leave it
+    // out (pass -> warn).
+    id: "muc.traffic.stripped-listed-as-allowed",
+    area: "muc",
+    requirements: ["MUC-TRAFFIC-01"],
+    description:
+      "a room strips the harness's test namespace from the groupchat messages it reflects (it prohibits it), and answers a query of its #traffic node with a list, the node mirrored, that names that namespace among the allowed ones",
+    stream: trafficStrippedListedAsAllowed(),
   },
   // §8.1: a subject change by an occupant without the privilege (the subject's other faults are enter.ts's).
   {
@@ -1871,6 +1927,17 @@ export const VARIATIONS: Variation[] = [
       "a room whose policy disallows the harness's test namespace strips it from the groupchat messages it reflects (XEP-0045 §18.1's MAY), and answers a query of its #traffic node with its list: the node mirrored, a conference identity and XHTML-IM, the namespace it allows (§18.1.1)",
     fault: () => "pass",
     stream: trafficStrippedRoomInfo(true),
+  },
+  {
+    // Fifty-fifth audit (2026-11-28): muc-traffic-discarded took a flood limit's refusal of its extended message (sent
+    // right after the plain one) for a prohibition of the namespace: 'refused' credited MUC-TRAFFIC-01 where the
+    // #traffic node answers, and no alternative held (warn) where it does not; 'limited' now takes it and credits
+    // nothing. A stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.groupchat-rate-limited",
+    description:
+      "a service-level flood limit: a groupchat message an occupant sends within 1 s of its previous one to the room reaches nobody, and its sender gets an error of type 'wait' with <resource-constraint/> (§7.4 reflects only a message that \"does not violate any service-level or room-level policies\")",
+    fault: () => "pass",
+    stream: groupchatRateLimited(),
   },
   {
     // Forty-sixth audit (2026-11-27): muc-msg-extended judged MUC-MSG-06 in every room, so a room that disallows chat
