@@ -79,6 +79,38 @@ function transientDefaultNodes(): StreamFault {
   };
 }
 
+/** Bookmark retracts answered but not carried out: per account, the retracted items (as published) shown still there. */
+function retractIgnored(): StreamFault {
+  const published = new Map<string, Map<string, Element>>();
+  const kept = new Map<string, Map<string, Element>>();
+  const of = (m: Map<string, Map<string, Element>>, k: string) => m.get(k) ?? m.set(k, new Map()).get(k)!;
+  return {
+    fromClient: (el, ctx) => {
+      const account = bare(ctx.conn.jid);
+      const pub = publishOf(el);
+      if (pub?.attrs.node === BOOKMARKS) for (const item of pub.getChildren("item")) of(published, account).set(String(item.attrs.id), copyOf(item));
+      const retract = retractOf(el);
+      if (retract?.attrs.node === BOOKMARKS)
+        for (const item of retract.getChildren("item")) {
+          const id = String(item.attrs.id);
+          of(kept, account).set(id, published.get(account)?.get(id) ?? xml("item", { id }));
+        }
+    },
+    element: (el, ctx) => {
+      const ghosts = kept.get(bare(ctx.conn.jid));
+      if (!ghosts?.size) return "pass";
+      const events = eventItems(el);
+      if (events?.attrs.node === BOOKMARKS && events.getChildren("retract").some((r) => ghosts.has(String(r.attrs.id)))) return "drop";
+      const items = isResult(el) ? pubsubOf(el)?.getChild("items") : undefined;
+      if (items?.attrs.node !== BOOKMARKS) return "pass";
+      return changed(el, (c) => {
+        const list = pubsubOf(c)!.getChild("items")!;
+        for (const [id, item] of ghosts) if (!list.getChildren("item").some((x) => x.attrs.id === id)) list.children.push(copyOf(item));
+      });
+    },
+  };
+}
+
 /** XEP-0223, XEP-0402, XEP-0048: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -454,6 +486,18 @@ export const FAULTS: FaultDef[] = [
     description:
       "a publish to urn:xmpp:bookmarks:1 that does not exist is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
     stream: nodeNeverCreated(BOOKMARKS),
+  },
+  {
+    // Fifty-fifth audit (2026-11-28): bookmark-notify-owner: the retract's IQ result alone credited
+    // BOOKMARK-RETRACT-01 (XEP-0402 §3.5, delete-items REQUIRED; XEP-0060 §7.2.2 "If no error occurs, the service MUST
+    // delete the item."), so a service that answers the retract and keeps the item passed it. The proxy cannot
+    // withhold the retract, so the item is put back into the owner's later retrievals and its retract events dropped.
+    id: "bookmark.retract.ignored",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-RETRACT-01"],
+    description:
+      "a retract of a bookmark (urn:xmpp:bookmarks:1) is answered with a result, but the item stays: the owner's later items results still hold it, and no retract notification of it is sent",
+    stream: retractIgnored(),
   },
 ];
 

@@ -80,6 +80,22 @@ function switchLimited(decide: (request: Switch, honoured: Switch[]) => "honour"
   };
 }
 
+/** The server applies `which` after the other switch in the session, but never sends its IQ result. */
+function switchUnanswered(which: Switch): FaultDef["stream"] {
+  const seen = new Map<number, Switch[]>();
+  const unanswered = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (!isEnable(el) && !isDisable(el)) return;
+      const request: Switch = isEnable(el) ? "enable" : "disable";
+      const past = seen.get(conn.id) ?? [];
+      if (request === which && past.includes(which === "disable" ? "enable" : "disable")) unanswered.add(`${conn.id} ${el.attrs.id}`);
+      seen.set(conn.id, [...past, request]);
+    },
+    element: (el, { conn }) => (el.name === "iq" && el.attrs.type === "result" && unanswered.delete(`${conn.id} ${el.attrs.id}`) ? "drop" : "pass"),
+  };
+}
+
 /**
  * A message routed to `conn` copied where the server should not: a received copy to the recipient's other
  * resources, a sent copy to the sender's (each Carbons-enabled in the cases that look). The original passes.
@@ -861,6 +877,24 @@ export const FAULTS: FaultDef[] = [
     requirements: ["STANZA-IQ-01"],
     description: "the server answers no <enable/> of Carbons (neither a result nor an error), enables nothing, and lists no urn:xmpp:carbons:2 in any disco#info",
     stream: unansweredUnlisted((el) => el.attrs.type === "set" && Boolean(el.getChild("enable", CARBONS)), [CARBONS]),
+  },
+  {
+    // Fifty-fifth audit (2026-11-28): carbons-enable-disable-again: an unanswered <disable/> (or re-<enable/>) the server
+    // applied failed CARBONS-MULTI-01 (§10.1, "MUST allow the client to enable and disable"), though the server allowed
+    // it; the missing answer is RFC 6120 §8.2.3's (STANZA-IQ-01).
+    id: "carbons.disable-unanswered",
+    area: "carbons",
+    requirements: ["STANZA-IQ-01"],
+    description: "a <disable/> after an <enable/> is applied (no more copies to that resource), but its IQ result is never sent",
+    stream: switchUnanswered("disable"),
+  },
+  {
+    // Fifty-fifth audit (2026-11-28): carbons-enable-disable-again: as carbons.disable-unanswered, for the second <enable/>.
+    id: "carbons.reenable-unanswered",
+    area: "carbons",
+    requirements: ["STANZA-IQ-01"],
+    description: "an <enable/> after a <disable/> is applied (copies come again), but its IQ result is never sent",
+    stream: switchUnanswered("enable"),
   },
 ];
 

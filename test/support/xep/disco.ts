@@ -428,6 +428,16 @@ export const FAULTS: FaultDef[] = [
     fault: when(capsQuery, (el) => changed(el, (c) => delete c.getChild("query", INFO)!.attrs.node)),
   },
   {
+    // Fifty-fifth audit (2026-11-28): caps-processing-query: the 'to' was in the pattern that proves CAPS-PROC-01, so
+    // a query sent on b1's stream without the full JID failed the processing rule too (and left the node's rows
+    // unreached); XEP-0115 §6.2's 'to' rule is CAPS-PROC-04's alone.
+    id: "caps.proc.query-without-to",
+    area: "disco",
+    requirements: ["CAPS-PROC-04"],
+    description: "the server's disco#info query of a client's caps has no 'to' (XEP-0115 §6.2: it MUST be the exact JID of the generating entity)",
+    fault: when(capsQuery, (el) => changed(el, (c) => delete c.attrs.to)),
+  },
+  {
     // Fifty-fourth audit (2026-11-28): disco-items-own-account asked for the account's bare JID (or no 'from') in the
     // pattern that proves DISCO-BARE-03 ("the server itself MUST reply on behalf of the hosted account"), so the
     // server's own reply stamped with its domain failed DISCO-BARE-03 and left DISCO-ITEMS-01 unjudged; it breaks RFC

@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -209,7 +209,56 @@ export const FAULTS: FaultDef[] = [
       },
     ),
   },
+  {
+    // Fifty-fifth audit (2026-11-28): private-replace: a refused second set warned PRIVATE-SET-01 on its result and
+    // PRIVATE-REPLACE-01 on the read-back too; the read-back is now judged only after the second set's result.
+    id: "private.set-existing-refused",
+    area: "private",
+    requirements: ["PRIVATE-SET-01"],
+    description: "a user's own private-storage set under a namespace that already holds data on the connection is refused with <not-allowed/>, and the data stored first stays",
+    stream: setExistingRefused(),
+  },
 ];
+
+/**
+ * Per connection: a set under a namespace that already holds data (stored by an earlier set whose result came) is
+ * answered <not-allowed/>, and later gets of that namespace return the earlier fragment, as if nothing changed.
+ */
+function setExistingRefused(): StreamFault {
+  const stored = new Map<string, Element>();
+  const pending = new Map<string, { ns: string; fragment: Element; refuse: boolean }>();
+  const gets = new Map<string, string>();
+  return {
+    fromClient: (el, ctx) => {
+      const fragment = queryOf(el)?.getChildElements()[0];
+      if (!fragment || toOtherAccount(el, ctx)) return;
+      const ns = String(fragment.attrs.xmlns ?? "");
+      const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+      if (el.attrs.type === "set") pending.set(key, { ns, fragment: copyOf(fragment), refuse: stored.has(`${ctx.conn.id} ${ns}`) });
+      else if (el.attrs.type === "get") gets.set(key, ns);
+    },
+    element: (el, ctx) => {
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+      const set = pending.get(key);
+      if (set) {
+        pending.delete(key);
+        if (el.attrs.type !== "result") return "pass";
+        if (!set.refuse) {
+          stored.set(`${ctx.conn.id} ${set.ns}`, set.fragment);
+          return "pass";
+        }
+        return [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))];
+      }
+      const ns = gets.get(key);
+      if (ns === undefined) return "pass";
+      gets.delete(key);
+      const kept = stored.get(`${ctx.conn.id} ${ns}`);
+      if (!kept || el.attrs.type !== "result") return "pass";
+      return changed(el, (c) => void (queryOf(c)!.children = [copyOf(kept)]));
+    },
+  };
+}
 
 /** XEP-0049: what a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [

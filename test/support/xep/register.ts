@@ -616,6 +616,38 @@ export const FAULTS: FaultDef[] = [
  */
 export const VARIATIONS: Variation[] = [
   {
+    // Fifty-fifth audit (2026-11-28): register-second-identity: control of the MAY's use. XEP-0077 §3.1.1 lets a
+    // server "return a <not-acceptable/> stanza error if ... an entity attempts to register a second identity after
+    // successfully completing the registration use case"; the outcome 'refused' credits IBR-SECOND-01 (pass), while
+    // 'registered' no longer does. Applied by bench/try-case.ts only (stream).
+    id: "register.var.second-not-acceptable",
+    description: "a second registration on a stream that already registered an account is refused with <not-acceptable/> (XEP-0077 §3.1.1: a server MAY)",
+    fault: () => "pass",
+    stream: (() => {
+      const sets = new Map<string, number>();
+      const second = new Set<string>();
+      return {
+        fromClient: (el: Element, ctx: { conn: { id: string | number; jid?: unknown } }) => {
+          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", REGISTER)?.getChild("username") && !ctx.conn.jid) {
+            const n = (sets.get(String(ctx.conn.id)) ?? 0) + 1;
+            sets.set(String(ctx.conn.id), n);
+            if (n === 2) second.add(`${ctx.conn.id} ${el.attrs.id}`);
+          }
+        },
+        element: (el: Element, ctx: { conn: { id: string | number } }) =>
+          el.name === "iq" && el.attrs.type === "result" && second.delete(`${ctx.conn.id} ${el.attrs.id}`)
+            ? [
+                xml(
+                  "iq",
+                  { type: "error", id: el.attrs.id, ...(el.attrs.from && { from: el.attrs.from }), ...(el.attrs.to && { to: el.attrs.to }) },
+                  xml("error", { type: "modify" }, xml("not-acceptable", { xmlns: STANZAS })),
+                ),
+              ]
+            : "pass",
+      };
+    })(),
+  },
+  {
     // Forty-sixth audit: XEP-0077 §11 lets a deployment "disable in-band registration and password changes", so a
     // server that still lists jabber:iq:register may refuse a logged-in user's form with an error: it sends no result,
     // so it keeps §3.1's rule of a result, yet register-form-registered failed IBR-REGD-01 at MUST on it. A fourth

@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, both, changed, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
+import { answering, both, changed, iqErrorFor, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
 import { bare, caseOf, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -213,6 +213,18 @@ export const FAULTS: FaultDef[] = [
     requirements: ["STANZA-IQ-01"],
     description: "the server answers no vCard set or get of a user's own vCard (neither a result nor an error) and lists no vcard-temp in any disco#info",
     stream: unansweredUnlisted((el, ctx) => (isVcardRequest("set")(el) || isVcardRequest("get")(el)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)), [VCARD]),
+  },
+  {
+    // Fifty-fifth audit (2026-11-28): vcard-disco-feature: a server without vcard-temp that leaves the set unanswered
+    // but refuses the get failed VCARD-DISCO-01 (no alternative held); its only breach is RFC 6120's (STANZA-IQ-01).
+    id: "vcard.set-unanswered-unsupported",
+    area: "vcard",
+    requirements: ["STANZA-IQ-01"],
+    description: "a user's own vCard set gets neither a result nor an error, a vCard get is answered <service-unavailable/>, and vcard-temp is listed in no disco#info",
+    stream: both(
+      unansweredUnlisted((el, ctx) => isVcardRequest("set")(el) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)), [VCARD]),
+      answering(isVcardRequest("get"), (el) => [iqErrorFor(el, "service-unavailable")]),
+    ),
   },
 ];
 

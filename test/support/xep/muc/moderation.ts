@@ -832,6 +832,47 @@ function ownerGrantNotAppliedNoList(): StreamFault {
 }
 
 /**
+ * Fifty-fifth audit (2026-11-28): muc-owner-last-other-owners: ownerGrantNotAppliedNoList for the harness's fixture
+ * sessions too. A room that gives out no owner list answers an owner grant sent from a set-up session (one item,
+ * affiliation owner, naming a JID) with a result and does not keep it: the proxy, as that session, takes the grant back
+ * at once (affiliation none) and drops the answer to that, so the server really has its one owner. The user's own
+ * muc#owner requests then get <forbidden/> from the server itself, as any non-owner's.
+ */
+function ownerSetupGrantNotAppliedNoList(): StreamFault {
+  const undo = new Map<string, string>(); // "connection id" of a fixture's owner grant -> the granted JID
+  const undone = new Set<string>(); // "connection id" of the proxy's own take-backs
+  const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+  const lists = ownerListRefused();
+  let n = 0;
+  return {
+    fromClient: (el, ctx) => {
+      lists.fromClient!(el, ctx);
+      if (el.name !== "iq" || !atService(el.attrs.to) || !harnessSession(ctx.conn.jid)) return;
+      const items = itemsOf(adminQuery(el, "set"));
+      if (items.length === 1 && items[0].attrs.affiliation === "owner" && items[0].attrs.jid !== undefined) undo.set(key(ctx, el.attrs.id), `${str(el.attrs.to)}\n${str(items[0].attrs.jid)}`);
+    },
+    element: (el, ctx) => {
+      const listed = lists.element!(el, ctx);
+      if (listed !== "pass") return listed;
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      if (undone.delete(key(ctx, el.attrs.id))) return "drop";
+      const grant = undo.get(key(ctx, el.attrs.id));
+      if (grant === undefined) return "pass";
+      undo.delete(key(ctx, el.attrs.id));
+      if (el.attrs.type === "result" && ctx.conn.send) {
+        const [room, jid] = grant.split("\n");
+        const id = `xc-undo-${++n}`;
+        undone.add(key(ctx, id));
+        const iq = new Element("iq", { type: "set", id, to: room });
+        iq.c("query", { xmlns: MUC_ADMIN }).c("item", { affiliation: "none", jid });
+        ctx.conn.send(iq);
+      }
+      return "pass";
+    },
+  };
+}
+
+/**
  * Fifty-second audit (2026-11-28): the revocation's counterpart of ownerGrantNotAppliedNoList: a room that gives out
  * no owner list answers a revocation of owner status of the case's own steps (one item naming a JID the room was
  * asked to make an owner, set-up included, to an affiliation other than owner) with a result but never makes it: no
@@ -1813,6 +1854,18 @@ export const FAULTS: FaultDef[] = [
     description:
       "a room that gives out no owner list answers an owner grant with a result but does not make it: no presence announces the user as an owner, and the user's own muc#owner requests get <forbidden/>",
     stream: ownerGrantNotAppliedNoList(),
+  },
+  {
+    // Fifty-fifth audit (2026-11-28): muc-owner-last-other-owners took the fixture's owner grant (bob) on its result
+    // where the owner list is refused, so a room left with one owner rightly refused alice's self-revocation with
+    // <conflict/> and the case warned MUC-OWNER-LAST-02. bob's own muc#owner request (§10.2, owner-only) now shows
+    // him an owner before o1: old warn (MUC-OWNER-LAST-02) -> new skip (bob not an owner), on Prosody 13.
+    id: "muc.owner.grant-not-applied-no-list-setup",
+    area: "muc",
+    requirements: ["MUC-OWNER-GRANT-02"],
+    description:
+      "a room that gives out no owner list answers a room fixture's owner grant with a result but does not keep it (taken back at once): the room has one owner, and the granted user's muc#owner requests are refused",
+    stream: ownerSetupGrantNotAppliedNoList(),
   },
   {
     // Fifty-second audit (2026-11-28): muc-owner-revoke-owner's 'revoked' outcome read the revocation back in the owner
@@ -3207,6 +3260,30 @@ export const VARIATIONS: Variation[] = [
       },
     };
   })(),
+  {
+    // Fifty-fifth audit (2026-11-28): muc-msg-visitor required <forbidden/> for a visitor's groupchat message in a
+    // moderated room (§7.4), but §18.1 lets the service "queue each message for approval by a moderator and MAY
+    // inform the sender that the message is being held for approval" (the MUC-MSG-08 row's "instead"). The message is
+    // still not reflected (the server's own handling); only the error the server sends for it is held back. The case
+    // now takes that as its 'held' outcome: old fail (MUC-MSG-08) -> new pass (MUC-MSG-08 not reached), on Prosody 13.
+    id: "muc.var.visitor-message-held",
+    description:
+      "a visitor's groupchat message in a moderated room is held for a moderator's approval (§18.1: \"a MUC service MAY queue each message for approval by a moderator and MAY inform the sender\"): it is not reflected and no error is sent",
+    fault: () => "pass",
+    stream: (() => {
+      const sent = new Set<string>(); // "connection id" of a groupchat message a client sent to a room
+      const key = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${str(id)}`;
+      return {
+        fromClient: (el, ctx) => {
+          if (el.name === "message" && el.attrs.type === "groupchat" && atService(el.attrs.to) && el.attrs.id !== undefined && !harnessSession(ctx.conn.jid)) sent.add(key(ctx, el.attrs.id));
+        },
+        element: (el, ctx): FaultAction => {
+          if (el.name !== "message" || el.attrs.type !== "error" || !atService(el.attrs.from) || !sent.has(key(ctx, el.attrs.id))) return "pass";
+          return el.getChild("error")?.getChild("forbidden", STANZAS) ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
 ];
 
 /**
