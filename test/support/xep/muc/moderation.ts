@@ -1055,6 +1055,27 @@ function ownerChangeRefusedButMadeNoList(): StreamFault {
   };
 }
 
+/**
+ * A members-only room that announces a removed member's affiliation none in an available presence before his removal
+ * (the 321 unavailable presence): to the other occupants, or (`self`) to the removed member himself (status 110).
+ */
+const deaffiliatedBeforeRemoval = (self: boolean) =>
+  when(
+    (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "321") && hasStatus(el, "110") === self,
+    (el) => [
+      ...changed(el, (c) => {
+        delete c.attrs.type;
+        const x = userX(c)!;
+        x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status");
+        if (itemOf(c)) {
+          itemOf(c)!.attrs.affiliation = "none";
+          itemOf(c)!.attrs.role = "participant";
+        }
+      }),
+      el,
+    ],
+  );
+
 /** XEP-0045 §5, §8.2-§8.5, §9.1-§9.8, §10.3-§10.8: server bugs the cases of this area must catch. */
 export const FAULTS: FaultDef[] = [
   // §8.2 kicks
@@ -1662,21 +1683,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ADMIN-MEMBER-08"],
     description: "a members-only room announces a removed member's affiliation none in an available presence before its removal",
-    fault: when(
-      (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "321") && !hasStatus(el, "110"),
-      (el) => {
-        const before = changed(el, (c) => {
-          delete c.attrs.type;
-          const x = userX(c)!;
-          x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status");
-          if (itemOf(c)) {
-            itemOf(c)!.attrs.affiliation = "none";
-            itemOf(c)!.attrs.role = "participant";
-          }
-        });
-        return [...before, el];
-      },
-    ),
+    fault: deaffiliatedBeforeRemoval(false),
   },
   {
     // Fifty-fifth audit (2026-11-28): muc-admin-member-revoke-membersonly: §9.4's SHOULD NOT ("the service SHOULD NOT
@@ -1686,21 +1693,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ADMIN-MEMBER-08"],
     description: "a members-only room sends the removed member his own affiliation none in an available presence before his removal",
-    fault: when(
-      (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "321") && hasStatus(el, "110"),
-      (el) => {
-        const before = changed(el, (c) => {
-          delete c.attrs.type;
-          const x = userX(c)!;
-          x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status");
-          if (itemOf(c)) {
-            itemOf(c)!.attrs.affiliation = "none";
-            itemOf(c)!.attrs.role = "participant";
-          }
-        });
-        return [...before, el];
-      },
-    ),
+    fault: deaffiliatedBeforeRemoval(true),
   },
   {
     id: "muc.member.removed-entry-unanswered",
