@@ -1412,9 +1412,11 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Fifty-fifth audit (2026-11-28): mam-disco judges the bare-JID query under MAM-DISCO-04 only where the JID showed
+    // no MAM; where it did (this fault's servers), the refusal is MAM-USER-01's alone.
     id: "mam.own-bare-jid-refused",
     area: "mam",
-    requirements: ["MAM-USER-01", "MAM-DISCO-04"],
+    requirements: ["MAM-USER-01"],
     description: "a query addressed to the user's own bare JID is answered with service-unavailable (only queries without 'to' work)",
     stream: answering(
       (el, ctx) => Boolean(queryOf(el)) && el.attrs.to === bare(ctx.conn.jid),

@@ -243,6 +243,17 @@ export const FAULTS: FaultDef[] = [
     fault: when(resultWith("query", LAST), (el) => changed(el, (c) => delete c.getChild("query", LAST)!.attrs.seconds)),
   },
   {
+    // Fifty-fifth audit (2026-11-28): last-offline-contact credited LAST-OFFLINE-01 on any 'seconds', this one too.
+    id: "entity.last.offline-seconds-uptime",
+    area: "entity",
+    requirements: ["LAST-OFFLINE-01"],
+    description: "a last activity result about a user (a bare JID) gives a day, whenever the user logged out or whether the user is online",
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && String(el.attrs.from ?? "").includes("@") && !String(el.attrs.from).includes("/"),
+      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "86400")),
+    ),
+  },
+  {
     // Review pass (2026-11-25): last-server failed LAST-RESP-01 (the server did answer) on a result without its <query/>.
     id: "entity.last.uptime-without-query",
     area: "entity",
