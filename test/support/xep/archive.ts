@@ -506,6 +506,29 @@ function carbonsArchived(copyOf: (el: Element) => Element): StreamFault {
   };
 }
 
+/**
+ * 'with', 'start' and 'end' ignored: a filtered query's <fin/> comes after every message the account saw, as results.
+ * `emptyQueryid`: the results of the unfiltered query with that queryid are dropped too.
+ */
+function filtersIgnored(emptyQueryid?: string) {
+  const filtered = new Map<string, string | undefined>();
+  return remembering(
+    (el, ctx, seen) => {
+      if (emptyQueryid !== undefined && resultOf(el)?.attrs.queryid === emptyQueryid) return "drop";
+      const key = `${ctx.conn.id} ${el.attrs.id}`;
+      if (!finOf(el) || !filtered.has(key)) return "pass";
+      const queryid = filtered.get(key);
+      filtered.delete(key);
+      return [...seen.live.map((m, i) => result(String(ctx.conn.jid), queryid, `invented-${i}`, m)), el];
+    },
+    (el, ctx) => {
+      const q = queryOf(el);
+      const fields = q && queryFields(q);
+      if (fields && ["with", "start", "end"].some((f) => fields.has(f))) filtered.set(`${ctx.conn.id} ${el.attrs.id}`, q!.attrs.queryid);
+    },
+  );
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Fortieth audit: MAM-SID-05 had no fault, and mam-archive-once judged it only on a copy whose forwarded message is
@@ -964,23 +987,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-WITH-01", "MAM-WITH-02", "MAM-START-01", "MAM-END-01"],
     description: "'with', 'start' and 'end' are ignored: every message of the archive comes back",
-    stream: (() => {
-      const filtered = new Map<string, string | undefined>();
-      return remembering(
-        (el, ctx, seen) => {
-          const key = `${ctx.conn.id} ${el.attrs.id}`;
-          if (!finOf(el) || !filtered.has(key)) return "pass";
-          const queryid = filtered.get(key);
-          filtered.delete(key);
-          return [...seen.live.map((m, i) => result(String(ctx.conn.jid), queryid, `invented-${i}`, m)), el];
-        },
-        (el, ctx) => {
-          const q = queryOf(el);
-          const fields = q && queryFields(q);
-          if (fields && ["with", "start", "end"].some((f) => fields.has(f))) filtered.set(`${ctx.conn.id} ${el.attrs.id}`, q!.attrs.queryid);
-        },
-      );
-    })(),
+    stream: filtersIgnored(),
   },
   {
     // Class sweep (2026-11-28, group S4): mam-query-time read the results' stamps (MAM-RES-04, a SHOULD) from a
@@ -991,24 +998,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-START-01", "MAM-END-01"],
     description: "an unfiltered query with queryid 'q0s' returns no results, and 'with', 'start' and 'end' are ignored: every message of the archive comes back",
-    stream: (() => {
-      const filtered = new Map<string, string | undefined>();
-      return remembering(
-        (el, ctx, seen) => {
-          if (resultOf(el)?.attrs.queryid === "q0s") return "drop";
-          const key = `${ctx.conn.id} ${el.attrs.id}`;
-          if (!finOf(el) || !filtered.has(key)) return "pass";
-          const queryid = filtered.get(key);
-          filtered.delete(key);
-          return [...seen.live.map((m, i) => result(String(ctx.conn.jid), queryid, `invented-${i}`, m)), el];
-        },
-        (el, ctx) => {
-          const q = queryOf(el);
-          const fields = q && queryFields(q);
-          if (fields && ["with", "start", "end"].some((f) => fields.has(f))) filtered.set(`${ctx.conn.id} ${el.attrs.id}`, q!.attrs.queryid);
-        },
-      );
-    })(),
+    stream: filtersIgnored("q0s"),
   },
   {
     id: "mam.with-full-as-bare",

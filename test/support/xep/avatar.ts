@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
-import { bare, type FaultContext } from "../fault-proxy.ts";
+import { bare, type FaultAction, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PUBSUB = "http://jabber.org/protocol/pubsub";
@@ -42,6 +42,24 @@ const setText = (el: Element, text: string) => (el.children = [text]);
 const without = (el: Element, drop: (child: Element) => boolean) => (el.children = el.children.filter((c) => typeof c === "string" || !drop(c)));
 
 /** XEP-0084, XEP-0398, XEP-0153: server bugs the cases must catch. */
+/** Data and metadata results that name one wrong image id (not the image's SHA-1) consistently. */
+function dataIdWrongConsistent(el: Element): FaultAction {
+  if (!resultItems(el, DATA) && !resultItems(el, METADATA)) return "pass";
+  return changed(el, (c) => {
+    resultItems(c, DATA)
+      ?.getChildren("item")
+      .forEach((i) => (i.attrs.id = OTHER_HASH));
+    resultItems(c, METADATA)
+      ?.getChildren("item")
+      .forEach((i) =>
+        i
+          .getChild("metadata", METADATA)
+          ?.getChildren("info")
+          .forEach((info) => (info.attrs.id = OTHER_HASH)),
+      );
+  });
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Forty-eighth audit (2026-11-27): avconv-vcard-to-pep-notify took an empty answer to the owner's metadata read,
@@ -345,22 +363,7 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["AVCONV-V2P-02"],
     description: "a vCard PHOTO is converted into a data item whose id is not the image's SHA-1 (a hash of nothing), and the metadata <info/> names that same id",
-    fault: (el) => {
-      const items = resultItems(el, DATA) ?? resultItems(el, METADATA);
-      if (!items) return "pass";
-      return changed(el, (c) => {
-        const data = resultItems(c, DATA);
-        data?.getChildren("item").forEach((i) => (i.attrs.id = OTHER_HASH));
-        resultItems(c, METADATA)
-          ?.getChildren("item")
-          .forEach((i) =>
-            i
-              .getChild("metadata", METADATA)
-              ?.getChildren("info")
-              .forEach((info) => (info.attrs.id = OTHER_HASH)),
-          );
-      });
-    },
+    fault: (el) => dataIdWrongConsistent(el),
   },
   {
     // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep-notify's V2P-03 poll asked the <info/> id to be the
@@ -371,23 +374,7 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["AVCONV-V2P-04", "AVCONV-V2P-02"],
     description: "a vCard PHOTO is converted into a data item whose id is not the image's SHA-1, the metadata <info/> names that same id, and no metadata notification is sent",
-    fault: (el) => {
-      if (eventItems(el, METADATA)) return "drop";
-      if (!resultItems(el, DATA) && !resultItems(el, METADATA)) return "pass";
-      return changed(el, (c) => {
-        resultItems(c, DATA)
-          ?.getChildren("item")
-          .forEach((i) => (i.attrs.id = OTHER_HASH));
-        resultItems(c, METADATA)
-          ?.getChildren("item")
-          .forEach((i) =>
-            i
-              .getChild("metadata", METADATA)
-              ?.getChildren("info")
-              .forEach((info) => (info.attrs.id = OTHER_HASH)),
-          );
-      });
-    },
+    fault: (el) => (eventItems(el, METADATA) ? "drop" : dataIdWrongConsistent(el)),
   },
   {
     // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep's late-conversion path (no metadata item at the first
