@@ -1034,4 +1034,77 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  // Class sweep (2026-11-28, group L1a): delivery-noto-iq, delivery-iq-bare, delivery-iq-bare-0res: the reply to an IQ in an
+  // unknown namespace comes, with another condition; only the rule that names service-unavailable is broken, not RFC 6120
+  // §8.2.3's "MUST reply" (GEN-IQ-01), which the old cases failed with it.
+  {
+    id: "delivery.iq-bounce-condition",
+    area: "delivery",
+    requirements: ["DELIVERY-NOTO-03", "DELIVERY-IQ-BARE", "DELIVERY-IQ-NOACCT", "DELIVERY-NOUSER-01"],
+    description: "an IQ error the server returns with service-unavailable carries feature-not-implemented instead",
+    fault: when(
+      (el) => el.name === "iq" && isError(el) && Boolean(el.getChild("error")?.getChild("service-unavailable", STANZAS)),
+      (el) =>
+        changed(el, (c) => {
+          const error = c.getChild("error")!;
+          error.remove(error.getChild("service-unavailable", STANZAS)!);
+          error.c("feature-not-implemented", { xmlns: STANZAS });
+        }),
+    ),
+  },
+  // Class sweep (2026-11-28, group L1a): delivery-pres-bare-avail: presence to a bare JID is delivered to every available
+  // resource, 'to' intact, and the sender also gets an error: the delivery rule's failure, not the MUST NOT rewrite's.
+  {
+    id: "delivery.presence-bare-bounced",
+    area: "delivery",
+    requirements: ["DELIVERY-PRES-BARE-AVAIL"],
+    description: "directed presence to another account's bare JID is delivered, and the sender also gets a presence error with service-unavailable",
+    stream: {
+      fromClient: (el: Element, ctx: FaultContext) => {
+        const to = String(el.attrs.to ?? "");
+        if (el.name !== "presence" || !to.includes("@") || to.includes("/") || !ctx.conn.jid || bare(to) === bare(ctx.conn.jid)) return;
+        if (el.attrs.type !== undefined && el.attrs.type !== "unavailable") return;
+        ctx.conn.deliver(xml("presence", { type: "error", from: to, to: ctx.conn.jid }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS }))));
+      },
+    },
+  },
+  // Class sweep (2026-11-28, group L1a): delivery-iq-fullmatch-own-resource: the b1 cell (an available target) credited
+  // DELIVERY-IQ-CONNONLY, which this fault breaks, and passed.
+  {
+    id: "delivery.iq-to-connected-only-lost",
+    area: "delivery",
+    requirements: ["DELIVERY-IQ-CONNONLY"],
+    description: "an IQ get or set to the full JID of a connected resource that sent no presence is not delivered to it",
+    fault: (el, { conn }) =>
+      el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && !conn.available && el.attrs.to === conn.jid && String(el.attrs.from ?? "").includes("@") && el.attrs.from !== conn.jid
+        ? "drop"
+        : "pass",
+  },
+  // Class sweep (2026-11-28, group L1a): delivery-iq-fullmatch-own-resource: the answer from the target back to b2 (an
+  // available resource) is lost; the b3 cell charged it to DELIVERY-IQ-CONNONLY as well.
+  {
+    id: "delivery.own-iq-result-lost",
+    area: "delivery",
+    requirements: ["DELIVERY-IQ-FULLMATCH-SHARED"],
+    description: "an IQ result from another resource of the same account never reaches the resource that asked",
+    fault: (el, { conn }) =>
+      el.name === "iq" && el.attrs.type === "result" && Boolean(conn.jid) && el.attrs.from !== conn.jid && el.attrs.from?.includes("/") && bare(el.attrs.from) === bare(conn.jid) ? "drop" : "pass",
+  },
+  // Class sweep (2026-11-28, group L1a): delivery-msg-bare-noacct, delivery-msg-full-noacct: a message of type error to an
+  // account without a session is answered with service-unavailable: RFC 6120 §8.3.1 forbids it, RFC 6121 §8.5.1's
+  // choice (DELIVERY-NOUSER-02) allows it, and the old error cells failed both.
+  {
+    id: "delivery.error-message-bounced",
+    area: "delivery",
+    requirements: ["DELIVERY-MSG-BARE-NOACCT", "DELIVERY-MSG-FULL-NOACCT"],
+    description: "a message of type error to an account with no session is answered with a service-unavailable error",
+    stream: {
+      fromClient: (el: Element, ctx: FaultContext) => {
+        const to = String(el.attrs.to ?? "");
+        if (el.name !== "message" || !isError(el) || !to.includes("@") || !ctx.conn.jid) return;
+        if ([ctx.conn, ...ctx.peers()].some((c) => c.jid && bare(c.jid) === bare(to))) return;
+        ctx.conn.deliver(xml("message", { type: "error", id: el.attrs.id, from: to, to: ctx.conn.jid }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS }))));
+      },
+    },
+  },
 ];
