@@ -632,6 +632,31 @@ export const FAULTS: FaultDef[] = [
       },
     } satisfies FaultDef;
   })(),
+  (() => {
+    // Fifty-sixth audit (2026-11-28): blocking-inbound-presence: juliet's absence now counts only romeo's presence
+    // after the block's result (XEP-0191 §4's MAY cancellation may deliver romeo's unavailable presence before it);
+    // this fault lets romeo's available presence through after the block, which the narrowed check must still catch
+    // (XEP-0191 §3.3: "MUST NOT deliver any XML stanzas from the JID to the user").
+    const blocked = blockedBy();
+    return {
+      id: "blocking.inbound.presence-delivered",
+      area: "blocking",
+      requirements: ["BLOCK-IN-01"],
+      description: "available presence from a blocked JID (broadcast or directed to the user) is delivered to the user anyway",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          if (el.name !== "presence" || el.attrs.type !== undefined || !ctx.conn.jid) return;
+          const from = ctx.conn.jid;
+          const to = el.attrs.to ? bare(String(el.attrs.to)) : undefined;
+          for (const c of ctx.peers()) {
+            if (!c.jid || bare(c.jid) === bare(from) || (to && bare(c.jid) !== to) || !blocked.blocks(bare(c.jid), from)) continue;
+            c.deliver(changed(el, (p) => ((p.attrs.from = from), (p.attrs.to = c.jid)))[0] as Element);
+          }
+        },
+      },
+    } satisfies FaultDef;
+  })(),
   {
     id: "blocking.outbound.routed",
     area: "blocking",
@@ -902,6 +927,45 @@ export const VARIATIONS: Variation[] = [
     fault: () => "pass",
     stream: toldOnBlock((user) => ["unsubscribe", "unsubscribed"].map((type) => ({ from: bare(user), type }))),
   },
+  (() => {
+    // Fifty-sixth audit (2026-11-28): blocking-inbound-presence: a server that takes up XEP-0191 §4's MAY ("it MAY
+    // cancel any existing presence subscriptions between the user and the blocked user") before it answers the block
+    // sends the user, as RFC 6121 §3.3.3 asks of the contact's server on an unsubscribe, unavailable presence from each
+    // of the blocked JID's online resources: before the block's result, when the block is not yet in force. The case's
+    // absence on juliet took any presence since the start and failed BLOCK-IN-01 (MUST) in all four cells; it now
+    // counts romeo's presence after the block's result only (fail -> pass on Prosody 13). Applied by bench/try-case.ts
+    // only (stream: it needs the client's side).
+    const blocks = new Map<string, string[]>();
+    return {
+      id: "blocking.var.cancel-first",
+      description:
+        "a block cancels the subscriptions before its result: the blocked JID's resources get 'unsubscribe' and 'unsubscribed' from the user's bare JID, and the user gets unavailable presence from the blocked JID's online resources (RFC 6121 §3.3.3)",
+      fault: () => "pass",
+      stream: {
+        fromClient: (el, ctx) => {
+          const block = el.attrs.type === "set" ? command(el, "block") : undefined;
+          if (block)
+            blocks.set(
+              `${ctx.conn.id} ${String(el.attrs.id)}`,
+              itemsOf(block).map((i) => bare(String(i.attrs.jid))),
+            );
+        },
+        element: (el, ctx) => {
+          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          const blocked = el.name === "iq" && el.attrs.type === "result" ? blocks.get(key) : undefined;
+          if (!blocked || !ctx.conn.jid) return "pass";
+          blocks.delete(key);
+          const out: Element[] = [];
+          for (const jid of blocked)
+            for (const c of connectionsOf(jid, ctx)) {
+              for (const type of ["unsubscribe", "unsubscribed"]) c.deliver(xml("presence", { from: String(bare(ctx.conn.jid)), to: jid, type }));
+              out.push(xml("presence", { from: c.jid, to: ctx.conn.jid, type: "unavailable" }));
+            }
+          return [...out, el];
+        },
+      } satisfies StreamFault,
+    } satisfies Variation;
+  })(),
   {
     // Class sweep (2026-11-26, X1): blocking-inbound-message, blocking-inbound-across-sessions and
     // blocking-match-bare-jid judged "no stanza from the blocked JID" as no message at all, so this notice of the

@@ -159,26 +159,6 @@ export const FAULTS: FaultDef[] = [
     stream: unannouncedForm((el) => changed(el, (c) => (c.getChild("query", REGISTER)!.children = []))),
   },
   {
-    // Twenty-third audit (2026-11-26): register-form's and register-form-any-server's 'redirect' alternative asked for
-    // a <query/> holding an <instructions/>, a subset match, so instructions beside legacy fields without <username/>
-    // were taken as §3.1's "an <instructions/> element only" (IBR-FORM-01 and IBR-FORM-03 pass), though the same
-    // fields without the instructions fail IBR-FORM-01. The redirect's query is now xc:children='only:instructions':
-    // this form fails IBR-FORM-01 in both cases (pass -> fail).
-    id: "register.form-instructions-without-username",
-    area: "register",
-    requirements: ["IBR-FORM-01"],
-    description: "the registration form before authentication holds <instructions/>, <password/> and <email/>: legacy fields with no <username/>, and no redirect (instructions only)",
-    stream: {
-      element: when(
-        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
-        (el) =>
-          changed(el, (c) => {
-            c.getChild("query", REGISTER)!.children = [xml("instructions", {}, "Choose a password and give your email address."), xml("password"), xml("email")];
-          }),
-      ),
-    },
-  },
-  {
     id: "register.registered-missing",
     area: "register",
     requirements: ["IBR-REGD-01"],
@@ -615,6 +595,30 @@ export const FAULTS: FaultDef[] = [
  * connections before authentication, which a variation (a stanza fault of a bound connection) does not reach.
  */
 export const VARIATIONS: Variation[] = [
+  {
+    // Twenty-third audit (2026-11-26): register-form's and register-form-any-server's 'redirect' alternative asked for
+    // a <query/> holding an <instructions/>, a subset match, so instructions beside legacy fields without <username/>
+    // were taken as §3.1's "an <instructions/> element only" (IBR-FORM-01 and IBR-FORM-03 pass); the redirect's query
+    // became xc:children='only:instructions', and this was the fault register.form-instructions-without-username.
+    // Fifty-sixth audit (2026-11-28): register-form, register-form-any-server: a variation now. XEP-0077 §3.1 has the
+    // host "inform the entity of the required registration fields" and says "the nature of the required data is
+    // subject to service provisioning": nothing makes <username/> one of them, so this form informs of two fields.
+    // The cases took only <username/> of the legacy fields (fail on IBR-FORM-01, MUST); they now take any legacy
+    // field of §14.1's schema (fail -> pass on Prosody 13). It is still no redirect: IBR-FORM-03 is not credited.
+    id: "register.var.form-without-username",
+    description:
+      'the registration form before authentication holds <instructions/>, <password/> and <email/>: legacy fields with no <username/> (XEP-0077 §3.1: "the nature of the required data is subject to service provisioning")',
+    fault: () => "pass",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+        (el) =>
+          changed(el, (c) => {
+            c.getChild("query", REGISTER)!.children = [xml("instructions", {}, "Choose a password and give your email address."), xml("password"), xml("email")];
+          }),
+      ),
+    },
+  },
   {
     // Fifty-fifth audit (2026-11-28): register-second-identity: control of the MAY's use. XEP-0077 §3.1.1 lets a
     // server "return a <not-acceptable/> stanza error if ... an entity attempts to register a second identity after

@@ -436,6 +436,40 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && fromOf(el).endsWith("/Eve") && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
+    // Class sweep (2026-11-28, group WM): muc-enter-roles-open, muc-enter-role-change-broadcast, muc-enter-affiliation-brings-role,
+    // muc-admin-moderator-grant, muc-admin-moderator-list-modify, muc-mod-voice-revoke, muc-mod-change-order and muc-pres-change
+    // judged Carol's self-presence only as the role's SHOULD (MUC-ROLE-06), so a room
+    // that sent none warned that row instead of failing §7.2.2's MUST (MUC-JOIN-05). The occupants entering before her
+    // are set-up entries or judged ones, which muc.join.self-presence-missing would stop first: this one drops only the
+    // self-presence of an occupant entering as Carol (in any case: a matrix's ${m.target} nickname is "carol").
+    id: "muc.join.carol-self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant entering with the nickname Carol gets no presence of its own (the others still get hers)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/carol$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    // Class sweep (2026-11-28, group WM): muc-subject-change-broadcast, muc-pres-change (moderator) and muc-pres-revoked
+    // judged alice's self-presence only as the role's SHOULD (MUC-ROLE-05/-06); other occupants enter before her as set-up, which muc.join.self-presence-missing would stop
+    // (a skip): this one drops only the self-presence of an occupant entering as Alice.
+    id: "muc.join.alice-self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant entering with the nickname Alice gets no presence of its own (the others still get hers)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/alice$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    // Class sweep (2026-11-28, group WM): muc-mod-kick-higher, muc-mod-voice-revoke-offending-item and
+    // muc-mod-voice-list-refused judged dave's self-presence only as the role's SHOULD (MUC-ROLE-05/-06), after set-up
+    // entries that muc.join.self-presence-missing would stop (a skip): this one drops only the self-presence of an
+    // occupant entering as Dave.
+    id: "muc.join.dave-self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant entering with the nickname Dave gets no presence of its own (the others still get his)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/dave$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
     id: "muc.join.item-without-role",
     area: "muc",
     requirements: ["MUC-ROLE-01", "MUC-JOIN-04", "MUC-EXIT-04"],
@@ -448,6 +482,40 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-AFFIL-04", "MUC-JOIN-04"],
     description: "occupant presences carry the muc#user <item/> without its 'affiliation'",
     fault: knowing((el) => (occupantPresence(el) ? editItems(el, (i) => delete i.attrs.affiliation) : "pass")),
+  },
+  {
+    // Fifty-sixth audit (2026-11-28): muc-enter-roles-supported (and, as its class note, muc-affiliation-kept-across-
+    // visits) failed MUC-AFFIL-01 (or MUC-AFFIL-03) on an occupant presence whose muc#user <x/> holds no <item/>,
+    // which is MUC-JOIN-04's and MUC-AFFIL-04's failure, judged by the entering cases ('no-item' now credits nothing).
+    id: "muc.join.others-item-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-04", "MUC-AFFIL-04", "MUC-ROLE-01"],
+    description: "an occupant's available presence reaches the other occupants with a muc#user <x/> holding no <item/> (its own self-presence keeps it)",
+    fault: knowing((el) =>
+      occupantPresence(el) && available(el) && !isSelf(el)
+        ? changed(el, (c) => {
+            const x = userX(c)!;
+            x.children = x.children.filter((k) => typeof k === "string" || k.name !== "item");
+          })
+        : "pass",
+    ),
+  },
+  {
+    // Fifty-sixth audit (2026-11-28): class note of muc-enter-roles-supported (muc-affiliation-kept-across-visits):
+    // a self-presence whose muc#user <x/> holds no <item/> is MUC-JOIN-04's and MUC-AFFIL-04's failure, not §5.2's
+    // "persist across a user's visits" (MUC-AFFIL-03).
+    id: "muc.join.self-item-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-04", "MUC-AFFIL-04", "MUC-ROLE-01"],
+    description: "an occupant's available self-presence (status 110) carries a muc#user <x/> holding no <item/> (the others' copies keep it)",
+    fault: knowing((el) =>
+      occupantPresence(el) && available(el) && isSelf(el)
+        ? changed(el, (c) => {
+            const x = userX(c)!;
+            x.children = x.children.filter((k) => typeof k === "string" || k.name !== "item");
+          })
+        : "pass",
+    ),
   },
   {
     // Twenty-fourth audit (2026-11-26): muc-enter-existing-occupants took any of the four affiliations on the
@@ -732,9 +800,23 @@ export const FAULTS: FaultDef[] = [
     id: "muc.role.no-moderator",
     area: "muc",
     requirements: ["MUC-ROLE-02"],
-    description: "the service has no moderator role: every occupant is shown as a participant, one granted the moderator role too",
+    // Fifty-sixth audit (2026-11-28): muc-enter-roles-supported now also reads §9.8's moderator list after a grant, so
+    // a service with no moderator role lists nobody there either (muc#admin results lose their role='moderator' items).
+    description: "the service has no moderator role: every occupant is shown as a participant, one granted the moderator role too, and the moderator list is empty",
     fault: knowing((el) =>
-      occupantPresence(el) && items(el).some((i) => i.attrs.role === "moderator") ? editItems(el, (i) => (i.attrs.role = i.attrs.role === "moderator" ? "participant" : i.attrs.role)) : "pass",
+      occupantPresence(el) && items(el).some((i) => i.attrs.role === "moderator")
+        ? editItems(el, (i) => (i.attrs.role = i.attrs.role === "moderator" ? "participant" : i.attrs.role))
+        : el.name === "iq" &&
+            el.attrs.type === "result" &&
+            el
+              .getChild("query", "http://jabber.org/protocol/muc#admin")
+              ?.getChildren("item")
+              .some((i) => i.attrs.role === "moderator")
+          ? changed(el, (c) => {
+              const q = c.getChild("query", "http://jabber.org/protocol/muc#admin")!;
+              q.children = q.children.filter((k) => typeof k === "string" || k.name !== "item" || k.attrs.role !== "moderator");
+            })
+          : "pass",
     ),
   },
   {
@@ -1541,6 +1623,29 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-EXIT-03"],
     description: "the remaining occupants are not sent the departing occupant's unavailable presence",
     fault: knowing((el) => (occupantPresence(el) && unavailable(el) && !isSelf(el) ? "drop" : "pass")),
+  },
+  {
+    // Fifty-sixth audit (2026-11-28): muc-exit-self: the check never looked at 'to', and a single-resource occupant
+    // gets a presence addressed to its bare JID through its server's rules; §7.14: "to the departing occupant's full
+    // JIDs" (MUC-EXIT-01).
+    id: "muc.exit.self-to-bare-jid",
+    area: "muc",
+    requirements: ["MUC-EXIT-01"],
+    description: "the unavailable self-presence of a departing occupant is addressed to its bare JID, not its full JID",
+    fault: knowing((el) =>
+      occupantPresence(el) && unavailable(el) && isSelf(el) && String(el.attrs.to ?? "").includes("/") ? changed(el, (c) => (c.attrs.to = bareOf(String(el.attrs.to)))) : "pass",
+    ),
+  },
+  {
+    // Fifty-sixth audit (2026-11-28): class note of muc-exit-self (muc-exit-others): §7.14: "to the full JIDs of the
+    // remaining occupants" (MUC-EXIT-03), where each remaining occupant has a single resource.
+    id: "muc.exit.others-to-bare-jid",
+    area: "muc",
+    requirements: ["MUC-EXIT-03"],
+    description: "the unavailable presence of a departing occupant reaches the remaining occupants addressed to their bare JIDs",
+    fault: knowing((el) =>
+      occupantPresence(el) && unavailable(el) && !isSelf(el) && String(el.attrs.to ?? "").includes("/") ? changed(el, (c) => (c.attrs.to = bareOf(String(el.attrs.to)))) : "pass",
+    ),
   },
   {
     // Forty-eighth audit (2026-11-27): muc-exit-ghost took alice's copy of bob's unavailable presence for the removal

@@ -2038,6 +2038,48 @@ export const FAULTS: FaultDef[] = [
       "a ban, membership or moderator change from a user who is neither admin nor owner is answered with <forbidden/> but carried out in silence: no presence announces it, and the ban, member and moderator lists asked afterwards show it",
     stream: refusedButApplied(),
   },
+  {
+    // Fifty-sixth audit (2026-11-28): muc-admin-mlist-by-member credited MUC-ADMIN-MLIST-01 by bob's error alone where
+    // eve's entry showed no affiliation ('admitted-unknown'): this room, which answers a member's change of the member
+    // list with <forbidden/>, makes it all the same, and lets a non-member in with a plain presence, passed. The owner
+    // now reads the member list back where eve was let in.
+    id: "muc.admin.mlist-refused-but-applied-admits-plain",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-01"],
+    description:
+      "a member's change of the member list is answered with <forbidden/> but carried out in silence (the lists asked afterwards show it), and a members-only room lets a user it would refuse with <registration-required/> in with a plain available presence, no muc#user <x/>",
+    stream: both(
+      {
+        element: (el, ctx) =>
+          !harnessSession(ctx.conn.jid) && el.name === "presence" && el.attrs.type === "error" && atService(el.attrs.from) && conditionOf(el) === "registration-required"
+            ? [new Element("presence", { from: el.attrs.from, to: el.attrs.to })]
+            : "pass",
+      },
+      refusedButApplied(),
+    ),
+  },
+  {
+    // Fifty-sixth audit (2026-11-28): muc-mod-unaffiliated-moderator (and muc-admin-moderator-revoke-refused) read the
+    // target's absence from the moderator list after a refused request as the change made, though nothing showed that
+    // the list named it before: this room, which lists only the occupants made moderators by a grant, refuses the
+    // request correctly and warned MUC-ROLE-08 (failed MUC-ADMIN-MOD-05). A control list before the request now fails
+    // MUC-ADMIN-MOD-06, the list's own rule.
+    id: "muc.admin.modlist-granted-only",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06"],
+    description:
+      "the moderator list names only the occupants made moderators by a grant (§9.6), not the owners and admins whose role comes with their affiliation (§9.8 asks for all users with a role of 'moderator')",
+    fault: (el: Element) => {
+      const q = adminQuery(el, "result");
+      if (!q || !atService(el.attrs.from)) return "pass";
+      const items = itemsOf(q);
+      if (items.length === 0 || !items.every((i) => i.attrs.role === "moderator")) return "pass";
+      return changed(el, (c) => {
+        const cq = c.getChild("query", MUC_ADMIN)!;
+        cq.children = cq.children.filter((n) => typeof n === "string" || n.name !== "item" || !["owner", "admin"].includes(str(n.attrs.affiliation)));
+      });
+    },
+  },
   // §10.3-§10.8 owner and admin status and their lists
   {
     id: "muc.owner.grant-no-result",
@@ -2347,7 +2389,61 @@ export const FAULTS: FaultDef[] = [
       "in a moderated room an unaffiliated user enters with voice, and a moderator's revocation of that voice is answered with <not-allowed/>: the occupant keeps it, and a later grant of voice announces nothing",
     stream: voicedEntryRevocationRefused(),
   },
+  {
+    // Fifty-sixth audit (2026-11-28): muc-enter-role-kept-across-visits never read the answer to the moderator's
+    // voice grant or revocation (§8.3/§8.4: "The service MUST then inform the moderator of success", MUC-MOD-VOICE-01
+    // / -04), so a room that refuses the change and does not make it failed the announcement (MUC-MOD-VOICE-02 / -05),
+    // which was never owed.
+    id: "muc.voice.change-refused-unapplied",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-01", "MUC-MOD-VOICE-04"],
+    description:
+      "a moderator's grant or revocation of voice (one item, by nickname) is answered with <not-allowed/> and not made: no presence announces the new role, and the occupant keeps its old role when it comes back",
+    stream: voiceChangeRefusedUnapplied(),
+  },
 ];
+
+/**
+ * Fifty-sixth audit: a voice grant or revocation answered with <not-allowed/> and not made. The server made it, so
+ * what shows it is taken back: the announcements with the new role are dropped while the occupant stays, and once it
+ * has left, its presences show the role it had before the change.
+ */
+function voiceChangeRefusedUnapplied(): StreamFault {
+  const asked = new Map<string, { occupant: string; role: string }>(); // "connection id" -> the change it asked for
+  const roles = new Map<string, string>(); // occupant JID -> the role its presences last showed (before any edit)
+  const refused = new Map<string, { role: string; was: string; left: boolean }>(); // occupant JID -> the change refused
+  return {
+    fromClient: (el, ctx) => {
+      const items = el.name === "iq" && atService(el.attrs.to) && !harnessSession(ctx.conn.jid) ? itemsOf(adminQuery(el, "set")) : [];
+      if (items.length !== 1 || (items[0].attrs.role !== "participant" && items[0].attrs.role !== "visitor") || items[0].attrs.nick === undefined) return;
+      const occupant = `${bare(str(el.attrs.to))}/${str(items[0].attrs.nick)}`;
+      const role = str(items[0].attrs.role);
+      asked.set(`${ctx.conn.id} ${str(el.attrs.id)}`, { occupant, role });
+      // The server may announce the change before it answers: what it announces is taken back from the request on.
+      const was = roles.get(occupant);
+      if (was !== undefined && was !== role) refused.set(occupant, { role, was, left: false });
+    },
+    element: (el, ctx) => {
+      const change = el.name === "iq" && el.attrs.type === "result" ? asked.get(`${ctx.conn.id} ${str(el.attrs.id)}`) : undefined;
+      if (change !== undefined) {
+        asked.delete(`${ctx.conn.id} ${str(el.attrs.id)}`);
+        return [iqErrorFor(el, "not-allowed")];
+      }
+      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return "pass";
+      const occupant = str(el.attrs.from);
+      const r = refused.get(occupant);
+      if (el.attrs.type === "unavailable") {
+        if (r) r.left = true;
+        return "pass";
+      }
+      const item = el.attrs.type === undefined ? itemOf(el) : undefined;
+      if (item?.attrs.role === undefined) return "pass";
+      if (!r) roles.set(occupant, str(item.attrs.role));
+      if (!r || item.attrs.role !== r.role) return "pass";
+      return r.left ? changed(el, (c) => (itemOf(c)!.attrs.role = r.was)) : "drop";
+    },
+  };
+}
 
 /**
  * §9.1: the occupant who made a ban gets no unavailable presence of the banned occupant (as if its IQ result

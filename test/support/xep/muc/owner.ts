@@ -1648,6 +1648,35 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-sixth audit (2026-11-28): muc-reg-outcast (muc-reg-request and muc-reg-submit with it) read the owner's
+    // silence as "the room has registration" (an absence of <not-allowed/> holds where nothing came) and judged the
+    // user's <service-unavailable/> against MUC-REG-04 or MUC-REG-11: this room, without registration, failed the
+    // refusal's rule for its breach of MUC-REG-10. The cases now need an answer that shows registration.
+    id: "muc.reg.none-owner-unanswered",
+    area: "muc",
+    requirements: ["MUC-REG-10"],
+    description:
+      "a room without registration answers every jabber:iq:register request <service-unavailable/>, except its owner's (the user whose set-up session configured the room), which it leaves unanswered",
+    stream: (() => {
+      const owners = new Map<string, string>(); // room -> the bare JID of the set-up session that configured it
+      const asked = new Map<string, string>(); // "connection id" -> the room a registration request went to
+      return {
+        fromClient: (el, ctx) => {
+          if (!isRoom(toOf(el)) || el.name !== "iq") return;
+          if (isHarness(ctx) && el.attrs.type === "set" && ownerQuery(el) && !owners.has(bare(toOf(el)))) owners.set(bare(toOf(el)), bare(String(ctx.conn.jid ?? "")));
+          if (toRoom(el, ctx, "get", "query", REGISTER) || toRoom(el, ctx, "set", "query", REGISTER)) asked.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(toOf(el)));
+        },
+        element: (el, ctx) => {
+          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          const room = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") ? asked.get(key) : undefined;
+          if (room === undefined) return "pass";
+          asked.delete(key);
+          return owners.get(room) === bare(String(ctx.conn.jid ?? "")) ? "drop" : [iqErrorFor(el, "service-unavailable")];
+        },
+      };
+    })(),
+  },
+  {
     // Fifty-second audit (2026-11-28): muc-reg-registered charged a wrong answer to its requests for the registration
     // requirements to MUC-REG-05 alone, though the case lets dave be unregistered then (approval pending), where the
     // rule that applies is MUC-REG-07 (§7.10: "Otherwise, the room MUST then return a Data Form to the user"). Which
@@ -2692,6 +2721,138 @@ export const FAULTS: FaultDef[] = [
         },
       };
     })(),
+  },
+  // Fifty-sixth audit (2026-11-28): muc-config-other-change and muc-config-current-values credited MUC-CONFIG-05 by the
+  // submission's result alone where the next form no longer offered the name and disco#info showed no new name: a
+  // room that answers a rename with a result and never applies it, offering fewer options afterwards (§18.1), passed.
+  {
+    id: "muc.config.rename-unshown",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a room answers an owner's rename with a result and never shows it applied: the forms after the first no longer offer muc#roomconfig_roomname, its disco#info identities keep the name the set-up gave it (none where it gave none), and no 104 notice is sent (what a room that never applied the rename shows)",
+    stream: (() => {
+      const forms = new Map<number, number>(); // connection -> owner forms seen
+      const named = new Map<string, string>(); // room -> the name its set-up gave it
+      return {
+        fromClient: (el, ctx) => {
+          if (!isHarness(ctx) || !iqOf(el, "set") || !isRoom(toOf(el))) return;
+          const field = (submitForm(el)?.getChildren("field") ?? []).find((f) => f.attrs.var === "muc#roomconfig_roomname");
+          if (field) named.set(bare(toOf(el)), field.getChildText("value") ?? "");
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx)) return "pass";
+          if (el.name === "message" && isRoom(fromOf(el)) && hasCode(el, "104")) return "drop";
+          const form = roomOwnerForm(el);
+          if (form) {
+            const n = (forms.get(ctx.conn.id) ?? 0) + 1;
+            forms.set(ctx.conn.id, n);
+            if (n < 2) return "pass";
+            return changed(el, (c) => {
+              const x = roomOwnerForm(c)!;
+              x.children = x.children.filter((f) => typeof f === "string" || f.attrs.var !== "muc#roomconfig_roomname");
+            });
+          }
+          const info = iqOf(el, "result") && isRoom(fromOf(el)) ? el.getChild("query", DISCO_INFO) : undefined;
+          if (!info?.getChild("identity")) return "pass";
+          const name = named.get(bare(fromOf(el)));
+          return changed(el, (c) => {
+            for (const i of c.getChild("query", DISCO_INFO)!.getChildren("identity"))
+              if (name === undefined) delete i.attrs.name;
+              else i.attrs.name = name;
+          });
+        },
+      };
+    })(),
+  },
+  // Fifty-sixth audit (2026-11-28): muc-config-anonymity-notice credited MUC-CONFIG-05 by the submission's result alone
+  // where the next form no longer offered muc#roomconfig_whois and disco#info listed neither room kind.
+  {
+    id: "muc.config.whois-unshown",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a room answers an owner's change of muc#roomconfig_whois with a result and shows nothing of it: the forms after the first no longer offer the field, disco#info lists neither muc_nonanonymous nor muc_semianonymous, and no 170-173 or 104 notice is sent",
+    stream: (() => {
+      const forms = new Map<number, number>(); // connection -> owner forms seen
+      return {
+        element: (el, ctx) => {
+          if (isHarness(ctx)) return "pass";
+          if (el.name === "message" && isRoom(fromOf(el)) && codes(el).some((c) => /^(17[0-3]|104)$/.test(c))) return "drop";
+          const form = roomOwnerForm(el);
+          if (form) {
+            const n = (forms.get(ctx.conn.id) ?? 0) + 1;
+            forms.set(ctx.conn.id, n);
+            if (n < 2) return "pass";
+            return changed(el, (c) => {
+              const x = roomOwnerForm(c)!;
+              x.children = x.children.filter((f) => typeof f === "string" || f.attrs.var !== "muc#roomconfig_whois");
+            });
+          }
+          const info = iqOf(el, "result") && isRoom(fromOf(el)) ? el.getChild("query", DISCO_INFO) : undefined;
+          if (!info) return "pass";
+          return changed(el, (c) => {
+            const q = c.getChild("query", DISCO_INFO)!;
+            q.children = q.children.filter((f) => typeof f === "string" || !/^muc_(non|semi)anonymous$/.test(String(f.attrs.var)));
+          });
+        },
+      };
+    })(),
+  },
+  // Fifty-sixth audit (2026-11-28): muc-config-logging-notice judged the 170/171 notice (MUC-CONFIG-13, -14/-15) only
+  // after the owner's submission got a result: a room that applies the change (its next form shows it) but answers
+  // the submission with an error, and tells no one, warned MUC-CONFIG-05 and never had the MUST judged.
+  {
+    id: "muc.config.logging-change-refused-unannounced",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05", "MUC-CONFIG-13"],
+    description:
+      "a service that offers public logging (muc#roomconfig_enablelogging in every configuration form, showing the value last submitted) applies an owner's later change of it but answers the submission with <not-acceptable/>, and sends no 170 or 171 notice",
+    stream: (() => {
+      const FIELD = "muc#roomconfig_enablelogging";
+      const logging = new Map<string, string>(); // room -> "1" | "0", as last submitted
+      const asked = new Set<string>(); // connection id and IQ id of a case's submission of the field
+      return {
+        fromClient: (el, ctx) => {
+          if (!iqOf(el, "set") || !isRoom(toOf(el))) return;
+          const field = (submitForm(el)?.getChildren("field") ?? []).find((f) => f.attrs.var === FIELD);
+          if (!field) return;
+          logging.set(bare(toOf(el)), /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0");
+          if (!isHarness(ctx)) asked.add(`${ctx.conn.id} ${String(el.attrs.id)}`);
+        },
+        element: (el, ctx) => {
+          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          if (el.name === "iq" && asked.has(key)) {
+            asked.delete(key);
+            return el.attrs.type === "result" ? refusal(el, "not-acceptable", "modify") : "pass";
+          }
+          const form = roomOwnerForm(el);
+          if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
+          return changed(el, (c) =>
+            ownerQuery(c)!
+              .getChild("x", DATA)!
+              .append(xml("field", { type: "boolean", var: FIELD, label: "Enable Public Logging?" }, xml("value", {}, logging.get(bare(fromOf(el))) ?? "0"))),
+          );
+        },
+      };
+    })(),
+  },
+  // Fifty-sixth audit (2026-11-28): muc-config-affiliation-change judged bob's presences (MUC-CONFIG-07 to -10) only
+  // after the submission got a result: a room that applies a change of its admin or owner list (its next form shows
+  // it) but answers the submission with an error, and tells no one, warned MUC-CONFIG-05 only.
+  {
+    id: "muc.config.affiliation-lists-refused-unannounced",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05", "MUC-CONFIG-07", "MUC-CONFIG-08", "MUC-CONFIG-09", "MUC-CONFIG-10"],
+    description:
+      "the owner's configuration form offers muc#roomconfig_roomadmins and muc#roomconfig_roomowners, and a change to them shows in later forms, but the submission is answered with <not-acceptable/> and no occupant gets the presence of the user whose affiliation changed",
+    stream: both(
+      affiliationListsIgnored(true),
+      answering(
+        (el, ctx) => submittedFields(el, ctx).some((f) => f.attrs.var === "muc#roomconfig_roomadmins" || f.attrs.var === "muc#roomconfig_roomowners"),
+        (answer) => (answer.attrs.type === "result" ? refusal(answer, "not-acceptable", "modify") : "pass"),
+      ),
+    ),
   },
 ];
 

@@ -345,6 +345,23 @@ function trafficStrippedListedAsAllowed(): StreamFault {
 }
 
 /**
+ * Class sweep (2026-11-28, group WM): muc-traffic-node: a room that strips the harness's test namespace from the
+ * groupchat messages it reflects (it discards it), yet answers a query of its #traffic node with <service-unavailable/>,
+ * which §18.1.1 keeps for a service that "does not discard any namespaces" (MUC-TRAFFIC-04).
+ */
+function trafficStrippedNoDiscard(): StreamFault {
+  return both(
+    {
+      element: (el) =>
+        isReflection(el) && el.getChild("mark", TEST_TRAFFIC)
+          ? changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "mark" && x.attrs.xmlns === TEST_TRAFFIC))))
+          : "pass",
+    },
+    answering(trafficQuery, (answer) => [iqErrorFor(answer, "service-unavailable")]),
+  );
+}
+
+/**
  * Fifty-fifth audit (2026-11-28): muc-traffic-discarded: a service-level flood limit (e.g. ejabberd's
  * min_message_interval, Prosody's mod_muc_limits): a groupchat message from an occupant that the client sent within
  * 1 s of its previous groupchat message to the same room reaches nobody, and its sender gets an error of type 'wait'
@@ -822,6 +839,16 @@ export const FAULTS: FaultDef[] = [
       "a room strips the harness's test namespace from the groupchat messages it reflects (it prohibits it), and answers a query of its #traffic node with a list, the node mirrored, that names that namespace among the allowed ones",
     stream: trafficStrippedListedAsAllowed(),
   },
+  {
+    // Class sweep (2026-11-28, group WM): muc-traffic-node credited MUC-TRAFFIC-04 on any <service-unavailable/> to its
+    // #traffic query; it now asks the extended message to reach alice with its extension there (pass -> fail).
+    id: "muc.traffic.stripped-says-no-discard",
+    area: "muc",
+    requirements: ["MUC-TRAFFIC-04"],
+    description:
+      "a room strips the harness's test namespace from the groupchat messages it reflects (it discards it), yet answers a query of its #traffic node with <service-unavailable/>, the answer of a service that discards no namespace",
+    stream: trafficStrippedNoDiscard(),
+  },
   // §8.1: a subject change by an occupant without the privilege (the subject's other faults are enter.ts's).
   {
     id: "muc.subject.forbidden-but-applied",
@@ -908,6 +935,30 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-sixth audit (2026-11-28): muc-pm-deliver's chat-with-x cell credited "The service SHOULD add the <x/>
+    // element if the message does not contain it already" (MUC-PM-03) on a message whose sender put the <x/> in; with
+    // this room, which passes the sender's <x/> on but never adds one, that cell passed MUC-PM-03.
+    id: "muc.pm.x-not-added",
+    area: "muc",
+    requirements: ["MUC-PM-03"],
+    description: "a private message whose sender put no muc#user <x/> in reaches its recipient without one (a sender's own <x/> is passed on)",
+    stream: (() => {
+      const bare_ = new Set<string>(); // bodies of private messages sent without the muc#user <x/>
+      return {
+        fromClient: (el) => {
+          if (el.name !== "message" || el.attrs.type === "groupchat" || el.attrs.type === "error" || !toOccupant(el) || el.getChild("x", MUC_USER)) return;
+          const body = el.getChildText("body");
+          if (body) bare_.add(body);
+        },
+        element: (el) => {
+          const body = el.name === "message" && atService(el.attrs.from) && el.attrs.type !== "groupchat" ? el.getChildText("body") : null;
+          if (body === null || !bare_.has(body) || !el.getChild("x", MUC_USER)) return "pass";
+          return changed(el, (c) => (c.children = c.children.filter((k) => typeof k === "string" || k.name !== "x" || k.attrs.xmlns !== MUC_USER)));
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
     id: "muc.pm.to-bare-jid",
     area: "muc",
     requirements: ["MUC-PM-01"],
@@ -923,6 +974,23 @@ export const FAULTS: FaultDef[] = [
         str(el.attrs.to).includes("/"),
       (el) => changed(el, (c) => (c.attrs.to = bare(str(el.attrs.to)))),
     ),
+  },
+  {
+    // Fifty-sixth audit (2026-11-28): mam-muc-no-private charged the private message's 'from' (§7.5's "changing the
+    // 'from' address to the sender's occupant JID", MUC-PM-02) to MUC-PM-01, the delivery to the full JID: this room
+    // warned MUC-PM-01. The case now asserts the 'to' for MUC-PM-01 and judges the 'from' as MUC-PM-02.
+    id: "muc.pm.from-real-jid",
+    area: "muc",
+    requirements: ["MUC-PM-02"],
+    description:
+      "a private message between occupants is delivered to the recipient's full JID but from the sender's real full JID (another session of the case whose account name is the sender's nickname), not from its occupant JID",
+    fault: (el: Element, ctx: FaultContext) => {
+      if (el.name !== "message" || el.attrs.type === "groupchat" || el.attrs.type === "error" || !el.getChild("body")) return "pass";
+      const nick = resourceOf(el.attrs.from);
+      if (!atService(el.attrs.from) || nick === undefined || harnessSession(ctx.conn.jid)) return "pass";
+      const sender = ctx.peers().find((p) => p.jid && str(p.jid).toLowerCase().includes(`-${nick.toLowerCase()}@`));
+      return sender?.jid ? changed(el, (c) => (c.attrs.from = sender.jid)) : "pass";
+    },
   },
   {
     id: "muc.pm.non-occupant-delivered",
@@ -2350,3 +2418,31 @@ export const VARIATIONS: Variation[] = [
     })(),
   },
 ];
+
+// Fifty-sixth audit (2026-11-28): muc-pm-deliver now sets muc#roomconfig_allowpm where the owner's form offers it, and
+// takes a refused private message as the room's choice only where it does not, so muc.var.pm-not-allowed (which
+// refuses whatever the configuration says) is now a fault for it: old skip -> new warn (MUC-PM-01). This variation is
+// the room that offers no allowpm option and lets nobody send private messages: the owner's form loses the field.
+{
+  const pmNotAllowed = VARIATIONS.find((v) => v.id === "muc.var.pm-not-allowed")!.stream!;
+  const ALLOWPM = "muc#roomconfig_allowpm";
+  VARIATIONS.push({
+    id: "muc.var.pm-not-allowed-no-option",
+    description:
+      'the room configuration form offers no muc#roomconfig_allowpm field (XEP-0045 §10: "the exact configuration options and form layout shall be determined by the implementation or specific deployment"), and a room lets no occupant send private messages: every one is refused with <forbidden/> and none delivered',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, ctx) => pmNotAllowed.fromClient?.(el, ctx),
+      element: (el, ctx) => {
+        const form =
+          el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data") : undefined;
+        if (form?.getChildren("field").some((f) => f.attrs.var === ALLOWPM))
+          return changed(el, (c) => {
+            const x = c.getChild("query", "http://jabber.org/protocol/muc#owner")!.getChild("x", "jabber:x:data")!;
+            x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== ALLOWPM);
+          });
+        return pmNotAllowed.element?.(el, ctx) ?? "pass";
+      },
+    },
+  });
+}
