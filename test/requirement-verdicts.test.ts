@@ -208,6 +208,7 @@ steps:
         requirements: []
         also:
           ROSTER-GET-01: <iq type='{capture:t}'/>
+    requirements: [ROSTER-GET-01]
   - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
   - juliet/balcony receives: <iq type='\${t}' id='g'/>
     requirements: [ROSTER-GET-02]
@@ -235,6 +236,7 @@ steps:
         requirements: []
         also:
           ROSTER-GET-01: <iq type='{capture:t}'/>
+    requirements: [ROSTER-GET-01]
   - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
   - juliet/balcony receives: <iq type='\${t}' id='g'/>
     requirements: [ROSTER-GET-02]
@@ -313,6 +315,7 @@ steps:
       result:
         - juliet/balcony receives: <iq type='result' id='x1'/>
           requirements: [STANZA-EXT-02]
+    requirements: [STANZA-IQ-02, ERR-RULE-03, STANZA-EXT-02]
 `),
   );
   const [c] = (await run(plan, at())).cases;

@@ -370,7 +370,7 @@ test("every cited requirement ID is in the catalog: the case's, a step's, one in
 
 test("the case's section is where one of its requirements is stated, or above it", () => {
   const load = (rfc: string, ids = "[ROSTER-GET-01]") =>
-    file(HEAD.replace('rfc: "2.1.3"', `rfc: "${rfc}"`).replace("[ROSTER-GET-01]", ids) + "steps:\n  - juliet/balcony receives nothing:\n    level: MAY\n");
+    file(HEAD.replace('rfc: "2.1.3"', `rfc: "${rfc}"`).replace("[ROSTER-GET-01]", ids) + `steps:\n  - juliet/balcony receives nothing:\n    requirements: ${ids}\n    level: MAY\n`);
   for (const ok of ["2.1.3", "2.1.4", "2.1", "2"]) loadScenarioFile(load(ok));
   const [line, col, detail] = locatedError(load("2.1.5"), loadScenarioFile);
   assert.deepEqual([line, col], [3, 6]);
