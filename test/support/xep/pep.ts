@@ -840,6 +840,26 @@ export const FAULTS: FaultDef[] = [
       () => "drop",
     ),
   },
+  (() => {
+    // Fifty-sixth audit (2026-11-28): pep-access-whitelist: romeo's read of the mood node gated his notification of
+    // it (PUBSUB-AUTOSUB-CONTACT), and any result without m1 skipped it; no access model answers so (XEP-0060 §6.5.9:
+    // a refusal is an error), so a server that neither returns a contact the item nor notifies him passed. The gate
+    // now skips on the access conditions only (pass -> fail on Prosody 13).
+    const reads = answering(
+      (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
+      (a) => (a.attrs.type === "result" ? [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }))] : "pass"),
+    );
+    return {
+      id: "pep.contacts.nothing-to-contacts",
+      area: "pep",
+      requirements: ["PUBSUB-AUTOSUB-CONTACT"],
+      description: "a contact gets no item of the owner's nodes: his items requests are answered with an empty result (no access error), and notifications to him are dropped",
+      stream: {
+        fromClient: reads.fromClient,
+        element: (el, ctx) => (itemsEvent(el) && !toOwner(el) ? "drop" : (reads.element?.(el, ctx) ?? "pass")),
+      },
+    } satisfies FaultDef;
+  })(),
   {
     // Class sweep 3 (2026-11-27): pep-notify-filtered judged XEP-0163 §4.3.2's "each of the subscriber's available
     // resources" on one interested resource of romeo's (r1), so this server passed PEP-NUM-03; romeo now has a second
