@@ -798,10 +798,15 @@ export const FAULTS: FaultDef[] = [
   },
   {
     // Review pass: bind2-sm-inline judges BINDTWO-ENABLE-01 on its own (a <failed/> in <bound/> keeps SM-01 and OTHER-01).
+    // Fifty-sixth audit (2026-11-28): bind2-sm-inline: the Stream Management half only takes the <enabled/> out of
+    // the <bound/> (the server still enables it: an <r/> is answered), which breaks BINDTWO-SM-01 ("The <bound/>
+    // response MUST contain the resulting XEP-0198 <enabled/> (or <failed/>) element"), not BINDTWO-ENABLE-01; only
+    // the Carbons half (no copies) leaves a feature off (bind2-carbons-inline's ENABLE-01). Requirements say so.
     id: "login.bind2.inline-not-enabled",
     area: "login",
-    requirements: ["BINDTWO-ENABLE-01"],
-    description: "the features a Bind 2 request asks to enable inline are not enabled: no <enabled/> in the <bound/>, and no carbon copies for a session that asked for Carbons",
+    requirements: ["BINDTWO-ENABLE-01", "BINDTWO-SM-01"],
+    description:
+      "the features a Bind 2 request asks to enable inline: Carbons is not enabled (no carbon copies for a session that asked for it); Stream Management is enabled but its <enabled/> is left out of the <bound/>",
     stream: onElement((el, ctx) => {
       if (isSasl2(el, "success") && el.getChild("bound", BIND2)?.getChild("enabled", SM)) return changed(el, (c) => without(c.getChild("bound", BIND2)!, "enabled", SM));
       return el.name === "message" && el.getChild("received", CARBONS) && asked(ctx)?.getChild("bind", BIND2)?.getChild("enable", CARBONS) ? "drop" : "pass";

@@ -960,6 +960,22 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Fifty-sixth audit (2026-11-28): sm-feature: its outcomes for a server that does not take <enable/> credited
+    // SM-FEATURE-01, whose condition (the server supports Stream Management) never arose; only `offered` credits it
+    // now. The control that the rule can still fail: Stream Management works (an <enable/> gets <enabled/>) but the
+    // features do not offer <sm/>, which matches no outcome (Prosody 13: warn SM-FEATURE-01, old and new file).
+    id: "mobile.sm.unadvertised",
+    area: "mobile",
+    requirements: ["SM-FEATURE-01"],
+    description: "the server enables Stream Management on <enable/>, but its stream features after authentication do not offer <sm xmlns='urn:xmpp:sm:3'/>",
+    stream: {
+      element: (el) =>
+        el.getName() === "features" && el.getChild("sm", SM)
+          ? changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "sm" && x.attrs.xmlns === SM))))
+          : "pass",
+    },
+  },
+  {
     // Twenty-fifth audit: csi-active-at-start credited CSI-STATE-01 by a delivery RFC 6121 requires whatever the
     // client's state, so a server that never delivers a message holding only a chat state failed the CSI rule
     // although it held nothing back (adhoc csi-drop-chatstates). A control stream that said <active/> now gets one
