@@ -60,6 +60,7 @@ const toRoom = (el: Element, ctx: FaultContext, type: string, name: string, ns: 
 const listGet = (by: "role" | "affiliation") => (el: Element, ctx: FaultContext) =>
   toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs[by] !== undefined;
 const ownerQuery = (el: Element) => el.getChild("query", MUC_OWNER);
+const LOGGING = "muc#roomconfig_enablelogging";
 const submitForm = (el: Element) => {
   const x = ownerQuery(el)?.getChild("x", DATA);
   return x?.attrs.type === "submit" ? x : undefined;
@@ -2653,13 +2654,12 @@ export const FAULTS: FaultDef[] = [
     description:
       "a service that offers public logging (muc#roomconfig_enablelogging in every configuration form, showing the room's setting, off at first) and announces an owner's change of it with 170 or 171, but whose initial configuration leaves the field out: the set-up's value is answered with a result and never applied",
     stream: (() => {
-      const FIELD = "muc#roomconfig_enablelogging";
       const logging = new Map<string, string>();
       const asked = new Map<string, { room: string; value: string }>();
       const occupants = new Map<string, Map<number, FaultContext["conn"]>>();
       return {
         fromClient: (el, ctx) => {
-          const field = submittedFields(el, ctx).find((f) => f.attrs.var === FIELD);
+          const field = submittedFields(el, ctx).find((f) => f.attrs.var === LOGGING);
           if (field) asked.set(`${ctx.conn.id} ${String(el.attrs.id)}`, { room: bare(toOf(el)), value: /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0" });
         },
         element: (el, ctx) => {
@@ -2679,13 +2679,7 @@ export const FAULTS: FaultDef[] = [
                 conn.deliver(xml("message", { from: change.room, to: conn.jid, type: "groupchat" }, xml("x", { xmlns: MUC_USER }, xml("status", { code: change.value === "1" ? "170" : "171" }))));
             return "pass";
           }
-          const form = roomOwnerForm(el);
-          if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
-          return changed(el, (c) =>
-            ownerQuery(c)!
-              .getChild("x", DATA)!
-              .append(xml("field", { type: "boolean", var: FIELD, label: "Enable Public Logging?" }, xml("value", {}, logging.get(room) ?? "0"))),
-          );
+          return offeringLogging(el, logging.get(room) ?? "0");
         },
       };
     })(),
@@ -2702,22 +2696,15 @@ export const FAULTS: FaultDef[] = [
     description:
       "a service that offers public logging (muc#roomconfig_enablelogging in every configuration form, showing the room's setting, as its set-up made it) answers an owner's later change of it with a result but never applies it: the forms keep the old value and no 170 or 171 notice is sent",
     stream: (() => {
-      const FIELD = "muc#roomconfig_enablelogging";
       const logging = new Map<string, string>(); // room -> "1" | "0", as the set-up made it
       return {
         fromClient: (el, ctx) => {
           if (!isHarness(ctx) || !iqOf(el, "set") || !isRoom(toOf(el))) return;
-          const field = (submitForm(el)?.getChildren("field") ?? []).find((f) => f.attrs.var === FIELD);
+          const field = (submitForm(el)?.getChildren("field") ?? []).find((f) => f.attrs.var === LOGGING);
           if (field) logging.set(bare(toOf(el)), /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0");
         },
         element: (el) => {
-          const form = roomOwnerForm(el);
-          if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
-          return changed(el, (c) =>
-            ownerQuery(c)!
-              .getChild("x", DATA)!
-              .append(xml("field", { type: "boolean", var: FIELD, label: "Enable Public Logging?" }, xml("value", {}, logging.get(bare(fromOf(el))) ?? "0"))),
-          );
+          return offeringLogging(el, logging.get(bare(fromOf(el))) ?? "0");
         },
       };
     })(),
@@ -2809,13 +2796,12 @@ export const FAULTS: FaultDef[] = [
     description:
       "a service that offers public logging (muc#roomconfig_enablelogging in every configuration form, showing the value last submitted) applies an owner's later change of it but answers the submission with <not-acceptable/>, and sends no 170 or 171 notice",
     stream: (() => {
-      const FIELD = "muc#roomconfig_enablelogging";
       const logging = new Map<string, string>(); // room -> "1" | "0", as last submitted
       const asked = new Set<string>(); // connection id and IQ id of a case's submission of the field
       return {
         fromClient: (el, ctx) => {
           if (!iqOf(el, "set") || !isRoom(toOf(el))) return;
-          const field = (submitForm(el)?.getChildren("field") ?? []).find((f) => f.attrs.var === FIELD);
+          const field = (submitForm(el)?.getChildren("field") ?? []).find((f) => f.attrs.var === LOGGING);
           if (!field) return;
           logging.set(bare(toOf(el)), /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0");
           if (!isHarness(ctx)) asked.add(`${ctx.conn.id} ${String(el.attrs.id)}`);
@@ -2826,13 +2812,7 @@ export const FAULTS: FaultDef[] = [
             asked.delete(key);
             return el.attrs.type === "result" ? refusal(el, "not-acceptable", "modify") : "pass";
           }
-          const form = roomOwnerForm(el);
-          if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === FIELD)) return "pass";
-          return changed(el, (c) =>
-            ownerQuery(c)!
-              .getChild("x", DATA)!
-              .append(xml("field", { type: "boolean", var: FIELD, label: "Enable Public Logging?" }, xml("value", {}, logging.get(bare(fromOf(el))) ?? "0"))),
-          );
+          return offeringLogging(el, logging.get(bare(fromOf(el))) ?? "0");
         },
       };
     })(),
@@ -2855,6 +2835,17 @@ export const FAULTS: FaultDef[] = [
     ),
   },
 ];
+
+/** An owner's configuration form that lacks public logging gets the field, showing the room's setting `value`. */
+function offeringLogging(el: Element, value: string): ReturnType<Fault> {
+  const form = roomOwnerForm(el);
+  if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === LOGGING)) return "pass";
+  return changed(el, (c) =>
+    ownerQuery(c)!
+      .getChild("x", DATA)!
+      .append(xml("field", { type: "boolean", var: LOGGING, label: "Enable Public Logging?" }, xml("value", {}, value))),
+  );
+}
 
 /** Rewrites that keep equality: one opaque string for another, the same for the same. */
 const rehash = (id: string) => {
