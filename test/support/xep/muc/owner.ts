@@ -908,6 +908,29 @@ export const FAULTS: FaultDef[] = [
           : "pass",
     ),
   },
+  (() => {
+    // Round 56's class note (2026-11-28): muc-config-form-or-empty charged a refused form request to MUC-CONFIG-03 and
+    // -04 together, of which it breaks one. The case now asks for the initial form first, and charges the later
+    // refusal to the rule whose condition that form showed: options offered, so MUC-CONFIG-03 alone.
+    const configured = new Set<string>(); // rooms a case's owner has submitted a configuration to
+    const refuse = answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER) && configured.has(bare(toOf(el))),
+      (answer) => (answer.attrs.type === "result" ? refusal(answer, "feature-not-implemented", "cancel") : "pass"),
+    );
+    return {
+      id: "muc.config.form-refused-once-configured",
+      area: "muc",
+      requirements: ["MUC-CONFIG-03"],
+      description: "a room offers its initial configuration form, but once its owner has submitted a configuration every request for the form is answered with <feature-not-implemented/>",
+      stream: {
+        fromClient: (el, ctx) => {
+          refuse.fromClient!(el, ctx);
+          if (toRoom(el, ctx, "set", "query", MUC_OWNER) && submitForm(el)) configured.add(bare(toOf(el)));
+        },
+        element: refuse.element,
+      },
+    } satisfies FaultDef;
+  })(),
   {
     id: "muc.config.affiliation-change-silent",
     area: "muc",
