@@ -1716,6 +1716,30 @@ export const FAULTS: FaultDef[] = [
       "a publish to a node that does not exist (urn:xmpp-conform:pep:list) is answered with a result, but the node is never created: every later items request or owner's <delete/> of it is answered <item-not-found/>, and no notification of it goes out",
     stream: nodeNeverCreated("urn:xmpp-conform:pep:list"),
   },
+  {
+    // Class sweep (2026-11-28, group WP3): pep-publish-autocreate: its publish's result is now a `receives one of`
+    // (with-id | accepted) whose own requirement, PEP-AUTOCREATE-01, takes a refusal; this shows that accepted's also:
+    // still charges a result without the generated id (PUBSUB-PUB-RESULT-ID warn, old and new, Prosody 13).
+    id: "pep.publish.generated-id-unreported",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-RESULT-ID"],
+    description:
+      'every publish is answered with an empty IQ result: an item published without an id gets no <item/> naming its generated ItemID (XEP-0060 §7.1.2: "the IQ-result SHOULD include an empty <item/> element that specifies the ItemID of the published item")',
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("publish")),
+      (el) => changed(el, (c) => (c.children = [])),
+    ),
+  },
+  {
+    // Class sweep (2026-11-28, group WP3): pep-access-whitelist: its mood publish (pub2, a plain publish to a new node,
+    // after the whitelist node's publish-options one) cited PUBSUB-PUB-RESULT alone; pep.publish.no-autocreate refuses
+    // the first publish too, so this refuses the mood one only (PUBSUB-PUB-RESULT fail -> PEP-AUTOCREATE-01 fail).
+    id: "pep.publish.no-autocreate-mood",
+    area: "pep",
+    requirements: ["PEP-AUTOCREATE-01"],
+    description: "a publish to the mood node (http://jabber.org/protocol/mood) is answered with item-not-found: the service does not create that missing node (other publishes are served)",
+    stream: resultRefused((el) => asks("publish")(el) && el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node === "http://jabber.org/protocol/mood", "item-not-found"),
+  },
 ];
 
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
