@@ -129,12 +129,38 @@ export const FAULTS: FaultDef[] = [
     description: "the response stream header has no xml:lang",
     stream: header((raw) => withoutAttr(raw, "xml:lang")),
   },
+  // Class sweep (2026-11-28, group L1c): stream-header-lang: the value's shape (STREAM-LANG-03) has a check of its own
+  // now, apart from the attribute's presence (STREAM-LANG-01); this server sends the attribute with a value that is
+  // no language tag.
+  {
+    id: "stream.header.lang-not-a-tag",
+    area: "core-stream",
+    requirements: ["STREAM-LANG-03"],
+    description: "the response stream header's xml:lang is not a language tag (not even an NMTOKEN)",
+    stream: header((raw) => (attrOf(raw, "xml:lang") !== undefined ? withAttr(raw, "xml:lang", "no language!") : raw)),
+  },
   {
     id: "stream.features.no-mechanisms",
     area: "core-stream",
     requirements: ["SASL-ADV-01", "STREAM-NEG-01"],
     description: "the features before authentication offer no SASL mechanism",
     stream: element((el) => (isFeatures(el) && el.getChild("mechanisms", SASL) ? changed(el, (c) => c.remove(c.getChild("mechanisms", SASL)!)) : "pass")),
+  },
+  // Class sweep (2026-11-28, group L1c): stream-features-initial: its one features check (no requirements of its own)
+  // credited STREAM-NEG-01 as well, so features without SASL (SASL-ADV-01 only: the <features/> came) failed the
+  // features rule too. Only for connections opened once the harness has logged in (its own log-in needs SASL).
+  {
+    id: "stream.features.no-mechanisms-later",
+    area: "core-stream",
+    requirements: ["SASL-ADV-01"],
+    description: "the features before authentication offer no SASL mechanism to connections opened after the first log-in",
+    stream: (() => {
+      let loggedIn = false;
+      return element((el, { conn }) => {
+        if (conn.jid) loggedIn = true;
+        return loggedIn && !conn.jid && isFeatures(el) && el.getChild("mechanisms", SASL) ? changed(el, (c) => c.remove(c.getChild("mechanisms", SASL)!)) : "pass";
+      });
+    })(),
   },
   {
     id: "stream.features.sasl-again",
@@ -661,6 +687,29 @@ export const FAULTS: FaultDef[] = [
         fromClient: (el, { conn }) => {
           if (!conn.jid || el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error") || askedOf(conn).has(String(el.attrs.id))) return;
           conn.deliver(stanzaError("iq", { id: el.attrs.id, from: el.attrs.to ?? bare(conn.jid), to: conn.jid }, "service-unavailable"));
+        },
+      };
+    })(),
+  },
+  // Class sweep (2026-11-28, group L1c): iq-result-unsolicited: its one absence check (no requirements of its own)
+  // credited all three rules, so an error back to a plain IQ result addressed to the server (STANZA-IQ-03 only: it
+  // answers no error, and the result had a 'to') failed ERR-RULE-08 and ROUTE-NOTO-05 as well.
+  {
+    id: "iq.result-to-server-answered",
+    area: "core-stanza",
+    requirements: ["STANZA-IQ-03"],
+    description: "an IQ result addressed to the server that answers none of its requests gets a service-unavailable error back (errors, and results without 'to', are ignored)",
+    stream: (() => {
+      const asked = memory<Set<string>>();
+      const askedOf = (conn: object) => asked.get(conn) ?? asked.set(conn, new Set()).get(conn)!;
+      return {
+        element: (el, { conn }) => {
+          if (isRequest(el)) askedOf(conn).add(String(el.attrs.id));
+          return "pass";
+        },
+        fromClient: (el, { conn }) => {
+          if (!conn.jid || el.name !== "iq" || el.attrs.type !== "result" || !el.attrs.to || String(el.attrs.to).includes("@") || askedOf(conn).has(String(el.attrs.id))) return;
+          conn.deliver(stanzaError("iq", { id: el.attrs.id, from: el.attrs.to, to: conn.jid }, "service-unavailable"));
         },
       };
     })(),

@@ -101,6 +101,29 @@ export const FAULTS: FaultDef[] = [
       () => "drop",
     ),
   },
+  // Class sweep (2026-11-28, group L1c): roster-update-name-empty: its IQ results (no requirements of their own)
+  // credited ROSTER-UPD-02 as well; a server that updates and pushes the item but leaves the initiator without its
+  // result (ROSTER-UPD-03 only) failed the name rule too. The first set of an item (its add) is still answered.
+  {
+    id: "roster.update.no-result",
+    area: "roster",
+    requirements: ["ROSTER-UPD-03"],
+    description: "a roster set that updates an item already set in this session is never answered with an IQ result (adds are)",
+    stream: (() => {
+      const seen = new Set<string>();
+      return answering(
+        (el, ctx) => {
+          const jid = el.attrs.type === "set" ? el.getChild("query", ROSTER)?.getChild("item")?.attrs.jid : undefined;
+          if (!jid || !ctx.conn.jid) return false;
+          const key = `${bare(ctx.conn.jid)} ${bare(jid)}`;
+          const again = seen.has(key);
+          seen.add(key);
+          return again;
+        },
+        (answer) => (answer.attrs.type === "result" ? "drop" : "pass"),
+      );
+    })(),
+  },
   {
     id: "roster.get.drops-an-item",
     area: "roster",
@@ -836,6 +859,46 @@ export const FAULTS: FaultDef[] = [
           ctx.conn.deliver(error);
         },
         element: (el: Element, ctx: FaultContext): FaultAction => (isAvailable(el) && withheld.has(`${ctx.conn.id} ${bare(String(el.attrs.from))}`) ? "drop" : "pass"),
+      };
+    })(),
+  },
+  // Class sweep (2026-11-28, group L1c): presence-initial-probe-keeps-id: its check of the contact's presence (no
+  // requirements of its own) credited PRES-INIT-03 (the sender's own echo, judged by steps of its own) as well, so a
+  // server that drops the 'id' of the presence a new session gets warned that rule too.
+  {
+    id: "probe.answer-id-dropped",
+    area: "probe",
+    requirements: ["PROBE-10"],
+    description: "the presence of contacts a new presence session receives (the answers to its probes) lacks the 'id' of the contact's own stanza",
+    fault: (el, { conn }) => (isAvailable(el) && fromOtherAccount(el, conn.jid) && el.getChild("delay", "urn:xmpp:delay") && el.attrs.id ? changed(el, (c) => delete c.attrs.id) : "pass"),
+  },
+  // Class sweep (2026-11-28, group L1c): presence-initial-contact-offline: its 'one of' and absence check (no
+  // requirements of their own) credited PRES-INIT-03 (the user's own echo, judged by a step of its own) as well, so
+  // a server that tells a new session of a contact gone offline with an unavailable from the contact's old full JID
+  // (§4.3.2 rule 3's SHOULD only) warned that rule too.
+  {
+    id: "probe.offline-contact-from-full-jid",
+    area: "probe",
+    requirements: ["PROBE-08"],
+    description: "a new presence session is told of a contact who went offline by an unavailable presence from the contact's last full JID instead of the bare JID",
+    stream: (() => {
+      const gone = new Map<string, string[]>();
+      const scope = (jid = "") => /^(xc-[0-9a-f]+-\d+)-/.exec(jid)?.[1] ?? "";
+      const told = new Set<number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name !== "presence" || el.attrs.to || !ctx.conn.jid) return;
+          if (el.attrs.type === "unavailable") gone.set(scope(ctx.conn.jid), [...(gone.get(scope(ctx.conn.jid)) ?? []), ctx.conn.jid]);
+          else if (el.attrs.type === undefined && !told.has(ctx.conn.id)) {
+            told.add(ctx.conn.id);
+            for (const jid of gone.get(scope(ctx.conn.jid)) ?? []) if (bare(jid) !== bare(ctx.conn.jid)) ctx.conn.deliver(xml("presence", { type: "unavailable", from: jid, to: ctx.conn.jid }));
+          }
+        },
+        // The server's own answer, from the bare JID, is not sent.
+        element: (el: Element, ctx: FaultContext): FaultAction =>
+          isPresence("unavailable")(el) && !String(el.attrs.from ?? "").includes("/") && (gone.get(scope(ctx.conn.jid)) ?? []).some((j) => bare(j) === el.attrs.from && bare(j) !== bare(ctx.conn.jid))
+            ? "drop"
+            : "pass",
       };
     })(),
   },

@@ -379,6 +379,19 @@ export const FAULTS: FaultDef[] = [
       );
     })(),
   },
+  // Class sweep (2026-11-28, group L1c): register-new-account: the check of the registration's result (no requirements
+  // of its own) credited IBR-FORM-01 (the form, judged by the step before) as well, so a server that creates the account
+  // but never answers the set warned the form rule too.
+  {
+    id: "register.new-account-no-result",
+    area: "register",
+    requirements: ["IBR-SET-01"],
+    description: "a registration of a new account creates it (it logs in) but is never answered with an IQ result",
+    stream: answering(
+      (el, ctx) => el.attrs.type === "set" && el.attrs.id !== REGISTRATION_ID && !ctx.conn.jid && Boolean(el.getChild("query", REGISTER)?.getChild("password")),
+      (answer) => (answer.attrs.type === "result" ? "drop" : "pass"),
+    ),
+  },
   {
     id: "register.account-not-created",
     area: "register",

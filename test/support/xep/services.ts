@@ -150,6 +150,35 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
       element: (el) => ((el.name === "iq" || el.name === "presence") && String(el.attrs.from ?? "").includes("/") ? changed(el, (c) => (c.attrs.from = String(c.attrs.from).split("/")[0])) : "pass"),
     },
   },
+  {
+    // Class sweep (2026-11-28, group L1c): comp-auth-before-handshake: its absence check (no requirements of its own)
+    // credited COMP-HDR-01 as well, so a server that routes what a component sent before its handshake warned the
+    // header rule too. The proxy holds each stanza the component sends before the server's <handshake/> and sends it
+    // to the server again once the handshake is accepted: the server routes the stanza after all. Prosody only:
+    // ejabberd ends the stream at the early stanza, so no handshake is accepted to replay it after, and
+    // test/component.test.ts runs on ejabberd (no case listed; shown with bench/try-case.ts on local:prosody@13, where
+    // comp-auth-before-handshake warns).
+    id: "comp-pre-handshake-routed",
+    requirements: ["COMP-AUTH-01"],
+    cases: {},
+    stream: (() => {
+      const held = new Map<number, Element[]>();
+      const accepted = new Set<number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (!accepted.has(ctx.conn.id) && ["message", "presence", "iq"].includes(el.name)) held.set(ctx.conn.id, [...(held.get(ctx.conn.id) ?? []), el]);
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (el.name === "handshake" && !accepted.has(ctx.conn.id)) {
+            accepted.add(ctx.conn.id);
+            for (const s of held.get(ctx.conn.id) ?? []) ctx.conn.send?.(s);
+            held.delete(ctx.conn.id);
+          }
+          return "pass";
+        },
+      };
+    })(),
+  },
 ];
 
 /**
