@@ -199,20 +199,25 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     endsStream: false,
     verbs: {
       polls: {
-        value: z.strictObject({ ask: xmlString, until: xmlString }),
-        what: "{ ask: <iq type='get' id='…'/>, until: <a pattern of its answer/> }",
+        value: z.union([z.strictObject({ ask: xmlString, until: xmlString }), z.strictObject({ ask: xmlString, while: xmlString })]),
+        what: "{ ask: <iq type='get' id='…'/>, until: <a pattern of its answer/> } or { ask, while: <a pattern every answer matches/> }",
         valueless: false,
         read: (value, common, at) => {
-          const { ask, until } = value as { ask: string; until: string };
-          if (!askedAgain.test(ask)) throw new StepIssue("'polls' asks with an <iq type='get'> that has an id (asking again must change nothing; its answer is found by the id)", [...at, "ask"]);
-          return { ...common, kind: "poll", ask, until, text: `${common.actor} polls ${oneLine(ask)} until ${oneLine(until)}` };
+          const v = value as { ask: string } & ({ until: string } | { while: string });
+          if (!askedAgain.test(v.ask)) throw new StepIssue("'polls' asks with an <iq type='get'> that has an id (asking again must change nothing; its answer is found by the id)", [...at, "ask"]);
+          return "until" in v
+            ? { ...common, kind: "poll", ask: v.ask, until: v.until, text: `${common.actor} polls ${oneLine(v.ask)} until ${oneLine(v.until)}` }
+            : { ...common, kind: "poll", ask: v.ask, while: v.while, text: `${common.actor} polls ${oneLine(v.ask)} while ${oneLine(v.while)}` };
         },
       },
     },
-    xml: (s) => [s.ask, s.until],
+    xml: (s) => [s.ask, s.until ?? s.while],
     texts: nothing,
-    positives: (s) => [s.until],
-    audit: (s) => arrives("polls until (the request asked again until its answer matches, or the timeout)", [s.until]),
+    positives: (s) => [s.until ?? s.while],
+    audit: (s) =>
+      s.until !== undefined
+        ? arrives("polls until (the request asked again until its answer matches, or the timeout)", [s.until])
+        : arrives("polls while (the request asked again until the timeout, every answer matching)", [s.while]),
     addressed: (s) => [s.ask],
     sends: (s) => [s.ask],
   },

@@ -328,7 +328,8 @@ export type Step =
    * own time with no stanza to say so (a room destroyed once its last occupant left). A get changes nothing, so
    * asking twice is harmless.
    */
-  | (StepBase & { kind: "poll"; ask: string; until: string })
+  /** `until`: asks again until an answer matches; `while`: asks again until the timeout, every answer matching. */
+  | (StepBase & { kind: "poll"; ask: string } & ({ until: string; while?: undefined } | { while: string; until?: undefined }))
   | (StepBase & { kind: "connect" | "disconnect" | "drop" })
   /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
   | (StepBase & { kind: "one-of"; alternatives: { name: string; steps: ExpectStep[] }[] })

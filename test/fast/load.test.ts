@@ -478,3 +478,18 @@ test("polls: an IQ get with an id asked again until its answer matches; the answ
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony polls:\n      ask: <iq type='get'><query xmlns='jabber:iq:roster'/></iq>\n      until: <iq type='result'/>\n`)[2], /that has an id/);
   assert.match(problem(`${HEAD}steps:\n  - juliet/balcony polls: <iq type='get' id='q1'/>\n`)[2], /ask: <iq type='get' id='…'\/>, until/);
 });
+
+test("polls while: every answer until the timeout must match; 'until' and 'while' are one or the other", () => {
+  const [sc] = loadScenarioFile(
+    file(`${HEAD}steps:
+  - juliet/balcony polls:
+      ask: <iq type='get' id='q1'><query xmlns='jabber:iq:roster'/></iq>
+      while: <iq type='result' id='q1'/>
+`),
+  );
+  const [poll] = sc.steps;
+  assert.ok(poll.kind === "poll" && poll.while === "<iq type='result' id='q1'/>" && poll.until === undefined);
+  assert.match(poll.text, /polls .* while <iq type='result' id='q1'\/>/);
+  const both = problem(`${HEAD}steps:\n  - juliet/balcony polls:\n      ask: <iq type='get' id='q1'/>\n      until: <iq type='result'/>\n      while: <iq type='result'/>\n`);
+  assert.match(both[2], /until: <a pattern of its answer\/> } or \{ ask, while/);
+});

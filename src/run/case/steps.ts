@@ -233,17 +233,21 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
   },
 
   /**
-   * Asks, and asks again while the answer does not match `until` (or no answer came within the wait one ask is
-   * given), backing off between asks, until the step's timeout: the answer that matches holds the step. What
-   * the server answered is consumed as it comes: those answers are the step's, not the later steps'.
+   * `until`: asks, and asks again while the answer does not match (or no answer came within the wait one ask is
+   * given), backing off between asks, until the step's timeout: the answer that matches holds the step. `while`:
+   * asks again and again until the step's timeout, and every answer must match: the first that does not fails the
+   * step, as does no answer at all (a state the server may reach late, which must never be reached). What the
+   * server answered is consumed as it comes: those answers are the step's, not the later steps'.
    */
   async poll(step, scope) {
     const s = scope.participant(step.actor);
-    const until = scope.parse(step.until);
+    const holding = step.while !== undefined;
+    const pattern = scope.parse(step.until ?? step.while!);
     const deadline = performance.now() + timeoutOf(scope, step);
     scope.lastActionAt = scope.transcript.now();
     let last: Received | undefined;
     let asks = 0;
+    let answers = 0;
     while (!scope.ctx.signal.aborted) {
       const ask = scope.parse(step.ask);
       const id = ask.attrs.id as string;
@@ -256,18 +260,29 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       if (answer) {
         answer.consumed = true;
         last = answer;
-        const m = matchStanza(until, answer.el, scope.bindings);
-        if (m.ok) return void keep(scope, m.captures);
+        answers++;
+        const m = matchStanza(pattern, answer.el, scope.bindings);
+        if (m.ok && !holding) return void keep(scope, m.captures);
+        if (!m.ok && holding) break;
       }
-      if (performance.now() >= deadline) break;
+      if (performance.now() >= deadline) {
+        if (holding && answers > 0) return undefined;
+        break;
+      }
       await pauseBefore(Math.min(asks + 1, RETRY_BACKOFF_MS.length), scope.ctx.signal);
     }
-    const problems = last ? matchStanza(until, last.el, scope.bindings).problems : [];
+    const problems = last ? matchStanza(pattern, last.el, scope.bindings).problems : [];
+    const said = holding
+      ? last
+        ? `answer ${answers} of ${asks} asks differs from ${oneLine(pattern.toString(), 80)}: ${problems[0] ?? "it differs"}`
+        : `asked ${asks} times within ${timeoutOf(scope, step)} ms and no answer came`
+      : `asked ${asks} times within ${timeoutOf(scope, step)} ms and no answer matched ${oneLine(pattern.toString(), 80)}${last ? `; the last answer differs: ${problems[0] ?? "it differs"}` : "; no answer came"}`;
     return {
-      message: `${step.actor} asked ${asks} times within ${timeoutOf(scope, step)} ms and no answer matched ${oneLine(until.toString(), 80)}${last ? `; the last answer differs: ${problems[0] ?? "it differs"}` : "; no answer came"}`,
-      expected: [until.toString()],
+      message: `${step.actor} ${said}`,
+      expected: [pattern.toString()],
       closest: last ? [{ xml: last.el.toString(), problems, at: last.at }] : [],
-      decidedBy: "timeout",
+      // A 'while' answer that differs came: nothing was waited out.
+      ...(!(holding && last) && { decidedBy: "timeout" as const }),
       at: scope.transcript.now(),
     };
   },

@@ -451,6 +451,29 @@ export const FAULTS: FaultDef[] = [
         ? changed(el, (c) => vCardResult(c)!.cnode(xml("PHOTO", {}, xml("TYPE", {}, "image/png"), xml("BINVAL", {}, OTHER_IMAGE))))
         : "pass",
   },
+  (() => {
+    // Fifty-seventh audit (2026-11-28): avconv-stranger-no-photo read the stranger's vCard once, right after the
+    // metadata publish's result, though XEP-0398 §3.1 fixes no order between that result and the copy: a server that
+    // copies the 'presence' avatar a moment later leaked it and passed. The case now asks again until its timeout.
+    const published = new Map<string, number>(); // bare JID -> when its metadata publish went out
+    return {
+      id: "avconv.stranger.photo-leaked-late",
+      area: "avatar",
+      requirements: ["AVCONV-SEC-01", "AVCONV-SEC-02", "AVCONV-IMPL-01"],
+      description: "another user's vCard is returned with a PHOTO built from a PEP avatar the requester may not read, once 1.5 s have passed since the owner's metadata publish (a copy made late)",
+      stream: {
+        fromClient: (el, { conn }) => {
+          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node === METADATA && conn.jid) published.set(bare(conn.jid), Date.now());
+        },
+        element: (el, { conn }) => {
+          const at = published.get(bare(String(el.attrs.from ?? "")));
+          return vCardResult(el) && !photoOf(el) && at !== undefined && Date.now() - at >= 1500 && bare(String(el.attrs.from ?? "")) !== bare(conn.jid)
+            ? changed(el, (c) => vCardResult(c)!.cnode(xml("PHOTO", {}, xml("TYPE", {}, "image/png"), xml("BINVAL", {}, OTHER_IMAGE))))
+            : "pass";
+        },
+      },
+    } satisfies FaultDef;
+  })(),
   {
     id: "vcavatar.whitespace-not-ignored",
     area: "avatar",
