@@ -374,6 +374,16 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => setAttr(t, "hold", "5")) : a) },
   },
   {
+    // Fifty-seventh audit (2026-11-28): bosh-create-response credited BOSH-PAYLOAD-02 ("an HTTP 200 OK response with a
+    // <body/> element") on the status alone, and charged a creation response that is no <body/> to BOSH-CREATE-03 (its
+    // attributes): old PAYLOAD-02 pass + CREATE-03 fail -> new PAYLOAD-02 fail.
+    id: "bosh-creation-not-body",
+    requirements: ["BOSH-PAYLOAD-02"],
+    cases: ["bosh-create-response"],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (r.creation ? { ...a, status: 200, text: "<html/>" } : a) },
+  },
+  {
     // Twenty-sixth audit: a session creation response without 'ver' (a legacy connection manager, XEP-0124 §17.1):
     // the SHOULD that lists it (BOSH-CREATE-06) is broken, but §7.2's rule of its value (BOSH-CREATE-07) has nothing
     // to judge. The old bosh-create-response warned both ("expected to match …, got absent"); now CREATE-07 waits

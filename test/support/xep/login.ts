@@ -1069,6 +1069,9 @@ export const FAULTS: FaultDef[] = [
   {
     // Twenty-first audit: bind2-resume-failed-binds credited BINDTWO-RESUME-03 (the failure in the response "and then
     // MUST proceed to process the bind request") on the <failed/> alone, so a success that binds nothing passed it.
+    // Fifty-seventh audit (2026-11-28): the session behind this success is still bound on the server, so only the
+    // success's form (BINDTWO-SUCCESS-01) is broken; bind2-resume-failed-binds now passes it (the new session is
+    // shown by a message it sends), and login.resume.failed-no-session is the session that is not there.
     id: "login.resume.failed-unbound",
     area: "login",
     requirements: ["BINDTWO-RESUME-03", "SM-INLINE-08"],
@@ -1082,6 +1085,32 @@ export const FAULTS: FaultDef[] = [
           })
         : "pass",
     ),
+  },
+  {
+    // Fifty-seventh audit (2026-11-28): bind2-resume-failed-binds judged the new session (SM-INLINE-08,
+    // BINDTWO-RESUME-03) by the success's form alone (BINDTWO-SUCCESS-01's), so a success that reports a session the
+    // server never established passed it.
+    id: "login.resume.failed-no-session",
+    area: "login",
+    requirements: ["BINDTWO-RESUME-03", "SM-INLINE-08"],
+    description:
+      "a SASL2 success after a failed inline resumption reports a new session (<failed/>, <bound/>, a full JID) but none is established: the stream gets nothing more and what it sends reaches no one",
+    stream: (() => {
+      const phantom = new WeakSet<ProxiedConnection>();
+      const jids = new Set<string>();
+      return {
+        fromClient: noteSasl2,
+        element: (el: Element, ctx: FaultContext) => {
+          if (phantom.has(ctx.conn)) return "drop";
+          if (el.name === "message" && jids.has(String(el.attrs.from ?? ""))) return "drop";
+          if (!(isSasl2(el, "success") && el.getChild("failed", SM))) return "pass";
+          phantom.add(ctx.conn);
+          const id = el.getChildText("authorization-identifier");
+          if (id) jids.add(id);
+          return "pass";
+        },
+      } satisfies StreamFault;
+    })(),
   },
   // XEP-0440 (channel-binding types).
   {

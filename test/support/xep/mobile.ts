@@ -290,6 +290,16 @@ export const FAULTS: FaultDef[] = [
     stream: sm((el) => (isSm(el, "enabled") ? "drop" : "pass")),
   },
   {
+    // Fifty-seventh audit (2026-11-28): sm-enabled-max judged the 'max' only at SM-ENABLE-05's MAY, so a 'max' that is
+    // no positive integer (§13's schema: xs:positiveInteger) matched no alternative and was a skip, as a server
+    // sending none: old skip -> new warn SM-ENABLE-08.
+    id: "mobile.sm.enable.max-zero",
+    area: "mobile",
+    requirements: ["SM-ENABLE-08"],
+    description: "an <enabled/> carries max='0', no positive integer",
+    stream: sm((el) => (isSm(el, "enabled") ? changed(el, (c) => void (c.attrs.max = "0")) : "pass")),
+  },
+  {
     id: "mobile.sm.enable.before-auth",
     area: "mobile",
     requirements: ["SM-ENABLE-02"],

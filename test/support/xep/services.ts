@@ -255,6 +255,34 @@ export const COMPONENT_VARIATIONS: { id: string; stream: StreamFault }[] = [
   // closed' and 'both closed' alternatives now credit nothing: a skip.
   { id: "comp-duplicate-ends-both", stream: endsBoth("</stream:stream>") },
   { id: "comp-duplicate-cuts-both", stream: endsBoth("") },
+  // Fifty-seventh audit (2026-11-28): comp-second-connection took a server that ends both connections only where both
+  // ended alike (both a stream error, both a closing tag alone, or both a TCP close). This server refuses the second
+  // with its stream error (Prosody's <conflict/>) and ends the first with a closing tag alone, then waits for the
+  // component's own (RFC 6120 §4.4, "SHOULD wait"), its TCP connection open: the old case warned COMP-ROUTE-01 (no
+  // alternative held), the new one's 'both ended close/error' credits nothing: a skip.
+  {
+    id: "comp-duplicate-ends-both-unalike",
+    stream: (() => {
+      const to = (ctx: FaultContext) => /\sto=['"]([^'"]+)['"]/.exec(ctx.conn.clientHeader ?? "")?.[1] ?? "";
+      const held = new Map<number, string>();
+      const closing = new Set<number>();
+      const closed = new Set<number>();
+      return {
+        element: (el: Element, ctx: FaultContext) => {
+          if (closed.has(ctx.conn.id)) return "drop";
+          if (closing.has(ctx.conn.id)) {
+            closed.add(ctx.conn.id);
+            return ["</stream:stream>"];
+          }
+          if (el.name === "handshake") held.set(ctx.conn.id, to(ctx));
+          else if (isStreamError(el)) for (const [id, name] of held) if (id !== ctx.conn.id && name === to(ctx)) closing.add(id);
+          return "pass";
+        },
+        close: (ctx: FaultContext) => (closed.has(ctx.conn.id) ? "" : "</stream:stream>"),
+        holdOpen: (ctx: FaultContext) => closed.has(ctx.conn.id),
+      } satisfies StreamFault;
+    })(),
+  },
   // A refusal's stream error with a <text/> of its own.
   {
     id: "comp-error-with-text",
@@ -655,6 +683,26 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
  * but for the cases in `skips`, which cannot observe it from loopback and are skipped naming that precondition.
  */
 export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; skips?: string[] }[] = [
+  // Fifty-seventh audit (2026-11-28): XEP-0363 §4 "The service SHOULD keep the file name and especially the file
+  // ending intact." is of the file's name, which the GET URL gives whoever downloads it; the PUT URL is the
+  // uploader's endpoint only, and §4 says no more of it ("Using the same hostname for PUT and GET is OPTIONAL").
+  // A service whose PUT URL is an opaque token (a signed upload endpoint) keeps the name where it is served:
+  // upload-slot-file-name warned UPLOAD-SLOT-02 on it (both URLs had to end in the name), and now passes. The proxy
+  // maps the token back to the slot's own path.
+  {
+    id: "upload-put-url-opaque",
+    stanza: slotFault((put) => {
+      const url = new URL(String(put.attrs.url));
+      put.attrs.url = `${url.origin}/xc-opaque/${Buffer.from(url.pathname + url.search).toString("hex")}`;
+    }),
+    http: {
+      respond: (x) => {
+        const m = /^\/xc-opaque\/([0-9a-f]+)$/.exec(x.path);
+        if (m) x.path = Buffer.from(m[1], "hex").toString();
+        return undefined;
+      },
+    },
+  },
   // Fiftieth audit (2026-11-28): XEP-0030 §3.1 notes that "Some entities are known not to advertise the
   // http://jabber.org/protocol/disco#info feature within their responses" and has the receiver "infer the support":
   // a service whose disco#info lists urn:xmpp:http:upload:0 but not disco#info skipped upload-disco-feature (its need
