@@ -1071,10 +1071,11 @@ export const FAULTS: FaultDef[] = [
     // MUST proceed to process the bind request") on the <failed/> alone, so a success that binds nothing passed it.
     // Fifty-seventh audit (2026-11-28): the session behind this success is still bound on the server, so only the
     // success's form (BINDTWO-SUCCESS-01) is broken; bind2-resume-failed-binds now passes it (the new session is
-    // shown by a message it sends), and login.resume.failed-no-session is the session that is not there.
+    // shown by a message it sends) and judges the form under BINDTWO-SUCCESS-01 as an also: of the <failed/>;
+    // login.resume.failed-no-session is the session that is not there.
     id: "login.resume.failed-unbound",
     area: "login",
-    requirements: ["BINDTWO-RESUME-03", "SM-INLINE-08"],
+    requirements: ["BINDTWO-SUCCESS-01"],
     description: "a SASL2 success after a failed inline resumption keeps the <failed/> but binds nothing: no <bound/>, a bare JID",
     stream: onElement((el) =>
       isSasl2(el, "success") && el.getChild("failed", SM)
