@@ -913,6 +913,44 @@ export const VARIATIONS: Variation[] = [
       } satisfies StreamFault,
     } satisfies Variation;
   })(),
+  (() => {
+    // Class sweep (2026-11-28, group ST): carbons-copy-format, carbons-copy-bounce: blocking.var.strangers-dropped drops
+    // a stranger's message at the recipient's stream, after the server made its Carbons copies, so a case that judges
+    // only the copies passed it; a policy against strangers drops the message before it is routed, and nothing is
+    // copied. This one drops those copies as well: a <received/> or <sent/> copy (XEP-0280) whose forwarded message
+    // passes between the user and another user's JID that shares no subscription with the user. Applied by
+    // bench/try-case.ts only (stream).
+    const contacts = new Map<string, Set<string>>();
+    return {
+      id: "blocking.var.strangers-dropped-uncopied",
+      description:
+        "a policy against strangers applied before routing: a message between a user and another user's JID that shares no subscription with the user is dropped, and so are its Carbons copies (RFC 6121 §8: the rules are applied subject to local service policies)",
+      fault: () => "pass",
+      stream: {
+        element: (el, { conn }) => {
+          if (!conn.jid) return "pass";
+          const user = bare(conn.jid);
+          const roster = el.name === "iq" && ["set", "result"].includes(String(el.attrs.type)) ? el.getChild("query", "jabber:iq:roster") : undefined;
+          for (const item of roster?.getChildren("item") ?? []) {
+            const set = contacts.get(user) ?? new Set<string>();
+            if (["to", "from", "both"].includes(String(item.attrs.subscription))) set.add(bare(String(item.attrs.jid)));
+            else set.delete(bare(String(item.attrs.jid)));
+            contacts.set(user, set);
+          }
+          if (el.name !== "message" || ["error", "groupchat"].includes(String(el.attrs.type))) return "pass";
+          const stranger = (jid: string) => jid.includes("@") && jid !== user && !contacts.get(user)?.has(jid);
+          for (const [dir, side] of [
+            ["received", "from"],
+            ["sent", "to"],
+          ] as const) {
+            const inner = el.getChild(dir, "urn:xmpp:carbons:2")?.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message");
+            if (inner && !["error", "groupchat"].includes(String(inner.attrs.type)) && stranger(bare(String(inner.attrs[side] ?? "")))) return "drop";
+          }
+          return stranger(bare(String(el.attrs.from ?? ""))) ? "drop" : "pass";
+        },
+      } satisfies StreamFault,
+    } satisfies Variation;
+  })(),
   {
     // Class sweep 3 (2026-11-27, S4): blocking-inbound-presence now also takes 'unsubscribed' as a response to the
     // blocked JID's subscription request; a server that cancels the subscriptions with the block (XEP-0191 §4: "it MAY
