@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, changed, copyOf, harnessSession, when, type FaultDef } from "../../fault-kit.ts";
 import type { Fault, FaultAction, FaultContext, StreamFault } from "../../fault-proxy.ts";
+import { caseOf } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 import { withoutModerationField } from "./forms.ts";
 
@@ -29,6 +31,8 @@ const resourceOf = (jid = "") => (jid.includes("/") ? jid.slice(jid.indexOf("/")
 const fromOf = (el: Element) => String(el.attrs.from ?? "");
 /** A room or occupant JID of the local targets' service (conference.DOMAIN). */
 const isMucAddress = (jid: string) => /^[^@/]+@conference\./.test(jid);
+/** The first room a case's sessions asked disco#info of, by case (muc.disco.second-room-info-refused). */
+const firstRoomAsked = new Map<string, string>();
 const isService = (jid: string) => /^conference\.[^@/]+$/.test(jid);
 /** The owner's set-up session, which creates and configures the case's rooms. */
 const isSetup = (ctx: FaultContext) => resourceOf(ctx.conn.jid).startsWith("set-up");
@@ -468,6 +472,27 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-JOIN-05"],
     description: "an occupant entering with the nickname Dave gets no presence of its own (the others still get his)",
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/dave$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    // Fifty-seventh audit (2026-11-28): muc-enter-role-kept-across-visits judged carol's second entry only by its role
+    // (MUC-ROLE-04, SHOULD), so a room that sends a returning occupant no presence of its own warned that row instead of
+    // failing §7.2.2's MUST (MUC-JOIN-05). muc.join.self-presence-missing stops the case at its first entry: this one
+    // drops only the self-presence of an entry by a session that got its own unavailable presence from that occupant JID.
+    id: "muc.join.reentry-self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant that left a room and enters it again gets no presence of its own for that entry (its first entry's and the other occupants' copies are unchanged)",
+    fault: (() => {
+      const left = new Set<string>(); // "connection id occupant JID" of a session told it left
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (harnessSession(ctx.conn.jid) || !occupantPresence(el) || !isSelf(el)) return "pass";
+        const k = `${ctx.conn.id} ${fromOf(el)}`;
+        if (el.attrs.type === "unavailable") left.add(k);
+        if (!available(el) || !left.has(k)) return "pass";
+        left.delete(k);
+        return "drop";
+      };
+    })(),
   },
   {
     id: "muc.join.item-without-role",
@@ -1460,6 +1485,25 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-seventh audit (2026-11-28): occid-per-room: the case needs the disco#info of its second room (hall) to
+    // pick its path, and that step waited at set-up, so a refusal skipped the case. The first room a case asks of
+    // (the `needs:` probe's) still answers, so the case is not skipped before it starts.
+    id: "muc.disco.second-room-info-refused",
+    area: "muc",
+    requirements: ["MUC-DISCO-01"],
+    description: "a case's second room answers a user's disco#info with <feature-not-implemented/> (the first room asked answers)",
+    stream: answering(
+      (el, ctx) => {
+        const to = String(el.attrs.to ?? "");
+        if (el.attrs.type !== "get" || !isMucAddress(to) || to.includes("/") || !el.getChild("query", DISCO_INFO) || el.getChild("query", DISCO_INFO)!.attrs.node) return false;
+        const scope = caseOf(ctx.conn.jid) ?? "";
+        if (!firstRoomAsked.has(scope)) firstRoomAsked.set(scope, to);
+        return firstRoomAsked.get(scope) !== to && !harnessSession(ctx.conn.jid);
+      },
+      (el) => [xml("iq", { type: "error", id: el.attrs.id, from: fromOf(el), to: el.attrs.to }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS })))],
+    ),
+  },
+  {
     id: "muc.disco.room-without-identity",
     area: "muc",
     requirements: ["MUC-DISCO-08"],
@@ -1943,6 +1987,7 @@ function historyOldestKept(): Fault {
  * occupants' presence first).
  */
 function roomChatbot(): StreamFault {
+  const OCCUPANT_ID = "urn:xmpp:occupant-id:0";
   const told = new Set<string>(); // "connection room" already sent the bot's presence
   const USER = "http://jabber.org/protocol/muc#user";
   return {
@@ -1959,6 +2004,11 @@ function roomChatbot(): StreamFault {
         { from: `${room}/ChatBot`, ...(el.attrs.to !== undefined && { to: el.attrs.to }) },
         xml("x", { xmlns: USER }, xml("item", { affiliation: "none", role: "moderator" })),
       );
+      // Class sweep (2026-11-28, group CB): a room that adds occupant identifiers adds one to the bot's presence too
+      // (XEP-0421 §4: "The <occupant-id> element MUST be attached to every message and every presence sent by a
+      // MUC."), one of its own, the same for every connection (§4.1: "stable"), so that the occid cases meet a bot
+      // the text allows, not one that breaks XEP-0421.
+      if (el.getChild("occupant-id", OCCUPANT_ID)) bot.append(xml("occupant-id", { xmlns: OCCUPANT_ID, id: `chatbot-${createHash("sha256").update(room).digest("hex").slice(0, 16)}` }));
       return [bot, el];
     },
   };
@@ -1970,6 +2020,10 @@ export const VARIATIONS: Variation[] = [
     // for bob's self-presence, so a room with an in-room bot (§18.1 item 7's MAY) failed MUC-JOIN-06 on the bot's
     // presence though bob's own carried 110; the case now takes the presence with 110, or the one from the nickname
     // asked for (fail -> pass). A stream variation: only bench/try-case.ts applies it.
+    // Class sweep (2026-11-28, group CB): where the self-presence carries an <occupant-id/>, the bot's presence carries
+    // one of its own (XEP-0421 §4: "The <occupant-id> element MUST be attached to every message and every presence
+    // sent by a MUC."); the occid cases, muc-create-new-room, muc-nick-change/self, muc-owner-grant-owner and the
+    // muc-subject cases now take the self-presence by its 110 or the nickname asked for (fail/warn -> pass).
     id: "muc.var.room-chatbot",
     description:
       'a room holds an in-room bot (XEP-0045 §18.1: "a MUC service MAY choose to make available a special in-room resource"): an entering occupant gets the presence of ROOM/ChatBot (role moderator) before its own self-presence',

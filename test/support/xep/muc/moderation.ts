@@ -1934,6 +1934,29 @@ export const FAULTS: FaultDef[] = [
     stream: both(moderatedOwnerAdminParticipant(true), unannounced("role", "moderator")),
   },
   {
+    // Fifty-seventh audit (2026-11-28): muc-mod-voice-grant (member-moderator) read bob's moderator grant back in the
+    // moderator list, but an empty list credited nothing, and where the owner and admins are no moderators a grant
+    // answered and never made leaves the list empty: it failed bob's presence (MUC-ADMIN-MOD-02), not §9.6's "The
+    // service MUST add the user to the moderator list and then inform the admin of success" (MUC-ADMIN-MOD-01).
+    // The grant is now made only where the owner entered as a moderator (so a correct list is never empty).
+    id: "muc.moderator.grant-not-made-owner-admin-participant",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-01", "MUC-ROLE-05"],
+    description:
+      "in every room the owner and admins enter as participants, and a grant of moderator status is answered with a result but never applied: no presence with role moderator, the occupant's own moderator requests refused with forbidden, and the moderator list asked afterwards is empty",
+    stream: both(
+      both(moderatedOwnerAdminParticipant(true), moderatorGrantNotApplied()),
+      answering(listRequest("role", "moderator"), (answer): FaultAction => {
+        const q = adminQuery(answer, "result");
+        if (!q || itemsOf(q).length === 0) return "pass";
+        return changed(answer, (c) => {
+          const cq = adminQuery(c, "result")!;
+          for (const i of itemsOf(cq)) cq.remove(i);
+        });
+      }),
+    ),
+  },
+  {
     id: "muc.moderator.grant-not-applied",
     area: "muc",
     requirements: ["MUC-ADMIN-MOD-02"],
@@ -2400,6 +2423,32 @@ export const FAULTS: FaultDef[] = [
     description:
       "a moderator's grant or revocation of voice (one item, by nickname) is answered with <not-allowed/> and not made: no presence announces the new role, and the occupant keeps its old role when it comes back",
     stream: voiceChangeRefusedUnapplied(),
+  },
+  {
+    // Fifty-seventh audit (2026-11-28): muc-owner-last-other-owners read owner status off §10.2's owner-only
+    // configuration form (bob's c0, alice's c1 where the owner list is refused) without showing that the room keeps
+    // §10.2: a room that gives any user the form (MUC-CONFIG-01) and no owner list (§10.5 "If allowed by an
+    // implementation") failed MUC-OWNER-REVOKE-02 at c1 though alice's revocation was made. gina's own request now
+    // proves MUC-CONFIG-01 first.
+    id: "muc.config.non-owner-gets-form-no-owner-list",
+    area: "muc",
+    requirements: ["MUC-CONFIG-01"],
+    description: "a room gives out no owner list (a request for it is answered with <not-allowed/>) and answers a non-owner's request for the configuration form with a form instead of <forbidden/>",
+    stream: both(
+      ownerListRefused(),
+      answering(
+        (el, ctx) => !harnessSession(ctx.conn.jid) && el.name === "iq" && el.attrs.type === "get" && atService(el.attrs.to) && Boolean(el.getChild("query", MUC_OWNER)),
+        (answer): FaultAction =>
+          answer.attrs.type === "error"
+            ? [
+                new Element("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })
+                  .c("query", { xmlns: MUC_OWNER })
+                  .c("x", { xmlns: "jabber:x:data", type: "form" })
+                  .root(),
+              ]
+            : "pass",
+      ),
+    ),
   },
 ];
 

@@ -1,6 +1,6 @@
 import { Element } from "ltx";
 import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, when, type FaultDef } from "../../fault-kit.ts";
-import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
+import { bare, caseOf, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
 /**
@@ -1100,6 +1100,42 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Class sweep (2026-11-28, group CB): muc-nick-change/other took for bob's new presence any available presence from
+    // a nickname other than Bob and Carol that carol had not matched yet, so in a room with an in-room bot (XEP-0045
+    // §18.1: "A MUC service MAY choose to make available a special in-room resource"; muc.var.room-chatbot) the bot's
+    // presence, which carol got on entry, stood in for it. This room has such a bot and never sends the other
+    // occupants the new nickname's presence (§7.6: "one indicating availability for the new nickname"): the old case
+    // passes MUC-NICK-01, the fixed one warns.
+    id: "muc.nick.chatbot-no-new-presence-to-others",
+    area: "muc",
+    requirements: ["MUC-NICK-01"],
+    description:
+      "a room with an in-room bot (ROOM/ChatBot, whose presence each connection gets before its first self-presence) carries out a nickname change but sends the other occupants no presence from the new nickname",
+    stream: (() => {
+      const told = new Set<string>(); // "connection room": the bot's presence already sent there
+      const changing = new Map<string, number>(); // occupant JID asked for in a nickname change -> the asking connection
+      return {
+        fromClient: (el, { conn }) => {
+          if (el.name === "presence" && el.attrs.type === undefined && atService(el.attrs.to) && resourceOf(el.attrs.to) !== undefined && !el.getChild("x", MUC))
+            changing.set(str(el.attrs.to), conn.id);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "presence" || el.attrs.type !== undefined || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
+          const from = str(el.attrs.from);
+          const room = from.split("/")[0];
+          if (hasStatus(el, "110") && !told.has(`${conn.id} ${room}`)) {
+            told.add(`${conn.id} ${room}`);
+            const bot = new Element("presence", { from: `${room}/ChatBot`, ...(el.attrs.to !== undefined && { to: el.attrs.to }) });
+            bot.c("x", { xmlns: MUC_USER }).c("item", { affiliation: "none", role: "moderator" });
+            return [bot, el];
+          }
+          const asker = changing.get(from);
+          return asker !== undefined && asker !== conn.id ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "muc.nick.modified-without-210",
     area: "muc",
     requirements: ["MUC-NICK-04"],
@@ -1441,6 +1477,29 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-seventh audit (2026-11-28): muc-resnick-registered's 'reserved' one of needed an answer to dave's first
+    // request (rq0) in each alternative that takes an empty <registered/> to the later one (rq2), so a room that
+    // never answered rq0 but answered rq2 as §7.10's MUC-REG-05 asks failed MUC-REG-05. Its 'unknown' alternative
+    // now judges rq2 where rq0 went unanswered.
+    id: "muc.reg.first-request-unanswered",
+    area: "muc",
+    requirements: ["MUC-REG-04", "MUC-REG-05", "MUC-REG-07", "MUC-REG-10"],
+    description: "a connection's first request for a room's registration requirements is never answered; later ones are (§7.10 has the room reply in every case)",
+    stream: (() => {
+      const seen = new Set<string>();
+      return answering(
+        (el, ctx) => {
+          if (!(asksRegistration(el) && el.attrs.type === "get")) return false;
+          const key = `${ctx.conn.id} ${String(el.attrs.to)}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        },
+        () => "drop",
+      );
+    })(),
+  },
+  {
     id: "muc.reg.registered-element-missing",
     area: "muc",
     requirements: ["MUC-REG-05"],
@@ -1607,6 +1666,28 @@ export const FAULTS: FaultDef[] = [
       (el) => asksRegistration(el) && el.attrs.type === "get",
       (answer) => (answer.getChild("query", REGISTER)?.getChild("x", DATA) ? changed(answer, (c) => c.getChild("query", REGISTER)!.remove("x", DATA)) : "pass"),
     ),
+  },
+  {
+    // Fifty-seventh audit (2026-11-28): muc-reg-conflict (sibling of muc-reg-registered): the answer to the request a
+    // member sends before his submission was taken as "not registered yet" whatever it was; here it is a result with
+    // neither the form nor <registered/>, while every later answer is the server's.
+    id: "muc.reg.first-answer-formless",
+    area: "muc",
+    requirements: ["MUC-REG-07"],
+    description: "the first request for a room's registration requirements in a case gets a result without the data form; later ones are answered as the server answers them",
+    stream: (() => {
+      const seen = new Set<string>(); // cases whose first request was asked
+      return answering(
+        (el, ctx) => {
+          if (!asksRegistration(el) || el.attrs.type !== "get" || harnessSession(ctx.conn.jid)) return false;
+          const scope = caseOf(ctx.conn.jid) ?? "";
+          if (seen.has(scope)) return false;
+          seen.add(scope);
+          return true;
+        },
+        (answer) => (answer.getChild("query", REGISTER)?.getChild("x", DATA) ? changed(answer, (c) => c.getChild("query", REGISTER)!.remove("x", DATA)) : "pass"),
+      );
+    })(),
   },
   {
     id: "muc.reg.reserved-nick-accepted",
