@@ -8,7 +8,7 @@ import { parseStep, StepIssue, type AlsoEntry, type When } from "./steps.ts";
 import { PATTERN_ATTRS, unknownPatternAttr } from "../match/pattern.ts";
 import { suggestion } from "../util/suggest.ts";
 import { capturesIn, fill, placeholdersIn, secretKey, secretsIn, unknownFilters } from "../match/template.ts";
-import { allTextsOf, BOSH_KINDS, outcomesOf, REMOTE_KINDS, sentBy, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
+import { allTextsOf, BOSH_KINDS, KINDS, outcomesOf, REMOTE_KINDS, sentBy, STREAM_KINDS, textsOfStep as textsOf, xmlOfStep as xmlOf } from "./kinds.ts";
 import { guardIssue } from "./guard.ts";
 import { planSteps } from "./compile.ts";
 import type { Path } from "../util/yaml-file.ts";
@@ -213,6 +213,13 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
   const planned = planSteps(raw, kept);
   const sent: { actor: string; xml: string }[] = [];
   planned.forEach((st, k) => {
+    // A check that names nothing proves every requirement of its case: with more than one, that credits (and
+    // fails) rules the check may not be about, so the case must say which check proves which.
+    if (raw.requirements.length > 1 && !st.setup && !st.requirements && (st.kind === "one-of" || (KINDS[st.kind].checks && st.kind !== "also")))
+      throw new ScenarioError(
+        guardAt[k].pos,
+        `steps[${guardAt[k].index}]: this check names no requirements, so it would prove all ${raw.requirements.length} of the case's (${raw.requirements.join(", ")}): name the ones it proves with 'requirements:', or mark it 'setup: true' if it proves none`,
+      );
     // What a step sends comes before what it expects: a 'polls' expects the answer to its own request.
     sent.push(...sentBy(st).map((xml) => ({ actor: st.actor, xml })));
     const guarded = guardIssue(st, { level: raw.level, sent, rooms: [...roomNames] });

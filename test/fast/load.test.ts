@@ -493,3 +493,16 @@ test("polls while: every answer until the timeout must match; 'until' and 'while
   const both = problem(`${HEAD}steps:\n  - juliet/balcony polls:\n      ask: <iq type='get' id='q1'/>\n      until: <iq type='result'/>\n      while: <iq type='result'/>\n`);
   assert.match(both[2], /until: <a pattern of its answer\/> } or \{ ask, while/);
 });
+
+test("a check in a case citing more than one requirement names what it proves; one naming none is refused where it is written", () => {
+  const two = HEAD.replace("[ROSTER-GET-01]", "[ROSTER-GET-01, ROSTER-GET-02]");
+  const [line, col, detail] = problem(`${two}steps:\n  - juliet/balcony receives nothing\n`);
+  assert.deepEqual([line, col], [13, 5]);
+  assert.match(detail, /^steps\[0\]: this check names no requirements, so it would prove all 2 of the case's \(ROSTER-GET-01, ROSTER-GET-02\)/);
+  const oneOf = `${two}steps:\n  - one of:\n      a:\n        - juliet/balcony receives nothing:\n          requirements: [ROSTER-GET-01]\n      b:\n        - juliet/chamber receives nothing:\n          requirements: [ROSTER-GET-02]\n`;
+  assert.match(problem(oneOf)[2], /^steps\[0\]: this check names no requirements/, "a 'one of' too: when none of its alternatives holds, it fails what it cites");
+  // Named, both load; a case citing one requirement needs no name.
+  loadScenarioFile(file(`${two}steps:\n  - juliet/balcony receives nothing:\n    requirements: [ROSTER-GET-01, ROSTER-GET-02]\n`));
+  loadScenarioFile(file(oneOf.replace("  - one of:\n", "  - one of:\n") + "    requirements: [ROSTER-GET-01, ROSTER-GET-02]\n"));
+  loadScenarioFile(file(`${HEAD}steps:\n  - juliet/balcony receives nothing\n`));
+});

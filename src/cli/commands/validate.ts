@@ -3,7 +3,6 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { loadProfile, loadProfiles, unknownEntries } from "../../profiles/load.ts";
 import { scenarioFiles } from "../../scenario/load.ts";
-import { unnamedChecks } from "../../scenario/unnamed-checks.ts";
 import { profileProse, scenarioProse, yamlProseProblems, type ProseProblem } from "../../specification/prose.ts";
 import { SUITE } from "../../suite-files.ts";
 import { EXIT } from "../exit-codes.ts";
@@ -37,13 +36,6 @@ export const validate: CommandModule = {
       process.exit(EXIT.usage);
     }
     process.stdout.write(`${cases.length} scenario${cases.length === 1 ? "" : "s"} valid\n`);
-    // A warning, not a refusal: the shipped suite still has some (test/fast/unnamed-checks.test.ts keeps their number).
-    const unnamed = unnamedChecks(cases);
-    for (const u of unnamed)
-      err(
-        `${u.pos.file}:${u.pos.line}:${u.pos.col}: warning: ${u.case}: this check names no requirements, so it proves all ${u.requirements.length} of the case's (${u.requirements.join(", ")}): name the ones it proves`,
-      );
-    if (unnamed.length > 0) err(`${unnamed.length} check${unnamed.length === 1 ? "" : "s"} in cases citing several requirements name none of their own`);
     if (a.paths.length > 0 && files.length === 0) return;
     try {
       // Profiles name cases of the whole suite, whatever scenario paths were checked.
