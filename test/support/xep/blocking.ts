@@ -1025,6 +1025,28 @@ export const VARIATIONS: Variation[] = [
     })(),
   },
   {
+    // Fifty-seventh audit (2026-11-28): blocking-match-domain's control was a user JID in every cell, so a server that
+    // answers an unroutable bare domain with not-acceptable as its policy (RFC 6120 §10.4.3 names no condition) and
+    // does not match domain items failed BLOCK-OUT-03 in the domain cell; the control now has the cell's shape
+    // (domain cell fail -> warn BLOCK-MATCH-04, Prosody 13). Every error from a bare '.invalid' domain becomes a plain
+    // <not-acceptable/> (no <blocked/>: such a server shows no match).
+    id: "blocking.var.domain-policy-not-acceptable",
+    description:
+      "a message to a bare domain that cannot be reached is answered with a plain <not-acceptable/> (a policy of the server's: RFC 6120 §10.4.3 names no condition), and a block of a domain is not matched against the bare domain (§6's SHOULD left: the case warns, so bench/try-case.ts alone applies it)",
+    fault: () => "pass",
+    stream: {
+      element: (el) => {
+        const from = String(el.attrs.from ?? "");
+        if (el.name !== "message" || el.attrs.type !== "error" || !el.getChild("error") || from.includes("@") || from.includes("/") || !from.endsWith(".invalid")) return "pass";
+        return changed(el, (c) => {
+          const e = c.getChild("error")!;
+          e.attrs.type = "cancel";
+          e.children = [xml("not-acceptable", { xmlns: STANZAS })];
+        });
+      },
+    } satisfies StreamFault,
+  },
+  {
     // Forty-second audit: RFC 6120 §10.5.2 lets a server handle a message to <domainpart/resourcepart> itself instead
     // of answering it with an error; blocking-match-domain-resource's control (set-up) needed an error and skipped on
     // such a server. Its control now takes no answer as 'plain' too: skip -> pass on Prosody 13. Modelled as the
