@@ -676,20 +676,7 @@ export const FAULTS: FaultDef[] = [
     area: "core-stanza",
     requirements: ["STANZA-IQ-03", "ERR-RULE-08", "ROUTE-NOTO-05"],
     description: "an IQ result or error that answers no request (to the server, with or without 'to', or to an address that does not exist) gets a service-unavailable error back",
-    stream: (() => {
-      const asked = memory<Set<string>>();
-      const askedOf = (conn: object) => asked.get(conn) ?? asked.set(conn, new Set()).get(conn)!;
-      return {
-        element: (el, { conn }) => {
-          if (isRequest(el)) askedOf(conn).add(String(el.attrs.id));
-          return "pass";
-        },
-        fromClient: (el, { conn }) => {
-          if (!conn.jid || el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error") || askedOf(conn).has(String(el.attrs.id))) return;
-          conn.deliver(stanzaError("iq", { id: el.attrs.id, from: el.attrs.to ?? bare(conn.jid), to: conn.jid }, "service-unavailable"));
-        },
-      };
-    })(),
+    stream: unsolicitedAnswered((el) => el.attrs.type === "result" || el.attrs.type === "error"),
   },
   // Class sweep (2026-11-28, group L1c): iq-result-unsolicited: its one absence check (no requirements of its own)
   // credited all three rules, so an error back to a plain IQ result addressed to the server (STANZA-IQ-03 only: it
@@ -699,20 +686,7 @@ export const FAULTS: FaultDef[] = [
     area: "core-stanza",
     requirements: ["STANZA-IQ-03"],
     description: "an IQ result addressed to the server that answers none of its requests gets a service-unavailable error back (errors, and results without 'to', are ignored)",
-    stream: (() => {
-      const asked = memory<Set<string>>();
-      const askedOf = (conn: object) => asked.get(conn) ?? asked.set(conn, new Set()).get(conn)!;
-      return {
-        element: (el, { conn }) => {
-          if (isRequest(el)) askedOf(conn).add(String(el.attrs.id));
-          return "pass";
-        },
-        fromClient: (el, { conn }) => {
-          if (!conn.jid || el.name !== "iq" || el.attrs.type !== "result" || !el.attrs.to || String(el.attrs.to).includes("@") || askedOf(conn).has(String(el.attrs.id))) return;
-          conn.deliver(stanzaError("iq", { id: el.attrs.id, from: el.attrs.to, to: conn.jid }, "service-unavailable"));
-        },
-      };
-    })(),
+    stream: unsolicitedAnswered((el) => el.attrs.type === "result" && Boolean(el.attrs.to) && !String(el.attrs.to).includes("@")),
   },
   {
     id: "message.error-bounced",
@@ -906,3 +880,22 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
 ];
+
+/**
+ * An IQ answer a client sends that answers none of the server's requests to it, and that `unsolicited` picks, gets a
+ * service-unavailable error back (from its 'to', or the user's bare JID).
+ */
+function unsolicitedAnswered(unsolicited: (el: Element) => boolean): StreamFault {
+  const asked = memory<Set<string>>();
+  const askedOf = (conn: object) => asked.get(conn) ?? asked.set(conn, new Set()).get(conn)!;
+  return {
+    element: (el, { conn }) => {
+      if (isRequest(el)) askedOf(conn).add(String(el.attrs.id));
+      return "pass";
+    },
+    fromClient: (el, { conn }) => {
+      if (!conn.jid || el.name !== "iq" || !unsolicited(el) || askedOf(conn).has(String(el.attrs.id))) return;
+      conn.deliver(stanzaError("iq", { id: el.attrs.id, from: el.attrs.to ?? bare(conn.jid), to: conn.jid }, "service-unavailable"));
+    },
+  };
+}

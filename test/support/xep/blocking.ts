@@ -888,7 +888,7 @@ export const VARIATIONS: Variation[] = [
     // juliet and romeo a subscription both ways, as blocking-inbound-message has. Contacts are learnt from the roster
     // pushes and results each user's streams carry (a subscription of 'to', 'from' or 'both'). Applied by
     // bench/try-case.ts only (stream).
-    const contacts = new Map<string, Set<string>>();
+    const contacts = contactsLearnt();
     return {
       id: "blocking.var.strangers-dropped",
       description:
@@ -898,17 +898,11 @@ export const VARIATIONS: Variation[] = [
         element: (el, { conn }) => {
           if (!conn.jid) return "pass";
           const user = bare(conn.jid);
-          const roster = el.name === "iq" && ["set", "result"].includes(String(el.attrs.type)) ? el.getChild("query", "jabber:iq:roster") : undefined;
-          for (const item of roster?.getChildren("item") ?? []) {
-            const set = contacts.get(user) ?? new Set<string>();
-            if (["to", "from", "both"].includes(String(item.attrs.subscription))) set.add(bare(String(item.attrs.jid)));
-            else set.delete(bare(String(item.attrs.jid)));
-            contacts.set(user, set);
-          }
+          contacts.learn(el, user);
           if (el.name !== "message" || ["error", "groupchat"].includes(String(el.attrs.type))) return "pass";
           const from = bare(String(el.attrs.from ?? ""));
           if (!from.includes("@") || from === user) return "pass";
-          return contacts.get(user)?.has(from) ? "pass" : "drop";
+          return contacts.has(user, from) ? "pass" : "drop";
         },
       } satisfies StreamFault,
     } satisfies Variation;
@@ -920,7 +914,7 @@ export const VARIATIONS: Variation[] = [
     // copied. This one drops those copies as well: a <received/> or <sent/> copy (XEP-0280) whose forwarded message
     // passes between the user and another user's JID that shares no subscription with the user. Applied by
     // bench/try-case.ts only (stream).
-    const contacts = new Map<string, Set<string>>();
+    const contacts = contactsLearnt();
     return {
       id: "blocking.var.strangers-dropped-uncopied",
       description:
@@ -930,15 +924,9 @@ export const VARIATIONS: Variation[] = [
         element: (el, { conn }) => {
           if (!conn.jid) return "pass";
           const user = bare(conn.jid);
-          const roster = el.name === "iq" && ["set", "result"].includes(String(el.attrs.type)) ? el.getChild("query", "jabber:iq:roster") : undefined;
-          for (const item of roster?.getChildren("item") ?? []) {
-            const set = contacts.get(user) ?? new Set<string>();
-            if (["to", "from", "both"].includes(String(item.attrs.subscription))) set.add(bare(String(item.attrs.jid)));
-            else set.delete(bare(String(item.attrs.jid)));
-            contacts.set(user, set);
-          }
+          contacts.learn(el, user);
           if (el.name !== "message" || ["error", "groupchat"].includes(String(el.attrs.type))) return "pass";
-          const stranger = (jid: string) => jid.includes("@") && jid !== user && !contacts.get(user)?.has(jid);
+          const stranger = (jid: string) => jid.includes("@") && jid !== user && !contacts.has(user, jid);
           for (const [dir, side] of [
             ["received", "from"],
             ["sent", "to"],
@@ -1153,4 +1141,21 @@ function prefix(e: Element, p: string): void {
   };
   rename(e);
   e.attrs[`xmlns:${p}`] = ns;
+}
+
+/** Whom each user shares a subscription with ('to', 'from' or 'both'), learnt from the roster pushes and results its streams carry. */
+function contactsLearnt() {
+  const contacts = new Map<string, Set<string>>();
+  return {
+    learn(el: Element, user: string) {
+      const roster = el.name === "iq" && ["set", "result"].includes(String(el.attrs.type)) ? el.getChild("query", "jabber:iq:roster") : undefined;
+      for (const item of roster?.getChildren("item") ?? []) {
+        const set = contacts.get(user) ?? new Set<string>();
+        if (["to", "from", "both"].includes(String(item.attrs.subscription))) set.add(bare(String(item.attrs.jid)));
+        else set.delete(bare(String(item.attrs.jid)));
+        contacts.set(user, set);
+      }
+    },
+    has: (user: string, jid: string) => contacts.get(user)?.has(jid) ?? false,
+  };
 }
