@@ -324,11 +324,10 @@ export type Step =
   | (StepBase & { kind: "also"; pattern: string; alternative?: string })
   | (StepBase & { kind: "receive-nothing"; pattern?: string })
   /**
-   * An IQ get asked again until its answer matches `until`, or the timeout: for a state the server reaches in its
-   * own time with no stanza to say so (a room destroyed once its last occupant left). A get changes nothing, so
-   * asking twice is harmless.
+   * An IQ get asked again, for a state the server reaches in its own time with no stanza to say so: `until` its
+   * answer matches, or the timeout (a room destroyed once its last occupant left); `while` every answer matches,
+   * until the timeout (a state it must never reach, even late). A get changes nothing, so asking twice is harmless.
    */
-  /** `until`: asks again until an answer matches; `while`: asks again until the timeout, every answer matching. */
   | (StepBase & { kind: "poll"; ask: string } & ({ until: string; while?: undefined } | { while: string; until?: undefined }))
   | (StepBase & { kind: "connect" | "disconnect" | "drop" })
   /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
