@@ -2,12 +2,28 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { loadScenarioFile, loadSuite } from "../../src/scenario/load.ts";
-import type { Scenario } from "../../src/scenario/types.ts";
+import type { Scenario, Step } from "../../src/scenario/types.ts";
 import { ROOT } from "../support/cli.ts";
 import { caseHead } from "../support/scenario-head.ts";
 import { tempFiles } from "../support/temp-files.ts";
 
 const file = tempFiles("strangers");
+
+/** The patterns a step requires to arrive (not those of `receives nothing`, which judges an absence). */
+function expected(st: Step): string[] {
+  switch (st.kind) {
+    case "receive":
+      return st.patterns;
+    case "receive-one-of":
+      return st.alternatives.flatMap((a) => a.patterns);
+    case "also":
+      return [st.pattern];
+    case "one-of":
+      return st.alternatives.flatMap((a) => a.steps.flatMap(expected));
+    default:
+      return [];
+  }
+}
 
 /**
  * The cases that judge a message one account sends another with whom it shares no subscription. RFC 6121 §8.1: its
@@ -27,8 +43,8 @@ function strangerMessages(cases: Scenario[]): { case: string; from: string; to: 
       const to = /\bto='\$\{([^}/|]+)[^}]*\}'/.exec(st.xml)?.[1];
       const from = accountOf(st.actor);
       if (!to || !names.has(to) || !names.has(from) || to === from || linked(from, to)) return [];
-      // Judged: a later proving step of the recipient's looks at a message.
-      const judged = sc.steps.slice(k + 1).some((x) => x.plan.role === "proof" && "actor" in x && accountOf(x.actor) === to && /<message\b/.test(JSON.stringify(x)));
+      // Judged: a later proving step of the recipient's requires a message to arrive.
+      const judged = sc.steps.slice(k + 1).some((x) => x.plan.role === "proof" && "actor" in x && accountOf(x.actor) === to && expected(x).some((p) => /^<message\b/.test(p)));
       return judged ? [{ case: sc.id, from, to }] : [];
     });
   });
@@ -48,6 +64,8 @@ test("a case judging a message between two accounts that share no subscription i
   assert.deepEqual(strangerMessages(loadScenarioFile(file(subscribed))), [], "a subscription either way makes them contacts");
   const pending = `${two}subscriptions:\n  - { user: juliet, contact: romeo, state: none+pending-in }\n${steps}`;
   assert.equal(strangerMessages(loadScenarioFile(file(pending))).length, 1, "a pending request is no subscription");
+  const absent = `${two}steps:\n  - romeo sends: <message to='\${juliet}' type='chat'><body>hi</body></message>\n  - juliet/balcony receives nothing: <message/>\n`;
+  assert.deepEqual(strangerMessages(loadScenarioFile(file(absent))), [], "a message the recipient must not get judges no delivery");
 });
 
 test("the shipped suite judges messages between strangers only where they are the point", () => {
