@@ -1740,6 +1740,39 @@ export const FAULTS: FaultDef[] = [
     description: "a publish to the mood node (http://jabber.org/protocol/mood) is answered with item-not-found: the service does not create that missing node (other publishes are served)",
     stream: resultRefused((el) => asks("publish")(el) && el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node === "http://jabber.org/protocol/mood", "item-not-found"),
   },
+  {
+    // Fifty-eighth audit (2026-11-28): pep-retract-errors took any retract answer but §7.2.3.6's full one (with
+    // <unsupported feature='delete-items'/>) as a service that deletes items, and charged this service without
+    // deletion to PUBSUB-RETRACT-ERR-FORBIDDEN (romeo's retract answered feature-not-implemented); its own breach,
+    // the missing pubsub-specific condition, is now charged to PUBSUB-RETRACT-ERR-UNSUPPORTED alone.
+    id: "pep.retract.unsupported-bare",
+    area: "pep",
+    requirements: ["PUBSUB-RETRACT-ERR-UNSUPPORTED"],
+    description: "a service without item deletion answers every retract with <feature-not-implemented/> alone, leaving out XEP-0060 §7.2.3.6's pubsub-specific <unsupported feature='delete-items'/>",
+    stream: answering(asks("retract"), (a) => errorInstead(a, "feature-not-implemented")),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): pep-retract-errors: the retract of an unknown item answered as a service
+    // without deletion answers (§7.2.3.6) by a service that deletes the owner's own item: the case took it as a
+    // service without deletion and judged nothing; the owner's retract of its item now shows deletion, and the
+    // first answer fails PUBSUB-RETRACT-ERR-NOTFOUND.
+    id: "pep.retract.unknown-item-unsupported",
+    area: "pep",
+    requirements: ["PUBSUB-RETRACT-ERR-NOTFOUND"],
+    description:
+      "a retract the server refuses with <item-not-found/> (an unknown item or node) is answered <feature-not-implemented/> with <unsupported feature='delete-items'/> instead, though the service deletes items that exist",
+    stream: answering(asks("retract"), (a) =>
+      isError(a, "item-not-found")
+        ? [
+            xml(
+              "iq",
+              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+              xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "delete-items" })),
+            ),
+          ]
+        : "pass",
+    ),
+  },
 ];
 
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
@@ -1978,5 +2011,39 @@ export const VARIATIONS: Variation[] = [
       "the list node urn:xmpp-conform:pep:list, published without pubsub#persist_items=true, keeps no items: every items request for it, the owner's too, is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4; XEP-0163 fixes no default for persistence)",
     fault: () => "pass",
     stream: notPersistentNode("urn:xmpp-conform:pep:list"),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): pep-disco-pubsub-on-a-jid (and every PEP case's owner's read-back of its first
+    // publish, class note 1) took only the item or §6.5.9.4's error as the node made, and failed PEP-AUTOCREATE-01
+    // at MUST on §6.5.9.12's empty <items/>, which credits nothing now (§6.5.9.11's item-not-found for a missing node
+    // is a SHOULD). Applied by bench/try-case.ts only (stream): it must see the requests.
+    id: "pep-tune-empty-items",
+    description:
+      'a tune node (http://jabber.org/protocol/tune) that keeps no items answers every items request for it, the owner\'s too, with an empty <items node=\'http://jabber.org/protocol/tune\'/> (XEP-0060 §6.5.9.12: "If there are no items at the node or the requested items do not exist, the service SHOULD return an IQ stanza of type "result" with an empty <items/> element.")',
+    fault: () => "pass",
+    stream: answering(
+      (el) => asks("items")(el) && el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node === TUNE_NODE,
+      (a) => (a.attrs.type === "result" ? changed(a, (c) => void (c.getChild("pubsub", PUBSUB)?.getChild("items") && (c.getChild("pubsub", PUBSUB)!.getChild("items")!.children = []))) : "pass"),
+    ),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): pep-retract-errors took the owner's read returning the item as a node that
+    // keeps items and judged its retracts, though XEP-0060 §6.5.9.4 lets a node without persistent items return the
+    // last published item, and §7.2.3.5 then answers every retract with persistent-items; the forbidden and
+    // item-not-found rows failed at MUST. Applied by bench/try-case.ts only (stream): it must see the retracts.
+    id: "pep-tune-last-item-only-retract",
+    description:
+      "a tune node (http://jabber.org/protocol/tune) without persistent items that returns its last published item to an items request (XEP-0060 §6.5.9.4: \"does not support persistent items and does not return the last published item\") answers every retract on it, the owner's or another user's, with <feature-not-implemented/> and <unsupported feature='persistent-items'/> (§7.2.3.5); items requests go to the server",
+    fault: () => "pass",
+    stream: answering(
+      (el) => el.attrs.type === "set" && asks("retract")(el) && el.getChild("pubsub", PUBSUB)!.getChild("retract")!.attrs.node === TUNE_NODE,
+      (a) => [
+        xml(
+          "iq",
+          { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+          xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: ERRORS, feature: "persistent-items" })),
+        ),
+      ],
+    ),
   },
 ];
