@@ -12,7 +12,7 @@ import { NS } from "../xmpp/wire/ns.ts";
  * - listed attributes must match, unlisted ones are ignored;
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
- * {re:REGEX}, {min:N}, {media:TYPE} (an HTTP media type as HTTP compares them), {after:DATETIME} (a XEP-0082
+ * {re:REGEX}, {min:N}, {uint} / {uint:N} (an xs:unsignedInt in any lexical form / one whose value is N's), {media:TYPE} (an HTTP media type as HTTP compares them), {after:DATETIME} (a XEP-0082
  * DateTime later than that one), {now:SECONDS} (a XEP-0082 DateTime within that many seconds of the check's clock),
  * {epoch-now:SECONDS} (digits that read as the check's clock since 1970 in s, ms, µs or ns, within that many seconds),
  * {capture:NAME}.
@@ -110,6 +110,7 @@ type Token =
   | { kind: "not"; value: string }
   | { kind: "re"; source: string }
   | { kind: "min"; min: number }
+  | { kind: "uint"; value: string | undefined }
   | { kind: "media"; value: string }
   | { kind: "after"; value: string }
   | { kind: "now"; seconds: number }
@@ -117,7 +118,7 @@ type Token =
   | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
-  const m = /^\{(any|absent|optional:|not:|re:|min:|media:|after:|now:|epoch-now:|capture:)(.*)\}$/s.exec(v);
+  const m = /^\{(any|absent|optional:|not:|re:|min:|uint:|uint|media:|after:|now:|epoch-now:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
     case "any":
@@ -132,6 +133,10 @@ export function parseToken(v: string): Token {
       return { kind: "re", source: m[2] };
     case "min:":
       return /^\d+$/.test(m[2]) ? { kind: "min", min: Number(m[2]) } : { kind: "literal", value: v };
+    case "uint:":
+      return { kind: "uint", value: m[2] };
+    case "uint":
+      return m[2] ? { kind: "literal", value: v } : { kind: "uint", value: undefined };
     case "media:":
       return { kind: "media", value: m[2] };
     case "after:":
@@ -167,6 +172,19 @@ function readsAsNow(value: string, seconds: number): boolean {
   });
 }
 
+/**
+ * The value of an xs:unsignedInt in any of its lexical forms (XML Schema Part 2 §3.3.22, from nonNegativeInteger:
+ * decimal digits, leading zeros allowed, an optional '+' ('-' only before a zero), whiteSpace collapse so blanks
+ * around it), or undefined where the text is none or the value exceeds 4294967295. Fifty-eighth audit
+ * (2026-11-28): XEP-0198's 'h' is such a value, so '+05' and '5' are the same count.
+ */
+export function unsignedInt(v: string): bigint | undefined {
+  const m = /^[ \t\r\n]*([+-]?)([0-9]+)[ \t\r\n]*$/.exec(v);
+  if (!m) return undefined;
+  const n = BigInt(m[2]);
+  return (m[1] === "-" && n !== 0n) || n > 4294967295n ? undefined : n;
+}
+
 /** Checks one value; returns a problem text or undefined. `caps` receives captures. */
 function checkValue(token: Token, actual: string | undefined, caps: Captures): string | undefined {
   const got = actual === undefined ? "absent" : `'${actual}'`;
@@ -185,6 +203,11 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
       return actual !== undefined && wholeValue(token.source).test(actual) ? undefined : `expected to match ${token.source}, got ${got}`;
     case "min":
       return actual !== undefined && /^\d+$/.test(actual) && Number(actual) >= token.min ? undefined : `expected a whole number of at least ${token.min}, got ${got}`;
+    case "uint": {
+      const [want, have] = [token.value === undefined ? undefined : unsignedInt(token.value), actual === undefined ? undefined : unsignedInt(actual)];
+      if (token.value !== undefined && want === undefined) return `expected an xs:unsignedInt equal to '${token.value}', which is none`;
+      return have !== undefined && (want === undefined || have === want) ? undefined : `expected an xs:unsignedInt${want === undefined ? "" : ` whose value is ${want}`}, got ${got}`;
+    }
     case "media":
       return actual !== undefined && sameMediaType(token.value, actual) ? undefined : `expected the media type ${token.value}, got ${got}`;
     case "after":

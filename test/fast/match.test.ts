@@ -316,3 +316,18 @@ test("{epoch-now:SECONDS}: digits that read as the check's clock since 1970 in s
   for (const v of [ms - 40_000_000_000n, (ms + 40_000_000_000n) * 1000n, 42n, "a1b2"]) assert.match(matchValue("{epoch-now:31622400}", String(v), caps) ?? "", /read as the time now/, String(v));
   assert.match(matchValue("{epoch-now:60}", String(ms - 120_000n), caps) ?? "", /within 60 s/);
 });
+
+test("{uint} and {uint:N}: an xs:unsignedInt in any lexical form, compared by value (fifty-eighth audit)", () => {
+  for (const v of ["5", "05", "+5", "+0005", " 5 ", "\t5\n"]) assert.equal(matchValue("{uint:5}", v, {}), undefined, JSON.stringify(v));
+  for (const v of ["0", "+0", "-0", "000"]) assert.equal(matchValue("{uint:0}", v, {}), undefined, v);
+  assert.equal(matchValue("{uint:+05}", "5", {}), undefined, "the expected value is read as a lexical form too");
+  for (const v of ["6", "-5", "5.0", "0x5", "five", "", "4294967296"]) assert.match(matchValue("{uint:5}", v, {}) ?? "", /whose value is 5/, JSON.stringify(v));
+  assert.match(matchValue("{uint:5}", undefined, {}) ?? "", /got absent/);
+  assert.match(matchValue("{uint:x}", "5", {}) ?? "", /which is none/);
+  for (const v of ["0", "+7", " 4294967295 "]) assert.equal(matchValue("{uint}", v, {}), undefined, v);
+  for (const v of ["-1", "a", "4294967296"]) assert.match(matchValue("{uint}", v, {}) ?? "", /expected an xs:unsignedInt, got/, v);
+  assert.equal(matchValue("{uintx}", "{uintx}", {}), undefined, "not a token: a literal");
+  const a = received(`<a xmlns='urn:xmpp:sm:3' h='+07'/>`);
+  assert.equal(matchStanza(parsePattern(`<a xmlns='urn:xmpp:sm:3' h='{uint:7}'/>`), a).ok, true);
+  assert.equal(matchStanza(parsePattern(`<a xmlns='urn:xmpp:sm:3' h='{uint:8}'/>`), a).ok, false);
+});

@@ -851,6 +851,22 @@ export const FAULTS: FaultDef[] = [
         }),
     ),
   },
+  {
+    // Fifty-eighth audit (2026-11-28): blocking-inbound-iq-request (and blocking-inbound-message): the step proving
+    // XEP-0191's "return an error" required the <error/> child, which is RFC 6120 §8.3.1's rule (ERR-RULE-04), so
+    // an error without it failed BLOCK-IN-05 (MUST) for ERR-RULE-04's failure. The child is now ERR-RULE-04's also:.
+    id: "blocking.inbound.error-childless",
+    area: "blocking",
+    requirements: ["ERR-RULE-04", "BLOCK-IN-04", "BLOCK-IN-06"],
+    description: "the service-unavailable error a blocked sender gets for a message or an IQ get/set has no <error/> child (type 'error' and the request's id kept)",
+    fault: when(
+      (el) => (el.name === "iq" || el.name === "message") && el.attrs.type === "error" && condition(el, "service-unavailable"),
+      (el) =>
+        changed(el, (c) => {
+          c.children = c.children.filter((x) => typeof x === "string" || x.name !== "error");
+        }),
+    ),
+  },
 ];
 
 /** XEP-0191: what a correct server may do differently; no verdict may change. */

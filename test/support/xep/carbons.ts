@@ -767,7 +767,9 @@ export const FAULTS: FaultDef[] = [
     // is for, so it still warns there (on Prosody 13: warn -> warn, CARBONS-DISABLE-04).
     id: "carbons.disable-ignored",
     area: "carbons",
-    requirements: ["CARBONS-DISABLE-04"],
+    // Fifty-eighth audit (2026-11-28): carbons-enable-disable-again charges the copies after its disable to
+    // CARBONS-MULTI-01 (XEP-0280 §10.1: "MUST allow the client to enable and disable the protocol multiple times").
+    requirements: ["CARBONS-DISABLE-04", "CARBONS-MULTI-01"],
     description: "a <disable/> after an <enable/> is answered with a result, but the copies keep coming",
     stream: switchLimited((request, honoured) => (request === "disable" && honoured.includes("enable") ? "ignore" : "honour")),
   },

@@ -509,6 +509,40 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-eighth audit (2026-11-28): sm-ack-handled: the positive control of its fix (a control message now proves
+    // the routing first): a message is held 1.5 s on its way to a connected resource that sent no presence and lost if
+    // its sender's connection has ended by then, so the message the server acknowledged just before the cut is lost
+    // while the control message, whose sender is still there, is delivered.
+    id: "mobile.sm.acked-lost-on-cut",
+    area: "mobile",
+    requirements: ["SM-ACK-07"],
+    description: "a chat message to a connected resource is lost when its sender's connection ends before the server delivers it, though the server acknowledged it",
+    stream: (() => {
+      const held = new WeakMap<ProxiedConnection, Element[]>();
+      // What is held goes out, in order, before the next element to the same connection (a barrier marker) or after
+      // 1.5 s, unless its sender's connection has ended by then.
+      const release = (ctx: FaultContext): Element[] => {
+        const out = (held.get(ctx.conn) ?? []).filter((m) => ctx.peers().some((p) => p.jid === m.attrs.from));
+        held.delete(ctx.conn);
+        return out;
+      };
+      return {
+        element: (el: Element, ctx: FaultContext) => {
+          const from = String(el.attrs.from ?? "");
+          if (el.name !== "message" || el.attrs.type !== "chat" || ctx.conn.available || el.attrs.to !== ctx.conn.jid || !from.includes("@") || from === ctx.conn.jid) {
+            const out = release(ctx);
+            return out.length ? [...out, el] : "pass";
+          }
+          held.set(ctx.conn, [...(held.get(ctx.conn) ?? []), el]);
+          setTimeout(() => {
+            for (const m of release(ctx)) ctx.conn.deliver(m);
+          }, 1500).unref();
+          return "drop";
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
     // Twenty-fifth audit: sm-unacked-acked judged SM-ACK-08 (m1, acknowledged, neither bounced nor delivered again)
     // whatever its 'one of' over m2 found, so a server that takes no alternative action at all when the session ends
     // let both SM-ACK-08 checks hold trivially: SM-ACK-08 pass though nothing showed the 'h' it kept (adhoc
@@ -940,6 +974,24 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Fifty-eighth audit (2026-11-28): csi-presence-independent's absences were barrier-decided, so an "away" the
+    // server derives from <inactive/> on a timer, after the barrier, passed; the first absence now waits the timeout.
+    id: "mobile.csi.inactive-as-away-delayed",
+    area: "mobile",
+    requirements: ["CSI-PRES-01"],
+    description: "1.5 s after a client's <inactive/>, the server shows the user's contacts and other resources presence 'away' from it (an auto-away on a timer)",
+    stream: {
+      fromClient: (el, ctx) => {
+        observe(el, ctx);
+        if (!ctx.conn.jid || el.attrs.xmlns !== CSI || el.name !== "inactive") return;
+        const from = ctx.conn.jid;
+        setTimeout(() => {
+          for (const peer of ctx.peers()) peer.deliver(xml("presence", { from, to: peer.jid }, xml("show", {}, "away")));
+        }, 1500).unref();
+      },
+    },
+  },
+  {
     id: "mobile.csi.inactive-as-chat-state",
     area: "mobile",
     requirements: ["CSI-PRIV-01"],
@@ -1145,6 +1197,37 @@ export const FAULTS: FaultDef[] = [
     description:
       "while the client is inactive, other entities' presence and messages without a body are held back; after <active/> they are sent only after the answer to the client's next IQ request",
     stream: flushedAfterNextAnswer((el) => el.name === "presence" || (el.name === "message" && !el.getChild("body") && !isMarker(el))),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28), class note of csi-presence-independent: csi-flush-on-active's absences after
+    // the pong were barrier-decided, so a server that flushes what it held on a timer after <active/>, after the
+    // barrier, passed CSI-ORDER-01; the first absence now waits the timeout.
+    id: "mobile.csi.flushed-on-timer",
+    area: "mobile",
+    requirements: ["CSI-ORDER-01"],
+    description:
+      "while the client is inactive, other entities' presence and messages are held back; after <active/> they are sent 1 s later, on a timer, after the answer to the client's next IQ request",
+    stream: {
+      fromClient: (el, ctx) => {
+        const was = stateOf(ctx.conn).inactive;
+        observe(el, ctx);
+        if (!was || el.attrs.xmlns !== CSI || el.name !== "active") return;
+        const held = stateOf(ctx.conn).held?.splice(0) ?? [];
+        setTimeout(() => {
+          for (const h of held) ctx.conn.deliver(h);
+        }, 1000).unref();
+      },
+      element: (el, ctx) => {
+        const s = stateOf(ctx.conn);
+        const jid = ctx.conn.jid;
+        const other = Boolean(jid) && el.attrs.from !== undefined && bare(String(el.attrs.from)) !== bare(jid);
+        if (s.inactive && isStanza(el) && other && (el.name === "presence" || el.name === "message") && !isMarker(el)) {
+          (s.held ??= []).push(copyOf(el));
+          return "drop";
+        }
+        return "pass";
+      },
+    },
   },
   {
     id: "mobile.csi.chat-states-after-next-answer",
@@ -2127,6 +2210,32 @@ export const VARIATIONS: Variation[] = [
           return "pass";
         },
       };
+    })(),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): sm-ack-count (and every 'h' the cases of scenarios/mobile/ compare with a
+    // count) compared the attribute as a string with the harness's decimal, though XEP-0198 §13's schema types it
+    // xs:unsignedInt, whose lexical forms include a '+' and leading zeros: '+05' is the count 5. Compared by value now
+    // ({uint:N}). Changes only what the server sends.
+    id: "mobile-ack-h-lexical",
+    description:
+      "every 'h' the server sends (<a/>, <resumed/>, <failed/>) is written with a '+' and a leading zero, its value unchanged (XEP-0198 §13: <xs:attribute name='h' type='xs:unsignedInt'/>; XML Schema's unsignedInt allows an optional '+' and leading zeros)",
+    // A stream fault (not `fault:`), so that it also reaches a resumed stream, which binds no JID. Applied by
+    // bench/try-case.ts.
+    fault: () => "pass",
+    stream: sm((el) => ((isSm(el, "a") || isSm(el, "resumed") || isSm(el, "failed")) && /^[0-9]+$/.test(String(el.attrs.h ?? "")) ? withAttr("h", (h) => `+0${h}`)(el) : "pass")),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): sm-ack-repeat (SM-ACK-09) and sm-resume-counter compared an 'h' with one the
+    // server sent earlier as strings, so two equal counts written in two lexical forms of xs:unsignedInt differed.
+    // Compared by value now ({uint:${h1}}). Changes only what the server sends.
+    id: "mobile-ack-h-lexical-alternating",
+    description:
+      "every second 'h' the server sends (<a/>, <resumed/>, <failed/>, counted over the whole run) is written with a '+' and a leading zero, its value unchanged (XEP-0198 §13: <xs:attribute name='h' type='xs:unsignedInt'/>: each element's value is what counts, not its lexical form)",
+    fault: () => "pass",
+    stream: (() => {
+      let n = 0;
+      return sm((el) => ((isSm(el, "a") || isSm(el, "resumed") || isSm(el, "failed")) && /^[0-9]+$/.test(String(el.attrs.h ?? "")) && n++ % 2 === 1 ? withAttr("h", (h) => `+0${h}`)(el) : "pass"));
     })(),
   },
 ];
