@@ -377,6 +377,50 @@ export const FAULTS: FaultDef[] = [
     fault: (el) => (eventItems(el, METADATA) ? "drop" : dataIdWrongConsistent(el)),
   },
   {
+    // Fifty-eighth audit (2026-11-28): avconv-vcard-to-pep-notify: the V2P-03 poll asked the <info/> to name the data
+    // item read, so a server whose data item id is wrong (V2P-02, avconv-vcard-to-pep's rule) but whose <info/> names
+    // the image's SHA-1 (it represents the newly published image: V2P-03 holds) failed V2P-03 at MUST; the poll now
+    // takes either id (on Prosody 13: fail V2P-03 -> warn V2P-04).
+    id: "avconv.v2p.data-id-wrong-unnotified",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-04", "AVCONV-V2P-02"],
+    description:
+      "a vCard PHOTO is converted into a data item whose id is not the image's SHA-1 (a hash of nothing), the metadata <info/> names the image's SHA-1, and no metadata notification is sent",
+    fault: (el) =>
+      eventItems(el, METADATA)
+        ? "drop"
+        : resultItems(el, DATA)
+          ? changed(el, (c) =>
+              resultItems(c, DATA)!
+                .getChildren("item")
+                .forEach((i) => (i.attrs.id = OTHER_HASH)),
+            )
+          : "pass",
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): avconv-vcard-to-pep-notify: with the V2P-03 poll now taking the data item read
+    // or the image's SHA-1, an <info/> that names neither (the data item right) must still fail V2P-03 there.
+    id: "avconv.v2p.metadata-id-wrong-unnotified",
+    area: "avatar",
+    requirements: ["AVCONV-V2P-03"],
+    description: "an avatar converted from a vCard PHOTO is announced in the metadata with an id that is not the image's SHA-1 (the data item's id is right), and no metadata notification is sent",
+    fault: (el) =>
+      eventItems(el, METADATA)
+        ? "drop"
+        : resultItems(el, METADATA)
+          ? changed(el, (c) =>
+              resultItems(c, METADATA)!
+                .getChildren("item")
+                .forEach((i) =>
+                  i
+                    .getChild("metadata", METADATA)
+                    ?.getChildren("info")
+                    .forEach((info) => (info.attrs.id = OTHER_HASH)),
+                ),
+            )
+          : "pass",
+  },
+  {
     // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep's late-conversion path (no metadata item at the first
     // get, a data item there) never judged the data item, so a late conversion under a wrong id passed with V2P-01
     // and V2P-02 not reached; the data-only outcome now judges both (pass -> fail V2P-02 on Prosody 13).

@@ -111,6 +111,48 @@ function retractIgnored(): StreamFault {
   };
 }
 
+/**
+ * The unified copies of a bookmark published to urn:xmpp:bookmarks:1 (the 'storage:bookmarks' PEP node, XEP-0049
+ * private storage) written 1 s after the publish's result: a read within that second is answered without them.
+ * Stream-only: it must see the publish.
+ */
+function compatCopiesLate(): StreamFault {
+  const publishes = new Map<string, string>();
+  const published = new Map<string, number>();
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name === "iq" && publishTo(BOOKMARKS)(el)) publishes.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(ctx.conn.jid));
+    },
+    element: (el, ctx) => {
+      if (el.name !== "iq" || !isResult(el)) return "pass";
+      const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+      const account = publishes.get(key);
+      if (account !== undefined) {
+        publishes.delete(key);
+        published.set(account, Date.now());
+        return "pass";
+      }
+      const at = ctx.conn.jid ? published.get(bare(ctx.conn.jid)) : undefined;
+      if (at === undefined || Date.now() - at >= 1000) return "pass";
+      if (pubsubOf(el)?.getChild("items")?.attrs.node === "storage:bookmarks") return changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = []));
+      if (el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks"))
+        return changed(el, (c) => void (c.getChild("query", "jabber:iq:private")!.getChild("storage", "storage:bookmarks")!.children = []));
+      return "pass";
+    },
+  };
+}
+
+/** The account's disco#info results without urn:xmpp:bookmarks:1#compat and #compat-pep. */
+const compatUnannounced: StreamFault = {
+  element: (el) =>
+    el.name === "iq" && isResult(el) && el.getChild("query", DISCO_INFO)
+      ? changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          q.children = q.children.filter((x) => typeof x === "string" || (x.attrs.var !== `${BOOKMARKS}#compat` && x.attrs.var !== `${BOOKMARKS}#compat-pep`));
+        })
+      : "pass",
+};
+
 /** XEP-0223, XEP-0402, XEP-0048: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -499,6 +541,27 @@ export const FAULTS: FaultDef[] = [
       "a retract of a bookmark (urn:xmpp:bookmarks:1) is answered with a result, but the item stays: the owner's later items results still hold it, and no retract notification of it is sent",
     stream: retractIgnored(),
   },
+  {
+    // Fifty-eighth audit (2026-11-28): bookmark-compat-announced read each store once, right after the publish's
+    // result, so a server that unifies a moment later (XEP-0402 §5.3.1 sets no order) and does not announce #compat
+    // or #compat-pep (§5.3's SHOULDs) passed with BOOKMARK-COMPAT-01 and -COMPATPEP-02 not reached; a store without
+    // the copy at once is now asked again until the timeout, and a late copy judges the announcement.
+    id: "bookmark.compat.late-unannounced",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-COMPAT-01", "BOOKMARK-COMPATPEP-02"],
+    description:
+      "a bookmark published to urn:xmpp:bookmarks:1 is copied into private storage and the 'storage:bookmarks' PEP node 1 s after the publish's result, and the account's disco#info lists neither urn:xmpp:bookmarks:1#compat nor #compat-pep",
+    stream: both(compatCopiesLate(), compatUnannounced),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): bookmark-compat-announced: the same server with its copies made at once.
+    id: "bookmark.compat.unannounced",
+    area: "bookmarks",
+    requirements: ["BOOKMARK-COMPAT-01", "BOOKMARK-COMPATPEP-02"],
+    description:
+      "a bookmark published to urn:xmpp:bookmarks:1 is copied into private storage and the 'storage:bookmarks' PEP node, but the account's disco#info lists neither urn:xmpp:bookmarks:1#compat nor #compat-pep",
+    stream: compatUnannounced,
+  },
 ];
 
 /** XEP-0223, XEP-0402, XEP-0048: what a correct server may do differently; no verdict may change. */
@@ -641,31 +704,7 @@ export const VARIATIONS: Variation[] = [
     description:
       "the unified copies of a bookmark published to urn:xmpp:bookmarks:1 (the 'storage:bookmarks' PEP node, XEP-0049 private storage) are written 1 s after the publish's result: a read within that second is answered without them (XEP-0402 §5.3.1: \"When a client publishes a new item, the server MAY collate all items, casting them into the 'storage:bookmarks' namespace\"; no order with the result is set)",
     fault: () => "pass",
-    stream: (() => {
-      const publishes = new Map<string, string>();
-      const published = new Map<string, number>();
-      return {
-        fromClient: (el, ctx) => {
-          if (el.name === "iq" && publishTo(BOOKMARKS)(el)) publishes.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(ctx.conn.jid));
-        },
-        element: (el, ctx) => {
-          if (el.name !== "iq" || !isResult(el)) return "pass";
-          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
-          const account = publishes.get(key);
-          if (account !== undefined) {
-            publishes.delete(key);
-            published.set(account, Date.now());
-            return "pass";
-          }
-          const at = ctx.conn.jid ? published.get(bare(ctx.conn.jid)) : undefined;
-          if (at === undefined || Date.now() - at >= 1000) return "pass";
-          if (pubsubOf(el)?.getChild("items")?.attrs.node === "storage:bookmarks") return changed(el, (c) => void (pubsubOf(c)!.getChild("items")!.children = []));
-          if (el.getChild("query", "jabber:iq:private")?.getChild("storage", "storage:bookmarks"))
-            return changed(el, (c) => void (c.getChild("query", "jabber:iq:private")!.getChild("storage", "storage:bookmarks")!.children = []));
-          return "pass";
-        },
-      };
-    })(),
+    stream: compatCopiesLate(),
   },
   {
     // Fortieth audit: bookmark-compat-from-private read urn:xmpp:bookmarks:1 once after each private-storage set's

@@ -332,4 +332,28 @@ export const VARIATIONS: Variation[] = [
         }),
     ),
   },
+  {
+    // Fifty-eighth audit (2026-11-28): extdisco-services-answered: a server that does not offer XEP-0215 (the module
+    // there but not enabled) and answers <feature-not-implemented/> (RFC 6120 §8.3.3.3: "The feature represented in
+    // the XML stanza is not implemented by the intended recipient") took 'refused' and failed EXTDISCO-DISCO-01
+    // (XEP-0215 §5 binds "an XMPP entity [that] supports this protocol"); it now credits nothing.
+    id: "extdisco-not-implemented",
+    description:
+      'the server does not offer XEP-0215: a <services/> request is answered <feature-not-implemented/> (XEP-0215 §2\'s "appropriate error, such as <service-unavailable/> if the responding entity does not support this protocol") and urn:xmpp:extdisco:2 is not in its disco#info',
+    fault: (el, ctx) =>
+      result("services")(el)
+        ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS })))]
+        : unadvertised(el, ctx),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): extdisco-services-answered: as extdisco-not-implemented, with <not-allowed/>
+    // (RFC 6120 §8.3.3.10: "The recipient or server does not allow any entity to perform the action"): a list given
+    // to no entity is the protocol offered to none; it now credits nothing.
+    id: "extdisco-not-allowed",
+    description: "the server gives no entity the list of external services: a <services/> request is answered <not-allowed/>, and urn:xmpp:extdisco:2 is not in its disco#info",
+    fault: (el, ctx) =>
+      result("services")(el)
+        ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))]
+        : unadvertised(el, ctx),
+  },
 ];
