@@ -140,8 +140,8 @@ export interface BoshExpectSpec {
 
 /**
  * What 'receives answers' checks of every answer a BOSH connection got (XEP-0124 §5, §6, §7.2, §8, §9.1, §14.2;
- * XEP-0206 §2): every request answered in HTTP (none failed), HTTP 200, one well-formed `<body/>` of the BOSH
- * namespace, no character data of its own, no comment, processing instruction or DTD, no chunked transfer coding,
+ * XEP-0206 §2): every request answered in HTTP (none failed), HTTP 200 with a `<body/>` of the BOSH namespace
+ * (`ok`), well-formed XML 1.0 (`well-formed`, of an answer that starts as a `<body/>`), no character data of its own, no comment, processing instruction or DTD, no chunked transfer coding,
  * the session creation's attributes on no other answer, answers in 'rid' order, 'ack' on the creation response and on
  * every later answer but one to the latest request the client had made, the 'stream' prefix declared on the `<body/>`
  * that carries `<stream:features/>` or `<stream:error/>`, payloads in one of XEP-0206 §2's forms (stream features,

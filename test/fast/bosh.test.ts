@@ -142,6 +142,16 @@ test("'ack' on a later answer asks for it on the session creation response too",
   assert.match(problemsOf("ack-throughout", all).join(), /'ack' on the answer to rid 2 but not on the session creation response/);
 });
 
+test("'ok' asks both halves of XEP-0124 §8, the status and a <body/> of BOSH's namespace; 'well-formed' judges only an answer that starts as a <body/>", () => {
+  const html = [exchange("1", "<html><p>hello</p></html>", 1)];
+  assert.match(problemsOf("ok", html).join(), /<html\/> of no namespace, not a <body\/> of http:\/\/jabber\.org\/protocol\/httpbind/);
+  assert.deepEqual(problemsOf("well-formed", html), [], "a document that is no <body/> fails one rule, 'ok'");
+  assert.match(problemsOf("ok", [exchange("1", "", 1)]).join(), /an empty entity, no <body\/> element/);
+  const broken = [exchange("1", `<?xml version='1.0'?><body ${HB} a='1' a='2'/>`, 1)];
+  assert.deepEqual(problemsOf("ok", broken), [], "a <body/> that is not XML is §6's ('well-formed'), not §8's");
+  assert.match(problemsOf("well-formed", broken).join(), /duplicate attribute/);
+});
+
 test("each check of 'receives answers' holds of proper answers and names what breaks it", () => {
   for (const [check, { holds, breaks, says }] of Object.entries(CASES) as [AnswerCheck, (typeof CASES)[AnswerCheck]][]) {
     assert.deepEqual(problemsOf(check, holds), [], check);

@@ -76,6 +76,20 @@ export function bodyPattern(pattern: Element): Element {
   return pattern;
 }
 
+/** The start of a `<body/>` element (any prefix), after an XML declaration if there is one. */
+const BODY_START = /^\s*(<\?xml\b[^>]*\?>\s*)?<([A-Za-z_][\w.-]*:)?body[\s/>]/;
+
+/**
+ * Why an answer is no `<body/>` of BOSH's namespace (XEP-0124 §8: "an HTTP 200 OK response with a <body/> element"),
+ * or undefined. An answer that starts as a `<body/>` but is not XML is §6's to judge ('well-formed'), not this rule's.
+ */
+function notBody(answer: BoshAnswer): string | undefined {
+  const el = bodyOf(answer);
+  if (typeof el !== "string") return el.is("body", HTTPBIND) ? undefined : `<${el.name}/> of ${el.getNS() ?? "no namespace"}, not a <body/> of ${HTTPBIND}`;
+  if (BODY_START.test(answer.text)) return undefined;
+  return answer.text.trim() === "" ? "an empty entity, no <body/> element" : `no <body/> element: ${el}`;
+}
+
 type Answered = BoshExchange & { answer: BoshAnswer };
 const answered = (e: BoshExchange): e is Answered => e.answer !== undefined && !("failed" in e.answer);
 
@@ -85,12 +99,15 @@ export const ANSWER_PROBLEMS: Record<AnswerCheck, (exchange: Answered, all: Bosh
     const failed = all.find((e) => e.answer !== undefined && "failed" in e.answer);
     return failed && failed.answer && "failed" in failed.answer ? `the request rid ${failed.rid ?? "(none)"} got no HTTP answer: ${failed.answer.failed}` : undefined;
   },
-  ok: ({ answer }) => (answer.status === 200 ? undefined : `HTTP ${answer.status}, not 200 OK`),
+  // XEP-0124 §8: both halves, the status and the <body/> (an answer that is none has no XML of a <body/> to judge
+  // under §6 either: 'well-formed' leaves it to this check, so that it fails one rule).
+  ok: ({ answer }) => (answer.status === 200 ? notBody(answer) : `HTTP ${answer.status}, not 200 OK`),
+  // XEP-0124 §6: "The <body/> element and its content together MUST conform to the specifications set out in XML
+  // 1.0", of an answer that is a <body/> (its start tag); whether it is one at all is §8's ('ok').
   "well-formed": ({ answer }) => {
+    if (!BODY_START.test(answer.text)) return undefined;
     const { error } = readXml(answer.text);
-    if (error) return `not well-formed XML 1.0: ${error}`;
-    const el = bodyOf(answer);
-    return typeof el === "string" ? el : el.is("body", HTTPBIND) ? undefined : `<${el.name}/> of ${el.getNS() ?? "no namespace"}, not a <body/> of ${HTTPBIND}`;
+    return error ? `not well-formed XML 1.0: ${error}` : undefined;
   },
   "no-character-data": ({ answer }) => (readXml(answer.text).characterData ? "character data directly inside <body/>" : undefined),
   "no-markup-declarations": ({ answer }) => {

@@ -902,6 +902,31 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  {
+    // Fifty-eighth audit (2026-11-28): presence-initial-contact-offline judged the full JID only where no unavailable
+    // came from the bare JID: a server that sends both (the bare JID's, and one from the contact's last full JID, which
+    // rule 3 of RFC 6121 §4.3.2 says is "the bare JID because there is no available resource associated with the
+    // contact") took the bare JID's alternative and passed.
+    id: "probe.offline-contact-from-full-jid-too",
+    area: "probe",
+    requirements: ["PROBE-08"],
+    description: "a new presence session is told of a contact who went offline by an unavailable presence from the bare JID and another from the contact's last full JID",
+    stream: (() => {
+      const gone = new Map<string, string[]>();
+      const scope = (jid = "") => /^(xc-[0-9a-f]+-\d+)-/.exec(jid)?.[1] ?? "";
+      const told = new Set<number>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name !== "presence" || el.attrs.to || !ctx.conn.jid) return;
+          if (el.attrs.type === "unavailable") gone.set(scope(ctx.conn.jid), [...(gone.get(scope(ctx.conn.jid)) ?? []), ctx.conn.jid]);
+          else if (el.attrs.type === undefined && !told.has(ctx.conn.id)) {
+            told.add(ctx.conn.id);
+            for (const jid of gone.get(scope(ctx.conn.jid)) ?? []) if (bare(jid) !== bare(ctx.conn.jid)) ctx.conn.deliver(xml("presence", { type: "unavailable", from: jid, to: ctx.conn.jid }));
+          }
+        },
+      };
+    })(),
+  },
   // Unavailable and directed presence (§4.5, §4.6).
   {
     id: "unavailable.lost",
@@ -1142,6 +1167,17 @@ export const FAULTS: FaultDef[] = [
       el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && !conn.available && el.attrs.to === conn.jid && String(el.attrs.from ?? "").includes("@") && el.attrs.from !== conn.jid
         ? "drop"
         : "pass",
+  },
+  // Fifty-eighth audit (2026-11-28): sm-ack-handled: the one message to romeo's connected-only resource was judged
+  // after the cut, so a server that never routes a chat message to such a resource warned XEP-0198's "handled"
+  // (SM-ACK-07) for a routing failure; a control message before the cut now fails the delivery row alone.
+  {
+    id: "delivery.msg-to-connected-only-lost",
+    area: "delivery",
+    requirements: ["DELIVERY-MSG-FULLMATCH-CONNONLY/chat"],
+    description: "a chat message to the full JID of a connected resource that sent no presence is not delivered to it",
+    fault: (el, { conn }) =>
+      el.name === "message" && el.attrs.type === "chat" && !conn.available && el.attrs.to === conn.jid && String(el.attrs.from ?? "").includes("@") && el.attrs.from !== conn.jid ? "drop" : "pass",
   },
   // Class sweep (2026-11-28, group L1a): delivery-iq-fullmatch-own-resource: the answer from the target back to b2 (an
   // available resource) is lost; the b3 cell charged it to DELIVERY-IQ-CONNONLY as well.

@@ -309,6 +309,51 @@ function legacyResentRid(status: number) {
   };
 }
 
+/**
+ * Fifty-eighth audit (2026-11-28): a connection manager that holds each answer with nothing to deliver (an empty
+ * <body/> of a live session, to a request that is no terminate, pause or restart) 5 s past the session's 'wait'
+ * (XEP-0124 §8's SHOULD NOT, BOSH-WAIT-01), and answers every request of a session created with 'content' with that
+ * Content-Type (§7.1); `unstated` are creation response attributes it leaves out (the condition of the §11 and §12
+ * cases), and then it keeps no limit of its own either.
+ */
+function holdsIdlePastWait(unstated: string[] = []): BoshFault {
+  const sessions = new Map<string, { wait: number; content?: string }>(); // sid -> the session's 'wait' (ms) and 'content'
+  const arrived = new Map<string, number>(); // "sid rid" -> when the request came
+  const attr = (t: string, name: string) => new RegExp(`^\\s*<body\\b[^>]*?\\s${name}=(['"])([^'"]*)\\1`).exec(t)?.[2];
+  return {
+    request: (r: BoshRequest) => {
+      if (r.sid && r.rid) arrived.set(`${r.sid} ${r.rid}`, Date.now());
+      return r.text;
+    },
+    answer: async (r: BoshRequest, a: BoshReply) => {
+      if (!r.ofCase) return a;
+      if (r.creation) {
+        const sid = attr(a.text, "sid");
+        if (!sid) return a;
+        const content = attr(r.text, "content");
+        sessions.set(sid, { wait: 1000 * Number(attr(a.text, "wait") ?? attr(r.text, "wait") ?? 0), ...(content && { content }) });
+        const b = unstated.length > 0 ? bodyTag(a, (t) => unstated.reduce(dropAttr, t)) : a;
+        return content ? { ...b, headers: { ...b.headers, "content-type": content } } : b;
+      }
+      const s = r.sid === undefined ? undefined : sessions.get(r.sid);
+      if (!s) return a;
+      // Where it states no limit it keeps none: the real server's refusal of a request past its own limit
+      // (policy-violation, §11 and §12) becomes the empty answer a connection manager without one gives.
+      const refused = unstated.length > 0 && /^\s*<body\b[^>]*\stype=(['"])terminate\1/.test(a.text) && !/^\s*<body\b[^>]*\stype=/.test(r.text);
+      const kept = refused ? { ...a, status: 200, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" } : a;
+      const out = s.content ? { ...kept, headers: { ...kept.headers, "content-type": s.content } } : kept;
+      // A held answer: an empty <body/> of a live session, to a request that is no terminate, pause or restart.
+      const held =
+        out.status === 200 && /^\s*<body\b[^>]*(\/>|>\s*<\/body>)\s*$/.test(out.text) && !/^\s*<body\b[^>]*\stype=/.test(out.text) && !/^\s*<body\b[^>]*\s(type|pause|xmpp:restart)=/.test(r.text);
+      if (held) {
+        const at = arrived.get(`${r.sid} ${r.rid}`) ?? Date.now();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, at + s.wait + 5000 - Date.now())));
+      }
+      return out;
+    },
+  };
+}
+
 export const BOSH_FAULTS: BoshFaultDef[] = [
   {
     // Twenty-third audit: bosh-content-type-ignored posted only application/octet-stream, not the two Content-Types
@@ -1059,6 +1104,62 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
         return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body]);
       },
     },
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): bosh-create-content, bosh-multi-streams-undeclared, bosh-rid-order and
+    // bosh-terminate: each waited a short time for the answer to a request the connection manager holds (nothing to
+    // deliver), and charged "no answer in time" to a rule that is not about time (BOSH-CT-01, BOSH-MULTI-02,
+    // BOSH-ORDER-01), or skipped at set-up (bosh-terminate). This connection manager (holdsIdlePastWait) breaks only
+    // the wait rule, and only it may fail.
+    id: "bosh-idle-held-past-wait",
+    requirements: ["BOSH-WAIT-01"],
+    cases: ["bosh-create-content", "bosh-multi-streams-undeclared", "bosh-rid-order", "bosh-terminate"],
+    on: ["prosody", "ejabberd"],
+    fault: holdsIdlePastWait(),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): bosh-requests-unlimited and bosh-polling-unlimited charged "no answer in time"
+    // (a wait past 'wait', BOSH-WAIT-01's SHOULD) to §11's and §12's MUSTs. Their condition (no 'requests', no
+    // 'polling' in the creation response) is made by the fault.
+    id: "bosh-idle-held-past-wait-unstated",
+    requirements: ["BOSH-WAIT-01"],
+    cases: ["bosh-requests-unlimited", "bosh-polling-unlimited"],
+    on: ["prosody", "ejabberd"],
+    conditional: true,
+    fault: holdsIdlePastWait(["requests", "hold", "polling"]),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28), carried from the fifty-seventh: bosh-xmpp-login's `receives answers: [ok]`
+    // credited BOSH-PAYLOAD-02 (XEP-0124 §8: "The connection manager MUST also return an HTTP 200 OK response with a
+    // <body/> element to the client.") on the HTTP status alone, and an answer that is no <body/> failed BOSH-BODY-01
+    // ('well-formed', §6's XML 1.0 rule) instead. This connection manager answers the empty request before the login
+    // (rid 1001) with HTTP 200 and an XHTML <html/> document, and puts what it had for it on the next answer: old
+    // PAYLOAD-02 pass, BODY-01 fail -> new PAYLOAD-02 fail, BODY-01 pass.
+    id: "bosh-answer-not-body",
+    requirements: ["BOSH-PAYLOAD-02"],
+    cases: ["bosh-xmpp-login"],
+    on: ["prosody", "ejabberd"],
+    fault: (() => {
+      const moved = new Map<string, string>(); // sid -> the payloads of the answer replaced
+      return {
+        answer: (r: BoshRequest, a: BoshReply): BoshReply => {
+          if (!r.ofCase || r.creation || !r.sid) return a;
+          if (r.rid === "1001" && isEmptyRequest(r)) {
+            moved.set(r.sid, /^\s*<body\b[^>]*>([\s\S]*)<\/body>\s*$/.exec(a.text)?.[1] ?? "");
+            return {
+              ...a,
+              status: 200,
+              headers: { ...a.headers, "content-type": "text/html; charset=utf-8" },
+              text: "<html xmlns='http://www.w3.org/1999/xhtml'><head><title>BOSH</title></head></html>",
+            };
+          }
+          const payloads = moved.get(r.sid);
+          if (payloads === undefined) return a;
+          moved.delete(r.sid);
+          return payloads.trim() === "" ? a : inside(a, payloads);
+        },
+      };
+    })(),
   },
 ];
 
