@@ -474,6 +474,17 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/dave$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
+    // Fifty-eighth audit (2026-11-28): muc-role-list-items awaited bob's self-presence (with a role) as set-up, so a room
+    // that sends him none (§7.2.2's MUST, MUC-JOIN-05) skipped the case; it is now proved there: skip -> fail. Other
+    // occupants enter before him, which muc.join.self-presence-missing would stop first: this one drops only the
+    // self-presence of an occupant entering as Bob.
+    id: "muc.join.bob-self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant entering with the nickname Bob gets no presence of its own (the others still get his)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/bob$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
     // Fifty-seventh audit (2026-11-28): muc-enter-role-kept-across-visits judged carol's second entry only by its role
     // (MUC-ROLE-04, SHOULD), so a room that sends a returning occupant no presence of its own warned that row instead of
     // failing §7.2.2's MUST (MUC-JOIN-05). muc.join.self-presence-missing stops the case at its first entry: this one
@@ -1327,6 +1338,53 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-SUBJ-01"],
     description: "a new occupant is not sent the room subject",
     fault: knowing((el, ctx, r) => (isSubject(el) && r.entering(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): occid-per-room took the first presence from an occupant JID of each room as
+    // bob's self-presence, so with an in-room bot (muc.var.room-chatbot, whose identifier differs per room) it judged
+    // the bot's identifiers and passed OCCID-PSEUDO-02 for a service that gives bob one identifier in every room; the
+    // case now takes the presence with 110 or from the nickname asked for: pass -> warn (OCCID-PSEUDO-02).
+    id: "occid.same-across-rooms-with-room-chatbot",
+    area: "muc",
+    requirements: ["OCCID-PSEUDO-02"],
+    description:
+      "every occupant's identifier is the same in every room of the service (a user's identifier in one room matches the one in another), and each room holds an in-room bot whose presence, with an identifier of its own per room, comes before an entering occupant's self-presence",
+    stream: (() => {
+      const OCCUPANT_ID = "urn:xmpp:occupant-id:0";
+      const bot = roomChatbot();
+      return {
+        element: (el, ctx) => {
+          const ids = el.name === "presence" && isMucAddress(fromOf(el)) && fromOf(el).includes("/") ? el.getChildren("occupant-id", OCCUPANT_ID) : [];
+          const base = ids.length > 0 ? changed(el, (c) => c.getChildren("occupant-id", OCCUPANT_ID).forEach((o) => (o.attrs.id = `user-${resourceOf(fromOf(el))}`)))[0] : el;
+          const withBot = bot.element!(base, ctx);
+          return withBot === "pass" ? (base === el ? "pass" : [base]) : withBot;
+        },
+      };
+    })(),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): muc-history-before-subject took any message with a <subject/> as the room's
+    // subject, so a room that sends the history but no subject (MUC-SUBJ-01's failure) failed MUC-ORDER-03 on the
+    // user's server's own notice; the case now takes the subject from the room or an occupant JID: fail -> skip.
+    // muc-history-live-after-subject (class note) took the notice for the subject and passed MUC-ORDER-04 though the
+    // room sent none; it now takes the room's subject only and has a 'no-subject' outcome: pass -> skip (and
+    // muc.subject.missing: fail MUC-ORDER-04 -> skip, the missing subject being MUC-SUBJ-01's).
+    id: "muc.subject.missing-with-server-notice",
+    area: "muc",
+    requirements: ["MUC-SUBJ-01"],
+    description:
+      "a new occupant is not sent the room subject, and right after its self-presence its own server sends it a headline notice from its domain with a <subject/> and a body (as muc.var.server-subject-notice-on-entry)",
+    fault: knowing((el, ctx, r) => {
+      if (isSubject(el) && r.entering(ctx, bareOf(fromOf(el)))) return "drop";
+      if (!occupantPresence(el) || !available(el) || !isSelf(el) || el.attrs.to === undefined) return "pass";
+      const notice = xml(
+        "message",
+        { type: "headline", from: String(el.attrs.to).split("/")[0].split("@")[1], to: el.attrs.to },
+        xml("subject", {}, "Maintenance"),
+        xml("body", {}, "Server notice: maintenance tonight"),
+      );
+      return [el, notice];
+    }),
   },
   {
     // Thirtieth audit (2026-11-26): muc-subject-cleared asked the cleared subject for no <body/> in MUC-SUBJ-05's own

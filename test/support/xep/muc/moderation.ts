@@ -2042,6 +2042,24 @@ export const FAULTS: FaultDef[] = [
     stream: listShortened(listRequest("role", "moderator")),
   },
   {
+    // Fifty-eighth audit (2026-11-28): muc-mod-voice-grant and muc-mod-voice-list read bob's moderator grant back in the
+    // moderator list after alice was shown entering as a moderator, but an empty list credited nothing and the case went
+    // on; such a list leaves out alice, a moderator (§9.8: "The service MUST then return the moderator list to the
+    // admin"). The 'empty' alternative is gone there: old pass -> new fail (MUC-ADMIN-MOD-06).
+    id: "muc.moderatorlist.empty",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06"],
+    description: "every moderator list the room returns is empty, whoever the moderators are",
+    stream: answering(listRequest("role", "moderator"), (answer): FaultAction => {
+      const q = adminQuery(answer, "result");
+      if (!q || itemsOf(q).length === 0) return "pass";
+      return changed(answer, (c) => {
+        const cq = adminQuery(c, "result")!;
+        for (const i of itemsOf(cq)) cq.remove(i);
+      });
+    }),
+  },
+  {
     id: "muc.admin.auth-not-allowed",
     area: "muc",
     requirements: ["MUC-ADMIN-AUTH-01"],

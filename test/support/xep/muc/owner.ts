@@ -2091,6 +2091,28 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (!isHarness(ctx) && fromRoomWithId(el) ? changed(el, (c) => c.append(xml("occupant-id", { xmlns: OCCID, id: `${String(occupantIds(c)[0].attrs.id)}-2` }))) : "pass"),
   },
   {
+    // Fifty-eighth audit (2026-11-28): occid-presence judged OCCID-ONE-01 only on the presences that came before bob's
+    // status update (two `receives nothing` steps), so a room that doubles the identifier on later presences passed
+    // it; the update and exit steps now judge it as an also: (pass -> fail OCCID-ONE-01).
+    id: "occid.duplicated-after-entry",
+    area: "muc",
+    requirements: ["OCCID-ONE-01"],
+    description:
+      "presences from occupant JIDs carry two <occupant-id/> elements, except the first available presence from each occupant JID to each session (unavailable presences and later updates are doubled)",
+    fault: (() => {
+      const seen = new Set<string>();
+      return (el: Element, ctx: FaultContext) => {
+        if (isHarness(ctx) || el.name !== "presence" || !fromRoomWithId(el)) return "pass";
+        const key = `${ctx.conn.id} ${fromOf(el)}`;
+        if (el.attrs.type === undefined && !seen.has(key)) {
+          seen.add(key);
+          return "pass";
+        }
+        return changed(el, (c) => c.append(xml("occupant-id", { xmlns: OCCID, id: `${String(occupantIds(c)[0].attrs.id)}-2` })));
+      };
+    })(),
+  },
+  {
     id: "occid.duplicated-own-reflection",
     area: "muc",
     requirements: ["OCCID-ONE-01"],
@@ -2165,6 +2187,19 @@ export const FAULTS: FaultDef[] = [
     description: "a room's archive sends the results of a query with 'with' but never the <iq/> result that ends it",
     stream: onRoomQueries(
       (q) => withField(q),
+      (results, answer) => (answer.attrs.type === "result" ? results : [...results, answer]),
+    ),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): mam-muc-rejected judged the query's <iq type='result'/> (MAM-MUC-01, a MUST row) at
+    // the case's SHOULD, so a room that never ends its query warned instead of failing; the step is now at MUST
+    // (warn -> fail MAM-MUC-01).
+    id: "mam-muc.query-unanswered",
+    area: "mam",
+    requirements: ["MAM-MUC-01"],
+    description: "a room's archive sends the results of every query but never the <iq/> result that ends it",
+    stream: onRoomQueries(
+      () => true,
       (results, answer) => (answer.attrs.type === "result" ? results : [...results, answer]),
     ),
   },
@@ -2855,6 +2890,50 @@ export const FAULTS: FaultDef[] = [
         (el, ctx) => submittedFields(el, ctx).some((f) => f.attrs.var === "muc#roomconfig_roomadmins" || f.attrs.var === "muc#roomconfig_roomowners"),
         (answer) => (answer.attrs.type === "result" ? refusal(answer, "not-acceptable", "modify") : "pass"),
       ),
+    ),
+  },
+  {
+    // Fifty-eighth audit (2026-11-28): muc-admin-auth/moderator-grant and moderator-by-moderator watched hal's session
+    // for gina's presence with role moderator and read the moderator list back without gina, though gina (unaffiliated)
+    // entering as a moderator is only against §5.1.2's SHOULD (MUC-ROLE-06): hal's copy of her state on entering failed
+    // MUC-ADMIN-AUTH-01 though the request got <forbidden/> and changed nothing. The local servers deny those requests
+    // with <not-allowed/>, so this service also denies them with §9's <forbidden/> (as
+    // muc.iq.role-list-without-nick-forbidden-denials does); members keep their role, so bob's grant is untouched.
+    id: "muc.role.unaffiliated-enter-as-moderators-forbidden-denials",
+    area: "muc",
+    requirements: ["MUC-ROLE-06"],
+    description:
+      "users without affiliation enter every room as moderators (§5.1.2's SHOULD gives them participant or visitor; members keep their role), and an admin request from a user neither admin nor owner is denied with <forbidden/>",
+    stream: both(
+      answering(
+        (el, ctx) => !isHarness(ctx) && el.name === "iq" && isRoom(toOf(el)) && Boolean(el.getChild("query", MUC_ADMIN)),
+        (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "not-allowed" ? refusal(answer, "forbidden") : "pass"),
+      ),
+      {
+        element: (() => {
+          const shown = new Map<string, string>(); // "connection occupant JID" -> the role that connection was shown
+          return (el: Element, ctx: FaultContext): FaultAction => {
+            if (isHarness(ctx) || !occupantPresence(el)) return "pass";
+            const key = `${ctx.conn.id} ${fromOf(el)}`;
+            if (unavailable(el)) {
+              shown.delete(key);
+              return "pass";
+            }
+            const item = userX(el)?.getChild("item");
+            if (el.attrs.type !== undefined || !item || item.attrs.affiliation !== "none") return "pass";
+            const before = shown.get(key);
+            if (before === undefined) {
+              shown.set(key, "moderator");
+              return changed(el, (c) => {
+                for (const i of userX(c)!.getChildren("item")) i.attrs.role = "moderator";
+              });
+            }
+            if (item.attrs.role === "moderator" && before === "moderator") return "drop";
+            shown.set(key, String(item.attrs.role));
+            return "pass";
+          };
+        })(),
+      },
     ),
   },
 ];

@@ -1510,6 +1510,36 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Fifty-eighth audit (2026-11-28): muc-member-list-nick: where bob's registration is pending, the owner's request
+    // for the member list went unanswered and the case failed MUC-REG-05, which is about the registration's answer;
+    // it is §9.5's "The service MUST then return the full member list to the admin" (MUC-ADMIN-MLIST-02) that
+    // breaks: old fail (MUC-REG-05) -> new fail (MUC-ADMIN-MLIST-02, MUC-REG-05 not charged). The room holds
+    // registrations as muc.var.registration-held-for-approval does.
+    id: "muc.reg.held-member-list-unanswered",
+    description:
+      "a room holds an accepted registration for approval (the registrant's later requests for the registration requirements get the form again, no <registered/>) and, once it holds one, never answers a request for its member list",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-02"],
+    stream: (() => {
+      const held = new Set<string>();
+      const asked = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (!asksRegistration(el) || !conn.jid) return;
+          if (el.attrs.type === "set") held.add(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`);
+          else if (el.attrs.type === "get" && held.has(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`)) asked.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "iq" || el.attrs.type !== "result") return "pass";
+          if (asked.delete(`${conn.id} ${str(el.attrs.id)}`) && el.getChild("query", REGISTER)?.getChild("registered")) return registrationForm(el);
+          const room = bare(str(el.attrs.from));
+          if (!el.getChild("query", MUC_ADMIN) || ![...held].some((h) => h.startsWith(`${room} `))) return "pass";
+          return "drop";
+        },
+      };
+    })(),
+  },
+  {
     // Forty-eighth audit (2026-11-27): muc-member-list-nick took a form and no <registered/> after bob's accepted
     // registration for a registration held for approval ('pending', crediting nothing) and judged nothing more, so
     // this room, which reserved Robin for him at once but answers as to an unregistered user, passed. The case now
