@@ -1174,7 +1174,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "delivery.msg-to-connected-only-lost",
     area: "delivery",
-    requirements: ["DELIVERY-MSG-FULLMATCH-CONNONLY/chat"],
+    requirements: ["DELIVERY-MSG-FULLMATCH-CONNONLY"],
     description: "a chat message to the full JID of a connected resource that sent no presence is not delivered to it",
     fault: (el, { conn }) =>
       el.name === "message" && el.attrs.type === "chat" && !conn.available && el.attrs.to === conn.jid && String(el.attrs.from ?? "").includes("@") && el.attrs.from !== conn.jid ? "drop" : "pass",

@@ -2194,7 +2194,7 @@ export const FAULTS: FaultDef[] = [
     // Fifty-eighth audit (2026-11-28): mam-muc-rejected judged the query's <iq type='result'/> (MAM-MUC-01, a MUST row) at
     // the case's SHOULD, so a room that never ends its query warned instead of failing; the step is now at MUST
     // (warn -> fail MAM-MUC-01).
-    id: "mam-muc.query-unanswered",
+    id: "mam-muc.query-result-missing",
     area: "mam",
     requirements: ["MAM-MUC-01"],
     description: "a room's archive sends the results of every query but never the <iq/> result that ends it",
