@@ -1,7 +1,7 @@
 /** Faults that break RFC 6121's rules (rosters, subscriptions, presence, delivery), for the fault proxy. */
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { bare, type FaultAction, type FaultContext, type ProxiedConnection } from "../fault-proxy.ts";
+import { bare, type FaultAction, type FaultContext, type ProxiedConnection, type StreamFault } from "../fault-proxy.ts";
 import { answering, changed, copyOf, isError, STANZAS, when, type FaultDef } from "../fault-kit.ts";
 
 const ROSTER = "jabber:iq:roster";
@@ -51,6 +51,33 @@ function rosterWatch() {
       rosters.set(account, roster);
     },
     state: (account: string, contact: string) => rosters.get(account)?.get(contact),
+  };
+}
+
+/**
+ * A new presence session is told of a contact who went offline by an unavailable presence from the contact's last
+ * full JID (RFC 6121 §4.3.2 rule 3 asks the bare JID's), with the server's own one from the bare JID dropped or kept.
+ */
+function offlineContactFromFullJid(dropBare: boolean): StreamFault {
+  const gone = new Map<string, string[]>();
+  const scope = (jid = "") => /^(xc-[0-9a-f]+-\d+)-/.exec(jid)?.[1] ?? "";
+  const told = new Set<number>();
+  return {
+    fromClient: (el: Element, ctx: FaultContext) => {
+      if (el.name !== "presence" || el.attrs.to || !ctx.conn.jid) return;
+      if (el.attrs.type === "unavailable") gone.set(scope(ctx.conn.jid), [...(gone.get(scope(ctx.conn.jid)) ?? []), ctx.conn.jid]);
+      else if (el.attrs.type === undefined && !told.has(ctx.conn.id)) {
+        told.add(ctx.conn.id);
+        for (const jid of gone.get(scope(ctx.conn.jid)) ?? []) if (bare(jid) !== bare(ctx.conn.jid)) ctx.conn.deliver(xml("presence", { type: "unavailable", from: jid, to: ctx.conn.jid }));
+      }
+    },
+    element: (el: Element, ctx: FaultContext): FaultAction =>
+      dropBare &&
+      isPresence("unavailable")(el) &&
+      !String(el.attrs.from ?? "").includes("/") &&
+      (gone.get(scope(ctx.conn.jid)) ?? []).some((j) => bare(j) === el.attrs.from && bare(j) !== bare(ctx.conn.jid))
+        ? "drop"
+        : "pass",
   };
 }
 
@@ -881,26 +908,7 @@ export const FAULTS: FaultDef[] = [
     area: "probe",
     requirements: ["PROBE-08"],
     description: "a new presence session is told of a contact who went offline by an unavailable presence from the contact's last full JID instead of the bare JID",
-    stream: (() => {
-      const gone = new Map<string, string[]>();
-      const scope = (jid = "") => /^(xc-[0-9a-f]+-\d+)-/.exec(jid)?.[1] ?? "";
-      const told = new Set<number>();
-      return {
-        fromClient: (el: Element, ctx: FaultContext) => {
-          if (el.name !== "presence" || el.attrs.to || !ctx.conn.jid) return;
-          if (el.attrs.type === "unavailable") gone.set(scope(ctx.conn.jid), [...(gone.get(scope(ctx.conn.jid)) ?? []), ctx.conn.jid]);
-          else if (el.attrs.type === undefined && !told.has(ctx.conn.id)) {
-            told.add(ctx.conn.id);
-            for (const jid of gone.get(scope(ctx.conn.jid)) ?? []) if (bare(jid) !== bare(ctx.conn.jid)) ctx.conn.deliver(xml("presence", { type: "unavailable", from: jid, to: ctx.conn.jid }));
-          }
-        },
-        // The server's own answer, from the bare JID, is not sent.
-        element: (el: Element, ctx: FaultContext): FaultAction =>
-          isPresence("unavailable")(el) && !String(el.attrs.from ?? "").includes("/") && (gone.get(scope(ctx.conn.jid)) ?? []).some((j) => bare(j) === el.attrs.from && bare(j) !== bare(ctx.conn.jid))
-            ? "drop"
-            : "pass",
-      };
-    })(),
+    stream: offlineContactFromFullJid(true),
   },
   {
     // Fifty-eighth audit (2026-11-28): presence-initial-contact-offline judged the full JID only where no unavailable
@@ -911,21 +919,7 @@ export const FAULTS: FaultDef[] = [
     area: "probe",
     requirements: ["PROBE-08"],
     description: "a new presence session is told of a contact who went offline by an unavailable presence from the bare JID and another from the contact's last full JID",
-    stream: (() => {
-      const gone = new Map<string, string[]>();
-      const scope = (jid = "") => /^(xc-[0-9a-f]+-\d+)-/.exec(jid)?.[1] ?? "";
-      const told = new Set<number>();
-      return {
-        fromClient: (el: Element, ctx: FaultContext) => {
-          if (el.name !== "presence" || el.attrs.to || !ctx.conn.jid) return;
-          if (el.attrs.type === "unavailable") gone.set(scope(ctx.conn.jid), [...(gone.get(scope(ctx.conn.jid)) ?? []), ctx.conn.jid]);
-          else if (el.attrs.type === undefined && !told.has(ctx.conn.id)) {
-            told.add(ctx.conn.id);
-            for (const jid of gone.get(scope(ctx.conn.jid)) ?? []) if (bare(jid) !== bare(ctx.conn.jid)) ctx.conn.deliver(xml("presence", { type: "unavailable", from: jid, to: ctx.conn.jid }));
-          }
-        },
-      };
-    })(),
+    stream: offlineContactFromFullJid(false),
   },
   // Unavailable and directed presence (§4.5, §4.6).
   {
