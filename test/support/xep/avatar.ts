@@ -42,6 +42,33 @@ const setText = (el: Element, text: string) => (el.children = [text]);
 const without = (el: Element, drop: (child: Element) => boolean) => (el.children = el.children.filter((c) => typeof c === "string" || !drop(c)));
 
 /** XEP-0084, XEP-0398, XEP-0153: server bugs the cases must catch. */
+/** Data item results whose items name a wrong image id (not the image's SHA-1); the metadata untouched. */
+function dataIdWrong(el: Element): FaultAction {
+  return resultItems(el, DATA)
+    ? changed(el, (c) =>
+        resultItems(c, DATA)!
+          .getChildren("item")
+          .forEach((i) => (i.attrs.id = OTHER_HASH)),
+      )
+    : "pass";
+}
+
+/** Metadata results whose <info/> elements name a wrong image id (not the image's SHA-1); the data untouched. */
+function metadataIdWrong(el: Element): FaultAction {
+  return resultItems(el, METADATA)
+    ? changed(el, (c) =>
+        resultItems(c, METADATA)!
+          .getChildren("item")
+          .forEach((i) =>
+            i
+              .getChild("metadata", METADATA)
+              ?.getChildren("info")
+              .forEach((info) => (info.attrs.id = OTHER_HASH)),
+          ),
+      )
+    : "pass";
+}
+
 /** Data and metadata results that name one wrong image id (not the image's SHA-1) consistently. */
 function dataIdWrongConsistent(el: Element): FaultAction {
   if (!resultItems(el, DATA) && !resultItems(el, METADATA)) return "pass";
@@ -340,20 +367,7 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["AVCONV-V2P-03"],
     description: "an avatar converted from a vCard PHOTO is announced in the metadata with an id that is not the image's SHA-1 (e.g. a hash of the base64 text, line breaks included)",
-    fault: when(
-      (el) => Boolean(resultItems(el, METADATA)),
-      (el) =>
-        changed(el, (c) =>
-          resultItems(c, METADATA)!
-            .getChildren("item")
-            .forEach((i) =>
-              i
-                .getChild("metadata", METADATA)
-                ?.getChildren("info")
-                .forEach((info) => (info.attrs.id = OTHER_HASH)),
-            ),
-        ),
-    ),
+    fault: metadataIdWrong,
   },
   {
     // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep judged the metadata's <info/> id (V2P-03) before the data
@@ -386,16 +400,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["AVCONV-V2P-04", "AVCONV-V2P-02"],
     description:
       "a vCard PHOTO is converted into a data item whose id is not the image's SHA-1 (a hash of nothing), the metadata <info/> names the image's SHA-1, and no metadata notification is sent",
-    fault: (el) =>
-      eventItems(el, METADATA)
-        ? "drop"
-        : resultItems(el, DATA)
-          ? changed(el, (c) =>
-              resultItems(c, DATA)!
-                .getChildren("item")
-                .forEach((i) => (i.attrs.id = OTHER_HASH)),
-            )
-          : "pass",
+    fault: (el) => (eventItems(el, METADATA) ? "drop" : dataIdWrong(el)),
   },
   {
     // Fifty-eighth audit (2026-11-28): avconv-vcard-to-pep-notify: with the V2P-03 poll now taking the data item read
@@ -404,21 +409,7 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["AVCONV-V2P-03"],
     description: "an avatar converted from a vCard PHOTO is announced in the metadata with an id that is not the image's SHA-1 (the data item's id is right), and no metadata notification is sent",
-    fault: (el) =>
-      eventItems(el, METADATA)
-        ? "drop"
-        : resultItems(el, METADATA)
-          ? changed(el, (c) =>
-              resultItems(c, METADATA)!
-                .getChildren("item")
-                .forEach((i) =>
-                  i
-                    .getChild("metadata", METADATA)
-                    ?.getChildren("info")
-                    .forEach((info) => (info.attrs.id = OTHER_HASH)),
-                ),
-            )
-          : "pass",
+    fault: (el) => (eventItems(el, METADATA) ? "drop" : metadataIdWrong(el)),
   },
   {
     // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep's late-conversion path (no metadata item at the first
@@ -434,14 +425,7 @@ export const FAULTS: FaultDef[] = [
         (a) => [iqErrorFor(a, "item-not-found")],
       ),
       {
-        element: (el) =>
-          resultItems(el, DATA)
-            ? changed(el, (c) =>
-                resultItems(c, DATA)!
-                  .getChildren("item")
-                  .forEach((i) => (i.attrs.id = OTHER_HASH)),
-              )
-            : "pass",
+        element: dataIdWrong,
       },
     ),
   },
