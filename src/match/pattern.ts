@@ -12,7 +12,8 @@ import { NS } from "../xmpp/wire/ns.ts";
  * - listed attributes must match, unlisted ones are ignored;
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
- * {re:REGEX}, {min:N}, {uint} / {uint:N} (an xs:unsignedInt in any lexical form / one whose value is N's), {media:TYPE} (an HTTP media type as HTTP compares them), {after:DATETIME} (a XEP-0082
+ * {re:REGEX}, {min:N}, {uint} / {uint:N} (an xs:unsignedInt in any lexical form / one whose value is N's), {int} /
+ * {int:N} (the same for an xs:int), {optional:{TOKEN}} (absent or a value the token takes), {media:TYPE} (an HTTP media type as HTTP compares them), {after:DATETIME} (a XEP-0082
  * DateTime later than that one), {now:SECONDS} (a XEP-0082 DateTime within that many seconds of the check's clock),
  * {epoch-now:SECONDS} (digits that read as the check's clock since 1970 in s, ms, µs or ns, within that many seconds),
  * {capture:NAME}.
@@ -110,7 +111,7 @@ type Token =
   | { kind: "not"; value: string }
   | { kind: "re"; source: string }
   | { kind: "min"; min: number }
-  | { kind: "uint"; value: string | undefined }
+  | { kind: "integer"; type: IntegerType; value: string | undefined }
   | { kind: "media"; value: string }
   | { kind: "after"; value: string }
   | { kind: "now"; seconds: number }
@@ -118,7 +119,7 @@ type Token =
   | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
-  const m = /^\{(any|absent|optional:|not:|re:|min:|uint:|uint|media:|after:|now:|epoch-now:|capture:)(.*)\}$/s.exec(v);
+  const m = /^\{(any|absent|optional:|not:|re:|min:|uint:|uint|int:|int|media:|after:|now:|epoch-now:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
     case "any":
@@ -134,9 +135,11 @@ export function parseToken(v: string): Token {
     case "min:":
       return /^\d+$/.test(m[2]) ? { kind: "min", min: Number(m[2]) } : { kind: "literal", value: v };
     case "uint:":
-      return { kind: "uint", value: m[2] };
+    case "int:":
+      return { kind: "integer", type: m[1] === "uint:" ? "uint" : "int", value: m[2] };
     case "uint":
-      return m[2] ? { kind: "literal", value: v } : { kind: "uint", value: undefined };
+    case "int":
+      return m[2] ? { kind: "literal", value: v } : { kind: "integer", type: m[1], value: undefined };
     case "media:":
       return { kind: "media", value: m[2] };
     case "after:":
@@ -173,16 +176,25 @@ function readsAsNow(value: string, seconds: number): boolean {
 }
 
 /**
- * The value of an xs:unsignedInt in any of its lexical forms (XML Schema Part 2 §3.3.22, from nonNegativeInteger:
- * decimal digits, leading zeros allowed, an optional '+' ('-' only before a zero), whiteSpace collapse so blanks
- * around it), or undefined where the text is none or the value exceeds 4294967295. Fifty-eighth audit
- * (2026-11-28): XEP-0198's 'h' is such a value, so '+05' and '5' are the same count.
+ * XML Schema's integer types a pattern compares by value (Part 2 §3.3.17 int, §3.3.22 unsignedInt): XEP-0198's 'h' is
+ * an xs:unsignedInt, XEP-0059's 'index' and <count/> are xs:int, so '+05', '05' and '5' are one value (fifty-eighth
+ * and fifty-ninth audits).
  */
-export function unsignedInt(v: string): bigint | undefined {
+const INTEGER_TYPES = {
+  uint: { name: "xs:unsignedInt", min: 0n, max: 4294967295n },
+  int: { name: "xs:int", min: -2147483648n, max: 2147483647n },
+} as const;
+type IntegerType = keyof typeof INTEGER_TYPES;
+
+/**
+ * The value of `v` as such a type in any of its lexical forms (an optional sign, decimal digits, leading zeros
+ * allowed, whiteSpace collapse so blanks around it), or undefined where the text is none or out of the type's range.
+ */
+function xsInteger(v: string, type: IntegerType): bigint | undefined {
   const m = /^[ \t\r\n]*([+-]?)([0-9]+)[ \t\r\n]*$/.exec(v);
   if (!m) return undefined;
-  const n = BigInt(m[2]);
-  return (m[1] === "-" && n !== 0n) || n > 4294967295n ? undefined : n;
+  const n = m[1] === "-" ? -BigInt(m[2]) : BigInt(m[2]);
+  return n < INTEGER_TYPES[type].min || n > INTEGER_TYPES[type].max ? undefined : n;
 }
 
 /** Checks one value; returns a problem text or undefined. `caps` receives captures. */
@@ -195,18 +207,26 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
       return actual !== undefined ? undefined : "expected a value, got absent";
     case "absent":
       return actual === undefined ? undefined : `expected absent, got ${got}`;
-    case "optional":
+    case "optional": {
+      // {optional:{TOKEN}}: absent, or a value that token takes (e.g. {optional:{int:1}}).
+      const inner = /^\{.*\}$/s.test(token.value) ? parseToken(token.value) : undefined;
+      if (inner && inner.kind !== "literal") {
+        const problem = actual === undefined ? undefined : checkValue(inner, actual, caps);
+        return problem === undefined ? undefined : `${problem} (or absent)`;
+      }
       return actual === undefined || actual === token.value ? undefined : `expected '${token.value}' or absent, got ${got}`;
+    }
     case "not":
       return actual !== undefined && actual !== token.value ? undefined : `expected a value other than '${token.value}', got ${got}`;
     case "re":
       return actual !== undefined && wholeValue(token.source).test(actual) ? undefined : `expected to match ${token.source}, got ${got}`;
     case "min":
       return actual !== undefined && /^\d+$/.test(actual) && Number(actual) >= token.min ? undefined : `expected a whole number of at least ${token.min}, got ${got}`;
-    case "uint": {
-      const [want, have] = [token.value === undefined ? undefined : unsignedInt(token.value), actual === undefined ? undefined : unsignedInt(actual)];
-      if (token.value !== undefined && want === undefined) return `expected an xs:unsignedInt equal to '${token.value}', which is none`;
-      return have !== undefined && (want === undefined || have === want) ? undefined : `expected an xs:unsignedInt${want === undefined ? "" : ` whose value is ${want}`}, got ${got}`;
+    case "integer": {
+      const name = INTEGER_TYPES[token.type].name;
+      const [want, have] = [token.value === undefined ? undefined : xsInteger(token.value, token.type), actual === undefined ? undefined : xsInteger(actual, token.type)];
+      if (token.value !== undefined && want === undefined) return `expected an ${name} equal to '${token.value}', which is none`;
+      return have !== undefined && (want === undefined || have === want) ? undefined : `expected an ${name}${want === undefined ? "" : ` whose value is ${want}`}, got ${got}`;
     }
     case "media":
       return actual !== undefined && sameMediaType(token.value, actual) ? undefined : `expected the media type ${token.value}, got ${got}`;

@@ -331,3 +331,20 @@ test("{uint} and {uint:N}: an xs:unsignedInt in any lexical form, compared by va
   assert.equal(matchStanza(parsePattern(`<a xmlns='urn:xmpp:sm:3' h='{uint:7}'/>`), a).ok, true);
   assert.equal(matchStanza(parsePattern(`<a xmlns='urn:xmpp:sm:3' h='{uint:8}'/>`), a).ok, false);
 });
+
+test("{int}, {int:N} and {optional:{TOKEN}}: an xs:int compared by value, absent allowed (fifty-ninth audit)", () => {
+  for (const v of ["1", "01", "+1", " 1 ", "+0001"]) assert.equal(matchValue("{int:1}", v, {}), undefined, JSON.stringify(v));
+  for (const v of ["0", "-0", "+0", "00"]) assert.equal(matchValue("{int:0}", v, {}), undefined, v);
+  assert.equal(matchValue("{int:-3}", "-03", {}), undefined);
+  for (const v of ["2", "-1", "1.0", "one", "", "2147483648"]) assert.match(matchValue("{int:1}", v, {}) ?? "", /xs:int whose value is 1/, JSON.stringify(v));
+  for (const v of ["-2147483648", "2147483647", "+3"]) assert.equal(matchValue("{int}", v, {}), undefined, v);
+  assert.match(matchValue("{int}", "x", {}) ?? "", /expected an xs:int, got/);
+  assert.equal(matchValue("{intx}", "{intx}", {}), undefined, "not a token: a literal");
+  assert.equal(matchValue("{optional:{int:1}}", undefined, {}), undefined);
+  assert.equal(matchValue("{optional:{int:1}}", "01", {}), undefined);
+  assert.match(matchValue("{optional:{int:1}}", "2", {}) ?? "", /whose value is 1.*\(or absent\)/);
+  assert.equal(matchValue("{optional:{x}}", "{x}", {}), undefined, "a literal in braces stays a literal");
+  assert.match(matchValue("{optional:1}", "01", {}) ?? "", /expected '1' or absent/, "a plain value is still compared literally");
+  const first = received(`<set xmlns='http://jabber.org/protocol/rsm'><first index='+1'>x</first><count> 3 </count></set>`);
+  assert.equal(matchStanza(parsePattern(`<set xmlns='http://jabber.org/protocol/rsm'><first index='{optional:{int:1}}'/><count>{int}</count></set>`), first).ok, true);
+});

@@ -137,9 +137,11 @@ function offByOne(field: (q: Element) => string | undefined, at: "start" | "end"
  * A server that serves MAM pages by RSM <index/> (XEP-0059 §2.6) in front of one that ignores it: the results of
  * the connection's queries without <index/> are the full set, in order; a query with <index>N</index> gets the
  * items N.. of it (max as asked) and a <first/> whose 'index' is N plus `indexOffset`. An index at or past the
- * end gets an empty page, or (`pastEnd: "last"`) the last item.
+ * end gets an empty page, or (`pastEnd: "last"`) the last item. `indexText` writes the 'index' (another xs:int
+ * lexical form); `skew` starts an index inside the set that many items later, the last at most (an approximate
+ * derivation, XEP-0059 §2.6), the 'index' still the request's.
  */
-function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" }): StreamFault {
+function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last"; indexText?: (n: number) => string; skew?: number }): StreamFault {
   const full = new Map<number, Element[]>();
   return onQueries(
     () => true,
@@ -151,13 +153,14 @@ function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" }): St
       }
       const all = full.get(ctx.conn.id) ?? [];
       const asked = Number(index.getText());
-      const n = asked >= all.length && o.pastEnd === "last" ? Math.max(all.length - 1, 0) : asked;
+      const n = asked >= all.length ? (o.pastEnd === "last" ? Math.max(all.length - 1, 0) : asked) : Math.min(asked + (o.skew ?? 0), all.length - 1);
       const max = Number(rsmValue(query, "max")?.getText() ?? all.length);
       const page = all.slice(n, n + max).map((r) => changed(r, (c) => (resultOf(c)!.attrs.queryid = String(query.attrs.queryid ?? "")))[0]);
       const iq = new Element("iq", { type: "result", id: fin.attrs.id, ...(fin.attrs.to && { to: fin.attrs.to }) });
       const set = iq.c("fin", { xmlns: MAM, ...(n + max >= all.length && { complete: "true" }) }).c("set", { xmlns: RSM });
       if (page.length > 0) {
-        set.c("first", { index: String(n + o.indexOffset) }).t(String(resultOf(page[0])!.attrs.id));
+        const index = (o.skew ? asked : n) + o.indexOffset;
+        set.c("first", { index: o.indexText ? o.indexText(index) : String(index) }).t(String(resultOf(page[0])!.attrs.id));
         set.c("last").t(String(resultOf(page[page.length - 1])!.attrs.id));
       }
       set.c("count").t(String(all.length));
@@ -2191,6 +2194,47 @@ export const VARIATIONS: Variation[] = [
       setOf(out)!.getChild("first")!.attrs.index = "0";
       return [...results, out];
     }),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28): rsm-index compared the 'index' of the page's <first/> (xs:int in XEP-0059's
+    // schema) literally with '1', so a server writing it '01' failed RSM-INDEX-04 at MUST. Stream-only.
+    id: "rsm-index-padded",
+    description: "pages are served by <index/> and the <first/>'s 'index' is written with a leading zero ('01' for 1: the same xs:int, XEP-0059's schema)",
+    fault: () => "pass",
+    stream: pagesByIndex({ indexOffset: 0, pastEnd: "empty", indexText: (n) => String(n).padStart(2, "0") }),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28): rsm-index took only the exact item at the index for the page by <index/>, so a
+    // server deriving the first UID approximately (XEP-0059 §2.6: "the method used MAY be approximate") warned
+    // RSM-INDEX-03. Stream-only.
+    id: "rsm-index-approximate",
+    description: "pages are served by <index/>, derived approximately: an index inside the set starts one item later (the last at most), the <first/>'s 'index' the request's",
+    fault: () => "pass",
+    stream: pagesByIndex({ indexOffset: 0, pastEnd: "empty", skew: 1 }),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28): rsm-first-index compared the first page's 'index' literally with '0' and
+    // rsm-count/rsm-first-index the <count/> with \d+; both are xs:int in XEP-0059's schema, so '+0' and '+3' are
+    // the same values. Stream-only.
+    id: "rsm-signed-index-count",
+    description:
+      "the <first/> of a query's first page (no <after/>, <before/> or <index/>) carries index='+0', and every page's <set/> a <count/> written with a '+' ('+3' where it had none; the same xs:int values, XEP-0059's schema; the count \"MAY be approximate\")",
+    fault: () => "pass",
+    stream: onQueries(
+      () => true,
+      (results, fin, query) => {
+        const set = setOf(fin);
+        if (!set) return [...results, fin];
+        const out = copyOf(fin);
+        const outSet = setOf(out)!;
+        const first = outSet.getChild("first");
+        if (first && firstPageQuery(query)) first.attrs.index = "+0";
+        const count = outSet.getChild("count");
+        if (count) count.children = [`+${count.getText().trim()}`];
+        else outSet.c("count").t("+3");
+        return [...results, out];
+      },
+    ),
   },
   {
     id: "mam-stable-true",

@@ -591,6 +591,37 @@ export const FAULTS: FaultDef[] = [
     stream: sm((el) => (isSm(el, "resumed") && el.attrs.h !== undefined ? withAttr("h", (h) => String(Number(h) + 1))(el) : "pass")),
   },
   {
+    // Fifty-ninth audit (2026-11-28): sm-resume-counter charged the <a/> answering the <r/> on the resumed stream to
+    // SM-RESUME-14 alone (the counter's value, derived SHOULD), so a resumed stream whose <r/> went unanswered warned
+    // SM-RESUME-14; that answer is SM-ACK-01's (MUST).
+    id: "mobile.sm.resumed.r-unanswered",
+    area: "mobile",
+    requirements: ["SM-ACK-01"],
+    description: "after <resumed/>, no <r/> on the resumed stream is answered (every <a/> of the server's there dropped)",
+    stream: (() => {
+      const resumed = new WeakSet<ProxiedConnection>();
+      return sm((el, _s, ctx) => {
+        if (isSm(el, "resumed")) resumed.add(ctx.conn);
+        return isSm(el, "a") && resumed.has(ctx.conn) ? "drop" : "pass";
+      });
+    })(),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28): sm-resume-counter: an <a/> without 'h' on the resumed stream warned SM-RESUME-14
+    // only; the missing 'h' is SM-ACK-02's (MUST).
+    id: "mobile.sm.resumed.ack-no-h",
+    area: "mobile",
+    requirements: ["SM-ACK-02"],
+    description: "after <resumed/>, every <a/> on the resumed stream has no 'h'",
+    stream: (() => {
+      const resumed = new WeakSet<ProxiedConnection>();
+      return sm((el, _s, ctx) => {
+        if (isSm(el, "resumed")) resumed.add(ctx.conn);
+        return isSm(el, "a") && resumed.has(ctx.conn) ? changed(el, (c) => delete c.attrs.h) : "pass";
+      });
+    })(),
+  },
+  {
     id: "mobile.sm.resume.drops-unacked",
     area: "mobile",
     requirements: ["SM-RESUME-12"],
@@ -1390,6 +1421,32 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Fifty-ninth audit (2026-11-28): push-remote-disable credited the PUSH-REMOTE-01 MAY ('removed') to a first
+    // service that got no publish after its affiliation notice, though nothing showed the server ever published to
+    // it: this server (the mirror of mobile.push.first-service-only) never does, and passed with no removal.
+    id: "mobile.push.latest-service-only",
+    area: "mobile",
+    requirements: ["PUSH-NOTIFY-01"],
+    description: "the server answers every <enable/> with a result but publishes only to the push service a user enabled last",
+    stream: (() => {
+      const latest = new Map<string, string>(); // user's bare JID -> the JID of the service enabled last
+      const userOf = new Map<string, string>(); // a service's JID -> the user who enabled it
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const jid = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH)?.attrs.jid : undefined;
+          if (jid === undefined) return;
+          const user = bare(ctx.conn.jid);
+          latest.set(user, String(jid));
+          userOf.set(String(jid), user);
+        },
+        element: (el: Element) => {
+          const user = isPublish(el) ? userOf.get(String(el.attrs.to)) : undefined;
+          return user !== undefined && latest.get(user) !== String(el.attrs.to) ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "mobile.push.wrong-node",
     area: "mobile",
     requirements: ["PUSH-NOTIFY-02"],
@@ -1827,6 +1884,24 @@ export const VARIATIONS: Variation[] = [
           const node = latest.get(String(el.attrs.to));
           return node !== undefined && el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node !== node ? "drop" : "pass";
         },
+      };
+    })(),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28): push-remote-disable now shows a publish to the first service before its
+    // affiliation notice; this is the server that takes the MAY (the positive control of its 'removed' outcome).
+    id: "mobile-push-remote-removed",
+    description:
+      "on a push service's affiliation change notice (XEP-0357 §8, a <pubsub/> with an <affiliation/> of 'none' from the service to the user), the server removes that service and node: no publish goes there after it (§8: the server \"MAY remove the received JID and node combination\")",
+    fault: () => "pass",
+    stream: (() => {
+      const removed = new Set<string>(); // "service JID node" pairs
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const pubsub = el.name === "message" ? el.getChild("pubsub", PUBSUB) : undefined;
+          if (ctx.conn.jid && pubsub?.attrs.node !== undefined && pubsub.getChild("affiliation")?.attrs.affiliation === "none") removed.add(`${ctx.conn.jid} ${pubsub.attrs.node}`);
+        },
+        element: (el: Element) => (isPublish(el) && removed.has(`${el.attrs.to} ${el.getChild("pubsub", PUBSUB)!.getChild("publish")!.attrs.node}`) ? "drop" : "pass"),
       };
     })(),
   },
