@@ -1456,6 +1456,28 @@ export const FAULTS: FaultDef[] = [
     stream: endsStreamAfterFailure(() => true),
   },
   {
+    // Fifty-ninth audit (2026-11-28): fast-no-token-on-failure: a server that answers a wrong password with a stream
+    // error and the close instead of a <failure/> provides no token and processes no inline feature (XEP-0484 §3.3,
+    // XEP-0388 §2.6.2), yet matched no outcome and failed both MUSTs; it breaks XEP-0388 §2.6 "It may also fail, in
+    // which case the client is not authenticated and the stream and session state remain entirely unchanged."
+    // (SASLTWO-FAIL-03). fail -> skip (the 'stream-error' outcome credits nothing). sasl2-wrong-password, whose
+    // outcomes are <failure/>s, fails it on SASLTWO-FAIL-01 (Prosody 13, --tls starttls).
+    id: "login.sasl2.failure-replaced-by-stream-error",
+    area: "login",
+    requirements: ["SASLTWO-FAIL-01"],
+    description: "every SASL2 <failure/> is replaced by a not-authorized stream error and the close",
+    stream: {
+      fromClient: noteSasl2,
+      element: (el, ctx) => {
+        if (endedAfterFailure.has(ctx.conn)) return "drop";
+        if (!isSasl2(el, "failure")) return "pass";
+        endedAfterFailure.add(ctx.conn);
+        return [`<stream:error><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`];
+      },
+      close: (ctx) => (endedAfterFailure.has(ctx.conn) ? "" : "</stream:stream>"),
+    },
+  },
+  {
     // Twentieth audit: fast-invalidate judged FAST-SERVER-02 (MUST) by the password login on the stream of the failed
     // token login, so a server that ends that stream (no retry there, RFC 6120 §6.4.5 "a configurable but reasonable
     // number of retries") and takes the password on a new connection failed the case (adhoc.fast.close-after-token-
