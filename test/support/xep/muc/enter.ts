@@ -485,6 +485,18 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/bob$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
+    // Fifty-ninth audit (2026-11-28): muc-enter-affiliation-lasts (and, as its class note, muc-affiliation-kept-across-
+    // visits) judged the second visit's self-presence, from another resource as Robert, only as §5.2's persistence
+    // (MUC-AFFIL-03, SHOULD), so a room that sends it none warned that row instead of failing §7.2.2's MUST
+    // (MUC-JOIN-05). The first visit is another connection, so muc.join.reentry-self-presence-missing does not fire:
+    // this one drops only the self-presence of an occupant entering as Robert.
+    id: "muc.join.robert-self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant entering with the nickname Robert gets no presence of its own (the others still get his)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/robert$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
     // Fifty-seventh audit (2026-11-28): muc-enter-role-kept-across-visits judged carol's second entry only by its role
     // (MUC-ROLE-04, SHOULD), so a room that sends a returning occupant no presence of its own warned that row instead of
     // failing §7.2.2's MUST (MUC-JOIN-05). muc.join.self-presence-missing stops the case at its first entry: this one

@@ -2080,6 +2080,29 @@ export const FAULTS: FaultDef[] = [
     stream: refusedButApplied(),
   },
   {
+    // Fifty-ninth audit (2026-11-28): muc-admin-auth/moderator-revoke read the refusal back only where the owner's
+    // self-presence showed her a moderator (the moderator list must name someone the request does not touch); where it
+    // showed her a participant (§5.1.2's SHOULD broken), MUC-ADMIN-AUTH-01 was credited by the <forbidden/> and hal's
+    // seeing no presence alone, so this room, which also carries the refused revocation out in silence, passed. The
+    // case now reads the list back there too (bob, shown on it before, must still be named): pass -> fail.
+    id: "muc.admin.auth-refused-but-applied-owner-participant",
+    area: "muc",
+    requirements: ["MUC-ADMIN-AUTH-01"],
+    description:
+      "a moderator change from a user who is neither admin nor owner is answered with <forbidden/> but carried out in silence (the lists asked afterwards show it), and the owner and admins are shown entering as participants",
+    stream: both(refusedButApplied(), {
+      element: (el) =>
+        occupantPresence(el) &&
+        userX(el)!
+          .getChildren("item")
+          .some((i) => i.attrs.affiliation === "owner" || i.attrs.affiliation === "admin")
+          ? changed(el, (c) => {
+              for (const i of userX(c)!.getChildren("item")) if (i.attrs.role === "moderator") i.attrs.role = "participant";
+            })
+          : "pass",
+    }),
+  },
+  {
     // Fifty-sixth audit (2026-11-28): muc-admin-mlist-by-member credited MUC-ADMIN-MLIST-01 by bob's error alone where
     // eve's entry showed no affiliation ('admitted-unknown'): this room, which answers a member's change of the member
     // list with <forbidden/>, makes it all the same, and lets a non-member in with a plain presence, passed. The owner
@@ -2204,6 +2227,26 @@ export const FAULTS: FaultDef[] = [
         (answer) => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-authorized")] : "pass"),
       ),
       unannounced("affiliation", "admin"),
+    ),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28): muc-owner-revoke-owner read a refused revocation back only in the owner list;
+    // where the room gives out no owner list ('no-list'), the refusal was credited by the <not-authorized/> and by
+    // gina's seeing no presence, so this room, which refuses the list, answers <not-authorized/> and makes the
+    // revocation in silence (bob, now an admin, gets the real server's <forbidden/> to his muc#owner request), passed.
+    id: "muc.owner.revoke-refused-but-applied-no-list",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-01"],
+    description: "a room gives out no owner list (<not-allowed/>), and an owner's revocation of another owner's status is made, but answered with <not-authorized/> and announced to nobody",
+    stream: both(
+      ownerListRefused(),
+      both(
+        answering(
+          (el, ctx) => casesOwn(single("affiliation", "admin"))(el, ctx) && !ownJid(ctx)(itemsOf(adminQuery(el, "set"))),
+          (answer) => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-authorized")] : "pass"),
+        ),
+        unannounced("affiliation", "admin"),
+      ),
     ),
   },
   {

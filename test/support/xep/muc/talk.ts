@@ -2068,7 +2068,57 @@ const onInvites =
     isInvite(el) ? changed(el, edit) : "pass";
 
 /** What XEP-0045 (and XEP-0249) let a service do differently here, which no case of this area may fail on. */
+/**
+ * A room that rejects every subject change (a moderator's too) with a message error and keeps no trace of it: the
+ * change the room reflects is replaced, on the sender's session, by <forbidden/> from the room, dropped on the
+ * others', and an archive result (XEP-0313) carrying it is dropped. What a change said is learnt from what clients send.
+ */
+function subjectChangeRefusedUnstored(): StreamFault {
+  const refused = new Map<string, Set<number>>(); // "room subject": the connections that sent it and are not yet told
+  const texts = new Set<string>(); // "room subject" of every refused change
+  const keyOf = (room: string, text: string) => `${room} ${text}`;
+  return {
+    fromClient: (el, { conn }) => {
+      if (el.name !== "message" || !isSubjectChange(el)) return;
+      const k = keyOf(bare(str(el.attrs.to)), el.getChildText("subject") ?? "");
+      texts.add(k);
+      refused.set(k, (refused.get(k) ?? new Set<number>()).add(conn.id));
+    },
+    element: (el, { conn }) => {
+      if (el.name !== "message") return "pass";
+      const result = el.getChild("result", "urn:xmpp:mam:2");
+      if (result) {
+        const inner = result.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message");
+        const room = bare(str(el.attrs.from)) || bare(conn.jid);
+        const text = inner?.getChildText("subject");
+        return text != null && inner?.getChild("body") === undefined && [...texts].some((k) => k.endsWith(` ${text}`) && (atService(room) ? k.startsWith(`${room} `) : true)) ? "drop" : "pass";
+      }
+      if (!isRoomSubject(el)) return "pass";
+      const k = keyOf(bare(str(el.attrs.from)), el.getChildText("subject") ?? "");
+      if (!texts.has(k)) return "pass";
+      const waiting = refused.get(k);
+      if (!waiting?.delete(conn.id)) return "drop";
+      const error = new Element("message", { type: "error", from: bare(str(el.attrs.from)), ...(conn.jid && { to: conn.jid }) });
+      error.c("subject").t(el.getChildText("subject") ?? "");
+      error.c("error", { type: "auth" }).c("forbidden", { xmlns: STANZAS });
+      return [error];
+    },
+  };
+}
+
 export const VARIATIONS: Variation[] = [
+  {
+    // Fifty-ninth audit (2026-11-28): mam-muc-subject took the owner's role as the sign that the room accepted her
+    // subject change, and warned MAM-MUC-STORE-02 where the room refused it with a message error (XEP-0045 §8.1
+    // obliges no room to accept a moderator's change; XEP-0313 §6.1.2 stores subject changes "apart from those
+    // messages that the room rejects"). The case now waits for the refusal (label subject): warn -> skip. It needs
+    // what clients send: a stream variation, applied by bench/try-case.ts only.
+    id: "muc.var.subject-change-refused-unstored",
+    description:
+      'a room refuses every subject change, a moderator\'s too, with a message error (<forbidden/>), applies none and archives none (XEP-0313 §6.1.2: "as should subject change stanzas, apart from those messages that the room rejects")',
+    fault: () => "pass",
+    stream: subjectChangeRefusedUnstored(),
+  },
   {
     // Fifty-fourth audit (2026-11-28): muc-traffic-discarded took a room that strips the test namespace, passes it or
     // refuses the message with an error, so this room, which drops the whole message silently (XEP-0045 §7.4
