@@ -615,6 +615,29 @@ function memberListAfterInvites(edit: (query: Element, invitees: Set<string>) =>
   };
 }
 
+/**
+ * A room that holds accepted registrations for approval (XEP-0045 §7.10: "the service MAY request that the submission
+ * be approved by a room admin/owner"): the registrant's later requests for the registration requirements get the
+ * form again, no <registered/>; `memberList` decides what becomes of the room's muc#admin results (its room and the
+ * registrations held, as "room registrant" bare JIDs).
+ */
+function registrationsHeld(memberList: (el: Element, room: string, held: Set<string>) => FaultAction): StreamFault {
+  const held = new Set<string>();
+  const asked = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (!asksRegistration(el) || !conn.jid) return;
+      if (el.attrs.type === "set") held.add(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`);
+      else if (el.attrs.type === "get" && held.has(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`)) asked.add(`${conn.id} ${str(el.attrs.id)}`);
+    },
+    element: (el, { conn }) => {
+      if (el.name !== "iq" || el.attrs.type !== "result") return "pass";
+      if (asked.delete(`${conn.id} ${str(el.attrs.id)}`) && el.getChild("query", REGISTER)?.getChild("registered")) return registrationForm(el);
+      return el.getChild("query", MUC_ADMIN) ? memberList(el, bare(str(el.attrs.from)), held) : "pass";
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Fifty-fourth audit (2026-11-28): muc-reg-bad-form judged eve's invalid submission only where she got the form,
@@ -1520,24 +1543,7 @@ export const FAULTS: FaultDef[] = [
       "a room holds an accepted registration for approval (the registrant's later requests for the registration requirements get the form again, no <registered/>) and, once it holds one, never answers a request for its member list",
     area: "muc",
     requirements: ["MUC-ADMIN-MLIST-02"],
-    stream: (() => {
-      const held = new Set<string>();
-      const asked = new Set<string>();
-      return {
-        fromClient: (el, { conn }) => {
-          if (!asksRegistration(el) || !conn.jid) return;
-          if (el.attrs.type === "set") held.add(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`);
-          else if (el.attrs.type === "get" && held.has(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`)) asked.add(`${conn.id} ${str(el.attrs.id)}`);
-        },
-        element: (el, { conn }) => {
-          if (el.name !== "iq" || el.attrs.type !== "result") return "pass";
-          if (asked.delete(`${conn.id} ${str(el.attrs.id)}`) && el.getChild("query", REGISTER)?.getChild("registered")) return registrationForm(el);
-          const room = bare(str(el.attrs.from));
-          if (!el.getChild("query", MUC_ADMIN) || ![...held].some((h) => h.startsWith(`${room} `))) return "pass";
-          return "drop";
-        },
-      };
-    })(),
+    stream: registrationsHeld((_el, room, held) => ([...held].some((h) => h.startsWith(`${room} `)) ? "drop" : "pass")),
   },
   {
     // Forty-eighth audit (2026-11-27): muc-member-list-nick took a form and no <registered/> after bob's accepted
@@ -2353,28 +2359,16 @@ export const VARIATIONS: Variation[] = [
     description:
       'a room holds an accepted registration for approval (§7.10: "the service MAY request that the submission be approved by a room admin/owner"): the registrant\'s later requests for the registration requirements get the form again, no <registered/>, and the member list gives the registrant no nickname',
     fault: () => "pass",
-    stream: (() => {
-      /** Registrations submitted: room and registrant's bare JID. */
-      const held = new Set<string>();
-      const asked = new Set<string>();
-      return {
-        fromClient: (el, { conn }) => {
-          if (!asksRegistration(el) || !conn.jid) return;
-          if (el.attrs.type === "set") held.add(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`);
-          else if (el.attrs.type === "get" && held.has(`${bare(str(el.attrs.to))} ${bare(str(conn.jid))}`)) asked.add(`${conn.id} ${str(el.attrs.id)}`);
-        },
-        element: (el, { conn }) => {
-          if (el.name !== "iq" || el.attrs.type !== "result") return "pass";
-          if (asked.delete(`${conn.id} ${str(el.attrs.id)}`) && el.getChild("query", REGISTER)?.getChild("registered")) return registrationForm(el);
-          const items = el.getChild("query", MUC_ADMIN)?.getChildren("item") ?? [];
-          const room = bare(str(el.attrs.from));
-          if (!items.some((i) => i.attrs.nick !== undefined && held.has(`${room} ${bare(str(i.attrs.jid))}`))) return "pass";
-          return changed(el, (c) => {
+    stream: registrationsHeld((el, room, held) =>
+      el
+        .getChild("query", MUC_ADMIN)!
+        .getChildren("item")
+        .some((i) => i.attrs.nick !== undefined && held.has(`${room} ${bare(str(i.attrs.jid))}`))
+        ? changed(el, (c) => {
             for (const i of c.getChild("query", MUC_ADMIN)!.getChildren("item")) if (held.has(`${room} ${bare(str(i.attrs.jid))}`)) delete i.attrs.nick;
-          });
-        },
-      };
-    })(),
+          })
+        : "pass",
+    ),
   },
   {
     // Twenty-third audit (2026-11-26): muc-resnick-query took every user who never registered for one without a
