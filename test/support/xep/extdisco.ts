@@ -2,6 +2,7 @@ import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { answering, changed, STANZAS, when, type FaultDef } from "../fault-kit.ts";
 import type { Variation } from "../variations.ts";
+import type { Fault } from "../fault-proxy.ts";
 
 const EXTDISCO = "urn:xmpp:extdisco:2";
 const DISCO = "http://jabber.org/protocol/disco#info";
@@ -33,6 +34,12 @@ const unadvertised = when(
 /** The first listed service without its 'host'. */
 const noHost = editServices("services", (s) => delete s.attrs.host, true);
 /** XEP-0215: server bugs the cases must catch. */
+/** Refuses every request for the list of external services with `condition`, and leaves the feature out of disco#info. */
+function refusedUnadvertised(type: string, condition: string): Fault {
+  return (el, ctx) =>
+    result("services")(el) ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to }, xml("error", { type }, xml(condition, { xmlns: STANZAS })))] : unadvertised(el, ctx);
+}
+
 export const FAULTS: FaultDef[] = [
   {
     id: "extdisco.list.no-host",
@@ -89,10 +96,7 @@ export const FAULTS: FaultDef[] = [
     area: "extdisco",
     requirements: ["EXTDISCO-DISCO-01"],
     description: "the server refuses the list of external services with forbidden, and its disco#info does not list urn:xmpp:extdisco:2",
-    fault: (el, ctx) =>
-      result("services")(el)
-        ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))]
-        : unadvertised(el, ctx),
+    fault: refusedUnadvertised("auth", "forbidden"),
   },
   {
     // Class sweep (2026-11-28, group S4): extdisco-services-answered judged the first request's answer
@@ -344,10 +348,7 @@ export const VARIATIONS: Variation[] = [
     // bench/try-case.ts applies it (`stream`), not the runs of every variation at once.
     fault: () => "pass",
     stream: {
-      element: (el, ctx) =>
-        result("services")(el)
-          ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to }, xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS })))]
-          : unadvertised(el, ctx),
+      element: refusedUnadvertised("cancel", "feature-not-implemented"),
     },
   },
   {
@@ -360,10 +361,7 @@ export const VARIATIONS: Variation[] = [
     // bench/try-case.ts applies it (`stream`), not the runs of every variation at once.
     fault: () => "pass",
     stream: {
-      element: (el, ctx) =>
-        result("services")(el)
-          ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))]
-          : unadvertised(el, ctx),
+      element: refusedUnadvertised("cancel", "not-allowed"),
     },
   },
 ];
