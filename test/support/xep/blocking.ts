@@ -870,6 +870,34 @@ export const FAULTS: FaultDef[] = [
 ];
 
 /** XEP-0191: what a correct server may do differently; no verdict may change. */
+/**
+ * A policy against strangers (RFC 6121 §8: the rules are applied "subject to enforcement of relevant privacy and
+ * security policies"): a message from another user's JID that the recipient shares no subscription with is dropped
+ * at the recipient's stream, and with `copies` so are the Carbons copies (XEP-0280's <received/> or <sent/>) of a
+ * message between the user and such a JID. Contacts are learnt from the roster pushes and results each stream carries.
+ */
+function strangersDropped(copies: boolean): StreamFault {
+  const contacts = contactsLearnt();
+  return {
+    element: (el, { conn }) => {
+      if (!conn.jid) return "pass";
+      const user = bare(conn.jid);
+      contacts.learn(el, user);
+      if (el.name !== "message" || ["error", "groupchat"].includes(String(el.attrs.type))) return "pass";
+      const stranger = (jid: string) => jid.includes("@") && jid !== user && !contacts.has(user, jid);
+      if (copies)
+        for (const [dir, side] of [
+          ["received", "from"],
+          ["sent", "to"],
+        ] as const) {
+          const inner = el.getChild(dir, "urn:xmpp:carbons:2")?.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message");
+          if (inner && !["error", "groupchat"].includes(String(inner.attrs.type)) && stranger(bare(String(inner.attrs[side] ?? "")))) return "drop";
+        }
+      return stranger(bare(String(el.attrs.from ?? ""))) ? "drop" : "pass";
+    },
+  };
+}
+
 export const VARIATIONS: Variation[] = [
   {
     // Thirtieth audit: a server that takes up XEP-0191 §4's MAY ("it MAY cancel any existing presence subscriptions
@@ -896,7 +924,7 @@ export const VARIATIONS: Variation[] = [
       },
     },
   },
-  (() => {
+  {
     // Fortieth audit: blocking-list-items judged BLOCK-UNBLOCK-04 (MUST), and blocking-unblock-all-push
     // BLOCK-UNBLOCKALL-03, on a message from romeo, who shared no subscription with juliet: a server whose policy drops
     // messages from strangers (RFC 6121 §8: the conformance language "is not meant to override any such local service
@@ -904,57 +932,25 @@ export const VARIATIONS: Variation[] = [
     // juliet and romeo a subscription both ways, as blocking-inbound-message has. Contacts are learnt from the roster
     // pushes and results each user's streams carry (a subscription of 'to', 'from' or 'both'). Applied by
     // bench/try-case.ts only (stream).
-    const contacts = contactsLearnt();
-    return {
-      id: "blocking.var.strangers-dropped",
-      description:
-        "a policy against strangers: a message from another user's JID that the recipient shares no subscription with is dropped (RFC 6121 §8: the rules are applied subject to local service policies)",
-      fault: () => "pass",
-      stream: {
-        element: (el, { conn }) => {
-          if (!conn.jid) return "pass";
-          const user = bare(conn.jid);
-          contacts.learn(el, user);
-          if (el.name !== "message" || ["error", "groupchat"].includes(String(el.attrs.type))) return "pass";
-          const from = bare(String(el.attrs.from ?? ""));
-          if (!from.includes("@") || from === user) return "pass";
-          return contacts.has(user, from) ? "pass" : "drop";
-        },
-      } satisfies StreamFault,
-    } satisfies Variation;
-  })(),
-  (() => {
+    id: "blocking.var.strangers-dropped",
+    description:
+      "a policy against strangers: a message from another user's JID that the recipient shares no subscription with is dropped (RFC 6121 §8: the rules are applied subject to local service policies)",
+    fault: () => "pass",
+    stream: strangersDropped(false),
+  },
+  {
     // Class sweep (2026-11-28, group ST): carbons-copy-format, carbons-copy-bounce: blocking.var.strangers-dropped drops
     // a stranger's message at the recipient's stream, after the server made its Carbons copies, so a case that judges
     // only the copies passed it; a policy against strangers drops the message before it is routed, and nothing is
     // copied. This one drops those copies as well: a <received/> or <sent/> copy (XEP-0280) whose forwarded message
     // passes between the user and another user's JID that shares no subscription with the user. Applied by
     // bench/try-case.ts only (stream).
-    const contacts = contactsLearnt();
-    return {
-      id: "blocking.var.strangers-dropped-uncopied",
-      description:
-        "a policy against strangers applied before routing: a message between a user and another user's JID that shares no subscription with the user is dropped, and so are its Carbons copies (RFC 6121 §8: the rules are applied subject to local service policies)",
-      fault: () => "pass",
-      stream: {
-        element: (el, { conn }) => {
-          if (!conn.jid) return "pass";
-          const user = bare(conn.jid);
-          contacts.learn(el, user);
-          if (el.name !== "message" || ["error", "groupchat"].includes(String(el.attrs.type))) return "pass";
-          const stranger = (jid: string) => jid.includes("@") && jid !== user && !contacts.has(user, jid);
-          for (const [dir, side] of [
-            ["received", "from"],
-            ["sent", "to"],
-          ] as const) {
-            const inner = el.getChild(dir, "urn:xmpp:carbons:2")?.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message");
-            if (inner && !["error", "groupchat"].includes(String(inner.attrs.type)) && stranger(bare(String(inner.attrs[side] ?? "")))) return "drop";
-          }
-          return stranger(bare(String(el.attrs.from ?? ""))) ? "drop" : "pass";
-        },
-      } satisfies StreamFault,
-    } satisfies Variation;
-  })(),
+    id: "blocking.var.strangers-dropped-uncopied",
+    description:
+      "a policy against strangers applied before routing: a message between a user and another user's JID that shares no subscription with the user is dropped, and so are its Carbons copies (RFC 6121 §8: the rules are applied subject to local service policies)",
+    fault: () => "pass",
+    stream: strangersDropped(true),
+  },
   {
     // Class sweep 3 (2026-11-27, S4): blocking-inbound-presence now also takes 'unsubscribed' as a response to the
     // blocked JID's subscription request; a server that cancels the subscriptions with the block (XEP-0191 §4: "it MAY
