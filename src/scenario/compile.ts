@@ -97,7 +97,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     for (const c of captures) made.add(c);
     if (step.label) labelled.set(step.label, i);
     if (!info.checks) lastAction = i;
-    if (step.kind === "receive" || step.kind === "receive-one-of") lastReceive = i;
+    if (step.kind === "receive" || step.kind === "receive-one-of" || step.kind === "one-of") lastReceive = i;
     return { ...step, plan };
   });
 }

@@ -159,27 +159,43 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     if (step.order && !findRequirement(step.order))
       throw new ScenarioError(where(["steps", i, "order"]), `steps[${i}].order: ${step.order} is not a requirement of any catalog (spec/*-requirements.md)`);
     // An alternative's `also:` checks that alternative's stanza, when it is the one that happened.
-    const alsos = [
+    const alsos: { requirement: string; pattern: string; at: Path; alternative?: string; inner?: number }[] = [
       ...(also ?? []).map((a) => ({ ...a, at: ["steps", i, "also", a.requirement] as Path })),
       ...(step.kind === "receive-one-of"
         ? step.alternatives.flatMap((alt) =>
             Object.entries(alt.also ?? {}).map(([requirement, pattern]) => ({ requirement, pattern, alternative: alt.name, at: ["steps", i, key ?? "", alt.name, "also", requirement] as Path })),
           )
         : []),
+      ...(step.kind === "one-of"
+        ? step.alternatives.flatMap((alt) =>
+            (alt.also ?? []).map(({ step: inner, requirement, pattern }) => ({
+              requirement,
+              pattern,
+              alternative: alt.name,
+              inner,
+              at: ["steps", i, key ?? "", alt.name, inner] as Path,
+            })),
+          )
+        : []),
     ];
     const unknownAlso = alsos.find((a) => !findRequirement(a.requirement));
     if (unknownAlso) throw new ScenarioError(where(unknownAlso.at), `steps[${i}].also: ${unknownAlso.requirement} is not a requirement of any catalog (spec/*-requirements.md)`);
-    const further = alsos.map((a): Step => ({
-      pos: where(a.at),
-      ...("alternative" in a && { alternative: a.alternative as string }),
-      actor: step.actor,
-      kind: "also",
-      pattern: a.pattern,
-      requirements: [a.requirement],
-      ...(step.asserts && { asserts: step.asserts }),
-      ...(step.timeoutMs && { timeoutMs: step.timeoutMs }),
-      text: `${step.actor}'s stanza${"alternative" in a ? ` (${a.alternative})` : ""} also matches ${a.pattern.replace(/\s+/g, " ").trim().slice(0, 100)} (${a.requirement})`,
-    }));
+    const further = alsos.map((a): Step => {
+      // After a 'one of', the stanza of one step of the alternative: that step's actor and asserts.
+      const of = a.inner !== undefined && step.kind === "one-of" ? step.alternatives.find((alt) => alt.name === a.alternative)!.steps[a.inner] : step;
+      return {
+        pos: where(a.at),
+        ...(a.alternative !== undefined && { alternative: a.alternative }),
+        ...(a.inner !== undefined && { inner: a.inner }),
+        actor: of.actor,
+        kind: "also",
+        pattern: a.pattern,
+        requirements: [a.requirement],
+        ...((of.asserts ?? step.asserts) && { asserts: of.asserts ?? step.asserts }),
+        ...(step.timeoutMs && { timeoutMs: step.timeoutMs }),
+        text: `${of.actor}'s stanza${a.alternative !== undefined ? ` (${a.alternative})` : ""} also matches ${a.pattern.replace(/\s+/g, " ").trim().slice(0, 100)} (${a.requirement})`,
+      };
+    });
     for (const f of further) {
       check(xmlOf(f), known);
       for (const c of allTextsOf(f).flatMap(capturesIn)) known.add(c);

@@ -81,15 +81,12 @@ function afterOf(raw: string | string[]): NonNullable<Step["after"]> {
 
 function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext): Step {
   const alts = expectShape(z.record(z.string(), z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1)), value, [ONE_OF], "named alternatives, each a list of 'receives…' steps");
-  const alternatives = Object.entries(alts).map(([name, list]) => ({
-    name,
-    steps: list.map((raw, i) => {
+  const alternatives = Object.entries(alts).map(([name, list]) => {
+    // A `receives` of one pattern may check more of its stanza (`also:`), judged once its alternative is the outcome.
+    const alsos: { step: number; requirement: string; pattern: string }[] = [];
+    const steps = list.map((raw, i) => {
       const { step, when, also } = parseStep(raw, base);
-      // An alternative's stanza is judged as a whole: what happened, not rule by rule (an `also` would be lost).
-      if (also)
-        throw new StepIssue(`alternative '${name}', step ${i}: 'also' checks the stanza of a 'receives' step outside 'one of'; inside, put the check in the pattern or in a step after the 'one of'`, [
-          ONE_OF,
-        ]);
+      for (const a of also ?? []) alsos.push({ step: i, ...a });
       if (step.since) throw new StepIssue(`alternative '${name}', step ${i}: 'since' belongs to a 'receives' step outside 'one of'`, [ONE_OF]);
       if (!KINDS[step.kind].inOneOf || when)
         throw new StepIssue(
@@ -97,9 +94,11 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
           [ONE_OF],
         );
       return step as ExpectStep;
-    }),
-  }));
+    });
+    return { name, steps, ...(alsos.length > 0 && { also: alsos }) };
+  });
   if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", [ONE_OF]);
+  if (meta.setup && alternatives.some((a) => a.also)) throw new StepIssue("a set-up step checks nothing, so its alternatives have no 'also'", [ONE_OF]);
   return {
     pos: base.pos,
     actor: [...new Set(alternatives.flatMap((a) => a.steps.map((s) => s.actor)))].join(", "),

@@ -320,8 +320,11 @@ export type Step =
    * that proves none); one of a single pattern may have `also:` checks of the stanza it matched.
    */
   | (StepBase & { kind: "receive-one-of"; alternatives: { name: string; patterns: string[]; requirements?: string[]; also?: Record<string, string> }[] })
-  /** A further check of the stanza the 'receives' step before it matched (its `also:`; of one alternative's), for one requirement. */
-  | (StepBase & { kind: "also"; pattern: string; alternative?: string })
+  /**
+   * A further check of the stanza the 'receives' step before it matched (its `also:`; of one alternative's), for one
+   * requirement; after a 'one of', of the stanza its alternative's step number `inner` matched.
+   */
+  | (StepBase & { kind: "also"; pattern: string; alternative?: string; inner?: number })
   | (StepBase & { kind: "receive-nothing"; pattern?: string })
   /**
    * An IQ get asked again, for a state the server reaches in its own time with no stanza to say so: `until` its
@@ -330,8 +333,11 @@ export type Step =
    */
   | (StepBase & { kind: "poll"; ask: string } & ({ until: string; while?: undefined } | { while: string; until?: undefined }))
   | (StepBase & { kind: "connect" | "disconnect" | "drop" })
-  /** Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. */
-  | (StepBase & { kind: "one-of"; alternatives: { name: string; steps: ExpectStep[] }[] })
+  /**
+   * Outcomes across sessions, judged after one barrier: the first alternative whose expectations all hold. A
+   * `receives` of one pattern in an alternative may have `also:` checks of its stanza (`step`: its index there).
+   */
+  | (StepBase & { kind: "one-of"; alternatives: { name: string; steps: ExpectStep[]; also?: { step: number; requirement: string; pattern: string }[] }[] })
   // Stream-level steps, for raw connections only (docs/stream-steps.md).
   /** `either`: the server may answer with a stream error and no header; the step waits for either and judges neither. */
   | (StepBase & { kind: "open-stream"; header: StreamHeaderSpec; either?: true })

@@ -447,17 +447,27 @@ test("caps: a resource's advertised features ride on its presence; without prese
   assert.match(problem(HEAD.replace("chamber: {}", "chamber: { raw: true, caps: [x] }") + "steps: [juliet/balcony receives nothing]\n")[2], /'caps' does not apply/);
 });
 
-test("'also' inside a 'one of' alternative is refused, not dropped", () => {
+test("'also' inside a 'one of' alternative checks that step's stanza once the alternative is the outcome; on a set-up 'one of' it is refused", () => {
   const raw = `${HEAD}steps:
   - one of:
       a:
-        - juliet/balcony receives: <iq type='result'/>
+        - juliet/balcony receives nothing: <message/>
+        - juliet/chamber receives: <iq type='result'/>
+          requirements: [ROSTER-GET-01]
           also:
-            ROSTER-GET-01: <iq type='result'/>
+            ROSTER-GET-02: <iq type='result'/>
       b:
         - juliet/balcony receives nothing
+    requirements: [ROSTER-GET-01]
 `;
-  assert.match(problem(raw)[2], /alternative 'a', step 0: 'also' checks the stanza of a 'receives' step outside 'one of'/);
+  const [sc] = loadScenarioFile(file(raw));
+  const [, also] = sc.steps;
+  assert.equal(also.kind, "also");
+  assert.deepEqual(
+    { actor: also.actor, alternative: also.kind === "also" && also.alternative, inner: also.kind === "also" && also.inner, of: also.plan.of, proves: also.plan.proves.map((p) => p.id) },
+    { actor: "juliet/chamber", alternative: "a", inner: 1, of: { step: 0, alternative: "a" }, proves: ["ROSTER-GET-02"] },
+  );
+  assert.match(problem(raw.replace("\n    requirements: [ROSTER-GET-01]\n", "\n    setup: true\n"))[2], /a set-up step checks nothing, so its alternatives have no 'also'/);
 });
 
 test("polls: an IQ get with an id asked again until its answer matches; the answer's id is its own request's; anything else is refused where it is written", () => {

@@ -83,6 +83,8 @@ export class CaseScope {
   readonly entries = new Entries();
   /** The stanza the latest single-pattern 'receives' matched: what its `also:` steps check. */
   lastReceived?: Received;
+  /** What each step of the alternative the latest 'one of' took matched, by its index there (its `also:` steps check these). */
+  lastOutcome: (Received | undefined)[] = [];
   /** What each labelled 'receives' step matched: a 'receives nothing' with `since: LABEL` looks only after it. */
   readonly pickedBy = new Map<string, Received[]>();
   private readonly credentials = new Map<string, { creds: Credentials; side: Side }>();

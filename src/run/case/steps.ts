@@ -181,7 +181,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
 
   /** The stanza the 'receives' step before it matched, checked against one more pattern, for one requirement. */
   async also(step, scope) {
-    const got = scope.lastReceived;
+    const got = step.inner === undefined ? scope.lastReceived : scope.lastOutcome[step.inner];
     if (!got) throw new HarnessError(`${step.text}: no stanza from the 'receives' step before it`);
     const pattern = scope.parse(step.pattern);
     const m = matchStanza(pattern, got.el, scope.bindings);
@@ -321,7 +321,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       return undefined;
     }
     if (scope.sessions.get(step.actor)?.isOpen) throw new HarnessError(`${step.actor} is already connected`);
-    await scope.connect(step.actor, scope.resource(step.actor), scope.sessions, MID_CASE_ATTEMPTS);
+    const session = await scope.connect(step.actor, scope.resource(step.actor), scope.sessions, MID_CASE_ATTEMPTS);
+    // The server answers a ping after it has handled the initial presence before it: a stanza a later step sends
+    // then finds the resource available, as at set-up, where a barrier follows the presence.
+    if (scope.resource(step.actor).presence) await session.ping(timeoutOf(scope, step));
     return undefined;
   },
 
@@ -397,6 +400,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       for (const actor of step.plan.alternatives?.find((a) => a.name === chosen.alt)?.ends ?? []) scope.endExpected.add(scope.raw(actor));
       keep(scope, chosen.found.captures);
       scope.choices.push({ step: step.text, alternative: chosen.alt });
+      scope.lastOutcome = chosen.found.bySteps;
       return undefined;
     }
     // A raw connection the server ended before the case's action on it: no outcome of that action can show.
@@ -440,17 +444,20 @@ const holdsNow: { [K in ExpectKind]: Holds<K> } = {
 };
 
 /** Whether every expectation of one alternative holds right now (without consuming), with what it would take. */
-function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true }) | { ok: false; step: ExpectStep } {
+function holds(scope: CaseScope, steps: ExpectStep[]): (Found & { ok: true; bySteps: (Received | undefined)[] }) | { ok: false; step: ExpectStep } {
   const picked: Received[] = [];
+  // The one stanza each single-pattern 'receives' took: what its `also:` checks.
+  const bySteps: (Received | undefined)[] = [];
   scope.entries.settle(scope.bindings);
   let caps: Captures = { ...scope.bindings };
   for (const st of steps) {
     const found = (holdsNow[st.kind] as Holds<ExpectKind>)(scope, st, caps, picked);
     if (!found) return { ok: false, step: st };
     picked.push(...found.picked);
+    bySteps.push(found.picked.length === 1 ? found.picked[0] : undefined);
     caps = found.captures;
   }
-  return { ok: true, picked, captures: caps };
+  return { ok: true, picked, captures: caps, bySteps };
 }
 
 /** Re-evaluates `pick` on every arrival at any of the parties until it chooses or time runs out (counted as for waitFor). */
