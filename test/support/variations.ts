@@ -138,6 +138,21 @@ const RFC_VARIATIONS: Variation[] = [
     })(),
   },
   {
+    // 'priority' was compared as a string ('0', a captured value, 300), though RFC 6120's schema types it xs:byte,
+    // whose lexical forms include a sign and leading zeros. Compared by value now ({int:N}).
+    id: "priority-lexical",
+    description:
+      "every <priority/> the server sends is written with a sign and a leading zero, its value unchanged (RFC 6120's schema: <xs:element name='priority' type='xs:byte'/>; XML Schema's byte allows an optional sign and leading zeros)",
+    fault: edit(
+      (el) => el.name === "presence" && /^-?[0-9]+$/.test(el.getChildText("priority") ?? ""),
+      (c) => {
+        const p = c.getChild("priority")!;
+        const v = p.getText();
+        p.children = [v.startsWith("-") ? `-0${v.slice(1)}` : `+0${v}`];
+      },
+    ),
+  },
+  {
     id: "subscribe-ack",
     description: "the contact's server acknowledges a subscription request with unavailable presence from the contact's bare JID (RFC 6121 §3.1.3: it MAY)",
     fault: (el, { conn, peers }) => {

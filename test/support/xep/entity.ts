@@ -689,4 +689,16 @@ export const VARIATIONS: Variation[] = [
       ],
     ),
   },
+  {
+    // Last of the list, so the others see the decimal they look for. 'seconds' was compared as a string with '0'
+    // (LAST-ONLINE-01) and as plain digits, though XEP-0012's schema types it xs:unsignedLong, whose lexical forms
+    // include a '+' and leading zeros. Compared by value now ({uint:0}, and patterns that take those forms).
+    id: "entity-last-seconds-lexical",
+    description:
+      "every 'seconds' the server sends is written with a '+' and a leading zero, its value unchanged (XEP-0012's schema: <xs:attribute name='seconds' type='xs:unsignedLong' use='optional'/>; XML Schema's unsignedLong allows an optional '+' and leading zeros)",
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && /^[0-9]+$/.test(String(el.getChild("query", LAST)!.attrs.seconds ?? "")),
+      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = `+0${c.getChild("query", LAST)!.attrs.seconds}`)),
+    ),
+  },
 ];
