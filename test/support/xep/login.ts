@@ -1460,11 +1460,13 @@ export const FAULTS: FaultDef[] = [
     // error and the close instead of a <failure/> provides no token and processes no inline feature (XEP-0484 §3.3,
     // XEP-0388 §2.6.2), yet matched no outcome and failed both MUSTs; it breaks XEP-0388 §2.6 "It may also fail, in
     // which case the client is not authenticated and the stream and session state remain entirely unchanged."
-    // (SASLTWO-FAIL-03). fail -> skip (the 'stream-error' outcome credits nothing). sasl2-wrong-password, whose
-    // outcomes are <failure/>s, fails it on SASLTWO-FAIL-01 (Prosody 13, --tls starttls).
+    // (SASLTWO-FAIL-03). fail -> skip (the 'stream-error' outcome credits nothing). sasl2-wrong-password and
+    // fast-wrong-token charged it to SASLTWO-FAIL-01, a rule about the content of a <failure/> that never came; they
+    // take the stream's end as an outcome now, and sasl2-wrong-password's retry warns SASLTWO-FAIL-03 (fail
+    // SASLTWO-FAIL-01 -> warn SASLTWO-FAIL-03; fast-wrong-token fail -> skip, Prosody 13, --tls starttls).
     id: "login.sasl2.failure-replaced-by-stream-error",
     area: "login",
-    requirements: ["SASLTWO-FAIL-01"],
+    requirements: ["SASLTWO-FAIL-03"],
     description: "every SASL2 <failure/> is replaced by a not-authorized stream error and the close",
     stream: {
       fromClient: noteSasl2,
