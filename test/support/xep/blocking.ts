@@ -747,6 +747,40 @@ export const FAULTS: FaultDef[] = [
       (el) => (condition(el, "blocked", ERRORS) ? changed(el, (c) => c.getChild("error")!.remove(c.getChild("error")!.getChild("blocked", ERRORS)!)) : "drop"),
     ),
   },
+  {
+    // Fifty-ninth audit (2026-11-28): blocking-match-domain-resource (and blocking-match-domain): a server that matches
+    // the item and drops the stanza without any error breaks §3.3's "MUST return a <not-acceptable/> error"
+    // (BLOCK-OUT-02); where the control of the same kind of JID got an error without the block, the silence shows the
+    // match, yet the cases warned BLOCK-MATCH-03/04 (no alternative held). They now fail BLOCK-OUT-02.
+    id: "blocking.outbound.blocked-error-dropped",
+    area: "blocking",
+    requirements: ["BLOCK-OUT-02"],
+    description: "a stanza to a blocked JID is not routed, but the user gets no error for it (its error with <blocked/> is dropped)",
+    fault: when(
+      (el) => el.name === "message" && condition(el, "blocked", ERRORS),
+      () => "drop",
+    ),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28): blocking-match-domain-resource (and blocking-match-domain), the same silence on a
+    // server whose own answer to an unbound resource or an unreachable domain is a not-acceptable policy error: the
+    // control's not-acceptable and the blocked JID's silence show the match; the cases warned BLOCK-MATCH-03/04 (only
+    // <blocked/> was taken as a match there) and now fail BLOCK-OUT-02.
+    id: "blocking.match.policy-not-acceptable-blocked-dropped",
+    area: "blocking",
+    requirements: ["BLOCK-OUT-02"],
+    description: "messages to a remote domain or an unbound resource get a not-acceptable policy error without <blocked/>, and a stanza to a blocked JID is not routed but gets no error at all",
+    fault: when(
+      (el) => el.name === "message" && el.attrs.type === "error" && /(\.invalid(\/.*)?|\/(blk|other|ctl)-.*)$/.test(String(el.attrs.from ?? "")),
+      (el) =>
+        condition(el, "blocked", ERRORS)
+          ? "drop"
+          : changed(el, (c) => {
+              c.remove(c.getChild("error")!);
+              c.cnode(xml("error", { type: "cancel" }, xml("not-acceptable", { xmlns: STANZAS })));
+            }),
+    ),
+  },
   (() => {
     const denied = new Set<string>();
     return {
