@@ -278,6 +278,66 @@ export const FAULTS: FaultDef[] = [
           : "pass",
     ),
   },
+  {
+    // Sixtieth audit (2026-11-28): extdisco-services-answered: a result to the second request without <services/>
+    // matched no alternative of the 'one of' (listed needed the child, the others an error or silence), so a server
+    // that lists urn:xmpp:extdisco:2 failed EXTDISCO-DISCO-01 (XEP-0215 §5, MUST) for the form of its list
+    // (EXTDISCO-LIST-01, a SHOULD, judged at the first request).
+    id: "extdisco.list.bare-result",
+    area: "extdisco",
+    requirements: ["EXTDISCO-LIST-01"],
+    description: "the server answers a <services/> request without a 'type' with an empty IQ-result (no <services/>); its disco#info lists urn:xmpp:extdisco:2",
+    stream: answering(
+      (el) => el.attrs.type === "get" && el.getChild("services", EXTDISCO) !== undefined && el.getChild("services", EXTDISCO)!.attrs.type === undefined,
+      (a) => (a.attrs.type === "result" ? changed(a, (c) => c.remove("services", EXTDISCO)) : "pass"),
+    ),
+  },
+  {
+    // Sixtieth audit (2026-11-28): extdisco-services-answered: an error without its <error/> child (RFC 6120 §8.3.1,
+    // ERR-RULE-04) matched no alternative of the 'one of' (each error alternative named a child), so it failed
+    // EXTDISCO-DISCO-01 at MUST, and s1's warned EXTDISCO-LIST-01, neither of which is about the error's syntax.
+    id: "extdisco.refused-childless",
+    area: "extdisco",
+    requirements: ["ERR-RULE-04"],
+    description: "the server refuses every <services/> request with an IQ of type 'error' that has no <error/> child, and its disco#info does not list urn:xmpp:extdisco:2",
+    stream: (() => {
+      const childless = answering(
+        (el) => el.attrs.type === "get" && el.getChild("services", EXTDISCO) !== undefined,
+        (a) => [xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to })],
+      );
+      return {
+        fromClient: childless.fromClient,
+        element: (el, ctx) => {
+          const action = childless.element!(el, ctx);
+          return action === "pass" ? unadvertised(el, ctx) : action;
+        },
+      };
+    })(),
+  },
+  {
+    // Sixtieth audit (2026-11-28): class note 2 of extdisco-services-answered: extdisco-credentials-unknown asked for the
+    // <error/> child (RFC 6120 §8.3.1, ERR-RULE-04) under EXTDISCO-CRED-03, which asks only for a stanza error.
+    id: "extdisco.credentials.refused-childless",
+    area: "extdisco",
+    requirements: ["ERR-RULE-04"],
+    description: "the server refuses every <credentials/> request with an IQ of type 'error' that has no <error/> child",
+    stream: answering(
+      (el) => el.attrs.type === "get" && el.getChild("credentials", EXTDISCO) !== undefined,
+      (a) => [xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to })],
+    ),
+  },
+  {
+    // Sixtieth audit (2026-11-28): class note 2 of extdisco-services-answered: extdisco-services-type-none took a
+    // refusal only with its <error/> child, so a childless one warned EXTDISCO-FILTER-01 for ERR-RULE-04's breach.
+    id: "extdisco.filter.refused-childless",
+    area: "extdisco",
+    requirements: ["ERR-RULE-04"],
+    description: "the server refuses every <services/> request with a 'type' with an IQ of type 'error' that has no <error/> child (the full list is answered)",
+    stream: answering(
+      (el) => el.attrs.type === "get" && el.getChild("services", EXTDISCO)?.attrs.type !== undefined,
+      (a) => [xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to })],
+    ),
+  },
 ];
 
 /** What XEP-0215 allows and Prosody or ejabberd do not show: no verdict may change. */
