@@ -389,6 +389,48 @@ export const FAULTS: FaultDef[] = [
     stream: sm((el, s) => (isSm(el, "a") && s.inactive ? "drop" : "pass")),
   },
   {
+    // Sixtieth audit (2026-11-28): sm-ack-prompt: no fault judged SM-ACK-03 ("The response SHOULD be sent as soon as
+    // possible after receiving the <r/> element"). This server answers every <r/>, but an <a/> it would send while a
+    // request the client sent is still unanswered comes only right after that request's answer: the controls the fix
+    // adds (an <r/> alone, a ping alone, SM-ACK-01 and STANZA-IQ-01) pass on it, the order warns SM-ACK-03.
+    id: "mobile.sm.ack.after-pending-iq-answer",
+    area: "mobile",
+    requirements: ["SM-ACK-03"],
+    description: "an <a/> the server sends while an IQ request of the client's is unanswered is held back until right after that request's answer",
+    stream: (() => {
+      const pending = new WeakMap<ProxiedConnection, Set<string>>();
+      const held = new WeakMap<ProxiedConnection, Element[]>();
+      const isClientIq = (el: Element) => el.name === "iq" && (el.attrs.xmlns === undefined || el.attrs.xmlns === "jabber:client");
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          if (isClientIq(el) && (el.attrs.type === "get" || el.attrs.type === "set") && el.attrs.id !== undefined) {
+            if (!pending.has(ctx.conn)) pending.set(ctx.conn, new Set());
+            pending.get(ctx.conn)!.add(String(el.attrs.id));
+          }
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          track(el, ctx);
+          const ids = pending.get(ctx.conn);
+          if (isSm(el, "a") && ids && ids.size > 0) {
+            if (!held.has(ctx.conn)) held.set(ctx.conn, []);
+            held.get(ctx.conn)!.push(el);
+            return "drop";
+          }
+          if (isClientIq(el) && (el.attrs.type === "result" || el.attrs.type === "error") && ids?.has(String(el.attrs.id))) {
+            ids.delete(String(el.attrs.id));
+            const late = held.get(ctx.conn) ?? [];
+            if (ids.size === 0 && late.length > 0) {
+              held.set(ctx.conn, []);
+              return [el, ...late];
+            }
+          }
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "mobile.sm.ack.counts-client-acks",
     area: "mobile",
     requirements: ["SM-ACK-01"],
