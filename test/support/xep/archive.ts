@@ -2023,6 +2023,62 @@ export const FAULTS: FaultDef[] = [
       { element: (el) => (el.name === "message" && el.getChild("result", MAM) ? "drop" : "pass") },
     ),
   },
+  {
+    // Sixtieth audit (2026-11-28): class note 1 of mam-query-results (group F-E4b): the archive cases judged the
+    // archiving (MAM-ARCH-01, "not archived") on a query's result messages before the query's answer, so a server
+    // that cannot serve its user's archive once it holds messages (an error for the query, no result) was charged
+    // with the archiving SHOULD as well as (or, where the case asked no answer, instead of) §3.3.1's MUST. The
+    // answer is now judged first: MAM-USER-01 alone fails.
+    id: "mam.own-query-with-results-refused",
+    area: "mam",
+    requirements: ["MAM-USER-01"],
+    description:
+      "a query of the user's own archive (no 'to', or the user's bare JID) that would return results is answered with internal-server-error and none of its results (an empty one is answered as usual)",
+    stream: ownQueryWithResultsRefused(),
+  },
+  {
+    // Sixtieth audit (2026-11-28), the same for mam-ext-form, which Prosody fails on MAM-FORM-07 (no <validate/> on
+    // 'ids') before its query: the change shows on a server whose form is right.
+    id: "mam.own-query-with-results-refused.ids-open",
+    area: "mam",
+    requirements: ["MAM-USER-01"],
+    description:
+      "the query form's 'ids' field is marked open (XEP-0122 <validate><open/></validate>), but a query of the user's own archive that would return results is answered with internal-server-error and none of its results",
+    stream: both(ownQueryWithResultsRefused(), {
+      element: (el) =>
+        isForm(el)
+          ? changed(el, (c) => {
+              for (const f of fieldsOf(c)) {
+                if (f.attrs.var !== "ids") continue;
+                f.children = f.children.filter((x) => typeof x === "string" || x.name !== "validate");
+                f.c("validate", { xmlns: "http://jabber.org/protocol/xdata-validate", datatype: "xs:string" }).c("open");
+              }
+            })
+          : "pass",
+    }),
+  },
+  {
+    // Sixtieth audit (2026-11-28): mam-query-results (group F-E4): a query of the user's own archive left unanswered
+    // (RFC 6120 §8.2.3's breach) with the features still listed, so `needs: [mam]` does not skip (mam.query-unanswered
+    // lists none). The case judged the archiving (MAM-ARCH-01, "not archived") on the missing results before the
+    // query's answer, a warning beside MAM-USER-01's failure; the answer is now judged first: MAM-USER-01 alone fails.
+    id: "mam.own-query-unanswered-listed",
+    area: "mam",
+    requirements: ["MAM-USER-01", "STANZA-IQ-01"],
+    description: "a query of the user's own archive (no 'to', or the user's bare JID) gets neither its result messages nor the <iq/> answer; urn:xmpp:mam:2 is still listed",
+    stream: (() => {
+      const queries = onQueries(
+        () => true,
+        () => [],
+      );
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)) queries.fromClient!(el, ctx);
+        },
+        element: queries.element,
+      };
+    })(),
+  },
 ];
 
 /** The element in its namespace moved to the prefix `m` declared on it (its children keep their own namespaces). */
@@ -2307,3 +2363,21 @@ export const VARIATIONS: Variation[] = [
         : "pass",
   },
 ];
+
+/**
+ * A server that cannot serve its user's own archive once it holds messages (Sixtieth audit, 2026-11-28): a query with
+ * no 'to' or to the user's bare JID that would return results gets none of them and internal-server-error for its
+ * answer (an empty one is answered as usual).
+ */
+function ownQueryWithResultsRefused(): StreamFault {
+  const queries = onQueries(
+    () => true,
+    (results, fin) => (results.length > 0 ? [refusal(fin, "wait", "internal-server-error")] : [fin]),
+  );
+  return {
+    fromClient: (el, ctx) => {
+      if (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)) queries.fromClient!(el, ctx);
+    },
+    element: queries.element,
+  };
+}
