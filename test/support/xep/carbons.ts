@@ -898,7 +898,71 @@ export const FAULTS: FaultDef[] = [
     description: "an <enable/> after a <disable/> is applied (copies come again), but its IQ result is never sent",
     stream: switchUnanswered("enable"),
   },
+  {
+    // Fifty-ninth audit (2026-11-28): carbons-received: r3's copy counted only in a <received/> wrapper and its form was
+    // never judged, so this copy (a copy all the same, in the wrong wrapper) took 'not-copied' there and warned
+    // CARBONS-RECV-01 (no copy), leaving CARBONS-RECV-WRAP's MUST unjudged; r3's copy now has r2's split.
+    id: "carbons.received-last-as-sent",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-WRAP"],
+    description:
+      "the received copy to the resource that enabled Carbons last is wrapped in <sent/> instead of <received/> (its <forwarded/> kept), where three or more of the account's resources enabled it; the others get theirs as they should",
+    stream: copyToLast("received", (c) => (c.getChild("received", CARBONS)!.name = "sent")),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28): carbons-received: r3's copy was taken for "it came" only, so a copy in the right
+    // wrapper but from the server's domain passed CARBONS-RECV-FROM (MUST) there; it is now judged as r2's is.
+    id: "carbons.received-last-from-domain",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-FROM"],
+    description:
+      "the received copy to the resource that enabled Carbons last comes from the server's domain instead of the user's bare JID, where three or more of the account's resources enabled it; the others get theirs as they should",
+    stream: copyToLast("received", (c) => (c.attrs.from = String(bare(c.attrs.to)).split("@")[1])),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28), class note of carbons-received: carbons-sent: r3's copy counted only in a <sent/>
+    // wrapper (or as the plain message), so this copy took 'not-copied' there and warned CARBONS-SENT-01 (no copy),
+    // leaving CARBONS-SENT-WRAP's MUST unjudged; r3's copy now has r2's split.
+    id: "carbons.sent-last-as-received",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-WRAP"],
+    description:
+      "the sent copy to the resource that enabled Carbons last is wrapped in <received/> instead of <sent/> (its <forwarded/> kept), where three or more of the account's resources enabled it; the others get theirs as they should",
+    stream: copyToLast("sent", (c) => (c.getChild("sent", CARBONS)!.name = "received")),
+  },
+  {
+    // Fifty-ninth audit (2026-11-28), class note of carbons-received: carbons-sent: as carbons.received-last-from-domain,
+    // for the sent copy (CARBONS-SENT-FROM, MUST).
+    id: "carbons.sent-last-from-sender",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-FROM"],
+    description:
+      "the sent copy to the resource that enabled Carbons last comes from a full JID of the user instead of the bare JID, where three or more of the account's resources enabled it; the others get theirs as they should",
+    stream: copyToLast("sent", (c) => (c.attrs.from = `${bare(c.attrs.to)}/elsewhere`)),
+  },
 ];
+
+/**
+ * Copies of one kind to the resource that enabled Carbons last, where three or more of the account's resources
+ * enabled it, are changed by `edit`; the other resources' copies are left as the server made them.
+ */
+function copyToLast(kind: "received" | "sent", edit: (copy: Element) => void): StreamFault {
+  const asked = new Set<string>();
+  const enabled = new Map<string, string[]>();
+  return {
+    fromClient: (el, { conn }) => void (isEnable(el) && asked.add(`${conn.id} ${el.attrs.id}`)),
+    element: (el, { conn }) => {
+      if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${conn.id} ${el.attrs.id}`) && conn.jid) {
+        const account = bare(conn.jid);
+        enabled.set(account, [...(enabled.get(account) ?? []).filter((jid) => jid !== conn.jid), conn.jid]);
+        return "pass";
+      }
+      if (!conn.jid || el.name !== "message" || !el.getChild(kind, CARBONS)) return "pass";
+      const order = enabled.get(bare(conn.jid)) ?? [];
+      return order.length >= 3 && order[order.length - 1] === conn.jid ? changed(el, edit) : "pass";
+    },
+  };
+}
 
 /**
  * A message a client sends to another entity (not an error, not the harness's barrier, not itself a forwarded
