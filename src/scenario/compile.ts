@@ -38,7 +38,8 @@ const cited = (caseRequirements: string[], step: Step): string[] => step.require
  * - each requirement at the step's level (else the case's), capped by the rule's own (proofOf); an `also` at
  *   the rule's own level (alsoProof);
  * - when none of its outcomes happens, 'one of' fails what it cites (its own requirements, else the case's);
- *   the outcome that happens credits what it cites itself, and of the rest what no other outcome cites; an
+ *   the outcome that happens credits what it cites itself, and of the rest what no other outcome cites (none of
+ *   the rest where one of its steps says `requirements: []`); an
  *   outcome of a single check with outcomes ('receives one of', 'receives body one of') credits the step's, or
  *   exactly the ones it names;
  * - the prelude is every step before the first that proves something.
@@ -62,7 +63,9 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       const shared = proves.filter((p) => !own.has(p.id));
       alternatives = step.alternatives.map((a) => {
         const ends = [...new Set(a.steps.filter((st) => KINDS[st.kind].endsStream).map((st) => st.actor))];
-        return { name: a.name, proves: [...shared, ...a.steps.flatMap((st) => at(st.requirements ?? [], st.level ?? level))], ...(ends.length > 0 && { ends }) };
+        // A step of it saying `requirements: []` makes it an outcome that proves only what its steps cite.
+        const bare = a.steps.some((st) => st.requirements?.length === 0);
+        return { name: a.name, proves: [...(bare ? [] : shared), ...a.steps.flatMap((st) => at(st.requirements ?? [], st.level ?? level))], ...(ends.length > 0 && { ends }) };
       });
     } else if (outcomesOf(step)) {
       proves = step.setup ? [] : at(cited(sc.requirements, step));

@@ -68,7 +68,8 @@ const matrixValue = z.union([z.string(), z.number()]).transform(String);
 const afterEntry = z.string().regex(/^[a-z][a-z0-9-]*(?:\/[\w-]+(?:\|[\w-]+)*)?$/, "expected a label, label/alternative or label/one|other");
 
 export const StepMeta = z.strictObject({
-  requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).min(1).optional(),
+  // Empty only on a step of a 'one of' alternative (parseStep says so elsewhere).
+  requirements: z.array(z.string().regex(REQUIREMENT_ID, "expected a requirement ID like ROSTER-SET-ERR-02")).optional(),
   level: z.enum(LEVELS).optional(),
   timeout: z.number().int().positive().optional(),
   /** What decides that an expected stanza is not coming: a barrier (the default) or only the timeout. */

@@ -36,7 +36,8 @@ export interface AlsoEntry {
 }
 
 /** Parses one step (a string or a one-verb map). `actorOf` resolves "juliet" to "juliet/balcony". */
-export function parseStep(raw: unknown, base: StepContext): { step: Step; when?: When; also?: AlsoEntry[] } {
+/** `inAlternative`: a step of a 'one of' alternative, where `requirements: []` marks an outcome that proves none of its rules. */
+export function parseStep(raw: unknown, base: StepContext, inAlternative = false): { step: Step; when?: When; also?: AlsoEntry[] } {
   let key: string;
   let value: unknown;
   let meta: z.infer<typeof StepMeta> = {};
@@ -56,6 +57,8 @@ export function parseStep(raw: unknown, base: StepContext): { step: Step; when?:
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
     meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order, since, label, after and when beside the verb");
   }
+  if (meta.requirements?.length === 0 && !inAlternative)
+    throw new StepIssue("'requirements: []' belongs to a step of a 'one of' alternative (an outcome that proves none of its rules); a step that proves nothing says 'setup: true'", ["requirements"]);
   const m = STEP_KEY.exec(key);
   if (!m) throw new StepIssue(`expected a step like 'juliet/chamber receives nothing' (verbs: ${VERB_NAMES.join(", ")}), got '${key}'`);
   const when = meta.when && Object.fromEntries(Object.entries(meta.when).map(([k, v]) => [k, Array.isArray(v) ? v : [v]]));
@@ -85,7 +88,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     // A `receives` of one pattern may check more of its stanza (`also:`), judged once its alternative is the outcome.
     const alsos: { step: number; requirement: string; pattern: string }[] = [];
     const steps = list.map((raw, i) => {
-      const { step, when, also } = parseStep(raw, base);
+      const { step, when, also } = parseStep(raw, base, true);
       for (const a of also ?? []) alsos.push({ step: i, ...a });
       if (step.since) throw new StepIssue(`alternative '${name}', step ${i}: 'since' belongs to a 'receives' step outside 'one of'`, [ONE_OF]);
       if (!KINDS[step.kind].inOneOf || when)

@@ -470,6 +470,27 @@ test("'also' inside a 'one of' alternative checks that step's stanza once the al
   assert.match(problem(raw.replace("\n    requirements: [ROSTER-GET-01]\n", "\n    setup: true\n"))[2], /a set-up step checks nothing, so its alternatives have no 'also'/);
 });
 
+test("in a 'one of', an alternative with a step saying requirements: [] credits none of the 'one of''s own", () => {
+  const [sc] = loadScenarioFile(
+    file(`${HEAD}steps:
+  - one of:
+      answered:
+        - juliet/balcony receives: <iq type='result'/>
+      silent:
+        - juliet/balcony receives nothing: <iq type='result'/>
+          requirements: []
+    requirements: [ROSTER-GET-01]
+`),
+  );
+  const alternatives = sc.steps[0].plan.alternatives!.map((a) => [a.name, a.proves.map((p) => p.id)]);
+  assert.deepEqual(alternatives, [
+    ["answered", ["ROSTER-GET-01"]],
+    ["silent", []],
+  ]);
+  // Anywhere else it is refused, saying where it belongs.
+  assert.match(problem(`${HEAD}steps:\n  - juliet/balcony receives: <iq type='result'/>\n    requirements: []\n`)[2], /'requirements: \[\]' belongs to a step of a 'one of' alternative/);
+});
+
 test("polls: an IQ get with an id asked again until its answer matches; the answer's id is its own request's; anything else is refused where it is written", () => {
   const [sc] = loadScenarioFile(
     file(`${HEAD}steps:
