@@ -934,6 +934,22 @@ export const FAULTS: FaultDef[] = [
         : "pass",
     ),
   },
+  {
+    // Class sweep (2026-11-28, a class note of the sixtieth audit's muc-history-delay): sm-resume-expired took the
+    // stored message's <delay/> with stamp='{any}', so a server stamping it with a fixed time and not "the original
+    // (failed) delivery timestamp" (XEP-0198 §4) passed. The stamp is within the case's own time now. No local release
+    // reaches that step (Prosody offers no resumption of at most five seconds: skip; ejabberd keeps no m1: warn on
+    // SM-UNACKED-04 either way), so this fault is for a server that does.
+    id: "mobile.sm.resume.stored-stamp-fixed",
+    area: "mobile",
+    requirements: ["SM-UNACKED-04"],
+    description: "a message stored offline for a session that was not resumed in time is delivered with a <delay/> whose stamp is a fixed time (2002-10-13T23:58:37Z), not the original delivery's",
+    stream: sm((el, s) =>
+      s.request?.name === "resume" && s.authenticated && el.name === "message" && el.getChild("delay", "urn:xmpp:delay")
+        ? changed(el, (c) => (c.getChild("delay", "urn:xmpp:delay")!.attrs.stamp = "2002-10-13T23:58:37Z"))
+        : "pass",
+    ),
+  },
   // XEP-0198 §9: inline features.
   {
     // Twenty-fifth audit: sm-inline-advertised judged both rules by one 'one of' whose first alternative matching SASL2's
