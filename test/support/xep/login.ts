@@ -1012,6 +1012,25 @@ export const FAULTS: FaultDef[] = [
     stream: offlineKept(false),
   },
   {
+    // Sixtieth audit (2026-11-28): bind2-offline-cleared: the login with a Bind 2 request was a check naming no
+    // requirement, so a login never answered failed BINDTWO-OFFLINE-01 (MUST), though nothing was bound and nothing
+    // had to be cleared; the login is set-up now (every answer it can give credits nothing): fail -> skip (Prosody 13
+    // and ejabberd 24.12, --tls starttls).
+    id: "login.bind2.success-withheld",
+    area: "login",
+    requirements: ["SASLTWO-FEATURE-01"],
+    description: "the SASL2 <success/> answering an <authenticate/> with a Bind 2 <bind/> request, and the stream features after it, never come",
+    stream: (() => {
+      const withheld = new WeakSet<ProxiedConnection>();
+      return onElement((el, ctx) => {
+        if (isFeatures(el) && withheld.has(ctx.conn)) return "drop";
+        if (!isSasl2(el, "success") || !asked(ctx)?.getChild("bind", BIND2)) return "pass";
+        withheld.add(ctx.conn);
+        return "drop";
+      });
+    })(),
+  },
+  {
     id: "login.resume.ignored",
     area: "login",
     requirements: ["BINDTWO-RESUME-01", "SM-INLINE-04"],
@@ -1478,6 +1497,53 @@ export const FAULTS: FaultDef[] = [
       },
       close: (ctx) => (endedAfterFailure.has(ctx.conn) ? "" : "</stream:stream>"),
     },
+  },
+  {
+    // Sixtieth audit (2026-11-28): fast-unused-invalidated: the second token's login (c4, the control that a token
+    // logs in at all) ended by a stream error matched none of its outcomes and warned FAST-ROTATE-03, though nothing
+    // showed the first token kept; a token login that does not succeed is FAST-USE-01's (fast-token-login's). A stream
+    // ended there now credits nothing: warn -> pass, FAST-ROTATE-03 not reached (Prosody 13, --tls starttls).
+    id: "login.fast.token-success-replaced-by-stream-error",
+    area: "login",
+    requirements: ["FAST-USE-01"],
+    description: "a token login (an HT-* mechanism) that succeeds gets a not-authorized stream error and the close instead of its SASL2 <success/>",
+    stream: (() => {
+      const ended = new WeakSet<ProxiedConnection>();
+      return {
+        fromClient: noteSasl2,
+        element: (el: Element, ctx: FaultContext) => {
+          if (ended.has(ctx.conn)) return "drop";
+          if (!isSasl2(el, "success") || !mechanismOf(ctx).startsWith("HT-")) return "pass";
+          ended.add(ctx.conn);
+          return [`<stream:error><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>`];
+        },
+        close: (ctx: FaultContext) => (ended.has(ctx.conn) ? "" : "</stream:stream>"),
+      };
+    })(),
+  },
+  {
+    // Sixtieth audit (2026-11-28): sasl2-other-traffic credited SASLTWO-DURING-02 on the first challenge and judged
+    // only the disconnection after the stanza it sends mid-exchange, so a server that bounces that stanza (an element
+    // XEP-0388 §2.4 does not let it send "while authentication is in progress") and then disconnects passed. The
+    // first element after the stanza is now judged: pass -> fail (SASLTWO-DURING-02; ejabberd 24.12, --tls starttls,
+    // whose stream error this puts the bounce before; Prosody 13 bounces by itself and never disconnects).
+    id: "login.sasl2.other-traffic-bounced",
+    area: "login",
+    requirements: ["SASLTWO-DURING-02"],
+    description: "a stanza sent while a SASL2 exchange is in progress is bounced (a <message type='error'> with <service-unavailable/>) before the server's stream error ends the connection",
+    stream: (() => {
+      const bounced = new WeakSet<ProxiedConnection>();
+      return {
+        fromClient: noteDuring,
+        element: (el: Element, ctx: FaultContext) => {
+          noteEnd(el, ctx);
+          if (!duringSasl2.has(ctx.conn) || bounced.has(ctx.conn) || el.getName() !== "error" || el.getNS() !== STREAM) return "pass";
+          bounced.add(ctx.conn);
+          const who = fromOf(ctx);
+          return [`<message type='error' from='${who}' to='${who}'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>`, el];
+        },
+      };
+    })(),
   },
   {
     // Twentieth audit: fast-invalidate judged FAST-SERVER-02 (MUST) by the password login on the stream of the failed

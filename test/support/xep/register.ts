@@ -504,6 +504,47 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Sixtieth audit (2026-11-28): register-feature-before-tls credited XEP-0077 §11's IBR-SEC-01 on a refusal alone
+    // (an IQ error, a stream ended), where only a result was followed by the account's login over TLS: a server that
+    // makes the account over the unsecured channel and then answers with an error passed. Every answer but an error of
+    // another cause is now followed by that login: pass ('refused') -> warn on Prosody 13 with --tls starttls. (The
+    // proxy turns the server's own refusal into <not-allowed/> and gives the account's next login a success: the
+    // account the modelled server made.)
+    id: "register.pre-tls.refused-but-registered",
+    area: "register",
+    requirements: ["IBR-SEC-01"],
+    description: "a registration before TLS is answered with a <not-allowed/> error, yet the account is made (its password logs in afterwards)",
+    stream: (() => {
+      const asked = new Map<string, string>(); // "connection id" of a registration before TLS: its username
+      return accountsDiffer({
+        fromClient: (el, ctx) => {
+          const q = el.name === "iq" && el.attrs.type === "set" && !ctx.conn.jid && ctx.conn.serverHeaders === 1 ? el.getChild("query", REGISTER) : undefined;
+          const username = q?.getChild("username")?.getText();
+          if (username) asked.set(`${ctx.conn.id} ${el.attrs.id}`, username);
+        },
+        element: (el, ctx, outcomes) => {
+          const key = `${ctx.conn.id} ${el.attrs.id}`;
+          const user = iqError(el) ? asked.get(key) : undefined;
+          if (user === undefined) return "pass";
+          asked.delete(key);
+          outcomes.set(user, "success");
+          return [xml("iq", { type: "error", id: el.attrs.id }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))];
+        },
+      });
+    })(),
+  },
+  {
+    // Sixtieth audit (2026-11-28): register-feature-before-tls: a registration before TLS never answered (nothing
+    // registered, the stream left open) matched none of the case's outcomes and warned IBR-SEC-01, though the method
+    // was not used; the breach is RFC 6120 §8.2.3's (STANZA-IQ-01). The answer is set-up now: warn -> skip (Prosody 13,
+    // --tls starttls). No case judges STANZA-IQ-01 on a registration before TLS: the fault survives the mutation bench.
+    id: "register.pre-tls.unanswered",
+    area: "register",
+    requirements: ["STANZA-IQ-01"],
+    description: "a registration before TLS gets no answer at all (the server's error is taken away; nothing is registered, the stream stays open)",
+    stream: preTlsRegistration(() => "drop"),
+  },
+  {
     // Forty-third audit (2026-11-27): register-cancel-extra-child took a <forbidden/> or <not-allowed/> answer to a
     // <remove/> with another child at its word (XEP-0077 §3.2's table gives them a sender that may not cancel), so a
     // server that refuses the extra child with <forbidden/> yet takes a plain <remove/> was skipped. The case now sends

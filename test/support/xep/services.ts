@@ -346,7 +346,16 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
   {
     id: "upload-slot-plain-http",
     requirements: ["UPLOAD-TLS-01"],
-    cases: { "upload-slot-urls/plain-${uid}.jpg": "fail" },
+    // Sixtieth audit (2026-11-28): upload-put-wrong-type: the PUT's failed request (no HTTP answer) was charged to
+    // UPLOAD-PUT-02 (warn), upload-put-wrong-length's to UPLOAD-PUT-01 and upload-put-unknown-url's to UPLOAD-PUT-06;
+    // those steps now cite UPLOAD-TLS-01 (MUST), as upload-slot-urls does: warn/fail/warn -> fail (UPLOAD-TLS-01).
+    cases: {
+      "upload-slot-urls/plain-${uid}.jpg": "fail",
+      "upload-put-wrong-type": "fail",
+      "upload-put-wrong-length/shorter": "fail",
+      "upload-put-wrong-length/longer": "fail",
+      "upload-put-unknown-url": "fail",
+    },
     stanza: slotFault((put, get) => {
       for (const e of [put, get]) e.attrs.url = String(e.attrs.url).replace(/^https:/, "http:");
     }),
