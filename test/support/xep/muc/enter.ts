@@ -474,6 +474,34 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/dave$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
+    // Sixtieth audit (2026-11-28): muc-affiliation-kept-across-visits's alternative 'kept' asked no 'type' of the second
+    // visit's presence, so a presence error from the occupant JID asked for that carried the user's member item passed
+    // as an entry (MUC-JOIN-05, MUC-AFFIL-03). It now asks for an available presence: HEAD file pass -> new fail
+    // (MUC-JOIN-05), Prosody 13.
+    id: "muc.join.reentry-refused-with-item",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description:
+      "an occupant entering with the nickname Robert gets, in place of its self-presence, a presence error (<not-allowed/>, type cancel) that keeps the muc#user <x/> with its item (affiliation as it was, role none) and no status codes, and nothing more of that room",
+    fault: (() => {
+      const refused = new Set<string>(); // "connection room"
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (isSetup(ctx) || harnessSession(ctx.conn.jid) || !isMucAddress(fromOf(el)) || el.name === "iq") return "pass";
+        const key = `${ctx.conn.id} ${bareOf(fromOf(el))}`;
+        if (refused.has(key)) return "drop";
+        if (!(occupantPresence(el) && available(el) && isSelf(el) && /\/robert$/i.test(fromOf(el)))) return "pass";
+        refused.add(key);
+        return changed(el, (c) => {
+          c.attrs.type = "error";
+          const x = userX(c)!;
+          x.children = x.children.filter((k) => typeof k === "string" || k.name !== "status");
+          for (const item of x.getChildren("item")) item.attrs.role = "none";
+          c.append(xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })));
+        });
+      };
+    })(),
+  },
+  {
     // Fifty-eighth audit (2026-11-28): muc-role-list-items awaited bob's self-presence (with a role) as set-up, so a room
     // that sends him none (§7.2.2's MUST, MUC-JOIN-05) skipped the case; it is now proved there: skip -> fail. Other
     // occupants enter before him, which muc.join.self-presence-missing would stop first: this one drops only the
@@ -1323,6 +1351,16 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el) => (isHistory(el) ? changed(el, (c) => (delayOf(c)!.attrs.from = fromOf(el))) : "pass")),
   },
   {
+    // Sixtieth audit (2026-11-28): muc-history-delay: the history message's stamp was judged with stamp='{any}', so a
+    // room that stamps every history message with a fixed time (here XEP-0045's Example 33's) and not "the times at
+    // which they were originally sent" (§7.2.13) passed. The 'from' is kept (MUC-HIST-03 still holds).
+    id: "muc.history.stamp-not-sent-time",
+    area: "muc",
+    requirements: ["MUC-HIST-02"],
+    description: "the <delay/> of a history message carries a fixed stamp (2002-10-13T23:58:37Z), not the time the message was sent",
+    fault: knowing((el) => (isHistory(el) ? changed(el, (c) => (delayOf(c)!.attrs.stamp = "2002-10-13T23:58:37Z")) : "pass")),
+  },
+  {
     id: "muc.history.limits-ignored",
     area: "muc",
     requirements: ["MUC-HIST-05", "MUC-HIST-07", "MUC-HIST-08", "MUC-HIST-09", "MUC-HIST-10"],
@@ -1445,6 +1483,16 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-SUBJ-04"],
     description: "the <delay/> of the subject a new occupant gets is not from the room's JID",
     fault: knowing((el) => (isSubject(el) && delayOf(el) ? changed(el, (c) => (delayOf(c)!.attrs.from = `${bareOf(fromOf(el))}/Someone`)) : "pass")),
+  },
+  {
+    // Sixtieth audit (2026-11-28): class note of muc-history-delay: muc-subject-delay judged the subject's stamp with
+    // stamp='{any}', so a room that stamps the subject with a fixed time, not "the time at which the subject was last
+    // modified" (§7.2.15), passed MUC-SUBJ-03. The 'from' is kept (MUC-SUBJ-04 still holds).
+    id: "muc.subject.stamp-not-modified-time",
+    area: "muc",
+    requirements: ["MUC-SUBJ-03"],
+    description: "the <delay/> of the subject a new occupant gets carries a fixed stamp (2002-10-13T23:58:37Z), not the time the subject was last changed",
+    fault: knowing((el) => (isSubject(el) && delayOf(el) ? changed(el, (c) => (delayOf(c)!.attrs.stamp = "2002-10-13T23:58:37Z")) : "pass")),
   },
   {
     id: "muc.subject.empty-filled",

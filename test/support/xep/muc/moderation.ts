@@ -1076,6 +1076,31 @@ const deaffiliatedBeforeRemoval = (self: boolean) =>
     ],
   );
 
+/**
+ * Sixtieth audit (2026-11-28): the presence announcing an occupant's new affiliation (an available occupant presence
+ * whose item's affiliation differs from the one the same connection last saw for that occupant JID) carries its
+ * <item/> without 'role', while entries and other presences keep theirs: §5.1's "Information about roles MUST be sent
+ * in all presence stanzas generated or reflected by the room" (MUC-ROLE-01) broken on affiliation changes only.
+ */
+function affiliationChangeWithoutRole(): (el: Element, ctx: FaultContext) => FaultAction {
+  const last = new Map<string, string>(); // "connection id occupant JID" -> the affiliation last seen
+  return (el, ctx) => {
+    if (harnessSession(ctx.conn.jid) || !occupantPresence(el) || el.attrs.type !== undefined) return "pass";
+    const affiliation = itemOf(el)?.attrs.affiliation;
+    if (affiliation === undefined) return "pass";
+    const k = `${ctx.conn.id} ${str(el.attrs.from)}`;
+    const before = last.get(k);
+    last.set(k, str(affiliation));
+    return before === undefined || before === str(affiliation)
+      ? "pass"
+      : changed(el, (c) =>
+          userX(c)!
+            .getChildren("item")
+            .forEach((i) => delete i.attrs.role),
+        );
+  };
+}
+
 /** XEP-0045 §5, §8.2-§8.5, §9.1-§9.8, §10.3-§10.8: server bugs the cases of this area must catch. */
 export const FAULTS: FaultDef[] = [
   // §8.2 kicks
@@ -2395,6 +2420,18 @@ export const FAULTS: FaultDef[] = [
     stream: domainBanRemovesEveryone(),
   },
   {
+    // Sixtieth audit (2026-11-28): muc-admin-ban-domain credited MUC-ADMIN-BAN-10 on any presence error to bob after
+    // the domain ban, so a room that ignores the ban and keeps bob out as a non-member (rooms members-only with no
+    // muc#roomconfig_membersonly field for the fixture to turn off) passed with the ban never shown to apply. The case
+    // now asks for <forbidden/> and credits nothing on another refusal: HEAD file pass -> new skip (Prosody 13).
+    id: "muc.ban.domain-ignored-members-only",
+    area: "muc",
+    requirements: ["MUC-ADMIN-BAN-10"],
+    description:
+      "rooms are members-only with no muc#roomconfig_membersonly field in the configuration form, and a ban of a domain is answered with a result but applied to nobody: an occupant of the domain stays (no unavailable presence with 301), and a user of the domain on no list who enters is refused with <registration-required/> (type auth) as a non-member, not with <forbidden/>",
+    stream: domainBanIgnoredMembersOnly(),
+  },
+  {
     // Twenty-third audit (2026-11-26), the auditor's behaviour for a finding disputed: muc-admin-member-revoke-refused-entry
     // judges bob's entry with no after: on the revocation's result, but that result is judged at MUST
     // (MUC-ADMIN-MEMBER-04) and a failed MUST ends the case, so a room that refuses the revocation and keeps bob a
@@ -2510,6 +2547,27 @@ export const FAULTS: FaultDef[] = [
             : "pass",
       ),
     ),
+  },
+  {
+    // Sixtieth audit (2026-11-28): muc-owner-admin-grant, muc-role-from-affiliation (admin, owner, member-moderated)
+    // and muc-enter-affiliation-brings-role judged MUC-ROLE-09 (which role a grant brings, a derived SHOULD) on a
+    // presence that shows no role, so this room, which breaks §5.1's MUST (MUC-ROLE-01) on the grant's announcement,
+    // warned MUC-ROLE-09. The announcement is now a 'receives one of' whose 'role-not-shown' credits it alone.
+    id: "muc.role.affiliation-change-without-role",
+    area: "muc",
+    requirements: ["MUC-ROLE-01"],
+    description: "the presence announcing an occupant's new affiliation carries its muc#user <item/> without 'role' (entries and other presences keep theirs)",
+    fault: affiliationChangeWithoutRole(),
+  },
+  {
+    // Sixtieth audit (2026-11-28): the same, in a room that gives out no owner list, for muc-role-from-affiliation's
+    // owner cell, whose gina step after owner-shown (the 'no-list' path) has the same shape.
+    id: "muc.role.affiliation-change-without-role-no-owner-list",
+    area: "muc",
+    requirements: ["MUC-ROLE-01"],
+    description:
+      "a room gives out no owner list (a request for it is answered with <not-allowed/>), and the presence announcing an occupant's new affiliation carries its muc#user <item/> without 'role'",
+    stream: both(ownerListRefused(), { element: affiliationChangeWithoutRole() }),
   },
 ];
 
@@ -3040,6 +3098,43 @@ function domainBanRemovesEveryone(): StreamFault {
         for (const p of conns) p.deliver(removal(str(p.jid), place.occupant, place.affiliation, p === gone));
       }
       return "pass";
+    },
+  };
+}
+
+/**
+ * muc.ban.domain-ignored-members-only: a domain ban (an outcast item whose 'jid' is a bare domain) is answered and
+ * applied to nobody, in rooms that are members-only with no field to turn it off. The server does apply it: what it
+ * sends because of it is changed into what such a room sends (the removals at the ban left out, a banned user's
+ * <forbidden/> turned into a non-member's <registration-required/>).
+ */
+function domainBanIgnoredMembersOnly(): StreamFault {
+  const OWNER = "http://jabber.org/protocol/muc#owner";
+  const DATA = "jabber:x:data";
+  const FIELD = "muc#roomconfig_membersonly";
+  const bans = new Map<string, string>(); // room -> the domain banned
+  const domainOf = (jid: unknown) => bare(str(jid)).split("@")[1] ?? "";
+  return {
+    fromClient: (el) => {
+      const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+      const domain = itemsOf(q).find((i) => i.attrs.affiliation === "outcast" && i.attrs.jid !== undefined && !str(i.attrs.jid).includes("@") && !str(i.attrs.jid).includes("/"));
+      if (domain) bans.set(bare(str(el.attrs.to)), str(domain.attrs.jid));
+    },
+    element: (el, ctx) => {
+      const form = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", OWNER)?.getChild("x", DATA) : undefined;
+      if (form?.getChildren("field").some((f) => f.attrs.var === FIELD))
+        return changed(el, (c) => {
+          const x = c.getChild("query", OWNER)!.getChild("x", DATA)!;
+          x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== FIELD);
+        });
+      const domain = atService(el.attrs.from) && el.name === "presence" ? bans.get(bare(str(el.attrs.from))) : undefined;
+      if (domain === undefined || harnessSession(ctx.conn.jid)) return "pass";
+      if (occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "301")) return "drop";
+      if (el.attrs.type !== "error" || conditionOf(el) !== "forbidden" || domainOf(ctx.conn.jid) !== domain) return "pass";
+      return withCondition(el, "registration-required").map((c) => {
+        c.getChild("error")!.attrs.type = "auth";
+        return c;
+      });
     },
   };
 }

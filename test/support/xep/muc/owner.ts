@@ -3087,6 +3087,44 @@ function membersOnlyByDefault(): { fault: Fault; stream: StreamFault } {
 }
 const membersOnlyRooms = membersOnlyByDefault();
 
+/**
+ * Sixtieth audit (2026-11-28): muc-deny-password-right and muc-deny-password judged a refusal for want of a password
+ * (§7.2.5, <not-authorized/>) in a room that may also be members-only (§7.2.6, <registration-required/>): the room
+ * fixture turns members-only off only where the form offers muc#roomconfig_membersonly. Rooms here are members-only
+ * with no such field, say so in their disco#info (muc_membersonly in place of muc_open), and check the member list
+ * before the password: a user on no list is refused with <registration-required/> (type auth), the refusal for a
+ * missing or wrong password included (membersOnlyByDefault's refusal, every room configured without the field).
+ */
+function membersOnlyNoOption(): StreamFault {
+  const FIELD = "muc#roomconfig_membersonly";
+  const inner = membersOnlyByDefault();
+  return {
+    fromClient: inner.stream.fromClient,
+    element: (el, ctx) => {
+      const form = roomOwnerForm(el);
+      if (form?.getChildren("field").some((f) => f.attrs.var === FIELD))
+        return changed(el, (c) => {
+          const x = roomOwnerForm(c)!;
+          x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== FIELD);
+        });
+      const features = iqOf(el, "result") && isRoom(fromOf(el)) ? el.getChild("query", DISCO_INFO)?.getChildren("feature") : undefined;
+      if (features?.some((f) => f.attrs.var === "muc_open" || f.attrs.var === "muc_membersonly"))
+        return changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== "muc_open");
+          if (!q.getChildren("feature").some((f) => f.attrs.var === "muc_membersonly")) q.append(xml("feature", { var: "muc_membersonly" }));
+        });
+      const action = inner.fault(el, ctx);
+      if (el.name === "presence" && el.attrs.type === "error" && conditionOf(el) === "not-authorized" && Array.isArray(action) && action.length === 0)
+        return withCondition(el, "registration-required").map((c) => {
+          if (typeof c !== "string") c.getChild("error")!.attrs.type = "auth";
+          return c;
+        });
+      return action;
+    },
+  };
+}
+
 /** muc.var.form-required-field: the room description is a required field of every user's configuration form. */
 function requiredRoomDescription(): StreamFault {
   const FIELD = "muc#roomconfig_roomdesc";
@@ -3556,6 +3594,17 @@ export const VARIATIONS: Variation[] = [
         },
       };
     })(),
+  },
+  {
+    // Sixtieth audit (2026-11-28): muc-deny-password-right and muc-deny-password failed MUC-DENY-01 (MUC-DENY-02) at
+    // MUST in a room that says it is members-only and refuses bob, on no member list, with <registration-required/>
+    // (§7.2.6's MUST) before it looks at the password: both rules apply and the text orders neither. The cases now end
+    // where the room's disco#info lists muc_membersonly (HEAD file fail -> new pass, Prosody 13).
+    id: "muc.var.members-only-no-option-membership-first",
+    description:
+      'rooms are members-only with no muc#roomconfig_membersonly field in the configuration form, say so in their disco#info (muc_membersonly in place of muc_open), and check the member list before the password: a user on no list who enters, with or without the password, is refused with <registration-required/> (XEP-0045 §18.1: "Room types MAY be configured in any combination."; §7.2.6); applied only in bench/try-case.ts',
+    fault: () => "pass",
+    stream: membersOnlyNoOption(),
   },
   {
     // Nineteenth audit (2026-11-25): mam-muc-with, -with-semianonymous, -strip-x and -real-jid queried the archive as

@@ -184,6 +184,24 @@ function resultOnlyToFirstAsker(type: string, condition: string): StreamFault {
 }
 
 /**
+ * §7.10 broken: a room leaves requests for its registration requirements (gets) unanswered, either those of the first
+ * user who asked it (its owner, in the cases) or those of everybody else; the others are answered as the room would.
+ */
+function registrationGetsUnanswered(firstAsker: boolean): StreamFault {
+  const first = new Map<string, string>();
+  const dropped = new Set<string>();
+  return {
+    fromClient: (el, { conn }) => {
+      if (!asksRegistration(el) || el.attrs.type !== "get" || !conn.jid) return;
+      const room = bare(el.attrs.to);
+      if (!first.has(room)) first.set(room, bare(conn.jid));
+      if ((first.get(room) === bare(conn.jid)) === firstAsker) dropped.add(`${conn.id} ${str(el.attrs.id)}`);
+    },
+    element: (el, { conn }) => (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && dropped.delete(`${conn.id} ${str(el.attrs.id)}`) ? "drop" : "pass"),
+  };
+}
+
+/**
  * §7.10 broken: a room accepts the first user's registration (a submission answered with a result) and then answers
  * every other user's registration request, get or set, with <service-unavailable/> as if it had none.
  */
@@ -1520,6 +1538,49 @@ export const FAULTS: FaultDef[] = [
         },
         () => "drop",
       );
+    })(),
+  },
+  {
+    // Sixtieth audit (2026-11-28): muc-reg-bad-form (and muc-reg-request-member) charged a member's unanswered request
+    // for the registration requirements, in a room whose owner's answer showed registration, to MUC-REG-04, -05 and -07
+    // at once; the missing answer now fails the refusal's rule alone (as muc-reg-request charges it).
+    id: "muc.reg.others-requests-unanswered",
+    area: "muc",
+    requirements: ["MUC-REG-04"],
+    description:
+      "a room answers the requests for its registration requirements of the first user who asked (its owner, in the cases) and leaves everybody else's unanswered (§7.10 has the room reply in every case)",
+    stream: registrationGetsUnanswered(false),
+  },
+  {
+    // Sixtieth audit (2026-11-28): muc-reg-bad-form (and muc-reg-request-member) charged the owner's unanswered request
+    // for the registration requirements to MUC-REG-04, -05, -07 and -10 at once, though the member's answer shows the
+    // room has registration; the missing answer now fails the refusal's rule alone.
+    id: "muc.reg.first-asker-unanswered",
+    area: "muc",
+    requirements: ["MUC-REG-04"],
+    description:
+      "a room never answers the requests for its registration requirements of the first user who asked (its owner, in the cases), and answers everybody else's (§7.10 has the room reply in every case)",
+    stream: registrationGetsUnanswered(true),
+  },
+  {
+    // Sixtieth audit (2026-11-28): class note of muc-reg-bad-form: muc-reg-conflict's 'reserved' one of charged dave's
+    // unanswered request after his accepted submission to MUC-REG-05 and -07 at once; it now fails MUC-REG-05 alone.
+    id: "muc.reg.requests-after-submission-unanswered",
+    area: "muc",
+    requirements: ["MUC-REG-05"],
+    description: "a room leaves a user's requests for its registration requirements unanswered once that user has submitted a registration to it (§7.10 has the room reply in every case)",
+    stream: (() => {
+      const submitted = new Set<string>(); // "connection id room" that sent a registration submission
+      const dropped = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (!asksRegistration(el)) return;
+          const key = `${conn.id} ${bare(el.attrs.to)}`;
+          if (el.attrs.type === "set") submitted.add(key);
+          else if (el.attrs.type === "get" && submitted.has(key)) dropped.add(`${conn.id} ${str(el.attrs.id)}`);
+        },
+        element: (el, { conn }) => (el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && dropped.delete(`${conn.id} ${str(el.attrs.id)}`) ? "drop" : "pass"),
+      };
     })(),
   },
   {
