@@ -262,6 +262,19 @@ function mucPmToOccupantNotCopied(): FaultDef["stream"] {
  * (a sent copy) or was not addressed to (a received copy), where three or more of the account's resources enabled it.
  */
 function copyNotToFirst(kind: "received" | "sent"): FaultDef["stream"] {
+  return byEnableOrder((el, jid, order) => {
+    const original = el.getChild(kind, CARBONS) ? forwardedOf(el) : undefined;
+    if (!original) return "pass";
+    const own = kind === "sent" ? original.attrs.from : original.attrs.to;
+    return order.length >= 3 && order.find((x) => x !== own) === jid ? "drop" : "pass";
+  });
+}
+
+/**
+ * What the server sends a bound resource, decided by `decide` with the order in which its account's resources got
+ * their Carbons <enable/> answered (the latest last).
+ */
+function byEnableOrder(decide: (el: Element, jid: string, order: string[]) => FaultAction): StreamFault {
   const asked = new Set<string>();
   const enabled = new Map<string, string[]>();
   return {
@@ -272,11 +285,7 @@ function copyNotToFirst(kind: "received" | "sent"): FaultDef["stream"] {
         enabled.set(account, [...(enabled.get(account) ?? []).filter((jid) => jid !== conn.jid), conn.jid]);
         return "pass";
       }
-      const original = el.getChild(kind, CARBONS) ? forwardedOf(el) : undefined;
-      if (!conn.jid || !original) return "pass";
-      const own = kind === "sent" ? original.attrs.from : original.attrs.to;
-      const order = enabled.get(bare(conn.jid)) ?? [];
-      return order.length >= 3 && order.find((jid) => jid !== own) === conn.jid ? "drop" : "pass";
+      return conn.jid ? decide(el, conn.jid, enabled.get(bare(conn.jid)) ?? []) : "pass";
     },
   };
 }
@@ -947,21 +956,7 @@ export const FAULTS: FaultDef[] = [
  * enabled it, are changed by `edit`; the other resources' copies are left as the server made them.
  */
 function copyToLast(kind: "received" | "sent", edit: (copy: Element) => void): StreamFault {
-  const asked = new Set<string>();
-  const enabled = new Map<string, string[]>();
-  return {
-    fromClient: (el, { conn }) => void (isEnable(el) && asked.add(`${conn.id} ${el.attrs.id}`)),
-    element: (el, { conn }) => {
-      if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${conn.id} ${el.attrs.id}`) && conn.jid) {
-        const account = bare(conn.jid);
-        enabled.set(account, [...(enabled.get(account) ?? []).filter((jid) => jid !== conn.jid), conn.jid]);
-        return "pass";
-      }
-      if (!conn.jid || el.name !== "message" || !el.getChild(kind, CARBONS)) return "pass";
-      const order = enabled.get(bare(conn.jid)) ?? [];
-      return order.length >= 3 && order[order.length - 1] === conn.jid ? changed(el, edit) : "pass";
-    },
-  };
+  return byEnableOrder((el, jid, order) => (el.name === "message" && el.getChild(kind, CARBONS) && order.length >= 3 && order.at(-1) === jid ? changed(el, edit) : "pass"));
 }
 
 /**

@@ -53,6 +53,29 @@ function accountsDiffer(watch: {
   };
 }
 
+/**
+ * A server that makes the account of a registration before TLS (XEP-0077 §11), where Prosody refused it: the server's
+ * refusal is replaced by `answer` and the account's next login succeeds.
+ */
+function registeredBeforeTls(answer: (el: Element) => FaultAction): StreamFault {
+  const asked = new Map<string, string>(); // "connection id" of a registration before TLS: its username
+  return accountsDiffer({
+    fromClient: (el, ctx) => {
+      const q = el.name === "iq" && el.attrs.type === "set" && !ctx.conn.jid && ctx.conn.serverHeaders === 1 ? el.getChild("query", REGISTER) : undefined;
+      const username = q?.getChild("username")?.getText();
+      if (username) asked.set(`${ctx.conn.id} ${el.attrs.id}`, username);
+    },
+    element: (el, ctx, outcomes) => {
+      const key = `${ctx.conn.id} ${el.attrs.id}`;
+      const user = iqError(el) ? asked.get(key) : undefined;
+      if (user === undefined) return "pass";
+      asked.delete(key);
+      outcomes.set(user, "success");
+      return answer(el);
+    },
+  });
+}
+
 const FEATURE = "http://jabber.org/features/iq-register";
 /**
  * Forty-fifth audit: a server whose stream features do not announce registration (XEP-0077 §8) and that answers the
@@ -484,24 +507,7 @@ export const FAULTS: FaultDef[] = [
     area: "register",
     requirements: ["IBR-SEC-01"],
     description: "a registration before TLS is taken (a result, and the account logs in), and the stream is then closed, as if to ask for a new connection with TLS",
-    stream: (() => {
-      const asked = new Map<string, string>(); // "connection id" of a registration before TLS: its username
-      return accountsDiffer({
-        fromClient: (el, ctx) => {
-          const q = el.name === "iq" && el.attrs.type === "set" && !ctx.conn.jid && ctx.conn.serverHeaders === 1 ? el.getChild("query", REGISTER) : undefined;
-          const username = q?.getChild("username")?.getText();
-          if (username) asked.set(`${ctx.conn.id} ${el.attrs.id}`, username);
-        },
-        element: (el, ctx, outcomes) => {
-          const key = `${ctx.conn.id} ${el.attrs.id}`;
-          const user = iqError(el) ? asked.get(key) : undefined;
-          if (user === undefined) return "pass";
-          asked.delete(key);
-          outcomes.set(user, "success");
-          return [xml("iq", { type: "result", id: el.attrs.id }), "</stream:stream>"];
-        },
-      });
-    })(),
+    stream: registeredBeforeTls((el) => [xml("iq", { type: "result", id: el.attrs.id }), "</stream:stream>"]),
   },
   {
     // Sixtieth audit (2026-11-28): register-feature-before-tls credited XEP-0077 §11's IBR-SEC-01 on a refusal alone
@@ -514,24 +520,7 @@ export const FAULTS: FaultDef[] = [
     area: "register",
     requirements: ["IBR-SEC-01"],
     description: "a registration before TLS is answered with a <not-allowed/> error, yet the account is made (its password logs in afterwards)",
-    stream: (() => {
-      const asked = new Map<string, string>(); // "connection id" of a registration before TLS: its username
-      return accountsDiffer({
-        fromClient: (el, ctx) => {
-          const q = el.name === "iq" && el.attrs.type === "set" && !ctx.conn.jid && ctx.conn.serverHeaders === 1 ? el.getChild("query", REGISTER) : undefined;
-          const username = q?.getChild("username")?.getText();
-          if (username) asked.set(`${ctx.conn.id} ${el.attrs.id}`, username);
-        },
-        element: (el, ctx, outcomes) => {
-          const key = `${ctx.conn.id} ${el.attrs.id}`;
-          const user = iqError(el) ? asked.get(key) : undefined;
-          if (user === undefined) return "pass";
-          asked.delete(key);
-          outcomes.set(user, "success");
-          return [xml("iq", { type: "error", id: el.attrs.id }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))];
-        },
-      });
-    })(),
+    stream: registeredBeforeTls((el) => [xml("iq", { type: "error", id: el.attrs.id }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))]),
   },
   {
     // Sixtieth audit (2026-11-28): register-feature-before-tls: a registration before TLS never answered (nothing
