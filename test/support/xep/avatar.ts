@@ -877,4 +877,30 @@ export const VARIATIONS: Variation[] = [
       (el) => changed(el, (c) => c.getChild("query", DISCO_ITEMS)!.cnode(xml("item", { jid: bare(String(el.attrs.from ?? "")), node: "urn:xmpp:xmpp-conform:other" }))),
     ),
   },
+  {
+    // Sixtieth audit (2026-11-28): avconv-stranger-no-photo: the polls after the stranger's first vCard read required
+    // every answer to take the first answer's form (an error stay an error, a PHOTO-less vCard stay one), though
+    // XEP-0054 §3.1 allows both for "no vCard" and a server copying on publication may write the PHOTO-less record
+    // a moment after the publish. Now every answer must only leave the PHOTO out. Applied by bench/try-case.ts only
+    // (stream: it changes what other cases read of another user's vCard).
+    id: "avconv-stranger-vcard-made-late",
+    description:
+      "another user's vCard is first answered item-not-found (no vCard yet), and with the server's own PHOTO-less vCard from 1.5 s after the owner's metadata publish (XEP-0054 §3.1: \"If no vCard exists, the server MUST return a stanza error (which SHOULD be <item-not-found/>) or an IQ-result containing an empty <vCard/> element.\")",
+    fault: () => "pass",
+    stream: (() => {
+      const published = new Map<string, number>(); // bare JID -> when its metadata publish went out
+      return {
+        fromClient: (el, { conn }) => {
+          if (el.name === "iq" && el.attrs.type === "set" && el.getChild("pubsub", PUBSUB)?.getChild("publish")?.attrs.node === METADATA && conn.jid) published.set(bare(conn.jid), Date.now());
+        },
+        element: (el, { conn }) => {
+          const owner = bare(String(el.attrs.from ?? ""));
+          const at = published.get(owner);
+          return vCardResult(el) && !photoOf(el) && at !== undefined && Date.now() - at < 1500 && owner !== bare(conn.jid)
+            ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type: "cancel" }, xml("item-not-found", { xmlns: STANZAS })))]
+            : "pass";
+        },
+      };
+    })(),
+  },
 ];
