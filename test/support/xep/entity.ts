@@ -613,6 +613,45 @@ export const FAULTS: FaultDef[] = [
     description: "the server answers entity time queries but its disco#info does not list urn:xmpp:time",
     fault: withoutFeature(TIME),
   },
+  {
+    // Class sweep (2026-11-28, class note 2 of the sixtieth audit): time-server-answered took an error to the first
+    // query, after a disco#info without urn:xmpp:time, only with its <error/> child, so a childless error warned
+    // TIME-ERR-01 (which asks only for an answer there) for RFC 6120 §8.3.1's breach (ERR-RULE-04).
+    id: "entity.time.unlisted-refused-childless",
+    area: "entity",
+    requirements: ["ERR-RULE-04"],
+    description: "a server without entity time (urn:xmpp:time not in its disco#info) answers an entity time query of itself with an IQ of type 'error' that has no <error/> child",
+    stream: (() => {
+      const childless = answering(casesOwn(asks("time", TIME)), (el) => (serverMade(el) ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to })] : "pass"));
+      const unlisted = withoutFeature(TIME);
+      return {
+        fromClient: childless.fromClient,
+        element: (el, ctx) => {
+          const action = childless.element!(el, ctx);
+          return action === "pass" ? unlisted(el, ctx) : action;
+        },
+      };
+    })(),
+  },
+  {
+    // Class sweep (2026-11-28, class note 2 of the sixtieth audit): version-server-answered, the same for
+    // VERSION-ERR-01 after a disco#info without jabber:iq:version.
+    id: "entity.version.unlisted-refused-childless",
+    area: "entity",
+    requirements: ["ERR-RULE-04"],
+    description: "a server without software version (jabber:iq:version not in its disco#info) answers a version query of itself with an IQ of type 'error' that has no <error/> child",
+    stream: (() => {
+      const childless = answering(casesOwn(asks("query", VERSION)), (el) => (serverMade(el) ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to })] : "pass"));
+      const unlisted = withoutFeature(VERSION);
+      return {
+        fromClient: childless.fromClient,
+        element: (el, ctx) => {
+          const action = childless.element!(el, ctx);
+          return action === "pass" ? unlisted(el, ctx) : action;
+        },
+      };
+    })(),
+  },
 ];
 
 /** The four XEPs: what a correct server may do differently; no verdict may change. */

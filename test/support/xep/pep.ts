@@ -887,6 +887,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Sixtieth audit (2026-11-28): pep-publish-itemid-generated: the owner's missing notification failed both
+    // PEP-GEN-PUBLISH and PUBSUB-AUTOSUB-OWNER. A contact's notification now judges the generation, and the owner's
+    // only after it: a service that generates none fails PEP-GEN-PUBLISH alone (pep.notify.owner-dropped:
+    // PUBSUB-AUTOSUB-OWNER alone). The same in pep-publish-autocreate (class note).
+    id: "pep.notify.none-generated",
+    area: "pep",
+    requirements: ["PEP-GEN-PUBLISH"],
+    description: "no notification of a published item goes out, to the owner's resources or to any contact",
+    fault: when(
+      (el) => itemsEvent(el),
+      () => "drop",
+    ),
+  },
+  {
     id: "pep.notify.full-from",
     area: "pep",
     requirements: ["PEP-ADDR-FROM"],
@@ -1771,6 +1785,20 @@ export const FAULTS: FaultDef[] = [
             ),
           ]
         : "pass",
+    ),
+  },
+  {
+    // Class sweep (2026-11-28, class note 2 of the sixtieth audit): pep-items-presence-model took a refused
+    // disco#items only with its <error/> child, so a childless error failed PEP-DISCO-ITEMS for RFC 6120 §8.3.1's
+    // breach (ERR-RULE-04); a refusal lists no node, and the child is judged alone.
+    id: "pep.disco-items.refused-childless",
+    area: "pep",
+    requirements: ["ERR-RULE-04"],
+    description: "another user's disco#items of an account's bare JID is answered with an IQ of type 'error' that has no <error/> child",
+    stream: answering(
+      (el, ctx) =>
+        el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("query", DISCO_ITEMS)) && /^[^/]+@[^/]+$/.test(String(el.attrs.to ?? "")) && bare(el.attrs.to) !== bare(ctx.conn.jid),
+      (a) => [xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to })],
     ),
   },
 ];

@@ -218,6 +218,23 @@ export const FAULTS: FaultDef[] = [
     description: "a user's own private-storage set under a namespace that already holds data on the connection is refused with <not-allowed/>, and the data stored first stays",
     stream: setExistingRefused(),
   },
+  {
+    // Class sweep (2026-11-28, class note 2 of the sixtieth audit): private-reserved-namespace took a refusal in a
+    // reserved namespace only with its <error/> child, so a childless error warned PRIVATE-GET-01 for RFC 6120
+    // §8.3.1's breach (ERR-RULE-04); XEP-0049 asks only for "an error" there.
+    id: "private.reserved.get-refused-childless",
+    area: "private",
+    requirements: ["ERR-RULE-04"],
+    description:
+      "a user's own private-storage get in a reserved namespace ('jabber:…', 'http://jabber.org/…', 'vcard-temp') is refused with an IQ of type 'error' that has no <error/> child (sets are stored as before)",
+    stream: answering(
+      (el) => {
+        const ns = String(el.attrs.type === "get" ? (queryOf(el)?.getChildElements()[0]?.attrs.xmlns ?? "") : "");
+        return ns === "vcard-temp" || ns.startsWith("jabber:") || ns.startsWith("http://jabber.org/");
+      },
+      (a) => [xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to })],
+    ),
+  },
 ];
 
 /**

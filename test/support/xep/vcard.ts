@@ -226,6 +226,18 @@ export const FAULTS: FaultDef[] = [
       answering(isVcardRequest("get"), (el) => [iqErrorFor(el, "service-unavailable")]),
     ),
   },
+  {
+    // Class sweep (2026-11-28, class note 2 of the sixtieth audit): vcard-other-none asked for the <error/> child
+    // (RFC 6120 §8.3.1, ERR-RULE-04) under VCARD-OTHER-NONE-01, which asks only for "a stanza error".
+    id: "vcard.other.refused-childless",
+    area: "vcard",
+    requirements: ["ERR-RULE-04"],
+    description: "a vCard get for another account is answered with an IQ of type 'error' that has no <error/> child",
+    stream: answering(
+      (el, ctx) => isVcardRequest("get")(el) && toOtherAccount(el, ctx),
+      (a) => [xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to })],
+    ),
+  },
 ];
 
 /** XEP-0054: what a correct server may do differently; no verdict may change. */
