@@ -27,6 +27,16 @@ function alsoProof(id: string, stepLevel: Level): Proof {
   return proofOf(id, r && r.minLevel !== r.maxLevel ? stepLevel : undefined);
 }
 
+/**
+ * The level of the step whose stanza an `also` checks: inside a cross-session 'one of', the alternative's own step
+ * (which may say its own level), else the receiving step.
+ */
+function levelOfChecked(received: Step, also: Step & { kind: "also" }, caseLevel: Level): Level {
+  const outer = received.level ?? caseLevel;
+  if (received.kind !== "one-of" || also.inner === undefined) return outer;
+  return received.alternatives.find((a) => a.name === also.alternative)?.steps[also.inner]?.level ?? outer;
+}
+
 /** The requirements a step cites before the plan: its own, else (a check) the case's; an action only its own. */
 const cited = (caseRequirements: string[], step: Step): string[] => step.requirements ?? (KINDS[step.kind].checks ? caseRequirements : []);
 
@@ -71,7 +81,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       proves = step.setup ? [] : at(cited(sc.requirements, step));
       alternatives = outcomesOf(step)!.map((a) => ({ name: a.name, proves: a.requirements ? at(a.requirements) : proves }));
     } else if (step.kind === "also") {
-      proves = (step.requirements ?? []).map((id) => alsoProof(id, lastReceive === undefined ? level : (steps[lastReceive].level ?? sc.level)));
+      proves = (step.requirements ?? []).map((id) => alsoProof(id, lastReceive === undefined ? level : levelOfChecked(steps[lastReceive], step, sc.level)));
     } else if (!step.setup) {
       proves = at(cited(sc.requirements, step));
     }

@@ -468,6 +468,11 @@ test("'also' inside a 'one of' alternative checks that step's stanza once the al
     { actor: "juliet/chamber", alternative: "a", inner: 1, of: { step: 0, alternative: "a" }, proves: ["ROSTER-GET-02"] },
   );
   assert.match(problem(raw.replace("\n    requirements: [ROSTER-GET-01]\n", "\n    setup: true\n"))[2], /a set-up step checks nothing, so its alternatives have no 'also'/);
+  // A row of mixed levels is judged at the level of the alternative's own step, not the 'one of''s.
+  const mixed = (inner: string) =>
+    loadScenarioFile(file(raw.replace("ROSTER-GET-02: <iq", "PROBE-02: <iq").replace("          requirements: [ROSTER-GET-01]\n", `          requirements: [ROSTER-GET-01]\n${inner}`)))[0].steps[1]
+      .plan.proves[0].level;
+  assert.deepEqual([mixed(""), mixed("          level: SHOULD\n")], ["MUST", "SHOULD"]);
 });
 
 test("in a 'one of', an alternative with a step saying requirements: [] credits none of the 'one of''s own", () => {
