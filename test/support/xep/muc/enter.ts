@@ -502,6 +502,33 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Entry sweep (2026-11-28, the class note of muc.join.reentry-refused-with-item): 73 alternatives in scenarios/muc
+    // credited MUC-JOIN-05 on a self-presence pattern that asked no 'type', so a presence error from the occupant JID
+    // that carried the muc#user item passed as the entry (muc-admin-moderator-grant/alice/carol's 'participant': MUC-JOIN-05
+    // pass -> fail). Each now asks for an available presence (type='{absent}').
+    id: "muc.join.carol-entry-refused-with-item",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description:
+      "an occupant entering with the nickname Carol gets, in place of its first self-presence, a presence error (<not-allowed/>, type cancel) that keeps the muc#user <x/> with its item as the room gave it, without status codes; the room goes on as if she had entered",
+    fault: (() => {
+      const refused = new Set<string>(); // "connection room"
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (isSetup(ctx) || harnessSession(ctx.conn.jid) || !isMucAddress(fromOf(el)) || el.name === "iq") return "pass";
+        if (!(occupantPresence(el) && available(el) && isSelf(el) && /\/carol$/i.test(fromOf(el)))) return "pass";
+        const key = `${ctx.conn.id} ${bareOf(fromOf(el))}`;
+        if (refused.has(key)) return "pass";
+        refused.add(key);
+        return changed(el, (c) => {
+          c.attrs.type = "error";
+          const x = userX(c)!;
+          x.children = x.children.filter((k) => typeof k === "string" || k.name !== "status");
+          c.append(xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })));
+        });
+      };
+    })(),
+  },
+  {
     // Fifty-eighth audit (2026-11-28): muc-role-list-items awaited bob's self-presence (with a role) as set-up, so a room
     // that sends him none (§7.2.2's MUST, MUC-JOIN-05) skipped the case; it is now proved there: skip -> fail. Other
     // occupants enter before him, which muc.join.self-presence-missing would stop first: this one drops only the
