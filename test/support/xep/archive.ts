@@ -1359,6 +1359,20 @@ export const FAULTS: FaultDef[] = [
     stream: unknownUidEmptyPage(),
   },
   {
+    // Sixty-first audit (2026-11-28, the sixtieth's class note): sid-archived-message judged the page after s1's
+    // stanza-id by its results before its answer, so a page refused with item-not-found (the stanza-id is not the
+    // archive's UID: MAM-PAGE-03) warned MAM-PAGE-03 on the missing result and then failed MAM-USER-01 on the
+    // answer. The answer is judged first now: old file fail (MAM-USER-01) -> new file warn (MAM-PAGE-03 only).
+    id: "mam.rsm-after-not-found",
+    area: "mam",
+    requirements: ["MAM-PAGE-03"],
+    description: "a query whose RSM <after/> or <before/> names a UID is answered item-not-found, with no results (the ids the server stamps are not the archive's UIDs)",
+    stream: onQueries(
+      (q) => Boolean(rsmValue(q, "after")?.getText() || rsmValue(q, "before")?.getText()),
+      (_results, fin) => [refusal(fin, "cancel", "item-not-found")],
+    ),
+  },
+  {
     id: "mam.no-prefs.unknown-uid-empty-page",
     area: "mam",
     requirements: ["MAM-PAGE-06", "MAM-IDNF-01"],
