@@ -461,3 +461,40 @@ steps:
   assert.equal(await verdict(", answers: false"), "pass");
   assert.equal(await verdict(""), "fail", "without it the session answers service-unavailable before the step");
 });
+
+test("against Prosody: a stanza a 'receives nothing' reported (at SHOULD) is not reported again by another, and a later 'receives' still matches it", async () => {
+  const [sc] = loadScenarioFile(
+    file(`id: reported-once
+title: a message that came when it should not have still came
+spec: rfc6121
+rfc: "8.5.3.1"
+level: MUST
+requirements: [DELIVERY-MSG-FULLMATCH-1NN/chat, ROUTE-ORDER-01]
+accounts:
+  alice:
+    resources:
+      a1: {}
+  bob:
+    resources:
+      b1: { presence: 1 }
+steps:
+  - alice sends: <message to='\${bob/b1}' type='chat' id='m1'><body>early</body></message>
+  - bob/b1 receives nothing: <message id='m1'/>
+    requirements: [ROUTE-ORDER-01]
+    level: SHOULD
+  - bob/b1 receives nothing: <message/>
+    requirements: [ROUTE-ORDER-01]
+    level: SHOULD
+  - bob/b1 receives: <message id='m1'><body>early</body></message>
+    requirements: [DELIVERY-MSG-FULLMATCH-1NN/chat]
+`),
+  );
+  const [c] = (await run([sc], at())).cases;
+  assert.equal(c.verdict, "warn", JSON.stringify(c.failures));
+  assert.deepEqual(
+    c.failures.map((f) => f.step),
+    ["bob/b1 receives nothing matching <message id='m1'/>"],
+    "the second absence does not report it again",
+  );
+  assert.equal(c.requirementResults?.find((r) => r.id === "DELIVERY-MSG-FULLMATCH-1NN/chat")?.verdict, "pass");
+});

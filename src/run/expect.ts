@@ -100,9 +100,9 @@ export function closest(inbox: Received[], pattern: Element, actionAt: number, l
   }));
 }
 
-/** After a barrier: the not yet consumed stanzas that match (or all of them, without a pattern). */
+/** After a barrier: the stanzas no step matched nor an absence reported that match (or all of them, without a pattern). */
 export function unexpected(inbox: Received[], pattern: Element | undefined): Received[] {
-  return inbox.filter((r) => !r.consumed && (!pattern || matchStanza(pattern, r.el).ok));
+  return inbox.filter((r) => !r.consumed && !r.reported && (!pattern || matchStanza(pattern, r.el).ok));
 }
 
 /**

@@ -303,7 +303,9 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     if (absenceWaits(scope, step) && seen().length === 0) await s.waitUntil(() => (seen().length > 0 ? true : undefined), timeoutOf(scope, step), undefined, scope.readByServer);
     const extra = seen();
     if (extra.length === 0) return undefined;
-    extra.forEach((r) => (r.consumed = true)); // reported once, not again by a later step
+    // Reported once, not again by a later absence; a later 'receives' may still match it: a stanza that came when it
+    // must not (late, say) still came, and its delivery is no failure.
+    extra.forEach((r) => (r.reported = true));
     return {
       message: `${step.actor} received ${extra.length === 1 ? "a stanza" : `${extra.length} stanzas`} it must not${pattern ? ` (matching ${oneLine(pattern.toString())})` : ""}: ${extra[0].el.toString()}`,
       expected: pattern ? [`nothing matching ${pattern.toString()}`] : ["nothing"],

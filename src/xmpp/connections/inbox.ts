@@ -7,6 +7,8 @@ export interface Received {
   at: number;
   seq: number;
   consumed: boolean;
+  /** A 'receives nothing' already reported it: not again by another, though a 'receives' may still match it (it came). */
+  reported?: boolean;
 }
 
 /**
