@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { STANZAS, answering, both, changed, harnessSession, iqErrorFor, routedIqFromBare, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
-import type { Fault, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
+import type { Fault, FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
 const PING = "urn:xmpp:ping";
@@ -99,6 +99,12 @@ const keepaliveOnPong: Fault = (el, { conn, peers }) => {
   const pong = el.name === "iq" && el.attrs.type === "result" && el.children.every((c) => typeof c === "string") && from.includes("@") && !from.includes("/");
   if (pong && from !== conn.jid?.split("/")[0]) keepalive(from, peers());
   return "pass";
+};
+
+/** A case's own last activity query to another user's bare JID. */
+const askedOfOtherUser = (el: Element, ctx: FaultContext) => {
+  const to = String(el.attrs.to ?? "");
+  return casesOwn(asks("query", LAST))(el) && to.includes("@") && !to.includes("/") && Boolean(ctx.conn.jid) && to !== String(ctx.conn.jid).split("/")[0];
 };
 
 /** XEP-0199, XEP-0092, XEP-0012, XEP-0202: server bugs the cases must catch. */
@@ -294,12 +300,28 @@ export const FAULTS: FaultDef[] = [
     area: "entity",
     requirements: ["LAST-ONLINE-01", "STANZA-IQ-01"],
     description: "a last activity query to another user's bare JID is neither answered nor delivered to the user's resources: the requester gets nothing",
-    stream: answering(
-      (el, ctx) => {
-        const to = String(el.attrs.to ?? "");
-        return casesOwn(asks("query", LAST))(el) && to.includes("@") && !to.includes("/") && Boolean(ctx.conn.jid) && to !== String(ctx.conn.jid).split("/")[0];
-      },
-      () => "drop",
+    stream: answering(askedOfOtherUser, () => "drop"),
+  },
+  {
+    // Sixty-first audit (2026-11-28): last-offline-contact charged an unanswered query to LAST-OFFLINE-01 (derived,
+    // a warning) instead of XEP-0012 §2's "The target entity MUST return either an IQ-result or an IQ-error."
+    // (LAST-RESP-01): old file warn (LAST-OFFLINE-01) -> new file fail (LAST-RESP-01), Prosody 13.
+    id: "entity.last.user-query-unanswered",
+    area: "entity",
+    requirements: ["LAST-RESP-01"],
+    description: "a last activity query to another user's bare JID, online or not, is never answered",
+    stream: answering(askedOfOtherUser, () => "drop"),
+  },
+  {
+    // Sixty-first audit (2026-11-28): last-offline-contact's catch-all alternative credited LAST-RESP-02 whatever
+    // 'seconds' held: old file pass on LAST-RESP-02 -> new file fail (LAST-RESP-02), Prosody 13.
+    id: "entity.last.user-seconds-negative",
+    area: "entity",
+    requirements: ["LAST-RESP-02"],
+    description: "a last activity result about a user (a bare JID) gives seconds='-1', which is no xs:unsignedLong",
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && String(el.attrs.from ?? "").includes("@") && !String(el.attrs.from).includes("/"),
+      (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = "-1")),
     ),
   },
   {
