@@ -69,6 +69,10 @@ function metadataIdWrong(el: Element): FaultAction {
     : "pass";
 }
 
+/** A get of the user's own vCard (no 'to', or the user's bare JID). */
+const ownVcardGet = (el: Element, ctx: FaultContext) =>
+  el.attrs.type === "get" && Boolean(el.getChild("vCard", VCARD)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid));
+
 /** Data and metadata results that name one wrong image id (not the image's SHA-1) consistently. */
 function dataIdWrongConsistent(el: Element): FaultAction {
   if (!resultItems(el, DATA) && !resultItems(el, METADATA)) return "pass";
@@ -610,10 +614,17 @@ export const FAULTS: FaultDef[] = [
     area: "avatar",
     requirements: ["STANZA-IQ-01"],
     description: "the server answers no get of a user's own vCard (neither a result nor an error) and lists no urn:xmpp:pep-vcard-conversion:0 (nor vcard-temp) in any disco#info",
-    stream: unansweredUnlisted(
-      (el, ctx) => el.attrs.type === "get" && Boolean(el.getChild("vCard", VCARD)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
-      [CONVERSION, VCARD],
-    ),
+    stream: unansweredUnlisted(ownVcardGet, [CONVERSION, VCARD]),
+  },
+  {
+    // Sixty-first audit (2026-11-28): avconv-pep-to-vcard's polls charged a vCard get never answered to XEP-0398's
+    // conversion (AVCONV-P2V-01), where RFC 6120 §8.2.3 (STANZA-IQ-01) is what breaks; the conversion stays listed
+    // here, so the case runs: old file fail (AVCONV-P2V-01) -> new file fail (STANZA-IQ-01), Prosody 13.
+    id: "avconv.vcard-get-unanswered-listed",
+    area: "avatar",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server answers no get of a user's own vCard (neither a result nor an error), and still lists urn:xmpp:pep-vcard-conversion:0",
+    stream: answering(ownVcardGet, () => "drop"),
   },
 ];
 
