@@ -345,6 +345,26 @@ export const FAULTS: FaultDef[] = [
     stream: answering(isRegisterRequest, (answer) => (iqError(answer) && answer.getChild("error")?.attrs.code !== undefined ? changed(answer, (c) => delete c.getChild("error")!.attrs.code) : "pass")),
   },
   {
+    // Sixty-first audit (2026-11-28): register-conflict took any three-digit code beside a condition other than
+    // <conflict/> under IBR-ERR-01, so a refusal whose legacy code is not the one XEP-0086 maps its condition to
+    // passed: old file pass -> new file fail (IBR-ERR-01), Prosody 13.
+    id: "register.error-code-unmapped",
+    area: "register",
+    requirements: ["IBR-ERR-01"],
+    description: "a registration refused with <conflict/> (code 409) is sent as <not-acceptable/> that keeps code='409', the legacy code of another condition (XEP-0086 maps <not-acceptable/> to 406)",
+    stream: answering(isRegisterRequest, (answer) =>
+      iqError(answer) && answer.getChild("error")?.getChild("conflict", STANZAS)
+        ? changed(answer, (c) => {
+            const e = c.getChild("error")!;
+            e.children = [];
+            e.attrs.code = "409";
+            e.attrs.type = "modify";
+            e.c("not-acceptable", { xmlns: STANZAS });
+          })
+        : "pass",
+    ),
+  },
+  {
     id: "register.cancel.other-account",
     area: "register",
     requirements: ["IBR-CANCEL-01"],
