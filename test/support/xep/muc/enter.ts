@@ -362,6 +362,30 @@ function ignoringLimits(): Fault {
 }
 
 /**
+ * The first self-presence of an occupant entering as `nick` turned into a presence error (<not-allowed/>, type
+ * cancel) that keeps the muc#user <x/> and its item, without status codes: with `roleNone` the item's role says none;
+ * with `thenSilent` nothing more of that room reaches the connection, else the room goes on as if the user had entered.
+ */
+function entryRefusedWithItem(nick: string, opts: { roleNone: boolean; thenSilent: boolean }): Fault {
+  const refused = new Set<string>(); // "connection room"
+  const named = new RegExp(`/${nick}$`, "i");
+  return (el: Element, ctx: FaultContext): FaultAction => {
+    if (isSetup(ctx) || harnessSession(ctx.conn.jid) || !isMucAddress(fromOf(el)) || el.name === "iq") return "pass";
+    const key = `${ctx.conn.id} ${bareOf(fromOf(el))}`;
+    if (refused.has(key)) return opts.thenSilent ? "drop" : "pass";
+    if (!(occupantPresence(el) && available(el) && isSelf(el) && named.test(fromOf(el)))) return "pass";
+    refused.add(key);
+    return changed(el, (c) => {
+      c.attrs.type = "error";
+      const x = userX(c)!;
+      x.children = x.children.filter((k) => typeof k === "string" || k.name !== "status");
+      if (opts.roleNone) for (const item of x.getChildren("item")) item.attrs.role = "none";
+      c.append(xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })));
+    });
+  };
+}
+
+/**
  * Thirtieth audit (2026-11-26): a room that keeps the last subject change in its discussion history: a new occupant
  * who did not ask for no history (maxstanzas or maxchars '0') gets a stamped history copy of the current subject, and
  * then the current subject without its <delay/> (§7.2.15: "the subject SHOULD be stamped", MUC-SUBJ-03; after a
@@ -483,23 +507,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-JOIN-05"],
     description:
       "an occupant entering with the nickname Robert gets, in place of its self-presence, a presence error (<not-allowed/>, type cancel) that keeps the muc#user <x/> with its item (affiliation as it was, role none) and no status codes, and nothing more of that room",
-    fault: (() => {
-      const refused = new Set<string>(); // "connection room"
-      return (el: Element, ctx: FaultContext): FaultAction => {
-        if (isSetup(ctx) || harnessSession(ctx.conn.jid) || !isMucAddress(fromOf(el)) || el.name === "iq") return "pass";
-        const key = `${ctx.conn.id} ${bareOf(fromOf(el))}`;
-        if (refused.has(key)) return "drop";
-        if (!(occupantPresence(el) && available(el) && isSelf(el) && /\/robert$/i.test(fromOf(el)))) return "pass";
-        refused.add(key);
-        return changed(el, (c) => {
-          c.attrs.type = "error";
-          const x = userX(c)!;
-          x.children = x.children.filter((k) => typeof k === "string" || k.name !== "status");
-          for (const item of x.getChildren("item")) item.attrs.role = "none";
-          c.append(xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })));
-        });
-      };
-    })(),
+    fault: entryRefusedWithItem("robert", { roleNone: true, thenSilent: true }),
   },
   {
     // Entry sweep (2026-11-28, the class note of muc.join.reentry-refused-with-item): 73 alternatives in scenarios/muc
@@ -511,22 +519,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-JOIN-05"],
     description:
       "an occupant entering with the nickname Carol gets, in place of its first self-presence, a presence error (<not-allowed/>, type cancel) that keeps the muc#user <x/> with its item as the room gave it, without status codes; the room goes on as if she had entered",
-    fault: (() => {
-      const refused = new Set<string>(); // "connection room"
-      return (el: Element, ctx: FaultContext): FaultAction => {
-        if (isSetup(ctx) || harnessSession(ctx.conn.jid) || !isMucAddress(fromOf(el)) || el.name === "iq") return "pass";
-        if (!(occupantPresence(el) && available(el) && isSelf(el) && /\/carol$/i.test(fromOf(el)))) return "pass";
-        const key = `${ctx.conn.id} ${bareOf(fromOf(el))}`;
-        if (refused.has(key)) return "pass";
-        refused.add(key);
-        return changed(el, (c) => {
-          c.attrs.type = "error";
-          const x = userX(c)!;
-          x.children = x.children.filter((k) => typeof k === "string" || k.name !== "status");
-          c.append(xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })));
-        });
-      };
-    })(),
+    fault: entryRefusedWithItem("carol", { roleNone: false, thenSilent: false }),
   },
   {
     // Fifty-eighth audit (2026-11-28): muc-role-list-items awaited bob's self-presence (with a role) as set-up, so a room
