@@ -626,6 +626,21 @@ export const FAULTS: FaultDef[] = [
     fault: (el, { conn, peers }) => (routedMessage(el, conn) && (el.getChild("private", CARBONS) || el.getChild("no-copy", "urn:xmpp:hints")) ? copiedAround(el, conn, peers) : "pass"),
   },
   {
+    // Sixty-first audit (2026-11-28): carbons-private-no-copy looked only for <received/> and <sent/> wrappers, so
+    // copies of a private message forwarded unwrapped passed both MUST NOTs: old file pass -> new file fail
+    // (CARBONS-PRIV-SENT, CARBONS-PRIV-RECV), Prosody 13.
+    id: "carbons.private-copied-unwrapped",
+    area: "carbons",
+    requirements: ["CARBONS-PRIV-SENT", "CARBONS-PRIV-RECV"],
+    description: "messages marked <private/> with the <no-copy/> hint are copied to the recipient's and the sender's other resources, as a bare <forwarded/> with no Carbons wrapper",
+    fault: (el, { conn, peers }) => {
+      if (!(routedMessage(el, conn) && (el.getChild("private", CARBONS) || el.getChild("no-copy", "urn:xmpp:hints")))) return "pass";
+      for (const p of sameAccount(conn, peers)) p.deliver(forwardedCopy(p.jid!, el));
+      for (const p of peers()) if (p.jid && p.jid !== el.attrs.from && bare(p.jid) === bare(el.attrs.from)) p.deliver(forwardedCopy(p.jid, el));
+      return "pass";
+    },
+  },
+  {
     id: "carbons.copy-bounce-to-sender",
     area: "carbons",
     requirements: ["CARBONS-ERR-01"],
