@@ -766,6 +766,16 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Sixty-first audit (2026-11-28): muc-xml-lang-kept credited MUC-MSG-01 ("reflect the message out to the full JID
+    // of each occupant") on a reflection with any 'to'; alice has one resource, so one sent to her bare JID reached
+    // her all the same: old file pass -> new file fail (MUC-MSG-01), Prosody 13.
+    id: "muc.msg.reflect-to-bare-jid",
+    area: "muc",
+    requirements: ["MUC-MSG-01"],
+    description: "a groupchat message is reflected to each occupant's bare JID instead of the full JID in the room",
+    fault: when(isReflection, (el) => changed(el, (c) => (c.attrs.to = bare(str(c.attrs.to))))),
+  },
+  {
     id: "muc.msg.not-reflected-to-sender",
     area: "muc",
     requirements: ["MUC-MSG-01"],
@@ -1311,6 +1321,16 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-INVITE-01"],
     description: "a mediated invitation is accepted by the room but never sent to the invitee",
     fault: when(isInvite, () => "drop"),
+  },
+  {
+    // Sixty-first audit (2026-11-28): muc-invite-mediated/owner-full-jid never asked the invitation's 'to' (§7.8.2: the
+    // room must "send the invitation to the invitee specified in the 'to' address"); dave has one resource, so an
+    // invitation sent to his bare JID reached him all the same: old file pass -> new file fail (MUC-INVITE-01).
+    id: "muc.invite.to-bare-jid",
+    area: "muc",
+    requirements: ["MUC-INVITE-01"],
+    description: "a mediated invitation addressed to the invitee's full JID is sent to the invitee's bare JID",
+    fault: when(isInvite, (el) => changed(el, (c) => (c.attrs.to = bare(str(c.attrs.to))))),
   },
   {
     id: "muc.invite.from-inviter",
