@@ -157,6 +157,43 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Sixty-first audit (2026-11-28): private-reserved-namespace charged a get never answered to the read-back
+    // (PRIVATE-GET-01, a warning) instead of RFC 6120 §8.2.3 (STANZA-IQ-01): old file warn (PRIVATE-GET-01) -> new
+    // file fail (STANZA-IQ-01), Prosody 13.
+    id: "private.reserved.get-unanswered",
+    area: "private",
+    requirements: ["STANZA-IQ-01"],
+    description: "a private XML get in a reserved namespace (vcard-temp, jabber:…, http://jabber.org/…) is never answered",
+    stream: answering(
+      (el) =>
+        el.attrs.type === "get" &&
+        Boolean(
+          queryOf(el)
+            ?.getChildElements()
+            .some((x) => reserved(String(x.attrs.xmlns ?? ""))),
+        ),
+      () => "drop",
+    ),
+  },
+  {
+    // Sixty-first audit (2026-11-28): the same, for the set: old file warn (PRIVATE-GET-01) -> new file fail
+    // (STANZA-IQ-01), Prosody 13.
+    id: "private.reserved.set-unanswered",
+    area: "private",
+    requirements: ["STANZA-IQ-01"],
+    description: "a private XML set in a reserved namespace is never answered (the get after it is)",
+    stream: answering(
+      (el) =>
+        el.attrs.type === "set" &&
+        Boolean(
+          queryOf(el)
+            ?.getChildElements()
+            .some((x) => reserved(String(x.attrs.xmlns ?? ""))),
+        ),
+      () => "drop",
+    ),
+  },
+  {
     // Thirty-eighth audit: PRIVATE-RESERVED-01 is a MAY (the refusal), which a server that stores the fragment does
     // not take up and so cannot break: this fault breaks PRIVATE-GET-01 alone (private-reserved-namespace warns it).
     id: "private.reserved-dropped",
