@@ -554,6 +554,19 @@ export const FAULTS: FaultDef[] = [
       m.attrs.xmlns = FORWARD;
     }),
   },
+  {
+    // Sixty-first audit (2026-11-28): mam-archive-once asked a carbon's <stanza-id/> with by='${alice}' inside
+    // MAM-SID-05's pattern, so a wrong 'by' warned MAM-SID-05 (a SHOULD) where §3.5's "The 'by' attribute MUST be set
+    // to the address of the archive" (MAM-SID-03) is what is broken.
+    id: "mam.sid.carbon-copy-wrong-by",
+    area: "mam",
+    requirements: ["MAM-SID-03"],
+    description: "a Message Carbons copy's forwarded message carries a <stanza-id/> whose 'by' is the receiving resource's full JID, not the archive's bare JID",
+    fault: carbonCopyEdited((m) => {
+      const sid = m.getChild("stanza-id", SID);
+      if (sid) sid.attrs.by = String(m.attrs.to);
+    }),
+  },
   // What is archived, and how it comes back (XEP-0313 §3, §6.1.1).
   {
     id: "mam.nothing-archived",
@@ -585,6 +598,18 @@ export const FAULTS: FaultDef[] = [
     fault: when(
       (el) => Boolean(resultOf(el)),
       (el) => [el, el],
+    ),
+  },
+  {
+    // Sixty-first audit (2026-11-28): mam-archive-once held the absence of a second copy of the forked message
+    // (MAM-ARCH-05, MUST) behind the archiving of another message (MAM-ARCH-01, a SHOULD), so this server only warned.
+    id: "mam.bare-stored-twice-full-not-archived",
+    area: "mam",
+    requirements: ["MAM-ARCH-05"],
+    description: "a message to an account's bare JID is stored twice (every such result comes twice), and one to a full JID is not stored (no result of it comes)",
+    fault: when(
+      (el) => Boolean(forwardedMessage(el)),
+      (el) => (String(forwardedMessage(el)!.attrs.to ?? "").includes("/") ? "drop" : [el, el]),
     ),
   },
   {

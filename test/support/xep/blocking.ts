@@ -112,17 +112,21 @@ function onceDefaultList(act: (answer: Element) => FaultAction): StreamFault {
  * from those JIDs are still dropped, and the block list still names them (truthfully: §3.2's rule for a list that
  * holds JIDs). Its breach is §3.5's (§3.4's) delivery. Thirty-ninth audit: blocking-unblock-all-push (and
  * blocking-list-items) charged the list after the unblock to §3.2 where the unblock may not have been carried out.
+ * `partial`: the unblock-all is carried out for every JID but the one blocked last (sixty-first audit: a server that
+ * unblocked part was still charged to §3.2).
  */
-function notApplied(all: boolean): FaultDef {
+function notApplied(all: boolean, partial = false): FaultDef {
   const blocked = new Map<string, Set<string>>();
   const kept = new Map<string, Set<string>>();
   return {
-    id: all ? "blocking.unblock-all.not-applied" : "blocking.unblock.not-applied",
+    id: all ? `blocking.unblock-all.${partial ? "partial" : "not-applied"}` : "blocking.unblock.not-applied",
     area: "blocking",
     requirements: [all ? "BLOCK-UNBLOCKALL-03" : "BLOCK-UNBLOCK-04"],
-    description: all
-      ? "an unblock-all command is answered with a result and pushed as an empty unblock, but not carried out: stanzas from the JIDs blocked before are still dropped and the block list still names them"
-      : "an unblock command naming JIDs is answered with a result and pushed, but not carried out: stanzas from those JIDs are still dropped and the block list still names them",
+    description: partial
+      ? "an unblock-all command is answered with a result and pushed as an empty unblock, but the JID blocked last stays blocked: its stanzas are still dropped and the block list still names it"
+      : all
+        ? "an unblock-all command is answered with a result and pushed as an empty unblock, but not carried out: stanzas from the JIDs blocked before are still dropped and the block list still names them"
+        : "an unblock command naming JIDs is answered with a result and pushed, but not carried out: stanzas from those JIDs are still dropped and the block list still names them",
     stream: {
       fromClient(el, ctx) {
         if (el.attrs.type !== "set" || !ctx.conn.jid) return;
@@ -139,7 +143,7 @@ function notApplied(all: boolean): FaultDef {
           for (const item of itemsOf(block)) jids.add(String(item.attrs.jid));
           blocked.set(user, jids);
         } else if (unblock && itemsOf(unblock).length === 0) {
-          if (all) keep(blocked.get(user) ?? []);
+          if (all) keep([...(blocked.get(user) ?? [])].slice(partial ? -1 : 0));
           blocked.delete(user);
         } else if (unblock) {
           const jids = itemsOf(unblock).map((i) => String(i.attrs.jid));
@@ -416,6 +420,7 @@ export const FAULTS: FaultDef[] = [
     } satisfies FaultDef;
   })(),
   notApplied(true),
+  notApplied(true, true),
   notApplied(false),
   {
     id: "blocking.inbound.message-delivered",

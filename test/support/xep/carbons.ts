@@ -923,6 +923,27 @@ export const FAULTS: FaultDef[] = [
     stream: switchUnanswered("enable"),
   },
   {
+    // Sixty-first audit (2026-11-28): carbons-received, carbons-sent: every check hung on a chain of the resources'
+    // enable answers, so one unanswered <enable/> (CARBONS-ENABLE-01's derived SHOULD) left every copy rule of the
+    // case unjudged; each check now waits only for the enables of the resources it looks at.
+    id: "carbons.first-enable-unanswered",
+    area: "carbons",
+    requirements: ["STANZA-IQ-01"],
+    description: "the first <enable/> of Carbons an account sends is applied, but its IQ result is never sent; later enables are answered",
+    stream: (() => {
+      const accounts = new Set<string>();
+      const unanswered = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (!isEnable(el) || !conn.jid || accounts.has(bare(conn.jid))) return;
+          accounts.add(bare(conn.jid));
+          unanswered.add(`${conn.id} ${el.attrs.id}`);
+        },
+        element: (el, { conn }) => (el.name === "iq" && el.attrs.type === "result" && unanswered.delete(`${conn.id} ${el.attrs.id}`) ? "drop" : "pass"),
+      } satisfies StreamFault;
+    })(),
+  },
+  {
     // Fifty-ninth audit (2026-11-28): carbons-received: r3's copy counted only in a <received/> wrapper and its form was
     // never judged, so this copy (a copy all the same, in the wrong wrapper) took 'not-copied' there and warned
     // CARBONS-RECV-01 (no copy), leaving CARBONS-RECV-WRAP's MUST unjudged; r3's copy now has r2's split.

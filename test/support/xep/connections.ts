@@ -188,7 +188,9 @@ export const TLS_FAULTS: TlsFaultDef[] = [
     // opening step now proves DTLS-ACCEPT-01, and the case warns (error -> warn).
     id: "dtls-stream-unanswered",
     requirements: ["DTLS-ACCEPT-01"],
-    cases: ["dtls-stream-inside"],
+    // Sixty-first audit: dtls-no-starttls offered no ALPN, went around this fault and passed; its stream is now
+    // DTLS-ACCEPT-01's, and it warns.
+    cases: ["dtls-stream-inside", "dtls-no-starttls"],
     rewrite: (t, conn) => (conn.alpn === "xmpp-client" ? "" : t),
   },
 ];
