@@ -856,6 +856,23 @@ export const FAULTS: FaultDef[] = [
       } satisfies StreamFault;
     })(),
   },
+  {
+    // Sixty-first audit (class note of carbons-private-no-copy): carbons-disable, carbons-enable-disable-again,
+    // carbons-enable-other-user, carbons-enable-remote-user and carbons-not-copied looked for no copy in the <received/>
+    // and <sent/> wrappers only, so a copy forwarded without its wrapper passed.
+    id: "carbons.unwrapped-to-every-resource",
+    area: "carbons",
+    requirements: ["CARBONS-REQ-01", "CARBONS-DISABLE-04", "CARBONS-MULTI-01"],
+    description:
+      "a message to one of the user's resources is also sent, as an XEP-0297 <forwarded/> copy with no Carbons wrapper, to each other resource of the user, whether it enabled Carbons, disabled them or never asked, and whatever the message",
+    stream: {
+      element: (el, { conn, peers }) => {
+        if (!routedMessage(el, conn) || el.getChild("forwarded", FORWARD)) return "pass";
+        for (const p of sameAccount(conn, peers)) p.deliver(forwardedCopy(p.jid!, el));
+        return "pass";
+      },
+    },
+  },
   // Forty-ninth audit: carbons-sent counted a bare XEP-0297 <forwarded/> as a copy at r2 and r3 but looked at the
   // sender (r1) and the resource without Carbons (r4) only for the <sent/> and <received/> wrappers, so such a
   // forwarded copy there passed CARBONS-SENT-SENDER and CARBONS-REQ-01 (the received side's gap, above). Both key on

@@ -1641,22 +1641,39 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Sixty-first audit: muc-traffic-node charged any other answer to MUC-TRAFFIC-03 and -04 both; whether the room
+    // discards anything (-04's condition) is not known from it, so it fails MUC-TRAFFIC-03 alone.
     id: "muc.traffic.item-not-found",
     area: "muc",
-    requirements: ["MUC-TRAFFIC-03", "MUC-TRAFFIC-04"],
+    requirements: ["MUC-TRAFFIC-03"],
     description: "a query of the room's #traffic node is answered with <item-not-found/>",
     stream: answering(trafficQuery, (answer) => refusal(answer, "item-not-found")),
   },
   {
     id: "muc.traffic.room-info",
     area: "muc",
-    requirements: ["MUC-TRAFFIC-03", "MUC-TRAFFIC-04"],
+    requirements: ["MUC-TRAFFIC-03"],
     description: "a room that ignores the 'node' of a #traffic query answers it with its own disco#info (conference identity, no node)",
     stream: answering(trafficQuery, (answer) => [
       xml(
         "iq",
         { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
         xml("query", { xmlns: DISCO_INFO }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "http://jabber.org/protocol/muc" })),
+      ),
+    ]),
+  },
+  {
+    // Sixty-first audit: muc-traffic-node charged a list without the node mirrored to MUC-TRAFFIC-03 and -04, though
+    // the room may support the node; what it breaks is XEP-0030 §3.2's mirroring (DISCO-NODE-01).
+    id: "muc.traffic.list-unmirrored",
+    area: "muc",
+    requirements: ["DISCO-NODE-01"],
+    description: "a query of the room's #traffic node is answered with a list of allowed namespaces (no identity) whose <query/> does not mirror the 'node'",
+    stream: answering(trafficQuery, (answer) => [
+      xml(
+        "iq",
+        { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
+        xml("query", { xmlns: DISCO_INFO }, xml("feature", { var: "http://jabber.org/protocol/muc" }), xml("feature", { var: "jabber:x:oob" })),
       ),
     ]),
   },
@@ -2181,9 +2198,11 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Sixty-first audit: mam-muc-with-semianonymous charged the missing answer to MAM-MUC-01 (the archive exposed at
+    // the room's bare JID), though the results came from there; the answer is RFC 6120 §8.2.3's.
     id: "mam-muc.with-unanswered",
     area: "mam",
-    requirements: ["MAM-MUC-01"],
+    requirements: ["STANZA-IQ-01"],
     description: "a room's archive sends the results of a query with 'with' but never the <iq/> result that ends it",
     stream: onRoomQueries(
       (q) => withField(q),

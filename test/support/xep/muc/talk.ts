@@ -893,9 +893,11 @@ export const FAULTS: FaultDef[] = [
   {
     // Class sweep (2026-11-28, group WM): muc-traffic-node credited MUC-TRAFFIC-04 on any <service-unavailable/> to its
     // #traffic query; it now asks the extended message to reach alice with its extension there (pass -> fail).
+    // Sixty-first audit: charged then to MUC-TRAFFIC-04, whose condition ("does not discard any namespaces") this room
+    // does not meet; it discards with no list, MUC-TRAFFIC-01's SHOULD (fail -> warn).
     id: "muc.traffic.stripped-says-no-discard",
     area: "muc",
-    requirements: ["MUC-TRAFFIC-04"],
+    requirements: ["MUC-TRAFFIC-01"],
     description:
       "a room strips the harness's test namespace from the groupchat messages it reflects (it discards it), yet answers a query of its #traffic node with <service-unavailable/>, the answer of a service that discards no namespace",
     stream: trafficStrippedNoDiscard(),
