@@ -73,6 +73,12 @@ function metadataIdWrong(el: Element): FaultAction {
 const ownVcardGet = (el: Element, ctx: FaultContext) =>
   el.attrs.type === "get" && Boolean(el.getChild("vCard", VCARD)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid));
 
+/** A user's get of the items of her own avatar metadata node (XEP-0084). */
+const ownMetadataGet = (el: Element, ctx: FaultContext) =>
+  el.attrs.type === "get" &&
+  el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node === "urn:xmpp:avatar:metadata" &&
+  (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid));
+
 /** Data and metadata results that name one wrong image id (not the image's SHA-1) consistently. */
 function dataIdWrongConsistent(el: Element): FaultAction {
   if (!resultItems(el, DATA) && !resultItems(el, METADATA)) return "pass";
@@ -625,6 +631,15 @@ export const FAULTS: FaultDef[] = [
     requirements: ["STANZA-IQ-01"],
     description: "the server answers no get of a user's own vCard (neither a result nor an error), and still lists urn:xmpp:pep-vcard-conversion:0",
     stream: answering(ownVcardGet, () => "drop"),
+  },
+  {
+    // Sixty-first audit (class note of avconv-pep-to-vcard): vcavatar-whitespace's control charged a metadata get never
+    // answered to XEP-0153's whitespace rule (VCAVATAR-WS-01); it is RFC 6120 §8.2.3's (STANZA-IQ-01).
+    id: "avatar.metadata-get-unanswered",
+    area: "avatar",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server answers no get of the items of a user's own avatar metadata node (neither a result nor an error)",
+    stream: answering(ownMetadataGet, () => "drop"),
   },
 ];
 
