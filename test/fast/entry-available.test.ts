@@ -42,3 +42,31 @@ test("an entry credited on a presence pattern that asks no type is found; one th
 test("the shipped suite credits no entry on a presence of any type", () => {
   assert.deepEqual([...new Set(entriesOfAnyType(loadSuite([path.join(ROOT, "scenarios")]).scenarios))], []);
 });
+
+/**
+ * The entry itself (MUC-JOIN-05) is what the entry cases judge, so a case that needs an occupant in the room proves
+ * it rather than waiting for it as set-up (the entry-proof sweep, 2026-11-29: 278 set-up waits in 152 cases): a room that sends no
+ * self-presence fails MUC-JOIN-05 in every case that needs one, never skips them. Left as set-up: a room's creation
+ * by a case whose deployment may refuse it (`refused:`), and the waits for the first presence from any occupant JID
+ * (`{re:...}`), which do not say whose.
+ */
+const ownEntry = /^<presence from='\$\{\w+\/[^'{}]*(\$\{m\.\w+\})?\}' type='\{absent\}'\/>$/;
+function entriesAwaitedAsSetup(cases: Scenario[]): string[] {
+  return cases.flatMap((sc) =>
+    sc.steps.flatMap((st) =>
+      st.kind === "receive" && st.plan.role === "setup" && !st.refused && st.patterns.some((p) => ownEntry.test(p.trim())) ? [`${sc.id.split("/")[0]} line ${st.pos.line}`] : [],
+    ),
+  );
+}
+
+test("an entry awaited as set-up is found; one that proves MUC-JOIN-05 is not", () => {
+  const head = caseHead(`  bob:\n    resources:\n      b1: {}\n`, { spec: "xep-0045", section: "7.2.2", requirement: "MUC-JOIN-05" });
+  const steps = (tail: string) =>
+    `${head}rooms:\n  lobby:\n    owner: bob\nsteps:\n  - bob sends: <presence to='\${lobby/Bob}'><x xmlns='http://jabber.org/protocol/muc'/></presence>\n  - bob receives: <presence from='\${lobby/Bob}' type='{absent}'/>\n${tail}`;
+  assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps("    setup: true\n  - bob receives: <presence from='\${lobby/Bob}'/>\n")))), ["t line 16"]);
+  assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps("")))), []);
+});
+
+test("the shipped suite awaits no occupant's own entry as set-up", () => {
+  assert.deepEqual([...new Set(entriesAwaitedAsSetup(loadSuite([path.join(ROOT, "scenarios")]).scenarios))], []);
+});

@@ -439,6 +439,16 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && !r.joined(ctx, bareOf(fromOf(el))) ? changed(el, (c) => (c.attrs.type = "unavailable")) : "pass")),
   },
   {
+    // Sixty-first audit (class note of muc-xml-lang-kept): muc-enter-broadcast credited MUC-JOIN-05 ("to the full
+    // JIDs of all the occupants") on presences with any 'to'; each occupant has one resource, so one sent to the bare
+    // JID reached it all the same: old file pass -> new file fail (MUC-JOIN-05).
+    id: "muc.join.broadcast-to-bare-jid",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "a room sends the available presences of its occupants to each occupant's bare JID instead of the full JID in the room",
+    fault: (el, ctx) => (!harnessSession(ctx.conn.jid) && occupantPresence(el) && available(el) ? changed(el, (c) => (c.attrs.to = bareOf(String(c.attrs.to)))) : "pass"),
+  },
+  {
     id: "muc.join.self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
