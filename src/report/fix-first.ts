@@ -52,6 +52,7 @@ export const rulesOf = (c: Pick<CaseResult, "failures">): Rule[] => [...new Set(
 export function shortWhy(f: StepFailure): string {
   if (f.refusal) return `the server refused it: ${f.refusal.condition || "an error without a defined condition"}`;
   if (f.outOfOrder) return "every stanza came, in another order";
+  if (f.unanswered) return "the request was never answered (no result, no error)";
   const answer = f.closest.find((s) => !s.early && s.problems.length > 0);
   if (answer) return `got ${oneLine(answer.xml, 90)}: ${answer.problems[0]}`;
   if (f.closest.some((s) => !s.early)) return oneLine(f.message, 160);

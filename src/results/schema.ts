@@ -82,6 +82,7 @@ export const StepFailure = z.object({
   decidedBy: z.enum(["barrier", "timeout"]).optional().describe("what proved the stanza was not coming: a completed barrier, or the timeout"),
   at: z.number().optional().describe("when the step was decided, ms since the case started"),
   refusal: Refusal.optional().describe("the step expected its request to succeed, and the server answered it with an error"),
+  unanswered: z.boolean().optional().describe("the step expected an answer to its request, and no IQ answer with the request's id came at all: what fails is the requirement the step names for that"),
   outOfOrder: z.boolean().optional().describe("every stanza the step expected came, in another order than it asserts: what fails is the requirement the order proves"),
   unwanted: z.boolean().optional().describe("the step expected nothing (matching its pattern), and what `closest` shows came"),
 });

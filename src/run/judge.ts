@@ -37,9 +37,10 @@ const strongest = (levels: Level[]): Level => (levels.includes("MUST") ? "MUST" 
 
 /** A step's unmet expectation as the case records it: for what the step proves, worth the strongest of their levels. */
 export function failureOf(step: PlannedStep, miss: Miss): StepFailure {
-  const { order } = step.plan;
-  // Every stanza came, in another order: only what the order proves fails.
-  const proves = miss.outOfOrder && order ? [order] : step.plan.proves;
+  const { order, unanswered } = step.plan;
+  // Every stanza came, in another order: only what the order proves fails. No answer at all: only what an
+  // unanswered request breaks.
+  const proves = miss.outOfOrder && order ? [order] : miss.unanswered && unanswered ? [unanswered] : step.plan.proves;
   return { step: step.text, pos: step.pos, level: strongest(proves.map((p) => p.level)), requirements: proves.map((p) => p.id), ...miss };
 }
 
@@ -69,15 +70,19 @@ export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<
   for (const r of records) {
     // A step that failed without a failure is set-up: it proves nothing.
     if (r.outcome === "failed" && !r.failure) continue;
-    const { proves, order, alternatives = [] } = r.step.plan;
+    const { proves, order, unanswered, alternatives = [] } = r.step.plan;
     const chosen = r.outcome === "ok" ? alternatives.find((a) => a.name === r.choice) : undefined;
     // An alternative that happened credits what it proves; what only the others prove did not apply.
     const credited = chosen ? chosen.proves : proves;
     // Every stanza came, in another order: they are credited, the order is what failed.
     const disordered = Boolean(r.failure?.outOfOrder && order);
-    for (const p of credited) note(p.id, r.outcome === "not-reached" ? "not-reached" : r.failure && !disordered ? verdictOf(p) : "pass");
+    // No answer at all: the request's rule fails, and what the answer would have shown is not reached.
+    const silent = Boolean(r.failure?.unanswered && unanswered);
+    for (const p of credited) note(p.id, r.outcome === "not-reached" || silent ? "not-reached" : r.failure && !disordered ? verdictOf(p) : "pass");
     for (const a of alternatives) for (const p of a.proves) if (!credited.some((q) => q.id === p.id)) note(p.id, "not-reached");
     if (order) note(order.id, r.outcome === "ok" ? "pass" : disordered ? verdictOf(order) : "not-reached");
+    // Any answer keeps the request's rule, whatever the answer was.
+    if (unanswered) note(unanswered.id, r.outcome === "not-reached" ? "not-reached" : silent ? verdictOf(unanswered) : r.outcome === "ok" || r.failure ? "pass" : "not-reached");
   }
   // The loader makes sure some step checks each of the case's requirements; one none of them reached is not reached.
   for (const id of sc.requirements) if (!seen.has(id)) note(id, "not-reached");

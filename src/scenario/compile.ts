@@ -86,7 +86,8 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       proves = at(cited(sc.requirements, step));
     }
     const order = step.order && !step.setup ? alsoProof(step.order, level) : undefined;
-    const proof = proves.length > 0 || step.order !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
+    const unanswered = step.unanswered && !step.setup ? alsoProof(step.unanswered, level) : undefined;
+    const proof = proves.length > 0 || order !== undefined || unanswered !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
     const texts = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps.flatMap(allTextsOf)) : allTextsOf(step);
     const uses = [...new Set(texts.flatMap(placeholdersIn))].filter((n) => made.has(n));
     const captures = [...new Set(texts.flatMap(capturesIn))];
@@ -97,6 +98,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       checks: info.checks,
       proves,
       ...(order && { order }),
+      ...(unanswered && { unanswered }),
       ...(alternatives && { alternatives }),
       captures,
       uses,

@@ -158,6 +158,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     // `also:` entries become steps of their own right after it: each proves its one requirement.
     if (step.order && !findRequirement(step.order))
       throw new ScenarioError(where(["steps", i, "order"]), `steps[${i}].order: ${step.order} is not a requirement of any catalog (spec/*-requirements.md)`);
+    if (step.unanswered && !findRequirement(step.unanswered))
+      throw new ScenarioError(where(["steps", i, "unanswered"]), `steps[${i}].unanswered: ${step.unanswered} is not a requirement of any catalog (spec/*-requirements.md)`);
     // An alternative's `also:` checks that alternative's stanza, when it is the one that happened.
     const alsos: { requirement: string; pattern: string; at: Path; alternative?: string; inner?: number }[] = [
       ...(also ?? []).map((a) => ({ ...a, at: ["steps", i, "also", a.requirement] as Path })),
@@ -242,7 +244,11 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     if (guarded) throw new ScenarioError(guardAt[k].pos, `steps[${guardAt[k].index}]: ${guarded}`);
   });
   // Every requirement the case cites is proved by some step (set-up proves none, an action only what it names).
-  const proved = new Set(planned.flatMap((st) => [...st.plan.proves, ...(st.plan.order ? [st.plan.order] : []), ...(st.plan.alternatives ?? []).flatMap((a) => a.proves)].map((p) => p.id)));
+  const proved = new Set(
+    planned.flatMap((st) =>
+      [...st.plan.proves, ...(st.plan.order ? [st.plan.order] : []), ...(st.plan.unanswered ? [st.plan.unanswered] : []), ...(st.plan.alternatives ?? []).flatMap((a) => a.proves)].map((p) => p.id),
+    ),
+  );
   const unproved = raw.requirements.filter((id) => !proved.has(id));
   if (unproved.length > 0) {
     throw new ScenarioError(

@@ -98,6 +98,12 @@ export const StepMeta = z.strictObject({
    */
   order: z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like SUB-APPROVE-05").optional(),
   /**
+   * On a single-pattern 'receives' of an IQ answer (`<iq ... id='...'/>`): the requirement a request left
+   * unanswered breaks (RFC 6120 §8.2.3's STANZA-IQ-01), judged alone at its own level: when no IQ with the id came
+   * at all, only it fails and the step's own requirements are not reached; any answer passes it.
+   */
+  unanswered: z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like STANZA-IQ-01").optional(),
+  /**
    * On a 'receives': `action`, only what arrived after the step's preceding action counts, the answer to it
    * (XEP-0198 §4's <a/> answering an <r/>, where the server may also send an <a/> unasked before it). On a
    * 'receives nothing': the label of an earlier 'receives' step of the same actor, only what arrived after the last

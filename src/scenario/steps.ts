@@ -9,7 +9,7 @@ export { VERBS } from "./kinds.ts";
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing". The key names
- * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, order, since, label,
+ * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, order, unanswered, since, label,
  * after and when beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
  */
 const VERB_NAMES = Object.keys(VERBS);
@@ -55,7 +55,7 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order, since, label, after and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order, unanswered, since, label, after and when beside the verb");
   }
   if (meta.requirements?.length === 0 && !inAlternative)
     throw new StepIssue("'requirements: []' belongs to a step of a 'one of' alternative (an outcome that proves none of its rules); a step that proves nothing says 'setup: true'", ["requirements"]);
@@ -67,6 +67,9 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
   if (meta.also && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'also'", ["also"]);
   if (meta.refused && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'refused' belongs to a 'receives' step with one pattern (the answer to a request)", ["refused"]);
   if (meta.order && !(step.kind === "receive" && step.mode === "in-order")) throw new StepIssue("'order' belongs to a 'receives in order' step (the requirement its order proves)", ["order"]);
+  if (meta.unanswered && !(step.kind === "receive" && step.mode === "one" && /^\s*<iq\b[^>]*\sid=/.test(step.patterns[0])))
+    throw new StepIssue("'unanswered' belongs to a 'receives' step whose one pattern is an IQ answer with an id (the rule a request left unanswered breaks)", ["unanswered"]);
+  if (meta.unanswered && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'unanswered'", ["unanswered"]);
   if (meta.since === "action" && step.kind !== "receive") throw new StepIssue("'since' belongs to a 'receives' step (what arrived after the step's preceding action)", ["since"]);
   if (meta.since && meta.since !== "action" && step.kind !== "receive-nothing")
     throw new StepIssue("'since: LABEL' belongs to a 'receives nothing' step (what arrived after the stanzas the labelled step matched); a 'receives' takes 'since: action'", ["since"]);
@@ -134,6 +137,7 @@ function verbStep(raw: unknown, who: string, verb: string, value: unknown, meta:
     ...(meta.setup && { setup: true }),
     ...(meta.refused && { refused: meta.refused }),
     ...(meta.order && { order: meta.order }),
+    ...(meta.unanswered && { unanswered: meta.unanswered }),
     ...(meta.since && { since: meta.since }),
     ...(meta.label && { label: meta.label }),
     ...(meta.after && { after: afterOf(meta.after) }),

@@ -300,6 +300,8 @@ interface StepBase {
   refused?: string;
   /** 'receives in order': the requirement the order proves, apart from the stanzas' arriving. */
   order?: string;
+  /** 'receives' of an IQ answer: the requirement a request left unanswered breaks, apart from what the answer proves. */
+  unanswered?: string;
   /**
    * 'receives': "action", only what arrived after the step's preceding action counts (the answer to it).
    * 'receives nothing': a label, only what arrived after the last stanza the 'receives' step so labelled matched.
@@ -411,6 +413,8 @@ export interface StepPlan {
   proves: Proof[];
   /** 'receives in order' with `order`: what the order proves, failed alone when every stanza came in another order. */
   order?: Proof;
+  /** 'receives' with `unanswered`: what no answer at all fails alone (the step's own proofs then not reached); any answer passes it. */
+  unanswered?: Proof;
   /** 'one of', 'receives one of': what each alternative credits when it is the one that happened, and the raw connections it expects the server to end. */
   alternatives?: { name: string; proves: Proof[]; ends?: string[] }[];
   /** Names it captures, and names earlier steps capture that it uses (not reached when one was not captured). */

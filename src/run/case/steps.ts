@@ -77,6 +77,16 @@ function refusalOf(items: Received[], pattern: Element, since: number): Refusal 
   return { condition, stanza: answer.el.toString() };
 }
 
+/**
+ * No IQ answer (a result or an error) with the pattern's id came on the session at all: the request went unanswered.
+ * The whole session is looked at, not only what came after the step's action: another action may stand between the
+ * request and the step.
+ */
+function unansweredBy(items: Received[], pattern: Element): boolean {
+  const id = pattern.attrs.id as string | undefined;
+  return pattern.name === "iq" && id !== undefined && !items.some((r) => r.el.name === "iq" && (r.el.attrs.type === "result" || r.el.attrs.type === "error") && r.el.attrs.id === id);
+}
+
 /** Why nothing was received, for people: a dead session is the network's problem, never a verdict; a raw connection the server ended says so. */
 function missed(scope: CaseScope, step: Step, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
   const raw = scope.isRaw(label) ? scope.raw(label) : undefined;
@@ -112,6 +122,7 @@ function missed(scope: CaseScope, step: Step, label: string, pattern: Element, w
     ...(by && { decidedBy: by }),
     at: scope.transcript.now(),
     ...(refusal && { refusal }),
+    ...(step.unanswered && unansweredBy(receivable(scope, label), pattern) && { unanswered: true }),
   };
 }
 

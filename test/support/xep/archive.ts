@@ -2063,6 +2063,19 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Sixty-first audit (class note 3 of report E2b, the user archive's share): a query whose results came but whose
+    // <iq/> answer never did failed MAM-USER-01 (the archive exposed to the user), though the results showed it; the
+    // answer is RFC 6120 §8.2.3's, and the archive steps now say `unanswered: STANZA-IQ-01`.
+    id: "mam.own-query-answer-dropped",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "a query of the user's own archive gets its results but never the <iq/> answer that ends it",
+    stream: answering(
+      (el, ctx) => el.attrs.type === "set" && Boolean(el.getChild("query", MAM)) && (el.attrs.to === undefined || bare(String(el.attrs.to)) === bare(ctx.conn.jid)),
+      () => "drop",
+    ),
+  },
+  {
     // Sixtieth audit (2026-11-28): class note 1 of mam-query-results (group F-E4b): the archive cases judged the
     // archiving (MAM-ARCH-01, "not archived") on a query's result messages before the query's answer, so a server
     // that cannot serve its user's archive once it holds messages (an error for the query, no result) was charged

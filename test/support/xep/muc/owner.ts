@@ -2213,9 +2213,11 @@ export const FAULTS: FaultDef[] = [
     // Fifty-eighth audit (2026-11-28): mam-muc-rejected judged the query's <iq type='result'/> (MAM-MUC-01, a MUST row) at
     // the case's SHOULD, so a room that never ends its query warned instead of failing; the step is now at MUST
     // (warn -> fail MAM-MUC-01).
+    // Sixty-first audit (class note 3 of report E2b): the answer a query never gets is RFC 6120 §8.2.3's; the archive
+    // steps now say `unanswered: STANZA-IQ-01` (fail MAM-MUC-01 -> fail STANZA-IQ-01, MAM-MUC-01 not reached).
     id: "mam-muc.query-result-missing",
     area: "mam",
-    requirements: ["MAM-MUC-01"],
+    requirements: ["STANZA-IQ-01"],
     description: "a room's archive sends the results of every query but never the <iq/> result that ends it",
     stream: onRoomQueries(
       () => true,

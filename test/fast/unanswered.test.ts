@@ -1,0 +1,51 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadScenarioFile } from "../../src/scenario/load.ts";
+import { failureOf, fold, type StepRecord } from "../../src/run/judge.ts";
+import { tempFiles } from "../support/temp-files.ts";
+import { caseHead } from "../support/scenario-head.ts";
+
+// A request never answered breaks RFC 6120 §8.2.3 (STANZA-IQ-01), not the rule its answer would have shown: a
+// 'receives' of the answer says so with `unanswered:`, and only that rule fails when no IQ with the id came at all.
+const file = tempFiles("unanswered");
+const head = caseHead("  juliet:\n    resources:\n      balcony: {}\n", { rfc: "2.1.3", requirement: "ROSTER-GET-01" }).replace(
+  "requirements: [ROSTER-GET-01]",
+  "requirements: [ROSTER-GET-01, STANZA-IQ-01]",
+);
+const sc = loadScenarioFile(
+  file(`${head}steps:
+  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives: <iq type='result' id='g'/>
+    requirements: [ROSTER-GET-01]
+    unanswered: STANZA-IQ-01
+`),
+)[0]!;
+const request = sc.steps[0]!;
+const answer = sc.steps[1]!;
+const miss = (unanswered: boolean) => ({ message: "nothing came", expected: [], closest: [], ...(unanswered && { unanswered: true }) });
+const ran = (failure?: ReturnType<typeof failureOf>): StepRecord[] => [{ step: request, outcome: "ok" }, failure ? { step: answer, outcome: "failed", failure } : { step: answer, outcome: "ok" }];
+const verdicts = (records: StepRecord[]) => Object.fromEntries((fold(sc, records).requirementResults ?? []).map((r) => [r.id, r.verdict]));
+
+test("no answer at all fails the unanswered rule alone; another answer fails the step's; any answer passes the unanswered rule", () => {
+  assert.equal(answer.plan.unanswered?.id, "STANZA-IQ-01");
+  const silent = failureOf(answer, miss(true));
+  assert.deepEqual([silent.requirements, silent.level], [["STANZA-IQ-01"], "MUST"]);
+  assert.deepEqual(verdicts(ran(silent)), { "ROSTER-GET-01": "not-reached", "STANZA-IQ-01": "fail" });
+  const otherwise = failureOf(answer, miss(false));
+  assert.deepEqual(otherwise.requirements, ["ROSTER-GET-01"]);
+  assert.deepEqual(verdicts(ran(otherwise)), { "ROSTER-GET-01": "fail", "STANZA-IQ-01": "pass" });
+  assert.deepEqual(verdicts(ran()), { "ROSTER-GET-01": "pass", "STANZA-IQ-01": "pass" });
+});
+
+test("'unanswered' is refused on a step that is not a 'receives' of an IQ answer with an id", () => {
+  assert.throws(
+    () =>
+      loadScenarioFile(
+        file(
+          `${head}steps:\n  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>\n  - juliet/balcony receives: <message/>\n    unanswered: STANZA-IQ-01\n`,
+          "message.yaml",
+        ),
+      ),
+    /'unanswered' belongs to a 'receives' step whose one pattern is an IQ answer with an id/,
+  );
+});
