@@ -161,8 +161,8 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
     if (step.unanswered && !findRequirement(step.unanswered))
       throw new ScenarioError(where(["steps", i, "unanswered"]), `steps[${i}].unanswered: ${step.unanswered} is not a requirement of any catalog (spec/*-requirements.md)`);
     // An alternative's `also:` checks that alternative's stanza, when it is the one that happened.
-    const alsos: { requirement: string; pattern: string; at: Path; alternative?: string; inner?: number }[] = [
-      ...(also ?? []).map((a) => ({ ...a, at: ["steps", i, "also", a.requirement] as Path })),
+    const alsos: { requirement?: string; pattern: string; at: Path; alternative?: string; inner?: number }[] = [
+      ...(also ?? []).map((a) => ({ ...a, at: (a.requirement ? ["steps", i, "also", a.requirement] : ["steps", i, "given"]) as Path })),
       ...(step.kind === "receive-one-of"
         ? step.alternatives.flatMap((alt) =>
             Object.entries(alt.also ?? {}).map(([requirement, pattern]) => ({ requirement, pattern, alternative: alt.name, at: ["steps", i, key ?? "", alt.name, "also", requirement] as Path })),
@@ -180,7 +180,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
           )
         : []),
     ];
-    const unknownAlso = alsos.find((a) => !findRequirement(a.requirement));
+    const unknownAlso = alsos.find((a) => a.requirement !== undefined && !findRequirement(a.requirement));
     if (unknownAlso) throw new ScenarioError(where(unknownAlso.at), `steps[${i}].also: ${unknownAlso.requirement} is not a requirement of any catalog (spec/*-requirements.md)`);
     const further = alsos.map((a): Step => {
       // After a 'one of', the stanza of one step of the alternative: that step's actor and asserts.
@@ -192,10 +192,11 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
         actor: of.actor,
         kind: "also",
         pattern: a.pattern,
-        requirements: [a.requirement],
+        // A `given:` proves nothing: the case's precondition, a skip naming it where the stanza does not meet it.
+        ...(a.requirement !== undefined ? { requirements: [a.requirement] } : { setup: true as const }),
         ...((of.asserts ?? step.asserts) && { asserts: of.asserts ?? step.asserts }),
         ...(step.timeoutMs && { timeoutMs: step.timeoutMs }),
-        text: `${of.actor}'s stanza${a.alternative !== undefined ? ` (${a.alternative})` : ""} also matches ${a.pattern.replace(/\s+/g, " ").trim().slice(0, 100)} (${a.requirement})`,
+        text: `${of.actor}'s stanza${a.alternative !== undefined ? ` (${a.alternative})` : ""} also matches ${a.pattern.replace(/\s+/g, " ").trim().slice(0, 100)} (${a.requirement ?? "the case's precondition"})`,
       };
     });
     for (const f of further) {

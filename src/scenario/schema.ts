@@ -93,6 +93,12 @@ export const StepMeta = z.strictObject({
    */
   also: z.record(z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like ERR-SYN-01"), z.string().min(1)).optional(),
   /**
+   * On a single-pattern 'receives': a pattern the very stanza the step received must also match for the case to
+   * apply (a role the case needs of an occupant whose entry the step proves): where it does not, the case is
+   * skipped naming it, as for a set-up step the server did not give; it proves nothing.
+   */
+  given: z.string().min(1).optional(),
+  /**
    * On 'receives in order': the requirement the order itself proves, judged alone at its own level: every
    * stanza arriving, in another order, fails only it; a stanza that does not arrive fails the step's.
    */

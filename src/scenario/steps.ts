@@ -9,7 +9,7 @@ export { VERBS } from "./kinds.ts";
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing". The key names
- * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, order, unanswered, since, label,
+ * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, given, order, unanswered, since, label,
  * after and when beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
  */
 const VERB_NAMES = Object.keys(VERBS);
@@ -29,9 +29,12 @@ export interface StepContext {
   actorOf: (name: string) => string;
 }
 
-/** A further pattern for the stanza a 'receives' step matched, proving one requirement (the step's `also:`). */
+/**
+ * A further pattern for the stanza a 'receives' step matched, proving one requirement (the step's `also:`), or, with
+ * none, the case's precondition (the step's `given:`).
+ */
 export interface AlsoEntry {
-  requirement: string;
+  requirement?: string;
   pattern: string;
 }
 
@@ -55,7 +58,7 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, order, unanswered, since, label, after and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, given, order, unanswered, since, label, after and when beside the verb");
   }
   if (meta.requirements?.length === 0 && !inAlternative)
     throw new StepIssue("'requirements: []' belongs to a step of a 'one of' alternative (an outcome that proves none of its rules); a step that proves nothing says 'setup: true'", ["requirements"]);
@@ -65,6 +68,8 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
   const step = key === ONE_OF ? oneOf(value, meta, base) : verbStep(raw, m[1], m[2], value, meta, base);
   if (meta.also && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'also' checks the stanza of a 'receives' step with one pattern", ["also"]);
   if (meta.also && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'also'", ["also"]);
+  if (meta.given && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'given' checks the stanza of a 'receives' step with one pattern", ["given"]);
+  if (meta.given && meta.setup) throw new StepIssue("'given' is the precondition a proving step's stanza must meet; a set-up step's pattern says it itself", ["given"]);
   if (meta.refused && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'refused' belongs to a 'receives' step with one pattern (the answer to a request)", ["refused"]);
   if (meta.order && !(step.kind === "receive" && step.mode === "in-order")) throw new StepIssue("'order' belongs to a 'receives in order' step (the requirement its order proves)", ["order"]);
   if (meta.unanswered && !(step.kind === "receive" && step.mode === "one" && /^\s*<iq\b[^>]*\sid=/.test(step.patterns[0])))
@@ -73,7 +78,8 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
   if (meta.since === "action" && step.kind !== "receive") throw new StepIssue("'since' belongs to a 'receives' step (what arrived after the step's preceding action)", ["since"]);
   if (meta.since && meta.since !== "action" && step.kind !== "receive-nothing")
     throw new StepIssue("'since: LABEL' belongs to a 'receives nothing' step (what arrived after the stanzas the labelled step matched); a 'receives' takes 'since: action'", ["since"]);
-  const also = meta.also && Object.entries(meta.also).map(([requirement, pattern]) => ({ requirement, pattern }));
+  const entries: AlsoEntry[] = [...Object.entries(meta.also ?? {}).map(([requirement, pattern]) => ({ requirement, pattern })), ...(meta.given ? [{ pattern: meta.given }] : [])];
+  const also = entries.length > 0 ? entries : undefined;
   return { step, ...(when && { when }), ...(also && { also }) };
 }
 
@@ -92,7 +98,10 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     const alsos: { step: number; requirement: string; pattern: string }[] = [];
     const steps = list.map((raw, i) => {
       const { step, when, also } = parseStep(raw, base, true);
-      for (const a of also ?? []) alsos.push({ step: i, ...a });
+      for (const a of also ?? []) {
+        if (a.requirement === undefined) throw new StepIssue(`alternative '${name}', step ${i}: 'given' belongs to a 'receives' step outside 'one of'`, [ONE_OF]);
+        alsos.push({ step: i, requirement: a.requirement, pattern: a.pattern });
+      }
       if (step.since) throw new StepIssue(`alternative '${name}', step ${i}: 'since' belongs to a 'receives' step outside 'one of'`, [ONE_OF]);
       if (!KINDS[step.kind].inOneOf || when)
         throw new StepIssue(

@@ -50,12 +50,12 @@ test("the shipped suite credits no entry on a presence of any type", () => {
  * by a case whose deployment may refuse it (`refused:`), and the waits for the first presence from any occupant JID
  * (`{re:...}`), which do not say whose.
  */
-const ownEntry = /^<presence from='\$\{\w+\/[^'{}]*(\$\{m\.\w+\})?\}' type='\{absent\}'\/>$/;
+const ownEntry = /^<presence from='\$\{(\w+)\/[^'{}]*(\$\{m\.\w+\})?\}'( type='\{absent\}')?(\/>|><x xmlns='http:\/\/jabber\.org\/protocol\/muc#user'>.*<\/x><\/presence>)$/;
+/** The name of the case's room whose occupant's presence `pattern` awaits, if it is one. */
+const roomOf = (sc: Scenario, pattern: string) => sc.rooms.find((r) => r.name === ownEntry.exec(pattern.trim())?.[1]);
 function entriesAwaitedAsSetup(cases: Scenario[]): string[] {
   return cases.flatMap((sc) =>
-    sc.steps.flatMap((st) =>
-      st.kind === "receive" && st.plan.role === "setup" && !st.refused && st.patterns.some((p) => ownEntry.test(p.trim())) ? [`${sc.id.split("/")[0]} line ${st.pos.line}`] : [],
-    ),
+    sc.steps.flatMap((st) => (st.kind === "receive" && st.plan.role === "setup" && !st.refused && st.patterns.some((p) => roomOf(sc, p)) ? [`${sc.id.split("/")[0]} line ${st.pos.line}`] : [])),
   );
 }
 

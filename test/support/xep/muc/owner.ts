@@ -648,6 +648,46 @@ export const FAULTS: FaultDef[] = [
         : "pass",
   },
   {
+    // Sixty-second audit (F1): muc-create-policy-refused credited MUC-CREATE-11 on the <not-acceptable/> alone, so a
+    // service that says the creation failed while it applied the configuration passed.
+    id: "muc.create.policy-refused-but-applied",
+    area: "muc",
+    requirements: ["MUC-CREATE-11"],
+    description:
+      "a room configuration submitted with password protection on and a blank secret is answered with <not-acceptable/> (the service's own answer, or one made of its result), yet the room's form shows the protection on afterwards",
+    stream: (() => {
+      const submitted = new Map<string, string>(); // "connection id" -> the room
+      const flagged = new Set<string>(); // rooms whose refused submission the fault treats as applied
+      return {
+        fromClient: (el, ctx) => {
+          const fields = submittedFields(el, ctx);
+          const value = (name: string) => fields.find((f) => f.attrs.var === name)?.getChildText("value");
+          if (value("muc#roomconfig_passwordprotectedroom") === "1" && !value("muc#roomconfig_roomsecret")) submitted.set(`${ctx.conn.id} ${String(el.attrs.id)}`, bare(toOf(el)));
+        },
+        element: (el, ctx) => {
+          const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+          const room = el.name === "iq" ? submitted.get(key) : undefined;
+          if (room !== undefined) {
+            submitted.delete(key);
+            flagged.add(room);
+            return el.attrs.type === "result" ? refusal(el, "not-acceptable", "modify") : "pass";
+          }
+          const form = el.name === "iq" && el.attrs.type === "result" && flagged.has(bare(fromOf(el))) ? ownerQuery(el)?.getChild("x", "jabber:x:data") : undefined;
+          const field = form?.getChildren("field").find((f) => f.attrs.var === "muc#roomconfig_passwordprotectedroom");
+          if (!field) return "pass";
+          return changed(el, (c) => {
+            const f = ownerQuery(c)!
+              .getChild("x", "jabber:x:data")!
+              .getChildren("field")
+              .find((x) => x.attrs.var === "muc#roomconfig_passwordprotectedroom")!;
+            f.children = [];
+            f.cnode(xml("value", {}, "1"));
+          });
+        },
+      };
+    })(),
+  },
+  {
     id: "muc.create.locked-room-admits",
     area: "muc",
     requirements: ["MUC-CREATE-05"],
@@ -1140,6 +1180,32 @@ export const FAULTS: FaultDef[] = [
           if (isSelf(el)) mine.add(fromOf(el));
           const change = changedRooms.get(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`);
           const to = change?.get(bare(ctx.conn.jid));
+          return to !== undefined && mine.has(fromOf(el)) && userX(el)!.getChild("item")?.attrs.affiliation === to ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
+    // Sixty-second audit (F1): muc-owner-revoke-owner judged the revocation's announcement at gina only, so a room that
+    // tells every occupant but the user concerned passed MUC-OWNER-REVOKE-03; bob's own copy is now judged.
+    id: "muc.affiliation.change-not-told-to-affected",
+    area: "muc",
+    requirements: ["MUC-OWNER-REVOKE-03"],
+    description: "an affiliation change of one user (to admin, member or none) is announced to the other occupants, but the occupant it changes gets no presence of its own change",
+    stream: (() => {
+      const changedRooms = new Map<string, Map<string, string>>(); // "case room" -> bare JID -> new affiliation
+      const own = new Map<number, Set<string>>(); // connection -> its own occupant JIDs (from its 110 presences)
+      return {
+        fromClient: (el, ctx) => {
+          const items = toRoom(el, ctx, "set", "query", MUC_ADMIN) ? el.getChild("query", MUC_ADMIN)!.getChildren("item") : [];
+          if (items.length === 1 && items[0]!.attrs.jid && ["admin", "member", "none"].includes(String(items[0]!.attrs.affiliation)))
+            changedRooms.set(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`, new Map([[bare(String(items[0]!.attrs.jid)), String(items[0]!.attrs.affiliation)]]));
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el) || unavailable(el)) return "pass";
+          const mine = own.get(ctx.conn.id) ?? own.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
+          if (isSelf(el)) mine.add(fromOf(el));
+          const to = changedRooms.get(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`)?.get(bare(ctx.conn.jid));
           return to !== undefined && mine.has(fromOf(el)) && userX(el)!.getChild("item")?.attrs.affiliation === to ? "drop" : "pass";
         },
       };
