@@ -72,8 +72,12 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
   if (meta.given && meta.setup) throw new StepIssue("'given' is the precondition a proving step's stanza must meet; a set-up step's pattern says it itself", ["given"]);
   if (meta.refused && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'refused' belongs to a 'receives' step with one pattern (the answer to a request)", ["refused"]);
   if (meta.order && !(step.kind === "receive" && step.mode === "in-order")) throw new StepIssue("'order' belongs to a 'receives in order' step (the requirement its order proves)", ["order"]);
-  if (meta.unanswered && !(step.kind === "receive" && step.mode === "one" && /^\s*<iq\b[^>]*\sid=/.test(step.patterns[0])))
-    throw new StepIssue("'unanswered' belongs to a 'receives' step whose one pattern is an IQ answer with an id (the rule a request left unanswered breaks)", ["unanswered"]);
+  // A 'receives one of' judges its miss on its first alternative's pattern: that one names the request's id.
+  const answerPattern = step.kind === "receive" && step.mode === "one" ? step.patterns[0] : step.kind === "receive-one-of" ? step.alternatives[0]?.patterns[0] : undefined;
+  if (meta.unanswered && !(answerPattern !== undefined && /^\s*<iq\b[^>]*\sid=/.test(answerPattern)))
+    throw new StepIssue("'unanswered' belongs to a 'receives' (or 'receives one of') step whose (first) pattern is an IQ answer with an id (the rule a request left unanswered breaks)", [
+      "unanswered",
+    ]);
   if (meta.unanswered && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'unanswered'", ["unanswered"]);
   if (meta.since === "action" && step.kind !== "receive") throw new StepIssue("'since' belongs to a 'receives' step (what arrived after the step's preceding action)", ["since"]);
   if (meta.since && meta.since !== "action" && step.kind !== "receive-nothing")

@@ -46,6 +46,6 @@ test("'unanswered' is refused on a step that is not a 'receives' of an IQ answer
           "message.yaml",
         ),
       ),
-    /'unanswered' belongs to a 'receives' step whose one pattern is an IQ answer with an id/,
+    /'unanswered' belongs to a 'receives' \(or 'receives one of'\) step whose \(first\) pattern is an IQ answer with an id/,
   );
 });

@@ -1212,6 +1212,24 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Sixty-second audit (F1): muc-owner-revoke-owner charged an owner's revocation never answered to
+    // MUC-OWNER-REVOKE-02 (the branch that carries it out), though nothing then shows which branch the room is on; it
+    // is RFC 6120 §8.2.3's (fail MUC-OWNER-REVOKE-02 -> fail STANZA-IQ-01).
+    id: "muc.owner.revoke-unanswered",
+    area: "muc",
+    requirements: ["STANZA-IQ-01"],
+    description: "a muc#admin set that takes a user's owner affiliation away is never answered (the room neither applies it nor refuses it)",
+    stream: answering(
+      (el, ctx) =>
+        toRoom(el, ctx, "set", "query", MUC_ADMIN) &&
+        el
+          .getChild("query", MUC_ADMIN)!
+          .getChildren("item")
+          .some((i) => i.attrs.jid !== undefined && i.attrs.affiliation === "admin"),
+      () => "drop",
+    ),
+  },
+  {
     id: "muc.owner.list-refused-to-owner",
     area: "muc",
     requirements: ["MUC-OWNER-LIST-02"],
