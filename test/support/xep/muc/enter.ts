@@ -1903,6 +1903,28 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Sixty-second audit (F2): muc-exit-persistent-room took any self-presence without status 201 for the room kept, so
+    // a room re-created for its next occupant (who then owns it) without 201 passed MUC-EXIT-08 (pass -> warn).
+    id: "muc.exit.persistent-recreated-without-201",
+    area: "muc",
+    requirements: ["MUC-EXIT-08"],
+    description: "once a room's last occupant (its set-up owner) has left, the next user to enter gets a self-presence as the new room's owner, without status 201",
+    fault: (() => {
+      const emptied = new Set<string>();
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (isSetup(ctx)) {
+          if (occupantPresence(el) && unavailable(el) && isSelf(el)) emptied.add(bareOf(fromOf(el)));
+          return "pass";
+        }
+        if (!(occupantPresence(el) && available(el) && isSelf(el) && emptied.has(bareOf(fromOf(el))))) return "pass";
+        return changed(el, (c) => {
+          const item = userX(c)?.getChild("item");
+          if (item) item.attrs.affiliation = "owner";
+        });
+      };
+    })(),
+  },
+  {
     id: "muc.exit.typed-presence-removes",
     area: "muc",
     requirements: ["MUC-EXIT-09"],

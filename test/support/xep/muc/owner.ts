@@ -1353,6 +1353,18 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Sixty-second audit (F2): muc-destroy-non-owner's read-back charged an occupant's disco#info request to the room,
+    // left unanswered, to MUC-DESTROY-07 (fail MUC-DESTROY-07 -> fail STANZA-IQ-01).
+    id: "muc.destroy.room-info-unanswered",
+    area: "muc",
+    requirements: ["STANZA-IQ-01"],
+    description: "a room answers no disco#info request of an occupant (neither a result nor an error)",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node,
+      () => "drop",
+    ),
+  },
+  {
     id: "muc.destroy.occupants-not-told",
     area: "muc",
     requirements: ["MUC-DESTROY-02", "MUC-DESTROY-03"],
