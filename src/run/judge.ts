@@ -81,8 +81,9 @@ export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<
     for (const p of credited) note(p.id, r.outcome === "not-reached" || silent ? "not-reached" : r.failure && !disordered ? verdictOf(p) : "pass");
     for (const a of alternatives) for (const p of a.proves) if (!credited.some((q) => q.id === p.id)) note(p.id, "not-reached");
     if (order) note(order.id, r.outcome === "ok" ? "pass" : disordered ? verdictOf(order) : "not-reached");
-    // Any answer keeps the request's rule, whatever the answer was.
-    if (unanswered) note(unanswered.id, r.outcome === "not-reached" ? "not-reached" : silent ? verdictOf(unanswered) : r.outcome === "ok" || r.failure ? "pass" : "not-reached");
+    // Any answer keeps the request's rule; an outcome that credits nothing (a refusal the text allows) judges nothing,
+    // that rule included, so that a case whose answers all credit nothing stays a skip.
+    if (unanswered) note(unanswered.id, r.outcome === "not-reached" ? "not-reached" : silent ? verdictOf(unanswered) : r.failure || credited.length > 0 ? "pass" : "not-reached");
   }
   // The loader makes sure some step checks each of the case's requirements; one none of them reached is not reached.
   for (const id of sc.requirements) if (!seen.has(id)) note(id, "not-reached");
