@@ -55,7 +55,12 @@ const ownEntry = /^<presence from='\$\{(\w+)\/[^'{}]*(\$\{m\.\w+\})?\}'( type='\
 const roomOf = (sc: Scenario, pattern: string) => sc.rooms.find((r) => r.name === ownEntry.exec(pattern.trim())?.[1]);
 function entriesAwaitedAsSetup(cases: Scenario[]): string[] {
   return cases.flatMap((sc) =>
-    sc.steps.flatMap((st) => (st.kind === "receive" && st.plan.role === "setup" && !st.refused && st.patterns.some((p) => roomOf(sc, p)) ? [`${sc.id.split("/")[0]} line ${st.pos.line}`] : [])),
+    sc.steps.flatMap((st) => {
+      const awaits = (x: (typeof sc.steps)[number]) => x.kind === "receive" && x.patterns.some((p) => roomOf(sc, p));
+      // A set-up 'one of' whose every outcome awaits an entry waits for it as much as a single step does.
+      const inOneOf = st.kind === "one-of" && st.alternatives.every((a) => a.steps.some((x) => awaits(x as (typeof sc.steps)[number])));
+      return st.plan.role === "setup" && !st.refused && (awaits(st) || inOneOf) ? [`${sc.id.split("/")[0]} line ${st.pos.line}`] : [];
+    }),
   );
 }
 
