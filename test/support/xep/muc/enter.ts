@@ -2186,6 +2186,17 @@ function roomChatbot(): StreamFault {
 
 export const VARIATIONS: Variation[] = [
   {
+    // Sixty-second audit (F3): muc-pres-spoofed-x forbade a moderator role in bob's updated presence, though a room
+    // that seats occupants without affiliation as moderators (§5.1.2's SHOULD is the room's to follow) shows that role
+    // as its own data; the role is now looked for only where bob's self-presence showed another (fail -> pass).
+    id: "muc.var.unaffiliated-moderators",
+    description: "every occupant without affiliation is a moderator: each presence from the room shows such an occupant with role moderator",
+    fault: (el, ctx) =>
+      !harnessSession(ctx.conn.jid) && occupantPresence(el) && available(el) && userX(el)?.getChild("item")?.attrs.affiliation === "none"
+        ? changed(el, (c) => (userX(c)!.getChild("item")!.attrs.role = "moderator"))
+        : "pass",
+  },
+  {
     // Fifty-fifth audit (2026-11-28): muc-enter-self-presence took the first available presence from any occupant JID
     // for bob's self-presence, so a room with an in-room bot (§18.1 item 7's MAY) failed MUC-JOIN-06 on the bot's
     // presence though bob's own carried 110; the case now takes the presence with 110, or the one from the nickname
