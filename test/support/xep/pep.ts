@@ -775,6 +775,35 @@ const TUNE_NODE = "http://jabber.org/protocol/tune";
 
 export const FAULTS: FaultDef[] = [
   {
+    // Sixty-second audit (F3): pep-publish-overwrite's second read took an empty <items/> as a node that keeps no items,
+    // though the first read had shown it keeping them: the republished item lost passed PUBSUB-PUB-OVERWRITE
+    // (pass -> fail).
+    id: "pep.republish-loses-item",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-OVERWRITE"],
+    description: "once a user republishes an item id to a node, the node keeps no item: the owner's items read answers an empty <items/>",
+    stream: (() => {
+      const published = new Set<string>(); // "account node item"
+      const lost = new Set<string>(); // "account node"
+      const account = (ctx: FaultContext) => String(ctx.conn.jid ?? "").split("/")[0];
+      return {
+        fromClient: (el, ctx) => {
+          const publish = el.name === "iq" && el.attrs.type === "set" ? el.getChild("pubsub", PUBSUB)?.getChild("publish") : undefined;
+          const id = publish?.getChild("item")?.attrs.id;
+          if (!publish || id === undefined) return;
+          const key = `${account(ctx)} ${String(publish.attrs.node)}`;
+          if (published.has(`${key} ${String(id)}`)) lost.add(key);
+          published.add(`${key} ${String(id)}`);
+        },
+        element: (el, ctx) => {
+          const items = el.name === "iq" && el.attrs.type === "result" ? el.getChild("pubsub", PUBSUB)?.getChild("items") : undefined;
+          if (!items || !lost.has(`${account(ctx)} ${String(items.attrs.node)}`)) return "pass";
+          return changed(el, (c) => (c.getChild("pubsub", PUBSUB)!.getChild("items")!.children = []));
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
     // Twenty-seventh audit: pep-disco-account took any refusal of its first publish as an account without PEP (a
     // skip, refused:), even where the account's disco#info shows PEP; it now asks that disco#info first and judges
     // the publish where PEP is shown (on Prosody 13: skip -> fail, PEP-AUTOCREATE-01 and PUBSUB-PUB-RESULT).
