@@ -59,6 +59,9 @@ const toRoom = (el: Element, ctx: FaultContext, type: string, name: string, ns: 
 /** A case's request for a room's list by role or by affiliation (its muc#admin item names which). */
 const listGet = (by: "role" | "affiliation") => (el: Element, ctx: FaultContext) =>
   toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs[by] !== undefined;
+/** A case's muc#admin request of a type to a room, one of whose items `item` picks. */
+const adminRequest = (type: string, item: (i: Element) => boolean) => (el: Element, ctx: FaultContext) =>
+  toRoom(el, ctx, type, "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChildren("item").some(item);
 const ownerQuery = (el: Element) => el.getChild("query", MUC_OWNER);
 const LOGGING = "muc#roomconfig_enablelogging";
 const submitForm = (el: Element) => {
@@ -1220,12 +1223,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["STANZA-IQ-01"],
     description: "a muc#admin set that takes a user's owner affiliation away is never answered (the room neither applies it nor refuses it)",
     stream: answering(
-      (el, ctx) =>
-        toRoom(el, ctx, "set", "query", MUC_ADMIN) &&
-        el
-          .getChild("query", MUC_ADMIN)!
-          .getChildren("item")
-          .some((i) => i.attrs.jid !== undefined && i.attrs.affiliation === "admin"),
+      adminRequest("set", (i) => i.attrs.jid !== undefined && i.attrs.affiliation === "admin"),
       () => "drop",
     ),
   },
@@ -1235,12 +1233,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-OWNER-LIST-02"],
     description: "an owner's request for the owner list is refused with <forbidden/>, as a non-owner's is in a semi-anonymous room",
     stream: answering(
-      (el, ctx) =>
-        toRoom(el, ctx, "get", "query", MUC_ADMIN) &&
-        el
-          .getChild("query", MUC_ADMIN)!
-          .getChildren("item")
-          .some((i) => i.attrs.affiliation === "owner"),
+      adminRequest("get", (i) => i.attrs.affiliation === "owner"),
       (answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : "pass"),
     ),
   },
@@ -1255,12 +1248,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-OWNER-ADMIN-06"],
     description: "an owner's request for the admin list is refused with <feature-not-implemented/>; affiliation changes are made, answered and announced as before",
     stream: answering(
-      (el, ctx) =>
-        toRoom(el, ctx, "get", "query", MUC_ADMIN) &&
-        el
-          .getChild("query", MUC_ADMIN)!
-          .getChildren("item")
-          .some((i) => i.attrs.affiliation === "admin"),
+      adminRequest("get", (i) => i.attrs.affiliation === "admin"),
       (answer) => (answer.attrs.type === "result" ? refusal(answer, "feature-not-implemented") : "pass"),
     ),
   },
@@ -1558,12 +1546,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-IQ-05"],
     description: "an admin request changing both the affiliation and the role of an item is refused with <not-allowed/> instead of <bad-request/>",
     stream: answering(
-      (el, ctx) =>
-        toRoom(el, ctx, "set", "query", MUC_ADMIN) &&
-        el
-          .getChild("query", MUC_ADMIN)!
-          .getChildren("item")
-          .some((i) => i.attrs.role !== undefined && i.attrs.affiliation !== undefined),
+      adminRequest("set", (i) => i.attrs.role !== undefined && i.attrs.affiliation !== undefined),
       (answer) => refusal(answer, "not-allowed"),
     ),
   },
