@@ -520,6 +520,28 @@ function privateArchived(relayed: boolean): StreamFault {
   );
 }
 
+/**
+ * A muc#admin set whose items `changes` picks is announced to the other occupants, but each occupant whose
+ * affiliation it changes gets no presence of its own change (its presence with the new affiliation is dropped).
+ */
+function ownChangeUntold(changes: (items: Element[]) => boolean): StreamFault {
+  const changedRooms = new Map<string, Map<string, string>>(); // "case room" -> bare JID -> new affiliation
+  const own = new Map<number, Set<string>>(); // connection -> its own occupant JIDs (from its 110 presences)
+  return {
+    fromClient: (el, ctx) => {
+      const items = toRoom(el, ctx, "set", "query", MUC_ADMIN) ? el.getChild("query", MUC_ADMIN)!.getChildren("item") : [];
+      if (changes(items)) changedRooms.set(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`, new Map(items.map((i) => [bare(String(i.attrs.jid ?? "")), String(i.attrs.affiliation)])));
+    },
+    element: (el, ctx) => {
+      if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el) || unavailable(el)) return "pass";
+      const mine = own.get(ctx.conn.id) ?? own.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
+      if (isSelf(el)) mine.add(fromOf(el));
+      const to = changedRooms.get(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`)?.get(bare(ctx.conn.jid));
+      return to !== undefined && mine.has(fromOf(el)) && userX(el)!.getChild("item")?.attrs.affiliation === to ? "drop" : "pass";
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Fifty-fourth audit (2026-11-28): muc-config-anonymity-notice took a later form that no longer offers
@@ -1142,23 +1164,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-OWNER-LIST-04"],
     description: "an owner list change with several items is announced to the other occupants, but each occupant it makes an owner gets no presence of its own change",
-    stream: (() => {
-      const changedRooms = new Set<string>(); // "case room"
-      const own = new Map<number, Set<string>>(); // connection -> its own occupant JIDs (from its 110 presences)
-      return {
-        fromClient: (el, ctx) => {
-          const items = toRoom(el, ctx, "set", "query", MUC_ADMIN) ? el.getChild("query", MUC_ADMIN)!.getChildren("item") : [];
-          if (items.length > 1 && items.every((i) => i.attrs.affiliation === "owner")) changedRooms.add(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`);
-        },
-        element: (el, ctx) => {
-          if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el) || unavailable(el)) return "pass";
-          const mine = own.get(ctx.conn.id) ?? own.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
-          if (isSelf(el)) mine.add(fromOf(el));
-          const after = changedRooms.has(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`);
-          return after && mine.has(fromOf(el)) && userX(el)!.getChild("item")?.attrs.affiliation === "owner" ? "drop" : "pass";
-        },
-      };
-    })(),
+    stream: ownChangeUntold((items) => items.length > 1 && items.every((i) => i.attrs.affiliation === "owner")),
   },
   {
     // Class sweep 3 (2026-11-27, group S1): the same for muc-owner-admin-list-modify (§10.8's notifications, judged at
@@ -1168,25 +1174,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-OWNER-ADMIN-08", "MUC-ADMIN-MLIST-08"],
     description: "an admin or member list change with several items is announced to the other occupants, but each occupant whose affiliation it changes gets no presence of its own change",
-    stream: (() => {
-      const changedRooms = new Map<string, Map<string, string>>(); // "case room" -> bare JID -> new affiliation
-      const own = new Map<number, Set<string>>(); // connection -> its own occupant JIDs (from its 110 presences)
-      return {
-        fromClient: (el, ctx) => {
-          const items = toRoom(el, ctx, "set", "query", MUC_ADMIN) ? el.getChild("query", MUC_ADMIN)!.getChildren("item") : [];
-          if (items.length > 1 && items.some((i) => i.attrs.affiliation !== "none") && items.every((i) => ["admin", "member", "none"].includes(String(i.attrs.affiliation))))
-            changedRooms.set(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`, new Map(items.map((i) => [bare(String(i.attrs.jid ?? "")), String(i.attrs.affiliation)])));
-        },
-        element: (el, ctx) => {
-          if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el) || unavailable(el)) return "pass";
-          const mine = own.get(ctx.conn.id) ?? own.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
-          if (isSelf(el)) mine.add(fromOf(el));
-          const change = changedRooms.get(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`);
-          const to = change?.get(bare(ctx.conn.jid));
-          return to !== undefined && mine.has(fromOf(el)) && userX(el)!.getChild("item")?.attrs.affiliation === to ? "drop" : "pass";
-        },
-      };
-    })(),
+    stream: ownChangeUntold((items) => items.length > 1 && items.some((i) => i.attrs.affiliation !== "none") && items.every((i) => ["admin", "member", "none"].includes(String(i.attrs.affiliation)))),
   },
   {
     // Sixty-second audit (F1): muc-owner-revoke-owner judged the revocation's announcement at gina only, so a room that
@@ -1195,24 +1183,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-OWNER-REVOKE-03"],
     description: "an affiliation change of one user (to admin, member or none) is announced to the other occupants, but the occupant it changes gets no presence of its own change",
-    stream: (() => {
-      const changedRooms = new Map<string, Map<string, string>>(); // "case room" -> bare JID -> new affiliation
-      const own = new Map<number, Set<string>>(); // connection -> its own occupant JIDs (from its 110 presences)
-      return {
-        fromClient: (el, ctx) => {
-          const items = toRoom(el, ctx, "set", "query", MUC_ADMIN) ? el.getChild("query", MUC_ADMIN)!.getChildren("item") : [];
-          if (items.length === 1 && items[0]!.attrs.jid && ["admin", "member", "none"].includes(String(items[0]!.attrs.affiliation)))
-            changedRooms.set(`${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`, new Map([[bare(String(items[0]!.attrs.jid)), String(items[0]!.attrs.affiliation)]]));
-        },
-        element: (el, ctx) => {
-          if (isHarness(ctx) || !ctx.conn.jid || !occupantPresence(el) || unavailable(el)) return "pass";
-          const mine = own.get(ctx.conn.id) ?? own.set(ctx.conn.id, new Set()).get(ctx.conn.id)!;
-          if (isSelf(el)) mine.add(fromOf(el));
-          const to = changedRooms.get(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`)?.get(bare(ctx.conn.jid));
-          return to !== undefined && mine.has(fromOf(el)) && userX(el)!.getChild("item")?.attrs.affiliation === to ? "drop" : "pass";
-        },
-      };
-    })(),
+    stream: ownChangeUntold((items) => items.length === 1 && items[0]!.attrs.jid !== undefined && ["admin", "member", "none"].includes(String(items[0]!.attrs.affiliation))),
   },
   {
     // Sixty-second audit (F1): muc-owner-revoke-owner charged an owner's revocation never answered to
