@@ -542,6 +542,10 @@ function ownChangeUntold(changes: (items: Element[]) => boolean): StreamFault {
   };
 }
 
+/** A #traffic query answered with a disco#info result holding `children` and no 'node' on its <query/>. */
+const trafficAnsweredWith = (...children: Element[]) =>
+  answering(trafficQuery, (answer) => [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("query", { xmlns: DISCO_INFO }, ...children))]);
+
 export const FAULTS: FaultDef[] = [
   {
     // Fifty-fourth audit (2026-11-28): muc-config-anonymity-notice took a later form that no longer offers
@@ -1704,13 +1708,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-TRAFFIC-03"],
     description: "a room that ignores the 'node' of a #traffic query answers it with its own disco#info (conference identity, no node)",
-    stream: answering(trafficQuery, (answer) => [
-      xml(
-        "iq",
-        { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
-        xml("query", { xmlns: DISCO_INFO }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "http://jabber.org/protocol/muc" })),
-      ),
-    ]),
+    stream: trafficAnsweredWith(xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "http://jabber.org/protocol/muc" })),
   },
   {
     // Sixty-first audit: muc-traffic-node charged a list without the node mirrored to MUC-TRAFFIC-03 and -04, though
@@ -1719,13 +1717,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["DISCO-NODE-01"],
     description: "a query of the room's #traffic node is answered with a list of allowed namespaces (no identity) whose <query/> does not mirror the 'node'",
-    stream: answering(trafficQuery, (answer) => [
-      xml(
-        "iq",
-        { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
-        xml("query", { xmlns: DISCO_INFO }, xml("feature", { var: "http://jabber.org/protocol/muc" }), xml("feature", { var: "jabber:x:oob" })),
-      ),
-    ]),
+    stream: trafficAnsweredWith(xml("feature", { var: "http://jabber.org/protocol/muc" }), xml("feature", { var: "jabber:x:oob" })),
   },
   // §7.10: a room's answers to registration (the cases are in registration.yaml; service.yaml's member list registers too).
   {
