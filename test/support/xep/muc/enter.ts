@@ -2191,10 +2191,16 @@ export const VARIATIONS: Variation[] = [
     // as its own data; the role is now looked for only where bob's self-presence showed another (fail -> pass).
     id: "muc.var.unaffiliated-moderators",
     description: "every occupant without affiliation is a moderator: each presence from the room shows such an occupant with role moderator",
-    fault: (el, ctx) =>
-      !harnessSession(ctx.conn.jid) && occupantPresence(el) && available(el) && userX(el)?.getChild("item")?.attrs.affiliation === "none"
-        ? changed(el, (c) => (userX(c)!.getChild("item")!.attrs.role = "moderator"))
-        : "pass",
+    // A stream variation: only bench/try-case.ts applies it. Every case whose rule needs a non-moderator (a voice
+    // request, a grant of moderator, a semi-anonymous room's JIDs) skips or takes another outcome through it, so the
+    // whole suite's run through every variation at once would not keep its verdicts.
+    fault: () => "pass",
+    stream: {
+      element: (el, ctx) =>
+        !harnessSession(ctx.conn.jid) && occupantPresence(el) && available(el) && userX(el)?.getChild("item")?.attrs.affiliation === "none"
+          ? changed(el, (c) => (userX(c)!.getChild("item")!.attrs.role = "moderator"))
+          : "pass",
+    },
   },
   {
     // Fifty-fifth audit (2026-11-28): muc-enter-self-presence took the first available presence from any occupant JID
