@@ -96,6 +96,8 @@ test("report.html in headless Chromium: compliance table, verdict badges, filter
     // The counts are filters kept in the URL.
     await page.click("a.tile.t-fail");
     assert.match(page.url(), /#verdict=fail$/);
+    // The filter follows the hash on 'hashchange', which the page dispatches after the click returns.
+    await page.waitForFunction(() => document.querySelector("a.tile.t-fail")?.classList.contains("on"), null, { timeout: 5000 });
     assert.equal(await page.locator("#cases [data-row]:visible").count(), results.cases.filter((c) => c.verdict === "fail").length);
     await page.click('a.tile[href="#"]');
     await page.selectOption('select[data-filter="verdict"]', "");
