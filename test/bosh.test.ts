@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -20,117 +20,120 @@ const resultsIn = (d: string) => JSON.parse(readFileSync(path.join(d, "results.j
 const verdicts = (r: Pick<RunResult, "cases">) => Object.fromEntries(r.cases.map((c) => [c.id, brokeNothing(c)]));
 const FAMILY = path.join(ROOT, "scenarios/bosh");
 
-test("the roster and BOSH families over BOSH on local Prosody: exit 0 with the profile, the run's sessions over BOSH, and the roster's verdicts of the same run over TCP", async () => {
-  const [bosh, tcp] = [out(), out()];
-  const overBosh = await runCli(["run", "--target", "local:prosody", "--bosh", "--reporter", "console,json", "--out", bosh, "scenarios/roster", "scenarios/bosh"]);
-  assert.equal(overBosh.code, 0, overBosh.stdout + overBosh.stderr);
-  const viaBosh = resultsIn(bosh);
-  // The sessions logged in over the target's BOSH endpoint (a TCP run has no BOSH URL), and the reports say so.
-  assert.match(viaBosh.target.transport?.bosh ?? "", /^http:\/\/127\.0\.0\.1:\d+\/http-bind$/);
-  assert.match(overBosh.stdout.split("\n")[0], /over BOSH http:\/\/127\.0\.0\.1:\d+\/http-bind, SASL /);
-  const overTcp = await runCli(["run", "--target", "local:prosody", "--reporter", "json", "--out", tcp, "scenarios/roster"]);
-  assert.equal(overTcp.code, 0, overTcp.stdout + overTcp.stderr);
-  const viaTcp = resultsIn(tcp);
-  assert.equal(viaTcp.target.transport?.bosh, undefined);
-  const roster = viaBosh.cases.filter((c) => c.spec === "rfc6121");
-  assert.ok(roster.length > 40, `the roster family ran (${roster.length} cases)`);
-  assert.deepEqual(verdicts({ cases: roster }), verdicts(viaTcp));
-  // The BOSH family's cases ran (or were skipped for what the server states), and its deviations are the profile's.
-  const family = viaBosh.cases.filter((c) => c.spec === "xep-0124" || c.spec === "xep-0206");
-  assert.ok(family.length >= 20 && family.filter((c) => c.verdict === "pass").length >= 10, family.map((c) => `${c.id}: ${c.verdict}`).join(", "));
-  assert.ok(family.some((c) => c.verdict === "xfail" && /profiles\/prosody-0\.12\.yaml/.test(c.deviation?.source ?? "")));
-});
+// Side by side: every test here mostly waits on BOSH's held requests (the file used a tenth of the CPU alone).
+describe("BOSH", { concurrency: true }, () => {
+  test("the roster and BOSH families over BOSH on local Prosody: exit 0 with the profile, the run's sessions over BOSH, and the roster's verdicts of the same run over TCP", async () => {
+    const [bosh, tcp] = [out(), out()];
+    const overBosh = await runCli(["run", "--target", "local:prosody", "--bosh", "--reporter", "console,json", "--out", bosh, "scenarios/roster", "scenarios/bosh"]);
+    assert.equal(overBosh.code, 0, overBosh.stdout + overBosh.stderr);
+    const viaBosh = resultsIn(bosh);
+    // The sessions logged in over the target's BOSH endpoint (a TCP run has no BOSH URL), and the reports say so.
+    assert.match(viaBosh.target.transport?.bosh ?? "", /^http:\/\/127\.0\.0\.1:\d+\/http-bind$/);
+    assert.match(overBosh.stdout.split("\n")[0], /over BOSH http:\/\/127\.0\.0\.1:\d+\/http-bind, SASL /);
+    const overTcp = await runCli(["run", "--target", "local:prosody", "--reporter", "json", "--out", tcp, "scenarios/roster"]);
+    assert.equal(overTcp.code, 0, overTcp.stdout + overTcp.stderr);
+    const viaTcp = resultsIn(tcp);
+    assert.equal(viaTcp.target.transport?.bosh, undefined);
+    const roster = viaBosh.cases.filter((c) => c.spec === "rfc6121");
+    assert.ok(roster.length > 40, `the roster family ran (${roster.length} cases)`);
+    assert.deepEqual(verdicts({ cases: roster }), verdicts(viaTcp));
+    // The BOSH family's cases ran (or were skipped for what the server states), and its deviations are the profile's.
+    const family = viaBosh.cases.filter((c) => c.spec === "xep-0124" || c.spec === "xep-0206");
+    assert.ok(family.length >= 20 && family.filter((c) => c.verdict === "pass").length >= 10, family.map((c) => `${c.id}: ${c.verdict}`).join(", "));
+    assert.ok(family.some((c) => c.verdict === "xfail" && /profiles\/prosody-0\.12\.yaml/.test(c.deviation?.source ?? "")));
+  });
 
-test("the roster and BOSH families over BOSH on local ejabberd exit 0 with its profile: registration and sessions over ejabberd's mod_bosh", async () => {
-  const d = out();
-  const r = await runCli(["run", "--target", "local:ejabberd", "--bosh", "--reporter", "json", "--out", d, "scenarios/roster", "scenarios/bosh"]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  const results = resultsIn(d);
-  assert.match(results.target.transport?.bosh ?? "", /^http:\/\/127\.0\.0\.1:\d+\/http-bind$/);
-  assert.ok(results.cases.length > 40, `the roster family ran (${results.cases.length} cases)`);
-});
+  test("the roster and BOSH families over BOSH on local ejabberd exit 0 with its profile: registration and sessions over ejabberd's mod_bosh", async () => {
+    const d = out();
+    const r = await runCli(["run", "--target", "local:ejabberd", "--bosh", "--reporter", "json", "--out", d, "scenarios/roster", "scenarios/bosh"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const results = resultsIn(d);
+    assert.match(results.target.transport?.bosh ?? "", /^http:\/\/127\.0\.0\.1:\d+\/http-bind$/);
+    assert.ok(results.cases.length > 40, `the roster family ran (${results.cases.length} cases)`);
+  });
 
-test("--bosh usage errors exit 2 with what to write instead", async () => {
-  const cases: [string[], RegExp][] = [
-    [["--bosh"], /--bosh without a URL is for --target local:\.\.\.; for a running server give its URL/],
-    [["--target", "local:prosody", "--bosh", "http://127.0.0.1:5280/http-bind"], /--bosh URL names a running server; with --target give --bosh without a URL/],
-    [["--bosh", "ws://127.0.0.1:5280/http-bind", "--domain", "localhost"], /--bosh must be an http:\/\/ or https:\/\/ URL/],
-    [["--bosh", "http://127.0.0.1:5280/http-bind"], /--bosh URL needs --domain/],
-    [["--bosh", "http://127.0.0.1:5280/http-bind", "--server", "127.0.0.1:5222", "--domain", "localhost"], /--server and --bosh exclude each other/],
-    [["--target", "local:prosody", "--bosh", "--websocket"], /--websocket and --bosh exclude each other/],
-    [["--target", "local:prosody", "--bosh", "--server-config", "shipped"], /--bosh needs the harness's configuration/],
-    [["--bosh", "https://127.0.0.1:5281/http-bind", "--domain", "localhost", "--tls", "starttls"], /--tls starttls is for TCP streams: over BOSH the URL says whether there is TLS/],
-  ];
-  // Side by side: each is a process that starts and stops at its arguments.
-  const results = await Promise.all(cases.map(([args]) => runCli(["run", ...args])));
-  for (const [i, [args, message]] of cases.entries()) {
-    const r = results[i];
-    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
-    assert.match(r.stderr, message);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
-  }
-});
-
-/** The BOSH family's cases (scenarios/bosh), their raw verdicts through a proxy that changes nothing, and through each fault of a connection manager. */
-for (const server of ["prosody", "ejabberd"] as const) {
-  test(`every BOSH fault (test/support/xep/connections.ts) that ${server} would show makes the cases citing its rules fail on those rules, and the variations change no verdict`, async () => {
-    const t = server === "prosody" ? await prosody({ bosh: true }) : await ejabberd({ bosh: true });
-    const proxy = new BoshFaultProxy(t.bosh!);
-    const url = await proxy.listen();
-    const suite = loadSuite([FAMILY]).scenarios;
-    const at = { bosh: url, domain: t.domain, install: false, profile: { mode: "none" as const } };
-    try {
-      const direct = await run(suite, at);
-      const plain = verdicts(direct);
-      // What each case shows of each rule without a fault: a fault is shown where the rules it breaks held.
-      const held = (id: string, rule: string) => direct.cases.find((c) => c.id === id)?.requirementResults?.find((q) => q.id === rule)?.verdict === "pass";
-      // Each fault through a proxy of its own, four side by side: a fault's few cases mostly wait on BOSH's long polls.
-      // Longest first (its cases' durations without the fault), so the four end together instead of one running on alone.
-      const took = (f: (typeof BOSH_FAULTS)[number]) => direct.cases.filter((c) => f.cases.some((id) => c.id === id || c.id.startsWith(`${id}/`))).reduce((ms, c) => ms + c.durationMs, 0);
-      const faults = BOSH_FAULTS.filter((x) => x.on.includes(server)).sort((a, b) => took(b) - took(a));
-      const missed: string[][] = await Readable.from(faults)
-        .map(
-          async (f: (typeof BOSH_FAULTS)[number]): Promise<string[]> => {
-            // A fault names a scenario: the cells of its matrix where the server keeps the rule the fault breaks (a
-            // cell where the server already deviates cannot show it), at least one.
-            const shows = (id: string) => (f.conditional ? plain[id] === "skip" : f.requirements.some((rule) => held(id, rule)));
-            const ids = suite.map((sc) => sc.id).filter((id) => f.cases.some((c) => id === c || id.startsWith(`${c}/`)) && shows(id));
-            if (ids.length === 0) return [`${f.id}: no case of ${f.cases.join(", ")} holds ${f.requirements.join(" or ")} on ${server} without the fault`];
-            const own = new BoshFaultProxy(t.bosh!);
-            own.fault = f.fault;
-            const url = await own.listen();
-            const r = await run(
-              suite.filter((sc) => ids.includes(sc.id)),
-              { ...at, bosh: url },
-            ).finally(() => own.close());
-            return r.cases
-              .filter((c) => !["fail", "warn"].includes(c.verdict) || !c.failures.some((x) => x.requirements.some((id) => f.requirements.includes(id))))
-              .map((c) => `${f.id} ${c.id}: ${c.verdict} ${c.failures.flatMap((x) => x.requirements).join(",")} ${c.reason ?? ""}`);
-          },
-          { concurrency: 4 },
-        )
-        .toArray();
-      assert.deepEqual(missed.flat(), []);
-      // Every variation at once: what a correct connection manager may do changes no verdict.
-      const everywhere = BOSH_VARIATIONS.filter((v) => !v.cases);
-      proxy.fault = {
-        answer: async (r, a) => {
-          let out = a;
-          for (const v of everywhere) out = await v.fault.answer!(r, out);
-          return out;
-        },
-      };
-      assert.deepEqual(verdicts(await run(suite, at)), plain);
-      // Those for some cases only, each on its cases.
-      for (const v of BOSH_VARIATIONS.filter((x) => x.cases)) {
-        proxy.fault = v.fault;
-        const mine = suite.filter((sc) => v.cases!.includes(sc.id));
-        assert.deepEqual(verdicts(await run(mine, at)), Object.fromEntries(mine.map((sc) => [sc.id, plain[sc.id]])), v.id);
-      }
-    } finally {
-      proxy.fault = undefined;
-      await proxy.close();
-      await t.stop();
+  test("--bosh usage errors exit 2 with what to write instead", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--bosh"], /--bosh without a URL is for --target local:\.\.\.; for a running server give its URL/],
+      [["--target", "local:prosody", "--bosh", "http://127.0.0.1:5280/http-bind"], /--bosh URL names a running server; with --target give --bosh without a URL/],
+      [["--bosh", "ws://127.0.0.1:5280/http-bind", "--domain", "localhost"], /--bosh must be an http:\/\/ or https:\/\/ URL/],
+      [["--bosh", "http://127.0.0.1:5280/http-bind"], /--bosh URL needs --domain/],
+      [["--bosh", "http://127.0.0.1:5280/http-bind", "--server", "127.0.0.1:5222", "--domain", "localhost"], /--server and --bosh exclude each other/],
+      [["--target", "local:prosody", "--bosh", "--websocket"], /--websocket and --bosh exclude each other/],
+      [["--target", "local:prosody", "--bosh", "--server-config", "shipped"], /--bosh needs the harness's configuration/],
+      [["--bosh", "https://127.0.0.1:5281/http-bind", "--domain", "localhost", "--tls", "starttls"], /--tls starttls is for TCP streams: over BOSH the URL says whether there is TLS/],
+    ];
+    // Side by side: each is a process that starts and stops at its arguments.
+    const results = await Promise.all(cases.map(([args]) => runCli(["run", ...args])));
+    for (const [i, [args, message]] of cases.entries()) {
+      const r = results[i];
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
     }
   });
-}
+
+  /** The BOSH family's cases (scenarios/bosh), their raw verdicts through a proxy that changes nothing, and through each fault of a connection manager. */
+  for (const server of ["prosody", "ejabberd"] as const) {
+    test(`every BOSH fault (test/support/xep/connections.ts) that ${server} would show makes the cases citing its rules fail on those rules, and the variations change no verdict`, async () => {
+      const t = server === "prosody" ? await prosody({ bosh: true }) : await ejabberd({ bosh: true });
+      const proxy = new BoshFaultProxy(t.bosh!);
+      const url = await proxy.listen();
+      const suite = loadSuite([FAMILY]).scenarios;
+      const at = { bosh: url, domain: t.domain, install: false, profile: { mode: "none" as const } };
+      try {
+        const direct = await run(suite, at);
+        const plain = verdicts(direct);
+        // What each case shows of each rule without a fault: a fault is shown where the rules it breaks held.
+        const held = (id: string, rule: string) => direct.cases.find((c) => c.id === id)?.requirementResults?.find((q) => q.id === rule)?.verdict === "pass";
+        // Each fault through a proxy of its own, four side by side: a fault's few cases mostly wait on BOSH's long polls.
+        // Longest first (its cases' durations without the fault), so the four end together instead of one running on alone.
+        const took = (f: (typeof BOSH_FAULTS)[number]) => direct.cases.filter((c) => f.cases.some((id) => c.id === id || c.id.startsWith(`${id}/`))).reduce((ms, c) => ms + c.durationMs, 0);
+        const faults = BOSH_FAULTS.filter((x) => x.on.includes(server)).sort((a, b) => took(b) - took(a));
+        const missed: string[][] = await Readable.from(faults)
+          .map(
+            async (f: (typeof BOSH_FAULTS)[number]): Promise<string[]> => {
+              // A fault names a scenario: the cells of its matrix where the server keeps the rule the fault breaks (a
+              // cell where the server already deviates cannot show it), at least one.
+              const shows = (id: string) => (f.conditional ? plain[id] === "skip" : f.requirements.some((rule) => held(id, rule)));
+              const ids = suite.map((sc) => sc.id).filter((id) => f.cases.some((c) => id === c || id.startsWith(`${c}/`)) && shows(id));
+              if (ids.length === 0) return [`${f.id}: no case of ${f.cases.join(", ")} holds ${f.requirements.join(" or ")} on ${server} without the fault`];
+              const own = new BoshFaultProxy(t.bosh!);
+              own.fault = f.fault;
+              const url = await own.listen();
+              const r = await run(
+                suite.filter((sc) => ids.includes(sc.id)),
+                { ...at, bosh: url },
+              ).finally(() => own.close());
+              return r.cases
+                .filter((c) => !["fail", "warn"].includes(c.verdict) || !c.failures.some((x) => x.requirements.some((id) => f.requirements.includes(id))))
+                .map((c) => `${f.id} ${c.id}: ${c.verdict} ${c.failures.flatMap((x) => x.requirements).join(",")} ${c.reason ?? ""}`);
+            },
+            { concurrency: 4 },
+          )
+          .toArray();
+        assert.deepEqual(missed.flat(), []);
+        // Every variation at once: what a correct connection manager may do changes no verdict.
+        const everywhere = BOSH_VARIATIONS.filter((v) => !v.cases);
+        proxy.fault = {
+          answer: async (r, a) => {
+            let out = a;
+            for (const v of everywhere) out = await v.fault.answer!(r, out);
+            return out;
+          },
+        };
+        assert.deepEqual(verdicts(await run(suite, at)), plain);
+        // Those for some cases only, each on its cases.
+        for (const v of BOSH_VARIATIONS.filter((x) => x.cases)) {
+          proxy.fault = v.fault;
+          const mine = suite.filter((sc) => v.cases!.includes(sc.id));
+          assert.deepEqual(verdicts(await run(mine, at)), Object.fromEntries(mine.map((sc) => [sc.id, plain[sc.id]])), v.id);
+        }
+      } finally {
+        proxy.fault = undefined;
+        await proxy.close();
+        await t.stop();
+      }
+    });
+  }
+});
