@@ -321,6 +321,9 @@ function legacyResentRid(status: number) {
 function holdsIdlePastWait(unstated: string[] = []): BoshFault {
   const sessions = new Map<string, { wait: number; content?: string }>(); // sid -> the session's 'wait' (ms) and 'content'
   const arrived = new Map<string, number>(); // "sid rid" -> when the request came
+  // sid -> rid -> when its answer goes out: a later request's answer waits for an earlier one held, so the fault
+  // breaks only the time rule, never §14.2's order (a payload answer to 1005 overtook 1004's held empty one).
+  const leaving = new Map<string, Map<number, Promise<unknown>>>();
   const attr = (t: string, name: string) => new RegExp(`^\\s*<body\\b[^>]*?\\s${name}=(['"])([^'"]*)\\1`).exec(t)?.[2];
   return {
     request: (r: BoshRequest) => {
@@ -347,10 +350,16 @@ function holdsIdlePastWait(unstated: string[] = []): BoshFault {
       // A held answer: an empty <body/> of a live session, to a request that is no terminate, pause or restart.
       const held =
         out.status === 200 && /^\s*<body\b[^>]*(\/>|>\s*<\/body>)\s*$/.test(out.text) && !/^\s*<body\b[^>]*\stype=/.test(out.text) && !/^\s*<body\b[^>]*\s(type|pause|xmpp:restart)=/.test(r.text);
-      if (held) {
-        const at = arrived.get(`${r.sid} ${r.rid}`) ?? Date.now();
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, at + s.wait + 5000 - Date.now())));
-      }
+      const at = arrived.get(`${r.sid} ${r.rid}`) ?? Date.now();
+      const own = held ? new Promise((resolve) => setTimeout(resolve, Math.max(0, at + s.wait + 5000 - Date.now()))) : Promise.resolve();
+      const queue = leaving.get(r.sid!) ?? new Map<number, Promise<unknown>>();
+      leaving.set(r.sid!, queue);
+      const rid = Number(r.rid);
+      const earlier = [...queue].filter(([n]) => n < rid).map(([, p]) => p);
+      const gone = Promise.all([own, ...earlier]);
+      queue.set(rid, gone);
+      await gone;
+      queue.delete(rid);
       return out;
     },
   };
