@@ -83,7 +83,8 @@ export function fold(sc: Scenario, records: StepRecord[], error?: string): Pick<
     if (order) note(order.id, r.outcome === "ok" ? "pass" : disordered ? verdictOf(order) : "not-reached");
     // Any answer keeps the request's rule; an outcome that credits nothing (a refusal the text allows) judges nothing,
     // that rule included, so that a case whose answers all credit nothing stays a skip.
-    if (unanswered) note(unanswered.id, r.outcome === "not-reached" ? "not-reached" : silent ? verdictOf(unanswered) : r.failure || credited.length > 0 ? "pass" : "not-reached");
+    if (unanswered && (silent || !unanswered.implied))
+      note(unanswered.id, r.outcome === "not-reached" ? "not-reached" : silent ? verdictOf(unanswered) : r.failure || credited.length > 0 ? "pass" : "not-reached");
   }
   // The loader makes sure some step checks each of the case's requirements; one none of them reached is not reached.
   for (const id of sc.requirements) if (!seen.has(id)) note(id, "not-reached");

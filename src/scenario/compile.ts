@@ -1,6 +1,7 @@
 import { findRequirement } from "../catalog/index.ts";
 import { capturesIn, placeholdersIn } from "../match/template.ts";
 import { allTextsOf, KINDS, outcomesOf } from "./kinds.ts";
+import { rootElement } from "./root-element.ts";
 import { LEVELS, type Level, type PlannedStep, type Proof, type Step, type StepPlan } from "./types.ts";
 
 /** The weaker of two levels. */
@@ -37,6 +38,28 @@ function levelOfChecked(received: Step, also: Step & { kind: "also" }, caseLevel
   return received.alternatives.find((a) => a.name === also.alternative)?.steps[also.inner]?.level ?? outer;
 }
 
+/** RFC 6120 §8.2.3: "An entity that receives an IQ request of type "get" or "set" MUST reply with an IQ response". */
+const IQ_ANSWERED = "STANZA-IQ-01";
+
+/**
+ * The id of an IQ request the server (or a service of it) answers: a get or set with an id, to no full JID (one
+ * with a resource is a client, or a room's occupant, whose answer the server only routes).
+ */
+function requestId(step: Step): string | undefined {
+  if (step.kind !== "send") return undefined;
+  const el = rootElement(step.xml);
+  const { type, id, to } = el?.attrs ?? {};
+  return el?.name === "iq" && (type === "get" || type === "set") && typeof id === "string" && !String(to ?? "").includes("/") ? id : undefined;
+}
+
+/** The id a 'receives' (or the first alternative of a 'receives one of') expects an IQ answer with. */
+function answerId(step: Step): string | undefined {
+  const pattern = step.kind === "receive" && step.mode === "one" ? step.patterns[0] : step.kind === "receive-one-of" ? step.alternatives[0]?.patterns[0] : undefined;
+  const el = pattern === undefined ? undefined : rootElement(pattern);
+  const { type, id } = el?.attrs ?? {};
+  return el?.name === "iq" && (type === undefined || type === "result" || type === "error") && typeof id === "string" ? id : undefined;
+}
+
 /** The requirements a step cites before the plan: its own, else (a check) the case's; an action only its own. */
 const cited = (caseRequirements: string[], step: Step): string[] => step.requirements ?? (KINDS[step.kind].checks ? caseRequirements : []);
 
@@ -52,6 +75,9 @@ const cited = (caseRequirements: string[], step: Step): string[] => step.require
  *   the rest where one of its steps says `requirements: []`); an
  *   outcome of a single check with outcomes ('receives one of', 'receives body one of') credits the step's, or
  *   exactly the ones it names;
+ * - a proving 'receives' of the answer to a request the same session sent the server: when no answer at all
+ *   came, RFC 6120 §8.2.3 (IQ_ANSWERED) fails alone, not what the answer would have shown (`unanswered:` names
+ *   another rule); unless the case cites it, it is recorded only then, as the harness's attribution of a silence;
  * - the prelude is every step before the first that proves something.
  */
 export function planSteps(sc: { level: Level; requirements: string[] }, steps: Step[]): PlannedStep[] {
@@ -60,6 +86,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
   let lastAction: number | undefined;
   let lastReceive: number | undefined;
   let proving = false;
+  const asked = new Map<string, Set<string>>();
   return steps.map((step, i) => {
     const info = KINDS[step.kind];
     const level = step.level ?? sc.level;
@@ -86,8 +113,17 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       proves = at(cited(sc.requirements, step));
     }
     const order = step.order && !step.setup ? alsoProof(step.order, level) : undefined;
-    const unanswered = step.unanswered && !step.setup ? alsoProof(step.unanswered, level) : undefined;
-    const proof = proves.length > 0 || order !== undefined || unanswered !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
+    const judges = proves.length > 0 || order !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
+    const id = answerId(step);
+    const cites = [...proves, ...(alternatives ?? []).flatMap((a) => a.proves)].some((p) => p.id === IQ_ANSWERED);
+    const implied = !step.unanswered && judges && !cites && id !== undefined && asked.get(step.actor)?.has(id);
+    const unanswered =
+      step.unanswered && !step.setup
+        ? alsoProof(step.unanswered, level)
+        : implied
+          ? { ...alsoProof(IQ_ANSWERED, level), ...(!sc.requirements.includes(IQ_ANSWERED) && { implied: true as const }) }
+          : undefined;
+    const proof = judges || unanswered !== undefined;
     const texts = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps.flatMap(allTextsOf)) : allTextsOf(step);
     const uses = [...new Set(texts.flatMap(placeholdersIn))].filter((n) => made.has(n));
     const captures = [...new Set(texts.flatMap(capturesIn))];
@@ -109,6 +145,8 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       unsettles: info.settles ? actors : [],
     };
     proving ||= proof;
+    const request = requestId(step);
+    if (request !== undefined) asked.set(step.actor, new Set([...(asked.get(step.actor) ?? []), request]));
     for (const c of captures) made.add(c);
     if (step.label) labelled.set(step.label, i);
     if (!info.checks) lastAction = i;

@@ -1,7 +1,8 @@
-import { parse, type Element } from "ltx";
+import type { Element } from "ltx";
 import { findRequirement } from "../catalog/index.ts";
 import { parseToken } from "../match/pattern.ts";
 import { positivesOf } from "./kinds.ts";
+import { rootElement } from "./root-element.ts";
 import { ADDRESS_ATTRS, LEVELS, type AddressAttr, type Level, type PlannedStep, type Step } from "./types.ts";
 
 /**
@@ -30,14 +31,6 @@ const account = (label: string) => label.split("/")[0];
  * by the nickname asked for, whatever JID the room gave: run/case/entries.ts); anything else → undefined.
  */
 const placeholder = (v: string) => /^\$\{([a-z][a-z0-9]*(?:\/[A-Za-z0-9_-]+)?)\}$/.exec(v.replace(/^\$\{([a-z][a-z0-9]*)\}(\/[A-Za-z0-9_-]+)$/, "${$1$2}"))?.[1];
-
-function root(xml: string): Element | undefined {
-  try {
-    return parse(xml) as Element;
-  } catch {
-    return undefined; // the loader reports XML that is not well-formed
-  }
-}
 
 /** The patterns a step requires to arrive, with the session that receives them and what it asserts on purpose. */
 function positives(step: Step, outer: AddressAttr[] = []): { actor: string; xml: string; asserts: AddressAttr[] }[] {
@@ -72,7 +65,7 @@ function addressingIssue(attr: AddressAttr, el: Element, actor: string, ctx: Gua
   const sentAttr = (a: string, by?: (who: string) => boolean) =>
     sent
       .filter((s) => !by || by(s.actor))
-      .map((s) => root(s.xml)?.attrs[a] as string | undefined)
+      .map((s) => rootElement(s.xml)?.attrs[a] as string | undefined)
       .filter((v) => v !== undefined);
   const response = type === "result" || type === "error";
   const what = type && parseToken(type).kind === "literal" ? `${el.name} of type '${type}'` : el.name;
@@ -119,7 +112,7 @@ export function guardIssue(step: PlannedStep, ctx: GuardContext): string | undef
   // Above SHOULD, a check may not ask more than a MUST: a SHOULD's detail (an error's address swap) is its own check.
   const strict = rank(step.level ?? ctx.level) > rank("SHOULD");
   for (const { actor, xml, asserts } of positives(step)) {
-    const el = root(xml);
+    const el = rootElement(xml);
     if (!el) continue;
     for (const attr of ADDRESS_ATTRS) {
       if (asserts.includes(attr)) continue;

@@ -413,8 +413,12 @@ export interface StepPlan {
   proves: Proof[];
   /** 'receives in order' with `order`: what the order proves, failed alone when every stanza came in another order. */
   order?: Proof;
-  /** 'receives' with `unanswered`: what no answer at all fails alone (the step's own proofs then not reached); any answer passes it. */
-  unanswered?: Proof;
+  /**
+   * 'receives' of an IQ answer (with `unanswered`, or the answer to the session's own request): what no answer at all
+   * fails alone (the step's own proofs then not reached); any answer passes it. `implied`: the loader's attribution
+   * of a silence, for a rule the case does not cite, recorded only when it fails.
+   */
+  unanswered?: Proof & { implied?: true };
   /** 'one of', 'receives one of': what each alternative credits when it is the one that happened, and the raw connections it expects the server to end. */
   alternatives?: { name: string; proves: Proof[]; ends?: string[] }[];
   /** Names it captures, and names earlier steps capture that it uses (not reached when one was not captured). */

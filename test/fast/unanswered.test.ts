@@ -49,3 +49,46 @@ test("'unanswered' is refused on a step that is not a 'receives' of an IQ answer
     /'unanswered' belongs to a 'receives' \(or 'receives one of'\) step whose \(first\) pattern is an IQ answer with an id/,
   );
 });
+
+// Without `unanswered:`, the answer to a request the session sent the server is attributed the same way, to RFC 6120
+// §8.2.3, which a case that does not cite it records only when it fails (a silence, not a claim the case judges).
+const plain = caseHead("  juliet:\n    resources:\n      balcony: {}\n      window: {}\n");
+const implied = (steps: string) => loadScenarioFile(file(`${plain}steps:\n${steps}`, "implied.yaml"))[0]!;
+
+test("the answer to the session's own request to the server implies STANZA-IQ-01, recorded only when no answer came", () => {
+  const c = implied(`  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>\n  - juliet/balcony receives: <iq type='result' id='g'/>\n`);
+  const [ask, got] = c.steps;
+  assert.deepEqual(got!.plan.unanswered, { id: "STANZA-IQ-01", level: "MUST", implied: true });
+  const results = (records: StepRecord[]) => Object.fromEntries((fold(c, records).requirementResults ?? []).map((r) => [r.id, r.verdict]));
+  const silent = failureOf(got!, miss(true));
+  assert.deepEqual(silent.requirements, ["STANZA-IQ-01"]);
+  assert.deepEqual(
+    results([
+      { step: ask!, outcome: "ok" },
+      { step: got!, outcome: "failed", failure: silent },
+    ]),
+    { "ROSTER-GET-01": "not-reached", "STANZA-IQ-01": "fail" },
+  );
+  assert.deepEqual(
+    results([
+      { step: ask!, outcome: "ok" },
+      { step: got!, outcome: "ok" },
+    ]),
+    { "ROSTER-GET-01": "pass" },
+  );
+  assert.deepEqual(failureOf(got!, miss(false)).requirements, ["ROSTER-GET-01"]);
+});
+
+test("no implied STANZA-IQ-01 for a request to a full JID, a set-up wait, or an IQ the server sends", () => {
+  const none = (steps: string) => implied(steps).steps.map((st) => st.plan.unanswered);
+  const get = (extra = "") => `<iq type='get' id='g'${extra}><query xmlns='jabber:iq:roster'/></iq>`;
+  // A full JID's answer comes from a client the server only routes to.
+  assert.deepEqual(none(`  - juliet/balcony sends: ${get(" to='${juliet/window}'")}\n  - juliet/balcony receives: <iq type='result' id='g'/>\n`), [undefined, undefined]);
+  assert.deepEqual(
+    none(
+      `  - juliet/balcony sends: ${get()}\n  - juliet/balcony receives: <iq type='result' id='g'/>\n    setup: true\n  - juliet/balcony sends: ${get().replace("'g'", "'h'")}\n  - juliet/balcony receives: <iq type='result' id='h'/>\n`,
+    ).slice(0, 2),
+    [undefined, undefined],
+  );
+  assert.deepEqual(none(`  - juliet/balcony sends: ${get()}\n  - juliet/balcony receives: <iq type='set' id='g'/>\n    asserts: [id]\n`), [undefined, undefined]);
+});

@@ -88,7 +88,7 @@ function unansweredBy(items: Received[], pattern: Element): boolean {
 }
 
 /** Why nothing was received, for people: a dead session is the network's problem, never a verdict; a raw connection the server ended says so. */
-function missed(scope: CaseScope, step: Step, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
+function missed(scope: CaseScope, step: PlannedStep, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
   const raw = scope.isRaw(label) ? scope.raw(label) : undefined;
   const s = scope.participant(label);
   const refusal = refusalOf(receivable(scope, label), pattern, scope.lastActionAt);
@@ -122,7 +122,8 @@ function missed(scope: CaseScope, step: Step, label: string, pattern: Element, w
     ...(by && { decidedBy: by }),
     at: scope.transcript.now(),
     ...(refusal && { refusal }),
-    ...(step.unanswered && unansweredBy(receivable(scope, label), pattern) && { unanswered: true }),
+    // A stream the server ended is its answer (judged on the step's rules), not a silence.
+    ...(step.plan.unanswered && !ended && unansweredBy(receivable(scope, label), pattern) && { unanswered: true }),
   };
 }
 

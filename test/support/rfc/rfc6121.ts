@@ -121,7 +121,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "roster.set.no-result",
     area: "roster",
-    requirements: ["ROSTER-ADD-01", "ROSTER-DEL-01", "ROSTER-UPD-03"],
+    requirements: ["ROSTER-ADD-01", "ROSTER-DEL-01", "ROSTER-UPD-03", "STANZA-IQ-01"],
     description: "a successful roster set is never answered with an IQ result",
     fault: when(
       (el) => el.name === "iq" && el.attrs.type === "result" && el.children.length === 0 && !String(el.attrs.id).startsWith("xc"),
@@ -134,7 +134,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "roster.update.no-result",
     area: "roster",
-    requirements: ["ROSTER-UPD-03"],
+    requirements: ["ROSTER-UPD-03", "STANZA-IQ-01"],
     description: "a roster set that updates an item already set in this session is never answered with an IQ result (adds are)",
     stream: (() => {
       const seen = new Set<string>();

@@ -618,7 +618,7 @@ export const FAULTS: FaultDef[] = [
     // twice and never answered the query only warned.
     id: "mam.stored-twice-unanswered",
     area: "mam",
-    requirements: ["MAM-ARCH-05"],
+    requirements: ["MAM-ARCH-05", "STANZA-IQ-01"],
     description: "every result of a query comes twice (each message stored once per copy) and the query is never answered with its IQ result",
     stream: both(
       answering(
@@ -980,7 +980,7 @@ export const FAULTS: FaultDef[] = [
     // answered the query and returned a message the filter should have kept out only warned.
     id: "mam.with-empty-welcome-returned-unanswered",
     area: "mam",
-    requirements: ["MAM-WITH-01"],
+    requirements: ["MAM-WITH-01", "STANZA-IQ-01"],
     description: "a 'with' query that matches nothing returns the server's welcome message (from the domain), which is to or from no such JID, and is never answered with its IQ result",
     stream: onQueries(
       (q) => queryFields(q).has("with"),

@@ -525,7 +525,7 @@ export const FAULTS: FaultDef[] = [
     // result as set-up, so a server that never answers it (XEP-0054 §3.2, VCARD-OWN-SET-01) was skipped.
     id: "vcard.set.unanswered",
     area: "avatar",
-    requirements: ["VCARD-OWN-SET-01"],
+    requirements: ["VCARD-OWN-SET-01", "STANZA-IQ-01"],
     description: "a user's own vCard set is stored but never answered (no IQ-result, no IQ-error)",
     stream: answering(
       (el, { conn }) => el.attrs.type === "set" && Boolean(el.getChild("vCard", VCARD)) && (el.attrs.to === undefined || el.attrs.to === bare(conn.jid)),

@@ -292,7 +292,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "blocking.block.no-result",
     area: "blocking",
-    requirements: ["BLOCK-SET-01"],
+    requirements: ["BLOCK-SET-01", "STANZA-IQ-01"],
     description: "a block command is carried out but never answered with an IQ result",
     stream: answeringCommand("block", true, (answer) => (answer.attrs.type === "result" ? "drop" : "pass")),
   },
@@ -339,7 +339,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "blocking.unblock.no-result",
     area: "blocking",
-    requirements: ["BLOCK-UNBLOCK-01"],
+    requirements: ["BLOCK-UNBLOCK-01", "STANZA-IQ-01"],
     description: "an unblock command naming JIDs is carried out but never answered with an IQ result",
     stream: answeringCommand("unblock", true, (answer) => (answer.attrs.type === "result" ? "drop" : "pass")),
   },
@@ -369,7 +369,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "blocking.unblock-all.no-result",
     area: "blocking",
-    requirements: ["BLOCK-UNBLOCKALL-01"],
+    requirements: ["BLOCK-UNBLOCKALL-01", "STANZA-IQ-01"],
     description: "an unblock-all command is carried out but never answered with an IQ result",
     stream: answeringCommand("unblock", false, (answer) => (answer.attrs.type === "result" ? "drop" : "pass")),
   },
@@ -448,7 +448,7 @@ export const FAULTS: FaultDef[] = [
     return {
       id: "blocking.roster-get-unanswered-after-block",
       area: "blocking",
-      requirements: ["ROSTER-GET-01"],
+      requirements: ["ROSTER-GET-01", "STANZA-IQ-01"],
       description: "a roster get from a user who has sent a block command (since the proxy started) goes unanswered",
       stream: {
         fromClient: (el, ctx) => {

@@ -463,21 +463,21 @@ export const FAULTS: FaultDef[] = [
   {
     id: "entity.version.unsupported-silent",
     area: "entity",
-    requirements: ["VERSION-ERR-01"],
+    requirements: ["VERSION-ERR-01", "STANZA-IQ-01"],
     description: "a server without software version (jabber:iq:version not in its disco#info) never answers a version query of itself, neither with a result nor with an error",
     stream: unsupportedSilent(VERSION, asks("query", VERSION)),
   },
   {
     id: "entity.time.unsupported-silent",
     area: "entity",
-    requirements: ["TIME-ERR-01"],
+    requirements: ["TIME-ERR-01", "STANZA-IQ-01"],
     description: "a server without entity time (urn:xmpp:time not in its disco#info) never answers an entity time query of itself, neither with a result nor with an error",
     stream: unsupportedSilent(TIME, asks("time", TIME)),
   },
   {
     id: "entity.ping.unsupported-silent",
     area: "entity",
-    requirements: ["PING-C2S-03"],
+    requirements: ["PING-C2S-03", "STANZA-IQ-01"],
     description: "a server without ping (urn:xmpp:ping not in its disco#info) never answers a ping of itself instead of refusing it with an error",
     stream: unsupportedSilent(PING, asks("ping", PING)),
   },
@@ -488,7 +488,7 @@ export const FAULTS: FaultDef[] = [
     // support ping. ping-server-answered failed PING-C2S-03 at MUST on it; it now warns PING-PROTO-01 only.
     id: "entity.ping.unanswered-listed",
     area: "entity",
-    requirements: ["PING-C2S-01", "PING-PROTO-01"],
+    requirements: ["PING-C2S-01", "PING-PROTO-01", "STANZA-IQ-01"],
     description: "the server lists urn:xmpp:ping but never answers a client's own ping of it (barrier pings still answered)",
     stream: answering(casesOwn(asks("ping", PING)), (el) => (serverMade(el) ? "drop" : "pass")),
   },

@@ -125,7 +125,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "extdisco.list.unanswered",
     area: "extdisco",
-    requirements: ["EXTDISCO-LIST-01"],
+    requirements: ["EXTDISCO-LIST-01", "STANZA-IQ-01"],
     description: "the server never answers a request for external services",
     fault: when(result("services"), () => "drop"),
   },

@@ -1144,7 +1144,7 @@ export const FAULTS: FaultDef[] = [
     // was judged. That answer is now ROSTER-ADD-01's (MUST): skip -> fail.
     id: "mobile.roster.set-unanswered",
     area: "mobile",
-    requirements: ["ROSTER-ADD-01"],
+    requirements: ["ROSTER-ADD-01", "STANZA-IQ-01"],
     description: "a roster set is carried out (the item added and pushed) but the resource that sent it gets no IQ result",
     stream: (() => {
       const asked = new WeakMap<ProxiedConnection, Set<string>>();

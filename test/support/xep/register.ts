@@ -428,7 +428,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "register.new-account-no-result",
     area: "register",
-    requirements: ["IBR-SET-01"],
+    requirements: ["IBR-SET-01", "STANZA-IQ-01"],
     description: "a registration of a new account creates it (it logs in) but is never answered with an IQ result",
     stream: answering(
       (el, ctx) => el.attrs.type === "set" && el.attrs.id !== REGISTRATION_ID && !ctx.conn.jid && Boolean(el.getChild("query", REGISTER)?.getChild("password")),

@@ -80,7 +80,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "vcard.get.missing-unanswered",
     area: "vcard",
-    requirements: ["VCARD-OWN-EMPTY-01"],
+    requirements: ["VCARD-OWN-EMPTY-01", "STANZA-IQ-01"],
     description: "a user's get for a vCard that does not exist is never answered",
     stream: answering(isVcardRequest("get"), (el) => (el.attrs.type === "error" || isVcardResult(el, false) ? "drop" : "pass")),
   },
@@ -141,7 +141,7 @@ export const FAULTS: FaultDef[] = [
     // so a server that never answered the set and forwarded the get only warned.
     id: "vcard.set-unanswered.get-other-forwarded",
     area: "vcard",
-    requirements: ["VCARD-OTHER-GET-01"],
+    requirements: ["VCARD-OTHER-GET-01", "STANZA-IQ-01"],
     description: "a user's own vCard set is never answered (the vCard stored all the same), and a get addressed to another user's bare JID is also forwarded to that user's connected resources",
     stream: both(
       answering(

@@ -1107,7 +1107,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.kick.no-result",
     area: "muc",
-    requirements: ["MUC-MOD-KICK-02"],
+    requirements: ["MUC-MOD-KICK-02", "STANZA-IQ-01"],
     description: "a kick removes the occupant but the moderator never gets the IQ result",
     stream: resultDropped(single("role", "none")),
   },
@@ -1281,7 +1281,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.voice.grant-no-result",
     area: "muc",
-    requirements: ["MUC-MOD-VOICE-01", "MUC-ADMIN-MOD-03"],
+    requirements: ["MUC-MOD-VOICE-01", "MUC-ADMIN-MOD-03", "STANZA-IQ-01"],
     description: "a change of an occupant's role to participant is made but never answered with an IQ result",
     stream: resultDropped(single("role", "participant")),
   },
@@ -1295,7 +1295,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.voice.revoke-no-result",
     area: "muc",
-    requirements: ["MUC-MOD-VOICE-04"],
+    requirements: ["MUC-MOD-VOICE-04", "STANZA-IQ-01"],
     description: "a voice revocation is made but never answered with an IQ result",
     stream: resultDropped(single("role", "visitor")),
   },
@@ -1402,7 +1402,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.rolelist.no-result",
     area: "muc",
-    requirements: ["MUC-MOD-VLIST-02", "MUC-ADMIN-MOD-07"],
+    requirements: ["MUC-MOD-VLIST-02", "MUC-ADMIN-MOD-07", "STANZA-IQ-01"],
     description: "a voice or moderator list change (several items) is made but never answered with an IQ result",
     stream: resultDropped(several("role")),
   },
@@ -1664,7 +1664,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.member.grant-no-result",
     area: "muc",
-    requirements: ["MUC-ADMIN-MEMBER-01"],
+    requirements: ["MUC-ADMIN-MEMBER-01", "STANZA-IQ-01"],
     description: "a membership grant is made but never answered with an IQ result",
     stream: resultDropped(casesOwn(single("affiliation", "member"))),
   },
@@ -1678,7 +1678,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.member.revoke-no-result",
     area: "muc",
-    requirements: ["MUC-ADMIN-MEMBER-04", "MUC-OWNER-ADMIN-03"],
+    requirements: ["MUC-ADMIN-MEMBER-04", "MUC-OWNER-ADMIN-03", "STANZA-IQ-01"],
     description: "a change of a user's affiliation to none (membership or admin status taken) is made but never answered with an IQ result",
     stream: resultDropped(single("affiliation", "none")),
   },
@@ -1782,7 +1782,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.affiliationlist.no-result",
     area: "muc",
-    requirements: ["MUC-ADMIN-MLIST-05", "MUC-ADMIN-BANLIST-02", "MUC-OWNER-LIST-03", "MUC-OWNER-ADMIN-07"],
+    requirements: ["MUC-ADMIN-MLIST-05", "MUC-ADMIN-BANLIST-02", "MUC-OWNER-LIST-03", "MUC-OWNER-ADMIN-07", "STANZA-IQ-01"],
     description: "a change of several affiliations (a ban, member, owner or admin list change) is made but never answered with an IQ result",
     stream: resultDropped(several("affiliation")),
   },
@@ -1936,7 +1936,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.moderator.grant-no-result",
     area: "muc",
-    requirements: ["MUC-ADMIN-MOD-01"],
+    requirements: ["MUC-ADMIN-MOD-01", "STANZA-IQ-01"],
     description: "a grant of moderator status is made but never answered with an IQ result",
     stream: resultDropped(single("role", "moderator")),
   },
@@ -2173,7 +2173,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.owner.grant-no-result",
     area: "muc",
-    requirements: ["MUC-OWNER-GRANT-02"],
+    requirements: ["MUC-OWNER-GRANT-02", "STANZA-IQ-01"],
     description: "a grant of owner status is made but never answered with an IQ result",
     stream: resultDropped(single("affiliation", "owner")),
   },
@@ -2291,7 +2291,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.admin.grant-no-result",
     area: "muc",
-    requirements: ["MUC-OWNER-ADMIN-01"],
+    requirements: ["MUC-OWNER-ADMIN-01", "STANZA-IQ-01"],
     description: "a grant of admin status is made but never answered with an IQ result",
     stream: resultDropped(single("affiliation", "admin")),
   },

@@ -1532,7 +1532,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.reg.request-unanswered",
     area: "muc",
-    requirements: ["MUC-REG-04", "MUC-REG-05", "MUC-REG-07", "MUC-REG-10"],
+    requirements: ["MUC-REG-04", "MUC-REG-05", "MUC-REG-07", "MUC-REG-10", "STANZA-IQ-01"],
     description: "a request for a room's registration requirements is never answered (§7.10 has the room reply in every case)",
     stream: answering(
       (el) => asksRegistration(el) && el.attrs.type === "get",
@@ -1546,7 +1546,7 @@ export const FAULTS: FaultDef[] = [
     // now judges rq2 where rq0 went unanswered.
     id: "muc.reg.first-request-unanswered",
     area: "muc",
-    requirements: ["MUC-REG-04", "MUC-REG-05", "MUC-REG-07", "MUC-REG-10"],
+    requirements: ["MUC-REG-04", "MUC-REG-05", "MUC-REG-07", "MUC-REG-10", "STANZA-IQ-01"],
     description: "a connection's first request for a room's registration requirements is never answered; later ones are (§7.10 has the room reply in every case)",
     stream: (() => {
       const seen = new Set<string>();
@@ -1568,7 +1568,7 @@ export const FAULTS: FaultDef[] = [
     // at once; the missing answer now fails the refusal's rule alone (as muc-reg-request charges it).
     id: "muc.reg.others-requests-unanswered",
     area: "muc",
-    requirements: ["MUC-REG-04"],
+    requirements: ["MUC-REG-04", "STANZA-IQ-01"],
     description:
       "a room answers the requests for its registration requirements of the first user who asked (its owner, in the cases) and leaves everybody else's unanswered (§7.10 has the room reply in every case)",
     stream: registrationGetsUnanswered(false),
@@ -1579,7 +1579,7 @@ export const FAULTS: FaultDef[] = [
     // room has registration; the missing answer now fails the refusal's rule alone.
     id: "muc.reg.first-asker-unanswered",
     area: "muc",
-    requirements: ["MUC-REG-04"],
+    requirements: ["MUC-REG-04", "STANZA-IQ-01"],
     description:
       "a room never answers the requests for its registration requirements of the first user who asked (its owner, in the cases), and answers everybody else's (§7.10 has the room reply in every case)",
     stream: registrationGetsUnanswered(true),
@@ -1589,7 +1589,7 @@ export const FAULTS: FaultDef[] = [
     // unanswered request after his accepted submission to MUC-REG-05 and -07 at once; it now fails MUC-REG-05 alone.
     id: "muc.reg.requests-after-submission-unanswered",
     area: "muc",
-    requirements: ["MUC-REG-05"],
+    requirements: ["MUC-REG-05", "STANZA-IQ-01"],
     description: "a room leaves a user's requests for its registration requirements unanswered once that user has submitted a registration to it (§7.10 has the room reply in every case)",
     stream: (() => {
       const submitted = new Set<string>(); // "connection id room" that sent a registration submission
@@ -1625,7 +1625,7 @@ export const FAULTS: FaultDef[] = [
     description:
       "a room holds an accepted registration for approval (the registrant's later requests for the registration requirements get the form again, no <registered/>) and, once it holds one, never answers a request for its member list",
     area: "muc",
-    requirements: ["MUC-ADMIN-MLIST-02"],
+    requirements: ["MUC-ADMIN-MLIST-02", "STANZA-IQ-01"],
     stream: registrationsHeld((_el, room, held) => ([...held].some((h) => h.startsWith(`${room} `)) ? "drop" : "pass")),
   },
   {
@@ -1897,7 +1897,7 @@ export const FAULTS: FaultDef[] = [
   {
     id: "muc.reg.submission-unanswered",
     area: "muc",
-    requirements: ["MUC-REG-11"],
+    requirements: ["MUC-REG-11", "STANZA-IQ-01"],
     description: "a valid registration is stored but never answered",
     stream: answering(
       (el) => asksRegistration(el) && el.attrs.type === "set",
