@@ -156,10 +156,10 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
       }
     }
     // `also:` entries become steps of their own right after it: each proves its one requirement.
-    if (step.order && !findRequirement(step.order))
-      throw new ScenarioError(where(["steps", i, "order"]), `steps[${i}].order: ${step.order} is not a requirement of any catalog (spec/*-requirements.md)`);
-    if (step.unanswered && !findRequirement(step.unanswered))
-      throw new ScenarioError(where(["steps", i, "unanswered"]), `steps[${i}].unanswered: ${step.unanswered} is not a requirement of any catalog (spec/*-requirements.md)`);
+    for (const key of ["order", "unanswered"] as const) {
+      const id = step[key];
+      if (id && !findRequirement(id)) throw new ScenarioError(where(["steps", i, key]), `steps[${i}].${key}: ${id} is not a requirement of any catalog (spec/*-requirements.md)`);
+    }
     // An alternative's `also:` checks that alternative's stanza, when it is the one that happened.
     const alsos: { requirement?: string; pattern: string; at: Path; alternative?: string; inner?: number }[] = [
       ...(also ?? []).map((a) => ({ ...a, at: (a.requirement ? ["steps", i, "also", a.requirement] : ["steps", i, "given"]) as Path })),

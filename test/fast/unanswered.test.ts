@@ -92,3 +92,16 @@ test("no implied STANZA-IQ-01 for a request to a full JID, a set-up wait, or an 
   );
   assert.deepEqual(none(`  - juliet/balcony sends: ${get()}\n  - juliet/balcony receives: <iq type='set' id='g'/>\n    asserts: [id]\n`), [undefined, undefined]);
 });
+
+test("'unanswered' names a requirement of a catalog", () => {
+  assert.throws(
+    () =>
+      loadScenarioFile(
+        file(
+          `${head}steps:\n  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>\n  - juliet/balcony receives: <iq type='result' id='g'/>\n    unanswered: NOPE-01\n`,
+          "unknown.yaml",
+        ),
+      ),
+    /steps\[1\]\.unanswered: NOPE-01 is not a requirement of any catalog/,
+  );
+});
