@@ -164,7 +164,7 @@ document.addEventListener("toggle", async (e) => {
     cells[0].className = "num mono"; cells[1].className = "mono"; cells[2].className = "dir mono";
     const pre = document.createElement("pre");
     if (dir !== "note") pre.className = "xml";
-    pre.textContent = (flags & 2 ? "(teardown) " : "") + xml;
+    pre.textContent = xml;
     cells[3].append(pre);
   }
   d.append(table);
@@ -174,16 +174,16 @@ apply();
 `;
 
 /**
- * The transcripts of a page, packed: JSON of case id → [ms, session, dir, stanza, flags (1 harness, 2 teardown)],
- * gzipped and base64-encoded into one script element, unpacked in the browser when a transcript is opened. It
- * keeps a whole run's page small (stanzas compress well; their markup as a table does not).
- */
-/**
  * Markup the page holds packed (gzipped, base64) and inserts into `<details data-packed="id">` when it is opened:
  * a long table that comes last (the requirements of a whole run) costs the page a tenth of its size.
  */
 export const packedHtml = (id: string, html: string) => `<script type="application/gzip+html" id="${esc(id)}">${pack(html)}</script>`;
 
+/**
+ * The transcripts of a page, packed: JSON of case id → [ms, session, dir, stanza, flags (1 harness)],
+ * gzipped and base64-encoded into one script element, unpacked in the browser when a transcript is opened. It
+ * keeps a whole run's page small (stanzas compress well; their markup as a table does not).
+ */
 export function transcriptStore(byCase: Record<string, [number, string, string, string, number][]>): string {
   return packedJson("transcripts", byCase);
 }
