@@ -82,7 +82,19 @@ describe("BOSH", { concurrency: true }, () => {
       const suite = loadSuite([FAMILY]).scenarios;
       const at = { bosh: url, domain: t.domain, install: false, profile: { mode: "none" as const } };
       try {
-        const direct = await run(suite, at);
+        const first = await run(suite, at);
+        // A case that met a harness error (a session not opened in time beside the other tests) runs once more alone.
+        const again = first.cases.filter((c) => c.verdict === "error").map((c) => c.id);
+        const retried =
+          again.length > 0
+            ? (
+                await run(
+                  suite.filter((sc) => again.includes(sc.id)),
+                  at,
+                )
+              ).cases
+            : [];
+        const direct = { ...first, cases: first.cases.map((c) => retried.find((r) => r.id === c.id) ?? c) };
         const plain = verdicts(direct);
         // What each case shows of each rule without a fault: a fault is shown where the rules it breaks held.
         const held = (id: string, rule: string) => direct.cases.find((c) => c.id === id)?.requirementResults?.find((q) => q.id === rule)?.verdict === "pass";
@@ -97,7 +109,8 @@ describe("BOSH", { concurrency: true }, () => {
               // cell where the server already deviates cannot show it), at least one.
               const shows = (id: string) => (f.conditional ? plain[id] === "skip" : f.requirements.some((rule) => held(id, rule)));
               const ids = suite.map((sc) => sc.id).filter((id) => f.cases.some((c) => id === c || id.startsWith(`${c}/`)) && shows(id));
-              if (ids.length === 0) return [`${f.id}: no case of ${f.cases.join(", ")} holds ${f.requirements.join(" or ")} on ${server} without the fault`];
+              const seen = direct.cases.filter((c) => f.cases.some((id) => c.id === id || c.id.startsWith(`${id}/`))).map((c) => `${c.id} ${c.verdict} ${c.reason ?? ""}`);
+              if (ids.length === 0) return [`${f.id}: no case of ${f.cases.join(", ")} holds ${f.requirements.join(" or ")} on ${server} without the fault (${seen.join("; ")})`];
               const own = new BoshFaultProxy(t.bosh!);
               own.fault = f.fault;
               const url = await own.listen();
