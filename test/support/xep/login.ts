@@ -1595,6 +1595,20 @@ export const FAULTS: FaultDef[] = [
     stream: onElement((el) => (isSasl2(el, "challenge") ? changed(el, (c) => void (c.children = [`\n     ${el.text()}\n   `])) : "pass")),
   },
   {
+    // Sixty-third audit: a server may carry SCRAM's server-final-message in a second SASL2 <challenge/> instead of the
+    // success's additional data (XEP-0388 §2.6.1: the success "MAY contain" it); sasl2-base64-clean's second
+    // connection had no outcome for it, so its base64 was never judged: pass -> warn DATA-01.
+    id: "login.sasl2.final-challenge-wrapped",
+    area: "login",
+    requirements: ["SASLTWO-DATA-01"],
+    description: "the SCRAM server-final-message comes in a second SASL2 <challenge/>, wrapped every 20 characters, instead of the success's additional data",
+    stream: onElement((el) => {
+      const data = isSasl2(el, "success") ? el.getChild("additional-data") : undefined;
+      if (!data || data.text().length <= 20) return "pass";
+      return [`<challenge xmlns='urn:xmpp:sasl:2'>${data.text().replace(/(.{20})(?=.)/g, "$1\n")}</challenge>`];
+    }),
+  },
+  {
     // Twenty-first audit: sasl2-base64-clean judged only the first challenge, so a server whose <success/> carries
     // its additional data wrapped (§2.2 "In all cases") passed (adhoc additional-data-wrapped). A second connection
     // now completes the login and judges the additional data: pass -> warn DATA-01.
