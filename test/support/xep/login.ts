@@ -160,6 +160,12 @@ function offlineKept(unbound: boolean): StreamFault {
   };
 }
 
+/** A SASL2 <success/>'s additional data with a line break after every 20 base64 characters, where it is longer. */
+function wrappedAdditionalData(el: Element): string | undefined {
+  const data = isSasl2(el, "success") ? el.getChild("additional-data") : undefined;
+  return data && data.text().length > 20 ? data.text().replace(/(.{20})(?=.)/g, "$1\n") : undefined;
+}
+
 export const FAULTS: FaultDef[] = [
   {
     id: "login.sasl2.before-tls",
@@ -1603,9 +1609,8 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SASLTWO-DATA-01"],
     description: "the SCRAM server-final-message comes in a second SASL2 <challenge/>, wrapped every 20 characters, instead of the success's additional data",
     stream: onElement((el) => {
-      const data = isSasl2(el, "success") ? el.getChild("additional-data") : undefined;
-      if (!data || data.text().length <= 20) return "pass";
-      return [`<challenge xmlns='urn:xmpp:sasl:2'>${data.text().replace(/(.{20})(?=.)/g, "$1\n")}</challenge>`];
+      const wrapped = wrappedAdditionalData(el);
+      return wrapped === undefined ? "pass" : [`<challenge xmlns='urn:xmpp:sasl:2'>${wrapped}</challenge>`];
     }),
   },
   {
@@ -1617,12 +1622,8 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SASLTWO-DATA-01"],
     description: "the additional data of a SASL2 <success/> is wrapped: a line break after every 20 base64 characters",
     stream: onElement((el) => {
-      const data = isSasl2(el, "success") ? el.getChild("additional-data") : undefined;
-      if (!data || data.text().length <= 20) return "pass";
-      return changed(el, (c) => {
-        const d = c.getChild("additional-data")!;
-        d.children = [d.text().replace(/(.{20})(?=.)/g, "$1\n")];
-      });
+      const wrapped = wrappedAdditionalData(el);
+      return wrapped === undefined ? "pass" : changed(el, (c) => void (c.getChild("additional-data")!.children = [wrapped]));
     }),
   },
   {
