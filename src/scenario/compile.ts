@@ -41,23 +41,43 @@ function levelOfChecked(received: Step, also: Step & { kind: "also" }, caseLevel
 /** RFC 6120 §8.2.3: "An entity that receives an IQ request of type "get" or "set" MUST reply with an IQ response". */
 const IQ_ANSWERED = "STANZA-IQ-01";
 
+/** Whether an element is an IQ request the server (or a service of it) answers: a get or set with an id, to no full JID (one with a resource is a client, or a room's occupant, whose answer the server only routes). */
+const isRequest = (el: { name: string; attrs: Record<string, unknown> }) =>
+  el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && typeof el.attrs.id === "string" && !String(el.attrs.to ?? "").includes("/");
+
 /**
- * The id of an IQ request the server (or a service of it) answers: a get or set with an id, to no full JID (one
- * with a resource is a client, or a room's occupant, whose answer the server only routes).
+ * The ids of the IQ requests a step sends the server: a 'sends', or the IQs among the elements of a 'sends raw'
+ * (a request written after another element, in the same write).
  */
-function requestId(step: Step): string | undefined {
-  if (step.kind !== "send") return undefined;
-  const el = rootElement(step.xml);
-  const { type, id, to } = el?.attrs ?? {};
-  return el?.name === "iq" && (type === "get" || type === "set") && typeof id === "string" && !String(to ?? "").includes("/") ? id : undefined;
+function requestIds(step: Step): string[] {
+  const el = step.kind === "send" ? rootElement(step.xml) : step.kind === "send-raw" && "text" in step.bytes ? rootElement(`<raw>${step.bytes.text}</raw>`) : undefined;
+  const sent = step.kind === "send" ? [el] : (el?.getChildElements() ?? []);
+  return sent.flatMap((e) => (e && isRequest(e) ? [e.attrs.id as string] : []));
 }
 
-/** The id a 'receives' (or the first alternative of a 'receives one of') expects an IQ answer with. */
-function answerId(step: Step): string | undefined {
-  const pattern = step.kind === "receive" && step.mode === "one" ? step.patterns[0] : step.kind === "receive-one-of" ? step.alternatives[0]?.patterns[0] : undefined;
+/** The id of the IQ answer (a result, an error, or either) a pattern expects. */
+function answerIdIn(pattern: string | undefined): string | undefined {
   const el = pattern === undefined ? undefined : rootElement(pattern);
   const { type, id } = el?.attrs ?? {};
   return el?.name === "iq" && (type === undefined || type === "result" || type === "error") && typeof id === "string" ? id : undefined;
+}
+
+/** The id a 'receives' (or the first alternative of a 'receives one of') expects an IQ answer with. */
+const answerId = (step: Step) => answerIdIn(step.kind === "receive" && step.mode === "one" ? step.patterns[0] : step.kind === "receive-one-of" ? step.alternatives[0]?.patterns[0] : undefined);
+
+/**
+ * The answers a step awaits to requests the same session sent the server (`asked`, by session): a 'receives' its
+ * own; a 'one of' those any of its outcomes awaits, but those another outcome lets stay silent (a 'receives
+ * nothing' of an IQ with that id).
+ */
+function awaitedAnswers(step: Step, asked: Map<string, Set<string>>): { actor: string; id: string }[] {
+  const inner = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps) : [step];
+  const silenceAllowed = new Set(inner.flatMap((st) => (st.kind === "receive-nothing" ? [`${st.actor} ${answerIdIn(st.pattern)}`] : [])));
+  const awaits = inner.flatMap((st) => {
+    const id = answerId(st);
+    return id !== undefined && asked.get(st.actor)?.has(id) && !silenceAllowed.has(`${st.actor} ${id}`) ? [{ actor: st.actor, id }] : [];
+  });
+  return awaits.filter((a, i) => awaits.findIndex((b) => b.actor === a.actor && b.id === a.id) === i);
 }
 
 /** The requirements a step cites before the plan: its own, else (a check) the case's; an action only its own. */
@@ -114,14 +134,19 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     }
     const order = step.order && !step.setup ? alsoProof(step.order, level) : undefined;
     const judges = proves.length > 0 || order !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
-    const id = answerId(step);
+    const awaits = awaitedAnswers(step, asked);
     const cites = [...proves, ...(alternatives ?? []).flatMap((a) => a.proves)].some((p) => p.id === IQ_ANSWERED);
-    const implied = !step.unanswered && judges && !cites && id !== undefined && asked.get(step.actor)?.has(id);
+    const implied = !step.unanswered && judges && !cites && awaits.length > 0;
     const unanswered =
       step.unanswered && !step.setup
         ? alsoProof(step.unanswered, level)
         : implied
-          ? { ...alsoProof(IQ_ANSWERED, level), ...(!sc.requirements.includes(IQ_ANSWERED) && { implied: true as const }) }
+          ? {
+              ...alsoProof(IQ_ANSWERED, level),
+              ...(!sc.requirements.includes(IQ_ANSWERED) && { implied: true as const }),
+              // A 'one of' names the answers: none of its outcomes says which one went unanswered.
+              ...(step.kind === "one-of" && { awaits }),
+            }
           : undefined;
     const proof = judges || unanswered !== undefined;
     const texts = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps.flatMap(allTextsOf)) : allTextsOf(step);
@@ -145,8 +170,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       unsettles: info.settles ? actors : [],
     };
     proving ||= proof;
-    const request = requestId(step);
-    if (request !== undefined) asked.set(step.actor, new Set([...(asked.get(step.actor) ?? []), request]));
+    asked.set(step.actor, new Set([...(asked.get(step.actor) ?? []), ...requestIds(step)]));
     for (const c of captures) made.add(c);
     if (step.label) labelled.set(step.label, i);
     if (!info.checks) lastAction = i;

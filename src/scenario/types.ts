@@ -416,9 +416,10 @@ export interface StepPlan {
   /**
    * 'receives' of an IQ answer (with `unanswered`, or the answer to the session's own request): what no answer at all
    * fails alone (the step's own proofs then not reached); any answer passes it. `implied`: the loader's attribution
-   * of a silence, for a rule the case does not cite, recorded only when it fails.
+   * of a silence, for a rule the case does not cite, recorded only when it fails. A 'one of' fails it when none of
+   * its outcomes happened and one of the answers its outcomes await (`awaits`: the session, the IQ's id) never came.
    */
-  unanswered?: Proof & { implied?: true };
+  unanswered?: Proof & { implied?: true; awaits?: { actor: string; id: string }[] };
   /** 'one of', 'receives one of': what each alternative credits when it is the one that happened, and the raw connections it expects the server to end. */
   alternatives?: { name: string; proves: Proof[]; ends?: string[] }[];
   /** Names it captures, and names earlier steps capture that it uses (not reached when one was not captured). */

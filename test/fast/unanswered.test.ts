@@ -105,3 +105,43 @@ test("'unanswered' names a requirement of a catalog", () => {
     /steps\[1\]\.unanswered: NOPE-01 is not a requirement of any catalog/,
   );
 });
+
+test("a 'one of' awaits the answers its outcomes expect to the sessions' own requests (a 'sends raw' one too), but those an outcome lets stay silent", () => {
+  const c = loadScenarioFile(
+    file(
+      `${caseHead("  juliet:\n    resources:\n      balcony: {}\n      c1: { raw: true }\n")}steps:
+  - juliet/c1 opens stream
+  - juliet/c1 authenticates
+  - juliet/c1 opens stream
+  - juliet/c1 binds
+  - juliet/balcony sends: <iq type='get' id='a'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony sends: <iq type='get' id='b'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/c1 sends raw: "<presence/><iq type='get' id='c' to='\${domain}'><ping xmlns='urn:xmpp:ping'/></iq>"
+  - one of:
+      answered:
+        - juliet/balcony receives: <iq type='result' id='a'/>
+        - juliet/balcony receives: <iq type='result' id='b'/>
+        - juliet/c1 receives: <iq id='c'/>
+          asserts: [id]
+      quiet:
+        - juliet/balcony receives nothing: <iq id='b'/>
+        - juliet/balcony receives: <iq type='error' id='a'/>
+`,
+      "one-of.yaml",
+    ),
+  )[0]!;
+  const oneOf = c.steps.at(-1)!;
+  assert.deepEqual(oneOf.plan.unanswered, {
+    id: "STANZA-IQ-01",
+    level: "MUST",
+    implied: true,
+    awaits: [
+      { actor: "juliet/balcony", id: "a" },
+      { actor: "juliet/c1", id: "c" },
+    ],
+  });
+  // No outcome, and an awaited answer never came: the silence fails alone, what the outcomes prove is not reached.
+  const silent = failureOf(oneOf, miss(true));
+  assert.deepEqual([silent.requirements, silent.level], [["STANZA-IQ-01"], "MUST"]);
+  assert.deepEqual(failureOf(oneOf, miss(false)).requirements, ["ROSTER-GET-01"]);
+});

@@ -82,10 +82,18 @@ function refusalOf(items: Received[], pattern: Element, since: number): Refusal 
  * The whole session is looked at, not only what came after the step's action: another action may stand between the
  * request and the step.
  */
-function unansweredBy(items: Received[], pattern: Element): boolean {
-  const id = pattern.attrs.id as string | undefined;
-  return pattern.name === "iq" && id !== undefined && !items.some((r) => r.el.name === "iq" && (r.el.attrs.type === "result" || r.el.attrs.type === "error") && r.el.attrs.id === id);
+function unansweredBy(items: Received[], id: string): boolean {
+  return !items.some((r) => r.el.name === "iq" && (r.el.attrs.type === "result" || r.el.attrs.type === "error") && r.el.attrs.id === id);
 }
+
+/** The stream error the server ended a session with, as its answer: not one that ends any stream (the server going away, limiting connections). */
+function endedBy(scope: CaseScope, label: string) {
+  const s = scope.participant(label);
+  return s.endedBy && !NOT_AN_ANSWER.has(s.endedBy.condition) ? s.endedBy : undefined;
+}
+
+/** Whether a request `label` sent the server (id `id`) went unanswered on a stream the server did not end (ending it is an answer). */
+const silent = (scope: CaseScope, label: string, id: string) => !endedBy(scope, label) && unansweredBy(receivable(scope, label), id);
 
 /** Why nothing was received, for people: a dead session is the network's problem, never a verdict; a raw connection the server ended says so. */
 function missed(scope: CaseScope, step: PlannedStep, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
@@ -99,7 +107,7 @@ function missed(scope: CaseScope, step: PlannedStep, label: string, pattern: Ele
   const answered = pattern.name === "iq" && pattern.attrs.id !== undefined && answer !== undefined;
   // A stream the server ended with a stream error is its answer too, unless the condition ends any stream (the
   // server going away, limiting connections): that one is not the case's to judge.
-  const ended = s.endedBy && !NOT_AN_ANSWER.has(s.endedBy.condition) ? s.endedBy : undefined;
+  const ended = endedBy(scope, label);
   if (!raw && !answered && !ended && s.closedReason && s.closedReason !== "closed by the harness")
     throw new HarnessError(`${label}: ${s.closedReason} while waiting for ${oneLine(pattern.toString(), 80)}`);
   // The end of the stream decided it, not a barrier or the time.
@@ -123,7 +131,7 @@ function missed(scope: CaseScope, step: PlannedStep, label: string, pattern: Ele
     at: scope.transcript.now(),
     ...(refusal && { refusal }),
     // A stream the server ended is its answer (judged on the step's rules), not a silence.
-    ...(step.plan.unanswered && !ended && unansweredBy(receivable(scope, label), pattern) && { unanswered: true }),
+    ...(step.plan.unanswered && pattern.name === "iq" && typeof pattern.attrs.id === "string" && silent(scope, label, pattern.attrs.id) && { unanswered: true }),
   };
 }
 
@@ -423,8 +431,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       throw new HarnessError(
         `${early.label}: the server ended the stream with <${early.streamError!.condition || "(no defined condition)"}/> before the case's latest action on it was sent, so it answers nothing the case did`,
       );
+    // An answer the outcomes await that never came: that silence is what failed (RFC 6120 §8.2.3).
+    const unanswered = (step.plan.unanswered?.awaits ?? []).filter((a) => silent(scope, a.actor, a.id));
     return {
-      message: `none of the allowed outcomes happened (${why.join("; ")})`,
+      message: `none of the allowed outcomes happened (${why.join("; ")})${unanswered.map((a) => `; ${a.actor}'s request '${a.id}' got no answer`).join("")}`,
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
       // A raw connection's features and stream error count here: an alternative may be about them.
       closest: actors
@@ -432,6 +442,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
         .slice(0, 5),
       decidedBy: patient ? "timeout" : "barrier",
       at: scope.transcript.now(),
+      ...(unanswered.length > 0 && { unanswered: true }),
     };
   },
 };

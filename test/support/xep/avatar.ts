@@ -127,7 +127,9 @@ export const FAULTS: FaultDef[] = [
     // and took an empty answer as no conversion, though XEP-0398 §3.2 orders the publications and the notice after
     // the request, not before the result: a server that converts a moment after answering and notifies no one was
     // skipped. The case now waits (by the timeout) for the notice first and reads the data node only where none came
-    // (on Prosody 13: skip -> warn, AVCONV-V2P-04).
+    // (on Prosody 13: skip -> warn, AVCONV-V2P-04). Sixty-third audit (2026-11-29): avconv-vcard-to-pep read the
+    // nodes at once too, so this fault left its §3.2 rows unjudged (a pass on VCARD-OWN-SET-01 alone); it now waits
+    // the same way and judges them (pass, AVCONV-V2P-00..03 not reached -> passed).
     id: "avconv.v2p.late-data-unnotified",
     area: "avatar",
     requirements: ["AVCONV-V2P-04"],

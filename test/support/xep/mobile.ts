@@ -1127,6 +1127,32 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Sixty-third audit (2026-11-29): sm-feature awaited the answer to its ping only inside its 'one of', where the
+    // loader attached no STANZA-IQ-01, so a server without Stream Management that ignores the <enable/> and never
+    // answers the ping warned SM-FEATURE-01, whose condition never arose. The 'one of' now fails STANZA-IQ-01 alone
+    // when no outcome holds and an answer it awaits never came: warn SM-FEATURE-01 -> fail STANZA-IQ-01.
+    id: "mobile.sm.unsupported-ping-unanswered",
+    area: "mobile",
+    requirements: ["STANZA-IQ-01"],
+    description: "a server without Stream Management (no <sm/> offered, an <enable/> ignored) leaves a ping sent after the <enable/> unanswered",
+    stream: (() => {
+      const pinged = new WeakMap<ProxiedConnection, Set<string>>();
+      const enabled = new WeakSet<ProxiedConnection>();
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (isSm(el, "enable")) enabled.add(ctx.conn);
+          else if (enabled.has(ctx.conn) && el.name === "iq" && el.getChild("ping", "urn:xmpp:ping")) pinged.set(ctx.conn, (pinged.get(ctx.conn) ?? new Set()).add(String(el.attrs.id)));
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (el.getName() === "features" && el.getChild("sm", SM))
+            return changed(el, (c) => (c.children = c.children.filter((x) => typeof x === "string" || !(x.name === "sm" && x.attrs.xmlns === SM))));
+          if (isSm(el, "enabled") || isSm(el, "failed")) return "drop";
+          return el.name === "iq" && pinged.get(ctx.conn)?.delete(String(el.attrs.id)) ? "drop" : "pass";
+        },
+      } satisfies StreamFault;
+    })(),
+  },
+  {
     // Twenty-fifth audit: csi-active-at-start credited CSI-STATE-01 by a delivery RFC 6121 requires whatever the
     // client's state, so a server that never delivers a message holding only a chat state failed the CSI rule
     // although it held nothing back (adhoc csi-drop-chatstates). A control stream that said <active/> now gets one

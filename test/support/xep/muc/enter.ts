@@ -1960,29 +1960,34 @@ export const FAULTS: FaultDef[] = [
     // Thirty-first audit (2026-11-26): muc-subject-current took the first message to carol whose <subject/> was the
     // second subject, so a room that keeps subject changes in its discussion history handed her a stamped history
     // copy and then sent a stale current subject (§7.2.15: "it SHALL send the current room subject"), and passed.
-    // carol now asks for no history (<history maxstanzas='0'/>), and this fails it (MUC-SUBJ-01).
+    // carol now asks for no history (<history maxstanzas='0'/>), and this fails it (MUC-SUBJ-01). Sixty-third audit
+    // (2026-11-29): the fault also rewrote bob's live copy of the second change, which the case's 'silent' outcome
+    // credits nothing for, so it passed; only a newcomer's entry subject is stale now: pass -> fail (MUC-SUBJ-01).
     id: "muc.subject.history-copies-then-stale",
     area: "muc",
     requirements: ["MUC-SUBJ-01"],
     description:
       "the room keeps subject changes in its discussion history (stamped copies, left out where the occupant asked for maxstanzas='0') and sends a new occupant the first subject set as the current one, not the last",
     stream: (() => {
-      const authors = new Set<number>();
       const subjects = new Map<string, string[]>(); // room -> the subjects set, in order
       const noHistory = new Set<number>();
+      // Those who entered after two subjects were set: only their entry subject is stale (the live changes the others
+      // see stay as they are, so that the fault shows only the stale current subject).
+      const newcomers = new Set<number>();
       return {
         fromClient: (el, ctx) => {
           if (harnessSession(ctx.conn.jid)) return;
           const text = el.name === "message" && !el.getChild("body") ? el.getChild("subject")?.getText() : undefined;
           if (text) {
-            authors.add(ctx.conn.id);
             const room = bareOf(String(el.attrs.to ?? ""));
             subjects.set(room, [...(subjects.get(room) ?? []), text]);
           }
-          if (el.name === "presence" && el.getChild("x", MUC)?.getChild("history")?.attrs.maxstanzas === "0") noHistory.add(ctx.conn.id);
+          const entry = el.name === "presence" ? el.getChild("x", MUC) : undefined;
+          if (entry && (subjects.get(bareOf(String(el.attrs.to ?? ""))) ?? []).length >= 2) newcomers.add(ctx.conn.id);
+          if (entry?.getChild("history")?.attrs.maxstanzas === "0") noHistory.add(ctx.conn.id);
         },
         element: (el, ctx) => {
-          if (harnessSession(ctx.conn.jid) || authors.has(ctx.conn.id) || el.name !== "message" || !isMucAddress(fromOf(el))) return "pass";
+          if (harnessSession(ctx.conn.jid) || !newcomers.has(ctx.conn.id) || el.name !== "message" || !isMucAddress(fromOf(el))) return "pass";
           const seen = subjects.get(bareOf(fromOf(el))) ?? [];
           if (!el.getChild("subject")?.getText() || seen.length < 2) return "pass";
           const withSubject = (text: string, stamped: boolean) =>

@@ -2774,36 +2774,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-CONFIG-05"],
     description:
       "a service that offers public logging (muc#roomconfig_enablelogging in every configuration form, showing the room's setting, off at first) and announces an owner's change of it with 170 or 171, but whose initial configuration leaves the field out: the set-up's value is answered with a result and never applied",
-    stream: (() => {
-      const logging = new Map<string, string>();
-      const asked = new Map<string, { room: string; value: string }>();
-      const occupants = new Map<string, Map<number, FaultContext["conn"]>>();
-      return {
-        fromClient: (el, ctx) => {
-          const field = submittedFields(el, ctx).find((f) => f.attrs.var === LOGGING);
-          if (field) asked.set(`${ctx.conn.id} ${String(el.attrs.id)}`, { room: bare(toOf(el)), value: /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0" });
-        },
-        element: (el, ctx) => {
-          const room = bare(fromOf(el));
-          if (occupantPresence(el) && isSelf(el) && !isHarness(ctx)) {
-            const here = occupants.get(room) ?? occupants.set(room, new Map()).get(room)!;
-            if (unavailable(el)) here.delete(ctx.conn.id);
-            else if (el.attrs.type === undefined) here.set(ctx.conn.id, ctx.conn);
-          }
-          const change = iqOf(el, "result") ? asked.get(`${ctx.conn.id} ${String(el.attrs.id)}`) : undefined;
-          if (change) {
-            asked.delete(`${ctx.conn.id} ${String(el.attrs.id)}`);
-            const was = logging.get(change.room) ?? "0";
-            logging.set(change.room, change.value);
-            if (was !== change.value)
-              for (const conn of occupants.get(change.room)?.values() ?? [])
-                conn.deliver(xml("message", { from: change.room, to: conn.jid, type: "groupchat" }, xml("x", { xmlns: MUC_USER }, xml("status", { code: change.value === "1" ? "170" : "171" }))));
-            return "pass";
-          }
-          return offeringLogging(el, logging.get(room) ?? "0");
-        },
-      };
-    })(),
+    stream: loggingService(),
   },
   {
     // List sweep (2026-11-28): muc-config-logging-notice judged the 170/171 notice (§10.2.1, MUC-CONFIG-13 and -14/-15
@@ -3002,13 +2973,53 @@ export const FAULTS: FaultDef[] = [
 ];
 
 /** An owner's configuration form that lacks public logging gets the field, showing the room's setting `value`. */
-function offeringLogging(el: Element, value: string): ReturnType<Fault> {
+/**
+ * A service that offers public logging (muc#roomconfig_enablelogging in every configuration form, showing the room's
+ * setting, off at first) and announces an owner's change of it with 170 or 171 to the room's occupants; the value
+ * changes when a case's submission of it gets a result (`setup`: the harness's room set-up's too). `valueless`: off
+ * is shown as a boolean with no <value/>.
+ */
+function loggingService({ setup = false, valueless = false } = {}): StreamFault {
+  const logging = new Map<string, string>();
+  const asked = new Map<string, { room: string; value: string }>();
+  const occupants = new Map<string, Map<number, FaultContext["conn"]>>();
+  return {
+    fromClient: (el, ctx) => {
+      const fields = setup && isHarness(ctx) ? (iqOf(el, "set") && isRoom(toOf(el)) ? (submitForm(el)?.getChildren("field") ?? []) : []) : submittedFields(el, ctx);
+      const field = fields.find((f) => f.attrs.var === LOGGING);
+      if (field) asked.set(`${ctx.conn.id} ${String(el.attrs.id)}`, { room: bare(toOf(el)), value: /^(1|true)$/.test(field.getChildText("value") ?? "") ? "1" : "0" });
+    },
+    element: (el, ctx) => {
+      const room = bare(fromOf(el));
+      if (occupantPresence(el) && isSelf(el) && !isHarness(ctx)) {
+        const here = occupants.get(room) ?? occupants.set(room, new Map()).get(room)!;
+        if (unavailable(el)) here.delete(ctx.conn.id);
+        else if (el.attrs.type === undefined) here.set(ctx.conn.id, ctx.conn);
+      }
+      const change = iqOf(el, "result") ? asked.get(`${ctx.conn.id} ${String(el.attrs.id)}`) : undefined;
+      if (change) {
+        asked.delete(`${ctx.conn.id} ${String(el.attrs.id)}`);
+        const was = logging.get(change.room) ?? "0";
+        logging.set(change.room, change.value);
+        if (was !== change.value)
+          for (const conn of occupants.get(change.room)?.values() ?? [])
+            conn.deliver(xml("message", { from: change.room, to: conn.jid, type: "groupchat" }, xml("x", { xmlns: MUC_USER }, xml("status", { code: change.value === "1" ? "170" : "171" }))));
+        return "pass";
+      }
+      const value = logging.get(room) ?? "0";
+      return offeringLogging(el, valueless && value === "0" ? undefined : value);
+    },
+  };
+}
+
+/** A room owner's configuration form offering public logging, showing `value` (none: a boolean with no <value/>). */
+function offeringLogging(el: Element, value: string | undefined): ReturnType<Fault> {
   const form = roomOwnerForm(el);
   if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === LOGGING)) return "pass";
   return changed(el, (c) =>
     ownerQuery(c)!
       .getChild("x", DATA)!
-      .append(xml("field", { type: "boolean", var: LOGGING, label: "Enable Public Logging?" }, xml("value", {}, value))),
+      .append(xml("field", { type: "boolean", var: LOGGING, label: "Enable Public Logging?" }, ...(value === undefined ? [] : [xml("value", {}, value)]))),
   );
 }
 
@@ -3263,6 +3274,18 @@ function archiveRefused(): { fault: Fault; stream: StreamFault } {
 const refusedArchives = archiveRefused();
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Sixty-third audit (2026-11-29): muc-config-logging-notice wanted the owner's forms to show logging off as '0' or
+    // 'false', but XEP-0004 §3.3 makes a boolean's default "false", so a form may show it with no <value/> (the
+    // harness's own room set-up reads it so). Its false side now forbids any other value instead of wanting one:
+    // cell disabled warn (MUC-CONFIG-05; the notice not reached) -> pass, cell enabled pass with nothing of the
+    // notice judged ('other-value') -> pass with MUC-CONFIG-13 and -14 judged.
+    id: "muc.var.logging-false-valueless",
+    description:
+      'a service offers public logging (muc#roomconfig_enablelogging), applies every submission of it, announces a change with 170 or 171, and shows the field off as a boolean with no <value/> (XEP-0004 §3.3: "The default value is "false".")',
+    fault: () => "pass",
+    stream: loggingService({ setup: true, valueless: true }),
+  },
   {
     // Fifty-fourth audit (2026-11-28): occid-per-room's `needs: [occupant-id]` is asked of the case's first room
     // only, and XEP-0421 §4 lets a service switch identifiers per room ("A MUC service MAY allow the administrator to
