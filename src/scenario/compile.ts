@@ -2,7 +2,7 @@ import { findRequirement } from "../catalog/index.ts";
 import { capturesIn, placeholdersIn } from "../match/template.ts";
 import { allTextsOf, KINDS, outcomesOf } from "./kinds.ts";
 import { rootElement } from "./root-element.ts";
-import { LEVELS, type Level, type PlannedStep, type Proof, type Step, type StepPlan } from "./types.ts";
+import { LEVELS, type Answer, type Level, type PlannedStep, type Proof, type Step, type StepPlan } from "./types.ts";
 
 /** The weaker of two levels. */
 export const weaker = (a: Level, b: Level): Level => (LEVELS.indexOf(a) > LEVELS.indexOf(b) ? a : b);
@@ -62,22 +62,43 @@ function answerIdIn(pattern: string | undefined): string | undefined {
   return el?.name === "iq" && (type === undefined || type === "result" || type === "error") && typeof id === "string" ? id : undefined;
 }
 
-/** The id a 'receives' (or the first alternative of a 'receives one of') expects an IQ answer with. */
-const answerId = (step: Step) => answerIdIn(step.kind === "receive" && step.mode === "one" ? step.patterns[0] : step.kind === "receive-one-of" ? step.alternatives[0]?.patterns[0] : undefined);
+/** The answer a pattern expects: its root's name and namespace, and for an IQ answer (a result, an error, or either) its id. */
+function answerIn(pattern: string): Answer | undefined {
+  const el = rootElement(pattern);
+  if (!el) return undefined;
+  const id = answerIdIn(pattern);
+  return { name: el.name, ...(typeof el.attrs.xmlns === "string" && { xmlns: el.attrs.xmlns }), ...(id !== undefined && { id }) };
+}
 
 /**
- * The answers a step awaits to requests the same session sent the server (`asked`, by session): a 'receives' its
- * own; a 'one of' those any of its outcomes awaits, but those another outcome lets stay silent (a 'receives
- * nothing' of an IQ with that id).
+ * The answers a step awaits, by session (a session is silent when none of its answers came), but those an outcome
+ * of a 'one of' lets stay silent (a 'receives nothing' of the same element, or of an IQ with that id):
+ * - the answers to requests the same session sent the server (`asked`, by session): a 'receives' its own, a 'one of'
+ *   those any of its outcomes awaits, each id on its own;
+ * - with `unanswered:` on a 'one of', whatever its outcomes expect a session to receive first: the session is silent
+ *   when it received none of it (the request the outcomes answer went unanswered).
  */
-function awaitedAnswers(step: Step, asked: Map<string, Set<string>>): { actor: string; id: string }[] {
+function awaitedAnswers(step: Step, asked: Map<string, Set<string>>): { actor: string; answers: Answer[] }[] {
   const inner = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps) : [step];
-  const silenceAllowed = new Set(inner.flatMap((st) => (st.kind === "receive-nothing" ? [`${st.actor} ${answerIdIn(st.pattern)}`] : [])));
-  const awaits = inner.flatMap((st) => {
-    const id = answerId(st);
-    return id !== undefined && asked.get(st.actor)?.has(id) && !silenceAllowed.has(`${st.actor} ${id}`) ? [{ actor: st.actor, id }] : [];
+  const same = (a: Answer, b: Answer) => a.name === b.name && a.xmlns === b.xmlns && a.id === b.id;
+  const allowed = inner.flatMap((st) => (st.kind === "receive-nothing" && st.pattern ? [{ actor: st.actor, answer: answerIn(st.pattern) }] : []));
+  const expected = inner.flatMap((st) => {
+    const pattern = st.kind === "receive" && st.mode === "one" ? st.patterns[0] : st.kind === "receive-one-of" ? st.alternatives[0]?.patterns[0] : undefined;
+    const answer = pattern === undefined ? undefined : answerIn(pattern);
+    return answer && !allowed.some((x) => x.actor === st.actor && x.answer && same(x.answer, answer)) ? [{ actor: st.actor, answer }] : [];
   });
-  return awaits.filter((a, i) => awaits.findIndex((b) => b.actor === a.actor && b.id === a.id) === i);
+  if (step.kind === "one-of" && step.unanswered) {
+    const actors = [...new Set(expected.map((e) => e.actor))];
+    return actors.map((actor) => ({
+      actor,
+      answers: expected
+        .filter((e) => e.actor === actor)
+        .map((e) => e.answer)
+        .filter((a, i, all) => all.findIndex((b) => same(a, b)) === i),
+    }));
+  }
+  const requests = expected.filter((e) => e.answer.id !== undefined && asked.get(e.actor)?.has(e.answer.id));
+  return requests.filter((e, i) => requests.findIndex((f) => f.actor === e.actor && f.answer.id === e.answer.id) === i).map((e) => ({ actor: e.actor, answers: [{ name: "iq", id: e.answer.id }] }));
 }
 
 /** The requirements a step cites before the plan: its own, else (a check) the case's; an action only its own. */
@@ -137,16 +158,13 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     const awaits = awaitedAnswers(step, asked);
     const cites = [...proves, ...(alternatives ?? []).flatMap((a) => a.proves)].some((p) => p.id === IQ_ANSWERED);
     const implied = !step.unanswered && judges && !cites && awaits.length > 0;
+    // A 'one of' names the answers: none of its outcomes says which one went unanswered.
+    const named = step.kind === "one-of" && { awaits };
     const unanswered =
       step.unanswered && !step.setup
-        ? alsoProof(step.unanswered, level)
+        ? { ...alsoProof(step.unanswered, level), ...named }
         : implied
-          ? {
-              ...alsoProof(IQ_ANSWERED, level),
-              ...(!sc.requirements.includes(IQ_ANSWERED) && { implied: true as const }),
-              // A 'one of' names the answers: none of its outcomes says which one went unanswered.
-              ...(step.kind === "one-of" && { awaits }),
-            }
+          ? { ...alsoProof(IQ_ANSWERED, level), ...(!sc.requirements.includes(IQ_ANSWERED) && { implied: true as const }), ...named }
           : undefined;
     const proof = judges || unanswered !== undefined;
     const texts = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps.flatMap(allTextsOf)) : allTextsOf(step);

@@ -74,10 +74,11 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
   if (meta.order && !(step.kind === "receive" && step.mode === "in-order")) throw new StepIssue("'order' belongs to a 'receives in order' step (the requirement its order proves)", ["order"]);
   // A 'receives one of' judges its miss on its first alternative's pattern: that one names the request's id.
   const answerPattern = step.kind === "receive" && step.mode === "one" ? step.patterns[0] : step.kind === "receive-one-of" ? step.alternatives[0]?.patterns[0] : undefined;
-  if (meta.unanswered && !(answerPattern !== undefined && /^\s*<iq\b[^>]*\sid=/.test(answerPattern)))
-    throw new StepIssue("'unanswered' belongs to a 'receives' (or 'receives one of') step whose (first) pattern is an IQ answer with an id (the rule a request left unanswered breaks)", [
-      "unanswered",
-    ]);
+  if (meta.unanswered && step.kind !== "one-of" && !(answerPattern !== undefined && /^\s*<iq\b[^>]*\sid=/.test(answerPattern)))
+    throw new StepIssue(
+      "'unanswered' belongs to a 'one of', or to a 'receives' (or 'receives one of') step whose (first) pattern is an IQ answer with an id (the rule a request left unanswered breaks)",
+      ["unanswered"],
+    );
   if (meta.unanswered && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'unanswered'", ["unanswered"]);
   if (meta.since === "action" && step.kind !== "receive") throw new StepIssue("'since' belongs to a 'receives' step (what arrived after the step's preceding action)", ["since"]);
   if (meta.since && meta.since !== "action" && step.kind !== "receive-nothing")
@@ -129,6 +130,7 @@ function oneOf(value: unknown, meta: z.infer<typeof StepMeta>, base: StepContext
     ...(meta.setup && { setup: true }),
     ...(meta.label && { label: meta.label }),
     ...(meta.after && { after: afterOf(meta.after) }),
+    ...(meta.unanswered && { unanswered: meta.unanswered }),
     kind: "one-of",
     alternatives,
     text: `one of: ${alternatives.map((a) => a.name).join(" | ")}`,

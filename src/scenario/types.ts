@@ -417,9 +417,10 @@ export interface StepPlan {
    * 'receives' of an IQ answer (with `unanswered`, or the answer to the session's own request): what no answer at all
    * fails alone (the step's own proofs then not reached); any answer passes it. `implied`: the loader's attribution
    * of a silence, for a rule the case does not cite, recorded only when it fails. A 'one of' fails it when none of
-   * its outcomes happened and one of the answers its outcomes await (`awaits`: the session, the IQ's id) never came.
+   * its outcomes happened and a session it awaits answers on (`awaits`) received none of them: an element of that
+   * name (and namespace), an IQ answer (a result or an error) of that id.
    */
-  unanswered?: Proof & { implied?: true; awaits?: { actor: string; id: string }[] };
+  unanswered?: Proof & { implied?: true; awaits?: { actor: string; answers: Answer[] }[] };
   /** 'one of', 'receives one of': what each alternative credits when it is the one that happened, and the raw connections it expects the server to end. */
   alternatives?: { name: string; proves: Proof[]; ends?: string[] }[];
   /** Names it captures, and names earlier steps capture that it uses (not reached when one was not captured). */
@@ -443,6 +444,13 @@ export type PlannedStep = Step & { plan: StepPlan };
 /** The kinds that only look at what arrived, allowed inside "one of" (the step kinds' table, kinds.ts, agrees). */
 export type ExpectKind =
   "receive" | "receive-nothing" | "receive-stream-header" | "receive-features" | "receive-stream-error" | "receive-stream-close" | "receive-disconnect" | "receive-tls" | "receive-http";
+/** What a session awaits as an answer: an element of that name (and namespace, where the pattern names one); with `id`, an IQ answer (a result or an error) of that id. */
+export interface Answer {
+  name: string;
+  xmlns?: string;
+  id?: string;
+}
+
 export type ExpectStep = Extract<Step, { kind: ExpectKind }>;
 
 export interface Scenario {

@@ -46,7 +46,7 @@ test("'unanswered' is refused on a step that is not a 'receives' of an IQ answer
           "message.yaml",
         ),
       ),
-    /'unanswered' belongs to a 'receives' \(or 'receives one of'\) step whose \(first\) pattern is an IQ answer with an id/,
+    /'unanswered' belongs to a 'one of', or to a 'receives' \(or 'receives one of'\) step whose \(first\) pattern is an IQ answer with an id/,
   );
 });
 
@@ -136,12 +136,54 @@ test("a 'one of' awaits the answers its outcomes expect to the sessions' own req
     level: "MUST",
     implied: true,
     awaits: [
-      { actor: "juliet/balcony", id: "a" },
-      { actor: "juliet/c1", id: "c" },
+      { actor: "juliet/balcony", answers: [{ name: "iq", id: "a" }] },
+      { actor: "juliet/c1", answers: [{ name: "iq", id: "c" }] },
     ],
   });
   // No outcome, and an awaited answer never came: the silence fails alone, what the outcomes prove is not reached.
   const silent = failureOf(oneOf, miss(true));
   assert.deepEqual([silent.requirements, silent.level], [["STANZA-IQ-01"], "MUST"]);
   assert.deepEqual(failureOf(oneOf, miss(false)).requirements, ["ROSTER-GET-01"]);
+});
+
+test("'unanswered:' on a 'one of' awaits, by session, whatever its outcomes expect there first: a session that received none of it is the silence", () => {
+  const c = loadScenarioFile(
+    file(
+      `${caseHead("  juliet:\n    resources:\n      c1: { raw: true }\n  romeo:\n    resources:\n      c2: { raw: true }\n", { spec: "xep-0198", section: "3", requirement: "SM-RESUME-03" })}steps:
+  - juliet/c1 opens stream
+  - juliet/c1 authenticates
+  - juliet/c1 opens stream
+  - juliet/c1 binds
+  - romeo/c2 opens stream
+  - romeo/c2 authenticates
+  - romeo/c2 opens stream
+  - romeo/c2 binds
+  - juliet/c1 sends: <enable xmlns='urn:xmpp:sm:3' resume='true'/>
+  - romeo/c2 sends: <enable xmlns='urn:xmpp:sm:3' resume='1'/>
+  - one of:
+      both:
+        - juliet/c1 receives: <enabled xmlns='urn:xmpp:sm:3' resume='true'/>
+        - romeo/c2 receives: <enabled xmlns='urn:xmpp:sm:3' resume='true'/>
+      refused:
+        - juliet/c1 receives: <failed xmlns='urn:xmpp:sm:3'/>
+        - romeo/c2 receives: <failed xmlns='urn:xmpp:sm:3'/>
+    requirements: [SM-RESUME-03]
+    level: SHOULD
+    unanswered: SM-ENABLE-01
+`,
+      "one-of-unanswered.yaml",
+    ),
+  )[0]!;
+  const oneOf = c.steps.at(-1)!;
+  const sm = (name: string) => ({ name, xmlns: "urn:xmpp:sm:3" });
+  assert.deepEqual(oneOf.plan.unanswered, {
+    id: "SM-ENABLE-01",
+    level: "MUST",
+    awaits: [
+      { actor: "juliet/c1", answers: [sm("enabled"), sm("failed")] },
+      { actor: "romeo/c2", answers: [sm("enabled"), sm("failed")] },
+    ],
+  });
+  assert.deepEqual([failureOf(oneOf, miss(true)).requirements, failureOf(oneOf, miss(true)).level], [["SM-ENABLE-01"], "MUST"]);
+  assert.deepEqual([failureOf(oneOf, miss(false)).requirements, failureOf(oneOf, miss(false)).level], [["SM-RESUME-03"], "SHOULD"]);
 });

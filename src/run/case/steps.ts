@@ -1,7 +1,7 @@
 import type { Element } from "ltx";
 import { matchStanza, type Captures } from "../../match/pattern.ts";
 import { fill } from "../../match/template.ts";
-import type { ExpectKind, ExpectStep, PlannedStep, Step } from "../../scenario/types.ts";
+import type { Answer, ExpectKind, ExpectStep, PlannedStep, Step } from "../../scenario/types.ts";
 import type { ReadByServer, Received } from "../../xmpp/connections/inbox.ts";
 import type { Refusal } from "../../results/schema.ts";
 import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
@@ -82,8 +82,10 @@ function refusalOf(items: Received[], pattern: Element, since: number): Refusal 
  * The whole session is looked at, not only what came after the step's action: another action may stand between the
  * request and the step.
  */
-function unansweredBy(items: Received[], id: string): boolean {
-  return !items.some((r) => r.el.name === "iq" && (r.el.attrs.type === "result" || r.el.attrs.type === "error") && r.el.attrs.id === id);
+function unansweredBy(items: Received[], answers: Answer[]): boolean {
+  const answered = (el: Element, a: Answer) =>
+    el.name === a.name && (a.xmlns === undefined || el.getNS() === a.xmlns) && (a.id === undefined || ((el.attrs.type === "result" || el.attrs.type === "error") && el.attrs.id === a.id));
+  return !items.some((r) => answers.some((a) => answered(r.el, a)));
 }
 
 /** The stream error the server ended a session with, as its answer: not one that ends any stream (the server going away, limiting connections). */
@@ -92,8 +94,8 @@ function endedBy(scope: CaseScope, label: string) {
   return s.endedBy && !NOT_AN_ANSWER.has(s.endedBy.condition) ? s.endedBy : undefined;
 }
 
-/** Whether a request `label` sent the server (id `id`) went unanswered on a stream the server did not end (ending it is an answer). */
-const silent = (scope: CaseScope, label: string, id: string) => !endedBy(scope, label) && unansweredBy(receivable(scope, label), id);
+/** Whether `label` received none of `answers`, on a stream the server did not end (ending it is an answer). */
+const silent = (scope: CaseScope, label: string, answers: Answer[]) => !endedBy(scope, label) && unansweredBy(receivable(scope, label), answers);
 
 /** Why nothing was received, for people: a dead session is the network's problem, never a verdict; a raw connection the server ended says so. */
 function missed(scope: CaseScope, step: PlannedStep, label: string, pattern: Element, what: string, decidedBy: Miss["decidedBy"]): Miss {
@@ -131,7 +133,7 @@ function missed(scope: CaseScope, step: PlannedStep, label: string, pattern: Ele
     at: scope.transcript.now(),
     ...(refusal && { refusal }),
     // A stream the server ended is its answer (judged on the step's rules), not a silence.
-    ...(step.plan.unanswered && pattern.name === "iq" && typeof pattern.attrs.id === "string" && silent(scope, label, pattern.attrs.id) && { unanswered: true }),
+    ...(step.plan.unanswered && pattern.name === "iq" && typeof pattern.attrs.id === "string" && silent(scope, label, [{ name: "iq", id: pattern.attrs.id }]) && { unanswered: true }),
   };
 }
 
@@ -432,9 +434,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
         `${early.label}: the server ended the stream with <${early.streamError!.condition || "(no defined condition)"}/> before the case's latest action on it was sent, so it answers nothing the case did`,
       );
     // An answer the outcomes await that never came: that silence is what failed (RFC 6120 §8.2.3).
-    const unanswered = (step.plan.unanswered?.awaits ?? []).filter((a) => silent(scope, a.actor, a.id));
+    const unanswered = (step.plan.unanswered?.awaits ?? []).filter((a) => silent(scope, a.actor, a.answers));
+    const awaited = (a: Answer) => (a.id !== undefined ? `an answer to '${a.id}'` : `<${a.name}${a.xmlns ? ` xmlns='${a.xmlns}'` : ""}/>`);
     return {
-      message: `none of the allowed outcomes happened (${why.join("; ")})${unanswered.map((a) => `; ${a.actor}'s request '${a.id}' got no answer`).join("")}`,
+      message: `none of the allowed outcomes happened (${why.join("; ")})${unanswered.map((a) => `; ${a.actor} received no ${a.answers.map(awaited).join(" or ")}`).join("")}`,
       expected: step.alternatives.map((a) => `${a.name}: ${a.steps.map((st) => st.text).join(", then ")}`),
       // A raw connection's features and stream error count here: an alternative may be about them.
       closest: actors
