@@ -104,8 +104,8 @@ describe("BOSH", { concurrency: true }, () => {
         const plain = verdicts(direct);
         // What each case shows of each rule without a fault: a fault is shown where the rules it breaks held.
         const held = (id: string, rule: string) => direct.cases.find((c) => c.id === id)?.requirementResults?.find((q) => q.id === rule)?.verdict === "pass";
-        // Each fault, and each variation, through a proxy of its own, six side by side: their few cases mostly wait
-        // on BOSH's long polls. Longest first (their cases' durations without a fault), so the six end together
+        // Each fault, and each variation, through a proxy of its own, four side by side: their few cases mostly wait
+        // on BOSH's long polls. Longest first (their cases' durations without a fault), so the four end together
         // instead of one running on alone.
         const took = (ids: string[]) => direct.cases.filter((c) => ids.some((id) => c.id === id || c.id.startsWith(`${id}/`))).reduce((ms, c) => ms + c.durationMs, 0);
         const faultRuns = BOSH_FAULTS.filter((x) => x.on.includes(server)).map((f) => ({
@@ -138,7 +138,7 @@ describe("BOSH", { concurrency: true }, () => {
           ...BOSH_VARIATIONS.filter((v) => v.cases).map((v) => ({ took: took(v.cases!), go: async () => unchanged(v.id)(await through(v.fault, v.cases!)) })),
         ];
         const missed: string[][] = await Readable.from([...faultRuns, ...variationRuns].sort((a, b) => b.took - a.took))
-          .map((r: { go: () => Promise<string[]> }) => r.go(), { concurrency: 6 })
+          .map((r: { go: () => Promise<string[]> }) => r.go(), { concurrency: 4 })
           .toArray();
         assert.deepEqual(missed.flat(), []);
       } finally {
