@@ -3,6 +3,7 @@ import type { Element } from "ltx";
 import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
+import { notPersistentNode } from "./pep.ts";
 
 const PUBSUB = "http://jabber.org/protocol/pubsub";
 const EVENT = "http://jabber.org/protocol/pubsub#event";
@@ -732,6 +733,16 @@ function metadataReplacedLate(): NonNullable<Variation["stream"]> {
 
 /** What a correct server may do differently; no verdict may change. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Sixty-third audit (2026-11-29): avatar-sync-new-resource waited for the last metadata item whether or not the
+    // node keeps one; XEP-0060 §3 makes caching the last item of a node without persistent items optional. The case
+    // now reads the node first and waits for the item only where it is kept (Prosody 13: warn -> pass, 'transient').
+    id: "avatar-metadata-not-persistent-no-last-item",
+    description:
+      "the avatar metadata node, published without pubsub#persist_items=true, keeps no items (every items request for it is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/>, XEP-0060 §6.5.9.4) and caches no last item: a metadata notification to a connection whose latest presence came after the owner's latest metadata publish is dropped",
+    fault: () => "pass",
+    stream: notPersistentNode(METADATA, { noLastItem: true }),
+  },
   {
     // Fifty-fourth audit (2026-11-28): avconv-vcard-to-pep and avconv-vcard-to-pep-notify asked the converted
     // metadata for xc:children='exact' with one <info/>, but XEP-0398 §3.2 asks only for "one info element" and

@@ -730,7 +730,7 @@ function presenceNodeRefusesWhitelist(): StreamFault {
  * connection whose latest presence or subscribe request came after the owner's latest publish (a last-item send) is
  * dropped.
  */
-function notPersistentNode(node: string, opts: { retracts?: boolean; noLastItem?: boolean } = {}): StreamFault {
+export function notPersistentNode(node: string, opts: { retracts?: boolean; noLastItem?: boolean } = {}): StreamFault {
   const persistent = new Set<string>(); // owners whose publish asked for persist_items
   let seq = 0; // what clients sent, in the order the proxy saw it
   const published = new Map<string, number>(); // owner -> seq of their latest publish
