@@ -3287,6 +3287,42 @@ const broadcastModeratorsOnlySelfToo: StreamFault = {
 
 export const VARIATIONS: Variation[] = [
   {
+    // Sixty-fourth audit (2026-11-29): muc-mod-voice-revoke's unmoderated cell required the owner's revocation to be
+    // carried out at MUST, though the text gives moderators that privilege "in a moderated room" (§8, §8.4). The cell
+    // now takes the revocation's answer first, and an error credits nothing: fail -> pass (Prosody 13). The proxy
+    // cannot keep the server from making the change: it refuses it in the answer and drops the announcements.
+    id: "muc.var.unmoderated-revoke-refused",
+    description:
+      "voice is not revoked in an unmoderated room: a case's one-item request giving an occupant role visitor, to a room whose configuration made it unmoderated, is answered <not-allowed/>, and no presence gives that occupant role visitor",
+    fault: () => "pass",
+    stream: (() => {
+      const unmoderated = new Set<string>(); // rooms
+      const asked = new Set<string>(); // "connection id" of the refused requests
+      const refused = new Set<string>(); // occupant JIDs kept out of role visitor
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name !== "iq" || el.attrs.type !== "set" || !atService(el.attrs.to)) return;
+          const room = bare(str(el.attrs.to));
+          const field = (el.getChild("query", "http://jabber.org/protocol/muc#owner")?.getChild("x", "jabber:x:data")?.getChildren("field") ?? []).find(
+            (f) => f.attrs.var === "muc#roomconfig_moderatedroom",
+          );
+          if (field) {
+            if (/^(0|false)$/.test(field.getChildText("value")?.trim() ?? "")) unmoderated.add(room);
+            else unmoderated.delete(room);
+          }
+          const items = adminQuery(el, "set")?.getChildren("item") ?? [];
+          if (harnessSession(ctx.conn.jid) || items.length !== 1 || items[0].attrs.role !== "visitor" || !unmoderated.has(room)) return;
+          asked.add(`${ctx.conn.id} ${str(el.attrs.id)}`);
+          refused.add(`${room}/${str(items[0].attrs.nick)}`);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${ctx.conn.id} ${str(el.attrs.id)}`)) return [iqErrorFor(el, "not-allowed")];
+          return occupantPresence(el) && refused.has(str(el.attrs.from)) && itemOf(el)?.attrs.role === "visitor" ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
     // Thirty-eighth audit (2026-11-27): muc-pres-change's self cell judged bob's own copy of his update without the
     // broadcast condition the other cells show first ("If the room is configured to broadcast presence from entities
     // with the occupant's role"), so this deployment warned on MUC-PRES-01; the cell now skips (label broadcast). It

@@ -1345,24 +1345,20 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-DESTROY-01"],
     description:
       "a destroyed room is still there: a user removed from it with <destroy/> who enters it again enters the old room (no 201, affiliation none, role participant; a refusal of the join becomes that entry)",
-    fault: (() => {
-      const destroyed = new Set<string>(); // "connection id room" where the connection was told of the destruction
-      return (el: Element, ctx: FaultContext): FaultAction => {
-        if (isHarness(ctx)) return "pass";
-        const room = bare(fromOf(el));
-        const key = `${ctx.conn.id} ${room}`;
-        if (occupantPresence(el) && unavailable(el) && userX(el)!.getChild("destroy")) {
-          destroyed.add(key);
-          return "pass";
-        }
-        if (!destroyed.has(key) || el.name !== "presence") return "pass";
-        const entry = () =>
-          xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })));
-        if (el.attrs.type === "error" && fromOf(el).includes("/")) return [entry()];
-        if (occupantPresence(el) && isSelf(el) && hasCode(el, "201")) return [entry()];
-        return "pass";
-      };
-    })(),
+    fault: roomKept(),
+  },
+  {
+    // Sixty-fourth audit (2026-11-29): muc-destroy-venue, -plain and -one-presence judged the occupants' removal
+    // presences before the re-join that shows the room destroyed, so a room that answers the destroy request with a
+    // result and does nothing failed MUC-DESTROY-03 (or -02) for a removal that never happened, with MUC-DESTROY-01
+    // passed on the result. The removals are now judged after the re-join: fail MUC-DESTROY-03 (-02) -> fail
+    // MUC-DESTROY-01 (ejabberd 24.12 and Prosody 13).
+    id: "muc.destroy.result-for-nothing",
+    area: "muc",
+    requirements: ["MUC-DESTROY-01"],
+    description:
+      "a room answers its owner's destroy request with a result and does nothing: no occupant is told of a removal, and one who enters it again enters the old room (no 201, affiliation none, role participant; a refusal of the join becomes that entry)",
+    fault: roomKept({ silent: true }),
   },
   {
     // Nineteenth audit: muc-destroy-gone, muc-create-owner-leaves and muc-exit-temporary-room waited for the room to
@@ -3009,6 +3005,29 @@ function loggingService({ setup = false, valueless = false } = {}): StreamFault 
       const value = logging.get(room) ?? "0";
       return offeringLogging(el, valueless && value === "0" ? undefined : value);
     },
+  };
+}
+
+/**
+ * A destroyed room that is still there: a user removed from it (told with <destroy/>) who enters it again enters the
+ * old room. `silent`: nobody is told of the removal either (the room did nothing).
+ */
+function roomKept({ silent = false } = {}): Fault {
+  const destroyed = new Set<string>(); // "connection id room" where the connection was removed from the room
+  return (el: Element, ctx: FaultContext): FaultAction => {
+    if (isHarness(ctx)) return "pass";
+    const room = bare(fromOf(el));
+    const key = `${ctx.conn.id} ${room}`;
+    if (occupantPresence(el) && unavailable(el) && userX(el)!.getChild("destroy")) {
+      destroyed.add(key);
+      return silent ? "drop" : "pass";
+    }
+    if (!destroyed.has(key) || el.name !== "presence") return "pass";
+    const entry = () =>
+      xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })));
+    if (el.attrs.type === "error" && fromOf(el).includes("/")) return [entry()];
+    if (occupantPresence(el) && isSelf(el) && hasCode(el, "201")) return [entry()];
+    return "pass";
   };
 }
 
