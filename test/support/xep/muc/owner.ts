@@ -3023,8 +3023,7 @@ function roomKept({ silent = false } = {}): Fault {
       return silent ? "drop" : "pass";
     }
     if (!destroyed.has(key) || el.name !== "presence") return "pass";
-    const entry = () =>
-      xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })));
+    const entry = () => xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })));
     if (el.attrs.type === "error" && fromOf(el).includes("/")) return [entry()];
     if (occupantPresence(el) && isSelf(el) && hasCode(el, "201")) return [entry()];
     return "pass";
