@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, routedIqFromBare, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, changed, copyOf, iqErrorFor, routedIqFromBare, when, type FaultDef } from "../fault-kit.ts";
 import { caseOf, type FaultContext } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -472,6 +472,28 @@ function ownAnswerFromDomain(ns: string, el: Element, ctx: FaultContext): Return
 
 /** XEP-0030 and XEP-0115: what the XEPs allow that Prosody and ejabberd do not do. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Sixty-fourth audit (2026-11-29): disco-info-server-consistent let alice's request be refused (XEP-0030 §3.1) but
+    // not bob's, so a server that refuses its disco#info to some requesters (§7: "refuses to return disco results to
+    // the specific requesting entity") warned DISCO-CONSIST-01 with no identity to compare: warn -> skip (Prosody 13).
+    // Applied by bench/try-case.ts only (stream): a refusal to every second requester would move other verdicts.
+    id: "disco-info-refused-to-second-requester",
+    description:
+      'the server refuses its domain\'s disco#info with <forbidden/> to the second request of it within a case (XEP-0030 §7: an entity may refuse "to return disco results to the specific requesting entity")',
+    fault: () => "pass",
+    stream: (() => {
+      const seen = new Map<string, number>(); // case -> disco#info results of the domain so far
+      return {
+        element: (el: Element, ctx: FaultContext) => {
+          if (!(resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")) && !el.getChild("query", INFO)!.attrs.node)) return "pass";
+          const scope = caseOf(ctx.conn.jid) ?? "";
+          const n = (seen.get(scope) ?? 0) + 1;
+          seen.set(scope, n);
+          return n < 2 ? "pass" : [iqErrorFor(el, "forbidden", "auth")];
+        },
+      };
+    })(),
+  },
   {
     id: "disco-info-extra-identity",
     description:
