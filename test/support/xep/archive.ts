@@ -534,6 +534,28 @@ function filtersIgnored(emptyQueryid?: string) {
 
 export const FAULTS: FaultDef[] = [
   {
+    // Sixty-fourth audit (2026-11-29): mam-query-order compared the second and third results' archive ids with the
+    // first's only, so an archive that gives two items one id passed MAM-IDS-01 and MAM-STORE-01 (§6.2: "unique per
+    // item stored"). The third id is now compared with both: pass -> fail (Prosody 13).
+    id: "mam.ids.third-reuses-second",
+    area: "mam",
+    requirements: ["MAM-IDS-01", "MAM-STORE-01"],
+    description: "the archive gives the message whose body starts with 'o3-' the archive id of the one whose body starts with 'o2-' (two items stored, one id)",
+    stream: (() => {
+      const second = new Map<number, string>(); // connection -> the id of o2's result
+      return {
+        element: (el: Element, ctx: FaultContext) => {
+          const result = resultOf(el);
+          const body = forwardedMessage(el)?.getChildText("body") ?? "";
+          if (!result) return "pass";
+          if (body.startsWith("o2-")) second.set(ctx.conn.id, String(result.attrs.id));
+          const id = body.startsWith("o3-") ? second.get(ctx.conn.id) : undefined;
+          return id === undefined ? "pass" : changed(el, (c) => (resultOf(c)!.attrs.id = id));
+        },
+      };
+    })(),
+  },
+  {
     // Fortieth audit: MAM-SID-05 had no fault, and mam-archive-once judged it only on a copy whose forwarded message is
     // in jabber:client; a copy in another namespace without the <stanza-id/> counted as no copy (credits nothing).
     // The case now takes a copy in any of the three namespaces: mam.sid.carbon-copy-without-stanza-id-inherited,
