@@ -59,3 +59,16 @@ test("${room/Nick|nick} is the nickname the room gave that occupant: the one ask
   assert.equal(fill("{re:${lobby/Bob|nick}}", bindings), "{re:b&amp;b\\/1}", "inside {re:…} a literal");
   assert.equal(fill("${lobby|nick}", bindings), "", "a bare JID has no resourcepart");
 });
+
+test("a rewritten nickname's self-presence with 210 but without 110 still rebinds the placeholder (XEP-0045 §7.2.2's 210 goes to the new occupant alone)", () => {
+  const bindings: Record<string, string> = {};
+  const entries = new Entries();
+  const bob = arrivals();
+  entries.expect("lobby/Bob", ROOM, bob);
+  bob.add(`<presence from='${ROOM}/carol'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/></x></presence>`);
+  entries.settle(bindings);
+  assert.equal(bindings["lobby/Bob"], undefined, "another occupant's presence, no status: not the entry");
+  bob.add(self("Bob~1", ["210"]));
+  entries.settle(bindings);
+  assert.equal(bindings["lobby/Bob"], `${ROOM}/Bob~1`);
+});
