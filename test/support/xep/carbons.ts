@@ -760,6 +760,22 @@ export const FAULTS: FaultDef[] = [
     fault: (el, { conn, peers }) => (routedMessage(el, conn) && el.attrs.type === "groupchat" ? copiedAround(el, conn, peers) : "pass"),
   },
   {
+    // Sixty-fourth audit (2026-11-29): §6.2's "this exact set of rules" makes §6.1's eligibility a MUST both ways where
+    // urn:xmpp:carbons:rules:0 is advertised; carbons-not-copied's new -rules cells for a headline and a bodyless
+    // normal message fail where this is copied (CARBONS-RULES-NOTIM), the others warn (CARBONS-ELIG-01).
+    id: "carbons.not-im-copied",
+    area: "carbons",
+    requirements: ["CARBONS-ELIG-01", "CARBONS-RULES-NOTIM"],
+    description: "a headline, and a message of type normal with neither body nor IM payload, are copied like chat messages, to the recipient's and the sender's other resources",
+    fault: (el, { conn, peers }) => {
+      if (!routedMessage(el, conn)) return "pass";
+      const type = String(el.attrs.type ?? "normal");
+      const im = ["urn:xmpp:receipts", "http://jabber.org/protocol/chatstates", "urn:xmpp:chat-markers:0"];
+      const notIm = type === "headline" || (type === "normal" && !el.getChild("body") && !el.children.some((c) => typeof c !== "string" && im.includes(String(c.attrs.xmlns))));
+      return notIm ? copiedAround(el, conn, peers) : "pass";
+    },
+  },
+  {
     id: "carbons.private-needs-hint",
     area: "carbons",
     requirements: ["CARBONS-ELIG-PRIVATE", "CARBONS-RULES-PRIVATE"],

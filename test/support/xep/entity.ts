@@ -727,10 +727,13 @@ export const VARIATIONS: Variation[] = [
     // Before entity-last-server-refused: run together, it sees the domain's uptime before the refusal replaces it.
     // Twenty-seventh audit: the value is now shifted, not fixed: an uptime grows with the clock (last-server asks
     // again until it changes), which a constant would not.
+    // Stop 71: only the server's own uptime: a user's 'seconds' is "the number of seconds that have passed since the
+    // user last logged out" (XEP-0012 §3), and a logout during the case is under ten minutes ago (last-offline-contact
+    // warned whenever a loaded server answered '1' rather than '0').
     id: "entity-last-other-seconds",
-    description: "the server reports another uptime or time since logout (the value of 'seconds' is the server's to give; only seconds='0' for an online user is fixed)",
+    description: "the server reports another uptime (the value of 'seconds' for the server's own address is the server's to give)",
     fault: when(
-      (el) => resultWith("query", LAST)(el) && /^[1-9][0-9]*$/.test(String(el.getChild("query", LAST)!.attrs.seconds ?? "")),
+      (el) => resultWith("query", LAST)(el) && !String(el.attrs.from ?? "").includes("@") && /^[1-9][0-9]*$/.test(String(el.getChild("query", LAST)!.attrs.seconds ?? "")),
       (el) => changed(el, (c) => (c.getChild("query", LAST)!.attrs.seconds = String(Number(c.getChild("query", LAST)!.attrs.seconds) + 98765))),
     ),
   },
