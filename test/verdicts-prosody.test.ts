@@ -52,9 +52,10 @@ describe("Prosody's whole suite", { concurrency: true }, () => {
     proxy.setChaos({ rate: 0.2, seed: 6121 });
     try {
       // RFC 6121's cases: raw connections (RFC 6120) are never bound while their steps run, so chaos there would
-      // be a verdict, not set-up.
+      // be a verdict, not set-up. Every other one: about 175 cases, with about a fifth of their connections killed,
+      // show the retries as well as all 350 did, at half the CPU.
       const chaotic = await run(
-        suite.filter((sc) => sc.spec === "rfc6121" && sc.connections.length === 0),
+        suite.filter((sc) => sc.spec === "rfc6121" && sc.connections.length === 0).filter((_, i) => i % 2 === 0),
         { server: `127.0.0.1:${port}`, domain: pros.domain, install: false, concurrency: 6 },
       );
       const killed = proxy.stats.killed / proxy.stats.connections;
