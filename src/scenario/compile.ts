@@ -55,19 +55,15 @@ function requestIds(step: Step): string[] {
   return sent.flatMap((e) => (e && isRequest(e) ? [e.attrs.id as string] : []));
 }
 
-/** The id of the IQ answer (a result, an error, or either) a pattern expects. */
-function answerIdIn(pattern: string | undefined): string | undefined {
-  const el = pattern === undefined ? undefined : rootElement(pattern);
-  const { type, id } = el?.attrs ?? {};
-  return el?.name === "iq" && (type === undefined || type === "result" || type === "error") && typeof id === "string" ? id : undefined;
-}
-
 /** The answer a pattern expects: its root's name and namespace, and for an IQ answer (a result, an error, or either) its id. */
 function answerIn(pattern: string): Answer | undefined {
   const el = rootElement(pattern);
   if (!el) return undefined;
-  const id = answerIdIn(pattern);
-  return { name: el.name, ...(typeof el.attrs.xmlns === "string" && { xmlns: el.attrs.xmlns }), ...(id !== undefined && { id }) };
+  const { type, id, xmlns } = el.attrs;
+  // What the run compares literally: a placeholder or a matching token ({re:...}) is no answer it can look for.
+  if ([id, xmlns].some((v) => typeof v === "string" && /[{}$]/.test(v))) return undefined;
+  const answersIq = el.name === "iq" && (type === undefined || type === "result" || type === "error") && typeof id === "string";
+  return { name: el.name, ...(typeof xmlns === "string" && { xmlns }), ...(answersIq && { id: id as string }) };
 }
 
 /**
