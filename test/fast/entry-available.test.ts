@@ -16,17 +16,23 @@ const file = tempFiles("entry-available");
  * (the entry sweep, 2026-11-28: 73 such patterns).
  */
 const asksNoType = (pattern: string) => /^\s*<presence\b/.test(pattern) && !/^\s*<presence\b[^>]*\stype=/.test(pattern);
+/**
+ * §7.2.2 sends the entry "to the full JIDs of all the occupants (including the new occupant)": a pattern that credits
+ * MUC-JOIN-05 names the receiving session's full JID in 'to' (round 65: a self-presence sent to the bare JID reached
+ * a single resource all the same, and 447 entry steps credited it).
+ */
+const asksNoTo = (pattern: string) => /^\s*<presence\b/.test(pattern) && !/^\s*<presence\b[^>]*\sto=/.test(pattern);
 const credits = (proves: { id: string }[]) => proves.some((p) => p.id === "MUC-JOIN-05");
 
-function entriesOfAnyType(cases: Scenario[]): string[] {
+function entriesWith(cases: Scenario[], wrong: (pattern: string) => boolean): string[] {
   return cases.flatMap((sc) =>
     sc.steps.flatMap((st) => {
       const name = sc.id.split("/")[0];
       const { plan } = st;
-      if (st.kind === "receive") return credits(plan.proves) && st.patterns.some(asksNoType) ? [`${name} line ${st.pos.line}`] : [];
-      if (st.kind === "receive-one-of") return st.alternatives.filter((a, j) => credits(plan.alternatives![j].proves) && a.patterns.some(asksNoType)).map((a) => `${name} ${a.name}`);
+      if (st.kind === "receive") return credits(plan.proves) && st.patterns.some(wrong) ? [`${name} line ${st.pos.line}`] : [];
+      if (st.kind === "receive-one-of") return st.alternatives.filter((a, j) => credits(plan.alternatives![j].proves) && a.patterns.some(wrong)).map((a) => `${name} ${a.name}`);
       if (st.kind === "one-of")
-        return st.alternatives.filter((a, j) => credits(plan.alternatives![j].proves) && a.steps.some((x) => x.kind === "receive" && x.patterns.some(asksNoType))).map((a) => `${name} ${a.name}`);
+        return st.alternatives.filter((a, j) => credits(plan.alternatives![j].proves) && a.steps.some((x) => x.kind === "receive" && x.patterns.some(wrong))).map((a) => `${name} ${a.name}`);
       return [];
     }),
   );
@@ -35,12 +41,23 @@ function entriesOfAnyType(cases: Scenario[]): string[] {
 test("an entry credited on a presence pattern that asks no type is found; one that asks type='{absent}' is not", () => {
   const head = caseHead(`  bob:\n    resources:\n      b1: {}\n`, { spec: "xep-0045", section: "7.2.2", requirement: "MUC-JOIN-05" });
   const step = (attrs: string) => `${head}steps:\n  - bob/b1 receives one of:\n      entered: "<presence${attrs}/>"\n      refused: { receives: "<presence type='error'/>", requirements: [] }\n`;
-  assert.deepEqual(entriesOfAnyType(loadScenarioFile(file(step("")))), ["t entered"]);
-  assert.deepEqual(entriesOfAnyType(loadScenarioFile(file(step(" type='{absent}'")))), []);
+  assert.deepEqual(entriesWith(loadScenarioFile(file(step(""))), asksNoType), ["t entered"]);
+  assert.deepEqual(entriesWith(loadScenarioFile(file(step(" type='{absent}'"))), asksNoType), []);
 });
 
 test("the shipped suite credits no entry on a presence of any type", () => {
-  assert.deepEqual([...new Set(entriesOfAnyType(loadSuite([path.join(ROOT, "scenarios")]).scenarios))], []);
+  assert.deepEqual([...new Set(entriesWith(loadSuite([path.join(ROOT, "scenarios")]).scenarios, asksNoType))], []);
+});
+
+test("an entry credited on a presence pattern that names no 'to' is found; one that names the full JID is not", () => {
+  const head = caseHead(`  bob:\n    resources:\n      b1: {}\n`, { spec: "xep-0045", section: "7.2.2", requirement: "MUC-JOIN-05" });
+  const step = (attrs: string) => `${head}steps:\n  - bob/b1 receives: <presence type='{absent}'${attrs}/>\n    asserts: [to]\n`;
+  assert.deepEqual(entriesWith(loadScenarioFile(file(step(""))), asksNoTo), ["t line 12"]);
+  assert.deepEqual(entriesWith(loadScenarioFile(file(step(" to='${bob/b1}'"))), asksNoTo), []);
+});
+
+test("the shipped suite credits no entry on a presence to any address", () => {
+  assert.deepEqual([...new Set(entriesWith(loadSuite([path.join(ROOT, "scenarios")]).scenarios, asksNoTo))], []);
 });
 
 /**
@@ -50,7 +67,7 @@ test("the shipped suite credits no entry on a presence of any type", () => {
  * by a case whose deployment may refuse it (`refused:`), and the waits for the first presence from any occupant JID
  * (`{re:...}`), which do not say whose.
  */
-const ownEntry = /^<presence from='\$\{(\w+)\/[^'{}]*(\$\{m\.\w+\})?\}'( type='\{absent\}')?(\/>|><x xmlns='http:\/\/jabber\.org\/protocol\/muc#user'>.*<\/x><\/presence>)$/;
+const ownEntry = /^<presence from='\$\{(\w+)\/[^'{}]*(\$\{m\.\w+\})?\}'( to='[^']*')?( type='\{absent\}')?(\/>|><x xmlns='http:\/\/jabber\.org\/protocol\/muc#user'>.*<\/x><\/presence>)$/;
 /** The name of the case's room whose occupant's presence `pattern` awaits, if it is one. */
 const roomOf = (sc: Scenario, pattern: string) => sc.rooms.find((r) => r.name === ownEntry.exec(pattern.trim())?.[1]);
 function entriesAwaitedAsSetup(cases: Scenario[]): string[] {
