@@ -277,6 +277,9 @@ export function matchValue(pattern: string, actual: string | undefined, caps: Ca
   return checkValue(parseToken(pattern), actual, caps);
 }
 
+/** Whether an IQ pattern's 'type' takes only a response (RFC 6120 §8.2.3): 'result', 'error', or a token that takes no 'get' or 'set' (`{re:result|error}`). */
+export const takesOnlyResponses = (type: string): boolean => ["get", "set"].every((t) => matchValue(type, t, {}) !== undefined);
+
 interface Partial {
   ok: boolean;
   score: number;

@@ -1,4 +1,5 @@
 import { findRequirement } from "../catalog/index.ts";
+import { takesOnlyResponses } from "../match/pattern.ts";
 import { capturesIn, placeholdersIn } from "../match/template.ts";
 import { allTextsOf, KINDS, outcomesOf } from "./kinds.ts";
 import { rootElement } from "./root-element.ts";
@@ -62,7 +63,7 @@ function answerIn(pattern: string): Answer | undefined {
   const { type, id, xmlns } = el.attrs;
   // What the run compares literally: a placeholder or a matching token ({re:...}) is no answer it can look for.
   if ([id, xmlns].some((v) => typeof v === "string" && /[{}$]/.test(v))) return undefined;
-  const answersIq = el.name === "iq" && (type === undefined || type === "result" || type === "error") && typeof id === "string";
+  const answersIq = el.name === "iq" && (type === undefined || takesOnlyResponses(String(type))) && typeof id === "string";
   return { name: el.name, ...(typeof xmlns === "string" && { xmlns }), ...(answersIq && { id: id as string }) };
 }
 
@@ -112,9 +113,10 @@ const cited = (caseRequirements: string[], step: Step): string[] => step.require
  *   the rest where one of its steps says `requirements: []`); an
  *   outcome of a single check with outcomes ('receives one of', 'receives body one of') credits the step's, or
  *   exactly the ones it names;
- * - a proving 'receives' of the answer to a request the same session sent the server: when no answer at all
- *   came, RFC 6120 §8.2.3 (IQ_ANSWERED) fails alone, not what the answer would have shown (`unanswered:` names
- *   another rule); unless the case cites it, it is recorded only then, as the harness's attribution of a silence;
+ * - a 'receives' of the answer to a request the same session sent the server: when no answer at all came, RFC 6120
+ *   §8.2.3 (IQ_ANSWERED) fails alone, not what the answer would have shown (`unanswered:` names another rule);
+ *   unless the case cites it, it is recorded only then, as the harness's attribution of a silence. A set-up step
+ *   too: the suite judges that answer, so a server that never gives it fails the rule rather than skipping the case;
  * - the prelude is every step before the first that proves something.
  */
 export function planSteps(sc: { level: Level; requirements: string[] }, steps: Step[]): PlannedStep[] {
@@ -153,7 +155,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     const judges = proves.length > 0 || order !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
     const awaits = awaitedAnswers(step, asked);
     const cites = [...proves, ...(alternatives ?? []).flatMap((a) => a.proves)].some((p) => p.id === IQ_ANSWERED);
-    const implied = !step.unanswered && judges && !cites && awaits.length > 0;
+    const implied = !step.unanswered && (judges || step.setup === true) && !cites && awaits.length > 0;
     // A 'one of' names the answers: none of its outcomes says which one went unanswered.
     const named = step.kind === "one-of" && { awaits };
     const unanswered =

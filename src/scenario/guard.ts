@@ -1,6 +1,6 @@
 import type { Element } from "ltx";
 import { findRequirement } from "../catalog/index.ts";
-import { parseToken } from "../match/pattern.ts";
+import { parseToken, takesOnlyResponses } from "../match/pattern.ts";
 import { positivesOf } from "./kinds.ts";
 import { rootElement } from "./root-element.ts";
 import { ADDRESS_ATTRS, LEVELS, type AddressAttr, type Level, type PlannedStep, type Step } from "./types.ts";
@@ -67,7 +67,7 @@ function addressingIssue(attr: AddressAttr, el: Element, actor: string, ctx: Gua
       .filter((s) => !by || by(s.actor))
       .map((s) => rootElement(s.xml)?.attrs[a] as string | undefined)
       .filter((v) => v !== undefined);
-  const response = type === "result" || type === "error";
+  const response = type !== undefined && takesOnlyResponses(type);
   const what = type && parseToken(type).kind === "literal" ? `${el.name} of type '${type}'` : el.name;
   switch (token.kind) {
     case "absent":

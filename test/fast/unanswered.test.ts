@@ -79,18 +79,43 @@ test("the answer to the session's own request to the server implies STANZA-IQ-01
   assert.deepEqual(failureOf(got!, miss(false)).requirements, ["ROSTER-GET-01"]);
 });
 
-test("no implied STANZA-IQ-01 for a request to a full JID, a set-up wait, or an IQ the server sends", () => {
+test("no implied STANZA-IQ-01 for a request to a full JID or an IQ the server sends", () => {
   const none = (steps: string) => implied(steps).steps.map((st) => st.plan.unanswered);
   const get = (extra = "") => `<iq type='get' id='g'${extra}><query xmlns='jabber:iq:roster'/></iq>`;
   // A full JID's answer comes from a client the server only routes to.
   assert.deepEqual(none(`  - juliet/balcony sends: ${get(" to='${juliet/window}'")}\n  - juliet/balcony receives: <iq type='result' id='g'/>\n`), [undefined, undefined]);
-  assert.deepEqual(
-    none(
-      `  - juliet/balcony sends: ${get()}\n  - juliet/balcony receives: <iq type='result' id='g'/>\n    setup: true\n  - juliet/balcony sends: ${get().replace("'g'", "'h'")}\n  - juliet/balcony receives: <iq type='result' id='h'/>\n`,
-    ).slice(0, 2),
-    [undefined, undefined],
-  );
   assert.deepEqual(none(`  - juliet/balcony sends: ${get()}\n  - juliet/balcony receives: <iq type='set' id='g'/>\n    asserts: [id]\n`), [undefined, undefined]);
+});
+
+test("a set-up wait for the answer to the session's own request implies STANZA-IQ-01: a silence fails it, any other miss stays a precondition", () => {
+  const get = (id: string) => `<iq type='get' id='${id}'><query xmlns='jabber:iq:roster'/></iq>`;
+  const c = implied(
+    `  - juliet/balcony sends: ${get("g")}\n  - juliet/balcony receives: <iq type='{re:result|error}' id='g'/>\n    setup: true\n  - juliet/balcony sends: ${get("h")}\n  - juliet/balcony receives: <iq type='result' id='h'/>\n`,
+  );
+  const [ask, wait] = c.steps;
+  // A token that takes no get or set ({re:result|error}) awaits an answer as much as 'result' does.
+  assert.deepEqual(wait!.plan.unanswered, { id: "STANZA-IQ-01", level: "MUST", implied: true });
+  assert.equal(wait!.plan.role, "setup");
+  assert.deepEqual(wait!.plan.proves, []);
+  assert.deepEqual(failureOf(wait!, miss(true)).requirements, ["STANZA-IQ-01"]);
+  const results = (records: StepRecord[]) => Object.fromEntries((fold(c, records).requirementResults ?? []).map((r) => [r.id, r.verdict]));
+  assert.deepEqual(
+    results([
+      { step: ask!, outcome: "ok" },
+      { step: wait!, outcome: "failed", failure: failureOf(wait!, miss(true)) },
+    ]),
+    { "ROSTER-GET-01": "not-reached", "STANZA-IQ-01": "fail" },
+  );
+  // Held: the set-up credits nothing, and records no STANZA-IQ-01 of its own.
+  assert.deepEqual(
+    Object.keys(
+      results([
+        { step: ask!, outcome: "ok" },
+        { step: wait!, outcome: "ok" },
+      ]),
+    ),
+    ["ROSTER-GET-01"],
+  );
 });
 
 test("'unanswered' names a requirement of a catalog", () => {

@@ -196,7 +196,9 @@ async function runBody(sc: Scenario, scope: CaseScope, records: StepRecord[], re
       }
       continue;
     }
-    if (plan.role === "setup" || (step.refused && miss.refusal)) {
+    // A set-up step's request that went unanswered at all is RFC 6120 §8.2.3's failure (its plan says so), not a precondition.
+    const silent = Boolean(miss.unanswered && plan.unanswered);
+    if ((plan.role === "setup" && !silent) || (step.refused && miss.refusal)) {
       record({ step, outcome: "failed" });
       throw preconditionOf(step, i, miss);
     }
