@@ -71,11 +71,16 @@ function answerIn(pattern: string): Answer | undefined {
  * The answers a step awaits, by session (a session is silent when none of its answers came), but those an outcome
  * of a 'one of' lets stay silent (a 'receives nothing' of the same element, or of an IQ with that id):
  * - the answers to requests the same session sent the server (`asked`, by session): a 'receives' its own, a 'one of'
- *   those any of its outcomes awaits, each id on its own;
+ *   those any of its outcomes awaits, each id on its own, a 'polls' those to its own ask;
  * - with `unanswered:` on a 'one of', whatever its outcomes expect a session to receive first: the session is silent
  *   when it received none of it (the request the outcomes answer went unanswered).
  */
 function awaitedAnswers(step: Step, asked: Map<string, Set<string>>): { actor: string; answers: Answer[] }[] {
+  // A 'polls' asks itself, again and again: any answer to its request, of any ask, is an answer.
+  if (step.kind === "poll") {
+    const ask = rootElement(step.ask);
+    return ask && isRequest(ask) ? [{ actor: step.actor, answers: [{ name: "iq", id: ask.attrs.id as string }] }] : [];
+  }
   const inner = step.kind === "one-of" ? step.alternatives.flatMap((a) => a.steps) : [step];
   const same = (a: Answer, b: Answer) => a.name === b.name && a.xmlns === b.xmlns && a.id === b.id;
   const allowed = inner.flatMap((st) => (st.kind === "receive-nothing" && st.pattern ? [{ actor: st.actor, answer: answerIn(st.pattern) }] : []));

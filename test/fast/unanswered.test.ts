@@ -118,6 +118,13 @@ test("a set-up wait for the answer to the session's own request implies STANZA-I
   );
 });
 
+test("a 'polls' whose ask goes to the server implies STANZA-IQ-01 for its own id; one to a full JID does not", () => {
+  const poll = (to = "") =>
+    implied(`  - juliet/balcony polls:\n      ask: <iq type='get' id='p'${to}><query xmlns='jabber:iq:roster'/></iq>\n      until: <iq type='result' id='p'/>\n    asserts: [id]\n`).steps[0]!.plan;
+  assert.deepEqual(poll().unanswered, { id: "STANZA-IQ-01", level: "MUST", implied: true });
+  assert.equal(poll(" to='${juliet/window}'").unanswered, undefined);
+});
+
 test("'unanswered' names a requirement of a catalog", () => {
   assert.throws(
     () =>

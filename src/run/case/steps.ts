@@ -305,6 +305,8 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
       closest: last ? [{ xml: last.el.toString(), problems, at: last.at }] : [],
       // A 'while' answer that differs came: nothing was waited out.
       ...(!(holding && last) && { decidedBy: "timeout" as const }),
+      // No ask was answered at all: the request's rule, where the plan names one (RFC 6120 §8.2.3).
+      ...(step.plan.unanswered && answers === 0 && { unanswered: true }),
       at: scope.transcript.now(),
     };
   },

@@ -1319,7 +1319,10 @@ export const FAULTS: FaultDef[] = [
     // Sixty-second audit (F2): muc-destroy-non-owner's read-back charged an occupant's disco#info request to the room,
     // left unanswered, to MUC-DESTROY-07 (fail MUC-DESTROY-07 -> fail STANZA-IQ-01).
     // Sixty-fifth audit (G3): the set-up round trips that wait for a room's disco#info answer skipped the case when
-    // it never came (muc-subject-change-broadcast and 32 other MUC cases on Prosody 13: skip -> fail STANZA-IQ-01).
+    // it never came (muc-subject-change-broadcast and 32 other MUC cases on Prosody 13: skip -> fail STANZA-IQ-01),
+    // and a 'polls' of a gone room's disco#info charged the silence to its own rule (G4, muc-create-owner-leaves: a MAY,
+    // so the case passed) or to none: muc-create-owner-leaves, muc-destroy-gone, -plain, -venue, -one-presence and
+    // muc-exit-temporary-room pass -> fail STANZA-IQ-01.
     id: "muc.destroy.room-info-unanswered",
     area: "muc",
     requirements: ["STANZA-IQ-01"],
