@@ -53,7 +53,17 @@ function readDocument(doc: Document, lines: LineCounter, file: string): Scenario
   return cellsOf(shape.data).map((cell) => {
     const sc = readScenario(doc, lines, file, substitute(js, cell), cell);
     // Listed cells are named by their `name` (or first value); combinations by all their values.
-    const suffix = Array.isArray(shape.data) ? (cell.name ?? Object.values(cell)[0]) : Object.values(cell).join("/");
+    const named = Array.isArray(shape.data) && cell.name !== undefined;
+    const parts = Array.isArray(shape.data) ? [cell.name ?? Object.values(cell)[0]] : Object.values(cell);
+    // A case id is typed on the command line and compared across runs: a placeholder or a blank in it cannot be, and a
+    // value's own '/' (a JID's resource, a URL) would read as another cell's (a listed cell's name may use it on purpose).
+    const odd = parts.map(String).find((v) => /\$\{|\s/.test(v) || (!named && v.includes("/")));
+    if (odd !== undefined && !String(js.id).includes("${m."))
+      throw new ScenarioError(
+        locate(doc, lines, file, ["matrix"]),
+        `matrix: the value '${odd}' would name a case ${String(js.id)}/${odd}, and a case id holds no placeholder, '/' or blank: list the cells with a name ([{ name: short-name, ${Object.keys(cell).find((k) => String(cell[k]) === odd) ?? "var"}: "..." }, ...])`,
+      );
+    const suffix = parts.join("/");
     return { ...sc, id: String(js.id).includes("${m.") ? sc.id : `${sc.id}/${suffix}`, cell };
   });
 }

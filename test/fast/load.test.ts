@@ -242,6 +242,20 @@ test("one of: a capture serves the later steps of its own alternative, and later
   );
 });
 
+test("a matrix cell whose value would put a placeholder, a blank or its own '/' in the case id is refused, naming the cell to list", () => {
+  const [line, , detail] = problem(`${HEAD}matrix:\n  to: ["\${juliet}", "\${juliet/balcony}"]\nsteps: [juliet/balcony receives nothing]\n`);
+  assert.equal(line, 13);
+  assert.match(detail, /matrix: the value '\$\{juliet\}' would name a case t\/\$\{juliet\}, .*list the cells with a name \(\[\{ name: short-name, to: "\.\.\." \}/);
+  assert.match(problem(`${HEAD}matrix: { to: [a, "b c"] }\nsteps: [juliet/balcony receives nothing]\n`)[2], /the value 'b c'/);
+  assert.match(problem(`${HEAD}matrix: { to: [a, "b/c"] }\nsteps: [juliet/balcony receives nothing]\n`)[2], /the value 'b\/c'/);
+  // A listed cell's name is the author's: it may use '/' to read as two parts.
+  const named = loadScenarioFile(file(`${HEAD}matrix:\n  - { name: in/chat, to: "\${juliet}" }\nsteps: [juliet/balcony receives nothing]\n`));
+  assert.deepEqual(
+    named.map((c) => c.id),
+    ["t/in/chat"],
+  );
+});
+
 test("a matrix value that stands alone keeps its number type", () => {
   const cases = loadScenarioFile(file(`${HEAD.replace("chamber: {}", 'chamber: { presence: "\${m.p}" }')}matrix: { p: [-1, 5] }\nsteps: [juliet/balcony receives nothing]\n`));
   assert.deepEqual(

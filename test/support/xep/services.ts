@@ -350,7 +350,7 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     // UPLOAD-PUT-02 (warn), upload-put-wrong-length's to UPLOAD-PUT-01 and upload-put-unknown-url's to UPLOAD-PUT-06;
     // those steps now cite UPLOAD-TLS-01 (MUST), as upload-slot-urls does: warn/fail/warn -> fail (UPLOAD-TLS-01).
     cases: {
-      "upload-slot-urls/plain-${uid}.jpg": "fail",
+      "upload-slot-urls/plain": "fail",
       "upload-put-wrong-type": "fail",
       "upload-put-wrong-length/shorter": "fail",
       "upload-put-wrong-length/longer": "fail",
@@ -363,7 +363,7 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
   {
     id: "upload-slot-unencoded",
     requirements: ["UPLOAD-URL-01", "UPLOAD-URL-02"],
-    cases: { "upload-slot-urls/très cool ${uid}.jpg": "fail" },
+    cases: { "upload-slot-urls/spaced-accented": "fail" },
     stanza: slotFault((put, get) => {
       for (const e of [put, get]) e.attrs.url = decodeURI(String(e.attrs.url));
     }),
@@ -514,6 +514,21 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
       (el) =>
         changed(el, (c) => {
           c.getChild("error")!.getChild("file-too-large", UPLOAD)!.getChild("max-file-size")!.children = ["1 MiB"];
+        }),
+    ),
+  },
+  {
+    // Sixty-fifth audit (round 65): upload-too-large took any decimal digits as the <max-file-size/> of XEP-0363 §12's
+    // schema (xs:positiveInteger), 0 too, which is no limit a too-large request could exceed; it now takes an
+    // xs:positiveInteger: UPLOAD-ERR-03 pass -> warn (case pass -> warn) on Prosody 13 and ejabberd 24.12.
+    id: "upload-limit-error-zero",
+    requirements: ["UPLOAD-ERR-03"],
+    cases: { "upload-too-large": "warn" },
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)?.getChild("max-file-size")),
+      (el) =>
+        changed(el, (c) => {
+          c.getChild("error")!.getChild("file-too-large", UPLOAD)!.getChild("max-file-size")!.children = ["0"];
         }),
     ),
   },
@@ -915,6 +930,20 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
           const condition = error.children.find((x): x is Element => typeof x !== "string" && x.attrs.xmlns === "urn:ietf:params:xml:ns:xmpp-stanzas" && x.name !== "text");
           if (condition) condition.name = "resource-constraint";
           error.attrs.type = "wait";
+        }),
+    ),
+  },
+  // Sixty-fifth audit (round 65): XEP-0363 §12 makes <max-file-size/> an xs:positiveInteger, whose lexical forms take
+  // a '+', leading zeros and blanks around the digits (XML Schema Part 2 §3.3.25, whiteSpace collapse):
+  // upload-too-large warned UPLOAD-ERR-03 on '+0' before the limit (it took digits only): warn -> pass.
+  {
+    id: "upload-limit-error-plus-sign",
+    stanza: when(
+      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)?.getChild("max-file-size")),
+      (el) =>
+        changed(el, (c) => {
+          const size = c.getChild("error")!.getChild("file-too-large", UPLOAD)!.getChild("max-file-size")!;
+          size.children = [`\n  +0${size.getText().trim()}\n`];
         }),
     ),
   },

@@ -238,6 +238,17 @@ export const FAULTS: FaultDef[] = [
       (a) => [xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to })],
     ),
   },
+  {
+    // Sixty-fifth audit (round 65): vcard-own-empty's first get asked for the <error/> child (RFC 6120 §8.3.1,
+    // ERR-RULE-04) under VCARD-OWN-EMPTY-01, which asks only for "a stanza error": a childless error failed
+    // VCARD-OWN-EMPTY-01; it now takes any error and judges the child by `also:` under ERR-RULE-04: the case still
+    // fails, VCARD-OWN-EMPTY-01 fail -> pass and ERR-RULE-04 (not cited) -> fail, on Prosody 13 and ejabberd 24.12.
+    id: "vcard.own-missing.refused-childless",
+    area: "vcard",
+    requirements: ["ERR-RULE-04"],
+    description: "a user's own missing vCard is answered with an IQ of type 'error' that has no <error/> child, not an empty <vCard/>",
+    fault: (el, ctx) => (isVcardResult(el, false) && fromOwnAccount(el, ctx) ? [xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to })] : "pass"),
+  },
 ];
 
 /** XEP-0054: what a correct server may do differently; no verdict may change. */

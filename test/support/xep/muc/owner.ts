@@ -601,6 +601,9 @@ export const FAULTS: FaultDef[] = [
   },
   // §10.1: creating a room.
   {
+    // Sixty-fifth audit (round 65): muc-create-owner-leaves took bob's new room only with 201 (this rule's, not
+    // MUC-CREATE-14's) and failed MUC-CREATE-14 here; it now also takes 'owner' on his self-presence, as
+    // muc-destroy-gone does: old fail -> new pass (alternative new-room-owner) on prosody 13 and ejabberd 24.12.
     id: "muc.create.no-201",
     area: "muc",
     requirements: ["MUC-CREATE-07"],
