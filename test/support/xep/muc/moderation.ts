@@ -1227,6 +1227,35 @@ export const FAULTS: FaultDef[] = [
     stream: affiliatedSeatedVisitorNoopResult(),
   },
   {
+    // Sixty-fifth audit (round 65): muc-mod-voice-list-refused read the refusal back by the target's own groupchat
+    // message coming back to it, charged to the cell's rule (MUC-MOD-VLIST-04, MUC-MOD-VOICE-08), so a room that
+    // denied the change but never reflects a message to its sender failed §8.5's rule, where §7.4's "reflect the
+    // message out to the full JID of each occupant" (MUC-MSG-01) is what it broke. The target now speaks before the
+    // change too: old fail (MUC-MOD-VLIST-04) -> new fail (MUC-MSG-01, MUC-MOD-VLIST-04 not-reached), on ejabberd 24.12.
+    // muc.msg.not-reflected-to-sender keys on the message's 'id'; this one on the sender's connection and the body.
+    id: "muc.msg.never-reflected-to-sender",
+    area: "muc",
+    requirements: ["MUC-MSG-01"],
+    description: "a groupchat message, with or without an 'id', is reflected to the other occupants but never to its sender",
+    stream: (() => {
+      const own = new Set<string>(); // "connection body" of the groupchat messages each connection sent
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "message" && el.attrs.type === "groupchat" && el.getChild("body")) own.add(`${ctx.conn.id} ${str(el.getChildText("body"))}`);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction =>
+          el.name === "message" &&
+          el.attrs.type === "groupchat" &&
+          atService(el.attrs.from) &&
+          resourceOf(el.attrs.from) !== undefined &&
+          el.getChild("body") &&
+          own.has(`${ctx.conn.id} ${str(el.getChildText("body"))}`)
+            ? "drop"
+            : "pass",
+      } as StreamFault;
+    })(),
+  },
+  {
     // Twenty-fifth audit: muc-mod-voice-list-refused/mixed proved the <not-allowed/> and that eve kept her voice, not
     // that the request was denied (§8.5: "the service MUST deny the request and return a <not-allowed/> error to the
     // sender"): a room that applies carol's item, stops at eve's and answers <not-allowed/> passed. carol now must get
@@ -2076,6 +2105,25 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ADMIN-MOD-06"],
     description: "every moderator list the room returns is empty, whoever the moderators are",
     stream: answering(listRequest("role", "moderator"), (answer): FaultAction => {
+      const q = adminQuery(answer, "result");
+      if (!q || itemsOf(q).length === 0) return "pass";
+      return changed(answer, (c) => {
+        const cq = adminQuery(c, "result")!;
+        for (const i of itemsOf(cq)) cq.remove(i);
+      });
+    }),
+  },
+  {
+    // Sixty-fifth audit (round 65): muc-mod-voice-grant let an empty voice list pass: l1's 'empty' alternative credited
+    // nothing and the case went on, and l0v's 'list' took any result. An empty l0v now credits nothing, and where l1's
+    // list was empty the list is asked again once carol is shown a participant, which it must name: old pass
+    // (MUC-MOD-VLIST-01 not-reached, Prosody 13; "pass" on an empty l0v list, ejabberd 24.12) -> new fail
+    // (MUC-MOD-VLIST-01).
+    id: "muc.voicelist.empty",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01"],
+    description: "every voice list the room returns is empty, whoever the participants are",
+    stream: answering(listRequest("role", "participant"), (answer): FaultAction => {
       const q = adminQuery(answer, "result");
       if (!q || itemsOf(q).length === 0) return "pass";
       return changed(answer, (c) => {
