@@ -2397,4 +2397,25 @@ export const VARIATIONS: Variation[] = [
       return sm((el) => ((isSm(el, "a") || isSm(el, "resumed") || isSm(el, "failed")) && /^[0-9]+$/.test(String(el.attrs.h ?? "")) && n++ % 2 === 1 ? withAttr("h", (h) => `+0${h}`)(el) : "pass"));
     })(),
   },
+  {
+    // Sixty-fifth audit (round 65): sm-unacked's `stored` and `alternate` outcomes asked the copy delivered later for
+    // id='m1', which no rule requires (RFC 6120 §8.1.3 binds the 'id' only for a response or error; XEP-0198 §4 asks
+    // for "committing the stanza to offline storage"), so a server that delivers the stored copy with an id of its own
+    // warned SM-UNACKED-02 and -03. Only the bounce asks for m1's id now: the six `none` cells warn -> pass ('stored',
+    // Prosody 13); sm-unacked-acked's `stored` no longer asks for its m2's id either (warn -> pass). A stream
+    // variation: applied by bench/try-case.ts, not by the whole-suite variation runs.
+    id: "mobile-stored-own-id",
+    description:
+      "a message the server delivers from offline storage (one with an XEP-0203 <delay/>, not of type groupchat or error) carries an id of the server's own instead of its sender's (RFC 6120 §8.1.3: \"If the generated stanza includes an 'id' attribute then it is REQUIRED for the response or error stanza to also include an 'id' attribute, where the value of the 'id' attribute MUST match that of the generated stanza.\": a stored message delivered later is no response)",
+    fault: () => "pass",
+    stream: (() => {
+      let n = 0;
+      return {
+        element: (el: Element) =>
+          el.name === "message" && el.attrs.type !== "groupchat" && el.attrs.type !== "error" && el.getChild("body") && el.getChild("delay", "urn:xmpp:delay")
+            ? withAttr("id", () => `xc-stored-${++n}`)(el)
+            : "pass",
+      } satisfies StreamFault;
+    })(),
+  },
 ];
