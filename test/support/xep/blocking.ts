@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, changed, copyOf, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, iqErrorFor, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -188,6 +188,70 @@ function toldOnBlock(presences: (user: string) => { from: string; type: string }
       if (!blocked || !ctx.conn.jid) return "pass";
       blocks.delete(key);
       for (const jid of blocked) for (const c of connectionsOf(jid, ctx)) for (const p of presences(String(ctx.conn.jid))) c.deliver(xml("presence", { ...p, to: jid }));
+      return "pass";
+    },
+  };
+}
+
+/**
+ * Available presence a blocked JID sends (broadcast, or directed to the user's bare or full JID) delivered to the
+ * user's connections of the case anyway, from the sender's full JID; `blocked` learns the blocks from what the
+ * clients send.
+ */
+function blockedPresenceDelivered(blocked: ReturnType<typeof blockedBy>): StreamFault {
+  return {
+    fromClient: (el, ctx) => {
+      blocked.fromClient(el, ctx);
+      if (el.name !== "presence" || el.attrs.type !== undefined || !ctx.conn.jid) return;
+      const from = ctx.conn.jid;
+      const to = el.attrs.to ? bare(String(el.attrs.to)) : undefined;
+      for (const c of ctx.peers()) {
+        if (!c.jid || bare(c.jid) === bare(from) || (to && bare(c.jid) !== to) || !blocked.blocks(bare(c.jid), from)) continue;
+        c.deliver(changed(el, (p) => ((p.attrs.from = from), (p.attrs.to = c.jid)))[0] as Element);
+      }
+    },
+  };
+}
+
+/**
+ * Once the server answered a user's unblock-all with a result, the JIDs the user had blocked (in the order they were
+ * blocked; with `firstOnly`, the one blocked first only) get, on each of their connections of the case, the user's
+ * current presence: the last available presence each of the user's connections broadcast (no 'to', no 'type'), from
+ * that connection's full JID. What XEP-0191 §3.4 asks of an unblock ("MUST send the user's current presence
+ * information to the JID"), done for the JIDs of an unblock-all, which neither Prosody 13 nor ejabberd 24.12 does.
+ */
+function presenceOnUnblockAll(firstOnly: boolean): StreamFault {
+  const blocked = new Map<string, string[]>(); // user -> the bare JIDs blocked (and not unblocked since), in order
+  const current = new Map<string, Element>(); // the user's full JID -> its last broadcast available presence
+  const pending = new Map<string, string[]>(); // "connection request-id" -> the JIDs an unblock-all unblocks
+  return {
+    fromClient: (el, ctx) => {
+      if (!ctx.conn.jid) return;
+      const user = bare(ctx.conn.jid);
+      if (el.name === "presence" && el.attrs.to === undefined && el.attrs.type === undefined) current.set(ctx.conn.jid, el);
+      if (el.attrs.type !== "set") return;
+      const block = command(el, "block");
+      const unblock = command(el, "unblock");
+      const list = blocked.get(user) ?? [];
+      if (block) for (const jid of itemsOf(block).map((i) => bare(String(i.attrs.jid)))) if (!list.includes(jid)) list.push(jid);
+      if (unblock && itemsOf(unblock).length === 0) {
+        pending.set(`${ctx.conn.id} ${String(el.attrs.id)}`, firstOnly ? list.slice(0, 1) : [...list]);
+        list.length = 0;
+      } else if (unblock)
+        for (const jid of itemsOf(unblock).map((i) => bare(String(i.attrs.jid)))) {
+          const at = list.indexOf(jid);
+          if (at >= 0) list.splice(at, 1);
+        }
+      blocked.set(user, list);
+    },
+    element: (el, ctx) => {
+      const key = `${ctx.conn.id} ${String(el.attrs.id)}`;
+      const jids = el.name === "iq" && el.attrs.type === "result" ? pending.get(key) : undefined;
+      if (!jids || !ctx.conn.jid) return "pass";
+      pending.delete(key);
+      const user = bare(ctx.conn.jid);
+      for (const [from, presence] of current)
+        if (bare(from) === user) for (const jid of jids) for (const c of connectionsOf(jid, ctx)) c.deliver(changed(presence, (p) => ((p.attrs.from = from), (p.attrs.to = c.jid)))[0] as Element);
       return "pass";
     },
   };
@@ -419,6 +483,17 @@ export const FAULTS: FaultDef[] = [
       },
     } satisfies FaultDef;
   })(),
+  {
+    // Sixty-fifth audit (round 65): blocking-unblock-all-delivery judged the user's presence after an unblock-all
+    // (BLOCK-UNBLOCKALL-04, derived SHOULD) on romeo only, though the nurse shares presence with juliet too, and gated
+    // it on romeo's roster item alone. The case now reads both items and checks the nurse's presence as well. Prosody
+    // 13: pass -> warn (the nurse got nothing); ejabberd 24.12 the same.
+    id: "blocking.unblock-all.presence-to-first-only",
+    area: "blocking",
+    requirements: ["BLOCK-UNBLOCKALL-04"],
+    description: "an unblock-all sends the user's current presence to the JID blocked first only, not to the other formerly blocked JIDs",
+    stream: presenceOnUnblockAll(true),
+  },
   notApplied(true),
   notApplied(true, true),
   notApplied(false),
@@ -642,24 +717,64 @@ export const FAULTS: FaultDef[] = [
     // after the block's result (XEP-0191 §4's MAY cancellation may deliver romeo's unavailable presence before it);
     // this fault lets romeo's available presence through after the block, which the narrowed check must still catch
     // (XEP-0191 §3.3: "MUST NOT deliver any XML stanzas from the JID to the user").
-    const blocked = blockedBy();
     return {
       id: "blocking.inbound.presence-delivered",
       area: "blocking",
       requirements: ["BLOCK-IN-01"],
       description: "available presence from a blocked JID (broadcast or directed to the user) is delivered to the user anyway",
-      stream: {
-        fromClient: (el, ctx) => {
-          blocked.fromClient(el, ctx);
-          if (el.name !== "presence" || el.attrs.type !== undefined || !ctx.conn.jid) return;
-          const from = ctx.conn.jid;
-          const to = el.attrs.to ? bare(String(el.attrs.to)) : undefined;
-          for (const c of ctx.peers()) {
-            if (!c.jid || bare(c.jid) === bare(from) || (to && bare(c.jid) !== to) || !blocked.blocks(bare(c.jid), from)) continue;
-            c.deliver(changed(el, (p) => ((p.attrs.from = from), (p.attrs.to = c.jid)))[0] as Element);
-          }
+      stream: blockedPresenceDelivered(blockedBy()),
+    } satisfies FaultDef;
+  })(),
+  (() => {
+    // Sixty-fifth audit (round 65): blocking-inbound-presence waited, as set-up, for the results to romeo's roster gets
+    // after the block (q0 in every cell, q1 in the broadcast one), which RFC 6121 §2 requires ("MUST return the data
+    // it has stored when an authorized client requests the roster", ROSTER-GET-01); the directed cell did not even use
+    // q0. A server that answers them with an error skipped all four cells, naming a precondition (a silence fails
+    // STANZA-IQ-01 since the set-up wait carries it). Now only the cells that use a read make it, and prove it. Prosody
+    // 13 and ejabberd 24.12: broadcast, subscribe, probe skip -> fail (ROSTER-GET-01); directed skip -> pass (its
+    // BLOCK-IN-01 and BLOCK-IN-02 now judged).
+    const blocked = new Set<string>(); // the bare JIDs some user of the proxy blocked (and did not unblock since)
+    const refused = answering(
+      (el, ctx) => el.attrs.type === "get" && Boolean(el.getChild("query", "jabber:iq:roster")) && blocked.has(bare(ctx.conn.jid)),
+      (answer) => [iqErrorFor(answer, "internal-server-error")],
+    );
+    return {
+      id: "blocking.blocked-roster-get-refused",
+      area: "blocking",
+      requirements: ["ROSTER-GET-01"],
+      description: "a roster get from a JID that a user has blocked is answered with an internal-server-error",
+      stream: both(
+        {
+          fromClient: (el) => {
+            if (el.attrs.type !== "set") return;
+            for (const item of itemsOf(command(el, "block"))) blocked.add(bare(String(item.attrs.jid)));
+            const unblock = command(el, "unblock");
+            if (unblock && itemsOf(unblock).length === 0) blocked.clear();
+            for (const item of itemsOf(unblock)) blocked.delete(bare(String(item.attrs.jid)));
+          },
         },
-      },
+        refused,
+      ),
+    } satisfies FaultDef;
+  })(),
+  (() => {
+    // Sixty-fifth audit (round 65): the server the audit named for blocking-inbound-presence/directed: romeo's roster
+    // get after the block is not answered with his roster (here an error; a silence fails STANZA-IQ-01 at the set-up
+    // wait since the engine attaches it), and his available presence reaches juliet all the same (the faults
+    // blocking.blocked-roster-get-refused and blocking.inbound.presence-delivered at once). The directed cell waited
+    // for q0 as set-up and skipped, naming a precondition, with BLOCK-IN-01 broken; it no longer sends q0. Prosody 13
+    // and ejabberd 24.12, directed: skip -> fail (BLOCK-IN-01).
+    const blocked = blockedBy();
+    const refused = answering(
+      (el, ctx) => el.attrs.type === "get" && Boolean(el.getChild("query", "jabber:iq:roster")) && ctx.peers().some((c) => c.jid && blocked.blocks(bare(c.jid), String(ctx.conn.jid))),
+      (answer) => [iqErrorFor(answer, "internal-server-error")],
+    );
+    return {
+      id: "blocking.inbound.presence-delivered-roster-refused",
+      area: "blocking",
+      requirements: ["BLOCK-IN-01", "ROSTER-GET-01"],
+      description: "a roster get from a blocked JID is answered with an internal-server-error, and that JID's available presence (broadcast or directed to the user) is delivered to the user anyway",
+      stream: both(blockedPresenceDelivered(blocked), refused),
     } satisfies FaultDef;
   })(),
   {
