@@ -828,6 +828,23 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     },
   },
   {
+    // Sixty-fifth audit (round 65): a connection manager that states 'maxpause' (§10: "If the connection manager
+    // supports session pausing (see Inactivity) then it SHOULD advertise that to the client by including a 'maxpause'
+    // attribute") and then takes a pause request for an ordinary one, answering it at once with the message that
+    // waits: the answer to the pause request carries a payload (BOSH-PAUSE-01). On Prosody, which says nothing of
+    // pauses, it is the creation response with maxpause='120' alone. bosh-pause took the login's <success/> on rid
+    // 1002 only, as set-up; with 'hold' 1 Prosody puts it on the held empty request 1001, so the case was skipped
+    // there, naming that precondition; it now takes the login as bosh-xmpp-login does (on 1002 or on 1001):
+    // prosody 13 --bosh skip -> fail (BOSH-PAUSE-01; PAUSE-02 and WAIT-01 pass). Conditional: without it Prosody
+    // states no 'maxpause' and the case skips.
+    id: "bosh-maxpause-stated-pause-unsupported",
+    conditional: true,
+    requirements: ["BOSH-PAUSE-01"],
+    cases: ["bosh-pause"],
+    on: ["prosody"],
+    fault: { answer: (r, a) => (r.ofCase && r.creation ? bodyTag(a, (t) => setAttr(t, "maxpause", "120")) : a) },
+  },
+  {
     id: "bosh-undeclared-stream-opened",
     requirements: ["BOSH-MULTI-01"],
     cases: ["bosh-multi-streams-undeclared"],
@@ -1387,6 +1404,25 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
         if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
         return /^\s*<body\b[^>]*\btype=(['"])terminate\1/.test(a.text) ? { ...a, status: 404 } : a;
       },
+    },
+  },
+  {
+    // Sixty-fifth audit (round 65): bosh-rid-above-window decided that the session ended from the form of the answer
+    // to the dead session's next request (rid 1001: a terminate <body/> or an HTTP 4xx), which is only §17.2's table
+    // row for an invalid 'sid' (BOSH-ERR-02, a derived SHOULD, bosh-unknown-sid's). Here the session really ends at
+    // rid 1100 (the connection manager's own terminal answer passes) and the later request is answered at once with
+    // HTTP 200 and an empty <body/>. The case now posts an <auth/> on rid 1001, which only a live session answers
+    // (with <failure/>): ejabberd 24.12 --bosh fail (BOSH-RID-02) -> pass. Prosody keeps the session: its <failure/>
+    // is no terminal answer, left as it is (fail either way).
+    id: "bosh-ended-session-answered-empty",
+    allowed:
+      "XEP-0124 §14.2 asks only that the session end (\"the connection manager MUST terminate the session with an error:\"); how a later request of the ended session (an invalid 'sid') is answered is §17.2's table row, a derived SHOULD that bosh-unknown-sid judges (BOSH-ERR-02), no rule of the case it is applied to",
+    cases: ["bosh-rid-above-window"],
+    fault: {
+      answer: (r, a) =>
+        r.ofCase && r.rid === "1001" && (/^\s*<body\b[^>]*\btype=(['"])terminate\1/.test(a.text) || /^4\d\d$/.test(String(a.status)))
+          ? { ...a, status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" }
+          : a,
     },
   },
   {
