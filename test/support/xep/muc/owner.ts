@@ -2234,16 +2234,6 @@ export const FAULTS: FaultDef[] = [
   },
   // XEP-0313: a room's archive.
   {
-    id: "mam-muc.query-refused",
-    area: "mam",
-    requirements: ["MAM-MUC-01"],
-    description: "a room that lists urn:xmpp:mam:2 answers queries of its archive with <service-unavailable/>",
-    stream: onRoomQueries(
-      () => true,
-      (_results, answer) => (answer.attrs.type === "result" ? refusal(answer, "service-unavailable") : "pass"),
-    ),
-  },
-  {
     // Sixty-first audit: mam-muc-with-semianonymous charged the missing answer to MAM-MUC-01 (the archive exposed at
     // the room's bare JID), though the results came from there; the answer is RFC 6120 §8.2.3's.
     id: "mam-muc.with-unanswered",
