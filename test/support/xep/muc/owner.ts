@@ -2246,6 +2246,19 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // mam-muc-exposed's answer step (MAM-MUC-01: the archive exposed at the room's bare JID, shown by a MAM answer,
+    // its <fin/>) had only mam-muc.query-refused for a control, which the text allows (XEP-0313 §6.1.2, the variation
+    // mam-muc.var.archive-refused): this room answers at its bare JID, but with no MAM answer at all.
+    id: "mam-muc.query-answered-without-fin",
+    area: "mam",
+    requirements: ["MAM-MUC-01"],
+    description: "a room that lists urn:xmpp:mam:2 answers a query of its archive with an empty IQ result: no results, no <fin/>",
+    stream: onRoomQueries(
+      () => true,
+      (_results, answer) => (answer.attrs.type === "result" ? [xml("iq", { ...answer.attrs })] : "pass"),
+    ),
+  },
+  {
     // Fifty-eighth audit (2026-11-28): mam-muc-rejected judged the query's <iq type='result'/> (MAM-MUC-01, a MUST row) at
     // the case's SHOULD, so a room that never ends its query warned instead of failing; the step is now at MUST
     // (warn -> fail MAM-MUC-01).
