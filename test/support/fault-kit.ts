@@ -1,3 +1,4 @@
+import xml from "@xmpp/xml";
 import { Element, parse } from "ltx";
 import type { Fault, FaultAction, FaultContext, StreamFault } from "./fault-proxy.ts";
 
@@ -116,14 +117,16 @@ export function answering(request: (el: Element, ctx: FaultContext) => boolean, 
 
 /**
  * A publish-subscribe service that answers a publish to a missing node `node` with a result but never creates it:
- * every later items request or owner's <delete/> of the node is answered <item-not-found/>, and no notification of
- * it goes out (PEP's and private PEP storage's auto-create, XEP-0163 §3, XEP-0223 §3).
+ * every later owner's <delete/> of the node is answered <item-not-found/>, every items request too (or, with `reads:
+ * "empty"`, XEP-0060 §6.5.9.12's empty <items/>, §6.5.9.11's item-not-found being a SHOULD: such a read shows no node
+ * made), and no notification of it goes out (PEP's and private PEP storage's auto-create, XEP-0163 §3, XEP-0223 §3).
  */
-export function nodeNeverCreated(node: string): StreamFault {
+export function nodeNeverCreated(node: string, reads: "item-not-found" | "empty" = "item-not-found"): StreamFault {
   const PUBSUB = "http://jabber.org/protocol/pubsub";
   const asksOf = (name: string, ns: string) => (el: Element) => (el.attrs.type === "get" || el.attrs.type === "set") && el.getChild("pubsub", ns)?.getChild(name)?.attrs.node === node;
   const notFound = (answer: Element) => [iqErrorFor(answer, "item-not-found")];
-  return both(both(answering(asksOf("items", PUBSUB), notFound), answering(asksOf("delete", `${PUBSUB}#owner`), notFound)), {
+  const empty = (a: Element) => [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node })))];
+  return both(both(answering(asksOf("items", PUBSUB), reads === "empty" ? empty : notFound), answering(asksOf("delete", `${PUBSUB}#owner`), notFound)), {
     element: (el) => (el.name === "message" && el.getChild("event", `${PUBSUB}#event`)?.getChild("items")?.attrs.node === node ? "drop" : "pass"),
   });
 }

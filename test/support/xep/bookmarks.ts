@@ -41,20 +41,6 @@ const notifiedBookmarks = new Map<unknown, Map<string, Element>>();
 const withheldBookmarks = new Map<unknown, Element[]>();
 
 /**
- * nodeNeverCreated(node), for a service that answers a read of the missing node with XEP-0060 §6.5.9.12's empty
- * <items/> instead of item-not-found (§6.5.9.11's SHOULD): such a read shows no node made.
- */
-function neverCreatedReadEmpty(node: string): StreamFault {
-  return both(
-    answering(
-      (el) => itemsRequest(el) && pubsubOf(el)!.getChild("items")!.attrs.node === node,
-      (a) => [xml("iq", { type: "result", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from }, xml("pubsub", { xmlns: PUBSUB }, xml("items", { node })))],
-    ),
-    nodeNeverCreated(node),
-  );
-}
-
-/**
  * Nodes of the harness's own (PSTORE) that a publish without publish-options created are transient: an items
  * retrieval of one gets XEP-0060 §6.5.9.4's error instead of the items (per account; a publish with options keeps them).
  */
@@ -554,7 +540,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PSTORE-CREATE-01", "PSTORE-CONFIG-01"],
     description:
       "a publish to the harness's node (urn:xmpp-conform:pstore) that does not exist is answered with a result, but the node is never created: every later items request of it is answered with a result holding an empty <items/>, an owner's <delete/> with <item-not-found/>, and no notification of it goes out",
-    stream: neverCreatedReadEmpty(PSTORE),
+    stream: nodeNeverCreated(PSTORE, "empty"),
   },
   {
     // Sixtieth audit (2026-11-28): class note 1 of pstore-precondition-mismatch: bookmark-retract and
@@ -564,7 +550,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PSTORE-CREATE-01", "BOOKMARK-GET-01"],
     description:
       "a publish to urn:xmpp:bookmarks:1 that does not exist is answered with a result, but the node is never created: every later items request of it is answered with a result holding an empty <items/>, an owner's <delete/> with <item-not-found/>, and no notification of it goes out",
-    stream: neverCreatedReadEmpty(BOOKMARKS),
+    stream: nodeNeverCreated(BOOKMARKS, "empty"),
   },
   {
     // Fifty-fifth audit (2026-11-28): bookmark-notify-owner: the retract's IQ result alone credited

@@ -1750,6 +1750,17 @@ export const FAULTS: FaultDef[] = [
     stream: nodeNeverCreated("http://jabber.org/protocol/tune"),
   },
   {
+    // Sixty-sixth audit (G3): pep-delete-errors judged romeo's refused deletion and the node's survival after an owner's
+    // read that an empty <items/> also met, which shows no node made (§6.5.9.11's item-not-found is a SHOULD): under
+    // this fault the case failed PUBSUB-DELETE-ERR-FORBIDDEN; now both wait for the item or §6.5.9.4's answer.
+    id: "pep.tune.not-created-read-empty",
+    area: "pep",
+    requirements: ["PEP-AUTOCREATE-01"],
+    description:
+      "a publish to the tune node that does not exist is answered with a result, but the node is never created: every later items request of it is answered with an empty <items/>, an owner's <delete/> with <item-not-found/>, and no notification of it goes out",
+    stream: nodeNeverCreated("http://jabber.org/protocol/tune", "empty"),
+  },
+  {
     // Fifty-first audit class sweep (2026-11-28): pep.tune.not-created for pep-items-selection's own node, whose
     // first publish's result credited PEP-AUTOCREATE-01 alone: Prosody 13 warn (PUBSUB-ITEMS-ALL, -NOITEM) -> fail (AUTOCREATE-01).
     id: "pep.list.not-created",
