@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { parsePattern } from "../match/pattern.ts";
-import type { RoomSpec } from "../scenario/types.ts";
+import type { Affiliation, RoomSpec } from "../scenario/types.ts";
 import type { Session } from "../xmpp/connections/session.ts";
 import { describeStanzaError } from "../xmpp/protocol/errors.ts";
 import { NS } from "../xmpp/wire/ns.ts";
@@ -147,10 +147,13 @@ export async function createRoom(owner: Session, room: RoomSpec, jid: string, ji
  * Reads each affiliation list the fixture added to: a case judges rules that rest on its bans, members and admins, so a
  * grant answered with a result and not made is a precondition the server did not give, named, not a failure of the
  * case's rules (the grant's own rules are the affiliation cases'). A list the owner is refused is no evidence either way.
+ * A grant the case's own steps judge on its list (RoomSpec.grantsJudged) is not read: one the list leaves out is the
+ * case's failure.
  */
 async function grantsShown(owner: Session, room: RoomSpec, jid: string, jids: Record<string, string>, timeoutMs: number): Promise<void> {
-  const byAffiliation = new Map<string, string[]>();
-  for (const [account, affiliation] of Object.entries(room.affiliations)) byAffiliation.set(affiliation, [...(byAffiliation.get(affiliation) ?? []), account]);
+  const byAffiliation = new Map<Affiliation, string[]>();
+  for (const [account, affiliation] of Object.entries(room.affiliations))
+    if (!room.grantsJudged.includes(account)) byAffiliation.set(affiliation, [...(byAffiliation.get(affiliation) ?? []), account]);
   for (const [affiliation, accounts] of byAffiliation) {
     const list = await owner.request(xml("iq", { type: "get", to: jid }, xml("query", { xmlns: NS.mucAdmin }, xml("item", { affiliation }))), timeoutMs);
     if (list.attrs.type !== "result") continue;

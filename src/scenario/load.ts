@@ -8,6 +8,7 @@ import { ScenarioError } from "./error.ts";
 import { cellsOf, substitute, type Cell } from "./matrix-cells.ts";
 import { readParties } from "./parties.ts";
 import { readSteps } from "./flow.ts";
+import { grantsJudgedBy } from "./room-lists.ts";
 import { compiledOnce } from "./compiled-cache.ts";
 import { FEATURES, type Feature, type FeatureShape, type Scenario, type SourcePos } from "./types.ts";
 
@@ -152,7 +153,7 @@ function readScenario(doc: Document, lines: LineCounter, file: string, js: unkno
     connections,
     roster,
     subscriptions,
-    rooms,
+    rooms: rooms.map((r) => ({ ...r, grantsJudged: grantsJudgedBy(r, kept) })),
     steps: kept,
     pos: docPos(doc, lines, file),
   };

@@ -153,7 +153,7 @@ export function readParties(raw: RawScenario, where: (p: Path, key?: string) => 
       throw new ScenarioError(where(["rooms", name], "created"), `rooms.${name}: a room the case creates is configured by its steps, not by 'config' or 'affiliations'`);
     if (r.created === "by-case" && r.checked)
       throw new ScenarioError(where(["rooms", name], "checked"), `rooms.${name}: a room the case creates is configured by its steps, and they judge it: 'checked' is for a room set-up configures`);
-    return { name, owner: r.owner, config: r.config ?? {}, affiliations: r.affiliations ?? {}, byCase: r.created === "by-case", readBack: r.checked !== "by-case" };
+    return { name, owner: r.owner, config: r.config ?? {}, affiliations: r.affiliations ?? {}, byCase: r.created === "by-case", readBack: r.checked !== "by-case", grantsJudged: [] };
   });
 
   return { accounts, connections, roster, subscriptions, rooms, remotes, rawLabels, sessions, actorOf };

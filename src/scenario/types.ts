@@ -270,6 +270,8 @@ export interface RoomSpec {
   byCase: boolean;
   /** Set-up reads the configuration form back (the case skips where a field is not shown applied); false: the steps judge the form. */
   readBack: boolean;
+  /** The accounts whose grant the case's steps judge on the list they ask for (room-lists.ts): set-up does not read those back. */
+  grantsJudged: string[];
 }
 
 /** Addressing attributes (RFC 6120 §8.1) a step may say it asserts on purpose. */

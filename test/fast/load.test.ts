@@ -556,3 +556,14 @@ test("a check in a case citing more than one requirement names what it proves; o
   loadScenarioFile(file(oneOf.replace("  - one of:\n", "  - one of:\n") + "    requirements: [ROSTER-GET-01, ROSTER-GET-02]\n"));
   loadScenarioFile(file(`${HEAD}steps:\n  - juliet/balcony receives nothing\n`));
 });
+
+test("a room's grant that the case judges on the list its steps ask for is not read back at set-up; the others are", () => {
+  const head = caseHead(`  alice:\n    resources:\n      a1: {}\n  dave:\n    resources:\n      d1: {}\n  eve: {}\n`, { spec: "xep-0045", section: "9.2", requirement: "MUC-ADMIN-BANLIST-01" });
+  const [sc] = loadScenarioFile(
+    file(
+      `${head}rooms:\n  lobby:\n    owner: alice\n    affiliations: { dave: admin, eve: outcast }\nsteps:\n  - dave sends: <iq type='get' id='l1' to='\${lobby}'><query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='outcast'/></query></iq>\n  - dave receives: <iq type='result' id='l1'><query xmlns='http://jabber.org/protocol/muc#admin'><item jid='\${eve}'/></query></iq>\n`,
+    ),
+  );
+  // dave's admin grant is the case's precondition (read back); eve's ban is what the case judges.
+  assert.deepEqual(sc!.rooms[0]!.grantsJudged, ["eve"]);
+});

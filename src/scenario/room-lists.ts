@@ -1,0 +1,28 @@
+import { positivesOf, sentBy } from "./kinds.ts";
+import { rootElement } from "./root-element.ts";
+import type { Affiliation, RoomSpec, Step } from "./types.ts";
+
+const MUC_ADMIN = "http://jabber.org/protocol/muc#admin";
+
+/**
+ * The grants of room `room` that the case's own steps judge: the accounts granted an affiliation whose list the steps
+ * ask the room for (XEP-0045 §9, §10: an IQ get with a muc#admin <item affiliation='...'/>) and whose JID an item of
+ * a list they expect names. Set-up does not read those back as the precondition of its grants: a list leaving one out is
+ * then the case's failure, not a skip. The others are still read back (a case that only rests on them).
+ */
+export function grantsJudgedBy(room: Pick<RoomSpec, "name" | "affiliations">, steps: Step[]): string[] {
+  const asked = new Set<Affiliation>();
+  for (const xml of steps.flatMap(sentBy)) {
+    const el = rootElement(xml);
+    if (el?.name !== "iq" || el.attrs.type !== "get" || el.attrs.to !== `\${${room.name}}`) continue;
+    for (const item of el.getChild("query", MUC_ADMIN)?.getChildren("item") ?? []) asked.add(item.attrs.affiliation as Affiliation);
+  }
+  // The lists the case expects: the muc#admin items it names by JID.
+  const lists = steps
+    .flatMap((st) => (st.kind === "one-of" ? st.alternatives.flatMap((a) => a.steps.flatMap(positivesOf)) : positivesOf(st)))
+    .filter((p) => p.includes(MUC_ADMIN))
+    .join("\n");
+  return Object.entries(room.affiliations)
+    .filter(([account, affiliation]) => asked.has(affiliation) && lists.includes(`jid='\${${account}}'`))
+    .map(([account]) => account);
+}
