@@ -683,6 +683,35 @@ export const VARIATIONS: Variation[] = [
     },
   },
   {
+    // Sixty-sixth audit (round 66): register-missing-password judged carol's registration without a password
+    // (IBR-MISSING-01, MUST: "If the requesting entity does not provide all of the requested information during
+    // registration then the server or service MUST return a <not-acceptable/> error") whatever the form had asked
+    // for. A server whose form asks for a username only (§3.1: "the nature of the required data is subject to service
+    // provisioning") and takes a registration that gives it follows the rule: fail (IBR-MISSING-01) -> pass ('no-password';
+    // IBR-MISSING-01 not reached) on Prosody 13. Applied by bench/try-case.ts only (stream): the proxy cannot make the
+    // account, so the harness's removal of carol finds none.
+    id: "register.var.form-username-only",
+    description:
+      'the registration form before authentication holds <instructions/> and <username/> only (XEP-0077 §3.1: "the nature of the required data is subject to service provisioning"), and a registration that gives a username and no password is answered with a result',
+    fault: () => "pass",
+    stream: (() => {
+      const noPassword = new Set<string>(); // "connection id": a registration before authentication without <password/>
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const q = el.name === "iq" && el.attrs.type === "set" && !ctx.conn.jid ? el.getChild("query", REGISTER) : undefined;
+          if (q?.getChild("username") && !q.getChild("password") && !q.getChild("remove")) noPassword.add(`${ctx.conn.id} ${el.attrs.id}`);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          if (iqError(el) && noPassword.delete(`${ctx.conn.id} ${el.attrs.id}`))
+            return [xml("iq", { type: "result", id: el.attrs.id, ...(el.attrs.from && { from: el.attrs.from }), ...(el.attrs.to && { to: el.attrs.to }) })];
+          if (!ctx.conn.jid && registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"))
+            return changed(el, (c) => (c.getChild("query", REGISTER)!.children = [xml("instructions", {}, "Choose a username."), xml("username")]));
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     // Fifty-fifth audit (2026-11-28): register-second-identity: control of the MAY's use. XEP-0077 §3.1.1 lets a
     // server "return a <not-acceptable/> stanza error if ... an entity attempts to register a second identity after
     // successfully completing the registration use case"; the outcome 'refused' credits IBR-SECOND-01 (pass), while
