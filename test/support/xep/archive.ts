@@ -137,11 +137,12 @@ function offByOne(field: (q: Element) => string | undefined, at: "start" | "end"
  * A server that serves MAM pages by RSM <index/> (XEP-0059 §2.6) in front of one that ignores it: the results of
  * the connection's queries without <index/> are the full set, in order; a query with <index>N</index> gets the
  * items N.. of it (max as asked) and a <first/> whose 'index' is N plus `indexOffset`. An index at or past the
- * end gets an empty page, or (`pastEnd: "last"`) the last item. `indexText` writes the 'index' (another xs:int
+ * end gets an empty page, or (`pastEnd: "last"`) the last item, or (`pastEnd: "not-implemented"`) a
+ * <feature-not-implemented/> error. `indexText` writes the 'index' (another xs:int
  * lexical form); `skew` starts an index inside the set that many items later, the last at most (an approximate
  * derivation, XEP-0059 §2.6), the 'index' still the request's.
  */
-function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last"; indexText?: (n: number) => string; skew?: number }): StreamFault {
+function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" | "not-implemented"; indexText?: (n: number) => string; skew?: number }): StreamFault {
   const full = new Map<number, Element[]>();
   return onQueries(
     () => true,
@@ -153,6 +154,7 @@ function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last"; index
       }
       const all = full.get(ctx.conn.id) ?? [];
       const asked = Number(index.getText());
+      if (o.pastEnd === "not-implemented" && asked >= all.length) return [refusal(fin, "cancel", "feature-not-implemented")];
       const n = asked >= all.length ? (o.pastEnd === "last" ? Math.max(all.length - 1, 0) : asked) : Math.min(asked + (o.skew ?? 0), all.length - 1);
       const max = Number(rsmValue(query, "max")?.getText() ?? all.length);
       const page = all.slice(n, n + max).map((r) => changed(r, (c) => (resultOf(c)!.attrs.queryid = String(query.attrs.queryid ?? "")))[0]);
@@ -1211,6 +1213,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["RSM-INDEX-06"],
     description: "pages are served by <index/>, but an index at or past the end of the set gets the last item instead of an empty page",
     stream: pagesByIndex({ indexOffset: 0, pastEnd: "last" }),
+  },
+  {
+    // Sixty-sixth audit (round 66): rsm-index/past-end asked index 5 twice where the page by index 1 came, the first
+    // time in a `one of` whose refusal credited the MAY (RSM-INDEX-05), the second at MUST (RSM-INDEX-06): one
+    // refusal credited and failed in the same run. Now the first asks only where index 1 was refused. Prosody 13:
+    // fail (RSM-INDEX-05 pass, RSM-INDEX-06 fail) -> fail (RSM-INDEX-05 not reached, RSM-INDEX-06 fail).
+    id: "rsm.index-past-end-not-implemented",
+    area: "mam",
+    requirements: ["RSM-INDEX-06"],
+    description: "pages are served by <index/>, but an index at or past the end of the set gets feature-not-implemented instead of an empty page",
+    stream: pagesByIndex({ indexOffset: 0, pastEnd: "not-implemented" }),
   },
   {
     id: "rsm.after-includes-itself",

@@ -290,6 +290,16 @@ export const FAULTS: FaultDef[] = [
     stream: sm((el) => (isSm(el, "enabled") ? "drop" : "pass")),
   },
   {
+    // Sixty-sixth audit (round 66): sm-enable-twice looked only for the stream error after a second <enable/>
+    // (SM-ENABLE-04, a SHOULD), so a server that answers it with nothing at all only warned; §3's MUST asks for a
+    // reply to every enable request. Both cells, Prosody 13: warn (SM-ENABLE-04 warn) -> fail (SM-ENABLE-01 fail).
+    id: "mobile.sm.enable-twice.silent",
+    area: "mobile",
+    requirements: ["SM-ENABLE-01"],
+    description: "a second <enable/> on a managed stream gets nothing at all: no <failed/>, no stream error, and the stream goes on",
+    stream: sm((el, s) => (isSm(el, "failed") && s.enabled && s.request?.name === "enable" ? "drop" : "pass")),
+  },
+  {
     // Fifty-seventh audit (2026-11-28): sm-enabled-max judged the 'max' only at SM-ENABLE-05's MAY, so a 'max' that is
     // no positive integer (§13's schema: xs:positiveInteger) matched no alternative and was a skip, as a server
     // sending none: old skip -> new warn SM-ENABLE-08.
@@ -762,6 +772,25 @@ export const FAULTS: FaultDef[] = [
     requirements: ["SM-FAIL-01"],
     description: "an <enable/> or <resume/> the server cannot honour gets no answer (the <failed/> is never sent)",
     stream: sm((el) => (isSm(el, "failed") ? "drop" : "pass")),
+  },
+  {
+    // Sixty-sixth audit (round 66): sm-failed-condition took a wrapper <error/> only in urn:xmpp:sm:3 (SM-FAIL-02,
+    // a warning), so RFC 6120's stanza <error/> (jabber:client) around the same defined condition fell to
+    // other-child and failed SM-FAIL-03 at MUST. Every cell, Prosody 13 and ejabberd 24.12: fail (SM-FAIL-03) ->
+    // warn (SM-FAIL-02; SM-FAIL-03 not reached).
+    id: "mobile.sm.failed.client-wrapped",
+    area: "mobile",
+    requirements: ["SM-FAIL-02"],
+    description: "a <failed/> holds its (defined) condition inside an <error xmlns='jabber:client' type='cancel'/>, not as its own child",
+    stream: sm((el) => {
+      if (!isSm(el, "failed")) return "pass";
+      const elements = (e: Element) => e.children.filter((c): c is Element => typeof c !== "string");
+      const condition = (e: Element): Element | undefined => elements(e).find((c) => c.getNS() === STANZAS && c.name !== "text") ?? elements(e).map(condition).find(Boolean);
+      const name = condition(el)?.name ?? "unexpected-request";
+      return changed(el, (c) => {
+        c.children = [xml("error", { xmlns: "jabber:client", type: "cancel" }, xml(name, { xmlns: STANZAS }))];
+      });
+    }),
   },
   {
     id: "mobile.sm.failed.undefined-condition",
@@ -2153,6 +2182,32 @@ export const VARIATIONS: Variation[] = [
       ctx.conn.deliver(xml("stream:error", {}, xml("policy-violation", { xmlns: "urn:ietf:params:xml:ns:xmpp-streams" })));
       return "disconnect";
     }),
+  },
+  {
+    // Sixty-sixth audit (round 66): sm-enable-twice now judges the answer to a second <enable/> at MUST (SM-ENABLE-01:
+    // a stream error, a <failed/> or an <enabled/>). Example 6's <failed/> followed by the stream error the SHOULD
+    // asks for, then the connection closed: pass, whichever of the two the `one of` meets first (Prosody 13, both
+    // cells: pass -> pass). Applied by bench/try-case.ts only (stream).
+    id: "mobile-sm-enable-twice-failed-then-error",
+    description:
+      'a second <enable/> is answered with <failed/> (XEP-0198 §3, Example 6), then a stream error <policy-violation/> that closes the connection ("If a server receives a second <enable/> element it SHOULD respond with a stream error, thus terminating the client connection.")',
+    fault: () => "pass",
+    stream: sm((el, s, ctx) => {
+      if (!(isSm(el, "failed") && s.enabled && s.request?.name === "enable")) return "pass";
+      ctx.conn.deliver(el);
+      ctx.conn.deliver(xml("stream:error", {}, xml("policy-violation", { xmlns: "urn:ietf:params:xml:ns:xmpp-streams" })));
+      return "disconnect";
+    }),
+  },
+  {
+    // Sixty-sixth audit (round 66): the answer to a second <enable/> is judged at MUST, and §3's MUST names <enabled/>
+    // as well as <failed/> ("the server MUST reply with an <enabled/> element or a <failed/> element"): a second
+    // <enabled/>, the stream going on, fails no MUST and warns the SHOULD's stream error (SM-ENABLE-04) only
+    // (Prosody 13, both cells: warn -> warn). Applied by bench/try-case.ts only (stream).
+    id: "mobile-sm-enable-twice-enabled-again",
+    description: "a second <enable/> on a managed stream is answered with <enabled/> again, and the stream goes on (no stream error: the SHOULD not taken)",
+    fault: () => "pass",
+    stream: sm((el, s) => (isSm(el, "failed") && s.enabled && s.request?.name === "enable" ? [xml("enabled", { xmlns: SM })] : "pass")),
   },
   {
     // Twenty-first audit: push-summary judged the first publish not yet matched, whenever it came, as the one after the
