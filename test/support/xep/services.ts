@@ -1,3 +1,6 @@
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
 import { parse, type Element } from "ltx";
 import type { Fault, FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import { changed, when } from "../fault-kit.ts";
@@ -341,6 +344,43 @@ const firstSlots = new Map<number, [string, string]>();
 const replaced = new Map<string, Buffer>();
 /** Paths of slots whose put URL gained a query, for a service whose permission is the path (upload-put-url-query). */
 const queriedSlots = new Set<string>();
+/**
+ * A plain-HTTP host on loopback in front of the service's HTTPS one (upload-slot-plain-http-host): every request is
+ * passed on to the https origin the slots last named (loopback, its certificate not checked), and its answer back, as
+ * a deployment whose slots name an http:// external URL serves them. Started at the fault's first stanza (the bind
+ * result, a round trip before any slot), never closed (unref'd: it keeps no process alive).
+ */
+const plainHost = (() => {
+  let server: http.Server | undefined;
+  let port: number | undefined;
+  let upstream: URL | undefined;
+  const forward = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const to = upstream;
+    if (!to) return void res.writeHead(502, { connection: "close" }).end();
+    const up = https.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host }, rejectUnauthorized: false }, (r) => {
+      res.writeHead(r.statusCode ?? 502, { ...r.headers, connection: "close" });
+      r.pipe(res);
+    });
+    up.on("error", () => res.writeHead(502, { connection: "close" }).end());
+    req.pipe(up);
+  };
+  return {
+    start: () => {
+      if (server) return;
+      const s = (server = http.createServer(forward));
+      s.listen(0, "127.0.0.1", () => (port = (s.address() as AddressInfo).port));
+      s.unref();
+    },
+    /** The slot's https URL on the plain host: same path and query, the https origin remembered for the requests. */
+    url: (url: string) => {
+      const u = new URL(url);
+      if (u.protocol !== "https:") return url;
+      if (port === undefined) throw new Error("upload-slot-plain-http-host: the plain-HTTP host is not listening yet");
+      upstream = new URL(u.origin);
+      return `http://127.0.0.1:${port}${u.pathname}${u.search}`;
+    },
+  };
+})();
 
 export const UPLOAD_FAULTS: UploadFaultDef[] = [
   {
@@ -359,6 +399,34 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     stanza: slotFault((put, get) => {
       for (const e of [put, get]) e.attrs.url = String(e.attrs.url).replace(/^https:/, "http:");
     }),
+  },
+  {
+    // Sixty-sixth audit (round 66): upload-slot-plain-http's host still speaks TLS on the port, so the plain request
+    // got no HTTP answer; a host that serves the slots over plain HTTP answers, and upload-put-unknown-url,
+    // upload-put-wrong-type and upload-put-wrong-length credited UPLOAD-TLS-01 from any HTTP status (the PUT takes
+    // http:// too) while upload-slot-urls failed it. Here the slots name a plain-HTTP host in front of the service's
+    // HTTPS one (Prosody's http_file_share with an http:// http_external_url). The three now judge the slot's URLs as
+    // https (an also:, as upload-slot-urls does). Prosody 13 through the proxies, old -> new file:
+    // upload-put-unknown-url pass -> fail, upload-put-wrong-type warn (UPLOAD-PUT-02, the raw server keeps the PUT)
+    // -> fail, upload-put-wrong-length/shorter and /longer pass -> fail (UPLOAD-TLS-01 each).
+    id: "upload-slot-plain-http-host",
+    requirements: ["UPLOAD-TLS-01"],
+    cases: {
+      "upload-slot-urls/plain": "fail",
+      "upload-put-wrong-type": "fail",
+      "upload-put-wrong-length/shorter": "fail",
+      "upload-put-wrong-length/longer": "fail",
+      "upload-put-unknown-url": "fail",
+    },
+    stanza: (() => {
+      const rewrite = slotFault((put, get) => {
+        for (const e of [put, get]) e.attrs.url = plainHost.url(String(e.attrs.url));
+      });
+      return (el: Element, ctx: FaultContext) => {
+        plainHost.start();
+        return rewrite(el, ctx);
+      };
+    })(),
   },
   {
     id: "upload-slot-unencoded",
