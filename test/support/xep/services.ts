@@ -342,6 +342,17 @@ const refusedPuts = new Set<string>();
 const firstSlots = new Map<number, [string, string]>();
 /** Bodies put per path, for a service whose second PUT replaces the file. */
 const replaced = new Map<string, Buffer>();
+/** The <max-file-size/> of a <file-too-large/> error (XEP-0363 §12) written otherwise: `write` gets the service's own text. */
+const limitWritten = (write: (limit: string) => string) =>
+  when(
+    (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)?.getChild("max-file-size")),
+    (el) =>
+      changed(el, (c) => {
+        const size = c.getChild("error")!.getChild("file-too-large", UPLOAD)!.getChild("max-file-size")!;
+        size.children = [write(size.getText())];
+      }),
+  );
+
 /** Paths of slots whose put URL gained a query, for a service whose permission is the path (upload-put-url-query). */
 const queriedSlots = new Set<string>();
 /**
@@ -577,13 +588,7 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     id: "upload-limit-error-not-bytes",
     requirements: ["UPLOAD-ERR-03"],
     cases: { "upload-too-large": "warn" },
-    stanza: when(
-      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)?.getChild("max-file-size")),
-      (el) =>
-        changed(el, (c) => {
-          c.getChild("error")!.getChild("file-too-large", UPLOAD)!.getChild("max-file-size")!.children = ["1 MiB"];
-        }),
-    ),
+    stanza: limitWritten(() => "1 MiB"),
   },
   {
     // Sixty-fifth audit (round 65): upload-too-large took any decimal digits as the <max-file-size/> of XEP-0363 §12's
@@ -592,13 +597,7 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     id: "upload-limit-error-zero",
     requirements: ["UPLOAD-ERR-03"],
     cases: { "upload-too-large": "warn" },
-    stanza: when(
-      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)?.getChild("max-file-size")),
-      (el) =>
-        changed(el, (c) => {
-          c.getChild("error")!.getChild("file-too-large", UPLOAD)!.getChild("max-file-size")!.children = ["0"];
-        }),
-    ),
+    stanza: limitWritten(() => "0"),
   },
   {
     id: "upload-error-temporary",
@@ -1006,14 +1005,7 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
   // upload-too-large warned UPLOAD-ERR-03 on '+0' before the limit (it took digits only): warn -> pass.
   {
     id: "upload-limit-error-plus-sign",
-    stanza: when(
-      (el) => el.name === "iq" && el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild("file-too-large", UPLOAD)?.getChild("max-file-size")),
-      (el) =>
-        changed(el, (c) => {
-          const size = c.getChild("error")!.getChild("file-too-large", UPLOAD)!.getChild("max-file-size")!;
-          size.children = [`\n  +0${size.getText().trim()}\n`];
-        }),
-    ),
+    stanza: limitWritten((limit) => `\n  +0${limit.trim()}\n`),
   },
   // XEP-0128: another form beside the upload one in the service's disco#info.
   {
