@@ -3371,6 +3371,37 @@ export const VARIATIONS: Variation[] = [
     })(),
   },
   {
+    // Sixty-sixth audit (round 66): muc-mod-kick's member-moderator cell judged bob's kick at §8.2's MUSTs, though
+    // §8.2 makes which occupants are "kickable" depend on "service provisioning, room configuration, and the
+    // moderator's affiliation"; the cell now takes the kick's outcome first, and a refusal credits nothing. Old -> new
+    // (Prosody 13): fail (MUC-MOD-KICK-01) -> pass (refused; the kick's rows not reached). The proxy cannot keep the
+    // server from kicking: it refuses the kick in the answer and drops the announcements.
+    id: "muc.var.member-moderator-kick-refused",
+    description:
+      'only an admin or owner may kick: a kick (one item with role none) from an occupant whose own affiliation in that room is member or none, a moderator by grant, is answered <not-allowed/>, and no unavailable presence of the occupant it names is sent (§8.2: which occupants are "kickable" depends on "service provisioning, room configuration, and the moderator\'s affiliation")',
+    fault: () => "pass",
+    stream: (() => {
+      const affiliation = new Map<string, string>(); // "connection room" -> the connection's own affiliation there
+      const asked = new Set<string>(); // "connection id" of the refused kicks
+      const kept = new Set<string>(); // occupant JIDs whose kick was refused
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (harnessSession(ctx.conn.jid) || !single("role", "none")(el)) return;
+          const room = bare(str(el.attrs.to));
+          if (!["member", "none"].includes(affiliation.get(`${ctx.conn.id} ${room}`) ?? "")) return;
+          asked.add(`${ctx.conn.id} ${str(el.attrs.id)}`);
+          kept.add(`${room}/${str(itemsOf(adminQuery(el, "set"))[0].attrs.nick)}`);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          if (occupantPresence(el) && hasStatus(el, "110") && el.attrs.type !== "unavailable" && itemOf(el)?.attrs.affiliation !== undefined)
+            affiliation.set(`${ctx.conn.id} ${bare(str(el.attrs.from))}`, str(itemOf(el)!.attrs.affiliation));
+          if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${ctx.conn.id} ${str(el.attrs.id)}`)) return [iqErrorFor(el, "not-allowed")];
+          return occupantPresence(el) && el.attrs.type === "unavailable" && kept.has(str(el.attrs.from)) ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
     // Thirty-eighth audit (2026-11-27): muc-pres-change's self cell judged bob's own copy of his update without the
     // broadcast condition the other cells show first ("If the room is configured to broadcast presence from entities
     // with the occupant's role"), so this deployment warned on MUC-PRES-01; the cell now skips (label broadcast). It

@@ -791,6 +791,22 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Sixty-sixth audit (round 66): muc-create-reserved-form (and muc-create-reserved-submit) took the owner's data
+    // form whatever its XEP-0004 'type', so a data set of type 'result' passed MUC-CREATE-09; the form alternatives
+    // now ask type='form' (XEP-0004 §3.1). Old -> new (Prosody 13): pass (form) -> fail (MUC-CREATE-09).
+    id: "muc.create.form-type-result",
+    area: "muc",
+    requirements: ["MUC-CREATE-09"],
+    description: "the owner's configuration form comes as a data set: its <x xmlns='jabber:x:data'/> has type 'result' instead of 'form'",
+    stream: answering(
+      (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER),
+      (answer) =>
+        answer.attrs.type === "result" && answer.getChild("query", MUC_OWNER)?.getChild("x", DATA)?.attrs.type === "form"
+          ? changed(answer, (c) => (c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!.attrs.type = "result"))
+          : "pass",
+    ),
+  },
+  {
     id: "muc.create.submit-refused",
     area: "muc",
     requirements: ["MUC-CREATE-10", "MUC-CONFIG-05"],
