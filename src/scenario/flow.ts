@@ -217,7 +217,7 @@ export function readSteps(raw: RawScenario, parties: Parties, where: (p: Path, k
             `steps[${i}].after: '${label}' ${names.length > 0 ? `has no alternative '${alternative}' (alternatives: ${names.join(", ")})` : "is no 'one of': name the step alone"}`,
           );
     }
-    if (step.kind === "receive-nothing" && step.since) {
+    if ((step.kind === "receive-nothing" || step.kind === "receive") && step.since && step.since !== "action") {
       // `since: LABEL`: what arrived after the stanzas an earlier 'receives' of the same actor matched, judged only where it held.
       const earlier = kept.find((k) => k.label === step.since);
       if (!earlier || earlier.kind !== "receive" || earlier.actor !== step.actor)

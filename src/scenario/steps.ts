@@ -81,8 +81,8 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
     );
   if (meta.unanswered && meta.setup) throw new StepIssue("a set-up step checks nothing, so it has no 'unanswered'", ["unanswered"]);
   if (meta.since === "action" && step.kind !== "receive") throw new StepIssue("'since' belongs to a 'receives' step (what arrived after the step's preceding action)", ["since"]);
-  if (meta.since && meta.since !== "action" && step.kind !== "receive-nothing")
-    throw new StepIssue("'since: LABEL' belongs to a 'receives nothing' step (what arrived after the stanzas the labelled step matched); a 'receives' takes 'since: action'", ["since"]);
+  if (meta.since && meta.since !== "action" && step.kind !== "receive-nothing" && step.kind !== "receive")
+    throw new StepIssue("'since: LABEL' belongs to a 'receives' or 'receives nothing' step (what arrived after the stanzas the labelled step matched)", ["since"]);
   const entries: AlsoEntry[] = [...Object.entries(meta.also ?? {}).map(([requirement, pattern]) => ({ requirement, pattern })), ...(meta.given ? [{ pattern: meta.given }] : [])];
   const also = entries.length > 0 ? entries : undefined;
   return { step, ...(when && { when }), ...(also && { also }) };

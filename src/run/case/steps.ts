@@ -77,6 +77,13 @@ function refusalOf(items: Received[], pattern: Element, since: number): Refusal 
   return { condition, stanza: answer.el.toString() };
 }
 
+/** `since: LABEL`: the arrival order of the last stanza the step so labelled matched (what a later look starts after). */
+function arrivedAfter(scope: CaseScope, step: { text: string; since?: string }): number {
+  const picked = scope.pickedBy.get(step.since!);
+  if (!picked) throw new HarnessError(`${step.text}: the step labelled '${step.since}' matched nothing`);
+  return Math.max(...picked.map((r) => r.seq));
+}
+
 /**
  * No IQ answer (a result or an error) with the pattern's id came on the session at all: the request went unanswered.
  * The whole session is looked at, not only what came after the step's action: another action may stand between the
@@ -168,7 +175,10 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     // `since: action`: the answer to the step's preceding action, not what arrived before it.
     const raw = scope.isRaw(step.actor) ? scope.raw(step.actor) : undefined;
     const since = scope.lastActionAt;
-    const items = () => (step.since === "action" ? sinceAction(receivable(scope, step.actor), since, raw && ((seq) => raw.arrivedBeforeAction(seq))) : receivable(scope, step.actor));
+    // `since: LABEL`: only what arrived after the last stanza the labelled 'receives' matched (by arrival order).
+    const after = step.since && step.since !== "action" ? arrivedAfter(scope, step) : -1;
+    const items = () =>
+      step.since === "action" ? sinceAction(receivable(scope, step.actor), since, raw && ((seq) => raw.arrivedBeforeAction(seq))) : receivable(scope, step.actor).filter((r) => r.seq > after);
     // Parsed on every look: a room's answer may bind an occupant placeholder meanwhile (entries.ts). A raw
     // connection's counters are the step's start's: the barrier's own pings count too.
     const counters = scope.counters();
@@ -315,10 +325,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     const s = scope.participant(step.actor);
     await scope.barrier([s]);
     const pattern = step.pattern ? scope.parse(step.pattern) : undefined;
-    // `since: LABEL`: only what arrived after the last stanza the labelled 'receives' matched (by arrival order).
-    const picked = step.since ? scope.pickedBy.get(step.since) : undefined;
-    if (step.since && !picked) throw new HarnessError(`${step.text}: the step labelled '${step.since}' matched nothing`);
-    const from = picked ? Math.max(...picked.map((r) => r.seq)) : -1;
+    const from = step.since ? arrivedAfter(scope, step) : -1;
     const seen = () =>
       unexpected(
         nothingPool(scope, step).filter((r) => r.seq > from),
