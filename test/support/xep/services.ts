@@ -393,6 +393,15 @@ const plainHost = (() => {
   };
 })();
 
+/** The cases a slot's URLs served over plain HTTP fail (UPLOAD-TLS-01): every one that makes an HTTP request of them. */
+const PLAIN_HTTP_CASES: UploadFaultDef["cases"] = {
+  "upload-slot-urls/plain": "fail",
+  "upload-put-wrong-type": "fail",
+  "upload-put-wrong-length/shorter": "fail",
+  "upload-put-wrong-length/longer": "fail",
+  "upload-put-unknown-url": "fail",
+};
+
 export const UPLOAD_FAULTS: UploadFaultDef[] = [
   {
     id: "upload-slot-plain-http",
@@ -400,13 +409,7 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     // Sixtieth audit (2026-11-28): upload-put-wrong-type: the PUT's failed request (no HTTP answer) was charged to
     // UPLOAD-PUT-02 (warn), upload-put-wrong-length's to UPLOAD-PUT-01 and upload-put-unknown-url's to UPLOAD-PUT-06;
     // those steps now cite UPLOAD-TLS-01 (MUST), as upload-slot-urls does: warn/fail/warn -> fail (UPLOAD-TLS-01).
-    cases: {
-      "upload-slot-urls/plain": "fail",
-      "upload-put-wrong-type": "fail",
-      "upload-put-wrong-length/shorter": "fail",
-      "upload-put-wrong-length/longer": "fail",
-      "upload-put-unknown-url": "fail",
-    },
+    cases: PLAIN_HTTP_CASES,
     stanza: slotFault((put, get) => {
       for (const e of [put, get]) e.attrs.url = String(e.attrs.url).replace(/^https:/, "http:");
     }),
@@ -422,13 +425,7 @@ export const UPLOAD_FAULTS: UploadFaultDef[] = [
     // -> fail, upload-put-wrong-length/shorter and /longer pass -> fail (UPLOAD-TLS-01 each).
     id: "upload-slot-plain-http-host",
     requirements: ["UPLOAD-TLS-01"],
-    cases: {
-      "upload-slot-urls/plain": "fail",
-      "upload-put-wrong-type": "fail",
-      "upload-put-wrong-length/shorter": "fail",
-      "upload-put-wrong-length/longer": "fail",
-      "upload-put-unknown-url": "fail",
-    },
+    cases: PLAIN_HTTP_CASES,
     stanza: (() => {
       const rewrite = slotFault((put, get) => {
         for (const e of [put, get]) e.attrs.url = plainHost.url(String(e.attrs.url));
