@@ -1,8 +1,10 @@
+import { NS } from "../xmpp/wire/ns.ts";
 import { positivesOf, sentBy } from "./kinds.ts";
 import { rootElement } from "./root-element.ts";
 import type { Affiliation, RoomSpec, Step } from "./types.ts";
 
-const MUC_ADMIN = "http://jabber.org/protocol/muc#admin";
+/** The muc#admin items of an IQ, written as a pattern or as a request. */
+const adminItems = (xml: string) => rootElement(xml)?.getChild("query", NS.mucAdmin)?.getChildren("item") ?? [];
 
 /**
  * The grants of room `room` that the case's own steps judge: the accounts granted an affiliation whose list the steps
@@ -15,14 +17,11 @@ export function grantsJudgedBy(room: Pick<RoomSpec, "name" | "affiliations">, st
   for (const xml of steps.flatMap(sentBy)) {
     const el = rootElement(xml);
     if (el?.name !== "iq" || el.attrs.type !== "get" || el.attrs.to !== `\${${room.name}}`) continue;
-    for (const item of el.getChild("query", MUC_ADMIN)?.getChildren("item") ?? []) asked.add(item.attrs.affiliation as Affiliation);
+    for (const item of adminItems(xml)) asked.add(item.attrs.affiliation as Affiliation);
   }
-  // The lists the case expects: the muc#admin items it names by JID.
-  const lists = steps
-    .flatMap((st) => (st.kind === "one-of" ? st.alternatives.flatMap((a) => a.steps.flatMap(positivesOf)) : positivesOf(st)))
-    .filter((p) => p.includes(MUC_ADMIN))
-    .join("\n");
+  // The lists the case expects: the JIDs its muc#admin items name ('one of' gives its alternatives' patterns).
+  const named = new Set(steps.flatMap(positivesOf).flatMap((p) => adminItems(p).map((item) => item.attrs.jid)));
   return Object.entries(room.affiliations)
-    .filter(([account, affiliation]) => asked.has(affiliation) && lists.includes(`jid='\${${account}}'`))
+    .filter(([account, affiliation]) => asked.has(affiliation) && named.has(`\${${account}}`))
     .map(([account]) => account);
 }

@@ -566,4 +566,11 @@ test("a room's grant that the case judges on the list its steps ask for is not r
   );
   // dave's admin grant is the case's precondition (read back); eve's ban is what the case judges.
   assert.deepEqual(sc!.rooms[0]!.grantsJudged, ["eve"]);
+  // The list may be written with double quotes, and in an alternative of a 'one of'.
+  const [inOneOf] = loadScenarioFile(
+    file(
+      `${head}rooms:\n  lobby:\n    owner: alice\n    affiliations: { dave: admin, eve: outcast }\nsteps:\n  - dave sends: <iq type='get' id='l1' to='\${lobby}'><query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='outcast'/></query></iq>\n  - one of:\n      listed:\n        - dave receives: <iq type='result' id='l1'><query xmlns="http://jabber.org/protocol/muc#admin"><item jid="\${eve}"/></query></iq>\n      refused:\n        - dave receives: <iq type='error' id='l1'/>\n`,
+    ),
+  );
+  assert.deepEqual(inOneOf!.rooms[0]!.grantsJudged, ["eve"]);
 });
