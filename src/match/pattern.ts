@@ -462,7 +462,9 @@ function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns:
     const hits = actual.filter((x) => matchElement(f, x, path, {}, ns.p, ns.a).ok);
     if (hits.length > most) {
       ok = false;
-      problems.push(most === 0 ? `${path}: expected no ${shortTag(f)}, got ${hits[0].toString()}` : `${path}: expected at most ${most} ${shortTag(f)}, got ${hits.length}: ${hits.join(" ")}`);
+      problems.push(
+        most === 0 ? `${path}: expected no ${shortTag(f)}${holding(f)}, got ${hits[0].toString()}` : `${path}: expected at most ${most} ${shortTag(f)}, got ${hits.length}: ${hits.join(" ")}`,
+      );
     } else score++;
   }
   if (p.attrs[`${META}children`] === "exact") {
@@ -524,6 +526,12 @@ export function sameKind(pattern: Element, actual: Element): boolean {
   const id = pattern.attrs.id === undefined ? undefined : parseToken(String(pattern.attrs.id));
   return id?.kind !== "literal" || actual.attrs.id === id.value;
 }
+
+/** What a forbidden element is forbidden for holding: " holding <identity type='{absent}'/>", or nothing. */
+const holding = (el: Element): string => {
+  const inner = el.getChildElements();
+  return inner.length ? ` holding ${inner.map(shortTag).join("")}` : "";
+};
 
 function shortTag(el: Element): string {
   const attrs = Object.entries(el.attrs)

@@ -19,8 +19,15 @@ export function grantsJudgedBy(room: Pick<RoomSpec, "name" | "affiliations">, st
     if (el?.name !== "iq" || el.attrs.type !== "get" || el.attrs.to !== `\${${room.name}}`) continue;
     for (const item of adminItems(xml)) asked.add(item.attrs.affiliation as Affiliation);
   }
-  // The lists the case expects: the JIDs its muc#admin items name ('one of' gives its alternatives' patterns).
-  const named = new Set(steps.flatMap(positivesOf).flatMap((p) => adminItems(p).map((item) => item.attrs.jid)));
+  // The lists the case expects: the JIDs its muc#admin items name ('one of' gives its alternatives' patterns). An item
+  // the list must not hold (xc:absent) judges a grant lifted, which set-up must then have shown made.
+  const named = new Set(
+    steps
+      .flatMap(positivesOf)
+      .flatMap(adminItems)
+      .filter((item) => item.attrs["xc:absent"] === undefined)
+      .map((item) => item.attrs.jid),
+  );
   return Object.entries(room.affiliations)
     .filter(([account, affiliation]) => asked.has(affiliation) && named.has(`\${${account}}`))
     .map(([account]) => account);

@@ -573,4 +573,11 @@ test("a room's grant that the case judges on the list its steps ask for is not r
     ),
   );
   assert.deepEqual(inOneOf!.rooms[0]!.grantsJudged, ["eve"]);
+  // A list that must not name eve judges her grant lifted: set-up must have shown it made.
+  const [lifted] = loadScenarioFile(
+    file(
+      `${head}rooms:\n  lobby:\n    owner: alice\n    affiliations: { dave: admin, eve: outcast }\nsteps:\n  - dave sends: <iq type='get' id='l1' to='\${lobby}'><query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='outcast'/></query></iq>\n  - dave receives: <iq type='result' id='l1'><query xmlns='http://jabber.org/protocol/muc#admin'><item jid='\${eve}' xc:absent=''/></query></iq>\n`,
+    ),
+  );
+  assert.deepEqual(lifted!.rooms[0]!.grantsJudged, []);
 });

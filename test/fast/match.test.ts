@@ -60,6 +60,10 @@ test("xc:children='exact' forbids extra children, xc:absent forbids a matching c
   assert.match(exact.problems.join(), /exactly 1 child element\(s\), got 2/);
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item jid='s@d' xc:absent=''/></query></iq>`), two).ok, false);
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item jid='t@d' xc:absent=''/></query></iq>`), two).ok, true);
+  // A forbidden element with children is forbidden for holding them: the failure says what it held.
+  const holding = matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster' xc:absent=''><item jid='s@d'/></query></iq>`), two);
+  assert.equal(holding.ok, false);
+  assert.match(holding.problems.join(), /expected no <query xmlns='jabber:iq:roster'\/> holding <item jid='s@d'\/>, got <query/);
 });
 
 test("xc:most='N' lets at most N children match (XEP-0359 §3: at most one <stanza-id/> by one address)", () => {
