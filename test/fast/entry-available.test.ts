@@ -65,18 +65,49 @@ test("the shipped suite credits no entry on a presence to any address", () => {
  * it rather than waiting for it as set-up (the entry-proof sweep, 2026-11-29: 278 set-up waits in 152 cases): a room that sends no
  * self-presence fails MUC-JOIN-05 in every case that needs one, never skips them. Left as set-up: a room's creation
  * by a case whose deployment may refuse it (`refused:`), and the waits for the first presence from any occupant JID
- * (`{re:...}`), which do not say whose.
+ * (`{re:...}` without status 110), which do not say whose.
  */
 const ownEntry = /^<presence from='\$\{(\w+)\/[^'{}]*(\$\{m\.\w+\})?\}'( to='[^']*')?( type='\{absent\}')?(\/>|><x xmlns='http:\/\/jabber\.org\/protocol\/muc#user'>.*<\/x><\/presence>)$/;
-/** The name of the case's room whose occupant's presence `pattern` awaits, if it is one. */
-const roomOf = (sc: Scenario, pattern: string) => sc.rooms.find((r) => r.name === ownEntry.exec(pattern.trim())?.[1]);
+/**
+ * Round 68 (the auditor's class note of muc-owner-auth and muc-pres-change): an entry awaited in other words. A
+ * presence (with at most a muc#user `<x/>`) from the nickname asked for (`${lobby}/Bob`), from a captured occupant JID
+ * (`{capture:occ}`), from any other than one (`{not:${occ}}`), or from any occupant JID with status 110 (a
+ * self-presence, whoever's it is), in a case with rooms.
+ */
+const otherEntry =
+  /^<presence from='(\$\{\w+\}\/[^'{}]+|\{capture:\w+\}|\{not:\$\{\w+\}\}|\{re:[^']*\})'( to='[^']*')?( type='\{absent\}')?(\/>|><x xmlns='http:\/\/jabber\.org\/protocol\/muc#user'(\/>|>.*<\/x>)<\/presence>)$/s;
+/** Whether `pattern` awaits an entry to one of the case's rooms. */
+function awaitsEntry(sc: Scenario, pattern: string): boolean {
+  const p = pattern.trim();
+  if (sc.rooms.some((r) => r.name === ownEntry.exec(p)?.[1])) return true;
+  const from = otherEntry.exec(p)?.[1];
+  if (from === undefined || sc.rooms.length === 0) return false;
+  if (from.startsWith("${")) return sc.rooms.some((r) => from.startsWith(`\${${r.name}}/`));
+  return !from.startsWith("{re:") || /<status code='110'\/>/.test(p);
+}
+/**
+ * Cases that round 68's wider look (a set-up `receives one of`) found awaiting an entry as set-up, in files outside
+ * that fix's reach, left to be proved there: by case (their lines move), so that no other case joins them unseen.
+ */
+const PENDING = new Set<string>([
+  "muc-admin-auth",
+  "muc-affiliation-change-role",
+  "muc-mod-auth",
+  "muc-mod-change-order",
+  "muc-mod-voice-list",
+  "muc-mod-voice-list-modify",
+  "muc-mod-voice-list-refused",
+  "muc-mod-voice-revoke-offending-item",
+  "muc-mod-voice-revoke-owner-by-owner",
+]);
 function entriesAwaitedAsSetup(cases: Scenario[]): string[] {
   return cases.flatMap((sc) =>
     sc.steps.flatMap((st) => {
-      const awaits = (x: (typeof sc.steps)[number]) => x.kind === "receive" && x.patterns.some((p) => roomOf(sc, p));
-      // A set-up 'one of' whose every outcome awaits an entry waits for it as much as a single step does.
+      const awaits = (x: (typeof sc.steps)[number]) => x.kind === "receive" && x.patterns.some((p) => awaitsEntry(sc, p));
+      // A set-up 'one of' (or 'receives one of') whose every outcome awaits an entry waits for it as much as a single step does.
       const inOneOf = st.kind === "one-of" && st.alternatives.every((a) => a.steps.some((x) => awaits(x as (typeof sc.steps)[number])));
-      return st.plan.role === "setup" && !st.refused && (awaits(st) || inOneOf) ? [`${sc.id.split("/")[0]} line ${st.pos.line}`] : [];
+      const inReceiveOneOf = st.kind === "receive-one-of" && st.alternatives.every((a) => a.patterns.some((p) => awaitsEntry(sc, p)));
+      return st.plan.role === "setup" && !st.refused && (awaits(st) || inOneOf || inReceiveOneOf) ? [`${sc.id.split("/")[0]} line ${st.pos.line}`] : [];
     }),
   );
 }
@@ -89,6 +120,23 @@ test("an entry awaited as set-up is found; one that proves MUC-JOIN-05 is not", 
   assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps("")))), []);
 });
 
+test("an entry awaited as set-up in other words (a captured occupant JID, another than one, one of outcomes) is found", () => {
+  const head = caseHead(`  bob:\n    resources:\n      b1: {}\n  carol:\n    resources:\n      c1: {}\n`, { spec: "xep-0045", section: "7.2.2", requirement: "MUC-JOIN-05" });
+  const steps = (tail: string) =>
+    `${head}rooms:\n  lobby:\n    owner: bob\nsteps:\n  - bob sends: <presence to='\${lobby/Bob}'><x xmlns='http://jabber.org/protocol/muc'/></presence>\n  - bob receives: <presence from='\${lobby/Bob}' type='{absent}'/>\n${tail}`;
+  const capture = "  - carol receives: <presence from='{capture:occ}'><x xmlns='http://jabber.org/protocol/muc#user'/></presence>\n    setup: true\n";
+  assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps(capture)))), ["t line 20"]);
+  const oneOf =
+    "  - carol receives one of:\n      visitor: \"<presence from='${lobby/Carol}'><x xmlns='http://jabber.org/protocol/muc#user'><item role='visitor'/></x></presence>\"\n      as-asked: <presence from='${lobby}/Carol' type='{absent}'/>\n    setup: true\n";
+  assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps(oneOf)))), ["t line 20"]);
+  const anyOccupant = "  - carol receives: <presence from='{re:${lobby}/.+}'/>\n    setup: true\n";
+  assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps(anyOccupant)))), []);
+});
+
 test("the shipped suite awaits no occupant's own entry as set-up", () => {
-  assert.deepEqual([...new Set(entriesAwaitedAsSetup(loadSuite([path.join(ROOT, "scenarios")]).scenarios))], []);
+  const found = [...new Set(entriesAwaitedAsSetup(loadSuite([path.join(ROOT, "scenarios")]).scenarios))];
+  assert.deepEqual(
+    found.filter((f) => !PENDING.has(f.split(" ")[0])),
+    [],
+  );
 });

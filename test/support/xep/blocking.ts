@@ -713,6 +713,26 @@ export const FAULTS: FaultDef[] = [
     } satisfies FaultDef;
   })(),
   (() => {
+    // Sixty-eighth audit (round 68): blocking-inbound-presence/probe looked for an available or unavailable answer to
+    // the blocked JID's probe only; RFC 6121 §4.3.2's first answer, 'unsubscribed' from the contact's bare JID, is a
+    // response too (XEP-0191 §3.3: "the server MUST NOT respond"). Prosody 13, old -> new file: pass -> fail (BLOCK-IN-02).
+    const blocked = blockedBy();
+    return {
+      id: "blocking.inbound.probe-unsubscribed",
+      area: "blocking",
+      requirements: ["BLOCK-IN-02"],
+      description: "a probe from a blocked JID is answered with 'unsubscribed' from the user's bare JID (RFC 6121 §4.3.2's answer to a JID not subscribed)",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          if (el.name !== "presence" || el.attrs.type !== "probe" || !el.attrs.to || !ctx.conn.jid) return;
+          const user = bare(String(el.attrs.to));
+          if (blocked.blocks(user, ctx.conn.jid)) ctx.conn.deliver(xml("presence", { type: "unsubscribed", from: user, to: bare(ctx.conn.jid) }));
+        },
+      },
+    } satisfies FaultDef;
+  })(),
+  (() => {
     // Fifty-sixth audit (2026-11-28): blocking-inbound-presence: juliet's absence now counts only romeo's presence
     // after the block's result (XEP-0191 §4's MAY cancellation may deliver romeo's unavailable presence before it);
     // this fault lets romeo's available presence through after the block, which the narrowed check must still catch

@@ -513,6 +513,58 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Sixty-eighth audit (round 68): carbons-received-bare charged a copy missing at one Carbons-enabled resource to
+    // the cell's eligibility rule even where the server made a copy (it treated the message as eligible); this server
+    // sends the <received/> copy of a bare-JID message to the resource that got the original instead of the one that
+    // did not. The missing copy is now CARBONS-RECV-01's, the copy credits the rule, the extra copy warns RECV-02
+    // (carbons-received-bare on Prosody 13: chat warn on CARBONS-ELIG-CHAT -> warn on RECV-01 and RECV-02, ELIG-CHAT
+    // pass; chat-rules fail on CARBONS-RULES-CHAT -> warn on RECV-01 and RECV-02).
+    id: "carbons.bare-copy-to-original-holder",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-01"],
+    description: "the received copy of a chat message to the user's bare JID goes to the other Carbons-enabled resources (the one that got the original) instead of the one that did not get it",
+    stream: (() => {
+      const asked = new Set<string>();
+      const enabled = new Set<number>();
+      return {
+        fromClient: (el, { conn }) => void (isEnable(el) && asked.add(`${conn.id} ${el.attrs.id}`)),
+        element: (el, { conn, peers }) => {
+          if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${conn.id} ${el.attrs.id}`)) {
+            enabled.add(conn.id);
+            return "pass";
+          }
+          const original = el.getChild("received", CARBONS) ? forwardedOf(el) : undefined;
+          if (!original || String(original.attrs.to ?? "").includes("/")) return "pass";
+          for (const p of sameAccount(conn, peers)) if (enabled.has(p.id)) p.deliver(changed(el, (c) => (c.attrs.to = p.jid!))[0]);
+          return "drop";
+        },
+      };
+    })(),
+  },
+  {
+    // Sixty-eighth audit (round 68): carbons-received-bare looked at a resource that got the original only for a
+    // second <received/> copy, so this one passed CARBONS-RECV-02 (carbons-received-bare/chat on Prosody 13: pass ->
+    // warn on RECV-02).
+    id: "carbons.bare-sent-copy-besides-original",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-02"],
+    description: "a resource that gets the original of a chat message to the user's bare JID also gets a copy of it wrapped in <sent/>",
+    fault: (el, { conn }) => (routedMessage(el, conn) && el.attrs.type === "chat" && !String(el.attrs.to ?? "").includes("/") ? [el, carbon("sent", conn.jid!, el)] : "pass"),
+  },
+  {
+    // Sixty-eighth audit (round 68): carbons-received-bare looked for a second copy only in <received/>, so a resource
+    // that got a <received/> copy and a bare <forwarded/> one passed CARBONS-RECV-02 (carbons-received-bare/chat on
+    // Prosody 13: pass -> warn on RECV-02).
+    id: "carbons.bare-copy-twice-unwrapped",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-02"],
+    description: "the received copy of a chat message to the user's bare JID comes twice, once more as a bare <forwarded/>",
+    fault: (el, { conn }) => {
+      const original = el.getChild("received", CARBONS) ? forwardedOf(el) : undefined;
+      return original && conn.jid && !String(original.attrs.to ?? "").includes("/") ? [el, forwardedCopy(conn.jid, original)] : "pass";
+    },
+  },
+  {
     // Thirty-eighth audit: the mirror of carbons.sent-copy-not-to-each. carbons-sent credited the cell's eligibility
     // rule only by r2's copy, so this server, which treats the message as eligible (r3 gets its copy), failed that
     // rule at MUST in the -rules cells; the missing copy is now CARBONS-SENT-01's (carbons-sent/chat-rules on

@@ -518,6 +518,37 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     })(),
   },
   {
+    // Sixty-eighth audit (round 68): every BOSH case but bosh-create-content and bosh-sid-unique waited for the creation
+    // response's 'sid' as set-up (XEP-0124 §7.2: "the connection manager MUST generate an opaque, unpredictable session
+    // identifier (or SID)", BOSH-CREATE-01, which the suite judges). A connection manager whose creation response has
+    // none was skipped there ("precondition not given"); the step now proves BOSH-CREATE-01: skip -> fail (prosody 13,
+    // ejabberd 24.12, each case that gets that far without the fault).
+    id: "bosh-creation-without-sid",
+    requirements: ["BOSH-CREATE-01"],
+    cases: [
+      "bosh-create-content",
+      "bosh-sid-unique",
+      "bosh-wait",
+      "bosh-hold",
+      "bosh-payload-asap",
+      "bosh-rid-order",
+      "bosh-pause",
+      "bosh-requests-unlimited",
+      "bosh-polling-unlimited",
+      "bosh-rid-above-window",
+      "bosh-rid-resent",
+      "bosh-legacy-error",
+      "bosh-multi-streams-undeclared",
+      "bosh-terminate",
+      "bosh-inactivity",
+      "bosh-xmpp-features",
+      "bosh-xmpp-login",
+      "bosh-remote-stream-error",
+    ],
+    on: ["prosody", "ejabberd"],
+    fault: { answer: (r, a) => (r.creation && r.ofCase ? bodyTag(a, (t) => dropAttr(t, "sid")) : a) },
+  },
+  {
     id: "bosh-sid-repeated",
     requirements: ["BOSH-CREATE-01", "BOSH-CREATE-02", "BOSH-SEC-02"],
     cases: ["bosh-sid-unique"],
@@ -1515,6 +1546,24 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
         },
       };
     })(),
+  },
+  {
+    // Sixty-eighth audit (round 68): bosh-wait took a legacy connection manager's end of the idle session (no 'ver' in
+    // its creation response, and the empty request answered with HTTP 403 and no body, §17.1's form of §17.2's
+    // policy-violation) for an answer that is no empty <body/>, and warned BOSH-EMPTY-01, where the same end as
+    // <body type='terminate'/> credits nothing. Its HTTP 400, 403 and 404 now credit nothing either: warn -> pass
+    // (prosody 13, ejabberd 24.12).
+    id: "bosh-legacy-ends-idle-403",
+    allowed:
+      'XEP-0124 §17.1: "A legacy client (or connection manager) will interpret (or respond with) HTTP error codes according to the table below." (403: "Inform client that it has broken the session rules"); §17.2: "If the connection manager did not include a \'ver\' attribute in its session creation response then the client SHOULD expect it to send a deprecated HTTP Error Condition instead of this terminal binding condition."',
+    cases: ["bosh-wait"],
+    fault: {
+      answer: (r, a) => {
+        if (!r.ofCase) return a;
+        if (r.creation) return bodyTag(a, (t) => dropAttr(t, "ver"));
+        return r.rid === "1001" ? { status: 403, headers: { ...a.headers, "content-type": "text/plain", "content-length": "0" }, text: "" } : a;
+      },
+    },
   },
   {
     // Fifty-fifth audit (2026-11-28): bosh-create-response/hold-0: in a polling session (hold='0') the manager may not

@@ -75,6 +75,16 @@ export const FAULTS: FaultDef[] = [
     fault: editQuery(INFO, (q) => (q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== INFO))),
   },
   {
+    // Sixty-eighth audit (round 68): disco-info-server charged a result without a <query/> to DISCO-IDENT-01 and
+    // DISCO-FEAT-01 as well, which are about each element there: old file fail (INFO-02, INFO-03, IDENT-01, FEAT-01)
+    // -> new file fail (INFO-02, INFO-03), Prosody 13.
+    id: "disco.info.no-query",
+    area: "disco",
+    requirements: ["DISCO-INFO-02"],
+    description: "the server's disco#info result has no <query/>",
+    fault: when(resultOf(INFO), (el) => changed(el, (c) => c.remove("query", INFO))),
+  },
+  {
     id: "disco.info.identity-without-type",
     area: "disco",
     requirements: ["DISCO-IDENT-01"],
@@ -472,6 +482,31 @@ function ownAnswerFromDomain(ns: string, el: Element, ctx: FaultContext): Return
 
 /** XEP-0030 and XEP-0115: what the XEPs allow that Prosody and ejabberd do not do. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Sixty-eighth audit (round 68): disco-items-contact-no-items asked for the server's answer from bob's bare JID in
+    // every alternative, so this server, which answers another account's bare JID from its own domain (no rule fixes
+    // that 'from': RFC 6120 §8.1.2.1's bare-JID rule is for "the account of the connected client"), failed
+    // DISCO-ITEMS-03 and DISCO-BARE-03 with an empty result: pass -> fail -> (new file) pass on Prosody 13 and ejabberd
+    // 24.12. The same shape in disco-info-contact-subscribed (DISCO-BARE-02), disco-items-contact-unauthorized
+    // (DISCO-SEC-04) and disco-items-no-such-account (DISCO-SEC-03). Applied by bench/try-case.ts only (stream).
+    id: "disco-other-account-answered-from-domain",
+    description:
+      "the server's answer to a disco#info or disco#items request to another account's bare JID (or one that does not exist) comes from the server's domain (XEP-0030 §3.1 and §4.1: \"the server itself MUST reply on behalf of the hosted account\", from no address in particular)",
+    fault: () => "pass",
+    stream: (() => {
+      const pending = new Set<string>(); // "connection id" + "request id"
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          if (el.name === "iq" && (asks(INFO, otherBare)(el, ctx) || asks(ITEMS, otherBare)(el, ctx))) pending.add(`${ctx.conn.id} ${el.attrs.id}`);
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error") || !pending.delete(`${ctx.conn.id} ${el.attrs.id}`)) return "pass";
+          const from = String(el.attrs.from ?? "");
+          return bareJid(from) ? changed(el, (c) => (c.attrs.from = from.slice(from.indexOf("@") + 1))) : "pass";
+        },
+      };
+    })(),
+  },
   {
     // Sixty-fourth audit (2026-11-29): disco-info-server-consistent let alice's request be refused (XEP-0030 §3.1) but
     // not bob's, so a server that refuses its disco#info to some requesters (§7: "refuses to return disco results to

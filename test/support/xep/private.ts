@@ -24,6 +24,14 @@ const withCondition = (el: Element, condition: string) =>
   });
 /** XEP-0049 §2.3: "namespaces beginning with 'jabber:' or 'http://jabber.org/', as well as 'vcard-temp'". */
 const reserved = (ns: string) => ns === "vcard-temp" || ns.startsWith("jabber:") || ns.startsWith("http://jabber.org/");
+/** A private-storage request of type `type` holding a fragment in a reserved namespace. */
+const inReserved = (type: "get" | "set") => (el: Element) =>
+  el.attrs.type === type &&
+  Boolean(
+    queryOf(el)
+      ?.getChildElements()
+      .some((x) => reserved(String(x.attrs.xmlns ?? ""))),
+  );
 const hasCondition = (el: Element, condition: string) => el.attrs.type === "error" && Boolean(el.getChild("error")?.getChild(condition, STANZAS));
 
 /**
@@ -164,16 +172,7 @@ export const FAULTS: FaultDef[] = [
     area: "private",
     requirements: ["STANZA-IQ-01"],
     description: "a private XML get in a reserved namespace (vcard-temp, jabber:…, http://jabber.org/…) is never answered",
-    stream: answering(
-      (el) =>
-        el.attrs.type === "get" &&
-        Boolean(
-          queryOf(el)
-            ?.getChildElements()
-            .some((x) => reserved(String(x.attrs.xmlns ?? ""))),
-        ),
-      () => "drop",
-    ),
+    stream: answering(inReserved("get"), () => "drop"),
   },
   {
     // Sixty-first audit (2026-11-28): the same, for the set: old file warn (PRIVATE-GET-01) -> new file fail
@@ -182,15 +181,20 @@ export const FAULTS: FaultDef[] = [
     area: "private",
     requirements: ["STANZA-IQ-01"],
     description: "a private XML set in a reserved namespace is never answered (the get after it is)",
-    stream: answering(
-      (el) =>
-        el.attrs.type === "set" &&
-        Boolean(
-          queryOf(el)
-            ?.getChildElements()
-            .some((x) => reserved(String(x.attrs.xmlns ?? ""))),
-        ),
-      () => "drop",
+    stream: answering(inReserved("set"), () => "drop"),
+  },
+  {
+    // Sixty-eighth audit (round 68): after a refused set, nothing waited for the get's answer, so a get never
+    // answered passed with STANZA-IQ-01 credited: old file pass -> new file fail (STANZA-IQ-01), Prosody 13.
+    id: "private.reserved.set-refused-get-unanswered",
+    area: "private",
+    requirements: ["STANZA-IQ-01"],
+    description: "a private XML set in a reserved namespace is refused with <not-acceptable/>, and a get in one is never answered",
+    stream: both(
+      answering(inReserved("set"), (a) => [
+        xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to }, xml("error", { type: "modify" }, xml("not-acceptable", { xmlns: STANZAS }))),
+      ]),
+      answering(inReserved("get"), () => "drop"),
     ),
   },
   {

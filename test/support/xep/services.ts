@@ -31,6 +31,11 @@ const isStreamError = (el: Element) => el.name === "stream:error" || (el.name ==
 const refusedHeader = (ctx: FaultContext) => /to=['"]xc-unknown-|xmlns=['"](?:jabber:client|urn:xmpp-conform:unsupported)['"]/.test(ctx.conn.clientHeader ?? "");
 /** The component's header asked for a name the server does not service (comp-header-unknown-name's). */
 const unknownName = (ctx: FaultContext) => /to=['"]xc-unknown-/.test(ctx.conn.clientHeader ?? "");
+/** The component connection's latest header is a 'jabber:client' one (with version='1.0'). */
+const clientStream = (ctx: FaultContext) => /xmlns=['"]jabber:client['"]/.test(ctx.conn.clientHeader ?? "");
+const clientVersion1 = (ctx: FaultContext) => /\sversion=['"]1\.0['"]/.test(streamTag(ctx.conn.clientHeader ?? ""));
+/** A stream header without the XML declaration that may come before it (whose 'version' is XML's). */
+const streamTag = (raw: string) => raw.replace(/^\s*<\?xml[^>]*\?>/, "");
 const condition = (from: string, to: string) => (el: Element) => (isStreamError(el) && el.getChild(from) ? [el.toString().replace(new RegExp(`<${from}\\b`), `<${to}`)] : ("pass" as const));
 
 export const COMPONENT_FAULTS: ComponentFaultDef[] = [
@@ -235,6 +240,31 @@ export const COMPONENT_VARIATIONS: { id: string; stream: StreamFault }[] = [
     stream: {
       header: (raw, ctx) => (/xmlns=['"]jabber:client['"]/.test(ctx.conn.clientHeader ?? "") ? raw.replace(/\sxmlns=(['"])jabber:component:accept\1/, " xmlns='jabber:client'") : raw),
       element: (el, ctx) => (/xmlns=['"]jabber:client['"]/.test(ctx.conn.clientHeader ?? "") ? condition("invalid-namespace", "host-unknown")(el) : "pass"),
+    },
+  },
+  // Sixty-eighth audit (round 68): a port that serves client streams, for the component's name too, and follows RFC
+  // 6120 §4.7.5: a 'jabber:client' header with no 'version' is answered as a pre-1.0 stream (a 'jabber:client'
+  // header with no 'version' and no stream features: "If either entity receives a stream header with no 'version'
+  // attribute, the entity MUST consider the version supported by the other entity to be "0.9" and SHOULD NOT include
+  // a 'version' attribute in the response stream header"), one with version='1.0' with version='1.0' and its
+  // features; either stream is kept open for a login. It recognizes 'jabber:client', so COMP-NS-01 does not apply.
+  // comp-header-wrong-namespace/client sent a version-less header, got no features and failed COMP-NS-01; it now
+  // sends version='1.0', as a client does (§4.7.5 rule 1), and takes 'served as a client stream' (nothing judged):
+  // fail -> skip.
+  {
+    id: "comp-port-multiplexed-pre10",
+    stream: {
+      header: (raw, ctx) => {
+        if (!clientStream(ctx)) return raw;
+        const declaration = raw.slice(0, raw.length - streamTag(raw).length);
+        const header = streamTag(raw)
+          .replace(/\sxmlns=(['"])jabber:component:accept\1/, " xmlns='jabber:client'")
+          .replace(/\sversion=(['"])[^'"]*\1/, "");
+        return declaration + (clientVersion1(ctx) ? header.replace(/>\s*$/, " version='1.0'>") : header);
+      },
+      element: (el, ctx) => (clientStream(ctx) && isStreamError(el) ? (clientVersion1(ctx) ? ["<stream:features/>"] : "drop") : "pass"),
+      close: (ctx) => (clientStream(ctx) ? "" : "</stream:stream>"),
+      holdOpen: (ctx) => clientStream(ctx),
     },
   },
   // Twenty-first audit: a server that services any component name with its one shared secret (ejabberd's
