@@ -344,19 +344,22 @@ function roomIdAsWritten(newRoom: boolean): StreamFault {
 
 /** XEP-0045 (entering, refusals, history and subject, discovery, exiting): server bugs the cases must catch. */
 /** The room ignores the <history/> limits of a join and sends, before the subject, all the history it has. */
-function ignoringLimits(): Fault {
+function ignoringLimits(keep = Infinity): Fault {
   return knowing((el, ctx, r) => {
     history.note(el);
     const room = bareOf(fromOf(el));
     if (isHistory(el) && r.entering(ctx, room)) return "drop"; // resent whole, in order, before the subject
     if (!isSubject(el) || !r.entering(ctx, room)) return "pass";
-    const all = history.of(room).map(
-      (m) =>
-        changed(m, (c) => {
-          c.attrs.to = ctx.conn.jid;
-          c.append(xml("delay", { xmlns: DELAY, from: room, stamp: new Date().toISOString() }));
-        })[0],
-    );
+    const all = history
+      .of(room)
+      .slice(-keep)
+      .map(
+        (m) =>
+          changed(m, (c) => {
+            c.attrs.to = ctx.conn.jid;
+            c.append(xml("delay", { xmlns: DELAY, from: room, stamp: new Date().toISOString() }));
+          })[0],
+      );
     return [...all, el];
   });
 }
@@ -449,6 +452,35 @@ export const FAULTS: FaultDef[] = [
     fault: (el, ctx) => (!harnessSession(ctx.conn.jid) && occupantPresence(el) && available(el) ? changed(el, (c) => (c.attrs.to = bareOf(String(c.attrs.to)))) : "pass"),
   },
   {
+    // Sixty-eighth audit (round 68): muc-pres-change judged §7.7's update ("to the full JID of each occupant") with no
+    // 'to', so a room that sends it to each occupant's bare JID reached their only resource all the same: old file
+    // pass -> new warn (MUC-PRES-01) in every cell, and muc-pres-passthrough pass -> warn (its also: of MUC-PRES-01).
+    // muc.join.broadcast-to-bare-jid readdresses the entries too, which fail MUC-JOIN-05 first: this one leaves the
+    // first available presence from each occupant JID on a connection (the entry) alone. After the auditor's
+    // adhoc.update-to-bare-jid.
+    id: "muc.pres.update-to-bare-jid",
+    area: "muc",
+    requirements: ["MUC-PRES-01"],
+    description:
+      "an occupant's changed presence (an available presence from an occupant JID after the first one on a connection) is sent to each occupant's bare JID instead of the full JID in the room",
+    fault: (() => {
+      const seen = new Set<string>();
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (isSetup(ctx) || harnessSession(ctx.conn.jid) || !occupantPresence(el)) return "pass";
+        const k = `${ctx.conn.id} ${fromOf(el)}`;
+        if (!available(el)) {
+          seen.delete(k);
+          return "pass";
+        }
+        if (!seen.has(k)) {
+          seen.add(k);
+          return "pass";
+        }
+        return changed(el, (c) => (c.attrs.to = bareOf(String(c.attrs.to))));
+      };
+    })(),
+  },
+  {
     id: "muc.join.self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -480,6 +512,9 @@ export const FAULTS: FaultDef[] = [
     // that sent none warned that row instead of failing §7.2.2's MUST (MUC-JOIN-05). The occupants entering before her
     // are set-up entries or judged ones, which muc.join.self-presence-missing would stop first: this one drops only the
     // self-presence of an occupant entering as Carol (in any case: a matrix's ${m.target} nickname is "carol").
+    // Sixty-eighth audit (round 68): mam-muc-rejected and muc-enter-moderator-cannot-demote-higher awaited carol's
+    // self-presence as set-up (a `receives one of` on her role), so a room that sends her none skipped them; it is now
+    // proved there (MUC-JOIN-05): skip -> fail on prosody 13 and ejabberd 24.12.
     id: "muc.join.carol-self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -489,7 +524,9 @@ export const FAULTS: FaultDef[] = [
   {
     // Class sweep (2026-11-28, group WM): muc-subject-change-broadcast, muc-pres-change (moderator) and muc-pres-revoked
     // judged alice's self-presence only as the role's SHOULD (MUC-ROLE-05/-06); other occupants enter before her as set-up, which muc.join.self-presence-missing would stop
-    // (a skip): this one drops only the self-presence of an occupant entering as Alice.
+    // (a skip): this one drops only the self-presence of an occupant entering as Alice. Sixty-eighth audit (round 68):
+    // muc-exit-typed-presence awaited alice's self-presence as set-up (a `receives one of` on her role), so a room that
+    // sends her none skipped it; it is now proved there (MUC-JOIN-05): skip -> fail on prosody 13 and ejabberd 24.12.
     id: "muc.join.alice-self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -541,6 +578,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-JOIN-05"],
     description: "an occupant entering with the nickname Bob gets no presence of its own (the others still get his)",
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/bob$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
+    // Sixty-eighth audit (round 68): muc-owner-auth and muc-owner-grant-owner awaited gina's self-presence as set-up
+    // (the first presence from another occupant JID, or a `receives one of`), so a room that sends her none (§7.2.2's
+    // MUST, MUC-JOIN-05) skipped them; it is now proved there: skip -> fail. Others enter before her, which
+    // muc.join.self-presence-missing would stop first: this one drops only the self-presence of an occupant entering as Gina.
+    id: "muc.join.gina-self-presence-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description: "an occupant entering with the nickname Gina gets no presence of its own (the others still get hers)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/gina$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
     // Fifty-ninth audit (2026-11-28): muc-enter-affiliation-lasts (and, as its class note, muc-affiliation-kept-across-
@@ -676,6 +724,29 @@ export const FAULTS: FaultDef[] = [
     stream: {
       element: (el, ctx) => (!isSetup(ctx) && occupantPresence(el) && available(el) ? changed(el, (c) => c.remove("x", MUC_USER)) : "pass"),
     },
+  },
+  {
+    // Sixty-eighth audit (round 68): muc-deny-room-full-admin asked the admin's or owner's admission (MUC-DENY-11), and
+    // its set-up outcomes kicked-… (the room kicking an idle user for hank), for the muc#user <x/>, which is MUC-JOIN-04's
+    // (§7.2.2); muc-deny-room-full's kicked-… outcomes did the same for MUC-DENY-10. This room kicks its longest-present
+    // occupant for a user beyond its limit (as muc.var.full-room-kicks-idle, which §7.2.9 allows) and sends available
+    // occupant presences without the <x/>: muc-deny-room-full-admin skip (no set-up outcome) -> pass (MUC-DENY-11
+    // pass), muc-deny-room-full warn (MUC-DENY-10) -> pass, on ejabberd 24.12 through bench/try-case.ts.
+    id: "muc.join.user-x-missing-full-room-kicks-idle",
+    area: "muc",
+    requirements: ["MUC-JOIN-04"],
+    description:
+      "a room at its occupant limit admits a further user and kicks its longest-present occupant (status 307), and sends the available presences of its occupants without the muc#user <x/>; applied only where what clients send is seen (bench/try-case.ts): it needs the form's muc#roomconfig_maxusers",
+    ...(() => {
+      const room = kicksIdleWhenFull(false);
+      const fault: Fault = (el, ctx) => {
+        const r = room.fault(el, ctx);
+        const strip = (e: Element) => (!isSetup(ctx) && occupantPresence(e) && available(e) ? changed(e, (c) => c.remove("x", MUC_USER))[0] : e);
+        if (r === "pass") return strip(el) === el ? "pass" : [strip(el)];
+        return Array.isArray(r) ? r.map((e) => (typeof e === "string" ? e : strip(e))) : r;
+      };
+      return { stream: { ...room.stream, element: fault } };
+    })(),
   },
   {
     // Fifty-second audit (2026-11-28): muc-nick-locked-down's alternative 'changed' (the room kept the new nickname,
@@ -1396,6 +1467,18 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-HIST-05", "MUC-HIST-07", "MUC-HIST-08", "MUC-HIST-09", "MUC-HIST-10"],
     description: "the room ignores the <history/> limits of a join (maxstanzas, maxchars, since) and sends all it has",
     fault: ignoringLimits(),
+  },
+  {
+    // Sixty-eighth audit (round 68): a room whose default history is its latest two messages (XEP-0045 §7.2.14:
+    // "taking into account service-level and room-level defaults") and which ignores the <history/> limits of a join.
+    // muc-history-maxstanzas/two credited MUC-HIST-05 on the two messages carol got, which the room sends whatever
+    // she asks: pass (MUC-HIST-05 pass) -> pass (MUC-HIST-05 not-reached: dave did not get all three); the zero
+    // cell fails (MUC-HIST-05) before and after.
+    id: "muc.history.limits-ignored-two-kept",
+    area: "muc",
+    requirements: ["MUC-HIST-05"],
+    description: "the room's history is its latest two messages, and it ignores the <history/> limits of a join and sends those two",
+    fault: ignoringLimits(2),
   },
   {
     // Thirtieth audit (2026-11-26): muc-history-maxchars-zero (and muc-history-maxstanzas) submitted

@@ -152,6 +152,18 @@ function unannounced(attr: "role" | "affiliation", value: string, pick: (items: 
     element: (el) => (occupantPresence(el) && el.attrs.type === undefined && rooms.has(bare(str(el.attrs.from))) && itemOf(el)?.attrs[attr] === value ? "drop" : "pass"),
   };
 }
+/** A change of a user's `attr` to `value` is announced with the user's presence of type 'unavailable' (as an exit), the user kept in the room. */
+function announcedAsExit(attr: "role" | "affiliation", value: string): StreamFault {
+  const rooms = new Set<string>();
+  return {
+    fromClient: (el) => {
+      const q = el.name === "iq" && atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+      if (q && itemsOf(q).some((i) => i.attrs[attr] === value)) rooms.add(bare(str(el.attrs.to)));
+    },
+    element: (el) =>
+      occupantPresence(el) && el.attrs.type === undefined && rooms.has(bare(str(el.attrs.from))) && itemOf(el)?.attrs[attr] === value ? changed(el, (c) => (c.attrs.type = "unavailable")) : "pass",
+  };
+}
 const lastOfSeveral = (items: Element[]) => (items.length > 1 ? items.slice(-1) : []);
 /** Of a list change with several items, the last item's change (to any of `values`) is not announced. */
 function lastOfListUnannounced(attr: "role" | "affiliation", values: string[]): StreamFault {
@@ -1350,6 +1362,21 @@ export const FAULTS: FaultDef[] = [
     stream: voiceRevokeAnsweredKept(),
   },
   {
+    // Sixty-seventh audit (round 67): muc-pres-revoked/role took an error to the voice list it reads back after the
+    // revocation (a moderated room, alice a moderator: §8.5 "The service MUST then return the voice list to the
+    // moderator") as crediting nothing, so this room, which answers the revocation, never makes it and refuses the
+    // list, failed MUC-PRES-04 (§17.3, for a revocation never made); the list is now a plain receives at
+    // MUC-MOD-VLIST-01: PRES-04 fail -> VLIST-01 fail, PRES-04 not-reached (prosody 13). The same read-back in
+    // muc-voicereq-forwarded, -approved (where bob enters with voice: ejabberd) and muc-enter-role-kept-across-visits/
+    // visitor: MUC-MOD-VOICE-05 fail -> MUC-MOD-VLIST-01 fail.
+    id: "muc.voice.revoke-kept-list-refused",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01"],
+    description:
+      "the case's own revocation of voice (one item with role visitor) is answered with a result, but the occupant keeps the voice (no presence gives it role visitor), and the voice list asked afterwards is refused with <not-allowed/>",
+    stream: both(roleListRefused("participant"), voiceRevokeAnsweredKept()),
+  },
+  {
     // Class sweep (2026-11-28, group S1): muc-mod-voice-grant credited §8.3's "The service MUST then inform the
     // moderator of success" (MUC-MOD-VOICE-01) on the IQ result alone, so a grant answered and never made failed the
     // announcement (MUC-MOD-VOICE-02, MUC-ROLE-07). The case now reads the voice list back first (where it names
@@ -1703,6 +1730,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ADMIN-MEMBER-02", "MUC-AFFIL-06"],
     description: "an occupant made a member gets the affiliation, but no occupant gets its presence with affiliation member",
     stream: unannounced("affiliation", "member"),
+  },
+  {
+    // Sixty-seventh audit (round 67): muc-admin-member-grant's announcements (§9.3: "the service MUST then send updated
+    // presence from this individual to all occupants") did not say type='{absent}', so the grantee's presence of type
+    // 'unavailable' with affiliation member (an exit, not the updated presence of an occupant) passed them. They now
+    // ask for an available presence: old pass -> new fail (MUC-ADMIN-MEMBER-02), on Prosody 13 and ejabberd 24.12.
+    id: "muc.member.grant-announced-as-exit",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-02", "MUC-AFFIL-06"],
+    description: "an occupant made a member stays in the room, but every occupant gets its presence with affiliation member as type 'unavailable', as if it had left",
+    stream: announcedAsExit("affiliation", "member"),
   },
   {
     id: "muc.member.revoke-no-result",
@@ -2131,6 +2169,64 @@ export const FAULTS: FaultDef[] = [
         for (const i of itemsOf(cq)) cq.remove(i);
       });
     }),
+  },
+  // Sixty-eighth audit (round 68, the `empty` class of the role-list read-backs in scenarios/muc): a read-back of a role
+  // change whose 'empty' alternative credited nothing (or charged the change's rule) let a change answered and never
+  // made fail its announcement, or the change's rule, where someone the list must hold had already been shown in that
+  // role (a moderator's own self-presence, a participant shown with voice): there the empty list breaks the list's own
+  // rule (§8.5: "The service MUST then return the voice list to the moderator"; §9.8: "The service MUST then return the
+  // moderator list to the admin"). Where nobody else was shown in the role, the empty list after the change is the
+  // change's rule. Raw verdicts, old -> new, on Prosody 13 and ejabberd 24.12 (more in spec/audit/muc-moderation.yaml
+  // and muc-cases.yaml under "Sixty-eighth audit"): grant-not-applied-list-empty: muc-mod-kick/member-moderator and
+  // muc-mod-unaffiliated-moderator fail (MUC-ADMIN-MOD-01) -> fail (MUC-ADMIN-MOD-06); muc-admin-moderator-list/owner
+  // and muc-admin-auth/moderator-grant fail (MUC-ADMIN-MOD-02) -> fail (MUC-ADMIN-MOD-06);
+  // muc-enter-role-change-broadcast pass -> fail (MUC-ADMIN-MOD-01). grant-result-not-made-list-empty:
+  // muc-mod-voice-grant owner/admin fail (MUC-MOD-VOICE-02) -> fail (MUC-MOD-VLIST-01).
+  {
+    id: "muc.moderator.grant-not-applied-list-empty",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06", "MUC-ADMIN-MOD-01"],
+    description:
+      "every moderator list the room returns is empty, and a grant of moderator status is answered with a result but never applied: no presence with role moderator, and the occupant's own moderator requests are refused with forbidden",
+    stream: both(roleListEmptied("moderator"), moderatorGrantNotApplied()),
+  },
+  {
+    id: "muc.voice.grant-result-not-made-list-empty",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01", "MUC-MOD-VOICE-01"],
+    description:
+      "every voice list the room returns is empty, and the case's own grant of voice (one item with role participant) is answered with a result but not made: no presence gives the occupant role participant",
+    stream: both(roleListEmptied("participant"), voiceGrantAnsweredNotMade()),
+  },
+  // Sixty-seventh audit (round 67, the `no-list` class of scenarios/muc/moderation.yaml): a read-back of a role
+  // change in the voice list (§8.5: "The service MUST then return the voice list to the moderator") or the moderator
+  // list (§9.8: "The service MUST then return the moderator list to the admin") accepted an error, crediting nothing,
+  // where the list is due (a moderated room and a requester shown a moderator; the owner), and the change's
+  // announcement was then judged on the change's result alone. Each fault below refuses the lists of that role
+  // (<not-allowed/>) and answers a change with a result without making it: old fail (the announcement's rule) -> new
+  // fail (the list's rule, the announcement not reached). (A revocation of voice: muc.voice.revoke-kept-list-refused.)
+  {
+    id: "muc.voice.grant-result-not-made-list-refused",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01"],
+    description:
+      "voice list requests are refused with <not-allowed/>, and the case's own grant of voice (one item with role participant) is answered with a result but not made: no presence gives the occupant role participant",
+    stream: both(roleListRefused("participant"), voiceGrantAnsweredNotMade()),
+  },
+  {
+    id: "muc.voice.list-change-later-not-applied-list-refused",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01"],
+    description: "voice list requests are refused with <not-allowed/>, and a voice list change with several items is applied for its first item only and answered with a result",
+    stream: both(roleListRefused("participant"), laterOfRoleListNotApplied()),
+  },
+  {
+    id: "muc.moderator.grant-not-applied-list-refused",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06"],
+    description:
+      "moderator list requests are refused with <not-allowed/>, and a grant of moderator status is answered with a result but never applied: no presence with role moderator, and the occupant's own moderator requests are refused with forbidden",
+    stream: both(roleListRefused("moderator"), moderatorGrantNotApplied()),
   },
   {
     id: "muc.admin.auth-not-allowed",
@@ -2712,6 +2808,23 @@ function roleActorNotTold(): StreamFault {
  * the room's presences giving that nickname role visitor are dropped, and the voice list asked afterwards names it
  * again as a participant. (The proxy cannot keep the server from making the change.)
  */
+/** Sixty-seventh audit (round 67): the list of the occupants with role `role` (§8.5, §9.8) refused with <not-allowed/>. */
+/** Every list of that role the room returns comes back empty (sixty-eighth audit). */
+function roleListEmptied(role: string): StreamFault {
+  return answering(listRequest("role", role), (answer): FaultAction => {
+    const q = adminQuery(answer, "result");
+    if (!q || itemsOf(q).length === 0) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const i of itemsOf(cq)) cq.remove(i);
+    });
+  });
+}
+
+function roleListRefused(role: string): StreamFault {
+  return answering(listRequest("role", role), (answer): FaultAction => (answer.attrs.type === "result" ? [iqErrorFor(answer, "not-allowed")] : "pass"));
+}
+
 function voiceRevokeAnsweredKept(): StreamFault {
   const request = casesOwn(single("role", "visitor"));
   const kept = new Set<string>(); // occupant JIDs

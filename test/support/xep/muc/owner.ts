@@ -753,9 +753,12 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Sixty-seventh audit (round 67): muc-create-owner-list charged an owner list without the creator to
+    // MUC-CREATE-04 alone; where her creation presence shows her affiliation owner, the list is §10.5's to return
+    // (MUC-OWNER-LIST-02): fail (MUC-CREATE-04) -> fail (MUC-OWNER-LIST-02, MUC-CREATE-04 not reached).
     id: "muc.create.owner-list-empty",
     area: "muc",
-    requirements: ["MUC-CREATE-04"],
+    requirements: ["MUC-CREATE-04", "MUC-OWNER-LIST-02"],
     description: "the creator is not put on the owner list: the owner list comes back empty",
     stream: answering(
       (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "owner",
@@ -767,13 +770,48 @@ export const FAULTS: FaultDef[] = [
     // implementation without the list (refused:, a skip), also §10.5's <forbidden/>, the answer "If the <user@host>
     // of the 'from' address does not match the bare JID of a room owner": the room saying she is no owner. The step is
     // now a receives one of whose 'not-offered' outcome excludes <forbidden/>: old skip -> new fail (MUC-CREATE-04).
+    // Sixty-seventh audit (round 67): where the creation presence shows her affiliation owner, the <forbidden/> to
+    // her is §10.5's (an owner's request: "the service MUST then return the owner list to the owner"): fail
+    // (MUC-CREATE-04) -> fail (MUC-OWNER-LIST-02); where it does not, MUC-CREATE-04 as before.
     id: "muc.create.owner-list-forbidden",
     area: "muc",
-    requirements: ["MUC-CREATE-04"],
+    requirements: ["MUC-CREATE-04", "MUC-OWNER-LIST-02"],
     description: "the creator's request for the new room's owner list is refused with <forbidden/> (type auth), as a non-owner's is",
     stream: answering(
       (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "owner",
       (answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : "pass"),
+    ),
+  },
+  {
+    // Sixty-seventh audit (round 67): the other path of muc-create-owner-list: where the creation presence (status
+    // 201) shows no affiliation, nothing else shows the creator an owner, so a list without her is still MUC-CREATE-04's
+    // (an also:), and MUC-OWNER-LIST-02 holds on any list: old fail (MUC-CREATE-04) -> new fail (MUC-CREATE-04,
+    // MUC-OWNER-LIST-02 pass).
+    id: "muc.create.owner-unshown-list-empty",
+    area: "muc",
+    requirements: ["MUC-CREATE-04"],
+    description: "a new room's creation presence (status 201) carries no 'affiliation' on its <item/>, and the owner list comes back empty",
+    stream: both(
+      {
+        element: (el) =>
+          el.name === "presence" &&
+          isOccupant(fromOf(el)) &&
+          el
+            .getChild("x", MUC_USER)
+            ?.getChildren("status")
+            .some((s) => s.attrs.code === "201")
+            ? changed(el, (c) =>
+                c
+                  .getChild("x", MUC_USER)!
+                  .getChildren("item")
+                  .forEach((i) => delete i.attrs.affiliation),
+              )
+            : "pass",
+      },
+      answering(
+        (el, ctx) => toRoom(el, ctx, "get", "query", MUC_ADMIN) && el.getChild("query", MUC_ADMIN)!.getChild("item")?.attrs.affiliation === "owner",
+        (answer) => (answer.attrs.type === "result" ? changed(answer, (c) => (c.getChild("query", MUC_ADMIN)!.children = [])) : "pass"),
+      ),
     ),
   },
   {
@@ -1124,6 +1162,18 @@ export const FAULTS: FaultDef[] = [
       fromClient: notesCancel,
       element: (el, ctx) => (cancelled.has(ctx.conn.id) && occupantPresence(el) && unavailable(el) && isSelf(el) ? "drop" : "pass"),
     },
+  },
+  {
+    // Sixty-eighth audit (round 68): muc-create-cancel asked for a muc#user <x/> in the owner's unavailable presence
+    // under MUC-CREATE-13 (§10.1.3's "making sure to send unavailable presence to the room owner"), though that <x/>
+    // and its <destroy/> are §10.9's (MUC-DESTROY-03, judged on the same presence): this service, which destroys the
+    // room and sends a plain unavailable presence, failed MUC-CREATE-13 with MUC-DESTROY-03 not reached. fail
+    // (MUC-CREATE-13) -> fail (MUC-DESTROY-03 alone; MUC-CREATE-12 and -13 pass) on Prosody 13 and ejabberd 24.12.
+    id: "muc.create.cancel-destroys-plain",
+    area: "muc",
+    requirements: ["MUC-DESTROY-03"],
+    description: "a room whose initial configuration its owner cancels is destroyed, but the owner's unavailable presence from it is plain: no muc#user <x/>, so no <destroy/>",
+    stream: cancelledRoomDestroyed({ plain: true }),
   },
   {
     id: "muc.config.members-only-without-322",
@@ -1593,6 +1643,8 @@ export const FAULTS: FaultDef[] = [
     // affiliation lists leave everyone out, passed the revocation rule (or, where a kept user was required beside it,
     // failed the revocation's rule instead of the list's). Each list step now requires a user the case keeps on the
     // list under the list's own rule (§9.2, §9.5, §10.5, §10.8), the absence an also: of the revocation's.
+    // Sixty-seventh audit (round 67): muc-create-owner-list, where the creation presence shows alice's affiliation
+    // owner, fail (MUC-CREATE-04) -> fail (MUC-OWNER-LIST-02, MUC-CREATE-04 not reached).
     id: "muc.iq.affiliation-list-empty",
     area: "muc",
     requirements: ["MUC-OWNER-ADMIN-06", "MUC-ADMIN-MLIST-02", "MUC-OWNER-LIST-02", "MUC-ADMIN-BANLIST-01"],
@@ -2149,6 +2201,24 @@ export const FAULTS: FaultDef[] = [
     fault: archivedWithout("occupant-id", OCCID),
   },
   {
+    // Sixty-eighth audit (round 68): occid-archive looked for the archived message in jabber:client alone, so an
+    // archive that forwards it in jabber:server (XEP-0297's and XEP-0313 §4.2's namespace, MAM-RES-03) without
+    // <occupant-id/> was taken for one that did not archive it: pass ('not-archived', OCCID-MAM-01 not-reached) ->
+    // fail (OCCID-MAM-01).
+    id: "occid.archive-missing-server-namespace",
+    area: "muc",
+    requirements: ["OCCID-MAM-01"],
+    description: "the messages of a room's archive are forwarded in the jabber:server namespace and carry no <occupant-id/>",
+    fault: (el, ctx) =>
+      !isHarness(ctx) && roomResult(el)
+        ? changed(el, (c) => {
+            const m = forwardedOf(c)!;
+            m.attrs.xmlns = "jabber:server";
+            m.getChildren("occupant-id", OCCID).forEach((o) => m.remove(o));
+          })
+        : "pass",
+  },
+  {
     // Thirtieth audit (2026-11-26): occid-archive submitted muc#roomconfig_moderatedroom with no '?', so a service whose
     // form has no moderation option was skipped naming the field, and an archive whose messages lack <occupant-id/>
     // there was never judged; the field is now sent only where the form offers it, and bob's role is read from his
@@ -2308,6 +2378,20 @@ export const FAULTS: FaultDef[] = [
       !isHarness(ctx) && el.name === "message" && el.attrs.type === "groupchat" && isOccupant(fromOf(el)) && ctx.conn.jid
         ? changed(el, (c) => c.getChildren("stanza-id", SID).forEach((s) => isRoom(String(s.attrs.by ?? "")) && (s.attrs.by = bare(ctx.conn.jid))))
         : "pass",
+  },
+  {
+    // Sixty-seventh audit (round 67): mam-muc-stanza-id charged the archive's result under the reflected stanza-id's
+    // id to MAM-MUC-SID-02 (only 'by'); that lookup is XEP-0313 §3.5's "under what ID the message is stored"
+    // (MAM-MUC-SID-01). This room reflects a correct stanza-id (by the room) but its archive returns each message
+    // under another id: fail (MAM-MUC-SID-02) -> fail (MAM-MUC-SID-01), SID-02 passing.
+    id: "mam-muc.archive-other-id",
+    area: "mam",
+    requirements: ["MAM-MUC-SID-01"],
+    description: "a room's archive returns each message under another id than the <stanza-id/> it was reflected with",
+    fault: (el) => {
+      const r = resultOf(el);
+      return r?.attrs.id !== undefined && isRoom(fromOf(el)) ? changed(el, (c) => (resultOf(c)!.attrs.id = `other-${String(r.attrs.id)}`)) : "pass";
+    },
   },
   {
     id: "mam-muc.forged-stanza-id-kept",
@@ -3318,7 +3402,66 @@ function archiveRefused(): { fault: Fault; stream: StreamFault } {
 }
 const refusedArchives = archiveRefused();
 
+/**
+ * Sixty-eighth audit (round 68): a service that destroys a room whose initial configuration its creator cancelled
+ * (XEP-0045 §10.1.1: "If the service receives a cancellation, it MUST destroy the room."), made from a real server
+ * that keeps it: the proxy follows the creator's cancellation of a room it made (a 201 self-presence on its connection,
+ * no form submitted since) with her own <destroy/> request, whose answer it drops. With `plain`, the unavailable
+ * presence the creator then gets has no muc#user <x/> (so no <destroy/>, §10.9's MUST broken). With `gone`, a later
+ * join of that room by anyone else is refused with <gone/> (the room ID locked, §10.9's MAY): the self-presence of the
+ * room the server made for them is replaced by the error, and whatever else that room sends them is dropped.
+ */
+function cancelledRoomDestroyed({ plain = false, gone = false }: { plain?: boolean; gone?: boolean }): StreamFault {
+  const fresh = new Set<string>(); // "connection room": rooms a connection created and has not configured
+  const destroyed = new Map<string, number>(); // room -> the connection that cancelled its initial configuration
+  const injected = new Set<string>();
+  let n = 0;
+  return {
+    fromClient: (el, ctx) => {
+      if (!toRoom(el, ctx, "set", "query", MUC_OWNER)) return;
+      const room = bare(toOf(el)) ?? "";
+      const type = ownerQuery(el)!.getChild("x", DATA)?.attrs.type;
+      if (!fresh.delete(`${ctx.conn.id} ${room}`) || type !== "cancel") return;
+      const id = `xc-cancel-destroy-${++n}`;
+      injected.add(id);
+      destroyed.set(room, ctx.conn.id);
+      ctx.conn.send?.(xml("iq", { type: "set", id, to: room }, xml("query", { xmlns: MUC_OWNER }, xml("destroy", {}))));
+    },
+    element: (el, ctx) => {
+      if (isHarness(ctx)) return "pass";
+      if (el.name === "iq" && injected.delete(String(el.attrs.id))) return "drop";
+      if (!isMucAddress(fromOf(el))) return "pass";
+      const room = bare(fromOf(el)) ?? "";
+      const canceller = destroyed.get(room);
+      if (canceller === undefined) {
+        if (occupantPresence(el) && !el.attrs.type && hasCode(el, "201")) fresh.add(`${ctx.conn.id} ${room}`);
+        return "pass";
+      }
+      if (canceller === ctx.conn.id) return plain && occupantPresence(el) && unavailable(el) && userX(el)!.getChild("destroy") ? changed(el, (c) => c.remove("x", MUC_USER)) : "pass";
+      if (!gone) return "pass";
+      if (occupantPresence(el) && !el.attrs.type && (isSelf(el) || hasCode(el, "201")))
+        return [
+          xml("presence", { from: fromOf(el), to: toOf(el), type: "error" }, xml("x", { xmlns: "http://jabber.org/protocol/muc" }), xml("error", { type: "cancel" }, xml("gone", { xmlns: STANZAS }))),
+        ];
+      return "drop";
+    },
+  };
+}
+
 export const VARIATIONS: Variation[] = [
+  {
+    // Sixty-eighth audit (round 68): muc-create-cancel's bob, joining the room after alice cancelled its initial
+    // configuration, had to make a new room or be refused <not-allowed/>, so this service, which destroys the room and
+    // locks its ID (§10.9: "if the room was defined as persistent, an implementation MAY choose to lock the room ID so
+    // that it cannot be re-used"; the room's default configuration, §10.1.1, may make it persistent), failed
+    // MUC-CREATE-12. The join's <gone/> now credits it: fail (MUC-CREATE-12) -> pass on Prosody 13 and ejabberd 24.12.
+    // Applied by bench/try-case.ts only (stream).
+    id: "muc.var.cancelled-room-id-locked",
+    description:
+      'a room whose initial configuration its owner cancels is destroyed (its owner gets unavailable presence with <destroy/>), and its ID is locked: the next user to join it is refused with <gone/> (XEP-0045 §10.9, "MAY choose to lock the room ID so that it cannot be re-used")',
+    fault: () => "pass",
+    stream: cancelledRoomDestroyed({ gone: true }),
+  },
   {
     // Sixty-third audit (2026-11-29): muc-config-logging-notice wanted the owner's forms to show logging off as '0' or
     // 'false', but XEP-0004 §3.3 makes a boolean's default "false", so a form may show it with no <value/> (the

@@ -383,9 +383,10 @@ function trafficStrippedNoDiscard(): StreamFault {
  * Fifty-fifth audit (2026-11-28): muc-traffic-discarded: a service-level flood limit (e.g. ejabberd's
  * min_message_interval, Prosody's mod_muc_limits): a groupchat message from an occupant that the client sent within
  * 1 s of its previous groupchat message to the same room reaches nobody, and its sender gets an error of type 'wait'
- * with <resource-constraint/> in place of its reflection. Nothing to do with any namespace.
+ * with <resource-constraint/> in place of its reflection. Nothing to do with any namespace. `silent` (sixty-seventh
+ * audit, round 67): the sender gets no error either (§7.4 names none for a message outside the room's policies).
  */
-function groupchatRateLimited(): StreamFault {
+function groupchatRateLimited(silent = false): StreamFault {
   const last = new Map<string, number>(); // "connection room" -> when the client last sent a groupchat message there
   const limited = new Map<string, unknown>(); // "room body" of the limited messages -> the sender's connection id
   return {
@@ -401,7 +402,7 @@ function groupchatRateLimited(): StreamFault {
       if (!isReflection(el)) return "pass";
       const k = `${bare(str(el.attrs.from))} ${el.getChildText("body") ?? ""}`;
       if (!limited.has(k)) return "pass";
-      return limited.get(k) === conn.id ? [messageRefusal(el, conn.jid, "wait", "resource-constraint")] : "drop";
+      return limited.get(k) === conn.id && !silent ? [messageRefusal(el, conn.jid, "wait", "resource-constraint")] : "drop";
     },
   };
 }
@@ -518,6 +519,32 @@ function nickChangeRefused(condition: string): StreamFault {
         return "drop";
       }
       return "pass";
+    },
+  };
+}
+
+/**
+ * A room that locks nicknames down (§7.6): a nickname change is refused with <not-acceptable/>, and the x-roomuser-item
+ * node (§7.12) answers a user whose change it refused (whatever the server said: ejabberd has no such node) with an
+ * identity named `name(locked, asked)`, `locked` being the nickname the user holds in the room and `asked` the one refused.
+ */
+function nickLockedDown(name: (locked: string, asked: string) => string): StreamFault {
+  const refused = nickChangeRefused("not-acceptable");
+  const held = new Map<string, { locked: string; asked: string }>(); // connection id and room: the nicknames
+  const node = answering(asksReservedNick, (answer, { conn }) => {
+    const nicks = held.get(`${conn.id} ${bare(str(answer.attrs.from))}`);
+    if (nicks === undefined) return "pass";
+    const result = new Element("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to });
+    result.c("query", { xmlns: DISCO_INFO, node: "x-roomuser-item" }).c("identity", { category: "conference", type: "text", name: name(nicks.locked, nicks.asked) });
+    return [result];
+  });
+  return {
+    fromClient: (el, ctx) => node.fromClient!(el, ctx),
+    element: (el, ctx) => {
+      if (el.name === "presence" && atService(el.attrs.from) && el.attrs.type === "unavailable" && hasStatus(el, "303") && hasStatus(el, "110"))
+        held.set(`${ctx.conn.id} ${bare(str(el.attrs.from))}`, { locked: str(resourceOf(el.attrs.from)), asked: str(userX(el)?.getChild("item")?.attrs.nick) });
+      const a = node.element!(el, ctx);
+      return a !== "pass" ? a : refused.element!(el, ctx);
     },
   };
 }
@@ -902,6 +929,20 @@ export const FAULTS: FaultDef[] = [
       "a room strips the harness's test namespace from the groupchat messages it reflects (it discards it), yet answers a query of its #traffic node with <service-unavailable/>, the answer of a service that discards no namespace",
     stream: trafficStrippedNoDiscard(),
   },
+  {
+    // Sixty-seventh audit (round 67): muc-traffic-discarded and muc-traffic-node now take a silent loss of the extended
+    // message for a prohibition only where the plain message sent next is reflected; this room's loss is for the
+    // content (plain messages pass), and it has no list: both still warn MUC-TRAFFIC-01 (warn -> warn).
+    id: "muc.traffic.dropped-says-no-discard",
+    area: "muc",
+    requirements: ["MUC-TRAFFIC-01"],
+    description:
+      "a room drops every groupchat message carrying the harness's test namespace, silently (reflected to nobody, no error to the sender), reflects plain ones, and answers a query of its #traffic node with <service-unavailable/>, the answer of a service that discards no namespace",
+    stream: both(
+      { element: (el) => (isReflection(el) && el.getChild("mark", TEST_TRAFFIC) ? "drop" : "pass") },
+      answering(trafficQuery, (answer) => [iqErrorFor(answer, "service-unavailable")]),
+    ),
+  },
   // §8.1: a subject change by an occupant without the privilege (the subject's other faults are enter.ts's).
   {
     id: "muc.subject.forbidden-but-applied",
@@ -1247,6 +1288,17 @@ export const FAULTS: FaultDef[] = [
         },
       };
     })(),
+  },
+  {
+    // Sixty-seventh audit (round 67): muc-nick-locked-down took any identity with any name from the x-roomuser-item
+    // node after a refusal for proof that the locked nickname is treated as reserved (§18.1 rule 10: "the service
+    // MUST treat the locked nickname as a reserved room nickname"), so this room, which names the nickname it refused
+    // (not the one bob holds), passed MUC-RESNICK-08; the case now asks for bob's nickname in the room: pass -> fail.
+    id: "muc.nick.locked-down-other-name",
+    area: "muc",
+    requirements: ["MUC-RESNICK-08"],
+    description: "a service locks nicknames down (refusing a change with <not-acceptable/>) but its x-roomuser-item node names the nickname refused, not the locked one the user holds",
+    stream: nickLockedDown((_locked, asked) => asked),
   },
   // §7.7, §17.3: presence.
   {
@@ -1627,6 +1679,18 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ADMIN-MLIST-02", "STANZA-IQ-01"],
     stream: registrationsHeld((_el, room, held) => ([...held].some((h) => h.startsWith(`${room} `)) ? "drop" : "pass")),
+  },
+  {
+    // Sixty-seventh audit (round 67): muc-member-list-nick took an error to the owner's request for the member list
+    // where bob's registration is pending ('no-list', crediting nothing), though the list is due (§9.5: "The service
+    // MUST then return the full member list to the admin"; the owner has an admin's privileges, and the room made bob
+    // a member): old pass (MUC-ADMIN-MLIST-02 not-reached) -> new fail (MUC-ADMIN-MLIST-02).
+    id: "muc.reg.held-member-list-refused",
+    description:
+      "a room holds an accepted registration for approval (the registrant's later requests for the registration requirements get the form again, no <registered/>) and, once it holds one, refuses the owner's request for its member list with <forbidden/>",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MLIST-02"],
+    stream: registrationsHeld((el, room, held) => ([...held].some((h) => h.startsWith(`${room} `)) ? [iqErrorFor(el, "forbidden", "auth")] : "pass")),
   },
   {
     // Forty-eighth audit (2026-11-27): muc-member-list-nick took a form and no <registered/> after bob's accepted
@@ -2258,6 +2322,33 @@ export const VARIATIONS: Variation[] = [
     stream: groupchatRateLimited(),
   },
   {
+    // Sixty-seventh audit (round 67): muc-traffic-discarded's 'dropped' took any silent loss of its extended message
+    // (sent right after the plain one) for a prohibition of the test namespace and asked for the #traffic list, so
+    // this room, whose flood policy drops such a message silently and which prohibits no namespace (§18.1's SHOULD
+    // does not apply), warned MUC-TRAFFIC-01; 'dropped' now asks that a second plain message be reflected (it is
+    // not: it too follows its predecessor within the window), so the loss shows nothing: warn -> skip. A stream
+    // variation: only bench/try-case.ts applies it.
+    id: "muc.var.groupchat-rate-dropped",
+    description:
+      'a service-level flood limit enforced silently: a groupchat message an occupant sends within 1 s of its previous one to the room reaches nobody, and its sender gets no error (§7.4 reflects only a message that "does not violate any service-level or room-level policies" and names no error for one that does)',
+    fault: () => "pass",
+    stream: groupchatRateLimited(true),
+  },
+  {
+    // Sixty-seventh audit (round 67): muc-traffic-node, where the room says it discards no namespace
+    // (<service-unavailable/> at its #traffic node), took any silent loss of the extended message for a discard with no
+    // list and warned MUC-TRAFFIC-01; this room's loss is a flood policy's (a plain message sent next is lost too):
+    // warn -> pass (nothing of MUC-TRAFFIC-01 or -04 judged). A stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.groupchat-rate-dropped-no-discard",
+    description:
+      "a room that discards no namespace and says so at its #traffic node (<service-unavailable/>, §18.1.1), with a flood limit enforced silently: a groupchat message an occupant sends within 1 s of its previous one to the room reaches nobody, and its sender gets no error",
+    fault: () => "pass",
+    stream: both(
+      groupchatRateLimited(true),
+      answering(trafficQuery, (answer) => [iqErrorFor(answer, "service-unavailable")]),
+    ),
+  },
+  {
     // Forty-sixth audit (2026-11-27): muc-msg-extended judged MUC-MSG-06 in every room, so a room that disallows chat
     // states (§17.2's MAY), strips them and lists its allowable traffic without them (§18.1.1) warned on the chatstate
     // cell; the case now asks the #traffic node first and judges the payload only where the list does not leave its
@@ -2301,6 +2392,15 @@ export const VARIATIONS: Variation[] = [
         },
       } satisfies StreamFault;
     })(),
+  },
+  {
+    // Sixty-seventh audit (round 67): no server locks nicknames down, so muc-nick-locked-down's MUC-NICK-08 and
+    // MUC-RESNICK-08 checks had never run; under this room both run and pass (old and new: pass, 'locked-down').
+    id: "muc.var.nick-locked-down",
+    description:
+      'the room locks nicknames down: a nickname change is refused with <not-acceptable/>, and the x-roomuser-item node names the nickname the user holds (§7.6: "the service MUST either deny the nickname change request and return a presence stanza of type "error" with a <not-acceptable/> error condition"; §18.1: "the service MUST treat the locked nickname as a reserved room nickname")',
+    fault: () => "pass",
+    stream: nickLockedDown((locked) => locked),
   },
   {
     // Class sweep (2026-11-26, group M3): selfping-non-occupant charged STANZA-IQ-01 (RFC 6120 §8.2.3: a result or
