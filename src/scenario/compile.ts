@@ -128,6 +128,8 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
   const made = new Set<string>();
   const labelled = new Map<string, number>();
   let lastAction: number | undefined;
+  // The last action that sent each request, by session and id: what a check awaiting its answer answers.
+  const sentAt = new Map<string, number>();
   let lastReceive: number | undefined;
   let proving = false;
   const asked = new Map<string, Set<string>>();
@@ -159,6 +161,9 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     const order = step.order && !step.setup ? alsoProof(step.order, level) : undefined;
     const judges = proves.length > 0 || order !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
     const awaits = awaitedAnswers(step, asked);
+    // A check awaiting the answer to a request answers the action that sent it, not a later one an `after:` may skip.
+    const requested = awaits.flatMap((a) => a.answers.flatMap((x) => sentAt.get(`${a.actor} ${x.id}`) ?? []));
+    const answers = requested.length > 0 ? Math.max(...requested) : lastAction;
     const cites = [...proves, ...(alternatives ?? []).flatMap((a) => a.proves)].some((p) => p.id === IQ_ANSWERED);
     const implied = !step.unanswered && (judges || step.setup === true) && !cites && awaits.length > 0;
     // A 'one of' names the answers: none of its outcomes says which one went unanswered.
@@ -184,7 +189,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
       ...(alternatives && { alternatives }),
       captures,
       uses,
-      ...(info.checks && lastAction !== undefined && { answers: lastAction }),
+      ...(info.checks && answers !== undefined && { answers }),
       ...(step.kind === "also" && lastReceive !== undefined && { of: { step: lastReceive, ...(step.alternative && { alternative: step.alternative }) } }),
       ...(step.after && { after: step.after.map((a) => ({ step: labelled.get(a.label)!, ...(a.alternatives && { alternatives: a.alternatives }) })) }),
       settledOn: info.needsSettled ? actors : [],
@@ -195,6 +200,7 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     for (const c of captures) made.add(c);
     if (step.label) labelled.set(step.label, i);
     if (!info.checks) lastAction = i;
+    for (const id of requestIds(step)) sentAt.set(`${step.actor} ${id}`, i);
     if (step.kind === "receive" || step.kind === "receive-one-of" || step.kind === "one-of") lastReceive = i;
     return { ...step, plan };
   });

@@ -428,7 +428,10 @@ export interface StepPlan {
   /** Names it captures, and names earlier steps capture that it uses (not reached when one was not captured). */
   captures: string[];
   uses: string[];
-  /** A check: the index of the action it answers (not reached when that action was not). */
+  /**
+   * A check: the index of the action it answers (not reached when that action was not): the one that sent the request
+   * whose answer it awaits, else the action before it.
+   */
   answers?: number;
   /** An `also`: the 'receives' whose stanza it checks, by index, and for an alternative's, which (not reached unless that matched). */
   of?: { step: number; alternative?: string };

@@ -219,3 +219,25 @@ test("'unanswered:' on a 'one of' awaits, by session, whatever its outcomes expe
   assert.deepEqual([failureOf(oneOf, miss(true)).requirements, failureOf(oneOf, miss(true)).level], [["SM-ENABLE-01"], "MUST"]);
   assert.deepEqual([failureOf(oneOf, miss(false)).requirements, failureOf(oneOf, miss(false)).level], [["SM-RESUME-03"], "SHOULD"]);
 });
+
+test("a check awaiting the answer to a request answers the action that sent it, not a later one its `after:` may skip", () => {
+  const [skipped] = loadScenarioFile(
+    file(`${head}steps:
+  - juliet/balcony sends: <iq type='set' id='s'><query xmlns='jabber:iq:roster'><item jid='nurse@example.net'/></query></iq>
+  - juliet/balcony sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>
+  - juliet/balcony receives one of:
+      full: <iq type='result' id='g'><query xmlns='jabber:iq:roster' xc:children='some'/></iq>
+      empty: <iq type='result' id='g'/>
+    requirements: [ROSTER-GET-01]
+    label: listed
+  - juliet/balcony sends: <iq type='get' id='g2'><query xmlns='jabber:iq:roster'/></iq>
+    after: listed/empty
+  - juliet/balcony receives: <iq type='result' id='s'/>
+    requirements: [STANZA-IQ-01]
+`),
+  );
+  const steps = skipped!.steps;
+  // The answer to 's' is due whether or not 'g2' went: it answers the first send, not the skipped one.
+  assert.equal(steps[4]!.plan.answers, 0);
+  assert.equal(steps[2]!.plan.answers, 1);
+});

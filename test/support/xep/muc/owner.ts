@@ -1272,6 +1272,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Sixty-eighth audit (lead): a check awaiting the answer to a request was not reached where an action between them
+    // was skipped by its `after:` (muc-mod-voice-grant's v1 result after the second voice list, sent only where the
+    // first was empty), so a grant carried out and never answered passed. The loader now ties such a check to the
+    // request it awaits: old engine pass -> new engine fail (STANZA-IQ-01), Prosody 13.
+    id: "muc.role.change-result-dropped",
+    area: "muc",
+    requirements: ["STANZA-IQ-01"],
+    description: "a muc#admin set that changes an occupant's role (by nickname) is carried out, but its result never reaches the requester",
+    stream: answering(
+      adminRequest("set", (i) => i.attrs.nick !== undefined && i.attrs.role !== undefined),
+      (answer) => (answer.attrs.type === "result" ? "drop" : "pass"),
+    ),
+  },
+  {
     id: "muc.owner.list-refused-to-owner",
     area: "muc",
     requirements: ["MUC-OWNER-LIST-02"],
