@@ -527,6 +527,8 @@ export const FAULTS: FaultDef[] = [
     // (a skip): this one drops only the self-presence of an occupant entering as Alice. Sixty-eighth audit (round 68):
     // muc-exit-typed-presence awaited alice's self-presence as set-up (a `receives one of` on her role), so a room that
     // sends her none skipped it; it is now proved there (MUC-JOIN-05): skip -> fail on prosody 13 and ejabberd 24.12.
+    // Sixty-eighth audit (round 68): muc-admin-auth awaited alice's self-presence as set-up (alice-in, a `receives one
+    // of` on her role); now proved there (MUC-JOIN-05): moderator-grant skip -> fail on prosody 13 and ejabberd 24.12.
     id: "muc.join.alice-self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -572,7 +574,10 @@ export const FAULTS: FaultDef[] = [
     // Fifty-eighth audit (2026-11-28): muc-role-list-items awaited bob's self-presence (with a role) as set-up, so a room
     // that sends him none (§7.2.2's MUST, MUC-JOIN-05) skipped the case; it is now proved there: skip -> fail. Other
     // occupants enter before him, which muc.join.self-presence-missing would stop first: this one drops only the
-    // self-presence of an occupant entering as Bob.
+    // self-presence of an occupant entering as Bob. Sixty-eighth audit (round 68): muc-admin-auth (bob-entry) and
+    // muc-affiliation-change-role (bob-entry) awaited bob's self-presence as set-up (a `receives one of` on his role);
+    // now proved there (MUC-JOIN-05): muc-admin-auth/moderator-grant and muc-affiliation-change-role skip -> fail on
+    // prosody 13 and ejabberd 24.12.
     id: "muc.join.bob-self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -584,6 +589,8 @@ export const FAULTS: FaultDef[] = [
     // (the first presence from another occupant JID, or a `receives one of`), so a room that sends her none (§7.2.2's
     // MUST, MUC-JOIN-05) skipped them; it is now proved there: skip -> fail. Others enter before her, which
     // muc.join.self-presence-missing would stop first: this one drops only the self-presence of an occupant entering as Gina.
+    // Sixty-eighth audit (round 68): muc-admin-auth awaited gina's self-presence as set-up too (gina-in); now proved
+    // there (MUC-JOIN-05): moderator-grant skip -> fail on prosody 13 and ejabberd 24.12.
     id: "muc.join.gina-self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
