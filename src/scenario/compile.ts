@@ -161,9 +161,10 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     const order = step.order && !step.setup ? alsoProof(step.order, level) : undefined;
     const judges = proves.length > 0 || order !== undefined || (alternatives ?? []).some((a) => a.proves.length > 0);
     const awaits = awaitedAnswers(step, asked);
-    // A check awaiting the answer to a request answers the action that sent it, not a later one an `after:` may skip.
+    // A check awaiting the answer to a request answers the action that sent it where the action before the check is
+    // one an `after:` may skip; otherwise that action (whose answer, as a component's reply, may carry it).
     const requested = awaits.flatMap((a) => a.answers.flatMap((x) => sentAt.get(`${a.actor} ${x.id}`) ?? []));
-    const answers = requested.length > 0 ? Math.max(...requested) : lastAction;
+    const answers = requested.length > 0 && lastAction !== undefined && steps[lastAction]!.after ? Math.max(...requested) : lastAction;
     const cites = [...proves, ...(alternatives ?? []).flatMap((a) => a.proves)].some((p) => p.id === IQ_ANSWERED);
     const implied = !step.unanswered && (judges || step.setup === true) && !cites && awaits.length > 0;
     // A 'one of' names the answers: none of its outcomes says which one went unanswered.

@@ -429,8 +429,8 @@ export interface StepPlan {
   captures: string[];
   uses: string[];
   /**
-   * A check: the index of the action it answers (not reached when that action was not): the one that sent the request
-   * whose answer it awaits, else the action before it.
+   * A check: the index of the action it answers (not reached when that action was not): the action before it, or,
+   * where that one has an `after:`, the one that sent the request whose answer it awaits.
    */
   answers?: number;
   /** An `also`: the 'receives' whose stanza it checks, by index, and for an alternative's, which (not reached unless that matched). */
