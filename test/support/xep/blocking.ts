@@ -1073,6 +1073,22 @@ function strangersDropped(copies: boolean): StreamFault {
 }
 
 export const VARIATIONS: Variation[] = [
+  (() => {
+    let results = 0;
+    return {
+      // Sixty-ninth audit (round 69): blocking-block-two-items's second one-item block had no `refused:`, so a
+      // deployment refusing it (XEP-0191 §3.3: "Other standard XMPP stanza errors also apply") failed BLOCK-SET-01:
+      // old fail -> new skip, Prosody 13. Applied by bench/try-case.ts only (stream).
+      id: "blocking.var.block-quota-one",
+      description: 'a deployment whose block list holds one JID refuses every later block command with <resource-constraint/> (XEP-0191 §3.3: "Other standard XMPP stanza errors also apply")',
+      fault: () => "pass",
+      stream: answeringCommand("block", true, (answer) =>
+        answer.attrs.type === "result" && ++results > 1
+          ? [xml("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) }, xml("error", { type: "wait" }, xml("resource-constraint", { xmlns: STANZAS })))]
+          : "pass",
+      ),
+    } satisfies Variation;
+  })(),
   {
     // Thirtieth audit: a server that takes up XEP-0191 §4's MAY ("it MAY cancel any existing presence subscriptions
     // between the user and the blocked user") leaves the unblocked contact no longer "allowed to receive presence

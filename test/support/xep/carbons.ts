@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, both, changed, copyOf, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type ProxiedConnection, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -320,7 +320,42 @@ const unforwarded = (wrapper: "sent" | "received") =>
       }),
   );
 
+/** Each connection's answers to its <disable/> requests after the first that got a result: what `act` makes of them. */
+function laterDisables(act: (answer: Element) => FaultAction): StreamFault {
+  const done = new Map<number, number>();
+  return answering(
+    (el) => el.attrs.type === "set" && Boolean(el.getChild("disable", CARBONS)),
+    (answer, { conn }) => {
+      if (answer.attrs.type !== "result") return "pass";
+      const n = done.get(conn.id) ?? 0;
+      done.set(conn.id, n + 1);
+      return n >= 1 ? act(answer) : "pass";
+    },
+  );
+}
+
 export const FAULTS: FaultDef[] = [
+  // Sixty-ninth audit (round 69): carbons-disable-twice took the second disable's answer as `type='{not:error}'`,
+  // so an error credited nothing of CARBONS-MULTI-05 (its also: could not fail) and a silence, which that type does
+  // not name as an answer, warned CARBONS-MULTI-04 instead of failing RFC 6120 §8.2.3. Both cells, Prosody 13:
+  // refused: warn (MULTI-04; MULTI-05 not reached) -> warn (MULTI-04 and MULTI-05); unanswered: warn (MULTI-04) ->
+  // fail (STANZA-IQ-01).
+  {
+    id: "carbons.second-disable-refused",
+    area: "carbons",
+    requirements: ["CARBONS-MULTI-04", "CARBONS-MULTI-05"],
+    description: "a <disable/> after one that got its result is refused with <not-allowed/>",
+    stream: laterDisables((answer) => [
+      new Element("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) }).c("error", { type: "cancel" }).c("not-allowed", { xmlns: STANZAS }).root(),
+    ]),
+  },
+  {
+    id: "carbons.second-disable-unanswered",
+    area: "carbons",
+    requirements: ["STANZA-IQ-01"],
+    description: "a <disable/> after one that got its result is never answered",
+    stream: laterDisables(() => "drop"),
+  },
   {
     id: "carbons.received-from-domain",
     area: "carbons",

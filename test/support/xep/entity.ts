@@ -272,9 +272,12 @@ export const FAULTS: FaultDef[] = [
   },
   {
     // Review pass (2026-11-25): last-online-contact judged the query's delivery only after the answer it then lacks.
+    // Sixty-ninth audit (round 69): where bob/b1 is available the delivery breaks RFC 6121 §8.5.2.1.3's "MUST NOT
+    // deliver the IQ stanza to any of the user's available resources" (DELIVERY-IQ-BARE): last-online-contact/available
+    // and last-stranger-same-answer warn -> fail; last-online-contact/connected stays a warning (LAST-BARE-01).
     id: "entity.last.bare-forwarded",
     area: "entity",
-    requirements: ["LAST-BARE-01"],
+    requirements: ["LAST-BARE-01", "DELIVERY-IQ-BARE"],
     description:
       "a last activity query to another user's bare JID is handed to that user's connected resources instead of being answered by the server (whose own answer never comes): the resource's answer is what the requester gets",
     stream: (() => {

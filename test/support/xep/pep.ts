@@ -565,6 +565,88 @@ function whitelistIgnored({ itemsToSubscribers = true } = {}): StreamFault {
 }
 
 /**
+ * Sixty-ninth audit (round 69): a node made with a pubsub#max_items precondition that, once full, treats the next
+ * new item otherwise than the server (which retracts the oldest): "reject" answers its publish <conflict/> with
+ * <node-full/> (XEP-0060 §7.1.3.4) and the owner's reads show the node as it was; "second" shows the second oldest
+ * item gone instead of the oldest. XEP-0060 §7.1.2.5: "the service MUST delete one of the existing items or reject
+ * the new item" ("It is RECOMMENDED ... retract the oldest item"). With `noForm`, the owner's configure get of such a
+ * node is answered with a result without a form. Only the first overflow of a node is changed.
+ */
+function fullNodeOtherwise(how: "reject" | "second", noForm: boolean): StreamFault {
+  type Node = { max: number; items: Element[]; hidden: Set<string>; shown: Element[]; overflowed: boolean };
+  const nodes = new Map<string, Node>();
+  const rejected = new Set<string>();
+  const fullReads = new Set<string>();
+  const configReads = new Set<string>();
+  const key = (owner: unknown, node: unknown) => `${bare(owner)} ${String(node)}`;
+  const ask = (ctx: FaultContext, id: unknown) => `${ctx.conn.id} ${String(id)}`;
+  return {
+    fromClient: (el, ctx) => {
+      if (el.name !== "iq") return;
+      const owner = el.attrs.to ? bare(el.attrs.to) : bare(ctx.conn.jid);
+      const cfg = el.attrs.type === "get" ? el.getChild("pubsub", OWNER)?.getChild("configure") : undefined;
+      if (cfg && noForm && nodes.has(key(owner, cfg.attrs.node))) configReads.add(ask(ctx, el.attrs.id));
+      const read = el.attrs.type === "get" ? el.getChild("pubsub", PUBSUB)?.getChild("items") : undefined;
+      if (read && nodes.has(key(owner, read.attrs.node)) && !read.attrs.max_items && read.getChildren("item").length === 0) fullReads.add(ask(ctx, el.attrs.id));
+      const pub = el.attrs.type === "set" ? el.getChild("pubsub", PUBSUB)?.getChild("publish") : undefined;
+      const item = pub?.getChild("item");
+      if (!pub || !item?.attrs.id) return;
+      const k = key(owner, pub.attrs.node);
+      let node = nodes.get(k);
+      if (!node) {
+        const field = el
+          .getChild("pubsub", PUBSUB)
+          ?.getChild("publish-options")
+          ?.getChild("x", "jabber:x:data")
+          ?.getChildren("field")
+          .find((f) => f.attrs.var === "pubsub#max_items");
+        const max = Number(field?.getChildText("value"));
+        if (!(max > 1)) return;
+        node = { max, items: [], hidden: new Set(), shown: [], overflowed: false };
+        nodes.set(k, node);
+      }
+      if (node.items.some((x) => x.attrs.id === item.attrs.id)) return;
+      if (node.items.length < node.max || node.overflowed) {
+        node.items.push(copyOf(item));
+        return;
+      }
+      // The server retracts the oldest, node.items[0], and keeps the new item.
+      node.overflowed = true;
+      node.shown.push(node.items[0]);
+      if (how === "reject") {
+        node.hidden.add(String(item.attrs.id));
+        rejected.add(ask(ctx, el.attrs.id));
+      } else {
+        node.hidden.add(String(node.items[1].attrs.id));
+        node.items.push(copyOf(item));
+      }
+    },
+    element: (el, ctx) => {
+      if (el.name !== "iq" || (el.attrs.type !== "result" && el.attrs.type !== "error")) return "pass";
+      const id = ask(ctx, el.attrs.id);
+      if (rejected.delete(id))
+        return [
+          xml(
+            "iq",
+            { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to },
+            xml("error", { type: "cancel" }, xml("conflict", { xmlns: STANZAS }), xml("node-full", { xmlns: ERRORS })),
+          ),
+        ];
+      if (configReads.delete(id)) return el.attrs.type === "result" ? [xml("iq", { type: "result", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to })] : "pass";
+      const full = fullReads.delete(id);
+      const items = el.attrs.type === "result" ? el.getChild("pubsub", PUBSUB)?.getChild("items") : undefined;
+      const node = items && nodes.get(key(el.attrs.from ?? el.attrs.to, items.attrs.node));
+      if (!items || !node || !node.overflowed) return "pass";
+      return changed(el, (c) => {
+        const list = c.getChild("pubsub", PUBSUB)!.getChild("items")!;
+        list.children = list.children.filter((x) => typeof x === "string" || !node.hidden.has(String(x.attrs.id)));
+        if (full) for (const s of node.shown) if (!list.getChildren("item").some((x) => x.attrs.id === s.attrs.id)) list.children.unshift(copyOf(s));
+      });
+    },
+  };
+}
+
+/**
  * Forty-first audit (2026-11-27): a service that applies an owner's node configuration form with the fields it
  * omits reset to their defaults (XEP-0004 §3.5 says only that they "SHOULD keep their current value"): after a
  * configuration that leaves out pubsub#access_model, the node is back on the default 'presence' model, its
@@ -1845,6 +1927,34 @@ export const FAULTS: FaultDef[] = [
 
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
 export const VARIATIONS: Variation[] = [
+  {
+    // Sixty-ninth audit (round 69): pep-items-selection required a result to the fourth publish to its full node at
+    // MUST (PUBSUB-PUB-RESULT); the refusal XEP-0060 §7.1.2.5 allows now credits nothing (on Prosody 13: fail -> pass).
+    id: "pep-full-node-rejects",
+    description:
+      'a node made with a pubsub#max_items precondition, once full, refuses a new item with <conflict/> and <node-full/> and keeps the items it had (XEP-0060 §7.1.2.5: "the service MUST delete one of the existing items or reject the new item"; §7.1.3.4)',
+    fault: () => "pass",
+    stream: fullNodeOtherwise("reject", false),
+  },
+  {
+    // Sixty-ninth audit (round 69): as pep-full-node-rejects, with the node's configuration read answered without a
+    // form, so that pep-items-selection's read of what the node keeps decides: it required i2 to i4 at MUST (on
+    // Prosody 13: fail -> pass).
+    id: "pep-full-node-rejects-no-form",
+    description: "as pep-full-node-rejects, and the owner's configure get of such a node is answered with a result without a form (the case credits nothing of it)",
+    fault: () => "pass",
+    stream: fullNodeOtherwise("reject", true),
+  },
+  {
+    // Sixty-ninth audit (round 69): pep-items-selection required the oldest item (i1) to be the one a full node
+    // dropped at MUST (PUBSUB-PUBOPT-CREATE); the retraction of "one of the existing items" now holds it (on Prosody
+    // 13: fail -> pass).
+    id: "pep-full-node-retracts-second",
+    description:
+      'a node made with a pubsub#max_items precondition, once full, retracts its second oldest item rather than the oldest (XEP-0060 §7.1.2.5: "the service MUST delete one of the existing items"; the oldest is only RECOMMENDED), and the owner\'s configure get of such a node is answered with a result without a form',
+    fault: () => "pass",
+    stream: fullNodeOtherwise("second", true),
+  },
   {
     // Forty-eighth audit (2026-11-27): pep-retract-notify required romeo's subscription result to be 'subscribed' at
     // MUST (PUBSUB-SUB-OK), though XEP-0060 §6.1.5 has a service that needs the subscription configured first answer

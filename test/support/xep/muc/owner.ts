@@ -2304,6 +2304,33 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  // Sixty-ninth audit (round 69): the room replaces the forged element (OCCID-REPLACE-01 met) with an <occupant-id/>
+  // (OCCID-PRES-01 / OCCID-MSG-01 met) whose identifier is a fresh one, not the sender's usual one (OCCID-STABLE-01
+  // broken). occid-replaced/presence: fail charged to OCCID-PRES-01 -> fail charged to OCCID-STABLE-01 (the message
+  // cell: OCCID-MSG-01 -> OCCID-STABLE-01).
+  {
+    id: "occid.forged-replaced-fresh",
+    area: "muc",
+    requirements: ["OCCID-STABLE-01"],
+    description: "an <occupant-id/> an occupant put in its message or presence is replaced by a fresh identifier, not the sender's usual one",
+    stream: {
+      fromClient: forgedIds.fromClient,
+      element: (el, ctx) => {
+        if (!ctx.conn.jid || isHarness(ctx) || !fromRoomWithId(el)) return "pass";
+        return forgedIds.of(el, ctx) ? editIds(el, (id) => `fresh-${id}`) : "pass";
+      },
+    },
+  },
+  // Sixty-ninth audit (round 69): groupchat messages carry an identifier other than the one the sender's presences
+  // carry (OCCID-MSG-01 met, OCCID-STABLE-01 broken). occid-message: fail charged to OCCID-MSG-01 -> fail charged
+  // to OCCID-STABLE-01.
+  {
+    id: "occid.message-id-other",
+    area: "muc",
+    requirements: ["OCCID-STABLE-01"],
+    description: "a groupchat message from an occupant JID carries an identifier other than the one the sender's presences carry",
+    fault: (el, ctx) => (!isHarness(ctx) && el.name === "message" && el.attrs.type === "groupchat" && fromRoomWithId(el) ? editIds(el, (id) => `msg-${id}`) : "pass"),
+  },
   {
     id: "occid.per-nickname",
     area: "muc",
@@ -3573,6 +3600,21 @@ export const VARIATIONS: Variation[] = [
     description: "a room refuses an occupant's archive query with a 'with' field (<forbidden/>), after answering the occupant's next pings",
     fault: () => "pass",
     stream: slowWithAnswer((_results, answer) => refusal(answer, "forbidden", "auth")),
+  },
+  {
+    // Sixty-ninth audit (round 69): mam-muc-with charged any error to its second query (the one with 'with') to
+    // MAM-FORM-01 at MUST, so a room that limits its query rate and answers it with a temporary error (RFC 6120
+    // §8.3.2: "retry after waiting (the error is temporary)") failed. The case now takes such an error as 'limited',
+    // crediting nothing: fail (MAM-FORM-01) -> pass (limited; MAM-FORM-01 and MAM-MUC-WITH-01
+    // not reached) on Prosody 13 and ejabberd 24.12. Only bench/try-case.ts applies it (`stream`).
+    id: "mam-muc.var.with-query-limited",
+    description:
+      "a room limits archive queries: a query with a 'with' field is answered <resource-constraint/> of type 'wait' (RFC 6120 §8.3.3.18: \"the associated error type SHOULD be \"wait\"\"), its results dropped",
+    fault: () => "pass",
+    stream: onRoomQueries(
+      (q) => withField(q),
+      (_results, answer) => refusal(answer, "resource-constraint", "wait"),
+    ),
   },
   {
     // Forty-first audit (2026-11-27): muc-traffic-node's 'listed' refused any <identity/> in the #traffic node's

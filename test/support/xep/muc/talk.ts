@@ -1194,6 +1194,41 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Sixty-ninth audit (round 69, auditor G3's fault): muc-nick-same-bare judged the new nickname's presence only at
+    // alice, not at the changer's own session b2 (§7.6: "to the full JID of each occupant (including the occupant who
+    // is changing his or her room nickname)"). The room withholds it from the session that asked for the change only.
+    // muc-nick-same-bare: pass (MUC-NICK-01 pass) -> warn (MUC-NICK-01 warn).
+    id: "muc.nick.same-bare-changer-no-new-presence",
+    area: "muc",
+    requirements: ["MUC-NICK-01"],
+    description:
+      "after an allowed change to a nickname another session of the same account holds, the session that changed gets only the unavailable presence from the old nickname, never the available one from the new",
+    stream: (() => {
+      const present = new Set<string>(); // "connection occupant JID": an available presence from it reached that connection
+      const changing = new Map<string, number>(); // occupant JID asked for in a nickname change -> the asking connection
+      const dropped = new Set<string>(); // "connection occupant JID": the new nickname's presence already withheld there
+      return {
+        fromClient: (el, { conn }) => {
+          if (el.name === "presence" && el.attrs.type === undefined && toOccupant(el) && !el.getChild("x", MUC)) changing.set(str(el.attrs.to), conn.id);
+        },
+        element: (el, { conn }) => {
+          if (el.name !== "presence" || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
+          const from = str(el.attrs.from);
+          const key = `${conn.id} ${from}`;
+          if (el.attrs.type === "unavailable") present.delete(key);
+          if (el.attrs.type !== undefined) return "pass";
+          const asker = changing.get(from);
+          if (asker !== undefined && asker === conn.id && present.has(key) && !dropped.has(key)) {
+            dropped.add(key);
+            return "drop";
+          }
+          present.add(key);
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
     // Class sweep (2026-11-28, group CB): muc-nick-change/other took for bob's new presence any available presence from
     // a nickname other than Bob and Carol that carol had not matched yet, so in a room with an in-room bot (XEP-0045
     // §18.1: "A MUC service MAY choose to make available a special in-room resource"; muc.var.room-chatbot) the bot's
