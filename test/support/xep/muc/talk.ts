@@ -683,6 +683,35 @@ function registrationsHeld(memberList: (el: Element, room: string, held: Set<str
   };
 }
 
+/**
+ * After an allowed change to a nickname another session of the same account holds, the room withholds the new
+ * nickname's first available presence from the other occupants' sessions, or from the session that asked for it.
+ */
+function newNickPresenceWithheld(from: "others" | "changer"): StreamFault {
+  const present = new Set<string>(); // "connection occupant JID": an available presence from it reached that connection
+  const changing = new Map<string, number>(); // occupant JID asked for in a nickname change -> the asking connection
+  const dropped = new Set<string>(); // "connection occupant JID": the new nickname's presence already withheld there
+  return {
+    fromClient: (el, { conn }) => {
+      if (el.name === "presence" && el.attrs.type === undefined && toOccupant(el) && !el.getChild("x", MUC)) changing.set(str(el.attrs.to), conn.id);
+    },
+    element: (el, { conn }) => {
+      if (el.name !== "presence" || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
+      const occupant = str(el.attrs.from);
+      const key = `${conn.id} ${occupant}`;
+      if (el.attrs.type === "unavailable") present.delete(key);
+      if (el.attrs.type !== undefined) return "pass";
+      const asker = changing.get(occupant);
+      if (asker !== undefined && (asker === conn.id) === (from === "changer") && present.has(key) && !dropped.has(key)) {
+        dropped.add(key);
+        return "drop";
+      }
+      present.add(key);
+      return "pass";
+    },
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   {
     // Fifty-fourth audit (2026-11-28): muc-reg-bad-form judged eve's invalid submission only where she got the form,
@@ -1168,30 +1197,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-NICK-01"],
     description:
       "after an allowed change to a nickname another session of the same account holds, the other occupants get only the unavailable presence from the old nickname, never the available one from the new",
-    stream: (() => {
-      const present = new Set<string>(); // "connection occupant JID": an available presence from it reached that connection
-      const changing = new Map<string, number>(); // occupant JID asked for in a nickname change -> the asking connection
-      const dropped = new Set<string>(); // "connection occupant JID": the new nickname's presence already withheld there
-      return {
-        fromClient: (el, { conn }) => {
-          if (el.name === "presence" && el.attrs.type === undefined && toOccupant(el) && !el.getChild("x", MUC)) changing.set(str(el.attrs.to), conn.id);
-        },
-        element: (el, { conn }) => {
-          if (el.name !== "presence" || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
-          const from = str(el.attrs.from);
-          const key = `${conn.id} ${from}`;
-          if (el.attrs.type === "unavailable") present.delete(key);
-          if (el.attrs.type !== undefined) return "pass";
-          const asker = changing.get(from);
-          if (asker !== undefined && asker !== conn.id && present.has(key) && !dropped.has(key)) {
-            dropped.add(key);
-            return "drop";
-          }
-          present.add(key);
-          return "pass";
-        },
-      };
-    })(),
+    stream: newNickPresenceWithheld("others"),
   },
   {
     // Sixty-ninth audit (round 69, auditor G3's fault): muc-nick-same-bare judged the new nickname's presence only at
@@ -1203,30 +1209,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-NICK-01"],
     description:
       "after an allowed change to a nickname another session of the same account holds, the session that changed gets only the unavailable presence from the old nickname, never the available one from the new",
-    stream: (() => {
-      const present = new Set<string>(); // "connection occupant JID": an available presence from it reached that connection
-      const changing = new Map<string, number>(); // occupant JID asked for in a nickname change -> the asking connection
-      const dropped = new Set<string>(); // "connection occupant JID": the new nickname's presence already withheld there
-      return {
-        fromClient: (el, { conn }) => {
-          if (el.name === "presence" && el.attrs.type === undefined && toOccupant(el) && !el.getChild("x", MUC)) changing.set(str(el.attrs.to), conn.id);
-        },
-        element: (el, { conn }) => {
-          if (el.name !== "presence" || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
-          const from = str(el.attrs.from);
-          const key = `${conn.id} ${from}`;
-          if (el.attrs.type === "unavailable") present.delete(key);
-          if (el.attrs.type !== undefined) return "pass";
-          const asker = changing.get(from);
-          if (asker !== undefined && asker === conn.id && present.has(key) && !dropped.has(key)) {
-            dropped.add(key);
-            return "drop";
-          }
-          present.add(key);
-          return "pass";
-        },
-      };
-    })(),
+    stream: newNickPresenceWithheld("changer"),
   },
   {
     // Class sweep (2026-11-28, group CB): muc-nick-change/other took for bob's new presence any available presence from
