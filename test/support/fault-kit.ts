@@ -51,16 +51,19 @@ export interface FaultDef {
 export const STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 export const isError = (el: Element) => el.attrs.type === "error";
 export const copyOf = (el: Element) => parse(el.toString()) as Element;
+/** The id and addresses of the server's `answer`, for the IQ a fault sends in its place (ltx leaves out an absent one). */
+const inPlaceOf = (answer: Element) => ({ id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to });
 /** An IQ error with `condition` where the server sent `answer`: its id and addresses kept. */
 export function iqErrorFor(answer: Element, condition: string, type = "cancel"): Element {
-  const error = new Element("iq", {
-    type: "error",
-    id: answer.attrs.id,
-    ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
-    ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
-  });
+  const error = new Element("iq", { type: "error", ...inPlaceOf(answer) });
   error.c("error", { type }).c(condition, { xmlns: STANZAS });
   return error;
+}
+/** An IQ result holding `children` where the server sent `answer`: its id and addresses kept. */
+export function iqResultFor(answer: Element, ...children: Element[]): Element {
+  const result = new Element("iq", { type: "result", ...inPlaceOf(answer) });
+  for (const child of children) result.cnode(child);
+  return result;
 }
 /** A copy of the stanza changed by `edit`: faults never mutate what the proxy parsed. */
 export function changed(el: Element, edit: (copy: Element) => void): Element[] {

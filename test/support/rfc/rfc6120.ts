@@ -2,7 +2,7 @@
 import xml from "@xmpp/xml";
 import { parse, type Element } from "ltx";
 import { bare, type Fault, type FaultContext, type ProxiedConnection, type StreamFault } from "../fault-proxy.ts";
-import { answering, changed, isError, STANZAS, when, type FaultDef } from "../fault-kit.ts";
+import { answering, changed, isError, STANZAS, when, iqResultFor, type FaultDef } from "../fault-kit.ts";
 
 /** RFC 6120 helpers: stream headers are open tags, rewritten as text; stream-level elements as elements. */
 const SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
@@ -668,7 +668,7 @@ export const FAULTS: FaultDef[] = [
     description: "an IQ whose 'type' is missing or none of get, set, result, error is handled as a get (a result) instead of getting bad-request",
     stream: answering(
       (el, { conn }) => Boolean(conn.jid) && !["get", "set", "result", "error"].includes(String(el.attrs.type)),
-      (answer) => [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })],
+      (answer) => [iqResultFor(answer)],
     ),
   },
   {

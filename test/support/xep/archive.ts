@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, unansweredUnlisted, when, withoutFeature, type FaultDef } from "../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, unansweredUnlisted, when, withoutFeature, iqResultFor, type FaultDef } from "../fault-kit.ts";
 import { bare, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -173,9 +173,7 @@ function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" | "not
 
 /** A result IQ ending a query with an empty page: what a server sends instead of an error. */
 function emptyFin(answer: Element): Element[] {
-  const iq = new Element("iq", { type: "result", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }), ...(answer.attrs.from && { from: answer.attrs.from }) });
-  iq.c("fin", { xmlns: MAM, complete: "true" }).c("set", { xmlns: RSM });
-  return [iq];
+  return [iqResultFor(answer, new Element("fin", { xmlns: MAM, complete: "true" }).cnode(new Element("set", { xmlns: RSM })).root())];
 }
 /** The form fields XEP-0313 defines (§4.1.1, §4.1.2, §6.1.1, §6.1.2 and the groupchat field). */
 const KNOWN_FIELDS = ["FORM_TYPE", "with", "start", "end", "before-id", "after-id", "ids", "include-groupchat"];

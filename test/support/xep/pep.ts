@@ -568,11 +568,12 @@ function whitelistIgnored({ itemsToSubscribers = true } = {}): StreamFault {
  * Sixty-ninth audit (round 69): a node made with a pubsub#max_items precondition that, once full, treats the next
  * new item otherwise than the server (which retracts the oldest): "reject" answers its publish <conflict/> with
  * <node-full/> (XEP-0060 §7.1.3.4) and the owner's reads show the node as it was; "second" shows the second oldest
- * item gone instead of the oldest. XEP-0060 §7.1.2.5: "the service MUST delete one of the existing items or reject
- * the new item" ("It is RECOMMENDED ... retract the oldest item"). With `noForm`, the owner's configure get of such a
- * node is answered with a result without a form. Only the first overflow of a node is changed.
+ * item gone instead of the oldest; "keep" shows the oldest kept beside the new item, the node over its maximum.
+ * XEP-0060 §7.1.2.5: "the service MUST delete one of the existing items or reject the new item" ("It is RECOMMENDED
+ * ... retract the oldest item"). With `noForm`, the owner's configure get of such a node is answered with a result
+ * without a form. Only the first overflow of a node is changed.
  */
-function fullNodeOtherwise(how: "reject" | "second", noForm: boolean): StreamFault {
+function fullNodeOtherwise(how: "reject" | "second" | "keep", noForm: boolean): StreamFault {
   type Node = { max: number; items: Element[]; hidden: Set<string>; shown: Element[]; overflowed: boolean };
   const nodes = new Map<string, Node>();
   const rejected = new Set<string>();
@@ -617,7 +618,7 @@ function fullNodeOtherwise(how: "reject" | "second", noForm: boolean): StreamFau
         node.hidden.add(String(item.attrs.id));
         rejected.add(ask(ctx, el.attrs.id));
       } else {
-        node.hidden.add(String(node.items[1].attrs.id));
+        if (how === "second") node.hidden.add(String(node.items[1].attrs.id));
         node.items.push(copyOf(item));
       }
     },
@@ -1923,6 +1924,35 @@ export const FAULTS: FaultDef[] = [
       (a) => [xml("iq", { type: "error", id: a.attrs.id, from: a.attrs.from, to: a.attrs.to })],
     ),
   },
+  {
+    // Sixty-ninth audit (round 69): pep-items-selection required the oldest item (i1) to be the one a full node
+    // dropped at MUST (PUBSUB-PUBOPT-CREATE); the retraction of "one of the existing items" holds it (on Prosody 13:
+    // fail -> pass, then a variation). Stop 74: XEP-0060 §7.1.2.5's "It is RECOMMENDED ... retract the oldest item"
+    // has its catalog row, judged on the same read: pass -> warn.
+    id: "pep.full.retracts-second",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-FULL-FIFO"],
+    description:
+      "a node made with a pubsub#max_items precondition, once full, retracts its second oldest item rather than the oldest, and the owner's configure get of such a node is answered with a result without a form",
+    stream: fullNodeOtherwise("second", true),
+  },
+  {
+    // Stop 74: as pep.full.retracts-second where the owner's form shows the maximum (pep-items-selection's cfg/three).
+    id: "pep.full.retracts-second-form-shown",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-FULL-FIFO"],
+    description: "a node made with a pubsub#max_items precondition, once full, retracts its second oldest item rather than the oldest",
+    stream: fullNodeOtherwise("second", false),
+  },
+  {
+    // Stop 74: pep-items-selection judged the full node's read only where the owner's form did not show its maximum;
+    // where it did, a node over its maximum passed.
+    id: "pep.full.keeps-all",
+    area: "pep",
+    requirements: ["PUBSUB-PUB-FULL"],
+    description: "a node made with a pubsub#max_items precondition, once full, keeps the new item and all it had: the owner's read shows one item more than its maximum",
+    stream: fullNodeOtherwise("keep", false),
+  },
 ];
 
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
@@ -1944,16 +1974,6 @@ export const VARIATIONS: Variation[] = [
     description: "as pep-full-node-rejects, and the owner's configure get of such a node is answered with a result without a form (the case credits nothing of it)",
     fault: () => "pass",
     stream: fullNodeOtherwise("reject", true),
-  },
-  {
-    // Sixty-ninth audit (round 69): pep-items-selection required the oldest item (i1) to be the one a full node
-    // dropped at MUST (PUBSUB-PUBOPT-CREATE); the retraction of "one of the existing items" now holds it (on Prosody
-    // 13: fail -> pass).
-    id: "pep-full-node-retracts-second",
-    description:
-      'a node made with a pubsub#max_items precondition, once full, retracts its second oldest item rather than the oldest (XEP-0060 §7.1.2.5: "the service MUST delete one of the existing items"; the oldest is only RECOMMENDED), and the owner\'s configure get of such a node is answered with a result without a form',
-    fault: () => "pass",
-    stream: fullNodeOtherwise("second", true),
   },
   {
     // Forty-eighth audit (2026-11-27): pep-retract-notify required romeo's subscription result to be 'subscribed' at

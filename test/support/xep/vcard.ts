@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { answering, both, changed, iqErrorFor, unansweredUnlisted, when, type FaultDef } from "../fault-kit.ts";
+import { answering, both, changed, iqErrorFor, unansweredUnlisted, when, iqResultFor, type FaultDef } from "../fault-kit.ts";
 import { bare, caseOf, type FaultContext, type StreamFault } from "../fault-proxy.ts";
 import type { Variation } from "../variations.ts";
 
@@ -170,7 +170,7 @@ export const FAULTS: FaultDef[] = [
     description: "a get for the vCard of a user who has none, or of no user, is answered with an empty <vCard/> result instead of a stanza error",
     stream: answering(
       (el, ctx) => otherVcardGet(true)(el, ctx) || otherVcardGet(false)(el, ctx),
-      (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, to: answer.attrs.to, from: answer.attrs.from }, xml("vCard", { xmlns: VCARD }))] : "pass"),
+      (answer) => (answer.attrs.type === "error" ? [iqResultFor(answer, xml("vCard", { xmlns: VCARD }))] : "pass"),
     ),
   },
   {
@@ -340,16 +340,7 @@ export const VARIATIONS: Variation[] = [
       readOnlyStore(),
       answering(
         (el, ctx) => isVcardRequest("get")(el) && (el.attrs.to === undefined || el.attrs.to === bare(ctx.conn.jid)),
-        (answer) =>
-          answer.attrs.type === "result"
-            ? [
-                xml(
-                  "iq",
-                  { type: "result", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }), ...(answer.attrs.from && { from: answer.attrs.from }) },
-                  xml("vCard", { xmlns: VCARD }),
-                ),
-              ]
-            : "pass",
+        (answer) => (answer.attrs.type === "result" ? [iqResultFor(answer, xml("vCard", { xmlns: VCARD }))] : "pass"),
       ),
     ),
   },

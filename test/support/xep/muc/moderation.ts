@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, answering, both, changed, harnessSession, iqErrorFor, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, harnessSession, iqErrorFor, when, iqResultFor, type FaultDef } from "../../fault-kit.ts";
 import { bare, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -2728,14 +2728,7 @@ export const FAULTS: FaultDef[] = [
       answering(
         (el, ctx) => !harnessSession(ctx.conn.jid) && el.name === "iq" && el.attrs.type === "get" && atService(el.attrs.to) && Boolean(el.getChild("query", MUC_OWNER)),
         (answer): FaultAction =>
-          answer.attrs.type === "error"
-            ? [
-                new Element("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })
-                  .c("query", { xmlns: MUC_OWNER })
-                  .c("x", { xmlns: "jabber:x:data", type: "form" })
-                  .root(),
-              ]
-            : "pass",
+          answer.attrs.type === "error" ? [iqResultFor(answer, new Element("query", { xmlns: MUC_OWNER }).cnode(new Element("x", { xmlns: "jabber:x:data", type: "form" })).root())] : "pass",
       ),
     ),
   },
@@ -3503,20 +3496,7 @@ export const VARIATIONS: Variation[] = [
     id: "muc.var.member-list-jids-withheld",
     description: "a room that refuses a member's request for the member list answers it instead with a muc#admin result naming no one (the JIDs withheld as §5.2.1 intends)",
     fault: () => "pass",
-    stream: answering(memberListAsked, (answer): FaultAction =>
-      answer.attrs.type === "error"
-        ? [
-            new Element("iq", {
-              type: "result",
-              id: answer.attrs.id,
-              ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
-              ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
-            })
-              .cnode(new Element("query", { xmlns: MUC_ADMIN }))
-              .root(),
-          ]
-        : "pass",
-    ),
+    stream: answering(memberListAsked, (answer): FaultAction => (answer.attrs.type === "error" ? [iqResultFor(answer, new Element("query", { xmlns: MUC_ADMIN }))] : "pass")),
   },
   {
     // Sixty-fourth audit (2026-11-29): muc-mod-voice-revoke's unmoderated cell required the owner's revocation to be

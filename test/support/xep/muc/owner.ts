@@ -1,6 +1,6 @@
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, iqResultFor, type FaultDef } from "../../fault-kit.ts";
 import { bare, caseOf, type Fault, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 import { withoutModerationField } from "./forms.ts";
@@ -543,8 +543,7 @@ function ownChangeUntold(changes: (items: Element[]) => boolean): StreamFault {
 }
 
 /** A #traffic query answered with a disco#info result holding `children` and no 'node' on its <query/>. */
-const trafficAnsweredWith = (...children: Element[]) =>
-  answering(trafficQuery, (answer) => [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("query", { xmlns: DISCO_INFO }, ...children))]);
+const trafficAnsweredWith = (...children: Element[]) => answering(trafficQuery, (answer) => [iqResultFor(answer, xml("query", { xmlns: DISCO_INFO }, ...children))]);
 
 export const FAULTS: FaultDef[] = [
   {
@@ -932,10 +931,7 @@ export const FAULTS: FaultDef[] = [
     description: "any user gets the configuration form: the service answers a non-owner's request with a form instead of <forbidden/>",
     stream: answering(
       (el, ctx) => toRoom(el, ctx, "get", "query", MUC_OWNER),
-      (answer) =>
-        answer.attrs.type === "error"
-          ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("query", { xmlns: MUC_OWNER }, xml("x", { xmlns: DATA, type: "form" })))]
-          : "pass",
+      (answer) => (answer.attrs.type === "error" ? [iqResultFor(answer, xml("query", { xmlns: MUC_OWNER }, xml("x", { xmlns: DATA, type: "form" })))] : "pass"),
     ),
   },
   {
@@ -1349,7 +1345,7 @@ export const FAULTS: FaultDef[] = [
     description: "a user who is not an owner can destroy the room: its request gets a result instead of <forbidden/>",
     stream: answering(
       (el, ctx) => toRoom(el, ctx, "set", "query", MUC_OWNER) && Boolean(ownerQuery(el)!.getChild("destroy")),
-      (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass"),
+      (answer) => (answer.attrs.type === "error" ? [iqResultFor(answer)] : "pass"),
     ),
   },
   {
@@ -1460,7 +1456,7 @@ export const FAULTS: FaultDef[] = [
     description: "disco#info asked of a room JID where no room is (destroyed, or never made) is answered with an empty result, not an error",
     stream: answering(
       (el, ctx) => toRoom(el, ctx, "get", "query", DISCO_INFO),
-      (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("query", { xmlns: DISCO_INFO }))] : "pass"),
+      (answer) => (answer.attrs.type === "error" ? [iqResultFor(answer, xml("query", { xmlns: DISCO_INFO }))] : "pass"),
     ),
   },
   {
@@ -1908,7 +1904,7 @@ export const FAULTS: FaultDef[] = [
     description: "a non-occupant's ping to an occupant JID is answered with a result, telling it the occupant is there",
     stream: answering(
       (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
-      (answer) => (answer.attrs.type === "error" ? [xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass"),
+      (answer) => (answer.attrs.type === "error" ? [iqResultFor(answer)] : "pass"),
     ),
   },
   {
@@ -2607,7 +2603,7 @@ export const FAULTS: FaultDef[] = [
           return [...results, answer];
         }
         const known = (caseResults.get(key) ?? []).map((r) => changed(reQueried(r, q.query.attrs.queryid as string | undefined), (c) => (c.attrs.to = ctx.conn.jid))[0]);
-        return [...known, xml("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to }, xml("fin", { xmlns: MAM, complete: "true" }))];
+        return [...known, iqResultFor(answer, xml("fin", { xmlns: MAM, complete: "true" }))];
       },
     ),
   },
@@ -3626,11 +3622,7 @@ export const VARIATIONS: Variation[] = [
     description: "a room answers a query of its #traffic node with its list: the node mirrored, a conference identity (XEP-0030 §3.1) and one <feature/>, the harness's test namespace",
     fault: () => "pass",
     stream: answering(trafficQuery, (answer) => [
-      xml(
-        "iq",
-        { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to },
-        xml("query", { xmlns: DISCO_INFO, node: TRAFFIC }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "urn:xmpp-conform:test:traffic" })),
-      ),
+      iqResultFor(answer, xml("query", { xmlns: DISCO_INFO, node: TRAFFIC }, xml("identity", { category: "conference", type: "text" }), xml("feature", { var: "urn:xmpp-conform:test:traffic" }))),
     ]),
   },
   {

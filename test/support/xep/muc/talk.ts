@@ -1,5 +1,5 @@
 import { Element } from "ltx";
-import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, when, type FaultDef } from "../../fault-kit.ts";
+import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, when, iqResultFor, type FaultDef } from "../../fault-kit.ts";
 import { bare, caseOf, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 
@@ -286,15 +286,9 @@ const trafficQuery = (el: Element, ctx: FaultContext) =>
   !harnessSession(ctx.conn.jid) && el.name === "iq" && el.attrs.type === "get" && toRoom(el) && el.getChild("query", DISCO_INFO)?.attrs.node === TRAFFIC;
 /** The answer to a #traffic query replaced by a result of `children` (its id and addresses kept). */
 const trafficAnswer = (answer: Element, node: boolean, ...children: Element[]): Element[] => {
-  const result = new Element("iq", {
-    type: "result",
-    id: answer.attrs.id,
-    ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
-    ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
-  });
-  const query = result.c("query", { xmlns: DISCO_INFO, ...(node && { node: TRAFFIC }) });
+  const query = new Element("query", { xmlns: DISCO_INFO, ...(node && { node: TRAFFIC }) });
   for (const c of children) query.cnode(c);
-  return [result];
+  return [iqResultFor(answer, query)];
 };
 
 /**
@@ -534,9 +528,8 @@ function nickLockedDown(name: (locked: string, asked: string) => string): Stream
   const node = answering(asksReservedNick, (answer, { conn }) => {
     const nicks = held.get(`${conn.id} ${bare(str(answer.attrs.from))}`);
     if (nicks === undefined) return "pass";
-    const result = new Element("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to });
-    result.c("query", { xmlns: DISCO_INFO, node: "x-roomuser-item" }).c("identity", { category: "conference", type: "text", name: name(nicks.locked, nicks.asked) });
-    return [result];
+    const identity = new Element("identity", { category: "conference", type: "text", name: name(nicks.locked, nicks.asked) });
+    return [iqResultFor(answer, new Element("query", { xmlns: DISCO_INFO, node: "x-roomuser-item" }).cnode(identity).root())];
   });
   return {
     fromClient: (el, ctx) => node.fromClient!(el, ctx),
@@ -1741,17 +1734,7 @@ export const FAULTS: FaultDef[] = [
       everyoneRegistered(),
       answering(
         (el) => asksRegistration(el) && el.attrs.type === "set",
-        (answer) =>
-          answer.attrs.type === "error" && answer.getChild("error")?.getChild("conflict", STANZAS)
-            ? [
-                new Element("iq", {
-                  type: "result",
-                  id: answer.attrs.id,
-                  ...(answer.attrs.from !== undefined && { from: answer.attrs.from }),
-                  ...(answer.attrs.to !== undefined && { to: answer.attrs.to }),
-                }),
-              ]
-            : "pass",
+        (answer) => (answer.attrs.type === "error" && answer.getChild("error")?.getChild("conflict", STANZAS) ? [iqResultFor(answer)] : "pass"),
       ),
     ),
   },
@@ -1897,8 +1880,7 @@ export const FAULTS: FaultDef[] = [
     description: "a registration naming a nickname another user has reserved is accepted (a result instead of <conflict/>)",
     stream: answering(
       (el) => asksRegistration(el) && el.attrs.type === "set",
-      (answer) =>
-        answer.attrs.type === "error" && conditionOf(answer) === "conflict" ? [new Element("iq", { type: "result", id: answer.attrs.id, from: answer.attrs.from, to: answer.attrs.to })] : "pass",
+      (answer) => (answer.attrs.type === "error" && conditionOf(answer) === "conflict" ? [iqResultFor(answer)] : "pass"),
     ),
   },
   {
