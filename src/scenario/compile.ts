@@ -122,6 +122,7 @@ const cited = (caseRequirements: string[], step: Step): string[] => step.require
  *   §8.2.3 (IQ_ANSWERED) fails alone, not what the answer would have shown (`unanswered:` names another rule);
  *   unless the case cites it, it is recorded only then, as the harness's attribution of a silence. A set-up step
  *   too: the suite judges that answer, so a server that never gives it fails the rule rather than skipping the case;
+ *   and a 'binds', whose action waits for its own answer;
  * - the prelude is every step before the first that proves something.
  */
 export function planSteps(sc: { level: Level; requirements: string[] }, steps: Step[]): PlannedStep[] {
@@ -166,7 +167,9 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     const requested = awaits.flatMap((a) => a.answers.flatMap((x) => sentAt.get(`${a.actor} ${x.id}`) ?? []));
     const answers = requested.length > 0 && lastAction !== undefined && steps[lastAction]!.after ? Math.max(...requested) : lastAction;
     const cites = [...proves, ...(alternatives ?? []).flatMap((a) => a.proves)].some((p) => p.id === IQ_ANSWERED);
-    const implied = !step.unanswered && (judges || step.setup === true) && !cites && awaits.length > 0;
+    // A bind is the session's own IQ set (RFC 6120 §7.6), whose action awaits the answer itself: no answer at all is
+    // §8.2.3's failure, not a precondition (an error answer still is one).
+    const implied = !step.unanswered && !cites && (((judges || step.setup === true) && awaits.length > 0) || step.kind === "bind");
     // A 'one of' names the answers: none of its outcomes says which one went unanswered.
     const named = step.kind === "one-of" && { awaits };
     const unanswered =
@@ -181,7 +184,8 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     const captures = [...new Set(texts.flatMap(capturesIn))];
     const actors = step.actor.split(", ");
     const plan: StepPlan = {
-      role: step.setup ? "setup" : proof ? "proof" : info.checks ? "setup" : "act",
+      // An action awaiting its own answer (a 'binds') that proves nothing is set-up: a silence fails, any other miss is a precondition.
+      role: step.setup || (!judges && !info.checks && unanswered !== undefined) ? "setup" : proof ? "proof" : info.checks ? "setup" : "act",
       prelude: !proving && !proof,
       checks: info.checks,
       proves,

@@ -118,6 +118,22 @@ test("a set-up wait for the answer to the session's own request implies STANZA-I
   );
 });
 
+test("a 'binds' awaits its own answer: a silence fails STANZA-IQ-01, a stream the server ended stays a precondition", () => {
+  const raw = caseHead("  juliet:\n    resources:\n      c1: { raw: true }\n");
+  const c = loadScenarioFile(
+    file(
+      `${raw}steps:\n  - juliet/c1 opens stream\n  - juliet/c1 authenticates\n  - juliet/c1 opens stream\n  - juliet/c1 binds\n  - juliet/c1 receives: <iq type='result'/>\n    setup: true\n  - juliet/c1 sends: <iq type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>\n  - juliet/c1 receives: <iq type='result' id='g'/>\n`,
+      "binds.yaml",
+    ),
+  )[0]!;
+  const bind = c.steps[3]!;
+  assert.deepEqual(bind.plan.unanswered, { id: "STANZA-IQ-01", level: "MUST", implied: true });
+  // Set-up, out of the prelude: the runner judges its silence rather than retrying the case and skipping it.
+  assert.deepEqual([bind.plan.role, bind.plan.prelude, bind.plan.proves], ["setup", false, []]);
+  assert.deepEqual(failureOf(bind, miss(true)).requirements, ["STANZA-IQ-01"]);
+  assert.deepEqual(failureOf(bind, miss(false)).requirements, []);
+});
+
 test("a 'polls' whose ask goes to the server implies STANZA-IQ-01 for its own id; one to a full JID does not", () => {
   const poll = (to = "") =>
     implied(`  - juliet/balcony polls:\n      ask: <iq type='get' id='p'${to}><query xmlns='jabber:iq:roster'/></iq>\n      until: <iq type='result' id='p'/>\n    asserts: [id]\n`).steps[0]!.plan;

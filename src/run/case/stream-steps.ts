@@ -466,6 +466,8 @@ export const streamHandlers: { [K in StreamKind]: Handler<K> } = {
         expected: ["<iq type='result'/> or <iq type='error'/>"],
         closest: lastArrivals(c),
         at: scope.transcript.now(),
+        // Silence on a stream the server left open; ending it is an answer.
+        ...(!c.streamError && !c.streamClosed && !c.tcpClosed && { unanswered: true }),
       };
     c.release(reply); // for a "receives" step
     if (c.jid) scope.bindings[step.actor] = c.jid;

@@ -474,6 +474,16 @@ export const FAULTS: FaultDef[] = [
   },
   // Resource binding (§7).
   {
+    // Seventieth audit (round 70): a 'binds' step waited for its answer as a precondition, so a server that never
+    // answered a raw connection's bind request skipped the case (sm-resume-closed and 77 other steps of the same
+    // shape); the action now fails RFC 6120 §8.2.3 on a silence: skip -> fail (STANZA-IQ-01).
+    id: "bind.raw-result-dropped",
+    area: "core-bind",
+    requirements: ["STANZA-IQ-01"],
+    description: "a bind request of a raw connection (the harness's 'binds' step, ids bind1, bind2, ...) binds the resource, but its IQ result is never sent",
+    stream: element((el) => (el.name === "iq" && el.attrs.type === "result" && /^bind\d+$/.test(String(el.attrs.id)) && el.getChild("bind", BIND) ? "drop" : "pass")),
+  },
+  {
     id: "bind.other-account",
     area: "core-bind",
     requirements: ["BIND-GEN-04", "BIND-GEN-01"],

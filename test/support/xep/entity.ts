@@ -108,6 +108,17 @@ const askedOfOtherUser = (el: Element, ctx: FaultContext) => {
 };
 
 /** XEP-0199, XEP-0092, XEP-0012, XEP-0202: server bugs the cases must catch. */
+/** The server's disco#info without `ns`, and a get of `ns` from one user to another's full JID never delivered. */
+function unofferedUnrouted(ns: string): Fault {
+  const unlisted = withoutFeature(ns);
+  return (el, ctx) => {
+    const from = String(el.attrs.from ?? "");
+    const routed =
+      el.name === "iq" && el.attrs.type === "get" && el.children.some((c) => typeof c !== "string" && c.attrs.xmlns === ns) && from.includes("@") && String(el.attrs.to ?? "").includes("/");
+    return routed ? "drop" : unlisted(el, ctx);
+  };
+}
+
 export const FAULTS: FaultDef[] = [
   {
     id: "entity.ping.refused",
@@ -226,6 +237,31 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PING-E2E-01"],
     description: "a ping to a contact's full JID is delivered, but the server answers the pinger itself with a result from that full JID and drops the resource's own answer",
     stream: pingAnsweredForResource(),
+  },
+  {
+    // Seventieth audit (round 70): version-user-full (and time-user-full, ping-user-full) needed the server's own
+    // jabber:iq:version (urn:xmpp:time, urn:xmpp:ping), so a server that does not offer it for itself and does not
+    // route the users' queries was skipped, where the same routing failure on a server offering it warned. Old skip ->
+    // new warn (VERSION-ROUTE-01, TIME-ROUTE-01, PING-E2E-01).
+    id: "entity.version.not-offered-not-routed",
+    area: "entity",
+    requirements: ["VERSION-ROUTE-01"],
+    description: "the server does not offer jabber:iq:version for itself (its disco#info leaves it out), and a version query one user sends to another user's full JID is never delivered",
+    fault: unofferedUnrouted(VERSION),
+  },
+  {
+    id: "entity.ping.not-offered-not-routed",
+    area: "entity",
+    requirements: ["PING-E2E-01"],
+    description: "the server does not offer urn:xmpp:ping for itself (its disco#info leaves it out), and a ping one user sends to another user's full JID is never delivered",
+    fault: unofferedUnrouted(PING),
+  },
+  {
+    id: "entity.time.not-offered-not-routed",
+    area: "entity",
+    requirements: ["TIME-ROUTE-01"],
+    description: "the server does not offer urn:xmpp:time for itself (its disco#info leaves it out), and a time query one user sends to another user's full JID is never delivered",
+    fault: unofferedUnrouted(TIME),
   },
   {
     id: "entity.version.not-advertised",

@@ -1020,6 +1020,58 @@ function voiceGrantAnsweredNotMade(): StreamFault {
   });
 }
 
+/** The occupant JIDs ("room/nick") the case's own grants of voice (one item with role participant) name, as they are sent. */
+function voiceGrantsSeen(): { granted: Set<string>; fromClient: NonNullable<StreamFault["fromClient"]> } {
+  const request = casesOwn(single("role", "participant"));
+  const granted = new Set<string>();
+  return { granted, fromClient: (el, ctx) => void (request(el, ctx) && itemsOf(adminQuery(el, "set")).forEach((i) => granted.add(`${bare(str(el.attrs.to))}/${str(i.attrs.nick)}`))) };
+}
+
+/**
+ * Seventieth audit (round 70): the occupants the case's own grants of voice made participants are left out of the
+ * voice lists the room returns afterwards (by nickname), but for the first `spared` of them (a room whose later lists
+ * come from a copy taken before the grant); the grant is made, answered and announced, and the occupant speaks:
+ * §8.5's list rule alone is broken.
+ */
+function voiceListWithoutGranted(spared = 0): StreamFault {
+  const seen = voiceGrantsSeen();
+  const answered = new Map<string, number>(); // room -> voice lists with a granted occupant answered so far
+  const gone = (room: string) => (i: Element) => seen.granted.has(`${room}/${str(i.attrs.nick)}`);
+  const listed = answering(listRequest("role", "participant"), (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const q = adminQuery(answer, "result");
+    if (!q || !itemsOf(q).some(gone(room))) return "pass";
+    answered.set(room, (answered.get(room) ?? 0) + 1);
+    if (answered.get(room)! <= spared) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const i of itemsOf(cq).filter(gone(room))) cq.remove(i);
+    });
+  });
+  return both(listed, { fromClient: seen.fromClient });
+}
+
+/**
+ * Seventieth audit (round 70): voiceGrantAnsweredNotMade, and the occupant's groupchat messages handled as a visitor's
+ * (§7.4: "the service MUST return a <forbidden/> error to the sender and MUST NOT reflect the message to all
+ * occupants"): the copy to the occupant becomes that error and the other copies are dropped.
+ */
+function voiceGrantAnsweredNotMadeMuted(): StreamFault {
+  const seen = voiceGrantsSeen();
+  const holder = new Map<string, string>(); // occupant JID -> the connection its self-presence went to
+  return both(voiceGrantAnsweredNotMade(), {
+    fromClient: seen.fromClient,
+    element: (el, { conn }) => {
+      if (el.name === "presence" && atService(el.attrs.from) && hasStatus(el, "110")) holder.set(str(el.attrs.from), str(conn.id));
+      if (el.name !== "message" || el.attrs.type !== "groupchat" || !seen.granted.has(str(el.attrs.from)) || harnessSession(conn.jid) || !el.getChild("body")) return "pass";
+      if (holder.get(str(el.attrs.from)) !== str(conn.id)) return "drop";
+      const error = new Element("message", { from: bare(str(el.attrs.from)), type: "error", ...(conn.jid !== undefined && { to: conn.jid }), ...(el.attrs.id !== undefined && { id: el.attrs.id }) });
+      error.c("error", { type: "auth" }).c("forbidden", { xmlns: STANZAS });
+      return [error];
+    },
+  });
+}
+
 /**
  * Class sweep (2026-11-28, group S1): a room that gives out no owner list answers a change of affiliations it refuses
  * (a muc#admin set by one of the case's own sessions naming JIDs, answered with an error) with <forbidden/> (§10.3's
@@ -1275,6 +1327,9 @@ export const FAULTS: FaultDef[] = [
     // message out to the full JID of each occupant" (MUC-MSG-01) is what it broke. The target now speaks before the
     // change too: old fail (MUC-MOD-VLIST-04) -> new fail (MUC-MSG-01, MUC-MOD-VLIST-04 not-reached), on ejabberd 24.12.
     // muc.msg.not-reflected-to-sender keys on the message's 'id'; this one on the sender's connection and the body.
+    // Seventieth audit (round 70): the same class in muc-mod-voice-revoke-offending-item, -revoke-owner-by-owner,
+    // -revoke-refused and muc-mod-kick-higher, each now with a MUC-MSG-01 gate before the refusal: ejabberd 24.12 old
+    // fail (MUC-MOD-VOICE-07 / -06 / MUC-MOD-KICK-05) -> new fail (MUC-MSG-01, the refusal's read-back not-reached).
     id: "muc.msg.never-reflected-to-sender",
     area: "muc",
     requirements: ["MUC-MSG-01"],
@@ -1484,6 +1539,39 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-MOD-VLIST-01"],
     description: "the voice list leaves out a participant",
     stream: listShortened(listRequest("role", "participant")),
+  },
+  {
+    // Seventieth audit (round 70): muc-role-list-items/participants charged a voice list asked right after the grant
+    // (l0) that names carol but not bob to the grant's answer (§8.3, MUC-MOD-VOICE-01), where only §8.5's list rule is
+    // broken (muc.voicelist.participant-missing drops the last item, bob's or carol's as the room orders them). The
+    // case now lets bob speak and asks again: old fail (MUC-MOD-VOICE-01 fail, MUC-MOD-VLIST-01 pass) -> new fail
+    // (MUC-MOD-VLIST-01 fail, MUC-MOD-VOICE-01 pass), Prosody 13.
+    id: "muc.voicelist.granted-missing",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01"],
+    description: "the voice list leaves out the occupants a moderator gave voice (the grant made, answered and announced)",
+    stream: voiceListWithoutGranted(),
+  },
+  {
+    // Seventieth audit (round 70): muc-role-list-items credited its list rule on any item with the list's role and
+    // charged a list without bob to MUC-IQ-07 (the attributes of each item), though carol is a participant too. The
+    // case's own list (l1) must now name him: old fail (MUC-IQ-07 fail, MUC-IQ-08 warn, MUC-MOD-VLIST-01 pass) -> new
+    // fail (MUC-MOD-VLIST-01 fail), participants cell, Prosody 13 (l0, the first list after the grant, names him).
+    id: "muc.voicelist.granted-missing-later",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01"],
+    description: "the first voice list after a grant of voice names the occupant, the later ones (from a copy taken before the grant) leave him out; the grant is made, answered and announced",
+    stream: voiceListWithoutGranted(1),
+  },
+  {
+    // Seventieth audit (round 70): the control of muc-role-list-items/participants's other side: a grant answered and not
+    // made as far as the case can see, bob's message included, still fails MUC-MOD-VOICE-01 (old and new), Prosody 13.
+    id: "muc.voice.grant-result-not-made-muted",
+    area: "muc",
+    requirements: ["MUC-MOD-VOICE-01"],
+    description:
+      "the case's own grant of voice (one item with role participant) is answered with a result, but the occupant stays a visitor as far as the case can see: no presence gives it role participant, the voice list leaves it out, and its groupchat messages are refused with <forbidden/>",
+    stream: voiceGrantAnsweredNotMadeMuted(),
   },
   {
     id: "muc.rolelist.no-result",
@@ -1804,6 +1892,37 @@ export const FAULTS: FaultDef[] = [
     stream: unannounced("affiliation", "none"),
   },
   {
+    // Seventieth audit (round 70): muc-pres-revoked/affiliation charged a bystander's copy of a membership revocation
+    // to §17.3's note of the loss (MUC-PRES-04), where only §9.4's "to all occupants" (MUC-ADMIN-MEMBER-05, with
+    // §5.2.2's MUC-AFFIL-06) is broken: this room notes it to the member himself (status 110) and to the revoker.
+    // Old MUC-PRES-04 fail -> new MUC-PRES-04 pass (bob's own copy), MUC-ADMIN-MEMBER-05 and MUC-AFFIL-06 fail.
+    id: "muc.member.revoke-bystander-not-told",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-05", "MUC-AFFIL-06"],
+    description: "a member's presence with affiliation none (a revocation of membership) reaches the occupant itself (status 110) and the occupant who asked for the change, no other occupant",
+    stream: (() => {
+      const askers = new Set<number>();
+      const members = new Set<string>(); // occupant JIDs once shown with affiliation member
+      const told = new Set<string>(); // "connection occupant-JID" already denied its copy
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const q = atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
+          if (itemsOf(q).some((i) => i.attrs.affiliation === "none")) askers.add(ctx.conn.id);
+        },
+        element: (el: Element, ctx: FaultContext): FaultAction => {
+          if (!occupantPresence(el) || el.attrs.type !== undefined) return "pass";
+          const from = str(el.attrs.from);
+          const affiliation = itemOf(el)?.attrs.affiliation;
+          if (affiliation === "member") members.add(from);
+          const key = `${ctx.conn.id} ${from}`;
+          if (affiliation !== "none" || !members.has(from) || hasStatus(el, "110") || askers.has(ctx.conn.id) || harnessSession(ctx.conn.jid) || told.has(key)) return "pass";
+          told.add(key);
+          return "drop";
+        },
+      } as StreamFault;
+    })(),
+  },
+  {
     id: "muc.member.removed-without-321",
     area: "muc",
     requirements: ["MUC-ADMIN-MEMBER-06"],
@@ -1816,6 +1935,24 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ADMIN-MEMBER-07"],
     description: "the remaining occupants get a removed member's unavailable presence without status code 321",
     fault: statusLeftOut("321", false),
+  },
+  {
+    // Seventieth audit (round 70): muc-admin-member-revoke-membersonly never asked the 321 removal, the one presence a
+    // members-only room sends (§9.4's SHOULD), to carry affiliation 'none' (§9.4: "The service MUST then send updated
+    // presence from this individual to all occupants, indicating the loss of membership"). This room removes the member
+    // with <item affiliation='member'/> at every occupant: old pass -> new fail (MUC-ADMIN-MEMBER-05), both cells, on
+    // Prosody 13 and ejabberd 24.12.
+    id: "muc.member.removed-as-member",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-05"],
+    description: "a member removed from a members-only room is removed (unavailable presence, status code 321) with his item still saying affiliation 'member', and no presence says 'none'",
+    fault: when(
+      (el) => occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "321") && itemOf(el) !== undefined,
+      (el) =>
+        changed(el, (c) => {
+          itemOf(c)!.attrs.affiliation = "member";
+        }),
+    ),
   },
   {
     id: "muc.member.deaffiliation-before-removal",

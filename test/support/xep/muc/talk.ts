@@ -112,6 +112,17 @@ const registrationForm = (answer: Element) =>
   });
 
 /** Every answer to a request for the room's registration requirements is an empty <registered/> (a member counts as registered). */
+/** The roomnick a registration submits (the muc#register_roomnick of its form), if `el` is one. */
+const submittedRoomnick = (el: Element): string | undefined =>
+  asksRegistration(el) && el.attrs.type === "set"
+    ? (el
+        .getChild("query", REGISTER)
+        ?.getChild("x", "jabber:x:data")
+        ?.getChildren("field")
+        .find((f) => f.attrs.var === "muc#register_roomnick")
+        ?.getChildText("value") ?? undefined)
+    : undefined;
+
 /**
  * The roomnick each user registered with each room (the muc#register_roomnick of its registration form), and a
  * client's entry to another nickname than its user registered there: the occupant JID it asked for and the
@@ -123,15 +134,7 @@ function otherNickEntries() {
     const to = str(el.attrs.to);
     if (!atService(to) || harnessSession(ctx.conn.jid) || !ctx.conn.jid) return undefined;
     const who = `${bare(to)} ${bare(str(ctx.conn.jid))}`;
-    const nick =
-      asksRegistration(el) && el.attrs.type === "set"
-        ? el
-            .getChild("query", REGISTER)
-            ?.getChild("x", "jabber:x:data")
-            ?.getChildren("field")
-            .find((f) => f.attrs.var === "muc#register_roomnick")
-            ?.getChildText("value")
-        : undefined;
+    const nick = submittedRoomnick(el);
     if (nick) registeredNick.set(who, nick);
     if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", MUC)) return undefined;
     const mine = registeredNick.get(who);
@@ -838,6 +841,9 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventieth audit (round 70): muc-mod-voice-grant asked this 'from' (MUC-MSG-02's) of carol's message under
+    // MUC-MOD-VOICE-03, and the refusal read-backs of muc/moderation.yaml under the refusal's rule: prosody 13 old warn
+    // (MUC-MOD-VOICE-03) / fail (MUC-MOD-KICK-05, -VOICE-07, -VOICE-06) -> new pass on those rows ('from' not asked).
     id: "muc.msg.reflected-from-room",
     area: "muc",
     requirements: ["MUC-MSG-02"],
@@ -1842,6 +1848,41 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventieth audit (round 70): muc-nick-conflict-reserved/registered awaited eve's entry as Thirdwitch, in the
+    // branch where dave counted as registered before he submitted (already), as set-up taking <conflict/> or an
+    // admission, so this room, which counts a member as registered and answers that entry with nothing at all, was
+    // skipped. The step now proves MUC-JOIN-05 (§7.2.2) on an admission, a refusal crediting nothing: Prosody 13,
+    // old skip -> new fail (MUC-JOIN-05).
+    id: "muc.reg.member-registered-entry-unanswered",
+    area: "muc",
+    requirements: ["MUC-JOIN-05", "MUC-DENY-08"],
+    description:
+      "a member counts as registered (every registration-requirements answer of the room is an empty <registered/>), and an entry with a nickname another user registered gets no answer at all (neither its self-presence nor an error)",
+    stream: (() => {
+      const registered = everyoneRegistered();
+      const holder = new Map<string, string>(); // "room occupant-JID" -> the bare JID that registered its nickname
+      const entering = new Set<string>(); // "connection occupant-JID" of an entry with another user's registered nickname
+      return {
+        fromClient: (el, ctx) => {
+          registered.fromClient?.(el, ctx);
+          const to = str(el.attrs.to);
+          if (!atService(to) || !ctx.conn.jid || harnessSession(ctx.conn.jid)) return;
+          const who = bare(str(ctx.conn.jid));
+          const nick = submittedRoomnick(el);
+          if (nick) holder.set(`${bare(to)}/${nick}`, who);
+          if (el.name !== "presence" || el.attrs.type !== undefined || !el.getChild("x", MUC)) return;
+          const owner = holder.get(to);
+          if (owner !== undefined && owner !== who) entering.add(`${ctx.conn.id} ${to}`);
+        },
+        element: (el, ctx) => {
+          const action = registered.element!(el, ctx);
+          if (action !== "pass") return action;
+          return el.name === "presence" && entering.has(`${ctx.conn.id} ${str(el.attrs.from)}`) ? "drop" : "pass";
+        },
+      };
+    })(),
+  },
+  {
     id: "muc.reg.form-missing",
     area: "muc",
     requirements: ["MUC-REG-07"],
@@ -2358,6 +2399,23 @@ export const VARIATIONS: Variation[] = [
       'a room whose policy disallows chat states (XEP-0045 §17.2: "a MUC service MAY disallow these extensions") strips them from the groupchat messages it reflects, and lists the namespaces it allows at its #traffic node, XHTML-IM only (§18.1.1)',
     fault: () => "pass",
     stream: chatstatesStripped(true),
+  },
+  {
+    // Seventieth audit (round 70): muc-msg-extended/chatstate, where the room's #traffic list leaves chat states out,
+    // took a discarded payload or a refused message but not a message dropped silently (§17.2: "a MUC service MAY
+    // disallow these extensions"; §7.4 names no error for a message outside the room's policies), and warned
+    // MUC-MSG-06; its 'ignored' now takes it and credits nothing: warn -> pass (MUC-MSG-06 not-reached). The twin of
+    // muc.var.chatstates-stripped-listed; a stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.chatstates-dropped-listed",
+    description:
+      'a room whose policy disallows chat states (XEP-0045 §17.2: "a MUC service MAY disallow these extensions") drops a groupchat message carrying one: it is reflected to nobody and the sender gets no error; the room lists the namespaces it allows at its #traffic node, XHTML-IM only (§18.1.1)',
+    fault: () => "pass",
+    stream: both(
+      {
+        element: (el) => (isReflection(el) && el.children.some((x) => typeof x !== "string" && x.attrs.xmlns === "http://jabber.org/protocol/chatstates") ? "drop" : "pass"),
+      },
+      answering(trafficQuery, (answer) => trafficAnswer(answer, true, new Element("feature", { var: XHTML_IM }))),
+    ),
   },
   {
     // Class sweep (2026-11-27, group S2): muc-nick-change asked every occupant for the new nickname as the changer
