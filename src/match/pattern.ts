@@ -12,7 +12,8 @@ import { NS } from "../xmpp/wire/ns.ts";
  * - listed attributes must match, unlisted ones are ignored;
  * - children are a subset in any order; text is compared trimmed, and only when the pattern has text.
  * Values may be tokens: {any} (present), {absent}, {optional:V} (absent or V), {not:V} (present and not V),
- * {re:REGEX}, {min:N}, {uint} / {uint:N} (an xs:unsignedInt in any lexical form / one whose value is N's), {int} /
+ * {re:REGEX}, {min:N}, {uint} / {uint:N} / {uint-min:N} (an xs:unsignedInt in any lexical form / one whose value is
+ * N's / at least N's), {int} /
  * {int:N} (the same for an xs:int), {optional:{TOKEN}} (absent or a value the token takes), {media:TYPE} (an HTTP media type as HTTP compares them), {after:DATETIME} (a XEP-0082
  * DateTime later than that one), {now:SECONDS} (a XEP-0082 DateTime within that many seconds of the check's clock),
  * {epoch-now:SECONDS} (digits that read as the check's clock since 1970 in s, ms, µs or ns, within that many seconds),
@@ -111,7 +112,7 @@ type Token =
   | { kind: "not"; value: string }
   | { kind: "re"; source: string }
   | { kind: "min"; min: number }
-  | { kind: "integer"; type: IntegerType; value: string | undefined }
+  | { kind: "integer"; type: IntegerType; value: string | undefined; atLeast?: true }
   | { kind: "media"; value: string }
   | { kind: "after"; value: string }
   | { kind: "now"; seconds: number }
@@ -119,7 +120,7 @@ type Token =
   | { kind: "capture"; name: string };
 
 export function parseToken(v: string): Token {
-  const m = /^\{(any|absent|optional:|not:|re:|min:|uint:|uint|int:|int|media:|after:|now:|epoch-now:|capture:)(.*)\}$/s.exec(v);
+  const m = /^\{(any|absent|optional:|not:|re:|min:|uint-min:|uint:|uint|int:|int|media:|after:|now:|epoch-now:|capture:)(.*)\}$/s.exec(v);
   if (!m) return { kind: "literal", value: v };
   switch (m[1]) {
     case "any":
@@ -134,6 +135,8 @@ export function parseToken(v: string): Token {
       return { kind: "re", source: m[2] };
     case "min:":
       return /^\d+$/.test(m[2]) ? { kind: "min", min: Number(m[2]) } : { kind: "literal", value: v };
+    case "uint-min:":
+      return { kind: "integer", type: "uint", value: m[2], atLeast: true };
     case "uint:":
     case "int:":
       return { kind: "integer", type: m[1] === "uint:" ? "uint" : "int", value: m[2] };
@@ -225,8 +228,10 @@ function checkValue(token: Token, actual: string | undefined, caps: Captures): s
     case "integer": {
       const name = INTEGER_TYPES[token.type].name;
       const [want, have] = [token.value === undefined ? undefined : xsInteger(token.value, token.type), actual === undefined ? undefined : xsInteger(actual, token.type)];
-      if (token.value !== undefined && want === undefined) return `expected an ${name} equal to '${token.value}', which is none`;
-      return have !== undefined && (want === undefined || have === want) ? undefined : `expected an ${name}${want === undefined ? "" : ` whose value is ${want}`}, got ${got}`;
+      const relation = token.atLeast ? "at least" : "equal to";
+      if (token.value !== undefined && want === undefined) return `expected an ${name} ${relation} '${token.value}', which is none`;
+      const holds = have !== undefined && (want === undefined || (token.atLeast ? have >= want : have === want));
+      return holds ? undefined : `expected an ${name}${want === undefined ? "" : ` whose value is ${token.atLeast ? "at least " : ""}${want}`}, got ${got}`;
     }
     case "media":
       return actual !== undefined && sameMediaType(token.value, actual) ? undefined : `expected the media type ${token.value}, got ${got}`;

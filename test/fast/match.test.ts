@@ -336,6 +336,13 @@ test("{uint} and {uint:N}: an xs:unsignedInt in any lexical form, compared by va
   assert.equal(matchStanza(parsePattern(`<a xmlns='urn:xmpp:sm:3' h='{uint:8}'/>`), a).ok, false);
 });
 
+test("{uint-min:N}: an xs:unsignedInt in any lexical form whose value is at least N's (seventy-first audit)", () => {
+  for (const v of ["2", "+02", " 3 ", "10", "4294967295"]) assert.equal(matchValue("{uint-min:2}", v, {}), undefined, JSON.stringify(v));
+  for (const v of ["1", "+01", "0", "-3", "two", "4294967296"]) assert.match(matchValue("{uint-min:2}", v, {}) ?? "", /whose value is at least 2/, JSON.stringify(v));
+  assert.equal(matchValue("{optional:{uint-min:2}}", undefined, {}), undefined);
+  assert.match(matchValue("{uint-min:x}", "5", {}) ?? "", /at least 'x', which is none/);
+});
+
 test("{int}, {int:N} and {optional:{TOKEN}}: an xs:int compared by value, absent allowed (fifty-ninth audit)", () => {
   for (const v of ["1", "01", "+1", " 1 ", "+0001"]) assert.equal(matchValue("{int:1}", v, {}), undefined, JSON.stringify(v));
   for (const v of ["0", "-0", "+0", "00"]) assert.equal(matchValue("{int:0}", v, {}), undefined, v);

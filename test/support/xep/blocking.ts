@@ -733,6 +733,31 @@ export const FAULTS: FaultDef[] = [
     } satisfies FaultDef;
   })(),
   (() => {
+    // Seventy-first audit (round 71): blocking-inbound-presence/subscribe looked only for 'subscribed' or
+    // 'unsubscribed' in answer to the blocked JID's subscription request; the presence a server sends along with
+    // 'subscribed' (Prosody: the contact's available resources' presence) is a response too (XEP-0191 §3.3: "the
+    // server MUST NOT respond"). Prosody 13, old -> new file: pass -> fail (BLOCK-IN-02).
+    const blocked = blockedBy();
+    return {
+      id: "blocking.inbound.subscribe-presence-answered",
+      area: "blocking",
+      requirements: ["BLOCK-IN-02"],
+      description: "a subscription request from a blocked JID is answered with the user's presence (each available resource's, or unavailable from her bare JID), without the 'subscribed'",
+      stream: {
+        fromClient: (el, ctx) => {
+          blocked.fromClient(el, ctx);
+          if (el.name !== "presence" || el.attrs.type !== "subscribe" || !el.attrs.to || !ctx.conn.jid) return;
+          const user = bare(String(el.attrs.to));
+          if (!blocked.blocks(user, ctx.conn.jid)) return;
+          const to = bare(ctx.conn.jid);
+          const online = connectionsOf(user, ctx).filter((c) => c.jid);
+          if (online.length === 0) ctx.conn.deliver(xml("presence", { type: "unavailable", from: user, to }));
+          for (const c of online) ctx.conn.deliver(xml("presence", { from: c.jid, to }));
+        },
+      },
+    } satisfies FaultDef;
+  })(),
+  (() => {
     // Fifty-sixth audit (2026-11-28): blocking-inbound-presence: juliet's absence now counts only romeo's presence
     // after the block's result (XEP-0191 §4's MAY cancellation may deliver romeo's unavailable presence before it);
     // this fault lets romeo's available presence through after the block, which the narrowed check must still catch

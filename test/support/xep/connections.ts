@@ -804,9 +804,13 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (r.creation ? bodyTag(a, (t) => dropAttr(t, "xmpp:restartlogic")) : a) },
   },
   {
+    // Seventy-first audit (round 71): bosh-pause, bosh-terminate, bosh-payload-asap, bosh-rid-order and bosh-rid-resent
+    // waited for the restart's features as set-up and skipped here; they judge them as bosh-xmpp-login does now:
+    // skip -> fail (XBOSH-RESTART-04) on ejabberd 24.12, skip -> warn (XBOSH-RESTART-02, no 'restartlogic') on
+    // Prosody 13 (bosh-pause skips there before the login: no 'maxpause').
     id: "bosh-restart-features-dropped",
     requirements: ["XBOSH-RESTART-04", "XBOSH-RESTART-02"],
-    cases: ["bosh-xmpp-login"],
+    cases: ["bosh-xmpp-login", "bosh-pause", "bosh-terminate", "bosh-payload-asap", "bosh-rid-order", "bosh-rid-resent"],
     on: ["prosody", "ejabberd"],
     fault: { answer: (r, a) => (/xmpp:restart=(['"])true\1/.test(r.text) ? { ...a, text: a.text.replace(/<stream:features\b[\s\S]*?<\/stream:features>/, "") } : a) },
   },
@@ -1159,6 +1163,27 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
         if (!r.creation || !r.headers["accept-encoding"]) return undefined;
         const body = deflateSync(Buffer.from(a.text, "utf8"));
         const fields = { ...a.headers, "content-encoding": "deflate", "content-length": String(body.length), connection: "close" };
+        const head = [`HTTP/1.1 ${a.status} OK`, ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`)].join("\r\n");
+        return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body]);
+      },
+    },
+  },
+  {
+    // Seventy-first audit (round 71): bosh-accept-encoding's 'plain' outcome asked only that no Content-Encoding came,
+    // never what the body was, so a connection manager (or a proxy in front of it) that gzips the creation response
+    // to a request accepting gzip but sends no Content-Encoding, which §5 allows only together ("it MAY include an
+    // HTTP Content-Encoding header in the response ... and compress the response body accordingly"), passed,
+    // crediting BOSH-HTTP-05. 'plain' asks for a <body/> now: pass -> warn (Prosody 13, ejabberd 24.12).
+    id: "bosh-gzip-unlabelled",
+    requirements: ["BOSH-HTTP-05"],
+    cases: ["bosh-accept-encoding"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      raw: (r, a) => {
+        if (!r.creation || !r.headers["accept-encoding"]) return undefined;
+        const body = gzipSync(Buffer.from(a.text, "utf8"));
+        const fields: Record<string, string> = { ...a.headers, "content-length": String(body.length), connection: "close" };
+        delete fields["content-encoding"];
         const head = [`HTTP/1.1 ${a.status} OK`, ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`)].join("\r\n");
         return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, "latin1"), body]);
       },

@@ -530,6 +530,20 @@ export const VARIATIONS: Variation[] = [
     })(),
   },
   {
+    // Seventy-first audit (round 71): caps-server-ver took only a result to its request of the domain's disco#info,
+    // so a server that refuses it (XEP-0030 §3.1: "an entity is not required to return a result and MAY return an
+    // error") failed CAPS-GEN-01 (MUST), of which an error shows nothing; the refusal is an alternative crediting
+    // nothing now: fail -> pass, CAPS-GEN-01 not reached (Prosody 13, ejabberd 24.12). Applied by bench/try-case.ts
+    // only (stream): refusing the domain's disco#info to the whole suite would leave the disco cases nothing to judge.
+    id: "disco-domain-info-refused",
+    description:
+      'the server answers a request of its domain\'s disco#info (no node) with <service-unavailable/> (XEP-0030 §3.1: "an entity is not required to return a result and MAY return an error, most likely <feature-not-implemented/> or <service-unavailable/>")',
+    fault: () => "pass",
+    stream: {
+      element: (el) => (resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")) && !el.getChild("query", INFO)!.attrs.node ? [iqErrorFor(el, "service-unavailable", "cancel")] : "pass"),
+    },
+  },
+  {
     id: "disco-info-extra-identity",
     description:
       "the server's disco#info for an account has a second identity (XEP-0030 §3.1: \"An entity MAY have multiple identities.\"); not the domain's, whose caps 'ver' would have to change with it",

@@ -1509,6 +1509,8 @@ export const FAULTS: FaultDef[] = [
     // logs in at all) ended by a stream error matched none of its outcomes and warned FAST-ROTATE-03, though nothing
     // showed the first token kept; a token login that does not succeed is FAST-USE-01's (fast-token-login's). A stream
     // ended there now credits nothing: warn -> pass, FAST-ROTATE-03 not reached (Prosody 13, --tls starttls).
+    // Seventy-first audit (round 71): fast-token-one-round-trip failed FAST-SERVER-01 (XEP-0484 §4.2, interactive
+    // steps only) beside FAST-FEATURE-03 here; now fail with FAST-FEATURE-03 alone, FAST-SERVER-01 not reached.
     id: "login.fast.token-success-replaced-by-stream-error",
     area: "login",
     requirements: ["FAST-USE-01"],

@@ -385,6 +385,17 @@ export const FAULTS: FaultDef[] = [
     stream: sm((el) => (isSm(el, "a") && el.attrs.h !== undefined ? withAttr("h", (h) => String(Number(h) + 1))(el) : "pass")),
   },
   {
+    // Seventy-first audit (round 71): sm-ack-before-enable judged the 'h' only by SM-COUNT-01's also: (where the
+    // counter starts, derived SHOULD), so an 'h' below the stanzas sent after <enable/>, which no counter started early
+    // gives, warned SM-COUNT-01 with SM-ACK-01 pass. It now breaks SM-ACK-01's lower bound at MUST: warn -> fail in all
+    // three cells (Prosody 13, ejabberd 24.12); sm-ack-prompt's control: pass -> fail (SM-ACK-01).
+    id: "mobile.sm.ack.h-one-low",
+    area: "mobile",
+    requirements: ["SM-ACK-01"],
+    description: "an <a/> counts one stanza fewer than the server handled (never below zero)",
+    stream: sm((el) => (isSm(el, "a") && el.attrs.h !== undefined ? withAttr("h", (h) => String(Math.max(0, Number(h) - 1)))(el) : "pass")),
+  },
+  {
     id: "mobile.sm.ack.no-h",
     area: "mobile",
     requirements: ["SM-ACK-02"],
@@ -1489,6 +1500,35 @@ export const FAULTS: FaultDef[] = [
       },
     },
   },
+  (() => {
+    // Seventy-first audit (round 71): push-not-enabled waited for the control service's <enable/> result as set-up,
+    // though PUSH-ENABLE-01 is judged (push-enable, and this case on the first enable): a server that refuses a
+    // second registration skipped the case. It now proves PUSH-ENABLE-01 there. Prosody 13, old -> new file,
+    // disabled-node and disabled-service: skip -> warn (PUSH-ENABLE-01).
+    const enables = new WeakMap<ProxiedConnection, Map<string, string>>(); // each connection's push <enable/>s, in order: id -> service JID
+    const refused = new Set<string>(); // the service JIDs of the refused <enable/>s: nothing is published to them
+    return {
+      id: "mobile.push.second-enable-refused",
+      area: "mobile",
+      requirements: ["PUSH-ENABLE-01"],
+      description: "a session's second push <enable/> is answered with not-allowed (one registration per session), and that service gets no publish",
+      stream: {
+        fromClient: (el, ctx) => {
+          const enable = el.name === "iq" && el.attrs.type === "set" ? el.getChild("enable", PUSH) : undefined;
+          if (!enable || el.attrs.id === undefined) return;
+          enables.set(ctx.conn, (enables.get(ctx.conn) ?? new Map<string, string>()).set(String(el.attrs.id), String(enable.attrs.jid)));
+        },
+        element: (el, ctx) => {
+          if (isPublish(el)) return ctx.conn.jid && (refused.has(ctx.conn.jid) || refused.has(bare(ctx.conn.jid))) ? "drop" : "pass";
+          const mine = enables.get(ctx.conn);
+          if (el.name !== "iq" || el.attrs.type !== "result" || !mine || [...mine.keys()].indexOf(String(el.attrs.id)) < 1) return "pass";
+          refused.add(mine.get(String(el.attrs.id))!);
+          const { to, from, id } = el.attrs;
+          return [xml("iq", { type: "error", id, ...(to && { to }), ...(from && { from }) }, xml("error", { type: "cancel" }, xml("not-allowed", { xmlns: STANZAS })))];
+        },
+      },
+    } satisfies FaultDef;
+  })(),
   {
     // XEP-0357 §5 lets a service be enabled for several nodes (a MAY); a server that answers the second <enable/>
     // with a result has enabled that (JID, node) too (PUSH-ENABLE-01), and this one then publishes to the first only.
@@ -1687,9 +1727,13 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventy-first audit (round 71): a <disable/> the server answers but does not carry out leaves the service
+    // enabled, which departs from §6's SHOULDs (PUSH-DISABLE-03 with a node, -04 without), not from the MUST about
+    // a service not enabled (PUSH-DISABLE-05). push-not-enabled, Prosody 13: disabled-node and disabled-service fail
+    // (PUSH-DISABLE-05) -> warn (PUSH-DISABLE-03, PUSH-DISABLE-04).
     id: "mobile.push.ignores-disable",
     area: "mobile",
-    requirements: ["PUSH-DISABLE-05"],
+    requirements: ["PUSH-DISABLE-03", "PUSH-DISABLE-04"],
     description: "the server answers <disable/> but keeps publishing to the service",
     stream: ignoresDisable(0),
   },
@@ -1699,7 +1743,7 @@ export const FAULTS: FaultDef[] = [
     // push-not-enabled, old -> new file on Prosody 13: pass -> fail (PUSH-DISABLE-05).
     id: "mobile.push.ignores-disable-late",
     area: "mobile",
-    requirements: ["PUSH-DISABLE-05"],
+    requirements: ["PUSH-DISABLE-03", "PUSH-DISABLE-04"],
     description: "the server answers <disable/> but keeps publishing to the service, each publish leaving 1.5 s after the message that warrants it",
     stream: ignoresDisable(1500),
   },

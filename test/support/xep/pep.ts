@@ -1228,6 +1228,8 @@ export const FAULTS: FaultDef[] = [
     // only), so a service whose default model is another (breaking XEP-0163 §5's PEP-DEF-PRESENCE, judged elsewhere)
     // failed it; romeo's read of that node now decides whether it is judged (on Prosody 13: fail -> pass).
     // avatar-retrieve-by-id likewise warned AVATAR-RETRIEVE-01 on such a data node (warn -> skip).
+    // Seventy-first audit (round 71): pep-notify-filtered failed six notification rows here (PEP-DEF-PRESENCE not
+    // reached); romeo's read of the node now gates them (Prosody 13 and ejabberd 24.12: fail -> pass, refused).
     id: "pep.default-model-whitelist-applied",
     area: "pep",
     requirements: ["PEP-DEF-PRESENCE"],

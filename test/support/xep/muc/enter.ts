@@ -522,6 +522,17 @@ export const FAULTS: FaultDef[] = [
     fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && isSelf(el) && /\/carol$/i.test(fromOf(el)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
   },
   {
+    // Seventy-first audit (round 71): muc-enter-order-roster-first took 'alice-missing' (crediting nothing) before
+    // 'self-missing', so a room that sends carol no presence at all on entry passed, MUC-JOIN-05 credited by alice's and
+    // bob's own entries; 'self-missing' is tried first now: pass -> fail (MUC-JOIN-05) on prosody 13 and ejabberd 24.12.
+    id: "muc.join.carol-entry-presences-missing",
+    area: "muc",
+    requirements: ["MUC-JOIN-05"],
+    description:
+      "a connection of the account carol (the harness names its fresh accounts …-carol) gets no available occupant presence while entering a room (neither the other occupants' nor its own)",
+    fault: knowing((el, ctx, r) => (occupantPresence(el) && available(el) && /carol@/i.test(String(ctx.conn.jid)) && !r.joined(ctx, bareOf(fromOf(el))) ? "drop" : "pass")),
+  },
+  {
     // Class sweep (2026-11-28, group WM): muc-subject-change-broadcast, muc-pres-change (moderator) and muc-pres-revoked
     // judged alice's self-presence only as the role's SHOULD (MUC-ROLE-05/-06); other occupants enter before her as set-up, which muc.join.self-presence-missing would stop
     // (a skip): this one drops only the self-presence of an occupant entering as Alice. Sixty-eighth audit (round 68):
@@ -2296,6 +2307,42 @@ export const VARIATIONS: Variation[] = [
           ? changed(el, (c) => (userX(c)!.getChild("item")!.attrs.role = "moderator"))
           : "pass",
     },
+  },
+  {
+    // Seventy-first audit (round 71, report G1 §1): muc-admin-moderator-revoke-refused's list cells failed
+    // MUC-ADMIN-MOD-05 where carol, unaffiliated, was on the moderator list after a correct refusal, though such a room
+    // seats her as a moderator (§5.1.2's SHOULD) and listed her before the request too; carol's absence is now judged
+    // only where the list before the request did not name her (ejabberd 24.12: admin-list, owner-list fail -> pass).
+    // Unlike muc.var.unaffiliated-moderators, the moderator list says so too. A stream variation: only
+    // bench/try-case.ts applies it.
+    id: "muc.var.unaffiliated-moderators-listed",
+    description:
+      "every occupant without affiliation is a moderator: each presence from the room shows such an occupant with role moderator, and each moderator list names those the connection was shown",
+    fault: () => "pass",
+    stream: (() => {
+      const seen = new Map<string, Map<string, string | undefined>>(); // room -> nick -> the JID shown, if any
+      return {
+        element: (el, ctx) => {
+          if (harnessSession(ctx.conn.jid)) return "pass";
+          if (occupantPresence(el) && available(el) && userX(el)?.getChild("item")?.attrs.affiliation === "none") {
+            const from = fromOf(el);
+            const room = from.split("/")[0];
+            if (!seen.has(room)) seen.set(room, new Map());
+            const nick = from.slice(room.length + 1); // the JID, where any copy showed it (a list shows it to an admin)
+            seen.get(room)!.set(nick, (userX(el)!.getChild("item")!.attrs.jid as string | undefined) ?? seen.get(room)!.get(nick));
+            return changed(el, (c) => (userX(c)!.getChild("item")!.attrs.role = "moderator"));
+          }
+          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", "http://jabber.org/protocol/muc#admin") : undefined;
+          const shown = seen.get(fromOf(el));
+          if (!q || !shown || !q.getChildren("item").some((i) => i.attrs.role === "moderator")) return "pass";
+          return changed(el, (c) => {
+            const cq = c.getChild("query", "http://jabber.org/protocol/muc#admin")!;
+            for (const [nick, jid] of shown)
+              if (!cq.getChildren("item").some((i) => i.attrs.nick === nick)) cq.append(xml("item", { affiliation: "none", role: "moderator", nick, ...(jid !== undefined && { jid }) }));
+          });
+        },
+      };
+    })(),
   },
   {
     // Fifty-fifth audit (2026-11-28): muc-enter-self-presence took the first available presence from any occupant JID

@@ -2311,6 +2311,18 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-first audit (round 71, report G1 §1): muc-admin-moderator-revoke-refused now judges carol's absence from
+    // the moderator list after the refused list change only where the list before it did not name her; this room
+    // carries out the grant half alone, which that check still catches: ejabberd 24.12 admin-list, owner-list fail ->
+    // fail (MUC-ADMIN-MOD-05; the old case caught it too).
+    id: "muc.moderatorlist.refused-grant-applied",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-05"],
+    description:
+      "a moderator list change the room refuses (an admin's revocation of an owner's or admin's moderator status sent with a grant) gets the room's own error, but its grants of moderator status are carried out in silence: the moderator list asked afterwards names those granted",
+    stream: refusedButApplied(null, (i) => i.attrs.role === "moderator"),
+  },
+  {
     id: "muc.moderatorlist.moderator-missing",
     area: "muc",
     requirements: ["MUC-ADMIN-MOD-06"],
@@ -3275,7 +3287,7 @@ function grantAnsweredNotRecorded(): StreamFault {
  * and takes it off the others). (The proxy cannot make the server carry it out: the lists are what it rewrites.)
  * `condition`: the condition the refusal is given; null keeps the server's (forty-third audit).
  */
-function refusedButApplied(condition: string | null = "forbidden"): StreamFault {
+function refusedButApplied(condition: string | null = "forbidden", applies: (item: Element) => boolean = () => true): StreamFault {
   const asked = new Map<string, { room: string; items: Element[] }>(); // "connection id" -> the request's room and items
   const applied = new Map<string, Element[]>(); // room -> the items carried out, in order
   const lists = new Map<string, { attr: "role" | "affiliation"; value: string }>(); // "connection id" -> the list asked for
@@ -3296,7 +3308,7 @@ function refusedButApplied(condition: string | null = "forbidden"): StreamFault 
       if (request) {
         asked.delete(key(ctx, el.attrs.id));
         if (el.attrs.type !== "error") return "pass";
-        applied.set(request.room, [...(applied.get(request.room) ?? []), ...request.items]);
+        applied.set(request.room, [...(applied.get(request.room) ?? []), ...request.items.filter(applies)]);
         return condition === null || conditionOf(el) === condition ? "pass" : withCondition(el, condition); // Prosody says <not-allowed/>
       }
       const list = lists.get(key(ctx, el.attrs.id));
@@ -3931,6 +3943,39 @@ export const VARIATIONS: Variation[] = [
                 .root(),
             ];
           return ctx.conn.jid ? renamed(el, ctx) : "pass";
+        },
+      },
+    };
+  })(),
+  (() => {
+    // Seventy-first audit (round 71): muc-exit-ghost showed bob's removal by dave's entry as Bob, taking an available
+    // presence from bob's occupant JID for dave's admission, so this room, which removes bob on his bounce and then
+    // admits dave under another nickname (status 210), warned MUC-GHOST-01; dave now enters under his own nickname and
+    // the roster before his self-presence shows bob gone: old warn (MUC-GHOST-01) -> new pass. As in
+    // muc.var.nick-rewritten, the proxy cannot change what clients send, so the nickname given is one the server's
+    // resourceprep undoes (full-width ASCII). It needs to see every occupant's presences: bench/try-case.ts only.
+    const wide = (nick: string) => nick.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const left = new Set<string>(); // occupant JIDs (as the server has them) whose occupant left
+    const reused = new Set<string>(); // occupant JIDs entered again after that: shown under the rewritten nickname
+    return {
+      id: "muc.var.nick-not-reused",
+      description:
+        'the room does not give a nickname again once its occupant has left (or been removed): a user entering with it gets another (its full-width form) and status code 210 (§7.2.2: "The service MAY rewrite the new occupant\'s roomnick (e.g., if roomnicks are locked down or based on some other policy).")',
+      fault: () => "pass",
+      stream: {
+        element: (el, ctx) => {
+          const from = str(el.attrs.from);
+          const nick = resourceOf(from);
+          if (harnessSession(ctx.conn.jid) || !atService(from) || nick === undefined || wide(nick) === nick) return "pass";
+          if (el.name === "presence" && el.attrs.type === undefined && left.delete(from)) reused.add(from);
+          if (!reused.has(from)) {
+            if (occupantPresence(el) && el.attrs.type === "unavailable") left.add(from);
+            return "pass";
+          }
+          return changed(el, (c) => {
+            c.attrs.from = `${bare(from)}/${wide(nick)}`;
+            if (el.attrs.type === undefined && hasStatus(el, "110") && !hasStatus(el, "210")) userX(c)!.c("status", { code: "210" });
+          });
         },
       },
     };

@@ -373,14 +373,19 @@ function configChangeIgnored(applied = false): StreamFault {
       }
       if (applied) return "pass";
       const oldName = fields?.has("muc#roomconfig_roomname") ? before.get(room)?.get("muc#roomconfig_roomname")?.[0] : undefined;
-      if (oldName !== undefined && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node)
-        return changed(el, (c) =>
-          c
-            .getChild("query", DISCO_INFO)!
-            .getChildren("identity")
-            .filter((i) => i.attrs.category === "conference")
-            .forEach((i) => (i.attrs.name = oldName)),
-        );
+      // Seventy-first audit (round 71): an unapplied muc#roomconfig_whois leaves the room's disco#info listing its old kind.
+      const oldWhois = fields?.has("muc#roomconfig_whois") ? before.get(room)?.get("muc#roomconfig_whois")?.[0] : undefined;
+      if ((oldName !== undefined || oldWhois !== undefined) && iqOf(el, "result") && isRoom(fromOf(el)) && el.getChild("query", DISCO_INFO) && !el.getChild("query", DISCO_INFO)!.attrs.node)
+        return changed(el, (c) => {
+          const q = c.getChild("query", DISCO_INFO)!;
+          if (oldName !== undefined)
+            q.getChildren("identity")
+              .filter((i) => i.attrs.category === "conference")
+              .forEach((i) => (i.attrs.name = oldName));
+          if (oldWhois === undefined) return;
+          q.children = q.children.filter((f) => typeof f === "string" || f.name !== "feature" || !/^muc_(non|semi)anonymous$/.test(String(f.attrs.var)));
+          q.c("feature", { var: oldWhois === "anyone" ? "muc_nonanonymous" : "muc_semianonymous" });
+        });
       if (fields && el.name === "message" && isRoom(fromOf(el)) && codes(el).some((c) => /^(104|17[0-3])$/.test(c))) return "drop";
       return "pass";
     },
@@ -1094,11 +1099,13 @@ export const FAULTS: FaultDef[] = [
     // (MUC-CONFIG-13 and -16/-17, MUC-CONFIG-18) on the submission's result alone, so this room, which answers the
     // change but never applies it, failed the notice rules although no room became non-anonymous, semi-anonymous or
     // renamed. The cases now ask for the form again and judge the notice only where it shows the new value.
+    // Seventy-first audit (round 71): muc-config-anonymity-notice now reads the room's disco#info before that form, so
+    // an unapplied muc#roomconfig_whois also leaves the room's kind there as it was (old warn -> new warn, MUC-CONFIG-05).
     id: "muc.config.change-ignored",
     area: "muc",
     requirements: ["MUC-CONFIG-05"],
     description:
-      "a subsequent configuration is answered with a result but not applied: the room's later forms show the submitted fields with their old values, no notice of the change (status 104, or 170 to 173) is sent, and a renamed room's disco#info identity keeps its old name",
+      "a subsequent configuration is answered with a result but not applied: the room's later forms show the submitted fields with their old values, no notice of the change (status 104, or 170 to 173) is sent, a renamed room's disco#info identity keeps its old name, and a room whose muc#roomconfig_whois was submitted keeps its old kind's feature (muc_nonanonymous or muc_semianonymous) in its disco#info",
     stream: configChangeIgnored(),
   },
   {
@@ -1107,6 +1114,9 @@ export const FAULTS: FaultDef[] = [
     // rename (its disco#info identity says so) but whose owner form still shows the old name, warned on the SHOULD
     // though it breaks §10.2's MUST ("with the current options set as defaults"). The case now asks disco#info after
     // the rename and charges f2 to MUC-CONFIG-03 where the identity shows the new name: old warn -> new fail.
+    // Seventy-first audit (round 71): muc-config-other-change and muc-config-anonymity-notice (both cells) had the same
+    // f2 shape (MUC-CONFIG-05 warn, the notice not reached); they now read disco#info first: old warn -> new fail
+    // (MUC-CONFIG-03 fail, the notice judged and passed).
     id: "muc.config.form-frozen-after-change",
     area: "muc",
     requirements: ["MUC-CONFIG-03"],

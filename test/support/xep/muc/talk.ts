@@ -1685,6 +1685,25 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-first audit (round 71): muc-reg-registered's answer after the accepted submission (rq2) asked for an
+    // empty <registered/> in its own pattern, so a <registered/> with content matched no alternative and failed
+    // MUC-REG-07 (the 'Otherwise' form) beside MUC-REG-05; its emptiness is an also: now, as rq0's: prosody 13,
+    // fail (MUC-REG-05, MUC-REG-07) -> fail (MUC-REG-05 only).
+    id: "muc.reg.registered-with-content",
+    area: "muc",
+    requirements: ["MUC-REG-05"],
+    description: "a registered user's request for the registration requirements gets a <registered/> holding the nickname (<username/>) instead of an empty one",
+    stream: answering(
+      (el) => asksRegistration(el) && el.attrs.type === "get",
+      (answer) =>
+        answer.getChild("query", REGISTER)?.getChild("registered")
+          ? changed(answer, (c) => {
+              c.getChild("query", REGISTER)!.getChild("registered")!.c("username").t("thirdwitch");
+            })
+          : "pass",
+    ),
+  },
+  {
     // Fifty-eighth audit (2026-11-28): muc-member-list-nick: where bob's registration is pending, the owner's request
     // for the member list went unanswered and the case failed MUC-REG-05, which is about the registration's answer;
     // it is §9.5's "The service MUST then return the full member list to the admin" (MUC-ADMIN-MLIST-02) that
