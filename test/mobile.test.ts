@@ -76,7 +76,7 @@ describe("mobile", { concurrency: true }, () => {
     const late = FAULTS.find((f) => f.id === "mobile.push.ignores-disable-late")!.stream;
     const results = await onProsody13Behind(late, (id) => id.startsWith("push-not-enabled/disabled-"));
     assert.deepEqual(
-      results.map((c) => [c.id, c.verdict, c.failures.flatMap((f) => f.requirements ?? [])]),
+      results.map((c) => [c.id, c.verdict, c.failures.flatMap((f) => f.requirements ?? [])]).sort(([a], [b]) => String(a).localeCompare(String(b))),
       [
         ["push-not-enabled/disabled-node", "warn", ["PUSH-DISABLE-03"]],
         ["push-not-enabled/disabled-service", "warn", ["PUSH-DISABLE-04"]],
