@@ -167,9 +167,9 @@ export function planSteps(sc: { level: Level; requirements: string[] }, steps: S
     const requested = awaits.flatMap((a) => a.answers.flatMap((x) => sentAt.get(`${a.actor} ${x.id}`) ?? []));
     const answers = requested.length > 0 && lastAction !== undefined && steps[lastAction]!.after ? Math.max(...requested) : lastAction;
     const cites = [...proves, ...(alternatives ?? []).flatMap((a) => a.proves)].some((p) => p.id === IQ_ANSWERED);
-    // A bind is the session's own IQ set (RFC 6120 §7.6), whose action awaits the answer itself: no answer at all is
-    // §8.2.3's failure, not a precondition (an error answer still is one).
-    const implied = !step.unanswered && !cites && (((judges || step.setup === true) && awaits.length > 0) || step.kind === "bind");
+    // An action awaiting its own IQ's answer (a 'binds', RFC 6120 §7.6): no answer at all is §8.2.3's failure, not a
+    // precondition (an error answer still is one).
+    const implied = !step.unanswered && !cites && (((judges || step.setup === true) && awaits.length > 0) || info.awaitsOwnAnswer === true);
     // A 'one of' names the answers: none of its outcomes says which one went unanswered.
     const named = step.kind === "one-of" && { awaits };
     const unanswered =

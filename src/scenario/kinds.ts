@@ -36,6 +36,11 @@ export interface KindInfo<K extends Step["kind"]> {
   inOneOf: K extends ExpectKind ? true : false;
   /** Expects the server to end the raw connection: once it holds, that end is the case's outcome, not an early close. */
   endsStream: boolean;
+  /**
+   * An action that sends the server an IQ request of its own and waits for the answer itself (a 'binds'): no answer
+   * at all is RFC 6120 §8.2.3's failure (STANZA-IQ-01), not a precondition the server did not give.
+   */
+  awaitsOwnAnswer?: true;
   /** The XML it sends or expects: placeholders and captures are followed, well-formedness checked. */
   xml(step: Step & { kind: K }): string[];
   /** Other text of the step that may hold placeholders (raw bytes, attribute values). */
@@ -363,7 +368,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     audit: (s) => [{ verb: "receives answers", patterns: s.checks }],
   },
   handshake: { ...streamAction, verbs: { handshakes: streamVerbs.handshakes }, texts: (s) => (s.secret === undefined ? [] : [s.secret]) },
-  bind: { ...streamAction, verbs: { binds: streamVerbs.binds }, texts: (s) => (s.resource === undefined ? [] : [s.resource]) },
+  bind: { ...streamAction, awaitsOwnAnswer: true, verbs: { binds: streamVerbs.binds }, texts: (s) => (s.resource === undefined ? [] : [s.resource]) },
   "send-raw": {
     ...streamAction,
     verbs: { "sends raw": streamVerbs["sends raw"] },
