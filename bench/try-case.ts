@@ -23,7 +23,7 @@ import { FAULTS } from "../test/support/faults.ts";
 import { TlsFaultProxy } from "../test/support/tls-proxy.ts";
 import { VARIATIONS } from "../test/support/variations.ts";
 import { BOSH_FAULTS, BOSH_VARIATIONS, TLS_FAULTS } from "../test/support/xep/connections.ts";
-import { COMPONENT_FAULTS, COMPONENT_VARIATIONS } from "../test/support/xep/services.ts";
+import { COMPONENT_C2S_FAULTS, COMPONENT_FAULTS, COMPONENT_VARIATIONS } from "../test/support/xep/services.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -46,7 +46,9 @@ const tlsFault = tls === "direct" ? byId(TLS_FAULTS) : undefined;
 const chosen = bosh || tls === "direct" ? undefined : byId([...FAULTS, ...VARIATIONS]);
 // A fault of the component port (XEP-0114): a fault proxy in front of that port instead of the c2s one.
 const componentFault = bosh || tls === "direct" ? undefined : byId([...COMPONENT_FAULTS, ...COMPONENT_VARIATIONS]);
-if (values.fault && !chosen && !boshFault && !tlsFault && !componentFault)
+// One of what the server delivers users of a component's stanzas: on the c2s proxy, made for the component's name.
+const componentC2sFault = bosh || tls === "direct" ? undefined : byId(COMPONENT_C2S_FAULTS);
+if (values.fault && !chosen && !boshFault && !tlsFault && !componentFault && !componentC2sFault)
   throw new Error(`no fault or variation ${values.fault}${bosh ? " of the BOSH proxy" : tls === "direct" ? " of the TLS proxy" : ""}`);
 
 const { paths, ids } = splitArgs(positionals);
@@ -63,7 +65,7 @@ const cert = ca ? await issueCertificate(ca, dir, target.domain) : undefined;
 const boshProxy = boshFault && new BoshFaultProxy(target.bosh!);
 const tlsProxy =
   tlsFault && new TlsFaultProxy({ host: target.host, port: target.port }, await issueCertificate(ca!, dir, target.domain, tlsFault.handshake?.rsa ? "rsa" : undefined), tlsFault.handshake);
-const proxy = chosen && new FaultProxy({ host: target.host, port: target.port }, cert && { key: readFileSync(cert.key, "utf8"), cert: readFileSync(cert.cert, "utf8") });
+const proxy = (chosen || componentC2sFault) && new FaultProxy({ host: target.host, port: target.port }, cert && { key: readFileSync(cert.key, "utf8"), cert: readFileSync(cert.cert, "utf8") });
 const componentProxy = componentFault && target.component && new FaultProxy({ host: target.component.host, port: target.component.port });
 try {
   let component = target.component && `${target.component.domain}@${target.component.host}:${target.component.port}`;
@@ -72,9 +74,11 @@ try {
     component = `${target.component!.domain}@127.0.0.1:${await componentProxy.listen()}`;
   }
   let server = `${target.host}:${target.port}`;
-  if (proxy && chosen) {
-    proxy.fault = chosen.fault;
-    if ("stream" in chosen) proxy.streamFault = chosen.stream;
+  if (proxy) {
+    if (chosen) {
+      proxy.fault = chosen.fault;
+      if ("stream" in chosen) proxy.streamFault = chosen.stream;
+    } else proxy.fault = componentC2sFault!.fault(target.component!.domain);
     server = `127.0.0.1:${await proxy.listen()}`;
   }
   if (tlsProxy) {

@@ -6,14 +6,15 @@ import { loadSuite, run } from "../src/index.ts";
 import { runCli } from "./support/cli.ts";
 import { ejabberd } from "./support/ejabberd.ts";
 import { FaultProxy } from "./support/fault-proxy.ts";
-import { COMPONENT_FAULTS, COMPONENT_VARIATIONS } from "./support/xep/services.ts";
+import { COMPONENT_C2S_FAULTS, COMPONENT_FAULTS, COMPONENT_VARIATIONS } from "./support/xep/services.ts";
 import { brokeNothing } from "./support/results.ts";
 import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * The components family (XEP-0114): the harness connects as the external component each local server accepts on
  * component.DOMAIN. Both servers with their profiles; each fault a proxy in front of ejabberd's component port
- * makes is caught by the cases that cite its rule, and the variations change no verdict.
+ * makes, or one in front of its c2s port makes of what users get from the component, is caught by the cases that
+ * cite its rule, and the variations change no verdict.
  */
 const FAMILY = "scenarios/component";
 
@@ -39,6 +40,8 @@ test("each fault of a component port is caught by the cases citing its rule, and
   const e = await ejabberd();
   const proxy = new FaultProxy({ host: e.component!.host, port: e.component!.port });
   const port = await proxy.listen();
+  const c2s = new FaultProxy({ host: e.host, port: e.port });
+  const c2sPort = await c2s.listen();
   try {
     const suite = loadSuite([FAMILY]).scenarios;
     const at = {
@@ -49,7 +52,7 @@ test("each fault of a component port is caught by the cases citing its rule, and
       install: false,
       profile: { mode: "none" as const },
     };
-    const results = async (scenarios = suite) => (await run(scenarios, at)).cases;
+    const results = async (scenarios = suite, server = at.server) => (await run(scenarios, { ...at, server })).cases;
     const byId = async (scenarios = suite) => Object.fromEntries((await results(scenarios)).map((c) => [c.id, c.verdict]));
     // A fault runs only the cases that must notice it (component cases take turns: the whole family is 15 s a run).
     const citing = (ids: string[]) => suite.filter((sc) => ids.some((id) => id === sc.id || id.startsWith(`${sc.id}/`)));
@@ -59,9 +62,15 @@ test("each fault of a component port is caught by the cases citing its rule, and
       Object.entries(clean).every(([id, x]) => x === (id === "comp-header-wrong-namespace/unsupported" ? "fail" : "pass")),
       JSON.stringify(clean),
     );
-    for (const f of COMPONENT_FAULTS) {
-      proxy.streamFault = f.stream;
-      const got = await results(citing(Object.keys(f.cases)));
+    const faults = [
+      ...COMPONENT_FAULTS.map((f) => ({ ...f, arm: () => (proxy.streamFault = f.stream), server: at.server })),
+      ...COMPONENT_C2S_FAULTS.map((f) => ({ ...f, arm: () => (c2s.fault = f.fault(e.component!.domain)), server: `127.0.0.1:${c2sPort}` })),
+    ];
+    for (const f of faults) {
+      f.arm();
+      const got = await results(citing(Object.keys(f.cases)), f.server);
+      proxy.streamFault = undefined;
+      c2s.fault = undefined;
       for (const [id, verdict] of Object.entries(f.cases)) {
         const c = got.find((x) => x.id === id);
         assert.equal(c?.verdict, verdict, `${f.id}: ${id}`);
@@ -82,6 +91,7 @@ test("each fault of a component port is caught by the cases citing its rule, and
   } finally {
     proxy.streamFault = undefined;
     await proxy.close();
+    await c2s.close();
     await e.stop();
   }
 });

@@ -42,9 +42,17 @@ function levelOfChecked(received: Step, also: Step & { kind: "also" }, caseLevel
 /** RFC 6120 §8.2.3: "An entity that receives an IQ request of type "get" or "set" MUST reply with an IQ response". */
 const IQ_ANSWERED = "STANZA-IQ-01";
 
-/** Whether an element is an IQ request the server (or a service of it) answers: a get or set with an id, to no full JID (one with a resource is a client, or a room's occupant, whose answer the server only routes). */
+/**
+ * Whether an element is an IQ request the server (or a service of it) answers: a get or set with an id, to no full
+ * JID (one with a resource is a client, or a room's occupant, whose answer the server only routes) and not to the
+ * case's own component (`${component}`, XEP-0114), which answers for itself.
+ */
 const isRequest = (el: { name: string; attrs: Record<string, unknown> }) =>
-  el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && typeof el.attrs.id === "string" && !String(el.attrs.to ?? "").includes("/");
+  el.name === "iq" &&
+  (el.attrs.type === "get" || el.attrs.type === "set") &&
+  typeof el.attrs.id === "string" &&
+  !String(el.attrs.to ?? "").includes("/") &&
+  !String(el.attrs.to ?? "").includes("${component}");
 
 /**
  * The ids of the IQ requests a step sends the server: a 'sends', or the IQs among the elements of a 'sends raw'

@@ -85,6 +85,14 @@ test("no implied STANZA-IQ-01 for a request to a full JID or an IQ the server se
   // A full JID's answer comes from a client the server only routes to.
   assert.deepEqual(none(`  - juliet/balcony sends: ${get(" to='${juliet/window}'")}\n  - juliet/balcony receives: <iq type='result' id='g'/>\n`), [undefined, undefined]);
   assert.deepEqual(none(`  - juliet/balcony sends: ${get()}\n  - juliet/balcony receives: <iq type='set' id='g'/>\n    asserts: [id]\n`), [undefined, undefined]);
+  // The case's own component answers a request to its name (XEP-0114): the server only routes that answer.
+  const comp = loadScenarioFile(
+    file(
+      `${plain}connections:\n  comp: { component: true }\nsteps:\n  - comp opens stream\n  - comp handshakes\n  - juliet/balcony sends: ${get(" to='${component}'")}\n  - juliet/balcony receives: <iq type='result' id='g'/>\n`,
+      "component.yaml",
+    ),
+  )[0]!;
+  assert.equal(comp.steps[3]!.plan.unanswered, undefined);
 });
 
 test("a set-up wait for the answer to the session's own request implies STANZA-IQ-01: a silence fails it, any other miss stays a precondition", () => {

@@ -159,6 +159,24 @@ export const COMPONENT_FAULTS: ComponentFaultDef[] = [
     },
   },
   {
+    // Seventy-second audit (round 72): comp-route-iq waited for the component's answer on juliet's side as the
+    // answer to her request, and the loader charged its absence to RFC 6120 §8.2.3 (STANZA-IQ-01, MUST), though the
+    // entity that received her request, the case's own component, did answer: the server only lost the answer on
+    // its way back. The server routes a user's IQ request to the component under an id of its own and never maps
+    // the component's answer back: juliet gets it under the server's id, never as the answer to hers. Old: fail
+    // (STANZA-IQ-01), COMP-ROUTE-01 credited by the request's arrival alone; new (`unanswered: COMP-ROUTE-01`):
+    // warn (COMP-ROUTE-01).
+    id: "comp-answer-not-routed-back",
+    requirements: ["COMP-ROUTE-01"],
+    cases: { "comp-route-iq/get": "warn", "comp-route-iq/set": "warn" },
+    stream: {
+      element: (el) =>
+        el.name === "iq" && (el.attrs.type === "get" || el.attrs.type === "set") && String(el.attrs.from ?? "").includes("@")
+          ? changed(el, (c) => (c.attrs.id = `routed-${String(el.attrs.id)}`))
+          : "pass",
+    },
+  },
+  {
     // Class sweep (2026-11-28, group L1c): comp-auth-before-handshake: its absence check (no requirements of its own)
     // credited COMP-HDR-01 as well, so a server that routes what a component sent before its handshake warned the
     // header rule too. The proxy holds each stanza the component sends before the server's <handshake/> and sends it
@@ -1056,6 +1074,29 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
             .t("urn:example:other");
         }),
     ),
+  },
+];
+
+/**
+ * The components family's faults on a user's c2s connection (a fault proxy in front of the c2s port, the component
+ * connecting directly): what the server delivers users of what a component sent. `fault` is made for the component
+ * name the target accepts (bench/try-case.ts and test/component.test.ts put it on a proxy of the c2s port).
+ */
+export const COMPONENT_C2S_FAULTS: { id: string; requirements: string[]; cases: Record<string, "fail" | "warn">; fault: (component: string) => Fault }[] = [
+  {
+    // Seventy-second audit (round 72): a server that routes a component's stanzas from its own name only: a message
+    // or presence whose 'from' is a user at the component's name (XEP-0114 §3: "the component MAY send stanzas from
+    // any user at its hostname", COMP-FROM-02) never reaches the user; one from the bare name does. It keeps
+    // COMP-ROUTE-01 and breaks COMP-FROM-02 (comp-from-any-jid/user and /user-resource warn it).
+    // comp-route-message-to-user (each cell) and comp-route-presence sent from bot@ the name and warned COMP-ROUTE-01;
+    // they now send from the component's own name: warn -> pass.
+    id: "comp-users-at-name-not-routed",
+    requirements: ["COMP-FROM-02"],
+    cases: { "comp-from-any-jid/user": "warn", "comp-from-any-jid/user-resource": "warn" },
+    fault: (component) => {
+      const atName = (from: string) => from.replace(/\/.*$/, "").endsWith(`@${component}`);
+      return (el) => ((el.name === "message" || el.name === "presence") && atName(String(el.attrs.from ?? "")) ? "drop" : "pass");
+    },
   },
 ];
 
