@@ -481,6 +481,9 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventy-second audit (round 72, report G1): muc-invite-member-forbidden awaited bob's entry as set-up (the first
+    // available presence from any occupant JID, bob alone in the room), and muc-invite-members-only-default, -member-adds
+    // and -open-room alice's (alone too): now proved (MUC-JOIN-05): skip -> fail on prosody 13.
     id: "muc.join.self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -540,6 +543,8 @@ export const FAULTS: FaultDef[] = [
     // sends her none skipped it; it is now proved there (MUC-JOIN-05): skip -> fail on prosody 13 and ejabberd 24.12.
     // Sixty-eighth audit (round 68): muc-admin-auth awaited alice's self-presence as set-up (alice-in, a `receives one
     // of` on her role); now proved there (MUC-JOIN-05): moderator-grant skip -> fail on prosody 13 and ejabberd 24.12.
+    // Seventy-second audit (round 72, report G1): muc-invite-members-only-default, -member-adds and -open-room (both
+    // cells) awaited alice's entry as set-up (she is alone in the room); now proved: skip -> fail on prosody 13.
     id: "muc.join.alice-self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -588,7 +593,10 @@ export const FAULTS: FaultDef[] = [
     // self-presence of an occupant entering as Bob. Sixty-eighth audit (round 68): muc-admin-auth (bob-entry) and
     // muc-affiliation-change-role (bob-entry) awaited bob's self-presence as set-up (a `receives one of` on his role);
     // now proved there (MUC-JOIN-05): muc-admin-auth/moderator-grant and muc-affiliation-change-role skip -> fail on
-    // prosody 13 and ejabberd 24.12.
+    // prosody 13 and ejabberd 24.12. Seventy-second audit (round 72, report G1): muc-invite-members-only-default,
+    // -member-adds and -open-room/participant awaited bob's entry as set-up on the first available presence from any
+    // occupant JID (alice's did), now proved from ${lobby/Bob}: pass (members-only-default on ejabberd 24.12: fail, its
+    // MUC-INVITE-08) -> fail (MUC-JOIN-05) on prosody 13 and ejabberd 24.12; muc-invite-member-forbidden skip -> fail.
     id: "muc.join.bob-self-presence-missing",
     area: "muc",
     requirements: ["MUC-JOIN-05"],
@@ -1380,6 +1388,42 @@ export const FAULTS: FaultDef[] = [
         element: (el, ctx): FaultAction => {
           if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
           const from = fromOf(el);
+          if (el.name === "presence" && unannounced.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
+          if (occupantPresence(el) && available(el) && isSelf(el)) first.claim(from, ctx);
+          return "pass";
+        },
+      };
+    })(),
+  },
+  {
+    // Seventy-second audit (round 72, report G6): muc-deny-nick-same-user-messages's 'not-admitted' (no presence to
+    // the second resource, its message not reaching carol) did not ask whether the second resource got the room's
+    // messages, so this room, which routes in-room messages to it (it shares the nickname) but sends it no presence
+    // and discards what it sends (breaking §7.2.8's "allow all of the user's resources to send messages to the
+    // room"), passed as not admitted (MUC-MSN-01 not reached); 'not-admitted' now asks that b2 got no groupchat
+    // message from an occupant JID: old pass -> new fail (MUC-MSN-01) on prosody 13 and ejabberd 24.12.
+    id: "muc.msn.same-user-unannounced-mute",
+    area: "muc",
+    requirements: ["MUC-MSN-01"],
+    description:
+      "a second resource of an occupant's account that enters with the occupant's nickname gets the room's messages but no presence from the room, and its groupchat messages reach no one (not even itself); applied only where what clients send is seen",
+    stream: (() => {
+      const first = firstHolders();
+      const unannounced = new Map<number, Set<string>>(); // connection id -> rooms that admitted it silently
+      const unsent = new Set<string>(); // "room body" of such a connection's groupchat message
+      return {
+        fromClient: (el, ctx) => {
+          const to = String(el.attrs.to ?? "");
+          const room = bareOf(to);
+          if (el.name === "message" && el.attrs.type === "groupchat" && unannounced.get(ctx.conn.id)?.has(room)) unsent.add(`${room} ${String(el.getChildText("body"))}`);
+          const owner = first.of(to, ctx.conn.jid ?? "");
+          if (el.name === "presence" && el.attrs.type === undefined && owner !== undefined && owner !== ctx.conn.id)
+            (unannounced.get(ctx.conn.id) ?? unannounced.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(room);
+        },
+        element: (el, ctx): FaultAction => {
+          if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+          const from = fromOf(el);
+          if (isRoomMessage(el) && unsent.has(`${bareOf(from)} ${String(el.getChildText("body"))}`)) return "drop";
           if (el.name === "presence" && unannounced.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
           if (occupantPresence(el) && available(el) && isSelf(el)) first.claim(from, ctx);
           return "pass";
@@ -2384,6 +2428,35 @@ export const VARIATIONS: Variation[] = [
           return "drop";
         },
       };
+    })(),
+  },
+  {
+    // Seventy-second audit (round 72, report G4 §5): muc-disco-room-features/hidden asked a hidden room for its
+    // disco#info as bob, who was not in it, and charged a refusal to MUC-DISCO-10, though XEP-0045 §4.2 defines the
+    // hidden room as one that "cannot be found by any user through normal means such as searching and service
+    // discovery" and XEP-0030 §7 lets an entity that "refuses to return disco results to the specific requesting
+    // entity" answer <forbidden/>. bob now enters first: warn (MUC-DISCO-10) -> pass, Prosody 13 and ejabberd 24.12.
+    // A stream variation: only bench/try-case.ts applies it (the rooms of Prosody's default configuration are hidden,
+    // and muc-disco-room-info asks one as a user who is not in it).
+    id: "muc.var.hidden-room-info-outsiders-refused",
+    description:
+      "a hidden room (its disco#info lists muc_hidden) answers the disco#info of a user who is not in it with <forbidden/> (XEP-0030 §7: an entity that refuses to return disco results to the specific requesting entity); its occupants get the result",
+    fault: () => "pass",
+    stream: (() => {
+      const inRoom = new Set<string>(); // "connection id room" of each connection the room sent its self-presence
+      const element = (el: Element, ctx: FaultContext): FaultAction => {
+        const from = fromOf(el);
+        if (el.name === "presence" && isMucAddress(from) && from.includes("/") && isSelf(el)) {
+          if (available(el)) inRoom.add(`${ctx.conn.id} ${bareOf(from)}`);
+          else if (unavailable(el)) inRoom.delete(`${ctx.conn.id} ${bareOf(from)}`);
+          return "pass";
+        }
+        const query = el.name === "iq" && el.attrs.type === "result" && isMucAddress(from) && !from.includes("/") ? el.getChild("query", DISCO_INFO) : undefined;
+        if (!query || !query.getChildren("feature").some((f) => f.attrs.var === "muc_hidden")) return "pass";
+        if (harnessSession(ctx.conn.jid) || isSetup(ctx) || inRoom.has(`${ctx.conn.id} ${from}`)) return "pass";
+        return [xml("iq", { type: "error", id: el.attrs.id, from, to: el.attrs.to }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))];
+      };
+      return { element } as StreamFault;
     })(),
   },
   {

@@ -1052,6 +1052,111 @@ function voiceListWithoutGranted(spared = 0): StreamFault {
 }
 
 /**
+ * Seventy-second audit (round 72): the occupants the case's own grants of moderator status (one item with role
+ * moderator) made moderators are left out of the moderator lists the room returns afterwards (by nickname); the grant
+ * is made, answered and announced: §9.8's list rule alone is broken.
+ */
+function moderatorListWithoutGranted(): StreamFault {
+  const request = casesOwn(single("role", "moderator"));
+  const granted = new Set<string>(); // room/nick
+  const gone = (room: string) => (i: Element) => granted.has(`${room}/${str(i.attrs.nick)}`);
+  const listed = answering(listRequest("role", "moderator"), (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const q = adminQuery(answer, "result");
+    if (!q || !itemsOf(q).some(gone(room))) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const i of itemsOf(cq).filter(gone(room))) cq.remove(i);
+    });
+  });
+  return both(listed, { fromClient: (el, ctx) => void (request(el, ctx) && itemsOf(adminQuery(el, "set")).forEach((i) => granted.add(`${bare(str(el.attrs.to))}/${str(i.attrs.nick)}`))) });
+}
+
+/**
+ * Seventy-second audit (round 72): every moderator list the room returns also lists the room's participants (as the
+ * room last showed them, by their presence: an <item/> with role participant, their nickname and affiliation none),
+ * or, where it showed none, a made-up participant; the items of the real moderators are kept.
+ */
+function moderatorListPadded(): StreamFault {
+  const participants = new Map<string, Set<string>>(); // room -> nicknames last shown with role participant
+  const seen: StreamFault = {
+    element: (el) => {
+      const item = el.name === "presence" && atService(el.attrs.from) ? userX(el)?.getChild("item") : undefined;
+      const nick = resourceOf(el.attrs.from);
+      if (item && nick !== undefined) {
+        const room = bare(str(el.attrs.from));
+        const set = participants.get(room) ?? new Set<string>();
+        participants.set(room, set);
+        if (el.attrs.type !== "unavailable" && item.attrs.role === "participant") set.add(nick);
+        else set.delete(nick);
+      }
+      return "pass";
+    },
+  };
+  const listed = answering(listRequest("role", "moderator"), (answer): FaultAction => {
+    const q = adminQuery(answer, "result");
+    if (!q) return "pass";
+    const nicks = [...(participants.get(bare(str(answer.attrs.from))) ?? [])];
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const n of nicks.length > 0 ? nicks : ["Padding"]) cq.c("item", { affiliation: "none", nick: n, role: "participant" });
+    });
+  });
+  return both(seen, listed);
+}
+
+/**
+ * Seventy-second audit (round 72): the occupants the case's own grants of voice made participants keep, in the voice
+ * lists the room returns afterwards, the role they had before the grant ('visitor': a list built from a stale role
+ * cache); every item still carries 'nick' and 'role', and the grant is made, answered and announced.
+ */
+function voiceListGrantedStaleRole(): StreamFault {
+  const seen = voiceGrantsSeen();
+  const stale = (room: string) => (i: Element) => seen.granted.has(`${room}/${str(i.attrs.nick)}`);
+  const listed = answering(listRequest("role", "participant"), (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    if (!itemsOf(adminQuery(answer, "result")).some(stale(room))) return "pass";
+    return changed(answer, (c) => {
+      for (const i of itemsOf(adminQuery(c, "result")).filter(stale(room))) i.attrs.role = "visitor";
+    });
+  });
+  return both(listed, { fromClient: seen.fromClient });
+}
+
+/**
+ * Seventy-second audit (round 72): a role list that ignores the request's role: the answer to a request for the
+ * occupants with role `role` (§8.5's voice list, §9.8's moderator list) also lists every other occupant the room last
+ * announced (by presence to the case's sessions) with another role, with that role, its nickname and affiliation.
+ */
+function roleListUnfiltered(role: string): StreamFault {
+  const occupants = new Map<string, Map<string, Element>>(); // room -> nick -> the <item/> of its latest presence
+  const watch: StreamFault = {
+    element: (el) => {
+      if (!occupantPresence(el)) return "pass";
+      const room = bare(str(el.attrs.from));
+      const nick = resourceOf(el.attrs.from)!;
+      const inRoom = occupants.get(room) ?? new Map<string, Element>();
+      occupants.set(room, inRoom);
+      const item = itemOf(el);
+      if (el.attrs.type === "unavailable") inRoom.delete(nick);
+      else if (el.attrs.type === undefined && item?.attrs.role !== undefined) inRoom.set(nick, item);
+      return "pass";
+    },
+  };
+  const lists = answering(listRequest("role", role), (answer): FaultAction => {
+    const q = adminQuery(answer, "result");
+    const listed = new Set(itemsOf(q).map((i) => str(i.attrs.nick)));
+    const others = [...(occupants.get(bare(str(answer.attrs.from)))?.entries() ?? [])].filter(([nick, i]) => !listed.has(nick) && i.attrs.role !== role);
+    if (!q || others.length === 0) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const [nick, i] of others) cq.c("item", { nick, role: str(i.attrs.role), ...(i.attrs.affiliation !== undefined && { affiliation: str(i.attrs.affiliation) }) });
+    });
+  });
+  return both(watch, lists);
+}
+
+/**
  * Seventieth audit (round 70): voiceGrantAnsweredNotMade, and the occupant's groupchat messages handled as a visitor's
  * (§7.4: "the service MUST return a <forbidden/> error to the sender and MUST NOT reflect the message to all
  * occupants"): the copy to the occupant becomes that error and the other copies are dropped.
@@ -1562,6 +1667,27 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-MOD-VLIST-01"],
     description: "the first voice list after a grant of voice names the occupant, the later ones (from a copy taken before the grant) leave him out; the grant is made, answered and announced",
     stream: voiceListWithoutGranted(1),
+  },
+  {
+    // Seventy-second audit (round 72): muc-role-list-items/participants judged the listed occupant's role value only in
+    // MUC-IQ-07's also: (each item "MUST include the 'nick' and 'role' attributes"), while its list rule took bob's item
+    // whatever role it stated: old fail (MUC-IQ-07 fail, MUC-MOD-VLIST-01 pass) -> new fail (MUC-MOD-VLIST-01 fail,
+    // MUC-IQ-07 not reached), Prosody 13 (ejabberd 24.12 seats bob with voice: no grant, pass old and new).
+    id: "muc.voicelist.granted-stale-role",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01"],
+    description:
+      "the voice list names the occupants a moderator gave voice, but their items state role='visitor', the role they had before the grant (every item still carries 'nick' and 'role'; the grant is made, answered and announced)",
+    stream: voiceListGrantedStaleRole(),
+  },
+  {
+    // Seventy-second audit (round 72): muc-role-list-items credited its list rule (MUC-MOD-VLIST-01, MUC-ADMIN-MOD-06) on
+    // a list that named the occupant, whatever else it listed: old pass -> new fail (the list's rule), both cells.
+    id: "muc.rolelist.unfiltered",
+    area: "muc",
+    requirements: ["MUC-MOD-VLIST-01", "MUC-ADMIN-MOD-06"],
+    description: "the voice list and the moderator list ignore the role asked for: each also lists every other occupant, with the role (visitor, participant or moderator) the room gave it",
+    stream: both(roleListUnfiltered("participant"), roleListUnfiltered("moderator")),
   },
   {
     // Seventieth audit (round 70): the control of muc-role-list-items/participants's other side: a grant answered and not
@@ -2330,6 +2456,21 @@ export const FAULTS: FaultDef[] = [
     stream: listShortened(listRequest("role", "moderator")),
   },
   {
+    // Seventy-second audit (round 72): muc-role-list-items/moderators judged alice's role value in the moderator list only
+    // in MUC-IQ-07's also:, while its list rule took her item whatever role it stated: old fail (MUC-IQ-07 fail,
+    // MUC-ADMIN-MOD-06 pass) -> new fail (MUC-ADMIN-MOD-06 fail, MUC-IQ-07 not reached).
+    id: "muc.moderatorlist.stale-role",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06"],
+    description: "the moderator list names the moderators, but their items state role='participant' (a stale role cache; every item still carries 'nick' and 'role')",
+    stream: answering(listRequest("role", "moderator"), (answer): FaultAction => {
+      if (!itemsOf(adminQuery(answer, "result")).some((i) => i.attrs.role === "moderator")) return "pass";
+      return changed(answer, (c) => {
+        for (const i of itemsOf(adminQuery(c, "result")).filter((i) => i.attrs.role === "moderator")) i.attrs.role = "participant";
+      });
+    }),
+  },
+  {
     // Fifty-eighth audit (2026-11-28): muc-mod-voice-grant and muc-mod-voice-list read bob's moderator grant back in the
     // moderator list after alice was shown entering as a moderator, but an empty list credited nothing and the case went
     // on; such a list leaves out alice, a moderator (§9.8: "The service MUST then return the moderator list to the
@@ -2508,6 +2649,31 @@ export const FAULTS: FaultDef[] = [
         cq.children = cq.children.filter((n) => typeof n === "string" || n.name !== "item" || !["owner", "admin"].includes(str(n.attrs.affiliation)));
       });
     },
+  },
+  {
+    // Seventy-second audit (round 72, report G2 §5 and its class note): the moderator-list read-backs of
+    // scenarios/muc/admin.yaml credited MUC-ADMIN-MOD-06 on any list naming the occupant they looked for, whatever
+    // other items it held. §9.8 asks for "all users with a role of 'moderator'": a list that also names a
+    // participant is not the moderator list. Old -> new, Prosody 13 and ejabberd 24.12: muc-admin-auth/
+    // moderator-list-by-moderator fail (MUC-ADMIN-AUTH-01 fail, MUC-ADMIN-MOD-06 pass) -> fail (MUC-ADMIN-MOD-06 fail);
+    // muc-admin-moderator-grant pass -> fail (MUC-ADMIN-MOD-06); muc-admin-moderator-revoke-refused (ejabberd) pass ->
+    // fail (MUC-ADMIN-MOD-06); muc-admin-moderator-revoke fail (MUC-ADMIN-MOD-03) -> fail (MUC-ADMIN-MOD-06).
+    id: "muc.modlist.padded-participant",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06"],
+    description: "every moderator list the room returns also names the room's participants (items with role participant), beside the moderators",
+    stream: moderatorListPadded(),
+  },
+  {
+    // Seventy-second audit (round 72, report G5 §5 and its siblings in scenarios/muc/admin.yaml): a moderator list
+    // read back right after a grant that leaves the new moderator out was charged to the grant (§9.6,
+    // MUC-ADMIN-MOD-01), though the grant is made, answered and announced and only the list (§9.8,
+    // MUC-ADMIN-MOD-06) is wrong: old fail (MUC-ADMIN-MOD-01) -> new fail (MUC-ADMIN-MOD-06).
+    id: "muc.modlist.granted-missing",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-06"],
+    description: "the moderator list leaves out the occupants a grant of moderator status made moderators (the grant made, answered and announced)",
+    stream: moderatorListWithoutGranted(),
   },
   // §10.3-§10.8 owner and admin status and their lists
   {

@@ -1623,6 +1623,30 @@ export const FAULTS: FaultDef[] = [
     stream: listWithoutNicks(listGet("role")),
   },
   {
+    // Seventy-second audit (round 72, report G5 §5): muc-enter-role-change-broadcast looked for the new moderator in
+    // the moderator list by 'nick' or 'jid', and charged a list whose items carry neither to the grant (§9.6,
+    // MUC-ADMIN-MOD-01), though the grant is made and announced and only §9.8's "each item MUST include the 'nick'
+    // and 'role' attributes" is broken: old fail (MUC-ADMIN-MOD-01, MUC-ROLE-07 not reached) -> new fail (MUC-IQ-07;
+    // MUC-ROLE-07 and MUC-ADMIN-MOD-01 pass), Prosody 13 and ejabberd 24.12.
+    id: "muc.iq.role-list-anonymous",
+    area: "muc",
+    requirements: ["MUC-IQ-07"],
+    description: "the items of a role list (voice list, moderator list) carry neither 'nick' nor 'jid'",
+    stream: answering(listGet("role"), (answer) =>
+      answer.attrs.type === "result"
+        ? changed(answer, (c) =>
+            c
+              .getChild("query", MUC_ADMIN)
+              ?.getChildren("item")
+              .forEach((i) => {
+                delete i.attrs.nick;
+                delete i.attrs.jid;
+              }),
+          )
+        : "pass",
+    ),
+  },
+  {
     // Class sweep 3 (2026-11-27, group S1): muc-admin-auth read the moderator list back (MUC-ADMIN-MOD-06, and the
     // denial's MUC-ADMIN-AUTH-01 on it) by 'nick' alone, which is MUC-IQ-07's rule, so this service, which denies the
     // request with §9's <forbidden/> and changes nothing, failed MOD-06 in moderator-grant, moderator-by-moderator and
