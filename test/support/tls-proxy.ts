@@ -18,6 +18,11 @@ export interface TlsFaultDef {
    * cipher list and groups, and whether it follows the client's order of them.
    */
   handshake?: { rsa?: true; ciphers?: string; groups?: string; honorCipherOrder?: boolean };
+  /**
+   * Whether a handshake is refused at its ClientHello (one naming a server: SNI), given how many other connections
+   * to the proxy are open and have sent no byte yet (a client that connected them before its handshakes).
+   */
+  refuse?: (hello: { waiting: number }) => boolean;
 }
 
 /**
@@ -32,6 +37,8 @@ export class TlsFaultProxy {
   fault?: TlsFaultDef;
   private server?: tls.Server;
   private readonly sockets = new Set<net.Socket>();
+  /** The TCP connections accepted and still open, before TLS: whether each has sent a byte. */
+  private readonly accepted = new Set<net.Socket>();
 
   constructor(
     private readonly upstream: { host: string; port: number },
@@ -50,9 +57,19 @@ export class TlsFaultProxy {
         ...(this.handshake?.groups && { ecdhCurve: this.handshake.groups }),
         ...(this.handshake?.honorCipherOrder !== undefined && { honorCipherOrder: this.handshake.honorCipherOrder }),
         ALPNCallback: ({ protocols }) => (this.fault?.alpn ? this.fault.alpn(protocols) : protocols[0]),
+        // Called at the ClientHello, before ALPN; the other connections that sent nothing yet are those of the
+        // accepted ones with no byte read (this one's ClientHello is in).
+        SNICallback: (_name, done) => {
+          const waiting = [...this.accepted].filter((s) => s.bytesRead === 0).length;
+          done(this.fault?.refuse?.({ waiting }) ? new Error("handshake refused by the fault") : null, undefined);
+        },
       },
       (client) => this.pipe(client),
     );
+    server.on("connection", (socket: net.Socket) => {
+      this.accepted.add(socket);
+      socket.once("close", () => this.accepted.delete(socket));
+    });
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return (server.address() as net.AddressInfo).port;

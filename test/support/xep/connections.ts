@@ -193,6 +193,21 @@ export const TLS_FAULTS: TlsFaultDef[] = [
     cases: ["dtls-stream-inside", "dtls-no-starttls"],
     rewrite: (t, conn) => (conn.alpn === "xmpp-client" ? "" : t),
   },
+  {
+    // Seventy-second audit (round 72): a direct TLS port that refuses every handshake of the case's connections, with
+    // ALPN or without, and none of the harness's own (the run's start-up and its liveness probes, a handshake each,
+    // would call a port that refused them all gone, and stop the run): those offering ALPN, and one made while another
+    // connection waits for its own (the case connects all of its raw connections first; the harness's connections
+    // each make their handshake at once). A port that refuses every handshake never used ALPN: what it breaks is
+    // DTLS-ACCEPT-01. dtls-alpn charged the refused 'xmpp-client' handshake to DTLS-ALPN-01 at MUST (fail
+    // DTLS-ALPN-01); it now makes a handshake without ALPN first, which this port refuses too, and warns
+    // DTLS-ACCEPT-01 (DTLS-ALPN-01 not reached).
+    id: "dtls-every-handshake-refused",
+    requirements: ["DTLS-ACCEPT-01"],
+    cases: ["dtls-alpn"],
+    alpn: () => undefined,
+    refuse: ({ waiting }) => waiting > 0,
+  },
 ];
 
 /**
@@ -1303,6 +1318,41 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
         answer: (r: BoshRequest, a: BoshReply): BoshReply => {
           if (r.sid !== undefined && going.has(r.sid))
             return { status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" };
+          if (!/<stream:error\b/.test(a.text)) return a;
+          if (r.sid !== undefined) going.add(r.sid);
+          return {
+            ...a,
+            text: "<body xmlns='http://jabber.org/protocol/httpbind'><iq xmlns='jabber:client' type='error' id='x1'><error type='auth'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq></body>",
+          };
+        },
+      };
+    })(),
+  },
+  {
+    // Seventy-second audit (round 72): as bosh-stanza-error-not-stream-error, but the session's next request, with
+    // nothing to send on it, is held for the session's 'wait' (XEP-0124 §11's RECOMMENDED holding) and then answered
+    // with an empty <body/>. bosh-remote-stream-error created its session with wait='10' and waited 3 s for that answer:
+    // fail (XBOSH-BODY-03) and warn (BOSH-ERR-03) on a connection manager that sent no stream error; its 'wait' is now
+    // 1 s, and the held answer comes within the step's timeout: fail -> skip (judged nothing).
+    id: "bosh-stanza-error-then-held",
+    allowed:
+      "XEP-0124 §11: \"It is RECOMMENDED that the connection manager not return an HTTP result until a payload has arrived from the application server for delivery to the client.\" (no longer than the 'wait'), after RFC 6120 §4.3.5's stanza error",
+    cases: ["bosh-remote-stream-error"],
+    fault: (() => {
+      const waits = new Map<string, number>();
+      const going = new Set<string>();
+      return {
+        answer: async (r: BoshRequest, a: BoshReply): Promise<BoshReply> => {
+          if (r.creation) {
+            const sid = /\ssid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+            const wait = Number(/\swait=(['"])(\d+)\1/.exec(r.text)?.[2] ?? "60");
+            if (sid) waits.set(sid, Math.min(wait, Number(/\swait=(['"])(\d+)\1/.exec(a.text)?.[2] ?? wait)));
+            return a;
+          }
+          if (r.sid !== undefined && going.has(r.sid)) {
+            await new Promise((resolve) => setTimeout(resolve, (waits.get(r.sid!) ?? 60) * 1000));
+            return { status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" };
+          }
           if (!/<stream:error\b/.test(a.text)) return a;
           if (r.sid !== undefined) going.add(r.sid);
           return {
