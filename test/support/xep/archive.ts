@@ -134,6 +134,41 @@ function offByOne(field: (q: Element) => string | undefined, at: "start" | "end"
 }
 
 /**
+ * Seventy-second audit (round 72): a page asked for with <after/> that `holds` (by its results and <max/>) starts
+ * with the item named in <after/> as well, and its <fin/>'s <first/> and <last/> name that page's own first and last
+ * item (a truthful <fin/> of an off-by-one page).
+ */
+function afterIncludesItselfTruthfulFin(holds: (results: Element[], max: number) => boolean): StreamFault {
+  const seen = new Map<string, Element>();
+  return onQueries(
+    () => true,
+    (results, fin, query, ctx) => {
+      for (const r of results) seen.set(`${ctx.conn.id} ${resultOf(r)!.attrs.id}`, r);
+      const after = rsmValue(query, "after")?.getText();
+      const known = after ? seen.get(`${ctx.conn.id} ${after}`) : undefined;
+      const max = Number(rsmValue(query, "max")?.getText());
+      if (!known || !setOf(fin) || !Number.isInteger(max) || !holds(results, max)) return [...results, fin];
+      const extra = changed(known, (c) => {
+        if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
+        else delete resultOf(c)!.attrs.queryid;
+      })[0];
+      const page = [extra, ...results];
+      const [answer] = changed(fin, (c) => {
+        const set = setOf(c)!;
+        set.children = [];
+        set
+          .c("first")
+          .t(String(resultOf(page[0])!.attrs.id))
+          .up()
+          .c("last")
+          .t(String(resultOf(page[page.length - 1])!.attrs.id));
+      });
+      return [...page, answer];
+    },
+  );
+}
+
+/**
  * A server that serves MAM pages by RSM <index/> (XEP-0059 §2.6) in front of one that ignores it: the results of
  * the connection's queries without <index/> are the full set, in order; a query with <index>N</index> gets the
  * items N.. of it (max as asked) and a <first/> whose 'index' is N plus `indexOffset`. An index at or past the
@@ -1231,6 +1266,29 @@ export const FAULTS: FaultDef[] = [
     stream: offByOne((q) => rsmValue(q, "after")?.getText(), "start"),
   },
   {
+    // Seventy-second audit (round 72): rsm-forward judged its <max>5</max> page after p2 by its <fin/> before the
+    // check that nothing more than p3 came, so this server, whose <fin/> truthfully names the two items it sent, failed
+    // RSM-PAGE-01/02 (MUST) and RSM-AFTER-01's own check was not reached. Now the page is judged first:
+    // fail (RSM-PAGE-01, RSM-PAGE-02 fail) -> fail (RSM-AFTER-01 fail; RSM-PAGE-01/02 pass on the earlier pages).
+    id: "rsm.after-end-includes-itself-truthful-fin",
+    area: "mam",
+    requirements: ["RSM-AFTER-01"],
+    description:
+      "a page asked for with <after/> that runs out before <max/> (holding some items) starts with the item named in <after/> (off by one), and its <fin/>'s <first/> and <last/> name that page's own first and last item",
+    stream: afterIncludesItselfTruthfulFin((results, max) => results.length > 0 && results.length < max),
+  },
+  {
+    // Seventy-second audit (round 72): rsm-forward judged its empty page after p3 by its answer (RSM-PAGE-03, no
+    // <first/> or <last/> in an empty page) before the check that no result came, so this server, which sends p3 again
+    // and names it in its <fin/>, failed RSM-PAGE-03 (a rule about pages with no items) and RSM-AFTER-01's own check was
+    // not reached. Now the page is shown empty first: fail (RSM-PAGE-03 fail) -> fail (RSM-AFTER-01 fail).
+    id: "rsm.after-last-includes-itself-truthful-fin",
+    area: "mam",
+    requirements: ["RSM-AFTER-01"],
+    description: "a page asked for with <after/> naming the last item holds that item (off by one) instead of being empty, and its <fin/>'s <first/> and <last/> name it",
+    stream: afterIncludesItselfTruthfulFin((results) => results.length === 0),
+  },
+  {
     // Twenty-sixth audit: mam-query-results credited XEP-0313 §4's "To allow limiting the results or paging through
     // them a client may use Result Set Management (XEP-0059), which MUST be supported by both the client and the
     // server." (MAM-RSM-01) on the <set/> of a query's <fin/>, which is MAM-FIN-01's rule, on a query that asked no
@@ -1314,6 +1372,93 @@ export const FAULTS: FaultDef[] = [
     requirements: ["RSM-BEFORE-01"],
     description: "a page asked for with <before/> ends with the item named in <before/> (off by one)",
     stream: offByOne((q) => rsmValue(q, "before")?.getText(), "end"),
+  },
+  {
+    // Seventy-second audit (round 72): rsm-backward judged each page's <fin/> before what the page held, so this
+    // server, whose <fin/> truthfully names the page it sent, failed RSM-PAGE-01/02 (MUST) at q2's <fin/>, and
+    // RSM-BEFORE-01's own check (no p3 in the page) was never reached. The page is now judged first:
+    // fail (RSM-PAGE-01, RSM-PAGE-02 fail; RSM-BEFORE-01 pass) -> fail (RSM-BEFORE-01 fail; RSM-PAGE-01/02 pass at q1).
+    id: "rsm.before-includes-itself-truthful-fin",
+    area: "mam",
+    requirements: ["RSM-BEFORE-01"],
+    description: "a page asked for with <before/> ends with the item named in <before/> (off by one), and its <fin/>'s <first/> and <last/> name that page's own first and last item",
+    stream: (() => {
+      const inner = offByOne((q) => rsmValue(q, "before")?.getText(), "end");
+      return {
+        fromClient: inner.fromClient,
+        element: (el, ctx) => {
+          const out = inner.element!(el, ctx);
+          if (!Array.isArray(out)) return out;
+          const fin = out[out.length - 1];
+          const results = out.slice(0, -1).filter((r): r is Element => typeof r !== "string" && Boolean(resultOf(r)));
+          if (typeof fin === "string" || !setOf(fin) || results.length === 0) return out;
+          const [answer] = changed(fin, (c) => {
+            const set = setOf(c)!;
+            set.children = [];
+            set
+              .c("first")
+              .t(String(resultOf(results[0])!.attrs.id))
+              .up()
+              .c("last")
+              .t(String(resultOf(results[results.length - 1])!.attrs.id));
+          });
+          return [...out.slice(0, -1), answer];
+        },
+      };
+    })(),
+  },
+  {
+    // Seventy-second audit (round 72): rsm-backward judged the <fin/> of its <max>1</max> pages before their size, so
+    // this server, whose <fin/> truthfully names the two items it sent, failed RSM-PAGE-01/02 (MUST) on the last page
+    // and RSM-MAX-01 was not reached. The page's size is now judged first: fail (RSM-PAGE-01, RSM-PAGE-02 fail,
+    // RSM-MAX-01 not-reached) -> fail (RSM-MAX-01, MAM-PAGE-01 fail, RSM-PAGE-01/02 not-reached).
+    id: "rsm.before-page-one-too-many",
+    area: "mam",
+    requirements: ["RSM-MAX-01", "MAM-PAGE-01"],
+    description:
+      "a page asked for with <before/> and <max/> holds one item more than <max/> (the items right before the one named, or the last ones for an empty <before/>), and its <fin/>'s <first/> and <last/> name that page's own first and last item",
+    stream: (() => {
+      // The results the account's connections were sent, in archive order: the archive the page is cut from.
+      const known = new Map<string, Element[]>();
+      const queries = onQueries(
+        (q) => rsmValue(q, "before") !== undefined && rsmValue(q, "max") !== undefined,
+        (results, fin, query, ctx) => {
+          const archive = known.get(bare(ctx.conn.jid)) ?? [];
+          const before = rsmValue(query, "before")?.getText() ?? "";
+          const at = before === "" ? archive.length : archive.findIndex((k) => resultOf(k)!.attrs.id === before);
+          const max = Number(rsmValue(query, "max")!.getText());
+          if (at < 0 || !Number.isInteger(max)) return [...results, fin];
+          const page = archive.slice(Math.max(0, at - max - 1), at).map(
+            (r) =>
+              changed(r, (c) => {
+                if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
+                else delete resultOf(c)!.attrs.queryid;
+              })[0],
+          );
+          if (page.length <= results.length || !setOf(fin)) return [...results, fin];
+          const [answer] = changed(fin, (c) => {
+            const set = setOf(c)!;
+            set.children = [];
+            set
+              .c("first")
+              .t(String(resultOf(page[0])!.attrs.id))
+              .up()
+              .c("last")
+              .t(String(resultOf(page[page.length - 1])!.attrs.id));
+          });
+          return [...page, answer];
+        },
+      );
+      return {
+        fromClient: queries.fromClient,
+        element: (el, ctx) => {
+          const r = resultOf(el);
+          const archive = known.get(bare(ctx.conn.jid)) ?? known.set(bare(ctx.conn.jid), []).get(bare(ctx.conn.jid))!;
+          if (r?.attrs.id && !archive.some((k) => resultOf(k)!.attrs.id === r.attrs.id)) archive.push(el);
+          return queries.element!(el, ctx);
+        },
+      };
+    })(),
   },
   {
     id: "mam.after-id-includes-itself",

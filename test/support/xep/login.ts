@@ -476,6 +476,36 @@ export const FAULTS: FaultDef[] = [
       });
     }),
   },
+  {
+    // Seventy-second audit (round 72): sasl2-mechanisms-randomized took any stream whose <mechanism/> sequence differed
+    // from the first's for another order, so a list that only changes its set (one fixed order, a mechanism added
+    // on some streams) passed SASLTWO-SEC-03 ("RECOMMENDED to randomize the list of provided SASL mechanisms"). Now a
+    // sample counts only with the first's set in another order: none/none: pass -> warn.
+    id: "login.sasl2.fixed-order-set-varies",
+    area: "login",
+    requirements: ["SASLTWO-SEC-03"],
+    description:
+      "on a stream whose header has no 'from', SASL2 lists its mechanisms in one fixed (sorted) order, but every second such list has one more at its end, X-PER-STREAM (a set that varies, never reordered; offered so where the server offers SASL2 only by 'from')",
+    stream: (() => {
+      let n = 0;
+      return onElement((el, ctx) => {
+        if (!isFeatures(el) || fromOf(ctx)) return "pass";
+        const listed = el.getChild("authentication", SASL2) ?? el.getChild("mechanisms", SASL);
+        const names = (listed?.getChildren("mechanism") ?? []).map((m) => m.getText().trim()).sort();
+        if (names.length === 0) return "pass";
+        n++;
+        const keep = n % 2 === 0 ? [...names, "X-PER-STREAM"] : names;
+        return changed(el, (c) => {
+          const auth = c.getChild("authentication", SASL2) ?? c.c("authentication", { xmlns: SASL2 });
+          without(auth, "mechanism");
+          const rest = auth.children;
+          auth.children = [];
+          for (const k of keep) auth.c("mechanism").t(k);
+          auth.children.push(...rest);
+        });
+      });
+    })(),
+  },
   // XEP-0386 (Bind 2) and its inline resumption (XEP-0198 §9.2).
   {
     id: "login.bind2.without-sasl2",
@@ -1761,6 +1791,32 @@ export const FAULTS: FaultDef[] = [
 const fromElsewhere = (ctx: FaultContext) => /\bfrom=['"][^'"]*@elsewhere\.example['"]/.test(ctx.conn.clientHeader ?? "");
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Seventy-second audit (round 72): sasl2-mechanisms-randomized now asks a later stream for the first's set of
+    // mechanisms in another order; a server that shuffles the same list on every stream without 'from' (XEP-0388 §3:
+    // "it is RECOMMENDED to randomize the list of provided SASL mechanisms") still passes: none: pass -> pass (Prosody 13).
+    id: "login.var.sasl2-mechanisms-shuffled",
+    description:
+      "on a stream whose header has no 'from', SASL2 lists the server's own mechanisms in a random order, the same set on every stream (XEP-0388 §3: \"If the server does not know the client-identity it is RECOMMENDED to randomize the list of provided SASL mechanisms to reduce these risks even further.\")",
+    fault: () => "pass",
+    stream: onElement((el, ctx) => {
+      if (!isFeatures(el) || fromOf(ctx)) return "pass";
+      const names = (el.getChild("authentication", SASL2)?.getChildren("mechanism") ?? []).map((m) => m.getText().trim());
+      if (names.length < 2) return "pass";
+      for (let i = names.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [names[i], names[j]] = [names[j], names[i]];
+      }
+      return changed(el, (c) => {
+        const auth = c.getChild("authentication", SASL2)!;
+        without(auth, "mechanism");
+        const rest = auth.children;
+        auth.children = [];
+        for (const k of names) auth.c("mechanism").t(k);
+        auth.children.push(...rest);
+      });
+    }),
+  },
   {
     // Fifty-second audit (2026-11-28): sasl2-continue-has-tasks now asks its <continue/>'s <tasks/> for a named <task/>;
     // a server that asks for a second factor as XEP-0388's Example 11 does still passes.
