@@ -460,6 +460,11 @@ function matchChildren(p: Element, a: Element, path: string, caps: Captures, ns:
     if (best) score += best.ok ? size : (best.score / best.total) * size;
     if (!assigned) problems.push(...(best ? best.problems : [`${path}: missing ${shortTag(w)}`]));
   }
+  // Each wanted child matches some child, but not each a different one (two patterns, one element): say so.
+  if (!assigned && problems.length === 0) {
+    const matching = actual.filter((x) => wanted.some((w) => matchElement(w, x, path, {}, ns.p, ns.a).ok)).length;
+    problems.push(`${path}: expected ${wanted.length} different child elements (${wanted.map(shortTag).join(", ")}), got ${matching} that match them`);
+  }
   let ok = Boolean(assigned);
   for (const f of limited) {
     total++;

@@ -40,6 +40,10 @@ test("children are a subset in any order; text is compared trimmed", () => {
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item><group>C</group></item></query></iq>`), two).ok, false);
   // one pattern child cannot be matched twice by the same actual child
   assert.equal(matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item><group>A</group><group>A</group></item></query></iq>`), two).ok, false);
+  // and a miss says so: a caller that reads the problems (a stream's features) must not take it for a match
+  const three = matchStanza(parsePattern(`<iq><query xmlns='jabber:iq:roster'><item><group/><group/><group/></item></query></iq>`), two);
+  assert.equal(three.ok, false);
+  assert.match(three.problems.join(" "), /expected 3 different child elements \(<group\/>, <group\/>, <group\/>\), got 2 that match them/);
 });
 
 test("xc:text='raw' compares the element's own text untrimmed", () => {
