@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import xml from "@xmpp/xml";
 import type { Element } from "ltx";
 import { Inbox } from "../xmpp/connections/inbox.ts";
-import { BARRIER_NS } from "../xmpp/protocol/markers.ts";
+import { barrierIn } from "../xmpp/protocol/markers.ts";
 import { Transcript } from "../xmpp/connections/transcript.ts";
 import { DialbackKeys } from "./dialback.ts";
 import { RemoteAccount, type RemoteRelay } from "./remote-account.ts";
@@ -147,7 +147,7 @@ export class RemoteServer implements RemoteRelay {
     }
     const full = el.attrs.to !== bare(el.attrs.to) ? this.accounts.get(el.attrs.to) : undefined;
     const account = this.accounts.get(bare(el.attrs.to));
-    if (!el.getChild("barrier", BARRIER_NS)) this.inbox.push(el, this.transcript.now());
+    if (!barrierIn(el)) this.inbox.push(el, this.transcript.now());
     // To a full JID: its own account and the user's; the transcript has it once.
     full?.arrived(el);
     account?.arrived(el, !full);

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { barrier } from "../../src/run/barrier.ts";
 import type { Participant } from "../../src/run/participant.ts";
+import xml from "@xmpp/xml";
 import { markerMessage, Markers } from "../../src/xmpp/protocol/markers.ts";
 
 /** A party whose server answers pings at once and delivers markers only where `delivers` says. */
@@ -76,4 +77,15 @@ test("a marker asks the server to keep it neither offline nor in an archive (XEP
   assert.equal(el.attrs.from, undefined);
   assert.equal(markerMessage("juliet@localhost/c1", "b7", "comp.localhost").attrs.from, "comp.localhost");
   assert.equal(new Markers().take(el), true);
+});
+
+test("a server's copy of a marker (a Carbons copy, an archived result) is harness traffic too, but proves nothing of the marker's way", () => {
+  const marker = markerMessage("juliet@localhost/balcony", "b22");
+  const carbon = xml("message", { to: "romeo@localhost/r2" }, xml("sent", { xmlns: "urn:xmpp:carbons:2" }, xml("forwarded", { xmlns: "urn:xmpp:forward:0" }, marker)));
+  const markers = new Markers();
+  assert.equal(markers.take(carbon), true);
+  assert.equal(markers.has("b22"), false);
+  assert.equal(markers.take(xml("message", {}, xml("body", {}, "hello"))), false);
+  assert.equal(markers.take(markerMessage("romeo@localhost/r2", "b23")), true);
+  assert.equal(markers.has("b23"), true);
 });

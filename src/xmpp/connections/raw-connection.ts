@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { escapeXML, parse, type Element } from "ltx";
 import { plainAllowed, type Endpoint } from "../wire/endpoint.ts";
-import { BARRIER_NS, markerMessage } from "../protocol/markers.ts";
+import { barrierIn, markerMessage } from "../protocol/markers.ts";
 import { Inbox, type ReadByServer, type Received } from "./inbox.ts";
 import type { Credentials } from "./session.ts";
 import { scramMechanism, type ScramName } from "../protocol/scram.ts";
@@ -593,12 +593,12 @@ export class RawConnection {
     else if (this.sm.received !== undefined && STANZAS.has(el.name) && el.getNS() === this.contentNs) this.sm.received = (this.sm.received + 1) % 2 ** 32;
     const id = el.attrs.id as string | undefined;
     const reply = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error") && id !== undefined && this.pending.has(id);
-    const marker = el.name === "message" ? el.getChild("barrier", BARRIER_NS) : undefined;
+    const marker = barrierIn(el);
     this.transcript.add(this.label, "in", el.toString(), reply || Boolean(marker));
     if (reply) {
       this.pending.set(id!, el);
     } else if (marker) {
-      if (el.attrs.type !== "error") this.markers.add(String(marker.attrs.token));
+      if (marker.proves) this.markers.add(marker.token);
     } else {
       const r: Received = { el, at: this.transcript.now(), seq: this.seq++, consumed: false };
       this.elements.push(r);

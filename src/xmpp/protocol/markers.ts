@@ -12,15 +12,28 @@ export const BARRIER_NS = "urn:xmpp-conform:barrier";
 export const markerMessage = (to: string, token: string, from?: string): Element =>
   xml("message", { to, id: `mk-${token}`, ...(from && { from }) }, xml("barrier", { xmlns: BARRIER_NS, token }), xml("no-store", { xmlns: "urn:xmpp:hints" }));
 
+/**
+ * The barrier a message carries: its own (a marker, `proves` unless it bounced), or one of a marker it wraps (a
+ * server's copy of a marker: a Carbons copy, an archived result), which is harness traffic as much but proves
+ * nothing of the marker's way.
+ */
+export function barrierIn(el: Element): { token: string; proves: boolean } | undefined {
+  if (el.name !== "message") return undefined;
+  const own = el.getChild("barrier", BARRIER_NS);
+  if (own) return { token: String(own.attrs.token), proves: el.attrs.type !== "error" };
+  const wrapped = (e: Element): boolean => e.getChildElements().some((c) => (c.name === "message" && c.getChild("barrier", BARRIER_NS) !== undefined) || wrapped(c));
+  return wrapped(el) ? { token: "", proves: false } : undefined;
+}
+
 /** The tokens of the markers a session received. */
 export class Markers {
   private readonly seen = new Set<string>();
 
-  /** Records `el` when it is a marker (a bounced one proves nothing); says whether it was one. */
+  /** Records `el` when it is a marker; says whether it is harness traffic (a marker, or a copy of one). */
   take(el: Element): boolean {
-    const marker = el.name === "message" && el.getChild("barrier", BARRIER_NS);
+    const marker = barrierIn(el);
     if (!marker) return false;
-    if (el.attrs.type !== "error") this.seen.add(String(marker.attrs.token));
+    if (marker.proves) this.seen.add(marker.token);
     return true;
   }
 
