@@ -202,3 +202,42 @@ export function combine(faults: Fault[]): Fault {
     return out;
   };
 }
+
+/**
+ * The variations combined with their stream parts (bench/variations.ts): every one sees what clients send and the
+ * server's headers and closing tags in turn, and each element as the previous ones left it, through its stream's
+ * element hook where it has one, else its stanza fault (on a bound session only, as the proxy applies it). A
+ * variation that drops an element ends its way. Each is counted in `used` whenever it changes something.
+ */
+export function combineStreams(variations: Variation[], used: Map<string, number>): StreamFault {
+  const count = (v: Variation) => used.set(v.id, (used.get(v.id) ?? 0) + 1);
+  return {
+    fromClient: (el, ctx) => variations.forEach((v) => v.stream?.fromClient?.(el, ctx)),
+    header: (raw, ctx) => variations.reduce((h, v) => v.stream?.header?.(h, ctx) ?? h, raw),
+    close: (ctx) => variations.reduce<string | undefined>((c, v) => v.stream?.close?.(ctx) ?? c, undefined) ?? "</stream:stream>",
+    holdOpen: (ctx) => variations.some((v) => v.stream?.holdOpen?.(ctx)),
+    element: (stanza, ctx) => {
+      let out: (Element | string)[] = [stanza];
+      for (const v of variations) {
+        const step = v.stream?.element ?? (ctx.conn.jid ? v.fault : undefined);
+        if (!step) continue;
+        const next: (Element | string)[] = [];
+        for (const x of out) {
+          if (typeof x === "string") {
+            next.push(x);
+            continue;
+          }
+          const action = step(x, ctx);
+          if (action === "pass") next.push(x);
+          else {
+            count(v);
+            if (action === "disconnect") return action;
+            if (action !== "drop") next.push(...action);
+          }
+        }
+        out = next;
+      }
+      return out.length === 1 && out[0] === stanza ? "pass" : out;
+    },
+  };
+}
