@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { HttpExpectSpec, HttpRequestSpec } from "./types.ts";
 import { oneLine } from "./step-issue.ts";
 import type { Verb } from "./verb.ts";
+import { HTTP_STAGES } from "../xmpp/protocol/upload.ts";
 
 const text = z.union([z.string(), z.number()]).transform(String);
 const Headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "expected an HTTP header name"), text);
@@ -15,7 +16,14 @@ const Request = z.strictObject({
 });
 /** A GET may say how many redirects it follows (default 5; 0: the GET URL's own answer is judged). */
 const GetRequest = Request.extend({ follow: z.number().int().min(0).max(5).optional() });
-const Expect = z.strictObject({ status: text.optional(), body: text.optional(), headers: Headers.optional() });
+/** `failed`: a pattern for the stage a request that got no HTTP answer failed at; it stands alone (no answer to look at). */
+const Failed = z
+  .string()
+  .min(1)
+  .refine((v) => v.startsWith("{") || (HTTP_STAGES as readonly string[]).includes(v), `expected a stage (${HTTP_STAGES.join(", ")}) or a pattern of them`);
+const Expect = z
+  .strictObject({ status: text.optional(), body: text.optional(), headers: Headers.optional(), failed: Failed.optional() })
+  .refine((e) => e.failed === undefined || (e.status === undefined && e.body === undefined && e.headers === undefined), "failed: a request that got no answer has no status, body or headers to match");
 
 const request = (method: HttpRequestSpec["method"], verb: string): Verb<"http"> => ({
   value: method === "GET" ? GetRequest : Request,
@@ -51,7 +59,7 @@ export const httpVerbs = {
   gets: request("GET", "gets"),
   "receives http": {
     value: Expect,
-    what: "patterns for the latest response's status, body and headers, e.g. { status: '201' } or { status: '{re:4\\d\\d}' }",
+    what: "patterns for the latest response's status, body and headers, e.g. { status: '201' } or { status: '{re:4\\d\\d}' }; or, alone, failed: the stage at which a request that got no answer failed (connect, tls, http), e.g. { failed: http } or { failed: '{re:connect|tls}' }",
     valueless: false,
     read: (value, common) => {
       const expect = value as HttpExpectSpec;
@@ -59,6 +67,7 @@ export const httpVerbs = {
         expect.status !== undefined && `status ${expect.status}`,
         expect.body !== undefined && `body ${oneLine(expect.body)}`,
         ...Object.entries(expect.headers ?? {}).map(([k, x]) => `${k}: ${x}`),
+        expect.failed !== undefined && `no answer, failed at ${expect.failed}`,
       ].filter(Boolean);
       return {
         ...common,

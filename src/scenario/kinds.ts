@@ -331,7 +331,7 @@ export const KINDS: { [K in Step["kind"]]: KindInfo<K> } = {
     checks: true,
     inOneOf: true,
     verbs: { "receives http": httpVerbs["receives http"] },
-    texts: (s) => [s.expect.status, s.expect.body, ...Object.values(s.expect.headers ?? {})].filter((v): v is string => v !== undefined),
+    texts: (s) => [s.expect.status, s.expect.body, ...Object.values(s.expect.headers ?? {}), s.expect.failed].filter((v): v is string => v !== undefined),
     audit: (s) => [{ verb: "receives http", patterns: [JSON.stringify(s.expect)] }],
   },
   "bosh-post": {

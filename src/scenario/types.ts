@@ -107,11 +107,16 @@ export interface HttpRequestSpec {
   follow?: number;
 }
 
-/** What 'receives http' checks of the latest response: patterns for the status, the body and header fields (lowercase names). */
+/**
+ * What 'receives http' checks of the latest response: patterns for the status, the body and header fields (lowercase
+ * names); or, alone, `failed`: a pattern for the stage at which a request that got no HTTP answer failed (connect,
+ * tls, http: `HttpStage` of src/xmpp/protocol/upload.ts), which no answer matches.
+ */
 export interface HttpExpectSpec {
   status?: string;
   body?: string;
   headers?: Record<string, string>;
+  failed?: string;
 }
 
 /**

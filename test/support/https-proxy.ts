@@ -16,11 +16,13 @@ export interface Answer {
 }
 
 /**
- * A bug of an upload service's HTTP side: it may answer a request itself (`respond`), or change the upstream's
- * answer (`answer`). State (URLs put before) lives in the fault's closure.
+ * A bug of an upload service's HTTP side: it may answer a request itself (`respond`), close its connection after
+ * the TLS handshake and the request, with no answer (`drop`), or change the upstream's answer (`answer`). State
+ * (URLs put before) lives in the fault's closure.
  */
 export interface HttpFault {
   respond?: (x: Exchange) => Answer | undefined;
+  drop?: (x: Exchange) => boolean;
   answer?: (x: Exchange, a: Answer) => Answer;
 }
 
@@ -58,6 +60,7 @@ export class HttpsFaultProxy {
       res.writeHead(a.status, { ...a.headers, "content-length": String(a.body.length) });
       res.end(a.body);
     };
+    if (fault?.drop?.(x)) return void req.socket.destroy();
     const own = fault?.respond?.(x);
     if (own) return send(own);
     const headers = { ...x.headers, host: `${this.upstream.host}:${this.upstream.port}` };

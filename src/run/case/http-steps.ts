@@ -1,7 +1,7 @@
 import { matchValue, type Captures } from "../../match/pattern.ts";
 import type { Step } from "../../scenario/types.ts";
 import { fill } from "../../match/template.ts";
-import { httpGetFollowing, httpRequest, slotOf, type HttpAnswer, type Slot } from "../../xmpp/protocol/upload.ts";
+import { HttpFailure, httpGetFollowing, httpRequest, slotOf, type HttpAnswer, type HttpStage, type Slot } from "../../xmpp/protocol/upload.ts";
 import type { CaseScope } from "./scope.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Holds } from "./step-kit.ts";
 
@@ -14,8 +14,18 @@ function slotFor(scope: CaseScope, actor: string, put: string): Slot | undefined
   return undefined;
 }
 
-const shown = (a: HttpAnswer) =>
-  `HTTP ${a.status}${a.body.length > 0 ? ` (${a.body.length} bytes: ${oneLine(a.body.toString("utf8"), 80)})` : ""}${a.redirects ? `, after redirects to ${a.redirects.join(", ")}` : ""}`;
+/** How far a request that got no HTTP answer went, as the transcript and a step's message say it. */
+const STAGES: Record<HttpStage, string> = {
+  connect: "no connection made",
+  tls: "connected, no TLS handshake completed",
+  http: "connected and, for https, its TLS handshake completed; no HTTP answer",
+};
+const failure = (f: HttpFailure) => `the request failed (${f.stage}: ${STAGES[f.stage]}): ${f.message}`;
+
+const shown = (a: HttpAnswer | HttpFailure) =>
+  a instanceof HttpFailure
+    ? failure(a)
+    : `HTTP ${a.status}${a.body.length > 0 ? ` (${a.body.length} bytes: ${oneLine(a.body.toString("utf8"), 80)})` : ""}${a.redirects ? `, after redirects to ${a.redirects.join(", ")}` : ""}`;
 
 /** How many redirects a `gets` step follows unless it says `follow:`. */
 const GET_REDIRECTS = 5;
@@ -43,8 +53,9 @@ export const httpHandlers: { http: Handler<"http">; "receive-http": Handler<"rec
       r.method === "GET"
         ? httpGetFollowing(url, { headers, ...ca, timeoutMs: timeoutOf(scope, step), follow: r.follow ?? GET_REDIRECTS })
         : httpRequest(r.method, url, { ...(body && { body }), headers, ...ca, timeoutMs: timeoutOf(scope, step) });
-    const answer = await request.catch((err: Error) => `the request failed: ${err.message}`);
-    scope.transcript.add(step.actor, "in", typeof answer === "string" ? answer : shown(answer));
+    // Anything else `httpGetFollowing` rejects with is a URL that is none: no connection was tried.
+    const answer = await request.catch((err: Error) => (err instanceof HttpFailure ? err : new HttpFailure("connect", err.message)));
+    scope.transcript.add(step.actor, "in", shown(answer));
     scope.httpAnswers.set(step.actor, answer);
     return undefined;
   },
@@ -65,13 +76,24 @@ export const httpHolds: Holds<"receive-http"> = (scope, step, caps) => {
   return "reason" in judged || judged.problems.length > 0 ? undefined : { picked: [], captures: judged.caps };
 };
 
-/** The actor's latest HTTP response against the step's patterns: what differs, with the captures it made. */
-function judgeHttp(scope: CaseScope, step: Step & { kind: "receive-http" }, captures: Captures = scope.bindings): { reason: string } | { answer: HttpAnswer; problems: string[]; caps: Captures } {
+/**
+ * The actor's latest HTTP response against the step's patterns: what differs, with the captures it made. A request
+ * that got no answer matches only `failed:`, a pattern for the stage it failed at; an answer never does.
+ */
+function judgeHttp(
+  scope: CaseScope,
+  step: Step & { kind: "receive-http" },
+  captures: Captures = scope.bindings,
+): { reason: string } | { answer: HttpAnswer | HttpFailure; problems: string[]; caps: Captures } {
   const answer = scope.httpAnswers.get(step.actor);
   if (answer === undefined) return { reason: `${step.actor} made no HTTP request` };
-  if (typeof answer === "string") return { reason: `${step.actor}: ${answer}` };
   const caps = { ...captures };
   const e = step.expect;
+  if (answer instanceof HttpFailure) {
+    if (e.failed === undefined) return { reason: `${step.actor}: ${failure(answer)}` };
+    return { answer, problems: matchValue(e.failed, answer.stage, caps) ? [`failed: expected ${e.failed}, got ${answer.stage}`] : [], caps };
+  }
+  if (e.failed !== undefined) return { answer, problems: [`expected a request that failed (${e.failed}), got HTTP ${answer.status}`], caps };
   const problems = [
     e.status !== undefined && matchValue(e.status, String(answer.status), caps) && `status: expected ${e.status}, got ${answer.status}`,
     e.body !== undefined && matchValue(fill(e.body, captures, false), answer.body.toString("utf8"), caps) && `body: expected ${oneLine(e.body, 80)}, got ${oneLine(answer.body.toString("utf8"), 80)}`,

@@ -11,7 +11,7 @@ import { RawConnection } from "../../xmpp/connections/raw-connection.ts";
 import { Session, type Credentials, type Endpoint } from "../../xmpp/connections/session.ts";
 import type { ComponentEndpoint } from "../../xmpp/wire/endpoint.ts";
 import { BoshClient } from "../../xmpp/connections/bosh-client.ts";
-import type { HttpAnswer } from "../../xmpp/protocol/upload.ts";
+import type { HttpAnswer, HttpFailure } from "../../xmpp/protocol/upload.ts";
 import type { Transcript } from "../../xmpp/connections/transcript.ts";
 import type { RemoteAccount } from "../../remote/remote-account.ts";
 import type { RemoteServer } from "../../remote/remote-server.ts";
@@ -67,8 +67,8 @@ export class CaseScope {
   readonly raws = new Map<string, RawConnection>();
   /** BOSH connections (XEP-0124) by label: HTTP clients of the target's BOSH endpoint; they take no part in barriers. */
   readonly boshes = new Map<string, BoshClient>();
-  /** Each actor's latest HTTP response (XEP-0363 uploads), or why its request failed. */
-  readonly httpAnswers = new Map<string, HttpAnswer | string>();
+  /** Each actor's latest HTTP response (XEP-0363 uploads), or why and at which stage its request failed. */
+  readonly httpAnswers = new Map<string, HttpAnswer | HttpFailure>();
   /** Raw connections a step said would end (a stream error or close it expects, a disconnect): a later step on one is the scenario's mistake. */
   readonly endExpected = new Set<RawConnection>();
   /** Raw connections that sent their closing stream tag. */

@@ -40,6 +40,25 @@ export interface HttpAnswer {
   redirects?: string[];
 }
 
+/**
+ * How far a request that got no HTTP answer went: no connection was made (`connect`); connected, but no TLS
+ * handshake completed (`tls`, https only); or connected, with the TLS handshake done for https, but no whole HTTP
+ * answer came (`http`: the host closed or reset the connection, or the deadline passed).
+ */
+export type HttpStage = "connect" | "tls" | "http";
+export const HTTP_STAGES: readonly HttpStage[] = ["connect", "tls", "http"];
+
+/** Why a request got no HTTP answer, and at which stage: what `httpRequest` rejects with. */
+export class HttpFailure extends Error {
+  constructor(
+    readonly stage: HttpStage,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpFailure";
+  }
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const CREDENTIALS = new Set(["authorization", "cookie", "proxy-authorization"]);
 const loopback = (u: URL) => u.hostname === "localhost" || u.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
@@ -59,7 +78,8 @@ export async function httpGetFollowing(url: string, opts: { headers?: Record<str
   for (;;) {
     const answer = await httpRequest("GET", current.href, { ...(headers && { headers }), ...(opts.ca && { ca: opts.ca }), timeoutMs: Math.max(1, until - Date.now()) });
     const location = answer.headers.location;
-    const next = REDIRECTS.has(answer.status) && location ? new URL(location, current) : undefined;
+    // A Location that is no URL is a redirect it does not follow: that answer is the answer.
+    const next = REDIRECTS.has(answer.status) && location && URL.canParse(location, current) ? new URL(location, current) : undefined;
     if (!next || redirects.length >= opts.follow || !/^https?:$/.test(next.protocol) || !(next.origin === current.origin || loopback(next))) {
       return redirects.length > 0 ? { ...answer, redirects } : answer;
     }
@@ -71,13 +91,16 @@ export async function httpGetFollowing(url: string, opts: { headers?: Record<str
 
 /**
  * One HTTP request with node's own client: https with the system's CAs and `ca` beside them, a deadline for the
- * whole exchange, no redirect followed, no credentials but the headers given. Rejects with why it failed.
+ * whole exchange, no redirect followed, no credentials but the headers given. Rejects with an `HttpFailure`: why
+ * it failed, and how far it went (a socket an agent reused had connected, and completed its handshake, before).
  */
 export function httpRequest(method: "PUT" | "GET", url: string, opts: { body?: Buffer; headers?: Record<string, string>; ca?: string; timeoutMs: number }): Promise<HttpAnswer> {
   const u = new URL(url);
   const client = u.protocol === "https:" ? https : u.protocol === "http:" ? http : undefined;
-  if (!client) return Promise.reject(new Error(`not an http or https URL: ${url}`));
-  return new Promise((resolve, reject) => {
+  if (!client) return Promise.reject(new HttpFailure("connect", `not an http or https URL: ${url}`));
+  return new Promise((resolve, fail) => {
+    let stage: HttpStage = "connect";
+    const reject = (err: Error) => fail(new HttpFailure(stage, err.message));
     const req = client.request(
       u,
       {
@@ -100,6 +123,15 @@ export function httpRequest(method: "PUT" | "GET", url: string, opts: { body?: B
         res.on("error", reject);
       },
     );
+    req.on("socket", (socket) => {
+      // A socket an agent reused connected, and for https completed its handshake, for an earlier request.
+      if (!socket.connecting) return void (stage = "http");
+      const connected = () => (stage = u.protocol === "https:" ? "tls" : "http");
+      const secured = () => (stage = "http");
+      socket.once("connect", connected).once("secureConnect", secured);
+      // The agent may keep the socket for later requests: no listener of this one stays on it.
+      req.once("close", () => socket.off("connect", connected).off("secureConnect", secured));
+    });
     const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
     req.on("close", () => clearTimeout(deadline));
     req.on("timeout", () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));

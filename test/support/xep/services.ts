@@ -895,6 +895,16 @@ export const UPLOAD_VARIATIONS: { id: string; stanza?: Fault; http?: HttpFault; 
     },
     skips: ["upload-put-get/text", "upload-put-get/named", "upload-put-untyped", "upload-put-wrong-length/shorter", "upload-put-wrong-length/longer"],
   },
+  // Seventy-third audit (round 73): §7 "The upload service MUST reject the file upload if the Content-Length does not
+  // match the size of the slot request." names no way to reject, and "The actual upload of the file happens via
+  // HTTP-PUT and is out of scope of this document.": a front end that closes the connection of a PUT it will not
+  // take, after the TLS handshake and with no status line, rejects it (its GET URL then answers 404). Any request
+  // with no HTTP answer failed UPLOAD-TLS-01 ("The host MUST provide Transport Layer Security"), the handshake done
+  // or not: upload-put-wrong-length fail (UPLOAD-TLS-01) -> pass (the PUT credits nothing, the GET's 404 UPLOAD-PUT-01).
+  {
+    id: "upload-http-wrong-length-dropped",
+    http: { drop: (x) => x.method === "PUT" && /\/length-[^/?#]*\.txt([?#]|$)/.test(x.path) },
+  },
   // Forty-sixth audit (2026-11-27): §7 "The service MAY assume application/octet-stream as a Content-Type if it the
   // client did not specify a Content-Type at all.": a service that serves an untyped file as text/plain (sniffed) does
   // not take that MAY up, and breaks nothing. upload-put-untyped credited UPLOAD-PUT-03 on the PUT's 201 alone; the
