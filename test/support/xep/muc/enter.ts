@@ -868,6 +868,36 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventy-third audit (round 73): muc-enter-order-roster-first's -missing alternatives asked only that one
+    // occupant's presence never came, so a room that drops the first occupant's presence and sends the others' after
+    // the self-presence took 'bob-missing' and passed (MUC-ORDER-01 not reached); each now asks the order of what
+    // came: old pass -> new fail (MUC-ORDER-01), Prosody 13 and ejabberd 24.12.
+    id: "muc.order.self-first-one-missing",
+    area: "muc",
+    requirements: ["MUC-ORDER-01"],
+    description: "a new occupant gets no presence of the first other occupant already in the room, and the presence of the others only after its self-presence",
+    fault: (() => {
+      const held = new Map<string, Element[]>(); // "connection id room" -> presences held back until the self-presence
+      return knowing((el, ctx, r) => {
+        if (!occupantPresence(el) || !available(el)) return "pass";
+        const room = bareOf(fromOf(el));
+        if (r.joined(ctx, room)) return "pass";
+        const key = `${ctx.conn.id} ${room}`;
+        if (isSelf(el)) {
+          const out = held.get(key);
+          held.delete(key);
+          return out ? [el, ...out] : "pass";
+        }
+        if (!held.has(key)) {
+          held.set(key, []);
+          return [];
+        }
+        held.get(key)!.push(el);
+        return [];
+      });
+    })(),
+  },
+  {
     id: "muc.order.history-before-self-presence",
     area: "muc",
     requirements: ["MUC-ORDER-02"],
@@ -2436,8 +2466,11 @@ export const VARIATIONS: Variation[] = [
     // hidden room as one that "cannot be found by any user through normal means such as searching and service
     // discovery" and XEP-0030 §7 lets an entity that "refuses to return disco results to the specific requesting
     // entity" answer <forbidden/>. bob now enters first: warn (MUC-DISCO-10) -> pass, Prosody 13 and ejabberd 24.12.
-    // A stream variation: only bench/try-case.ts applies it (the rooms of Prosody's default configuration are hidden,
-    // and muc-disco-room-info asks one as a user who is not in it).
+    // A stream variation: only bench/try-case.ts applies it (the rooms of Prosody's default configuration are hidden).
+    // Seventy-third audit (round 73, report G4 §2): the cases of scenarios/muc/discovery.yaml that asked a room left at
+    // the service's default visibility as a user not in it now make it public (muc#roomconfig_publicroom, where the
+    // form offers it) or ask as an occupant, Prosody 13: muc-disco-room-info fail -> pass, muc-disco-room-features
+    // (eight cells), -temporary and -password warn -> pass, muc-disco-roominfo-form skip -> pass.
     id: "muc.var.hidden-room-info-outsiders-refused",
     description:
       "a hidden room (its disco#info lists muc_hidden) answers the disco#info of a user who is not in it with <forbidden/> (XEP-0030 §7: an entity that refuses to return disco results to the specific requesting entity); its occupants get the result",

@@ -1073,6 +1073,85 @@ function moderatorListWithoutGranted(): StreamFault {
 }
 
 /**
+ * Seventy-third audit (round 73): two bugs at once. The first moderator list the room returns after the case's own grant
+ * of moderator status (one item with role moderator) leaves the new moderator out (a list computed before the change
+ * was committed; later lists name it), and the grant's announcement (the new moderator's presence with role moderator)
+ * goes only to the moderators and to the new moderator itself, not to an occupant whose own latest self-presence in
+ * that room showed another role. The grant is made and answered.
+ */
+function moderatorGrantFirstListStaleUntold(): StreamFault {
+  const request = casesOwn(single("role", "moderator"));
+  const granted = new Set<string>(); // room/nick
+  const stale = new Set<string>(); // rooms whose next moderator list leaves the granted out
+  const selfRole = new Map<string, string>(); // "connection room" -> the role its latest self-presence showed
+  const gone = (room: string) => (i: Element) => granted.has(`${room}/${str(i.attrs.nick)}`);
+  const listed = answering(listRequest("role", "moderator"), (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const q = adminQuery(answer, "result");
+    if (!q || !stale.delete(room) || !itemsOf(q).some(gone(room))) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const i of itemsOf(cq).filter(gone(room))) cq.remove(i);
+    });
+  });
+  const untold: StreamFault = {
+    fromClient: (el, ctx) => {
+      if (!request(el, ctx)) return;
+      const room = bare(str(el.attrs.to));
+      stale.add(room);
+      itemsOf(adminQuery(el, "set")).forEach((i) => granted.add(`${room}/${str(i.attrs.nick)}`));
+    },
+    element: (el, ctx) => {
+      if (!occupantPresence(el) || el.attrs.type !== undefined) return "pass";
+      const room = bare(str(el.attrs.from));
+      if (hasStatus(el, "110")) {
+        selfRole.set(`${ctx.conn.id} ${room}`, str(itemOf(el)?.attrs.role));
+        return "pass";
+      }
+      const own = selfRole.get(`${ctx.conn.id} ${room}`);
+      return granted.has(str(el.attrs.from)) && itemOf(el)?.attrs.role === "moderator" && own !== undefined && own !== "moderator" ? "drop" : "pass";
+    },
+  };
+  return both(listed, untold);
+}
+
+/**
+ * Seventy-third audit (round 73): a room that seats every user without affiliation as a moderator (its presences, to
+ * every occupant, show role moderator where the server has visitor or participant) and grants such an occupant the
+ * voice list: its request for it is answered with a result naming the occupants the room last showed with role
+ * participant (the server's own refusal replaced).
+ */
+function unaffiliatedSeatedAsModerators(): StreamFault {
+  const promoted = new Set<string>(); // "connection room" of the connections whose own occupant is unaffiliated
+  const participants = new Map<string, Map<string, Element>>(); // room -> nick -> its item, as the server has it
+  const watch: StreamFault = {
+    element: (el, ctx) => {
+      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return "pass";
+      const room = bare(str(el.attrs.from));
+      const nick = resourceOf(el.attrs.from)!;
+      const item = itemOf(el);
+      const inRoom = participants.get(room) ?? new Map<string, Element>();
+      participants.set(room, inRoom);
+      if (el.attrs.type === undefined && item?.attrs.role === "participant" && item.attrs.affiliation !== "none") inRoom.set(nick, item);
+      else inRoom.delete(nick);
+      if (el.attrs.type !== undefined || item?.attrs.affiliation !== "none" || !["visitor", "participant"].includes(str(item.attrs.role))) return "pass";
+      if (hasStatus(el, "110")) promoted.add(`${ctx.conn.id} ${room}`);
+      return changed(el, (c) => (itemOf(c)!.attrs.role = "moderator"));
+    },
+  };
+  const lists = answering(
+    (el, ctx) => listRequest("role", "participant")(el) && promoted.has(`${ctx.conn.id} ${bare(str(el.attrs.to))}`),
+    (answer): FaultAction => {
+      if (answer.attrs.type !== "error") return "pass";
+      const query = new Element("query", { xmlns: MUC_ADMIN });
+      for (const [nick, i] of participants.get(bare(str(answer.attrs.from))) ?? []) query.c("item", { nick, role: "participant", affiliation: str(i.attrs.affiliation) });
+      return [iqResultFor(answer, query)];
+    },
+  );
+  return both(lists, watch);
+}
+
+/**
  * Seventy-second audit (round 72): every moderator list the room returns also lists the room's participants (as the
  * room last showed them, by their presence: an <item/> with role participant, their nickname and affiliation none),
  * or, where it showed none, a made-up participant; the items of the real moderators are kept.
@@ -2675,6 +2754,30 @@ export const FAULTS: FaultDef[] = [
     description: "the moderator list leaves out the occupants a grant of moderator status made moderators (the grant made, answered and announced)",
     stream: moderatorListWithoutGranted(),
   },
+  {
+    // Seventy-third audit (round 73, report G4 §1.2): muc-admin-moderator-grant judged gina's copy of the grant's
+    // announcement only where the first moderator list named the target; where it left the target out and gina got
+    // no copy, the list asked again naming the target credited MUC-ADMIN-MOD-01 and nothing charged the missing copy.
+    // gina's copy is now judged again after that list: old pass -> new fail (MUC-ADMIN-MOD-02, MUC-ROLE-07).
+    id: "muc.modlist.first-stale-grant-untold",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-02"],
+    description:
+      "after a grant of moderator status the first moderator list leaves the new moderator out (later lists name it), and the new moderator's presence with role moderator goes only to moderators and to the new moderator, not to the other occupants",
+    stream: moderatorGrantFirstListStaleUntold(),
+  },
+  {
+    // Seventy-third audit (round 73, report G5 §3): muc-mod-auth/visitor-voice-list sent carol's voice-list request
+    // after any entry of hers, also one showing her a moderator, who is entitled to the list (§8.5), so a room seating
+    // her as one failed MUC-MOD-AUTH-01 at MUST for §5.1.2's SHOULD. The request now waits for carol a visitor or
+    // voiced: old fail (MUC-MOD-AUTH-01; MUC-ROLE-05 warn) -> new warn (MUC-ROLE-05; MUC-MOD-AUTH-01 not reached).
+    id: "muc.role.unaffiliated-seated-as-moderators",
+    area: "muc",
+    requirements: ["MUC-ROLE-05"],
+    description:
+      "a moderated room seats every user without affiliation as a moderator (§5.1.2's SHOULD gives a visitor), and gives such an occupant the voice list it asks for (the room's participants)",
+    stream: unaffiliatedSeatedAsModerators(),
+  },
   // §10.3-§10.8 owner and admin status and their lists
   {
     id: "muc.owner.grant-no-result",
@@ -2936,6 +3039,19 @@ export const FAULTS: FaultDef[] = [
     description:
       "rooms are members-only with no muc#roomconfig_membersonly field in the configuration form, and a ban of a domain is answered with a result but applied to nobody: an occupant of the domain stays (no unavailable presence with 301), and a user of the domain on no list who enters is refused with <registration-required/> (type auth) as a non-member, not with <forbidden/>",
     stream: domainBanIgnoredMembersOnly(),
+  },
+  {
+    // Seventy-third audit (round 73): muc-enter-affiliations-granted credited the outcast affiliation (MUC-AFFIL-02)
+    // on any presence error to carol, so a room members-only by default that answers her ban with a result and
+    // applies it to nobody, refusing her as a non-member (<registration-required/>), passed. The case now credits
+    // only <forbidden/>, and on another refusal reads the ban list, which must name her: old pass -> new warn
+    // (MUC-AFFIL-02), Prosody 13 and ejabberd 24.12.
+    id: "muc.ban.ignored-members-only",
+    area: "muc",
+    requirements: ["MUC-AFFIL-02"],
+    description:
+      "rooms are members-only with no muc#roomconfig_membersonly field in the configuration form, and a ban of a user is answered with a result but applied to nobody: the user, on no list, who enters is refused with <registration-required/> (type auth) as a non-member, not with <forbidden/>, and the ban list leaves the user out",
+    stream: userBanIgnoredMembersOnly(),
   },
   {
     // Twenty-third audit (2026-11-26), the auditor's behaviour for a finding disputed: muc-admin-member-revoke-refused-entry
@@ -3529,7 +3645,7 @@ function revokeAnsweredKept(): StreamFault {
  * request for its list, from any session (the harness's room set-up too), is answered with <feature-not-implemented/>,
  * and no presence names the affiliation. (The proxy cannot keep the server from making the change.)
  */
-function affiliationMissing(affiliation: string): StreamFault {
+export function affiliationMissing(affiliation: string): StreamFault {
   const asks = (el: Element) =>
     el.name === "iq" && atService(el.attrs.to) && (itemsOf(adminQuery(el, "set")).some((i) => i.attrs.affiliation === affiliation) || listRequest("affiliation", affiliation)(el));
   const refused = answering(asks, (answer): FaultAction => [iqErrorFor(answer, "feature-not-implemented")]);
@@ -3653,6 +3769,53 @@ function domainBanIgnoredMembersOnly(): StreamFault {
       });
     },
   };
+}
+
+/**
+ * muc.ban.ignored-members-only: a ban of a user (an outcast item whose 'jid' is a user's bare or full JID) is answered
+ * and applied to nobody, in rooms that are members-only with no field to turn it off. The server does apply it: what
+ * it sends because of it is changed into what such a room sends (an occupant's removal at the ban left out, the
+ * banned user's <forbidden/> turned into a non-member's <registration-required/>, the user left off the ban list).
+ */
+function userBanIgnoredMembersOnly(): StreamFault {
+  const OWNER = "http://jabber.org/protocol/muc#owner";
+  const DATA = "jabber:x:data";
+  const FIELD = "muc#roomconfig_membersonly";
+  const bans = new Map<string, Set<string>>(); // room -> the bare JIDs of the users banned
+  const banned = (room: string, jid: unknown) => bans.get(room)?.has(bare(str(jid))) ?? false;
+  const ignored: StreamFault = {
+    fromClient: (el, ctx) => {
+      const q = el.name === "iq" && atService(el.attrs.to) && !harnessSession(ctx.conn.jid) ? adminQuery(el, "set") : undefined;
+      const room = bare(str(el.attrs.to));
+      for (const i of itemsOf(q).filter((i) => i.attrs.affiliation === "outcast" && str(i.attrs.jid).includes("@"))) bans.set(room, (bans.get(room) ?? new Set<string>()).add(bare(str(i.attrs.jid))));
+    },
+    element: (el, ctx) => {
+      const form = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", OWNER)?.getChild("x", DATA) : undefined;
+      if (form?.getChildren("field").some((f) => f.attrs.var === FIELD))
+        return changed(el, (c) => {
+          const x = c.getChild("query", OWNER)!.getChild("x", DATA)!;
+          x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== FIELD);
+        });
+      const room = bare(str(el.attrs.from));
+      if (el.name !== "presence" || !atService(room) || !bans.has(room) || harnessSession(ctx.conn.jid)) return "pass";
+      if (occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "301")) return "drop";
+      if (el.attrs.type !== "error" || conditionOf(el) !== "forbidden" || !banned(room, ctx.conn.jid)) return "pass";
+      return withCondition(el, "registration-required").map((c) => {
+        c.getChild("error")!.attrs.type = "auth";
+        return c;
+      });
+    },
+  };
+  const unlisted = answering(casesOwn(listRequest("affiliation", "outcast")), (answer): FaultAction => {
+    const room = bare(str(answer.attrs.from));
+    const q = adminQuery(answer, "result");
+    if (!q || !itemsOf(q).some((i) => banned(room, i.attrs.jid))) return "pass";
+    return changed(answer, (c) => {
+      const cq = adminQuery(c, "result")!;
+      for (const i of itemsOf(cq).filter((i) => banned(room, i.attrs.jid))) cq.remove(i);
+    });
+  });
+  return both(ignored, unlisted);
 }
 
 /** What XEP-0045 lets a service do differently here, which no case of this area may fail on. */

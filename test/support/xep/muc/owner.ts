@@ -4,6 +4,7 @@ import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, 
 import { bare, caseOf, type Fault, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
 import { withoutModerationField } from "./forms.ts";
+import { affiliationMissing } from "./moderation.ts";
 
 /**
  * Faults and variations of scenarios/muc/ for the owner's side and what rides on rooms: creating a room
@@ -1761,6 +1762,19 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-IQ-10", "MUC-IQ-12", "MUC-IQ-13"],
     description: "the items of an affiliation list carry role='none' for every user who is not in the room",
     fault: affiliationListRoles(false),
+  },
+  {
+    // Seventy-third audit (round 73): muc-affiliation-list-items granted bob member and carol admin in every cell, so
+    // this service (no member affiliation, which §5.2 only recommends) skipped the owners and admins cells, naming
+    // bob's membership, though their lists carry dave's role='none' (§17.4's MUST NOT, MUC-IQ-13). Each cell now
+    // grants only its own list's affiliation: on Prosody 13 owners and admins skip -> fail (MUC-IQ-13), members
+    // skips both ways.
+    id: "muc.iq.affiliation-list-absent-role-no-member",
+    area: "muc",
+    requirements: ["MUC-IQ-13"],
+    description:
+      "a service without the member affiliation (every membership grant and member-list request answered with <feature-not-implemented/>) whose affiliation lists carry role='none' for every user who is not in the room",
+    stream: both(affiliationMissing("member"), { element: affiliationListRoles(false) }),
   },
   {
     id: "muc.iq.member-list-without-nick",

@@ -917,6 +917,9 @@ export const FAULTS: FaultDef[] = [
     // Twenty-third audit (2026-11-26): muc-xml-lang-kept, the same shape, charged the refused message to MUC-I18N-01
     // (warn); bob's self-presence with role participant now proves MUC-ROLE-06 first (warn on MUC-ROLE-06, the
     // message and MUC-I18N-01 not reached).
+    // Seventy-third audit (round 73): muc-admin-moderator-list now asks the room's disco#info before each entry, and
+    // carol's and gina's entries as visitors in a room shown unmoderated warn MUC-ROLE-06 (pass -> warn, both cells,
+    // prosody 13 and ejabberd 24.12).
     id: "muc.msg.unaffiliated-visitor",
     area: "muc",
     requirements: ["MUC-ROLE-06"],
