@@ -11,9 +11,9 @@ const wrapper = (el: Element) => (el.name === "message" ? (el.getChild("received
 const isCopy = (el: Element) => wrapper(el) !== undefined;
 const forwardedOf = (el: Element) => wrapper(el)?.getChild("forwarded", FORWARD)?.getChild("message");
 const isBarrier = (el: Element) => Boolean(el.getChild("barrier", "urn:xmpp-conform:barrier"));
-/** A message another account's client sent, as routed to this connection (not a copy, not an error, not the harness's). */
-const routedMessage = (el: Element, conn: ProxiedConnection) =>
-  el.name === "message" && el.attrs.type !== "error" && !isCopy(el) && !isBarrier(el) && String(el.attrs.from ?? "").includes("/") && bare(el.attrs.from) !== bare(conn.jid);
+/** A message another account's client sent, as routed to this connection (not a copy, not an error, not the harness's unless `markers`). */
+const routedMessage = (el: Element, conn: ProxiedConnection, markers = false) =>
+  el.name === "message" && el.attrs.type !== "error" && !isCopy(el) && (markers || !isBarrier(el)) && String(el.attrs.from ?? "").includes("/") && bare(el.attrs.from) !== bare(conn.jid);
 const sameAccount = (conn: ProxiedConnection, peers: FaultContext["peers"]) => peers().filter((p) => p.jid && p !== conn && bare(p.jid) === bare(conn.jid));
 
 /** A message of type normal (stated or by default, RFC 6121 §5.2.2). */
@@ -821,6 +821,37 @@ export const FAULTS: FaultDef[] = [
     description: "an error reply to an eligible message is not copied",
     fault: notCopied((m) => m.attrs.type === "error"),
   },
+  // Seventy-third audit (round 73): carbons-error-reply's r2 check asked for the error's copy in the cell's wrapper
+  // with the forwarded message in jabber:client, so a server that copies the error reply (§6.1's rule held) in the
+  // wrong wrapper or namespace failed CARBONS-RULES-ERROR; any Carbons copy of the error now shows the cell's rule,
+  // and its form is judged by CARBONS-RECV-WRAP and CARBONS-FWD-NS (carbons-error-reply/received-rules on Prosody
+  // 13: fail on CARBONS-RULES-ERROR -> fail on CARBONS-RECV-WRAP, resp. CARBONS-FWD-NS, CARBONS-RULES-ERROR pass).
+  {
+    id: "carbons.error-copied-as-sent",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-WRAP"],
+    description: "an error reply routed to a resource is copied to the account's other resources, wrapped in <sent/> instead of <received/>",
+    fault: (el, { conn, peers }) => {
+      if (el.name !== "message" || el.attrs.type !== "error" || isCopy(el) || isBarrier(el) || !String(el.attrs.from ?? "").includes("/") || bare(el.attrs.from) === bare(conn.jid)) return "pass";
+      for (const p of sameAccount(conn, peers)) p.deliver(carbon("sent", p.jid!, el));
+      return "pass";
+    },
+  },
+  {
+    id: "carbons.error-copied-server-ns",
+    area: "carbons",
+    requirements: ["CARBONS-FWD-NS"],
+    description: "an error reply routed to a resource is copied to the account's other resources in <received/>, the forwarded message in jabber:server",
+    fault: (el, { conn, peers }) => {
+      if (el.name !== "message" || el.attrs.type !== "error" || isCopy(el) || isBarrier(el) || !String(el.attrs.from ?? "").includes("/") || bare(el.attrs.from) === bare(conn.jid)) return "pass";
+      for (const p of sameAccount(conn, peers)) {
+        const copy = carbon("received", p.jid!, el);
+        forwardedOf(copy)!.attrs.xmlns = "jabber:server";
+        p.deliver(copy);
+      }
+      return "pass";
+    },
+  },
   {
     id: "carbons.muc-pm-not-copied",
     area: "carbons",
@@ -854,8 +885,11 @@ export const FAULTS: FaultDef[] = [
     area: "carbons",
     requirements: ["CARBONS-ELIG-01", "CARBONS-RULES-NOTIM"],
     description: "a headline, and a message of type normal with neither body nor IM payload, are copied like chat messages, to the recipient's and the sender's other resources",
+    // The harness's barrier markers are such messages too: a server that copies them breaks this rule alone, and
+    // the harness takes the copies aside (seventy-third audit, round 73: a copy of a marker at a Carbons-enabled
+    // resource failed carbons-not-copied/private-rules/sent's CARBONS-RULES-PRIVATE on ejabberd 24.12).
     fault: (el, { conn, peers }) => {
-      if (!routedMessage(el, conn)) return "pass";
+      if (!routedMessage(el, conn, true)) return "pass";
       const type = String(el.attrs.type ?? "normal");
       const im = ["urn:xmpp:receipts", "http://jabber.org/protocol/chatstates", "urn:xmpp:chat-markers:0"];
       const notIm = type === "headline" || (type === "normal" && !el.getChild("body") && !el.children.some((c) => typeof c !== "string" && im.includes(String(c.attrs.xmlns))));
