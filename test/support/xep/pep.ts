@@ -1327,6 +1327,35 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-third audit (round 73): pep-access-whitelist-subscribe judged the nurse's subscription under §6.1.3.4
+    // (PUBSUB-SUB-ERR-WL) wherever romeo's items request was refused, which a roster node with no allowed group does
+    // too (§6.5.9.7); here the form says 'roster' and every refusal is the roster model's (not-authorized,
+    // not-in-roster-group), so the case failed PUBSUB-SUB-ERR-WL with PUBSUB-PUBOPT-CREATE not reached. The nurse is now
+    // judged so only after romeo's whitelist refusal or a form saying 'whitelist'; here her not-authorized, beside the
+    // form's 'roster', fails the precondition (on ejabberd 24.12: fail, PUBSUB-SUB-ERR-WL -> fail, PUBSUB-PUBOPT-CREATE).
+    id: "pep.pubopt.whitelist-ignored-roster-subscribe",
+    area: "pep",
+    requirements: ["PUBSUB-PUBOPT-CREATE"],
+    description:
+      "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied: the node gets the 'roster' model with no allowed group (its configuration says 'roster'), and another user's items request or subscription is refused with not-authorized and not-in-roster-group",
+    stream: both(
+      configuredField("pubsub#access_model", (v) => (v === "whitelist" ? "roster" : undefined)),
+      answering(
+        (el) => (asks("items")(el) || asks("subscribe")(el)) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
+        (a) =>
+          isError(a)
+            ? [
+                xml(
+                  "iq",
+                  { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
+                  xml("error", { type: "auth" }, xml("not-authorized", { xmlns: STANZAS }), xml("not-in-roster-group", { xmlns: ERRORS })),
+                ),
+              ]
+            : "pass",
+      ),
+    ),
+  },
+  {
     // Class sweep (2026-11-27): pep-pubopt-precondition credited rule 3 (PUBSUB-PUBOPT-CREATE) on any error to the
     // contact's items request, so this service, which ignores the precondition (its configuration says 'presence')
     // and refuses contacts' items requests for a reason of its own, passed it; the case then read the configuration
@@ -1983,6 +2012,9 @@ export const VARIATIONS: Variation[] = [
     // so (Example 43); the retract, the deletion and the owner's notice were not reached (Prosody 13: fail -> pass).
     // That answer now credits nothing and keeps romeo's notice from being judged. Applied by bench/try-case.ts only
     // (stream): other cases' subscriptions would change too.
+    // Stream-variation survey (2026-11-29): pep-explicit-subscribers failed PUBSUB-SUB-OK on it (its subscriptions
+    // had to carry no <required/>); such a subscription is not in effect, and the case now skips naming it (given:):
+    // fail -> skip, Prosody 13.
     id: "pep-subscribe-configuration-required",
     description:
       "a subscription is answered as XEP-0060 §6.1.5 Example 43 shows where configuration of the subscription is required: subscription='unconfigured' with <subscribe-options><required/></subscribe-options>",
