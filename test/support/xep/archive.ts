@@ -184,7 +184,8 @@ function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" | "not
     (results, fin, query, ctx) => {
       const index = rsmValue(query, "index");
       if (!index) {
-        full.set(ctx.conn.id, [...(full.get(ctx.conn.id) ?? []), ...results]);
+        // An unpaged query's results are the whole set (a case may ask twice: the second does not add them again).
+        full.set(ctx.conn.id, query.getChild("set", RSM) ? [...(full.get(ctx.conn.id) ?? []), ...results] : results);
         return [...results, fin];
       }
       const all = full.get(ctx.conn.id) ?? [];
@@ -204,6 +205,19 @@ function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" | "not
       return [...page, iq];
     },
   );
+}
+
+/** Each account gets a welcome message (type normal, with a body) when its first session sends initial presence: the server archives it before the case's messages. */
+function welcomeArchived(): StreamFault {
+  const welcomed = new Set<string>();
+  return {
+    fromClient: (el: Element, ctx: FaultContext) => {
+      const user = bare(ctx.conn.jid);
+      if (!user || welcomed.has(user) || el.name !== "presence" || el.attrs.to || el.attrs.type) return;
+      welcomed.add(user);
+      ctx.conn.send?.(new Element("message", { to: user, type: "normal", id: `welcome-${randomUUID()}` }).c("body").t("Welcome").root());
+    },
+  };
 }
 
 /** A result IQ ending a query with an empty page: what a server sends instead of an error. */
@@ -445,10 +459,16 @@ const withoutMam = (rest: (el: Element, ctx: FaultContext) => ReturnType<NonNull
 /**
  * Stanza ids of another form than the server's: each of the account's own stanza-ids on a live message, and each
  * result's archive id, is `make(serverId)`, once for each id (the same live and in the archive), and the <first/>
- * and <last/> of a page follow. The client's own bytes cannot be rewritten, so a query
- * whose <after/> names such an id (the server knows only its own) is answered here as the archive would: the
- * live messages the connection got after that one, under their ids, then the IQ result. Twenty-eighth audit: for
- * the faults and the variation that change only the ids' form, whose checks now come after the page query.
+ * and <last/> of a page follow. Twenty-eighth audit: for the faults and the variation that change only the ids'
+ * form, whose checks now come after the page query.
+ * Stream-variation survey (2026-11-29): the client's own bytes cannot be rewritten, so a query that names such an id
+ * (RSM's <after/> or <before/>, the form's after-id, before-id or ids) reaches the server, which knows only its own.
+ * Only <after/> was answered here, from the live messages the connection had got, so a server of these ids failed
+ * to recognise them everywhere else: mam-ext-ids/{after,before,between,ids} and mam-ext-advertised (archive/
+ * extended.yaml), rsm-forward (its page asked on another connection) and rsm-backward (paging.yaml) failed under
+ * sid-random-decimal where a real server honours its own ids. Now the server's answer to such a query (and any
+ * result it sent for it) is dropped, and the query is sent again with the server's ids, its answer given the
+ * client's id: the server answers as it would its own ids (fail -> pass, Prosody 13).
  */
 function ownIds(make: (serverId: string) => string): StreamFault {
   const made = new Map<string, string>();
@@ -461,49 +481,60 @@ function ownIds(make: (serverId: string) => string): StreamFault {
     }
     return made.get(serverId)!;
   };
-  const live = new Map<number, { serverId: string; el: Element }[]>();
-  const pages = new Map<string, { after: string; queryid?: string }>();
+  const again = new Map<string, Element>(); // "connection id" -> the query sent again once the first is answered
+  const asked = new Map<string, string>(); // "connection query-id sent again" -> the client's query id
+  const muted = new Set<string>(); // "connection id" whose first query is not yet answered: its results are dropped
+  const ID_FIELDS = ["after-id", "before-id", "ids"];
   return {
     fromClient: (el, ctx) => {
       const q = queryOf(el);
-      const after = q && rsmValue(q, "after")?.getText();
-      if (q && after && serverIdOf.has(after)) pages.set(`${ctx.conn.id} ${el.attrs.id}`, { after: serverIdOf.get(after)!, queryid: q.attrs.queryid });
+      if (!q) return;
+      const copy = copyOf(el);
+      const cq = queryOf(copy)!;
+      const texts = [
+        rsmValue(cq, "after"),
+        rsmValue(cq, "before"),
+        ...(cq.getChild("x", DATA)?.getChildren("field") ?? []).filter((f) => ID_FIELDS.includes(String(f.attrs.var))).flatMap((f) => f.getChildren("value")),
+      ];
+      let mapped = false;
+      for (const t of texts) {
+        const server = t && serverIdOf.get(t.getText());
+        if (t && server !== undefined) {
+          t.children = [server];
+          mapped = true;
+        }
+      }
+      if (!mapped) return;
+      copy.attrs.id = `xc-own-${String(el.attrs.id)}`;
+      again.set(`${ctx.conn.id} ${String(el.attrs.id)}`, copy);
+      asked.set(`${ctx.conn.id} ${copy.attrs.id}`, String(el.attrs.id));
+      muted.add(String(ctx.conn.id));
     },
     element: (el, ctx) => {
       const mine = bare(ctx.conn.jid);
-      if (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === mine)) {
-        const serverId = String(stanzaIds(el).find((s) => s.attrs.by === mine)!.attrs.id);
-        const seen = live.get(ctx.conn.id) ?? live.set(ctx.conn.id, []).get(ctx.conn.id)!;
-        seen.push({ serverId, el });
+      const answer = el.name === "iq" && (el.attrs.type === "result" || el.attrs.type === "error");
+      const first = answer ? again.get(`${ctx.conn.id} ${String(el.attrs.id)}`) : undefined;
+      if (first) {
+        again.delete(`${ctx.conn.id} ${String(el.attrs.id)}`);
+        muted.delete(String(ctx.conn.id));
+        ctx.conn.send?.(first);
+        return "drop";
+      }
+      if (resultOf(el) && muted.has(String(ctx.conn.id))) return "drop";
+      if (liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === mine))
         return changed(el, (c) => {
           for (const s of stanzaIds(c)) if (s.attrs.by === mine) s.attrs.id = id(String(s.attrs.id));
         });
-      }
       const r = resultOf(el);
       if (r?.attrs.id !== undefined) return changed(el, (c) => (resultOf(c)!.attrs.id = id(String(r.attrs.id))));
-      const page = el.name === "iq" ? pages.get(`${ctx.conn.id} ${el.attrs.id}`) : undefined;
-      if (page) {
-        pages.delete(`${ctx.conn.id} ${el.attrs.id}`);
-        if (el.attrs.type !== "error") return "pass";
-        const seen = live.get(ctx.conn.id) ?? [];
-        const at = seen.findIndex((m) => m.serverId === page.after);
-        const next = seen.slice(at + 1).map((m) => result(String(el.attrs.to ?? ctx.conn.jid), page.queryid, id(m.serverId), m.el));
-        const answer = new Element("iq", { type: "result", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }) });
-        const set = answer.c("fin", { xmlns: MAM, complete: "true" }).c("set", { xmlns: RSM });
-        if (next.length)
-          set
-            .c("first")
-            .t(String(resultOf(next[0])!.attrs.id))
-            .up()
-            .c("last")
-            .t(String(resultOf(next[next.length - 1])!.attrs.id));
-        return [...next, answer];
-      }
+      const clientId = answer ? asked.get(`${ctx.conn.id} ${String(el.attrs.id)}`) : undefined;
+      if (clientId !== undefined) asked.delete(`${ctx.conn.id} ${String(el.attrs.id)}`);
       const set = setOf(el);
-      if (!set || !(set.getChild("first") ?? set.getChild("last"))) return "pass";
+      if (clientId === undefined && !(set && (set.getChild("first") ?? set.getChild("last")))) return "pass";
       return changed(el, (c) => {
+        if (clientId !== undefined) c.attrs.id = clientId;
         for (const name of ["first", "last"]) {
-          const e = setOf(c)!.getChild(name);
+          const e = setOf(c)?.getChild(name);
           if (e) e.children = [id(e.getText())];
         }
       });
@@ -2340,15 +2371,26 @@ export const VARIATIONS: Variation[] = [
     description:
       "each account gets a message of type 'normal' with a body (a welcome) when its first session sends initial presence, before anything else the case does, and the server archives it: the account's archive holds it before the case's messages",
     fault: () => "pass",
+    stream: welcomeArchived(),
+  },
+  {
+    // Seventy-third audit (round 73): rsm-index took index 1 for p2, the second of the case's three messages, and
+    // index 5 for past the end, so with older messages in the archive (a welcome) a server serving pages by index
+    // rightly sent p1 for index 1 and warned RSM-INDEX-03. The page is now the full set's item at index 1 (the second
+    // result of an unpaged query), and past the end is index 1000000. Stream-only. Old -> new file on Prosody 13: inside
+    // warn -> pass, past-end warn -> pass (ejabberd 24.12 refuses <index/> itself: pass -> pass).
+    id: "mam-welcome-index-pages",
+    description: "pages are served by <index/> (XEP-0059 §2.6), and each account's archive holds a welcome message before the case's messages (as mam-welcome-message-archived)",
+    fault: () => "pass",
     stream: (() => {
-      const welcomed = new Set<string>();
+      const welcome = welcomeArchived();
+      const pages = pagesByIndex({ indexOffset: 0, pastEnd: "empty" });
       return {
         fromClient: (el: Element, ctx: FaultContext) => {
-          const user = bare(ctx.conn.jid);
-          if (!user || welcomed.has(user) || el.name !== "presence" || el.attrs.to || el.attrs.type) return;
-          welcomed.add(user);
-          ctx.conn.send?.(new Element("message", { to: user, type: "normal", id: `welcome-${randomUUID()}` }).c("body").t("Welcome").root());
+          welcome.fromClient!(el, ctx);
+          pages.fromClient!(el, ctx);
         },
+        element: pages.element,
       };
     })(),
   },

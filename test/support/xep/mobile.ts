@@ -715,6 +715,8 @@ export const FAULTS: FaultDef[] = [
     // type='error'/>" ran in both cells, so in before-cut a server that bounced m1 and m2 (delivered, never
     // acknowledged) at the cut and then resent nothing on the resumed stream was skipped before SM-RESUME-12 was
     // judged. The step now runs in after-cut only: before-cut skip -> fail (SM-RESUME-12); after-cut skip -> skip.
+    // Seventy-third audit (round 73): after-cut no longer has that step (m1 and m2 there credit nothing wherever they
+    // go): Prosody 13, after-cut skip -> pass (m0's bounce is judged by no row of the case); before-cut fail -> fail.
     id: "mobile.sm.resume.bounces-unacked-at-cut",
     area: "mobile",
     requirements: ["SM-RESUME-12"],
@@ -1997,6 +1999,61 @@ export const VARIATIONS: Variation[] = [
     description: "no <enabled/> allows resumption: no 'resume', 'id', 'max' or 'location' (XEP-0198 §5: \"If the server will allow the stream to be resumed\": a server may allow none)",
     fault: () => "pass",
     stream: sm((el) => (isSm(el, "enabled") ? changed(el, (c) => ["resume", "id", "max", "location"].forEach((a) => delete c.attrs[a])) : "pass")),
+  },
+  {
+    // Seventy-third audit (round 73): sm-resume-resend/after-cut charged SM-RESUME-12 (MUST) on m1 and m2, which romeo
+    // sends to the client's full JID only after its connection was cut: a server that knew the stream was gone and
+    // stored them offline never sent them on the former stream, yet failed. Their arrival on the resumed stream is now
+    // an outcome that credits nothing. Applied by bench/try-case.ts only (stream). Old -> new file, after-cut: fail ->
+    // pass on Prosody 13 and ejabberd 24.12 (before-cut pass -> pass).
+    id: "mobile-sm-detached-chat-stored-offline",
+    description:
+      'a server that notices at once that the connection of a resumable stream is gone treats a chat message to that stream\'s full JID, sent while the session waits for resumption, as one to a full JID with no connected resource: it stores it offline (delivered, with a <delay/>, when a session of the user next sends initial presence) and never puts it in the session\'s queue, so the resumed stream does not get it (RFC 6121 §8.5.3.2.1: "If there is no available or connected resource, the server MUST either (a) store the message offline for later delivery or (b) return an error stanza to the sender"; XEP-0198 §5 re-sends what was "lost by the disconnection")',
+    fault: () => "pass",
+    stream: (() => {
+      /** The connections whose stream enabled stream management, with the full JID they bound; and each SM-ID's JID. */
+      const managed = new Map<ProxiedConnection, string>();
+      const jidOf = new Map<string, string>();
+      /** By 'from|id': the messages sent to a managed stream's full JID while its connection was gone, and when. */
+      const stored = new Map<string, { at: number; el?: Element }>();
+      const key = (el: Element) => `${String(el.attrs.from ?? "")}|${String(el.attrs.id ?? "")}`;
+      /** The user a connection is a session of: the JID it bound, or that of the stream it resumed. */
+      const userOf = (ctx: FaultContext) => {
+        const s = stateOf(ctx.conn);
+        return bare(ctx.conn.jid ?? (s.request?.name === "resume" ? jidOf.get(String(s.request.attrs.previd ?? "")) : undefined));
+      };
+      return {
+        fromClient: (el: Element, ctx: FaultContext) => {
+          observe(el, ctx);
+          const to = String(el.attrs.to ?? "");
+          if (el.name === "message" && el.attrs.type === "chat" && ctx.conn.jid) {
+            const live = new Set([ctx.conn, ...ctx.peers()]);
+            if ([...managed].some(([conn, jid]) => jid === to && !live.has(conn))) stored.set(`${ctx.conn.jid}|${String(el.attrs.id ?? "")}`, { at: Date.now() });
+          }
+          // Initial presence: the stored messages for the user come, stamped with when they were stored (XEP-0203).
+          if (el.name === "presence" && el.attrs.to === undefined && el.attrs.type === undefined) {
+            const user = userOf(ctx);
+            for (const [k, m] of stored)
+              if (m.el && user && bare(m.el.attrs.to) === user) {
+                stored.delete(k);
+                const [out] = changed(m.el, (c) => c.append(xml("delay", { xmlns: "urn:xmpp:delay", stamp: new Date(m.at).toISOString(), from: user.split("@")[1] })));
+                ctx.conn.deliver(out as Element);
+              }
+          }
+        },
+        element: (el: Element, ctx: FaultContext) => {
+          if (isSm(el, "enabled") && ctx.conn.jid) {
+            managed.set(ctx.conn, ctx.conn.jid);
+            if (el.attrs.id !== undefined) jidOf.set(String(el.attrs.id), ctx.conn.jid);
+          }
+          // Every copy the server sends of it (on the resumed stream, or on the dead one if it wrote there) is held.
+          const m = el.name === "message" && el.attrs.type !== "error" ? stored.get(key(el)) : undefined;
+          if (!m) return "pass";
+          m.el ??= copyOf(el);
+          return "drop";
+        },
+      } satisfies StreamFault;
+    })(),
   },
   {
     // Twenty-ninth audit: push-remote-disable takes 'removed' (PUSH-REMOTE-01 pass) where the first service's publish
