@@ -20,10 +20,10 @@ const errorReply = (request: Element, conditionName: string, from: string | unde
   xml(request.name, { type: "error", id: request.attrs.id, ...(from && { from }) }, xml("error", { type: "cancel" }, xml(conditionName, { xmlns: STANZAS })));
 
 /** A command the server answers: its result (or error) gets `act`. */
-const answeringCommand = (name: string, withItems: boolean, act: (answer: Element) => FaultAction): StreamFault =>
+const answeringCommand = (name: string, withItems: boolean, act: (answer: Element, ctx: FaultContext) => FaultAction): StreamFault =>
   answering(
     (el) => el.attrs.type === "set" && Boolean(command(el, name)) && itemsOf(command(el, name)).length > 0 === withItems,
-    (answer) => act(answer),
+    (answer, ctx) => act(answer, ctx),
   );
 
 /** The user's connections in the case (the proxied connections bound to that bare JID). */
@@ -899,6 +899,27 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Stream-variation survey (2026-11-29): the server blocking.var.domain-policy-not-acceptable modelled until then
+    // (the fifty-seventh audit's), which leaves §6's SHOULD and so is no variation: every error from a bare '.invalid'
+    // domain becomes a plain <not-acceptable/>, the <blocked/> of a matched domain item dropped. blocking-match-domain's
+    // domain cell, whose control had a user JID's shape before the fifty-seventh audit, failed BLOCK-OUT-03 on it; it
+    // warns BLOCK-MATCH-04 now (Prosody 13; the user and resource cells pass: their JIDs are no bare domain).
+    id: "blocking.match.domain-policy-not-acceptable",
+    area: "blocking",
+    requirements: ["BLOCK-MATCH-04"],
+    description:
+      "a message to a bare domain that cannot be reached, blocked or not, is answered with a plain <not-acceptable/> (no <blocked/>): a policy of the server's, and domain items not matched against the bare domain",
+    fault: (el) => {
+      const from = String(el.attrs.from ?? "");
+      if (el.name !== "message" || el.attrs.type !== "error" || !el.getChild("error") || from.includes("@") || from.includes("/") || !from.endsWith(".invalid")) return "pass";
+      return changed(el, (c) => {
+        const e = c.getChild("error")!;
+        e.attrs.type = "cancel";
+        e.children = [xml("not-acceptable", { xmlns: STANZAS })];
+      });
+    },
+  },
+  {
     // Forty-second audit: a server that handles a message to an unbound resource of its own domain itself, without an
     // error (RFC 6120 §10.5.2 (a)), and answers one to the domain/resource a user blocked with not-acceptable but no
     // <blocked/>. blocking-match-domain-resource's control (set-up) needed an error, so the case was skipped; its
@@ -1099,18 +1120,36 @@ function strangersDropped(copies: boolean): StreamFault {
 
 export const VARIATIONS: Variation[] = [
   (() => {
-    let results = 0;
+    // Per user (bare JID): the block commands that got a result since the user's last unblock of all.
+    const results = new Map<string, number>();
     return {
       // Sixty-ninth audit (round 69): blocking-block-two-items's second one-item block had no `refused:`, so a
       // deployment refusing it (XEP-0191 §3.3: "Other standard XMPP stanza errors also apply") failed BLOCK-SET-01:
       // old fail -> new skip, Prosody 13. Applied by bench/try-case.ts only (stream).
+      // Stream-variation survey (2026-11-29): the count was one for the whole proxy, not the user's list, so once
+      // any user of the run had blocked a JID, every other user's first block was refused: a block list of none,
+      // which no deployment holding one JID per user gives (bench/variations.ts runs a family's cases on one proxy).
+      // blocking-match-full-jid, -domain-resource and -domain/{domain,user,resource} warned BLOCK-MATCH-01/03/04 on
+      // their one block; the count is now the user's, and a full unblock empties it: warn -> pass, Prosody 13.
       id: "blocking.var.block-quota-one",
-      description: 'a deployment whose block list holds one JID refuses every later block command with <resource-constraint/> (XEP-0191 §3.3: "Other standard XMPP stanza errors also apply")',
+      description:
+        'a deployment whose block list holds one JID refuses every later block command of the user with <resource-constraint/> (XEP-0191 §3.3: "Other standard XMPP stanza errors also apply")',
       fault: () => "pass",
-      stream: answeringCommand("block", true, (answer) =>
-        answer.attrs.type === "result" && ++results > 1
-          ? [xml("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) }, xml("error", { type: "wait" }, xml("resource-constraint", { xmlns: STANZAS })))]
-          : "pass",
+      stream: both(
+        {
+          fromClient: (el, ctx) => {
+            const unblock = el.attrs.type === "set" ? command(el, "unblock") : undefined;
+            if (unblock && itemsOf(unblock).length === 0 && ctx.conn.jid) results.delete(bare(ctx.conn.jid));
+          },
+        },
+        answeringCommand("block", true, (answer, ctx) => {
+          if (answer.attrs.type !== "result" || !ctx.conn.jid) return "pass";
+          const user = bare(ctx.conn.jid);
+          results.set(user, (results.get(user) ?? 0) + 1);
+          return results.get(user)! > 1
+            ? [xml("iq", { type: "error", id: answer.attrs.id, ...(answer.attrs.to && { to: answer.attrs.to }) }, xml("error", { type: "wait" }, xml("resource-constraint", { xmlns: STANZAS })))]
+            : "pass";
+        }),
       ),
     } satisfies Variation;
   })(),
@@ -1245,9 +1284,14 @@ export const VARIATIONS: Variation[] = [
     // does not match domain items failed BLOCK-OUT-03 in the domain cell; the control now has the cell's shape
     // (domain cell fail -> warn BLOCK-MATCH-04, Prosody 13). Every error from a bare '.invalid' domain becomes a plain
     // <not-acceptable/> (no <blocked/>: such a server shows no match).
+    // Stream-variation survey (2026-11-29): that server left §6's SHOULD (domain items not matched), which no variation
+    // may: blocking-match-domain/domain warned BLOCK-MATCH-04 on it (the fault blocking.match.policy-not-acceptable
+    // is that server). The policy now keeps the <blocked/> of a matched item (XEP-0191 §3.3's condition), so the
+    // server it models matches domain items and answers other unreachable domains with its plain not-acceptable:
+    // warn -> pass, Prosody 13 (the control is 'policy-not-acceptable', o1 'blocked').
     id: "blocking.var.domain-policy-not-acceptable",
     description:
-      "a message to a bare domain that cannot be reached is answered with a plain <not-acceptable/> (a policy of the server's: RFC 6120 §10.4.3 names no condition), and a block of a domain is not matched against the bare domain (§6's SHOULD left: the case warns, so bench/try-case.ts alone applies it)",
+      "a message to a bare domain that cannot be reached is answered with a plain <not-acceptable/> (a policy of the server's: RFC 6120 §10.4.3 names no condition); one to a domain the user blocked keeps its <blocked/> condition (XEP-0191 §3.3)",
     fault: () => "pass",
     stream: {
       element: (el) => {
@@ -1255,8 +1299,9 @@ export const VARIATIONS: Variation[] = [
         if (el.name !== "message" || el.attrs.type !== "error" || !el.getChild("error") || from.includes("@") || from.includes("/") || !from.endsWith(".invalid")) return "pass";
         return changed(el, (c) => {
           const e = c.getChild("error")!;
+          const blocked = e.getChild("blocked", ERRORS);
           e.attrs.type = "cancel";
-          e.children = [xml("not-acceptable", { xmlns: STANZAS })];
+          e.children = [xml("not-acceptable", { xmlns: STANZAS }), ...(blocked ? [blocked] : [])];
         });
       },
     } satisfies StreamFault,

@@ -480,6 +480,9 @@ function ownAnswerFromDomain(ns: string, el: Element, ctx: FaultContext): Return
   return changed(el, (c) => (c.attrs.from = own.slice(own.indexOf("@") + 1)));
 }
 
+/** A disco#info request (no node) addressed to a domain: the server's own, or a service's. */
+const askedOfDomain = (el: Element, ctx: FaultContext) => asks(INFO, domain)(el, ctx) && !el.getChild("query", INFO)!.attrs.node;
+
 /** XEP-0030 and XEP-0115: what the XEPs allow that Prosody and ejabberd do not do. */
 export const VARIATIONS: Variation[] = [
   {
@@ -516,17 +519,20 @@ export const VARIATIONS: Variation[] = [
     description:
       'the server refuses its domain\'s disco#info with <forbidden/> to the second request of it within a case (XEP-0030 §7: an entity may refuse "to return disco results to the specific requesting entity")',
     fault: () => "pass",
+    // Stream-variation survey (2026-11-29): it took any disco#info result from a domain, so with
+    // disco-other-account-answered-from-domain (which sets a bare-JID answer's 'from' to the domain) it refused the
+    // server's answer on behalf of another account as well, which XEP-0030 §3.1 asks for at SHOULD where "access is not
+    // denied": disco-info-contact-subscribed warned DISCO-BARE-02, together only. It now takes only the answers to
+    // requests addressed to a domain: warn -> pass, Prosody 13 (disco-domain-info-refused likewise).
     stream: (() => {
       const seen = new Map<string, number>(); // case -> disco#info results of the domain so far
-      return {
-        element: (el: Element, ctx: FaultContext) => {
-          if (!(resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")) && !el.getChild("query", INFO)!.attrs.node)) return "pass";
-          const scope = caseOf(ctx.conn.jid) ?? "";
-          const n = (seen.get(scope) ?? 0) + 1;
-          seen.set(scope, n);
-          return n < 2 ? "pass" : [iqErrorFor(el, "forbidden", "auth")];
-        },
-      };
+      return answering(askedOfDomain, (el: Element, ctx: FaultContext) => {
+        if (!(resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")))) return "pass";
+        const scope = caseOf(ctx.conn.jid) ?? "";
+        const n = (seen.get(scope) ?? 0) + 1;
+        seen.set(scope, n);
+        return n < 2 ? "pass" : [iqErrorFor(el, "forbidden", "auth")];
+      });
     })(),
   },
   {
@@ -539,9 +545,9 @@ export const VARIATIONS: Variation[] = [
     description:
       'the server answers a request of its domain\'s disco#info (no node) with <service-unavailable/> (XEP-0030 §3.1: "an entity is not required to return a result and MAY return an error, most likely <feature-not-implemented/> or <service-unavailable/>")',
     fault: () => "pass",
-    stream: {
-      element: (el) => (resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")) && !el.getChild("query", INFO)!.attrs.node ? [iqErrorFor(el, "service-unavailable", "cancel")] : "pass"),
-    },
+    // Stream-variation survey (2026-11-29): only answers to requests addressed to a domain (see
+    // disco-info-refused-to-second-requester).
+    stream: answering(askedOfDomain, (el) => (resultOf(INFO)(el) && domain(String(el.attrs.from ?? "")) ? [iqErrorFor(el, "service-unavailable", "cancel")] : "pass")),
   },
   {
     id: "disco-info-extra-identity",

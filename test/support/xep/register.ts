@@ -122,13 +122,17 @@ function passwordChanged(picks: (password: Element) => boolean, answered: "resul
  * A registration sent before TLS (on a connection whose only stream header so far is the first, not bound): its
  * error answer gets `act`. Sees the clients' requests to know which ids those are.
  */
-function preTlsRegistration(act: (answer: Element) => FaultAction): StreamFault {
+function preTlsRegistration(act: (answer: Element, ctx: FaultContext) => FaultAction, withRemove = true, onResult?: (ctx: FaultContext) => void): StreamFault {
   const asked = new Set<string>();
   return {
     fromClient: (el, ctx) => {
-      if (el.name === "iq" && el.attrs.type === "set" && el.getChild("query", REGISTER) && !ctx.conn.jid && ctx.conn.serverHeaders === 1) asked.add(`${ctx.conn.id} ${el.attrs.id}`);
+      const query = el.name === "iq" && el.attrs.type === "set" ? el.getChild("query", REGISTER) : undefined;
+      if (query && (withRemove || !query.getChild("remove")) && !ctx.conn.jid && ctx.conn.serverHeaders === 1) asked.add(`${ctx.conn.id} ${el.attrs.id}`);
     },
-    element: (el, ctx) => (iqError(el) && asked.delete(`${ctx.conn.id} ${el.attrs.id}`) ? act(el) : "pass"),
+    element: (el, ctx) => {
+      if (el.name === "iq" && el.attrs.type === "result" && asked.delete(`${ctx.conn.id} ${el.attrs.id}`)) onResult?.(ctx);
+      return iqError(el) && asked.delete(`${ctx.conn.id} ${el.attrs.id}`) ? act(el, ctx) : "pass";
+    },
   };
 }
 
@@ -770,10 +774,24 @@ export const VARIATIONS: Variation[] = [
     // stream error or a closing tag, registers nothing over the unsecured channel (XEP-0077 §11); how it ends the
     // stream is RFC 6120's business. register-feature-before-tls had no outcome for it and warned IBR-SEC-01: warn ->
     // pass on Prosody 13 with --tls starttls. Applied by bench/try-case.ts only (stream).
+    // Stream-variation survey (2026-11-29): it cut the connection on any jabber:iq:register set before TLS, a
+    // <remove/> as well, which is no registration: its description's rule (§11) is about registering over an
+    // unsecured channel, and §3.2's error table answers an unregistered entity's remove. register-cancel-unauthenticated
+    // failed STANZA-IQ-01 on the unanswered remove; the cut now takes registrations only: fail -> pass, Prosody 13.
+    // Nor does it cut a connection on which a registration before TLS got a result: that server takes them there, and a
+    // later refusal is not the channel's (with register.var.second-not-acceptable, register-second-identity's second
+    // registration was cut after the first was registered on the same unsecured stream: fail, together only).
     id: "register.var.pre-tls-cut",
     description: 'a registration before TLS is refused by closing the TCP connection (XEP-0077 §11: the methods "SHOULD NOT be used unless the channel … has been secured")',
     fault: () => "pass",
-    stream: preTlsRegistration(() => "disconnect"),
+    stream: (() => {
+      const registered = new Set<string>(); // connections on which a registration before TLS got a result
+      return preTlsRegistration(
+        (_, ctx) => (registered.has(String(ctx.conn.id)) ? "pass" : "disconnect"),
+        false,
+        (ctx) => registered.add(String(ctx.conn.id)),
+      );
+    })(),
   },
   {
     // Twenty-fifth audit: register-password-answer credited IBR-PASS-POLICY-01 (a MAY no answer can break) when a

@@ -307,21 +307,32 @@ export const VARIATIONS: Variation[] = [
     id: "vcard-feature-on-account",
     description:
       "'vcard-temp' is listed in the disco#info of the user's bare JID, the entity a vCard request without 'to' is answered as (RFC 6120 §10.3.3), and not in the domain's (XEP-0054 §4: \"If an entity supports the vcard-temp protocol, it MUST report that\", naming no address)",
+    // Stream-variation survey (2026-11-29): it added the feature to the account's disco#info whatever the domain's
+    // had listed, so with vcard-none-disco-refused (a server without vcard-temp) the pair made a server that
+    // advertises vcard-temp and answers every vCard request with <service-unavailable/>: vcard-own-empty warned
+    // VCARD-OWN-EMPTY-02 (rightly, for that server), together only. It now moves the feature: the account's result
+    // gets it only once a domain's disco#info result (as it reached this variation) listed it: warn -> skip, Prosody 13.
     fault: () => "pass",
-    stream: {
-      element: (el, ctx) => {
-        const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
-        if (!q || q.attrs.node) return "pass";
-        const from = String(el.attrs.from ?? "");
-        if (from !== "" && !from.includes("@"))
-          return changed(el, (c) => {
-            const query = c.getChild("query", DISCO_INFO)!;
-            query.children = query.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== VCARD);
-          });
-        if (from === bare(ctx.conn.jid) && !q.getChildByAttr("var", VCARD)) return changed(el, (c) => void c.getChild("query", DISCO_INFO)!.cnode(xml("feature", { var: VCARD })));
-        return "pass";
-      },
-    },
+    stream: (() => {
+      const listed = new Set<string>(); // domains whose disco#info result listed vcard-temp
+      return {
+        element: (el: Element, ctx: FaultContext) => {
+          const q = el.name === "iq" && el.attrs.type === "result" ? el.getChild("query", DISCO_INFO) : undefined;
+          if (!q || q.attrs.node) return "pass";
+          const from = String(el.attrs.from ?? "");
+          if (from !== "" && !from.includes("@")) {
+            if (q.getChildByAttr("var", VCARD)) listed.add(from);
+            return changed(el, (c) => {
+              const query = c.getChild("query", DISCO_INFO)!;
+              query.children = query.children.filter((f) => typeof f === "string" || f.name !== "feature" || f.attrs.var !== VCARD);
+            });
+          }
+          if (from === bare(ctx.conn.jid) && listed.has(from.slice(from.indexOf("@") + 1)) && !q.getChildByAttr("var", VCARD))
+            return changed(el, (c) => void c.getChild("query", DISCO_INFO)!.cnode(xml("feature", { var: VCARD })));
+          return "pass";
+        },
+      };
+    })(),
   },
   {
     // Twenty-ninth audit: vcard-own-bare-jid required a result to the set addressed to the user's own bare JID, but
