@@ -47,6 +47,8 @@ try {
   const used = new Map<string, number>();
   const varied = await through(variations, suite.scenarios, used);
   const changed = Object.keys(direct).filter((id) => verdictOf(direct[id]) !== verdictOf(varied[id]));
+  // Printed before the variations run alone, which can take long: a stopped run still says what changed.
+  for (const id of changed) console.log(`${id}\n  direct: ${direct[id]}\n  varied: ${varied[id]}`);
   // Each variation alone, on the scenarios of the cases that changed: which one a case asserts too much against.
   const again = suite.scenarios.filter((sc) => changed.some((id) => id === sc.id || id.startsWith(`${sc.id}/`)));
   const blamed = new Map<string, string[]>();
@@ -54,7 +56,7 @@ try {
     const alone = await through([v], again);
     for (const id of changed) if (verdictOf(alone[id]) !== verdictOf(direct[id])) blamed.set(id, [...(blamed.get(id) ?? []), v.id]);
   }
-  for (const id of changed) console.log(`${id}\n  direct: ${direct[id]}\n  varied: ${varied[id]}\n  alone: ${blamed.get(id)?.join(", ") ?? "none (only together)"}`);
+  for (const id of changed) console.log(`${id} alone: ${blamed.get(id)?.join(", ") ?? "none (only together)"}`);
   console.log(`\n${Object.keys(direct).length} cases, ${changed.length} changed; variations used: ${variations.map((v) => `${v.id} ${used.get(v.id) ?? 0}`).join(", ")}`);
   process.exitCode = changed.length > 0 ? 1 : 0;
 } finally {
