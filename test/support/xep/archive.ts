@@ -133,6 +133,55 @@ function offByOne(field: (q: Element) => string | undefined, at: "start" | "end"
   };
 }
 
+/** `r` restamped as a result of `query`: its queryid the query's, or none where the query has none. */
+const restamped = (r: Element, query: Element) =>
+  changed(r, (c) => {
+    if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
+    else delete resultOf(c)!.attrs.queryid;
+  })[0];
+
+/**
+ * `page` then `fin` with its <set/> naming that page's own first and last item (with `complete`, <fin complete='true'>):
+ * the truthful <fin/> of a page a fault made, so that only the page's content is wrong.
+ */
+function withTruthfulFin(page: Element[], fin: Element, complete = false): Element[] {
+  const [answer] = changed(fin, (c) => {
+    if (complete) finOf(c)!.attrs.complete = "true";
+    const set = setOf(c)!;
+    set.children = [];
+    set
+      .c("first")
+      .t(String(resultOf(page[0])!.attrs.id))
+      .up()
+      .c("last")
+      .t(String(resultOf(page[page.length - 1])!.attrs.id));
+  });
+  return [...page, answer];
+}
+
+/**
+ * A page cut from the account's archive (the results all its connections were sent, in archive order, so a page may
+ * hold what this query's results left out) for each query `asked` applies to: `cut` gives the page (undefined: the
+ * server's answer passes), sent with a truthful <fin/> where it holds more than the server's.
+ */
+function archivePage(asked: (q: Element) => boolean, cut: (archive: Element[], query: Element) => Element[] | undefined, complete: boolean): StreamFault {
+  const known = new Map<string, Element[]>();
+  const queries = onQueries(asked, (results, fin, query, ctx) => {
+    const page = cut(known.get(bare(ctx.conn.jid)) ?? [], query)?.map((r) => restamped(r, query));
+    if (!page || page.length <= results.length || !setOf(fin)) return [...results, fin];
+    return withTruthfulFin(page, fin, complete);
+  });
+  return {
+    fromClient: queries.fromClient,
+    element: (el, ctx) => {
+      const r = resultOf(el);
+      const archive = known.get(bare(ctx.conn.jid)) ?? known.set(bare(ctx.conn.jid), []).get(bare(ctx.conn.jid))!;
+      if (r?.attrs.id && !archive.some((k) => resultOf(k)!.attrs.id === r.attrs.id)) archive.push(el);
+      return queries.element!(el, ctx);
+    },
+  };
+}
+
 /**
  * Seventy-second audit (round 72): a page asked for with <after/> that `holds` (by its results and <max/>) starts
  * with the item named in <after/> as well, and its <fin/>'s <first/> and <last/> name that page's own first and last
@@ -148,22 +197,7 @@ function afterIncludesItselfTruthfulFin(holds: (results: Element[], max: number)
       const known = after ? seen.get(`${ctx.conn.id} ${after}`) : undefined;
       const max = Number(rsmValue(query, "max")?.getText());
       if (!known || !setOf(fin) || !Number.isInteger(max) || !holds(results, max)) return [...results, fin];
-      const extra = changed(known, (c) => {
-        if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
-        else delete resultOf(c)!.attrs.queryid;
-      })[0];
-      const page = [extra, ...results];
-      const [answer] = changed(fin, (c) => {
-        const set = setOf(c)!;
-        set.children = [];
-        set
-          .c("first")
-          .t(String(resultOf(page[0])!.attrs.id))
-          .up()
-          .c("last")
-          .t(String(resultOf(page[page.length - 1])!.attrs.id));
-      });
-      return [...page, answer];
+      return withTruthfulFin([restamped(known, query), ...results], fin);
     },
   );
 }
@@ -1329,49 +1363,16 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-RSM-01", "RSM-MAX-01", "MAM-PAGE-01"],
     description: "<max/> is ignored: a page asked for without a form returns every result of the archive after its <after/> (or from the start), named in <fin/>'s <set/> and marked complete",
-    stream: (() => {
-      // The results the account's connections were sent, in archive order: the archive the page is cut from.
-      const known = new Map<string, Element[]>();
-      const queries = onQueries(
-        (q) => Boolean(rsmValue(q, "max")) && !rsmValue(q, "before") && !q.getChild("x", DATA),
-        (results, fin, query, ctx) => {
-          const archive = known.get(bare(ctx.conn.jid)) ?? [];
-          const after = rsmValue(query, "after")?.getText();
-          const at = after === undefined ? -1 : archive.findIndex((k) => resultOf(k)!.attrs.id === after);
-          if (after !== undefined && at < 0) return [...results, fin];
-          const page = archive.slice(at + 1).map(
-            (r) =>
-              changed(r, (c) => {
-                if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
-                else delete resultOf(c)!.attrs.queryid;
-              })[0],
-          );
-          if (page.length <= results.length || !setOf(fin)) return [...results, fin];
-          const [answer] = changed(fin, (c) => {
-            const f = finOf(c)!;
-            f.attrs.complete = "true";
-            const set = setOf(c)!;
-            set.children = [];
-            set
-              .c("first")
-              .t(String(resultOf(page[0])!.attrs.id))
-              .up()
-              .c("last")
-              .t(String(resultOf(page[page.length - 1])!.attrs.id));
-          });
-          return [...page, answer];
-        },
-      );
-      return {
-        fromClient: queries.fromClient,
-        element: (el, ctx) => {
-          const r = resultOf(el);
-          const archive = known.get(bare(ctx.conn.jid)) ?? known.set(bare(ctx.conn.jid), []).get(bare(ctx.conn.jid))!;
-          if (r?.attrs.id && !archive.some((k) => resultOf(k)!.attrs.id === r.attrs.id)) archive.push(el);
-          return queries.element!(el, ctx);
-        },
-      };
-    })(),
+    stream: archivePage(
+      (q) => Boolean(rsmValue(q, "max")) && !rsmValue(q, "before") && !q.getChild("x", DATA),
+      (archive, query) => {
+        // Everything after <after/> (or the whole archive), however many <max/> asked.
+        const after = rsmValue(query, "after")?.getText();
+        const at = after === undefined ? -1 : archive.findIndex((k) => resultOf(k)!.attrs.id === after);
+        return after !== undefined && at < 0 ? undefined : archive.slice(at + 1);
+      },
+      true,
+    ),
   },
   {
     id: "rsm.after-ignored",
@@ -1423,17 +1424,8 @@ export const FAULTS: FaultDef[] = [
           const fin = out[out.length - 1];
           const results = out.slice(0, -1).filter((r): r is Element => typeof r !== "string" && Boolean(resultOf(r)));
           if (typeof fin === "string" || !setOf(fin) || results.length === 0) return out;
-          const [answer] = changed(fin, (c) => {
-            const set = setOf(c)!;
-            set.children = [];
-            set
-              .c("first")
-              .t(String(resultOf(results[0])!.attrs.id))
-              .up()
-              .c("last")
-              .t(String(resultOf(results[results.length - 1])!.attrs.id));
-          });
-          return [...out.slice(0, -1), answer];
+          // What comes before the <fin/> is only results (onQueries collects nothing else).
+          return withTruthfulFin(results, fin);
         },
       };
     })(),
@@ -1448,48 +1440,17 @@ export const FAULTS: FaultDef[] = [
     requirements: ["RSM-MAX-01", "MAM-PAGE-01"],
     description:
       "a page asked for with <before/> and <max/> holds one item more than <max/> (the items right before the one named, or the last ones for an empty <before/>), and its <fin/>'s <first/> and <last/> name that page's own first and last item",
-    stream: (() => {
-      // The results the account's connections were sent, in archive order: the archive the page is cut from.
-      const known = new Map<string, Element[]>();
-      const queries = onQueries(
-        (q) => rsmValue(q, "before") !== undefined && rsmValue(q, "max") !== undefined,
-        (results, fin, query, ctx) => {
-          const archive = known.get(bare(ctx.conn.jid)) ?? [];
-          const before = rsmValue(query, "before")?.getText() ?? "";
-          const at = before === "" ? archive.length : archive.findIndex((k) => resultOf(k)!.attrs.id === before);
-          const max = Number(rsmValue(query, "max")!.getText());
-          if (at < 0 || !Number.isInteger(max)) return [...results, fin];
-          const page = archive.slice(Math.max(0, at - max - 1), at).map(
-            (r) =>
-              changed(r, (c) => {
-                if (query.attrs.queryid !== undefined) resultOf(c)!.attrs.queryid = String(query.attrs.queryid);
-                else delete resultOf(c)!.attrs.queryid;
-              })[0],
-          );
-          if (page.length <= results.length || !setOf(fin)) return [...results, fin];
-          const [answer] = changed(fin, (c) => {
-            const set = setOf(c)!;
-            set.children = [];
-            set
-              .c("first")
-              .t(String(resultOf(page[0])!.attrs.id))
-              .up()
-              .c("last")
-              .t(String(resultOf(page[page.length - 1])!.attrs.id));
-          });
-          return [...page, answer];
-        },
-      );
-      return {
-        fromClient: queries.fromClient,
-        element: (el, ctx) => {
-          const r = resultOf(el);
-          const archive = known.get(bare(ctx.conn.jid)) ?? known.set(bare(ctx.conn.jid), []).get(bare(ctx.conn.jid))!;
-          if (r?.attrs.id && !archive.some((k) => resultOf(k)!.attrs.id === r.attrs.id)) archive.push(el);
-          return queries.element!(el, ctx);
-        },
-      };
-    })(),
+    stream: archivePage(
+      (q) => rsmValue(q, "before") !== undefined && rsmValue(q, "max") !== undefined,
+      (archive, query) => {
+        // The max + 1 items right before <before/> (before the end of the archive for an empty <before/>).
+        const before = rsmValue(query, "before")?.getText() ?? "";
+        const at = before === "" ? archive.length : archive.findIndex((k) => resultOf(k)!.attrs.id === before);
+        const max = Number(rsmValue(query, "max")!.getText());
+        return at < 0 || !Number.isInteger(max) ? undefined : archive.slice(Math.max(0, at - max - 1), at);
+      },
+      false,
+    ),
   },
   {
     id: "mam.after-id-includes-itself",

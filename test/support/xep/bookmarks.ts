@@ -153,6 +153,23 @@ const compatUnannounced: StreamFault = {
       : "pass",
 };
 
+/**
+ * A node that keeps one item, the last published (PEP's default max_items, bookmark.publish-options.ignored; one
+ * item per node, pep-single-item-nodes): items results for urn:xmpp:bookmarks:1 keep their last <item/> only.
+ */
+const lastBookmarkKept = () =>
+  answering(
+    (el) => itemsRequest(el) && pubsubOf(el)!.getChild("items")!.attrs.node === BOOKMARKS,
+    (el) =>
+      isResult(el)
+        ? changed(el, (c) => {
+            const items = pubsubOf(c)!.getChild("items")!;
+            const kept = items.getChildren("item").slice(-1);
+            items.children = items.children.filter((x) => typeof x === "string" || x.name !== "item" || kept.includes(x));
+          })
+        : "pass",
+  );
+
 /** XEP-0223, XEP-0402, XEP-0048: server bugs the cases must catch. */
 export const FAULTS: FaultDef[] = [
   {
@@ -329,17 +346,7 @@ export const FAULTS: FaultDef[] = [
     area: "bookmarks",
     requirements: ["BOOKMARK-ADD-01"],
     description: "bookmark publishes with the XEP-0402 publish-options are answered with results, but the options are not applied: the node keeps one item (PEP's default), the last published",
-    stream: answering(
-      (el) => itemsRequest(el) && pubsubOf(el)!.getChild("items")!.attrs.node === BOOKMARKS,
-      (el) =>
-        isResult(el)
-          ? changed(el, (c) => {
-              const items = pubsubOf(c)!.getChild("items")!;
-              const kept = items.getChildren("item").slice(-1);
-              items.children = items.children.filter((x) => typeof x === "string" || x.name !== "item" || kept.includes(x));
-            })
-          : "pass",
-    ),
+    stream: lastBookmarkKept(),
   },
   {
     id: "bookmark.items.never-listed",
@@ -785,17 +792,7 @@ export const VARIATIONS: Variation[] = [
       'the PEP service keeps one item per node (the last published) and does not advertise http://jabber.org/protocol/pubsub#multi-items on the account (XEP-0060 §10: multi-items is OPTIONAL; pubsub#max_items: "`max` for no specific limit other than a server imposed maximum.")',
     fault: () => "pass",
     stream: both(
-      answering(
-        (el) => itemsRequest(el) && pubsubOf(el)!.getChild("items")!.attrs.node === BOOKMARKS,
-        (el) =>
-          isResult(el)
-            ? changed(el, (c) => {
-                const items = pubsubOf(c)!.getChild("items")!;
-                const kept = items.getChildren("item").slice(-1);
-                items.children = items.children.filter((x) => typeof x === "string" || x.name !== "item" || kept.includes(x));
-              })
-            : "pass",
-      ),
+      lastBookmarkKept(),
       answering(
         (el, { conn }) => el.attrs.type === "get" && Boolean(el.getChild("query", DISCO_INFO)) && (el.attrs.to === undefined || el.attrs.to === bare(conn.jid)),
         (el) =>

@@ -1268,6 +1268,37 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
 const laterFeatures = new Map<string, string>();
 
 /**
+ * bosh-stanza-error-not-stream-error's connection manager, shared with bosh-stanza-error-then-held: a body carrying a
+ * <stream:error/> becomes a stanza error to the pre-authentication IQ, and the session goes on, each later request
+ * answered with an empty <body/>; with `held`, only after the session's 'wait' (the lower of the creation request's
+ * and its response's, 60 s if neither names one), as XEP-0124 §11's holding does.
+ */
+function stanzaErrorNotStreamError(opts: { held?: boolean } = {}): BoshFault {
+  const waits = new Map<string, number>();
+  const going = new Set<string>();
+  return {
+    answer: (r, a) => {
+      if (opts.held && r.creation) {
+        const sid = /\ssid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
+        const wait = Number(/\swait=(['"])(\d+)\1/.exec(r.text)?.[2] ?? "60");
+        if (sid) waits.set(sid, Math.min(wait, Number(/\swait=(['"])(\d+)\1/.exec(a.text)?.[2] ?? wait)));
+        return a;
+      }
+      if (r.sid !== undefined && going.has(r.sid)) {
+        const empty: BoshReply = { status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" };
+        return opts.held ? new Promise((resolve) => setTimeout(() => resolve(empty), (waits.get(r.sid!) ?? 60) * 1000)) : empty;
+      }
+      if (!/<stream:error\b/.test(a.text)) return a;
+      if (r.sid !== undefined) going.add(r.sid);
+      return {
+        ...a,
+        text: "<body xmlns='http://jabber.org/protocol/httpbind'><iq xmlns='jabber:client' type='error' id='x1'><error type='auth'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq></body>",
+      };
+    },
+  };
+}
+
+/**
  * What a correct connection manager may do that Prosody and ejabberd do not, with the rule that allows it. One with
  * `cases` is applied to those cases only (it would skip others at set-up: their login takes the creation response's
  * features).
@@ -1312,21 +1343,7 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
     cases: ["bosh-remote-stream-error"],
     // Fifty-third audit (2026-11-28): the session goes on, as a server that ended no stream keeps it, so the case's next
     // request (posted since no terminal error came) gets an empty body, not the real session's end.
-    fault: (() => {
-      const going = new Set<string>();
-      return {
-        answer: (r: BoshRequest, a: BoshReply): BoshReply => {
-          if (r.sid !== undefined && going.has(r.sid))
-            return { status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" };
-          if (!/<stream:error\b/.test(a.text)) return a;
-          if (r.sid !== undefined) going.add(r.sid);
-          return {
-            ...a,
-            text: "<body xmlns='http://jabber.org/protocol/httpbind'><iq xmlns='jabber:client' type='error' id='x1'><error type='auth'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq></body>",
-          };
-        },
-      };
-    })(),
+    fault: stanzaErrorNotStreamError(),
   },
   {
     // Seventy-second audit (round 72): as bosh-stanza-error-not-stream-error, but the session's next request, with
@@ -1338,30 +1355,7 @@ export const BOSH_VARIATIONS: { id: string; allowed: string; cases?: string[]; f
     allowed:
       "XEP-0124 §11: \"It is RECOMMENDED that the connection manager not return an HTTP result until a payload has arrived from the application server for delivery to the client.\" (no longer than the 'wait'), after RFC 6120 §4.3.5's stanza error",
     cases: ["bosh-remote-stream-error"],
-    fault: (() => {
-      const waits = new Map<string, number>();
-      const going = new Set<string>();
-      return {
-        answer: async (r: BoshRequest, a: BoshReply): Promise<BoshReply> => {
-          if (r.creation) {
-            const sid = /\ssid=(['"])([^'"]*)\1/.exec(a.text)?.[2];
-            const wait = Number(/\swait=(['"])(\d+)\1/.exec(r.text)?.[2] ?? "60");
-            if (sid) waits.set(sid, Math.min(wait, Number(/\swait=(['"])(\d+)\1/.exec(a.text)?.[2] ?? wait)));
-            return a;
-          }
-          if (r.sid !== undefined && going.has(r.sid)) {
-            await new Promise((resolve) => setTimeout(resolve, (waits.get(r.sid!) ?? 60) * 1000));
-            return { status: 200, headers: { ...a.headers, "content-type": "text/xml; charset=utf-8" }, text: "<body xmlns='http://jabber.org/protocol/httpbind'/>" };
-          }
-          if (!/<stream:error\b/.test(a.text)) return a;
-          if (r.sid !== undefined) going.add(r.sid);
-          return {
-            ...a,
-            text: "<body xmlns='http://jabber.org/protocol/httpbind'><iq xmlns='jabber:client' type='error' id='x1'><error type='auth'><not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq></body>",
-          };
-        },
-      };
-    })(),
+    fault: stanzaErrorNotStreamError({ held: true }),
   },
   {
     // Twenty-fifth audit: bosh-hold, which now takes an answer to its first request that carries the stream features

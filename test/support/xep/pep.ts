@@ -51,9 +51,13 @@ function servedAsBefore(): StreamFault {
 const toOwner = (el: Element) => bare(el.attrs.to) === bare(el.attrs.from);
 const isError = (el: Element, condition?: string) => el.attrs.type === "error" && (!condition || Boolean(el.getChild("error")?.getChild(condition, STANZAS)));
 
-/** An IQ answer turned into an error with `condition` (and no payload). */
-const errorInstead = (el: Element, condition: string, type = "cancel"): Element[] => [
-  xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type }, xml(condition, { xmlns: STANZAS }))),
+/** An IQ answer turned into an error with `condition` (and no payload), and with `pubsubCondition` beside it if given. */
+const errorInstead = (el: Element, condition: string, type = "cancel", pubsubCondition?: string): Element[] => [
+  xml(
+    "iq",
+    { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+    xml("error", { type }, xml(condition, { xmlns: STANZAS }), ...(pubsubCondition ? [xml(pubsubCondition, { xmlns: ERRORS })] : [])),
+  ),
 ];
 /** An error answer with its defined condition replaced by `condition` (the pubsub-specific one kept). */
 const withCondition = (el: Element, condition: string) =>
@@ -792,16 +796,19 @@ function presenceNodeRefusesWhitelist(): StreamFault {
       if (!made.has(key)) return (void made.add(key), false);
       return true;
     },
-    (a) =>
-      a.attrs.type === "result"
-        ? [
-            xml(
-              "iq",
-              { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
-              xml("error", { type: "cancel" }, xml("conflict", { xmlns: STANZAS }), xml("precondition-not-met", { xmlns: ERRORS })),
-            ),
-          ]
-        : "pass",
+    (a) => (a.attrs.type === "result" ? errorInstead(a, "conflict", "cancel", "precondition-not-met") : "pass"),
+  );
+}
+
+/**
+ * A node of the 'roster' model with no allowed group, where a service made it in spite of a whitelist precondition
+ * (pep.pubopt.whitelist-ignored-roster-*): another user's request of one of `kinds` (items, subscribe) that the
+ * service refuses is refused as XEP-0060 §6.5.9.7 and §6.1.3.3 say, with not-authorized and not-in-roster-group.
+ */
+function refusedAsRosterNode(...kinds: string[]): StreamFault {
+  return answering(
+    (el) => kinds.some((k) => asks(k)(el)) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
+    (a) => (isError(a) ? errorInstead(a, "not-authorized", "auth", "not-in-roster-group") : "pass"),
   );
 }
 
@@ -1311,19 +1318,7 @@ export const FAULTS: FaultDef[] = [
         configuredField("pubsub#access_model", (v) => (v === "whitelist" ? "roster" : undefined)),
         presenceNodeRefusesWhitelist(),
       ),
-      answering(
-        (el) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
-        (a) =>
-          isError(a)
-            ? [
-                xml(
-                  "iq",
-                  { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
-                  xml("error", { type: "auth" }, xml("not-authorized", { xmlns: STANZAS }), xml("not-in-roster-group", { xmlns: ERRORS })),
-                ),
-              ]
-            : "pass",
-      ),
+      refusedAsRosterNode("items"),
     ),
   },
   {
@@ -1340,19 +1335,7 @@ export const FAULTS: FaultDef[] = [
       "a publish's pubsub#access_model 'whitelist' precondition on a new node is answered with a result but not applied: the node gets the 'roster' model with no allowed group (its configuration says 'roster'), and another user's items request or subscription is refused with not-authorized and not-in-roster-group",
     stream: both(
       configuredField("pubsub#access_model", (v) => (v === "whitelist" ? "roster" : undefined)),
-      answering(
-        (el) => (asks("items")(el) || asks("subscribe")(el)) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(el.attrs.from),
-        (a) =>
-          isError(a)
-            ? [
-                xml(
-                  "iq",
-                  { type: "error", id: a.attrs.id, to: a.attrs.to, from: a.attrs.from },
-                  xml("error", { type: "auth" }, xml("not-authorized", { xmlns: STANZAS }), xml("not-in-roster-group", { xmlns: ERRORS })),
-                ),
-              ]
-            : "pass",
-      ),
+      refusedAsRosterNode("items", "subscribe"),
     ),
   },
   {

@@ -172,6 +172,60 @@ function holding(
   });
 }
 
+/**
+ * A room that sends a new occupant the other occupants' presences only after its self-presence (the muc.order.*
+ * faults that break MUC-ORDER-01): the first of them is not held back, the connection gets `first(el)` of it instead
+ * (the first occupant's presence twice, or none), and the rest follow the self-presence.
+ */
+function heldUntilSelf(first: (el: Element) => Element[]): Fault {
+  const held = new Map<string, Element[]>(); // "connection id room" -> presences held back until the self-presence
+  return knowing((el, ctx, r) => {
+    if (!occupantPresence(el) || !available(el)) return "pass";
+    const room = bareOf(fromOf(el));
+    if (r.joined(ctx, room)) return "pass";
+    const key = `${ctx.conn.id} ${room}`;
+    if (isSelf(el)) {
+      const out = held.get(key);
+      held.delete(key);
+      return out ? [el, ...out] : "pass";
+    }
+    if (!held.has(key)) {
+      held.set(key, []);
+      return first(el);
+    }
+    held.get(key)!.push(el);
+    return [];
+  });
+}
+
+/**
+ * A room that admits a second resource of an occupant's account entering with the occupant's nickname but sends it no
+ * presence (the muc.msn.same-user-unannounced faults); with `mute`, its groupchat messages reach no one either.
+ */
+function sameNickUnannounced(mute: boolean): StreamFault {
+  const first = firstHolders();
+  const unannounced = new Map<number, Set<string>>(); // connection id -> rooms that admitted it silently
+  const unsent = new Set<string>(); // "room body" of such a connection's groupchat message (only with `mute`)
+  return {
+    fromClient: (el, ctx) => {
+      const to = String(el.attrs.to ?? "");
+      const room = bareOf(to);
+      if (mute && el.name === "message" && el.attrs.type === "groupchat" && unannounced.get(ctx.conn.id)?.has(room)) unsent.add(`${room} ${String(el.getChildText("body"))}`);
+      const owner = first.of(to, ctx.conn.jid ?? "");
+      if (el.name === "presence" && el.attrs.type === undefined && owner !== undefined && owner !== ctx.conn.id)
+        (unannounced.get(ctx.conn.id) ?? unannounced.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(room);
+    },
+    element: (el, ctx): FaultAction => {
+      if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+      const from = fromOf(el);
+      if (isRoomMessage(el) && unsent.has(`${bareOf(from)} ${String(el.getChildText("body"))}`)) return "drop";
+      if (el.name === "presence" && unannounced.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
+      if (occupantPresence(el) && available(el) && isSelf(el)) first.claim(from, ctx);
+      return "pass";
+    },
+  };
+}
+
 /** Live groupchat messages each room reflected (the history a room that ignored the limits would send). */
 function remembered() {
   const byRoom = new Map<string, Element[]>();
@@ -846,26 +900,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ORDER-01"],
     description: "a new occupant gets the first other occupant's presence twice, then its self-presence, and the presence of the other occupants already there only after it",
-    fault: (() => {
-      const held = new Map<string, Element[]>(); // "connection id room" -> presences held back until the self-presence
-      return knowing((el, ctx, r) => {
-        if (!occupantPresence(el) || !available(el)) return "pass";
-        const room = bareOf(fromOf(el));
-        if (r.joined(ctx, room)) return "pass";
-        const key = `${ctx.conn.id} ${room}`;
-        if (isSelf(el)) {
-          const out = held.get(key);
-          held.delete(key);
-          return out ? [el, ...out] : "pass";
-        }
-        if (!held.has(key)) {
-          held.set(key, []);
-          return [el, copyOf(el)];
-        }
-        held.get(key)!.push(el);
-        return [];
-      });
-    })(),
+    fault: heldUntilSelf((el) => [el, copyOf(el)]),
   },
   {
     // Seventy-third audit (round 73): muc-enter-order-roster-first's -missing alternatives asked only that one
@@ -876,26 +911,7 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-ORDER-01"],
     description: "a new occupant gets no presence of the first other occupant already in the room, and the presence of the others only after its self-presence",
-    fault: (() => {
-      const held = new Map<string, Element[]>(); // "connection id room" -> presences held back until the self-presence
-      return knowing((el, ctx, r) => {
-        if (!occupantPresence(el) || !available(el)) return "pass";
-        const room = bareOf(fromOf(el));
-        if (r.joined(ctx, room)) return "pass";
-        const key = `${ctx.conn.id} ${room}`;
-        if (isSelf(el)) {
-          const out = held.get(key);
-          held.delete(key);
-          return out ? [el, ...out] : "pass";
-        }
-        if (!held.has(key)) {
-          held.set(key, []);
-          return [];
-        }
-        held.get(key)!.push(el);
-        return [];
-      });
-    })(),
+    fault: heldUntilSelf(() => []),
   },
   {
     id: "muc.order.history-before-self-presence",
@@ -1405,25 +1421,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-JOIN-05"],
     description:
       "a second resource of an occupant's account that enters with the occupant's nickname is admitted to it (it gets the room's messages, its own reach the occupants from the nickname) but gets no presence from the room (no self-presence, no occupant's); applied only where what clients send is seen",
-    stream: (() => {
-      const first = firstHolders();
-      const unannounced = new Map<number, Set<string>>(); // connection id -> rooms that admitted it silently
-      return {
-        fromClient: (el, ctx) => {
-          const to = String(el.attrs.to ?? "");
-          const owner = first.of(to, ctx.conn.jid ?? "");
-          if (el.name === "presence" && el.attrs.type === undefined && owner !== undefined && owner !== ctx.conn.id)
-            (unannounced.get(ctx.conn.id) ?? unannounced.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(bareOf(to));
-        },
-        element: (el, ctx): FaultAction => {
-          if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
-          const from = fromOf(el);
-          if (el.name === "presence" && unannounced.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
-          if (occupantPresence(el) && available(el) && isSelf(el)) first.claim(from, ctx);
-          return "pass";
-        },
-      };
-    })(),
+    stream: sameNickUnannounced(false),
   },
   {
     // Seventy-second audit (round 72, report G6): muc-deny-nick-same-user-messages's 'not-admitted' (no presence to
@@ -1437,29 +1435,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-MSN-01"],
     description:
       "a second resource of an occupant's account that enters with the occupant's nickname gets the room's messages but no presence from the room, and its groupchat messages reach no one (not even itself); applied only where what clients send is seen",
-    stream: (() => {
-      const first = firstHolders();
-      const unannounced = new Map<number, Set<string>>(); // connection id -> rooms that admitted it silently
-      const unsent = new Set<string>(); // "room body" of such a connection's groupchat message
-      return {
-        fromClient: (el, ctx) => {
-          const to = String(el.attrs.to ?? "");
-          const room = bareOf(to);
-          if (el.name === "message" && el.attrs.type === "groupchat" && unannounced.get(ctx.conn.id)?.has(room)) unsent.add(`${room} ${String(el.getChildText("body"))}`);
-          const owner = first.of(to, ctx.conn.jid ?? "");
-          if (el.name === "presence" && el.attrs.type === undefined && owner !== undefined && owner !== ctx.conn.id)
-            (unannounced.get(ctx.conn.id) ?? unannounced.set(ctx.conn.id, new Set()).get(ctx.conn.id)!).add(room);
-        },
-        element: (el, ctx): FaultAction => {
-          if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
-          const from = fromOf(el);
-          if (isRoomMessage(el) && unsent.has(`${bareOf(from)} ${String(el.getChildText("body"))}`)) return "drop";
-          if (el.name === "presence" && unannounced.get(ctx.conn.id)?.has(bareOf(from))) return "drop";
-          if (occupantPresence(el) && available(el) && isSelf(el)) first.claim(from, ctx);
-          return "pass";
-        },
-      };
-    })(),
+    stream: sameNickUnannounced(true),
   },
   {
     // Thirty-eighth audit (2026-11-27): muc-deny-nick-same-user-messages checked that in-room messages reach both

@@ -3735,15 +3735,43 @@ function domainBanRemovesEveryone(): StreamFault {
 }
 
 /**
+ * The members-only rooms of muc.ban.domain-ignored-members-only and muc.ban.ignored-members-only: a room's
+ * configuration form (an owner's result) without its muc#roomconfig_membersonly field, so that nothing turns
+ * members-only off; undefined for any other element.
+ */
+function membersOnlyFieldHidden(el: Element): FaultAction | undefined {
+  const OWNER = "http://jabber.org/protocol/muc#owner";
+  const DATA = "jabber:x:data";
+  const FIELD = "muc#roomconfig_membersonly";
+  const form = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", OWNER)?.getChild("x", DATA) : undefined;
+  if (!form?.getChildren("field").some((f) => f.attrs.var === FIELD)) return undefined;
+  return changed(el, (c) => {
+    const x = c.getChild("query", OWNER)!.getChild("x", DATA)!;
+    x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== FIELD);
+  });
+}
+
+/**
+ * A presence of a room with a ban that such a room applied to nobody, to a case's connection: the removal the ban
+ * caused (unavailable, 301) is left out, and the <forbidden/> a user the ban names (`banned`) gets on entering becomes
+ * a non-member's <registration-required/> (type auth).
+ */
+function banShownAsNonMember(el: Element, banned: boolean): FaultAction {
+  if (occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "301")) return "drop";
+  if (el.attrs.type !== "error" || conditionOf(el) !== "forbidden" || !banned) return "pass";
+  return withCondition(el, "registration-required").map((c) => {
+    c.getChild("error")!.attrs.type = "auth";
+    return c;
+  });
+}
+
+/**
  * muc.ban.domain-ignored-members-only: a domain ban (an outcast item whose 'jid' is a bare domain) is answered and
  * applied to nobody, in rooms that are members-only with no field to turn it off. The server does apply it: what it
  * sends because of it is changed into what such a room sends (the removals at the ban left out, a banned user's
  * <forbidden/> turned into a non-member's <registration-required/>).
  */
 function domainBanIgnoredMembersOnly(): StreamFault {
-  const OWNER = "http://jabber.org/protocol/muc#owner";
-  const DATA = "jabber:x:data";
-  const FIELD = "muc#roomconfig_membersonly";
   const bans = new Map<string, string>(); // room -> the domain banned
   const domainOf = (jid: unknown) => bare(str(jid)).split("@")[1] ?? "";
   return {
@@ -3753,20 +3781,11 @@ function domainBanIgnoredMembersOnly(): StreamFault {
       if (domain) bans.set(bare(str(el.attrs.to)), str(domain.attrs.jid));
     },
     element: (el, ctx) => {
-      const form = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", OWNER)?.getChild("x", DATA) : undefined;
-      if (form?.getChildren("field").some((f) => f.attrs.var === FIELD))
-        return changed(el, (c) => {
-          const x = c.getChild("query", OWNER)!.getChild("x", DATA)!;
-          x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== FIELD);
-        });
+      const hidden = membersOnlyFieldHidden(el);
+      if (hidden) return hidden;
       const domain = atService(el.attrs.from) && el.name === "presence" ? bans.get(bare(str(el.attrs.from))) : undefined;
       if (domain === undefined || harnessSession(ctx.conn.jid)) return "pass";
-      if (occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "301")) return "drop";
-      if (el.attrs.type !== "error" || conditionOf(el) !== "forbidden" || domainOf(ctx.conn.jid) !== domain) return "pass";
-      return withCondition(el, "registration-required").map((c) => {
-        c.getChild("error")!.attrs.type = "auth";
-        return c;
-      });
+      return banShownAsNonMember(el, domainOf(ctx.conn.jid) === domain);
     },
   };
 }
@@ -3778,9 +3797,6 @@ function domainBanIgnoredMembersOnly(): StreamFault {
  * banned user's <forbidden/> turned into a non-member's <registration-required/>, the user left off the ban list).
  */
 function userBanIgnoredMembersOnly(): StreamFault {
-  const OWNER = "http://jabber.org/protocol/muc#owner";
-  const DATA = "jabber:x:data";
-  const FIELD = "muc#roomconfig_membersonly";
   const bans = new Map<string, Set<string>>(); // room -> the bare JIDs of the users banned
   const banned = (room: string, jid: unknown) => bans.get(room)?.has(bare(str(jid))) ?? false;
   const ignored: StreamFault = {
@@ -3790,20 +3806,11 @@ function userBanIgnoredMembersOnly(): StreamFault {
       for (const i of itemsOf(q).filter((i) => i.attrs.affiliation === "outcast" && str(i.attrs.jid).includes("@"))) bans.set(room, (bans.get(room) ?? new Set<string>()).add(bare(str(i.attrs.jid))));
     },
     element: (el, ctx) => {
-      const form = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) ? el.getChild("query", OWNER)?.getChild("x", DATA) : undefined;
-      if (form?.getChildren("field").some((f) => f.attrs.var === FIELD))
-        return changed(el, (c) => {
-          const x = c.getChild("query", OWNER)!.getChild("x", DATA)!;
-          x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== FIELD);
-        });
+      const hidden = membersOnlyFieldHidden(el);
+      if (hidden) return hidden;
       const room = bare(str(el.attrs.from));
       if (el.name !== "presence" || !atService(room) || !bans.has(room) || harnessSession(ctx.conn.jid)) return "pass";
-      if (occupantPresence(el) && el.attrs.type === "unavailable" && hasStatus(el, "301")) return "drop";
-      if (el.attrs.type !== "error" || conditionOf(el) !== "forbidden" || !banned(room, ctx.conn.jid)) return "pass";
-      return withCondition(el, "registration-required").map((c) => {
-        c.getChild("error")!.attrs.type = "auth";
-        return c;
-      });
+      return banShownAsNonMember(el, banned(room, ctx.conn.jid));
     },
   };
   const unlisted = answering(casesOwn(listRequest("affiliation", "outcast")), (answer): FaultAction => {
