@@ -1,8 +1,7 @@
 import { z } from "zod";
-import type { HttpExpectSpec, HttpRequestSpec } from "./types.ts";
+import { HTTP_STAGES, type HttpExpectSpec, type HttpRequestSpec } from "./types.ts";
 import { oneLine } from "./step-issue.ts";
 import type { Verb } from "./verb.ts";
-import { HTTP_STAGES } from "../xmpp/protocol/upload.ts";
 
 const text = z.union([z.string(), z.number()]).transform(String);
 const Headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "expected an HTTP header name"), text);

@@ -108,9 +108,17 @@ export interface HttpRequestSpec {
 }
 
 /**
+ * How far an HTTP request that got no HTTP answer went: no connection was made (`connect`); connected, but no TLS
+ * handshake completed (`tls`, https only); or connected, with the TLS handshake done for https, but no whole HTTP
+ * answer came (`http`: the host closed or reset the connection, or the deadline passed).
+ */
+export const HTTP_STAGES = ["connect", "tls", "http"] as const;
+export type HttpStage = (typeof HTTP_STAGES)[number];
+
+/**
  * What 'receives http' checks of the latest response: patterns for the status, the body and header fields (lowercase
- * names); or, alone, `failed`: a pattern for the stage at which a request that got no HTTP answer failed (connect,
- * tls, http: `HttpStage` of src/xmpp/protocol/upload.ts), which no answer matches.
+ * names); or, alone, `failed`: a pattern for the `HttpStage` at which a request that got no HTTP answer failed,
+ * which no answer matches.
  */
 export interface HttpExpectSpec {
   status?: string;
@@ -141,6 +149,8 @@ export interface BoshExpectSpec {
   body?: string;
   /** The answer came no sooner than this many milliseconds after its request went (the connection manager held it). */
   heldMs?: number;
+  /** The request got no HTTP answer at all (the connection closed or failed); it stands alone. */
+  failed?: true;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { matchValue, type Captures } from "../../match/pattern.ts";
-import type { Step } from "../../scenario/types.ts";
+import type { HttpStage, Step } from "../../scenario/types.ts";
 import { fill } from "../../match/template.ts";
-import { HttpFailure, httpGetFollowing, httpRequest, slotOf, type HttpAnswer, type HttpStage, type Slot } from "../../xmpp/protocol/upload.ts";
+import { HttpFailure, httpGetFollowing, httpRequest, slotOf, type HttpAnswer, type Slot } from "../../xmpp/protocol/upload.ts";
 import type { CaseScope } from "./scope.ts";
 import { keep, oneLine, timeoutOf, type Handler, type Holds } from "./step-kit.ts";
 

@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
 import type { Element } from "ltx";
+import type { HttpStage } from "../../scenario/types.ts";
 import { NS } from "../wire/ns.ts";
 
 /** XEP-0363 §4: a slot's URLs, and the header fields the PUT must carry. */
@@ -39,14 +40,6 @@ export interface HttpAnswer {
   /** The URLs a GET was redirected to, in order (the answer is the last one's). */
   redirects?: string[];
 }
-
-/**
- * How far a request that got no HTTP answer went: no connection was made (`connect`); connected, but no TLS
- * handshake completed (`tls`, https only); or connected, with the TLS handshake done for https, but no whole HTTP
- * answer came (`http`: the host closed or reset the connection, or the deadline passed).
- */
-export type HttpStage = "connect" | "tls" | "http";
-export const HTTP_STAGES: readonly HttpStage[] = ["connect", "tls", "http"];
 
 /** Why a request got no HTTP answer, and at which stage: what `httpRequest` rejects with. */
 export class HttpFailure extends Error {
