@@ -6,20 +6,32 @@ import type { Verb } from "./verb.ts";
 const text = z.union([z.string(), z.number()]).transform(String);
 const Headers = z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "expected an HTTP header name"), z.string());
 const Post = z.union([z.string().min(1), z.strictObject({ body: z.string().min(1), headers: Headers.optional() })]);
-const ExpectMap = z.strictObject({ of: text.optional(), status: text.optional(), headers: Headers.optional(), body: z.string().min(1).optional(), held: z.number().int().positive().optional() });
+const ExpectFields = z.strictObject({
+  of: text.optional(),
+  status: text.optional(),
+  headers: Headers.optional(),
+  body: z.string().min(1).optional(),
+  held: z.number().int().positive().optional(),
+  failed: z.literal(true).optional(),
+});
+/** `failed: true` matches a request that got no HTTP answer, so there is nothing else to match. */
+const alone = (e: z.infer<typeof ExpectFields>) => e.failed === undefined || (e.status === undefined && e.headers === undefined && e.body === undefined && e.held === undefined);
+const aloneMessage = "failed: a request that got no answer has no status, headers, body or hold time to match";
+const ExpectMap = ExpectFields.refine(alone, aloneMessage);
 const Expect = z.union([z.string().min(1), ExpectMap]);
-const Alternative = z.union([z.string().min(1), ExpectMap.extend({ requirements: z.array(z.string()).optional() })]);
+const Alternative = z.union([z.string().min(1), ExpectFields.extend({ requirements: z.array(z.string()).optional() }).refine(alone, aloneMessage)]);
 
 /** An expectation as written: a `<body/>` pattern alone, or a map (header names in lower case). */
 function expectOf(v: z.infer<typeof Expect>): BoshExpectSpec {
   if (typeof v === "string") return { body: v };
-  const { of, status, headers, body, held } = v;
+  const { of, status, headers, body, held, failed } = v;
   return {
     ...(of !== undefined && { of }),
     ...(status !== undefined && { status }),
     ...(headers && { headers: Object.fromEntries(Object.entries(headers).map(([k, x]) => [k.toLowerCase(), x])) }),
     ...(body !== undefined && { body }),
     ...(held !== undefined && { heldMs: held }),
+    ...(failed && { failed }),
   };
 }
 
@@ -27,6 +39,7 @@ function expectOf(v: z.infer<typeof Expect>): BoshExpectSpec {
 const described = (e: BoshExpectSpec) =>
   [
     e.of !== undefined && `of rid ${e.of}`,
+    e.failed && "no HTTP answer",
     e.heldMs !== undefined && `held ${e.heldMs} ms`,
     e.status !== undefined && `status ${e.status}`,
     ...Object.entries(e.headers ?? {}).map(([k, x]) => `${k}: ${x}`),
@@ -59,7 +72,7 @@ export const boshVerbs = {
   } satisfies Verb<"bosh-post">,
   "receives body": {
     value: Expect,
-    what: "a <body/> pattern for the answer to the oldest request whose answer no step took, or { of: RID, status, headers: {name: pattern}, body: <body/>, held: MS } (of: the latest request with that 'rid', taken or not; held: it came no sooner than MS after the request)",
+    what: "a <body/> pattern for the answer to the oldest request whose answer no step took, or { of: RID, status, headers: {name: pattern}, body: <body/>, held: MS } (of: the latest request with that 'rid', taken or not; held: it came no sooner than MS after the request), or { of: RID, failed: true } (the request got no HTTP answer: the connection closed or failed)",
     valueless: false,
     read: (value, common) => {
       const expect = expectOf(value as z.infer<typeof Expect>);
@@ -68,12 +81,12 @@ export const boshVerbs = {
   } satisfies Verb<"bosh-receive">,
   "receives body one of": {
     value: z.record(z.string(), Alternative),
-    what: "named alternatives, each a <body/> pattern or { of, status, headers, body, requirements } (requirements: what that outcome credits; none: [])",
+    what: "named alternatives, each a <body/> pattern or { of, status, headers, body, held, requirements }, or { of, failed: true, requirements } (the request got no HTTP answer) (requirements: what that outcome credits; none: [])",
     valueless: false,
     read: (value, common, at) => {
       const alternatives = Object.entries(value as Record<string, z.infer<typeof Alternative>>).map(([name, a]) => ({
         name,
-        expect: expectOf(typeof a === "string" ? a : { of: a.of, status: a.status, headers: a.headers, body: a.body, held: a.held }),
+        expect: expectOf(typeof a === "string" ? a : { of: a.of, status: a.status, headers: a.headers, body: a.body, held: a.held, failed: a.failed }),
         ...(typeof a !== "string" && a.requirements && { requirements: a.requirements }),
       }));
       if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", at);

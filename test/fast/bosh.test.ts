@@ -54,6 +54,15 @@ test("an outcome of 'receives body one of' credits its own requirements, else th
   );
 });
 
+test("'failed: true' stands alone: a request that got no HTTP answer has nothing else to match", () => {
+  const [sc] = loadScenarioFile(file(`${HEAD}steps:\n  - h posts: <body rid='1'/>\n  - h receives body: { of: "1", failed: true }\n`));
+  const step = sc.steps[1];
+  assert.ok(step.kind === "bosh-receive");
+  assert.deepEqual(step.expect, { of: "1", failed: true });
+  assert.match(problem(`${HEAD}steps:\n  - h posts: <body rid='1'/>\n  - h receives body: { of: "1", failed: true, status: "200" }\n`)[2], /failed: true/);
+  assert.match(problem(`${HEAD}steps:\n  - h posts: <body rid='1'/>\n  - h receives body one of:\n      a: { of: "1", failed: true, body: "<body/>" }\n      b: <body/>\n`)[2], /failed: true/);
+});
+
 test("a request as written is made BOSH's: the wrapper's namespace and 'jabber:client' for stanzas that name none", () => {
   assert.equal(
     boshRequest("<body rid='1'><message to='a@b'/><auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/></body>"),

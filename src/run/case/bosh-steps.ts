@@ -23,7 +23,8 @@ function exchangeFor(c: BoshClient, e: BoshExpectSpec, scope: CaseScope): BoshEx
 function differences(exchange: BoshExchange, e: BoshExpectSpec, scope: CaseScope, caps: Captures): string[] {
   const answer = exchange.answer;
   if (answer === undefined) return [`no answer to ${ridText(exchange)}`];
-  if ("failed" in answer) return [`the request ${ridText(exchange)} failed: ${answer.failed}`];
+  if ("failed" in answer) return e.failed ? [] : [`the request ${ridText(exchange)} failed: ${answer.failed}`];
+  if (e.failed) return [`expected the request ${ridText(exchange)} to get no HTTP answer, got HTTP ${answer.status}`];
   const held = answer.at - exchange.postedAt;
   const problems: string[] = [
     ...(e.heldMs !== undefined && held < e.heldMs ? [`answered ${Math.round(held)} ms after the request, sooner than ${e.heldMs} ms`] : []),

@@ -976,6 +976,16 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     fault: { answer: (r, a) => (!r.creation && /\bto=/.test(r.text) ? { ...a, status: 400, text: "" } : a) },
   },
   {
+    // Seventy-fourth audit (round 74): the add-stream request answered by closing the connection, no HTTP answer at
+    // all. It matched neither alternative of the wait, so BOSH-WAIT-01 (§8's SHOULD on waiting too long) warned and
+    // §16.3's MUST was never reached: warn (BOSH-WAIT-01) -> fail (BOSH-MULTI-02).
+    id: "bosh-undeclared-stream-closed",
+    requirements: ["BOSH-MULTI-02"],
+    cases: ["bosh-multi-streams-undeclared"],
+    on: ["prosody", "ejabberd"],
+    fault: { raw: (r) => (!r.creation && /\bto=/.test(r.text) ? "" : undefined) },
+  },
+  {
     id: "bosh-terminate-answer-with-payload",
     requirements: ["BOSH-TERM-02"],
     cases: ["bosh-terminate"],
