@@ -19,15 +19,18 @@ function matchOk(p: Element, r: Received, caps: Captures): Captures | undefined 
   return m.ok ? m.captures : undefined;
 }
 
-/** Patterns matched by later and later stanzas (a subsequence: other stanzas may come between). */
-function inOrder(inbox: Received[], patterns: Element[], caps: Captures): Found | undefined {
+/**
+ * Patterns matched by later and later stanzas (a subsequence: other stanzas may come between). `earliest`: each by
+ * the first stanza that matches it, which must come after the previous one's.
+ */
+function inOrder(inbox: Received[], patterns: Element[], caps: Captures, earliest: boolean): Found | undefined {
   const picked: Received[] = [];
   let captures = caps;
   let after = -1;
   for (const p of patterns) {
     let next: Captures | undefined;
-    const hit = inbox.find((r) => r.seq > after && open(r, picked) && (next = matchOk(p, r, captures)));
-    if (!hit) return undefined;
+    const hit = inbox.find((r) => (earliest || r.seq > after) && open(r, picked) && (next = matchOk(p, r, captures)));
+    if (!hit || hit.seq <= after) return undefined;
     picked.push(hit);
     captures = next!;
     after = hit.seq;
@@ -50,8 +53,8 @@ function allOf(inbox: Received[], patterns: Element[], caps: Captures, picked: R
 }
 
 /** What a receive step would match right now, without waiting and without consuming. */
-export function findNow(inbox: Received[], patterns: Element[], mode: Mode, caps: Captures): Found | undefined {
-  return mode === "all-of" ? allOf(inbox, patterns, caps) : inOrder(inbox, patterns, caps);
+export function findNow(inbox: Received[], patterns: Element[], mode: Mode, caps: Captures, earliest = false): Found | undefined {
+  return mode === "all-of" ? allOf(inbox, patterns, caps) : inOrder(inbox, patterns, caps, earliest);
 }
 
 /**

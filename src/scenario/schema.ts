@@ -104,6 +104,11 @@ export const StepMeta = z.strictObject({
    */
   order: z.string().regex(REQUIREMENT_ID_OR_CELL, "expected a requirement ID like SUB-APPROVE-05").optional(),
   /**
+   * On 'receives in order': each pattern is matched by the first stanza that matches it, so a stanza that also came
+   * too early breaks the order although a later copy of it comes in order ("MUST NOT be sent until ...").
+   */
+  earliest: z.literal(true).optional(),
+  /**
    * On a single-pattern 'receives' of an IQ answer (`<iq ... id='...'/>`): the requirement a request left
    * unanswered breaks (RFC 6120 §8.2.3's STANZA-IQ-01), judged alone at its own level: when no IQ with the id came
    * at all, only it fails and the step's own requirements are not reached; any answer passes it.

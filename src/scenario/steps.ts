@@ -9,7 +9,7 @@ export { VERBS } from "./kinds.ts";
 
 /**
  * Steps read as sentences: "juliet/balcony sends: <xml/>", "juliet/chamber receives nothing". The key names
- * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, given, order, unanswered, since, label,
+ * the session and the verb; a step may add requirements, level, timeout, asserts, setup, refused, also, given, order, earliest, unanswered, since, label,
  * after and when beside it. The verbs and how each is read are the step kinds' table's (kinds.ts).
  */
 const VERB_NAMES = Object.keys(VERBS);
@@ -58,7 +58,7 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
     }
     [key, value] = verbs[0];
     const rest = Object.fromEntries(entries.filter(([k]) => k !== key));
-    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, given, order, unanswered, since, label, after and when beside the verb");
+    meta = expectShape(StepMeta, rest, [], "only requirements, level, timeout, wait, asserts, setup, refused, also, given, order, earliest, unanswered, since, label, after and when beside the verb");
   }
   if (meta.requirements?.length === 0 && !inAlternative)
     throw new StepIssue("'requirements: []' belongs to a step of a 'one of' alternative (an outcome that proves none of its rules); a step that proves nothing says 'setup: true'", ["requirements"]);
@@ -72,6 +72,8 @@ export function parseStep(raw: unknown, base: StepContext, inAlternative = false
   if (meta.given && meta.setup) throw new StepIssue("'given' is the precondition a proving step's stanza must meet; a set-up step's pattern says it itself", ["given"]);
   if (meta.refused && !(step.kind === "receive" && step.mode === "one")) throw new StepIssue("'refused' belongs to a 'receives' step with one pattern (the answer to a request)", ["refused"]);
   if (meta.order && !(step.kind === "receive" && step.mode === "in-order")) throw new StepIssue("'order' belongs to a 'receives in order' step (the requirement its order proves)", ["order"]);
+  if (meta.earliest && !(step.kind === "receive" && step.mode === "in-order"))
+    throw new StepIssue("'earliest' belongs to a 'receives in order' step (each pattern taken by its first stanza)", ["earliest"]);
   // A 'receives one of' judges its miss on its first alternative's pattern: that one names the request's id.
   const answerPattern = step.kind === "receive" && step.mode === "one" ? step.patterns[0] : step.kind === "receive-one-of" ? step.alternatives[0]?.patterns[0] : undefined;
   if (meta.unanswered && step.kind !== "one-of" && !(answerPattern !== undefined && /^\s*<iq\b[^>]*\sid=/.test(answerPattern)))
@@ -152,6 +154,7 @@ function verbStep(raw: unknown, who: string, verb: string, value: unknown, meta:
     ...(meta.setup && { setup: true }),
     ...(meta.refused && { refused: meta.refused }),
     ...(meta.order && { order: meta.order }),
+    ...(meta.earliest && { earliest: true as const }),
     ...(meta.unanswered && { unanswered: meta.unanswered }),
     ...(meta.since && { since: meta.since }),
     ...(meta.label && { label: meta.label }),

@@ -317,6 +317,8 @@ interface StepBase {
   refused?: string;
   /** 'receives in order': the requirement the order proves, apart from the stanzas' arriving. */
   order?: string;
+  /** 'receives in order': each pattern is taken by the first stanza that matches it (an early copy breaks the order). */
+  earliest?: true;
   /** 'receives' of an IQ answer: the requirement a request left unanswered breaks, apart from what the answer proves. */
   unanswered?: string;
   /**

@@ -183,7 +183,7 @@ const handlers: { [K in Step["kind"]]: Handler<K> } = {
     // connection's counters are the step's start's: the barrier's own pings count too.
     const counters = scope.counters();
     const parsed = () => step.patterns.map((p) => scope.parse(p, scope.bindings, counters));
-    const { found, decidedBy } = await decide(scope, s, () => findNow(items(), parsed(), step.mode, scope.bindings), step);
+    const { found, decidedBy } = await decide(scope, s, () => findNow(items(), parsed(), step.mode, scope.bindings, step.earliest), step);
     const patterns = parsed();
     if (found) {
       consume(found);
@@ -477,6 +477,7 @@ const holdsNow: { [K in ExpectKind]: Holds<K> } = {
       st.patterns.map((p) => scope.parse(p, caps)),
       st.mode,
       caps,
+      st.earliest,
     ),
 };
 
