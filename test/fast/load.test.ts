@@ -90,7 +90,7 @@ test("step problems: unknown verb, unknown actor, ambiguous account, missing val
   assert.match(problem(`${HEAD}steps:\n  - [{ juliet/balcony receives nothing }]\n`)[2], /a step is a string .* or a mapping/);
   assert.match(
     problem(`${HEAD}steps:\n  - juliet/balcony sends: <iq/>\n    timeout: soon\n`)[2],
-    /only requirements, level, timeout, wait, asserts, setup, refused, also, given, order, unanswered, since, label, after and when/,
+    /only requirements, level, timeout, wait, asserts, setup, refused, also, given, order, earliest, unanswered, since, label, after and when/,
   );
 });
 
