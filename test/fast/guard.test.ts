@@ -103,7 +103,7 @@ ${extra}`;
   writeFileSync(f, doc("    asserts: [to]\n"));
   assert.equal(loadScenarioFile(f).length, 1);
   writeFileSync(f, doc("    asserts: [type]\n"));
-  assert.match(locatedError(f, loadScenarioFile)[2], /only requirements, level, timeout, wait, asserts, setup, refused, also, given, order, unanswered, since, label, after and when/);
+  assert.match(locatedError(f, loadScenarioFile)[2], /only requirements, level, timeout, wait, asserts, setup, refused, also, given, order, earliest, unanswered, since, label, after and when/);
 });
 
 test("an error a room of the case returns: above SHOULD, any address of the room, since the address swap is a SHOULD (RFC 6120 §8.3.1)", () => {
