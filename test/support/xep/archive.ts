@@ -182,6 +182,26 @@ function archivePage(asked: (q: Element) => boolean, cut: (archive: Element[], q
   };
 }
 
+/** The `n`th MAM query each connection sends gets nothing: neither its result messages nor its <iq/> answer. */
+function nthQueryUnanswered(n: number): StreamFault {
+  const count = new Map<number, number>();
+  let silent = false;
+  const queries = onQueries(
+    () => silent,
+    () => [],
+  );
+  return {
+    fromClient: (el, ctx) => {
+      if (!queryOf(el)) return;
+      const k = (count.get(ctx.conn.id) ?? 0) + 1;
+      count.set(ctx.conn.id, k);
+      silent = k === n;
+      queries.fromClient!(el, ctx);
+    },
+    element: queries.element,
+  };
+}
+
 /**
  * Seventy-second audit (round 72): a page asked for with <after/> that `holds` (by its results and <max/>) starts
  * with the item named in <after/> as well, and its <fin/>'s <first/> and <last/> name that page's own first and last
@@ -1451,6 +1471,94 @@ export const FAULTS: FaultDef[] = [
       },
       false,
     ),
+  },
+  {
+    // Seventy-fourth audit (round 74): rsm-backward judged each page's results before the page query's <iq/> answer, so
+    // a page query left wholly unanswered (RFC 6120 §8.2.3's breach) failed MAM-PAGE-01 (MUST, with RSM-LAST-01 and
+    // MAM-LAST-01 warnings) on the missing results, and mam-ext-flip only warned MAM-LAST-01 on its last-page query. The
+    // answer is now judged first: rsm-backward fail (MAM-PAGE-01) -> fail (STANZA-IQ-01 alone); mam-ext-flip warn
+    // (MAM-LAST-01) -> fail (STANZA-IQ-01 alone).
+    id: "mam.page-query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "a MAM query with an RSM <set/> (a page) gets neither its result messages nor its <iq/> answer; unpaged queries are answered as usual",
+    stream: onQueries(
+      (q) => Boolean(q.getChild("set", RSM)),
+      () => [],
+    ),
+  },
+  {
+    // Seventy-fourth audit (round 74), class sweep: rsm-forward, rsm-first-index and rsm-index took the first result(s)
+    // of their second, unpaged query (the full set's first items) as set-up before its <iq/> answer, so a second query
+    // left wholly unanswered (RFC 6120 §8.2.3's breach) was a precondition not given; mam-query-order judged its second
+    // query's order (MAM-ORDER-01/02, MUST) before the answer. The answers are now waited for first (set-up steps get
+    // STANZA-IQ-01 too), on Prosody 13: rsm-forward, rsm-first-index, rsm-index/inside skip -> fail (STANZA-IQ-01);
+    // mam-query-order fail (MAM-ORDER-01, MAM-ORDER-02) -> fail (STANZA-IQ-01).
+    id: "mam.second-query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "the second MAM query a connection sends gets neither its result messages nor its <iq/> answer; the others are answered as usual",
+    stream: nthQueryUnanswered(2),
+  },
+  {
+    // Seventy-fourth audit (round 74), class sweep: mam-query-without-with judged its third query's results
+    // (MAM-WITH-03, MUST) before its answer. Now, on Prosody 13: fail (MAM-WITH-03) -> fail (STANZA-IQ-01).
+    id: "mam.third-query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "the third MAM query a connection sends gets neither its result messages nor its <iq/> answer; the others are answered as usual",
+    stream: nthQueryUnanswered(3),
+  },
+  {
+    // Seventy-fourth audit (round 74), class sweep: mam-query-order's fourth query (the ids asked again) had no answer
+    // judged at all, and mam-query-without-with judged its fourth's result (MAM-START-02, SHOULD) before its answer.
+    // The answers are now judged first, on Prosody 13: mam-query-order warn (MAM-Q-01) -> fail (STANZA-IQ-01);
+    // mam-query-without-with fail (STANZA-IQ-01, MAM-START-02 warn) -> fail (STANZA-IQ-01 alone).
+    id: "mam.fourth-query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "the fourth MAM query a connection sends gets neither its result messages nor its <iq/> answer; the others are answered as usual",
+    stream: nthQueryUnanswered(4),
+  },
+  {
+    // Seventy-fourth audit (round 74), class sweep: mam-query-without-with's fifth query (no 'end') and mam-query-time's
+    // ('start' at the second message's stamp) had no answer judged, so a silence warned MAM-END-02 or failed MAM-START-01
+    // on the missing results. Their answers are now judged first: mam-query-without-with (Prosody 13) warn (MAM-END-02)
+    // -> fail (STANZA-IQ-01); mam-query-time (ejabberd 24.12) fail (MAM-START-01, MAM-RES-05) -> fail (STANZA-IQ-01).
+    id: "mam.fifth-query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "the fifth MAM query a connection sends gets neither its result messages nor its <iq/> answer; the others are answered as usual",
+    stream: nthQueryUnanswered(5),
+  },
+  {
+    // Seventy-fourth audit (round 74): mam-ext-flip never judged the flipped query's <iq/> answer, so a flipped query
+    // left wholly unanswered (RFC 6120 §8.2.3's breach) failed MAM-EXT-01 (MUST, with a MAM-FLIP-01 warning) on the
+    // missing results. The answer is now judged first: fail (MAM-EXT-01) -> fail (STANZA-IQ-01 alone).
+    id: "mam.flip-query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "a MAM query with <flip-page/> gets neither its result messages nor its <iq/> answer; other queries are answered as usual",
+    stream: onQueries(
+      (q) => Boolean(q.getChild("flip-page", MAM)),
+      () => [],
+    ),
+  },
+  {
+    // Seventy-fourth audit (round 74): rsm-backward's absences of further results in its first two pages (q1, q2)
+    // counted any result left unmatched since the case began, so the first query's result for an older message (a
+    // welcome the server archived), sent without the query's 'queryid' (MAM-RES-02's breach, mam-query-results'),
+    // failed MAM-PAGE-01 (MUST, RSM-MAX-01 warned) on pages of exactly one item. They now count only what came after
+    // the first query's answer: fail (MAM-PAGE-01) -> pass. The welcome goes through the server, which archives it (as
+    // the variation mam-welcome-message-archived): it needs what clients send seen, so only bench/try-case.ts applies it.
+    id: "mam.welcome-sent-results-without-queryid",
+    area: "mam",
+    requirements: ["MAM-RES-02"],
+    description:
+      "each account gets a message of type 'normal' with a body (a welcome) when its first session sends initial presence, which the server archives before the case's messages, and every MAM result is sent without the query's 'queryid'",
+    stream: both(welcomeArchived(), {
+      element: (el) => (resultOf(el)?.attrs.queryid !== undefined ? changed(el, (c) => delete resultOf(c)!.attrs.queryid) : "pass"),
+    }),
   },
   {
     id: "mam.after-id-includes-itself",
