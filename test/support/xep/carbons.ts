@@ -356,6 +356,21 @@ export const FAULTS: FaultDef[] = [
     description: "a <disable/> after one that got its result is never answered",
     stream: laterDisables(() => "drop"),
   },
+  // Seventy-fourth audit (round 74, report G3, the auditor's g3.msg-from-bare): the delivery steps of the Carbons cases
+  // (carbons-sent, carbons-error-reply, carbons-received, carbons-not-copied, carbons-private-no-copy and the
+  // enable/disable cases) asked the 'from' the server stamps (RFC 6120 §8.1.2.1, STANZA-FROM-01, judged by the core
+  // cases) of the delivery row at MUST, so this server failed them with every Carbons row unjudged. ejabberd 24.12,
+  // carbons-sent/chatstate-rules: old fail (DELIVERY-MSG-FULLMATCH-1NN/normal; the Carbons rows not reached) -> new
+  // pass (every row judged).
+  {
+    id: "carbons.routed-message-from-bare",
+    area: "carbons",
+    requirements: ["STANZA-FROM-01"],
+    description:
+      "a message one user's resource sends another user is delivered stamped with the sender's bare JID instead of its full JID (carbon copies, errors and messages from rooms as they were)",
+    fault: (el, { conn, peers }) =>
+      conn.jid && routedMessage(el, conn) && peers().some((p) => p.jid && bare(p.jid) === bare(el.attrs.from)) ? changed(el, (c) => (c.attrs.from = bare(el.attrs.from))) : "pass",
+  },
   {
     id: "carbons.received-from-domain",
     area: "carbons",

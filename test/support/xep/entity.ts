@@ -713,6 +713,18 @@ export const FAULTS: FaultDef[] = [
       };
     })(),
   },
+  {
+    // Seventy-fourth audit (round 74, report G4 §4): disco-feature-works took an error only with its <error/> child,
+    // so a listed feature whose request got an IQ error without one matched no alternative and failed DISCO-FEAT-02
+    // at MUST, for RFC 6120 §8.2.3's breach (STANZA-IQ-06): an error that names no condition does not refuse the
+    // protocol as unsupported. disco-feature-works/version, Prosody 13: fail (DISCO-FEAT-02) -> skip (no-condition,
+    // credits nothing).
+    id: "entity.version.listed-refused-childless",
+    area: "entity",
+    requirements: ["STANZA-IQ-06", "ERR-RULE-04"],
+    description: "the server lists jabber:iq:version and answers a version query of itself with an IQ of type 'error' that has no <error/> child",
+    stream: answering(casesOwn(asks("query", VERSION)), (el) => (serverMade(el) ? [xml("iq", { type: "error", id: el.attrs.id, from: el.attrs.from, to: el.attrs.to })] : "pass")),
+  },
 ];
 
 /** The four XEPs: what a correct server may do differently; no verdict may change. */
@@ -731,6 +743,25 @@ export const VARIATIONS: Variation[] = [
         if (el.name !== "iq" || el.attrs.type !== "get" || !el.getChild("ping", PING) || !to.includes("/") || !account.includes("@")) return;
         if (account === conn.jid?.split("/")[0] || peers().some((p) => p.jid === to)) return;
         keepalive(account, peers());
+      },
+    },
+  },
+  {
+    // Seventy-fourth audit (round 74, report G3): ping-user-full took the first ping bob/b1 got for alice's, so this
+    // server's own ping (from its domain, before it routes alice's) was answered under its id and alice's p1 went
+    // unanswered. Prosody 13: old file warn (PING-E2E-01: alice/a1 did not receive b1's error) -> new pass.
+    id: "entity-ping-server-checks-target",
+    description:
+      'before it routes another user\'s ping to a connected full JID, the server pings that resource from its domain (XEP-0199 §4.1: a server tests "the viability of the underlying stream connection by pinging a connected client")',
+    fault: () => "pass",
+    stream: {
+      fromClient: (el, { conn, peers }) => {
+        const to = String(el.attrs.to ?? "");
+        const account = to.split("/")[0];
+        if (el.name !== "iq" || el.attrs.type !== "get" || !el.getChild("ping", PING) || !to.includes("/") || !account.includes("@")) return;
+        if (account === conn.jid?.split("/")[0]) return;
+        for (const p of peers().filter((x) => x.jid === to))
+          p.deliver(xml("iq", { type: "get", from: account.split("@")[1], to: p.jid, id: `s2c-check-${++keepalives}` }, xml("ping", { xmlns: PING })));
       },
     },
   },
