@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { parse, type Element } from "ltx";
 import type { FaultContext, ProxiedConnection, StreamFault } from "../fault-proxy.ts";
 import { both, changed, copyOf, keptOpen, type FaultDef } from "../fault-kit.ts";
@@ -1791,6 +1792,32 @@ export const FAULTS: FaultDef[] = [
 const fromElsewhere = (ctx: FaultContext) => /\bfrom=['"][^'"]*@elsewhere\.example['"]/.test(ctx.conn.clientHeader ?? "");
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Seventy-fourth audit (round 74): sasl2-mechanisms-randomized's unknown cell opened its ten streams with one
+    // unknown 'from', so a server that randomizes the list per unknown JID and keeps it stable per 'from' (XEP-0388
+    // §2.1: "SHOULD be stable for the given stream to and from attributes and encryption state") was warned; each
+    // stream now names another unknown JID: unknown warn -> pass (Prosody 13, --tls starttls).
+    id: "login.var.sasl2-order-per-from",
+    description:
+      "on a stream whose header has a 'from', SASL2 lists the server's own mechanisms in an order fixed by a keyed hash of that 'from': the same order for the same 'from' on every stream, another for another JID, the same set (XEP-0388 §3: \"If the server does not know the client-identity it is RECOMMENDED to randomize the list of provided SASL mechanisms to reduce these risks even further.\")",
+    fault: () => "pass",
+    stream: onElement((el, ctx) => {
+      const from = fromOf(ctx);
+      if (!isFeatures(el) || !from) return "pass";
+      const names = (el.getChild("authentication", SASL2)?.getChildren("mechanism") ?? []).map((m) => m.getText().trim());
+      if (names.length < 2) return "pass";
+      const rank = (name: string) => createHmac("sha256", "xmpp-conform:sasl2-order").update(`${from}\0${name}`).digest("hex");
+      names.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+      return changed(el, (c) => {
+        const auth = c.getChild("authentication", SASL2)!;
+        without(auth, "mechanism");
+        const rest = auth.children;
+        auth.children = [];
+        for (const k of names) auth.c("mechanism").t(k);
+        auth.children.push(...rest);
+      });
+    }),
+  },
   {
     // Seventy-second audit (round 72): sasl2-mechanisms-randomized now asks a later stream for the first's set of
     // mechanisms in another order; a server that shuffles the same list on every stream without 'from' (XEP-0388 §3:

@@ -1137,6 +1137,44 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-fourth audit (round 74): pep-publish-overwrite charged an error to the owner's read after the
+    // republication to PUBSUB-PUB-OVERWRITE (default cell) or to both PUBSUB-PUB-OVERWRITE and PUBSUB-ITEMS-OWNER
+    // ('ten' cell); the read's result now proves PUBSUB-ITEMS-OWNER and its items PUBSUB-PUB-OVERWRITE, so this fault
+    // fails PUBSUB-ITEMS-OWNER alone (Prosody 13: default fail (OVERWRITE) -> fail (ITEMS-OWNER); ten fail (both) ->
+    // fail (ITEMS-OWNER)). pep.items.owner-refused refuses the first read too, which the case charges to XEP-0163's
+    // auto-create.
+    id: "pep.items.owner-refused-after-republish",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-OWNER"],
+    description: "once the owner republishes an item id to a node, the owner's items requests for that node are refused with forbidden",
+    stream: (() => {
+      const published = new Set<string>(); // "account node item"
+      const refused = new Set<string>(); // "account node"
+      const account = (ctx: FaultContext) => bare(String(ctx.conn.jid ?? ""));
+      const items = answering(
+        (el, ctx) =>
+          asks("items")(el) &&
+          Boolean(ctx.conn.jid) &&
+          (el.attrs.to === undefined || bare(el.attrs.to) === account(ctx)) &&
+          refused.has(`${account(ctx)} ${String(el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node)}`),
+        (a) => (a.attrs.type === "result" ? errorInstead(a, "forbidden", "auth") : "pass"),
+      );
+      return {
+        fromClient: (el, ctx) => {
+          items.fromClient?.(el, ctx);
+          const publish = el.name === "iq" && el.attrs.type === "set" && ctx.conn.jid ? el.getChild("pubsub", PUBSUB)?.getChild("publish") : undefined;
+          for (const item of publish?.getChildren("item") ?? []) {
+            if (item.attrs.id === undefined) continue;
+            const key = `${account(ctx)} ${String(publish!.attrs.node)}`;
+            if (published.has(`${key} ${String(item.attrs.id)}`)) refused.add(key);
+            published.add(`${key} ${String(item.attrs.id)}`);
+          }
+        },
+        element: items.element,
+      } satisfies StreamFault;
+    })(),
+  },
+  {
     id: "pep.items.owner-not-found",
     area: "pep",
     requirements: ["PUBSUB-ITEMS-OWNER"],
