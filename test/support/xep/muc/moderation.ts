@@ -1152,6 +1152,42 @@ function unaffiliatedSeatedAsModerators(): StreamFault {
 }
 
 /**
+ * Seventy-fourth audit (round 74): a room gives the voice list to an unaffiliated occupant who is no moderator (its
+ * self-presence showed affiliation none and role visitor or participant): the room's <forbidden/> to that occupant's
+ * request becomes a result listing the participants the room last showed that connection.
+ */
+function voiceListToUnaffiliated(): StreamFault {
+  const plain = new Set<string>(); // "connection room" whose own occupant is unaffiliated and no moderator
+  const participants = new Map<string, Map<string, string>>(); // "connection room" -> nick -> affiliation, role participant
+  const watch: StreamFault = {
+    element: (el, ctx) => {
+      if (!occupantPresence(el) || harnessSession(ctx.conn.jid)) return "pass";
+      const key = `${ctx.conn.id} ${bare(str(el.attrs.from))}`;
+      const item = itemOf(el);
+      const seen = participants.get(key) ?? new Map<string, string>();
+      participants.set(key, seen);
+      if (el.attrs.type === undefined && item?.attrs.role === "participant") seen.set(resourceOf(el.attrs.from)!, str(item.attrs.affiliation));
+      else seen.delete(resourceOf(el.attrs.from)!);
+      if (hasStatus(el, "110")) {
+        if (el.attrs.type === undefined && item?.attrs.affiliation === "none" && ["visitor", "participant"].includes(str(item.attrs.role))) plain.add(key);
+        else plain.delete(key);
+      }
+      return "pass";
+    },
+  };
+  const lists = answering(
+    (el, ctx) => listRequest("role", "participant")(el) && plain.has(`${ctx.conn.id} ${bare(str(el.attrs.to))}`),
+    (answer, ctx): FaultAction => {
+      if (answer.attrs.type !== "error") return "pass";
+      const query = new Element("query", { xmlns: MUC_ADMIN });
+      for (const [nick, affiliation] of participants.get(`${ctx.conn.id} ${bare(str(answer.attrs.from))}`) ?? []) query.c("item", { nick, role: "participant", affiliation });
+      return [iqResultFor(answer, query)];
+    },
+  );
+  return both(lists, watch);
+}
+
+/**
  * Seventy-second audit (round 72): every moderator list the room returns also lists the room's participants (as the
  * room last showed them, by their presence: an <item/> with role participant, their nickname and affiliation none),
  * or, where it showed none, a made-up participant; the items of the real moderators are kept.
@@ -2778,6 +2814,19 @@ export const FAULTS: FaultDef[] = [
       "a moderated room seats every user without affiliation as a moderator (§5.1.2's SHOULD gives a visitor), and gives such an occupant the voice list it asks for (the room's participants)",
     stream: unaffiliatedSeatedAsModerators(),
   },
+  {
+    // Seventy-fourth audit (round 74, report G3 §4): muc-mod-auth/visitor-voice-list let carol's entry, and so her
+    // voice-list request, wait for alice's self-presence with role moderator (§5.1.2's SHOULD, MUC-ROLE-05), which §8's
+    // denial does not depend on: a room seating the owner as a participant left MUC-MOD-AUTH-01 not reached. Only the
+    // revocation of a voiced carol waits for alice now. Prosody 13: old warn (MUC-ROLE-05; MUC-MOD-AUTH-01 not
+    // reached) -> new fail (MUC-MOD-AUTH-01).
+    id: "muc.role.moderated-owner-admin-participant-voice-list-leaked",
+    area: "muc",
+    requirements: ["MUC-MOD-AUTH-01", "MUC-ROLE-05"],
+    description:
+      "in a moderated room the owner and admins enter as participants, not moderators (their moderator requests refused with forbidden), and an unaffiliated occupant who is no moderator gets the voice list it asks for (the room's participants) instead of <forbidden/>",
+    stream: both(voiceListToUnaffiliated(), moderatedOwnerAdminParticipant()),
+  },
   // §10.3-§10.8 owner and admin status and their lists
   {
     id: "muc.owner.grant-no-result",
@@ -2969,6 +3018,20 @@ export const FAULTS: FaultDef[] = [
     description:
       "a service that has admins grants admin status only to users in the room: an owner's grant for a bare JID that is no occupant (the room set-up's grants too) is answered with <item-not-found/> and not made (the admin list leaves that JID out)",
     stream: grantedOnlyToOccupants("admin"),
+  },
+  {
+    // Seventy-fourth audit (round 74): muc-admin-member-grant took any error to frank's grant (a user who never enters)
+    // as a service without members (refused:, a skip), so a service that has members but grants them only to occupants
+    // (§9.3 grants membership to "the user's bare JID", and "If the user is in the room" shows it need not be) was
+    // skipped. That error now credits nothing; once carol's grant (an occupant's) is made, frank's is asked again and a
+    // second refusal fails: old skip -> new fail (MUC-ADMIN-MEMBER-01), both cells, on Prosody 13 and ejabberd 24.12.
+    // Most other member cases skip at their fixture's grant of a user not in the room under it: this one catches it.
+    id: "muc.member.grant-occupants-only",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-01"],
+    description:
+      "a service that has members grants membership only to users in the room: a grant for a bare JID that is no occupant (the room set-up's grants too) is answered with <item-not-found/> and not made (the member list leaves that JID out)",
+    stream: grantedOnlyToOccupants("member"),
   },
   {
     id: "muc.owner.grant-error",
