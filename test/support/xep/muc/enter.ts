@@ -86,7 +86,6 @@ function rooms() {
   };
 }
 
-/** A fault that knows the connection's rooms (as they were before the stanza at hand). */
 /**
  * Which of an account's connections got an occupant JID's self-presence first: the nickname's first holder, where a
  * second resource of the same account enters with it (§7.2.8's cases).
@@ -108,6 +107,7 @@ function firstHolders() {
   };
 }
 
+/** A fault that knows the connection's rooms (as they were before the stanza at hand). */
 function knowing(decide: (el: Element, ctx: FaultContext, r: ReturnType<typeof rooms>) => FaultAction): Fault {
   const r = rooms();
   return (el, ctx) => {
@@ -195,6 +195,27 @@ function heldUntilSelf(first: (el: Element) => Element[]): Fault {
     }
     held.get(key)!.push(el);
     return [];
+  });
+}
+
+/**
+ * A room that sends a new occupant its self-presence first, then the other occupants' presences, then its
+ * self-presence again (muc.order.self-presence-first-and-again): a later copy in order does not undo the early one.
+ */
+function selfSentTwice(): Fault {
+  const held = new Map<string, Element[]>(); // "connection id room" -> the other occupants' presences, held
+  return knowing((el, ctx, r) => {
+    if (!occupantPresence(el) || !available(el)) return "pass";
+    const room = bareOf(fromOf(el));
+    if (r.joined(ctx, room)) return "pass";
+    const key = `${ctx.conn.id} ${room}`;
+    if (!isSelf(el)) {
+      held.set(key, [...(held.get(key) ?? []), el]);
+      return [];
+    }
+    const others = held.get(key);
+    held.delete(key);
+    return others ? [el, ...others, copyOf(el)] : "pass";
   });
 }
 
@@ -912,6 +933,16 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ORDER-01"],
     description: "a new occupant gets no presence of the first other occupant already in the room, and the presence of the others only after its self-presence",
     fault: heldUntilSelf(() => []),
+  },
+  {
+    // Stop 76: muc-enter-order-roster-first took the first self-presence after the others', so a room that sent it
+    // both before and after them passed; its orders now take each presence's first arrival (`earliest: true`): old
+    // pass -> new fail (MUC-ORDER-01), Prosody 13 and ejabberd 24.12.
+    id: "muc.order.self-presence-first-and-again",
+    area: "muc",
+    requirements: ["MUC-ORDER-01"],
+    description: "a new occupant gets its self-presence first, then the presence of the other occupants, then its self-presence again",
+    fault: selfSentTwice(),
   },
   {
     id: "muc.order.history-before-self-presence",
@@ -2455,6 +2486,41 @@ export const VARIATIONS: Variation[] = [
       const inRoom = new Set<string>(); // "connection id room" of each connection the room sent its self-presence
       const element = (el: Element, ctx: FaultContext): FaultAction => {
         const from = fromOf(el);
+        if (el.name === "presence" && isMucAddress(from) && from.includes("/") && isSelf(el)) {
+          if (available(el)) inRoom.add(`${ctx.conn.id} ${bareOf(from)}`);
+          else if (unavailable(el)) inRoom.delete(`${ctx.conn.id} ${bareOf(from)}`);
+          return "pass";
+        }
+        const query = el.name === "iq" && el.attrs.type === "result" && isMucAddress(from) && !from.includes("/") ? el.getChild("query", DISCO_INFO) : undefined;
+        if (!query || !query.getChildren("feature").some((f) => f.attrs.var === "muc_hidden")) return "pass";
+        if (harnessSession(ctx.conn.jid) || isSetup(ctx) || inRoom.has(`${ctx.conn.id} ${from}`)) return "pass";
+        return [xml("iq", { type: "error", id: el.attrs.id, from, to: el.attrs.to }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))];
+      };
+      return { element } as StreamFault;
+    })(),
+  },
+  {
+    // Seventy-fourth audit (round 74, report G6 §1): the cases of scenarios/muc/discovery.yaml that ask a room for its
+    // disco#info as a user not in it make it public only where the form offers muc#roomconfig_publicroom; where it
+    // does not, the room may stay hidden and refuse him (XEP-0045 §4.2, XEP-0030 §7). muc-disco-room-features-password
+    // warned MUC-DISCO-12 on that refusal; a refusal to the outsider now credits nothing (muc-disco-room-info enters
+    // and asks again as an occupant). Prosody 13: muc-disco-room-features-password warn -> pass, and the siblings
+    // (muc-disco-room-info fail -> pass, muc-disco-room-features' eight cells that leave visibility to the form and
+    // muc-disco-roominfo-form). Applied by bench/try-case.ts only (stream).
+    id: "muc.var.hidden-room-no-public-field",
+    description:
+      'the room configuration form offers no muc#roomconfig_publicroom (XEP-0045 §10: "these are examples only"), rooms stay hidden (Prosody\'s default), and a hidden room answers the disco#info of a user who is not in it with <forbidden/> (XEP-0030 §7: an entity that refuses to return disco results to the specific requesting entity)',
+    fault: () => "pass",
+    stream: (() => {
+      const inRoom = new Set<string>(); // "connection id room" of each connection the room sent its self-presence
+      const element = (el: Element, ctx: FaultContext): FaultAction => {
+        const from = fromOf(el);
+        const form = el.name === "iq" && el.attrs.type === "result" && isMucAddress(from) ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
+        if (form?.attrs.type === "form" && form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_publicroom"))
+          return changed(el, (c) => {
+            const x = c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!;
+            x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_publicroom");
+          });
         if (el.name === "presence" && isMucAddress(from) && from.includes("/") && isSelf(el)) {
           if (available(el)) inRoom.add(`${ctx.conn.id} ${bareOf(from)}`);
           else if (unavailable(el)) inRoom.delete(`${ctx.conn.id} ${bareOf(from)}`);

@@ -2493,6 +2493,52 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Seventy-fourth audit (round 74): mam-muc-strip-x judged the answer to alice's first query only, so a room that
+    // never answers her second (no results, no <iq/>) warned MAM-MUC-STORE-01 ("not stored", which nothing showed) and
+    // left MAM-MUC-STRIP-01 unjudged; its answer is now judged first (RFC 6120 §8.2.3). Old -> new: local:ejabberd@24.12
+    // warn (MAM-MUC-STORE-01) -> fail (STANZA-IQ-01); local:prosody@13 the same.
+    id: "mam-muc.later-query-unanswered",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "a room's archive answers a connection's first query of it, and sends nothing at all (no results, no <iq/>) for any later one",
+    stream: (() => {
+      const asked = new Map<string, number>();
+      return onRoomQueries(
+        (_q, to, ctx) => {
+          const key = `${ctx.conn.id} ${to}`;
+          const n = asked.get(key) ?? 0;
+          asked.set(key, n + 1);
+          return n >= 1;
+        },
+        () => "drop",
+      );
+    })(),
+  },
+  {
+    // Seventy-fourth audit (round 74): mam-muc-forged-stanza-id charged the forged stanza-id a room reflects to
+    // MAM-MUC-SID-03 (XEP-0313 §3.5, "When doing this", adding the stamp of an archived message) whether or not the
+    // room stamped the message; this room stamps nothing (as for messages it does not archive) and keeps bob's element,
+    // which breaks XEP-0359 §3's own rule ("MUST delete that element even if they are not adding their own stanza ID").
+    // Old -> new: local:prosody@13 fail (MAM-MUC-SID-03) -> fail (SID-BR-02, alternative 'not-stamped'); ejabberd 24.12 the same.
+    id: "mam-muc.forged-stanza-id-unstamped-kept",
+    area: "mam",
+    requirements: ["SID-BR-02"],
+    description: "a room adds no <stanza-id/> of its own to the groupchat messages it reflects, and keeps the one by the room an occupant put in",
+    stream: {
+      fromClient: forgedSids.fromClient,
+      element: (el, ctx) => {
+        if (!ctx.conn.jid || isHarness(ctx) || el.name !== "message" || el.attrs.type !== "groupchat" || !isOccupant(fromOf(el))) return "pass";
+        const forged = forgedSids.of(el, ctx);
+        const own = el.getChildren("stanza-id", SID).filter((s) => isRoom(String(s.attrs.by ?? "")));
+        if (!forged && own.length === 0) return "pass";
+        return changed(el, (c) => {
+          for (const s of c.getChildren("stanza-id", SID)) if (isRoom(String(s.attrs.by ?? ""))) c.remove(s);
+          if (forged) c.append(copyOf(forged));
+        });
+      },
+    },
+  },
+  {
     id: "mam-muc.with-ignored",
     area: "mam",
     requirements: ["MAM-MUC-WITH-01"],
@@ -3534,6 +3580,50 @@ function cancelledRoomDestroyed({ plain = false, gone = false }: { plain?: boole
 }
 
 export const VARIATIONS: Variation[] = [
+  {
+    // Seventy-fourth audit (round 74, report G4 §3): muc-disco-room-features/unsecured made the room unsecured only by
+    // a blank muc#roomconfig_roomsecret, so a service whose rooms are password-protected by default (XEP-0045 §10.1.3's
+    // form keeps "Password Required to Enter?" apart from the password; §18.1: "Room types MAY be configured in any
+    // combination") kept it protected, listed muc_passwordprotected, and the cell warned MUC-DISCO-12. Every cell now
+    // turns muc#roomconfig_passwordprotectedroom off where the form offers it: unsecured warn -> pass, Prosody 13.
+    // Applied by bench/try-case.ts only (stream).
+    id: "muc.var.password-protected-by-default",
+    description:
+      "rooms are password-protected by default (a service-wide secret, kept out of the form): the configuration form offers muc#roomconfig_passwordprotectedroom, on until a submission turns it off; a submission that only blanks muc#roomconfig_roomsecret leaves the room protected, and its disco#info says muc_passwordprotected in place of muc_unsecured",
+    fault: () => "pass",
+    stream: (() => {
+      const open = new Set<string>(); // "case room": the toggle was turned off
+      return {
+        fromClient: (el, ctx) => {
+          // The set-up's submission too (the owner's set-up session is the harness's).
+          const fields = iqOf(el, "set") && isRoom(toOf(el)) ? (submitForm(el)?.getChildren("field") ?? []) : [];
+          if (fields.length === 0) return;
+          const f = fields.find((x) => x.attrs.var === "muc#roomconfig_passwordprotectedroom");
+          const key = `${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`;
+          if (f && /^(0|false)$/.test(f.getChildText("value") ?? "")) open.add(key);
+          else if (f) open.delete(key);
+        },
+        element: (el, ctx) => {
+          const form = roomOwnerForm(el);
+          if (form) {
+            const key = `${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`;
+            return changed(el, (c) => {
+              const x = ownerQuery(c)!.getChild("x", DATA)!;
+              x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_passwordprotectedroom");
+              x.append(xml("field", { var: "muc#roomconfig_passwordprotectedroom", type: "boolean", label: "Password Required to Enter?" }, xml("value", {}, open.has(key) ? "0" : "1")));
+            });
+          }
+          if (!ctx.conn.jid || !isMucAddress(fromOf(el)) || open.has(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`)) return "pass";
+          const features = iqOf(el, "result") ? (el.getChild("query", DISCO_INFO)?.getChildren("feature") ?? []) : [];
+          return features.some((f) => f.attrs.var === "muc_unsecured")
+            ? changed(el, (c) => {
+                for (const f of c.getChild("query", DISCO_INFO)!.getChildren("feature")) if (f.attrs.var === "muc_unsecured") f.attrs.var = "muc_passwordprotected";
+              })
+            : "pass";
+        },
+      };
+    })(),
+  },
   {
     // Sixty-eighth audit (round 68): muc-create-cancel's bob, joining the room after alice cancelled its initial
     // configuration, had to make a new room or be refused <not-allowed/>, so this service, which destroys the room and
