@@ -2496,7 +2496,9 @@ export const FAULTS: FaultDef[] = [
     // Seventy-fourth audit (round 74): mam-muc-strip-x judged the answer to alice's first query only, so a room that
     // never answers her second (no results, no <iq/>) warned MAM-MUC-STORE-01 ("not stored", which nothing showed) and
     // left MAM-MUC-STRIP-01 unjudged; its answer is now judged first (RFC 6120 §8.2.3). Old -> new: local:ejabberd@24.12
-    // warn (MAM-MUC-STORE-01) -> fail (STANZA-IQ-01); local:prosody@13 the same.
+    // warn (MAM-MUC-STORE-01) -> fail (STANZA-IQ-01); local:prosody@13 the same. Seventy-fifth audit (round 75, G6):
+    // mam-muc-real-jid warn (MAM-MUC-JID-01) -> fail (STANZA-IQ-01), mam-muc-stanza-id fail (MAM-MUC-SID-01) -> fail
+    // (STANZA-IQ-01), on both servers.
     id: "mam-muc.later-query-unanswered",
     area: "mam",
     requirements: ["STANZA-IQ-01"],
