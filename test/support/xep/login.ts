@@ -1791,6 +1791,27 @@ export const FAULTS: FaultDef[] = [
 /** A client header whose 'from' names sasl2-invalid-from's other domain. */
 const fromElsewhere = (ctx: FaultContext) => /\bfrom=['"][^'"]*@elsewhere\.example['"]/.test(ctx.conn.clientHeader ?? "");
 
+/**
+ * SASL2's mechanisms (XEP-0388 §2.1) listed in the order `order` gives for the stream's 'from' (undefined: as sent),
+ * the same set; for the variations that randomize the list (§3).
+ */
+function sasl2Reordered(order: (names: string[], from: string | undefined) => string[] | undefined) {
+  return onElement((el, ctx) => {
+    if (!isFeatures(el)) return "pass";
+    const names = (el.getChild("authentication", SASL2)?.getChildren("mechanism") ?? []).map((m) => m.getText().trim());
+    const ordered = names.length < 2 ? undefined : order(names, fromOf(ctx));
+    if (!ordered) return "pass";
+    return changed(el, (c) => {
+      const auth = c.getChild("authentication", SASL2)!;
+      without(auth, "mechanism");
+      const rest = auth.children;
+      auth.children = [];
+      for (const k of ordered) auth.c("mechanism").t(k);
+      auth.children.push(...rest);
+    });
+  });
+}
+
 export const VARIATIONS: Variation[] = [
   {
     // Seventy-fourth audit (round 74): sasl2-mechanisms-randomized's unknown cell opened its ten streams with one
@@ -1801,21 +1822,10 @@ export const VARIATIONS: Variation[] = [
     description:
       "on a stream whose header has a 'from', SASL2 lists the server's own mechanisms in an order fixed by a keyed hash of that 'from': the same order for the same 'from' on every stream, another for another JID, the same set (XEP-0388 §3: \"If the server does not know the client-identity it is RECOMMENDED to randomize the list of provided SASL mechanisms to reduce these risks even further.\")",
     fault: () => "pass",
-    stream: onElement((el, ctx) => {
-      const from = fromOf(ctx);
-      if (!isFeatures(el) || !from) return "pass";
-      const names = (el.getChild("authentication", SASL2)?.getChildren("mechanism") ?? []).map((m) => m.getText().trim());
-      if (names.length < 2) return "pass";
+    stream: sasl2Reordered((names, from) => {
+      if (!from) return undefined;
       const rank = (name: string) => createHmac("sha256", "xmpp-conform:sasl2-order").update(`${from}\0${name}`).digest("hex");
-      names.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
-      return changed(el, (c) => {
-        const auth = c.getChild("authentication", SASL2)!;
-        without(auth, "mechanism");
-        const rest = auth.children;
-        auth.children = [];
-        for (const k of names) auth.c("mechanism").t(k);
-        auth.children.push(...rest);
-      });
+      return [...names].sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
     }),
   },
   {
@@ -1826,22 +1836,14 @@ export const VARIATIONS: Variation[] = [
     description:
       "on a stream whose header has no 'from', SASL2 lists the server's own mechanisms in a random order, the same set on every stream (XEP-0388 §3: \"If the server does not know the client-identity it is RECOMMENDED to randomize the list of provided SASL mechanisms to reduce these risks even further.\")",
     fault: () => "pass",
-    stream: onElement((el, ctx) => {
-      if (!isFeatures(el) || fromOf(ctx)) return "pass";
-      const names = (el.getChild("authentication", SASL2)?.getChildren("mechanism") ?? []).map((m) => m.getText().trim());
-      if (names.length < 2) return "pass";
-      for (let i = names.length - 1; i > 0; i--) {
+    stream: sasl2Reordered((names, from) => {
+      if (from) return undefined;
+      const shuffled = [...names];
+      for (let i = shuffled.length - 1; i > 0; i--) {
         const j = Math.floor(Math.random() * (i + 1));
-        [names[i], names[j]] = [names[j], names[i]];
+        [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
       }
-      return changed(el, (c) => {
-        const auth = c.getChild("authentication", SASL2)!;
-        without(auth, "mechanism");
-        const rest = auth.children;
-        auth.children = [];
-        for (const k of names) auth.c("mechanism").t(k);
-        auth.children.push(...rest);
-      });
+      return shuffled;
     }),
   },
   {

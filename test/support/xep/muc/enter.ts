@@ -199,6 +199,34 @@ function heldUntilSelf(first: (el: Element) => Element[]): Fault {
 }
 
 /**
+ * A hidden room (its disco#info lists muc_hidden) that answers the disco#info of a user not in it with <forbidden/>
+ * (XEP-0030 §7: an entity that refuses to return disco results to the specific requesting entity); its occupants get
+ * the result. `noPublicField`: its configuration form offers no muc#roomconfig_publicroom either, so it stays hidden.
+ */
+function hiddenRoomRefusesOutsiders(noPublicField: boolean): StreamFault {
+  const inRoom = new Set<string>(); // "connection id room" of each connection the room sent its self-presence
+  const element = (el: Element, ctx: FaultContext): FaultAction => {
+    const from = fromOf(el);
+    const form = noPublicField && el.name === "iq" && el.attrs.type === "result" && isMucAddress(from) ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
+    if (form?.attrs.type === "form" && form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_publicroom"))
+      return changed(el, (c) => {
+        const x = c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!;
+        x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_publicroom");
+      });
+    if (el.name === "presence" && isMucAddress(from) && from.includes("/") && isSelf(el)) {
+      if (available(el)) inRoom.add(`${ctx.conn.id} ${bareOf(from)}`);
+      else if (unavailable(el)) inRoom.delete(`${ctx.conn.id} ${bareOf(from)}`);
+      return "pass";
+    }
+    const query = el.name === "iq" && el.attrs.type === "result" && isMucAddress(from) && !from.includes("/") ? el.getChild("query", DISCO_INFO) : undefined;
+    if (!query || !query.getChildren("feature").some((f) => f.attrs.var === "muc_hidden")) return "pass";
+    if (harnessSession(ctx.conn.jid) || isSetup(ctx) || inRoom.has(`${ctx.conn.id} ${from}`)) return "pass";
+    return [xml("iq", { type: "error", id: el.attrs.id, from, to: el.attrs.to }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))];
+  };
+  return { element } as StreamFault;
+}
+
+/**
  * A room that sends a new occupant its self-presence first, then the other occupants' presences, then its
  * self-presence again (muc.order.self-presence-first-and-again): a later copy in order does not undo the early one.
  */
@@ -1328,6 +1356,22 @@ export const FAULTS: FaultDef[] = [
       "a room at its occupant limit kicks its longest-present occupant to admit a further user, and then refuses admins and owners (needs what clients send: the form's muc#roomconfig_maxusers)",
     // One stream fault (a fault is a stanza fault or a stream fault): it must see the form clients submit.
     stream: { ...kickingRoomRefusingStaff.stream, element: kickingRoomRefusingStaff.fault },
+  },
+  {
+    // Seventy-fifth audit (round 75, report G6 §4): muc-deny-room-full's 'refused' outcome took the <service-unavailable/>
+    // error alone for §7.2.9's "the service SHOULD deny access to the room and inform the user of the restriction", so
+    // this room, which sends it and seats the user all the same (no occupant kicked), passed; the outcome now also
+    // asks that no available presence from an occupant JID of the room follow: ejabberd 24.12 old pass -> new warn
+    // (MUC-DENY-10).
+    id: "muc.deny.room-full-admitted-anyway",
+    area: "muc",
+    requirements: ["MUC-DENY-10"],
+    description:
+      "a join refused because the room is full (<resource-constraint/> or <service-unavailable/>) gets <service-unavailable/>, but the user is let in all the same: a self-presence with status code 110 follows, and no occupant is removed",
+    fault: when(
+      (el) => (presenceError(el, "resource-constraint") || presenceError(el, "service-unavailable")) && resourceOf(fromOf(el)) !== "",
+      (el) => [...withCondition(el, "service-unavailable"), fakeSelf(fromOf(el), el.attrs.to === undefined ? undefined : String(el.attrs.to))],
+    ),
   },
   {
     id: "muc.msn.one-resource-only",
@@ -2482,22 +2526,7 @@ export const VARIATIONS: Variation[] = [
     description:
       "a hidden room (its disco#info lists muc_hidden) answers the disco#info of a user who is not in it with <forbidden/> (XEP-0030 §7: an entity that refuses to return disco results to the specific requesting entity); its occupants get the result",
     fault: () => "pass",
-    stream: (() => {
-      const inRoom = new Set<string>(); // "connection id room" of each connection the room sent its self-presence
-      const element = (el: Element, ctx: FaultContext): FaultAction => {
-        const from = fromOf(el);
-        if (el.name === "presence" && isMucAddress(from) && from.includes("/") && isSelf(el)) {
-          if (available(el)) inRoom.add(`${ctx.conn.id} ${bareOf(from)}`);
-          else if (unavailable(el)) inRoom.delete(`${ctx.conn.id} ${bareOf(from)}`);
-          return "pass";
-        }
-        const query = el.name === "iq" && el.attrs.type === "result" && isMucAddress(from) && !from.includes("/") ? el.getChild("query", DISCO_INFO) : undefined;
-        if (!query || !query.getChildren("feature").some((f) => f.attrs.var === "muc_hidden")) return "pass";
-        if (harnessSession(ctx.conn.jid) || isSetup(ctx) || inRoom.has(`${ctx.conn.id} ${from}`)) return "pass";
-        return [xml("iq", { type: "error", id: el.attrs.id, from, to: el.attrs.to }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))];
-      };
-      return { element } as StreamFault;
-    })(),
+    stream: hiddenRoomRefusesOutsiders(false),
   },
   {
     // Seventy-fourth audit (round 74, report G6 §1): the cases of scenarios/muc/discovery.yaml that ask a room for its
@@ -2511,28 +2540,7 @@ export const VARIATIONS: Variation[] = [
     description:
       'the room configuration form offers no muc#roomconfig_publicroom (XEP-0045 §10: "these are examples only"), rooms stay hidden (Prosody\'s default), and a hidden room answers the disco#info of a user who is not in it with <forbidden/> (XEP-0030 §7: an entity that refuses to return disco results to the specific requesting entity)',
     fault: () => "pass",
-    stream: (() => {
-      const inRoom = new Set<string>(); // "connection id room" of each connection the room sent its self-presence
-      const element = (el: Element, ctx: FaultContext): FaultAction => {
-        const from = fromOf(el);
-        const form = el.name === "iq" && el.attrs.type === "result" && isMucAddress(from) ? el.getChild("query", MUC_OWNER)?.getChild("x", DATA) : undefined;
-        if (form?.attrs.type === "form" && form.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_publicroom"))
-          return changed(el, (c) => {
-            const x = c.getChild("query", MUC_OWNER)!.getChild("x", DATA)!;
-            x.children = x.children.filter((f) => typeof f === "string" || f.name !== "field" || f.attrs.var !== "muc#roomconfig_publicroom");
-          });
-        if (el.name === "presence" && isMucAddress(from) && from.includes("/") && isSelf(el)) {
-          if (available(el)) inRoom.add(`${ctx.conn.id} ${bareOf(from)}`);
-          else if (unavailable(el)) inRoom.delete(`${ctx.conn.id} ${bareOf(from)}`);
-          return "pass";
-        }
-        const query = el.name === "iq" && el.attrs.type === "result" && isMucAddress(from) && !from.includes("/") ? el.getChild("query", DISCO_INFO) : undefined;
-        if (!query || !query.getChildren("feature").some((f) => f.attrs.var === "muc_hidden")) return "pass";
-        if (harnessSession(ctx.conn.jid) || isSetup(ctx) || inRoom.has(`${ctx.conn.id} ${from}`)) return "pass";
-        return [xml("iq", { type: "error", id: el.attrs.id, from, to: el.attrs.to }, xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })))];
-      };
-      return { element } as StreamFault;
-    })(),
+    stream: hiddenRoomRefusesOutsiders(true),
   },
   {
     id: "muc.var.status-codes-reordered",
