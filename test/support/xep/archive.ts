@@ -229,9 +229,11 @@ function afterIncludesItselfTruthfulFin(holds: (results: Element[], max: number)
  * end gets an empty page, or (`pastEnd: "last"`) the last item, or (`pastEnd: "not-implemented"`) a
  * <feature-not-implemented/> error. `indexText` writes the 'index' (another xs:int
  * lexical form); `skew` starts an index inside the set that many items later, the last at most (an approximate
- * derivation, XEP-0059 §2.6), the 'index' still the request's.
+ * derivation, XEP-0059 §2.6), the 'index' still the request's. `noSet`: no <fin/> carries an RSM <set/> (XEP-0313 §4's
+ * MAM-FIN-01 broken), the pages themselves as above. `ignored`: a query with <index/> gets the whole set, <index/> and
+ * <max/> both ignored (its <first/> the set's first item, 'index' 0).
  */
-function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" | "not-implemented"; indexText?: (n: number) => string; skew?: number }): StreamFault {
+function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" | "not-implemented"; indexText?: (n: number) => string; skew?: number; noSet?: boolean; ignored?: boolean }): StreamFault {
   const full = new Map<number, Element[]>();
   return onQueries(
     () => true,
@@ -240,22 +242,23 @@ function pagesByIndex(o: { indexOffset: number; pastEnd: "empty" | "last" | "not
       if (!index) {
         // An unpaged query's results are the whole set (a case may ask twice: the second does not add them again).
         full.set(ctx.conn.id, query.getChild("set", RSM) ? [...(full.get(ctx.conn.id) ?? []), ...results] : results);
-        return [...results, fin];
+        return [...results, o.noSet && setOf(fin) ? changed(fin, (c) => finOf(c)!.remove(setOf(c)!))[0] : fin];
       }
       const all = full.get(ctx.conn.id) ?? [];
       const asked = Number(index.getText());
       if (o.pastEnd === "not-implemented" && asked >= all.length) return [refusal(fin, "cancel", "feature-not-implemented")];
-      const n = asked >= all.length ? (o.pastEnd === "last" ? Math.max(all.length - 1, 0) : asked) : Math.min(asked + (o.skew ?? 0), all.length - 1);
-      const max = Number(rsmValue(query, "max")?.getText() ?? all.length);
+      const n = o.ignored ? 0 : asked >= all.length ? (o.pastEnd === "last" ? Math.max(all.length - 1, 0) : asked) : Math.min(asked + (o.skew ?? 0), all.length - 1);
+      const max = o.ignored ? all.length : Number(rsmValue(query, "max")?.getText() ?? all.length);
       const page = all.slice(n, n + max).map((r) => changed(r, (c) => (resultOf(c)!.attrs.queryid = String(query.attrs.queryid ?? "")))[0]);
       const iq = new Element("iq", { type: "result", id: fin.attrs.id, ...(fin.attrs.to && { to: fin.attrs.to }) });
       const set = iq.c("fin", { xmlns: MAM, ...(n + max >= all.length && { complete: "true" }) }).c("set", { xmlns: RSM });
       if (page.length > 0) {
-        const index = (o.skew ? asked : n) + o.indexOffset;
+        const index = o.ignored ? 0 : (o.skew ? asked : n) + o.indexOffset;
         set.c("first", { index: o.indexText ? o.indexText(index) : String(index) }).t(String(resultOf(page[0])!.attrs.id));
         set.c("last").t(String(resultOf(page[page.length - 1])!.attrs.id));
       }
       set.c("count").t(String(all.length));
+      if (o.noSet) iq.getChild("fin", MAM)!.remove(set);
       return [...page, iq];
     },
   );
@@ -1324,6 +1327,29 @@ export const FAULTS: FaultDef[] = [
     requirements: ["RSM-INDEX-04"],
     description: "a page asked for by <index/> starts at that index, but its <first/> says an index one more than the request's",
     stream: pagesByIndex({ indexOffset: 1, pastEnd: "empty" }),
+  },
+  {
+    // Seventy-fifth audit (round 75): rsm-index recognised the page by <index/> only by its <fin/>'s RSM
+    // <set><first/></set>, so this server, which derives the page from the index (XEP-0059 §2.6's SHOULD kept: the
+    // page's one result is the item at index 1) but leaves the RSM <set/> out of every <fin/> (XEP-0313 §4's MUST,
+    // MAM-FIN-01, judged by the mam-query cases as under mam.fin-without-set), warned RSM-INDEX-03. The page is now
+    // told by its result messages: rsm-index/inside warn -> pass (Prosody 13); past-end warn -> pass.
+    id: "rsm.index-pages-fin-without-set",
+    area: "mam",
+    requirements: ["MAM-FIN-01"],
+    description: "pages are served by <index/>, but no <fin/> carries an RSM <set/>",
+    stream: pagesByIndex({ indexOffset: 0, pastEnd: "empty", noSet: true }),
+  },
+  {
+    // Seventy-fifth audit (round 75): with the page by <index/> now told by its result messages (the item at index 1
+    // or 2 among them), a server ignoring <index/> and <max/> alike, whose page holds every item from the first, is
+    // caught by the absence of the item at index 0 (it would otherwise pass on the item at index 1 it also sends).
+    // rsm-index/inside warn (RSM-INDEX-03, by its <first/>) -> warn (RSM-INDEX-03, by the item at index 0), Prosody 13.
+    id: "rsm.index-and-max-ignored",
+    area: "mam",
+    requirements: ["RSM-INDEX-03", "RSM-MAX-01"],
+    description: "a query with <index/> gets the whole set from its first item, <index/> and <max/> both ignored",
+    stream: pagesByIndex({ indexOffset: 0, pastEnd: "empty", ignored: true }),
   },
   {
     id: "rsm.index-past-end-last-item",

@@ -1072,6 +1072,21 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
     },
   },
   {
+    // Seventy-fifth audit (round 75): no 'requests' (nor 'hold') said, and the request that makes three unanswered at
+    // once (rid 1003) refused by closing its HTTP connection, no HTTP answer at all. It matched neither answer of the
+    // wait, so BOSH-WAIT-01 (§8's SHOULD on waiting too long) warned and §11's MUST was never reached for it:
+    // warn (BOSH-WAIT-01) -> fail (BOSH-OVER-01) on Prosody 13 and ejabberd 24.12.
+    id: "bosh-requests-unstated-close-third",
+    conditional: true,
+    requirements: ["BOSH-OVER-01"],
+    cases: ["bosh-requests-unlimited"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) => (r.creation ? bodyTag(a, (t) => dropAttr(dropAttr(t, "requests"), "hold")) : a),
+      raw: (r) => (!r.creation && r.rid === "1003" ? "" : undefined),
+    },
+  },
+  {
     // Twenty-second audit: a connection manager that states no 'requests' but keeps an unstated limit of two: it
     // honours the session's 'hold' (at most 2), answering the oldest empty request it holds only when more than
     // 'hold' wait, and ends the session with policy-violation when a third request is unanswered (§11). Under 'hold'
@@ -1157,6 +1172,20 @@ export const BOSH_FAULTS: BoshFaultDef[] = [
           : r.rid === "1002"
             ? { ...a, text: "<body type='terminate' condition='policy-violation' xmlns='http://jabber.org/protocol/httpbind'/>" }
             : a,
+    },
+  },
+  {
+    // Seventy-fifth audit (round 75): no 'polling' said, and the second poll (rid 1002) refused by closing its HTTP
+    // connection, no HTTP answer at all. BOSH-WAIT-01 (§8's SHOULD) warned and §12's MUST was never reached for it:
+    // warn (BOSH-WAIT-01) -> fail (BOSH-POLLING-01) on Prosody 13 and ejabberd 24.12.
+    id: "bosh-polling-unstated-close-second",
+    conditional: true,
+    requirements: ["BOSH-POLLING-01"],
+    cases: ["bosh-polling-unlimited"],
+    on: ["prosody", "ejabberd"],
+    fault: {
+      answer: (r, a) => (r.creation ? bodyTag(a, (t) => dropAttr(t, "polling")) : a),
+      raw: (r) => (!r.creation && r.rid === "1002" ? "" : undefined),
     },
   },
   {
