@@ -1186,7 +1186,9 @@ export const FAULTS: FaultDef[] = [
     // on bob's and carol's copies of carol's new affiliation only, never on alice's, the owner who made the grant and
     // an occupant too. This is the auditor's actor-untold: the admin who changed an affiliation gets the IQ result
     // but none of the presences that announce it (the others still do). The old case passed through it; the fixed
-    // one fails MUC-AFFIL-06 at alice's check.
+    // one fails MUC-AFFIL-06 at alice's check. Seventy-fifth audit (round 75, report G4 §3): muc-enter-affiliation-brings-role
+    // judged the grant's announcement on carol's own copy only (alice, who made it, the one other occupant): Prosody 13
+    // both cells, ejabberd 24.12 admin, old pass -> new fail (MUC-OWNER-ADMIN-02 / MUC-ADMIN-MEMBER-02, MUC-AFFIL-06).
     id: "muc.affiliation.change-not-told-to-actor",
     area: "muc",
     requirements: ["MUC-AFFIL-06"],
@@ -1639,6 +1641,9 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventy-fifth audit (round 75, report G5 §1): muc-subject-with-body judged the absence of a bodiless 'Brooms'
+    // (MUC-SUBJ-09) after the 'no-subject' outcome too, where it could not fail; it now waits for 'kept': through this
+    // fault, Prosody 13 and ejabberd 24.12, both cells, pass -> pass with MUC-SUBJ-09 pass -> not-reached.
     id: "muc.subject.missing",
     area: "muc",
     requirements: ["MUC-SUBJ-01"],
