@@ -296,6 +296,30 @@ function occupantGrantNotApplied(): StreamFault {
 }
 
 /**
+ * Seventy-fifth audit (round 75): laterOfListNotApplied(0, true), but the room fixture's first grant is made: of the
+ * affiliations a room fixture grants (one muc#admin set each, in the order the case writes them), every one after the
+ * first is answered with a result and not made, and the lists asked afterwards leave those users out.
+ */
+function setUpLaterGrantsNotApplied(): StreamFault {
+  const inner = laterOfListNotApplied(0, true);
+  const firstMade = new Set<string>(); // the rooms whose first fixture grant went by (made)
+  return {
+    fromClient: (el, ctx) => {
+      const items = el.name === "iq" && atService(el.attrs.to) && harnessSession(ctx.conn.jid) ? itemsOf(adminQuery(el, "set")) : [];
+      if (items.length > 0 && items.every((i) => i.attrs.affiliation !== undefined)) {
+        const room = bare(str(el.attrs.to));
+        if (!firstMade.has(room)) {
+          firstMade.add(room);
+          return;
+        }
+      }
+      inner.fromClient!(el, ctx);
+    },
+    element: (el, ctx) => inner.element!(el, ctx),
+  };
+}
+
+/**
  * Twenty-eighth audit (2026-11-26): of a role list change with several items (a voice or moderator list change), only
  * the first is applied and the whole change is answered with a result (what Prosody 0.12 and 13 do; shown here on a
  * server that applies every item). The room then acts as if the later items had never been sent: the available
@@ -461,9 +485,10 @@ function moderatorGrantSelfOnly(): StreamFault {
 /**
  * §9.6 broken, consistently: a grant of moderator status to one nickname is answered with a result but never applied.
  * The occupant's presences keep showing role participant (the room's own broadcast of the grant is rewritten so), and
- * the moderator list, right for that state, leaves the nickname out.
+ * the moderator list, right for that state, leaves the nickname out. With `listedAsParticipant`, the moderator list
+ * names it all the same, with role participant (as a room that ignores the list's role filter for it would).
  */
-function moderatorGrantShownParticipant(): StreamFault {
+function moderatorGrantShownParticipant(listedAsParticipant = false): StreamFault {
   const granted = new Set<string>(); // occupant JIDs (room/nick) whose grant was not applied
   return {
     fromClient: (el) => {
@@ -478,7 +503,8 @@ function moderatorGrantShownParticipant(): StreamFault {
       if (!q || !atService(el.attrs.from) || !itemsOf(q).some((i) => granted.has(`${room}/${str(i.attrs.nick)}`))) return "pass";
       return changed(el, (c) => {
         const cq = c.getChild("query", MUC_ADMIN)!;
-        cq.children = cq.children.filter((x) => typeof x === "string" || !granted.has(`${room}/${str(x.attrs.nick)}`));
+        if (listedAsParticipant) for (const i of itemsOf(cq)) if (granted.has(`${room}/${str(i.attrs.nick)}`)) i.attrs.role = "participant";
+        if (!listedAsParticipant) cq.children = cq.children.filter((x) => typeof x === "string" || !granted.has(`${room}/${str(x.attrs.nick)}`));
       });
     },
   };
@@ -2353,6 +2379,20 @@ export const FAULTS: FaultDef[] = [
     stream: laterOfListNotApplied(0, true),
   },
   {
+    // Seventy-fifth audit (round 75): a room fixture's grant that the case's own list names is not read back at set-up
+    // (src/scenario/room-lists.ts), so where that grant alone was answered and not made, muc-admin-mlist-read's
+    // non-anonymous cells warned MUC-ADMIN-MLIST-03/-04 (who may read the list, a rule that held) and
+    // muc-owner-admin-grant failed MUC-OWNER-ADMIN-06 (the admin list's rule). Prosody 13 and ejabberd 24.12:
+    // muc-admin-mlist-read nonanonymous-* warn -> skip (alice's read-back, a gate); muc-owner-admin-grant, both cells,
+    // fail (MUC-OWNER-ADMIN-06) -> skip (its list no longer names frank: set-up reads his grant back).
+    id: "muc.affiliation.setup-later-grant-not-applied",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-01", "MUC-OWNER-ADMIN-01"],
+    description:
+      "of the affiliations a room fixture grants before the case, the first is made and each later one is answered with a result but not applied: every list asked afterwards leaves those users out",
+    stream: setUpLaterGrantsNotApplied(),
+  },
+  {
     // Fifty-second audit (2026-11-28): muc-role-from-affiliation's owner cell read the grant back in the owner list
     // only: where that list is refused (§10.5, "If allowed by an implementation"), its 'no-list' alternative let the
     // grant's result alone credit MUC-OWNER-GRANT-02 and gina's presence was judged as if the grant was made, so a
@@ -2502,6 +2542,19 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-ADMIN-MOD-02"],
     description: "a grant of moderator status is answered with a result but never applied: the occupant's presences keep role participant and the moderator list leaves it out",
     stream: moderatorGrantShownParticipant(),
+  },
+  {
+    // Seventy-fifth audit (round 75, report G1 §2): muc-admin-moderator-revoke's read-back of the grant credited §9.6's
+    // "The service MUST add the user to the moderator list and then inform the admin of success" (MUC-ADMIN-MOD-01) on
+    // any item naming the target, whatever its role; this room lists the target as a participant. The target's item
+    // must now carry no other role than moderator: dave/carol on Prosody 13 old fail (MUC-ADMIN-MOD-06 fail,
+    // MUC-ADMIN-MOD-01 pass) -> new fail (MUC-ADMIN-MOD-01 fail).
+    id: "muc.moderator.grant-listed-participant",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-01"],
+    description:
+      "a grant of moderator status is answered with a result but never applied: the occupant's presences keep role participant, and the moderator list still names the occupant, with role participant",
+    stream: moderatorGrantShownParticipant(true),
   },
   {
     // Forty-seventh audit (2026-11-27): muc-mod-unaffiliated-moderator charged §9.6's "The service MUST then send
