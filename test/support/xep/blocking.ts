@@ -282,6 +282,25 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-sixth audit (round 76, G1): blocking-disco's set-up took a server as supporting blocking only where its
+    // block-list result held a <blocklist/>, which is BLOCK-LIST-02's (judged by the list cases, which this server
+    // skips as it hides the feature): every blocking case skipped. It now takes any result: old skip -> new fail
+    // (BLOCK-DISCO-01), Prosody 13 and ejabberd 24.12.
+    id: "blocking.disco.feature-missing-list-childless",
+    area: "blocking",
+    requirements: ["BLOCK-DISCO-01"],
+    description: "the server leaves urn:xmpp:blocking out of its disco#info, and answers a block-list request with an empty result (no <blocklist/>)",
+    fault: when(
+      (el) => el.name === "iq" && el.attrs.type === "result" && (Boolean(el.getChild("query", "http://jabber.org/protocol/disco#info")) || listResult(el) !== undefined),
+      (el) =>
+        changed(el, (c) => {
+          const q = c.getChild("query", "http://jabber.org/protocol/disco#info");
+          if (q) q.children = q.children.filter((x) => typeof x === "string" || x.attrs.var !== BLOCKING);
+          else c.children = c.children.filter((x) => typeof x === "string" || x.name !== "blocklist");
+        }),
+    ),
+  },
+  {
     // Fortieth audit: no longer cited for BLOCK-SET-04: a list that leaves items out breaks §3.2's rule, not the
     // multi-item block's; blocking-block-two-items now proves the list right (a one-item block listed) first.
     id: "blocking.list.drops-an-item",
