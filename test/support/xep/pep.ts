@@ -2010,6 +2010,20 @@ export const FAULTS: FaultDef[] = [
 /** What XEP-0163 and XEP-0060 let a server do that Prosody and ejabberd do not (or not always) show. */
 export const VARIATIONS: Variation[] = [
   {
+    // Seventy-sixth audit (round 76, G6): pep-access-roster asked a roster push to juliet/balcony, which never asked for
+    // the roster, so a server that pushes only to interested resources (RFC 6121 §2.2, Prosody) failed ROSTER-UPD-03
+    // once past the nurse's refusal; balcony now fetches the roster at set-up. This variation gives Prosody 13 the
+    // refusal XEP-0060 §6.5.9.7 names, so that the push is reached: old fail (ROSTER-UPD-03) -> new pass.
+    id: "pep-roster-refusal-as-written",
+    description:
+      'an items request refused to another user is answered <not-authorized/> with <not-in-roster-group/> (XEP-0060 §6.5.9.7: "the pubsub service MUST respond with a <not-authorized/> error, which SHOULD also include a pubsub-specific error condition of <not-in-roster-group/>")',
+    fault: () => "pass",
+    stream: answering(
+      (el, ctx) => el.name === "iq" && el.attrs.type === "get" && Boolean(el.getChild("pubsub", PUBSUB)?.getChild("items")) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(ctx.conn.jid),
+      (a) => (a.attrs.type === "error" ? errorInstead(a, "not-authorized", "auth", "not-in-roster-group") : "pass"),
+    ),
+  },
+  {
     // Sixty-ninth audit (round 69): pep-items-selection required a result to the fourth publish to its full node at
     // MUST (PUBSUB-PUB-RESULT); the refusal XEP-0060 §7.1.2.5 allows now credits nothing (on Prosody 13: fail -> pass).
     id: "pep-full-node-rejects",
