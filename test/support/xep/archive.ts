@@ -2393,6 +2393,20 @@ export const FAULTS: FaultDef[] = [
     stream: ownQueryWithResultsRefused(),
   },
   {
+    // Seventy-sixth audit (round 76), report-G2: mam-query-without-with charged an error to its query with both
+    // 'start' and 'end' (q1) to MAM-USER-01 (§3.3.1, the archive exposed on the bare JID), though two queries to the
+    // same bare JID were answered before it; what such a refusal breaks is §4.1's "MUST be supported by servers"
+    // (MAM-FORM-01). Now, on Prosody 13 and ejabberd 24.12: fail (MAM-USER-01; MAM-FORM-01 pass) -> fail (MAM-FORM-01).
+    id: "mam.start-end-refused",
+    area: "mam",
+    requirements: ["MAM-FORM-01"],
+    description: "a MAM query whose form carries both 'start' and 'end' is answered with bad-request and none of its results (queries with one of them, or neither, are answered as usual)",
+    stream: onQueries(
+      (q) => queryFields(q).has("start") && queryFields(q).has("end"),
+      (_results, fin) => [refusal(fin, "modify", "bad-request")],
+    ),
+  },
+  {
     // Sixtieth audit (2026-11-28), the same for mam-ext-form, which Prosody fails on MAM-FORM-07 (no <validate/> on
     // 'ids') before its query: the change shows on a server whose form is right.
     id: "mam.own-query-with-results-refused.ids-open",

@@ -866,6 +866,22 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    // Seventy-sixth audit (round 76, G4): a <failed/> holding only RFC 6120's <text/> has no condition (SM-FAIL-02's
+    // SHOULD) but fell to other-child and failed SM-FAIL-03 at MUST. Every cell, Prosody 13 and ejabberd 24.12: fail
+    // (SM-FAIL-03) -> warn (SM-FAIL-02).
+    id: "mobile.sm.failed.text-only",
+    area: "mobile",
+    requirements: ["SM-FAIL-02"],
+    description: "a <failed/> holds only an RFC 6120 <text/> (no defined condition)",
+    stream: sm((el) =>
+      isSm(el, "failed")
+        ? changed(el, (c) => {
+            c.children = [xml("text", { xmlns: STANZAS, "xml:lang": "en" }, "Stream management is not available here")];
+          })
+        : "pass",
+    ),
+  },
+  {
     id: "mobile.sm.failed.undefined-condition",
     area: "mobile",
     requirements: ["SM-FAIL-03"],

@@ -1392,10 +1392,11 @@ const deaffiliatedBeforeRemoval = (self: boolean) =>
  * <item/> without 'role', while entries and other presences keep theirs: §5.1's "Information about roles MUST be sent
  * in all presence stanzas generated or reflected by the room" (MUC-ROLE-01) broken on affiliation changes only.
  */
-function affiliationChangeWithoutRole(): (el: Element, ctx: FaultContext) => FaultAction {
+function affiliationChangeWithoutRole(othersOnly = false): (el: Element, ctx: FaultContext) => FaultAction {
   const last = new Map<string, string>(); // "connection id occupant JID" -> the affiliation last seen
   return (el, ctx) => {
     if (harnessSession(ctx.conn.jid) || !occupantPresence(el) || el.attrs.type !== undefined) return "pass";
+    if (othersOnly && hasStatus(el, "110")) return "pass"; // the occupant's own copy keeps its role
     const affiliation = itemOf(el)?.attrs.affiliation;
     if (affiliation === undefined) return "pass";
     const k = `${ctx.conn.id} ${str(el.attrs.from)}`;
@@ -2848,6 +2849,9 @@ export const FAULTS: FaultDef[] = [
     // announcement only where the first moderator list named the target; where it left the target out and gina got
     // no copy, the list asked again naming the target credited MUC-ADMIN-MOD-01 and nothing charged the missing copy.
     // gina's copy is now judged again after that list: old pass -> new fail (MUC-ADMIN-MOD-02, MUC-ROLE-07).
+    // Seventy-sixth audit (round 76, report G2 §5): muc-admin-moderator-revoke had the same path (granted-list/others,
+    // announced/not-shown, l1b naming the target) with gina's copy unjudged; it is now judged after l1b (relisted): every
+    // cell, prosody 13 and ejabberd 24.12, old pass (MUC-ADMIN-MOD-02 credited) -> new fail (MUC-ADMIN-MOD-02).
     id: "muc.modlist.first-stale-grant-untold",
     area: "muc",
     requirements: ["MUC-ADMIN-MOD-02"],
@@ -3299,6 +3303,18 @@ export const FAULTS: FaultDef[] = [
     description:
       "a room gives out no owner list (a request for it is answered with <not-allowed/>), and the presence announcing an occupant's new affiliation carries its muc#user <item/> without 'role'",
     stream: both(ownerListRefused(), { element: affiliationChangeWithoutRole() }),
+  },
+  {
+    // Seventy-sixth audit (round 76, auditor G6's fault): muc-enter-affiliation-brings-role judged the role only on
+    // carol's own copy of her affiliation change (status 110); alice's copy, judged since the seventy-fifth audit, was
+    // not asked for one, so a room that leaves the role out of the copies for the other occupants passed. Old -> new:
+    // prosody 13 pass -> fail (MUC-ROLE-01, both cells); ejabberd 24.12 admin cell warn (MUC-ROLE-05) -> fail (MUC-ROLE-01).
+    id: "muc.role.affiliation-change-without-role-to-others",
+    area: "muc",
+    requirements: ["MUC-ROLE-01"],
+    description:
+      "the presence announcing an occupant's new affiliation carries its muc#user <item/> without 'role' in the copies to the other occupants (the occupant's own copy, with status code 110, keeps it)",
+    fault: affiliationChangeWithoutRole(true),
   },
 ];
 
