@@ -619,6 +619,28 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Seventy-sixth audit (round 76, auditor G6's fault): the 'redirect' alternative of register-form,
+    // register-form-any-server and register.yaml's form steps took <instructions/> beside a data form (another
+    // namespace) as §3.1's "an <instructions/> element only", crediting IBR-FORM-01 (and IBR-FORM-03), though §5's
+    // redirect includes "only the <instructions/> element rather than the required fields or a data form" and §6 makes
+    // "x:data form + iq:register instructions" another combination. This data form has no field, so it informs of
+    // none (fifty-fourth audit). The redirect now forbids a data form: register-form pass ('redirect') -> fail
+    // (IBR-FORM-01) on Prosody 13 and ejabberd 24.12.
+    id: "register.form-instructions-empty-data-form",
+    area: "register",
+    requirements: ["IBR-FORM-01"],
+    description: "the registration form before authentication is <instructions/> beside a data form with no field: no legacy fields",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+        (el) =>
+          changed(el, (c) => {
+            c.getChild("query", REGISTER)!.children = [xml("instructions", {}, "Fill in the form."), xml("x", { xmlns: "jabber:x:data", type: "form" })];
+          }),
+      ),
+    },
+  },
+  {
     // Fifty-fourth audit (2026-11-28): class note of register-form: register-form-any-server's branch where the
     // features announce nothing took a data form with no field as a form (IBR-FORM-01 pass); it is now a result
     // that informs of nothing, and the form asked again fails IBR-FORM-01: pass -> fail on Prosody 13.
@@ -662,6 +684,27 @@ export const FAULTS: FaultDef[] = [
  * connections before authentication, which a variation (a stanza fault of a bound connection) does not reach.
  */
 export const VARIATIONS: Variation[] = [
+  {
+    // Seventy-sixth audit (round 76): control of register.form-instructions-empty-data-form: a real redirect, §6's
+    // "iq:register instructions + x:oob URL" ("This combination MAY be returned by a host that wishes to redirect
+    // registration to a URL"), still passes register-form as 'redirect' (IBR-FORM-01 and IBR-FORM-03) on Prosody 13
+    // and ejabberd 24.12, before and after the change.
+    id: "register.var.form-redirect-url",
+    description: "the registration form before authentication is a redirect: <instructions/> and an x:oob URL only (XEP-0077 §5, §6: iq:register instructions + x:oob URL)",
+    fault: () => "pass",
+    stream: {
+      element: when(
+        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+        (el) =>
+          changed(el, (c) => {
+            c.getChild("query", REGISTER)!.children = [
+              xml("instructions", {}, "To register, visit https://register.invalid/"),
+              xml("x", { xmlns: "jabber:x:oob" }, xml("url", {}, "https://register.invalid/")),
+            ];
+          }),
+      ),
+    },
+  },
   {
     // Twenty-third audit (2026-11-26): register-form's and register-form-any-server's 'redirect' alternative asked for
     // a <query/> holding an <instructions/>, a subset match, so instructions beside legacy fields without <username/>
