@@ -550,6 +550,42 @@ export const FAULTS: FaultDef[] = [
     stream: nodeNeverCreated(PSTORE, "empty"),
   },
   {
+    // Seventy-sixth audit (round 76): pstore-other-user-denied credited PSTORE-CREATE-01 on this answer to the owner's
+    // first read, then took the identical answer to the second as an owner's refusal (crediting nothing), so the node
+    // a publish with pubsub#persist_items=true made and that keeps no items passed; that answer now fails
+    // PSTORE-CONFIG-01 (XEP-0060 §7.1.5: the node takes the publish's options): pass -> fail (auditor G5's
+    // transient-with-options).
+    id: "pstore.transient-despite-options",
+    area: "bookmarks",
+    requirements: ["PSTORE-CONFIG-01"],
+    description:
+      "the harness's node (urn:xmpp-conform:pstore) keeps no items although the publish that made it asked pubsub#persist_items=true: every items request of it (the owner's too) is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4)",
+    stream: answering(
+      (el) => itemsRequest(el) && pubsubOf(el)?.getChild("items")?.attrs.node === PSTORE,
+      (el) => [
+        xml(
+          "iq",
+          { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+          xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: "http://jabber.org/protocol/pubsub#errors", feature: "persistent-items" })),
+        ),
+      ],
+    ),
+  },
+  {
+    // Seventy-sixth audit (round 76): pstore-other-user-denied charged any error to the owner's first read of the node
+    // to PSTORE-CREATE-01; an error other than <item-not-found/> to the owner of a node the publish succeeded on is
+    // XEP-0060 §6.5.1's breach ("a service MUST always allow the node owner to retrieve items from a node"): fail
+    // CREATE-01 -> fail PUBSUB-ITEMS-OWNER (auditor G5's owner-forbidden).
+    id: "pstore.owner-items-forbidden",
+    area: "bookmarks",
+    requirements: ["PUBSUB-ITEMS-OWNER"],
+    description: "the harness's node (urn:xmpp-conform:pstore) is created and keeps its item, but every items request of it, the owner's too, is answered <forbidden/> (type auth)",
+    stream: answering(
+      (el) => itemsRequest(el) && pubsubOf(el)?.getChild("items")?.attrs.node === PSTORE,
+      (el) => errorTo(el, "forbidden", "auth"),
+    ),
+  },
+  {
     // Sixtieth audit (2026-11-28): class note 1 of pstore-precondition-mismatch: bookmark-retract and
     // bookmark-notify-owner credited PSTORE-CREATE-01 on any result to the owner's read of the bookmarks node.
     id: "bookmarks.not-created-empty",

@@ -1647,6 +1647,20 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    // Seventy-sixth audit (round 76): XEP-0388 §2.6.3 lets a <continue/> carry the completed mechanism's
+    // <additional-data/> ("Like the <success/> element, the <continue/> element MAY contain an <additional-data/>
+    // element"); sasl2-base64-clean's second connection took any <continue/> as one with no base64, so its wrapped
+    // data passed (auditor G5's continue-wrapped-data): pass -> warn DATA-01 (Prosody 13).
+    id: "login.sasl2.continue-data-wrapped",
+    area: "login",
+    requirements: ["SASLTWO-DATA-01"],
+    description: "the SCRAM server-final-message comes in a SASL2 <continue/> with a task, its additional data wrapped every 20 characters, instead of in the <success/>",
+    stream: onElement((el) => {
+      const wrapped = wrappedAdditionalData(el);
+      return wrapped === undefined ? "pass" : [`<continue xmlns='urn:xmpp:sasl:2'><additional-data>${wrapped}</additional-data><tasks><task>HOTP-EXAMPLE</task></tasks></continue>`];
+    }),
+  },
+  {
     // Twenty-first audit: sasl2-base64-clean judged only the first challenge, so a server whose <success/> carries
     // its additional data wrapped (§2.2 "In all cases") passed (adhoc additional-data-wrapped). A second connection
     // now completes the login and judges the additional data: pass -> warn DATA-01.

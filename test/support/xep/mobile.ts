@@ -745,6 +745,9 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventy-sixth audit (round 76): sm-resume-resend/after-cut took the lost m1 as not-resent (crediting nothing);
+    // an m1 neither resent, bounced nor stored offline now fails SM-RESUME-12: after-cut pass -> fail (Prosody 13,
+    // ejabberd 24.12).
     id: "mobile.sm.resume.drops-unacked",
     area: "mobile",
     requirements: ["SM-RESUME-12"],
