@@ -371,6 +371,22 @@ export const FAULTS: FaultDef[] = [
     fault: withoutFeature(LAST),
   },
   {
+    // Seventy-sixth audit (round 76, report G3 §4): disco-feature-works/last now asks the user's own last activity
+    // (XEP-0012 §3) where the domain refuses its uptime (§5) as unsupported; a server that lists jabber:iq:last and
+    // refuses both as unsupported still fails DISCO-FEAT-02. Old file fail -> new file fail, Prosody 13 and ejabberd 24.12.
+    id: "entity.last.listed-all-unsupported",
+    area: "entity",
+    requirements: ["DISCO-FEAT-02"],
+    description: "the server lists jabber:iq:last but answers every last activity query, of its domain or of a user, with service-unavailable",
+    fault: when(resultWith("query", LAST), (el) => [
+      xml(
+        "iq",
+        { type: "error", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }), ...(el.attrs.from && { from: el.attrs.from }) },
+        xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS })),
+      ),
+    ]),
+  },
+  {
     id: "entity.last.online-nonzero",
     area: "entity",
     requirements: ["LAST-ONLINE-01"],
@@ -463,6 +479,25 @@ export const FAULTS: FaultDef[] = [
     requirements: ["LAST-FULL-03"],
     description: "a last activity query to a full JID with no such resource is refused with item-not-found, not XMPP IM's service-unavailable",
     stream: answering(asks("query", LAST), (el) => (errorWith(el, "service-unavailable") && String(el.attrs.from ?? "").includes("/") ? withCondition(el, "item-not-found") : "pass")),
+  },
+  {
+    // Seventy-sixth audit (round 76, report G3 §3): last-full-no-resource had bob/b1 available, so XEP-0012 §4's "no
+    // available resource matching the <localpart@domain.tld>" (the account) never held and this passed, LAST-FULL-03
+    // credited. Old file pass -> new file fail (last-full-no-resource/offline: LAST-FULL-03, DELIVERY-IQ-FULLNOMATCH),
+    // Prosody 13 and ejabberd 24.12.
+    id: "entity.last.full-offline-answered",
+    area: "entity",
+    requirements: ["LAST-FULL-03", "DELIVERY-IQ-FULLNOMATCH"],
+    description:
+      "a last activity query to a full JID of an account with no session at all is answered on the user's behalf with a result (seconds='42'), as the bare JID's offline query, instead of service-unavailable",
+    stream: answering(
+      (el) => casesOwn(asks("query", LAST))(el) && el.attrs.type === "get" && String(el.attrs.to ?? "").includes("/"),
+      (el, ctx) => {
+        const user = String(el.attrs.from ?? "").split("/")[0];
+        const online = ctx.peers().some((p) => String(p.jid ?? "").split("/")[0] === user);
+        return el.attrs.type === "error" && !online ? [xml("iq", { type: "result", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("query", { xmlns: LAST, seconds: "42" }))] : "pass";
+      },
+    ),
   },
   {
     id: "entity.time.no-tzo",
@@ -820,6 +855,22 @@ export const VARIATIONS: Variation[] = [
           { type: "error", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }), ...(el.attrs.from && { from: el.attrs.from }) },
           xml("error", { type: "auth" }, xml("forbidden", { xmlns: STANZAS })),
         ),
+      ],
+    ),
+  },
+  {
+    // Seventy-sixth audit (round 76, report G3 §4): after entity-last-server-refused (run together, that one has
+    // already made the domain's result a forbidden). disco-feature-works/last failed DISCO-FEAT-02 on a server that
+    // offers users' last activity (XEP-0012 §3) and lists jabber:iq:last but not its own uptime (§5, no keyword):
+    // Prosody with mod_lastactivity and without mod_uptime. Old file fail (DISCO-FEAT-02) -> new file pass,
+    // Prosody 13 and ejabberd 24.12.
+    id: "entity-last-uptime-not-offered",
+    description:
+      'the server lists jabber:iq:last for its users\' last activity (XEP-0012 §3) and refuses a last activity query of its own domain with service-unavailable: it keeps no uptime (§5 makes none mandatory; §6: "If an entity supports the Last Activity protocol, it MUST advertise that fact")',
+    fault: when(
+      (el) => resultWith("query", LAST)(el) && el.attrs.from !== undefined && !String(el.attrs.from).includes("@") && !String(el.attrs.from).includes("/"),
+      (el) => [
+        xml("iq", { type: "error", id: el.attrs.id, ...(el.attrs.to && { to: el.attrs.to }), from: el.attrs.from }, xml("error", { type: "cancel" }, xml("service-unavailable", { xmlns: STANZAS }))),
       ],
     ),
   },
