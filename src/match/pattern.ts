@@ -24,8 +24,8 @@ import { NS } from "../xmpp/wire/ns.ts";
  * xc:most='N' on a child (at most N children may match it: XEP-0359 §3's "at most one <stanza-id/>" per 'by'),
  * xc:caps='sha-1 VER' on a disco#info <query/> (its identities, features and forms hash to VER as XEP-0115 §5.1 says);
  * xc:capture='NAME' keeps the matched element as a whole; xc:same='${NAME}' requires the element to be the same,
- * xc:other='${NAME}' another. Beside them, xc:compare='a b[x,y]' compares only the element's children of those names
- * (of b, only its attributes x and y, each distinct b once), and
+ * xc:other='${NAME}' another. Beside them, xc:compare='a b[x,y] c/d' compares only the element's children of those names
+ * (of b, only its attributes x and y, each distinct b once; of c, only its own d children), and
  * xc:order='ignore' its children in any order (the capture and the comparison must say the same). xc:text='raw'
  * compares the element's own text untrimmed (base64 with no whitespace around it, XEP-0388 §2.2).
  */
@@ -380,12 +380,14 @@ interface View {
    * once: XEP-0030 §6.3's "the same <identity/> element (category+type)".
    */
   only?: Map<string, string[] | undefined>;
+  /** xc:compare='c/d': of each child c, only its own d children count (SASL2's mechanisms, not its inline features). */
+  within?: Map<string, string>;
   /** xc:order='ignore': children in any order, at every level. */
   unordered?: boolean;
 }
 
 /** One name of xc:compare: `identity` or `identity[category,type]`. */
-const COMPARED = /^([^\s[\]]+)(?:\[([^\s[\]]+)\])?$/;
+const COMPARED = /^([^\s[\]/]+)(?:\[([^\s[\]]+)\]|\/([^\s[\]/]+))?$/;
 
 const viewOf = (p: Element): View => {
   const only = p.attrs[`${META}compare`];
@@ -398,6 +400,7 @@ const viewOf = (p: Element): View => {
           .map((n) => COMPARED.exec(n));
   return {
     ...(names && { only: new Map(names.filter((m) => m !== null).map((m) => [m[1], m[2]?.split(",")])) }),
+    ...(names?.some((m) => m?.[3]) && { within: new Map(names.filter((m) => m?.[3]).map((m) => [m![1], m![3]])) }),
     ...(p.attrs[`${META}order`] === "ignore" && { unordered: true }),
   };
 };
@@ -410,10 +413,14 @@ function canonical(el: Element, inherited = "", view: View = {}, attrsOnly?: str
     .sort();
   if (attrsOnly) return `<{${ns}}${el.getName()}${attrs.map((x) => ` ${x}`).join("")}/>`;
   const kids = view.only ? el.children.filter((c): c is Element => typeof c !== "string" && view.only!.has(c.getName())) : el.children;
-  const parts = kids.map((c) => (typeof c === "string" ? c.trim() : canonical(c, ns, { ...(view.unordered && { unordered: true }) }, view.only?.get(c.getName()))));
+  const inner = (c: Element): View => {
+    const keep = view.within?.get(c.getName());
+    return { ...(view.unordered && { unordered: true }), ...(keep !== undefined && { only: new Map([[keep, undefined]]) }) };
+  };
+  const parts = kids.map((c) => (typeof c === "string" ? c.trim() : canonical(c, ns, inner(c), view.only?.get(c.getName()))));
   const distinct = view.only && [...view.only.values()].some(Boolean) ? [...new Set(parts)] : parts;
-  const inner = (view.unordered ? distinct.filter(Boolean).sort() : distinct).join("");
-  return `<{${ns}}${el.getName()}${attrs.map((x) => ` ${x}`).join("")}>${inner}</>`;
+  const body = (view.unordered ? distinct.filter(Boolean).sort() : distinct).join("");
+  return `<{${ns}}${el.getName()}${attrs.map((x) => ` ${x}`).join("")}>${body}</>`;
 }
 
 const oneLineXml = (s: string) => (s.length > 120 ? `${s.slice(0, 120)}…` : s);

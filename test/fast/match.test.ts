@@ -253,6 +253,15 @@ test("xc:order='ignore' compares children as a set, xc:compare='NAMES' only the 
   assert.equal(same(`<features><a xmlns='urn:a'><identity category='server' type='pep'/></a></features>`), false, "another type");
   assert.equal(same(`<features><a xmlns='urn:a'><identity category='server' type='im'/><identity category='pubsub' type='pep'/></a></features>`), false, "one identity more");
   assert.equal(unknownPatternAttr(parsePattern(`<a xmlns='urn:a' xc:compare='identity[category type]'/>`)), "compare='identity[category type]'");
+
+  // xc:compare='a/m': of each <a/>, only its <m/> children (SASL2's mechanisms as a set, whatever its <inline/> holds).
+  const outer = (attrs: string, xml: string) => matchStanza(parsePattern(`<features xc:capture='f' ${attrs}/>`), received(xml)).captures.f;
+  const nested = "xc:compare='a/m' xc:order='ignore'";
+  const mset = outer(nested, one);
+  const sameSet = (xml: string) => matchStanza(parsePattern(`<features xc:same='${esc(mset)}' ${nested}/>`), received(xml)).ok;
+  assert.equal(sameSet(`<features><a xmlns='urn:a'><m>Y</m><m>X</m><inline><b/></inline></a><other/></features>`), true, "inline and other children aside");
+  assert.equal(sameSet(`<features><a xmlns='urn:a'><m>Y</m><inline/></a></features>`), false, "one mechanism fewer");
+  assert.equal(unknownPatternAttr(parsePattern(`<a xmlns='urn:a' xc:compare='a/m/n'/>`)), "compare='a/m/n'");
 });
 
 test("{after:DATETIME}: a XEP-0082 DateTime later than that one", () => {

@@ -1809,11 +1809,12 @@ const fromElsewhere = (ctx: FaultContext) => /\bfrom=['"][^'"]*@elsewhere\.examp
  * SASL2's mechanisms (XEP-0388 §2.1) listed in the order `order` gives for the stream's 'from' (undefined: as sent),
  * the same set; for the variations that randomize the list (§3).
  */
-function sasl2Reordered(order: (names: string[], from: string | undefined) => string[] | undefined) {
+function sasl2Reordered(order: (names: string[], from: string | undefined) => string[] | undefined, inlineKept?: (from: string, index: number) => boolean) {
   return onElement((el, ctx) => {
     if (!isFeatures(el)) return "pass";
     const names = (el.getChild("authentication", SASL2)?.getChildren("mechanism") ?? []).map((m) => m.getText().trim());
-    const ordered = names.length < 2 ? undefined : order(names, fromOf(ctx));
+    const from = fromOf(ctx);
+    const ordered = names.length < 2 ? undefined : order(names, from);
     if (!ordered) return "pass";
     return changed(el, (c) => {
       const auth = c.getChild("authentication", SASL2)!;
@@ -1822,9 +1823,18 @@ function sasl2Reordered(order: (names: string[], from: string | undefined) => st
       auth.children = [];
       for (const k of ordered) auth.c("mechanism").t(k);
       auth.children.push(...rest);
+      const inline = inlineKept && from ? auth.getChild("inline") : undefined;
+      if (inline) inline.children = inline.children.filter((k, i) => typeof k === "string" || inlineKept!(from!, i));
     });
   });
 }
+
+/** The order login.var.sasl2-order-per-from gives a 'from': fixed by a keyed hash of it. */
+const orderedPerFrom = (names: string[], from: string | undefined) => {
+  if (!from) return undefined;
+  const rank = (name: string) => createHmac("sha256", "xmpp-conform:sasl2-order").update(`${from}\0${name}`).digest("hex");
+  return [...names].sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+};
 
 export const VARIATIONS: Variation[] = [
   {
@@ -1836,11 +1846,19 @@ export const VARIATIONS: Variation[] = [
     description:
       "on a stream whose header has a 'from', SASL2 lists the server's own mechanisms in an order fixed by a keyed hash of that 'from': the same order for the same 'from' on every stream, another for another JID, the same set (XEP-0388 §3: \"If the server does not know the client-identity it is RECOMMENDED to randomize the list of provided SASL mechanisms to reduce these risks even further.\")",
     fault: () => "pass",
-    stream: sasl2Reordered((names, from) => {
-      if (!from) return undefined;
-      const rank = (name: string) => createHmac("sha256", "xmpp-conform:sasl2-order").update(`${from}\0${name}`).digest("hex");
-      return [...names].sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
-    }),
+    stream: sasl2Reordered(orderedPerFrom),
+  },
+  {
+    // Seventy-sixth audit (round 76, G2): sasl2-mechanisms-randomized's unknown cell counted a later stream only where
+    // its whole <authentication/>, <inline/> included, was the first's apart from order; with a 'from' of its own on
+    // each stream, §2.1's stability binds nothing across them, so a server that also offers inline features per 'from'
+    // warned at random. Only the mechanisms are compared now (xc:compare='authentication/mechanism'): Prosody 13
+    // unknown cell warn (at random) -> pass.
+    id: "login.var.sasl2-inline-per-from",
+    description:
+      "as login.var.sasl2-order-per-from, and each of SASL2's inline features offered or withheld by another keyed hash of the stream's 'from' (XEP-0388 §2.1: the feature and its child content \"SHOULD be stable for the given stream to and from attributes and encryption state\")",
+    fault: () => "pass",
+    stream: sasl2Reordered(orderedPerFrom, (from, i) => (parseInt(createHmac("sha256", "xmpp-conform:sasl2-inline").update(from).digest("hex").slice(-4), 16) >> i) % 2 === 0),
   },
   {
     // Seventy-second audit (round 72): sasl2-mechanisms-randomized now asks a later stream for the first's set of
