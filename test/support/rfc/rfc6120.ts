@@ -595,6 +595,34 @@ export const FAULTS: FaultDef[] = [
       (el) => changed(el, (c) => c.remove(c.getChild("error")!)),
     ),
   },
+  // Seventy-sixth audit (round 76): a message or presence error that still refuses but lacks its <error/> child
+  // breaks RFC 6120 §8.3.1 ("An error stanza MUST contain an <error/> child element", ERR-RULE-04), not the rule
+  // that asks for the error. Old -> new: delivery-remote-unresolvable, delivery-msg-untyped-fullnomatch,
+  // delivery-gen-error-to-known-sender and the groupchat cells of delivery-msg-{bare,fullnomatch}-{2nn,1nn,0res,
+  // connonly,negonly} fail their own rule -> fail ERR-RULE-04; muc-msg-wrong-type passes (the childless error went
+  // unjudged) -> fails ERR-RULE-04 (message). muc-config-members-only fails MUC-CONFIG-05 -> fails ERR-RULE-04 where
+  // dave is refused (presence; neither local server refuses him: not reached there). Also message-unknown-child-to-
+  // server (STANZA-EXT-03), request-malformed-jid and request-remote-unreachable (SUB-REQ-05): own rule -> ERR-RULE-04.
+  {
+    id: "message.error-without-error",
+    area: "core-stanza",
+    requirements: ["ERR-RULE-04"],
+    description: "message errors come without their <error/> child",
+    fault: when(
+      (el) => el.name === "message" && isError(el) && Boolean(el.getChild("error")),
+      (el) => changed(el, (c) => c.remove(c.getChild("error")!)),
+    ),
+  },
+  {
+    id: "presence.error-without-error",
+    area: "core-stanza",
+    requirements: ["ERR-RULE-04"],
+    description: "presence errors come without their <error/> child",
+    fault: when(
+      (el) => el.name === "presence" && isError(el) && Boolean(el.getChild("error")),
+      (el) => changed(el, (c) => c.remove(c.getChild("error")!)),
+    ),
+  },
   {
     id: "iq.error-wrong-type",
     area: "core-stanza",
