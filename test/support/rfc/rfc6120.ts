@@ -57,6 +57,13 @@ const streamPrefix = (tag = "") => /<(?:([\w.-]+):)?stream[\s>]/.exec(tag.replac
 const boundByJid = new Map<string, ProxiedConnection>();
 const noteBound = (ctx: FaultContext) => void (ctx.conn.jid && boundByJid.set(ctx.conn.jid, ctx.conn));
 
+/** Errors of stanzas named `kind` sent on without their <error/> child (RFC 6120 §8.3.1, ERR-RULE-04). */
+const errorChildDropped = (kind: "iq" | "message" | "presence") =>
+  when(
+    (el) => el.name === kind && isError(el) && Boolean(el.getChild("error")),
+    (el) => changed(el, (c) => c.remove(c.getChild("error")!)),
+  );
+
 export const FAULTS: FaultDef[] = [
   // Stream headers and features (§4.3, §4.7).
   {
@@ -590,10 +597,7 @@ export const FAULTS: FaultDef[] = [
     area: "core-stanza",
     requirements: ["STANZA-IQ-06", "ERR-RULE-04", "STANZA-EXT-02", "STANZA-IQ-04"],
     description: "IQ errors come without their <error/> child",
-    fault: when(
-      (el) => el.name === "iq" && isError(el),
-      (el) => changed(el, (c) => c.remove(c.getChild("error")!)),
-    ),
+    fault: errorChildDropped("iq"),
   },
   // Seventy-sixth audit (round 76): a message or presence error that still refuses but lacks its <error/> child
   // breaks RFC 6120 §8.3.1 ("An error stanza MUST contain an <error/> child element", ERR-RULE-04), not the rule
@@ -608,20 +612,14 @@ export const FAULTS: FaultDef[] = [
     area: "core-stanza",
     requirements: ["ERR-RULE-04"],
     description: "message errors come without their <error/> child",
-    fault: when(
-      (el) => el.name === "message" && isError(el) && Boolean(el.getChild("error")),
-      (el) => changed(el, (c) => c.remove(c.getChild("error")!)),
-    ),
+    fault: errorChildDropped("message"),
   },
   {
     id: "presence.error-without-error",
     area: "core-stanza",
     requirements: ["ERR-RULE-04"],
     description: "presence errors come without their <error/> child",
-    fault: when(
-      (el) => el.name === "presence" && isError(el) && Boolean(el.getChild("error")),
-      (el) => changed(el, (c) => c.remove(c.getChild("error")!)),
-    ),
+    fault: errorChildDropped("presence"),
   },
   {
     id: "iq.error-wrong-type",

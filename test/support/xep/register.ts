@@ -136,6 +136,17 @@ function preTlsRegistration(act: (answer: Element, ctx: FaultContext) => FaultAc
   };
 }
 
+/** The registration form before authentication (a result without <registered/>) holding only `children`. */
+const preAuthFormBecomes = (children: () => Element[]) => ({
+  element: when(
+    (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
+    (el) =>
+      changed(el, (c) => {
+        c.getChild("query", REGISTER)!.children = children();
+      }),
+  ),
+});
+
 export const FAULTS: FaultDef[] = [
   {
     id: "register.form-empty",
@@ -608,15 +619,7 @@ export const FAULTS: FaultDef[] = [
     area: "register",
     requirements: ["IBR-FORM-01"],
     description: "the registration form before authentication is a data form with no field: no legacy fields, no instructions",
-    stream: {
-      element: when(
-        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
-        (el) =>
-          changed(el, (c) => {
-            c.getChild("query", REGISTER)!.children = [xml("x", { xmlns: "jabber:x:data", type: "form" })];
-          }),
-      ),
-    },
+    stream: preAuthFormBecomes(() => [xml("x", { xmlns: "jabber:x:data", type: "form" })]),
   },
   {
     // Seventy-sixth audit (round 76, auditor G6's fault): the 'redirect' alternative of register-form,
@@ -630,15 +633,7 @@ export const FAULTS: FaultDef[] = [
     area: "register",
     requirements: ["IBR-FORM-01"],
     description: "the registration form before authentication is <instructions/> beside a data form with no field: no legacy fields",
-    stream: {
-      element: when(
-        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
-        (el) =>
-          changed(el, (c) => {
-            c.getChild("query", REGISTER)!.children = [xml("instructions", {}, "Fill in the form."), xml("x", { xmlns: "jabber:x:data", type: "form" })];
-          }),
-      ),
-    },
+    stream: preAuthFormBecomes(() => [xml("instructions", {}, "Fill in the form."), xml("x", { xmlns: "jabber:x:data", type: "form" })]),
   },
   {
     // Fifty-fourth audit (2026-11-28): class note of register-form: register-form-any-server's branch where the
@@ -692,18 +687,7 @@ export const VARIATIONS: Variation[] = [
     id: "register.var.form-redirect-url",
     description: "the registration form before authentication is a redirect: <instructions/> and an x:oob URL only (XEP-0077 §5, §6: iq:register instructions + x:oob URL)",
     fault: () => "pass",
-    stream: {
-      element: when(
-        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
-        (el) =>
-          changed(el, (c) => {
-            c.getChild("query", REGISTER)!.children = [
-              xml("instructions", {}, "To register, visit https://register.invalid/"),
-              xml("x", { xmlns: "jabber:x:oob" }, xml("url", {}, "https://register.invalid/")),
-            ];
-          }),
-      ),
-    },
+    stream: preAuthFormBecomes(() => [xml("instructions", {}, "To register, visit https://register.invalid/"), xml("x", { xmlns: "jabber:x:oob" }, xml("url", {}, "https://register.invalid/"))]),
   },
   {
     // Twenty-third audit (2026-11-26): register-form's and register-form-any-server's 'redirect' alternative asked for
@@ -719,15 +703,7 @@ export const VARIATIONS: Variation[] = [
     description:
       'the registration form before authentication holds <instructions/>, <password/> and <email/>: legacy fields with no <username/> (XEP-0077 §3.1: "the nature of the required data is subject to service provisioning")',
     fault: () => "pass",
-    stream: {
-      element: when(
-        (el) => registerResult(el) && !el.getChild("query", REGISTER)!.getChild("registered"),
-        (el) =>
-          changed(el, (c) => {
-            c.getChild("query", REGISTER)!.children = [xml("instructions", {}, "Choose a password and give your email address."), xml("password"), xml("email")];
-          }),
-      ),
-    },
+    stream: preAuthFormBecomes(() => [xml("instructions", {}, "Choose a password and give your email address."), xml("password"), xml("email")]),
   },
   {
     // Sixty-sixth audit (round 66): register-missing-password judged carol's registration without a password
