@@ -171,7 +171,7 @@ test("a set-up step the server refuses the same way twice is a skip naming the r
   const unexplained = { ...plain, id: "blocking-disco-unexplained", steps: plain.steps.map(({ refused: _, ...step }) => step) };
   const retried = (await throughPlan("blocking.list.empty-is-error", [unexplained])).get("blocking-disco-unexplained")!;
   assert.equal(retried.verdict, "skip", `${retried.id}: ${retried.reason}`);
-  assert.match(retried.reason!, /^the server refused the precondition 'juliet\/balcony receives <iq type='result' id='bl1'>.*': <iq [^>]*type="error"/);
+  assert.match(retried.reason!, /^the server refused the precondition 'juliet\/balcony receives <iq type='result' id='bl1'.*': <iq [^>]*type="error"/);
   assert.equal(retried.setupRetries?.length, 1, "one more attempt, on fresh accounts");
   // The push cases need the fresh account's empty list, so they prove it (BLOCK-LIST-02) and fail on it: no skip.
   for (const id of ["blocking-block-push", "blocking-unblock-push"]) {
