@@ -386,7 +386,7 @@ interface View {
   unordered?: boolean;
 }
 
-/** One name of xc:compare: `identity` or `identity[category,type]`. */
+/** One name of xc:compare: `identity`, `identity[category,type]` or `authentication/mechanism`. */
 const COMPARED = /^([^\s[\]/]+)(?:\[([^\s[\]]+)\]|\/([^\s[\]/]+))?$/;
 
 const viewOf = (p: Element): View => {

@@ -81,14 +81,13 @@ export const boshVerbs = {
   } satisfies Verb<"bosh-receive">,
   "receives body one of": {
     value: z.record(z.string(), Alternative),
-    what: "named alternatives, each a <body/> pattern or { of, status, headers, body, held, requirements }, or { of, failed: true, requirements } (the request got no HTTP answer) (requirements: what that outcome credits; none: [])",
+    what: "named alternatives, each a <body/> pattern or { of, status, headers, body, held, requirements }, or { of, failed: true, requirements } for a request that got no HTTP answer (requirements: what that outcome credits; none: [])",
     valueless: false,
     read: (value, common, at) => {
-      const alternatives = Object.entries(value as Record<string, z.infer<typeof Alternative>>).map(([name, a]) => ({
-        name,
-        expect: expectOf(typeof a === "string" ? a : { of: a.of, status: a.status, headers: a.headers, body: a.body, held: a.held, failed: a.failed }),
-        ...(typeof a !== "string" && a.requirements && { requirements: a.requirements }),
-      }));
+      const alternatives = Object.entries(value as Record<string, z.infer<typeof Alternative>>).map(([name, a]) => {
+        const { requirements, ...expect } = typeof a === "string" ? { requirements: undefined, body: a } : a;
+        return { name, expect: expectOf(expect), ...(requirements && { requirements }) };
+      });
       if (alternatives.length < 2) throw new StepIssue("expected at least two alternatives", at);
       return { ...common, kind: "bosh-receive-one-of", alternatives, text: `${common.actor} receives body one of: ${alternatives.map((a) => a.name).join(" | ")}` };
     },
