@@ -543,6 +543,18 @@ export const FAULTS: FaultDef[] = [
     stream: firstInfoConverted(),
   },
   {
+    // Seventy-seventh audit (round 77): avconv-pep-to-vcard-url-info polled the vCard until some PHOTO held the green
+    // PNG, so a vCard with a second PHOTO made of the URL <info/> (its EXTVAL) passed AVCONV-P2V-04 (patterns take
+    // children as a subset); the poll now also asks that no PHOTO hold an EXTVAL. Prosody 13, old -> new file: pass
+    // -> fail (AVCONV-P2V-04).
+    id: "avconv.p2v.url-info-also-converted",
+    area: "avatar",
+    requirements: ["AVCONV-P2V-04"],
+    description:
+      "every <info/> of the avatar metadata is converted into the vCard: a PHOTO with the EXTVAL of the one that points to an external URL beside the PHOTO holding the data of the one that does not",
+    stream: allInfosConverted(),
+  },
+  {
     // Thirty-first audit: a conversion that forwards the user's available presence at once without any hash, and then
     // a copy with it (as a module that looks the hash up asynchronously and re-broadcasts would). XEP-0398 §4: "services
     // MUST include the hash on behalf of their users in every available presence" (and "The hash MUST also be injected
@@ -618,7 +630,9 @@ export const FAULTS: FaultDef[] = [
   {
     // Class sweep (2026-11-28, group S2): avconv-disco: a server without vcard-temp (so without the conversion) that
     // never answers a user's vCard get breaks RFC 6120's IQ rule (STANZA-IQ-01), not XEP-0398 §2; the case judged it
-    // as AVCONV-DISCO-01.
+    // as AVCONV-DISCO-01. Seventy-seventh audit (round 77): its 'unanswered' outcome still took the silence as an
+    // allowed outcome, so STANZA-IQ-01 was never charged; dropped: ejabberd 24.12 and Prosody 13, old -> new file:
+    // pass -> fail (STANZA-IQ-01).
     id: "avconv.vcard-get-unanswered",
     area: "avatar",
     requirements: ["STANZA-IQ-01"],
@@ -664,6 +678,48 @@ function firstInfoConverted(): FaultDef["stream"] {
     element: (el, { conn }) => {
       const info = conn.jid && photoOf(el) ? picked.get(el.attrs.from ? bare(String(el.attrs.from)) : bare(conn.jid)) : undefined;
       return info ? changed(el, (c) => (photoOf(c)!.children = [xml("TYPE", {}, String(info.attrs.type)), xml("EXTVAL", {}, String(info.attrs.url))])) : "pass";
+    },
+  };
+}
+
+/**
+ * Every <info/> converted (XEP-0398 §3.1 asks for the one without a url only): for each account whose latest
+ * metadata publish lists an <info/> with a url and one without, naming a data item the account published, its vCard
+ * PHOTO comes back as two, in the <info/> order: the url one's type and EXTVAL, and the other's type and BINVAL.
+ */
+function allInfosConverted(): FaultDef["stream"] {
+  const data = new Map<string, string>();
+  const photos = new Map<string, Element[]>();
+  return {
+    fromClient: (el, { conn }) => {
+      const publish = el.name === "iq" && el.attrs.type === "set" ? el.getChild("pubsub", PUBSUB)?.getChild("publish") : undefined;
+      if (!publish || !conn.jid) return;
+      const item = publish.getChild("item");
+      const who = bare(conn.jid);
+      if (publish.attrs.node === DATA && item?.attrs.id) data.set(`${who} ${item.attrs.id}`, item.getChildText("data", DATA) ?? "");
+      if (publish.attrs.node !== METADATA) return;
+      const infos = item?.getChild("metadata", METADATA)?.getChildren("info") ?? [];
+      const local = infos.find((i) => !i.attrs.url && data.has(`${who} ${i.attrs.id}`));
+      if (!local || !infos.some((i) => i.attrs.url)) return void photos.delete(who);
+      photos.set(
+        who,
+        infos
+          .filter((i) => i.attrs.url || i === local)
+          .map((i) =>
+            i.attrs.url
+              ? xml("PHOTO", {}, xml("TYPE", {}, String(i.attrs.type)), xml("EXTVAL", {}, String(i.attrs.url)))
+              : xml("PHOTO", {}, xml("TYPE", {}, String(i.attrs.type)), xml("BINVAL", {}, data.get(`${who} ${i.attrs.id}`)!)),
+          ),
+      );
+    },
+    element: (el, { conn }) => {
+      const made = conn.jid && photoOf(el) ? photos.get(el.attrs.from ? bare(String(el.attrs.from)) : bare(conn.jid)) : undefined;
+      if (!made) return "pass";
+      return changed(el, (c) => {
+        const card = vCardResult(c)!;
+        without(card, (child) => child.name === "PHOTO");
+        made.forEach((p) => card.cnode(copyOf(p)));
+      });
     },
   };
 }

@@ -1065,9 +1065,14 @@ export const FAULTS: FaultDef[] = [
     // never answered (RFC 6120 §8.2.3, XEP-0191 §3.2, not §5's mapping, which only a block-list result shows).
     // blocking-privacy-default-list matched none of its outcomes and warned BLOCK-PRIV-02; its outcome
     // list-unanswered credits nothing: ejabberd 24.12, warn -> skip.
+    // Seventy-seventh audit (round 77): the silence breaks RFC 6120 §8.2.3 ("An entity that receives an IQ request of
+    // type "get" or "set" MUST reply with an IQ response of type "result" or "error"", STANZA-IQ-01), which the loader
+    // charges on a `one of` unless an outcome lets the id stay silent; blocking-privacy-default-list's outcomes
+    // list-unanswered, default-unanswered and privacy-unanswered did, and are dropped: ejabberd 24.12, skip -> fail
+    // (STANZA-IQ-01; BLOCK-PRIV-02 not reached).
     id: "blocking.list.unanswered-with-default-privacy-list",
     area: "blocking",
-    requirements: ["BLOCK-LIST-01"],
+    requirements: ["BLOCK-LIST-01", "STANZA-IQ-01"],
     description: "once a user has made a privacy list the default, none of the user's block-list gets is answered",
     stream: onceDefaultList(() => "drop"),
   },

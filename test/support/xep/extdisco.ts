@@ -123,6 +123,29 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventy-seventh audit (round 77): extdisco-services-answered took the second request for the list (s2) never
+    // answered as its outcome 'silent', crediting nothing, and the first request's answer passed the case: a server
+    // that leaves a request unanswered (RFC 6120 §8.2.3: "An entity that receives an IQ request of type "get" or "set"
+    // MUST reply with an IQ response of type "result" or "error"", STANZA-IQ-01) passed. 'silent' is dropped, so the
+    // loader charges the silence: pass -> fail (STANZA-IQ-01).
+    id: "extdisco.list.second-unanswered",
+    area: "extdisco",
+    requirements: ["STANZA-IQ-01"],
+    description: "the server answers the first request for external services on each session, and never the later ones",
+    stream: (() => {
+      const asked = new Map<number, number>(); // connection -> requests for the list seen
+      return answering(
+        (el, ctx) => {
+          if (el.attrs.type !== "get" || !el.getChild("services", EXTDISCO)) return false;
+          const n = (asked.get(ctx.conn.id) ?? 0) + 1;
+          asked.set(ctx.conn.id, n);
+          return n > 1;
+        },
+        () => "drop",
+      );
+    })(),
+  },
+  {
     id: "extdisco.list.unanswered",
     area: "extdisco",
     requirements: ["EXTDISCO-LIST-01", "STANZA-IQ-01"],

@@ -2699,4 +2699,41 @@ export const VARIATIONS: Variation[] = [
       } satisfies StreamFault;
     })(),
   },
+  {
+    // Seventy-seventh audit (round 77): sm-unacked took romeo's unavailable presence as the moment m1 had been dealt
+    // with and looked for the stored copy on one login only, j3's, right after it; XEP-0198 §4 orders the action
+    // against nothing but "Before the session state is discarded". A second login (j4, after j3's logout) is now
+    // looked at too: cut/normal/none (and every `none` cell) warn -> pass ('stored-later'; Prosody 13, ejabberd
+    // 24.12). A stream variation: applied by bench/try-case.ts, not by the whole-suite variation runs.
+    id: "mobile-stored-late",
+    description:
+      "a message the server commits to offline storage when a session ends reaches the account's storage only after the next resource's initial presence, so that resource gets nothing and the login after it gets the message (XEP-0198 §4: \"Before the session state is discarded, implementations SHOULD take alternative action regarding any unhandled stanzas\": no moment before the discarding is named): made from a server that stores at once, by holding each offline-delivered message (an XEP-0203 <delay/>, a body, not groupchat or error) the first connection of an account gets, and giving it to the account's next connection when that one sends its initial presence",
+    fault: () => "pass",
+    stream: (() => {
+      /** By bare JID: the connection the held messages were taken from, and the messages. */
+      const held = new Map<string, { from: ProxiedConnection; els: Element[] }>();
+      /** Bare JIDs whose held messages went out: later offline deliveries pass. */
+      const released = new Set<string>();
+      return {
+        element: (el: Element, ctx: FaultContext) => {
+          const jid = bare(ctx.conn.jid);
+          const offline = el.name === "message" && el.attrs.type !== "groupchat" && el.attrs.type !== "error" && el.getChild("body") && el.getChild("delay", "urn:xmpp:delay");
+          if (!ctx.conn.jid || released.has(jid) || !offline) return "pass";
+          const h = held.get(jid) ?? { from: ctx.conn, els: [] };
+          if (h.from !== ctx.conn) return "pass";
+          h.els.push(copyOf(el));
+          held.set(jid, h);
+          return "drop";
+        },
+        fromClient: (el: Element, ctx: FaultContext) => {
+          const jid = bare(ctx.conn.jid);
+          const h = held.get(jid);
+          if (!h || h.from === ctx.conn || el.name !== "presence" || el.attrs.to !== undefined || el.attrs.type !== undefined) return;
+          held.delete(jid);
+          released.add(jid);
+          for (const m of h.els) ctx.conn.deliver(m);
+        },
+      } satisfies StreamFault;
+    })(),
+  },
 ];

@@ -785,9 +785,10 @@ function defaultOpenApplied(): StreamFault {
 
 /**
  * The 'presence' node a service made in spite of a whitelist precondition (whitelistIgnored) refuses a later publish
- * to it with the whitelist precondition, as XEP-0060 §7.1.5 rule 1 says a node of another model does.
+ * to it with the whitelist precondition, as XEP-0060 §7.1.5 rule 1 says a node of another model does (or, with
+ * `act`, does with that publish's answer what `act` says).
  */
-function presenceNodeRefusesWhitelist(): StreamFault {
+function presenceNodeRefusesWhitelist(act?: (answer: Element) => FaultAction): StreamFault {
   const made = new Set<string>(); // `${owner} ${node}`: published to with the whitelist precondition once
   return answering(
     (el, ctx) => {
@@ -796,7 +797,7 @@ function presenceNodeRefusesWhitelist(): StreamFault {
       if (!made.has(key)) return (void made.add(key), false);
       return true;
     },
-    (a) => (a.attrs.type === "result" ? errorInstead(a, "conflict", "cancel", "precondition-not-met") : "pass"),
+    act ?? ((a) => (a.attrs.type === "result" ? errorInstead(a, "conflict", "cancel", "precondition-not-met") : "pass")),
   );
 }
 
@@ -1491,6 +1492,18 @@ export const FAULTS: FaultDef[] = [
     description:
       "a publish with the pubsub#access_model 'whitelist' precondition to a node an earlier such publish of the owner made (and made a whitelist node) is refused with conflict and precondition-not-met; the first publish is left alone",
     stream: presenceNodeRefusesWhitelist(),
+  },
+  {
+    // Seventy-seventh audit (round 77): pep-access-whitelist took its probe (a publish with the whitelist
+    // precondition to the node the first such publish made) never answered as the set-up outcome 'silent', crediting
+    // nothing, and went on: a service that leaves that request unanswered (RFC 6120 §8.2.3: "An entity that receives
+    // an IQ request of type "get" or "set" MUST reply with an IQ response of type "result" or "error"",
+    // STANZA-IQ-01) was never charged for it. 'silent' is dropped, so the loader charges the silence.
+    id: "pep.pubopt.met-unanswered-existing",
+    area: "pep",
+    requirements: ["STANZA-IQ-01"],
+    description: "a publish with the pubsub#access_model 'whitelist' precondition to a node an earlier such publish of the owner made is never answered; the first publish is left alone",
+    stream: presenceNodeRefusesWhitelist(() => "drop"),
   },
   {
     id: "pep.pubopt.unknown-accepted",

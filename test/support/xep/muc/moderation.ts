@@ -1730,15 +1730,27 @@ export const FAULTS: FaultDef[] = [
     area: "muc",
     requirements: ["MUC-MOD-VOICE-05", "MUC-ROLE-07"],
     description: "an occupant's presence with role visitor (a revocation of voice) reaches the occupant itself (status 110) and the occupant who asked for the change, no other occupant",
+    // Seventy-seventh audit (round 77): only the presence of an occupant whose voice was revoked (by nick) is withheld,
+    // not every visitor's: muc-pres-revoked/role and muc-msg-visitor judge the bystander's copy only where a visitor's
+    // entry presence showed visitors' presence broadcast, which the old fault withheld too (new case: fail -> pass,
+    // 'not-shown'; with this change: fail).
     stream: (() => {
       const askers = new Set<number>();
+      const revoked = new Set<string>();
       return {
         fromClient: (el: Element, ctx: FaultContext) => {
           const q = atService(el.attrs.to) ? adminQuery(el, "set") : undefined;
           if (itemsOf(q).some((i) => i.attrs.role !== undefined)) askers.add(ctx.conn.id);
+          for (const i of itemsOf(q)) if (i.attrs.role === "visitor" && i.attrs.nick !== undefined) revoked.add(`${bare(str(el.attrs.to))}/${str(i.attrs.nick)}`);
         },
         element: (el: Element, ctx: FaultContext): FaultAction =>
-          occupantPresence(el) && el.attrs.type === undefined && !hasStatus(el, "110") && itemOf(el)?.attrs.role === "visitor" && !askers.has(ctx.conn.id) && !harnessSession(ctx.conn.jid)
+          occupantPresence(el) &&
+          el.attrs.type === undefined &&
+          !hasStatus(el, "110") &&
+          itemOf(el)?.attrs.role === "visitor" &&
+          revoked.has(str(el.attrs.from)) &&
+          !askers.has(ctx.conn.id) &&
+          !harnessSession(ctx.conn.jid)
             ? "drop"
             : "pass",
       } as StreamFault;
@@ -2372,11 +2384,15 @@ export const FAULTS: FaultDef[] = [
     // members and admins took the fixture's grants on their IQ results alone, so a ban answered and not made failed
     // the case's own rule (MUC-ADMIN-BANLIST-01) instead of the ban's. The fixture now reads each list it added to and
     // skips naming the grant: old fail -> new skip, on Prosody 13.
+    // Seventy-seventh audit (round 77): where the case's own list names the fixture's grantee (frank, not read back at
+    // set-up), muc-role-from-affiliation (all cells) and muc-enter-affiliation-brings-role (both) failed the list's rule
+    // (MUC-ADMIN-MLIST-02 / MUC-OWNER-ADMIN-06 / MUC-OWNER-LIST-02); frank is now judged under the grant's rule, so on
+    // Prosody 13: fail (the list's rule) -> fail (MUC-ADMIN-MEMBER-01 / MUC-OWNER-ADMIN-01 / MUC-OWNER-GRANT-02).
     id: "muc.affiliation.setup-grant-not-applied",
     area: "muc",
-    requirements: ["MUC-ADMIN-BAN-02", "MUC-ADMIN-MEMBER-01", "MUC-OWNER-ADMIN-01"],
+    requirements: ["MUC-ADMIN-BAN-02", "MUC-ADMIN-MEMBER-01", "MUC-OWNER-ADMIN-01", "MUC-OWNER-GRANT-02"],
     description:
-      "the affiliations a room fixture grants before the case (a ban, a membership, an admin) are answered with a result but not applied: every list asked afterwards leaves those users out and no presence announces them with it",
+      "the affiliations a room fixture grants before the case (a ban, a membership, an admin, an owner) are answered with a result but not applied: every list asked afterwards leaves those users out and no presence announces them with it",
     stream: laterOfListNotApplied(0, true),
   },
   {

@@ -1865,9 +1865,11 @@ export const FAULTS: FaultDef[] = [
     // silence as "the room has registration" (an absence of <not-allowed/> holds where nothing came) and judged the
     // user's <service-unavailable/> against MUC-REG-04 or MUC-REG-11: this room, without registration, failed the
     // refusal's rule for its breach of MUC-REG-10. The cases now need an answer that shows registration.
+    // Seventy-seventh audit (round 77): the owner's silence is RFC 6120 §8.2.3's: muc-reg-outcast (its 'unanswered'
+    // alternative dropped) old fail (MUC-REG-10) -> new fail (STANZA-IQ-01 alone).
     id: "muc.reg.none-owner-unanswered",
     area: "muc",
-    requirements: ["MUC-REG-10"],
+    requirements: ["MUC-REG-10", "STANZA-IQ-01"],
     description:
       "a room without registration answers every jabber:iq:register request <service-unavailable/>, except its owner's (the user whose set-up session configured the room), which it leaves unanswered",
     stream: (() => {
@@ -2931,6 +2933,48 @@ export const FAULTS: FaultDef[] = [
     })(),
   },
   {
+    // Seventy-seventh audit (round 77): muc-config-members-only took dave's refusal of any condition as the proof that
+    // the room became members-only, so this room, which never applied the change and is full at three, refused dave
+    // as the fourth (§7.2.9's <service-unavailable/>) and the case failed MUC-CONFIG-11 for a 322 no change called
+    // for. The case now configures the room for ten where the form offers muc#roomconfig_maxusers: ejabberd 24.12 old
+    // fail (MUC-CONFIG-11) -> new warn (MUC-CONFIG-05; -11 and -12 not reached); Prosody 13, whose form offers no
+    // such field (a room fixed at three), fail -> fail.
+    id: "muc.config.membersonly-not-applied-full-at-three",
+    area: "muc",
+    requirements: ["MUC-CONFIG-05"],
+    description:
+      "a room answers its owner's change to members-only (muc#roomconfig_membersonly 1) with a result but stays open: nobody is removed (no unavailable presence with status code 322); and it holds three occupants unless its configuration named muc#roomconfig_maxusers (XEP-0045 §7.2.9; the limit is the service's), so a user not on the member list who enters as the fourth is refused with <service-unavailable/>, and let in where the room has room; applied only where what clients send is seen (bench/try-case.ts)",
+    stream: (() => {
+      const unapplied = new Set<string>(); // "case room": changed to members-only by a case's owner, left open
+      const sized = new Set<string>(); // "case room": its configuration named muc#roomconfig_maxusers (the set-up's too)
+      const present = new Map<string, Set<number>>(); // "case room" -> the connections in it, as their self-presences say
+      return {
+        fromClient: (el, ctx) => {
+          const key = `${caseOf(ctx.conn.jid)} ${bare(toOf(el))}`;
+          const form = iqOf(el, "set") && isRoom(toOf(el)) ? submitForm(el) : undefined;
+          if (form?.getChildren("field").some((f) => f.attrs.var === "muc#roomconfig_maxusers")) sized.add(key);
+          if (submittedFields(el, ctx).some((f) => f.attrs.var === "muc#roomconfig_membersonly" && /^(1|true)$/.test(f.getChildText("value") ?? ""))) unapplied.add(key);
+        },
+        element: (el, ctx) => {
+          if (isHarness(ctx) || !ctx.conn.jid || el.name !== "presence" || !isMucAddress(fromOf(el))) return "pass";
+          const key = `${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`;
+          const inRoom = present.get(key) ?? present.set(key, new Set()).get(key)!;
+          if (unapplied.has(key) && unavailable(el) && hasCode(el, "322")) return "drop";
+          if (occupantPresence(el) && isSelf(el)) {
+            if (unavailable(el)) inRoom.delete(ctx.conn.id);
+            else inRoom.add(ctx.conn.id);
+            return "pass";
+          }
+          if (!unapplied.has(key) || el.attrs.type !== "error" || conditionOf(el) !== "registration-required") return "pass";
+          if (!sized.has(key) && inRoom.size >= 3)
+            return [xml("presence", { from: fromOf(el), to: toOf(el), type: "error" }, xml("error", { type: "wait" }, xml("service-unavailable", { xmlns: STANZAS })))];
+          inRoom.add(ctx.conn.id);
+          return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+        },
+      };
+    })(),
+  },
+  {
     // Thirtieth audit (2026-11-26): muc-config-members-only took only dave's refusal (§7.2.6, muc-deny-members-only's
     // MUST) as the proof that the room became members-only (MUC-CONFIG-05), so a room that did change, removed bob
     // with 322 and told the others, but lets a non-member in, warned MUC-CONFIG-05 and never had its 322 judged. Bob's
@@ -2945,6 +2989,23 @@ export const FAULTS: FaultDef[] = [
       !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isMucAddress(fromOf(el)) && conditionOf(el) === "registration-required"
         ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
         : "pass",
+  },
+  {
+    // Seventy-seventh audit (round 77): muc-config-members-only took bob's removal as the proof of the change only
+    // with status 322, so this room, which removes him without it and lets a non-member in, matched neither outcome
+    // and warned MUC-CONFIG-05 (MUC-CONFIG-11 and -12 not reached). 'removed' now takes his own unavailable presence
+    // with any status and judges the 322 on it: old warn -> new fail (MUC-CONFIG-11).
+    id: "muc.config.membersonly-removed-without-322-admits",
+    area: "muc",
+    requirements: ["MUC-CONFIG-11", "MUC-CONFIG-12", "MUC-DENY-04"],
+    description:
+      "a room made members-only removes its non-members, but with no status code 322 in any of the unavailable presences (the removed occupant's own and the others'), and lets a user not on the member list in: the <registration-required/> error becomes his self-presence",
+    fault: (el, ctx) => {
+      if (isHarness(ctx) || el.name !== "presence" || !isMucAddress(fromOf(el))) return "pass";
+      if (el.attrs.type === "error" && conditionOf(el) === "registration-required")
+        return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+      return occupantPresence(el) && unavailable(el) && hasCode(el, "322") ? dropStatus(el, "322") : "pass";
+    },
   },
   {
     // Fifty-third audit (2026-11-28): muc-admin-mlist-by-member: a members-only room that lets a non-member in through a

@@ -45,6 +45,39 @@ const dropStatus = (c: Element, code: string) => {
   x.children = x.children.filter((s) => typeof s === "string" || s.name !== "status" || s.attrs.code !== code);
 };
 
+/**
+ * Seventy-seventh audit (round 77): a room that modifies the new nickname of a nickname change (lower-cased, with a
+ * suffix, as muc.var.nick-change-modified), saying so with 210 to the user, but gets the rest of the change wrong:
+ * `namesAsked`, the 303 presence's <item nick/> still names the nickname asked for, which nobody holds; `no303And110`,
+ * the unavailable presence has no status 303 and the changer's new presence no 110 (only the 210).
+ */
+function nickModifiedBroken(how: "namesAsked" | "no303And110"): StreamFault {
+  const given = new Map<string, string>();
+  const policy = (nick: string) => `${nick.toLowerCase()}-policy`;
+  return {
+    element: (el) => {
+      if (el.name !== "presence" || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
+      const item = userX(el)?.getChild("item");
+      if (el.attrs.type === "unavailable" && hasStatus(el, "303") && item?.attrs.nick !== undefined) {
+        given.set(`${bare(el.attrs.from)}/${str(item.attrs.nick)}`, `${bare(el.attrs.from)}/${policy(str(item.attrs.nick))}`);
+        if (how === "namesAsked") return "pass";
+        return changed(el, (c) => {
+          userX(c)!.getChild("item")!.attrs.nick = policy(str(item.attrs.nick));
+          dropStatus(c, "303");
+        });
+      }
+      const to = given.get(str(el.attrs.from));
+      if (to === undefined) return "pass";
+      return changed(el, (c) => {
+        c.attrs.from = to;
+        if (el.attrs.type !== undefined || !hasStatus(el, "110")) return;
+        if (!hasStatus(el, "210")) userX(c)!.c("status", { code: "210" });
+        if (how === "no303And110") dropStatus(c, "110");
+      });
+    },
+  };
+}
+
 /** A groupchat message the room reflects: from an occupant JID, with a body. */
 const isReflection = (el: Element) => el.name === "message" && el.attrs.type === "groupchat" && atService(el.attrs.from) && resourceOf(el.attrs.from) !== undefined && Boolean(el.getChild("body"));
 /** What a client sends to a room's bare JID, or to an occupant JID. */
@@ -408,13 +441,15 @@ function groupchatRateLimited(silent = false): StreamFault {
  * Forty-sixth audit (2026-11-27): a room whose policy disallows chat states (XEP-0045 §17.2: "a MUC service MAY disallow
  * these extensions") strips them from the groupchat messages it reflects; `listed`: it lists the namespaces it allows
  * at its #traffic node, XHTML-IM only (§18.1.1), else it answers that node with <feature-not-implemented/> (no list).
+ * Seventy-seventh audit (round 77): `allowed`: the list names chat states too (the room says it allows them).
  */
-function chatstatesStripped(listed: boolean): StreamFault {
+function chatstatesStripped(listed: boolean, allowed = false): StreamFault {
   const CHATSTATES = "http://jabber.org/protocol/chatstates";
   const isState = (x: Element | string) => typeof x !== "string" && x.attrs.xmlns === CHATSTATES;
+  const features = () => [new Element("feature", { var: XHTML_IM }), ...(allowed ? [new Element("feature", { var: CHATSTATES })] : [])];
   return both(
     { element: (el) => (isReflection(el) && el.children.some(isState) ? changed(el, (c) => (c.children = c.children.filter((x) => !isState(x)))) : "pass") },
-    answering(trafficQuery, (answer) => (listed ? trafficAnswer(answer, true, new Element("feature", { var: XHTML_IM })) : [iqErrorFor(answer, "feature-not-implemented", "cancel")])),
+    answering(trafficQuery, (answer) => (listed ? trafficAnswer(answer, true, ...features()) : [iqErrorFor(answer, "feature-not-implemented", "cancel")])),
   );
 }
 
@@ -889,26 +924,16 @@ export const FAULTS: FaultDef[] = [
     stream: onRefusal((el) => el.attrs.type === "groupchat" && toRoom(el), ["not-acceptable", "forbidden"], deliveredAnyway),
   },
   {
-    // Twenty-first audit (2026-11-25): muc-msg-extended judged carol's copy at §7.4's MUST (MUC-MSG-01), though a room
-    // may disallow an extension (§17.2) and §7.4's MUST holds only for a message within the room's policies: a room
-    // that refused the XHTML-IM message failed the case; now it warns (MUC-MSG-06, the SHOULD it breaks).
-    // Forty-sixth audit (2026-11-27): a room whose #traffic list leaves XHTML-IM out took §17.2's MAY and said so
-    // (§18.1.1); Prosody answers that node with an empty list, so through this fault it is such a room, and the case
-    // no longer warns there (warn -> pass, MUC-MSG-06 not-reached); ejabberd (no list) still warns.
-    id: "muc.msg.xhtml-refused",
+    // Seventy-seventh audit (round 77): the control of MUC-MSG-06 now that muc-msg-extended judges the payload only where
+    // the room says it allows the namespace (its #traffic list names it, or <service-unavailable/>): this room lists
+    // chat states among its allowable traffic and strips them all the same. muc-msg-extended/chatstate, prosody 13 and
+    // ejabberd 24.12: warn -> warn (MUC-MSG-06; old 'other', new 'named'). It replaces muc.msg.chatstates-stripped and
+    // muc.msg.xhtml-refused, now variations (muc.var.chatstates-stripped-unlisted, muc.var.xhtml-refused).
+    id: "muc.msg.chatstates-stripped-listed-allowed",
     area: "muc",
     requirements: ["MUC-MSG-06"],
-    description: "a room refuses every groupchat message that carries XHTML-IM with <not-acceptable/> and reflects it to nobody (its policy disallows the extension)",
-    stream: xhtmlRefused(),
-  },
-  {
-    // Forty-sixth audit (2026-11-27): the control of muc.var.chatstates-stripped-listed: a room that strips chat states
-    // and does not list its allowable traffic keeps warning muc-msg-extended/chatstate (warn -> warn).
-    id: "muc.msg.chatstates-stripped",
-    area: "muc",
-    requirements: ["MUC-MSG-06"],
-    description: "a room strips chat states from the groupchat messages it reflects, and answers a query of its #traffic node with <feature-not-implemented/> (it gives no list of allowable traffic)",
-    stream: chatstatesStripped(false),
+    description: "a room strips chat states from the groupchat messages it reflects, though its #traffic node lists chat states (and XHTML-IM) as allowable traffic",
+    stream: chatstatesStripped(true, true),
   },
   {
     // Twenty-first audit (2026-11-25): muc-msg-extended and muc-msg-stable-id-feature waited for the sender's entry as
@@ -1189,6 +1214,30 @@ export const FAULTS: FaultDef[] = [
           delete userX(c)!.getChild("item")?.attrs.nick;
         }),
     ),
+  },
+  {
+    // Seventy-seventh audit (round 77): muc-nick-change judged the 303 presence's <item nick/> as any nickname but
+    // 'Bob', so a room that modified the new nickname but named the one asked for passed MUC-NICK-02; it must now name
+    // the nickname of bob's new occupant JID. other and self: pass -> fail (MUC-NICK-02). Stateful across connections:
+    // applied by bench/try-case.ts.
+    id: "muc.nick.modified-303-names-asked",
+    area: "muc",
+    requirements: ["MUC-NICK-02"],
+    description:
+      'the room modifies the new nickname of a nickname change (and says so with 210), but the 303 presence\'s <item nick/> names the nickname asked for, not the one it gave (§7.6: "The new nickname")',
+    stream: nickModifiedBroken("namesAsked"),
+  },
+  {
+    // Seventy-seventh audit (round 77): muc-nick-change took bob's new presence only with 110 or from 'Robert', so a
+    // room that modified the nickname and sent it with 210 alone matched no outcome: MUC-NICK-01 warned and the 303
+    // went unjudged. It is now taken by its 210 ('changed-modified'): other and self: warn (MUC-NICK-01) -> fail
+    // (MUC-NICK-03). Stateful across connections: applied by bench/try-case.ts.
+    id: "muc.nick.modified-without-303",
+    area: "muc",
+    requirements: ["MUC-NICK-03"],
+    description:
+      "the room modifies the new nickname of a nickname change and says so with 210, but the changer's new presence has no 110 and the unavailable presence (naming the nickname given) no status code 303",
+    stream: nickModifiedBroken("no303And110"),
   },
   {
     // Forty-fourth audit: muc-nick-same-bare credited MUC-NICK-01 ("one of type "unavailable" for the old nickname
@@ -2421,6 +2470,30 @@ export const VARIATIONS: Variation[] = [
       'a room whose policy disallows chat states (XEP-0045 §17.2: "a MUC service MAY disallow these extensions") strips them from the groupchat messages it reflects, and lists the namespaces it allows at its #traffic node, XHTML-IM only (§18.1.1)',
     fault: () => "pass",
     stream: chatstatesStripped(true),
+  },
+  {
+    // Seventy-seventh audit (round 77): was fault muc.msg.chatstates-stripped (forty-sixth audit). muc-msg-extended
+    // charged a payload stripped after a <feature-not-implemented/> #traffic answer to MUC-MSG-06, though §17.2's MAY
+    // ("however, a MUC service MAY disallow message specific extensions") does not wait for a list; the missing list is
+    // §18.1's SHOULD (MUC-TRAFFIC-01, muc-traffic-discarded's). The case now takes such an answer as 'other' and judges
+    // the payload only where it is kept: muc-msg-extended/chatstate, prosody 13 and ejabberd 24.12, warn (MUC-MSG-06)
+    // -> pass ('discarded'; MUC-MSG-06 not-reached). A stream variation: only bench/try-case.ts applies it.
+    id: "muc.var.chatstates-stripped-unlisted",
+    description:
+      'a room whose policy disallows chat states (XEP-0045 §17.2: "a MUC service MAY disallow these extensions") strips them from the groupchat messages it reflects, and answers a query of its #traffic node with <feature-not-implemented/> (it has no such node, §18.1.1; no list of allowable traffic)',
+    fault: () => "pass",
+    stream: chatstatesStripped(false),
+  },
+  {
+    // Seventy-seventh audit (round 77): was fault muc.msg.xhtml-refused (twenty-first audit). Through it ejabberd, whose
+    // #traffic node answers <item-not-found/>, refused the XHTML-IM message and muc-msg-extended/xhtml warned
+    // MUC-MSG-06; §17.2's MAY needs no list, so now: ejabberd 24.12 warn -> pass ('other', 'refused'; MUC-MSG-06
+    // not-reached); prosody 13 pass -> pass (its empty list: 'declared', 'refused'). Only bench/try-case.ts applies it.
+    id: "muc.var.xhtml-refused",
+    description:
+      'a room whose policy disallows XHTML-IM (XEP-0045 §17.2: "a MUC service MAY disallow message specific extensions") refuses every groupchat message that carries it with <not-acceptable/> and reflects it to nobody (§7.4 reflects only a message that "does not violate any service-level or room-level policies")',
+    fault: () => "pass",
+    stream: xhtmlRefused(),
   },
   {
     // Seventieth audit (round 70): muc-msg-extended/chatstate, where the room's #traffic list leaves chat states out,
