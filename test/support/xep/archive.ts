@@ -1102,6 +1102,20 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-eighth audit (round 78): mam-query-stable asked for a <fin/> in the step judging its 'stable'
+    // attribute (MAM-STABLE-02), so an answer without <fin/> warned the stability rule. The missing <fin/> is now
+    // MAM-FIN-01's (an also: on each answer). Prosody 13 and ejabberd 24.12: warn (MAM-STABLE-02) -> fail (MAM-FIN-01;
+    // MAM-STABLE-02 not-reached).
+    id: "mam.fin-dropped",
+    area: "mam",
+    requirements: ["MAM-FIN-01"],
+    description: "every query, with results or without, is answered with an IQ result without <fin/>",
+    fault: when(
+      (el) => Boolean(finOf(el)),
+      (el) => changed(el, (c) => c.remove(finOf(c)!)),
+    ),
+  },
+  {
     // Twenty-fifth audit: mam-query-empty charged a result message the 'with' filter should have kept out (its JID
     // is one nobody wrote to or from) only to MAM-FORM-05's derived SHOULD. Now its receives nothing also cites
     // MAM-WITH-01 (§4.1.1 "The server MUST only return messages if they match the supplied JID."): warn -> fail.
@@ -2114,6 +2128,37 @@ export const FAULTS: FaultDef[] = [
       liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
         ? changed(el, (c) => {
             for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.c("archive", { xmlns: "urn:xmpp-conform:test" });
+          })
+        : "pass",
+  },
+  {
+    // Seventy-eighth audit (round 78): SID-BR-06's check was xc:children='exact', which counts child elements only,
+    // so a <stanza-id/> with text content (XEP-0359 §3: "MUST NOT have any child elements or text content") passed
+    // it; it is now xc:children='some' xc:absent=''. The archive's own stanza-id carries its id as text as well.
+    // sid-archived-message, prosody 13: fail (SID-SEC-01 alone, SID-BR-06 pass) -> fail (SID-BR-06).
+    id: "sid.with-text",
+    area: "mam",
+    requirements: ["SID-BR-06"],
+    description: "the archive's <stanza-id/> carries its id as text content",
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) s.t(String(s.attrs.id ?? "x"));
+          })
+        : "pass",
+  },
+  {
+    // Seventy-eighth audit (round 78): SID-BR-06's "MUST always possess an 'id' attribute" was not asked by its
+    // check (only SID-BR-05 and MAM-SID-03 failed a <stanza-id/> without one); the check now refuses one.
+    // sid-archived-message, prosody 13: fail (SID-BR-05, MAM-SID-03; SID-BR-06 pass) -> fail (SID-BR-06 too).
+    id: "sid.without-id",
+    area: "mam",
+    requirements: ["SID-BR-06", "SID-BR-05"],
+    description: "the archive's <stanza-id/> has no 'id'",
+    fault: (el, ctx) =>
+      liveMessage(el, ctx) && stanzaIds(el).some((s) => s.attrs.by === bare(ctx.conn.jid))
+        ? changed(el, (c) => {
+            for (const s of stanzaIds(c)) if (s.attrs.by === bare(ctx.conn.jid)) delete s.attrs.id;
           })
         : "pass",
   },

@@ -2062,6 +2062,26 @@ export const VARIATIONS: Variation[] = [
     ),
   },
   {
+    // Seventy-eighth audit (round 78): every case that resumes a stream did so at the target's own address whatever
+    // the <enabled/>'s 'location' said, and failed SM-RESUME-09 (MUST) on the <failed/> of a server that can resume
+    // only where it asked the client to go. Where a 'location' was given, a <failed/> now skips the case. Applied by
+    // bench/try-case.ts only (stream). Old -> new file, sm-resume/nothing: fail -> skip on Prosody 13 and ejabberd
+    // 24.12 (the other resumption cases likewise).
+    id: "mobile-sm-resume-only-at-location",
+    description:
+      "a resumable <enabled/> names a 'location' (a connection manager that holds the session's state), and a <resume/> at any other address gets <failed/> with <item-not-found/> (XEP-0198 §5: the 'location' \"specifies the server's preferred location for reconnecting (e.g., a particular connection manager that hold session state for the connected client)\"; the client reconnects \"preferring the address specified in the 'location' attribute (if any)\"; \"If the server can resume the former stream, it MUST return a <resumed/> element\")",
+    fault: () => "pass",
+    stream: sm((el) =>
+      isSm(el, "enabled") && ["true", "1"].includes(String(el.attrs.resume))
+        ? changed(el, (c) => {
+            c.attrs.location = "[::1]:5223";
+          })
+        : isSm(el, "resumed")
+          ? [xml("failed", { xmlns: SM }, xml("item-not-found", { xmlns: STANZAS }))]
+          : "pass",
+    ),
+  },
+  {
     id: "mobile-enabled-resume-1",
     description: "a resumable <enabled/> says resume='1' where the server said 'true', and the other way round (XEP-0198 §3: \"true\" or \"1\")",
     fault: when(

@@ -1128,6 +1128,12 @@ export const FAULTS: FaultDef[] = [
     stream: republishAppends(),
   },
   {
+    // Seventy-eighth audit (round 78): the owner's first read after the publish (ac0) took any answer but its three
+    // outcomes as the node never made (PEP-AUTOCREATE-01); only item-not-found says that (XEP-0060 §6.5.9.11), and
+    // another error is the owner refused (§6.5.1). On Prosody 13, pep-access-open, pep-access-whitelist,
+    // pep-access-whitelist-subscribe, pep-access-roster, pep-delete-notify, pep-disco-account and
+    // pep-items-presence-model: fail (PEP-AUTOCREATE-01) -> fail (PUBSUB-ITEMS-OWNER, AUTOCREATE-01 not reached);
+    // pep.tune.not-created still fails PEP-AUTOCREATE-01 in each.
     id: "pep.items.owner-refused",
     area: "pep",
     requirements: ["PUBSUB-ITEMS-OWNER", "PUBSUB-WL-OWNER"],
@@ -1184,6 +1190,41 @@ export const FAULTS: FaultDef[] = [
       (el) => asks("items")(el) && (el.attrs.to === undefined || bare(el.attrs.to) === bare(el.attrs.from)),
       (a) => (a.attrs.type === "result" ? errorInstead(a, "item-not-found") : "pass"),
     ),
+  },
+  {
+    // Seventy-eighth audit (round 78): pep-items-presence-model's answer pattern for the contact's read (and the owner's
+    // second read) named no id, so the loader attached no STANZA-IQ-01 (RFC 6120 §8.2.3) and a read never answered was
+    // charged to the read's own rule: on Prosody 13 and ejabberd 24.12, fail (warn PUBSUB-ITEMS-PRESENCE for the contact,
+    // STANZA-IQ-01 for the stranger's read) -> fail (STANZA-IQ-01 at the contact's read, PUBSUB-ITEMS-PRESENCE not reached).
+    id: "pep.items.others-unanswered",
+    area: "pep",
+    requirements: ["STANZA-IQ-01"],
+    description: "items requests a user addresses to another account are never answered",
+    stream: answering(
+      (el, ctx) => asks("items")(el) && el.attrs.to !== undefined && bare(el.attrs.to) !== bare(String(ctx.conn.jid ?? "")),
+      () => "drop",
+    ),
+  },
+  {
+    // Seventy-eighth audit (round 78): the same for the owner's second read in pep-items-presence-model: on Prosody 13
+    // and ejabberd 24.12, fail (PUBSUB-ITEMS-OWNER, PEP-DEF-USECASES; warn PUBSUB-ITEMS-ALL) -> fail (STANZA-IQ-01 alone).
+    id: "pep.items.owner-reread-unanswered",
+    area: "pep",
+    requirements: ["STANZA-IQ-01"],
+    description: "the owner's items requests to its own service are answered once per node and connection, and never again",
+    stream: (() => {
+      const read = new Set<string>(); // "connection node"
+      return answering(
+        (el, ctx) => {
+          if (!asks("items")(el) || (el.attrs.to !== undefined && bare(el.attrs.to) !== bare(String(ctx.conn.jid ?? "")))) return false;
+          const key = `${ctx.conn.id} ${String(el.getChild("pubsub", PUBSUB)!.getChild("items")!.attrs.node)}`;
+          if (read.has(key)) return true;
+          read.add(key);
+          return false;
+        },
+        () => "drop",
+      );
+    })(),
   },
   {
     id: "pep.items.contact-refused",
@@ -1288,6 +1329,9 @@ export const FAULTS: FaultDef[] = [
     // crediting nothing (XEP-0060 §8.2.2: the current values are a SHOULD; pep.default-model-not-presence, a form-only
     // change, fail -> as raw), and the stranger's read decides PEP-DEF-PRESENCE: this service, whose form and
     // behaviour are both open, still fails it there (on Prosody 13: fail at the read-back -> fail at the stranger's read).
+    // Seventy-eighth audit (round 78): the stranger served beside a form saying 'open' conforms to the node's model, so
+    // the read judges PUBSUB-ITEMS-ACCESS only after a form naming presence: on Prosody 13, fail (PEP-DEF-PRESENCE,
+    // PUBSUB-ITEMS-ACCESS) -> fail (PEP-DEF-PRESENCE alone); pep.default-model-open-listed the same on ejabberd 24.12.
     id: "pep.default-model-open-applied",
     area: "pep",
     requirements: ["PEP-DEF-PRESENCE"],

@@ -457,6 +457,34 @@ function moderatorRevokeNotApplied(): StreamFault {
 }
 
 /**
+ * §9.6 broken in part: a grant of moderator status is applied and answered, and the presence with role moderator goes
+ * to the occupant granted and to the unaffiliated occupants, but not to an occupant whose own self-presence in that
+ * room showed affiliation owner or admin (the owner who made the grant among them).
+ */
+function moderatorGrantNotToldToAffiliated(): StreamFault {
+  const granted = new Set<string>(); // occupant JIDs (room/nick) made moderators
+  const affiliated = new Set<string>(); // "connection id room JID"
+  return {
+    fromClient: (el) => {
+      const to = str(el.attrs.to);
+      for (const i of single("role", "moderator")(el) ? itemsOf(adminQuery(el, "set")) : []) if (i.attrs.nick !== undefined) granted.add(`${bare(to)}/${str(i.attrs.nick)}`);
+    },
+    element: (el, ctx) => {
+      if (!occupantPresence(el)) return "pass";
+      const key = `${ctx.conn.id} ${bare(str(el.attrs.from))}`;
+      if (el.attrs.type !== "unavailable" && hasStatus(el, "110")) {
+        const a = str(userX(el)!.getChild("item")?.attrs.affiliation);
+        if (a === "admin" || a === "owner") affiliated.add(key);
+        else affiliated.delete(key);
+      }
+      return el.attrs.type === undefined && granted.has(str(el.attrs.from)) && itemOf(el)?.attrs.role === "moderator" && !hasStatus(el, "110") && affiliated.has(key) && !harnessSession(ctx.conn.jid)
+        ? "drop"
+        : "pass";
+    },
+  };
+}
+
+/**
  * §9.6 broken in part: a grant of moderator status is applied and answered, and the occupant granted gets its own
  * presence with role moderator, but no other occupant does (the moderator who made the grant neither): they keep
  * seeing it as a participant.
@@ -2388,6 +2416,9 @@ export const FAULTS: FaultDef[] = [
     // set-up), muc-role-from-affiliation (all cells) and muc-enter-affiliation-brings-role (both) failed the list's rule
     // (MUC-ADMIN-MLIST-02 / MUC-OWNER-ADMIN-06 / MUC-OWNER-LIST-02); frank is now judged under the grant's rule, so on
     // Prosody 13: fail (the list's rule) -> fail (MUC-ADMIN-MEMBER-01 / MUC-OWNER-ADMIN-01 / MUC-OWNER-GRANT-02).
+    // Seventy-eighth audit (round 78): the same in muc-affiliation-list-items/owners (dave) and
+    // muc-owner-list-get/two-owners (bob), on Prosody 13 and ejabberd 24.12: fail (MUC-OWNER-LIST-02) -> fail
+    // (MUC-OWNER-GRANT-02; MUC-OWNER-LIST-02 pass).
     id: "muc.affiliation.setup-grant-not-applied",
     area: "muc",
     requirements: ["MUC-ADMIN-BAN-02", "MUC-ADMIN-MEMBER-01", "MUC-OWNER-ADMIN-01", "MUC-OWNER-GRANT-02"],
@@ -2402,6 +2433,9 @@ export const FAULTS: FaultDef[] = [
     // muc-owner-admin-grant failed MUC-OWNER-ADMIN-06 (the admin list's rule). Prosody 13 and ejabberd 24.12:
     // muc-admin-mlist-read nonanonymous-* warn -> skip (alice's read-back, a gate); muc-owner-admin-grant, both cells,
     // fail (MUC-OWNER-ADMIN-06) -> skip (its list no longer names frank: set-up reads his grant back).
+    // Seventy-eighth audit (round 78): muc-affiliation-list-items members and admins (dave's grant, the later one),
+    // Prosody 13 and ejabberd 24.12: fail (MUC-ADMIN-MLIST-02 / MUC-OWNER-ADMIN-06) -> fail (MUC-ADMIN-MEMBER-01 /
+    // MUC-OWNER-ADMIN-01; the list's rule pass, MUC-IQ-09 and -13 not reached).
     id: "muc.affiliation.setup-later-grant-not-applied",
     area: "muc",
     requirements: ["MUC-ADMIN-MEMBER-01", "MUC-OWNER-ADMIN-01"],
@@ -2583,6 +2617,18 @@ export const FAULTS: FaultDef[] = [
     description:
       "a grant of moderator status is applied and answered with a result, but the presence with role moderator reaches only the occupant granted: every other occupant, the one who made the grant too, keeps seeing it as a participant",
     stream: moderatorGrantSelfOnly(),
+  },
+  {
+    // Seventy-eighth audit (round 78, report G1 §5): muc-mod-kick/member-moderator judged §9.6's "The service MUST then
+    // send updated presence from this individual to all occupants" (MUC-ADMIN-MOD-02) on bob's and gina's copies alone;
+    // alice's, dave's and carol's are now asked too. muc-mod-kick/member-moderator on Prosody 13: pass -> fail
+    // (MUC-ADMIN-MOD-02).
+    id: "muc.moderator.grant-not-told-to-affiliated",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MOD-02"],
+    description:
+      "a grant of moderator status is applied and answered, but the presence with role moderator does not reach the occupants whose affiliation is owner or admin (the one who made the grant among them)",
+    stream: moderatorGrantNotToldToAffiliated(),
   },
   {
     // Twenty-fourth audit: muc-admin-auth's member-list cell now asks the owner's form whether the room's configuration

@@ -855,7 +855,9 @@ export const FAULTS: FaultDef[] = [
   {
     // Sixty-first audit (2026-11-28): muc-xml-lang-kept credited MUC-MSG-01 ("reflect the message out to the full JID
     // of each occupant") on a reflection with any 'to'; alice has one resource, so one sent to her bare JID reached
-    // her all the same: old file pass -> new file fail (MUC-MSG-01), Prosody 13.
+    // her all the same: old file pass -> new file fail (MUC-MSG-01), Prosody 13. Seventy-eighth audit (round 78): the
+    // same gap in muc-msg-extended, muc-msg-stable-id-feature, muc-exit-typed-presence, muc-exit-ghost, mam-muc-stanza-id,
+    // mam-muc-forged-stanza-id and mam-muc-strip-x: MUC-MSG-01 pass -> fail in every cell, Prosody 13.
     id: "muc.msg.reflect-to-bare-jid",
     area: "muc",
     requirements: ["MUC-MSG-01"],
