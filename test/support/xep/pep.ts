@@ -1144,6 +1144,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-eighth audit (round 78), class sweep: pep-access-whitelist's owner read of the mood node right after its
+    // first publish (ac1) took any error but item-not-found and the persistent-items one as the node never made
+    // (PEP-AUTOCREATE-01); another error is the owner refused (XEP-0060 §6.5.1). pep.items.owner-refused ends the case
+    // at the tune node's read before ac1. Prosody 13: fail (PEP-AUTOCREATE-01) -> fail (PUBSUB-ITEMS-OWNER,
+    // AUTOCREATE-01 not reached on that read).
+    id: "pep.items.owner-refused-mood",
+    area: "pep",
+    requirements: ["PUBSUB-ITEMS-OWNER"],
+    description: "items requests the owner sends to its own service for the mood node are refused with forbidden (other nodes' are answered)",
+    stream: answering(
+      (el) => asks("items")(el) && el.attrs.to === undefined && el.getChild("pubsub", PUBSUB)?.getChild("items")?.attrs.node === "http://jabber.org/protocol/mood",
+      (a) => (a.attrs.type === "result" ? errorInstead(a, "forbidden", "auth") : "pass"),
+    ),
+  },
+  {
     // Seventy-fourth audit (round 74): pep-publish-overwrite charged an error to the owner's read after the
     // republication to PUBSUB-PUB-OVERWRITE (default cell) or to both PUBSUB-PUB-OVERWRITE and PUBSUB-ITEMS-OWNER
     // ('ten' cell); the read's result now proves PUBSUB-ITEMS-OWNER and its items PUBSUB-PUB-OVERWRITE, so this fault
