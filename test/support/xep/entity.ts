@@ -228,6 +228,19 @@ export const FAULTS: FaultDef[] = [
       return errorWith(el, "service-unavailable") && from.includes("@") && from.includes("/") ? changed(el, (c) => (c.attrs.from = from.split("/")[0])) : "pass";
     }),
   },
+  // Seventy-ninth audit (round 79): ping-user-no-resource took only an error from another address than bob/b1 as the
+  // server's, so an error with no 'from' (PING-SEC-01 kept, only XEP-0199 §7's 'from' broken) warned PING-SEC-01 and
+  // left PING-SEC-02 not reached. prosody 13: warn (PING-SEC-01) -> warn (PING-SEC-02; PING-SEC-01 pass).
+  {
+    id: "entity.ping.no-resource-from-dropped",
+    area: "entity",
+    requirements: ["PING-SEC-02"],
+    description: "a ping to a full JID with no connected resource is refused with service-unavailable that has no 'from' at all",
+    stream: answering(asks("ping", PING), (el) => {
+      const from = String(el.attrs.from ?? "");
+      return errorWith(el, "service-unavailable") && from.includes("@") && from.includes("/") ? changed(el, (c) => delete c.attrs.from) : "pass";
+    }),
+  },
   // Twentieth audit: ping-user-full took any result from the pinged full JID as its answer ("pong"), and the
   // harness's own session answered with an error anyway; bob/b1 now answers itself with an error marked with the
   // case's uid, which alice must get, and nothing else: the case warns (PING-E2E-01) where it passed.
