@@ -71,8 +71,8 @@ const ownEntry = /^<presence from='\$\{(\w+)\/[^'{}]*(\$\{m\.\w+\})?\}'( to='[^'
 /**
  * Round 68 (the auditor's class note of muc-owner-auth and muc-pres-change): an entry awaited in other words. A
  * presence (with at most a muc#user `<x/>`) from the nickname asked for (`${lobby}/Bob`), from a captured occupant JID
- * (`{capture:occ}`), from any other than one (`{not:${occ}}`), or from any occupant JID with status 110 (a
- * self-presence, whoever's it is), in a case with rooms.
+ * (`{capture:occ}`), from any other than one (`{not:${occ}}` or `{re:(?!...)...}`), or from any occupant JID with
+ * status 110 (a self-presence, whoever's it is), in a case with rooms.
  */
 const otherEntry =
   /^<presence from='(\$\{\w+\}\/[^'{}]+|\{capture:\w+\}|\{not:\$\{\w+\}\}|\{re:[^']*\})'( to='[^']*')?( type='\{absent\}')?(\/>|><x xmlns='http:\/\/jabber\.org\/protocol\/muc#user'(\/>|>.*<\/x>)<\/presence>)$/s;
@@ -83,7 +83,8 @@ function awaitsEntry(sc: Scenario, pattern: string): boolean {
   const from = otherEntry.exec(p)?.[1];
   if (from === undefined || sc.rooms.length === 0) return false;
   if (from.startsWith("${")) return sc.rooms.some((r) => from.startsWith(`\${${r.name}}/`));
-  return !from.startsWith("{re:") || /<status code='110'\/>/.test(p);
+  // Round 79 (occid-history): `{re:(?!...)...}` leaves an occupant out, so it awaits a particular occupant's entry.
+  return !from.startsWith("{re:") || /<status code='110'\/>/.test(p) || from.startsWith("{re:(?!");
 }
 function entriesAwaitedAsSetup(cases: Scenario[]): string[] {
   return cases.flatMap((sc) =>
@@ -116,6 +117,8 @@ test("an entry awaited as set-up in other words (a captured occupant JID, anothe
   assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps(oneOf)))), ["t line 20"]);
   const anyOccupant = "  - carol receives: <presence from='{re:${lobby}/.+}'/>\n    setup: true\n";
   assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps(anyOccupant)))), []);
+  const anotherThanBob = "  - carol receives: <presence from='{re:(?!${lobby}/Bob$)${lobby}/.+}'/>\n    setup: true\n";
+  assert.deepEqual(entriesAwaitedAsSetup(loadScenarioFile(file(steps(anotherThanBob)))), ["t line 20"]);
 });
 
 test("the shipped suite awaits no occupant's own entry as set-up", () => {

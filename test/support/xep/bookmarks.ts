@@ -572,6 +572,37 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-ninth audit (round 79): pstore-notify-owner-only (and pstore-publish-persist, pstore-other-user-denied,
+    // pstore-precondition-mismatch, pstore-republish-overwrites, pstore-create-without-options) credited
+    // PSTORE-CREATE-01 on this answer to the owner's read of the node right after the publish; XEP-0060 §6.5.9.4 asks
+    // it of a *service* without persistent items too, node or no node, so it shows no node made. This is
+    // pstore.not-created's twin with that answer (auditor G2's g2.pstore.not-created-transient): pstore-notify-owner-only
+    // on Prosody 13, warn (CREATE-01 pass) -> warn (CREATE-01 not credited).
+    id: "pstore.not-created-transient",
+    area: "bookmarks",
+    requirements: ["PSTORE-CREATE-01", "PSTORE-CONFIG-01"],
+    description:
+      "a publish to the harness's node (urn:xmpp-conform:pstore) that does not exist is answered with a result, but the node is never created: every later items request of it is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4, the answer of a service without persistent items), an owner's <delete/> with <item-not-found/>, and no notification of it goes out",
+    stream: both(
+      answering(
+        (el) => itemsRequest(el) && pubsubOf(el)?.getChild("items")?.attrs.node === PSTORE,
+        (el) => [
+          xml(
+            "iq",
+            { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+            xml(
+              "error",
+              { type: "cancel" },
+              xml("feature-not-implemented", { xmlns: STANZAS }),
+              xml("unsupported", { xmlns: "http://jabber.org/protocol/pubsub#errors", feature: "persistent-items" }),
+            ),
+          ),
+        ],
+      ),
+      nodeNeverCreated(PSTORE),
+    ),
+  },
+  {
     // Seventy-sixth audit (round 76): pstore-other-user-denied charged any error to the owner's first read of the node
     // to PSTORE-CREATE-01; an error other than <item-not-found/> to the owner of a node the publish succeeded on is
     // XEP-0060 §6.5.1's breach ("a service MUST always allow the node owner to retrieve items from a node"): fail

@@ -438,6 +438,8 @@ export const FAULTS: FaultDef[] = [
   },
   // XEP-0198 §4: acks.
   {
+    // Seventy-ninth audit (round 79): bind2-sm-inline now judges the 'h' of the <a/> answering its <r/> after an inline
+    // <enabled/> (SM-ACK-01's also:, as sm-ack-count): pass -> fail (Prosody 13, ejabberd 24.12, --tls starttls).
     id: "mobile.sm.ack.wrong-h",
     area: "mobile",
     requirements: ["SM-ACK-01"],
@@ -559,6 +561,9 @@ export const FAULTS: FaultDef[] = [
     // Fortieth audit (2026-11-27): that step asked for an <a/> with an 'h' under SM-ACK-02, so the <r/> left unanswered
     // failed SM-ACK-02 and left SM-ACK-01 not reached; any <a/> is now the answer, under SM-ACK-01, and its 'h' an also:
     // (sm-ack-count, sm-ack-nonzas, sm-ack-csi-not-counted): SM-ACK-02 fail -> SM-ACK-01 fail, SM-ACK-02 not reached.
+    // Seventy-ninth audit (round 79): bind2-sm-inline charged the <r/> left unanswered after an inline <enabled/>
+    // (XEP-0198 §3: "The <enabled/> element indicates successful establishment of the stream management session")
+    // to BINDTWO-SM-02 (derived SHOULD); it is SM-ACK-01's now: warn -> fail (Prosody 13, ejabberd 24.12, --tls starttls).
     id: "mobile.sm.ack.unasked-but-r-unanswered",
     area: "mobile",
     requirements: ["SM-ACK-01"],

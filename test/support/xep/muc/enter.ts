@@ -1297,6 +1297,27 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-ninth audit (round 79, report G3): muc-deny-locked-room judged "MUST refuse entry" on bob's side only, so a
+    // room that answers his join with <item-not-found/> and adds him all the same (his creator, the only occupant, sees
+    // him come in) passed. alice's side is now judged too: pass -> fail (MUC-DENY-12) on Prosody 13.
+    id: "muc.deny.locked-refused-but-added",
+    area: "muc",
+    requirements: ["MUC-DENY-12"],
+    description:
+      "a room whose creator's self-presence said 201 answers another user's join with <item-not-found/>, but adds that user all the same: the creator gets the user's available presence from the occupant JID asked for",
+    fault: (() => {
+      const creators = new Map<string, number>(); // room JID -> the connection that created it (a 201 self-presence)
+      return (el: Element, ctx: FaultContext): FaultAction => {
+        if (!ctx.conn.jid || harnessSession(ctx.conn.jid)) return "pass";
+        if (occupantPresence(el) && isSelf(el) && codes(el).includes("201")) creators.set(bareOf(fromOf(el)), ctx.conn.id);
+        if (!presenceError(el, "item-not-found") || resourceOf(fromOf(el)) === "") return "pass";
+        const creator = ctx.peers().find((p) => p.id === creators.get(bareOf(fromOf(el))) && p.id !== ctx.conn.id);
+        if (creator?.jid) creator.deliver(xml("presence", { from: fromOf(el), to: creator.jid }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }))));
+        return "pass";
+      };
+    })(),
+  },
+  {
     id: "muc.deny.members-only-wrong-condition",
     area: "muc",
     requirements: ["MUC-DENY-04"],

@@ -320,6 +320,27 @@ function setUpLaterGrantsNotApplied(): StreamFault {
 }
 
 /**
+ * Seventy-ninth audit (round 79): laterOfListNotApplied(0, true) on a members-only room that also lets non-members in
+ * (MUC-DENY-04 broken): the fixture's grants are answered and never made, so a user they named is let in all the
+ * same, shown with affiliation none (his presences with the granted affiliation say none instead), and a non-member's
+ * registration-required refusal becomes her own presence with affiliation none.
+ */
+function setUpGrantNotAppliedNonMembersAdmitted(): StreamFault {
+  const inner = laterOfListNotApplied(0, true);
+  return {
+    fromClient: (el, ctx) => inner.fromClient!(el, ctx),
+    element: (el, ctx) => {
+      if (membersOnlyRefusal(el)) return admittedAs(el, "none");
+      const action = inner.element!(el, ctx);
+      if (action !== "drop" || !occupantPresence(el)) return action;
+      return changed(el, (c) => {
+        itemOf(c)!.attrs.affiliation = "none";
+      });
+    },
+  };
+}
+
+/**
  * Twenty-eighth audit (2026-11-26): of a role list change with several items (a voice or moderator list change), only
  * the first is applied and the whole change is answered with a result (what Prosody 0.12 and 13 do; shown here on a
  * server that applies every item). The room then acts as if the later items had never been sent: the available
@@ -2419,6 +2440,9 @@ export const FAULTS: FaultDef[] = [
     // Seventy-eighth audit (round 78): the same in muc-affiliation-list-items/owners (dave) and
     // muc-owner-list-get/two-owners (bob), on Prosody 13 and ejabberd 24.12: fail (MUC-OWNER-LIST-02) -> fail
     // (MUC-OWNER-GRANT-02; MUC-OWNER-LIST-02 pass).
+    // Seventy-ninth audit (round 79): muc-admin-mlist-by-member rested on bob's grant (named by its own list, asked
+    // only after eve's entry) from his first step: Prosody 13 and ejabberd 24.12, fail (MUC-JOIN-05: bob refused
+    // entry) -> skip (alice reads the grant back first, a gate).
     id: "muc.affiliation.setup-grant-not-applied",
     area: "muc",
     requirements: ["MUC-ADMIN-BAN-02", "MUC-ADMIN-MEMBER-01", "MUC-OWNER-ADMIN-01", "MUC-OWNER-GRANT-02"],
@@ -2442,6 +2466,19 @@ export const FAULTS: FaultDef[] = [
     description:
       "of the affiliations a room fixture grants before the case, the first is made and each later one is answered with a result but not applied: every list asked afterwards leaves those users out",
     stream: setUpLaterGrantsNotApplied(),
+  },
+  {
+    // Seventy-ninth audit (round 79): muc-admin-mlist-by-member rested on bob's membership (the fixture's grant, not
+    // read back at set-up: the case's own list names him) from his first step, while that list was asked only after
+    // eve was let in. A members-only room that admits non-members let bob in though his grant was never made, and
+    // alice's list without him then failed MUC-ADMIN-MLIST-02 (the list was right). alice now reads the grant back
+    // first, a gate: Prosody 13 and ejabberd 24.12, fail (MUC-ADMIN-MLIST-02) -> skip (the grant not shown made).
+    id: "muc.affiliation.setup-grant-not-applied-non-members-admitted",
+    area: "muc",
+    requirements: ["MUC-ADMIN-MEMBER-01", "MUC-DENY-04"],
+    description:
+      "the affiliations a room fixture grants before the case are answered with a result but not applied, and a members-only room lets non-members in: the users those grants named, and any other non-member, enter with affiliation none, and every list asked afterwards leaves the grantees out",
+    stream: setUpGrantNotAppliedNonMembersAdmitted(),
   },
   {
     // Fifty-second audit (2026-11-28): muc-role-from-affiliation's owner cell read the grant back in the owner list

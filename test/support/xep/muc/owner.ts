@@ -1978,6 +1978,67 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Seventy-ninth audit (round 79): selfping-non-occupant took any answer to a non-occupant's ping of an occupied
+    // nickname and never compared it with the answer for a nickname nobody holds, so this room, whose answer says
+    // whether the nickname is in use, passed; the case now also pings an unused nickname and wants the same answer
+    // (type and defined condition): pass -> warn (SELFPING-07) on prosody 13 and ejabberd 24.12.
+    id: "selfping.non-occupant-occupancy-leak",
+    area: "muc",
+    requirements: ["SELFPING-07"],
+    description:
+      "a ping to an occupant JID that the room refuses is answered with an IQ result of the room's own where that nickname is in use, and with its usual error where it is not (a naive self-ping optimization: a non-occupant learns who is in the room)",
+    stream: (() => {
+      const occupied = new Set<string>();
+      return both(
+        {
+          element: (el) => {
+            if (occupantPresence(el) && el.attrs.type === undefined) occupied.add(fromOf(el));
+            else if (occupantPresence(el) && unavailable(el)) occupied.delete(fromOf(el));
+            return "pass";
+          },
+        },
+        answering(
+          (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
+          (answer) => (answer.attrs.type === "error" && occupied.has(fromOf(answer)) ? [iqResultFor(answer)] : "pass"),
+        ),
+      );
+    })(),
+  },
+  {
+    // Seventy-ninth audit (round 79), the auditor's second note: selfping-non-occupant forbids bob only pings from
+    // other addresses than the room's own (its keepalives), so a room that passes the ping on from its bare JID and
+    // relays bob's client's <service-unavailable/> passed; the answer is now compared with the unused nickname's:
+    // pass -> warn (SELFPING-07) on prosody 13 and ejabberd 24.12.
+    id: "selfping.non-occupant-forwarded-from-room",
+    area: "muc",
+    requirements: ["SELFPING-07"],
+    description:
+      "a ping to an occupant JID that the room refuses is passed on, where that nickname is in use, to the occupant's client from the room's bare JID, and the pinger gets that client's <service-unavailable/> (a harness client's answer) instead of the room's error; a nickname not in use gets the room's usual error",
+    stream: (() => {
+      const holders = new Map<string, string>();
+      return both(
+        {
+          element: (el) => {
+            if (occupantPresence(el) && isSelf(el) && el.attrs.type === undefined && el.attrs.to) holders.set(fromOf(el), toOf(el));
+            else if (occupantPresence(el) && isSelf(el) && unavailable(el)) holders.delete(fromOf(el));
+            return "pass";
+          },
+        },
+        answering(
+          (el, ctx) => !isHarness(ctx) && iqOf(el, "get") && isOccupant(toOf(el)) && Boolean(el.getChild("ping", PING)),
+          (answer, ctx) => {
+            const holder = holders.get(fromOf(answer));
+            if (answer.attrs.type !== "error" || holder === undefined) return "pass";
+            const room = bare(fromOf(answer));
+            for (const peer of ctx.peers())
+              if (peer.jid === holder) peer.deliver(xml("iq", { type: "get", id: `fwd-${String(answer.attrs.id)}`, from: room, to: holder }, xml("ping", { xmlns: PING })));
+            return refusal(answer, "service-unavailable");
+          },
+        ),
+      );
+    })(),
+  },
+  {
     // Twenty-first audit (2026-11-25): selfping-optimization-advertised had no outcome for a room that neither
     // forwards a joined client's self-ping nor answers it, so SELFPING-04 (advertise the feature where the room
     // answers itself) warned for a room that does not answer itself; it now takes 'unanswered', crediting nothing.
@@ -2445,6 +2506,36 @@ export const FAULTS: FaultDef[] = [
       () => true,
       (results, answer) => (answer.attrs.type === "result" ? results : [...results, answer]),
     ),
+  },
+  {
+    // Seventy-ninth audit (round 79, report G3): mam-muc-open-access never waited for the answer to carol's query (a
+    // user who never entered the room), so a room that sends her the results but never the <iq/> answer was charged
+    // nothing. Her answer is now judged (RFC 6120 §8.2.3): pass -> fail (STANZA-IQ-01), Prosody 13 and ejabberd 24.12.
+    id: "mam-muc.outsider-query-result-missing",
+    area: "mam",
+    requirements: ["STANZA-IQ-01"],
+    description: "a room's archive sends a user not in the room the results of its query but never the <iq/> result that ends it; its occupants' queries are answered as usual",
+    stream: (() => {
+      /** Rooms each connection is in (its self-presence seen, no exit since): connection and room. */
+      const inRoom = new Set<string>();
+      const outsiders = onRoomQueries(
+        (_q, to, ctx) => !inRoom.has(`${ctx.conn.id} ${to}`),
+        (results, answer) => (answer.attrs.type === "result" ? results : [...results, answer]),
+      );
+      return {
+        fromClient: outsiders.fromClient,
+        element: (el, ctx) => {
+          if (!ctx.conn.jid || isHarness(ctx)) return "pass";
+          if (occupantPresence(el) && isSelf(el)) {
+            const key = `${ctx.conn.id} ${bare(fromOf(el))}`;
+            if (el.attrs.type === undefined) inRoom.add(key);
+            else if (unavailable(el) && !hasCode(el, "303")) inRoom.delete(key);
+            return "pass";
+          }
+          return outsiders.element!(el, ctx);
+        },
+      };
+    })(),
   },
   {
     id: "mam-muc.stanza-id-missing",
