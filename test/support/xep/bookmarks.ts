@@ -26,6 +26,16 @@ const errorTo = (el: Element, condition: string, type = "cancel") => [
   xml("iq", { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from }, xml("error", { type }, xml(condition, { xmlns: STANZAS }))),
 ];
 const isResult = (el: Element) => el.attrs.type === "result";
+/** XEP-0060 §6.5.9.4's answer to an items request of a node (or service) that keeps no items. */
+const noPersistentItems = (el: Element) => [
+  xml(
+    "iq",
+    { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
+    xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: `${PUBSUB}#errors`, feature: "persistent-items" })),
+  ),
+];
+/** Every items request of the harness's private-data node gets that answer. */
+const pstoreKeepsNoItems = () => answering((el) => itemsRequest(el) && pubsubOf(el)?.getChild("items")?.attrs.node === PSTORE, noPersistentItems);
 const eventItems = (el: Element) => (el.name === "message" ? el.getChild("event", EVENT)?.getChild("items") : undefined);
 
 /**
@@ -68,13 +78,7 @@ function transientDefaultNodes(): StreamFault {
         return "pass";
       }
       if (!gets.delete(k) || !isResult(el) || !transient.has(account)) return "pass";
-      return [
-        xml(
-          "iq",
-          { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
-          xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: `${PUBSUB}#errors`, feature: "persistent-items" })),
-        ),
-      ];
+      return noPersistentItems(el);
     },
   };
 }
@@ -560,16 +564,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PSTORE-CONFIG-01"],
     description:
       "the harness's node (urn:xmpp-conform:pstore) keeps no items although the publish that made it asked pubsub#persist_items=true: every items request of it (the owner's too) is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4)",
-    stream: answering(
-      (el) => itemsRequest(el) && pubsubOf(el)?.getChild("items")?.attrs.node === PSTORE,
-      (el) => [
-        xml(
-          "iq",
-          { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
-          xml("error", { type: "cancel" }, xml("feature-not-implemented", { xmlns: STANZAS }), xml("unsupported", { xmlns: "http://jabber.org/protocol/pubsub#errors", feature: "persistent-items" })),
-        ),
-      ],
-    ),
+    stream: pstoreKeepsNoItems(),
   },
   {
     // Seventy-ninth audit (round 79): pstore-notify-owner-only (and pstore-publish-persist, pstore-other-user-denied,
@@ -583,24 +578,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["PSTORE-CREATE-01", "PSTORE-CONFIG-01"],
     description:
       "a publish to the harness's node (urn:xmpp-conform:pstore) that does not exist is answered with a result, but the node is never created: every later items request of it is answered <feature-not-implemented/> with <unsupported feature='persistent-items'/> (XEP-0060 §6.5.9.4, the answer of a service without persistent items), an owner's <delete/> with <item-not-found/>, and no notification of it goes out",
-    stream: both(
-      answering(
-        (el) => itemsRequest(el) && pubsubOf(el)?.getChild("items")?.attrs.node === PSTORE,
-        (el) => [
-          xml(
-            "iq",
-            { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
-            xml(
-              "error",
-              { type: "cancel" },
-              xml("feature-not-implemented", { xmlns: STANZAS }),
-              xml("unsupported", { xmlns: "http://jabber.org/protocol/pubsub#errors", feature: "persistent-items" }),
-            ),
-          ),
-        ],
-      ),
-      nodeNeverCreated(PSTORE),
-    ),
+    stream: both(pstoreKeepsNoItems(), nodeNeverCreated(PSTORE)),
   },
   {
     // Seventy-sixth audit (round 76): pstore-other-user-denied charged any error to the owner's first read of the node
@@ -784,18 +762,7 @@ export const VARIATIONS: Variation[] = [
         },
         element: (el, ctx) => {
           if (el.name !== "iq" || !asked.delete(`${ctx.conn.id} ${el.attrs.id}`)) return "pass";
-          return [
-            xml(
-              "iq",
-              { type: "error", id: el.attrs.id, to: el.attrs.to, from: el.attrs.from },
-              xml(
-                "error",
-                { type: "cancel" },
-                xml("feature-not-implemented", { xmlns: STANZAS }),
-                xml("unsupported", { xmlns: "http://jabber.org/protocol/pubsub#errors", feature: "persistent-items" }),
-              ),
-            ),
-          ];
+          return noPersistentItems(el);
         },
       };
     })(),

@@ -215,6 +215,30 @@ function onRoomQueries(
 }
 
 /**
+ * Room archive queries of users not in the room (no self-presence seen from it, or an exit since): `emit` decides what
+ * they get when the answer comes (onRoomQueries); `rest`, if given, acts on every other stanza of the server.
+ */
+function outsidersQueries(emit: Parameters<typeof onRoomQueries>[1], rest?: (el: Element, ctx: FaultContext) => FaultAction): StreamFault {
+  /** Rooms each connection is in: connection and room. */
+  const inRoom = new Set<string>();
+  const outsiders = onRoomQueries((_q, to, ctx) => !inRoom.has(`${ctx.conn.id} ${to}`), emit);
+  return {
+    fromClient: outsiders.fromClient,
+    element: (el, ctx) => {
+      if (!ctx.conn.jid || isHarness(ctx)) return "pass";
+      if (occupantPresence(el) && isSelf(el)) {
+        const key = `${ctx.conn.id} ${bare(fromOf(el))}`;
+        if (el.attrs.type === undefined) inRoom.add(key);
+        else if (unavailable(el) && !hasCode(el, "303")) inRoom.delete(key);
+        return "pass";
+      }
+      const action = outsiders.element!(el, ctx);
+      return action === "pass" && rest ? rest(el, ctx) : action;
+    },
+  };
+}
+
+/**
  * Forty-fifth audit: a room that hands a 'with' query to an archive worker and answers other requests (the barrier's
  * pings among them) while the lookup runs: what `make` answers (results, then the IQ answer) is held and delivered
  * once the room has answered three more pings of that connection, or after 500 ms.
@@ -2515,27 +2539,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["STANZA-IQ-01"],
     description: "a room's archive sends a user not in the room the results of its query but never the <iq/> result that ends it; its occupants' queries are answered as usual",
-    stream: (() => {
-      /** Rooms each connection is in (its self-presence seen, no exit since): connection and room. */
-      const inRoom = new Set<string>();
-      const outsiders = onRoomQueries(
-        (_q, to, ctx) => !inRoom.has(`${ctx.conn.id} ${to}`),
-        (results, answer) => (answer.attrs.type === "result" ? results : [...results, answer]),
-      );
-      return {
-        fromClient: outsiders.fromClient,
-        element: (el, ctx) => {
-          if (!ctx.conn.jid || isHarness(ctx)) return "pass";
-          if (occupantPresence(el) && isSelf(el)) {
-            const key = `${ctx.conn.id} ${bare(fromOf(el))}`;
-            if (el.attrs.type === undefined) inRoom.add(key);
-            else if (unavailable(el) && !hasCode(el, "303")) inRoom.delete(key);
-            return "pass";
-          }
-          return outsiders.element!(el, ctx);
-        },
-      };
-    })(),
+    stream: outsidersQueries((results, answer) => (answer.attrs.type === "result" ? results : [...results, answer])),
   },
   {
     id: "mam-muc.stanza-id-missing",
@@ -2874,28 +2878,7 @@ export const FAULTS: FaultDef[] = [
     area: "mam",
     requirements: ["MAM-MUC-DISCO-01"],
     description: "a room's archive answers its occupants only (a user not in the room gets <forbidden/>, as XEP-0313 §6.1.2 lets a deployment limit access), and the room does not list urn:xmpp:mam:2",
-    stream: (() => {
-      /** Rooms each connection is in (its self-presence seen, no exit since): connection and room. */
-      const inRoom = new Set<string>();
-      const outsiders = onRoomQueries(
-        (_q, to, ctx) => !inRoom.has(`${ctx.conn.id} ${to}`),
-        (_results, answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : [answer]),
-      );
-      return {
-        fromClient: outsiders.fromClient,
-        element: (el, ctx) => {
-          if (!ctx.conn.jid || isHarness(ctx)) return "pass";
-          if (occupantPresence(el) && isSelf(el)) {
-            const key = `${ctx.conn.id} ${bare(fromOf(el))}`;
-            if (el.attrs.type === undefined) inRoom.add(key);
-            else if (unavailable(el) && !hasCode(el, "303")) inRoom.delete(key);
-            return "pass";
-          }
-          const action = outsiders.element!(el, ctx);
-          return action === "pass" ? mamUnlisted(el, ctx) : action;
-        },
-      };
-    })(),
+    stream: outsidersQueries((_results, answer) => (answer.attrs.type === "result" ? refusal(answer, "forbidden", "auth") : [answer]), mamUnlisted),
   },
   {
     // Fifty-third audit (2026-11-28): mam-muc-disco: a room with no archive that never answers a mam:2 query breaks

@@ -46,12 +46,13 @@ const dropStatus = (c: Element, code: string) => {
 };
 
 /**
- * Seventy-seventh audit (round 77): a room that modifies the new nickname of a nickname change (lower-cased, with a
- * suffix, as muc.var.nick-change-modified), saying so with 210 to the user, but gets the rest of the change wrong:
- * `namesAsked`, the 303 presence's <item nick/> still names the nickname asked for, which nobody holds; `no303And110`,
- * the unavailable presence has no status 303 and the changer's new presence no 110 (only the 210).
+ * A room that modifies the new nickname of a nickname change (its policy: lower-cased, with a suffix) in the 303
+ * presence's <item nick/> and the new occupant JID of every presence after it, and says so with 210 to the user
+ * (`right`, muc.var.nick-change-modified). Seventy-seventh audit (round 77), the same room getting the rest of the change
+ * wrong: `namesAsked`, the 303 presence's <item nick/> still names the nickname asked for, which nobody holds;
+ * `no303And110`, the unavailable presence has no status 303 and the changer's new presence no 110 (only the 210).
  */
-function nickModifiedBroken(how: "namesAsked" | "no303And110"): StreamFault {
+function nickModified(how: "right" | "namesAsked" | "no303And110"): StreamFault {
   const given = new Map<string, string>();
   const policy = (nick: string) => `${nick.toLowerCase()}-policy`;
   return {
@@ -63,7 +64,7 @@ function nickModifiedBroken(how: "namesAsked" | "no303And110"): StreamFault {
         if (how === "namesAsked") return "pass";
         return changed(el, (c) => {
           userX(c)!.getChild("item")!.attrs.nick = policy(str(item.attrs.nick));
-          dropStatus(c, "303");
+          if (how === "no303And110") dropStatus(c, "303");
         });
       }
       const to = given.get(str(el.attrs.from));
@@ -1227,7 +1228,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-NICK-02"],
     description:
       'the room modifies the new nickname of a nickname change (and says so with 210), but the 303 presence\'s <item nick/> names the nickname asked for, not the one it gave (§7.6: "The new nickname")',
-    stream: nickModifiedBroken("namesAsked"),
+    stream: nickModified("namesAsked"),
   },
   {
     // Seventy-seventh audit (round 77): muc-nick-change took bob's new presence only with 110 or from 'Robert', so a
@@ -1239,7 +1240,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-NICK-03"],
     description:
       "the room modifies the new nickname of a nickname change and says so with 210, but the changer's new presence has no 110 and the unavailable presence (naming the nickname given) no status code 303",
-    stream: nickModifiedBroken("no303And110"),
+    stream: nickModified("no303And110"),
   },
   {
     // Forty-fourth audit: muc-nick-same-bare credited MUC-NICK-01 ("one of type "unavailable" for the old nickname
@@ -2524,29 +2525,7 @@ export const VARIATIONS: Variation[] = [
     description:
       "the room modifies the new nickname of a nickname change (its policy: lower-cased, with a suffix), in the 303 presence's <item nick/> and the new occupant JID of every presence after it, and says so with status code 210 to the user (§7.6: \"If the service modifies the user's nickname in accordance with local service policies, it MUST include a MUC status code of 210 in the presence stanza sent to the user.\")",
     fault: () => "pass",
-    stream: (() => {
-      const given = new Map<string, string>();
-      const policy = (nick: string) => `${nick.toLowerCase()}-policy`;
-      return {
-        element: (el) => {
-          if (el.name !== "presence" || !atService(el.attrs.from) || resourceOf(el.attrs.from) === undefined) return "pass";
-          const item = userX(el)?.getChild("item");
-          if (el.attrs.type === "unavailable" && hasStatus(el, "303") && item?.attrs.nick !== undefined) {
-            const asked = `${bare(el.attrs.from)}/${str(item.attrs.nick)}`;
-            given.set(asked, `${bare(el.attrs.from)}/${policy(str(item.attrs.nick))}`);
-            return changed(el, (c) => {
-              userX(c)!.getChild("item")!.attrs.nick = policy(str(item.attrs.nick));
-            });
-          }
-          const to = given.get(str(el.attrs.from));
-          if (to === undefined) return "pass";
-          return changed(el, (c) => {
-            c.attrs.from = to;
-            if (el.attrs.type === undefined && hasStatus(el, "110") && !hasStatus(el, "210")) userX(c)!.c("status", { code: "210" });
-          });
-        },
-      } satisfies StreamFault;
-    })(),
+    stream: nickModified("right"),
   },
   {
     // Sixty-seventh audit (round 67): no server locks nicknames down, so muc-nick-locked-down's MUC-NICK-08 and
