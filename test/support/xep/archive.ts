@@ -2016,6 +2016,19 @@ export const FAULTS: FaultDef[] = [
       (el) => (el.attrs.type === "result" ? [refusal(el, "cancel", "feature-not-implemented")] : "pass"),
     ),
   },
+  {
+    // Eightieth audit (round 80): mam-ext-metadata warned MAM-META-01 only by its first metadata query, asked of an
+    // empty archive; the later queries' refusals credited and warned nothing, so this server passed (MAM-META-01
+    // pass). Each refusal now warns MAM-META-01 (old pass -> new warn).
+    id: "mam.metadata-refused-when-filled",
+    area: "mam",
+    requirements: ["MAM-META-01"],
+    description: "archive metadata are answered while the archive is empty (an empty <metadata/>), refused with internal-server-error once it holds messages",
+    stream: answering(
+      (el) => el.attrs.type === "get" && Boolean(el.getChild("metadata", MAM)),
+      (el) => (el.attrs.type === "result" && (el.getChild("metadata", MAM)?.getChildElements().length ?? 0) > 0 ? [refusal(el, "wait", "internal-server-error")] : "pass"),
+    ),
+  },
   // Discovery (§7).
   {
     id: "mam.extended-without-mam",

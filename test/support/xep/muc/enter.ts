@@ -2209,6 +2209,26 @@ export const FAULTS: FaultDef[] = [
     },
   },
   {
+    // Eightieth audit (round 80): muc-exit-non-occupant looked only for a presence to carol, so a room that answers
+    // with a message notice of its own (no presence) was "silent"; the case now forbids any message from the room.
+    // Prosody 13 and ejabberd 24.12, both cells: pass -> fail (MUC-EXIT-10).
+    id: "muc.exit.non-occupant-message-notice",
+    area: "muc",
+    requirements: ["MUC-EXIT-10"],
+    description: "an unavailable presence from a user who is not in the room is answered with a message notice from the room's bare JID",
+    stream: {
+      fromClient: (el, ctx) => {
+        const room = bareOf(String(el.attrs.to ?? ""));
+        if (ctx.conn.jid && !isSetup(ctx) && presenceTo(el, "unavailable") && !nonOccupants.joined(ctx, room))
+          ctx.conn.deliver(xml("message", { from: room, to: ctx.conn.jid, type: "normal" }, xml("body", {}, "You are not in this room")));
+      },
+      element: (el, ctx) => {
+        if (ctx.conn.jid) nonOccupants.saw(el, ctx);
+        return "pass";
+      },
+    },
+  },
+  {
     // Thirty-first audit (2026-11-26): muc-subject-current took the first message to carol whose <subject/> was the
     // second subject, so a room that keeps subject changes in its discussion history handed her a stamped history
     // copy and then sent a stale current subject (§7.2.15: "it SHALL send the current room subject"), and passed.

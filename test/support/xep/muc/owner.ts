@@ -1010,6 +1010,25 @@ export const FAULTS: FaultDef[] = [
     }),
   },
   {
+    // Eightieth audit (round 80): muc-config-cancel's second form credited nothing and failed nothing when it left out
+    // the room name (§18.1: "A MUC service MAY limit the number of configuration options presented to an owner after
+    // initial configuration has been completed"), whatever else it showed. The name-less form must now show the room
+    // still persistent (or leave the persistence field out too): old pass ('not-offered') -> new fail (MUC-CONFIG-06).
+    id: "muc.config.cancel-resets-hides-name",
+    area: "muc",
+    requirements: ["MUC-CONFIG-06"],
+    description:
+      "a cancelled configuration is read as a submission with no fields (every boolean left out becomes false: the room is no longer persistent), and the next form no longer offers the room name",
+    stream: formAfterCancel((form) => {
+      form.children = form.children.filter((f) => typeof f === "string" || f.attrs.var !== "muc#roomconfig_roomname");
+      for (const f of form.getChildren("field")) {
+        if (f.attrs.type !== "boolean") continue;
+        f.children = f.children.filter((v) => typeof v === "string" || v.name !== "value");
+        f.c("value").t("0");
+      }
+    }),
+  },
+  {
     id: "muc.config.privacy-notice-missing",
     area: "muc",
     requirements: ["MUC-CONFIG-13", "MUC-CONFIG-14", "MUC-CONFIG-15", "MUC-CONFIG-16", "MUC-CONFIG-17"],
@@ -4074,6 +4093,19 @@ export const VARIATIONS: Variation[] = [
           })
         : "pass";
     },
+  },
+  {
+    // Eightieth audit (round 80): muc-config-cancel's second form without the room name credited nothing, whatever it
+    // showed; it now credits MUC-CONFIG-06 where it shows the room still persistent ('kept-persistence'): old pass
+    // (MUC-CONFIG-06 not reached, 'not-offered') -> new pass (MUC-CONFIG-06 pass), Prosody 13. Applied by
+    // bench/try-case.ts only (stream).
+    id: "muc.var.form-after-cancel-without-name",
+    description:
+      'a room\'s configuration form after its owner cancelled one no longer offers the room name (XEP-0045 §18.1: "A MUC service MAY limit the number of configuration options presented to an owner after initial configuration has been completed"); every other field is as the room has it',
+    fault: () => "pass",
+    stream: formAfterCancel((form) => {
+      form.children = form.children.filter((f) => typeof f === "string" || f.attrs.var !== "muc#roomconfig_roomname");
+    }),
   },
   {
     id: "muc.var.notice-type-normal",
