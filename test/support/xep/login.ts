@@ -1637,6 +1637,11 @@ export const FAULTS: FaultDef[] = [
     // Sixty-third audit: a server may carry SCRAM's server-final-message in a second SASL2 <challenge/> instead of the
     // success's additional data (XEP-0388 §2.6.1: the success "MAY contain" it); sasl2-base64-clean's second
     // connection had no outcome for it, so its base64 was never judged: pass -> warn DATA-01.
+    // Eightieth audit (round 80): the other SCRAM logins' outcome lists (bind2, fast, sasl2, channel-binding) had no
+    // outcome for this challenge either, which the harness's login never answers, so a server that sends it failed
+    // MUSTs it kept (bind2-resume-failed-binds: BINDTWO-RESUME-03, SM-INLINE-07; SASLTWO-FEATURE-01 elsewhere). A
+    // `final-challenge` outcome now credits nothing: 19 cases fail -> skip (sasl2-scram-success: -> pass), 3 warn ->
+    // skip or pass (Prosody 13, --tls starttls; ejabberd 24.12 the same but sasl2-from-not-trusted, not failed there).
     id: "login.sasl2.final-challenge-wrapped",
     area: "login",
     requirements: ["SASLTWO-DATA-01"],
