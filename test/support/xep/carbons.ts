@@ -392,6 +392,21 @@ export const FAULTS: FaultDef[] = [
     ),
   },
   {
+    // Eighty-first audit (round 81), class note of carbons-sent-sender-not-enabled: carbons-received took a copy only
+    // in a <received/> or <sent/> of urn:xmpp:carbons:2, a bare <forwarded/> or none, so this copy (§7: "a <received/>
+    // element qualified by the namespace "urn:xmpp:carbons:2"") took 'not-copied' at r3 and no outcome at r2, warning
+    // the cell's eligibility rule with CARBONS-RECV-WRAP unjudged; the outcome other-ns takes it (carbons-received/chat
+    // on Prosody 13: ELIG-CHAT warn -> pass, RECV-WRAP not-reached -> fail).
+    id: "carbons.received-other-ns",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-WRAP"],
+    description: "received copies have their <received/> in urn:xmpp:carbons:1 instead of urn:xmpp:carbons:2 (its <forwarded/> kept)",
+    fault: when(
+      (el) => el.name === "message" && Boolean(el.getChild("received", CARBONS)),
+      (el) => changed(el, (c) => (c.getChild("received", CARBONS)!.attrs.xmlns = "urn:xmpp:carbons:1")),
+    ),
+  },
+  {
     id: "carbons.received-unwrapped",
     area: "carbons",
     requirements: ["CARBONS-RECV-WRAP"],
@@ -425,6 +440,48 @@ export const FAULTS: FaultDef[] = [
       (el) => Boolean(el.getChild("sent", CARBONS)),
       (el) => changed(el, (c) => (c.getChild("sent", CARBONS)!.name = "received")),
     ),
+  },
+  {
+    // Eighty-first audit (round 81): carbons-sent-sender-not-enabled took a copy only in a <sent/> or <received/> of
+    // urn:xmpp:carbons:2, a bare <forwarded/> or the plain message, so this copy (§8: "a <sent/> element qualified by
+    // the namespace "urn:xmpp:carbons:2"") matched no control outcome and warned CARBONS-ELIG-CHAT, leaving
+    // CARBONS-SENT-WRAP unjudged; the outcome other-ns takes it (Prosody 13: ELIG-CHAT warn -> pass, SENT-WRAP
+    // not-reached -> fail).
+    id: "carbons.sent-other-ns",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-WRAP"],
+    description: "sent copies have their <sent/> in urn:xmpp:carbons:1 instead of urn:xmpp:carbons:2 (its <forwarded/> kept)",
+    fault: when(
+      (el) => el.name === "message" && Boolean(el.getChild("sent", CARBONS)),
+      (el) => changed(el, (c) => (c.getChild("sent", CARBONS)!.attrs.xmlns = "urn:xmpp:carbons:1")),
+    ),
+  },
+  {
+    // Eighty-first audit (round 81): as carbons.sent-other-ns, where the control's copies are right: only the copies of
+    // a message from a resource that never asked to enable Carbons get the other namespace; carbons-sent-sender-not-enabled
+    // warned CARBONS-SENT-02 (the Note, which this server keeps) with CARBONS-SENT-WRAP unjudged (Prosody 13: SENT-02
+    // warn -> pass, SENT-WRAP not-reached -> fail).
+    id: "carbons.sent-other-ns-not-enabled",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-WRAP"],
+    description:
+      "sent copies of a message from a resource that never asked to enable Carbons have their <sent/> in urn:xmpp:carbons:1 instead of urn:xmpp:carbons:2; copies of the other resources' messages are left as they are",
+    stream: (() => {
+      const enabled = new Set<string>();
+      const fromNotEnabled = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => {
+          if (!conn.jid) return;
+          if (isEnable(el)) enabled.add(conn.jid);
+          else if (el.name === "message" && el.attrs.id && !enabled.has(conn.jid)) fromNotEnabled.add(`${bare(conn.jid)} ${el.attrs.id}`);
+        },
+        element: (el, { conn }) => {
+          const original = el.name === "message" && el.getChild("sent", CARBONS) ? forwardedOf(el) : undefined;
+          if (!conn.jid || !original || !fromNotEnabled.has(`${bare(conn.jid)} ${original.attrs.id}`)) return "pass";
+          return changed(el, (c) => (c.getChild("sent", CARBONS)!.attrs.xmlns = "urn:xmpp:carbons:1"));
+        },
+      } satisfies StreamFault;
+    })(),
   },
   {
     id: "carbons.forwarded-namespace-lost",

@@ -4124,7 +4124,7 @@ function participantsReadMemberList(offered = false): StreamFault {
  * options and form layout shall be determined by the implementation or specific deployment"): the form offers no
  * muc#roomconfig_moderatedroom, and an unaffiliated occupant is a visitor ("Moderated | Visitor | …").
  */
-function unaffiliatedVisitorNoOption(): StreamFault {
+export function unaffiliatedVisitorNoOption(): StreamFault {
   const voiced = new Set<string>(); // room/nick of an occupant a moderator gave voice (a participant then, as asked)
   return {
     fromClient: (el) => {

@@ -2,6 +2,7 @@ import { Element } from "ltx";
 import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, when, iqResultFor, type FaultDef } from "../../fault-kit.ts";
 import { bare, caseOf, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
+import { unaffiliatedVisitorNoOption } from "./moderation.ts";
 
 /**
  * XEP-0045 faults and variations of scenarios/muc/ (talk): messages and private messages (§7.4, §7.5, §17.2),
@@ -1030,6 +1031,21 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-SUBJ-10"],
     description: "a subject change by an occupant without the privilege is not applied, but its sender gets no error (the <forbidden/> is lost)",
     stream: onRefusal(isSubjectChange, ["forbidden"], () => "drop"),
+  },
+  {
+    // Eighty-first audit (round 81): muc-subject-forbidden asked bob's entry for role participant, so where the room
+    // seats him as a visitor (moderated by default, no moderation option in the form: muc.var.unaffiliated-visitor-no-option)
+    // it skipped, though §8.1's <forbidden/> (and §7.4's, for a visitor) is owed him all the same; the entry now asks any
+    // role but moderator: old skip -> new fail (MUC-SUBJ-10). It needs what clients send (`stream`).
+    id: "muc.subject.visitor-refused-silently",
+    area: "muc",
+    requirements: ["MUC-SUBJ-10"],
+    description:
+      "rooms are moderated by default and their form offers no muc#roomconfig_moderatedroom, so an unaffiliated occupant enters as a visitor; a subject change by such an occupant (no privilege to change it) is not applied, but its sender gets no error (the <forbidden/> is lost)",
+    stream: both(
+      onRefusal(isSubjectChange, ["forbidden"], () => "drop"),
+      unaffiliatedVisitorNoOption(),
+    ),
   },
   {
     // Class sweep (2026-11-27, group S2): muc-subject-forbidden took any message error as the refusal of bob's
@@ -2685,6 +2701,34 @@ export const VARIATIONS: Variation[] = [
             for (const i of c.getChild("query", MUC_ADMIN)!.getChildren("item")) if (held.has(`${room} ${bare(str(i.attrs.jid))}`)) delete i.attrs.nick;
           })
         : "pass",
+    ),
+  },
+  {
+    // Eighty-first audit (round 81): muc-reg-conflict's eve submitted the six fields of §7.10's example after any form
+    // and required <conflict/> (MUC-REG-08, MUST), so this room, whose form requires a field of its own and which
+    // answers her incomplete form <bad-request/>, failed the granted cell; the case now credits the form and judges
+    // nothing more where it marks a field eve does not send <required/> ('required-fields'): granted fail -> pass
+    // (registered skips before and after: dave's own submission is refused). It needs what clients send: applied
+    // only in bench/try-case.ts.
+    id: "muc.var.reg-form-required-field",
+    description:
+      'a room\'s registration form has a field of its own, x-captcha, marked <required/>, and a registration submission without it is answered <bad-request/> (XEP-0045 §7.10: "The information required to register might vary by implementation or deployment"; "If the user did not include a valid data form, the room MUST return a <bad-request/> error to the user"; XEP-0004 §3.1: "the submission MAY omit fields not marked with <required/> by the form-processing entity"); applied only where what clients send is seen (bench/try-case.ts)',
+    fault: () => "pass",
+    stream: both(
+      {
+        element: (el, ctx) => {
+          const form = el.name === "iq" && el.attrs.type === "result" && atService(el.attrs.from) && !harnessSession(ctx.conn.jid) ? el.getChild("query", REGISTER)?.getChild("x", DATA) : undefined;
+          if (form?.attrs.type !== "form" || form.getChildren("field").some((f) => f.attrs.var === "x-captcha")) return "pass";
+          return changed(el, (c) => void c.getChild("query", REGISTER)!.getChild("x", DATA)!.c("field", { var: "x-captcha", type: "text-single", label: "Captcha" }).c("required"));
+        },
+      },
+      answering(
+        (el, ctx) => {
+          const x = asksRegistration(el) && el.attrs.type === "set" && !harnessSession(ctx.conn.jid) ? el.getChild("query", REGISTER)?.getChild("x", DATA) : undefined;
+          return x?.attrs.type === "submit" && !x.getChildren("field").some((f) => f.attrs.var === "x-captcha");
+        },
+        (answer) => [iqErrorFor(answer, "bad-request", "modify")],
+      ),
     ),
   },
   {
