@@ -207,7 +207,7 @@ function remoteRequestAccepted(): FaultDef["stream"] {
  * then forwarded to the original message's sender, which §10.3's first MUST NOT forbids. The error the sender
  * gets is from the address the bounce was sent to, with the original message's id.
  */
-function copyBounceById(unlessWrapped = false): FaultDef["stream"] {
+function copyBounceById(unlessWrapped = false, otherNs = false): FaultDef["stream"] {
   let n = 0;
   const copies = new Map<string, { sender: string; id?: string }>();
   return {
@@ -216,7 +216,10 @@ function copyBounceById(unlessWrapped = false): FaultDef["stream"] {
       if (!conn.jid || !original?.attrs.from) return "pass";
       const id = `carbon-${++n}`;
       copies.set(id, { sender: String(original.attrs.from), id: original.attrs.id });
-      return changed(el, (c) => (c.attrs.id = id));
+      return changed(el, (c) => {
+        c.attrs.id = id;
+        if (otherNs) wrapper(c)!.attrs.xmlns = "urn:xmpp:carbons:1";
+      });
     },
     fromClient: (el, { conn, peers }) => {
       const copy = el.name === "message" && el.attrs.type === "error" ? copies.get(String(el.attrs.id)) : undefined;
@@ -298,6 +301,9 @@ function carbon(kind: "received" | "sent", to: string, original: Element): Eleme
   copy.c(kind, { xmlns: CARBONS }).c("forwarded", { xmlns: FORWARD }).cnode(inner);
   return copy;
 }
+
+/** A copy (of `carbon`'s making) with its wrapper in urn:xmpp:carbons:1 instead of urn:xmpp:carbons:2. */
+const inOtherNs = (copy: Element) => changed(copy, (c) => (wrapper(c)!.attrs.xmlns = "urn:xmpp:carbons:1"))[0];
 
 /** An XEP-0297 <forwarded/> copy of `original` to `to`, from the user's bare JID, with no Carbons wrapper. */
 function forwardedCopy(to: string, original: Element): Element {
@@ -578,12 +584,35 @@ export const FAULTS: FaultDef[] = [
     fault: (el, { conn }) => (routedMessage(el, conn) && el.attrs.to === conn.jid ? [el, carbon("received", conn.jid!, el)] : "pass"),
   },
   {
+    // Eighty-first audit (round 81): carbons-received's no-copy checks (CARBONS-RECV-ADDRESSEE) and carbons-received-bare's
+    // (CARBONS-RECV-02) looked only for urn:xmpp:carbons:2 wrappers and a bare <forwarded/>, so this copy passed them
+    // (carbons-received/chat on Prosody 13: RECV-ADDRESSEE pass -> fail; carbons-received-bare/chat: RECV-02 pass -> warn).
+    id: "carbons.copy-to-addressee-other-ns",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-ADDRESSEE", "CARBONS-RECV-02"],
+    description: "each resource that gets a message from another account also gets a <received/> copy of it in urn:xmpp:carbons:1, besides the original",
+    fault: (el, { conn }) => (routedMessage(el, conn) ? [el, inOtherNs(carbon("received", conn.jid!, el))] : "pass"),
+  },
+  {
     id: "carbons.copy-to-sender",
     area: "carbons",
     requirements: ["CARBONS-SENT-SENDER"],
     description: "the sending resource gets a sent copy of its own message besides the other Carbons-enabled resources",
     fault: (el, { conn, peers }) => {
       if (conn.jid && routedMessage(el, conn)) for (const p of peers()) if (p.jid && p.jid === el.attrs.from) p.deliver(carbon("sent", p.jid, el));
+      return "pass";
+    },
+  },
+  {
+    // Eighty-first audit (round 81): carbons-sent's no-copy check at the sender (CARBONS-SENT-SENDER) looked only for
+    // urn:xmpp:carbons:2 wrappers and a bare <forwarded/>, so this copy passed it (carbons-sent/chat on Prosody 13:
+    // SENT-SENDER pass -> warn, a SHOULD NOT).
+    id: "carbons.copy-to-sender-other-ns",
+    area: "carbons",
+    requirements: ["CARBONS-SENT-SENDER"],
+    description: "the sending resource gets a <sent/> copy of its own message in urn:xmpp:carbons:1, besides the copies to the other Carbons-enabled resources",
+    fault: (el, { conn, peers }) => {
+      if (conn.jid && routedMessage(el, conn)) for (const p of peers()) if (p.jid && p.jid === el.attrs.from) p.deliver(inOtherNs(carbon("sent", p.jid, el)));
       return "pass";
     },
   },
@@ -597,6 +626,27 @@ export const FAULTS: FaultDef[] = [
       for (const p of sameAccount(conn, peers)) p.deliver(changed(el, (c) => (c.attrs.to = p.jid!))[0]);
       return "pass";
     },
+  },
+  {
+    // Eighty-first audit (round 81): the no-copy checks at a resource that never enabled Carbons (CARBONS-REQ-01 in
+    // carbons-sent, carbons-received and carbons-received-bare) looked only for urn:xmpp:carbons:2 wrappers and a bare
+    // <forwarded/>, so these copies passed them (carbons-sent/chat and carbons-received/chat on Prosody 13: REQ-01
+    // pass -> fail).
+    id: "carbons.copies-to-every-resource-other-ns",
+    area: "carbons",
+    requirements: ["CARBONS-REQ-01"],
+    description: "each copy also goes, its wrapper in urn:xmpp:carbons:1, to the user's resources that never asked to enable Carbons",
+    stream: (() => {
+      const enabled = new Set<string>();
+      return {
+        fromClient: (el, { conn }) => void (conn.jid && isEnable(el) && enabled.add(conn.jid)),
+        element: (el, { conn, peers }) => {
+          if (!isCopy(el)) return "pass";
+          for (const p of sameAccount(conn, peers)) if (!enabled.has(p.jid!)) p.deliver(inOtherNs(changed(el, (c) => (c.attrs.to = p.jid!))[0]));
+          return "pass";
+        },
+      } satisfies StreamFault;
+    })(),
   },
   {
     // Thirty-eighth audit: carbons-received-bare credited CARBONS-REQ-01 (no copy to r3, which never enabled Carbons)
@@ -836,6 +886,17 @@ export const FAULTS: FaultDef[] = [
       "copies carry an id of the server's making; an error with that id is dropped when it holds a <received/> or <sent/> (the original XML) and otherwise forwarded to the original message's sender",
     stream: copyBounceById(true),
   },
+  // Eighty-first audit (round 81): carbons-copy-bounce took a copy only in a <received/> or <sent/> of
+  // urn:xmpp:carbons:2, so this one (its wrapper in urn:xmpp:carbons:1) warned CARBONS-ELIG-CHAT and left
+  // CARBONS-ERR-01 unjudged; the outcomes other-ns-with-id and other-ns-no-id take it (both cells on Prosody 13:
+  // warn -> fail on ERR-01).
+  {
+    id: "carbons.copy-bounce-by-id-other-ns",
+    area: "carbons",
+    requirements: ["CARBONS-ERR-01"],
+    description: "copies carry an id of the server's making and their wrapper in urn:xmpp:carbons:1; an error a copy's receiver sends back with that id is forwarded to the original message's sender",
+    stream: copyBounceById(false, true),
+  },
   {
     id: "carbons.remote-request-accepted",
     area: "carbons",
@@ -921,6 +982,21 @@ export const FAULTS: FaultDef[] = [
         forwardedOf(copy)!.attrs.xmlns = "jabber:server";
         p.deliver(copy);
       }
+      return "pass";
+    },
+  },
+  // Eighty-first audit (round 81): carbons-error-reply took a copy of the error only in a <received/> or <sent/> of
+  // urn:xmpp:carbons:2 or a bare <forwarded/>, so this one matched no outcome and charged the cell's rule, leaving
+  // CARBONS-RECV-WRAP unjudged; the outcome other-ns takes it (carbons-error-reply/received-rules on Prosody 13: fail
+  // on CARBONS-RULES-ERROR -> RULES-ERROR pass, fail on CARBONS-RECV-WRAP).
+  {
+    id: "carbons.error-copied-other-ns",
+    area: "carbons",
+    requirements: ["CARBONS-RECV-WRAP"],
+    description: "an error reply routed to a resource is copied to the account's other resources in a <received/> of urn:xmpp:carbons:1 instead of urn:xmpp:carbons:2",
+    fault: (el, { conn, peers }) => {
+      if (el.name !== "message" || el.attrs.type !== "error" || isCopy(el) || isBarrier(el) || !String(el.attrs.from ?? "").includes("/") || bare(el.attrs.from) === bare(conn.jid)) return "pass";
+      for (const p of sameAccount(conn, peers)) p.deliver(inOtherNs(carbon("received", p.jid!, el)));
       return "pass";
     },
   },
