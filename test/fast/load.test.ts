@@ -580,4 +580,11 @@ test("a room's grant that the case judges on the list its steps ask for is not r
     ),
   );
   assert.deepEqual(lifted!.rooms[0]!.grantsJudged, []);
+  // A list naming eve after a step asked to change her affiliation judges that request: set-up must have shown the grant.
+  const [changed] = loadScenarioFile(
+    file(
+      `${head}rooms:\n  lobby:\n    owner: alice\n    affiliations: { dave: admin, eve: outcast }\nsteps:\n  - dave sends: <iq type='set' id='s1' to='\${lobby}'><query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='none' jid='\${eve}'/></query></iq>\n  - dave receives: <iq type='error' id='s1'/>\n  - dave sends: <iq type='get' id='l1' to='\${lobby}'><query xmlns='http://jabber.org/protocol/muc#admin'><item affiliation='outcast'/></query></iq>\n  - dave receives: <iq type='result' id='l1'><query xmlns='http://jabber.org/protocol/muc#admin'><item jid='\${eve}'/></query></iq>\n`,
+    ),
+  );
+  assert.deepEqual(changed!.rooms[0]!.grantsJudged, []);
 });
