@@ -119,6 +119,13 @@ function unofferedUnrouted(ns: string): Fault {
   };
 }
 
+/** A ping to a full JID with no connected resource, refused with service-unavailable from that full JID, whose 'from' `rewrite` changes. */
+const noResourceRefusal = (rewrite: (error: Element, from: string) => unknown) =>
+  answering(asks("ping", PING), (el) => {
+    const from = String(el.attrs.from ?? "");
+    return errorWith(el, "service-unavailable") && from.includes("@") && from.includes("/") ? changed(el, (c) => void rewrite(c, from)) : "pass";
+  });
+
 export const FAULTS: FaultDef[] = [
   {
     id: "entity.ping.refused",
@@ -223,10 +230,7 @@ export const FAULTS: FaultDef[] = [
     area: "entity",
     requirements: ["PING-SEC-02"],
     description: "a ping to a full JID with no connected resource is refused with service-unavailable from the user's bare JID, not from the full JID it was addressed to",
-    stream: answering(asks("ping", PING), (el) => {
-      const from = String(el.attrs.from ?? "");
-      return errorWith(el, "service-unavailable") && from.includes("@") && from.includes("/") ? changed(el, (c) => (c.attrs.from = from.split("/")[0])) : "pass";
-    }),
+    stream: noResourceRefusal((c, from) => (c.attrs.from = from.split("/")[0])),
   },
   // Seventy-ninth audit (round 79): ping-user-no-resource took only an error from another address than bob/b1 as the
   // server's, so an error with no 'from' (PING-SEC-01 kept, only XEP-0199 §7's 'from' broken) warned PING-SEC-01 and
@@ -236,10 +240,7 @@ export const FAULTS: FaultDef[] = [
     area: "entity",
     requirements: ["PING-SEC-02"],
     description: "a ping to a full JID with no connected resource is refused with service-unavailable that has no 'from' at all",
-    stream: answering(asks("ping", PING), (el) => {
-      const from = String(el.attrs.from ?? "");
-      return errorWith(el, "service-unavailable") && from.includes("@") && from.includes("/") ? changed(el, (c) => delete c.attrs.from) : "pass";
-    }),
+    stream: noResourceRefusal((c) => delete c.attrs.from),
   },
   // Twentieth audit: ping-user-full took any result from the pinged full JID as its answer ("pong"), and the
   // harness's own session answered with an error anyway; bob/b1 now answers itself with an error marked with the

@@ -133,7 +133,7 @@ const withCondition = (el: Element, condition: string) =>
   });
 const presenceError = (el: Element, condition: string) => el.name === "presence" && isError(el) && isMucAddress(fromOf(el)) && errorCondition(el) === condition;
 /** A self-presence the room never sent: the user "entered". */
-const fakeSelf = (from: string, to?: string) =>
+export const fakeSelf = (from: string, to?: string) =>
   xml("presence", { from, ...(to && { to }) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })));
 
 /** A client's presence to an occupant JID of the local service, with its 'type'. */

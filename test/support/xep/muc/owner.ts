@@ -3,6 +3,7 @@ import type { Element } from "ltx";
 import { STANZAS, answering, both, changed, copyOf, harnessSession, iqErrorFor, iqResultFor, type FaultDef } from "../../fault-kit.ts";
 import { bare, caseOf, type Fault, type FaultAction, type FaultContext, type StreamFault } from "../../fault-proxy.ts";
 import type { Variation } from "../../variations.ts";
+import { fakeSelf } from "./enter.ts";
 import { withoutModerationField } from "./forms.ts";
 import { affiliationMissing } from "./moderation.ts";
 
@@ -450,8 +451,7 @@ function unlockedRooms(): StreamFault {
         return "pass";
       }
       if (el.attrs.type !== "error" || !created.has(room) || conditionOf(el) !== "item-not-found") return "pass";
-      if (el.name === "presence" && isOccupant(fromOf(el)))
-        return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+      if (el.name === "presence" && isOccupant(fromOf(el))) return [fakeSelf(fromOf(el), toOf(el))];
       if (el.name === "message") return withCondition(el, "not-acceptable");
       return "pass";
     },
@@ -754,9 +754,7 @@ export const FAULTS: FaultDef[] = [
     requirements: ["MUC-CREATE-05"],
     description: "a room still awaiting its configuration lets a second user in (the user gets a self-presence instead of <item-not-found/>)",
     fault: (el, ctx) =>
-      !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isOccupant(fromOf(el)) && conditionOf(el) === "item-not-found"
-        ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
-        : "pass",
+      !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isOccupant(fromOf(el)) && conditionOf(el) === "item-not-found" ? [fakeSelf(fromOf(el), toOf(el))] : "pass",
   },
   {
     // Twentieth audit (2026-11-25): muc-msg-no-room's 'locked' cell judged MUC-MSG-12 on a room it assumed locked: a
@@ -3018,9 +3016,7 @@ export const FAULTS: FaultDef[] = [
         element: (el, ctx) => {
           if (isHarness(ctx) || !ctx.conn.jid || el.name !== "presence" || !isMucAddress(fromOf(el)) || !unapplied.has(`${caseOf(ctx.conn.jid)} ${bare(fromOf(el))}`)) return "pass";
           if (unavailable(el) && hasCode(el, "322")) return "drop";
-          return el.attrs.type === "error" && conditionOf(el) === "registration-required"
-            ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
-            : "pass";
+          return el.attrs.type === "error" && conditionOf(el) === "registration-required" ? [fakeSelf(fromOf(el), toOf(el))] : "pass";
         },
       };
     })(),
@@ -3062,7 +3058,7 @@ export const FAULTS: FaultDef[] = [
           if (!sized.has(key) && inRoom.size >= 3)
             return [xml("presence", { from: fromOf(el), to: toOf(el), type: "error" }, xml("error", { type: "wait" }, xml("service-unavailable", { xmlns: STANZAS })))];
           inRoom.add(ctx.conn.id);
-          return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+          return [fakeSelf(fromOf(el), toOf(el))];
         },
       };
     })(),
@@ -3079,9 +3075,7 @@ export const FAULTS: FaultDef[] = [
     description:
       "a members-only room removes its non-members with 322 and tells the others when it is made members-only, but lets a user not on the member list in: the <registration-required/> error becomes his self-presence",
     fault: (el, ctx) =>
-      !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isMucAddress(fromOf(el)) && conditionOf(el) === "registration-required"
-        ? [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))]
-        : "pass",
+      !isHarness(ctx) && el.name === "presence" && el.attrs.type === "error" && isMucAddress(fromOf(el)) && conditionOf(el) === "registration-required" ? [fakeSelf(fromOf(el), toOf(el))] : "pass",
   },
   {
     // Seventy-seventh audit (round 77): muc-config-members-only took bob's removal as the proof of the change only
@@ -3095,8 +3089,7 @@ export const FAULTS: FaultDef[] = [
       "a room made members-only removes its non-members, but with no status code 322 in any of the unavailable presences (the removed occupant's own and the others'), and lets a user not on the member list in: the <registration-required/> error becomes his self-presence",
     fault: (el, ctx) => {
       if (isHarness(ctx) || el.name !== "presence" || !isMucAddress(fromOf(el))) return "pass";
-      if (el.attrs.type === "error" && conditionOf(el) === "registration-required")
-        return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+      if (el.attrs.type === "error" && conditionOf(el) === "registration-required") return [fakeSelf(fromOf(el), toOf(el))];
       return occupantPresence(el) && unavailable(el) && hasCode(el, "322") ? dropStatus(el, "322") : "pass";
     },
   },
@@ -3421,7 +3414,7 @@ function roomKept({ silent = false } = {}): Fault {
       return silent ? "drop" : "pass";
     }
     if (!destroyed.has(key) || el.name !== "presence") return "pass";
-    const entry = () => xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })));
+    const entry = () => fakeSelf(fromOf(el), toOf(el));
     if (el.attrs.type === "error" && fromOf(el).includes("/")) return [entry()];
     if (occupantPresence(el) && isSelf(el) && hasCode(el, "201")) return [entry()];
     return "pass";
@@ -4319,8 +4312,7 @@ export const VARIATIONS: Variation[] = [
  * refusal turned into the occupant's self-presence) and a disco#info saying muc_unsecured.
  */
 function leftOpen(el: Element): FaultAction {
-  if (el.name === "presence" && el.attrs.type === "error" && conditionOf(el) === "not-authorized")
-    return [xml("presence", { from: fromOf(el), to: toOf(el) }, xml("x", { xmlns: MUC_USER }, xml("item", { affiliation: "none", role: "participant" }), xml("status", { code: "110" })))];
+  if (el.name === "presence" && el.attrs.type === "error" && conditionOf(el) === "not-authorized") return [fakeSelf(fromOf(el), toOf(el))];
   const features = iqOf(el, "result") ? (el.getChild("query", DISCO_INFO)?.getChildren("feature") ?? []) : [];
   return features.some((f) => f.attrs.var === "muc_passwordprotected")
     ? changed(el, (c) => {
